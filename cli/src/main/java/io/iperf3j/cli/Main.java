@@ -1,0 +1,193 @@
+package io.iperf3j.cli;
+
+import io.iperf3j.engine.ClientTest;
+import io.iperf3j.engine.EngineInfo;
+import io.iperf3j.engine.IperfServer;
+import io.iperf3j.options.IperfOptions;
+import io.iperf3j.options.OptionParser;
+import io.iperf3j.options.ParseResult;
+import io.iperf3j.protocol.IperfException;
+import io.iperf3j.report.OutputSink;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The {@code iperf3j} command: iperf3's command line over the iperf3j engine.
+ * Everything test-related lives in the engine; this class only wires arguments,
+ * output streams, signals, the PID file and the process exit status.
+ */
+public final class Main {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final AtomicReference<Runnable> onSignal = new AtomicReference<>();
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+        Main main = new Main(out, err);
+        main.installSignalHandlers();
+        int status = main.run(args);
+        out.flush();
+        err.flush();
+        System.exit(status);
+    }
+
+    /** Runs the command and returns the exit status, without exiting the JVM (tests call this). */
+    int run(String[] args) {
+        ParseResult result = OptionParser.parse(args);
+        switch (result) {
+            case ParseResult.Help h -> {
+                out.print(h.text());
+                out.flush();
+                return 0;
+            }
+            case ParseResult.Version v -> {
+                out.print(v.text());
+                out.flush();
+                return 0;
+            }
+            case ParseResult.Failure f -> {
+                err.println(f.message());
+                if (f.showUsage()) {
+                    err.print(OptionParser.usageText());
+                }
+                err.flush();
+                return f.exitCode();
+            }
+            case ParseResult.Run r -> {
+                for (String w : r.warnings()) {
+                    err.println(w);
+                }
+                return execute(r.options(), args);
+            }
+        }
+    }
+
+    private int execute(IperfOptions options, String[] args) {
+        if (options.daemon() && options.isServer() && !Daemon.isDaemonChild()) {
+            return Daemon.detach(args, err);
+        }
+        OutputSink sink;
+        try {
+            sink = options.logFile() != null
+                    ? OutputSink.appendingTo(options.logFile())
+                    : OutputSink.of(out, err, options.forceFlush());
+        } catch (IOException e) {
+            err.println("iperf3j: error - unable to open log file: " + e.getMessage());
+            return 1;
+        }
+        Optional<PidFile> pid;
+        try {
+            pid = PidFile.create(options.pidFile());
+        } catch (PidFile.AlreadyRunningException e) {
+            sink.err("iperf3j: error - Another instance of iperf3j appears to be running\n");
+            sink.close();
+            return 1;
+        } catch (IOException e) {
+            sink.err("iperf3j: error - unable to write PID file\n");
+            sink.close();
+            return 1;
+        }
+        try {
+            if (options.loopback()) {
+                return runLoopback(options, sink);
+            }
+            return options.isClient() ? runClient(options, sink) : runServer(options, sink);
+        } finally {
+            pid.ifPresent(PidFile::delete);
+            sink.close();
+        }
+    }
+
+    private int runClient(IperfOptions options, OutputSink sink) {
+        ClientTest test = new ClientTest(options, sink, EngineInfo.standard(), null);
+        onSignal.set(test::cancel);
+        ClientTest.Outcome outcome = test.run();
+        onSignal.set(null);
+        // iperf3 3.12 exits 0 after an error in -J mode; 3.14+ exit 1, which scripts need. We follow 3.14+.
+        return outcome.succeeded() ? 0 : 1;
+    }
+
+    private int runServer(IperfOptions options, OutputSink sink) {
+        IperfServer server = new IperfServer(options, sink, EngineInfo.standard(), null);
+        try {
+            server.bind();
+        } catch (IperfException e) {
+            sink.err("iperf3j: error - " + e.getMessage() + "\n");
+            sink.err("iperf3j: exiting\n");
+            return 1;
+        }
+        onSignal.set(server::close);
+        try {
+            server.serve();
+        } catch (IperfException e) {
+            sink.err("iperf3j: error - " + e.getMessage() + "\n");
+            return 1;
+        }
+        return 0;
+    }
+
+    /** {@code --loopback}: an embedded one-off server on 127.0.0.1 and the client against it, in this process. */
+    private int runLoopback(IperfOptions options, OutputSink sink) {
+        IperfOptions serverOptions = IperfOptions.builder()
+                .role(IperfOptions.Role.SERVER)
+                .port(options.port() == IperfOptions.DEFAULT_PORT ? 0 : options.port())
+                .bindAddress("127.0.0.1")
+                .oneOff(true)
+                .build();
+        IperfServer server = new IperfServer(serverOptions, OutputSink.discarding(), EngineInfo.standard(), null);
+        try {
+            server.bind();
+        } catch (IperfException e) {
+            sink.err("iperf3j: error - " + e.getMessage() + "\n");
+            return 1;
+        }
+        Thread serverThread = Thread.ofPlatform().name("iperf3j-loopback-server").start(() -> {
+            try {
+                server.serve();
+            } catch (IperfException e) {
+                sink.err("iperf3j: error - " + e.getMessage() + "\n");
+            }
+        });
+        IperfOptions clientOptions = options.toBuilder().host("127.0.0.1").port(server.port()).loopback(false).build();
+        try {
+            return runClient(clientOptions, sink);
+        } finally {
+            server.close();
+            try {
+                serverThread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** SIGINT, SIGTERM and SIGHUP end the test as in iperf3: summary first, then exit status 1. */
+    @SuppressWarnings("removal")
+    private void installSignalHandlers() {
+        for (String name : List.of("INT", "TERM", "HUP")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                    Runnable r = onSignal.get();
+                    if (r != null) {
+                        r.run();
+                    } else {
+                        System.exit(1);
+                    }
+                });
+            } catch (IllegalArgumentException e) {
+                // this platform lacks the signal; nothing to install
+            }
+        }
+    }
+}

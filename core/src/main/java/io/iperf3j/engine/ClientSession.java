@@ -1,0 +1,409 @@
+package io.iperf3j.engine;
+
+import io.iperf3j.json.JsonObject;
+import io.iperf3j.net.NativeSocket;
+import io.iperf3j.net.ProcessCpu;
+import io.iperf3j.options.IperfOptions;
+import io.iperf3j.protocol.ControlChannel;
+import io.iperf3j.protocol.ControlFrames;
+import io.iperf3j.protocol.ControlState;
+import io.iperf3j.protocol.Cookie;
+import io.iperf3j.protocol.ErrorCode;
+import io.iperf3j.protocol.IperfException;
+import io.iperf3j.protocol.MalformedFrameException;
+import io.iperf3j.protocol.TestParameters;
+import io.iperf3j.protocol.TestResults;
+import io.iperf3j.report.Strftime;
+import io.iperf3j.report.TestPrinter;
+import io.iperf3j.report.TestReporter;
+import io.iperf3j.stats.Direction;
+import io.iperf3j.stats.StreamRecord;
+import io.iperf3j.stats.TestMode;
+import io.iperf3j.stats.TestRecord;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One client test, from the control connection to IPERF_DONE, as iperf3 3.12's
+ * {@code iperf_run_client}: connect, send the cookie and the parameters, open the
+ * data streams when asked, run until the duration or the byte/block limit is
+ * reached, send TEST_END, exchange results, report.
+ */
+final class ClientSession extends TestSession {
+    private enum Expect { STATE, ERROR_CODE, ERROR_ERRNO, RESULTS }
+
+    private final Cookie cookie;
+    private final StreamFactory factory;
+    private final InetSocketAddress server;
+    private Expect expect = Expect.STATE;
+    private ControlState state;
+    private int serverErrorCode;
+    private IperfException failure;
+    private boolean cancelled;
+
+    ClientSession(IperfOptions options, TestRecord rec, TestPrinter printer, TestReporter reporter, Selector selector,
+                  InetSocketAddress server, String name) {
+        super(options, rec, printer, reporter, selector, name);
+        this.cookie = Cookie.random();
+        this.server = server;
+        this.factory = new StreamFactory(options, this::wake);
+        this.statsInterval = options.interval();
+    }
+
+    /** Whether the run ended because {@link #cancel()} was called. */
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    /**
+     * Runs the test on the calling thread.
+     *
+     * @throws IperfException the error iperf3 would report; the reporter has the
+     *         document so far (the caller adds the error to it)
+     */
+    void run() throws IperfException {
+        try {
+            connect();
+            loop();
+        } catch (IOException e) {
+            throw new IperfException(ErrorCode.CTRL_READ, errnoText(e), e);
+        } finally {
+            closeStreams();
+            if (control != null) {
+                try {
+                    control.close();
+                } catch (IOException ignored) {
+                    // already failing or done
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    // ------------------------------------------------------------ connection
+
+    private void connect() throws IperfException, IOException {
+        SocketChannel ch = SocketChannel.open(server.getAddress() instanceof java.net.Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try {
+            if (local.bindAddress() != null) {
+                ch.bind(new InetSocketAddress(InetAddress.getByName(local.bindAddress()), 0));
+            }
+            ch.configureBlocking(false);
+            boolean connected = ch.connect(server);
+            if (!connected) {
+                waitForConnect(ch);
+            }
+        } catch (IOException e) {
+            ch.close();
+            throw new IperfException(ErrorCode.CONNECT, errnoText(e), e);
+        }
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        control = new ControlChannel(ch, selector);
+        cpuStart = ProcessCpu.now();
+        NativeSocket.of(ch).flatMap(n -> {
+            var mss = n.tcpMaxSeg();
+            return mss.isPresent() ? java.util.Optional.of(mss.getAsInt()) : java.util.Optional.empty();
+        }).ifPresent(mss -> rec.controlMss = mss);
+        reporter.printControlMss(rec.controlMss);
+        control.write(ByteBuffer.wrap(cookie.wireBytes()));
+        rec.cookie = cookie.text();
+    }
+
+    /** Waits for a non-blocking connect, honouring {@code --connect-timeout} and cancellation. */
+    private void waitForConnect(SocketChannel ch) throws IOException {
+        long timeoutNanos = local.connectTimeoutMs() > 0 ? local.connectTimeoutMs() * 1_000_000L : Long.MAX_VALUE;
+        long deadline = System.nanoTime() + Math.min(timeoutNanos, Long.MAX_VALUE / 4);
+        try (Selector s = Selector.open()) {
+            ch.register(s, SelectionKey.OP_CONNECT);
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new java.net.ConnectException("Connection timed out");
+                }
+                if (cancelRequested()) {
+                    throw new java.net.ConnectException("Interrupted system call");
+                }
+                s.select(Math.min(200, Math.max(1, left / 1_000_000)));
+                if (ch.finishConnect()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ control messages
+
+    @Override
+    boolean handleControl() throws IperfException, IOException {
+        switch (expect) {
+            case STATE -> {
+                long v = control.pollState();
+                if (v == ControlFrames.NEED_MORE) {
+                    return false;
+                }
+                onState((byte) v);
+                return true;
+            }
+            case ERROR_CODE -> {
+                long v = control.pollInt32();
+                if (v == ControlFrames.NEED_MORE) {
+                    return false;
+                }
+                serverErrorCode = (int) v;
+                expect = Expect.ERROR_ERRNO;
+                return true;
+            }
+            case ERROR_ERRNO -> {
+                long v = control.pollInt32();
+                if (v == ControlFrames.NEED_MORE) {
+                    if (control.endOfStream()) {
+                        // 3.12 sends only the code after an authentication failure, then closes.
+                        failServerError(serverErrorCode, 0);
+                        return true;
+                    }
+                    return false;
+                }
+                failServerError(serverErrorCode, (int) v);
+                return true;
+            }
+            case RESULTS -> {
+                JsonObject json;
+                try {
+                    json = control.pollJson(ControlFrames.MAX_RESULTS_LENGTH);
+                } catch (MalformedFrameException e) {
+                    throw new IperfException(ErrorCode.RECV_RESULTS, e.getMessage());
+                }
+                if (json == null) {
+                    return false;
+                }
+                applyPeerResults(TestResults.fromJson(json));
+                expect = Expect.STATE;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void failServerError(int ierrno, int errno) throws IperfException {
+        ErrorCode code = ErrorCode.ofNumber(ierrno);
+        String detail = null;
+        if (code == null) {
+            throw new IperfException(ErrorCode.MESSAGE, "server error " + ierrno);
+        }
+        if (errno != 0 && code.appendsSystemError()) {
+            detail = Errno.text(errno);
+        }
+        throw new IperfException(code, detail);
+    }
+
+    private void onState(byte b) throws IperfException, IOException {
+        ControlState s = ControlState.ofWire(b);
+        if (s == null) {
+            throw new IperfException(ErrorCode.MESSAGE);
+        }
+        state = s;
+        switch (s) {
+            case PARAM_EXCHANGE -> sendParameters();
+            case CREATE_STREAMS -> createStreams();
+            case TEST_START -> {
+                rec.senderHasRetransmits = computeSenderHasRetransmits();
+                startClocks(true);
+                reporter.onTestStart();
+            }
+            case TEST_RUNNING -> startRunning();
+            case EXCHANGE_RESULTS -> {
+                control.sendJson(localResults(null, null).toJson());
+                expect = Expect.RESULTS;
+            }
+            case DISPLAY_RESULTS -> {
+                closeStreams();
+                rec.ended = true;
+                reporter.onTestEnd();
+                control.sendState(ControlState.IPERF_DONE);
+                done = true;
+            }
+            case SERVER_TERMINATE -> {
+                // The server was interrupted: show what was measured, then fail.
+                if (running) {
+                    stopSenders();
+                    measureCpu();
+                    sampleAll();
+                    running = false;
+                }
+                closeStreams();
+                rec.ended = true;
+                reporter.onTestEnd();
+                throw new IperfException(ErrorCode.SERVER_TERM);
+            }
+            case ACCESS_DENIED -> throw new IperfException(ErrorCode.ACCESS_DENIED);
+            case SERVER_ERROR -> expect = Expect.ERROR_CODE;
+            default -> throw new IperfException(ErrorCode.MESSAGE);
+        }
+    }
+
+    private void sendParameters() throws IperfException, IOException {
+        int blockSize = factory.blockSize(rec.controlMss);
+        rec.blockSize = blockSize;
+        String token = local.username() != null ? AuthToken.forOptions(local) : null;
+        control.sendJson(TestParameters.of(local, blockSize, token).toJson());
+        long now = System.currentTimeMillis() / 1000;
+        rec.timestampSecs = now;
+        rec.timestampText = Strftime.gmtTime(now);
+        reporter.onConnect();
+    }
+
+    private void createStreams() throws IperfException {
+        List<Direction> directions = new ArrayList<>();
+        switch (rec.mode) {
+            case SENDER -> repeat(directions, Direction.SENDING, rec.parallel);
+            case RECEIVER -> repeat(directions, Direction.RECEIVING, rec.parallel);
+            case BIDIRECTIONAL -> {
+                repeat(directions, Direction.SENDING, rec.parallel);
+                repeat(directions, Direction.RECEIVING, rec.parallel);
+            }
+        }
+        if (rec.bytes > 0 || rec.blocks > 0) {
+            TransferBudget budget = rec.bytes > 0 ? TransferBudget.bytes(rec.bytes) : TransferBudget.blocks(rec.blocks);
+            if (rec.mode == TestMode.RECEIVER) {
+                receiveBudget = budget;
+            } else {
+                sendBudget = budget;
+            }
+        }
+        for (int i = 0; i < directions.size(); i++) {
+            int id = streams.isEmpty() ? 1 : streams.size() + 2;
+            int socketNumber = 5 + 2 * i;
+            int cport = local.cport() > 0 ? local.cport() + i : 0;
+            Direction d = directions.get(i);
+            DataStream s = factory.connectTcp(server, cookie, id, socketNumber, d, cport, rec,
+                    d == Direction.SENDING ? sendBudget : receiveBudget, reporter);
+            streams.add(s);
+            reporter.onStreamConnected(s.record);
+            if (!s.sending()) {
+                s.start(name); // receivers drain from the start; they count only while running
+            }
+        }
+    }
+
+    private static void repeat(List<Direction> list, Direction d, int n) {
+        for (int i = 0; i < n; i++) {
+            list.add(d);
+        }
+    }
+
+    private void startRunning() {
+        running = true;
+        for (DataStream s : streams) {
+            s.counting = true;
+        }
+        for (DataStream s : streams) {
+            if (s.sending()) {
+                s.start(name);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ ending
+
+    @Override
+    void onDurationElapsed() throws IOException {
+        endTest();
+    }
+
+    @Override
+    void onStreamEvents() throws IperfException, IOException {
+        if (!running) {
+            return;
+        }
+        Throwable f = streamFailure();
+        if (f != null) {
+            running = false;
+            boolean sendingFailed = false;
+            for (DataStream s : streams) {
+                if (s.failure() != null && s.sending()) {
+                    sendingFailed = true;
+                }
+            }
+            throw new IperfException(sendingFailed ? ErrorCode.STREAM_WRITE : ErrorCode.STREAM_READ, errnoText(f));
+        }
+        boolean limitReached = (sendBudget != null && sendBudget.exhausted()) || (receiveBudget != null && receiveBudget.exhausted());
+        if (limitReached && rec.omit > 0 && rec.omitting) {
+            limitReached = false; // iperf3 ends a -n/-k test only after the omit period
+        }
+        if (limitReached) {
+            endTest();
+        }
+    }
+
+    @Override
+    void onControlClosed() throws IperfException {
+        throw new IperfException(ErrorCode.CTRL_CLOSE);
+    }
+
+    /** The end condition is met: final sample, then TEST_END. Receivers keep draining until the results. */
+    private void endTest() throws IOException {
+        if (!running) {
+            return;
+        }
+        running = false;
+        stopSenders();
+        measureCpu();
+        sampleAll();
+        stopCounting();
+        statsDue = NEVER;
+        omitDue = NEVER;
+        endDue = NEVER;
+        control.sendState(ControlState.TEST_END);
+    }
+
+    @Override
+    void onCancel() throws IperfException, IOException {
+        // As iperf3 on SIGINT: final figures, summary, CLIENT_TERMINATE, then the interrupt error.
+        cancelled = true;
+        if (running) {
+            running = false;
+            stopSenders();
+            measureCpu();
+            sampleAll();
+        }
+        closeStreams();
+        if (rec.started) {
+            rec.ended = true;
+            reporter.onTestEnd();
+        }
+        if (control != null) {
+            try {
+                control.sendState(ControlState.CLIENT_TERMINATE);
+            } catch (IOException ignored) {
+                // the server may be gone already
+            }
+        }
+        done = true;
+        failure = new IperfException(ErrorCode.CLIENT_TERM);
+    }
+
+    static String errnoText(Throwable e) {
+        String m = e.getMessage();
+        if (e instanceof java.nio.channels.UnresolvedAddressException) {
+            return "Name or service not known";
+        }
+        if (m == null || m.isEmpty()) {
+            return e.getClass().getSimpleName();
+        }
+        return m;
+    }
+}

@@ -1,0 +1,161 @@
+package io.iperf3j.engine;
+
+import io.iperf3j.json.JsonObject;
+import io.iperf3j.options.IperfOptions;
+import io.iperf3j.protocol.ErrorCode;
+import io.iperf3j.protocol.IperfException;
+import io.iperf3j.report.OutputMode;
+import io.iperf3j.report.OutputSink;
+import io.iperf3j.report.TestPrinter;
+import io.iperf3j.report.TestReporter;
+import io.iperf3j.stats.TestMode;
+import io.iperf3j.stats.TestRecord;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.Selector;
+import java.time.ZonedDateTime;
+import java.util.function.Consumer;
+
+/**
+ * One client test: resolves the server, runs the protocol, and reports as
+ * iperf3's client does. {@link #run()} blocks; {@link #cancel()} (from any thread)
+ * ends the test as iperf3 ends on SIGINT: summary, CLIENT_TERMINATE, then the
+ * error {@code interrupt - the client has terminated}.
+ */
+public final class ClientTest {
+    /**
+     * How a client test ended.
+     *
+     * @param document the JSON document iperf3 would print with {@code -J} (with
+     *        {@code error} on failure), whatever the output mode
+     * @param error the failure, or null on success
+     * @param cancelled whether {@link #cancel()} ended the test
+     */
+    public record Outcome(JsonObject document, IperfException error, boolean cancelled) {
+        public boolean succeeded() {
+            return error == null;
+        }
+    }
+
+    private final IperfOptions options;
+    private final OutputSink sink;
+    private final EngineInfo info;
+    private final Consumer<JsonObject> intervalListener;
+    private volatile ClientSession session;
+    private volatile boolean cancelRequested;
+
+    /**
+     * @param intervalListener receives each interval's JSON object as it is reported; may be null
+     */
+    public ClientTest(IperfOptions options, OutputSink sink, EngineInfo info, Consumer<JsonObject> intervalListener) {
+        if (!options.isClient()) {
+            throw new IllegalArgumentException("client options expected");
+        }
+        this.options = options;
+        this.sink = sink;
+        this.info = info;
+        this.intervalListener = intervalListener;
+    }
+
+    /** Runs the test on the calling thread and returns how it ended; never throws for test failures. */
+    public Outcome run() {
+        TestRecord rec = record(options);
+        TestPrinter printer = new TestPrinter(sink, info.programName(), options.title(), options.timestampFormat(),
+                ZonedDateTime::now);
+        OutputMode mode = options.jsonStream() ? OutputMode.JSON_STREAM : options.json() ? OutputMode.JSON : OutputMode.TEXT;
+        TestReporter reporter = new TestReporter(rec, printer, mode, options.verbose(), options.format(),
+                options.interval(), info.versionText(), info.systemInfo(), intervalListener);
+        reporter.printVersionPreamble();
+        IperfException error = null;
+        boolean cancelled = false;
+        try (Selector selector = Selector.open()) {
+            InetSocketAddress server = resolve(options);
+            ClientSession s = new ClientSession(options, rec, printer, reporter, selector, server, "client");
+            session = s;
+            if (cancelRequested) {
+                s.cancel();
+            }
+            try {
+                s.run();
+            } finally {
+                cancelled = s.cancelled();
+            }
+        } catch (IperfException e) {
+            error = e;
+        } catch (IOException e) {
+            error = new IperfException(ErrorCode.CONNECT, ClientSession.errnoText(e), e);
+        }
+        if (error != null) {
+            if (cancelled || error.code() == ErrorCode.CLIENT_TERM) {
+                reporter.onErrorRaw("interrupt - " + error.getMessage());
+            } else {
+                reporter.onError(error.getMessage());
+            }
+        }
+        reporter.onFinish(error == null);
+        return new Outcome(reporter.document(), error, cancelled);
+    }
+
+    /** Ends the test early, as SIGINT ends iperf3's. Safe from any thread, at any time. */
+    public void cancel() {
+        cancelRequested = true;
+        ClientSession s = session;
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    static InetSocketAddress resolve(IperfOptions o) throws IperfException {
+        try {
+            for (InetAddress a : InetAddress.getAllByName(o.host())) {
+                boolean ok = switch (o.ipVersion()) {
+                    case ANY -> true;
+                    case V4 -> a instanceof Inet4Address;
+                    case V6 -> a instanceof Inet6Address;
+                };
+                if (ok) {
+                    return new InetSocketAddress(a, o.port());
+                }
+            }
+            throw new IperfException(ErrorCode.CONNECT, "Address family for hostname not supported");
+        } catch (UnknownHostException e) {
+            throw new IperfException(ErrorCode.CONNECT, "Name or service not known");
+        }
+    }
+
+    /** The test's settings as the client sends them. */
+    static TestRecord record(IperfOptions o) {
+        TestRecord r = new TestRecord(true, o);
+        r.protocol = o.protocol();
+        r.mode = o.bidirectional() ? TestMode.BIDIRECTIONAL : o.reverse() ? TestMode.RECEIVER : TestMode.SENDER;
+        r.parallel = o.parallel();
+        r.omit = o.omitSec();
+        r.duration = o.durationSec();
+        r.bytes = o.bytes();
+        r.blocks = o.blocks();
+        r.reverse = o.reverse();
+        r.bidirectional = o.bidirectional();
+        r.tos = o.tos();
+        r.targetBitrate = o.effectiveBitrate();
+        r.window = o.window();
+        r.mssRequested = o.mss();
+        r.title = o.title();
+        r.extraData = o.extraData();
+        r.getServerOutput = o.getServerOutput();
+        r.udpCounters64 = o.udpCounters64();
+        r.congestionRequested = o.congestion();
+        r.noDelayRequested = o.noDelay();
+        r.repeatingPayload = o.repeatingPayload();
+        r.zeroCopy = o.zeroCopy();
+        r.burst = o.burst();
+        r.pacingTimer = o.pacingTimerUs();
+        r.connectingHost = o.host();
+        r.connectingPort = o.port();
+        return r;
+    }
+}

@@ -1,0 +1,380 @@
+package io.iperf3j.engine;
+
+import io.iperf3j.auth.PemKeys;
+import io.iperf3j.json.JsonObject;
+import io.iperf3j.options.IperfOptions;
+import io.iperf3j.protocol.ControlState;
+import io.iperf3j.protocol.Cookie;
+import io.iperf3j.protocol.ErrorCode;
+import io.iperf3j.protocol.IperfException;
+import io.iperf3j.report.OutputSink;
+import io.iperf3j.report.TestPrinter;
+import io.iperf3j.report.TestReporter;
+import io.iperf3j.stats.TestMode;
+import io.iperf3j.stats.TestRecord;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.security.PrivateKey;
+import java.time.ZonedDateTime;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * An iperf3 server that runs many tests at once on one port. Each accepted
+ * connection first sends a 37-byte cookie: a cookie some test is waiting for makes
+ * it that test's data stream; any other cookie starts a new test, unless
+ * {@code --max-concurrent} tests already run, in which case the client gets
+ * iperf3's "busy" answer. Every test runs on its own thread and ends on its own.
+ */
+public final class IperfServer implements Closeable {
+    /** How long a new connection may take to send its cookie. */
+    static final int COOKIE_TIMEOUT_MS = 10_000;
+
+    private final IperfOptions options;
+    private final OutputSink sink;
+    private final EngineInfo info;
+    private final Consumer<JsonObject> documentListener;
+    private final Map<Cookie, ServerSession> awaitingStreams = new ConcurrentHashMap<>();
+    private final Set<ServerSession> active = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger testNumber = new AtomicInteger(1);
+    private final AtomicInteger completedTests = new AtomicInteger();
+    private final CountDownLatch oneOffDone = new CountDownLatch(1);
+    private ServerSocketChannel listener;
+    private PrivateKey privateKey;
+    private int[] listenerBuffers = {0, 0};
+    private volatile boolean closed;
+    private volatile boolean oneOffTaken;
+
+    /**
+     * @param documentListener receives each test's JSON document when it ends; may be null
+     */
+    public IperfServer(IperfOptions options, OutputSink sink, EngineInfo info, Consumer<JsonObject> documentListener) {
+        this.options = options;
+        this.sink = sink;
+        this.info = info;
+        this.documentListener = documentListener;
+    }
+
+    /** Opens the listening socket. */
+    public void bind() throws IperfException {
+        try {
+            if (options.rsaPrivateKeyPath() != null) {
+                privateKey = PemKeys.readPrivate(options.rsaPrivateKeyPath());
+            }
+        } catch (Exception e) {
+            throw new IperfException(ErrorCode.SET_SERVER_AUTH, e.getMessage());
+        }
+        try {
+            InetAddress bindTo = options.bindAddress() != null ? InetAddress.getByName(options.bindAddress()) : null;
+            StandardProtocolFamily family = switch (options.ipVersion()) {
+                case V4 -> StandardProtocolFamily.INET;
+                case V6, ANY -> bindTo instanceof java.net.Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+            };
+            listener = ServerSocketChannel.open(family);
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            listener.bind(new InetSocketAddress(bindTo, options.port()), 128);
+            try (SocketChannel probe = SocketChannel.open()) {
+                listenerBuffers = new int[] {probe.getOption(StandardSocketOptions.SO_SNDBUF),
+                        listener.getOption(StandardSocketOptions.SO_RCVBUF)};
+            }
+        } catch (IOException e) {
+            StreamFactory.closeQuietly(listener);
+            throw new IperfException(ErrorCode.LISTEN, ClientSession.errnoText(e), e);
+        }
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) listenerAddress()).getPort();
+    }
+
+    private java.net.SocketAddress listenerAddress() {
+        try {
+            return listener.getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    boolean requiresAuthentication() {
+        return privateKey != null;
+    }
+
+    PrivateKey privateKey() {
+        return privateKey;
+    }
+
+    /**
+     * The buffer sizes iperf3 reports in a server's JSON {@code start}: the send
+     * buffer a new socket gets (Java exposes no SO_SNDBUF on a listener) and the
+     * listener's receive buffer, which accepted sockets inherit.
+     */
+    int[] listenerBuffers() {
+        return listenerBuffers;
+    }
+
+    /**
+     * Accepts connections until {@link #close()}, or after one test with {@code -1}.
+     */
+    public void serve() throws IperfException {
+        printBanner();
+        Thread oneOffWatcher = null;
+        if (options.oneOff()) {
+            oneOffWatcher = Thread.ofPlatform().daemon().name("iperf3j-server-oneoff").start(() -> {
+                try {
+                    oneOffDone.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                closeListener();
+            });
+        }
+        try {
+            while (!closed) {
+                SocketChannel ch;
+                try {
+                    ch = acceptWithIdleTimeout();
+                } catch (ClosedChannelException e) {
+                    break;
+                } catch (IOException e) {
+                    if (closed) {
+                        break;
+                    }
+                    printer(null).error(ErrorCode.ACCEPT.text() + ": " + ClientSession.errnoText(e));
+                    continue;
+                }
+                if (ch == null) {
+                    // --idle-timeout with -1: nobody came, so the server is done.
+                    break;
+                }
+                Thread.ofVirtual().name("iperf3j-handshake").start(() -> handshake(ch));
+            }
+        } finally {
+            if (oneOffWatcher != null) {
+                oneOffWatcher.interrupt();
+            }
+            awaitActiveTests();
+        }
+    }
+
+    private SocketChannel acceptWithIdleTimeout() throws IOException {
+        if (options.idleTimeoutSec() <= 0 || !options.oneOff()) {
+            return listener.accept();
+        }
+        // A one-off server with --idle-timeout exits when nobody connects in time (exit status 0, as iperf3).
+        listener.socket().setSoTimeout(options.idleTimeoutSec() * 1000);
+        try {
+            java.net.Socket s = listener.socket().accept();
+            return s.getChannel();
+        } catch (SocketTimeoutException e) {
+            return null;
+        }
+    }
+
+    /** Reads the cookie of a new connection, then routes it. Runs on a virtual thread per connection. */
+    private void handshake(SocketChannel ch) {
+        Cookie cookie;
+        try {
+            cookie = readCookie(ch);
+        } catch (IOException e) {
+            StreamFactory.closeQuietly(ch);
+            return; // a silent or broken connection costs nothing more
+        }
+        ServerSession waiting = awaitingStreams.get(cookie);
+        if (waiting != null) {
+            waiting.offerStream(ch);
+            return;
+        }
+        if (closed || !admit()) {
+            deny(ch);
+            return;
+        }
+        startTest(ch, cookie);
+    }
+
+    private static Cookie readCookie(SocketChannel ch) throws IOException {
+        ch.configureBlocking(true);
+        java.net.Socket s = ch.socket();
+        InputStream in = s.getInputStream();
+        byte[] b = new byte[Cookie.SIZE];
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COOKIE_TIMEOUT_MS);
+        int got = 0;
+        while (got < b.length) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                throw new SocketTimeoutException("no cookie");
+            }
+            s.setSoTimeout((int) Math.max(1, left));
+            int n = in.read(b, got, b.length - got);
+            if (n < 0) {
+                throw new IOException("closed before the cookie");
+            }
+            got += n;
+        }
+        s.setSoTimeout(0);
+        return Cookie.fromWire(b);
+    }
+
+    private synchronized boolean admit() {
+        if (options.oneOff() && oneOffTaken) {
+            return false;
+        }
+        if (active.size() >= Math.max(1, options.oneOff() ? 1 : options.maxConcurrent())) {
+            return false;
+        }
+        if (options.oneOff()) {
+            oneOffTaken = true;
+        }
+        return true;
+    }
+
+    /** iperf3's busy answer: ACCESS_DENIED, then close. */
+    private static void deny(SocketChannel ch) {
+        try {
+            ch.write(ByteBuffer.wrap(new byte[] {ControlState.ACCESS_DENIED.wireByte()}));
+        } catch (IOException ignored) {
+            // the client sees the close either way
+        }
+        StreamFactory.closeQuietly(ch);
+    }
+
+    private void startTest(SocketChannel ch, Cookie cookie) {
+        int number = testNumber.get();
+        String name = "test" + number;
+        Selector selector;
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            deny(ch);
+            releaseOneOff();
+            return;
+        }
+        TestRecord rec = new TestRecord(false, options);
+        rec.mode = TestMode.RECEIVER;
+        TestPrinter printer = printer(null);
+        TestReporter reporter = new TestReporter(rec, printer, ServerSession.outputMode(options), options.verbose(),
+                options.format(), options.interval(), info.versionText(), info.systemInfo(), null);
+        ServerSession session = new ServerSession(this, options, rec, printer, reporter, selector, cookie, ch, name);
+        active.add(session);
+        Thread.ofPlatform().name("iperf3j-server-" + name).start(() -> {
+            try {
+                session.run();
+            } finally {
+                try {
+                    selector.close();
+                } catch (IOException ignored) {
+                    // nothing left to release
+                }
+                active.remove(session);
+                finished(session, reporter);
+            }
+        });
+    }
+
+    private void finished(ServerSession session, TestReporter reporter) {
+        if (session.authDenied()) {
+            releaseOneOff();
+            return;
+        }
+        completedTests.incrementAndGet();
+        if (documentListener != null) {
+            documentListener.accept(reporter.document());
+        }
+        int next = testNumber.incrementAndGet();
+        if (options.oneOff()) {
+            oneOffDone.countDown();
+        } else if (!closed) {
+            printBanner(next);
+        }
+    }
+
+    private synchronized void releaseOneOff() {
+        if (options.oneOff()) {
+            oneOffTaken = false;
+        }
+    }
+
+    private void printBanner() {
+        printBanner(testNumber.get());
+    }
+
+    private void printBanner(int number) {
+        if (options.json() || options.jsonStream()) {
+            return;
+        }
+        TestPrinter p = printer(null);
+        if (options.verbose()) {
+            p.line(info.versionText());
+            p.line(info.systemInfo());
+        }
+        TestReporter.printServerBanner(p, port(), number);
+        sink.flush();
+    }
+
+    TestPrinter printer(String title) {
+        return new TestPrinter(sink, info.programName(), title, options.timestampFormat(), ZonedDateTime::now);
+    }
+
+    /** A test now waits for its data connections. */
+    void expectStreams(ServerSession session) {
+        awaitingStreams.put(session.cookie(), session);
+    }
+
+    void streamsNoLongerExpected(ServerSession session) {
+        awaitingStreams.remove(session.cookie(), session);
+    }
+
+    /** Tests that ran to their end (not counting refused or unauthenticated ones). */
+    public int completedTests() {
+        return completedTests.get();
+    }
+
+    /** Tests running now. */
+    public int activeTests() {
+        return active.size();
+    }
+
+    private void awaitActiveTests() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!active.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void closeListener() {
+        closed = true;
+        StreamFactory.closeQuietly(listener);
+    }
+
+    /** Stops accepting and ends running tests as iperf3 does on SIGTERM (they are told SERVER_TERMINATE). */
+    @Override
+    public void close() {
+        closeListener();
+        for (ServerSession s : active) {
+            s.cancel();
+        }
+        awaitActiveTests();
+    }
+}

@@ -1,0 +1,16 @@
+package io.iperf3j.engine;
+
+import io.iperf3j.stats.StreamRecord;
+
+/**
+ * A stream that counts datagrams (UDP). Its worker keeps the packet, loss,
+ * out-of-order and jitter figures; the test thread copies them into the stream's
+ * record when it samples.
+ */
+interface PacketCounters {
+    /** Copies the current packet figures into the record (packet count, errors, out of order, jitter). */
+    void publishTo(StreamRecord record);
+
+    /** iperf3 zeroes the running jitter when the omit period ends. */
+    void resetJitter();
+}

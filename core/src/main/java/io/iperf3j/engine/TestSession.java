@@ -1,0 +1,454 @@
+package io.iperf3j.engine;
+
+import io.iperf3j.net.NativeSocket;
+import io.iperf3j.net.ProcessCpu;
+import io.iperf3j.net.TcpInfo;
+import io.iperf3j.options.IperfOptions;
+import io.iperf3j.protocol.ControlChannel;
+import io.iperf3j.protocol.ErrorCode;
+import io.iperf3j.protocol.IperfException;
+import io.iperf3j.protocol.TestResults;
+import io.iperf3j.report.TestPrinter;
+import io.iperf3j.report.TestReporter;
+import io.iperf3j.stats.CpuUtilization;
+import io.iperf3j.stats.IntervalRecord;
+import io.iperf3j.stats.StreamRecord;
+import io.iperf3j.stats.TestMode;
+import io.iperf3j.stats.TestRecord;
+
+import java.io.IOException;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a client test and a server test have in common: the test thread's event
+ * loop (control bytes, timers and wake-ups from stream threads, all through one
+ * {@link Selector}), interval sampling as iperf3's stats callback does it, the
+ * omit reset, and the results exchange.
+ *
+ * <p>All state here belongs to the test thread. Stream threads only publish
+ * counters and call {@link #wake()}; {@link #cancel()} may come from any thread.
+ */
+abstract class TestSession {
+    static final long NEVER = Long.MAX_VALUE;
+    /** How long a sender may take to finish its current write when told to stop. */
+    static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    final IperfOptions local;
+    final TestRecord rec;
+    final TestPrinter printer;
+    final TestReporter reporter;
+    final Selector selector;
+    final String name;
+    ControlChannel control;
+    final List<DataStream> streams = new ArrayList<>();
+
+    double statsInterval;
+    long statsDue = NEVER;
+    long omitDue = NEVER;
+    long endDue = NEVER;
+    TransferBudget sendBudget;
+    TransferBudget receiveBudget;
+    ProcessCpu cpuStart;
+    boolean running;
+    boolean done;
+    private volatile boolean cancelRequested;
+
+    TestSession(IperfOptions local, TestRecord rec, TestPrinter printer, TestReporter reporter, Selector selector,
+                String name) {
+        this.local = local;
+        this.rec = rec;
+        this.printer = printer;
+        this.reporter = reporter;
+        this.selector = selector;
+        this.name = name;
+    }
+
+    /** Wakes the test thread (stream events, cancellation). Safe from any thread. */
+    final void wake() {
+        selector.wakeup();
+    }
+
+    /** Asks the test to stop as iperf3 does on SIGINT. Safe from any thread. */
+    final void cancel() {
+        cancelRequested = true;
+        wake();
+    }
+
+    final boolean cancelRequested() {
+        return cancelRequested;
+    }
+
+    // ------------------------------------------------------------ event loop
+
+    /**
+     * Runs until {@link #done}: waits for control bytes, the next timer or a
+     * wake-up, then lets the subclass react.
+     */
+    final void loop() throws IperfException, IOException {
+        while (!done) {
+            long now = System.nanoTime();
+            long next = Math.min(Math.min(statsDue, omitDue), Math.min(endDue, extraDeadline()));
+            if (next == NEVER) {
+                selector.select();
+            } else if (next - now <= 0) {
+                selector.selectNow();
+            } else {
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(next - now + 999_999)));
+            }
+            selector.selectedKeys().clear();
+            if (cancelRequested) {
+                onCancel();
+                if (done) {
+                    return;
+                }
+            }
+            readControl();
+            if (done) {
+                return;
+            }
+            onStreamEvents();
+            if (done) {
+                return;
+            }
+            runTimers(System.nanoTime());
+        }
+    }
+
+    private void readControl() throws IperfException, IOException {
+        int n;
+        do {
+            n = control.fill();
+            while (!done && handleControl()) {
+                // handle every complete message
+            }
+        } while (n > 0 && !done);
+        if (!done && control.endOfStream() && !handleControl()) {
+            onControlClosed();
+        }
+    }
+
+    /** Decodes and handles the next complete control message; false when none is complete. */
+    abstract boolean handleControl() throws IperfException, IOException;
+
+    /** The peer closed the control connection before the test was done. */
+    abstract void onControlClosed() throws IperfException, IOException;
+
+    /** Stream threads reported something (end of a limit, failure, peer close). */
+    abstract void onStreamEvents() throws IperfException, IOException;
+
+    /** A deadline of the subclass's own (timeouts), or {@link #NEVER}. */
+    long extraDeadline() {
+        return NEVER;
+    }
+
+    /** Called when a subclass deadline passes. */
+    void onExtraDeadline(long now) throws IperfException, IOException {
+    }
+
+    /** The {@code -t} duration timer fired (client). */
+    void onDurationElapsed() throws IperfException, IOException {
+    }
+
+    abstract void onCancel() throws IperfException, IOException;
+
+    private void runTimers(long now) throws IperfException, IOException {
+        if (now - extraDeadline() >= 0) {
+            onExtraDeadline(now);
+            if (done) {
+                return;
+            }
+        }
+        boolean statsNow = statsDue != NEVER && now - statsDue >= 0;
+        boolean endNow = endDue != NEVER && now - endDue >= 0;
+        if (endNow) {
+            // The end sample closes the running interval, so a tick due at the same
+            // moment is not taken on its own: no stub interval, as with iperf3's client.
+            endDue = NEVER;
+            statsDue = NEVER;
+            onDurationElapsed();
+            return;
+        }
+        if (statsNow) {
+            sampleAll();
+            if (running) {
+                reporter.onInterval();
+            }
+            statsDue += intervalNanos();
+            if (statsDue - now <= 0) { // we fell behind; do not fire a burst of ticks
+                statsDue = now + intervalNanos();
+            }
+        }
+        if (omitDue != NEVER && now - omitDue >= 0) {
+            omitDue = NEVER;
+            resetAfterOmit(now);
+        }
+    }
+
+    final long intervalNanos() {
+        return (long) (statsInterval * 1e9);
+    }
+
+    // ------------------------------------------------------------ test start
+
+    /**
+     * iperf3's {@code iperf_init_test} and timer creation at TEST_START: stream
+     * clocks start now; interval, omit and (client) duration timers are armed.
+     */
+    final void startClocks(boolean withDurationTimer) {
+        long nowNanos = System.nanoTime();
+        long nowMicros = nowNanos / 1000;
+        for (DataStream s : streams) {
+            s.sampler.startMicros = nowMicros;
+            s.sampler.intervalStartMicros = nowMicros;
+            s.sampler.firstSinceStart = true;
+            s.sampler.lastBytes = s.bytes();
+            if (rec.senderHasRetransmits == 1) {
+                tcpInfo(s).ifPresent(i -> s.sampler.prevTotalRetrans = i.totalRetrans());
+            }
+        }
+        rec.started = true;
+        rec.omitting = rec.omit > 0;
+        if (statsInterval > 0) {
+            statsDue = nowNanos + intervalNanos();
+        }
+        if (rec.omit > 0) {
+            omitDue = nowNanos + TimeUnit.SECONDS.toNanos(rec.omit);
+        }
+        if (withDurationTimer && rec.duration > 0) {
+            endDue = nowNanos + TimeUnit.SECONDS.toNanos(rec.duration + (long) rec.omit);
+        }
+    }
+
+    // ------------------------------------------------------------ sampling
+
+    /** iperf3's stats callback: one interval record per stream, ending now. */
+    final void sampleAll() {
+        long now = System.nanoTime() / 1000;
+        boolean tcp = rec.protocol == IperfOptions.Protocol.TCP;
+        for (DataStream s : streams) {
+            StreamSampler sm = s.sampler;
+            StreamRecord r = s.record;
+            long total = s.bytes();
+            long delta = total - sm.lastBytes;
+            sm.lastBytes = total;
+            if (r.sending()) {
+                r.bytesSent += delta;
+            } else {
+                r.bytesReceived += delta;
+            }
+            double start = seconds(Math.abs(sm.intervalStartMicros - sm.startMicros));
+            double end = seconds(now - sm.startMicros);
+            float duration = (float) seconds(now - sm.intervalStartMicros);
+            boolean hasInfo = false;
+            long retrans = 0;
+            long cwnd = 0;
+            long wnd = 0;
+            long rtt = 0;
+            long rttvar = 0;
+            long pmtu = 0;
+            if (tcp && rec.senderHasRetransmits == 1) {
+                Optional<TcpInfo> info = tcpInfo(s);
+                if (info.isPresent()) {
+                    TcpInfo i = info.get();
+                    hasInfo = true;
+                    retrans = i.totalRetrans() - sm.prevTotalRetrans;
+                    r.streamRetrans += retrans;
+                    sm.prevTotalRetrans = i.totalRetrans();
+                    cwnd = i.sndCwndBytes();
+                    r.maxSndCwnd = Math.max(r.maxSndCwnd, cwnd);
+                    wnd = i.sndWnd();
+                    r.maxSndWnd = Math.max(r.maxSndWnd, wnd);
+                    rtt = i.rttMicros();
+                    r.maxRtt = Math.max(r.maxRtt, rtt);
+                    if (r.countRtt == 0 || rtt < r.minRtt) {
+                        r.minRtt = rtt;
+                    }
+                    r.sumRtt += rtt;
+                    r.countRtt++;
+                    rttvar = i.rttVarMicros();
+                    pmtu = i.pmtu();
+                }
+            }
+            long packets = 0;
+            long lost = 0;
+            long ooo = 0;
+            if (s instanceof PacketCounters pc) {
+                pc.publishTo(r);
+                packets = r.packetCount - sm.lastPacketCount;
+                lost = r.cntError - sm.lastCntError;
+                ooo = r.outOfOrderPackets - sm.lastOutOfOrder;
+                sm.lastPacketCount = r.packetCount;
+                sm.lastCntError = r.cntError;
+                sm.lastOutOfOrder = r.outOfOrderPackets;
+            }
+            r.lastInterval = new IntervalRecord(start, end, duration, delta, rec.omitting, hasInfo, retrans, cwnd, wnd,
+                    rtt, rttvar, pmtu, packets, lost, ooo, r.jitter);
+            r.lastIntervalIsFirst = sm.firstSinceStart;
+            sm.firstSinceStart = false;
+            sm.intervalStartMicros = now;
+            r.endTime = end;
+        }
+    }
+
+    /** iperf3's {@code iperf_reset_stats} when the omit period ends. */
+    final void resetAfterOmit(long nowNanos) {
+        long now = nowNanos / 1000;
+        rec.omitting = false;
+        if (sendBudget != null) {
+            sendBudget.reset();
+        }
+        for (DataStream s : streams) {
+            StreamSampler sm = s.sampler;
+            StreamRecord r = s.record;
+            long live = s.bytes();
+            if (s instanceof PacketCounters pc) {
+                pc.publishTo(r);
+                r.omittedPacketCount = r.packetCount;
+                r.omittedCntError = r.cntError;
+                r.omittedOutOfOrderPackets = r.outOfOrderPackets;
+                pc.resetJitter();
+                r.jitter = 0;
+            }
+            if (r.sending()) {
+                r.bytesSent += live - sm.lastBytes;
+                r.bytesSentOmit = r.bytesSent;
+            } else {
+                r.bytesReceived = 0;
+            }
+            sm.lastBytes = live;
+            if (rec.senderHasRetransmits == 1) {
+                tcpInfo(s).ifPresent(i -> sm.prevTotalRetrans = i.totalRetrans());
+            }
+            r.streamRetrans = 0;
+            // The next interval starts at the last sample; iperf3 prints |start - new start|.
+            sm.startMicros = now;
+        }
+        if (statsInterval > 0) {
+            statsDue = nowNanos + intervalNanos();
+        }
+    }
+
+    static double seconds(long micros) {
+        return micros / 1_000_000 + (micros % 1_000_000) / 1e6;
+    }
+
+    private static Optional<TcpInfo> tcpInfo(DataStream s) {
+        if (s instanceof TcpStream t && t.nativeSocket != null) {
+            return t.nativeSocket.tcpInfo();
+        }
+        return Optional.empty();
+    }
+
+    /** Whether this side reports TCP retransmits: it sends TCP and can read TCP_INFO (iperf3's check). */
+    final int computeSenderHasRetransmits() {
+        return rec.mode != TestMode.RECEIVER && rec.protocol == IperfOptions.Protocol.TCP && NativeSocket.available() ? 1 : 0;
+    }
+
+    // ------------------------------------------------------------ end of the test
+
+    /** Stops the sending threads and waits until their last write is counted. */
+    final void stopSenders() {
+        for (DataStream s : streams) {
+            if (s.sending()) {
+                s.stopRequested = true;
+            }
+        }
+        for (DataStream s : streams) {
+            if (s.sending()) {
+                s.stop(STOP_GRACE_NANOS);
+            }
+        }
+    }
+
+    final void stopCounting() {
+        for (DataStream s : streams) {
+            s.counting = false;
+        }
+    }
+
+    final void closeStreams() {
+        for (DataStream s : streams) {
+            s.shutdown();
+        }
+    }
+
+    final void measureCpu() {
+        if (cpuStart != null) {
+            var u = ProcessCpu.now().utilizationSince(cpuStart);
+            rec.localCpu = new CpuUtilization(u.total(), u.user(), u.system());
+        }
+    }
+
+    /** The first stream failure that happened while the test wanted the stream, or null. */
+    final Throwable streamFailure() {
+        for (DataStream s : streams) {
+            if (s.failure() != null) {
+                return s.failure();
+            }
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------ results exchange
+
+    final TestResults localResults(io.iperf3j.json.JsonObject serverOutputJson, String serverOutputText) {
+        List<TestResults.StreamResult> list = new ArrayList<>();
+        for (DataStream s : streams) {
+            StreamRecord r = s.record;
+            long bytes = r.sending() ? r.bytesSent - r.bytesSentOmit : r.bytesReceived;
+            long retrans = r.sending() && rec.senderHasRetransmits == 1 ? r.streamRetrans : -1;
+            list.add(new TestResults.StreamResult(r.id(), bytes, retrans, r.jitter, r.cntError, r.packetCount, 0, r.endTime));
+        }
+        int shr = rec.mode == TestMode.RECEIVER ? -1 : rec.senderHasRetransmits;
+        return new TestResults(rec.localCpu.total(), rec.localCpu.user(), rec.localCpu.system(), shr,
+                rec.congestionUsed, serverOutputJson, serverOutputText, list);
+    }
+
+    /** iperf3's {@code get_results}: folds the peer's figures into this side's records. */
+    final void applyPeerResults(TestResults res) throws IperfException {
+        rec.remoteCpu = new CpuUtilization(res.cpuTotal(), res.cpuUser(), res.cpuSystem());
+        if (rec.mode == TestMode.RECEIVER) {
+            rec.senderHasRetransmits = res.senderHasRetransmits();
+        } else if (rec.mode == TestMode.BIDIRECTIONAL) {
+            rec.otherSideHasRetransmits = res.senderHasRetransmits();
+        }
+        if (res.congestionUsed() != null) {
+            rec.remoteCongestionUsed = res.congestionUsed();
+        }
+        if (rec.client && rec.getServerOutput) {
+            if (res.serverOutputJson() != null) {
+                rec.serverOutputJson = res.serverOutputJson();
+            } else if (res.serverOutputText() != null) {
+                rec.serverOutputText = res.serverOutputText();
+            }
+        }
+        for (TestResults.StreamResult p : res.streams()) {
+            StreamRecord r = null;
+            for (DataStream s : streams) {
+                if (s.record.id() == p.id()) {
+                    r = s.record;
+                }
+            }
+            if (r == null) {
+                throw new IperfException(ErrorCode.STREAM_ID);
+            }
+            if (r.sending()) {
+                r.jitter = p.jitter();
+                r.cntError = p.errors();
+                r.peerPacketCount = p.packets();
+                r.bytesReceived = p.bytes();
+                r.receiverTime = p.endTime() - p.startTime();
+            } else {
+                r.peerPacketCount = p.packets();
+                r.bytesSent = p.bytes();
+                r.streamRetrans = p.retransmits();
+                r.senderTime = p.endTime() - p.startTime();
+            }
+        }
+        rec.peerResultsKnown = true;
+    }
+}
