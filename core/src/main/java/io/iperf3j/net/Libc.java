@@ -20,13 +20,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The few glibc functions this package calls, bound once per JVM through the
  * Foreign Function &amp; Memory API.
  *
- * <p>The bindings are created lazily, on first use of {@link #get()}, by the
- * initialisation-on-demand holder idiom; the JVM guarantees that this happens
- * once and is visible to all threads. {@link MethodHandle}s are immutable, so
- * the instance is freely shared. If anything goes wrong while binding (not
- * Linux, an unsupported architecture, native access denied with
- * {@code --illegal-native-access=deny}, a missing symbol), {@link #get()}
- * returns empty for the life of the JVM and {@link #failure()} says why.
+ * <p>The bindings are created lazily by the initialisation-on-demand holder
+ * idiom: the platform check, the linker and {@code strerror} on the first
+ * {@link #get()}, and each group of functions (sockets, CPU, uname) on its
+ * first call. The JVM guarantees that each holder is initialised once and
+ * safely published; {@link MethodHandle}s are immutable, so they are freely
+ * shared. If anything goes wrong in the first step (not Linux, an unsupported
+ * architecture, native access denied with {@code --illegal-native-access=deny},
+ * a missing symbol), {@link #get()} returns empty for the life of the JVM and
+ * {@link #failure()} says why.
  *
  * <p>Every wrapper returns the C function's non-negative result on success and
  * {@code -errno} on failure, so callers never allocate to learn the error. The
@@ -38,8 +40,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Constants are the Linux values for x86_64, aarch64 and riscv64 (the
  * "generic" ABI). Other architectures (mips, sparc, parisc, alpha, powerpc)
- * number some socket options differently and are refused in
- * {@link #create()}.
+ * number some socket options differently and are refused.
  */
 final class Libc {
 
@@ -103,37 +104,90 @@ final class Libc {
     private static final VarHandle ERRNO =
             CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private final MethodHandle getsockopt;
-    private final MethodHandle setsockopt;
-    private final MethodHandle getsockname;
-    private final MethodHandle getpeername;
-    private final MethodHandle ioctl;
-    private final MethodHandle strerror;
-    private final MethodHandle getrusage;
-    private final MethodHandle clock;
-    private final MethodHandle uname;
+    private static final String[] SYMBOLS = {
+        "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock", "uname"};
 
-    private Libc(Linker linker, SymbolLookup lookup) {
-        Linker.Option errno = Linker.Option.captureCallState("errno");
-        getsockopt = bind(linker, lookup, "getsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errno);
-        setsockopt = bind(linker, lookup, "setsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
-        getsockname = bind(linker, lookup, "getsockname",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errno);
-        getpeername = bind(linker, lookup, "getpeername",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errno);
+    private static final Libc INSTANCE = new Libc();
+
+    private Libc() {
+    }
+
+    /**
+     * The linker, the libc lookup and {@code strerror}, bound on first use.
+     * Binding {@code strerror} is also the test that native access is allowed.
+     * The first downcall handle of a JVM costs tens of milliseconds (the FFM
+     * machinery starts up), each further one a few, so the other functions are
+     * bound in groups ({@link Sock}, {@link Cpu}, {@link Uts}) only when first
+     * needed.
+     */
+    private static final class Base {
+        static final Linker LINKER;
+        static final SymbolLookup LOOKUP;
+        static final MethodHandle STRERROR;
+        static final Throwable FAILURE;
+
+        static {
+            Linker linker = null;
+            SymbolLookup lookup = null;
+            MethodHandle strerror = null;
+            Throwable failure = null;
+            try {
+                checkPlatform();
+                linker = Linker.nativeLinker();
+                lookup = linker.defaultLookup();
+                for (String symbol : SYMBOLS) {
+                    if (lookup.find(symbol).isEmpty()) {
+                        throw new UnsatisfiedLinkError("libc symbol not found: " + symbol);
+                    }
+                }
+                // glibc's strerror returns a pointer to a constant string for every known errno
+                // (a thread-local buffer only for unknown ones), so it is safe across threads.
+                strerror = bind(linker, lookup, "strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+            } catch (Throwable t) { // LinkageError, IllegalCallerException, UnsupportedOperationException...
+                failure = t;
+                strerror = null;
+            }
+            LINKER = linker;
+            LOOKUP = lookup;
+            STRERROR = strerror;
+            FAILURE = failure;
+        }
+    }
+
+    /** Socket calls. */
+    private static final class Sock {
+        static final MethodHandle GETSOCKOPT = bind("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
+        static final MethodHandle SETSOCKOPT = bind("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+        static final MethodHandle GETSOCKNAME = bind("getsockname",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
+        static final MethodHandle GETPEERNAME = bind("getpeername",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
         // int ioctl(int fd, unsigned long request, ...): the third argument is variadic.
-        ioctl = bind(linker, lookup, "ioctl",
+        static final MethodHandle IOCTL = bind("ioctl",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-                errno, Linker.Option.firstVariadicArg(2));
-        // glibc's strerror returns a pointer to a constant string for every known errno
-        // (a thread-local buffer only for unknown ones), so it is safe across threads.
-        strerror = bind(linker, lookup, "strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-        getrusage = bind(linker, lookup, "getrusage",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), errno);
-        clock = bind(linker, lookup, "clock", FunctionDescriptor.of(JAVA_LONG));
-        uname = bind(linker, lookup, "uname", FunctionDescriptor.of(JAVA_INT, ADDRESS), errno);
+                errnoOption(), Linker.Option.firstVariadicArg(2));
+    }
+
+    /** Process CPU time. */
+    private static final class Cpu {
+        static final MethodHandle GETRUSAGE = bind("getrusage",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), errnoOption());
+        static final MethodHandle CLOCK = bind("clock", FunctionDescriptor.of(JAVA_LONG));
+    }
+
+    /** uname(2). */
+    private static final class Uts {
+        static final MethodHandle UNAME = bind("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS), errnoOption());
+    }
+
+    private static Linker.Option errnoOption() {
+        return Linker.Option.captureCallState("errno");
+    }
+
+    private static MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        return bind(Base.LINKER, Base.LOOKUP, name, descriptor, options);
     }
 
     private static MethodHandle bind(Linker linker, SymbolLookup lookup, String name,
@@ -143,25 +197,7 @@ final class Libc {
         return linker.downcallHandle(symbol, descriptor, options);
     }
 
-    /** Lazy, once-per-JVM holder. */
-    private static final class Holder {
-        static final Libc INSTANCE;
-        static final Throwable FAILURE;
-
-        static {
-            Libc instance = null;
-            Throwable failure = null;
-            try {
-                instance = create();
-            } catch (Throwable t) { // LinkageError, IllegalCallerException, UnsupportedOperationException...
-                failure = t;
-            }
-            INSTANCE = instance;
-            FAILURE = failure;
-        }
-    }
-
-    private static Libc create() {
+    private static void checkPlatform() {
         String disabled = System.getProperty("iperf3j.native", "true");
         if (disabled.equalsIgnoreCase("false") || disabled.equalsIgnoreCase("off")) {
             throw new UnsupportedOperationException("disabled by -Diperf3j.native=" + disabled);
@@ -178,18 +214,16 @@ final class Libc {
         if (!supportedArch || ADDRESS.byteSize() != 8) {
             throw new UnsupportedOperationException("unsupported architecture: " + arch);
         }
-        Linker linker = Linker.nativeLinker();
-        return new Libc(linker, linker.defaultLookup());
     }
 
     /** The bindings, or empty if FFM cannot be used in this JVM. */
     static Optional<Libc> get() {
-        return Optional.ofNullable(Holder.INSTANCE);
+        return Base.FAILURE == null ? Optional.of(INSTANCE) : Optional.empty();
     }
 
     /** Why {@link #get()} is empty, or null when it is not. */
     static Throwable failure() {
-        return Holder.FAILURE;
+        return Base.FAILURE;
     }
 
     /** A segment to receive the captured errno; allocate one per call or reuse it within one arena. */
@@ -214,7 +248,7 @@ final class Libc {
 
     int getsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, MemorySegment lenPtr) {
         try {
-            return result((int) getsockopt.invokeExact(state, fd, level, name, value, lenPtr), state);
+            return result((int) Sock.GETSOCKOPT.invokeExact(state, fd, level, name, value, lenPtr), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -222,7 +256,7 @@ final class Libc {
 
     int setsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, int len) {
         try {
-            return result((int) setsockopt.invokeExact(state, fd, level, name, value, len), state);
+            return result((int) Sock.SETSOCKOPT.invokeExact(state, fd, level, name, value, len), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -230,7 +264,7 @@ final class Libc {
 
     int getsockname(MemorySegment state, int fd, MemorySegment addr, MemorySegment lenPtr) {
         try {
-            return result((int) getsockname.invokeExact(state, fd, addr, lenPtr), state);
+            return result((int) Sock.GETSOCKNAME.invokeExact(state, fd, addr, lenPtr), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -238,7 +272,7 @@ final class Libc {
 
     int getpeername(MemorySegment state, int fd, MemorySegment addr, MemorySegment lenPtr) {
         try {
-            return result((int) getpeername.invokeExact(state, fd, addr, lenPtr), state);
+            return result((int) Sock.GETPEERNAME.invokeExact(state, fd, addr, lenPtr), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -246,7 +280,7 @@ final class Libc {
 
     int ioctl(MemorySegment state, int fd, long request, MemorySegment arg) {
         try {
-            return result((int) ioctl.invokeExact(state, fd, request, arg), state);
+            return result((int) Sock.IOCTL.invokeExact(state, fd, request, arg), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -254,7 +288,7 @@ final class Libc {
 
     int getrusage(MemorySegment state, int who, MemorySegment usage) {
         try {
-            return result((int) getrusage.invokeExact(state, who, usage), state);
+            return result((int) Cpu.GETRUSAGE.invokeExact(state, who, usage), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -263,7 +297,7 @@ final class Libc {
     /** {@code clock()}: process CPU time in units of {@link #CLOCKS_PER_SEC}, or -1. */
     long clock() {
         try {
-            return (long) clock.invokeExact();
+            return (long) Cpu.CLOCK.invokeExact();
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -271,7 +305,7 @@ final class Libc {
 
     int uname(MemorySegment state, MemorySegment utsname) {
         try {
-            return result((int) uname.invokeExact(state, utsname), state);
+            return result((int) Uts.UNAME.invokeExact(state, utsname), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -280,7 +314,7 @@ final class Libc {
     /** {@code strerror(errno)}, e.g. "No such file or directory". */
     String strerror(int errno) {
         try {
-            MemorySegment p = (MemorySegment) strerror.invokeExact(errno);
+            MemorySegment p = (MemorySegment) Base.STRERROR.invokeExact(errno);
             if (p.equals(MemorySegment.NULL)) {
                 return "Unknown error " + errno;
             }

@@ -201,13 +201,16 @@ public final class NativeSocket {
                 if (fd < 0) {
                     continue;
                 }
-                long inode = socketInode(entry);
-                if (inode < 0 || byInode.containsKey(inode)) {
-                    continue; // not a socket, gone, or a dup of a socket we already matched
-                }
+                // Ask the kernel first: getsockname fails at once (ENOTSOCK) for
+                // non-sockets and rejects nearly every socket by address, so the
+                // link is read only for the one or two descriptors that match.
                 int family = c.matches(fd, expect);
-                if (family > 0) {
-                    byInode.put(inode, new Candidate(fd, inode, family));
+                if (family == 0) {
+                    continue;
+                }
+                long inode = socketInode(entry);
+                if (inode >= 0) { // a dup of a matched socket keeps the first (lowest) fd
+                    byInode.putIfAbsent(inode, new Candidate(fd, inode, family));
                 }
             }
             List<Candidate> found = new ArrayList<>(byInode.values());

@@ -1,5 +1,6 @@
 package io.iperf3j.net;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -46,21 +47,28 @@ public final class ProcessCpu {
 
     /** Takes a snapshot now. */
     public static ProcessCpu now() {
-        long wall = System.nanoTime() / 1000L;
+        // Bind (once) before reading the clock, so wall and CPU times are read back to back.
         Libc libc = Libc.get().orElse(null);
         if (libc != null) {
-            ProcessCpu s = nativeSnapshot(libc, wall);
+            ProcessCpu s = nativeSnapshot(libc, System.nanoTime() / 1000L);
             if (s != null) {
                 return s;
             }
         }
-        long cpu = fallbackCpuMicros();
+        OperatingSystemMXBean os = Fallback.BEAN;
+        long wall = System.nanoTime() / 1000L;
+        long cpu = fallbackCpuMicros(os);
         return new ProcessCpu(wall, cpu, cpu, 0L, false);
+    }
+
+    /** Loaded only when FFM is unusable. */
+    private static final class Fallback {
+        static final OperatingSystemMXBean BEAN = ManagementFactory.getOperatingSystemMXBean();
     }
 
     private static ProcessCpu nativeSnapshot(Libc libc, long wall) {
         long clock = libc.clock();
-        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+        try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Libc.newCallState(arena);
             MemorySegment ru = arena.allocate(Libc.RUSAGE_SIZE, 8);
             if (clock < 0 || libc.getrusage(state, Libc.RUSAGE_SELF, ru) < 0) {
@@ -74,8 +82,7 @@ public final class ProcessCpu {
         }
     }
 
-    private static long fallbackCpuMicros() {
-        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    private static long fallbackCpuMicros(OperatingSystemMXBean os) {
         if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
             long nanos = sun.getProcessCpuTime();
             return nanos < 0 ? 0L : nanos / 1000L;
