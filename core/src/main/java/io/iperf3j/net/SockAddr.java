@@ -75,6 +75,19 @@ record SockAddr(int family, byte[] address, int port, int scopeId) {
         return true;
     }
 
+    /**
+     * Like {@link #sameEndpoint}, for a peer: a wildcard Java address matches
+     * any peer address on the same port. (A {@code DatagramChannel} connected
+     * to {@code 0.0.0.0:p} reports that address while the kernel, which
+     * connects such sockets to a local address, reports the real one.)
+     */
+    boolean samePeer(InetSocketAddress java) {
+        if (java != null && java.getAddress() != null && java.getAddress().isAnyLocalAddress()) {
+            return java.getPort() == port;
+        }
+        return sameEndpoint(java);
+    }
+
     /** 16-byte form: IPv4 becomes IPv4-mapped; every wildcard becomes {@code ::}. */
     static byte[] canonical(byte[] a) {
         byte[] c;

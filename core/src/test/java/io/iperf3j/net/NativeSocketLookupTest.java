@@ -192,6 +192,19 @@ class NativeSocketLookupTest {
     }
 
     @Test
+    void datagramChannelConnectedToTheWildcardResolves() throws Exception {
+        try (DatagramChannel server = DatagramChannel.open();
+             DatagramChannel client = DatagramChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+            // Java keeps 0.0.0.0 as the remote address; the kernel connects to a local address
+            client.connect(new InetSocketAddress("0.0.0.0", port));
+            NativeSocket n = resolve(client);
+            assertThat(n.remoteAddress().orElseThrow().getPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
     void listenersSharingAPortThroughReusePortAreToldApart() throws Exception {
         assumeThat(ServerSocketChannel.open().supportedOptions()).contains(StandardSocketOptions.SO_REUSEPORT);
         InetAddress lo = InetAddress.getByName("127.0.0.1");
@@ -214,6 +227,34 @@ class NativeSocketLookupTest {
             assertThat(n2.intOption(Libc.SOL_SOCKET, SO_RCVBUF)).hasValue(2 * 128 * 1024);
             // the probe restored SO_REUSEADDR
             assertThat(s1.getOption(StandardSocketOptions.SO_REUSEADDR)).isEqualTo(reuse1);
+        }
+    }
+
+    @Test
+    void concurrentLookupsAndCallsAreIndependent() throws Exception {
+        try (Loopback a = Loopback.ipv4(); Loopback b = Loopback.ipv4()) {
+            NetworkChannel[] channels = {a.client, a.accepted, b.client, b.accepted};
+            int[] expected = new int[channels.length];
+            for (int i = 0; i < channels.length; i++) {
+                expected[i] = NativeSocket.of(channels[i]).orElseThrow().fd();
+            }
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+                var futures = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+                for (int t = 0; t < channels.length; t++) {
+                    int i = t;
+                    futures.add(pool.submit(() -> {
+                        for (int k = 0; k < 200; k++) {
+                            NativeSocket s = NativeSocket.of(channels[i]).orElseThrow();
+                            assertThat(s.fd()).isEqualTo(expected[i]);
+                            assertThat(s.tcpInfo().orElseThrow().state()).isEqualTo(TcpInfo.STATE_ESTABLISHED);
+                        }
+                        return null;
+                    }));
+                }
+                for (var f : futures) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            }
         }
     }
 
