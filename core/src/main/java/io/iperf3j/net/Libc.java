@@ -190,6 +190,7 @@ final class Libc {
         return bind(Base.LINKER, Base.LOOKUP, name, descriptor, options);
     }
 
+    @SuppressWarnings("restricted") // downcallHandle: this class is the package's only native entry point
     private static MethodHandle bind(Linker linker, SymbolLookup lookup, String name,
                                      FunctionDescriptor descriptor, Linker.Option... options) {
         MemorySegment symbol = lookup.find(name)
@@ -312,6 +313,7 @@ final class Libc {
     }
 
     /** {@code strerror(errno)}, e.g. "No such file or directory". */
+    @SuppressWarnings("restricted") // reinterpret: strerror returns a NUL-terminated string of unknown length
     String strerror(int errno) {
         try {
             MemorySegment p = (MemorySegment) Base.STRERROR.invokeExact(errno);

@@ -17,7 +17,7 @@ final class Loopback implements AutoCloseable {
     final ServerSocketChannel server;
     final SocketChannel client;
     final SocketChannel accepted;
-    private final List<AutoCloseable> extra = new ArrayList<>();
+    private final List<java.io.Closeable> extra = new ArrayList<>();
 
     private Loopback(ServerSocketChannel server, SocketChannel client, SocketChannel accepted) {
         this.server = server;
@@ -81,14 +81,14 @@ final class Loopback implements AutoCloseable {
         reader.join(TimeUnit.SECONDS.toMillis(30));
     }
 
-    <T extends AutoCloseable> T track(T c) {
+    <T extends java.io.Closeable> T track(T c) {
         extra.add(c);
         return c;
     }
 
     @Override
-    public void close() throws Exception {
-        for (AutoCloseable c : extra) {
+    public void close() throws IOException {
+        for (java.io.Closeable c : extra) {
             c.close();
         }
         accepted.close();
