@@ -357,7 +357,7 @@ public final class NativeSocket {
 
     /**
      * {@code getsockopt(IPPROTO_TCP, TCP_INFO)}: asks for
-     * {@value TcpInfo#REQUEST_SIZE} bytes (more than any kernel's struct) and
+     * 512 bytes (more than any kernel's struct) and
      * parses what the kernel returns by the fixed offsets of the uapi
      * {@code struct tcp_info}.
      *
