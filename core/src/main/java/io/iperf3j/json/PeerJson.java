@@ -39,6 +39,7 @@ public final class PeerJson {
     private static final BigInteger TWO_POW_64 = BigInteger.ONE.shiftLeft(64);
     private static final int MAX_MESSAGE_CHARS = 200;
 
+    /** Thread-safe; its only shared state is Jackson's bounded field-name cache. */
     private static final JsonFactory DEFAULT_FACTORY = factory(Limits.DEFAULT);
 
     /**
@@ -157,8 +158,9 @@ public final class PeerJson {
     }
 
     private static JsonFactory factory(Limits limits) {
-        // Jackson's depth check sits one level above ours so that ours, with its clearer message,
-        // fires first; its string check is a backstop behind the exact check on each value.
+        // Jackson enforces the string, name and number limits while it reads, before any oversized
+        // value is materialised (limitMessage words its errors); its depth check sits one level above
+        // ours so that ours fires first.
         StreamReadConstraints c = StreamReadConstraints.builder()
                 .maxNestingDepth(limits.maxDepth() + 1)
                 .maxStringLength(limits.maxStringLength())
@@ -168,7 +170,9 @@ public final class PeerJson {
         return JsonFactory.builder()
                 .streamReadConstraints(c)
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-                // Keys come from the network: do not grow the JVM-wide String.intern() pool with them.
+                // Keys come from the network: keep them out of the JVM-wide String.intern() pool.
+                // CANONICALIZE_FIELD_NAMES must stay on: without it Jackson reads bytes through a
+                // lenient Reader instead of its strict UTF-8 parser (and loses byte offsets).
                 .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
                 .build();
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -290,9 +291,8 @@ class CFormatTest {
     @Test
     void matchesSystemPrintf() throws Exception {
         Path printf = Path.of("/usr/bin/printf");
-        if (!Files.isExecutable(printf)) {
-            return; // the hand-checked tables above still ran
-        }
+        // Reported as skipped without printf(1); the hand-checked tables above run regardless.
+        Assumptions.assumeTrue(Files.isExecutable(printf), "no /usr/bin/printf");
         SplittableRandom r = new SplittableRandom(2024);
         List<Double> values = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
