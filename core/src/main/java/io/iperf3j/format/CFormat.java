@@ -18,7 +18,8 @@ import java.math.RoundingMode;
  * <p>Implementation: the exact decimal expansion ({@link BigDecimal}) is the
  * reference path. A fast path uses the shortest round-tripping decimal of
  * {@link Double#toString(double)} when that is provably the correctly rounded
- * result (see {@link #shortest}), which covers most values iperf3 prints.
+ * result (the reasoning is on the private {@code shortest} helper), which
+ * covers most values iperf3 prints.
  *
  * <p>NaN prints as {@code nan} or {@code -nan} following the sign bit of the
  * NaN, as glibc does; note that the JVM does not define the sign of a NaN

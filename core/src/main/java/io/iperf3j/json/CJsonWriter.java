@@ -64,6 +64,9 @@ public final class CJsonWriter {
     }
 
     /**
+     * The writer for iperf3 3.12 compatibility, used for {@code -J} output and
+     * control messages to 3.12 peers.
+     *
      * @return the writer that reproduces iperf3 3.12 exactly (unsigned
      *         integers, all numbers as C doubles)
      */
@@ -72,6 +75,8 @@ public final class CJsonWriter {
     }
 
     /**
+     * The default writer: signed integers, as iperf3 3.14 and later print them.
+     *
      * @return the writer with cJSON layout and number style but signed, exact
      *         integers
      */

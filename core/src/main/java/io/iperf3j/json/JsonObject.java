@@ -105,6 +105,8 @@ public final class JsonObject {
     }
 
     /**
+     * Tells whether the key is present.
+     *
      * @param key the key
      * @return whether at least one entry has this key
      */
@@ -113,6 +115,8 @@ public final class JsonObject {
     }
 
     /**
+     * The raw value of a key.
+     *
      * @param key the key
      * @return the value of the first entry with this key, as stored; null if
      *         absent (use {@link #has} to tell absent from JSON null)
@@ -145,6 +149,8 @@ public final class JsonObject {
     }
 
     /**
+     * The keys.
+     *
      * @return the keys in order, duplicates included, as a read-only live view
      */
     public List<String> keys() {
@@ -163,6 +169,8 @@ public final class JsonObject {
     }
 
     /**
+     * The entries.
+     *
      * @return the entries in order, duplicates included, as a read-only live
      *         view of immutable entries
      */
@@ -182,6 +190,8 @@ public final class JsonObject {
     }
 
     /**
+     * The number of entries.
+     *
      * @return the number of entries, duplicates included
      */
     public int size() {
@@ -189,6 +199,8 @@ public final class JsonObject {
     }
 
     /**
+     * Tells whether the object is empty.
+     *
      * @return whether there are no entries
      */
     public boolean isEmpty() {
@@ -196,6 +208,9 @@ public final class JsonObject {
     }
 
     /**
+     * Copies the whole tree, e.g. to keep a snapshot of a document that is
+     * still being built.
+     *
      * @return a deep copy: nested objects and lists are copied, so changes to
      *         either tree do not show in the other
      */
@@ -253,6 +268,8 @@ public final class JsonObject {
     }
 
     /**
+     * A JSON string.
+     *
      * @param key the key
      * @return the string, or null if absent or JSON null
      * @throws JsonTypeException if the value is not a string
@@ -266,6 +283,8 @@ public final class JsonObject {
     }
 
     /**
+     * A JSON boolean.
+     *
      * @param key the key
      * @return the boolean, or null if absent or JSON null
      * @throws JsonTypeException if the value is not a boolean
@@ -279,6 +298,8 @@ public final class JsonObject {
     }
 
     /**
+     * A nested JSON object.
+     *
      * @param key the key
      * @return the nested object itself (not a copy), or null if absent or JSON null
      * @throws JsonTypeException if the value is not an object
@@ -292,6 +313,8 @@ public final class JsonObject {
     }
 
     /**
+     * A JSON array.
+     *
      * @param key the key
      * @return the list itself (not a copy), or null if absent or JSON null
      * @throws JsonTypeException if the value is not an array

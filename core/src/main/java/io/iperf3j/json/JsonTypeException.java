@@ -7,11 +7,15 @@ package io.iperf3j.json;
  * should catch it and report a protocol error.
  */
 public final class JsonTypeException extends RuntimeException {
+    @java.io.Serial
     private static final long serialVersionUID = 1L;
 
+    /** The key that was looked up. */
     private final String key;
 
     /**
+     * Creates the exception with a message naming the key and both types.
+     *
      * @param key the key that was looked up
      * @param expected the JSON type the caller asked for, e.g. {@code "integer"}
      * @param actual the value found (only its JSON type is reported)
@@ -22,6 +26,8 @@ public final class JsonTypeException extends RuntimeException {
     }
 
     /**
+     * The key that was looked up.
+     *
      * @return the key whose value had the wrong type
      */
     public String key() {

@@ -10,9 +10,12 @@ package io.iperf3j.json;
  * 200 printable ASCII characters, so the message is safe to log.
  */
 public final class MalformedJsonException extends Exception {
+    @java.io.Serial
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param message what was wrong with the input
      */
     public MalformedJsonException(String message) {
@@ -20,6 +23,8 @@ public final class MalformedJsonException extends Exception {
     }
 
     /**
+     * Creates the exception with the parser failure behind it.
+     *
      * @param message what was wrong with the input
      * @param cause the parser failure behind it
      */

@@ -73,6 +73,8 @@ public final class PeerJson {
         }
 
         /**
+         * Sets the caller's message-size cap.
+         *
          * @param bytes the new document cap
          * @return a copy with that cap
          */
@@ -81,6 +83,9 @@ public final class PeerJson {
         }
 
         /**
+         * Sets the string limit, e.g. for results that carry a long test's
+         * {@code server_output_text}.
+         *
          * @param chars the new string length limit
          * @return a copy with that limit
          */
