@@ -358,12 +358,16 @@ public final class JsonObject {
      *         no JSON form
      */
     public static JsonObject fromMap(Map<String, ?> map) {
+        return fromMap(map, 0);
+    }
+
+    private static JsonObject fromMap(Map<?, ?> map, int depth) {
         JsonObject o = new JsonObject(map.size());
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (!(e.getKey() instanceof String key)) {
                 throw new IllegalArgumentException("JSON object key is not a string: " + e.getKey());
             }
-            o.append(key, fromPlain(key, e.getValue(), 0));
+            o.append(key, fromPlain(key, e.getValue(), depth + 1));
         }
         return o;
     }
@@ -495,7 +499,6 @@ public final class JsonObject {
         return v;
     }
 
-    @SuppressWarnings("unchecked")
     private static Object fromPlain(String key, Object v, int depth) {
         if (depth > CJsonWriter.MAX_DEPTH) {
             throw new IllegalArgumentException("value under key \"" + key + "\" nested too deeply");
@@ -507,12 +510,7 @@ public final class JsonObject {
             return o.copy();
         }
         if (v instanceof Map<?, ?> m) {
-            for (Object k : m.keySet()) {
-                if (!(k instanceof String)) {
-                    throw new IllegalArgumentException("JSON object key is not a string: " + k);
-                }
-            }
-            return fromMap((Map<String, ?>) m);
+            return fromMap(m, depth);
         }
         if (v instanceof Collection<?> c) {
             ArrayList<Object> list = new ArrayList<>(c.size());

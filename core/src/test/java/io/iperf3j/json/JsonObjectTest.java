@@ -188,6 +188,10 @@ class JsonObjectTest {
         assertThatThrownBy(() -> JsonObject.fromMap(Map.of("m", badKey))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> JsonObject.fromMap(Map.of("x", new Object())))
                 .isInstanceOf(IllegalArgumentException.class);
+        Map<String, Object> cyclic = new LinkedHashMap<>();
+        cyclic.put("self", cyclic);
+        assertThatThrownBy(() -> JsonObject.fromMap(cyclic)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nested too deeply");
     }
 
     @Test
