@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * machine; the test is reported as skipped elsewhere, the tables in
  * {@link UnitFormatTest} still run).
  */
+@SuppressWarnings("restricted") // FFM calls into libiperf are the point of this test
 class RealUnitSnprintfTest {
 
     private static final Path LIB = Path.of("/usr/lib/x86_64-linux-gnu/libiperf.so.0");

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * {@link CJsonWriter#iperf312()} output. Skipped (reported as such) where the
  * library is not installed; the reference-file round trips still run.
  */
+@SuppressWarnings("restricted") // FFM calls into libiperf are the point of this test
 class RealCJsonTest {
 
     private static final Path LIB = Path.of("/usr/lib/x86_64-linux-gnu/libiperf.so.0");
