@@ -91,14 +91,16 @@ public final class ControlFrames {
         }
         int bodyStart = in.position() + 4;
         int bodyLength = (int) length;
+        // Results may carry the server's whole output in one string; the frame cap bounds it.
+        PeerJson.Limits limits = PeerJson.Limits.DEFAULT.withMaxDocumentLength(maxLength).withMaxStringLength(maxLength);
         JsonObject result;
         try {
             if (in.hasArray()) {
-                result = PeerJson.parseObject(in.array(), in.arrayOffset() + bodyStart, bodyLength, PeerJson.Limits.DEFAULT);
+                result = PeerJson.parseObject(in.array(), in.arrayOffset() + bodyStart, bodyLength, limits);
             } else {
                 byte[] body = new byte[bodyLength];
                 in.get(bodyStart, body);
-                result = PeerJson.parseObject(body, 0, bodyLength, PeerJson.Limits.DEFAULT);
+                result = PeerJson.parseObject(body, 0, bodyLength, limits);
             }
         } catch (MalformedJsonException e) {
             in.position(bodyStart + bodyLength); // the frame is consumed either way

@@ -236,25 +236,24 @@ public record TestParameters(
     }
 
     /** A presence flag: absent = false, {@code true} = true, anything else refused. */
-    private static boolean flag(JsonObject j, String key) {
+    private static boolean flag(JsonObject j, String key) throws IperfException {
         if (!j.has(key)) {
             return false;
         }
-        Boolean b = j.getBoolean(key);
-        if (!b) {
-            throw new JsonTypeException("parameter \"" + key + "\" must be true when present");
+        if (!Boolean.TRUE.equals(j.get(key))) {
+            throw invalid("parameter \"" + key + "\" must be true when present");
         }
         return true;
     }
 
     /** iperf3 sends these as the integer 1; accept any integer or boolean, honour by presence as 3.12 does. */
-    private static boolean present(JsonObject j, String key) {
+    private static boolean present(JsonObject j, String key) throws IperfException {
         if (!j.has(key)) {
             return false;
         }
         Object v = j.get(key);
         if (!(v instanceof Boolean) && !(v instanceof Long) && !(v instanceof Integer)) {
-            throw new JsonTypeException("parameter \"" + key + "\" must be a number");
+            throw invalid("parameter \"" + key + "\" must be a number");
         }
         return true;
     }
