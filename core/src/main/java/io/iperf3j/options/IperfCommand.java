@@ -74,6 +74,7 @@ final class IperfCommand {
     private boolean durationFlag;
     private boolean rcvTimeoutFlag;
     private boolean portGiven;
+    private boolean skewThresholdGiven;
     private boolean loopback;
     private boolean reverse;
     private boolean bidirectional;
@@ -563,7 +564,8 @@ final class IperfCommand {
             throw fail(ErrorCode.SKEW_THRESHOLD);
         }
         b.timeSkewThreshold(threshold);
-        serverFlag = true;
+        // not a server_flag option in 3.12: it is checked with the server authentication options
+        skewThresholdGiven = true;
     }
 
     @Option(names = "--fq-rate", order = 55)
@@ -706,7 +708,7 @@ final class IperfCommand {
             throw fail(ErrorCode.SET_CLIENT_AUTH);
         }
         boolean anyServerAuth = rsaPrivateKey != null || authorizedUsers != null;
-        if (role == 'c' && anyServerAuth) {
+        if (role == 'c' && (anyServerAuth || skewThresholdGiven)) {
             throw fail(ErrorCode.SERVER_ONLY);
         }
         if (role == 's' && anyServerAuth && (rsaPrivateKey == null || authorizedUsers == null)) {

@@ -115,6 +115,8 @@ public final class OptionParser {
         commandLine.setExpandAtFiles(false);            // "@file" is not special to iperf3
         commandLine.setAllowOptionsAsOptionParameters(true); // "-c -s" connects to host "-s"
         commandLine.setUnmatchedArgumentsAllowed(false);
+        // The scanner has already applied getopt's "--"; a value that is "--" ("-c --") must stay a value.
+        commandLine.setEndOfOptionsDelimiter(IperfCommand.ABSENT + IperfCommand.ABSENT);
         GetoptScanner.Scan scan = new GetoptScanner(commandLine.getCommandSpec(), PROGRAM).scan(args);
         try {
             commandLine.parseArgs(scan.canonical().toArray(String[]::new));

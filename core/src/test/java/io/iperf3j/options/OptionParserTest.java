@@ -254,6 +254,11 @@ class OptionParserTest {
                         + " server only"),
                 failsParam("-c h --rcv-timeout 1000 --username x", "you must specify a username, password, and path"
                         + " to a valid RSA public key"),
+                failsParam("-c h --time-skew-threshold 5 --username u", "you must specify a username, password, and"
+                        + " path to a valid RSA public key"),
+                failsParam("-c h --time-skew-threshold 5 --rcv-timeout 1000", "some option you are trying to set is"
+                        + " server only"),
+                failsParam("-c h -D --username u", "some option you are trying to set is server only"),
                 failsParam("-c h --rcv-timeout 1000 -l 2M", "client receive timeout is valid only in receiving mode: "),
                 failsParam("-c h -n 1 -k 1 -l 2M", "block size too large (maximum = 1048576 bytes)"),
                 failsParam("-D -u", "must either be a client (-c) or server (-s)"));
