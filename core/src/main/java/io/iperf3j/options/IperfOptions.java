@@ -14,12 +14,12 @@ import java.util.Objects;
  *
  * @param role client or server
  * @param host client: the server to connect to, without any {@code %dev} suffix; null for a server
- * @param port control port, default 5201
+ * @param port control port, default 5201; 0 only with {@code loopback} and no {@code -p}: an ephemeral port
  * @param format {@code -f} letter for the bitrate column: {@code a} (adaptive bits, the default) or one of {@code kmgtKMGT}
  * @param interval seconds between interval reports; 0 turns them off
  * @param pidFile {@code -I}, or null
  * @param file {@code -F}, or null
- * @param affinity {@code -A}, or null
+ * @param affinity {@code -A} as {@code "n"} or {@code "n,m"} (client CPU, server CPU; decimal), or null
  * @param bindAddress {@code -B} address, or null
  * @param bindDevice {@code --bind-dev} or the {@code %dev} of {@code -B}/{@code -c}, or null
  * @param verbose {@code -V}
@@ -31,7 +31,7 @@ import java.util.Objects;
  * @param rcvTimeoutMs {@code --rcv-timeout}, default 120000
  * @param rcvTimeoutGiven whether {@code --rcv-timeout} was on the command line
  * @param sndTimeoutMs {@code --snd-timeout} (TCP_USER_TIMEOUT); 0 = system default
- * @param debugLevel {@code -d} level 1-4; 0 = off
+ * @param debugLevel {@code -d} level 1-4 ({@code -d} alone: 4); 0 = off
  * @param ipVersion {@code -4}/{@code -6}
  * @param daemon {@code -D}
  * @param oneOff {@code -1}
@@ -75,6 +75,7 @@ import java.util.Objects;
  * @param rsaPublicKeyPath {@code --rsa-public-key-path}, or null
  * @param authPadding RSA padding of the authentication token
  * @param loopback iperf3j's {@code --loopback}: run an embedded server and a client against it
+ *        (role is then CLIENT and host 127.0.0.1, or ::1 with {@code -6})
  */
 public record IperfOptions(
         Role role,
