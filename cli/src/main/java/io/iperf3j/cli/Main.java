@@ -57,11 +57,11 @@ public final class Main {
                 return 0;
             }
             case ParseResult.Failure f -> {
-                err.println(f.message());
-                if (f.showUsage()) {
-                    err.print(OptionParser.usageText());
-                }
+                // Where each part goes follows iperf3: usage on stdout after a parameter error.
+                err.print(f.stderrText());
                 err.flush();
+                out.print(f.stdoutText());
+                out.flush();
                 return f.exitCode();
             }
             case ParseResult.Run r -> {

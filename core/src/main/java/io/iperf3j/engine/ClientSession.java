@@ -292,6 +292,7 @@ final class ClientSession extends TestSession {
             DataStream s = factory.connectTcp(server, cookie, id, socketNumber, d, cport, rec,
                     d == Direction.SENDING ? sendBudget : receiveBudget, reporter);
             streams.add(s);
+            rec.streams.add(s.record);
             reporter.onStreamConnected(s.record);
             if (!s.sending()) {
                 s.start(name); // receivers drain from the start; they count only while running

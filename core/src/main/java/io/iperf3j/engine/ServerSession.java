@@ -351,6 +351,7 @@ final class ServerSession extends TestSession {
             int socketNumber = index == 0 ? 5 : 6 + 2 * index;
             TcpStream s = factory.acceptedTcp(ch, id, socketNumber, d, rec, reporter);
             streams.add(s);
+            rec.streams.add(s.record);
             reporter.onStreamConnected(s.record);
             if (!s.sending()) {
                 s.start(name);
