@@ -219,6 +219,11 @@ final class ServerSession extends TestSession {
         rec.timestampSecs = now;
         rec.timestampText = Strftime.gmtTime(now);
         expectedStreams = rec.mode == TestMode.BIDIRECTIONAL ? 2 * rec.parallel : rec.parallel;
+        if (rec.bytes > 0 || rec.blocks > 0) {
+            // iperf3's server knows -n/-k from the parameters and stops sending there;
+            // only the client ends the test.
+            sendBudget = rec.bytes > 0 ? TransferBudget.bytes(rec.bytes) : TransferBudget.blocks(rec.blocks);
+        }
         server.expectStreams(this);
         control.sendState(ControlState.CREATE_STREAMS);
         reporter.onConnect();
@@ -349,7 +354,7 @@ final class ServerSession extends TestSession {
             };
             int id = streams.isEmpty() ? 1 : streams.size() + 2;
             int socketNumber = index == 0 ? 5 : 6 + 2 * index;
-            TcpStream s = factory.acceptedTcp(ch, id, socketNumber, d, rec, reporter);
+            TcpStream s = factory.acceptedTcp(ch, id, socketNumber, d, rec, d == Direction.SENDING ? sendBudget : null);
             streams.add(s);
             rec.streams.add(s.record);
             reporter.onStreamConnected(s.record);
@@ -411,8 +416,9 @@ final class ServerSession extends TestSession {
 
     /** TEST_END: final sample, data sockets closed (as iperf3 does), the server's own report. */
     private void endTest() {
+        // Sample at once, as iperf3 does on TEST_END: the client has stopped counting,
+        // so whatever our senders write from now on is not part of the test.
         running = false;
-        stopSenders();
         measureCpu();
         sampleAll();
         stopCounting();

@@ -52,6 +52,7 @@ final class StreamFactory {
                          int cport, TestRecord rec, TransferBudget budget, TestReporter reporter) throws IperfException {
         SocketChannel ch = null;
         try {
+            Prepared prepared = prepare(direction, rec);
             ch = SocketChannel.open(server.getAddress() instanceof Inet6Address
                     ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             if (rec.window > 0) {
@@ -87,7 +88,7 @@ final class StreamFactory {
             if (rec.window > 0 && (snd < rec.window || rcv < rec.window)) {
                 throw new IperfException(ErrorCode.SET_BUF2);
             }
-            return build(ch, nat, id, socketNumber, direction, rec, budget);
+            return build(ch, nat, id, socketNumber, direction, prepared, budget);
         } catch (IperfException e) {
             closeQuietly(ch);
             throw e;
@@ -99,7 +100,7 @@ final class StreamFactory {
 
     /** Server: turns an accepted data connection (cookie already read) into a stream. */
     TcpStream acceptedTcp(SocketChannel ch, int id, int socketNumber, Direction direction, TestRecord rec,
-                          TestReporter reporter) throws IperfException {
+                          TransferBudget budget) throws IperfException {
         try {
             if (rec.window > 0) {
                 // iperf3 sets these on a re-created listener so accepted sockets inherit
@@ -122,24 +123,32 @@ final class StreamFactory {
             if (rec.tos > 0) {
                 ch.setOption(StandardSocketOptions.IP_TOS, rec.tos);
             }
-            return build(ch, nat, id, socketNumber, direction, rec, null);
+            return build(ch, nat, id, socketNumber, direction, prepare(direction, rec), budget);
         } catch (IOException e) {
             closeQuietly(ch);
             throw new IperfException(ErrorCode.STREAM_ACCEPT, ClientSession.errnoText(e), e);
         }
     }
 
-    private TcpStream build(SocketChannel ch, NativeSocket nat, int id, int socketNumber, Direction direction,
-                            TestRecord rec, TransferBudget budget) throws IOException {
-        InetSocketAddress la = (InetSocketAddress) ch.getLocalAddress();
-        InetSocketAddress ra = (InetSocketAddress) ch.getRemoteAddress();
-        StreamRecord record = new StreamRecord(id, socketNumber, direction,
-                AddressText.of(la), la.getPort(), AddressText.of(ra), ra.getPort());
+    /** Payload buffer, zero-copy file and pacer: made before connecting, so nothing slow runs once the peer's clock may be running. */
+    private record Prepared(ByteBuffer buffer, FileChannel zeroCopy, Pacer pacer) {
+    }
+
+    private static Prepared prepare(Direction direction, TestRecord rec) throws IOException {
         boolean sending = direction == Direction.SENDING;
         ByteBuffer buffer = Payload.buffer(rec.blockSize, rec.repeatingPayload, ThreadLocalRandom.current().nextLong());
         FileChannel zeroCopy = sending && rec.zeroCopy ? Payload.zeroCopySource(buffer) : null;
         Pacer pacer = sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst) : null;
-        return new TcpStream(record, wakeTest, ch, buffer, zeroCopy, pacer, budget, nat);
+        return new Prepared(buffer, zeroCopy, pacer);
+    }
+
+    private TcpStream build(SocketChannel ch, NativeSocket nat, int id, int socketNumber, Direction direction,
+                            Prepared prepared, TransferBudget budget) throws IOException {
+        InetSocketAddress la = (InetSocketAddress) ch.getLocalAddress();
+        InetSocketAddress ra = (InetSocketAddress) ch.getRemoteAddress();
+        StreamRecord record = new StreamRecord(id, socketNumber, direction,
+                AddressText.of(la), la.getPort(), AddressText.of(ra), ra.getPort());
+        return new TcpStream(record, wakeTest, ch, prepared.buffer(), prepared.zeroCopy(), prepared.pacer(), budget, nat);
     }
 
     private void applyEarlyOptions(NativeSocket nat) throws IperfException {

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What a client test and a server test have in common: the test thread's event
@@ -92,12 +93,18 @@ abstract class TestSession {
         while (!done) {
             long now = System.nanoTime();
             long next = Math.min(Math.min(statsDue, omitDue), Math.min(endDue, extraDeadline()));
+            long wait = next - now;
             if (next == NEVER) {
                 selector.select();
-            } else if (next - now <= 0) {
+            } else if (wait <= 0) {
+                selector.selectNow();
+            } else if (wait < 2_000_000) {
+                // select() counts in milliseconds; park for the last stretch so timers
+                // (and so interval ends and -t) are on time to well under a millisecond.
+                LockSupport.parkNanos(wait);
                 selector.selectNow();
             } else {
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(next - now + 999_999)));
+                selector.select(TimeUnit.NANOSECONDS.toMillis(wait) - 1);
             }
             selector.selectedKeys().clear();
             if (cancelRequested) {

@@ -194,8 +194,8 @@ public final class TestReporter {
                     .put("remote_host", s.remoteHost())
                     .put("remote_port", s.remotePort()));
         } else {
-            printer.line(String.format("[%3d] local %s port %d connected to %s port %d",
-                    s.socketNumber(), s.localHost(), s.localPort(), s.remoteHost(), s.remotePort()));
+            printer.line(TextFormats.connected(s.socketNumber(), s.localHost(), s.localPort(), s.remoteHost(),
+                    s.remotePort()));
         }
     }
 
@@ -520,7 +520,7 @@ public final class TestReporter {
                         if (text()) {
                             if (!t.client && !s.sending()) {
                                 if (verbose) {
-                                    printer.line(String.format("[%3d] (sender statistics not available)", s.socketNumber()));
+                                    printer.line("[" + TextFormats.pad3(s.socketNumber()) + "] (sender statistics not available)");
                                 }
                             } else if (withRetrans) {
                                 printer.line(id + rateText + "  " + TextFormats.unsigned3(s.streamRetrans) + "             sender");
@@ -543,7 +543,7 @@ public final class TestReporter {
                         } else {
                             if (!t.client && !s.sending()) {
                                 if (verbose) {
-                                    printer.line(String.format("[%3d] (sender statistics not available)", s.socketNumber()));
+                                    printer.line("[" + TextFormats.pad3(s.socketNumber()) + "] (sender statistics not available)");
                                 }
                             } else {
                                 printer.line(id + rateText + "  " + TextFormats.udpLoss(0.0, 0, sent, 0.0) + "sender");
@@ -566,7 +566,7 @@ public final class TestReporter {
                         if (text()) {
                             if (!t.client && s.sending()) {
                                 if (verbose) {
-                                    printer.line(String.format("[%3d] (receiver statistics not available)", s.socketNumber()));
+                                    printer.line("[" + TextFormats.pad3(s.socketNumber()) + "] (receiver statistics not available)");
                                 }
                             } else {
                                 printer.line(id + rtext + "                  receiver");
@@ -577,7 +577,7 @@ public final class TestReporter {
                         double lostPercent = received > 0 ? 100.0 * (s.cntError - s.omittedCntError) / received : 0.0;
                         if (!t.client && s.sending()) {
                             if (verbose) {
-                                printer.line(String.format("[%3d] (receiver statistics not available)", s.socketNumber()));
+                                printer.line("[" + TextFormats.pad3(s.socketNumber()) + "] (receiver statistics not available)");
                             }
                         } else {
                             printer.line(id + rtext + "  " + TextFormats.udpLoss(s.jitter * 1000.0, s.cntError - s.omittedCntError,

@@ -26,7 +26,7 @@ final class TextFormats {
 
     /** {@code [%3d]} or {@code [SUM]}, then the bidir role tag. */
     static String id(int socket, String role) {
-        return "[" + String.format("%3d", socket) + "]" + role;
+        return "[" + pad3(socket) + "]" + role;
     }
 
     static String sumId(String role) {
@@ -45,11 +45,26 @@ final class TextFormats {
 
     /** {@code %3u}: iperf3 prints a stream's retransmits as an unsigned 32-bit value. */
     static String unsigned3(long v) {
-        return String.format("%3d", v & 0xFFFFFFFFL);
+        return pad3(v & 0xFFFFFFFFL);
     }
 
     static String signed3(long v) {
-        return String.format("%3d", (int) v);
+        return pad3((int) v);
+    }
+
+    /**
+     * C's {@code %3d}. Hand-made because {@code String.format}'s first call loads a
+     * lot of classes, which would delay the client just after its streams connect.
+     */
+    static String pad3(long v) {
+        String s = Long.toString(v);
+        return s.length() >= 3 ? s : "   ".substring(s.length()) + s;
+    }
+
+    /** {@code [%3d] local ... connected to ...} */
+    static String connected(int socket, String localHost, int localPort, String remoteHost, int remotePort) {
+        return "[" + pad3(socket) + "] local " + localHost + " port " + localPort + " connected to " + remoteHost
+                + " port " + remotePort;
     }
 
     /** UDP loss columns: {@code "%5.3f ms  %d/%d (%.2g%%)  "}. */
