@@ -114,13 +114,12 @@ final class ClientSession extends TestSession {
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         control = new ControlChannel(ch, selector);
         cpuStart = ProcessCpu.now();
-        NativeSocket.of(ch).flatMap(n -> {
-            var mss = n.tcpMaxSeg();
-            return mss.isPresent() ? java.util.Optional.of(mss.getAsInt()) : java.util.Optional.empty();
-        }).ifPresent(mss -> rec.controlMss = mss);
-        reporter.printControlMss(rec.controlMss);
         control.write(ByteBuffer.wrap(cookie.wireBytes()));
         rec.cookie = cookie.text();
+        // Read after the cookie, as iperf3 does: Linux's value changes once data went out
+        // (32741 before, 32768 after on loopback), and it decides the default UDP length.
+        NativeSocket.of(ch).ifPresent(n -> n.tcpMaxSeg().ifPresent(mss -> rec.controlMss = mss));
+        reporter.printControlMss(rec.controlMss);
     }
 
     /** Waits for a non-blocking connect, honouring {@code --connect-timeout} and cancellation. */
