@@ -55,6 +55,9 @@ final class ServerSession extends TestSession {
     private long lastProgressNanos;
     private long lastReceivedTotal;
     private boolean authDenied;
+    /** Bytes moved per interval, for the running {@code --server-bitrate-limit} check. */
+    private long[] rateWindow;
+    private int rateSamples;
     private boolean resultsSent;
     private String endReason;
 
@@ -145,6 +148,7 @@ final class ServerSession extends TestSession {
                 if (json == null) {
                     return false;
                 }
+                debug("get_parameters:", json);
                 onParameters(json);
                 return true;
             }
@@ -158,6 +162,7 @@ final class ServerSession extends TestSession {
                 if (json == null) {
                     return false;
                 }
+                debug("get_results", json);
                 applyPeerResults(TestResults.fromJson(json));
                 JsonObject serverJson = local.json() || local.jsonStream() ? reporter.document().copy() : null;
                 String serverText = serverJson == null ? printer.captured() : null;
@@ -289,6 +294,7 @@ final class ServerSession extends TestSession {
         if (s == null) {
             throw new IperfException(ErrorCode.MESSAGE);
         }
+        debug("State change: server received " + s, null);
         switch (s) {
             case TEST_START -> {
                 // 3.12 ignores a TEST_START from the client
@@ -427,6 +433,35 @@ final class ServerSession extends TestSession {
         omitDue = NEVER;
         rec.ended = true;
         reporter.onTestEnd();
+    }
+
+    /**
+     * iperf3's running {@code --server-bitrate-limit} check: the average over the last
+     * {@code round(S / interval)} intervals of all bytes sent and received.
+     */
+    @Override
+    void onIntervalSampled() throws IperfException {
+        if (local.serverBitrateLimit() <= 0 || statsInterval <= 0) {
+            return;
+        }
+        if (rateWindow == null) {
+            rateWindow = new long[(int) Math.max(1, Math.round(local.serverBitrateLimitInterval() / statsInterval))];
+        }
+        long bytes = 0;
+        for (DataStream s : streams) {
+            bytes += s.record.lastInterval.bytes();
+        }
+        rateWindow[rateSamples++ % rateWindow.length] = bytes;
+        if (rateSamples >= rateWindow.length) {
+            long sum = 0;
+            for (long b : rateWindow) {
+                sum += b;
+            }
+            if (sum * 8 / (statsInterval * rateWindow.length) > local.serverBitrateLimit()) {
+                endTest();
+                throw new IperfException(ErrorCode.TOTAL_RATE);
+            }
+        }
     }
 
     // ------------------------------------------------------------ timeouts
