@@ -92,7 +92,9 @@ public final class RealTools {
             require(PUSHGATEWAY, "prometheus-pushgateway");
             int port = freePort();
             Path log = Files.createTempFile("pushgateway-", ".log");
-            Process p = new ProcessBuilder(PUSHGATEWAY.toString(), "--web.listen-address=127.0.0.1:" + port)
+            // Debian's build persists to /var/lib/prometheus/pushgateway.data by default: keep this one in memory.
+            Process p = new ProcessBuilder(PUSHGATEWAY.toString(), "--web.listen-address=127.0.0.1:" + port,
+                    "--persistence.file=")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Pushgateway g = new Pushgateway(p, port, log);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
