@@ -118,6 +118,11 @@ public final class ExporterServer implements AutoCloseable {
         return http.getAddress().getPort();
     }
 
+    /** The last probe of a target (host and port, as probed), if any. */
+    public Optional<ProbeResult> lastResult(String host, int port) {
+        return Optional.ofNullable(last.get(host.toLowerCase(java.util.Locale.ROOT) + "|" + port));
+    }
+
     /** Stops serving (running probes are cut off with their connections). */
     @Override
     public void close() {

@@ -18,9 +18,10 @@ import java.util.Optional;
  * @param error why the probe is down, or empty
  * @param durationSeconds how long the probe took
  * @param timestampUnixSeconds when it ended
+ * @param test the test's result (its JSON), if the test ran to an end
  */
 public record ProbeResult(ProbeRequest request, boolean up, Map<String, Double> values, Optional<String> error,
-                          double durationSeconds, double timestampUnixSeconds) {
+                          double durationSeconds, double timestampUnixSeconds, Optional<IperfResult> test) {
     /** HELP texts of the probe families. */
     static final Map<String, String> HELP = help();
 
@@ -32,13 +33,14 @@ public record ProbeResult(ProbeRequest request, boolean up, Map<String, Double> 
 
     /** A failed probe. */
     static ProbeResult down(ProbeRequest request, String error, double duration) {
-        return new ProbeResult(request, false, Map.of(), Optional.of(error), duration, now());
+        return new ProbeResult(request, false, Map.of(), Optional.of(error), duration, now(), Optional.empty());
     }
 
     /** Reads a finished test. */
     static ProbeResult of(ProbeRequest request, IperfResult result, double duration) {
         if (!result.succeeded()) {
-            return down(request, result.error().orElse("test failed"), duration);
+            return new ProbeResult(request, false, Map.of(), Optional.of(result.error().orElse("test failed")), duration,
+                    now(), Optional.of(result));
         }
         Map<String, Object> end = map(result.json().get("end"));
         Map<String, Object> sent = map(end.get("sum_sent"));
@@ -63,7 +65,7 @@ public record ProbeResult(ProbeRequest request, boolean up, Map<String, Double> 
                 v.put("iperf3_" + side + "_lost_percent", number(o, "lost_percent"));
             }
         }
-        return new ProbeResult(request, true, v, Optional.empty(), duration, now());
+        return new ProbeResult(request, true, v, Optional.empty(), duration, now(), Optional.of(result));
     }
 
     private static double now() {
