@@ -74,6 +74,7 @@ public final class ClientTest {
         IperfException error = null;
         boolean cancelled = false;
         try (Selector selector = Selector.open()) {
+            Unsupported.check(options);
             InetSocketAddress server = resolve(options);
             ClientSession s = new ClientSession(options, rec, printer, reporter, selector, server, "client");
             session = s;

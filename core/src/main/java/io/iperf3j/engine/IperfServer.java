@@ -77,6 +77,7 @@ public final class IperfServer implements Closeable {
 
     /** Opens the listening socket. */
     public void bind() throws IperfException {
+        Unsupported.check(options);
         try {
             if (options.rsaPrivateKeyPath() != null) {
                 privateKey = PemKeys.readPrivate(options.rsaPrivateKeyPath());

@@ -57,6 +57,9 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     private long lastProgressNanos;
     private long lastReceivedTotal;
     private boolean authDenied;
+    /** Bytes moved per interval, for the running {@code --server-bitrate-limit} check. */
+    private long[] rateWindow;
+    private int rateSamples;
     private boolean resultsSent;
     private String endReason;
 
@@ -163,6 +166,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
                 if (json == null) {
                     return false;
                 }
+                debug("get_parameters:", json);
                 onParameters(json);
                 return true;
             }
@@ -176,6 +180,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
                 if (json == null) {
                     return false;
                 }
+                debug("get_results", json);
                 applyPeerResults(TestResults.fromJson(json));
                 JsonObject serverJson = local.json() || local.jsonStream() ? reporter.document().copy() : null;
                 String serverText = serverJson == null ? printer.captured() : null;
@@ -321,6 +326,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         if (s == null) {
             throw new IperfException(ErrorCode.MESSAGE);
         }
+        debug("State change: server received " + s, null);
         switch (s) {
             case TEST_START -> {
                 // 3.12 ignores a TEST_START from the client
@@ -483,6 +489,35 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         omitDue = NEVER;
         rec.ended = true;
         reporter.onTestEnd();
+    }
+
+    /**
+     * iperf3's running {@code --server-bitrate-limit} check: the average over the last
+     * {@code round(S / interval)} intervals of all bytes sent and received.
+     */
+    @Override
+    void onIntervalSampled() throws IperfException {
+        if (local.serverBitrateLimit() <= 0 || statsInterval <= 0) {
+            return;
+        }
+        if (rateWindow == null) {
+            rateWindow = new long[(int) Math.max(1, Math.round(local.serverBitrateLimitInterval() / statsInterval))];
+        }
+        long bytes = 0;
+        for (DataStream s : streams) {
+            bytes += s.record.lastInterval.bytes();
+        }
+        rateWindow[rateSamples++ % rateWindow.length] = bytes;
+        if (rateSamples >= rateWindow.length) {
+            long sum = 0;
+            for (long b : rateWindow) {
+                sum += b;
+            }
+            if (sum * 8 / (statsInterval * rateWindow.length) > local.serverBitrateLimit()) {
+                endTest();
+                throw new IperfException(ErrorCode.TOTAL_RATE);
+            }
+        }
     }
 
     // ------------------------------------------------------------ timeouts
