@@ -453,9 +453,14 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             }
         }
         cpuStart = ProcessCpu.now();
+        // Count from before the client can know it may send (iperf3 is TEST_RUNNING as it
+        // sends the byte); otherwise its first datagrams are dropped and count as lost.
+        startClocks(false);
+        for (DataStream s : streams) {
+            s.counting = true;
+        }
         control.sendState(ControlState.TEST_START);
         control.sendState(ControlState.TEST_RUNNING);
-        startClocks(false);
         reporter.onTestStart();
         running = true;
         lastProgressNanos = System.nanoTime();
@@ -465,9 +470,6 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         if (local.serverMaxDurationSec() > 0) {
             long cut = System.nanoTime() + TimeUnit.SECONDS.toNanos(local.serverMaxDurationSec() + (long) rec.omit);
             safetyDeadline = Math.min(safetyDeadline, cut);
-        }
-        for (DataStream s : streams) {
-            s.counting = true;
         }
         for (DataStream s : streams) {
             if (s.sending()) {
