@@ -50,6 +50,9 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     private final StreamFactory factory;
     private final Queue<SocketChannel> arrivingStreams = new ConcurrentLinkedQueue<>();
     private final Queue<DatagramChannel> arrivingUdpStreams = new ConcurrentLinkedQueue<>();
+    /** UDP: another test from the client's IP is setting up streams; CREATE_STREAMS waits for {@link #udpGranted}. */
+    private boolean awaitingUdpGrant;
+    private volatile boolean udpGranted;
     private Expect expect = Expect.PARAMS;
     private int expectedStreams;
     private long setupDeadline;
@@ -97,6 +100,12 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     @Override
     public void offerUdpStream(DatagramChannel ch) {
         arrivingUdpStreams.add(ch);
+        wake();
+    }
+
+    @Override
+    public void udpSetupGranted() {
+        udpGranted = true;
         wake();
     }
 
@@ -247,7 +256,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         }
         if (udp) {
             try {
-                server.udpRouter.expect(this, control.remoteAddress().getAddress(), expectedStreams);
+                awaitingUdpGrant = !server.udpRouter.expect(this, control.remoteAddress().getAddress(), expectedStreams);
             } catch (IOException e) {
                 // iperf3 binds its UDP socket here; a taken port fails the test with the errno.
                 IperfException failure = new IperfException(ErrorCode.STREAM_LISTEN, ClientSession.errnoText(e), e);
@@ -261,7 +270,9 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         } else {
             server.expectStreams(this);
         }
-        control.sendState(ControlState.CREATE_STREAMS);
+        if (!awaitingUdpGrant) {
+            control.sendState(ControlState.CREATE_STREAMS);
+        }
         reporter.onConnect();
         expect = Expect.STATE;
     }
@@ -378,6 +389,10 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
 
     @Override
     void onStreamEvents() throws IperfException, IOException {
+        if (awaitingUdpGrant && udpGranted) {
+            awaitingUdpGrant = false;
+            control.sendState(ControlState.CREATE_STREAMS);
+        }
         SocketChannel ch;
         while ((ch = arrivingStreams.poll()) != null) {
             if (streams.size() >= expectedStreams || running) {

@@ -29,8 +29,8 @@ import java.util.List;
  * test waits for UDP streams, one unconnected socket is bound to the server port
  * (SO_REUSEADDR). A 4-byte datagram on it (the connect message; data datagrams are
  * never shorter than 16 bytes, so a late datagram of an earlier test is not taken
- * for one) goes to the first test, in order of registration, whose control
- * connection came from the same IP address and that still needs streams. For it,
+ * for one) goes to the test whose control connection came from the same IP
+ * address and that is setting up its streams. For it,
  * a new socket is bound to the same address and port (SO_REUSEADDR) and
  * connected to the datagram's source; Linux then delivers that client's datagrams
  * to the connected socket, the most specific match, and everything else still to
@@ -41,9 +41,13 @@ import java.util.List;
  * idle server holds no UDP port, and a port taken by another program fails the
  * test with "unable to start stream listener", as in iperf3.
  *
- * <p>Limits: two tests from one client IP that set up their streams at the very
- * same moment are told apart only by arrival order (nothing on the wire says more);
- * and between bind and connect of a new stream socket (a few microseconds) a
+ * <p>Nothing on the wire tells two tests from one client IP apart, so such tests
+ * set up their streams one after the other: a test is granted stream setup (the
+ * session sends CREATE_STREAMS then) only when no other test from its IP is in
+ * setup; the next one is granted as soon as the previous has all its streams or
+ * ends. Stream setup takes milliseconds, so the wait is short.
+ *
+ * <p>Limit: between bind and connect of a new stream socket (a few microseconds) a
  * connect datagram of another client could land in it and be dropped by the JDK's
  * connect, so that client would time out.
  */
@@ -51,12 +55,16 @@ final class UdpStreamRouter implements Closeable {
     /** Receives a connected stream socket for a test (called on the acceptor thread). */
     interface Sink {
         void offerUdpStream(DatagramChannel channel);
+
+        /** The test may now send CREATE_STREAMS (it had to wait for another test from its IP). */
+        void udpSetupGranted();
     }
 
     private static final class Waiting {
         final Sink sink;
         final InetAddress client;
         int remaining;
+        boolean granted;
 
         Waiting(Sink sink, InetAddress client, int remaining) {
             this.sink = sink;
@@ -82,26 +90,55 @@ final class UdpStreamRouter implements Closeable {
     }
 
     /**
-     * A test from {@code client} now waits for {@code count} UDP streams; opens the
-     * acceptor if it is not open.
+     * A test from {@code client} wants {@code count} UDP streams; opens the acceptor
+     * if it is not open.
      *
+     * @return true if the test may set up its streams now; false if another test from
+     *         the same IP is setting up, in which case {@link Sink#udpSetupGranted()}
+     *         follows when it is done
      * @throws IOException when the UDP port cannot be bound (for example taken by another program)
      */
-    synchronized void expect(Sink sink, InetAddress client, int count) throws IOException {
+    synchronized boolean expect(Sink sink, InetAddress client, int count) throws IOException {
         if (closed) {
             throw new ClosedChannelException();
         }
         if (acceptor == null) {
             open();
         }
-        waiting.add(new Waiting(sink, normalize(client), count));
+        Waiting w = new Waiting(sink, normalize(client), count);
+        w.granted = waiting.stream().noneMatch(o -> o.client.equals(w.client));
+        waiting.add(w);
+        return w.granted;
     }
 
     /** The test needs no more UDP streams (all arrived, or it ended); closes the acceptor when nobody waits. */
     synchronized void forget(Sink sink) {
-        waiting.removeIf(w -> w.sink == sink);
+        List<InetAddress> freed = new ArrayList<>();
+        for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+            Waiting w = it.next();
+            if (w.sink == sink) {
+                it.remove();
+                if (w.granted) {
+                    freed.add(w.client);
+                }
+            }
+        }
+        freed.forEach(this::grantNext);
         if (waiting.isEmpty()) {
             closeAcceptor();
+        }
+    }
+
+    /** The next test from {@code client}, in arrival order, may set up its streams. */
+    private void grantNext(InetAddress client) {
+        for (Waiting w : waiting) {
+            if (w.client.equals(client)) {
+                if (!w.granted) {
+                    w.granted = true;
+                    w.sink.udpSetupGranted();
+                }
+                return;
+            }
         }
     }
 
@@ -156,7 +193,7 @@ final class UdpStreamRouter implements Closeable {
         InetAddress ip = normalize(src.getAddress());
         Waiting target = null;
         for (Waiting w : waiting) {
-            if (w.remaining > 0 && w.client.equals(ip)) {
+            if (w.granted && w.remaining > 0 && w.client.equals(ip)) {
                 target = w;
                 break;
             }
@@ -175,14 +212,11 @@ final class UdpStreamRouter implements Closeable {
             return; // the client times out waiting for the reply (iperf3: IESTREAMACCEPT)
         }
         target.remaining--;
-        if (target.remaining == 0) {
-            for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
-                if (it.next() == target) {
-                    it.remove();
-                }
-            }
-        }
         target.sink.offerUdpStream(stream);
+        if (target.remaining == 0) {
+            waiting.remove(target);
+            grantNext(ip);
+        }
     }
 
     /** IPv4-mapped IPv6 addresses compare as IPv4 (a dual-stack socket may report either). */
