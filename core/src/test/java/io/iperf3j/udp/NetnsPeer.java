@@ -7,6 +7,8 @@ import io.iperf3j.json.CJsonWriter;
 import io.iperf3j.json.JsonObject;
 import io.iperf3j.options.IperfOptions;
 import io.iperf3j.report.OutputSink;
+import io.iperf3j.stats.TestObserver;
+import io.iperf3j.stats.TestRecord;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,7 +33,13 @@ public final class NetnsPeer {
             System.exit(outcome.succeeded() ? 0 : 1);
         }
         AtomicReference<JsonObject> doc = new AtomicReference<>();
-        IperfServer server = new IperfServer(o, OutputSink.discarding(), EngineInfo.standard(), doc::set);
+        IperfServer server = new IperfServer(o, OutputSink.discarding(), EngineInfo.standard(),
+                () -> new TestObserver() {
+                    @Override
+                    public void testFinished(TestRecord record, JsonObject document) {
+                        doc.set(document);
+                    }
+                });
         server.bind();
         System.err.println("ready");
         System.err.flush();

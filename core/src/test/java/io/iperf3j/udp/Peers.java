@@ -9,6 +9,8 @@ import io.iperf3j.options.IperfOptions;
 import io.iperf3j.options.OptionParser;
 import io.iperf3j.options.ParseResult;
 import io.iperf3j.report.OutputSink;
+import io.iperf3j.stats.TestObserver;
+import io.iperf3j.stats.TestRecord;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +52,13 @@ final class Peers {
         OurServer(int port, String... extra) throws Exception {
             List<String> args = new ArrayList<>(List.of("-s", "-p", Integer.toString(port), "-J"));
             args.addAll(List.of(extra));
-            server = new IperfServer(options(args), OutputSink.discarding(), EngineInfo.standard(), documents::add);
+            server = new IperfServer(options(args), OutputSink.discarding(), EngineInfo.standard(),
+                    () -> new TestObserver() {
+                        @Override
+                        public void testFinished(TestRecord record, JsonObject document) {
+                            documents.add(document);
+                        }
+                    });
             server.bind();
             thread = Thread.ofPlatform().daemon().name("test-server-" + port).start(() -> {
                 try {

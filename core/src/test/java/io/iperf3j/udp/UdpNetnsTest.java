@@ -30,7 +30,10 @@ import static org.assertj.core.api.Assertions.fail;
  *
  * <ul>
  * <li>Loss: an nft rule in the receiver's namespace drops 5 % of the data
- *     datagrams at random (handshake datagrams are too short to match). iperf3j's
+ *     datagrams (handshake datagrams are too short to match): 5 of every 100, with
+ *     {@code numgen inc}, so the injected fraction is exact and the comparison is
+ *     not at the mercy of sampling noise ({@code numgen random} gives ±0.1 points
+ *     between two runs of this size). iperf3j's
  *     reported loss must be within 0.3 points of 5 % and of iperf3's over the same
  *     link; the rule's counter tells the exact number dropped.</li>
  * <li>Rate: a tbf qdisc shapes the sender's side to 50 Mbit/s (MTU 9000, so
@@ -66,9 +69,9 @@ class UdpNetnsTest {
         try (Link link = Link.create()) {
             int port = 7600 + ThreadLocalRandom.current().nextInt(100);
             link.dropUdp(port, LOSS_PERCENT);
-            // ~140k datagrams: the random drop fraction then varies by ~0.06 points (1 sigma);
-            // 2 MB buffers keep the receivers from adding losses of their own.
-            List<String> args = List.of("-u", "-b", "400M", "-l", "1400", "-t", "4", "-w", "2M");
+            // 4 MB buffers (~0.3 s of data) keep the receivers from adding losses of their own
+            // when this noisy VM stalls them.
+            List<String> args = List.of("-u", "-b", "200M", "-l", "1400", "-t", "4", "-w", "4M");
 
             JsonObject ours = link.runPair(port, false, args);
             long oursDropped = link.droppedAndReset();
@@ -83,7 +86,7 @@ class UdpNetnsTest {
             System.out.printf(Locale.ROOT, "UDP loss over veth, nft drops %d %%: iperf3j %d/%d = %.3f %% (nft dropped %d = %.3f %%); "
                             + "iperf3 %d/%d = %.3f %%%n", LOSS_PERCENT, l(or, "lost_packets"), l(or, "packets"), oursLoss,
                     oursDropped, injected, l(tr, "lost_packets"), l(tr, "packets"), theirsLoss);
-            assertThat(l(or, "packets")).as("datagrams").isGreaterThan(100_000);
+            assertThat(l(or, "packets")).as("datagrams").isGreaterThan(50_000);
             assertThat(Math.abs(oursLoss - LOSS_PERCENT)).as("iperf3j loss vs injected").isLessThanOrEqualTo(0.3);
             assertThat(Math.abs(oursLoss - injected)).as("iperf3j loss vs nft's count").isLessThanOrEqualTo(0.3);
             // The receiver counts what nft dropped, give or take a few datagrams lost elsewhere.
@@ -154,16 +157,16 @@ class UdpNetnsTest {
             }
         }
 
-        /** Drops {@code percent} % of UDP datagrams to {@code port} longer than 200 bytes, in B (the receiver). */
+        /** Drops {@code percent} of every 100 UDP datagrams to {@code port} longer than 200 bytes, in B (the receiver). */
         void dropUdp(int port, int percent) throws Exception {
             dropPort = port;
             String rules = "table inet iperf3jloss {\n"
                     + "  counter drops { }\n"
                     + "  chain input {\n"
                     + "    type filter hook input priority 0; policy accept;\n"
-                    + "    udp dport " + port + " meta length > 200 numgen random mod 100 < " + percent
+                    + "    udp dport " + port + " meta length > 200 numgen inc mod 100 < " + percent
                     + " counter name \"drops\" drop\n"
-                    + "    udp dport " + (port + 100) + " meta length > 200 numgen random mod 100 < " + percent + " drop\n"
+                    + "    udp dport " + (port + 100) + " meta length > 200 numgen inc mod 100 < " + percent + " drop\n"
                     + "  }\n"
                     + "}\n";
             Path f = Files.createTempFile("iperf3j-nft", ".conf");
