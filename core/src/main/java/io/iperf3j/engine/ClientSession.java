@@ -123,6 +123,9 @@ final class ClientSession extends TestSession {
         // (32741 before, 32768 after on loopback), and it decides the default UDP length.
         NativeSocket.of(ch).ifPresent(n -> n.tcpMaxSeg().ifPresent(mss -> rec.controlMss = mss));
         reporter.printControlMss(rec.controlMss);
+        if (rec.protocol == IperfOptions.Protocol.UDP) {
+            UdpStreams.clientBlockSizeNotes(local, rec, factory.blockSize(rec.controlMss), printer);
+        }
     }
 
     /** Waits for a non-blocking connect, honouring {@code --connect-timeout} and cancellation. */
@@ -300,8 +303,10 @@ final class ClientSession extends TestSession {
             int socketNumber = 5 + 2 * i;
             int cport = local.cport() > 0 ? local.cport() + i : 0;
             Direction d = directions.get(i);
-            DataStream s = factory.connectTcp(server, cookie, id, socketNumber, d, cport, rec,
-                    d == Direction.SENDING ? sendBudget : receiveBudget, reporter);
+            TransferBudget budget = d == Direction.SENDING ? sendBudget : receiveBudget;
+            DataStream s = rec.protocol == IperfOptions.Protocol.UDP
+                    ? UdpStreams.connect(local, server, id, socketNumber, d, cport, rec, budget, reporter, printer, this::wake)
+                    : factory.connectTcp(server, cookie, id, socketNumber, d, cport, rec, budget, reporter);
             streams.add(s);
             rec.streams.add(s.record);
             reporter.onStreamConnected(s.record);

@@ -149,6 +149,7 @@ public final class ClientTest {
         r.extraData = o.extraData();
         r.getServerOutput = o.getServerOutput();
         r.udpCounters64 = o.udpCounters64();
+        r.dontFragment = o.dontFragment();
         r.congestionRequested = o.congestion();
         r.noDelayRequested = o.noDelay();
         r.repeatingPayload = o.repeatingPayload();

@@ -57,6 +57,8 @@ public final class IperfServer implements Closeable {
     private final AtomicInteger completedTests = new AtomicInteger();
     private final CountDownLatch oneOffDone = new CountDownLatch(1);
     private ServerSocketChannel listener;
+    /** Tells apart the UDP streams of tests that set up at the same time. */
+    final UdpStreamRouter udpRouter;
     private PrivateKey privateKey;
     private int[] listenerBuffers = {0, 0};
     private volatile boolean closed;
@@ -68,6 +70,7 @@ public final class IperfServer implements Closeable {
      */
     public IperfServer(IperfOptions options, OutputSink sink, EngineInfo info, Supplier<TestObserver> observers) {
         this.options = options;
+        this.udpRouter = new UdpStreamRouter(options, this::port);
         this.sink = sink;
         this.info = info;
         this.observers = observers == null ? () -> TestObserver.NONE : observers;
@@ -365,6 +368,7 @@ public final class IperfServer implements Closeable {
     private void closeListener() {
         closed = true;
         StreamFactory.closeQuietly(listener);
+        udpRouter.close();
     }
 
     /** Stops accepting and ends running tests as iperf3 does on SIGTERM (they are told SERVER_TERMINATE). */
