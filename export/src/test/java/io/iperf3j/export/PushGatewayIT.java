@@ -109,6 +109,32 @@ class PushGatewayIT {
     }
 
     @Test
+    void udpSamplesPushPacketGaugesAndCounters() throws Exception {
+        try (RealTools.Pushgateway gw = RealTools.Pushgateway.start()) {
+            long packets = 0;
+            try (PushGatewaySink sink = PushGatewaySink.start(PushGatewayConfig.builder(gw.url()).label("scenario", "udp")
+                    .build(), m -> { })) {
+                RunningIperf run = IperfCommand.client("127.0.0.1").port(port).duration(Duration.ofSeconds(2)).udp()
+                        .bitrate(10_000_000).spawn(MetricsMode.interval());
+                for (MetricEvent e : run.metrics()) {
+                    sink.accept(e);
+                    if (e instanceof MetricEvent.Interval(var m)) {
+                        packets += m.udpPackets().orElseThrow();
+                    }
+                }
+                assertThat(run.await().succeeded()).isTrue();
+            }
+            String text = gw.metrics();
+            assertThat(text).contains("iperf3_udp_packets{", "# TYPE iperf3_run_udp_packets_total counter");
+            assertThat(text).doesNotContain("iperf3_tcp_rtt_seconds{");
+            assertThat(text.lines().filter(l -> l.startsWith("iperf3_run_udp_packets_total{"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow())
+                    .isEqualTo(packets);
+            RealTools.assertPromtoolAccepts(text);
+        }
+    }
+
+    @Test
     void retriesOn5xxAnd429WithBackoffButNotOn4xx() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         List<Long> times = Collections.synchronizedList(new ArrayList<>());

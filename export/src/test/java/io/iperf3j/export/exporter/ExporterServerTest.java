@@ -102,6 +102,24 @@ class ExporterServerTest {
     }
 
     @Test
+    void udpProbeAddsPacketsJitterAndLossFromTheJson() throws Exception {
+        String text = get("/probe?target=127.0.0.1:" + port + "&period=1s&udp_mode=1&bitrate=10M", "10").body();
+        assertThat(text).contains("iperf3_up{port=\"" + port + "\",target=\"127.0.0.1:" + port + "\"} 1");
+        IperfResult test = exporter.lastResult("127.0.0.1", port).orElseThrow().test().orElseThrow();
+        for (String side : List.of("sent", "received")) {
+            Map<String, Object> o = end(test, "sum_" + side);
+            assertThat(value(text, "iperf3_" + side + "_packets")).isEqualTo(((Number) o.get("packets")).doubleValue());
+            assertThat(value(text, "iperf3_" + side + "_lost_packets")).isEqualTo(((Number) o.get("lost_packets")).doubleValue());
+            assertThat(value(text, "iperf3_" + side + "_lost_percent")).isEqualTo(((Number) o.get("lost_percent")).doubleValue());
+            assertThat(value(text, "iperf3_" + side + "_jitter_seconds"))
+                    .isCloseTo(((Number) o.get("jitter_ms")).doubleValue() / 1000, org.assertj.core.data.Offset.offset(1e-12));
+        }
+        assertThat(value(text, "iperf3_received_packets")).isPositive();
+        assertThat(text).doesNotContain("iperf3_retransmits");
+        RealTools.assertPromtoolAccepts(text);
+    }
+
+    @Test
     void reverseModeAndPortParameter() throws Exception {
         serverResults.clear();
         String text = get("/probe?target=localhost&port=" + port + "&period=1s&reverse_mode=true", null).body();
