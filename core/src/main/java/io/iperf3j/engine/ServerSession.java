@@ -39,9 +39,6 @@ import java.util.concurrent.TimeUnit;
 final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     private enum Expect { PARAMS, STATE, RESULTS }
 
-    /** How long a client may take to send its parameters and open its streams, at most. */
-    static final long SETUP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
-
     private final IperfServer server;
     private final Cookie cookie;
     private final SocketChannel controlSocket;
@@ -55,9 +52,25 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     private int expectedStreams;
     private long setupDeadline;
     private long safetyDeadline = NEVER;
+    private long maxDurationDeadline = NEVER;
+    /** Last time the test's data moved in the direction that matters (received, or sent when only sending). */
     private long lastProgressNanos;
-    private long lastReceivedTotal;
+    private long lastProgressTotal = -1;
+    /** Last time anything at all moved (any data, any control byte), for {@code --idle-timeout}. */
+    private long lastActivityNanos;
+    private long lastActivityTotal = -1;
     private boolean authDenied;
+    /** The parameters were refused (SERVER_ERROR sent). */
+    private boolean refused;
+    /** A SERVER_ERROR went to the client already. */
+    private boolean errorSent;
+    /** What the operator log says when the test was cut short, if more than {@link #endReason}. */
+    private String cutDetail;
+    private String authUser;
+    private final long id;
+    private final long admittedNanos = System.nanoTime();
+    private ServerLog.TestShape shape = ServerLog.TestShape.UNKNOWN;
+    private InetSocketAddress peer;
     /** Bytes moved per interval, for the running {@code --server-bitrate-limit} check. */
     private long[] rateWindow;
     private int rateSamples;
@@ -65,8 +78,9 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     private String endReason;
 
     ServerSession(IperfServer server, IperfOptions options, TestRecord rec, TestPrinter printer, TestReporter reporter,
-                  Selector selector, Cookie cookie, SocketChannel controlSocket, String name) {
+                  Selector selector, Cookie cookie, SocketChannel controlSocket, String name, long id) {
         super(options, rec, printer, reporter, selector, name);
+        this.id = id;
         this.server = server;
         this.cookie = cookie;
         this.controlSocket = controlSocket;
@@ -115,15 +129,16 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             // reach a client that is not yet running, which counts them as lost.
             controlSocket.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
             control = new ControlChannel(controlSocket, selector);
-            InetSocketAddress peer = control.remoteAddress();
+            peer = control.remoteAddress();
             rec.acceptedHost = AddressText.of(peer);
             rec.acceptedPort = peer.getPort();
             rec.cookie = cookie.text();
-            setupDeadline = System.nanoTime() + Math.min(SETUP_TIMEOUT_NANOS, local.rcvTimeoutMs() * 1_000_000L);
+            setupDeadline = System.nanoTime() + setupNanos();
             control.sendState(ControlState.PARAM_EXCHANGE);
             loop();
         } catch (IperfException e) {
             endReason = e.getMessage();
+            tellClient(e);
             reporter.onError(e.getMessage());
         } catch (IOException e) {
             endReason = ErrorCode.CTRL_READ.text() + ": " + ClientSession.errnoText(e);
@@ -155,9 +170,75 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             if (!authDenied && rec.cookie != null && expect != Expect.PARAMS) {
                 reporter.onFinish(false);
             }
+            logEnd();
         }
     }
 
+    /**
+     * How long the client may take to set up (cookie to TEST_START) and to finish
+     * (TEST_END to the end of the results exchange): the server's setup bound, or
+     * {@code --rcv-timeout} / {@code --idle-timeout} when shorter.
+     */
+    private long setupNanos() {
+        long n = server.limits().setupTimeout().toNanos();
+        n = Math.min(n, local.rcvTimeoutMs() * 1_000_000L);
+        if (local.idleTimeoutSec() > 0) {
+            n = Math.min(n, TimeUnit.SECONDS.toNanos(local.idleTimeoutSec()));
+        }
+        return n;
+    }
+
+    /**
+     * A test that fails before it starts tells its client why with SERVER_ERROR, as
+     * iperf3 3.21 does (3.12 only closes), so a client that sent something malformed
+     * or took too long sees the reason rather than "control socket has closed
+     * unexpectedly". Once the test runs, failures close the connection as 3.12 does.
+     */
+    private void tellClient(IperfException e) {
+        if (errorSent || authDenied || control == null || rec.started || control.endOfStream()
+                || e.code() == ErrorCode.CLIENT_TERM) {
+            return;
+        }
+        errorSent = true;
+        try {
+            control.write(ControlFrames.encodeServerError(e.code().number(), 0));
+        } catch (IOException ignored) {
+            // the client is gone; the test ends either way
+        }
+    }
+
+    /** The operator log's end line (see {@link ServerLog}). */
+    private void logEnd() {
+        ServerLog log = server.log();
+        if (!log.enabled()) {
+            return;
+        }
+        long sent = 0;
+        long received = 0;
+        for (DataStream s : streams) {
+            if (s.sending()) {
+                sent += s.bytes();
+            } else {
+                received += s.bytes();
+            }
+        }
+        String result;
+        String reason = endReason;
+        if (authDenied) {
+            result = "denied";
+        } else if (refused) {
+            result = "refused";
+        } else if (endReason == null) {
+            result = "ok";
+        } else {
+            result = "cut";
+        }
+        if (cutDetail != null) {
+            reason = reason == null ? cutDetail : reason + " (" + cutDetail + ")";
+        }
+        double seconds = (System.nanoTime() - admittedNanos) / 1e9;
+        log.testEnded(id, peer, shape, sent, received, seconds, result, reason);
+    }
     // ------------------------------------------------------------ control messages
 
     @Override
@@ -208,6 +289,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             refuse(e);
             throw e;
         }
+        shape = shapeOf(p);
         if (server.requiresAuthentication() && !authorized(p)) {
             authDenied = true;
             // 3.12 sends SERVER_ERROR and only the code, then closes.
@@ -220,6 +302,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             refuse(e);
             throw e;
         }
+        server.log().testStarted(id, peer, shape, authUser);
         TestSettings.apply(rec, p, false);
         rec.senderHasRetransmits = computeSenderHasRetransmits();
         reporter.onParametersReceived();
@@ -263,8 +346,16 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         expect = Expect.STATE;
     }
 
+    private static ServerLog.TestShape shapeOf(TestParameters p) {
+        String dir = p.bidirectional() ? "bidir" : p.reverse() ? "reverse" : "normal";
+        String limit = p.num() > 0 ? p.num() + "B" : p.blockcount() > 0 ? p.blockcount() + "blocks" : p.time() + "s";
+        return new ServerLog.TestShape(p.udp() ? "UDP" : "TCP", dir, p.parallel(), limit);
+    }
+
     /** Sends SERVER_ERROR with iperf3's code for a refused test, so the client can say why. */
     private void refuse(IperfException e) {
+        refused = true;
+        errorSent = true;
         try {
             control.write(ControlFrames.encodeServerError(e.code().number(), 0));
         } catch (IOException ignored) {
@@ -274,16 +365,24 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
 
     private boolean authorized(TestParameters p) {
         if (p.authToken() == null) {
+            cutDetail = "no authentication token";
             return false;
         }
         try {
             AuthToken.Credentials c = AuthToken.decode(p.authToken(), server.privateKey(), IperfOptions.RsaPadding.PKCS1);
             long skew = System.currentTimeMillis() / 1000 - c.timestamp();
             if (Math.abs(skew) > local.timeSkewThreshold()) {
+                cutDetail = "token timestamp " + skew + " s off, more than --time-skew-threshold " + local.timeSkewThreshold();
                 return false;
             }
-            return new AuthorizedUsers(local.authorizedUsersPath()).accepts(c.username(), c.password());
+            if (!new AuthorizedUsers(local.authorizedUsersPath()).accepts(c.username(), c.password())) {
+                cutDetail = "unknown user or wrong password for user " + c.username();
+                return false;
+            }
+            authUser = c.username();
+            return true;
         } catch (Exception e) {
+            cutDetail = "bad token: " + e.getMessage();
             return false;
         }
     }
@@ -306,7 +405,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
                 control.sendState(ControlState.EXCHANGE_RESULTS);
                 expect = Expect.RESULTS;
                 // The client gets the same bound to finish the exchange as it had to set up.
-                setupDeadline = System.nanoTime() + SETUP_TIMEOUT_NANOS;
+                setupDeadline = System.nanoTime() + setupNanos();
             }
             case IPERF_DONE -> {
                 if (!resultsSent) {
@@ -435,13 +534,16 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         reporter.onTestStart();
         running = true;
         lastProgressNanos = System.nanoTime();
+        lastActivityNanos = lastProgressNanos;
         if (rec.duration > 0) {
             safetyDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(rec.duration + (long) rec.omit + 40);
         }
         if (local.serverMaxDurationSec() > 0) {
-            long cut = System.nanoTime() + TimeUnit.SECONDS.toNanos(local.serverMaxDurationSec() + (long) rec.omit);
-            safetyDeadline = Math.min(safetyDeadline, cut);
+            maxDurationDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(local.serverMaxDurationSec() + (long) rec.omit);
+            safetyDeadline = Math.min(safetyDeadline, maxDurationDeadline);
         }
+        lastProgressTotal = progressTotal();
+        lastActivityTotal = activityTotal();
         for (DataStream s : streams) {
             if (s.sending()) {
                 s.start(name);
@@ -500,15 +602,53 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         if (!running) {
             return setupDeadline;
         }
-        long deadline = safetyDeadline;
-        if (receivesData()) {
-            deadline = Math.min(deadline, lastProgressNanos + local.rcvTimeoutMs() * 1_000_000L);
+        long deadline = Math.min(safetyDeadline, lastProgressNanos + stallNanos());
+        if (local.idleTimeoutSec() > 0) {
+            deadline = Math.min(deadline, lastActivityNanos + TimeUnit.SECONDS.toNanos(local.idleTimeoutSec()));
         }
         return deadline;
     }
 
     private boolean receivesData() {
         return rec.mode != TestMode.SENDER;
+    }
+
+    /**
+     * How long the test's data may stand still. A receiving server uses
+     * {@code --rcv-timeout}, as iperf3. A server that only sends (-R) uses it too,
+     * counting bytes its sockets accepted, so a client that stopped reading (stopped,
+     * or gone without a reset) cannot hold the test; unless the client asked for a
+     * rate so low that its blocks (or bursts) are further apart than that, in which
+     * case three such gaps.
+     */
+    private long stallNanos() {
+        long n = local.rcvTimeoutMs() * 1_000_000L;
+        if (!receivesData() && rec.targetBitrate > 0 && rec.blockSize > 0) {
+            double gapSeconds = rec.blockSize * 8.0 * Math.max(1, rec.burst) / rec.targetBitrate;
+            n = Math.max(n, (long) Math.min(3 * gapSeconds * 1e9, MAX_STALL_NANOS));
+        }
+        return n;
+    }
+
+    private static final long MAX_STALL_NANOS = TimeUnit.DAYS.toNanos(2);
+
+    private long progressTotal() {
+        long total = 0;
+        boolean receiving = receivesData();
+        for (DataStream s : streams) {
+            if (s.sending() != receiving) {
+                total += s.bytes();
+            }
+        }
+        return total;
+    }
+
+    private long activityTotal() {
+        long total = control.bytesRead();
+        for (DataStream s : streams) {
+            total += s.bytes();
+        }
+        return total;
     }
 
     @Override
@@ -518,22 +658,35 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         }
         if (safetyDeadline != NEVER && now - safetyDeadline >= 0) {
             endTest();
-            throw new IperfException(local.serverMaxDurationSec() > 0
-                    ? ErrorCode.SERVER_TEST_DURATION_EXPIRED : ErrorCode.NO_MSG);
-        }
-        long received = 0;
-        for (DataStream s : streams) {
-            if (!s.sending()) {
-                received += s.bytes();
+            if (local.serverMaxDurationSec() > 0 && now - maxDurationDeadline >= 0) {
+                cutDetail = "ran past --server-max-duration " + local.serverMaxDurationSec() + " s";
+                throw new IperfException(ErrorCode.SERVER_TEST_DURATION_EXPIRED);
             }
+            cutDetail = "ran past -t + -O + 40 s";
+            throw new IperfException(ErrorCode.NO_MSG);
         }
-        if (received != lastReceivedTotal) {
-            lastReceivedTotal = received;
+        long progress = progressTotal();
+        if (progress != lastProgressTotal) {
+            lastProgressTotal = progress;
             lastProgressNanos = now;
-            return;
         }
-        endTest();
-        throw new IperfException(ErrorCode.NO_MSG);
+        long activity = activityTotal();
+        if (activity != lastActivityTotal) {
+            lastActivityTotal = activity;
+            lastActivityNanos = now;
+        }
+        if (now - (lastProgressNanos + stallNanos()) >= 0) {
+            endTest();
+            cutDetail = receivesData()
+                    ? "nothing received for " + local.rcvTimeoutMs() + " ms"
+                    : "nothing could be sent for " + stallNanos() / 1_000_000 + " ms: the client is not reading";
+            throw new IperfException(ErrorCode.NO_MSG);
+        }
+        if (local.idleTimeoutSec() > 0 && now - (lastActivityNanos + TimeUnit.SECONDS.toNanos(local.idleTimeoutSec())) >= 0) {
+            endTest();
+            cutDetail = "nothing moved for " + local.idleTimeoutSec() + " s (--idle-timeout)";
+            throw new IperfException(ErrorCode.NO_MSG);
+        }
     }
 
     @Override
