@@ -51,6 +51,8 @@ public final class IperfServer implements Closeable {
     private final Supplier<TestObserver> observers;
     private final Map<Cookie, ServerSession> awaitingStreams = new ConcurrentHashMap<>();
     private final Set<ServerSession> active = ConcurrentHashMap.newKeySet();
+    /** Cookies of the tests that run now: another connection with one is a surplus data stream. */
+    private final Map<Cookie, ServerSession> activeCookies = new ConcurrentHashMap<>();
     private final AtomicInteger testNumber = new AtomicInteger(1);
     private final AtomicInteger completedTests = new AtomicInteger();
     /** Numbers every admitted control connection, for the operator log. */
@@ -271,6 +273,14 @@ public final class IperfServer implements Closeable {
             waiting.offerStream(ch);
             return;
         }
+        if (activeCookies.containsKey(cookie)) {
+            // A data connection for a test that has all its streams, or a second control
+            // connection with a running test's cookie: iperf3's answer to a stream with the
+            // wrong cookie, ACCESS_DENIED.
+            log.dropped(remote(ch), "cookie of a test that has all its connections");
+            deny(ch);
+            return;
+        }
         if (closed || !admit()) {
             log.busy(remote(ch), active.size(), options.oneOff() ? 1 : options.maxConcurrent());
             deny(ch);
@@ -344,6 +354,7 @@ public final class IperfServer implements Closeable {
         ServerSession session = new ServerSession(this, options, rec, printer, reporter, selector, cookie, ch, name,
                 testIds.incrementAndGet());
         active.add(session);
+        activeCookies.putIfAbsent(cookie, session);
         Thread.ofPlatform().name("iperf3j-server-" + name).start(() -> {
             try {
                 session.run();
@@ -354,6 +365,7 @@ public final class IperfServer implements Closeable {
                     // nothing left to release
                 }
                 active.remove(session);
+                activeCookies.remove(cookie, session);
                 finished(session, reporter);
             }
         });
