@@ -372,7 +372,8 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             AuthToken.Credentials c = AuthToken.decode(p.authToken(), server.privateKey(), IperfOptions.RsaPadding.PKCS1);
             long skew = System.currentTimeMillis() / 1000 - c.timestamp();
             if (Math.abs(skew) > local.timeSkewThreshold()) {
-                cutDetail = "token timestamp " + skew + " s off, more than --time-skew-threshold " + local.timeSkewThreshold();
+                cutDetail = (skew > 0 ? "token " + skew + " s old" : "token " + -skew + " s in the future")
+                        + ", more than --time-skew-threshold " + local.timeSkewThreshold();
                 return false;
             }
             if (!new AuthorizedUsers(local.authorizedUsersPath()).accepts(c.username(), c.password())) {
