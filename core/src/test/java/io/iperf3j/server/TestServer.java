@@ -40,11 +40,22 @@ final class TestServer implements AutoCloseable {
 
     /** A server with {@code -s --server-log} and these extra arguments, and the given limits. */
     TestServer(ServerLimits limits, String... extra) throws Exception {
+        this(true, limits, extra);
+    }
+
+    /** A server whose output is thrown away (long runs, where keeping it would look like a leak). */
+    static TestServer discardingOutput(ServerLimits limits, String... extra) throws Exception {
+        return new TestServer(false, limits, extra);
+    }
+
+    private TestServer(boolean keepOutput, ServerLimits limits, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("-s", "-p", "1", "--server-log"));
         args.addAll(List.of(extra));
         IperfOptions options = options(args).toBuilder().port(0).bindAddress("127.0.0.1").build();
-        OutputSink sink = OutputSink.of(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        OutputSink sink = keepOutput
+                ? OutputSink.of(new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8), false)
+                : OutputSink.discarding();
         server = new IperfServer(options, sink, EngineInfo.standard(), () -> new TestObserver() {
             @Override
             public void testFinished(TestRecord record, JsonObject document) {
