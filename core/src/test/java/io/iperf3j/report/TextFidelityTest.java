@@ -46,8 +46,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TextFidelityTest {
     private static final String REFERENCE = "/reference/iperf3-3.12/";
 
-    /** A scenario and the committed text captures with matching options (null when none). */
-    record Case(Scenario scenario, String clientReference, String serverReference) {
+    /**
+     * A scenario and the committed text captures with matching options (null when none).
+     *
+     * @param groupsTolerated interval groups one block of interval reports may have more or fewer
+     */
+    record Case(Scenario scenario, String clientReference, String serverReference, int groupsTolerated) {
+        Case(Scenario scenario, String clientReference, String serverReference) {
+            this(scenario, clientReference, serverReference, 1);
+        }
+
         @Override
         public String toString() {
             return scenario.name();
@@ -58,7 +66,7 @@ class TextFidelityTest {
             String p = scenario.value("-P");
             int streams = p == null ? 1 : Integer.parseInt(p);
             int directions = scenario.has("--bidir") ? 2 : 1;
-            return streams * directions + (streams > 1 ? directions + 1 : 0);
+            return groupsTolerated * (streams * directions + (streams > 1 ? directions + 1 : 0));
         }
     }
 
@@ -75,7 +83,9 @@ class TextFidelityTest {
             new Case(Scenarios.TEXT_BYTES, "tcp_bytes_n.txt", null),
             new Case(Scenarios.TEXT_REVERSE_BYTES, "tcp_reverse_bytes_n.txt", null),
             new Case(Scenarios.TEXT_OMIT, "tcp_omit.txt", null),
-            new Case(Scenarios.TEXT_SERVER_OUTPUT, "get_server_output.txt", null));
+            // The "Server output:" block is printed by the server, whose last intervals depend on when
+            // the client stopped sending and when TEST_END came: up to two groups either way.
+            new Case(Scenarios.TEXT_SERVER_OUTPUT, "get_server_output.txt", null, 2));
 
     /** Which output is compared with which. */
     enum View {

@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * <p>Then every number (digits with decimal points, so also addresses and versions) is a
  * <em>cell</em>: the number together with the spaces right before it. A cell prints as
  * its spaces and one {@code #} per character, so the masked line keeps every column.
- * The interval end time, which iperf3 prints left-aligned ({@code %-6.2f}), forms one
- * cell with its trailing padding.
+ * The interval end time, which iperf3 prints left-aligned ({@code %-6.2f}), becomes
+ * {@code ~} over its width including the padding, and must have exactly that width.
  *
  * <h2>When two masked lines match ({@link #sameLayout})</h2>
  * The text between cells must be identical (this covers every label, bracket, tag and
@@ -152,8 +152,8 @@ public final class TextMask {
         Matcher t = TIME_RANGE.matcher(s);
         StringBuilder sb = new StringBuilder();
         while (t.find()) {
-            // the left-aligned end time and its padding become one cell of digits
-            t.appendReplacement(sb, t.group(1) + "-" + "9".repeat(t.group(2).length()));
+            // the left-aligned end time and its padding: a fixed-width field, compared as text
+            t.appendReplacement(sb, t.group(1) + "-" + "~".repeat(t.group(2).length()));
         }
         t.appendTail(sb);
         return sb.toString();
