@@ -294,9 +294,9 @@ final class ClientSession extends TestSession {
             streams.add(s);
             rec.streams.add(s.record);
             reporter.onStreamConnected(s.record);
-            if (!s.sending()) {
-                s.start(name); // receivers drain from the start; they count only while running
-            }
+            // Receivers start reading only at TEST_RUNNING, as iperf3's client does: the server sends
+            // right after TEST_RUNNING, and bytes read before this side counts would be lost (a -R -n/-k
+            // test then never reaches its limit).
         }
     }
 
@@ -312,9 +312,7 @@ final class ClientSession extends TestSession {
             s.counting = true;
         }
         for (DataStream s : streams) {
-            if (s.sending()) {
-                s.start(name);
-            }
+            s.start(name);
         }
     }
 

@@ -391,9 +391,14 @@ final class ServerSession extends TestSession {
             }
         }
         cpuStart = ProcessCpu.now();
+        // Clocks and counting start before the client is told: it sends as soon as it reads
+        // TEST_RUNNING, and our receivers (reading since the accept) would drop those bytes.
+        startClocks(false);
+        for (DataStream s : streams) {
+            s.counting = true;
+        }
         control.sendState(ControlState.TEST_START);
         control.sendState(ControlState.TEST_RUNNING);
-        startClocks(false);
         reporter.onTestStart();
         running = true;
         lastProgressNanos = System.nanoTime();
@@ -403,9 +408,6 @@ final class ServerSession extends TestSession {
         if (local.serverMaxDurationSec() > 0) {
             long cut = System.nanoTime() + TimeUnit.SECONDS.toNanos(local.serverMaxDurationSec() + (long) rec.omit);
             safetyDeadline = Math.min(safetyDeadline, cut);
-        }
-        for (DataStream s : streams) {
-            s.counting = true;
         }
         for (DataStream s : streams) {
             if (s.sending()) {
