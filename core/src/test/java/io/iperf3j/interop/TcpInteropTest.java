@@ -29,6 +29,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -58,6 +61,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The outcome of every case goes into {@code target/interop-table.md}.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
+// Cases mostly wait on test time: two run at a time (junit-platform.properties), and no
+// other test class runs meanwhile (@Isolated), so CPU-sensitive tests elsewhere are not disturbed.
+@Isolated
+@Execution(ExecutionMode.CONCURRENT)
 class TcpInteropTest {
     private static final long BLOCK = 128 * 1024;
 

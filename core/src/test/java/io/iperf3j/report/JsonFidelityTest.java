@@ -29,6 +29,9 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,6 +51,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * parameters and results.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
+// Cases mostly wait on test time: two run at a time (junit-platform.properties), and no
+// other test class runs meanwhile (@Isolated), so CPU-sensitive tests elsewhere are not disturbed.
+@Isolated
+@Execution(ExecutionMode.CONCURRENT)
 class JsonFidelityTest {
     /**
      * Keys iperf3j prints that 3.12 does not (both come from later iperf3 versions and
