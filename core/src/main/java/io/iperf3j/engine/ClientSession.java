@@ -51,6 +51,9 @@ final class ClientSession extends TestSession {
     private int serverErrorCode;
     private IperfException failure;
     private boolean cancelled;
+    /** Last time the server sent anything on the control connection, or data arrived. */
+    private long lastActivityNanos = System.nanoTime();
+    private long lastReceivedTotal;
 
     ClientSession(IperfOptions options, TestRecord rec, TestPrinter printer, TestReporter reporter, Selector selector,
                   InetSocketAddress server, String name) {
@@ -114,13 +117,15 @@ final class ClientSession extends TestSession {
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         control = new ControlChannel(ch, selector);
         cpuStart = ProcessCpu.now();
-        NativeSocket.of(ch).flatMap(n -> {
-            var mss = n.tcpMaxSeg();
-            return mss.isPresent() ? java.util.Optional.of(mss.getAsInt()) : java.util.Optional.empty();
-        }).ifPresent(mss -> rec.controlMss = mss);
-        reporter.printControlMss(rec.controlMss);
         control.write(ByteBuffer.wrap(cookie.wireBytes()));
         rec.cookie = cookie.text();
+        // Read after the cookie, as iperf3 does: Linux's value changes once data went out
+        // (32741 before, 32768 after on loopback), and it decides the default UDP length.
+        NativeSocket.of(ch).ifPresent(n -> n.tcpMaxSeg().ifPresent(mss -> rec.controlMss = mss));
+        reporter.printControlMss(rec.controlMss);
+        if (rec.protocol == IperfOptions.Protocol.UDP) {
+            UdpStreams.clientBlockSizeNotes(local, rec, factory.blockSize(rec.controlMss), printer);
+        }
     }
 
     /** Waits for a non-blocking connect, honouring {@code --connect-timeout} and cancellation. */
@@ -149,6 +154,9 @@ final class ClientSession extends TestSession {
 
     @Override
     boolean handleControl() throws IperfException, IOException {
+        if (control.hasBufferedBytes()) {
+            lastActivityNanos = System.nanoTime();
+        }
         switch (expect) {
             case STATE -> {
                 long v = control.pollState();
@@ -190,6 +198,7 @@ final class ClientSession extends TestSession {
                 if (json == null) {
                     return false;
                 }
+                debug("get_results", json);
                 applyPeerResults(TestResults.fromJson(json));
                 expect = Expect.STATE;
                 return true;
@@ -216,6 +225,7 @@ final class ClientSession extends TestSession {
             throw new IperfException(ErrorCode.MESSAGE);
         }
         state = s;
+        debug("State change: client received " + s, null);
         switch (s) {
             case PARAM_EXCHANGE -> sendParameters();
             case CREATE_STREAMS -> createStreams();
@@ -226,7 +236,9 @@ final class ClientSession extends TestSession {
             }
             case TEST_RUNNING -> startRunning();
             case EXCHANGE_RESULTS -> {
-                control.sendJson(localResults(null, null).toJson());
+                JsonObject results = localResults(null, null).toJson();
+                debug("send_results", results);
+                control.sendJson(results);
                 expect = Expect.RESULTS;
             }
             case DISPLAY_RESULTS -> {
@@ -259,7 +271,9 @@ final class ClientSession extends TestSession {
         int blockSize = factory.blockSize(rec.controlMss);
         rec.blockSize = blockSize;
         String token = local.username() != null ? AuthToken.forOptions(local) : null;
-        control.sendJson(TestParameters.of(local, blockSize, token).toJson());
+        JsonObject params = TestParameters.of(local, blockSize, token).toJson();
+        debug("send_parameters:", params);
+        control.sendJson(params);
         long now = System.currentTimeMillis() / 1000;
         rec.timestampSecs = now;
         rec.timestampText = Strftime.gmtTime(now);
@@ -289,8 +303,10 @@ final class ClientSession extends TestSession {
             int socketNumber = 5 + 2 * i;
             int cport = local.cport() > 0 ? local.cport() + i : 0;
             Direction d = directions.get(i);
-            DataStream s = factory.connectTcp(server, cookie, id, socketNumber, d, cport, rec,
-                    d == Direction.SENDING ? sendBudget : receiveBudget, reporter);
+            TransferBudget budget = d == Direction.SENDING ? sendBudget : receiveBudget;
+            DataStream s = rec.protocol == IperfOptions.Protocol.UDP
+                    ? UdpStreams.connect(local, server, id, socketNumber, d, cport, rec, budget, reporter, printer, this::wake)
+                    : factory.connectTcp(server, cookie, id, socketNumber, d, cport, rec, budget, reporter);
             streams.add(s);
             rec.streams.add(s.record);
             reporter.onStreamConnected(s.record);
@@ -308,6 +324,7 @@ final class ClientSession extends TestSession {
 
     private void startRunning() {
         running = true;
+        lastActivityNanos = System.nanoTime();
         for (DataStream s : streams) {
             s.counting = true;
         }
@@ -346,6 +363,33 @@ final class ClientSession extends TestSession {
         if (limitReached) {
             endTest();
         }
+    }
+
+    /**
+     * While receiving, iperf3's {@code --rcv-timeout} (only when given, as iperf3).
+     * Outside the running phase the server owes us a control message; iperf3 waits
+     * forever there, we give up after the receive timeout (default 120 s).
+     */
+    @Override
+    long extraDeadline() {
+        long timeout = local.rcvTimeoutMs() * 1_000_000L;
+        if (running) {
+            return rec.mode != TestMode.SENDER && local.rcvTimeoutGiven() ? lastActivityNanos + timeout : NEVER;
+        }
+        return lastActivityNanos + timeout;
+    }
+
+    @Override
+    void onExtraDeadline(long now) throws IperfException {
+        if (running) {
+            long received = receivedTotal();
+            if (received != lastReceivedTotal) {
+                lastReceivedTotal = received;
+                lastActivityNanos = now;
+                return;
+            }
+        }
+        throw new IperfException(ErrorCode.NO_MSG);
     }
 
     @Override

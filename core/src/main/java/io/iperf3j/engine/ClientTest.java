@@ -9,6 +9,7 @@ import io.iperf3j.report.OutputSink;
 import io.iperf3j.report.TestPrinter;
 import io.iperf3j.report.TestReporter;
 import io.iperf3j.stats.TestMode;
+import io.iperf3j.stats.TestObserver;
 import io.iperf3j.stats.TestRecord;
 
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.Selector;
 import java.time.ZonedDateTime;
-import java.util.function.Consumer;
 
 /**
  * One client test: resolves the server, runs the protocol, and reports as
@@ -45,21 +45,21 @@ public final class ClientTest {
     private final IperfOptions options;
     private final OutputSink sink;
     private final EngineInfo info;
-    private final Consumer<JsonObject> intervalListener;
+    private final TestObserver observer;
     private volatile ClientSession session;
     private volatile boolean cancelRequested;
 
     /**
-     * @param intervalListener receives each interval's JSON object as it is reported; may be null
+     * @param observer told about each reported interval and the end; {@link TestObserver#NONE} for none
      */
-    public ClientTest(IperfOptions options, OutputSink sink, EngineInfo info, Consumer<JsonObject> intervalListener) {
+    public ClientTest(IperfOptions options, OutputSink sink, EngineInfo info, TestObserver observer) {
         if (!options.isClient()) {
             throw new IllegalArgumentException("client options expected");
         }
         this.options = options;
         this.sink = sink;
         this.info = info;
-        this.intervalListener = intervalListener;
+        this.observer = observer == null ? TestObserver.NONE : observer;
     }
 
     /** Runs the test on the calling thread and returns how it ended; never throws for test failures. */
@@ -69,11 +69,12 @@ public final class ClientTest {
                 ZonedDateTime::now);
         OutputMode mode = options.jsonStream() ? OutputMode.JSON_STREAM : options.json() ? OutputMode.JSON : OutputMode.TEXT;
         TestReporter reporter = new TestReporter(rec, printer, mode, options.verbose(), options.format(),
-                options.interval(), info.versionText(), info.systemInfo(), intervalListener);
+                options.interval(), info.versionText(), info.systemInfo(), observer);
         reporter.printVersionPreamble();
         IperfException error = null;
         boolean cancelled = false;
         try (Selector selector = Selector.open()) {
+            Unsupported.check(options);
             InetSocketAddress server = resolve(options);
             ClientSession s = new ClientSession(options, rec, printer, reporter, selector, server, "client");
             session = s;
@@ -148,6 +149,7 @@ public final class ClientTest {
         r.extraData = o.extraData();
         r.getServerOutput = o.getServerOutput();
         r.udpCounters64 = o.udpCounters64();
+        r.dontFragment = o.dontFragment();
         r.congestionRequested = o.congestion();
         r.noDelayRequested = o.noDelay();
         r.repeatingPayload = o.repeatingPayload();

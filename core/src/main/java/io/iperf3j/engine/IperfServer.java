@@ -1,7 +1,6 @@
 package io.iperf3j.engine;
 
 import io.iperf3j.auth.PemKeys;
-import io.iperf3j.json.JsonObject;
 import io.iperf3j.options.IperfOptions;
 import io.iperf3j.protocol.ControlState;
 import io.iperf3j.protocol.Cookie;
@@ -11,6 +10,7 @@ import io.iperf3j.report.OutputSink;
 import io.iperf3j.report.TestPrinter;
 import io.iperf3j.report.TestReporter;
 import io.iperf3j.stats.TestMode;
+import io.iperf3j.stats.TestObserver;
 import io.iperf3j.stats.TestRecord;
 
 import java.io.Closeable;
@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * An iperf3 server that runs many tests at once on one port. Each accepted
@@ -50,30 +50,35 @@ public final class IperfServer implements Closeable {
     private final IperfOptions options;
     private final OutputSink sink;
     private final EngineInfo info;
-    private final Consumer<JsonObject> documentListener;
+    private final Supplier<TestObserver> observers;
     private final Map<Cookie, ServerSession> awaitingStreams = new ConcurrentHashMap<>();
     private final Set<ServerSession> active = ConcurrentHashMap.newKeySet();
     private final AtomicInteger testNumber = new AtomicInteger(1);
     private final AtomicInteger completedTests = new AtomicInteger();
     private final CountDownLatch oneOffDone = new CountDownLatch(1);
     private ServerSocketChannel listener;
+    /** Tells apart the UDP streams of tests that set up at the same time. */
+    final UdpStreamRouter udpRouter;
     private PrivateKey privateKey;
     private int[] listenerBuffers = {0, 0};
     private volatile boolean closed;
     private volatile boolean oneOffTaken;
 
     /**
-     * @param documentListener receives each test's JSON document when it ends; may be null
+     * @param observers makes an observer for each new test (live metrics, results);
+     *        null for none
      */
-    public IperfServer(IperfOptions options, OutputSink sink, EngineInfo info, Consumer<JsonObject> documentListener) {
+    public IperfServer(IperfOptions options, OutputSink sink, EngineInfo info, Supplier<TestObserver> observers) {
         this.options = options;
+        this.udpRouter = new UdpStreamRouter(options, this::port);
         this.sink = sink;
         this.info = info;
-        this.documentListener = documentListener;
+        this.observers = observers == null ? () -> TestObserver.NONE : observers;
     }
 
     /** Opens the listening socket. */
     public void bind() throws IperfException {
+        Unsupported.check(options);
         try {
             if (options.rsaPrivateKeyPath() != null) {
                 privateKey = PemKeys.readPrivate(options.rsaPrivateKeyPath());
@@ -270,7 +275,7 @@ public final class IperfServer implements Closeable {
         rec.mode = TestMode.RECEIVER;
         TestPrinter printer = printer(null);
         TestReporter reporter = new TestReporter(rec, printer, ServerSession.outputMode(options), options.verbose(),
-                options.format(), options.interval(), info.versionText(), info.systemInfo(), null);
+                options.format(), options.interval(), info.versionText(), info.systemInfo(), observers.get());
         ServerSession session = new ServerSession(this, options, rec, printer, reporter, selector, cookie, ch, name);
         active.add(session);
         Thread.ofPlatform().name("iperf3j-server-" + name).start(() -> {
@@ -294,9 +299,6 @@ public final class IperfServer implements Closeable {
             return;
         }
         completedTests.incrementAndGet();
-        if (documentListener != null) {
-            documentListener.accept(reporter.document());
-        }
         int next = testNumber.incrementAndGet();
         if (options.oneOff()) {
             oneOffDone.countDown();
@@ -366,6 +368,7 @@ public final class IperfServer implements Closeable {
     private void closeListener() {
         closed = true;
         StreamFactory.closeQuietly(listener);
+        udpRouter.close();
     }
 
     /** Stops accepting and ends running tests as iperf3 does on SIGTERM (they are told SERVER_TERMINATE). */

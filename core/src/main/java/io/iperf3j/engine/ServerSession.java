@@ -25,6 +25,7 @@ import io.iperf3j.stats.TestRecord;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Queue;
@@ -37,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * (a silent or vanished client, bad parameters, a failed stream, a timeout) ends
  * this test only, with a message, and frees everything it held.
  */
-final class ServerSession extends TestSession {
+final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     private enum Expect { PARAMS, STATE, RESULTS }
 
     /** How long a client may take to send its parameters and open its streams, at most. */
@@ -48,6 +49,10 @@ final class ServerSession extends TestSession {
     private final SocketChannel controlSocket;
     private final StreamFactory factory;
     private final Queue<SocketChannel> arrivingStreams = new ConcurrentLinkedQueue<>();
+    private final Queue<DatagramChannel> arrivingUdpStreams = new ConcurrentLinkedQueue<>();
+    /** UDP: another test from the client's IP is setting up streams; CREATE_STREAMS waits for {@link #udpGranted}. */
+    private boolean awaitingUdpGrant;
+    private volatile boolean udpGranted;
     private Expect expect = Expect.PARAMS;
     private int expectedStreams;
     private long setupDeadline;
@@ -55,6 +60,9 @@ final class ServerSession extends TestSession {
     private long lastProgressNanos;
     private long lastReceivedTotal;
     private boolean authDenied;
+    /** Bytes moved per interval, for the running {@code --server-bitrate-limit} check. */
+    private long[] rateWindow;
+    private int rateSamples;
     private boolean resultsSent;
     private String endReason;
 
@@ -88,9 +96,26 @@ final class ServerSession extends TestSession {
         wake();
     }
 
+    /** A UDP stream socket connected to this test's client arrived (UDP acceptor thread). */
+    @Override
+    public void offerUdpStream(DatagramChannel ch) {
+        arrivingUdpStreams.add(ch);
+        wake();
+    }
+
+    @Override
+    public void udpSetupGranted() {
+        udpGranted = true;
+        wake();
+    }
+
     /** Runs the test on the calling thread; never throws. */
     void run() {
         try {
+            // As iperf3's iperf_accept: without it TEST_RUNNING waits behind TEST_START for
+            // the client's delayed ACK (up to 40 ms), and a reverse test's first datagrams
+            // reach a client that is not yet running, which counts them as lost.
+            controlSocket.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
             control = new ControlChannel(controlSocket, selector);
             InetSocketAddress peer = control.remoteAddress();
             rec.acceptedHost = AddressText.of(peer);
@@ -110,10 +135,15 @@ final class ServerSession extends TestSession {
             reporter.onError(endReason);
         } finally {
             server.streamsNoLongerExpected(this);
+            server.udpRouter.forget(this);
             closeStreams();
             SocketChannel ch;
             while ((ch = arrivingStreams.poll()) != null) {
                 StreamFactory.closeQuietly(ch);
+            }
+            DatagramChannel dc;
+            while ((dc = arrivingUdpStreams.poll()) != null) {
+                StreamFactory.closeQuietly(dc);
             }
             try {
                 if (control != null) {
@@ -145,6 +175,7 @@ final class ServerSession extends TestSession {
                 if (json == null) {
                     return false;
                 }
+                debug("get_parameters:", json);
                 onParameters(json);
                 return true;
             }
@@ -158,6 +189,7 @@ final class ServerSession extends TestSession {
                 if (json == null) {
                     return false;
                 }
+                debug("get_results", json);
                 applyPeerResults(TestResults.fromJson(json));
                 JsonObject serverJson = local.json() || local.jsonStream() ? reporter.document().copy() : null;
                 String serverText = serverJson == null ? printer.captured() : null;
@@ -208,13 +240,11 @@ final class ServerSession extends TestSession {
         if (rec.getServerOutput && !local.json() && !local.jsonStream()) {
             printer.startCapture();
         }
-        if (rec.protocol == IperfOptions.Protocol.UDP) {
-            IperfException e = new IperfException(ErrorCode.UNIMPLEMENTED, "UDP is not supported by this server yet");
-            refuse(e);
-            throw e;
+        boolean udp = rec.protocol == IperfOptions.Protocol.UDP;
+        if (!udp) {
+            int[] buffers = server.listenerBuffers();
+            reporter.onListenerBuffers(rec.window, buffers[0], buffers[1]);
         }
-        int[] buffers = server.listenerBuffers();
-        reporter.onListenerBuffers(rec.window, buffers[0], buffers[1]);
         long now = System.currentTimeMillis() / 1000;
         rec.timestampSecs = now;
         rec.timestampText = Strftime.gmtTime(now);
@@ -224,8 +254,25 @@ final class ServerSession extends TestSession {
             // only the client ends the test.
             sendBudget = rec.bytes > 0 ? TransferBudget.bytes(rec.bytes) : TransferBudget.blocks(rec.blocks);
         }
-        server.expectStreams(this);
-        control.sendState(ControlState.CREATE_STREAMS);
+        if (udp) {
+            try {
+                awaitingUdpGrant = !server.udpRouter.expect(this, control.remoteAddress().getAddress(), expectedStreams);
+            } catch (IOException e) {
+                // iperf3 binds its UDP socket here; a taken port fails the test with the errno.
+                IperfException failure = new IperfException(ErrorCode.STREAM_LISTEN, ClientSession.errnoText(e), e);
+                try {
+                    control.write(ControlFrames.encodeServerError(ErrorCode.STREAM_LISTEN.number(), Errno.of(e)));
+                } catch (IOException ignored) {
+                    // the client is gone; the test ends either way
+                }
+                throw failure;
+            }
+        } else {
+            server.expectStreams(this);
+        }
+        if (!awaitingUdpGrant) {
+            control.sendState(ControlState.CREATE_STREAMS);
+        }
         reporter.onConnect();
         expect = Expect.STATE;
     }
@@ -279,6 +326,7 @@ final class ServerSession extends TestSession {
         rec.congestionRequested = p.congestion();
         rec.getServerOutput = p.getServerOutput();
         rec.udpCounters64 = p.udpCounters64();
+        rec.dontFragment = p.dontFragment();
         rec.repeatingPayload = p.repeatingPayload();
         rec.zeroCopy = p.zerocopy();
         rec.senderHasRetransmits = computeSenderHasRetransmits();
@@ -289,6 +337,7 @@ final class ServerSession extends TestSession {
         if (s == null) {
             throw new IperfException(ErrorCode.MESSAGE);
         }
+        debug("State change: server received " + s, null);
         switch (s) {
             case TEST_START -> {
                 // 3.12 ignores a TEST_START from the client
@@ -340,6 +389,10 @@ final class ServerSession extends TestSession {
 
     @Override
     void onStreamEvents() throws IperfException, IOException {
+        if (awaitingUdpGrant && udpGranted) {
+            awaitingUdpGrant = false;
+            control.sendState(ControlState.CREATE_STREAMS);
+        }
         SocketChannel ch;
         while ((ch = arrivingStreams.poll()) != null) {
             if (streams.size() >= expectedStreams || running) {
@@ -347,30 +400,54 @@ final class ServerSession extends TestSession {
                 continue;
             }
             int index = streams.size();
-            Direction d = switch (rec.mode) {
-                case RECEIVER -> Direction.RECEIVING;
-                case SENDER -> Direction.SENDING;
-                case BIDIRECTIONAL -> index < rec.parallel ? Direction.RECEIVING : Direction.SENDING;
-            };
+            Direction d = nextDirection();
             int id = streams.isEmpty() ? 1 : streams.size() + 2;
             int socketNumber = index == 0 ? 5 : 6 + 2 * index;
             TcpStream s = factory.acceptedTcp(ch, id, socketNumber, d, rec, d == Direction.SENDING ? sendBudget : null);
-            streams.add(s);
-            rec.streams.add(s.record);
-            reporter.onStreamConnected(s.record);
-            if (!s.sending()) {
-                s.start(name);
+            addAcceptedStream(s);
+        }
+        DatagramChannel dc;
+        while ((dc = arrivingUdpStreams.poll()) != null) {
+            if (streams.size() >= expectedStreams || running) {
+                StreamFactory.closeQuietly(dc);
+                continue;
             }
-            if (streams.size() == expectedStreams) {
-                server.streamsNoLongerExpected(this);
-                startTest();
-            }
+            Direction d = nextDirection();
+            int id = streams.isEmpty() ? 1 : streams.size() + 2;
+            int socketNumber = 5 + streams.size(); // 3.12's server UDP sockets: 5, 6, 7, ...
+            boolean text = !local.json() && !local.jsonStream();
+            UdpStream s = UdpStreams.accepted(dc, id, socketNumber, d, rec, d == Direction.SENDING ? sendBudget : null,
+                    reporter, printer, text, this::wake);
+            addAcceptedStream(s);
         }
         if (running) {
             Throwable f = streamFailure();
             if (f != null) {
                 throw new IperfException(ErrorCode.STREAM_WRITE, ClientSession.errnoText(f));
             }
+        }
+    }
+
+    /** Stream roles in arrival order: in bidir mode the first P streams are the server's receiving ones. */
+    private Direction nextDirection() {
+        return switch (rec.mode) {
+            case RECEIVER -> Direction.RECEIVING;
+            case SENDER -> Direction.SENDING;
+            case BIDIRECTIONAL -> streams.size() < rec.parallel ? Direction.RECEIVING : Direction.SENDING;
+        };
+    }
+
+    private void addAcceptedStream(DataStream s) throws IperfException, IOException {
+        streams.add(s);
+        rec.streams.add(s.record);
+        reporter.onStreamConnected(s.record);
+        if (!s.sending()) {
+            s.start(name);
+        }
+        if (streams.size() == expectedStreams) {
+            server.streamsNoLongerExpected(this);
+            server.udpRouter.forget(this);
+            startTest();
         }
     }
 
@@ -391,8 +468,8 @@ final class ServerSession extends TestSession {
             }
         }
         cpuStart = ProcessCpu.now();
-        // Clocks and counting start before the client is told: it sends as soon as it reads
-        // TEST_RUNNING, and our receivers (reading since the accept) would drop those bytes.
+        // Count from before the client can know it may send (iperf3 is TEST_RUNNING as it
+        // sends the byte); otherwise its first datagrams are dropped and count as lost.
         startClocks(false);
         for (DataStream s : streams) {
             s.counting = true;
@@ -429,6 +506,35 @@ final class ServerSession extends TestSession {
         omitDue = NEVER;
         rec.ended = true;
         reporter.onTestEnd();
+    }
+
+    /**
+     * iperf3's running {@code --server-bitrate-limit} check: the average over the last
+     * {@code round(S / interval)} intervals of all bytes sent and received.
+     */
+    @Override
+    void onIntervalSampled() throws IperfException {
+        if (local.serverBitrateLimit() <= 0 || statsInterval <= 0) {
+            return;
+        }
+        if (rateWindow == null) {
+            rateWindow = new long[(int) Math.max(1, Math.round(local.serverBitrateLimitInterval() / statsInterval))];
+        }
+        long bytes = 0;
+        for (DataStream s : streams) {
+            bytes += s.record.lastInterval.bytes();
+        }
+        rateWindow[rateSamples++ % rateWindow.length] = bytes;
+        if (rateSamples >= rateWindow.length) {
+            long sum = 0;
+            for (long b : rateWindow) {
+                sum += b;
+            }
+            if (sum * 8 / (statsInterval * rateWindow.length) > local.serverBitrateLimit()) {
+                endTest();
+                throw new IperfException(ErrorCode.TOTAL_RATE);
+            }
+        }
     }
 
     // ------------------------------------------------------------ timeouts

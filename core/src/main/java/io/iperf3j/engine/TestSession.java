@@ -156,6 +156,28 @@ abstract class TestSession {
     void onExtraDeadline(long now) throws IperfException, IOException {
     }
 
+    /** {@code -d}: protocol messages on standard output, as iperf3's debug output. */
+    final void debug(String label, Object detail) {
+        if (local.debugLevel() > 0) {
+            printer.plain(label + (detail == null ? "" : "\n" + detail) + "\n");
+        }
+    }
+
+    /** Called after each interval sample while the test runs (server bitrate limit). */
+    void onIntervalSampled() throws IperfException, IOException {
+    }
+
+    /** Bytes received so far on all receiving streams (progress for receive timeouts). */
+    final long receivedTotal() {
+        long total = 0;
+        for (DataStream s : streams) {
+            if (!s.sending()) {
+                total += s.bytes();
+            }
+        }
+        return total;
+    }
+
     /** The {@code -t} duration timer fired (client). */
     void onDurationElapsed() throws IperfException, IOException {
     }
@@ -183,6 +205,7 @@ abstract class TestSession {
             sampleAll();
             if (running) {
                 reporter.onInterval();
+                onIntervalSampled();
             }
             statsDue += intervalNanos();
             if (statsDue - now <= 0) { // we fell behind; do not fire a burst of ticks

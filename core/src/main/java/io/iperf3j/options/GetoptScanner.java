@@ -88,7 +88,7 @@ final class GetoptScanner {
         if (kind == HasArg.NO) {
             out.add(canonicalName(o));
         } else {
-            out.add(canonicalName(o) + "=" + (value == null ? IperfCommand.ABSENT : value));
+            out.add(canonicalName(o) + "=" + (value == null ? CommandLineSpec.ABSENT : value));
         }
     }
 

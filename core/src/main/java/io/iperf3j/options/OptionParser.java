@@ -109,14 +109,14 @@ public final class OptionParser {
         for (String a : args) {
             Objects.requireNonNull(a, "argument");
         }
-        IperfCommand command = new IperfCommand();
+        CommandLineSpec command = new CommandLineSpec();
         CommandLine commandLine = new CommandLine(command);
         commandLine.setOverwrittenOptionsAllowed(true); // getopt: repeated options, last one wins
         commandLine.setExpandAtFiles(false);            // "@file" is not special to iperf3
         commandLine.setAllowOptionsAsOptionParameters(true); // "-c -s" connects to host "-s"
         commandLine.setUnmatchedArgumentsAllowed(false);
         // The scanner has already applied getopt's "--"; a value that is "--" ("-c --") must stay a value.
-        commandLine.setEndOfOptionsDelimiter(IperfCommand.ABSENT + IperfCommand.ABSENT);
+        commandLine.setEndOfOptionsDelimiter(CommandLineSpec.ABSENT + CommandLineSpec.ABSENT);
         GetoptScanner.Scan scan = new GetoptScanner(commandLine.getCommandSpec(), PROGRAM).scan(args);
         try {
             commandLine.parseArgs(scan.canonical().toArray(String[]::new));
@@ -127,7 +127,7 @@ public final class OptionParser {
             return command.finish();
         } catch (CommandLine.PicocliException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof IperfCommand.Stop stop) {
+                if (t instanceof CommandLineSpec.Stop stop) {
                     return stop.result;
                 }
             }

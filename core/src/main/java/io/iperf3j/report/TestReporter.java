@@ -8,11 +8,11 @@ import io.iperf3j.stats.CpuUtilization;
 import io.iperf3j.stats.IntervalRecord;
 import io.iperf3j.stats.StreamRecord;
 import io.iperf3j.stats.TestMode;
+import io.iperf3j.stats.TestObserver;
 import io.iperf3j.stats.TestRecord;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Produces one test's reports exactly as iperf3 3.12 does: the text lines, the
@@ -37,7 +37,7 @@ public final class TestReporter {
     private final double statsInterval;
     private final String versionText;
     private final String systemInfo;
-    private final Consumer<JsonObject> intervalListener;
+    private final TestObserver observer;
 
     private final JsonObject top = new JsonObject();
     private final JsonObject start = new JsonObject();
@@ -50,12 +50,12 @@ public final class TestReporter {
      * @param statsInterval this side's {@code -i} in seconds (0 = none), for the
      *        short-interval rule
      * @param versionText the {@code start.version} value and first {@code -V} line
-     * @param intervalListener receives each interval object as it is recorded (for
-     *        live metrics); may be null
+     * @param observer told about each reported interval and the end (live metrics);
+     *        {@link TestObserver#NONE} for none
      */
     public TestReporter(TestRecord record, TestPrinter printer, OutputMode mode, boolean verbose, char format,
                         double statsInterval, String versionText, String systemInfo,
-                        Consumer<JsonObject> intervalListener) {
+                        TestObserver observer) {
         this.t = record;
         this.printer = printer;
         this.mode = mode;
@@ -64,7 +64,7 @@ public final class TestReporter {
         this.statsInterval = statsInterval;
         this.versionText = versionText;
         this.systemInfo = systemInfo;
-        this.intervalListener = intervalListener;
+        this.observer = observer;
         top.put("start", start);
         top.put("intervals", intervals);
         top.put("end", end);
@@ -137,39 +137,35 @@ public final class TestReporter {
 
     /** iperf3's {@code on_connect}: client after sending the parameters, server after accepting them. */
     public void onConnect() {
-        if (mode.json()) {
-            start.put("timestamp", new JsonObject().put("time", t.timestampText).put("timesecs", t.timestampSecs));
-        } else if (verbose) {
+        start.put("timestamp", new JsonObject().put("time", t.timestampText).put("timesecs", t.timestampSecs));
+        if (text() && verbose) {
             printer.line("Time: " + t.timestampText);
         }
         if (t.client) {
-            if (mode.json()) {
-                start.put("connecting_to", new JsonObject().put("host", t.connectingHost).put("port", t.connectingPort));
-            } else {
+            start.put("connecting_to", new JsonObject().put("host", t.connectingHost).put("port", t.connectingPort));
+            if (text()) {
                 printer.line("Connecting to host " + t.connectingHost + ", port " + t.connectingPort);
                 if (t.reverse) {
                     printer.line("Reverse mode, remote host " + t.connectingHost + " is sending");
                 }
             }
         } else {
-            if (mode.json()) {
-                start.put("accepted_connection", new JsonObject().put("host", t.acceptedHost).put("port", t.acceptedPort));
-            } else {
+            start.put("accepted_connection", new JsonObject().put("host", t.acceptedHost).put("port", t.acceptedPort));
+            if (text()) {
                 printer.line("Accepted connection from " + t.acceptedHost + ", port " + t.acceptedPort);
             }
         }
         boolean tcp = t.protocol == IperfOptions.Protocol.TCP;
-        if (mode.json()) {
-            start.put("cookie", t.cookie);
-            if (tcp) {
-                if (t.mssRequested != 0) {
-                    start.put("tcp_mss", t.mssRequested);
-                } else {
-                    start.put("tcp_mss_default", t.controlMss);
-                }
+        start.put("cookie", t.cookie);
+        if (tcp) {
+            if (t.mssRequested != 0) {
+                start.put("tcp_mss", t.mssRequested);
+            } else {
+                start.put("tcp_mss_default", t.controlMss);
             }
-            start.put("target_bitrate", t.targetBitrate);
-        } else if (verbose) {
+        }
+        start.put("target_bitrate", t.targetBitrate);
+        if (text() && verbose) {
             printer.line("      Cookie: " + t.cookie);
             if (tcp) {
                 if (t.mssRequested != 0) {
@@ -186,14 +182,13 @@ public final class TestReporter {
 
     /** A data stream is connected: {@code [  5] local ... connected to ...}. */
     public void onStreamConnected(StreamRecord s) {
-        if (mode.json()) {
-            connected.add(new JsonObject()
-                    .put("socket", s.socketNumber())
-                    .put("local_host", s.localHost())
-                    .put("local_port", s.localPort())
-                    .put("remote_host", s.remoteHost())
-                    .put("remote_port", s.remotePort()));
-        } else {
+        connected.add(new JsonObject()
+                .put("socket", s.socketNumber())
+                .put("local_host", s.localHost())
+                .put("local_port", s.localPort())
+                .put("remote_host", s.remoteHost())
+                .put("remote_port", s.remotePort()));
+        if (text()) {
             printer.line(TextFormats.connected(s.socketNumber(), s.localHost(), s.localPort(), s.remoteHost(),
                     s.remotePort()));
         }
@@ -282,9 +277,10 @@ public final class TestReporter {
                     avgJitter += r.jitterSeconds();
                 }
             }
-            if (t.streams.isEmpty() || !(t.parallel > 1 || mode.json())) {
+            if (t.streams.isEmpty()) {
                 continue;
             }
+            // The JSON always has "sum" (even for one stream); the text has [SUM] only with -P > 1.
             IntervalRecord first = t.streams.getFirst().lastInterval;
             double bandwidth = bytes / (double) first.seconds();
             double st = first.start();
@@ -322,7 +318,7 @@ public final class TestReporter {
             }
             sum.put("sender", mustBeSender);
             jsonInterval.put(sumKey(pass, "sum"), sum);
-            if (text()) {
+            if (text() && t.parallel > 1) {
                 printer.line(line);
             }
         }
@@ -330,9 +326,7 @@ public final class TestReporter {
         if (mode == OutputMode.JSON_STREAM) {
             emitEvent("interval", jsonInterval);
         }
-        if (intervalListener != null) {
-            intervalListener.accept(jsonInterval);
-        }
+        observer.intervalReported(t);
     }
 
     /** One stream's interval line or object (iperf3's {@code print_interval_results}). */
@@ -415,9 +409,8 @@ public final class TestReporter {
         boolean tcp = t.protocol == IperfOptions.Protocol.TCP;
         int savedSenderHasRetransmits = t.senderHasRetransmits;
         List<Object> jsonSummaryStreams = new ArrayList<>();
-        if (mode.json()) {
-            end.put("streams", jsonSummaryStreams);
-        } else {
+        end.put("streams", jsonSummaryStreams);
+        if (text()) {
             printer.line(TextFormats.SEPARATOR);
             if (verbose) {
                 printer.line("Test Complete. Summary Results:");
@@ -475,9 +468,7 @@ public final class TestReporter {
                         continue;
                     }
                     JsonObject jsonStream = new JsonObject();
-                    if (mode.json()) {
-                        jsonSummaryStreams.add(jsonStream);
-                    }
+                    jsonSummaryStreams.add(jsonStream);
                     long bytesSent = s.bytesSent - s.bytesSentOmit;
                     long bytesReceived = s.bytesReceived;
                     totalSent += bytesSent;
@@ -531,16 +522,15 @@ public final class TestReporter {
                     } else {
                         long sent = senderPacketCount - s.omittedPacketCount;
                         double lostPercent = sent > 0 ? 100.0 * (s.cntError - s.omittedCntError) / sent : 0.0;
-                        if (mode.json()) {
-                            long packetCount = senderPacketCount != 0 ? senderPacketCount : receiverPacketCount;
-                            jsonStream.put("udp", new JsonObject()
+                        long packetCount = senderPacketCount != 0 ? senderPacketCount : receiverPacketCount;
+                        jsonStream.put("udp", new JsonObject()
                                     .put("socket", s.socketNumber()).put("start", startTime).put("end", senderTime)
                                     .put("seconds", senderTime).put("bytes", bytesSent).put("bits_per_second", bandwidth * 8)
                                     .put("jitter_ms", s.jitter * 1000.0).put("lost_packets", s.cntError - s.omittedCntError)
                                     .put("packets", packetCount - s.omittedPacketCount).put("lost_percent", lostPercent)
                                     .put("out_of_order", s.outOfOrderPackets - s.omittedOutOfOrderPackets)
                                     .put("sender", mustBeSender));
-                        } else {
+                        if (text()) {
                             if (!t.client && !s.sending()) {
                                 if (verbose) {
                                     printer.line("[" + TextFormats.pad3(s.socketNumber()) + "] (sender statistics not available)");
@@ -587,7 +577,9 @@ public final class TestReporter {
                 }
             }
 
-            if (t.parallel > 1 || mode.json()) {
+            {
+                // JSON sums always; the text [SUM] lines only with -P > 1.
+                boolean sumText = text() && t.parallel > 1;
                 double bandwidth = senderTime > 0.0 ? totalSent / senderTime : 0.0;
                 String sumId = TextFormats.sumId(role);
                 if (tcp) {
@@ -598,7 +590,7 @@ public final class TestReporter {
                     }
                     sumSent.put("sender", mustBeSender);
                     end.put(sumKey(pass, "sum_sent"), sumSent);
-                    if (text()) {
+                    if (sumText) {
                         if (!t.client && !mustBeSender) {
                             if (verbose) {
                                 printer.line("[SUM] (sender statistics not available)");
@@ -613,7 +605,7 @@ public final class TestReporter {
                     end.put(sumKey(pass, "sum_received"), new JsonObject().put("start", startTime).put("end", receiverTime)
                             .put("seconds", receiverTime).put("bytes", totalReceived).put("bits_per_second", rb * 8)
                             .put("sender", mustBeSender));
-                    if (text()) {
+                    if (sumText) {
                         if (!t.client && mustBeSender) {
                             if (verbose) {
                                 printer.line("[SUM] (receiver statistics not available)");
@@ -626,7 +618,7 @@ public final class TestReporter {
                 } else {
                     avgJitter /= t.parallel;
                     double lostPercent = totalPackets > 0 ? 100.0 * lostPackets / totalPackets : 0.0;
-                    if (mode.json()) {
+                    {
                         // iperf3 divides by the times unchecked here: 0 gives NaN/inf, printed as null.
                         end.put(sumKey(pass, "sum"), new JsonObject().put("start", startTime).put("end", receiverTime)
                                 .put("seconds", receiverTime).put("bytes", totalSent)
@@ -644,7 +636,8 @@ public final class TestReporter {
                                 .put("bits_per_second", totalReceived * 8 / receiverTime)
                                 .put("jitter_ms", avgJitter * 1000.0).put("lost_packets", lostPackets)
                                 .put("packets", receiverTotalPackets).put("lost_percent", receivedLoss).put("sender", false));
-                    } else {
+                    }
+                    if (sumText) {
                         if (!(!t.client && !mustBeSender)) {
                             printer.line(sumId + TextFormats.time(startTime, senderTime)
                                     + TextFormats.transferAndRate(totalSent, bandwidth, format) + "  "
@@ -661,7 +654,7 @@ public final class TestReporter {
                 }
             }
 
-            if (mode.json() && pass == passes[passes.length - 1]) {
+            if (pass == passes[passes.length - 1]) {
                 CpuUtilization l = t.localCpu;
                 CpuUtilization r = t.remoteCpu;
                 end.put("cpu_utilization_percent", new JsonObject()
@@ -677,7 +670,8 @@ public final class TestReporter {
                         end.put("receiver_tcp_congestion", rcv);
                     }
                 }
-            } else if (text()) {
+            }
+            if (text()) {
                 if (verbose) {
                     if (mustBeSender) {
                         printer.line(cpuLine(mustBeSender));
@@ -697,13 +691,12 @@ public final class TestReporter {
                     }
                 }
                 if (t.client && t.getServerOutput) {
-                    if (t.serverOutputJson != null) {
+                    // iperf3 prints the server's output once, after the first direction's summary.
+                    if (pass == passes[0] && t.serverOutputJson != null) {
                         printer.printf("\nServer JSON output:\n" + PRETTY.pretty(t.serverOutputJson) + "\n");
-                        t.serverOutputJson = null;
                     }
-                    if (t.serverOutputText != null) {
+                    if (pass == passes[0] && t.serverOutputText != null) {
                         printer.printf("\nServer output:\n" + t.serverOutputText + "\n");
-                        t.serverOutputText = null;
                     }
                 }
             }
@@ -753,27 +746,31 @@ public final class TestReporter {
 
     // ---------------------------------------------------------------- errors and the end
 
-    /** An error: the JSON {@code error} field, or {@code iperf3j: error - message} on stderr. */
+    /**
+     * An error: always the document's {@code error} field (the library returns the
+     * document whatever the output mode); printed as {@code iperf3j: error - message}
+     * in text mode, or as an {@code error} event with {@code --json-stream}.
+     */
     public void onError(String message) {
-        if (mode.json()) {
-            top.set("error", message);
-            if (mode == OutputMode.JSON_STREAM) {
-                emitEventRaw("error", message);
+        top.set("error", message);
+        switch (mode) {
+            case TEXT -> printer.error(message);
+            case JSON_STREAM -> emitEventRaw("error", message);
+            case JSON -> {
+                // printed with the document at the end
             }
-        } else {
-            printer.error(message);
         }
     }
 
     /** A message that replaces the "error - " form, e.g. {@code interrupt - the client has terminated}. */
     public void onErrorRaw(String message) {
-        if (mode.json()) {
-            top.set("error", message);
-            if (mode == OutputMode.JSON_STREAM) {
-                emitEventRaw("error", message);
+        top.set("error", message);
+        switch (mode) {
+            case TEXT -> printer.errorRaw(message);
+            case JSON_STREAM -> emitEventRaw("error", message);
+            case JSON -> {
+                // printed with the document at the end
             }
-        } else {
-            printer.errorRaw(message);
         }
     }
 
@@ -817,6 +814,7 @@ public final class TestReporter {
             }
         }
         printer.sink().flush();
+        observer.testFinished(t, top);
     }
 
     private void emitEvent(String event, JsonObject data) {

@@ -40,6 +40,8 @@ public final class TestRecord {
     public String extraData;
     public boolean getServerOutput;
     public boolean udpCounters64;
+    /** {@code --dont-fragment}: IPv4 DF on UDP data sockets. */
+    public boolean dontFragment;
     public String congestionRequested;
     public boolean noDelayRequested;
     public boolean repeatingPayload;

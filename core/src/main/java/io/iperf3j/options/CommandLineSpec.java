@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  * receive their value attached, {@link #ABSENT} meaning "no argument".
  */
 @Command(name = OptionParser.PROGRAM)
-final class IperfCommand {
+final class CommandLineSpec {
     /** Stands for "option given without its optional argument"; a C argv string cannot contain NUL. */
     static final String ABSENT = "\0";
 

@@ -1,0 +1,72 @@
+package io.iperf3j;
+
+import io.iperf3j.json.CJsonWriter;
+import io.iperf3j.json.JsonObject;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How one test ended: the JSON document iperf3 would print with {@code -J} (also
+ * on failure, then with its {@code error} field), and a typed summary.
+ * Immutable.
+ */
+public final class IperfResult {
+    private final Role role;
+    private final JsonObject document;
+    private final boolean cancelled;
+    private final Map<String, Object> map;
+
+    IperfResult(Role role, JsonObject document, boolean cancelled) {
+        this.role = role;
+        this.document = document.copy();
+        this.cancelled = cancelled;
+        this.map = Collections.unmodifiableMap(this.document.toMap());
+    }
+
+    /** Which side ran the test. */
+    public Role role() {
+        return role;
+    }
+
+    /**
+     * The JSON document as nested maps, lists, strings, numbers and booleans, in
+     * iperf3's key order. Where iperf3 3.12 repeats a key, the last value is kept.
+     */
+    public Map<String, Object> json() {
+        return map;
+    }
+
+    /** The document exactly as {@code iperf3 -J} prints it (tab-indented, ending with a newline). */
+    public String jsonText() {
+        return CJsonWriter.standard().pretty(document) + "\n";
+    }
+
+    /** iperf3's error message (the JSON {@code error} field), if the test failed. */
+    public Optional<String> error() {
+        return Optional.ofNullable(document.getString("error"));
+    }
+
+    /** Whether the test ran to its end without error. */
+    public boolean succeeded() {
+        return !document.has("error");
+    }
+
+    /** Whether the run was ended by {@link RunningIperf#cancel()}. */
+    public boolean cancelled() {
+        return cancelled;
+    }
+
+    /** End figures, if the test got as far as its summary. */
+    public Optional<IperfSummary> summary() {
+        return IperfSummary.of(document);
+    }
+
+    @Override
+    public String toString() {
+        return "IperfResult[" + role + (cancelled ? ", cancelled" : "") + error().map(e -> ", error=" + e).orElse("")
+                + summary().map(s -> ", sent=" + s.sent().bytes() + " B, received=" + s.received().bytes() + " B").orElse("")
+                + "]";
+    }
+}

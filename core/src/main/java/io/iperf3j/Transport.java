@@ -1,0 +1,6 @@
+package io.iperf3j;
+
+/** The transport protocol of a test. */
+public enum Transport {
+    TCP, UDP
+}
