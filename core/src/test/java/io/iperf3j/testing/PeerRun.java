@@ -10,6 +10,8 @@ import io.iperf3j.options.ParseResult;
 import io.iperf3j.protocol.ErrorCode;
 import io.iperf3j.protocol.IperfException;
 import io.iperf3j.report.OutputSink;
+import io.iperf3j.stats.TestObserver;
+import io.iperf3j.stats.TestRecord;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -227,8 +229,14 @@ public final class PeerRun {
             PrintStream outPs = new PrintStream(out, true, StandardCharsets.UTF_8);
             PrintStream errPs = new PrintStream(err, true, StandardCharsets.UTF_8);
             AtomicReference<JsonObject> document = new AtomicReference<>();
+            TestObserver keepDocument = new TestObserver() {
+                @Override
+                public void testFinished(TestRecord record, JsonObject doc) {
+                    document.set(doc);
+                }
+            };
             IperfServer server = new IperfServer(options, OutputSink.of(outPs, errPs, false), EngineInfo.standard(),
-                    document::set);
+                    () -> keepDocument);
             try {
                 server.bind();
             } catch (IperfException e) {
