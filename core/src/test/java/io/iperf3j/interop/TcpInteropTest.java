@@ -188,6 +188,26 @@ class TcpInteropTest {
         }
     }
 
+    /**
+     * With {@code --bidir} the server must give each data connection the direction the
+     * client gave it, in connect order: the first {@code -P} connections carry
+     * client-to-server data. If it mixes them up, both ends write on one connection,
+     * neither reads, and the test moves a few MB in total. Repeated, because which
+     * connection the server sees first is a matter of timing.
+     */
+    @RepeatedTest(value = 4, name = "iperf3 -c --bidir -> iperf3j -s, run {currentRepetition}")
+    void bidirStreamsKeepTheirDirectionOnOurServer() {
+        Scenario sc = Scenario.of("--bidir (repeat)", "-t 1 --bidir -J", "-J");
+        Result r = PeerRun.run(Peer.IPERF3, Peer.IPERF3J, sc);
+        JsonObject c = r.client().json();
+        assertThat(c).as(r.describe()).isNotNull();
+        // 1 s on loopback moves GBytes; a deadlocked pair moves a few MB before the buffers fill
+        assertThat(longAt(c, "end.sum_received.bytes")).as("client->server bytes\n%s", r.describe())
+                .isGreaterThan(64L << 20);
+        assertThat(longAt(c, "end.sum_received_bidir_reverse.bytes")).as("server->client bytes\n%s", r.describe())
+                .isGreaterThan(64L << 20);
+    }
+
     static Stream<Direction> directions() {
         return Stream.of(Direction.values());
     }
