@@ -3,6 +3,11 @@ package io.iperf3j.cli;
 import io.iperf3j.engine.ClientTest;
 import io.iperf3j.engine.EngineInfo;
 import io.iperf3j.engine.IperfServer;
+import io.iperf3j.export.cli.CliMetrics;
+import io.iperf3j.export.cli.WrapperOptionException;
+import io.iperf3j.export.cli.WrapperOptionParser;
+import io.iperf3j.export.cli.WrapperOptions;
+import io.iperf3j.export.exporter.ExporterCommand;
 import io.iperf3j.options.IperfOptions;
 import io.iperf3j.options.OptionParser;
 import io.iperf3j.options.ParseResult;
@@ -12,7 +17,9 @@ import io.iperf3j.report.OutputSink;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -25,10 +32,18 @@ public final class Main {
     private final PrintStream out;
     private final PrintStream err;
     private final AtomicReference<Runnable> onSignal = new AtomicReference<>();
+    private final Map<String, String> env;
+    /** The run's metrics sinks (iperf3j-export); none until a test is about to run. */
+    private CliMetrics metrics;
 
     Main(PrintStream out, PrintStream err) {
+        this(out, err, System.getenv());
+    }
+
+    Main(PrintStream out, PrintStream err, Map<String, String> env) {
         this.out = out;
         this.err = err;
+        this.env = env;
     }
 
     public static void main(String[] args) {
@@ -44,10 +59,22 @@ public final class Main {
 
     /** Runs the command and returns the exit status, without exiting the JVM (tests call this). */
     int run(String[] args) {
-        ParseResult result = OptionParser.parse(args);
+        if (args.length > 0 && args[0].equals("exporter")) {
+            return ExporterCommand.run(Arrays.asList(args).subList(1, args.length), out, err, onSignal::set);
+        }
+        // --push.* / --metrics.* belong to iperf3j-export; the rest is iperf3's command line.
+        WrapperOptionParser.Parsed wrapper;
+        try {
+            wrapper = WrapperOptionParser.parse(Arrays.asList(args), env::get);
+        } catch (WrapperOptionException e) {
+            err.println("iperf3j: error - " + e.getMessage());
+            return 1;
+        }
+        String[] iperfArgs = wrapper.passThrough().toArray(String[]::new);
+        ParseResult result = OptionParser.parse(iperfArgs);
         switch (result) {
             case ParseResult.Help h -> {
-                out.print(h.text());
+                out.print(CliMetrics.withHelp(h.text()));
                 out.flush();
                 return 0;
             }
@@ -68,15 +95,26 @@ public final class Main {
                 for (String w : r.warnings()) {
                     err.println(w);
                 }
-                return execute(r.options(), args);
+                return execute(r.options(), args, wrapper.options());
             }
         }
     }
 
-    private int execute(IperfOptions options, String[] args) {
+    private int execute(IperfOptions options, String[] args, WrapperOptions wrapper) {
         if (options.daemon() && options.isServer() && !Daemon.isDaemonChild()) {
             return Daemon.detach(args, err);
         }
+        try {
+            metrics = CliMetrics.open(wrapper, err);
+        } catch (IOException e) {
+            err.println("iperf3j: error - " + e.getMessage());
+            return 2;
+        }
+        int status = executeTest(options);
+        return metrics.finish(status);
+    }
+
+    private int executeTest(IperfOptions options) {
         OutputSink sink;
         try {
             sink = options.logFile() != null
@@ -110,7 +148,7 @@ public final class Main {
     }
 
     private int runClient(IperfOptions options, OutputSink sink) {
-        ClientTest test = new ClientTest(options, sink, EngineInfo.standard(), null);
+        ClientTest test = new ClientTest(options, sink, EngineInfo.standard(), metrics.clientObserver());
         onSignal.set(test::cancel);
         ClientTest.Outcome outcome = test.run();
         onSignal.set(null);
@@ -119,7 +157,7 @@ public final class Main {
     }
 
     private int runServer(IperfOptions options, OutputSink sink) {
-        IperfServer server = new IperfServer(options, sink, EngineInfo.standard(), null);
+        IperfServer server = new IperfServer(options, sink, EngineInfo.standard(), metrics.serverObservers());
         try {
             server.bind();
         } catch (IperfException e) {

@@ -10,9 +10,7 @@ import io.iperf3j.protocol.ControlState;
 import io.iperf3j.protocol.Cookie;
 import io.iperf3j.protocol.ErrorCode;
 import io.iperf3j.protocol.IperfException;
-import io.iperf3j.protocol.MalformedFrameException;
 import io.iperf3j.protocol.TestParameters;
-import io.iperf3j.protocol.TestResults;
 import io.iperf3j.report.Strftime;
 import io.iperf3j.report.TestPrinter;
 import io.iperf3j.report.TestReporter;
@@ -189,17 +187,9 @@ final class ClientSession extends TestSession {
                 return true;
             }
             case RESULTS -> {
-                JsonObject json;
-                try {
-                    json = control.pollJson(ControlFrames.MAX_RESULTS_LENGTH);
-                } catch (MalformedFrameException e) {
-                    throw new IperfException(ErrorCode.RECV_RESULTS, e.getMessage());
-                }
-                if (json == null) {
+                if (!receivePeerResults()) {
                     return false;
                 }
-                debug("get_results", json);
-                applyPeerResults(TestResults.fromJson(json));
                 expect = Expect.STATE;
                 return true;
             }

@@ -4,11 +4,11 @@ import io.iperf3j.json.JsonObject;
 import io.iperf3j.options.IperfOptions;
 import io.iperf3j.protocol.ErrorCode;
 import io.iperf3j.protocol.IperfException;
+import io.iperf3j.protocol.TestParameters;
 import io.iperf3j.report.OutputMode;
 import io.iperf3j.report.OutputSink;
 import io.iperf3j.report.TestPrinter;
 import io.iperf3j.report.TestReporter;
-import io.iperf3j.stats.TestMode;
 import io.iperf3j.stats.TestObserver;
 import io.iperf3j.stats.TestRecord;
 
@@ -129,33 +129,11 @@ public final class ClientTest {
         }
     }
 
-    /** The test's settings as the client sends them. */
+    /** The client's record: the settings it will send, and where it connects. */
     static TestRecord record(IperfOptions o) {
         TestRecord r = new TestRecord(true, o);
-        r.protocol = o.protocol();
-        r.mode = o.bidirectional() ? TestMode.BIDIRECTIONAL : o.reverse() ? TestMode.RECEIVER : TestMode.SENDER;
-        r.parallel = o.parallel();
-        r.omit = o.omitSec();
-        r.duration = o.durationSec();
-        r.bytes = o.bytes();
-        r.blocks = o.blocks();
-        r.reverse = o.reverse();
-        r.bidirectional = o.bidirectional();
-        r.tos = o.tos();
-        r.targetBitrate = o.effectiveBitrate();
-        r.window = o.window();
-        r.mssRequested = o.mss();
-        r.title = o.title();
-        r.extraData = o.extraData();
-        r.getServerOutput = o.getServerOutput();
-        r.udpCounters64 = o.udpCounters64();
-        r.dontFragment = o.dontFragment();
-        r.congestionRequested = o.congestion();
-        r.noDelayRequested = o.noDelay();
-        r.repeatingPayload = o.repeatingPayload();
-        r.zeroCopy = o.zeroCopy();
-        r.burst = o.burst();
-        r.pacingTimer = o.pacingTimerUs();
+        // The block size may still change once the control connection's MSS is known.
+        TestSettings.apply(r, TestParameters.of(o, 0, null), true);
         r.connectingHost = o.host();
         r.connectingPort = o.port();
         return r;

@@ -8,8 +8,14 @@ import io.iperf3j.stats.StreamRecord;
  * record when it samples.
  */
 interface PacketCounters {
-    /** Copies the current packet figures into the record (packet count, errors, out of order, jitter). */
-    void publishTo(StreamRecord record);
+    /**
+     * Copies the current packet figures into the record (packet count, errors, out
+     * of order, jitter).
+     *
+     * @return for a receiving stream, the byte total that goes with exactly these
+     *         figures (take it instead of the live counter); -1 for a sending stream
+     */
+    long publishTo(StreamRecord record);
 
     /** iperf3 zeroes the running jitter when the omit period ends. */
     void resetJitter();

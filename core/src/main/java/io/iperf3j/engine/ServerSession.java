@@ -11,9 +11,7 @@ import io.iperf3j.protocol.ControlState;
 import io.iperf3j.protocol.Cookie;
 import io.iperf3j.protocol.ErrorCode;
 import io.iperf3j.protocol.IperfException;
-import io.iperf3j.protocol.MalformedFrameException;
 import io.iperf3j.protocol.TestParameters;
-import io.iperf3j.protocol.TestResults;
 import io.iperf3j.report.OutputMode;
 import io.iperf3j.report.Strftime;
 import io.iperf3j.report.TestPrinter;
@@ -166,12 +164,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     boolean handleControl() throws IperfException, IOException {
         switch (expect) {
             case PARAMS -> {
-                JsonObject json;
-                try {
-                    json = control.pollJson(ControlFrames.MAX_PARAMETERS_LENGTH);
-                } catch (MalformedFrameException e) {
-                    throw new IperfException(ErrorCode.RECV_PARAMS, e.getMessage());
-                }
+                JsonObject json = pollJson(ControlFrames.MAX_PARAMETERS_LENGTH, ErrorCode.RECV_PARAMS);
                 if (json == null) {
                     return false;
                 }
@@ -180,17 +173,9 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
                 return true;
             }
             case RESULTS -> {
-                JsonObject json;
-                try {
-                    json = control.pollJson(ControlFrames.MAX_RESULTS_LENGTH);
-                } catch (MalformedFrameException e) {
-                    throw new IperfException(ErrorCode.RECV_RESULTS, e.getMessage());
-                }
-                if (json == null) {
+                if (!receivePeerResults()) {
                     return false;
                 }
-                debug("get_results", json);
-                applyPeerResults(TestResults.fromJson(json));
                 JsonObject serverJson = local.json() || local.jsonStream() ? reporter.document().copy() : null;
                 String serverText = serverJson == null ? printer.captured() : null;
                 if (!rec.getServerOutput) {
@@ -235,7 +220,8 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             refuse(e);
             throw e;
         }
-        applyParameters(p);
+        TestSettings.apply(rec, p, false);
+        rec.senderHasRetransmits = computeSenderHasRetransmits();
         reporter.onParametersReceived();
         if (rec.getServerOutput && !local.json() && !local.jsonStream()) {
             printer.startCapture();
@@ -300,36 +286,6 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         } catch (Exception e) {
             return false;
         }
-    }
-
-    private void applyParameters(TestParameters p) {
-        rec.protocol = p.udp() ? IperfOptions.Protocol.UDP : IperfOptions.Protocol.TCP;
-        rec.reverse = p.reverse();
-        rec.bidirectional = p.bidirectional();
-        rec.mode = p.bidirectional() ? TestMode.BIDIRECTIONAL : p.reverse() ? TestMode.SENDER : TestMode.RECEIVER;
-        rec.parallel = p.parallel();
-        rec.omit = p.omit();
-        rec.duration = p.time();
-        rec.bytes = p.num();
-        rec.blocks = p.blockcount();
-        rec.blockSize = p.len() > 0 ? p.len()
-                : p.udp() ? IperfOptions.DEFAULT_UDP_BLOCKSIZE : IperfOptions.DEFAULT_TCP_BLOCKSIZE;
-        rec.window = p.window();
-        rec.mssRequested = p.mss();
-        rec.noDelayRequested = p.nodelay();
-        rec.targetBitrate = p.bandwidth();
-        rec.burst = p.burst();
-        rec.pacingTimer = p.pacingTimer();
-        rec.tos = p.tos();
-        rec.title = p.title();
-        rec.extraData = p.extraData();
-        rec.congestionRequested = p.congestion();
-        rec.getServerOutput = p.getServerOutput();
-        rec.udpCounters64 = p.udpCounters64();
-        rec.dontFragment = p.dontFragment();
-        rec.repeatingPayload = p.repeatingPayload();
-        rec.zeroCopy = p.zerocopy();
-        rec.senderHasRetransmits = computeSenderHasRetransmits();
     }
 
     private void onState(byte b) throws IperfException, IOException {

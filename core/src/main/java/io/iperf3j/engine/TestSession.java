@@ -1,12 +1,15 @@
 package io.iperf3j.engine;
 
+import io.iperf3j.json.JsonObject;
 import io.iperf3j.net.NativeSocket;
 import io.iperf3j.net.ProcessCpu;
 import io.iperf3j.net.TcpInfo;
 import io.iperf3j.options.IperfOptions;
 import io.iperf3j.protocol.ControlChannel;
+import io.iperf3j.protocol.ControlFrames;
 import io.iperf3j.protocol.ErrorCode;
 import io.iperf3j.protocol.IperfException;
+import io.iperf3j.protocol.MalformedFrameException;
 import io.iperf3j.protocol.TestResults;
 import io.iperf3j.report.TestPrinter;
 import io.iperf3j.report.TestReporter;
@@ -263,6 +266,12 @@ abstract class TestSession {
             StreamSampler sm = s.sampler;
             StreamRecord r = s.record;
             long total = s.bytes();
+            if (s instanceof PacketCounters pc) {
+                long consistent = pc.publishTo(r);
+                if (consistent >= 0) {
+                    total = consistent;
+                }
+            }
             long delta = total - sm.lastBytes;
             sm.lastBytes = total;
             if (r.sending()) {
@@ -306,8 +315,7 @@ abstract class TestSession {
             long packets = 0;
             long lost = 0;
             long ooo = 0;
-            if (s instanceof PacketCounters pc) {
-                pc.publishTo(r);
+            if (s instanceof PacketCounters) {
                 packets = r.packetCount - sm.lastPacketCount;
                 lost = r.cntError - sm.lastCntError;
                 ooo = r.outOfOrderPackets - sm.lastOutOfOrder;
@@ -336,7 +344,10 @@ abstract class TestSession {
             StreamRecord r = s.record;
             long live = s.bytes();
             if (s instanceof PacketCounters pc) {
-                pc.publishTo(r);
+                long consistent = pc.publishTo(r);
+                if (consistent >= 0) {
+                    live = consistent;
+                }
                 r.omittedPacketCount = r.packetCount;
                 r.omittedCntError = r.cntError;
                 r.omittedOutOfOrderPackets = r.outOfOrderPackets;
@@ -425,7 +436,27 @@ abstract class TestSession {
 
     // ------------------------------------------------------------ results exchange
 
-    final TestResults localResults(io.iperf3j.json.JsonObject serverOutputJson, String serverOutputText) {
+    /** The next JSON message, or null while it is incomplete; a malformed one fails with {@code onError}. */
+    final JsonObject pollJson(int maxLength, ErrorCode onError) throws IperfException {
+        try {
+            return control.pollJson(maxLength);
+        } catch (MalformedFrameException e) {
+            throw new IperfException(onError, e.getMessage());
+        }
+    }
+
+    /** iperf3's {@code get_results}, once the peer's results message is complete; false until then. */
+    final boolean receivePeerResults() throws IperfException {
+        JsonObject json = pollJson(ControlFrames.MAX_RESULTS_LENGTH, ErrorCode.RECV_RESULTS);
+        if (json == null) {
+            return false;
+        }
+        debug("get_results", json);
+        applyPeerResults(TestResults.fromJson(json));
+        return true;
+    }
+
+    final TestResults localResults(JsonObject serverOutputJson, String serverOutputText) {
         List<TestResults.StreamResult> list = new ArrayList<>();
         for (DataStream s : streams) {
             StreamRecord r = s.record;

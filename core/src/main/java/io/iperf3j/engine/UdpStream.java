@@ -38,6 +38,7 @@ final class UdpStream extends DataStream implements PacketCounters {
     private static final VarHandle JITTER;
     private static final VarHandle EPOCH_SEEN;
     private static final VarHandle VERSION;
+    private static final VarHandle BYTES_SEEN;
     private static final long MAX_PARK_NANOS = 100_000_000L;
 
     static {
@@ -49,6 +50,7 @@ final class UdpStream extends DataStream implements PacketCounters {
             JITTER = l.findVarHandle(UdpStream.class, "pubJitter", double.class);
             EPOCH_SEEN = l.findVarHandle(UdpStream.class, "pubEpoch", int.class);
             VERSION = l.findVarHandle(UdpStream.class, "version", long.class);
+            BYTES_SEEN = l.findVarHandle(UdpStream.class, "pubBytes", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -64,6 +66,7 @@ final class UdpStream extends DataStream implements PacketCounters {
     private final UdpReceiverStats stats = new UdpReceiverStats();
 
     // Published figures (written by the worker, read by the test thread).
+    @SuppressWarnings("unused") private long pubBytes;
     @SuppressWarnings("unused") private long pubPackets;
     @SuppressWarnings("unused") private long pubErrors;
     @SuppressWarnings("unused") private long pubOutOfOrder;
@@ -186,16 +189,18 @@ final class UdpStream extends DataStream implements PacketCounters {
                 continue; // iperf3 reads and drops datagrams outside TEST_RUNNING
             }
             long arrivalMicros = System.nanoTime() / 1000;
+            int epoch = jitterEpoch;
             if (n >= headerSize) {
-                int epoch = jitterEpoch;
                 if (epoch != epochSeen) {
                     epochSeen = epoch;
                     s.restartJitter();
                 }
                 s.onPacket(UdpHeader.sequence(b, counters64), UdpHeader.sentMicros(b), arrivalMicros);
-                publishReceived(s, epoch);
             }
             count(n);
+            // Bytes and packet figures go out together, so a sample never pairs one
+            // datagram's bytes with the next datagram's sequence number.
+            publishReceived(s, epoch, bytes());
             // A receiving client's -n/-k limit counts bytes and reads, as iperf3 does.
             if (limit != null && limit.take(n) && limit.exhausted()) {
                 endReached();
@@ -204,10 +209,11 @@ final class UdpStream extends DataStream implements PacketCounters {
     }
 
     /** Publishes the receiver's figures under a sequence lock (odd version = being written). */
-    private void publishReceived(UdpReceiverStats s, int epoch) {
+    private void publishReceived(UdpReceiverStats s, int epoch, long totalBytes) {
         long v = version;
         VERSION.setOpaque(this, v + 1);
         VarHandle.storeStoreFence();
+        BYTES_SEEN.setOpaque(this, totalBytes);
         PACKETS.setOpaque(this, s.packetCount());
         ERRORS.setOpaque(this, s.cntError());
         OUT_OF_ORDER.setOpaque(this, s.outOfOrder());
@@ -219,14 +225,15 @@ final class UdpStream extends DataStream implements PacketCounters {
     // ------------------------------------------------------------ PacketCounters (test thread)
 
     @Override
-    public void publishTo(StreamRecord r) {
+    public long publishTo(StreamRecord r) {
         if (sending()) {
             r.packetCount = (long) PACKETS.getAcquire(this);
-            return;
+            return -1;
         }
         for (int spins = 0; ; spins++) {
             long v1 = (long) VERSION.getAcquire(this);
             if ((v1 & 1) == 0) {
+                long bytesSeen = (long) BYTES_SEEN.getOpaque(this);
                 long packets = (long) PACKETS.getOpaque(this);
                 long errors = (long) ERRORS.getOpaque(this);
                 long ooo = (long) OUT_OF_ORDER.getOpaque(this);
@@ -239,7 +246,7 @@ final class UdpStream extends DataStream implements PacketCounters {
                     r.outOfOrderPackets = ooo;
                     // After an omit reset the jitter is 0 until the worker has seen a datagram.
                     r.jitter = epoch == jitterEpoch ? jitter : 0.0;
-                    return;
+                    return bytesSeen;
                 }
             }
             if (spins > 100) {

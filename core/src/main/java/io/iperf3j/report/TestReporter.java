@@ -752,26 +752,26 @@ public final class TestReporter {
      * in text mode, or as an {@code error} event with {@code --json-stream}.
      */
     public void onError(String message) {
-        top.set("error", message);
-        switch (mode) {
-            case TEXT -> printer.error(message);
-            case JSON_STREAM -> emitEventRaw("error", message);
-            case JSON -> {
-                // printed with the document at the end
-            }
-        }
+        recordError(message, true);
     }
 
     /** A message that replaces the "error - " form, e.g. {@code interrupt - the client has terminated}. */
     public void onErrorRaw(String message) {
+        recordError(message, false);
+    }
+
+    private void recordError(String message, boolean errorPrefix) {
         top.set("error", message);
-        switch (mode) {
-            case TEXT -> printer.errorRaw(message);
-            case JSON_STREAM -> emitEventRaw("error", message);
-            case JSON -> {
-                // printed with the document at the end
+        if (mode == OutputMode.TEXT) {
+            if (errorPrefix) {
+                printer.error(message);
+            } else {
+                printer.errorRaw(message);
             }
+        } else if (mode == OutputMode.JSON_STREAM) {
+            emitEventRaw("error", message);
         }
+        // -J prints the error with the document at the end.
     }
 
     /**

@@ -1,0 +1,224 @@
+package io.iperf3j.export;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iperf3j.Direction;
+import io.iperf3j.IntervalMetrics;
+import io.iperf3j.MetricEvent;
+import io.iperf3j.Role;
+import io.iperf3j.Transport;
+import io.iperf3j.WindowMetrics;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Writes live metrics to one file, as iperf3-rs's {@code --metrics.file}. The file
+ * is created (or truncated) when the sink is made, so a bad path fails before the
+ * test starts.
+ *
+ * <p>{@link MetricsFileFormat#JSONL}: one JSON object per event and line, flushed
+ * at once: {@code schema_version} (1), {@code event} ({@code "interval"} or
+ * {@code "window"}), then the sample's fields in snake case, enums as iperf3-rs
+ * spells them ({@code "Client"}, {@code "Sender"}, {@code "Tcp"}), fields a
+ * sample lacks as {@code null}, window gauge statistics as
+ * {@code {"samples","mean","min","max"}} objects. Every event handed in is written
+ * (both halves of a {@code --bidir} test, per-stream samples too).
+ *
+ * <p>{@link MetricsFileFormat#PROMETHEUS}: the latest exposition (the encoder's
+ * families for one sample plus the {@code _run_*_total} counters), written to a
+ * temporary file beside the target ({@code .<name>.tmp-<pid>-<n>}) and renamed over
+ * it, so a reader (node_exporter's textfile collector) never sees half a file.
+ * Which samples: see {@link HalfSelection}.
+ *
+ * <p>Not thread-safe: one writer thread.
+ */
+public final class MetricsFileSink implements AutoCloseable {
+    /** The JSONL schema version. */
+    public static final int SCHEMA_VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicLong TEMP_COUNTER = new AtomicLong();
+
+    private final Path path;
+    private final MetricsFileFormat format;
+    private final PrometheusEncoder encoder;
+    private final HalfSelection selection = new HalfSelection();
+    private final Writer jsonl;
+    private RunTotals totals = RunTotals.EMPTY;
+
+    /**
+     * Creates or truncates the file.
+     *
+     * @param encoder names, prefix and labels for the Prometheus format (ignored for JSONL)
+     * @throws IOException if the file cannot be created
+     */
+    public MetricsFileSink(Path path, MetricsFileFormat format, PrometheusEncoder encoder) throws IOException {
+        this.path = Objects.requireNonNull(path, "path");
+        this.format = Objects.requireNonNull(format, "format");
+        this.encoder = Objects.requireNonNull(encoder, "encoder");
+        if (format == MetricsFileFormat.JSONL) {
+            jsonl = new BufferedWriter(Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+        } else {
+            jsonl = null;
+            Files.write(path, new byte[0]);
+        }
+    }
+
+    /** The file. */
+    public Path path() {
+        return path;
+    }
+
+    /** The format. */
+    public MetricsFileFormat format() {
+        return format;
+    }
+
+    /**
+     * Writes one event.
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public void write(MetricEvent event) throws IOException {
+        Objects.requireNonNull(event, "event");
+        if (format == MetricsFileFormat.JSONL) {
+            jsonl.write(JSON.writeValueAsString(jsonObject(event)));
+            jsonl.write('\n');
+            jsonl.flush();
+            return;
+        }
+        if (!selection.accept(event)) {
+            return;
+        }
+        totals = switch (event) {
+            case MetricEvent.Interval(IntervalMetrics m) -> totals.plus(m);
+            case MetricEvent.Window(WindowMetrics w) -> totals.plus(w);
+        };
+        replace(encoder.encode(event, totals));
+    }
+
+    private void replace(String text) throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        Path tmp = dir.resolve("." + path.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
+                + TEMP_COUNTER.incrementAndGet());
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Closes the JSONL file (a Prometheus file has nothing open). */
+    @Override
+    public void close() throws IOException {
+        if (jsonl != null) {
+            jsonl.close();
+        }
+    }
+
+    /** The JSONL object of one event, in field order. */
+    public static Map<String, Object> jsonObject(MetricEvent event) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("schema_version", SCHEMA_VERSION);
+        switch (event) {
+            case MetricEvent.Interval(IntervalMetrics m) -> {
+                o.put("event", "interval");
+                context(o, m.timestampUnixSeconds(), m.role(), m.direction(), m.transport(), m.streamId());
+                o.put("start_seconds", m.startSeconds());
+                o.put("end_seconds", m.endSeconds());
+                o.put("interval_duration_seconds", m.durationSeconds());
+                o.put("transferred_bytes", m.transferredBytes());
+                o.put("bandwidth_bits_per_second", m.bandwidthBitsPerSecond());
+                o.put("stream_count", m.streamCount());
+                o.put("omitted", m.omitted());
+                o.put("tcp_retransmits", value(m.tcpRetransmits()));
+                o.put("tcp_rtt_seconds", value(m.tcpRttSeconds()));
+                o.put("tcp_rttvar_seconds", value(m.tcpRttvarSeconds()));
+                o.put("tcp_snd_cwnd_bytes", value(m.tcpSndCwndBytes()));
+                o.put("tcp_snd_wnd_bytes", value(m.tcpSndWndBytes()));
+                o.put("tcp_pmtu_bytes", value(m.tcpPmtuBytes()));
+                o.put("udp_packets", value(m.udpPackets()));
+                o.put("udp_lost_packets", value(m.udpLostPackets()));
+                o.put("udp_out_of_order_packets", value(m.udpOutOfOrderPackets()));
+                o.put("udp_jitter_seconds", value(m.udpJitterSeconds()));
+            }
+            case MetricEvent.Window(WindowMetrics w) -> {
+                o.put("event", "window");
+                context(o, w.timestampUnixSeconds(), w.role(), w.direction(), w.transport(), w.streamId());
+                o.put("samples", w.samples());
+                o.put("start_seconds", w.startSeconds());
+                o.put("end_seconds", w.endSeconds());
+                o.put("duration_seconds", w.durationSeconds());
+                o.put("transferred_bytes", w.transferredBytes());
+                o.put("stream_count", w.streamCount());
+                o.put("omitted_intervals", w.omittedIntervals());
+                o.put("bandwidth_bits_per_second", stats(Optional.of(w.bandwidthBitsPerSecond())));
+                o.put("tcp_retransmits", value(w.tcpRetransmits()));
+                o.put("tcp_rtt_seconds", stats(w.tcpRttSeconds()));
+                o.put("tcp_rttvar_seconds", stats(w.tcpRttvarSeconds()));
+                o.put("tcp_snd_cwnd_bytes", stats(w.tcpSndCwndBytes()));
+                o.put("tcp_snd_wnd_bytes", stats(w.tcpSndWndBytes()));
+                o.put("tcp_pmtu_bytes", stats(w.tcpPmtuBytes()));
+                o.put("udp_packets", value(w.udpPackets()));
+                o.put("udp_lost_packets", value(w.udpLostPackets()));
+                o.put("udp_out_of_order_packets", value(w.udpOutOfOrderPackets()));
+                o.put("udp_jitter_seconds", stats(w.udpJitterSeconds()));
+            }
+        }
+        return o;
+    }
+
+    private static void context(Map<String, Object> o, double timestamp, Role role, Direction direction,
+                                Transport transport, OptionalInt streamId) {
+        o.put("timestamp_unix_seconds", timestamp);
+        o.put("role", role == Role.CLIENT ? "Client" : "Server");
+        o.put("direction", direction == Direction.SENDER ? "Sender" : "Receiver");
+        o.put("protocol", transport == Transport.TCP ? "Tcp" : "Udp");
+        o.put("stream_id", streamId.isPresent() ? streamId.getAsInt() : null);
+    }
+
+    private static Object value(OptionalLong v) {
+        return v.isPresent() ? v.getAsLong() : null;
+    }
+
+    private static Object value(OptionalDouble v) {
+        return v.isPresent() ? finite(v.getAsDouble()) : null;
+    }
+
+    private static Object finite(double d) {
+        return Double.isFinite(d) ? d : null;
+    }
+
+    private static Object stats(Optional<WindowMetrics.GaugeStats> s) {
+        if (s.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("samples", s.get().samples());
+        o.put("mean", finite(s.get().mean()));
+        o.put("min", finite(s.get().min()));
+        o.put("max", finite(s.get().max()));
+        return o;
+    }
+}

@@ -1,0 +1,126 @@
+package io.iperf3j.export;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Blocking HTTP to one Pushgateway grouping key: {@code PUT} (replace the whole
+ * group) and {@code DELETE}, with iperf3-rs's retry policy. Thread-safe; calls
+ * block, so run them off the test's thread ({@link PushGatewaySink} does).
+ *
+ * <p>Written on {@link HttpClient} rather than the Prometheus client's
+ * {@code prometheus-metrics-exporter-pushgateway}: that module stops at 1.5.x on
+ * Maven Central, encodes values with {@code URLEncoder} (a space becomes
+ * {@code +}, which the gateway keeps as a plus), drops any base path of the
+ * endpoint, has no retry and reports every status as one {@code IOException}, so
+ * 5xx/429 could not be told from other failures.
+ */
+public final class PushGatewayClient {
+    /** First retry delay; doubled for each further attempt. */
+    static final Duration RETRY_BASE = Duration.ofMillis(100);
+    /** Longest retry delay. */
+    static final Duration RETRY_MAX = Duration.ofSeconds(1);
+
+    private final PushGatewayConfig config;
+    private final URI uri;
+    private final HttpClient http;
+
+    /** A client for the configuration's grouping key. */
+    public PushGatewayClient(PushGatewayConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.uri = config.groupingUri();
+        this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** The grouping-key URL requests go to. */
+    public URI uri() {
+        return uri;
+    }
+
+    /** The configuration. */
+    public PushGatewayConfig config() {
+        return config;
+    }
+
+    /**
+     * PUTs an exposition, replacing every metric of the group.
+     *
+     * @throws PushException once the attempts are used up, or at once for a non-retryable answer
+     * @throws InterruptedException if interrupted while sending or waiting to retry
+     */
+    public void put(String exposition) throws PushException, InterruptedException {
+        HttpRequest request = request().header("Content-Type", PrometheusEncoder.CONTENT_TYPE)
+                .PUT(HttpRequest.BodyPublishers.ofString(exposition, StandardCharsets.UTF_8)).build();
+        send(request, "push");
+    }
+
+    /**
+     * DELETEs the group.
+     *
+     * @throws PushException once the attempts are used up, or at once for a non-retryable answer
+     * @throws InterruptedException if interrupted
+     */
+    public void delete() throws PushException, InterruptedException {
+        send(request().DELETE().build(), "delete");
+    }
+
+    private HttpRequest.Builder request() {
+        return HttpRequest.newBuilder(uri).timeout(config.timeout()).header("User-Agent", config.userAgent());
+    }
+
+    private void send(HttpRequest request, String what) throws PushException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            boolean retryable;
+            String failure;
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                int status = response.statusCode();
+                if (status / 100 == 2) {
+                    return;
+                }
+                retryable = status >= 500 && status <= 599 || status == 429;
+                String body = response.body() == null ? "" : response.body().strip();
+                failure = "Pushgateway " + what + " to " + uri + " returned " + status
+                        + (body.isEmpty() ? "" : ": " + abbreviate(body));
+            } catch (IOException e) {
+                retryable = true;
+                failure = "Pushgateway " + what + " to " + uri + " failed: " + describe(e);
+            }
+            if (!retryable || attempt >= config.retries()) {
+                throw new PushException(failure + (attempt > 0 ? " (after " + (attempt + 1) + " attempts)" : ""));
+            }
+            Thread.sleep(retryDelay(attempt).toMillis());
+        }
+    }
+
+    /** The wait before retry number {@code attempt + 1}: 100 ms × 2^attempt, at most 1 s. */
+    public static Duration retryDelay(int attempt) {
+        long ms = RETRY_BASE.toMillis() << Math.min(attempt, 20);
+        return Duration.ofMillis(Math.min(ms, RETRY_MAX.toMillis()));
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " " + m);
+    }
+
+    private static String abbreviate(String s) {
+        String one = s.replaceAll("\\s+", " ");
+        return one.length() <= 200 ? one : one.substring(0, 200) + "...";
+    }
+
+    /** A push or delete that did not succeed. */
+    public static final class PushException extends Exception {
+        /** With its message. */
+        public PushException(String message) {
+            super(message);
+        }
+    }
+}

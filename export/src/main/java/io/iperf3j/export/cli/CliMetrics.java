@@ -1,0 +1,205 @@
+package io.iperf3j.export.cli;
+
+import io.iperf3j.MetricEvent;
+import io.iperf3j.MetricsMode;
+import io.iperf3j.MetricsObservers;
+import io.iperf3j.export.MetricsFileSink;
+import io.iperf3j.export.PushGatewaySink;
+import io.iperf3j.stats.TestObserver;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The {@code iperf3j} command's metrics sinks for one run: what
+ * {@link WrapperOptions} asked for, fed from the engine's observers. The command
+ * calls {@link #open}, hands {@link #clientObserver()} or {@link #serverObservers()}
+ * to the engine, and {@link #finish(int)} at the end.
+ *
+ * <p>Samples reach the sinks without the test thread waiting: the Pushgateway
+ * sink has its own worker ({@link PushGatewaySink}), the file gets a writer
+ * thread with a queue of {@value #FILE_QUEUE} events. As in iperf3-rs the file
+ * always gets the raw interval samples (windows only go to the gateway), and a
+ * file error is fatal: reported at once and the command exits 2 after the run.
+ * A push failure is only reported.
+ */
+public final class CliMetrics implements Consumer<MetricEvent> {
+    /** Events waiting for the file writer; more is reported as a file error. */
+    public static final int FILE_QUEUE = 65_536;
+
+    private static final MetricEvent END = new MetricEvent.Interval(null);
+
+    private final PrintStream err;
+    private final PushGatewaySink push;
+    private final MetricsFileSink file;
+    private final BlockingQueue<MetricEvent> fileQueue;
+    private final Thread fileWriter;
+    private volatile String fileError;
+
+    private CliMetrics(PrintStream err, PushGatewaySink push, MetricsFileSink file) {
+        this.err = err;
+        this.push = push;
+        this.file = file;
+        if (file != null) {
+            fileQueue = new ArrayBlockingQueue<>(FILE_QUEUE);
+            fileWriter = Thread.ofPlatform().daemon().name("iperf3j-metrics-file").start(this::writeFile);
+        } else {
+            fileQueue = null;
+            fileWriter = null;
+        }
+    }
+
+    /**
+     * Opens the sinks: creates (truncates) the metrics file and starts the push worker.
+     *
+     * @param err where failures are reported
+     * @throws IOException if the metrics file cannot be created (the command exits 2)
+     */
+    public static CliMetrics open(WrapperOptions options, PrintStream err) throws IOException {
+        Objects.requireNonNull(options, "options");
+        MetricsFileSink file = null;
+        if (options.metricsFile().isPresent()) {
+            try {
+                file = new MetricsFileSink(options.metricsFile().get(), options.metricsFormat(), options.fileEncoder());
+            } catch (IOException e) {
+                throw new IOException("unable to create metrics file " + options.metricsFile().get() + ": " + reason(e), e);
+            }
+        }
+        PushGatewaySink push = options.pushConfig()
+                .map(c -> PushGatewaySink.start(c, m -> err.println("iperf3j: warning - " + m)))
+                .orElse(null);
+        return new CliMetrics(err, push, file);
+    }
+
+    /** Whether any sink is open. */
+    public boolean enabled() {
+        return push != null || file != null;
+    }
+
+    /** The observer for a client test (a no-op when nothing is enabled). */
+    public TestObserver clientObserver() {
+        return enabled() ? MetricsObservers.of(MetricsMode.interval(), this) : TestObserver.NONE;
+    }
+
+    /** Observers for a server's tests, one per test. */
+    public Supplier<TestObserver> serverObservers() {
+        return enabled() ? () -> MetricsObservers.of(MetricsMode.interval(), this) : () -> TestObserver.NONE;
+    }
+
+    /** The push sink, if pushing. */
+    public Optional<PushGatewaySink> pushSink() {
+        return Optional.ofNullable(push);
+    }
+
+    /** Hands one event to the sinks; never blocks. */
+    @Override
+    public void accept(MetricEvent event) {
+        if (push != null) {
+            push.accept(event);
+        }
+        if (fileQueue != null && fileError == null && !fileQueue.offer(event)) {
+            fail("metrics file writer fell behind (" + FILE_QUEUE + " events waiting)");
+        }
+    }
+
+    /**
+     * Flushes and closes the sinks (the last push, the DELETE if asked for).
+     *
+     * @param status the run's exit status
+     * @return 2 if the metrics file failed, else {@code status}
+     */
+    public int finish(int status) {
+        if (fileWriter != null) {
+            try {
+                while (!fileQueue.offer(END, 100, TimeUnit.MILLISECONDS)) {
+                    if (!fileWriter.isAlive()) {
+                        break;
+                    }
+                }
+                fileWriter.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                file.close();
+            } catch (IOException e) {
+                fail("unable to write metrics file " + file.path() + ": " + reason(e));
+            }
+        }
+        if (push != null) {
+            push.close();
+        }
+        return fileError != null ? 2 : status;
+    }
+
+    private void writeFile() {
+        try {
+            while (true) {
+                MetricEvent e = fileQueue.take();
+                if (e == END) {
+                    return;
+                }
+                if (fileError != null) {
+                    continue;
+                }
+                try {
+                    file.write(e);
+                } catch (IOException ex) {
+                    fail("unable to write metrics file " + file.path() + ": " + reason(ex));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized void fail(String message) {
+        if (fileError == null) {
+            fileError = message;
+            err.println("iperf3j: error - " + message);
+        }
+    }
+
+    private static String reason(IOException e) {
+        String m = e.getMessage();
+        String kind = e.getClass().getSimpleName();
+        return switch (kind) {
+            case "NoSuchFileException" -> "no such file or directory (" + m + ")";
+            case "AccessDeniedException" -> "permission denied (" + m + ")";
+            default -> m == null ? kind : m;
+        };
+    }
+
+    /** The text inserted into {@code iperf3j --help} before "Server or Client:". */
+    public static final String HELP = """
+            Metrics export (iperf3-rs options; flags beat IPERF3_PUSH_* / IPERF3_METRICS_* variables):
+              --push.url URL            push live metrics to this Pushgateway (host:port = http)
+              --push.job JOB            grouping-key job (default iperf3)
+              --push.label KEY=VALUE    grouping-key label, repeatable
+              --push.interval DURATION  aggregate over windows, push *_window_* families
+              --push.timeout DURATION   per-request timeout (default 5s)
+              --push.retries N          retries on I/O errors, 5xx and 429 (0-10, default 0)
+              --push.user-agent VALUE   HTTP User-Agent (default iperf3j/<version>)
+              --push.delete-on-exit[=BOOL]  delete the grouping key after the run
+              --metrics.file PATH       write live interval metrics to PATH (an error exits 2)
+              --metrics.format FORMAT   jsonl (default) or prometheus
+              --metrics.label KEY=VALUE sample label in the prometheus file, repeatable
+              --metrics.prefix PREFIX   metric-name prefix (default iperf3)
+              --metrics.names NAMES     prometheus (default) or iperf3-rs metric names
+            Prometheus scrape endpoint:
+              iperf3j exporter [--listen ADDR:PORT] [--timeout DURATION]   serve /metrics and /probe
+            """;
+
+    /** iperf3j's help text with the metrics section inserted before "Server or Client:". */
+    public static String withHelp(String help) {
+        int at = help.indexOf("Server or Client:");
+        return at < 0 ? help + HELP : help.substring(0, at) + HELP + help.substring(at);
+    }
+}

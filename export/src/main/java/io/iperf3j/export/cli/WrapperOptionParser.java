@@ -1,0 +1,343 @@
+package io.iperf3j.export.cli;
+
+import io.iperf3j.export.Durations;
+import io.iperf3j.export.MetricNaming;
+import io.iperf3j.export.MetricsFileFormat;
+import io.iperf3j.export.Names;
+import io.iperf3j.export.PushGatewayConfig;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Takes iperf3-rs's {@code --push.*} and {@code --metrics.*} options (and
+ * iperf3j's {@code --metrics.names}) out of a command line, merges them with their
+ * {@code IPERF3_PUSH_*} / {@code IPERF3_METRICS_*} environment variables (the flag
+ * wins; environment labels come before flag labels) and checks them as iperf3-rs
+ * does. Everything else is handed on untouched, in order; after {@code --} every
+ * argument is handed on, {@code --} included.
+ *
+ * <p>Forms: {@code --opt VALUE} and {@code --opt=VALUE}; {@code --push.delete-on-exit}
+ * alone means true, {@code =VALUE} takes a boolean. DURATION is a positive integer
+ * with {@code ms}, {@code s}, {@code m} or no suffix (seconds). BOOL is
+ * {@code 1/0, true/false, yes/no, on/off}, any case. A help or version request
+ * skips all checks.
+ */
+public final class WrapperOptionParser {
+    /** Environment variable names. */
+    public static final String ENV_PUSH_URL = "IPERF3_PUSH_URL", ENV_PUSH_JOB = "IPERF3_PUSH_JOB",
+            ENV_PUSH_LABELS = "IPERF3_PUSH_LABELS", ENV_PUSH_TIMEOUT = "IPERF3_PUSH_TIMEOUT",
+            ENV_PUSH_RETRIES = "IPERF3_PUSH_RETRIES", ENV_PUSH_USER_AGENT = "IPERF3_PUSH_USER_AGENT",
+            ENV_PUSH_INTERVAL = "IPERF3_PUSH_INTERVAL", ENV_PUSH_DELETE_ON_EXIT = "IPERF3_PUSH_DELETE_ON_EXIT",
+            ENV_METRICS_FILE = "IPERF3_METRICS_FILE", ENV_METRICS_FORMAT = "IPERF3_METRICS_FORMAT",
+            ENV_METRICS_LABELS = "IPERF3_METRICS_LABELS", ENV_METRICS_PREFIX = "IPERF3_METRICS_PREFIX",
+            ENV_METRICS_NAMES = "IPERF3_METRICS_NAMES";
+
+    private static final List<String> VALUE_OPTIONS = List.of("--push.url", "--push.job", "--push.label",
+            "--push.timeout", "--push.retries", "--push.user-agent", "--push.interval", "--metrics.file",
+            "--metrics.format", "--metrics.label", "--metrics.prefix", "--metrics.names");
+
+    /**
+     * The result: the options and the arguments left for iperf3's parser.
+     *
+     * @param options the merged options
+     * @param passThrough the other arguments, in order
+     */
+    public record Parsed(WrapperOptions options, List<String> passThrough) {
+    }
+
+    private WrapperOptionParser() {
+    }
+
+    /** Defaults: nothing enabled. */
+    public static WrapperOptions defaults() {
+        return new WrapperOptions(Optional.empty(), PushGatewayConfig.DEFAULT_JOB, Map.of(),
+                PushGatewayConfig.DEFAULT_TIMEOUT, PushGatewayConfig.DEFAULT_RETRIES, PushGatewayConfig.defaultUserAgent(),
+                Optional.empty(), false, Optional.empty(), MetricsFileFormat.JSONL, Map.of(), Names.DEFAULT_PREFIX,
+                MetricNaming.PROMETHEUS);
+    }
+
+    /**
+     * Parses a command line (without the program name).
+     *
+     * @param env environment lookup, e.g. {@code System::getenv}
+     * @throws WrapperOptionException with iperf3-rs's message for a bad option
+     */
+    public static Parsed parse(List<String> args, Function<String, String> env) throws WrapperOptionException {
+        for (String a : args) {
+            if (a.equals("--")) {
+                break;
+            }
+            if (a.equals("-h") || a.equals("--help") || a.equals("-v") || a.equals("--version")) {
+                return new Parsed(defaults(), List.of(a));
+            }
+        }
+        String pushUrl = env.apply(ENV_PUSH_URL);
+        String pushJob = Optional.ofNullable(env.apply(ENV_PUSH_JOB)).orElse(PushGatewayConfig.DEFAULT_JOB);
+        List<String[]> pushLabels = envLabels(ENV_PUSH_LABELS, env.apply(ENV_PUSH_LABELS), true);
+        Duration pushTimeout = envOr(env, ENV_PUSH_TIMEOUT, v -> duration(ENV_PUSH_TIMEOUT, v), PushGatewayConfig.DEFAULT_TIMEOUT);
+        int pushRetries = envOr(env, ENV_PUSH_RETRIES, v -> retries(ENV_PUSH_RETRIES, v), PushGatewayConfig.DEFAULT_RETRIES);
+        String userAgent = envOr(env, ENV_PUSH_USER_AGENT, v -> userAgent(ENV_PUSH_USER_AGENT, v),
+                PushGatewayConfig.defaultUserAgent());
+        String prefix = envOr(env, ENV_METRICS_PREFIX, v -> prefix(ENV_METRICS_PREFIX, v), Names.DEFAULT_PREFIX);
+        Duration pushInterval = envOr(env, ENV_PUSH_INTERVAL, v -> duration(ENV_PUSH_INTERVAL, v), null);
+        boolean deleteOnExit = envOr(env, ENV_PUSH_DELETE_ON_EXIT, v -> bool(ENV_PUSH_DELETE_ON_EXIT, v), false);
+        String metricsFile = env.apply(ENV_METRICS_FILE);
+        String rawFormat = env.apply(ENV_METRICS_FORMAT);
+        MetricsFileFormat format = rawFormat == null ? MetricsFileFormat.JSONL : format(ENV_METRICS_FORMAT, rawFormat);
+        List<String[]> metricsLabels = envLabels(ENV_METRICS_LABELS, env.apply(ENV_METRICS_LABELS), false);
+        String rawNames = env.apply(ENV_METRICS_NAMES);
+        MetricNaming naming = rawNames == null ? MetricNaming.PROMETHEUS : naming(ENV_METRICS_NAMES, rawNames);
+
+        boolean sawJob = false;
+        boolean sawPushLabel = !pushLabels.isEmpty();
+        boolean sawPushSetting = false;
+        boolean sawMetricsSetting = rawFormat != null;
+        boolean sawMetricsLabel = !metricsLabels.isEmpty();
+        boolean sawPrefix = false;
+
+        List<String> pass = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--")) {
+                pass.addAll(args.subList(i, args.size()));
+                break;
+            }
+            String key = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                key = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            if (key.equals("--push.delete-on-exit")) {
+                deleteOnExit = value == null || bool(key, value);
+                sawPushSetting = true;
+                continue;
+            }
+            if (!VALUE_OPTIONS.contains(key)) {
+                pass.add(arg);
+                continue;
+            }
+            if (value == null) {
+                if (i + 1 >= args.size()) {
+                    throw new WrapperOptionException(key + " requires a value");
+                }
+                value = args.get(++i);
+            }
+            switch (key) {
+                case "--push.url" -> pushUrl = value;
+                case "--push.job" -> {
+                    pushJob = value;
+                    sawJob = true;
+                }
+                case "--push.label" -> {
+                    pushLabels.add(label(key, value, true));
+                    sawPushLabel = true;
+                }
+                case "--push.timeout" -> {
+                    pushTimeout = duration(key, value);
+                    sawPushSetting = true;
+                }
+                case "--push.retries" -> {
+                    pushRetries = retries(key, value);
+                    sawPushSetting = true;
+                }
+                case "--push.user-agent" -> {
+                    userAgent = userAgent(key, value);
+                    sawPushSetting = true;
+                }
+                case "--push.interval" -> {
+                    pushInterval = duration(key, value);
+                    sawPushSetting = true;
+                }
+                case "--metrics.file" -> metricsFile = value;
+                case "--metrics.format" -> {
+                    format = format(key, value);
+                    sawMetricsSetting = true;
+                }
+                case "--metrics.label" -> {
+                    metricsLabels.add(label(key, value, false));
+                    sawMetricsLabel = true;
+                }
+                case "--metrics.prefix" -> {
+                    prefix = prefix(key, value);
+                    sawPrefix = true;
+                }
+                case "--metrics.names" -> {
+                    naming = naming(key, value);
+                    sawPrefix = true;
+                }
+                default -> throw new IllegalStateException(key);
+            }
+        }
+
+        Optional<URI> url = Optional.empty();
+        if (pushUrl != null) {
+            try {
+                url = Optional.of(PushGatewayConfig.parseEndpoint(pushUrl));
+            } catch (IllegalArgumentException e) {
+                throw new WrapperOptionException("invalid --push.url URL: " + e.getMessage());
+            }
+        }
+        if (url.isEmpty() && sawJob) {
+            throw new WrapperOptionException("--push.job requires --push.url or IPERF3_PUSH_URL");
+        }
+        if (url.isEmpty() && sawPushLabel) {
+            throw new WrapperOptionException("--push.label requires --push.url or IPERF3_PUSH_URL");
+        }
+        if (url.isEmpty() && sawPushSetting) {
+            throw new WrapperOptionException("push settings require --push.url or IPERF3_PUSH_URL");
+        }
+        if (metricsFile == null && sawMetricsSetting) {
+            throw new WrapperOptionException("metrics settings require --metrics.file or IPERF3_METRICS_FILE");
+        }
+        if (metricsFile == null && sawMetricsLabel) {
+            throw new WrapperOptionException("--metrics.label requires --metrics.file or IPERF3_METRICS_FILE");
+        }
+        if (sawMetricsLabel && format != MetricsFileFormat.PROMETHEUS) {
+            throw new WrapperOptionException("--metrics.label requires --metrics.format prometheus");
+        }
+        if (url.isEmpty() && metricsFile == null && sawPrefix) {
+            throw new WrapperOptionException(
+                    "metric prefix requires --metrics.file, IPERF3_METRICS_FILE, --push.url, or IPERF3_PUSH_URL");
+        }
+        if (url.isPresent() && pushJob.isEmpty()) {
+            throw new WrapperOptionException("--push.job must not be empty when --push.url is set");
+        }
+        if (metricsFile != null && metricsFile.isEmpty()) {
+            throw new WrapperOptionException("--metrics.file must not be empty");
+        }
+        WrapperOptions options = new WrapperOptions(url, pushJob, labelMap("--push.label", pushLabels), pushTimeout,
+                pushRetries, userAgent, Optional.ofNullable(pushInterval), deleteOnExit,
+                Optional.ofNullable(metricsFile).map(Path::of), format, labelMap("--metrics.label", metricsLabels),
+                prefix, naming);
+        return new Parsed(options, List.copyOf(pass));
+    }
+
+    private interface Conversion<T> {
+        T apply(String raw) throws WrapperOptionException;
+    }
+
+    private static <T> T envOr(Function<String, String> env, String name, Conversion<T> convert, T fallback)
+            throws WrapperOptionException {
+        String raw = env.apply(name);
+        return raw == null ? fallback : convert.apply(raw);
+    }
+
+    /** DURATION: N, Nms, Ns, Nm; positive integers only. */
+    static Duration duration(String option, String raw) throws WrapperOptionException {
+        try {
+            return Durations.parse(option, raw);
+        } catch (IllegalArgumentException e) {
+            throw new WrapperOptionException(e.getMessage());
+        }
+    }
+
+    static boolean bool(String option, String raw) throws WrapperOptionException {
+        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+            case "1", "true", "yes", "on" -> true;
+            case "0", "false", "no", "off" -> false;
+            default -> throw new WrapperOptionException(option + " must be one of true, false, 1, 0, yes, no, on, or off");
+        };
+    }
+
+    private static int retries(String option, String raw) throws WrapperOptionException {
+        int n;
+        try {
+            n = Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new WrapperOptionException(option + " must be an integer between 0 and " + PushGatewayConfig.MAX_RETRIES);
+        }
+        if (n < 0) {
+            throw new WrapperOptionException(option + " must be an integer between 0 and " + PushGatewayConfig.MAX_RETRIES);
+        }
+        if (n > PushGatewayConfig.MAX_RETRIES) {
+            throw new WrapperOptionException(option + " must be at most " + PushGatewayConfig.MAX_RETRIES);
+        }
+        return n;
+    }
+
+    private static String userAgent(String option, String raw) throws WrapperOptionException {
+        String v = raw.trim();
+        if (v.isEmpty()) {
+            throw new WrapperOptionException(option + " must not be empty");
+        }
+        if (v.chars().anyMatch(Character::isISOControl)) {
+            throw new WrapperOptionException(option + " must not contain control characters");
+        }
+        return v;
+    }
+
+    private static String prefix(String option, String raw) throws WrapperOptionException {
+        String v = raw.trim();
+        if (!Names.isValidName(v)) {
+            throw new WrapperOptionException("invalid " + option + " metric prefix '" + v + "'");
+        }
+        return v;
+    }
+
+    private static MetricsFileFormat format(String option, String raw) throws WrapperOptionException {
+        try {
+            return MetricsFileFormat.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new WrapperOptionException(option + " must be one of jsonl or prometheus");
+        }
+    }
+
+    private static MetricNaming naming(String option, String raw) throws WrapperOptionException {
+        try {
+            return MetricNaming.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new WrapperOptionException(option + " must be one of prometheus or iperf3-rs");
+        }
+    }
+
+    private static List<String[]> envLabels(String option, String raw, boolean reserveJob) throws WrapperOptionException {
+        List<String[]> out = new ArrayList<>();
+        if (raw == null || raw.isBlank()) {
+            return out;
+        }
+        for (String part : raw.split(",", -1)) {
+            out.add(label(option, part.trim(), reserveJob));
+        }
+        return out;
+    }
+
+    private static String[] label(String option, String raw, boolean reserveJob) throws WrapperOptionException {
+        int eq = raw.indexOf('=');
+        if (eq < 0) {
+            throw new WrapperOptionException(option + " requires KEY=VALUE");
+        }
+        String name = raw.substring(0, eq);
+        String value = raw.substring(eq + 1);
+        if (!Names.isValidName(name)) {
+            throw new WrapperOptionException("invalid " + option + " name '" + name + "'");
+        }
+        if (reserveJob && name.equals("job")) {
+            throw new WrapperOptionException(option + " name '" + name + "' is reserved");
+        }
+        if (value.isEmpty()) {
+            throw new WrapperOptionException(option + " value for '" + name + "' must not be empty");
+        }
+        return new String[] {name, value};
+    }
+
+    private static Map<String, String> labelMap(String option, List<String[]> labels) throws WrapperOptionException {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String[] kv : labels) {
+            if (map.putIfAbsent(kv[0], kv[1]) != null) {
+                throw new WrapperOptionException("duplicate " + option + " name '" + kv[0] + "'");
+            }
+        }
+        return java.util.Collections.unmodifiableMap(map);
+    }
+}
