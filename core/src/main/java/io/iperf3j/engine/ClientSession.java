@@ -241,10 +241,7 @@ final class ClientSession extends TestSession {
             case SERVER_TERMINATE -> {
                 // The server was interrupted: show what was measured, then fail.
                 if (running) {
-                    stopSenders();
-                    measureCpu();
-                    sampleAll();
-                    running = false;
+                    stopMeasuring();
                 }
                 closeStreams();
                 rec.ended = true;
@@ -392,15 +389,25 @@ final class ClientSession extends TestSession {
         if (!running) {
             return;
         }
-        running = false;
-        stopSenders();
-        measureCpu();
-        sampleAll();
-        stopCounting();
+        stopMeasuring();
         statsDue = NEVER;
         omitDue = NEVER;
         endDue = NEVER;
         control.sendState(ControlState.TEST_END);
+    }
+
+    /**
+     * The test ends now: the final sample is taken at this moment, after each sender
+     * has finished the write it was in (those bytes are already on the wire, so they
+     * count). Receivers keep draining but count no more.
+     */
+    private void stopMeasuring() {
+        long end = System.nanoTime() / 1000;
+        running = false;
+        stopSenders(STOP_GRACE_NANOS);
+        measureCpu();
+        sampleAll(end);
+        stopCounting();
     }
 
     @Override
@@ -408,10 +415,7 @@ final class ClientSession extends TestSession {
         // As iperf3 on SIGINT: final figures, summary, CLIENT_TERMINATE, then the interrupt error.
         cancelled = true;
         if (running) {
-            running = false;
-            stopSenders();
-            measureCpu();
-            sampleAll();
+            stopMeasuring();
         }
         closeStreams();
         if (rec.started) {

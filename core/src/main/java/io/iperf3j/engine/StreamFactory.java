@@ -62,6 +62,14 @@ final class StreamFactory {
             if (local.noDelay()) {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
+            // Read back before connecting, as iperf3 does (after connect Linux has
+            // already auto-tuned the send buffer).
+            int snd = SocketBuffers.sendBuffer(ch);
+            int rcv = SocketBuffers.receiveBuffer(ch);
+            reporter.onSocketBuffers(rec.window, snd, rcv);
+            if (rec.window > 0 && (snd < rec.window || rcv < rec.window)) {
+                throw new IperfException(ErrorCode.SET_BUF2);
+            }
             boolean needsEarlyNative = local.mss() > 0 || local.bindDevice() != null || local.sndTimeoutMs() > 0
                     || local.fqRate() > 0;
             if (local.bindAddress() != null || cport > 0 || needsEarlyNative) {
@@ -81,12 +89,6 @@ final class StreamFactory {
             applyCongestion(nat, rec, true);
             if (rec.tos > 0) {
                 ch.setOption(StandardSocketOptions.IP_TOS, rec.tos);
-            }
-            int snd = ch.getOption(StandardSocketOptions.SO_SNDBUF);
-            int rcv = ch.getOption(StandardSocketOptions.SO_RCVBUF);
-            reporter.onSocketBuffers(rec.window, snd, rcv);
-            if (rec.window > 0 && (snd < rec.window || rcv < rec.window)) {
-                throw new IperfException(ErrorCode.SET_BUF2);
             }
             return build(ch, nat, id, socketNumber, direction, prepared, budget);
         } catch (IperfException e) {
