@@ -113,6 +113,7 @@ final class ClientSession extends TestSession {
             throw new IperfException(ErrorCode.CONNECT, errnoText(e), e);
         }
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        StreamFactory.applyUserTimeout(NativeSocket.of(ch).orElse(null), local.sndTimeoutMs());
         control = new ControlChannel(ch, selector);
         cpuStart = ProcessCpu.now();
         control.write(ByteBuffer.wrap(cookie.wireBytes()));

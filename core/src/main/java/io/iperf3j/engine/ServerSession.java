@@ -4,6 +4,7 @@ import io.iperf3j.auth.AuthToken;
 import io.iperf3j.auth.AuthorizedUsers;
 import io.iperf3j.json.JsonObject;
 import io.iperf3j.net.ProcessCpu;
+import io.iperf3j.net.NativeSocket;
 import io.iperf3j.options.IperfOptions;
 import io.iperf3j.protocol.ControlChannel;
 import io.iperf3j.protocol.ControlFrames;
@@ -123,6 +124,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             // the client's delayed ACK (up to 40 ms), and a reverse test's first datagrams
             // reach a client that is not yet running, which counts them as lost.
             controlSocket.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            StreamFactory.applyUserTimeout(NativeSocket.of(controlSocket).orElse(null), local.sndTimeoutMs());
             control = new ControlChannel(controlSocket, selector);
             InetSocketAddress peer = control.remoteAddress();
             rec.acceptedHost = AddressText.of(peer);

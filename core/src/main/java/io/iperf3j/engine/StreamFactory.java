@@ -114,6 +114,7 @@ final class StreamFactory {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
             NativeSocket nat = NativeSocket.of(ch).orElse(null);
+            applyUserTimeout(nat, local.sndTimeoutMs());
             if (nat != null && rec.mssRequested > 0) {
                 try {
                     nat.setTcpMaxSeg(rec.mssRequested);
@@ -154,22 +155,39 @@ final class StreamFactory {
     }
 
     private void applyEarlyOptions(NativeSocket nat) throws IperfException {
-        try {
-            if (local.mss() > 0) {
-                nat.setTcpMaxSeg(local.mss());
-            }
-            if (local.bindDevice() != null) {
-                nat.setBindToDevice(local.bindDevice());
-            }
-            if (local.sndTimeoutMs() > 0) {
-                nat.setUserTimeout(local.sndTimeoutMs());
-            }
-            if (local.fqRate() > 0) {
-                nat.setMaxPacingRate(local.fqRate() / 8);
-            }
-        } catch (RuntimeException e) {
-            throw new IperfException(ErrorCode.SET_MSS, e.getMessage());
+        if (local.mss() > 0) {
+            setOrFail(() -> nat.setTcpMaxSeg(local.mss()), ErrorCode.SET_MSS);
         }
+        if (local.bindDevice() != null) {
+            setOrFail(() -> nat.setBindToDevice(local.bindDevice()), ErrorCode.BIND_DEV);
+        }
+        applyUserTimeout(nat, local.sndTimeoutMs());
+        if (local.fqRate() > 0) {
+            setOrFail(() -> nat.setMaxPacingRate(local.fqRate() / 8), ErrorCode.SET_PACING);
+        }
+    }
+
+    /** Runs a native setter; its failure becomes iperf3's error for that option, with the system's reason. */
+    private static void setOrFail(Runnable setter, ErrorCode code) throws IperfException {
+        try {
+            setter.run();
+        } catch (RuntimeException e) {
+            throw new IperfException(code, e.getMessage());
+        }
+    }
+
+    /**
+     * {@code --snd-timeout}: TCP_USER_TIMEOUT, which iperf3 sets on the control and
+     * TCP data sockets of either side.
+     */
+    static void applyUserTimeout(NativeSocket nat, int timeoutMs) throws IperfException {
+        if (timeoutMs <= 0) {
+            return;
+        }
+        if (nat == null) {
+            throw new IperfException(ErrorCode.UNIMPLEMENTED, "--snd-timeout");
+        }
+        setOrFail(() -> nat.setUserTimeout(timeoutMs), ErrorCode.SET_USER_TIMEOUT);
     }
 
     /** {@code -C}: set it if asked, then read back what the socket uses ({@code congestion_used}). */
