@@ -1,6 +1,7 @@
 package io.iperf3j.engine;
 
 import io.iperf3j.net.NativeSocket;
+import io.iperf3j.net.NativeSocketException;
 import io.iperf3j.options.IperfOptions;
 import io.iperf3j.protocol.Cookie;
 import io.iperf3j.protocol.ErrorCode;
@@ -171,6 +172,8 @@ final class StreamFactory {
     private static void setOrFail(Runnable setter, ErrorCode code) throws IperfException {
         try {
             setter.run();
+        } catch (NativeSocketException e) {
+            throw new IperfException(code, e.errnoText()); // iperf3 appends strerror only
         } catch (RuntimeException e) {
             throw new IperfException(code, e.getMessage());
         }
