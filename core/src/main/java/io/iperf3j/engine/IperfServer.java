@@ -69,6 +69,8 @@ public final class IperfServer implements Closeable {
     private int[] listenerBuffers = {0, 0};
     private volatile boolean closed;
     private volatile boolean oneOffTaken;
+    /** Counts accepted connections, so a test can give its streams roles in the order the client opened them. */
+    private long acceptOrder;
 
     /**
      * @param observers makes an observer for each new test (live metrics, results);
@@ -120,8 +122,7 @@ public final class IperfServer implements Closeable {
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             listener.bind(new InetSocketAddress(bindTo, options.port()), 128);
             try (SocketChannel probe = SocketChannel.open()) {
-                listenerBuffers = new int[] {probe.getOption(StandardSocketOptions.SO_SNDBUF),
-                        listener.getOption(StandardSocketOptions.SO_RCVBUF)};
+                listenerBuffers = new int[] {SocketBuffers.sendBuffer(probe), SocketBuffers.receiveBuffer(listener)};
             }
         } catch (IOException e) {
             StreamFactory.closeQuietly(listener);
@@ -208,9 +209,10 @@ public final class IperfServer implements Closeable {
                     StreamFactory.closeQuietly(ch);
                     continue;
                 }
+                long order = acceptOrder++; // only this thread accepts
                 Thread.ofVirtual().name("iperf3j-handshake").start(() -> {
                     try {
-                        handshake(ch);
+                        handshake(ch, order);
                     } finally {
                         pendingHandshakes.decrementAndGet();
                     }
@@ -255,7 +257,7 @@ public final class IperfServer implements Closeable {
     }
 
     /** Reads the cookie of a new connection, then routes it. Runs on a virtual thread per connection. */
-    private void handshake(SocketChannel ch) {
+    private void handshake(SocketChannel ch, long acceptOrder) {
         Cookie cookie;
         try {
             cookie = readCookie(ch, limits.cookieTimeout().toMillis());
@@ -270,7 +272,7 @@ public final class IperfServer implements Closeable {
         }
         ServerSession waiting = awaitingStreams.get(cookie);
         if (waiting != null) {
-            waiting.offerStream(ch);
+            waiting.offerStream(ch, acceptOrder);
             return;
         }
         if (activeCookies.containsKey(cookie)) {

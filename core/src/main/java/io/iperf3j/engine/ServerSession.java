@@ -4,6 +4,7 @@ import io.iperf3j.auth.AuthToken;
 import io.iperf3j.auth.AuthorizedUsers;
 import io.iperf3j.json.JsonObject;
 import io.iperf3j.net.ProcessCpu;
+import io.iperf3j.net.NativeSocket;
 import io.iperf3j.options.IperfOptions;
 import io.iperf3j.protocol.ControlChannel;
 import io.iperf3j.protocol.ControlFrames;
@@ -26,6 +27,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +47,13 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     private final Cookie cookie;
     private final SocketChannel controlSocket;
     private final StreamFactory factory;
-    private final Queue<SocketChannel> arrivingStreams = new ConcurrentLinkedQueue<>();
+    /** A TCP data connection and its place in the acceptor's order. */
+    private record Arrival(SocketChannel channel, long acceptOrder) {
+    }
+
+    private final Queue<Arrival> arrivingStreams = new ConcurrentLinkedQueue<>();
+    /** TCP streams in, waiting for the rest before roles are given. */
+    private final List<Arrival> pendingStreams = new ArrayList<>();
     private final Queue<DatagramChannel> arrivingUdpStreams = new ConcurrentLinkedQueue<>();
     /** UDP: another test from the client's IP is setting up streams; CREATE_STREAMS waits for {@link #udpGranted}. */
     private boolean awaitingUdpGrant;
@@ -103,8 +113,8 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     }
 
     /** A data connection with this test's cookie arrived (acceptor thread). */
-    void offerStream(SocketChannel ch) {
-        arrivingStreams.add(ch);
+    void offerStream(SocketChannel ch, long acceptOrder) {
+        arrivingStreams.add(new Arrival(ch, acceptOrder));
         wake();
     }
 
@@ -128,6 +138,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             // the client's delayed ACK (up to 40 ms), and a reverse test's first datagrams
             // reach a client that is not yet running, which counts them as lost.
             controlSocket.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            StreamFactory.applyUserTimeout(NativeSocket.of(controlSocket).orElse(null), local.sndTimeoutMs());
             control = new ControlChannel(controlSocket, selector);
             peer = control.remoteAddress();
             rec.acceptedHost = AddressText.of(peer);
@@ -150,9 +161,12 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             server.streamsNoLongerExpected(this);
             server.udpRouter.forget(this);
             closeStreams();
-            SocketChannel ch;
-            while ((ch = arrivingStreams.poll()) != null) {
-                StreamFactory.closeQuietly(ch);
+            Arrival a;
+            while ((a = arrivingStreams.poll()) != null) {
+                StreamFactory.closeQuietly(a.channel());
+            }
+            for (Arrival p : pendingStreams) {
+                StreamFactory.closeQuietly(p.channel());
             }
             DatagramChannel dc;
             while ((dc = arrivingUdpStreams.poll()) != null) {
@@ -449,18 +463,30 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             awaitingUdpGrant = false;
             control.sendState(ControlState.CREATE_STREAMS);
         }
-        SocketChannel ch;
-        while ((ch = arrivingStreams.poll()) != null) {
-            if (streams.size() >= expectedStreams || running) {
-                refuseStream(ch);
+        Arrival a;
+        while ((a = arrivingStreams.poll()) != null) {
+            if (streams.size() + pendingStreams.size() >= expectedStreams || running) {
+                refuseStream(a.channel());
                 continue;
             }
-            int index = streams.size();
-            Direction d = nextDirection();
-            int id = streams.isEmpty() ? 1 : streams.size() + 2;
-            int socketNumber = index == 0 ? 5 : 6 + 2 * index;
-            TcpStream s = factory.acceptedTcp(ch, id, socketNumber, d, rec, d == Direction.SENDING ? sendBudget : null);
-            addAcceptedStream(s);
+            pendingStreams.add(a);
+        }
+        if (!pendingStreams.isEmpty() && streams.size() + pendingStreams.size() == expectedStreams) {
+            // Roles and ids follow the order the client opened its streams (bidir: its
+            // sending streams first). The acceptor numbered connections in that order;
+            // their cookies may have been read in any order, so sort before assigning.
+            pendingStreams.sort(Comparator.comparingLong(Arrival::acceptOrder));
+            List<Arrival> ready = new ArrayList<>(pendingStreams);
+            pendingStreams.clear();
+            for (Arrival p : ready) {
+                int index = streams.size();
+                Direction d = nextDirection();
+                int id = streams.isEmpty() ? 1 : streams.size() + 2;
+                int socketNumber = index == 0 ? 5 : 6 + 2 * index;
+                TcpStream s = factory.acceptedTcp(p.channel(), id, socketNumber, d, rec,
+                        d == Direction.SENDING ? sendBudget : null);
+                addAcceptedStream(s);
+            }
         }
         DatagramChannel dc;
         while ((dc = arrivingUdpStreams.poll()) != null) {
@@ -552,14 +578,20 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         }
     }
 
+    /** How long a server waits at TEST_END for its senders to finish the write they are in. */
+    static final long END_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
     /** TEST_END: final sample, data sockets closed (as iperf3 does), the server's own report. */
     private void endTest() {
-        // Sample at once, as iperf3 does on TEST_END: the client has stopped counting,
-        // so whatever our senders write from now on is not part of the test.
+        // The test ends now, as iperf3's does on TEST_END: nothing received later counts.
+        // A write our sender is in may already be partly read by the client, so it is
+        // let finish (briefly: a 3.12 bidir client stops reading) and counted.
+        long end = System.nanoTime() / 1000;
         running = false;
-        measureCpu();
-        sampleAll();
         stopCounting();
+        stopSenders(END_GRACE_NANOS);
+        measureCpu();
+        sampleAll(end);
         closeStreams();
         statsDue = NEVER;
         omitDue = NEVER;
