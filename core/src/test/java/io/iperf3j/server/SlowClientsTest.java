@@ -42,13 +42,13 @@ class SlowClientsTest {
             var other = meanwhile(server, "-t", "2");
             try (RawPeer silent = new RawPeer(server.port(), null)) {
                 long t0 = System.nanoTime();
-                assertThat(silent.readToEof(3000)).isEmpty();
+                assertThat(silent.readToEof(5000)).isEmpty();
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                assertThat(ms).as("closed at the 300 ms cookie deadline").isBetween(250L, 1500L);
+                assertThat(ms).as("closed at the 300 ms cookie deadline").isBetween(250L, 3000L);
             }
             server.awaitLogLine(Duration.ofSeconds(2), "event=drop", "reason=\"no cookie within 300 ms\"");
             assertSucceeded(other, server);
-            assertThat(server.server.activeTests()).isZero();
+            server.awaitIdle(Duration.ofSeconds(3));
         }
     }
 
@@ -58,9 +58,9 @@ class SlowClientsTest {
             var other = meanwhile(server, "-t", "2");
             try (RawPeer p = RawPeer.atParameters(server.port())) {
                 long t0 = System.nanoTime();
-                p.expectServerErrorThenClose(144, 3000);
+                p.expectServerErrorThenClose(144, 5000);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                assertThat(ms).as("ended at the 600 ms setup bound").isBetween(500L, 2000L);
+                assertThat(ms).as("ended at the 600 ms setup bound").isBetween(500L, 3000L);
             }
             String line = server.awaitLogLine(Duration.ofSeconds(2), "event=end", "result=cut");
             assertThat(line).contains("reason=\"idle timeout for receiving data: no parameters, streams or results");
@@ -82,7 +82,7 @@ class SlowClientsTest {
             String line = server.awaitLogLine(Duration.ofSeconds(3), "event=end", "result=cut",
                     "the client has unexpectedly closed the connection");
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(ms).as("ended when the kernel closed the dead client's sockets").isLessThan(1500);
+            assertThat(ms).as("ended when the kernel closed the dead client's sockets").isLessThan(3000);
             assertThat(line).contains("proto=TCP", "dir=normal", "streams=2").containsPattern("received=[1-9]");
             assertSucceeded(other, server);
         }
@@ -100,7 +100,7 @@ class SlowClientsTest {
             try {
                 server.awaitLogLine(Duration.ofSeconds(5), "event=end", "reason=\"idle timeout for receiving data (nothing received for 1000 ms)\"");
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                assertThat(ms).as("--rcv-timeout 1000").isBetween(900L, 2500L);
+                assertThat(ms).as("--rcv-timeout 1000").isBetween(900L, 4000L);
             } finally {
                 victim.signal("CONT");
             }
