@@ -23,6 +23,7 @@ import resource
 import shutil
 import signal
 import socket
+import tempfile
 import statistics
 import subprocess
 import sys
@@ -122,21 +123,43 @@ def free_port(start):
 
 
 class Impl:
-    def __init__(self, name, argv):
+    def __init__(self, name, argv, env=None):
         self.name = name
         self.argv = argv
+        self.env = env
 
 
-def implementations(args):
+def snapshot_jar(args, tmp):
+    """The iperf3j jar the run uses, copied so that a rebuild during the run cannot change it."""
+    src = args.jar
+    if src is None:
+        subprocess.run([os.path.join(ROOT, "iperf3j"), "--version"], capture_output=True)  # builds if stale
+        cands = [f for f in os.listdir(os.path.join(ROOT, "cli", "target"))
+                 if f.startswith("iperf3j-") and f.endswith(".jar") and "-cli-" not in f]
+        src = os.path.join(ROOT, "cli", "target", sorted(cands)[0])
+    dst = os.path.join(tmp, "iperf3j.jar")
+    shutil.copyfile(src, dst)
+    for ext in (".aot", ".jsa"):  # a start-up archive built next to the jar goes along
+        if os.path.exists(src[:-4] + ext):
+            shutil.copyfile(src[:-4] + ext, dst[:-4] + ext)
+    return dst
+
+
+def implementations(args, tmp):
     iperf3 = shutil.which(args.iperf3) or args.iperf3
-    return [Impl("iperf3", [iperf3]), Impl("iperf3j", [os.path.join(ROOT, "iperf3j")])]
+    launcher = os.path.join(ROOT, "iperf3j")
+    impls = [Impl("iperf3", [iperf3]),
+             Impl("iperf3j", [launcher], dict(os.environ, IPERF3J_JAR=snapshot_jar(args, tmp)))]
+    if args.compare_jar:
+        impls.append(Impl("iperf3j-base", [launcher], dict(os.environ, IPERF3J_JAR=args.compare_jar)))
+    return impls
 
 
 def run_once(impl, case, args, port):
     cargs, kind, _ = CASES[case]
     cargs = [a.format(t=args.time) for a in cargs]
     server = subprocess.Popen(impl.argv + ["-s", "-1", "-p", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, start_new_session=True)
+                              stderr=subprocess.PIPE, start_new_session=True, env=impl.env)
     try:
         deadline = time.monotonic() + 30
         while not port_listening(port):
@@ -150,7 +173,7 @@ def run_once(impl, case, args, port):
         t0 = time.monotonic()
         reaped0 = children_cpu()
         client = subprocess.Popen(impl.argv + ["-c", "127.0.0.1", "-p", str(port), "-J"] + cargs,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=impl.env)
         out, err = client.communicate(timeout=float(args.time) + 60)
         wall = time.monotonic() - t0
         total1, idle1 = cpu_times()
@@ -211,7 +234,7 @@ def metrics(doc, kind):
     return m
 
 
-def machine_line():
+def machine_line(env):
     cpu = "?"
     try:
         with open("/proc/cpuinfo") as f:
@@ -221,7 +244,7 @@ def machine_line():
                     break
     except OSError:
         pass
-    java = subprocess.run([os.path.join(ROOT, "iperf3j"), "--version"], capture_output=True, text=True)
+    java = subprocess.run([os.path.join(ROOT, "iperf3j"), "--version"], capture_output=True, text=True, env=env)
     iperf3 = subprocess.run(["iperf3", "--version"], capture_output=True, text=True)
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     return {
@@ -268,6 +291,9 @@ def build_table(results, cases, machine, args):
             a = summarise([r[metric] for r in results[case]["iperf3"] if metric in r])
             b = summarise([r[metric] for r in results[case]["iperf3j"] if metric in r])
             ratio = b["median"] / a["median"] if a and b and a["median"] else None
+            base = None
+            if "iperf3j-base" in results[case]:
+                base = summarise([r[metric] for r in results[case]["iperf3j-base"] if metric in r])
             target = targets.get(metric)
             ok = None
             if target is not None and ratio is not None:
@@ -276,7 +302,7 @@ def build_table(results, cases, machine, args):
                 else:
                     ok = ratio >= target
             rows.append({"case": case, "metric": metric, "label": METRICS[metric][0], "iperf3": a, "iperf3j": b,
-                         "ratio": ratio, "target": target, "met": ok})
+                         "ratio": ratio, "target": target, "met": ok, "iperf3j_base": base})
         # Loss: iperf3j must not lose more than iperf3 (UDP -b 0).
     return {"machine": machine, "time_s": args.time, "rounds": args.rounds, "rows": rows,
             "runs": results}
@@ -289,7 +315,10 @@ def markdown(table):
              f"{m['iperf3j']} (commit {m['commit']}).",
              f"Method: {table['rounds']} rounds × {table['time_s']} s per run, iperf3 and iperf3j pairs in turn "
              "(A B, B A, ...), idle CPU awaited before each run; median (min–max); ratio = iperf3j / iperf3 medians.",
-             "", "| case | metric | iperf3 | iperf3j | ratio | target |", "|---|---|---|---|---|---|"]
+             ""]
+    has_base = any(r.get("iperf3j_base") for r in table["rows"])
+    lines += ["| case | metric | iperf3 | iperf3j | ratio | target |" + (" iperf3j before |" if has_base else ""),
+              "|---|---|---|---|---|---|" + ("---|" if has_base else "")]
     for r in table["rows"]:
         ratio = "-" if r["ratio"] is None else f"{r['ratio']:.2f}"
         tgt = "" if r["target"] is None else (str(r["target"]) if isinstance(r["target"], str)
@@ -297,7 +326,8 @@ def markdown(table):
         if r["met"] is not None:
             tgt += " ✔" if r["met"] else " ✘"
         lines.append(f"| {r['case']} | {r['label']} | {cell(r['iperf3'], r['metric'])} | "
-                     f"{cell(r['iperf3j'], r['metric'])} | {ratio} | {tgt} |")
+                     f"{cell(r['iperf3j'], r['metric'])} | {ratio} | {tgt} |"
+                     + (f" {cell(r.get('iperf3j_base'), r['metric'])} |" if has_base else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -312,6 +342,8 @@ def main():
     ap.add_argument("--iperf3", default="iperf3")
     ap.add_argument("--idle-wait", type=float, default=30.0)
     ap.add_argument("--port", type=int, default=5701)
+    ap.add_argument("--jar", default=None, help="iperf3j jar to run (default: the build's, snapshotted)")
+    ap.add_argument("--compare-jar", default=None, help="also run this iperf3j jar as 'iperf3j-base'")
     args = ap.parse_args()
     if args.smoke:
         args.rounds, args.time, args.idle_wait = 1, "1", 0.0
@@ -321,12 +353,13 @@ def main():
     for c in cases:
         if c not in CASES:
             sys.exit(f"unknown case {c}; known: {', '.join(CASES)}")
-    impls = implementations(args)
+    tmp = tempfile.mkdtemp(prefix="iperf3j-bench-")
+    impls = implementations(args, tmp)
     results = {c: {i.name: [] for i in impls} for c in cases}
-    machine = machine_line()
+    machine = machine_line(impls[1].env)
     budget = 0.06 * float(args.time)  # CPU seconds others may use during a run
     for rnd in range(args.rounds):
-        order = impls if rnd % 2 == 0 else impls[::-1]
+        order = impls if rnd % 2 == 0 else impls[::-1]  # A B, B A, ...
         for case in cases:
             for impl in order:
                 for attempt in range(3):
@@ -356,6 +389,7 @@ def main():
     with open(os.path.join(args.out, stem + ".md"), "w") as f:
         f.write(md)
     print(md)
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 package io.iperf3j.engine;
 
+import io.iperf3j.net.DatagramBatch;
+import io.iperf3j.net.NativeSocket;
 import io.iperf3j.stats.StreamRecord;
 import io.iperf3j.udp.UdpHeader;
 import io.iperf3j.udp.UdpPacer;
@@ -40,6 +42,8 @@ final class UdpStream extends DataStream implements PacketCounters {
     private static final VarHandle VERSION;
     private static final VarHandle BYTES_SEEN;
     private static final long MAX_PARK_NANOS = 100_000_000L;
+    /** How long a batched receiver polls without sleeping after its last datagram. */
+    private static final long SPIN_NANOS = Long.getLong("iperf3j.udp.spinMicros", 50) * 1000;
 
     static {
         try {
@@ -64,6 +68,11 @@ final class UdpStream extends DataStream implements PacketCounters {
     private final UdpPacer pacer;
     private final TransferBudget budget;
     private final UdpReceiverStats stats = new UdpReceiverStats();
+    /** sendmmsg/recvmmsg over {@link #batchBuffer}, or null for one datagram per call. */
+    private final DatagramBatch batch;
+    private final ByteBuffer batchBuffer;
+    /** Set before a batched worker is woken to end ({@link #closeChannel}). */
+    private volatile boolean closing;
 
     // Published figures (written by the worker, read by the test thread).
     @SuppressWarnings("unused") private long pubBytes;
@@ -96,6 +105,32 @@ final class UdpStream extends DataStream implements PacketCounters {
         this.pacer = pacer;
         this.budget = budget;
         channel.configureBlocking(true);
+        DatagramBatch b = null;
+        ByteBuffer bb = null;
+        int slots = UdpIo.slots(datagramSize);
+        if (UdpIo.batching() && slots > 1) {
+            NativeSocket nat = NativeSocket.of(channel).orElse(null);
+            if (nat != null) {
+                bb = ByteBuffer.allocateDirect(slots * datagramSize);
+                for (int i = 0; i < slots; i++) { // every slot carries the stream's payload
+                    bb.put(i * datagramSize, buffer, 0, datagramSize);
+                }
+                b = DatagramBatch.of(nat, bb, datagramSize).orElse(null);
+                if (b != null) {
+                    b.await(false, 0); // binds the native calls now, not once the test runs
+                }
+            }
+        }
+        this.batch = b;
+        this.batchBuffer = b != null ? bb : null;
+    }
+
+    /** How this stream moves datagrams: "sendmmsg"/"recvmmsg" batches or one "write"/"read" per datagram. */
+    String ioPath() {
+        if (batch == null) {
+            return sending() ? "write" : "read";
+        }
+        return (sending() ? "sendmmsg" : "recvmmsg") + " x" + batch.slots();
     }
 
     DatagramChannel channel() {
@@ -104,7 +139,13 @@ final class UdpStream extends DataStream implements PacketCounters {
 
     @Override
     void transfer() throws IOException {
-        if (sending()) {
+        if (batch != null) {
+            if (sending()) {
+                sendBatches(batch);
+            } else {
+                receiveBatches(batch);
+            }
+        } else if (sending()) {
             sendLoop();
         } else {
             receiveLoop();
@@ -162,6 +203,98 @@ final class UdpStream extends DataStream implements PacketCounters {
         }
     }
 
+    /**
+     * The sending loop with {@code sendmmsg}: each pass fills up to one batch of
+     * datagrams (as many as the pacer lets go now), writes one header per datagram
+     * (all stamped with the time the batch was built) and sends them with as few
+     * calls as the kernel takes. Counters are published once per batch.
+     */
+    private void sendBatches(DatagramBatch io) throws IOException {
+        final ByteBuffer b = batchBuffer;
+        final int size = datagramSize;
+        final int slots = io.slots();
+        final UdpPacer p = pacer;
+        final TransferBudget limit = budget;
+        final boolean c64 = counters64;
+        if (p != null) {
+            long startMicros = sampler.startMicros;
+            long now = System.nanoTime();
+            p.start(startMicros != 0 && now - startMicros * 1000 < 1_000_000_000L ? startMicros * 1000 : now);
+        }
+        long bytesSent = 0;
+        long sequence = 0;
+        boolean mustCheck = false; // the pacer's last check said "wait" and is still owed
+        while (!stopRequested) {
+            long now = System.nanoTime();
+            int k = slots;
+            if (p != null) {
+                k = 0;
+                while (k < slots) {
+                    if (mustCheck || p.checkDue()) {
+                        if (p.waitNanos(bytesSent + (long) k * size, now) > 0) {
+                            mustCheck = true;
+                            break;
+                        }
+                        mustCheck = false;
+                    }
+                    k++;
+                }
+                if (k == 0) {
+                    long wait = p.waitNanos(bytesSent, now);
+                    if (wait > 0) {
+                        LockSupport.parkNanos(Math.min(wait, MAX_PARK_NANOS));
+                    }
+                    continue;
+                }
+            }
+            boolean last = false;
+            if (limit != null) {
+                int granted = 0;
+                while (granted < k && limit.take(size)) {
+                    granted++;
+                }
+                if (granted < k) {
+                    last = true;
+                    k = granted;
+                }
+            }
+            long micros = now / 1000;
+            for (int i = 0; i < k; i++) {
+                UdpHeader.write(b, i * size, micros, ++sequence, c64);
+            }
+            int off = 0;
+            int sent = 0;
+            while (off < k) {
+                int r = io.send(off, k - off, size);
+                if (r > 0) {
+                    off += r;
+                    sent += r;
+                } else if (r == DatagramBatch.ENOBUFS) {
+                    off++; // iperf3's soft error: the sequence number is used up, the receiver sees a loss
+                } else if (r == DatagramBatch.EAGAIN) {
+                    if (stopRequested || closing) {
+                        break;
+                    }
+                    io.await(true, 100);
+                } else if (r != DatagramBatch.EINTR) {
+                    if (closing || stopRequested) {
+                        return;
+                    }
+                    throw new IOException(io.errorText(r));
+                }
+            }
+            if (sent > 0) {
+                bytesSent += (long) sent * size;
+                count((long) sent * size, sent);
+            }
+            publishSent(sequence);
+            if (last) {
+                endReached();
+                return;
+            }
+        }
+    }
+
     private void publishSent(long sequence) {
         PACKETS.setRelease(this, sequence);
     }
@@ -203,6 +336,91 @@ final class UdpStream extends DataStream implements PacketCounters {
             publishReceived(s, epoch, bytes());
             // A receiving client's -n/-k limit counts bytes and reads, as iperf3 does.
             if (limit != null && limit.take(n) && limit.exhausted()) {
+                endReached();
+            }
+        }
+    }
+
+    /**
+     * The receiving loop with {@code recvmmsg}: one call returns what is queued (up to
+     * a batch), all stamped with one arrival time taken after the call; then one
+     * {@link UdpReceiverStats#onPacket} per datagram and one publication per batch.
+     */
+    private void receiveBatches(DatagramBatch io) throws IOException {
+        final ByteBuffer b = batchBuffer;
+        final UdpReceiverStats s = stats;
+        final TransferBudget limit = budget;
+        final int size = datagramSize;
+        final int slots = io.slots();
+        final boolean c64 = counters64;
+        final int hdr = headerSize;
+        long lastData = System.nanoTime();
+        boolean spin = false;
+        while (true) {
+            // While datagrams keep coming, poll without sleeping: a sleeping receiver
+            // needs a cross-CPU wake-up per batch, during which the 208 KB default
+            // receive buffer (~90 datagrams of 1460 B) overflows. After SPIN_NANOS
+            // without data the thread blocks, so a paced or idle stream costs nothing.
+            int r = io.receive(slots, false);
+            if (r == DatagramBatch.EAGAIN) {
+                if (spin && System.nanoTime() - lastData < SPIN_NANOS && !stopRequested) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                long blockedAt = System.nanoTime();
+                r = io.receive(slots, true);
+                // Spin next time only if data came back soon after blocking (a fast
+                // stream); a paced stream's gaps are long, and it just sleeps.
+                spin = System.nanoTime() - blockedAt < 2 * SPIN_NANOS;
+            }
+            if (closing) {
+                return;
+            }
+            if (r > 0) {
+                lastData = System.nanoTime();
+            }
+            if (r <= 0) {
+                if (r == DatagramBatch.EAGAIN) {
+                    io.await(false, 100);
+                } else if (r == 0) {
+                    if (stopRequested) {
+                        return;
+                    }
+                } else if (r != DatagramBatch.EINTR && r != DatagramBatch.ECONNREFUSED) {
+                    throw new IOException(io.errorText(r));
+                }
+                continue; // ECONNREFUSED: an ICMP error for something we sent; the stream goes on
+            }
+            if (!counting) {
+                continue; // iperf3 reads and drops datagrams outside TEST_RUNNING
+            }
+            long arrivalMicros = System.nanoTime() / 1000;
+            int epoch = jitterEpoch;
+            if (epoch != epochSeen) {
+                epochSeen = epoch;
+                s.restartJitter();
+            }
+            long bytes = 0;
+            int reads = 0;
+            boolean end = false;
+            for (int i = 0; i < r; i++) {
+                int n = io.length(i);
+                if (n <= 0) {
+                    continue;
+                }
+                int off = i * size;
+                if (n >= hdr) {
+                    s.onPacket(UdpHeader.sequence(b, off, c64), UdpHeader.sentMicros(b, off), arrivalMicros);
+                }
+                bytes += n;
+                reads++;
+                if (limit != null && limit.take(n) && limit.exhausted()) {
+                    end = true;
+                }
+            }
+            count(bytes, reads);
+            publishReceived(s, epoch, bytes());
+            if (end) {
                 endReached();
             }
         }
@@ -264,6 +482,15 @@ final class UdpStream extends DataStream implements PacketCounters {
 
     @Override
     void closeChannel() {
+        if (batch != null && channel.isOpen()) {
+            // The worker is in (or about to enter) a native call on the descriptor:
+            // wake it without freeing the number, let it leave, then close.
+            closing = true;
+            batch.wakeUp();
+            if (!onWorkerThread()) {
+                awaitFinished(1_000_000_000L);
+            }
+        }
         StreamFactory.closeQuietly(channel);
     }
 }

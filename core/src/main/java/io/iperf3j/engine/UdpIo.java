@@ -1,0 +1,38 @@
+package io.iperf3j.engine;
+
+import io.iperf3j.net.NativeSocket;
+
+/**
+ * How UDP streams move datagrams, chosen once per JVM from the system property
+ * {@code iperf3j.udp.io}: {@code auto} (default) and {@code mmsg} use
+ * {@code sendmmsg}/{@code recvmmsg} batches through FFM when FFM works, {@code plain}
+ * one {@code write}/{@code read} per datagram through the JDK. The batch holds
+ * {@code iperf3j.udp.batch} datagrams (default 32), at most 2 MiB.
+ */
+final class UdpIo {
+    private static final String MODE = System.getProperty("iperf3j.udp.io", "auto");
+    private static final int BATCH = Integer.getInteger("iperf3j.udp.batch", 32);
+    private static final int MAX_BATCH_BYTES = 2 << 20;
+
+    private UdpIo() {
+    }
+
+    /** Whether batched I/O is wanted and possible in this JVM. */
+    static boolean batching() {
+        return !MODE.equals("plain") && NativeSocket.available();
+    }
+
+    /** Datagrams per batch for a datagram size. */
+    static int slots(int datagramSize) {
+        int byMemory = Math.max(1, MAX_BATCH_BYTES / Math.max(1, datagramSize));
+        return Math.max(1, Math.min(BATCH, byMemory));
+    }
+
+    /** One line for {@code --help} and {@code -V}: which path UDP streams take. */
+    static String describe() {
+        if (batching()) {
+            return "sendmmsg/recvmmsg, " + BATCH + " datagrams per call (FFM)";
+        }
+        return "one write/read per datagram (JDK DatagramChannel)" + (MODE.equals("plain") ? "" : ": FFM unavailable");
+    }
+}
