@@ -64,11 +64,13 @@ SHOWN = {
 
 
 def cpu_times():
+    """(all jiffies, idle jiffies, task jiffies): task = user + nice + system, the time
+    charged to processes; irq/softirq time (loopback traffic) and steal are not."""
     with open("/proc/stat") as f:
         parts = f.readline().split()[1:]
     v = [int(x) for x in parts]
     idle = v[3] + v[4]
-    return sum(v[:8]), idle
+    return sum(v[:8]), idle, v[0] + v[1] + v[2]
 
 
 def proc_cpu_seconds(pid):
@@ -85,9 +87,9 @@ def wait_idle(max_wait, need=0.92, window=1.0):
     """Waits until the whole machine was at least `need` idle over `window` s; returns the seconds waited."""
     start = time.monotonic()
     while True:
-        t0, i0 = cpu_times()
+        t0, i0, _ = cpu_times()
         time.sleep(window)
-        t1, i1 = cpu_times()
+        t1, i1, _ = cpu_times()
         idle = (i1 - i0) / max(1, t1 - t0)
         waited = time.monotonic() - start
         if idle >= need or waited >= max_wait:
@@ -137,6 +139,7 @@ def snapshot_jar(args, tmp):
         cands = [f for f in os.listdir(os.path.join(ROOT, "cli", "target"))
                  if f.startswith("iperf3j-") and f.endswith(".jar") and "-cli-" not in f]
         src = os.path.join(ROOT, "cli", "target", sorted(cands)[0])
+    return src  # used in place through IPERF3J_JAR (no rebuild check); the AOT cache stays valid there
     dst = os.path.join(tmp, "iperf3j.jar")
     shutil.copyfile(src, dst)
     for ext in (".aot", ".jsa"):  # a start-up archive built next to the jar goes along
@@ -169,14 +172,14 @@ def run_once(impl, case, args, port):
                 raise RuntimeError(f"{impl.name} server did not listen on {port}")
             time.sleep(0.02)
         server_cpu0 = proc_cpu_seconds(server.pid)
-        total0, idle0 = cpu_times()
+        _, _, task0 = cpu_times()
         t0 = time.monotonic()
         reaped0 = children_cpu()
         client = subprocess.Popen(impl.argv + ["-c", "127.0.0.1", "-p", str(port), "-J"] + cargs,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=impl.env)
         out, err = client.communicate(timeout=float(args.time) + 60)
         wall = time.monotonic() - t0
-        total1, idle1 = cpu_times()
+        _, _, task1 = cpu_times()
         reaped1 = children_cpu()
         client_cpu = reaped1 - reaped0  # the client was reaped by communicate()
         try:
@@ -196,7 +199,7 @@ def run_once(impl, case, args, port):
         raise RuntimeError(f"{impl.name} {case} client failed ({client.returncode}): {err.decode()[:500]}"
                            f"{out.decode()[:500]}")
     doc = json.loads(out)
-    busy = ((total1 - total0) - (idle1 - idle0)) / os.sysconf("SC_CLK_TCK")
+    busy = (task1 - task0) / os.sysconf("SC_CLK_TCK")
     outside = max(0.0, busy - client_cpu - max(0.0, server_cpu))
     m = metrics(doc, kind)
     m["wall_s"] = wall
