@@ -196,8 +196,12 @@ def run_once(impl, case, args, port):
                 os.kill(server.pid, signal.SIGKILL)
                 server.wait()
     if client.returncode != 0:
-        raise RuntimeError(f"{impl.name} {case} client failed ({client.returncode}): {err.decode()[:500]}"
-                           f"{out.decode()[:500]}")
+        msg = err.decode()[-500:]
+        try:
+            msg += " " + str(json.loads(out).get("error"))
+        except ValueError:
+            msg += out.decode()[-500:]
+        raise RuntimeError(f"{impl.name} {case} client failed ({client.returncode}): {msg}")
     doc = json.loads(out)
     busy = (task1 - task0) / os.sysconf("SC_CLK_TCK")
     outside = max(0.0, busy - client_cpu - max(0.0, server_cpu))
@@ -335,6 +339,8 @@ def markdown(table):
 
 
 def main():
+    # A TERM (e.g. a test's timeout) unwinds through the finally blocks that stop servers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ap = argparse.ArgumentParser()
     ap.add_argument("--smoke", action="store_true", help="1 round of 1 s, two cases: checks the bench works")
     ap.add_argument("--rounds", type=int, default=3)
@@ -360,6 +366,7 @@ def main():
     impls = implementations(args, tmp)
     results = {c: {i.name: [] for i in impls} for c in cases}
     machine = machine_line(impls[1].env)
+    failures = []
     budget = 0.06 * float(args.time)  # CPU seconds others may use during a run
     for rnd in range(args.rounds):
         order = impls if rnd % 2 == 0 else impls[::-1]  # A B, B A, ...
@@ -369,11 +376,21 @@ def main():
                     if args.idle_wait > 0:
                         wait_idle(args.idle_wait)
                     port = free_port(args.port)
-                    m = run_once(impl, case, args, port)
+                    try:
+                        m = run_once(impl, case, args, port)
+                    except RuntimeError as e:  # kept in the table's failures; the run is tried again
+                        print(f"  FAILED: {e}", file=sys.stderr, flush=True)
+                        failures.append({"round": rnd + 1, "case": case, "impl": impl.name, "error": str(e)})
+                        if attempt == 2:
+                            m = None
+                            break
+                        continue
                     m["attempt"] = attempt
                     if m["outside_cpu_s"] <= budget or attempt == 2:
                         break
                     print(f"  (disturbed: {m['outside_cpu_s']:.2f} s CPU outside; again)", file=sys.stderr)
+                if m is None:
+                    continue
                 results[case][impl.name].append(m)
                 key = CASES[case][2]
                 main_metric = next(iter(key))
@@ -384,6 +401,7 @@ def main():
                       + (f"loss={m['loss_pct']:.2f}% " if "loss_pct" in m else "")
                       + f"outside={m['outside_cpu_s']:.2f}s", file=sys.stderr, flush=True)
     table = build_table(results, cases, machine, args)
+    table["failures"] = failures
     os.makedirs(args.out, exist_ok=True)
     stem = args.name or ("smoke" if args.smoke else datetime.datetime.now().strftime("%Y-%m-%d-%H%M"))
     with open(os.path.join(args.out, stem + ".json"), "w") as f:

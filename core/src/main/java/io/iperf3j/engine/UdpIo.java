@@ -4,9 +4,10 @@ import io.iperf3j.net.NativeSocket;
 
 /**
  * How UDP streams move datagrams, chosen once per JVM from the system property
- * {@code iperf3j.udp.io}: {@code auto} (default) and {@code mmsg} use
- * {@code sendmmsg}/{@code recvmmsg} batches through FFM when FFM works, {@code plain}
- * one {@code write}/{@code read} per datagram through the JDK. The batch holds
+ * {@code iperf3j.udp.io}: {@code auto} (default) sends with UDP segmentation offload
+ * ({@code UDP_SEGMENT}) and receives with {@code UDP_GRO} where the kernel has them,
+ * else like {@code mmsg}: {@code sendmmsg}/{@code recvmmsg} batches through FFM;
+ * {@code plain} is one {@code write}/{@code read} per datagram through the JDK. The batch holds
  * {@code iperf3j.udp.batch} datagrams (default 32), at most 2 MiB.
  */
 final class UdpIo {
@@ -22,6 +23,20 @@ final class UdpIo {
         return !MODE.equals("plain") && NativeSocket.available();
     }
 
+    /** Receive slots with GRO, each large enough for a whole coalesced read. */
+    static final int GRO_SLOTS = 8;
+    static final int GRO_SLOT_SIZE = 65536;
+
+    /** Whether to try UDP segmentation offload on send and GRO on receive (mode auto or offload). */
+    static boolean offload() {
+        return batching() && (MODE.equals("auto") || MODE.equals("offload"));
+    }
+
+    /** Whether unpaced ({@code -b 0}) senders use segmentation offload too (mode {@code offload}). */
+    static boolean offloadUnpaced() {
+        return MODE.equals("offload");
+    }
+
     /** Datagrams per batch for a datagram size. */
     static int slots(int datagramSize) {
         int byMemory = Math.max(1, MAX_BATCH_BYTES / Math.max(1, datagramSize));
@@ -30,6 +45,11 @@ final class UdpIo {
 
     /** One line for {@code --help} and {@code -V}: which path UDP streams take. */
     static String describe() {
+        if (offload()) {
+            return "paced (-b) sends with UDP_SEGMENT (up to 64 datagrams per sendmsg), receives with\n"
+                    + "       UDP_GRO, where the kernel has them; else (and -b 0 sends) sendmmsg/recvmmsg,\n"
+                    + "       " + BATCH + " datagrams per call (FFM)";
+        }
         if (batching()) {
             return "sendmmsg/recvmmsg, " + BATCH + " datagrams per call (FFM)";
         }

@@ -264,6 +264,8 @@ public final class DatagramBatch {
     public static final int EINTR = -Libc.EINTR;
     public static final int ENOBUFS = -Libc.ENOBUFS;
     public static final int ECONNREFUSED = -Libc.ECONNREFUSED;
+    public static final int EINVAL = -Libc.EINVAL;
+    public static final int EIO = -5;
 
     /** The error text of a negative result. */
     public String errorText(int negativeErrno) {
