@@ -155,6 +155,9 @@ def implementations(args, tmp):
              Impl("iperf3j", [launcher], dict(os.environ, IPERF3J_JAR=snapshot_jar(args, tmp)))]
     if args.compare_jar:
         impls.append(Impl("iperf3j-base", [launcher], dict(os.environ, IPERF3J_JAR=args.compare_jar)))
+    for v in args.variant:  # NAME=JVM options: the same jar with other settings
+        name, _, opts = v.partition("=")
+        impls.append(Impl("iperf3j-" + name, [launcher], dict(impls[1].env, IPERF3J_JAVA_OPTS=opts)))
     return impls
 
 
@@ -299,8 +302,11 @@ def build_table(results, cases, machine, args):
             b = summarise([r[metric] for r in results[case]["iperf3j"] if metric in r])
             ratio = b["median"] / a["median"] if a and b and a["median"] else None
             base = None
-            if "iperf3j-base" in results[case]:
-                base = summarise([r[metric] for r in results[case]["iperf3j-base"] if metric in r])
+            extra = {}
+            for name in results[case]:
+                if name not in ("iperf3", "iperf3j"):
+                    extra[name] = summarise([r[metric] for r in results[case][name] if metric in r])
+            base = extra.get("iperf3j-base")
             target = targets.get(metric)
             ok = None
             if target is not None and ratio is not None:
@@ -309,7 +315,7 @@ def build_table(results, cases, machine, args):
                 else:
                     ok = ratio >= target
             rows.append({"case": case, "metric": metric, "label": METRICS[metric][0], "iperf3": a, "iperf3j": b,
-                         "ratio": ratio, "target": target, "met": ok, "iperf3j_base": base})
+                         "ratio": ratio, "target": target, "met": ok, "iperf3j_base": base, "extra": extra})
         # Loss: iperf3j must not lose more than iperf3 (UDP -b 0).
     return {"machine": machine, "time_s": args.time, "rounds": args.rounds, "rows": rows,
             "runs": results}
@@ -323,9 +329,13 @@ def markdown(table):
              f"Method: {table['rounds']} rounds × {table['time_s']} s per run, iperf3 and iperf3j pairs in turn "
              "(A B, B A, ...), idle CPU awaited before each run; median (min–max); ratio = iperf3j / iperf3 medians.",
              ""]
-    has_base = any(r.get("iperf3j_base") for r in table["rows"])
-    lines += ["| case | metric | iperf3 | iperf3j | ratio | target |" + (" iperf3j before |" if has_base else ""),
-              "|---|---|---|---|---|---|" + ("---|" if has_base else "")]
+    names = []
+    for r in table["rows"]:
+        for n in r.get("extra", {}):
+            if n not in names:
+                names.append(n)
+    lines += ["| case | metric | iperf3 | iperf3j | ratio | target |" + "".join(f" {n} |" for n in names),
+              "|---|---|---|---|---|---|" + "---|" * len(names)]
     for r in table["rows"]:
         ratio = "-" if r["ratio"] is None else f"{r['ratio']:.2f}"
         tgt = "" if r["target"] is None else (str(r["target"]) if isinstance(r["target"], str)
@@ -334,7 +344,7 @@ def markdown(table):
             tgt += " ✔" if r["met"] else " ✘"
         lines.append(f"| {r['case']} | {r['label']} | {cell(r['iperf3'], r['metric'])} | "
                      f"{cell(r['iperf3j'], r['metric'])} | {ratio} | {tgt} |"
-                     + (f" {cell(r.get('iperf3j_base'), r['metric'])} |" if has_base else ""))
+                     + "".join(f" {cell(r.get('extra', {}).get(n), r['metric'])} |" for n in names))
     return "\n".join(lines) + "\n"
 
 
@@ -353,6 +363,8 @@ def main():
     ap.add_argument("--port", type=int, default=5701)
     ap.add_argument("--jar", default=None, help="iperf3j jar to run (default: the build's, snapshotted)")
     ap.add_argument("--compare-jar", default=None, help="also run this iperf3j jar as 'iperf3j-base'")
+    ap.add_argument("--variant", action="append", default=[],
+                    help="NAME=JVM_OPTS: also run iperf3j with these options as 'iperf3j-NAME' (repeatable)")
     args = ap.parse_args()
     if args.smoke:
         args.rounds, args.time, args.idle_wait = 1, "1", 0.0

@@ -24,7 +24,7 @@ final class UdpIo {
     }
 
     /** Receive slots with GRO, each large enough for a whole coalesced read. */
-    static final int GRO_SLOTS = 8;
+    static final int GRO_SLOTS = Integer.getInteger("iperf3j.udp.groSlots", 32);
     static final int GRO_SLOT_SIZE = 65536;
 
     /** Whether to try UDP segmentation offload on send and GRO on receive (mode auto or offload). */

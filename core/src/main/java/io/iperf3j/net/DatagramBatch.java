@@ -217,6 +217,11 @@ public final class DatagramBatch {
         return headers.get(JAVA_INT, (long) MMSGHDR * i + MSG_LEN);
     }
 
+    /** Sets slot {@code i}'s received length, for running the receive path on synthetic data (warm-up, tests). */
+    public void setLength(int i, int length) {
+        headers.set(JAVA_INT, (long) MMSGHDR * i + MSG_LEN, length);
+    }
+
     /** Whether the datagram in slot {@code i} was cut to the slot size ({@code MSG_TRUNC}). */
     public boolean truncated(int i) {
         return (headers.get(JAVA_INT, (long) MMSGHDR * i + MSG_FLAGS) & 0x20) != 0;
