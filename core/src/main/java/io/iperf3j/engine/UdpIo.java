@@ -4,9 +4,11 @@ import io.iperf3j.net.NativeSocket;
 
 /**
  * How UDP streams move datagrams, chosen once per JVM from the system property
- * {@code iperf3j.udp.io}: {@code auto} (default) sends with UDP segmentation offload
- * ({@code UDP_SEGMENT}) and receives with {@code UDP_GRO} where the kernel has them,
- * else like {@code mmsg}: {@code sendmmsg}/{@code recvmmsg} batches through FFM;
+ * {@code iperf3j.udp.io}: {@code auto} (default) is {@code sendmmsg}/{@code recvmmsg}
+ * batches through FFM, receiving with {@code UDP_GRO} and sending paced streams to a
+ * loopback peer with UDP segmentation offload ({@code UDP_SEGMENT}) where the kernel
+ * has them; {@code mmsg} batches without offload; {@code offload} uses
+ * {@code UDP_SEGMENT} for every sender;
  * {@code plain} is one {@code write}/{@code read} per datagram through the JDK. The batch holds
  * {@code iperf3j.udp.batch} datagrams (default 32), at most 2 MiB.
  */
@@ -46,9 +48,9 @@ final class UdpIo {
     /** One line for {@code --help} and {@code -V}: which path UDP streams take. */
     static String describe() {
         if (offload()) {
-            return "paced (-b) sends with UDP_SEGMENT (up to 64 datagrams per sendmsg), receives with\n"
-                    + "       UDP_GRO, where the kernel has them; else (and -b 0 sends) sendmmsg/recvmmsg,\n"
-                    + "       " + BATCH + " datagrams per call (FFM)";
+            return "sendmmsg/recvmmsg, " + BATCH + " datagrams per call (FFM); receives with UDP_GRO and,\n"
+                    + "       to a loopback peer, paced (-b) sends with UDP_SEGMENT (up to 64 datagrams\n"
+                    + "       per sendmsg) where the kernel has them";
         }
         if (batching()) {
             return "sendmmsg/recvmmsg, " + BATCH + " datagrams per call (FFM)";
