@@ -113,6 +113,7 @@ final class ClientSession extends TestSession {
             throw new IperfException(ErrorCode.CONNECT, errnoText(e), e);
         }
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        StreamFactory.applyUserTimeout(NativeSocket.of(ch).orElse(null), local.sndTimeoutMs());
         control = new ControlChannel(ch, selector);
         cpuStart = ProcessCpu.now();
         control.write(ByteBuffer.wrap(cookie.wireBytes()));
@@ -241,10 +242,7 @@ final class ClientSession extends TestSession {
             case SERVER_TERMINATE -> {
                 // The server was interrupted: show what was measured, then fail.
                 if (running) {
-                    stopSenders();
-                    measureCpu();
-                    sampleAll();
-                    running = false;
+                    stopMeasuring();
                 }
                 closeStreams();
                 rec.ended = true;
@@ -300,9 +298,9 @@ final class ClientSession extends TestSession {
             streams.add(s);
             rec.streams.add(s.record);
             reporter.onStreamConnected(s.record);
-            if (!s.sending()) {
-                s.start(name); // receivers drain from the start; they count only while running
-            }
+            // Receivers start reading only at TEST_RUNNING, as iperf3's client does: the server sends
+            // right after TEST_RUNNING, and bytes read before this side counts would be lost (a -R -n/-k
+            // test then never reaches its limit).
         }
     }
 
@@ -319,9 +317,7 @@ final class ClientSession extends TestSession {
             s.counting = true;
         }
         for (DataStream s : streams) {
-            if (s.sending()) {
-                s.start(name);
-            }
+            s.start(name);
         }
     }
 
@@ -394,15 +390,25 @@ final class ClientSession extends TestSession {
         if (!running) {
             return;
         }
-        running = false;
-        stopSenders();
-        measureCpu();
-        sampleAll();
-        stopCounting();
+        stopMeasuring();
         statsDue = NEVER;
         omitDue = NEVER;
         endDue = NEVER;
         control.sendState(ControlState.TEST_END);
+    }
+
+    /**
+     * The test ends now: the final sample is taken at this moment, after each sender
+     * has finished the write it was in (those bytes are already on the wire, so they
+     * count). Receivers keep draining but count no more.
+     */
+    private void stopMeasuring() {
+        long end = System.nanoTime() / 1000;
+        running = false;
+        stopSenders(STOP_GRACE_NANOS);
+        measureCpu();
+        sampleAll(end);
+        stopCounting();
     }
 
     @Override
@@ -410,10 +416,7 @@ final class ClientSession extends TestSession {
         // As iperf3 on SIGINT: final figures, summary, CLIENT_TERMINATE, then the interrupt error.
         cancelled = true;
         if (running) {
-            running = false;
-            stopSenders();
-            measureCpu();
-            sampleAll();
+            stopMeasuring();
         }
         closeStreams();
         if (rec.started) {

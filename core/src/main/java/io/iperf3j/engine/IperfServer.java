@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -44,17 +45,22 @@ import java.util.function.Supplier;
  * iperf3's "busy" answer. Every test runs on its own thread and ends on its own.
  */
 public final class IperfServer implements Closeable {
-    /** How long a new connection may take to send its cookie. */
-    static final int COOKIE_TIMEOUT_MS = 10_000;
-
     private final IperfOptions options;
     private final OutputSink sink;
     private final EngineInfo info;
     private final Supplier<TestObserver> observers;
     private final Map<Cookie, ServerSession> awaitingStreams = new ConcurrentHashMap<>();
     private final Set<ServerSession> active = ConcurrentHashMap.newKeySet();
+    /** Cookies of the tests that run now: another connection with one is a surplus data stream. */
+    private final Map<Cookie, ServerSession> activeCookies = new ConcurrentHashMap<>();
     private final AtomicInteger testNumber = new AtomicInteger(1);
     private final AtomicInteger completedTests = new AtomicInteger();
+    /** Numbers every admitted control connection, for the operator log. */
+    private final AtomicLong testIds = new AtomicLong();
+    /** Connections whose cookie has not arrived yet. */
+    private final AtomicInteger pendingHandshakes = new AtomicInteger();
+    private final ServerLog log;
+    private volatile ServerLimits limits = ServerLimits.DEFAULTS;
     private final CountDownLatch oneOffDone = new CountDownLatch(1);
     private ServerSocketChannel listener;
     /** Tells apart the UDP streams of tests that set up at the same time. */
@@ -63,6 +69,8 @@ public final class IperfServer implements Closeable {
     private int[] listenerBuffers = {0, 0};
     private volatile boolean closed;
     private volatile boolean oneOffTaken;
+    /** Counts accepted connections, so a test can give its streams roles in the order the client opened them. */
+    private long acceptOrder;
 
     /**
      * @param observers makes an observer for each new test (live metrics, results);
@@ -74,6 +82,24 @@ public final class IperfServer implements Closeable {
         this.sink = sink;
         this.info = info;
         this.observers = observers == null ? () -> TestObserver.NONE : observers;
+        this.log = new ServerLog(sink, info.programName(), options.timestampFormat(), options.serverLog());
+    }
+
+    /**
+     * Sets the cookie and setup bounds and the cap on pending connections (see
+     * {@link ServerLimits}); call before {@link #serve()}.
+     */
+    public IperfServer limits(ServerLimits limits) {
+        this.limits = java.util.Objects.requireNonNull(limits, "limits");
+        return this;
+    }
+
+    public ServerLimits limits() {
+        return limits;
+    }
+
+    ServerLog log() {
+        return log;
     }
 
     /** Opens the listening socket. */
@@ -96,8 +122,7 @@ public final class IperfServer implements Closeable {
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             listener.bind(new InetSocketAddress(bindTo, options.port()), 128);
             try (SocketChannel probe = SocketChannel.open()) {
-                listenerBuffers = new int[] {probe.getOption(StandardSocketOptions.SO_SNDBUF),
-                        listener.getOption(StandardSocketOptions.SO_RCVBUF)};
+                listenerBuffers = new int[] {SocketBuffers.sendBuffer(probe), SocketBuffers.receiveBuffer(listener)};
             }
         } catch (IOException e) {
             StreamFactory.closeQuietly(listener);
@@ -152,6 +177,7 @@ public final class IperfServer implements Closeable {
             });
         }
         try {
+            long backoffMs = 0;
             while (!closed) {
                 SocketChannel ch;
                 try {
@@ -162,14 +188,35 @@ public final class IperfServer implements Closeable {
                     if (closed) {
                         break;
                     }
-                    printer(null).error(ErrorCode.ACCEPT.text() + ": " + ClientSession.errnoText(e));
+                    // Out of file descriptors (EMFILE) and the like: say so once, then back
+                    // off rather than spin; the connection waits in the backlog meanwhile.
+                    if (backoffMs == 0) {
+                        printer(null).error(ErrorCode.ACCEPT.text() + ": " + ClientSession.errnoText(e));
+                    }
+                    backoffMs = Math.min(1000, Math.max(10, backoffMs * 2));
+                    sleepQuietly(backoffMs);
                     continue;
                 }
+                backoffMs = 0;
                 if (ch == null) {
                     // --idle-timeout with -1: nobody came, so the server is done.
                     break;
                 }
-                Thread.ofVirtual().name("iperf3j-handshake").start(() -> handshake(ch));
+                if (pendingHandshakes.incrementAndGet() > limits.maxPendingHandshakes()) {
+                    pendingHandshakes.decrementAndGet();
+                    log.dropped(remote(ch), "more than " + limits.maxPendingHandshakes()
+                            + " connections waiting to send their cookie");
+                    StreamFactory.closeQuietly(ch);
+                    continue;
+                }
+                long order = acceptOrder++; // only this thread accepts
+                Thread.ofVirtual().name("iperf3j-handshake").start(() -> {
+                    try {
+                        handshake(ch, order);
+                    } finally {
+                        pendingHandshakes.decrementAndGet();
+                    }
+                });
             }
         } finally {
             if (oneOffWatcher != null) {
@@ -193,33 +240,63 @@ public final class IperfServer implements Closeable {
         }
     }
 
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static InetSocketAddress remote(SocketChannel ch) {
+        try {
+            return (InetSocketAddress) ch.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Reads the cookie of a new connection, then routes it. Runs on a virtual thread per connection. */
-    private void handshake(SocketChannel ch) {
+    private void handshake(SocketChannel ch, long acceptOrder) {
         Cookie cookie;
         try {
-            cookie = readCookie(ch);
-        } catch (IOException e) {
+            cookie = readCookie(ch, limits.cookieTimeout().toMillis());
+        } catch (SocketTimeoutException e) {
+            log.dropped(remote(ch), "no cookie within " + limits.cookieTimeout().toMillis() + " ms");
             StreamFactory.closeQuietly(ch);
-            return; // a silent or broken connection costs nothing more
+            return; // a silent connection costs nothing more
+        } catch (IOException e) {
+            log.dropped(remote(ch), "closed before sending its cookie");
+            StreamFactory.closeQuietly(ch);
+            return; // nor does a broken one
         }
         ServerSession waiting = awaitingStreams.get(cookie);
         if (waiting != null) {
-            waiting.offerStream(ch);
+            waiting.offerStream(ch, acceptOrder);
+            return;
+        }
+        if (activeCookies.containsKey(cookie)) {
+            // A data connection for a test that has all its streams, or a second control
+            // connection with a running test's cookie: iperf3's answer to a stream with the
+            // wrong cookie, ACCESS_DENIED.
+            log.dropped(remote(ch), "cookie of a test that has all its connections");
+            deny(ch);
             return;
         }
         if (closed || !admit()) {
+            log.busy(remote(ch), active.size(), options.oneOff() ? 1 : options.maxConcurrent());
             deny(ch);
             return;
         }
         startTest(ch, cookie);
     }
 
-    private static Cookie readCookie(SocketChannel ch) throws IOException {
+    private static Cookie readCookie(SocketChannel ch, long timeoutMs) throws IOException {
         ch.configureBlocking(true);
         java.net.Socket s = ch.socket();
         InputStream in = s.getInputStream();
         byte[] b = new byte[Cookie.SIZE];
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COOKIE_TIMEOUT_MS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         int got = 0;
         while (got < b.length) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -276,8 +353,10 @@ public final class IperfServer implements Closeable {
         TestPrinter printer = printer(null);
         TestReporter reporter = new TestReporter(rec, printer, ServerSession.outputMode(options), options.verbose(),
                 options.format(), options.interval(), info.versionText(), info.systemInfo(), observers.get());
-        ServerSession session = new ServerSession(this, options, rec, printer, reporter, selector, cookie, ch, name);
+        ServerSession session = new ServerSession(this, options, rec, printer, reporter, selector, cookie, ch, name,
+                testIds.incrementAndGet());
         active.add(session);
+        activeCookies.putIfAbsent(cookie, session);
         Thread.ofPlatform().name("iperf3j-server-" + name).start(() -> {
             try {
                 session.run();
@@ -288,6 +367,7 @@ public final class IperfServer implements Closeable {
                     // nothing left to release
                 }
                 active.remove(session);
+                activeCookies.remove(cookie, session);
                 finished(session, reporter);
             }
         });

@@ -4,6 +4,7 @@ import io.iperf3j.auth.AuthToken;
 import io.iperf3j.auth.AuthorizedUsers;
 import io.iperf3j.json.JsonObject;
 import io.iperf3j.net.ProcessCpu;
+import io.iperf3j.net.NativeSocket;
 import io.iperf3j.options.IperfOptions;
 import io.iperf3j.protocol.ControlChannel;
 import io.iperf3j.protocol.ControlFrames;
@@ -26,6 +27,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -39,14 +43,17 @@ import java.util.concurrent.TimeUnit;
 final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     private enum Expect { PARAMS, STATE, RESULTS }
 
-    /** How long a client may take to send its parameters and open its streams, at most. */
-    static final long SETUP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
-
     private final IperfServer server;
     private final Cookie cookie;
     private final SocketChannel controlSocket;
     private final StreamFactory factory;
-    private final Queue<SocketChannel> arrivingStreams = new ConcurrentLinkedQueue<>();
+    /** A TCP data connection and its place in the acceptor's order. */
+    private record Arrival(SocketChannel channel, long acceptOrder) {
+    }
+
+    private final Queue<Arrival> arrivingStreams = new ConcurrentLinkedQueue<>();
+    /** TCP streams in, waiting for the rest before roles are given. */
+    private final List<Arrival> pendingStreams = new ArrayList<>();
     private final Queue<DatagramChannel> arrivingUdpStreams = new ConcurrentLinkedQueue<>();
     /** UDP: another test from the client's IP is setting up streams; CREATE_STREAMS waits for {@link #udpGranted}. */
     private boolean awaitingUdpGrant;
@@ -55,9 +62,25 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     private int expectedStreams;
     private long setupDeadline;
     private long safetyDeadline = NEVER;
+    private long maxDurationDeadline = NEVER;
+    /** Last time the test's data moved in the direction that matters (received, or sent when only sending). */
     private long lastProgressNanos;
-    private long lastReceivedTotal;
+    private long lastProgressTotal = -1;
+    /** Last time anything at all moved (any data, any control byte), for {@code --idle-timeout}. */
+    private long lastActivityNanos;
+    private long lastActivityTotal = -1;
     private boolean authDenied;
+    /** The parameters were refused (SERVER_ERROR sent). */
+    private boolean refused;
+    /** A SERVER_ERROR went to the client already. */
+    private boolean errorSent;
+    /** What the operator log says when the test was cut short, if more than {@link #endReason}. */
+    private String cutDetail;
+    private String authUser;
+    private final long id;
+    private final long admittedNanos = System.nanoTime();
+    private ServerLog.TestShape shape = ServerLog.TestShape.UNKNOWN;
+    private InetSocketAddress peer;
     /** Bytes moved per interval, for the running {@code --server-bitrate-limit} check. */
     private long[] rateWindow;
     private int rateSamples;
@@ -65,8 +88,9 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     private String endReason;
 
     ServerSession(IperfServer server, IperfOptions options, TestRecord rec, TestPrinter printer, TestReporter reporter,
-                  Selector selector, Cookie cookie, SocketChannel controlSocket, String name) {
+                  Selector selector, Cookie cookie, SocketChannel controlSocket, String name, long id) {
         super(options, rec, printer, reporter, selector, name);
+        this.id = id;
         this.server = server;
         this.cookie = cookie;
         this.controlSocket = controlSocket;
@@ -89,8 +113,8 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     }
 
     /** A data connection with this test's cookie arrived (acceptor thread). */
-    void offerStream(SocketChannel ch) {
-        arrivingStreams.add(ch);
+    void offerStream(SocketChannel ch, long acceptOrder) {
+        arrivingStreams.add(new Arrival(ch, acceptOrder));
         wake();
     }
 
@@ -114,16 +138,18 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             // the client's delayed ACK (up to 40 ms), and a reverse test's first datagrams
             // reach a client that is not yet running, which counts them as lost.
             controlSocket.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            StreamFactory.applyUserTimeout(NativeSocket.of(controlSocket).orElse(null), local.sndTimeoutMs());
             control = new ControlChannel(controlSocket, selector);
-            InetSocketAddress peer = control.remoteAddress();
+            peer = control.remoteAddress();
             rec.acceptedHost = AddressText.of(peer);
             rec.acceptedPort = peer.getPort();
             rec.cookie = cookie.text();
-            setupDeadline = System.nanoTime() + Math.min(SETUP_TIMEOUT_NANOS, local.rcvTimeoutMs() * 1_000_000L);
+            setupDeadline = System.nanoTime() + setupNanos();
             control.sendState(ControlState.PARAM_EXCHANGE);
             loop();
         } catch (IperfException e) {
             endReason = e.getMessage();
+            tellClient(e);
             reporter.onError(e.getMessage());
         } catch (IOException e) {
             endReason = ErrorCode.CTRL_READ.text() + ": " + ClientSession.errnoText(e);
@@ -135,9 +161,12 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             server.streamsNoLongerExpected(this);
             server.udpRouter.forget(this);
             closeStreams();
-            SocketChannel ch;
-            while ((ch = arrivingStreams.poll()) != null) {
-                StreamFactory.closeQuietly(ch);
+            Arrival a;
+            while ((a = arrivingStreams.poll()) != null) {
+                StreamFactory.closeQuietly(a.channel());
+            }
+            for (Arrival p : pendingStreams) {
+                StreamFactory.closeQuietly(p.channel());
             }
             DatagramChannel dc;
             while ((dc = arrivingUdpStreams.poll()) != null) {
@@ -155,9 +184,75 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             if (!authDenied && rec.cookie != null && expect != Expect.PARAMS) {
                 reporter.onFinish(false);
             }
+            logEnd();
         }
     }
 
+    /**
+     * How long the client may take to set up (cookie to TEST_START) and to finish
+     * (TEST_END to the end of the results exchange): the server's setup bound, or
+     * {@code --rcv-timeout} / {@code --idle-timeout} when shorter.
+     */
+    private long setupNanos() {
+        long n = server.limits().setupTimeout().toNanos();
+        n = Math.min(n, local.rcvTimeoutMs() * 1_000_000L);
+        if (local.idleTimeoutSec() > 0) {
+            n = Math.min(n, TimeUnit.SECONDS.toNanos(local.idleTimeoutSec()));
+        }
+        return n;
+    }
+
+    /**
+     * A test that fails before it starts tells its client why with SERVER_ERROR, as
+     * iperf3 3.21 does (3.12 only closes), so a client that sent something malformed
+     * or took too long sees the reason rather than "control socket has closed
+     * unexpectedly". Once the test runs, failures close the connection as 3.12 does.
+     */
+    private void tellClient(IperfException e) {
+        if (errorSent || authDenied || control == null || rec.started || control.endOfStream()
+                || e.code() == ErrorCode.CLIENT_TERM) {
+            return;
+        }
+        errorSent = true;
+        try {
+            control.write(ControlFrames.encodeServerError(e.code().number(), 0));
+        } catch (IOException ignored) {
+            // the client is gone; the test ends either way
+        }
+    }
+
+    /** The operator log's end line (see {@link ServerLog}). */
+    private void logEnd() {
+        ServerLog log = server.log();
+        if (!log.enabled()) {
+            return;
+        }
+        long sent = 0;
+        long received = 0;
+        for (DataStream s : streams) {
+            if (s.sending()) {
+                sent += s.bytes();
+            } else {
+                received += s.bytes();
+            }
+        }
+        String result;
+        String reason = endReason;
+        if (authDenied) {
+            result = "denied";
+        } else if (refused) {
+            result = "refused";
+        } else if (endReason == null) {
+            result = "ok";
+        } else {
+            result = "cut";
+        }
+        if (cutDetail != null) {
+            reason = reason == null ? cutDetail : reason + " (" + cutDetail + ")";
+        }
+        double seconds = (System.nanoTime() - admittedNanos) / 1e9;
+        log.testEnded(id, peer, shape, sent, received, seconds, result, reason);
+    }
     // ------------------------------------------------------------ control messages
 
     @Override
@@ -208,6 +303,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             refuse(e);
             throw e;
         }
+        shape = shapeOf(p);
         if (server.requiresAuthentication() && !authorized(p)) {
             authDenied = true;
             // 3.12 sends SERVER_ERROR and only the code, then closes.
@@ -220,6 +316,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             refuse(e);
             throw e;
         }
+        server.log().testStarted(id, peer, shape, authUser);
         TestSettings.apply(rec, p, false);
         rec.senderHasRetransmits = computeSenderHasRetransmits();
         reporter.onParametersReceived();
@@ -263,8 +360,16 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         expect = Expect.STATE;
     }
 
+    private static ServerLog.TestShape shapeOf(TestParameters p) {
+        String dir = p.bidirectional() ? "bidir" : p.reverse() ? "reverse" : "normal";
+        String limit = p.num() > 0 ? p.num() + "B" : p.blockcount() > 0 ? p.blockcount() + "blocks" : p.time() + "s";
+        return new ServerLog.TestShape(p.udp() ? "UDP" : "TCP", dir, p.parallel(), limit);
+    }
+
     /** Sends SERVER_ERROR with iperf3's code for a refused test, so the client can say why. */
     private void refuse(IperfException e) {
+        refused = true;
+        errorSent = true;
         try {
             control.write(ControlFrames.encodeServerError(e.code().number(), 0));
         } catch (IOException ignored) {
@@ -274,16 +379,25 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
 
     private boolean authorized(TestParameters p) {
         if (p.authToken() == null) {
+            cutDetail = "no authentication token";
             return false;
         }
         try {
             AuthToken.Credentials c = AuthToken.decode(p.authToken(), server.privateKey(), IperfOptions.RsaPadding.PKCS1);
             long skew = System.currentTimeMillis() / 1000 - c.timestamp();
             if (Math.abs(skew) > local.timeSkewThreshold()) {
+                cutDetail = (skew > 0 ? "token " + skew + " s old" : "token " + -skew + " s in the future")
+                        + ", more than --time-skew-threshold " + local.timeSkewThreshold();
                 return false;
             }
-            return new AuthorizedUsers(local.authorizedUsersPath()).accepts(c.username(), c.password());
+            if (!new AuthorizedUsers(local.authorizedUsersPath()).accepts(c.username(), c.password())) {
+                cutDetail = "unknown user or wrong password for user " + c.username();
+                return false;
+            }
+            authUser = c.username();
+            return true;
         } catch (Exception e) {
+            cutDetail = "bad token: " + e.getMessage();
             return false;
         }
     }
@@ -306,7 +420,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
                 control.sendState(ControlState.EXCHANGE_RESULTS);
                 expect = Expect.RESULTS;
                 // The client gets the same bound to finish the exchange as it had to set up.
-                setupDeadline = System.nanoTime() + SETUP_TIMEOUT_NANOS;
+                setupDeadline = System.nanoTime() + setupNanos();
             }
             case IPERF_DONE -> {
                 if (!resultsSent) {
@@ -349,18 +463,30 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             awaitingUdpGrant = false;
             control.sendState(ControlState.CREATE_STREAMS);
         }
-        SocketChannel ch;
-        while ((ch = arrivingStreams.poll()) != null) {
-            if (streams.size() >= expectedStreams || running) {
-                refuseStream(ch);
+        Arrival a;
+        while ((a = arrivingStreams.poll()) != null) {
+            if (streams.size() + pendingStreams.size() >= expectedStreams || running) {
+                refuseStream(a.channel());
                 continue;
             }
-            int index = streams.size();
-            Direction d = nextDirection();
-            int id = streams.isEmpty() ? 1 : streams.size() + 2;
-            int socketNumber = index == 0 ? 5 : 6 + 2 * index;
-            TcpStream s = factory.acceptedTcp(ch, id, socketNumber, d, rec, d == Direction.SENDING ? sendBudget : null);
-            addAcceptedStream(s);
+            pendingStreams.add(a);
+        }
+        if (!pendingStreams.isEmpty() && streams.size() + pendingStreams.size() == expectedStreams) {
+            // Roles and ids follow the order the client opened its streams (bidir: its
+            // sending streams first). The acceptor numbered connections in that order;
+            // their cookies may have been read in any order, so sort before assigning.
+            pendingStreams.sort(Comparator.comparingLong(Arrival::acceptOrder));
+            List<Arrival> ready = new ArrayList<>(pendingStreams);
+            pendingStreams.clear();
+            for (Arrival p : ready) {
+                int index = streams.size();
+                Direction d = nextDirection();
+                int id = streams.isEmpty() ? 1 : streams.size() + 2;
+                int socketNumber = index == 0 ? 5 : 6 + 2 * index;
+                TcpStream s = factory.acceptedTcp(p.channel(), id, socketNumber, d, rec,
+                        d == Direction.SENDING ? sendBudget : null);
+                addAcceptedStream(s);
+            }
         }
         DatagramChannel dc;
         while ((dc = arrivingUdpStreams.poll()) != null) {
@@ -435,13 +561,16 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         reporter.onTestStart();
         running = true;
         lastProgressNanos = System.nanoTime();
+        lastActivityNanos = lastProgressNanos;
         if (rec.duration > 0) {
             safetyDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(rec.duration + (long) rec.omit + 40);
         }
         if (local.serverMaxDurationSec() > 0) {
-            long cut = System.nanoTime() + TimeUnit.SECONDS.toNanos(local.serverMaxDurationSec() + (long) rec.omit);
-            safetyDeadline = Math.min(safetyDeadline, cut);
+            maxDurationDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(local.serverMaxDurationSec() + (long) rec.omit);
+            safetyDeadline = Math.min(safetyDeadline, maxDurationDeadline);
         }
+        lastProgressTotal = progressTotal();
+        lastActivityTotal = activityTotal();
         for (DataStream s : streams) {
             if (s.sending()) {
                 s.start(name);
@@ -449,14 +578,20 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         }
     }
 
+    /** How long a server waits at TEST_END for its senders to finish the write they are in. */
+    static final long END_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
     /** TEST_END: final sample, data sockets closed (as iperf3 does), the server's own report. */
     private void endTest() {
-        // Sample at once, as iperf3 does on TEST_END: the client has stopped counting,
-        // so whatever our senders write from now on is not part of the test.
+        // The test ends now, as iperf3's does on TEST_END: nothing received later counts.
+        // A write our sender is in may already be partly read by the client, so it is
+        // let finish (briefly: a 3.12 bidir client stops reading) and counted.
+        long end = System.nanoTime() / 1000;
         running = false;
-        measureCpu();
-        sampleAll();
         stopCounting();
+        stopSenders(END_GRACE_NANOS);
+        measureCpu();
+        sampleAll(end);
         closeStreams();
         statsDue = NEVER;
         omitDue = NEVER;
@@ -500,15 +635,53 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         if (!running) {
             return setupDeadline;
         }
-        long deadline = safetyDeadline;
-        if (receivesData()) {
-            deadline = Math.min(deadline, lastProgressNanos + local.rcvTimeoutMs() * 1_000_000L);
+        long deadline = Math.min(safetyDeadline, lastProgressNanos + stallNanos());
+        if (local.idleTimeoutSec() > 0) {
+            deadline = Math.min(deadline, lastActivityNanos + TimeUnit.SECONDS.toNanos(local.idleTimeoutSec()));
         }
         return deadline;
     }
 
     private boolean receivesData() {
         return rec.mode != TestMode.SENDER;
+    }
+
+    /**
+     * How long the test's data may stand still. A receiving server uses
+     * {@code --rcv-timeout}, as iperf3. A server that only sends (-R) uses it too,
+     * counting bytes its sockets accepted, so a client that stopped reading (stopped,
+     * or gone without a reset) cannot hold the test; unless the client asked for a
+     * rate so low that its blocks (or bursts) are further apart than that, in which
+     * case three such gaps.
+     */
+    private long stallNanos() {
+        long n = local.rcvTimeoutMs() * 1_000_000L;
+        if (!receivesData() && rec.targetBitrate > 0 && rec.blockSize > 0) {
+            double gapSeconds = rec.blockSize * 8.0 * Math.max(1, rec.burst) / rec.targetBitrate;
+            n = Math.max(n, (long) Math.min(3 * gapSeconds * 1e9, MAX_STALL_NANOS));
+        }
+        return n;
+    }
+
+    private static final long MAX_STALL_NANOS = TimeUnit.DAYS.toNanos(2);
+
+    private long progressTotal() {
+        long total = 0;
+        boolean receiving = receivesData();
+        for (DataStream s : streams) {
+            if (s.sending() != receiving) {
+                total += s.bytes();
+            }
+        }
+        return total;
+    }
+
+    private long activityTotal() {
+        long total = control.bytesRead();
+        for (DataStream s : streams) {
+            total += s.bytes();
+        }
+        return total;
     }
 
     @Override
@@ -518,22 +691,35 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         }
         if (safetyDeadline != NEVER && now - safetyDeadline >= 0) {
             endTest();
-            throw new IperfException(local.serverMaxDurationSec() > 0
-                    ? ErrorCode.SERVER_TEST_DURATION_EXPIRED : ErrorCode.NO_MSG);
-        }
-        long received = 0;
-        for (DataStream s : streams) {
-            if (!s.sending()) {
-                received += s.bytes();
+            if (local.serverMaxDurationSec() > 0 && now - maxDurationDeadline >= 0) {
+                cutDetail = "ran past --server-max-duration " + local.serverMaxDurationSec() + " s";
+                throw new IperfException(ErrorCode.SERVER_TEST_DURATION_EXPIRED);
             }
+            cutDetail = "ran past -t + -O + 40 s";
+            throw new IperfException(ErrorCode.NO_MSG);
         }
-        if (received != lastReceivedTotal) {
-            lastReceivedTotal = received;
+        long progress = progressTotal();
+        if (progress != lastProgressTotal) {
+            lastProgressTotal = progress;
             lastProgressNanos = now;
-            return;
         }
-        endTest();
-        throw new IperfException(ErrorCode.NO_MSG);
+        long activity = activityTotal();
+        if (activity != lastActivityTotal) {
+            lastActivityTotal = activity;
+            lastActivityNanos = now;
+        }
+        if (now - (lastProgressNanos + stallNanos()) >= 0) {
+            endTest();
+            cutDetail = receivesData()
+                    ? "nothing received for " + local.rcvTimeoutMs() + " ms"
+                    : "nothing could be sent for " + stallNanos() / 1_000_000 + " ms: the client is not reading";
+            throw new IperfException(ErrorCode.NO_MSG);
+        }
+        if (local.idleTimeoutSec() > 0 && now - (lastActivityNanos + TimeUnit.SECONDS.toNanos(local.idleTimeoutSec())) >= 0) {
+            endTest();
+            cutDetail = "nothing moved for " + local.idleTimeoutSec() + " s (--idle-timeout)";
+            throw new IperfException(ErrorCode.NO_MSG);
+        }
     }
 
     @Override

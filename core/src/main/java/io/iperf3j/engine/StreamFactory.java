@@ -1,6 +1,7 @@
 package io.iperf3j.engine;
 
 import io.iperf3j.net.NativeSocket;
+import io.iperf3j.net.NativeSocketException;
 import io.iperf3j.options.IperfOptions;
 import io.iperf3j.protocol.Cookie;
 import io.iperf3j.protocol.ErrorCode;
@@ -62,6 +63,14 @@ final class StreamFactory {
             if (local.noDelay()) {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
+            // Read back before connecting, as iperf3 does (after connect Linux has
+            // already auto-tuned the send buffer).
+            int snd = SocketBuffers.sendBuffer(ch);
+            int rcv = SocketBuffers.receiveBuffer(ch);
+            reporter.onSocketBuffers(rec.window, snd, rcv);
+            if (rec.window > 0 && (snd < rec.window || rcv < rec.window)) {
+                throw new IperfException(ErrorCode.SET_BUF2);
+            }
             boolean needsEarlyNative = local.mss() > 0 || local.bindDevice() != null || local.sndTimeoutMs() > 0
                     || local.fqRate() > 0;
             if (local.bindAddress() != null || cport > 0 || needsEarlyNative) {
@@ -81,12 +90,6 @@ final class StreamFactory {
             applyCongestion(nat, rec, true);
             if (rec.tos > 0) {
                 ch.setOption(StandardSocketOptions.IP_TOS, rec.tos);
-            }
-            int snd = ch.getOption(StandardSocketOptions.SO_SNDBUF);
-            int rcv = ch.getOption(StandardSocketOptions.SO_RCVBUF);
-            reporter.onSocketBuffers(rec.window, snd, rcv);
-            if (rec.window > 0 && (snd < rec.window || rcv < rec.window)) {
-                throw new IperfException(ErrorCode.SET_BUF2);
             }
             return build(ch, nat, id, socketNumber, direction, prepared, budget);
         } catch (IperfException e) {
@@ -112,6 +115,7 @@ final class StreamFactory {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
             NativeSocket nat = NativeSocket.of(ch).orElse(null);
+            applyUserTimeout(nat, local.sndTimeoutMs());
             if (nat != null && rec.mssRequested > 0) {
                 try {
                     nat.setTcpMaxSeg(rec.mssRequested);
@@ -152,22 +156,41 @@ final class StreamFactory {
     }
 
     private void applyEarlyOptions(NativeSocket nat) throws IperfException {
-        try {
-            if (local.mss() > 0) {
-                nat.setTcpMaxSeg(local.mss());
-            }
-            if (local.bindDevice() != null) {
-                nat.setBindToDevice(local.bindDevice());
-            }
-            if (local.sndTimeoutMs() > 0) {
-                nat.setUserTimeout(local.sndTimeoutMs());
-            }
-            if (local.fqRate() > 0) {
-                nat.setMaxPacingRate(local.fqRate() / 8);
-            }
-        } catch (RuntimeException e) {
-            throw new IperfException(ErrorCode.SET_MSS, e.getMessage());
+        if (local.mss() > 0) {
+            setOrFail(() -> nat.setTcpMaxSeg(local.mss()), ErrorCode.SET_MSS);
         }
+        if (local.bindDevice() != null) {
+            setOrFail(() -> nat.setBindToDevice(local.bindDevice()), ErrorCode.BIND_DEV);
+        }
+        applyUserTimeout(nat, local.sndTimeoutMs());
+        if (local.fqRate() > 0) {
+            setOrFail(() -> nat.setMaxPacingRate(local.fqRate() / 8), ErrorCode.SET_PACING);
+        }
+    }
+
+    /** Runs a native setter; its failure becomes iperf3's error for that option, with the system's reason. */
+    private static void setOrFail(Runnable setter, ErrorCode code) throws IperfException {
+        try {
+            setter.run();
+        } catch (NativeSocketException e) {
+            throw new IperfException(code, e.errnoText()); // iperf3 appends strerror only
+        } catch (RuntimeException e) {
+            throw new IperfException(code, e.getMessage());
+        }
+    }
+
+    /**
+     * {@code --snd-timeout}: TCP_USER_TIMEOUT, which iperf3 sets on the control and
+     * TCP data sockets of either side.
+     */
+    static void applyUserTimeout(NativeSocket nat, int timeoutMs) throws IperfException {
+        if (timeoutMs <= 0) {
+            return;
+        }
+        if (nat == null) {
+            throw new IperfException(ErrorCode.UNIMPLEMENTED, "--snd-timeout");
+        }
+        setOrFail(() -> nat.setUserTimeout(timeoutMs), ErrorCode.SET_USER_TIMEOUT);
     }
 
     /** {@code -C}: set it if asked, then read back what the socket uses ({@code congestion_used}). */

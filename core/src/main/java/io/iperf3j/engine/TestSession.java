@@ -260,7 +260,11 @@ abstract class TestSession {
 
     /** iperf3's stats callback: one interval record per stream, ending now. */
     final void sampleAll() {
-        long now = System.nanoTime() / 1000;
+        sampleAll(System.nanoTime() / 1000);
+    }
+
+    /** iperf3's stats callback with the interval ending at {@code now} (microseconds of {@link System#nanoTime()}). */
+    final void sampleAll(long now) {
         boolean tcp = rec.protocol == IperfOptions.Protocol.TCP;
         for (DataStream s : streams) {
             StreamSampler sm = s.sampler;
@@ -391,16 +395,22 @@ abstract class TestSession {
 
     // ------------------------------------------------------------ end of the test
 
-    /** Stops the sending threads and waits until their last write is counted. */
-    final void stopSenders() {
+    /**
+     * Stops the sending threads and waits, at most {@code graceNanos} in all, until
+     * each has finished the write it was in, so those bytes are counted: the peer
+     * may already have read them. A sender still blocked after that (a peer that
+     * stopped reading) is closed.
+     */
+    final void stopSenders(long graceNanos) {
         for (DataStream s : streams) {
             if (s.sending()) {
                 s.stopRequested = true;
             }
         }
+        long deadline = System.nanoTime() + graceNanos;
         for (DataStream s : streams) {
             if (s.sending()) {
-                s.stop(STOP_GRACE_NANOS);
+                s.stop(Math.max(0, deadline - System.nanoTime()));
             }
         }
     }

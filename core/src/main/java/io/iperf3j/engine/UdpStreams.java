@@ -217,8 +217,8 @@ final class UdpStreams {
             throw new IperfException(ErrorCode.SET_BUF, ClientSession.errnoText(e), e);
         }
         try {
-            snd = ch.getOption(StandardSocketOptions.SO_SNDBUF);
-            rcv = ch.getOption(StandardSocketOptions.SO_RCVBUF);
+            snd = SocketBuffers.sendBuffer(ch);
+            rcv = SocketBuffers.receiveBuffer(ch);
         } catch (IOException e) {
             throw new IperfException(ErrorCode.SET_BUF, ClientSession.errnoText(e), e);
         }

@@ -69,6 +69,8 @@ final class CommandLineSpec {
     private final List<String> warnings = new ArrayList<>();
     private char role; // 0, 'c' or 's', as iperf3's test->role
     private boolean clientFlag;
+    private boolean pkcs1Given;
+    private boolean oaepGiven;
     private boolean serverFlag;
     private boolean rateFlag;
     private boolean durationFlag;
@@ -673,10 +675,25 @@ final class CommandLineSpec {
         serverFlag = true;
     }
 
+    // As iperf3 3.17+, on either side: a client pads its token with PKCS#1 v1.5; a server
+    // accepts it (iperf3j's server accepts both paddings anyway, so there it changes nothing).
     @Option(names = "--use-pkcs1-padding", order = 103)
     void usePkcs1Padding(boolean on) {
         b.authPadding(RsaPadding.PKCS1);
+        pkcs1Given = true;
+    }
+
+    @Option(names = "--use-oaep-padding", order = 105)
+    void useOaepPadding(boolean on) {
+        b.authPadding(RsaPadding.OAEP);
+        oaepGiven = true;
         clientFlag = true;
+    }
+
+    @Option(names = "--server-log", order = 106)
+    void serverLog(boolean on) {
+        b.serverLog(true);
+        serverFlag = true;
     }
 
     @Option(names = "--loopback", order = 104)
@@ -713,6 +730,9 @@ final class CommandLineSpec {
         }
         if (role == 's' && anyServerAuth && (rsaPrivateKey == null || authorizedUsers == null)) {
             throw fail(ErrorCode.SET_SERVER_AUTH);
+        }
+        if (pkcs1Given && oaepGiven) {
+            throw fail(ErrorCode.PADDING_CONFLICT);
         }
         if (role == 'c' && rcvTimeoutFlag && !reverse && !bidirectional) {
             throw fail(ErrorCode.REVERSE_ONLY_RCV_TIMEOUT);

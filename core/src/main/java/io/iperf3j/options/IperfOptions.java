@@ -43,6 +43,7 @@ import java.util.Objects;
  * @param timeSkewThreshold seconds of clock skew accepted in an auth token, default 10
  * @param maxConcurrent most tests a server runs at once
  * @param serverMaxDurationSec longest test a server accepts; 0 = no limit
+ * @param serverLog {@code --server-log}: one operator log line per test start and end (iperf3j only)
  * @param protocol TCP or UDP
  * @param connectTimeoutMs {@code --connect-timeout}; 0 = the system's
  * @param bitrate {@code -b} in bits/s per stream; -1 = not given (TCP unlimited, UDP 1048576)
@@ -109,6 +110,7 @@ public record IperfOptions(
         int timeSkewThreshold,
         int maxConcurrent,
         int serverMaxDurationSec,
+        boolean serverLog,
         Protocol protocol,
         int connectTimeoutMs,
         long bitrate,
@@ -234,6 +236,7 @@ public record IperfOptions(
         private int timeSkewThreshold = 10;
         private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
         private int serverMaxDurationSec;
+        private boolean serverLog;
         private Protocol protocol = Protocol.TCP;
         private int connectTimeoutMs;
         private long bitrate = -1;
@@ -280,7 +283,7 @@ public record IperfOptions(
             serverBitrateLimit = o.serverBitrateLimit; serverBitrateLimitInterval = o.serverBitrateLimitInterval;
             idleTimeoutSec = o.idleTimeoutSec; rsaPrivateKeyPath = o.rsaPrivateKeyPath;
             authorizedUsersPath = o.authorizedUsersPath; timeSkewThreshold = o.timeSkewThreshold;
-            maxConcurrent = o.maxConcurrent; serverMaxDurationSec = o.serverMaxDurationSec;
+            maxConcurrent = o.maxConcurrent; serverMaxDurationSec = o.serverMaxDurationSec; serverLog = o.serverLog;
             protocol = o.protocol; connectTimeoutMs = o.connectTimeoutMs; bitrate = o.bitrate; burst = o.burst;
             pacingTimerUs = o.pacingTimerUs; fqRate = o.fqRate; durationSec = o.durationSec; bytes = o.bytes;
             blocks = o.blocks; blockSize = o.blockSize; cport = o.cport; parallel = o.parallel;
@@ -323,6 +326,7 @@ public record IperfOptions(
         public Builder timeSkewThreshold(int v) { timeSkewThreshold = v; return this; }
         public Builder maxConcurrent(int v) { maxConcurrent = v; return this; }
         public Builder serverMaxDurationSec(int v) { serverMaxDurationSec = v; return this; }
+        public Builder serverLog(boolean v) { serverLog = v; return this; }
         public Builder protocol(Protocol v) { protocol = v; return this; }
         public Builder connectTimeoutMs(int v) { connectTimeoutMs = v; return this; }
         public Builder bitrate(long v) { bitrate = v; return this; }
@@ -361,7 +365,7 @@ public record IperfOptions(
                     bindDevice, verbose, json, jsonStream, logFile, forceFlush, timestampFormat, rcvTimeoutMs,
                     rcvTimeoutGiven, sndTimeoutMs, debugLevel, ipVersion, daemon, oneOff, serverBitrateLimit,
                     serverBitrateLimitInterval, idleTimeoutSec, rsaPrivateKeyPath, authorizedUsersPath,
-                    timeSkewThreshold, maxConcurrent, serverMaxDurationSec, protocol, connectTimeoutMs, bitrate,
+                    timeSkewThreshold, maxConcurrent, serverMaxDurationSec, serverLog, protocol, connectTimeoutMs, bitrate,
                     burst, pacingTimerUs, fqRate, durationSec, bytes, blocks, blockSize, cport, parallel, reverse,
                     bidirectional, window, congestion, mss, noDelay, tos, flowLabel, zeroCopy, omitSec, title,
                     extraData, getServerOutput, udpCounters64, repeatingPayload, dontFragment, username,

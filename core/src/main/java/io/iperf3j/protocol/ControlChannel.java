@@ -29,6 +29,7 @@ public final class ControlChannel implements Closeable {
     /** Bytes read and not yet decoded; kept in write mode between calls. */
     private ByteBuffer inbound = ByteBuffer.allocate(INITIAL_BUFFER);
     private boolean endOfStream;
+    private long bytesRead;
 
     /**
      * Takes over a connected channel: makes it non-blocking and registers it for reads.
@@ -81,6 +82,8 @@ public final class ControlChannel implements Closeable {
         int n = channel.read(inbound);
         if (n < 0) {
             endOfStream = true;
+        } else {
+            bytesRead += n;
         }
         return n;
     }
@@ -93,6 +96,11 @@ public final class ControlChannel implements Closeable {
     /** Whether the peer has closed its side (some bytes may still wait to be decoded). */
     public boolean endOfStream() {
         return endOfStream;
+    }
+
+    /** Bytes read from the peer so far (activity for idle timeouts). */
+    public long bytesRead() {
+        return bytesRead;
     }
 
     /** Whether undecoded bytes are buffered. */

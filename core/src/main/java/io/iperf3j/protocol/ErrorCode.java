@@ -152,7 +152,9 @@ public enum ErrorCode {
      */
     VALUE_RANGE(1003, "value out of range"),
     /** {@code -t} below 0 or above 86400; the wording is iperf3 3.17's, which also rejects negative durations. */
-    DURATION_RANGE(1004, "test duration valid values are 0 to 86400 seconds");
+    DURATION_RANGE(1004, "test duration valid values are 0 to 86400 seconds"),
+    /** {@code --use-pkcs1-padding} together with {@code --use-oaep-padding}. */
+    PADDING_CONFLICT(1005, "--use-pkcs1-padding and --use-oaep-padding cannot be used together");
 
     private final int number;
     private final String text;

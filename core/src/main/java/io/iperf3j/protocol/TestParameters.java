@@ -258,7 +258,11 @@ public record TestParameters(
         return true;
     }
 
-    /** 3.12 reads {@code zerocopy} and {@code dont_fragment} by value. */
+    /**
+     * 3.12 reads {@code zerocopy} and {@code dont_fragment} by value; JSON {@code null}
+     * counts as absent, as it does for every other key (cJSON's {@code valueint} of a
+     * null is 0). Found by the fuzzer: this used to throw a NullPointerException.
+     */
     private static boolean nonZero(JsonObject j, String key) {
         if (!j.has(key)) {
             return false;
@@ -268,7 +272,7 @@ public record TestParameters(
             return b;
         }
         Long n = j.getLong(key);
-        return n != 0;
+        return n != null && n != 0;
     }
 
     private static int intIn(JsonObject j, String key, int absent, int min, int max, ErrorCode onRange) throws IperfException {

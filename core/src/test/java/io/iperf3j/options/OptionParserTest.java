@@ -118,6 +118,11 @@ class OptionParserTest {
                         .rsaPrivateKeyPath(Path.of("k")).authorizedUsersPath(Path.of("u")).timeSkewThreshold(5)),
                 run("-c h --username u --rsa-public-key-path p --use-pkcs1-padding", b -> client(b, "h").username("u")
                         .rsaPublicKeyPath(Path.of("p")).authPadding(RsaPadding.PKCS1)),
+                // As iperf3 3.17+, --use-pkcs1-padding is allowed on a server (iperf3j's accepts both paddings).
+                run("-s --use-pkcs1-padding", b -> server(b).authPadding(RsaPadding.PKCS1)),
+                run("-c h --username u --rsa-public-key-path p --use-oaep-padding", b -> client(b, "h").username("u")
+                        .rsaPublicKeyPath(Path.of("p")).authPadding(RsaPadding.OAEP)),
+                run("-s --server-log", b -> server(b).serverLog(true)),
                 run("--loopback", b -> client(b, "127.0.0.1").port(0).loopback(true)),
                 run("--loopback -6 -p 6000 -R", b -> client(b, "::1").port(6000).loopback(true)
                         .ipVersion(IpVersion.V6).reverse(true)),
@@ -185,7 +190,10 @@ class OptionParserTest {
                 failsParam("-c h -D", "some option you are trying to set is server only"),
                 failsParam("-c h --rsa-private-key-path k", "some option you are trying to set is server only"),
                 failsParam("-c h --max-concurrent 2", "some option you are trying to set is server only"),
-                failsParam("-s --use-pkcs1-padding", "some option you are trying to set is client only"),
+                failsParam("-s --use-oaep-padding", "some option you are trying to set is client only"),
+                failsParam("-c h --use-pkcs1-padding --use-oaep-padding",
+                        "--use-pkcs1-padding and --use-oaep-padding cannot be used together"),
+                failsParam("-c h --server-log", "some option you are trying to set is server only"),
                 failsParam("-s -c h", "cannot be both server and client"),
                 failsParam("-c h -s", "cannot be both server and client"),
                 failsParam("-c h -n 1 -t 1", "only one test end condition (-t, -n, -k) may be specified"),
@@ -338,7 +346,8 @@ class OptionParserTest {
                 "  -p, --port      #         server port to listen on/connect to\n",
                 "  --json-stream ", "  --max-concurrent #        number of tests the server runs at the same time\n"
                         + "                            (default 16;",
-                "  --server-max-duration # ", "  --use-pkcs1-padding ", "3.16 or\n", "  --loopback ",
+                "  --server-max-duration # ", "  --server-log ", "  --use-pkcs1-padding ",
+                "  --use-oaep-padding ", "3.16 or\n", "  --loopback ",
                 "[KMG] indicates options that support a K/M/G suffix");
         // every option the parser knows is documented
         for (String option : new String[] {"--port", "--format", "--interval", "--pidfile", "--file", "--affinity",

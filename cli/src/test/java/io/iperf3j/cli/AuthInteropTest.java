@@ -1,0 +1,201 @@
+package io.iperf3j.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Authentication against the real iperf3 3.12, both ways, through the command line
+ * as a user runs it (password from {@code IPERF3_PASSWORD}, keys made by
+ * {@code openssl}): a right password passes, a wrong one gets "test authorization
+ * failed", and a denied attempt does not use up a {@code -1} server. 3.12 speaks
+ * only PKCS#1 v1.5, iperf3j's default; an OAEP token ({@code --use-oaep-padding},
+ * 3.17+'s default) is denied by it, which is why PKCS#1 stays the default.
+ */
+@Timeout(120)
+class AuthInteropTest {
+    private static final String IPERF3 = "/usr/bin/iperf3";
+
+    @TempDir
+    static Path dir;
+    private static Path privateKey;
+    private static Path publicKey;
+    private static Path users;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        privateKey = dir.resolve("private.pem");
+        publicKey = dir.resolve("public.pem");
+        users = dir.resolve("users.csv");
+        exec(List.of("openssl", "genrsa", "-out", privateKey.toString(), "2048"));
+        exec(List.of("openssl", "rsa", "-in", privateKey.toString(), "-pubout", "-out", publicKey.toString()));
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest("{mario}rossi".getBytes(StandardCharsets.UTF_8)));
+        Files.writeString(users, "mario," + digest + "\n");
+    }
+
+    private static void exec(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("%s: %s", cmd, out).isZero();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A finished process: exit status and everything it printed. */
+    record Ran(int status, String output) {
+    }
+
+    private static Ran run(List<String> cmd, String password) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("IPERF3_PASSWORD", password);
+        Process p = pb.start();
+        CompletableFuture<String> out = async(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("did not finish: " + cmd);
+        }
+        return new Ran(p.exitValue(), out.get());
+    }
+
+    /** iperf3j's command in a JVM of its own, so it reads IPERF3_PASSWORD as a user's would. */
+    private static List<String> ourClient(int port, String... extra) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "-c", "127.0.0.1", "-p",
+                Integer.toString(port), "-t", "1", "--username", "mario", "--rsa-public-key-path", publicKey.toString()));
+        cmd.addAll(List.of(extra));
+        return cmd;
+    }
+
+    private static List<String> realClient(int port) {
+        return List.of(IPERF3, "-c", "127.0.0.1", "-p", Integer.toString(port), "-t", "1", "--username", "mario",
+                "--rsa-public-key-path", publicKey.toString());
+    }
+
+    private static Process realServer(int port) throws Exception {
+        Process p = new ProcessBuilder(IPERF3, "-s", "-1", "-p", Integer.toString(port), "--rsa-private-key-path",
+                privateKey.toString(), "--authorized-users-path", users.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("real-server-" + port + ".out").toFile()).start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!listening(port)) {
+            assertThat(p.isAlive()).as("iperf3 server running").isTrue();
+            assertThat(System.nanoTime()).as("iperf3 listens").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        return p;
+    }
+
+    /** Polls /proc/net/tcp{,6} (connecting would use up -1). */
+    private static boolean listening(int port) throws IOException {
+        String hex = String.format(":%04X", port);
+        for (String f : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(f))) {
+                String[] cols = line.trim().split("\\s+");
+                if (cols.length > 3 && cols[1].endsWith(hex) && cols[3].equals("0A")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void ourClientAgainstRealIperf3Server() throws Exception {
+        int port = freePort();
+        Process server = realServer(port);
+        try {
+            Ran wrong = run(ourClient(port), "luigi");
+            assertThat(wrong.status()).isEqualTo(1);
+            assertThat(wrong.output()).contains("iperf3j: error - test authorization failed");
+            Ran oaep = run(ourClient(port, "--use-oaep-padding"), "rossi");
+            assertThat(oaep.output()).as("3.12 accepts only PKCS#1 v1.5 tokens")
+                    .contains("iperf3j: error - test authorization failed");
+            assertThat(server.isAlive()).as("the denied attempts left the -1 server waiting").isTrue();
+            Ran right = run(ourClient(port), "rossi");
+            assertThat(right.status()).as(right.output()).isZero();
+            assertThat(right.output()).contains("receiver", "iperf Done.");
+            assertThat(server.waitFor(10, TimeUnit.SECONDS)).as("the served test used up -1").isTrue();
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void realIperf3ClientAgainstOurServer() throws Exception {
+        int port = freePort();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                StandardCharsets.UTF_8), Map.of());
+        CompletableFuture<Integer> serving = async(() -> main.run(new String[] {"-s", "-1", "-p",
+                Integer.toString(port), "--server-log", "--rsa-private-key-path", privateKey.toString(),
+                "--authorized-users-path", users.toString()}));
+        try {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!listening(port)) {
+                assertThat(System.nanoTime()).as("iperf3j listens; %s", err).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            for (String password : List.of("luigi", "", "Rossi")) {
+                Ran wrong = run(realClient(port), password);
+                assertThat(wrong.status()).as(wrong.output()).isNotZero();
+                assertThat(wrong.output()).contains("iperf3: error - test authorization failed");
+            }
+            assertThat(serving).as("denied attempts do not use up -1").isNotDone();
+            Ran right = run(realClient(port), "rossi");
+            assertThat(right.status()).as(right.output()).isZero();
+            assertThat(right.output()).contains("receiver", "iperf Done.");
+            assertThat(serving.get(10, TimeUnit.SECONDS)).as("the -1 server exits 0 after its test").isZero();
+            String log = err.toString(StandardCharsets.UTF_8);
+            assertThat(log.lines().filter(l -> l.contains("result=denied"))).hasSize(3);
+            assertThat(log).contains("iperf3j: error - test authorization failed",
+                    "unknown user or wrong password for user mario", "event=start", "user=mario", "result=ok");
+        } finally {
+            // On failure the -1 server may still wait; its thread is a daemon and ends with this JVM.
+            serving.cancel(true);
+        }
+    }
+
+    /** Runs on a thread of its own (the common pool has one worker on two cores, and tasks here block). */
+    static <T> CompletableFuture<T> async(java.util.function.Supplier<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                f.complete(task.get());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+}

@@ -1,0 +1,268 @@
+package io.iperf3j.fuzz;
+
+import io.iperf3j.json.JsonObject;
+import io.iperf3j.json.MalformedJsonException;
+import io.iperf3j.json.PeerJson;
+import io.iperf3j.protocol.ControlFrames;
+import io.iperf3j.protocol.IperfException;
+import io.iperf3j.protocol.MalformedFrameException;
+import io.iperf3j.protocol.TestParameters;
+import io.iperf3j.protocol.TestResults;
+import io.iperf3j.udp.UdpHandshake;
+import io.iperf3j.udp.UdpHeader;
+import io.iperf3j.udp.UdpReceiverStats;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The fuzz targets: plain static methods over {@code byte[]}, so that Jazzer's
+ * {@code @FuzzTest}s ({@link ControlReaderFuzzTest}) and the seeded random run of
+ * every build ({@link FuzzSmokeTest}) drive the same code. Each target may reject
+ * its input only in the documented way (the decoder's own exception types);
+ * anything else (a RuntimeException, an Error, a broken invariant) is a finding.
+ */
+final class FuzzTargets {
+    private FuzzTargets() {
+    }
+
+    /**
+     * The control-message reader as the server uses it: the bytes arrive in chunks
+     * (sizes taken from the input), and the reader decodes what the server expects
+     * in turn: the parameter JSON (8 KiB cap), state bytes, int32s, a results JSON.
+     * Checks that an incomplete frame consumes nothing and that the announced cap is
+     * enforced before any body byte is buffered.
+     */
+    static void controlReader(byte[] data) {
+        if (data.length == 0) {
+            return;
+        }
+        int chunk = 1 + (data[0] & 0x3F);
+        ByteBuffer stream = ByteBuffer.wrap(data, 1, data.length - 1).slice();
+        ByteBuffer buf = ByteBuffer.allocate(data.length + 8);
+        int phase = 0;
+        while (stream.hasRemaining() || buf.position() > 0) {
+            int take = Math.min(chunk, stream.remaining());
+            byte[] part = new byte[take];
+            stream.get(part);
+            buf.put(part);
+            buf.flip();
+            boolean progress = true;
+            try {
+                while (progress && buf.hasRemaining()) {
+                    int before = buf.position();
+                    switch (phase % 4) {
+                        case 0 -> {
+                            long announced = ControlFrames.peekJsonLength(buf);
+                            JsonObject j = ControlFrames.tryReadJson(buf, ControlFrames.MAX_PARAMETERS_LENGTH);
+                            if (j == null) {
+                                check(buf.position() == before, "an incomplete frame consumed bytes");
+                                check(announced < 0 || announced <= ControlFrames.MAX_PARAMETERS_LENGTH,
+                                        "a frame above the cap was not refused");
+                                progress = false;
+                            } else {
+                                check(buf.position() == before + 4 + announced, "a frame consumed the wrong length");
+                                parametersOf(j);
+                                phase++;
+                            }
+                        }
+                        case 1 -> {
+                            long s = ControlFrames.tryReadState(buf);
+                            check(s != ControlFrames.NEED_MORE && s >= -128 && s <= 127, "state byte out of range");
+                            phase++;
+                        }
+                        case 2 -> {
+                            long v = ControlFrames.tryReadInt32(buf);
+                            if (v == ControlFrames.NEED_MORE) {
+                                check(buf.position() == before, "a short int32 consumed bytes");
+                                progress = false;
+                            } else {
+                                check(v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE, "int32 out of range");
+                                phase++;
+                            }
+                        }
+                        default -> {
+                            JsonObject j = ControlFrames.tryReadJson(buf, 64 * 1024);
+                            if (j == null) {
+                                progress = false;
+                            } else {
+                                resultsOf(j);
+                                phase++;
+                            }
+                        }
+                    }
+                }
+            } catch (MalformedFrameException e) {
+                return; // the server ends this test: iperf3's error for a bad frame
+            }
+            buf.compact();
+            if (!stream.hasRemaining()) {
+                return; // what is left is an incomplete frame the peer never finished
+            }
+        }
+    }
+
+    /** The parameter decoder over arbitrary bytes taken as a JSON document. */
+    static void parameters(byte[] data) {
+        JsonObject j;
+        try {
+            j = PeerJson.parseObject(data, 0, data.length,
+                    PeerJson.Limits.DEFAULT.withMaxDocumentLength(ControlFrames.MAX_PARAMETERS_LENGTH));
+        } catch (MalformedJsonException e) {
+            return;
+        }
+        parametersOf(j);
+    }
+
+    /**
+     * The parameter decoder over structured objects: keys from iperf3's parameter
+     * names (and a few others), values of every JSON type, chosen by the input. This
+     * reaches the type and range checks far more often than raw bytes do.
+     */
+    static void parametersStructured(byte[] data) {
+        if (data.length == 0) {
+            return;
+        }
+        Bytes in = new Bytes(data);
+        StringBuilder sb = new StringBuilder("{");
+        int members = in.next() % 24;
+        for (int i = 0; i < members && in.more(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append('"').append(KEYS[in.next() % KEYS.length]).append("\":");
+            appendValue(sb, in);
+        }
+        sb.append('}');
+        byte[] json = sb.toString().getBytes(StandardCharsets.UTF_8);
+        JsonObject j;
+        try {
+            j = PeerJson.parseObject(json, 0, json.length, PeerJson.Limits.DEFAULT);
+        } catch (MalformedJsonException e) {
+            throw new AssertionError("the generator wrote invalid JSON: " + sb, e);
+        }
+        parametersOf(j);
+    }
+
+    private static final String[] KEYS = {"tcp", "udp", "sctp", "omit", "server_affinity", "time", "num", "blockcount",
+            "MSS", "nodelay", "parallel", "reverse", "bidirectional", "window", "len", "bandwidth", "fqrate",
+            "pacing_timer", "burst", "TOS", "flowlabel", "title", "extra_data", "congestion", "get_server_output",
+            "udp_counters_64bit", "repeating_payload", "zerocopy", "dont_fragment", "authtoken", "client_version",
+            "gso", "mptcp", "skip_rx_copy", "unknown"};
+
+    private static void appendValue(StringBuilder sb, Bytes in) {
+        switch (in.next() % 10) {
+            case 0 -> sb.append("true");
+            case 1 -> sb.append("false");
+            case 2 -> sb.append("null");
+            case 3 -> sb.append(in.nextLong() % 1000);
+            case 4 -> sb.append(in.nextLong());
+            case 5 -> sb.append(Long.toUnsignedString(in.nextLong()));
+            case 6 -> {
+                double d = Double.longBitsToDouble(in.nextLong());
+                sb.append(Double.isFinite(d) ? Double.toString(d) : "1.5");
+            }
+            case 7 -> sb.append('"').append(Integer.toHexString(in.next())).append('"');
+            case 8 -> sb.append("[").append(in.next()).append("]");
+            default -> sb.append("{\"x\":").append(in.next()).append('}');
+        }
+    }
+
+    private static void parametersOf(JsonObject j) {
+        TestParameters p;
+        try {
+            p = TestParameters.fromJson(j);
+        } catch (IperfException e) {
+            check(e.code() != null, "refusal without a code");
+            return;
+        }
+        check(p.parallel() >= 1 && p.parallel() <= 128, "parallel out of range: " + p.parallel());
+        check(p.time() >= 0 && p.time() <= 86400, "time out of range");
+        check(p.omit() >= 0 && p.omit() <= 600, "omit out of range");
+        check(p.len() >= 0 && p.len() <= (p.udp() ? 65507 : 1024 * 1024), "len out of range");
+        check(p.num() >= 0 && p.blockcount() >= 0 && p.bandwidth() >= 0 && p.window() >= 0, "negative size");
+        check(!(p.reverse() && p.bidirectional()), "reverse and bidir");
+        // What we accept we can write back and read again; after one trip (which fills in
+        // defaults such as client_version) the parameters are stable.
+        try {
+            TestParameters once = TestParameters.fromJson(p.toJson());
+            TestParameters twice = TestParameters.fromJson(once.toJson());
+            check(once.equals(twice), "round trip changed the parameters: " + once + " -> " + twice);
+        } catch (IperfException e) {
+            throw new AssertionError("accepted parameters do not round-trip: " + p, e);
+        }
+    }
+
+    private static void resultsOf(JsonObject j) {
+        try {
+            TestResults.fromJson(j);
+        } catch (IperfException e) {
+            check(e.code() != null, "refusal without a code");
+        }
+    }
+
+    /**
+     * UDP datagrams as the server meets them: the stream receiver reads the header of
+     * any datagram at least a header long (and counts the rest as bytes only); the
+     * UDP acceptor takes exactly 4 bytes as a connect message; the client checks the
+     * reply. The input is a flag byte (64-bit counters) and length-prefixed datagrams.
+     */
+    static void udpDatagrams(byte[] data) {
+        if (data.length == 0) {
+            return;
+        }
+        boolean counters64 = (data[0] & 1) != 0;
+        int header = UdpHeader.size(counters64);
+        UdpReceiverStats stats = new UdpReceiverStats();
+        long arrival = 1_000_000;
+        int pos = 1;
+        while (pos < data.length) {
+            int len = Math.min(data[pos++] & 0xFF, data.length - pos);
+            ByteBuffer datagram = ByteBuffer.wrap(data, pos, len).slice();
+            pos += len;
+            arrival += 37;
+            if (len == UdpHandshake.SIZE) {
+                UdpHandshake.isReply(datagram.getInt(0));
+            }
+            if (len >= header) {
+                // (No monotonic check on the packet count: a sequence number at the top of the
+                // unsigned range wraps "next" to 0, in iperf3's C as here.)
+                stats.onPacket(UdpHeader.sequence(datagram, counters64), UdpHeader.sentMicros(datagram), arrival);
+            }
+            check(Double.isFinite(stats.jitter()) && stats.jitter() >= 0, "jitter not finite: " + stats.jitter());
+            check(stats.outOfOrder() >= 0, "negative out-of-order count");
+        }
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new AssertionError(what);
+        }
+    }
+
+    /** Reads the input a byte or a long at a time, zeros once it runs out. */
+    private static final class Bytes {
+        private final byte[] b;
+        private int i;
+
+        Bytes(byte[] b) {
+            this.b = b;
+        }
+
+        boolean more() {
+            return i < b.length;
+        }
+
+        int next() {
+            return i < b.length ? b[i++] & 0xFF : 0;
+        }
+
+        long nextLong() {
+            long v = 0;
+            for (int k = 0; k < 8; k++) {
+                v = (v << 8) | next();
+            }
+            return v;
+        }
+    }
+}

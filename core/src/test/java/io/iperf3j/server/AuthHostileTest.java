@@ -1,0 +1,150 @@
+package io.iperf3j.server;
+
+import io.iperf3j.auth.AuthToken;
+import io.iperf3j.auth.AuthorizedUsers;
+import io.iperf3j.options.IperfOptions.RsaPadding;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Cipher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Bad authentication tokens (the CVE-2025-54350 class: iperf3's token parsing read
+ * out of bounds) against an iperf3j {@code -1} server that requires
+ * authentication. Each gets exactly iperf3 3.12's denial (SERVER_ERROR, then only
+ * the int32 142, then the close), a {@code result=denied} log line with the
+ * reason, and none uses up {@code -1}: a right token afterwards is still served.
+ */
+@Timeout(60)
+class AuthHostileTest {
+    private static final String USER = "mario";
+    private static final String PASSWORD = "rossi";
+    private static final byte[] DENIAL = {(byte) 0xFE, 0, 0, 0, (byte) 142};
+
+    @TempDir
+    static Path dir;
+    private static KeyPair keys;
+    private static KeyPair otherKeys;
+    private static Path privateKey;
+    private static Path users;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        keys = g.generateKeyPair();
+        otherKeys = g.generateKeyPair();
+        privateKey = dir.resolve("private.pem");
+        Files.writeString(privateKey, "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        users = dir.resolve("users.csv");
+        Files.writeString(users, "# comment\n\nnocomma\n" + USER + "," + AuthorizedUsers.hexDigest(USER, PASSWORD) + "\n");
+    }
+
+    private static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    private static String token(String user, String password, long ts, RsaPadding padding) throws Exception {
+        return AuthToken.encode(user, password, ts, keys.getPublic(), padding);
+    }
+
+    /** RSA-encrypts any plaintext with the server's key, as a token. */
+    private static String encrypted(String plain) throws Exception {
+        Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+        c.init(Cipher.ENCRYPT_MODE, keys.getPublic());
+        return Base64.getEncoder().encodeToString(c.doFinal(plain.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String params(String tokenMember) {
+        return "{\"tcp\":true,\"omit\":0,\"time\":1,\"num\":0,\"blockcount\":0,\"parallel\":1,\"len\":131072,"
+                + "\"pacing_timer\":1000" + (tokenMember == null ? "" : "," + tokenMember) + ",\"client_version\":\"3.12\"}";
+    }
+
+    private static String quoted(String token) {
+        return "\"authtoken\":\"" + token + "\"";
+    }
+
+    @Test
+    void badTokensAreDeniedAsIperf3DoesAndDoNotUseUpOneOff() throws Exception {
+        byte[] random = new byte[256];
+        new java.util.Random(1).nextBytes(random);
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("no token", null);
+        cases.put("empty token", quoted(""));
+        cases.put("not Base64", quoted("not base64 !!!"));
+        cases.put("Base64 of random bytes", quoted(Base64.getEncoder().encodeToString(random)));
+        cases.put("too short for the key", quoted(Base64.getEncoder().encodeToString(new byte[10])));
+        cases.put("very long", quoted("A".repeat(7000)));
+        cases.put("another key", quoted(AuthToken.encode(USER, PASSWORD, now(), otherKeys.getPublic(), RsaPadding.PKCS1)));
+        cases.put("no timestamp", quoted(encrypted("user: " + USER + "\npwd:  " + PASSWORD)));
+        cases.put("timestamp not a number", quoted(encrypted("user: " + USER + "\npwd:  " + PASSWORD + "\nts:   abc")));
+        cases.put("empty plaintext fields", quoted(encrypted("user: \npwd:  \nts:   ")));
+        cases.put("skew -100 s", quoted(token(USER, PASSWORD, now() - 100, RsaPadding.PKCS1)));
+        cases.put("skew +100 s", quoted(token(USER, PASSWORD, now() + 100, RsaPadding.PKCS1)));
+        cases.put("wrong password", quoted(token(USER, "luigi", now(), RsaPadding.PKCS1)));
+        cases.put("unknown user", quoted(token("luigi", PASSWORD, now(), RsaPadding.PKCS1)));
+        cases.put("password is the stored hash", quoted(token(USER, AuthorizedUsers.hexDigest(USER, PASSWORD), now(),
+                RsaPadding.PKCS1)));
+
+        try (TestServer server = new TestServer(TestServer.quick(), "-1", "--rsa-private-key-path", privateKey.toString(),
+                "--authorized-users-path", users.toString())) {
+            List<String> failures = new ArrayList<>();
+            for (Map.Entry<String, String> c : cases.entrySet()) {
+                try (RawPeer p = RawPeer.atParameters(server.port())) {
+                    p.writeJson(params(c.getValue()));
+                    byte[] answer = p.readToEof(2000);
+                    if (!java.util.Arrays.equals(answer, DENIAL)) {
+                        failures.add(c.getKey() + ": " + java.util.Arrays.toString(answer));
+                    }
+                }
+                server.awaitIdle(Duration.ofSeconds(2));
+            }
+            assertThat(failures).as("cases not denied exactly as iperf3 3.12; log:\n%s", server.log()).isEmpty();
+            assertThat(server.served).as("the -1 server still waits").isNotDone();
+            assertThat(server.logLines()).filteredOn(l -> l.contains("result=denied")).hasSize(cases.size());
+            // (100 s give or take the second that may tick between making the token and checking it)
+            assertThat(server.log()).containsPattern("reason=\"test authorization failed \\(token 10[01] s old, more than")
+                    .containsPattern("\\(token (99|100) s in the future, more than")
+                    .contains("unknown user or wrong password for user luigi", "reason=\"test authorization failed (no authentication token)");
+
+            // A right token (skew within the threshold) is served, and that uses up -1.
+            try (RawPeer p = RawPeer.atParameters(server.port())) {
+                p.writeJson(params(quoted(token(USER, PASSWORD, now() + 5, RsaPadding.PKCS1))));
+                assertThat(p.readByte(2000)).as("CREATE_STREAMS").isEqualTo(RawPeer.CREATE_STREAMS);
+            }
+            server.served.get(5, TimeUnit.SECONDS);
+            assertThat(server.logLines()).anyMatch(l -> l.contains("event=start") && l.contains("user=" + USER));
+        }
+    }
+
+    @Test
+    void oaepAndPkcs1TokensAreBothAccepted() throws Exception {
+        try (TestServer server = new TestServer(TestServer.quick(), "--rsa-private-key-path", privateKey.toString(),
+                "--authorized-users-path", users.toString())) {
+            for (RsaPadding padding : RsaPadding.values()) {
+                try (RawPeer p = RawPeer.atParameters(server.port())) {
+                    p.writeJson(params(quoted(token(USER, PASSWORD, now(), padding))));
+                    assertThat(p.readByte(2000)).as("CREATE_STREAMS with %s", padding).isEqualTo(RawPeer.CREATE_STREAMS);
+                }
+            }
+        }
+    }
+}

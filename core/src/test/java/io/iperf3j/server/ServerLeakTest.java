@@ -1,0 +1,77 @@
+package io.iperf3j.server;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A thousand short tests in a row against one server (TCP normal and reverse,
+ * several streams, bidir, UDP), with iperf3j's own client, in a JVM of their own
+ * ({@link LeakRunner}): afterwards the process's open file descriptors, threads and
+ * live heap are back at their level before, and resident memory within a small
+ * margin. Client and server share the process, so whatever either leaks shows.
+ *
+ * <p>The heap is fixed and pre-touched ({@code -Xms=-Xmx}, {@code AlwaysPreTouch}),
+ * so the JVM growing its heap does not pass for a leak; what remains is native
+ * memory, metaspace and the JIT's code cache, which settle after the warm-up.
+ */
+@Timeout(300)
+class ServerLeakTest {
+    private static final int WARM_UP = 200;
+    private static final int TESTS = 1000;
+    private static final int EVERY = 250;
+
+    record Usage(int tests, double seconds, long fds, long rssKb, int threads, long heapBytes) {
+        static Usage parse(String line) {
+            Map<String, String> kv = new TreeMap<>();
+            for (String part : line.substring("usage ".length()).split(" ")) {
+                String[] p = part.split("=", 2);
+                kv.put(p[0], p[1]);
+            }
+            return new Usage(Integer.parseInt(kv.get("tests")), Double.parseDouble(kv.get("seconds")),
+                    Long.parseLong(kv.get("fds")), Long.parseLong(kv.get("rssKb")), Integer.parseInt(kv.get("threads")),
+                    Long.parseLong(kv.get("heapBytes")));
+        }
+    }
+
+    @Test
+    void aThousandTestsLeaveFileDescriptorsThreadsAndMemoryWhereTheyWere() throws Exception {
+        Path out = Files.createTempFile("iperf3j-leak", ".out");
+        try {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xms128m", "-Xmx128m",
+                    "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                    LeakRunner.class.getName(), Integer.toString(WARM_UP), Integer.toString(TESTS), Integer.toString(EVERY)));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            try {
+                assertThat(p.waitFor(240, TimeUnit.SECONDS)).as("leak runner finished").isTrue();
+            } finally {
+                p.destroyForcibly(); // our own child, by its handle
+            }
+            List<String> lines = Files.readAllLines(out);
+            String all = String.join("\n", lines);
+            System.out.println("ServerLeakTest:\n" + all);
+            assertThat(lines).as(all).contains("done").noneMatch(l -> l.startsWith("FAIL"));
+            List<Usage> points = lines.stream().filter(l -> l.startsWith("usage ")).map(Usage::parse).toList();
+            assertThat(points).hasSize(1 + TESTS / EVERY);
+            Usage before = points.getFirst();
+            Usage after = points.getLast();
+            assertThat(after.tests()).isEqualTo(TESTS);
+            assertThat(after.fds()).as("open file descriptors\n%s", all).isLessThanOrEqualTo(before.fds() + 2);
+            assertThat(after.threads()).as("platform threads\n%s", all).isLessThanOrEqualTo(before.threads() + 2);
+            assertThat(after.heapBytes()).as("live heap after GC\n%s", all).isLessThan(before.heapBytes() + (4L << 20));
+            assertThat(after.rssKb()).as("resident memory (kB)\n%s", all).isLessThan(before.rssKb() + 16 * 1024);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+}
