@@ -126,7 +126,7 @@ final class UdpStream extends DataStream implements PacketCounters {
             int gsoSlots = offload ? Math.min(DatagramBatch.MAX_GSO_SEGMENTS, 65507 / datagramSize) : 0;
             int slots = gsoSlots >= 2 ? gsoSlots : UdpIo.slots(datagramSize);
             if (slots > 1) {
-                bb = ByteBuffer.allocateDirect(slots * datagramSize);
+                bb = Payload.aligned(slots * datagramSize);
                 for (int i = 0; i < slots; i++) { // every slot carries the stream's payload
                     bb.put(i * datagramSize, buffer, 0, datagramSize);
                 }
@@ -136,7 +136,7 @@ final class UdpStream extends DataStream implements PacketCounters {
         } else if (nat != null) {
             if (UdpIo.offload()) {
                 // GRO: one read may return up to 64 KiB of equal-size datagrams of this flow.
-                ByteBuffer big = ByteBuffer.allocateDirect(UdpIo.GRO_SLOTS * UdpIo.GRO_SLOT_SIZE);
+                ByteBuffer big = Payload.aligned(UdpIo.GRO_SLOTS * UdpIo.GRO_SLOT_SIZE);
                 DatagramBatch g = DatagramBatch.of(nat, big, UdpIo.GRO_SLOT_SIZE).orElse(null);
                 if (g != null && g.enableGro()) {
                     b = g;
@@ -146,7 +146,7 @@ final class UdpStream extends DataStream implements PacketCounters {
             }
             int slots = UdpIo.slots(datagramSize);
             if (b == null && slots > 1) {
-                bb = ByteBuffer.allocateDirect(slots * datagramSize);
+                bb = Payload.aligned(slots * datagramSize);
                 b = DatagramBatch.of(nat, bb, datagramSize).orElse(null);
             }
         }
