@@ -75,6 +75,7 @@ public final class Main {
         switch (result) {
             case ParseResult.Help h -> {
                 out.print(CliMetrics.withHelp(h.text()));
+                out.print(io.iperf3j.engine.DataPath.help());
                 out.flush();
                 return 0;
             }

@@ -91,6 +91,30 @@ abstract class DataStream implements Runnable {
         BLOCKS.setRelease(this, (long) BLOCKS.get(this) + 1);
     }
 
+    /** Adds {@code blocks} blocks of {@code n} bytes in all (a batch of datagrams) with one pair of stores. */
+    final void count(long n, long blockCount) {
+        BYTES.setRelease(this, (long) BYTES.get(this) + n);
+        BLOCKS.setRelease(this, (long) BLOCKS.get(this) + blockCount);
+    }
+
+    /** Whether the caller is this stream's worker thread. */
+    final boolean onWorkerThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Waits up to {@code nanos} for the worker to end; true if it has (or never started). */
+    final boolean awaitFinished(long nanos) {
+        if (thread == null) {
+            return true;
+        }
+        try {
+            return finished.await(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     final long bytes() {
         return (long) BYTES.getAcquire(this);
     }

@@ -13,9 +13,23 @@ final class Payload {
     private Payload() {
     }
 
+    private static final int PAGE = 4096;
+
+    /**
+     * A direct buffer of exactly {@code size} bytes that starts on a page boundary, as
+     * iperf3's (malloc'd, so mmap'ed at 128 KiB) buffer does. The kernel copies a
+     * block into and out of socket buffers with {@code rep movsb}; a source or
+     * destination off a cache-line boundary (a plain {@code allocateDirect} is only
+     * 16-byte aligned) makes each copy straddle lines.
+     */
+    static ByteBuffer aligned(int size) {
+        int rounded = (size + PAGE - 1) / PAGE * PAGE;
+        return ByteBuffer.allocateDirect(rounded + PAGE).alignedSlice(PAGE).slice(0, size);
+    }
+
     /** A direct buffer of {@code size} payload bytes, position 0, limit size. */
     static ByteBuffer buffer(int size, boolean repeating, long seed) {
-        ByteBuffer b = ByteBuffer.allocateDirect(size);
+        ByteBuffer b = aligned(size);
         fill(b, repeating, seed);
         b.flip();
         return b;

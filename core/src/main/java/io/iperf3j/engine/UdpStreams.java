@@ -177,7 +177,7 @@ final class UdpStreams {
         if (sending) {
             return Payload.buffer(rec.blockSize, rec.repeatingPayload, ThreadLocalRandom.current().nextLong());
         }
-        return ByteBuffer.allocateDirect(rec.blockSize);
+        return Payload.aligned(rec.blockSize);
     }
 
     private static UdpPacer pacer(TestRecord rec, boolean sending) {

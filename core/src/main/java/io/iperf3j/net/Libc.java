@@ -89,6 +89,20 @@ final class Libc {
     static final int EINVAL = 22;
     static final int ENOTSOCK = 88;
     static final int ENOTCONN = 107;
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int ECONNREFUSED = 111;
+    static final int ENOBUFS = 105;
+
+    // <sys/socket.h> flags, <poll.h>, <netinet/udp.h>
+    static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_WAITFORONE = 0x10000;
+    static final short POLLIN = 0x1;
+    static final short POLLOUT = 0x4;
+    static final int SHUT_RDWR = 2;
+    static final int SOL_UDP = 17;
+    static final int UDP_SEGMENT = 103;
+    static final int UDP_GRO = 104;
 
     /** {@code sizeof(struct sockaddr_storage)}. */
     static final int SOCKADDR_STORAGE_SIZE = 128;
@@ -105,7 +119,8 @@ final class Libc {
             CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     private static final String[] SYMBOLS = {
-        "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock", "uname"};
+        "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock", "uname",
+        "sendmmsg", "recvmmsg", "poll", "shutdown", "sendmsg"};
 
     private static final Libc INSTANCE = new Libc();
 
@@ -175,6 +190,24 @@ final class Libc {
         static final MethodHandle GETRUSAGE = bind("getrusage",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), errnoOption());
         static final MethodHandle CLOCK = bind("clock", FunctionDescriptor.of(JAVA_LONG));
+    }
+
+    /**
+     * Batched datagram I/O, {@code poll} and {@code shutdown}: bound on the first
+     * batched UDP stream ({@link DatagramBatch}). sendmmsg/recvmmsg may block, so
+     * they are ordinary (not critical) downcalls.
+     */
+    private static final class Mmsg {
+        static final MethodHandle SENDMMSG = bind("sendmmsg",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle RECVMMSG = bind("recvmmsg",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), errnoOption());
+        static final MethodHandle POLL = bind("poll",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errnoOption());
+        static final MethodHandle SHUTDOWN = bind("shutdown",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle SENDMSG = bind("sendmsg",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
     }
 
     /** uname(2). */
@@ -307,6 +340,53 @@ final class Libc {
     int uname(MemorySegment state, MemorySegment utsname) {
         try {
             return result((int) Uts.UNAME.invokeExact(state, utsname), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sendmmsg(2)}: datagrams sent, or -errno. */
+    int sendmmsg(MemorySegment state, int fd, MemorySegment msgvec, int vlen, int flags) {
+        try {
+            return result((int) Mmsg.SENDMMSG.invokeExact(state, fd, msgvec, vlen, flags), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sendmsg(2)}: bytes sent, or -errno. */
+    long sendmsg(MemorySegment state, int fd, MemorySegment msg, int flags) {
+        try {
+            long r = (long) Mmsg.SENDMSG.invokeExact(state, fd, msg, flags);
+            return r == -1 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code recvmmsg(2)} without a timeout: datagrams received, or -errno. */
+    int recvmmsg(MemorySegment state, int fd, MemorySegment msgvec, int vlen, int flags) {
+        try {
+            return result((int) Mmsg.RECVMMSG.invokeExact(state, fd, msgvec, vlen, flags, MemorySegment.NULL),
+                    state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code poll(2)} on {@code n} pollfds: ready count, 0 on timeout, or -errno. */
+    int poll(MemorySegment state, MemorySegment fds, long n, int timeoutMillis) {
+        try {
+            return result((int) Mmsg.POLL.invokeExact(state, fds, n, timeoutMillis), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code shutdown(2)}: 0, or -errno. */
+    int shutdown(MemorySegment state, int fd, int how) {
+        try {
+            return result((int) Mmsg.SHUTDOWN.invokeExact(state, fd, how), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -583,6 +583,11 @@ public final class NativeSocket {
         }
     }
 
+    /** {@code setsockopt} of an {@code int} option (UDP_SEGMENT, UDP_GRO for {@link DatagramBatch}). */
+    void setIntOption(int level, int name, int value) {
+        setInt("setsockopt(" + level + ", " + name + ", " + value + ")", level, name, value);
+    }
+
     private OptionalInt tcpInt(int name) {
         if (type != Libc.SOCK_STREAM) {
             return OptionalInt.empty();

@@ -36,19 +36,29 @@ public final class UdpHeader {
      * @param sequence the datagram's sequence number (1, 2, ...)
      */
     public static void write(ByteBuffer b, long sentMicros, long sequence, boolean counters64) {
-        b.putInt(0, (int) (sentMicros / MICROS_PER_SECOND));
-        b.putInt(4, (int) (sentMicros % MICROS_PER_SECOND));
+        write(b, 0, sentMicros, sequence, counters64);
+    }
+
+    /** Writes a header at {@code offset} (a datagram's slot in a batch buffer). */
+    public static void write(ByteBuffer b, int offset, long sentMicros, long sequence, boolean counters64) {
+        b.putInt(offset, (int) (sentMicros / MICROS_PER_SECOND));
+        b.putInt(offset + 4, (int) (sentMicros % MICROS_PER_SECOND));
         if (counters64) {
-            b.putLong(8, sequence);
+            b.putLong(offset + 8, sequence);
         } else {
-            b.putInt(8, (int) sequence);
+            b.putInt(offset + 8, (int) sequence);
         }
     }
 
     /** The send time in microseconds: the unsigned seconds field × 10^6 + the unsigned microseconds field. */
     public static long sentMicros(ByteBuffer b) {
-        long sec = Integer.toUnsignedLong(b.getInt(0));
-        long usec = Integer.toUnsignedLong(b.getInt(4));
+        return sentMicros(b, 0);
+    }
+
+    /** {@link #sentMicros(ByteBuffer)} of the header at {@code offset}. */
+    public static long sentMicros(ByteBuffer b, int offset) {
+        long sec = Integer.toUnsignedLong(b.getInt(offset));
+        long usec = Integer.toUnsignedLong(b.getInt(offset + 4));
         return sec * MICROS_PER_SECOND + usec;
     }
 
@@ -57,6 +67,11 @@ public final class UdpHeader {
      * parameters (never guessed from the packet): unsigned 32 bits, or 64 bits.
      */
     public static long sequence(ByteBuffer b, boolean counters64) {
-        return counters64 ? b.getLong(8) : Integer.toUnsignedLong(b.getInt(8));
+        return sequence(b, 0, counters64);
+    }
+
+    /** {@link #sequence(ByteBuffer, boolean)} of the header at {@code offset}. */
+    public static long sequence(ByteBuffer b, int offset, boolean counters64) {
+        return counters64 ? b.getLong(offset + 8) : Integer.toUnsignedLong(b.getInt(offset + 8));
     }
 }
