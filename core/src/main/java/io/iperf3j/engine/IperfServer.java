@@ -375,8 +375,7 @@ public final class IperfServer implements Closeable {
 
     private void finished(ServerSession session, TestReporter reporter) {
         if (session.authDenied()) {
-            releaseOneOff();
-            return;
+            return; // its slot was given back before the denial was sent (releaseDenied)
         }
         completedTests.incrementAndGet();
         int next = testNumber.incrementAndGet();
@@ -385,6 +384,17 @@ public final class IperfServer implements Closeable {
         } else if (!closed) {
             printBanner(next);
         }
+    }
+
+    /**
+     * Gives back the slot of a test whose authorization failed, before the client is told:
+     * a client that retries at once (a script trying passwords, a test) must find the
+     * slot free, and a denied attempt never uses up {@code -1}.
+     */
+    void releaseDenied(ServerSession session, Cookie cookie) {
+        active.remove(session);
+        activeCookies.remove(cookie, session);
+        releaseOneOff();
     }
 
     private synchronized void releaseOneOff() {
