@@ -3,11 +3,14 @@ package io.iperf3j.server;
 import io.iperf3j.engine.ClientTest;
 import io.iperf3j.engine.ServerLimits;
 
+import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -78,8 +81,24 @@ public final class LeakRunner {
         }
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         int threads = ManagementFactory.getThreadMXBean().getThreadCount();
-        System.out.printf("usage tests=%d seconds=%.1f fds=%d rssKb=%d threads=%d heapBytes=%d%n", tests, seconds, fds,
-                rssKb, threads, heap);
+        System.out.printf("usage tests=%d seconds=%.1f fds=%d rssKb=%d threads=%d heapBytes=%d nativeKb=%d%n", tests,
+                seconds, fds, rssKb, threads, heap, nativeOtherKb());
         System.out.flush();
+    }
+
+    private static final Pattern OTHER = Pattern.compile("-\\s+Other \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
+
+    /**
+     * Native memory Java code holds outside the heap — direct buffers and FFM allocations,
+     * which HotSpot's native memory tracking files under "Other" — from the JVM's own
+     * count ({@code -XX:NativeMemoryTracking=summary}), so the C library keeping freed
+     * memory for reuse does not hide or fake a leak; -1 when tracking is off.
+     */
+    private static long nativeOtherKb() throws Exception {
+        Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                new Object[] {new String[] {"summary", "scale=KB"}}, new String[] {String[].class.getName()});
+        Matcher m = OTHER.matcher(String.valueOf(text));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 }
