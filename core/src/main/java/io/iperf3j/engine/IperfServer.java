@@ -69,6 +69,8 @@ public final class IperfServer implements Closeable {
     private int[] listenerBuffers = {0, 0};
     private volatile boolean closed;
     private volatile boolean oneOffTaken;
+    /** Tests holding one of the --max-concurrent slots (guarded by this). */
+    private int admitted;
     /** Counts accepted connections, so a test can give its streams roles in the order the client opened them. */
     private long acceptOrder;
 
@@ -318,9 +320,10 @@ public final class IperfServer implements Closeable {
         if (options.oneOff() && oneOffTaken) {
             return false;
         }
-        if (active.size() >= Math.max(1, options.oneOff() ? 1 : options.maxConcurrent())) {
+        if (admitted >= Math.max(1, options.oneOff() ? 1 : options.maxConcurrent())) {
             return false;
         }
+        admitted++;
         if (options.oneOff()) {
             oneOffTaken = true;
         }
@@ -345,7 +348,7 @@ public final class IperfServer implements Closeable {
             selector = Selector.open();
         } catch (IOException e) {
             deny(ch);
-            releaseOneOff();
+            releaseSlot(null, true);
             return;
         }
         TestRecord rec = new TestRecord(false, options);
@@ -366,6 +369,7 @@ public final class IperfServer implements Closeable {
                 } catch (IOException ignored) {
                     // nothing left to release
                 }
+                releaseSlot(session, false);
                 active.remove(session);
                 activeCookies.remove(cookie, session);
                 finished(session, reporter);
@@ -375,7 +379,7 @@ public final class IperfServer implements Closeable {
 
     private void finished(ServerSession session, TestReporter reporter) {
         if (session.authDenied()) {
-            return; // its slot was given back before the denial was sent (releaseDenied)
+            return; // not a test: its slot was given back before the denial was sent
         }
         completedTests.incrementAndGet();
         int next = testNumber.incrementAndGet();
@@ -391,14 +395,23 @@ public final class IperfServer implements Closeable {
      * a client that retries at once (a script trying passwords, a test) must find the
      * slot free, and a denied attempt never uses up {@code -1}.
      */
-    void releaseDenied(ServerSession session, Cookie cookie) {
-        active.remove(session);
-        activeCookies.remove(cookie, session);
-        releaseOneOff();
+    void releaseDenied(ServerSession session) {
+        releaseSlot(session, true);
     }
 
-    private synchronized void releaseOneOff() {
-        if (options.oneOff()) {
+    /**
+     * Gives back the slot {@link #admit} took, once per session (null: a test that never
+     * started); {@code -1} is available again only if the attempt was no test.
+     */
+    private synchronized void releaseSlot(ServerSession session, boolean noTest) {
+        if (session != null) {
+            if (session.slotReleased) {
+                return;
+            }
+            session.slotReleased = true;
+        }
+        admitted--;
+        if (noTest && options.oneOff()) {
             oneOffTaken = false;
         }
     }

@@ -70,6 +70,8 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     private long lastActivityNanos;
     private long lastActivityTotal = -1;
     private boolean authDenied;
+    /** Whether this test's --max-concurrent slot was given back (guarded by the server). */
+    boolean slotReleased;
     /** The parameters were refused (SERVER_ERROR sent). */
     private boolean refused;
     /** A SERVER_ERROR went to the client already. */
@@ -306,7 +308,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         shape = shapeOf(p);
         if (server.requiresAuthentication() && !authorized(p)) {
             authDenied = true;
-            server.releaseDenied(this, cookie);
+            server.releaseDenied(this);
             // 3.12 sends SERVER_ERROR and only the code, then closes.
             ByteBuffer b = ByteBuffer.allocate(5).put(ControlState.SERVER_ERROR.wireByte()).putInt(ErrorCode.AUTH_TEST.number());
             control.write(b.flip());
