@@ -142,13 +142,18 @@ abstract class DataStream implements Runnable {
         return finished.getCount() == 0;
     }
 
+    /** Ends a wait of the worker (a pacing sleep, a selector) so it sees a stop request at once. */
+    void wakeWorker() {
+        LockSupport.unpark(thread);
+    }
+
     /** Asks the worker to stop and waits for it; closes the socket if it does not stop in time. */
     final void stop(long timeoutNanos) {
         stopRequested = true;
         if (thread == null) {
             return;
         }
-        LockSupport.unpark(thread); // a pacing sleep ends at once
+        wakeWorker();
         try {
             if (!finished.await(timeoutNanos, TimeUnit.NANOSECONDS)) {
                 closeChannel();

@@ -6,14 +6,25 @@ import io.iperf3j.stats.StreamRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 
 /**
- * A TCP data stream: a blocking {@link SocketChannel} and one reused direct buffer
- * (or, with {@code -Z}, a file sent with {@code sendfile}). The sender writes whole
- * blocks; the receiver counts each successful read, as iperf3 does.
+ * A TCP data stream: a {@link SocketChannel} and one reused direct buffer (or, with
+ * {@code -Z}, a file sent with {@code sendfile}). The sender writes whole blocks; the
+ * receiver counts each successful read, as iperf3 does.
+ *
+ * <p>The channel is non-blocking and the worker waits in its own selector when the
+ * socket is full (sender) or empty (receiver), as iperf3's select loop does. Blocking
+ * I/O was measured slower on single-stream loopback (docs/design/performance.md: both
+ * CPUs idle 7 % of the time, receiver at 48 % CPU against 65-68 % for iperf3 and this
+ * path); {@code -Diperf3j.tcp.io=blocking} brings it back.
  */
 final class TcpStream extends DataStream {
+    private static final boolean BLOCKING = "blocking".equals(System.getProperty("iperf3j.tcp.io"));
+    /** Longest selector wait, so a stop request is seen even if its wake-up is missed. */
+    private static final long SELECT_TIMEOUT_MS = 100;
     private final SocketChannel channel;
     private final ByteBuffer buffer;
     private final int blockSize;
@@ -39,7 +50,31 @@ final class TcpStream extends DataStream {
         this.zeroCopySource = zeroCopySource;
         this.pacer = pacer;
         this.budget = budget;
-        channel.configureBlocking(true);
+        channel.configureBlocking(BLOCKING);
+    }
+
+    /** The worker's selector, made on first need (a stream that never waits has none). */
+    private volatile Selector selector;
+
+    /** Waits until the socket can take ({@code OP_WRITE}) or give ({@code OP_READ}) bytes, or a stop. */
+    private void awaitReady(int op) throws IOException {
+        Selector sel = selector;
+        if (sel == null) {
+            sel = Selector.open();
+            channel.register(sel, op);
+            selector = sel;
+        }
+        sel.select(SELECT_TIMEOUT_MS);
+        sel.selectedKeys().clear();
+    }
+
+    @Override
+    void wakeWorker() {
+        super.wakeWorker();
+        Selector sel = selector;
+        if (sel != null) {
+            sel.wakeup();
+        }
     }
 
     SocketChannel channel() {
@@ -48,10 +83,17 @@ final class TcpStream extends DataStream {
 
     @Override
     void transfer() throws IOException {
-        if (sending()) {
-            send();
-        } else {
-            receive();
+        try {
+            if (sending()) {
+                send();
+            } else {
+                receive();
+            }
+        } finally {
+            Selector sel = selector;
+            if (sel != null) {
+                sel.close();
+            }
         }
     }
 
@@ -71,12 +113,24 @@ final class TcpStream extends DataStream {
             if (zeroCopySource != null) {
                 long position = 0;
                 while (position < blockSize) {
-                    position += zeroCopySource.transferTo(position, blockSize - position, channel);
+                    long n = zeroCopySource.transferTo(position, blockSize - position, channel);
+                    if (n == 0) {
+                        awaitReady(SelectionKey.OP_WRITE);
+                        if (stopRequested) {
+                            return;
+                        }
+                    }
+                    position += n;
                 }
             } else {
                 buffer.clear();
                 while (buffer.hasRemaining()) {
-                    channel.write(buffer);
+                    if (channel.write(buffer) == 0) {
+                        awaitReady(SelectionKey.OP_WRITE);
+                        if (stopRequested) {
+                            return;
+                        }
+                    }
                 }
             }
             sent += blockSize;
@@ -88,6 +142,13 @@ final class TcpStream extends DataStream {
         while (true) {
             buffer.clear();
             int n = channel.read(buffer);
+            if (n == 0) {
+                awaitReady(SelectionKey.OP_READ);
+                if (stopRequested) {
+                    return;
+                }
+                continue;
+            }
             if (n < 0) {
                 endReached();
                 return;
