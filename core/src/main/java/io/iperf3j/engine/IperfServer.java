@@ -391,19 +391,12 @@ public final class IperfServer implements Closeable {
     }
 
     /**
-     * Gives back the slot of a test whose authorization failed, before the client is told:
-     * a client that retries at once (a script trying passwords, a test) must find the
-     * slot free, and a denied attempt never uses up {@code -1}.
-     */
-    void releaseDenied(ServerSession session) {
-        releaseSlot(session, true);
-    }
-
-    /**
      * Gives back the slot {@link #admit} took, once per session (null: a test that never
-     * started); {@code -1} is available again only if the attempt was no test.
+     * started); {@code -1} is available again only if the attempt was no test. A test
+     * whose authorization failed gives it back before the client is told, so a client
+     * that retries at once (a script trying passwords) finds the slot free.
      */
-    private synchronized void releaseSlot(ServerSession session, boolean noTest) {
+    synchronized void releaseSlot(ServerSession session, boolean noTest) {
         if (session != null) {
             if (session.slotReleased) {
                 return;

@@ -308,7 +308,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         shape = shapeOf(p);
         if (server.requiresAuthentication() && !authorized(p)) {
             authDenied = true;
-            server.releaseDenied(this);
+            server.releaseSlot(this, true);
             // 3.12 sends SERVER_ERROR and only the code, then closes.
             ByteBuffer b = ByteBuffer.allocate(5).put(ControlState.SERVER_ERROR.wireByte()).putInt(ErrorCode.AUTH_TEST.number());
             control.write(b.flip());

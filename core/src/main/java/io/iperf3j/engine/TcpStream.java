@@ -15,14 +15,14 @@ import java.nio.channels.SocketChannel;
  * {@code -Z}, a file sent with {@code sendfile}). The sender writes whole blocks; the
  * receiver counts each successful read, as iperf3 does.
  *
- * <p>The channel is non-blocking and the worker waits in its own selector when the
- * socket is full (sender) or empty (receiver), as iperf3's select loop does. Blocking
- * I/O was measured slower on single-stream loopback (docs/design/performance.md: both
- * CPUs idle 7 % of the time, receiver at 48 % CPU against 65-68 % for iperf3 and this
- * path); {@code -Diperf3j.tcp.io=blocking} brings it back.
+ * <p>By default the channel blocks. With {@code -Diperf3j.tcp.io=select} (experimental)
+ * it is non-blocking and the worker waits in its own selector when the socket is full
+ * (sender) or empty (receiver), as iperf3's select loop does: measured faster on
+ * single-stream loopback (docs/design/performance.md), not yet the default because
+ * the suite has not passed with it as the default.
  */
 final class TcpStream extends DataStream {
-    private static final boolean BLOCKING = "blocking".equals(System.getProperty("iperf3j.tcp.io"));
+    private static final boolean BLOCKING = !"select".equals(System.getProperty("iperf3j.tcp.io"));
     /** Longest selector wait, so a stop request is seen even if its wake-up is missed. */
     private static final long SELECT_TIMEOUT_MS = 100;
     private final SocketChannel channel;
@@ -114,13 +114,14 @@ final class TcpStream extends DataStream {
                 long position = 0;
                 while (position < blockSize) {
                     long n = zeroCopySource.transferTo(position, blockSize - position, channel);
+                    position += n;
                     if (n == 0) {
                         awaitReady(SelectionKey.OP_WRITE);
                         if (stopRequested) {
+                            count(position); // the part of the block that left is sent
                             return;
                         }
                     }
-                    position += n;
                 }
             } else {
                 buffer.clear();
@@ -128,6 +129,7 @@ final class TcpStream extends DataStream {
                     if (channel.write(buffer) == 0) {
                         awaitReady(SelectionKey.OP_WRITE);
                         if (stopRequested) {
+                            count(buffer.position()); // the part of the block that left is sent
                             return;
                         }
                     }
@@ -167,6 +169,7 @@ final class TcpStream extends DataStream {
     void closeChannel() {
         try {
             channel.close();
+            wakeWorker(); // a closed channel's key goes at the selector's next select: make it now
         } catch (IOException ignored) {
             // closing is best effort; the stream is over either way
         }
