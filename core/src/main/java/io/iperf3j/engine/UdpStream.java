@@ -210,17 +210,23 @@ final class UdpStream extends DataStream implements PacketCounters {
 
     // ------------------------------------------------------------ sending
 
+    /**
+     * Like iperf3's start_time_fixed: the rate counts from TEST_START, so the few
+     * hundred microseconds this thread takes to start are caught up at once.
+     */
+    private void startPacer(UdpPacer p) {
+        long startMicros = sampler.startMicros;
+        long now = System.nanoTime();
+        p.start(startMicros != 0 && now - startMicros * 1000 < 1_000_000_000L ? startMicros * 1000 : now);
+    }
+
     private void sendLoop() throws IOException {
         final ByteBuffer b = buffer;
         final int size = datagramSize;
         final UdpPacer p = pacer;
         final TransferBudget limit = budget;
         if (p != null) {
-            // Like iperf3's start_time_fixed: the rate counts from TEST_START, so the
-            // few hundred microseconds this thread takes to start are caught up at once.
-            long startMicros = sampler.startMicros;
-            long now = System.nanoTime();
-            p.start(startMicros != 0 && now - startMicros * 1000 < 1_000_000_000L ? startMicros * 1000 : now);
+            startPacer(p);
         }
         long bytesSent = 0;
         long sequence = 0;
@@ -273,9 +279,7 @@ final class UdpStream extends DataStream implements PacketCounters {
         final TransferBudget limit = budget;
         final boolean c64 = counters64;
         if (p != null) {
-            long startMicros = sampler.startMicros;
-            long now = System.nanoTime();
-            p.start(startMicros != 0 && now - startMicros * 1000 < 1_000_000_000L ? startMicros * 1000 : now);
+            startPacer(p);
         }
         long bytesSent = 0;
         long sequence = 0;
