@@ -51,7 +51,7 @@ final class ClientSession extends TestSession {
     private boolean cancelled;
     /** Last time the server sent anything on the control connection, or data arrived. */
     private long lastActivityNanos = System.nanoTime();
-    private long lastReceivedTotal;
+    private long lastProgressTotal;
 
     ClientSession(IperfOptions options, TestRecord rec, TestPrinter printer, TestReporter reporter, Selector selector,
                   InetSocketAddress server, String name) {
@@ -279,11 +279,13 @@ final class ClientSession extends TestSession {
             }
         }
         if (rec.bytes > 0 || rec.blocks > 0) {
-            TransferBudget budget = rec.bytes > 0 ? TransferBudget.bytes(rec.bytes) : TransferBudget.blocks(rec.blocks);
-            if (rec.mode == TestMode.RECEIVER) {
-                receiveBudget = budget;
-            } else {
-                sendBudget = budget;
+            // iperf3's client ends a -n/-k test when either count reaches the limit: what it
+            // sent, or what it received (bytes, or reads for -k). Each half has its own count.
+            if (rec.mode != TestMode.RECEIVER) {
+                sendBudget = newBudget();
+            }
+            if (rec.mode != TestMode.SENDER) {
+                receiveBudget = newBudget();
             }
         }
         for (int i = 0; i < directions.size(); i++) {
@@ -302,6 +304,10 @@ final class ClientSession extends TestSession {
             // right after TEST_RUNNING, and bytes read before this side counts would be lost (a -R -n/-k
             // test then never reaches its limit).
         }
+    }
+
+    private TransferBudget newBudget() {
+        return rec.bytes > 0 ? TransferBudget.bytes(rec.bytes) : TransferBudget.blocks(rec.blocks);
     }
 
     private static void repeat(List<Direction> list, Direction d, int n) {
@@ -354,27 +360,33 @@ final class ClientSession extends TestSession {
     }
 
     /**
-     * While receiving, iperf3's {@code --rcv-timeout} (only when given, as iperf3).
-     * Outside the running phase the server owes us a control message; iperf3 waits
-     * forever there, we give up after the receive timeout (default 120 s).
+     * No phase waits forever. While the test runs, its data must move: nothing received
+     * for {@code --rcv-timeout} (default 120 s) ends a receiving test with iperf3's
+     * "idle timeout for receiving data", and a sending-only test whose sockets accept
+     * nothing for as long ends with a write error (see {@link #stallNanos}). Outside the
+     * running phase the server owes us a control message; iperf3 waits forever there,
+     * we give up after the receive timeout.
      */
     @Override
     long extraDeadline() {
-        long timeout = local.rcvTimeoutMs() * 1_000_000L;
         if (running) {
-            return rec.mode != TestMode.SENDER && local.rcvTimeoutGiven() ? lastActivityNanos + timeout : NEVER;
+            return lastActivityNanos + stallNanos();
         }
-        return lastActivityNanos + timeout;
+        return lastActivityNanos + local.rcvTimeoutMs() * 1_000_000L;
     }
 
     @Override
     void onExtraDeadline(long now) throws IperfException {
         if (running) {
-            long received = receivedTotal();
-            if (received != lastReceivedTotal) {
-                lastReceivedTotal = received;
+            long moved = progressTotal();
+            if (moved != lastProgressTotal) {
+                lastProgressTotal = moved;
                 lastActivityNanos = now;
                 return;
+            }
+            if (!receivesData()) {
+                throw new IperfException(ErrorCode.STREAM_WRITE,
+                        "nothing could be sent for " + stallNanos() / 1_000_000 + " ms (the server does not read)");
             }
         }
         throw new IperfException(ErrorCode.NO_MSG);

@@ -335,9 +335,12 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         rec.timestampSecs = now;
         rec.timestampText = Strftime.gmtTime(now);
         expectedStreams = rec.mode == TestMode.BIDIRECTIONAL ? 2 * rec.parallel : rec.parallel;
-        if (rec.bytes > 0 || rec.blocks > 0) {
-            // iperf3's server knows -n/-k from the parameters and stops sending there;
-            // only the client ends the test.
+        if ((rec.bytes > 0 || rec.blocks > 0) && !udp) {
+            // The client always decides when a -n/-k test ends (TEST_END); the server only
+            // sends. Over TCP nothing is lost, so stopping at the count (rounded up to whole
+            // blocks, as iperf3's unpaced sender does) still lets the client reach it. Over
+            // UDP a lost datagram would strand the client short of its count, so the server
+            // keeps sending until TEST_END, as iperf3's paced sender does (docs/design/test-end.md).
             sendBudget = rec.bytes > 0 ? TransferBudget.bytes(rec.bytes) : TransferBudget.blocks(rec.blocks);
         }
         if (udp) {
@@ -643,40 +646,6 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             deadline = Math.min(deadline, lastActivityNanos + TimeUnit.SECONDS.toNanos(local.idleTimeoutSec()));
         }
         return deadline;
-    }
-
-    private boolean receivesData() {
-        return rec.mode != TestMode.SENDER;
-    }
-
-    /**
-     * How long the test's data may stand still. A receiving server uses
-     * {@code --rcv-timeout}, as iperf3. A server that only sends (-R) uses it too,
-     * counting bytes its sockets accepted, so a client that stopped reading (stopped,
-     * or gone without a reset) cannot hold the test; unless the client asked for a
-     * rate so low that its blocks (or bursts) are further apart than that, in which
-     * case three such gaps.
-     */
-    private long stallNanos() {
-        long n = local.rcvTimeoutMs() * 1_000_000L;
-        if (!receivesData() && rec.targetBitrate > 0 && rec.blockSize > 0) {
-            double gapSeconds = rec.blockSize * 8.0 * Math.max(1, rec.burst) / rec.targetBitrate;
-            n = Math.max(n, (long) Math.min(3 * gapSeconds * 1e9, MAX_STALL_NANOS));
-        }
-        return n;
-    }
-
-    private static final long MAX_STALL_NANOS = TimeUnit.DAYS.toNanos(2);
-
-    private long progressTotal() {
-        long total = 0;
-        boolean receiving = receivesData();
-        for (DataStream s : streams) {
-            if (s.sending() != receiving) {
-                total += s.bytes();
-            }
-        }
-        return total;
     }
 
     private long activityTotal() {

@@ -170,16 +170,44 @@ abstract class TestSession {
     void onIntervalSampled() throws IperfException, IOException {
     }
 
-    /** Bytes received so far on all receiving streams (progress for receive timeouts). */
-    final long receivedTotal() {
+    /** Whether this side receives test data (forward server, -R client, either in --bidir). */
+    final boolean receivesData() {
+        return rec.mode != TestMode.SENDER;
+    }
+
+    /**
+     * Bytes that show the test's data moving: those received when this side receives
+     * (iperf3's {@code --rcv-timeout} watches reads), else those its sockets accepted.
+     */
+    final long progressTotal() {
         long total = 0;
+        boolean receiving = receivesData();
         for (DataStream s : streams) {
-            if (!s.sending()) {
+            if (s.sending() != receiving) {
                 total += s.bytes();
             }
         }
         return total;
     }
+
+    /**
+     * How long the test's data may stand still before the test ends with an error.
+     * A receiving side uses {@code --rcv-timeout} (default 120 s), as iperf3. A side that
+     * only sends uses it too, counting bytes its sockets accepted, so a peer that stopped
+     * reading (stopped, or gone without a reset) cannot hold the test; unless the test
+     * asked for a rate so low that its blocks (or bursts) are further apart than that,
+     * in which case three such gaps.
+     */
+    final long stallNanos() {
+        long n = local.rcvTimeoutMs() * 1_000_000L;
+        if (!receivesData() && rec.targetBitrate > 0 && rec.blockSize > 0) {
+            double gapSeconds = rec.blockSize * 8.0 * Math.max(1, rec.burst) / rec.targetBitrate;
+            n = Math.max(n, (long) Math.min(3 * gapSeconds * 1e9, MAX_STALL_NANOS));
+        }
+        return n;
+    }
+
+    private static final long MAX_STALL_NANOS = TimeUnit.DAYS.toNanos(2);
 
     /** The {@code -t} duration timer fired (client). */
     void onDurationElapsed() throws IperfException, IOException {
@@ -472,7 +500,8 @@ abstract class TestSession {
             StreamRecord r = s.record;
             long bytes = r.sending() ? r.bytesSent - r.bytesSentOmit : r.bytesReceived;
             long retrans = r.sending() && rec.senderHasRetransmits == 1 ? r.streamRetrans : -1;
-            list.add(new TestResults.StreamResult(r.id(), bytes, retrans, r.jitter, r.cntError, r.packetCount, 0, r.endTime));
+            list.add(new TestResults.StreamResult(r.id(), bytes, retrans, r.jitter, r.cntError,
+                    r.omittedCntError, r.packetCount, r.omittedPacketCount, 0, r.endTime));
         }
         int shr = rec.mode == TestMode.RECEIVER ? -1 : rec.senderHasRetransmits;
         return new TestResults(rec.localCpu.total(), rec.localCpu.user(), rec.localCpu.system(), shr,

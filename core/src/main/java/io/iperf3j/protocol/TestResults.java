@@ -42,12 +42,14 @@ public record TestResults(
      * @param retransmits TCP retransmits of a sending stream with TCP_INFO, else -1
      * @param jitter UDP jitter in seconds
      * @param errors UDP lost datagrams
+     * @param omittedErrors the part of {@code errors} counted during the omit period
      * @param packets UDP datagrams sent, or the highest sequence received
+     * @param omittedPackets the part of {@code packets} counted during the omit period
      * @param startTime always 0
      * @param endTime the stream's measured duration in seconds
      */
-    public record StreamResult(int id, long bytes, long retransmits, double jitter, long errors, long packets,
-                               double startTime, double endTime) {
+    public record StreamResult(int id, long bytes, long retransmits, double jitter, long errors, long omittedErrors,
+                               long packets, long omittedPackets, double startTime, double endTime) {
     }
 
     public JsonObject toJson() {
@@ -73,7 +75,11 @@ public record TestResults(
                     .put("retransmits", s.retransmits())
                     .put("jitter", s.jitter())
                     .put("errors", s.errors())
+                    // 3.17+ read these, and take a missing pair as "every packet omitted"
+                    // (a 3.21 client shows 0 sender packets against a 3.12 server); 3.12 ignores them.
+                    .put("omitted_errors", s.omittedErrors())
                     .put("packets", s.packets())
+                    .put("omitted_packets", s.omittedPackets())
                     .put("start_time", s.startTime())
                     .put("end_time", s.endTime()));
         }
@@ -108,12 +114,15 @@ public record TestResults(
                 double jitter = required(s.getDouble("jitter"), "jitter");
                 long errors = required(s.getLong("errors"), "errors");
                 long packets = required(s.getLong("packets"), "packets");
+                Long omittedErrors = s.getLong("omitted_errors");
+                Long omittedPackets = s.getLong("omitted_packets");
                 Double start = s.getDouble("start_time");
                 Double end = s.getDouble("end_time");
                 if (id < 0 || id > Integer.MAX_VALUE) {
                     throw new IperfException(ErrorCode.STREAM_ID);
                 }
-                streams.add(new StreamResult((int) id, bytes, retransmits, jitter, errors, packets,
+                streams.add(new StreamResult((int) id, bytes, retransmits, jitter, errors,
+                        omittedErrors == null ? 0 : omittedErrors, packets, omittedPackets == null ? 0 : omittedPackets,
                         start == null ? 0 : start, end == null ? 0 : end));
             }
             return new TestResults(total, user, system, (int) Math.max(-1, Math.min(1, shr)), j.getString("congestion_used"),

@@ -44,8 +44,13 @@ public final class Iperf3Process implements AutoCloseable {
 
     /** Starts {@code /usr/bin/iperf3 args...} (C locale, no password in the environment). */
     public static Iperf3Process iperf3(List<String> args) {
+        return iperf3(Iperf3Binary.V3_12, args);
+    }
+
+    /** Starts the given real iperf3 with {@code args} (C locale, no password in the environment). */
+    public static Iperf3Process iperf3(Iperf3Binary binary, List<String> args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Iperf3Binary.PATH.toString());
+        cmd.add(binary.path.toString());
         cmd.addAll(args);
         return start(cmd);
     }

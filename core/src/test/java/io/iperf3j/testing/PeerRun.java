@@ -45,12 +45,23 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PeerRun {
     /** Which program plays a role. */
     public enum Peer {
-        IPERF3("iperf3"), IPERF3J("iperf3j");
+        /** Debian's iperf3 3.12. */
+        IPERF3("iperf3", Iperf3Binary.V3_12),
+        /** esnet's newest, built from shared/peers. */
+        IPERF3_21("iperf3 3.21", Iperf3Binary.V3_21),
+        IPERF3J("iperf3j", null);
 
         public final String label;
+        /** The C binary, or null for iperf3j (in this JVM). */
+        public final Iperf3Binary binary;
 
-        Peer(String label) {
+        Peer(String label, Iperf3Binary binary) {
             this.label = label;
+            this.binary = binary;
+        }
+
+        public boolean isReal() {
+            return binary != null;
         }
     }
 
@@ -183,19 +194,23 @@ public final class PeerRun {
 
     /** {@link #run} where the client is stopped (and marked hung) after {@code clientTimeout}. */
     public static Result run(Peer client, Peer server, Scenario scenario, Duration clientTimeout) {
-        Iperf3Binary.require();
-        return server == Peer.IPERF3 ? againstRealServer(client, scenario, clientTimeout)
+        for (Peer p : List.of(client, server)) {
+            if (p.isReal()) {
+                p.binary.requireThis();
+            }
+        }
+        return server.isReal() ? againstRealServer(client, server, scenario, clientTimeout)
                 : againstOurServer(client, scenario, clientTimeout);
     }
 
     // ------------------------------------------------------------ server = iperf3
 
-    private static Result againstRealServer(Peer client, Scenario sc, Duration timeout) {
+    private static Result againstRealServer(Peer client, Peer server, Scenario sc, Duration timeout) {
         for (int attempt = 1; ; attempt++) {
             int port = FreePorts.next();
             List<String> sargs = new ArrayList<>(List.of("-s", "-1", "-p", Integer.toString(port)));
             sargs.addAll(sc.serverArgs());
-            try (Iperf3Process srv = Iperf3Process.iperf3(sargs)) {
+            try (Iperf3Process srv = Iperf3Process.iperf3(server.binary, sargs)) {
                 if (!srv.awaitListening(port, Duration.ofSeconds(10))) {
                     srv.waitFor(Duration.ofSeconds(2));
                     boolean lostPort = srv.stderr().contains("Address already in use")
@@ -206,9 +221,9 @@ public final class PeerRun {
                     throw new IllegalStateException("iperf3 server did not start listening: " + srv + "\n"
                             + srv.stdout() + srv.stderr());
                 }
-                Side c = client == Peer.IPERF3 ? realClient(sc, port, timeout) : ourClient(sc, port, timeout);
+                Side c = client.isReal() ? realClient(client, sc, port, timeout) : ourClient(sc, port, timeout);
                 int status = srv.waitFor(Duration.ofSeconds(15));
-                Side s = new Side(Peer.IPERF3, "server", status, srv.stdout(), srv.stderr(),
+                Side s = new Side(server, "server", status, srv.stdout(), srv.stderr(),
                         sc.serverJson() ? parseOrNull(srv.stdout()) : null, null, status == -1,
                         String.join(" ", srv.command()));
                 return new Result(sc, c, s, port);
@@ -258,7 +273,7 @@ public final class PeerRun {
                 }
             });
             try {
-                Side c = client == Peer.IPERF3 ? realClient(sc, port, timeout) : ourClient(sc, port, timeout);
+                Side c = client.isReal() ? realClient(client, sc, port, timeout) : ourClient(sc, port, timeout);
                 int status;
                 boolean hung = false;
                 try {
@@ -299,12 +314,12 @@ public final class PeerRun {
         return args;
     }
 
-    private static Side realClient(Scenario sc, int port, Duration timeout) {
+    private static Side realClient(Peer client, Scenario sc, int port, Duration timeout) {
         List<String> args = clientArgs(sc, port);
-        try (Iperf3Process p = Iperf3Process.iperf3(args)) {
+        try (Iperf3Process p = Iperf3Process.iperf3(client.binary, args)) {
             int status = p.waitFor(timeout);
             String stdout = p.stdout();
-            return new Side(Peer.IPERF3, "client", status, stdout, p.stderr(),
+            return new Side(client, "client", status, stdout, p.stderr(),
                     sc.clientJson() ? parseOrNull(stdout) : null, null, status == -1, String.join(" ", p.command()));
         }
     }
