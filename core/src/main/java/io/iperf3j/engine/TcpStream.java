@@ -13,7 +13,7 @@ import java.nio.channels.SocketChannel;
 /**
  * A TCP data stream: a {@link SocketChannel} and one reused direct buffer (or, with
  * {@code -Z}, a file sent with {@code sendfile}). The sender writes whole blocks; the
- * receiver counts each successful read, as iperf3 does.
+ * receiver counts whole blocks read, as iperf3 3.16+ does.
  *
  * <p>By default the channel blocks. With {@code -Diperf3j.tcp.io=select} (experimental)
  * it is non-blocking and the worker waits in its own selector when the socket is full
@@ -140,26 +140,39 @@ final class TcpStream extends DataStream {
         }
     }
 
+    /**
+     * Reads whole blocks, as iperf3 3.16+ does ({@code Nrecv_no_select} loops until it
+     * has {@code blksize} bytes): a block counts, and takes from a receiving client's
+     * {@code -n}/{@code -k} limit, once its last byte is read, so a receiver never counts
+     * part of a block its sender has not finished writing (3.21's threads count a block
+     * when its write returns). A partial block at the end of the stream counts as it is.
+     * After a stop request the worker reads no further block (iperf3's receiver threads
+     * end with the test), so a sender blocked in a write stays uncounted on both sides.
+     */
     private void receive() throws IOException {
-        while (true) {
-            buffer.clear();
+        int inBlock = 0;
+        while (!stopRequested) {
+            buffer.clear().limit(blockSize - inBlock);
             int n = channel.read(buffer);
             if (n == 0) {
                 awaitReady(SelectionKey.OP_READ);
-                if (stopRequested) {
-                    return;
-                }
                 continue;
             }
             if (n < 0) {
+                if (inBlock > 0 && counting) {
+                    count(inBlock);
+                }
                 endReached();
                 return;
             }
-            if (counting && n > 0) {
-                count(n);
-                // A receiving client's -n/-k limit: iperf3 counts bytes and reads (one "block" per read).
-                if (budget != null && budget.take(n) && budget.exhausted()) {
-                    endReached();
+            inBlock += n;
+            if (inBlock == blockSize) {
+                inBlock = 0;
+                if (counting) {
+                    count(blockSize);
+                    if (budget != null && budget.take(blockSize) && budget.exhausted()) {
+                        endReached();
+                    }
                 }
             }
         }

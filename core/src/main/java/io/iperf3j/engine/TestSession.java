@@ -443,6 +443,16 @@ abstract class TestSession {
         }
     }
 
+    /** Asks the receiving workers to read no further block; does not wait for them. */
+    final void stopReceivers() {
+        for (DataStream s : streams) {
+            if (!s.sending()) {
+                s.stopRequested = true;
+                s.wakeWorker();
+            }
+        }
+    }
+
     final void stopCounting() {
         for (DataStream s : streams) {
             s.counting = false;

@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Readiness of a server is checked without talking to it (a probe connection would
  * be taken for a client by iperf3 and, with {@code -1}, end the server): {@link
  * #awaitListening} waits until this very process owns a socket in LISTEN state on the
- * port, as listed by {@code /proc/net/tcp} and {@code /proc/net/tcp6} and matched by
- * inode with {@code /proc/PID/fd}.
+ * port, as listed by {@code /proc/PID/net/tcp} and {@code tcp6} (the process's own
+ * network namespace, so it works for a server started with {@code ip netns exec}) and
+ * matched by inode with {@code /proc/PID/fd}.
  */
 public final class Iperf3Process implements AutoCloseable {
     private final List<String> command;
@@ -83,6 +84,36 @@ public final class Iperf3Process implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Waits up to {@code timeout} until stderr contains {@code text}; false if it exited or time ran out first. */
+    public boolean awaitStderr(String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (stderr().contains(text)) {
+                return true;
+            }
+            if (!process.isAlive()) {
+                return stderr().contains(text);
+            }
+            try {
+                Thread.sleep(10); // a poll of the captured file, ended by the text
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Waits up to {@code timeout} for the process to exit, without killing it; true if it did. */
+    public boolean awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**
@@ -181,8 +212,10 @@ public final class Iperf3Process implements AutoCloseable {
     /** Whether process {@code pid} owns a TCP socket listening on {@code port} (IPv4 or IPv6). */
     static boolean listensOn(long pid, int port) {
         Set<Long> listening = new HashSet<>();
-        listeningInodes(Path.of("/proc/net/tcp"), port, listening);
-        listeningInodes(Path.of("/proc/net/tcp6"), port, listening);
+        // The process's own view: inside a network namespace it lists that namespace's sockets.
+        Path net = Path.of("/proc", Long.toString(pid), "net");
+        listeningInodes(net.resolve("tcp"), port, listening);
+        listeningInodes(net.resolve("tcp6"), port, listening);
         if (listening.isEmpty()) {
             return false;
         }

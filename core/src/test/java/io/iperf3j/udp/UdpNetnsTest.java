@@ -1,6 +1,7 @@
 package io.iperf3j.udp;
 
 import io.iperf3j.json.JsonObject;
+import io.iperf3j.testing.EnginePeer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Accuracy across a real (virtual) link: two network namespaces joined by a veth
- * pair, both ends run as processes inside them (iperf3j through {@link NetnsPeer},
+ * pair, both ends run as processes inside them (iperf3j through {@link io.iperf3j.testing.EnginePeer},
  * and the real iperf3 3.12).
  *
  * <ul>
@@ -202,10 +203,8 @@ class UdpNetnsTest {
                 server.addAll(List.of(Peers.IPERF3, "-s", "-1", "-J", "-p", Integer.toString(port)));
                 client.addAll(List.of(Peers.IPERF3, "-c", addrB, "-p", Integer.toString(port), "-J"));
             } else {
-                server.addAll(java());
-                server.addAll(List.of("-s", "-1", "-J", "-p", Integer.toString(port)));
-                client.addAll(java());
-                client.addAll(List.of("-c", addrB, "-p", Integer.toString(port), "-J"));
+                server.addAll(EnginePeer.command(List.of("-s", "-1", "-J", "-p", Integer.toString(port))));
+                client.addAll(EnginePeer.command(List.of("-c", addrB, "-p", Integer.toString(port), "-J")));
             }
             client.addAll(clientArgs);
             Peers.Proc s = new Peers.Proc(server);
@@ -217,12 +216,6 @@ class UdpNetnsTest {
             assertThat(doc.has("error")).as("client error %s; server stderr %s", doc.get("error"), s.stderr()).isFalse();
             s.await(20);
             return doc;
-        }
-
-        private static List<String> java() {
-            return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), NetnsPeer.class.getName());
         }
 
         private void awaitListening(int port, Peers.Proc server) throws Exception {

@@ -1,0 +1,203 @@
+package io.iperf3j.interop.matrix;
+
+import io.iperf3j.json.JsonObject;
+import io.iperf3j.testing.PeerRun.Peer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Whether the client's and the server's JSON documents of one run agree by iperf3's own
+ * rules. Pure: two documents in, the list of broken rules out (empty = agreement).
+ *
+ * <p>A test has one half per direction of data: the client's first direction ({@code
+ * sum_sent}/{@code sum_received} in both documents) and, with {@code --bidir}, the
+ * reverse half ({@code sum_*_bidir_reverse}). Each side measures its own end of each
+ * half and learns the other end from the results exchange. The rules:
+ * <ol>
+ * <li>The client prints the server's figure for each half exactly as the server's own
+ *     document has it (the results exchange carries it unchanged).</li>
+ * <li>The server prints the client's figure exactly, or 0: iperf3 servers (3.12 and
+ *     3.21) print their document before the results exchange, so the half they did not
+ *     measure shows 0. That zero is allowed; any other value must be exact.</li>
+ * <li>No half received more than it sent.</li>
+ * <li>{@code -n}/{@code -k}: the client ends the test when its sending half has sent the
+ *     count or its receiving half has received it (both 3.12 and 3.21). A count the
+ *     client sends is exact: at least the count and at most one more block per stream
+ *     (except 3.21's UDP client, which notices its count only at its next stats tick).
+ *     A count the client receives is reached: bytes for {@code -n}; for {@code -k} over
+ *     TCP whole blocks (3.21 and iperf3j read a block at a time), reads for the 3.12
+ *     client (its reads may be short, so only {@code ≥ k} bytes can be checked); UDP
+ *     datagrams arrived (packets less lost).</li>
+ * <li>{@code -t 1}: the test lasted about a second.</li>
+ * <li>UDP: the sender's datagram count is the same in both documents, and not 0.</li>
+ * </ol>
+ *
+ * <p>Two races of iperf3 3.21's threads are allowed, each at most one block per stream,
+ * because 3.21 against itself shows them too (docs/design/test-end.md): its server
+ * prints its document before its sender threads have stopped, so the results it sends
+ * a moment later can carry one more block per stream than its document (rule 1); and
+ * its client cancels a sender thread blocked in a write, so a block that reached the
+ * server can be missing from the client's count (rule 3). And 3.21's client notices a
+ * count in its main loop, not in its sender threads, so it can send past the count
+ * (rule 4: reached, but no upper bound).
+ */
+final class Agreement {
+    private Agreement() {
+    }
+
+    private record Half(String sentKey, String receivedKey, boolean clientSends) {
+    }
+
+    static List<String> violations(Cell cell, JsonObject client, JsonObject server) {
+        List<String> v = new ArrayList<>();
+        JsonObject ce = client.getObject("end");
+        JsonObject se = server.getObject("end");
+        if (ce == null || se == null) {
+            v.add("a document has no end object");
+            return v;
+        }
+        long blk = client.getObject("start").getObject("test_start").getLong("blksize");
+        List<Half> halves = new ArrayList<>();
+        halves.add(new Half("sum_sent", "sum_received", cell.direction() != Cell.Direction.REVERSE));
+        if (cell.direction() == Cell.Direction.BIDIR) {
+            halves.add(new Half("sum_sent_bidir_reverse", "sum_received_bidir_reverse", false));
+        }
+        long clientSent = -1;
+        long clientReceived = -1;
+        long clientReceivedDatagrams = -1;
+        long clientSentDatagrams = -1;
+        for (Half h : halves) {
+            JsonObject cs = ce.getObject(h.sentKey);
+            JsonObject cr = ce.getObject(h.receivedKey);
+            JsonObject ss = se.getObject(h.sentKey);
+            JsonObject sr = se.getObject(h.receivedKey);
+            if (cs == null || cr == null || ss == null || sr == null) {
+                v.add(h.sentKey + "/" + h.receivedKey + " missing in a document");
+                continue;
+            }
+            String half = h.clientSends ? "client->server" : "server->client";
+            long sent = h.clientSends ? cs.getLong("bytes") : ss.getLong("bytes");
+            long received = h.clientSends ? sr.getLong("bytes") : cr.getLong("bytes");
+            // Rule 1: the client shows the server's own figure.
+            long clientView = h.clientSends ? cr.getLong("bytes") : cs.getLong("bytes");
+            long serverOwn = h.clientSends ? received : sent;
+            long late = clientView - serverOwn;
+            boolean serverThreadRace = cell.server() == Peer.IPERF3_21 && !h.clientSends
+                    && late > 0 && late <= cell.parallel() * blk;
+            if (late != 0 && !serverThreadRace) {
+                v.add(half + ": client shows the server's " + (h.clientSends ? "received" : "sent") + " bytes as "
+                        + clientView + ", the server's document has " + serverOwn);
+            }
+            if (serverThreadRace) {
+                sent = clientView; // the later figure: the server's results, after its last write returned
+            }
+            // Rule 2: the server shows the client's own figure, or 0 (printed before the exchange).
+            long serverView = h.clientSends ? ss.getLong("bytes") : sr.getLong("bytes");
+            long clientOwn = h.clientSends ? sent : received;
+            if (serverView != 0 && serverView != clientOwn) {
+                v.add(half + ": server shows the client's " + (h.clientSends ? "sent" : "received") + " bytes as "
+                        + serverView + ", the client's document has " + clientOwn);
+            }
+            // Rule 3 (less a 3.21 client's cancelled writes, see the class description).
+            boolean clientCancelRace = cell.client() == Peer.IPERF3_21 && h.clientSends
+                    && received - sent <= cell.parallel() * blk;
+            if (received > sent && !clientCancelRace) {
+                v.add(half + ": received " + received + " > sent " + sent);
+            }
+            if (cell.udp()) {
+                // Rule 6.
+                JsonObject senderSum = h.clientSends ? cs : ss;
+                Long packets = senderSum.getLong("packets");
+                Long clientViewPackets = cs.getLong("packets");
+                if (packets == null || packets <= 0) {
+                    v.add(half + ": the sender's document shows " + packets + " datagrams sent");
+                } else if (!h.clientSends && clientViewPackets != null && !clientViewPackets.equals(packets)) {
+                    v.add(half + ": client shows " + clientViewPackets + " datagrams sent, the server's document " + packets);
+                }
+                JsonObject receiverSum = h.clientSends ? sr : cr;
+                Double lostPercent = receiverSum.getDouble("lost_percent");
+                if (lostPercent == null || lostPercent < 0 || lostPercent > 100) {
+                    v.add(half + ": receiver lost_percent " + lostPercent);
+                }
+                if (h.clientSends) {
+                    clientSentDatagrams = packets == null ? -1 : packets;
+                } else {
+                    Long p = cr.getLong("packets");
+                    Long lost = cr.getLong("lost_packets");
+                    clientReceivedDatagrams = p == null || lost == null ? -1 : p - lost;
+                }
+            }
+            if (h.clientSends) {
+                clientSent = sent;
+            } else {
+                clientReceived = received;
+            }
+            // Rule 5.
+            if (cell.end() == Cell.End.TIME) {
+                Double secs = cs.getDouble("seconds");
+                if (secs == null || secs < 0.9 || secs > 2.5) {
+                    v.add(half + ": a -t 1 test lasted " + secs + " s");
+                }
+            }
+        }
+        checkCount(cell, blk, clientSent, clientReceived, clientSentDatagrams, clientReceivedDatagrams, v);
+        return v;
+    }
+
+    /** Rule 4; -1 stands for a half the client does not have. */
+    private static void checkCount(Cell cell, long blk, long sent, long received, long sentDatagrams,
+                                   long receivedDatagrams, List<String> v) {
+        if (cell.end() == Cell.End.TIME) {
+            return;
+        }
+        long n = parseCount(cell.value(cell.udp()));
+        int p = cell.parallel();
+        boolean blocks = cell.end() == Cell.End.BLOCKS;
+        // What the client sent, in the count's unit; what it received, likewise.
+        long sentUnits = !blocks ? sent : cell.udp() ? sentDatagrams : (sent < 0 ? -1 : sent / blk);
+        long receivedUnits;
+        if (!blocks) {
+            receivedUnits = received;
+        } else if (cell.udp()) {
+            receivedUnits = receivedDatagrams;
+        } else if (cell.client() == Peer.IPERF3) {
+            receivedUnits = received; // 3.12 counts reads of at least one byte each
+        } else {
+            receivedUnits = received < 0 ? -1 : received / blk;
+        }
+        long limitUnits = n;
+        long overshoot = blocks ? p : (long) p * blk;
+        boolean sentReached = sentUnits >= limitUnits;
+        boolean receivedReached = receivedUnits >= limitUnits;
+        if (!sentReached && !receivedReached) {
+            v.add("the count " + cell.end().flag + " " + cell.value(cell.udp()) + " was reached by neither half (client sent "
+                    + sentUnits + ", received " + receivedUnits + (blocks ? " blocks" : " bytes") + ")");
+        }
+        // 3.21's client checks its count in its main loop, apart from its sender threads,
+        // which go on until it notices (UDP: at its next stats tick, up to a second later).
+        boolean checksLate = cell.client() == Peer.IPERF3_21;
+        if (sent >= 0 && !checksLate && sentUnits > limitUnits + overshoot) {
+            v.add("the client sent " + sentUnits + (blocks ? " blocks" : " bytes") + " for a count of " + limitUnits
+                    + " (more than one block per stream over)");
+        }
+        if (cell.direction() == Cell.Direction.FORWARD && !sentReached) {
+            v.add("the client sent " + sentUnits + " of the count " + limitUnits);
+        }
+        if (cell.direction() == Cell.Direction.REVERSE && !receivedReached) {
+            v.add("the client received " + receivedUnits + " of the count " + limitUnits);
+        }
+    }
+
+    static long parseCount(String s) {
+        char unit = Character.toUpperCase(s.charAt(s.length() - 1));
+        long mult = switch (unit) {
+            case 'K' -> 1024L;
+            case 'M' -> 1024L * 1024;
+            case 'G' -> 1024L * 1024 * 1024;
+            default -> 1;
+        };
+        String digits = mult == 1 ? s : s.substring(0, s.length() - 1);
+        return Long.parseLong(digits) * mult;
+    }
+}
