@@ -74,8 +74,7 @@ public final class Main {
         ParseResult result = OptionParser.parse(iperfArgs);
         switch (result) {
             case ParseResult.Help h -> {
-                out.print(CliMetrics.withHelp(h.text()));
-                out.print(io.iperf3j.engine.DataPath.help());
+                out.print(helpText(h.text()));
                 out.flush();
                 return 0;
             }
@@ -99,6 +98,11 @@ public final class Main {
                 return execute(r.options(), args, wrapper.options());
             }
         }
+    }
+
+    /** Everything {@code --help} prints: the option table, the metrics options, the data path (the man page renders this). */
+    static String helpText(String usage) {
+        return CliMetrics.withHelp(usage) + io.iperf3j.engine.DataPath.help();
     }
 
     private int execute(IperfOptions options, String[] args, WrapperOptions wrapper) {

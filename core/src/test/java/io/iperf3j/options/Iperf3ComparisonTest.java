@@ -200,14 +200,20 @@ class Iperf3ComparisonTest {
     void usageKeepsIperf3sLines() throws Exception {
         Result help = runIperf3(List.of("--help"));
         assertThat(help.exitCode()).isZero();
-        // iperf3j keeps the SCTP lines with a note and drops upstream's bug address
+        // iperf3j keeps the SCTP, -F, -A and -L lines with a note and drops upstream's bug address
         Map<String, String> changed = Map.of(
                 "  --sctp                    use SCTP rather than TCP",
                 "  --sctp                    use SCTP rather than TCP (not supported)",
                 "  -X, --xbind <name>        bind SCTP association to links",
                 "  -X, --xbind <name>        bind SCTP association to links (not supported)",
                 "  --nstreams      #         number of SCTP streams",
-                "  --nstreams      #         number of SCTP streams (not supported)");
+                "  --nstreams      #         number of SCTP streams (not supported)",
+                "  -F, --file name           xmit/recv the specified file",
+                "  -F, --file name           xmit/recv the specified file (not supported)",
+                "  -A, --affinity n/n,m      set CPU affinity",
+                "  -A, --affinity n/n,m      set CPU affinity (not supported)",
+                "  -L, --flowlabel N         set the IPv6 flow label (only supported on Linux)",
+                "  -L, --flowlabel N         set the IPv6 flow label (not supported)");
         String ours = OptionParser.usage();
         assertThat(ours).doesNotContain("Report bugs to:");
         List<String> ourLines = List.of(ours.split("\n"));

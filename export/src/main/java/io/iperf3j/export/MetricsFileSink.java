@@ -1,6 +1,7 @@
 package io.iperf3j.export;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.iperf3j.Direction;
 import io.iperf3j.IntervalMetrics;
 import io.iperf3j.MetricEvent;
@@ -10,6 +11,7 @@ import io.iperf3j.WindowMetrics;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -51,7 +53,8 @@ public final class MetricsFileSink implements AutoCloseable {
     /** The JSONL schema version. */
     public static final int SCHEMA_VERSION = 1;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** jackson-core's streaming writer: the objects are flat maps, so no data binding is needed. */
+    private static final JsonFactory JSON = new JsonFactory();
     private static final AtomicLong TEMP_COUNTER = new AtomicLong();
 
     private final Path path;
@@ -98,7 +101,7 @@ public final class MetricsFileSink implements AutoCloseable {
     public void write(MetricEvent event) throws IOException {
         Objects.requireNonNull(event, "event");
         if (format == MetricsFileFormat.JSONL) {
-            jsonl.write(JSON.writeValueAsString(jsonObject(event)));
+            jsonl.write(toJson(jsonObject(event)));
             jsonl.write('\n');
             jsonl.flush();
             return;
@@ -196,6 +199,35 @@ public final class MetricsFileSink implements AutoCloseable {
         o.put("direction", direction == Direction.SENDER ? "Sender" : "Receiver");
         o.put("protocol", transport == Transport.TCP ? "Tcp" : "Udp");
         o.put("stream_id", streamId.isPresent() ? streamId.getAsInt() : null);
+    }
+
+    /** One JSON object on one line, fields in the map's order (values: maps, strings, numbers, null). */
+    static String toJson(Map<String, Object> object) throws IOException {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(text)) {
+            writeValue(g, object);
+        }
+        return text.toString();
+    }
+
+    private static void writeValue(JsonGenerator g, Object v) throws IOException {
+        switch (v) {
+            case null -> g.writeNull();
+            case Map<?, ?> m -> {
+                g.writeStartObject();
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    g.writeFieldName(String.valueOf(e.getKey()));
+                    writeValue(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
+            case String s -> g.writeString(s);
+            case Integer i -> g.writeNumber(i);
+            case Long l -> g.writeNumber(l);
+            case Double d -> g.writeNumber(d);
+            case Boolean b -> g.writeBoolean(b);
+            default -> throw new IllegalArgumentException("no JSON form for " + v.getClass());
+        }
     }
 
     private static Object value(OptionalLong v) {

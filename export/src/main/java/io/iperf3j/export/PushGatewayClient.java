@@ -87,11 +87,11 @@ public final class PushGatewayClient {
                 }
                 retryable = status >= 500 && status <= 599 || status == 429;
                 String body = response.body() == null ? "" : response.body().strip();
-                failure = "Pushgateway " + what + " to " + uri + " returned " + status
+                failure = "Pushgateway " + what + " to " + uri + " failed: HTTP status " + status
                         + (body.isEmpty() ? "" : ": " + abbreviate(body));
             } catch (IOException e) {
                 retryable = true;
-                failure = "Pushgateway " + what + " to " + uri + " failed: " + describe(e);
+                failure = "Pushgateway " + what + " to " + uri + " failed: " + describe(e, config.timeout());
             }
             if (!retryable || attempt >= config.retries()) {
                 throw new PushException(failure + (attempt > 0 ? " (after " + (attempt + 1) + " attempts)" : ""));
@@ -106,9 +106,24 @@ public final class PushGatewayClient {
         return Duration.ofMillis(Math.min(ms, RETRY_MAX.toMillis()));
     }
 
-    private static String describe(IOException e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " " + m);
+    /** What went wrong, in words: refused, timed out, unknown host, or the exception's own text. */
+    static String describe(IOException e, Duration timeout) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getMessage() == null) {
+            cause = cause.getCause();
+        }
+        if (e instanceof java.net.ConnectException || cause instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer within " + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms")
+                    + " (timeout)";
+        }
+        if (cause instanceof java.nio.channels.UnresolvedAddressException || cause instanceof java.net.UnknownHostException) {
+            return "unknown host";
+        }
+        String m = cause.getMessage();
+        return cause.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
     }
 
     private static String abbreviate(String s) {

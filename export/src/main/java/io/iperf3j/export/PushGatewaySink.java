@@ -199,12 +199,17 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
                 try {
                     client.delete();
                 } catch (PushGatewayClient.PushException e) {
-                    failures.incrementAndGet();
-                    warnings.accept(e.getMessage());
+                    failed(e);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            long n = failures.get();
+            if (n > 1) {
+                warnings.accept("Pushgateway: " + n + " of " + (n + pushes.get()) + " requests to " + client.uri()
+                        + " failed");
+            }
         }
     }
 
@@ -296,8 +301,14 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
             client.put(body);
             pushes.incrementAndGet();
         } catch (PushGatewayClient.PushException e) {
-            failures.incrementAndGet();
-            warnings.accept(e.getMessage());
+            failed(e);
+        }
+    }
+
+    /** The first failure is reported in full; later ones are counted and summed up at the end. */
+    private void failed(PushGatewayClient.PushException e) {
+        if (failures.incrementAndGet() == 1) {
+            warnings.accept(e.getMessage() + " (further failures are counted, not repeated)");
         }
     }
 }

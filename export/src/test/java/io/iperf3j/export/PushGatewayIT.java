@@ -157,7 +157,7 @@ class PushGatewayIT {
             assertThat((times.get(2) - times.get(1)) / 1e6).isGreaterThanOrEqualTo(195);
             assertThat((times.get(3) - times.get(2)) / 1e6).isGreaterThanOrEqualTo(395);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.put("x 1\n"))
-                    .hasMessageContaining("returned 400");
+                    .hasMessageContaining("failed: HTTP status 400");
             assertThat(calls.get()).as("a 400 is not retried").isEqualTo(5);
         } finally {
             fake.stop(0);
@@ -169,7 +169,30 @@ class PushGatewayIT {
                 .timeout(Duration.ofSeconds(1)).build(), warnings::add)) {
             sink.accept(new MetricEvent.Interval(Samples.tcp(Role.CLIENT, Direction.SENDER, 0, 10, 0)));
         }
-        assertThat(warnings).singleElement().asString().contains("failed", "(after 2 attempts)");
+        assertThat(warnings).singleElement().asString()
+                .contains("failed: connection refused", "(after 2 attempts)").doesNotContain("Exception");
+    }
+
+    @Test
+    void aFailingPushIsReportedOnceThenCounted() throws Exception {
+        int closed = RealTools.freePort();
+        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+        long failures;
+        try (PushGatewaySink sink = PushGatewaySink.start(PushGatewayConfig.builder("127.0.0.1:" + closed)
+                .timeout(Duration.ofSeconds(1)).build(), warnings::add)) {
+            for (int i = 0; i < 6; i++) {
+                sink.accept(new MetricEvent.Interval(Samples.tcp(Role.CLIENT, Direction.SENDER, i, i + 1, 0)));
+                // the worker pushes the latest sample; a pause lets each one be tried
+                Thread.sleep(60);
+            }
+            sink.close();
+            failures = sink.failures();
+        }
+        assertThat(failures).isGreaterThanOrEqualTo(2);
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(0)).contains("failed: connection refused", "further failures are counted");
+        assertThat(warnings.get(1)).isEqualTo("Pushgateway: " + failures + " of " + failures + " requests to http://127.0.0.1:"
+                + closed + "/metrics/job/iperf3 failed");
     }
 
     @Test

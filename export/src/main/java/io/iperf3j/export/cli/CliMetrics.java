@@ -69,7 +69,7 @@ public final class CliMetrics implements Consumer<MetricEvent> {
             try {
                 file = new MetricsFileSink(options.metricsFile().get(), options.metricsFormat(), options.fileEncoder());
             } catch (IOException e) {
-                throw new IOException("unable to create metrics file " + options.metricsFile().get() + ": " + reason(e), e);
+                throw new IOException("unable to create metrics file " + options.metricsFile().get() + ": " + reason(e, options.metricsFile().get()), e);
             }
         }
         PushGatewaySink push = options.pushConfig()
@@ -130,7 +130,7 @@ public final class CliMetrics implements Consumer<MetricEvent> {
             try {
                 file.close();
             } catch (IOException e) {
-                fail("unable to write metrics file " + file.path() + ": " + reason(e));
+                fail("unable to write metrics file " + file.path() + ": " + reason(e, file.path()));
             }
         }
         if (push != null) {
@@ -152,7 +152,7 @@ public final class CliMetrics implements Consumer<MetricEvent> {
                 try {
                     file.write(e);
                 } catch (IOException ex) {
-                    fail("unable to write metrics file " + file.path() + ": " + reason(ex));
+                    fail("unable to write metrics file " + file.path() + ": " + reason(ex, file.path()));
                 }
             }
         } catch (InterruptedException e) {
@@ -167,14 +167,25 @@ public final class CliMetrics implements Consumer<MetricEvent> {
         }
     }
 
-    private static String reason(IOException e) {
-        String m = e.getMessage();
-        String kind = e.getClass().getSimpleName();
-        return switch (kind) {
-            case "NoSuchFileException" -> "no such file or directory (" + m + ")";
-            case "AccessDeniedException" -> "permission denied (" + m + ")";
-            default -> m == null ? kind : m;
+    /**
+     * Why a file operation failed, without repeating the metrics file's path (the message
+     * names it already); another file (the temporary file beside it) is named.
+     */
+    static String reason(IOException e, java.nio.file.Path target) {
+        String what = switch (e) {
+            case java.nio.file.NoSuchFileException x -> "no such file or directory";
+            case java.nio.file.AccessDeniedException x -> "permission denied";
+            case java.nio.file.FileSystemException x when x.getReason() != null -> x.getReason();
+            case java.nio.file.FileSystemException x -> x.getClass().getSimpleName();
+            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         };
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getFile() != null) {
+            java.nio.file.Path file = java.nio.file.Path.of(fse.getFile()).toAbsolutePath().normalize();
+            if (!file.equals(target.toAbsolutePath().normalize())) {
+                return what + " (" + fse.getFile() + ")";
+            }
+        }
+        return what;
     }
 
     /** The text inserted into {@code iperf3j --help} before "Server or Client:". */

@@ -9,16 +9,37 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code iperf3j exporter [--listen [HOST]:PORT] [--timeout DURATION]}: serves
- * {@link ExporterServer} until a signal. {@code --listen} defaults to {@code :9579}
- * (all interfaces, iperf3_exporter's port; {@code --web.listen-address} is an
- * alias), {@code --timeout} to 30s ({@code --iperf3.timeout} is an alias).
+ * {@link ExporterServer} until a signal. {@code --listen} defaults to {@code 127.0.0.1:9579}
+ * (iperf3_exporter's port, on loopback only: see {@link #DEFAULT_LISTEN}; {@code --web.listen-address}
+ * is an alias), {@code --timeout} to 30s ({@code --iperf3.timeout} is an alias). Failed probes
+ * are logged on stderr with their reason.
  */
 public final class ExporterCommand {
-    /** The default listen address. */
-    public static final String DEFAULT_LISTEN = ":9579";
+    /**
+     * The default listen address: iperf3_exporter's port on loopback. iperf3_exporter listens on
+     * every interface ({@code :9579}), but a probe makes this host run a test against any target
+     * it is asked to, so reaching it from the network is opted into with {@code --listen :9579}.
+     */
+    public static final String DEFAULT_LISTEN = "127.0.0.1:9579";
+
+    /** The command line, parsed by picocli (help and usage text are {@link #usage()}). */
+    @Command(name = "exporter")
+    static final class Options {
+        @Option(names = {"--listen", "--web.listen-address"}, paramLabel = "[HOST]:PORT")
+        String listen = DEFAULT_LISTEN;
+
+        @Option(names = {"--timeout", "--iperf3.timeout"}, paramLabel = "DURATION")
+        String timeout = ExporterServer.DEFAULT_TIMEOUT.toSeconds() + "s";
+
+        @Option(names = {"-h", "--help"})
+        boolean help;
+    }
 
     private ExporterCommand() {
     }
@@ -31,38 +52,23 @@ public final class ExporterCommand {
      * @return the exit status: 0 after a stop, 1 for bad arguments or an address that cannot be bound
      */
     public static int run(List<String> args, PrintStream out, PrintStream err, Consumer<Runnable> onSignal) {
-        String listen = DEFAULT_LISTEN;
-        Duration timeout = ExporterServer.DEFAULT_TIMEOUT;
+        Options options = new Options();
+        Duration timeout;
         try {
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                String key = a;
-                String value = null;
-                int eq = a.indexOf('=');
-                if (a.startsWith("--") && eq > 0) {
-                    key = a.substring(0, eq);
-                    value = a.substring(eq + 1);
-                }
-                switch (key) {
-                    case "-h", "--help" -> {
-                        out.print(usage());
-                        out.flush();
-                        return 0;
-                    }
-                    case "--listen", "--web.listen-address" -> {
-                        listen = value != null ? value : next(args, ++i, key);
-                    }
-                    case "--timeout", "--iperf3.timeout" -> {
-                        timeout = Durations.parse(key, value != null ? value : next(args, ++i, key));
-                    }
-                    default -> throw new IllegalArgumentException("unknown exporter option '" + a + "'");
-                }
+            new CommandLine(options).setCaseInsensitiveEnumValuesAllowed(false)
+                    .parseArgs(args.toArray(String[]::new));
+            if (options.help) {
+                out.print(usage());
+                out.flush();
+                return 0;
             }
-        } catch (IllegalArgumentException e) {
+            timeout = Durations.parse("--timeout", options.timeout);
+        } catch (CommandLine.ParameterException | IllegalArgumentException e) {
             err.println("iperf3j: error - " + e.getMessage());
             err.print(usage());
             return 1;
         }
+        String listen = options.listen;
         InetSocketAddress address;
         try {
             address = address(listen);
@@ -72,7 +78,7 @@ public final class ExporterCommand {
         }
         ExporterServer server;
         try {
-            server = ExporterServer.start(address, timeout);
+            server = ExporterServer.start(address, timeout, m -> err.println("iperf3j exporter: " + m));
         } catch (IOException e) {
             err.println("iperf3j: error - unable to listen on " + listen + ": " + e.getMessage());
             return 1;
@@ -80,7 +86,9 @@ public final class ExporterCommand {
         CountDownLatch stop = new CountDownLatch(1);
         onSignal.accept(stop::countDown);
         out.println("iperf3j exporter listening on " + server.address().getHostString() + ":" + server.port()
-                + " (/metrics, /probe?target=HOST[:PORT])");
+                + " (/metrics, /probe?target=HOST[:PORT])"
+                + (server.address().getAddress().isLoopbackAddress()
+                        ? "; loopback only: --listen :" + server.port() + " serves every interface" : ""));
         out.flush();
         try {
             stop.await();
@@ -114,18 +122,11 @@ public final class ExporterCommand {
         return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
-    private static String next(List<String> args, int i, String key) {
-        if (i >= args.size()) {
-            throw new IllegalArgumentException(key + " requires a value");
-        }
-        return args.get(i);
-    }
-
     /** The usage text. */
     public static String usage() {
         return """
                 Usage: iperf3j exporter [--listen [HOST]:PORT] [--timeout DURATION]
-                  --listen [HOST]:PORT   address to serve on (default :9579)
+                  --listen [HOST]:PORT   address to serve on (default 127.0.0.1:9579; :9579 = every interface)
                   --timeout DURATION     longest probe, also capped by the scrape timeout (default 30s)
                 Endpoints: /probe?target=HOST[:PORT]&port=&reverse_mode=&udp_mode=&bitrate=&period=&bind=
                            /metrics (exporter health and last results), /health

@@ -78,10 +78,15 @@ public final class ExporterServer implements AutoCloseable {
     private long durationCount;
     private double durationSum;
 
-    private ExporterServer(HttpServer http, ExecutorService executor, Duration timeout) {
+    /** Where a failed probe's reason is logged (the command: stderr). */
+    private final java.util.function.Consumer<String> log;
+
+    private ExporterServer(HttpServer http, ExecutorService executor, Duration timeout,
+                           java.util.function.Consumer<String> log) {
         this.http = http;
         this.executor = executor;
         this.timeout = timeout;
+        this.log = log;
     }
 
     /**
@@ -92,13 +97,29 @@ public final class ExporterServer implements AutoCloseable {
      * @throws IOException if the address cannot be bound
      */
     public static ExporterServer start(InetSocketAddress address, Duration timeout) throws IOException {
+        return start(address, timeout, message -> { });
+    }
+
+    /**
+     * Binds and starts serving; each failed probe's reason goes to {@code log} (one line, as
+     * iperf3_exporter logs it) besides the {@code # iperf3j probe failed: ...} comment line that
+     * heads the probe's answer.
+     *
+     * @param address where to listen (port 0 picks a free one)
+     * @param timeout the longest a probe may take
+     * @param log receives one line per failed probe (called on the probe's thread)
+     * @throws IOException if the address cannot be bound
+     */
+    public static ExporterServer start(InetSocketAddress address, Duration timeout,
+                                       java.util.function.Consumer<String> log) throws IOException {
         Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(log, "log");
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be positive");
         }
         HttpServer http = HttpServer.create(address, 64);
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("iperf3j-exporter-", 0).factory());
-        ExporterServer server = new ExporterServer(http, executor, timeout);
+        ExporterServer server = new ExporterServer(http, executor, timeout, log);
         http.setExecutor(executor);
         http.createContext("/probe", server::probe);
         http.createContext("/metrics", server::metrics);
@@ -210,7 +231,14 @@ public final class ExporterServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
-            respond(ex, 200, PrometheusEncoder.CONTENT_TYPE, PrometheusEncoder.encode(probeSnapshots(List.of(result), false)));
+            String text = PrometheusEncoder.encode(probeSnapshots(List.of(result), false));
+            if (!result.up()) {
+                String reason = result.error().orElse("unknown").replaceAll("\\s+", " ").strip();
+                log.accept("probe of target=" + request.target() + " port=" + request.port() + " failed: " + reason);
+                // a comment line: Prometheus ignores it, a person reading the answer sees why
+                text = "# iperf3j probe failed: " + reason + "\n" + text;
+            }
+            respond(ex, 200, PrometheusEncoder.CONTENT_TYPE, text);
         }
     }
 

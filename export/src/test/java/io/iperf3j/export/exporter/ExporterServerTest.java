@@ -140,6 +140,8 @@ class ExporterServerTest {
         String down = get("/probe?target=127.0.0.1:" + closed, null).body();
         assertThat(down.lines().filter(l -> !l.startsWith("#")))
                 .containsExactly("iperf3_up{port=\"" + closed + "\",target=\"127.0.0.1:" + closed + "\"} 0.0");
+        assertThat(down.lines().findFirst()).hasValueSatisfying(first ->
+                assertThat(first).startsWith("# iperf3j probe failed: ").containsIgnoringCase("connect"));
         RealTools.assertPromtoolAccepts(down);
 
         long start = System.nanoTime();

@@ -1,0 +1,128 @@
+package io.iperf3j.cli;
+
+import io.iperf3j.options.OptionParser;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The man page iperf3j(1), rendered in roff from the very text {@code iperf3j --help}
+ * prints ({@link Main#helpText}), so the page and the help cannot drift apart. The
+ * build (dist/src/main/sh/build-image.sh) runs
+ * {@code java -cp iperf3j.jar io.iperf3j.cli.ManPage VERSION > iperf3j.1}.
+ *
+ * <p>How the help text is read: the lines up to the first blank line are the synopsis;
+ * a line at the left margin ending in {@code ':'} is a section heading; a line indented by
+ * two spaces is an entry, its term (option and argument) ending where the description
+ * column (28) or a run of two spaces begins; a more deeply indented line continues the
+ * entry above; other text is a paragraph.
+ *
+ * <p>Why not picocli's ManPageGenerator: the option table iperf3j prints is iperf3's own
+ * usage text (a resource, with iperf3's wording and layout), not picocli's descriptions,
+ * which CommandLineSpec leaves empty on purpose; a generator over the annotations would
+ * render a different, empty table.
+ */
+public final class ManPage {
+    /** Column where iperf3's usage text starts the description of an option. */
+    private static final int DESCRIPTION_COLUMN = 28;
+
+    private ManPage() {
+    }
+
+    public static void main(String[] args) {
+        String version = args.length > 0 ? args[0] : "";
+        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        out.print(render(Main.helpText(OptionParser.usage()), version));
+        out.flush();
+    }
+
+    /** The roff text of the page for {@code help}, as {@code --help} prints it. */
+    public static String render(String help, String version) {
+        List<String> lines = help.lines().toList();
+        StringBuilder roff = new StringBuilder();
+        roff.append(".\\\" Generated from iperf3j --help by io.iperf3j.cli.ManPage; do not edit.\n");
+        roff.append(".TH IPERF3J 1 \"\" \"iperf3j ").append(escape(version)).append("\" \"User Commands\"\n");
+        roff.append(".SH NAME\niperf3j \\- network performance test, wire\\-compatible with iperf3\n");
+        roff.append(".SH SYNOPSIS\n.nf\n");
+        int i = 0;
+        for (; i < lines.size() && !lines.get(i).isBlank(); i++) {
+            roff.append(escape(lines.get(i).replaceFirst("^Usage: ", "").strip())).append('\n');
+        }
+        roff.append(".fi\n");
+        roff.append(".SH DESCRIPTION\n");
+        roff.append("iperf3j measures network throughput as iperf3 does and speaks iperf3's protocol, so either end "
+                + "of a test can be the real iperf3. A test runs between a server (\\fB\\-s\\fR) and a client "
+                + "(\\fB\\-c\\fR \\fIhost\\fR); \\fB\\-\\-loopback\\fR runs both in one process.\n");
+        roff.append(".SH OPTIONS\n");
+        boolean inEntry = false;
+        for (; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                inEntry = false;
+                continue;
+            }
+            if (!line.startsWith(" ")) {
+                if (line.endsWith(":")) {
+                    roff.append(".SS ").append(escape(line.substring(0, line.length() - 1))).append('\n');
+                } else {
+                    roff.append(".PP\n").append(escape(line)).append('\n');
+                }
+                inEntry = false;
+            } else if (!line.startsWith("   ")) {
+                String entry = line.substring(2);
+                int split = termEnd(line);
+                if (split < 0) {
+                    roff.append(inEntry ? ".br\n" : ".PP\n").append(escape(entry.strip())).append('\n');
+                } else {
+                    roff.append(".TP\n.B ").append(escape(line.substring(2, split).strip())).append('\n');
+                    roff.append(escape(line.substring(split).strip())).append('\n');
+                }
+                inEntry = true;
+            } else {
+                roff.append(inEntry ? ".br\n" : ".PP\n").append(escape(line.strip())).append('\n');
+                inEntry = true;
+            }
+        }
+        roff.append(".SH EXIT STATUS\n0 on success, 1 on an error (as iperf3), 2 when a metrics file cannot be written.\n");
+        roff.append(".SH SEE ALSO\n.BR iperf3 (1)\n");
+        return roff.toString();
+    }
+
+    /** Where the description of an entry line begins, or -1 when the line has no term column. */
+    static int termEnd(String line) {
+        if (line.length() > DESCRIPTION_COLUMN && line.charAt(DESCRIPTION_COLUMN - 1) == ' '
+                && line.charAt(DESCRIPTION_COLUMN) != ' ') {
+            return DESCRIPTION_COLUMN;
+        }
+        int gap = line.indexOf("  ", 2);
+        if (gap > 2) {
+            int start = gap;
+            while (start < line.length() && line.charAt(start) == ' ') {
+                start++;
+            }
+            return start < line.length() ? start : -1;
+        }
+        // "-c, --client <host>[%<dev>] run in client mode": the term is the option and its
+        // argument words (starting with '-', '<', '[' or '#'); the description follows.
+        List<Integer> starts = new ArrayList<>();
+        for (int k = 2; k < line.length(); k++) {
+            if (line.charAt(k) != ' ' && line.charAt(k - 1) == ' ') {
+                starts.add(k);
+            }
+        }
+        for (int k : starts) {
+            if ("-<[#".indexOf(line.charAt(k)) < 0) {
+                return line.charAt(2) == '-' ? k : -1;
+            }
+        }
+        return -1;
+    }
+
+    /** Text made safe for roff: backslashes, minus signs, and control characters at a line's start. */
+    static String escape(String text) {
+        String s = text.replace("\\", "\\e").replace("-", "\\-");
+        return s.startsWith(".") || s.startsWith("'") ? "\\&" + s : s;
+    }
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Builds iperf3j's runtime image, its tarball and its Debian package (run by dist/pom.xml at
+# package time; usable by hand). Needs a JDK 25 (jdeps, jlink) and dpkg-deb; no network.
+#
+#   build-image.sh VERSION FAT_JAR OUT_DIR JDK_HOME
+#
+# OUT_DIR/iperf3j-VERSION/                     the image (runs with no Java installed):
+#   bin/iperf3j                                launcher (sh): the image's own runtime, the AOT cache
+#   lib/iperf3j.jar                            the application (cli's fat jar)
+#   lib/iperf3j.aot                            its AOT cache, trained with the image's own runtime
+#   lib/runtime/                               jlinked Java runtime: only the modules jdeps finds
+#   share/man/man1/iperf3j.1.gz                man page, generated from --help's option table
+#   share/iperf3j/iperf3j.service              systemd unit for `iperf3j -s` (not enabled)
+# OUT_DIR/iperf3j-VERSION-linux-x64.tar.gz     that directory as a tarball
+# OUT_DIR/iperf3j_VERSION_amd64.deb            the image under /usr/lib/iperf3j, /usr/bin/iperf3j,
+#                                              the man page and the (disabled) unit
+set -euo pipefail
+[ $# -eq 4 ] || { echo "usage: $0 VERSION FAT_JAR OUT_DIR JDK_HOME" >&2; exit 2; }
+version=$1 jar=$2 out=$3 jdk=$4
+src=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+name="iperf3j-$version"
+image="$out/$name"
+start=$(date +%s%N)
+log="$out/image-build.log"
+: >"$log"
+
+step() { # runs a command, its output and time to the build log; on failure shows the log's tail
+  local t0=$(date +%s%N)
+  echo "+ $*" >>"$log"
+  if "$@" >>"$log" 2>&1; then
+    echo "  ($(( ($(date +%s%N) - t0) / 1000000 )) ms)" >>"$log"
+  else
+    echo "dist: failed: $*" >&2
+    tail -n 30 "$log" >&2
+    exit 1
+  fi
+}
+
+rm -rf "$image" "$out/deb-root" "$out/$name-linux-x64.tar.gz" "$out"/iperf3j_*.deb
+mkdir -p "$image/bin" "$image/lib" "$image/share/man/man1" "$image/share/iperf3j"
+
+# 1. The modules the application uses, as jdeps finds them in the fat jar (its dependencies
+#    included). jdk.crypto.ec etc. are in java.base since JDK 22; nothing is loaded by name only.
+modules=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$jar")
+echo "modules: $modules" >>"$log"
+
+# 2. The runtime. --strip-debug and no headers/man pages: a smaller image; zip compression
+#    is left off because it slows every class load (start-up is what users feel).
+step "$jdk/bin/jlink" --add-modules "$modules" --output "$image/lib/runtime" \
+  --strip-debug --no-header-files --no-man-pages
+# The launcher runs bin/java only; keytool, jwebserver and the like are not part of iperf3j.
+find "$image/lib/runtime/bin" -type f ! -name java -delete
+
+# The AOT cache checks the jar's size and modification time (whole seconds survive tar and dpkg).
+mtime="@$(stat -c %Y "$jar")"
+cp "$jar" "$image/lib/iperf3j.jar"
+touch -d "$mtime" "$image/lib/iperf3j.jar"
+install -m 755 "$src/iperf3j" "$image/bin/iperf3j"
+install -m 644 "$src/iperf3j.service" "$image/share/iperf3j/iperf3j.service"
+
+java="$image/lib/runtime/bin/java"
+
+# 3. The man page from the same text --help prints (io.iperf3j.cli.ManPage renders it).
+"$java" --enable-native-access=ALL-UNNAMED -cp "$image/lib/iperf3j.jar" io.iperf3j.cli.ManPage "$version" \
+  >"$image/share/man/man1/iperf3j.1" 2>>"$log" || { echo "dist: man page not rendered (see $log)" >&2; exit 1; }
+gzip -9n "$image/share/man/man1/iperf3j.1"
+
+# 4. The AOT cache, trained with the image's own runtime (a cache is valid only for the JVM
+#    that wrote it); the launcher's JVM options must match the training's.
+step "$java" -XX:AOTCacheOutput="$image/lib/iperf3j.aot" -Xlog:aot=error,cds=error \
+  --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
+  -cp "$image/lib/iperf3j.jar" io.iperf3j.cli.AotTraining
+
+# 5. The tarball: one top directory, owned by root, stable order and times.
+step tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="$mtime" \
+  -C "$out" -czf "$out/$name-linux-x64.tar.gz" "$name"
+
+# 6. The Debian package, made with dpkg-deb from the same image (see docs/install.md for why
+#    not jpackage).
+root="$out/deb-root"
+mkdir -p "$root/DEBIAN" "$root/usr/lib/iperf3j" "$root/usr/bin" "$root/usr/share/man/man1" \
+  "$root/usr/lib/systemd/system" "$root/usr/share/doc/iperf3j"
+cp -a "$image/bin" "$image/lib" "$root/usr/lib/iperf3j/"
+ln -s ../lib/iperf3j/bin/iperf3j "$root/usr/bin/iperf3j"
+cp "$image/share/man/man1/iperf3j.1.gz" "$root/usr/share/man/man1/"
+install -m 644 "$src/iperf3j.service" "$root/usr/lib/systemd/system/iperf3j.service"
+install -m 644 "$src/copyright" "$root/usr/share/doc/iperf3j/copyright"
+size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
+sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" "$src/control" >"$root/DEBIAN/control"
+chmod -R u+rwX,go+rX,go-w "$root"
+step dpkg-deb --root-owner-group -Zgzip --build "$root" "$out/iperf3j_${version}_amd64.deb"
+
+secs=$(( ($(date +%s%N) - start) / 1000000 ))
+printf 'dist: %s image %s, tarball %s, deb %s, built in %d.%03d s\n' "$name" \
+  "$(du -sh "$image" | cut -f1)" "$(du -h "$out/$name-linux-x64.tar.gz" | cut -f1)" \
+  "$(du -h "$out/iperf3j_${version}_amd64.deb" | cut -f1)" $((secs / 1000)) $((secs % 1000)) | tee -a "$log"

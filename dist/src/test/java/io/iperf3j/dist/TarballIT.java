@@ -1,0 +1,109 @@
+package io.iperf3j.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iperf3j.testing.FreePorts;
+import io.iperf3j.testing.Iperf3Binary;
+import io.iperf3j.testing.Iperf3Process;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tarball, unpacked into an empty directory, run where no JDK can be found
+ * ({@link NoJdk}): {@code --version}, a test between two of its processes over loopback, and
+ * a test against the real iperf3 3.12.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class TarballIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path unpacked;
+    static Path iperf3j;
+
+    @BeforeAll
+    static void unpack() throws Exception {
+        NoJdk.requireJdkHidden();
+        Path tarball = Dist.tarball();
+        assertThat(unpacked.toFile().list()).isEmpty();
+        Process tar = new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", unpacked.toString())
+                .redirectErrorStream(true).start();
+        assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(tar.exitValue()).as(new String(tar.getInputStream().readAllBytes())).isZero();
+        Path home = unpacked.resolve("iperf3j-" + Dist.version());
+        iperf3j = home.resolve("bin/iperf3j");
+        assertThat(iperf3j).isExecutable();
+        assertThat(home.resolve("share/man/man1/iperf3j.1.gz")).isRegularFile();
+        assertThat(home.resolve("lib/iperf3j.aot")).isRegularFile();
+        // the runtime is jlinked: a few modules, not a JDK (no javac, no jmods)
+        assertThat(home.resolve("lib/runtime/bin/javac")).doesNotExist();
+        String release = Files.readString(home.resolve("lib/runtime/release"));
+        assertThat(release).contains("java.base").doesNotContain("java.desktop").doesNotContain("jdk.compiler");
+    }
+
+    @Test
+    void versionRunsWithoutAJdkAndUsesTheAotCache() {
+        try (Iperf3Process p = NoJdk.start(List.of(iperf3j.toString(), "--version"))) {
+            assertThat(p.waitFor(Duration.ofSeconds(30))).as(p.stderr()).isZero();
+            assertThat(p.stdout()).startsWith("iperf3j " + Dist.version() + " ");
+            assertThat(p.stderr()).isEmpty();
+        }
+        // the cache is valid where the tarball was unpacked (a rejected cache says so at error level)
+        try (Iperf3Process p = Iperf3Process.start(NoJdk.wrap(List.of("/usr/bin/env",
+                "IPERF3J_JAVA_OPTS=-Xlog:aot=info", iperf3j.toString(), "--version")))) {
+            assertThat(p.waitFor(Duration.ofSeconds(30))).isZero();
+            assertThat(p.stdout() + p.stderr()).contains("Opened AOT cache").doesNotContain("error");
+        }
+    }
+
+    @Test
+    void loopbackTestBetweenTwoProcessesOfTheImage() throws IOException {
+        int port = FreePorts.next();
+        try (Iperf3Process server = NoJdk.start(List.of(iperf3j.toString(), "-s", "-1", "-p", Integer.toString(port)))) {
+            assertThat(server.awaitListening(port, Duration.ofSeconds(30))).as(server.stderr()).isTrue();
+            try (Iperf3Process client = NoJdk.start(List.of(iperf3j.toString(), "-c", "127.0.0.1",
+                    "-p", Integer.toString(port), "-t", "1", "-J"))) {
+                assertThat(client.waitFor(Duration.ofSeconds(40))).as(client.stderr()).isZero();
+                assertReceived(client.stdout());
+            }
+            assertThat(server.waitFor(Duration.ofSeconds(20))).as(server.stderr()).isZero();
+        }
+    }
+
+    @Test
+    void interopWithTheRealIperf3() throws IOException {
+        Iperf3Binary.require();
+        int port = FreePorts.next();
+        try (Iperf3Process server = Iperf3Process.iperf3(List.of("-s", "-1", "-p", Integer.toString(port)))) {
+            assertThat(server.awaitListening(port, Duration.ofSeconds(10))).as(server.stderr()).isTrue();
+            try (Iperf3Process client = NoJdk.start(List.of(iperf3j.toString(), "-c", "127.0.0.1",
+                    "-p", Integer.toString(port), "-t", "1", "-R", "-J"))) {
+                assertThat(client.waitFor(Duration.ofSeconds(40))).as(client.stderr()).isZero();
+                JsonNode doc = assertReceived(client.stdout());
+                assertThat(doc.at("/start/test_start/reverse").asInt()).isEqualTo(1);
+            }
+            assertThat(server.waitFor(Duration.ofSeconds(20))).as(server.stderr()).isZero();
+            assertThat(server.stdout()).contains("Accepted connection from 127.0.0.1");
+        }
+    }
+
+    /** The client's JSON document: bytes arrived at the receiver, no error. */
+    static JsonNode assertReceived(String json) throws IOException {
+        JsonNode doc = JSON.readTree(json);
+        assertThat(doc.has("error")).as(json).isFalse();
+        assertThat(doc.at("/end/sum_received/bytes").asLong()).as(json).isGreaterThan(0);
+        return doc;
+    }
+
+}

@@ -1,0 +1,82 @@
+package io.iperf3j.export.exporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iperf3j.export.RealTools;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code iperf3j exporter}'s command line (picocli), its default address and its log of failed probes. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ExporterCommandTest {
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+    private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+
+    @Test
+    void listensOnLoopbackUnlessToldOtherwise() {
+        assertThat(new ExporterCommand.Options().listen).isEqualTo("127.0.0.1:9579");
+        assertThat(ExporterCommand.address(ExporterCommand.DEFAULT_LISTEN).getAddress().isLoopbackAddress()).isTrue();
+        assertThat(ExporterCommand.address(":9579").getAddress().isAnyLocalAddress()).isTrue();
+        assertThat(ExporterCommand.usage()).contains("default 127.0.0.1:9579; :9579 = every interface");
+    }
+
+    @Test
+    void badArgumentsExitOneWithTheReasonAndTheUsage() {
+        assertThat(ExporterCommand.run(List.of("--bogus"), out, err, r -> { })).isEqualTo(1);
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).startsWith("iperf3j: error - Unknown option: '--bogus'\n")
+                .contains("Usage: iperf3j exporter");
+        errBytes.reset();
+        assertThat(ExporterCommand.run(List.of("--timeout"), out, err, r -> { })).isEqualTo(1);
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).startsWith("iperf3j: error - Missing required parameter for option '--iperf3.timeout' (DURATION)");
+        errBytes.reset();
+        assertThat(ExporterCommand.run(List.of("--iperf3.timeout=0s"), out, err, r -> { })).isEqualTo(1);
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).startsWith("iperf3j: error - --timeout must be greater than zero");
+        assertThat(ExporterCommand.run(List.of("--help"), out, err, r -> { })).isZero();
+        assertThat(outBytes.toString(StandardCharsets.UTF_8)).startsWith("Usage: iperf3j exporter");
+    }
+
+    @Test
+    void aFailedProbeIsLoggedWithItsReason() throws Exception {
+        AtomicReference<Runnable> stop = new AtomicReference<>();
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> ExporterCommand.run(
+                List.of("--web.listen-address=127.0.0.1:0", "--timeout", "5s"), out, err, stop::set));
+        Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) .*; loopback only: --listen :\\d+ serves every interface");
+        Matcher m = listening.matcher("");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!m.reset(outBytes.toString(StandardCharsets.UTF_8)).find()) {
+            assertThat(System.nanoTime()).as("the exporter did not start: %s", errBytes).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        int closed = RealTools.freePort();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1)
+                    + "/probe?target=127.0.0.1:" + closed)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.body()).contains("iperf3_up{").startsWith("# iperf3j probe failed: ");
+        } finally {
+            while (stop.get() == null) {
+                Thread.sleep(5);
+            }
+            stop.get().run();
+        }
+        assertThat(status.get(20, TimeUnit.SECONDS)).isZero();
+        assertThat(errBytes.toString(StandardCharsets.UTF_8))
+                .startsWith("iperf3j exporter: probe of target=127.0.0.1:" + closed + " port=" + closed + " failed: ")
+                .containsIgnoringCase("connect");
+    }
+}
