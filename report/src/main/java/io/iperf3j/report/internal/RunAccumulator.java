@@ -20,7 +20,8 @@ public final class RunAccumulator {
             "rtt", "rttvar", "pmtu", "jitter_ms", "lost_packets", "packets", "lost_percent", "out_of_order");
 
     private final String source;
-    private final ViewBuilder client = new ViewBuilder("client");
+    /** The document's own intervals: the client's, or the server's in a server's -J document. */
+    private ViewBuilder own;
     private JsonNode start;
     private JsonNode end;
     private String error;
@@ -38,7 +39,7 @@ public final class RunAccumulator {
     }
 
     public void interval(JsonNode node) throws InputFormatException {
-        client.add(node, source);
+        own().add(node, source);
     }
 
     public void end(JsonNode node) {
@@ -65,12 +66,12 @@ public final class RunAccumulator {
 
     /** Whether anything iperf3-like was seen (garbage JSON has none of these). */
     public boolean sawRunPart() {
-        return start != null || end != null || error != null || client.size() > 0;
+        return start != null || end != null || error != null || (own != null && own.size() > 0);
     }
 
     public RunDocument build(String label, RawInput raw) throws InputFormatException {
         List<RunView> views = new ArrayList<>();
-        views.add(client.build());
+        views.add(own().build());
         JsonNode serverStart = null;
         if (serverOutput != null && serverOutput.isObject()) {
             ViewBuilder server = new ViewBuilder("server");
@@ -93,6 +94,14 @@ public final class RunAccumulator {
             summary.put("extra_data", extraData);
         }
         return new RunDocument(Texts.cut(label), summary, error, List.copyOf(views), raw);
+    }
+
+    private ViewBuilder own() {
+        if (own == null) {
+            boolean serverDocument = start != null && start.has("accepted_connection");
+            own = new ViewBuilder(serverDocument ? "server" : "client");
+        }
+        return own;
     }
 
     /** The intervals of one side, column by column. */
