@@ -49,11 +49,14 @@ final class Chromium {
         }
     }
 
-    static Page open(Path html) throws IOException, InterruptedException {
+    static Page open(Path html, String... flags) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("iperf3j-chromium");
         try {
-            Result r = run(dir, "--virtual-time-budget=5000", "--dump-dom", html.toUri().toString());
-            List<String> console = r.stderr.lines().filter(l -> l.contains(":CONSOLE")).toList();
+            List<String> args = new ArrayList<>(List.of(flags));
+            args.addAll(List.of("--virtual-time-budget=5000", "--dump-dom", html.toUri().toString()));
+            Result r = run(dir, args.toArray(String[]::new));
+            // the page's own messages (Chromium's internal chrome:// pages log too, e.g. "Slow network is detected")
+            List<String> console = r.stderr.lines().filter(l -> l.contains(":CONSOLE") && !l.contains("source: chrome://")).toList();
             Map<String, String> htmlAttrs = new LinkedHashMap<>();
             Matcher h = HTML.matcher(r.stdout);
             if (h.find()) {
@@ -70,13 +73,15 @@ final class Chromium {
         }
     }
 
-    static void screenshot(Path html, Path png) throws IOException, InterruptedException {
+    static void screenshot(Path html, Path png, String... flags) throws IOException, InterruptedException {
         Files.createDirectories(png.getParent());
         Files.deleteIfExists(png);
         Path dir = Files.createTempDirectory("iperf3j-chromium");
         try {
-            run(dir, "--virtual-time-budget=5000", "--window-size=1280,2400", "--hide-scrollbars",
-                    "--screenshot=" + png.toAbsolutePath(), html.toUri().toString());
+            List<String> args = new ArrayList<>(List.of(flags));
+            args.addAll(List.of("--virtual-time-budget=5000", "--window-size=1280,2400", "--hide-scrollbars",
+                    "--screenshot=" + png.toAbsolutePath(), html.toUri().toString()));
+            run(dir, args.toArray(String[]::new));
         } finally {
             deleteTree(dir);
         }

@@ -136,6 +136,23 @@ class ReportInBrowserTest {
     }
 
     @Test
+    void darkThemeDrawsTheSameCharts() throws Exception {
+        Path input = Inputs.resource("runs/ours_tcp_p4.json");
+        Path html = OUT.resolve("dark.html");
+        HtmlReport.builder().add(input).build().write(html);
+        Chromium.Page page = Chromium.open(html, "--force-dark-mode");
+        Chromium.screenshot(html, SHOTS.resolve("ours-tcp-P4-dark.png"), "--force-dark-mode");
+        assertClean(page);
+        int intervals = Inputs.intervals(input);
+        for (String key : TCP_SENDER) {
+            JsonNode points = MAPPER.readTree(page.chart(key).get("data-points"));
+            // four streams, plus the sum where the metric has one
+            assertThat(points.size()).as(key).isGreaterThanOrEqualTo(4);
+            points.elements().forEachRemaining(n -> assertThat(n.asInt()).as(key).isEqualTo(intervals));
+        }
+    }
+
+    @Test
     void severalRunsShareAxes() throws Exception {
         Path before = Inputs.reference("tcp.json");
         Path after = Inputs.resource("runs/ours_tcp.json");

@@ -16,6 +16,8 @@ import java.util.List;
  */
 public final class PageWriter {
     private static final String VENDOR = "vendor/";
+    /** A model up to this size is embedded as plain JSON; a larger one (long runs) gzip'd. */
+    static final int PLAIN_MODEL_LIMIT = 1 << 20;
 
     private PageWriter() {
     }
@@ -38,8 +40,17 @@ public final class PageWriter {
         out.write("<noscript><p class=\"noscript\">This report draws its charts with JavaScript; the data is embedded in this file"
                 + " (script elements iperf3j-model and iperf3j-raw-N).</p></noscript>\n");
         out.write("<main id=\"report\"></main>\n");
-        out.write("<script type=\"application/json\" id=\"iperf3j-model\">");
-        ModelWriter.write(out, title, runs, session, sessionDir);
+        java.io.StringWriter model = new java.io.StringWriter(1 << 16);
+        ModelWriter.write(model, title, runs, session, sessionDir);
+        byte[] modelBytes = model.toString().getBytes(StandardCharsets.UTF_8);
+        boolean gzipModel = modelBytes.length > PLAIN_MODEL_LIMIT;
+        out.write("<script type=\"application/json\" id=\"iperf3j-model\" data-encoding=\""
+                + (gzipModel ? "gzip+base64" : "text") + "\" data-size=\"" + modelBytes.length + "\">");
+        if (gzipModel) {
+            out.write(Base64.getMimeEncoder(120, new byte[] {'\n'}).encodeToString(Gzip.compress(modelBytes)));
+        } else {
+            out.write(model.toString());
+        }
         out.write("</script>\n");
         for (int i = 0; i < runs.size(); i++) {
             RawInput raw = runs.get(i).raw();

@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Reads one run: an iperf3 -J document (one JSON object with start, intervals, end and maybe
@@ -161,7 +160,7 @@ public final class RunReader {
                 in.transferTo(buffer);
                 return new RawInput(mediaType, buffer.toByteArray(), false, size);
             }
-            try (OutputStream gz = new GZIPOutputStream(buffer, 1 << 16)) {
+            try (OutputStream gz = Gzip.output(buffer)) {
                 in.transferTo(gz);
             }
             return new RawInput(mediaType, buffer.toByteArray(), true, size);

@@ -4,11 +4,12 @@
    window.iperf3jReport.charts lists the same. <html data-status="ready"> when done. */
 (function () {
   'use strict';
-  var model = JSON.parse(document.getElementById('iperf3j-model').textContent);
+  var modelNode = document.getElementById('iperf3j-model');
+  var model = null;
   var root = document.getElementById('report');
   var charts = [];       // {el, build, plot}
   var drawnRecords = [];
-  window.iperf3jReport = { model: model, charts: drawnRecords };
+  window.iperf3jReport = { model: null, charts: drawnRecords };
 
   /* ---------- units, as iperf3's -f a (bits, 1000s) and -f A (bytes, 1024s) ---------- */
   var RATE_UNITS = ['bits/sec', 'Kbits/sec', 'Mbits/sec', 'Gbits/sec', 'Tbits/sec'];
@@ -152,7 +153,6 @@
           points: { show: spec.x.length <= 60, size: 4 },
           value: function (u, v) { return v == null ? '–' : iperfNumber(v) + ' ' + axis.label; } };
         if (s.dash) { ser.dash = s.dash; }
-        if (m.step && uPlot.paths && uPlot.paths.stepped) { ser.paths = uPlot.paths.stepped({ align: -1 }); }
         return ser;
       })),
       hooks: {
@@ -291,6 +291,8 @@
     fact('retransmits', s.retransmits != null ? fmtPlain(s.retransmits, 0) + (s.reverse_retransmits != null ? ' / ' + fmtPlain(s.reverse_retransmits, 0) + ' reverse' : '') : null);
     fact('lost', s.lost_percent != null ? fmtPlain(s.lost_percent, 4) + ' % (' + fmtPlain(s.lost_packets, 0) + ' of ' + fmtPlain(s.packets, 0) + ')' : null);
     fact('jitter', s.jitter_ms != null ? fmtPlain(s.jitter_ms, 3) + ' ms' : null);
+    fact('lost (s → c)', s.reverse_lost_percent != null ? fmtPlain(s.reverse_lost_percent, 4) + ' %' : null);
+    fact('jitter (s → c)', s.reverse_jitter_ms != null ? fmtPlain(s.reverse_jitter_ms, 3) + ' ms' : null);
     fact('out of order', s.out_of_order != null ? fmtPlain(s.out_of_order, 0) : null);
     fact('sent', s.sender_bytes != null ? fmtBytes(s.sender_bytes) : null);
     fact('received', s.receiver_bytes != null ? fmtBytes(s.receiver_bytes) : null);
@@ -370,7 +372,10 @@
 
   /* ---------- the raw input, embedded for tools ---------- */
   function rawInput(index) {
-    var node = document.getElementById('iperf3j-raw-' + index);
+    return embedded(document.getElementById('iperf3j-raw-' + index));
+  }
+  /* the text of an embedded script element: plain, or gzip+base64 for big inputs */
+  function embedded(node) {
     if (!node) { return Promise.resolve(null); }
     var text = node.textContent;
     if (node.getAttribute('data-encoding') !== 'gzip+base64') { return Promise.resolve(text); }
@@ -527,18 +532,36 @@
     root.appendChild(el('p', { cls: 'sub', text: 'Made by iperf3j report. Charts: uPlot (MIT). Everything is in this one file; it fetches nothing.' }));
   }
 
-  render();
-  document.documentElement.setAttribute('data-charts', String(charts.length));
+  window.addEventListener('load', function () {
+    var nav = performance.getEntriesByType && performance.getEntriesByType('navigation')[0];
+    if (nav) { document.documentElement.setAttribute('data-load-event-ms', String(Math.round(nav.loadEventStart))); }
+  });
+  function start(text) {
+    model = JSON.parse(text);
+    window.iperf3jReport.model = model;
+    render();
+    document.documentElement.setAttribute('data-charts', String(charts.length));
+    afterRender();
+  }
+  if (modelNode.getAttribute('data-encoding') === 'gzip+base64') {
+    root.appendChild(el('p', { cls: 'note', id: 'iperf3j-loading', text: 'Unpacking ' + fmtBytes(Number(modelNode.getAttribute('data-size'))) + ' of data…' }));
+    embedded(modelNode).then(function (t) {
+      var loading = document.getElementById('iperf3j-loading');
+      if (loading) { loading.remove(); }
+      start(t);
+    }).catch(function (e) { throw e; });
+  } else {
+    start(modelNode.textContent);
+  }
+
+  function afterRender() {
   /* timings for the bench (bench/report_bench.py): scripts done (uPlot commits its first draw in a
      microtask queued before this one), and Chromium's navigation timing at the load event */
   Promise.resolve().then(function () {
     document.documentElement.setAttribute('data-render-ms', String(Math.round(performance.now())));
   });
-  window.addEventListener('load', function () {
-    var nav = performance.getEntriesByType && performance.getEntriesByType('navigation')[0];
-    if (nav) { document.documentElement.setAttribute('data-load-event-ms', String(Math.round(nav.loadEventStart))); }
-  });
   setTimeout(function () {
     document.documentElement.setAttribute('data-status', document.documentElement.getAttribute('data-errors') ? 'error' : 'ready');
   }, 0);
+  }
 })();
