@@ -31,7 +31,7 @@ class MainReportTest {
     }
 
     private static JsonNode model(Path html) throws Exception {
-        Matcher m = Pattern.compile("id=\"iperf3j-model\">(.*?)</script>", Pattern.DOTALL).matcher(Files.readString(html));
+        Matcher m = Pattern.compile("id=\"iperf3j-model\" data-encoding=\"text\"[^>]*>(.*?)</script>", Pattern.DOTALL).matcher(Files.readString(html));
         assertThat(m.find()).isTrue();
         return new ObjectMapper().readTree(m.group(1));
     }

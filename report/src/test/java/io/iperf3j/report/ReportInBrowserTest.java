@@ -152,6 +152,44 @@ class ReportInBrowserTest {
         }
     }
 
+    /** A long run (tiled from a real one): the model is gzip'd, drawing is downsampled, the page says so. */
+    @Test
+    void longRunIsDownsampledForDrawingOnly() throws Exception {
+        JsonNode doc = Inputs.json(Inputs.resource("runs/ours_tcp_p4.json"));
+        var template = (com.fasterxml.jackson.databind.node.ArrayNode) doc.path("intervals");
+        var intervals = MAPPER.createArrayNode();
+        int n = 30_000;
+        for (int i = 0; i < n; i++) {
+            var iv = template.get(i % template.size()).deepCopy();
+            double shift = (i / template.size()) * 3.0;
+            for (JsonNode part : iv.path("streams")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) part).put("start", part.path("start").asDouble() + shift)
+                        .put("end", part.path("end").asDouble() + shift);
+            }
+            var sum = (com.fasterxml.jackson.databind.node.ObjectNode) iv.path("sum");
+            sum.put("start", sum.path("start").asDouble() + shift).put("end", sum.path("end").asDouble() + shift);
+            intervals.add(iv);
+        }
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc).set("intervals", intervals);
+        Path input = OUT.resolve("long.json");
+        MAPPER.writeValue(input.toFile(), doc);
+        Path html = OUT.resolve("long.html");
+        HtmlReport.builder().add(input).build().write(html);
+        assertThat(Files.readString(html)).contains("id=\"iperf3j-model\" data-encoding=\"gzip+base64\"");
+        Chromium.Page page = Chromium.open(html);
+        Chromium.screenshot(html, SHOTS.resolve("long-run.png"));
+        assertClean(page);
+        var chart = page.chart("bits_per_second:c2s:client");
+        assertThat(chart.get("data-intervals")).isEqualTo(Integer.toString(n));
+        assertThat(chart.get("data-downsampled")).isEqualTo("true");
+        JsonNode points = MAPPER.readTree(chart.get("data-points"));
+        assertThat(points.size()).isEqualTo(5);
+        int drawn = points.path("sum (sender)").asInt();
+        assertThat(drawn).isBetween(1000, 6000);
+        points.elements().forEachRemaining(p -> assertThat(p.asInt()).isEqualTo(drawn));
+        assertThat(page.dom()).contains("the table below has all " + n + " intervals");
+    }
+
     @Test
     void severalRunsShareAxes() throws Exception {
         Path before = Inputs.reference("tcp.json");
