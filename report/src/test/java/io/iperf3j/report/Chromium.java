@@ -50,10 +50,14 @@ final class Chromium {
     }
 
     static Page open(Path html, String... flags) throws IOException, InterruptedException {
+        return open(html.toUri().toString(), flags);
+    }
+
+    static Page open(String url, String... flags) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("iperf3j-chromium");
         try {
             List<String> args = new ArrayList<>(List.of(flags));
-            args.addAll(List.of("--virtual-time-budget=5000", "--dump-dom", html.toUri().toString()));
+            args.addAll(List.of("--virtual-time-budget=5000", "--dump-dom", url));
             Result r = run(dir, args.toArray(String[]::new));
             // the page's own messages (Chromium's internal chrome:// pages log too, e.g. "Slow network is detected")
             List<String> console = r.stderr.lines().filter(l -> l.contains(":CONSOLE") && !l.contains("source: chrome://")).toList();

@@ -190,6 +190,28 @@ class ReportInBrowserTest {
         assertThat(page.dom()).contains("the table below has all " + n + " intervals");
     }
 
+    /** The tooltip of a moment shows every series' exact value of that interval (read by Jackson from the input). */
+    @Test
+    void tooltipShowsExactValues() throws Exception {
+        Path input = Inputs.resource("runs/ours_tcp_p4.json");
+        Path html = OUT.resolve("tooltip.html");
+        HtmlReport.builder().add(input).build().write(html);
+        // the throughput chart spans 0..3 s; 0.5 of its width is inside the second interval (1..2 s)
+        Chromium.Page page = Chromium.open(html.toUri() + "#cursor=0,0.5");
+        assertClean(page);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<div class=\"tip\"[^>]*>(.*?)</div>", java.util.regex.Pattern.DOTALL)
+                .matcher(page.dom());
+        assertThat(m.find()).as("tooltip on the page").isTrue();
+        String tip = m.group(1);
+        JsonNode interval = Inputs.json(input).path("intervals").path(1);
+        assertThat(tip).contains(String.format(java.util.Locale.US, "%,d bits/s", Math.round(interval.path("sum").path("bits_per_second").asDouble())));
+        for (JsonNode stream : interval.path("streams")) {
+            assertThat(tip).contains("stream " + stream.path("socket").asInt() + " (sender)")
+                    .contains(String.format(java.util.Locale.US, "%,d bits/s", Math.round(stream.path("bits_per_second").asDouble())));
+        }
+        assertThat(tip).contains(iperfRate(interval.path("sum").path("bits_per_second").asDouble()));
+    }
+
     @Test
     void severalRunsShareAxes() throws Exception {
         Path before = Inputs.reference("tcp.json");

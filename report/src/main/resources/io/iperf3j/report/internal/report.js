@@ -554,6 +554,17 @@
     start(modelNode.textContent);
   }
 
+  /* report.html#cursor=CHART,FRACTION opens with chart number CHART's cursor (and tooltip) at
+     FRACTION of its width: a link to a moment of a run (the browser tests use it too). */
+  function placeCursor() {
+    var m = /^#cursor=(\d+),([\d.]+)$/.exec(location.hash);
+    var entry = m && charts[Number(m[1])];
+    if (!entry || !entry.plot) { return; }
+    var u = entry.plot;
+    u.setCursor({ left: Number(m[2]) * u.over.clientWidth, top: u.over.clientHeight / 2 });
+    tip.setAttribute('data-chart', entry.spec.key);
+  }
+
   function afterRender() {
   /* timings for the bench (bench/report_bench.py): scripts done (uPlot commits its first draw in a
      microtask queued before this one), and Chromium's navigation timing at the load event */
@@ -561,6 +572,7 @@
     document.documentElement.setAttribute('data-render-ms', String(Math.round(performance.now())));
   });
   setTimeout(function () {
+    placeCursor(); // after uPlot's first commit has sized the plots
     document.documentElement.setAttribute('data-status', document.documentElement.getAttribute('data-errors') ? 'error' : 'ready');
   }, 0);
   }
