@@ -12,6 +12,8 @@ import io.iperf3j.options.IperfOptions;
 import io.iperf3j.options.OptionParser;
 import io.iperf3j.options.ParseResult;
 import io.iperf3j.protocol.IperfException;
+import io.iperf3j.report.ReportCommand;
+import io.iperf3j.report.ReportOption;
 import io.iperf3j.report.OutputSink;
 
 import java.io.IOException;
@@ -35,6 +37,8 @@ public final class Main {
     private final Map<String, String> env;
     /** The run's metrics sinks (iperf3j-export); none until a test is about to run. */
     private CliMetrics metrics;
+    /** {@code --report FILE} (iperf3j-report): the HTML report a client run writes when it ends. */
+    private ReportOption report;
 
     Main(PrintStream out, PrintStream err) {
         this(out, err, System.getenv());
@@ -62,6 +66,16 @@ public final class Main {
         if (args.length > 0 && args[0].equals("exporter")) {
             return ExporterCommand.run(Arrays.asList(args).subList(1, args.length), out, err, onSignal::set);
         }
+        if (args.length > 0 && args[0].equals("report")) {
+            return ReportCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
+        }
+        try {
+            report = ReportOption.extract(Arrays.asList(args));
+        } catch (IllegalArgumentException e) {
+            err.println("iperf3j: error - " + e.getMessage());
+            return 1;
+        }
+        args = report.remaining().toArray(String[]::new);
         // --push.* / --metrics.* belong to iperf3j-export; the rest is iperf3's command line.
         WrapperOptionParser.Parsed wrapper;
         try {
@@ -157,6 +171,10 @@ public final class Main {
         onSignal.set(test::cancel);
         ClientTest.Outcome outcome = test.run();
         onSignal.set(null);
+        if (report.file() != null && !report.write("iperf3j -c " + options.host(),
+                io.iperf3j.json.CJsonWriter.standard().pretty(outcome.document()), err)) {
+            return 1;
+        }
         // iperf3 3.12 exits 0 after an error in -J mode; 3.14+ exit 1, which scripts need. We follow 3.14+.
         return outcome.succeeded() ? 0 : 1;
     }

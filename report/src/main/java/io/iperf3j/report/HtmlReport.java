@@ -1,0 +1,165 @@
+package io.iperf3j.report;
+
+import io.iperf3j.report.internal.InputFormatException;
+import io.iperf3j.report.internal.InputLimits;
+import io.iperf3j.report.internal.InputSource;
+import io.iperf3j.report.internal.PageWriter;
+import io.iperf3j.report.internal.RunDocument;
+import io.iperf3j.report.internal.RunReader;
+import io.iperf3j.report.internal.SessionDirectoryReader;
+import io.iperf3j.report.internal.SessionTest;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One self-contained HTML report of iperf3 runs: charts (uPlot, inlined), a table of every
+ * interval and the raw JSON, in a single file that opens offline in any current browser.
+ *
+ * <pre>{@code
+ * HtmlReport.builder()
+ *         .add(Path.of("before.json"))
+ *         .add(Path.of("after.json"))
+ *         .build()
+ *         .write(Path.of("report.html"));
+ * }</pre>
+ *
+ * <p>Inputs: iperf3 -J documents and --json-stream files (iperf3 3.12 and newer, and
+ * iperf3j's), a session plan's output directory (tests.jsonl and the outputs it names), or a
+ * run's -J text held in memory ({@link Builder#addDocument}). Several single runs go side by
+ * side on shared axes. {@link Builder#build()} reads and checks every input first, so a bad
+ * input fails with a {@link ReportInputException} before anything is written; {@link #write}
+ * writes a temporary file beside the target and moves it into place.
+ */
+public final class HtmlReport {
+    private final String title;
+    private final List<RunDocument> runs;
+    private final List<SessionTest> session;
+    private final String sessionDir;
+
+    private HtmlReport(String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir) {
+        this.title = title;
+        this.runs = runs;
+        this.session = session;
+        this.sessionDir = sessionDir;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** How many runs the report holds (a session's tests with an output each count one). */
+    public int runCount() {
+        return runs.size();
+    }
+
+    /** The number of intervals in each run's client (or only) view, in report order. */
+    public List<Integer> intervalCounts() {
+        return runs.stream().map(r -> r.views().getFirst().intervals()).toList();
+    }
+
+    /** Writes the page to {@code out} (UTF-8); the stream is flushed, not closed. */
+    public void writeTo(OutputStream out) throws IOException {
+        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        PageWriter.write(w, title, runs, session, sessionDir);
+        w.flush();
+    }
+
+    /** Writes the page to {@code file}: a temporary file beside it, then moved into place. */
+    public void write(Path file) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Long.toHexString(System.nanoTime()) + ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                writeTo(out);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Collects inputs; {@link #build()} reads them. Not thread-safe. */
+    public static final class Builder {
+        private final List<Path> paths = new ArrayList<>();
+        private final List<String[]> documents = new ArrayList<>();
+        private String title;
+
+        private Builder() {
+        }
+
+        /** A -J file, a --json-stream file, or a session output directory. */
+        public Builder add(Path input) {
+            paths.add(input);
+            return this;
+        }
+
+        /** A run's -J document (or --json-stream lines) as text, e.g. the run that just ended. */
+        public Builder addDocument(String label, String jsonText) {
+            documents.add(new String[] {label, jsonText});
+            return this;
+        }
+
+        /** The page title; by default made from the inputs' names. */
+        public Builder title(String title) {
+            this.title = title;
+            return this;
+        }
+
+        /** Reads and checks every input. */
+        public HtmlReport build() throws ReportInputException {
+            if (paths.isEmpty() && documents.isEmpty()) {
+                throw new ReportInputException("no inputs: give -J or --json-stream files, or a session directory");
+            }
+            if (paths.size() + documents.size() > InputLimits.MAX_INPUTS) {
+                throw new ReportInputException("more than " + InputLimits.MAX_INPUTS + " inputs");
+            }
+            List<RunDocument> runs = new ArrayList<>();
+            List<SessionTest> session = null;
+            String sessionDir = null;
+            List<String> names = new ArrayList<>();
+            try {
+                for (Path p : paths) {
+                    if (Files.isDirectory(p)) {
+                        if (session != null) {
+                            throw new ReportInputException(p + ": one session directory per report (already have " + sessionDir + ")");
+                        }
+                        session = SessionDirectoryReader.read(p, runs.size(), runs::add);
+                        sessionDir = p.toString();
+                        names.add("session " + p.getFileName());
+                    } else if (Files.isRegularFile(p)) {
+                        runs.add(RunReader.read(new InputSource.FileSource(p), p.getFileName().toString()));
+                        names.add(p.getFileName().toString());
+                    } else {
+                        throw new ReportInputException(p + ": no such file or directory");
+                    }
+                }
+                for (String[] d : documents) {
+                    runs.add(RunReader.read(new InputSource.TextSource(d[0], d[1]), d[0]));
+                    names.add(d[0]);
+                }
+            } catch (InputFormatException e) {
+                throw new ReportInputException(e.getMessage(), e);
+            }
+            String t = title != null ? title : "iperf3 report: " + String.join(", ", names);
+            return new HtmlReport(t, List.copyOf(runs), session == null ? null : List.copyOf(session), sessionDir);
+        }
+    }
+}

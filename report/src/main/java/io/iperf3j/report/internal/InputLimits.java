@@ -1,0 +1,24 @@
+package io.iperf3j.report.internal;
+
+/**
+ * Explicit limits on what a report reads, so a wrong file fails fast with a message instead of
+ * exhausting memory. An hour at {@code -i 0.1} with {@code -P 8} is 36 000 intervals and 9 series
+ * per side: far inside every limit.
+ */
+public final class InputLimits {
+    /** Largest input file (a -J document, a --json-stream file, or tests.jsonl). */
+    public static final long MAX_FILE_BYTES = 1L << 30;
+    /** Most intervals in one view. */
+    public static final int MAX_INTERVALS = 1_000_000;
+    /** Most series (sums and streams) in one view. */
+    public static final int MAX_SERIES = 260;
+    /** Most tests listed in a session's tests.jsonl. */
+    public static final int MAX_SESSION_TESTS = 10_000;
+    /** Most inputs on one report. */
+    public static final int MAX_INPUTS = 1_000;
+    /** Longest error or label text kept (longer text is cut, marked with an ellipsis). */
+    public static final int MAX_TEXT_CHARS = 4_096;
+
+    private InputLimits() {
+    }
+}

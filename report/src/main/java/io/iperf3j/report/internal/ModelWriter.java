@@ -1,0 +1,172 @@
+package io.iperf3j.report.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the page's data model: the JSON the page's script draws from (runs with their
+ * summaries and per-interval columns, and the session's tests). Missing values are null.
+ * Bit rates are rounded to whole bits per second and times to microseconds (iperf3's own
+ * resolution); the raw inputs embedded beside the model keep every digit.
+ *
+ * <p>{@code <}, {@code >} and {@code &} are written as {@code \\u003c} etc., so the JSON can sit
+ * inside a {@code <script>} element whatever the inputs' strings hold.
+ */
+public final class ModelWriter {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = new JsonFactory(MAPPER);
+
+    private ModelWriter() {
+    }
+
+    public static void write(Writer out, String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir)
+            throws IOException {
+        JsonGenerator g = FACTORY.createGenerator(out);
+        g.setCharacterEscapes(new HtmlSafeEscapes());
+        g.writeStartObject();
+        g.writeStringField("title", title);
+        g.writeArrayFieldStart("runs");
+        for (int i = 0; i < runs.size(); i++) {
+            writeRun(g, i, runs.get(i));
+        }
+        g.writeEndArray();
+        if (session != null) {
+            g.writeObjectFieldStart("session");
+            g.writeStringField("dir", sessionDir);
+            g.writeArrayFieldStart("tests");
+            for (SessionTest t : session) {
+                g.writeStartObject();
+                g.writeStringField("id", t.id());
+                g.writeStringField("sender", t.sender());
+                g.writeStringField("receiver", t.receiver());
+                g.writeStringField("direction", t.direction());
+                g.writeStringField("protocol", t.protocol());
+                g.writeNumberField("repeat", t.repeat());
+                g.writeStringField("status", t.status());
+                g.writeStringField("error", t.error());
+                nullableNumber(g, "sent_bits_per_second", t.sentBitsPerSecond());
+                nullableNumber(g, "received_bits_per_second", t.receivedBitsPerSecond());
+                if (t.receivedBytes() == null) {
+                    g.writeNullField("received_bytes");
+                } else {
+                    g.writeNumberField("received_bytes", t.receivedBytes());
+                }
+                g.writeNumberField("run", t.run());
+                g.writeStringField("note", t.note());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+        g.flush();
+    }
+
+    private static void writeRun(JsonGenerator g, int index, RunDocument run) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("index", index);
+        g.writeStringField("label", run.label());
+        g.writeStringField("error", run.error());
+        g.writeFieldName("summary");
+        MAPPER.writeTree(g, run.summary());
+        g.writeBooleanField("raw", run.raw() != null);
+        g.writeArrayFieldStart("views");
+        for (RunView v : run.views()) {
+            g.writeStartObject();
+            g.writeStringField("side", v.side());
+            g.writeNumberField("intervals", v.intervals());
+            g.writeFieldName("start");
+            column(g, v.start(), false);
+            g.writeFieldName("end");
+            column(g, v.end(), false);
+            g.writeArrayFieldStart("omitted");
+            for (int i = 0; i < v.omitted().length; i++) {
+                if (v.omitted()[i]) {
+                    g.writeNumber(i);
+                }
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("series");
+            for (Series s : v.series()) {
+                g.writeStartObject();
+                g.writeStringField("name", s.name());
+                g.writeBooleanField("stream", s.stream());
+                g.writeBooleanField("c2s", s.clientToServer());
+                g.writeBooleanField("sender", s.sender());
+                g.writeObjectFieldStart("metrics");
+                for (Map.Entry<String, double[]> m : s.metrics().entrySet()) {
+                    g.writeFieldName(m.getKey());
+                    column(g, m.getValue(), m.getKey().equals("bits_per_second"));
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void column(JsonGenerator g, double[] values, boolean wholeNumbers) throws IOException {
+        g.writeStartArray();
+        for (double v : values) {
+            number(g, v, wholeNumbers);
+        }
+        g.writeEndArray();
+    }
+
+    private static void number(JsonGenerator g, double v, boolean wholeNumbers) throws IOException {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            g.writeNull();
+        } else if (wholeNumbers || (v == Math.rint(v) && Math.abs(v) < 1e15)) {
+            g.writeNumber(Math.round(v));
+        } else if (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e9) {
+            // six decimals: iperf3's microseconds; plenty for jitter in ms, percentages and rates
+            double r = Math.round(v * 1e6) / 1e6;
+            g.writeNumber(r);
+        } else {
+            g.writeNumber(v);
+        }
+    }
+
+    private static void nullableNumber(JsonGenerator g, String key, Double v) throws IOException {
+        g.writeFieldName(key);
+        if (v == null) {
+            g.writeNull();
+        } else {
+            number(g, v, false);
+        }
+    }
+
+    /** Escapes the characters that could end or confuse a script element. */
+    private static final class HtmlSafeEscapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] escapes;
+
+        HtmlSafeEscapes() {
+            escapes = CharacterEscapes.standardAsciiEscapesForJSON();
+            escapes['<'] = CharacterEscapes.ESCAPE_STANDARD;
+            escapes['>'] = CharacterEscapes.ESCAPE_STANDARD;
+            escapes['&'] = CharacterEscapes.ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return escapes;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return null;
+        }
+    }
+}

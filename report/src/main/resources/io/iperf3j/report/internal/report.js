@@ -1,0 +1,579 @@
+/* iperf3j report: draws the embedded model (script#iperf3j-model) with uPlot.
+   Every chart records what it drew on its element: data-intervals (intervals in the input view)
+   and data-points (JSON: series label -> points handed to uPlot after any downsampling), and
+   window.iperf3jReport.charts lists the same. <html data-status="ready"> when done. */
+(function () {
+  'use strict';
+  var modelNode = document.getElementById('iperf3j-model');
+  var model = null;
+  var root = document.getElementById('report');
+  var charts = [];       // {el, build, plot}
+  var drawnRecords = [];
+  window.iperf3jReport = { model: null, charts: drawnRecords };
+
+  /* ---------- units, as iperf3's -f a (bits, 1000s) and -f A (bytes, 1024s) ---------- */
+  var RATE_UNITS = ['bits/sec', 'Kbits/sec', 'Mbits/sec', 'Gbits/sec', 'Tbits/sec'];
+  var BYTE_UNITS = ['Bytes', 'KBytes', 'MBytes', 'GBytes', 'TBytes'];
+  function scaleOf(v, base) {
+    var i = 0; v = Math.abs(v);
+    while (v >= base && i < 4) { v /= base; i++; }
+    return i;
+  }
+  function iperfNumber(v) {
+    var a = Math.abs(v);
+    return a < 9.995 ? v.toFixed(2) : a < 99.95 ? v.toFixed(1) : v.toFixed(0);
+  }
+  function fmtRate(bps) {
+    if (bps == null || isNaN(bps)) { return '–'; }
+    var i = scaleOf(bps, 1000);
+    return iperfNumber(bps / Math.pow(1000, i)) + ' ' + RATE_UNITS[i];
+  }
+  function fmtBytes(b) {
+    if (b == null || isNaN(b)) { return '–'; }
+    var i = scaleOf(b, 1024);
+    return iperfNumber(b / Math.pow(1024, i)) + ' ' + BYTE_UNITS[i];
+  }
+  function fmtPlain(v, digits) {
+    if (v == null || isNaN(v)) { return '–'; }
+    return Number(v).toLocaleString('en-US', { maximumFractionDigits: digits == null ? 3 : digits });
+  }
+  /* What each metric is, how its axis is scaled and how a value reads in a tooltip. */
+  var METRICS = {
+    bits_per_second: { title: 'Throughput', axis: function (max) { var i = scaleOf(max, 1000); return { div: Math.pow(1000, i), label: RATE_UNITS[i] }; },
+      exact: function (v) { return fmtRate(v) + ' (' + fmtPlain(v, 0) + ' bits/s)'; } },
+    retransmits: { title: 'Retransmits per interval', axis: function () { return { div: 1, label: 'retransmits' }; }, step: true,
+      exact: function (v) { return fmtPlain(v, 0); } },
+    snd_cwnd: { title: 'Congestion window', axis: function (max) { var i = scaleOf(max, 1024); return { div: Math.pow(1024, i), label: BYTE_UNITS[i] }; },
+      exact: function (v) { return fmtBytes(v) + ' (' + fmtPlain(v, 0) + ' bytes)'; } },
+    rtt: { title: 'Round-trip time', axis: function () { return { div: 1000, label: 'ms' }; },
+      exact: function (v) { return fmtPlain(v / 1000, 3) + ' ms (' + fmtPlain(v, 0) + ' µs)'; } },
+    jitter_ms: { title: 'Jitter', axis: function () { return { div: 1, label: 'ms' }; },
+      exact: function (v) { return fmtPlain(v, 6) + ' ms'; } },
+    lost_packets: { title: 'Lost datagrams per interval', axis: function () { return { div: 1, label: 'datagrams' }; }, step: true,
+      exact: function (v) { return fmtPlain(v, 0); } },
+    lost_percent: { title: 'Loss', axis: function () { return { div: 1, label: '%' }; },
+      exact: function (v) { return fmtPlain(v, 4) + ' %'; } },
+    out_of_order: { title: 'Out-of-order datagrams per interval', axis: function () { return { div: 1, label: 'datagrams' }; }, step: true,
+      exact: function (v) { return fmtPlain(v, 0); } }
+  };
+  var PALETTE = ['#0b63c5', '#d1495b', '#2a9d5b', '#e6a100', '#7b4fbf', '#00a3a3', '#c2571a', '#6b7c93', '#b83280', '#3d7a00'];
+  var SUM_COLOR = { light: '#1b1f24', dark: '#e6e9ee' };
+
+  /* ---------- small DOM helpers ---------- */
+  function el(tag, attrs, children) {
+    var e = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        if (k === 'text') { e.textContent = attrs[k]; } else if (k === 'cls') { e.className = attrs[k]; } else { e.setAttribute(k, attrs[k]); }
+      });
+    }
+    (children || []).forEach(function (c) { if (c != null) { e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); } });
+    return e;
+  }
+  function dark() { return window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches && !printing; }
+  function cssVar(name) { return getComputedStyle(document.documentElement).getPropertyValue(name).trim(); }
+  var printing = false;
+
+  /* ---------- downsampling (drawing only): min and max per bucket keep every peak ---------- */
+  function downsample(x, ys, maxPoints) {
+    var n = x.length;
+    if (n <= maxPoints) { return { x: x, ys: ys, sampled: false }; }
+    var buckets = Math.floor(maxPoints / 2);
+    var size = n / buckets;
+    var ox = [], oys = ys.map(function () { return []; });
+    for (var b = 0; b < buckets; b++) {
+      var from = Math.floor(b * size), to = Math.min(n, Math.floor((b + 1) * size));
+      if (to <= from) { continue; }
+      ox.push(x[from]); ox.push(x[to - 1]);
+      for (var s = 0; s < ys.length; s++) {
+        var y = ys[s], lo = null, hi = null, loAt = 0, hiAt = 0;
+        for (var i = from; i < to; i++) {
+          var v = y[i];
+          if (v == null) { continue; }
+          if (lo == null || v < lo) { lo = v; loAt = i; }
+          if (hi == null || v > hi) { hi = v; hiAt = i; }
+        }
+        if (loAt <= hiAt) { oys[s].push(lo); oys[s].push(hi); } else { oys[s].push(hi); oys[s].push(lo); }
+      }
+    }
+    return { x: ox, ys: oys, sampled: true };
+  }
+  function nearest(x, t) {
+    var lo = 0, hi = x.length - 1;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (x[mid] < t) { lo = mid + 1; } else { hi = mid; } }
+    if (lo > 0 && Math.abs(x[lo - 1] - t) < Math.abs(x[lo] - t)) { lo--; }
+    return lo;
+  }
+
+  /* ---------- one chart ---------- */
+  var tip = el('div', { cls: 'tip', role: 'tooltip' });
+  document.body.appendChild(tip);
+
+  /* spec: {key, title, metric, x (seconds), series: [{label, values, color, width, dash}], intervals, xMax, yMax} */
+  function chart(parent, spec) {
+    var box = el('div', { cls: 'chart', 'data-chart': spec.key, 'data-intervals': String(spec.intervals) });
+    var head = el('div', { cls: 'ctitle', text: spec.title });
+    var note = el('div', { cls: 'cnote' });
+    var plotBox = el('div');
+    box.appendChild(head); box.appendChild(note); box.appendChild(plotBox);
+    parent.appendChild(box);
+    var entry = { el: box, plotBox: plotBox, note: note, spec: spec, plot: null };
+    charts.push(entry);
+    build(entry);
+    return box;
+  }
+
+  function build(entry) {
+    var spec = entry.spec;
+    var m = METRICS[spec.metric];
+    if (entry.plot) { entry.plot.destroy(); entry.plot = null; }
+    var width = Math.max(320, entry.el.clientWidth || root.clientWidth || 900);
+    if (printing) { width = 680; }
+    var maxY = spec.yMax != null ? spec.yMax : 0;
+    spec.series.forEach(function (s) { s.values.forEach(function (v) { if (v != null && v > maxY) { maxY = v; } }); });
+    var axis = m.axis(maxY || 1);
+    var ds = downsample(spec.x, spec.series.map(function (s) { return s.values; }), Math.max(1000, 2 * width));
+    var data = [ds.x].concat(ds.ys.map(function (y) { return y.map(function (v) { return v == null ? null : v / axis.div; }); }));
+    var fg = cssVar('--fg'), grid = cssVar('--grid'), muted = cssVar('--muted');
+    var isDark = dark();
+    var opts = {
+      width: width, height: 250,
+      pxAlign: 0,
+      cursor: { drag: { x: true, y: false }, points: { size: 6 } },
+      legend: { show: true, live: true },
+      scales: { x: { time: false, range: function (u, lo, hi) { return [0, Math.max(hi, spec.xMax || hi)]; } },
+        y: { range: function (u, lo, hi) { return [Math.min(0, lo), Math.max(hi, (spec.yMax || 0) / axis.div) * 1.05 || 1]; } } },
+      axes: [
+        { label: 'seconds since the test started (each interval drawn at its middle)', stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+        { label: axis.label, stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 60 }
+      ],
+      series: [{ label: 'seconds', value: function (u, v) { return v == null ? '–' : v.toFixed(3) + ' s'; } }].concat(spec.series.map(function (s) {
+        var color = s.color === 'sum' ? (isDark ? SUM_COLOR.dark : SUM_COLOR.light) : s.color;
+        var ser = { label: s.label, stroke: color, width: s.width || 1.5, spanGaps: false,
+          points: { show: spec.x.length <= 60, size: 4 },
+          value: function (u, v) { return v == null ? '–' : iperfNumber(v) + ' ' + axis.label; } };
+        if (s.dash) { ser.dash = s.dash; }
+        return ser;
+      })),
+      hooks: {
+        draw: [function (u) { record(entry, u, ds.sampled); }],
+        setCursor: [function (u) { tooltip(u, entry); }]
+      }
+    };
+    entry.note.textContent = ds.sampled
+      ? 'Drawn from ' + ds.x.length + ' points (minimum and maximum of every ' + Math.round(spec.x.length / (ds.x.length / 2)) +
+        ' intervals); the table below has all ' + spec.x.length + ' intervals.' : '';
+    entry.plot = new uPlot(opts, data, entry.plotBox);
+    entry.plot.root.addEventListener('mouseleave', function () { tip.style.display = 'none'; });
+  }
+
+  function record(entry, u, sampled) {
+    var points = {};
+    for (var i = 1; i < u.data.length; i++) {
+      var c = 0, y = u.data[i];
+      for (var j = 0; j < y.length; j++) { if (y[j] != null) { c++; } }
+      points[u.series[i].label] = c;
+    }
+    var rec = { key: entry.spec.key, title: entry.spec.title, intervals: entry.spec.intervals, downsampled: sampled, points: points };
+    entry.el.setAttribute('data-points', JSON.stringify(points));
+    entry.el.setAttribute('data-downsampled', String(sampled));
+    var k = drawnRecords.indexOf(entry.rec);
+    if (k >= 0) { drawnRecords[k] = rec; } else { drawnRecords.push(rec); }
+    entry.rec = rec;
+  }
+
+  function tooltip(u, entry) {
+    var left = u.cursor.left, top = u.cursor.top;
+    if (left == null || left < 0 || u.cursor.idx == null) { tip.style.display = 'none'; return; }
+    var spec = entry.spec, m = METRICS[spec.metric];
+    var t = u.posToVal(left, 'x');
+    var i = nearest(spec.x, t);
+    var rows = [el('tr', null, [el('td', { text: 'interval' }), el('td', { text: spec.start ? fmtPlain(spec.start[i], 3) + '–' + fmtPlain(spec.end[i], 3) + ' s' : fmtPlain(spec.x[i], 3) + ' s' })])];
+    spec.series.forEach(function (s, k) {
+      var v = s.values[i];
+      var sw = el('span', { cls: 'swatch' });
+      sw.style.background = u.series[k + 1].stroke();
+      rows.push(el('tr', null, [el('td', null, [sw, s.label]), el('td', { text: v == null ? '–' : m.exact(v) })]));
+    });
+    tip.textContent = '';
+    tip.appendChild(el('table', null, rows));
+    var r = u.over.getBoundingClientRect();
+    tip.style.display = 'block';
+    var x = r.left + left + 14, y = r.top + top + 14;
+    if (x + tip.offsetWidth > window.innerWidth - 8) { x = r.left + left - tip.offsetWidth - 14; }
+    tip.style.left = x + 'px';
+    tip.style.top = Math.min(y, window.innerHeight - tip.offsetHeight - 8) + 'px';
+  }
+
+  function rebuildAll() { charts.forEach(build); }
+  var resizeTimer = null;
+  window.addEventListener('resize', function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(rebuildAll, 150); });
+  if (window.matchMedia) {
+    var mq = window.matchMedia('(prefers-color-scheme: dark)');
+    if (mq.addEventListener) { mq.addEventListener('change', rebuildAll); }
+  }
+  window.addEventListener('beforeprint', function () { printing = true; rebuildAll(); });
+  window.addEventListener('afterprint', function () { printing = false; rebuildAll(); });
+
+  /* ---------- what goes on a run's charts ---------- */
+  function seriesLabel(run, view, s) {
+    var who = s.name === 'sum' ? 'sum' : s.name;
+    return who + ' (' + (s.sender ? 'sender' : 'receiver') + (view.side === 'server' ? ', server side' : '') + ')';
+  }
+  function directionName(c2s) { return c2s ? 'client → server' : 'server → client'; }
+  var VIEW_CHARTS = [
+    { metric: 'bits_per_second', sums: true },
+    { metric: 'retransmits', sums: true },
+    { metric: 'snd_cwnd', sums: false },
+    { metric: 'rtt', sums: false },
+    { metric: 'jitter_ms', sums: true },
+    { metric: 'lost_packets', sums: true },
+    { metric: 'lost_percent', sums: true },
+    { metric: 'out_of_order', sums: true }
+  ];
+  /* each interval is drawn at its middle */
+  function mids(view) {
+    if (!view.mids) { view.mids = view.start.map(function (s, i) { return s == null || view.end[i] == null ? view.end[i] : (s + view.end[i]) / 2; }); }
+    return view.mids;
+  }
+  function hasValues(a) { if (!a) { return false; } for (var i = 0; i < a.length; i++) { if (a[i] != null) { return true; } } return false; }
+
+  function viewCharts(parent, run, view, ctx) {
+    var dirs = [true, false].filter(function (c2s) { return view.series.some(function (s) { return s.c2s === c2s; }); });
+    dirs.forEach(function (c2s) {
+      var inDir = view.series.filter(function (s) { return s.c2s === c2s; });
+      VIEW_CHARTS.forEach(function (vc) {
+        var chosen = inDir.filter(function (s) { return (vc.sums || s.stream) && hasValues(s.metrics[vc.metric]); });
+        if (!chosen.length) { return; }
+        // a single stream's line is its sum's: draw the sum only
+        var streams = chosen.filter(function (s) { return s.stream; });
+        if (streams.length === 1 && chosen.length === 2) { chosen = chosen.filter(function (s) { return !s.stream; }); }
+        var colorAt = 0;
+        var series = chosen.map(function (s) {
+          var isSum = !s.stream;
+          return { label: seriesLabel(run, view, s), values: s.metrics[vc.metric], color: isSum ? 'sum' : PALETTE[colorAt++ % PALETTE.length],
+            width: isSum ? 2.2 : 1.3 };
+        });
+        var title = METRICS[vc.metric].title + ' · ' + directionName(c2s) + ' · measured at the ' + view.side;
+        chart(parent, { key: vc.metric + (c2s ? ':c2s' : ':s2c') + ':' + view.side, title: title, metric: vc.metric,
+          x: mids(view), start: view.start, end: view.end, series: series, intervals: view.intervals,
+          xMax: ctx.xMax, yMax: vc.metric === 'bits_per_second' ? ctx.rateMax : null });
+      });
+    });
+  }
+
+  /* ---------- the header people read in 10 seconds ---------- */
+  function runHeader(sec, run) {
+    var s = run.summary || {};
+    sec.appendChild(el('h2', { text: run.label + (s.title ? ' — ' + s.title : '') }));
+    var arrow = s.mode === 'bidir' ? ' ⇄ ' : s.mode === 'reverse' ? ' ← ' : ' → ';
+    var who = (s.client ? 'client ' + s.client : 'client') + arrow + (s.server ? 'server ' + s.server : 'server');
+    var modeText = s.mode === 'bidir' ? 'both directions at once (--bidir)' : s.mode === 'reverse' ? 'server sends (-R)' : 'client sends';
+    sec.appendChild(el('p', { cls: 'who' }, [el('strong', { text: who }), '  ·  ' + (s.protocol || '?') + ', ' +
+      (s.streams != null ? s.streams + (s.streams === 1 ? ' stream' : ' streams') : '') +
+      (s.duration != null ? ', ' + s.duration + ' s' : '') + ', ' + modeText]));
+    if (run.error) {
+      sec.appendChild(el('div', { cls: 'run-error', role: 'alert', text: 'This run failed: ' + run.error }));
+    }
+    var hl = el('div', { cls: 'headline' });
+    function big(label, v) {
+      if (v == null) { return; }
+      hl.appendChild(el('div', { cls: 'rate' }, [el('div', { cls: 'big', text: fmtRate(v) }), el('div', { cls: 'label', text: label })]));
+    }
+    var fwd = s.mode === 'bidir' ? ' (client → server)' : '';
+    big('sender' + fwd, s.sender_bits_per_second);
+    big('receiver' + fwd, s.receiver_bits_per_second);
+    big('sender (server → client)', s.reverse_sender_bits_per_second);
+    big('receiver (server → client)', s.reverse_receiver_bits_per_second);
+    if (hl.childNodes.length) { sec.appendChild(hl); }
+    var facts = el('dl', { cls: 'facts' });
+    function fact(k, v) { if (v != null && v !== '') { facts.appendChild(el('div', null, [el('dt', { text: k }), el('dd', { text: String(v) })])); } }
+    fact('retransmits', s.retransmits != null ? fmtPlain(s.retransmits, 0) + (s.reverse_retransmits != null ? ' / ' + fmtPlain(s.reverse_retransmits, 0) + ' reverse' : '') : null);
+    fact('lost', s.lost_percent != null ? fmtPlain(s.lost_percent, 4) + ' % (' + fmtPlain(s.lost_packets, 0) + ' of ' + fmtPlain(s.packets, 0) + ')' : null);
+    fact('jitter', s.jitter_ms != null ? fmtPlain(s.jitter_ms, 3) + ' ms' : null);
+    fact('lost (s → c)', s.reverse_lost_percent != null ? fmtPlain(s.reverse_lost_percent, 4) + ' %' : null);
+    fact('jitter (s → c)', s.reverse_jitter_ms != null ? fmtPlain(s.reverse_jitter_ms, 3) + ' ms' : null);
+    fact('out of order', s.out_of_order != null ? fmtPlain(s.out_of_order, 0) : null);
+    fact('sent', s.sender_bytes != null ? fmtBytes(s.sender_bytes) : null);
+    fact('received', s.receiver_bytes != null ? fmtBytes(s.receiver_bytes) : null);
+    fact('CPU local/remote', s.cpu_local_percent != null ? fmtPlain(s.cpu_local_percent, 1) + ' % / ' + fmtPlain(s.cpu_remote_percent, 1) + ' %' : null);
+    fact('congestion', s.sender_congestion ? s.sender_congestion + (s.receiver_congestion ? ' / ' + s.receiver_congestion : '') : null);
+    fact('version', s.version);
+    fact('peer version', s.remote_version);
+    fact('system', s.system_info);
+    fact('started', s.time);
+    fact('extra data', s.extra_data);
+    if (facts.childNodes.length) { sec.appendChild(facts); }
+    if (s.command) {
+      sec.appendChild(el('div', { cls: 'sub', text: 'Equivalent command (rebuilt from the JSON; iperf3 does not record the command line):' }));
+      sec.appendChild(el('div', { cls: 'command mono', text: s.command }));
+    }
+  }
+
+  /* ---------- every interval as a table (copy-paste into a spreadsheet), and as TSV ---------- */
+  function intervalTable(sec, run) {
+    var rows = 0;
+    run.views.forEach(function (v) { rows += v.intervals; });
+    if (!rows) { return; }
+    var det = el('details', { cls: 'table' });
+    det.appendChild(el('summary', { text: 'Every interval: ' + rows + ' rows (table; copy it into a spreadsheet, or download TSV)' }));
+    var built = false;
+    function columns(view) {
+      var cols = [];
+      view.series.forEach(function (s) {
+        Object.keys(s.metrics).forEach(function (k) { cols.push({ head: s.name + (s.c2s ? ' c→s ' : ' s→c ') + (s.sender ? 'sender' : 'receiver') + ' ' + k, values: s.metrics[k] }); });
+      });
+      return cols;
+    }
+    function tsv() {
+      var out = [];
+      run.views.forEach(function (v) {
+        var cols = columns(v);
+        out.push(['side', 'start', 'end', 'omitted'].concat(cols.map(function (c) { return c.head; })).join('\t'));
+        var om = {}; v.omitted.forEach(function (i) { om[i] = true; });
+        for (var i = 0; i < v.intervals; i++) {
+          out.push([v.side, v.start[i], v.end[i], om[i] ? 1 : 0].concat(cols.map(function (c) { return c.values[i] == null ? '' : c.values[i]; })).join('\t'));
+        }
+      });
+      return out.join('\n') + '\n';
+    }
+    function fill() {
+      if (built) { return; }
+      built = true;
+      det.appendChild(el('button', { type: 'button', text: 'Download TSV' }));
+      det.lastChild.addEventListener('click', function () { download(run.label + '.tsv', tsv(), 'text/tab-separated-values'); });
+      run.views.forEach(function (v) {
+        var cols = columns(v);
+        var om = {}; v.omitted.forEach(function (i) { om[i] = true; });
+        var html = ['<table class="data"><thead><tr><th>side</th><th>start</th><th>end</th><th>omitted</th>'];
+        cols.forEach(function (c) { html.push('<th>' + esc(c.head) + '</th>'); });
+        html.push('</tr></thead><tbody>');
+        for (var i = 0; i < v.intervals; i++) {
+          html.push('<tr><td>' + v.side + '</td><td>' + v.start[i] + '</td><td>' + v.end[i] + '</td><td>' + (om[i] ? 1 : 0) + '</td>');
+          for (var c = 0; c < cols.length; c++) { var x = cols[c].values[i]; html.push('<td>' + (x == null ? '' : x) + '</td>'); }
+          html.push('</tr>');
+        }
+        html.push('</tbody></table>');
+        var wrap = el('div', { cls: 'table-wrap' });
+        wrap.innerHTML = html.join('');
+        det.appendChild(wrap);
+      });
+    }
+    det.addEventListener('toggle', function () { if (det.open) { fill(); } });
+    if (rows <= 2000) { fill(); }
+    window.addEventListener('beforeprint', fill);
+    sec.appendChild(det);
+  }
+  function esc(s) { return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
+  function download(name, text, type) {
+    var a = el('a', { href: URL.createObjectURL(new Blob([text], { type: type })), download: name.replace(/[^\w.-]+/g, '_') });
+    document.body.appendChild(a); a.click(); a.remove();
+  }
+
+  /* ---------- the raw input, embedded for tools ---------- */
+  function rawInput(index) {
+    return embedded(document.getElementById('iperf3j-raw-' + index));
+  }
+  /* the text of an embedded script element: plain, or gzip+base64 for big inputs */
+  function embedded(node) {
+    if (!node) { return Promise.resolve(null); }
+    var text = node.textContent;
+    if (node.getAttribute('data-encoding') !== 'gzip+base64') { return Promise.resolve(text); }
+    var bin = atob(text.replace(/\s+/g, ''));
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(stream).text();
+  }
+  function rawSection(sec, run) {
+    if (!run.raw) { return; }
+    var node = document.getElementById('iperf3j-raw-' + run.index);
+    var det = el('details', { cls: 'raw' });
+    det.appendChild(el('summary', { text: 'Raw input (' + fmtBytes(Number(node.getAttribute('data-size'))) + ', ' + node.getAttribute('type') +
+      '; embedded as script#iperf3j-raw-' + run.index + ', ' + node.getAttribute('data-encoding') + ')' }));
+    var btn = el('button', { type: 'button', text: 'Download' });
+    btn.addEventListener('click', function () {
+      rawInput(run.index).then(function (t) { download(run.label.replace(/\.json$/, '') + '.json', t, 'application/json'); });
+    });
+    det.appendChild(btn);
+    var pre = el('pre', { cls: 'mono' });
+    det.appendChild(pre);
+    det.addEventListener('toggle', function () {
+      if (det.open && !pre.textContent) {
+        rawInput(run.index).then(function (t) { pre.textContent = t.length > 1048576 ? t.slice(0, 1048576) + '\n… (first MiB shown; Download for all)' : t; });
+      }
+    });
+    sec.appendChild(det);
+  }
+
+  /* ---------- sessions: sender × receiver matrix ---------- */
+  function sessionSection(session) {
+    var sec = el('section', { cls: 'session', id: 'session' });
+    sec.appendChild(el('h2', { text: 'Session: ' + session.tests.length + ' tests' }));
+    sec.appendChild(el('p', { cls: 'sub', text: session.dir }));
+    var senders = [], receivers = [];
+    session.tests.forEach(function (t) {
+      if (senders.indexOf(t.sender) < 0) { senders.push(t.sender); }
+      if (receivers.indexOf(t.receiver) < 0) { receivers.push(t.receiver); }
+    });
+    var max = 0;
+    session.tests.forEach(function (t) { if (t.status === 'ok' && t.received_bits_per_second > max) { max = t.received_bits_per_second; } });
+    var lo = cssVar('--heat-lo').split(','), hi = cssVar('--heat-hi').split(',');
+    var table = el('table', { cls: 'matrix', 'data-chart': 'matrix' });
+    var headRow = el('tr', null, [el('th', { text: 'sender ↓  receiver →' })]);
+    receivers.forEach(function (r) { headRow.appendChild(el('th', { text: r })); });
+    table.appendChild(el('thead', null, [headRow]));
+    var body = el('tbody');
+    senders.forEach(function (snd) {
+      var tr = el('tr', null, [el('th', { text: snd })]);
+      receivers.forEach(function (rcv) {
+        var tests = session.tests.filter(function (t) { return t.sender === snd && t.receiver === rcv; });
+        var td = el('td');
+        if (!tests.length) { td.className = 'self'; td.title = 'no test'; tr.appendChild(td); return; }
+        var ok = tests.filter(function (t) { return t.status === 'ok' && t.received_bits_per_second != null; });
+        if (ok.length) {
+          var mean = ok.reduce(function (a, t) { return a + t.received_bits_per_second; }, 0) / ok.length;
+          var f = max ? mean / max : 0;
+          var rgb = lo.map(function (c, i) { return Math.round(Number(c) + (Number(hi[i]) - Number(c)) * f); });
+          td.style.background = 'rgb(' + rgb.join(',') + ')';
+          td.style.color = f > 0.55 ? '#fff' : '';
+        }
+        if (ok.length < tests.length) { td.className = ok.length ? 'partly-failed' : 'failed'; }
+        tests.forEach(function (t) {
+          var text = (t.protocol || '') + ' ' + (t.direction || '') + (t.repeat ? ' #' + t.repeat : '') + ': ' +
+            (t.status === 'ok' ? fmtRate(t.received_bits_per_second) : 'failed');
+          var link = t.run >= 0 ? el('a', { href: '#run-' + t.run, text: text }) : el('span', { text: text });
+          link.title = t.status === 'ok' ? 'received ' + fmtPlain(t.received_bits_per_second, 0) + ' bits/s' : (t.error || 'failed');
+          if (t.status !== 'ok') { link.style.color = 'var(--bad)'; }
+          td.appendChild(link);
+        });
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    sec.appendChild(el('p', { cls: 'sub', text: 'Received throughput of each test (cell colour: mean of its successful tests; darker is faster). Each entry links to that test\u2019s charts.' }));
+    sec.appendChild(table);
+    var failed = session.tests.filter(function (t) { return t.status !== 'ok' || t.note; });
+    if (failed.length) {
+      sec.appendChild(el('h3', { text: 'Failed tests and unreadable outputs' }));
+      var ul = el('ul');
+      failed.forEach(function (t) {
+        ul.appendChild(el('li', { cls: 'run-error' }, ['test ' + t.id + ' (' + t.sender + ' → ' + t.receiver + ', ' + t.protocol + '): ' +
+          (t.status !== 'ok' ? 'failed: ' + (t.error || 'no error text') : '') + (t.note ? ' ' + t.note : '')]));
+      });
+      sec.appendChild(ul);
+    }
+    return sec;
+  }
+
+  /* ---------- comparison of several single runs on shared axes ---------- */
+  function compareSection(runs, ctx) {
+    var sec = el('section', { cls: 'compare', id: 'compare' });
+    sec.appendChild(el('h2', { text: 'All runs side by side' }));
+    var parts = [];
+    runs.forEach(function (run, k) {
+      var v = run.views[0];
+      v.series.forEach(function (s) {
+        if (!s.stream && hasValues(s.metrics.bits_per_second)) {
+          parts.push({ x: mids(v), y: s.metrics.bits_per_second, label: run.label + ' · ' + directionName(s.c2s), color: PALETTE[parts.length % PALETTE.length], n: v.intervals });
+        }
+      });
+    });
+    if (parts.length < 2) { return null; }
+    var joined = uPlot.join(parts.map(function (p) { return [p.x, p.y]; }));
+    chart(sec, { key: 'compare:bits_per_second', title: 'Throughput (sum) of every run', metric: 'bits_per_second', x: joined[0],
+      series: parts.map(function (p, i) { return { label: p.label, values: joined[i + 1], color: p.color, width: 1.8 }; }),
+      intervals: parts.reduce(function (a, p) { return Math.max(a, p.n); }, 0), xMax: ctx.xMax, yMax: ctx.rateMax });
+    return sec;
+  }
+
+  /* ---------- the page ---------- */
+  function render() {
+    document.title = model.title;
+    root.appendChild(el('h1', { text: model.title }));
+    root.appendChild(el('p', { cls: 'sub', text: model.runs.length + (model.runs.length === 1 ? ' run' : ' runs') +
+      '. Hover a chart for exact values; drag across it to zoom, double-click to zoom out. Units as iperf3 -f a.' }));
+    var ctx = { xMax: 0, rateMax: 0 };
+    model.runs.forEach(function (run) {
+      run.views.forEach(function (v) {
+        if (v.intervals) { ctx.xMax = Math.max(ctx.xMax, v.end[v.intervals - 1] || 0); }
+        v.series.forEach(function (s) { (s.metrics.bits_per_second || []).forEach(function (x) { if (x != null && x > ctx.rateMax) { ctx.rateMax = x; } }); });
+      });
+    });
+    if (model.runs.length > 1) {
+      var toc = el('ol', { cls: 'toc' });
+      model.runs.forEach(function (run) {
+        toc.appendChild(el('li', null, [el('a', { href: '#run-' + run.index, text: run.label }), run.error ? ' — failed' : '']));
+      });
+      root.appendChild(toc);
+    }
+    if (model.session) { root.appendChild(sessionSection(model.session)); }
+    if (!model.session && model.runs.length > 1) {
+      var cmp = compareSection(model.runs, ctx);
+      if (cmp) { root.appendChild(cmp); }
+    }
+    model.runs.forEach(function (run) {
+      var sec = el('section', { cls: 'run', id: 'run-' + run.index });
+      root.appendChild(sec);
+      runHeader(sec, run);
+      var any = run.views.some(function (v) { return v.intervals > 0; });
+      if (!any) {
+        sec.appendChild(el('p', { cls: 'note', text: 'No intervals were recorded' + (run.error ? ' before the error.' : '.') }));
+      }
+      run.views.forEach(function (v) {
+        if (!v.intervals) { return; }
+        if (run.views.length > 1) { sec.appendChild(el('h3', { text: 'As the ' + v.side + ' measured it' })); }
+        viewCharts(sec, run, v, ctx);
+      });
+      intervalTable(sec, run);
+      rawSection(sec, run);
+    });
+    root.appendChild(el('p', { cls: 'sub', text: 'Made by iperf3j report. Charts: uPlot (MIT). Everything is in this one file; it fetches nothing.' }));
+  }
+
+  window.addEventListener('load', function () {
+    var nav = performance.getEntriesByType && performance.getEntriesByType('navigation')[0];
+    if (nav) { document.documentElement.setAttribute('data-load-event-ms', String(Math.round(nav.loadEventStart))); }
+  });
+  function start(text) {
+    model = JSON.parse(text);
+    window.iperf3jReport.model = model;
+    render();
+    document.documentElement.setAttribute('data-charts', String(charts.length));
+    afterRender();
+  }
+  if (modelNode.getAttribute('data-encoding') === 'gzip+base64') {
+    root.appendChild(el('p', { cls: 'note', id: 'iperf3j-loading', text: 'Unpacking ' + fmtBytes(Number(modelNode.getAttribute('data-size'))) + ' of data…' }));
+    embedded(modelNode).then(function (t) {
+      var loading = document.getElementById('iperf3j-loading');
+      if (loading) { loading.remove(); }
+      start(t);
+    }).catch(function (e) { throw e; });
+  } else {
+    start(modelNode.textContent);
+  }
+
+  /* report.html#cursor=CHART,FRACTION opens with chart number CHART's cursor (and tooltip) at
+     FRACTION of its width: a link to a moment of a run (the browser tests use it too). */
+  function placeCursor() {
+    var m = /^#cursor=(\d+),([\d.]+)$/.exec(location.hash);
+    var entry = m && charts[Number(m[1])];
+    if (!entry || !entry.plot) { return; }
+    var u = entry.plot;
+    u.setCursor({ left: Number(m[2]) * u.over.clientWidth, top: u.over.clientHeight / 2 });
+    tip.setAttribute('data-chart', entry.spec.key);
+  }
+
+  function afterRender() {
+  /* timings for the bench (bench/report_bench.py): scripts done (uPlot commits its first draw in a
+     microtask queued before this one), and Chromium's navigation timing at the load event */
+  Promise.resolve().then(function () {
+    document.documentElement.setAttribute('data-render-ms', String(Math.round(performance.now())));
+  });
+  setTimeout(function () {
+    placeCursor(); // after uPlot's first commit has sized the plots
+    document.documentElement.setAttribute('data-status', document.documentElement.getAttribute('data-errors') ? 'error' : 'ready');
+  }, 0);
+  }
+})();

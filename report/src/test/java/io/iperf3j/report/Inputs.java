@@ -1,0 +1,60 @@
+package io.iperf3j.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The tests' inputs, and interval counts read from them with Jackson (not with the report's code). */
+final class Inputs {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Inputs() {
+    }
+
+    /** iperf3 3.12's captures in shared/reference (test inputs; the Maven build passes their directory). */
+    static Path reference(String name) {
+        String dir = System.getProperty("iperf3j.reference.dir");
+        Path p = dir != null ? Path.of(dir, name) : Path.of("../../shared/reference/iperf3-3.12", name);
+        if (!Files.isRegularFile(p)) {
+            throw new AssertionError("iperf3 3.12 capture " + p + " not found (shared/ must sit beside the clone)");
+        }
+        return p;
+    }
+
+    /** A file recorded by src/test/record-fixtures.sh, or in the session fixture. */
+    static Path resource(String name) {
+        try {
+            return Path.of(Inputs.class.getResource(name).toURI());
+        } catch (URISyntaxException | NullPointerException e) {
+            throw new AssertionError("test resource " + name + " missing", e);
+        }
+    }
+
+    /** Intervals in a -J document's "intervals" or a --json-stream file's "interval" events. */
+    static int intervals(Path input) throws IOException {
+        String text = Files.readString(input);
+        if (text.stripLeading().startsWith("{\"event\"")) {
+            int n = 0;
+            for (String line : text.split("\n")) {
+                if (!line.isBlank() && "interval".equals(MAPPER.readTree(line).path("event").asText())) {
+                    n++;
+                }
+            }
+            return n;
+        }
+        return MAPPER.readTree(text).path("intervals").size();
+    }
+
+    /** Intervals of the server's side in a -J document with server_output_json. */
+    static int serverIntervals(Path input) throws IOException {
+        return MAPPER.readTree(input.toFile()).path("server_output_json").path("intervals").size();
+    }
+
+    static JsonNode json(Path input) throws IOException {
+        return MAPPER.readTree(input.toFile());
+    }
+}

@@ -1,0 +1,126 @@
+package io.iperf3j.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Garbage in: {@code iperf3j report} exits 1 with a message naming the input, and writes nothing. */
+@Timeout(60)
+class ReportBadInputTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private Run report(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = ReportCommand.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private void rejected(Path input, String why) throws Exception {
+        Path html = dir.resolve("out-" + input.getFileName() + ".html");
+        Run r = report(input.toString(), "-o", html.toString());
+        assertThat(r.status()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("iperf3j report: error - " + input).contains(why).contains("nothing written");
+        assertThat(html).doesNotExist();
+        try (var files = Files.list(dir)) {
+            assertThat(files.filter(f -> f.getFileName().toString().endsWith(".tmp"))).isEmpty();
+        }
+    }
+
+    @Test
+    void iperfTextOutputIsNotJson() throws Exception {
+        rejected(Inputs.reference("tcp.txt"), "not valid JSON at line 1, column");
+    }
+
+    @Test
+    void emptyFile() throws Exception {
+        rejected(Files.createFile(dir.resolve("empty.json")), "empty file");
+    }
+
+    @Test
+    void jsonThatIsNotIperf() throws Exception {
+        rejected(Files.writeString(dir.resolve("other.json"), "{\"name\": \"x\", \"values\": [1, 2]}"),
+                "not an iperf3 -J or --json-stream output (no start, intervals, end or error)");
+        rejected(Files.writeString(dir.resolve("array.json"), "[1, 2, 3]"), "does not start with a JSON object");
+    }
+
+    @Test
+    void truncatedDocument() throws Exception {
+        String whole = Files.readString(Inputs.reference("tcp.json"));
+        rejected(Files.writeString(dir.resolve("cut.json"), whole.substring(0, whole.length() / 2)), "not valid JSON at line");
+    }
+
+    @Test
+    void intervalsThatAreNotIntervals() throws Exception {
+        rejected(Files.writeString(dir.resolve("bad-intervals.json"), "{\"start\": {}, \"intervals\": [1, 2]}"),
+                "interval 1 is not a JSON object");
+        rejected(Files.writeString(dir.resolve("no-sum.json"), "{\"start\": {}, \"intervals\": [{\"streams\": []}]}"),
+                "interval 1 has no \"sum\" object");
+    }
+
+    @Test
+    void binaryBytes() throws Exception {
+        byte[] bytes = new byte[4096];
+        new Random(14).nextBytes(bytes);
+        rejected(Files.write(dir.resolve("random.bin"), bytes), "not");
+    }
+
+    @Test
+    void jsonStreamWithABrokenLine() throws Exception {
+        List<String> lines = Files.readAllLines(Inputs.resource("runs/ours_tcp_stream.jsonl"));
+        String broken = lines.get(0) + "\n" + lines.get(1).substring(0, 20) + "\n";
+        rejected(Files.writeString(dir.resolve("broken.jsonl"), broken), "not valid JSON at line");
+    }
+
+    @Test
+    void missingInputAndDirectoryWithoutTests() throws Exception {
+        rejected(dir.resolve("nope.json"), "no such file or directory");
+        rejected(Files.createDirectory(dir.resolve("not-a-session")), "without tests.jsonl");
+    }
+
+    @Test
+    void sessionWithAGarbageLine() throws Exception {
+        Path s = Files.createDirectory(dir.resolve("session"));
+        Files.writeString(s.resolve("tests.jsonl"), "{\"id\": \"t1\", \"status\": \"ok\"}\nnot json\n");
+        rejected(s, "line 2 is not valid JSON");
+    }
+
+    @Test
+    void oneBadInputAmongGoodOnesWritesNothingAndKeepsAnOldReport() throws Exception {
+        Path html = dir.resolve("kept.html");
+        Files.writeString(html, "old report");
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{");
+        Run r = report(Inputs.reference("tcp.json").toString(), bad.toString(), "-o", html.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains(bad.toString());
+        assertThat(Files.readString(html)).isEqualTo("old report");
+    }
+
+    @Test
+    void argumentsAreChecked() {
+        Run noOutput = report(Inputs.reference("tcp.json").toString());
+        assertThat(noOutput.status()).isEqualTo(1);
+        assertThat(noOutput.err()).contains("Missing required option: '--output=FILE'");
+        Run noInput = report("-o", dir.resolve("x.html").toString());
+        assertThat(noInput.status()).isEqualTo(1);
+        assertThat(noInput.err()).contains("INPUT");
+        Run help = report("--help");
+        assertThat(help.status()).isZero();
+        assertThat(help.out()).contains("iperf3j report").contains("--output");
+    }
+}

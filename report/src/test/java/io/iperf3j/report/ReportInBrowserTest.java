@@ -1,0 +1,271 @@
+package io.iperf3j.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Reports opened in real headless Chromium, network off: the page says it is ready, logged
+ * nothing to the console, has every expected chart, and each chart drew one point per interval
+ * of its input for every series (read from the page's data-points, compared with the interval
+ * count Jackson reads from the input). A screenshot of each case goes to
+ * target/report-screenshots/.
+ */
+@Timeout(300)
+class ReportInBrowserTest {
+    static final Path OUT = Path.of("target/report-browser");
+    static final Path SHOTS = Path.of("target/report-screenshots");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** name, input, charts that must be on the page (client view) */
+    record Case(String name, Path input, List<String> charts) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static final List<String> TCP_SENDER = List.of("bits_per_second:c2s:client", "retransmits:c2s:client",
+            "snd_cwnd:c2s:client", "rtt:c2s:client");
+
+    static Stream<Case> singleRuns() {
+        return Stream.of(
+                new Case("ours-tcp", Inputs.resource("runs/ours_tcp.json"), TCP_SENDER),
+                new Case("ours-tcp-P4", Inputs.resource("runs/ours_tcp_p4.json"), TCP_SENDER),
+                new Case("ours-tcp-R", Inputs.resource("runs/ours_tcp_reverse.json"), List.of("bits_per_second:s2c:client")),
+                new Case("ours-tcp-bidir", Inputs.resource("runs/ours_tcp_bidir.json"),
+                        List.of("bits_per_second:c2s:client", "retransmits:c2s:client", "rtt:c2s:client", "bits_per_second:s2c:client")),
+                new Case("ours-udp", Inputs.resource("runs/ours_udp.json"), List.of("bits_per_second:c2s:client")),
+                new Case("ours-json-stream", Inputs.resource("runs/ours_tcp_stream.jsonl"), TCP_SENDER),
+                new Case("iperf3-3.21-json-stream", Inputs.resource("runs/v321_tcp_stream.jsonl"), TCP_SENDER),
+                new Case("iperf3-3.21-udp", Inputs.resource("runs/v321_udp.json"), List.of("bits_per_second:c2s:client")),
+                new Case("iperf3-3.12-client-vs-ours-P2", Inputs.resource("runs/v312_tcp_p2_vs_ours.json"), TCP_SENDER),
+                new Case("iperf3-3.12-tcp", Inputs.reference("tcp.json"), TCP_SENDER),
+                new Case("iperf3-3.12-tcp-P2", Inputs.reference("tcp_parallel2.json"), TCP_SENDER),
+                new Case("iperf3-3.12-tcp-R", Inputs.reference("tcp_reverse.json"), List.of("bits_per_second:s2c:client")),
+                new Case("iperf3-3.12-tcp-bidir", Inputs.reference("tcp_bidir.json"),
+                        List.of("bits_per_second:c2s:client", "retransmits:c2s:client", "bits_per_second:s2c:client")),
+                new Case("iperf3-3.12-tcp-omit", Inputs.reference("tcp_omit.json"), TCP_SENDER),
+                new Case("iperf3-3.12-udp", Inputs.reference("udp.json"), List.of("bits_per_second:c2s:client")),
+                new Case("iperf3-3.12-udp-R", Inputs.reference("udp_reverse.json"), List.of("bits_per_second:s2c:client",
+                        "jitter_ms:s2c:client", "lost_packets:s2c:client", "lost_percent:s2c:client")),
+                new Case("iperf3-3.12-udp-bidir", Inputs.reference("udp_bidir.json"), List.of("bits_per_second:c2s:client",
+                        "bits_per_second:s2c:client", "jitter_ms:s2c:client")),
+                new Case("iperf3-3.12-server-output-json", Inputs.reference("get_server_output_json_server.json"),
+                        List.of("bits_per_second:c2s:client", "bits_per_second:c2s:server")),
+                new Case("iperf3-3.12-server-side", Inputs.reference("server_tcp.json"), List.of("bits_per_second:c2s:server")),
+                new Case("iperf3-3.12-interrupted", Inputs.reference("client_interrupted.json"), TCP_SENDER));
+    }
+
+    @BeforeAll
+    static void browser() throws IOException {
+        Chromium.require();
+        Files.createDirectories(OUT);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("singleRuns")
+    void singleRunDrawsEveryInterval(Case c) throws Exception {
+        Path html = OUT.resolve(c.name() + ".html");
+        HtmlReport.builder().add(c.input()).build().write(html);
+        Chromium.Page page = Chromium.open(html);
+        Chromium.screenshot(html, SHOTS.resolve(c.name() + ".png"));
+        assertClean(page);
+        int intervals = Inputs.intervals(c.input());
+        assertThat(intervals).as("intervals in " + c.input()).isPositive();
+        for (String key : c.charts()) {
+            page.chart(key);
+        }
+        for (Map<String, String> chart : page.charts()) {
+            String key = chart.get("data-chart");
+            int expected = key.endsWith(":server") && Inputs.serverIntervals(c.input()) > 0 ? Inputs.serverIntervals(c.input()) : intervals;
+            assertThat(chart.get("data-intervals")).as(key).isEqualTo(Integer.toString(expected));
+            assertThat(chart.get("data-downsampled")).as(key).isEqualTo("false");
+            JsonNode points = MAPPER.readTree(chart.get("data-points"));
+            assertThat(points.size()).as(key + " series").isPositive();
+            for (Iterator<Map.Entry<String, JsonNode>> it = points.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> series = it.next();
+                assertThat(series.getValue().asInt()).as(key + " / " + series.getKey() + " points drawn").isEqualTo(expected);
+            }
+        }
+        // the header's headline rate is the input's own number, in iperf3's -f a units
+        if (c.input().toString().endsWith(".json")) {
+            JsonNode sent = Inputs.json(c.input()).path("end").path("sum_sent");
+            assertThat(page.dom()).contains(iperfRate(sent.path("bits_per_second").asDouble()));
+        }
+    }
+
+    @Test
+    void failedRunShowsItsError() throws Exception {
+        for (Path input : List.of(Inputs.reference("error_refused.json"), Inputs.resource("runs/ours_refused.json"))) {
+            String name = "failed-" + input.getFileName().toString().replace(".json", "");
+            Path html = OUT.resolve(name + ".html");
+            HtmlReport.builder().add(input).build().write(html);
+            Chromium.Page page = Chromium.open(html);
+            Chromium.screenshot(html, SHOTS.resolve(name + ".png"));
+            assertClean(page);
+            assertThat(page.dom()).contains("This run failed: unable to connect to server: Connection refused")
+                    .contains("No intervals were recorded before the error.");
+            assertThat(page.charts()).isEmpty();
+        }
+    }
+
+    @Test
+    void interruptedRunShowsChartsAndItsError() throws Exception {
+        Path input = Inputs.reference("client_interrupted.json");
+        Path html = OUT.resolve("interrupted.html");
+        HtmlReport.builder().add(input).build().write(html);
+        Chromium.Page page = Chromium.open(html);
+        assertClean(page);
+        assertThat(page.dom()).contains("This run failed: " + Inputs.json(input).path("error").asText());
+        assertThat(page.chart("bits_per_second:c2s:client").get("data-points")).contains(":" + Inputs.intervals(input));
+    }
+
+    @Test
+    void darkThemeDrawsTheSameCharts() throws Exception {
+        Path input = Inputs.resource("runs/ours_tcp_p4.json");
+        Path html = OUT.resolve("dark.html");
+        HtmlReport.builder().add(input).build().write(html);
+        Chromium.Page page = Chromium.open(html, "--force-dark-mode");
+        Chromium.screenshot(html, SHOTS.resolve("ours-tcp-P4-dark.png"), "--force-dark-mode");
+        assertClean(page);
+        int intervals = Inputs.intervals(input);
+        for (String key : TCP_SENDER) {
+            JsonNode points = MAPPER.readTree(page.chart(key).get("data-points"));
+            // four streams, plus the sum where the metric has one
+            assertThat(points.size()).as(key).isGreaterThanOrEqualTo(4);
+            points.elements().forEachRemaining(n -> assertThat(n.asInt()).as(key).isEqualTo(intervals));
+        }
+    }
+
+    /** A long run (tiled from a real one): the model is gzip'd, drawing is downsampled, the page says so. */
+    @Test
+    void longRunIsDownsampledForDrawingOnly() throws Exception {
+        JsonNode doc = Inputs.json(Inputs.resource("runs/ours_tcp_p4.json"));
+        var template = (com.fasterxml.jackson.databind.node.ArrayNode) doc.path("intervals");
+        var intervals = MAPPER.createArrayNode();
+        int n = 30_000;
+        for (int i = 0; i < n; i++) {
+            var iv = template.get(i % template.size()).deepCopy();
+            double shift = (i / template.size()) * 3.0;
+            for (JsonNode part : iv.path("streams")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) part).put("start", part.path("start").asDouble() + shift)
+                        .put("end", part.path("end").asDouble() + shift);
+            }
+            var sum = (com.fasterxml.jackson.databind.node.ObjectNode) iv.path("sum");
+            sum.put("start", sum.path("start").asDouble() + shift).put("end", sum.path("end").asDouble() + shift);
+            intervals.add(iv);
+        }
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc).set("intervals", intervals);
+        Path input = OUT.resolve("long.json");
+        MAPPER.writeValue(input.toFile(), doc);
+        Path html = OUT.resolve("long.html");
+        HtmlReport.builder().add(input).build().write(html);
+        assertThat(Files.readString(html)).contains("id=\"iperf3j-model\" data-encoding=\"gzip+base64\"");
+        Chromium.Page page = Chromium.open(html);
+        Chromium.screenshot(html, SHOTS.resolve("long-run.png"));
+        assertClean(page);
+        var chart = page.chart("bits_per_second:c2s:client");
+        assertThat(chart.get("data-intervals")).isEqualTo(Integer.toString(n));
+        assertThat(chart.get("data-downsampled")).isEqualTo("true");
+        JsonNode points = MAPPER.readTree(chart.get("data-points"));
+        assertThat(points.size()).isEqualTo(5);
+        int drawn = points.path("sum (sender)").asInt();
+        assertThat(drawn).isBetween(1000, 6000);
+        points.elements().forEachRemaining(p -> assertThat(p.asInt()).isEqualTo(drawn));
+        assertThat(page.dom()).contains("the table below has all " + n + " intervals");
+    }
+
+    /** The tooltip of a moment shows every series' exact value of that interval (read by Jackson from the input). */
+    @Test
+    void tooltipShowsExactValues() throws Exception {
+        Path input = Inputs.resource("runs/ours_tcp_p4.json");
+        Path html = OUT.resolve("tooltip.html");
+        HtmlReport.builder().add(input).build().write(html);
+        // the throughput chart spans 0..3 s; 0.5 of its width is inside the second interval (1..2 s)
+        Chromium.Page page = Chromium.open(html.toUri() + "#cursor=0,0.5");
+        assertClean(page);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<div class=\"tip\"[^>]*>(.*?)</div>", java.util.regex.Pattern.DOTALL)
+                .matcher(page.dom());
+        assertThat(m.find()).as("tooltip on the page").isTrue();
+        String tip = m.group(1);
+        JsonNode interval = Inputs.json(input).path("intervals").path(1);
+        assertThat(tip).contains(String.format(java.util.Locale.US, "%,d bits/s", Math.round(interval.path("sum").path("bits_per_second").asDouble())));
+        for (JsonNode stream : interval.path("streams")) {
+            assertThat(tip).contains("stream " + stream.path("socket").asInt() + " (sender)")
+                    .contains(String.format(java.util.Locale.US, "%,d bits/s", Math.round(stream.path("bits_per_second").asDouble())));
+        }
+        assertThat(tip).contains(iperfRate(interval.path("sum").path("bits_per_second").asDouble()));
+    }
+
+    @Test
+    void severalRunsShareAxes() throws Exception {
+        Path before = Inputs.reference("tcp.json");
+        Path after = Inputs.resource("runs/ours_tcp.json");
+        Path html = OUT.resolve("compare.html");
+        HtmlReport.builder().add(before).add(after).build().write(html);
+        Chromium.Page page = Chromium.open(html);
+        Chromium.screenshot(html, SHOTS.resolve("compare.png"));
+        assertClean(page);
+        JsonNode points = MAPPER.readTree(page.chart("compare:bits_per_second").get("data-points"));
+        assertThat(points.get("tcp.json · client → server").asInt()).isEqualTo(Inputs.intervals(before));
+        assertThat(points.get("ours_tcp.json · client → server").asInt()).isEqualTo(Inputs.intervals(after));
+        assertThat(page.charts().stream().filter(c -> "bits_per_second:c2s:client".equals(c.get("data-chart")))).hasSize(2);
+    }
+
+    @Test
+    void sessionDirectoryHasMatrixAndEachTest() throws Exception {
+        Path dir = Inputs.resource("session");
+        Path html = OUT.resolve("session.html");
+        HtmlReport report = HtmlReport.builder().add(dir).build();
+        report.write(html);
+        Chromium.Page page = Chromium.open(html);
+        Chromium.screenshot(html, SHOTS.resolve("session.png"));
+        assertClean(page);
+        assertThat(page.chart("matrix")).isNotNull();
+        // five tests, each with an output file: five runs, linked from the matrix
+        assertThat(report.runCount()).isEqualTo(5);
+        for (int i = 0; i < 5; i++) {
+            assertThat(page.dom()).contains("href=\"#run-" + i + "\"").contains("id=\"run-" + i + "\"");
+        }
+        assertThat(page.dom()).contains("failed: unable to connect to server: Connection refused");
+        long throughputCharts = page.charts().stream().filter(c -> c.get("data-chart").startsWith("bits_per_second:")).count();
+        assertThat(throughputCharts).isEqualTo(4);
+        String t3 = "outputs/t3-a-c-tcp.jsonl";
+        int t3Intervals = Inputs.intervals(dir.resolve(t3));
+        assertThat(page.charts().stream().filter(c -> c.get("data-chart").equals("bits_per_second:c2s:client"))
+                .anyMatch(c -> c.get("data-intervals").equals(Integer.toString(t3Intervals)))).isTrue();
+    }
+
+    static void assertClean(Chromium.Page page) {
+        assertThat(page.console()).as("console messages").isEmpty();
+        assertThat(page.htmlAttributes()).as("<html> attributes").containsEntry("data-status", "ready").doesNotContainKey("data-errors");
+        assertThat(page.dom()).doesNotContain("id=\"iperf3j-errors\"");
+    }
+
+    /** iperf3's -f a for a rate (written here, not taken from the page's script). */
+    static String iperfRate(double bps) {
+        String[] units = {"bits/sec", "Kbits/sec", "Mbits/sec", "Gbits/sec", "Tbits/sec"};
+        int i = 0;
+        while (bps >= 1000 && i < 4) {
+            bps /= 1000;
+            i++;
+        }
+        String n = bps < 9.995 ? String.format("%.2f", bps) : bps < 99.95 ? String.format("%.1f", bps) : String.format("%.0f", bps);
+        return n + " " + units[i];
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Records the report tests' inputs on loopback (run from the repository root; about a minute):
+# iperf3j's own -J and --json-stream outputs, and runs of the real iperf3 3.12 (/usr/bin/iperf3)
+# and 3.21 ($IPERF3_321_PREFIX/bin/iperf3). Each server is a one-off (-1) on a free port.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+out=$root/report/src/test/resources/io/iperf3j/report/runs
+ours=$root/iperf3j
+v312=/usr/bin/iperf3
+v321=${IPERF3_321_PREFIX:-$HOME/.cache/iperf3j/iperf3-3.21}/bin/iperf3
+mkdir -p "$out"
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+run() { # NAME SERVER CLIENT ARGS...
+  local name=$1 server=$2 client=$3; shift 3
+  local port; port=$(free_port)
+  timeout 60 "$server" -s -1 -p "$port" -B 127.0.0.1 >/dev/null 2>&1 &
+  local pid=$!
+  for _ in $(seq 100); do ss -ltnH "sport = :$port" | grep -q . && break; sleep 0.1; done
+  "$client" -c 127.0.0.1 -p "$port" "$@" >"$out/$name" || true
+  wait "$pid" || true
+}
+[ $# -gt 0 ] && { run "$@"; exit; }  # one case: record-fixtures.sh NAME SERVER CLIENT ARGS...
+run ours_tcp.json "$ours" "$ours" -t 3 -J
+run ours_tcp_p4.json "$ours" "$ours" -t 3 -P 4 -J
+run ours_tcp_reverse.json "$ours" "$ours" -t 3 -R -J
+run ours_tcp_bidir.json "$ours" "$ours" -t 3 --bidir -J
+run ours_udp.json "$ours" "$ours" -t 3 -u -b 50M -J
+run ours_tcp_stream.jsonl "$ours" "$ours" -t 3 -P 2 --json-stream
+run v321_tcp_stream.jsonl "$v321" "$v321" -t 3 --json-stream
+run v321_udp.json "$v321" "$v321" -t 3 -u -b 20M -J
+run v312_tcp_p2_vs_ours.json "$ours" "$v312" -t 3 -P 2 -J
+# a failed run: nothing listens on this port
+"$ours" -c 127.0.0.1 -p "$(free_port)" -t 1 -J >"$out/ours_refused.json" || true
