@@ -112,8 +112,9 @@ public final class Iperf2Parser {
     private static Line textLine(Matcher m, boolean serverReport) {
         double start = Double.parseDouble(m.group(2));
         double end = Double.parseDouble(m.group(3));
-        long bytes = Math.round(Double.parseDouble(m.group(4)) * Math.pow(1024, unitPower(m.group(5))));
-        double bps = Double.parseDouble(m.group(6)) * Math.pow(1000, unitPower(m.group(7)));
+        long bytes = new java.math.BigDecimal(m.group(4)).multiply(java.math.BigDecimal.valueOf(1024).pow(unitPower(m.group(5))))
+                .setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+        double bps = new java.math.BigDecimal(m.group(6)).scaleByPowerOfTen(3 * unitPower(m.group(7))).doubleValue();
         OptionalDouble jitter = OptionalDouble.empty();
         OptionalLong lost = OptionalLong.empty();
         OptionalLong total = OptionalLong.empty();
