@@ -109,8 +109,8 @@ public final class PlanOutputDirectory {
     }
 
     /** Writes the three summaries. */
-    public void writeSummaries(List<TestResult> results) throws IOException {
-        Matrix m = Matrix.of(results);
+    public void writeSummaries(List<TestResult> results, List<String> hostOrder) throws IOException {
+        Matrix m = Matrix.of(results, hostOrder);
         Files.writeString(dir.resolve("summary.txt"), m.text(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("summary.csv"), m.csv(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("summary.md"), m.markdown(), StandardCharsets.UTF_8);
@@ -118,9 +118,19 @@ public final class PlanOutputDirectory {
 
     /** The sender × receiver matrix of received throughput. */
     public record Matrix(List<String> hosts, Map<String, String> cells, List<String> failures, int ok, int failed) {
-        /** Builds it from results. */
-        public static Matrix of(List<TestResult> results) {
+        /** Builds it from results; hosts in {@code hostOrder} first, in that order. */
+        public static Matrix of(List<TestResult> results, List<String> hostOrder) {
             Set<String> hosts = new LinkedHashSet<>();
+            Set<String> used = new java.util.HashSet<>();
+            for (TestResult r : results) {
+                used.add(r.sender());
+                used.add(r.receiver());
+            }
+            for (String h : hostOrder) {
+                if (used.contains(h)) {
+                    hosts.add(h);
+                }
+            }
             Map<String, double[]> sums = new LinkedHashMap<>();
             Map<String, Integer> fails = new LinkedHashMap<>();
             List<String> failures = new ArrayList<>();

@@ -55,6 +55,7 @@ public final class RemoteIperf {
     private final Duration abortAfter;
     private final AtomicLong pid = new AtomicLong(-1);
     private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.locks.ReentrantLock stopLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean stopRequested;
     private volatile String remoteOutput;
     private volatile RemoteProcess running;
@@ -326,6 +327,16 @@ public final class RemoteIperf {
      */
     public void stop() throws InterruptedException {
         stopRequested = true;
+        // a second caller waits for the first kill to finish, so "stopped" means gone for both
+        stopLock.lockInterruptibly();
+        try {
+            kill();
+        } finally {
+            stopLock.unlock();
+        }
+    }
+
+    private void kill() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (pid.get() <= 0 && running != null && System.nanoTime() < deadline) {
             Thread.sleep(20);

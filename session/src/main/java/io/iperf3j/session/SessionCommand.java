@@ -127,12 +127,12 @@ public final class SessionCommand implements Callable<Integer> {
             }
         }
         try {
-            files.writeSummaries(results);
+            files.writeSummaries(results, plan.hosts().stream().map(Node::id).toList());
         } catch (IOException e) {
             err.println("iperf3j session: cannot write the summaries: " + e.getMessage());
             return TEST_FAILED;
         }
-        PlanOutputDirectory.Matrix m = PlanOutputDirectory.Matrix.of(results);
+        PlanOutputDirectory.Matrix m = PlanOutputDirectory.Matrix.of(results, List.of());
         out.print(new String(java.nio.file.Files.readAllBytes(dir.resolve("summary.txt")), java.nio.charset.StandardCharsets.UTF_8));
         return m.failed() == 0 ? OK : TEST_FAILED;
     }
