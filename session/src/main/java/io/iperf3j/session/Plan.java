@@ -93,6 +93,9 @@ public record Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, 
         public Builder test(String name, String sender, String receiver, String direction, TestSpec spec, int repeats)
                 throws IperfConfigurationError {
             for (int r = 1; r <= repeats; r++) {
+                if (tests.size() >= MAX_TESTS) {
+                    throw new IperfConfigurationError("plan has more than " + MAX_TESTS + " tests");
+                }
                 String id = name + "_" + sender + "-" + receiver + (repeats > 1 ? "_r" + r : "");
                 if (!ids.add(id)) {
                     throw new IperfConfigurationError("test id '" + id + "' appears twice; give the tests different names");

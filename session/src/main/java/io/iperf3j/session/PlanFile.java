@@ -96,6 +96,9 @@ public final class PlanFile {
         keys(root, "plan", Set.of("hosts", "tests", "parallel", "filename_base", "push"));
         List<Node> hosts = new ArrayList<>();
         JsonNode hostList = list(root, "hosts", "plan");
+        if (hostList.size() > Plan.MAX_HOSTS) {
+            throw new IperfConfigurationError("plan.hosts: more than " + Plan.MAX_HOSTS + " hosts");
+        }
         for (int i = 0; i < hostList.size(); i++) {
             hosts.add(host(hostList.get(i), "hosts[" + i + "]", base));
         }
