@@ -57,6 +57,8 @@ public final class RemoteIperf {
     private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     private final java.util.concurrent.locks.ReentrantLock stopLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean stopRequested;
+    /** Set once the process is known to be gone (killed, or a client that exited): later stops send nothing. */
+    private volatile boolean gone;
     private volatile String remoteOutput;
     private volatile RemoteProcess running;
 
@@ -283,6 +285,8 @@ public final class RemoteIperf {
             }
             errReader.join(Duration.ofSeconds(5));
             OptionalInt status = p.waitFor(Duration.ofSeconds(10));
+            // the wrapper only exits after the iperf did (it waits for it)
+            gone = status.isPresent() && status.getAsInt() < 128;
             for (String line : stderr) {
                 file.write(line);
                 file.newLine();
@@ -337,6 +341,9 @@ public final class RemoteIperf {
     }
 
     private void kill() throws InterruptedException {
+        if (gone) {
+            return;
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (pid.get() <= 0 && running != null && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -349,6 +356,8 @@ public final class RemoteIperf {
             Connection.CommandResult r = node.connection().run(RemoteScripts.kill(node.id(), p), Duration.ofSeconds(20));
             if (r.stdout().contains("@@alive")) {
                 warnings.add(node.id() + ": PID " + p + " still alive after KILL");
+            } else if (r.stdout().contains("@@gone")) {
+                gone = true;
             }
         } catch (ConnectionError e) {
             warnings.add(node.id() + ": could not kill PID " + p + ": " + e.getMessage());
