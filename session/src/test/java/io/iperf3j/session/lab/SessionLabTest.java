@@ -282,4 +282,45 @@ class SessionLabTest {
         assertThat(results.get()).singleElement().satisfies(r -> assertThat(r.outcome()).isInstanceOf(TestOutcome.Failed.class));
         assertNoIperfLeft();
     }
+
+    @Test
+    @Order(7)
+    void hostKeysAreCheckedAndAcceptNewIsExplicit() throws Exception {
+        Path known = Files.createTempDirectory(work, "kh").resolve("known_hosts");
+        java.util.function.Function<io.iperf3j.session.HostKeyPolicy, io.iperf3j.session.SshConnection> conn = policy ->
+                new io.iperf3j.session.SshConnection(new io.iperf3j.session.SshSettings(lab.address(1), 22, "root",
+                        List.of(lab.key()), java.util.Optional.empty(), known, policy, Duration.ofSeconds(5),
+                        Duration.ofSeconds(5), io.iperf3j.session.CommandWrapper.NONE));
+        try (var strict = conn.apply(io.iperf3j.session.HostKeyPolicy.STRICT)) {
+            assertThatThrownBy(strict::connect).isInstanceOf(ConnectionError.class);
+        }
+        try (var acceptNew = conn.apply(io.iperf3j.session.HostKeyPolicy.ACCEPT_NEW)) {
+            assertThat(acceptNew.run("echo hi", Duration.ofSeconds(10)).stdout()).isEqualTo("hi\n");
+        }
+        assertThat(Files.readString(known)).contains(lab.address(1));
+        try (var strict = conn.apply(io.iperf3j.session.HostKeyPolicy.STRICT)) {
+            assertThat(strict.run("echo again", Duration.ofSeconds(10)).exitStatus()).isZero();
+        }
+        // a changed host key is refused, accept-new or not
+        String[] other = Files.readString(lab.wrongKey().resolveSibling("wrong_ecdsa.pub")).trim().split("\\s+");
+        Files.writeString(known, lab.address(1) + " " + other[0] + " " + other[1] + "\n");
+        for (var policy : io.iperf3j.session.HostKeyPolicy.values()) {
+            try (var c = conn.apply(policy)) {
+                assertThatThrownBy(c::connect).as("%s", policy).isInstanceOf(ConnectionError.class);
+            }
+        }
+    }
+
+    @Test
+    @Order(8)
+    void connectTimeoutBoundsAnUnreachableHost() throws Exception {
+        io.iperf3j.session.SshConnection c = new io.iperf3j.session.SshConnection(new io.iperf3j.session.SshSettings(
+                lab.address(99), 22, "root", List.of(lab.key()), java.util.Optional.empty(), lab.knownHosts(),
+                io.iperf3j.session.HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(2), Duration.ofSeconds(2),
+                io.iperf3j.session.CommandWrapper.NONE));
+        long t0 = System.nanoTime();
+        assertThatThrownBy(c::connect).isInstanceOf(ConnectionError.class).hasMessageContaining(lab.address(99));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+        c.close();
+    }
 }
