@@ -48,14 +48,22 @@ public interface Connection extends AutoCloseable {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Thread errReader = Thread.ofVirtual().start(() -> drain(p.stderr(), err));
-            drain(p.stdout(), out);
-            errReader.join(timeout.toMillis());
-            OptionalInt status = p.waitFor(timeout);
+            Thread outReader = Thread.ofVirtual().start(() -> drain(p.stdout(), out));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            outReader.join(timeout);
+            errReader.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            OptionalInt status = outReader.isAlive() ? OptionalInt.empty()
+                    : p.waitFor(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
             if (status.isEmpty()) {
+                p.close();
                 throw new ConnectionError("'" + abbreviate(script) + "' on " + describe() + " did not end within " + timeout);
             }
-            return new CommandResult(status.getAsInt(), out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8));
+            synchronized (out) {
+                synchronized (err) {
+                    return new CommandResult(status.getAsInt(), out.toString(StandardCharsets.UTF_8),
+                            err.toString(StandardCharsets.UTF_8));
+                }
+            }
         }
     }
 
@@ -63,8 +71,10 @@ public interface Connection extends AutoCloseable {
         byte[] buf = new byte[8192];
         try {
             for (int n; (n = in.read(buf)) >= 0; ) {
-                if (sink.size() < MAX_CAPTURED_BYTES) {
-                    sink.write(buf, 0, Math.min(n, MAX_CAPTURED_BYTES - sink.size()));
+                synchronized (sink) {
+                    if (sink.size() < MAX_CAPTURED_BYTES) {
+                        sink.write(buf, 0, Math.min(n, MAX_CAPTURED_BYTES - sink.size()));
+                    }
                 }
             }
         } catch (IOException e) {

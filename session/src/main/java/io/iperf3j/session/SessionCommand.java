@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
  * failed, 2 for a bad plan or command line (nothing ran). The CLI is this thin layer over
  * {@link PlanFile}, {@link PlanRunner} and {@link PlanOutputDirectory}.
  */
-@Command(name = "session", description = "Run an iperf test plan over many hosts (local or SSH).",
+@Command(name = "iperf3j session", description = "Run an iperf test plan over many hosts (local or SSH).",
         mixinStandardHelpOptions = true, sortOptions = false)
 public final class SessionCommand implements Callable<Integer> {
     /** Every test ran. */

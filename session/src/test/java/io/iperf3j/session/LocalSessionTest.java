@@ -113,4 +113,68 @@ class LocalSessionTest {
         double mbps = ((TestOutcome.Completed) r.outcome()).receivedBitsPerSecond() / 1e6;
         assertThat(mbps).isBetween(9.0, 11.0);
     }
+
+    @Test
+    void cleanStaleKillsOnlyProcessesThisToolMarked() throws Exception {
+        String id = "stale" + ProcessHandle.current().pid();
+        Node node = Node.of(id, "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3);
+        String d = io.iperf3j.session.internal.RemoteScripts.stateDir(id);
+        // one process started the way the session starts iperf (marked), one that merely has a PID file there
+        Connection.CommandResult r = node.connection().run("mkdir -p " + d + "; env IPERF3J_SESSION_NODE=" + id
+                + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!; "
+                + "sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!", Duration.ofSeconds(10));
+        String[] pids = r.stdout().trim().split("\\s+");
+        ProcessHandle marked = ProcessHandle.of(Long.parseLong(pids[0])).orElseThrow();
+        ProcessHandle unmarked = ProcessHandle.of(Long.parseLong(pids[1])).orElseThrow();
+        try {
+            RemoteIperf.cleanStale(node);
+            marked.onExit().get(10, TimeUnit.SECONDS);
+            assertThat(marked.isAlive()).isFalse();
+            assertThat(unmarked.isAlive()).as("a process without the mark is never killed").isTrue();
+        } finally {
+            marked.destroyForcibly();
+            unmarked.destroyForcibly();
+        }
+    }
+
+    @Test
+    void clientIsAbortedAtItsLimitAndKilledByPid() throws Exception {
+        Path script = dir.resolve("hang.sh");
+        Files.writeString(script, "#!/bin/sh\necho started\nexec sleep 300\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Node node = new Node("hang" + ProcessHandle.current().pid(), "127.0.0.1", NodeRole.NODE, new LocalConnection(),
+                IperfKind.IPERF3, Map.of(IperfKind.IPERF3, script.toString()));
+        RemoteIperf client = RemoteIperf.client(node, IperfKind.IPERF3, List.of("-c", "127.0.0.1"), Duration.ofSeconds(2));
+        Path out = dir.resolve("client.iperf");
+        assertThatThrownBy(() -> client.runClient(out)).isInstanceOf(IperfError.class)
+                .hasMessageMatching("Expected runtime: 2\\.0s Actual: 2\\.\\ds \\(aborting\\)");
+        assertThat(Files.readString(out)).startsWith("started");
+        ProcessHandle p = ProcessHandle.of(client.pid().orElseThrow()).orElse(null);
+        assertThat(p == null || !p.isAlive()).as("the hung client was killed").isTrue();
+        assertThat(RemoteIperf.defaultClientLimit(10)).isEqualTo(Duration.ofSeconds(120));
+        assertThat(RemoteIperf.defaultClientLimit(100)).isEqualTo(Duration.ofSeconds(150));
+    }
+
+    @Test
+    void outputNamesFollowTheSeed() throws Exception {
+        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.CLIENT, NodeRole.NODE, "base", "n")).isEqualTo("tcp_base_upstream_tx_n");
+        assertThat(OutputNaming.raw(Transport.UDP, RemoteIperf.Mode.CLIENT, NodeRole.TRAFFIC_PC, "", "n")).isEqualTo("udp_downstream_tx_n");
+        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.SERVER, NodeRole.NODE, "base", "n")).isEqualTo("tcp_downstream_rx_n");
+        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.SERVER, NodeRole.TRAFFIC_PC, "", "n")).isEqualTo("tcp_upstream_rx_n");
+        assertThat(OutputNaming.stamp("x_{t}", java.time.LocalDateTime.of(2024, 1, 2, 3, 4, 5))).isEqualTo("x_20240102030405");
+        Files.writeString(dir.resolve("a.iperf"), "");
+        assertThat(OutputNaming.unique(dir, "a.iperf").getFileName().toString()).isEqualTo("a_002.iperf");
+        Files.writeString(dir.resolve("a_002.iperf"), "");
+        assertThat(OutputNaming.unique(dir, "a.iperf").getFileName().toString()).isEqualTo("a_003.iperf");
+        assertThat(OutputNaming.unique(dir, "b.iperf").getFileName().toString()).isEqualTo("b.iperf");
+    }
+
+    @Test
+    void shortCommandsHaveADeadline() {
+        LocalConnection c = new LocalConnection();
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> c.run("exec sleep 30", Duration.ofMillis(500))).isInstanceOf(ConnectionError.class)
+                .hasMessageContaining("did not end");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+    }
 }

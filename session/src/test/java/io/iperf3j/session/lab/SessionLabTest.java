@@ -323,4 +323,42 @@ class SessionLabTest {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
         c.close();
     }
+
+    @Test
+    @Order(9)
+    void stopKillsByPidWhenTheSshSessionIsAlreadyGone() throws Exception {
+        // A quiet client (frozen before it prints anything) is not killed by SIGPIPE when its channel goes:
+        // only stop() by PID can end it. (A chatty iperf3 dies of SIGPIPE at its next line.)
+        Path frozen = lab.key().resolveSibling("frozen-quiet-iperf3.sh");
+        Files.writeString(frozen, "#!/bin/sh\nkill -STOP $$\nexec /usr/bin/iperf3 \"$@\"\n");
+        frozen.toFile().setExecutable(true);
+        Node client = lab.node(1, "gc", NodeRole.TRAFFIC_PC, IperfKind.IPERF3, Map.of(IperfKind.IPERF3, frozen.toString()),
+                lab.key());
+        Path dir = Files.createTempDirectory(work, "gone");
+        io.iperf3j.session.RemoteIperf c = io.iperf3j.session.RemoteIperf.client(client, IperfKind.IPERF3,
+                List.of("-c", lab.address(2), "-t", "60"), Duration.ofSeconds(120));
+        AtomicReference<Throwable> ended = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                c.runClient(dir.resolve("c.out"));
+            } catch (Exception e) {
+                ended.set(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (c.pid().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(c.pid()).isPresent();
+        // the SSH session (and the client's channel with it) goes away
+        client.connection().close();
+        t.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(t.isAlive()).isFalse();
+        assertThat(ended.get()).isNotNull();
+        assertThat(lab.iperfProcesses(1)).as("client still there after its channel closed").isNotEmpty();
+        c.stop();
+        assertThat(c.warnings()).isEmpty();
+        assertNoIperfLeft();
+        client.connection().close();
+    }
 }
