@@ -113,13 +113,15 @@ class SessionLabTest {
     @Test
     @Order(1)
     void meshOfThreeIperf3jHostsWithOneShapedLink() throws Exception {
-        // host 2's link is shaped to 50 Mbit/s towards host 2 (egress of the bridge port)
+        // host 2's link is shaped to 50 Mbit/s towards host 2 (egress of the bridge port). The queue is deep
+        // (400 ms) so that TCP keeps the link full: with a shallow one a drop near the end halves the window
+        // and the receiver's average (correctly) shows the idle link, 47 instead of 50.
         lab.execHub("tc", "qdisc", "add", "dev", lab.hubPort(2), "root", "tbf", "rate", "50mbit", "burst", "64kb",
-                "latency", "100ms");
+                "latency", "400ms");
         try {
             String yaml = "hosts:\n" + hostYaml(1, "h1", "tpc", "iperf3j", "", lab.key())
                     + hostYaml(2, "h2", "node", "iperf3j", "", lab.key()) + hostYaml(3, "h3", "node", "iperf3j", "", lab.key())
-                    + "tests:\n  - name: mesh\n    mesh: [h1, h2, h3]\n    direction: both\n    duration: 5\n";
+                    + "tests:\n  - name: mesh\n    mesh: [h1, h2, h3]\n    direction: both\n    duration: 6\n";
             Run r = session(yaml);
             Files.writeString(work.resolve("mesh-summary.txt"), r.out());
             assertThat(r.status()).as(r.out() + r.err()).isZero();
