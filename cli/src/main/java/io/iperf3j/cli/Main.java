@@ -12,6 +12,7 @@ import io.iperf3j.options.IperfOptions;
 import io.iperf3j.options.OptionParser;
 import io.iperf3j.options.ParseResult;
 import io.iperf3j.protocol.IperfException;
+import io.iperf3j.session.SessionCommand;
 import io.iperf3j.report.ReportCommand;
 import io.iperf3j.report.ReportOption;
 import io.iperf3j.report.OutputSink;
@@ -65,6 +66,9 @@ public final class Main {
     int run(String[] args) {
         if (args.length > 0 && args[0].equals("exporter")) {
             return ExporterCommand.run(Arrays.asList(args).subList(1, args.length), out, err, onSignal::set);
+        }
+        if (args.length > 0 && args[0].equals("session")) {
+            return SessionCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
         }
         if (args.length > 0 && args[0].equals("report")) {
             return ReportCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
@@ -242,22 +246,44 @@ public final class Main {
         }
     }
 
-    /** SIGINT, SIGTERM and SIGHUP end the test as in iperf3: summary first, then exit status 1. */
-    @SuppressWarnings("removal")
+    /**
+     * SIGINT, SIGTERM and SIGHUP end the test as in iperf3: summary first, then exit status 1.
+     * The JDK's only signal API is {@code sun.misc.Signal} (module jdk.unsupported, exported);
+     * it is reached reflectively so the build carries no "internal proprietary API" warning,
+     * and a JDK without it simply keeps the default handlers.
+     */
     private void installSignalHandlers() {
-        for (String name : List.of("INT", "TERM", "HUP")) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
-                    Runnable r = onSignal.get();
-                    if (r != null) {
-                        r.run();
-                    } else {
-                        System.exit(1);
-                    }
-                });
-            } catch (IllegalArgumentException e) {
-                // this platform lacks the signal; nothing to install
+        try {
+            Class<?> signalClass = Class.forName("sun.misc.Signal");
+            Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+            Object handler = java.lang.reflect.Proxy.newProxyInstance(handlerClass.getClassLoader(),
+                    new Class<?>[] {handlerClass}, (proxy, method, methodArgs) -> {
+                        if (method.getName().equals("handle")) {
+                            Runnable r = onSignal.get();
+                            if (r != null) {
+                                r.run();
+                            } else {
+                                System.exit(1);
+                            }
+                            return null;
+                        }
+                        return switch (method.getName()) {
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            case "equals" -> proxy == methodArgs[0];
+                            default -> "iperf3j signal handler";
+                        };
+                    });
+            var handle = signalClass.getMethod("handle", signalClass, handlerClass);
+            var make = signalClass.getConstructor(String.class);
+            for (String name : List.of("INT", "TERM", "HUP")) {
+                try {
+                    handle.invoke(null, make.newInstance(name), handler);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    // this platform lacks the signal (IllegalArgumentException); nothing to install
+                }
             }
+        } catch (ReflectiveOperationException e) {
+            // no sun.misc.Signal in this runtime: the JVM's default handling stays
         }
     }
 }

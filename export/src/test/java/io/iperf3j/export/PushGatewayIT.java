@@ -177,17 +177,18 @@ class PushGatewayIT {
     void aFailingPushIsReportedOnceThenCounted() throws Exception {
         int closed = RealTools.freePort();
         List<String> warnings = Collections.synchronizedList(new ArrayList<>());
-        long failures;
-        try (PushGatewaySink sink = PushGatewaySink.start(PushGatewayConfig.builder("127.0.0.1:" + closed)
-                .timeout(Duration.ofSeconds(1)).build(), warnings::add)) {
+        PushGatewaySink sink = PushGatewaySink.start(PushGatewayConfig.builder("127.0.0.1:" + closed)
+                .timeout(Duration.ofSeconds(1)).build(), warnings::add);
+        try {
             for (int i = 0; i < 6; i++) {
                 sink.accept(new MetricEvent.Interval(Samples.tcp(Role.CLIENT, Direction.SENDER, i, i + 1, 0)));
                 // the worker pushes the latest sample; a pause lets each one be tried
                 Thread.sleep(60);
             }
-            sink.close();
-            failures = sink.failures();
+        } finally {
+            sink.close(); // the closing line (failure count) is part of what is checked
         }
+        long failures = sink.failures();
         assertThat(failures).isGreaterThanOrEqualTo(2);
         assertThat(warnings).hasSize(2);
         assertThat(warnings.get(0)).contains("failed: connection refused", "further failures are counted");

@@ -1,0 +1,99 @@
+package io.iperf3j.session;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * How commands reach a host. Pluggable: {@link LocalConnection} runs them on this
+ * machine, {@link SshConnection} over one reused SSH session; a {@link CommandWrapper}
+ * adapts either to wrappers such as {@code adb shell}. Implementations are thread-safe;
+ * {@link #lock()} is held while a command is being started (the seed's per-connection lock).
+ */
+public interface Connection extends AutoCloseable {
+    /** Longest output {@link #run} keeps per stream. */
+    int MAX_CAPTURED_BYTES = 1 << 20;
+
+    /** A name for messages, e.g. {@code ssh root@10.0.0.2:22} or {@code local}. */
+    String describe();
+
+    /** The lock held while a command is started on this connection. */
+    ReentrantLock lock();
+
+    /** What is put around every command. */
+    CommandWrapper wrapper();
+
+    /** Starts {@code script} (a POSIX sh script) and returns at once. */
+    RemoteProcess start(String script) throws ConnectionError;
+
+    /** Copies a file from the host to {@code local}. */
+    void fetch(String remotePath, Path local) throws ConnectionError;
+
+    /** Closes the connection (an SSH session); it reconnects on the next use. */
+    @Override
+    void close();
+
+    /**
+     * Runs a short script to its end and returns its status and output.
+     *
+     * @throws ConnectionError if it cannot start, or does not end within {@code timeout}
+     */
+    default CommandResult run(String script, Duration timeout) throws ConnectionError, InterruptedException {
+        try (RemoteProcess p = start(script)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Thread errReader = Thread.ofVirtual().start(() -> drain(p.stderr(), err));
+            Thread outReader = Thread.ofVirtual().start(() -> drain(p.stdout(), out));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            outReader.join(timeout);
+            errReader.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            OptionalInt status = outReader.isAlive() ? OptionalInt.empty()
+                    : p.waitFor(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            if (status.isEmpty()) {
+                p.close();
+                throw new ConnectionError("'" + abbreviate(script) + "' on " + describe() + " did not end within " + timeout);
+            }
+            synchronized (out) {
+                synchronized (err) {
+                    return new CommandResult(status.getAsInt(), out.toString(StandardCharsets.UTF_8),
+                            err.toString(StandardCharsets.UTF_8));
+                }
+            }
+        }
+    }
+
+    private static void drain(InputStream in, ByteArrayOutputStream sink) {
+        byte[] buf = new byte[8192];
+        try {
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                synchronized (sink) {
+                    if (sink.size() < MAX_CAPTURED_BYTES) {
+                        sink.write(buf, 0, Math.min(n, MAX_CAPTURED_BYTES - sink.size()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the stream ended with the channel; what was read is kept
+        }
+    }
+
+    private static String abbreviate(String s) {
+        String one = s.replaceAll("\\s+", " ");
+        return one.length() <= 120 ? one : one.substring(0, 120) + "...";
+    }
+
+    /**
+     * A finished short command.
+     *
+     * @param exitStatus its exit status
+     * @param stdout its standard output (at most {@link #MAX_CAPTURED_BYTES})
+     * @param stderr its standard error (at most {@link #MAX_CAPTURED_BYTES})
+     */
+    record CommandResult(int exitStatus, String stdout, String stderr) {
+    }
+}

@@ -1,0 +1,302 @@
+package io.iperf3j.session;
+
+import io.iperf3j.Role;
+import io.iperf3j.Transport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Nodes by id plus the traffic PC, and the running of one test between two of them
+ * (the seed's {@code IperfSession} with its {@code IperfTest}): stale processes this tool
+ * started are killed, the server starts on the receiver, the client waits until the
+ * server really listens, runs, the server is stopped, both outputs are fetched and read.
+ *
+ * <p>Threads: a test runs on the calling thread; tests on disjoint node pairs may run on
+ * several threads at once. {@link #stop()} may be called from any thread.
+ */
+public final class IperfSession {
+    private static final Pattern TO_NODE = Pattern.compile("to.*|d.*|r.*");
+    private static final Pattern FROM_NODE = Pattern.compile("f.*|s.*|t[rx].*|u.*");
+    /** How long a server may take to listen (a JVM starting on a slow host included). */
+    public static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Map<String, Node> nodes;
+    private final Node tpc;
+    private final String filenameBase;
+    private final Path rawDirectory;
+    private final Set<RemoteIperf> active = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopped;
+    private volatile TestResult poll;
+
+    /**
+     * @param nodes the devices under test (and any other hosts), by id
+     * @param tpc the traffic PC, or null when there is none
+     * @param filenameBase a base name put in every output file name ("" for none)
+     * @param rawDirectory where raw outputs are written
+     */
+    public IperfSession(Map<String, Node> nodes, Node tpc, String filenameBase, Path rawDirectory) {
+        Map<String, Node> all = new LinkedHashMap<>(nodes);
+        if (tpc != null) {
+            all.putIfAbsent(tpc.id(), tpc);
+        }
+        this.nodes = Map.copyOf(all);
+        this.tpc = tpc;
+        this.filenameBase = Objects.requireNonNull(filenameBase, "filenameBase");
+        this.rawDirectory = Objects.requireNonNull(rawDirectory, "rawDirectory");
+    }
+
+    /** The node with this id. */
+    public Node node(String id) throws IperfConfigurationError {
+        Node n = nodes.get(id);
+        if (n == null) {
+            throw new IperfConfigurationError("unknown node id '" + id + "' (known: " + String.join(", ", nodes.keySet().stream().sorted().toList()) + ")");
+        }
+        return n;
+    }
+
+    /**
+     * Sender and receiver from the parameters' node and direction (to the node /
+     * downlink: the traffic PC sends; from the node / uplink: the node sends).
+     */
+    public SenderReceiver participants(TestParameters parameters) throws IperfConfigurationError {
+        Node node = node(parameters.nodeId());
+        String d = parameters.direction().toLowerCase(java.util.Locale.ROOT);
+        if (tpc == null) {
+            throw new IperfConfigurationError("direction '" + parameters.direction() + "' needs a traffic PC and the session has none");
+        }
+        if (node.id().equals(tpc.id())) {
+            throw new IperfConfigurationError("node '" + node.id() + "' is the traffic PC; name a device under test");
+        }
+        if (TO_NODE.matcher(d).matches()) {
+            return new SenderReceiver(tpc, node);
+        }
+        if (FROM_NODE.matcher(d).matches()) {
+            return new SenderReceiver(node, tpc);
+        }
+        throw new IperfConfigurationError("Unknown traffic direction '" + parameters.direction()
+                + "' (to-node: to*, d*, r*; from-node: f*, s*, tx, tr*, u*)");
+    }
+
+    /** {@code node[_prefix][_base].iperf}. */
+    public String filename(TestParameters parameters, String prefix) {
+        StringBuilder sb = new StringBuilder(parameters.nodeId());
+        if (prefix != null && !prefix.isEmpty()) {
+            sb.append('_').append(prefix);
+        }
+        if (!filenameBase.isEmpty()) {
+            sb.append('_').append(filenameBase);
+        }
+        return sb.append(".iperf").toString();
+    }
+
+    /** The seed's call: participants from the parameters, then the test; the result is also kept ({@link #poll()}). */
+    public TestResult call(TestParameters parameters, String prefix) throws IperfConfigurationError, InterruptedException {
+        SenderReceiver sr = participants(parameters);
+        String name = filename(parameters, prefix);
+        return run(sr, parameters.spec(), name.substring(0, name.length() - ".iperf".length()), parameters.direction(), 1);
+    }
+
+    /** The last result (the seed's {@code poll}). */
+    public Optional<TestResult> poll() {
+        return Optional.ofNullable(poll);
+    }
+
+    /** Checks that the two nodes can run the test together, before anything runs. */
+    public IperfKind[] tools(SenderReceiver sr, TestSpec spec) throws IperfConfigurationError {
+        IperfKind client = spec.tool().orElse(sr.sender().kind());
+        IperfKind server = spec.tool().orElse(sr.receiver().kind());
+        if (client.speaksIperf3() != server.speaksIperf3()) {
+            if (spec.tool().isEmpty()) {
+                client = IperfKind.IPERF2;
+                server = IperfKind.IPERF2;
+            }
+        }
+        if (spec.bidir() && !client.speaksIperf3()) {
+            throw new IperfConfigurationError("bidir needs iperf3 on both sides; " + sr.sender().id() + " -> "
+                    + sr.receiver().id() + " uses iperf2");
+        }
+        return new IperfKind[] {client, server};
+    }
+
+    /** The server's arguments. */
+    public static List<String> serverArgs(IperfKind kind, TestSpec spec) {
+        List<String> a = new ArrayList<>(List.of("-s", "-p", Integer.toString(spec.port())));
+        if (kind.speaksIperf3()) {
+            a.addAll(List.of("-1", "-J"));
+        } else {
+            a.addAll(List.of("-i", "1", "-y", "C"));
+            if (spec.protocol() == Transport.UDP) {
+                a.add("-u");
+            }
+        }
+        return a;
+    }
+
+    /** The client's arguments. */
+    public static List<String> clientArgs(IperfKind kind, TestSpec spec, String serverAddress) {
+        List<String> a = new ArrayList<>(List.of("-c", serverAddress, "-p", Integer.toString(spec.port()), "-t",
+                formatSeconds(spec.durationSeconds())));
+        if (kind.speaksIperf3()) {
+            a.add("-J");
+            if (spec.bidir()) {
+                a.add("--bidir");
+            }
+        } else {
+            a.addAll(List.of("-i", "1", "-y", "C"));
+        }
+        if (spec.protocol() == Transport.UDP) {
+            a.add("-u");
+        }
+        a.addAll(spec.extraArgs());
+        return a;
+    }
+
+    private static String formatSeconds(double s) {
+        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
+    }
+
+    /** The two scripts a test runs: [receiver's server script, sender's client script] (for {@code --dry-run}). */
+    public List<String> scripts(SenderReceiver sr, TestSpec spec, String name) throws IperfConfigurationError {
+        IperfKind[] tools = tools(sr, spec);
+        RemoteIperf server = RemoteIperf.server(sr.receiver(), tools[1], serverArgs(tools[1], spec));
+        RemoteIperf client = RemoteIperf.client(sr.sender(), tools[0], clientArgs(tools[0], spec, sr.receiver().address()),
+                spec.effectiveClientLimit());
+        String serverName = OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER, sr.receiver().role(), filenameBase, name);
+        return List.of(server.serverScript(remoteFile(sr.receiver(), serverName)), client.clientScript());
+    }
+
+    private static String remoteFile(Node node, String name) {
+        return io.iperf3j.session.internal.RemoteScripts.stateDir(node.id()) + "/" + name + ".out";
+    }
+
+    /**
+     * Runs one test: {@code sr.sender()} runs the client, {@code sr.receiver()} the server.
+     * Never throws for a failed test: the failure is the result's outcome.
+     *
+     * @param name the test's name in file names
+     * @param direction the direction word, kept in the result
+     * @param repeat which repeat this is
+     */
+    public TestResult run(SenderReceiver sr, TestSpec spec, String name, String direction, int repeat)
+            throws InterruptedException {
+        long t0 = System.nanoTime();
+        List<String> warnings = new ArrayList<>();
+        Optional<Path> clientFile = Optional.empty();
+        Optional<Path> serverFile = Optional.empty();
+        Optional<ParsedOutput> clientParsed = Optional.empty();
+        Optional<ParsedOutput> serverParsed = Optional.empty();
+        TestOutcome outcome;
+        RemoteIperf server = null;
+        RemoteIperf client = null;
+        try {
+            if (stopped) {
+                throw new IperfError("session stopped");
+            }
+            IperfKind[] tools = tools(sr, spec);
+            Files.createDirectories(rawDirectory);
+            LocalDateTime now = LocalDateTime.now();
+            String clientName = OutputNaming.stamp(OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.CLIENT,
+                    sr.sender().role(), filenameBase, name), now);
+            String serverName = OutputNaming.stamp(OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER,
+                    sr.receiver().role(), filenameBase, name), now);
+            Path clientPath = OutputNaming.unique(rawDirectory, clientName + ".iperf");
+            Path serverPath = OutputNaming.unique(rawDirectory, serverName + ".iperf");
+            RemoteIperf.cleanStale(sr.receiver());
+            RemoteIperf.cleanStale(sr.sender());
+            server = RemoteIperf.server(sr.receiver(), tools[1], serverArgs(tools[1], spec));
+            client = RemoteIperf.client(sr.sender(), tools[0], clientArgs(tools[0], spec, sr.receiver().address()),
+                    spec.effectiveClientLimit());
+            active.add(server);
+            active.add(client);
+            server.startServer(remoteFile(sr.receiver(), serverName));
+            Transport listen = tools[1].speaksIperf3() ? Transport.TCP : spec.protocol();
+            server.awaitListening(spec.port(), listen, LISTEN_TIMEOUT, serverPath);
+            if (stopped) {
+                throw new IperfError("session stopped");
+            }
+            clientFile = Optional.of(clientPath);
+            client.runClient(clientPath);
+            // A one-off iperf3 server ends by itself once it has written its result; iperf2's needs a moment to print its last line.
+            server.awaitServerExit(tools[1].speaksIperf3() ? Duration.ofSeconds(10) : Duration.ofSeconds(1));
+            server.stopServer(serverPath);
+            serverFile = Optional.of(serverPath);
+            clientParsed = Optional.of(IperfOutputs.parse(Files.readString(clientPath), Role.CLIENT, spec.protocol()));
+            serverParsed = Optional.of(IperfOutputs.parse(Files.readString(serverPath), Role.SERVER, spec.protocol()));
+            outcome = figures(clientParsed.get(), serverParsed.get(), sr);
+        } catch (SessionException e) {
+            outcome = new TestOutcome.Failed(e);
+        } catch (IOException e) {
+            outcome = new TestOutcome.Failed(new ConnectionError("local output: " + e.getMessage(), e));
+        } finally {
+            for (RemoteIperf r : new RemoteIperf[] {client, server}) {
+                if (r != null) {
+                    r.stop();
+                    warnings.addAll(r.warnings());
+                    active.remove(r);
+                }
+            }
+        }
+        if (serverFile.isEmpty() && server != null) {
+            // keep what the server printed when the test failed, for the reader of the table
+            try {
+                Path p = OutputNaming.unique(rawDirectory, OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER,
+                        sr.receiver().role(), filenameBase, name) + ".iperf");
+                sr.receiver().connection().fetch(remoteFile(sr.receiver(), OutputNaming.stamp(OutputNaming.raw(spec.protocol(),
+                        RemoteIperf.Mode.SERVER, sr.receiver().role(), filenameBase, name), LocalDateTime.now())), p);
+                serverFile = Optional.of(p);
+            } catch (ConnectionError e) {
+                // no output to keep
+            }
+        }
+        TestResult result = new TestResult(name, sr.sender().id(), sr.receiver().id(), direction, spec, repeat, outcome,
+                clientFile.filter(Files::exists), serverFile, clientParsed, serverParsed, warnings,
+                Duration.ofNanos(System.nanoTime() - t0));
+        poll = result;
+        return result;
+    }
+
+    private static TestOutcome figures(ParsedOutput client, ParsedOutput server, SenderReceiver sr) {
+        if (client.error().isPresent()) {
+            return new TestOutcome.Failed(new IperfError(sr.sender().id() + ": " + client.error().get()));
+        }
+        if (server.error().isPresent() && server.summary().receivedBytes().isEmpty()) {
+            return new TestOutcome.Failed(new IperfError(sr.receiver().id() + ": " + server.error().get()));
+        }
+        OptionalLong received = server.summary().receivedBytes();
+        OptionalDouble receivedBps = server.summary().receivedBitsPerSecond();
+        if (received.isEmpty()) {
+            received = client.summary().receivedBytes();
+            receivedBps = client.summary().receivedBitsPerSecond();
+        }
+        OptionalDouble sentBps = client.summary().sentBitsPerSecond();
+        if (received.isEmpty() || sentBps.isEmpty()) {
+            List<String> problems = new ArrayList<>(client.problems());
+            problems.addAll(server.problems());
+            return new TestOutcome.Failed(new IperfError("no " + (sentBps.isEmpty() ? "sender" : "receiver")
+                    + " summary in the outputs" + (problems.isEmpty() ? "" : ": " + String.join("; ", problems))));
+        }
+        return new TestOutcome.Completed(sentBps.getAsDouble(), receivedBps.orElse(Double.NaN), received.getAsLong());
+    }
+
+    /** Stops every test running now (kills their processes by PID) and refuses new ones. */
+    public void stop() throws InterruptedException {
+        stopped = true;
+        for (RemoteIperf r : List.copyOf(active)) {
+            r.stop();
+        }
+    }
+}

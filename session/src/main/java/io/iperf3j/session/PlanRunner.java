@@ -1,0 +1,139 @@
+package io.iperf3j.session;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Runs a {@link Plan}: every test is checked before anything runs (unknown host ids,
+ * tools that cannot talk to each other → {@link IperfConfigurationError}), then the tests
+ * run one after the other, or with {@link Plan#parallel()} in rounds of disjoint pairs.
+ * A failed test is a result like any other; the plan goes on.
+ *
+ * <p>Threads: {@link #run()} runs on the caller's thread; parallel rounds run their tests
+ * on virtual threads and wait for all of them before the next round. {@code onResult} is
+ * called once per test, one call at a time. {@link #stop()} may be called from any thread.
+ */
+public final class PlanRunner {
+    private final Plan plan;
+    private final IperfSession session;
+    private final Consumer<TestResult> onResult;
+
+    /**
+     * @param plan the plan
+     * @param rawDirectory where raw outputs go
+     * @param onResult called with each result as it comes (progress, files, push)
+     * @throws IperfConfigurationError if any test names a host that is not in the plan or cannot run
+     */
+    public PlanRunner(Plan plan, Path rawDirectory, Consumer<TestResult> onResult) throws IperfConfigurationError {
+        this.plan = Objects.requireNonNull(plan, "plan");
+        this.onResult = Objects.requireNonNull(onResult, "onResult");
+        Map<String, Node> hosts = plan.hostsById();
+        if (hosts.size() != plan.hosts().size()) {
+            throw new IperfConfigurationError("host ids must be unique");
+        }
+        Node tpc = plan.hosts().stream().filter(n -> n.role() == NodeRole.TRAFFIC_PC).findFirst().orElse(null);
+        this.session = new IperfSession(hosts, tpc, plan.filenameBase(), rawDirectory);
+        for (PlannedTest t : plan.tests()) {
+            if (t.sender().equals(t.receiver())) {
+                throw new IperfConfigurationError("test '" + t.id() + "': a host cannot send to itself (" + t.sender() + ")");
+            }
+            session.tools(new SenderReceiver(node(t.id(), t.sender()), node(t.id(), t.receiver())), t.spec());
+        }
+    }
+
+    private Node node(String test, String id) throws IperfConfigurationError {
+        try {
+            return session.node(id);
+        } catch (IperfConfigurationError e) {
+            throw new IperfConfigurationError("test '" + test + "': " + e.getMessage());
+        }
+    }
+
+    /** The rounds the tests run in: one test per round unless the plan is parallel. */
+    public List<List<PlannedTest>> schedule() {
+        if (plan.parallel()) {
+            return RoundRobin.rounds(plan.tests());
+        }
+        List<List<PlannedTest>> one = new ArrayList<>();
+        for (PlannedTest t : plan.tests()) {
+            one.add(List.of(t));
+        }
+        return one;
+    }
+
+    /** The commands every host would run, per test (for {@code --dry-run}): "host: script" lines. */
+    public List<String> dryRun() throws IperfConfigurationError {
+        List<String> lines = new ArrayList<>();
+        int round = 0;
+        for (List<PlannedTest> r : schedule()) {
+            round++;
+            for (PlannedTest t : r) {
+                SenderReceiver sr = new SenderReceiver(session.node(t.sender()), session.node(t.receiver()));
+                List<String> scripts = session.scripts(sr, t.spec(), t.id());
+                lines.add("# round " + round + ", test " + t.id() + " (" + t.sender() + " -> " + t.receiver() + ", "
+                        + t.direction() + ")");
+                lines.add(t.receiver() + " [" + sr.receiver().connection().describe() + "]: "
+                        + sr.receiver().connection().wrapper().commandLine(scripts.get(0)));
+                lines.add(t.sender() + " [" + sr.sender().connection().describe() + "]: "
+                        + sr.sender().connection().wrapper().commandLine(scripts.get(1)));
+            }
+        }
+        return lines;
+    }
+
+    /** Runs every test; returns the results in plan order. */
+    public List<TestResult> run() throws InterruptedException {
+        List<TestResult> results = Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (List<PlannedTest> round : schedule()) {
+                List<Future<TestResult>> running = new ArrayList<>();
+                for (PlannedTest t : round) {
+                    running.add(pool.submit(() -> runOne(t)));
+                }
+                for (Future<TestResult> f : running) {
+                    try {
+                        results.add(f.get());
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        throw new IllegalStateException("a test thread failed", e.getCause());
+                    }
+                }
+            }
+        } finally {
+            for (Node n : plan.hosts()) {
+                n.connection().close();
+            }
+        }
+        List<TestResult> ordered = new ArrayList<>();
+        for (PlannedTest t : plan.tests()) {
+            results.stream().filter(r -> r.id().equals(t.id())).findFirst().ifPresent(ordered::add);
+        }
+        return ordered;
+    }
+
+    private TestResult runOne(PlannedTest t) throws InterruptedException {
+        TestResult r;
+        try {
+            r = session.run(new SenderReceiver(session.node(t.sender()), session.node(t.receiver())), t.spec(), t.id(),
+                    t.direction(), t.repeat());
+        } catch (IperfConfigurationError e) {
+            throw new IllegalStateException("checked in the constructor", e);
+        }
+        synchronized (onResult) {
+            onResult.accept(r);
+        }
+        return r;
+    }
+
+    /** Stops the tests running now (their processes are killed by PID); the rest are not started. */
+    public void stop() throws InterruptedException {
+        session.stop();
+    }
+}

@@ -1,0 +1,388 @@
+package io.iperf3j.session;
+
+import io.iperf3j.Transport;
+import io.iperf3j.session.internal.OutputCheck;
+import io.iperf3j.session.internal.RemoteScripts;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One iperf process on one node (the seed's remote {@code IperfCommand}; named apart
+ * from the library's {@link io.iperf3j.IperfCommand} builder). A server runs in the
+ * background with its output in a file on the host ({@link #startServer}), fetched back
+ * by {@link #stopServer}; a client blocks ({@link #runClient}) and copies its output lines
+ * to a local file as they come, aborting after its limit. {@link #stop()} kills the
+ * process by its PID (never by name), over a new channel, so it works when the
+ * running one is gone.
+ *
+ * <p>Threads: the caller's thread runs {@link #runClient}; two virtual threads read its
+ * stdout and stderr; {@link #stop()} may be called from any thread.
+ */
+public final class RemoteIperf {
+    /** Seconds the client limit never goes under (the seed's 120). */
+    public static final Duration MIN_CLIENT_LIMIT = Duration.ofSeconds(120);
+    /** Longest line kept from an iperf's output (longer lines are cut, with a note). */
+    public static final int MAX_LINE_CHARS = 1 << 20;
+    /** Lines of output kept in memory for checking (the file has all of them). */
+    public static final int MAX_KEPT_LINES = 200_000;
+
+    /** Server or client. */
+    public enum Mode {
+        SERVER, CLIENT
+    }
+
+    private final Node node;
+    private final IperfKind kind;
+    private final Mode mode;
+    private final List<String> args;
+    private final Duration abortAfter;
+    private final AtomicLong pid = new AtomicLong(-1);
+    private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.locks.ReentrantLock stopLock = new java.util.concurrent.locks.ReentrantLock();
+    private volatile boolean stopRequested;
+    /** Set once the process is known to be gone (killed, or a client that exited): later stops send nothing. */
+    private volatile boolean gone;
+    private volatile String remoteOutput;
+    private volatile RemoteProcess running;
+
+    private RemoteIperf(Node node, IperfKind kind, Mode mode, List<String> args, Duration abortAfter) {
+        this.node = Objects.requireNonNull(node, "node");
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.mode = mode;
+        this.args = List.copyOf(args);
+        this.abortAfter = abortAfter;
+    }
+
+    /** A server on {@code node} with these iperf arguments (the {@code -s} included). */
+    public static RemoteIperf server(Node node, IperfKind kind, List<String> args) {
+        return new RemoteIperf(node, kind, Mode.SERVER, args, Duration.ZERO);
+    }
+
+    /** A client on {@code node} that is aborted after {@code abortAfter}. */
+    public static RemoteIperf client(Node node, IperfKind kind, List<String> args, Duration abortAfter) {
+        if (abortAfter.isNegative() || abortAfter.isZero()) {
+            throw new IllegalArgumentException("client abort limit must be positive: " + abortAfter);
+        }
+        return new RemoteIperf(node, kind, Mode.CLIENT, args, abortAfter);
+    }
+
+    /** The seed's client limit: max(120 s, 1.5 × the test's duration). */
+    public static Duration defaultClientLimit(double durationSeconds) {
+        long ms = (long) Math.ceil(durationSeconds * 1500);
+        return Duration.ofMillis(Math.max(MIN_CLIENT_LIMIT.toMillis(), ms));
+    }
+
+    /** The iperf command line as it runs on the host. */
+    public String commandLine() {
+        return node.command(kind) + (args.isEmpty() ? "" : " " + Shell.join(args));
+    }
+
+    /** The node it runs on. */
+    public Node node() {
+        return node;
+    }
+
+    /** Server or client. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The PID on the host, once started. */
+    public OptionalLong pid() {
+        long p = pid.get();
+        return p > 0 ? OptionalLong.of(p) : OptionalLong.empty();
+    }
+
+    /** Warnings seen ("address in use"). */
+    public List<String> warnings() {
+        synchronized (warnings) {
+            return List.copyOf(warnings);
+        }
+    }
+
+    /** Kills what an earlier run of this tool left on the node (processes marked with the node's id). */
+    public static void cleanStale(Node node) throws ConnectionError, InterruptedException {
+        node.connection().run(RemoteScripts.cleanStale(node.id()), Duration.ofSeconds(30));
+    }
+
+    /** The script {@link #startServer} runs (for {@code --dry-run}). */
+    public String serverScript(String remoteOutputFile) {
+        return RemoteScripts.background(node.id(), commandLine(), remoteOutputFile);
+    }
+
+    /** The script {@link #runClient} runs (for {@code --dry-run}). */
+    public String clientScript() {
+        return RemoteScripts.foreground(node.id(), commandLine());
+    }
+
+    /**
+     * Starts the server in the background with its output in {@code remoteOutputFile} on
+     * the host, and returns once its PID is known.
+     */
+    public void startServer(String remoteOutputFile) throws SessionException, InterruptedException {
+        requireMode(Mode.SERVER);
+        remoteOutput = remoteOutputFile;
+        Connection.CommandResult r = node.connection().run(serverScript(remoteOutputFile), Duration.ofSeconds(30));
+        for (String line : r.stdout().split("\n")) {
+            if (line.startsWith(RemoteScripts.PID_MARK)) {
+                pid.set(Long.parseLong(line.substring(RemoteScripts.PID_MARK.length()).strip()));
+            }
+        }
+        if (pid.get() <= 0) {
+            throw new ConnectionError("server start on " + node.id() + " gave no PID (status " + r.exitStatus() + ": "
+                    + r.stderr().strip() + ")");
+        }
+    }
+
+    /**
+     * Waits until the server listens on {@code port}, read from the host's socket table
+     * (no fixed sleep). If the server ends first, its output says why.
+     */
+    public void awaitListening(int port, Transport transport, Duration timeout, Path localCopy)
+            throws SessionException, InterruptedException {
+        requireMode(Mode.SERVER);
+        int tenths = (int) Math.max(1, timeout.toMillis() / 100);
+        Connection.CommandResult r = node.connection().run(
+                RemoteScripts.awaitListening(port, transport, pid.get(), tenths), timeout.plusSeconds(15));
+        if (r.exitStatus() == 0) {
+            return;
+        }
+        // It did not come up: fetch what it printed and say why.
+        List<String> out = List.of();
+        try {
+            node.connection().fetch(remoteOutput, localCopy);
+            out = Files.readAllLines(localCopy, StandardCharsets.UTF_8);
+        } catch (ConnectionError | IOException e) {
+            // keep the reason below
+        }
+        stop();
+        boolean exited = r.exitStatus() == 3;
+        OptionalInt status = exited ? exitStatusFrom(out) : OptionalInt.empty();
+        Optional<SessionException> e = OutputCheck.finished(commandLine(), node.id(), out, List.of(), status);
+        if (e.isPresent()) {
+            throw e.get();
+        }
+        throw new IperfError("server '" + commandLine() + "' on " + node.id() + (exited ? " exited" : " was not listening on port "
+                + port + " after " + timeout) + (out.isEmpty() ? "" : ": " + String.join(" | ", out.subList(Math.max(0, out.size() - 3), out.size()))));
+    }
+
+    private static OptionalInt exitStatusFrom(List<String> out) {
+        // sh reports "cmd: not found" (exit 127) into the redirected output
+        for (String line : out) {
+            if (line.contains("not found") || line.contains("No such file")) {
+                return OptionalInt.of(OutputCheck.COMMAND_NOT_FOUND);
+            }
+        }
+        return OptionalInt.of(1);
+    }
+
+    /** Stops the server (by PID) and copies its output file to {@code localCopy}; the host's copy is removed. */
+    public void stopServer(Path localCopy) throws SessionException, InterruptedException {
+        requireMode(Mode.SERVER);
+        stop();
+        if (remoteOutput != null) {
+            node.connection().fetch(remoteOutput, localCopy);
+            node.connection().run("rm -f " + Shell.quote(remoteOutput), Duration.ofSeconds(15));
+        }
+        try {
+            for (String line : Files.readAllLines(localCopy, StandardCharsets.UTF_8)) {
+                if (OutputCheck.isAddressInUse(line)) {
+                    warnings.add(node.id() + ": " + line.strip());
+                }
+            }
+        } catch (IOException e) {
+            throw new ConnectionError("cannot read the fetched server output " + localCopy + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits up to {@code timeout} for the (one-off) server to end by itself; true if it did. */
+    public boolean awaitServerExit(Duration timeout) throws InterruptedException {
+        long p = pid.get();
+        if (p <= 0) {
+            return true;
+        }
+        int tenths = (int) Math.max(1, timeout.toMillis() / 100);
+        try {
+            Connection.CommandResult r = node.connection().run("i=0; while kill -0 " + p + " 2>/dev/null && "
+                    + "[ -n \"$(tr '\\0' '\\n' < /proc/" + p + "/environ 2>/dev/null | grep -x '" + RemoteScripts.ENV_MARK + "=" + node.id()
+                    + "')\" ] && [ $i -lt " + tenths + " ]; do sleep 0.1; i=$((i+1)); done; [ $i -lt " + tenths + " ]",
+                    timeout.plusSeconds(15));
+            return r.exitStatus() == 0;
+        } catch (ConnectionError e) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs the client to its end, writing its output lines to {@code localOutput} as they
+     * come. Aborts (killing it by PID) after the limit with
+     * {@code IperfError("Expected runtime: X Actual: Y (aborting)")}.
+     *
+     * @return the lines it printed
+     */
+    public ClientRun runClient(Path localOutput) throws SessionException, InterruptedException {
+        requireMode(Mode.CLIENT);
+        long started = System.nanoTime();
+        long deadline = started + abortAfter.toNanos();
+        RemoteProcess p = node.connection().start(clientScript());
+        running = p;
+        BlockingQueue<Optional<String>> lines = new LinkedBlockingQueue<>();
+        List<String> stderr = Collections.synchronizedList(new ArrayList<>());
+        Thread outReader = Thread.ofVirtual().name("RemoteIperf-out-" + node.id()).start(() -> {
+            readLines(p, true, line -> lines.add(Optional.of(line)));
+            lines.add(Optional.empty());
+        });
+        Thread errReader = Thread.ofVirtual().name("RemoteIperf-err-" + node.id()).start(() -> readLines(p, false, line -> {
+            if (line.startsWith(RemoteScripts.PID_MARK)) {
+                pid.set(Long.parseLong(line.substring(RemoteScripts.PID_MARK.length()).strip()));
+            } else if (stderr.size() < MAX_KEPT_LINES) {
+                stderr.add(line);
+            }
+        }));
+        List<String> stdout = new ArrayList<>();
+        try (BufferedWriter file = Files.newBufferedWriter(localOutput, StandardCharsets.UTF_8)) {
+            while (true) {
+                if (stopRequested) {
+                    throw new IperfError("client on " + node.id() + " stopped");
+                }
+                long now = System.nanoTime();
+                if (now > deadline) {
+                    stop();
+                    throw new IperfError(String.format("Expected runtime: %s Actual: %s (aborting)",
+                            seconds(abortAfter.toNanos()), seconds(now - started)));
+                }
+                Optional<String> line = lines.poll(Math.min(200, TimeUnit.NANOSECONDS.toMillis(deadline - now) + 1),
+                        TimeUnit.MILLISECONDS);
+                if (line == null) {
+                    continue;
+                }
+                if (line.isEmpty()) {
+                    break;
+                }
+                file.write(line.get());
+                file.newLine();
+                file.flush();
+                if (stdout.size() < MAX_KEPT_LINES) {
+                    stdout.add(line.get());
+                }
+            }
+            errReader.join(Duration.ofSeconds(5));
+            OptionalInt status = p.waitFor(Duration.ofSeconds(10));
+            // the wrapper only exits after the iperf did (it waits for it)
+            gone = status.isPresent() && status.getAsInt() < 128;
+            for (String line : stderr) {
+                file.write(line);
+                file.newLine();
+                if (OutputCheck.isAddressInUse(line)) {
+                    warnings.add(node.id() + ": " + line.strip());
+                }
+            }
+            file.flush();
+            Optional<SessionException> e = OutputCheck.finished(commandLine(), node.id(), stdout, List.copyOf(stderr), status);
+            if (e.isPresent()) {
+                throw e.get();
+            }
+            return new ClientRun(List.copyOf(stdout), List.copyOf(stderr), status, Duration.ofNanos(System.nanoTime() - started));
+        } catch (IOException e) {
+            stop();
+            throw new ConnectionError("cannot write the client output " + localOutput + ": " + e.getMessage(), e);
+        } finally {
+            p.close();
+            outReader.interrupt();
+            running = null;
+        }
+    }
+
+    private static String seconds(long nanos) {
+        return String.format("%.1fs", nanos / 1e9);
+    }
+
+    private static void readLines(RemoteProcess p, boolean out, java.util.function.Consumer<String> sink) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(out ? p.stdout() : p.stderr(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                sink.accept(line.length() > MAX_LINE_CHARS ? line.substring(0, MAX_LINE_CHARS) + " [cut]" : line);
+            }
+        } catch (IOException e) {
+            // channel gone: the lines read so far are kept
+        }
+    }
+
+    /**
+     * Kills the process by its PID over a new channel (TERM, then KILL), whether or not
+     * the channel that started it is still there. Safe to call more than once and from
+     * any thread. A client that has not printed its PID yet is waited for briefly.
+     */
+    public void stop() throws InterruptedException {
+        stopRequested = true;
+        // a second caller waits for the first kill to finish, so "stopped" means gone for both
+        stopLock.lockInterruptibly();
+        try {
+            kill();
+        } finally {
+            stopLock.unlock();
+        }
+    }
+
+    private void kill() throws InterruptedException {
+        if (gone) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (pid.get() <= 0 && running != null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        long p = pid.get();
+        if (p <= 0) {
+            return;
+        }
+        try {
+            Connection.CommandResult r = node.connection().run(RemoteScripts.kill(node.id(), p), Duration.ofSeconds(20));
+            if (r.stdout().contains("@@alive")) {
+                warnings.add(node.id() + ": PID " + p + " still alive after KILL");
+            } else if (r.stdout().contains("@@gone")) {
+                gone = true;
+            }
+        } catch (ConnectionError e) {
+            warnings.add(node.id() + ": could not kill PID " + p + ": " + e.getMessage());
+        } finally {
+            RemoteProcess r = running;
+            if (r != null) {
+                r.close();
+            }
+        }
+    }
+
+    private void requireMode(Mode wanted) {
+        if (mode != wanted) {
+            throw new IllegalStateException("this RemoteIperf is a " + mode.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /**
+     * A client that ran to its end.
+     *
+     * @param stdout its output lines
+     * @param stderr its error lines
+     * @param exitStatus its exit status if the channel gave one
+     * @param elapsed how long it ran
+     */
+    public record ClientRun(List<String> stdout, List<String> stderr, OptionalInt exitStatus, Duration elapsed) {
+    }
+}

@@ -1,0 +1,25 @@
+package io.iperf3j.session;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.OptionalInt;
+
+/**
+ * A command running on a host through a {@link Connection}. Its output is read from
+ * the streams by the caller's thread; {@link #close()} drops the channel (it does not
+ * kill the remote process: {@link RemoteIperf#stop()} does that by PID).
+ */
+public interface RemoteProcess extends AutoCloseable {
+    /** Standard output. */
+    InputStream stdout();
+
+    /** Standard error. */
+    InputStream stderr();
+
+    /** Waits up to {@code timeout} for the exit status; empty if it has not ended (or the channel gave none). */
+    OptionalInt waitFor(Duration timeout) throws InterruptedException;
+
+    /** Drops the channel and the local ends of the streams. */
+    @Override
+    void close();
+}

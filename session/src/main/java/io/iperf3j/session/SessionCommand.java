@@ -1,0 +1,149 @@
+package io.iperf3j.session;
+
+import io.iperf3j.session.internal.ResultPush;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code iperf3j session PLAN}: runs a plan file and writes its output directory;
+ * progress on stdout, one line per test. Exit status 0 when every test ran, 1 when any
+ * failed, 2 for a bad plan or command line (nothing ran). The CLI is this thin layer over
+ * {@link PlanFile}, {@link PlanRunner} and {@link PlanOutputDirectory}.
+ */
+@Command(name = "iperf3j session", description = "Run an iperf test plan over many hosts (local or SSH).",
+        mixinStandardHelpOptions = true, sortOptions = false)
+public final class SessionCommand implements Callable<Integer> {
+    /** Every test ran. */
+    public static final int OK = 0;
+    /** At least one test failed. */
+    public static final int TEST_FAILED = 1;
+    /** The plan or the command line is wrong; nothing ran. */
+    public static final int BAD_PLAN = 2;
+
+    @Parameters(index = "0", paramLabel = "PLAN", description = "the plan (YAML)")
+    Path planFile;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: session-<time>)")
+    Path output;
+
+    @Option(names = "--dry-run", description = "print every command each host would run, run nothing")
+    boolean dryRun;
+
+    @Option(names = "--parallel", description = "run tests on disjoint host pairs at once, in round-robin rounds")
+    boolean parallel;
+
+    @Option(names = "--push", paramLabel = "URL", description = "push each result to this Pushgateway")
+    String push;
+
+    @Option(names = "--push-job", paramLabel = "NAME", description = "Pushgateway job (default: the plan's, else iperf3j_session)")
+    String pushJob;
+
+    private PrintStream out;
+    private PrintStream err;
+    private volatile PlanRunner runner;
+
+    /** Runs the command; returns the exit status. */
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        SessionCommand c = new SessionCommand();
+        c.out = out;
+        c.err = err;
+        CommandLine cl = new CommandLine(c).setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true));
+        cl.setExitCodeExceptionMapper(e -> BAD_PLAN);
+        int status = cl.execute(args.toArray(String[]::new));
+        return status == CommandLine.ExitCode.USAGE ? BAD_PLAN : status;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Plan plan;
+        PlanRunner r;
+        Path dir = output != null ? output
+                : Path.of("session-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now()));
+        PlanOutputDirectory files = null;
+        try {
+            plan = PlanFile.read(planFile);
+            if (parallel || push != null) {
+                plan = new Plan(plan.hosts(), plan.tests(), plan.parallel() || parallel, plan.filenameBase(),
+                        push != null ? java.util.Optional.of(new Plan.PushTarget(push, pushJob != null ? pushJob
+                                : plan.push().map(Plan.PushTarget::job).orElse("iperf3j_session"))) : plan.push());
+            }
+            if (dryRun) {
+                r = new PlanRunner(plan, dir.resolve("raw"), x -> { });
+                for (String line : r.dryRun()) {
+                    out.println(line);
+                }
+                return OK;
+            }
+            files = new PlanOutputDirectory(dir);
+            int total = plan.tests().size();
+            AtomicInteger done = new AtomicInteger();
+            List<Consumer<TestResult>> sinks = new ArrayList<>();
+            PlanOutputDirectory f = files;
+            sinks.add(f::append);
+            sinks.add(res -> out.println(progress(done.incrementAndGet(), total, res)));
+            if (plan.push().isPresent()) {
+                sinks.add(new ResultPush(plan.push().get().endpoint(), plan.push().get().job(), w -> err.println("warning: " + w)));
+            }
+            r = new PlanRunner(plan, files.rawDirectory(), res -> sinks.forEach(s -> s.accept(res)));
+        } catch (IperfConfigurationError e) {
+            err.println("iperf3j session: " + e.getMessage());
+            return BAD_PLAN;
+        } catch (IllegalArgumentException e) {
+            err.println("iperf3j session: " + e.getMessage());
+            return BAD_PLAN;
+        }
+        runner = r;
+        out.println("running " + plan.tests().size() + " test(s) on " + plan.hosts().size() + " host(s)"
+                + (plan.parallel() ? " in " + r.schedule().size() + " parallel round(s)" : "") + "; output in " + dir);
+        Thread hook = new Thread(() -> {
+            try {
+                r.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        List<TestResult> results;
+        try {
+            results = r.run();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+        try {
+            files.writeSummaries(results, plan.hosts().stream().map(Node::id).toList());
+        } catch (IOException e) {
+            err.println("iperf3j session: cannot write the summaries: " + e.getMessage());
+            return TEST_FAILED;
+        }
+        PlanOutputDirectory.Matrix m = PlanOutputDirectory.Matrix.of(results, List.of());
+        out.print(new String(java.nio.file.Files.readAllBytes(dir.resolve("summary.txt")), java.nio.charset.StandardCharsets.UTF_8));
+        return m.failed() == 0 ? OK : TEST_FAILED;
+    }
+
+    static String progress(int n, int total, TestResult r) {
+        String head = String.format(Locale.ROOT, "[%d/%d] %s %s -> %s %s %s: ", n, total, r.id(), r.sender(), r.receiver(),
+                r.direction(), r.spec().protocol().name().toLowerCase(Locale.ROOT));
+        return head + switch (r.outcome()) {
+            case TestOutcome.Completed c -> String.format(Locale.ROOT, "ok %.1f Mbit/s received (%.1f s)",
+                    c.receivedBitsPerSecond() / 1e6, r.elapsed().toMillis() / 1000.0);
+            case TestOutcome.Failed f -> "FAILED " + f.error().kind() + ": " + f.error().getMessage();
+        };
+    }
+}

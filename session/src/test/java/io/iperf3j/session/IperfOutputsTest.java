@@ -1,0 +1,185 @@
+package io.iperf3j.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iperf3j.Direction;
+import io.iperf3j.IntervalMetrics;
+import io.iperf3j.Role;
+import io.iperf3j.Transport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Every capture in test resources (recorded from Debian's iperf 2.1.8 and iperf3 3.12, iperf3 3.21 and iperf3j). */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class IperfOutputsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static String capture(String name) throws IOException {
+        try (InputStream in = IperfOutputsTest.class.getResourceAsStream("/captures/" + name)) {
+            assertThat(in).as(name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The document the parser should agree with, read independently (tree of -J, or the events of --json-stream). */
+    private static List<JsonNode> intervalsOf(String text, boolean stream) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        if (stream) {
+            for (String line : text.lines().toList()) {
+                JsonNode e = JSON.readTree(line);
+                if (e.path("event").asText().equals("interval")) {
+                    out.add(e.get("data"));
+                }
+            }
+        } else {
+            JSON.readTree(text).get("intervals").forEach(out::add);
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"iperf3_client_tcp.json", "iperf3_server_tcp.json", "iperf3_client_udp.json",
+            "iperf3_server_udp.json", "iperf3-321_client_tcp_p2.jsonl", "iperf3-321_server_tcp_p2.jsonl",
+            "iperf3j_client_tcp.json", "iperf3j_server_tcp.json", "iperf3j_client_udp.jsonl", "iperf3j_server_udp.jsonl"})
+    void iperf3CapturesGiveOneSamplePerIntervalWithItsBytes(String name) throws IOException {
+        String text = capture(name);
+        boolean stream = name.endsWith(".jsonl");
+        boolean client = name.contains("client");
+        boolean udp = name.contains("udp");
+        ParsedOutput p = IperfOutputs.parse(text, Role.SERVER, Transport.TCP);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.format()).isEqualTo(stream ? ParsedOutput.Format.IPERF3_JSON_STREAM : ParsedOutput.Format.IPERF3_JSON);
+        List<JsonNode> expected = intervalsOf(text, stream);
+        assertThat(expected).isNotEmpty();
+        assertThat(p.intervals()).hasSize(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+            IntervalMetrics s = p.intervals().get(i);
+            JsonNode sum = expected.get(i).get("sum");
+            assertThat(s.transferredBytes()).isEqualTo(sum.get("bytes").asLong());
+            assertThat(s.bandwidthBitsPerSecond()).isEqualTo(sum.get("bits_per_second").asDouble());
+            assertThat(s.role()).isEqualTo(client ? Role.CLIENT : Role.SERVER);
+            assertThat(s.direction()).isEqualTo(client ? Direction.SENDER : Direction.RECEIVER);
+            assertThat(s.transport()).isEqualTo(udp ? Transport.UDP : Transport.TCP);
+            assertThat(s.streamCount()).isEqualTo(name.contains("_p2") ? 2 : 1);
+            if (udp && !client) {
+                assertThat(s.udpJitterSeconds()).isPresent();
+                assertThat(s.udpLostPackets()).isPresent();
+            }
+            if (!udp && client) {
+                assertThat(s.tcpRttSeconds()).isPresent();
+            } else {
+                assertThat(s.tcpRttSeconds()).isEmpty();
+            }
+        }
+        assertThat(p.summary().receivedBytes()).isPresent();
+        assertThat(p.summary().sentBytes()).isPresent();
+        assertThat(p.summary().receivedBytes().getAsLong()).isPositive();
+    }
+
+    @Test
+    void iperf2TextSingleThreadServer() throws IOException {
+        ParsedOutput p = IperfOutputs.parse(capture("iperf2_server_tcp.txt"), Role.CLIENT, Transport.UDP);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.format()).isEqualTo(ParsedOutput.Format.IPERF2_TEXT);
+        assertThat(p.intervals()).extracting(IntervalMetrics::bandwidthBitsPerSecond).containsExactly(20.8e9, 17.0e9, 21.3e9);
+        assertThat(p.intervals().getFirst().transferredBytes()).isEqualTo(Math.round(2.43 * (1L << 30)));
+        assertThat(p.intervals().getFirst().role()).isEqualTo(Role.SERVER);
+        assertThat(p.intervals().getFirst().transport()).isEqualTo(Transport.TCP);
+        assertThat(p.summary().receivedBytes()).hasValue(Math.round(6.88 * (1L << 30)));
+        assertThat(p.summary().sentBytes()).isEmpty();
+    }
+
+    @Test
+    void iperf2TextTwoThreadsUsesOnlySumLines() throws IOException {
+        ParsedOutput p = IperfOutputs.parse(capture("iperf2_client_tcp_p2.txt"), Role.SERVER, Transport.TCP);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.intervals()).extracting(IntervalMetrics::bandwidthBitsPerSecond).containsExactly(32.8e9, 29.0e9, 32.3e9);
+        assertThat(p.intervals()).allMatch(s -> s.streamCount() == 2 && s.direction() == Direction.SENDER);
+        assertThat(p.summary().sentBytes()).hasValue(Math.round(11.0 * (1L << 30)));
+        assertThat(p.summary().sentBitsPerSecond()).hasValue(31.4e9);
+    }
+
+    @Test
+    void iperf2BytesAreBinaryUnits() throws IOException {
+        // 11.0 GBytes in 3.0020 s at 31.4 Gbits/sec: only 1024^3 bytes per GByte fits the rate.
+        ParsedOutput p = IperfOutputs.parse(capture("iperf2_client_tcp_p2.txt"), Role.CLIENT, Transport.TCP);
+        double rateFromBytes = p.summary().sentBytes().getAsLong() * 8 / 3.0020;
+        assertThat(rateFromBytes / 31.4e9).isBetween(0.99, 1.01);
+    }
+
+    @Test
+    void iperf2UdpServerTextHasJitterAndLoss() throws IOException {
+        ParsedOutput p = IperfOutputs.parse(capture("iperf2_server_udp.txt"), Role.CLIENT, Transport.TCP);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.intervals()).hasSize(3);
+        IntervalMetrics first = p.intervals().getFirst();
+        assertThat(first.transport()).isEqualTo(Transport.UDP);
+        assertThat(first.udpJitterSeconds()).hasValue(0.002 / 1000);
+        assertThat(first.udpLostPackets()).hasValue(0);
+        assertThat(first.udpPackets()).hasValue(893);
+    }
+
+    @Test
+    void iperf2UdpClientTextTakesTheServerReportAsReceived() throws IOException {
+        ParsedOutput p = IperfOutputs.parse(capture("iperf2_client_udp.txt"), Role.SERVER, Transport.TCP);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.intervals()).hasSize(3);
+        assertThat(p.summary().sentBytes()).hasValue(Math.round(3.75 * (1L << 20)));
+        assertThat(p.summary().receivedBytes()).hasValue(Math.round(3.75 * (1L << 20)));
+    }
+
+    @Test
+    void iperf2CsvSingleThread() throws IOException {
+        ParsedOutput p = IperfOutputs.parse(capture("iperf2_server_tcp.csv"), Role.SERVER, Transport.TCP);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.format()).isEqualTo(ParsedOutput.Format.IPERF2_CSV);
+        assertThat(p.intervals()).extracting(IntervalMetrics::transferredBytes)
+                .containsExactly(2481712750L, 2138440952L, 3034189014L);
+        assertThat(p.summary().receivedBytes()).hasValue(7659585596L);
+        assertThat(p.intervals().getFirst().timestampUnixSeconds()).isGreaterThan(1.7e9);
+    }
+
+    @Test
+    void iperf2CsvTwoThreadsWithoutSumLinesAddsThreads() throws IOException {
+        // iperf 2.1.8 writes no thread -1 lines: the threads are added per interval.
+        ParsedOutput p = IperfOutputs.parse(capture("iperf2_client_tcp_p2.csv"), Role.CLIENT, Transport.TCP);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.intervals()).extracting(IntervalMetrics::transferredBytes)
+                .containsExactly(1323302972L + 1245446204L, 657981440L + 2213412864L, 1675886592L + 2205286400L);
+        assertThat(p.summary().sentBytes()).hasValue(3579445308L + 5742133308L);
+    }
+
+    @Test
+    void iperf2CsvThreadMinusOneIsTheSum() throws IOException {
+        // older iperf 2.0 format (constructed for the rule; Debian's 2.1.8 no longer writes -1 lines)
+        ParsedOutput p = IperfOutputs.parse(capture("iperf2_2.0_csv_sum_lines.csv"), Role.CLIENT, Transport.TCP);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.intervals()).extracting(IntervalMetrics::transferredBytes).containsExactly(2490368L, 2359296L);
+        assertThat(p.summary().sentBytes()).hasValue(4849664L);
+    }
+
+    @Test
+    void malformedLinesAreReportedNeverZero() throws IOException {
+        ParsedOutput p = IperfOutputs.parse(capture("iperf2_malformed.txt"), Role.CLIENT, Transport.TCP);
+        assertThat(p.problems()).singleElement().asString().startsWith("line 7:");
+        assertThat(p.intervals()).hasSize(2).allMatch(s -> s.transferredBytes() > 0);
+        ParsedOutput csv = IperfOutputs.parse("20140115105000,1.1.1.1,1,2.2.2.2,2,3,0.0-1.0,xx,10\n", Role.CLIENT, Transport.TCP);
+        assertThat(csv.problems()).singleElement().asString().startsWith("line 1:");
+        assertThat(csv.intervals()).isEmpty();
+        ParsedOutput json = IperfOutputs.parse(capture("iperf3_client_tcp.json").substring(0, 900), Role.CLIENT, Transport.TCP);
+        assertThat(json.problems()).isNotEmpty();
+        ParsedOutput stream = IperfOutputs.parse(capture("iperf3j_client_udp.jsonl") + "{not json\n", Role.CLIENT, Transport.TCP);
+        assertThat(stream.problems()).singleElement().asString().contains("not JSON");
+        assertThat(IperfOutputs.parse("", Role.CLIENT, Transport.TCP).problems()).containsExactly("empty output");
+    }
+}

@@ -1,0 +1,180 @@
+package io.iperf3j.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.iperf3j.Transport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A session between two "hosts" that are both this machine (local connections, loopback). */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LocalSessionTest {
+    @TempDir
+    Path dir;
+
+    private static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void iperf3PairOnLoopbackGivesMatchingBytes() throws Exception {
+        Node tpc = Node.of("tpc", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
+        Node dut = Node.of("dut" + ProcessHandle.current().pid(), "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3);
+        IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "base", dir);
+        TestParameters p = new TestParameters(dut.id(), "downlink", TestSpec.tcp(1).withPort(freePort()));
+        assertThat(session.participants(p)).isEqualTo(new SenderReceiver(tpc, dut));
+        assertThat(session.filename(p, "pre")).isEqualTo(dut.id() + "_pre_base.iperf");
+        TestResult r = session.call(p, "pre");
+        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
+        TestOutcome.Completed c = (TestOutcome.Completed) r.outcome();
+        assertThat(c.receivedBytes()).isEqualTo(r.serverParsed().orElseThrow().summary().receivedBytes().getAsLong());
+        assertThat(c.receivedBytes()).isPositive();
+        assertThat(r.clientOutput().orElseThrow().getFileName().toString()).startsWith("tcp_base_downstream_tx_");
+        assertThat(r.serverOutput().orElseThrow().getFileName().toString()).startsWith("tcp_downstream_rx_");
+        assertThat(session.poll()).contains(r);
+    }
+
+    @Test
+    void unknownDirectionAndNodeAreConfigurationErrors() {
+        Node tpc = Node.of("tpc", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
+        Node dut = Node.of("dut", "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3);
+        IperfSession session = new IperfSession(Map.of("dut", dut), tpc, "", dir);
+        assertThatThrownBy(() -> session.participants(new TestParameters("dut", "bogus", TestSpec.tcp(1))))
+                .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("bogus");
+        assertThatThrownBy(() -> session.participants(new TestParameters("nope", "up", TestSpec.tcp(1))))
+                .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("nope");
+        for (String up : List.of("up", "uplink", "tx", "transmit", "send", "from_node")) {
+            assertThat(sessionParticipants(session, up).sender()).isEqualTo(dut);
+        }
+        for (String down : List.of("down", "downlink", "rx", "receive", "to_node")) {
+            assertThat(sessionParticipants(session, down).sender()).isEqualTo(tpc);
+        }
+    }
+
+    private static SenderReceiver sessionParticipants(IperfSession s, String d) {
+        try {
+            return s.participants(new TestParameters("dut", d, TestSpec.tcp(1)));
+        } catch (IperfConfigurationError e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void missingBinaryIsACommandError() throws Exception {
+        Node tpc = Node.of("tpc", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
+        Node dut = new Node("dutmissing", "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3,
+                Map.of(IperfKind.IPERF3, "/nonexistent/iperf3"));
+        IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "", dir);
+        TestResult r = session.call(new TestParameters(dut.id(), "down", TestSpec.tcp(1).withPort(freePort())), null);
+        assertThat(r.outcome()).isInstanceOf(TestOutcome.Failed.class);
+        assertThat(((TestOutcome.Failed) r.outcome()).error()).isInstanceOf(IperfCommandError.class)
+                .hasMessageContaining("127");
+    }
+
+    @Test
+    void prefixWrapperRunsTheCommandThroughIt() throws Exception {
+        Path log = dir.resolve("wrapper.log");
+        Path wrapper = dir.resolve("wrap.sh");
+        Files.writeString(wrapper, "#!/bin/sh\necho \"$@\" >> " + log + "\nexec \"$@\"\n");
+        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+        Path bin = dir.resolve("bin");
+        Files.createDirectories(bin);
+        Path fake = bin.resolve("hello-iperf");
+        Files.writeString(fake, "#!/bin/sh\necho hello from $LD_LIBRARY_PATH\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+        LocalConnection c = new LocalConnection(new CommandWrapper(List.of(wrapper.toString()), List.of(bin.toString()),
+                List.of("/opt/lib")));
+        Connection.CommandResult r = c.run("hello-iperf", Duration.ofSeconds(10));
+        assertThat(r.exitStatus()).isZero();
+        assertThat(r.stdout()).startsWith("hello from /opt/lib");
+        assertThat(Files.readString(log)).startsWith("sh -c ");
+    }
+
+    @Test
+    void udpIperf2PairParsesIntoSamples() throws Exception {
+        Node tpc = Node.of("tpc2", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF2);
+        Node dut = Node.of("dut2", "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF2);
+        IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "", dir);
+        TestSpec spec = TestSpec.tcp(2).withProtocol(Transport.UDP).withArgs(List.of("-b", "10M")).withPort(freePort());
+        TestResult r = session.call(new TestParameters(dut.id(), "up", spec), null);
+        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
+        assertThat(r.serverParsed().orElseThrow().intervals()).hasSizeGreaterThanOrEqualTo(1);
+        double mbps = ((TestOutcome.Completed) r.outcome()).receivedBitsPerSecond() / 1e6;
+        assertThat(mbps).isBetween(9.0, 11.0);
+    }
+
+    @Test
+    void cleanStaleKillsOnlyProcessesThisToolMarked() throws Exception {
+        String id = "stale" + ProcessHandle.current().pid();
+        Node node = Node.of(id, "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3);
+        String d = io.iperf3j.session.internal.RemoteScripts.stateDir(id);
+        // one process started the way the session starts iperf (marked), one that merely has a PID file there
+        Connection.CommandResult r = node.connection().run("mkdir -p " + d + "; env IPERF3J_SESSION_NODE=" + id
+                + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!; "
+                + "sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!", Duration.ofSeconds(10));
+        String[] pids = r.stdout().trim().split("\\s+");
+        ProcessHandle marked = ProcessHandle.of(Long.parseLong(pids[0])).orElseThrow();
+        ProcessHandle unmarked = ProcessHandle.of(Long.parseLong(pids[1])).orElseThrow();
+        try {
+            RemoteIperf.cleanStale(node);
+            marked.onExit().get(10, TimeUnit.SECONDS);
+            assertThat(marked.isAlive()).isFalse();
+            assertThat(unmarked.isAlive()).as("a process without the mark is never killed").isTrue();
+        } finally {
+            marked.destroyForcibly();
+            unmarked.destroyForcibly();
+        }
+    }
+
+    @Test
+    void clientIsAbortedAtItsLimitAndKilledByPid() throws Exception {
+        Path script = dir.resolve("hang.sh");
+        Files.writeString(script, "#!/bin/sh\necho started\nexec sleep 300\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Node node = new Node("hang" + ProcessHandle.current().pid(), "127.0.0.1", NodeRole.NODE, new LocalConnection(),
+                IperfKind.IPERF3, Map.of(IperfKind.IPERF3, script.toString()));
+        RemoteIperf client = RemoteIperf.client(node, IperfKind.IPERF3, List.of("-c", "127.0.0.1"), Duration.ofSeconds(2));
+        Path out = dir.resolve("client.iperf");
+        assertThatThrownBy(() -> client.runClient(out)).isInstanceOf(IperfError.class)
+                .hasMessageMatching("Expected runtime: 2\\.0s Actual: 2\\.\\ds \\(aborting\\)");
+        assertThat(Files.readString(out)).startsWith("started");
+        ProcessHandle p = ProcessHandle.of(client.pid().orElseThrow()).orElse(null);
+        assertThat(p == null || !p.isAlive()).as("the hung client was killed").isTrue();
+        assertThat(RemoteIperf.defaultClientLimit(10)).isEqualTo(Duration.ofSeconds(120));
+        assertThat(RemoteIperf.defaultClientLimit(100)).isEqualTo(Duration.ofSeconds(150));
+    }
+
+    @Test
+    void outputNamesFollowTheSeed() throws Exception {
+        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.CLIENT, NodeRole.NODE, "base", "n")).isEqualTo("tcp_base_upstream_tx_n");
+        assertThat(OutputNaming.raw(Transport.UDP, RemoteIperf.Mode.CLIENT, NodeRole.TRAFFIC_PC, "", "n")).isEqualTo("udp_downstream_tx_n");
+        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.SERVER, NodeRole.NODE, "base", "n")).isEqualTo("tcp_downstream_rx_n");
+        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.SERVER, NodeRole.TRAFFIC_PC, "", "n")).isEqualTo("tcp_upstream_rx_n");
+        assertThat(OutputNaming.stamp("x_{t}", java.time.LocalDateTime.of(2024, 1, 2, 3, 4, 5))).isEqualTo("x_20240102030405");
+        Files.writeString(dir.resolve("a.iperf"), "");
+        assertThat(OutputNaming.unique(dir, "a.iperf").getFileName().toString()).isEqualTo("a_002.iperf");
+        Files.writeString(dir.resolve("a_002.iperf"), "");
+        assertThat(OutputNaming.unique(dir, "a.iperf").getFileName().toString()).isEqualTo("a_003.iperf");
+        assertThat(OutputNaming.unique(dir, "b.iperf").getFileName().toString()).isEqualTo("b.iperf");
+    }
+
+    @Test
+    void shortCommandsHaveADeadline() {
+        LocalConnection c = new LocalConnection();
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> c.run("exec sleep 30", Duration.ofMillis(500))).isInstanceOf(ConnectionError.class)
+                .hasMessageContaining("did not end");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+    }
+}

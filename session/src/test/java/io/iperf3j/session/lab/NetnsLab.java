@@ -1,0 +1,279 @@
+package io.iperf3j.session.lab;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import io.iperf3j.session.HostKeyPolicy;
+import io.iperf3j.session.IperfKind;
+import io.iperf3j.session.Node;
+import io.iperf3j.session.NodeRole;
+import io.iperf3j.session.SshConnection;
+import io.iperf3j.session.SshSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real hosts for the session tests: N network namespaces joined by a bridge in a hub
+ * namespace (subnet 10.222.R.0/24, R random per run), the test JVM reaching them through
+ * one more veth from the root namespace (10.222.R.254). Each host runs Debian's OpenSSH
+ * {@code sshd -D -f CONFIG} on its own address, with a host key and an authorized key made
+ * for the run; logins are root with that key (no password, no PAM, no system user made).
+ * The real {@code iperf3}, {@code iperf} and the iperf3j jar are reachable on every host
+ * (the namespaces share the file system). {@link #close()} kills every process left in the
+ * namespaces by PID and deletes them.
+ */
+public final class NetnsLab implements AutoCloseable {
+    /** JDK the iperf3j jar runs on in the hosts. */
+    public static final String JAVA = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
+    private final String tag;
+    private final int subnet;
+    private final int hosts;
+    private final Path dir;
+    private final List<Process> sshd = new ArrayList<>();
+    private final Path key;
+    private final Path wrongKey;
+    private final Path knownHosts;
+
+    private NetnsLab(int hosts, Path dir) {
+        this.tag = "ijss" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt(1 << 16));
+        this.subnet = ThreadLocalRandom.current().nextInt(1, 254);
+        this.hosts = hosts;
+        this.dir = dir;
+        this.key = dir.resolve("id_ecdsa");
+        this.wrongKey = dir.resolve("wrong_ecdsa");
+        this.knownHosts = dir.resolve("known_hosts");
+    }
+
+    /** Fails (never skips) when something the lab needs is missing. */
+    public static void requirePrerequisites() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            fail("the session lab tests need root (network namespaces, sshd); CI runs them as root");
+        }
+        for (String[] need : new String[][] {{"/usr/sbin/sshd", "openssh-server"}, {"/usr/bin/ssh-keygen", "openssh-client"},
+                {"/usr/bin/iperf3", "iperf3"}, {"/usr/bin/iperf", "iperf"}, {"/usr/sbin/ip", "iproute2"},
+                {"/usr/sbin/tc", "iproute2"}, {JAVA, "a JDK 25 at /usr/lib/jvm/temurin-25-jdk-amd64"}}) {
+            if (!Files.isExecutable(Path.of(need[0]))) {
+                fail(need[0] + " is missing: install " + need[1] + " (apt-get install " + need[1] + "; .ci/run does this)");
+            }
+        }
+    }
+
+    /** Builds the lab: namespaces, bridge, addresses, keys, one sshd per host. */
+    public static NetnsLab create(int hosts, Path dir) throws Exception {
+        requirePrerequisites();
+        NetnsLab lab = new NetnsLab(hosts, dir);
+        try {
+            lab.build();
+        } catch (Exception | AssertionError e) {
+            lab.close();
+            throw e;
+        }
+        return lab;
+    }
+
+    /** The namespace of host i (1-based). */
+    public String ns(int i) {
+        return tag + "n" + i;
+    }
+
+    private String hub() {
+        return tag + "hub";
+    }
+
+    /** Host i's address. */
+    public String address(int i) {
+        return "10.222." + subnet + "." + i;
+    }
+
+    /** The hub-side interface of host i's link (egress towards host i). */
+    public String hubPort(int i) {
+        return tag + "b" + i;
+    }
+
+    /** The authorized key. */
+    public Path key() {
+        return key;
+    }
+
+    /** A key sshd does not accept. */
+    public Path wrongKey() {
+        return wrongKey;
+    }
+
+    /** The known_hosts file the lab's nodes use (filled by accept-new). */
+    public Path knownHosts() {
+        return knownHosts;
+    }
+
+    private void build() throws Exception {
+        Files.createDirectories(dir);
+        run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", key.toString());
+        run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", wrongKey.toString());
+        run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", dir.resolve("host_key").toString());
+        Files.copy(dir.resolve("id_ecdsa.pub"), dir.resolve("authorized_keys"));
+        Files.createDirectories(Path.of("/run/sshd"));
+        run("ip", "netns", "add", hub());
+        run("ip", "-n", hub(), "link", "add", "br0", "type", "bridge");
+        run("ip", "-n", hub(), "link", "set", "br0", "mtu", "9000", "up");
+        // the test JVM's own leg into the bridge
+        run("ip", "link", "add", tag + "c0", "mtu", "9000", "type", "veth", "peer", "name", tag + "bc", "mtu", "9000");
+        run("ip", "link", "set", tag + "bc", "netns", hub());
+        run("ip", "-n", hub(), "link", "set", tag + "bc", "master", "br0", "up");
+        run("ip", "addr", "add", "10.222." + subnet + ".254/24", "dev", tag + "c0");
+        run("ip", "link", "set", tag + "c0", "up");
+        for (int i = 1; i <= hosts; i++) {
+            run("ip", "netns", "add", ns(i));
+            run("ip", "link", "add", tag + "h" + i, "mtu", "9000", "type", "veth", "peer", "name", hubPort(i), "mtu", "9000");
+            run("ip", "link", "set", tag + "h" + i, "netns", ns(i));
+            run("ip", "link", "set", hubPort(i), "netns", hub());
+            run("ip", "-n", hub(), "link", "set", hubPort(i), "master", "br0", "up");
+            run("ip", "-n", ns(i), "link", "set", "lo", "up");
+            run("ip", "-n", ns(i), "addr", "add", address(i) + "/24", "dev", tag + "h" + i);
+            run("ip", "-n", ns(i), "link", "set", tag + "h" + i, "up");
+            startSshd(i);
+        }
+        for (int i = 1; i <= hosts; i++) {
+            awaitSshd(i);
+        }
+    }
+
+    private void startSshd(int i) throws IOException {
+        Path conf = dir.resolve("sshd_" + i + ".conf");
+        Files.writeString(conf, String.join("\n",
+                "ListenAddress " + address(i) + ":22",
+                "HostKey " + dir.resolve("host_key"),
+                "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                "PidFile none",
+                "PermitRootLogin prohibit-password",
+                "PubkeyAuthentication yes",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "UsePAM no",
+                "StrictModes no",
+                "MaxSessions 50",
+                "MaxStartups 50",
+                "Subsystem sftp internal-sftp",
+                ""));
+        Process p = new ProcessBuilder("ip", "netns", "exec", ns(i), "/usr/sbin/sshd", "-D", "-e", "-f", conf.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("sshd_" + i + ".log").toFile()).start();
+        while (sshd.size() < i) {
+            sshd.add(null);
+        }
+        sshd.set(i - 1, p);
+    }
+
+    private void awaitSshd(int i) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            if (output("ip", "netns", "exec", ns(i), "ss", "-Hltn", "sport = :22").contains(":22")) {
+                return;
+            }
+            if (!sshd.get(i - 1).isAlive()) {
+                fail("sshd in " + ns(i) + " exited: " + Files.readString(dir.resolve("sshd_" + i + ".log")));
+            }
+            Thread.sleep(50);
+        }
+        fail("sshd in " + ns(i) + " did not listen within 15 s");
+    }
+
+    /** Stops host i's sshd (the host stays up, its SSH is down). */
+    public void stopSshd(int i) throws InterruptedException {
+        Process p = sshd.get(i - 1);
+        p.destroy();
+        p.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** An SSH node for host i, logging in as root with the given key. */
+    public Node node(int i, String id, NodeRole role, IperfKind kind, Map<IperfKind, String> commands, Path identity) {
+        SshSettings s = new SshSettings(address(i), 22, "root", List.of(identity), Optional.empty(), knownHosts,
+                HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(5), Duration.ofSeconds(5), io.iperf3j.session.CommandWrapper.NONE);
+        return new Node(id, address(i), role, new SshConnection(s), kind, commands);
+    }
+
+    /** The command lines of the iperf processes (iperf, iperf3, iperf3j) running in host i's namespace. */
+    public List<String> iperfProcesses(int i) throws Exception {
+        List<String> found = new ArrayList<>();
+        for (String pid : output("ip", "netns", "pids", ns(i)).split("\\s+")) {
+            if (pid.isBlank()) {
+                continue;
+            }
+            try {
+                String raw = Files.readString(Path.of("/proc", pid, "cmdline"));
+                String[] argv = raw.split("\0");
+                String cmd = raw.replace('\0', ' ');
+                // an iperf (or a java running iperf3j, or a wrapper script around one), not a shell running a -c script
+                boolean shellScript = argv.length > 1 && argv[1].equals("-c");
+                if (cmd.contains("iperf") && !shellScript) {
+                    found.add(pid + ": " + cmd);
+                }
+            } catch (IOException e) {
+                // ended meanwhile
+            }
+        }
+        return found;
+    }
+
+    /** Runs a command in host i's namespace and returns its output. */
+    public String exec(int i, String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(i)));
+        cmd.addAll(List.of(command));
+        return output(cmd.toArray(String[]::new));
+    }
+
+    /** Runs a command in the hub namespace. */
+    public String execHub(String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", hub()));
+        cmd.addAll(List.of(command));
+        return output(cmd.toArray(String[]::new));
+    }
+
+    static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " failed: " + out);
+        }
+    }
+
+    static String output(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " did not end");
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Process p : sshd) {
+            if (p != null) {
+                p.destroy();
+                p.waitFor(5, TimeUnit.SECONDS);
+                p.destroyForcibly();
+            }
+        }
+        for (int i = 1; i <= hosts; i++) {
+            // anything still running in the namespace (an iperf a failed test left) is killed by its PID
+            for (String pid : output("ip", "netns", "pids", ns(i)).split("\\s+")) {
+                if (!pid.isBlank()) {
+                    output("kill", "-KILL", pid);
+                }
+            }
+            output("ip", "netns", "del", ns(i));
+        }
+        output("ip", "link", "del", tag + "c0");
+        output("ip", "netns", "del", hub());
+    }
+}
