@@ -28,10 +28,13 @@ class ProcessCpuTest {
 
     @Test
     void burningCpuRaisesUserTime() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long threadUserStart = threads.getCurrentThreadUserTime();
         ProcessCpu start = ProcessCpu.now();
         assertThat(start.isNative()).isTrue();
         burn(300_000_000L);
         ProcessCpu end = ProcessCpu.now();
+        long threadUserMicros = (threads.getCurrentThreadUserTime() - threadUserStart) / 1000;
 
         long wall = end.wallMicros() - start.wallMicros();
         assertThat(wall).isGreaterThanOrEqualTo(250_000);
@@ -41,7 +44,10 @@ class ProcessCpuTest {
         long user = end.userMicros() - start.userMicros();
         long system = end.systemMicros() - start.systemMicros();
         assertThat(user + system).isGreaterThan(280_000);
-        assertThat(user).isGreaterThan(150_000);
+        // The process's user time includes this thread's (as the kernel counts it; how much of
+        // the burn a busy machine moves to system time varies, so no share is asserted).
+        // getrusage and the thread clock tick at different moments: one tick of slack.
+        assertThat(user).isGreaterThanOrEqualTo(threadUserMicros - 10_000).isPositive();
         assertThat(end.processMicros() - start.processMicros()).isGreaterThan(280_000);
         assertThat(end.systemMicros()).isGreaterThanOrEqualTo(start.systemMicros());
 
