@@ -73,11 +73,11 @@ public final class Pump {
         return Thread.currentThread() == thread;
     }
 
-    /** Stops the thread and waits up to {@code millis} for it. */
+    /** Stops the thread and waits up to {@code millis} for it (0: does not wait). */
     public void stop(long millis) {
         running = false;
         selector.wakeup();
-        if (Thread.currentThread() != thread) {
+        if (millis > 0 && Thread.currentThread() != thread) {
             try {
                 thread.join(millis);
             } catch (InterruptedException e) {

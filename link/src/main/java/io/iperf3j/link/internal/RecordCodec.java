@@ -256,6 +256,11 @@ public final class RecordCodec {
                     while (end > 0 && b[end - 1] == 0) {
                         end--;
                     }
+                    for (int k = 0; k < end; k++) {
+                        if (b[k] == 0) {
+                            throw new MalformedDatagramException(name + "." + f.name + ": NUL inside a fixed string");
+                        }
+                    }
                     yield text(Arrays.copyOf(b, end), f);
                 }
                 case VARSTRING -> {
