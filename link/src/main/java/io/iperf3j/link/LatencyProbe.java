@@ -79,8 +79,9 @@ public final class LatencyProbe implements AutoCloseable {
 
     /** Everything since the start. */
     public RttSnapshot total() {
+        long lost = client.metrics().pingsLost(); // (outside the probe's lock: the pump holds the client's lock when it records)
         synchronized (lock) {
-            return snapshot(total, client.metrics().pingsLost());
+            return snapshot(total, lost);
         }
     }
 

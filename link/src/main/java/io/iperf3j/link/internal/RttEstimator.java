@@ -8,7 +8,7 @@ package io.iperf3j.link.internal;
  */
 public final class RttEstimator {
     public static final long INITIAL_NANOS = 300_000_000L;
-    public static final long MIN_NANOS = 2_000_000L;
+    public static final long MIN_NANOS = 10_000_000L;
     public static final long MAX_NANOS = 1_000_000_000L;
     private double srtt = -1;
     private double rttvar;
