@@ -5,13 +5,12 @@ import io.iperf3j.link.internal.DatagramCodec;
 import io.iperf3j.link.internal.MalformedDatagramException;
 import io.iperf3j.link.internal.Pump;
 import io.iperf3j.link.internal.SystemMessages;
+import io.iperf3j.link.internal.UdpPort;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,7 +36,7 @@ public final class LinkClient implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final ByteBuffer in = ByteBuffer.allocateDirect(LinkConfig.MTU + 1);
     private volatile LinkState state = LinkState.DISCONNECTED;
-    private DatagramChannel channel;
+    private UdpPort channel;
     private Connection connection;
     private Pump pump;
     private volatile String error;
@@ -60,18 +59,10 @@ public final class LinkClient implements AutoCloseable {
             if (state == LinkState.CONNECTING || state == LinkState.CONNECTED) {
                 throw new IllegalStateException("already " + state);
             }
-            DatagramChannel ch = DatagramChannel.open(server.getAddress() instanceof java.net.Inet6Address
-                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-            try {
-                ch.configureBlocking(false);
-                ch.connect(server);
-            } catch (IOException e) {
-                ch.close();
-                throw e;
-            }
-            channel = ch;
+            channel = UdpPort.open(null, server);
             long now = config.clock().getAsLong();
             connection = new Connection(config, types.table(), new Events(), this::transmit, false, now);
+            connection.stampsSends(channel.kernelTimestamps());
             error = null;
             state = LinkState.CONNECTING;
             connection.sendSystem(new SystemMessages.ConnectRequest(LinkConfig.PROTOCOL_VERSION), Delivery.RELIABLE);
@@ -116,11 +107,12 @@ public final class LinkClient implements AutoCloseable {
                 return -1;
             }
             long now = config.clock().getAsLong();
+            channel.drainSendStamps(this::sendStamped);
             for (int i = 0; i < config.maxPerUpdate() && connection != null; i++) {
                 in.clear();
                 int n;
                 try {
-                    n = channel.read(in);
+                    n = channel.receive(in);
                 } catch (PortUnreachableException e) {
                     if (state == LinkState.CONNECTED) {
                         fail("Connection reset by peer");
@@ -131,6 +123,9 @@ public final class LinkClient implements AutoCloseable {
                 if (n <= 0) {
                     break;
                 }
+                // When the datagram reached the socket (a pong's round trip ends there, not when we woke up),
+                // read right after the receive that measured its age.
+                long arrival = config.clock().getAsLong() - channel.lastReceiveAgeNanos();
                 in.flip();
                 List<DatagramCodec.Message> messages;
                 try {
@@ -139,7 +134,10 @@ public final class LinkClient implements AutoCloseable {
                     connection.countMalformed();
                     continue;
                 }
-                connection.receive(messages, n, now);
+                connection.receive(messages, n, arrival);
+                if (connection != null && connection.takeAnswerDue()) {
+                    connection.flush(now); // a pong leaves at once, not after the rest of the reads
+                }
             }
             if (connection == null || !connection.tick(now)) {
                 return -1;
@@ -151,11 +149,16 @@ public final class LinkClient implements AutoCloseable {
         }
     }
 
-    private boolean transmit(ByteBuffer datagram) {
-        try {
-            return channel.write(datagram) > 0;
-        } catch (IOException e) {
-            return false; // (ICMP errors surface on read; a full socket buffer drops the datagram like a lossy link)
+    private long transmit(ByteBuffer datagram, boolean stamp) {
+        if (!channel.send(datagram, null, stamp)) {
+            return Connection.Transport.NOT_SENT;
+        }
+        return stamp ? channel.lastSendKey() : Connection.Transport.SENT;
+    }
+
+    private void sendStamped(long key, long ageNanos) {
+        if (connection != null) {
+            connection.sendStamped(key, config.clock().getAsLong() - ageNanos);
         }
     }
 
@@ -207,7 +210,7 @@ public final class LinkClient implements AutoCloseable {
     public LinkMetrics metrics() {
         lock.lock();
         try {
-            return connection == null ? new Connection(config, types.table(), new Events(), d -> false, false, 0).metrics()
+            return connection == null ? new Connection(config, types.table(), new Events(), (d, stamp) -> Connection.Transport.NOT_SENT, false, 0).metrics()
                     : connection.metrics();
         } finally {
             lock.unlock();
@@ -218,7 +221,7 @@ public final class LinkClient implements AutoCloseable {
     public InetSocketAddress localAddress() throws IOException {
         lock.lock();
         try {
-            return channel == null ? null : (InetSocketAddress) channel.getLocalAddress();
+            return channel == null ? null : channel.localAddress();
         } finally {
             lock.unlock();
         }
@@ -258,11 +261,7 @@ public final class LinkClient implements AutoCloseable {
             connection.close();
         }
         if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // closing
-            }
+            channel.close();
         }
         if (pump != null) {
             pump.stop(0);

@@ -33,8 +33,8 @@ public record LinkConfig(
 
     /** Largest datagram sent or accepted, bytes (legume's {@code MTU}). */
     public static final int MTU = 1400;
-    /** Protocol version carried by the connect request; legume's was 4, this wire is 5 (docs/design/link.md). */
-    public static final int PROTOCOL_VERSION = 5;
+    /** Protocol version carried by the connect request; legume's was 4, this wire is 6 (docs/design/link.md). */
+    public static final int PROTOCOL_VERSION = 6;
     /** Hard bound of {@link #maxQueuedMessages()}: keeps reliable ids inside the receiver's 32 768-id window. */
     public static final int MAX_QUEUED_LIMIT = 16_384;
 

@@ -6,12 +6,12 @@ import io.iperf3j.link.internal.MalformedDatagramException;
 import io.iperf3j.link.internal.Pump;
 import io.iperf3j.link.internal.SystemMessages;
 import io.iperf3j.link.internal.TokenBucket;
+import io.iperf3j.link.internal.UdpPort;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +43,11 @@ public final class LinkServer implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final ByteBuffer in = ByteBuffer.allocateDirect(LinkConfig.MTU + 1);
     private final Map<SocketAddress, Peer> peers = new LinkedHashMap<>();
+    private static final int SENT_KEPT = 1024;
+    private final long[] sentKey = new long[SENT_KEPT];
+    private final Peer[] sentTo = new Peer[SENT_KEPT];
     private volatile LinkState state = LinkState.DISCONNECTED;
-    private DatagramChannel channel;
+    private UdpPort channel;
     private Pump pump;
     private int halfOpen;
     private volatile boolean acceptNewConnections = true;
@@ -73,15 +76,7 @@ public final class LinkServer implements AutoCloseable {
             if (state == LinkState.LISTENING) {
                 throw new IllegalStateException("already listening");
             }
-            DatagramChannel ch = DatagramChannel.open();
-            try {
-                ch.configureBlocking(false);
-                ch.bind(address);
-            } catch (IOException e) {
-                ch.close();
-                throw e;
-            }
-            channel = ch;
+            channel = UdpPort.open(address, null);
             state = LinkState.LISTENING;
         } finally {
             lock.unlock();
@@ -120,14 +115,15 @@ public final class LinkServer implements AutoCloseable {
                 return -1;
             }
             long now = config.clock().getAsLong();
+            channel.drainSendStamps(this::sendStamped);
             for (int i = 0; i < config.maxPerUpdate(); i++) {
                 in.clear();
-                SocketAddress from = channel.receive(in);
-                if (from == null) {
+                if (channel.receive(in) < 0) {
                     break;
                 }
                 in.flip();
-                onDatagram((InetSocketAddress) from, now);
+                // The time the datagram reached the socket: a pong says how long its ping waited here.
+                onDatagram(channel.lastSource(), config.clock().getAsLong() - channel.lastReceiveAgeNanos());
                 if (state != LinkState.LISTENING) {
                     return -1;
                 }
@@ -175,6 +171,9 @@ public final class LinkServer implements AutoCloseable {
                 }
             }
             peer.connection.receive(messages, length, now);
+            if (!peer.gone && peer.connection.takeAnswerDue()) {
+                peer.connection.flush(now); // a pong leaves at once, not after the rest of the reads
+            }
             return;
         }
         if (!onlyConnectRequests(messages)) {
@@ -209,7 +208,8 @@ public final class LinkServer implements AutoCloseable {
         }
         Peer peer = new Peer(this, from, new TokenBucket(config.pongsPerSecond(), config.pongBurst(), now));
         peer.credit = length;
-        peer.connection = new Connection(config, types.table(), new PeerEvents(peer), d -> transmit(peer, d), true, now);
+        peer.connection = new Connection(config, types.table(), new PeerEvents(peer), (d, stamp) -> transmit(peer, d, stamp), true, now);
+        peer.connection.stampsSends(channel.kernelTimestamps());
         if (!listener.onConnectRequest(peer)) {
             reject(from, length);
             return;
@@ -228,33 +228,51 @@ public final class LinkServer implements AutoCloseable {
         DatagramCodec.put(b, 0, 0, 0, new byte[] {(byte) SystemMessages.CONNECT_REJECTED});
         b.flip();
         if (b.remaining() <= requestLength) {
-            sendRaw(b, to);
+            sendRaw(b, to, false);
         }
     }
 
-    private boolean transmit(Peer peer, ByteBuffer datagram) {
+    private long transmit(Peer peer, ByteBuffer datagram, boolean stamp) {
         if (peer.halfOpen) {
             if (datagram.remaining() > peer.credit) {
                 repliesWithheld++;
-                return false;
+                return Connection.Transport.NOT_SENT;
             }
             peer.credit -= datagram.remaining();
         }
-        return sendRaw(datagram, peer.address());
+        if (!sendRaw(datagram, peer.address(), stamp)) {
+            return Connection.Transport.NOT_SENT;
+        }
+        long key = stamp ? channel.lastSendKey() : Connection.Transport.SENT;
+        if (key >= 0) {
+            int i = (int) (key % SENT_KEPT);
+            sentKey[i] = key;
+            sentTo[i] = peer;
+        }
+        return key;
     }
 
-    private boolean sendRaw(ByteBuffer datagram, InetSocketAddress to) {
-        int n = datagram.remaining();
-        try {
-            if (channel.send(datagram, to) > 0) {
-                outDatagrams++;
-                outBytes += n;
-                return true;
+    /** The kernel's send time of datagram {@code key}: to the peer it went to (the last SENT_KEPT sends are kept). */
+    private void sendStamped(long key, long ageNanos) {
+        int i = (int) (key % SENT_KEPT);
+        Peer p = sentTo[i];
+        if (p != null && sentKey[i] == key && !p.gone) {
+            long now = config.clock().getAsLong();
+            p.connection.sendStamped(key, now - ageNanos);
+            if (p.connection.takeAnswerDue()) {
+                p.connection.flush(now);
             }
-            return false;
-        } catch (IOException e) {
-            return false;
         }
+    }
+
+    private boolean sendRaw(ByteBuffer datagram, InetSocketAddress to, boolean stamp) {
+        int n = datagram.remaining();
+        if (channel.send(datagram, to, stamp)) {
+            outDatagrams++;
+            outBytes += n;
+            return true;
+        }
+        return false;
     }
 
     private int connectedCount() {
@@ -370,7 +388,7 @@ public final class LinkServer implements AutoCloseable {
     public InetSocketAddress localAddress() throws IOException {
         lock.lock();
         try {
-            return channel == null ? null : (InetSocketAddress) channel.getLocalAddress();
+            return channel == null ? null : channel.localAddress();
         } finally {
             lock.unlock();
         }
@@ -409,11 +427,7 @@ public final class LinkServer implements AutoCloseable {
             }
             state = LinkState.DISCONNECTED;
             if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // closing
-                }
+                channel.close();
             }
         } finally {
             lock.unlock();

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A server facing hostile or broken clients: raw sockets instead of LinkClient. */
 @Timeout(60)
 class AbuseTest {
-    private static final byte[] CONNECT_REQUEST = HexFormat.of().parseHex("0000000002" + "02" + "05");
+    private static final byte[] CONNECT_REQUEST = HexFormat.of().parseHex("0000000002" + "02" + "06");
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
     private static List<byte[]> drain(DatagramSocket s, int waitMillis) throws Exception {
@@ -100,7 +100,7 @@ class AbuseTest {
                 byte[] d = HexFormat.of().parseHex(hex);
                 s.send(new DatagramPacket(d, d.length, server.localAddress()));
             }
-            byte[] ping = HexFormat.of().parseHex("0000000000" + "09" + "0001");
+            byte[] ping = HexFormat.of().parseHex("0000000000" + "09" + "0001" + "00000000" + "00");
             s.send(new DatagramPacket(ping, ping.length, server.localAddress()));
             byte[] big = new byte[1500];
             s.send(new DatagramPacket(big, big.length, server.localAddress()));
@@ -123,7 +123,7 @@ class AbuseTest {
             assertThat(drain(s, 300)).isNotEmpty();
             // Confirm with a pong-like unreliable message (not an ack of the accept), then go silent on acks
             // but keep the address alive with unreliable pings.
-            byte[] ping = HexFormat.of().parseHex("0000000000" + "09" + "0001");
+            byte[] ping = HexFormat.of().parseHex("0000000000" + "09" + "0001" + "00000000" + "00");
             s.send(new DatagramPacket(ping, ping.length, server.localAddress()));
             assertThat(Await.until(2000, () -> server.peers().size() == 1)).isTrue();
             Peer peer = server.peers().getFirst();
@@ -166,19 +166,28 @@ class AbuseTest {
             s.send(new DatagramPacket(CONNECT_REQUEST, CONNECT_REQUEST.length, server.localAddress()));
             drain(s, 200);
             StringBuilder hex = new StringBuilder();
-            for (int i = 1; i <= 150; i++) {
-                hex.append("0000000000").append("09").append(String.format("%04x", i));
+            for (int i = 1; i <= 100; i++) { // 100 pings of 13 bytes: one datagram under the MTU
+                hex.append("0000000000").append("09").append(String.format("%04x", i)).append("00000000").append("00");
             }
             byte[] burst = HexFormat.of().parseHex(hex.toString());
-            for (int k = 0; k < 2; k++) {
+            for (int k = 0; k < 3; k++) {
                 s.send(new DatagramPacket(burst, burst.length, server.localAddress()));
             }
             int pongs = 0;
             for (byte[] d : drain(s, 300)) {
-                for (int i = 0; i + 8 <= d.length; i += 8) {
-                    if (d[i + 5] == 10) {
+                // Walk the messages: header 5 bytes, then type id and its fields.
+                for (int i = 0; i + 6 <= d.length; ) {
+                    int type = d[i + 5];
+                    if (type == 10) {
                         pongs++;
                     }
+                    i += 6 + switch (type) {
+                        case 5 -> 2;      // KeepAliveRequest id
+                        case 8 -> 4;      // MessageAck int32
+                        case 9, 10 -> 7;  // Ping / Pong: id, int32, bool
+                        case 11 -> 6;     // PongHeld: id, int32
+                        default -> 0;     // accept, disconnect
+                    };
                 }
             }
             assertThat(pongs).as("pongs for 300 pings, bucket 5 + 10/s").isBetween(5, 12);

@@ -13,6 +13,7 @@ import io.iperf3j.link.internal.SystemMessages.KeepAliveResponse;
 import io.iperf3j.link.internal.SystemMessages.MessageAck;
 import io.iperf3j.link.internal.SystemMessages.Ping;
 import io.iperf3j.link.internal.SystemMessages.Pong;
+import io.iperf3j.link.internal.SystemMessages.PongHeld;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -30,8 +31,16 @@ import java.util.List;
 public final class Connection {
     /** Where datagrams go. */
     public interface Transport {
-        /** Sends one datagram (position to limit); false when it was not sent (would block, withheld). */
-        boolean send(ByteBuffer datagram);
+        /** {@link #send}: not sent. */
+        long NOT_SENT = -2;
+        /** {@link #send}: sent, and its send time will not be reported. */
+        long SENT = -1;
+
+        /**
+         * Sends one datagram (position to limit): {@link #NOT_SENT} (would block, withheld), {@link #SENT},
+         * or the key under which the kernel's send time will come ({@link Connection#sendStamped}).
+         */
+        long send(ByteBuffer datagram, boolean stamp);
     }
 
     /** What the connection tells its endpoint. */
@@ -65,6 +74,13 @@ public final class Connection {
         long lastSent;
         int sends;
         boolean acked;
+        /** A Pong or KeepAliveResponse: when its request reached the socket (-1: not an answer). */
+        long answersArrival = -1;
+        /** A Pong: its id (-1: not a pong). */
+        int pongId = -1;
+        /** A Ping: its slot (-1: not a ping). */
+        int pingSlot = -1;
+        boolean keepAliveRequest;
 
         Outgoing(int id, byte[] bytes, boolean reliable, boolean user) {
             this.id = id;
@@ -76,6 +92,7 @@ public final class Connection {
 
     private static final int PING_SLOTS = 64;
     private static final long PING_LOST_AFTER = 2_000_000_000L;
+    private static final long PROVISIONAL_FOR = 200_000_000L;
 
     private final LinkConfig config;
     private final TypeTable types;
@@ -96,6 +113,14 @@ public final class Connection {
     private final RttEstimator rto = new RttEstimator();
     private final RttRecorder rtt = new RttRecorder();
     private final ByteBuffer out = ByteBuffer.allocate(LinkConfig.MTU);
+    // What the datagram being packed holds that needs its send time (at most MTU / 6 messages).
+    private final int[] heldAt = new int[LinkConfig.MTU / 6 + 1];
+    private final long[] heldSince = new long[LinkConfig.MTU / 6 + 1];
+    private final int[] heldPong = new int[LinkConfig.MTU / 6 + 1];
+    private int heldCount;
+    private final int[] pingsInDatagram = new int[LinkConfig.MTU / 6 + 1];
+    private int pingsInDatagramCount;
+    private boolean keepAliveInDatagram;
 
     private int nextReliableId;
     private int nextUnreliableId;
@@ -110,6 +135,20 @@ public final class Connection {
     private long keepAliveSent = -1;
     private boolean live;
     private boolean closed;
+    private boolean answerDue;
+    private boolean stampsSends;
+
+    /** A sent datagram whose kernel send time matters: the pongs in it. */
+    private record Stamped(long key, int[] pongIds, long[] arrivals) {
+    }
+
+    private static final int STAMPED_KEPT = 64;
+    private final ArrayDeque<Stamped> stamped = new ArrayDeque<>();
+    /** Pongs whose exact held time (PongHeld) is awaited, by ping slot. */
+    private final long[] provisionalRtt = new long[PING_SLOTS];
+    private final long[] provisionalHeld = new long[PING_SLOTS];
+    private final long[] provisionalSent = new long[PING_SLOTS];
+    private final long[] provisionalAt = new long[PING_SLOTS];
 
     private long inBytes;
     private long outBytes;
@@ -133,6 +172,7 @@ public final class Connection {
         this.maxBody = LinkConfig.MTU - DatagramCodec.HEADER;
         this.lastReceive = now;
         java.util.Arrays.fill(pingSent, -1);
+        java.util.Arrays.fill(provisionalAt, -1);
     }
 
     // ------------------------------------------------------------------ sending
@@ -159,6 +199,11 @@ public final class Connection {
     /** Queues a system message (never refused: acks and answers must go out). */
     public void sendSystem(Record message, Delivery delivery) {
         queue(types.of(message.getClass()).encode(message, maxBody), delivery, false);
+    }
+
+    private Outgoing queueSystem(Record message) {
+        queue(types.of(message.getClass()).encode(message, maxBody), Delivery.UNRELIABLE, false);
+        return unreliable.peekLast();
     }
 
     private int queue(byte[] body, Delivery delivery, boolean user) {
@@ -243,6 +288,15 @@ public final class Connection {
         if (out.position() + o.bytes.length > out.capacity()) {
             sendOut();
         }
+        if (o.answersArrival >= 0) {
+            heldAt[heldCount] = out.position() + SystemMessages.HELD_OFFSET;
+            heldPong[heldCount] = o.pongId;
+            heldSince[heldCount++] = o.answersArrival;
+        } else if (o.pingSlot >= 0) {
+            pingsInDatagram[pingsInDatagramCount++] = o.pingSlot;
+        } else if (o.keepAliveRequest) {
+            keepAliveInDatagram = true;
+        }
         out.put(o.bytes);
         if (!o.reliable) {
             outMessages++;
@@ -258,12 +312,38 @@ public final class Connection {
         if (out.position() == 0) {
             return;
         }
+        // Round trips are timed from here, the last moment before the datagram goes to the socket:
+        // an answer says how long its request waited on this side, a ping or keep-alive starts its clock.
+        long sendTime = config.clock().getAsLong();
+        for (int i = 0; i < heldCount; i++) {
+            out.putInt(heldAt[i], (int) Math.clamp(sendTime - heldSince[i], 0, Integer.MAX_VALUE));
+        }
         out.flip();
         int n = out.remaining();
-        if (transport.send(out)) {
+        boolean wantStamp = false;
+        for (int i = 0; i < heldCount && stampsSends; i++) {
+            wantStamp |= heldPong[i] >= 0;
+        }
+        long key = transport.send(out, wantStamp);
+        if (key != Transport.NOT_SENT) {
             outPackets++;
             outBytes += n;
+            for (int i = 0; i < pingsInDatagramCount; i++) {
+                int slot = pingsInDatagram[i];
+                if (pingSent[slot] >= 0) {
+                    pingSent[slot] = sendTime;
+                }
+            }
+            if (keepAliveInDatagram && keepAliveSent >= 0) {
+                keepAliveSent = sendTime;
+            }
+            if (key >= 0 && wantStamp) {
+                remember(key);
+            }
         }
+        heldCount = 0;
+        pingsInDatagramCount = 0;
+        keepAliveInDatagram = false;
         out.clear();
     }
 
@@ -333,17 +413,22 @@ public final class Connection {
             case MessageAck a -> acked(a.messageToAck() & 0xFFFF, now);
             case Ping p -> {
                 if (events.mayAnswerPing(now)) {
-                    sendSystem(new Pong(p.id()), Delivery.UNRELIABLE);
+                    Outgoing o = queueSystem(new Pong(p.id(), 0, stampsSends));
+                    o.answersArrival = now;
+                    o.pongId = p.id();
+                    answerDue = true;
                 }
             }
-            case Pong p -> pong(p.id(), now);
+            case Pong p -> pong(p.id(), p.heldNanos(), p.followUp(), now);
+            case PongHeld h -> pongHeld(h.id(), h.heldNanos());
             case KeepAliveRequest k -> {
                 keepAliveCount++;
-                sendSystem(new KeepAliveResponse(k.id()), Delivery.UNRELIABLE);
+                queueSystem(new KeepAliveResponse(k.id(), 0)).answersArrival = now;
+                answerDue = true;
             }
             case KeepAliveResponse k -> {
                 if (k.id() == keepAliveId && keepAliveSent >= 0) {
-                    long r = now - keepAliveSent;
+                    long r = roundTrip(now - keepAliveSent, k.heldNanos());
                     rtt.record(r);
                     events.rtt(keepAliveSent, r);
                     keepAliveSent = -1;
@@ -392,13 +477,94 @@ public final class Connection {
         forget(o);
     }
 
-    private void pong(int id, long now) {
+    /** The network's share of a round trip: what the answerer says it held the request is not the path's. */
+    private static long roundTrip(long measured, long held) {
+        return measured - Math.clamp(held, 0, Math.max(0, measured));
+    }
+
+    private void pong(int id, int held, boolean followUp, long now) {
         int slot = id % PING_SLOTS;
+        if (followUp && pingIds[slot] == id && pingSent[slot] >= 0) {
+            // The exact held time follows in a PongHeld; until then (at most PROVISIONAL_FOR) this one stands.
+            provisionalRtt[slot] = now - pingSent[slot];
+            provisionalHeld[slot] = held;
+            provisionalSent[slot] = pingSent[slot];
+            provisionalAt[slot] = now;
+            pingSent[slot] = -1;
+            return;
+        }
         if (pingIds[slot] == id && pingSent[slot] >= 0) {
-            long r = now - pingSent[slot];
+            long r = roundTrip(now - pingSent[slot], held);
             rtt.record(r);
             events.rtt(pingSent[slot], r);
             pingSent[slot] = -1;
+        }
+    }
+
+    private void pongHeld(int id, int held) {
+        int slot = id % PING_SLOTS;
+        if (pingIds[slot] == id && provisionalAt[slot] >= 0) {
+            settle(slot, held);
+        }
+    }
+
+    private void settle(int slot, long held) {
+        long r = roundTrip(provisionalRtt[slot], held);
+        rtt.record(r);
+        events.rtt(provisionalSent[slot], r);
+        provisionalAt[slot] = -1;
+    }
+
+    private void remember(long key) {
+        int n = 0;
+        for (int i = 0; i < heldCount; i++) {
+            if (heldPong[i] >= 0) {
+                n++;
+            }
+        }
+        int[] pongs = new int[n];
+        long[] arrivals = new long[n];
+        for (int i = 0, j = 0; i < heldCount; i++) {
+            if (heldPong[i] >= 0) {
+                pongs[j] = heldPong[i];
+                arrivals[j++] = heldSince[i];
+            }
+        }
+        if (stamped.size() == STAMPED_KEPT) {
+            stamped.pollFirst();
+        }
+        if (n > 0) {
+            stamped.addLast(new Stamped(key, pongs, arrivals));
+        }
+    }
+
+    /** Whether pongs announce a PongHeld (the transport reports send times); set by the endpoint. */
+    public void stampsSends(boolean on) {
+        stampsSends = on;
+    }
+
+    /**
+     * The kernel's send time of datagram {@code key} (when it entered the packet scheduler): a pong in
+     * it gets its exact held time sent on in a PongHeld (then {@link #takeAnswerDue()} is true). A
+     * ping's own clock starts at the send call, as ping's does, so the two figures compare.
+     */
+    public void sendStamped(long key, long sendTime) {
+        while (!stamped.isEmpty()) {
+            Stamped s = stamped.peekFirst();
+            long ahead = (key - s.key) & 0xFFFFFFFFL;
+            if (ahead > 0x7FFFFFFFL) {
+                return; // older than anything kept (or not ours)
+            }
+            stamped.pollFirst();
+            if (ahead != 0) {
+                continue; // its stamp never came
+            }
+            for (int i = 0; i < s.pongIds.length; i++) {
+                long held = Math.clamp(sendTime - s.arrivals[i], 0, Integer.MAX_VALUE);
+                queueSystem(new PongHeld(s.pongIds[i], (int) held));
+                answerDue = true;
+            }
+            return;
         }
     }
 
@@ -435,6 +601,9 @@ public final class Connection {
         }
         if (live) {
             for (int i = 0; i < PING_SLOTS; i++) {
+                if (provisionalAt[i] >= 0 && now - provisionalAt[i] > PROVISIONAL_FOR) {
+                    settle(i, provisionalHeld[i]); // no PongHeld came: the pong's own figure
+                }
                 if (pingSent[i] >= 0 && now - pingSent[i] > PING_LOST_AFTER) {
                     pingSent[i] = -1;
                     pingsLost++;
@@ -449,14 +618,14 @@ public final class Connection {
                 pingIds[slot] = pingId;
                 pingSent[slot] = now;
                 pingsSent++;
-                sendSystem(new Ping(pingId), Delivery.UNRELIABLE);
+                queueSystem(new Ping(pingId, 0, false)).pingSlot = slot;
                 nextPing = now + config.pingInterval().toNanos();
             }
             if (server && now >= nextKeepAlive) {
                 keepAliveId = (keepAliveId + 1) & 0xFFFF;
                 keepAliveSent = now;
                 keepAliveCount++;
-                sendSystem(new KeepAliveRequest(keepAliveId), Delivery.UNRELIABLE);
+                queueSystem(new KeepAliveRequest(keepAliveId)).keepAliveRequest = true;
                 nextKeepAlive = now + config.keepAliveInterval().toNanos();
             }
         }
@@ -482,7 +651,22 @@ public final class Connection {
                 d = Math.min(d, nextKeepAlive);
             }
         }
+        for (long at : provisionalAt) {
+            if (at >= 0) {
+                d = Math.min(d, at + PROVISIONAL_FOR + 1);
+            }
+        }
         return Math.min(d, earliestResend);
+    }
+
+    /**
+     * Whether the last {@link #receive} queued an answer (pong, keep-alive response) that should
+     * leave now rather than at the next update; clears the flag.
+     */
+    public boolean takeAnswerDue() {
+        boolean d = answerDue;
+        answerDue = false;
+        return d;
     }
 
     public boolean hasQueued() {

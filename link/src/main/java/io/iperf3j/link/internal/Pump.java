@@ -1,9 +1,6 @@
 package io.iperf3j.link.internal;
 
 import java.io.IOException;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
@@ -18,14 +15,13 @@ public final class Pump {
         long run() throws IOException;
     }
 
-    private final Selector selector;
+    private final UdpPort port;
     private final Thread thread;
     private final AtomicBoolean flushWanted = new AtomicBoolean();
     private volatile boolean running = true;
 
-    public Pump(String name, DatagramChannel channel, Step step, LongSupplier clock) throws IOException {
-        this.selector = Selector.open();
-        channel.register(selector, SelectionKey.OP_READ);
+    public Pump(String name, UdpPort port, Step step, LongSupplier clock) {
+        this.port = port;
         this.thread = Thread.ofPlatform().daemon().name(name).unstarted(() -> loop(step, clock));
     }
 
@@ -39,12 +35,8 @@ public final class Pump {
             while (running) {
                 long waitNanos = deadline - clock.getAsLong();
                 if (waitNanos > 0 && !flushWanted.get()) {
-                    // select(ms) rounds down; wait at least 1 ms and at most 1 s.
-                    selector.select(Math.clamp((waitNanos + 999_999) / 1_000_000, 1, 1000));
-                } else {
-                    selector.selectNow();
+                    port.await(Math.min(waitNanos, 1_000_000_000L));
                 }
-                selector.selectedKeys().clear();
                 flushWanted.set(false);
                 deadline = step.run();
                 if (deadline < 0) {
@@ -53,19 +45,13 @@ public final class Pump {
             }
         } catch (IOException | RuntimeException e) {
             // The endpoint reports its own failures; an exception here means the socket is gone.
-        } finally {
-            try {
-                selector.close();
-            } catch (IOException ignored) {
-                // closing
-            }
         }
     }
 
     /** Asks the thread to flush soon (a message was queued from another thread). */
     public void requestFlush() {
         if (Thread.currentThread() != thread && flushWanted.compareAndSet(false, true)) {
-            selector.wakeup();
+            port.wakeup();
         }
     }
 
@@ -76,7 +62,7 @@ public final class Pump {
     /** Stops the thread and waits up to {@code millis} for it (0: does not wait). */
     public void stop(long millis) {
         running = false;
-        selector.wakeup();
+        port.wakeup();
         if (millis > 0 && Thread.currentThread() != thread) {
             try {
                 thread.join(millis);

@@ -3,7 +3,7 @@ package io.iperf3j.link.internal;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Message types by id, name and class: the system ones (2..10) and the user's (20..255). Immutable. */
+/** Message types by id, name and class: the system ones (2..11) and the user's (20..255). Immutable. */
 public final class TypeTable {
     private final RecordCodec[] byId = new RecordCodec[256];
     private final Map<Class<?>, RecordCodec> byClass = new HashMap<>();
@@ -20,6 +20,7 @@ public final class TypeTable {
         put(SystemMessages.MESSAGE_ACK, "MessageAck", SystemMessages.MessageAck.class);
         put(SystemMessages.PING, "Ping", SystemMessages.Ping.class);
         put(SystemMessages.PONG, "Pong", SystemMessages.Pong.class);
+        put(SystemMessages.PONG_HELD, "PongHeld", SystemMessages.PongHeld.class);
     }
 
     /** Adds a user type; refuses ids outside 20..255 and any id, name or class already present. */

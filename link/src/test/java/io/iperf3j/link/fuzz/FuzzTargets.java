@@ -81,11 +81,12 @@ final class FuzzTargets {
             @Override
             public void error(String text) {
             }
-        }, d -> {
+        }, (d, stamp) -> {
             check(d.remaining() <= LinkConfig.MTU, "datagram above the MTU");
             sent[0]++;
-            return true;
+            return stamp ? sent[0] - 1L : Connection.Transport.SENT; // a send key, as a timestamping socket gives
         }, true, now[0]);
+        c.stampsSends(true);
         c.establish(now[0]);
         int pos = 0;
         while (pos < data.length) {
@@ -99,6 +100,8 @@ final class FuzzTargets {
                 c.countMalformed();
             }
             c.tick(now[0]);
+            c.flush(now[0]);
+            c.sendStamped(sent[0] - 1L, now[0]); // the kernel's send time of the last datagram
             c.flush(now[0]);
         }
         var m = c.metrics();
