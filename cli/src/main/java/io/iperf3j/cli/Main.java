@@ -62,6 +62,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals("exporter")) {
             return ExporterCommand.run(Arrays.asList(args).subList(1, args.length), out, err, onSignal::set);
         }
+        if (args.length > 0 && args[0].equals("link")) {
+            return io.iperf3j.link.LinkCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
+        }
         // --push.* / --metrics.* belong to iperf3j-export; the rest is iperf3's command line.
         WrapperOptionParser.Parsed wrapper;
         try {
