@@ -12,6 +12,7 @@ import io.iperf3j.options.IperfOptions;
 import io.iperf3j.options.OptionParser;
 import io.iperf3j.options.ParseResult;
 import io.iperf3j.protocol.IperfException;
+import io.iperf3j.link.LinkCommand;
 import io.iperf3j.session.SessionCommand;
 import io.iperf3j.report.ReportCommand;
 import io.iperf3j.report.ReportOption;
@@ -66,6 +67,9 @@ public final class Main {
     int run(String[] args) {
         if (args.length > 0 && args[0].equals("exporter")) {
             return ExporterCommand.run(Arrays.asList(args).subList(1, args.length), out, err, onSignal::set);
+        }
+        if (args.length > 0 && args[0].equals("link")) {
+            return LinkCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
         }
         if (args.length > 0 && args[0].equals("session")) {
             return SessionCommand.run(Arrays.asList(args).subList(1, args.length), out, err);

@@ -1,0 +1,319 @@
+package io.iperf3j.link;
+
+import io.iperf3j.link.internal.Connection;
+import io.iperf3j.link.internal.DatagramCodec;
+import io.iperf3j.link.internal.MalformedDatagramException;
+import io.iperf3j.link.internal.Pump;
+import io.iperf3j.link.internal.SystemMessages;
+import io.iperf3j.link.internal.UdpPort;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The client end of a link (legume's {@code Client}). {@link #connect} starts the handshake (state
+ * CONNECTING, the request resent until the server answers or the timeout passes); then
+ * {@link #send} messages. Drive it with {@link #update()} in a loop of your own, or call
+ * {@link #startBackground()} once and let a daemon thread do it.
+ *
+ * <p>Threads: every method may be called from any thread (one lock); listeners run on the thread
+ * running {@code update()}, holding that lock (a listener may send).
+ */
+public final class LinkClient implements AutoCloseable {
+    /** Told of each ping round trip (the latency probe's hook). */
+    interface RttObserver {
+        void rtt(long sentNanos, long rttNanos);
+    }
+
+    private final MessageTypes types;
+    private final LinkConfig config;
+    private final ClientListener listener;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ByteBuffer in = ByteBuffer.allocateDirect(LinkConfig.MTU + 1);
+    private volatile LinkState state = LinkState.DISCONNECTED;
+    private UdpPort channel;
+    private Connection connection;
+    private Pump pump;
+    private volatile String error;
+    private RttObserver rttObserver;
+
+    public LinkClient(MessageTypes types, LinkConfig config, ClientListener listener) {
+        this.types = Objects.requireNonNull(types, "types");
+        this.config = Objects.requireNonNull(config, "config");
+        this.listener = listener == null ? new ClientListener() { } : listener;
+    }
+
+    /** Opens a socket towards {@code server} and starts the handshake (state CONNECTING). */
+    public void connect(InetSocketAddress server) throws IOException {
+        Objects.requireNonNull(server, "server");
+        if (server.isUnresolved()) {
+            throw new IllegalArgumentException("cannot resolve " + server.getHostString());
+        }
+        lock.lock();
+        try {
+            if (state == LinkState.CONNECTING || state == LinkState.CONNECTED) {
+                throw new IllegalStateException("already " + state);
+            }
+            channel = UdpPort.open(null, server);
+            long now = config.clock().getAsLong();
+            connection = new Connection(config, types.table(), new Events(), this::transmit, false, now);
+            connection.stampsSends(channel.kernelTimestamps());
+            error = null;
+            state = LinkState.CONNECTING;
+            connection.sendSystem(new SystemMessages.ConnectRequest(LinkConfig.PROTOCOL_VERSION), Delivery.RELIABLE);
+            connection.flush(now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Lets a daemon thread run {@link #update()} from now on (whenever the socket is readable, a
+     * timer is due or a message was queued). Call after {@link #connect}; then do not call update().
+     */
+    public void startBackground() throws IOException {
+        lock.lock();
+        try {
+            if (channel == null) {
+                throw new IllegalStateException("connect first");
+            }
+            if (pump != null) {
+                throw new IllegalStateException("already in background mode");
+            }
+            pump = new Pump("iperf3j-link-client", channel, this::step, config.clock());
+            pump.start();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads what arrived, runs the timers, sends what is queued (legume's {@code update()}). */
+    public void update() throws IOException {
+        if (pump != null && !pump.onPumpThread()) {
+            throw new IllegalStateException("in background mode the link's own thread runs update()");
+        }
+        step();
+    }
+
+    private long step() throws IOException {
+        lock.lock();
+        try {
+            if (connection == null || (state != LinkState.CONNECTING && state != LinkState.CONNECTED)) {
+                return -1;
+            }
+            long now = config.clock().getAsLong();
+            channel.drainSendStamps(this::sendStamped);
+            for (int i = 0; i < config.maxPerUpdate() && connection != null; i++) {
+                in.clear();
+                int n;
+                try {
+                    n = channel.receive(in);
+                } catch (PortUnreachableException e) {
+                    if (state == LinkState.CONNECTED) {
+                        fail("Connection reset by peer");
+                        return -1;
+                    }
+                    continue; // no server yet: keep asking until the connect timeout
+                }
+                if (n <= 0) {
+                    break;
+                }
+                // When the datagram reached the socket (a pong's round trip ends there, not when we woke up),
+                // read right after the receive that measured its age.
+                long arrival = config.clock().getAsLong() - channel.lastReceiveAgeNanos();
+                in.flip();
+                List<DatagramCodec.Message> messages;
+                try {
+                    messages = DatagramCodec.decode(in, types.table(), LinkConfig.MTU);
+                } catch (MalformedDatagramException e) {
+                    connection.countMalformed();
+                    continue;
+                }
+                connection.receive(messages, n, arrival);
+                if (connection != null && connection.takeAnswerDue()) {
+                    connection.flush(now); // a pong leaves at once, not after the rest of the reads
+                }
+            }
+            if (connection == null || !connection.tick(now)) {
+                return -1;
+            }
+            connection.flush(now);
+            return connection.nextDeadline();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long transmit(ByteBuffer datagram, boolean stamp) {
+        if (!channel.send(datagram, null, stamp)) {
+            return Connection.Transport.NOT_SENT;
+        }
+        return stamp ? channel.lastSendKey() : Connection.Transport.SENT;
+    }
+
+    private void sendStamped(long key, long ageNanos) {
+        if (connection != null) {
+            connection.sendStamped(key, config.clock().getAsLong() - ageNanos);
+        }
+    }
+
+    /** Queues a message for the server; a message that can never fit one datagram throws IllegalArgumentException. */
+    public SendResult send(Record message, Delivery delivery) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(delivery, "delivery");
+        lock.lock();
+        try {
+            if (state != LinkState.CONNECTED) {
+                types.table().of(message.getClass()).encode(message, LinkConfig.MTU - DatagramCodec.HEADER);
+                return new SendResult.NotConnected(state);
+            }
+            SendResult r = connection.send(message, delivery);
+            if (pump != null) {
+                pump.requestFlush();
+            }
+            return r;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends {@code Disconnected} to the server and closes (state DISCONNECTED, no event). */
+    public void disconnect() {
+        lock.lock();
+        try {
+            if (state == LinkState.CONNECTED || state == LinkState.CONNECTING) {
+                long now = config.clock().getAsLong();
+                connection.sendSystem(new SystemMessages.Disconnected(), Delivery.UNRELIABLE);
+                connection.flush(now);
+            }
+            shut(LinkState.DISCONNECTED);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public LinkState state() {
+        return state;
+    }
+
+    /** The last error's text (null if none). */
+    public String error() {
+        return error;
+    }
+
+    /** This connection's counters now (zeros before the first connect). */
+    public LinkMetrics metrics() {
+        lock.lock();
+        try {
+            return connection == null ? new Connection(config, types.table(), new Events(), (d, stamp) -> Connection.Transport.NOT_SENT, false, 0).metrics()
+                    : connection.metrics();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The local address of the socket, or null before connect. */
+    public InetSocketAddress localAddress() throws IOException {
+        lock.lock();
+        try {
+            return channel == null ? null : channel.localAddress();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public LinkConfig config() {
+        return config;
+    }
+
+    void observeRtt(RttObserver o) {
+        lock.lock();
+        try {
+            rttObserver = o;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes without telling the server (use {@link #disconnect()} for a graceful end). */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            shut(state == LinkState.ERRORED ? LinkState.ERRORED : LinkState.DISCONNECTED);
+        } finally {
+            lock.unlock();
+        }
+        Pump p = pump;
+        if (p != null) {
+            p.stop(2000);
+        }
+    }
+
+    private void shut(LinkState to) {
+        state = to;
+        if (connection != null) {
+            connection.close();
+        }
+        if (channel != null) {
+            channel.close();
+        }
+        if (pump != null) {
+            pump.stop(0);
+        }
+    }
+
+    private void fail(String text) {
+        error = text;
+        shut(LinkState.ERRORED);
+        listener.onError(this, text);
+    }
+
+    private final class Events implements Connection.Events {
+        @Override
+        public void accepted() {
+            if (state == LinkState.CONNECTING) {
+                state = LinkState.CONNECTED;
+                connection.establish(config.clock().getAsLong());
+                listener.onConnectAccepted(LinkClient.this);
+            }
+        }
+
+        @Override
+        public void rejected() {
+            if (state == LinkState.CONNECTING) {
+                error = "Connection rejected by the server";
+                shut(LinkState.ERRORED);
+                listener.onConnectRejected(LinkClient.this);
+            }
+        }
+
+        @Override
+        public void message(Record message) {
+            listener.onMessage(LinkClient.this, message);
+        }
+
+        @Override
+        public void disconnected() {
+            shut(LinkState.DISCONNECTED);
+            listener.onDisconnect(LinkClient.this);
+        }
+
+        @Override
+        public void error(String text) {
+            fail(text);
+        }
+
+        @Override
+        public void rtt(long sentNanos, long rttNanos) {
+            if (rttObserver != null) {
+                rttObserver.rtt(sentNanos, rttNanos);
+            }
+        }
+    }
+}

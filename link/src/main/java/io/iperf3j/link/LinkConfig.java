@@ -1,0 +1,97 @@
+package io.iperf3j.link;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * Settings of an endpoint. {@link #defaults()} gives legume's figures; the {@code with...}
+ * methods return changed copies.
+ *
+ * @param timeout              no datagram for this long: "Connection timed out" (also the connect timeout)
+ * @param pingInterval         how often each side sends a ping (legume: 2 s)
+ * @param keepAliveInterval    how often the server sends a keep-alive request (legume: timeout / 2)
+ * @param maxQueuedMessages    bound of the out-buffer, counted in messages, per connection
+ * @param maxPeers             server: connected peers at most; further requests are rejected
+ * @param maxHalfOpen          server: accepted-but-unconfirmed peers at most; further requests are dropped
+ * @param pongsPerSecond       server: pongs per second answered per peer (token bucket), beyond which pings go unanswered
+ * @param pongBurst            server: the bucket's depth
+ * @param maxPerUpdate         datagrams read per {@code update()} at most (the rest wait for the next one)
+ * @param clock                monotonic nanoseconds ({@code System::nanoTime}; tests may pass a manual clock)
+ */
+public record LinkConfig(
+        Duration timeout,
+        Duration pingInterval,
+        Duration keepAliveInterval,
+        int maxQueuedMessages,
+        int maxPeers,
+        int maxHalfOpen,
+        int pongsPerSecond,
+        int pongBurst,
+        int maxPerUpdate,
+        LongSupplier clock) {
+
+    /** Largest datagram sent or accepted, bytes (legume's {@code MTU}). */
+    public static final int MTU = 1400;
+    /** Protocol version carried by the connect request; legume's was 4, this wire is 6 (docs/design/link.md). */
+    public static final int PROTOCOL_VERSION = 6;
+    /** Hard bound of {@link #maxQueuedMessages()}: keeps reliable ids inside the receiver's 32 768-id window. */
+    public static final int MAX_QUEUED_LIMIT = 16_384;
+
+    public LinkConfig {
+        Objects.requireNonNull(clock, "clock");
+        positive(timeout, "timeout");
+        positive(pingInterval, "pingInterval");
+        positive(keepAliveInterval, "keepAliveInterval");
+        if (maxQueuedMessages < 1 || maxQueuedMessages > MAX_QUEUED_LIMIT) {
+            throw new IllegalArgumentException("maxQueuedMessages must be 1.." + MAX_QUEUED_LIMIT + ": " + maxQueuedMessages);
+        }
+        if (maxPeers < 1 || maxHalfOpen < 1 || pongsPerSecond < 1 || pongBurst < 1 || maxPerUpdate < 1) {
+            throw new IllegalArgumentException("maxPeers, maxHalfOpen, pongsPerSecond, pongBurst and maxPerUpdate must be positive");
+        }
+    }
+
+    private static void positive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+    }
+
+    /** legume's settings: 10 s timeout, pings every 2 s, keep-alive every 5 s; 256 peers, 64 half-open. */
+    public static LinkConfig defaults() {
+        return new LinkConfig(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(5), 8192, 256, 64,
+                1000, 100, 1024, System::nanoTime);
+    }
+
+    /** A copy with another timeout; the keep-alive interval follows at half of it (legume's rule). */
+    public LinkConfig withTimeout(Duration t) {
+        return new LinkConfig(t, pingInterval, t.dividedBy(2), maxQueuedMessages, maxPeers, maxHalfOpen, pongsPerSecond,
+                pongBurst, maxPerUpdate, clock);
+    }
+
+    public LinkConfig withPingInterval(Duration d) {
+        return new LinkConfig(timeout, d, keepAliveInterval, maxQueuedMessages, maxPeers, maxHalfOpen, pongsPerSecond,
+                pongBurst, maxPerUpdate, clock);
+    }
+
+    public LinkConfig withMaxQueuedMessages(int n) {
+        return new LinkConfig(timeout, pingInterval, keepAliveInterval, n, maxPeers, maxHalfOpen, pongsPerSecond,
+                pongBurst, maxPerUpdate, clock);
+    }
+
+    public LinkConfig withPeerBounds(int peers, int halfOpen) {
+        return new LinkConfig(timeout, pingInterval, keepAliveInterval, maxQueuedMessages, peers, halfOpen,
+                pongsPerSecond, pongBurst, maxPerUpdate, clock);
+    }
+
+    public LinkConfig withPongRate(int perSecond, int burst) {
+        return new LinkConfig(timeout, pingInterval, keepAliveInterval, maxQueuedMessages, maxPeers, maxHalfOpen,
+                perSecond, burst, maxPerUpdate, clock);
+    }
+
+    public LinkConfig withClock(LongSupplier c) {
+        return new LinkConfig(timeout, pingInterval, keepAliveInterval, maxQueuedMessages, maxPeers, maxHalfOpen,
+                pongsPerSecond, pongBurst, maxPerUpdate, c);
+    }
+}

@@ -1,0 +1,80 @@
+package io.iperf3j.link.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * An endpoint's UDP socket and the place its background thread waits. Two implementations:
+ * {@link NativeUdpPort} (Linux, through FFM: the kernel's receive timestamp of every datagram,
+ * {@code SO_TIMESTAMPNS}) and {@link ChannelUdpPort} (a {@code DatagramChannel}, the time of the
+ * read). {@link #open} picks the native one when it can.
+ *
+ * <p>Threads: {@link #receive}, {@link #send} and {@link #close} are called by the endpoint under its
+ * lock; {@link #await} by the endpoint's pump thread without it; {@link #wakeup} from any thread.
+ */
+public interface UdpPort extends AutoCloseable {
+    /**
+     * Reads one waiting datagram into {@code dst} (from its position); returns its length, or -1 when
+     * none is waiting. A connected port throws {@link java.net.PortUnreachableException} when the
+     * kernel reported an ICMP port-unreachable.
+     */
+    int receive(ByteBuffer dst) throws IOException;
+
+    /** The sender of the datagram last received. */
+    InetSocketAddress lastSource();
+
+    /**
+     * How long before the {@link #receive} call that returned it the last datagram reached the
+     * socket, in ns: the kernel's timestamp when there is one (then it holds the time the thread took
+     * to wake up), else 0.
+     */
+    long lastReceiveAgeNanos();
+
+    /**
+     * Sends {@code src} (position to limit) to {@code to} (null: the connected peer); false if it was
+     * not sent. {@code stamp}: the kernel is to report when it entered the packet scheduler
+     * ({@link #drainSendStamps}, under {@link #lastSendKey()}).
+     */
+    boolean send(ByteBuffer src, InetSocketAddress to, boolean stamp);
+
+    /** Waits until a datagram is waiting, {@link #wakeup} is called, or {@code timeoutNanos} passed. */
+    void await(long timeoutNanos) throws IOException;
+
+    /** Ends a current or the next {@link #await}. */
+    void wakeup();
+
+    InetSocketAddress localAddress() throws IOException;
+
+    /** Whether receive times are the kernel's, and sends are stamped ({@link #drainSendStamps}). */
+    boolean kernelTimestamps();
+
+    /** Told the kernel's time of a send: when datagram {@code key} ({@link #lastSendKey()}) entered the packet scheduler. */
+    interface SendStamps {
+        void stamped(long key, long ageNanos);
+    }
+
+    /** The key of the stamped datagram last sent (a count of stamped sends, mod 2^32); -1 without send stamps. */
+    default long lastSendKey() {
+        return -1;
+    }
+
+    /** Hands over the send times the kernel has reported since the last call (none without send stamps). */
+    default void drainSendStamps(SendStamps sink) {
+    }
+
+    @Override
+    void close();
+
+    /**
+     * A port bound to {@code bind} (null: any address, any port) and, if {@code connect} is not null,
+     * connected to it. Native unless FFM is unavailable (not Linux x86_64/aarch64, native access
+     * denied) or {@code -Diperf3j.link.native=false}.
+     */
+    static UdpPort open(InetSocketAddress bind, InetSocketAddress connect) throws IOException {
+        if (NativeUdpPort.available()) {
+            return NativeUdpPort.open(bind, connect);
+        }
+        return ChannelUdpPort.open(bind, connect);
+    }
+}
