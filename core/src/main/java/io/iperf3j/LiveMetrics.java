@@ -1,11 +1,11 @@
 package io.iperf3j;
 
-import io.iperf3j.json.JsonObject;
-import io.iperf3j.options.IperfOptions;
-import io.iperf3j.stats.IntervalRecord;
-import io.iperf3j.stats.StreamRecord;
-import io.iperf3j.stats.TestObserver;
-import io.iperf3j.stats.TestRecord;
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.stats.IntervalRecord;
+import io.iperf3j.internal.stats.StreamRecord;
+import io.iperf3j.internal.stats.TestObserver;
+import io.iperf3j.internal.stats.TestRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;

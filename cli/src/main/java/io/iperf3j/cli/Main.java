@@ -1,18 +1,18 @@
 package io.iperf3j.cli;
 
-import io.iperf3j.engine.ClientTest;
-import io.iperf3j.engine.EngineInfo;
-import io.iperf3j.engine.IperfServer;
+import io.iperf3j.internal.engine.ClientTest;
+import io.iperf3j.internal.engine.EngineInfo;
+import io.iperf3j.internal.engine.IperfServer;
 import io.iperf3j.export.cli.CliMetrics;
 import io.iperf3j.export.cli.WrapperOptionException;
 import io.iperf3j.export.cli.WrapperOptionParser;
 import io.iperf3j.export.cli.WrapperOptions;
 import io.iperf3j.export.exporter.ExporterCommand;
-import io.iperf3j.options.IperfOptions;
-import io.iperf3j.options.OptionParser;
-import io.iperf3j.options.ParseResult;
-import io.iperf3j.protocol.IperfException;
-import io.iperf3j.report.OutputSink;
+import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.options.OptionParser;
+import io.iperf3j.internal.options.ParseResult;
+import io.iperf3j.internal.protocol.IperfException;
+import io.iperf3j.internal.output.OutputSink;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -102,7 +102,7 @@ public final class Main {
 
     /** Everything {@code --help} prints: the option table, the metrics options, the data path (the man page renders this). */
     static String helpText(String usage) {
-        return CliMetrics.withHelp(usage) + io.iperf3j.engine.DataPath.help();
+        return CliMetrics.withHelp(usage) + io.iperf3j.internal.engine.DataPath.help();
     }
 
     private int execute(IperfOptions options, String[] args, WrapperOptions wrapper) {

@@ -1,6 +1,6 @@
 package io.iperf3j.cli;
 
-import io.iperf3j.json.PeerJson;
+import io.iperf3j.internal.json.PeerJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

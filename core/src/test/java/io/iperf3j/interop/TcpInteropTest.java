@@ -5,7 +5,7 @@ import static io.iperf3j.testing.JsonPaths.at;
 import static io.iperf3j.testing.JsonPaths.longAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iperf3j.json.JsonObject;
+import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.testing.InteropTable;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.PeerRun;

@@ -1,8 +1,8 @@
 package io.iperf3j.server;
 
-import io.iperf3j.engine.ServerLimits;
-import io.iperf3j.json.JsonObject;
-import io.iperf3j.json.PeerJson;
+import io.iperf3j.internal.engine.ServerLimits;
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.json.PeerJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -1,7 +1,7 @@
 package io.iperf3j.server;
 
-import io.iperf3j.engine.ClientTest;
-import io.iperf3j.protocol.Cookie;
+import io.iperf3j.internal.engine.ClientTest;
+import io.iperf3j.internal.protocol.Cookie;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

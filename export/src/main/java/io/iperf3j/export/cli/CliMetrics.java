@@ -5,7 +5,7 @@ import io.iperf3j.MetricsMode;
 import io.iperf3j.MetricsObservers;
 import io.iperf3j.export.MetricsFileSink;
 import io.iperf3j.export.PushGatewaySink;
-import io.iperf3j.stats.TestObserver;
+import io.iperf3j.internal.stats.TestObserver;
 
 import java.io.IOException;
 import java.io.PrintStream;

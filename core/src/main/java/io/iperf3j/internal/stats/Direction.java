@@ -1,0 +1,6 @@
+package io.iperf3j.internal.stats;
+
+/** Whether this side sends or receives on a stream. */
+public enum Direction {
+    SENDING, RECEIVING
+}

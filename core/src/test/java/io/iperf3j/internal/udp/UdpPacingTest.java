@@ -1,0 +1,68 @@
+package io.iperf3j.internal.udp;
+
+import io.iperf3j.internal.engine.ClientTest;
+import io.iperf3j.internal.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.iperf3j.internal.udp.Peers.d;
+import static io.iperf3j.internal.udp.Peers.end;
+import static io.iperf3j.internal.udp.Peers.l;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * {@code -b} holds: iperf3j's client against iperf3j's server on loopback, the
+ * sender's achieved rate is within 1 % of the asked one from 1 Mbit/s to 2 Gbit/s,
+ * and a slow stream sleeps rather than spins.
+ */
+@Timeout(60)
+class UdpPacingTest {
+    private static final int PORT = 7098;
+    private static Peers.OurServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new Peers.OurServer(PORT);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @ParameterizedTest(name = "-b {0} -l {1}")
+    @CsvSource({
+            "100M, 0, 100000000",
+            "1G, 0, 1000000000",
+            "2G, 0, 2000000000",
+            "1M, 1460, 1000000", // last, so that JIT compilation does not count as its CPU
+    })
+    void senderHoldsTheRate(String rate, int len, long bitsPerSecond) {
+        List<String> args = new ArrayList<>(List.of("-u", "-t", "3", "-b", rate));
+        if (len > 0) {
+            args.addAll(List.of("-l", Integer.toString(len)));
+        }
+        ClientTest.Outcome outcome = Peers.ourClient(PORT, args);
+        assertThat(outcome.error()).isNull();
+        JsonObject e = end(outcome.document());
+        JsonObject sent = e.getObject("sum_sent");
+        double achieved = d(sent, "bits_per_second");
+        System.out.printf("UDP pacing: -b %s -l %d: achieved %.6f Mbit/s (%.3f %%), %d datagrams in %.6f s, process CPU %.1f %%%n",
+                rate, len, achieved / 1e6, 100.0 * (achieved - bitsPerSecond) / bitsPerSecond, l(sent, "packets"),
+                d(sent, "seconds"), d(e.getObject("cpu_utilization_percent"), "host_total"));
+        assertThat(achieved).as("achieved rate at -b %s", rate).isCloseTo(bitsPerSecond, within(bitsPerSecond * 0.01));
+        if (bitsPerSecond <= 1_000_000) {
+            // Client and server share this JVM: a sender that spun would show ~50 % (one of two cores).
+            assertThat(d(e.getObject("cpu_utilization_percent"), "host_total")).as("CPU at a low rate").isLessThan(10.0);
+        }
+    }
+}
