@@ -1,18 +1,18 @@
 package io.iperf3j.cli;
 
-import io.iperf3j.internal.engine.ClientTest;
-import io.iperf3j.internal.engine.EngineInfo;
-import io.iperf3j.internal.engine.IperfServer;
 import io.iperf3j.export.cli.CliMetrics;
 import io.iperf3j.export.cli.WrapperOptionException;
 import io.iperf3j.export.cli.WrapperOptionParser;
 import io.iperf3j.export.cli.WrapperOptions;
 import io.iperf3j.export.exporter.ExporterCommand;
+import io.iperf3j.internal.engine.ClientTest;
+import io.iperf3j.internal.engine.EngineInfo;
+import io.iperf3j.internal.engine.server.IperfServer;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.options.OptionParser;
 import io.iperf3j.internal.options.ParseResult;
-import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.output.OutputSink;
+import io.iperf3j.internal.protocol.IperfException;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -9,9 +9,9 @@ import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.options.OptionParser;
 import io.iperf3j.internal.options.ParseResult;
 import io.iperf3j.internal.output.OutputSink;
-import io.iperf3j.testing.PeerRun;
 import io.iperf3j.testing.PeerRun.Peer;
 import io.iperf3j.testing.PeerRun.Scenario;
+import io.iperf3j.testing.PeerRun;
 
 import java.io.DataInputStream;
 import java.io.IOException;

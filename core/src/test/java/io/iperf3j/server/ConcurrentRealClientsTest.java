@@ -1,6 +1,6 @@
 package io.iperf3j.server;
 
-import io.iperf3j.internal.engine.ServerLimits;
+import io.iperf3j.internal.engine.server.ServerLimits;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.json.PeerJson;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package io.iperf3j.server;
 
 import io.iperf3j.internal.engine.ClientTest;
 import io.iperf3j.internal.engine.EngineInfo;
-import io.iperf3j.internal.engine.IperfServer;
-import io.iperf3j.internal.engine.ServerLimits;
+import io.iperf3j.internal.engine.server.IperfServer;
+import io.iperf3j.internal.engine.server.ServerLimits;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.options.OptionParser;

@@ -6,15 +6,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /** Addresses written as iperf3 writes them: {@code inet_ntop} text, IPv4-mapped IPv6 shown as IPv4. */
-final class AddressText {
+public final class AddressText {
     private AddressText() {
     }
 
-    static String of(InetSocketAddress a) {
+    public static String of(InetSocketAddress a) {
         return of(a.getAddress());
     }
 
-    static String of(InetAddress a) {
+    public static String of(InetAddress a) {
         if (a instanceof Inet4Address) {
             return a.getHostAddress();
         }

@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 
 /** The client's side of authentication: the password from IPERF3_PASSWORD or a prompt, then the token. */
-final class AuthToken {
+public final class AuthToken {
     private AuthToken() {
     }
 

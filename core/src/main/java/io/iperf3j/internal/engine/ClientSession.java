@@ -1,9 +1,13 @@
 package io.iperf3j.internal.engine;
 
+import io.iperf3j.internal.engine.udp.UdpStreams;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.net.NativeSocket;
 import io.iperf3j.internal.net.ProcessCpu;
 import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.output.Strftime;
+import io.iperf3j.internal.output.TestPrinter;
+import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.protocol.ControlChannel;
 import io.iperf3j.internal.protocol.ControlFrames;
 import io.iperf3j.internal.protocol.ControlState;
@@ -11,9 +15,6 @@ import io.iperf3j.internal.protocol.Cookie;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.protocol.TestParameters;
-import io.iperf3j.internal.output.Strftime;
-import io.iperf3j.internal.output.TestPrinter;
-import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.stats.Direction;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestMode;
@@ -78,7 +79,7 @@ final class ClientSession extends TestSession {
             connect();
             loop();
         } catch (IOException e) {
-            throw new IperfException(ErrorCode.CTRL_READ, errnoText(e), e);
+            throw new IperfException(ErrorCode.CTRL_READ, Errno.describe(e), e);
         } finally {
             closeStreams();
             if (control != null) {
@@ -110,7 +111,7 @@ final class ClientSession extends TestSession {
             }
         } catch (IOException e) {
             ch.close();
-            throw new IperfException(ErrorCode.CONNECT, errnoText(e), e);
+            throw new IperfException(ErrorCode.CONNECT, Errno.describe(e), e);
         }
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         StreamFactory.applyUserTimeout(NativeSocket.of(ch).orElse(null), local.sndTimeoutMs());
@@ -152,7 +153,7 @@ final class ClientSession extends TestSession {
     // ------------------------------------------------------------ control messages
 
     @Override
-    boolean handleControl() throws IperfException, IOException {
+    protected boolean handleControl() throws IperfException, IOException {
         if (control.hasBufferedBytes()) {
             lastActivityNanos = System.nanoTime();
         }
@@ -330,12 +331,12 @@ final class ClientSession extends TestSession {
     // ------------------------------------------------------------ ending
 
     @Override
-    void onDurationElapsed() throws IOException {
+    protected void onDurationElapsed() throws IOException {
         endTest();
     }
 
     @Override
-    void onStreamEvents() throws IperfException, IOException {
+    protected void onStreamEvents() throws IperfException, IOException {
         if (!running) {
             return;
         }
@@ -348,7 +349,7 @@ final class ClientSession extends TestSession {
                     sendingFailed = true;
                 }
             }
-            throw new IperfException(sendingFailed ? ErrorCode.STREAM_WRITE : ErrorCode.STREAM_READ, errnoText(f));
+            throw new IperfException(sendingFailed ? ErrorCode.STREAM_WRITE : ErrorCode.STREAM_READ, Errno.describe(f));
         }
         boolean limitReached = (sendBudget != null && sendBudget.exhausted()) || (receiveBudget != null && receiveBudget.exhausted());
         if (limitReached && rec.omit > 0 && rec.omitting) {
@@ -368,7 +369,7 @@ final class ClientSession extends TestSession {
      * we give up after the receive timeout.
      */
     @Override
-    long extraDeadline() {
+    protected long extraDeadline() {
         if (running) {
             return lastActivityNanos + stallNanos();
         }
@@ -376,7 +377,7 @@ final class ClientSession extends TestSession {
     }
 
     @Override
-    void onExtraDeadline(long now) throws IperfException {
+    protected void onExtraDeadline(long now) throws IperfException {
         if (running) {
             long moved = progressTotal();
             if (moved != lastProgressTotal) {
@@ -393,7 +394,7 @@ final class ClientSession extends TestSession {
     }
 
     @Override
-    void onControlClosed() throws IperfException {
+    protected void onControlClosed() throws IperfException {
         throw new IperfException(ErrorCode.CTRL_CLOSE);
     }
 
@@ -427,7 +428,7 @@ final class ClientSession extends TestSession {
     }
 
     @Override
-    void onCancel() throws IperfException, IOException {
+    protected void onCancel() throws IperfException, IOException {
         // As iperf3 on SIGINT: final figures, summary, CLIENT_TERMINATE, then the interrupt error.
         cancelled = true;
         if (running) {
@@ -447,16 +448,5 @@ final class ClientSession extends TestSession {
         }
         done = true;
         failure = new IperfException(ErrorCode.CLIENT_TERM);
-    }
-
-    static String errnoText(Throwable e) {
-        String m = e.getMessage();
-        if (e instanceof java.nio.channels.UnresolvedAddressException) {
-            return "Name or service not known";
-        }
-        if (m == null || m.isEmpty()) {
-            return e.getClass().getSimpleName();
-        }
-        return m;
     }
 }

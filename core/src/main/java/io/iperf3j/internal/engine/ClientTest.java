@@ -2,13 +2,13 @@ package io.iperf3j.internal.engine;
 
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.options.IperfOptions;
-import io.iperf3j.internal.protocol.ErrorCode;
-import io.iperf3j.internal.protocol.IperfException;
-import io.iperf3j.internal.protocol.TestParameters;
 import io.iperf3j.internal.output.OutputMode;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.output.TestPrinter;
 import io.iperf3j.internal.output.TestReporter;
+import io.iperf3j.internal.protocol.ErrorCode;
+import io.iperf3j.internal.protocol.IperfException;
+import io.iperf3j.internal.protocol.TestParameters;
 import io.iperf3j.internal.stats.TestObserver;
 import io.iperf3j.internal.stats.TestRecord;
 
@@ -89,7 +89,7 @@ public final class ClientTest {
         } catch (IperfException e) {
             error = e;
         } catch (IOException e) {
-            error = new IperfException(ErrorCode.CONNECT, ClientSession.errnoText(e), e);
+            error = new IperfException(ErrorCode.CONNECT, Errno.describe(e), e);
         }
         if (error != null) {
             if (cancelled || error.code() == ErrorCode.CLIENT_TERM) {

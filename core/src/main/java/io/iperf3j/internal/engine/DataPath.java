@@ -1,5 +1,7 @@
 package io.iperf3j.internal.engine;
 
+
+import io.iperf3j.internal.engine.udp.UdpIo;
 /** Which I/O path the data streams of this JVM use, for {@code --help} and the docs. */
 public final class DataPath {
     private DataPath() {

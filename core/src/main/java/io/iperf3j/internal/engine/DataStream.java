@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * test thread reads them with acquire loads when it samples an interval. Nothing
  * else is shared, so the hot loop has no locks, atomics or volatile writes.
  */
-abstract class DataStream implements Runnable {
+public abstract class DataStream implements Runnable {
     private static final VarHandle BYTES;
     private static final VarHandle BLOCKS;
 
@@ -28,8 +28,8 @@ abstract class DataStream implements Runnable {
         }
     }
 
-    final StreamRecord record;
-    final StreamSampler sampler = new StreamSampler();
+    public final StreamRecord record;
+    protected final StreamSampler sampler = new StreamSampler();
     private final Runnable wakeTest;
 
     @SuppressWarnings("unused") // accessed through BYTES
@@ -38,30 +38,30 @@ abstract class DataStream implements Runnable {
     private long blocks;
 
     /** Receivers count only while the test runs (iperf3 drops early and late data). */
-    volatile boolean counting;
+    public volatile boolean counting;
     /** Set by the test thread to end the worker's loop. */
-    volatile boolean stopRequested;
+    public volatile boolean stopRequested;
     private volatile Throwable failure;
     private volatile boolean reachedEnd;
     private final CountDownLatch finished = new CountDownLatch(1);
     private Thread thread;
 
-    DataStream(StreamRecord record, Runnable wakeTest) {
+    public DataStream(StreamRecord record, Runnable wakeTest) {
         this.record = record;
         this.wakeTest = wakeTest;
     }
 
-    boolean sending() {
+    public boolean sending() {
         return record.sending();
     }
 
     /** Starts the worker on its own platform thread. */
-    final void start(String testName) {
+    public final void start(String testName) {
         thread = Thread.ofPlatform().daemon().name("iperf3j-" + testName + "-stream-" + record.id()
                 + (sending() ? "-tx" : "-rx")).start(this);
     }
 
-    final boolean started() {
+    protected final boolean started() {
         return thread != null;
     }
 
@@ -80,30 +80,30 @@ abstract class DataStream implements Runnable {
     }
 
     /** The transfer loop; returns when stopped, at end of stream, or when a limit is reached. */
-    abstract void transfer() throws Exception;
+    protected abstract void transfer() throws Exception;
 
     /** Closes the socket; a worker blocked in I/O then returns. */
-    abstract void closeChannel();
+    protected abstract void closeChannel();
 
     /** Adds one block of {@code n} bytes to the counters, visible to the test thread. */
-    final void count(long n) {
+    protected final void count(long n) {
         BYTES.setRelease(this, (long) BYTES.get(this) + n);
         BLOCKS.setRelease(this, (long) BLOCKS.get(this) + 1);
     }
 
     /** Adds {@code blocks} blocks of {@code n} bytes in all (a batch of datagrams) with one pair of stores. */
-    final void count(long n, long blockCount) {
+    protected final void count(long n, long blockCount) {
         BYTES.setRelease(this, (long) BYTES.get(this) + n);
         BLOCKS.setRelease(this, (long) BLOCKS.get(this) + blockCount);
     }
 
     /** Whether the caller is this stream's worker thread. */
-    final boolean onWorkerThread() {
+    protected final boolean onWorkerThread() {
         return Thread.currentThread() == thread;
     }
 
     /** Waits up to {@code nanos} for the worker to end; true if it has (or never started). */
-    final boolean awaitFinished(long nanos) {
+    protected final boolean awaitFinished(long nanos) {
         if (thread == null) {
             return true;
         }
@@ -115,40 +115,40 @@ abstract class DataStream implements Runnable {
         }
     }
 
-    final long bytes() {
+    public final long bytes() {
         return (long) BYTES.getAcquire(this);
     }
 
-    final long blocks() {
+    protected final long blocks() {
         return (long) BLOCKS.getAcquire(this);
     }
 
     /** Records that the stream met its end condition (limit reached, peer closed) and wakes the test. */
-    final void endReached() {
+    protected final void endReached() {
         reachedEnd = true;
         wakeTest.run();
     }
 
-    final boolean reachedEnd() {
+    protected final boolean reachedEnd() {
         return reachedEnd;
     }
 
     /** An I/O failure that happened while the test still wanted the stream, or null. */
-    final Throwable failure() {
+    protected final Throwable failure() {
         return failure;
     }
 
-    final boolean isFinished() {
+    protected final boolean isFinished() {
         return finished.getCount() == 0;
     }
 
     /** Ends a wait of the worker (a pacing sleep, a selector) so it sees a stop request at once. */
-    void wakeWorker() {
+    public void wakeWorker() {
         LockSupport.unpark(thread);
     }
 
     /** Asks the worker to stop and waits for it; closes the socket if it does not stop in time. */
-    final void stop(long timeoutNanos) {
+    protected final void stop(long timeoutNanos) {
         stopRequested = true;
         if (thread == null) {
             return;
@@ -165,7 +165,7 @@ abstract class DataStream implements Runnable {
     }
 
     /** Stops the worker and releases the socket. */
-    final void shutdown() {
+    protected final void shutdown() {
         stopRequested = true;
         closeChannel();
         if (thread != null) {

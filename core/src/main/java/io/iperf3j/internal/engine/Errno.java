@@ -6,7 +6,7 @@ import java.util.Map;
  * Linux errno numbers and their glibc {@code strerror} texts, for the codes that
  * travel after SERVER_ERROR and for the texts iperf3 appends to its messages.
  */
-final class Errno {
+public final class Errno {
     static final int EPERM = 1;
     static final int ENOENT = 2;
     static final int EACCES = 13;
@@ -54,7 +54,7 @@ final class Errno {
     }
 
     /** The errno whose text is the message of this exception (the JDK reports strerror texts), or 0. */
-    static int of(Throwable e) {
+    public static int of(Throwable e) {
         String m = e.getMessage();
         if (m == null) {
             return 0;
@@ -65,5 +65,17 @@ final class Errno {
             }
         }
         return 0;
+    }
+
+    /** The text iperf3 prints after an error's name: the JDK's message (a strerror text), or the exception's name. */
+    public static String describe(Throwable e) {
+        String m = e.getMessage();
+        if (e instanceof java.nio.channels.UnresolvedAddressException) {
+            return "Name or service not known";
+        }
+        if (m == null || m.isEmpty()) {
+            return e.getClass().getSimpleName();
+        }
+        return m;
     }
 }

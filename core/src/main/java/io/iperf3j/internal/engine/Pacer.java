@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
  * the next block becomes due, which gives the same average with less jitter and
  * no busy waiting. With a burst of N, N blocks go out back to back between checks.
  */
-final class Pacer {
+public final class Pacer {
     private final double nanosPerByte;
     private final int burst;
     private long startNanos;
@@ -25,7 +25,7 @@ final class Pacer {
         this.burst = Math.max(1, burst);
     }
 
-    void start(long nanos) {
+    public void start(long nanos) {
         startNanos = nanos;
     }
 
@@ -34,7 +34,7 @@ final class Pacer {
      *
      * @return false if {@code stop} became true while waiting
      */
-    boolean awaitTurn(long bytesSent, BooleanSupplier stop) {
+    public boolean awaitTurn(long bytesSent, BooleanSupplier stop) {
         if (++sentInBurst < burst) {
             return true;
         }

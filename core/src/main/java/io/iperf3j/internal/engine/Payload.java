@@ -9,7 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.SplittableRandom;
 
 /** The bytes a stream sends: random (iperf3's default) or iperf2's repeating {@code 0123456789}. */
-final class Payload {
+public final class Payload {
     private Payload() {
     }
 
@@ -22,13 +22,13 @@ final class Payload {
      * destination off a cache-line boundary (a plain {@code allocateDirect} is only
      * 16-byte aligned) makes each copy straddle lines.
      */
-    static ByteBuffer aligned(int size) {
+    public static ByteBuffer aligned(int size) {
         int rounded = (size + PAGE - 1) / PAGE * PAGE;
         return ByteBuffer.allocateDirect(rounded + PAGE).alignedSlice(PAGE).slice(0, size);
     }
 
     /** A direct buffer of {@code size} payload bytes, position 0, limit size. */
-    static ByteBuffer buffer(int size, boolean repeating, long seed) {
+    public static ByteBuffer buffer(int size, boolean repeating, long seed) {
         ByteBuffer b = aligned(size);
         fill(b, repeating, seed);
         b.flip();

@@ -11,17 +11,17 @@ import java.nio.channels.NetworkChannel;
  * kernel's figure ({@code sndbuf_actual}, {@code rcvbuf_actual}) and compares it
  * with {@code -w}, so we undo the JDK's halving.
  */
-final class SocketBuffers {
+public final class SocketBuffers {
     private static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
 
     private SocketBuffers() {
     }
 
-    static int sendBuffer(NetworkChannel ch) throws IOException {
+    public static int sendBuffer(NetworkChannel ch) throws IOException {
         return kernelView(ch.getOption(StandardSocketOptions.SO_SNDBUF));
     }
 
-    static int receiveBuffer(NetworkChannel ch) throws IOException {
+    public static int receiveBuffer(NetworkChannel ch) throws IOException {
         return kernelView(ch.getOption(StandardSocketOptions.SO_RCVBUF));
     }
 

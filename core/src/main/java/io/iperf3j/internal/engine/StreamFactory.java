@@ -1,12 +1,13 @@
 package io.iperf3j.internal.engine;
 
+import io.iperf3j.internal.engine.tcp.TcpStream;
 import io.iperf3j.internal.net.NativeSocket;
 import io.iperf3j.internal.net.NativeSocketException;
 import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.protocol.Cookie;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
-import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.stats.Direction;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestRecord;
@@ -28,11 +29,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * TOS after), on the client side ({@link #connectTcp}) and the server side
  * ({@link #acceptedTcp}).
  */
-final class StreamFactory {
+public final class StreamFactory {
     private final IperfOptions local;
     private final Runnable wakeTest;
 
-    StreamFactory(IperfOptions local, Runnable wakeTest) {
+    public StreamFactory(IperfOptions local, Runnable wakeTest) {
         this.local = local;
         this.wakeTest = wakeTest;
     }
@@ -97,12 +98,12 @@ final class StreamFactory {
             throw e;
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new IperfException(ErrorCode.STREAM_CONNECT, ClientSession.errnoText(e), e);
+            throw new IperfException(ErrorCode.STREAM_CONNECT, Errno.describe(e), e);
         }
     }
 
     /** Server: turns an accepted data connection (cookie already read) into a stream. */
-    TcpStream acceptedTcp(SocketChannel ch, int id, int socketNumber, Direction direction, TestRecord rec,
+    public TcpStream acceptedTcp(SocketChannel ch, int id, int socketNumber, Direction direction, TestRecord rec,
                           TransferBudget budget) throws IperfException {
         try {
             if (rec.window > 0) {
@@ -130,7 +131,7 @@ final class StreamFactory {
             return build(ch, nat, id, socketNumber, direction, prepare(direction, rec), budget);
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new IperfException(ErrorCode.STREAM_ACCEPT, ClientSession.errnoText(e), e);
+            throw new IperfException(ErrorCode.STREAM_ACCEPT, Errno.describe(e), e);
         }
     }
 
@@ -183,7 +184,7 @@ final class StreamFactory {
      * {@code --snd-timeout}: TCP_USER_TIMEOUT, which iperf3 sets on the control and
      * TCP data sockets of either side.
      */
-    static void applyUserTimeout(NativeSocket nat, int timeoutMs) throws IperfException {
+    public static void applyUserTimeout(NativeSocket nat, int timeoutMs) throws IperfException {
         if (timeoutMs <= 0) {
             return;
         }
@@ -213,7 +214,7 @@ final class StreamFactory {
         }
     }
 
-    static void closeQuietly(java.nio.channels.Channel ch) {
+    public static void closeQuietly(java.nio.channels.Channel ch) {
         if (ch != null) {
             try {
                 ch.close();

@@ -4,9 +4,9 @@ package io.iperf3j.internal.engine;
  * The test thread's bookkeeping for sampling one stream: counter values and times
  * at the last sample. Owned by the test thread only.
  */
-final class StreamSampler {
+public final class StreamSampler {
     /** Stream start (TEST_START, or the end of the omit period), in microseconds of the test clock. */
-    long startMicros;
+    public long startMicros;
     /** Start of the interval being measured. */
     long intervalStartMicros;
     /** Whether no interval has been recorded since {@link #startMicros}. */

@@ -1,18 +1,20 @@
 package io.iperf3j.internal.engine;
 
+import io.iperf3j.internal.engine.tcp.TcpStream;
+import io.iperf3j.internal.engine.udp.PacketCounters;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.net.NativeSocket;
 import io.iperf3j.internal.net.ProcessCpu;
 import io.iperf3j.internal.net.TcpInfo;
 import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.output.TestPrinter;
+import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.protocol.ControlChannel;
 import io.iperf3j.internal.protocol.ControlFrames;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.protocol.MalformedFrameException;
 import io.iperf3j.internal.protocol.TestResults;
-import io.iperf3j.internal.output.TestPrinter;
-import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.stats.CpuUtilization;
 import io.iperf3j.internal.stats.IntervalRecord;
 import io.iperf3j.internal.stats.StreamRecord;
@@ -36,32 +38,32 @@ import java.util.concurrent.locks.LockSupport;
  * <p>All state here belongs to the test thread. Stream threads only publish
  * counters and call {@link #wake()}; {@link #cancel()} may come from any thread.
  */
-abstract class TestSession {
-    static final long NEVER = Long.MAX_VALUE;
+public abstract class TestSession {
+    public static final long NEVER = Long.MAX_VALUE;
     /** How long a sender may take to finish its current write when told to stop. */
-    static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    protected static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-    final IperfOptions local;
-    final TestRecord rec;
-    final TestPrinter printer;
-    final TestReporter reporter;
-    final Selector selector;
-    final String name;
-    ControlChannel control;
-    final List<DataStream> streams = new ArrayList<>();
+    public final IperfOptions local;
+    public final TestRecord rec;
+    public final TestPrinter printer;
+    public final TestReporter reporter;
+    public final Selector selector;
+    protected final String name;
+    public ControlChannel control;
+    public final List<DataStream> streams = new ArrayList<>();
 
-    double statsInterval;
-    long statsDue = NEVER;
-    long omitDue = NEVER;
-    long endDue = NEVER;
-    TransferBudget sendBudget;
-    TransferBudget receiveBudget;
-    ProcessCpu cpuStart;
-    boolean running;
-    boolean done;
+    public double statsInterval;
+    protected long statsDue = NEVER;
+    protected long omitDue = NEVER;
+    protected long endDue = NEVER;
+    protected TransferBudget sendBudget;
+    protected TransferBudget receiveBudget;
+    protected ProcessCpu cpuStart;
+    protected boolean running;
+    protected boolean done;
     private volatile boolean cancelRequested;
 
-    TestSession(IperfOptions local, TestRecord rec, TestPrinter printer, TestReporter reporter, Selector selector,
+    public TestSession(IperfOptions local, TestRecord rec, TestPrinter printer, TestReporter reporter, Selector selector,
                 String name) {
         this.local = local;
         this.rec = rec;
@@ -72,17 +74,17 @@ abstract class TestSession {
     }
 
     /** Wakes the test thread (stream events, cancellation). Safe from any thread. */
-    final void wake() {
+    protected final void wake() {
         selector.wakeup();
     }
 
     /** Asks the test to stop as iperf3 does on SIGINT. Safe from any thread. */
-    final void cancel() {
+    public final void cancel() {
         cancelRequested = true;
         wake();
     }
 
-    final boolean cancelRequested() {
+    protected final boolean cancelRequested() {
         return cancelRequested;
     }
 
@@ -92,7 +94,7 @@ abstract class TestSession {
      * Runs until {@link #done}: waits for control bytes, the next timer or a
      * wake-up, then lets the subclass react.
      */
-    final void loop() throws IperfException, IOException {
+    protected final void loop() throws IperfException, IOException {
         while (!done) {
             long now = System.nanoTime();
             long next = Math.min(Math.min(statsDue, omitDue), Math.min(endDue, extraDeadline()));
@@ -142,36 +144,36 @@ abstract class TestSession {
     }
 
     /** Decodes and handles the next complete control message; false when none is complete. */
-    abstract boolean handleControl() throws IperfException, IOException;
+    protected abstract boolean handleControl() throws IperfException, IOException;
 
     /** The peer closed the control connection before the test was done. */
-    abstract void onControlClosed() throws IperfException, IOException;
+    protected abstract void onControlClosed() throws IperfException, IOException;
 
     /** Stream threads reported something (end of a limit, failure, peer close). */
-    abstract void onStreamEvents() throws IperfException, IOException;
+    protected abstract void onStreamEvents() throws IperfException, IOException;
 
     /** A deadline of the subclass's own (timeouts), or {@link #NEVER}. */
-    long extraDeadline() {
+    protected long extraDeadline() {
         return NEVER;
     }
 
     /** Called when a subclass deadline passes. */
-    void onExtraDeadline(long now) throws IperfException, IOException {
+    protected void onExtraDeadline(long now) throws IperfException, IOException {
     }
 
     /** {@code -d}: protocol messages on standard output, as iperf3's debug output. */
-    final void debug(String label, Object detail) {
+    protected final void debug(String label, Object detail) {
         if (local.debugLevel() > 0) {
             printer.plain(label + (detail == null ? "" : "\n" + detail) + "\n");
         }
     }
 
     /** Called after each interval sample while the test runs (server bitrate limit). */
-    void onIntervalSampled() throws IperfException, IOException {
+    protected void onIntervalSampled() throws IperfException, IOException {
     }
 
     /** Whether this side receives test data (forward server, -R client, either in --bidir). */
-    final boolean receivesData() {
+    protected final boolean receivesData() {
         return rec.mode != TestMode.SENDER;
     }
 
@@ -179,7 +181,7 @@ abstract class TestSession {
      * Bytes that show the test's data moving: those received when this side receives
      * (iperf3's {@code --rcv-timeout} watches reads), else those its sockets accepted.
      */
-    final long progressTotal() {
+    protected final long progressTotal() {
         long total = 0;
         boolean receiving = receivesData();
         for (DataStream s : streams) {
@@ -198,7 +200,7 @@ abstract class TestSession {
      * asked for a rate so low that its blocks (or bursts) are further apart than that,
      * in which case three such gaps.
      */
-    final long stallNanos() {
+    protected final long stallNanos() {
         long n = local.rcvTimeoutMs() * 1_000_000L;
         if (!receivesData() && rec.targetBitrate > 0 && rec.blockSize > 0) {
             double gapSeconds = rec.blockSize * 8.0 * Math.max(1, rec.burst) / rec.targetBitrate;
@@ -210,10 +212,10 @@ abstract class TestSession {
     private static final long MAX_STALL_NANOS = TimeUnit.DAYS.toNanos(2);
 
     /** The {@code -t} duration timer fired (client). */
-    void onDurationElapsed() throws IperfException, IOException {
+    protected void onDurationElapsed() throws IperfException, IOException {
     }
 
-    abstract void onCancel() throws IperfException, IOException;
+    protected abstract void onCancel() throws IperfException, IOException;
 
     private void runTimers(long now) throws IperfException, IOException {
         if (now - extraDeadline() >= 0) {
@@ -249,7 +251,7 @@ abstract class TestSession {
         }
     }
 
-    final long intervalNanos() {
+    protected final long intervalNanos() {
         return (long) (statsInterval * 1e9);
     }
 
@@ -259,7 +261,7 @@ abstract class TestSession {
      * iperf3's {@code iperf_init_test} and timer creation at TEST_START: stream
      * clocks start now; interval, omit and (client) duration timers are armed.
      */
-    final void startClocks(boolean withDurationTimer) {
+    protected final void startClocks(boolean withDurationTimer) {
         long nowNanos = System.nanoTime();
         long nowMicros = nowNanos / 1000;
         for (DataStream s : streams) {
@@ -287,12 +289,12 @@ abstract class TestSession {
     // ------------------------------------------------------------ sampling
 
     /** iperf3's stats callback: one interval record per stream, ending now. */
-    final void sampleAll() {
+    protected final void sampleAll() {
         sampleAll(System.nanoTime() / 1000);
     }
 
     /** iperf3's stats callback with the interval ending at {@code now} (microseconds of {@link System#nanoTime()}). */
-    final void sampleAll(long now) {
+    protected final void sampleAll(long now) {
         boolean tcp = rec.protocol == IperfOptions.Protocol.TCP;
         for (DataStream s : streams) {
             StreamSampler sm = s.sampler;
@@ -365,7 +367,7 @@ abstract class TestSession {
     }
 
     /** iperf3's {@code iperf_reset_stats} when the omit period ends. */
-    final void resetAfterOmit(long nowNanos) {
+    protected final void resetAfterOmit(long nowNanos) {
         long now = nowNanos / 1000;
         rec.omitting = false;
         if (sendBudget != null) {
@@ -405,7 +407,7 @@ abstract class TestSession {
         }
     }
 
-    static double seconds(long micros) {
+    protected static double seconds(long micros) {
         return micros / 1_000_000 + (micros % 1_000_000) / 1e6;
     }
 
@@ -417,7 +419,7 @@ abstract class TestSession {
     }
 
     /** Whether this side reports TCP retransmits: it sends TCP and can read TCP_INFO (iperf3's check). */
-    final int computeSenderHasRetransmits() {
+    protected final int computeSenderHasRetransmits() {
         return rec.mode != TestMode.RECEIVER && rec.protocol == IperfOptions.Protocol.TCP && NativeSocket.available() ? 1 : 0;
     }
 
@@ -429,7 +431,7 @@ abstract class TestSession {
      * may already have read them. A sender still blocked after that (a peer that
      * stopped reading) is closed.
      */
-    final void stopSenders(long graceNanos) {
+    protected final void stopSenders(long graceNanos) {
         for (DataStream s : streams) {
             if (s.sending()) {
                 s.stopRequested = true;
@@ -444,7 +446,7 @@ abstract class TestSession {
     }
 
     /** Asks the receiving workers to read no further block; does not wait for them. */
-    final void stopReceivers() {
+    protected final void stopReceivers() {
         for (DataStream s : streams) {
             if (!s.sending()) {
                 s.stopRequested = true;
@@ -453,19 +455,19 @@ abstract class TestSession {
         }
     }
 
-    final void stopCounting() {
+    protected final void stopCounting() {
         for (DataStream s : streams) {
             s.counting = false;
         }
     }
 
-    final void closeStreams() {
+    protected final void closeStreams() {
         for (DataStream s : streams) {
             s.shutdown();
         }
     }
 
-    final void measureCpu() {
+    protected final void measureCpu() {
         if (cpuStart != null) {
             var u = ProcessCpu.now().utilizationSince(cpuStart);
             rec.localCpu = new CpuUtilization(u.total(), u.user(), u.system());
@@ -473,7 +475,7 @@ abstract class TestSession {
     }
 
     /** The first stream failure that happened while the test wanted the stream, or null. */
-    final Throwable streamFailure() {
+    protected final Throwable streamFailure() {
         for (DataStream s : streams) {
             if (s.failure() != null) {
                 return s.failure();
@@ -485,7 +487,7 @@ abstract class TestSession {
     // ------------------------------------------------------------ results exchange
 
     /** The next JSON message, or null while it is incomplete; a malformed one fails with {@code onError}. */
-    final JsonObject pollJson(int maxLength, ErrorCode onError) throws IperfException {
+    protected final JsonObject pollJson(int maxLength, ErrorCode onError) throws IperfException {
         try {
             return control.pollJson(maxLength);
         } catch (MalformedFrameException e) {
@@ -494,7 +496,7 @@ abstract class TestSession {
     }
 
     /** iperf3's {@code get_results}, once the peer's results message is complete; false until then. */
-    final boolean receivePeerResults() throws IperfException {
+    protected final boolean receivePeerResults() throws IperfException {
         JsonObject json = pollJson(ControlFrames.MAX_RESULTS_LENGTH, ErrorCode.RECV_RESULTS);
         if (json == null) {
             return false;
@@ -504,7 +506,7 @@ abstract class TestSession {
         return true;
     }
 
-    final TestResults localResults(JsonObject serverOutputJson, String serverOutputText) {
+    protected final TestResults localResults(JsonObject serverOutputJson, String serverOutputText) {
         List<TestResults.StreamResult> list = new ArrayList<>();
         for (DataStream s : streams) {
             StreamRecord r = s.record;
@@ -519,7 +521,7 @@ abstract class TestSession {
     }
 
     /** iperf3's {@code get_results}: folds the peer's figures into this side's records. */
-    final void applyPeerResults(TestResults res) throws IperfException {
+    protected final void applyPeerResults(TestResults res) throws IperfException {
         rec.remoteCpu = new CpuUtilization(res.cpuTotal(), res.cpuUser(), res.cpuSystem());
         if (rec.mode == TestMode.RECEIVER) {
             rec.senderHasRetransmits = res.senderHasRetransmits();

@@ -10,7 +10,7 @@ import io.iperf3j.internal.stats.TestRecord;
  * it sends, the server what it receives, through this one mapping, so both sides
  * describe the same test the same way.
  */
-final class TestSettings {
+public final class TestSettings {
     private TestSettings() {
     }
 
@@ -18,7 +18,7 @@ final class TestSettings {
      * Copies the parameters into the record. The mode is this side's: a client
      * sends unless reverse, a server receives unless reverse.
      */
-    static void apply(TestRecord rec, TestParameters p, boolean client) {
+    public static void apply(TestRecord rec, TestParameters p, boolean client) {
         rec.protocol = p.udp() ? IperfOptions.Protocol.UDP : IperfOptions.Protocol.TCP;
         rec.reverse = p.reverse();
         rec.bidirectional = p.bidirectional();

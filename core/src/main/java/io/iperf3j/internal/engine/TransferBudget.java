@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * total sent is the limit rounded up to whole blocks, as with iperf3, and never
  * more however many threads send.
  */
-final class TransferBudget {
+public final class TransferBudget {
     private final AtomicLong remaining;
     private final long limit;
     private final boolean countsBlocks;
@@ -20,22 +20,22 @@ final class TransferBudget {
         this.remaining = new AtomicLong(limit);
     }
 
-    static TransferBudget bytes(long limit) {
+    public static TransferBudget bytes(long limit) {
         return new TransferBudget(limit, false);
     }
 
-    static TransferBudget blocks(long limit) {
+    public static TransferBudget blocks(long limit) {
         return new TransferBudget(limit, true);
     }
 
     /** Takes one block of {@code blockBytes}; false once the limit is reached. */
-    boolean take(int blockBytes) {
+    public boolean take(int blockBytes) {
         long cost = countsBlocks ? 1 : blockBytes;
         // Going below zero is fine: the last block overshoots the byte limit, as in iperf3.
         return remaining.getAndAdd(-cost) > 0;
     }
 
-    boolean exhausted() {
+    public boolean exhausted() {
         return remaining.get() <= 0;
     }
 

@@ -9,11 +9,11 @@ import io.iperf3j.internal.protocol.IperfException;
  * yet. iperf3 answers such options with "an option you are trying to set is not
  * implemented yet"; so do we, naming the option, rather than ignore it.
  */
-final class Unsupported {
+public final class Unsupported {
     private Unsupported() {
     }
 
-    static void check(IperfOptions o) throws IperfException {
+    public static void check(IperfOptions o) throws IperfException {
         String option = null;
         if (o.affinity() != null) {
             option = "-A/--affinity";

@@ -9,10 +9,10 @@ import io.iperf3j.internal.json.CJsonWriter;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.JsonPaths;
-import io.iperf3j.testing.PeerRun;
 import io.iperf3j.testing.PeerRun.Peer;
 import io.iperf3j.testing.PeerRun.Result;
 import io.iperf3j.testing.PeerRun.Scenario;
+import io.iperf3j.testing.PeerRun;
 import io.iperf3j.testing.Scenarios;
 
 import java.io.IOException;

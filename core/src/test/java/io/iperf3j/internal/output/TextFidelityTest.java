@@ -3,10 +3,10 @@ package io.iperf3j.internal.output;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iperf3j.testing.Iperf3Binary;
-import io.iperf3j.testing.PeerRun;
 import io.iperf3j.testing.PeerRun.Peer;
 import io.iperf3j.testing.PeerRun.Result;
 import io.iperf3j.testing.PeerRun.Scenario;
+import io.iperf3j.testing.PeerRun;
 import io.iperf3j.testing.Scenarios;
 import io.iperf3j.testing.TextMask;
 

@@ -2,7 +2,7 @@ package io.iperf3j.internal.udp;
 
 import io.iperf3j.internal.engine.ClientTest;
 import io.iperf3j.internal.engine.EngineInfo;
-import io.iperf3j.internal.engine.IperfServer;
+import io.iperf3j.internal.engine.server.IperfServer;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.json.PeerJson;
 import io.iperf3j.internal.options.IperfOptions;

@@ -1,11 +1,17 @@
-package io.iperf3j.internal.engine;
+package io.iperf3j.internal.engine.udp;
 
+import io.iperf3j.internal.engine.AddressText;
+import io.iperf3j.internal.engine.Errno;
+import io.iperf3j.internal.engine.Payload;
+import io.iperf3j.internal.engine.SocketBuffers;
+import io.iperf3j.internal.engine.StreamFactory;
+import io.iperf3j.internal.engine.TransferBudget;
 import io.iperf3j.internal.net.NativeSocket;
 import io.iperf3j.internal.options.IperfOptions;
-import io.iperf3j.internal.protocol.ErrorCode;
-import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.output.TestPrinter;
 import io.iperf3j.internal.output.TestReporter;
+import io.iperf3j.internal.protocol.ErrorCode;
+import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.stats.Direction;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestRecord;
@@ -31,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * server's half of {@code iperf_udp_accept} once {@link UdpStreamRouter} has given
  * it a socket connected to the client (buffer check, reply).
  */
-final class UdpStreams {
+public final class UdpStreams {
     /** iperf3's {@code UDP_BUFFER_EXTRA}: an automatically enlarged buffer is {@code len + 1024}. */
     static final int BUFFER_EXTRA = 1024;
     /** The client's SO_RCVTIMEO while it waits for the reply. */
@@ -43,7 +49,7 @@ final class UdpStreams {
     }
 
     /** What the client prints about the datagram size before it sends its parameters ({@code iperf_connect}). */
-    static void clientBlockSizeNotes(IperfOptions local, TestRecord rec, int blockSize, TestPrinter printer) {
+    public static void clientBlockSizeNotes(IperfOptions local, TestRecord rec, int blockSize, TestPrinter printer) {
         boolean text = !local.json() && !local.jsonStream();
         if (local.blockSize() <= 0 && local.verbose() && text) {
             printer.plain("Setting UDP block size to " + blockSize + "\n");
@@ -57,7 +63,7 @@ final class UdpStreams {
     // ------------------------------------------------------------ client
 
     /** Client: opens one UDP stream to the server port and completes the handshake. */
-    static UdpStream connect(IperfOptions local, InetSocketAddress server, int id, int socketNumber,
+    public static UdpStream connect(IperfOptions local, InetSocketAddress server, int id, int socketNumber,
                              Direction direction, int cport, TestRecord rec, TransferBudget budget,
                              TestReporter reporter, TestPrinter printer, Runnable wakeTest) throws IperfException {
         DatagramChannel ch = null;
@@ -85,7 +91,7 @@ final class UdpStreams {
             throw e;
         } catch (IOException | RuntimeException e) {
             StreamFactory.closeQuietly(ch);
-            throw new IperfException(ErrorCode.STREAM_CONNECT, ClientSession.errnoText(e), e);
+            throw new IperfException(ErrorCode.STREAM_CONNECT, Errno.describe(e), e);
         }
     }
 
@@ -99,7 +105,7 @@ final class UdpStreams {
             ch.configureBlocking(true);
             ch.write(ByteBuffer.wrap(UdpHandshake.connectMessage()));
         } catch (IOException e) {
-            throw new IperfException(ErrorCode.STREAM_WRITE, ClientSession.errnoText(e), e);
+            throw new IperfException(ErrorCode.STREAM_WRITE, Errno.describe(e), e);
         }
         long allowance = UdpHandshake.SIZE + (reverse ? (long) MAX_REVERSE_OUT_OF_ORDER_PACKETS * blockSize : 0);
         ByteBuffer in = ByteBuffer.allocate(Math.max(UdpHandshake.SIZE, blockSize));
@@ -128,12 +134,12 @@ final class UdpStreams {
                 }
             }
         } catch (IOException e) {
-            throw new IperfException(ErrorCode.STREAM_READ, ClientSession.errnoText(e), e);
+            throw new IperfException(ErrorCode.STREAM_READ, Errno.describe(e), e);
         }
         try {
             ch.configureBlocking(true); // the selector is closed, so the key is gone
         } catch (IOException e) {
-            throw new IperfException(ErrorCode.STREAM_READ, ClientSession.errnoText(e), e);
+            throw new IperfException(ErrorCode.STREAM_READ, Errno.describe(e), e);
         }
     }
 
@@ -144,7 +150,7 @@ final class UdpStreams {
      * {@link UdpStreamRouter} when the connect datagram came) becomes a stream: buffer
      * check, the reply, TOS.
      */
-    static UdpStream accepted(DatagramChannel ch, int id, int socketNumber, Direction direction, TestRecord rec,
+    public static UdpStream accepted(DatagramChannel ch, int id, int socketNumber, Direction direction, TestRecord rec,
                               TransferBudget budget, TestReporter reporter, TestPrinter printer, boolean textOutput,
                               Runnable wakeTest) throws IperfException {
         try {
@@ -162,7 +168,7 @@ final class UdpStreams {
             throw e;
         } catch (IOException | RuntimeException e) {
             StreamFactory.closeQuietly(ch);
-            throw new IperfException(ErrorCode.STREAM_ACCEPT, ClientSession.errnoText(e), e);
+            throw new IperfException(ErrorCode.STREAM_ACCEPT, Errno.describe(e), e);
         }
     }
 
@@ -214,13 +220,13 @@ final class UdpStreams {
                 ch.setOption(StandardSocketOptions.SO_SNDBUF, rec.window);
             }
         } catch (IOException e) {
-            throw new IperfException(ErrorCode.SET_BUF, ClientSession.errnoText(e), e);
+            throw new IperfException(ErrorCode.SET_BUF, Errno.describe(e), e);
         }
         try {
             snd = SocketBuffers.sendBuffer(ch);
             rcv = SocketBuffers.receiveBuffer(ch);
         } catch (IOException e) {
-            throw new IperfException(ErrorCode.SET_BUF, ClientSession.errnoText(e), e);
+            throw new IperfException(ErrorCode.SET_BUF, Errno.describe(e), e);
         }
         boolean tooSmall = false;
         if (rec.window > 0 && rec.window > snd) {
@@ -269,7 +275,7 @@ final class UdpStreams {
             try {
                 ch.setOption(StandardSocketOptions.IP_TOS, rec.tos);
             } catch (IOException e) {
-                throw new IperfException(ErrorCode.SET_TOS, ClientSession.errnoText(e), e);
+                throw new IperfException(ErrorCode.SET_TOS, Errno.describe(e), e);
             }
         }
     }

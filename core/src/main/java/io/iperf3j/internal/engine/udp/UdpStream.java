@@ -1,5 +1,9 @@
-package io.iperf3j.internal.engine;
+package io.iperf3j.internal.engine.udp;
 
+import io.iperf3j.internal.engine.DataStream;
+import io.iperf3j.internal.engine.Payload;
+import io.iperf3j.internal.engine.StreamFactory;
+import io.iperf3j.internal.engine.TransferBudget;
 import io.iperf3j.internal.net.DatagramBatch;
 import io.iperf3j.internal.net.NativeSocket;
 import io.iperf3j.internal.stats.StreamRecord;
@@ -33,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  * transmit/receive step and calls {@link #publishSent}/{@link UdpReceiverStats#onPacket}
  * once per datagram of the batch.
  */
-final class UdpStream extends DataStream implements PacketCounters {
+public final class UdpStream extends DataStream implements PacketCounters {
     private static final VarHandle PACKETS;
     private static final VarHandle ERRORS;
     private static final VarHandle OUT_OF_ORDER;
@@ -194,7 +198,7 @@ final class UdpStream extends DataStream implements PacketCounters {
     }
 
     @Override
-    void transfer() throws IOException {
+    protected void transfer() throws IOException {
         if (batch != null) {
             if (sending()) {
                 sendBatches(batch);
@@ -637,7 +641,7 @@ final class UdpStream extends DataStream implements PacketCounters {
     }
 
     @Override
-    void closeChannel() {
+    protected void closeChannel() {
         if (batch != null && channel.isOpen()) {
             // The worker is in (or about to enter) a native call on the descriptor:
             // wake it without freeing the number, let it leave, then close.

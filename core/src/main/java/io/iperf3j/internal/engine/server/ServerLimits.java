@@ -1,4 +1,4 @@
-package io.iperf3j.internal.engine;
+package io.iperf3j.internal.engine.server;
 
 import java.time.Duration;
 import java.util.Objects;

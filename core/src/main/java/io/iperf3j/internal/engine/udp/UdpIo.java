@@ -1,4 +1,4 @@
-package io.iperf3j.internal.engine;
+package io.iperf3j.internal.engine.udp;
 
 import io.iperf3j.internal.net.NativeSocket;
 
@@ -12,7 +12,7 @@ import io.iperf3j.internal.net.NativeSocket;
  * {@code plain} is one {@code write}/{@code read} per datagram through the JDK. The batch holds
  * {@code iperf3j.udp.batch} datagrams (default 32), at most 2 MiB.
  */
-final class UdpIo {
+public final class UdpIo {
     private static final String MODE = System.getProperty("iperf3j.udp.io", "auto");
     private static final int BATCH = Integer.getInteger("iperf3j.udp.batch", 32);
     private static final int MAX_BATCH_BYTES = 2 << 20;
@@ -46,7 +46,7 @@ final class UdpIo {
     }
 
     /** One line for {@code --help} and {@code -V}: which path UDP streams take. */
-    static String describe() {
+    public static String describe() {
         if (offload()) {
             return "sendmmsg/recvmmsg, " + BATCH + " datagrams per call (FFM); receives with UDP_GRO and,\n"
                     + "       to a loopback peer, paced (-b) sends with UDP_SEGMENT (up to 64 datagrams\n"

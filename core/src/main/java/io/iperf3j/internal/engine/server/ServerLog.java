@@ -1,5 +1,6 @@
-package io.iperf3j.internal.engine;
+package io.iperf3j.internal.engine.server;
 
+import io.iperf3j.internal.engine.AddressText;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.output.Strftime;
 

@@ -1,5 +1,8 @@
-package io.iperf3j.internal.engine;
+package io.iperf3j.internal.engine.tcp;
 
+import io.iperf3j.internal.engine.DataStream;
+import io.iperf3j.internal.engine.Pacer;
+import io.iperf3j.internal.engine.TransferBudget;
 import io.iperf3j.internal.net.NativeSocket;
 import io.iperf3j.internal.stats.StreamRecord;
 
@@ -21,7 +24,7 @@ import java.nio.channels.SocketChannel;
  * single-stream loopback (docs/design/performance.md), not yet the default because
  * the suite has not passed with it as the default.
  */
-final class TcpStream extends DataStream {
+public final class TcpStream extends DataStream {
     private static final boolean BLOCKING = !"select".equals(System.getProperty("iperf3j.tcp.io"));
     /** Longest selector wait, so a stop request is seen even if its wake-up is missed. */
     private static final long SELECT_TIMEOUT_MS = 100;
@@ -32,14 +35,14 @@ final class TcpStream extends DataStream {
     private final Pacer pacer;
     private final TransferBudget budget;
     /** The socket's native handle for TCP_INFO, or null where it cannot be had. */
-    final NativeSocket nativeSocket;
+    public final NativeSocket nativeSocket;
 
     /**
      * @param budget the test's {@code -n}/{@code -k} budget (sending) or receive
      *        limit (receiving client), or null
      * @param pacer the {@code -b} pacer for a sender, or null
      */
-    TcpStream(StreamRecord record, Runnable wakeTest, SocketChannel channel, ByteBuffer buffer,
+    public TcpStream(StreamRecord record, Runnable wakeTest, SocketChannel channel, ByteBuffer buffer,
               FileChannel zeroCopySource, Pacer pacer, TransferBudget budget, NativeSocket nativeSocket)
             throws IOException {
         super(record, wakeTest);
@@ -69,7 +72,7 @@ final class TcpStream extends DataStream {
     }
 
     @Override
-    void wakeWorker() {
+    public void wakeWorker() {
         super.wakeWorker();
         Selector sel = selector;
         if (sel != null) {
@@ -82,7 +85,7 @@ final class TcpStream extends DataStream {
     }
 
     @Override
-    void transfer() throws IOException {
+    protected void transfer() throws IOException {
         try {
             if (sending()) {
                 send();
@@ -179,7 +182,7 @@ final class TcpStream extends DataStream {
     }
 
     @Override
-    void closeChannel() {
+    protected void closeChannel() {
         try {
             channel.close();
             wakeWorker(); // a closed channel's key goes at the selector's next select: make it now

@@ -1,4 +1,4 @@
-package io.iperf3j.internal.engine;
+package io.iperf3j.internal.engine.server;
 
 import io.iperf3j.internal.output.OutputSink;
 import org.junit.jupiter.api.Test;

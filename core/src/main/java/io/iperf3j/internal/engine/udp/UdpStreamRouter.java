@@ -1,5 +1,6 @@
-package io.iperf3j.internal.engine;
+package io.iperf3j.internal.engine.udp;
 
+import io.iperf3j.internal.engine.StreamFactory;
 import io.iperf3j.internal.options.IperfOptions;
 
 import java.io.Closeable;
@@ -51,9 +52,9 @@ import java.util.List;
  * connect datagram of another client could land in it and be dropped by the JDK's
  * connect, so that client would time out.
  */
-final class UdpStreamRouter implements Closeable {
+public final class UdpStreamRouter implements Closeable {
     /** Receives a connected stream socket for a test (called on the acceptor thread). */
-    interface Sink {
+    public interface Sink {
         void offerUdpStream(DatagramChannel channel);
 
         /** The test may now send CREATE_STREAMS (it had to wait for another test from its IP). */
@@ -84,7 +85,7 @@ final class UdpStreamRouter implements Closeable {
      * @param options the server's options (bind address, IP version)
      * @param port the server's port (the TCP listener's, which may have been 0)
      */
-    UdpStreamRouter(IperfOptions options, java.util.function.IntSupplier port) {
+    public UdpStreamRouter(IperfOptions options, java.util.function.IntSupplier port) {
         this.options = options;
         this.port = port;
     }
@@ -98,7 +99,7 @@ final class UdpStreamRouter implements Closeable {
      *         follows when it is done
      * @throws IOException when the UDP port cannot be bound (for example taken by another program)
      */
-    synchronized boolean expect(Sink sink, InetAddress client, int count) throws IOException {
+    public synchronized boolean expect(Sink sink, InetAddress client, int count) throws IOException {
         if (closed) {
             throw new ClosedChannelException();
         }
@@ -112,7 +113,7 @@ final class UdpStreamRouter implements Closeable {
     }
 
     /** The test needs no more UDP streams (all arrived, or it ended); closes the acceptor when nobody waits. */
-    synchronized void forget(Sink sink) {
+    public synchronized void forget(Sink sink) {
         List<InetAddress> freed = new ArrayList<>();
         for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
             Waiting w = it.next();

@@ -1,4 +1,4 @@
-package io.iperf3j.internal.engine;
+package io.iperf3j.internal.engine.udp;
 
 import io.iperf3j.internal.stats.StreamRecord;
 
@@ -7,7 +7,7 @@ import io.iperf3j.internal.stats.StreamRecord;
  * out-of-order and jitter figures; the test thread copies them into the stream's
  * record when it samples.
  */
-interface PacketCounters {
+public interface PacketCounters {
     /**
      * Copies the current packet figures into the record (packet count, errors, out
      * of order, jitter).

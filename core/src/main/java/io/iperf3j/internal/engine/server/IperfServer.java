@@ -1,14 +1,20 @@
-package io.iperf3j.internal.engine;
+package io.iperf3j.internal.engine.server;
 
 import io.iperf3j.internal.auth.PemKeys;
+import io.iperf3j.internal.engine.EngineInfo;
+import io.iperf3j.internal.engine.Errno;
+import io.iperf3j.internal.engine.SocketBuffers;
+import io.iperf3j.internal.engine.StreamFactory;
+import io.iperf3j.internal.engine.Unsupported;
+import io.iperf3j.internal.engine.udp.UdpStreamRouter;
 import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.output.OutputSink;
+import io.iperf3j.internal.output.TestPrinter;
+import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.protocol.ControlState;
 import io.iperf3j.internal.protocol.Cookie;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
-import io.iperf3j.internal.output.OutputSink;
-import io.iperf3j.internal.output.TestPrinter;
-import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.stats.TestMode;
 import io.iperf3j.internal.stats.TestObserver;
 import io.iperf3j.internal.stats.TestRecord;
@@ -128,7 +134,7 @@ public final class IperfServer implements Closeable {
             }
         } catch (IOException e) {
             StreamFactory.closeQuietly(listener);
-            throw new IperfException(ErrorCode.LISTEN, ClientSession.errnoText(e), e);
+            throw new IperfException(ErrorCode.LISTEN, Errno.describe(e), e);
         }
     }
 
@@ -193,7 +199,7 @@ public final class IperfServer implements Closeable {
                     // Out of file descriptors (EMFILE) and the like: say so once, then back
                     // off rather than spin; the connection waits in the backlog meanwhile.
                     if (backoffMs == 0) {
-                        printer(null).error(ErrorCode.ACCEPT.text() + ": " + ClientSession.errnoText(e));
+                        printer(null).error(ErrorCode.ACCEPT.text() + ": " + Errno.describe(e));
                     }
                     backoffMs = Math.min(1000, Math.max(10, backoffMs * 2));
                     sleepQuietly(backoffMs);

@@ -1,11 +1,26 @@
-package io.iperf3j.internal.engine;
+package io.iperf3j.internal.engine.server;
 
 import io.iperf3j.internal.auth.AuthToken;
 import io.iperf3j.internal.auth.AuthorizedUsers;
+import io.iperf3j.internal.engine.AddressText;
+import io.iperf3j.internal.engine.DataStream;
+import io.iperf3j.internal.engine.Errno;
+import io.iperf3j.internal.engine.StreamFactory;
+import io.iperf3j.internal.engine.TestSession;
+import io.iperf3j.internal.engine.TestSettings;
+import io.iperf3j.internal.engine.TransferBudget;
+import io.iperf3j.internal.engine.tcp.TcpStream;
+import io.iperf3j.internal.engine.udp.UdpStream;
+import io.iperf3j.internal.engine.udp.UdpStreamRouter;
+import io.iperf3j.internal.engine.udp.UdpStreams;
 import io.iperf3j.internal.json.JsonObject;
-import io.iperf3j.internal.net.ProcessCpu;
 import io.iperf3j.internal.net.NativeSocket;
+import io.iperf3j.internal.net.ProcessCpu;
 import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.output.OutputMode;
+import io.iperf3j.internal.output.Strftime;
+import io.iperf3j.internal.output.TestPrinter;
+import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.protocol.ControlChannel;
 import io.iperf3j.internal.protocol.ControlFrames;
 import io.iperf3j.internal.protocol.ControlState;
@@ -13,10 +28,6 @@ import io.iperf3j.internal.protocol.Cookie;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.protocol.TestParameters;
-import io.iperf3j.internal.output.OutputMode;
-import io.iperf3j.internal.output.Strftime;
-import io.iperf3j.internal.output.TestPrinter;
-import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.stats.Direction;
 import io.iperf3j.internal.stats.TestMode;
 import io.iperf3j.internal.stats.TestRecord;
@@ -154,7 +165,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             tellClient(e);
             reporter.onError(e.getMessage());
         } catch (IOException e) {
-            endReason = ErrorCode.CTRL_READ.text() + ": " + ClientSession.errnoText(e);
+            endReason = ErrorCode.CTRL_READ.text() + ": " + Errno.describe(e);
             reporter.onError(endReason);
         } catch (RuntimeException e) {
             endReason = "internal error: " + e;
@@ -258,7 +269,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     // ------------------------------------------------------------ control messages
 
     @Override
-    boolean handleControl() throws IperfException, IOException {
+    protected boolean handleControl() throws IperfException, IOException {
         switch (expect) {
             case PARAMS -> {
                 JsonObject json = pollJson(ControlFrames.MAX_PARAMETERS_LENGTH, ErrorCode.RECV_PARAMS);
@@ -348,7 +359,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
                 awaitingUdpGrant = !server.udpRouter.expect(this, control.remoteAddress().getAddress(), expectedStreams);
             } catch (IOException e) {
                 // iperf3 binds its UDP socket here; a taken port fails the test with the errno.
-                IperfException failure = new IperfException(ErrorCode.STREAM_LISTEN, ClientSession.errnoText(e), e);
+                IperfException failure = new IperfException(ErrorCode.STREAM_LISTEN, Errno.describe(e), e);
                 try {
                     control.write(ControlFrames.encodeServerError(ErrorCode.STREAM_LISTEN.number(), Errno.of(e)));
                 } catch (IOException ignored) {
@@ -448,7 +459,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     }
 
     @Override
-    void onControlClosed() throws IperfException {
+    protected void onControlClosed() throws IperfException {
         if (resultsSent) {
             done = true; // some clients close without IPERF_DONE once they have the results
             return;
@@ -464,7 +475,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     // ------------------------------------------------------------ streams
 
     @Override
-    void onStreamEvents() throws IperfException, IOException {
+    protected void onStreamEvents() throws IperfException, IOException {
         if (awaitingUdpGrant && udpGranted) {
             awaitingUdpGrant = false;
             control.sendState(ControlState.CREATE_STREAMS);
@@ -511,7 +522,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         if (running) {
             Throwable f = streamFailure();
             if (f != null) {
-                throw new IperfException(ErrorCode.STREAM_WRITE, ClientSession.errnoText(f));
+                throw new IperfException(ErrorCode.STREAM_WRITE, Errno.describe(f));
             }
         }
     }
@@ -610,7 +621,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
      * {@code round(S / interval)} intervals of all bytes sent and received.
      */
     @Override
-    void onIntervalSampled() throws IperfException {
+    protected void onIntervalSampled() throws IperfException {
         if (local.serverBitrateLimit() <= 0 || statsInterval <= 0) {
             return;
         }
@@ -637,7 +648,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     // ------------------------------------------------------------ timeouts
 
     @Override
-    long extraDeadline() {
+    protected long extraDeadline() {
         if (!running) {
             return setupDeadline;
         }
@@ -657,7 +668,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     }
 
     @Override
-    void onExtraDeadline(long now) throws IperfException {
+    protected void onExtraDeadline(long now) throws IperfException {
         if (!running) {
             throw new IperfException(ErrorCode.NO_MSG, "no parameters, streams or results from the client in time");
         }
@@ -695,7 +706,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     }
 
     @Override
-    void onCancel() {
+    protected void onCancel() {
         // The server is shutting down: as iperf3 on SIGTERM, report and tell the client.
         if (running) {
             endTest();
