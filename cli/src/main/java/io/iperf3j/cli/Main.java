@@ -1,5 +1,6 @@
 package io.iperf3j.cli;
 
+import io.iperf3j.Role;
 import io.iperf3j.export.cli.CliMetrics;
 import io.iperf3j.export.cli.WrapperOptionException;
 import io.iperf3j.export.cli.WrapperOptionParser;
@@ -192,7 +193,7 @@ public final class Main {
     /** {@code --loopback}: an embedded one-off server on 127.0.0.1 and the client against it, in this process. */
     private int runLoopback(IperfOptions options, OutputSink sink) {
         IperfOptions serverOptions = IperfOptions.builder()
-                .role(IperfOptions.Role.SERVER)
+                .role(Role.SERVER)
                 .port(options.port() == IperfOptions.DEFAULT_PORT ? 0 : options.port())
                 .bindAddress("127.0.0.1")
                 .oneOff(true)

@@ -1,5 +1,6 @@
 package io.iperf3j.internal.engine;
 
+import io.iperf3j.Transport;
 import io.iperf3j.internal.engine.udp.UdpStreams;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.net.NativeSocket;
@@ -15,15 +16,13 @@ import io.iperf3j.internal.protocol.Cookie;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.protocol.TestParameters;
-import io.iperf3j.internal.stats.Direction;
-import io.iperf3j.internal.stats.StreamRecord;
+import io.iperf3j.Direction;
 import io.iperf3j.internal.stats.TestMode;
 import io.iperf3j.internal.stats.TestRecord;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -123,7 +122,7 @@ final class ClientSession extends TestSession {
         // (32741 before, 32768 after on loopback), and it decides the default UDP length.
         NativeSocket.of(ch).ifPresent(n -> n.tcpMaxSeg().ifPresent(mss -> rec.controlMss = mss));
         reporter.printControlMss(rec.controlMss);
-        if (rec.protocol == IperfOptions.Protocol.UDP) {
+        if (rec.protocol == Transport.UDP) {
             UdpStreams.clientBlockSizeNotes(local, rec, factory.blockSize(rec.controlMss), printer);
         }
     }
@@ -259,7 +258,7 @@ final class ClientSession extends TestSession {
     private void sendParameters() throws IperfException, IOException {
         int blockSize = factory.blockSize(rec.controlMss);
         rec.blockSize = blockSize;
-        String token = local.username() != null ? AuthToken.forOptions(local) : null;
+        String token = local.username() != null ? ClientCredentials.token(local) : null;
         JsonObject params = TestParameters.of(local, blockSize, token).toJson();
         debug("send_parameters:", params);
         control.sendJson(params);
@@ -272,11 +271,11 @@ final class ClientSession extends TestSession {
     private void createStreams() throws IperfException {
         List<Direction> directions = new ArrayList<>();
         switch (rec.mode) {
-            case SENDER -> repeat(directions, Direction.SENDING, rec.parallel);
-            case RECEIVER -> repeat(directions, Direction.RECEIVING, rec.parallel);
+            case SENDER -> repeat(directions, Direction.SENDER, rec.parallel);
+            case RECEIVER -> repeat(directions, Direction.RECEIVER, rec.parallel);
             case BIDIRECTIONAL -> {
-                repeat(directions, Direction.SENDING, rec.parallel);
-                repeat(directions, Direction.RECEIVING, rec.parallel);
+                repeat(directions, Direction.SENDER, rec.parallel);
+                repeat(directions, Direction.RECEIVER, rec.parallel);
             }
         }
         if (rec.bytes > 0 || rec.blocks > 0) {
@@ -294,8 +293,8 @@ final class ClientSession extends TestSession {
             int socketNumber = 5 + 2 * i;
             int cport = local.cport() > 0 ? local.cport() + i : 0;
             Direction d = directions.get(i);
-            TransferBudget budget = d == Direction.SENDING ? sendBudget : receiveBudget;
-            DataStream s = rec.protocol == IperfOptions.Protocol.UDP
+            TransferBudget budget = d == Direction.SENDER ? sendBudget : receiveBudget;
+            DataStream s = rec.protocol == Transport.UDP
                     ? UdpStreams.connect(local, server, id, socketNumber, d, cport, rec, budget, reporter, printer, this::wake)
                     : factory.connectTcp(server, cookie, id, socketNumber, d, cport, rec, budget, reporter);
             streams.add(s);

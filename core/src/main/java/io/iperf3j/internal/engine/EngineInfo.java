@@ -1,6 +1,7 @@
 package io.iperf3j.internal.engine;
 
 import io.iperf3j.internal.net.SystemInfo;
+import io.iperf3j.internal.options.Version;
 
 /**
  * How this program names itself in outputs.

@@ -1,5 +1,6 @@
 package io.iperf3j.internal.engine;
 
+import io.iperf3j.Transport;
 import io.iperf3j.internal.engine.tcp.TcpStream;
 import io.iperf3j.internal.net.NativeSocket;
 import io.iperf3j.internal.net.NativeSocketException;
@@ -8,7 +9,7 @@ import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.protocol.Cookie;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
-import io.iperf3j.internal.stats.Direction;
+import io.iperf3j.Direction;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestRecord;
 
@@ -43,7 +44,7 @@ public final class StreamFactory {
         if (local.blockSize() > 0) {
             return local.blockSize();
         }
-        if (local.protocol() == IperfOptions.Protocol.UDP) {
+        if (local.protocol() == Transport.UDP) {
             return controlMss > 0 && controlMss <= 65507 ? controlMss : IperfOptions.DEFAULT_UDP_BLOCKSIZE;
         }
         return IperfOptions.DEFAULT_TCP_BLOCKSIZE;
@@ -140,10 +141,11 @@ public final class StreamFactory {
     }
 
     private static Prepared prepare(Direction direction, TestRecord rec) throws IOException {
-        boolean sending = direction == Direction.SENDING;
+        boolean sending = direction == Direction.SENDER;
         ByteBuffer buffer = Payload.buffer(rec.blockSize, rec.repeatingPayload, ThreadLocalRandom.current().nextLong());
         FileChannel zeroCopy = sending && rec.zeroCopy ? Payload.zeroCopySource(buffer) : null;
-        Pacer pacer = sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst) : null;
+        // TCP paces without iperf3's --pacing-timer grid: the stream sleeps until its next block is due.
+        Pacer pacer = sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst, 0) : null;
         return new Prepared(buffer, zeroCopy, pacer);
     }
 

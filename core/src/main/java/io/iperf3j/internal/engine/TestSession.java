@@ -1,5 +1,6 @@
 package io.iperf3j.internal.engine;
 
+import io.iperf3j.Transport;
 import io.iperf3j.internal.engine.tcp.TcpStream;
 import io.iperf3j.internal.engine.udp.PacketCounters;
 import io.iperf3j.internal.json.JsonObject;
@@ -15,7 +16,7 @@ import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.protocol.MalformedFrameException;
 import io.iperf3j.internal.protocol.TestResults;
-import io.iperf3j.internal.stats.CpuUtilization;
+import io.iperf3j.internal.net.CpuUtilization;
 import io.iperf3j.internal.stats.IntervalRecord;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestMode;
@@ -295,7 +296,7 @@ public abstract class TestSession {
 
     /** iperf3's stats callback with the interval ending at {@code now} (microseconds of {@link System#nanoTime()}). */
     protected final void sampleAll(long now) {
-        boolean tcp = rec.protocol == IperfOptions.Protocol.TCP;
+        boolean tcp = rec.protocol == Transport.TCP;
         for (DataStream s : streams) {
             StreamSampler sm = s.sampler;
             StreamRecord r = s.record;
@@ -420,7 +421,7 @@ public abstract class TestSession {
 
     /** Whether this side reports TCP retransmits: it sends TCP and can read TCP_INFO (iperf3's check). */
     protected final int computeSenderHasRetransmits() {
-        return rec.mode != TestMode.RECEIVER && rec.protocol == IperfOptions.Protocol.TCP && NativeSocket.available() ? 1 : 0;
+        return rec.mode != TestMode.RECEIVER && rec.protocol == Transport.TCP && NativeSocket.available() ? 1 : 0;
     }
 
     // ------------------------------------------------------------ end of the test
@@ -469,8 +470,7 @@ public abstract class TestSession {
 
     protected final void measureCpu() {
         if (cpuStart != null) {
-            var u = ProcessCpu.now().utilizationSince(cpuStart);
-            rec.localCpu = new CpuUtilization(u.total(), u.user(), u.system());
+            rec.localCpu = ProcessCpu.now().utilizationSince(cpuStart);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.iperf3j.internal.engine;
 
+import io.iperf3j.Transport;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.protocol.TestParameters;
 import io.iperf3j.internal.stats.TestMode;
@@ -19,7 +20,7 @@ public final class TestSettings {
      * sends unless reverse, a server receives unless reverse.
      */
     public static void apply(TestRecord rec, TestParameters p, boolean client) {
-        rec.protocol = p.udp() ? IperfOptions.Protocol.UDP : IperfOptions.Protocol.TCP;
+        rec.protocol = p.udp() ? Transport.UDP : Transport.TCP;
         rec.reverse = p.reverse();
         rec.bidirectional = p.bidirectional();
         if (p.bidirectional()) {

@@ -1,8 +1,8 @@
 package io.iperf3j.internal.options;
 
+import io.iperf3j.Role;
+import io.iperf3j.Transport;
 import io.iperf3j.internal.options.IperfOptions.IpVersion;
-import io.iperf3j.internal.options.IperfOptions.Protocol;
-import io.iperf3j.internal.options.IperfOptions.Role;
 import io.iperf3j.internal.options.IperfOptions.RsaPadding;
 import io.iperf3j.internal.protocol.ErrorCode;
 import java.net.Inet6Address;
@@ -84,7 +84,7 @@ final class CommandLineSpec {
     private boolean verbose;
     private boolean debug;
     private char format = 'a';
-    private Protocol protocol = Protocol.TCP;
+    private Transport protocol = Transport.TCP;
     private IpVersion ipVersion = IpVersion.ANY;
     private int blksize;
     private long bytes;
@@ -204,7 +204,7 @@ final class CommandLineSpec {
 
     @Option(names = {"-u", "--udp"}, order = 10)
     void udp(boolean on) {
-        protocol = Protocol.UDP;
+        protocol = Transport.UDP;
         clientFlag = true;
     }
 
@@ -738,11 +738,11 @@ final class CommandLineSpec {
             throw fail(ErrorCode.REVERSE_ONLY_RCV_TIMEOUT);
         }
         // 0 keeps the protocol's default (IperfOptions.blockSize); 3.12 fills it in here.
-        if ((protocol != Protocol.UDP && blksize < 0) || blksize > MAX_BLOCKSIZE) {
+        if ((protocol != Transport.UDP && blksize < 0) || blksize > MAX_BLOCKSIZE) {
             throw fail(ErrorCode.BLOCK_SIZE);
         }
         // 3.12 skips this check for negative UDP lengths and keeps them; iperf3j rejects them.
-        if (protocol == Protocol.UDP && blksize != 0
+        if (protocol == Transport.UDP && blksize != 0
                 && (blksize < MIN_UDP_BLOCKSIZE || blksize > MAX_UDP_BLOCKSIZE)) {
             throw fail(ErrorCode.UDP_BLOCK_SIZE);
         }

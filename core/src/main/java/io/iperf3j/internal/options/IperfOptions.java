@@ -1,5 +1,7 @@
 package io.iperf3j.internal.options;
 
+import io.iperf3j.Transport;
+import io.iperf3j.Role;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -111,7 +113,7 @@ public record IperfOptions(
         int maxConcurrent,
         int serverMaxDurationSec,
         boolean serverLog,
-        Protocol protocol,
+        Transport protocol,
         int connectTimeoutMs,
         long bitrate,
         int burst,
@@ -155,17 +157,6 @@ public record IperfOptions(
     /** Default for {@code --max-concurrent}. */
     public static final int DEFAULT_MAX_CONCURRENT = 16;
 
-    public enum Role { CLIENT, SERVER }
-
-    public enum Protocol {
-        TCP, UDP;
-
-        /** The name iperf3 prints ({@code "TCP"}, {@code "UDP"}). */
-        public String wireName() {
-            return name();
-        }
-    }
-
     public enum IpVersion { ANY, V4, V6 }
 
     /** RSA padding of the authentication token: PKCS#1 v1.5 (iperf3 up to 3.16) or OAEP (3.17+ default). */
@@ -191,7 +182,7 @@ public record IperfOptions(
         if (bitrate >= 0) {
             return bitrate;
         }
-        return protocol == Protocol.UDP ? DEFAULT_UDP_RATE : 0;
+        return protocol == Transport.UDP ? DEFAULT_UDP_RATE : 0;
     }
 
     public static Builder builder() {
@@ -237,7 +228,7 @@ public record IperfOptions(
         private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
         private int serverMaxDurationSec;
         private boolean serverLog;
-        private Protocol protocol = Protocol.TCP;
+        private Transport protocol = Transport.TCP;
         private int connectTimeoutMs;
         private long bitrate = -1;
         private int burst;
@@ -327,7 +318,7 @@ public record IperfOptions(
         public Builder maxConcurrent(int v) { maxConcurrent = v; return this; }
         public Builder serverMaxDurationSec(int v) { serverMaxDurationSec = v; return this; }
         public Builder serverLog(boolean v) { serverLog = v; return this; }
-        public Builder protocol(Protocol v) { protocol = v; return this; }
+        public Builder protocol(Transport v) { protocol = v; return this; }
         public Builder connectTimeoutMs(int v) { connectTimeoutMs = v; return this; }
         public Builder bitrate(long v) { bitrate = v; return this; }
         public Builder burst(int v) { burst = v; return this; }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Properties;
 import picocli.CommandLine;
 
 /**
@@ -143,7 +142,7 @@ public final class OptionParser {
 
     /** iperf3j's version, e.g. {@code "0.1.0"}, from the build. */
     public static String version() {
-        return Texts.VERSION;
+        return Version.VERSION;
     }
 
     /**
@@ -194,7 +193,6 @@ public final class OptionParser {
 
     /** Resources, read once. */
     private static final class Texts {
-        static final String VERSION = loadVersion();
         static final String USAGE = loadUsage();
 
         private static String read(String name) {
@@ -206,20 +204,6 @@ public final class OptionParser {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-
-        private static String loadVersion() {
-            Properties p = new Properties();
-            try (InputStream in = OptionParser.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            String v = p.getProperty("version", "").strip();
-            // unfiltered (e.g. run from an IDE without Maven's resource processing)
-            return v.isEmpty() || v.contains("${") ? "unknown" : v;
         }
 
         private static String loadUsage() {

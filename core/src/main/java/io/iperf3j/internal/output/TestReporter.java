@@ -1,10 +1,10 @@
 package io.iperf3j.internal.output;
 
+import io.iperf3j.Transport;
 import io.iperf3j.internal.format.CFormat;
 import io.iperf3j.internal.json.CJsonWriter;
 import io.iperf3j.internal.json.JsonObject;
-import io.iperf3j.internal.options.IperfOptions;
-import io.iperf3j.internal.stats.CpuUtilization;
+import io.iperf3j.internal.net.CpuUtilization;
 import io.iperf3j.internal.stats.IntervalRecord;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestMode;
@@ -155,7 +155,7 @@ public final class TestReporter {
                 printer.line("Accepted connection from " + t.acceptedHost + ", port " + t.acceptedPort);
             }
         }
-        boolean tcp = t.protocol == IperfOptions.Protocol.TCP;
+        boolean tcp = t.protocol == Transport.TCP;
         start.put("cookie", t.cookie);
         if (tcp) {
             if (t.mssRequested != 0) {
@@ -196,7 +196,7 @@ public final class TestReporter {
 
     /** iperf3's {@code on_test_start}. */
     public void onTestStart() {
-        String protocol = t.protocol.wireName();
+        String protocol = t.protocol.name();
         JsonObject ts = new JsonObject()
                 .put("protocol", protocol)
                 .put("num_streams", t.parallel)
@@ -267,7 +267,7 @@ public final class TestReporter {
                 printStreamInterval(s, jsonStreams);
                 IntervalRecord r = s.lastInterval;
                 bytes += r.bytes();
-                if (t.protocol == IperfOptions.Protocol.TCP) {
+                if (t.protocol == Transport.TCP) {
                     if (t.senderHasRetransmits == 1) {
                         retransmits += r.retransmits();
                     }
@@ -287,7 +287,7 @@ public final class TestReporter {
             double et = first.end();
             JsonObject sum = new JsonObject();
             String line;
-            boolean tcp = t.protocol == IperfOptions.Protocol.TCP;
+            boolean tcp = t.protocol == Transport.TCP;
             if (tcp) {
                 sum.put("start", st).put("end", et).put("seconds", first.seconds()).put("bytes", bytes)
                         .put("bits_per_second", bandwidth * 8);
@@ -334,7 +334,7 @@ public final class TestReporter {
         IntervalRecord r = s.lastInterval;
         String role = t.mode == TestMode.BIDIRECTIONAL ? (s.sending() ? "[TX-" : "[RX-") + (t.client ? "C]" : "S]") : "";
         String zbuf = t.mode == TestMode.BIDIRECTIONAL ? "          " : "";
-        boolean tcp = t.protocol == IperfOptions.Protocol.TCP;
+        boolean tcp = t.protocol == Transport.TCP;
         if (text() && s == t.streams.getFirst()) {
             if (s.lastIntervalIsFirst) {
                 printer.line(intervalHeader());
@@ -381,7 +381,7 @@ public final class TestReporter {
 
     private String intervalHeader() {
         boolean bidir = t.bidirectional;
-        if (t.protocol == IperfOptions.Protocol.TCP) {
+        if (t.protocol == Transport.TCP) {
             if (t.senderHasRetransmits == 1) {
                 return bidir ? TextFormats.HEADER_RETRANS_CWND_BIDIR : TextFormats.HEADER_RETRANS_CWND;
             }
@@ -406,7 +406,7 @@ public final class TestReporter {
     }
 
     private void printResults() {
-        boolean tcp = t.protocol == IperfOptions.Protocol.TCP;
+        boolean tcp = t.protocol == Transport.TCP;
         int savedSenderHasRetransmits = t.senderHasRetransmits;
         List<Object> jsonSummaryStreams = new ArrayList<>();
         end.put("streams", jsonSummaryStreams);

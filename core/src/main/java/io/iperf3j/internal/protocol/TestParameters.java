@@ -1,5 +1,6 @@
 package io.iperf3j.internal.protocol;
 
+import io.iperf3j.Transport;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.json.JsonTypeException;
 import io.iperf3j.internal.options.IperfOptions;
@@ -88,7 +89,7 @@ public record TestParameters(
 
     /** The parameters a client with these options sends. */
     public static TestParameters of(IperfOptions o, int blockSize, String authToken) {
-        boolean udp = o.protocol() == IperfOptions.Protocol.UDP;
+        boolean udp = o.protocol() == Transport.UDP;
         return new TestParameters(udp, o.omitSec(), -1, o.durationSec(), o.bytes(), o.blocks(), o.mss(), o.noDelay(),
                 o.parallel(), o.reverse(), o.bidirectional(), o.window(), blockSize, o.effectiveBitrate(), o.fqRate(),
                 o.pacingTimerUs(), o.burst(), o.tos(), o.flowLabel(), o.title(), o.extraData(), o.congestion(),

@@ -1,5 +1,7 @@
 package io.iperf3j.internal.stats;
 
+import io.iperf3j.Direction;
+
 /**
  * What one test knows about one stream: identity, the latest interval, and the
  * running totals the summary is built from. It mirrors iperf3's per-stream result
@@ -77,7 +79,7 @@ public final class StreamRecord {
     }
 
     public boolean sending() {
-        return direction == Direction.SENDING;
+        return direction == Direction.SENDER;
     }
 
     public String localHost() {

@@ -1,6 +1,10 @@
 package io.iperf3j.internal.stats;
 
-/** This side's role in the data transfer, as iperf3's {@code enum iperf_mode}. */
+/**
+ * Which directions a whole test moves data in, from this side's view, as iperf3's
+ * {@code enum iperf_mode}. One stream always has one direction
+ * ({@link io.iperf3j.Direction}); a test also has {@link #BIDIRECTIONAL}.
+ */
 public enum TestMode {
     /** This side sends (client default; server under {@code -R}). */
     SENDER,

@@ -1,6 +1,8 @@
 package io.iperf3j.internal.stats;
 
+import io.iperf3j.Transport;
 import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.net.CpuUtilization;
 import io.iperf3j.internal.options.IperfOptions;
 
 import java.util.ArrayList;
@@ -21,7 +23,7 @@ public final class TestRecord {
     public final IperfOptions localOptions;
 
     // The test's settings, from the client's options or the received parameters.
-    public IperfOptions.Protocol protocol = IperfOptions.Protocol.TCP;
+    public Transport protocol = Transport.TCP;
     public TestMode mode = TestMode.SENDER;
     public int parallel = 1;
     public int blockSize;

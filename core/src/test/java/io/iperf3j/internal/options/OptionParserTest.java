@@ -1,11 +1,11 @@
 package io.iperf3j.internal.options;
 
+import io.iperf3j.Role;
+import io.iperf3j.Transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
 import io.iperf3j.internal.options.IperfOptions.IpVersion;
-import io.iperf3j.internal.options.IperfOptions.Protocol;
-import io.iperf3j.internal.options.IperfOptions.Role;
 import io.iperf3j.internal.options.IperfOptions.RsaPadding;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,10 +76,10 @@ class OptionParserTest {
                 run("-c h -b 1.5G/10", b -> client(b, "h").bitrate(1_500_000_000L).burst(10)),
                 run("-c h -b 10m", b -> client(b, "h").bitrate(10_000_000L)),
                 run("-c h --bandw 1M", b -> client(b, "h").bitrate(1_000_000L)),
-                run("-c h -u", b -> client(b, "h").protocol(Protocol.UDP)),
-                run("-c h -u -b 0", b -> client(b, "h").protocol(Protocol.UDP).bitrate(0)),
-                run("-c h -l 65507 -u", b -> client(b, "h").protocol(Protocol.UDP).blockSize(65507)),
-                run("-c h -u -l 16", b -> client(b, "h").protocol(Protocol.UDP).blockSize(16)),
+                run("-c h -u", b -> client(b, "h").protocol(Transport.UDP)),
+                run("-c h -u -b 0", b -> client(b, "h").protocol(Transport.UDP).bitrate(0)),
+                run("-c h -l 65507 -u", b -> client(b, "h").protocol(Transport.UDP).blockSize(65507)),
+                run("-c h -u -l 16", b -> client(b, "h").protocol(Transport.UDP).blockSize(16)),
                 run("-c h --fq-rate 1k --pacing-timer 1k", b -> client(b, "h").fqRate(1000).pacingTimerUs(1024)),
                 run("-s --server-bitrate-limit 1.5k/2.5", b -> server(b).serverBitrateLimit(1500)
                         .serverBitrateLimitInterval(2.5)),
@@ -292,7 +292,7 @@ class OptionParserTest {
         assertThat(o.interval()).isEqualTo(1.0);
         assertThat(o.durationSec()).isEqualTo(10);
         assertThat(o.parallel()).isEqualTo(1);
-        assertThat(o.protocol()).isEqualTo(Protocol.TCP);
+        assertThat(o.protocol()).isEqualTo(Transport.TCP);
         assertThat(o.blockSize()).isZero(); // protocol default: 131072 for TCP
         assertThat(IperfOptions.DEFAULT_TCP_BLOCKSIZE).isEqualTo(131072);
         assertThat(o.effectiveBitrate()).isZero();

@@ -1,5 +1,6 @@
 package io.iperf3j.internal.engine.server;
 
+import io.iperf3j.Transport;
 import io.iperf3j.internal.auth.AuthToken;
 import io.iperf3j.internal.auth.AuthorizedUsers;
 import io.iperf3j.internal.engine.AddressText;
@@ -28,7 +29,7 @@ import io.iperf3j.internal.protocol.Cookie;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.protocol.TestParameters;
-import io.iperf3j.internal.stats.Direction;
+import io.iperf3j.Direction;
 import io.iperf3j.internal.stats.TestMode;
 import io.iperf3j.internal.stats.TestRecord;
 
@@ -337,7 +338,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         if (rec.getServerOutput && !local.json() && !local.jsonStream()) {
             printer.startCapture();
         }
-        boolean udp = rec.protocol == IperfOptions.Protocol.UDP;
+        boolean udp = rec.protocol == Transport.UDP;
         if (!udp) {
             int[] buffers = server.listenerBuffers();
             reporter.onListenerBuffers(rec.window, buffers[0], buffers[1]);
@@ -501,7 +502,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
                 int id = streams.isEmpty() ? 1 : streams.size() + 2;
                 int socketNumber = index == 0 ? 5 : 6 + 2 * index;
                 TcpStream s = factory.acceptedTcp(p.channel(), id, socketNumber, d, rec,
-                        d == Direction.SENDING ? sendBudget : null);
+                        d == Direction.SENDER ? sendBudget : null);
                 addAcceptedStream(s);
             }
         }
@@ -515,7 +516,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             int id = streams.isEmpty() ? 1 : streams.size() + 2;
             int socketNumber = 5 + streams.size(); // 3.12's server UDP sockets: 5, 6, 7, ...
             boolean text = !local.json() && !local.jsonStream();
-            UdpStream s = UdpStreams.accepted(dc, id, socketNumber, d, rec, d == Direction.SENDING ? sendBudget : null,
+            UdpStream s = UdpStreams.accepted(dc, id, socketNumber, d, rec, d == Direction.SENDER ? sendBudget : null,
                     reporter, printer, text, this::wake);
             addAcceptedStream(s);
         }
@@ -530,9 +531,9 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     /** Stream roles in arrival order: in bidir mode the first P streams are the server's receiving ones. */
     private Direction nextDirection() {
         return switch (rec.mode) {
-            case RECEIVER -> Direction.RECEIVING;
-            case SENDER -> Direction.SENDING;
-            case BIDIRECTIONAL -> streams.size() < rec.parallel ? Direction.RECEIVING : Direction.SENDING;
+            case RECEIVER -> Direction.RECEIVER;
+            case SENDER -> Direction.SENDER;
+            case BIDIRECTIONAL -> streams.size() < rec.parallel ? Direction.RECEIVER : Direction.SENDER;
         };
     }
 

@@ -8,7 +8,7 @@ import io.iperf3j.internal.net.DatagramBatch;
 import io.iperf3j.internal.net.NativeSocket;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.udp.UdpHeader;
-import io.iperf3j.internal.udp.UdpPacer;
+import io.iperf3j.internal.engine.Pacer;
 import io.iperf3j.internal.udp.UdpReceiverStats;
 
 import java.io.IOException;
@@ -69,7 +69,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
     private final int datagramSize;
     private final boolean counters64;
     private final int headerSize;
-    private final UdpPacer pacer;
+    private final Pacer pacer;
     private final TransferBudget budget;
     private final UdpReceiverStats stats = new UdpReceiverStats();
     /** sendmmsg/recvmmsg over {@link #batchBuffer}, or null for one datagram per call. */
@@ -103,7 +103,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
      *        client's limit, or null
      */
     UdpStream(StreamRecord record, Runnable wakeTest, DatagramChannel channel, ByteBuffer buffer, boolean counters64,
-              UdpPacer pacer, TransferBudget budget) throws IOException {
+              Pacer pacer, TransferBudget budget) throws IOException {
         super(record, wakeTest);
         this.channel = channel;
         this.buffer = buffer;
@@ -218,7 +218,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
      * Like iperf3's start_time_fixed: the rate counts from TEST_START, so the few
      * hundred microseconds this thread takes to start are caught up at once.
      */
-    private void startPacer(UdpPacer p) {
+    private void startPacer(Pacer p) {
         long startMicros = sampler.startMicros;
         long now = System.nanoTime();
         p.start(startMicros != 0 && now - startMicros * 1000 < 1_000_000_000L ? startMicros * 1000 : now);
@@ -227,7 +227,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
     private void sendLoop() throws IOException {
         final ByteBuffer b = buffer;
         final int size = datagramSize;
-        final UdpPacer p = pacer;
+        final Pacer p = pacer;
         final TransferBudget limit = budget;
         if (p != null) {
             startPacer(p);
@@ -279,7 +279,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
         final ByteBuffer b = batchBuffer;
         final int size = datagramSize;
         final int slots = io.slots();
-        final UdpPacer p = pacer;
+        final Pacer p = pacer;
         final TransferBudget limit = budget;
         final boolean c64 = counters64;
         if (p != null) {

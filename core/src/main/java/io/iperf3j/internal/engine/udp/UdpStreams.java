@@ -12,11 +12,11 @@ import io.iperf3j.internal.output.TestPrinter;
 import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
-import io.iperf3j.internal.stats.Direction;
+import io.iperf3j.Direction;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestRecord;
 import io.iperf3j.internal.udp.UdpHandshake;
-import io.iperf3j.internal.udp.UdpPacer;
+import io.iperf3j.internal.engine.Pacer;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -68,9 +68,9 @@ public final class UdpStreams {
                              TestReporter reporter, TestPrinter printer, Runnable wakeTest) throws IperfException {
         DatagramChannel ch = null;
         try {
-            boolean sending = direction == Direction.SENDING;
+            boolean sending = direction == Direction.SENDER;
             ByteBuffer buffer = buffer(rec, sending);
-            UdpPacer pacer = pacer(rec, sending);
+            Pacer pacer = pacer(rec, sending);
             ch = DatagramChannel.open(server.getAddress() instanceof Inet6Address
                     ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             if (local.bindAddress() != null || cport > 0 || local.bindDevice() != null) {
@@ -154,9 +154,9 @@ public final class UdpStreams {
                               TransferBudget budget, TestReporter reporter, TestPrinter printer, boolean textOutput,
                               Runnable wakeTest) throws IperfException {
         try {
-            boolean sending = direction == Direction.SENDING;
+            boolean sending = direction == Direction.SENDER;
             ByteBuffer buffer = buffer(rec, sending);
-            UdpPacer pacer = pacer(rec, sending);
+            Pacer pacer = pacer(rec, sending);
             checkBuffers(ch, rec, reporter, printer, textOutput);
             applyEarlyOptions(ch, rec, 0, printer);
             ch.configureBlocking(true);
@@ -186,8 +186,8 @@ public final class UdpStreams {
         return Payload.aligned(rec.blockSize);
     }
 
-    private static UdpPacer pacer(TestRecord rec, boolean sending) {
-        return sending && rec.targetBitrate > 0 ? new UdpPacer(rec.targetBitrate, rec.burst, rec.pacingTimer) : null;
+    private static Pacer pacer(TestRecord rec, boolean sending) {
+        return sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst, rec.pacingTimer) : null;
     }
 
     /**
@@ -281,7 +281,7 @@ public final class UdpStreams {
     }
 
     private static UdpStream build(DatagramChannel ch, int id, int socketNumber, Direction direction, TestRecord rec,
-                                   ByteBuffer buffer, UdpPacer pacer, TransferBudget budget, Runnable wakeTest)
+                                   ByteBuffer buffer, Pacer pacer, TransferBudget budget, Runnable wakeTest)
             throws IOException {
         InetSocketAddress la = (InetSocketAddress) ch.getLocalAddress();
         InetSocketAddress ra = (InetSocketAddress) ch.getRemoteAddress();

@@ -1,12 +1,16 @@
-package io.iperf3j.internal.engine;
+package io.iperf3j.internal.options;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The build's version, from a resource the build fills in. */
+/**
+ * The build's version, from the one resource the build fills in
+ * ({@code io/iperf3j/version.properties}): what {@code -v}, the JSON {@code start}
+ * section and the exporter's user agent say.
+ */
 public final class Version {
-    /** iperf3j's version, e.g. {@code 0.1.0}. */
+    /** iperf3j's version, e.g. {@code 0.1.0}; {@code "unknown"} without the filtered resource. */
     public static final String VERSION = load();
 
     private Version() {
@@ -19,7 +23,9 @@ public final class Version {
             }
             Properties p = new Properties();
             p.load(in);
-            return p.getProperty("version", "unknown");
+            String v = p.getProperty("version", "").strip();
+            // unfiltered (e.g. run from an IDE without Maven's resource processing)
+            return v.isEmpty() || v.contains("${") ? "unknown" : v;
         } catch (IOException e) {
             return "unknown";
         }

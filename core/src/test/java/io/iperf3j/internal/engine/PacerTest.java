@@ -1,15 +1,15 @@
-package io.iperf3j.internal.udp;
+package io.iperf3j.internal.engine;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class UdpPacerTest {
+class PacerTest {
     @Test
     void firstDatagramGoesAtOnceThenOnePerInterval() {
         // 8 Mbit/s, 1000-byte datagrams: one per millisecond; no pacing grid.
-        UdpPacer p = new UdpPacer(8_000_000, 0, 0);
+        Pacer p = new Pacer(8_000_000, 0, 0);
         p.start(1_000_000_000L);
         assertThat(p.checkDue()).isTrue();
         assertThat(p.waitNanos(0, 1_000_000_000L)).isZero();
@@ -20,7 +20,7 @@ class UdpPacerTest {
 
     @Test
     void aLateWakeUpFindsSeveralDatagramsDueSoTheAverageHolds() {
-        UdpPacer p = new UdpPacer(8_000_000, 0, 0);
+        Pacer p = new Pacer(8_000_000, 0, 0);
         long start = 0;
         p.start(start);
         long now = 5_300_000; // woke 5.3 ms after the start having sent one datagram
@@ -36,19 +36,19 @@ class UdpPacerTest {
     @Test
     void pacingTimerRoundsTheWakeUpToTheNextTick() {
         // One 1000-byte datagram per 1.5 ms, checked every 1 ms as iperf3's default timer.
-        UdpPacer p = new UdpPacer(8_000_000 * 2 / 3, 0, 1000);
+        Pacer p = new Pacer(8_000_000 * 2 / 3, 0, 1000);
         p.start(0);
         assertThat(p.waitNanos(1000, 0)).isEqualTo(2_000_000);       // due 1.5 ms, tick 2 ms
         assertThat(p.waitNanos(2000, 2_000_000)).isEqualTo(1_000_000); // due 3 ms, on a tick
         // --pacing-timer 100000: coarse checks make bursts
-        UdpPacer coarse = new UdpPacer(8_000_000, 0, 100_000);
+        Pacer coarse = new Pacer(8_000_000, 0, 100_000);
         coarse.start(0);
         assertThat(coarse.waitNanos(1000, 0)).isEqualTo(100_000_000);
     }
 
     @Test
     void burstChecksOnlyEveryNDatagrams() {
-        UdpPacer p = new UdpPacer(1_000_000, 4, 0);
+        Pacer p = new Pacer(1_000_000, 4, 0);
         p.start(0);
         int checks = 0;
         for (int i = 0; i < 12; i++) {
@@ -57,13 +57,49 @@ class UdpPacerTest {
             }
         }
         assertThat(checks).isEqualTo(3);
-        UdpPacer none = new UdpPacer(1_000_000, 0, 0);
+        Pacer none = new Pacer(1_000_000, 0, 0);
         assertThat(none.checkDue()).isTrue();
         assertThat(none.checkDue()).isTrue();
     }
 
     @Test
     void rateMustBePositive() {
-        assertThatThrownBy(() -> new UdpPacer(0, 0, 1000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Pacer(0, 0, 1000)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void awaitTurnLetsTheFirstBlockGoAtOnce() {
+        Pacer p = new Pacer(8_000_000, 0, 0);
+        p.start(System.nanoTime());
+        assertThat(p.awaitTurn(0, () -> {
+            throw new AssertionError("a block that is due must not consult stop");
+        })).isTrue();
+    }
+
+    @Test
+    void awaitTurnSleepsUntilTheBlockIsDue() {
+        // 80 Mbit/s: 100 000 bytes are due 10 ms after the start.
+        Pacer p = new Pacer(80_000_000, 0, 0);
+        long start = System.nanoTime();
+        p.start(start);
+        assertThat(p.awaitTurn(100_000, () -> false)).isTrue();
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(10_000_000);
+    }
+
+    @Test
+    void awaitTurnGivesUpWhenStoppedWhileAhead() {
+        // 8 bit/s: 1000 bytes are due 1000 s from now; a stop request ends the wait.
+        Pacer p = new Pacer(8, 0, 0);
+        p.start(System.nanoTime());
+        assertThat(p.awaitTurn(1000, () -> true)).isFalse();
+    }
+
+    @Test
+    void awaitTurnDoesNotWaitInsideABurst() {
+        Pacer p = new Pacer(8, 3, 0);
+        p.start(System.nanoTime());
+        assertThat(p.awaitTurn(1000, () -> true)).isTrue();  // 1st of the burst: no check
+        assertThat(p.awaitTurn(2000, () -> true)).isTrue();  // 2nd: no check
+        assertThat(p.awaitTurn(3000, () -> true)).isFalse(); // 3rd: checked, far ahead, stopped
     }
 }
