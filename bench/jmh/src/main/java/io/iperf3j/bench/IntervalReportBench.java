@@ -1,5 +1,6 @@
 package io.iperf3j.bench;
 
+import io.iperf3j.Direction;
 import io.iperf3j.Transport;
 import io.iperf3j.internal.json.CJsonWriter;
 import io.iperf3j.internal.json.JsonObject;
@@ -10,7 +11,6 @@ import io.iperf3j.internal.output.OutputMode;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.output.TestPrinter;
 import io.iperf3j.internal.output.TestReporter;
-import io.iperf3j.Direction;
 import io.iperf3j.internal.stats.IntervalRecord;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestObserver;

@@ -1,5 +1,6 @@
 package io.iperf3j.internal.engine;
 
+import io.iperf3j.Direction;
 import io.iperf3j.Transport;
 import io.iperf3j.internal.engine.udp.UdpStreams;
 import io.iperf3j.internal.json.JsonObject;
@@ -16,7 +17,6 @@ import io.iperf3j.internal.protocol.Cookie;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.protocol.TestParameters;
-import io.iperf3j.Direction;
 import io.iperf3j.internal.stats.TestMode;
 import io.iperf3j.internal.stats.TestRecord;
 

@@ -1,5 +1,6 @@
 package io.iperf3j.internal.engine;
 
+import io.iperf3j.Direction;
 import io.iperf3j.Transport;
 import io.iperf3j.internal.engine.tcp.TcpStream;
 import io.iperf3j.internal.net.NativeSocket;
@@ -9,7 +10,6 @@ import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.protocol.Cookie;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
-import io.iperf3j.Direction;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestRecord;
 

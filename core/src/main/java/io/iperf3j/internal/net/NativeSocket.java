@@ -1,26 +1,14 @@
 package io.iperf3j.internal.net;
 
-import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.nio.channels.AsynchronousServerSocketChannel;
-import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -84,10 +72,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class NativeSocket {
 
-    private static final Path PROC_FD = Path.of("/proc/self/fd");
-    private static final String SOCKET_LINK_PREFIX = "socket:[";
-    /** Serialises the SO_REUSEADDR disambiguation probe (rare) across threads. */
-    private static final Object PROBE_LOCK = new Object();
 
     private final Libc libc;
     private final NetworkChannel channel;
@@ -107,7 +91,7 @@ public final class NativeSocket {
 
     /** Lazily evaluated, once per JVM. */
     private static final class Availability {
-        static final boolean AVAILABLE = Libc.get().isPresent() && Files.isDirectory(PROC_FD);
+        static final boolean AVAILABLE = Libc.get().isPresent() && Files.isDirectory(DescriptorSearch.PROC_FD);
     }
 
     /**
@@ -131,7 +115,7 @@ public final class NativeSocket {
             return Optional.empty();
         }
         Throwable t = Libc.failure();
-        return Optional.of(t != null ? t.toString() : PROC_FD + " is not readable");
+        return Optional.of(t != null ? t.toString() : DescriptorSearch.PROC_FD + " is not readable");
     }
 
     /**
@@ -153,147 +137,9 @@ public final class NativeSocket {
         if (channel == null || !channel.isOpen() || !available()) {
             return Optional.empty();
         }
-        try {
-            Expectation expect = Expectation.of(channel);
-            if (expect == null) {
-                return Optional.empty();
-            }
-            return lookup(Libc.get().orElseThrow(), channel, expect);
-        } catch (Exception e) { // IOException (closed meanwhile), UncheckedIOException, SecurityException...
-            return Optional.empty();
-        }
-    }
-
-    /** What the kernel must report for the channel's socket. */
-    private record Expectation(int type, int protocol, boolean listening,
-                               InetSocketAddress local, InetSocketAddress remote, boolean remoteOptional) {
-
-        static Expectation of(NetworkChannel ch) throws IOException {
-            if (!(ch.getLocalAddress() instanceof InetSocketAddress local) || local.getPort() == 0
-                    || local.getAddress() == null) {
-                return null;
-            }
-            return switch (ch) {
-                case SocketChannel sc -> new Expectation(Libc.SOCK_STREAM, Libc.IPPROTO_TCP, false, local,
-                        inet(sc.getRemoteAddress()), sc.isConnectionPending());
-                case ServerSocketChannel ignored ->
-                        new Expectation(Libc.SOCK_STREAM, Libc.IPPROTO_TCP, true, local, null, false);
-                case DatagramChannel dc -> new Expectation(Libc.SOCK_DGRAM, Libc.IPPROTO_UDP, false, local,
-                        inet(dc.getRemoteAddress()), false);
-                case AsynchronousSocketChannel ac -> new Expectation(Libc.SOCK_STREAM, Libc.IPPROTO_TCP, false,
-                        local, inet(ac.getRemoteAddress()), false);
-                case AsynchronousServerSocketChannel ignored ->
-                        new Expectation(Libc.SOCK_STREAM, Libc.IPPROTO_TCP, true, local, null, false);
-                default -> null;
-            };
-        }
-
-        private static InetSocketAddress inet(SocketAddress a) {
-            return a instanceof InetSocketAddress i ? i : null;
-        }
-    }
-
-    private record Candidate(int fd, long inode, int family) {
-    }
-
-    private static Optional<NativeSocket> lookup(Libc libc, NetworkChannel channel, Expectation expect)
-            throws IOException {
-        Map<Long, Candidate> byInode = new LinkedHashMap<>();
-        try (Ctx c = new Ctx(libc);
-             DirectoryStream<Path> dir = Files.newDirectoryStream(PROC_FD)) {
-            for (Path entry : dir) {
-                int fd = parseFd(entry.getFileName().toString());
-                if (fd < 0) {
-                    continue;
-                }
-                // Ask the kernel first: getsockname fails at once (ENOTSOCK) for
-                // non-sockets and rejects nearly every socket by address, so the
-                // link is read only for the one or two descriptors that match.
-                int family = c.matches(fd, expect);
-                if (family == 0) {
-                    continue;
-                }
-                long inode = socketInode(entry);
-                if (inode >= 0) { // a dup of a matched socket keeps the first (lowest) fd
-                    byInode.putIfAbsent(inode, new Candidate(fd, inode, family));
-                }
-            }
-            List<Candidate> found = new ArrayList<>(byInode.values());
-            if (found.size() > 1) {
-                found = disambiguate(c, channel, found);
-            }
-            if (found.size() != 1 || !channel.isOpen()) {
-                return Optional.empty();
-            }
-            Candidate hit = found.getFirst();
-            long cookie = c.getLong(hit.fd(), Libc.SOL_SOCKET, Libc.SO_COOKIE).orElse(0L);
-            return Optional.of(new NativeSocket(libc, channel, hit.fd(), hit.family(), expect.type(), cookie));
-        }
-    }
-
-    /**
-     * Several unconnected sockets share the address (SO_REUSEADDR/SO_REUSEPORT):
-     * flip SO_REUSEADDR through the channel and keep the candidate that follows.
-     */
-    private static List<Candidate> disambiguate(Ctx c, NetworkChannel channel, List<Candidate> found)
-            throws IOException {
-        if (!channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEADDR)) {
-            return found;
-        }
-        synchronized (PROBE_LOCK) {
-            boolean original = channel.getOption(StandardSocketOptions.SO_REUSEADDR);
-            int[] before = new int[found.size()];
-            for (int i = 0; i < before.length; i++) {
-                before[i] = c.getInt(found.get(i).fd(), Libc.SOL_SOCKET, Libc.SO_REUSEADDR).orElse(-1);
-            }
-            List<Candidate> followers = new ArrayList<>();
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, !original);
-            try {
-                int flipped = original ? 0 : 1;
-                for (int i = 0; i < before.length; i++) {
-                    int now = c.getInt(found.get(i).fd(), Libc.SOL_SOCKET, Libc.SO_REUSEADDR).orElse(-1);
-                    if (now != before[i] && (now != 0 ? 1 : 0) == flipped) {
-                        followers.add(found.get(i));
-                    }
-                }
-            } finally {
-                channel.setOption(StandardSocketOptions.SO_REUSEADDR, original);
-            }
-            return followers;
-        }
-    }
-
-    private static int parseFd(String name) {
-        if (name.isEmpty() || name.length() > 9) {
-            return -1;
-        }
-        int v = 0;
-        for (int i = 0; i < name.length(); i++) {
-            char ch = name.charAt(i);
-            if (ch < '0' || ch > '9') {
-                return -1;
-            }
-            v = v * 10 + (ch - '0');
-        }
-        return v;
-    }
-
-    /** The inode of a {@code socket:[N]} link, or -1. */
-    private static long socketInode(Path entry) {
-        String link;
-        try {
-            link = Files.readSymbolicLink(entry).toString();
-        } catch (IOException | UnsupportedOperationException e) {
-            return -1;
-        }
-        if (!link.startsWith(SOCKET_LINK_PREFIX) || !link.endsWith("]")) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(link, SOCKET_LINK_PREFIX.length(), link.length() - 1, 10);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        Libc libc = Libc.get().orElseThrow();
+        return DescriptorSearch.find(libc, channel)
+                .map(f -> new NativeSocket(libc, channel, f.fd(), f.family(), f.type(), f.cookie()));
     }
 
     // ---------------------------------------------------------------- accessors
@@ -326,14 +172,14 @@ public final class NativeSocket {
      * that was found (same {@code SO_COOKIE}).
      */
     public boolean isValid() {
-        try (Ctx c = new Ctx(libc)) {
+        try (CallScope c = new CallScope(libc)) {
             return valid(c);
         }
     }
 
     /** The kernel's {@code getsockname}, IPv4-mapped addresses shown as IPv4 as the JDK does. */
     public Optional<InetSocketAddress> localAddress() {
-        try (Ctx c = new Ctx(libc)) {
+        try (CallScope c = new CallScope(libc)) {
             if (!valid(c)) {
                 return Optional.empty();
             }
@@ -344,7 +190,7 @@ public final class NativeSocket {
 
     /** The kernel's {@code getpeername}; empty when not connected. */
     public Optional<InetSocketAddress> remoteAddress() {
-        try (Ctx c = new Ctx(libc)) {
+        try (CallScope c = new CallScope(libc)) {
             if (!valid(c)) {
                 return Optional.empty();
             }
@@ -368,7 +214,7 @@ public final class NativeSocket {
         if (type != Libc.SOCK_STREAM) {
             return Optional.empty();
         }
-        try (Ctx c = new Ctx(libc)) {
+        try (CallScope c = new CallScope(libc)) {
             if (!valid(c)) {
                 return Optional.empty();
             }
@@ -408,7 +254,7 @@ public final class NativeSocket {
         if (type != Libc.SOCK_STREAM) {
             return Optional.empty();
         }
-        try (Ctx c = new Ctx(libc)) {
+        try (CallScope c = new CallScope(libc)) {
             if (!valid(c)) {
                 return Optional.empty();
             }
@@ -445,7 +291,7 @@ public final class NativeSocket {
         }
         byte[] bytes = algorithm.getBytes(StandardCharsets.UTF_8);
         String op = "setsockopt(TCP_CONGESTION, \"" + algorithm + "\")";
-        try (Ctx c = new Ctx(libc)) {
+        try (CallScope c = new CallScope(libc)) {
             checkValid(c, op);
             MemorySegment buf = c.arena.allocate(bytes.length);
             MemorySegment.copy(bytes, 0, buf, JAVA_BYTE, 0, bytes.length);
@@ -485,7 +331,7 @@ public final class NativeSocket {
             throw new IllegalArgumentException("bad interface name");
         }
         String op = "setsockopt(SO_BINDTODEVICE, \"" + interfaceName + "\")";
-        try (Ctx c = new Ctx(libc)) {
+        try (CallScope c = new CallScope(libc)) {
             checkValid(c, op);
             MemorySegment name = c.arena.allocateFrom(interfaceName);
             check(op, libc.setsockopt(c.state, fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, name,
@@ -495,7 +341,7 @@ public final class NativeSocket {
 
     /** {@code getsockopt(SOL_SOCKET, SO_BINDTODEVICE)}: the bound interface, empty if none. */
     public Optional<String> boundDevice() {
-        try (Ctx c = new Ctx(libc)) {
+        try (CallScope c = new CallScope(libc)) {
             if (!valid(c)) {
                 return Optional.empty();
             }
@@ -525,7 +371,7 @@ public final class NativeSocket {
         }
         setInt("setsockopt(IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DO)", Libc.IPPROTO_IPV6, Libc.IPV6_MTU_DISCOVER,
                 Libc.IPV6_PMTUDISC_DO);
-        try (Ctx c = new Ctx(libc)) {
+        try (CallScope c = new CallScope(libc)) {
             c.setInt(fd, Libc.IPPROTO_IP, Libc.IP_MTU_DISCOVER, Libc.IP_PMTUDISC_DO); // best effort
         }
     }
@@ -541,7 +387,7 @@ public final class NativeSocket {
             throw new IllegalArgumentException("negative pacing rate: " + bytesPerSecond);
         }
         String op = "setsockopt(SO_MAX_PACING_RATE, " + Long.toUnsignedString(bytesPerSecond) + ")";
-        try (Ctx c = new Ctx(libc)) {
+        try (CallScope c = new CallScope(libc)) {
             checkValid(c, op);
             MemorySegment v = c.arena.allocateFrom(JAVA_LONG, bytesPerSecond);
             check(op, libc.setsockopt(c.state, fd, Libc.SOL_SOCKET, Libc.SO_MAX_PACING_RATE, v, 8));
@@ -550,7 +396,7 @@ public final class NativeSocket {
 
     /** {@code getsockopt(SOL_SOCKET, SO_MAX_PACING_RATE)} in bytes/s (-1 = unlimited). */
     public OptionalLong maxPacingRate() {
-        try (Ctx c = new Ctx(libc)) {
+        try (CallScope c = new CallScope(libc)) {
             return valid(c) ? c.getLong(fd, Libc.SOL_SOCKET, Libc.SO_MAX_PACING_RATE) : OptionalLong.empty();
         }
     }
@@ -578,7 +424,7 @@ public final class NativeSocket {
 
     /** {@code getsockopt} of an {@code int} option, for tests and diagnostics. */
     OptionalInt intOption(int level, int name) {
-        try (Ctx c = new Ctx(libc)) {
+        try (CallScope c = new CallScope(libc)) {
             return valid(c) ? c.getInt(fd, level, name) : OptionalInt.empty();
         }
     }
@@ -596,7 +442,7 @@ public final class NativeSocket {
     }
 
     private OptionalLong ioctlInt(long request) {
-        try (Ctx c = new Ctx(libc)) {
+        try (CallScope c = new CallScope(libc)) {
             if (!valid(c)) {
                 return OptionalLong.empty();
             }
@@ -609,20 +455,20 @@ public final class NativeSocket {
     }
 
     private void setInt(String op, int level, int name, int value) {
-        try (Ctx c = new Ctx(libc)) {
+        try (CallScope c = new CallScope(libc)) {
             checkValid(c, op);
             check(op, c.setInt(fd, level, name, value));
         }
     }
 
-    private boolean valid(Ctx c) {
+    private boolean valid(CallScope c) {
         if (!channel.isOpen()) {
             return false;
         }
         return cookie == 0 || c.getLong(fd, Libc.SOL_SOCKET, Libc.SO_COOKIE).orElse(-1L) == cookie;
     }
 
-    private void checkValid(Ctx c, String op) {
+    private void checkValid(CallScope c, String op) {
         if (!valid(c)) {
             throw new NativeSocketException(op + " on a closed channel", Libc.EBADF, libc.strerror(Libc.EBADF));
         }
@@ -638,108 +484,5 @@ public final class NativeSocket {
     public String toString() {
         return "NativeSocket[fd=" + fd + ", " + (family == Libc.AF_INET6 ? "AF_INET6" : "AF_INET") + ", "
                 + (type == Libc.SOCK_STREAM ? "tcp" : "udp") + ", cookie=" + Long.toUnsignedString(cookie) + "]";
-    }
-
-    /**
-     * One call's scratch memory: a confined arena with the errno capture
-     * segment, a {@code socklen_t} and an 8-byte value buffer.
-     */
-    private static final class Ctx implements AutoCloseable {
-        final Libc libc;
-        final Arena arena = Arena.ofConfined();
-        final MemorySegment state;
-        final MemorySegment len;
-        final MemorySegment intBuf;
-        private MemorySegment addrBuf;
-        /** The errno of the last failed {@link #name(int, boolean)}, 0 after a success. */
-        int lastErrno;
-
-        Ctx(Libc libc) {
-            this.libc = libc;
-            this.state = Libc.newCallState(arena);
-            this.len = arena.allocate(JAVA_INT);
-            this.intBuf = arena.allocate(JAVA_LONG);
-        }
-
-        OptionalInt getInt(int fd, int level, int name) {
-            intBuf.set(JAVA_LONG, 0, 0L);
-            len.set(JAVA_INT, 0, 4);
-            if (libc.getsockopt(state, fd, level, name, intBuf, len) < 0) {
-                return OptionalInt.empty();
-            }
-            return OptionalInt.of(intBuf.get(JAVA_INT, 0));
-        }
-
-        OptionalLong getLong(int fd, int level, int name) {
-            intBuf.set(JAVA_LONG, 0, 0L);
-            len.set(JAVA_INT, 0, 8);
-            if (libc.getsockopt(state, fd, level, name, intBuf, len) < 0) {
-                return OptionalLong.empty();
-            }
-            int n = len.get(JAVA_INT, 0);
-            return OptionalLong.of(n >= 8 ? intBuf.get(JAVA_LONG, 0)
-                    : Integer.toUnsignedLong(intBuf.get(JAVA_INT, 0)));
-        }
-
-        int setInt(int fd, int level, int name, int value) {
-            intBuf.set(JAVA_INT, 0, value);
-            return libc.setsockopt(state, fd, level, name, intBuf, 4);
-        }
-
-        /** getsockname/getpeername, or null (errno in {@link #lastErrno}). */
-        SockAddr name(int fd, boolean peer) {
-            if (addrBuf == null) {
-                addrBuf = arena.allocate(Libc.SOCKADDR_STORAGE_SIZE, 8);
-            }
-            len.set(JAVA_INT, 0, Libc.SOCKADDR_STORAGE_SIZE);
-            int r = peer ? libc.getpeername(state, fd, addrBuf, len) : libc.getsockname(state, fd, addrBuf, len);
-            if (r < 0) {
-                lastErrno = -r;
-                return null;
-            }
-            lastErrno = 0;
-            return SockAddr.decode(addrBuf, Math.min(len.get(JAVA_INT, 0), Libc.SOCKADDR_STORAGE_SIZE));
-        }
-
-        /**
-         * Whether descriptor {@code fd} is the socket described by
-         * {@code expect}; returns its address family, or 0 if not.
-         */
-        int matches(int fd, Expectation expect) {
-            SockAddr local = name(fd, false);
-            if (local == null || !local.sameEndpoint(expect.local())) {
-                return 0;
-            }
-            if (getInt(fd, Libc.SOL_SOCKET, Libc.SO_TYPE).orElse(-1) != expect.type()) {
-                return 0;
-            }
-            OptionalInt protocol = getInt(fd, Libc.SOL_SOCKET, Libc.SO_PROTOCOL);
-            if (protocol.isPresent() && protocol.getAsInt() != expect.protocol()) {
-                return 0;
-            }
-            if (expect.type() == Libc.SOCK_STREAM) {
-                OptionalInt acceptConn = getInt(fd, Libc.SOL_SOCKET, Libc.SO_ACCEPTCONN);
-                if (acceptConn.isPresent() && (acceptConn.getAsInt() != 0) != expect.listening()) {
-                    return 0;
-                }
-            }
-            SockAddr peer = name(fd, true);
-            if (peer == null) {
-                if (lastErrno != Libc.ENOTCONN) {
-                    return 0;
-                }
-                if (expect.remote() != null && !expect.remoteOptional()) {
-                    return 0;
-                }
-            } else if (expect.remote() == null || !peer.samePeer(expect.remote())) {
-                return 0;
-            }
-            return local.family();
-        }
-
-        @Override
-        public void close() {
-            arena.close();
-        }
     }
 }

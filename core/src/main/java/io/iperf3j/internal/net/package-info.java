@@ -4,7 +4,7 @@
  *
  * <ul>
  *   <li>{@link io.iperf3j.internal.net.NativeSocket}: the descriptor behind an NIO channel
- *       (found by address through {@code /proc/self/fd}), {@code TCP_INFO}
+ *       (found by address through {@code /proc/self/fd}, {@code DescriptorSearch}), {@code TCP_INFO}
  *       ({@link io.iperf3j.internal.net.TcpInfo}) and the options iperf3 sets
  *       ({@code TCP_MAXSEG}, {@code TCP_CONGESTION}, {@code SO_BINDTODEVICE},
  *       don't-fragment, {@code TCP_USER_TIMEOUT}, {@code SO_MAX_PACING_RATE});</li>
@@ -18,5 +18,8 @@
  * {@code -Diperf3j.native=false}). Run with
  * {@code --enable-native-access=ALL-UNNAMED} to avoid the JVM's warning.
  * Design notes: {@code docs/design/native-sockets.md}.
+ *
+ * <p>Threads: every call runs on the calling thread (a stream's or the test's), with
+ * memory confined to that call; handles are immutable and shared freely.
  */
 package io.iperf3j.internal.net;

@@ -1,7 +1,7 @@
 package io.iperf3j.internal.options;
 
-import io.iperf3j.Transport;
 import io.iperf3j.Role;
+import io.iperf3j.Transport;
 import java.nio.file.Path;
 import java.util.Objects;
 

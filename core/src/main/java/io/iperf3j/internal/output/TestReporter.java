@@ -402,307 +402,369 @@ public final class TestReporter {
      */
     public void onTestEnd() {
         onInterval();
+        settleFirstStreamTimes();
         printResults();
     }
 
+    /**
+     * iperf3's fix-up of the first stream's times before its summary: the side that
+     * measured a direction takes the end time; the other time, when the peer sent
+     * none, copies it. Done once, before anything is reported.
+     */
+    private void settleFirstStreamTimes() {
+        if (t.streams.isEmpty()) {
+            return;
+        }
+        StreamRecord first = t.streams.getFirst();
+        if (first.sending()) {
+            first.senderTime = first.endTime;
+            if (Double.isNaN(first.receiverTime) || first.receiverTime == 0.0) {
+                first.receiverTime = first.senderTime;
+            }
+        } else {
+            first.receiverTime = first.endTime;
+            if (Double.isNaN(first.senderTime) || first.senderTime == 0.0) {
+                first.senderTime = first.receiverTime;
+            }
+        }
+    }
+
+    /** Summaries start at 0 s, as iperf3's (a double, as iperf3 writes it). */
+    private static final double SUMMARY_START = 0;
+
+    /**
+     * One direction of the summary (iperf3's {@code stream_must_be_sender} pass): which
+     * streams it takes, their tag, whether the sender reports retransmits, and the
+     * times from the first stream.
+     */
+    private record SummaryPass(int pass, boolean mustBeSender, String role, boolean withRetrans,
+                               double senderTime, double receiverTime, double endTime) {
+    }
+
+    /** What a direction's streams add up to, for its sum lines. */
+    private static final class DirectionTotals {
+        long retransmits;
+        long packets;
+        long lostPackets;
+        long senderPackets;
+        long receiverPackets;
+        long sent;
+        long received;
+        double jitterSum;
+    }
+
+    /** iperf3's {@code iperf_print_results}: per direction, the stream lines, the sums and the tail. */
     private void printResults() {
         boolean tcp = t.protocol == Transport.TCP;
-        int savedSenderHasRetransmits = t.senderHasRetransmits;
         List<Object> jsonSummaryStreams = new ArrayList<>();
         end.put("streams", jsonSummaryStreams);
-        if (text()) {
-            printer.line(TextFormats.SEPARATOR);
-            if (verbose) {
-                printer.line("Test Complete. Summary Results:");
-            }
-            if (tcp) {
-                if (t.senderHasRetransmits == 1 || t.otherSideHasRetransmits == 1) {
-                    printer.line(t.bidirectional ? TextFormats.HEADER_RETRANS_BIDIR : TextFormats.HEADER_RETRANS);
-                } else {
-                    printer.line(t.bidirectional ? TextFormats.HEADER_BIDIR : TextFormats.HEADER);
-                }
-            } else {
-                printer.line(t.bidirectional ? TextFormats.HEADER_UDP_BIDIR : TextFormats.HEADER_UDP);
-            }
-        }
-
+        printSummaryHeader(tcp);
         int[] passes = passes();
         for (int pass : passes) {
-            boolean mustBeSender = pass != 0;
-            String role = roleTag(mustBeSender);
-            if (t.mode == TestMode.BIDIRECTIONAL) {
-                t.senderHasRetransmits = mustBeSender ? savedSenderHasRetransmits : t.otherSideHasRetransmits;
-            }
-            boolean withRetrans = t.senderHasRetransmits == 1;
-            long totalRetransmits = 0;
-            long totalPackets = 0;
-            long lostPackets = 0;
-            long senderTotalPackets = 0;
-            long receiverTotalPackets = 0;
-            long totalSent = 0;
-            long totalReceived = 0;
-            double avgJitter = 0;
-            double senderTime = 0;
-            double receiverTime = 0;
-            double endTime = 0;
-            double startTime = 0;
-
-            if (!t.streams.isEmpty()) {
-                StreamRecord first = t.streams.getFirst();
-                endTime = first.endTime;
-                if (first.sending()) {
-                    first.senderTime = endTime;
-                    if (Double.isNaN(first.receiverTime) || first.receiverTime == 0.0) {
-                        first.receiverTime = first.senderTime;
-                    }
-                } else {
-                    first.receiverTime = endTime;
-                    if (Double.isNaN(first.senderTime) || first.senderTime == 0.0) {
-                        first.senderTime = first.receiverTime;
-                    }
+            SummaryPass p = summaryPass(pass);
+            DirectionTotals sum = new DirectionTotals();
+            for (StreamRecord s : t.streams) {
+                if (s.sending() != p.mustBeSender()) {
+                    continue;
                 }
-                senderTime = first.senderTime;
-                receiverTime = first.receiverTime;
-                for (StreamRecord s : t.streams) {
-                    if (s.sending() != mustBeSender) {
-                        continue;
-                    }
-                    JsonObject jsonStream = new JsonObject();
-                    jsonSummaryStreams.add(jsonStream);
-                    long bytesSent = s.bytesSent - s.bytesSentOmit;
-                    long bytesReceived = s.bytesReceived;
-                    totalSent += bytesSent;
-                    totalReceived += bytesReceived;
-                    long senderPacketCount;
-                    long receiverPacketCount;
-                    if (s.sending()) {
-                        senderPacketCount = s.packetCount;
-                        receiverPacketCount = s.peerPacketCount;
-                    } else {
-                        senderPacketCount = s.peerPacketCount;
-                        receiverPacketCount = s.packetCount;
-                    }
-                    if (tcp) {
-                        if (withRetrans) {
-                            totalRetransmits += s.streamRetrans;
-                        }
-                    } else {
-                        long packetCount = senderPacketCount != 0 ? senderPacketCount : receiverPacketCount;
-                        totalPackets += packetCount - s.omittedPacketCount;
-                        senderTotalPackets += senderPacketCount - s.omittedPacketCount;
-                        receiverTotalPackets += receiverPacketCount - s.omittedPacketCount;
-                        lostPackets += s.cntError - s.omittedCntError;
-                        avgJitter += s.jitter;
-                    }
-                    String id = TextFormats.id(s.socketNumber(), role);
-                    double bandwidth = senderTime > 0.0 ? bytesSent / senderTime : 0.0;
-                    String rateText = TextFormats.time(startTime, senderTime) + TextFormats.transferAndRate(bytesSent, bandwidth, format);
-                    if (tcp) {
-                        JsonObject sender = new JsonObject()
-                                .put("socket", s.socketNumber()).put("start", startTime).put("end", senderTime)
-                                .put("seconds", senderTime).put("bytes", bytesSent).put("bits_per_second", bandwidth * 8);
-                        if (withRetrans) {
-                            sender.put("retransmits", s.streamRetrans).put("max_snd_cwnd", s.maxSndCwnd)
-                                    .put("max_snd_wnd", s.maxSndWnd).put("max_rtt", s.maxRtt)
-                                    .put("min_rtt", s.minRttOrZero()).put("mean_rtt", s.meanRtt());
-                        }
-                        sender.put("sender", mustBeSender);
-                        jsonStream.put("sender", sender);
-                        if (text()) {
-                            if (!t.client && !s.sending()) {
-                                if (verbose) {
-                                    printer.line("[" + TextFormats.pad3(s.socketNumber()) + "] (sender statistics not available)");
-                                }
-                            } else if (withRetrans) {
-                                printer.line(id + rateText + "  " + TextFormats.unsigned3(s.streamRetrans) + "             sender");
-                            } else {
-                                printer.line(id + rateText + "                  sender");
-                            }
-                        }
-                    } else {
-                        long sent = senderPacketCount - s.omittedPacketCount;
-                        double lostPercent = sent > 0 ? 100.0 * (s.cntError - s.omittedCntError) / sent : 0.0;
-                        long packetCount = senderPacketCount != 0 ? senderPacketCount : receiverPacketCount;
-                        jsonStream.put("udp", new JsonObject()
-                                    .put("socket", s.socketNumber()).put("start", startTime).put("end", senderTime)
-                                    .put("seconds", senderTime).put("bytes", bytesSent).put("bits_per_second", bandwidth * 8)
-                                    .put("jitter_ms", s.jitter * 1000.0).put("lost_packets", s.cntError - s.omittedCntError)
-                                    .put("packets", packetCount - s.omittedPacketCount).put("lost_percent", lostPercent)
-                                    .put("out_of_order", s.outOfOrderPackets - s.omittedOutOfOrderPackets)
-                                    .put("sender", mustBeSender));
-                        if (text()) {
-                            if (!t.client && !s.sending()) {
-                                if (verbose) {
-                                    printer.line("[" + TextFormats.pad3(s.socketNumber()) + "] (sender statistics not available)");
-                                }
-                            } else {
-                                printer.line(id + rateText + "  " + TextFormats.udpLoss(0.0, 0, sent, 0.0) + "sender");
-                            }
-                            long ooo = s.outOfOrderPackets - s.omittedOutOfOrderPackets;
-                            if (ooo > 0) {
-                                printer.line(TextFormats.sumId(role) + " " + CFormat.fixed(startTime, 4, 1) + "-"
-                                        + CFormat.fixed(senderTime, 4, 1) + " sec  " + ooo + " datagrams received out-of-order");
-                            }
-                        }
-                    }
-
-                    double rbandwidth = receiverTime > 0 ? bytesReceived / receiverTime : 0.0;
-                    String rtext = TextFormats.time(startTime, receiverTime) + TextFormats.transferAndRate(bytesReceived, rbandwidth, format);
-                    if (tcp) {
-                        jsonStream.put("receiver", new JsonObject()
-                                .put("socket", s.socketNumber()).put("start", startTime).put("end", receiverTime)
-                                .put("seconds", endTime).put("bytes", bytesReceived).put("bits_per_second", rbandwidth * 8)
-                                .put("sender", mustBeSender));
-                        if (text()) {
-                            if (!t.client && s.sending()) {
-                                if (verbose) {
-                                    printer.line("[" + TextFormats.pad3(s.socketNumber()) + "] (receiver statistics not available)");
-                                }
-                            } else {
-                                printer.line(id + rtext + "                  receiver");
-                            }
-                        }
-                    } else if (text()) {
-                        long received = receiverPacketCount - s.omittedPacketCount;
-                        double lostPercent = received > 0 ? 100.0 * (s.cntError - s.omittedCntError) / received : 0.0;
-                        if (!t.client && s.sending()) {
-                            if (verbose) {
-                                printer.line("[" + TextFormats.pad3(s.socketNumber()) + "] (receiver statistics not available)");
-                            }
-                        } else {
-                            printer.line(id + rtext + "  " + TextFormats.udpLoss(s.jitter * 1000.0, s.cntError - s.omittedCntError,
-                                    received, lostPercent) + "receiver");
-                        }
-                    }
-                }
-            }
-
-            {
-                // JSON sums always; the text [SUM] lines only with -P > 1.
-                boolean sumText = text() && t.parallel > 1;
-                double bandwidth = senderTime > 0.0 ? totalSent / senderTime : 0.0;
-                String sumId = TextFormats.sumId(role);
+                JsonObject jsonStream = new JsonObject();
+                jsonSummaryStreams.add(jsonStream);
                 if (tcp) {
-                    JsonObject sumSent = new JsonObject().put("start", startTime).put("end", senderTime)
-                            .put("seconds", senderTime).put("bytes", totalSent).put("bits_per_second", bandwidth * 8);
-                    if (withRetrans) {
-                        sumSent.put("retransmits", totalRetransmits);
-                    }
-                    sumSent.put("sender", mustBeSender);
-                    end.put(sumKey(pass, "sum_sent"), sumSent);
-                    if (sumText) {
-                        if (!t.client && !mustBeSender) {
-                            if (verbose) {
-                                printer.line("[SUM] (sender statistics not available)");
-                            }
-                        } else {
-                            String l = sumId + TextFormats.time(startTime, senderTime) + TextFormats.transferAndRate(totalSent, bandwidth, format);
-                            printer.line(withRetrans ? l + "  " + TextFormats.signed3(totalRetransmits) + "             sender"
-                                    : l + "                  sender");
-                        }
-                    }
-                    double rb = receiverTime > 0.0 ? totalReceived / receiverTime : 0.0;
-                    end.put(sumKey(pass, "sum_received"), new JsonObject().put("start", startTime).put("end", receiverTime)
-                            .put("seconds", receiverTime).put("bytes", totalReceived).put("bits_per_second", rb * 8)
-                            .put("sender", mustBeSender));
-                    if (sumText) {
-                        if (!t.client && mustBeSender) {
-                            if (verbose) {
-                                printer.line("[SUM] (receiver statistics not available)");
-                            }
-                        } else {
-                            printer.line(sumId + TextFormats.time(startTime, receiverTime)
-                                    + TextFormats.transferAndRate(totalReceived, rb, format) + "                  receiver");
-                        }
-                    }
+                    reportTcpStream(s, p, sum, jsonStream);
                 } else {
-                    avgJitter /= t.parallel;
-                    double lostPercent = totalPackets > 0 ? 100.0 * lostPackets / totalPackets : 0.0;
-                    {
-                        // iperf3 divides by the times unchecked here: 0 gives NaN/inf, printed as null.
-                        end.put(sumKey(pass, "sum"), new JsonObject().put("start", startTime).put("end", receiverTime)
-                                .put("seconds", receiverTime).put("bytes", totalSent)
-                                .put("bits_per_second", totalSent * 8 / senderTime)
-                                .put("jitter_ms", avgJitter * 1000.0).put("lost_packets", lostPackets)
-                                .put("packets", totalPackets).put("lost_percent", lostPercent).put("sender", mustBeSender));
-                        end.put(sumKey(pass, "sum_sent"), new JsonObject().put("start", startTime).put("end", senderTime)
-                                .put("seconds", senderTime).put("bytes", totalSent)
-                                .put("bits_per_second", totalSent * 8 / senderTime)
-                                .put("jitter_ms", 0.0).put("lost_packets", 0L).put("packets", senderTotalPackets)
-                                .put("lost_percent", 0.0).put("sender", true));
-                        double receivedLoss = receiverTotalPackets > 0 ? 100.0 * lostPackets / receiverTotalPackets : 0.0;
-                        end.put(sumKey(pass, "sum_received"), new JsonObject().put("start", startTime).put("end", receiverTime)
-                                .put("seconds", receiverTime).put("bytes", totalReceived)
-                                .put("bits_per_second", totalReceived * 8 / receiverTime)
-                                .put("jitter_ms", avgJitter * 1000.0).put("lost_packets", lostPackets)
-                                .put("packets", receiverTotalPackets).put("lost_percent", receivedLoss).put("sender", false));
-                    }
-                    if (sumText) {
-                        if (!(!t.client && !mustBeSender)) {
-                            printer.line(sumId + TextFormats.time(startTime, senderTime)
-                                    + TextFormats.transferAndRate(totalSent, bandwidth, format) + "  "
-                                    + TextFormats.udpLoss(0.0, 0, senderTotalPackets, 0.0) + "sender");
-                        }
-                        if (!(!t.client && mustBeSender)) {
-                            double rb = endTime > 0.0 ? totalReceived / receiverTime : 0.0;
-                            printer.line(sumId + TextFormats.time(startTime, receiverTime)
-                                    + TextFormats.transferAndRate(totalReceived, rb, format) + "  "
-                                    + TextFormats.udpLoss(avgJitter * 1000.0, lostPackets, receiverTotalPackets, lostPercent)
-                                    + "receiver");
-                        }
-                    }
+                    reportUdpStream(s, p, sum, jsonStream);
                 }
             }
+            if (tcp) {
+                reportTcpSums(p, sum);
+            } else {
+                reportUdpSums(p, sum);
+            }
+            reportTail(p, pass == passes[passes.length - 1], pass == passes[0], tcp);
+        }
+    }
 
-            if (pass == passes[passes.length - 1]) {
-                CpuUtilization l = t.localCpu;
-                CpuUtilization r = t.remoteCpu;
-                end.put("cpu_utilization_percent", new JsonObject()
-                        .put("host_total", l.total()).put("host_user", l.user()).put("host_system", l.system())
-                        .put("remote_total", r.total()).put("remote_user", r.user()).put("remote_system", r.system()));
-                if (tcp) {
-                    String snd = mustBeSender ? t.congestionUsed : t.remoteCongestionUsed;
-                    String rcv = mustBeSender ? t.remoteCongestionUsed : t.congestionUsed;
-                    if (snd != null) {
-                        end.put("sender_tcp_congestion", snd);
-                    }
-                    if (rcv != null) {
-                        end.put("receiver_tcp_congestion", rcv);
-                    }
-                }
+    private void printSummaryHeader(boolean tcp) {
+        if (!text()) {
+            return;
+        }
+        printer.line(TextFormats.SEPARATOR);
+        if (verbose) {
+            printer.line("Test Complete. Summary Results:");
+        }
+        if (tcp) {
+            if (t.senderHasRetransmits == 1 || t.otherSideHasRetransmits == 1) {
+                printer.line(t.bidirectional ? TextFormats.HEADER_RETRANS_BIDIR : TextFormats.HEADER_RETRANS);
+            } else {
+                printer.line(t.bidirectional ? TextFormats.HEADER_BIDIR : TextFormats.HEADER);
             }
-            if (text()) {
+        } else {
+            printer.line(t.bidirectional ? TextFormats.HEADER_UDP_BIDIR : TextFormats.HEADER_UDP);
+        }
+    }
+
+    private SummaryPass summaryPass(int pass) {
+        boolean mustBeSender = pass != 0;
+        // In bidir mode iperf3 takes the retransmit flag of whichever side sends in this direction.
+        int senderHasRetransmits = t.mode == TestMode.BIDIRECTIONAL && !mustBeSender
+                ? t.otherSideHasRetransmits : t.senderHasRetransmits;
+        double senderTime = 0;
+        double receiverTime = 0;
+        double endTime = 0;
+        if (!t.streams.isEmpty()) {
+            StreamRecord first = t.streams.getFirst();
+            endTime = first.endTime;
+            senderTime = first.senderTime;
+            receiverTime = first.receiverTime;
+        }
+        return new SummaryPass(pass, mustBeSender, roleTag(mustBeSender), senderHasRetransmits == 1,
+                senderTime, receiverTime, endTime);
+    }
+
+    private void reportTcpStream(StreamRecord s, SummaryPass p, DirectionTotals sum, JsonObject jsonStream) {
+        long bytesSent = s.bytesSent - s.bytesSentOmit;
+        long bytesReceived = s.bytesReceived;
+        sum.sent += bytesSent;
+        sum.received += bytesReceived;
+        if (p.withRetrans()) {
+            sum.retransmits += s.streamRetrans;
+        }
+        String id = TextFormats.id(s.socketNumber(), p.role());
+        double senderTime = p.senderTime();
+        double bandwidth = senderTime > 0.0 ? bytesSent / senderTime : 0.0;
+        String rateText = TextFormats.time(SUMMARY_START, senderTime) + TextFormats.transferAndRate(bytesSent, bandwidth, format);
+        JsonObject sender = new JsonObject()
+                .put("socket", s.socketNumber()).put("start", SUMMARY_START).put("end", senderTime)
+                .put("seconds", senderTime).put("bytes", bytesSent).put("bits_per_second", bandwidth * 8);
+        if (p.withRetrans()) {
+            sender.put("retransmits", s.streamRetrans).put("max_snd_cwnd", s.maxSndCwnd)
+                    .put("max_snd_wnd", s.maxSndWnd).put("max_rtt", s.maxRtt)
+                    .put("min_rtt", s.minRttOrZero()).put("mean_rtt", s.meanRtt());
+        }
+        sender.put("sender", p.mustBeSender());
+        jsonStream.put("sender", sender);
+        if (text()) {
+            if (!t.client && !s.sending()) {
+                printUnavailable(s, "sender");
+            } else if (p.withRetrans()) {
+                printer.line(id + rateText + "  " + TextFormats.unsigned3(s.streamRetrans) + "             sender");
+            } else {
+                printer.line(id + rateText + "                  sender");
+            }
+        }
+
+        double receiverTime = p.receiverTime();
+        double rbandwidth = receiverTime > 0 ? bytesReceived / receiverTime : 0.0;
+        String rtext = TextFormats.time(SUMMARY_START, receiverTime) + TextFormats.transferAndRate(bytesReceived, rbandwidth, format);
+        jsonStream.put("receiver", new JsonObject()
+                .put("socket", s.socketNumber()).put("start", SUMMARY_START).put("end", receiverTime)
+                .put("seconds", p.endTime()).put("bytes", bytesReceived).put("bits_per_second", rbandwidth * 8)
+                .put("sender", p.mustBeSender()));
+        if (text()) {
+            if (!t.client && s.sending()) {
+                printUnavailable(s, "receiver");
+            } else {
+                printer.line(id + rtext + "                  receiver");
+            }
+        }
+    }
+
+    private void reportUdpStream(StreamRecord s, SummaryPass p, DirectionTotals sum, JsonObject jsonStream) {
+        long bytesSent = s.bytesSent - s.bytesSentOmit;
+        long bytesReceived = s.bytesReceived;
+        sum.sent += bytesSent;
+        sum.received += bytesReceived;
+        long senderPacketCount = s.sending() ? s.packetCount : s.peerPacketCount;
+        long receiverPacketCount = s.sending() ? s.peerPacketCount : s.packetCount;
+        long packetCount = senderPacketCount != 0 ? senderPacketCount : receiverPacketCount;
+        long lost = s.cntError - s.omittedCntError;
+        sum.packets += packetCount - s.omittedPacketCount;
+        sum.senderPackets += senderPacketCount - s.omittedPacketCount;
+        sum.receiverPackets += receiverPacketCount - s.omittedPacketCount;
+        sum.lostPackets += lost;
+        sum.jitterSum += s.jitter;
+
+        String id = TextFormats.id(s.socketNumber(), p.role());
+        double senderTime = p.senderTime();
+        double bandwidth = senderTime > 0.0 ? bytesSent / senderTime : 0.0;
+        String rateText = TextFormats.time(SUMMARY_START, senderTime) + TextFormats.transferAndRate(bytesSent, bandwidth, format);
+        long sent = senderPacketCount - s.omittedPacketCount;
+        double sentLossPercent = sent > 0 ? 100.0 * lost / sent : 0.0;
+        jsonStream.put("udp", new JsonObject()
+                .put("socket", s.socketNumber()).put("start", SUMMARY_START).put("end", senderTime)
+                .put("seconds", senderTime).put("bytes", bytesSent).put("bits_per_second", bandwidth * 8)
+                .put("jitter_ms", s.jitter * 1000.0).put("lost_packets", lost)
+                .put("packets", packetCount - s.omittedPacketCount).put("lost_percent", sentLossPercent)
+                .put("out_of_order", s.outOfOrderPackets - s.omittedOutOfOrderPackets)
+                .put("sender", p.mustBeSender()));
+        if (!text()) {
+            return;
+        }
+        if (!t.client && !s.sending()) {
+            printUnavailable(s, "sender");
+        } else {
+            printer.line(id + rateText + "  " + TextFormats.udpLoss(0.0, 0, sent, 0.0) + "sender");
+        }
+        long ooo = s.outOfOrderPackets - s.omittedOutOfOrderPackets;
+        if (ooo > 0) {
+            printer.line(TextFormats.sumId(p.role()) + " " + CFormat.fixed(SUMMARY_START, 4, 1) + "-"
+                    + CFormat.fixed(senderTime, 4, 1) + " sec  " + ooo + " datagrams received out-of-order");
+        }
+
+        double receiverTime = p.receiverTime();
+        double rbandwidth = receiverTime > 0 ? bytesReceived / receiverTime : 0.0;
+        String rtext = TextFormats.time(SUMMARY_START, receiverTime) + TextFormats.transferAndRate(bytesReceived, rbandwidth, format);
+        long received = receiverPacketCount - s.omittedPacketCount;
+        double receivedLossPercent = received > 0 ? 100.0 * lost / received : 0.0;
+        if (!t.client && s.sending()) {
+            printUnavailable(s, "receiver");
+        } else {
+            printer.line(id + rtext + "  " + TextFormats.udpLoss(s.jitter * 1000.0, lost, received, receivedLossPercent)
+                    + "receiver");
+        }
+    }
+
+    /** A server has only one side's figures of a stream; iperf3 says so under {@code -V}. */
+    private void printUnavailable(StreamRecord s, String side) {
+        if (verbose) {
+            printer.line("[" + TextFormats.pad3(s.socketNumber()) + "] (" + side + " statistics not available)");
+        }
+    }
+
+    /** The TCP sums: always in JSON, the {@code [SUM]} lines only with {@code -P} &gt; 1. */
+    private void reportTcpSums(SummaryPass p, DirectionTotals sum) {
+        boolean sumText = text() && t.parallel > 1;
+        double senderTime = p.senderTime();
+        double receiverTime = p.receiverTime();
+        double bandwidth = senderTime > 0.0 ? sum.sent / senderTime : 0.0;
+        String sumId = TextFormats.sumId(p.role());
+        JsonObject sumSent = new JsonObject().put("start", SUMMARY_START).put("end", senderTime)
+                .put("seconds", senderTime).put("bytes", sum.sent).put("bits_per_second", bandwidth * 8);
+        if (p.withRetrans()) {
+            sumSent.put("retransmits", sum.retransmits);
+        }
+        sumSent.put("sender", p.mustBeSender());
+        end.put(sumKey(p.pass(), "sum_sent"), sumSent);
+        if (sumText) {
+            if (!t.client && !p.mustBeSender()) {
                 if (verbose) {
-                    if (mustBeSender) {
-                        printer.line(cpuLine(mustBeSender));
-                        if (t.bidirectional) {
-                            printer.line(cpuLine(!mustBeSender));
-                        }
-                    }
-                    if (tcp) {
-                        String snd = mustBeSender ? t.congestionUsed : t.remoteCongestionUsed;
-                        String rcv = mustBeSender ? t.remoteCongestionUsed : t.congestionUsed;
-                        if (snd != null) {
-                            printer.line("snd_tcp_congestion " + snd);
-                        }
-                        if (rcv != null) {
-                            printer.line("rcv_tcp_congestion " + rcv);
-                        }
-                    }
+                    printer.line("[SUM] (sender statistics not available)");
                 }
-                if (t.client && t.getServerOutput) {
-                    // iperf3 prints the server's output once, after the first direction's summary.
-                    if (pass == passes[0] && t.serverOutputJson != null) {
-                        printer.printf("\nServer JSON output:\n" + PRETTY.pretty(t.serverOutputJson) + "\n");
-                    }
-                    if (pass == passes[0] && t.serverOutputText != null) {
-                        printer.printf("\nServer output:\n" + t.serverOutputText + "\n");
-                    }
+            } else {
+                String l = sumId + TextFormats.time(SUMMARY_START, senderTime) + TextFormats.transferAndRate(sum.sent, bandwidth, format);
+                printer.line(p.withRetrans() ? l + "  " + TextFormats.signed3(sum.retransmits) + "             sender"
+                        : l + "                  sender");
+            }
+        }
+        double rb = receiverTime > 0.0 ? sum.received / receiverTime : 0.0;
+        end.put(sumKey(p.pass(), "sum_received"), new JsonObject().put("start", SUMMARY_START).put("end", receiverTime)
+                .put("seconds", receiverTime).put("bytes", sum.received).put("bits_per_second", rb * 8)
+                .put("sender", p.mustBeSender()));
+        if (sumText) {
+            if (!t.client && p.mustBeSender()) {
+                if (verbose) {
+                    printer.line("[SUM] (receiver statistics not available)");
+                }
+            } else {
+                printer.line(sumId + TextFormats.time(SUMMARY_START, receiverTime)
+                        + TextFormats.transferAndRate(sum.received, rb, format) + "                  receiver");
+            }
+        }
+    }
+
+    /** The UDP sums: always in JSON, the {@code [SUM]} lines only with {@code -P} &gt; 1. */
+    private void reportUdpSums(SummaryPass p, DirectionTotals sum) {
+        boolean sumText = text() && t.parallel > 1;
+        double senderTime = p.senderTime();
+        double receiverTime = p.receiverTime();
+        double bandwidth = senderTime > 0.0 ? sum.sent / senderTime : 0.0;
+        String sumId = TextFormats.sumId(p.role());
+        double avgJitter = sum.jitterSum / t.parallel;
+        double lostPercent = sum.packets > 0 ? 100.0 * sum.lostPackets / sum.packets : 0.0;
+        // iperf3 divides by the times unchecked here: 0 gives NaN/inf, printed as null.
+        end.put(sumKey(p.pass(), "sum"), new JsonObject().put("start", SUMMARY_START).put("end", receiverTime)
+                .put("seconds", receiverTime).put("bytes", sum.sent)
+                .put("bits_per_second", sum.sent * 8 / senderTime)
+                .put("jitter_ms", avgJitter * 1000.0).put("lost_packets", sum.lostPackets)
+                .put("packets", sum.packets).put("lost_percent", lostPercent).put("sender", p.mustBeSender()));
+        end.put(sumKey(p.pass(), "sum_sent"), new JsonObject().put("start", SUMMARY_START).put("end", senderTime)
+                .put("seconds", senderTime).put("bytes", sum.sent)
+                .put("bits_per_second", sum.sent * 8 / senderTime)
+                .put("jitter_ms", 0.0).put("lost_packets", 0L).put("packets", sum.senderPackets)
+                .put("lost_percent", 0.0).put("sender", true));
+        double receivedLoss = sum.receiverPackets > 0 ? 100.0 * sum.lostPackets / sum.receiverPackets : 0.0;
+        end.put(sumKey(p.pass(), "sum_received"), new JsonObject().put("start", SUMMARY_START).put("end", receiverTime)
+                .put("seconds", receiverTime).put("bytes", sum.received)
+                .put("bits_per_second", sum.received * 8 / receiverTime)
+                .put("jitter_ms", avgJitter * 1000.0).put("lost_packets", sum.lostPackets)
+                .put("packets", sum.receiverPackets).put("lost_percent", receivedLoss).put("sender", false));
+        if (!sumText) {
+            return;
+        }
+        if (t.client || p.mustBeSender()) {
+            printer.line(sumId + TextFormats.time(SUMMARY_START, senderTime)
+                    + TextFormats.transferAndRate(sum.sent, bandwidth, format) + "  "
+                    + TextFormats.udpLoss(0.0, 0, sum.senderPackets, 0.0) + "sender");
+        }
+        if (t.client || !p.mustBeSender()) {
+            double rb = p.endTime() > 0.0 ? sum.received / receiverTime : 0.0;
+            printer.line(sumId + TextFormats.time(SUMMARY_START, receiverTime)
+                    + TextFormats.transferAndRate(sum.received, rb, format) + "  "
+                    + TextFormats.udpLoss(avgJitter * 1000.0, sum.lostPackets, sum.receiverPackets, lostPercent)
+                    + "receiver");
+        }
+    }
+
+    /**
+     * After a direction's sums: CPU use and congestion algorithms (JSON after the last
+     * direction, text under {@code -V}), and the server's output after the first.
+     */
+    private void reportTail(SummaryPass p, boolean lastPass, boolean firstPass, boolean tcp) {
+        boolean mustBeSender = p.mustBeSender();
+        String snd = mustBeSender ? t.congestionUsed : t.remoteCongestionUsed;
+        String rcv = mustBeSender ? t.remoteCongestionUsed : t.congestionUsed;
+        if (lastPass) {
+            CpuUtilization l = t.localCpu;
+            CpuUtilization r = t.remoteCpu;
+            end.put("cpu_utilization_percent", new JsonObject()
+                    .put("host_total", l.total()).put("host_user", l.user()).put("host_system", l.system())
+                    .put("remote_total", r.total()).put("remote_user", r.user()).put("remote_system", r.system()));
+            if (tcp) {
+                if (snd != null) {
+                    end.put("sender_tcp_congestion", snd);
+                }
+                if (rcv != null) {
+                    end.put("receiver_tcp_congestion", rcv);
                 }
             }
         }
-        if (t.mode == TestMode.BIDIRECTIONAL) {
-            t.senderHasRetransmits = savedSenderHasRetransmits;
+        if (!text()) {
+            return;
+        }
+        if (verbose) {
+            if (mustBeSender) {
+                printer.line(cpuLine(mustBeSender));
+                if (t.bidirectional) {
+                    printer.line(cpuLine(!mustBeSender));
+                }
+            }
+            if (tcp) {
+                if (snd != null) {
+                    printer.line("snd_tcp_congestion " + snd);
+                }
+                if (rcv != null) {
+                    printer.line("rcv_tcp_congestion " + rcv);
+                }
+            }
+        }
+        if (t.client && t.getServerOutput && firstPass) {
+            // iperf3 prints the server's output once, after the first direction's summary.
+            if (t.serverOutputJson != null) {
+                printer.printf("\nServer JSON output:\n" + PRETTY.pretty(t.serverOutputJson) + "\n");
+            }
+            if (t.serverOutputText != null) {
+                printer.printf("\nServer output:\n" + t.serverOutputText + "\n");
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.iperf3j.internal.engine.server;
 
+import io.iperf3j.Direction;
 import io.iperf3j.Transport;
 import io.iperf3j.internal.auth.AuthToken;
 import io.iperf3j.internal.auth.AuthorizedUsers;
@@ -29,7 +30,6 @@ import io.iperf3j.internal.protocol.Cookie;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.protocol.TestParameters;
-import io.iperf3j.Direction;
 import io.iperf3j.internal.stats.TestMode;
 import io.iperf3j.internal.stats.TestRecord;
 
@@ -42,6 +42,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -71,16 +72,8 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     private boolean awaitingUdpGrant;
     private volatile boolean udpGranted;
     private Expect expect = Expect.PARAMS;
+    private final ServerWatchdog watchdog;
     private int expectedStreams;
-    private long setupDeadline;
-    private long safetyDeadline = NEVER;
-    private long maxDurationDeadline = NEVER;
-    /** Last time the test's data moved in the direction that matters (received, or sent when only sending). */
-    private long lastProgressNanos;
-    private long lastProgressTotal = -1;
-    /** Last time anything at all moved (any data, any control byte), for {@code --idle-timeout}. */
-    private long lastActivityNanos;
-    private long lastActivityTotal = -1;
     private boolean authDenied;
     /** Whether this test's --max-concurrent slot was given back (guarded by the server). */
     boolean slotReleased;
@@ -110,6 +103,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         this.controlSocket = controlSocket;
         this.factory = new StreamFactory(options, this::wake);
         this.statsInterval = options.interval();
+        this.watchdog = new ServerWatchdog(server.limits(), options);
     }
 
     Cookie cookie() {
@@ -158,7 +152,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             rec.acceptedHost = AddressText.of(peer);
             rec.acceptedPort = peer.getPort();
             rec.cookie = cookie.text();
-            setupDeadline = System.nanoTime() + setupNanos();
+            watchdog.armSetup(System.nanoTime());
             control.sendState(ControlState.PARAM_EXCHANGE);
             loop();
         } catch (IperfException e) {
@@ -200,20 +194,6 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             }
             logEnd();
         }
-    }
-
-    /**
-     * How long the client may take to set up (cookie to TEST_START) and to finish
-     * (TEST_END to the end of the results exchange): the server's setup bound, or
-     * {@code --rcv-timeout} / {@code --idle-timeout} when shorter.
-     */
-    private long setupNanos() {
-        long n = server.limits().setupTimeout().toNanos();
-        n = Math.min(n, local.rcvTimeoutMs() * 1_000_000L);
-        if (local.idleTimeoutSec() > 0) {
-            n = Math.min(n, TimeUnit.SECONDS.toNanos(local.idleTimeoutSec()));
-        }
-        return n;
     }
 
     /**
@@ -438,7 +418,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
                 control.sendState(ControlState.EXCHANGE_RESULTS);
                 expect = Expect.RESULTS;
                 // The client gets the same bound to finish the exchange as it had to set up.
-                setupDeadline = System.nanoTime() + setupNanos();
+                watchdog.armSetup(System.nanoTime());
             }
             case IPERF_DONE -> {
                 if (!resultsSent) {
@@ -578,17 +558,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         control.sendState(ControlState.TEST_RUNNING);
         reporter.onTestStart();
         running = true;
-        lastProgressNanos = System.nanoTime();
-        lastActivityNanos = lastProgressNanos;
-        if (rec.duration > 0) {
-            safetyDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(rec.duration + (long) rec.omit + 40);
-        }
-        if (local.serverMaxDurationSec() > 0) {
-            maxDurationDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(local.serverMaxDurationSec() + (long) rec.omit);
-            safetyDeadline = Math.min(safetyDeadline, maxDurationDeadline);
-        }
-        lastProgressTotal = progressTotal();
-        lastActivityTotal = activityTotal();
+        watchdog.armRunning(System.nanoTime(), rec.duration, rec.omit, progressTotal(), activityTotal());
         for (DataStream s : streams) {
             if (s.sending()) {
                 s.start(name);
@@ -650,14 +620,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
 
     @Override
     protected long extraDeadline() {
-        if (!running) {
-            return setupDeadline;
-        }
-        long deadline = Math.min(safetyDeadline, lastProgressNanos + stallNanos());
-        if (local.idleTimeoutSec() > 0) {
-            deadline = Math.min(deadline, lastActivityNanos + TimeUnit.SECONDS.toNanos(local.idleTimeoutSec()));
-        }
-        return deadline;
+        return watchdog.nextDeadline(running, stallNanos());
     }
 
     private long activityTotal() {
@@ -673,36 +636,12 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         if (!running) {
             throw new IperfException(ErrorCode.NO_MSG, "no parameters, streams or results from the client in time");
         }
-        if (safetyDeadline != NEVER && now - safetyDeadline >= 0) {
+        Optional<ServerWatchdog.Expiry> expiry = watchdog.expired(now, this::progressTotal, this::activityTotal,
+                stallNanos(), receivesData());
+        if (expiry.isPresent()) {
             endTest();
-            if (local.serverMaxDurationSec() > 0 && now - maxDurationDeadline >= 0) {
-                cutDetail = "ran past --server-max-duration " + local.serverMaxDurationSec() + " s";
-                throw new IperfException(ErrorCode.SERVER_TEST_DURATION_EXPIRED);
-            }
-            cutDetail = "ran past -t + -O + 40 s";
-            throw new IperfException(ErrorCode.NO_MSG);
-        }
-        long progress = progressTotal();
-        if (progress != lastProgressTotal) {
-            lastProgressTotal = progress;
-            lastProgressNanos = now;
-        }
-        long activity = activityTotal();
-        if (activity != lastActivityTotal) {
-            lastActivityTotal = activity;
-            lastActivityNanos = now;
-        }
-        if (now - (lastProgressNanos + stallNanos()) >= 0) {
-            endTest();
-            cutDetail = receivesData()
-                    ? "nothing received for " + local.rcvTimeoutMs() + " ms"
-                    : "nothing could be sent for " + stallNanos() / 1_000_000 + " ms: the client is not reading";
-            throw new IperfException(ErrorCode.NO_MSG);
-        }
-        if (local.idleTimeoutSec() > 0 && now - (lastActivityNanos + TimeUnit.SECONDS.toNanos(local.idleTimeoutSec())) >= 0) {
-            endTest();
-            cutDetail = "nothing moved for " + local.idleTimeoutSec() + " s (--idle-timeout)";
-            throw new IperfException(ErrorCode.NO_MSG);
+            cutDetail = expiry.get().detail();
+            throw new IperfException(expiry.get().code());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.iperf3j.internal.engine.udp;
 
 import io.iperf3j.internal.engine.DataStream;
+import io.iperf3j.internal.engine.Pacer;
 import io.iperf3j.internal.engine.Payload;
 import io.iperf3j.internal.engine.StreamFactory;
 import io.iperf3j.internal.engine.TransferBudget;
@@ -8,7 +9,6 @@ import io.iperf3j.internal.net.DatagramBatch;
 import io.iperf3j.internal.net.NativeSocket;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.udp.UdpHeader;
-import io.iperf3j.internal.engine.Pacer;
 import io.iperf3j.internal.udp.UdpReceiverStats;
 
 import java.io.IOException;
@@ -17,7 +17,6 @@ import java.lang.invoke.VarHandle;
 import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A UDP data stream: a connected, blocking {@link DatagramChannel} and one reused
@@ -32,10 +31,11 @@ import java.util.concurrent.locks.LockSupport;
  * write and no allocation per datagram; the only system calls per datagram are the
  * send or receive itself ({@code System.nanoTime} is a vDSO call on Linux).
  *
- * <p>Batching seam: {@link #sendLoop} and {@link #receiveLoop} handle one datagram
- * per system call; a sendmmsg/recvmmsg or GSO variant replaces only the inner
- * transmit/receive step and calls {@link #publishSent}/{@link UdpReceiverStats#onPacket}
- * once per datagram of the batch.
+ * <p>Sending goes through a {@link UdpSender}: {@link PlainUdpSender} (one write
+ * per datagram) or {@link BatchedUdpSender} ({@code sendmmsg}, GSO), chosen once when
+ * the stream is made. Receiving: {@link #receiveLoop} reads one datagram per call,
+ * {@link #receiveBatches} a {@code recvmmsg} batch; both call
+ * {@link UdpReceiverStats#onPacket} once per datagram.
  */
 public final class UdpStream extends DataStream implements PacketCounters {
     private static final VarHandle PACKETS;
@@ -45,7 +45,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
     private static final VarHandle EPOCH_SEEN;
     private static final VarHandle VERSION;
     private static final VarHandle BYTES_SEEN;
-    private static final long MAX_PARK_NANOS = 100_000_000L;
+    static final long MAX_PARK_NANOS = 100_000_000L;
     /** How long a batched receiver polls without sleeping after its last datagram. */
     private static final long SPIN_NANOS = Long.getLong("iperf3j.udp.spinMicros", 50) * 1000;
 
@@ -75,8 +75,8 @@ public final class UdpStream extends DataStream implements PacketCounters {
     /** sendmmsg/recvmmsg over {@link #batchBuffer}, or null for one datagram per call. */
     private final DatagramBatch batch;
     private final ByteBuffer batchBuffer;
-    /** Sends go out as UDP_SEGMENT super-datagrams (cleared if the kernel refuses one). */
-    private boolean gso;
+    /** How a sending stream sends; null for a receiving one. */
+    private final UdpSender sender;
     /** Receives may return several coalesced datagrams per slot (UDP_GRO). */
     private final boolean gro;
     /** Set before a batched worker is woken to end ({@link #closeChannel}). */
@@ -159,7 +159,9 @@ public final class UdpStream extends DataStream implements PacketCounters {
         }
         this.batch = b;
         this.batchBuffer = b != null ? bb : null;
-        this.gso = segmented;
+        this.sender = !sending() ? null
+                : b != null ? new BatchedUdpSender(this, b, bb, datagramSize, pacer, budget, counters64, segmented)
+                : new PlainUdpSender(this, channel, buffer, pacer, budget, counters64);
         this.gro = coalesced;
         if (b != null) {
             if (sending()) {
@@ -181,16 +183,16 @@ public final class UdpStream extends DataStream implements PacketCounters {
 
     /** How this stream moves datagrams: "sendmmsg"/"recvmmsg" batches or one "write"/"read" per datagram. */
     String ioPath() {
-        if (batch == null) {
-            return sending() ? "write" : "read";
+        if (sender != null) {
+            return sender.ioPath();
         }
-        if (gso) {
-            return "sendmsg UDP_SEGMENT x" + batch.slots();
+        if (batch == null) {
+            return "read";
         }
         if (gro) {
             return "recvmmsg UDP_GRO x" + batch.slots();
         }
-        return (sending() ? "sendmmsg" : "recvmmsg") + " x" + batch.slots();
+        return "recvmmsg x" + batch.slots();
     }
 
     DatagramChannel channel() {
@@ -199,14 +201,12 @@ public final class UdpStream extends DataStream implements PacketCounters {
 
     @Override
     protected void transfer() throws IOException {
-        if (batch != null) {
-            if (sending()) {
-                sendBatches(batch);
-            } else {
-                receiveBatches(batch);
+        if (sender != null) {
+            if (sender.run() == UdpSender.End.BUDGET_SPENT) {
+                endReached();
             }
-        } else if (sending()) {
-            sendLoop();
+        } else if (batch != null) {
+            receiveBatches(batch);
         } else {
             receiveLoop();
         }
@@ -218,165 +218,25 @@ public final class UdpStream extends DataStream implements PacketCounters {
      * Like iperf3's start_time_fixed: the rate counts from TEST_START, so the few
      * hundred microseconds this thread takes to start are caught up at once.
      */
-    private void startPacer(Pacer p) {
+    void startPacer(Pacer p) {
         long startMicros = sampler.startMicros;
         long now = System.nanoTime();
         p.start(startMicros != 0 && now - startMicros * 1000 < 1_000_000_000L ? startMicros * 1000 : now);
     }
 
-    private void sendLoop() throws IOException {
-        final ByteBuffer b = buffer;
-        final int size = datagramSize;
-        final Pacer p = pacer;
-        final TransferBudget limit = budget;
-        if (p != null) {
-            startPacer(p);
-        }
-        long bytesSent = 0;
-        long sequence = 0;
-        while (!stopRequested) {
-            if (limit != null && !limit.take(size)) {
-                endReached();
-                return;
-            }
-            if (p != null && p.checkDue()) {
-                long wait;
-                while ((wait = p.waitNanos(bytesSent, System.nanoTime())) > 0) {
-                    if (stopRequested) {
-                        return;
-                    }
-                    LockSupport.parkNanos(Math.min(wait, MAX_PARK_NANOS));
-                }
-            }
-            // iperf3 counts the datagram before sending it, so a datagram the kernel
-            // refuses (ENOBUFS) leaves a gap the receiver counts as lost.
-            sequence++;
-            UdpHeader.write(b, System.nanoTime() / 1000, sequence, counters64);
-            b.clear();
-            int n;
-            try {
-                n = channel.write(b);
-            } catch (IOException e) {
-                if (isNoBufferSpace(e)) {
-                    publishSent(sequence);
-                    continue; // iperf3: NET_SOFTERROR, try again on the next pass
-                }
-                throw e;
-            }
-            bytesSent += n;
-            count(n);
-            publishSent(sequence);
-        }
-    }
-
-    /**
-     * The sending loop with {@code sendmmsg}: each pass fills up to one batch of
-     * datagrams (as many as the pacer lets go now), writes one header per datagram
-     * (all stamped with the time the batch was built) and sends them with as few
-     * calls as the kernel takes. Counters are published once per batch.
-     */
-    private void sendBatches(DatagramBatch io) throws IOException {
-        final ByteBuffer b = batchBuffer;
-        final int size = datagramSize;
-        final int slots = io.slots();
-        final Pacer p = pacer;
-        final TransferBudget limit = budget;
-        final boolean c64 = counters64;
-        if (p != null) {
-            startPacer(p);
-        }
-        long bytesSent = 0;
-        long sequence = 0;
-        boolean mustCheck = false; // the pacer's last check said "wait" and is still owed
-        while (!stopRequested) {
-            long now = System.nanoTime();
-            int k = slots;
-            if (p != null) {
-                k = 0;
-                while (k < slots) {
-                    if (mustCheck || p.checkDue()) {
-                        if (p.waitNanos(bytesSent + (long) k * size, now) > 0) {
-                            mustCheck = true;
-                            break;
-                        }
-                        mustCheck = false;
-                    }
-                    k++;
-                }
-                if (k == 0) {
-                    long wait = p.waitNanos(bytesSent, now);
-                    if (wait > 0) {
-                        LockSupport.parkNanos(Math.min(wait, MAX_PARK_NANOS));
-                    }
-                    continue;
-                }
-            }
-            boolean last = false;
-            if (limit != null) {
-                int granted = 0;
-                while (granted < k && limit.take(size)) {
-                    granted++;
-                }
-                if (granted < k) {
-                    last = true;
-                    k = granted;
-                }
-            }
-            sequence = writeHeaders(b, k, size, now / 1000, sequence, c64);
-            int off = 0;
-            int sent = 0;
-            while (off < k) {
-                int r;
-                int asked = k - off;
-                if (gso) {
-                    r = io.sendSegmented(off, asked);
-                    if (r == DatagramBatch.EINVAL || r == DatagramBatch.EIO) {
-                        gso = false; // e.g. a datagram larger than the path MTU: plain sendmmsg from now on
-                        continue;
-                    }
-                    if (r == DatagramBatch.ENOBUFS) {
-                        off += asked; // the whole super-datagram was refused: its sequence numbers are lost
-                        continue;
-                    }
-                } else {
-                    r = io.send(off, asked, size);
-                }
-                if (r > 0) {
-                    off += r;
-                    sent += r;
-                } else if (r == DatagramBatch.ENOBUFS) {
-                    off++; // iperf3's soft error: the sequence number is used up, the receiver sees a loss
-                } else if (r == DatagramBatch.EAGAIN) {
-                    if (stopRequested || closing) {
-                        break;
-                    }
-                    io.await(true, 100);
-                } else if (r != DatagramBatch.EINTR) {
-                    if (closing || stopRequested) {
-                        return;
-                    }
-                    throw new IOException(io.errorText(r));
-                }
-            }
-            if (sent > 0) {
-                bytesSent += (long) sent * size;
-                count((long) sent * size, sent);
-            }
-            publishSent(sequence);
-            if (last) {
-                endReached();
-                return;
-            }
-        }
-    }
-
-    private void publishSent(long sequence) {
+    /** The sender's packet count (its last sequence number), for the test thread. */
+    void publishSent(long sequence) {
         PACKETS.setRelease(this, sequence);
     }
 
-    private static boolean isNoBufferSpace(IOException e) {
-        String m = e.getMessage();
-        return m != null && m.contains("No buffer space available");
+    /** Counts {@code datagrams} datagrams of {@code bytes} bytes in all that went out. */
+    void countSent(long bytes, long datagrams) {
+        count(bytes, datagrams);
+    }
+
+    /** Whether {@link #closeChannel} is waking the worker to end. */
+    boolean closing() {
+        return closing;
     }
 
     // ------------------------------------------------------------ receiving
@@ -573,17 +433,8 @@ public final class UdpStream extends DataStream implements PacketCounters {
         }
         long seq = 0;
         for (int k = 0; k < WARMUP_ROUNDS; k++) {
-            seq = writeHeaders(b, slots, datagramSize, System.nanoTime() / 1000, seq, counters64);
+            seq = BatchedUdpSender.writeHeaders(b, slots, datagramSize, System.nanoTime() / 1000, seq, counters64);
         }
-    }
-
-    /** Writes one header per slot (sequence numbers after {@code sequence}); returns the last one. */
-    static long writeHeaders(ByteBuffer b, int k, int size, long micros, long sequence, boolean c64) {
-        long seq = sequence;
-        for (int i = 0; i < k; i++) {
-            UdpHeader.write(b, i * size, micros, ++seq, c64);
-        }
-        return seq;
     }
 
     /** Publishes the receiver's figures under a sequence lock (odd version = being written). */

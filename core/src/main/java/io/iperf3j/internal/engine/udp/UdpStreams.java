@@ -1,7 +1,9 @@
 package io.iperf3j.internal.engine.udp;
 
+import io.iperf3j.Direction;
 import io.iperf3j.internal.engine.AddressText;
 import io.iperf3j.internal.engine.Errno;
+import io.iperf3j.internal.engine.Pacer;
 import io.iperf3j.internal.engine.Payload;
 import io.iperf3j.internal.engine.SocketBuffers;
 import io.iperf3j.internal.engine.StreamFactory;
@@ -12,11 +14,9 @@ import io.iperf3j.internal.output.TestPrinter;
 import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
-import io.iperf3j.Direction;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestRecord;
 import io.iperf3j.internal.udp.UdpHandshake;
-import io.iperf3j.internal.engine.Pacer;
 
 import java.io.IOException;
 import java.net.Inet6Address;
