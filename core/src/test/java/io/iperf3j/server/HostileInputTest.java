@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
+import static io.iperf3j.testing.Async.async;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -326,18 +327,5 @@ class HostileInputTest {
     @Test
     void theServerStillServes() {
         server.assertStillServes();
-    }
-
-    /** Runs on a thread of its own (the common pool has one worker on two cores, and tasks here block). */
-    static <T> CompletableFuture<T> async(java.util.function.Supplier<T> task) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                f.complete(task.get());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
     }
 }

@@ -266,12 +266,9 @@ public abstract class TestSession {
         long nowNanos = System.nanoTime();
         long nowMicros = nowNanos / 1000;
         for (DataStream s : streams) {
-            s.sampler.startMicros = nowMicros;
-            s.sampler.intervalStartMicros = nowMicros;
-            s.sampler.firstSinceStart = true;
-            s.sampler.lastBytes = s.bytes();
+            s.sampler.start(nowMicros, s.bytes());
             if (rec.senderHasRetransmits == 1) {
-                tcpInfo(s).ifPresent(i -> s.sampler.prevTotalRetrans = i.totalRetrans());
+                tcpInfo(s).ifPresent(i -> s.sampler.baseRetransmits(i.totalRetrans()));
             }
         }
         rec.started = true;
@@ -307,16 +304,13 @@ public abstract class TestSession {
                     total = consistent;
                 }
             }
-            long delta = total - sm.lastBytes;
-            sm.lastBytes = total;
+            long delta = sm.bytesSince(total);
             if (r.sending()) {
                 r.bytesSent += delta;
             } else {
                 r.bytesReceived += delta;
             }
-            double start = seconds(Math.abs(sm.intervalStartMicros - sm.startMicros));
-            double end = seconds(now - sm.startMicros);
-            float duration = (float) seconds(now - sm.intervalStartMicros);
+            StreamSampler.IntervalTimes times = sm.interval(now);
             boolean hasInfo = false;
             long retrans = 0;
             long cwnd = 0;
@@ -329,9 +323,8 @@ public abstract class TestSession {
                 if (info.isPresent()) {
                     TcpInfo i = info.get();
                     hasInfo = true;
-                    retrans = i.totalRetrans() - sm.prevTotalRetrans;
+                    retrans = sm.retransmitsSince(i.totalRetrans());
                     r.streamRetrans += retrans;
-                    sm.prevTotalRetrans = i.totalRetrans();
                     cwnd = i.sndCwndBytes();
                     r.maxSndCwnd = Math.max(r.maxSndCwnd, cwnd);
                     wnd = i.sndWnd();
@@ -351,19 +344,15 @@ public abstract class TestSession {
             long lost = 0;
             long ooo = 0;
             if (s instanceof PacketCounters) {
-                packets = r.packetCount - sm.lastPacketCount;
-                lost = r.cntError - sm.lastCntError;
-                ooo = r.outOfOrderPackets - sm.lastOutOfOrder;
-                sm.lastPacketCount = r.packetCount;
-                sm.lastCntError = r.cntError;
-                sm.lastOutOfOrder = r.outOfOrderPackets;
+                long[] d = sm.packetsSince(r.packetCount, r.cntError, r.outOfOrderPackets);
+                packets = d[0];
+                lost = d[1];
+                ooo = d[2];
             }
-            r.lastInterval = new IntervalRecord(start, end, duration, delta, rec.omitting, hasInfo, retrans, cwnd, wnd,
-                    rtt, rttvar, pmtu, packets, lost, ooo, r.jitter);
-            r.lastIntervalIsFirst = sm.firstSinceStart;
-            sm.firstSinceStart = false;
-            sm.intervalStartMicros = now;
-            r.endTime = end;
+            r.lastInterval = new IntervalRecord(times.start(), times.end(), times.duration(), delta, rec.omitting, hasInfo,
+                    retrans, cwnd, wnd, rtt, rttvar, pmtu, packets, lost, ooo, r.jitter);
+            r.lastIntervalIsFirst = sm.endInterval(now);
+            r.endTime = times.end();
         }
     }
 
@@ -389,27 +378,23 @@ public abstract class TestSession {
                 pc.resetJitter();
                 r.jitter = 0;
             }
+            long sinceSample = sm.bytesSince(live);
             if (r.sending()) {
-                r.bytesSent += live - sm.lastBytes;
+                r.bytesSent += sinceSample;
                 r.bytesSentOmit = r.bytesSent;
             } else {
                 r.bytesReceived = 0;
             }
-            sm.lastBytes = live;
             if (rec.senderHasRetransmits == 1) {
-                tcpInfo(s).ifPresent(i -> sm.prevTotalRetrans = i.totalRetrans());
+                tcpInfo(s).ifPresent(i -> sm.baseRetransmits(i.totalRetrans()));
             }
             r.streamRetrans = 0;
             // The next interval starts at the last sample; iperf3 prints |start - new start|.
-            sm.startMicros = now;
+            sm.restartClock(now);
         }
         if (statsInterval > 0) {
             statsDue = nowNanos + intervalNanos();
         }
-    }
-
-    protected static double seconds(long micros) {
-        return micros / 1_000_000 + (micros % 1_000_000) / 1e6;
     }
 
     private static Optional<TcpInfo> tcpInfo(DataStream s) {

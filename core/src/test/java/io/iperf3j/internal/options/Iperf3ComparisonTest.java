@@ -3,6 +3,8 @@ package io.iperf3j.internal.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.iperf3j.testing.Iperf3Binary;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>This test needs iperf3 3.12 installed and fails (it does not skip) without it.
  */
 class Iperf3ComparisonTest {
-    private static final Path IPERF3 = Path.of("/usr/bin/iperf3");
+    private static final Path IPERF3 = Iperf3Binary.PATH;
     private static final String C = "-c 127.0.0.1 -p 5999 ";
     private static final String S = "-s -p 5990 ";
 
@@ -41,9 +43,7 @@ class Iperf3ComparisonTest {
 
     @BeforeAll
     static void iperf3IsInstalled() throws Exception {
-        assertThat(Files.isExecutable(IPERF3))
-                .as("%s is missing: install iperf3 3.12 (e.g. `apt-get install iperf3`); CI installs it", IPERF3)
-                .isTrue();
+        Iperf3Binary.require();
         Result version = runIperf3(List.of("-v"));
         assertThat(version.stdout())
                 .as("these comparisons were written against iperf3 3.12")

@@ -11,10 +11,11 @@ import io.iperf3j.internal.options.ParseResult;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.stats.TestObserver;
 import io.iperf3j.internal.stats.TestRecord;
+import io.iperf3j.testing.Iperf3Binary;
+import io.iperf3j.testing.Iperf3Process;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -23,10 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Test peers: the real iperf3 3.12 as a subprocess, and iperf3j's client and server in process. */
+/** Test peers: the real iperf3 3.12 as a subprocess ({@link Iperf3Process}), and iperf3j's client and server in process. */
 final class Peers {
-    static final String IPERF3 = "/usr/bin/iperf3";
-
     private Peers() {
     }
 
@@ -82,93 +81,39 @@ final class Peers {
         }
     }
 
-    /** A process we started; killed by its own handle when closed. */
-    static final class Proc implements AutoCloseable {
-        final Process process;
-        final Path out;
-        final Path err;
-
-        Proc(List<String> command) throws IOException {
-            out = Files.createTempFile("iperf3j-udp", ".out");
-            err = Files.createTempFile("iperf3j-udp", ".err");
-            process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    /** Starts {@code iperf3 -s -1 -J -p port} (3.12) and waits until it listens. */
+    static Iperf3Process iperf3Server(int port, String... extra) {
+        Iperf3Binary.require();
+        List<String> args = new ArrayList<>(List.of("-s", "-1", "-J", "-p", Integer.toString(port)));
+        args.addAll(List.of(extra));
+        Iperf3Process p = Iperf3Process.iperf3(args);
+        if (!p.awaitListening(port, Duration.ofSeconds(10))) {
+            p.close();
+            throw new AssertionError("iperf3 -s did not listen on port " + port + ": " + p.stderr());
         }
-
-        /** Waits for the exit; the process's stdout. */
-        String await(long seconds) throws Exception {
-            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("process did not end in " + seconds + " s: " + process.info().commandLine()
-                        + "\nstdout: " + Files.readString(out) + "\nstderr: " + Files.readString(err));
-            }
-            return Files.readString(out);
-        }
-
-        String stderr() throws IOException {
-            return Files.readString(err);
-        }
-
-        JsonObject json(long seconds) throws Exception {
-            String text = await(seconds);
-            try {
-                return PeerJson.parseObject(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            } catch (Exception e) {
-                throw new AssertionError("not JSON: " + text + "\nstderr: " + stderr(), e);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (process.isAlive()) {
-                process.destroy();
-                try {
-                    if (!process.waitFor(3, TimeUnit.SECONDS)) {
-                        process.destroyForcibly();
-                    }
-                } catch (InterruptedException e) {
-                    process.destroyForcibly();
-                    Thread.currentThread().interrupt();
-                }
-            }
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
-    }
-
-    /** Starts {@code iperf3 -s -1 -J -p port} and waits until it listens. */
-    static Proc iperf3Server(int port, String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(IPERF3, "-s", "-1", "-J", "-p", Integer.toString(port)));
-        cmd.addAll(List.of(extra));
-        Proc p = new Proc(cmd);
-        awaitTcpListen(port, p.process);
         return p;
     }
 
-    static Proc iperf3Client(int port, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(IPERF3, "-c", "127.0.0.1", "-p", Integer.toString(port), "-J"));
-        cmd.addAll(args);
-        return new Proc(cmd);
+    /** Starts {@code iperf3 -c 127.0.0.1 -p port -J args...} (3.12). */
+    static Iperf3Process iperf3Client(int port, List<String> args) {
+        Iperf3Binary.require();
+        List<String> all = new ArrayList<>(List.of("-c", "127.0.0.1", "-p", Integer.toString(port), "-J"));
+        all.addAll(args);
+        return Iperf3Process.iperf3(all);
     }
 
-    /** Polls /proc/net/tcp{,6} for a listening socket on the port (connecting would use up {@code -1}). */
-    static void awaitTcpListen(int port, Process p) throws Exception {
-        String hex = String.format(":%04X ", port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            for (String f : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-                for (String line : Files.readAllLines(Path.of(f))) {
-                    String[] cols = line.trim().split("\\s+");
-                    if (cols.length > 3 && cols[1].endsWith(hex.trim()) && cols[3].equals("0A")) {
-                        return;
-                    }
-                }
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("iperf3 server exited early");
-            }
-            Thread.sleep(20);
+    /** Waits up to {@code seconds} for the process to end; its stdout as a JSON document. */
+    static JsonObject json(Iperf3Process p, long seconds) {
+        if (p.waitFor(Duration.ofSeconds(seconds)) == -1) {
+            throw new AssertionError("process did not end in " + seconds + " s: " + p
+                    + "\nstdout: " + p.stdout() + "\nstderr: " + p.stderr());
         }
-        throw new AssertionError("nothing listens on port " + port);
+        String text = p.stdout();
+        try {
+            return PeerJson.parseObject(text.getBytes(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + text + "\nstderr: " + p.stderr(), e);
+        }
     }
 
     // ------------------------------------------------------------ JSON helpers

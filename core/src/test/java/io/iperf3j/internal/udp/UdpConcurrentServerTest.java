@@ -1,6 +1,7 @@
 package io.iperf3j.internal.udp;
 
 import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.testing.Iperf3Process;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,7 +30,7 @@ class UdpConcurrentServerTest {
                 List.of("-u", "-b", "50M", "-t", "3", "-P", "2", "-R", "-B", "127.0.0.2"),
                 List.of("-u", "-b", "50M", "-t", "3", "-l", "1400", "-B", "127.0.0.2"));
         try (Peers.OurServer server = new Peers.OurServer(PORT)) {
-            List<Peers.Proc> clients = new ArrayList<>();
+            List<Iperf3Process> clients = new ArrayList<>();
             try {
                 for (List<String> args : runs) {
                     clients.add(Peers.iperf3Client(PORT, args));
@@ -41,7 +42,7 @@ class UdpConcurrentServerTest {
                     serverDocs.put(d.getObject("start").getString("cookie"), d);
                 }
                 for (int i = 0; i < runs.size(); i++) {
-                    JsonObject c = clients.get(i).json(30);
+                    JsonObject c = Peers.json(clients.get(i), 30);
                     assertThat(c.has("error")).as("client %s error %s", runs.get(i), c.get("error")).isFalse();
                     JsonObject s = serverDocs.get(c.getObject("start").getString("cookie"));
                     assertThat(s).as("server document for %s", runs.get(i)).isNotNull();
@@ -60,7 +61,7 @@ class UdpConcurrentServerTest {
                     UdpInteropTest.assertAgree(runs.get(i), c, s);
                 }
             } finally {
-                for (Peers.Proc p : clients) {
+                for (Iperf3Process p : clients) {
                     p.close();
                 }
             }

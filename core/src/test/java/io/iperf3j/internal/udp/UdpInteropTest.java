@@ -2,6 +2,8 @@ package io.iperf3j.internal.udp;
 
 import io.iperf3j.internal.engine.ClientTest;
 import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.testing.Iperf3Binary;
+import io.iperf3j.testing.Iperf3Process;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -50,7 +52,7 @@ class UdpInteropTest {
 
     @BeforeAll
     static void startOurServer() throws Exception {
-        assertThat(Path.of(Peers.IPERF3)).as("iperf3 3.12 is needed").exists();
+        Iperf3Binary.require();
         ourServer = new Peers.OurServer(OUR_SERVER_PORT);
     }
 
@@ -65,10 +67,10 @@ class UdpInteropTest {
     @MethodSource("cases")
     void ourClientAgainstIperf3Server(List<String> args) throws Exception {
         int port = NEXT_PORT.getAndIncrement();
-        try (Peers.Proc server = Peers.iperf3Server(port)) {
+        try (Iperf3Process server = Peers.iperf3Server(port)) {
             ClientTest.Outcome outcome = Peers.ourClient(port, args);
             assertThat(outcome.error()).as("client error; server stderr: %s", server.stderr()).isNull();
-            JsonObject serverDoc = server.json(20);
+            JsonObject serverDoc = Peers.json(server, 20);
             assertAgree(args, outcome.document(), serverDoc);
         }
     }
@@ -77,8 +79,8 @@ class UdpInteropTest {
     @MethodSource("cases")
     void iperf3ClientAgainstOurServer(List<String> args) throws Exception {
         ourServer.documents.clear();
-        try (Peers.Proc client = Peers.iperf3Client(OUR_SERVER_PORT, args)) {
-            JsonObject clientDoc = client.json(30);
+        try (Iperf3Process client = Peers.iperf3Client(OUR_SERVER_PORT, args)) {
+            JsonObject clientDoc = Peers.json(client, 30);
             assertThat(clientDoc.has("error")).as("iperf3 client error: %s", clientDoc.get("error")).isFalse();
             JsonObject serverDoc = ourServer.nextDocument();
             assertThat(serverDoc.has("error")).as("server error: %s", serverDoc.get("error")).isFalse();
