@@ -1,5 +1,7 @@
 package io.iperf3j.cli;
 
+import io.iperf3j.MetricsMode;
+import io.iperf3j.MetricsObservers;
 import io.iperf3j.Role;
 import io.iperf3j.export.cli.CliMetrics;
 import io.iperf3j.export.cli.WrapperOptionException;
@@ -14,6 +16,7 @@ import io.iperf3j.internal.options.OptionParser;
 import io.iperf3j.internal.options.ParseResult;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.protocol.IperfException;
+import io.iperf3j.internal.stats.TestObserver;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -153,8 +156,13 @@ public final class Main {
         }
     }
 
+    /** The engine's observer for one test: interval samples to the metrics sinks, or none. */
+    private TestObserver metricsObserver() {
+        return metrics.enabled() ? MetricsObservers.of(MetricsMode.interval(), metrics) : TestObserver.NONE;
+    }
+
     private int runClient(IperfOptions options, OutputSink sink) {
-        ClientTest test = new ClientTest(options, sink, EngineInfo.standard(), metrics.clientObserver());
+        ClientTest test = new ClientTest(options, sink, EngineInfo.standard(), metricsObserver());
         onSignal.set(test::cancel);
         ClientTest.Outcome outcome = test.run();
         onSignal.set(null);
@@ -163,7 +171,7 @@ public final class Main {
     }
 
     private int runServer(IperfOptions options, OutputSink sink) {
-        IperfServer server = new IperfServer(options, sink, EngineInfo.standard(), metrics.serverObservers());
+        IperfServer server = new IperfServer(options, sink, EngineInfo.standard(), this::metricsObserver);
         try {
             server.bind();
         } catch (IperfException e) {

@@ -2,6 +2,8 @@ package io.iperf3j.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.IperfCommand;
+import io.iperf3j.MetricsMode;
+import io.iperf3j.MetricsObservers;
 import io.iperf3j.RunningIperf;
 import io.iperf3j.export.cli.CliMetrics;
 import io.iperf3j.export.cli.WrapperOptionException;
@@ -76,7 +78,7 @@ class MetricsFileAndCliTest {
             return 2;
         }
         ClientTest.Outcome o = new ClientTest(run.options(), OutputSink.discarding(), EngineInfo.standard(),
-                metrics.clientObserver()).run();
+                MetricsObservers.of(MetricsMode.interval(), metrics)).run();
         return metrics.finish(o.succeeded() ? 0 : 1);
     }
 
