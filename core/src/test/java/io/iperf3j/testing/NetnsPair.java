@@ -72,21 +72,7 @@ public final class NetnsPair implements AutoCloseable {
      */
     public void dropUdpInBoth(int percent) throws IOException {
         for (String ns : List.of(nsA, nsB)) {
-            String rules = "table inet iperf3jloss {\n"
-                    + "  counter drops { }\n"
-                    + "  chain input {\n"
-                    + "    type filter hook input priority 0; policy accept;\n"
-                    + "    meta l4proto udp meta length > 200 numgen random mod 100 < " + percent
-                    + " counter name \"drops\" drop\n"
-                    + "  }\n"
-                    + "}\n";
-            Path f = Files.createTempFile("iperf3j-nft", ".conf");
-            try {
-                Files.writeString(f, rules);
-                sh("ip netns exec " + ns + " nft -f " + f);
-            } finally {
-                Files.deleteIfExists(f);
-            }
+            dropAtRandom(ns, "meta l4proto udp", percent);
         }
     }
 
@@ -100,11 +86,16 @@ public final class NetnsPair implements AutoCloseable {
         for (int port : ports) {
             set.append(set.isEmpty() ? "" : ", ").append(port);
         }
+        dropAtRandom(ns, "udp dport { " + set + " }", percent);
+    }
+
+    /** Loads the {@code iperf3jloss} table into {@code ns}: a counted random drop of matching datagrams over 200 bytes. */
+    private void dropAtRandom(String ns, String match, int percent) throws IOException {
         String rules = "table inet iperf3jloss {\n"
                 + "  counter drops { }\n"
                 + "  chain input {\n"
                 + "    type filter hook input priority 0; policy accept;\n"
-                + "    udp dport { " + set + " } meta length > 200 numgen random mod 100 < " + percent
+                + "    " + match + " meta length > 200 numgen random mod 100 < " + percent
                 + " counter name \"drops\" drop\n"
                 + "  }\n"
                 + "}\n";
