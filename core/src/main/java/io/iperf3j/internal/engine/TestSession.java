@@ -44,16 +44,16 @@ public abstract class TestSession {
     /** How long a sender may take to finish its current write when told to stop. */
     protected static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-    public final IperfOptions local;
-    public final TestRecord rec;
-    public final TestPrinter printer;
-    public final TestReporter reporter;
-    public final Selector selector;
+    protected final IperfOptions local;
+    protected final TestRecord rec;
+    protected final TestPrinter printer;
+    protected final TestReporter reporter;
+    protected final Selector selector;
     protected final String name;
-    public ControlChannel control;
-    public final List<DataStream> streams = new ArrayList<>();
+    protected ControlChannel control;
+    protected final List<DataStream> streams = new ArrayList<>();
 
-    public double statsInterval;
+    protected double statsInterval;
     protected long statsDue = NEVER;
     protected long omitDue = NEVER;
     protected long endDue = NEVER;
