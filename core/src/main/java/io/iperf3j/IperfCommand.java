@@ -1,16 +1,16 @@
 package io.iperf3j;
 
-import io.iperf3j.engine.ClientTest;
-import io.iperf3j.engine.EngineInfo;
-import io.iperf3j.engine.IperfServer;
-import io.iperf3j.json.JsonObject;
-import io.iperf3j.options.IperfOptions;
-import io.iperf3j.options.OptionParser;
-import io.iperf3j.options.ParseResult;
-import io.iperf3j.protocol.IperfException;
-import io.iperf3j.report.OutputSink;
-import io.iperf3j.stats.TestObserver;
-import io.iperf3j.stats.TestRecord;
+import io.iperf3j.internal.engine.ClientTest;
+import io.iperf3j.internal.engine.EngineInfo;
+import io.iperf3j.internal.engine.server.IperfServer;
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.options.OptionParser;
+import io.iperf3j.internal.options.ParseResult;
+import io.iperf3j.internal.output.OutputSink;
+import io.iperf3j.internal.protocol.IperfException;
+import io.iperf3j.internal.stats.TestObserver;
+import io.iperf3j.internal.stats.TestRecord;
 
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.iperf3j;
 
-import io.iperf3j.json.CJsonWriter;
-import io.iperf3j.json.JsonObject;
+import io.iperf3j.internal.json.CJsonWriter;
+import io.iperf3j.internal.json.JsonObject;
 
 import java.util.Collections;
 import java.util.Map;

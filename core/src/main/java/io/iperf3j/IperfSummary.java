@@ -1,6 +1,6 @@
 package io.iperf3j;
 
-import io.iperf3j.json.JsonObject;
+import io.iperf3j.internal.json.JsonObject;
 
 import java.util.Optional;
 import java.util.OptionalDouble;

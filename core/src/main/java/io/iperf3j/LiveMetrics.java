@@ -1,11 +1,10 @@
 package io.iperf3j;
 
-import io.iperf3j.json.JsonObject;
-import io.iperf3j.options.IperfOptions;
-import io.iperf3j.stats.IntervalRecord;
-import io.iperf3j.stats.StreamRecord;
-import io.iperf3j.stats.TestObserver;
-import io.iperf3j.stats.TestRecord;
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.stats.IntervalRecord;
+import io.iperf3j.internal.stats.StreamRecord;
+import io.iperf3j.internal.stats.TestObserver;
+import io.iperf3j.internal.stats.TestRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,7 +86,7 @@ final class LiveMetrics implements TestObserver {
         StreamRecord firstStream = streams.getFirst();
         IntervalRecord first = firstStream.lastInterval;
         boolean sending = firstStream.sending();
-        boolean tcp = t.protocol == IperfOptions.Protocol.TCP;
+        boolean tcp = t.protocol == Transport.TCP;
         long bytes = 0;
         boolean omitted = false;
         for (StreamRecord s : streams) {

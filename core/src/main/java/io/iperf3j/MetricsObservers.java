@@ -1,6 +1,6 @@
 package io.iperf3j;
 
-import io.iperf3j.stats.TestObserver;
+import io.iperf3j.internal.stats.TestObserver;
 
 import java.util.Objects;
 import java.util.function.Consumer;

@@ -1,5 +1,7 @@
 package io.iperf3j;
 
+import io.iperf3j.testing.Iperf3Binary;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,10 +52,8 @@ class LibraryApiTest {
 
     /** Starts {@code iperf3 -s -1} on a free port and waits until it accepts connections. */
     private int realIperf3Server() throws Exception {
-        Path iperf3 = Path.of("/usr/bin/iperf3");
-        assertThat(Files.isExecutable(iperf3))
-                .as("the real iperf3 is needed for interop tests: apt-get install iperf3 (.ci/run installs it)")
-                .isTrue();
+        Iperf3Binary.require();
+        Path iperf3 = Iperf3Binary.PATH;
         int port = freePort();
         Process p = new ProcessBuilder(iperf3.toString(), "-s", "-1", "-p", Integer.toString(port))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -1,22 +1,26 @@
 package io.iperf3j.cli;
 
-import io.iperf3j.engine.ClientTest;
-import io.iperf3j.engine.EngineInfo;
-import io.iperf3j.engine.IperfServer;
+import io.iperf3j.MetricsMode;
+import io.iperf3j.MetricsObservers;
+import io.iperf3j.Role;
 import io.iperf3j.export.cli.CliMetrics;
 import io.iperf3j.export.cli.WrapperOptionException;
 import io.iperf3j.export.cli.WrapperOptionParser;
 import io.iperf3j.export.cli.WrapperOptions;
 import io.iperf3j.export.exporter.ExporterCommand;
-import io.iperf3j.options.IperfOptions;
-import io.iperf3j.options.OptionParser;
-import io.iperf3j.options.ParseResult;
-import io.iperf3j.protocol.IperfException;
+import io.iperf3j.internal.engine.ClientTest;
+import io.iperf3j.internal.engine.EngineInfo;
+import io.iperf3j.internal.engine.server.IperfServer;
+import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.options.OptionParser;
+import io.iperf3j.internal.options.ParseResult;
+import io.iperf3j.internal.output.OutputSink;
+import io.iperf3j.internal.protocol.IperfException;
+import io.iperf3j.internal.stats.TestObserver;
 import io.iperf3j.link.LinkCommand;
-import io.iperf3j.session.SessionCommand;
 import io.iperf3j.report.ReportCommand;
 import io.iperf3j.report.ReportOption;
-import io.iperf3j.report.OutputSink;
+import io.iperf3j.session.SessionCommand;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -124,7 +128,7 @@ public final class Main {
 
     /** Everything {@code --help} prints: the option table, the metrics options, the data path (the man page renders this). */
     static String helpText(String usage) {
-        return CliMetrics.withHelp(usage) + io.iperf3j.engine.DataPath.help();
+        return CliMetrics.withHelp(usage) + io.iperf3j.internal.engine.DataPath.help();
     }
 
     private int execute(IperfOptions options, String[] args, WrapperOptions wrapper) {
@@ -174,13 +178,18 @@ public final class Main {
         }
     }
 
+    /** The engine's observer for one test: interval samples to the metrics sinks, or none. */
+    private TestObserver metricsObserver() {
+        return metrics.enabled() ? MetricsObservers.of(MetricsMode.interval(), metrics) : TestObserver.NONE;
+    }
+
     private int runClient(IperfOptions options, OutputSink sink) {
-        ClientTest test = new ClientTest(options, sink, EngineInfo.standard(), metrics.clientObserver());
+        ClientTest test = new ClientTest(options, sink, EngineInfo.standard(), metricsObserver());
         onSignal.set(test::cancel);
         ClientTest.Outcome outcome = test.run();
         onSignal.set(null);
         if (report.file() != null && !report.write("iperf3j -c " + options.host(),
-                io.iperf3j.json.CJsonWriter.standard().pretty(outcome.document()), err)) {
+                io.iperf3j.internal.json.CJsonWriter.standard().pretty(outcome.document()), err)) {
             return 1;
         }
         // iperf3 3.12 exits 0 after an error in -J mode; 3.14+ exit 1, which scripts need. We follow 3.14+.
@@ -188,7 +197,7 @@ public final class Main {
     }
 
     private int runServer(IperfOptions options, OutputSink sink) {
-        IperfServer server = new IperfServer(options, sink, EngineInfo.standard(), metrics.serverObservers());
+        IperfServer server = new IperfServer(options, sink, EngineInfo.standard(), this::metricsObserver);
         try {
             server.bind();
         } catch (IperfException e) {
@@ -218,7 +227,7 @@ public final class Main {
     /** {@code --loopback}: an embedded one-off server on 127.0.0.1 and the client against it, in this process. */
     private int runLoopback(IperfOptions options, OutputSink sink) {
         IperfOptions serverOptions = IperfOptions.builder()
-                .role(IperfOptions.Role.SERVER)
+                .role(Role.SERVER)
                 .port(options.port() == IperfOptions.DEFAULT_PORT ? 0 : options.port())
                 .bindAddress("127.0.0.1")
                 .oneOff(true)

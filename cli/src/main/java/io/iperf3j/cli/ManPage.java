@@ -1,6 +1,6 @@
 package io.iperf3j.cli;
 
-import io.iperf3j.options.OptionParser;
+import io.iperf3j.internal.options.OptionParser;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package io.iperf3j.cli;
 
+import io.iperf3j.testing.Iperf3Binary;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.iperf3j.testing.Async.async;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(120)
 class AuthInteropTest {
-    private static final String IPERF3 = "/usr/bin/iperf3";
+    private static final String IPERF3 = Iperf3Binary.PATH.toString();
 
     @TempDir
     static Path dir;
@@ -184,18 +187,5 @@ class AuthInteropTest {
             // On failure the -1 server may still wait; its thread is a daemon and ends with this JVM.
             serving.cancel(true);
         }
-    }
-
-    /** Runs on a thread of its own (the common pool has one worker on two cores, and tasks here block). */
-    static <T> CompletableFuture<T> async(java.util.function.Supplier<T> task) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                f.complete(task.get());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
     }
 }

@@ -2,7 +2,7 @@ package io.iperf3j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iperf3j.options.OptionParser;
+import io.iperf3j.internal.options.OptionParser;
 
 import java.util.LinkedHashSet;
 import java.util.Set;

@@ -2,7 +2,7 @@ package io.iperf3j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iperf3j.json.JsonObject;
+import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;

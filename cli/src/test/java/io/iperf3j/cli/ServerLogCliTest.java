@@ -1,6 +1,8 @@
 package io.iperf3j.cli;
 
-import io.iperf3j.json.PeerJson;
+import io.iperf3j.internal.json.PeerJson;
+import io.iperf3j.testing.Async;
+import io.iperf3j.testing.Iperf3Binary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,11 +48,11 @@ class ServerLogCliTest {
         all.addAll(List.of(args));
         Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
-        CompletableFuture<Integer> serving = AuthInteropTest.async(() -> main.run(all.toArray(String[]::new)));
+        CompletableFuture<Integer> serving = Async.async(() -> main.run(all.toArray(String[]::new)));
         Process client = null;
         for (int attempt = 0; attempt < 100; attempt++) {
             Thread.sleep(50);
-            client = new ProcessBuilder("/usr/bin/iperf3", "-c", "127.0.0.1", "-p", Integer.toString(port), "-t", "1")
+            client = new ProcessBuilder(Iperf3Binary.PATH.toString(), "-c", "127.0.0.1", "-p", Integer.toString(port), "-t", "1")
                     .redirectErrorStream(true).start();
             String text = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(client.waitFor(20, TimeUnit.SECONDS)).isTrue();

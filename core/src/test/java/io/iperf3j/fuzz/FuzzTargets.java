@@ -1,16 +1,16 @@
 package io.iperf3j.fuzz;
 
-import io.iperf3j.json.JsonObject;
-import io.iperf3j.json.MalformedJsonException;
-import io.iperf3j.json.PeerJson;
-import io.iperf3j.protocol.ControlFrames;
-import io.iperf3j.protocol.IperfException;
-import io.iperf3j.protocol.MalformedFrameException;
-import io.iperf3j.protocol.TestParameters;
-import io.iperf3j.protocol.TestResults;
-import io.iperf3j.udp.UdpHandshake;
-import io.iperf3j.udp.UdpHeader;
-import io.iperf3j.udp.UdpReceiverStats;
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.json.MalformedJsonException;
+import io.iperf3j.internal.json.PeerJson;
+import io.iperf3j.internal.protocol.ControlFrames;
+import io.iperf3j.internal.protocol.IperfException;
+import io.iperf3j.internal.protocol.MalformedFrameException;
+import io.iperf3j.internal.protocol.TestParameters;
+import io.iperf3j.internal.protocol.TestResults;
+import io.iperf3j.internal.udp.UdpHandshake;
+import io.iperf3j.internal.udp.UdpHeader;
+import io.iperf3j.internal.udp.UdpReceiverStats;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

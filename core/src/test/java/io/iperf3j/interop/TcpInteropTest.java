@@ -5,14 +5,14 @@ import static io.iperf3j.testing.JsonPaths.at;
 import static io.iperf3j.testing.JsonPaths.longAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iperf3j.json.JsonObject;
+import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.testing.InteropTable;
 import io.iperf3j.testing.Iperf3Binary;
-import io.iperf3j.testing.PeerRun;
 import io.iperf3j.testing.PeerRun.Peer;
 import io.iperf3j.testing.PeerRun.Result;
 import io.iperf3j.testing.PeerRun.Scenario;
 import io.iperf3j.testing.PeerRun.Side;
+import io.iperf3j.testing.PeerRun;
 import io.iperf3j.testing.Scenarios;
 
 import java.time.Duration;

@@ -2,23 +2,22 @@ package io.iperf3j.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iperf3j.engine.ClientTest;
-import io.iperf3j.engine.EngineInfo;
-import io.iperf3j.json.JsonObject;
-import io.iperf3j.options.IperfOptions;
-import io.iperf3j.options.OptionParser;
-import io.iperf3j.options.ParseResult;
-import io.iperf3j.report.OutputSink;
-import io.iperf3j.testing.PeerRun;
+import io.iperf3j.internal.engine.ClientTest;
+import io.iperf3j.internal.engine.EngineInfo;
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.options.OptionParser;
+import io.iperf3j.internal.options.ParseResult;
+import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.testing.PeerRun.Peer;
 import io.iperf3j.testing.PeerRun.Scenario;
+import io.iperf3j.testing.PeerRun;
 
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.iperf3j.server;
 
-import io.iperf3j.auth.AuthToken;
-import io.iperf3j.auth.AuthorizedUsers;
-import io.iperf3j.options.IperfOptions.RsaPadding;
+import io.iperf3j.internal.auth.AuthToken;
+import io.iperf3j.internal.auth.AuthorizedUsers;
+import io.iperf3j.internal.options.IperfOptions.RsaPadding;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

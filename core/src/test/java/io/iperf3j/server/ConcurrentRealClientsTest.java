@@ -1,8 +1,9 @@
 package io.iperf3j.server;
 
-import io.iperf3j.engine.ServerLimits;
-import io.iperf3j.json.JsonObject;
-import io.iperf3j.json.PeerJson;
+import io.iperf3j.internal.engine.server.ServerLimits;
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.json.PeerJson;
+import io.iperf3j.testing.Iperf3Process;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,16 +35,16 @@ class ConcurrentRealClientsTest {
             List.of("-t", "2", "-u", "-b", "20M"),
             List.of("-t", "2", "-u", "-b", "10M", "-R", "-P", "2"));
 
-    private static SlowClientsTest.Proc client(int port, List<String> args) throws Exception {
+    private static Iperf3Process client(TestServer server, List<String> args) {
         List<String> all = new ArrayList<>(List.of("-J"));
         all.addAll(args);
-        return SlowClientsTest.Proc.iperf3Client(port, all.toArray(String[]::new));
+        return server.iperf3Client(all.toArray(String[]::new));
     }
 
-    private static JsonObject json(SlowClientsTest.Proc p) throws Exception {
-        assertThat(p.process.waitFor(60, TimeUnit.SECONDS)).as("client finished").isTrue();
-        String text = p.output();
-        assertThat(p.process.exitValue()).as("exit status of %s", text).isZero();
+    private static JsonObject json(Iperf3Process p) throws Exception {
+        int status = p.waitFor(Duration.ofSeconds(60));
+        String text = p.stdout();
+        assertThat(status).as("exit status of %s%s", text, p.stderr()).isZero();
         return PeerJson.parseObject(text.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -57,10 +57,10 @@ class ConcurrentRealClientsTest {
     @Test
     void eightRealClientsAtOnceEachGetTheirOwnTestAndBytes() throws Exception {
         try (TestServer server = new TestServer(ServerLimits.DEFAULTS)) {
-            List<SlowClientsTest.Proc> clients = new ArrayList<>();
+            List<Iperf3Process> clients = new ArrayList<>();
             try {
                 for (List<String> args : EIGHT) {
-                    clients.add(client(server.port(), args));
+                    clients.add(client(server, args));
                 }
                 Map<String, JsonObject> serverDocs = new HashMap<>();
                 for (int i = 0; i < EIGHT.size(); i++) {
@@ -99,7 +99,7 @@ class ConcurrentRealClientsTest {
                         .filter(l -> l.contains("event=end") && l.contains("result=ok")).count() == EIGHT.size(),
                         Duration.ofSeconds(5), "eight end lines with result=ok");
             } finally {
-                for (SlowClientsTest.Proc p : clients) {
+                for (Iperf3Process p : clients) {
                     p.close();
                 }
             }
@@ -109,30 +109,30 @@ class ConcurrentRealClientsTest {
     @Test
     void maxConcurrentTwoGivesTheExtraClientsTheBusyAnswerAndALaterRetrySucceeds() throws Exception {
         try (TestServer server = new TestServer(ServerLimits.DEFAULTS, "--max-concurrent", "2")) {
-            List<SlowClientsTest.Proc> running = new ArrayList<>();
+            List<Iperf3Process> running = new ArrayList<>();
             try {
-                running.add(client(server.port(), List.of("-t", "3")));
-                running.add(client(server.port(), List.of("-t", "3", "-R")));
+                running.add(client(server, List.of("-t", "3")));
+                running.add(client(server, List.of("-t", "3", "-R")));
                 server.await(() -> server.server.activeTests() == 2, Duration.ofSeconds(5), "two tests running");
                 for (int i = 0; i < 3; i++) {
-                    try (SlowClientsTest.Proc extra = SlowClientsTest.Proc.iperf3Client(server.port(), "-t", "1")) {
-                        assertThat(extra.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
-                        assertThat(extra.process.exitValue()).isNotZero();
-                        assertThat(extra.output()).contains("iperf3: error - the server is busy running a test. try again later");
+                    try (Iperf3Process extra = server.iperf3Client("-t", "1")) {
+                        assertThat(extra.waitFor(Duration.ofSeconds(10))).as("exit status (-1: still running)").isPositive();
+                        assertThat(extra.stdout() + extra.stderr())
+                                .contains("iperf3: error - the server is busy running a test. try again later");
                     }
                 }
                 assertThat(server.server.activeTests()).as("the busy answers cost no test slot").isEqualTo(2);
-                for (SlowClientsTest.Proc p : running) {
+                for (Iperf3Process p : running) {
                     assertThat(json(p).has("error")).isFalse();
                 }
                 server.awaitIdle(Duration.ofSeconds(5));
-                try (SlowClientsTest.Proc retry = client(server.port(), List.of("-t", "1"))) {
+                try (Iperf3Process retry = client(server, List.of("-t", "1"))) {
                     assertThat(json(retry).has("error")).as("the retry").isFalse();
                 }
                 assertThat(server.logLines()).filteredOn(l -> l.contains("event=busy") && l.contains("running=2 max=2"))
                         .hasSize(3);
             } finally {
-                for (SlowClientsTest.Proc p : running) {
+                for (Iperf3Process p : running) {
                     p.close();
                 }
             }

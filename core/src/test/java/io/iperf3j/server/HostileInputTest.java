@@ -1,7 +1,7 @@
 package io.iperf3j.server;
 
-import io.iperf3j.engine.ClientTest;
-import io.iperf3j.protocol.Cookie;
+import io.iperf3j.internal.engine.ClientTest;
+import io.iperf3j.internal.protocol.Cookie;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
+import static io.iperf3j.testing.Async.async;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -326,18 +327,5 @@ class HostileInputTest {
     @Test
     void theServerStillServes() {
         server.assertStillServes();
-    }
-
-    /** Runs on a thread of its own (the common pool has one worker on two cores, and tasks here block). */
-    static <T> CompletableFuture<T> async(java.util.function.Supplier<T> task) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                f.complete(task.get());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
     }
 }

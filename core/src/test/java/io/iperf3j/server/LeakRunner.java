@@ -1,7 +1,7 @@
 package io.iperf3j.server;
 
-import io.iperf3j.engine.ClientTest;
-import io.iperf3j.engine.ServerLimits;
+import io.iperf3j.internal.engine.ClientTest;
+import io.iperf3j.internal.engine.server.ServerLimits;
 
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;

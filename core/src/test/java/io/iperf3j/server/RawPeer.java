@@ -1,6 +1,6 @@
 package io.iperf3j.server;
 
-import io.iperf3j.protocol.Cookie;
+import io.iperf3j.internal.protocol.Cookie;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

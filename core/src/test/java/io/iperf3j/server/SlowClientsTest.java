@@ -1,19 +1,16 @@
 package io.iperf3j.server;
 
-import io.iperf3j.engine.ClientTest;
-import io.iperf3j.engine.ServerLimits;
+import io.iperf3j.internal.engine.ClientTest;
+import io.iperf3j.internal.engine.server.ServerLimits;
+import io.iperf3j.testing.Iperf3Process;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.iperf3j.testing.Async.async;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -24,8 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(90)
 class SlowClientsTest {
-    static final String IPERF3 = "/usr/bin/iperf3";
-
     /** A normal test of our client that runs while a misbehaving one is dealt with. */
     private static CompletableFuture<ClientTest.Outcome> meanwhile(TestServer server, String... args) {
         return async(() -> server.ourClient(args));
@@ -71,7 +66,7 @@ class SlowClientsTest {
     @Test
     void aClientKilledMidTestEndsItsTestAtOnce() throws Exception {
         try (TestServer server = new TestServer(TestServer.quick(), "--rcv-timeout", "1000");
-             Proc victim = Proc.iperf3Client(server.port(), "-t", "30", "-P", "2")) {
+             Iperf3Process victim = server.iperf3Client("-t", "30", "-P", "2")) {
             server.await(() -> server.server.activeTests() == 1 && !server.logLines().isEmpty(), Duration.ofSeconds(5),
                     "the victim's test running");
             Thread.sleep(500);
@@ -91,7 +86,7 @@ class SlowClientsTest {
     @Test
     void aStoppedClientEndsItsTestAtTheReceiveTimeout() throws Exception {
         try (TestServer server = new TestServer(TestServer.quick(), "--rcv-timeout", "1000");
-             Proc victim = Proc.iperf3Client(server.port(), "-t", "30")) {
+             Iperf3Process victim = server.iperf3Client("-t", "30")) {
             server.awaitLogLine(Duration.ofSeconds(5), "event=start");
             Thread.sleep(300);
             var other = meanwhile(server, "-t", "3");
@@ -111,7 +106,7 @@ class SlowClientsTest {
     @Test
     void aStoppedClientOfAReverseTestEndsItWhenNothingCanBeSent() throws Exception {
         try (TestServer server = new TestServer(TestServer.quick(), "--rcv-timeout", "1000");
-             Proc victim = Proc.iperf3Client(server.port(), "-t", "30", "-R")) {
+             Iperf3Process victim = server.iperf3Client("-t", "30", "-R")) {
             server.awaitLogLine(Duration.ofSeconds(5), "event=start");
             Thread.sleep(300);
             var other = meanwhile(server, "-t", "3");
@@ -135,7 +130,7 @@ class SlowClientsTest {
     void idleTimeoutEndsATestInWhichNothingMoves() throws Exception {
         // --rcv-timeout stays at its 120 s default: --idle-timeout alone ends the test.
         try (TestServer server = new TestServer(TestServer.quick(), "--idle-timeout", "1");
-             Proc victim = Proc.iperf3Client(server.port(), "-t", "30", "--bidir")) {
+             Iperf3Process victim = server.iperf3Client("-t", "30", "--bidir")) {
             server.awaitLogLine(Duration.ofSeconds(5), "event=start");
             Thread.sleep(300);
             long t0 = System.nanoTime();
@@ -165,53 +160,5 @@ class SlowClientsTest {
             assertThat(refused.error()).isNotNull();
             assertThat(refused.error().getMessage()).contains("exceeds the server's maximum permitted limit");
         }
-    }
-
-    /** A real iperf3 client process; signalled and killed by its own PID only. */
-    static final class Proc implements AutoCloseable {
-        final Process process;
-        final Path out;
-
-        Proc(List<String> command) throws IOException {
-            out = Files.createTempFile("iperf3j-slow", ".out");
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        }
-
-        static Proc iperf3Client(int port, String... args) throws IOException {
-            List<String> cmd = new ArrayList<>(List.of(IPERF3, "-c", "127.0.0.1", "-p", Integer.toString(port)));
-            cmd.addAll(List.of(args));
-            return new Proc(cmd);
-        }
-
-        void signal(String name) throws Exception {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
-            assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
-        }
-
-        String output() throws IOException {
-            return Files.readString(out);
-        }
-
-        @Override
-        public void close() throws Exception {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-            Files.deleteIfExists(out);
-        }
-    }
-
-    /** Runs on a thread of its own (the common pool has one worker on two cores, and tasks here block). */
-    static <T> CompletableFuture<T> async(java.util.function.Supplier<T> task) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                f.complete(task.get());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
     }
 }

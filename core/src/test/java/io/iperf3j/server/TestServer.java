@@ -1,16 +1,18 @@
 package io.iperf3j.server;
 
-import io.iperf3j.engine.ClientTest;
-import io.iperf3j.engine.EngineInfo;
-import io.iperf3j.engine.IperfServer;
-import io.iperf3j.engine.ServerLimits;
-import io.iperf3j.json.JsonObject;
-import io.iperf3j.options.IperfOptions;
-import io.iperf3j.options.OptionParser;
-import io.iperf3j.options.ParseResult;
-import io.iperf3j.report.OutputSink;
-import io.iperf3j.stats.TestObserver;
-import io.iperf3j.stats.TestRecord;
+import io.iperf3j.internal.engine.ClientTest;
+import io.iperf3j.internal.engine.EngineInfo;
+import io.iperf3j.internal.engine.server.IperfServer;
+import io.iperf3j.internal.engine.server.ServerLimits;
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.options.OptionParser;
+import io.iperf3j.internal.options.ParseResult;
+import io.iperf3j.internal.output.OutputSink;
+import io.iperf3j.internal.stats.TestObserver;
+import io.iperf3j.internal.stats.TestRecord;
+import io.iperf3j.testing.Iperf3Binary;
+import io.iperf3j.testing.Iperf3Process;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -101,6 +103,14 @@ final class TestServer implements AutoCloseable {
 
     String stdout() {
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A real iperf3 (3.12) client of this server; signalled and killed by its own PID only. */
+    Iperf3Process iperf3Client(String... args) {
+        Iperf3Binary.require();
+        List<String> cmd = new ArrayList<>(List.of("-c", "127.0.0.1", "-p", Integer.toString(port())));
+        cmd.addAll(List.of(args));
+        return Iperf3Process.iperf3(cmd);
     }
 
     /** Runs iperf3j's client in process against this server with {@code -J}. */

@@ -86,6 +86,25 @@ public final class Iperf3Process implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Sends this process (by its PID, never by name) a signal: {@code "STOP"}, {@code "CONT"},
+     * {@code "KILL"}... Fails the test if {@code kill} does not succeed within 5 s.
+     */
+    public void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                kill.destroyForcibly();
+                throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while signalling " + process.pid(), e);
+        }
+    }
+
     /** Waits up to {@code timeout} until stderr contains {@code text}; false if it exited or time ran out first. */
     public boolean awaitStderr(String text, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,8 +1,8 @@
 package io.iperf3j.testing;
 
-import io.iperf3j.json.JsonObject;
-import io.iperf3j.json.MalformedJsonException;
-import io.iperf3j.json.PeerJson;
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.json.MalformedJsonException;
+import io.iperf3j.internal.json.PeerJson;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

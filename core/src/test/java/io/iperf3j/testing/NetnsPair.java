@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * joined by a veth pair with 10.213.X.1 in A and 10.213.X.2 in B. Nothing outside the
  * pair is reachable from inside, so whatever runs there can only reach its peer.
  * {@link #close()} deletes both namespaces, and the veth pair, qdiscs and nft tables
- * go with them. Needs root (CI runs as root).
+ * go with them. Needs root (CI runs as root). Helpers shape the link (MTU, tbf) and drop
+ * UDP datagrams with nft, counting what they dropped: the ground truth for loss.
  */
 public final class NetnsPair implements AutoCloseable {
     public final String nsA;
@@ -71,27 +72,65 @@ public final class NetnsPair implements AutoCloseable {
      */
     public void dropUdpInBoth(int percent) throws IOException {
         for (String ns : List.of(nsA, nsB)) {
-            String rules = "table inet iperf3jloss {\n"
-                    + "  counter drops { }\n"
-                    + "  chain input {\n"
-                    + "    type filter hook input priority 0; policy accept;\n"
-                    + "    meta l4proto udp meta length > 200 numgen random mod 100 < " + percent
-                    + " counter name \"drops\" drop\n"
-                    + "  }\n"
-                    + "}\n";
-            Path f = Files.createTempFile("iperf3j-nft", ".conf");
-            try {
-                Files.writeString(f, rules);
-                sh("ip netns exec " + ns + " nft -f " + f);
-            } finally {
-                Files.deleteIfExists(f);
-            }
+            dropAtRandom(ns, "meta l4proto udp", percent);
         }
+    }
+
+    /**
+     * Drops {@code percent} % of the UDP datagrams longer than 200 bytes that arrive in
+     * namespace {@code ns} for one of {@code ports}, at random, and counts them (read with
+     * {@link #droppedAndReset}); the short handshake datagrams always pass.
+     */
+    public void dropUdpTo(String ns, int percent, int... ports) throws IOException {
+        StringBuilder set = new StringBuilder();
+        for (int port : ports) {
+            set.append(set.isEmpty() ? "" : ", ").append(port);
+        }
+        dropAtRandom(ns, "udp dport { " + set + " }", percent);
+    }
+
+    /** Loads the {@code iperf3jloss} table into {@code ns}: a counted random drop of matching datagrams over 200 bytes. */
+    private void dropAtRandom(String ns, String match, int percent) throws IOException {
+        String rules = "table inet iperf3jloss {\n"
+                + "  counter drops { }\n"
+                + "  chain input {\n"
+                + "    type filter hook input priority 0; policy accept;\n"
+                + "    " + match + " meta length > 200 numgen random mod 100 < " + percent
+                + " counter name \"drops\" drop\n"
+                + "  }\n"
+                + "}\n";
+        Path f = Files.createTempFile("iperf3j-nft", ".conf");
+        try {
+            Files.writeString(f, rules);
+            sh("ip netns exec " + ns + " nft -f " + f);
+        } finally {
+            Files.deleteIfExists(f);
+        }
+    }
+
+    /** Datagrams {@link #dropUdpTo} dropped in {@code ns} since the last call; the counter restarts at 0. */
+    public long droppedAndReset(String ns) throws IOException {
+        return packets(sh("ip netns exec " + ns + " nft reset counter inet iperf3jloss drops"));
+    }
+
+    /** Sets the MTU of both ends of the veth pair (9000: headers cost under 1 % of a big datagram). */
+    public void mtu(int bytes) throws IOException {
+        sh("ip -n " + nsA + " link set " + vethA + " mtu " + bytes);
+        sh("ip -n " + nsB + " link set " + vethB + " mtu " + bytes);
+    }
+
+    /** A tbf shaper of {@code mbps} Mbit/s on A's end of the link (the client's egress). */
+    public void shapeA(double mbps) throws IOException {
+        sh("ip netns exec " + nsA + " tc qdisc add dev " + vethA + " root tbf rate " + (int) mbps
+                + "mbit burst 64kb latency 100ms");
     }
 
     /** Datagrams dropped so far by {@link #dropUdpInBoth} in namespace {@code ns}. */
     public long dropped(String ns) throws IOException {
-        String out = sh("ip netns exec " + ns + " nft list counter inet iperf3jloss drops");
+        return packets(sh("ip netns exec " + ns + " nft list counter inet iperf3jloss drops"));
+    }
+
+    private static long packets(String out) throws IOException {
         Matcher m = Pattern.compile("packets (\\d+)").matcher(out);
         if (!m.find()) {
             throw new IOException("no nft counter in: " + out);

@@ -311,6 +311,6 @@ public final class PushGatewayConfig {
     /** {@code iperf3j/<version>}. */
     public static String defaultUserAgent() {
         String v = PushGatewayConfig.class.getPackage().getImplementationVersion();
-        return "iperf3j/" + (v != null ? v : io.iperf3j.engine.Version.VERSION);
+        return "iperf3j/" + (v != null ? v : io.iperf3j.internal.options.Version.VERSION);
     }
 }

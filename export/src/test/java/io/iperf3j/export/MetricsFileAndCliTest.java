@@ -2,16 +2,18 @@ package io.iperf3j.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.IperfCommand;
+import io.iperf3j.MetricsMode;
+import io.iperf3j.MetricsObservers;
 import io.iperf3j.RunningIperf;
-import io.iperf3j.engine.ClientTest;
-import io.iperf3j.engine.EngineInfo;
 import io.iperf3j.export.cli.CliMetrics;
 import io.iperf3j.export.cli.WrapperOptionException;
 import io.iperf3j.export.cli.WrapperOptionParser;
 import io.iperf3j.export.cli.WrapperOptions;
-import io.iperf3j.options.OptionParser;
-import io.iperf3j.options.ParseResult;
-import io.iperf3j.report.OutputSink;
+import io.iperf3j.internal.engine.ClientTest;
+import io.iperf3j.internal.engine.EngineInfo;
+import io.iperf3j.internal.options.OptionParser;
+import io.iperf3j.internal.options.ParseResult;
+import io.iperf3j.internal.output.OutputSink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,7 +78,7 @@ class MetricsFileAndCliTest {
             return 2;
         }
         ClientTest.Outcome o = new ClientTest(run.options(), OutputSink.discarding(), EngineInfo.standard(),
-                metrics.clientObserver()).run();
+                MetricsObservers.of(MetricsMode.interval(), metrics)).run();
         return metrics.finish(o.succeeded() ? 0 : 1);
     }
 

@@ -1,19 +1,20 @@
 package io.iperf3j.bench;
 
-import io.iperf3j.json.CJsonWriter;
-import io.iperf3j.json.JsonObject;
-import io.iperf3j.options.IperfOptions;
-import io.iperf3j.options.OptionParser;
-import io.iperf3j.options.ParseResult;
-import io.iperf3j.report.OutputMode;
-import io.iperf3j.report.OutputSink;
-import io.iperf3j.report.TestPrinter;
-import io.iperf3j.report.TestReporter;
-import io.iperf3j.stats.Direction;
-import io.iperf3j.stats.IntervalRecord;
-import io.iperf3j.stats.StreamRecord;
-import io.iperf3j.stats.TestObserver;
-import io.iperf3j.stats.TestRecord;
+import io.iperf3j.Direction;
+import io.iperf3j.Transport;
+import io.iperf3j.internal.json.CJsonWriter;
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.options.OptionParser;
+import io.iperf3j.internal.options.ParseResult;
+import io.iperf3j.internal.output.OutputMode;
+import io.iperf3j.internal.output.OutputSink;
+import io.iperf3j.internal.output.TestPrinter;
+import io.iperf3j.internal.output.TestReporter;
+import io.iperf3j.internal.stats.IntervalRecord;
+import io.iperf3j.internal.stats.StreamRecord;
+import io.iperf3j.internal.stats.TestObserver;
+import io.iperf3j.internal.stats.TestRecord;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -68,13 +69,13 @@ public class IntervalReportBench {
                 : OptionParser.parse("-c", "127.0.0.1");
         IperfOptions o = ((ParseResult.Run) r).options();
         TestRecord rec = new TestRecord(true, o);
-        rec.protocol = "udp".equals(protocol) ? IperfOptions.Protocol.UDP : IperfOptions.Protocol.TCP;
+        rec.protocol = "udp".equals(protocol) ? Transport.UDP : Transport.TCP;
         rec.parallel = streams;
         rec.blockSize = 1460;
         rec.duration = 10;
         rec.senderHasRetransmits = "tcp".equals(protocol) ? 1 : 0;
         for (int i = 0; i < streams; i++) {
-            rec.streams.add(new StreamRecord(i + 1, 5 + i, Direction.SENDING, "127.0.0.1", 40000 + i,
+            rec.streams.add(new StreamRecord(i + 1, 5 + i, Direction.SENDER, "127.0.0.1", 40000 + i,
                     "127.0.0.1", 5201));
         }
         TestPrinter printer = new TestPrinter(OutputSink.discarding(), "iperf3j", null, null, ZonedDateTime::now);
@@ -82,7 +83,7 @@ public class IntervalReportBench {
                 TestObserver.NONE);
         rec.started = true;
         rep.onTestStart();
-        boolean tcp = rec.protocol == IperfOptions.Protocol.TCP;
+        boolean tcp = rec.protocol == Transport.TCP;
         for (int t = 0; t < 10; t++) {
             for (StreamRecord s : rec.streams) {
                 long bytes = 1_250_000_000L + t * 1000L + s.id();

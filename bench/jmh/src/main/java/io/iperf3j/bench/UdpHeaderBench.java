@@ -1,6 +1,6 @@
 package io.iperf3j.bench;
 
-import io.iperf3j.udp.UdpHeader;
+import io.iperf3j.internal.udp.UdpHeader;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,7 +1,7 @@
 package io.iperf3j.bench;
 
-import io.iperf3j.udp.UdpHeader;
-import io.iperf3j.udp.UdpReceiverStats;
+import io.iperf3j.internal.udp.UdpHeader;
+import io.iperf3j.internal.udp.UdpReceiverStats;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,6 +1,6 @@
 package io.iperf3j.interop.matrix;
 
-import io.iperf3j.json.JsonObject;
+import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.testing.EnginePeer;
 import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Process;

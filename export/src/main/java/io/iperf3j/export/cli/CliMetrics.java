@@ -1,11 +1,8 @@
 package io.iperf3j.export.cli;
 
 import io.iperf3j.MetricEvent;
-import io.iperf3j.MetricsMode;
-import io.iperf3j.MetricsObservers;
 import io.iperf3j.export.MetricsFileSink;
 import io.iperf3j.export.PushGatewaySink;
-import io.iperf3j.stats.TestObserver;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,13 +12,15 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The {@code iperf3j} command's metrics sinks for one run: what
- * {@link WrapperOptions} asked for, fed from the engine's observers. The command
- * calls {@link #open}, hands {@link #clientObserver()} or {@link #serverObservers()}
- * to the engine, and {@link #finish(int)} at the end.
+ * {@link WrapperOptions} asked for, fed with the library's public
+ * {@link MetricEvent}s (interval samples). The command calls {@link #open}, lets the
+ * engine report to it when {@link #enabled()} (through
+ * {@code MetricsObservers.of(MetricsMode.interval(), metrics)}), and calls
+ * {@link #finish(int)} at the end. This module reads only the public events, never the
+ * engine's records.
  *
  * <p>Samples reach the sinks without the test thread waiting: the Pushgateway
  * sink has its own worker ({@link PushGatewaySink}), the file gets a writer
@@ -81,16 +80,6 @@ public final class CliMetrics implements Consumer<MetricEvent> {
     /** Whether any sink is open. */
     public boolean enabled() {
         return push != null || file != null;
-    }
-
-    /** The observer for a client test (a no-op when nothing is enabled). */
-    public TestObserver clientObserver() {
-        return enabled() ? MetricsObservers.of(MetricsMode.interval(), this) : TestObserver.NONE;
-    }
-
-    /** Observers for a server's tests, one per test. */
-    public Supplier<TestObserver> serverObservers() {
-        return enabled() ? () -> MetricsObservers.of(MetricsMode.interval(), this) : () -> TestObserver.NONE;
     }
 
     /** The push sink, if pushing. */

@@ -1,0 +1,179 @@
+package io.iperf3j.internal.engine;
+
+import io.iperf3j.internal.stats.StreamRecord;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One data stream and the platform thread that moves its bytes. The worker thread
+ * owns the byte and block counters and publishes them with release stores; the
+ * test thread reads them with acquire loads when it samples an interval. Nothing
+ * else is shared, so the hot loop has no locks, atomics or volatile writes.
+ */
+public abstract class DataStream implements Runnable {
+    private static final VarHandle BYTES;
+    private static final VarHandle BLOCKS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            BYTES = l.findVarHandle(DataStream.class, "bytes", long.class);
+            BLOCKS = l.findVarHandle(DataStream.class, "blocks", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    public final StreamRecord record;
+    protected final StreamSampler sampler = new StreamSampler();
+    private final Runnable wakeTest;
+
+    @SuppressWarnings("unused") // accessed through BYTES
+    private long bytes;
+    @SuppressWarnings("unused") // accessed through BLOCKS
+    private long blocks;
+
+    /** Receivers count only while the test runs (iperf3 drops early and late data). */
+    public volatile boolean counting;
+    /** Set by the test thread to end the worker's loop. */
+    public volatile boolean stopRequested;
+    private volatile Throwable failure;
+    private volatile boolean reachedEnd;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private Thread thread;
+
+    public DataStream(StreamRecord record, Runnable wakeTest) {
+        this.record = record;
+        this.wakeTest = wakeTest;
+    }
+
+    public boolean sending() {
+        return record.sending();
+    }
+
+    /** Starts the worker on its own platform thread. */
+    public final void start(String testName) {
+        thread = Thread.ofPlatform().daemon().name("iperf3j-" + testName + "-stream-" + record.id()
+                + (sending() ? "-tx" : "-rx")).start(this);
+    }
+
+    protected final boolean started() {
+        return thread != null;
+    }
+
+    @Override
+    public final void run() {
+        try {
+            transfer();
+        } catch (Throwable e) {
+            if (!stopRequested) {
+                failure = e;
+            }
+        } finally {
+            finished.countDown();
+            wakeTest.run();
+        }
+    }
+
+    /** The transfer loop; returns when stopped, at end of stream, or when a limit is reached. */
+    protected abstract void transfer() throws Exception;
+
+    /** Closes the socket; a worker blocked in I/O then returns. */
+    protected abstract void closeChannel();
+
+    /** Adds one block of {@code n} bytes to the counters, visible to the test thread. */
+    protected final void count(long n) {
+        BYTES.setRelease(this, (long) BYTES.get(this) + n);
+        BLOCKS.setRelease(this, (long) BLOCKS.get(this) + 1);
+    }
+
+    /** Adds {@code blocks} blocks of {@code n} bytes in all (a batch of datagrams) with one pair of stores. */
+    protected final void count(long n, long blockCount) {
+        BYTES.setRelease(this, (long) BYTES.get(this) + n);
+        BLOCKS.setRelease(this, (long) BLOCKS.get(this) + blockCount);
+    }
+
+    /** Whether the caller is this stream's worker thread. */
+    protected final boolean onWorkerThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Waits up to {@code nanos} for the worker to end; true if it has (or never started). */
+    protected final boolean awaitFinished(long nanos) {
+        if (thread == null) {
+            return true;
+        }
+        try {
+            return finished.await(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public final long bytes() {
+        return (long) BYTES.getAcquire(this);
+    }
+
+    protected final long blocks() {
+        return (long) BLOCKS.getAcquire(this);
+    }
+
+    /** Records that the stream met its end condition (limit reached, peer closed) and wakes the test. */
+    protected final void endReached() {
+        reachedEnd = true;
+        wakeTest.run();
+    }
+
+    protected final boolean reachedEnd() {
+        return reachedEnd;
+    }
+
+    /** An I/O failure that happened while the test still wanted the stream, or null. */
+    protected final Throwable failure() {
+        return failure;
+    }
+
+    protected final boolean isFinished() {
+        return finished.getCount() == 0;
+    }
+
+    /** Ends a wait of the worker (a pacing sleep, a selector) so it sees a stop request at once. */
+    public void wakeWorker() {
+        LockSupport.unpark(thread);
+    }
+
+    /** Asks the worker to stop and waits for it; closes the socket if it does not stop in time. */
+    protected final void stop(long timeoutNanos) {
+        stopRequested = true;
+        if (thread == null) {
+            return;
+        }
+        wakeWorker();
+        try {
+            if (!finished.await(timeoutNanos, TimeUnit.NANOSECONDS)) {
+                closeChannel();
+                finished.await(1, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the worker and releases the socket. */
+    protected final void shutdown() {
+        stopRequested = true;
+        closeChannel();
+        if (thread != null) {
+            try {
+                finished.await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

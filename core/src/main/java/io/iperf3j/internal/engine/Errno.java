@@ -1,0 +1,81 @@
+package io.iperf3j.internal.engine;
+
+import java.util.Map;
+
+/**
+ * Linux errno numbers and their glibc {@code strerror} texts, for the codes that
+ * travel after SERVER_ERROR and for the texts iperf3 appends to its messages.
+ */
+public final class Errno {
+    static final int EPERM = 1;
+    static final int ENOENT = 2;
+    static final int EACCES = 13;
+    static final int EINVAL = 22;
+    static final int EADDRINUSE = 98;
+    static final int EADDRNOTAVAIL = 99;
+
+    private static final Map<Integer, String> TEXT = Map.ofEntries(
+            Map.entry(1, "Operation not permitted"),
+            Map.entry(2, "No such file or directory"),
+            Map.entry(4, "Interrupted system call"),
+            Map.entry(5, "Input/output error"),
+            Map.entry(9, "Bad file descriptor"),
+            Map.entry(11, "Resource temporarily unavailable"),
+            Map.entry(12, "Cannot allocate memory"),
+            Map.entry(13, "Permission denied"),
+            Map.entry(22, "Invalid argument"),
+            Map.entry(23, "Too many open files in system"),
+            Map.entry(24, "Too many open files"),
+            Map.entry(28, "No space left on device"),
+            Map.entry(32, "Broken pipe"),
+            Map.entry(92, "Protocol not available"),
+            Map.entry(93, "Protocol not supported"),
+            Map.entry(95, "Operation not supported"),
+            Map.entry(97, "Address family not supported by protocol"),
+            Map.entry(98, "Address already in use"),
+            Map.entry(99, "Cannot assign requested address"),
+            Map.entry(100, "Network is down"),
+            Map.entry(101, "Network is unreachable"),
+            Map.entry(103, "Software caused connection abort"),
+            Map.entry(104, "Connection reset by peer"),
+            Map.entry(105, "No buffer space available"),
+            Map.entry(107, "Transport endpoint is not connected"),
+            Map.entry(110, "Connection timed out"),
+            Map.entry(111, "Connection refused"),
+            Map.entry(113, "No route to host"));
+
+    private Errno() {
+    }
+
+    /** glibc's text for the errno, or {@code "Unknown error N"} as glibc prints it. */
+    static String text(int errno) {
+        String t = TEXT.get(errno);
+        return t != null ? t : "Unknown error " + errno;
+    }
+
+    /** The errno whose text is the message of this exception (the JDK reports strerror texts), or 0. */
+    public static int of(Throwable e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return 0;
+        }
+        for (Map.Entry<Integer, String> entry : TEXT.entrySet()) {
+            if (m.contains(entry.getValue())) {
+                return entry.getKey();
+            }
+        }
+        return 0;
+    }
+
+    /** The text iperf3 prints after an error's name: the JDK's message (a strerror text), or the exception's name. */
+    public static String describe(Throwable e) {
+        String m = e.getMessage();
+        if (e instanceof java.nio.channels.UnresolvedAddressException) {
+            return "Name or service not known";
+        }
+        if (m == null || m.isEmpty()) {
+            return e.getClass().getSimpleName();
+        }
+        return m;
+    }
+}

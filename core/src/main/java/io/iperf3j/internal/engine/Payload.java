@@ -1,0 +1,76 @@
+package io.iperf3j.internal.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.SplittableRandom;
+
+/** The bytes a stream sends: random (iperf3's default) or iperf2's repeating {@code 0123456789}. */
+public final class Payload {
+    private Payload() {
+    }
+
+    private static final int PAGE = 4096;
+
+    /**
+     * A direct buffer of exactly {@code size} bytes that starts on a page boundary, as
+     * iperf3's (malloc'd, so mmap'ed at 128 KiB) buffer does. The kernel copies a
+     * block into and out of socket buffers with {@code rep movsb}; a source or
+     * destination off a cache-line boundary (a plain {@code allocateDirect} is only
+     * 16-byte aligned) makes each copy straddle lines.
+     */
+    public static ByteBuffer aligned(int size) {
+        int rounded = (size + PAGE - 1) / PAGE * PAGE;
+        return ByteBuffer.allocateDirect(rounded + PAGE).alignedSlice(PAGE).slice(0, size);
+    }
+
+    /** A direct buffer of {@code size} payload bytes, position 0, limit size. */
+    public static ByteBuffer buffer(int size, boolean repeating, long seed) {
+        ByteBuffer b = aligned(size);
+        fill(b, repeating, seed);
+        b.flip();
+        return b;
+    }
+
+    static void fill(ByteBuffer b, boolean repeating, long seed) {
+        if (repeating) {
+            for (int i = 0; b.hasRemaining(); i++) {
+                b.put((byte) ('0' + i % 10));
+            }
+        } else {
+            SplittableRandom r = new SplittableRandom(seed);
+            while (b.remaining() >= 8) {
+                b.putLong(r.nextLong());
+            }
+            while (b.hasRemaining()) {
+                b.put((byte) r.nextInt());
+            }
+        }
+    }
+
+    /**
+     * An unlinked temporary file holding one block, for {@code -Z}: the kernel then
+     * sends from the page cache ({@code sendfile}) without copying from user space,
+     * as iperf3 does from the file behind its buffer.
+     */
+    static FileChannel zeroCopySource(ByteBuffer block) throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        Path file = Files.createTempFile(dir, "iperf3j-zerocopy", ".bin");
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.DELETE_ON_CLOSE);
+        try {
+            Files.deleteIfExists(file); // unlinked at once; the open channel keeps the data
+            ByteBuffer copy = block.duplicate();
+            while (copy.hasRemaining()) {
+                ch.write(copy, copy.position());
+            }
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        return ch;
+    }
+}

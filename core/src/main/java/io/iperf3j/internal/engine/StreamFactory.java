@@ -1,0 +1,228 @@
+package io.iperf3j.internal.engine;
+
+import io.iperf3j.Direction;
+import io.iperf3j.Transport;
+import io.iperf3j.internal.engine.tcp.TcpStream;
+import io.iperf3j.internal.net.NativeSocket;
+import io.iperf3j.internal.net.NativeSocketException;
+import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.output.TestReporter;
+import io.iperf3j.internal.protocol.Cookie;
+import io.iperf3j.internal.protocol.ErrorCode;
+import io.iperf3j.internal.protocol.IperfException;
+import io.iperf3j.internal.stats.StreamRecord;
+import io.iperf3j.internal.stats.TestRecord;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Creates TCP data streams with the socket options a test asks for, in the order
+ * iperf3 applies them (buffers and MSS before connecting, congestion control and
+ * TOS after), on the client side ({@link #connectTcp}) and the server side
+ * ({@link #acceptedTcp}).
+ */
+public final class StreamFactory {
+    private final IperfOptions local;
+    private final Runnable wakeTest;
+
+    public StreamFactory(IperfOptions local, Runnable wakeTest) {
+        this.local = local;
+        this.wakeTest = wakeTest;
+    }
+
+    /** The client's block size: {@code -l}, else 128 KiB for TCP, the control MSS or 1460 for UDP. */
+    int blockSize(int controlMss) {
+        if (local.blockSize() > 0) {
+            return local.blockSize();
+        }
+        if (local.protocol() == Transport.UDP) {
+            return controlMss > 0 && controlMss <= 65507 ? controlMss : IperfOptions.DEFAULT_UDP_BLOCKSIZE;
+        }
+        return IperfOptions.DEFAULT_TCP_BLOCKSIZE;
+    }
+
+    /** Client: connects one TCP data stream, sends the cookie, and reports its buffers. */
+    TcpStream connectTcp(InetSocketAddress server, Cookie cookie, int id, int socketNumber, Direction direction,
+                         int cport, TestRecord rec, TransferBudget budget, TestReporter reporter) throws IperfException {
+        SocketChannel ch = null;
+        try {
+            Prepared prepared = prepare(direction, rec);
+            ch = SocketChannel.open(server.getAddress() instanceof Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            if (rec.window > 0) {
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, rec.window);
+                ch.setOption(StandardSocketOptions.SO_SNDBUF, rec.window);
+            }
+            if (local.noDelay()) {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            // Read back before connecting, as iperf3 does (after connect Linux has
+            // already auto-tuned the send buffer).
+            int snd = SocketBuffers.sendBuffer(ch);
+            int rcv = SocketBuffers.receiveBuffer(ch);
+            reporter.onSocketBuffers(rec.window, snd, rcv);
+            if (rec.window > 0 && (snd < rec.window || rcv < rec.window)) {
+                throw new IperfException(ErrorCode.SET_BUF2);
+            }
+            boolean needsEarlyNative = local.mss() > 0 || local.bindDevice() != null || local.sndTimeoutMs() > 0
+                    || local.fqRate() > 0;
+            if (local.bindAddress() != null || cport > 0 || needsEarlyNative) {
+                InetAddress bindTo = local.bindAddress() != null ? InetAddress.getByName(local.bindAddress()) : null;
+                ch.bind(new InetSocketAddress(bindTo, cport));
+            }
+            NativeSocket nat = null;
+            if (needsEarlyNative) {
+                nat = NativeSocket.of(ch).orElseThrow(() -> new IperfException(ErrorCode.UNIMPLEMENTED));
+                applyEarlyOptions(nat);
+            }
+            ch.connect(server);
+            ch.write(ByteBuffer.wrap(cookie.wireBytes()));
+            if (nat == null) {
+                nat = NativeSocket.of(ch).orElse(null);
+            }
+            applyCongestion(nat, rec, true);
+            if (rec.tos > 0) {
+                ch.setOption(StandardSocketOptions.IP_TOS, rec.tos);
+            }
+            return build(ch, nat, id, socketNumber, direction, prepared, budget);
+        } catch (IperfException e) {
+            closeQuietly(ch);
+            throw e;
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new IperfException(ErrorCode.STREAM_CONNECT, Errno.describe(e), e);
+        }
+    }
+
+    /** Server: turns an accepted data connection (cookie already read) into a stream. */
+    public TcpStream acceptedTcp(SocketChannel ch, int id, int socketNumber, Direction direction, TestRecord rec,
+                          TransferBudget budget) throws IperfException {
+        try {
+            if (rec.window > 0) {
+                // iperf3 sets these on a re-created listener so accepted sockets inherit
+                // them; one listener serves many tests here, so they go on the socket.
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, rec.window);
+                ch.setOption(StandardSocketOptions.SO_SNDBUF, rec.window);
+            }
+            if (rec.noDelayRequested) {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            NativeSocket nat = NativeSocket.of(ch).orElse(null);
+            applyUserTimeout(nat, local.sndTimeoutMs());
+            if (nat != null && rec.mssRequested > 0) {
+                try {
+                    nat.setTcpMaxSeg(rec.mssRequested);
+                } catch (RuntimeException e) {
+                    // MSS on an established socket only caps what we send; failing to set it is not fatal
+                }
+            }
+            applyCongestion(nat, rec, false);
+            if (rec.tos > 0) {
+                ch.setOption(StandardSocketOptions.IP_TOS, rec.tos);
+            }
+            return build(ch, nat, id, socketNumber, direction, prepare(direction, rec), budget);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new IperfException(ErrorCode.STREAM_ACCEPT, Errno.describe(e), e);
+        }
+    }
+
+    /** Payload buffer, zero-copy file and pacer: made before connecting, so nothing slow runs once the peer's clock may be running. */
+    private record Prepared(ByteBuffer buffer, FileChannel zeroCopy, Pacer pacer) {
+    }
+
+    private static Prepared prepare(Direction direction, TestRecord rec) throws IOException {
+        boolean sending = direction == Direction.SENDER;
+        ByteBuffer buffer = Payload.buffer(rec.blockSize, rec.repeatingPayload, ThreadLocalRandom.current().nextLong());
+        FileChannel zeroCopy = sending && rec.zeroCopy ? Payload.zeroCopySource(buffer) : null;
+        // TCP paces without iperf3's --pacing-timer grid: the stream sleeps until its next block is due.
+        Pacer pacer = sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst, 0) : null;
+        return new Prepared(buffer, zeroCopy, pacer);
+    }
+
+    private TcpStream build(SocketChannel ch, NativeSocket nat, int id, int socketNumber, Direction direction,
+                            Prepared prepared, TransferBudget budget) throws IOException {
+        InetSocketAddress la = (InetSocketAddress) ch.getLocalAddress();
+        InetSocketAddress ra = (InetSocketAddress) ch.getRemoteAddress();
+        StreamRecord record = new StreamRecord(id, socketNumber, direction,
+                AddressText.of(la), la.getPort(), AddressText.of(ra), ra.getPort());
+        return new TcpStream(record, wakeTest, ch, prepared.buffer(), prepared.zeroCopy(), prepared.pacer(), budget, nat);
+    }
+
+    private void applyEarlyOptions(NativeSocket nat) throws IperfException {
+        if (local.mss() > 0) {
+            setOrFail(() -> nat.setTcpMaxSeg(local.mss()), ErrorCode.SET_MSS);
+        }
+        if (local.bindDevice() != null) {
+            setOrFail(() -> nat.setBindToDevice(local.bindDevice()), ErrorCode.BIND_DEV);
+        }
+        applyUserTimeout(nat, local.sndTimeoutMs());
+        if (local.fqRate() > 0) {
+            setOrFail(() -> nat.setMaxPacingRate(local.fqRate() / 8), ErrorCode.SET_PACING);
+        }
+    }
+
+    /** Runs a native setter; its failure becomes iperf3's error for that option, with the system's reason. */
+    private static void setOrFail(Runnable setter, ErrorCode code) throws IperfException {
+        try {
+            setter.run();
+        } catch (NativeSocketException e) {
+            throw new IperfException(code, e.errnoText()); // iperf3 appends strerror only
+        } catch (RuntimeException e) {
+            throw new IperfException(code, e.getMessage());
+        }
+    }
+
+    /**
+     * {@code --snd-timeout}: TCP_USER_TIMEOUT, which iperf3 sets on the control and
+     * TCP data sockets of either side.
+     */
+    public static void applyUserTimeout(NativeSocket nat, int timeoutMs) throws IperfException {
+        if (timeoutMs <= 0) {
+            return;
+        }
+        if (nat == null) {
+            throw new IperfException(ErrorCode.UNIMPLEMENTED, "--snd-timeout");
+        }
+        setOrFail(() -> nat.setUserTimeout(timeoutMs), ErrorCode.SET_USER_TIMEOUT);
+    }
+
+    /** {@code -C}: set it if asked, then read back what the socket uses ({@code congestion_used}). */
+    private static void applyCongestion(NativeSocket nat, TestRecord rec, boolean client) throws IperfException {
+        if (rec.congestionRequested != null) {
+            if (nat == null) {
+                throw new IperfException(ErrorCode.UNIMPLEMENTED);
+            }
+            try {
+                nat.setCongestion(rec.congestionRequested);
+            } catch (RuntimeException e) {
+                if (client) {
+                    throw new IperfException(ErrorCode.SET_CONGESTION);
+                }
+                // A 3.12 server only warns when the algorithm is missing; it then uses its default.
+            }
+        }
+        if (nat != null && rec.congestionUsed == null) {
+            rec.congestionUsed = nat.congestion().orElse(null);
+        }
+    }
+
+    public static void closeQuietly(java.nio.channels.Channel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.iperf3j.internal.engine.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How long a new connection may take before it is a test, and how many may be
+ * on their way at once. The defaults suit a server left running on a shared
+ * host; tests set them short so a silent client costs them milliseconds, not
+ * tens of seconds.
+ *
+ * <p>The other limits come from the command line: {@code --rcv-timeout} (no data
+ * while receiving), {@code --idle-timeout} (nothing at all moves),
+ * {@code --server-max-duration}, and the safety timer of {@code -t + -O + 40 s}.
+ *
+ * @param cookieTimeout how long a new TCP connection may take to send its 37-byte
+ *        cookie (iperf3 waits without limit; upstream's HEAD uses 10 s too)
+ * @param setupTimeout how long a test may take from its cookie to TEST_START
+ *        (parameters, authentication, all streams), and again from TEST_END to the
+ *        end of the results exchange; the session uses the shorter of this and
+ *        {@code --rcv-timeout}
+ * @param maxPendingHandshakes connections whose cookie has not arrived yet; more
+ *        are closed at once, so a flood of silent connections cannot use up file
+ *        descriptors or threads (a test with {@code -P 128} opens 128 at once)
+ */
+public record ServerLimits(Duration cookieTimeout, Duration setupTimeout, int maxPendingHandshakes) {
+    public static final ServerLimits DEFAULTS = new ServerLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), 1024);
+
+    public ServerLimits {
+        Objects.requireNonNull(cookieTimeout, "cookieTimeout");
+        Objects.requireNonNull(setupTimeout, "setupTimeout");
+        if (cookieTimeout.isNegative() || cookieTimeout.isZero() || setupTimeout.isNegative() || setupTimeout.isZero()) {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
+        if (maxPendingHandshakes < 1) {
+            throw new IllegalArgumentException("maxPendingHandshakes must be at least 1");
+        }
+    }
+
+    public ServerLimits withCookieTimeout(Duration d) {
+        return new ServerLimits(d, setupTimeout, maxPendingHandshakes);
+    }
+
+    public ServerLimits withSetupTimeout(Duration d) {
+        return new ServerLimits(cookieTimeout, d, maxPendingHandshakes);
+    }
+
+    public ServerLimits withMaxPendingHandshakes(int n) {
+        return new ServerLimits(cookieTimeout, setupTimeout, n);
+    }
+}

@@ -1,0 +1,210 @@
+package io.iperf3j.internal.engine.server;
+
+import io.iperf3j.internal.engine.AddressText;
+import io.iperf3j.internal.output.OutputSink;
+import io.iperf3j.internal.output.Strftime;
+
+import java.net.InetSocketAddress;
+import java.time.ZonedDateTime;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * The server's operator log ({@code --server-log}): one line when a test starts,
+ * one when it ends (how, with bytes each way and why it was cut short), and one
+ * per connection refused before it became a test (busy, no cookie in time, too
+ * many connections at once). Lines go to the error stream, or to the
+ * {@code --logfile}, never to standard output, so iperf3's text and {@code -J}
+ * output are unchanged.
+ *
+ * <p>Format (logfmt: {@code key=value}, values with spaces in double quotes), with
+ * the {@code --timestamps} prefix when that is on:
+ *
+ * <pre>
+ * iperf3j-server: test=7 event=start client=192.0.2.7:51234 proto=TCP dir=reverse streams=4 limit=10s
+ * iperf3j-server: test=7 event=end client=192.0.2.7:51234 proto=TCP dir=reverse streams=4 sent=1181116006 received=0 seconds=10.04 result=ok
+ * iperf3j-server: test=8 event=end client=192.0.2.7:51240 proto=UDP dir=normal streams=1 sent=0 received=1310720 seconds=121.50 result=cut reason="idle timeout for receiving data"
+ * iperf3j-server: event=busy client=192.0.2.9:40000 running=16 max=16
+ * iperf3j-server: event=drop client=192.0.2.9:40002 reason="no cookie within 10000 ms"
+ * </pre>
+ *
+ * <p>{@code test} numbers every admitted control connection (unlike iperf3's banner
+ * number, which counts finished tests). {@code result} is {@code ok}, {@code cut}
+ * (ended early: the reason says why), {@code refused} (parameters refused) or
+ * {@code denied} (authentication failed). Connection-level lines ({@code busy},
+ * {@code drop}) are limited to {@value #BURST} a second, so a flood cannot flood
+ * the log; a later line says how many were left out ({@code suppressed=N}).
+ * Writes are atomic per line, so lines of concurrent tests never mix.
+ */
+final class ServerLog {
+    static final int BURST = 20;
+
+    private final OutputSink sink;
+    private final String prefix;
+    private final String timestampFormat;
+    private final Supplier<ZonedDateTime> clock;
+    private final boolean enabled;
+    // Token bucket for connection-level lines.
+    private double tokens = BURST;
+    private long lastRefill = System.nanoTime();
+    private long suppressed;
+
+    ServerLog(OutputSink sink, String programName, String timestampFormat, boolean enabled) {
+        this(sink, programName, timestampFormat, enabled, ZonedDateTime::now);
+    }
+
+    ServerLog(OutputSink sink, String programName, String timestampFormat, boolean enabled,
+              Supplier<ZonedDateTime> clock) {
+        this.sink = sink;
+        this.prefix = programName + "-server: ";
+        this.timestampFormat = timestampFormat;
+        this.enabled = enabled;
+        this.clock = clock;
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    /** What a test was, for its start and end lines. */
+    record TestShape(String proto, String dir, int streams, String limit) {
+        static final TestShape UNKNOWN = new TestShape(null, null, 0, null);
+    }
+
+    void testStarted(long id, InetSocketAddress client, TestShape shape, String user) {
+        if (!enabled) {
+            return;
+        }
+        Line l = new Line().kv("test", id).kv("event", "start").kv("client", address(client));
+        shape(l, shape);
+        l.kv("limit", shape.limit());
+        if (user != null) {
+            l.kv("user", user);
+        }
+        write(l);
+    }
+
+    /**
+     * @param result {@code ok}, {@code cut}, {@code refused} or {@code denied}
+     * @param reason why the test did not complete, or null
+     */
+    void testEnded(long id, InetSocketAddress client, TestShape shape, long sent, long received, double seconds,
+                   String result, String reason) {
+        if (!enabled) {
+            return;
+        }
+        Line l = new Line().kv("test", id).kv("event", "end").kv("client", address(client));
+        shape(l, shape);
+        l.kv("sent", sent).kv("received", received)
+                .kv("seconds", String.format(Locale.ROOT, "%.2f", seconds))
+                .kv("result", result);
+        if (reason != null) {
+            l.kv("reason", reason);
+        }
+        write(l);
+    }
+
+    void busy(InetSocketAddress client, int running, int max) {
+        if (!enabled) {
+            return;
+        }
+        limited(new Line().kv("event", "busy").kv("client", address(client)).kv("running", running).kv("max", max));
+    }
+
+    void dropped(InetSocketAddress client, String reason) {
+        if (!enabled) {
+            return;
+        }
+        limited(new Line().kv("event", "drop").kv("client", address(client)).kv("reason", reason));
+    }
+
+    private static void shape(Line l, TestShape s) {
+        l.kv("proto", s.proto()).kv("dir", s.dir());
+        if (s.streams() > 0) {
+            l.kv("streams", s.streams());
+        }
+    }
+
+    private void limited(Line l) {
+        long left;
+        synchronized (this) {
+            long now = System.nanoTime();
+            tokens = Math.min(BURST, tokens + (now - lastRefill) * BURST / 1e9);
+            lastRefill = now;
+            if (tokens < 1) {
+                suppressed++;
+                return;
+            }
+            tokens -= 1;
+            left = suppressed;
+            suppressed = 0;
+        }
+        if (left > 0) {
+            l.kv("suppressed", left);
+        }
+        write(l);
+    }
+
+    private void write(Line l) {
+        String ts = timestampFormat == null ? "" : Strftime.format(timestampFormat, clock.get());
+        sink.err(ts + prefix + l.text() + "\n");
+    }
+
+    static String address(InetSocketAddress a) {
+        if (a == null) {
+            return "-";
+        }
+        String host = AddressText.of(a);
+        return host.indexOf(':') >= 0 ? "[" + host + "]:" + a.getPort() : host + ":" + a.getPort();
+    }
+
+    /** One logfmt line under construction. */
+    static final class Line {
+        private final StringBuilder sb = new StringBuilder(160);
+
+        Line kv(String key, Object value) {
+            if (value == null) {
+                return this;
+            }
+            if (!sb.isEmpty()) {
+                sb.append(' ');
+            }
+            sb.append(key).append('=');
+            String v = value.toString();
+            if (needsQuotes(v)) {
+                sb.append('"');
+                for (int i = 0; i < v.length(); i++) {
+                    char c = v.charAt(i);
+                    switch (c) {
+                        case '"' -> sb.append("\\\"");
+                        case '\\' -> sb.append("\\\\");
+                        case '\n' -> sb.append("\\n");
+                        case '\r' -> sb.append("\\r");
+                        default -> sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+                    }
+                }
+                sb.append('"');
+            } else {
+                sb.append(v);
+            }
+            return this;
+        }
+
+        private static boolean needsQuotes(String v) {
+            if (v.isEmpty()) {
+                return true;
+            }
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        String text() {
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.iperf3j.internal.engine.tcp;
+
+import io.iperf3j.internal.engine.DataStream;
+import io.iperf3j.internal.engine.Pacer;
+import io.iperf3j.internal.engine.TransferBudget;
+import io.iperf3j.internal.net.NativeSocket;
+import io.iperf3j.internal.stats.StreamRecord;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A TCP data stream: a {@link SocketChannel} and one reused direct buffer (or, with
+ * {@code -Z}, a file sent with {@code sendfile}). The sender writes whole blocks; the
+ * receiver counts whole blocks read, as iperf3 3.16+ does.
+ *
+ * <p>By default the channel blocks. With {@code -Diperf3j.tcp.io=select} (experimental)
+ * it is non-blocking and the worker waits in its own selector when the socket is full
+ * (sender) or empty (receiver), as iperf3's select loop does: measured faster on
+ * single-stream loopback (docs/design/performance.md), not yet the default because
+ * the suite has not passed with it as the default.
+ */
+public final class TcpStream extends DataStream {
+    private static final boolean BLOCKING = !"select".equals(System.getProperty("iperf3j.tcp.io"));
+    /** Longest selector wait, so a stop request is seen even if its wake-up is missed. */
+    private static final long SELECT_TIMEOUT_MS = 100;
+    private final SocketChannel channel;
+    private final ByteBuffer buffer;
+    private final int blockSize;
+    private final FileChannel zeroCopySource;
+    private final Pacer pacer;
+    private final TransferBudget budget;
+    /** The socket's native handle for TCP_INFO, or null where it cannot be had. */
+    public final NativeSocket nativeSocket;
+
+    /**
+     * @param budget the test's {@code -n}/{@code -k} budget (sending) or receive
+     *        limit (receiving client), or null
+     * @param pacer the {@code -b} pacer for a sender, or null
+     */
+    public TcpStream(StreamRecord record, Runnable wakeTest, SocketChannel channel, ByteBuffer buffer,
+              FileChannel zeroCopySource, Pacer pacer, TransferBudget budget, NativeSocket nativeSocket)
+            throws IOException {
+        super(record, wakeTest);
+        this.nativeSocket = nativeSocket;
+        this.channel = channel;
+        this.buffer = buffer;
+        this.blockSize = buffer.capacity();
+        this.zeroCopySource = zeroCopySource;
+        this.pacer = pacer;
+        this.budget = budget;
+        channel.configureBlocking(BLOCKING);
+    }
+
+    /** The worker's selector, made on first need (a stream that never waits has none). */
+    private volatile Selector selector;
+
+    /** Waits until the socket can take ({@code OP_WRITE}) or give ({@code OP_READ}) bytes, or a stop. */
+    private void awaitReady(int op) throws IOException {
+        Selector sel = selector;
+        if (sel == null) {
+            sel = Selector.open();
+            channel.register(sel, op);
+            selector = sel;
+        }
+        sel.select(SELECT_TIMEOUT_MS);
+        sel.selectedKeys().clear();
+    }
+
+    @Override
+    public void wakeWorker() {
+        super.wakeWorker();
+        Selector sel = selector;
+        if (sel != null) {
+            sel.wakeup();
+        }
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    @Override
+    protected void transfer() throws IOException {
+        try {
+            if (sending()) {
+                send();
+            } else {
+                receive();
+            }
+        } finally {
+            Selector sel = selector;
+            if (sel != null) {
+                sel.close();
+            }
+        }
+    }
+
+    private void send() throws IOException {
+        if (pacer != null) {
+            pacer.start(System.nanoTime());
+        }
+        long sent = 0;
+        while (!stopRequested) {
+            if (budget != null && !budget.take(blockSize)) {
+                endReached();
+                return;
+            }
+            if (pacer != null && !pacer.awaitTurn(sent, () -> stopRequested)) {
+                return;
+            }
+            if (zeroCopySource != null) {
+                long position = 0;
+                while (position < blockSize) {
+                    long n = zeroCopySource.transferTo(position, blockSize - position, channel);
+                    position += n;
+                    if (n == 0) {
+                        awaitReady(SelectionKey.OP_WRITE);
+                        if (stopRequested) {
+                            count(position); // the part of the block that left is sent
+                            return;
+                        }
+                    }
+                }
+            } else {
+                buffer.clear();
+                while (buffer.hasRemaining()) {
+                    if (channel.write(buffer) == 0) {
+                        awaitReady(SelectionKey.OP_WRITE);
+                        if (stopRequested) {
+                            count(buffer.position()); // the part of the block that left is sent
+                            return;
+                        }
+                    }
+                }
+            }
+            sent += blockSize;
+            count(blockSize);
+        }
+    }
+
+    /**
+     * Reads whole blocks, as iperf3 3.16+ does ({@code Nrecv_no_select} loops until it
+     * has {@code blksize} bytes): a block counts, and takes from a receiving client's
+     * {@code -n}/{@code -k} limit, once its last byte is read, so a receiver never counts
+     * part of a block its sender has not finished writing (3.21's threads count a block
+     * when its write returns). A partial block at the end of the stream counts as it is.
+     * After a stop request the worker reads no further block (iperf3's receiver threads
+     * end with the test), so a sender blocked in a write stays uncounted on both sides.
+     */
+    private void receive() throws IOException {
+        int inBlock = 0;
+        while (!stopRequested) {
+            buffer.clear().limit(blockSize - inBlock);
+            int n = channel.read(buffer);
+            if (n == 0) {
+                awaitReady(SelectionKey.OP_READ);
+                continue;
+            }
+            if (n < 0) {
+                if (inBlock > 0 && counting) {
+                    count(inBlock);
+                }
+                endReached();
+                return;
+            }
+            inBlock += n;
+            if (inBlock == blockSize) {
+                inBlock = 0;
+                if (counting) {
+                    count(blockSize);
+                    if (budget != null && budget.take(blockSize) && budget.exhausted()) {
+                        endReached();
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    protected void closeChannel() {
+        try {
+            channel.close();
+            wakeWorker(); // a closed channel's key goes at the selector's next select: make it now
+        } catch (IOException ignored) {
+            // closing is best effort; the stream is over either way
+        }
+        if (zeroCopySource != null) {
+            try {
+                zeroCopySource.close();
+            } catch (IOException ignored) {
+                // the temp file is already unlinked
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.iperf3j.internal.engine.udp;
+
+import io.iperf3j.internal.net.NativeSocket;
+
+/**
+ * How UDP streams move datagrams, chosen once per JVM from the system property
+ * {@code iperf3j.udp.io}: {@code auto} (default) is {@code sendmmsg}/{@code recvmmsg}
+ * batches through FFM, receiving with {@code UDP_GRO} and sending paced streams to a
+ * loopback peer with UDP segmentation offload ({@code UDP_SEGMENT}) where the kernel
+ * has them; {@code mmsg} batches without offload; {@code offload} uses
+ * {@code UDP_SEGMENT} for every sender;
+ * {@code plain} is one {@code write}/{@code read} per datagram through the JDK. The batch holds
+ * {@code iperf3j.udp.batch} datagrams (default 32), at most 2 MiB.
+ */
+public final class UdpIo {
+    private static final String MODE = System.getProperty("iperf3j.udp.io", "auto");
+    private static final int BATCH = Integer.getInteger("iperf3j.udp.batch", 32);
+    private static final int MAX_BATCH_BYTES = 2 << 20;
+
+    private UdpIo() {
+    }
+
+    /** Whether batched I/O is wanted and possible in this JVM. */
+    static boolean batching() {
+        return !MODE.equals("plain") && NativeSocket.available();
+    }
+
+    /** Receive slots with GRO, each large enough for a whole coalesced read. */
+    static final int GRO_SLOTS = Integer.getInteger("iperf3j.udp.groSlots", 32);
+    static final int GRO_SLOT_SIZE = 65536;
+
+    /** Whether to try UDP segmentation offload on send and GRO on receive (mode auto or offload). */
+    static boolean offload() {
+        return batching() && (MODE.equals("auto") || MODE.equals("offload"));
+    }
+
+    /** Whether unpaced ({@code -b 0}) senders use segmentation offload too (mode {@code offload}). */
+    static boolean offloadUnpaced() {
+        return MODE.equals("offload");
+    }
+
+    /** Datagrams per batch for a datagram size. */
+    static int slots(int datagramSize) {
+        int byMemory = Math.max(1, MAX_BATCH_BYTES / Math.max(1, datagramSize));
+        return Math.max(1, Math.min(BATCH, byMemory));
+    }
+
+    /** One line for {@code --help} and {@code -V}: which path UDP streams take. */
+    public static String describe() {
+        if (offload()) {
+            return "sendmmsg/recvmmsg, " + BATCH + " datagrams per call (FFM); receives with UDP_GRO and,\n"
+                    + "       to a loopback peer, paced (-b) sends with UDP_SEGMENT (up to 64 datagrams\n"
+                    + "       per sendmsg) where the kernel has them";
+        }
+        if (batching()) {
+            return "sendmmsg/recvmmsg, " + BATCH + " datagrams per call (FFM)";
+        }
+        return "one write/read per datagram (JDK DatagramChannel)" + (MODE.equals("plain") ? "" : ": FFM unavailable");
+    }
+}

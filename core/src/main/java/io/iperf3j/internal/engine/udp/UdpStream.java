@@ -1,0 +1,507 @@
+package io.iperf3j.internal.engine.udp;
+
+import io.iperf3j.internal.engine.DataStream;
+import io.iperf3j.internal.engine.Pacer;
+import io.iperf3j.internal.engine.Payload;
+import io.iperf3j.internal.engine.StreamFactory;
+import io.iperf3j.internal.engine.TransferBudget;
+import io.iperf3j.internal.net.DatagramBatch;
+import io.iperf3j.internal.net.NativeSocket;
+import io.iperf3j.internal.stats.StreamRecord;
+import io.iperf3j.internal.udp.UdpHeader;
+import io.iperf3j.internal.udp.UdpReceiverStats;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.PortUnreachableException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+
+/**
+ * A UDP data stream: a connected, blocking {@link DatagramChannel} and one reused
+ * direct buffer of exactly one datagram. The sender writes the header in place
+ * (monotonic time, sequence number) and sends; the receiver reads one datagram per
+ * call and keeps iperf3's loss, out-of-order and jitter figures.
+ *
+ * <p>The worker thread owns all per-packet state. It publishes the figures the test
+ * thread samples with plain release/opaque stores: one counter for a sender, and for
+ * a receiver four values under a sequence lock, so that a sample never pairs a
+ * packet count with a loss count of another moment. There is no lock, no volatile
+ * write and no allocation per datagram; the only system calls per datagram are the
+ * send or receive itself ({@code System.nanoTime} is a vDSO call on Linux).
+ *
+ * <p>Sending goes through a {@link UdpSender}: {@link PlainUdpSender} (one write
+ * per datagram) or {@link BatchedUdpSender} ({@code sendmmsg}, GSO), chosen once when
+ * the stream is made. Receiving: {@link #receiveLoop} reads one datagram per call,
+ * {@link #receiveBatches} a {@code recvmmsg} batch; both call
+ * {@link UdpReceiverStats#onPacket} once per datagram.
+ */
+public final class UdpStream extends DataStream implements PacketCounters {
+    private static final VarHandle PACKETS;
+    private static final VarHandle ERRORS;
+    private static final VarHandle OUT_OF_ORDER;
+    private static final VarHandle JITTER;
+    private static final VarHandle EPOCH_SEEN;
+    private static final VarHandle VERSION;
+    private static final VarHandle BYTES_SEEN;
+    static final long MAX_PARK_NANOS = 100_000_000L;
+    /** How long a batched receiver polls without sleeping after its last datagram. */
+    private static final long SPIN_NANOS = Long.getLong("iperf3j.udp.spinMicros", 50) * 1000;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            PACKETS = l.findVarHandle(UdpStream.class, "pubPackets", long.class);
+            ERRORS = l.findVarHandle(UdpStream.class, "pubErrors", long.class);
+            OUT_OF_ORDER = l.findVarHandle(UdpStream.class, "pubOutOfOrder", long.class);
+            JITTER = l.findVarHandle(UdpStream.class, "pubJitter", double.class);
+            EPOCH_SEEN = l.findVarHandle(UdpStream.class, "pubEpoch", int.class);
+            VERSION = l.findVarHandle(UdpStream.class, "version", long.class);
+            BYTES_SEEN = l.findVarHandle(UdpStream.class, "pubBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final DatagramChannel channel;
+    private final ByteBuffer buffer;
+    private final int datagramSize;
+    private final boolean counters64;
+    private final int headerSize;
+    private final Pacer pacer;
+    private final TransferBudget budget;
+    private final UdpReceiverStats stats = new UdpReceiverStats();
+    /** sendmmsg/recvmmsg over {@link #batchBuffer}, or null for one datagram per call. */
+    private final DatagramBatch batch;
+    private final ByteBuffer batchBuffer;
+    /** How a sending stream sends; null for a receiving one. */
+    private final UdpSender sender;
+    /** Receives may return several coalesced datagrams per slot (UDP_GRO). */
+    private final boolean gro;
+    /** Set before a batched worker is woken to end ({@link #closeChannel}). */
+    private volatile boolean closing;
+
+    // Published figures (written by the worker, read by the test thread).
+    @SuppressWarnings("unused") private long pubBytes;
+    @SuppressWarnings("unused") private long pubPackets;
+    @SuppressWarnings("unused") private long pubErrors;
+    @SuppressWarnings("unused") private long pubOutOfOrder;
+    @SuppressWarnings("unused") private double pubJitter;
+    @SuppressWarnings("unused") private int pubEpoch;
+    @SuppressWarnings("unused") private long version;
+
+    /** Bumped by the test thread when the omit period ends; the worker then restarts the jitter. */
+    private volatile int jitterEpoch;
+    /** The worker's copy of the epoch it has applied. */
+    private int epochSeen;
+
+    /**
+     * @param buffer the datagram buffer; its capacity is the datagram size ({@code -l})
+     * @param pacer the {@code -b} pacer of a sender, or null for no limit
+     * @param budget {@code -n}/{@code -k}: the test's send budget (sender) or a receiving
+     *        client's limit, or null
+     */
+    UdpStream(StreamRecord record, Runnable wakeTest, DatagramChannel channel, ByteBuffer buffer, boolean counters64,
+              Pacer pacer, TransferBudget budget) throws IOException {
+        super(record, wakeTest);
+        this.channel = channel;
+        this.buffer = buffer;
+        this.datagramSize = buffer.capacity();
+        this.counters64 = counters64;
+        this.headerSize = UdpHeader.size(counters64);
+        this.pacer = pacer;
+        this.budget = budget;
+        channel.configureBlocking(true);
+        DatagramBatch b = null;
+        ByteBuffer bb = null;
+        boolean segmented = false;
+        boolean coalesced = false;
+        NativeSocket nat = UdpIo.batching() ? NativeSocket.of(channel).orElse(null) : null;
+        if (nat != null && sending()) {
+            // Segmentation offload for paced streams: an unpaced (-b 0) one would send some ten
+            // times faster than any receiver on the same host can read (measured 13 Mpps sent,
+            // 2 Mpps received, 85 % loss on loopback), so it uses sendmmsg unless told otherwise.
+            // Only towards a loopback peer by default: a super-datagram passes qdiscs and
+            // netfilter on the sending host as one packet (tc/netem, nft rules would drop or
+            // shape 44 datagrams at once), which changes what a test through them measures.
+            boolean offload = UdpIo.offloadUnpaced()
+                    || (UdpIo.offload() && pacer != null && loopbackPeer(channel));
+            int gsoSlots = offload ? Math.min(DatagramBatch.MAX_GSO_SEGMENTS, 65507 / datagramSize) : 0;
+            int slots = gsoSlots >= 2 ? gsoSlots : UdpIo.slots(datagramSize);
+            if (slots > 1) {
+                bb = Payload.aligned(slots * datagramSize);
+                for (int i = 0; i < slots; i++) { // every slot carries the stream's payload
+                    bb.put(i * datagramSize, buffer, 0, datagramSize);
+                }
+                b = DatagramBatch.of(nat, bb, datagramSize).orElse(null);
+                segmented = b != null && gsoSlots >= 2 && b.enableSegmentation();
+            }
+        } else if (nat != null) {
+            if (UdpIo.offload()) {
+                // GRO: one read may return up to 64 KiB of equal-size datagrams of this flow.
+                ByteBuffer big = Payload.aligned(UdpIo.GRO_SLOTS * UdpIo.GRO_SLOT_SIZE);
+                DatagramBatch g = DatagramBatch.of(nat, big, UdpIo.GRO_SLOT_SIZE).orElse(null);
+                if (g != null && g.enableGro()) {
+                    b = g;
+                    bb = big;
+                    coalesced = true;
+                }
+            }
+            int slots = UdpIo.slots(datagramSize);
+            if (b == null && slots > 1) {
+                bb = Payload.aligned(slots * datagramSize);
+                b = DatagramBatch.of(nat, bb, datagramSize).orElse(null);
+            }
+        }
+        if (b != null) {
+            b.await(false, 0); // binds the native calls now, not once the test runs
+        }
+        this.batch = b;
+        this.batchBuffer = b != null ? bb : null;
+        this.sender = !sending() ? null
+                : b != null ? new BatchedUdpSender(this, b, bb, datagramSize, pacer, budget, counters64, segmented)
+                : new PlainUdpSender(this, channel, buffer, pacer, budget, counters64);
+        this.gro = coalesced;
+        if (b != null) {
+            if (sending()) {
+                warmSend(bb, b.slots());
+            } else {
+                warmReceive(b, bb);
+            }
+        }
+    }
+
+    private static boolean loopbackPeer(DatagramChannel ch) {
+        try {
+            return ch.getRemoteAddress() instanceof java.net.InetSocketAddress a
+                    && a.getAddress() != null && a.getAddress().isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** How this stream moves datagrams: "sendmmsg"/"recvmmsg" batches or one "write"/"read" per datagram. */
+    String ioPath() {
+        if (sender != null) {
+            return sender.ioPath();
+        }
+        if (batch == null) {
+            return "read";
+        }
+        if (gro) {
+            return "recvmmsg UDP_GRO x" + batch.slots();
+        }
+        return "recvmmsg x" + batch.slots();
+    }
+
+    DatagramChannel channel() {
+        return channel;
+    }
+
+    @Override
+    protected void transfer() throws IOException {
+        if (sender != null) {
+            if (sender.run() == UdpSender.End.BUDGET_SPENT) {
+                endReached();
+            }
+        } else if (batch != null) {
+            receiveBatches(batch);
+        } else {
+            receiveLoop();
+        }
+    }
+
+    // ------------------------------------------------------------ sending
+
+    /**
+     * Like iperf3's start_time_fixed: the rate counts from TEST_START, so the few
+     * hundred microseconds this thread takes to start are caught up at once.
+     */
+    void startPacer(Pacer p) {
+        long startMicros = sampler.startMicros;
+        long now = System.nanoTime();
+        p.start(startMicros != 0 && now - startMicros * 1000 < 1_000_000_000L ? startMicros * 1000 : now);
+    }
+
+    /** The sender's packet count (its last sequence number), for the test thread. */
+    void publishSent(long sequence) {
+        PACKETS.setRelease(this, sequence);
+    }
+
+    /** Counts {@code datagrams} datagrams of {@code bytes} bytes in all that went out. */
+    void countSent(long bytes, long datagrams) {
+        count(bytes, datagrams);
+    }
+
+    /** Whether {@link #closeChannel} is waking the worker to end. */
+    boolean closing() {
+        return closing;
+    }
+
+    // ------------------------------------------------------------ receiving
+
+    private void receiveLoop() throws IOException {
+        final ByteBuffer b = buffer;
+        final UdpReceiverStats s = stats;
+        final TransferBudget limit = budget;
+        while (true) {
+            b.clear();
+            int n;
+            try {
+                n = channel.read(b);
+            } catch (PortUnreachableException e) {
+                continue; // an ICMP error for something we sent; the stream goes on
+            }
+            if (n <= 0 || !counting) {
+                continue; // iperf3 reads and drops datagrams outside TEST_RUNNING
+            }
+            long arrivalMicros = System.nanoTime() / 1000;
+            int epoch = jitterEpoch;
+            if (n >= headerSize) {
+                if (epoch != epochSeen) {
+                    epochSeen = epoch;
+                    s.restartJitter();
+                }
+                s.onPacket(UdpHeader.sequence(b, counters64), UdpHeader.sentMicros(b), arrivalMicros);
+            }
+            count(n);
+            // Bytes and packet figures go out together, so a sample never pairs one
+            // datagram's bytes with the next datagram's sequence number.
+            publishReceived(s, epoch, bytes());
+            // A receiving client's -n/-k limit counts bytes and reads, as iperf3 does.
+            if (limit != null && limit.take(n) && limit.exhausted()) {
+                endReached();
+            }
+        }
+    }
+
+    /**
+     * The receiving loop with {@code recvmmsg}: one call returns what is queued (up to
+     * a batch), all stamped with one arrival time taken after the call; then one
+     * {@link UdpReceiverStats#onPacket} per datagram and one publication per batch.
+     */
+    private void receiveBatches(DatagramBatch io) throws IOException {
+        final ByteBuffer b = batchBuffer;
+        final UdpReceiverStats s = stats;
+        final TransferBudget limit = budget;
+        final int stride = io.slotSize();
+        final int slots = io.slots();
+        final boolean c64 = counters64;
+        final int hdr = headerSize;
+        final Tally tally = new Tally();
+        long lastData = System.nanoTime();
+        boolean spin = false;
+        while (true) {
+            // While datagrams keep coming, poll without sleeping: a sleeping receiver
+            // needs a cross-CPU wake-up per batch, during which the 208 KB default
+            // receive buffer (~90 datagrams of 1460 B) overflows. After SPIN_NANOS
+            // without data the thread blocks, so a paced or idle stream costs nothing.
+            int r = io.receive(slots, false);
+            if (r == DatagramBatch.EAGAIN) {
+                if (spin && System.nanoTime() - lastData < SPIN_NANOS && !stopRequested) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                long blockedAt = System.nanoTime();
+                r = io.receive(slots, true);
+                // Spin next time only if data came back soon after blocking (a fast
+                // stream); a paced stream's gaps are long, and it just sleeps.
+                spin = System.nanoTime() - blockedAt < 2 * SPIN_NANOS;
+            }
+            if (closing) {
+                return;
+            }
+            if (r > 0) {
+                lastData = System.nanoTime();
+            }
+            if (r <= 0) {
+                if (r == DatagramBatch.EAGAIN) {
+                    io.await(false, 100);
+                } else if (r == 0) {
+                    if (stopRequested) {
+                        return;
+                    }
+                } else if (r != DatagramBatch.EINTR && r != DatagramBatch.ECONNREFUSED) {
+                    throw new IOException(io.errorText(r));
+                }
+                continue; // ECONNREFUSED: an ICMP error for something we sent; the stream goes on
+            }
+            if (!counting) {
+                continue; // iperf3 reads and drops datagrams outside TEST_RUNNING
+            }
+            long arrivalMicros = System.nanoTime() / 1000;
+            int epoch = jitterEpoch;
+            if (epoch != epochSeen) {
+                epochSeen = epoch;
+                s.restartJitter();
+            }
+            boolean end = accountBatch(io, b, r, stride, gro, c64, hdr, s, arrivalMicros, limit, tally);
+            long bytes = tally.bytes;
+            long reads = tally.reads;
+            count(bytes, reads);
+            publishReceived(s, epoch, bytes());
+            if (end) {
+                endReached();
+            }
+        }
+    }
+
+    /** What {@link #accountBatch} found in one received batch. */
+    static final class Tally {
+        long bytes;
+        long reads;
+    }
+
+    /**
+     * iperf3's per-datagram receive accounting for one batch of {@code r} reads: one
+     * {@link UdpReceiverStats#onPacket} per datagram (a GRO read holds several of
+     * {@code segmentSize} bytes), bytes and datagrams into {@code tally}.
+     *
+     * @return whether a receiving client's {@code -n}/{@code -k} limit was reached
+     */
+    static boolean accountBatch(DatagramBatch io, ByteBuffer b, int r, int stride, boolean gro, boolean c64, int hdr,
+                                UdpReceiverStats s, long arrivalMicros, TransferBudget limit, Tally tally) {
+        long bytes = 0;
+        long reads = 0;
+        boolean end = false;
+        for (int i = 0; i < r; i++) {
+            int len = io.length(i);
+            if (len <= 0) {
+                continue;
+            }
+            int seg = gro ? io.segmentSize(i) : len;
+            int base = i * stride;
+            for (int at = 0; at < len; at += seg) { // one datagram per segment (just one without GRO)
+                int n = Math.min(seg, len - at);
+                int off = base + at;
+                if (n >= hdr) {
+                    s.onPacket(UdpHeader.sequence(b, off, c64), UdpHeader.sentMicros(b, off), arrivalMicros);
+                }
+                bytes += n;
+                reads++;
+                if (limit != null && limit.take(n) && limit.exhausted()) {
+                    end = true;
+                }
+            }
+        }
+        tally.bytes = bytes;
+        tally.reads = reads;
+        return end;
+    }
+
+    /** Whether this JVM's batched receive path has been warmed up (once per JVM). */
+    private static final java.util.concurrent.atomic.AtomicBoolean RECEIVE_WARM =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicBoolean SEND_WARM =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private static final int WARMUP_ROUNDS = Integer.getInteger("iperf3j.udp.warmup", 20_000);
+
+    /**
+     * Runs the receive path's code before the test: the per-batch accounting over a
+     * synthetic batch, and the non-blocking receive call (it finds nothing: no data
+     * flows before the test starts, and iperf3 drops anything earlier anyway). A
+     * receiver that meets a 20 Mpps stream still interpreted loses nearly all of the
+     * first 200 ms (measured: 97 % of that interval); once compiled it keeps up.
+     */
+    private void warmReceive(DatagramBatch io, ByteBuffer b) {
+        if (WARMUP_ROUNDS <= 0 || !RECEIVE_WARM.compareAndSet(false, true)) {
+            return;
+        }
+        int stride = io.slotSize();
+        int r = io.slots();
+        for (int i = 0; i < r; i++) {
+            UdpHeader.write(b, i * stride, 1_000_000 + i, i + 1, counters64);
+            io.setLength(i, datagramSize);
+        }
+        UdpReceiverStats scratch = new UdpReceiverStats();
+        Tally t = new Tally();
+        for (int k = 0; k < WARMUP_ROUNDS; k++) {
+            accountBatch(io, b, r, stride, gro, counters64, headerSize, scratch, 2_000_000 + k, null, t);
+        }
+        for (int k = 0; k < WARMUP_ROUNDS; k++) {
+            if (io.receive(1, false) > 0) {
+                // a datagram before the test: dropped, as iperf3 does outside TEST_RUNNING
+            }
+        }
+    }
+
+    /** The sender's per-batch header writing, run before the test (once per JVM). */
+    private void warmSend(ByteBuffer b, int slots) {
+        if (WARMUP_ROUNDS <= 0 || !SEND_WARM.compareAndSet(false, true)) {
+            return;
+        }
+        long seq = 0;
+        for (int k = 0; k < WARMUP_ROUNDS; k++) {
+            seq = BatchedUdpSender.writeHeaders(b, slots, datagramSize, System.nanoTime() / 1000, seq, counters64);
+        }
+    }
+
+    /** Publishes the receiver's figures under a sequence lock (odd version = being written). */
+    private void publishReceived(UdpReceiverStats s, int epoch, long totalBytes) {
+        long v = version;
+        VERSION.setOpaque(this, v + 1);
+        VarHandle.storeStoreFence();
+        BYTES_SEEN.setOpaque(this, totalBytes);
+        PACKETS.setOpaque(this, s.packetCount());
+        ERRORS.setOpaque(this, s.cntError());
+        OUT_OF_ORDER.setOpaque(this, s.outOfOrder());
+        JITTER.setOpaque(this, s.jitter());
+        EPOCH_SEEN.setOpaque(this, epoch);
+        VERSION.setRelease(this, v + 2);
+    }
+
+    // ------------------------------------------------------------ PacketCounters (test thread)
+
+    @Override
+    public long publishTo(StreamRecord r) {
+        if (sending()) {
+            r.packetCount = (long) PACKETS.getAcquire(this);
+            return -1;
+        }
+        for (int spins = 0; ; spins++) {
+            long v1 = (long) VERSION.getAcquire(this);
+            if ((v1 & 1) == 0) {
+                long bytesSeen = (long) BYTES_SEEN.getOpaque(this);
+                long packets = (long) PACKETS.getOpaque(this);
+                long errors = (long) ERRORS.getOpaque(this);
+                long ooo = (long) OUT_OF_ORDER.getOpaque(this);
+                double jitter = (double) JITTER.getOpaque(this);
+                int epoch = (int) EPOCH_SEEN.getOpaque(this);
+                VarHandle.loadLoadFence();
+                if ((long) VERSION.getOpaque(this) == v1) {
+                    r.packetCount = packets;
+                    r.cntError = errors;
+                    r.outOfOrderPackets = ooo;
+                    // After an omit reset the jitter is 0 until the worker has seen a datagram.
+                    r.jitter = epoch == jitterEpoch ? jitter : 0.0;
+                    return bytesSeen;
+                }
+            }
+            if (spins > 100) {
+                Thread.yield(); // the worker was descheduled mid-update
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    @Override
+    public void resetJitter() {
+        jitterEpoch++; // only the test thread writes it
+    }
+
+    @Override
+    protected void closeChannel() {
+        if (batch != null && channel.isOpen()) {
+            // The worker is in (or about to enter) a native call on the descriptor:
+            // wake it without freeing the number, let it leave, then close.
+            closing = true;
+            batch.wakeUp();
+            if (!onWorkerThread()) {
+                awaitFinished(1_000_000_000L);
+            }
+        }
+        StreamFactory.closeQuietly(channel);
+    }
+}

@@ -1,0 +1,256 @@
+package io.iperf3j.internal.engine.udp;
+
+import io.iperf3j.internal.engine.StreamFactory;
+import io.iperf3j.internal.options.IperfOptions;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The server's UDP "acceptor": tells apart the UDP streams of several tests that
+ * set up at the same time on one port.
+ *
+ * <p>UDP streams carry no cookie, so iperf3 3.12 (one test at a time) takes any
+ * datagram on its bound UDP socket as the next stream. Here, while at least one
+ * test waits for UDP streams, one unconnected socket is bound to the server port
+ * (SO_REUSEADDR). A 4-byte datagram on it (the connect message; data datagrams are
+ * never shorter than 16 bytes, so a late datagram of an earlier test is not taken
+ * for one) goes to the test whose control connection came from the same IP
+ * address and that is setting up its streams. For it,
+ * a new socket is bound to the same address and port (SO_REUSEADDR) and
+ * connected to the datagram's source; Linux then delivers that client's datagrams
+ * to the connected socket, the most specific match, and everything else still to
+ * the acceptor. The connected socket exists before the reply is sent, so no data
+ * datagram can arrive before it.
+ *
+ * <p>The acceptor socket is open only while some test waits for UDP streams, so an
+ * idle server holds no UDP port, and a port taken by another program fails the
+ * test with "unable to start stream listener", as in iperf3.
+ *
+ * <p>Nothing on the wire tells two tests from one client IP apart, so such tests
+ * set up their streams one after the other: a test is granted stream setup (the
+ * session sends CREATE_STREAMS then) only when no other test from its IP is in
+ * setup; the next one is granted as soon as the previous has all its streams or
+ * ends. Stream setup takes milliseconds, so the wait is short.
+ *
+ * <p>Limit: between bind and connect of a new stream socket (a few microseconds) a
+ * connect datagram of another client could land in it and be dropped by the JDK's
+ * connect, so that client would time out.
+ */
+public final class UdpStreamRouter implements Closeable {
+    /** Receives a connected stream socket for a test (called on the acceptor thread). */
+    public interface Sink {
+        void offerUdpStream(DatagramChannel channel);
+
+        /** The test may now send CREATE_STREAMS (it had to wait for another test from its IP). */
+        void udpSetupGranted();
+    }
+
+    private static final class Waiting {
+        final Sink sink;
+        final InetAddress client;
+        int remaining;
+        boolean granted;
+
+        Waiting(Sink sink, InetAddress client, int remaining) {
+            this.sink = sink;
+            this.client = client;
+            this.remaining = remaining;
+        }
+    }
+
+    private final IperfOptions options;
+    private final java.util.function.IntSupplier port;
+    private final List<Waiting> waiting = new ArrayList<>();
+    private DatagramChannel acceptor;
+    private InetSocketAddress boundTo;
+    private boolean closed;
+
+    /**
+     * @param options the server's options (bind address, IP version)
+     * @param port the server's port (the TCP listener's, which may have been 0)
+     */
+    public UdpStreamRouter(IperfOptions options, java.util.function.IntSupplier port) {
+        this.options = options;
+        this.port = port;
+    }
+
+    /**
+     * A test from {@code client} wants {@code count} UDP streams; opens the acceptor
+     * if it is not open.
+     *
+     * @return true if the test may set up its streams now; false if another test from
+     *         the same IP is setting up, in which case {@link Sink#udpSetupGranted()}
+     *         follows when it is done
+     * @throws IOException when the UDP port cannot be bound (for example taken by another program)
+     */
+    public synchronized boolean expect(Sink sink, InetAddress client, int count) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        if (acceptor == null) {
+            open();
+        }
+        Waiting w = new Waiting(sink, normalize(client), count);
+        w.granted = waiting.stream().noneMatch(o -> o.client.equals(w.client));
+        waiting.add(w);
+        return w.granted;
+    }
+
+    /** The test needs no more UDP streams (all arrived, or it ended); closes the acceptor when nobody waits. */
+    public synchronized void forget(Sink sink) {
+        List<InetAddress> freed = new ArrayList<>();
+        for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+            Waiting w = it.next();
+            if (w.sink == sink) {
+                it.remove();
+                if (w.granted) {
+                    freed.add(w.client);
+                }
+            }
+        }
+        freed.forEach(this::grantNext);
+        if (waiting.isEmpty()) {
+            closeAcceptor();
+        }
+    }
+
+    /** The next test from {@code client}, in arrival order, may set up its streams. */
+    private void grantNext(InetAddress client) {
+        for (Waiting w : waiting) {
+            if (w.client.equals(client)) {
+                if (!w.granted) {
+                    w.granted = true;
+                    w.sink.udpSetupGranted();
+                }
+                return;
+            }
+        }
+    }
+
+    private void open() throws IOException {
+        InetAddress bindTo = options.bindAddress() != null ? InetAddress.getByName(options.bindAddress()) : null;
+        ProtocolFamily family = family(bindTo);
+        DatagramChannel ch = DatagramChannel.open(family);
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            ch.bind(new InetSocketAddress(bindTo, port.getAsInt()));
+            ch.configureBlocking(true);
+        } catch (IOException e) {
+            StreamFactory.closeQuietly(ch);
+            throw e;
+        }
+        acceptor = ch;
+        boundTo = (InetSocketAddress) ch.getLocalAddress();
+        DatagramChannel mine = ch;
+        Thread.ofPlatform().daemon().name("iperf3j-udp-acceptor-" + boundTo.getPort()).start(() -> acceptLoop(mine));
+    }
+
+    private ProtocolFamily family(InetAddress bindTo) {
+        return switch (options.ipVersion()) {
+            case V4 -> StandardProtocolFamily.INET;
+            case V6, ANY -> bindTo instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+        };
+    }
+
+    private void acceptLoop(DatagramChannel ch) {
+        ByteBuffer buf = ByteBuffer.allocate(64);
+        while (ch.isOpen()) {
+            buf.clear();
+            SocketAddress src;
+            try {
+                src = ch.receive(buf);
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                continue; // an ICMP error reported on the socket; keep listening
+            }
+            if (src == null || buf.position() != io.iperf3j.internal.udp.UdpHandshake.SIZE) {
+                continue;
+            }
+            route(ch, (InetSocketAddress) src);
+        }
+    }
+
+    private synchronized void route(DatagramChannel from, InetSocketAddress src) {
+        if (from != acceptor) {
+            return; // this acceptor was closed meanwhile
+        }
+        InetAddress ip = normalize(src.getAddress());
+        Waiting target = null;
+        for (Waiting w : waiting) {
+            if (w.granted && w.remaining > 0 && w.client.equals(ip)) {
+                target = w;
+                break;
+            }
+        }
+        if (target == null) {
+            return; // no test from that address expects a stream: ignore, as a closed port would
+        }
+        DatagramChannel stream = null;
+        try {
+            stream = DatagramChannel.open(family(boundTo.getAddress().isAnyLocalAddress() ? null : boundTo.getAddress()));
+            stream.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            stream.bind(boundTo);
+            stream.connect(src);
+        } catch (IOException e) {
+            StreamFactory.closeQuietly(stream);
+            return; // the client times out waiting for the reply (iperf3: IESTREAMACCEPT)
+        }
+        target.remaining--;
+        target.sink.offerUdpStream(stream);
+        if (target.remaining == 0) {
+            waiting.remove(target);
+            grantNext(ip);
+        }
+    }
+
+    /** IPv4-mapped IPv6 addresses compare as IPv4 (a dual-stack socket may report either). */
+    static InetAddress normalize(InetAddress a) {
+        if (a instanceof Inet6Address v6) {
+            byte[] b = v6.getAddress();
+            boolean mapped = true;
+            for (int i = 0; i < 10; i++) {
+                mapped &= b[i] == 0;
+            }
+            mapped &= b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+            if (mapped) {
+                try {
+                    return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+                } catch (UnknownHostException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return a;
+    }
+
+    private void closeAcceptor() {
+        if (acceptor != null) {
+            StreamFactory.closeQuietly(acceptor);
+            acceptor = null;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        waiting.clear();
+        closeAcceptor();
+    }
+}

@@ -1,0 +1,292 @@
+package io.iperf3j.internal.engine.udp;
+
+import io.iperf3j.Direction;
+import io.iperf3j.internal.engine.AddressText;
+import io.iperf3j.internal.engine.Errno;
+import io.iperf3j.internal.engine.Pacer;
+import io.iperf3j.internal.engine.Payload;
+import io.iperf3j.internal.engine.SocketBuffers;
+import io.iperf3j.internal.engine.StreamFactory;
+import io.iperf3j.internal.engine.TransferBudget;
+import io.iperf3j.internal.net.NativeSocket;
+import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.output.TestPrinter;
+import io.iperf3j.internal.output.TestReporter;
+import io.iperf3j.internal.protocol.ErrorCode;
+import io.iperf3j.internal.protocol.IperfException;
+import io.iperf3j.internal.stats.StreamRecord;
+import io.iperf3j.internal.stats.TestRecord;
+import io.iperf3j.internal.udp.UdpHandshake;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sets up UDP data streams as iperf3 3.12 does: the client's
+ * {@code iperf_udp_connect} (socket, buffer check, the 4-byte handshake) and the
+ * server's half of {@code iperf_udp_accept} once {@link UdpStreamRouter} has given
+ * it a socket connected to the client (buffer check, reply).
+ */
+public final class UdpStreams {
+    /** iperf3's {@code UDP_BUFFER_EXTRA}: an automatically enlarged buffer is {@code len + 1024}. */
+    static final int BUFFER_EXTRA = 1024;
+    /** The client's SO_RCVTIMEO while it waits for the reply. */
+    static final long REPLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** In reverse mode 3.12 lets this many datagrams' worth of data arrive before the reply. */
+    static final int MAX_REVERSE_OUT_OF_ORDER_PACKETS = 2;
+
+    private UdpStreams() {
+    }
+
+    /** What the client prints about the datagram size before it sends its parameters ({@code iperf_connect}). */
+    public static void clientBlockSizeNotes(IperfOptions local, TestRecord rec, int blockSize, TestPrinter printer) {
+        boolean text = !local.json() && !local.jsonStream();
+        if (local.blockSize() <= 0 && local.verbose() && text) {
+            printer.plain("Setting UDP block size to " + blockSize + "\n");
+        }
+        if (rec.controlMss > 0 && blockSize > rec.controlMss) {
+            printer.warning("UDP block size " + blockSize + " exceeds TCP MSS " + rec.controlMss
+                    + ", may result in fragmentation / drops");
+        }
+    }
+
+    // ------------------------------------------------------------ client
+
+    /** Client: opens one UDP stream to the server port and completes the handshake. */
+    public static UdpStream connect(IperfOptions local, InetSocketAddress server, int id, int socketNumber,
+                             Direction direction, int cport, TestRecord rec, TransferBudget budget,
+                             TestReporter reporter, TestPrinter printer, Runnable wakeTest) throws IperfException {
+        DatagramChannel ch = null;
+        try {
+            boolean sending = direction == Direction.SENDER;
+            ByteBuffer buffer = buffer(rec, sending);
+            Pacer pacer = pacer(rec, sending);
+            ch = DatagramChannel.open(server.getAddress() instanceof Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            if (local.bindAddress() != null || cport > 0 || local.bindDevice() != null) {
+                InetAddress bindTo = local.bindAddress() != null ? InetAddress.getByName(local.bindAddress()) : null;
+                ch.bind(new InetSocketAddress(bindTo, cport));
+                if (local.bindDevice() != null) {
+                    nativeOf(ch).setBindToDevice(local.bindDevice());
+                }
+            }
+            ch.connect(server);
+            checkBuffers(ch, rec, reporter, printer, textOutput(local));
+            applyEarlyOptions(ch, rec, local.fqRate(), printer);
+            handshake(ch, !sending, rec.blockSize);
+            applyTos(ch, rec);
+            return build(ch, id, socketNumber, direction, rec, buffer, pacer, budget, wakeTest);
+        } catch (IperfException e) {
+            StreamFactory.closeQuietly(ch);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            StreamFactory.closeQuietly(ch);
+            throw new IperfException(ErrorCode.STREAM_CONNECT, Errno.describe(e), e);
+        }
+    }
+
+    /**
+     * Sends the connect message and waits for the reply. In reverse mode data may
+     * overtake the reply (3.12 allows {@code 4 + 2 * len} bytes of it, counting each
+     * datagram as the 4 bytes its {@code recv} reads); other datagrams are ignored.
+     */
+    static void handshake(DatagramChannel ch, boolean reverse, int blockSize) throws IperfException {
+        try {
+            ch.configureBlocking(true);
+            ch.write(ByteBuffer.wrap(UdpHandshake.connectMessage()));
+        } catch (IOException e) {
+            throw new IperfException(ErrorCode.STREAM_WRITE, Errno.describe(e), e);
+        }
+        long allowance = UdpHandshake.SIZE + (reverse ? (long) MAX_REVERSE_OUT_OF_ORDER_PACKETS * blockSize : 0);
+        ByteBuffer in = ByteBuffer.allocate(Math.max(UdpHandshake.SIZE, blockSize));
+        long deadline = System.nanoTime() + REPLY_TIMEOUT_NANOS;
+        try (Selector selector = Selector.open()) {
+            ch.configureBlocking(false);
+            ch.register(selector, SelectionKey.OP_READ);
+            while (true) {
+                in.clear();
+                int n = ch.read(in);
+                if (n == 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new IperfException(ErrorCode.STREAM_READ, "Resource temporarily unavailable");
+                    }
+                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    selector.selectedKeys().clear();
+                    continue;
+                }
+                if (n >= UdpHandshake.SIZE && UdpHandshake.isReply(in.getInt(0))) {
+                    break;
+                }
+                allowance -= UdpHandshake.SIZE;
+                if (allowance <= 0) {
+                    throw new IperfException(ErrorCode.STREAM_READ, "unexpected datagram instead of the UDP connect reply");
+                }
+            }
+        } catch (IOException e) {
+            throw new IperfException(ErrorCode.STREAM_READ, Errno.describe(e), e);
+        }
+        try {
+            ch.configureBlocking(true); // the selector is closed, so the key is gone
+        } catch (IOException e) {
+            throw new IperfException(ErrorCode.STREAM_READ, Errno.describe(e), e);
+        }
+    }
+
+    // ------------------------------------------------------------ server
+
+    /**
+     * Server: a socket bound to the server port and connected to the client (made by
+     * {@link UdpStreamRouter} when the connect datagram came) becomes a stream: buffer
+     * check, the reply, TOS.
+     */
+    public static UdpStream accepted(DatagramChannel ch, int id, int socketNumber, Direction direction, TestRecord rec,
+                              TransferBudget budget, TestReporter reporter, TestPrinter printer, boolean textOutput,
+                              Runnable wakeTest) throws IperfException {
+        try {
+            boolean sending = direction == Direction.SENDER;
+            ByteBuffer buffer = buffer(rec, sending);
+            Pacer pacer = pacer(rec, sending);
+            checkBuffers(ch, rec, reporter, printer, textOutput);
+            applyEarlyOptions(ch, rec, 0, printer);
+            ch.configureBlocking(true);
+            ch.write(ByteBuffer.wrap(UdpHandshake.replyMessage()));
+            applyTos(ch, rec);
+            return build(ch, id, socketNumber, direction, rec, buffer, pacer, budget, wakeTest);
+        } catch (IperfException e) {
+            StreamFactory.closeQuietly(ch);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            StreamFactory.closeQuietly(ch);
+            throw new IperfException(ErrorCode.STREAM_ACCEPT, Errno.describe(e), e);
+        }
+    }
+
+    // ------------------------------------------------------------ common
+
+    private static boolean textOutput(IperfOptions o) {
+        return !o.json() && !o.jsonStream();
+    }
+
+    /** The datagram buffer: payload (random or {@code 0123456789...}) for a sender, blank for a receiver. */
+    private static ByteBuffer buffer(TestRecord rec, boolean sending) {
+        if (sending) {
+            return Payload.buffer(rec.blockSize, rec.repeatingPayload, ThreadLocalRandom.current().nextLong());
+        }
+        return Payload.aligned(rec.blockSize);
+    }
+
+    private static Pacer pacer(TestRecord rec, boolean sending) {
+        return sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst, rec.pacingTimer) : null;
+    }
+
+    /**
+     * iperf3's {@code iperf_udp_buffercheck}, and the retry with {@code len + 1024}
+     * when the default buffers are smaller than a datagram. Every check adds the
+     * {@code sock_bufsize}/{@code sndbuf_actual}/{@code rcvbuf_actual} keys to the JSON
+     * start, so an enlarged socket reports them twice, as 3.12 does. The enlarged
+     * size becomes the test's {@code -w} for its later streams, as in 3.12.
+     */
+    static void checkBuffers(DatagramChannel ch, TestRecord rec, TestReporter reporter, TestPrinter printer,
+                             boolean textOutput) throws IperfException {
+        boolean tooSmall = checkBuffersOnce(ch, rec, reporter, printer);
+        if (tooSmall && rec.window == 0) {
+            int size = rec.blockSize + BUFFER_EXTRA;
+            if (textOutput) {
+                printer.plain("Increasing socket buffer size to " + size + "\n");
+            }
+            rec.window = size;
+            checkBuffersOnce(ch, rec, reporter, printer);
+        }
+    }
+
+    private static boolean checkBuffersOnce(DatagramChannel ch, TestRecord rec, TestReporter reporter,
+                                            TestPrinter printer) throws IperfException {
+        int snd;
+        int rcv;
+        try {
+            if (rec.window > 0) {
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, rec.window);
+                ch.setOption(StandardSocketOptions.SO_SNDBUF, rec.window);
+            }
+        } catch (IOException e) {
+            throw new IperfException(ErrorCode.SET_BUF, Errno.describe(e), e);
+        }
+        try {
+            snd = SocketBuffers.sendBuffer(ch);
+            rcv = SocketBuffers.receiveBuffer(ch);
+        } catch (IOException e) {
+            throw new IperfException(ErrorCode.SET_BUF, Errno.describe(e), e);
+        }
+        boolean tooSmall = false;
+        if (rec.window > 0 && rec.window > snd) {
+            throw new IperfException(ErrorCode.SET_BUF2);
+        }
+        if (rec.blockSize > snd) {
+            printer.warning("Block size " + rec.blockSize + " > sending socket buffer size " + snd);
+            tooSmall = true;
+        }
+        if (rec.window > 0 && rec.window > rcv) {
+            throw new IperfException(ErrorCode.SET_BUF2);
+        }
+        if (rec.blockSize > rcv) {
+            printer.warning("Block size " + rec.blockSize + " > receiving socket buffer size " + rcv);
+            tooSmall = true;
+        }
+        reporter.onSocketBuffers(rec.window, snd, rcv);
+        return tooSmall;
+    }
+
+    /** {@code --fq-rate} (client only, best effort as in 3.12) and {@code --dont-fragment}. */
+    private static void applyEarlyOptions(DatagramChannel ch, TestRecord rec, long fqRate, TestPrinter printer)
+            throws IperfException {
+        if (fqRate > 0) {
+            try {
+                nativeOf(ch).setMaxPacingRate(fqRate / 8);
+            } catch (RuntimeException | IperfException e) {
+                printer.warning("Unable to set socket pacing");
+            }
+        }
+        if (rec.dontFragment) {
+            try {
+                nativeOf(ch).setDontFragment();
+            } catch (RuntimeException e) {
+                throw new IperfException(ErrorCode.UNIMPLEMENTED, e.getMessage());
+            }
+        }
+    }
+
+    private static NativeSocket nativeOf(DatagramChannel ch) throws IperfException {
+        return NativeSocket.of(ch).orElseThrow(() -> new IperfException(ErrorCode.UNIMPLEMENTED));
+    }
+
+    private static void applyTos(DatagramChannel ch, TestRecord rec) throws IperfException {
+        if (rec.tos > 0) {
+            try {
+                ch.setOption(StandardSocketOptions.IP_TOS, rec.tos);
+            } catch (IOException e) {
+                throw new IperfException(ErrorCode.SET_TOS, Errno.describe(e), e);
+            }
+        }
+    }
+
+    private static UdpStream build(DatagramChannel ch, int id, int socketNumber, Direction direction, TestRecord rec,
+                                   ByteBuffer buffer, Pacer pacer, TransferBudget budget, Runnable wakeTest)
+            throws IOException {
+        InetSocketAddress la = (InetSocketAddress) ch.getLocalAddress();
+        InetSocketAddress ra = (InetSocketAddress) ch.getRemoteAddress();
+        StreamRecord record = new StreamRecord(id, socketNumber, direction,
+                AddressText.of(la), la.getPort(), AddressText.of(ra), ra.getPort());
+        return new UdpStream(record, wakeTest, ch, buffer, rec.udpCounters64, pacer, budget);
+    }
+}

@@ -1,0 +1,413 @@
+package io.iperf3j.internal.net;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Locale;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The few glibc functions this package calls, bound once per JVM through the
+ * Foreign Function &amp; Memory API.
+ *
+ * <p>The bindings are created lazily by the initialisation-on-demand holder
+ * idiom: the platform check, the linker and {@code strerror} on the first
+ * {@link #get()}, and each group of functions (sockets, CPU, uname) on its
+ * first call. The JVM guarantees that each holder is initialised once and
+ * safely published; {@link MethodHandle}s are immutable, so they are freely
+ * shared. If anything goes wrong in the first step (not Linux, an unsupported
+ * architecture, native access denied with {@code --illegal-native-access=deny},
+ * a missing symbol), {@link #get()} returns empty for the life of the JVM and
+ * {@link #failure()} says why.
+ *
+ * <p>Every wrapper returns the C function's non-negative result on success and
+ * {@code -errno} on failure, so callers never allocate to learn the error. The
+ * errno value is captured by the linker right after the call
+ * ({@link Linker.Option#captureCallState(String...)}), which is the only
+ * reliable way: the JVM may itself call into libc between the call and any
+ * later read of errno. Each wrapper takes the capture-state segment, which the
+ * caller allocates from its own confined arena ({@link #newCallState(Arena)}).
+ *
+ * <p>Constants are the Linux values for x86_64, aarch64 and riscv64 (the
+ * "generic" ABI). Other architectures (mips, sparc, parisc, alpha, powerpc)
+ * number some socket options differently and are refused.
+ */
+final class Libc {
+
+    // <sys/socket.h>
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+    static final int SOCK_STREAM = 1;
+    static final int SOCK_DGRAM = 2;
+    static final int SOL_SOCKET = 1;
+    static final int SO_REUSEADDR = 2;
+    static final int SO_TYPE = 3;
+    static final int SO_BINDTODEVICE = 25;
+    static final int SO_ACCEPTCONN = 30;
+    static final int SO_PROTOCOL = 38;
+    static final int SO_DOMAIN = 39;
+    static final int SO_MAX_PACING_RATE = 47;
+    static final int SO_COOKIE = 57;
+
+    // <netinet/in.h>
+    static final int IPPROTO_IP = 0;
+    static final int IPPROTO_TCP = 6;
+    static final int IPPROTO_UDP = 17;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IP_MTU_DISCOVER = 10;
+    static final int IP_PMTUDISC_DO = 2;
+    static final int IPV6_MTU_DISCOVER = 23;
+    static final int IPV6_PMTUDISC_DO = 2;
+
+    // <linux/tcp.h>
+    static final int TCP_MAXSEG = 2;
+    static final int TCP_INFO = 11;
+    static final int TCP_CONGESTION = 13;
+    static final int TCP_USER_TIMEOUT = 18;
+    static final int TCP_CA_NAME_MAX = 16;
+
+    // <linux/sockios.h>, <asm-generic/ioctls.h>
+    static final long SIOCOUTQ = 0x5411L;
+    static final long SIOCOUTQNSD = 0x894BL;
+
+    // <sys/resource.h>
+    static final int RUSAGE_SELF = 0;
+
+    // <errno.h>
+    static final int ENOENT = 2;
+    static final int EBADF = 9;
+    static final int EINVAL = 22;
+    static final int ENOTSOCK = 88;
+    static final int ENOTCONN = 107;
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int ECONNREFUSED = 111;
+    static final int ENOBUFS = 105;
+
+    // <sys/socket.h> flags, <poll.h>, <netinet/udp.h>
+    static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_WAITFORONE = 0x10000;
+    static final short POLLIN = 0x1;
+    static final short POLLOUT = 0x4;
+    static final int SHUT_RDWR = 2;
+    static final int SOL_UDP = 17;
+    static final int UDP_SEGMENT = 103;
+    static final int UDP_GRO = 104;
+
+    /** {@code sizeof(struct sockaddr_storage)}. */
+    static final int SOCKADDR_STORAGE_SIZE = 128;
+    /** {@code sizeof(struct rusage)} on LP64 Linux. */
+    static final int RUSAGE_SIZE = 144;
+    /** {@code sizeof(struct utsname)} with glibc ({@code _UTSNAME_LENGTH} = 65, six fields). */
+    static final int UTSNAME_SIZE = 6 * 65;
+    static final int UTSNAME_FIELD = 65;
+    /** glibc's {@code CLOCKS_PER_SEC} (fixed at one million by XSI). */
+    static final long CLOCKS_PER_SEC = 1_000_000L;
+
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final String[] SYMBOLS = {
+        "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock", "uname",
+        "sendmmsg", "recvmmsg", "poll", "shutdown", "sendmsg"};
+
+    private static final Libc INSTANCE = new Libc();
+
+    private Libc() {
+    }
+
+    /**
+     * The linker, the libc lookup and {@code strerror}, bound on first use.
+     * Binding {@code strerror} is also the test that native access is allowed.
+     * The first downcall handle of a JVM costs tens of milliseconds (the FFM
+     * machinery starts up), each further one a few, so the other functions are
+     * bound in groups ({@link Sock}, {@link Cpu}, {@link Uts}) only when first
+     * needed.
+     */
+    private static final class Base {
+        static final Linker LINKER;
+        static final SymbolLookup LOOKUP;
+        static final MethodHandle STRERROR;
+        static final Throwable FAILURE;
+
+        static {
+            Linker linker = null;
+            SymbolLookup lookup = null;
+            MethodHandle strerror = null;
+            Throwable failure = null;
+            try {
+                checkPlatform();
+                linker = Linker.nativeLinker();
+                lookup = linker.defaultLookup();
+                for (String symbol : SYMBOLS) {
+                    if (lookup.find(symbol).isEmpty()) {
+                        throw new UnsatisfiedLinkError("libc symbol not found: " + symbol);
+                    }
+                }
+                // glibc's strerror returns a pointer to a constant string for every known errno
+                // (a thread-local buffer only for unknown ones), so it is safe across threads.
+                strerror = bind(linker, lookup, "strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+            } catch (Throwable t) { // LinkageError, IllegalCallerException, UnsupportedOperationException...
+                failure = t;
+                strerror = null;
+            }
+            LINKER = linker;
+            LOOKUP = lookup;
+            STRERROR = strerror;
+            FAILURE = failure;
+        }
+    }
+
+    /** Socket calls. */
+    private static final class Sock {
+        static final MethodHandle GETSOCKOPT = bind("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
+        static final MethodHandle SETSOCKOPT = bind("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+        static final MethodHandle GETSOCKNAME = bind("getsockname",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
+        static final MethodHandle GETPEERNAME = bind("getpeername",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
+        // int ioctl(int fd, unsigned long request, ...): the third argument is variadic.
+        static final MethodHandle IOCTL = bind("ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+                errnoOption(), Linker.Option.firstVariadicArg(2));
+    }
+
+    /** Process CPU time. */
+    private static final class Cpu {
+        static final MethodHandle GETRUSAGE = bind("getrusage",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), errnoOption());
+        static final MethodHandle CLOCK = bind("clock", FunctionDescriptor.of(JAVA_LONG));
+    }
+
+    /**
+     * Batched datagram I/O, {@code poll} and {@code shutdown}: bound on the first
+     * batched UDP stream ({@link DatagramBatch}). sendmmsg/recvmmsg may block, so
+     * they are ordinary (not critical) downcalls.
+     */
+    private static final class Mmsg {
+        static final MethodHandle SENDMMSG = bind("sendmmsg",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle RECVMMSG = bind("recvmmsg",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), errnoOption());
+        static final MethodHandle POLL = bind("poll",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errnoOption());
+        static final MethodHandle SHUTDOWN = bind("shutdown",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle SENDMSG = bind("sendmsg",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+    }
+
+    /** uname(2). */
+    private static final class Uts {
+        static final MethodHandle UNAME = bind("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS), errnoOption());
+    }
+
+    private static Linker.Option errnoOption() {
+        return Linker.Option.captureCallState("errno");
+    }
+
+    private static MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        return bind(Base.LINKER, Base.LOOKUP, name, descriptor, options);
+    }
+
+    @SuppressWarnings("restricted") // downcallHandle: this class is the package's only native entry point
+    private static MethodHandle bind(Linker linker, SymbolLookup lookup, String name,
+                                     FunctionDescriptor descriptor, Linker.Option... options) {
+        MemorySegment symbol = lookup.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
+        return linker.downcallHandle(symbol, descriptor, options);
+    }
+
+    private static void checkPlatform() {
+        String disabled = System.getProperty("iperf3j.native", "true");
+        if (disabled.equalsIgnoreCase("false") || disabled.equalsIgnoreCase("off")) {
+            throw new UnsupportedOperationException("disabled by -Diperf3j.native=" + disabled);
+        }
+        String os = System.getProperty("os.name", "");
+        if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
+            throw new UnsupportedOperationException("not Linux: " + os);
+        }
+        String arch = System.getProperty("os.arch", "");
+        boolean supportedArch = switch (arch) {
+            case "amd64", "x86_64", "aarch64", "riscv64" -> true;
+            default -> false;
+        };
+        if (!supportedArch || ADDRESS.byteSize() != 8) {
+            throw new UnsupportedOperationException("unsupported architecture: " + arch);
+        }
+    }
+
+    /** The bindings, or empty if FFM cannot be used in this JVM. */
+    static Optional<Libc> get() {
+        return Base.FAILURE == null ? Optional.of(INSTANCE) : Optional.empty();
+    }
+
+    /** Why {@link #get()} is empty, or null when it is not. */
+    static Throwable failure() {
+        return Base.FAILURE;
+    }
+
+    /** A segment to receive the captured errno; allocate one per call or reuse it within one arena. */
+    static MemorySegment newCallState(Arena arena) {
+        return arena.allocate(CAPTURE_LAYOUT);
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private static int result(int r, MemorySegment state) {
+        return r == -1 ? -errno(state) : r;
+    }
+
+    private static IllegalStateException unexpected(Throwable t) {
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("native call failed unexpectedly", t);
+    }
+
+    int getsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, MemorySegment lenPtr) {
+        try {
+            return result((int) Sock.GETSOCKOPT.invokeExact(state, fd, level, name, value, lenPtr), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int setsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, int len) {
+        try {
+            return result((int) Sock.SETSOCKOPT.invokeExact(state, fd, level, name, value, len), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int getsockname(MemorySegment state, int fd, MemorySegment addr, MemorySegment lenPtr) {
+        try {
+            return result((int) Sock.GETSOCKNAME.invokeExact(state, fd, addr, lenPtr), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int getpeername(MemorySegment state, int fd, MemorySegment addr, MemorySegment lenPtr) {
+        try {
+            return result((int) Sock.GETPEERNAME.invokeExact(state, fd, addr, lenPtr), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int ioctl(MemorySegment state, int fd, long request, MemorySegment arg) {
+        try {
+            return result((int) Sock.IOCTL.invokeExact(state, fd, request, arg), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int getrusage(MemorySegment state, int who, MemorySegment usage) {
+        try {
+            return result((int) Cpu.GETRUSAGE.invokeExact(state, who, usage), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code clock()}: process CPU time in units of {@link #CLOCKS_PER_SEC}, or -1. */
+    long clock() {
+        try {
+            return (long) Cpu.CLOCK.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int uname(MemorySegment state, MemorySegment utsname) {
+        try {
+            return result((int) Uts.UNAME.invokeExact(state, utsname), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sendmmsg(2)}: datagrams sent, or -errno. */
+    int sendmmsg(MemorySegment state, int fd, MemorySegment msgvec, int vlen, int flags) {
+        try {
+            return result((int) Mmsg.SENDMMSG.invokeExact(state, fd, msgvec, vlen, flags), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sendmsg(2)}: bytes sent, or -errno. */
+    long sendmsg(MemorySegment state, int fd, MemorySegment msg, int flags) {
+        try {
+            long r = (long) Mmsg.SENDMSG.invokeExact(state, fd, msg, flags);
+            return r == -1 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code recvmmsg(2)} without a timeout: datagrams received, or -errno. */
+    int recvmmsg(MemorySegment state, int fd, MemorySegment msgvec, int vlen, int flags) {
+        try {
+            return result((int) Mmsg.RECVMMSG.invokeExact(state, fd, msgvec, vlen, flags, MemorySegment.NULL),
+                    state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code poll(2)} on {@code n} pollfds: ready count, 0 on timeout, or -errno. */
+    int poll(MemorySegment state, MemorySegment fds, long n, int timeoutMillis) {
+        try {
+            return result((int) Mmsg.POLL.invokeExact(state, fds, n, timeoutMillis), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code shutdown(2)}: 0, or -errno. */
+    int shutdown(MemorySegment state, int fd, int how) {
+        try {
+            return result((int) Mmsg.SHUTDOWN.invokeExact(state, fd, how), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code strerror(errno)}, e.g. "No such file or directory". */
+    @SuppressWarnings("restricted") // reinterpret: strerror returns a NUL-terminated string of unknown length
+    String strerror(int errno) {
+        try {
+            MemorySegment p = (MemorySegment) Base.STRERROR.invokeExact(errno);
+            if (p.equals(MemorySegment.NULL)) {
+                return "Unknown error " + errno;
+            }
+            return p.reinterpret(1024).getString(0);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@link #strerror(int)} when the bindings exist, a generic text otherwise. */
+    static String describe(int errno) {
+        return get().map(l -> l.strerror(errno)).orElse("errno " + errno);
+    }
+}

@@ -1,0 +1,847 @@
+package io.iperf3j.internal.options;
+
+import io.iperf3j.Role;
+import io.iperf3j.Transport;
+import io.iperf3j.internal.options.IperfOptions.IpVersion;
+import io.iperf3j.internal.options.IperfOptions.RsaPadding;
+import io.iperf3j.internal.protocol.ErrorCode;
+import java.net.Inet6Address;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The picocli model of iperf3 3.12's command line plus iperf3j's additions, and the
+ * per-option rules of 3.12's {@code iperf_parse_arguments}.
+ *
+ * <p>One instance serves one parse. Every option is an annotated setter that picocli
+ * calls in command-line order, so each value is checked the moment it is seen, as
+ * 3.12 does inside its getopt loop: {@code -p 0 --foo} reports the port, while
+ * {@code --foo -p 0} reports the unknown option. The checks 3.12 makes after the loop
+ * are in {@link #finish()}, in 3.12's order. A setter ends the parse by throwing
+ * {@link Stop} with the result ({@code -h}, {@code -v}, or a parameter error).
+ *
+ * <p>The {@code order} of each option is its position in 3.12's {@code longopts}
+ * table (iperf3j's additions come last); {@link GetoptScanner} relies on it for
+ * getopt_long's prefix matching and for the order of "ambiguous" candidates.
+ * Options with an optional argument ({@code --debug}, {@code --timestamps}) always
+ * receive their value attached, {@link #ABSENT} meaning "no argument".
+ */
+@Command(name = OptionParser.PROGRAM)
+final class CommandLineSpec {
+    /** Stands for "option given without its optional argument"; a C argv string cannot contain NUL. */
+    static final String ABSENT = "\0";
+
+    private static final int MAX_TIME = 86400;
+    private static final int MAX_STREAMS = 128;
+    private static final int MAX_BLOCKSIZE = 1024 * 1024;
+    private static final int MIN_UDP_BLOCKSIZE = 16;
+    private static final int MAX_UDP_BLOCKSIZE = 65507;
+    private static final double MAX_TCP_BUFFER = 512.0 * 1024 * 1024;
+    private static final int MAX_MSS = 9 * 1024;
+    private static final int MAX_BURST = 1000;
+    private static final int MAX_OMIT = 60;
+    private static final double MIN_INTERVAL = 0.1;
+    private static final double MAX_INTERVAL = 60;
+    private static final int MIN_RCV_TIMEOUT_MS = 100;
+    private static final int MAX_TIMEOUT_MS = MAX_TIME * 1000;
+    private static final int MAX_AFFINITY = 1024;
+    private static final int MAX_FLOWLABEL = 0xfffff;
+    private static final int DEBUG_LEVEL_MAX = 4;
+    private static final int MAX_CONCURRENT_LIMIT = 1024;
+
+    /** Ends the parse with a result; thrown from setters and {@link #finish()}. */
+    static final class Stop extends CommandLine.PicocliException {
+        private static final long serialVersionUID = 1L;
+        final transient ParseResult result;
+
+        Stop(ParseResult result) {
+            super("stop");
+            this.result = result;
+        }
+    }
+
+    private final IperfOptions.Builder b = IperfOptions.builder();
+    private final List<String> warnings = new ArrayList<>();
+    private char role; // 0, 'c' or 's', as iperf3's test->role
+    private boolean clientFlag;
+    private boolean pkcs1Given;
+    private boolean oaepGiven;
+    private boolean serverFlag;
+    private boolean rateFlag;
+    private boolean durationFlag;
+    private boolean rcvTimeoutFlag;
+    private boolean portGiven;
+    private boolean skewThresholdGiven;
+    private boolean loopback;
+    private boolean reverse;
+    private boolean bidirectional;
+    private boolean json;
+    private boolean verbose;
+    private boolean debug;
+    private char format = 'a';
+    private Transport protocol = Transport.TCP;
+    private IpVersion ipVersion = IpVersion.ANY;
+    private int blksize;
+    private long bytes;
+    private long blocks;
+    private String host;
+    private String username;
+    private String rsaPublicKey;
+    private String rsaPrivateKey;
+    private String authorizedUsers;
+
+    // ---------------------------------------------------------------- failures
+
+    static ParseResult.Failure parameterError(String text) {
+        return new ParseResult.Failure(OptionParser.PROGRAM + ": parameter error - " + text, 1, true);
+    }
+
+    private static Stop fail(ErrorCode code) {
+        // At parse time errno is 0, so perr codes end in ": " exactly as 3.12 prints them.
+        return new Stop(parameterError(code.message(null)));
+    }
+
+    private static Stop outOfRange(String option, String value) {
+        return new Stop(parameterError(ErrorCode.VALUE_RANGE.text() + ": " + option + " " + value));
+    }
+
+    private static Path path(String option, String value) {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new Stop(parameterError("invalid path for " + option + ": " + e.getMessage()));
+        }
+    }
+
+    // ------------------------------------------------------- 3.12's longopts, in order
+
+    @Option(names = {"-p", "--port"}, order = 0)
+    void port(String v) {
+        int port = CNumbers.atoi(v);
+        if (port < 1 || port > 65535) {
+            throw fail(ErrorCode.BAD_PORT);
+        }
+        b.port(port);
+        portGiven = true;
+    }
+
+    @Option(names = {"-f", "--format"}, order = 1)
+    void format(String v) {
+        if (v.isEmpty() || "kmgtKMGT".indexOf(v.charAt(0)) < 0) {
+            throw fail(ErrorCode.BAD_FORMAT);
+        }
+        format = v.charAt(0);
+    }
+
+    @Option(names = {"-i", "--interval"}, order = 2)
+    void interval(String v) {
+        double interval = CNumbers.atof(v);
+        // NaN passes 3.12's comparisons; iperf3j rejects it.
+        if (Double.isNaN(interval) || ((interval < MIN_INTERVAL || interval > MAX_INTERVAL) && interval != 0)) {
+            throw fail(ErrorCode.INTERVAL);
+        }
+        b.interval(interval);
+    }
+
+    @Option(names = {"-D", "--daemon"}, order = 3)
+    void daemon(boolean on) {
+        b.daemon(true);
+        serverFlag = true;
+    }
+
+    @Option(names = {"-1", "--one-off"}, order = 4)
+    void oneOff(boolean on) {
+        b.oneOff(true);
+        serverFlag = true;
+    }
+
+    @Option(names = {"-V", "--verbose"}, order = 5)
+    void verbose(boolean on) {
+        verbose = true;
+    }
+
+    @Option(names = {"-J", "--json"}, order = 6)
+    void json(boolean on) {
+        json = true;
+    }
+
+    @Option(names = {"-v", "--version"}, order = 7)
+    void version(boolean on) {
+        throw new Stop(new ParseResult.Version(OptionParser.versionText()));
+    }
+
+    @Option(names = {"-s", "--server"}, order = 8)
+    void server(boolean on) {
+        if (role == 'c') {
+            throw fail(ErrorCode.SERVER_CLIENT);
+        }
+        if (loopback) {
+            throw fail(ErrorCode.LOOPBACK_ROLE);
+        }
+        role = 's';
+    }
+
+    @Option(names = {"-c", "--client"}, order = 9)
+    void client(String v) {
+        if (role == 's') {
+            throw fail(ErrorCode.SERVER_CLIENT);
+        }
+        if (loopback) {
+            throw fail(ErrorCode.LOOPBACK_ROLE);
+        }
+        role = 'c';
+        String[] hostDev = splitHostDevice(v);
+        host = hostDev[0];
+        if (hostDev[1] != null) {
+            b.bindDevice(hostDev[1]);
+        }
+    }
+
+    @Option(names = {"-u", "--udp"}, order = 10)
+    void udp(boolean on) {
+        protocol = Transport.UDP;
+        clientFlag = true;
+    }
+
+    @Option(names = {"-b", "--bitrate", "--bandwidth"}, order = 11)
+    void bitrate(String v) {
+        String rate = v;
+        int slash = v.indexOf('/');
+        if (slash >= 0) {
+            rate = v.substring(0, slash);
+            int burst = CNumbers.atoi(v.substring(slash + 1));
+            if (burst <= 0 || burst > MAX_BURST) {
+                throw fail(ErrorCode.BURST);
+            }
+            b.burst(burst);
+        }
+        long bits = CNumbers.toUint64Bits(CNumbers.unitAtofRate(rate));
+        if (bits < 0) { // negative, or 2^63 and more: 3.12 wraps it through uint64_t
+            throw outOfRange("-b", v);
+        }
+        b.bitrate(bits);
+        rateFlag = true;
+        clientFlag = true;
+    }
+
+    @Option(names = "--server-bitrate-limit", order = 12)
+    void serverBitrateLimit(String v) {
+        String rate = v;
+        int slash = v.indexOf('/');
+        if (slash >= 0) {
+            rate = v.substring(0, slash);
+            double window = CNumbers.atof(v.substring(slash + 1));
+            if (Double.isNaN(window) || (window != 0 && (window < MIN_INTERVAL || window > MAX_INTERVAL))) {
+                throw fail(ErrorCode.TOTAL_INTERVAL);
+            }
+            b.serverBitrateLimitInterval(window);
+        }
+        long bits = CNumbers.toUint64Bits(CNumbers.unitAtofRate(rate));
+        if (bits < 0) {
+            throw outOfRange("--server-bitrate-limit", v);
+        }
+        b.serverBitrateLimit(bits);
+        serverFlag = true;
+    }
+
+    @Option(names = {"-t", "--time"}, order = 13)
+    void time(String v) {
+        int duration = CNumbers.atoi(v);
+        // 3.12 only rejects > 86400; iperf3j (like 3.17+) also rejects negative durations.
+        if (duration < 0 || duration > MAX_TIME) {
+            throw fail(ErrorCode.DURATION_RANGE);
+        }
+        b.durationSec(duration);
+        durationFlag = true;
+        clientFlag = true;
+    }
+
+    @Option(names = {"-n", "--bytes"}, order = 14)
+    void bytes(String v) {
+        bytes = CNumbers.unitAtoi(v);
+        if (bytes < 0) {
+            throw outOfRange("-n", v);
+        }
+        clientFlag = true;
+    }
+
+    @Option(names = {"-k", "--blockcount"}, order = 15)
+    void blockcount(String v) {
+        blocks = CNumbers.unitAtoi(v);
+        if (blocks < 0) {
+            throw outOfRange("-k", v);
+        }
+        clientFlag = true;
+    }
+
+    @Option(names = {"-l", "--length"}, order = 16)
+    void length(String v) {
+        blksize = (int) CNumbers.unitAtoi(v); // int in 3.12: "-l 4G" wraps to 0, the default
+        clientFlag = true;
+    }
+
+    @Option(names = {"-P", "--parallel"}, order = 17)
+    void parallel(String v) {
+        int streams = CNumbers.atoi(v);
+        if (streams > MAX_STREAMS) {
+            throw fail(ErrorCode.NUM_STREAMS);
+        }
+        if (streams < 1) {
+            throw outOfRange("-P", v);
+        }
+        b.parallel(streams);
+        clientFlag = true;
+    }
+
+    @Option(names = {"-R", "--reverse"}, order = 18)
+    void reverse(boolean on) {
+        if (bidirectional) {
+            throw fail(ErrorCode.REVERSE_BIDIR);
+        }
+        reverse = true;
+        clientFlag = true;
+    }
+
+    @Option(names = "--bidir", order = 19)
+    void bidir(boolean on) {
+        if (reverse) {
+            throw fail(ErrorCode.REVERSE_BIDIR);
+        }
+        bidirectional = true;
+        clientFlag = true;
+    }
+
+    @Option(names = {"-w", "--window"}, order = 20)
+    void window(String v) {
+        double window = CNumbers.unitAtof(v);
+        if (window > MAX_TCP_BUFFER) {
+            throw fail(ErrorCode.BUF_SIZE);
+        }
+        int bytes = CNumbers.toInt(window);
+        if (bytes < 0) {
+            throw outOfRange("-w", v);
+        }
+        b.window(bytes);
+        clientFlag = true;
+    }
+
+    @Option(names = {"-B", "--bind"}, order = 21)
+    void bind(String v) {
+        String[] hostDev = splitHostDevice(v);
+        b.bindAddress(hostDev[0]);
+        if (hostDev[1] != null) {
+            b.bindDevice(hostDev[1]);
+        }
+    }
+
+    @Option(names = "--bind-dev", order = 22)
+    void bindDev(String v) {
+        b.bindDevice(v);
+    }
+
+    @Option(names = "--cport", order = 23)
+    void cport(String v) {
+        int port = CNumbers.atoi(v);
+        if (port < 1 || port > 65535) {
+            throw fail(ErrorCode.BAD_PORT);
+        }
+        b.cport(port);
+    }
+
+    @Option(names = {"-M", "--set-mss"}, order = 24)
+    void setMss(String v) {
+        int mss = CNumbers.atoi(v);
+        if (mss > MAX_MSS) {
+            throw fail(ErrorCode.MSS);
+        }
+        if (mss < 0) {
+            throw outOfRange("-M", v);
+        }
+        b.mss(mss);
+        clientFlag = true;
+    }
+
+    @Option(names = {"-N", "--no-delay"}, order = 25)
+    void noDelay(boolean on) {
+        b.noDelay(true);
+        clientFlag = true;
+    }
+
+    @Option(names = {"-4", "--version4"}, order = 26)
+    void version4(boolean on) {
+        ipVersion = IpVersion.V4;
+    }
+
+    @Option(names = {"-6", "--version6"}, order = 27)
+    void version6(boolean on) {
+        ipVersion = IpVersion.V6;
+    }
+
+    @Option(names = {"-S", "--tos"}, order = 28)
+    void tos(String v) {
+        CNumbers.LongScan scan = CNumbers.strtol(v, 0);
+        int tos = (int) scan.value(); // stored in an int before 3.12 checks it
+        if (scan.end() == 0 || tos < 0 || tos > 255) {
+            throw fail(ErrorCode.BAD_TOS);
+        }
+        b.tos(tos);
+        clientFlag = true;
+    }
+
+    @Option(names = "--dscp", order = 29)
+    void dscp(String v) {
+        int tos = Dscp.toTos(v);
+        if (tos < 0) {
+            throw fail(ErrorCode.BAD_TOS);
+        }
+        b.tos(tos);
+        clientFlag = true;
+    }
+
+    @Option(names = "--extra-data", order = 30)
+    void extraData(String v) {
+        b.extraData(v);
+        clientFlag = true;
+    }
+
+    @Option(names = {"-L", "--flowlabel"}, order = 31)
+    void flowlabel(String v) {
+        CNumbers.LongScan scan = CNumbers.strtol(v, 0);
+        int label = (int) scan.value();
+        if (scan.end() == 0 || label < 1 || label > MAX_FLOWLABEL) {
+            throw fail(ErrorCode.SET_FLOW);
+        }
+        b.flowLabel(label);
+        clientFlag = true;
+    }
+
+    @Option(names = {"-Z", "--zerocopy"}, order = 32)
+    void zerocopy(boolean on) {
+        b.zeroCopy(true);
+        clientFlag = true;
+    }
+
+    @Option(names = {"-O", "--omit"}, order = 33)
+    void omit(String v) {
+        int omit = CNumbers.atoi(v);
+        if (omit < 0 || omit > MAX_OMIT) {
+            throw fail(ErrorCode.OMIT);
+        }
+        b.omitSec(omit);
+        clientFlag = true;
+    }
+
+    @Option(names = {"-F", "--file"}, order = 34)
+    void file(String v) {
+        b.file(path("-F", v));
+    }
+
+    @Option(names = "--repeating-payload", order = 35)
+    void repeatingPayload(boolean on) {
+        b.repeatingPayload(true);
+        clientFlag = true;
+    }
+
+    @Option(names = "--timestamps", arity = "0..1", order = 36)
+    void timestamps(String v) {
+        b.timestampFormat(ABSENT.equals(v) ? "%c " : v);
+    }
+
+    @Option(names = {"-A", "--affinity"}, order = 37)
+    void affinity(String v) {
+        CNumbers.LongScan scan = CNumbers.strtol(v, 0);
+        int cpu = (int) scan.value();
+        if (scan.end() == 0 || cpu < 0 || cpu > MAX_AFFINITY) {
+            throw fail(ErrorCode.AFFINITY);
+        }
+        String affinity = Integer.toString(cpu);
+        int comma = v.indexOf(',');
+        if (comma >= 0) {
+            int serverCpu = CNumbers.atoi(v.substring(comma + 1));
+            if (serverCpu < 0 || serverCpu > MAX_AFFINITY) {
+                throw fail(ErrorCode.AFFINITY);
+            }
+            affinity += "," + serverCpu;
+            clientFlag = true;
+        }
+        b.affinity(affinity);
+    }
+
+    @Option(names = {"-T", "--title"}, order = 38)
+    void title(String v) {
+        b.title(v);
+        clientFlag = true;
+    }
+
+    @Option(names = {"-C", "--congestion", "--linux-congestion"}, order = 39)
+    void congestion(String v) {
+        b.congestion(v);
+        clientFlag = true;
+    }
+
+    @Option(names = "--sctp", order = 40)
+    void sctp(boolean on) {
+        throw fail(ErrorCode.NO_SCTP);
+    }
+
+    @Option(names = "--nstreams", order = 41)
+    void nstreams(String v) {
+        throw fail(ErrorCode.NO_SCTP);
+    }
+
+    @Option(names = {"-X", "--xbind"}, order = 42)
+    void xbind(String v) {
+        throw fail(ErrorCode.NO_SCTP);
+    }
+
+    @Option(names = {"-I", "--pidfile"}, order = 43)
+    void pidfile(String v) {
+        b.pidFile(path("-I", v));
+    }
+
+    @Option(names = "--logfile", order = 44)
+    void logfile(String v) {
+        b.logFile(path("--logfile", v));
+    }
+
+    @Option(names = "--forceflush", order = 45)
+    void forceflush(boolean on) {
+        b.forceFlush(true);
+    }
+
+    @Option(names = "--get-server-output", order = 46)
+    void getServerOutput(boolean on) {
+        b.getServerOutput(true);
+        clientFlag = true;
+    }
+
+    @Option(names = "--udp-counters-64bit", order = 47)
+    void udpCounters64bit(boolean on) {
+        b.udpCounters64(true);
+    }
+
+    @Option(names = "--no-fq-socket-pacing", order = 48)
+    void noFqSocketPacing(boolean on) {
+        // 3.12 prints this on stdout at once; iperf3j hands it to the CLI with the other warnings.
+        warnings.add("Warning:  --no-fq-socket-pacing is deprecated");
+        b.fqRate(0);
+        clientFlag = true;
+    }
+
+    @Option(names = "--dont-fragment", order = 49)
+    void dontFragment(boolean on) {
+        b.dontFragment(true);
+        clientFlag = true;
+    }
+
+    @Option(names = "--username", order = 50)
+    void username(String v) {
+        username = v;
+    }
+
+    @Option(names = "--rsa-public-key-path", order = 51)
+    void rsaPublicKeyPath(String v) {
+        rsaPublicKey = v;
+    }
+
+    @Option(names = "--rsa-private-key-path", order = 52)
+    void rsaPrivateKeyPath(String v) {
+        rsaPrivateKey = v;
+    }
+
+    @Option(names = "--authorized-users-path", order = 53)
+    void authorizedUsersPath(String v) {
+        authorizedUsers = v;
+    }
+
+    @Option(names = "--time-skew-threshold", order = 54)
+    void timeSkewThreshold(String v) {
+        int threshold = CNumbers.atoi(v);
+        if (threshold <= 0) {
+            throw fail(ErrorCode.SKEW_THRESHOLD);
+        }
+        b.timeSkewThreshold(threshold);
+        // not a server_flag option in 3.12: it is checked with the server authentication options
+        skewThresholdGiven = true;
+    }
+
+    @Option(names = "--fq-rate", order = 55)
+    void fqRate(String v) {
+        long bits = CNumbers.toUint64Bits(CNumbers.unitAtofRate(v));
+        if (bits < 0) {
+            throw outOfRange("--fq-rate", v);
+        }
+        b.fqRate(bits);
+        clientFlag = true;
+    }
+
+    @Option(names = "--pacing-timer", order = 56)
+    void pacingTimer(String v) {
+        int micros = (int) CNumbers.unitAtoi(v);
+        if (micros < 0) {
+            throw outOfRange("--pacing-timer", v);
+        }
+        b.pacingTimerUs(micros);
+        clientFlag = true;
+    }
+
+    @Option(names = "--connect-timeout", order = 57)
+    void connectTimeout(String v) {
+        int millis = (int) CNumbers.unitAtoi(v);
+        if (millis < 0) {
+            throw outOfRange("--connect-timeout", v);
+        }
+        b.connectTimeoutMs(millis);
+        clientFlag = true;
+    }
+
+    @Option(names = "--idle-timeout", order = 58)
+    void idleTimeout(String v) {
+        int seconds = CNumbers.atoi(v);
+        if (seconds <= 0 || seconds > MAX_TIME) {
+            throw fail(ErrorCode.IDLE_TIMEOUT);
+        }
+        b.idleTimeoutSec(seconds);
+        serverFlag = true;
+    }
+
+    @Option(names = "--rcv-timeout", order = 59)
+    void rcvTimeout(String v) {
+        int millis = CNumbers.atoi(v);
+        if (millis < MIN_RCV_TIMEOUT_MS || millis > MAX_TIMEOUT_MS) {
+            throw fail(ErrorCode.RCV_TIMEOUT);
+        }
+        b.rcvTimeoutMs(millis).rcvTimeoutGiven(true);
+        rcvTimeoutFlag = true;
+    }
+
+    @Option(names = "--snd-timeout", order = 60)
+    void sndTimeout(String v) {
+        int millis = CNumbers.atoi(v);
+        if (millis < 0 || millis > MAX_TIMEOUT_MS) {
+            throw fail(ErrorCode.SND_TIMEOUT);
+        }
+        b.sndTimeoutMs(millis);
+    }
+
+    // The short -d never takes an argument (3.12's optstring has a plain "d"); only --debug=N does.
+    @Option(names = {"-d", "--debug"}, arity = "0..1", order = 61)
+    void debug(String v) {
+        debug = true;
+        int level = DEBUG_LEVEL_MAX;
+        if (!ABSENT.equals(v)) {
+            // 3.12 stores atoi(N) as is; levels above 4 act as 4, and iperf3j maps
+            // 0, negatives and non-numbers (debug on, no levelled messages) to 1.
+            level = Math.max(1, Math.min(DEBUG_LEVEL_MAX, CNumbers.atoi(v)));
+        }
+        b.debugLevel(level);
+    }
+
+    @Option(names = {"-h", "--help"}, order = 62)
+    void help(boolean on) {
+        throw new Stop(new ParseResult.Help(OptionParser.usage()));
+    }
+
+    // ---------------------------------------------------------------- iperf3j additions
+
+    @Option(names = "--json-stream", order = 100)
+    void jsonStream(boolean on) {
+        json = true; // as in iperf3 3.17+, --json-stream implies JSON output
+        b.jsonStream(true);
+    }
+
+    @Option(names = "--max-concurrent", order = 101)
+    void maxConcurrent(String v) {
+        int max = CNumbers.atoi(v);
+        if (max < 1 || max > MAX_CONCURRENT_LIMIT) {
+            throw fail(ErrorCode.MAX_CONCURRENT);
+        }
+        b.maxConcurrent(max);
+        serverFlag = true;
+    }
+
+    @Option(names = "--server-max-duration", order = 102)
+    void serverMaxDuration(String v) {
+        int seconds = CNumbers.atoi(v);
+        if (seconds < 0 || seconds > MAX_TIME) {
+            throw fail(ErrorCode.SERVER_MAX_DURATION);
+        }
+        b.serverMaxDurationSec(seconds);
+        serverFlag = true;
+    }
+
+    // As iperf3 3.17+, on either side: a client pads its token with PKCS#1 v1.5; a server
+    // accepts it (iperf3j's server accepts both paddings anyway, so there it changes nothing).
+    @Option(names = "--use-pkcs1-padding", order = 103)
+    void usePkcs1Padding(boolean on) {
+        b.authPadding(RsaPadding.PKCS1);
+        pkcs1Given = true;
+    }
+
+    @Option(names = "--use-oaep-padding", order = 105)
+    void useOaepPadding(boolean on) {
+        b.authPadding(RsaPadding.OAEP);
+        oaepGiven = true;
+        clientFlag = true;
+    }
+
+    @Option(names = "--server-log", order = 106)
+    void serverLog(boolean on) {
+        b.serverLog(true);
+        serverFlag = true;
+    }
+
+    @Option(names = "--loopback", order = 104)
+    void loopback(boolean on) {
+        if (role != 0) {
+            throw fail(ErrorCode.LOOPBACK_ROLE);
+        }
+        loopback = true;
+    }
+
+    // ---------------------------------------------------------------- after the loop
+
+    /** 3.12's checks after its getopt loop, in its order; then the options. */
+    ParseResult.Run finish() {
+        if (loopback) {
+            role = 'c';
+        }
+        if (role == 'c' && serverFlag) {
+            throw fail(ErrorCode.SERVER_ONLY);
+        }
+        if (role == 's' && clientFlag) {
+            throw fail(ErrorCode.CLIENT_ONLY);
+        }
+        boolean anyClientAuth = username != null || rsaPublicKey != null;
+        if (role == 's' && anyClientAuth) {
+            throw fail(ErrorCode.CLIENT_ONLY);
+        }
+        if (role == 'c' && anyClientAuth && (username == null || rsaPublicKey == null)) {
+            throw fail(ErrorCode.SET_CLIENT_AUTH);
+        }
+        boolean anyServerAuth = rsaPrivateKey != null || authorizedUsers != null;
+        if (role == 'c' && (anyServerAuth || skewThresholdGiven)) {
+            throw fail(ErrorCode.SERVER_ONLY);
+        }
+        if (role == 's' && anyServerAuth && (rsaPrivateKey == null || authorizedUsers == null)) {
+            throw fail(ErrorCode.SET_SERVER_AUTH);
+        }
+        if (pkcs1Given && oaepGiven) {
+            throw fail(ErrorCode.PADDING_CONFLICT);
+        }
+        if (role == 'c' && rcvTimeoutFlag && !reverse && !bidirectional) {
+            throw fail(ErrorCode.REVERSE_ONLY_RCV_TIMEOUT);
+        }
+        // 0 keeps the protocol's default (IperfOptions.blockSize); 3.12 fills it in here.
+        if ((protocol != Transport.UDP && blksize < 0) || blksize > MAX_BLOCKSIZE) {
+            throw fail(ErrorCode.BLOCK_SIZE);
+        }
+        // 3.12 skips this check for negative UDP lengths and keeps them; iperf3j rejects them.
+        if (protocol == Transport.UDP && blksize != 0
+                && (blksize < MIN_UDP_BLOCKSIZE || blksize > MAX_UDP_BLOCKSIZE)) {
+            throw fail(ErrorCode.UDP_BLOCK_SIZE);
+        }
+        if ((bytes != 0 || blocks != 0) && !durationFlag) {
+            b.durationSec(0);
+        }
+        if ((durationFlag && bytes != 0) || (durationFlag && blocks != 0) || (bytes != 0 && blocks != 0)) {
+            throw fail(ErrorCode.END_CONDITIONS);
+        }
+        if (role != 'c' && role != 's') {
+            throw fail(ErrorCode.NO_ROLE);
+        }
+        if (json && format != 'a') {
+            warnings.add("warning: Report format (-f) flag ignored with JSON output (-J)");
+        }
+        if (json && verbose) {
+            warnings.add("warning: Verbose output (-v) may interfere with JSON output (-J)");
+        }
+        if (json && debug) {
+            warnings.add("warning: Debug output (-d) may interfere with JSON output (-J)");
+        }
+
+        b.role(role == 'c' ? Role.CLIENT : Role.SERVER)
+                .format(format)
+                .verbose(verbose)
+                .json(json)
+                .ipVersion(ipVersion)
+                .protocol(protocol)
+                .blockSize(blksize)
+                .bytes(bytes)
+                .blocks(blocks)
+                .reverse(reverse)
+                .bidirectional(bidirectional)
+                .loopback(loopback);
+        if (loopback) {
+            b.host(ipVersion == IpVersion.V6 ? "::1" : "127.0.0.1");
+            if (!portGiven) {
+                b.port(0); // ephemeral: the embedded server picks a free port
+            }
+        } else {
+            b.host(role == 'c' ? host : null);
+        }
+        if (username != null) {
+            b.username(username);
+        }
+        if (rsaPublicKey != null) {
+            b.rsaPublicKeyPath(path("--rsa-public-key-path", rsaPublicKey));
+        }
+        if (rsaPrivateKey != null) {
+            b.rsaPrivateKeyPath(path("--rsa-private-key-path", rsaPrivateKey));
+        }
+        if (authorizedUsers != null) {
+            b.authorizedUsersPath(path("--authorized-users-path", authorizedUsers));
+        }
+        return new ParseResult.Run(b.build(), warnings);
+    }
+
+    /**
+     * {@code host[%dev]} as 3.12's {@code iperf_parse_hostname} splits it with
+     * {@code strtok(spec, "%")}: with two tokens, the first is the host and the second
+     * the device, unless the host is an IPv6 link-local literal, whose {@code %scope}
+     * stays part of the host. With fewer tokens ({@code "h%"}, {@code "%lo"}) the whole
+     * string is the host.
+     *
+     * @return {host, device or null}
+     */
+    static String[] splitHostDevice(String spec) {
+        int i = 0;
+        while (i < spec.length() && spec.charAt(i) == '%') {
+            i++;
+        }
+        int end1 = spec.indexOf('%', i);
+        if (i == spec.length() || end1 < 0) {
+            return new String[] {spec, null};
+        }
+        int j = end1;
+        while (j < spec.length() && spec.charAt(j) == '%') {
+            j++;
+        }
+        if (j == spec.length()) {
+            return new String[] {spec, null};
+        }
+        int end2 = spec.indexOf('%', j);
+        String first = spec.substring(i, end1);
+        String second = spec.substring(j, end2 < 0 ? spec.length() : end2);
+        if (isIpv6LinkLocal(first)) {
+            return new String[] {spec, null};
+        }
+        return new String[] {first, second};
+    }
+
+    private static boolean isIpv6LinkLocal(String literal) {
+        if (literal.indexOf(':') < 0 || literal.startsWith("[")) {
+            return false; // not something inet_pton(AF_INET6) accepts; never a name lookup
+        }
+        try {
+            return Inet6Address.ofLiteral(literal) instanceof Inet6Address a && a.isLinkLocalAddress();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

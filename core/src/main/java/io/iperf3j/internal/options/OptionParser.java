@@ -1,0 +1,217 @@
+package io.iperf3j.internal.options;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import picocli.CommandLine;
+
+/**
+ * Reads an iperf3 3.12 command line (plus iperf3j's own options) into
+ * {@link IperfOptions}, with 3.12's rules, messages and exit codes, so that
+ * {@code iperf3j} can stand in for {@code iperf3} in scripts.
+ *
+ * <p>{@link #parse(String...)} is a pure function: it prints nothing, never exits,
+ * keeps no state between calls and may be called from several threads at once.
+ * The caller prints what the {@link ParseResult} says:
+ * <ul>
+ * <li>{@link ParseResult.Run}: the options, and warnings for stderr (3.12 warns about
+ *     {@code -J} combined with {@code -f}, {@code -V} or {@code -d});</li>
+ * <li>{@link ParseResult.Help}, {@link ParseResult.Version}: text for stdout, exit 0;</li>
+ * <li>{@link ParseResult.Failure}: exit 1; see {@link ParseResult.Failure#stderrText()}
+ *     and {@link ParseResult.Failure#stdoutText()} for where 3.12 puts the message and
+ *     the usage.</li>
+ * </ul>
+ *
+ * <h2>How 3.12 is mirrored</h2>
+ * Option syntax is glibc {@code getopt_long}'s ({@link GetoptScanner}): clusters
+ * ({@code -sD}, {@code -1s}), attached values ({@code -P4}), {@code --name=value} and
+ * {@code --name value}, unambiguous prefixes of long names, optional arguments only
+ * after {@code =} ({@code --timestamps[=fmt]}, {@code --debug[=N]}; a short {@code -d}
+ * takes none), non-option words ignored wherever they stand (3.12 ignores them too),
+ * {@code --} ending the options. Values are read with 3.12's C conversions
+ * ({@link CNumbers}): {@code atoi}/{@code atof} for plain numbers, {@code %lf} plus one
+ * suffix letter for sizes ({@code k K m M g G t T}, 1024^n for {@code -n -k -l -w
+ * --pacing-timer --connect-timeout}, 1000^n for {@code -b --fq-rate
+ * --server-bitrate-limit}; other letters are ignored), {@code strtol(…, 0)} (decimal,
+ * octal, hex) for {@code -S -L -A}, {@code parse_qos} for {@code --dscp}
+ * ({@link Dscp}). Each value is checked when it is read, the cross-option rules after
+ * the last option, in 3.12's order, so the reported error is the one 3.12 reports.
+ *
+ * <h2>Deliberate deviations from 3.12</h2>
+ * <ol>
+ * <li>{@code -t} below 0 is a parameter error, as in iperf3 3.17+; for every {@code -t}
+ *     outside 0..86400 the message is 3.17's "test duration valid values are 0 to
+ *     86400 seconds" (3.12: no check below 0, and "test duration too long (maximum =
+ *     86400 seconds)" above 86400).</li>
+ * <li>Values 3.12 accepts but wraps through C integer conversions into nonsense are
+ *     refused with "value out of range: &lt;option&gt; &lt;value&gt;" (iperf3j code
+ *     1003): negative (or 2^63 and larger) {@code -n}, {@code -k}, {@code -b},
+ *     {@code --fq-rate}, {@code --server-bitrate-limit}; negative {@code -w},
+ *     {@code --pacing-timer}, {@code --connect-timeout}, {@code -M}; {@code -P} below 1.
+ *     A negative {@code -l} with {@code -u} is refused as "block size invalid" (3.12
+ *     skips its UDP check for negative lengths). A NaN {@code -i} or
+ *     {@code --server-bitrate-limit} averaging window is refused like any other
+ *     out-of-range value (3.12's comparisons let NaN through).</li>
+ * <li>SCTP is not available: {@code --sctp}, {@code --nstreams} and {@code -X/--xbind}
+ *     fail at once with "parameter error - no SCTP support available" (3.12 built with
+ *     SCTP accepts them; built without, it calls {@code --sctp}/{@code --nstreams}
+ *     unrecognized options and accepts {@code -X}).</li>
+ * <li>{@code -A/--affinity} and {@code -L/--flowlabel} are checked as 3.12 checks them
+ *     and stored ({@code affinity} normalised to {@code "n"} or {@code "n,m"} in
+ *     decimal); whether they can be applied is the engine's decision. (A 3.12 build
+ *     without affinity or flow label support rejects them while parsing.)</li>
+ * <li>Authentication: the parser checks that {@code --username} comes with
+ *     {@code --rsa-public-key-path}, and {@code --rsa-private-key-path} with
+ *     {@code --authorized-users-path}, with 3.12's messages, but reads no password
+ *     ({@code IPERF3_PASSWORD} or a prompt) and loads no key; 3.12 does both while
+ *     parsing, so its key and password errors appear later in iperf3j.</li>
+ * <li>{@code --no-fq-socket-pacing}'s deprecation notice is returned in
+ *     {@link ParseResult.Run#warnings()} (3.12 prints it on stdout the moment it reads
+ *     the option).</li>
+ * <li>{@code --debug=N}: 3.12 keeps any {@code atoi(N)}; iperf3j stores 1..4, mapping
+ *     larger values to 4 and 0, negatives and non-numbers to 1.</li>
+ * <li>{@code -v} prints iperf3j's version, the system line Java can build (name, host
+ *     name, release, machine; no kernel build string) and the features iperf3j has.</li>
+ * <li>New options, also in the usage text: {@code --json-stream} (implies {@code -J},
+ *     as in 3.17+), {@code --max-concurrent N} and {@code --server-max-duration S}
+ *     (server only), {@code --use-pkcs1-padding} (client only), {@code --loopback}
+ *     (client role on 127.0.0.1, or ::1 with {@code -6}; port 0, meaning ephemeral,
+ *     unless {@code -p} is given; cannot be combined with {@code -s} or {@code -c}).
+ *     Because of them some abbreviations 3.12 accepts become ambiguous
+ *     ({@code --js}, {@code --us}).</li>
+ * <li>Messages name the program {@code iperf3j}; an invalid short option that is not
+ *     ASCII is shown as the character, not as its first byte.</li>
+ * </ol>
+ */
+public final class OptionParser {
+    /** The program name used in messages and usage. */
+    public static final String PROGRAM = "iperf3j";
+
+    /** Optional features iperf3j has, with iperf3's names for them ({@code -v}). */
+    static final String FEATURES = "sendfile / zerocopy, authentication";
+
+    private OptionParser() {
+    }
+
+    /**
+     * Parses iperf3 arguments (without the program name).
+     *
+     * @throws NullPointerException if {@code args} or one of its elements is null
+     */
+    public static ParseResult parse(String... args) {
+        Objects.requireNonNull(args, "args");
+        for (String a : args) {
+            Objects.requireNonNull(a, "argument");
+        }
+        CommandLineSpec command = new CommandLineSpec();
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.setOverwrittenOptionsAllowed(true); // getopt: repeated options, last one wins
+        commandLine.setExpandAtFiles(false);            // "@file" is not special to iperf3
+        commandLine.setAllowOptionsAsOptionParameters(true); // "-c -s" connects to host "-s"
+        commandLine.setUnmatchedArgumentsAllowed(false);
+        // The scanner has already applied getopt's "--"; a value that is "--" ("-c --") must stay a value.
+        commandLine.setEndOfOptionsDelimiter(CommandLineSpec.ABSENT + CommandLineSpec.ABSENT);
+        GetoptScanner.Scan scan = new GetoptScanner(commandLine.getCommandSpec(), PROGRAM).scan(args);
+        try {
+            commandLine.parseArgs(scan.canonical().toArray(String[]::new));
+            if (scan.error() != null) {
+                // 3.12 prints getopt's message and the long usage on stderr and exits 1
+                return new ParseResult.Failure(scan.error(), 1, true);
+            }
+            return command.finish();
+        } catch (CommandLine.PicocliException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof CommandLineSpec.Stop stop) {
+                    return stop.result;
+                }
+            }
+            // The scanner only hands picocli well-formed canonical arguments.
+            throw new IllegalStateException("unexpected picocli failure for " + scan.canonical(), e);
+        }
+    }
+
+    /** The long usage text, as {@code iperf3j -h} prints it (ends with a newline). */
+    public static String usage() {
+        return Texts.USAGE;
+    }
+
+    /** iperf3j's version, e.g. {@code "0.1.0"}, from the build. */
+    public static String version() {
+        return Version.VERSION;
+    }
+
+    /**
+     * The {@code -v} text: {@code "iperf3j 0.1.0 (wire-compatible with iperf 3.12)"}, a
+     * system line shaped like 3.12's {@code uname} line, and
+     * {@code "Optional features available: ..."}; ends with a newline.
+     */
+    public static String versionText() {
+        return PROGRAM + " " + version() + " (wire-compatible with iperf 3.12)\n"
+                + systemInfo() + "\n"
+                + "Optional features available: " + FEATURES + "\n";
+    }
+
+    /** Like 3.12's {@code get_system_info()} ({@code uname}: sysname nodename release [version] machine). */
+    static String systemInfo() {
+        StringBuilder sb = new StringBuilder(System.getProperty("os.name", "unknown"));
+        String host = hostName();
+        if (host != null && !host.isBlank()) {
+            sb.append(' ').append(host.strip());
+        }
+        sb.append(' ').append(System.getProperty("os.version", "unknown"));
+        sb.append(' ').append(machine(System.getProperty("os.arch", "unknown")));
+        return sb.toString();
+    }
+
+    private static String machine(String javaArch) {
+        return switch (javaArch.toLowerCase(Locale.ROOT)) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "x86", "i386", "i686" -> "i686";
+            case "arm64", "aarch64" -> "aarch64";
+            default -> javaArch;
+        };
+    }
+
+    private static String hostName() {
+        // uname's nodename without a name service lookup
+        try {
+            Path proc = Path.of("/proc/sys/kernel/hostname");
+            if (Files.isReadable(proc)) {
+                return Files.readString(proc, StandardCharsets.UTF_8);
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through to the environment
+        }
+        String env = System.getenv("COMPUTERNAME");
+        return env != null ? env : System.getenv("HOSTNAME");
+    }
+
+    /** Resources, read once. */
+    private static final class Texts {
+        static final String USAGE = loadUsage();
+
+        private static String read(String name) {
+            try (InputStream in = OptionParser.class.getResourceAsStream(name)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing resource io/iperf3j/internal/options/" + name);
+                }
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\r\n", "\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static String loadUsage() {
+            IperfOptions defaults = IperfOptions.builder().build();
+            String padding = defaults.authPadding() == IperfOptions.RsaPadding.PKCS1 ? "PKCS#1 v1.5" : "OAEP";
+            return read("usage.txt")
+                    .replace("{MAX_CONCURRENT}", Integer.toString(IperfOptions.DEFAULT_MAX_CONCURRENT))
+                    .replace("{AUTH_PADDING}", padding);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.iperf3j.internal.output;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Where one run's output goes: standard output and error, or a log file that takes
+ * both (as iperf3's {@code --logfile}). Shared by the tests of one server, so every
+ * write is atomic per call: lines of concurrent tests never mix within a line.
+ */
+public final class OutputSink implements Closeable {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean ownsStreams;
+    private final boolean flushEveryLine;
+
+    private OutputSink(PrintStream out, PrintStream err, boolean ownsStreams, boolean flushEveryLine) {
+        this.out = out;
+        this.err = err;
+        this.ownsStreams = ownsStreams;
+        this.flushEveryLine = flushEveryLine;
+    }
+
+    /** Output to the given streams (usually System.out and System.err). */
+    public static OutputSink of(PrintStream out, PrintStream err, boolean forceFlush) {
+        return new OutputSink(out, err, false, forceFlush);
+    }
+
+    /** Output and errors appended to a log file, as iperf3 opens it (mode {@code a+}); flushed per line as iperf3 does. */
+    public static OutputSink appendingTo(Path logFile) throws IOException {
+        OutputStream stream = Files.newOutputStream(logFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        PrintStream ps = new PrintStream(stream, false, StandardCharsets.UTF_8);
+        return new OutputSink(ps, ps, true, true);
+    }
+
+    /** A sink that drops everything (library runs that only want the JSON or metrics). */
+    public static OutputSink discarding() {
+        PrintStream nul = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+        return new OutputSink(nul, nul, true, false);
+    }
+
+    /** Writes text to the output stream as it is. */
+    public synchronized void out(String text) {
+        out.print(text);
+        if (flushEveryLine) {
+            out.flush();
+        }
+    }
+
+    /** Writes text to the error stream as it is (warnings and errors). */
+    public synchronized void err(String text) {
+        err.print(text);
+        err.flush();
+    }
+
+    public synchronized void flush() {
+        out.flush();
+        err.flush();
+    }
+
+    @Override
+    public synchronized void close() {
+        flush();
+        if (ownsStreams) {
+            out.close();
+            err.close();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.iperf3j.internal.output;
+
+import java.time.ZonedDateTime;
+import java.util.function.Supplier;
+
+/**
+ * Prints one test's text lines as iperf3's {@code iperf_printf} does: an optional
+ * {@code --timestamps} prefix, then (client only) the {@code -T} title and two
+ * spaces, then the text. A server asked for {@code --get-server-output} also keeps
+ * every line it prints for that test, to send back with its results.
+ */
+public final class TestPrinter {
+    private final OutputSink sink;
+    private final String programName;
+    private final String titlePrefix;
+    private final String timestampFormat;
+    private final Supplier<ZonedDateTime> clock;
+    private StringBuilder captured;
+    private boolean quiet;
+
+    /**
+     * @param title the client's {@code -T} title, or null (servers never prefix it)
+     * @param timestampFormat strftime format of {@code --timestamps}, or null
+     */
+    public TestPrinter(OutputSink sink, String programName, String title, String timestampFormat,
+                       Supplier<ZonedDateTime> clock) {
+        this.sink = sink;
+        this.programName = programName;
+        this.titlePrefix = title == null ? "" : title + ":  ";
+        this.timestampFormat = timestampFormat;
+        this.clock = clock;
+    }
+
+    /** Starts keeping every printed line (server with {@code --get-server-output}). */
+    public void startCapture() {
+        captured = new StringBuilder();
+    }
+
+    /** The lines kept since {@link #startCapture()}, or null. */
+    public String captured() {
+        return captured == null ? null : captured.toString();
+    }
+
+    /** Stops printing text lines to the sink (used under {@code -J}); capture continues. */
+    public void quiet(boolean quiet) {
+        this.quiet = quiet;
+    }
+
+    private String timestamp() {
+        return timestampFormat == null ? "" : Strftime.format(timestampFormat, clock.get());
+    }
+
+    /** Prints text (which normally ends with a newline) with iperf3's prefixes. */
+    public void printf(String text) {
+        String line = timestamp() + titlePrefix + text;
+        if (captured != null) {
+            captured.append(timestamp()).append(text);
+        }
+        if (!quiet) {
+            sink.out(line);
+        }
+    }
+
+    /** Prints a line: {@link #printf(String)} of the text and a newline. */
+    public void line(String text) {
+        printf(text + "\n");
+    }
+
+    /** Prints without any prefix, as iperf3's few plain {@code printf} calls do. */
+    public void plain(String text) {
+        if (!quiet) {
+            sink.out(text);
+        }
+    }
+
+    /** {@code <program>: error - message} on the error stream (or the log file), with the timestamp prefix. */
+    public void error(String message) {
+        sink.err(timestamp() + programName + ": error - " + message + "\n");
+    }
+
+    /** {@code <program>: message} on the error stream, as iperf3's {@code iperf_err}. */
+    public void errorRaw(String message) {
+        sink.err(timestamp() + programName + ": " + message + "\n");
+    }
+
+    /** {@code warning: message} on the error stream. */
+    public void warning(String message) {
+        sink.err(timestamp() + "warning: " + message + "\n");
+    }
+
+    public OutputSink sink() {
+        return sink;
+    }
+}

@@ -1,0 +1,19 @@
+/**
+ * The iperf3j library: the only package of {@code iperf3j-core} a program should use.
+ *
+ * <p>{@link io.iperf3j.IperfCommand} builds a client or server run from iperf3's options;
+ * {@link io.iperf3j.IperfCommand#run()} blocks for an {@link io.iperf3j.IperfResult},
+ * {@link io.iperf3j.IperfCommand#spawn()} returns a {@link io.iperf3j.RunningIperf} that can be
+ * awaited or cancelled. Live figures come as {@link io.iperf3j.MetricEvent}s
+ * ({@link io.iperf3j.IntervalMetrics}, {@link io.iperf3j.WindowMetrics}) through a bounded
+ * {@link io.iperf3j.MetricsStream}.
+ *
+ * <p>Threads: the builders are used on the caller's thread; each run owns one test thread
+ * (plus one platform thread per data stream) and shares nothing with other runs, so any
+ * number can run at once in one JVM. A {@code MetricsStream} is read from any one thread.
+ *
+ * <p>Everything under {@code io.iperf3j.internal} is the engine's implementation: it is on
+ * the class path for the project's own modules (see {@code docs/design/package-map.md}),
+ * is not part of the API and changes without notice.
+ */
+package io.iperf3j;

@@ -1,6 +1,0 @@
-package io.iperf3j.stats;
-
-/** Whether this side sends or receives on a stream. */
-public enum Direction {
-    SENDING, RECEIVING
-}
