@@ -143,11 +143,16 @@ public final class ImageInstaller {
                 dir, size / 1e6, image.sha256().substring(0, 16), (System.nanoTime() - t0) / 1e9, firstLine(unpack.stdout())));
     }
 
-    /** Prints the launcher's {@code --version} and exits 0 when the image is there and marked; else exits non-zero. */
+    /**
+     * Prints the launcher's {@code --version} and exits 0 when the image is there and marked;
+     * else exits non-zero, removing the mark of a marked image whose launcher no longer runs (so
+     * the install that follows replaces it).
+     */
     static String checkScript(ImageInstall image) {
         String d = Shell.quote(image.imageDirectory());
-        return "d=" + d + "; [ \"$(cat \"$d/" + MARK + "\" 2>/dev/null)\" = " + image.sha256() + " ] && [ -x \"$d/bin/iperf3j\" ]"
-                + " || exit 10; exec \"$d/bin/iperf3j\" --version 2>&1";
+        return "d=" + d + "; [ \"$(cat \"$d/" + MARK + "\" 2>/dev/null)\" = " + image.sha256() + " ] || exit 10; "
+                + "if [ -x \"$d/bin/iperf3j\" ] && v=$(\"$d/bin/iperf3j\" --version 2>&1); then printf '%s\\n' \"$v\"; exit 0; fi; "
+                + "rm -f \"$d/" + MARK + "\"; exit 11";
     }
 
     /** Exits 127 without tar, non-zero when the directory cannot be made. */
