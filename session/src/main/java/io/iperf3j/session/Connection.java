@@ -34,6 +34,15 @@ public interface Connection extends AutoCloseable {
     /** Copies a file from the host to {@code local}. */
     void fetch(String remotePath, Path local) throws ConnectionError;
 
+    /**
+     * Copies a local file to {@code remotePath} on the host (SFTP over SSH), replacing it.
+     * Not possible behind a {@link CommandWrapper#prefix()} (the file would not reach the
+     * device behind it): that is a {@link ConnectionError}.
+     *
+     * @throws ConnectionError if the copy fails or does not end within {@code timeout}
+     */
+    void upload(Path local, String remotePath, Duration timeout) throws ConnectionError, InterruptedException;
+
     /** Closes the connection (an SSH session); it reconnects on the next use. */
     @Override
     void close();

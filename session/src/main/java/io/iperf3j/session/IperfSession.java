@@ -39,6 +39,7 @@ public final class IperfSession {
     private final String filenameBase;
     private final Path rawDirectory;
     private final Set<RemoteIperf> active = ConcurrentHashMap.newKeySet();
+    private final io.iperf3j.session.internal.ImageInstaller installer;
     private volatile boolean stopped;
     private volatile TestResult poll;
 
@@ -49,6 +50,20 @@ public final class IperfSession {
      * @param rawDirectory where raw outputs are written
      */
     public IperfSession(Map<String, Node> nodes, Node tpc, String filenameBase, Path rawDirectory) {
+        this(nodes, tpc, filenameBase, rawDirectory, note -> { });
+    }
+
+    /**
+     * @param nodes the devices under test (and any other hosts), by id
+     * @param tpc the traffic PC, or null when there is none
+     * @param filenameBase a base name put in every output file name ("" for none)
+     * @param rawDirectory where raw outputs are written
+     * @param notes told one line per host when a node's iperf3j image is copied to it or found there
+     *        ({@link Node#install()}); called on the test's thread
+     */
+    public IperfSession(Map<String, Node> nodes, Node tpc, String filenameBase, Path rawDirectory,
+            java.util.function.Consumer<String> notes) {
+        this.installer = new io.iperf3j.session.internal.ImageInstaller(Objects.requireNonNull(notes, "notes"));
         Map<String, Node> all = new LinkedHashMap<>(nodes);
         if (tpc != null) {
             all.putIfAbsent(tpc.id(), tpc);
@@ -215,6 +230,13 @@ public final class IperfSession {
                     sr.receiver().role(), filenameBase, name), now);
             Path clientPath = OutputNaming.unique(rawDirectory, clientName + ".iperf");
             Path serverPath = OutputNaming.unique(rawDirectory, serverName + ".iperf");
+            // an iperf3j image to install goes on the host before its first iperf3j test (once per session)
+            if (tools[1] == IperfKind.IPERF3J) {
+                installer.ensure(sr.receiver());
+            }
+            if (tools[0] == IperfKind.IPERF3J) {
+                installer.ensure(sr.sender());
+            }
             RemoteIperf.cleanStale(sr.receiver());
             RemoteIperf.cleanStale(sr.sender());
             server = RemoteIperf.server(sr.receiver(), tools[1], serverArgs(tools[1], spec));

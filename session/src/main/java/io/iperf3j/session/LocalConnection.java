@@ -76,6 +76,18 @@ public final class LocalConnection implements Connection {
     }
 
     @Override
+    public void upload(Path local, String remotePath, Duration timeout) throws ConnectionError {
+        if (!wrapper.prefix().isEmpty()) {
+            throw new ConnectionError("cannot copy " + local + " through " + describe() + " (a file cannot be sent behind a prefix)");
+        }
+        try {
+            Files.copy(local, Path.of(remotePath), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new ConnectionError("cannot copy " + local + " to " + remotePath + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void close() {
         // nothing held
     }

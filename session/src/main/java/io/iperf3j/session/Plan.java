@@ -66,6 +66,7 @@ public record Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, 
         private boolean parallel;
         private String filenameBase = "";
         private Optional<PushTarget> push = Optional.empty();
+        private Optional<ImageInstall> install = Optional.empty();
 
         Builder(List<Node> hosts) {
             this.hosts = List.copyOf(hosts);
@@ -86,6 +87,15 @@ public record Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, 
         /** Push results to a Pushgateway. */
         public Builder push(PushTarget target) {
             push = Optional.of(target);
+            return this;
+        }
+
+        /**
+         * An iperf3j image for every host that has neither its own {@link Node#install()} nor an
+         * iperf3j command: copied to the host before its first iperf3j test.
+         */
+        public Builder install(ImageInstall image) {
+            install = Optional.of(image);
             return this;
         }
 
@@ -184,7 +194,12 @@ public record Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, 
 
         /** The plan. */
         public Plan build() {
-            return new Plan(hosts, tests, parallel, filenameBase, push);
+            List<Node> nodes = hosts;
+            if (install.isPresent()) {
+                nodes = hosts.stream().map(n -> n.install().isPresent() || n.commands().containsKey(IperfKind.IPERF3J)
+                        || !n.connection().wrapper().prefix().isEmpty() ? n : n.withInstall(install.get())).toList();
+            }
+            return new Plan(nodes, tests, parallel, filenameBase, push);
         }
     }
 }

@@ -29,12 +29,18 @@ import java.util.Set;
  * parallel: false            # true: disjoint pairs at once, in round-robin rounds
  * filename_base: lab1        # optional, put in raw file names
  * push: {endpoint: http://127.0.0.1:9091, job: iperf3j_session}   # optional
+ * install: {image: dist/target/iperf3j-0.1.0-linux-x64.tar.gz}    # optional: every host without
+ *                            # its own install or iperf3j command gets the image (see ImageInstall)
  * hosts:
  *   - id: a
  *     address: 10.0.0.1      # test-interface address
  *     role: tpc              # tpc or node (default)
  *     iperf: iperf3j         # iperf3j (default), iperf3, iperf2
  *     commands: {iperf3j: /opt/iperf3j/iperf3j, iperf2: /usr/bin/iperf}
+ *     install:               # optional: copy this runtime image over SFTP, run iperf3j from it
+ *       image: iperf3j-0.1.0-linux-x64.tar.gz
+ *       directory: /tmp/iperf3j-session   # default; the image goes to DIRECTORY/image-SHA256PREFIX
+ *     # install: false       # this host keeps its own iperf3j despite a plan-level install
  *     connection:            # default: local
  *       type: ssh
  *       host: 192.168.1.10   # default: address
@@ -93,14 +99,17 @@ public final class PlanFile {
         if (root == null || !root.isObject()) {
             throw new IperfConfigurationError("plan: expected a map with hosts and tests");
         }
-        keys(root, "plan", Set.of("hosts", "tests", "parallel", "filename_base", "push"));
+        keys(root, "plan", Set.of("hosts", "tests", "parallel", "filename_base", "push", "install"));
         List<Node> hosts = new ArrayList<>();
         JsonNode hostList = list(root, "hosts", "plan");
         if (hostList.size() > Plan.MAX_HOSTS) {
             throw new IperfConfigurationError("plan.hosts: more than " + Plan.MAX_HOSTS + " hosts");
         }
+        Map<String, ImageInstall> images = new java.util.HashMap<>();
+        Optional<ImageInstall> planInstall = root.has("install") ? install(root.get("install"), "install", base, images)
+                : Optional.empty();
         for (int i = 0; i < hostList.size(); i++) {
-            hosts.add(host(hostList.get(i), "hosts[" + i + "]", base));
+            hosts.add(host(hostList.get(i), "hosts[" + i + "]", base, images, planInstall));
         }
         Plan.Builder b = Plan.builder(hosts);
         b.parallel(bool(root, "parallel", "plan", false));
@@ -118,8 +127,9 @@ public final class PlanFile {
         return b.build();
     }
 
-    private static Node host(JsonNode h, String where, Path base) throws IperfConfigurationError {
-        keys(h, where, Set.of("id", "address", "role", "iperf", "commands", "connection"));
+    private static Node host(JsonNode h, String where, Path base, Map<String, ImageInstall> images,
+            Optional<ImageInstall> planInstall) throws IperfConfigurationError {
+        keys(h, where, Set.of("id", "address", "role", "iperf", "commands", "connection", "install"));
         String id = required(h, "id", where);
         String address = required(h, "address", where);
         NodeRole role = switch (text(h, "role", where, "node")) {
@@ -138,11 +148,41 @@ public final class PlanFile {
             }
         }
         Connection connection = connection(h.get("connection"), where + ".connection", address, base);
+        Optional<ImageInstall> install;
+        if (h.has("install")) {
+            install = install(h.get("install"), where + ".install", base, images);
+        } else {
+            // the plan's image, for hosts that name no iperf3j of their own and can receive a file
+            install = commands.containsKey(IperfKind.IPERF3J) || !connection.wrapper().prefix().isEmpty() ? Optional.empty()
+                    : planInstall;
+        }
         try {
-            return new Node(id, address, role, connection, kind, commands);
+            return new Node(id, address, role, connection, kind, commands, install);
         } catch (IllegalArgumentException e) {
             throw new IperfConfigurationError(where + ": " + e.getMessage());
         }
+    }
+
+    /** {@code {image: PATH, directory: DIR}}, or {@code false} for none. Each tarball is hashed once. */
+    private static Optional<ImageInstall> install(JsonNode n, String where, Path base, Map<String, ImageInstall> images)
+            throws IperfConfigurationError {
+        if (n.isBoolean() && !n.asBoolean()) {
+            return Optional.empty();
+        }
+        keys(n, where, Set.of("image", "directory"));
+        Path tarball = base.resolve(required(n, "image", where)).normalize();
+        String directory = text(n, "directory", where, ImageInstall.DEFAULT_DIRECTORY);
+        String key = tarball + "\0" + directory;
+        ImageInstall image = images.get(key);
+        if (image == null) {
+            try {
+                image = ImageInstall.of(tarball, directory);
+            } catch (IperfConfigurationError e) {
+                throw new IperfConfigurationError(where + ": " + e.getMessage());
+            }
+            images.put(key, image);
+        }
+        return Optional.of(image);
     }
 
     private static IperfKind kind(String name, String where) throws IperfConfigurationError {

@@ -33,6 +33,18 @@ public final class PlanRunner {
      * @throws IperfConfigurationError if any test names a host that is not in the plan or cannot run
      */
     public PlanRunner(Plan plan, Path rawDirectory, Consumer<TestResult> onResult) throws IperfConfigurationError {
+        this(plan, rawDirectory, onResult, note -> { });
+    }
+
+    /**
+     * @param plan the plan
+     * @param rawDirectory where raw outputs go
+     * @param onResult called with each result as it comes (progress, files, push)
+     * @param notes told one line per host when its iperf3j image is copied to it or found there
+     * @throws IperfConfigurationError if any test names a host that is not in the plan or cannot run
+     */
+    public PlanRunner(Plan plan, Path rawDirectory, Consumer<TestResult> onResult, Consumer<String> notes)
+            throws IperfConfigurationError {
         this.plan = Objects.requireNonNull(plan, "plan");
         this.onResult = Objects.requireNonNull(onResult, "onResult");
         Map<String, Node> hosts = plan.hostsById();
@@ -40,7 +52,12 @@ public final class PlanRunner {
             throw new IperfConfigurationError("host ids must be unique");
         }
         Node tpc = plan.hosts().stream().filter(n -> n.role() == NodeRole.TRAFFIC_PC).findFirst().orElse(null);
-        this.session = new IperfSession(hosts, tpc, plan.filenameBase(), rawDirectory);
+        Consumer<String> oneAtATime = note -> {
+            synchronized (onResult) {
+                notes.accept(note);
+            }
+        };
+        this.session = new IperfSession(hosts, tpc, plan.filenameBase(), rawDirectory, oneAtATime);
         for (PlannedTest t : plan.tests()) {
             if (t.sender().equals(t.receiver())) {
                 throw new IperfConfigurationError("test '" + t.id() + "': a host cannot send to itself (" + t.sender() + ")");
@@ -72,6 +89,15 @@ public final class PlanRunner {
     /** The commands every host would run, per test (for {@code --dry-run}): "host: script" lines. */
     public List<String> dryRun() throws IperfConfigurationError {
         List<String> lines = new ArrayList<>();
+        for (Node n : plan.hosts()) {
+            if (n.install().isPresent()) {
+                ImageInstall image = n.install().get();
+                lines.add("# " + n.id() + " [" + n.connection().describe() + "]: before its first iperf3j test, unless "
+                        + image.imageDirectory() + "/" + io.iperf3j.session.internal.ImageInstaller.MARK + " holds "
+                        + image.sha256() + ": sftp " + image.tarball() + ", tar -xzf into " + image.imageDirectory()
+                        + ", " + image.launcher() + " --version");
+            }
+        }
         int round = 0;
         for (List<PlannedTest> r : schedule()) {
             round++;

@@ -1,5 +1,7 @@
 package io.iperf3j.session;
 
+import io.iperf3j.report.HtmlReport;
+import io.iperf3j.report.ReportInputException;
 import io.iperf3j.session.internal.ResultPush;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,6 +53,10 @@ public final class SessionCommand implements Callable<Integer> {
     @Option(names = "--push-job", paramLabel = "NAME", description = "Pushgateway job (default: the plan's, else iperf3j_session)")
     String pushJob;
 
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "write the HTML report of the output directory (every test's charts and the matrix) at the end")
+    Path report;
+
     private PrintStream out;
     private PrintStream err;
     private volatile PlanRunner runner;
@@ -97,7 +103,7 @@ public final class SessionCommand implements Callable<Integer> {
             if (plan.push().isPresent()) {
                 sinks.add(new ResultPush(plan.push().get().endpoint(), plan.push().get().job(), w -> err.println("warning: " + w)));
             }
-            r = new PlanRunner(plan, files.rawDirectory(), res -> sinks.forEach(s -> s.accept(res)));
+            r = new PlanRunner(plan, files.rawDirectory(), res -> sinks.forEach(s -> s.accept(res)), out::println);
         } catch (IperfConfigurationError e) {
             err.println("iperf3j session: " + e.getMessage());
             return BAD_PLAN;
@@ -134,7 +140,21 @@ public final class SessionCommand implements Callable<Integer> {
         }
         PlanOutputDirectory.Matrix m = PlanOutputDirectory.Matrix.of(results, List.of());
         out.print(new String(java.nio.file.Files.readAllBytes(dir.resolve("summary.txt")), java.nio.charset.StandardCharsets.UTF_8));
-        return m.failed() == 0 ? OK : TEST_FAILED;
+        boolean reported = report == null || writeReport(dir);
+        return m.failed() == 0 && reported ? OK : TEST_FAILED;
+    }
+
+    /** The report module's page of the whole output directory; a failure to write it is said, and the run counts as failed. */
+    private boolean writeReport(Path dir) {
+        try {
+            HtmlReport.builder().add(dir).title("iperf3j session " + planFile.getFileName() + " (" + dir.getFileName() + ")")
+                    .build().write(report);
+            out.println("report: " + report);
+            return true;
+        } catch (ReportInputException | IOException | RuntimeException e) {
+            err.println("iperf3j session: --report " + report + " not written: " + e.getMessage());
+            return false;
+        }
     }
 
     static String progress(int n, int total, TestResult r) {

@@ -160,6 +160,57 @@ public final class SshConnection implements Connection {
         }
     }
 
+    /**
+     * Copies over SFTP on the host's session. The copy runs on a virtual thread; past
+     * {@code timeout} the SFTP channel is closed under it (which ends the copy with an
+     * error) and the partial file stays for the caller to remove.
+     */
+    @Override
+    public void upload(Path local, String remotePath, Duration timeout) throws ConnectionError, InterruptedException {
+        if (!settings.wrapper().prefix().isEmpty()) {
+            throw new ConnectionError("cannot copy " + local + " through the prefix " + settings.wrapper().prefix()
+                    + " of " + describe() + " (SFTP would put it on the SSH host, not behind the prefix)");
+        }
+        ClientSession s;
+        lock.lock();
+        try {
+            s = session();
+        } finally {
+            lock.unlock();
+        }
+        SftpClient sftp;
+        try {
+            sftp = SftpClientFactory.instance().createSftpClient(s);
+        } catch (IOException e) {
+            throw new ConnectionError("sftp to " + describe() + " failed: " + reason(e), e);
+        }
+        java.util.concurrent.atomic.AtomicReference<IOException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        try (sftp) {
+            Thread copy = Thread.ofVirtual().name("sftp-upload " + settings.host()).start(() -> {
+                try (java.io.OutputStream out = sftp.write(remotePath)) {
+                    Files.copy(local, out);
+                } catch (IOException e) {
+                    failure.set(e);
+                }
+            });
+            if (!copy.join(timeout)) {
+                sftp.close();
+                copy.join(Duration.ofSeconds(10));
+                throw new ConnectionError("sftp " + local + " to " + describe() + ":" + remotePath + " did not finish within "
+                        + timeout);
+            }
+        } catch (IOException e) {
+            // closing the SFTP channel failed: the copy's own outcome decides
+            if (failure.get() == null) {
+                failure.set(e);
+            }
+        }
+        if (failure.get() != null) {
+            throw new ConnectionError("sftp " + local + " to " + describe() + ":" + remotePath + " failed: "
+                    + reason(failure.get()), failure.get());
+        }
+    }
+
     private void fetchWithCat(String remotePath, Path local) throws ConnectionError {
         try {
             CommandResult r = run("cat " + Shell.quote(remotePath), Duration.ofSeconds(60));

@@ -18,24 +18,34 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Real hosts for the session tests: N network namespaces joined by a bridge in a hub
- * namespace (subnet 10.222.R.0/24, R random per run), the test JVM reaching them through
- * one more veth from the root namespace (10.222.R.254). Each host runs Debian's OpenSSH
+ * namespace (subnet 10.222.R.0/24, R random per run, names {@code ijss<hex>…}; other modules
+ * pass their own tag and second octet to {@link #create(String, int, int, Path, Set)}), the
+ * test JVM reaching them through one more veth from the root namespace (10.222.R.254). Each host runs Debian's OpenSSH
  * {@code sshd -D -f CONFIG} on its own address, with a host key and an authorized key made
  * for the run; logins are root with that key (no password, no PAM, no system user made).
  * The real {@code iperf3}, {@code iperf} and the iperf3j jar are reachable on every host
  * (the namespaces share the file system). {@link #close()} kills every process left in the
  * namespaces by PID and deletes them.
+ *
+ * <p>A <em>bare</em> host ({@link #create(String, int, int, Path, Set)}) is one with nothing
+ * but sshd: its sshd runs in a private mount namespace where {@code /usr/lib/jvm} (every JDK,
+ * and what {@code /usr/bin/java} points to) is an empty tmpfs and {@code /tmp/iperf3j-session}
+ * is an empty directory of the lab's own (so nothing a session left there before is seen);
+ * every SSH session on it inherits that view. {@link #requireBare(int)} checks it over SSH.
  */
 public final class NetnsLab implements AutoCloseable {
     /** JDK the iperf3j jar runs on in the hosts. */
     public static final String JAVA = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
     private final String tag;
+    private final int octet;
     private final int subnet;
+    private final Set<Integer> bare;
     private final int hosts;
     private final Path dir;
     private final List<Process> sshd = new ArrayList<>();
@@ -43,8 +53,10 @@ public final class NetnsLab implements AutoCloseable {
     private final Path wrongKey;
     private final Path knownHosts;
 
-    private NetnsLab(int hosts, Path dir) {
-        this.tag = "ijss" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt(1 << 16));
+    private NetnsLab(String tagPrefix, int octet, int hosts, Path dir, Set<Integer> bare) {
+        this.tag = tagPrefix + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt(1 << 16));
+        this.octet = octet;
+        this.bare = Set.copyOf(bare);
         this.subnet = ThreadLocalRandom.current().nextInt(1, 254);
         this.hosts = hosts;
         this.dir = dir;
@@ -69,8 +81,22 @@ public final class NetnsLab implements AutoCloseable {
 
     /** Builds the lab: namespaces, bridge, addresses, keys, one sshd per host. */
     public static NetnsLab create(int hosts, Path dir) throws Exception {
+        return create("ijss", 222, hosts, dir, Set.of());
+    }
+
+    /**
+     * Builds a lab with its own names and subnet: namespaces {@code <tagPrefix><hex>n1…},
+     * addresses {@code 10.<octet>.R.i}; the hosts in {@code bare} (1-based) have nothing but sshd.
+     */
+    public static NetnsLab create(String tagPrefix, int octet, int hosts, Path dir, Set<Integer> bare) throws Exception {
+        if (!tagPrefix.matches("[a-z0-9]{2,5}") || octet < 0 || octet > 255) {
+            throw new IllegalArgumentException("tag prefix '" + tagPrefix + "' (2-5 of [a-z0-9]) or octet " + octet);
+        }
         requirePrerequisites();
-        NetnsLab lab = new NetnsLab(hosts, dir);
+        if (!bare.isEmpty() && !Files.isExecutable(Path.of("/usr/bin/unshare"))) {
+            fail("/usr/bin/unshare is missing: install util-linux (apt-get install util-linux)");
+        }
+        NetnsLab lab = new NetnsLab(tagPrefix, octet, hosts, dir, bare);
         try {
             lab.build();
         } catch (Exception | AssertionError e) {
@@ -91,7 +117,7 @@ public final class NetnsLab implements AutoCloseable {
 
     /** Host i's address. */
     public String address(int i) {
-        return "10.222." + subnet + "." + i;
+        return "10." + octet + "." + subnet + "." + i;
     }
 
     /** The hub-side interface of host i's link (egress towards host i). */
@@ -128,7 +154,7 @@ public final class NetnsLab implements AutoCloseable {
         run("ip", "link", "add", tag + "c0", "mtu", "9000", "type", "veth", "peer", "name", tag + "bc", "mtu", "9000");
         run("ip", "link", "set", tag + "bc", "netns", hub());
         run("ip", "-n", hub(), "link", "set", tag + "bc", "master", "br0", "up");
-        run("ip", "addr", "add", "10.222." + subnet + ".254/24", "dev", tag + "c0");
+        run("ip", "addr", "add", "10." + octet + "." + subnet + ".254/24", "dev", tag + "c0");
         run("ip", "link", "set", tag + "c0", "up");
         for (int i = 1; i <= hosts; i++) {
             run("ip", "netns", "add", ns(i));
@@ -163,7 +189,18 @@ public final class NetnsLab implements AutoCloseable {
                 "MaxStartups 50",
                 "Subsystem sftp internal-sftp",
                 ""));
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns(i), "/usr/sbin/sshd", "-D", "-e", "-f", conf.toString())
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(i)));
+        if (bare.contains(i)) {
+            // a private mount namespace: no JDK, and a /tmp/iperf3j-session of this lab's own
+            Path state = dir.resolve("host" + i + "-state");
+            Files.createDirectories(state);
+            Files.createDirectories(Path.of("/tmp/iperf3j-session"));
+            cmd.addAll(List.of("unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                    "mount -t tmpfs -o size=1m,mode=755 iperf3j-nojdk /usr/lib/jvm || exit 97; "
+                            + "mount --bind \"$0\" /tmp/iperf3j-session || exit 98; exec \"$@\"", state.toString()));
+        }
+        cmd.addAll(List.of("/usr/sbin/sshd", "-D", "-e", "-f", conf.toString()));
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sshd_" + i + ".log").toFile()).start();
         while (sshd.size() < i) {
             sshd.add(null);
@@ -183,6 +220,24 @@ public final class NetnsLab implements AutoCloseable {
             Thread.sleep(50);
         }
         fail("sshd in " + ns(i) + " did not listen within 15 s");
+    }
+
+    /**
+     * Fails unless bare host i, seen over SSH, has no Java that runs, an empty
+     * {@code /usr/lib/jvm}, no {@code iperf3j} on its PATH and no {@code JAVA_HOME}.
+     */
+    public void requireBare(int i) throws Exception {
+        Node probe = node(i, "probe" + i, io.iperf3j.session.NodeRole.NODE, IperfKind.IPERF3, Map.of(), key);
+        try (io.iperf3j.session.Connection c = probe.connection()) {
+            io.iperf3j.session.Connection.CommandResult r = c.run(
+                    "if command -v java >/dev/null 2>&1 && java -version >/dev/null 2>&1; then echo JAVA-RUNS; fi; "
+                            + "command -v iperf3j >/dev/null 2>&1 && echo IPERF3J-FOUND; "
+                            + "echo \"jvm=$(ls -A /usr/lib/jvm | wc -l) JAVA_HOME=${JAVA_HOME:-} PATH=$PATH\"", Duration.ofSeconds(30));
+            if (r.exitStatus() != 0 || r.stdout().contains("JAVA-RUNS") || r.stdout().contains("IPERF3J-FOUND")
+                    || !r.stdout().contains("jvm=0 JAVA_HOME= ")) {
+                fail("host " + i + " is not bare (a Java or an iperf3j is reachable over SSH): " + r);
+            }
+        }
     }
 
     /** Stops host i's sshd (the host stays up, its SSH is down). */

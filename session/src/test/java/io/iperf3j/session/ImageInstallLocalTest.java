@@ -1,0 +1,191 @@
+package io.iperf3j.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The install option's plan reading and its failures, on local connections with tarballs made
+ * here: a launcher that does not run, a tarball without {@code bin/iperf3j}, a directory that
+ * cannot be made. Each fails only the tests on its host, with the error class the brief asks
+ * for; the other tests of the plan run. The real image on bare SSH hosts is tested in the dist
+ * module ({@code SessionInstallIT}), where the tarball exists.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ImageInstallLocalTest {
+    @TempDir
+    Path dir;
+
+    private static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A gzip'd tarball of {@code top/} holding {@code files} (relative path → sh script body, made executable). */
+    private Path tarball(String name, String top, List<String[]> files) throws Exception {
+        Path src = dir.resolve("src-" + name);
+        for (String[] f : files) {
+            Path p = src.resolve(top).resolve(f[0]);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, f[1]);
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path t = dir.resolve(name + ".tar.gz");
+        Process p = new ProcessBuilder("tar", "-czf", t.toString(), "-C", src.toString(), top).redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+        return t;
+    }
+
+    @Test
+    void planFileReadsInstallPerHostAndAsThePlanDefault() throws Exception {
+        Path t = tarball("ok", "iperf3j-9.9.9", List.<String[]>of(new String[] {"bin/iperf3j", "#!/bin/sh\necho iperf3j 9.9.9\n"}));
+        Files.copy(t, dir.resolve("image.tar.gz"));
+        Plan p = PlanFile.parse("""
+                install: {image: image.tar.gz}
+                hosts:
+                  - {id: a, address: 127.0.0.1}
+                  - {id: b, address: 127.0.0.1, install: {image: image.tar.gz, directory: /var/tmp/x}}
+                  - {id: c, address: 127.0.0.1, install: false}
+                  - {id: d, address: 127.0.0.1, commands: {iperf3j: /opt/iperf3j}}
+                tests:
+                  - {pairs: [[a, b]]}
+                """, dir);
+        ImageInstall a = p.hostsById().get("a").install().orElseThrow();
+        assertThat(a.tarball()).isEqualTo(dir.resolve("image.tar.gz"));
+        assertThat(a.sha256()).isEqualTo(sha256(t));
+        assertThat(a.imageDirectory()).isEqualTo("/tmp/iperf3j-session/image-" + a.sha256().substring(0, 16));
+        assertThat(p.hostsById().get("a").command(IperfKind.IPERF3J)).isEqualTo(a.imageDirectory() + "/bin/iperf3j");
+        assertThat(p.hostsById().get("b").install().orElseThrow().imageDirectory()).startsWith("/var/tmp/x/image-");
+        assertThat(p.hostsById().get("c").install()).isEmpty();
+        assertThat(p.hostsById().get("d").install()).isEmpty();
+        assertThat(p.hostsById().get("d").command(IperfKind.IPERF3J)).isEqualTo("/opt/iperf3j");
+        // the dry run says what would be copied where
+        String dry = String.join("\n", new PlanRunner(p, dir.resolve("raw"), r -> { }).dryRun());
+        assertThat(dry).contains("sftp " + dir.resolve("image.tar.gz")).contains(a.launcher() + " --version")
+                .contains(a.launcher() + " -c 127.0.0.1")
+                .contains(p.hostsById().get("b").install().orElseThrow().launcher() + " -s");
+    }
+
+    @Test
+    void badInstallOptionsAreRefusedBeforeAnythingRuns() throws Exception {
+        Files.writeString(dir.resolve("not-gzip.tar.gz"), "hello");
+        String hosts = "hosts:\n  - {id: a, address: 127.0.0.1, install: %s}\n  - {id: b, address: 127.0.0.1}\ntests:\n  - {pairs: [[a, b]]}\n";
+        assertThatThrownBy(() -> PlanFile.parse(hosts.formatted("{image: missing.tar.gz}"), dir))
+                .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("hosts[0].install").hasMessageContaining("no such file");
+        assertThatThrownBy(() -> PlanFile.parse(hosts.formatted("{image: not-gzip.tar.gz}"), dir))
+                .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("not a gzip file");
+        Path t = tarball("ok", "iperf3j-9.9.9", List.<String[]>of(new String[] {"bin/iperf3j", "#!/bin/sh\necho iperf3j 9.9.9\n"}));
+        assertThatThrownBy(() -> PlanFile.parse(hosts.formatted("{image: " + t + ", directory: 'relative/dir'}"), dir))
+                .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("absolute path");
+        assertThatThrownBy(() -> PlanFile.parse(hosts.formatted("{image: " + t + ", dir: /x}"), dir))
+                .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("unknown key 'dir'");
+        assertThatThrownBy(() -> PlanFile.parse(
+                "hosts:\n  - {id: a, address: 127.0.0.1, commands: {iperf3j: /x}, install: {image: " + t + "}}\n"
+                        + "  - {id: b, address: 127.0.0.1}\ntests:\n  - {pairs: [[a, b]]}\n", dir))
+                .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("either an iperf3j command or an image");
+        assertThatThrownBy(() -> PlanFile.parse(
+                "hosts:\n  - {id: a, address: 127.0.0.1, connection: {prefix: [adb, shell]}, install: {image: " + t + "}}\n"
+                        + "  - {id: b, address: 127.0.0.1}\ntests:\n  - {pairs: [[a, b]]}\n", dir))
+                .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("through the prefix");
+    }
+
+    @Test
+    void aFailedInstallFailsOnlyItsHostsTestsAndThePlanGoesOn() throws Exception {
+        Path broken = tarball("broken", "iperf3j-9.9.9", List.<String[]>of(
+                new String[] {"bin/iperf3j", "#!/bin/sh\necho 'Error: could not find libjvm' >&2\nexit 1\n"}));
+        Path empty = tarball("empty", "iperf3j-9.9.9", List.<String[]>of(new String[] {"README", "#!/bin/sh\n"}));
+        Path installRoot = dir.resolve("remote");
+        Files.createDirectories(installRoot);
+        Path aFile = dir.resolve("a-file");
+        Files.writeString(aFile, "");
+        int port = freePort();
+        String yaml = """
+                hosts:
+                  - {id: r, address: 127.0.0.1, iperf: iperf3}
+                  - {id: s, address: 127.0.0.1, iperf: iperf3}
+                  - {id: broken, address: 127.0.0.1, install: {image: %s, directory: %s}}
+                  - {id: empty, address: 127.0.0.1, install: {image: %s, directory: %s}}
+                  - {id: unwritable, address: 127.0.0.1, install: {image: %s, directory: %s/sub}}
+                tests:
+                  - {name: t, pairs: [[broken, r], [empty, r], [unwritable, r], [s, r], [broken, s]], duration: 1, port: %d}
+                """.formatted(broken, installRoot, empty, installRoot, broken, aFile, port);
+        Files.writeString(dir.resolve("plan.yaml"), yaml);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = SessionCommand.run(List.of(dir.resolve("plan.yaml").toString(), "-o", dir.resolve("out").toString()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(printed + err).isEqualTo(SessionCommand.TEST_FAILED);
+        List<String> lines = new ArrayList<>(Files.readAllLines(dir.resolve("out/tests.jsonl")));
+        assertThat(lines).hasSize(5);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var t0 = json.readTree(lines.get(0));
+        var t1 = json.readTree(lines.get(1));
+        var t2 = json.readTree(lines.get(2));
+        var t3 = json.readTree(lines.get(3));
+        var t4 = json.readTree(lines.get(4));
+        assertThat(t0.path("status").asText()).isEqualTo("failed");
+        assertThat(t0.path("error").asText()).contains("IperfCommandError").contains("does not run --version")
+                .contains("could not find libjvm");
+        assertThat(t1.path("error").asText()).contains("IperfCommandError").contains("has no bin/iperf3j");
+        assertThat(t2.path("error").asText()).contains("ConnectionError").contains("cannot create " + aFile + "/sub");
+        assertThat(t3.path("status").asText()).as(printed).isEqualTo("ok");
+        assertThat(t3.path("received_bytes").asLong()).isPositive();
+        // the second test on the broken host fails at once with the same error: no second copy
+        assertThat(t4.path("error").asText()).isEqualTo(t0.path("error").asText());
+        // nothing half-done is left: no upload, no partial directory, no mark
+        try (var files = Files.list(installRoot)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).allSatisfy(n -> assertThat(n).startsWith("image-")
+                    .doesNotContain(".part").doesNotContain("upload"));
+        }
+        try (var marks = Files.walk(installRoot)) {
+            assertThat(marks.filter(p -> p.getFileName().toString().equals(".sha256")).toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aMarkedImageIsReusedOnceInstalledAndABrokenOneIsReplaced() throws Exception {
+        Path t = tarball("good", "iperf3j-9.9.9", List.<String[]>of(new String[] {"bin/iperf3j", "#!/bin/sh\necho iperf3j 9.9.9\n"}));
+        Path root = dir.resolve("remote");
+        ImageInstall image = ImageInstall.of(t, root.toString());
+        Node n = Node.of("n", "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3J).withInstall(image);
+        List<String> notes = new ArrayList<>();
+        io.iperf3j.session.internal.ImageInstaller first = new io.iperf3j.session.internal.ImageInstaller(notes::add);
+        first.ensure(n);
+        first.ensure(n);
+        assertThat(notes).hasSize(1);
+        assertThat(notes.getFirst()).startsWith("n: iperf3j image copied to " + image.imageDirectory()).contains("iperf3j 9.9.9");
+        Path launcher = Path.of(image.launcher());
+        Path mark = Path.of(image.imageDirectory(), ".sha256");
+        assertThat(Files.readString(mark).strip()).isEqualTo(sha256(t));
+        new io.iperf3j.session.internal.ImageInstaller(notes::add).ensure(n);
+        assertThat(notes.get(1)).startsWith("n: iperf3j image reused in " + image.imageDirectory());
+        // a marked image whose launcher no longer runs is copied again, not trusted
+        Files.writeString(launcher, "#!/bin/sh\nexit 1\n");
+        new io.iperf3j.session.internal.ImageInstaller(notes::add).ensure(n);
+        assertThat(notes.get(2)).startsWith("n: iperf3j image copied to");
+        assertThat(Files.readString(launcher)).contains("echo iperf3j 9.9.9");
+        assertThat(Files.readString(mark).strip()).isEqualTo(sha256(t));
+        try (var files = Files.list(root)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly(Path.of(image.imageDirectory()).getFileName().toString());
+        }
+    }
+
+    private static String sha256(Path p) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+    }
+}

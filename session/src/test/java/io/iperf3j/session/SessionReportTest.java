@@ -1,0 +1,120 @@
+package io.iperf3j.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code iperf3j session PLAN --report FILE} (issue 14): a local plan of two real iperf3 tests
+ * on loopback, then the report read back: the file is there, and its embedded data model (the
+ * report module's {@code iperf3j-model}) lists the plan's tests with the figures of
+ * {@code tests.jsonl} and a run (charts) for each.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SessionReportTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void reportOfTheOutputDirectoryIsWrittenAtTheEnd() throws Exception {
+        Path plan = dir.resolve("plan.yaml");
+        Files.writeString(plan, """
+                hosts:
+                  - {id: left, address: 127.0.0.1, iperf: iperf3}
+                  - {id: right, address: 127.0.0.1, iperf: iperf3}
+                tests:
+                  - {name: loop, pairs: [[left, right]], direction: both, duration: 1, port: %d}
+                """.formatted(freePort()));
+        Path out = dir.resolve("out");
+        Path html = dir.resolve("plan report.html");
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int status = SessionCommand.run(List.of(plan.toString(), "-o", out.toString(), "--report", html.toString()),
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        assertThat(status).as("%s%s", stdout, stderr).isEqualTo(SessionCommand.OK);
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("report: " + html);
+        assertThat(html).isRegularFile();
+        String page = Files.readString(html);
+        assertThat(page).startsWith("<!DOCTYPE html>").contains("loop_left-right").contains("loop_right-left");
+
+        List<JsonNode> planned = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve("tests.jsonl"))) {
+            planned.add(JSON.readTree(line));
+        }
+        assertThat(planned).hasSize(2);
+        JsonNode model = model(page);
+        JsonNode tests = model.path("session").path("tests");
+        assertThat(tests).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            JsonNode t = tests.get(i);
+            JsonNode p = planned.get(i);
+            assertThat(t.path("id").asText()).isEqualTo(p.path("id").asText());
+            assertThat(t.path("sender").asText()).isEqualTo(p.path("sender").asText());
+            assertThat(t.path("receiver").asText()).isEqualTo(p.path("receiver").asText());
+            assertThat(t.path("status").asText()).isEqualTo("ok");
+            assertThat(t.path("received_bytes").asLong()).isEqualTo(p.path("received_bytes").asLong()).isPositive();
+            // each test links to a run of its own in the page (its charts)
+            int run = t.path("run").asInt(-1);
+            assertThat(run).isBetween(0, model.path("runs").size() - 1);
+            assertThat(model.path("runs").get(run).path("views").get(0).path("intervals").asInt()).isPositive();
+        }
+        assertThat(tests.get(0).path("run").asInt()).isNotEqualTo(tests.get(1).path("run").asInt());
+    }
+
+    @Test
+    void anUnwritableReportIsSaidAndTheRunCountsAsFailed() throws Exception {
+        Path plan = dir.resolve("plan.yaml");
+        Files.writeString(plan, """
+                hosts:
+                  - {id: left, address: 127.0.0.1, iperf: iperf3}
+                  - {id: right, address: 127.0.0.1, iperf: iperf3}
+                tests:
+                  - {name: loop, pairs: [[left, right]], duration: 1, port: %d}
+                """.formatted(freePort()));
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        Path html = dir.resolve("no-such-dir/report.html");
+        int status = SessionCommand.run(List.of(plan.toString(), "-o", dir.resolve("out").toString(), "--report", html.toString()),
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(SessionCommand.TEST_FAILED);
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("--report " + html + " not written");
+        // the plan's own results are kept whatever happened to the report
+        assertThat(Files.readAllLines(dir.resolve("out/tests.jsonl"))).hasSize(1);
+        assertThat(html).doesNotExist();
+    }
+
+    private static JsonNode model(String html) throws Exception {
+        Matcher m = Pattern.compile("<script type=\"application/json\" id=\"iperf3j-model\" data-encoding=\"(\\w+)\"[^>]*>(.*?)</script>",
+                Pattern.DOTALL).matcher(html);
+        assertThat(m.find()).as("the page embeds its data model").isTrue();
+        String text = m.group(2);
+        if (m.group(1).equals("gzip+base64")) {
+            byte[] gz = java.util.Base64.getMimeDecoder().decode(text);
+            text = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz)).readAllBytes(),
+                    StandardCharsets.UTF_8);
+        }
+        return JSON.readTree(text);
+    }
+}
