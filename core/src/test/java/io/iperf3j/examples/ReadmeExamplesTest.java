@@ -47,8 +47,8 @@ class ReadmeExamplesTest {
                 .spawn(MetricsMode.interval());
         for (MetricEvent e : run.metrics()) {          // ends when the run ends
             if (e instanceof MetricEvent.Interval(IntervalMetrics m)) {
-                System.out.printf("%.1f-%.1f s %.2f Gbit/s rtt %s%n", m.startSeconds(), m.endSeconds(),
-                        m.bandwidthBitsPerSecond() / 1e9, m.tcpRttSeconds());
+                System.out.printf("%.1f-%.1f s %.2f Gbit/s rtt %.3f ms%n", m.startSeconds(), m.endSeconds(),
+                        m.bandwidthBitsPerSecond() / 1e9, m.tcpRttSeconds().orElse(Double.NaN) * 1e3);
                 if (m.endSeconds() >= 2) {
                     run.cancel();                      // stops the test for real; the loop then ends
                 }
