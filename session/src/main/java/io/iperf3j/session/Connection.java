@@ -64,7 +64,7 @@ public interface Connection extends AutoCloseable {
             OptionalInt status = outReader.isAlive() ? OptionalInt.empty()
                     : p.waitFor(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
             if (status.isEmpty()) {
-                p.close();
+                // leaving the try closes (kills) the process before the error reaches the caller
                 throw new ConnectionError("'" + abbreviate(script) + "' on " + describe() + " did not end within " + timeout);
             }
             synchronized (out) {

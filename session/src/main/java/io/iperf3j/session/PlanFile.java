@@ -142,7 +142,7 @@ public final class PlanFile {
         if (h.has("commands")) {
             JsonNode c = h.get("commands");
             keys(c, where + ".commands", Set.of("iperf3j", "iperf3", "iperf2"));
-            for (Iterator<Map.Entry<String, JsonNode>> it = c.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = c.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 commands.put(kind(e.getKey(), where + ".commands"), e.getValue().asText());
             }

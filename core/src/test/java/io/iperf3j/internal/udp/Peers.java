@@ -75,9 +75,13 @@ final class Peers {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             server.close();
-            thread.join(5000);
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -311,7 +311,17 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
+        try {
+            tearDown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("tearing the lab down failed", e);
+        }
+    }
+
+    private void tearDown() throws Exception {
         for (Process p : sshd) {
             if (p != null) {
                 p.destroy();
