@@ -79,14 +79,7 @@ public final class LinkClient implements AutoCloseable {
     public void startBackground() throws IOException {
         lock.lock();
         try {
-            if (channel == null) {
-                throw new IllegalStateException("connect first");
-            }
-            if (pump != null) {
-                throw new IllegalStateException("already in background mode");
-            }
-            pump = new Pump("iperf3j-link-client", channel, this::step, config.clock());
-            pump.start();
+            pump = Pump.startFor(pump, "iperf3j-link-client", channel, this::step, config.clock(), "connect first");
         } finally {
             lock.unlock();
         }
@@ -94,9 +87,7 @@ public final class LinkClient implements AutoCloseable {
 
     /** Reads what arrived, runs the timers, sends what is queued (legume's {@code update()}). */
     public void update() throws IOException {
-        if (pump != null && !pump.onPumpThread()) {
-            throw new IllegalStateException("in background mode the link's own thread runs update()");
-        }
+        Pump.checkManualUpdate(pump);
         step();
     }
 

@@ -87,14 +87,7 @@ public final class LinkServer implements AutoCloseable {
     public void startBackground() throws IOException {
         lock.lock();
         try {
-            if (channel == null) {
-                throw new IllegalStateException("listen first");
-            }
-            if (pump != null) {
-                throw new IllegalStateException("already in background mode");
-            }
-            pump = new Pump("iperf3j-link-server", channel, this::step, config.clock());
-            pump.start();
+            pump = Pump.startFor(pump, "iperf3j-link-server", channel, this::step, config.clock(), "listen first");
         } finally {
             lock.unlock();
         }
@@ -102,9 +95,7 @@ public final class LinkServer implements AutoCloseable {
 
     /** Reads what arrived, runs every peer's timers, sends what is queued. */
     public void update() throws IOException {
-        if (pump != null && !pump.onPumpThread()) {
-            throw new IllegalStateException("in background mode the link's own thread runs update()");
-        }
+        Pump.checkManualUpdate(pump);
         step();
     }
 

@@ -55,6 +55,30 @@ public final class Pump {
         }
     }
 
+    /**
+     * Starts a pump for an endpoint that has none yet ({@code current} null) on an open
+     * {@code port}; {@code notOpen} is the message when the endpoint has not opened it.
+     * The endpoint calls this under its lock.
+     */
+    public static Pump startFor(Pump current, String name, UdpPort port, Step step, LongSupplier clock, String notOpen) {
+        if (port == null) {
+            throw new IllegalStateException(notOpen);
+        }
+        if (current != null) {
+            throw new IllegalStateException("already in background mode");
+        }
+        Pump pump = new Pump(name, port, step, clock);
+        pump.start();
+        return pump;
+    }
+
+    /** Refuses a manual {@code update()} while a pump runs the endpoint (its own thread may). */
+    public static void checkManualUpdate(Pump pump) {
+        if (pump != null && !pump.onPumpThread()) {
+            throw new IllegalStateException("in background mode the link's own thread runs update()");
+        }
+    }
+
     public boolean onPumpThread() {
         return Thread.currentThread() == thread;
     }
