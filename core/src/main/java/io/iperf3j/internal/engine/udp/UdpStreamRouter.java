@@ -78,6 +78,8 @@ public final class UdpStreamRouter implements Closeable {
     private final java.util.function.IntSupplier port;
     private final List<Waiting> waiting = new ArrayList<>();
     private DatagramChannel acceptor;
+    /** The thread blocked in the acceptor's receive; it holds the socket (and port) until it returns. */
+    private Thread acceptorThread;
     private InetSocketAddress boundTo;
     private boolean closed;
 
@@ -112,8 +114,16 @@ public final class UdpStreamRouter implements Closeable {
         return w.granted;
     }
 
-    /** The test needs no more UDP streams (all arrived, or it ended); closes the acceptor when nobody waits. */
-    public synchronized void forget(Sink sink) {
+    /**
+     * The test needs no more UDP streams (all arrived, or it ended); closes the acceptor
+     * when nobody waits, and returns once its port is free.
+     */
+    public void forget(Sink sink) {
+        awaitStopped(forgetLocked(sink));
+    }
+
+    /** @return the acceptor thread to wait for, if the acceptor was closed */
+    private synchronized Thread forgetLocked(Sink sink) {
         List<InetAddress> freed = new ArrayList<>();
         for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
             Waiting w = it.next();
@@ -125,9 +135,7 @@ public final class UdpStreamRouter implements Closeable {
             }
         }
         freed.forEach(this::grantNext);
-        if (waiting.isEmpty()) {
-            closeAcceptor();
-        }
+        return waiting.isEmpty() ? closeAcceptor() : null;
     }
 
     /** The next test from {@code client}, in arrival order, may set up its streams. */
@@ -158,7 +166,8 @@ public final class UdpStreamRouter implements Closeable {
         acceptor = ch;
         boundTo = (InetSocketAddress) ch.getLocalAddress();
         DatagramChannel mine = ch;
-        Thread.ofPlatform().daemon().name("iperf3j-udp-acceptor-" + boundTo.getPort()).start(() -> acceptLoop(mine));
+        acceptorThread = Thread.ofPlatform().daemon().name("iperf3j-udp-acceptor-" + boundTo.getPort())
+                .start(() -> acceptLoop(mine));
     }
 
     private ProtocolFamily family(InetAddress bindTo) {
@@ -240,17 +249,44 @@ public final class UdpStreamRouter implements Closeable {
         return a;
     }
 
-    private void closeAcceptor() {
-        if (acceptor != null) {
-            StreamFactory.closeQuietly(acceptor);
-            acceptor = null;
+    /**
+     * Closes the acceptor socket. A thread blocked in {@code recvfrom} keeps the kernel
+     * socket, and so the port, until the call returns: the JDK's close only signals it.
+     *
+     * @return the acceptor thread, for {@link #awaitStopped} outside this object's lock
+     *         (the thread may need the lock in {@link #route} to leave), or null
+     */
+    private Thread closeAcceptor() {
+        if (acceptor == null) {
+            return null;
+        }
+        StreamFactory.closeQuietly(acceptor);
+        acceptor = null;
+        Thread t = acceptorThread;
+        acceptorThread = null;
+        return t;
+    }
+
+    /** Waits (at most a second: it only has to return from a signalled receive) for a closed acceptor's thread. */
+    private static void awaitStopped(Thread acceptorThread) {
+        if (acceptorThread == null || acceptorThread == Thread.currentThread()) {
+            return;
+        }
+        try {
+            acceptorThread.join(java.time.Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        waiting.clear();
-        closeAcceptor();
+    public void close() {
+        Thread stopped;
+        synchronized (this) {
+            closed = true;
+            waiting.clear();
+            stopped = closeAcceptor();
+        }
+        awaitStopped(stopped);
     }
 }
