@@ -35,6 +35,19 @@ public final class TransferBudget {
         return remaining.getAndAdd(-cost) > 0;
     }
 
+    /**
+     * A receiving client's count: {@code blocks} blocks of {@code bytes} bytes in all
+     * arrived. Call it after publishing them, so the test thread, once it sees the limit
+     * reached, samples every block that counted toward it.
+     *
+     * @return true exactly once: for the arrival that reaches the limit
+     */
+    public boolean arrived(long bytes, long blocks) {
+        long cost = countsBlocks ? blocks : bytes;
+        long before = remaining.getAndAdd(-cost);
+        return before > 0 && before - cost <= 0;
+    }
+
     public boolean exhausted() {
         return remaining.get() <= 0;
     }

@@ -72,4 +72,16 @@ class TransferBudgetTest {
         }
         assertThat(granted.get()).isEqualTo(80);
     }
+
+    @Test
+    void arrivalsReportTheLimitOnceWhenABatchCrossesIt() {
+        TransferBudget k = TransferBudget.blocks(2000);
+        assertThat(k.arrived(1448L * 1990, 1990)).isFalse();
+        assertThat(k.arrived(1448L * 32, 32)).as("the batch that crosses -k 2000").isTrue();
+        assertThat(k.exhausted()).isTrue();
+        assertThat(k.arrived(1448L * 32, 32)).as("later batches: already reported").isFalse();
+
+        TransferBudget n = TransferBudget.bytes(5L << 20);
+        assertThat(n.arrived(5L << 20, 1)).as("exactly the byte count").isTrue();
+    }
 }

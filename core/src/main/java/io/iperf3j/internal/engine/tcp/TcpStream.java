@@ -173,7 +173,7 @@ public final class TcpStream extends DataStream {
                 inBlock = 0;
                 if (counting) {
                     count(blockSize);
-                    if (budget != null && budget.take(blockSize) && budget.exhausted()) {
+                    if (budget != null && budget.arrived(blockSize, 1)) {
                         endReached();
                     }
                 }

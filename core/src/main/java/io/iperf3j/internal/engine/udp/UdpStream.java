@@ -270,7 +270,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
             // datagram's bytes with the next datagram's sequence number.
             publishReceived(s, epoch, bytes());
             // A receiving client's -n/-k limit counts bytes and reads, as iperf3 does.
-            if (limit != null && limit.take(n) && limit.exhausted()) {
+            if (limit != null && limit.arrived(n, 1)) {
                 endReached();
             }
         }
@@ -336,12 +336,14 @@ public final class UdpStream extends DataStream implements PacketCounters {
                 epochSeen = epoch;
                 s.restartJitter();
             }
-            boolean end = accountBatch(io, b, r, stride, gro, c64, hdr, s, arrivalMicros, limit, tally);
+            accountBatch(io, b, r, stride, gro, c64, hdr, s, arrivalMicros, tally);
             long bytes = tally.bytes;
             long reads = tally.reads;
             count(bytes, reads);
             publishReceived(s, epoch, bytes());
-            if (end) {
+            // The limit counts the batch only once it is published: a limit reached here
+            // ends the test with these datagrams in its final sample.
+            if (limit != null && limit.arrived(bytes, reads)) {
                 endReached();
             }
         }
@@ -357,14 +359,11 @@ public final class UdpStream extends DataStream implements PacketCounters {
      * iperf3's per-datagram receive accounting for one batch of {@code r} reads: one
      * {@link UdpReceiverStats#onPacket} per datagram (a GRO read holds several of
      * {@code segmentSize} bytes), bytes and datagrams into {@code tally}.
-     *
-     * @return whether a receiving client's {@code -n}/{@code -k} limit was reached
      */
-    static boolean accountBatch(DatagramBatch io, ByteBuffer b, int r, int stride, boolean gro, boolean c64, int hdr,
-                                UdpReceiverStats s, long arrivalMicros, TransferBudget limit, Tally tally) {
+    static void accountBatch(DatagramBatch io, ByteBuffer b, int r, int stride, boolean gro, boolean c64, int hdr,
+                             UdpReceiverStats s, long arrivalMicros, Tally tally) {
         long bytes = 0;
         long reads = 0;
-        boolean end = false;
         for (int i = 0; i < r; i++) {
             int len = io.length(i);
             if (len <= 0) {
@@ -380,14 +379,10 @@ public final class UdpStream extends DataStream implements PacketCounters {
                 }
                 bytes += n;
                 reads++;
-                if (limit != null && limit.take(n) && limit.exhausted()) {
-                    end = true;
-                }
             }
         }
         tally.bytes = bytes;
         tally.reads = reads;
-        return end;
     }
 
     /** Whether this JVM's batched receive path has been warmed up (once per JVM). */
@@ -417,7 +412,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
         UdpReceiverStats scratch = new UdpReceiverStats();
         Tally t = new Tally();
         for (int k = 0; k < WARMUP_ROUNDS; k++) {
-            accountBatch(io, b, r, stride, gro, counters64, headerSize, scratch, 2_000_000 + k, null, t);
+            accountBatch(io, b, r, stride, gro, counters64, headerSize, scratch, 2_000_000 + k, t);
         }
         for (int k = 0; k < WARMUP_ROUNDS; k++) {
             if (io.receive(1, false) > 0) {
