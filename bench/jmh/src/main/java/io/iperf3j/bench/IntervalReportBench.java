@@ -90,7 +90,7 @@ public class IntervalReportBench {
                 s.bytesSent += bytes;
                 s.lastInterval = new IntervalRecord(t, t + 1.000123, 1.000123f, bytes, false, tcp,
                         tcp ? 3 : 0, tcp ? 3_000_000 : 0, tcp ? 4_000_000 : 0, tcp ? 45 : 0, tcp ? 9 : 0,
-                        tcp ? 65535 : 0, tcp ? 0 : 85_600, 0, 0, 0.0);
+                        tcp ? 65535 : 0, tcp ? 2 : 0, tcp ? 0 : 85_600, 0, 0, 0.0);
                 s.lastIntervalIsFirst = t == 0;
             }
             rep.onInterval();

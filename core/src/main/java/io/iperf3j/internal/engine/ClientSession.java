@@ -262,9 +262,9 @@ final class ClientSession extends TestSession {
         JsonObject params = TestParameters.of(local, blockSize, token).toJson();
         debug("send_parameters:", params);
         control.sendJson(params);
-        long now = System.currentTimeMillis() / 1000;
-        rec.timestampSecs = now;
-        rec.timestampText = Strftime.gmtTime(now);
+        long nowMillis = System.currentTimeMillis();
+        rec.timestampMillis = nowMillis;
+        rec.timestampText = Strftime.gmtTime(nowMillis / 1000);
         reporter.onConnect();
     }
 

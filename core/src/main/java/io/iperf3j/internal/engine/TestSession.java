@@ -318,6 +318,7 @@ public abstract class TestSession {
             long rtt = 0;
             long rttvar = 0;
             long pmtu = 0;
+            long reorder = 0;
             if (tcp && rec.senderHasRetransmits == 1) {
                 Optional<TcpInfo> info = tcpInfo(s);
                 if (info.isPresent()) {
@@ -338,6 +339,8 @@ public abstract class TestSession {
                     r.countRtt++;
                     rttvar = i.rttVarMicros();
                     pmtu = i.pmtu();
+                    reorder = i.reordSeen().orElse(-1);
+                    r.streamReorder = reorder;
                 }
             }
             long packets = 0;
@@ -350,7 +353,7 @@ public abstract class TestSession {
                 ooo = d[2];
             }
             r.lastInterval = new IntervalRecord(times.start(), times.end(), times.duration(), delta, rec.omitting, hasInfo,
-                    retrans, cwnd, wnd, rtt, rttvar, pmtu, packets, lost, ooo, r.jitter);
+                    retrans, cwnd, wnd, rtt, rttvar, pmtu, reorder, packets, lost, ooo, r.jitter);
             r.lastIntervalIsFirst = sm.endInterval(now);
             r.endTime = times.end();
         }

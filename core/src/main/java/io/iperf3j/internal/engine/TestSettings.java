@@ -41,6 +41,7 @@ public final class TestSettings {
         rec.mssRequested = p.mss();
         rec.noDelayRequested = p.nodelay();
         rec.targetBitrate = p.bandwidth();
+        rec.fqRate = p.fqrate();
         rec.burst = p.burst();
         rec.pacingTimer = p.pacingTimer();
         rec.tos = p.tos();

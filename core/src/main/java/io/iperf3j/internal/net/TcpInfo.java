@@ -64,6 +64,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * @param bytesSent     {@code tcpi_bytes_sent}, including retransmissions (Linux 4.19+)
  * @param bytesRetrans  {@code tcpi_bytes_retrans} (Linux 4.19+)
  * @param rcvWnd        {@code tcpi_rcv_wnd}, bytes (Linux 6.2+)
+ * @param reordSeen     {@code tcpi_reord_seen}, reordering events so far (Linux 4.19+); iperf3 3.21's {@code reorder}
  */
 public record TcpInfo(
         int length,
@@ -98,7 +99,8 @@ public record TcpInfo(
         OptionalLong deliveryRate,
         OptionalLong bytesSent,
         OptionalLong bytesRetrans,
-        OptionalLong rcvWnd) {
+        OptionalLong rcvWnd,
+        OptionalLong reordSeen) {
 
     /** {@code tcpi_state} of an established connection. */
     public static final int STATE_ESTABLISHED = 1;
@@ -143,6 +145,7 @@ public record TcpInfo(
     private static final int OFF_DELIVERY_RATE = 160;
     private static final int OFF_BYTES_SENT = 200;
     private static final int OFF_BYTES_RETRANS = 208;
+    private static final int OFF_REORD_SEEN = 220;
     private static final int OFF_SND_WND = 228;
     private static final int OFF_RCV_WND = 232;
 
@@ -200,7 +203,8 @@ public record TcpInfo(
                 opt64(s, length, OFF_DELIVERY_RATE),
                 opt64(s, length, OFF_BYTES_SENT),
                 opt64(s, length, OFF_BYTES_RETRANS),
-                opt32(s, length, OFF_RCV_WND)));
+                opt32(s, length, OFF_RCV_WND),
+                opt32(s, length, OFF_REORD_SEEN)));
     }
 
     private static int u8(MemorySegment s, int off) {

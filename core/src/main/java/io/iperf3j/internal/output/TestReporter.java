@@ -137,7 +137,8 @@ public final class TestReporter {
 
     /** iperf3's {@code on_connect}: client after sending the parameters, server after accepting them. */
     public void onConnect() {
-        start.put("timestamp", new JsonObject().put("time", t.timestampText).put("timesecs", t.timestampSecs));
+        start.put("timestamp", new JsonObject().put("time", t.timestampText).put("timesecs", t.timestampMillis / 1000)
+                .put("timemillisecs", t.timestampMillis)); // timemillisecs: 3.21+
         if (text() && verbose) {
             printer.line("Time: " + t.timestampText);
         }
@@ -165,6 +166,7 @@ public final class TestReporter {
             }
         }
         start.put("target_bitrate", t.targetBitrate);
+        start.put("fq_rate", t.fqRate); // 3.21+
         if (text() && verbose) {
             printer.line("      Cookie: " + t.cookie);
             if (tcp) {
@@ -210,7 +212,11 @@ public final class TestReporter {
                 .put("target_bitrate", t.targetBitrate)
                 // Not in 3.12: 3.13 added "bidir", 3.17 "interval". Extra keys are allowed.
                 .put("bidir", t.bidirectional ? 1 : 0)
-                .put("interval", statsInterval);
+                // 3.21 added "fqrate", "gso" and "gro".
+                .put("fqrate", t.fqRate)
+                .put("interval", statsInterval)
+                .put("gso", t.udpGso ? 1 : 0)
+                .put("gro", t.udpGro ? 1 : 0);
         start.put("test_start", ts);
         if (text() && verbose) {
             String what;
@@ -357,7 +363,8 @@ public final class TestReporter {
         if (tcp) {
             if (t.senderHasRetransmits == 1 && s.sending() && r.hasTcpInfo()) {
                 o.put("retransmits", r.retransmits()).put("snd_cwnd", r.sndCwnd()).put("snd_wnd", r.sndWnd())
-                        .put("rtt", r.rtt()).put("rttvar", r.rttvar()).put("pmtu", r.pmtu());
+                        .put("rtt", r.rtt()).put("rttvar", r.rttvar()).put("pmtu", r.pmtu())
+                        .put("reorder", r.reorder()); // 3.21+
                 line = common + "  " + TextFormats.unsigned3(r.retransmits()) + "   "
                         + io.iperf3j.internal.format.UnitFormat.format(r.sndCwnd(), 'A') + "s       " + omitted;
             } else {
@@ -537,7 +544,7 @@ public final class TestReporter {
                 .put("socket", s.socketNumber()).put("start", SUMMARY_START).put("end", senderTime)
                 .put("seconds", senderTime).put("bytes", bytesSent).put("bits_per_second", bandwidth * 8);
         if (p.withRetrans()) {
-            sender.put("retransmits", s.streamRetrans).put("max_snd_cwnd", s.maxSndCwnd)
+            sender.put("retransmits", s.streamRetrans).put("reorder", s.streamReorder).put("max_snd_cwnd", s.maxSndCwnd)
                     .put("max_snd_wnd", s.maxSndWnd).put("max_rtt", s.maxRtt)
                     .put("min_rtt", s.minRttOrZero()).put("mean_rtt", s.meanRtt());
         }

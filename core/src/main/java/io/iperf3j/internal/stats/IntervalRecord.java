@@ -17,6 +17,7 @@ package io.iperf3j.internal.stats;
  * @param rtt smoothed RTT in microseconds
  * @param rttvar RTT variance in microseconds
  * @param pmtu path MTU in bytes
+ * @param reorder TCP reordering events seen so far ({@code tcpi_reord_seen}, cumulative as in iperf3 3.21; -1 when the kernel has no such field)
  * @param packets UDP: datagrams sent (sender) or the rise of the highest sequence number (receiver) in the interval
  * @param lost UDP receiver: datagrams lost in the interval
  * @param outOfOrder UDP receiver: datagrams out of order in the interval
@@ -35,6 +36,7 @@ public record IntervalRecord(
         long rtt,
         long rttvar,
         long pmtu,
+        long reorder,
         long packets,
         long lost,
         long outOfOrder,

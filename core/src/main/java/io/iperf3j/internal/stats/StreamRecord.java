@@ -37,6 +37,8 @@ public final class StreamRecord {
     public long countRtt;
     public long maxSndCwnd;
     public long maxSndWnd;
+    /** TCP sender: the last interval's {@code tcpi_reord_seen} (iperf3 3.21's {@code stream_reorder}); 0 until read. */
+    public long streamReorder;
     /** Seconds this side measured for the stream (start to last sample). */
     public double endTime;
     /** Sender's and receiver's measured durations, from this side or the peer's results; NaN until known. */

@@ -35,6 +35,11 @@ public final class TestRecord {
     public boolean bidirectional;
     public int tos;
     public long targetBitrate;
+    /** {@code --fq-rate}, bits/s; 0 = unset (3.21 prints it as {@code fq_rate} and {@code fqrate}). */
+    public long fqRate;
+    /** UDP GSO / GRO in use for this test (3.21's {@code --gsro}; printed as {@code gso}/{@code gro}). */
+    public boolean udpGso;
+    public boolean udpGro;
     public int window;
     /** {@code -M} value sent by the client, 0 if none. */
     public int mssRequested;
@@ -58,7 +63,8 @@ public final class TestRecord {
     public String acceptedHost;
     public int acceptedPort;
     public String timestampText;
-    public long timestampSecs;
+    /** When the test was set up, ms since the epoch ({@code timesecs} is this / 1000, as in iperf3 3.21). */
+    public long timestampMillis;
     /** Control connection MSS ({@code tcp_mss_default}); 0 when unknown, always 0 on a server as iperf3. */
     public int controlMss;
     /** Buffer sizes read back per data socket: (sock_bufsize, sndbuf_actual, rcvbuf_actual) triples. */

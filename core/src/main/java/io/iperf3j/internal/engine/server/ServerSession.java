@@ -323,9 +323,9 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             int[] buffers = server.listenerBuffers();
             reporter.onListenerBuffers(rec.window, buffers[0], buffers[1]);
         }
-        long now = System.currentTimeMillis() / 1000;
-        rec.timestampSecs = now;
-        rec.timestampText = Strftime.gmtTime(now);
+        long nowMillis = System.currentTimeMillis();
+        rec.timestampMillis = nowMillis;
+        rec.timestampText = Strftime.gmtTime(nowMillis / 1000);
         expectedStreams = rec.mode == TestMode.BIDIRECTIONAL ? 2 * rec.parallel : rec.parallel;
         if ((rec.bytes > 0 || rec.blocks > 0) && !udp) {
             // The client always decides when a -n/-k test ends (TEST_END); the server only

@@ -1,0 +1,128 @@
+package io.iperf3j.internal.output;
+
+import static io.iperf3j.testing.JsonPaths.keyPaths;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.testing.Iperf3Binary;
+import io.iperf3j.testing.PeerRun;
+import io.iperf3j.testing.PeerRun.Peer;
+import io.iperf3j.testing.PeerRun.Result;
+import io.iperf3j.testing.PeerRun.Scenario;
+
+import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 16, "output fidelity against 3.21": the same four comparisons as
+ * {@link JsonFidelityTest} makes against 3.12, with esnet's iperf3 3.21 as the peer and
+ * the reference. For each command line, iperf3j's {@code -J} document has exactly the key
+ * paths of 3.21's own document (array indices collapsed), on the client and on the
+ * server, and each real 3.21 peer prints the same shape whether its peer is 3.21 or
+ * iperf3j. 3.21's keys that 3.12 lacks ({@code start.timestamp.timemillisecs},
+ * {@code start.fq_rate}, {@code test_start.fqrate/gso/gro}, the TCP sender's
+ * {@code reorder}) are therefore printed by iperf3j too; the 3.12 comparison allows them
+ * as extras.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Isolated
+@Execution(ExecutionMode.CONCURRENT)
+class JsonFidelity321Test {
+    /** Keys iperf3j prints that 3.21 does not: none. */
+    private static final Set<String> ALLOWED_EXTRA = Set.of();
+
+    static final List<Scenario> SCENARIOS = List.of(
+            Scenario.of("tcp", "-t 1 -J", "-J"),
+            Scenario.of("tcp -R", "-t 1 -R -J", "-J"),
+            Scenario.of("tcp --bidir", "-t 1 --bidir -J", "-J"),
+            Scenario.of("tcp -P 2 -n", "-n 20M -P 2 -J", "-J"),
+            Scenario.of("udp", "-u -b 100M -t 1 -J", "-J"),
+            Scenario.of("udp -R", "-u -b 100M -t 1 -R -J", "-J"),
+            Scenario.of("--get-server-output (server -J)", "-t 1 --get-server-output -J", "-J"));
+
+    @BeforeAll
+    static void realIperf3IsInstalled() {
+        Iperf3Binary.V3_21.requireThis();
+    }
+
+    static Stream<Scenario> scenarios() {
+        return SCENARIOS.stream();
+    }
+
+    @ParameterizedTest(name = "client -J, {0}")
+    @MethodSource("scenarios")
+    void ourClientDocumentHas321sKeyPaths(Scenario sc) {
+        Result ours = PeerRun.cached(Peer.IPERF3J, Peer.IPERF3_21, sc);
+        Result real = PeerRun.cached(Peer.IPERF3_21, Peer.IPERF3_21, sc);
+        SoftAssertions soft = new SoftAssertions();
+        compare(soft, "3.21 client", document(real.client().json(), real), document(ours.client().json(), ours),
+                ours.describe());
+        soft.assertAll();
+    }
+
+    @ParameterizedTest(name = "server -J, {0}")
+    @MethodSource("scenarios")
+    void ourServerDocumentHas321sKeyPaths(Scenario sc) {
+        Result ours = PeerRun.cached(Peer.IPERF3_21, Peer.IPERF3J, sc);
+        Result real = PeerRun.cached(Peer.IPERF3_21, Peer.IPERF3_21, sc);
+        SoftAssertions soft = new SoftAssertions();
+        compare(soft, "3.21 server", document(real.server().json(), real), document(ours.server().json(), ours),
+                ours.describe());
+        soft.assertAll();
+    }
+
+    /** The 3.21 client's document is shaped by what our server sends (results, server output). */
+    @ParameterizedTest(name = "3.21 client talking to iperf3j server, {0}")
+    @MethodSource("scenarios")
+    void real321ClientDocumentHasTheSameShapeWithOurServer(Scenario sc) {
+        Result withOurs = PeerRun.cached(Peer.IPERF3_21, Peer.IPERF3J, sc);
+        Result real = PeerRun.cached(Peer.IPERF3_21, Peer.IPERF3_21, sc);
+        SoftAssertions soft = new SoftAssertions();
+        compare(soft, "3.21 client with 3.21 server", document(real.client().json(), real),
+                document(withOurs.client().json(), withOurs), withOurs.describe());
+        soft.assertAll();
+    }
+
+    /** The 3.21 server's document is shaped by the parameters our client sends. */
+    @ParameterizedTest(name = "3.21 server talking to iperf3j client, {0}")
+    @MethodSource("scenarios")
+    void real321ServerDocumentHasTheSameShapeWithOurClient(Scenario sc) {
+        Result withOurs = PeerRun.cached(Peer.IPERF3J, Peer.IPERF3_21, sc);
+        Result real = PeerRun.cached(Peer.IPERF3_21, Peer.IPERF3_21, sc);
+        SoftAssertions soft = new SoftAssertions();
+        compare(soft, "3.21 server with 3.21 client", document(real.server().json(), real),
+                document(withOurs.server().json(), withOurs), withOurs.describe());
+        soft.assertAll();
+    }
+
+    private static void compare(SoftAssertions soft, String against, JsonObject expected, JsonObject actual,
+                                String context) {
+        SortedSet<String> want = keyPaths(expected);
+        SortedSet<String> got = keyPaths(actual);
+        SortedSet<String> missing = new TreeSet<>(want);
+        missing.removeAll(got);
+        SortedSet<String> extra = new TreeSet<>(got);
+        extra.removeAll(want);
+        extra.removeIf(p -> ALLOWED_EXTRA.stream().anyMatch(a -> p.equals(a) || p.endsWith("." + a)));
+        soft.assertThat(missing).as("key paths of %s missing from the document\n%s", against, context).isEmpty();
+        soft.assertThat(extra).as("key paths the document has that %s does not\n%s", against, context).isEmpty();
+    }
+
+    private static JsonObject document(JsonObject doc, Result r) {
+        assertThat(doc).as("a JSON document was printed\n%s", r.describe()).isNotNull();
+        return doc;
+    }
+}
