@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * as a user runs it (password from {@code IPERF3_PASSWORD}, keys made by
  * {@code openssl}): a right password passes, a wrong one gets "test authorization
  * failed", and a denied attempt does not use up a {@code -1} server. 3.12 speaks
- * only PKCS#1 v1.5, iperf3j's default; an OAEP token ({@code --use-oaep-padding},
- * 3.17+'s default) is denied by it, which is why PKCS#1 stays the default.
+ * only PKCS#1 v1.5 and denies an OAEP token ({@code --use-oaep-padding}); 3.21 pads with
+ * OAEP by default and refuses PKCS#1 v1.5 unless run with {@code --use-pkcs1-padding}.
+ * iperf3j's client without a padding flag sends OAEP, then PKCS#1 v1.5 once if denied.
  */
 @Timeout(120)
 class AuthInteropTest {
@@ -101,13 +102,25 @@ class AuthInteropTest {
     }
 
     private static List<String> realClient(int port) {
-        return List.of(IPERF3, "-c", "127.0.0.1", "-p", Integer.toString(port), "-t", "1", "--username", "mario",
-                "--rsa-public-key-path", publicKey.toString());
+        return realClient(IPERF3, port);
+    }
+
+    private static List<String> realClient(String binary, int port, String... extra) {
+        List<String> cmd = new ArrayList<>(List.of(binary, "-c", "127.0.0.1", "-p", Integer.toString(port), "-t", "1",
+                "--username", "mario", "--rsa-public-key-path", publicKey.toString()));
+        cmd.addAll(List.of(extra));
+        return cmd;
     }
 
     private static Process realServer(int port) throws Exception {
-        Process p = new ProcessBuilder(IPERF3, "-s", "-1", "-p", Integer.toString(port), "--rsa-private-key-path",
-                privateKey.toString(), "--authorized-users-path", users.toString())
+        return realServer(IPERF3, port, "-1");
+    }
+
+    private static Process realServer(String binary, int port, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(binary, "-s", "-p", Integer.toString(port),
+                "--rsa-private-key-path", privateKey.toString(), "--authorized-users-path", users.toString()));
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("real-server-" + port + ".out").toFile()).start();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!listening(port)) {
@@ -150,6 +163,88 @@ class AuthInteropTest {
             assertThat(server.waitFor(10, TimeUnit.SECONDS)).as("the served test used up -1").isTrue();
         } finally {
             server.destroyForcibly();
+        }
+    }
+
+    /**
+     * iperf3 3.21 pads with OAEP by default, and a 3.21 server refuses a PKCS#1 v1.5 token by
+     * closing the connection. iperf3j's client with neither padding flag sends OAEP first and,
+     * if the server denies it, PKCS#1 v1.5 once more, so it gets in with both generations.
+     */
+    @Test
+    void ourClientAgainstIperf3_21ServersOfBothPaddings() throws Exception {
+        Iperf3Binary.V3_21.requireThis();
+        String iperf321 = Iperf3Binary.V3_21.path.toString();
+        int port = freePort();
+        Process server = realServer(iperf321, port, "-1");
+        try {
+            Ran auto = run(ourClient(port), "rossi");
+            assertThat(auto.status()).as(auto.output()).isZero();
+            assertThat(auto.output()).contains("receiver", "iperf Done.");
+            assertThat(auto.output().lines().filter(l -> l.startsWith("Connecting to host")))
+                    .as("OAEP first: one connection").hasSize(1);
+            assertThat(server.waitFor(10, TimeUnit.SECONDS)).as("the served test used up -1").isTrue();
+        } finally {
+            server.destroyForcibly();
+        }
+        // Not -1 from here: a 3.21 -1 server exits on a token it cannot decrypt.
+        int port2 = freePort();
+        Process oaepServer = realServer(iperf321, port2);
+        try {
+            Ran pkcs1 = run(ourClient(port2, "--use-pkcs1-padding"), "rossi");
+            assertThat(pkcs1.status()).as("3.21 refuses PKCS#1 v1.5 by default\n%s", pkcs1.output()).isEqualTo(1);
+            assertThat(pkcs1.output()).contains("iperf3j: error - control socket has closed unexpectedly");
+        } finally {
+            oaepServer.destroyForcibly();
+        }
+        int port3 = freePort();
+        Process pkcs1Server = realServer(iperf321, port3, "--use-pkcs1-padding");
+        try {
+            Ran auto = run(ourClient(port3), "rossi");
+            assertThat(auto.status()).as(auto.output()).isZero();
+            assertThat(auto.output()).contains("receiver", "iperf Done.");
+            assertThat(auto.output().lines().filter(l -> l.startsWith("Connecting to host")))
+                    .as("OAEP refused, then PKCS#1 v1.5: two connections").hasSize(2);
+        } finally {
+            pkcs1Server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void iperf3_21ClientsOfBothPaddingsAgainstOurServer() throws Exception {
+        Iperf3Binary.V3_21.requireThis();
+        String iperf321 = Iperf3Binary.V3_21.path.toString();
+        record Case(String password, String[] extra, boolean passes) {
+        }
+        // 3.21's client always pads with OAEP (its --use-pkcs1-padding is a server option).
+        for (Case c : List.of(new Case("rossi", new String[0], true), new Case("luigi", new String[0], false))) {
+            int port = freePort();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Main main = new Main(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+            CompletableFuture<Integer> serving = async(() -> main.run(new String[] {"-s", "-1", "-p",
+                    Integer.toString(port), "--rsa-private-key-path", privateKey.toString(), "--authorized-users-path",
+                    users.toString()}));
+            try {
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (!listening(port)) {
+                    assertThat(System.nanoTime()).as("iperf3j listens; %s", err).isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+                List<String> cmd = realClient(iperf321, port, c.extra());
+                Ran ran = run(cmd, c.password());
+                if (c.passes()) {
+                    assertThat(ran.status()).as("%s\n%s", cmd, ran.output()).isZero();
+                    assertThat(ran.output()).contains("receiver", "iperf Done.");
+                    assertThat(serving.get(10, TimeUnit.SECONDS)).as("the -1 server exits 0 after its test").isZero();
+                } else {
+                    assertThat(ran.status()).as(ran.output()).isNotZero();
+                    assertThat(ran.output()).contains("iperf3: error - test authorization failed");
+                }
+            } finally {
+                // A -1 server still waiting (the denied case) is a daemon thread; it ends with this JVM.
+                serving.cancel(true);
+            }
         }
     }
 

@@ -83,6 +83,10 @@ public final class AuthToken {
     }
 
     private static String transformation(RsaPadding padding) {
-        return padding == RsaPadding.OAEP ? "RSA/ECB/OAEPWithSHA-1AndMGF1Padding" : "RSA/ECB/PKCS1Padding";
+        return switch (padding) {
+            case OAEP -> "RSA/ECB/OAEPWithSHA-1AndMGF1Padding";
+            case PKCS1 -> "RSA/ECB/PKCS1Padding";
+            case AUTO -> throw new IllegalArgumentException("a token has one padding");
+        };
     }
 }

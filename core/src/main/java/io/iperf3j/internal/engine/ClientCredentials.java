@@ -19,8 +19,8 @@ final class ClientCredentials {
     private ClientCredentials() {
     }
 
-    /** The token to send for these options, asking for the password if the environment has none. */
-    static String token(IperfOptions o) throws IperfException {
+    /** The password, from the environment or, if it has none, a console prompt (asked once per test). */
+    static String password() throws IperfException {
         String password = System.getenv("IPERF3_PASSWORD");
         if (password == null) {
             Console console = System.console();
@@ -33,12 +33,23 @@ final class ClientCredentials {
             }
             password = new String(p);
         }
+        return password;
+    }
+
+    /**
+     * The token to send for these options, padded with {@code padding} (PKCS#1 v1.5 or OAEP;
+     * the caller resolves {@code AUTO}).
+     */
+    static String token(IperfOptions o, String password, IperfOptions.RsaPadding padding) throws IperfException {
+        if (padding == IperfOptions.RsaPadding.AUTO) {
+            throw new IllegalArgumentException("a token has one padding");
+        }
         if (o.rsaPublicKeyPath() == null) {
             throw new IperfException(ErrorCode.SET_CLIENT_AUTH);
         }
         try {
             return AuthToken.encode(o.username(), password, System.currentTimeMillis() / 1000,
-                    PemKeys.readPublic(o.rsaPublicKeyPath()), o.authPadding());
+                    PemKeys.readPublic(o.rsaPublicKeyPath()), padding);
         } catch (IOException | GeneralSecurityException e) {
             throw new IperfException(ErrorCode.SET_CLIENT_AUTH, e.getMessage());
         }

@@ -52,10 +52,15 @@ final class ClientSession extends TestSession {
     /** Last time the server sent anything on the control connection, or data arrived. */
     private long lastActivityNanos = System.nanoTime();
     private long lastProgressTotal;
+    /** {@code --username}: the password (read once per test) and this attempt's token padding; else null. */
+    private final String password;
+    private final IperfOptions.RsaPadding padding;
 
     ClientSession(IperfOptions options, TestRecord rec, TestPrinter printer, TestReporter reporter, Selector selector,
-                  InetSocketAddress server, String name) {
+                  InetSocketAddress server, String name, String password, IperfOptions.RsaPadding padding) {
         super(options, rec, printer, reporter, selector, name);
+        this.password = password;
+        this.padding = padding;
         this.cookie = Cookie.random();
         this.server = server;
         this.factory = new StreamFactory(options, this::wake);
@@ -258,7 +263,7 @@ final class ClientSession extends TestSession {
     private void sendParameters() throws IperfException, IOException {
         int blockSize = factory.blockSize(rec.controlMss);
         rec.blockSize = blockSize;
-        String token = local.username() != null ? ClientCredentials.token(local) : null;
+        String token = local.username() != null ? ClientCredentials.token(local, password, padding) : null;
         JsonObject params = TestParameters.of(local, blockSize, token).toJson();
         debug("send_parameters:", params);
         control.sendJson(params);

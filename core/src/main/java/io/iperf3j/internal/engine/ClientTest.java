@@ -2,6 +2,7 @@ package io.iperf3j.internal.engine;
 
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.options.IperfOptions.RsaPadding;
 import io.iperf3j.internal.output.OutputMode;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.output.TestPrinter;
@@ -20,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.Selector;
 import java.time.ZonedDateTime;
+import java.util.List;
 
 /**
  * One client test: resolves the server, runs the protocol, and reports as
@@ -64,19 +66,79 @@ public final class ClientTest {
 
     /** Runs the test on the calling thread and returns how it ended; never throws for test failures. */
     public Outcome run() {
-        TestRecord rec = record(options);
         TestPrinter printer = new TestPrinter(sink, info.programName(), options.title(), options.timestampFormat(),
                 ZonedDateTime::now);
         OutputMode mode = options.jsonStream() ? OutputMode.JSON_STREAM : options.json() ? OutputMode.JSON : OutputMode.TEXT;
+        String password = null;
+        List<RsaPadding> paddings = List.of(RsaPadding.PKCS1); // no token: the padding is unused
+        IperfException credentialsError = null;
+        if (options.username() != null) {
+            paddings = options.authPadding() == RsaPadding.AUTO ? List.of(RsaPadding.OAEP, RsaPadding.PKCS1)
+                    : List.of(options.authPadding());
+            try {
+                password = ClientCredentials.password();
+            } catch (IperfException e) {
+                credentialsError = e;
+            }
+        }
+        Attempt last = null;
+        for (int i = 0; i < paddings.size(); i++) {
+            Attempt a = attempt(printer, mode, i == 0, password, paddings.get(i), credentialsError);
+            if (last != null && a.error() != null && a.error().code() == ErrorCode.CONNECT) {
+                break; // the server went away after refusing the first token (a 3.21 -1 server does): that refusal is the news
+            }
+            last = a;
+            if (!last.deniedBeforeStart() || cancelRequested) {
+                break;
+            }
+        }
+        TestReporter reporter = last.reporter();
+        IperfException error = last.error();
+        if (error != null) {
+            if (last.cancelled() || error.code() == ErrorCode.CLIENT_TERM) {
+                reporter.onErrorRaw("interrupt - " + error.getMessage());
+            } else {
+                reporter.onError(error.getMessage());
+            }
+        }
+        reporter.onFinish(error == null);
+        return new Outcome(reporter.document(), error, last.cancelled());
+    }
+
+    /**
+     * One connection to the server. With {@code --username} and neither padding flag, a
+     * first attempt's OAEP token that the server refuses before the test starts (3.16 and
+     * older answer "test authorization failed"; a 3.17+ server run with
+     * {@code --use-pkcs1-padding} closes the connection) is followed by one more attempt
+     * with PKCS#1 v1.5. A 3.12 server denies a token without using up {@code -1}; a 3.21
+     * {@code -1} server that cannot decrypt one exits, which is why OAEP, 3.17+'s default,
+     * goes first.
+     */
+    private record Attempt(TestReporter reporter, IperfException error, boolean cancelled, boolean started) {
+        boolean deniedBeforeStart() {
+            return error != null && !cancelled && !started
+                    && (error.code() == ErrorCode.AUTH_TEST || error.code() == ErrorCode.CTRL_CLOSE);
+        }
+    }
+
+    private Attempt attempt(TestPrinter printer, OutputMode mode, boolean first, String password, RsaPadding padding,
+                            IperfException credentialsError) {
+        TestRecord rec = record(options);
         TestReporter reporter = new TestReporter(rec, printer, mode, options.verbose(), options.format(),
                 options.interval(), info.versionText(), info.systemInfo(), observer);
-        reporter.printVersionPreamble();
+        if (first) {
+            reporter.printVersionPreamble();
+        }
         IperfException error = null;
         boolean cancelled = false;
         try (Selector selector = Selector.open()) {
             Unsupported.check(options);
+            if (credentialsError != null) {
+                throw credentialsError;
+            }
             InetSocketAddress server = resolve(options);
-            ClientSession s = new ClientSession(options, rec, printer, reporter, selector, server, "client");
+            ClientSession s = new ClientSession(options, rec, printer, reporter, selector, server, "client", password,
+                    padding);
             session = s;
             if (cancelRequested) {
                 s.cancel();
@@ -91,15 +153,7 @@ public final class ClientTest {
         } catch (IOException e) {
             error = new IperfException(ErrorCode.CONNECT, Errno.describe(e), e);
         }
-        if (error != null) {
-            if (cancelled || error.code() == ErrorCode.CLIENT_TERM) {
-                reporter.onErrorRaw("interrupt - " + error.getMessage());
-            } else {
-                reporter.onError(error.getMessage());
-            }
-        }
-        reporter.onFinish(error == null);
-        return new Outcome(reporter.document(), error, cancelled);
+        return new Attempt(reporter, error, cancelled, rec.started || !rec.streams.isEmpty());
     }
 
     /** Ends the test early, as SIGINT ends iperf3's. Safe from any thread, at any time. */

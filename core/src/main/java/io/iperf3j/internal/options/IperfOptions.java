@@ -159,8 +159,12 @@ public record IperfOptions(
 
     public enum IpVersion { ANY, V4, V6 }
 
-    /** RSA padding of the authentication token: PKCS#1 v1.5 (iperf3 up to 3.16) or OAEP (3.17+ default). */
-    public enum RsaPadding { PKCS1, OAEP }
+    /**
+     * RSA padding of the authentication token: PKCS#1 v1.5 (iperf3 up to 3.16) or OAEP (3.17+
+     * default); {@code AUTO} (neither flag given) is a client's OAEP token first and, if the
+     * server denies it, one more attempt with PKCS#1 v1.5, so both generations of servers work.
+     */
+    public enum RsaPadding { PKCS1, OAEP, AUTO }
 
     public IperfOptions {
         Objects.requireNonNull(role, "role");
@@ -258,7 +262,7 @@ public record IperfOptions(
         private boolean dontFragment;
         private String username;
         private Path rsaPublicKeyPath;
-        private RsaPadding authPadding = RsaPadding.PKCS1;
+        private RsaPadding authPadding = RsaPadding.AUTO;
         private boolean loopback;
 
         Builder() {

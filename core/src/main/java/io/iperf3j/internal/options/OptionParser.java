@@ -208,7 +208,11 @@ public final class OptionParser {
 
         private static String loadUsage() {
             IperfOptions defaults = IperfOptions.builder().build();
-            String padding = defaults.authPadding() == IperfOptions.RsaPadding.PKCS1 ? "PKCS#1 v1.5" : "OAEP";
+            String padding = switch (defaults.authPadding()) {
+                case PKCS1 -> "PKCS#1 v1.5";
+                case OAEP -> "OAEP";
+                case AUTO -> "OAEP, then PKCS#1 v1.5 if the server denies it";
+            };
             return read("usage.txt")
                     .replace("{MAX_CONCURRENT}", Integer.toString(IperfOptions.DEFAULT_MAX_CONCURRENT))
                     .replace("{AUTH_PADDING}", padding);
