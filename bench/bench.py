@@ -155,6 +155,9 @@ def implementations(args, tmp):
              Impl("iperf3j", [launcher], dict(os.environ, IPERF3J_JAR=snapshot_jar(args, tmp)))]
     if args.compare_jar:
         impls.append(Impl("iperf3j-base", [launcher], dict(os.environ, IPERF3J_JAR=args.compare_jar)))
+    if args.compare_iperf3:  # a second iperf3 build (e.g. Debian's 3.12 beside 3.21) as another column
+        other = shutil.which(args.compare_iperf3) or args.compare_iperf3
+        impls.append(Impl(iperf3_label(other), [other]))
     for v in args.variant:  # NAME=JVM options: the same jar with other settings
         name, _, opts = v.partition("=")
         impls.append(Impl("iperf3j-" + name, [launcher], dict(impls[1].env, IPERF3J_JAVA_OPTS=opts)))
@@ -244,7 +247,18 @@ def metrics(doc, kind):
     return m
 
 
-def machine_line(env):
+def iperf3_version(binary):
+    out = subprocess.run([binary, "--version"], capture_output=True, text=True)
+    return (out.stdout.splitlines() or ["?"])[0]
+
+
+def iperf3_label(binary):
+    """'iperf3 3.12' for a binary whose --version starts 'iperf 3.12 ...' (a column name)."""
+    words = iperf3_version(binary).split()
+    return "iperf3 " + words[1] if len(words) > 1 else binary
+
+
+def machine_line(env, args):
     cpu = "?"
     try:
         with open("/proc/cpuinfo") as f:
@@ -255,7 +269,9 @@ def machine_line(env):
     except OSError:
         pass
     java = subprocess.run([os.path.join(ROOT, "iperf3j"), "--version"], capture_output=True, text=True, env=env)
-    iperf3 = subprocess.run(["iperf3", "--version"], capture_output=True, text=True)
+    iperf3 = iperf3_version(shutil.which(args.iperf3) or args.iperf3)
+    if args.compare_iperf3:
+        iperf3 += "; second column " + iperf3_version(shutil.which(args.compare_iperf3) or args.compare_iperf3)
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -263,7 +279,7 @@ def machine_line(env):
         "kernel": platform.release(),
         "cpu": cpu,
         "cpus": os.cpu_count(),
-        "iperf3": (iperf3.stdout.splitlines() or ["?"])[0],
+        "iperf3": iperf3,
         "iperf3j": (java.stdout.splitlines() or ["?"])[0],
         "commit": commit.stdout.strip(),
     }
@@ -363,6 +379,8 @@ def main():
     ap.add_argument("--port", type=int, default=5701)
     ap.add_argument("--jar", default=None, help="iperf3j jar to run (default: the build's, snapshotted)")
     ap.add_argument("--compare-jar", default=None, help="also run this iperf3j jar as 'iperf3j-base'")
+    ap.add_argument("--compare-iperf3", default=None,
+                    help="also run this iperf3 binary (a column named by its version, e.g. 'iperf3 3.12')")
     ap.add_argument("--variant", action="append", default=[],
                     help="NAME=JVM_OPTS: also run iperf3j with these options as 'iperf3j-NAME' (repeatable)")
     args = ap.parse_args()
@@ -377,7 +395,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="iperf3j-bench-")
     impls = implementations(args, tmp)
     results = {c: {i.name: [] for i in impls} for c in cases}
-    machine = machine_line(impls[1].env)
+    machine = machine_line(impls[1].env, args)
     failures = []
     budget = 0.06 * float(args.time)  # CPU seconds others may use during a run
     for rnd in range(args.rounds):
