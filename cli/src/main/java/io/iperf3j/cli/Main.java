@@ -184,7 +184,8 @@ public final class Main {
     }
 
     private int runClient(IperfOptions options, OutputSink sink) {
-        ClientTest test = new ClientTest(options, sink, EngineInfo.standard(), metricsObserver());
+        ClientTest test = new ClientTest(options, sink, EngineInfo.standard(), metricsObserver())
+                .rttProbes(io.iperf3j.link.LinkRttProbe::start);
         onSignal.set(test::cancel);
         ClientTest.Outcome outcome = test.run();
         onSignal.set(null);
@@ -197,7 +198,8 @@ public final class Main {
     }
 
     private int runServer(IperfOptions options, OutputSink sink) {
-        IperfServer server = new IperfServer(options, sink, EngineInfo.standard(), this::metricsObserver);
+        IperfServer server = new IperfServer(options, sink, EngineInfo.standard(), this::metricsObserver)
+                .rttResponder(new io.iperf3j.link.LinkRttResponder());
         try {
             server.bind();
         } catch (IperfException e) {
@@ -232,7 +234,8 @@ public final class Main {
                 .bindAddress("127.0.0.1")
                 .oneOff(true)
                 .build();
-        IperfServer server = new IperfServer(serverOptions, OutputSink.discarding(), EngineInfo.standard(), null);
+        IperfServer server = new IperfServer(serverOptions, OutputSink.discarding(), EngineInfo.standard(), null)
+                .rttResponder(new io.iperf3j.link.LinkRttResponder());
         try {
             server.bind();
         } catch (IperfException e) {

@@ -32,8 +32,10 @@ public final class LatencyProbe implements AutoCloseable {
     private final Object lock = new Object();
     private final Histogram total = new Histogram(3);
     private final Histogram interval = new Histogram(3);
+    private final Histogram phase = new Histogram(3);
     private final ArrayDeque<RttSample> samples = new ArrayDeque<>();
     private long lostAtIntervalStart;
+    private long lostAtPhaseStart;
 
     private LatencyProbe(LinkClient client) {
         this.client = client;
@@ -54,6 +56,7 @@ public final class LatencyProbe implements AutoCloseable {
             long v = Math.max(1, rttNanos);
             total.recordValue(v);
             interval.recordValue(v);
+            phase.recordValue(v);
             if (samples.size() == KEPT_SAMPLES) {
                 samples.pollFirst();
             }
@@ -92,6 +95,20 @@ public final class LatencyProbe implements AutoCloseable {
             RttSnapshot s = snapshot(interval, lost - lostAtIntervalStart);
             interval.reset();
             lostAtIntervalStart = lost;
+            return s;
+        }
+    }
+
+    /**
+     * Everything since the previous call (or the start), and starts a new phase: a second cut,
+     * independent of {@link #takeInterval()} (a test's idle and loaded phases span many intervals).
+     */
+    public RttSnapshot takePhase() {
+        long lost = client.metrics().pingsLost();
+        synchronized (lock) {
+            RttSnapshot s = snapshot(phase, lost - lostAtPhaseStart);
+            phase.reset();
+            lostAtPhaseStart = lost;
             return s;
         }
     }

@@ -71,12 +71,22 @@ public final class LinkServer implements AutoCloseable {
 
     /** Binds {@code address} (port 0: any free port) and starts listening. */
     public void listen(InetSocketAddress address) throws IOException {
+        listen(address, null);
+    }
+
+    /**
+     * Binds {@code address}, shared with other sockets (SO_REUSEADDR), and connects the socket to
+     * {@code client} (null: not connected, not shared), so it hears that one client only: a server of
+     * one peer on another program's port, which still gets every other datagram (an iperf3j server's
+     * latency probe, docs/design/latency.md).
+     */
+    public void listen(InetSocketAddress address, InetSocketAddress client) throws IOException {
         lock.lock();
         try {
             if (state == LinkState.LISTENING) {
                 throw new IllegalStateException("already listening");
             }
-            channel = UdpPort.open(address, null);
+            channel = UdpPort.open(address, client, client != null);
             state = LinkState.LISTENING;
         } finally {
             lock.unlock();

@@ -30,6 +30,24 @@ public final class ProbeResponder implements AutoCloseable {
         return new ProbeResponder(s);
     }
 
+    /**
+     * Answers one client only, on a socket bound to {@code local} shared with other sockets
+     * (SO_REUSEADDR: an iperf3j server's UDP port) and connected to {@code client}, so it hears that
+     * client and nothing else. The peer bound is 1.
+     */
+    public static ProbeResponder answerOne(InetSocketAddress local, InetSocketAddress client, LinkConfig config)
+            throws IOException {
+        LinkServer s = new LinkServer(MessageTypes.none(), config.withPeerBounds(1, 1), null);
+        try {
+            s.listen(local, client);
+            s.startBackground();
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return new ProbeResponder(s);
+    }
+
     public InetSocketAddress localAddress() throws IOException {
         return server.localAddress();
     }

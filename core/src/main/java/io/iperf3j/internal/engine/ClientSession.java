@@ -55,6 +55,8 @@ final class ClientSession extends TestSession {
     /** {@code --username}: the password (read once per test) and this attempt's token padding; else null. */
     private final String password;
     private final IperfOptions.RsaPadding padding;
+    /** {@code --latency}: the probe's phases around the test, or null when the option is off. */
+    private LatencyRun latency;
 
     ClientSession(IperfOptions options, TestRecord rec, TestPrinter printer, TestReporter reporter, Selector selector,
                   InetSocketAddress server, String name, String password, IperfOptions.RsaPadding padding) {
@@ -65,6 +67,11 @@ final class ClientSession extends TestSession {
         this.server = server;
         this.factory = new StreamFactory(options, this::wake);
         this.statsInterval = options.interval();
+    }
+
+    /** Runs a latency probe around the test ({@code --latency}); call before {@link #run()}. */
+    void latency(LatencyRun run) {
+        this.latency = run;
     }
 
     /** Whether the run ended because {@link #cancel()} was called. */
@@ -86,6 +93,9 @@ final class ClientSession extends TestSession {
             throw new IperfException(ErrorCode.CTRL_READ, Errno.describe(e), e);
         } finally {
             closeStreams();
+            if (latency != null) {
+                latency.close();
+            }
             if (control != null) {
                 try {
                     control.close();
@@ -223,7 +233,13 @@ final class ClientSession extends TestSession {
         state = s;
         debug("State change: client received " + s, null);
         switch (s) {
-            case PARAM_EXCHANGE -> sendParameters();
+            case PARAM_EXCHANGE -> {
+                if (latency != null) {
+                    // Before the parameters, so a real iperf3 server has no UDP socket the probe could be taken for.
+                    latency.idlePhase(server, this::cancelRequested);
+                }
+                sendParameters();
+            }
             case CREATE_STREAMS -> createStreams();
             case TEST_START -> {
                 rec.senderHasRetransmits = computeSenderHasRetransmits();
@@ -239,6 +255,9 @@ final class ClientSession extends TestSession {
             }
             case DISPLAY_RESULTS -> {
                 closeStreams();
+                if (latency != null) {
+                    latency.tail(this::cancelRequested);
+                }
                 rec.ended = true;
                 reporter.onTestEnd();
                 control.sendState(ControlState.IPERF_DONE);
@@ -250,6 +269,9 @@ final class ClientSession extends TestSession {
                     stopMeasuring();
                 }
                 closeStreams();
+                if (latency != null) {
+                    latency.close();
+                }
                 rec.ended = true;
                 reporter.onTestEnd();
                 throw new IperfException(ErrorCode.SERVER_TERM);
@@ -329,6 +351,9 @@ final class ClientSession extends TestSession {
         }
         for (DataStream s : streams) {
             s.start(name);
+        }
+        if (latency != null) {
+            latency.loadStarts();
         }
     }
 
@@ -427,6 +452,9 @@ final class ClientSession extends TestSession {
         stopSenders(STOP_GRACE_NANOS);
         measureCpu();
         sampleAll(end);
+        if (latency != null) {
+            latency.loadEnds();
+        }
         stopCounting();
         stopReceivers();
     }
@@ -439,6 +467,9 @@ final class ClientSession extends TestSession {
             stopMeasuring();
         }
         closeStreams();
+        if (latency != null) {
+            latency.close();
+        }
         if (rec.started) {
             rec.ended = true;
             reporter.onTestEnd();

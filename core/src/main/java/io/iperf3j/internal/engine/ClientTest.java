@@ -1,5 +1,6 @@
 package io.iperf3j.internal.engine;
 
+import io.iperf3j.RttProbe;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.options.IperfOptions.RsaPadding;
@@ -10,6 +11,7 @@ import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.protocol.TestParameters;
+import io.iperf3j.internal.stats.LatencyRecord;
 import io.iperf3j.internal.stats.TestObserver;
 import io.iperf3j.internal.stats.TestRecord;
 
@@ -49,6 +51,7 @@ public final class ClientTest {
     private final EngineInfo info;
     private final TestObserver observer;
     private volatile ClientSession session;
+    private RttProbe.Starter rttProbes;
     private volatile boolean cancelRequested;
 
     /**
@@ -62,6 +65,15 @@ public final class ClientTest {
         this.sink = sink;
         this.info = info;
         this.observer = observer == null ? TestObserver.NONE : observer;
+    }
+
+    /**
+     * The probe {@code --latency} runs next to the test (the link module's); without one the option
+     * reports that latency cannot be measured. Call before {@link #run()}.
+     */
+    public ClientTest rttProbes(RttProbe.Starter starter) {
+        this.rttProbes = starter;
+        return this;
     }
 
     /** Runs the test on the calling thread and returns how it ended; never throws for test failures. */
@@ -139,6 +151,10 @@ public final class ClientTest {
             InetSocketAddress server = resolve(options);
             ClientSession s = new ClientSession(options, rec, printer, reporter, selector, server, "client", password,
                     padding);
+            if (options.latencyMs() > 0) {
+                rec.latency = new LatencyRecord(options.latencyMs());
+                s.latency(new LatencyRun(rttProbes, rec.latency, printer));
+            }
             session = s;
             if (cancelRequested) {
                 s.cancel();

@@ -53,6 +53,8 @@ final class CommandLineSpec {
     private static final int MAX_FLOWLABEL = 0xfffff;
     private static final int DEBUG_LEVEL_MAX = 4;
     private static final int MAX_CONCURRENT_LIMIT = 1024;
+    private static final int DEFAULT_LATENCY_MS = 10;
+    private static final int MAX_LATENCY_MS = 1000;
 
     /** Ends the parse with a result; thrown from setters and {@link #finish()}. */
     static final class Stop extends CommandLine.PicocliException {
@@ -702,6 +704,20 @@ final class CommandLineSpec {
             throw fail(ErrorCode.LOOPBACK_ROLE);
         }
         loopback = true;
+    }
+
+    // iperf3j's latency under load (docs/design/latency.md): a probe every N ms, 10 without a value.
+    @Option(names = "--latency", arity = "0..1", order = 150)
+    void latency(String v) {
+        int ms = DEFAULT_LATENCY_MS;
+        if (!ABSENT.equals(v)) {
+            ms = CNumbers.atoi(v);
+            if (ms < 1 || ms > MAX_LATENCY_MS) {
+                throw new Stop(parameterError("latency probe interval must be 1.." + MAX_LATENCY_MS + " ms: --latency=" + v));
+            }
+        }
+        b.latencyMs(ms);
+        clientFlag = true;
     }
 
     // ---------------------------------------------------------------- after the loop

@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param verbose {@code -V}
  * @param json {@code -J}
  * @param jsonStream {@code --json-stream}
+ * @param latencyMs iperf3j's {@code --latency[=MS]}: a round-trip probe every MS ms around the test; 0 = off
  * @param logFile {@code --logfile}, or null
  * @param forceFlush {@code --forceflush}
  * @param timestampFormat strftime format of {@code --timestamps}, or null when off
@@ -94,6 +95,7 @@ public record IperfOptions(
         boolean verbose,
         boolean json,
         boolean jsonStream,
+        int latencyMs,
         Path logFile,
         boolean forceFlush,
         String timestampFormat,
@@ -213,6 +215,7 @@ public record IperfOptions(
         private boolean verbose;
         private boolean json;
         private boolean jsonStream;
+        private int latencyMs;
         private Path logFile;
         private boolean forceFlush;
         private String timestampFormat;
@@ -272,6 +275,7 @@ public record IperfOptions(
             role = o.role; host = o.host; port = o.port; format = o.format; interval = o.interval;
             pidFile = o.pidFile; file = o.file; affinity = o.affinity; bindAddress = o.bindAddress;
             bindDevice = o.bindDevice; verbose = o.verbose; json = o.json; jsonStream = o.jsonStream;
+            latencyMs = o.latencyMs;
             logFile = o.logFile; forceFlush = o.forceFlush; timestampFormat = o.timestampFormat;
             rcvTimeoutMs = o.rcvTimeoutMs; rcvTimeoutGiven = o.rcvTimeoutGiven; sndTimeoutMs = o.sndTimeoutMs;
             debugLevel = o.debugLevel; ipVersion = o.ipVersion; daemon = o.daemon; oneOff = o.oneOff;
@@ -303,6 +307,7 @@ public record IperfOptions(
         public Builder verbose(boolean v) { verbose = v; return this; }
         public Builder json(boolean v) { json = v; return this; }
         public Builder jsonStream(boolean v) { jsonStream = v; return this; }
+        public Builder latencyMs(int v) { latencyMs = v; return this; }
         public Builder logFile(Path v) { logFile = v; return this; }
         public Builder forceFlush(boolean v) { forceFlush = v; return this; }
         public Builder timestampFormat(String v) { timestampFormat = v; return this; }
@@ -357,7 +362,7 @@ public record IperfOptions(
 
         public IperfOptions build() {
             return new IperfOptions(role, host, port, format, interval, pidFile, file, affinity, bindAddress,
-                    bindDevice, verbose, json, jsonStream, logFile, forceFlush, timestampFormat, rcvTimeoutMs,
+                    bindDevice, verbose, json, jsonStream, latencyMs, logFile, forceFlush, timestampFormat, rcvTimeoutMs,
                     rcvTimeoutGiven, sndTimeoutMs, debugLevel, ipVersion, daemon, oneOff, serverBitrateLimit,
                     serverBitrateLimitInterval, idleTimeoutSec, rsaPrivateKeyPath, authorizedUsersPath,
                     timeSkewThreshold, maxConcurrent, serverMaxDurationSec, serverLog, protocol, connectTimeoutMs, bitrate,

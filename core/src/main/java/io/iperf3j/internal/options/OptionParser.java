@@ -81,7 +81,9 @@ import picocli.CommandLine;
  *     as in 3.17+), {@code --max-concurrent N} and {@code --server-max-duration S}
  *     (server only), {@code --use-pkcs1-padding} (client only), {@code --loopback}
  *     (client role on 127.0.0.1, or ::1 with {@code -6}; port 0, meaning ephemeral,
- *     unless {@code -p} is given; cannot be combined with {@code -s} or {@code -c}).
+ *     unless {@code -p} is given; cannot be combined with {@code -s} or {@code -c}),
+ *     {@code --latency[=MS]} (client only: round-trip probes around the test,
+ *     docs/design/latency.md).
  *     Because of them some abbreviations 3.12 accepts become ambiguous
  *     ({@code --js}, {@code --us}).</li>
  * <li>Messages name the program {@code iperf3j}; an invalid short option that is not

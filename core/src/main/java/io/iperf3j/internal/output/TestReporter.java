@@ -256,6 +256,9 @@ public final class TestReporter {
         JsonObject jsonInterval = new JsonObject();
         List<Object> jsonStreams = new ArrayList<>();
         jsonInterval.put("streams", jsonStreams);
+        // --latency: the probe's figures for this interval, a column on the interval's total line(s).
+        io.iperf3j.RttFigures rtt = t.latency == null ? null : t.latency.nextInterval();
+        String rttColumn = LatencyReport.column(rtt);
 
         for (int pass : passes()) {
             boolean mustBeSender = pass != 0;
@@ -270,7 +273,7 @@ public final class TestReporter {
                 if (s.sending() != mustBeSender) {
                     continue;
                 }
-                printStreamInterval(s, jsonStreams);
+                printStreamInterval(s, jsonStreams, t.parallel > 1 ? "" : rttColumn);
                 IntervalRecord r = s.lastInterval;
                 bytes += r.bytes();
                 if (t.protocol == Transport.TCP) {
@@ -325,8 +328,11 @@ public final class TestReporter {
             sum.put("sender", mustBeSender);
             jsonInterval.put(sumKey(pass, "sum"), sum);
             if (text() && t.parallel > 1) {
-                printer.line(line);
+                printer.line(line + rttColumn);
             }
+        }
+        if (rtt != null) {
+            jsonInterval.put("latency", LatencyReport.json(rtt));
         }
         intervals.add(jsonInterval);
         if (mode == OutputMode.JSON_STREAM) {
@@ -336,14 +342,14 @@ public final class TestReporter {
     }
 
     /** One stream's interval line or object (iperf3's {@code print_interval_results}). */
-    private void printStreamInterval(StreamRecord s, List<Object> jsonStreams) {
+    private void printStreamInterval(StreamRecord s, List<Object> jsonStreams, String rttColumn) {
         IntervalRecord r = s.lastInterval;
         String role = t.mode == TestMode.BIDIRECTIONAL ? (s.sending() ? "[TX-" : "[RX-") + (t.client ? "C]" : "S]") : "";
         String zbuf = t.mode == TestMode.BIDIRECTIONAL ? "          " : "";
         boolean tcp = t.protocol == Transport.TCP;
         if (text() && s == t.streams.getFirst()) {
             if (s.lastIntervalIsFirst) {
-                printer.line(intervalHeader());
+                printer.line(intervalHeader() + (t.latency != null && t.latency.unavailable == null ? LatencyReport.HEADER_COLUMN : ""));
             } else if (t.parallel > 1) {
                 printer.line(TextFormats.SEPARATOR);
             }
@@ -382,7 +388,7 @@ public final class TestReporter {
         o.put("omitted", r.omitted()).put("sender", s.sending());
         jsonStreams.add(o);
         if (text()) {
-            printer.line(line);
+            printer.line(line + rttColumn);
         }
     }
 
@@ -411,6 +417,13 @@ public final class TestReporter {
         onInterval();
         settleFirstStreamTimes();
         printResults();
+        if (t.latency != null) {
+            // --latency (iperf3j): after iperf3's summary, so iperf3's lines stay as they are.
+            end.put("latency", LatencyReport.json(t.latency));
+            if (text()) {
+                LatencyReport.lines(t.latency).forEach(printer::line);
+            }
+        }
     }
 
     /**

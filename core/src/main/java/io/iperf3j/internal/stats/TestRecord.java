@@ -55,6 +55,8 @@ public final class TestRecord {
     public boolean zeroCopy;
     public int burst;
     public int pacingTimer;
+    /** Client with {@code --latency}: the probe's figures; null when the option is off. */
+    public LatencyRecord latency;
 
     // Identity
     public String cookie;

@@ -27,12 +27,15 @@ final class ChannelUdpPort implements UdpPort {
         this.connected = connected;
     }
 
-    static ChannelUdpPort open(InetSocketAddress bind, InetSocketAddress connect) throws IOException {
+    static ChannelUdpPort open(InetSocketAddress bind, InetSocketAddress connect, boolean shared) throws IOException {
         boolean v6 = (connect != null && connect.getAddress() instanceof Inet6Address);
         DatagramChannel ch = connect == null ? DatagramChannel.open()
                 : DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
             ch.configureBlocking(false);
+            if (shared) {
+                ch.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            }
             ch.bind(bind);
             if (connect != null) {
                 ch.connect(connect);

@@ -53,6 +53,7 @@ final class NativeUdpPort implements UdpPort {
     private static final int SOCK_NONBLOCK = 0x800;
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int SOL_SOCKET = 1;
+    private static final int SO_REUSEADDR = 2;
     private static final int SO_TIMESTAMPING = 37;
     private static final int SOF_TX_SCHED = 1 << 8;
     private static final int SCM_TIMESTAMPING = 37;
@@ -237,23 +238,24 @@ final class NativeUdpPort implements UdpPort {
         pollFds.set(JAVA_SHORT, 12, POLLIN);
     }
 
-    static NativeUdpPort open(InetSocketAddress bind, InetSocketAddress connect) throws IOException {
+    static NativeUdpPort open(InetSocketAddress bind, InetSocketAddress connect, boolean shared) throws IOException {
         InetAddress local = bind == null ? null : bind.getAddress();
         InetAddress remote = connect == null ? null : connect.getAddress();
         // A wildcard server socket is dual-stack (as DatagramChannel's); anything else follows its address.
         boolean v6 = remote != null ? remote instanceof Inet6Address
                 : local == null || local.isAnyLocalAddress() || local instanceof Inet6Address;
         try {
-            return open(v6, bind, connect);
+            return open(v6, bind, connect, shared);
         } catch (IOException e) {
             if (v6 && remote == null && (local == null || local.isAnyLocalAddress())) {
-                return open(false, bind, connect); // a kernel without IPv6
+                return open(false, bind, connect, shared); // a kernel without IPv6
             }
             throw e;
         }
     }
 
-    private static NativeUdpPort open(boolean v6, InetSocketAddress bind, InetSocketAddress connect) throws IOException {
+    private static NativeUdpPort open(boolean v6, InetSocketAddress bind, InetSocketAddress connect, boolean shared)
+            throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = a.allocate(CAPTURE);
             int fd = (int) Libc.SOCKET.invokeExact(err, v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -270,6 +272,11 @@ final class NativeUdpPort implements UdpPort {
                 if (v6) {
                     MemorySegment off = a.allocate(JAVA_INT);
                     check((int) Libc.SETSOCKOPT.invokeExact(err, fd, IPPROTO_IPV6, IPV6_V6ONLY, off, 4), err, "IPV6_V6ONLY");
+                }
+                if (shared) {
+                    MemorySegment one = a.allocate(JAVA_INT);
+                    one.set(JAVA_INT, 0, 1);
+                    check((int) Libc.SETSOCKOPT.invokeExact(err, fd, SOL_SOCKET, SO_REUSEADDR, one, 4), err, "SO_REUSEADDR");
                 }
                 MemorySegment sa = a.allocate(SOCKADDR, 8);
                 InetSocketAddress b = bind == null ? new InetSocketAddress(0) : bind;

@@ -72,9 +72,18 @@ public interface UdpPort extends AutoCloseable {
      * denied) or {@code -Diperf3j.link.native=false}.
      */
     static UdpPort open(InetSocketAddress bind, InetSocketAddress connect) throws IOException {
+        return open(bind, connect, false);
+    }
+
+    /**
+     * As {@link #open(InetSocketAddress, InetSocketAddress)}; {@code shared}: with SO_REUSEADDR, to bind
+     * an address and port another socket holds (an iperf3j server's UDP port, where a socket connected
+     * to one client gets that client's datagrams and the others get the rest).
+     */
+    static UdpPort open(InetSocketAddress bind, InetSocketAddress connect, boolean shared) throws IOException {
         if (NativeUdpPort.available()) {
-            return NativeUdpPort.open(bind, connect);
+            return NativeUdpPort.open(bind, connect, shared);
         }
-        return ChannelUdpPort.open(bind, connect);
+        return ChannelUdpPort.open(bind, connect, shared);
     }
 }

@@ -6,6 +6,7 @@ import io.iperf3j.internal.engine.Errno;
 import io.iperf3j.internal.engine.SocketBuffers;
 import io.iperf3j.internal.engine.StreamFactory;
 import io.iperf3j.internal.engine.Unsupported;
+import io.iperf3j.RttResponder;
 import io.iperf3j.internal.engine.udp.UdpStreamRouter;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.output.OutputSink;
@@ -67,6 +68,7 @@ public final class IperfServer implements Closeable {
     private final AtomicInteger pendingHandshakes = new AtomicInteger();
     private final ServerLog log;
     private volatile ServerLimits limits = ServerLimits.DEFAULTS;
+    private volatile RttResponder rttResponder;
     private final CountDownLatch oneOffDone = new CountDownLatch(1);
     private ServerSocketChannel listener;
     /** Tells apart the UDP streams of tests that set up at the same time. */
@@ -100,6 +102,19 @@ public final class IperfServer implements Closeable {
     public IperfServer limits(ServerLimits limits) {
         this.limits = java.util.Objects.requireNonNull(limits, "limits");
         return this;
+    }
+
+    /**
+     * Answers the latency probes ({@code --latency}) of every running test's client on the server's
+     * UDP port (the link module's); null (the default) answers none. Call before {@link #serve()}.
+     */
+    public IperfServer rttResponder(RttResponder responder) {
+        this.rttResponder = responder;
+        return this;
+    }
+
+    RttResponder rttResponder() {
+        return rttResponder;
     }
 
     public ServerLimits limits() {

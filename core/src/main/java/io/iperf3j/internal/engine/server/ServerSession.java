@@ -1,6 +1,7 @@
 package io.iperf3j.internal.engine.server;
 
 import io.iperf3j.Direction;
+import io.iperf3j.RttResponder;
 import io.iperf3j.Transport;
 import io.iperf3j.internal.auth.AuthToken;
 import io.iperf3j.internal.auth.AuthorizedUsers;
@@ -53,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  * (a silent or vanished client, bad parameters, a failed stream, a timeout) ends
  * this test only, with a message, and frees everything it held.
  */
-final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
+final class ServerSession extends TestSession implements UdpStreamRouter.Sink, UdpStreamRouter.ProbeSink {
     private enum Expect { PARAMS, STATE, RESULTS }
 
     private final IperfServer server;
@@ -93,6 +94,10 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     private int rateSamples;
     private boolean resultsSent;
     private String endReason;
+    /** The client's latency probe being answered (guarded by {@link #probeLock}); {@link #probeEnded} once the test is over. */
+    private RttResponder.Answering probeAnswer;
+    private boolean probeEnded;
+    private final Object probeLock = new Object();
 
     ServerSession(IperfServer server, IperfOptions options, TestRecord rec, TestPrinter printer, TestReporter reporter,
                   Selector selector, Cookie cookie, SocketChannel controlSocket, String name, long id) {
@@ -134,6 +139,38 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     }
 
     @Override
+    public boolean isProbeRequest(ByteBuffer datagram) {
+        RttResponder r = server.rttResponder();
+        return r != null && r.isProbeRequest(datagram);
+    }
+
+    /** The client's latency probe arrived (UDP acceptor thread): answer it until the test ends. */
+    @Override
+    public void offerProbe(InetSocketAddress client) {
+        RttResponder r = server.rttResponder();
+        synchronized (probeLock) {
+            if (probeEnded || probeAnswer != null || r == null) {
+                return;
+            }
+            try {
+                probeAnswer = r.answer((InetSocketAddress) controlSocket.getLocalAddress(), client);
+            } catch (IOException | RuntimeException e) {
+                debug("latency probe from " + client + " not answered: " + e, null);
+            }
+        }
+    }
+
+    private void endProbe() {
+        synchronized (probeLock) {
+            probeEnded = true;
+            if (probeAnswer != null) {
+                probeAnswer.close();
+                probeAnswer = null;
+            }
+        }
+    }
+
+    @Override
     public void udpSetupGranted() {
         udpGranted = true;
         wake();
@@ -153,6 +190,14 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             rec.acceptedPort = peer.getPort();
             rec.cookie = cookie.text();
             watchdog.armSetup(System.nanoTime());
+            if (server.rttResponder() != null) {
+                try {
+                    // Before PARAM_EXCHANGE: an iperf3j client with --latency probes before it sends its parameters.
+                    server.udpRouter.expectProbe(this, peer.getAddress());
+                } catch (IOException e) {
+                    debug("no latency probe for this test: UDP port " + Errno.describe(e), null);
+                }
+            }
             control.sendState(ControlState.PARAM_EXCHANGE);
             loop();
         } catch (IperfException e) {
@@ -168,6 +213,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         } finally {
             server.streamsNoLongerExpected(this);
             server.udpRouter.forget(this);
+            endProbe();
             closeStreams();
             Arrival a;
             while ((a = arrivingStreams.poll()) != null) {

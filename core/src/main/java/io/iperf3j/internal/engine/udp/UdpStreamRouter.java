@@ -48,6 +48,13 @@ import java.util.List;
  * setup; the next one is granted as soon as the previous has all its streams or
  * ends. Stream setup takes milliseconds, so the wait is short.
  *
+ * <p>Latency probes ({@code --latency}, docs/design/latency.md): a test that may be probed
+ * registers with {@link #expectProbe}; the acceptor then stays open until the test has its
+ * streams, and the first datagram from the test's client IP that is not 4 bytes long and that the
+ * {@link ProbeSink} recognizes as a probe's opening makes the sink answer from a socket of its own,
+ * bound to the server port and connected to the datagram's source (as a stream socket is). One
+ * probe per test; the datagram itself is dropped (the probe resends it to the new socket).
+ *
  * <p>Limit: between bind and connect of a new stream socket (a few microseconds) a
  * connect datagram of another client could land in it and be dropped by the JDK's
  * connect, so that client would time out.
@@ -59,6 +66,18 @@ public final class UdpStreamRouter implements Closeable {
 
         /** The test may now send CREATE_STREAMS (it had to wait for another test from its IP). */
         void udpSetupGranted();
+    }
+
+    /** A test that answers a latency probe from its client (called on the acceptor thread). */
+    public interface ProbeSink {
+        /** Whether {@code datagram} (position to limit; not to be kept) opens a probe. */
+        boolean isProbeRequest(ByteBuffer datagram);
+
+        /** Answer the probe of {@code client} now, from a socket connected to it (before the next receive). */
+        void offerProbe(InetSocketAddress client);
+    }
+
+    private record ProbeWait(ProbeSink sink, InetAddress client) {
     }
 
     private static final class Waiting {
@@ -77,6 +96,7 @@ public final class UdpStreamRouter implements Closeable {
     private final IperfOptions options;
     private final java.util.function.IntSupplier port;
     private final List<Waiting> waiting = new ArrayList<>();
+    private final List<ProbeWait> probes = new ArrayList<>();
     private DatagramChannel acceptor;
     /** The thread blocked in the acceptor's receive; it holds the socket (and port) until it returns. */
     private Thread acceptorThread;
@@ -115,15 +135,32 @@ public final class UdpStreamRouter implements Closeable {
     }
 
     /**
-     * The test needs no more UDP streams (all arrived, or it ended); closes the acceptor
-     * when nobody waits, and returns once its port is free.
+     * A test from {@code client} takes a latency probe until it has its streams ({@link #forget});
+     * opens the acceptor if it is not open.
+     *
+     * @throws IOException when the UDP port cannot be bound (the test then runs without a probe)
      */
-    public void forget(Sink sink) {
+    public synchronized void expectProbe(ProbeSink sink, InetAddress client) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        if (acceptor == null) {
+            open();
+        }
+        probes.add(new ProbeWait(sink, normalize(client)));
+    }
+
+    /**
+     * The test needs no more UDP streams or probe (all arrived, or it ended); closes the
+     * acceptor when nobody waits, and returns once its port is free.
+     */
+    public void forget(Object sink) {
         awaitStopped(forgetLocked(sink));
     }
 
     /** @return the acceptor thread to wait for, if the acceptor was closed */
-    private synchronized Thread forgetLocked(Sink sink) {
+    private synchronized Thread forgetLocked(Object sink) {
+        probes.removeIf(p -> p.sink() == sink);
         List<InetAddress> freed = new ArrayList<>();
         for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
             Waiting w = it.next();
@@ -135,7 +172,7 @@ public final class UdpStreamRouter implements Closeable {
             }
         }
         freed.forEach(this::grantNext);
-        return waiting.isEmpty() ? closeAcceptor() : null;
+        return waiting.isEmpty() && probes.isEmpty() ? closeAcceptor() : null;
     }
 
     /** The next test from {@code client}, in arrival order, may set up its streams. */
@@ -189,7 +226,11 @@ public final class UdpStreamRouter implements Closeable {
             } catch (IOException e) {
                 continue; // an ICMP error reported on the socket; keep listening
             }
-            if (src == null || buf.position() != io.iperf3j.internal.udp.UdpHandshake.SIZE) {
+            if (src == null) {
+                continue;
+            }
+            if (buf.position() != io.iperf3j.internal.udp.UdpHandshake.SIZE) {
+                routeProbe(ch, (InetSocketAddress) src, buf.flip());
                 continue;
             }
             route(ch, (InetSocketAddress) src);
@@ -226,6 +267,24 @@ public final class UdpStreamRouter implements Closeable {
         if (target.remaining == 0) {
             waiting.remove(target);
             grantNext(ip);
+        }
+    }
+
+    private synchronized void routeProbe(DatagramChannel from, InetSocketAddress src, ByteBuffer datagram) {
+        if (from != acceptor || probes.isEmpty()) {
+            return;
+        }
+        InetAddress ip = normalize(src.getAddress());
+        for (Iterator<ProbeWait> it = probes.iterator(); it.hasNext(); ) {
+            ProbeWait p = it.next();
+            if (p.client().equals(ip) && p.sink().isProbeRequest(datagram.duplicate())) {
+                it.remove();
+                p.sink().offerProbe(src);
+                if (waiting.isEmpty() && probes.isEmpty()) {
+                    closeAcceptor(); // (this is the acceptor thread: nothing to wait for)
+                }
+                return;
+            }
         }
     }
 
@@ -285,6 +344,7 @@ public final class UdpStreamRouter implements Closeable {
         synchronized (this) {
             closed = true;
             waiting.clear();
+            probes.clear();
             stopped = closeAcceptor();
         }
         awaitStopped(stopped);

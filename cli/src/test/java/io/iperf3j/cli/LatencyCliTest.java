@@ -1,0 +1,172 @@
+package io.iperf3j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iperf3j.testing.FreePorts;
+import io.iperf3j.testing.Iperf3Binary;
+import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code --latency} through the command on loopback (docs/design/latency.md): the embedded server
+ * ({@code --loopback}) answers the link's probe; the idle, loaded and tail phases, the interval
+ * column, the block and the verdict come out; a real iperf3 server (3.12 and 3.21) gets no probe
+ * it could take for a stream, the option says that latency needs an iperf3j server, and the test
+ * runs as without it. Shaped links, where the figures can be checked against ping: {@link LatencyNetnsTest}.
+ */
+@Timeout(120)
+class LatencyCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run main(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Main m = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of());
+        int status = m.run(args);
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void loopbackJsonHasIdleLoadedTailPerIntervalAndVerdict() throws Exception {
+        Run r = main("--loopback", "--latency", "-J", "-t", "2");
+        assertThat(r.status()).as(r.err()).isZero();
+        JsonNode doc = JSON.readTree(r.out());
+        assertThat(doc.has("error")).as(r.out()).isFalse();
+        JsonNode lat = doc.path("end").path("latency");
+        assertThat(lat.path("interval_ms").asInt()).isEqualTo(10);
+        // 2 s idle, 2 s load and 1 s tail at one probe per 10 ms (a loaded 2-core machine loses a few ticks)
+        assertThat(lat.path("idle").path("count").asLong()).isBetween(120L, 210L);
+        assertThat(lat.path("loaded").path("count").asLong()).isBetween(120L, 210L);
+        assertThat(lat.path("tail").path("count").asLong()).isBetween(50L, 110L);
+        for (String phase : List.of("idle", "loaded", "tail")) {
+            JsonNode p = lat.path(phase);
+            assertThat(p.path("min_us").asDouble()).as(phase).isPositive();
+            assertThat(p.path("p50_us").asDouble()).as(phase).isBetween(p.path("min_us").asDouble(), p.path("p99_us").asDouble());
+            assertThat(p.path("max_us").asDouble()).as(phase).isGreaterThanOrEqualTo(p.path("p99_us").asDouble());
+        }
+        assertThat(lat.path("added_p50_us").asDouble())
+                .isCloseTo(lat.path("loaded").path("p50_us").asDouble() - lat.path("idle").path("p50_us").asDouble(),
+                        org.assertj.core.data.Offset.offset(1e-6));
+        JsonNode intervals = doc.path("intervals");
+        assertThat(intervals.size()).isBetween(2, 3);
+        long perInterval = 0;
+        for (JsonNode i : intervals) {
+            assertThat(i.has("latency")).as("interval %s", i).isTrue();
+            perInterval += i.path("latency").path("count").asLong();
+        }
+        // The intervals cut the loaded phase: their counts add up to it.
+        assertThat(perInterval).isEqualTo(lat.path("loaded").path("count").asLong());
+    }
+
+    @Test
+    void loopbackTextKeepsIperf3LinesAndAddsColumnBlockAndVerdict() {
+        Run r = main("--loopback", "--latency=20", "-t", "2");
+        assertThat(r.status()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).anyMatch(l -> l.startsWith("[ ID] Interval") && l.endsWith("RTT p50/p99"));
+        assertThat(lines.stream().filter(l -> l.matches("\\[  5\\] +\\d+\\.\\d+-\\d+\\.\\d+ +sec .*/sec.* ms")).count())
+                .as("interval lines with the latency column:\n%s", r.out()).isGreaterThanOrEqualTo(2);
+        int summary = indexOf(lines, l -> l.endsWith("receiver"));
+        int block = indexOf(lines, l -> l.startsWith("Latency (round trip of a UDP probe every 20 ms"));
+        assertThat(summary).as(r.out()).isNotNegative();
+        assertThat(block).as("the block comes after iperf3's summary:\n%s", r.out()).isGreaterThan(summary);
+        assertThat(lines.subList(summary, lines.size())).anyMatch(l -> l.startsWith("idle "))
+                .anyMatch(l -> l.startsWith("loaded "))
+                .anyMatch(l -> l.startsWith("tail "))
+                .anyMatch(l -> l.matches("Latency under load: [+-][0-9.]+ ms \\(p50 [0-9.]+ ms idle, [0-9.]+ ms loaded: [0-9.]+x\\)"));
+        assertThat(lines.getLast()).isEqualTo("iperf Done.");
+    }
+
+    @Test
+    void withoutTheOptionNothingChanges() {
+        Run r = main("--loopback", "-t", "1");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).doesNotContain("RTT").doesNotContain("Latency");
+    }
+
+    @Test
+    void badIntervalIsAParameterError() {
+        Run r = main("-c", "127.0.0.1", "--latency=0");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("latency probe interval must be 1..1000 ms");
+        Run s = main("-s", "--latency");
+        assertThat(s.status()).isEqualTo(1);
+        assertThat(s.err()).contains("client only");
+    }
+
+    @Test
+    void realIperf3_12ServerTcp() throws Exception {
+        againstRealServer(Iperf3Binary.V3_12, List.of());
+    }
+
+    @Test
+    void realIperf3_12ServerUdp() throws Exception {
+        againstRealServer(Iperf3Binary.V3_12, List.of("-u", "-b", "20M"));
+    }
+
+    @Test
+    void realIperf3_21ServerUdp() throws Exception {
+        againstRealServer(Iperf3Binary.V3_21, List.of("-u", "-b", "20M"));
+    }
+
+    /**
+     * The probe goes out before the parameters, when a real iperf3 server has no UDP socket: nothing
+     * answers, the option says so, and the test runs. A UDP test's counts are exact (loopback loses
+     * nothing), so no probe datagram was taken for a stream or counted.
+     */
+    private static void againstRealServer(Iperf3Binary binary, List<String> testArgs) throws Exception {
+        binary.requireThis();
+        int port = FreePorts.next();
+        try (Iperf3Process server = Iperf3Process.iperf3(binary, List.of("-s", "-1", "-p", String.valueOf(port)))) {
+            assertThat(server.awaitListening(port, Duration.ofSeconds(10))).as(server.stderr()).isTrue();
+            List<String> args = new ArrayList<>(List.of("-c", "127.0.0.1", "-p", String.valueOf(port), "--latency", "-J", "-t", "2"));
+            args.addAll(testArgs);
+            Run r = main(args.toArray(String[]::new));
+            assertThat(r.status()).as(r.out() + r.err()).isZero();
+            assertThat(r.err()).contains("warning: latency: no answer to the latency probe on UDP port " + port)
+                    .contains("latency needs an iperf3j server");
+            JsonNode doc = JSON.readTree(r.out());
+            assertThat(doc.has("error")).as(r.out()).isFalse();
+            assertThat(doc.path("end").path("latency").path("error").asText()).contains("latency needs an iperf3j server");
+            assertThat(doc.path("intervals").get(0).has("latency")).isFalse();
+            JsonNode end = doc.path("end");
+            if (testArgs.contains("-u")) {
+                JsonNode sum = end.path("sum");
+                assertThat(sum.path("lost_packets").asLong()).as("lost").isZero();
+                assertThat(sum.path("packets").asLong()).as("packets").isGreaterThan(1000);
+                long sent = end.path("sum_sent").path("packets").asLong(-1);
+                if (sent >= 0) {
+                    assertThat(sent).isEqualTo(sum.path("packets").asLong());
+                }
+            } else {
+                assertThat(end.path("sum_received").path("bytes").asLong()).isGreaterThan(1_000_000);
+            }
+            assertThat(server.awaitExit(Duration.ofSeconds(10))).as("the one-off server finished its test").isTrue();
+            assertThat(server.stderr()).doesNotContain("error");
+        }
+    }
+
+    private static int indexOf(List<String> lines, java.util.function.Predicate<String> p) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (p.test(lines.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,311 @@
+package io.iperf3j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Latency under load on a shaped wire, against ground truth: two network namespaces (names
+ * {@code lat<hex>a/b}, addresses in 10.231.0.0/16) joined by a veth pair, {@code iperf3j -s} in B and
+ * {@code iperf3j -c --latency} in A, each a process of its own; {@code ping} over the same pair in the
+ * same test is the reference. The sender's side is shaped with {@code tbf rate 20mbit burst 32kbit
+ * limit 250kb}: a 256 000-byte queue drained at 20 Mbit/s holds 102.4 ms, which a single TCP stream
+ * keeps nearly full. Needs root, ip, tc and ping (iproute2, iputils-ping; .ci/run installs them).
+ * Figures go to {@code target/latency-netns/results.txt}.
+ */
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class LatencyNetnsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DEEP_TBF = "tbf rate 20mbit burst 32kbit limit 250kb";
+    /** What the deep queue holds: 250 KiB at 20 Mbit/s, in µs. */
+    private static final double QUEUE_US = 250 * 1024 * 8 / 20e6 * 1e6;
+    private static final int PORT = 5201;
+
+    private Netns n;
+    private Iperf3Process server;
+
+    @BeforeAll
+    static void requireTools() throws Exception {
+        List<String> missing = new ArrayList<>();
+        for (String tool : List.of("ip", "tc", "ping")) {
+            if (sh("command -v " + tool).exit != 0) {
+                missing.add(tool);
+            }
+        }
+        String uid = sh("id -u").out.trim();
+        if (!missing.isEmpty() || !uid.equals("0")) {
+            fail("LatencyNetnsTest needs root and ip, tc, ping (apt-get install iproute2 iputils-ping; .ci/run installs "
+                    + "them). Missing: " + missing + "; uid " + uid);
+        }
+    }
+
+    @BeforeEach
+    void pairAndServer() throws Exception {
+        n = Netns.create();
+        server = Iperf3Process.start(Netns.inside(n.nsB, java("-s", "-p", String.valueOf(PORT))));
+        assertThat(server.awaitListening(PORT, Duration.ofSeconds(20))).as("server: %s", server.stderr()).isTrue();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            if (n != null) {
+                n.close();
+            }
+        }
+    }
+
+    /**
+     * Upload through the deep tbf queue: the idle p50 is ping's (within max(100 µs, 15 %)); the loaded p50
+     * is what the queue holds (within 20 % of 102.4 ms) and what {@code ping -i 0.05} measures during the
+     * same load (within 20 %). Then fq_codel under the same tbf (or, without fq_codel, a 15 KiB tbf
+     * queue): the added latency drops at least 5×.
+     */
+    @Test
+    void deepQueueMatchesPingAndTheQueueAndFqCodelCutsIt() throws Exception {
+        n.tc(n.nsA, n.vethA, "root " + DEEP_TBF);
+        double pingIdle = median(ping(n.nsA, n.addrB, 200, "0.01"));
+        Measured deep = runWithPing(List.of("-t", "8"));
+        double idle = deep.latency.path("idle").path("p50_us").asDouble();
+        double loaded = deep.latency.path("loaded").path("p50_us").asDouble();
+        double added = deep.latency.path("added_p50_us").asDouble();
+        report(String.format(Locale.ROOT, "deep tbf upload: idle p50 %.1f us (ping %.1f us); loaded p50 %.1f us (ping -i 0.05 "
+                        + "%.1f us over %d replies; queue %.0f us); added %.1f us; %.2f Mbit/s", idle, pingIdle, loaded,
+                deep.pingLoadedP50, deep.pingReplies, QUEUE_US, added, deep.mbps));
+        assertThat(Math.abs(idle - pingIdle)).as("idle p50 %.1f vs ping %.1f us", idle, pingIdle)
+                .isLessThanOrEqualTo(Math.max(100, 0.15 * pingIdle));
+        assertThat(loaded).as("loaded p50 vs the queue's %.0f us", QUEUE_US).isBetween(0.8 * QUEUE_US, 1.2 * QUEUE_US);
+        assertThat(deep.pingReplies).as("ping replies under load").isGreaterThan(60);
+        assertThat(loaded).as("loaded p50 vs ping's %.1f us", deep.pingLoadedP50)
+                .isBetween(0.8 * deep.pingLoadedP50, 1.2 * deep.pingLoadedP50);
+        assertThat(deep.mbps).as("the shaper's rate").isBetween(15.0, 21.0);
+
+        String aqm;
+        if (n.tryTc(n.nsA, n.vethA, "root handle 1: tbf rate 20mbit burst 32kbit latency 400ms", true)
+                && n.tryTc(n.nsA, n.vethA, "parent 1:1 handle 10: fq_codel", false)) {
+            aqm = "tbf + fq_codel";
+        } else {
+            n.tc(n.nsA, n.vethA, "root tbf rate 20mbit burst 32kbit limit 15kb", true);
+            aqm = "tbf limit 15kb (no fq_codel in this kernel)";
+        }
+        Measured cut = runWithPing(List.of("-t", "6"));
+        double addedCut = cut.latency.path("added_p50_us").asDouble();
+        report(String.format(Locale.ROOT, "%s upload: idle p50 %.1f us, loaded p50 %.1f us (ping %.1f us), added %.1f us: "
+                        + "%.1fx less than the deep queue's %.1f us", aqm, cut.latency.path("idle").path("p50_us").asDouble(),
+                cut.latency.path("loaded").path("p50_us").asDouble(), cut.pingLoadedP50, addedCut, added / addedCut, added));
+        assertThat(added / Math.max(addedCut, 1.0)).as("%s cuts the added latency", aqm).isGreaterThanOrEqualTo(5);
+    }
+
+    /**
+     * The probe's round trip crosses both queues, so shaping the server's side shows in {@code -R}
+     * (the server sends) and not in an upload, where only the client's ACKs use that queue.
+     */
+    @Test
+    void reverseShowsDownloadShaping() throws Exception {
+        n.tc(n.nsB, n.vethB, "root " + DEEP_TBF);
+        Measured down = runWithPing(List.of("-t", "6", "-R"));
+        Measured up = runWithPing(List.of("-t", "4"));
+        double downLoaded = down.latency.path("loaded").path("p50_us").asDouble();
+        double upAdded = up.latency.path("added_p50_us").asDouble();
+        report(String.format(Locale.ROOT, "server side shaped: -R loaded p50 %.1f us (ping %.1f us), upload added %.1f us",
+                downLoaded, down.pingLoadedP50, upAdded));
+        assertThat(downLoaded).as("-R loaded p50 vs the queue's %.0f us", QUEUE_US).isBetween(0.8 * QUEUE_US, 1.2 * QUEUE_US);
+        assertThat(downLoaded).as("-R loaded p50 vs ping's").isBetween(0.8 * down.pingLoadedP50, 1.2 * down.pingLoadedP50);
+        assertThat(upAdded).as("upload through the unshaped side").isLessThan(QUEUE_US / 5);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private record Measured(JsonNode latency, double pingLoadedP50, int pingReplies, double mbps) {
+    }
+
+    /**
+     * Runs {@code iperf3j -c B --latency --json-stream ARGS} in A; one second after the test's start
+     * event, {@code ping -i 0.05 -c 80} over the same pair (4 s, inside the load).
+     */
+    private Measured runWithPing(List<String> args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("-c", n.addrB, "-p", String.valueOf(PORT), "--latency", "--json-stream"));
+        a.addAll(args);
+        Process client = new ProcessBuilder(Netns.inside(n.nsA, java(a.toArray(String[]::new))))
+                .redirectInput(new File("/dev/null")).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+            JsonNode end = null;
+            List<Double> pings = null;
+            String line;
+            while ((line = out.readLine()) != null) {
+                JsonNode ev = JSON.readTree(line);
+                switch (ev.path("event").asText()) {
+                    case "start" -> {
+                        Thread.sleep(1000);
+                        pings = ping(n.nsA, n.addrB, 80, "0.05");
+                    }
+                    case "end" -> end = ev.path("data");
+                    case "error" -> fail("client error: " + ev);
+                    default -> {
+                    }
+                }
+            }
+            assertThat(client.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(client.exitValue()).isZero();
+            assertThat(end).as("end event").isNotNull();
+            assertThat(pings).as("ping ran").isNotNull();
+            JsonNode lat = end.path("latency");
+            assertThat(lat.has("error")).as("latency: %s", lat).isFalse();
+            double mbps = (end.has("sum_received") ? end.path("sum_received") : end.path("sum")).path("bits_per_second").asDouble() / 1e6;
+            return new Measured(lat, median(pings), pings.size(), mbps);
+        } finally {
+            client.destroyForcibly();
+            client.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** {@code java ... io.iperf3j.cli.Main ARGS} on this test's class path. */
+    private static List<String> java(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** ping's round trips (µs) from {@code ns} to {@code to}. */
+    private static List<Double> ping(String ns, String to, int count, String interval) throws Exception {
+        Result r = sh("ip netns exec " + ns + " ping -n -c " + count + " -i " + interval + " " + to);
+        Matcher m = Pattern.compile("time=([0-9.]+) ms").matcher(r.out);
+        List<Double> us = new ArrayList<>();
+        while (m.find()) {
+            us.add(Double.parseDouble(m.group(1)) * 1000);
+        }
+        return us;
+    }
+
+    private static double median(List<Double> v) {
+        assertThat(v).as("samples").isNotEmpty();
+        List<Double> s = new ArrayList<>(v);
+        s.sort(null);
+        return s.get(s.size() / 2);
+    }
+
+    private static void report(String line) throws IOException {
+        Path dir = Path.of("target", "latency-netns");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("results.txt"), line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        System.out.println(line);
+    }
+
+    private record Result(int exit, String out) {
+    }
+
+    private static Result sh(String cmd) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("timed out: " + cmd);
+        }
+        return new Result(p.exitValue(), out);
+    }
+
+    /** Two namespaces {@code lat<hex>a} and {@code lat<hex>b}, a veth pair, 10.231.X.1 and .2. */
+    private static final class Netns implements AutoCloseable {
+        final String nsA;
+        final String nsB;
+        final String vethA;
+        final String vethB;
+        final String addrA;
+        final String addrB;
+
+        private Netns(String tag, int octet) {
+            nsA = "lat" + tag + "a";
+            nsB = "lat" + tag + "b";
+            vethA = "lat" + tag + "a";
+            vethB = "lat" + tag + "b";
+            addrA = "10.231." + octet + ".1";
+            addrB = "10.231." + octet + ".2";
+        }
+
+        static Netns create() throws Exception {
+            String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+            Netns n = new Netns(tag, ThreadLocalRandom.current().nextInt(1, 255));
+            try {
+                n.run("ip netns add " + n.nsA);
+                n.run("ip netns add " + n.nsB);
+                n.run("ip link add " + n.vethA + " type veth peer name " + n.vethB);
+                n.run("ip link set " + n.vethA + " netns " + n.nsA);
+                n.run("ip link set " + n.vethB + " netns " + n.nsB);
+                for (String[] side : new String[][] {{n.nsA, n.vethA, n.addrA}, {n.nsB, n.vethB, n.addrB}}) {
+                    n.run("ip -n " + side[0] + " link set lo up");
+                    n.run("ip -n " + side[0] + " addr add " + side[2] + "/24 dev " + side[1]);
+                    n.run("ip -n " + side[0] + " link set " + side[1] + " up");
+                }
+                return n;
+            } catch (Exception e) {
+                n.close();
+                throw e;
+            }
+        }
+
+        static List<String> inside(String ns, List<String> command) {
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+            cmd.addAll(command);
+            return cmd;
+        }
+
+        void run(String cmd) throws Exception {
+            Result r = sh(cmd);
+            if (r.exit != 0) {
+                throw new IOException(cmd + " failed: " + r.out);
+            }
+        }
+
+        void tc(String ns, String dev, String spec) throws Exception {
+            tc(ns, dev, spec, false);
+        }
+
+        /** {@code tc qdisc add} (or {@code replace} for a root qdisc). */
+        void tc(String ns, String dev, String spec, boolean replace) throws Exception {
+            run("ip netns exec " + ns + " tc qdisc " + (replace ? "replace" : "add") + " dev " + dev + " " + spec);
+        }
+
+        boolean tryTc(String ns, String dev, String spec, boolean replace) throws Exception {
+            return sh("ip netns exec " + ns + " tc qdisc " + (replace ? "replace" : "add") + " dev " + dev + " " + spec).exit == 0;
+        }
+
+        @Override
+        public void close() throws Exception {
+            sh("ip netns del " + nsA);
+            sh("ip netns del " + nsB);
+        }
+    }
+}

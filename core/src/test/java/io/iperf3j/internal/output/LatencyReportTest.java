@@ -1,0 +1,75 @@
+package io.iperf3j.internal.output;
+
+import io.iperf3j.RttFigures;
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.stats.LatencyRecord;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The text and JSON of {@code --latency}, from figures. */
+class LatencyReportTest {
+    private static LatencyRecord measured() {
+        LatencyRecord r = new LatencyRecord(10);
+        r.idle = new RttFigures(200, 0, 38, 52, 61, 93, 200);
+        r.loaded = new RttFigures(795, 2, 81_000, 101_530, 103_880, 104_950, 106_100);
+        r.tail = new RttFigures(98, 1, 40, 55, 70, 90, 120);
+        r.idleSeconds = 2.0;
+        r.tailSeconds = 1.0;
+        return r;
+    }
+
+    @Test
+    void blockHasOneLinePerPhaseAndTheVerdict() {
+        List<String> lines = LatencyReport.lines(measured());
+        assertThat(lines).containsExactly(
+                "- - - - - - - - - - - - - - - - - - - - - - - - -",
+                "Latency (round trip of a UDP probe every 10 ms, in ms):",
+                "               min       p50       p90       p99       max   count  lost",
+                "idle         0.038     0.052     0.061     0.093     0.200     200     0",
+                "loaded       81.00     101.5     103.9     105.0     106.1     795     2",
+                "tail         0.040     0.055     0.070     0.090     0.120      98     1",
+                "Latency under load: +101.5 ms (p50 0.052 ms idle, 101.5 ms loaded: 1953x)");
+    }
+
+    @Test
+    void verdictSaysWhenThereIsNothingToCompare() {
+        LatencyRecord r = new LatencyRecord(10);
+        r.idle = new RttFigures(0, 3, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        r.loaded = new RttFigures(5, 0, 1, 2, 3, 4, 5);
+        assertThat(LatencyReport.verdict(r)).isEqualTo("Latency under load: not enough answered probes (idle 0, loaded 5)");
+        LatencyRecord smaller = new LatencyRecord(10);
+        smaller.idle = new RttFigures(5, 0, 1, 200, 3, 4, 5);
+        smaller.loaded = new RttFigures(5, 0, 1, 150, 3, 4, 5);
+        assertThat(LatencyReport.verdict(smaller)).isEqualTo("Latency under load: -0.050 ms (p50 0.200 ms idle, 0.150 ms loaded: 0.75x)");
+    }
+
+    @Test
+    void unavailableIsOneLineAndAnErrorKey() {
+        LatencyRecord r = new LatencyRecord(20);
+        r.unavailable = "no answer";
+        assertThat(LatencyReport.lines(r)).endsWith("Latency: not measured - no answer");
+        assertThat(LatencyReport.json(r)).isEqualTo(new JsonObject().put("interval_ms", 20).put("error", "no answer"));
+    }
+
+    @Test
+    void jsonKeys() {
+        JsonObject o = LatencyReport.json(measured());
+        assertThat(o.keys()).containsExactly("interval_ms", "idle_seconds", "tail_seconds", "idle", "loaded", "tail",
+                "added_p50_us", "p50_ratio");
+        assertThat(o.getObject("loaded").keys()).containsExactly("count", "lost", "min_us", "p50_us", "p90_us", "p99_us", "max_us");
+        assertThat(o.getDouble("added_p50_us")).isEqualTo(101_478.0);
+        assertThat(LatencyReport.json(RttFigures.NONE).keys()).containsExactly("count", "lost");
+    }
+
+    @Test
+    void intervalColumn() {
+        assertThat(LatencyReport.column(null)).isEmpty();
+        assertThat(LatencyReport.column(new RttFigures(100, 0, 1, 101_530, 2, 104_950, 3))).isEqualTo("  101.5/105.0 ms");
+        assertThat(LatencyReport.column(new RttFigures(0, 4, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN)))
+                .isEqualTo("  - (4 lost)");
+        assertThat(LatencyReport.column(new RttFigures(9, 1, 1, 52, 2, 930, 3))).isEqualTo("  0.052/0.930 ms (1 lost)");
+    }
+}
