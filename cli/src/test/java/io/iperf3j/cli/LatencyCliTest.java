@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code --loopback}) answers the link's probe; the idle, loaded and tail phases, the interval
  * column, the block and the verdict come out; a real iperf3 server (3.12 and 3.21) gets no probe
  * it could take for a stream, the option says that latency needs an iperf3j server, and the test
- * runs as without it. Shaped links, where the figures can be checked against ping: {@link LatencyNetnsTest}.
+ * runs as without it (loopback UDP at 20 Mbit/s: the default length there is ~32 KB, ~150 datagrams). Shaped links, where the figures can be checked against ping: {@link LatencyNetnsTest}.
  */
 @Timeout(120)
 class LatencyCliTest {
@@ -146,13 +146,14 @@ class LatencyCliTest {
             assertThat(doc.path("intervals").get(0).has("latency")).isFalse();
             JsonNode end = doc.path("end");
             if (testArgs.contains("-u")) {
+                // Had the server taken a probe datagram for the stream, the real stream would never
+                // have been set up (3.12 answers the first datagram it sees): the rate shows it was.
                 JsonNode sum = end.path("sum");
-                assertThat(sum.path("lost_packets").asLong()).as("lost").isZero();
-                assertThat(sum.path("packets").asLong()).as("packets").isGreaterThan(1000);
-                long sent = end.path("sum_sent").path("packets").asLong(-1);
-                if (sent >= 0) {
-                    assertThat(sent).isEqualTo(sum.path("packets").asLong());
-                }
+                assertThat(sum.path("packets").asLong()).as("packets").isGreaterThan(100);
+                // (a loaded 2-core machine loses a few of these 32 KB datagrams, and 3.21's receiver
+                // time runs past 2 s: bounds for "the stream ran at its rate", not for noise)
+                assertThat(sum.path("lost_percent").asDouble()).as("lost %%").isLessThan(10.0);
+                assertThat(sum.path("bits_per_second").asDouble()).as("rate").isBetween(12e6, 22e6);
             } else {
                 assertThat(end.path("sum_received").path("bytes").asLong()).isGreaterThan(1_000_000);
             }
