@@ -357,6 +357,13 @@ final class ClientSession extends TestSession {
         }
     }
 
+    @Override
+    protected void onOmitEnded() {
+        if (latency != null) {
+            latency.omitEnds();
+        }
+    }
+
     // ------------------------------------------------------------ ending
 
     @Override

@@ -81,6 +81,13 @@ final class LatencyRun implements AutoCloseable {
         }
     }
 
+    /** {@code -O}: the omitted seconds (slow start) are left out of the loaded phase, as out of iperf3's figures. */
+    void omitEnds() {
+        if (probe != null && record.loaded == null) {
+            probe.takePhase();
+        }
+    }
+
     /** The test's final sample: the load ends; the last interval's figures are kept for its report. */
     void loadEnds() {
         if (probe != null && record.loaded == null) {

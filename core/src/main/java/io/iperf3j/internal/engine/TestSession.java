@@ -249,7 +249,12 @@ public abstract class TestSession {
         if (omitDue != NEVER && now - omitDue >= 0) {
             omitDue = NEVER;
             resetAfterOmit(now);
+            onOmitEnded();
         }
+    }
+
+    /** The {@code -O} period just ended (the figures were reset); the client's latency run starts its loaded phase. */
+    protected void onOmitEnded() {
     }
 
     protected final long intervalNanos() {
