@@ -27,9 +27,13 @@ class FuzzSmokeTest {
     private static final int[] INTERESTING = {0, 1, 2, 3, 0x7F, 0x80, 0xFF, 0xFFFF, 0x8000, 9, 10, 20, 255, 1400};
 
     @ParameterizedTest
-    @ValueSource(strings = {"datagram", "connection"})
+    @ValueSource(strings = {"datagram", "connection", "probeRequest"})
     void seededMutationsFindNothing(String target) throws Exception {
-        Consumer<byte[]> run = target.equals("datagram") ? FuzzTargets::datagram : FuzzTargets::connection;
+        Consumer<byte[]> run = switch (target) {
+            case "datagram" -> FuzzTargets::datagram;
+            case "probeRequest" -> FuzzTargets::probeRequest;
+            default -> FuzzTargets::connection;
+        };
         List<byte[]> seeds = new ArrayList<>();
         var url = FuzzSmokeTest.class.getResource("LinkFuzzTestInputs/" + target);
         assertThat(url).as("seed directory of %s", target).isNotNull();

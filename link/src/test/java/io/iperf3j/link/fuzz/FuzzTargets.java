@@ -1,6 +1,7 @@
 package io.iperf3j.link.fuzz;
 
 import io.iperf3j.link.LinkConfig;
+import io.iperf3j.link.LinkRttResponder;
 import io.iperf3j.link.Wire;
 import io.iperf3j.link.internal.Connection;
 import io.iperf3j.link.internal.DatagramCodec;
@@ -32,6 +33,18 @@ final class FuzzTargets {
     static {
         TYPES.addUser(20, "Every", Every.class);
         TYPES.addUser(255, "Empty", Empty.class);
+    }
+
+    private static final LinkRttResponder RESPONDER = new LinkRttResponder();
+
+    /**
+     * What {@code iperf3j -s} asks of a datagram from a test's client ({@link LinkRttResponder#isProbeRequest}):
+     * never throws, and says yes only to connect requests (7 bytes each).
+     */
+    static void probeRequest(byte[] data) {
+        if (RESPONDER.isProbeRequest(ByteBuffer.wrap(data))) {
+            check(data.length >= 7 && data.length % 7 == 0, "a probe request that is not made of connect requests");
+        }
     }
 
     /**

@@ -15,6 +15,11 @@ class LinkFuzzTest {
     }
 
     @FuzzTest(maxDuration = "1m")
+    void probeRequest(byte[] data) {
+        FuzzTargets.probeRequest(data);
+    }
+
+    @FuzzTest(maxDuration = "1m")
     void connection(byte[] data) {
         FuzzTargets.connection(data);
     }
