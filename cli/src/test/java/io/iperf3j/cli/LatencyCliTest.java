@@ -93,6 +93,65 @@ class LatencyCliTest {
     }
 
     @Test
+    void parallelStreamsPutTheColumnOnTheSumLinesAndBidirMeasuresToo() throws Exception {
+        Run p = main("--loopback", "--latency", "-P", "2", "-t", "2");
+        assertThat(p.status()).as(p.err()).isZero();
+        assertThat(p.out().lines().filter(l -> l.startsWith("[SUM]") && l.endsWith(" ms")).count()).as(p.out())
+                .isGreaterThanOrEqualTo(2);
+        assertThat(p.out().lines().filter(l -> l.startsWith("[  5]") && l.endsWith(" ms"))).as("stream lines").isEmpty();
+        Run b = main("--loopback", "--latency", "--bidir", "-J", "-t", "2");
+        assertThat(b.status()).as(b.err()).isZero();
+        JsonNode lat = JSON.readTree(b.out()).path("end").path("latency");
+        assertThat(lat.path("loaded").path("count").asLong()).as("%s", lat).isGreaterThan(100);
+        assertThat(lat.path("idle").path("count").asLong()).as("%s", lat).isGreaterThan(100);
+    }
+
+    /**
+     * One server, two clients at once, each with its probe: each test gets its own answerer (the
+     * router gives each test the first probe from its client's address), and a real iperf3 3.12 UDP
+     * client of the same server, whose streams go through the same router, is unaffected.
+     */
+    @Test
+    void serverAnswersEveryTestAndRealClientsAreUnaffected() throws Exception {
+        Iperf3Binary.V3_12.requireThis();
+        io.iperf3j.internal.options.IperfOptions o = ((io.iperf3j.internal.options.ParseResult.Run)
+                io.iperf3j.internal.options.OptionParser.parse("-s", "-p", String.valueOf(FreePorts.next()), "-B", "127.0.0.1")).options();
+        io.iperf3j.internal.engine.server.IperfServer server = new io.iperf3j.internal.engine.server.IperfServer(o,
+                io.iperf3j.internal.output.OutputSink.discarding(), io.iperf3j.internal.engine.EngineInfo.standard(), null)
+                .rttResponder(new io.iperf3j.link.LinkRttResponder());
+        server.bind();
+        java.util.concurrent.CompletableFuture<Integer> serving = io.iperf3j.testing.Async.async(() -> {
+            try {
+                server.serve();
+                return 0;
+            } catch (Exception e) {
+                return 1;
+            }
+        });
+        try {
+            String port = String.valueOf(server.port());
+            var one = io.iperf3j.testing.Async.async(() -> main("-c", "127.0.0.1", "-p", port, "--latency", "-J", "-t", "3"));
+            var two = io.iperf3j.testing.Async.async(() -> main("-c", "127.0.0.1", "-p", port, "--latency", "-J", "-t", "3"));
+            for (Run r : List.of(one.get(60, java.util.concurrent.TimeUnit.SECONDS), two.get(60, java.util.concurrent.TimeUnit.SECONDS))) {
+                assertThat(r.status()).as(r.out() + r.err()).isZero();
+                JsonNode lat = JSON.readTree(r.out()).path("end").path("latency");
+                assertThat(lat.has("error")).as("%s", lat).isFalse();
+                assertThat(lat.path("idle").path("count").asLong()).isGreaterThan(100);
+                assertThat(lat.path("loaded").path("count").asLong()).isGreaterThan(150);
+            }
+            try (Iperf3Process real = Iperf3Process.iperf3(List.of("-c", "127.0.0.1", "-p", port, "-u", "-b", "20M", "-t", "2", "-J"))) {
+                assertThat(real.waitFor(Duration.ofSeconds(30))).as(real.stderr()).isZero();
+                JsonNode sum = JSON.readTree(real.stdout()).path("end").path("sum");
+                assertThat(sum.path("packets").asLong()).isGreaterThan(100);
+                assertThat(sum.path("lost_percent").asDouble()).isLessThan(10.0);
+            }
+        } finally {
+            server.close();
+            serving.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void withoutTheOptionNothingChanges() {
         Run r = main("--loopback", "-t", "1");
         assertThat(r.status()).isZero();
