@@ -143,6 +143,62 @@ class LatencyNetnsTest {
         assertThat(upAdded).as("upload through the unshaped side").isLessThan(QUEUE_US / 5);
     }
 
+    /**
+     * UDP at 20 Mbit/s over the unshaped path, three runs without and three with {@code --latency},
+     * alternating: every run's receiver counts exactly the test's datagrams (bytes = (packets − lost) ×
+     * 1400, sender and receiver agree on packets), so no probe is counted; and loss and jitter with the
+     * probe stay within the spread of the runs themselves.
+     */
+    @Test
+    void udpFiguresAreTheSameWithAndWithoutTheProbe() throws Exception {
+        double[][] loss = new double[2][3];
+        double[][] jitter = new double[2][3];
+        for (int round = 0; round < 3; round++) {
+            for (int with = 0; with < 2; with++) {
+                List<String> args = new ArrayList<>(List.of("-c", n.addrB, "-p", String.valueOf(PORT), "-u", "-b", "20M", "-l",
+                        "1400", "-t", "2", "-J"));
+                if (with == 1) {
+                    args.add("--latency");
+                }
+                Iperf3Process c = Iperf3Process.start(Netns.inside(n.nsA, java(args.toArray(String[]::new))));
+                try (c) {
+                    assertThat(c.waitFor(Duration.ofSeconds(40))).as(c.stderr()).isZero();
+                    JsonNode end = JSON.readTree(c.stdout()).path("end");
+                    JsonNode rcv = end.path("sum_received");
+                    long packets = rcv.path("packets").asLong();
+                    long lost = rcv.path("lost_packets").asLong();
+                    assertThat(packets).as("datagrams").isGreaterThan(3000);
+                    assertThat(end.path("sum_sent").path("packets").asLong()).as("sent = received + lost").isEqualTo(packets);
+                    assertThat(rcv.path("bytes").asLong()).as("received bytes are the test's datagrams only")
+                            .isEqualTo((packets - lost) * 1400);
+                    assertThat(end.has("latency")).isEqualTo(with == 1);
+                    if (with == 1) {
+                        assertThat(end.path("latency").path("loaded").path("count").asLong()).isGreaterThan(100);
+                    }
+                    loss[with][round] = rcv.path("lost_percent").asDouble();
+                    jitter[with][round] = rcv.path("jitter_ms").asDouble();
+                }
+            }
+        }
+        report(String.format(Locale.ROOT, "UDP 20M unshaped: loss %% without %s with %s; jitter ms without %s with %s",
+                java.util.Arrays.toString(loss[0]), java.util.Arrays.toString(loss[1]), java.util.Arrays.toString(jitter[0]),
+                java.util.Arrays.toString(jitter[1])));
+        assertWithinNoise("loss %", loss, 0.1);
+        assertWithinNoise("jitter ms", jitter, 0.05);
+    }
+
+    /** The means differ by no more than the larger spread of the two sets (plus {@code floor}). */
+    private static void assertWithinNoise(String what, double[][] v, double floor) {
+        double[] mean = new double[2];
+        double spread = 0;
+        for (int k = 0; k < 2; k++) {
+            mean[k] = java.util.Arrays.stream(v[k]).average().orElseThrow();
+            spread = Math.max(spread, java.util.Arrays.stream(v[k]).max().orElseThrow() - java.util.Arrays.stream(v[k]).min().orElseThrow());
+        }
+        assertThat(Math.abs(mean[1] - mean[0])).as("%s: mean without %.4f, with %.4f", what, mean[0], mean[1])
+                .isLessThanOrEqualTo(spread + floor);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private record Measured(JsonNode latency, double pingLoadedP50, int pingReplies, double mbps) {
