@@ -107,7 +107,8 @@ class LatencyCliTest {
     }
 
     /**
-     * One server, two clients at once, each with its probe: each test gets its own answerer (the
+     * One server, two clients at once, each with its probe: a probe outside any test gets no answer;
+     * each test gets its own answerer (the
      * router gives each test the first probe from its client's address), and a real iperf3 3.12 UDP
      * client of the same server, whose streams go through the same router, is unaffected.
      */
@@ -130,6 +131,12 @@ class LatencyCliTest {
         });
         try {
             String port = String.valueOf(server.port());
+            // No test runs: the server's UDP port is closed, nothing answers a probe (no open reflector).
+            try (io.iperf3j.link.LatencyProbe stray = io.iperf3j.link.LatencyProbe.start(
+                    new java.net.InetSocketAddress("127.0.0.1", server.port()), Duration.ofMillis(10),
+                    io.iperf3j.link.LinkConfig.defaults())) {
+                assertThat(stray.awaitConnected(Duration.ofMillis(1500))).as("a probe outside any test").isFalse();
+            }
             var one = io.iperf3j.testing.Async.async(() -> main("-c", "127.0.0.1", "-p", port, "--latency", "-J", "-t", "3"));
             var two = io.iperf3j.testing.Async.async(() -> main("-c", "127.0.0.1", "-p", port, "--latency", "-J", "-t", "3"));
             for (Run r : List.of(one.get(60, java.util.concurrent.TimeUnit.SECONDS), two.get(60, java.util.concurrent.TimeUnit.SECONDS))) {
