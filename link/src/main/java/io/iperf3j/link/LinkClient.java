@@ -122,7 +122,7 @@ public final class LinkClient implements AutoCloseable {
                 }
                 // When the datagram reached the socket (a pong's round trip ends there, not when we woke up),
                 // read right after the receive that measured its age.
-                long arrival = config.clock().getAsLong() - channel.lastReceiveAgeNanos();
+                long arrival = config.clock().getAsLong() - (config.usesSystemClock() ? channel.lastReceiveAgeNanos() : 0);
                 in.flip();
                 List<DatagramCodec.Message> messages;
                 try {
@@ -183,7 +183,7 @@ public final class LinkClient implements AutoCloseable {
 
     private void sendStamped(long key, long ageNanos) {
         if (connection != null) {
-            connection.sendStamped(key, config.clock().getAsLong() - ageNanos);
+            connection.sendStamped(key, config.clock().getAsLong() - (config.usesSystemClock() ? ageNanos : 0));
         }
     }
 

@@ -21,7 +21,9 @@ import java.util.function.LongSupplier;
  * @param pongsPerSecond       server: pongs per second answered per peer (token bucket), beyond which pings go unanswered
  * @param pongBurst            server: the bucket's depth
  * @param maxPerUpdate         datagrams read per {@code update()} at most (the rest wait for the next one)
- * @param clock                monotonic nanoseconds ({@code System::nanoTime}; tests may pass a manual clock)
+ * @param clock                monotonic nanoseconds ({@link #SYSTEM_CLOCK}; tests may pass a manual clock, and then
+ *                             a datagram arrives when it is read: the kernel's times are real time and mean
+ *                             nothing on another clock)
  */
 public record LinkConfig(
         Duration timeout,
@@ -42,6 +44,8 @@ public record LinkConfig(
     public static final int PROTOCOL_VERSION = 7;
     /** Hard bound of {@link #maxQueuedMessages()}: keeps reliable ids inside the receiver's 32 768-id window. */
     public static final int MAX_QUEUED_LIMIT = 16_384;
+    /** {@link System#nanoTime()}: the clock of {@link #defaults()}, the only one the kernel's receive and send times are used with. */
+    public static final LongSupplier SYSTEM_CLOCK = System::nanoTime;
     /** Default {@link #maxInFlightBytes()}. */
     public static final int DEFAULT_IN_FLIGHT_BYTES = 65_536;
     /** Largest {@link #maxInFlightBytes()}. */
@@ -74,7 +78,7 @@ public record LinkConfig(
     /** legume's settings: 10 s timeout, pings every 2 s, keep-alive every 5 s; 256 peers, 64 half-open. */
     public static LinkConfig defaults() {
         return new LinkConfig(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(5), 8192, DEFAULT_IN_FLIGHT_BYTES, 256, 64,
-                1000, 100, 1024, System::nanoTime);
+                1000, 100, 1024, SYSTEM_CLOCK);
     }
 
     /** A copy with another timeout; the keep-alive interval follows at half of it (legume's rule). */
@@ -107,6 +111,11 @@ public record LinkConfig(
     public LinkConfig withPongRate(int perSecond, int burst) {
         return new LinkConfig(timeout, pingInterval, keepAliveInterval, maxQueuedMessages, maxInFlightBytes, maxPeers, maxHalfOpen,
                 perSecond, burst, maxPerUpdate, clock);
+    }
+
+    /** Whether the clock is {@link #SYSTEM_CLOCK}, so that the kernel's times (real time) can be put on it. */
+    public boolean usesSystemClock() {
+        return clock == SYSTEM_CLOCK;
     }
 
     public LinkConfig withClock(LongSupplier c) {

@@ -118,7 +118,7 @@ public final class LinkServer implements AutoCloseable {
                 }
                 in.flip();
                 // The time the datagram reached the socket: a pong says how long its ping waited here.
-                onDatagram(channel.lastSource(), config.clock().getAsLong() - channel.lastReceiveAgeNanos());
+                onDatagram(channel.lastSource(), config.clock().getAsLong() - (config.usesSystemClock() ? channel.lastReceiveAgeNanos() : 0));
                 if (state != LinkState.LISTENING) {
                     return -1;
                 }
@@ -257,7 +257,7 @@ public final class LinkServer implements AutoCloseable {
         Peer p = sentTo[i];
         if (p != null && sentKey[i] == key && !p.gone) {
             long now = config.clock().getAsLong();
-            p.connection.sendStamped(key, now - ageNanos);
+            p.connection.sendStamped(key, now - (config.usesSystemClock() ? ageNanos : 0));
             if (p.connection.takeAnswerDue()) {
                 p.connection.flush(now);
             }

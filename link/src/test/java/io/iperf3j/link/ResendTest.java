@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Reliable messages over loopback, which loses nothing but what a full socket buffer drops: resends
  * must come from real loss only. Both ends run in pump mode on one manual clock advanced 1 ms per
- * round, so no timer fires by the machine's timing: every figure here follows from the protocol.
+ * round, so no timer fires by the machine's timing (with a clock of its own a link takes a datagram's
+ * arrival as the clock's time when it is read): every figure here follows from the protocol.
  * (The bench, 200 000 msg/s reliable on loopback, had 150 000 to 290 000 resends in 5 s before: the
  * sender overran the receiver's socket buffer, and acks slower than the 10 ms floor were never
  * learned, docs/design/link.md "Resends on a lossless path".)
@@ -83,7 +84,8 @@ class ResendTest {
 
     /**
      * The receiver runs once every 25 ms (a busy thread), the sender every 1 ms with 20 messages: an ack
-     * comes 1 to 25 ms after its message, so acks slower than the 10 ms floor are the rule. Before, only
+     * is read 1 to 25 ms after its message was sent, the slowest ones from the first cycle on, so acks
+     * slower than the 10 ms floor are the rule. Before, only
      * acks of messages sent once were measured (Karn's rule), i.e. only the fast ones, the resend delay
      * never grew past them and a steady share of the messages (those whose ack took longest) was resent
      * although it had arrived. Now every unambiguous ack counts (the ack says which copy it answers) and
@@ -108,12 +110,10 @@ class ResendTest {
                         sent++;
                     }
                 }
-                // The receiver's turn, then at once the sender's, which reads the acks: an ack's measured
-                // delay is its delay on the clock, less only the microseconds between those two calls.
-                if (r % cycle == cycle - 1) {
-                    server.update();
-                }
                 client.update();
+                if (r % cycle == cycle - 1) {
+                    server.update(); // its acks are read at the sender's next update, 1 ms later
+                }
                 clock.addAndGet(1_000_000L);
             }
             LinkMetrics m = client.metrics();
