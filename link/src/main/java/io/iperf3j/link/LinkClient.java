@@ -122,7 +122,7 @@ public final class LinkClient implements AutoCloseable {
                 }
                 // When the datagram reached the socket (a pong's round trip ends there, not when we woke up),
                 // read right after the receive that measured its age.
-                long arrival = config.clock().getAsLong() - (config.usesSystemClock() ? channel.lastReceiveAgeNanos() : 0);
+                long arrival = config.clock().getAsLong() - (config.usesSystemClock() ? channel.lastReceiveAgeNanos() : 0L);
                 in.flip();
                 List<DatagramCodec.Message> messages;
                 try {

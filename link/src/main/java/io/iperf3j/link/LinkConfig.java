@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * @param maxInFlightBytes     reliable bytes sent and not yet acked, per connection, at most (the send window);
  *                             further reliable messages wait in the out-buffer. The default, 64 KiB, is what a
  *                             receiver's socket buffer holds at the Linux default size even if it stops reading
- *                             for a while, so a fast sender cannot overrun it (docs/design/link.md, "Send window")
+ *                             for a while, so a fast sender cannot overrun it (docs/design/link.md, "Resends on a
+ *                             lossless path")
  * @param maxPeers             server: connected peers at most; further requests are rejected
  * @param maxHalfOpen          server: accepted-but-unconfirmed peers at most; further requests are dropped
  * @param pongsPerSecond       server: pongs per second answered per peer (token bucket), beyond which pings go unanswered
@@ -44,7 +45,7 @@ public record LinkConfig(
     public static final int PROTOCOL_VERSION = 7;
     /** Hard bound of {@link #maxQueuedMessages()}: keeps reliable ids inside the receiver's 32 768-id window. */
     public static final int MAX_QUEUED_LIMIT = 16_384;
-    /** {@link System#nanoTime()}: the clock of {@link #defaults()}, the only one the kernel's receive and send times are used with. */
+    /** {@link System#nanoTime()}: the clock of {@link #defaults()}, the only one the kernel's times are put on. */
     public static final LongSupplier SYSTEM_CLOCK = System::nanoTime;
     /** Default {@link #maxInFlightBytes()}. */
     public static final int DEFAULT_IN_FLIGHT_BYTES = 65_536;
@@ -77,24 +78,24 @@ public record LinkConfig(
 
     /** legume's settings: 10 s timeout, pings every 2 s, keep-alive every 5 s; 256 peers, 64 half-open. */
     public static LinkConfig defaults() {
-        return new LinkConfig(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(5), 8192, DEFAULT_IN_FLIGHT_BYTES, 256, 64,
-                1000, 100, 1024, SYSTEM_CLOCK);
+        return new LinkConfig(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(5), 8192,
+                DEFAULT_IN_FLIGHT_BYTES, 256, 64, 1000, 100, 1024, SYSTEM_CLOCK);
     }
 
     /** A copy with another timeout; the keep-alive interval follows at half of it (legume's rule). */
     public LinkConfig withTimeout(Duration t) {
-        return new LinkConfig(t, pingInterval, t.dividedBy(2), maxQueuedMessages, maxInFlightBytes, maxPeers, maxHalfOpen, pongsPerSecond,
-                pongBurst, maxPerUpdate, clock);
+        return new LinkConfig(t, pingInterval, t.dividedBy(2), maxQueuedMessages, maxInFlightBytes, maxPeers, maxHalfOpen,
+                pongsPerSecond, pongBurst, maxPerUpdate, clock);
     }
 
     public LinkConfig withPingInterval(Duration d) {
-        return new LinkConfig(timeout, d, keepAliveInterval, maxQueuedMessages, maxInFlightBytes, maxPeers, maxHalfOpen, pongsPerSecond,
-                pongBurst, maxPerUpdate, clock);
+        return new LinkConfig(timeout, d, keepAliveInterval, maxQueuedMessages, maxInFlightBytes, maxPeers, maxHalfOpen,
+                pongsPerSecond, pongBurst, maxPerUpdate, clock);
     }
 
     public LinkConfig withMaxQueuedMessages(int n) {
-        return new LinkConfig(timeout, pingInterval, keepAliveInterval, n, maxInFlightBytes, maxPeers, maxHalfOpen, pongsPerSecond,
-                pongBurst, maxPerUpdate, clock);
+        return new LinkConfig(timeout, pingInterval, keepAliveInterval, n, maxInFlightBytes, maxPeers, maxHalfOpen,
+                pongsPerSecond, pongBurst, maxPerUpdate, clock);
     }
 
     /** A copy with another send window ({@link #maxInFlightBytes()}). */
@@ -109,8 +110,8 @@ public record LinkConfig(
     }
 
     public LinkConfig withPongRate(int perSecond, int burst) {
-        return new LinkConfig(timeout, pingInterval, keepAliveInterval, maxQueuedMessages, maxInFlightBytes, maxPeers, maxHalfOpen,
-                perSecond, burst, maxPerUpdate, clock);
+        return new LinkConfig(timeout, pingInterval, keepAliveInterval, maxQueuedMessages, maxInFlightBytes, maxPeers,
+                maxHalfOpen, perSecond, burst, maxPerUpdate, clock);
     }
 
     /** Whether the clock is {@link #SYSTEM_CLOCK}, so that the kernel's times (real time) can be put on it. */
@@ -119,7 +120,7 @@ public record LinkConfig(
     }
 
     public LinkConfig withClock(LongSupplier c) {
-        return new LinkConfig(timeout, pingInterval, keepAliveInterval, maxQueuedMessages, maxInFlightBytes, maxPeers, maxHalfOpen,
-                pongsPerSecond, pongBurst, maxPerUpdate, c);
+        return new LinkConfig(timeout, pingInterval, keepAliveInterval, maxQueuedMessages, maxInFlightBytes, maxPeers,
+                maxHalfOpen, pongsPerSecond, pongBurst, maxPerUpdate, c);
     }
 }

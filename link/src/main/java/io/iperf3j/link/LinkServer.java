@@ -118,7 +118,8 @@ public final class LinkServer implements AutoCloseable {
                 }
                 in.flip();
                 // The time the datagram reached the socket: a pong says how long its ping waited here.
-                onDatagram(channel.lastSource(), config.clock().getAsLong() - (config.usesSystemClock() ? channel.lastReceiveAgeNanos() : 0));
+                long age = config.usesSystemClock() ? channel.lastReceiveAgeNanos() : 0;
+                onDatagram(channel.lastSource(), config.clock().getAsLong() - age);
                 if (state != LinkState.LISTENING) {
                     return -1;
                 }

@@ -80,6 +80,9 @@ class ResendTest {
             assertThat(m.resends()).as("resends on a path that lost nothing").isZero();
             assertThat(server.peers().getFirst().metrics().duplicatesDropped()).isZero();
         }
+        // The window holds at least one full datagram.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LinkConfig.defaults().withMaxInFlightBytes(1399))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxInFlightBytes must be 1400..");
     }
 
     /**
