@@ -163,9 +163,14 @@ public final class LinkClient implements AutoCloseable {
      * @param every 10 ms .. 1 h
      */
     public void publishTo(MetricsStream stream, Duration every) {
+        publishTo(stream, every, "link_client");
+    }
+
+    /** {@link #publishTo(MetricsStream, Duration)} under another source name (the latency probe's). */
+    void publishTo(MetricsStream stream, Duration every, String source) {
         lock.lock();
         try {
-            publisher = new GaugePublisher(stream, "link_client", every, config.clock().getAsLong());
+            publisher = new GaugePublisher(stream, source, every, config.clock().getAsLong());
             if (pump != null) {
                 pump.requestFlush(); // the pump's next deadline now includes the publisher's
             }

@@ -154,4 +154,28 @@ class PublishTest {
             assertThatThrownBy(() -> client.publishTo(null, Duration.ofSeconds(1))).isInstanceOf(NullPointerException.class);
         }
     }
+
+    @Test
+    void theLatencyProbePublishesItsRoundTripQuantilesAsSourceLatency() throws Exception {
+        MetricsStream stream = MetricsStream.open(1024);
+        try (ProbeResponder responder = ProbeResponder.start(ANY_LOOPBACK, LinkConfig.defaults());
+             LatencyProbe probe = LatencyProbe.start(responder.localAddress(), Duration.ofMillis(10), LinkConfig.defaults())) {
+            assertThat(probe.awaitConnected(Duration.ofSeconds(5))).isTrue();
+            probe.publishTo(stream, Duration.ofMillis(20));
+            MetricEvent.Gauges withSamples = null;
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (withSamples == null && System.nanoTime() < end) {
+                if (stream.recv(Duration.ofMillis(100)) instanceof MetricsStream.Poll.Event(MetricEvent.Gauges g)
+                        && g.values().get("rtt_samples") >= 5) {
+                    withSamples = g;
+                }
+            }
+            assertThat(withSamples).as("a set with 5 round trips").isNotNull();
+            assertThat(withSamples.source()).isEqualTo("latency");
+            assertThat(withSamples.instance()).isEqualTo(hostPort(responder.localAddress()));
+            assertThat(withSamples.values().get("rtt_p50_seconds")).isPositive()
+                    .isLessThanOrEqualTo(withSamples.values().get("rtt_p99_seconds"));
+            assertThat(withSamples.values().get("rtt_p99_seconds")).isLessThanOrEqualTo(withSamples.values().get("rtt_max_seconds"));
+        }
+    }
 }
