@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -22,7 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * while, {@link #tryRecv()} never waits; the last two tell an empty stream, a
  * timeout and a closed stream apart through {@link Poll}. The stream is also
  * {@link Iterable}: iteration blocks for each next event and ends when the stream
- * is closed and drained. Safe for one producer and any number of readers.
+ * is closed and drained. Safe for any number of producers and readers.
+ *
+ * <p>A run of the engine makes and feeds its own stream ({@link RunningIperf#metrics()}).
+ * Any other producer (a UDP message link publishing its {@link MetricEvent.Gauges}, a
+ * program of your own) gets one from {@link #open(int)}, hands events in with
+ * {@link #offer(MetricEvent)} and ends it with {@link #close()}.
  */
 public final class MetricsStream implements Iterable<MetricEvent> {
     /** Default number of events buffered before the oldest is dropped. */
@@ -65,6 +71,17 @@ public final class MetricsStream implements Iterable<MetricEvent> {
         this.capacity = capacity;
     }
 
+    /**
+     * A new, empty, open stream for a producer outside the engine.
+     *
+     * @param capacity the most events held before the oldest is dropped, at least 1
+     *                 ({@link #DEFAULT_CAPACITY} is the engine's)
+     * @throws IllegalArgumentException if {@code capacity} is below 1
+     */
+    public static MetricsStream open(int capacity) {
+        return new MetricsStream(capacity);
+    }
+
     /** An already closed, empty stream (runs without metrics). */
     static MetricsStream closedStream() {
         MetricsStream s = new MetricsStream(1);
@@ -72,12 +89,18 @@ public final class MetricsStream implements Iterable<MetricEvent> {
         return s;
     }
 
-    /** Adds an event; never blocks. Drops the oldest event when full. */
-    void offer(MetricEvent event) {
+    /**
+     * Adds an event; never blocks. When the stream is full the oldest unread event is dropped
+     * (and counted in {@link #droppedEvents()}) to make room.
+     *
+     * @return true if the event was added, false if the stream is already closed (the event is ignored)
+     */
+    public boolean offer(MetricEvent event) {
+        Objects.requireNonNull(event, "event");
         lock.lock();
         try {
             if (closed) {
-                return;
+                return false;
             }
             if (queue.size() >= capacity) {
                 queue.pollFirst();
@@ -85,13 +108,17 @@ public final class MetricsStream implements Iterable<MetricEvent> {
             }
             queue.addLast(event);
             changed.signalAll();
+            return true;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Marks the end of the run; readers drain what is left, then see the stream closed. */
-    void close() {
+    /**
+     * Marks the end: later {@link #offer}s are ignored; readers drain what is left, then see the
+     * stream closed. Closing twice does nothing.
+     */
+    public void close() {
         lock.lock();
         try {
             closed = true;

@@ -6,11 +6,14 @@
  * {@link io.iperf3j.IperfCommand#spawn()} returns a {@link io.iperf3j.RunningIperf} that can be
  * awaited or cancelled. Live figures come as {@link io.iperf3j.MetricEvent}s
  * ({@link io.iperf3j.IntervalMetrics}, {@link io.iperf3j.WindowMetrics}) through a bounded
- * {@link io.iperf3j.MetricsStream}.
+ * {@link io.iperf3j.MetricsStream}. Other parts of iperf3j (the UDP message link, a latency
+ * probe) publish named {@link io.iperf3j.MetricEvent.Gauges} into a stream of their user's
+ * ({@link io.iperf3j.MetricsStream#open(int)}), which the export module writes as Prometheus
+ * gauges like the engine's events.
  *
  * <p>Threads: the builders are used on the caller's thread; each run owns one test thread
  * (plus one platform thread per data stream) and shares nothing with other runs, so any
- * number can run at once in one JVM. A {@code MetricsStream} is read from any one thread.
+ * number can run at once in one JVM. A {@code MetricsStream} may be fed and read from any threads.
  *
  * <p>Everything under {@code io.iperf3j.internal} is the engine's implementation: it is on
  * the class path for the project's own modules (see {@code docs/design/package-map.md}),

@@ -80,4 +80,29 @@ class MetricsStreamTest {
         assertThat(n).isEqualTo(5);
         assertThat(s.isClosed()).isTrue();
     }
+
+    @Test
+    void openedStreamIsFedByItsOwnerAndRefusesEventsAfterClose() {
+        MetricsStream s = MetricsStream.open(2);
+        assertThat(s.capacity()).isEqualTo(2);
+        assertThat(s.offer(event(1))).isTrue();
+        assertThat(s.offer(event(2))).isTrue();
+        assertThat(s.offer(event(3))).isTrue(); // full: the oldest goes
+        assertThat(s.droppedEvents()).isEqualTo(1);
+        s.close();
+        s.close();
+        assertThat(s.offer(event(4))).isFalse();
+        List<Long> got = new ArrayList<>();
+        s.forEach(e -> got.add(bytes(e)));
+        assertThat(got).containsExactly(2L, 3L);
+        assertThat(s.droppedEvents()).isEqualTo(1);
+    }
+
+    @Test
+    void openRefusesANonPositiveCapacityAndOfferANullEvent() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MetricsStream.open(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MetricsStream.open(1).offer(null))
+                .isInstanceOf(NullPointerException.class);
+    }
 }

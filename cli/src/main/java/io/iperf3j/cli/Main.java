@@ -2,6 +2,7 @@ package io.iperf3j.cli;
 
 import io.iperf3j.MetricsMode;
 import io.iperf3j.MetricsObservers;
+import io.iperf3j.MetricsStream;
 import io.iperf3j.Role;
 import io.iperf3j.export.cli.CliMetrics;
 import io.iperf3j.export.cli.WrapperOptionException;
@@ -73,7 +74,7 @@ public final class Main {
             return ExporterCommand.run(Arrays.asList(args).subList(1, args.length), out, err, onSignal::set);
         }
         if (args.length > 0 && args[0].equals("link")) {
-            return LinkCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
+            return runLink(Arrays.asList(args).subList(1, args.length));
         }
         if (args.length > 0 && args[0].equals("session")) {
             return SessionCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
@@ -124,6 +125,37 @@ public final class Main {
                 return execute(r.options(), args, wrapper.options());
             }
         }
+    }
+
+    /** {@code iperf3j link}: its {@code --push.*} / {@code --metrics.*} options feed the same sinks as a test's. */
+    private int runLink(List<String> args) {
+        WrapperOptionParser.Parsed wrapper;
+        try {
+            wrapper = WrapperOptionParser.parse(args, env::get);
+        } catch (WrapperOptionException e) {
+            err.println("iperf3j link: error - " + e.getMessage());
+            return 1;
+        }
+        CliMetrics sinks;
+        try {
+            sinks = CliMetrics.open(wrapper.options(), err);
+        } catch (IOException e) {
+            err.println("iperf3j link: error - " + e.getMessage());
+            return 2;
+        }
+        if (!sinks.enabled()) {
+            return LinkCommand.run(wrapper.passThrough(), out, err);
+        }
+        MetricsStream stream = MetricsStream.open(MetricsStream.DEFAULT_CAPACITY);
+        Thread feeder = Thread.ofPlatform().daemon().name("iperf3j-link-metrics").start(() -> stream.forEach(sinks));
+        int status = LinkCommand.run(wrapper.passThrough(), out, err, stream);
+        stream.close();
+        try {
+            feeder.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return sinks.finish(status);
     }
 
     /** Everything {@code --help} prints: the option table, the metrics options, the data path (the man page renders this). */

@@ -17,7 +17,7 @@ import java.util.Map;
  * other half of an interval is dropped when the preferred half of the same
  * interval (same role, start and end) came before it, which is the order the
  * engine reports them in; outside {@code --bidir} a side has one direction, so
- * every sum passes. Thread-safe.
+ * every sum passes. {@link MetricEvent.Gauges} always pass. Thread-safe.
  */
 final class HalfSelection {
     private final Map<Role, double[]> lastPreferred = new EnumMap<>(Role.class);
@@ -28,6 +28,7 @@ final class HalfSelection {
                     m.streamId().isEmpty() && accept(m.role(), m.direction(), m.startSeconds(), m.endSeconds());
             case MetricEvent.Window(WindowMetrics w) ->
                     w.streamId().isEmpty() && accept(w.role(), w.direction(), w.startSeconds(), w.endSeconds());
+            case MetricEvent.Gauges g -> true; // one set per instance, no halves
         };
     }
 

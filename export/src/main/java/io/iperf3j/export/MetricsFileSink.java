@@ -34,18 +34,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * test starts.
  *
  * <p>{@link MetricsFileFormat#JSONL}: one JSON object per event and line, flushed
- * at once: {@code schema_version} (1), {@code event} ({@code "interval"} or
- * {@code "window"}), then the sample's fields in snake case, enums as iperf3-rs
+ * at once: {@code schema_version} (1), {@code event} ({@code "interval"},
+ * {@code "window"} or {@code "gauges"}), then the sample's fields in snake case, enums as iperf3-rs
  * spells them ({@code "Client"}, {@code "Sender"}, {@code "Tcp"}), fields a
  * sample lacks as {@code null}, window gauge statistics as
- * {@code {"samples","mean","min","max"}} objects. Every event handed in is written
- * (both halves of a {@code --bidir} test, per-stream samples too).
+ * {@code {"samples","mean","min","max"}} objects; a gauge set as {@code source},
+ * {@code instance}, {@code monotonic_nanos} and {@code values} (an object, non-finite
+ * values as {@code null}). Every event handed in is written (both halves of a
+ * {@code --bidir} test, per-stream samples too).
  *
  * <p>{@link MetricsFileFormat#PROMETHEUS}: the latest exposition (the encoder's
  * families for one sample plus the {@code _run_*_total} counters), written to a
  * temporary file beside the target ({@code .<name>.tmp-<pid>-<n>}) and renamed over
  * it, so a reader (node_exporter's textfile collector) never sees half a file.
- * Which samples: see {@link HalfSelection}.
+ * Which samples: see {@link HalfSelection}. For gauge sets the file holds the latest set
+ * of every source and instance seen ({@link PrometheusEncoder#gaugesSnapshots}).
  *
  * <p>Not thread-safe: one writer thread.
  */
@@ -63,6 +66,7 @@ public final class MetricsFileSink implements AutoCloseable {
     private final HalfSelection selection = new HalfSelection();
     private final Writer jsonl;
     private RunTotals totals = RunTotals.EMPTY;
+    private final GaugeSets gaugeSets = new GaugeSets();
 
     /**
      * Creates or truncates the file.
@@ -109,11 +113,9 @@ public final class MetricsFileSink implements AutoCloseable {
         if (!selection.accept(event)) {
             return;
         }
-        totals = switch (event) {
-            case MetricEvent.Interval(IntervalMetrics m) -> totals.plus(m);
-            case MetricEvent.Window(WindowMetrics w) -> totals.plus(w);
-        };
-        replace(encoder.encode(event, totals));
+        totals = totals.plus(event);
+        replace(event instanceof MetricEvent.Gauges g ? encoder.encodeGauges(gaugeSets.update(g))
+                : encoder.encode(event, totals));
     }
 
     private void replace(String text) throws IOException {
@@ -187,6 +189,15 @@ public final class MetricsFileSink implements AutoCloseable {
                 o.put("udp_lost_packets", value(w.udpLostPackets()));
                 o.put("udp_out_of_order_packets", value(w.udpOutOfOrderPackets()));
                 o.put("udp_jitter_seconds", stats(w.udpJitterSeconds()));
+            }
+            case MetricEvent.Gauges g -> {
+                o.put("event", "gauges");
+                o.put("source", g.source());
+                o.put("instance", g.instance());
+                o.put("monotonic_nanos", g.monotonicNanos());
+                Map<String, Object> values = new LinkedHashMap<>();
+                g.values().forEach((k, v) -> values.put(k, finite(v)));
+                o.put("values", values);
             }
         }
         return o;

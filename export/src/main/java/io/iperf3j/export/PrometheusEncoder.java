@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,6 +39,9 @@ import java.util.OptionalLong;
 public final class PrometheusEncoder {
     /** The content type of what {@link #encode(MetricSnapshots)} writes. */
     public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+    /** The prefix of the families of {@link MetricEvent.Gauges}. */
+    public static final String GAUGES_PREFIX = "iperf3j";
 
     private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.builder()
             .setIncludeCreatedTimestamps(false).build();
@@ -108,12 +113,61 @@ public final class PrometheusEncoder {
         return encode(snapshots(event, totals));
     }
 
-    /** The snapshots of either kind of event, with the run totals (may be null). */
+    /**
+     * The snapshots of any kind of event, with the run totals (may be null; gauge sets carry no
+     * totals). A {@link MetricEvent.Gauges} alone gives its own families only; use
+     * {@link #gaugesSnapshots(Collection)} to write several instances together.
+     */
     public MetricSnapshots snapshots(MetricEvent event, RunTotals totals) {
         return switch (event) {
             case MetricEvent.Interval(IntervalMetrics m) -> intervalSnapshots(m, totals);
             case MetricEvent.Window(WindowMetrics w) -> windowSnapshots(w, totals);
+            case MetricEvent.Gauges g -> gaugesSnapshots(List.of(g));
         };
+    }
+
+    /** The exposition of gauge sets ({@link #gaugesSnapshots(Collection)}). */
+    public String encodeGauges(Collection<MetricEvent.Gauges> sets) {
+        return encode(gaugesSnapshots(sets));
+    }
+
+    /**
+     * The families of gauge sets from other parts of iperf3j (the UDP message link, a latency
+     * probe): one gauge family {@code iperf3j_<source>_<key>} per source and key, one sample per
+     * instance with the fixed labels plus {@code instance="<instance>"} (which replaces a fixed
+     * label of that name). The prefix is always {@value #GAUGES_PREFIX}, whatever this encoder's
+     * prefix: that one names iperf3's families after iperf3-rs. Non-finite values (not known yet)
+     * are left out, and a family with no sample left is too. When a source and instance come
+     * twice, the later set counts.
+     */
+    public MetricSnapshots gaugesSnapshots(Collection<MetricEvent.Gauges> sets) {
+        Objects.requireNonNull(sets, "sets");
+        Map<List<String>, MetricEvent.Gauges> latest = new LinkedHashMap<>();
+        for (MetricEvent.Gauges g : sets) {
+            latest.put(List.of(g.source(), g.instance()), Objects.requireNonNull(g, "gauge set"));
+        }
+        Map<String, GaugeSnapshot.Builder> families = new LinkedHashMap<>();
+        for (MetricEvent.Gauges g : latest.values()) {
+            Labels.Builder lb = Labels.builder();
+            labelMap.forEach((k, v) -> {
+                if (!k.equals("instance")) {
+                    lb.label(k, v);
+                }
+            });
+            Labels point = lb.label("instance", g.instance()).build();
+            g.values().forEach((key, value) -> {
+                if (!Double.isFinite(value)) {
+                    return;
+                }
+                String name = GAUGES_PREFIX + "_" + g.source() + "_" + key;
+                families.computeIfAbsent(name, n -> GaugeSnapshot.builder().name(n)
+                                .help(key.replace('_', ' ') + " (" + g.source().replace('_', ' ') + "), by instance."))
+                        .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(point).value(value).build());
+            });
+        }
+        List<MetricSnapshot> out = new ArrayList<>();
+        families.values().forEach(b -> out.add(b.build()));
+        return new MetricSnapshots(out);
     }
 
     /** The families of one interval sample as the client library's model ({@code totals} may be null). */

@@ -38,12 +38,20 @@ import java.util.function.Consumer;
  * from them. Which samples are pushed: see {@link HalfSelection} (sums only; one
  * half of a {@code --bidir} test). {@link MetricEvent.Window} events handed in are
  * pushed as they are.
+ *
+ * <p>{@link MetricEvent.Gauges} (the UDP message link, a latency probe) are never
+ * aggregated: each push of them carries the latest set of <em>every</em> source and
+ * instance seen so far ({@link PrometheusEncoder#gaugesSnapshots}), since a push
+ * replaces the whole group; in latest-wins mode they share the one slot with interval
+ * samples. A group is meant to get either iperf3 samples or gauge sets, not both (each
+ * push replaces the other's families).
  */
 public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseable {
     /** Samples waiting for the window worker before new ones are dropped. */
     public static final int WINDOW_QUEUE = 1024;
 
-    private record Item(MetricEvent event, RunTotals totals) {
+    /** One thing to push: an event with the totals so far; for gauge sets, every instance's latest set. */
+    private record Item(MetricEvent event, RunTotals totals, List<MetricEvent.Gauges> gauges) {
     }
 
     private final PushGatewayConfig config;
@@ -59,6 +67,7 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
     private final ArrayDeque<Item> queue = new ArrayDeque<>();
     private boolean closed;
     private RunTotals totals = RunTotals.EMPTY;
+    private final GaugeSets gaugeSets = new GaugeSets();
 
     private final AtomicLong pushes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -101,11 +110,8 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
             if (closed) {
                 return;
             }
-            totals = switch (event) {
-                case MetricEvent.Interval(IntervalMetrics m) -> totals.plus(m);
-                case MetricEvent.Window(WindowMetrics w) -> totals.plus(w);
-            };
-            Item item = new Item(event, totals);
+            totals = totals.plus(event);
+            Item item = new Item(event, totals, event instanceof MetricEvent.Gauges g ? gaugeSets.update(g) : List.of());
             if (window == null) {
                 if (latest != null) {
                     replaced.incrementAndGet();
@@ -229,7 +235,8 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
             if (item == null) {
                 return; // closed and nothing pending
             }
-            push(encoder.encode(item.event(), item.totals()));
+            push(item.event() instanceof MetricEvent.Gauges ? encoder.encodeGauges(item.gauges())
+                    : encoder.encode(item.event(), item.totals()));
         }
     }
 
@@ -261,6 +268,7 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
             if (item != null) {
                 switch (item.event()) {
                     case MetricEvent.Window(WindowMetrics w) -> push(encoder.encodeWindow(w, item.totals()));
+                    case MetricEvent.Gauges g -> push(encoder.encodeGauges(item.gauges()));
                     case MetricEvent.Interval(IntervalMetrics m) -> {
                         if (!open.isEmpty() && !sameContext(open.getFirst(), m)) {
                             flush(open, lastTotals);

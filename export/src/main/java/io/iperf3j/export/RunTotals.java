@@ -1,6 +1,7 @@
 package io.iperf3j.export;
 
 import io.iperf3j.IntervalMetrics;
+import io.iperf3j.MetricEvent;
 import io.iperf3j.WindowMetrics;
 
 import java.util.OptionalLong;
@@ -23,6 +24,15 @@ public record RunTotals(long transferredBytes, OptionalLong tcpRetransmits, Opti
     /** Nothing counted yet. */
     public static final RunTotals EMPTY = new RunTotals(0, OptionalLong.empty(), OptionalLong.empty(),
             OptionalLong.empty(), OptionalLong.empty());
+
+    /** These totals plus what {@code event} counted (a {@link MetricEvent.Gauges} counts nothing here). */
+    public RunTotals plus(MetricEvent event) {
+        return switch (event) {
+            case MetricEvent.Interval(IntervalMetrics m) -> plus(m);
+            case MetricEvent.Window(WindowMetrics w) -> plus(w);
+            case MetricEvent.Gauges g -> this;
+        };
+    }
 
     /** These totals plus one interval sample. */
     public RunTotals plus(IntervalMetrics m) {

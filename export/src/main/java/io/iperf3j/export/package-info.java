@@ -58,6 +58,15 @@
  *     {@code <p>_run_udp_out_of_order_packets_total}</td><td>counter</td><td>UDP datagrams</td></tr>
  * </table>
  *
+ * <table>
+ * <caption>Gauge sets ({@link io.iperf3j.MetricEvent.Gauges}: the UDP message link, a latency probe)</caption>
+ * <tr><th>family</th><th>type</th><th>value</th></tr>
+ * <tr><td>{@code iperf3j_<source>_<key>}</td><td>gauge</td><td>one sample per instance, label
+ *     {@code instance="<instance>"} plus the fixed labels; e.g. {@code iperf3j_link_client_rtt_p50_seconds},
+ *     {@code iperf3j_link_server_pending_acks}. Always the prefix {@code iperf3j}; non-finite values are left out;
+ *     an exposition holds the latest set of every instance seen</td></tr>
+ * </table>
+ *
  * <h2>Counter or gauge</h2>
  *
  * <p>A Prometheus counter is a running total that only grows (and resets when its

@@ -135,6 +135,30 @@ class PushGatewayIT {
     }
 
     @Test
+    void gaugeSetsOfEveryInstanceArePushedTogetherAndReadBack() throws Exception {
+        try (RealTools.Pushgateway gw = RealTools.Pushgateway.start()) {
+            List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+            try (PushGatewaySink sink = PushGatewaySink.start(PushGatewayConfig.builder(gw.url()).job("iperf3j-link")
+                    .label("scenario", "link").build(), warnings::add)) {
+                // A link server's round: one set per peer, offered back to back (latest-wins slot).
+                sink.accept(GaugesExportTest.link("10.232.0.2:40001", 41e-6, 3));
+                sink.accept(GaugesExportTest.link("10.232.0.3:40001", 55e-6, 0));
+                awaitSeries(gw, "iperf3j_link_server_pending_acks{instance=\"10.232.0.3:40001\"");
+                sink.accept(GaugesExportTest.link("10.232.0.2:40001", 42e-6, 0));
+            }
+            assertThat(warnings).isEmpty();
+            String text = gw.metrics();
+            // Each push replaces the group, so each carries every instance's latest set.
+            assertThat(text).contains("# TYPE iperf3j_link_server_rtt_p50_seconds gauge",
+                    "iperf3j_link_server_pending_acks{instance=\"10.232.0.2:40001\",job=\"iperf3j-link\",scenario=\"link\"} 0",
+                    "iperf3j_link_server_pending_acks{instance=\"10.232.0.3:40001\",job=\"iperf3j-link\",scenario=\"link\"} 0",
+                    "iperf3j_link_server_rtt_p50_seconds{instance=\"10.232.0.2:40001\",job=\"iperf3j-link\",scenario=\"link\"} 4.2e-05");
+            assertThat(text).doesNotContain("iperf3j_link_server_latency_seconds", "iperf3_run_");
+            RealTools.assertPromtoolAccepts(text);
+        }
+    }
+
+    @Test
     void retriesOn5xxAnd429WithBackoffButNotOn4xx() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         List<Long> times = Collections.synchronizedList(new ArrayList<>());

@@ -41,6 +41,19 @@ public final class LatencyProbe implements AutoCloseable {
         this.client = client;
     }
 
+    /**
+     * Offers the probe connection's figures to {@code stream} every {@code every} and at the end, as
+     * {@link io.iperf3j.MetricEvent.Gauges} with source {@code latency} (exported as
+     * {@code iperf3j_latency_rtt_p50_seconds}, {@code _rtt_p90_seconds}, {@code _rtt_p99_seconds},
+     * {@code _rtt_max_seconds}, {@code _pings_sent}, {@code _pings_lost}, ... over the run so far;
+     * {@link LinkMetrics#gauges()}), from the probe's own thread.
+     *
+     * @param every 10 ms .. 1 h
+     */
+    public void publishTo(io.iperf3j.MetricsStream stream, Duration every) {
+        client.publishTo(stream, every, "latency");
+    }
+
     /** Connects to {@code server} (a {@link LinkServer} or {@link ProbeResponder}) and pings every {@code interval}. */
     public static LatencyProbe start(InetSocketAddress server, Duration interval, LinkConfig config) throws IOException {
         LinkClient c = new LinkClient(MessageTypes.none(), config.withPingInterval(interval), null);

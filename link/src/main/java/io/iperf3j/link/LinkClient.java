@@ -1,7 +1,9 @@
 package io.iperf3j.link;
 
 import io.iperf3j.link.internal.Connection;
+import io.iperf3j.MetricsStream;
 import io.iperf3j.link.internal.DatagramCodec;
+import io.iperf3j.link.internal.GaugePublisher;
 import io.iperf3j.link.internal.MalformedDatagramException;
 import io.iperf3j.link.internal.Pump;
 import io.iperf3j.link.internal.SystemMessages;
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,6 +44,8 @@ public final class LinkClient implements AutoCloseable {
     private Pump pump;
     private volatile String error;
     private RttObserver rttObserver;
+    private InetSocketAddress server;
+    private GaugePublisher publisher;
 
     public LinkClient(MessageTypes types, LinkConfig config, ClientListener listener) {
         this.types = Objects.requireNonNull(types, "types");
@@ -60,6 +65,7 @@ public final class LinkClient implements AutoCloseable {
                 throw new IllegalStateException("already " + state);
             }
             channel = UdpPort.open(null, server);
+            this.server = server;
             long now = config.clock().getAsLong();
             connection = new Connection(config, types.table(), new Events(), this::transmit, false, now);
             connection.stampsSends(channel.kernelTimestamps());
@@ -116,7 +122,7 @@ public final class LinkClient implements AutoCloseable {
                 }
                 // When the datagram reached the socket (a pong's round trip ends there, not when we woke up),
                 // read right after the receive that measured its age.
-                long arrival = config.clock().getAsLong() - channel.lastReceiveAgeNanos();
+                long arrival = config.clock().getAsLong() - (config.usesSystemClock() ? channel.lastReceiveAgeNanos() : 0L);
                 in.flip();
                 List<DatagramCodec.Message> messages;
                 try {
@@ -134,7 +140,40 @@ public final class LinkClient implements AutoCloseable {
                 return -1;
             }
             connection.flush(now);
-            return connection.nextDeadline();
+            if (publisher == null) {
+                return connection.nextDeadline();
+            }
+            if (state == LinkState.CONNECTED && publisher.due(now)) {
+                publisher.offer(server, now, connection.metrics());
+            }
+            return Math.min(connection.nextDeadline(), publisher.next());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Offers this connection's figures ({@link LinkMetrics#gauges()}) to {@code stream} as a
+     * {@link io.iperf3j.MetricEvent.Gauges} with source {@code link_client} and the server's
+     * {@code host:port} as instance: every {@code every} while connected (checked by {@link #update()},
+     * so in background mode on the link's own thread, no extra thread), and once more with the final
+     * figures when the connection ends. Replaces an earlier {@code publishTo}. The stream stays open:
+     * its owner closes it.
+     *
+     * @param every 10 ms .. 1 h
+     */
+    public void publishTo(MetricsStream stream, Duration every) {
+        publishTo(stream, every, "link_client");
+    }
+
+    /** {@link #publishTo(MetricsStream, Duration)} under another source name (the latency probe's). */
+    void publishTo(MetricsStream stream, Duration every, String source) {
+        lock.lock();
+        try {
+            publisher = new GaugePublisher(stream, source, every, config.clock().getAsLong());
+            if (pump != null) {
+                pump.requestFlush(); // the pump's next deadline now includes the publisher's
+            }
         } finally {
             lock.unlock();
         }
@@ -149,7 +188,7 @@ public final class LinkClient implements AutoCloseable {
 
     private void sendStamped(long key, long ageNanos) {
         if (connection != null) {
-            connection.sendStamped(key, config.clock().getAsLong() - ageNanos);
+            connection.sendStamped(key, config.clock().getAsLong() - (config.usesSystemClock() ? ageNanos : 0));
         }
     }
 
@@ -247,6 +286,10 @@ public final class LinkClient implements AutoCloseable {
     }
 
     private void shut(LinkState to) {
+        if (publisher != null && connection != null && state == LinkState.CONNECTED) {
+            long now = config.clock().getAsLong();
+            publisher.offer(server, now, connection.metrics()); // the final figures
+        }
         state = to;
         if (connection != null) {
             connection.close();

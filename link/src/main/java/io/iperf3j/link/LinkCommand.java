@@ -1,6 +1,7 @@
 package io.iperf3j.link;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import io.iperf3j.MetricsStream;
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
@@ -31,7 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Threads: the caller's thread paces the sends and prints; the endpoints run in background mode.
  */
 @Command(name = "iperf3j link", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "A message-rate test over the iperf3j UDP message link.")
+        description = "A message-rate test over the iperf3j UDP message link.",
+        footer = "Metrics export: the iperf3j command's --push.* and --metrics.* options (iperf3j --help) work here"
+                + " too, with families iperf3j_link_client_* / iperf3j_link_server_* (label instance = the peer).")
 public final class LinkCommand {
     /** A test message: its sequence number and padding up to --size. */
     public record Data(int seq, String pad) {
@@ -66,17 +69,35 @@ public final class LinkCommand {
     boolean ordered;
     @Option(names = {"-t", "--time"}, description = "client: seconds to send; server: seconds to run, 0 = until stopped (default ${DEFAULT-VALUE})")
     double time = 10;
-    @Option(names = {"-i", "--interval"}, description = "client: seconds between interval lines (default ${DEFAULT-VALUE})")
+    @Option(names = {"-i", "--interval"}, description = "client: seconds between interval lines; both: between metrics"
+            + " published to --push.url / --metrics.file (default ${DEFAULT-VALUE})")
     double interval = 1;
     @Option(names = {"-J", "--json"}, description = "client: one JSON document")
     boolean json;
+
+    private MetricsStream metrics;
+
+    private Duration intervalDuration() {
+        return Duration.ofNanos((long) (interval * 1e9));
+    }
 
     private LinkCommand() {
     }
 
     /** Runs {@code iperf3j link ARGS}; returns the exit status (0 ok, 1 error). */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
+        return run(args, out, err, null);
+    }
+
+    /**
+     * Runs {@code iperf3j link ARGS}, publishing the endpoint's {@link LinkMetrics#gauges()} to
+     * {@code metrics} (if not null) every {@code -i} seconds and at the end: the client's as
+     * {@code link_client}, the server's per client as {@code link_server}. The stream is left open.
+     * Returns the exit status (0 ok, 1 error).
+     */
+    public static int run(List<String> args, PrintStream out, PrintStream err, MetricsStream metrics) {
         LinkCommand c = new LinkCommand();
+        c.metrics = metrics;
         CommandLine cl = new CommandLine(c);
         try {
             cl.parseArgs(args.toArray(String[]::new));
@@ -164,6 +185,9 @@ public final class LinkCommand {
         });
         try (s) {
             s.listen(bind == null ? new InetSocketAddress(port) : new InetSocketAddress(InetAddress.getByName(bind), port));
+            if (metrics != null) {
+                s.publishTo(metrics, intervalDuration());
+            }
             s.startBackground();
             out.println("Link server listening on " + s.localAddress().getPort());
             out.flush();
@@ -228,6 +252,9 @@ public final class LinkCommand {
         try (c) {
             InetSocketAddress server = new InetSocketAddress(InetAddress.getByName(host), port);
             c.connect(server);
+            if (metrics != null) {
+                c.publishTo(metrics, intervalDuration());
+            }
             c.startBackground();
             if (!connected.await((long) LinkConfig.defaults().timeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
                     || failure[0] != null || c.state() != LinkState.CONNECTED) {

@@ -82,4 +82,38 @@ public record LinkMetrics(
         m.put("malformed_datagrams", malformedDatagrams);
         return m;
     }
+
+    /**
+     * The figures for {@link io.iperf3j.MetricEvent.Gauges} (exported as {@code iperf3j_link_client_<key>}
+     * and {@code iperf3j_link_server_<key>}): {@link #asMap()}'s, in base units as Prometheus wants them
+     * ({@code latency_seconds}, {@code rtt_p50_seconds}, ..., {@code retransmit_timeout_seconds}) and
+     * {@code keepalives} for {@code keepalive_count} (a {@code _count} suffix is reserved). NaN while not
+     * known (no RTT sample yet).
+     */
+    public Map<String, Double> gauges() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("latency_seconds", latencyMillis / 1e3);
+        m.put("rtt_samples", (double) rttSamples);
+        m.put("rtt_p50_seconds", rttP50Micros / 1e6);
+        m.put("rtt_p90_seconds", rttP90Micros / 1e6);
+        m.put("rtt_p99_seconds", rttP99Micros / 1e6);
+        m.put("rtt_max_seconds", rttMaxMicros / 1e6);
+        m.put("retransmit_timeout_seconds", retransmitTimeoutMicros / 1e6);
+        m.put("out_buffer_bytes", (double) outBufferBytes);
+        m.put("pending_acks", (double) pendingAcks);
+        m.put("in_bytes", (double) inBytes);
+        m.put("out_bytes", (double) outBytes);
+        m.put("in_packets", (double) inPackets);
+        m.put("out_packets", (double) outPackets);
+        m.put("in_messages", (double) inMessages);
+        m.put("out_messages", (double) outMessages);
+        m.put("keepalives", (double) keepAliveCount);
+        m.put("reorder_queue", (double) reorderQueue);
+        m.put("resends", (double) resends);
+        m.put("duplicates_dropped", (double) duplicatesDropped);
+        m.put("pings_sent", (double) pingsSent);
+        m.put("pings_lost", (double) pingsLost);
+        m.put("malformed_datagrams", (double) malformedDatagrams);
+        return m;
+    }
 }

@@ -1,7 +1,9 @@
 package io.iperf3j.link;
 
 import io.iperf3j.link.internal.Connection;
+import io.iperf3j.MetricsStream;
 import io.iperf3j.link.internal.DatagramCodec;
+import io.iperf3j.link.internal.GaugePublisher;
 import io.iperf3j.link.internal.MalformedDatagramException;
 import io.iperf3j.link.internal.Pump;
 import io.iperf3j.link.internal.SystemMessages;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +54,7 @@ public final class LinkServer implements AutoCloseable {
     private Pump pump;
     private int halfOpen;
     private volatile boolean acceptNewConnections = true;
+    private GaugePublisher publisher;
 
     private long inDatagrams;
     private long inBytes;
@@ -124,12 +128,14 @@ public final class LinkServer implements AutoCloseable {
                 }
                 in.flip();
                 // The time the datagram reached the socket: a pong says how long its ping waited here.
-                onDatagram(channel.lastSource(), config.clock().getAsLong() - channel.lastReceiveAgeNanos());
+                long age = config.usesSystemClock() ? channel.lastReceiveAgeNanos() : 0;
+                onDatagram(channel.lastSource(), config.clock().getAsLong() - age);
                 if (state != LinkState.LISTENING) {
                     return -1;
                 }
             }
             long deadline = now + 1_000_000_000L;
+            boolean publish = publisher != null && publisher.due(now);
             for (Peer p : new ArrayList<>(peers.values())) {
                 if (p.gone) {
                     continue;
@@ -139,8 +145,11 @@ public final class LinkServer implements AutoCloseable {
                 }
                 p.connection.flush(now);
                 deadline = Math.min(deadline, p.connection.nextDeadline());
+                if (publish && !p.halfOpen) {
+                    publisher.offer(p.address(), now, p.connection.metrics());
+                }
             }
-            return deadline;
+            return publisher == null ? deadline : Math.min(deadline, publisher.next());
         } finally {
             lock.unlock();
         }
@@ -259,7 +268,7 @@ public final class LinkServer implements AutoCloseable {
         Peer p = sentTo[i];
         if (p != null && sentKey[i] == key && !p.gone) {
             long now = config.clock().getAsLong();
-            p.connection.sendStamped(key, now - ageNanos);
+            p.connection.sendStamped(key, now - (config.usesSystemClock() ? ageNanos : 0));
             if (p.connection.takeAnswerDue()) {
                 p.connection.flush(now);
             }
@@ -284,6 +293,9 @@ public final class LinkServer implements AutoCloseable {
         if (p.gone) {
             return;
         }
+        if (publisher != null && !p.halfOpen) {
+            publisher.offer(p.address(), config.clock().getAsLong(), p.connection.metrics()); // its final figures
+        }
         p.gone = true;
         p.connection.close();
         peers.remove(p.address());
@@ -306,6 +318,28 @@ public final class LinkServer implements AutoCloseable {
                 pump.requestFlush();
             }
             return r;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Offers every connected peer's figures ({@link LinkMetrics#gauges()}) to {@code stream}, one
+     * {@link io.iperf3j.MetricEvent.Gauges} per peer with source {@code link_server} and the peer's
+     * {@code host:port} as instance: every {@code every} (checked by {@link #update()}, so in
+     * background mode on the server's own thread, no extra thread), and once more with a peer's final
+     * figures when it leaves. Replaces an earlier {@code publishTo}. The stream stays open: its owner
+     * closes it.
+     *
+     * @param every 10 ms .. 1 h
+     */
+    public void publishTo(MetricsStream stream, Duration every) {
+        lock.lock();
+        try {
+            publisher = new GaugePublisher(stream, "link_server", every, config.clock().getAsLong());
+            if (pump != null) {
+                pump.requestFlush(); // the pump's next deadline now includes the publisher's
+            }
         } finally {
             lock.unlock();
         }

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A server facing hostile or broken clients: raw sockets instead of LinkClient. */
 @Timeout(60)
 class AbuseTest {
-    private static final byte[] CONNECT_REQUEST = HexFormat.of().parseHex("0000000002" + "02" + "06");
+    private static final byte[] CONNECT_REQUEST = HexFormat.of().parseHex("0000000002" + "02"
+            + String.format("%02x", LinkConfig.PROTOCOL_VERSION));
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
     private static List<byte[]> drain(DatagramSocket s, int waitMillis) throws Exception {

@@ -93,4 +93,25 @@ class CodecTest {
         assertThatThrownBy(() -> DatagramCodec.decode(ByteBuffer.allocate(1401), t, 1400))
                 .isInstanceOf(MalformedDatagramException.class).hasMessageContaining("MTU");
     }
+
+    @Test
+    void theResentFlagIsValidOnReliableMessagesOnly() throws Exception {
+        TypeTable t = table();
+        // header: id 0, sequence, flags; then type 7 (Disconnected, no fields)
+        DatagramCodec.Message resent = DatagramCodec.decode(ByteBuffer.wrap(HexFormat.of().parseHex("0000000006" + "07")), t, 1400)
+                .getFirst();
+        assertThat(resent.reliable()).isTrue();
+        assertThat(resent.resent()).isTrue();
+        assertThat(resent.ordered()).isFalse();
+        DatagramCodec.Message ordered = DatagramCodec.decode(ByteBuffer.wrap(HexFormat.of().parseHex("0000000107" + "07")), t, 1400)
+                .getFirst();
+        assertThat(ordered.resent()).isTrue();
+        assertThat(ordered.ordered()).isTrue();
+        assertThat(DatagramCodec.decode(ByteBuffer.wrap(HexFormat.of().parseHex("0000000002" + "07")), t, 1400).getFirst()
+                .resent()).isFalse();
+        for (String hex : List.of("0000000004", "0000000005", "0000000106", "0000000007", "000000000e")) {
+            assertThatThrownBy(() -> DatagramCodec.decode(ByteBuffer.wrap(HexFormat.of().parseHex(hex + "07")), t, 1400))
+                    .as(hex).isInstanceOf(MalformedDatagramException.class);
+        }
+    }
 }

@@ -90,6 +90,8 @@ public final class Connection {
         }
     }
 
+    /** Bit of {@link MessageAck#messageToAck()} set when the copy acked carried {@link DatagramCodec#FLAG_RESENT}. */
+    static final int ACKS_RESENT_COPY = 1 << 16;
     private static final int PING_SLOTS = 64;
     private static final long PING_LOST_AFTER = 2_000_000_000L;
     private static final long PROVISIONAL_FOR = 200_000_000L;
@@ -106,6 +108,8 @@ public final class Connection {
     private final LinkedHashMap<Integer, Outgoing> reliable = new LinkedHashMap<>();
     private int userQueued;
     private long queuedBytes;
+    /** Bytes of the reliable messages sent and not yet acked: at most config.maxInFlightBytes() (the send window). */
+    private long inFlightBytes;
     private long earliestResend = Long.MAX_VALUE;
 
     private final ReceiveWindow window = new ReceiveWindow();
@@ -265,21 +269,30 @@ public final class Connection {
                 if (r.sends == 0) {
                     continue;
                 }
-                long due = r.lastSent + rto.backoffNanos(r.sends);
+                long due = r.lastSent + rto.backoffNanos(r.sends, now);
                 if (due <= now) {
                     resends++;
                     add(r, now);
-                    due = now + rto.backoffNanos(r.sends);
+                    due = now + rto.backoffNanos(r.sends, now);
                 }
                 earliestResend = Math.min(earliestResend, due);
             }
         }
-        while ((o = fresh.pollFirst()) != null) {
-            if (!o.acked) {
-                add(o, now);
-                outMessages++;
-                earliestResend = Math.min(earliestResend, now + rto.backoffNanos(o.sends));
+        // First sends, while the send window has room (one message always may go, whatever its size):
+        // the receiver's socket buffer must hold everything in flight even when it stops reading.
+        while ((o = fresh.peekFirst()) != null) {
+            if (o.acked) {
+                fresh.pollFirst();
+                continue;
             }
+            if (inFlightBytes > 0 && inFlightBytes + o.bytes.length > config.maxInFlightBytes()) {
+                break; // sent when acks make room
+            }
+            fresh.pollFirst();
+            add(o, now);
+            inFlightBytes += o.bytes.length;
+            outMessages++;
+            earliestResend = Math.min(earliestResend, now + rto.backoffNanos(o.sends, now));
         }
         sendOut();
     }
@@ -297,7 +310,11 @@ public final class Connection {
         } else if (o.keepAliveRequest) {
             keepAliveInDatagram = true;
         }
+        int at = out.position();
         out.put(o.bytes);
+        if (o.reliable && o.sends > 0) {
+            out.put(at + 4, (byte) (o.bytes[4] | DatagramCodec.FLAG_RESENT)); // the ack will tell which copy it answers
+        }
         if (!o.reliable) {
             outMessages++;
         }
@@ -379,7 +396,7 @@ public final class Connection {
                 if (v == OrderedReceiver.Verdict.FULL) {
                     continue; // neither acked nor kept: the sender will send it again
                 }
-                ack(m.messageId());
+                ack(m.messageId(), m.resent());
                 if (v == OrderedReceiver.Verdict.OLD || !window.markIfNew(m.messageId())) {
                     duplicates++;
                     continue;
@@ -393,7 +410,7 @@ public final class Connection {
             if (!connectRequest) {
                 // Every reliable message is acked, duplicates too: the first ack may have been lost.
                 // A connect request is answered by accept/reject instead (no reply bigger than the request).
-                ack(m.messageId());
+                ack(m.messageId(), m.resent());
             }
             if (!window.markIfNew(m.messageId())) {
                 duplicates++;
@@ -404,13 +421,14 @@ public final class Connection {
         }
     }
 
-    private void ack(int id) {
-        sendSystem(new MessageAck(id), Delivery.UNRELIABLE);
+    /** Acks message {@code id}; bit 16 of the ack says the copy acked was a resent one. */
+    private void ack(int id, boolean resent) {
+        sendSystem(new MessageAck(id | (resent ? ACKS_RESENT_COPY : 0)), Delivery.UNRELIABLE);
     }
 
     private void dispatch(Record body, long now) {
         switch (body) {
-            case MessageAck a -> acked(a.messageToAck() & 0xFFFF, now);
+            case MessageAck a -> acked(a.messageToAck() & 0xFFFF, (a.messageToAck() & ACKS_RESENT_COPY) != 0, now);
             case Ping p -> {
                 if (events.mayAnswerPing(now)) {
                     Outgoing o = queueSystem(new Pong(p.id(), 0, stampsSends));
@@ -458,6 +476,9 @@ public final class Connection {
         for (Iterator<Outgoing> it = reliable.values().iterator(); it.hasNext(); ) {
             Outgoing o = it.next();
             if (!o.user) {
+                if (o.sends > 0) {
+                    inFlightBytes -= o.bytes.length;
+                }
                 o.acked = true;
                 it.remove();
                 forget(o);
@@ -465,14 +486,27 @@ public final class Connection {
         }
     }
 
-    private void acked(int id, long now) {
+    /**
+     * An ack arrived. Its round trip is a sample for the resend delay whenever it is unambiguous (RFC 6298
+     * with Karn's rule, made exact as TCP's timestamps make it): the ack of the first copy is timed from
+     * the first send, also when the message was resent meanwhile (a late ack is exactly the sample the
+     * estimator needs; Karn's rule alone discards it, so acks slower than the 10 ms floor were never
+     * learned and every one of them caused a resend); the ack of a resent copy is timed from the resend
+     * if there was only one.
+     */
+    private void acked(int id, boolean ofResentCopy, long now) {
         Outgoing o = reliable.remove(id);
         if (o == null) {
             return; // a duplicate ack
         }
+        if (o.sends > 0) {
+            inFlightBytes -= o.bytes.length;
+        }
         o.acked = true;
-        if (o.sends == 1) {
-            rto.sample(now - o.lastSent);
+        if (!ofResentCopy && o.sends >= 1) {
+            rto.sample(now - o.firstSent, now);
+        } else if (ofResentCopy && o.sends == 2) {
+            rto.sample(now - o.lastSent, now);
         }
         forget(o);
     }
@@ -694,7 +728,7 @@ public final class Connection {
 
     public LinkMetrics metrics() {
         return new LinkMetrics(rtt.latencyMillis(), rtt.count(), rtt.percentileMicros(50), rtt.percentileMicros(90),
-                rtt.percentileMicros(99), rtt.maxMicros(), rto.timeoutNanos() / 1000, queuedBytes, pendingAcks(),
+                rtt.percentileMicros(99), rtt.maxMicros(), rto.timeoutNanos(config.clock().getAsLong()) / 1000, queuedBytes, pendingAcks(),
                 inBytes, outBytes, inPackets, outPackets, inMessages, outMessages, keepAliveCount, ordered.held(),
                 resends, duplicates, pingsSent, pingsLost, malformed);
     }

@@ -20,6 +20,8 @@ public final class DatagramCodec {
     public static final int FLAG_ORDERED = 1;
     /** Flag bit 1: reliable (acked). */
     public static final int FLAG_RELIABLE = 2;
+    /** Flag bit 2: a reliable message sent again (its ack says so, which makes the round trip unambiguous). */
+    public static final int FLAG_RESENT = 4;
 
     /** One decoded message. */
     public record Message(int messageId, int sequence, int flags, Record body) {
@@ -29,6 +31,10 @@ public final class DatagramCodec {
 
         public boolean ordered() {
             return (flags & FLAG_ORDERED) != 0;
+        }
+
+        public boolean resent() {
+            return (flags & FLAG_RESENT) != 0;
         }
     }
 
@@ -41,6 +47,7 @@ public final class DatagramCodec {
      * Every message of {@code datagram} (position to limit), or the first reason it is not a valid
      * datagram: longer than {@code mtu}, empty, a truncated header or field, flags other than
      * 0 (unreliable, sequence 0), 2 (reliable, sequence 0) and 3 (ordered, sequence 1..65535),
+     * each of the last two possibly with {@link #FLAG_RESENT} (6, 7),
      * an unknown type id, a field the wire does not allow (bool not 0/1, invalid UTF-8).
      */
     public static List<Message> decode(ByteBuffer datagram, TypeTable types, int mtu) throws MalformedDatagramException {
@@ -61,12 +68,12 @@ public final class DatagramCodec {
             int seq = in.getShort() & 0xFFFF;
             int flags = in.get() & 0xFF;
             switch (flags) {
-                case 0, FLAG_RELIABLE -> {
+                case 0, FLAG_RELIABLE, FLAG_RELIABLE | FLAG_RESENT -> {
                     if (seq != 0) {
                         throw new MalformedDatagramException("sequence " + seq + " on an unordered message");
                     }
                 }
-                case FLAG_RELIABLE | FLAG_ORDERED -> {
+                case FLAG_RELIABLE | FLAG_ORDERED, FLAG_RELIABLE | FLAG_ORDERED | FLAG_RESENT -> {
                     if (seq == 0) {
                         throw new MalformedDatagramException("ordered message with sequence 0");
                     }

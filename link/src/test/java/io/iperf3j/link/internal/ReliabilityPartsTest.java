@@ -17,14 +17,34 @@ class ReliabilityPartsTest {
     void resendDelayFollowsTheMeasuredRttInNanoseconds() {
         // legume used its ping estimate in ms as seconds: 20 ms of RTT meant 20 s between resends.
         RttEstimator e = new RttEstimator();
-        assertThat(e.timeoutNanos()).isEqualTo(300_000_000L);
+        assertThat(e.timeoutNanos(0)).isEqualTo(300_000_000L);
         for (int i = 0; i < 20; i++) {
-            e.sample(20_000_000L);
+            e.sample(20_000_000L, i * 1_000_000L);
         }
-        assertThat(e.timeoutNanos()).isBetween(20_000_000L, 40_000_000L);
-        assertThat(e.backoffNanos(1)).isEqualTo(e.timeoutNanos());
-        assertThat(e.backoffNanos(2)).isEqualTo(2 * e.timeoutNanos());
-        assertThat(e.backoffNanos(30)).isEqualTo(RttEstimator.MAX_NANOS);
+        long now = 20_000_000L;
+        assertThat(e.timeoutNanos(now)).isBetween(20_000_000L, 40_000_000L);
+        assertThat(e.backoffNanos(1, now)).isEqualTo(e.timeoutNanos(now));
+        assertThat(e.backoffNanos(2, now)).isEqualTo(2 * e.timeoutNanos(now));
+        assertThat(e.backoffNanos(30, now)).isEqualTo(RttEstimator.MAX_NANOS);
+    }
+
+    @Test
+    void resendDelayRemembersARecentSlowAckForSecondsNotMicroseconds() {
+        RttEstimator e = new RttEstimator();
+        long t = 0;
+        e.sample(100_000L, t);
+        e.sample(80_000_000L, t += 1_000_000L); // the receiver stalled 80 ms once
+        for (int i = 0; i < 10_000; i++) {
+            e.sample(100_000L, t += 10_000L); // then 10 000 fast acks in 0.1 s: RFC 6298's smoothing alone forgets it
+        }
+        assertThat(e.timeoutNanos(t)).isEqualTo(80_000_000L);
+        // Aged out after RECENT_MAX_BUCKETS buckets without so slow a sample: back to the floor.
+        long later = t + RttEstimator.RECENT_MAX_BUCKETS * RttEstimator.RECENT_MAX_BUCKET_NANOS;
+        e.sample(100_000L, later);
+        assertThat(e.timeoutNanos(later)).isEqualTo(RttEstimator.MIN_NANOS);
+        // A sample measured out of order (an older arrival time) is still counted, in the current bucket.
+        e.sample(30_000_000L, later - 5_000_000L);
+        assertThat(e.timeoutNanos(later)).isBetween(30_000_000L, 40_000_000L);
     }
 
     @Test
