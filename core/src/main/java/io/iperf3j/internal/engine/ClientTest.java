@@ -67,13 +67,14 @@ public final class ClientTest {
         TestRecord rec = record(options);
         TestPrinter printer = new TestPrinter(sink, info.programName(), options.title(), options.timestampFormat(),
                 ZonedDateTime::now);
-        OutputMode mode = options.jsonStream() ? OutputMode.JSON_STREAM : options.json() ? OutputMode.JSON : OutputMode.TEXT;
+        OutputMode mode = OutputMode.of(options.json(), options.jsonStream(), options.jsonStreamFullOutput());
         TestReporter reporter = new TestReporter(rec, printer, mode, options.verbose(), options.format(),
                 options.interval(), info.versionText(), info.systemInfo(), observer);
         reporter.printVersionPreamble();
         IperfException error = null;
         boolean cancelled = false;
-        try (Selector selector = Selector.open()) {
+        try (Selector selector = Selector.open();
+             AffinityScope pinned = AffinityScope.pin(AffinityScope.ownCpu(options.affinity()))) {
             Unsupported.check(options);
             InetSocketAddress server = resolve(options);
             ClientSession s = new ClientSession(options, rec, printer, reporter, selector, server, "client");

@@ -224,7 +224,7 @@ public final class TestReporter {
             printer.line("Starting Test: protocol: " + protocol + ", " + t.parallel + " streams, " + t.blockSize
                     + " byte blocks, omitting " + t.omit + " seconds, " + what + ", tos " + t.tos);
         }
-        if (mode == OutputMode.JSON_STREAM) {
+        if (mode.streams()) {
             emitEvent("start", start);
         }
     }
@@ -323,7 +323,7 @@ public final class TestReporter {
             }
         }
         intervals.add(jsonInterval);
-        if (mode == OutputMode.JSON_STREAM) {
+        if (mode.streams()) {
             emitEvent("interval", jsonInterval);
         }
         observer.intervalReported(t);
@@ -830,7 +830,7 @@ public final class TestReporter {
             } else {
                 printer.errorRaw(message);
             }
-        } else if (mode == OutputMode.JSON_STREAM) {
+        } else if (mode.streams()) {
             emitEventRaw("error", message);
         }
         // -J prints the error with the document at the end.
@@ -865,7 +865,7 @@ public final class TestReporter {
                 }
             }
             case JSON -> printer.sink().out(PRETTY.pretty(top) + "\n");
-            case JSON_STREAM -> {
+            case JSON_STREAM, JSON_STREAM_FULL -> {
                 if (t.client && top.has("server_output_json")) {
                     emitEvent("server_output_json", top.getObject("server_output_json"));
                 }
@@ -873,6 +873,9 @@ public final class TestReporter {
                     emitEventRaw("server_output_text", top.getString("server_output_text"));
                 }
                 emitEvent("end", end);
+                if (mode == OutputMode.JSON_STREAM_FULL) {
+                    printer.sink().out(PRETTY.pretty(top) + "\n"); // then the -J document, as 3.21
+                }
             }
         }
         printer.sink().flush();

@@ -48,6 +48,16 @@ public final class TestRecord {
     public boolean noDelayRequested;
     public boolean repeatingPayload;
     public boolean zeroCopy;
+    /** {@code --skip-rx-copy} (iperf3 3.18+): receiving streams discard data with MSG_TRUNC. */
+    public boolean skipRxCopy;
+    /** {@code -m} (iperf3 3.18+): TCP data streams over IPPROTO_MPTCP. */
+    public boolean mptcp;
+    /** UDP segmentation offload for sending streams, from 3.21's {@code gso} parameter ({@code --gsro}). */
+    public boolean gso;
+    /** UDP GRO for receiving streams, from 3.21's {@code gro} parameter ({@code --gsro}). */
+    public boolean gro;
+    /** The CPU the server's streams of this test run on ({@code -A n,m}'s m), or -1. */
+    public int serverAffinity = -1;
     public int burst;
     public int pacingTimer;
 

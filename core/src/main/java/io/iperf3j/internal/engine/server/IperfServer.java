@@ -129,6 +129,16 @@ public final class IperfServer implements Closeable {
             listener = ServerSocketChannel.open(family);
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             listener.bind(new InetSocketAddress(bindTo, options.port()), 128);
+            if (options.mptcp()) {
+                // -m on a server: listen with MPTCP, so data streams of MPTCP clients are MPTCP
+                // (3.21 re-creates its listener per test when the client asks; one listener
+                // serves all tests here). Plain TCP clients still connect (fallback).
+                try {
+                    io.iperf3j.internal.net.MultipathTcp.replaceListener(listener, 128);
+                } catch (io.iperf3j.internal.net.NativeSocketException | UnsupportedOperationException e) {
+                    throw new java.io.IOException(e.getMessage(), e);
+                }
+            }
             try (SocketChannel probe = SocketChannel.open()) {
                 listenerBuffers = new int[] {SocketBuffers.sendBuffer(probe), SocketBuffers.receiveBuffer(listener)};
             }
