@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.NetworkChannel;
 import java.util.OptionalInt;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
@@ -35,19 +36,24 @@ public final class MultipathTcp {
      *         available or {@code net.mptcp.enabled} is 0)
      */
     public static void replace(NetworkChannel bound) {
-        replace(bound, -1);
+        replace(bound, -1, -1);
     }
 
     /**
-     * Like {@link #replace(NetworkChannel)} for a listening channel: the MPTCP socket
-     * gets {@code SO_REUSEADDR} and listens with {@code backlog}. An MPTCP listener also
-     * accepts plain TCP clients (their connections fall back to TCP).
+     * Like {@link #replace(NetworkChannel)} for a listening channel, which should be bound
+     * to an ephemeral port of the wanted address (so that no client reaches its TCP
+     * listener before the swap): the MPTCP socket gets {@code SO_REUSEADDR}, is bound to
+     * {@code port} (0: ephemeral) of the same address and listens with {@code backlog}.
+     * The JDK still reports the channel's first address; use the returned port. An
+     * MPTCP listener also accepts plain TCP clients (their connections fall back to TCP).
+     *
+     * @return the port the MPTCP listener is bound to
      */
-    public static void replaceListener(NetworkChannel listening, int backlog) {
-        replace(listening, backlog);
+    public static int replaceListener(NetworkChannel listening, int backlog, int port) {
+        return replace(listening, backlog, port);
     }
 
-    private static void replace(NetworkChannel bound, int backlog) {
+    private static int replace(NetworkChannel bound, int backlog, int port) {
         NativeSocket tcp = NativeSocket.of(bound).orElseThrow(
                 () -> new NativeSocketException("find the socket", Libc.EBADF, "no descriptor for " + bound));
         Libc libc = Libc.get().orElseThrow();
@@ -70,10 +76,17 @@ public final class MultipathTcp {
                 check(libc, "setsockopt(SO_REUSEADDR)",
                         libc.setsockopt(state, fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, one, 4));
             }
+            if (port >= 0) { // sin_port and sin6_port: big-endian at offset 2
+                addr.set(JAVA_BYTE, 2, (byte) (port >>> 8));
+                addr.set(JAVA_BYTE, 3, (byte) port);
+            }
             check(libc, "bind", libc.bind(state, fd, addr, len.get(JAVA_INT, 0)));
             if (backlog >= 0) {
                 check(libc, "listen", libc.listen(state, fd, backlog));
             }
+            len.set(JAVA_INT, 0, Libc.SOCKADDR_STORAGE_SIZE);
+            check(libc, "getsockname", libc.getsockname(state, fd, addr, len));
+            return (Byte.toUnsignedInt(addr.get(JAVA_BYTE, 2)) << 8) | Byte.toUnsignedInt(addr.get(JAVA_BYTE, 3));
         }
     }
 
