@@ -103,6 +103,24 @@ class NewerOptionsInteropTest {
                 .isEqualTo(20L << 20);
     }
 
+    @ParameterizedTest(name = "{0} -> {1} {2}")
+    @CsvSource({"IPERF3J, IPERF3_21, -R", "IPERF3_21, IPERF3J, ''"})
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void skipRxCopyUdpReceiverStillCountsDatagrams(Peer client, Peer server, String mode) {
+        // 3.21's own UDP receiver with --skip-rx-copy counts 16 bytes and no packet per datagram
+        // (measured: 672 bytes for 42 datagrams); iperf3j's reads whole datagrams and counts right
+        Scenario sc = Scenario.of("udp skip-rx-copy " + mode, "-u -b 10M -l 1000 -t 1 -J --skip-rx-copy " + mode, "-J");
+        Result r = PeerRun.run(client, server, sc);
+        assertThat(r.client().exitCode()).as(r.describe()).isZero();
+        JsonObject receiverSide = mode.isEmpty() ? r.server().json() : r.client().json();
+        long packets = JsonPaths.longAt(receiverSide, "end.sum_received.packets");
+        long lost = JsonPaths.longAt(receiverSide, "end.sum_received.lost_packets");
+        assertThat(packets).as(r.describe()).isGreaterThan(1000);
+        // every datagram that arrived counts its 1000 bytes
+        assertThat(JsonPaths.longAt(receiverSide, "end.sum_received.bytes")).as(r.describe())
+                .isEqualTo((packets - lost) * 1000);
+    }
+
     // ------------------------------------------------------------ --cntl-ka
 
     private static final Pattern KEEPALIVE_TIMER = Pattern.compile("timer:\\(keepalive,(?:(\\d+)min)?(?:([\\d.]+)sec)?");
