@@ -63,6 +63,44 @@ class NewerOptionsInteropTest {
         Iperf3Binary.V3_21.requireThis();
     }
 
+    // ------------------------------------------------------------ the parameter message
+
+    /** The parameters 3.21's client sends for {@code args} ({@code -d} prints them), without client_version. */
+    private static JsonObject parametersOf321(List<String> args) throws Exception {
+        int port = FreePorts.next();
+        try (Iperf3Process s = Iperf3Process.iperf3(Iperf3Binary.V3_21, List.of("-s", "-1", "-p", Integer.toString(port)))) {
+            assertThat(s.awaitListening(port, Duration.ofSeconds(10))).isTrue();
+            List<String> cargs = new ArrayList<>(List.of("-c", "127.0.0.1", "-p", Integer.toString(port), "-d"));
+            cargs.addAll(args);
+            try (Iperf3Process c = Iperf3Process.iperf3(Iperf3Binary.V3_21, cargs)) {
+                assertThat(c.waitFor(Duration.ofSeconds(20))).as(c.stderr()).isZero();
+                String out = c.stdout();
+                int from = out.indexOf("send_parameters:\n");
+                assertThat(from).as(out).isNotNegative();
+                int end = out.indexOf("\n}", from);
+                JsonObject j = JsonPaths.parse(out.substring(from + "send_parameters:\n".length(), end + 2));
+                j.remove("client_version");
+                return j;
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"-u -l 1400 -t 1 --gsro --skip-rx-copy -A 0,1", "-u -l 1000 -t 1", "-m -l 64K -t 1 -R",
+            "-l 128K -t 1 --skip-rx-copy -A 1"})
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void parametersAreThoseThe321ClientSends(String line) throws Exception {
+        List<String> args = List.of(line.split(" "));
+        JsonObject theirs = parametersOf321(args);
+        List<String> ourArgs = new ArrayList<>(List.of("-c", "127.0.0.1"));
+        ourArgs.addAll(args);
+        io.iperf3j.internal.options.IperfOptions o = PeerRun.parse(ourArgs);
+        JsonObject ours = io.iperf3j.internal.protocol.TestParameters.of(o, o.blockSize(), null).toJson();
+        ours.remove("client_version");
+        assertThat(ours.keys()).as("keys, in order").isEqualTo(theirs.keys());
+        assertThat(ours.toString()).isEqualTo(theirs.toString());
+    }
+
     // ------------------------------------------------------------ --skip-rx-copy
 
     @ParameterizedTest(name = "{0} -> {1} {2}")

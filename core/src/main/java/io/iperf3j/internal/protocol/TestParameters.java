@@ -118,8 +118,8 @@ public record TestParameters(
     /** The parameters a client with these options sends. */
     public static TestParameters of(IperfOptions o, int blockSize, String authToken) {
         boolean udp = o.protocol() == Transport.UDP;
-        return new TestParameters(udp, o.omitSec(), serverAffinity(o.affinity()), o.durationSec(), o.bytes(), o.blocks(), o.mss(), o.noDelay(),
-                o.parallel(), o.reverse(), o.bidirectional(), o.window(), blockSize, o.effectiveBitrate(), o.fqRate(),
+        return new TestParameters(udp, o.omitSec(), serverAffinity(o.affinity()), o.durationSec(), o.bytes(),
+                o.blocks(), o.mss(), o.noDelay(), o.parallel(), o.reverse(), o.bidirectional(), o.window(), blockSize, o.effectiveBitrate(), o.fqRate(),
                 o.pacingTimerUs(), o.burst(), o.tos(), o.flowLabel(), o.title(), o.extraData(), o.congestion(),
                 o.getServerOutput(), o.udpCounters64(), o.repeatingPayload(), o.zeroCopy(), o.dontFragment(),
                 authToken, CLIENT_VERSION, o.mptcp(), o.skipRxCopy(),
