@@ -214,6 +214,22 @@ class NewerOptionsInteropTest {
         }
     }
 
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void controlKeepaliveIdleBelowTheSystemsRetryPeriodFailsAs321Does() {
+        // 600 s idle against the system's 75 s × 9 probes: both clients end with 3.21's two lines
+        Scenario sc = Scenario.of("cntl-ka too short", "-t 1 --cntl-ka=600", "");
+        Result theirs = PeerRun.run(Peer.IPERF3_21, Peer.IPERF3_21, sc);
+        Result ours = PeerRun.run(Peer.IPERF3J, Peer.IPERF3_21, sc);
+        assertThat(theirs.client().exitCode()).isEqualTo(1);
+        assertThat(ours.client().exitCode()).isEqualTo(1);
+        assertThat(theirs.client().stderr()).contains("Keepalive Idle time (600) should be greater than");
+        // (3.21 ends its error line with ": " and errno 0's empty text; iperf3j's runtime
+        // errors without a system error end at the text)
+        assertThat(ours.client().stderr().replace("iperf3j: ", "iperf3: "))
+                .isEqualTo(theirs.client().stderr().replace(IPERF3_21 + ": ", "iperf3: ").replace(": \n", "\n"));
+    }
+
     // ------------------------------------------------------------ -m
 
     /** The TCP connections on {@code port} that are MPTCP subflows ({@code ss -i} shows "tcp-ulp-mptcp"). */

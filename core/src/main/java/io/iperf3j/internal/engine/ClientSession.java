@@ -131,7 +131,7 @@ final class ClientSession extends TestSession {
     /** {@code --cntl-ka}, as 3.21's client sets it right after connecting; closes the socket if it fails. */
     private void applyControlKeepalive(SocketChannel ch) throws IperfException, IOException {
         try {
-            String note = KeepaliveSocketOptions.apply(ch, local.controlKeepalive());
+            String note = KeepaliveSocketOptions.apply(ch, local.controlKeepalive(), printer::errorRaw);
             if (note != null && local.verbose()) {
                 printer.line(note);
             }

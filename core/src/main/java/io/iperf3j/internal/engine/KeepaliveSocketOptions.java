@@ -26,10 +26,13 @@ public final class KeepaliveSocketOptions {
     /**
      * Applies {@code ka} (nothing when null) to the connected control channel.
      *
+     * @param explain told 3.21's {@code iperf_err} line before an idle time that is too
+     *        short for the system's interval and count ends the test
      * @return 3.21's {@code -V} line naming the values in force, or null when off
      * @throws IperfException with 3.21's code for the option that could not be set
      */
-    public static String apply(SocketChannel control, ControlKeepalive ka) throws IperfException {
+    public static String apply(SocketChannel control, ControlKeepalive ka, java.util.function.Consumer<String> explain)
+            throws IperfException {
         if (ka == null) {
             return null;
         }
@@ -41,8 +44,9 @@ public final class KeepaliveSocketOptions {
         int count = ka.count() != 0 ? ka.count()
                 : get(control, ExtendedSocketOptions.TCP_KEEPCOUNT, ErrorCode.SET_CNTL_KA_COUNT);
         if (ka.idleSec() != 0 && (long) ka.idleSec() <= (long) interval * count) {
-            throw new IperfException(ErrorCode.CNTL_KA, "Keepalive Idle time (" + idle
-                    + ") should be greater than Retries-interval (" + interval + ") times Retries-count (" + count + ")");
+            explain.accept("Keepalive Idle time (" + idle + ") should be greater than Retries-interval (" + interval
+                    + ") times Retries-count (" + count + ")");
+            throw new IperfException(ErrorCode.CNTL_KA); // errno 0: 3.21 prints the text and ": "
         }
         if (ka.idleSec() != 0) {
             set(control, ExtendedSocketOptions.TCP_KEEPIDLE, ka.idleSec(), ErrorCode.SET_CNTL_KA_KEEPIDLE);

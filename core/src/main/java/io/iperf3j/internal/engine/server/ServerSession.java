@@ -152,7 +152,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             // reach a client that is not yet running, which counts them as lost.
             controlSocket.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
             StreamFactory.applyUserTimeout(NativeSocket.of(controlSocket).orElse(null), local.sndTimeoutMs());
-            String keepalive = KeepaliveSocketOptions.apply(controlSocket, local.controlKeepalive());
+            String keepalive = KeepaliveSocketOptions.apply(controlSocket, local.controlKeepalive(), printer::errorRaw);
             if (keepalive != null && local.verbose()) {
                 printer.line(keepalive);
             }
