@@ -63,6 +63,18 @@ class NewerOptionsInteropTest {
         Iperf3Binary.V3_21.requireThis();
     }
 
+    /** Measured figures, one line per case, for the notes (the run itself stays quiet). */
+    private static synchronized void note(String line) {
+        try {
+            Path f = Path.of("target", "newer-options-figures.txt");
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     // ------------------------------------------------------------ the parameter message
 
     /** The parameters 3.21's client sends for {@code args} ({@code -d} prints them), without client_version. */
@@ -206,6 +218,7 @@ class NewerOptionsInteropTest {
                 }
                 assertThat(client.waitFor(Duration.ofSeconds(30))).as(client.stderr() + server.stderr()).isZero();
                 // only the control connection has keepalive (2 data connections have none): one timer per end
+                note("cntl-ka iperf3j as " + ourRole + ": keepalive timers (s) " + timers);
                 assertThat(timers).as("keepalive timers on port %d", port).hasSize(2);
                 assertThat(timers).anySatisfy(t -> assertThat(t).isLessThanOrEqualTo(20.0)); // ours
                 assertThat(timers).anySatisfy(t -> assertThat(t).isGreaterThan(20.0).isLessThanOrEqualTo(40.0));
@@ -260,6 +273,7 @@ class NewerOptionsInteropTest {
                 }
                 assertThat(c.waitFor(Duration.ofSeconds(30))).as(c.stdout() + c.stderr()).isZero();
                 assertThat(s.waitFor(Duration.ofSeconds(15))).as(s.stdout() + s.stderr()).isZero();
+                note("mptcp iperf3j as " + ourRole + ": most MPTCP subflows seen " + most);
                 // two data streams, each a subflow at both ends; the control connection is plain TCP
                 assertThat(most).as("MPTCP subflows on port %d", port).isEqualTo(4);
             }
@@ -470,6 +484,7 @@ class NewerOptionsInteropTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void gsroSegmentsOnTheSendingSide(Peer client, Peer server, String args) throws Exception {
         long[] r = udpBetweenNamespaces(client, server, args);
+        note("gsro " + client + " -c " + args + " -> " + server + ": datagrams " + r[0] + ", packets out " + r[1]);
         // each super-datagram carries up to 46 datagrams of 1400 bytes (64 KiB)
         assertThat(r[0]).as("datagrams sent").isGreaterThan(10_000);
         assertThat(r[1]).as("packets through the sender's output hook, for %d datagrams", r[0])
@@ -481,6 +496,7 @@ class NewerOptionsInteropTest {
     void withoutGsroOurSenderSendsEachDatagram() throws Exception {
         // the contrast: to a peer that is not on loopback, iperf3j uses sendmmsg without GSO
         long[] r = udpBetweenNamespaces(Peer.IPERF3J, Peer.IPERF3_21, "-b 200M -t 2 -l 1400");
+        note("no gsro IPERF3J -c -b 200M -t 2 -l 1400 -> IPERF3_21: datagrams " + r[0] + ", packets out " + r[1]);
         assertThat(r[1]).as("packets for %d datagrams", r[0]).isGreaterThanOrEqualTo(r[0]);
     }
 
@@ -546,11 +562,15 @@ class NewerOptionsInteropTest {
                 long serverPinned = mostPinned(s, "1");
                 assertThat(c.waitFor(Duration.ofSeconds(30))).as(c.stdout() + c.stderr()).isZero();
                 assertThat(s.waitFor(Duration.ofSeconds(15))).isZero();
+                if (clientWatch != null) {
+                    clientWatch.join(10_000);
+                }
+                note("-A 0,1 iperf3j as " + ourRole + ": server threads on CPU 1 " + serverPinned
+                        + (ourServer ? "" : ", client threads on CPU 0 " + clientPinned[0]));
                 if (ourServer) {
                     // the test's thread and its two stream workers, from the client's ",1"
                     assertThat(serverPinned).as("iperf3j server threads on CPU 1").isGreaterThanOrEqualTo(3);
                 } else {
-                    clientWatch.join(10_000);
                     // 3.21 pins its whole process when our client's server_affinity arrives
                     assertThat(serverPinned).as("iperf3 3.21 server threads on CPU 1").isGreaterThanOrEqualTo(1);
                     assertThat(clientPinned[0]).as("iperf3j client threads on CPU 0").isGreaterThanOrEqualTo(3);
