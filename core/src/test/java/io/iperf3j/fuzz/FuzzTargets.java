@@ -148,7 +148,7 @@ final class FuzzTargets {
             "MSS", "nodelay", "parallel", "reverse", "bidirectional", "window", "len", "bandwidth", "fqrate",
             "pacing_timer", "burst", "TOS", "flowlabel", "title", "extra_data", "congestion", "get_server_output",
             "udp_counters_64bit", "repeating_payload", "zerocopy", "dont_fragment", "authtoken", "client_version",
-            "gso", "mptcp", "skip_rx_copy", "unknown"};
+            "gso", "gso_dg_size", "gso_bf_size", "gro", "gro_bf_size", "mptcp", "skip_rx_copy", "unknown"};
 
     private static void appendValue(StringBuilder sb, Bytes in) {
         switch (in.next() % 10) {

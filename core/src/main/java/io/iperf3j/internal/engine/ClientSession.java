@@ -129,6 +129,7 @@ final class ClientSession extends TestSession {
         }
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         StreamFactory.applyUserTimeout(NativeSocket.of(ch).orElse(null), local.sndTimeoutMs());
+        applyControlKeepalive(ch);
         control = new ControlChannel(ch, selector);
         cpuStart = ProcessCpu.now();
         control.write(ByteBuffer.wrap(cookie.wireBytes()));
@@ -139,6 +140,19 @@ final class ClientSession extends TestSession {
         reporter.printControlMss(rec.controlMss);
         if (rec.protocol == Transport.UDP) {
             UdpStreams.clientBlockSizeNotes(local, rec, factory.blockSize(rec.controlMss), printer);
+        }
+    }
+
+    /** {@code --cntl-ka}, as 3.21's client sets it right after connecting; closes the socket if it fails. */
+    private void applyControlKeepalive(SocketChannel ch) throws IperfException, IOException {
+        try {
+            String note = KeepaliveSocketOptions.apply(ch, local.controlKeepalive(), printer::errorRaw);
+            if (note != null && local.verbose()) {
+                printer.line(note);
+            }
+        } catch (IperfException e) {
+            ch.close();
+            throw e;
         }
     }
 

@@ -80,7 +80,7 @@ public final class ClientTest {
     public Outcome run() {
         TestPrinter printer = new TestPrinter(sink, info.programName(), options.title(), options.timestampFormat(),
                 ZonedDateTime::now);
-        OutputMode mode = options.jsonStream() ? OutputMode.JSON_STREAM : options.json() ? OutputMode.JSON : OutputMode.TEXT;
+        OutputMode mode = OutputMode.of(options.json(), options.jsonStream(), options.jsonStreamFullOutput());
         String password = null;
         List<RsaPadding> paddings = List.of(RsaPadding.PKCS1); // no token: the padding is unused
         IperfException credentialsError = null;
@@ -143,7 +143,8 @@ public final class ClientTest {
         }
         IperfException error = null;
         boolean cancelled = false;
-        try (Selector selector = Selector.open()) {
+        try (Selector selector = Selector.open();
+             AffinityScope pinned = AffinityScope.pin(AffinityScope.ownCpu(options.affinity()))) {
             Unsupported.check(options);
             if (credentialsError != null) {
                 throw credentialsError;

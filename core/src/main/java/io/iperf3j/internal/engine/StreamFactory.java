@@ -3,8 +3,10 @@ package io.iperf3j.internal.engine;
 import io.iperf3j.Direction;
 import io.iperf3j.Transport;
 import io.iperf3j.internal.engine.tcp.TcpStream;
+import io.iperf3j.internal.net.MultipathTcp;
 import io.iperf3j.internal.net.NativeSocket;
 import io.iperf3j.internal.net.NativeSocketException;
+import io.iperf3j.internal.net.SkipCopyReceiver;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.protocol.Cookie;
@@ -58,6 +60,17 @@ public final class StreamFactory {
             Prepared prepared = prepare(direction, rec);
             ch = SocketChannel.open(server.getAddress() instanceof Inet6Address
                     ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            if (rec.mptcp) {
+                // -m: an MPTCP socket in the channel's place, before any option is set on it
+                InetAddress bindTo = local.bindAddress() != null ? InetAddress.getByName(local.bindAddress()) : null;
+                ch.bind(new InetSocketAddress(bindTo, cport));
+                try {
+                    MultipathTcp.replace(ch);
+                } catch (NativeSocketException | UnsupportedOperationException e) {
+                    throw new IperfException(ErrorCode.STREAM_CONNECT,
+                            e instanceof NativeSocketException n ? n.errnoText() : e.getMessage());
+                }
+            }
             if (rec.window > 0) {
                 ch.setOption(StandardSocketOptions.SO_RCVBUF, rec.window);
                 ch.setOption(StandardSocketOptions.SO_SNDBUF, rec.window);
@@ -75,7 +88,7 @@ public final class StreamFactory {
             }
             boolean needsEarlyNative = local.mss() > 0 || local.bindDevice() != null || local.sndTimeoutMs() > 0
                     || local.fqRate() > 0;
-            if (local.bindAddress() != null || cport > 0 || needsEarlyNative) {
+            if (!rec.mptcp && (local.bindAddress() != null || cport > 0 || needsEarlyNative)) {
                 InetAddress bindTo = local.bindAddress() != null ? InetAddress.getByName(local.bindAddress()) : null;
                 ch.bind(new InetSocketAddress(bindTo, cport));
             }
@@ -137,7 +150,7 @@ public final class StreamFactory {
     }
 
     /** Payload buffer, zero-copy file and pacer: made before connecting, so nothing slow runs once the peer's clock may be running. */
-    private record Prepared(ByteBuffer buffer, FileChannel zeroCopy, Pacer pacer) {
+    private record Prepared(ByteBuffer buffer, FileChannel zeroCopy, Pacer pacer, boolean skipCopy) {
     }
 
     private static Prepared prepare(Direction direction, TestRecord rec) throws IOException {
@@ -146,16 +159,24 @@ public final class StreamFactory {
         FileChannel zeroCopy = sending && rec.zeroCopy ? Payload.zeroCopySource(buffer) : null;
         // TCP paces without iperf3's --pacing-timer grid: the stream sleeps until its next block is due.
         Pacer pacer = sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst, 0) : null;
-        return new Prepared(buffer, zeroCopy, pacer);
+        return new Prepared(buffer, zeroCopy, pacer, !sending && rec.skipRxCopy);
     }
 
     private TcpStream build(SocketChannel ch, NativeSocket nat, int id, int socketNumber, Direction direction,
-                            Prepared prepared, TransferBudget budget) throws IOException {
+                            Prepared prepared, TransferBudget budget) throws IOException, IperfException {
+        SkipCopyReceiver skipCopy = null;
+        if (prepared.skipCopy()) {
+            // iperf3 3.21 built without MSG_TRUNC refuses the option with this message
+            skipCopy = (nat == null ? java.util.Optional.<SkipCopyReceiver>empty()
+                    : SkipCopyReceiver.of(nat, prepared.buffer()))
+                    .orElseThrow(() -> new IperfException(ErrorCode.SKIP_RX_COPY_UNSUPPORTED));
+        }
         InetSocketAddress la = (InetSocketAddress) ch.getLocalAddress();
         InetSocketAddress ra = (InetSocketAddress) ch.getRemoteAddress();
         StreamRecord record = new StreamRecord(id, socketNumber, direction,
                 AddressText.of(la), la.getPort(), AddressText.of(ra), ra.getPort());
-        return new TcpStream(record, wakeTest, ch, prepared.buffer(), prepared.zeroCopy(), prepared.pacer(), budget, nat);
+        return new TcpStream(record, wakeTest, ch, prepared.buffer(), prepared.zeroCopy(), prepared.pacer(), budget, nat,
+                skipCopy);
     }
 
     private void applyEarlyOptions(NativeSocket nat) throws IperfException {

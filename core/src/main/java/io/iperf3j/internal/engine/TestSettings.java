@@ -53,5 +53,10 @@ public final class TestSettings {
         rec.dontFragment = p.dontFragment();
         rec.repeatingPayload = p.repeatingPayload();
         rec.zeroCopy = p.zerocopy();
+        rec.skipRxCopy = p.skipRxCopy();
+        rec.mptcp = p.mptcp();
+        rec.gso = p.gso() != null && p.gso().gso() > 0;
+        rec.gro = p.gso() != null && p.gso().gro() > 0;
+        rec.serverAffinity = p.serverAffinity();
     }
 }

@@ -203,7 +203,9 @@ final class DescriptorSearch {
             return 0;
         }
         OptionalInt protocol = c.getInt(fd, Libc.SOL_SOCKET, Libc.SO_PROTOCOL);
-        if (protocol.isPresent() && protocol.getAsInt() != expect.protocol()) {
+        // a TCP channel may carry an MPTCP socket (MultipathTcp.replace)
+        boolean mptcpForTcp = expect.protocol() == Libc.IPPROTO_TCP && protocol.orElse(-1) == Libc.IPPROTO_MPTCP;
+        if (protocol.isPresent() && protocol.getAsInt() != expect.protocol() && !mptcpForTcp) {
             return 0;
         }
         if (expect.type() == Libc.SOCK_STREAM) {

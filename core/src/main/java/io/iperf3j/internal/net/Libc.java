@@ -64,6 +64,8 @@ final class Libc {
     static final int IPPROTO_TCP = 6;
     static final int IPPROTO_UDP = 17;
     static final int IPPROTO_IPV6 = 41;
+    static final int IPPROTO_MPTCP = 262;
+    static final int SOCK_CLOEXEC = 0x80000;
     static final int IP_MTU_DISCOVER = 10;
     static final int IP_PMTUDISC_DO = 2;
     static final int IPV6_MTU_DISCOVER = 23;
@@ -97,8 +99,10 @@ final class Libc {
     // <sys/socket.h> flags, <poll.h>, <netinet/udp.h>
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_WAITFORONE = 0x10000;
+    static final int MSG_TRUNC = 0x20;
     static final short POLLIN = 0x1;
     static final short POLLOUT = 0x4;
+    static final int SHUT_RD = 0;
     static final int SHUT_RDWR = 2;
     static final int SOL_UDP = 17;
     static final int UDP_SEGMENT = 103;
@@ -120,7 +124,8 @@ final class Libc {
 
     private static final String[] SYMBOLS = {
         "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock", "uname",
-        "sendmmsg", "recvmmsg", "poll", "shutdown", "sendmsg"};
+        "sendmmsg", "recvmmsg", "poll", "shutdown", "sendmsg", "recv", "sched_setaffinity", "sched_getaffinity", "gettid",
+        "socket", "dup3", "bind", "listen", "close"};
 
     private static final Libc INSTANCE = new Libc();
 
@@ -208,6 +213,34 @@ final class Libc {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
         static final MethodHandle SENDMSG = bind("sendmsg",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+    }
+
+    /** recv(2) with flags: bound on the first {@code --skip-rx-copy} stream ({@link SkipCopyReceiver}). */
+    private static final class Recv {
+        static final MethodHandle RECV = bind("recv",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errnoOption());
+    }
+
+    /** sched_setaffinity(2) and gettid (glibc 2.30+): bound on the first {@code -A} ({@link CpuAffinity}). */
+    private static final class Sched {
+        static final MethodHandle SCHED_SETAFFINITY = bind("sched_setaffinity",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), errnoOption());
+        static final MethodHandle SCHED_GETAFFINITY = bind("sched_getaffinity",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), errnoOption());
+        static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    /** Making a socket of another protocol in a channel's place: bound on the first {@code -m} ({@link MultipathTcp}). */
+    private static final class Fd {
+        static final MethodHandle SOCKET = bind("socket",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle DUP3 = bind("dup3",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle BIND = bind("bind",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+        static final MethodHandle LISTEN = bind("listen",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), errnoOption());
     }
 
     /** uname(2). */
@@ -387,6 +420,89 @@ final class Libc {
     int shutdown(MemorySegment state, int fd, int how) {
         try {
             return result((int) Mmsg.SHUTDOWN.invokeExact(state, fd, how), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code recv(2)}: bytes received (with {@code MSG_TRUNC} on TCP: discarded), 0 at end of stream, or -errno. */
+    long recv(MemorySegment state, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            long r = (long) Recv.RECV.invokeExact(state, fd, buf, len, flags);
+            return r == -1 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sched_setaffinity(2)} for thread {@code tid} (0: the calling thread): 0, or -errno. */
+    int schedSetaffinity(MemorySegment state, int tid, MemorySegment mask) {
+        try {
+            return result((int) Sched.SCHED_SETAFFINITY.invokeExact(state, tid, mask.byteSize(), mask), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sched_getaffinity(2)} for thread {@code tid} (0: the calling thread): 0, or -errno. */
+    int schedGetaffinity(MemorySegment state, int tid, MemorySegment mask) {
+        try {
+            int r = (int) Sched.SCHED_GETAFFINITY.invokeExact(state, tid, mask.byteSize(), mask);
+            return r < 0 ? result(r, state) : 0; // the raw syscall returns the mask size; glibc 0
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The calling thread's kernel id ({@code gettid()}). */
+    int gettid() {
+        try {
+            return (int) Sched.GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code socket(2)}: the new descriptor, or -errno. */
+    int socket(MemorySegment state, int domain, int type, int protocol) {
+        try {
+            return result((int) Fd.SOCKET.invokeExact(state, domain, type, protocol), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code dup3(2)}: {@code newFd}, or -errno. */
+    int dup3(MemorySegment state, int oldFd, int newFd, int flags) {
+        try {
+            return result((int) Fd.DUP3.invokeExact(state, oldFd, newFd, flags), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code bind(2)}: 0, or -errno. */
+    int bind(MemorySegment state, int fd, MemorySegment addr, int len) {
+        try {
+            return result((int) Fd.BIND.invokeExact(state, fd, addr, len), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code listen(2)}: 0, or -errno. */
+    int listen(MemorySegment state, int fd, int backlog) {
+        try {
+            return result((int) Fd.LISTEN.invokeExact(state, fd, backlog), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code close(2)}: 0, or -errno. */
+    int close(MemorySegment state, int fd) {
+        try {
+            return result((int) Fd.CLOSE.invokeExact(state, fd), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }

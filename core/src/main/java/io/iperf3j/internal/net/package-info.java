@@ -10,6 +10,9 @@
  *       don't-fragment, {@code TCP_USER_TIMEOUT}, {@code SO_MAX_PACING_RATE});</li>
  *   <li>{@link io.iperf3j.internal.net.ProcessCpu}: iperf3's {@code cpu_util} figures;</li>
  *   <li>{@link io.iperf3j.internal.net.SystemInfo}: iperf3's {@code system_info} string.</li>
+ *   <li>{@link io.iperf3j.internal.net.SkipCopyReceiver} ({@code --skip-rx-copy}, MSG_TRUNC receives),
+ *       {@link io.iperf3j.internal.net.CpuAffinity} ({@code -A}) and
+ *       {@link io.iperf3j.internal.net.MultipathTcp} ({@code -m}: an MPTCP socket in a channel's place);</li>
  * </ul>
  *
  * <p>No JNI, no native code to build, no reflection into the JDK. Everything

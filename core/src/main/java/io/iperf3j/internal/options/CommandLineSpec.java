@@ -96,6 +96,7 @@ final class CommandLineSpec {
     private String rsaPublicKey;
     private String rsaPrivateKey;
     private String authorizedUsers;
+    private boolean gsroFlag;
 
     // ---------------------------------------------------------------- failures
 
@@ -720,6 +721,63 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
+    // ------------------------------------------------- options of iperf3 3.18 to 3.21
+    // In 3.21's longopts these sit among 3.12's; their order numbers only decide how an
+    // ambiguous abbreviation lists its candidates.
+
+    @Option(names = "--json-stream-full-output", order = 110)
+    void jsonStreamFullOutput(boolean on) {
+        b.jsonStreamFullOutput(true); // as 3.21: no effect without --json-stream, and not client only
+    }
+
+    /**
+     * 3.21's {@code OPT_CNTL_KA}: {@code --cntl-ka[=idle[/interval[/count]]]}, each part
+     * optional and read with {@code atoi}; an idle time not above interval × count (as
+     * given, 0 when left out) is refused at once. Either role.
+     */
+    @Option(names = "--cntl-ka", arity = "0..1", order = 111)
+    void cntlKa(String v) {
+        int idle = 0;
+        int interval = 0;
+        int count = 0;
+        if (!ABSENT.equals(v)) {
+            String[] parts = v.split("/", 3);
+            if (parts.length > 2 && !parts[2].isEmpty()) {
+                count = CNumbers.atoi(parts[2]);
+            }
+            if (parts.length > 1 && !parts[1].isEmpty()) {
+                interval = CNumbers.atoi(parts[1]);
+            }
+            if (!parts[0].isEmpty()) {
+                idle = CNumbers.atoi(parts[0]);
+            }
+        }
+        if (idle != 0 && (long) idle <= (long) count * interval) {
+            throw fail(ErrorCode.CNTL_KA);
+        }
+        b.controlKeepalive(new IperfOptions.ControlKeepalive(idle, interval, count));
+    }
+
+    /** 3.21's {@code -m}: like {@code set_protocol(test, Ptcp)}, so a later {@code -u} wins and an earlier one loses. */
+    @Option(names = {"-m", "--mptcp"}, order = 112)
+    void mptcp(boolean on) {
+        protocol = Transport.TCP;
+        b.mptcp(true);
+    }
+
+    @Option(names = "--skip-rx-copy", order = 113)
+    void skipRxCopy(boolean on) {
+        b.skipRxCopy(true);
+        clientFlag = true;
+    }
+
+    /** Checked after the loop, after the client-only check, as 3.21 does. */
+    @Option(names = "--gsro", order = 114)
+    void gsro(boolean on) {
+        b.gsro(true);
+        gsroFlag = true;
+    }
+
     // ---------------------------------------------------------------- after the loop
 
     /** 3.12's checks after its getopt loop, in its order; then the options. */
@@ -731,6 +789,9 @@ final class CommandLineSpec {
             throw fail(ErrorCode.SERVER_ONLY);
         }
         if (role == 's' && clientFlag) {
+            throw fail(ErrorCode.CLIENT_ONLY);
+        }
+        if (role == 's' && gsroFlag) {
             throw fail(ErrorCode.CLIENT_ONLY);
         }
         boolean anyClientAuth = username != null || rsaPublicKey != null;

@@ -80,6 +80,12 @@ import java.util.Objects;
  * @param authPadding RSA padding of the authentication token
  * @param loopback iperf3j's {@code --loopback}: run an embedded server and a client against it
  *        (role is then CLIENT and host 127.0.0.1, or ::1 with {@code -6})
+ * @param jsonStreamFullOutput {@code --json-stream-full-output} (iperf3 3.18+): with
+ *        {@code --json-stream}, also print the whole {@code -J} document at the end
+ * @param controlKeepalive {@code --cntl-ka[=idle/interval/count]} (iperf3 3.18+), or null when off
+ * @param mptcp {@code -m/--mptcp} (iperf3 3.18+): TCP data streams over IPPROTO_MPTCP
+ * @param skipRxCopy {@code --skip-rx-copy} (iperf3 3.18+): receivers discard data with MSG_TRUNC
+ * @param gsro {@code --gsro} (iperf3 3.20+): UDP segmentation offload (GSO) and GRO on both sides
  */
 public record IperfOptions(
         Role role,
@@ -146,7 +152,12 @@ public record IperfOptions(
         String username,
         Path rsaPublicKeyPath,
         RsaPadding authPadding,
-        boolean loopback) {
+        boolean loopback,
+        boolean jsonStreamFullOutput,
+        ControlKeepalive controlKeepalive,
+        boolean mptcp,
+        boolean skipRxCopy,
+        boolean gsro) {
 
     /** iperf3's default control port. */
     public static final int DEFAULT_PORT = 5201;
@@ -167,6 +178,16 @@ public record IperfOptions(
      * server denies it, one more attempt with PKCS#1 v1.5, so both generations of servers work.
      */
     public enum RsaPadding { PKCS1, OAEP, AUTO }
+
+    /**
+     * {@code --cntl-ka}: SO_KEEPALIVE on the control connection, with TCP_KEEPIDLE,
+     * TCP_KEEPINTVL and TCP_KEEPCNT where given (0 = the system's value), as 3.21's
+     * {@code iperf_set_control_keepalive}.
+     */
+    public record ControlKeepalive(int idleSec, int intervalSec, int count) {
+        /** {@code --cntl-ka} without values: keepalive with the system's settings. */
+        public static final ControlKeepalive SYSTEM = new ControlKeepalive(0, 0, 0);
+    }
 
     public IperfOptions {
         Objects.requireNonNull(role, "role");
@@ -267,6 +288,11 @@ public record IperfOptions(
         private Path rsaPublicKeyPath;
         private RsaPadding authPadding = RsaPadding.AUTO;
         private boolean loopback;
+        private boolean jsonStreamFullOutput;
+        private ControlKeepalive controlKeepalive;
+        private boolean mptcp;
+        private boolean skipRxCopy;
+        private boolean gsro;
 
         Builder() {
         }
@@ -292,6 +318,8 @@ public record IperfOptions(
             udpCounters64 = o.udpCounters64; repeatingPayload = o.repeatingPayload; dontFragment = o.dontFragment;
             username = o.username; rsaPublicKeyPath = o.rsaPublicKeyPath; authPadding = o.authPadding;
             loopback = o.loopback;
+            jsonStreamFullOutput = o.jsonStreamFullOutput; controlKeepalive = o.controlKeepalive; mptcp = o.mptcp;
+            skipRxCopy = o.skipRxCopy; gsro = o.gsro;
         }
 
         public Builder role(Role v) { role = v; return this; }
@@ -359,6 +387,11 @@ public record IperfOptions(
         public Builder rsaPublicKeyPath(Path v) { rsaPublicKeyPath = v; return this; }
         public Builder authPadding(RsaPadding v) { authPadding = v; return this; }
         public Builder loopback(boolean v) { loopback = v; return this; }
+        public Builder jsonStreamFullOutput(boolean v) { jsonStreamFullOutput = v; return this; }
+        public Builder controlKeepalive(ControlKeepalive v) { controlKeepalive = v; return this; }
+        public Builder mptcp(boolean v) { mptcp = v; return this; }
+        public Builder skipRxCopy(boolean v) { skipRxCopy = v; return this; }
+        public Builder gsro(boolean v) { gsro = v; return this; }
 
         public IperfOptions build() {
             return new IperfOptions(role, host, port, format, interval, pidFile, file, affinity, bindAddress,
@@ -369,7 +402,8 @@ public record IperfOptions(
                     burst, pacingTimerUs, fqRate, durationSec, bytes, blocks, blockSize, cport, parallel, reverse,
                     bidirectional, window, congestion, mss, noDelay, tos, flowLabel, zeroCopy, omitSec, title,
                     extraData, getServerOutput, udpCounters64, repeatingPayload, dontFragment, username,
-                    rsaPublicKeyPath, authPadding, loopback);
+                    rsaPublicKeyPath, authPadding, loopback,
+                    jsonStreamFullOutput, controlKeepalive, mptcp, skipRxCopy, gsro);
         }
     }
 }

@@ -65,6 +65,12 @@ import picocli.CommandLine;
  *     and stored ({@code affinity} normalised to {@code "n"} or {@code "n,m"} in
  *     decimal); whether they can be applied is the engine's decision. (A 3.12 build
  *     without affinity or flow label support rejects them while parsing.)</li>
+ * <li>iperf3 3.18-3.21's options, with 3.21's rules: {@code --skip-rx-copy} (client
+ *     only), {@code --gsro} (client only, checked after the loop as 3.21 does),
+ *     {@code -m/--mptcp} (either role; selects TCP like 3.21's {@code set_protocol}),
+ *     {@code --cntl-ka[=idle/interval/count]} (either role; "control connection
+ *     Keepalive period should be larger than the full retry period" when idle is not
+ *     above interval × count) and {@code --json-stream-full-output} (either role).</li>
  * <li>Authentication: the parser checks that {@code --username} comes with
  *     {@code --rsa-public-key-path}, and {@code --rsa-private-key-path} with
  *     {@code --authorized-users-path}, with 3.12's messages, but reads no password

@@ -215,8 +215,8 @@ public final class TestReporter {
                 // 3.21 added "fqrate", "gso" and "gro".
                 .put("fqrate", t.fqRate)
                 .put("interval", statsInterval)
-                .put("gso", t.udpGso ? 1 : 0)
-                .put("gro", t.udpGro ? 1 : 0);
+                .put("gso", t.gso ? 1 : 0)
+                .put("gro", t.gro ? 1 : 0);
         start.put("test_start", ts);
         if (text() && verbose) {
             String what;
@@ -230,7 +230,7 @@ public final class TestReporter {
             printer.line("Starting Test: protocol: " + protocol + ", " + t.parallel + " streams, " + t.blockSize
                     + " byte blocks, omitting " + t.omit + " seconds, " + what + ", tos " + t.tos);
         }
-        if (mode == OutputMode.JSON_STREAM) {
+        if (mode.streams()) {
             emitEvent("start", start);
         }
     }
@@ -335,7 +335,7 @@ public final class TestReporter {
             jsonInterval.put("latency", LatencyReport.json(rtt));
         }
         intervals.add(jsonInterval);
-        if (mode == OutputMode.JSON_STREAM) {
+        if (mode.streams()) {
             emitEvent("interval", jsonInterval);
         }
         observer.intervalReported(t);
@@ -850,7 +850,7 @@ public final class TestReporter {
             } else {
                 printer.errorRaw(message);
             }
-        } else if (mode == OutputMode.JSON_STREAM) {
+        } else if (mode.streams()) {
             emitEventRaw("error", message);
         }
         // -J prints the error with the document at the end.
@@ -885,7 +885,7 @@ public final class TestReporter {
                 }
             }
             case JSON -> printer.sink().out(PRETTY.pretty(top) + "\n");
-            case JSON_STREAM -> {
+            case JSON_STREAM, JSON_STREAM_FULL -> {
                 if (t.client && top.has("server_output_json")) {
                     emitEvent("server_output_json", top.getObject("server_output_json"));
                 }
@@ -893,6 +893,9 @@ public final class TestReporter {
                     emitEventRaw("server_output_text", top.getString("server_output_text"));
                 }
                 emitEvent("end", end);
+                if (mode == OutputMode.JSON_STREAM_FULL) {
+                    printer.sink().out(PRETTY.pretty(top) + "\n"); // then the -J document, as 3.21
+                }
             }
         }
         printer.sink().flush();

@@ -61,6 +61,11 @@ public enum ErrorCode {
      * {@code --server-max-duration} refuses a longer (or unlimited) test with it.
      * Not in 3.12; a 3.12 client prints {@code int_errno=37: }.
      */
+    /** IECNTLKA, iperf3 3.18+: {@code --cntl-ka} idle time not above interval times count. */
+    CNTL_KA(36, "control connection Keepalive period should be larger than the full retry period (interval * count)",
+            true),
+    /** IERVRSONLYSKIPRXCOPY, iperf3 3.18+: no MSG_TRUNC here (iperf3j: FFM unavailable). */
+    SKIP_RX_COPY_UNSUPPORTED(39, "this OS does not support --skip-rx-copy"),
     MAX_SERVER_TEST_DURATION_EXCEEDED(37, "client's requested duration exceeds the server's maximum permitted limit"),
 
     // Test errors (100-160)
@@ -116,6 +121,11 @@ public enum ErrorCode {
     HOST_DEV(147, "host device name (ip%<dev>) is supported (and required) only for IPv6 link-local address"),
     /** IESETUSERTIMEOUT (TCP_USER_TIMEOUT for {@code --snd-timeout}): 3.12 prints the MSS text for it. */
     SET_USER_TIMEOUT(148, "unable to set TCP/SCTP MSS", true),
+    /** IESETCNTLKA..IESETCNTLKACOUNT, iperf3 3.18+: setting {@code --cntl-ka}'s options failed. */
+    SET_CNTL_KA(155, "unable to set socket keepalive (SO_KEEPALIVE) option", true),
+    SET_CNTL_KA_KEEPIDLE(156, "unable to set socket keepalive TCP period (TCP_KEEPIDLE) option", true),
+    SET_CNTL_KA_INTERVAL(157, "unable to set/get socket keepalive TCP retry interval (TCP_KEEPINTVL) option", true),
+    SET_CNTL_KA_COUNT(158, "unable to set/get socket keepalive TCP number of retries (TCP_KEEPCNT) option", true),
     /**
      * IESERVERTESTDURATIONEXPIRED, from iperf3 3.20/3.21: the {@code --server-max-duration}
      * timer ended a running test. Not in 3.12; a 3.12 client prints {@code int_errno=160: }.

@@ -41,6 +41,10 @@ import io.iperf3j.internal.options.IperfOptions;
  * @param dontFragment {@code --dont-fragment}
  * @param authToken the encrypted credentials, or null
  * @param clientVersion the client's version string, or null
+ * @param mptcp {@code -m} (iperf3 3.18+: {@code "mptcp": true})
+ * @param skipRxCopy {@code --skip-rx-copy} (3.18+: {@code "skip_rx_copy": 1}): receivers read with MSG_TRUNC
+ * @param gso UDP only: 3.21's {@code gso} (1 with {@code --gsro}) and the sizes it sends with it
+ *        ({@code gso_dg_size}, {@code gso_bf_size}, {@code gro}, {@code gro_bf_size})
  */
 public record TestParameters(
         boolean udp,
@@ -71,7 +75,31 @@ public record TestParameters(
         boolean zerocopy,
         boolean dontFragment,
         String authToken,
-        String clientVersion) {
+        String clientVersion,
+        boolean mptcp,
+        boolean skipRxCopy,
+        Offload gso) {
+
+    /**
+     * 3.21's five UDP offload keys, which its client sends for every UDP test (zeros
+     * without {@code --gsro}) and its server reads when present.
+     */
+    public record Offload(int gso, int gsoDgSize, int gsoBfSize, int gro, int groBfSize) {
+        /** 3.21's GSO_BF_MAX_SIZE and GRO_BF_MAX_SIZE (MAX_UDP_BLOCKSIZE). */
+        public static final int MAX_BUFFER = 65507;
+        /** What a 3.21 client without {@code --gsro} sends. */
+        public static final Offload OFF = new Offload(0, 0, MAX_BUFFER, 0, MAX_BUFFER);
+
+        /** What a 3.21 client sends: with {@code --gsro}, datagrams of {@code len} (0: dynamic, 1460) in a buffer of whole datagrams. */
+        public static Offload of(boolean gsro, int len) {
+            if (!gsro) {
+                return OFF;
+            }
+            int dg = len > 0 ? len : 1460;
+            int bf = len > 0 ? MAX_BUFFER / len * len : MAX_BUFFER;
+            return new Offload(1, dg, bf, 1, MAX_BUFFER);
+        }
+    }
 
     /** The version string this implementation sends: the protocol level it speaks. */
     public static final String CLIENT_VERSION = "3.12";
@@ -90,11 +118,18 @@ public record TestParameters(
     /** The parameters a client with these options sends. */
     public static TestParameters of(IperfOptions o, int blockSize, String authToken) {
         boolean udp = o.protocol() == Transport.UDP;
-        return new TestParameters(udp, o.omitSec(), -1, o.durationSec(), o.bytes(), o.blocks(), o.mss(), o.noDelay(),
-                o.parallel(), o.reverse(), o.bidirectional(), o.window(), blockSize, o.effectiveBitrate(), o.fqRate(),
+        return new TestParameters(udp, o.omitSec(), serverAffinity(o.affinity()), o.durationSec(), o.bytes(),
+                o.blocks(), o.mss(), o.noDelay(), o.parallel(), o.reverse(), o.bidirectional(), o.window(), blockSize, o.effectiveBitrate(), o.fqRate(),
                 o.pacingTimerUs(), o.burst(), o.tos(), o.flowLabel(), o.title(), o.extraData(), o.congestion(),
                 o.getServerOutput(), o.udpCounters64(), o.repeatingPayload(), o.zeroCopy(), o.dontFragment(),
-                authToken, CLIENT_VERSION);
+                authToken, CLIENT_VERSION, o.mptcp(), o.skipRxCopy(),
+                udp ? Offload.of(o.gsro(), o.blockSize()) : null);
+    }
+
+    /** {@code -A n,m}'s m, or -1. */
+    static int serverAffinity(String affinity) {
+        int comma = affinity == null ? -1 : affinity.indexOf(',');
+        return comma < 0 ? -1 : Integer.parseInt(affinity.substring(comma + 1));
     }
 
     /** The message in iperf3 3.12's key order; flags are sent only when set, always as {@code true} or {@code 1}. */
@@ -121,6 +156,9 @@ public record TestParameters(
         if (bidirectional) {
             j.put("bidirectional", true);
         }
+        if (mptcp) {
+            j.put("mptcp", true);
+        }
         if (window > 0) {
             j.put("window", window);
         }
@@ -138,6 +176,13 @@ public record TestParameters(
         }
         if (burst > 0) {
             j.put("burst", burst);
+        }
+        if (gso != null) { // 3.21 sends these for every UDP test, --gsro or not
+            j.put("gso", gso.gso());
+            j.put("gso_dg_size", gso.gsoDgSize());
+            j.put("gso_bf_size", gso.gsoBfSize());
+            j.put("gro", gso.gro());
+            j.put("gro_bf_size", gso.groBfSize());
         }
         if (tos > 0) {
             j.put("TOS", tos);
@@ -171,6 +216,9 @@ public record TestParameters(
         }
         if (authToken != null) {
             j.put("authtoken", authToken);
+        }
+        if (skipRxCopy) {
+            j.put("skip_rx_copy", 1);
         }
         j.put("client_version", clientVersion == null ? CLIENT_VERSION : clientVersion);
         return j;
@@ -220,13 +268,22 @@ public record TestParameters(
             int burst = intIn(j, "burst", 0, 0, MAX_BURST, ErrorCode.BURST);
             int tos = intIn(j, "TOS", 0, 0, 255, ErrorCode.BAD_TOS);
             int flowlabel = intIn(j, "flowlabel", 0, 0, 0xFFFFF, ErrorCode.RECV_PARAMS);
-            int serverAffinity = intIn(j, "server_affinity", -1, -1, 1024, ErrorCode.RECV_PARAMS);
+            int serverAffinity = intIn(j, "server_affinity", -1, 0, 1024, ErrorCode.AFFINITY);
+            boolean mptcp = flag(j, "mptcp");
+            Offload gso = null;
+            if (j.has("gso") || j.has("gso_dg_size") || j.has("gso_bf_size") || j.has("gro") || j.has("gro_bf_size")) {
+                gso = new Offload(intIn(j, "gso", 0, 0, Integer.MAX_VALUE, ErrorCode.RECV_PARAMS),
+                        intIn(j, "gso_dg_size", 0, 0, Integer.MAX_VALUE, ErrorCode.RECV_PARAMS),
+                        intIn(j, "gso_bf_size", Offload.MAX_BUFFER, 0, Integer.MAX_VALUE, ErrorCode.RECV_PARAMS),
+                        intIn(j, "gro", 0, 0, 1, ErrorCode.RECV_PARAMS),
+                        intIn(j, "gro_bf_size", Offload.MAX_BUFFER, 0, Integer.MAX_VALUE, ErrorCode.RECV_PARAMS));
+            }
             return new TestParameters(udp, omit, serverAffinity, time, num, blockcount, mss, nodelay, parallel,
                     reverse, bidirectional, window, len, bandwidth, fqrate, pacingTimer, burst, tos, flowlabel,
                     j.getString("title"), j.getString("extra_data"), j.getString("congestion"),
                     present(j, "get_server_output"), present(j, "udp_counters_64bit"), present(j, "repeating_payload"),
                     nonZero(j, "zerocopy"), nonZero(j, "dont_fragment"),
-                    j.getString("authtoken"), j.getString("client_version"));
+                    j.getString("authtoken"), j.getString("client_version"), mptcp, nonZero(j, "skip_rx_copy"), gso);
         } catch (JsonTypeException e) {
             throw new IperfException(ErrorCode.RECV_PARAMS, e.getMessage());
         }

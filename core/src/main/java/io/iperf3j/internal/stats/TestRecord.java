@@ -37,9 +37,6 @@ public final class TestRecord {
     public long targetBitrate;
     /** {@code --fq-rate}, bits/s; 0 = unset (3.21 prints it as {@code fq_rate} and {@code fqrate}). */
     public long fqRate;
-    /** UDP GSO / GRO in use for this test (3.21's {@code --gsro}; printed as {@code gso}/{@code gro}). */
-    public boolean udpGso;
-    public boolean udpGro;
     public int window;
     /** {@code -M} value sent by the client, 0 if none. */
     public int mssRequested;
@@ -53,6 +50,16 @@ public final class TestRecord {
     public boolean noDelayRequested;
     public boolean repeatingPayload;
     public boolean zeroCopy;
+    /** {@code --skip-rx-copy} (iperf3 3.18+): receiving streams discard data with MSG_TRUNC. */
+    public boolean skipRxCopy;
+    /** {@code -m} (iperf3 3.18+): TCP data streams over IPPROTO_MPTCP. */
+    public boolean mptcp;
+    /** UDP segmentation offload for sending streams, from 3.21's {@code gso} parameter ({@code --gsro}). */
+    public boolean gso;
+    /** UDP GRO for receiving streams, from 3.21's {@code gro} parameter ({@code --gsro}). */
+    public boolean gro;
+    /** The CPU the server's streams of this test run on ({@code -A n,m}'s m), or -1. */
+    public int serverAffinity = -1;
     public int burst;
     public int pacingTimer;
     /** Client with {@code --latency}: the probe's figures; null when the option is off. */

@@ -200,7 +200,7 @@ class Iperf3ComparisonTest {
     void usageKeepsIperf3sLines() throws Exception {
         Result help = runIperf3(List.of("--help"));
         assertThat(help.exitCode()).isZero();
-        // iperf3j keeps the SCTP, -F, -A and -L lines with a note and drops upstream's bug address
+        // iperf3j keeps the SCTP, -F and -L lines with a note, has 3.21's -A line and drops upstream's bug address
         Map<String, String> changed = Map.of(
                 "  --sctp                    use SCTP rather than TCP",
                 "  --sctp                    use SCTP rather than TCP (not supported)",
@@ -211,7 +211,8 @@ class Iperf3ComparisonTest {
                 "  -F, --file name           xmit/recv the specified file",
                 "  -F, --file name           xmit/recv the specified file (not supported)",
                 "  -A, --affinity n/n,m      set CPU affinity",
-                "  -A, --affinity n/n,m      set CPU affinity (not supported)",
+                // 3.21's wording: iperf3j sets it now
+                "  -A, --affinity n[,m]      set CPU affinity core number to n (the core the process will use)",
                 "  -L, --flowlabel N         set the IPv6 flow label (only supported on Linux)",
                 "  -L, --flowlabel N         set the IPv6 flow label (not supported)");
         String ours = OptionParser.usage();

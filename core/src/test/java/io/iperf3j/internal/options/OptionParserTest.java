@@ -182,7 +182,8 @@ class OptionParserTest {
                         + " '--title' '--time-skew-threshold'"),
                 fails("-s --json=1", "iperf3j: option '--json' doesn't allow an argument"),
                 // deviation: iperf3j's --json-stream makes "--jso" ambiguous (3.12: "--json" doesn't allow...)
-                fails("-s --jso=1", "iperf3j: option '--jso=1' is ambiguous; possibilities: '--json' '--json-stream'"),
+                fails("-s --jso=1", "iperf3j: option '--jso=1' is ambiguous; possibilities: '--json' '--json-stream'"
+                        + " '--json-stream-full-output'"),
                 fails("-s --one=1", "iperf3j: option '--one-off' doesn't allow an argument"),
                 failsParam("-s -t 5", "some option you are trying to set is client only"),
                 failsParam("-s -A 1,2", "some option you are trying to set is client only"),

@@ -143,7 +143,20 @@ public final class IperfServer implements Closeable {
             };
             listener = ServerSocketChannel.open(family);
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            listener.bind(new InetSocketAddress(bindTo, options.port()), 128);
+            if (!options.mptcp()) {
+                listener.bind(new InetSocketAddress(bindTo, options.port()), 128);
+            } else {
+                // -m on a server: listen with MPTCP, so data streams of MPTCP clients are MPTCP
+                // (3.21 re-creates its listener per test when the client asks; one listener
+                // serves all tests here). Plain TCP clients still connect (fallback). The JDK's
+                // TCP listener gets an ephemeral port, so no client reaches it before the swap.
+                listener.bind(new InetSocketAddress(bindTo, 0), 128);
+                try {
+                    mptcpPort = io.iperf3j.internal.net.MultipathTcp.replaceListener(listener, 128, options.port());
+                } catch (io.iperf3j.internal.net.NativeSocketException | UnsupportedOperationException e) {
+                    throw new java.io.IOException(e.getMessage(), e);
+                }
+            }
             try (SocketChannel probe = SocketChannel.open()) {
                 listenerBuffers = new int[] {SocketBuffers.sendBuffer(probe), SocketBuffers.receiveBuffer(listener)};
             }
@@ -153,8 +166,14 @@ public final class IperfServer implements Closeable {
         }
     }
 
+    /** With {@code -m}: the MPTCP listener's port; 0 otherwise. */
+    private volatile int mptcpPort;
+
     /** The bound port (useful with port 0). */
     public int port() {
+        if (mptcpPort > 0) {
+            return mptcpPort; // the JDK still reports the ephemeral port it bound first
+        }
         return ((InetSocketAddress) listenerAddress()).getPort();
     }
 

@@ -6,8 +6,10 @@ import io.iperf3j.Transport;
 import io.iperf3j.internal.auth.AuthToken;
 import io.iperf3j.internal.auth.AuthorizedUsers;
 import io.iperf3j.internal.engine.AddressText;
+import io.iperf3j.internal.engine.AffinityScope;
 import io.iperf3j.internal.engine.DataStream;
 import io.iperf3j.internal.engine.Errno;
+import io.iperf3j.internal.engine.KeepaliveSocketOptions;
 import io.iperf3j.internal.engine.StreamFactory;
 import io.iperf3j.internal.engine.TestSession;
 import io.iperf3j.internal.engine.TestSettings;
@@ -99,6 +101,9 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
     private boolean probeEnded;
     private final Object probeLock = new Object();
 
+    /** {@code -A}: this thread's CPU for the test, given back when the test ends. */
+    private AffinityScope pinned = AffinityScope.NONE;
+
     ServerSession(IperfServer server, IperfOptions options, TestRecord rec, TestPrinter printer, TestReporter reporter,
                   Selector selector, Cookie cookie, SocketChannel controlSocket, String name, long id) {
         super(options, rec, printer, reporter, selector, name);
@@ -184,6 +189,10 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
             // reach a client that is not yet running, which counts them as lost.
             controlSocket.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
             StreamFactory.applyUserTimeout(NativeSocket.of(controlSocket).orElse(null), local.sndTimeoutMs());
+            String keepalive = KeepaliveSocketOptions.apply(controlSocket, local.controlKeepalive(), printer::errorRaw);
+            if (keepalive != null && local.verbose()) {
+                printer.line(keepalive);
+            }
             control = new ControlChannel(controlSocket, selector);
             peer = control.remoteAddress();
             rec.acceptedHost = AddressText.of(peer);
@@ -211,6 +220,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
             endReason = "internal error: " + e;
             reporter.onError(endReason);
         } finally {
+            pinned.close();
             server.streamsNoLongerExpected(this);
             server.udpRouter.forget(this);
             endProbe();
@@ -359,6 +369,10 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
         }
         server.log().testStarted(id, peer, shape, authUser);
         TestSettings.apply(rec, p, false);
+        // -A: the client's m (3.21 pins the server after the parameter exchange), else the
+        // server's own n; the stream workers this thread starts inherit the CPU.
+        pinned = AffinityScope.pin(rec.serverAffinity >= 0 ? rec.serverAffinity
+                : AffinityScope.ownCpu(local.affinity()));
         rec.senderHasRetransmits = computeSenderHasRetransmits();
         reporter.onParametersReceived();
         if (rec.getServerOutput && !local.json() && !local.jsonStream()) {
@@ -707,6 +721,6 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
     }
 
     static OutputMode outputMode(IperfOptions o) {
-        return o.jsonStream() ? OutputMode.JSON_STREAM : o.json() ? OutputMode.JSON : OutputMode.TEXT;
+        return OutputMode.of(o.json(), o.jsonStream(), o.jsonStreamFullOutput());
     }
 }

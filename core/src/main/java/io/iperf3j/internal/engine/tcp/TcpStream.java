@@ -4,6 +4,7 @@ import io.iperf3j.internal.engine.DataStream;
 import io.iperf3j.internal.engine.Pacer;
 import io.iperf3j.internal.engine.TransferBudget;
 import io.iperf3j.internal.net.NativeSocket;
+import io.iperf3j.internal.net.SkipCopyReceiver;
 import io.iperf3j.internal.stats.StreamRecord;
 
 import java.io.IOException;
@@ -36,16 +37,21 @@ public final class TcpStream extends DataStream {
     private final TransferBudget budget;
     /** The socket's native handle for TCP_INFO, or null where it cannot be had. */
     public final NativeSocket nativeSocket;
+    /** {@code --skip-rx-copy}: a receiver drops data with MSG_TRUNC instead of reading it; else null. */
+    private final SkipCopyReceiver skipCopy;
 
     /**
      * @param budget the test's {@code -n}/{@code -k} budget (sending) or receive
      *        limit (receiving client), or null
      * @param pacer the {@code -b} pacer for a sender, or null
+     * @param skipCopy {@code --skip-rx-copy}'s MSG_TRUNC reader for a receiver, or null to read normally
      */
     public TcpStream(StreamRecord record, Runnable wakeTest, SocketChannel channel, ByteBuffer buffer,
-              FileChannel zeroCopySource, Pacer pacer, TransferBudget budget, NativeSocket nativeSocket)
+              FileChannel zeroCopySource, Pacer pacer, TransferBudget budget, NativeSocket nativeSocket,
+              SkipCopyReceiver skipCopy)
             throws IOException {
         super(record, wakeTest);
+        this.skipCopy = skipCopy;
         this.nativeSocket = nativeSocket;
         this.channel = channel;
         this.buffer = buffer;
@@ -155,10 +161,8 @@ public final class TcpStream extends DataStream {
     private void receive() throws IOException {
         int inBlock = 0;
         while (!stopRequested) {
-            buffer.clear().limit(blockSize - inBlock);
-            int n = channel.read(buffer);
+            int n = skipCopy != null ? dropWithoutCopy(blockSize - inBlock) : read(blockSize - inBlock);
             if (n == 0) {
-                awaitReady(SelectionKey.OP_READ);
                 continue;
             }
             if (n < 0) {
@@ -181,8 +185,38 @@ public final class TcpStream extends DataStream {
         }
     }
 
+    /** Reads up to {@code max} bytes: the count, -1 at end of stream, 0 after waiting for data. */
+    private int read(int max) throws IOException {
+        buffer.clear().limit(max);
+        int n = channel.read(buffer);
+        if (n == 0) {
+            awaitReady(SelectionKey.OP_READ);
+        }
+        return n;
+    }
+
+    /** Like {@link #read}, but the kernel drops the bytes ({@code recv(MSG_TRUNC)}) instead of copying them. */
+    private int dropWithoutCopy(int max) throws IOException {
+        long r = skipCopy.receive(max);
+        if (r == SkipCopyReceiver.EAGAIN || r == SkipCopyReceiver.EINTR) {
+            skipCopy.awaitReadable((int) SELECT_TIMEOUT_MS);
+            return 0;
+        }
+        if (r < 0) {
+            throw new IOException(skipCopy.errorText(r));
+        }
+        return r == 0 ? -1 : (int) r;
+    }
+
     @Override
     protected void closeChannel() {
+        if (skipCopy != null && channel.isOpen() && !onWorkerThread()) {
+            // The worker calls recv/poll on the descriptor number: wake it and let it leave
+            // before the channel's close can free the number for reuse.
+            stopRequested = true;
+            skipCopy.wakeUp();
+            awaitFinished(1_000_000_000L);
+        }
         try {
             channel.close();
             wakeWorker(); // a closed channel's key goes at the selector's next select: make it now

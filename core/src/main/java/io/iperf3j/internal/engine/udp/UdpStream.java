@@ -101,9 +101,11 @@ public final class UdpStream extends DataStream implements PacketCounters {
      * @param pacer the {@code -b} pacer of a sender, or null for no limit
      * @param budget {@code -n}/{@code -k}: the test's send budget (sender) or a receiving
      *        client's limit, or null
+     * @param gsro {@code --gsro}: segmentation offload for every sender (paced or not, any peer)
+     *        and GRO for a receiver, where batched I/O works; false for the {@link UdpIo} defaults
      */
     UdpStream(StreamRecord record, Runnable wakeTest, DatagramChannel channel, ByteBuffer buffer, boolean counters64,
-              Pacer pacer, TransferBudget budget) throws IOException {
+              Pacer pacer, TransferBudget budget, boolean gsro) throws IOException {
         super(record, wakeTest);
         this.channel = channel;
         this.buffer = buffer;
@@ -125,7 +127,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
             // Only towards a loopback peer by default: a super-datagram passes qdiscs and
             // netfilter on the sending host as one packet (tc/netem, nft rules would drop or
             // shape 44 datagrams at once), which changes what a test through them measures.
-            boolean offload = UdpIo.offloadUnpaced()
+            boolean offload = UdpIo.offloadUnpaced() || gsro
                     || (UdpIo.offload() && pacer != null && loopbackPeer(channel));
             int gsoSlots = offload ? Math.min(DatagramBatch.MAX_GSO_SEGMENTS, 65507 / datagramSize) : 0;
             int slots = gsoSlots >= 2 ? gsoSlots : UdpIo.slots(datagramSize);
@@ -138,7 +140,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
                 segmented = b != null && gsoSlots >= 2 && b.enableSegmentation();
             }
         } else if (nat != null) {
-            if (UdpIo.offload()) {
+            if (UdpIo.offload() || gsro) {
                 // GRO: one read may return up to 64 KiB of equal-size datagrams of this flow.
                 ByteBuffer big = Payload.aligned(UdpIo.GRO_SLOTS * UdpIo.GRO_SLOT_SIZE);
                 DatagramBatch g = DatagramBatch.of(nat, big, UdpIo.GRO_SLOT_SIZE).orElse(null);

@@ -287,6 +287,8 @@ public final class UdpStreams {
         InetSocketAddress ra = (InetSocketAddress) ch.getRemoteAddress();
         StreamRecord record = new StreamRecord(id, socketNumber, direction,
                 AddressText.of(la), la.getPort(), AddressText.of(ra), ra.getPort());
-        return new UdpStream(record, wakeTest, ch, buffer, rec.udpCounters64, pacer, budget);
+        // --gsro (3.21's gso/gro parameters): offload in this stream's direction whatever the default
+        boolean offload = direction == Direction.SENDER ? rec.gso : rec.gro;
+        return new UdpStream(record, wakeTest, ch, buffer, rec.udpCounters64, pacer, budget, offload);
     }
 }
