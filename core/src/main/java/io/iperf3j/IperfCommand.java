@@ -252,6 +252,30 @@ public final class IperfCommand {
         return spawn(MetricsMode.disabled()).await();
     }
 
+    /**
+     * Runs a client test on the calling thread without metrics: {@link IperfClient}'s
+     * test thread, which is already the test's own.
+     *
+     * @throws IllegalArgumentException if the arguments are invalid or not a client's
+     */
+    IperfResult runHere() {
+        IperfOptions options = options();
+        if (!options.isClient()) {
+            throw new IllegalArgumentException("not a client: " + arguments());
+        }
+        OutputSink sink = out != null ? OutputSink.of(out, err, options.forceFlush()) : OutputSink.discarding();
+        try {
+            ClientTest.Outcome o = new ClientTest(options, sink, EngineInfo.standard(), TestObserver.NONE).run();
+            return new IperfResult(Role.CLIENT, o.document(), o.cancelled());
+        } finally {
+            if (out == null) {
+                sink.close();
+            } else {
+                sink.flush();
+            }
+        }
+    }
+
     /** Starts the run without metrics. */
     public RunningIperf spawn() {
         return spawn(MetricsMode.disabled());
