@@ -1,5 +1,7 @@
 package io.iperf3j;
 
+import io.iperf3j.internal.engine.OneTimeSetup;
+
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
@@ -121,6 +123,7 @@ public final class IperfClient {
 
     /** Runs one test on the calling thread (the test's own) and completes {@code future} with its map. */
     private void runTest(CompletableFuture<Map<String, Object>> future) {
+        OneTimeSetup.startInBackground(); // the JVM's first test: native bindings while this thread parses
         Map<String, Object> map;
         try {
             IperfResult result = IperfCommand.client(hostname).port(port).duration(duration)

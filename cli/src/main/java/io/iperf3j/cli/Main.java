@@ -57,6 +57,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // FFM bindings, uname, the cookie's random seed: on the second core while the options are parsed.
+        io.iperf3j.internal.engine.OneTimeSetup.startInBackground();
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
         Main main = new Main(out, err);

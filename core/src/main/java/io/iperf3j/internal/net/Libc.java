@@ -264,6 +264,13 @@ final class Libc {
         return Base.FAILURE;
     }
 
+    /** Binds the socket, CPU-time and uname groups now (each is bound once per JVM). */
+    void bindSocketCalls() {
+        java.util.Objects.requireNonNull(Sock.GETSOCKOPT);
+        java.util.Objects.requireNonNull(Cpu.GETRUSAGE);
+        java.util.Objects.requireNonNull(Uts.UNAME);
+    }
+
     /** A segment to receive the captured errno; allocate one per call or reuse it within one arena. */
     static MemorySegment newCallState(Arena arena) {
         return arena.allocate(CAPTURE_LAYOUT);
