@@ -2,6 +2,7 @@ package io.iperf3j;
 
 import io.iperf3j.internal.engine.ClientTest;
 import io.iperf3j.internal.engine.EngineInfo;
+import io.iperf3j.internal.engine.OneTimeSetup;
 import io.iperf3j.internal.engine.server.IperfServer;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.options.IperfOptions;
@@ -288,6 +289,7 @@ public final class IperfCommand {
      */
     public RunningIperf spawn(MetricsMode mode) {
         Objects.requireNonNull(mode, "mode");
+        OneTimeSetup.startInBackground(); // a JVM's first run: native bindings while the options are parsed
         IperfOptions options = options();
         MetricsStream stream = mode.enabled() ? new MetricsStream(metricsCapacity) : MetricsStream.closedStream();
         OutputSink sink = out != null ? OutputSink.of(out, err, options.forceFlush()) : OutputSink.discarding();
