@@ -2,7 +2,7 @@
 # Start-up and teardown overhead of a short client run: hyperfine of
 # `iperf3j -c 127.0.0.1 -t 1` against `iperf3 -c 127.0.0.1 -t 1` (Debian's, and 3.21 when
 # built), all against one iperf3 3.12 server this script starts and stops by its PID, so
-# the difference is the client's own. Also `iperf3j --version` (the JVM's start with the
+# the difference is the client's own (the server gets 0.3 s between tests). Also `iperf3j --version` (the JVM's start with the
 # AOT cache, nothing else) to split the overhead.
 #   bench/startup.sh [RUNS] [OUT_DIR]      (default 10, bench/results/startup-<date>)
 set -euo pipefail
@@ -27,7 +27,7 @@ cmds=(-n "iperf3 3.12" "iperf3 -c 127.0.0.1 -p $port -t 1"
 if [ -x "$peer321" ]; then
   cmds+=(-n "iperf3 3.21" "$peer321 -c 127.0.0.1 -p $port -t 1")
 fi
-hyperfine -N --warmup 2 --runs "$runs" --export-json "$out/client-t1.json" --export-markdown "$out/client-t1.md" \
+hyperfine -N --warmup 2 --runs "$runs" --prepare "sleep 0.3" --export-json "$out/client-t1.json" --export-markdown "$out/client-t1.md" \
   "${cmds[@]}"
 hyperfine -N --warmup 2 --runs "$runs" --export-json "$out/version.json" --export-markdown "$out/version.md" \
   -n "iperf3j --version" "$root/iperf3j --version" -n "iperf3 --version" "iperf3 --version"
