@@ -5,10 +5,15 @@
 # a runtime without one is asked with -XshowSettings.
 
 jdk_major() { # prints the feature version of the JDK at home $1, or 0
-  local home=$1 v=""
+  local home=$1 v="" line=""
   [ -x "$home/bin/java" ] || { echo 0; return; }
   if [ -f "$home/release" ]; then
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" | head -n 1)
+    # bash builtins only: the launcher runs this on every start, and each sed/head is a process
+    while IFS= read -r line || [ -n "$line" ]; do
+      case $line in
+        JAVA_VERSION=\"[0-9]*) v=${line#JAVA_VERSION=\"}; v=${v%%[!0-9]*}; break ;;
+      esac
+    done < "$home/release"
   fi
   if [ -z "$v" ]; then
     v=$("$home/bin/java" -XshowSettings:properties -version 2>&1 \
@@ -18,12 +23,13 @@ jdk_major() { # prints the feature version of the JDK at home $1, or 0
 }
 
 find_jdk() {
-  local candidate java_bin
+  local candidate java_bin real
   if [ -n "${JAVA_HOME:-}" ] && [ "$(jdk_major "$JAVA_HOME")" -ge 25 ]; then
     echo "$JAVA_HOME"; return 0
   fi
   if java_bin=$(command -v java 2>/dev/null); then
-    candidate=$(dirname "$(dirname "$(readlink -f "$java_bin")")")
+    real=$(readlink -f "$java_bin")
+    candidate=${real%/*}; candidate=${candidate%/*}
     if [ "$(jdk_major "$candidate")" -ge 25 ]; then echo "$candidate"; return 0; fi
   fi
   for candidate in /usr/lib/jvm/*; do

@@ -1,5 +1,7 @@
 package io.iperf3j;
 
+import io.iperf3j.internal.engine.OneTimeSetup;
+
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
@@ -26,6 +28,11 @@ import java.util.function.Consumer;
  * callback still comes, once). Use several {@code IperfClient}s for parallel tests.
  * The callback runs on the test's own thread; an exception it throws goes to that
  * thread's uncaught-exception handler.
+ *
+ * <p>{@code run} and {@code runAsync} return at once also as the first call of a JVM:
+ * everything else, including the one-time set-up of the engine (its classes, the
+ * native-call bindings, the option parser; some hundreds of milliseconds in a fresh
+ * JVM), happens on a thread of the test's own, never on the caller's.
  */
 public final class IperfClient {
     /** The default test length: five one-second intervals, as the DL-7450 sample describes. */
@@ -58,7 +65,16 @@ public final class IperfClient {
      * @throws IllegalStateException if a test of this client is already running
      */
     public void run(Consumer<Map<String, Object>> onComplete) {
-        start().thenAccept(map -> {
+        start().thenAccept(new Callback(onComplete));
+    }
+
+    /**
+     * Hands the map to the application's callback. A class, not a lambda: a JVM's first
+     * lambda costs tens of milliseconds of set-up, which {@code run} must not spend.
+     */
+    private record Callback(Consumer<Map<String, Object>> onComplete) implements Consumer<Map<String, Object>> {
+        @Override
+        public void accept(Map<String, Object> map) {
             if (onComplete != null) {
                 try {
                     onComplete.accept(map);
@@ -68,7 +84,7 @@ public final class IperfClient {
                     t.getUncaughtExceptionHandler().uncaughtException(t, e);
                 }
             }
-        });
+        }
     }
 
     /**
@@ -90,20 +106,33 @@ public final class IperfClient {
             throw new IllegalStateException("a test is already running");
         }
         CompletableFuture<Map<String, Object>> future = new CompletableFuture<>();
-        RunningIperf run;
-        try {
-            run = IperfCommand.client(hostname).port(port).duration(duration).reportInterval(Duration.ofSeconds(1))
-                    .spawn();
-        } catch (RuntimeException e) {
-            running.set(false);
-            future.complete(Collections.emptyMap());
-            return future;
-        }
-        run.completion().whenComplete((result, failure) -> {
-            Map<String, Object> map = failure == null && result != null ? result.json() : Collections.emptyMap();
-            running.set(false); // before the callback, so it may start the next test
-            future.complete(map);
-        });
+        // Only the busy flag is the caller's: parsing, the engine's first use and the test
+        // itself go to the test's thread (issue 16: 400-770 ms here on a JVM's first call).
+        Thread test = new Thread(new TestRun(this, future), "iperf3j-client");
+        test.start();
         return future;
+    }
+
+    /** The test thread's work (a class, not a lambda: see {@link Callback}). */
+    private record TestRun(IperfClient client, CompletableFuture<Map<String, Object>> future) implements Runnable {
+        @Override
+        public void run() {
+            client.runTest(future);
+        }
+    }
+
+    /** Runs one test on the calling thread (the test's own) and completes {@code future} with its map. */
+    private void runTest(CompletableFuture<Map<String, Object>> future) {
+        OneTimeSetup.startInBackground(); // the JVM's first test: native bindings while this thread parses
+        Map<String, Object> map;
+        try {
+            IperfResult result = IperfCommand.client(hostname).port(port).duration(duration)
+                    .reportInterval(Duration.ofSeconds(1)).runHere();
+            map = result != null ? result.json() : Collections.emptyMap();
+        } catch (RuntimeException | Error e) {
+            map = Collections.emptyMap();
+        }
+        running.set(false); // before the callback, so it may start the next test
+        future.complete(map);
     }
 }

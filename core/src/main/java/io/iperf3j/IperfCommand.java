@@ -2,6 +2,7 @@ package io.iperf3j;
 
 import io.iperf3j.internal.engine.ClientTest;
 import io.iperf3j.internal.engine.EngineInfo;
+import io.iperf3j.internal.engine.OneTimeSetup;
 import io.iperf3j.internal.engine.server.IperfServer;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.options.IperfOptions;
@@ -252,6 +253,30 @@ public final class IperfCommand {
         return spawn(MetricsMode.disabled()).await();
     }
 
+    /**
+     * Runs a client test on the calling thread without metrics: {@link IperfClient}'s
+     * test thread, which is already the test's own.
+     *
+     * @throws IllegalArgumentException if the arguments are invalid or not a client's
+     */
+    IperfResult runHere() {
+        IperfOptions options = options();
+        if (!options.isClient()) {
+            throw new IllegalArgumentException("not a client: " + arguments());
+        }
+        OutputSink sink = out != null ? OutputSink.of(out, err, options.forceFlush()) : OutputSink.discarding();
+        try {
+            ClientTest.Outcome o = new ClientTest(options, sink, EngineInfo.standard(), TestObserver.NONE).run();
+            return new IperfResult(Role.CLIENT, o.document(), o.cancelled());
+        } finally {
+            if (out == null) {
+                sink.close();
+            } else {
+                sink.flush();
+            }
+        }
+    }
+
     /** Starts the run without metrics. */
     public RunningIperf spawn() {
         return spawn(MetricsMode.disabled());
@@ -264,6 +289,7 @@ public final class IperfCommand {
      */
     public RunningIperf spawn(MetricsMode mode) {
         Objects.requireNonNull(mode, "mode");
+        OneTimeSetup.startInBackground(); // a JVM's first run: native bindings while the options are parsed
         IperfOptions options = options();
         MetricsStream stream = mode.enabled() ? new MetricsStream(metricsCapacity) : MetricsStream.closedStream();
         OutputSink sink = out != null ? OutputSink.of(out, err, options.forceFlush()) : OutputSink.discarding();

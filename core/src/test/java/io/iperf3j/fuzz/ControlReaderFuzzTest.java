@@ -18,7 +18,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * JAZZER_FUZZ=1 mvn -B test -pl core -Dtest='ControlReaderFuzzTest#controlReader' -Djazzer.max_duration=10m
  * </pre>
  *
- * or {@code ./fuzz controlReader 10m} ({@code ./fuzz} alone runs all four for a
+ * or {@code ./fuzz controlReader 10m} ({@code ./fuzz} alone runs every target for a
  * minute each). New interesting inputs go to {@code core/.cifuzz-corpus/}; a
  * finding is written as a crash file next to the seeds and becomes a regression
  * case from then on.
@@ -42,5 +42,10 @@ class ControlReaderFuzzTest {
     @FuzzTest(maxDuration = "1m")
     void udpDatagrams(byte[] data) {
         FuzzTargets.udpDatagrams(data);
+    }
+
+    @FuzzTest(maxDuration = "1m")
+    void ancillaryData(byte[] data) {
+        FuzzTargets.ancillaryData(data);
     }
 }

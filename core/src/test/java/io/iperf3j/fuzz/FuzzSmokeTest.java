@@ -30,13 +30,14 @@ class FuzzSmokeTest {
             0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 16, 12, 4, 37};
 
     @ParameterizedTest
-    @ValueSource(strings = {"controlReader", "parameters", "parametersStructured", "udpDatagrams"})
+    @ValueSource(strings = {"controlReader", "parameters", "parametersStructured", "udpDatagrams", "ancillaryData"})
     void seededMutationsFindNothing(String target) throws Exception {
         Consumer<byte[]> run = switch (target) {
             case "controlReader" -> FuzzTargets::controlReader;
             case "parameters" -> FuzzTargets::parameters;
             case "parametersStructured" -> FuzzTargets::parametersStructured;
             case "udpDatagrams" -> FuzzTargets::udpDatagrams;
+            case "ancillaryData" -> FuzzTargets::ancillaryData;
             default -> throw new IllegalArgumentException(target);
         };
         List<byte[]> seeds = seeds(target);

@@ -1,6 +1,7 @@
 package io.iperf3j.fuzz;
 
 import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.net.AncillaryData;
 import io.iperf3j.internal.json.MalformedJsonException;
 import io.iperf3j.internal.json.PeerJson;
 import io.iperf3j.internal.protocol.ControlFrames;
@@ -12,6 +13,7 @@ import io.iperf3j.internal.udp.UdpHandshake;
 import io.iperf3j.internal.udp.UdpHeader;
 import io.iperf3j.internal.udp.UdpReceiverStats;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -232,6 +234,74 @@ final class FuzzTargets {
             check(Double.isFinite(stats.jitter()) && stats.jitter() >= 0, "jitter not finite: " + stats.jitter());
             check(stats.outOfOrder() >= 0, "negative out-of-order count");
         }
+    }
+
+    /**
+     * The ancillary-data decoder of batched UDP receives ({@link AncillaryData}) over
+     * arbitrary bytes taken as a {@code msg_control} buffer: the first byte gives the
+     * offset (0-7, so unaligned headers too) and whether the announced length is the
+     * buffer's or a larger one (a kernel length is never trusted past the buffer). Both
+     * values must match a plain reference walk of the same bytes and stay in range.
+     */
+    static void ancillaryData(byte[] data) {
+        if (data.length == 0) {
+            return;
+        }
+        int offset = Math.min(data[0] & 7, data.length - 1);
+        long length = (data[0] & 8) != 0 ? (data.length - 1 - offset) + ((data[0] & 0xF0) << 4) : data.length - 1 - offset;
+        byte[] control = java.util.Arrays.copyOfRange(data, 1, data.length);
+        MemorySegment seg = MemorySegment.ofArray(control);
+        int gro = AncillaryData.groSegmentSize(seg, offset, length);
+        long time = AncillaryData.receiveTimeNanos(seg, offset, length);
+        check(gro >= 0 && gro <= 0xFFFF, "segment size out of range: " + gro);
+        check(time == AncillaryData.NO_TIME || time >= 0, "negative receive time: " + time);
+        check(gro == referenceSegmentSize(control, offset, length), "segment size differs from the reference walk");
+        check(time == referenceTime(control, offset, length), "receive time differs from the reference walk");
+    }
+
+    /** CMSG_FIRSTHDR/CMSG_NXTHDR over little-endian bytes, written out plainly: the data offset or -1. */
+    private static int referenceFind(byte[] c, int offset, long length, int level, int type, int minData) {
+        ByteBuffer b = ByteBuffer.wrap(c).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long end = Math.min((long) offset + Math.max(0, length), c.length);
+        int at = offset;
+        while (at + 16 <= end) {
+            long len = b.getLong(at);
+            if (len < 16 || len > end - at) {
+                return -1;
+            }
+            if (b.getInt(at + 8) == level && b.getInt(at + 12) == type) {
+                return len - 16 >= minData ? at + 16 : -1;
+            }
+            at += (int) ((len + 7) / 8 * 8);
+        }
+        return -1;
+    }
+
+    private static int referenceSegmentSize(byte[] c, int offset, long length) {
+        int d = referenceFind(c, offset, length, 17, 104, 4); // SOL_UDP, UDP_GRO
+        if (d < 0) {
+            return 0;
+        }
+        int v = ByteBuffer.wrap(c).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(d);
+        return v >= 1 && v <= 65535 ? v : 0;
+    }
+
+    private static long referenceTime(byte[] c, int offset, long length) {
+        int d = referenceFind(c, offset, length, 1, 35, 16); // SOL_SOCKET, SCM_TIMESTAMPNS
+        if (d < 0) {
+            return AncillaryData.NO_TIME;
+        }
+        ByteBuffer b = ByteBuffer.wrap(c).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long sec = b.getLong(d);
+        long nsec = b.getLong(d + 8);
+        if (sec < 0 || nsec < 0 || nsec > 999_999_999L) {
+            return AncillaryData.NO_TIME;
+        }
+        java.math.BigInteger t = java.math.BigInteger.valueOf(sec).multiply(java.math.BigInteger.valueOf(1_000_000_000L))
+                .add(java.math.BigInteger.valueOf(nsec));
+        // Out of range when the time would not fit a long with a second to spare.
+        return t.compareTo(java.math.BigInteger.valueOf((Long.MAX_VALUE / 1_000_000_000L - 1) * 1_000_000_000L
+                + 999_999_999L)) > 0 ? AncillaryData.NO_TIME : t.longValueExact();
     }
 
     private static void check(boolean ok, String what) {

@@ -11,6 +11,8 @@
  * Each {@link io.iperf3j.internal.engine.DataStream} has one platform thread of its own that moves
  * bytes and publishes its counters with release stores; the test thread reads them with acquire
  * loads. The client's password prompt runs on the caller's thread before the test starts.
+ * {@link io.iperf3j.internal.engine.OneTimeSetup} runs a JVM's one-time native set-up once, on a
+ * daemon thread of its own, while the caller parses options.
  * See {@code docs/design/engine.md}.
  */
 package io.iperf3j.internal.engine;

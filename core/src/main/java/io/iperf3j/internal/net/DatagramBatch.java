@@ -17,7 +17,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * datagrams that the kernel splits, each datagram keeping its own bytes) and
  * generic receive offload on receive ({@code UDP_GRO}, one read returning several
  * equal-size datagrams of one flow back to back, the segment size in a control
- * message).
+ * message), and on request the kernel's receive time of each read
+ * ({@code SO_TIMESTAMPNS}, {@link #receiveTimeNanos(int)}).
  *
  * <p>The datagrams live in one direct buffer of {@code slots × slotSize} bytes
  * given by the caller, slot {@code i} at {@code i × slotSize}; the caller writes
@@ -44,7 +45,9 @@ public final class DatagramBatch {
     private static final int MSG_LEN = 56;
     private static final int IOVEC = 16;
     /** One cmsghdr (16) + an int, aligned: room for UDP_SEGMENT / UDP_GRO. */
-    private static final int CMSG_SPACE_INT = 24;
+    private static final int CMSG_SPACE_INT = AncillaryData.SPACE_INT;
+    /** Per received slot: room for UDP_GRO's segment size and an SO_TIMESTAMPNS timespec. */
+    private static final int RECEIVE_CONTROL = AncillaryData.SPACE_INT + AncillaryData.SPACE_TIMESPEC;
     /** The kernel's UDP_MAX_SEGMENTS. */
     public static final int MAX_GSO_SEGMENTS = 64;
     /** Largest UDP payload of one (super-)datagram over IPv4. */
@@ -66,6 +69,7 @@ public final class DatagramBatch {
     private final MemorySegment gsoIov;
     private final MemorySegment gsoCmsg;
     private boolean gro;
+    private boolean timestamps;
 
     private DatagramBatch(Libc libc, NativeSocket socket, ByteBuffer buffer, int slotSize) {
         this.libc = libc;
@@ -77,7 +81,7 @@ public final class DatagramBatch {
         Arena arena = Arena.ofAuto();
         this.headers = arena.allocate((long) MMSGHDR * slots, 8);
         this.iovecs = arena.allocate((long) IOVEC * slots, 8);
-        this.control = arena.allocate((long) CMSG_SPACE_INT * slots, 8);
+        this.control = arena.allocate((long) RECEIVE_CONTROL * slots, 8);
         this.pollFd = arena.allocate(8, 8);
         this.state = Libc.newCallState(arena);
         this.gsoMsg = arena.allocate(MMSGHDR, 8);
@@ -187,11 +191,31 @@ public final class DatagramBatch {
             return false;
         }
         gro = true;
+        attachControl();
+        return true;
+    }
+
+    /**
+     * Turns on {@code SO_TIMESTAMPNS}: each read then carries the kernel's receive time
+     * ({@link #receiveTimeNanos(int)}); false if the kernel refuses.
+     */
+    public boolean enableReceiveTimestamps() {
+        try {
+            socket.setIntOption(Libc.SOL_SOCKET, Libc.SO_TIMESTAMPNS, 1);
+        } catch (NativeSocketException e) {
+            return false;
+        }
+        timestamps = true;
+        attachControl();
+        return true;
+    }
+
+    /** Points every slot's {@code msg_control} at its part of {@link #control}. */
+    private void attachControl() {
         for (int i = 0; i < slots; i++) {
             long h = (long) MMSGHDR * i;
-            headers.set(JAVA_LONG, h + MSG_CONTROL, control.address() + (long) CMSG_SPACE_INT * i);
+            headers.set(JAVA_LONG, h + MSG_CONTROL, control.address() + (long) RECEIVE_CONTROL * i);
         }
-        return true;
     }
 
     /**
@@ -202,10 +226,11 @@ public final class DatagramBatch {
      * @return datagrams (reads) received, or {@code -errno}; 0 after {@link #wakeUp()}
      */
     public int receive(int max, boolean wait) {
-        if (gro) {
-            for (int i = 0; i < max; i++) {
+        if (gro || timestamps) {
+            int n = Math.min(max, slots);
+            for (int i = 0; i < n; i++) {
                 long h = (long) MMSGHDR * i;
-                headers.set(JAVA_LONG, h + MSG_CONTROLLEN, CMSG_SPACE_INT);
+                headers.set(JAVA_LONG, h + MSG_CONTROLLEN, RECEIVE_CONTROL);
             }
         }
         int flags = Libc.MSG_WAITFORONE | (wait ? 0 : Libc.MSG_DONTWAIT);
@@ -224,7 +249,7 @@ public final class DatagramBatch {
 
     /** Whether the datagram in slot {@code i} was cut to the slot size ({@code MSG_TRUNC}). */
     public boolean truncated(int i) {
-        return (headers.get(JAVA_INT, (long) MMSGHDR * i + MSG_FLAGS) & 0x20) != 0;
+        return (headers.get(JAVA_INT, (long) MMSGHDR * i + MSG_FLAGS) & Libc.MSG_TRUNC) != 0;
     }
 
     /**
@@ -236,18 +261,44 @@ public final class DatagramBatch {
         if (!gro) {
             return len;
         }
-        long h = (long) MMSGHDR * i;
-        long controlLen = headers.get(JAVA_LONG, h + MSG_CONTROLLEN);
-        if (controlLen >= 16 + 2) {
-            long c = (long) CMSG_SPACE_INT * i;
-            if (control.get(JAVA_INT, c + 8) == Libc.SOL_UDP && control.get(JAVA_INT, c + 12) == Libc.UDP_GRO) {
-                int seg = control.get(JAVA_INT, c + 16) & 0xffff;
-                if (seg > 0) {
-                    return seg;
-                }
-            }
+        int seg = AncillaryData.groSegmentSize(control, (long) RECEIVE_CONTROL * i, controlLength(i));
+        return seg > 0 ? seg : len;
+    }
+
+    /**
+     * With receive timestamps on: the kernel's receive time of the read in slot
+     * {@code i}, nanoseconds of {@code CLOCK_REALTIME}; {@link AncillaryData#NO_TIME}
+     * when timestamps are off or the read carried none.
+     */
+    public long receiveTimeNanos(int i) {
+        if (!timestamps) {
+            return AncillaryData.NO_TIME;
         }
-        return len;
+        return AncillaryData.receiveTimeNanos(control, (long) RECEIVE_CONTROL * i, controlLength(i));
+    }
+
+    /**
+     * Puts a receive time into slot {@code i}'s ancillary data as the kernel would, for
+     * running the receive path on synthetic data (warm-up, tests); ignored while receive
+     * timestamps are off.
+     */
+    public void setReceiveTime(int i, long realtimeNanos) {
+        if (!timestamps) {
+            return;
+        }
+        long c = (long) RECEIVE_CONTROL * i;
+        control.set(JAVA_LONG, c, AncillaryData.HEADER + 16L);
+        control.set(JAVA_INT, c + 8, Libc.SOL_SOCKET);
+        control.set(JAVA_INT, c + 12, Libc.SO_TIMESTAMPNS);
+        control.set(JAVA_LONG, c + 16, realtimeNanos / 1_000_000_000L);
+        control.set(JAVA_LONG, c + 24, realtimeNanos % 1_000_000_000L);
+        headers.set(JAVA_LONG, (long) MMSGHDR * i + MSG_CONTROLLEN, AncillaryData.SPACE_TIMESPEC);
+    }
+
+    /** The ancillary data length the kernel left in slot {@code i}'s header (at most the slot's room). */
+    private long controlLength(int i) {
+        long len = headers.get(JAVA_LONG, (long) MMSGHDR * i + MSG_CONTROLLEN);
+        return Math.min(len, RECEIVE_CONTROL);
     }
 
     /** Waits up to {@code timeoutMillis} for the socket to be readable (or writable). */

@@ -58,6 +58,8 @@ final class Libc {
     static final int SO_DOMAIN = 39;
     static final int SO_MAX_PACING_RATE = 47;
     static final int SO_COOKIE = 57;
+    /** {@code SO_TIMESTAMPNS_OLD}, the value {@code SO_TIMESTAMPNS} has on LP64 (also its cmsg type). */
+    static final int SO_TIMESTAMPNS = 35;
 
     // <netinet/in.h>
     static final int IPPROTO_IP = 0;
@@ -99,6 +101,7 @@ final class Libc {
     // <sys/socket.h> flags, <poll.h>, <netinet/udp.h>
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_WAITFORONE = 0x10000;
+    static final int MSG_CTRUNC = 0x8;
     static final int MSG_TRUNC = 0x20;
     static final short POLLIN = 0x1;
     static final short POLLOUT = 0x4;
@@ -291,6 +294,13 @@ final class Libc {
     /** Why {@link #get()} is empty, or null when it is not. */
     static Throwable failure() {
         return Base.FAILURE;
+    }
+
+    /** Binds the socket, CPU-time and uname groups now (each is bound once per JVM). */
+    void bindSocketCalls() {
+        java.util.Objects.requireNonNull(Sock.GETSOCKOPT);
+        java.util.Objects.requireNonNull(Cpu.GETRUSAGE);
+        java.util.Objects.requireNonNull(Uts.UNAME);
     }
 
     /** A segment to receive the captured errno; allocate one per call or reuse it within one arena. */

@@ -108,6 +108,15 @@ public final class NativeSocket {
     }
 
     /**
+     * Binds the functions sockets use now: FFM's linker and their downcall handles, tens
+     * of milliseconds in a fresh JVM that the first socket would otherwise spend. For a
+     * spare thread at start-up; does nothing when FFM is unavailable.
+     */
+    public static void bindNow() {
+        Libc.get().ifPresent(Libc::bindSocketCalls);
+    }
+
+    /**
      * Why {@link #available()} is false, for diagnostics; empty when it is true.
      */
     public static Optional<String> unavailableReason() {

@@ -9,10 +9,13 @@
  *       ({@code TCP_MAXSEG}, {@code TCP_CONGESTION}, {@code SO_BINDTODEVICE},
  *       don't-fragment, {@code TCP_USER_TIMEOUT}, {@code SO_MAX_PACING_RATE});</li>
  *   <li>{@link io.iperf3j.internal.net.ProcessCpu}: iperf3's {@code cpu_util} figures;</li>
- *   <li>{@link io.iperf3j.internal.net.SystemInfo}: iperf3's {@code system_info} string.</li>
+ *   <li>{@link io.iperf3j.internal.net.SystemInfo}: iperf3's {@code system_info} string;</li>
  *   <li>{@link io.iperf3j.internal.net.SkipCopyReceiver} ({@code --skip-rx-copy}, MSG_TRUNC receives),
  *       {@link io.iperf3j.internal.net.CpuAffinity} ({@code -A}) and
  *       {@link io.iperf3j.internal.net.MultipathTcp} ({@code -m}: an MPTCP socket in a channel's place);</li>
+ *   <li>{@link io.iperf3j.internal.net.DatagramBatch}: {@code sendmmsg}/{@code recvmmsg}, GSO/GRO and
+ *       per-read kernel receive times, whose ancillary data
+ *       {@link io.iperf3j.internal.net.AncillaryData} decodes (a pure codec, fuzzed).</li>
  * </ul>
  *
  * <p>No JNI, no native code to build, no reflection into the JDK. Everything

@@ -119,6 +119,61 @@ class DatagramBatchTest {
     }
 
     @Test
+    void eachReadCarriesItsOwnKernelReceiveTime() throws Exception {
+        ByteBuffer rbuf = ByteBuffer.allocateDirect(16 * SIZE);
+        DatagramBatch rx = batch(b, rbuf, SIZE);
+        assertThat(rx.enableReceiveTimestamps()).isTrue();
+        ByteBuffer one = ByteBuffer.allocateDirect(SIZE);
+        // The kernel turns its receive stamping on through a work item after the first socket
+        // asks; until then a datagram is stamped when it is read. Let that happen first.
+        a.write(one);
+        assertThat(rx.receive(rx.slots(), true)).isEqualTo(1);
+        Thread.sleep(50);
+        java.time.Instant before = java.time.Instant.now();
+        for (int i = 0; i < 5; i++) {
+            one.clear();
+            one.putInt(0, i + 1);
+            a.write(one);
+            Thread.sleep(3); // 3 ms apart: five different arrival times
+        }
+        java.time.Instant after = java.time.Instant.now();
+        // All five are queued now and come back in one call, as a batch does under load.
+        int r = rx.receive(rx.slots(), true);
+        assertThat(r).isEqualTo(5);
+        long lo = before.getEpochSecond() * 1_000_000_000L + before.getNano();
+        long hi = after.getEpochSecond() * 1_000_000_000L + after.getNano();
+        long previous = lo;
+        for (int i = 0; i < r; i++) {
+            long t = rx.receiveTimeNanos(i);
+            assertThat(rbuf.getInt(i * SIZE)).isEqualTo(i + 1);
+            assertThat(t).as("receive time of datagram %d", i + 1).isBetween(lo, hi);
+            if (i > 0) {
+                assertThat(t - previous).as("gap before datagram %d, ns", i + 1).isGreaterThanOrEqualTo(2_000_000L);
+            }
+            previous = t;
+        }
+    }
+
+    @Test
+    void receiveTimesAndGroSegmentSizesComeTogether() {
+        ByteBuffer tbuf = ByteBuffer.allocateDirect(10 * SIZE);
+        DatagramBatch tx = batch(a, tbuf, SIZE);
+        assumeTrue(tx.enableSegmentation(), "kernel without UDP_SEGMENT");
+        ByteBuffer rbuf = ByteBuffer.allocateDirect(4 * 65536);
+        DatagramBatch rx = batch(b, rbuf, 65536);
+        assumeTrue(rx.enableGro(), "kernel without UDP_GRO");
+        assertThat(rx.enableReceiveTimestamps()).isTrue();
+        for (int i = 0; i < 10; i++) {
+            tbuf.putInt(i * SIZE, i + 1);
+        }
+        long lo = System.currentTimeMillis() * 1_000_000L - 1_000_000L;
+        assertThat(tx.sendSegmented(0, 10)).isEqualTo(10);
+        assertThat(receiveAll(rx, rbuf, 10)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+        long hi = System.currentTimeMillis() * 1_000_000L + 1_000_000L;
+        assertThat(rx.receiveTimeNanos(0)).isBetween(lo, hi);
+    }
+
+    @Test
     void wakeUpEndsABlockedReceive() throws Exception {
         ByteBuffer rbuf = ByteBuffer.allocateDirect(4 * SIZE);
         DatagramBatch rx = batch(b, rbuf, SIZE);

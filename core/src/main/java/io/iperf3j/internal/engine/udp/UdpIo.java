@@ -10,7 +10,9 @@ import io.iperf3j.internal.net.NativeSocket;
  * has them; {@code mmsg} batches without offload; {@code offload} uses
  * {@code UDP_SEGMENT} for every sender;
  * {@code plain} is one {@code write}/{@code read} per datagram through the JDK. The batch holds
- * {@code iperf3j.udp.batch} datagrams (default 32), at most 2 MiB.
+ * {@code iperf3j.udp.batch} datagrams (default 32), at most 2 MiB. Batched receivers take
+ * each read's arrival time from the kernel ({@code SO_TIMESTAMPNS}) unless
+ * {@code iperf3j.udp.rxTimestamps} is {@code false}.
  */
 public final class UdpIo {
     private static final String MODE = System.getProperty("iperf3j.udp.io", "auto");
@@ -38,6 +40,14 @@ public final class UdpIo {
     static boolean offloadUnpaced() {
         return MODE.equals("offload");
     }
+
+    /** Whether batched receivers ask the kernel for each read's receive time. */
+    static boolean receiveTimestamps() {
+        return RX_TIMESTAMPS;
+    }
+
+    private static final boolean RX_TIMESTAMPS =
+            !System.getProperty("iperf3j.udp.rxTimestamps", "true").equalsIgnoreCase("false");
 
     /** Datagrams per batch for a datagram size. */
     static int slots(int datagramSize) {

@@ -35,7 +35,11 @@ import java.nio.channels.DatagramChannel;
  * per datagram) or {@link BatchedUdpSender} ({@code sendmmsg}, GSO), chosen once when
  * the stream is made. Receiving: {@link #receiveLoop} reads one datagram per call,
  * {@link #receiveBatches} a {@code recvmmsg} batch; both call
- * {@link UdpReceiverStats#onPacket} once per datagram.
+ * {@link UdpReceiverStats#onPacket} once per datagram. A batch's datagrams arrive at
+ * different moments: where the kernel gives each read its receive time
+ * ({@code SO_TIMESTAMPNS}) that time is the datagram's arrival ({@link ArrivalClock}),
+ * not the moment the batch was read, so the jitter is that of the datagrams, not of the
+ * batching.
  */
 public final class UdpStream extends DataStream implements PacketCounters {
     private static final VarHandle PACKETS;
@@ -79,6 +83,8 @@ public final class UdpStream extends DataStream implements PacketCounters {
     private final UdpSender sender;
     /** Receives may return several coalesced datagrams per slot (UDP_GRO). */
     private final boolean gro;
+    /** Kernel receive times of batched reads in the jitter's clock, or null without them. */
+    private final ArrivalClock arrivals;
     /** Set before a batched worker is woken to end ({@link #closeChannel}). */
     private volatile boolean closing;
 
@@ -159,6 +165,8 @@ public final class UdpStream extends DataStream implements PacketCounters {
         if (b != null) {
             b.await(false, 0); // binds the native calls now, not once the test runs
         }
+        this.arrivals = b != null && !sending() && UdpIo.receiveTimestamps() && b.enableReceiveTimestamps()
+                ? new ArrivalClock() : null;
         this.batch = b;
         this.batchBuffer = b != null ? bb : null;
         this.sender = !sending() ? null
@@ -191,10 +199,11 @@ public final class UdpStream extends DataStream implements PacketCounters {
         if (batch == null) {
             return "read";
         }
+        String stamps = arrivals != null ? " SO_TIMESTAMPNS" : "";
         if (gro) {
-            return "recvmmsg UDP_GRO x" + batch.slots();
+            return "recvmmsg UDP_GRO" + stamps + " x" + batch.slots();
         }
-        return "recvmmsg x" + batch.slots();
+        return "recvmmsg" + stamps + " x" + batch.slots();
     }
 
     DatagramChannel channel() {
@@ -280,7 +289,8 @@ public final class UdpStream extends DataStream implements PacketCounters {
 
     /**
      * The receiving loop with {@code recvmmsg}: one call returns what is queued (up to
-     * a batch), all stamped with one arrival time taken after the call; then one
+     * a batch), each read with the kernel's receive time where the socket gives it
+     * (else all with one arrival time taken after the call); then one
      * {@link UdpReceiverStats#onPacket} per datagram and one publication per batch.
      */
     private void receiveBatches(DatagramBatch io) throws IOException {
@@ -292,6 +302,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
         final boolean c64 = counters64;
         final int hdr = headerSize;
         final Tally tally = new Tally();
+        final ArrivalClock clock = arrivals;
         long lastData = System.nanoTime();
         boolean spin = false;
         while (true) {
@@ -332,13 +343,16 @@ public final class UdpStream extends DataStream implements PacketCounters {
             if (!counting) {
                 continue; // iperf3 reads and drops datagrams outside TEST_RUNNING
             }
-            long arrivalMicros = System.nanoTime() / 1000;
+            long now = System.nanoTime();
+            if (clock != null) {
+                clock.refresh(now);
+            }
             int epoch = jitterEpoch;
             if (epoch != epochSeen) {
                 epochSeen = epoch;
                 s.restartJitter();
             }
-            accountBatch(io, b, r, stride, gro, c64, hdr, s, arrivalMicros, tally);
+            accountBatch(io, b, r, stride, gro, c64, hdr, s, now / 1000, clock, tally);
             long bytes = tally.bytes;
             long reads = tally.reads;
             count(bytes, reads);
@@ -360,10 +374,12 @@ public final class UdpStream extends DataStream implements PacketCounters {
     /**
      * iperf3's per-datagram receive accounting for one batch of {@code r} reads: one
      * {@link UdpReceiverStats#onPacket} per datagram (a GRO read holds several of
-     * {@code segmentSize} bytes), bytes and datagrams into {@code tally}.
+     * {@code segmentSize} bytes), bytes and datagrams into {@code tally}. A read's arrival
+     * is its kernel receive time through {@code clock}, or {@code batchMicros} when
+     * {@code clock} is null or the read has none.
      */
     static void accountBatch(DatagramBatch io, ByteBuffer b, int r, int stride, boolean gro, boolean c64, int hdr,
-                             UdpReceiverStats s, long arrivalMicros, Tally tally) {
+                             UdpReceiverStats s, long batchMicros, ArrivalClock clock, Tally tally) {
         long bytes = 0;
         long reads = 0;
         for (int i = 0; i < r; i++) {
@@ -372,6 +388,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
                 continue;
             }
             int seg = gro ? io.segmentSize(i) : len;
+            long arrivalMicros = clock == null ? batchMicros : clock.arrivalMicros(io.receiveTimeNanos(i), batchMicros);
             int base = i * stride;
             for (int at = 0; at < len; at += seg) { // one datagram per segment (just one without GRO)
                 int n = Math.min(seg, len - at);
@@ -407,14 +424,20 @@ public final class UdpStream extends DataStream implements PacketCounters {
         }
         int stride = io.slotSize();
         int r = io.slots();
+        long wall = System.currentTimeMillis() * 1_000_000L;
         for (int i = 0; i < r; i++) {
             UdpHeader.write(b, i * stride, 1_000_000 + i, i + 1, counters64);
             io.setLength(i, datagramSize);
+            io.setReceiveTime(i, wall + i * 1000L); // the kernel's stamps, when the socket has them
         }
         UdpReceiverStats scratch = new UdpReceiverStats();
         Tally t = new Tally();
+        ArrivalClock warmClock = arrivals;
+        if (warmClock != null) {
+            warmClock.refresh(System.nanoTime());
+        }
         for (int k = 0; k < WARMUP_ROUNDS; k++) {
-            accountBatch(io, b, r, stride, gro, counters64, headerSize, scratch, 2_000_000 + k, t);
+            accountBatch(io, b, r, stride, gro, counters64, headerSize, scratch, 2_000_000 + k, warmClock, t);
         }
         for (int k = 0; k < WARMUP_ROUNDS; k++) {
             if (io.receive(1, false) > 0) {

@@ -1,0 +1,51 @@
+package io.iperf3j.internal.engine;
+
+import io.iperf3j.internal.net.NativeSocket;
+import io.iperf3j.internal.net.ProcessCpu;
+import io.iperf3j.internal.protocol.Cookie;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The work a JVM's first test does once, started early on a spare thread: FFM's linker
+ * and the downcall handles of sockets, CPU times and {@code uname}, the machine's
+ * {@code system_info}, and the seeding of {@link java.security.SecureRandom} (the
+ * cookie). In a fresh JVM that is 100-200 ms of one core (issue 16), which the command
+ * line otherwise spends after parsing its options; started first, it runs while the
+ * options are parsed, on the second core. The test's own code needs no change: it finds
+ * the bindings made (or waits for the one class initialisation under way, never doing it
+ * twice).
+ *
+ * <p>Thread: its own daemon thread, once per JVM; nothing here is required, so a
+ * failure is left for the test's own first use to report.
+ */
+public final class OneTimeSetup {
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+
+    private OneTimeSetup() {
+    }
+
+    /** Starts the set-up on a daemon thread, the first time it is called in this JVM. */
+    public static void startInBackground() {
+        if (!STARTED.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(new Work(), "iperf3j-setup"); // not a lambda: the first one costs tens of ms
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static final class Work implements Runnable {
+        @Override
+        public void run() {
+            try {
+                NativeSocket.bindNow();
+                EngineInfo.standard();
+                ProcessCpu.now();
+                Cookie.random();
+            } catch (RuntimeException | LinkageError e) {
+                // The test's own first use meets the same problem and reports it.
+            }
+        }
+    }
+}
