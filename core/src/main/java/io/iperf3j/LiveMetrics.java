@@ -2,6 +2,7 @@ package io.iperf3j;
 
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.stats.IntervalRecord;
+import io.iperf3j.internal.stats.LatencyRecord;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestObserver;
 import io.iperf3j.internal.stats.TestRecord;
@@ -48,6 +49,11 @@ final class LiveMetrics implements TestObserver {
                 sink.accept(new MetricEvent.Interval(m));
             }
         }
+        RttFigures rtt = record.latency == null ? null : record.latency.lastReported();
+        if (rtt != null) {
+            // Never aggregated into windows: each set is the interval's own quantiles.
+            sink.accept(new MetricEvent.Gauges(LATENCY_SOURCE, server(record), System.nanoTime(), rttGauges(rtt)));
+        }
     }
 
     @Override
@@ -55,6 +61,54 @@ final class LiveMetrics implements TestObserver {
         if (windows != null) {
             windows.close();
         }
+        LatencyRecord l = record.latency;
+        if (mode.enabled() && l != null && l.unavailable == null && l.idle != null && l.loaded != null) {
+            sink.accept(new MetricEvent.Gauges(LATENCY_VERDICT_SOURCE, server(record), System.nanoTime(),
+                    summaryGauges(l)));
+        }
+    }
+
+    /** Source of a {@code --latency} run's per-interval gauge sets (exported as {@code iperf3j_latency_*}). */
+    static final String LATENCY_SOURCE = "latency";
+    /** Source of the idle/loaded summary at the end ({@code iperf3j_latency_verdict_*}). */
+    static final String LATENCY_VERDICT_SOURCE = "latency_verdict";
+
+    /** The instance a latency set describes: the server probed, {@code host:port}. */
+    private static String server(TestRecord r) {
+        return (r.connectingHost == null ? "server" : r.connectingHost) + ":" + r.connectingPort;
+    }
+
+    /**
+     * One interval's round trips in base units: {@code rtt_min/p50/p90/p99/max_seconds} (NaN, so
+     * left out by exporters, when no probe was answered) and the probes answered and lost.
+     */
+    static Map<String, Double> rttGauges(RttFigures f) {
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("rtt_min_seconds", f.minMicros() / 1e6);
+        m.put("rtt_p50_seconds", f.p50Micros() / 1e6);
+        m.put("rtt_p90_seconds", f.p90Micros() / 1e6);
+        m.put("rtt_p99_seconds", f.p99Micros() / 1e6);
+        m.put("rtt_max_seconds", f.maxMicros() / 1e6);
+        m.put("probes_answered", (double) f.count());
+        m.put("probes_lost", (double) f.lost());
+        return m;
+    }
+
+    /**
+     * The verdict at the end: idle and loaded p50/p99 and the added latency under load
+     * (loaded p50 − idle p50, as the text's last line), with the ratio.
+     */
+    static Map<String, Double> summaryGauges(LatencyRecord l) {
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("idle_rtt_p50_seconds", l.idle.p50Micros() / 1e6);
+        m.put("idle_rtt_p99_seconds", l.idle.p99Micros() / 1e6);
+        m.put("loaded_rtt_p50_seconds", l.loaded.p50Micros() / 1e6);
+        m.put("loaded_rtt_p99_seconds", l.loaded.p99Micros() / 1e6);
+        m.put("added_p50_seconds", (l.loaded.p50Micros() - l.idle.p50Micros()) / 1e6);
+        m.put("p50_ratio", l.loaded.p50Micros() / l.idle.p50Micros());
+        m.put("idle_probes_lost", (double) l.idle.lost());
+        m.put("loaded_probes_lost", (double) l.loaded.lost());
+        return m;
     }
 
     /** The samples of the interval every stream of the record has just reported. */

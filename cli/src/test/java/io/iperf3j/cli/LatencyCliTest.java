@@ -73,6 +73,47 @@ class LatencyCliTest {
         assertThat(perInterval).isCloseTo(lat.path("loaded").path("count").asLong(), org.assertj.core.data.Offset.offset(2L));
     }
 
+    /**
+     * The export options carry the probe's figures beside the throughput, in one exposition: each
+     * interval's round trips ({@code iperf3j_latency_*}) and at the end the idle/loaded verdict
+     * ({@code iperf3j_latency_verdict_*}), equal to the {@code -J} document's, promtool-clean.
+     */
+    @Test
+    void latencyFiguresGoToTheMetricsFileBesideTheThroughput(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("run.prom");
+        Run r = main("--loopback", "--latency", "-J", "-t", "2", "--metrics.file", file.toString(), "--metrics.format",
+                "prometheus");
+        assertThat(r.status()).as(r.err()).isZero();
+        JsonNode lat = JSON.readTree(r.out()).path("end").path("latency");
+        String prom = java.nio.file.Files.readString(file);
+        assertThat(prom.lines().filter(l -> l.startsWith("iperf3_"))).as("the throughput families stay\n%s", prom)
+                .isNotEmpty();
+        assertThat(prom).contains("iperf3j_latency_rtt_p50_seconds{", "iperf3j_latency_probes_answered{",
+                "iperf3j_latency_verdict_added_p50_seconds{");
+        assertThat(value(prom, "iperf3j_latency_verdict_loaded_rtt_p50_seconds"))
+                .isCloseTo(lat.path("loaded").path("p50_us").asDouble() / 1e6, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(value(prom, "iperf3j_latency_verdict_idle_rtt_p50_seconds"))
+                .isCloseTo(lat.path("idle").path("p50_us").asDouble() / 1e6, org.assertj.core.data.Offset.offset(1e-9));
+        java.nio.file.Path promtool = java.nio.file.Path.of("/usr/bin/promtool");
+        assertThat(java.nio.file.Files.isExecutable(promtool))
+                .as("/usr/bin/promtool is missing: apt-get install prometheus (.ci/run does this)").isTrue();
+        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        p.getOutputStream().write(prom.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String findings = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(findings).as("promtool findings").isBlank();
+    }
+
+    /** The value of the one sample of {@code family} in a Prometheus text exposition. */
+    private static double value(String prom, String family) {
+        List<String> samples = prom.lines().filter(l -> l.startsWith(family + "{") || l.startsWith(family + " ")).toList();
+        assertThat(samples).as("one sample of %s in\n%s", family, prom).hasSize(1);
+        String line = samples.getFirst();
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
     @Test
     void loopbackTextKeepsIperf3LinesAndAddsColumnBlockAndVerdict() {
         Run r = main("--loopback", "--latency=20", "-t", "2");

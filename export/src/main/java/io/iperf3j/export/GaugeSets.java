@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * The latest {@link MetricEvent.Gauges} of each source and instance, so that an exposition that
  * replaces the previous one (a Pushgateway PUT, a Prometheus file) still holds every instance,
- * not only the one reported last. At most {@value #MAX_INSTANCES} are kept; beyond that the one
+ * not only the one reported last, and an iperf3 sample's exposition carries them too. At most {@value #MAX_INSTANCES} are kept; beyond that the one
  * updated longest ago is forgotten. Not thread-safe: one owner.
  */
 final class GaugeSets {
@@ -29,6 +29,11 @@ final class GaugeSets {
             it.next();
             it.remove();
         }
+        return current();
+    }
+
+    /** Every instance's latest set, oldest update first. */
+    List<MetricEvent.Gauges> current() {
         return List.copyOf(latest.values());
     }
 }

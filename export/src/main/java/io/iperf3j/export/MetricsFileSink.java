@@ -67,6 +67,8 @@ public final class MetricsFileSink implements AutoCloseable {
     private final Writer jsonl;
     private RunTotals totals = RunTotals.EMPTY;
     private final GaugeSets gaugeSets = new GaugeSets();
+    /** The latest iperf3 sample or window written (null before the first), kept beside the gauge sets. */
+    private MetricEvent lastSample;
 
     /**
      * Creates or truncates the file.
@@ -114,8 +116,14 @@ public final class MetricsFileSink implements AutoCloseable {
             return;
         }
         totals = totals.plus(event);
-        replace(event instanceof MetricEvent.Gauges g ? encoder.encodeGauges(gaugeSets.update(g))
-                : encoder.encode(event, totals));
+        // The file holds the latest iperf3 sample and every gauge set together: writing one
+        // kind must not wipe the other (a --latency run has both).
+        if (event instanceof MetricEvent.Gauges g) {
+            gaugeSets.update(g);
+        } else {
+            lastSample = event;
+        }
+        replace(encoder.encodeTogether(lastSample, totals, gaugeSets.current()));
     }
 
     private void replace(String text) throws IOException {

@@ -126,6 +126,23 @@ public final class PrometheusEncoder {
         };
     }
 
+    /**
+     * One exposition of everything a replacing target (a Pushgateway PUT, a Prometheus file) must
+     * hold at once: an iperf3 sample or window (null when there is none yet) with its run totals,
+     * and the latest gauge sets (a {@code --latency} probe's round trips beside the throughput).
+     */
+    public String encodeTogether(MetricEvent sample, RunTotals totals, Collection<MetricEvent.Gauges> sets) {
+        List<MetricSnapshot> all = new ArrayList<>();
+        if (sample != null) {
+            if (sample instanceof MetricEvent.Gauges) {
+                throw new IllegalArgumentException("a gauge set goes in sets, not as the sample");
+            }
+            snapshots(sample, totals).forEach(all::add);
+        }
+        gaugesSnapshots(sets).forEach(all::add);
+        return encode(new MetricSnapshots(all));
+    }
+
     /** The exposition of gauge sets ({@link #gaugesSnapshots(Collection)}). */
     public String encodeGauges(Collection<MetricEvent.Gauges> sets) {
         return encode(gaugesSnapshots(sets));

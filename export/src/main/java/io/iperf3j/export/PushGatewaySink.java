@@ -42,16 +42,21 @@ import java.util.function.Consumer;
  * <p>{@link MetricEvent.Gauges} (the UDP message link, a latency probe) are never
  * aggregated: each push of them carries the latest set of <em>every</em> source and
  * instance seen so far ({@link PrometheusEncoder#gaugesSnapshots}), since a push
- * replaces the whole group; in latest-wins mode they share the one slot with interval
- * samples. A group is meant to get either iperf3 samples or gauge sets, not both (each
- * push replaces the other's families).
+ * replaces the whole group; and every push of an iperf3 sample or window carries them too,
+ * as every push of gauge sets carries the latest sample or window
+ * ({@link PrometheusEncoder#encodeTogether}): a {@code --latency} run's round trips and its
+ * throughput share one group without wiping each other.
  */
 public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseable {
     /** Samples waiting for the window worker before new ones are dropped. */
     public static final int WINDOW_QUEUE = 1024;
 
-    /** One thing to push: an event with the totals so far; for gauge sets, every instance's latest set. */
-    private record Item(MetricEvent event, RunTotals totals, List<MetricEvent.Gauges> gauges) {
+    /**
+     * One thing to push: the event handed in, the totals so far, the latest iperf3 sample or
+     * window at that moment (the event itself unless it is a gauge set; null before the first),
+     * and every instance's latest gauge set.
+     */
+    private record Item(MetricEvent event, RunTotals totals, MetricEvent sample, List<MetricEvent.Gauges> gauges) {
     }
 
     private final PushGatewayConfig config;
@@ -68,6 +73,11 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
     private boolean closed;
     private RunTotals totals = RunTotals.EMPTY;
     private final GaugeSets gaugeSets = new GaugeSets();
+    /** Caller's side, under the lock: the latest iperf3 sample or window handed in (null before the first). */
+    private MetricEvent lastSample;
+    /** Window worker's own: the latest window pushed and the gauge sets it last saw. */
+    private MetricEvent lastWindow;
+    private List<MetricEvent.Gauges> gauges = List.of();
 
     private final AtomicLong pushes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -111,7 +121,14 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
                 return;
             }
             totals = totals.plus(event);
-            Item item = new Item(event, totals, event instanceof MetricEvent.Gauges g ? gaugeSets.update(g) : List.of());
+            List<MetricEvent.Gauges> gauges;
+            if (event instanceof MetricEvent.Gauges g) {
+                gauges = gaugeSets.update(g);
+            } else {
+                lastSample = event;
+                gauges = gaugeSets.current();
+            }
+            Item item = new Item(event, totals, lastSample, gauges);
             if (window == null) {
                 if (latest != null) {
                     replaced.incrementAndGet();
@@ -235,8 +252,7 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
             if (item == null) {
                 return; // closed and nothing pending
             }
-            push(item.event() instanceof MetricEvent.Gauges ? encoder.encodeGauges(item.gauges())
-                    : encoder.encode(item.event(), item.totals()));
+            push(encoder.encodeTogether(item.sample(), item.totals(), item.gauges()));
         }
     }
 
@@ -267,8 +283,15 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
             }
             if (item != null) {
                 switch (item.event()) {
-                    case MetricEvent.Window(WindowMetrics w) -> push(encoder.encodeWindow(w, item.totals()));
-                    case MetricEvent.Gauges g -> push(encoder.encodeGauges(item.gauges()));
+                    case MetricEvent.Window(WindowMetrics w) -> {
+                        lastWindow = item.event();
+                        gauges = item.gauges();
+                        push(encoder.encodeTogether(lastWindow, item.totals(), gauges));
+                    }
+                    case MetricEvent.Gauges g -> {
+                        gauges = item.gauges();
+                        push(encoder.encodeTogether(lastWindow, lastTotals, gauges));
+                    }
                     case MetricEvent.Interval(IntervalMetrics m) -> {
                         if (!open.isEmpty() && !sameContext(open.getFirst(), m)) {
                             flush(open, lastTotals);
@@ -294,7 +317,8 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
         java.util.Optional<WindowMetrics> w = WindowMetrics.aggregateWindow(open);
         open.clear();
         if (w.isPresent()) {
-            push(encoder.encodeWindow(w.get(), totalsAtEnd));
+            lastWindow = new MetricEvent.Window(w.get());
+            push(encoder.encodeTogether(lastWindow, totalsAtEnd, gauges));
         }
     }
 

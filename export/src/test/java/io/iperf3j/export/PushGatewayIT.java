@@ -158,6 +158,35 @@ class PushGatewayIT {
         }
     }
 
+    /**
+     * A {@code --latency} run hands in throughput samples and the probe's gauge sets: each push
+     * replaces the group, so each carries both (the latest sample and every latest set), and
+     * neither kind wipes the other.
+     */
+    @Test
+    void samplesAndGaugeSetsShareTheGroupWithoutWipingEachOther() throws Exception {
+        try (RealTools.Pushgateway gw = RealTools.Pushgateway.start()) {
+            List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+            try (PushGatewaySink sink = PushGatewaySink.start(PushGatewayConfig.builder(gw.url()).job("iperf3j-latency")
+                    .build(), warnings::add)) {
+                sink.accept(new MetricEvent.Interval(Samples.tcp(Role.CLIENT, Direction.SENDER, 0, 1, 0)));
+                awaitSeries(gw, "iperf3_run_");
+                sink.accept(new MetricEvent.Gauges("latency", "10.0.0.1:5201", System.nanoTime(),
+                        java.util.Map.of("rtt_p50_seconds", 0.084, "probes_answered", 98.0)));
+                awaitSeries(gw, "iperf3j_latency_rtt_p50_seconds{");
+                String both = gw.metrics();
+                assertThat(both).as("the gauge push kept the sample's families").contains("iperf3_run_");
+                sink.accept(new MetricEvent.Interval(Samples.tcp(Role.CLIENT, Direction.SENDER, 1, 2, 0)));
+            }
+            assertThat(warnings).isEmpty();
+            String text = gw.metrics();
+            assertThat(text).as("the sample push kept the gauge set").contains(
+                    "iperf3j_latency_rtt_p50_seconds{instance=\"10.0.0.1:5201\",job=\"iperf3j-latency\"} 0.084",
+                    "iperf3_run_");
+            RealTools.assertPromtoolAccepts(text);
+        }
+    }
+
     @Test
     void retriesOn5xxAnd429WithBackoffButNotOn4xx() throws Exception {
         AtomicInteger calls = new AtomicInteger();

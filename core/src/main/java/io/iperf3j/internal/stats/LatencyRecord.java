@@ -24,6 +24,7 @@ public final class LatencyRecord {
     public double tailSeconds;
     private Supplier<RttFigures> intervals = () -> null;
     private RttFigures frozen;
+    private RttFigures reported;
 
     public LatencyRecord(int intervalMs) {
         this.intervalMs = intervalMs;
@@ -42,10 +43,16 @@ public final class LatencyRecord {
     /** The figures of the interval being reported, or null when none are measured. */
     public RttFigures nextInterval() {
         if (frozen != null) {
-            RttFigures f = frozen;
+            reported = frozen;
             frozen = null;
-            return f;
+        } else {
+            reported = unavailable != null ? null : intervals.get();
         }
-        return unavailable != null ? null : intervals.get();
+        return reported;
+    }
+
+    /** What the last {@link #nextInterval()} gave (the interval just reported), or null. */
+    public RttFigures lastReported() {
+        return reported;
     }
 }
