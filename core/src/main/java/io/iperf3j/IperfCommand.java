@@ -49,6 +49,8 @@ public final class IperfCommand {
     private PrintStream err;
     private int metricsCapacity = MetricsStream.DEFAULT_CAPACITY;
     private Consumer<IperfResult> onServerResult;
+    private RttProbe.Starter rttProbes;
+    private RttResponder rttResponder;
 
     private IperfCommand(boolean server) {
         this.server = server;
@@ -167,6 +169,36 @@ public final class IperfCommand {
         return add("--connect-timeout", Long.toString(Math.max(1, (d.toNanos() + 999_999) / 1_000_000)));
     }
 
+    /**
+     * Client: latency under load ({@code --latency=MS}): a round-trip probe every {@code interval}
+     * before, during and after the test, its figures in the result's {@code latency} objects and, as
+     * {@link MetricEvent.Gauges} of sources {@code latency} and {@code latency_verdict}, in the
+     * metrics stream. The probe comes from another module, such as the link's
+     * {@code io.iperf3j.link.LinkRttProbe::start}; the server must answer it (an iperf3j server,
+     * see {@link #rttResponder}).
+     *
+     * @param interval 1 ms to 1 s, whole milliseconds
+     * @param probes starts a probe toward the server's UDP port
+     */
+    public IperfCommand latency(Duration interval, RttProbe.Starter probes) {
+        Objects.requireNonNull(probes, "probes");
+        long ms = interval.toMillis();
+        if (ms < 1 || ms > 1000 || !interval.equals(Duration.ofMillis(ms))) {
+            throw new IllegalArgumentException("latency probe interval must be 1..1000 whole ms: " + interval);
+        }
+        this.rttProbes = probes;
+        return args("--latency=" + ms);
+    }
+
+    /**
+     * Server: answer the {@code --latency} probes of the clients' tests with {@code responder}
+     * (the link's {@code new io.iperf3j.link.LinkRttResponder()}); without one a server answers none.
+     */
+    public IperfCommand rttResponder(RttResponder responder) {
+        this.rttResponder = Objects.requireNonNull(responder, "responder");
+        return this;
+    }
+
     /** {@code -T}: title. */
     public IperfCommand title(String title) {
         return add("-T", title);
@@ -266,7 +298,7 @@ public final class IperfCommand {
         }
         OutputSink sink = out != null ? OutputSink.of(out, err, options.forceFlush()) : OutputSink.discarding();
         try {
-            ClientTest.Outcome o = new ClientTest(options, sink, EngineInfo.standard(), TestObserver.NONE).run();
+            ClientTest.Outcome o = withProbes(new ClientTest(options, sink, EngineInfo.standard(), TestObserver.NONE)).run();
             return new IperfResult(Role.CLIENT, o.document(), o.cancelled());
         } finally {
             if (out == null) {
@@ -299,7 +331,7 @@ public final class IperfCommand {
 
     private RunningIperf spawnClient(IperfOptions options, MetricsMode mode, MetricsStream stream, OutputSink sink,
                                      EngineInfo info) {
-        ClientTest test = new ClientTest(options, sink, info, new LiveMetrics(mode, stream::offer));
+        ClientTest test = withProbes(new ClientTest(options, sink, info, new LiveMetrics(mode, stream::offer)));
         RunningIperf running = new RunningIperf(stream, test::cancel, 0);
         Thread.ofPlatform().name("iperf3j-client").start(() -> {
             try {
@@ -317,6 +349,10 @@ public final class IperfCommand {
             }
         });
         return running;
+    }
+
+    private ClientTest withProbes(ClientTest test) {
+        return rttProbes == null ? test : test.rttProbes(rttProbes);
     }
 
     private RunningIperf spawnServer(IperfOptions options, MetricsMode mode, MetricsStream stream, OutputSink sink,
@@ -343,6 +379,9 @@ public final class IperfCommand {
                 }
             };
         });
+        if (rttResponder != null) {
+            server.rttResponder(rttResponder);
+        }
         // Bind now, so the port is known when spawn() returns and a failure shows at once.
         try {
             server.bind();
