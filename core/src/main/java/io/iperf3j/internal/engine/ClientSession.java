@@ -2,6 +2,7 @@ package io.iperf3j.internal.engine;
 
 import io.iperf3j.Direction;
 import io.iperf3j.Transport;
+import io.iperf3j.internal.engine.udp.UdpStream;
 import io.iperf3j.internal.engine.udp.UdpStreams;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.net.NativeSocket;
@@ -328,6 +329,10 @@ final class ClientSession extends TestSession {
             if (rec.mode != TestMode.SENDER) {
                 receiveBudget = newBudget();
             }
+        }
+        if (rec.protocol == Transport.UDP) {
+            // Before any handshake: a reverse test's server sends once the last stream is set up.
+            UdpStream.warmUpOnce(rec.blockSize, rec.udpCounters64);
         }
         for (int i = 0; i < directions.size(); i++) {
             int id = streams.isEmpty() ? 1 : streams.size() + 2;
