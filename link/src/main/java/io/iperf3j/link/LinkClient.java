@@ -31,6 +31,10 @@ public final class LinkClient implements AutoCloseable {
     /** Told of each ping round trip (the latency probe's hook). */
     interface RttObserver {
         void rtt(long sentNanos, long rttNanos);
+
+        /** An answer that gave no sample (its held time was not below the measured round trip). */
+        default void dropped(long measuredNanos, long heldNanos) {
+        }
     }
 
     private final MessageTypes types;
@@ -122,7 +126,7 @@ public final class LinkClient implements AutoCloseable {
                 }
                 // When the datagram reached the socket (a pong's round trip ends there, not when we woke up),
                 // read right after the receive that measured its age.
-                long arrival = config.clock().getAsLong() - (config.usesSystemClock() ? channel.lastReceiveAgeNanos() : 0L);
+                long arrival = arrivalOf(channel, config);
                 in.flip();
                 List<DatagramCodec.Message> messages;
                 try {
@@ -186,10 +190,20 @@ public final class LinkClient implements AutoCloseable {
         return stamp ? channel.lastSendKey() : Connection.Transport.SENT;
     }
 
-    private void sendStamped(long key, long ageNanos) {
+    private void sendStamped(long key, long sentNanos) {
         if (connection != null) {
-            connection.sendStamped(key, config.clock().getAsLong() - (config.usesSystemClock() ? ageNanos : 0));
+            connection.sendStamped(key, config.usesSystemClock() ? sentNanos : config.clock().getAsLong());
         }
+    }
+
+    /**
+     * When the datagram just received reached the socket, on the config's clock: the kernel's stamp (already
+     * on {@link System#nanoTime()}'s time line, which is {@link LinkConfig#SYSTEM_CLOCK}) when there is one and
+     * the clock is the system's, else the clock's time now.
+     */
+    static long arrivalOf(UdpPort port, LinkConfig config) {
+        long kernel = config.usesSystemClock() ? port.lastArrivalNanos() : -1;
+        return kernel >= 0 ? kernel : config.clock().getAsLong();
     }
 
     /** Queues a message for the server; a message that can never fit one datagram throws IllegalArgumentException. */
@@ -347,6 +361,13 @@ public final class LinkClient implements AutoCloseable {
         public void rtt(long sentNanos, long rttNanos) {
             if (rttObserver != null) {
                 rttObserver.rtt(sentNanos, rttNanos);
+            }
+        }
+
+        @Override
+        public void rttDropped(long measuredNanos, long heldNanos) {
+            if (rttObserver != null) {
+                rttObserver.dropped(measuredNanos, heldNanos);
             }
         }
     }

@@ -55,6 +55,7 @@ public final class LinkServer implements AutoCloseable {
     private int halfOpen;
     private volatile boolean acceptNewConnections = true;
     private GaugePublisher publisher;
+    private LinkClient.RttObserver rttObserver;
 
     private long inDatagrams;
     private long inBytes;
@@ -128,8 +129,7 @@ public final class LinkServer implements AutoCloseable {
                 }
                 in.flip();
                 // The time the datagram reached the socket: a pong says how long its ping waited here.
-                long age = config.usesSystemClock() ? channel.lastReceiveAgeNanos() : 0;
-                onDatagram(channel.lastSource(), config.clock().getAsLong() - age);
+                onDatagram(channel.lastSource(), LinkClient.arrivalOf(channel, config));
                 if (state != LinkState.LISTENING) {
                     return -1;
                 }
@@ -263,12 +263,12 @@ public final class LinkServer implements AutoCloseable {
     }
 
     /** The kernel's send time of datagram {@code key}: to the peer it went to (the last SENT_KEPT sends are kept). */
-    private void sendStamped(long key, long ageNanos) {
+    private void sendStamped(long key, long sentNanos) {
         int i = (int) (key % SENT_KEPT);
         Peer p = sentTo[i];
         if (p != null && sentKey[i] == key && !p.gone) {
             long now = config.clock().getAsLong();
-            p.connection.sendStamped(key, now - (config.usesSystemClock() ? ageNanos : 0));
+            p.connection.sendStamped(key, config.usesSystemClock() ? sentNanos : now);
             if (p.connection.takeAnswerDue()) {
                 p.connection.flush(now);
             }
@@ -520,6 +520,30 @@ public final class LinkServer implements AutoCloseable {
             }
             pongsWithheld++;
             return false;
+        }
+
+        @Override
+        public void rtt(long sentNanos, long rttNanos) {
+            if (rttObserver != null) {
+                rttObserver.rtt(sentNanos, rttNanos);
+            }
+        }
+
+        @Override
+        public void rttDropped(long measuredNanos, long heldNanos) {
+            if (rttObserver != null) {
+                rttObserver.dropped(measuredNanos, heldNanos);
+            }
+        }
+    }
+
+    /** Told of each round trip of any peer's pings and keep-alives (tests: every sample must be a real one). */
+    void observeRtt(LinkClient.RttObserver o) {
+        lock.lock();
+        try {
+            rttObserver = o;
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -127,6 +127,9 @@ class PublishTest {
                 }
             }
             assertThat(Await.until(10_000, () -> client.metrics().pendingAcks() == 0)).isTrue();
+            // The first ping's sample settles when the server's PongHeld comes (at most 200 ms after the pong):
+            // disconnecting before that left no sample at all (seen under load; no sample was dropped).
+            assertThat(Await.until(5000, () -> client.metrics().rttSamples() > 0)).as("a ping answered").isTrue();
             MetricsStream.Poll p = stream.recv(Duration.ofSeconds(5));
             assertThat(p).isInstanceOf(MetricsStream.Poll.Event.class);
             client.disconnect();

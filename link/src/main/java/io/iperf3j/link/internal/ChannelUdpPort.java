@@ -74,8 +74,8 @@ final class ChannelUdpPort implements UdpPort {
     }
 
     @Override
-    public long lastReceiveAgeNanos() {
-        return 0;
+    public long lastArrivalNanos() {
+        return -1;
     }
 
     @Override

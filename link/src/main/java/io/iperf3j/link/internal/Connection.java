@@ -63,6 +63,10 @@ public final class Connection {
         /** A ping or keep-alive round trip was measured. */
         default void rtt(long sentNanos, long rttNanos) {
         }
+
+        /** A ping or keep-alive answer gave no sample: the answerer's held time was not below the measured round trip. */
+        default void rttDropped(long measuredNanos, long heldNanos) {
+        }
     }
 
     private static final class Outgoing {
@@ -446,9 +450,7 @@ public final class Connection {
             }
             case KeepAliveResponse k -> {
                 if (k.id() == keepAliveId && keepAliveSent >= 0) {
-                    long r = roundTrip(now - keepAliveSent, k.heldNanos());
-                    rtt.record(r);
-                    events.rtt(keepAliveSent, r);
+                    sample(keepAliveSent, now - keepAliveSent, k.heldNanos());
                     keepAliveSent = -1;
                 }
             }
@@ -511,9 +513,22 @@ public final class Connection {
         forget(o);
     }
 
-    /** The network's share of a round trip: what the answerer says it held the request is not the path's. */
-    private static long roundTrip(long measured, long held) {
-        return measured - Math.clamp(held, 0, Math.max(0, measured));
+    /**
+     * One RTT sample: the network's share of a round trip, {@code measured - held} (what the answerer says it
+     * held the request is not the path's). Both ends of each subtraction are on one clock: the link's clock,
+     * onto which the port puts the kernel's stamps with one offset ({@link KernelClock}), or, without kernel
+     * stamps, the link's clock read at each step; so a real round trip always comes out positive. A sample
+     * that does not ({@code held < 0} or {@code held >= measured}: a lying peer, a clock step, a manual clock
+     * that did not move) is not a measurement and is dropped, never recorded as 0.
+     */
+    private void sample(long sentNanos, long measured, long held) {
+        if (held < 0 || held >= measured) {
+            events.rttDropped(measured, held);
+            return;
+        }
+        long r = measured - held;
+        rtt.record(r);
+        events.rtt(sentNanos, r);
     }
 
     private void pong(int id, int held, boolean followUp, long now) {
@@ -528,9 +543,7 @@ public final class Connection {
             return;
         }
         if (pingIds[slot] == id && pingSent[slot] >= 0) {
-            long r = roundTrip(now - pingSent[slot], held);
-            rtt.record(r);
-            events.rtt(pingSent[slot], r);
+            sample(pingSent[slot], now - pingSent[slot], held);
             pingSent[slot] = -1;
         }
     }
@@ -543,9 +556,7 @@ public final class Connection {
     }
 
     private void settle(int slot, long held) {
-        long r = roundTrip(provisionalRtt[slot], held);
-        rtt.record(r);
-        events.rtt(provisionalSent[slot], r);
+        sample(provisionalSent[slot], provisionalRtt[slot], held);
         provisionalAt[slot] = -1;
     }
 

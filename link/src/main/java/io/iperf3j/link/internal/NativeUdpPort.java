@@ -17,7 +17,6 @@ import java.net.PortUnreachableException;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.Locale;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -192,7 +191,9 @@ final class NativeUdpPort implements UdpPort {
     private final MemorySegment one;
     private InetSocketAddress lastSource;
     private long stampedSends;
-    private long lastAge;
+    private long lastArrival = -1;
+    /** Kernel stamps onto nanoTime's time line, one offset for all (used under the endpoint lock). */
+    private final KernelClock kernelClock = new KernelClock();
     private boolean closed;
     private boolean waiting;
     private boolean released;
@@ -332,18 +333,8 @@ final class NativeUdpPort implements UdpPort {
         MemorySegment.copy(rxBuf, 0, MemorySegment.ofBuffer(dst), 0, len);
         dst.position(dst.position() + len);
         lastSource = readAddress(rxName, msghdr.get(JAVA_INT, 8));
-        lastAge = age(stamp); // last, so that the caller's clock read right after pairs with it
+        lastArrival = kernelClock.toNanoTime(stamp);
         return (int) n;
-    }
-
-    /** How long ago (ns) the kernel time {@code stamp} (ns since the epoch) was; 0 without one. */
-    private static long age(long stamp) {
-        if (stamp <= 0) {
-            return 0;
-        }
-        Instant now = Instant.now();
-        long age = (now.getEpochSecond() * 1_000_000_000L + now.getNano()) - stamp;
-        return age < 0 || age > 10_000_000_000L ? 0 : age; // (a clock step: no better estimate than "now")
     }
 
     /** The SCM_TIMESTAMPING control message's software time in ns since the epoch, or 0. */
@@ -409,7 +400,10 @@ final class NativeUdpPort implements UdpPort {
             long key = stampKey(controlLength);
             long stamp = kernelStamp(controlLength);
             if (key >= 0 && stamp > 0) {
-                sink.stamped(key, age(stamp));
+                long sent = kernelClock.toNanoTime(stamp);
+                if (sent >= 0) {
+                    sink.stamped(key, sent);
+                }
             }
         }
     }
@@ -420,8 +414,8 @@ final class NativeUdpPort implements UdpPort {
     }
 
     @Override
-    public long lastReceiveAgeNanos() {
-        return lastAge;
+    public long lastArrivalNanos() {
+        return lastArrival;
     }
 
     @Override

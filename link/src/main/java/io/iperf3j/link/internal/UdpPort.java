@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 /**
  * An endpoint's UDP socket and the place its background thread waits. Two implementations:
  * {@link NativeUdpPort} (Linux, through FFM: the kernel's receive timestamp of every datagram,
- * {@code SO_TIMESTAMPNS}) and {@link ChannelUdpPort} (a {@code DatagramChannel}, the time of the
+ * {@code SO_TIMESTAMPING}) and {@link ChannelUdpPort} (a {@code DatagramChannel}, the time of the
  * read). {@link #open} picks the native one when it can.
  *
  * <p>Threads: {@link #receive}, {@link #send} and {@link #close} are called by the endpoint under its
@@ -25,11 +25,12 @@ public interface UdpPort extends AutoCloseable {
     InetSocketAddress lastSource();
 
     /**
-     * How long before the {@link #receive} call that returned it the last datagram reached the
-     * socket, in ns: the kernel's timestamp when there is one (then it holds the time the thread took
-     * to wake up), else 0.
+     * When the last datagram {@link #receive}d reached the socket, on {@link System#nanoTime()}'s time line:
+     * the kernel's timestamp when there is one (then it leaves out the time the thread took to wake up),
+     * else -1 (the caller takes its clock's time of the read). Kernel stamps are converted with one offset
+     * for all ({@link KernelClock}), so that two of them subtract exactly.
      */
-    long lastReceiveAgeNanos();
+    long lastArrivalNanos();
 
     /**
      * Sends {@code src} (position to limit) to {@code to} (null: the connected peer); false if it was
@@ -49,9 +50,13 @@ public interface UdpPort extends AutoCloseable {
     /** Whether receive times are the kernel's, and sends are stamped ({@link #drainSendStamps}). */
     boolean kernelTimestamps();
 
-    /** Told the kernel's time of a send: when datagram {@code key} ({@link #lastSendKey()}) entered the packet scheduler. */
+    /**
+     * Told the kernel's time of a send: when datagram {@code key} ({@link #lastSendKey()}) entered the packet
+     * scheduler, on {@link System#nanoTime()}'s time line (converted as {@link #lastArrivalNanos()}).
+     * A stamp that cannot be believed (see {@link KernelClock}) is not reported.
+     */
     interface SendStamps {
-        void stamped(long key, long ageNanos);
+        void stamped(long key, long sentNanos);
     }
 
     /** The key of the stamped datagram last sent (a count of stamped sends, mod 2^32); -1 without send stamps. */

@@ -5,6 +5,8 @@
  * by the thread that runs its endpoint's {@code update()} while holding the endpoint's lock;
  * {@link io.iperf3j.link.internal.Pump} is the background thread of an endpoint in background mode;
  * {@link io.iperf3j.link.internal.UdpPort} is an endpoint's socket (used under its lock; the pump waits on
- * it without the lock), {@link io.iperf3j.link.internal.NativeUdpPort} the one with kernel timestamps.
+ * it without the lock), {@link io.iperf3j.link.internal.NativeUdpPort} the one with kernel timestamps,
+ * which {@link io.iperf3j.link.internal.KernelClock} (one per port, under the same lock) puts on the
+ * link's clock with one offset.
  */
 package io.iperf3j.link.internal;
