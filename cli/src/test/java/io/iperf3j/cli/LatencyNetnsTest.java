@@ -381,10 +381,20 @@ class LatencyNetnsTest {
             return sh("ip netns exec " + nsR + " tc qdisc " + (replace ? "replace" : "add") + " dev " + dev + " " + spec).exit == 0;
         }
 
+        /** Deletes the three namespaces; an interrupt is kept, not thrown. */
         @Override
-        public void close() throws Exception {
-            for (String ns : List.of(nsA, nsR, nsB)) {
-                sh("ip netns del " + ns);
+        public void close() throws IOException {
+            try {
+                for (String ns : List.of(nsA, nsR, nsB)) {
+                    sh("ip netns del " + ns);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while deleting " + nsA + ", " + nsR + ", " + nsB, e);
+            } catch (IOException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
             }
         }
     }

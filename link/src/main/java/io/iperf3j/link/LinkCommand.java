@@ -256,7 +256,7 @@ public final class LinkCommand {
                 c.publishTo(metrics, intervalDuration());
             }
             c.startBackground();
-            if (!connected.await((long) LinkConfig.defaults().timeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
+            if (!connected.await(LinkConfig.defaults().timeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
                     || failure[0] != null || c.state() != LinkState.CONNECTED) {
                 throw new IOException("cannot connect to " + host + ":" + port + ": "
                         + (failure[0] != null ? failure[0] : "Connection timed out"));

@@ -275,17 +275,23 @@ class LinkNetnsTest {
             System.out.println(line);
         }
 
+        /** Ends the processes started in the namespaces and deletes them; an interrupt is kept, not thrown. */
         @Override
-        public void close() throws Exception {
-            for (Process p : procs) {
-                p.destroy();
-                if (!p.waitFor(3, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(3, TimeUnit.SECONDS);
+        public void close() throws IOException {
+            try {
+                for (Process p : procs) {
+                    p.destroy();
+                    if (!p.waitFor(3, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                        p.waitFor(3, TimeUnit.SECONDS);
+                    }
                 }
+                sh("ip netns del " + nsA);
+                sh("ip netns del " + nsB);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while deleting " + nsA + " and " + nsB, e);
             }
-            sh("ip netns del " + nsA);
-            sh("ip netns del " + nsB);
         }
     }
 }

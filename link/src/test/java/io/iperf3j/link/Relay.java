@@ -125,12 +125,18 @@ final class Relay implements AutoCloseable {
         }
     }
 
+    /** Stops both directions (≤ 1 s each) and closes the sockets; an interrupt is kept, not thrown. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
-        up.join(1000);
-        down.join(1000);
-        front.close();
-        back.close();
+        try {
+            up.join(1000);
+            down.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            front.close();
+            back.close();
+        }
     }
 }

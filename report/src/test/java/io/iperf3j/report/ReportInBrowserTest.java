@@ -97,7 +97,7 @@ class ReportInBrowserTest {
             assertThat(chart.get("data-downsampled")).as(key).isEqualTo("false");
             JsonNode points = MAPPER.readTree(chart.get("data-points"));
             assertThat(points.size()).as(key + " series").isPositive();
-            for (Iterator<Map.Entry<String, JsonNode>> it = points.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = points.properties().iterator(); it.hasNext();) {
                 Map.Entry<String, JsonNode> series = it.next();
                 assertThat(series.getValue().asInt()).as(key + " / " + series.getKey() + " points drawn").isEqualTo(expected);
             }

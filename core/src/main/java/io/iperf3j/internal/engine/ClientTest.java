@@ -133,6 +133,7 @@ public final class ClientTest {
         }
     }
 
+    @SuppressWarnings("try") // the affinity scope only has to be closed (its thread's old mask restored)
     private Attempt attempt(TestPrinter printer, OutputMode mode, boolean first, String password, RsaPadding padding,
                             IperfException credentialsError) {
         TestRecord rec = record(options);

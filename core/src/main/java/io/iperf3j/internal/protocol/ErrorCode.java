@@ -56,16 +56,16 @@ public enum ErrorCode {
     RCV_TIMEOUT(31, "receive timeout value is incorrect or not in range", true),
     REVERSE_ONLY_RCV_TIMEOUT(32, "client receive timeout is valid only in receiving mode", true),
     SND_TIMEOUT(33, "send timeout value is incorrect or not in range", true),
-    /**
-     * IEMAXSERVERTESTDURATIONEXCEEDED, new in iperf3 3.20: a server started with
-     * {@code --server-max-duration} refuses a longer (or unlimited) test with it.
-     * Not in 3.12; a 3.12 client prints {@code int_errno=37: }.
-     */
     /** IECNTLKA, iperf3 3.18+: {@code --cntl-ka} idle time not above interval times count. */
     CNTL_KA(36, "control connection Keepalive period should be larger than the full retry period (interval * count)",
             true),
     /** IERVRSONLYSKIPRXCOPY, iperf3 3.18+: no MSG_TRUNC here (iperf3j: FFM unavailable). */
     SKIP_RX_COPY_UNSUPPORTED(39, "this OS does not support --skip-rx-copy"),
+    /**
+     * IEMAXSERVERTESTDURATIONEXCEEDED, new in iperf3 3.20: a server started with
+     * {@code --server-max-duration} refuses a longer (or unlimited) test with it.
+     * Not in 3.12; a 3.12 client prints {@code int_errno=37: }.
+     */
     MAX_SERVER_TEST_DURATION_EXCEEDED(37, "client's requested duration exceeds the server's maximum permitted limit"),
 
     // Test errors (100-160)

@@ -337,7 +337,7 @@ public final class Connection {
         // an answer says how long its request waited on this side, a ping or keep-alive starts its clock.
         long sendTime = config.clock().getAsLong();
         for (int i = 0; i < heldCount; i++) {
-            out.putInt(heldAt[i], (int) Math.clamp(sendTime - heldSince[i], 0, Integer.MAX_VALUE));
+            out.putInt(heldAt[i], Math.clamp(sendTime - heldSince[i], 0, Integer.MAX_VALUE));
         }
         out.flip();
         int n = out.remaining();

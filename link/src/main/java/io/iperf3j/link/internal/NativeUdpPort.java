@@ -150,6 +150,7 @@ final class NativeUdpPort implements UdpPort {
             FAILURE = failure;
         }
 
+        @SuppressWarnings("restricted") // native access is the point of this class (--enable-native-access)
         private static MethodHandle bind(Linker linker, SymbolLookup libc, String name, FunctionDescriptor d,
                                          Linker.Option... options) {
             return linker.downcallHandle(libc.find(name).orElseThrow(() -> new UnsatisfiedLinkError(name)), d, options);
@@ -570,6 +571,7 @@ final class NativeUdpPort implements UdpPort {
         }
     }
 
+    @SuppressWarnings("restricted") // strerror's static buffer, read as a C string
     private static String strerror(int e) {
         try {
             MemorySegment s = (MemorySegment) Libc.STRERROR.invokeExact(e);
