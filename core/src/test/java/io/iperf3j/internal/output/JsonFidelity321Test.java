@@ -1,7 +1,5 @@
 package io.iperf3j.internal.output;
 
-import static io.iperf3j.testing.JsonPaths.keyPaths;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.testing.Iperf3Binary;
@@ -12,8 +10,6 @@ import io.iperf3j.testing.PeerRun.Scenario;
 
 import java.util.List;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -110,19 +106,10 @@ class JsonFidelity321Test {
 
     private static void compare(SoftAssertions soft, String against, JsonObject expected, JsonObject actual,
                                 String context) {
-        SortedSet<String> want = keyPaths(expected);
-        SortedSet<String> got = keyPaths(actual);
-        SortedSet<String> missing = new TreeSet<>(want);
-        missing.removeAll(got);
-        SortedSet<String> extra = new TreeSet<>(got);
-        extra.removeAll(want);
-        extra.removeIf(p -> ALLOWED_EXTRA.stream().anyMatch(a -> p.equals(a) || p.endsWith("." + a)));
-        soft.assertThat(missing).as("key paths of %s missing from the document\n%s", against, context).isEmpty();
-        soft.assertThat(extra).as("key paths the document has that %s does not\n%s", against, context).isEmpty();
+        JsonFidelityTest.compareShapes(soft, against, expected, actual, context, ALLOWED_EXTRA);
     }
 
     private static JsonObject document(JsonObject doc, Result r) {
-        assertThat(doc).as("a JSON document was printed\n%s", r.describe()).isNotNull();
-        return doc;
+        return JsonFidelityTest.document(doc, r);
     }
 }

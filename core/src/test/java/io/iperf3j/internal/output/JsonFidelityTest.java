@@ -236,20 +236,30 @@ class JsonFidelityTest {
 
     private static void compareShapes(SoftAssertions soft, String against, JsonObject expected, JsonObject actual,
                                       String context) {
+        compareShapes(soft, against, expected, actual, context, ALLOWED_EXTRA_KEYS);
+    }
+
+    /**
+     * Key paths of {@code expected} missing from {@code actual}, and paths of {@code actual} that
+     * {@code expected} lacks, other than those {@code allowedExtra} lists (as a path or a path
+     * suffix): both must be empty. Shared with {@link JsonFidelity321Test}.
+     */
+    static void compareShapes(SoftAssertions soft, String against, JsonObject expected, JsonObject actual,
+                              String context, Set<String> allowedExtra) {
         SortedSet<String> want = keyPaths(expected);
         SortedSet<String> got = keyPaths(actual);
         SortedSet<String> missing = new TreeSet<>(want);
         missing.removeAll(got);
         SortedSet<String> extra = new TreeSet<>(got);
         extra.removeAll(want);
-        extra.removeIf(JsonFidelityTest::allowedExtra);
+        extra.removeIf(path -> allowed(path, allowedExtra));
         soft.assertThat(missing).as("key paths of %s missing from iperf3j's document\n%s", against, context).isEmpty();
         soft.assertThat(extra).as("key paths iperf3j prints that %s does not (and that are not allow-listed)\n%s",
                 against, context).isEmpty();
     }
 
-    static boolean allowedExtra(String path) {
-        for (String allowed : ALLOWED_EXTRA_KEYS) {
+    private static boolean allowed(String path, Set<String> allowedExtra) {
+        for (String allowed : allowedExtra) {
             if (path.equals(allowed) || path.endsWith("." + allowed)) {
                 return true;
             }
@@ -257,7 +267,7 @@ class JsonFidelityTest {
         return false;
     }
 
-    private static JsonObject document(JsonObject doc, Result r) {
+    static JsonObject document(JsonObject doc, Result r) {
         assertThat(doc).as("a JSON document was printed\n%s", r.describe()).isNotNull();
         return doc;
     }
