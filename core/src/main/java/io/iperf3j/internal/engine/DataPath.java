@@ -12,8 +12,6 @@ public final class DataPath {
         return "Data path (iperf3j):\n"
                 + "  TCP: one platform thread per stream, blocking NIO channel, one reused direct buffer;\n"
                 + "       -Z sends with FileChannel.transferTo (sendfile)\n"
-                + "       (IPERF3J_JAVA_OPTS=-Diperf3j.tcp.io=select, experimental: non-blocking channel\n"
-                + "        and a selector per stream, as iperf3's select loop)\n"
                 + "  UDP: " + UdpIo.describe() + "\n"
                 + "       (IPERF3J_JAVA_OPTS=-Diperf3j.udp.io=plain: one write/read per datagram;\n"
                 + "        -Diperf3j.udp.batch=N: datagrams per call)\n";

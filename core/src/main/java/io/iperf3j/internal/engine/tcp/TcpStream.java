@@ -10,8 +10,6 @@ import io.iperf3j.internal.stats.StreamRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -19,16 +17,14 @@ import java.nio.channels.SocketChannel;
  * {@code -Z}, a file sent with {@code sendfile}). The sender writes whole blocks; the
  * receiver counts whole blocks read, as iperf3 3.16+ does.
  *
- * <p>By default the channel blocks. With {@code -Diperf3j.tcp.io=select} (experimental)
- * it is non-blocking and the worker waits in its own selector when the socket is full
- * (sender) or empty (receiver), as iperf3's select loop does: measured faster on
- * single-stream loopback (docs/design/performance.md), not yet the default because
- * the suite has not passed with it as the default.
+ * <p>The channel blocks: the worker thread sleeps in {@code write}/{@code read} until the
+ * socket can take or give bytes. A non-blocking channel with a selector per stream (iperf3's
+ * select loop) was measured beside it on 2026-11-23 against iperf3 3.21 and was no faster
+ * (docs/design/performance.md, "TCP: blocking channels"), so it was removed.
  */
 public final class TcpStream extends DataStream {
-    private static final boolean BLOCKING = !"select".equals(System.getProperty("iperf3j.tcp.io"));
-    /** Longest selector wait, so a stop request is seen even if its wake-up is missed. */
-    private static final long SELECT_TIMEOUT_MS = 100;
+    /** Longest wait of a {@code --skip-rx-copy} receiver in poll, so a stop request is seen. */
+    private static final int POLL_TIMEOUT_MS = 100;
     private final SocketChannel channel;
     private final ByteBuffer buffer;
     private final int blockSize;
@@ -59,31 +55,7 @@ public final class TcpStream extends DataStream {
         this.zeroCopySource = zeroCopySource;
         this.pacer = pacer;
         this.budget = budget;
-        channel.configureBlocking(BLOCKING);
-    }
-
-    /** The worker's selector, made on first need (a stream that never waits has none). */
-    private volatile Selector selector;
-
-    /** Waits until the socket can take ({@code OP_WRITE}) or give ({@code OP_READ}) bytes, or a stop. */
-    private void awaitReady(int op) throws IOException {
-        Selector sel = selector;
-        if (sel == null) {
-            sel = Selector.open();
-            channel.register(sel, op);
-            selector = sel;
-        }
-        sel.select(SELECT_TIMEOUT_MS);
-        sel.selectedKeys().clear();
-    }
-
-    @Override
-    public void wakeWorker() {
-        super.wakeWorker();
-        Selector sel = selector;
-        if (sel != null) {
-            sel.wakeup();
-        }
+        channel.configureBlocking(true);
     }
 
     SocketChannel channel() {
@@ -92,17 +64,10 @@ public final class TcpStream extends DataStream {
 
     @Override
     protected void transfer() throws IOException {
-        try {
-            if (sending()) {
-                send();
-            } else {
-                receive();
-            }
-        } finally {
-            Selector sel = selector;
-            if (sel != null) {
-                sel.close();
-            }
+        if (sending()) {
+            send();
+        } else {
+            receive();
         }
     }
 
@@ -124,24 +89,15 @@ public final class TcpStream extends DataStream {
                 while (position < blockSize) {
                     long n = zeroCopySource.transferTo(position, blockSize - position, channel);
                     position += n;
-                    if (n == 0) {
-                        awaitReady(SelectionKey.OP_WRITE);
-                        if (stopRequested) {
-                            count(position); // the part of the block that left is sent
-                            return;
-                        }
+                    if (n == 0 && stopRequested) {
+                        count(position); // the part of the block that left is sent
+                        return;
                     }
                 }
             } else {
                 buffer.clear();
                 while (buffer.hasRemaining()) {
-                    if (channel.write(buffer) == 0) {
-                        awaitReady(SelectionKey.OP_WRITE);
-                        if (stopRequested) {
-                            count(buffer.position()); // the part of the block that left is sent
-                            return;
-                        }
-                    }
+                    channel.write(buffer); // blocks until the socket took part of the block
                 }
             }
             sent += blockSize;
@@ -185,21 +141,17 @@ public final class TcpStream extends DataStream {
         }
     }
 
-    /** Reads up to {@code max} bytes: the count, -1 at end of stream, 0 after waiting for data. */
+    /** Reads up to {@code max} bytes ({@code max} > 0): the count, or -1 at end of stream. */
     private int read(int max) throws IOException {
         buffer.clear().limit(max);
-        int n = channel.read(buffer);
-        if (n == 0) {
-            awaitReady(SelectionKey.OP_READ);
-        }
-        return n;
+        return channel.read(buffer);
     }
 
     /** Like {@link #read}, but the kernel drops the bytes ({@code recv(MSG_TRUNC)}) instead of copying them. */
     private int dropWithoutCopy(int max) throws IOException {
         long r = skipCopy.receive(max);
         if (r == SkipCopyReceiver.EAGAIN || r == SkipCopyReceiver.EINTR) {
-            skipCopy.awaitReadable((int) SELECT_TIMEOUT_MS);
+            skipCopy.awaitReadable(POLL_TIMEOUT_MS);
             return 0;
         }
         if (r < 0) {
@@ -219,7 +171,6 @@ public final class TcpStream extends DataStream {
         }
         try {
             channel.close();
-            wakeWorker(); // a closed channel's key goes at the selector's next select: make it now
         } catch (IOException ignored) {
             // closing is best effort; the stream is over either way
         }

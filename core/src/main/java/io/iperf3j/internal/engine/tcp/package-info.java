@@ -1,7 +1,6 @@
 /**
  * TCP data streams: {@link io.iperf3j.internal.engine.tcp.TcpStream} sends or receives whole
- * blocks over one NIO channel (blocking by default, a selector per stream with
- * {@code -Diperf3j.tcp.io=select}), {@code -Z} through {@code transferTo}.
+ * blocks over one blocking NIO channel, {@code -Z} through {@code transferTo}.
  *
  * <p>Threads: one platform thread per stream runs its transfer loop; the test thread only starts,
  * samples (TCP_INFO, counters) and stops it.
