@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * pass their own tag and second octet to {@link #create(String, int, int, Path, Set)}), the
  * test JVM reaching them through one more veth from the root namespace (10.222.R.254). Each host runs Debian's OpenSSH
  * {@code sshd -D -f CONFIG} on its own address, with a host key and an authorized key made
- * for the run; logins are root with that key (no password, no PAM, no system user made).
+ * for the run; logins are root with that key. {@link #addPasswordUser()} adds the one ordinary
+ * user the lab knows ({@value #PASSWORD_USER}, a random password, no PAM), who may log in with
+ * that password only; {@link #close()} deletes the user again.
  * The real {@code iperf3}, {@code iperf} and the iperf3j jar are reachable on every host
  * (the namespaces share the file system). {@link #close()} kills every process left in the
  * namespaces by PID and deletes them.
@@ -40,6 +42,9 @@ import java.util.concurrent.TimeUnit;
  * every SSH session on it inherits that view. {@link #requireBare(int)} checks it over SSH.
  */
 public final class NetnsLab implements AutoCloseable {
+    /** The ordinary user {@link #addPasswordUser()} makes (sshd lets it in by password only). */
+    public static final String PASSWORD_USER = "iperf3jlab";
+    private boolean passwordUserAdded;
     /** JDK the iperf3j jar runs on in the hosts. */
     public static final String JAVA = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
     private final String tag;
@@ -188,6 +193,9 @@ public final class NetnsLab implements AutoCloseable {
                 "MaxSessions 50",
                 "MaxStartups 50",
                 "Subsystem sftp internal-sftp",
+                "Match User " + PASSWORD_USER,
+                "    PasswordAuthentication yes",
+                "    PubkeyAuthentication no",
                 ""));
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(i)));
         if (bare.contains(i)) {
@@ -238,6 +246,39 @@ public final class NetnsLab implements AutoCloseable {
                 fail("host " + i + " is not bare (a Java or an iperf3j is reachable over SSH): " + r);
             }
         }
+    }
+
+    /**
+     * Adds {@value #PASSWORD_USER} to this machine's user database (the namespaces share it)
+     * with a random password, which it returns; a user of that name left by an earlier run
+     * that died is deleted first. No home directory, shell {@code /bin/sh}.
+     */
+    public String addPasswordUser() throws Exception {
+        deletePasswordUser();
+        run("useradd", "--no-create-home", "--home-dir", "/", "--shell", "/bin/sh", PASSWORD_USER);
+        passwordUserAdded = true;
+        String password = HexFormat.of().formatHex(java.security.SecureRandom.getInstanceStrong().generateSeed(12));
+        Process p = new ProcessBuilder("chpasswd").redirectErrorStream(true).start();
+        p.getOutputStream().write((PASSWORD_USER + ":" + password + "\n").getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("chpasswd failed: " + out);
+        }
+        return password;
+    }
+
+    private static void deletePasswordUser() throws Exception {
+        if (output("getent", "passwd", PASSWORD_USER).startsWith(PASSWORD_USER + ":")) {
+            run("userdel", PASSWORD_USER);
+        }
+    }
+
+    /** An SSH node for host i, logging in as {@value #PASSWORD_USER} with a password (no key). */
+    public Node passwordNode(int i, String id, NodeRole role, IperfKind kind, String password) {
+        SshSettings s = new SshSettings(address(i), 22, PASSWORD_USER, List.of(), Optional.of(password), knownHosts,
+                HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(5), Duration.ofSeconds(5), io.iperf3j.session.CommandWrapper.NONE);
+        return new Node(id, address(i), role, new SshConnection(s), kind, Map.of());
     }
 
     /** Stops host i's sshd (the host stays up, its SSH is down). */
@@ -340,5 +381,8 @@ public final class NetnsLab implements AutoCloseable {
         }
         output("ip", "link", "del", tag + "c0");
         output("ip", "netns", "del", hub());
+        if (passwordUserAdded) {
+            deletePasswordUser();
+        }
     }
 }

@@ -363,4 +363,31 @@ class SessionLabTest {
         assertNoIperfLeft();
         client.connection().close();
     }
+
+    @Test
+    @Order(10)
+    void anOrdinaryUserLogsInWithAPasswordAndRunsATest() throws Exception {
+        String password = lab.addPasswordUser();
+        Node pw = lab.passwordNode(3, "pw", NodeRole.NODE, IperfKind.IPERF3, password);
+        try (io.iperf3j.session.Connection c = lab.passwordNode(3, "who", NodeRole.NODE, IperfKind.IPERF3, password)
+                .connection()) {
+            assertThat(c.run("id -un", Duration.ofSeconds(10)).stdout().trim()).isEqualTo(NetnsLab.PASSWORD_USER);
+        }
+        Node srv = lab.node(1, "srv", NodeRole.TRAFFIC_PC, IperfKind.IPERF3, Map.of(), lab.key());
+        Plan plan = Plan.builder(List.of(srv, pw)).pairs("pw", List.of(List.of("pw", "srv")), "up", TestSpec.tcp(2), 1)
+                .build();
+        List<TestResult> results = new PlanRunner(plan, Files.createTempDirectory(work, "pw"), t -> { }).run();
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r.sender()).isEqualTo("pw");
+            assertThat(r.outcome()).as("%s", r).isInstanceOfSatisfying(TestOutcome.Completed.class,
+                    done -> assertThat(done.receivedBytes()).isPositive());
+        });
+        // the same user with a wrong password: a login error that names the way tried
+        Node wrong = lab.passwordNode(3, "pw2", NodeRole.NODE, IperfKind.IPERF3, password + "x");
+        try (io.iperf3j.session.Connection c = wrong.connection()) {
+            assertThatThrownBy(() -> c.run("true", Duration.ofSeconds(10))).isInstanceOf(ConnectionError.class)
+                    .hasMessageContaining("password");
+        }
+        assertNoIperfLeft();
+    }
 }
