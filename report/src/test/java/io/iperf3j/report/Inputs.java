@@ -32,7 +32,8 @@ final class Inputs {
         try {
             return Path.of(Inputs.class.getResource(name).toURI());
         } catch (URISyntaxException | NullPointerException e) {
-            throw new AssertionError("test resource " + name + " missing", e);
+            throw new AssertionError("test resource " + name + " missing (recorded inputs come from report/src/test/record-fixtures.sh;"
+                    + " one case: record-fixtures.sh NAME SERVER CLIENT ARGS...)", e);
         }
     }
 
