@@ -29,5 +29,10 @@ run ours_tcp_stream.jsonl "$ours" "$ours" -t 3 -P 2 --json-stream
 run v321_tcp_stream.jsonl "$v321" "$v321" -t 3 --json-stream
 run v321_udp.json "$v321" "$v321" -t 3 -u -b 20M -J
 run v312_tcp_p2_vs_ours.json "$ours" "$v312" -t 3 -P 2 -J
+# latency under load (--latency, docs/design/latency.md): against ours, and against a real iperf3
+# server, which answers no probe (end.latency.error)
+run ours_latency.json "$ours" "$ours" -t 3 --latency -J
+run ours_latency_stream.jsonl "$ours" "$ours" -t 3 --latency --json-stream
+run ours_latency_vs_iperf3.json "$v312" "$ours" -t 2 --latency -J
 # a failed run: nothing listens on this port
 "$ours" -c 127.0.0.1 -p "$(free_port)" -t 1 -J >"$out/ours_refused.json" || true

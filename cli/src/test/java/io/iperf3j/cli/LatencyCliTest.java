@@ -58,6 +58,22 @@ class LatencyCliTest {
             assertThat(p.path("min_us").asDouble()).as(phase).isPositive();
             assertThat(p.path("p50_us").asDouble()).as(phase).isBetween(p.path("min_us").asDouble(), p.path("p99_us").asDouble());
             assertThat(p.path("max_us").asDouble()).as(phase).isGreaterThanOrEqualTo(p.path("p99_us").asDouble());
+            // the phase's distribution: [percentile, rtt_us] at fixed percentiles, from the same histogram
+            JsonNode cdf = p.path("cdf");
+            assertThat(cdf.size()).as(phase + " cdf").isEqualTo(io.iperf3j.RttFigures.CDF_PERCENTILES.size());
+            for (int i = 0; i < cdf.size(); i++) {
+                assertThat(cdf.path(i).path(0).asDouble()).as(phase + " cdf percentile " + i)
+                        .isEqualTo(io.iperf3j.RttFigures.CDF_PERCENTILES.get(i));
+                if (i > 0) {
+                    assertThat(cdf.path(i).path(1).asDouble()).as(phase + " cdf is non-decreasing at " + i)
+                            .isGreaterThanOrEqualTo(cdf.path(i - 1).path(1).asDouble());
+                }
+            }
+            assertThat(cdf.path(0).path(1).asDouble()).as(phase).isEqualTo(p.path("min_us").asDouble());
+            assertThat(cdf.path(5).path(1).asDouble()).as(phase).isEqualTo(p.path("p50_us").asDouble());
+            assertThat(cdf.path(7).path(1).asDouble()).as(phase).isEqualTo(p.path("p90_us").asDouble());
+            assertThat(cdf.path(9).path(1).asDouble()).as(phase).isEqualTo(p.path("p99_us").asDouble());
+            assertThat(cdf.path(cdf.size() - 1).path(1).asDouble()).as(phase).isEqualTo(p.path("max_us").asDouble());
         }
         assertThat(lat.path("added_p50_us").asDouble())
                 .isCloseTo(lat.path("loaded").path("p50_us").asDouble() - lat.path("idle").path("p50_us").asDouble(),
@@ -67,6 +83,7 @@ class LatencyCliTest {
         long perInterval = 0;
         for (JsonNode i : intervals) {
             assertThat(i.has("latency")).as("interval %s", i).isTrue();
+            assertThat(i.path("latency").has("cdf")).as("only end.latency's phases have a cdf").isFalse();
             perInterval += i.path("latency").path("count").asLong();
         }
         // The intervals cut the loaded phase: their counts add up to it.

@@ -119,7 +119,7 @@ public final class LatencyProbe implements AutoCloseable {
     public RttSnapshot takePhase() {
         long lost = client.metrics().pingsLost();
         synchronized (lock) {
-            RttSnapshot s = snapshot(phase, lost - lostAtPhaseStart);
+            RttSnapshot s = withCdf(snapshot(phase, lost - lostAtPhaseStart), phase);
             phase.reset();
             lostAtPhaseStart = lost;
             return s;
@@ -153,6 +153,20 @@ public final class LatencyProbe implements AutoCloseable {
         }
         return new RttSnapshot(h.getTotalCount(), lost, h.getMinValue() / 1e3, h.getValueAtPercentile(50) / 1e3,
                 h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3);
+    }
+
+    /** {@code s} with the round trip at each of {@link io.iperf3j.RttFigures#CDF_PERCENTILES} of {@code h}. */
+    private static RttSnapshot withCdf(RttSnapshot s, Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return s;
+        }
+        List<Double> cdf = new ArrayList<>();
+        for (double p : io.iperf3j.RttFigures.CDF_PERCENTILES) {
+            long v = p <= 0 ? h.getMinValue() : p >= 100 ? h.getMaxValue() : h.getValueAtPercentile(p);
+            cdf.add(v / 1e3);
+        }
+        return new RttSnapshot(s.count(), s.lost(), s.minMicros(), s.p50Micros(), s.p90Micros(), s.p99Micros(), s.maxMicros(),
+                cdf);
     }
 
     /** Disconnects gracefully and stops. */

@@ -51,6 +51,7 @@ public final class LinkRttProbe implements RttProbe {
     }
 
     static RttFigures figures(RttSnapshot s) {
-        return new RttFigures(s.count(), s.lost(), s.minMicros(), s.p50Micros(), s.p90Micros(), s.p99Micros(), s.maxMicros());
+        return new RttFigures(s.count(), s.lost(), s.minMicros(), s.p50Micros(), s.p90Micros(), s.p99Micros(), s.maxMicros(),
+                s.cdfMicros());
     }
 }

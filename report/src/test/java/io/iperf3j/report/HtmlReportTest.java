@@ -2,16 +2,19 @@ package io.iperf3j.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The page's embedded model and raw inputs, read back from the HTML with Jackson. */
 @Timeout(60)
@@ -72,6 +75,98 @@ class HtmlReportTest {
             }
         }
         assertThat(i).isEqualTo(n);
+    }
+
+    /** An iperf3j --latency run: end.latency as the input has it, and each interval's figures as columns. */
+    @Test
+    void latencyFiguresAreTheInputs() throws Exception {
+        for (var input : List.of(Inputs.resource("runs/ours_latency.json"), Inputs.resource("runs/ours_latency_stream.jsonl"))) {
+            JsonNode run = model(page(HtmlReport.builder().add(input).build())).path("runs").path(0);
+            JsonNode latency = Inputs.end(input).path("latency");
+            assertThat(latency.path("loaded").path("cdf").size()).as(input + " loaded.cdf").isEqualTo(12);
+            assertThat(run.path("summary").path("latency")).as(input.toString()).isEqualTo(latency);
+            assertThat(run.path("summary").path("command").asText()).endsWith(" --latency -J").startsWith("iperf3j -c ");
+            List<JsonNode> intervals = Inputs.intervalObjects(input);
+            JsonNode columns = run.path("views").path(0).path("latency");
+            assertThat(names(columns)).containsExactly("count", "lost", "min_us", "p50_us", "p90_us", "p99_us", "max_us");
+            for (String key : names(columns)) {
+                assertThat(columns.path(key)).as(key).hasSize(intervals.size());
+                for (int i = 0; i < intervals.size(); i++) {
+                    assertThat(columns.path(key).path(i).asDouble()).as(input + " interval " + i + " " + key)
+                            .isCloseTo(intervals.get(i).path("latency").path(key).asDouble(), org.assertj.core.data.Offset.offset(1e-6));
+                }
+            }
+        }
+    }
+
+    /** --latency against a real iperf3 server: the error is kept, there is nothing to draw. */
+    @Test
+    void latencyErrorIsKept() throws Exception {
+        var input = Inputs.resource("runs/ours_latency_vs_iperf3.json");
+        JsonNode run = model(page(HtmlReport.builder().add(input).build())).path("runs").path(0);
+        JsonNode latency = run.path("summary").path("latency");
+        assertThat(latency.path("error").asText()).isEqualTo(Inputs.json(input).path("end").path("latency").path("error").asText())
+                .contains("iperf3j server");
+        assertThat(latency.has("idle")).isFalse();
+        assertThat(latency.has("loaded")).isFalse();
+        assertThat(latency.has("added_p50_us")).isFalse();
+    }
+
+    /**
+     * The latency keys only add: the same run with them taken out (with Jackson) gives the same model,
+     * except the latency parts and the equivalent command's {@code iperf3j ... --latency}; a run without
+     * them (ours, iperf3's) has no latency anywhere in its model.
+     */
+    @Test
+    void runsWithoutLatencyAreUnchanged() throws Exception {
+        var input = Inputs.resource("runs/ours_latency.json");
+        String text = Files.readString(input);
+        ObjectNode stripped = (ObjectNode) MAPPER.readTree(text);
+        ((ObjectNode) stripped.path("end")).remove("latency");
+        stripped.path("intervals").forEach(i -> ((ObjectNode) i).remove("latency"));
+        JsonNode with = model(page(HtmlReport.builder().addDocument("run", text).build()));
+        JsonNode without = model(page(HtmlReport.builder().addDocument("run", MAPPER.writeValueAsString(stripped)).build()));
+        assertThat(without.findValues("latency")).isEmpty();
+        ObjectNode withTrimmed = with.deepCopy();
+        ObjectNode summary = (ObjectNode) withTrimmed.path("runs").path(0).path("summary");
+        assertThat(summary.remove("latency")).isNotNull();
+        String command = summary.path("command").asText();
+        assertThat(command).isEqualTo(without.path("runs").path(0).path("summary").path("command").asText()
+                .replaceFirst("^iperf3 ", "iperf3j ").replace(" -J", " --latency -J"));
+        summary.put("command", without.path("runs").path(0).path("summary").path("command").asText());
+        assertThat(((ObjectNode) withTrimmed.path("runs").path(0).path("views").path(0)).remove("latency")).isNotNull();
+        assertThat(withTrimmed).isEqualTo(without);
+        for (var other : List.of(Inputs.resource("runs/ours_tcp.json"), Inputs.resource("runs/v321_tcp_stream.jsonl"),
+                Inputs.reference("udp_bidir.json"))) {
+            JsonNode m = model(page(HtmlReport.builder().add(other).build()));
+            assertThat(m.findValues("latency")).as(other.toString()).isEmpty();
+            assertThat(m.path("runs").path(0).path("summary").path("command").asText()).as(other.toString()).startsWith("iperf3 ");
+        }
+    }
+
+    /** A latency CDF that is not [percentile, rtt_us] pairs, or too long, is a clear error. */
+    @Test
+    void badLatencyCdfIsAClearError() throws Exception {
+        String good = Files.readString(Inputs.resource("runs/ours_latency.json"));
+        ObjectNode doc = (ObjectNode) MAPPER.readTree(good);
+        ObjectNode loaded = (ObjectNode) doc.path("end").path("latency").path("loaded");
+        loaded.putArray("cdf").add(MAPPER.createArrayNode().add(0).add(40.5)).add("fast");
+        assertThatThrownBy(() -> HtmlReport.builder().addDocument("bad", MAPPER.writeValueAsString(doc)).build())
+                .isInstanceOf(ReportInputException.class)
+                .hasMessageContaining("bad: end.latency.loaded.cdf point 2 is not a [percentile, rtt_us] pair of numbers: \"fast\"");
+        var many = loaded.putArray("cdf");
+        for (int i = 0; i <= io.iperf3j.report.internal.InputLimits.MAX_CDF_POINTS; i++) {
+            many.add(MAPPER.createArrayNode().add(50).add(i));
+        }
+        assertThatThrownBy(() -> HtmlReport.builder().addDocument("long", MAPPER.writeValueAsString(doc)).build())
+                .isInstanceOf(ReportInputException.class).hasMessageContaining("long: end.latency.loaded.cdf has 1001 points, more than the limit of 1000");
+        loaded.putArray("cdf").add(MAPPER.createArrayNode().add(150).add(1));
+        assertThatThrownBy(() -> HtmlReport.builder().addDocument("pct", MAPPER.writeValueAsString(doc)).build())
+                .isInstanceOf(ReportInputException.class).hasMessageContaining("percentile 150.0, outside 0..100");
+    }
+
+    private static List<String> names(JsonNode object) {
+        return object.propertyStream().map(java.util.Map.Entry::getKey).toList();
     }
 
     @Test

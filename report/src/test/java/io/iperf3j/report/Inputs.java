@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The tests' inputs, and interval counts read from them with Jackson (not with the report's code). */
 final class Inputs {
@@ -30,7 +32,8 @@ final class Inputs {
         try {
             return Path.of(Inputs.class.getResource(name).toURI());
         } catch (URISyntaxException | NullPointerException e) {
-            throw new AssertionError("test resource " + name + " missing", e);
+            throw new AssertionError("test resource " + name + " missing (recorded inputs come from report/src/test/record-fixtures.sh;"
+                    + " one case: record-fixtures.sh NAME SERVER CLIENT ARGS...)", e);
         }
     }
 
@@ -56,5 +59,47 @@ final class Inputs {
 
     static JsonNode json(Path input) throws IOException {
         return MAPPER.readTree(input.toFile());
+    }
+
+    /** The intervals of a -J document, or the data of a --json-stream file's "interval" events, in order. */
+    static List<JsonNode> intervalObjects(Path input) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        if (isStream(input)) {
+            for (JsonNode e : events(input)) {
+                if ("interval".equals(e.path("event").asText())) {
+                    out.add(e.path("data"));
+                }
+            }
+        } else {
+            json(input).path("intervals").forEach(out::add);
+        }
+        return out;
+    }
+
+    /** The end object of a -J document, or the data of a --json-stream file's "end" event (missing node if none). */
+    static JsonNode end(Path input) throws IOException {
+        if (!isStream(input)) {
+            return json(input).path("end");
+        }
+        for (JsonNode e : events(input)) {
+            if ("end".equals(e.path("event").asText())) {
+                return e.path("data");
+            }
+        }
+        return MAPPER.missingNode();
+    }
+
+    private static boolean isStream(Path input) throws IOException {
+        return Files.readString(input).stripLeading().startsWith("{\"event\"");
+    }
+
+    private static List<JsonNode> events(Path input) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(input)) {
+            if (!line.isBlank()) {
+                out.add(MAPPER.readTree(line));
+            }
+        }
+        return out;
     }
 }

@@ -251,6 +251,116 @@ class ReportInBrowserTest {
                 .anyMatch(c -> c.get("data-intervals").equals(Integer.toString(t3Intervals)))).isTrue();
     }
 
+    /** iperf3j's --latency runs, recorded in both formats: the latency section is drawn from the input's own figures. */
+    static Stream<Case> latencyRuns() {
+        return Stream.of(new Case("ours-latency", Inputs.resource("runs/ours_latency.json"), TCP_SENDER),
+                new Case("ours-latency-json-stream", Inputs.resource("runs/ours_latency_stream.jsonl"), TCP_SENDER));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("latencyRuns")
+    void latencyRunDrawsRttOverTimeAndItsCdf(Case c) throws Exception {
+        Path html = OUT.resolve(c.name() + ".html");
+        HtmlReport.builder().add(c.input()).build().write(html);
+        Chromium.Page page = Chromium.open(html);
+        Chromium.screenshot(html, SHOTS.resolve(c.name() + ".png"));
+        assertClean(page);
+        // read with Jackson from the input, not with the report's code
+        List<JsonNode> intervals = Inputs.intervalObjects(c.input());
+        JsonNode latency = Inputs.end(c.input()).path("latency");
+        assertThat(intervals).as("intervals in " + c.input()).isNotEmpty();
+        assertThat(latency.isObject()).as("end.latency in " + c.input()).isTrue();
+        for (JsonNode interval : intervals) {
+            assertThat(interval.path("latency").path("p50_us").isNumber()).as("a recorded interval with answered probes: " + interval.path("latency"))
+                    .isTrue();
+        }
+        int n = intervals.size();
+        for (String key : c.charts()) {
+            assertThat(page.chart(key).get("data-points")).as(key).contains(":" + n);
+        }
+        // RTT over time: each interval's p50, p99, min and max, and the idle and tail p50 as flat references
+        Map<String, String> time = page.chart("latency:time");
+        assertThat(time.get("data-intervals")).isEqualTo(Integer.toString(n));
+        assertThat(time.get("data-downsampled")).isEqualTo("false");
+        JsonNode timePoints = MAPPER.readTree(time.get("data-points"));
+        assertThat(names(timePoints)).containsExactly("p50 per interval", "p99 per interval", "min per interval", "max per interval",
+                "idle p50 (before the load)", "tail p50 (after the load)");
+        timePoints.properties().forEach(e -> assertThat(e.getValue().asInt()).as("latency:time / " + e.getKey() + " points drawn")
+                .isEqualTo(n));
+        // the CDF: one series per phase, one point per entry of that phase's cdf array
+        JsonNode cdfPoints = MAPPER.readTree(page.chart("latency:cdf").get("data-points"));
+        assertThat(names(cdfPoints)).containsExactly("idle (before the load)", "loaded (during the test)", "tail (after the load)");
+        for (String phase : List.of("idle", "loaded", "tail")) {
+            JsonNode cdf = latency.path(phase).path("cdf");
+            assertThat(cdf.size()).as(phase + ".cdf in the input").isEqualTo(12);
+            String label = cdfPoints.propertyStream().map(Map.Entry::getKey).filter(k -> k.startsWith(phase + " ")).findFirst().orElseThrow();
+            assertThat(cdfPoints.get(label).asInt()).as("latency:cdf / " + label + " points drawn").isEqualTo(cdf.size());
+        }
+        // the header's verdict, from the input's numbers; the phases' table; the latency columns of the interval table
+        assertThat(page.dom()).contains(verdict(latency))
+                .contains("data-latency-phases=\"3\"")
+                .contains("<th>latency p50_us</th>", "<th>latency p99_us</th>", "<th>latency count</th>", "<th>latency lost</th>");
+    }
+
+    /** iperf3j --latency against a real iperf3 server: no probe is answered; the section says why instead of drawing. */
+    @Test
+    void latencyErrorIsShownInsteadOfCharts() throws Exception {
+        Path input = Inputs.resource("runs/ours_latency_vs_iperf3.json");
+        String error = Inputs.json(input).path("end").path("latency").path("error").asText();
+        assertThat(error).as("end.latency.error of the recorded run").isNotBlank();
+        Path html = OUT.resolve("ours-latency-error.html");
+        HtmlReport.builder().add(input).build().write(html);
+        Chromium.Page page = Chromium.open(html);
+        Chromium.screenshot(html, SHOTS.resolve("ours-latency-error.png"));
+        assertClean(page);
+        assertThat(page.dom()).contains("Latency was not measured: " + escapeText(error))
+                .doesNotContain("data-latency-verdict=\"true\"").doesNotContain("<th>latency ");
+        assertThat(page.charts().stream().map(ch -> ch.get("data-chart"))).noneMatch(k -> k.startsWith("latency:"))
+                .contains("bits_per_second:c2s:client");
+        assertThat(page.chart("bits_per_second:c2s:client").get("data-points")).contains(":" + Inputs.intervals(input));
+    }
+
+    /** A run without latency keys (every other case here) gets no latency section. */
+    @Test
+    void runWithoutLatencyHasNoLatencySection() throws Exception {
+        Path input = Inputs.resource("runs/ours_tcp.json");
+        Path html = OUT.resolve("no-latency.html");
+        HtmlReport.builder().add(input).build().write(html);
+        Chromium.Page page = Chromium.open(html);
+        assertClean(page);
+        // (the page's own script mentions latency; these are the elements it makes)
+        assertThat(page.dom()).doesNotContain("<div class=\"latency\"").doesNotContain("data-latency-verdict=\"true\"")
+                .doesNotContain("<th>latency ").contains("<th>sum c→s sender bits_per_second</th>");
+        assertThat(page.charts().stream().map(ch -> ch.get("data-chart"))).noneMatch(k -> k.startsWith("latency:"));
+    }
+
+    private static List<String> names(JsonNode points) {
+        return points.propertyStream().map(Map.Entry::getKey).toList();
+    }
+
+    /** The header's verdict, as iperf3j's text output rounds ms (written here, not taken from the page's script). */
+    static String verdict(JsonNode latency) {
+        double added = latency.path("added_p50_us").asDouble();
+        double ratio = latency.path("p50_ratio").asDouble();
+        return "Latency under load: " + (added >= 0 ? "+" : "-") + ms(Math.abs(added)) + " ms (idle p50 "
+                + ms(latency.path("idle").path("p50_us").asDouble()) + " ms → loaded " + ms(latency.path("loaded").path("p50_us").asDouble())
+                + " ms, " + fixed(ratio, ratio >= 10 ? 0 : 2) + "×)";
+    }
+
+    private static String ms(double micros) {
+        double v = micros / 1000;
+        return fixed(v, v < 1 ? 3 : v < 100 ? 2 : 1);
+    }
+
+    /** JavaScript's toFixed: the exact binary value rounded half up. */
+    private static String fixed(double v, int digits) {
+        return new java.math.BigDecimal(v).setScale(digits, java.math.RoundingMode.HALF_UP).toPlainString();
+    }
+
+    private static String escapeText(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
     static void assertClean(Chromium.Page page) {
         assertThat(page.console()).as("console messages").isEmpty();
         assertThat(page.htmlAttributes()).as("<html> attributes").containsEntry("data-status", "ready").doesNotContainKey("data-errors");

@@ -84,17 +84,34 @@ final class LatencyReport {
         }
         o.put("idle_seconds", r.idleSeconds).put("tail_seconds", r.tailSeconds);
         if (r.idle != null) {
-            o.put("idle", json(r.idle));
+            o.put("idle", phase(r.idle));
         }
         if (r.loaded != null) {
-            o.put("loaded", json(r.loaded));
+            o.put("loaded", phase(r.loaded));
         }
         if (r.tail != null) {
-            o.put("tail", json(r.tail));
+            o.put("tail", phase(r.tail));
         }
         if (r.idle != null && r.loaded != null && r.idle.hasSamples() && r.loaded.hasSamples()) {
             o.put("added_p50_us", r.loaded.p50Micros() - r.idle.p50Micros())
                     .put("p50_ratio", r.loaded.p50Micros() / r.idle.p50Micros());
+        }
+        return o;
+    }
+
+    /**
+     * A phase of {@code end.latency}: as {@link #json(RttFigures)}, and {@code cdf}, the distribution as
+     * {@code [[percentile, rtt_us], ...]} at {@link RttFigures#CDF_PERCENTILES}, when the probe gave one.
+     * Only phases have it (an interval's object stays as small as before).
+     */
+    static JsonObject phase(RttFigures f) {
+        JsonObject o = json(f);
+        if (f.hasSamples() && !f.cdfMicros().isEmpty()) {
+            List<Object> cdf = new ArrayList<>();
+            for (int i = 0; i < f.cdfMicros().size(); i++) {
+                cdf.add(List.of(RttFigures.CDF_PERCENTILES.get(i), f.cdfMicros().get(i)));
+            }
+            o.put("cdf", cdf);
         }
         return o;
     }

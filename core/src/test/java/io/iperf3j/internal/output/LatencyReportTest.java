@@ -65,6 +65,35 @@ class LatencyReportTest {
     }
 
     @Test
+    void phasesCarryTheirDistributionAndIntervalsDoNot() {
+        List<Double> cdf = List.of(81_000.0, 82_000.0, 90_000.0, 95_000.0, 99_000.0, 101_530.0, 102_000.0, 103_880.0,
+                104_000.0, 104_950.0, 105_500.0, 106_100.0);
+        LatencyRecord r = measured();
+        r.loaded = new RttFigures(795, 2, 81_000, 101_530, 103_880, 104_950, 106_100, cdf);
+        JsonObject o = LatencyReport.json(r);
+        // the key list of end.latency is unchanged; the phase gains "cdf" last, its other keys as before
+        assertThat(o.keys()).containsExactly("interval_ms", "idle_seconds", "tail_seconds", "idle", "loaded", "tail",
+                "added_p50_us", "p50_ratio");
+        assertThat(o.getObject("loaded").keys()).containsExactly("count", "lost", "min_us", "p50_us", "p90_us", "p99_us",
+                "max_us", "cdf");
+        List<?> written = (List<?>) o.getObject("loaded").get("cdf");
+        assertThat(written).hasSize(RttFigures.CDF_PERCENTILES.size());
+        for (int i = 0; i < written.size(); i++) {
+            assertThat(written.get(i)).isEqualTo(List.of(RttFigures.CDF_PERCENTILES.get(i), cdf.get(i)));
+        }
+        assertThat(written.getFirst()).isEqualTo(List.of(0.0, 81_000.0));
+        assertThat(written.getLast()).isEqualTo(List.of(100.0, 106_100.0));
+        // figures without a distribution (the idle phase here) and interval objects have no "cdf"
+        assertThat(o.getObject("idle").has("cdf")).isFalse();
+        assertThat(LatencyReport.json(r.loaded).has("cdf")).isFalse();
+        assertThat(LatencyReport.phase(new RttFigures(0, 3, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN)).keys())
+                .containsExactly("count", "lost");
+        // as printed: pairs of numbers, integral values without a fraction as cJSON prints them
+        assertThat(io.iperf3j.internal.json.CJsonWriter.standard().compact(o)).contains(
+                "\"cdf\":[[0,81000],[1,82000],[5,90000],", "[99.9,105500],[100,106100]]");
+    }
+
+    @Test
     void intervalColumn() {
         assertThat(LatencyReport.column(null)).isEmpty();
         assertThat(LatencyReport.column(new RttFigures(100, 0, 1, 101_530, 2, 104_950, 3))).isEqualTo("  101.5/105.0 ms");

@@ -16,6 +16,8 @@ public final class InputLimits {
     public static final int MAX_SESSION_TESTS = 10_000;
     /** Most inputs on one report. */
     public static final int MAX_INPUTS = 1_000;
+    /** Most points in one phase's latency CDF ({@code end.latency.loaded.cdf}; iperf3j writes 12). */
+    public static final int MAX_CDF_POINTS = 1_000;
     /** Longest error or label text kept (longer text is cut, marked with an ellipsis). */
     public static final int MAX_TEXT_CHARS = 4_096;
 

@@ -110,6 +110,14 @@ public final class ModelWriter {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            if (!v.latency().isEmpty()) {
+                g.writeObjectFieldStart("latency");
+                for (Map.Entry<String, double[]> m : v.latency().entrySet()) {
+                    g.writeFieldName(m.getKey());
+                    column(g, m.getValue(), false);
+                }
+                g.writeEndObject();
+            }
             g.writeEndObject();
         }
         g.writeEndArray();

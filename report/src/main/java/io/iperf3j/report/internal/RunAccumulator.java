@@ -87,6 +87,10 @@ public final class RunAccumulator {
         boolean bidir = views.getFirst().series().stream().anyMatch(x -> !x.stream() && !x.clientToServer())
                 && views.getFirst().series().stream().anyMatch(x -> !x.stream() && x.clientToServer());
         ObjectNode summary = RunSummary.of(start, end, serverStart, error, bidir);
+        ObjectNode latency = LatencySummary.of(end == null ? null : end.get("latency"), source);
+        if (latency != null) {
+            summary.set("latency", latency);
+        }
         if (title != null) {
             summary.put("title", title);
         }
@@ -111,6 +115,8 @@ public final class RunAccumulator {
         private final DoubleColumn end = new DoubleColumn();
         private final List<Boolean> omitted = new ArrayList<>();
         private final Map<String, SeriesBuilder> series = new LinkedHashMap<>();
+        /** The intervals' latency figures (iperf3j --latency), created at the first interval that has them. */
+        private Map<String, DoubleColumn> latency;
 
         ViewBuilder(String side) {
             this.side = side;
@@ -146,6 +152,18 @@ public final class RunAccumulator {
             if (reverse.isObject()) {
                 record(index, "sum", false, reverse, source);
             }
+            JsonNode rtt = interval.path("latency");
+            if (rtt.isObject()) {
+                if (latency == null) {
+                    latency = new LinkedHashMap<>();
+                    for (String key : LatencySummary.FIGURES) {
+                        latency.put(key, new DoubleColumn());
+                    }
+                }
+                for (String key : LatencySummary.FIGURES) {
+                    latency.get(key).set(index, number(rtt, key));
+                }
+            }
         }
 
         private void record(int index, String name, boolean stream, JsonNode node, String source) throws InputFormatException {
@@ -180,7 +198,11 @@ public final class RunAccumulator {
                     }
                 }
             }
-            return new RunView(side, start.toArray(n), end.toArray(n), om, List.copyOf(out));
+            Map<String, double[]> rtt = new LinkedHashMap<>();
+            if (latency != null) {
+                latency.forEach((key, column) -> rtt.put(key, column.toArray(n)));
+            }
+            return new RunView(side, start.toArray(n), end.toArray(n), om, List.copyOf(out), rtt);
         }
     }
 

@@ -87,7 +87,7 @@ final class RunSummary {
         if (error != null) {
             s.put("error", error);
         }
-        s.put("command", command(st, ts, bidirFlag, reverse));
+        s.put("command", command(st, ts, en.path("latency"), bidirFlag, reverse));
         return s;
     }
 
@@ -102,8 +102,9 @@ final class RunSummary {
     }
 
     /** iperf3's options that the start object records, as a command line. */
-    private static String command(JsonNode st, JsonNode ts, boolean bidir, boolean reverse) {
-        List<String> args = new ArrayList<>(List.of("iperf3"));
+    private static String command(JsonNode st, JsonNode ts, JsonNode latency, boolean bidir, boolean reverse) {
+        // --latency (docs/design/latency.md) is iperf3j's own option
+        List<String> args = new ArrayList<>(List.of(latency.isObject() ? "iperf3j" : "iperf3"));
         if (st.has("accepted_connection")) {
             args.add("-s");
         } else {
@@ -149,6 +150,10 @@ final class RunSummary {
             args.add("--bidir");
         } else if (reverse) {
             args.add("-R");
+        }
+        if (latency.isObject()) {
+            int every = latency.path("interval_ms").asInt(10);
+            args.add(every == 10 ? "--latency" : "--latency=" + every);
         }
         args.add("-J");
         return String.join(" ", args);

@@ -125,6 +125,7 @@
 
   function build(entry) {
     var spec = entry.spec;
+    if (spec.kind === 'cdf') { buildCdf(entry); return; }
     var m = METRICS[spec.metric];
     if (entry.plot) { entry.plot.destroy(); entry.plot = null; }
     var width = Math.max(320, entry.el.clientWidth || root.clientWidth || 900);
@@ -150,7 +151,7 @@
       series: [{ label: 'seconds', value: function (u, v) { return v == null ? '–' : v.toFixed(3) + ' s'; } }].concat(spec.series.map(function (s) {
         var color = s.color === 'sum' ? (isDark ? SUM_COLOR.dark : SUM_COLOR.light) : s.color;
         var ser = { label: s.label, stroke: color, width: s.width || 1.5, spanGaps: false,
-          points: { show: spec.x.length <= 60, size: 4 },
+          points: { show: !s.noPoints && spec.x.length <= 60, size: 4 },
           value: function (u, v) { return v == null ? '–' : iperfNumber(v) + ' ' + axis.label; } };
         if (s.dash) { ser.dash = s.dash; }
         return ser;
@@ -262,6 +263,171 @@
     });
   }
 
+  /* ---------- latency under load (iperf3j -c HOST --latency; docs/design/latency.md) ---------- */
+  /* a time in µs as ms, with the digits iperf3j's text output gives it */
+  function fmtMs(us) {
+    if (us == null || isNaN(us)) { return '–'; }
+    var v = us / 1000, a = Math.abs(v);
+    return a < 1 ? v.toFixed(3) : a < 100 ? v.toFixed(2) : v.toFixed(1);
+  }
+  function latencyVerdict(lat) {
+    if (!lat || lat.error != null) { return null; }
+    var idle = lat.idle || {}, loaded = lat.loaded || {};
+    if (lat.added_p50_us == null || idle.p50_us == null || loaded.p50_us == null) {
+      return 'Latency under load: not enough answered probes (idle ' + (idle.count || 0) + ', loaded ' + (loaded.count || 0) + ')';
+    }
+    var added = lat.added_p50_us;
+    var ratio = lat.p50_ratio == null ? '' : ', ' + (lat.p50_ratio >= 10 ? lat.p50_ratio.toFixed(0) : lat.p50_ratio.toFixed(2)) + '×';
+    return 'Latency under load: ' + (added >= 0 ? '+' : '-') + fmtMs(Math.abs(added)) + ' ms (idle p50 ' + fmtMs(idle.p50_us) +
+      ' ms → loaded ' + fmtMs(loaded.p50_us) + ' ms' + ratio + ')';
+  }
+  var LATENCY_PHASES = ['idle', 'loaded', 'tail'];
+  var PHASE_NAMES = { idle: 'idle (before the load)', loaded: 'loaded (during the test)', tail: 'tail (after the load)' };
+  var PHASE_COLORS = { idle: '#2a9d5b', loaded: '#d1495b', tail: '#e6a100' };
+  function constant(n, v) { var a = new Array(n); for (var i = 0; i < n; i++) { a[i] = v; } return a; }
+
+  function latencySection(sec, run, ctx) {
+    var lat = run.summary && run.summary.latency;
+    var view = run.views.filter(function (v) { return v.latency; })[0];
+    if (!lat && !view) { return; }
+    var box = el('div', { cls: 'latency', id: 'latency-' + run.index });
+    sec.appendChild(box);
+    box.appendChild(el('h3', { text: 'Latency under load' + (lat && lat.interval_ms != null ? ' · round trip of a UDP probe every ' + lat.interval_ms + ' ms' : '') }));
+    if (lat && lat.error != null) {
+      box.appendChild(el('div', { cls: 'latency-error', role: 'note', text: 'Latency was not measured: ' + lat.error }));
+      return;
+    }
+    box.appendChild(el('p', { cls: 'sub', text: 'A small UDP probe to the server and back, next to the test: idle' +
+      (lat && lat.idle_seconds != null ? ' for ' + fmtPlain(lat.idle_seconds, 1) + ' s' : '') + ' before the load, then under the test\u2019s load, then idle again' +
+      (lat && lat.tail_seconds != null ? ' for ' + fmtPlain(lat.tail_seconds, 1) + ' s' : '') + ' after it. What the load adds to the idle round trip is what other traffic on this path suffers.' }));
+    if (lat) { phaseTable(box, lat); }
+    if (view && view.intervals) {
+      var series = [];
+      var add = function (key, label, color, width, dash) {
+        if (hasValues(view.latency[key])) { series.push({ label: label, values: view.latency[key], color: color, width: width, dash: dash }); }
+      };
+      add('p50_us', 'p50 per interval', PALETTE[0], 2.2);
+      add('p99_us', 'p99 per interval', PALETTE[4], 1.5);
+      add('min_us', 'min per interval', PALETTE[7], 1, [2, 3]);
+      add('max_us', 'max per interval', PALETTE[6], 1, [2, 3]);
+      ['idle', 'tail'].forEach(function (ph) {
+        var p = lat && lat[ph];
+        if (p && p.p50_us != null) {
+          series.push({ label: ph + ' p50 (' + (ph === 'idle' ? 'before' : 'after') + ' the load)', values: constant(view.intervals, p.p50_us),
+            color: PHASE_COLORS[ph], width: 1.5, dash: [8, 5], noPoints: true });
+        }
+      });
+      if (series.length) {
+        chart(box, { key: 'latency:time', title: 'Round-trip time per interval, with the idle round trip for reference', metric: 'rtt',
+          x: mids(view), start: view.start, end: view.end, series: series, intervals: view.intervals, xMax: ctx.xMax });
+      }
+    }
+    var phases = lat ? LATENCY_PHASES.filter(function (ph) { return lat[ph] && lat[ph].cdf && lat[ph].cdf.length; }) : [];
+    if (phases.length) {
+      chart(box, { key: 'latency:cdf', kind: 'cdf', title: 'Distribution of the round-trip time: idle vs loaded' + (phases.indexOf('tail') >= 0 ? ' vs tail' : ''),
+        intervals: view ? view.intervals : 0,
+        phases: phases.map(function (ph) { return { label: PHASE_NAMES[ph], cdf: lat[ph].cdf, color: PHASE_COLORS[ph] }; }) });
+    }
+  }
+  function phaseTable(box, lat) {
+    var rows = LATENCY_PHASES.filter(function (ph) { return lat[ph]; });
+    if (!rows.length) { return; }
+    var head = el('tr', null, ['phase', 'min', 'p50', 'p90', 'p99', 'max', 'answered', 'lost'].map(function (h) { return el('th', { text: h }); }));
+    var body = el('tbody');
+    rows.forEach(function (ph) {
+      var p = lat[ph];
+      body.appendChild(el('tr', null, [el('td', { text: PHASE_NAMES[ph] })].concat(['min_us', 'p50_us', 'p90_us', 'p99_us', 'max_us'].map(function (k) {
+        return el('td', { text: p[k] == null ? '–' : fmtMs(p[k]) + ' ms', title: p[k] == null ? '' : fmtPlain(p[k], 3) + ' µs' });
+      })).concat([el('td', { text: fmtPlain(p.count, 0) }), el('td', { text: fmtPlain(p.lost, 0) })])));
+    });
+    box.appendChild(el('table', { cls: 'data phases', 'data-latency-phases': String(rows.length) }, [el('thead', null, [head]), body]));
+  }
+
+  /* The CDF's data: each phase's [percentile, rtt_us] points on one x axis (RTT in ms, log scale).
+     Equal RTTs at neighbouring percentiles (a vertical step) are set a billionth apart so that each
+     point keeps a row of its own; a non-positive RTT (no real probe has one) is drawn at 1 ns. */
+  function cdfData(phases) {
+    var pts = phases.map(function (ph) {
+      var prev = 0;
+      return ph.cdf.map(function (pair) {
+        var x = Math.max(pair[1] / 1000, 1e-6);
+        if (x <= prev) { x = prev * (1 + 1e-9); }
+        prev = x;
+        return [x, pair[0]];
+      });
+    });
+    var xs = [];
+    pts.forEach(function (p) { p.forEach(function (q) { xs.push(q[0]); }); });
+    xs.sort(function (a, b) { return a - b; });
+    xs = xs.filter(function (x, i) { return i === 0 || x !== xs[i - 1]; });
+    var at = new Map();
+    xs.forEach(function (x, i) { at.set(x, i); });
+    var ys = pts.map(function (p) {
+      var y = constant(xs.length, null);
+      p.forEach(function (q) { y[at.get(q[0])] = q[1]; });
+      return y;
+    });
+    return [xs].concat(ys);
+  }
+
+  function buildCdf(entry) {
+    var spec = entry.spec;
+    if (entry.plot) { entry.plot.destroy(); entry.plot = null; }
+    var width = Math.max(320, entry.el.clientWidth || root.clientWidth || 900);
+    if (printing) { width = 680; }
+    var data = cdfData(spec.phases);
+    var grid = cssVar('--grid'), muted = cssVar('--muted');
+    var opts = {
+      width: width, height: 250,
+      pxAlign: 0,
+      cursor: { drag: { x: true, y: false }, points: { size: 6 } },
+      legend: { show: true, live: true },
+      scales: { x: { time: false, distr: 3, log: 10 }, y: { range: [0, 100] } },
+      axes: [
+        { label: 'round-trip time, ms (log scale)', stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+        { label: '% of probes at or below', stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 60 }
+      ],
+      series: [{ label: 'RTT', value: function (u, v) { return v == null ? '–' : fmtMs(v * 1000) + ' ms'; } }].concat(spec.phases.map(function (ph) {
+        return { label: ph.label, stroke: ph.color, width: ph.label.indexOf('loaded') === 0 ? 2.2 : 1.6, spanGaps: true, points: { show: true, size: 5 },
+          value: function (u, v) { return v == null ? '–' : fmtPlain(v, 1) + ' %'; } };
+      })),
+      hooks: {
+        draw: [function (u) { record(entry, u, false); }],
+        setCursor: [function (u) { cdfTooltip(u, entry); }]
+      }
+    };
+    entry.note.textContent = 'Each point is a percentile of the phase\u2019s round trips (' + spec.phases[0].cdf.map(function (p) { return p[0]; }).join(', ') +
+      '), from the probe\u2019s histogram; lines join them.';
+    entry.plot = new uPlot(opts, data, entry.plotBox);
+    entry.plot.root.addEventListener('mouseleave', function () { tip.style.display = 'none'; });
+  }
+
+  /* at the cursor's round trip: each phase's nearest percentile point */
+  function cdfTooltip(u, entry) {
+    var left = u.cursor.left, top = u.cursor.top;
+    if (left == null || left < 0) { tip.style.display = 'none'; return; }
+    var t = Math.log(u.posToVal(left, 'x'));
+    var rows = [];
+    entry.spec.phases.forEach(function (ph, k) {
+      var best = null;
+      ph.cdf.forEach(function (pair) {
+        var d = Math.abs(Math.log(Math.max(pair[1] / 1000, 1e-6)) - t);
+        if (best == null || d < best.d) { best = { d: d, pair: pair }; }
+      });
+      var sw = el('span', { cls: 'swatch' });
+      sw.style.background = u.series[k + 1].stroke();
+      rows.push(el('tr', null, [el('td', null, [sw, ph.label]), el('td', { text: 'p' + best.pair[0] + ' = ' + fmtMs(best.pair[1]) + ' ms (' + fmtPlain(best.pair[1], 0) + ' µs)' })]));
+    });
+    tip.textContent = '';
+    tip.appendChild(el('table', null, rows));
+    var r = u.over.getBoundingClientRect();
+    tip.style.display = 'block';
+    var x = r.left + left + 14, y = r.top + top + 14;
+    if (x + tip.offsetWidth > window.innerWidth - 8) { x = r.left + left - tip.offsetWidth - 14; }
+    tip.style.left = x + 'px';
+    tip.style.top = Math.min(y, window.innerHeight - tip.offsetHeight - 8) + 'px';
+  }
+
   /* ---------- the header people read in 10 seconds ---------- */
   function runHeader(sec, run) {
     var s = run.summary || {};
@@ -286,6 +452,8 @@
     big('sender (server → client)', s.reverse_sender_bits_per_second);
     big('receiver (server → client)', s.reverse_receiver_bits_per_second);
     if (hl.childNodes.length) { sec.appendChild(hl); }
+    var verdict = latencyVerdict(s.latency);
+    if (verdict) { sec.appendChild(el('p', { cls: 'verdict', 'data-latency-verdict': 'true', text: verdict })); }
     var facts = el('dl', { cls: 'facts' });
     function fact(k, v) { if (v != null && v !== '') { facts.appendChild(el('div', null, [el('dt', { text: k }), el('dd', { text: String(v) })])); } }
     fact('retransmits', s.retransmits != null ? fmtPlain(s.retransmits, 0) + (s.reverse_retransmits != null ? ' / ' + fmtPlain(s.reverse_retransmits, 0) + ' reverse' : '') : null);
@@ -323,6 +491,8 @@
       view.series.forEach(function (s) {
         Object.keys(s.metrics).forEach(function (k) { cols.push({ head: s.name + (s.c2s ? ' c→s ' : ' s→c ') + (s.sender ? 'sender' : 'receiver') + ' ' + k, values: s.metrics[k] }); });
       });
+      // iperf3j --latency: the probe's round trips of each interval
+      Object.keys(view.latency || {}).forEach(function (k) { cols.push({ head: 'latency ' + k, values: view.latency[k] }); });
       return cols;
     }
     function tsv() {
@@ -526,6 +696,7 @@
         if (run.views.length > 1) { sec.appendChild(el('h3', { text: 'As the ' + v.side + ' measured it' })); }
         viewCharts(sec, run, v, ctx);
       });
+      latencySection(sec, run, ctx);
       intervalTable(sec, run);
       rawSection(sec, run);
     });
