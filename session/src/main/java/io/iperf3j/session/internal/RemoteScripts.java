@@ -19,9 +19,26 @@ public final class RemoteScripts {
     private RemoteScripts() {
     }
 
+    /** The parent of every node's state directory on a host, shared by its users as /tmp is. */
+    public static final String STATE_ROOT = "/tmp/iperf3j-session";
+
     /** The per-node state directory on the host. */
     public static String stateDir(String nodeId) {
-        return "/tmp/iperf3j-session/" + nodeId;
+        return STATE_ROOT + "/" + nodeId;
+    }
+
+    /**
+     * Makes the node's state directory, or exits 125 saying why. The parent is made
+     * sticky and writable for all ({@code 1777}, as {@code /tmp}), by whoever makes it first
+     * and again by its owner, so that root's sessions and an ordinary user's can share a host:
+     * each user's node directories are their own.
+     */
+    private static String makeStateDir(String nodeId) {
+        String root = Shell.quote(STATE_ROOT);
+        String d = Shell.quote(stateDir(nodeId));
+        return "mkdir -p -m 1777 " + root + " 2>/dev/null; if [ -O " + root + " ]; then chmod 1777 " + root
+                + " 2>/dev/null; fi; mkdir -p " + d + " || { echo \"iperf3j session: cannot create " + stateDir(nodeId)
+                + " as $(id -un)\" >&2; exit 125; }; ";
     }
 
     private static String marked(String nodeId) {
@@ -35,7 +52,7 @@ public final class RemoteScripts {
     /** Starts {@code command} in the background, output to {@code outputFile}; prints the PID mark. */
     public static String background(String nodeId, String command, String outputFile) {
         String d = Shell.quote(stateDir(nodeId));
-        return "mkdir -p " + d + " || exit 125; "
+        return makeStateDir(nodeId)
                 + "env " + marked(nodeId) + " " + command + " > " + Shell.quote(outputFile) + " 2>&1 < /dev/null & "
                 + "p=$!; echo $p > " + d + "/$p.pid; echo " + PID_MARK + "$p";
     }
@@ -43,7 +60,7 @@ public final class RemoteScripts {
     /** Runs {@code command} with its output on this channel; prints the PID mark on stderr; exits with its status. */
     public static String foreground(String nodeId, String command) {
         String d = Shell.quote(stateDir(nodeId));
-        return "mkdir -p " + d + " || exit 125; "
+        return makeStateDir(nodeId)
                 + "env " + marked(nodeId) + " " + command + " < /dev/null & "
                 + "p=$!; echo $p > " + d + "/$p.pid; echo " + PID_MARK + "$p >&2; "
                 + "wait $p; s=$?; rm -f " + d + "/$p.pid; exit $s";
