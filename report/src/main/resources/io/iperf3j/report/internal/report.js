@@ -183,6 +183,18 @@
     entry.rec = rec;
   }
 
+  /** Shows the tooltip's rows beside the cursor of chart u, kept inside the window. */
+  function showTip(u, rows, left, top) {
+    tip.textContent = '';
+    tip.appendChild(el('table', null, rows));
+    var r = u.over.getBoundingClientRect();
+    tip.style.display = 'block';
+    var x = r.left + left + 14, y = r.top + top + 14;
+    if (x + tip.offsetWidth > window.innerWidth - 8) { x = r.left + left - tip.offsetWidth - 14; }
+    tip.style.left = x + 'px';
+    tip.style.top = Math.min(y, window.innerHeight - tip.offsetHeight - 8) + 'px';
+  }
+
   function tooltip(u, entry) {
     var left = u.cursor.left, top = u.cursor.top;
     if (left == null || left < 0 || u.cursor.idx == null) { tip.style.display = 'none'; return; }
@@ -196,14 +208,7 @@
       sw.style.background = u.series[k + 1].stroke();
       rows.push(el('tr', null, [el('td', null, [sw, s.label]), el('td', { text: v == null ? '–' : m.exact(v) })]));
     });
-    tip.textContent = '';
-    tip.appendChild(el('table', null, rows));
-    var r = u.over.getBoundingClientRect();
-    tip.style.display = 'block';
-    var x = r.left + left + 14, y = r.top + top + 14;
-    if (x + tip.offsetWidth > window.innerWidth - 8) { x = r.left + left - tip.offsetWidth - 14; }
-    tip.style.left = x + 'px';
-    tip.style.top = Math.min(y, window.innerHeight - tip.offsetHeight - 8) + 'px';
+    showTip(u, rows, left, top);
   }
 
   function rebuildAll() { charts.forEach(build); }
@@ -418,14 +423,7 @@
       sw.style.background = u.series[k + 1].stroke();
       rows.push(el('tr', null, [el('td', null, [sw, ph.label]), el('td', { text: 'p' + best.pair[0] + ' = ' + fmtMs(best.pair[1]) + ' ms (' + fmtPlain(best.pair[1], 0) + ' µs)' })]));
     });
-    tip.textContent = '';
-    tip.appendChild(el('table', null, rows));
-    var r = u.over.getBoundingClientRect();
-    tip.style.display = 'block';
-    var x = r.left + left + 14, y = r.top + top + 14;
-    if (x + tip.offsetWidth > window.innerWidth - 8) { x = r.left + left - tip.offsetWidth - 14; }
-    tip.style.left = x + 'px';
-    tip.style.top = Math.min(y, window.innerHeight - tip.offsetHeight - 8) + 'px';
+    showTip(u, rows, left, top);
   }
 
   /* ---------- the header people read in 10 seconds ---------- */
