@@ -38,6 +38,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * output streams, signals, the PID file and the process exit status.
  */
 public final class Main {
+    /**
+     * {@code -Diperf3j.trace.phases=true} (e.g. in {@code IPERF3J_JAVA_OPTS}): a line on stderr,
+     * {@code "iperf3j-phase NAME EPOCH_SECONDS"} with microseconds, as {@code main} starts, when
+     * the signal handlers are installed, when the options are parsed, when the test or server has ended and just before the exit, so
+     * bench/startup-phases.sh can put them beside the system calls' times.
+     */
+    private static final boolean TRACE_PHASES = Boolean.getBoolean("iperf3j.trace.phases");
+
     private final PrintStream out;
     private final PrintStream err;
     private final AtomicReference<Runnable> onSignal = new AtomicReference<>();
@@ -58,6 +66,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        phase("main");
         if (mayRunATest(args)) {
             // FFM bindings, uname, the cookie's random seed: on the second core while the options are parsed.
             io.iperf3j.internal.engine.OneTimeSetup.startInBackground();
@@ -66,10 +75,21 @@ public final class Main {
         PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
         Main main = new Main(out, err);
         main.installSignalHandlers();
+        phase("handlers");
         int status = main.run(args);
         out.flush();
         err.flush();
+        phase("exit");
         System.exit(status);
+    }
+
+    /** One line of the phase trace (see {@link #TRACE_PHASES}); nothing unless it is on. */
+    private static void phase(String name) {
+        if (TRACE_PHASES) {
+            long micros = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, java.time.Instant.now());
+            String fraction = Long.toString(1_000_000 + micros % 1_000_000).substring(1);
+            System.err.println("iperf3j-phase " + name + " " + micros / 1_000_000 + "." + fraction);
+        }
     }
 
     /**
@@ -120,6 +140,7 @@ public final class Main {
         }
         String[] iperfArgs = wrapper.passThrough().toArray(String[]::new);
         ParseResult result = OptionParser.parse(iperfArgs);
+        phase("parsed");
         switch (result) {
             case ParseResult.Help h -> {
                 out.print(helpText(h.text()));
@@ -195,6 +216,7 @@ public final class Main {
             return 2;
         }
         int status = executeTest(options);
+        phase("ended");
         return metrics.finish(status);
     }
 
@@ -321,7 +343,7 @@ public final class Main {
      * it is reached reflectively so the build carries no "internal proprietary API" warning,
      * and a JDK without it simply keeps the default handlers.
      */
-    private void installSignalHandlers() {
+    void installSignalHandlers() {
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");

@@ -19,10 +19,10 @@ import java.util.List;
  * column (28) or a run of two spaces begins; a more deeply indented line continues the
  * entry above; other text is a paragraph.
  *
- * <p>Why not picocli's ManPageGenerator: the option table iperf3j prints is iperf3's own
- * usage text (a resource, with iperf3's wording and layout), not picocli's descriptions,
- * which CommandLineSpec leaves empty on purpose; a generator over the annotations would
- * render a different, empty table.
+ * <p>Why not picocli's ManPageGenerator: the iperf3 command line is not a picocli model
+ * (core's option table, {@code internal.options.CommandLineOption}, holds iperf3's own usage
+ * lines, with iperf3's wording and layout, and renders the usage text from them); the page
+ * renders that text, so the table stays the one source of the options, the help and the page.
  */
 public final class ManPage {
     /** Column where iperf3's usage text starts the description of an option. */

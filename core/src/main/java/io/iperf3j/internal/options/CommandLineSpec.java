@@ -10,32 +10,21 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
- * The picocli model of iperf3 3.12's command line plus iperf3j's additions, and the
- * per-option rules of 3.12's {@code iperf_parse_arguments}.
- *
- * <p>One instance serves one parse. Every option is an annotated setter that picocli
- * calls in command-line order, so each value is checked the moment it is seen, as
- * 3.12 does inside its getopt loop: {@code -p 0 --foo} reports the port, while
+ * The per-option rules of 3.12's {@code iperf_parse_arguments}, and the state of one
+ * parse: {@link OptionParser} hands it the options {@link GetoptScanner} found, in
+ * command-line order, through {@link #apply}, so each value is checked the moment it is
+ * seen, as 3.12 does inside its getopt loop: {@code -p 0 --foo} reports the port, while
  * {@code --foo -p 0} reports the unknown option. The checks 3.12 makes after the loop
- * are in {@link #finish()}, in 3.12's order. A setter ends the parse by throwing
+ * are in {@link #finish()}, in 3.12's order. A rule ends the parse by throwing
  * {@link Stop} with the result ({@code -h}, {@code -v}, or a parameter error).
  *
- * <p>The {@code order} of each option is its position in 3.12's {@code longopts}
- * table (iperf3j's additions come last); {@link GetoptScanner} relies on it for
- * getopt_long's prefix matching and for the order of "ambiguous" candidates.
- * Options with an optional argument ({@code --debug}, {@code --timestamps}) always
- * receive their value attached, {@link #ABSENT} meaning "no argument".
+ * <p>One instance serves one parse, on the caller's thread. An option with an optional
+ * argument ({@code --debug}, {@code --timestamps}, {@code --cntl-ka}, {@code --latency})
+ * receives null when it was given without one.
  */
-@Command(name = OptionParser.PROGRAM)
 final class CommandLineSpec {
-    /** Stands for "option given without its optional argument"; a C argv string cannot contain NUL. */
-    static final String ABSENT = "\0";
-
     private static final int MAX_TIME = 86400;
     private static final int MAX_STREAMS = 128;
     private static final int MAX_BLOCKSIZE = 1024 * 1024;
@@ -57,12 +46,12 @@ final class CommandLineSpec {
     private static final int MAX_LATENCY_MS = 1000;
 
     /** Ends the parse with a result; thrown from setters and {@link #finish()}. */
-    static final class Stop extends CommandLine.PicocliException {
+    static final class Stop extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final transient ParseResult result;
 
         Stop(ParseResult result) {
-            super("stop");
+            super("stop", null, false, false); // control flow: no stack trace to fill in
             this.result = result;
         }
     }
@@ -121,9 +110,98 @@ final class CommandLineSpec {
         }
     }
 
+    // ------------------------------------------------------- the options, in usage order
+
+    /**
+     * Reads one option as the scanner found it: runs its rule.
+     *
+     * @param value the option's argument; null for a flag and for an optional argument left out
+     * @throws Stop when the option ends the parse
+     */
+    void apply(CommandLineOption option, String value) {
+        switch (option) {
+            case PORT -> port(value);
+            case FORMAT -> format(value);
+            case INTERVAL -> interval(value);
+            case PIDFILE -> pidfile(value);
+            case FILE -> file(value);
+            case AFFINITY -> affinity(value);
+            case BIND -> bind(value);
+            case BIND_DEV -> bindDev(value);
+            case VERBOSE -> verbose();
+            case JSON -> json();
+            case JSON_STREAM -> jsonStream();
+            case JSON_STREAM_FULL_OUTPUT -> jsonStreamFullOutput();
+            case LOGFILE -> logfile(value);
+            case FORCEFLUSH -> forceflush();
+            case TIMESTAMPS -> timestamps(value);
+            case RCV_TIMEOUT -> rcvTimeout(value);
+            case SND_TIMEOUT -> sndTimeout(value);
+            case CNTL_KA -> cntlKa(value);
+            case MPTCP -> mptcp();
+            case DEBUG -> debug(value);
+            case VERSION -> version();
+            case HELP -> help();
+            case SERVER -> server();
+            case DAEMON -> daemon();
+            case ONE_OFF -> oneOff();
+            case SERVER_BITRATE_LIMIT -> serverBitrateLimit(value);
+            case IDLE_TIMEOUT -> idleTimeout(value);
+            case RSA_PRIVATE_KEY_PATH -> rsaPrivateKeyPath(value);
+            case AUTHORIZED_USERS_PATH -> authorizedUsersPath(value);
+            case TIME_SKEW_THRESHOLD -> timeSkewThreshold(value);
+            case MAX_CONCURRENT -> maxConcurrent(value);
+            case SERVER_MAX_DURATION -> serverMaxDuration(value);
+            case SERVER_LOG -> serverLog();
+            case CLIENT -> client(value);
+            case SCTP -> sctp();
+            case XBIND -> xbind(value);
+            case NSTREAMS -> nstreams(value);
+            case UDP -> udp();
+            case CONNECT_TIMEOUT -> connectTimeout(value);
+            case BITRATE -> bitrate(value);
+            case PACING_TIMER -> pacingTimer(value);
+            case FQ_RATE -> fqRate(value);
+            case TIME -> time(value);
+            case BYTES -> bytes(value);
+            case BLOCKCOUNT -> blockcount(value);
+            case LENGTH -> length(value);
+            case CPORT -> cport(value);
+            case PARALLEL -> parallel(value);
+            case REVERSE -> reverse();
+            case BIDIR -> bidir();
+            case LATENCY -> latency(value);
+            case WINDOW -> window(value);
+            case CONGESTION -> congestion(value);
+            case SET_MSS -> setMss(value);
+            case NO_DELAY -> noDelay();
+            case VERSION4 -> version4();
+            case VERSION6 -> version6();
+            case TOS -> tos(value);
+            case DSCP -> dscp(value);
+            case FLOWLABEL -> flowlabel(value);
+            case ZEROCOPY -> zerocopy();
+            case SKIP_RX_COPY -> skipRxCopy();
+            case OMIT -> omit(value);
+            case TITLE -> title(value);
+            case EXTRA_DATA -> extraData(value);
+            case GET_SERVER_OUTPUT -> getServerOutput();
+            case UDP_COUNTERS_64BIT -> udpCounters64bit();
+            case GSRO -> gsro();
+            case REPEATING_PAYLOAD -> repeatingPayload();
+            case DONT_FRAGMENT -> dontFragment();
+            case USERNAME -> username(value);
+            case RSA_PUBLIC_KEY_PATH -> rsaPublicKeyPath(value);
+            case USE_PKCS1_PADDING -> usePkcs1Padding();
+            case USE_OAEP_PADDING -> useOaepPadding();
+            case LOOPBACK -> loopback();
+            case NO_FQ_SOCKET_PACING -> noFqSocketPacing();
+            default -> throw new IllegalStateException("no rule for " + option); // CommandLineOptionTest covers all
+        }
+    }
+
     // ------------------------------------------------------- 3.12's longopts, in order
 
-    @Option(names = {"-p", "--port"}, order = 0)
     void port(String v) {
         int port = CNumbers.atoi(v);
         if (port < 1 || port > 65535) {
@@ -133,7 +211,6 @@ final class CommandLineSpec {
         portGiven = true;
     }
 
-    @Option(names = {"-f", "--format"}, order = 1)
     void format(String v) {
         if (v.isEmpty() || "kmgtKMGT".indexOf(v.charAt(0)) < 0) {
             throw fail(ErrorCode.BAD_FORMAT);
@@ -141,7 +218,6 @@ final class CommandLineSpec {
         format = v.charAt(0);
     }
 
-    @Option(names = {"-i", "--interval"}, order = 2)
     void interval(String v) {
         double interval = CNumbers.atof(v);
         // NaN passes 3.12's comparisons; iperf3j rejects it.
@@ -151,35 +227,29 @@ final class CommandLineSpec {
         b.interval(interval);
     }
 
-    @Option(names = {"-D", "--daemon"}, order = 3)
-    void daemon(boolean on) {
+    void daemon() {
         b.daemon(true);
         serverFlag = true;
     }
 
-    @Option(names = {"-1", "--one-off"}, order = 4)
-    void oneOff(boolean on) {
+    void oneOff() {
         b.oneOff(true);
         serverFlag = true;
     }
 
-    @Option(names = {"-V", "--verbose"}, order = 5)
-    void verbose(boolean on) {
+    void verbose() {
         verbose = true;
     }
 
-    @Option(names = {"-J", "--json"}, order = 6)
-    void json(boolean on) {
+    void json() {
         json = true;
     }
 
-    @Option(names = {"-v", "--version"}, order = 7)
-    void version(boolean on) {
+    void version() {
         throw new Stop(new ParseResult.Version(OptionParser.versionText()));
     }
 
-    @Option(names = {"-s", "--server"}, order = 8)
-    void server(boolean on) {
+    void server() {
         if (role == 'c') {
             throw fail(ErrorCode.SERVER_CLIENT);
         }
@@ -189,7 +259,6 @@ final class CommandLineSpec {
         role = 's';
     }
 
-    @Option(names = {"-c", "--client"}, order = 9)
     void client(String v) {
         if (role == 's') {
             throw fail(ErrorCode.SERVER_CLIENT);
@@ -205,13 +274,11 @@ final class CommandLineSpec {
         }
     }
 
-    @Option(names = {"-u", "--udp"}, order = 10)
-    void udp(boolean on) {
+    void udp() {
         protocol = Transport.UDP;
         clientFlag = true;
     }
 
-    @Option(names = {"-b", "--bitrate", "--bandwidth"}, order = 11)
     void bitrate(String v) {
         String rate = v;
         int slash = v.indexOf('/');
@@ -232,7 +299,6 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = "--server-bitrate-limit", order = 12)
     void serverBitrateLimit(String v) {
         String rate = v;
         int slash = v.indexOf('/');
@@ -252,7 +318,6 @@ final class CommandLineSpec {
         serverFlag = true;
     }
 
-    @Option(names = {"-t", "--time"}, order = 13)
     void time(String v) {
         int duration = CNumbers.atoi(v);
         // 3.12 only rejects > 86400; iperf3j (like 3.17+) also rejects negative durations.
@@ -264,7 +329,6 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = {"-n", "--bytes"}, order = 14)
     void bytes(String v) {
         bytes = CNumbers.unitAtoi(v);
         if (bytes < 0) {
@@ -273,7 +337,6 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = {"-k", "--blockcount"}, order = 15)
     void blockcount(String v) {
         blocks = CNumbers.unitAtoi(v);
         if (blocks < 0) {
@@ -282,13 +345,11 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = {"-l", "--length"}, order = 16)
     void length(String v) {
         blksize = (int) CNumbers.unitAtoi(v); // int in 3.12: "-l 4G" wraps to 0, the default
         clientFlag = true;
     }
 
-    @Option(names = {"-P", "--parallel"}, order = 17)
     void parallel(String v) {
         int streams = CNumbers.atoi(v);
         if (streams > MAX_STREAMS) {
@@ -301,8 +362,7 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = {"-R", "--reverse"}, order = 18)
-    void reverse(boolean on) {
+    void reverse() {
         if (bidirectional) {
             throw fail(ErrorCode.REVERSE_BIDIR);
         }
@@ -310,8 +370,7 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = "--bidir", order = 19)
-    void bidir(boolean on) {
+    void bidir() {
         if (reverse) {
             throw fail(ErrorCode.REVERSE_BIDIR);
         }
@@ -319,7 +378,6 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = {"-w", "--window"}, order = 20)
     void window(String v) {
         double window = CNumbers.unitAtof(v);
         if (window > MAX_TCP_BUFFER) {
@@ -333,7 +391,6 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = {"-B", "--bind"}, order = 21)
     void bind(String v) {
         String[] hostDev = splitHostDevice(v);
         b.bindAddress(hostDev[0]);
@@ -342,12 +399,10 @@ final class CommandLineSpec {
         }
     }
 
-    @Option(names = "--bind-dev", order = 22)
     void bindDev(String v) {
         b.bindDevice(v);
     }
 
-    @Option(names = "--cport", order = 23)
     void cport(String v) {
         int port = CNumbers.atoi(v);
         if (port < 1 || port > 65535) {
@@ -356,7 +411,6 @@ final class CommandLineSpec {
         b.cport(port);
     }
 
-    @Option(names = {"-M", "--set-mss"}, order = 24)
     void setMss(String v) {
         int mss = CNumbers.atoi(v);
         if (mss > MAX_MSS) {
@@ -369,23 +423,19 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = {"-N", "--no-delay"}, order = 25)
-    void noDelay(boolean on) {
+    void noDelay() {
         b.noDelay(true);
         clientFlag = true;
     }
 
-    @Option(names = {"-4", "--version4"}, order = 26)
-    void version4(boolean on) {
+    void version4() {
         ipVersion = IpVersion.V4;
     }
 
-    @Option(names = {"-6", "--version6"}, order = 27)
-    void version6(boolean on) {
+    void version6() {
         ipVersion = IpVersion.V6;
     }
 
-    @Option(names = {"-S", "--tos"}, order = 28)
     void tos(String v) {
         CNumbers.LongScan scan = CNumbers.strtol(v, 0);
         int tos = (int) scan.value(); // stored in an int before 3.12 checks it
@@ -396,7 +446,6 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = "--dscp", order = 29)
     void dscp(String v) {
         int tos = Dscp.toTos(v);
         if (tos < 0) {
@@ -406,13 +455,11 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = "--extra-data", order = 30)
     void extraData(String v) {
         b.extraData(v);
         clientFlag = true;
     }
 
-    @Option(names = {"-L", "--flowlabel"}, order = 31)
     void flowlabel(String v) {
         CNumbers.LongScan scan = CNumbers.strtol(v, 0);
         int label = (int) scan.value();
@@ -423,13 +470,11 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = {"-Z", "--zerocopy"}, order = 32)
-    void zerocopy(boolean on) {
+    void zerocopy() {
         b.zeroCopy(true);
         clientFlag = true;
     }
 
-    @Option(names = {"-O", "--omit"}, order = 33)
     void omit(String v) {
         int omit = CNumbers.atoi(v);
         if (omit < 0 || omit > MAX_OMIT) {
@@ -439,23 +484,19 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = {"-F", "--file"}, order = 34)
     void file(String v) {
         b.file(path("-F", v));
     }
 
-    @Option(names = "--repeating-payload", order = 35)
-    void repeatingPayload(boolean on) {
+    void repeatingPayload() {
         b.repeatingPayload(true);
         clientFlag = true;
     }
 
-    @Option(names = "--timestamps", arity = "0..1", order = 36)
     void timestamps(String v) {
-        b.timestampFormat(ABSENT.equals(v) ? "%c " : v);
+        b.timestampFormat(v == null ? "%c " : v);
     }
 
-    @Option(names = {"-A", "--affinity"}, order = 37)
     void affinity(String v) {
         CNumbers.LongScan scan = CNumbers.strtol(v, 0);
         int cpu = (int) scan.value();
@@ -475,94 +516,77 @@ final class CommandLineSpec {
         b.affinity(affinity);
     }
 
-    @Option(names = {"-T", "--title"}, order = 38)
     void title(String v) {
         b.title(v);
         clientFlag = true;
     }
 
-    @Option(names = {"-C", "--congestion", "--linux-congestion"}, order = 39)
     void congestion(String v) {
         b.congestion(v);
         clientFlag = true;
     }
 
-    @Option(names = "--sctp", order = 40)
-    void sctp(boolean on) {
+    void sctp() {
         throw fail(ErrorCode.NO_SCTP);
     }
 
-    @Option(names = "--nstreams", order = 41)
     void nstreams(String v) {
         throw fail(ErrorCode.NO_SCTP);
     }
 
-    @Option(names = {"-X", "--xbind"}, order = 42)
     void xbind(String v) {
         throw fail(ErrorCode.NO_SCTP);
     }
 
-    @Option(names = {"-I", "--pidfile"}, order = 43)
     void pidfile(String v) {
         b.pidFile(path("-I", v));
     }
 
-    @Option(names = "--logfile", order = 44)
     void logfile(String v) {
         b.logFile(path("--logfile", v));
     }
 
-    @Option(names = "--forceflush", order = 45)
-    void forceflush(boolean on) {
+    void forceflush() {
         b.forceFlush(true);
     }
 
-    @Option(names = "--get-server-output", order = 46)
-    void getServerOutput(boolean on) {
+    void getServerOutput() {
         b.getServerOutput(true);
         clientFlag = true;
     }
 
-    @Option(names = "--udp-counters-64bit", order = 47)
-    void udpCounters64bit(boolean on) {
+    void udpCounters64bit() {
         b.udpCounters64(true);
     }
 
-    @Option(names = "--no-fq-socket-pacing", order = 48)
-    void noFqSocketPacing(boolean on) {
+    void noFqSocketPacing() {
         // 3.12 prints this on stdout at once; iperf3j hands it to the CLI with the other warnings.
         warnings.add("Warning:  --no-fq-socket-pacing is deprecated");
         b.fqRate(0);
         clientFlag = true;
     }
 
-    @Option(names = "--dont-fragment", order = 49)
-    void dontFragment(boolean on) {
+    void dontFragment() {
         b.dontFragment(true);
         clientFlag = true;
     }
 
-    @Option(names = "--username", order = 50)
     void username(String v) {
         username = v;
     }
 
-    @Option(names = "--rsa-public-key-path", order = 51)
     void rsaPublicKeyPath(String v) {
         rsaPublicKey = v;
     }
 
-    @Option(names = "--rsa-private-key-path", order = 52)
     void rsaPrivateKeyPath(String v) {
         rsaPrivateKey = v;
     }
 
-    @Option(names = "--authorized-users-path", order = 53)
     void authorizedUsersPath(String v) {
         authorizedUsers = v;
     }
 
-    @Option(names = "--time-skew-threshold", order = 54)
     void timeSkewThreshold(String v) {
         int threshold = CNumbers.atoi(v);
         if (threshold <= 0) {
@@ -573,7 +597,6 @@ final class CommandLineSpec {
         skewThresholdGiven = true;
     }
 
-    @Option(names = "--fq-rate", order = 55)
     void fqRate(String v) {
         long bits = CNumbers.toUint64Bits(CNumbers.unitAtofRate(v));
         if (bits < 0) {
@@ -583,7 +606,6 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = "--pacing-timer", order = 56)
     void pacingTimer(String v) {
         int micros = (int) CNumbers.unitAtoi(v);
         if (micros < 0) {
@@ -593,7 +615,6 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = "--connect-timeout", order = 57)
     void connectTimeout(String v) {
         int millis = (int) CNumbers.unitAtoi(v);
         if (millis < 0) {
@@ -603,7 +624,6 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    @Option(names = "--idle-timeout", order = 58)
     void idleTimeout(String v) {
         int seconds = CNumbers.atoi(v);
         if (seconds <= 0 || seconds > MAX_TIME) {
@@ -613,7 +633,6 @@ final class CommandLineSpec {
         serverFlag = true;
     }
 
-    @Option(names = "--rcv-timeout", order = 59)
     void rcvTimeout(String v) {
         int millis = CNumbers.atoi(v);
         if (millis < MIN_RCV_TIMEOUT_MS || millis > MAX_TIMEOUT_MS) {
@@ -623,7 +642,6 @@ final class CommandLineSpec {
         rcvTimeoutFlag = true;
     }
 
-    @Option(names = "--snd-timeout", order = 60)
     void sndTimeout(String v) {
         int millis = CNumbers.atoi(v);
         if (millis < 0 || millis > MAX_TIMEOUT_MS) {
@@ -633,11 +651,10 @@ final class CommandLineSpec {
     }
 
     // The short -d never takes an argument (3.12's optstring has a plain "d"); only --debug=N does.
-    @Option(names = {"-d", "--debug"}, arity = "0..1", order = 61)
     void debug(String v) {
         debug = true;
         int level = DEBUG_LEVEL_MAX;
-        if (!ABSENT.equals(v)) {
+        if (v != null) {
             // 3.12 stores atoi(N) as is; levels above 4 act as 4, and iperf3j maps
             // 0, negatives and non-numbers (debug on, no levelled messages) to 1.
             level = Math.max(1, Math.min(DEBUG_LEVEL_MAX, CNumbers.atoi(v)));
@@ -645,20 +662,17 @@ final class CommandLineSpec {
         b.debugLevel(level);
     }
 
-    @Option(names = {"-h", "--help"}, order = 62)
-    void help(boolean on) {
+    void help() {
         throw new Stop(new ParseResult.Help(OptionParser.usage()));
     }
 
     // ---------------------------------------------------------------- iperf3j additions
 
-    @Option(names = "--json-stream", order = 100)
-    void jsonStream(boolean on) {
+    void jsonStream() {
         json = true; // as in iperf3 3.17+, --json-stream implies JSON output
         b.jsonStream(true);
     }
 
-    @Option(names = "--max-concurrent", order = 101)
     void maxConcurrent(String v) {
         int max = CNumbers.atoi(v);
         if (max < 1 || max > MAX_CONCURRENT_LIMIT) {
@@ -668,7 +682,6 @@ final class CommandLineSpec {
         serverFlag = true;
     }
 
-    @Option(names = "--server-max-duration", order = 102)
     void serverMaxDuration(String v) {
         int seconds = CNumbers.atoi(v);
         if (seconds < 0 || seconds > MAX_TIME) {
@@ -680,27 +693,23 @@ final class CommandLineSpec {
 
     // As iperf3 3.17+, on either side: a client pads its token with PKCS#1 v1.5; a server
     // accepts it (iperf3j's server accepts both paddings anyway, so there it changes nothing).
-    @Option(names = "--use-pkcs1-padding", order = 103)
-    void usePkcs1Padding(boolean on) {
+    void usePkcs1Padding() {
         b.authPadding(RsaPadding.PKCS1);
         pkcs1Given = true;
     }
 
-    @Option(names = "--use-oaep-padding", order = 105)
-    void useOaepPadding(boolean on) {
+    void useOaepPadding() {
         b.authPadding(RsaPadding.OAEP);
         oaepGiven = true;
         clientFlag = true;
     }
 
-    @Option(names = "--server-log", order = 106)
-    void serverLog(boolean on) {
+    void serverLog() {
         b.serverLog(true);
         serverFlag = true;
     }
 
-    @Option(names = "--loopback", order = 104)
-    void loopback(boolean on) {
+    void loopback() {
         if (role != 0) {
             throw fail(ErrorCode.LOOPBACK_ROLE);
         }
@@ -708,10 +717,9 @@ final class CommandLineSpec {
     }
 
     // iperf3j's latency under load (docs/design/latency.md): a probe every N ms, 10 without a value.
-    @Option(names = "--latency", arity = "0..1", order = 150)
     void latency(String v) {
         int ms = DEFAULT_LATENCY_MS;
-        if (!ABSENT.equals(v)) {
+        if (v != null) {
             ms = CNumbers.atoi(v);
             if (ms < 1 || ms > MAX_LATENCY_MS) {
                 throw new Stop(parameterError("latency probe interval must be 1.." + MAX_LATENCY_MS + " ms: --latency=" + v));
@@ -722,11 +730,10 @@ final class CommandLineSpec {
     }
 
     // ------------------------------------------------- options of iperf3 3.18 to 3.21
-    // In 3.21's longopts these sit among 3.12's; their order numbers only decide how an
+    // In 3.21's longopts these sit among 3.12's; their getoptOrder (CommandLineOption) only decides how an
     // ambiguous abbreviation lists its candidates.
 
-    @Option(names = "--json-stream-full-output", order = 110)
-    void jsonStreamFullOutput(boolean on) {
+    void jsonStreamFullOutput() {
         b.jsonStreamFullOutput(true); // as 3.21: no effect without --json-stream, and not client only
     }
 
@@ -735,12 +742,11 @@ final class CommandLineSpec {
      * optional and read with {@code atoi}; an idle time not above interval × count (as
      * given, 0 when left out) is refused at once. Either role.
      */
-    @Option(names = "--cntl-ka", arity = "0..1", order = 111)
     void cntlKa(String v) {
         int idle = 0;
         int interval = 0;
         int count = 0;
-        if (!ABSENT.equals(v)) {
+        if (v != null) {
             String[] parts = v.split("/", 3);
             if (parts.length > 2 && !parts[2].isEmpty()) {
                 count = CNumbers.atoi(parts[2]);
@@ -759,21 +765,18 @@ final class CommandLineSpec {
     }
 
     /** 3.21's {@code -m}: like {@code set_protocol(test, Ptcp)}, so a later {@code -u} wins and an earlier one loses. */
-    @Option(names = {"-m", "--mptcp"}, order = 112)
-    void mptcp(boolean on) {
+    void mptcp() {
         protocol = Transport.TCP;
         b.mptcp(true);
     }
 
-    @Option(names = "--skip-rx-copy", order = 113)
-    void skipRxCopy(boolean on) {
+    void skipRxCopy() {
         b.skipRxCopy(true);
         clientFlag = true;
     }
 
     /** Checked after the loop, after the client-only check, as 3.21 does. */
-    @Option(names = "--gsro", order = 114)
-    void gsro(boolean on) {
+    void gsro() {
         b.gsro(true);
         gsroFlag = true;
     }

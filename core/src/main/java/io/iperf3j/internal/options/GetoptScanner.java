@@ -1,99 +1,89 @@
 package io.iperf3j.internal.options;
 
+import io.iperf3j.internal.options.CommandLineOption.HasArg;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The lexical half of glibc's {@code getopt_long} (GNU mode, as iperf3 3.12 uses it),
- * over the option table of a picocli {@link CommandSpec}. It turns the raw arguments
- * into a canonical list picocli parses unambiguously: every option spelled by its
- * long name, every value attached with {@code =}, positional words dropped.
- *
- * <p>Why this is not left to picocli (each point was tried with picocli 4.7.7):
- * <ul>
- * <li>getopt_long accepts any unambiguous prefix of a long option ({@code --por 5},
- *     {@code --bandw 1M}) and reports ambiguity with the candidates in table order;
- *     picocli's abbreviation matching splits names at hyphens and matches differently.</li>
- * <li>An optional argument is only taken when attached ({@code --timestamps=%H},
- *     {@code --debug=2}); picocli's {@code arity = "0..1"} takes the next word as the
- *     value, so a bare {@code -d} would eat it.</li>
- * <li>getopt stops at the first bad option, and iperf3 checks values while it reads
- *     them, so which error wins depends on the order ({@code -p 0 --foo} vs
- *     {@code --foo -p 0}); picocli reports unmatched arguments only after binding
- *     everything.</li>
- * <li>The error messages are glibc's, word for word.</li>
- * </ul>
- * Everything else (the option names and their arity, calling the setters in order,
- * splitting {@code --name=value}) stays with picocli.
+ * over the option table {@link CommandLineOption}. It turns the raw arguments into the
+ * options given, in order, each with its value; the rules that read the values are
+ * {@link CommandLineSpec}'s.
  *
  * <p>Rules (glibc 2.36, permuting mode): non-options ({@code "x"}, {@code "-"},
  * {@code ""}) are skipped wherever they are; {@code --} ends the options; a short
  * cluster ({@code -sD}, {@code -P4}) is read letter by letter; a required argument is
  * the rest of the cluster or the next word, whatever it looks like ({@code -c -s}
  * connects to a host named "-s"); an exact long name wins over prefixes; a prefix
- * matching several entries is ambiguous unless they are all the same option.
- * Options with an optional argument take none in their short form (3.12's optstring
- * has a plain {@code d}).
+ * matching several entries is ambiguous unless they are all the same option, and the
+ * candidates are listed in {@code longopts} order; an optional argument is taken only
+ * when attached with {@code =} ({@code --timestamps=%H}, {@code --debug=2}), and the
+ * short form of such an option takes none (3.12's optstring has a plain {@code d}).
+ * getopt stops at the first bad word; the options before it are still returned, because
+ * iperf3 checks each value as it reads it, so which error wins depends on the order
+ * ({@code -p 0 --foo} reports the port, {@code --foo -p 0} the unknown option).
+ * The error messages are glibc's, word for word.
+ *
+ * <p>Stateless: one shared instance of the table, read-only, serves every thread.
  */
 final class GetoptScanner {
 
-    enum HasArg { NO, REQUIRED, OPTIONAL }
+    /** One option as given, with its value: null for a flag and for an optional argument left out. */
+    record Given(CommandLineOption option, String value) {
+    }
+
+    /** Where the scan ended: the options given before any error, and the error (or null). */
+    record Scan(List<Given> given, String error) {
+    }
 
     /** One row of getopt_long's {@code struct option} table. */
-    record LongOpt(String name, HasArg hasArg, OptionSpec option) {
+    private record LongOpt(String name, CommandLineOption option) {
     }
 
-    /** Where the scan ended: the canonical arguments before any error, and the error (or null). */
-    record Scan(List<String> canonical, String error) {
-    }
+    /** Every long name, in {@code longopts} order (a name's aliases right after it). */
+    private static final LongOpt[] LONG_OPTS = longOpts();
+    /** The option of each ASCII short name, or null. */
+    private static final CommandLineOption[] SHORT_OPTS = shortOpts();
 
-    private final List<LongOpt> longOpts = new ArrayList<>();
-    private final Map<Character, OptionSpec> shortOpts = new HashMap<>();
     private final String program;
 
-    GetoptScanner(CommandSpec spec, String program) {
+    GetoptScanner(String program) {
         this.program = program;
-        List<OptionSpec> options = new ArrayList<>(spec.options());
-        options.sort(Comparator.comparingInt(OptionSpec::order));
-        for (OptionSpec o : options) {
-            for (String name : o.names()) {
-                if (name.startsWith("--")) {
-                    longOpts.add(new LongOpt(name.substring(2), hasArg(o), o));
-                } else if (name.length() == 2 && name.charAt(0) == '-') {
-                    shortOpts.put(name.charAt(1), o);
-                }
+    }
+
+    private static LongOpt[] longOpts() {
+        CommandLineOption[] byOrder = CommandLineOption.values();
+        // a stable insertion sort: 76 rows, and no Comparator (no lambda) on the start-up path
+        for (int i = 1; i < byOrder.length; i++) {
+            CommandLineOption o = byOrder[i];
+            int j = i - 1;
+            while (j >= 0 && byOrder[j].getoptOrder > o.getoptOrder) {
+                byOrder[j + 1] = byOrder[j];
+                j--;
+            }
+            byOrder[j + 1] = o;
+        }
+        List<LongOpt> rows = new ArrayList<>();
+        for (CommandLineOption o : byOrder) {
+            for (String name : o.longNames) {
+                rows.add(new LongOpt(name, o));
             }
         }
+        return rows.toArray(new LongOpt[0]);
     }
 
-    private static HasArg hasArg(OptionSpec o) {
-        if (o.arity().max() == 0) {
-            return HasArg.NO;
+    private static CommandLineOption[] shortOpts() {
+        CommandLineOption[] table = new CommandLineOption[128];
+        for (CommandLineOption o : CommandLineOption.values()) {
+            if (o.shortName != CommandLineOption.NO_SHORT) {
+                table[o.shortName] = o;
+            }
         }
-        return o.arity().min() == 0 ? HasArg.OPTIONAL : HasArg.REQUIRED;
-    }
-
-    private static String canonicalName(OptionSpec o) {
-        return Arrays.stream(o.names()).filter(n -> n.startsWith("--")).findFirst().orElseThrow();
-    }
-
-    private static void emit(List<String> out, OptionSpec o, String value) {
-        HasArg kind = hasArg(o);
-        if (kind == HasArg.NO) {
-            out.add(canonicalName(o));
-        } else {
-            out.add(canonicalName(o) + "=" + (value == null ? CommandLineSpec.ABSENT : value));
-        }
+        return table;
     }
 
     Scan scan(String... args) {
-        List<String> out = new ArrayList<>();
+        List<Given> out = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--")) {
@@ -123,13 +113,13 @@ final class GetoptScanner {
         }
     }
 
-    private Step longOption(String[] args, int i, List<String> out) {
+    private static Step longOption(String[] args, int i, List<Given> out) {
         String body = args[i].substring(2);
         int eq = body.indexOf('=');
         String name = eq < 0 ? body : body.substring(0, eq);
 
         LongOpt found = null;
-        for (LongOpt p : longOpts) {
+        for (LongOpt p : LONG_OPTS) {
             if (p.name().equals(name)) {
                 found = p;
                 break;
@@ -137,7 +127,7 @@ final class GetoptScanner {
         }
         if (found == null) {
             List<LongOpt> ambiguous = new ArrayList<>();
-            for (LongOpt p : longOpts) {
+            for (LongOpt p : LONG_OPTS) {
                 if (!p.name().startsWith(name)) {
                     continue;
                 }
@@ -152,8 +142,8 @@ final class GetoptScanner {
             }
             if (!ambiguous.isEmpty()) {
                 StringBuilder sb = new StringBuilder("option '--").append(body).append("' is ambiguous; possibilities:");
-                for (LongOpt p : longOpts) {
-                    if (ambiguous.contains(p)) {
+                for (LongOpt p : LONG_OPTS) {
+                    if (ambiguous.contains(p)) { // the rows are unique, so equal means the same row
                         sb.append(" '--").append(p.name()).append('\'');
                     }
                 }
@@ -163,42 +153,43 @@ final class GetoptScanner {
                 return Step.error("unrecognized option '--" + body + "'");
             }
         }
+        HasArg hasArg = found.option().hasArg;
         if (eq >= 0) {
-            if (found.hasArg() == HasArg.NO) {
+            if (hasArg == HasArg.NO) {
                 return Step.error("option '--" + found.name() + "' doesn't allow an argument");
             }
-            emit(out, found.option(), body.substring(eq + 1));
+            out.add(new Given(found.option(), body.substring(eq + 1)));
             return Step.DONE;
         }
-        if (found.hasArg() == HasArg.REQUIRED) {
+        if (hasArg == HasArg.REQUIRED) {
             if (i + 1 >= args.length) {
                 return Step.error("option '--" + found.name() + "' requires an argument");
             }
-            emit(out, found.option(), args[i + 1]);
+            out.add(new Given(found.option(), args[i + 1]));
             return Step.TOOK_NEXT;
         }
-        emit(out, found.option(), null);
+        out.add(new Given(found.option(), null));
         return Step.DONE;
     }
 
-    private Step shortCluster(String[] args, int i, List<String> out) {
+    private static Step shortCluster(String[] args, int i, List<Given> out) {
         String arg = args[i];
         for (int j = 1; j < arg.length(); j++) {
             char c = arg.charAt(j);
-            OptionSpec o = shortOpts.get(c);
+            CommandLineOption o = c < SHORT_OPTS.length ? SHORT_OPTS[c] : null;
             if (o == null) {
                 return Step.error("invalid option -- '" + c + "'");
             }
-            if (hasArg(o) != HasArg.REQUIRED) {
-                emit(out, o, null);
+            if (o.hasArg != HasArg.REQUIRED) {
+                out.add(new Given(o, null));
                 continue;
             }
             if (j + 1 < arg.length()) {
-                emit(out, o, arg.substring(j + 1));
+                out.add(new Given(o, arg.substring(j + 1)));
                 return Step.DONE;
             }
             if (i + 1 < args.length) {
-                emit(out, o, args[i + 1]);
+                out.add(new Given(o, args[i + 1]));
                 return Step.TOOK_NEXT;
             }
             return Step.error("option requires an argument -- '" + c + "'");

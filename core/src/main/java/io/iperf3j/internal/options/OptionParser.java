@@ -1,14 +1,11 @@
 package io.iperf3j.internal.options;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
-import picocli.CommandLine;
 
 /**
  * Reads an iperf3 3.12 command line (plus iperf3j's own options) into
@@ -103,6 +100,8 @@ public final class OptionParser {
     /** Optional features iperf3j has, with iperf3's names for them ({@code -v}). */
     static final String FEATURES = "sendfile / zerocopy, authentication";
 
+    private static final GetoptScanner SCANNER = new GetoptScanner(PROGRAM);
+
     private OptionParser() {
     }
 
@@ -116,30 +115,19 @@ public final class OptionParser {
         for (String a : args) {
             Objects.requireNonNull(a, "argument");
         }
+        GetoptScanner.Scan scan = SCANNER.scan(args);
         CommandLineSpec command = new CommandLineSpec();
-        CommandLine commandLine = new CommandLine(command);
-        commandLine.setOverwrittenOptionsAllowed(true); // getopt: repeated options, last one wins
-        commandLine.setExpandAtFiles(false);            // "@file" is not special to iperf3
-        commandLine.setAllowOptionsAsOptionParameters(true); // "-c -s" connects to host "-s"
-        commandLine.setUnmatchedArgumentsAllowed(false);
-        // The scanner has already applied getopt's "--"; a value that is "--" ("-c --") must stay a value.
-        commandLine.setEndOfOptionsDelimiter(CommandLineSpec.ABSENT + CommandLineSpec.ABSENT);
-        GetoptScanner.Scan scan = new GetoptScanner(commandLine.getCommandSpec(), PROGRAM).scan(args);
         try {
-            commandLine.parseArgs(scan.canonical().toArray(String[]::new));
+            for (GetoptScanner.Given given : scan.given()) {
+                command.apply(given.option(), given.value());
+            }
             if (scan.error() != null) {
                 // 3.12 prints getopt's message and the long usage on stderr and exits 1
                 return new ParseResult.Failure(scan.error(), 1, true);
             }
             return command.finish();
-        } catch (CommandLine.PicocliException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof CommandLineSpec.Stop stop) {
-                    return stop.result;
-                }
-            }
-            // The scanner only hands picocli well-formed canonical arguments.
-            throw new IllegalStateException("unexpected picocli failure for " + scan.canonical(), e);
+        } catch (CommandLineSpec.Stop stop) {
+            return stop.result;
         }
     }
 
@@ -199,31 +187,16 @@ public final class OptionParser {
         return env != null ? env : System.getenv("HOSTNAME");
     }
 
-    /** Resources, read once. */
+    /** The usage text, rendered from the option table once, when it is first needed. */
     private static final class Texts {
-        static final String USAGE = loadUsage();
+        static final String USAGE = CommandLineOption.usage(authPaddingDefault());
 
-        private static String read(String name) {
-            try (InputStream in = OptionParser.class.getResourceAsStream(name)) {
-                if (in == null) {
-                    throw new IllegalStateException("missing resource io/iperf3j/internal/options/" + name);
-                }
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\r\n", "\n");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        private static String loadUsage() {
-            IperfOptions defaults = IperfOptions.builder().build();
-            String padding = switch (defaults.authPadding()) {
+        private static String authPaddingDefault() {
+            return switch (IperfOptions.builder().build().authPadding()) {
                 case PKCS1 -> "PKCS#1 v1.5";
                 case OAEP -> "OAEP";
                 case AUTO -> "OAEP, then PKCS#1 v1.5 if the server denies it";
             };
-            return read("usage.txt")
-                    .replace("{MAX_CONCURRENT}", Integer.toString(IperfOptions.DEFAULT_MAX_CONCURRENT))
-                    .replace("{AUTH_PADDING}", padding);
         }
     }
 }
