@@ -140,7 +140,7 @@ final class Libc {
      * Binding {@code strerror} is also the test that native access is allowed.
      * The first downcall handle of a JVM costs tens of milliseconds (the FFM
      * machinery starts up), each further one a few, so the other functions are
-     * bound in groups ({@link Sock}, {@link Cpu}, {@link Uts}) only when first
+     * bound in groups ({@link Sock}, {@link SockSet}, {@link Cpu}, {@link Uts}, ...) only when first
      * needed.
      */
     private static final class Base {
@@ -177,26 +177,38 @@ final class Libc {
         }
     }
 
-    /** Socket calls. */
+    /**
+     * The socket calls a client needs as soon as its control connection is up (finding the
+     * descriptor, reading TCP_MAXSEG): each group binds on its first use, and a first test
+     * waits for these, so the rest are in {@link SockSet}.
+     */
     private static final class Sock {
         static final MethodHandle GETSOCKOPT = bind("getsockopt",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
-        static final MethodHandle SETSOCKOPT = bind("setsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
         static final MethodHandle GETSOCKNAME = bind("getsockname",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
         static final MethodHandle GETPEERNAME = bind("getpeername",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
+    }
+
+    /** Socket calls that change a socket: bound on the first option a test sets. */
+    private static final class SockSet {
+        static final MethodHandle SETSOCKOPT = bind("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
         // int ioctl(int fd, unsigned long request, ...): the third argument is variadic.
         static final MethodHandle IOCTL = bind("ioctl",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
                 errnoOption(), Linker.Option.firstVariadicArg(2));
     }
 
-    /** Process CPU time. */
+    /** Process CPU time (a client's baseline is taken as its control connection is up). */
     private static final class Cpu {
         static final MethodHandle GETRUSAGE = bind("getrusage",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), errnoOption());
+    }
+
+    /** clock(3), the CPU time 3.12 compares with getrusage: bound on its first use. */
+    private static final class Clock {
         static final MethodHandle CLOCK = bind("clock", FunctionDescriptor.of(JAVA_LONG));
     }
 
@@ -296,11 +308,16 @@ final class Libc {
         return Base.FAILURE;
     }
 
-    /** Binds the socket, CPU-time and uname groups now (each is bound once per JVM). */
+    /**
+     * Binds the CPU-time and socket groups now (each is bound once per JVM), in the order
+     * a client's control connection needs them: its CPU baseline, then finding the socket
+     * and reading its MSS, then the calls that set options. uname is left out:
+     * {@link SystemInfo} reads /proc first.
+     */
     void bindSocketCalls() {
-        java.util.Objects.requireNonNull(Sock.GETSOCKOPT);
         java.util.Objects.requireNonNull(Cpu.GETRUSAGE);
-        java.util.Objects.requireNonNull(Uts.UNAME);
+        java.util.Objects.requireNonNull(Sock.GETSOCKOPT);
+        java.util.Objects.requireNonNull(SockSet.SETSOCKOPT);
     }
 
     /** A segment to receive the captured errno; allocate one per call or reuse it within one arena. */
@@ -333,7 +350,7 @@ final class Libc {
 
     int setsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, int len) {
         try {
-            return result((int) Sock.SETSOCKOPT.invokeExact(state, fd, level, name, value, len), state);
+            return result((int) SockSet.SETSOCKOPT.invokeExact(state, fd, level, name, value, len), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -357,7 +374,7 @@ final class Libc {
 
     int ioctl(MemorySegment state, int fd, long request, MemorySegment arg) {
         try {
-            return result((int) Sock.IOCTL.invokeExact(state, fd, request, arg), state);
+            return result((int) SockSet.IOCTL.invokeExact(state, fd, request, arg), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -374,7 +391,7 @@ final class Libc {
     /** {@code clock()}: process CPU time in units of {@link #CLOCKS_PER_SEC}, or -1. */
     long clock() {
         try {
-            return (long) Cpu.CLOCK.invokeExact();
+            return (long) Clock.CLOCK.invokeExact();
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -17,11 +17,14 @@ import java.util.Locale;
  * {@code Linux vm 6.18.44-fc-v669 #1 SMP PREEMPT_DYNAMIC @0 x86_64}, the same
  * as {@code uname -snrvm}.
  *
- * <p>Sources, in order: {@code uname(2)} through FFM; on Linux without FFM the
- * same kernel strings from {@code /proc/sys/kernel/{ostype,hostname,osrelease,version}}
- * (machine from {@code os.arch}); elsewhere Java system properties
+ * <p>Sources, in order: on Linux the kernel's own strings from
+ * {@code /proc/sys/kernel/{ostype,hostname,osrelease,version}} (the ones {@code uname(2)}
+ * returns, read in the caller's UTS namespace as uname reads them; machine from
+ * {@code os.arch}); else {@code uname(2)} through FFM; else Java system properties
  * ({@code os.name}, the local host name, {@code os.version}, an empty version,
- * {@code os.arch} with {@code amd64} shown as {@code x86_64}).
+ * {@code os.arch} with {@code amd64} shown as {@code x86_64}). The files come first
+ * because they cost four small reads, where the first FFM call of a JVM costs tens of
+ * milliseconds that a short client run waits for (issue 16, start-up).
  */
 public final class SystemInfo {
 
@@ -41,15 +44,15 @@ public final class SystemInfo {
 
     /** sysname, nodename, release, version, machine. */
     static String[] unameFields() {
-        String[] viaFfm = Libc.get().map(SystemInfo::nativeUname).orElse(null);
-        if (viaFfm != null) {
-            return viaFfm;
-        }
         String[] viaProc = procUname();
-        return viaProc != null ? viaProc : propertiesUname();
+        if (viaProc != null) {
+            return viaProc;
+        }
+        String[] viaFfm = Libc.get().map(SystemInfo::nativeUname).orElse(null);
+        return viaFfm != null ? viaFfm : propertiesUname();
     }
 
-    private static String[] nativeUname(Libc libc) {
+    static String[] nativeUname(Libc libc) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Libc.newCallState(arena);
             MemorySegment uts = arena.allocate(Libc.UTSNAME_SIZE);
@@ -64,7 +67,7 @@ public final class SystemInfo {
         }
     }
 
-    private static String[] procUname() {
+    static String[] procUname() {
         Path k = Path.of("/proc/sys/kernel");
         try {
             return new String[] {

@@ -11,6 +11,16 @@ import java.util.Locale;
  * as glibc does.
  */
 public final class Strftime {
+    /**
+     * The "C" locale's names, Monday first as {@link java.time.DayOfWeek}; the abbreviations
+     * are their first three letters. Constants, not {@code getDisplayName(..., Locale.US)}:
+     * the first call of that loads the JDK's locale data, 20-25 ms of a client's start-up
+     * (every client prints a {@code Time:} stamp), for names the C library fixes anyway.
+     */
+    private static final String[] DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+    private static final String[] MONTHS = {"January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December"};
+
     private Strftime() {
     }
 
@@ -24,10 +34,10 @@ public final class Strftime {
             }
             char f = pattern.charAt(++i);
             switch (f) {
-                case 'a' -> sb.append(t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.US));
-                case 'A' -> sb.append(t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.US));
-                case 'b', 'h' -> sb.append(t.getMonth().getDisplayName(TextStyle.SHORT, Locale.US));
-                case 'B' -> sb.append(t.getMonth().getDisplayName(TextStyle.FULL, Locale.US));
+                case 'a' -> sb.append(DAYS[t.getDayOfWeek().ordinal()], 0, 3);
+                case 'A' -> sb.append(DAYS[t.getDayOfWeek().ordinal()]);
+                case 'b', 'h' -> sb.append(MONTHS[t.getMonth().ordinal()], 0, 3);
+                case 'B' -> sb.append(MONTHS[t.getMonth().ordinal()]);
                 case 'c' -> sb.append(format("%a %b %e %H:%M:%S %Y", t));
                 case 'C' -> pad(sb, t.getYear() / 100, 2, '0');
                 case 'd' -> pad(sb, t.getDayOfMonth(), 2, '0');

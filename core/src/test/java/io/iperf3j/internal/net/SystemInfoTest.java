@@ -22,4 +22,13 @@ class SystemInfoTest {
         assertThat(SystemInfo.uname()).isEqualTo(run("uname", "-snrvm"));
         assertThat(SystemInfo.hostName()).isEqualTo(run("uname", "-n"));
     }
+
+    /** The /proc files (read first) and the uname(2) call (the fallback) give the same five fields. */
+    @Test
+    void procFilesAndTheSystemCallAgree() {
+        String[] viaProc = SystemInfo.procUname();
+        String[] viaCall = SystemInfo.nativeUname(Libc.get().orElseThrow());
+        assertThat(viaProc).isNotNull().hasSize(5);
+        assertThat(viaProc).containsExactly(viaCall);
+    }
 }
