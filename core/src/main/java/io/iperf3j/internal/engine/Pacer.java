@@ -7,42 +7,41 @@ import java.util.function.BooleanSupplier;
  * When a paced ({@code -b}) stream may send its next block or datagram: the one
  * schedule of TCP and UDP streams.
  *
- * <p>iperf3 3.12 lets a stream send while {@code bytes_sent * 8 / elapsed < rate}
- * and re-checks that on a timer every {@code --pacing-timer} µs (1000 by default):
- * between ticks a stream that got ahead waits, at a tick it sends back to back until
- * it is ahead again. This class computes the same schedule without polling: the
- * next datagram is due at {@code start + bytesSent / rate}; if that is in the
- * future, the stream may sleep until the first pacing tick at or after it. Because
- * the due time follows from the total sent so far, a thread that wakes late
- * (parkNanos has tens of microseconds of slack) simply finds several datagrams due
- * and sends them at once, so the average rate stays exact at any packet rate,
- * while at low rates the thread sleeps and costs nothing.
+ * <p>iperf3 lets a stream send while {@code bytes_sent * 8 / elapsed < rate}. 3.12
+ * re-checked that on a timer every {@code --pacing-timer} µs (1000 by default), so a
+ * stream sent in bursts of a millisecond's worth; iperf3 3.18+ on Linux ignores the
+ * timer and, after each datagram, sleeps ({@code clock_nanosleep}) until the next one is
+ * due, so datagrams leave evenly spaced. This class follows 3.18+: the next datagram is
+ * due at {@code start + bytesSent / rate} and the stream sleeps until exactly then.
+ * Bursts matter on a real path: a millisecond's burst queues behind a shaper or a
+ * slower link, and every datagram of it then shows a different transit time, which the
+ * receiver reports as jitter (bench/jitter-netns.sh). Because the due time follows from
+ * the total sent so far, a thread that wakes late (parkNanos has tens of microseconds of
+ * slack) simply finds several datagrams due and sends them at once, so the average rate
+ * stays exact at any packet rate, while at low rates the thread sleeps and costs nothing.
  *
  * <p>With a burst of N ({@code -b R/N}) the check is made only every N datagrams.
  * UDP streams call {@link #checkDue} and {@link #waitNanos} from their send loops
  * (which spin or park as the data path wants); TCP streams, which have no pacing
- * grid (timer 0), wait in {@link #awaitTurn}. Not thread-safe: owned by the
- * sending thread.
+ * grid either, wait in {@link #awaitTurn}. Not thread-safe: owned by the sending
+ * thread.
  */
 public final class Pacer {
     private final double nanosPerByte;
     private final int burst;
-    private final long tickNanos;
     private long startNanos;
     private int sinceCheck;
 
     /**
      * @param bitsPerSecond the per-stream rate, &gt; 0
      * @param burst datagrams per burst; 0 or 1 for none
-     * @param pacingTimerMicros the check period (iperf3's {@code --pacing-timer}); 0 for none
      */
-    public Pacer(long bitsPerSecond, int burst, int pacingTimerMicros) {
+    public Pacer(long bitsPerSecond, int burst) {
         if (bitsPerSecond <= 0) {
             throw new IllegalArgumentException("rate must be positive: " + bitsPerSecond);
         }
         this.nanosPerByte = 8e9 / bitsPerSecond;
         this.burst = Math.max(1, burst);
-        this.tickNanos = Math.max(0, pacingTimerMicros) * 1000L;
     }
 
     /** The schedule starts now (the stream's first datagram is due at once). */
@@ -70,17 +69,7 @@ public final class Pacer {
      */
     public long waitNanos(long bytesSent, long nowNanos) {
         long due = startNanos + (long) (bytesSent * nanosPerByte);
-        long wait = due - nowNanos;
-        if (wait <= 0) {
-            return 0;
-        }
-        if (tickNanos > 0) {
-            // iperf3 re-checks only on its pacing timer: sleep to the first tick at or after the due time.
-            long sinceStart = due - startNanos;
-            long ticks = (sinceStart + tickNanos - 1) / tickNanos;
-            wait = startNanos + ticks * tickNanos - nowNanos;
-        }
-        return wait;
+        return Math.max(0, due - nowNanos);
     }
 
     /**

@@ -157,8 +157,8 @@ public final class StreamFactory {
         boolean sending = direction == Direction.SENDER;
         ByteBuffer buffer = Payload.buffer(rec.blockSize, rec.repeatingPayload, ThreadLocalRandom.current().nextLong());
         FileChannel zeroCopy = sending && rec.zeroCopy ? Payload.zeroCopySource(buffer) : null;
-        // TCP paces without iperf3's --pacing-timer grid: the stream sleeps until its next block is due.
-        Pacer pacer = sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst, 0) : null;
+        // The stream sleeps until its next block is due (iperf3 3.18+; --pacing-timer has no effect).
+        Pacer pacer = sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst) : null;
         return new Prepared(buffer, zeroCopy, pacer, !sending && rec.skipRxCopy);
     }
 

@@ -9,7 +9,7 @@ class PacerTest {
     @Test
     void firstDatagramGoesAtOnceThenOnePerInterval() {
         // 8 Mbit/s, 1000-byte datagrams: one per millisecond; no pacing grid.
-        Pacer p = new Pacer(8_000_000, 0, 0);
+        Pacer p = new Pacer(8_000_000, 0);
         p.start(1_000_000_000L);
         assertThat(p.checkDue()).isTrue();
         assertThat(p.waitNanos(0, 1_000_000_000L)).isZero();
@@ -20,7 +20,7 @@ class PacerTest {
 
     @Test
     void aLateWakeUpFindsSeveralDatagramsDueSoTheAverageHolds() {
-        Pacer p = new Pacer(8_000_000, 0, 0);
+        Pacer p = new Pacer(8_000_000, 0);
         long start = 0;
         p.start(start);
         long now = 5_300_000; // woke 5.3 ms after the start having sent one datagram
@@ -34,21 +34,18 @@ class PacerTest {
     }
 
     @Test
-    void pacingTimerRoundsTheWakeUpToTheNextTick() {
-        // One 1000-byte datagram per 1.5 ms, checked every 1 ms as iperf3's default timer.
-        Pacer p = new Pacer(8_000_000 * 2 / 3, 0, 1000);
+    void eachDatagramIsDueAtItsOwnTimeNotOnATimerTick() {
+        // One 1000-byte datagram per 1.5 ms: 3.12 would wait for its 1 ms timer (2 ms), 3.18+ sleeps to 1.5 ms.
+        Pacer p = new Pacer(8_000_000 * 2 / 3, 0);
         p.start(0);
-        assertThat(p.waitNanos(1000, 0)).isEqualTo(2_000_000);       // due 1.5 ms, tick 2 ms
-        assertThat(p.waitNanos(2000, 2_000_000)).isEqualTo(1_000_000); // due 3 ms, on a tick
-        // --pacing-timer 100000: coarse checks make bursts
-        Pacer coarse = new Pacer(8_000_000, 0, 100_000);
-        coarse.start(0);
-        assertThat(coarse.waitNanos(1000, 0)).isEqualTo(100_000_000);
+        assertThat(p.waitNanos(1000, 0)).isEqualTo(1_500_000);
+        assertThat(p.waitNanos(2000, 1_500_000)).isEqualTo(1_500_000);
+        assertThat(p.waitNanos(2000, 2_900_000)).isEqualTo(100_000);
     }
 
     @Test
     void burstChecksOnlyEveryNDatagrams() {
-        Pacer p = new Pacer(1_000_000, 4, 0);
+        Pacer p = new Pacer(1_000_000, 4);
         p.start(0);
         int checks = 0;
         for (int i = 0; i < 12; i++) {
@@ -57,19 +54,19 @@ class PacerTest {
             }
         }
         assertThat(checks).isEqualTo(3);
-        Pacer none = new Pacer(1_000_000, 0, 0);
+        Pacer none = new Pacer(1_000_000, 0);
         assertThat(none.checkDue()).isTrue();
         assertThat(none.checkDue()).isTrue();
     }
 
     @Test
     void rateMustBePositive() {
-        assertThatThrownBy(() -> new Pacer(0, 0, 1000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Pacer(0, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void awaitTurnLetsTheFirstBlockGoAtOnce() {
-        Pacer p = new Pacer(8_000_000, 0, 0);
+        Pacer p = new Pacer(8_000_000, 0);
         p.start(System.nanoTime());
         assertThat(p.awaitTurn(0, () -> {
             throw new AssertionError("a block that is due must not consult stop");
@@ -79,7 +76,7 @@ class PacerTest {
     @Test
     void awaitTurnSleepsUntilTheBlockIsDue() {
         // 80 Mbit/s: 100 000 bytes are due 10 ms after the start.
-        Pacer p = new Pacer(80_000_000, 0, 0);
+        Pacer p = new Pacer(80_000_000, 0);
         long start = System.nanoTime();
         p.start(start);
         assertThat(p.awaitTurn(100_000, () -> false)).isTrue();
@@ -89,14 +86,14 @@ class PacerTest {
     @Test
     void awaitTurnGivesUpWhenStoppedWhileAhead() {
         // 8 bit/s: 1000 bytes are due 1000 s from now; a stop request ends the wait.
-        Pacer p = new Pacer(8, 0, 0);
+        Pacer p = new Pacer(8, 0);
         p.start(System.nanoTime());
         assertThat(p.awaitTurn(1000, () -> true)).isFalse();
     }
 
     @Test
     void awaitTurnDoesNotWaitInsideABurst() {
-        Pacer p = new Pacer(8, 3, 0);
+        Pacer p = new Pacer(8, 3);
         p.start(System.nanoTime());
         assertThat(p.awaitTurn(1000, () -> true)).isTrue();  // 1st of the burst: no check
         assertThat(p.awaitTurn(2000, () -> true)).isTrue();  // 2nd: no check

@@ -187,7 +187,19 @@ public final class UdpStreams {
     }
 
     private static Pacer pacer(TestRecord rec, boolean sending) {
-        return sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst, rec.pacingTimer) : null;
+        return sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst) : null;
+    }
+
+    /**
+     * A receiving stream without {@code -w}: asks for {@link UdpIo#receiveBuffer()} bytes
+     * (the kernel caps it at {@code net.core.rmem_max}), before the check reads the
+     * sizes back, so {@code rcvbuf_actual} shows what the socket has.
+     */
+    private static void enlargeReceiveBuffer(DatagramChannel ch, TestRecord rec, boolean sending) throws IOException {
+        int size = UdpIo.receiveBuffer();
+        if (!sending && rec.window == 0 && size > 0 && size > SocketBuffers.receiveBuffer(ch)) {
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, size);
+        }
     }
 
     /**
