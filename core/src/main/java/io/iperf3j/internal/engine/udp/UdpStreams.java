@@ -81,6 +81,7 @@ public final class UdpStreams {
                 }
             }
             ch.connect(server);
+            enlargeReceiveBuffer(ch, rec, sending);
             checkBuffers(ch, rec, reporter, printer, textOutput(local));
             applyEarlyOptions(ch, rec, local.fqRate(), printer);
             handshake(ch, !sending, rec.blockSize);
@@ -157,6 +158,7 @@ public final class UdpStreams {
             boolean sending = direction == Direction.SENDER;
             ByteBuffer buffer = buffer(rec, sending);
             Pacer pacer = pacer(rec, sending);
+            enlargeReceiveBuffer(ch, rec, sending);
             checkBuffers(ch, rec, reporter, printer, textOutput);
             applyEarlyOptions(ch, rec, 0, printer);
             ch.configureBlocking(true);
