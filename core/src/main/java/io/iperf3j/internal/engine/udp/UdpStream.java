@@ -3,6 +3,7 @@ package io.iperf3j.internal.engine.udp;
 import io.iperf3j.internal.engine.DataStream;
 import io.iperf3j.internal.engine.Pacer;
 import io.iperf3j.internal.engine.Payload;
+import io.iperf3j.internal.engine.SocketBuffers;
 import io.iperf3j.internal.engine.StreamFactory;
 import io.iperf3j.internal.engine.TransferBudget;
 import io.iperf3j.internal.net.DatagramBatch;
@@ -52,6 +53,11 @@ public final class UdpStream extends DataStream implements PacketCounters {
     static final long MAX_PARK_NANOS = 100_000_000L;
     /** How long a batched receiver polls without sleeping after its last datagram. */
     private static final long SPIN_NANOS = Long.getLong("iperf3j.udp.spinMicros", 50) * 1000;
+    /**
+     * A receive buffer (as the kernel reports it) at least this large rides out a late
+     * wake-up, so its receiver sleeps when the queue is empty instead of polling.
+     */
+    private static final int NO_SPIN_BUFFER_BYTES = 2 * 1024 * 1024;
 
     static {
         try {
@@ -81,6 +87,8 @@ public final class UdpStream extends DataStream implements PacketCounters {
     private final ByteBuffer batchBuffer;
     /** How a sending stream sends; null for a receiving one. */
     private final UdpSender sender;
+    /** Whether the receiver polls while data keeps coming (a small receive buffer). */
+    private final boolean spinWhenBusy;
     /** Receives may return several coalesced datagrams per slot (UDP_GRO). */
     private final boolean gro;
     /** Kernel receive times of batched reads in the jitter's clock, or null without them. */
@@ -109,9 +117,11 @@ public final class UdpStream extends DataStream implements PacketCounters {
      *        client's limit, or null
      * @param gsro {@code --gsro}: segmentation offload for every sender (paced or not, any peer)
      *        and GRO for a receiver, where batched I/O works; false for the {@link UdpIo} defaults
+     * @param unpaced the test has no {@code -b} limit ({@code -b 0}): a receiver then polls
+     *        while data keeps coming whatever its buffer, as it is busy anyway
      */
     UdpStream(StreamRecord record, Runnable wakeTest, DatagramChannel channel, ByteBuffer buffer, boolean counters64,
-              Pacer pacer, TransferBudget budget, boolean gsro) throws IOException {
+              Pacer pacer, TransferBudget budget, boolean gsro, boolean unpaced) throws IOException {
         super(record, wakeTest);
         this.channel = channel;
         this.buffer = buffer;
@@ -165,6 +175,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
         if (b != null) {
             b.await(false, 0); // binds the native calls now, not once the test runs
         }
+        this.spinWhenBusy = !sending() && (unpaced || SocketBuffers.receiveBuffer(channel) < NO_SPIN_BUFFER_BYTES);
         this.arrivals = b != null && !sending() && UdpIo.receiveTimestamps() && b.enableReceiveTimestamps()
                 ? new ArrivalClock() : null;
         this.batch = b;
@@ -302,13 +313,16 @@ public final class UdpStream extends DataStream implements PacketCounters {
         long lastData = System.nanoTime();
         boolean spin = false;
         while (true) {
-            // While datagrams keep coming, poll without sleeping: a sleeping receiver
-            // needs a cross-CPU wake-up per batch, during which the 208 KB default
-            // receive buffer (~90 datagrams of 1460 B) overflows. After SPIN_NANOS
-            // without data the thread blocks, so a paced or idle stream costs nothing.
+            // While datagrams keep coming into a small buffer, poll without sleeping: a
+            // sleeping receiver needs a cross-CPU wake-up per batch, during which the 208 KB
+            // default receive buffer (~90 datagrams of 1460 B) overflows. After SPIN_NANOS
+            // without data the thread blocks, so a paced or idle stream costs nothing. A
+            // large buffer (UdpIo.receiveBuffer) holds milliseconds of data: no polling,
+            // unless the test is unpaced (-b 0), where the receiver is busy anyway and a
+            // sleep per catch-up shows in the jitter (0.018 against 0.003 ms measured).
             int r = io.receive(slots, false);
             if (r == DatagramBatch.EAGAIN) {
-                if (spin && System.nanoTime() - lastData < SPIN_NANOS && !stopRequested) {
+                if (spin && spinWhenBusy && System.nanoTime() - lastData < SPIN_NANOS && !stopRequested) {
                     Thread.onSpinWait();
                     continue;
                 }

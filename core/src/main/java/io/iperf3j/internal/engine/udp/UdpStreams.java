@@ -303,6 +303,7 @@ public final class UdpStreams {
                 AddressText.of(la), la.getPort(), AddressText.of(ra), ra.getPort());
         // --gsro (3.21's gso/gro parameters): offload in this stream's direction whatever the default
         boolean offload = direction == Direction.SENDER ? rec.gso : rec.gro;
-        return new UdpStream(record, wakeTest, ch, buffer, rec.udpCounters64, pacer, budget, offload);
+        return new UdpStream(record, wakeTest, ch, buffer, rec.udpCounters64, pacer, budget, offload,
+                rec.targetBitrate == 0);
     }
 }
