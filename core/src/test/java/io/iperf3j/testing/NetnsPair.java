@@ -24,6 +24,9 @@ public final class NetnsPair implements AutoCloseable {
     public final String nsB;
     public final String addrA;
     public final String addrB;
+    /** IPv6 addresses (unique local, fd00:213:X::1 and ::2), there after {@link #addIpv6()}. */
+    public final String addr6A;
+    public final String addr6B;
     private final String vethA;
     private final String vethB;
 
@@ -34,6 +37,44 @@ public final class NetnsPair implements AutoCloseable {
         vethB = "vj" + tag + "b";
         addrA = "10.213." + octet + ".1";
         addrB = "10.213." + octet + ".2";
+        addr6A = "fd00:213:" + Integer.toHexString(octet) + "::1";
+        addr6B = "fd00:213:" + Integer.toHexString(octet) + "::2";
+    }
+
+    /** Adds {@link #addr6A} and {@link #addr6B} to the two ends (no duplicate address detection, so usable at once). */
+    public void addIpv6() throws IOException {
+        sh("ip -n " + nsA + " addr add " + addr6A + "/64 dev " + vethA + " nodad");
+        sh("ip -n " + nsB + " addr add " + addr6B + "/64 dev " + vethB + " nodad");
+    }
+
+    /**
+     * Counts, in namespace {@code ns}, the TCP/IPv6 packets that arrive for {@code port}: all
+     * of them, and those whose IPv6 flow label is {@code label} (read with {@link #flowLabelCounts}).
+     */
+    public void countFlowLabel(String ns, int port, int label) throws IOException {
+        String rules = "table inet iperf3jflow {\n"
+                + "  counter labelled { }\n"
+                + "  counter tcp6in { }\n"
+                + "  chain input {\n"
+                + "    type filter hook input priority 0; policy accept;\n"
+                + "    meta nfproto ipv6 tcp dport " + port + " counter name \"tcp6in\"\n"
+                + "    meta nfproto ipv6 tcp dport " + port + " ip6 flowlabel " + label + " counter name \"labelled\"\n"
+                + "  }\n"
+                + "}\n";
+        Path f = Files.createTempFile("iperf3j-nft", ".conf");
+        try {
+            Files.writeString(f, rules);
+            sh("ip netns exec " + ns + " nft -f " + f);
+        } finally {
+            Files.deleteIfExists(f);
+        }
+    }
+
+    /** {labelled, all} packets counted by {@link #countFlowLabel} since the last call; both restart at 0. */
+    public long[] flowLabelCounts(String ns) throws IOException {
+        long labelled = packets(sh("ip netns exec " + ns + " nft reset counter inet iperf3jflow labelled"));
+        long all = packets(sh("ip netns exec " + ns + " nft reset counter inet iperf3jflow tcp6in"));
+        return new long[] {labelled, all};
     }
 
     /** Makes the pair, or fails the test saying what is missing. */

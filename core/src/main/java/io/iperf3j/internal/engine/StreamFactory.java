@@ -3,6 +3,7 @@ package io.iperf3j.internal.engine;
 import io.iperf3j.Direction;
 import io.iperf3j.Transport;
 import io.iperf3j.internal.engine.tcp.TcpStream;
+import io.iperf3j.internal.net.FlowLabelledTcp;
 import io.iperf3j.internal.net.MultipathTcp;
 import io.iperf3j.internal.net.NativeSocket;
 import io.iperf3j.internal.net.NativeSocketException;
@@ -60,7 +61,9 @@ public final class StreamFactory {
             Prepared prepared = prepare(direction, rec);
             ch = SocketChannel.open(server.getAddress() instanceof Inet6Address
                     ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-            if (rec.mptcp) {
+            // -L: a fresh socket behind the channel, connected natively below (FlowLabelledTcp says why)
+            NativeSocket labelled = local.flowLabel() > 0 ? takeOverForFlowLabel(ch, server, rec.mptcp) : null;
+            if (rec.mptcp && labelled == null) {
                 // -m: an MPTCP socket in the channel's place, before any option is set on it
                 InetAddress bindTo = local.bindAddress() != null ? InetAddress.getByName(local.bindAddress()) : null;
                 ch.bind(new InetSocketAddress(bindTo, cport));
@@ -88,16 +91,22 @@ public final class StreamFactory {
             }
             boolean needsEarlyNative = local.mss() > 0 || local.bindDevice() != null || local.sndTimeoutMs() > 0
                     || local.fqRate() > 0;
-            if (!rec.mptcp && (local.bindAddress() != null || cport > 0 || needsEarlyNative)) {
+            if (!rec.mptcp && labelled == null && (local.bindAddress() != null || cport > 0 || needsEarlyNative)) {
                 InetAddress bindTo = local.bindAddress() != null ? InetAddress.getByName(local.bindAddress()) : null;
                 ch.bind(new InetSocketAddress(bindTo, cport));
             }
-            NativeSocket nat = null;
+            NativeSocket nat = labelled;
             if (needsEarlyNative) {
-                nat = NativeSocket.of(ch).orElseThrow(() -> new IperfException(ErrorCode.UNIMPLEMENTED));
+                if (nat == null) {
+                    nat = NativeSocket.of(ch).orElseThrow(() -> new IperfException(ErrorCode.UNIMPLEMENTED));
+                }
                 applyEarlyOptions(nat);
             }
-            ch.connect(server);
+            if (labelled != null) {
+                connectWithFlowLabel(labelled, server, cport);
+            } else {
+                ch.connect(server);
+            }
             ch.write(ByteBuffer.wrap(cookie.wireBytes()));
             if (nat == null) {
                 nat = NativeSocket.of(ch).orElse(null);
@@ -106,13 +115,40 @@ public final class StreamFactory {
             if (rec.tos > 0) {
                 ch.setOption(StandardSocketOptions.IP_TOS, rec.tos);
             }
-            return build(ch, nat, id, socketNumber, direction, prepared, budget);
+            return build(ch, nat, labelled != null, id, socketNumber, direction, prepared, budget);
         } catch (IperfException e) {
             closeQuietly(ch);
             throw e;
         } catch (IOException e) {
             closeQuietly(ch);
             throw new IperfException(ErrorCode.STREAM_CONNECT, Errno.describe(e), e);
+        }
+    }
+
+    /** {@code -L}: as iperf3's {@code iperf_tcp_connect}, only towards an IPv6 server; else "unable to set IPv6 flow label". */
+    private static NativeSocket takeOverForFlowLabel(SocketChannel ch, InetSocketAddress server, boolean mptcp)
+            throws IperfException, IOException {
+        if (!(server.getAddress() instanceof Inet6Address) || !NativeSocket.available()) {
+            throw new IperfException(ErrorCode.SET_FLOW);
+        }
+        try {
+            return FlowLabelledTcp.takeOver(ch, mptcp);
+        } catch (NativeSocketException e) {
+            throw new IperfException(mptcp ? ErrorCode.STREAM_CONNECT : ErrorCode.SET_FLOW, e.errnoText());
+        }
+    }
+
+    private void connectWithFlowLabel(NativeSocket socket, InetSocketAddress server, int cport) throws IperfException,
+            IOException {
+        InetSocketAddress bindTo = local.bindAddress() != null || cport > 0
+                ? new InetSocketAddress(local.bindAddress() != null ? InetAddress.getByName(local.bindAddress()) : null,
+                        cport)
+                : null;
+        try {
+            FlowLabelledTcp.connect(socket, bindTo, server, local.flowLabel(), local.connectTimeoutMs());
+        } catch (NativeSocketException e) {
+            boolean labelStep = e.operation().startsWith("setsockopt(IPV6_FLOW");
+            throw new IperfException(labelStep ? ErrorCode.SET_FLOW : ErrorCode.STREAM_CONNECT, e.errnoText());
         }
     }
 
@@ -142,7 +178,7 @@ public final class StreamFactory {
             if (rec.tos > 0) {
                 ch.setOption(StandardSocketOptions.IP_TOS, rec.tos);
             }
-            return build(ch, nat, id, socketNumber, direction, prepare(direction, rec), budget);
+            return build(ch, nat, false, id, socketNumber, direction, prepare(direction, rec), budget);
         } catch (IOException e) {
             closeQuietly(ch);
             throw new IperfException(ErrorCode.STREAM_ACCEPT, Errno.describe(e), e);
@@ -162,8 +198,10 @@ public final class StreamFactory {
         return new Prepared(buffer, zeroCopy, pacer, !sending && rec.skipRxCopy);
     }
 
-    private TcpStream build(SocketChannel ch, NativeSocket nat, int id, int socketNumber, Direction direction,
-                            Prepared prepared, TransferBudget budget) throws IOException, IperfException {
+    /** @param addressesFromSocket the channel's own addresses are not its socket's (-L): ask the kernel */
+    private TcpStream build(SocketChannel ch, NativeSocket nat, boolean addressesFromSocket, int id, int socketNumber,
+                            Direction direction, Prepared prepared, TransferBudget budget)
+            throws IOException, IperfException {
         SkipCopyReceiver skipCopy = null;
         if (prepared.skipCopy()) {
             // iperf3 3.21 built without MSG_TRUNC refuses the option with this message
@@ -171,8 +209,10 @@ public final class StreamFactory {
                     : SkipCopyReceiver.of(nat, prepared.buffer()))
                     .orElseThrow(() -> new IperfException(ErrorCode.SKIP_RX_COPY_UNSUPPORTED));
         }
-        InetSocketAddress la = (InetSocketAddress) ch.getLocalAddress();
-        InetSocketAddress ra = (InetSocketAddress) ch.getRemoteAddress();
+        InetSocketAddress la = addressesFromSocket ? nat.localAddress().orElseThrow()
+                : (InetSocketAddress) ch.getLocalAddress();
+        InetSocketAddress ra = addressesFromSocket ? nat.remoteAddress().orElseThrow()
+                : (InetSocketAddress) ch.getRemoteAddress();
         StreamRecord record = new StreamRecord(id, socketNumber, direction,
                 AddressText.of(la), la.getPort(), AddressText.of(ra), ra.getPort());
         return new TcpStream(record, wakeTest, ch, prepared.buffer(), prepared.zeroCopy(), prepared.pacer(), budget, nat,

@@ -15,9 +15,7 @@ public final class Unsupported {
 
     public static void check(IperfOptions o) throws IperfException {
         String option = null;
-        if (o.flowLabel() != 0) {
-            option = "-L/--flowlabel";
-        } else if (o.file() != null) {
+        if (o.file() != null) {
             option = "-F/--file";
         }
         if (option != null) {

@@ -58,6 +58,8 @@ final class Libc {
     static final int SO_DOMAIN = 39;
     static final int SO_MAX_PACING_RATE = 47;
     static final int SO_COOKIE = 57;
+    /** {@code SO_SNDTIMEO_OLD}: a {@code struct timeval} of two longs on LP64; bounds a blocking connect too. */
+    static final int SO_SNDTIMEO = 21;
     /** {@code SO_TIMESTAMPNS_OLD}, the value {@code SO_TIMESTAMPNS} has on LP64 (also its cmsg type). */
     static final int SO_TIMESTAMPNS = 35;
 
@@ -72,6 +74,14 @@ final class Libc {
     static final int IP_PMTUDISC_DO = 2;
     static final int IPV6_MTU_DISCOVER = 23;
     static final int IPV6_PMTUDISC_DO = 2;
+    // <linux/in6.h>: flow labels (struct in6_flowlabel_req: dst 16, label 4, action 1, share 1, flags 2, ... = 32)
+    static final int IPV6_FLOWLABEL_MGR = 32;
+    static final int IPV6_FLOWINFO_SEND = 33;
+    static final int IN6_FLOWLABEL_REQ_SIZE = 32;
+    static final byte IPV6_FL_A_GET = 0;
+    static final byte IPV6_FL_S_ANY = (byte) 255;
+    static final short IPV6_FL_F_CREATE = 1;
+    static final int SOCKADDR_IN6_SIZE = 28;
 
     // <linux/tcp.h>
     static final int TCP_MAXSEG = 2;
@@ -128,7 +138,7 @@ final class Libc {
     private static final String[] SYMBOLS = {
         "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock", "uname",
         "sendmmsg", "recvmmsg", "poll", "shutdown", "sendmsg", "recv", "sched_setaffinity", "sched_getaffinity", "gettid",
-        "socket", "dup3", "bind", "listen", "close"};
+        "socket", "dup3", "bind", "listen", "close", "connect"};
 
     private static final Libc INSTANCE = new Libc();
 
@@ -245,7 +255,7 @@ final class Libc {
         static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
     }
 
-    /** Making a socket of another protocol in a channel's place: bound on the first {@code -m} ({@link MultipathTcp}). */
+    /** A socket of another kind in a channel's place: bound on the first {@code -m} ({@link MultipathTcp}) or {@code -L} ({@link FlowLabelledTcp}). */
     private static final class Fd {
         static final MethodHandle SOCKET = bind("socket",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
@@ -256,6 +266,8 @@ final class Libc {
         static final MethodHandle LISTEN = bind("listen",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
         static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle CONNECT = bind("connect",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
     }
 
     /** uname(2). */
@@ -512,6 +524,15 @@ final class Libc {
     int bind(MemorySegment state, int fd, MemorySegment addr, int len) {
         try {
             return result((int) Fd.BIND.invokeExact(state, fd, addr, len), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code connect(2)}: 0, or -errno. Blocks on a blocking socket (bound it with SO_SNDTIMEO). */
+    int connect(MemorySegment state, int fd, MemorySegment addr, int len) {
+        try {
+            return result((int) Fd.CONNECT.invokeExact(state, fd, addr, len), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -151,6 +151,23 @@ public final class NativeSocket {
                 .map(f -> new NativeSocket(libc, channel, f.fd(), f.family(), f.type(), f.cookie()));
     }
 
+    /**
+     * The socket at {@code fd}, which the caller put behind {@code channel} itself (so the
+     * channel's addresses may not match it): for {@link FlowLabelledTcp}.
+     */
+    static NativeSocket adopted(Libc libc, NetworkChannel channel, int fd, int family, int type) {
+        long cookie;
+        try (CallScope c = new CallScope(libc)) {
+            cookie = c.getLong(fd, Libc.SOL_SOCKET, Libc.SO_COOKIE).orElse(0L);
+        }
+        return new NativeSocket(libc, channel, fd, family, type, cookie);
+    }
+
+    /** The bindings this socket calls through. */
+    Libc libc() {
+        return libc;
+    }
+
     // ---------------------------------------------------------------- accessors
 
     /** The descriptor number. Valid only while the channel is open. */

@@ -189,7 +189,7 @@ enum CommandLineOption {
             + "                            Numeric values can be specified in decimal,\n"
             + "                            octal and hex (see --tos above).", "dscp"),
     FLOWLABEL(Section.CLIENT, 'L', HasArg.REQUIRED, 31,
-            "  -L, --flowlabel N         set the IPv6 flow label (not supported)", "flowlabel"),
+            "  -L, --flowlabel N         set the IPv6 flow label (only supported on Linux)", "flowlabel"),
     ZEROCOPY(Section.CLIENT, 'Z', HasArg.NO, 32,
             "  -Z, --zerocopy            use a 'zero copy' method of sending data", "zerocopy"),
     SKIP_RX_COPY(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.NO, 113,
