@@ -61,6 +61,11 @@ public final class NetnsPair implements AutoCloseable {
                 + "    meta nfproto ipv6 tcp dport " + port + " ip6 flowlabel " + label + " counter name \"labelled\"\n"
                 + "  }\n"
                 + "}\n";
+        loadNft(ns, rules);
+    }
+
+    /** Loads an nft ruleset into namespace {@code ns}. */
+    private void loadNft(String ns, String rules) throws IOException {
         Path f = Files.createTempFile("iperf3j-nft", ".conf");
         try {
             Files.writeString(f, rules);
@@ -140,13 +145,7 @@ public final class NetnsPair implements AutoCloseable {
                 + " counter name \"drops\" drop\n"
                 + "  }\n"
                 + "}\n";
-        Path f = Files.createTempFile("iperf3j-nft", ".conf");
-        try {
-            Files.writeString(f, rules);
-            sh("ip netns exec " + ns + " nft -f " + f);
-        } finally {
-            Files.deleteIfExists(f);
-        }
+        loadNft(ns, rules);
     }
 
     /** Datagrams {@link #dropUdpTo} dropped in {@code ns} since the last call; the counter restarts at 0. */
