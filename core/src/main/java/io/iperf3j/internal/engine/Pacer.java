@@ -63,6 +63,15 @@ public final class Pacer {
     }
 
     /**
+     * How many units of {@code unitBytes} the rate lets go in one millisecond, at least 1:
+     * the largest burst a segmentation-offload sender sends at once (see BatchedUdpSender).
+     */
+    public int perMillisecond(int unitBytes) {
+        double perMs = 1e6 / (nanosPerByte * Math.max(1, unitBytes));
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, perMs));
+    }
+
+    /**
      * How long to wait before the next datagram, given the bytes sent since
      * {@link #start}; 0 or less means send now. Call again after waiting: a wake-up
      * before the time returns the rest.

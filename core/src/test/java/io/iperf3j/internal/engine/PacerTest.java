@@ -99,4 +99,11 @@ class PacerTest {
         assertThat(p.awaitTurn(2000, () -> true)).isTrue();  // 2nd: no check
         assertThat(p.awaitTurn(3000, () -> true)).isFalse(); // 3rd: checked, far ahead, stopped
     }
+
+    @Test
+    void aMillisecondsWorthIsAtLeastOneUnit() {
+        assertThat(new Pacer(1_000_000_000, 0).perMillisecond(1000)).isEqualTo(125); // 1 Gbit/s, 1000-byte datagrams
+        assertThat(new Pacer(200_000_000, 0).perMillisecond(1400)).isEqualTo(17);
+        assertThat(new Pacer(1_000_000, 0).perMillisecond(1460)).isEqualTo(1);    // one datagram per 11.7 ms
+    }
 }

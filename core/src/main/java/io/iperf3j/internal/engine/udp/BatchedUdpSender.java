@@ -70,7 +70,17 @@ final class BatchedUdpSender implements UdpSender {
         while (!stream.stopRequested) {
             long now = System.nanoTime();
             int k = slots;
-            if (p != null) {
+            if (p != null && gso) {
+                // A super-datagram is the pacing unit, as in 3.21's GSO sender (it sends whole
+                // gso_bf_size buffers): up to a millisecond's datagrams go at once when the first
+                // is due. Datagram by datagram, GSO would carry one or two and save nothing.
+                long wait = p.waitNanos(bytesSent, now);
+                if (wait > 0) {
+                    LockSupport.parkNanos(Math.min(wait, UdpStream.MAX_PARK_NANOS));
+                    continue;
+                }
+                k = Math.min(slots, p.perMillisecond(size));
+            } else if (p != null) {
                 k = 0;
                 while (k < slots) {
                     if (mustCheck || p.checkDue()) {
