@@ -64,10 +64,10 @@ public final class FlowLabelledTcp {
             MemorySegment state = Libc.newCallState(arena);
             int fresh = libc.socket(state, Libc.AF_INET6, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC,
                     mptcp ? Libc.IPPROTO_MPTCP : Libc.IPPROTO_TCP);
-            check(libc, mptcp ? "socket(AF_INET6, IPPROTO_MPTCP)" : "socket(AF_INET6)", fresh);
+            libc.check(mptcp ? "socket(AF_INET6, IPPROTO_MPTCP)" : "socket(AF_INET6)", fresh);
             int r = libc.dup3(state, fresh, fd, Libc.SOCK_CLOEXEC); // O_CLOEXEC == SOCK_CLOEXEC
             libc.close(state, fresh);
-            check(libc, "dup3", r);
+            libc.check("dup3", r);
         }
         return NativeSocket.adopted(libc, ch, fd, Libc.AF_INET6, Libc.SOCK_STREAM);
     }
@@ -96,7 +96,7 @@ public final class FlowLabelledTcp {
             MemorySegment state = Libc.newCallState(arena);
             if (local != null) {
                 MemorySegment bindTo = sockaddr(arena, local.getAddress(), local.getPort(), 0);
-                check(libc, "bind", libc.bind(state, fd, bindTo, Libc.SOCKADDR_IN6_SIZE));
+                libc.check("bind", libc.bind(state, fd, bindTo, Libc.SOCKADDR_IN6_SIZE));
             }
             MemorySegment request = arena.allocate(Libc.IN6_FLOWLABEL_REQ_SIZE, 8);
             MemorySegment.copy(v6.getAddress(), 0, request, JAVA_BYTE, 0, 16); // flr_dst
@@ -104,17 +104,17 @@ public final class FlowLabelledTcp {
             request.set(JAVA_BYTE, 20, Libc.IPV6_FL_A_GET);                    // flr_action
             request.set(JAVA_BYTE, 21, Libc.IPV6_FL_S_ANY);                    // flr_share
             request.set(JAVA_SHORT, 22, Libc.IPV6_FL_F_CREATE);               // flr_flags
-            check(libc, "setsockopt(IPV6_FLOWLABEL_MGR)", libc.setsockopt(state, fd, Libc.IPPROTO_IPV6,
+            libc.check("setsockopt(IPV6_FLOWLABEL_MGR)", libc.setsockopt(state, fd, Libc.IPPROTO_IPV6,
                     Libc.IPV6_FLOWLABEL_MGR, request, Libc.IN6_FLOWLABEL_REQ_SIZE));
             MemorySegment one = arena.allocate(JAVA_INT);
             one.set(JAVA_INT, 0, 1);
-            check(libc, "setsockopt(IPV6_FLOWINFO_SEND)",
+            libc.check("setsockopt(IPV6_FLOWINFO_SEND)",
                     libc.setsockopt(state, fd, Libc.IPPROTO_IPV6, Libc.IPV6_FLOWINFO_SEND, one, 4));
             if (timeoutMillis > 0) {
                 MemorySegment tv = arena.allocate(16, 8);
                 tv.set(JAVA_LONG, 0, timeoutMillis / 1000);
                 tv.set(JAVA_LONG, 8, (timeoutMillis % 1000) * 1000L);
-                check(libc, "setsockopt(SO_SNDTIMEO)",
+                libc.check("setsockopt(SO_SNDTIMEO)",
                         libc.setsockopt(state, fd, Libc.SOL_SOCKET, Libc.SO_SNDTIMEO, tv, 16));
             }
             MemorySegment to = sockaddr(arena, v6, server.getPort(), label);
@@ -122,10 +122,10 @@ public final class FlowLabelledTcp {
             do {
                 r = libc.connect(state, fd, to, Libc.SOCKADDR_IN6_SIZE);
             } while (r == -Libc.EINTR);
-            check(libc, "connect", r);
+            libc.check("connect", r);
             if (timeoutMillis > 0) { // the data stream's own writes have no timeout, as without -L
                 MemorySegment zero = arena.allocate(16, 8);
-                check(libc, "setsockopt(SO_SNDTIMEO)",
+                libc.check("setsockopt(SO_SNDTIMEO)",
                         libc.setsockopt(state, fd, Libc.SOL_SOCKET, Libc.SO_SNDTIMEO, zero, 16));
             }
         }
@@ -159,11 +159,5 @@ public final class FlowLabelledTcp {
             }
         }
         return sa;
-    }
-
-    private static void check(Libc libc, String operation, int r) {
-        if (r < 0) {
-            throw new NativeSocketException(operation, -r, libc.strerror(-r));
-        }
     }
 }

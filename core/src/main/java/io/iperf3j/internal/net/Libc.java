@@ -556,6 +556,16 @@ final class Libc {
         }
     }
 
+    /**
+     * Throws the kernel's error for a call's result in this class's convention (0 or more:
+     * success, -errno: failure), naming the call as {@code operation}.
+     */
+    void check(String operation, int result) {
+        if (result < 0) {
+            throw new NativeSocketException(operation, -result, strerror(-result));
+        }
+    }
+
     /** {@code strerror(errno)}, e.g. "No such file or directory". */
     @SuppressWarnings("restricted") // reinterpret: strerror returns a NUL-terminated string of unknown length
     String strerror(int errno) {

@@ -63,29 +63,29 @@ public final class MultipathTcp {
             MemorySegment addr = arena.allocate(Libc.SOCKADDR_STORAGE_SIZE, 8);
             MemorySegment len = arena.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, Libc.SOCKADDR_STORAGE_SIZE);
-            check(libc, "getsockname", libc.getsockname(state, fd, addr, len));
+            libc.check("getsockname", libc.getsockname(state, fd, addr, len));
             int domain = tcp.family() == java.net.StandardProtocolFamily.INET6 ? Libc.AF_INET6 : Libc.AF_INET;
             int mptcp = libc.socket(state, domain, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, Libc.IPPROTO_MPTCP);
-            check(libc, "socket(IPPROTO_MPTCP)", mptcp);
+            libc.check("socket(IPPROTO_MPTCP)", mptcp);
             int r = libc.dup3(state, mptcp, fd, Libc.SOCK_CLOEXEC); // O_CLOEXEC == SOCK_CLOEXEC
             libc.close(state, mptcp);
-            check(libc, "dup3", r);
+            libc.check("dup3", r);
             if (backlog >= 0) {
                 MemorySegment one = arena.allocate(JAVA_INT);
                 one.set(JAVA_INT, 0, 1);
-                check(libc, "setsockopt(SO_REUSEADDR)",
+                libc.check("setsockopt(SO_REUSEADDR)",
                         libc.setsockopt(state, fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, one, 4));
             }
             if (port >= 0) { // sin_port and sin6_port: big-endian at offset 2
                 addr.set(JAVA_BYTE, 2, (byte) (port >>> 8));
                 addr.set(JAVA_BYTE, 3, (byte) port);
             }
-            check(libc, "bind", libc.bind(state, fd, addr, len.get(JAVA_INT, 0)));
+            libc.check("bind", libc.bind(state, fd, addr, len.get(JAVA_INT, 0)));
             if (backlog >= 0) {
-                check(libc, "listen", libc.listen(state, fd, backlog));
+                libc.check("listen", libc.listen(state, fd, backlog));
             }
             len.set(JAVA_INT, 0, Libc.SOCKADDR_STORAGE_SIZE);
-            check(libc, "getsockname", libc.getsockname(state, fd, addr, len));
+            libc.check("getsockname", libc.getsockname(state, fd, addr, len));
             return (Byte.toUnsignedInt(addr.get(JAVA_BYTE, 2)) << 8) | Byte.toUnsignedInt(addr.get(JAVA_BYTE, 3));
         }
     }
@@ -93,11 +93,5 @@ public final class MultipathTcp {
     /** The socket's protocol ({@code SO_PROTOCOL}): 262 for MPTCP, 6 for TCP; empty if unknown. */
     public static OptionalInt protocol(NativeSocket socket) {
         return socket.intOption(Libc.SOL_SOCKET, Libc.SO_PROTOCOL);
-    }
-
-    private static void check(Libc libc, String operation, int r) {
-        if (r < 0) {
-            throw new NativeSocketException(operation, -r, libc.strerror(-r));
-        }
     }
 }

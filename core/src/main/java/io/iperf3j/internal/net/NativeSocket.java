@@ -321,7 +321,7 @@ public final class NativeSocket {
             checkValid(c, op);
             MemorySegment buf = c.arena.allocate(bytes.length);
             MemorySegment.copy(bytes, 0, buf, JAVA_BYTE, 0, bytes.length);
-            check(op, libc.setsockopt(c.state, fd, Libc.IPPROTO_TCP, Libc.TCP_CONGESTION, buf, bytes.length));
+            libc.check(op, libc.setsockopt(c.state, fd, Libc.IPPROTO_TCP, Libc.TCP_CONGESTION, buf, bytes.length));
         }
     }
 
@@ -360,7 +360,7 @@ public final class NativeSocket {
         try (CallScope c = new CallScope(libc)) {
             checkValid(c, op);
             MemorySegment name = c.arena.allocateFrom(interfaceName);
-            check(op, libc.setsockopt(c.state, fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, name,
+            libc.check(op, libc.setsockopt(c.state, fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, name,
                     (int) name.byteSize()));
         }
     }
@@ -416,7 +416,7 @@ public final class NativeSocket {
         try (CallScope c = new CallScope(libc)) {
             checkValid(c, op);
             MemorySegment v = c.arena.allocateFrom(JAVA_LONG, bytesPerSecond);
-            check(op, libc.setsockopt(c.state, fd, Libc.SOL_SOCKET, Libc.SO_MAX_PACING_RATE, v, 8));
+            libc.check(op, libc.setsockopt(c.state, fd, Libc.SOL_SOCKET, Libc.SO_MAX_PACING_RATE, v, 8));
         }
     }
 
@@ -483,7 +483,7 @@ public final class NativeSocket {
     private void setInt(String op, int level, int name, int value) {
         try (CallScope c = new CallScope(libc)) {
             checkValid(c, op);
-            check(op, c.setInt(fd, level, name, value));
+            libc.check(op, c.setInt(fd, level, name, value));
         }
     }
 
@@ -497,12 +497,6 @@ public final class NativeSocket {
     private void checkValid(CallScope c, String op) {
         if (!valid(c)) {
             throw new NativeSocketException(op + " on a closed channel", Libc.EBADF, libc.strerror(Libc.EBADF));
-        }
-    }
-
-    private void check(String op, int result) {
-        if (result < 0) {
-            throw new NativeSocketException(op, -result, libc.strerror(-result));
         }
     }
 
