@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The work a JVM's first test does once, started early on a spare thread: FFM's linker
  * and the downcall handles of CPU times and sockets, the machine's {@code system_info}
- * (from /proc), and the seeding of {@link java.security.SecureRandom} (the cookie). In a fresh JVM that is 100-200 ms of one core (issue 16), which the command
- * line otherwise spends after parsing its options; started first, it runs while the
+ * (from /proc), and the seeding of {@link java.security.SecureRandom} (the cookie). In a
+ * fresh JVM that is 100-200 ms of one core (issue 16), which the command line otherwise
+ * spends after parsing its options; started first, it runs while the
  * options are parsed, on the second core. The test's own code needs no change: it finds
  * the bindings made (or waits for the one class initialisation under way, never doing it
  * twice).

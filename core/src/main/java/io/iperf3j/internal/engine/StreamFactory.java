@@ -65,8 +65,7 @@ public final class StreamFactory {
             NativeSocket labelled = local.flowLabel() > 0 ? takeOverForFlowLabel(ch, server, rec.mptcp) : null;
             if (rec.mptcp && labelled == null) {
                 // -m: an MPTCP socket in the channel's place, before any option is set on it
-                InetAddress bindTo = local.bindAddress() != null ? InetAddress.getByName(local.bindAddress()) : null;
-                ch.bind(new InetSocketAddress(bindTo, cport));
+                ch.bind(localEndpoint(cport));
                 try {
                     MultipathTcp.replace(ch);
                 } catch (NativeSocketException | UnsupportedOperationException e) {
@@ -92,8 +91,7 @@ public final class StreamFactory {
             boolean needsEarlyNative = local.mss() > 0 || local.bindDevice() != null || local.sndTimeoutMs() > 0
                     || local.fqRate() > 0;
             if (!rec.mptcp && labelled == null && (local.bindAddress() != null || cport > 0 || needsEarlyNative)) {
-                InetAddress bindTo = local.bindAddress() != null ? InetAddress.getByName(local.bindAddress()) : null;
-                ch.bind(new InetSocketAddress(bindTo, cport));
+                ch.bind(localEndpoint(cport));
             }
             NativeSocket nat = labelled;
             if (needsEarlyNative) {
@@ -140,16 +138,19 @@ public final class StreamFactory {
 
     private void connectWithFlowLabel(NativeSocket socket, InetSocketAddress server, int cport) throws IperfException,
             IOException {
-        InetSocketAddress bindTo = local.bindAddress() != null || cport > 0
-                ? new InetSocketAddress(local.bindAddress() != null ? InetAddress.getByName(local.bindAddress()) : null,
-                        cport)
-                : null;
+        InetSocketAddress bindTo = local.bindAddress() != null || cport > 0 ? localEndpoint(cport) : null;
         try {
             FlowLabelledTcp.connect(socket, bindTo, server, local.flowLabel(), local.connectTimeoutMs());
         } catch (NativeSocketException e) {
             boolean labelStep = e.operation().startsWith("setsockopt(IPV6_FLOW");
             throw new IperfException(labelStep ? ErrorCode.SET_FLOW : ErrorCode.STREAM_CONNECT, e.errnoText());
         }
+    }
+
+    /** Where a client's data socket binds: {@code -B}'s address (else the wildcard) and {@code cport} (0: any). */
+    private InetSocketAddress localEndpoint(int cport) throws IOException {
+        InetAddress address = local.bindAddress() != null ? InetAddress.getByName(local.bindAddress()) : null;
+        return new InetSocketAddress(address, cport);
     }
 
     /** Server: turns an accepted data connection (cookie already read) into a stream. */
