@@ -95,7 +95,7 @@ public final class FlowLabelledTcp {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Libc.newCallState(arena);
             if (local != null) {
-                MemorySegment bindTo = sockaddr(arena, local.getAddress(), local.getPort(), 0);
+                MemorySegment bindTo = SockAddr.encode(arena, Libc.AF_INET6, local.getAddress(), local.getPort(), 0);
                 libc.check("bind", libc.bind(state, fd, bindTo, Libc.SOCKADDR_IN6_SIZE));
             }
             MemorySegment request = arena.allocate(Libc.IN6_FLOWLABEL_REQ_SIZE, 8);
@@ -117,7 +117,7 @@ public final class FlowLabelledTcp {
                 libc.check("setsockopt(SO_SNDTIMEO)",
                         libc.setsockopt(state, fd, Libc.SOL_SOCKET, Libc.SO_SNDTIMEO, tv, 16));
             }
-            MemorySegment to = sockaddr(arena, v6, server.getPort(), label);
+            MemorySegment to = SockAddr.encode(arena, Libc.AF_INET6, v6, server.getPort(), label);
             int r;
             do {
                 r = libc.connect(state, fd, to, Libc.SOCKADDR_IN6_SIZE);
@@ -133,31 +133,4 @@ public final class FlowLabelledTcp {
 
     private static final java.lang.foreign.ValueLayout.OfInt JAVA_INT_BE =
             JAVA_INT.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
-
-    /**
-     * A {@code sockaddr_in6}: family, port and flow information in network order, address
-     * (a wildcard as {@code in6addr_any}, IPv4 as mapped).
-     */
-    private static MemorySegment sockaddr(Arena arena, InetAddress address, int port, int flowinfo) {
-        MemorySegment sa = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 8);
-        sa.set(JAVA_SHORT, 0, (short) Libc.AF_INET6);
-        sa.set(JAVA_BYTE, 2, (byte) (port >>> 8));
-        sa.set(JAVA_BYTE, 3, (byte) port);
-        sa.set(JAVA_INT_BE, 4, flowinfo & MAX_LABEL);
-        if (address == null || address.isAnyLocalAddress()) {
-            return sa; // in6addr_any: 0.0.0.0 mapped would make the socket IPv4-only
-        }
-        byte[] a = address.getAddress();
-        if (a.length == 4) { // ::ffff:a.b.c.d
-            sa.set(JAVA_BYTE, 18, (byte) 0xff);
-            sa.set(JAVA_BYTE, 19, (byte) 0xff);
-            MemorySegment.copy(a, 0, sa, JAVA_BYTE, 20, 4);
-        } else {
-            MemorySegment.copy(a, 0, sa, JAVA_BYTE, 8, 16);
-            if (address instanceof Inet6Address v6 && v6.getScopeId() != 0) {
-                sa.set(JAVA_INT, 24, v6.getScopeId());
-            }
-        }
-        return sa;
-    }
 }

@@ -81,6 +81,7 @@ final class Libc {
     static final byte IPV6_FL_A_GET = 0;
     static final byte IPV6_FL_S_ANY = (byte) 255;
     static final short IPV6_FL_F_CREATE = 1;
+    static final int SOCKADDR_IN_SIZE = 16;
     static final int SOCKADDR_IN6_SIZE = 28;
 
     // <linux/tcp.h>

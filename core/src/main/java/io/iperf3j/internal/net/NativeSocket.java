@@ -446,6 +446,31 @@ public final class NativeSocket {
         return ioctlInt(Libc.SIOCOUTQ);
     }
 
+    // ---------------------------------------------------------------- connect
+
+    /**
+     * {@code connect(2)} of a UDP socket to {@code remote}, keeping the datagrams already
+     * queued on it. {@code DatagramChannel.connect} reads and drops them, and with them any
+     * datagram another sender's traffic put into a socket that was bound to a shared port
+     * ({@code SO_REUSEADDR}) a moment before. From this call on the kernel queues only
+     * {@code remote}'s datagrams; the channel itself still believes it is unconnected,
+     * so the caller reads what was queued before (the channel's {@code receive} gives each
+     * datagram's sender) and then connects the channel to the same address.
+     *
+     * @throws NativeSocketException with the kernel's errno
+     * @throws IllegalStateException for a TCP socket
+     */
+    public void connectDatagram(InetSocketAddress remote) {
+        if (type != Libc.SOCK_DGRAM) {
+            throw new IllegalStateException("connectDatagram on a TCP socket");
+        }
+        try (CallScope c = new CallScope(libc)) {
+            checkValid(c, "connect");
+            MemorySegment to = SockAddr.encode(c.arena, family, remote.getAddress(), remote.getPort(), 0);
+            libc.check("connect", libc.connect(c.state, fd, to, (int) to.byteSize()));
+        }
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     /** {@code getsockopt} of an {@code int} option, for tests and diagnostics. */

@@ -1,10 +1,12 @@
 package io.iperf3j.internal.net;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -12,7 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
- * Decoding of a kernel {@code struct sockaddr_in}/{@code sockaddr_in6} and
+ * Encoding and decoding of a kernel {@code struct sockaddr_in}/{@code sockaddr_in6}, and
  * comparison with a Java {@link InetSocketAddress}, with IPv4 and
  * IPv4-mapped IPv6 addresses treated as the same endpoint.
  *
@@ -48,6 +50,53 @@ record SockAddr(int family, byte[] address, int port, int scopeId) {
             return new SockAddr(family, a, port(sa), scope);
         }
         return null;
+    }
+
+    /**
+     * Encodes {@code address}:{@code port} for a socket of {@code family}: a {@code sockaddr_in}
+     * ({@link Libc#SOCKADDR_IN_SIZE} bytes) for {@link Libc#AF_INET}; for {@link Libc#AF_INET6} a
+     * {@code sockaddr_in6} ({@link Libc#SOCKADDR_IN6_SIZE} bytes) with {@code flowinfo} (the low 20
+     * bits, the flow label) and the scope id, an IPv4 address written as {@code ::ffff:a.b.c.d} and
+     * a wildcard (or null) as {@code in6addr_any} (a mapped {@code 0.0.0.0} would make the socket
+     * IPv4-only).
+     *
+     * @throws IllegalArgumentException for an IPv6 address and an {@code AF_INET} socket
+     */
+    static MemorySegment encode(Arena arena, int family, InetAddress address, int port, int flowinfo) {
+        if (family == Libc.AF_INET) {
+            MemorySegment sa = arena.allocate(Libc.SOCKADDR_IN_SIZE, 8);
+            sa.set(JAVA_SHORT_UNALIGNED, 0, (short) Libc.AF_INET);
+            sa.set(JAVA_BYTE, 2, (byte) (port >>> 8));
+            sa.set(JAVA_BYTE, 3, (byte) port);
+            if (address != null && !address.isAnyLocalAddress()) {
+                byte[] a = address.getAddress();
+                if (a.length != 4) {
+                    throw new IllegalArgumentException("an IPv6 address for an IPv4 socket: " + address);
+                }
+                MemorySegment.copy(a, 0, sa, JAVA_BYTE, 4, 4);
+            }
+            return sa;
+        }
+        MemorySegment sa = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 8);
+        sa.set(JAVA_SHORT_UNALIGNED, 0, (short) Libc.AF_INET6);
+        sa.set(JAVA_BYTE, 2, (byte) (port >>> 8));
+        sa.set(JAVA_BYTE, 3, (byte) port);
+        sa.set(JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 4, flowinfo & 0xfffff);
+        if (address == null || address.isAnyLocalAddress()) {
+            return sa;
+        }
+        byte[] a = address.getAddress();
+        if (a.length == 4) { // ::ffff:a.b.c.d
+            sa.set(JAVA_BYTE, 18, (byte) 0xff);
+            sa.set(JAVA_BYTE, 19, (byte) 0xff);
+            MemorySegment.copy(a, 0, sa, JAVA_BYTE, 20, 4);
+        } else {
+            MemorySegment.copy(a, 0, sa, JAVA_BYTE, 8, 16);
+            if (address instanceof Inet6Address v6 && v6.getScopeId() != 0) {
+                sa.set(JAVA_INT_UNALIGNED, 24, v6.getScopeId());
+            }
+        }
+        return sa;
     }
 
     private static int port(MemorySegment sa) {

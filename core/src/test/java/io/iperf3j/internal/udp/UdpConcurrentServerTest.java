@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * at the same moment, with several streams each, in forward, reverse and bidir
  * mode. Every test must get exactly its own client's streams.
  */
-@Timeout(90)
+@Timeout(120)
 class UdpConcurrentServerTest {
     private static final int PORT = 7096;
 
@@ -35,6 +35,13 @@ class UdpConcurrentServerTest {
                 for (List<String> args : runs) {
                     clients.add(Peers.iperf3Client(PORT, args));
                 }
+                // The clients first: a test that fails shows the client's own error.
+                List<JsonObject> clientDocs = new ArrayList<>();
+                for (int i = 0; i < runs.size(); i++) {
+                    JsonObject c = Peers.json(clients.get(i), 45);
+                    assertThat(c.has("error")).as("client %s error %s", runs.get(i), c.get("error")).isFalse();
+                    clientDocs.add(c);
+                }
                 Map<String, JsonObject> serverDocs = new HashMap<>();
                 for (int i = 0; i < runs.size(); i++) {
                     JsonObject d = server.nextDocument();
@@ -42,8 +49,7 @@ class UdpConcurrentServerTest {
                     serverDocs.put(d.getObject("start").getString("cookie"), d);
                 }
                 for (int i = 0; i < runs.size(); i++) {
-                    JsonObject c = Peers.json(clients.get(i), 30);
-                    assertThat(c.has("error")).as("client %s error %s", runs.get(i), c.get("error")).isFalse();
+                    JsonObject c = clientDocs.get(i);
                     JsonObject s = serverDocs.get(c.getObject("start").getString("cookie"));
                     assertThat(s).as("server document for %s", runs.get(i)).isNotNull();
                     String clientHost = runs.get(i).get(runs.get(i).indexOf("-B") + 1);

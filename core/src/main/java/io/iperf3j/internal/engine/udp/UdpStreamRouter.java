@@ -1,6 +1,7 @@
 package io.iperf3j.internal.engine.udp;
 
 import io.iperf3j.internal.engine.StreamFactory;
+import io.iperf3j.internal.net.NativeSocket;
 import io.iperf3j.internal.options.IperfOptions;
 
 import java.io.Closeable;
@@ -55,9 +56,12 @@ import java.util.List;
  * bound to the server port and connected to the datagram's source (as a stream socket is). One
  * probe per test; the datagram itself is dropped (the probe resends it to the new socket).
  *
- * <p>Limit: between bind and connect of a new stream socket (a few microseconds) a
- * connect datagram of another client could land in it and be dropped by the JDK's
- * connect, so that client would time out.
+ * <p>Between bind and connect of a new stream socket, datagrams of other clients land in
+ * it; they are read back and routed as if the acceptor had received them
+ * ({@link #connectKeepingStrays}).
+ *
+ * <p>Thread: the acceptor thread routes, under this object's lock, which
+ * {@link #expect}, {@link #expectProbe} and {@link #forget} (test threads) take too.
  */
 public final class UdpStreamRouter implements Closeable {
     /** Receives a connected stream socket for a test (called on the acceptor thread). */
@@ -92,6 +96,11 @@ public final class UdpStreamRouter implements Closeable {
             this.remaining = remaining;
         }
     }
+
+    /** How much of a datagram the acceptor reads: enough for a connect message or a probe's opening. */
+    private static final int STRAY_BYTES = 64;
+    /** At most this many strays of one stream socket are routed again (a flood is dropped, as on a full socket). */
+    private static final int MAX_STRAYS = 256;
 
     private final IperfOptions options;
     private final java.util.function.IntSupplier port;
@@ -215,7 +224,7 @@ public final class UdpStreamRouter implements Closeable {
     }
 
     private void acceptLoop(DatagramChannel ch) {
-        ByteBuffer buf = ByteBuffer.allocate(64);
+        ByteBuffer buf = ByteBuffer.allocate(STRAY_BYTES);
         while (ch.isOpen()) {
             buf.clear();
             SocketAddress src;
@@ -253,12 +262,13 @@ public final class UdpStreamRouter implements Closeable {
             return; // no test from that address expects a stream: ignore, as a closed port would
         }
         DatagramChannel stream = null;
+        List<Stray> strays;
         try {
             stream = DatagramChannel.open(family(boundTo.getAddress().isAnyLocalAddress() ? null : boundTo.getAddress()));
             stream.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             stream.bind(boundTo);
-            stream.connect(src);
-        } catch (IOException e) {
+            strays = connectKeepingStrays(stream, src);
+        } catch (IOException | RuntimeException e) {
             StreamFactory.closeQuietly(stream);
             return; // the client times out waiting for the reply (iperf3: IESTREAMACCEPT)
         }
@@ -268,6 +278,54 @@ public final class UdpStreamRouter implements Closeable {
             waiting.remove(target);
             grantNext(ip);
         }
+        for (Stray s : strays) { // as if the acceptor had received them
+            if (s.datagram().remaining() == io.iperf3j.internal.udp.UdpHandshake.SIZE) {
+                route(from, s.source());
+            } else {
+                routeProbe(from, s.source(), s.datagram());
+            }
+        }
+    }
+
+    /** A datagram that reached a new stream socket before it was connected; its first bytes only. */
+    record Stray(InetSocketAddress source, ByteBuffer datagram) {
+    }
+
+    /**
+     * Connects {@code stream}, just bound to the shared port, to {@code peer}, and returns the
+     * datagrams of other senders it took meanwhile.
+     *
+     * <p>Between a socket's bind and its connect, Linux delivers every datagram for the port to
+     * the newest unconnected socket on it, this one, not to the acceptor; and
+     * {@code DatagramChannel.connect} reads and drops whatever is queued. A UDP stream's connect
+     * message from another client arriving in that window (microseconds, but milliseconds when
+     * the thread is preempted on a loaded machine) was lost, and that client failed after its
+     * 30 s wait for the reply (seen with four clients starting together). So the socket is
+     * connected natively first ({@link NativeSocket#connectDatagram}, which keeps the queue),
+     * what it holds is read, and only then does the channel connect (dropping at most a
+     * repeat of {@code peer}'s own connect message). Without the native path (not Linux) the
+     * window remains.
+     */
+    static List<Stray> connectKeepingStrays(DatagramChannel stream, InetSocketAddress peer) throws IOException {
+        List<Stray> strays = new ArrayList<>();
+        NativeSocket socket = NativeSocket.of(stream).orElse(null);
+        if (socket != null) {
+            socket.connectDatagram(peer);
+            stream.configureBlocking(false);
+            ByteBuffer buf = ByteBuffer.allocate(STRAY_BYTES);
+            SocketAddress from;
+            // bounded by what the (default-sized) receive buffer held before the connect
+            while ((from = stream.receive(buf)) != null) {
+                if (!from.equals(peer) && strays.size() < MAX_STRAYS) {
+                    strays.add(new Stray((InetSocketAddress) from,
+                            ByteBuffer.wrap(java.util.Arrays.copyOf(buf.array(), buf.position()))));
+                }
+                buf.clear();
+            }
+            stream.configureBlocking(true);
+        }
+        stream.connect(peer);
+        return strays;
     }
 
     private synchronized void routeProbe(DatagramChannel from, InetSocketAddress src, ByteBuffer datagram) {

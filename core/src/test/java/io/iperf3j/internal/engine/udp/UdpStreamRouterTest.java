@@ -142,4 +142,60 @@ class UdpStreamRouterTest {
         InetAddress v6 = InetAddress.getByName("::1");
         assertThat(UdpStreamRouter.normalize(v6)).isEqualTo(v6);
     }
+
+    /**
+     * Linux gives a datagram for a shared port to the newest unconnected socket on it: a
+     * connect message from another client that arrives between a stream socket's bind and its
+     * connect lands in that socket. It must come back to be routed, not be dropped by the
+     * channel's connect (the client would wait 30 s and fail).
+     */
+    @Test
+    void aConnectMessageThatReachesANewStreamSocketBeforeItsConnectIsKept() throws Exception {
+        assumeNativeSockets();
+        try (DatagramChannel acceptor = DatagramChannel.open(java.net.StandardProtocolFamily.INET);
+             DatagramChannel stream = DatagramChannel.open(java.net.StandardProtocolFamily.INET);
+             DatagramChannel peer = clientFrom("127.0.0.1");
+             DatagramChannel other = clientFrom("127.0.0.2")) {
+            acceptor.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            acceptor.bind(new InetSocketAddress(0));
+            int port = ((InetSocketAddress) acceptor.getLocalAddress()).getPort();
+            stream.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            stream.bind(new InetSocketAddress(port));
+            other.send(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), new InetSocketAddress("127.0.0.1", port));
+            other.send(ByteBuffer.allocate(20), new InetSocketAddress("127.0.0.1", port));
+            peer.send(ByteBuffer.allocate(4), new InetSocketAddress("127.0.0.1", port)); // a repeat of peer's own
+            // Loopback delivers within the send call, or soon after in ksoftirqd on a busy machine.
+            Thread.sleep(200);
+
+            java.util.List<UdpStreamRouter.Stray> strays =
+                    UdpStreamRouter.connectKeepingStrays(stream, (InetSocketAddress) peer.getLocalAddress());
+
+            assertThat(strays).extracting(UdpStreamRouter.Stray::source)
+                    .as("the other client's datagrams, in order; none of the peer's")
+                    .containsExactly((InetSocketAddress) other.getLocalAddress(),
+                            (InetSocketAddress) other.getLocalAddress());
+            assertThat(strays).extracting(st -> st.datagram().remaining()).containsExactly(4, 20);
+            assertThat(strays.get(0).datagram().get(0)).isEqualTo((byte) 1);
+            assertThat(stream.isConnected()).isTrue();
+            assertThat(stream.isBlocking()).as("blocking again, as stream sockets are").isTrue();
+            assertThat(stream.getRemoteAddress()).isEqualTo(peer.getLocalAddress());
+            acceptor.configureBlocking(false);
+            assertThat(acceptor.receive(ByteBuffer.allocate(64)))
+                    .as("the acceptor never saw them: the window is real").isNull();
+
+            // once connected, the stream hears the peer only; others reach the acceptor
+            other.send(ByteBuffer.allocate(4), new InetSocketAddress("127.0.0.1", port));
+            peer.send(ByteBuffer.allocate(8), new InetSocketAddress("127.0.0.1", port));
+            ByteBuffer in = ByteBuffer.allocate(64);
+            stream.receive(in);
+            assertThat(in.position()).isEqualTo(8);
+            acceptor.configureBlocking(true);
+            assertThat(acceptor.receive(ByteBuffer.allocate(64))).isEqualTo(other.getLocalAddress());
+        }
+    }
+
+    private static void assumeNativeSockets() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.iperf3j.internal.net.NativeSocket.available(),
+                "the FFM socket path (Linux): " + io.iperf3j.internal.net.NativeSocket.unavailableReason().orElse(""));
+    }
 }
