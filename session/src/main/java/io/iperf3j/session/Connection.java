@@ -35,6 +35,17 @@ public interface Connection extends AutoCloseable {
     void fetch(String remotePath, Path local) throws ConnectionError;
 
     /**
+     * Copies a file from the host to {@code local}, then removes the host's copy. Each command
+     * on a host costs a login shell (with whatever its rc files run: measured 0.55 s with a
+     * {@code pyenv init} in root's {@code .bashrc}), so implementations do both in one exchange
+     * where they can. A failed removal is not an error: the copy is what counts.
+     */
+    default void take(String remotePath, Path local) throws ConnectionError, InterruptedException {
+        fetch(remotePath, local);
+        run("rm -f " + Shell.quote(remotePath), Duration.ofSeconds(15));
+    }
+
+    /**
      * Copies a local file to {@code remotePath} on the host (SFTP over SSH), replacing it.
      * Not possible behind a {@link CommandWrapper#prefix()} (the file would not reach the
      * device behind it): that is a {@link ConnectionError}.

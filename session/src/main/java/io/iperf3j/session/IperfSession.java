@@ -191,7 +191,9 @@ public final class IperfSession {
         RemoteIperf client = RemoteIperf.client(sr.sender(), tools[0], clientArgs(tools[0], spec, sr.receiver().address()),
                 spec.effectiveClientLimit());
         String serverName = OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER, sr.receiver().role(), filenameBase, name);
-        return List.of(server.serverScript(remoteFile(sr.receiver(), serverName)), client.clientScript());
+        Transport listen = tools[1].speaksIperf3() ? Transport.TCP : spec.protocol();
+        return List.of(server.serverScript(remoteFile(sr.receiver(), serverName), spec.port(), listen, LISTEN_TIMEOUT),
+                client.clientScript());
     }
 
     private static String remoteFile(Node node, String name) {
@@ -237,24 +239,21 @@ public final class IperfSession {
             if (tools[0] == IperfKind.IPERF3J) {
                 installer.ensure(sr.sender());
             }
-            RemoteIperf.cleanStale(sr.receiver());
-            RemoteIperf.cleanStale(sr.sender());
+            // each start first kills what an earlier run left on its node (one shell per step)
             server = RemoteIperf.server(sr.receiver(), tools[1], serverArgs(tools[1], spec));
             client = RemoteIperf.client(sr.sender(), tools[0], clientArgs(tools[0], spec, sr.receiver().address()),
                     spec.effectiveClientLimit());
             active.add(server);
             active.add(client);
-            server.startServer(remoteFile(sr.receiver(), serverName));
             Transport listen = tools[1].speaksIperf3() ? Transport.TCP : spec.protocol();
-            server.awaitListening(spec.port(), listen, LISTEN_TIMEOUT, serverPath);
+            server.startServer(remoteFile(sr.receiver(), serverName), spec.port(), listen, LISTEN_TIMEOUT, serverPath);
             if (stopped) {
                 throw new IperfError("session stopped");
             }
             clientFile = Optional.of(clientPath);
             client.runClient(clientPath);
             // A one-off iperf3 server ends by itself once it has written its result; iperf2's needs a moment to print its last line.
-            server.awaitServerExit(tools[1].speaksIperf3() ? Duration.ofSeconds(10) : Duration.ofSeconds(1));
-            server.stopServer(serverPath);
+            server.stopServer(serverPath, tools[1].speaksIperf3() ? Duration.ofSeconds(10) : Duration.ofSeconds(1));
             serverFile = Optional.of(serverPath);
             clientParsed = Optional.of(IperfOutputs.parse(Files.readString(clientPath), Role.CLIENT, spec.protocol()));
             serverParsed = Optional.of(IperfOutputs.parse(Files.readString(serverPath), Role.SERVER, spec.protocol()));

@@ -123,23 +123,33 @@ public final class RemoteIperf {
     }
 
     /** The script {@link #startServer} runs (for {@code --dry-run}). */
-    public String serverScript(String remoteOutputFile) {
-        return RemoteScripts.background(node.id(), commandLine(), remoteOutputFile);
+    public String serverScript(String remoteOutputFile, int port, Transport transport, Duration timeout) {
+        return RemoteScripts.afterCleaningStale(node.id(), RemoteScripts.background(node.id(), commandLine(), remoteOutputFile)
+                + "; " + RemoteScripts.awaitListening(port, transport, "$p", tenths(timeout)));
     }
 
     /** The script {@link #runClient} runs (for {@code --dry-run}). */
     public String clientScript() {
-        return RemoteScripts.foreground(node.id(), commandLine());
+        return RemoteScripts.afterCleaningStale(node.id(), RemoteScripts.foreground(node.id(), commandLine()));
+    }
+
+    private static int tenths(Duration d) {
+        return (int) Math.max(1, d.toMillis() / 100);
     }
 
     /**
-     * Starts the server in the background with its output in {@code remoteOutputFile} on
-     * the host, and returns once its PID is known.
+     * Kills what an earlier run left on the node ({@link #cleanStale}), starts the server in
+     * the background with its output in {@code remoteOutputFile} on the host, and returns
+     * once it listens on {@code port}, read from the host's socket table (no fixed sleep):
+     * one command. If the server ends first or does not listen within {@code timeout}, its
+     * output (copied to {@code localCopy}) says why.
      */
-    public void startServer(String remoteOutputFile) throws SessionException, InterruptedException {
+    public void startServer(String remoteOutputFile, int port, Transport transport, Duration timeout, Path localCopy)
+            throws SessionException, InterruptedException {
         requireMode(Mode.SERVER);
         remoteOutput = remoteOutputFile;
-        Connection.CommandResult r = node.connection().run(serverScript(remoteOutputFile), Duration.ofSeconds(30));
+        Connection.CommandResult r = node.connection().run(serverScript(remoteOutputFile, port, transport, timeout),
+                timeout.plusSeconds(30));
         for (String line : r.stdout().split("\n")) {
             if (line.startsWith(RemoteScripts.PID_MARK)) {
                 pid.set(Long.parseLong(line.substring(RemoteScripts.PID_MARK.length()).strip()));
@@ -149,18 +159,6 @@ public final class RemoteIperf {
             throw new ConnectionError("server start on " + node.id() + " gave no PID (status " + r.exitStatus() + ": "
                     + r.stderr().strip() + ")");
         }
-    }
-
-    /**
-     * Waits until the server listens on {@code port}, read from the host's socket table
-     * (no fixed sleep). If the server ends first, its output says why.
-     */
-    public void awaitListening(int port, Transport transport, Duration timeout, Path localCopy)
-            throws SessionException, InterruptedException {
-        requireMode(Mode.SERVER);
-        int tenths = (int) Math.max(1, timeout.toMillis() / 100);
-        Connection.CommandResult r = node.connection().run(
-                RemoteScripts.awaitListening(port, transport, pid.get(), tenths), timeout.plusSeconds(15));
         if (r.exitStatus() == 0) {
             return;
         }
@@ -193,13 +191,17 @@ public final class RemoteIperf {
         return OptionalInt.of(1);
     }
 
-    /** Stops the server (by PID) and copies its output file to {@code localCopy}; the host's copy is removed. */
-    public void stopServer(Path localCopy) throws SessionException, InterruptedException {
+    /**
+     * Gives the (one-off) server up to {@code grace} to end by itself, stops it (by PID) if it
+     * has not, and copies its output file to {@code localCopy}; the host's copy is removed.
+     * Two exchanges with the host: one script for the wait and the kill, one SFTP channel for
+     * the copy and the removal.
+     */
+    public void stopServer(Path localCopy, Duration grace) throws SessionException, InterruptedException {
         requireMode(Mode.SERVER);
-        stop();
+        stop(grace);
         if (remoteOutput != null) {
-            node.connection().fetch(remoteOutput, localCopy);
-            node.connection().run("rm -f " + Shell.quote(remoteOutput), Duration.ofSeconds(15));
+            node.connection().take(remoteOutput, localCopy);
         }
         try {
             for (String line : Files.readAllLines(localCopy, StandardCharsets.UTF_8)) {
@@ -209,24 +211,6 @@ public final class RemoteIperf {
             }
         } catch (IOException e) {
             throw new ConnectionError("cannot read the fetched server output " + localCopy + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Waits up to {@code timeout} for the (one-off) server to end by itself; true if it did. */
-    public boolean awaitServerExit(Duration timeout) throws InterruptedException {
-        long p = pid.get();
-        if (p <= 0) {
-            return true;
-        }
-        int tenths = (int) Math.max(1, timeout.toMillis() / 100);
-        try {
-            Connection.CommandResult r = node.connection().run("i=0; while kill -0 " + p + " 2>/dev/null && "
-                    + "[ -n \"$(tr '\\0' '\\n' < /proc/" + p + "/environ 2>/dev/null | grep -x '" + RemoteScripts.ENV_MARK + "=" + node.id()
-                    + "')\" ] && [ $i -lt " + tenths + " ]; do sleep 0.1; i=$((i+1)); done; [ $i -lt " + tenths + " ]",
-                    timeout.plusSeconds(15));
-            return r.exitStatus() == 0;
-        } catch (ConnectionError e) {
-            return false;
         }
     }
 
@@ -330,17 +314,22 @@ public final class RemoteIperf {
      * any thread. A client that has not printed its PID yet is waited for briefly.
      */
     public void stop() throws InterruptedException {
+        stop(Duration.ZERO);
+    }
+
+    /** As {@link #stop()}, after up to {@code grace} for the process to end by itself. */
+    private void stop(Duration grace) throws InterruptedException {
         stopRequested = true;
         // a second caller waits for the first kill to finish, so "stopped" means gone for both
         stopLock.lockInterruptibly();
         try {
-            kill();
+            kill(grace);
         } finally {
             stopLock.unlock();
         }
     }
 
-    private void kill() throws InterruptedException {
+    private void kill(Duration grace) throws InterruptedException {
         if (gone) {
             return;
         }
@@ -353,7 +342,9 @@ public final class RemoteIperf {
             return;
         }
         try {
-            Connection.CommandResult r = node.connection().run(RemoteScripts.kill(node.id(), p), Duration.ofSeconds(20));
+            int tenths = (int) (grace.toMillis() / 100);
+            String script = tenths > 0 ? RemoteScripts.awaitExitThenKill(node.id(), p, tenths) : RemoteScripts.kill(node.id(), p);
+            Connection.CommandResult r = node.connection().run(script, Duration.ofSeconds(20).plus(grace));
             if (r.stdout().contains("@@alive")) {
                 warnings.add(node.id() + ": PID " + p + " still alive after KILL");
             } else if (r.stdout().contains("@@gone")) {

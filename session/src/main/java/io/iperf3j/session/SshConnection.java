@@ -145,6 +145,20 @@ public final class SshConnection implements Connection {
             fetchWithCat(remotePath, local);
             return;
         }
+        sftpRead(remotePath, local, false);
+    }
+
+    /** Over SFTP: the copy and the removal on one SFTP channel, no shell. */
+    @Override
+    public void take(String remotePath, Path local) throws ConnectionError, InterruptedException {
+        if (!settings.wrapper().prefix().isEmpty()) {
+            Connection.super.take(remotePath, local);
+            return;
+        }
+        sftpRead(remotePath, local, true);
+    }
+
+    private void sftpRead(String remotePath, Path local, boolean remove) throws ConnectionError {
         ClientSession s;
         lock.lock();
         try {
@@ -152,9 +166,17 @@ public final class SshConnection implements Connection {
         } finally {
             lock.unlock();
         }
-        try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(s);
-                InputStream in = sftp.read(remotePath)) {
-            Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING);
+        try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(s)) {
+            try (InputStream in = sftp.read(remotePath)) {
+                Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (remove) {
+                try {
+                    sftp.remove(remotePath);
+                } catch (IOException e) {
+                    // the copy is what counts; a file left behind is overwritten next time
+                }
+            }
         } catch (IOException e) {
             throw new ConnectionError("sftp " + remotePath + " from " + describe() + " failed: " + reason(e), e);
         }

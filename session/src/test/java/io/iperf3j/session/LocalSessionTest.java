@@ -45,6 +45,81 @@ class LocalSessionTest {
         assertThat(session.poll()).contains(r);
     }
 
+    /** Counts what a test asks of a host: every command starts a login shell there, which may cost 0.5 s. */
+    private static final class Counting implements Connection {
+        final Connection inner = new LocalConnection();
+        final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> copies = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String describe() {
+            return inner.describe();
+        }
+
+        @Override
+        public java.util.concurrent.locks.ReentrantLock lock() {
+            return inner.lock();
+        }
+
+        @Override
+        public CommandWrapper wrapper() {
+            return inner.wrapper();
+        }
+
+        @Override
+        public RemoteProcess start(String script) throws ConnectionError {
+            commands.add(script);
+            return inner.start(script);
+        }
+
+        @Override
+        public void fetch(String remotePath, Path local) throws ConnectionError {
+            copies.add("fetch " + remotePath);
+            inner.fetch(remotePath, local);
+        }
+
+        @Override
+        public void take(String remotePath, Path local) throws ConnectionError, InterruptedException {
+            copies.add("take " + remotePath);
+            inner.fetch(remotePath, local);
+            try {
+                Files.deleteIfExists(Path.of(remotePath));
+            } catch (java.io.IOException e) {
+                throw new ConnectionError(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void upload(Path local, String remotePath, Duration timeout) throws ConnectionError, InterruptedException {
+            inner.upload(local, remotePath, timeout);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    /**
+     * A test asks the receiver for two commands (start with its listen wait; the end: wait, kill)
+     * and one copy that also removes the host's file, and the sender for one command.
+     */
+    @Test
+    void aTestRunsThreeCommandsAndOneCopy() throws Exception {
+        Counting tpcHost = new Counting();
+        Counting dutHost = new Counting();
+        Node tpc = Node.of("tpc", "127.0.0.1", NodeRole.TRAFFIC_PC, tpcHost, IperfKind.IPERF3);
+        Node dut = Node.of("dutc" + ProcessHandle.current().pid(), "127.0.0.1", NodeRole.NODE, dutHost, IperfKind.IPERF3);
+        IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "", dir);
+        TestResult r = session.call(new TestParameters(dut.id(), "downlink", TestSpec.tcp(1).withPort(freePort())), null);
+        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
+        assertThat(tpcHost.commands).as("the sender's commands").hasSize(1);
+        assertThat(dutHost.commands).as("the receiver's commands").hasSize(2);
+        assertThat(dutHost.copies).hasSize(1).allMatch(c -> c.startsWith("take "));
+        assertThat(Path.of(dutHost.copies.get(0).substring("take ".length()))).as("the host's copy is removed").doesNotExist();
+        assertThat(r.serverParsed().orElseThrow().summary().receivedBytes().getAsLong()).isPositive();
+    }
+
     @Test
     void unknownDirectionAndNodeAreConfigurationErrors() {
         Node tpc = Node.of("tpc", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
