@@ -270,6 +270,38 @@ class CFormatTest {
         }
     }
 
+    /**
+     * The integer rounding path (no BigDecimal) agrees with the exact decimal expansion for
+     * every precision it takes, on random doubles and on the cases where rounding is
+     * delicate: exact ties, values next to a power of ten, the ends of its range.
+     */
+    @Test
+    void integerRoundingAgreesWithBigDecimal() {
+        SplittableRandom r = new SplittableRandom(2026);
+        for (int i = 0; i < 300_000; i++) {
+            double v = Math.abs(randomDouble(r));
+            if (v == 0 || !Double.isFinite(v)) {
+                continue;
+            }
+            int p = 1 + r.nextInt(17);
+            assertThat(CFormat.rounded(v, p)).as("%s to %d digits", v, p).isEqualTo(CFormat.roundedReference(v, p));
+            int n = r.nextInt(9);
+            assertThat(CFormat.fixed(v, n)).as("%%.%df of %s", n, v).isEqualTo(CFormat.fixedExact(v, n));
+        }
+        double[] delicate = {0.125, 0.5, 2.5, 1.5, 9.5, 0.05, 9.995, 9.9999999999999995, 99.99999999999999,
+            999999999999999.9, 1e15, 1e16, 1e17, 1e-5, 1.0000000000000002, 4503599627370495.5,
+            9007199254740991.0, 0.30000000000000004, 123456.5, 1e-300, Double.MIN_NORMAL, Double.MIN_VALUE,
+            Double.MAX_VALUE, 60.078752187654321, 33.452558912345678, Math.nextDown(1.0), Math.nextUp(10.0)};
+        for (double v : delicate) {
+            for (int p = 1; p <= 17; p++) {
+                assertThat(CFormat.rounded(v, p)).as("%s to %d digits", v, p).isEqualTo(CFormat.roundedReference(v, p));
+            }
+            for (int n = 0; n <= 8; n++) {
+                assertThat(CFormat.fixed(v, n)).as("%%.%df of %s", n, v).isEqualTo(CFormat.fixedExact(v, n));
+            }
+        }
+    }
+
     /** cJSON's output always reads back to within a relative DBL_EPSILON, and 17 digits only when needed. */
     @Test
     void cJsonNumberReadsBack() {
