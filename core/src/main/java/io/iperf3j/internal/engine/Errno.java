@@ -78,4 +78,14 @@ public final class Errno {
         }
         return m;
     }
+
+    /**
+     * Whether {@code e} is a connection reset by the peer (ECONNRESET), which the JDK reports
+     * as a {@link java.net.SocketException} with "Connection reset" or "Connection reset by
+     * peer" and no errno of its own.
+     */
+    public static boolean isConnectionReset(Throwable e) {
+        return e instanceof java.net.SocketException && e.getMessage() != null
+                && e.getMessage().startsWith("Connection reset");
+    }
 }
