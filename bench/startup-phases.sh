@@ -5,8 +5,12 @@
 # from the moment the script starts the client:
 #   java     the launcher's `exec` of the JVM (strace of execve, iperf3j only)
 #   main     Main.main entered          } iperf3j's -Diperf3j.trace.phases lines on stderr
-#   handlers signal handlers installed  }
-#   parsed   options parsed             }
+#   handlers signal handlers installed  } (io.iperf3j.internal.engine.PhaseTrace; handlers are
+#   parsed   options parsed             }  installed on their own thread, beside the parsing)
+#   ctl      control connection up      }
+#   params   parameters sent            } (waits for the FFM bindings the control socket needs)
+#   running  TEST_RUNNING received      }
+#   end      TEST_END sent              }
 #   connecting  "Connecting to host" on stdout (the client is about to connect)
 #   connected   "[  5] local ... connected to ..." (control exchange done, stream connected)
 #   interval    the 0.00-1.00 interval line (one second of test)
@@ -38,7 +42,7 @@ for _ in $(seq 100); do ss -Hltn "sport = :$port" | grep -q . && break; sleep 0.
 
 stamp() { while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done; }
 
-printf 'round\tclient\tjava\tmain\thandlers\tparsed\tconnecting\tconnected\tinterval\tsummary\tdone\tended\texit\tgone\tload1\n' > "$out"
+printf 'round\tclient\tjava\tmain\thandlers\tparsed\tctl\tparams\tconnecting\tconnected\trunning\tinterval\tend\tsummary\tdone\tended\texit\tgone\tload1\n' > "$out"
 n=${#names[@]}
 for ((r = 1; r <= rounds; r++)); do
   order=()
@@ -65,7 +69,7 @@ for line in open(tmp + "/strace"):
         java = f[0]
 phase = {}
 for line in open(tmp + "/err"):
-    m = re.match(r"iperf3j-phase (\w+) ([0-9.]+)", line)
+    m = re.match(r"iperf3j-phase ([\w-]+) ([0-9.]+)", line)
     if m:
         phase[m.group(1)] = m.group(2)
 ev = {}
@@ -76,9 +80,10 @@ for line in open(tmp + "/out"):
     elif re.search(r"0\.00-1\.0\d\s+sec", text) and "sender" not in text and "receiver" not in text: ev.setdefault("interval", t)
     elif text.rstrip().endswith("receiver"): ev.setdefault("summary", t)
     elif "iperf Done" in text: ev.setdefault("done", t)
-row = [r, name, ms(java), ms(phase.get("main")), ms(phase.get("handlers")), ms(phase.get("parsed")), ms(ev.get("connecting")),
-       ms(ev.get("connected")), ms(ev.get("interval")), ms(ev.get("summary")), ms(ev.get("done")),
-       ms(phase.get("ended")), ms(phase.get("exit")), ms(t1), load1]
+row = [r, name, ms(java), ms(phase.get("main")), ms(phase.get("handlers")), ms(phase.get("parsed")),
+       ms(phase.get("control-connected")), ms(phase.get("params-sent")), ms(ev.get("connecting")),
+       ms(ev.get("connected")), ms(phase.get("test-running")), ms(ev.get("interval")), ms(phase.get("test-end-sent")),
+       ms(ev.get("summary")), ms(ev.get("done")), ms(phase.get("ended")), ms(phase.get("exit")), ms(t1), load1]
 print("\t".join(map(str, row)))
 EOF
   done
@@ -87,7 +92,8 @@ done
 python3 - "$out" <<'EOF'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-cols = ["java", "main", "handlers", "parsed", "connecting", "connected", "interval", "summary", "done", "ended", "exit", "gone"]
+cols = ["java", "main", "handlers", "parsed", "ctl", "params", "connecting", "connected", "running", "interval", "end",
+        "summary", "done", "ended", "exit", "gone"]
 print("median ms from the client's start (%d rows, load %s-%s):" % (len(rows),
       min(r["load1"] for r in rows), max(r["load1"] for r in rows)))
 print("%-16s" % "client" + "".join("%11s" % c for c in cols))

@@ -38,13 +38,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * output streams, signals, the PID file and the process exit status.
  */
 public final class Main {
-    /**
-     * {@code -Diperf3j.trace.phases=true} (e.g. in {@code IPERF3J_JAVA_OPTS}): a line on stderr,
-     * {@code "iperf3j-phase NAME EPOCH_SECONDS"} with microseconds, as {@code main} starts, when
-     * the signal handlers are installed, when the options are parsed, when the test or server has ended and just before the exit, so
-     * bench/startup-phases.sh can put them beside the system calls' times.
-     */
-    private static final boolean TRACE_PHASES = Boolean.getBoolean("iperf3j.trace.phases");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -74,8 +67,10 @@ public final class Main {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
         Main main = new Main(out, err);
-        main.installSignalHandlers();
-        phase("handlers");
+        // The handlers' proxy class is generated at run time (~5 ms, more on a busy core): beside the parsing.
+        Thread signals = new Thread(new SignalSetup(main), "iperf3j-signals"); // not a lambda, as OneTimeSetup
+        signals.setDaemon(true);
+        signals.start();
         int status = main.run(args);
         out.flush();
         err.flush();
@@ -83,13 +78,24 @@ public final class Main {
         System.exit(status);
     }
 
-    /** One line of the phase trace (see {@link #TRACE_PHASES}); nothing unless it is on. */
-    private static void phase(String name) {
-        if (TRACE_PHASES) {
-            long micros = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, java.time.Instant.now());
-            String fraction = Long.toString(1_000_000 + micros % 1_000_000).substring(1);
-            System.err.println("iperf3j-phase " + name + " " + micros / 1_000_000 + "." + fraction);
+    /** Installs the signal handlers on their own thread; a signal before they are in place ends the JVM as by default. */
+    private static final class SignalSetup implements Runnable {
+        private final Main main;
+
+        SignalSetup(Main main) {
+            this.main = main;
         }
+
+        @Override
+        public void run() {
+            main.installSignalHandlers();
+            phase("handlers");
+        }
+    }
+
+    /** A mark of the phase trace ({@link io.iperf3j.internal.engine.PhaseTrace}): main, handlers, parsed, ended, exit. */
+    private static void phase(String name) {
+        io.iperf3j.internal.engine.PhaseTrace.mark(name);
     }
 
     /**

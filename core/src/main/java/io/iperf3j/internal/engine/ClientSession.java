@@ -128,8 +128,11 @@ final class ClientSession extends TestSession {
             ch.close();
             throw new IperfException(ErrorCode.CONNECT, Errno.describe(e), e);
         }
+        PhaseTrace.mark("control-connected");
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        StreamFactory.applyUserTimeout(NativeSocket.of(ch).orElse(null), local.sndTimeoutMs());
+        if (local.sndTimeoutMs() > 0) { // finding the descriptor waits for FFM's first bindings: only when needed
+            StreamFactory.applyUserTimeout(NativeSocket.of(ch).orElse(null), local.sndTimeoutMs());
+        }
         applyControlKeepalive(ch);
         control = new ControlChannel(ch, selector);
         cpuStart = ProcessCpu.now();
@@ -221,6 +224,7 @@ final class ClientSession extends TestSession {
                 if (!receivePeerResults()) {
                     return false;
                 }
+                PhaseTrace.mark("results-received");
                 expect = Expect.STATE;
                 return true;
             }
@@ -261,14 +265,20 @@ final class ClientSession extends TestSession {
                 startClocks(true);
                 reporter.onTestStart();
             }
-            case TEST_RUNNING -> startRunning();
+            case TEST_RUNNING -> {
+                PhaseTrace.mark("test-running");
+                startRunning();
+            }
             case EXCHANGE_RESULTS -> {
+                PhaseTrace.mark("exchange-results");
                 JsonObject results = localResults(null, null).toJson();
                 debug("send_results", results);
                 control.sendJson(results);
+                PhaseTrace.mark("results-sent");
                 expect = Expect.RESULTS;
             }
             case DISPLAY_RESULTS -> {
+                PhaseTrace.mark("display-results");
                 closeStreams();
                 if (latency != null) {
                     latency.tail(this::cancelRequested);
@@ -276,6 +286,7 @@ final class ClientSession extends TestSession {
                 rec.ended = true;
                 reporter.onTestEnd();
                 control.sendState(ControlState.IPERF_DONE);
+                PhaseTrace.mark("iperf-done");
                 done = true;
             }
             case SERVER_TERMINATE -> {
@@ -304,6 +315,7 @@ final class ClientSession extends TestSession {
         JsonObject params = TestParameters.of(local, blockSize, token).toJson();
         debug("send_parameters:", params);
         control.sendJson(params);
+        PhaseTrace.mark("params-sent");
         long nowMillis = System.currentTimeMillis();
         rec.timestampMillis = nowMillis;
         rec.timestampText = Strftime.gmtTime(nowMillis / 1000);
@@ -463,6 +475,7 @@ final class ClientSession extends TestSession {
         omitDue = NEVER;
         endDue = NEVER;
         control.sendState(ControlState.TEST_END);
+        PhaseTrace.mark("test-end-sent");
     }
 
     /**

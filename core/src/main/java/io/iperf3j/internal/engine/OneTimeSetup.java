@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The work a JVM's first test does once, started early on a spare thread: FFM's linker
  * and the downcall handles of CPU times and sockets, the machine's {@code system_info}
- * (from /proc), and the seeding of {@link java.security.SecureRandom} (the cookie). In a
+ * (from /proc), the seeding of {@link java.security.SecureRandom} (the cookie), and then
+ * the classes of the results exchange (JSON in and out, {@link #warmJson()}). In a
  * fresh JVM that is 100-200 ms of one core (issue 16), which the command line otherwise
  * spends after parsing its options; started first, it runs while the
  * options are parsed, on the second core. The test's own code needs no change: it finds
@@ -35,6 +36,22 @@ public final class OneTimeSetup {
         t.start();
     }
 
+    /**
+     * The peer's results are parsed (Jackson, whose parser classes initialise BigInteger
+     * and BigDecimal) and ours written (cJSON's number printer) once the test has ended: the
+     * first of each in a JVM costs ~6 ms of class initialisation, spent here instead, while
+     * the test runs.
+     */
+    static void warmJson() {
+        try {
+            byte[] doc = "{\"cpu_util_total\":60.07875218765432,\"streams\":[{\"id\":1,\"bytes\":18446744073709551615}]}"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            io.iperf3j.internal.json.CJsonWriter.standard().compact(io.iperf3j.internal.json.PeerJson.parseObject(doc));
+        } catch (io.iperf3j.internal.json.MalformedJsonException e) {
+            throw new IllegalStateException(e); // the document above is well formed
+        }
+    }
+
     private static final class Work implements Runnable {
         @Override
         public void run() {
@@ -43,6 +60,7 @@ public final class OneTimeSetup {
                 EngineInfo.standard();
                 ProcessCpu.now();
                 Cookie.random();
+                warmJson();
             } catch (RuntimeException | LinkageError e) {
                 // The test's own first use meets the same problem and reports it.
             }

@@ -131,13 +131,17 @@ final class Libc {
     static final int UTSNAME_FIELD = 65;
     /** glibc's {@code CLOCKS_PER_SEC} (fixed at one million by XSI). */
     static final long CLOCKS_PER_SEC = 1_000_000L;
+    /** {@code <time.h>}: the clock glibc's {@code clock()} reads. */
+    static final int CLOCK_PROCESS_CPUTIME_ID = 2;
+    /** {@code sizeof(struct timespec)} on LP64. */
+    static final int TIMESPEC_SIZE = 16;
 
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =
             CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     private static final String[] SYMBOLS = {
-        "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock", "uname",
+        "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock_gettime", "uname",
         "sendmmsg", "recvmmsg", "poll", "shutdown", "sendmsg", "recv", "sched_setaffinity", "sched_getaffinity", "gettid",
         "socket", "dup3", "bind", "listen", "close", "connect"};
 
@@ -147,23 +151,24 @@ final class Libc {
     }
 
     /**
-     * The linker, the libc lookup and {@code strerror}, bound on first use.
-     * Binding {@code strerror} is also the test that native access is allowed.
-     * The first downcall handle of a JVM costs tens of milliseconds (the FFM
-     * machinery starts up), each further one a few, so the other functions are
-     * bound in groups ({@link Sock}, {@link SockSet}, {@link Cpu}, {@link Uts}, ...) only when first
-     * needed.
+     * The linker, the libc lookup and {@code getrusage}, bound on first use. Binding
+     * {@code getrusage} (every test reads the CPU times) is also the test that native access
+     * is allowed. The first downcall handle of a JVM costs tens of milliseconds (the FFM
+     * machinery starts up), each further one of a new shape a few ({@code Linker} shares one
+     * stub among functions of the same descriptor and options), so the other functions are
+     * bound in groups ({@link Sock}, {@link SockSet}, {@link Cpu}, {@link Uts}, ...) only when
+     * first needed; {@code strerror} too ({@link Strerror}), which only an error needs.
      */
     private static final class Base {
         static final Linker LINKER;
         static final SymbolLookup LOOKUP;
-        static final MethodHandle STRERROR;
+        static final MethodHandle GETRUSAGE;
         static final Throwable FAILURE;
 
         static {
             Linker linker = null;
             SymbolLookup lookup = null;
-            MethodHandle strerror = null;
+            MethodHandle getrusage = null;
             Throwable failure = null;
             try {
                 checkPlatform();
@@ -174,18 +179,28 @@ final class Libc {
                         throw new UnsatisfiedLinkError("libc symbol not found: " + symbol);
                     }
                 }
-                // glibc's strerror returns a pointer to a constant string for every known errno
-                // (a thread-local buffer only for unknown ones), so it is safe across threads.
-                strerror = bind(linker, lookup, "strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+                getrusage = bind(linker, lookup, "getrusage", CPU_SHAPE, errnoOption());
             } catch (Throwable t) { // LinkageError, IllegalCallerException, UnsupportedOperationException...
                 failure = t;
-                strerror = null;
+                getrusage = null;
             }
             LINKER = linker;
             LOOKUP = lookup;
-            STRERROR = strerror;
+            GETRUSAGE = getrusage;
             FAILURE = failure;
         }
+    }
+
+    /** {@code int f(int, void *)}: getrusage and clock_gettime, one stub for both. */
+    private static final FunctionDescriptor CPU_SHAPE = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS);
+
+    /**
+     * strerror(3): bound on the first error text. glibc's strerror returns a pointer to a
+     * constant string for every known errno (a thread-local buffer only for unknown ones), so
+     * it is safe across threads.
+     */
+    private static final class Strerror {
+        static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     }
 
     /**
@@ -212,15 +227,13 @@ final class Libc {
                 errnoOption(), Linker.Option.firstVariadicArg(2));
     }
 
-    /** Process CPU time (a client's baseline is taken as its control connection is up). */
+    /**
+     * Process CPU time (a client's baseline is taken as its control connection is up):
+     * {@code getrusage} ({@link Base}) and {@code clock_gettime}, which glibc's {@code clock()}
+     * reads and which shares getrusage's stub (clock() itself would be a stub of its own).
+     */
     private static final class Cpu {
-        static final MethodHandle GETRUSAGE = bind("getrusage",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), errnoOption());
-    }
-
-    /** clock(3), the CPU time 3.12 compares with getrusage: bound on its first use. */
-    private static final class Clock {
-        static final MethodHandle CLOCK = bind("clock", FunctionDescriptor.of(JAVA_LONG));
+        static final MethodHandle CLOCK_GETTIME = bind("clock_gettime", CPU_SHAPE, errnoOption());
     }
 
     /**
@@ -322,14 +335,15 @@ final class Libc {
     }
 
     /**
-     * Binds the CPU-time and socket groups now (each is bound once per JVM), in the order
-     * a client's control connection needs them: its CPU baseline, then finding the socket
-     * and reading its MSS, then the calls that set options. uname is left out:
+     * Binds the socket and CPU-time groups now (each is bound once per JVM), in the order
+     * a client's control connection needs them: finding the socket (and later reading its
+     * MSS), then its CPU baseline ({@code getrusage}, bound with the linker, and
+     * {@code clock_gettime}, which shares its stub), then the calls that set options. uname is left out:
      * {@link SystemInfo} reads /proc first.
      */
     void bindSocketCalls() {
-        java.util.Objects.requireNonNull(Cpu.GETRUSAGE);
         java.util.Objects.requireNonNull(Sock.GETSOCKOPT);
+        java.util.Objects.requireNonNull(Cpu.CLOCK_GETTIME);
         java.util.Objects.requireNonNull(SockSet.SETSOCKOPT);
     }
 
@@ -395,19 +409,29 @@ final class Libc {
 
     int getrusage(MemorySegment state, int who, MemorySegment usage) {
         try {
-            return result((int) Cpu.GETRUSAGE.invokeExact(state, who, usage), state);
+            return result((int) Base.GETRUSAGE.invokeExact(state, who, usage), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
     }
 
-    /** {@code clock()}: process CPU time in units of {@link #CLOCKS_PER_SEC}, or -1. */
-    long clock() {
+    /**
+     * glibc's {@code clock()}: process CPU time in units of {@link #CLOCKS_PER_SEC}, computed
+     * as glibc computes it from {@code clock_gettime(CLOCK_PROCESS_CPUTIME_ID)}, or -errno.
+     *
+     * @param timespec {@link #TIMESPEC_SIZE} bytes of scratch space
+     */
+    long clock(MemorySegment state, MemorySegment timespec) {
+        int r;
         try {
-            return (long) Clock.CLOCK.invokeExact();
+            r = result((int) Cpu.CLOCK_GETTIME.invokeExact(state, CLOCK_PROCESS_CPUTIME_ID, timespec), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
+        if (r < 0) {
+            return r;
+        }
+        return timespec.get(JAVA_LONG, 0) * CLOCKS_PER_SEC + timespec.get(JAVA_LONG, 8) / (1_000_000_000L / CLOCKS_PER_SEC);
     }
 
     int uname(MemorySegment state, MemorySegment utsname) {
@@ -571,7 +595,7 @@ final class Libc {
     @SuppressWarnings("restricted") // reinterpret: strerror returns a NUL-terminated string of unknown length
     String strerror(int errno) {
         try {
-            MemorySegment p = (MemorySegment) Base.STRERROR.invokeExact(errno);
+            MemorySegment p = (MemorySegment) Strerror.STRERROR.invokeExact(errno);
             if (p.equals(MemorySegment.NULL)) {
                 return "Unknown error " + errno;
             }

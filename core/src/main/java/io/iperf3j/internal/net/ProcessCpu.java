@@ -15,7 +15,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * snapshot reads, in this order, the monotonic wall clock (iperf3's
  * {@code iperf_time_now}, {@code CLOCK_MONOTONIC} truncated to microseconds;
  * here {@link System#nanoTime()}, which is the same clock on Linux), the
- * process CPU time from {@code clock()} and the user and system times from
+ * process CPU time from {@code clock()} (here from {@code clock_gettime(CLOCK_PROCESS_CPUTIME_ID)},
+ * as glibc's {@code clock()} computes it) and the user and system times from
  * {@code getrusage(RUSAGE_SELF)}. {@link #utilizationSince(ProcessCpu)}
  * divides the differences by the wall-clock difference, all in microseconds,
  * and multiplies by 100. Like iperf3 it measures the whole process: in a JVM
@@ -67,10 +68,11 @@ public final class ProcessCpu {
     }
 
     private static ProcessCpu nativeSnapshot(Libc libc, long wall) {
-        long clock = libc.clock();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Libc.newCallState(arena);
+            MemorySegment ts = arena.allocate(Libc.TIMESPEC_SIZE, 8);
             MemorySegment ru = arena.allocate(Libc.RUSAGE_SIZE, 8);
+            long clock = libc.clock(state, ts);
             if (clock < 0 || libc.getrusage(state, Libc.RUSAGE_SELF, ru) < 0) {
                 return null;
             }
