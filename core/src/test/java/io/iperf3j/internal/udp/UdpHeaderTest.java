@@ -3,6 +3,8 @@ package io.iperf3j.internal.udp;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,5 +62,51 @@ class UdpHeaderTest {
     void sizes() {
         assertThat(UdpHeader.size(false)).isEqualTo(12);
         assertThat(UdpHeader.size(true)).isEqualTo(16);
+    }
+
+    /**
+     * The batched writer and the little-endian readers against the one-datagram writer and
+     * readers: the same bytes for random times and sequence numbers (both counter widths,
+     * wrap-arounds of the 32-bit counter, seconds beyond 32 bits), read back the same.
+     */
+    @Test
+    void batchWriterWritesTheBytesOfTheSingleWriter() {
+        SplittableRandom r = new SplittableRandom(16);
+        int stride = 1460;
+        for (int round = 0; round < 2_000; round++) {
+            boolean c64 = r.nextBoolean();
+            int count = 1 + r.nextInt(44);
+            long micros = switch (r.nextInt(3)) {
+                case 0 -> r.nextLong(1L << 40);
+                case 1 -> (0x1_0000_0000L + r.nextLong(1L << 20)) * 1_000_000 + r.nextInt(1_000_000);
+                default -> r.nextLong(Long.MAX_VALUE);
+            };
+            long seq = switch (r.nextInt(3)) {
+                case 0 -> r.nextLong(1_000_000);
+                case 1 -> 0xFFFF_FFFFL - r.nextInt(50); // the 32-bit counter wraps inside the batch
+                default -> r.nextLong(Long.MAX_VALUE - 100);
+            };
+            ByteBuffer expected = ByteBuffer.allocateDirect(count * stride);
+            for (int i = 0; i < count; i++) {
+                UdpHeader.write(expected, i * stride, micros, seq + 1 + i, c64);
+            }
+            ByteBuffer batch = ByteBuffer.allocateDirect(count * stride);
+            long last = UdpHeader.writeBatch(batch.duplicate().order(ByteOrder.LITTLE_ENDIAN), count, stride, micros, seq,
+                    c64);
+            assertThat(last).isEqualTo(seq + count);
+            assertThat(bytes(batch, count * stride)).as("round %d", round).isEqualTo(bytes(expected, count * stride));
+            ByteBuffer le = batch.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < count; i++) {
+                assertThat(UdpHeader.sequenceLe(le, i * stride, c64)).isEqualTo(UdpHeader.sequence(batch, i * stride, c64));
+                assertThat(UdpHeader.sentMicrosLe(le, i * stride)).isEqualTo(UdpHeader.sentMicros(batch, i * stride));
+            }
+        }
+    }
+
+    @Test
+    void batchWriterRefusesABigEndianBuffer() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> UdpHeader.writeBatch(ByteBuffer.allocate(24), 1, 12, 1, 0, false))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -7,6 +7,7 @@ import io.iperf3j.internal.udp.UdpHeader;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -17,6 +18,7 @@ import java.util.concurrent.locks.LockSupport;
 final class BatchedUdpSender implements UdpSender {
     private final UdpStream stream;
     private final DatagramBatch batch;
+    /** The batch's slots, a little-endian view (see {@link UdpHeader#writeBatch}). */
     private final ByteBuffer batchBuffer;
     private final int datagramSize;
     private final Pacer pacer;
@@ -33,7 +35,7 @@ final class BatchedUdpSender implements UdpSender {
                      TransferBudget budget, boolean counters64, boolean segmented) {
         this.stream = stream;
         this.batch = batch;
-        this.batchBuffer = batchBuffer;
+        this.batchBuffer = batchBuffer.duplicate().order(ByteOrder.LITTLE_ENDIAN); // for UdpHeader.writeBatch
         this.datagramSize = datagramSize;
         this.pacer = pacer;
         this.budget = budget;
@@ -111,7 +113,7 @@ final class BatchedUdpSender implements UdpSender {
                     k = granted;
                 }
             }
-            sequence = writeHeaders(b, k, size, now / 1000, sequence, c64);
+            sequence = UdpHeader.writeBatch(b, k, size, now / 1000, sequence, c64);
             int off = 0;
             int sent = 0;
             while (off < k) {
@@ -157,14 +159,5 @@ final class BatchedUdpSender implements UdpSender {
             }
         }
         return End.STOPPED;
-    }
-
-    /** Writes one header per slot (sequence numbers after {@code sequence}); returns the last one. */
-    static long writeHeaders(ByteBuffer b, int k, int size, long micros, long sequence, boolean c64) {
-        long seq = sequence;
-        for (int i = 0; i < k; i++) {
-            UdpHeader.write(b, i * size, micros, ++seq, c64);
-        }
-        return seq;
     }
 }

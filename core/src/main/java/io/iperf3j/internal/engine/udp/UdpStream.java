@@ -301,7 +301,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
      * {@link UdpReceiverStats#onPacket} per datagram and one publication per batch.
      */
     private void receiveBatches(DatagramBatch io) throws IOException {
-        final ByteBuffer b = batchBuffer;
+        final ByteBuffer b = batchBuffer.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN); // UdpHeader.sequenceLe
         final UdpReceiverStats s = stats;
         final TransferBudget limit = budget;
         final int stride = io.slotSize();
@@ -386,10 +386,14 @@ public final class UdpStream extends DataStream implements PacketCounters {
      * {@link UdpReceiverStats#onPacket} per datagram (a GRO read holds several of
      * {@code segmentSize} bytes), bytes and datagrams into {@code tally}. A read's arrival
      * is its kernel receive time through {@code clock}, or {@code batchMicros} when
-     * {@code clock} is null or the read has none.
+     * {@code clock} is null or the read has none. {@code le} is the batch buffer in
+     * little-endian order, for {@link UdpHeader#sequenceLe} and {@link UdpHeader#sentMicrosLe}.
      */
-    static void accountBatch(DatagramBatch io, ByteBuffer b, int r, int stride, boolean gro, boolean c64, int hdr,
+    static void accountBatch(DatagramBatch io, ByteBuffer le, int r, int stride, boolean gro, boolean c64, int hdr,
                              UdpReceiverStats s, long batchMicros, ArrivalClock clock, Tally tally) {
+        if (le.order() != java.nio.ByteOrder.LITTLE_ENDIAN) {
+            throw new IllegalArgumentException("accountBatch reads headers through a little-endian view");
+        }
         long bytes = 0;
         long reads = 0;
         for (int i = 0; i < r; i++) {
@@ -404,7 +408,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
                 int n = Math.min(seg, len - at);
                 int off = base + at;
                 if (n >= hdr) {
-                    s.onPacket(UdpHeader.sequence(b, off, c64), UdpHeader.sentMicros(b, off), arrivalMicros);
+                    s.onPacket(UdpHeader.sequenceLe(le, off, c64), UdpHeader.sentMicrosLe(le, off), arrivalMicros);
                 }
                 bytes += n;
                 reads++;
@@ -450,17 +454,18 @@ public final class UdpStream extends DataStream implements PacketCounters {
                 return;
             }
             ArrivalClock clock = UdpIo.receiveTimestamps() && io.enableReceiveTimestamps() ? new ArrivalClock() : null;
-            warmReceive(io, bb, datagramSize, counters64, clock);
+            ByteBuffer le = bb.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            warmReceive(io, bb, le, datagramSize, counters64, clock);
             long seq = 0;
             for (int k = 0; k < WARMUP_ROUNDS; k++) {
-                seq = BatchedUdpSender.writeHeaders(bb, slots, datagramSize, System.nanoTime() / 1000, seq, counters64);
+                seq = UdpHeader.writeBatch(le, slots, datagramSize, System.nanoTime() / 1000, seq, counters64);
             }
         } catch (IOException | RuntimeException e) {
             // only a warm-up: the test's own sockets meet any real problem and report it
         }
     }
 
-    private static void warmReceive(DatagramBatch io, ByteBuffer b, int datagramSize, boolean counters64,
+    private static void warmReceive(DatagramBatch io, ByteBuffer b, ByteBuffer le, int datagramSize, boolean counters64,
                                     ArrivalClock clock) {
         int stride = io.slotSize();
         int r = io.slots();
@@ -477,7 +482,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
             clock.refresh(System.nanoTime());
         }
         for (int k = 0; k < WARMUP_ROUNDS; k++) {
-            accountBatch(io, b, r, stride, false, counters64, hdr, scratch, 2_000_000 + k, clock, t);
+            accountBatch(io, le, r, stride, false, counters64, hdr, scratch, 2_000_000 + k, clock, t);
         }
         for (int k = 0; k < WARMUP_ROUNDS; k++) {
             io.receive(1, false); // nothing ever arrives on the scratch socket: EAGAIN, compiled

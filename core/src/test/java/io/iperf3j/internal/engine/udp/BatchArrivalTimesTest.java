@@ -50,8 +50,8 @@ class BatchArrivalTimesTest {
             clock.refresh(System.nanoTime());
             UdpReceiverStats stamped = new UdpReceiverStats();
             UdpStream.Tally tally = new UdpStream.Tally();
-            UdpStream.accountBatch(batch, buf, COUNT, SIZE, false, false, UdpHeader.size(false), stamped, readAt, clock,
-                    tally);
+            UdpStream.accountBatch(batch, buf.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN), COUNT, SIZE, false, false,
+                    UdpHeader.size(false), stamped, readAt, clock, tally);
             assertThat(tally.reads).isEqualTo(COUNT);
             assertThat(tally.bytes).isEqualTo((long) COUNT * SIZE);
             assertThat(stamped.packetCount()).isEqualTo(COUNT);
@@ -60,8 +60,8 @@ class BatchArrivalTimesTest {
             // The same batch with one arrival time for all: transits differ by 10 µs each,
             // RFC 1889's running jitter after 7 steps of 10 µs is 10 µs × (1 - (15/16)^7).
             UdpReceiverStats batched = new UdpReceiverStats();
-            UdpStream.accountBatch(batch, buf, COUNT, SIZE, false, false, UdpHeader.size(false), batched, readAt, null,
-                    tally);
+            UdpStream.accountBatch(batch, buf.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN), COUNT, SIZE, false, false,
+                    UdpHeader.size(false), batched, readAt, null, tally);
             assertThat(batched.jitter()).isCloseTo(10e-6 * (1 - Math.pow(15.0 / 16, 7)), within(1e-12));
         }
     }
