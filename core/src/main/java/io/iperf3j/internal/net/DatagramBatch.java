@@ -60,6 +60,21 @@ public final class DatagramBatch {
     private final int slotSize;
     private final MemorySegment data;
     private final MemorySegment headers;
+    /**
+     * {@link #headers} as a native-order buffer, for the fields read and reset on every
+     * receive ({@code msg_len}, {@code msg_controllen}): the JVM runs these paths
+     * C1-compiled, where a {@link MemorySegment} access is a chain of calls (alignment,
+     * bounds, base and offset; 13 % of a GRO receiver's profile) and a buffer access a short one.
+     */
+    private final ByteBuffer headerWords;
+    /** The length every slot's iovec has now ({@link #send}). */
+    private int iovLength;
+    /**
+     * Slots {@code 0 .. controlDirty-1} may hold a {@code msg_controllen} the kernel (or
+     * {@link #setReceiveTime}) changed, to be reset before the next receive; the kernel
+     * writes it only for the messages it returns, so a receive resets just those.
+     */
+    private int controlDirty;
     private final MemorySegment iovecs;
     private final MemorySegment control;
     private final MemorySegment pollFd;
@@ -80,6 +95,7 @@ public final class DatagramBatch {
         this.data = MemorySegment.ofBuffer(buffer);
         Arena arena = Arena.ofAuto();
         this.headers = arena.allocate((long) MMSGHDR * slots, 8);
+        this.headerWords = headers.asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
         this.iovecs = arena.allocate((long) IOVEC * slots, 8);
         this.control = arena.allocate((long) RECEIVE_CONTROL * slots, 8);
         this.pollFd = arena.allocate(8, 8);
@@ -96,6 +112,7 @@ public final class DatagramBatch {
             headers.set(JAVA_LONG, h + MSG_IOV, iovecs.address() + iov);
             headers.set(JAVA_LONG, h + MSG_IOVLEN, 1L);
         }
+        this.iovLength = slotSize;
         pollFd.set(JAVA_INT, 0, fd);
         gsoMsg.set(JAVA_LONG, MSG_IOV, gsoIov.address());
         gsoMsg.set(JAVA_LONG, MSG_IOVLEN, 1L);
@@ -137,8 +154,11 @@ public final class DatagramBatch {
      *         (e.g. {@code -ENOBUFS}, {@code -EAGAIN}) when the first one failed
      */
     public int send(int from, int count, int length) {
-        for (int i = from; i < from + count; i++) {
-            iovecs.set(JAVA_LONG, (long) IOVEC * i + 8, length);
+        if (length != iovLength) { // a stream's datagrams have one size: set once, not per call
+            for (int i = 0; i < slots; i++) {
+                iovecs.set(JAVA_LONG, (long) IOVEC * i + 8, length);
+            }
+            iovLength = length;
         }
         return libc.sendmmsg(state, fd, headers.asSlice((long) MMSGHDR * from), count, 0);
     }
@@ -210,12 +230,13 @@ public final class DatagramBatch {
         return true;
     }
 
-    /** Points every slot's {@code msg_control} at its part of {@link #control}. */
+    /** Points every slot's {@code msg_control} at its part of {@link #control}; the next receive sets their lengths. */
     private void attachControl() {
         for (int i = 0; i < slots; i++) {
             long h = (long) MMSGHDR * i;
             headers.set(JAVA_LONG, h + MSG_CONTROL, control.address() + (long) RECEIVE_CONTROL * i);
         }
+        controlDirty = slots;
     }
 
     /**
@@ -226,20 +247,21 @@ public final class DatagramBatch {
      * @return datagrams (reads) received, or {@code -errno}; 0 after {@link #wakeUp()}
      */
     public int receive(int max, boolean wait) {
+        int n = Math.min(max, slots);
         if (gro || timestamps) {
-            int n = Math.min(max, slots);
-            for (int i = 0; i < n; i++) {
-                long h = (long) MMSGHDR * i;
-                headers.set(JAVA_LONG, h + MSG_CONTROLLEN, RECEIVE_CONTROL);
+            for (int i = 0; i < controlDirty; i++) {
+                headerWords.putLong(MMSGHDR * i + MSG_CONTROLLEN, RECEIVE_CONTROL);
             }
         }
         int flags = Libc.MSG_WAITFORONE | (wait ? 0 : Libc.MSG_DONTWAIT);
-        return libc.recvmmsg(state, fd, headers, Math.min(max, slots), flags);
+        int r = libc.recvmmsg(state, fd, headers, n, flags);
+        controlDirty = Math.max(r, 0);
+        return r;
     }
 
     /** The length of the datagram (or coalesced read) received into slot {@code i}. */
     public int length(int i) {
-        return headers.get(JAVA_INT, (long) MMSGHDR * i + MSG_LEN);
+        return headerWords.getInt(MMSGHDR * i + MSG_LEN);
     }
 
     /** Sets slot {@code i}'s received length, for running the receive path on synthetic data (warm-up, tests). */
@@ -293,11 +315,12 @@ public final class DatagramBatch {
         control.set(JAVA_LONG, c + 16, realtimeNanos / 1_000_000_000L);
         control.set(JAVA_LONG, c + 24, realtimeNanos % 1_000_000_000L);
         headers.set(JAVA_LONG, (long) MMSGHDR * i + MSG_CONTROLLEN, AncillaryData.SPACE_TIMESPEC);
+        controlDirty = Math.max(controlDirty, i + 1);
     }
 
     /** The ancillary data length the kernel left in slot {@code i}'s header (at most the slot's room). */
     private long controlLength(int i) {
-        long len = headers.get(JAVA_LONG, (long) MMSGHDR * i + MSG_CONTROLLEN);
+        long len = headerWords.getLong(MMSGHDR * i + MSG_CONTROLLEN);
         return Math.min(len, RECEIVE_CONTROL);
     }
 
