@@ -19,11 +19,6 @@ public final class PhaseTrace {
     private PhaseTrace() {
     }
 
-    /** Whether phases are traced in this JVM. */
-    public static boolean on() {
-        return ON;
-    }
-
     /** Marks phase {@code name} now; nothing unless tracing is on. */
     public static void mark(String name) {
         if (ON) {
