@@ -40,8 +40,11 @@ rm -rf "$image" "$out/deb-root" "$out/$name-linux-x64.tar.gz" "$out"/iperf3j_*.d
 mkdir -p "$image/bin" "$image/lib" "$image/share/man/man1" "$image/share/iperf3j"
 
 # 1. The modules the application uses, as jdeps finds them in the fat jar (its dependencies
-#    included). jdk.crypto.ec etc. are in java.base since JDK 22; nothing is loaded by name only.
-modules=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$jar")
+#    included), and jdk.unsupported, which jdeps cannot see: the CLI's signal handlers load
+#    sun.misc.Signal by name, and without it SIGINT/SIGTERM killed the JVM (exit 143, no
+#    summary) instead of ending the test as iperf3 does. jdk.crypto.ec etc. are in java.base
+#    since JDK 22.
+modules=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$jar"),jdk.unsupported
 echo "modules: $modules" >>"$log"
 
 # 2. The runtime. --strip-debug and no headers/man pages: a smaller image; zip compression

@@ -100,6 +100,33 @@ class TarballIT {
         }
     }
 
+    /**
+     * SIGTERM in the middle of a test ends it as iperf3 ends it: the summary so far, then
+     * "interrupt - the client has terminated", exit status 1. The handlers need
+     * {@code sun.misc.Signal} (module jdk.unsupported, loaded by name, so jdeps does not
+     * list it); an image without it was killed by the signal, exit 143, no summary.
+     */
+    @Test
+    void sigtermEndsATestAsIperf3Does() throws Exception {
+        int port = FreePorts.next();
+        try (Iperf3Process server = NoJdk.start(List.of(iperf3j.toString(), "-s", "-1", "-p", Integer.toString(port)))) {
+            assertThat(server.awaitListening(port, Duration.ofSeconds(30))).as(server.stderr()).isTrue();
+            try (Iperf3Process client = NoJdk.start(List.of(iperf3j.toString(), "-c", "127.0.0.1",
+                    "-p", Integer.toString(port), "-t", "30", "--forceflush"))) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!client.stdout().contains("0.00-1.00") && client.isAlive() && System.nanoTime() - deadline < 0) {
+                    Thread.sleep(20); // the first interval: the test is running, its handlers in place
+                }
+                assertThat(client.stdout()).as(client.stderr()).contains("0.00-1.00");
+                client.signal("TERM");
+                assertThat(client.waitFor(Duration.ofSeconds(20))).as(client.stdout() + client.stderr()).isEqualTo(1);
+                assertThat(client.stdout()).contains("sender");
+                assertThat(client.stdout() + client.stderr()).contains("interrupt - the client has terminated");
+            }
+            assertThat(server.waitFor(Duration.ofSeconds(20))).as(server.stderr()).isNotNegative();
+        }
+    }
+
     /** The client's JSON document: bytes arrived at the receiver, no error. */
     static JsonNode assertReceived(String json) throws IOException {
         JsonNode doc = JSON.readTree(json);
