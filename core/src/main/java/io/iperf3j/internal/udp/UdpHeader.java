@@ -97,17 +97,17 @@ public final class UdpHeader {
         if (le.order() != ByteOrder.LITTLE_ENDIAN) {
             throw new IllegalArgumentException("writeBatch needs a little-endian view of the buffer");
         }
-        // bytes 0-7 on the wire: seconds then microseconds, each big-endian; read as one little-endian long
-        int sec = (int) (sentMicros / MICROS_PER_SECOND);
-        int usec = (int) (sentMicros % MICROS_PER_SECOND);
-        long time = (swap(usec) & 0xffff_ffffL) << 32 | (swap(sec) & 0xffff_ffffL);
+        // bytes 0-7 on the wire: seconds then microseconds, big-endian, stored as one little-endian long
+        long sec = (sentMicros / MICROS_PER_SECOND) & 0xffff_ffffL; // truncated to 32 bits, as in C
+        long usec = (sentMicros % MICROS_PER_SECOND) & 0xffff_ffffL; // the low 32 bits, as write() stores them
+        long time = swap(sec << 32 | usec);
         long seq = sequence;
         int off = 0;
         for (int i = 0; i < count; i++) {
             seq++;
             le.putLong(off, time);
             if (counters64) {
-                le.putLong(off + 8, (swap((int) seq) & 0xffff_ffffL) << 32 | (swap((int) (seq >>> 32)) & 0xffff_ffffL));
+                le.putLong(off + 8, swap(seq));
             } else {
                 le.putInt(off + 8, swap((int) seq));
             }
@@ -119,20 +119,24 @@ public final class UdpHeader {
     /** {@link #sequence(ByteBuffer, int, boolean)} through a little-endian view ({@link #writeBatch}). */
     public static long sequenceLe(ByteBuffer le, int offset, boolean counters64) {
         if (counters64) {
-            long raw = le.getLong(offset + 8);
-            return (swap((int) raw) & 0xffff_ffffL) << 32 | (swap((int) (raw >>> 32)) & 0xffff_ffffL);
+            return swap(le.getLong(offset + 8));
         }
         return swap(le.getInt(offset + 8)) & 0xffff_ffffL;
     }
 
     /** {@link #sentMicros(ByteBuffer, int)} through a little-endian view ({@link #writeBatch}). */
     public static long sentMicrosLe(ByteBuffer le, int offset) {
-        long raw = le.getLong(offset);
-        return (swap((int) raw) & 0xffff_ffffL) * MICROS_PER_SECOND + (swap((int) (raw >>> 32)) & 0xffff_ffffL);
+        long time = swap(le.getLong(offset)); // seconds in the high half, microseconds in the low
+        return (time >>> 32) * MICROS_PER_SECOND + (time & 0xffff_ffffL);
     }
 
     /** {@link Integer#reverseBytes} as plain shifts, which C1 compiles in line (it calls reverseBytes). */
     private static int swap(int v) {
         return v << 24 | (v & 0xff00) << 8 | (v >>> 8) & 0xff00 | v >>> 24;
+    }
+
+    /** {@link Long#reverseBytes} from two {@link #swap(int)}s: a big-endian 64-bit field read or written little-endian. */
+    private static long swap(long v) {
+        return (swap((int) v) & 0xffff_ffffL) << 32 | (swap((int) (v >>> 32)) & 0xffff_ffffL);
     }
 }
