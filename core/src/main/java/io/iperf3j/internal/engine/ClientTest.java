@@ -24,6 +24,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.Selector;
 import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One client test: resolves the server, runs the protocol, and reports as
@@ -53,6 +54,8 @@ public final class ClientTest {
     private volatile ClientSession session;
     private RttProbe.Starter rttProbes;
     private volatile boolean cancelRequested;
+    /** Before the PKCS#1 attempt that follows a refused OAEP token (see {@link #run()}). */
+    private static final long RETRY_PAUSE_NANOS = 200_000_000L;
 
     /**
      * @param observer told about each reported interval and the end; {@link TestObserver#NONE} for none
@@ -102,6 +105,12 @@ public final class ClientTest {
             last = a;
             if (!last.deniedBeforeStart() || cancelRequested) {
                 break;
+            }
+            // iperf3 3.17+ servers close their listening socket when a test ends and open it
+            // again for the next (cleanup_server, then iperf_server_listen): a connection made in
+            // between is reset. Give the refusing server that moment before the next attempt.
+            if (i + 1 < paddings.size()) {
+                LockSupport.parkNanos(RETRY_PAUSE_NANOS);
             }
         }
         TestReporter reporter = last.reporter();
