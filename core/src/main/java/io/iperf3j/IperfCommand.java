@@ -8,6 +8,7 @@ import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.options.OptionParser;
 import io.iperf3j.internal.options.ParseResult;
+import io.iperf3j.internal.output.ErrorDocument;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.stats.TestObserver;
@@ -419,12 +420,7 @@ public final class IperfCommand {
 
     /** iperf3's document for a run that failed before any test: empty start, no intervals, the error. */
     private static IperfResult errorResult(EngineInfo info, String message, boolean cancelled) {
-        JsonObject doc = new JsonObject()
-                .put("start", new JsonObject().put("connected", new ArrayList<>()).put("version", info.versionText())
-                        .put("system_info", info.systemInfo()))
-                .put("intervals", new ArrayList<>())
-                .put("end", new JsonObject())
-                .put("error", message);
+        JsonObject doc = ErrorDocument.of(info.versionText(), info.systemInfo(), message);
         return new IperfResult(Role.SERVER, doc, cancelled);
     }
 

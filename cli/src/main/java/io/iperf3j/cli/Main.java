@@ -15,6 +15,8 @@ import io.iperf3j.internal.engine.server.IperfServer;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.options.OptionParser;
 import io.iperf3j.internal.options.ParseResult;
+import io.iperf3j.internal.output.ErrorDocument;
+import io.iperf3j.internal.output.OutputMode;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.stats.TestObserver;
@@ -159,10 +161,10 @@ public final class Main {
                 return 0;
             }
             case ParseResult.Failure f -> {
-                // Where each part goes follows iperf3: usage on stdout after a parameter error.
+                // The message and a short usage on stderr, or with -J / --json-stream the error as JSON on stdout.
                 err.print(f.stderrText());
                 err.flush();
-                out.print(f.stdoutText());
+                out.print(errorOutput(f.output(), f.errorText()));
                 out.flush();
                 return f.exitCode();
             }
@@ -284,27 +286,52 @@ public final class Main {
         try {
             server.bind();
         } catch (IperfException e) {
-            sink.err("iperf3j: error - " + e.getMessage() + "\n");
-            sink.err("iperf3j: exiting\n");
+            serverError(options, sink, "error - " + e.getMessage());
+            sink.err("iperf3j: exiting\n"); // 3.12 writes this line on stderr in -J mode too
             return 1;
         }
         java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean testsRunning = new java.util.concurrent.atomic.AtomicBoolean();
         onSignal.set(() -> {
+            testsRunning.set(server.activeTests() > 0);
             interrupted.set(true);
             server.close();
         });
         try {
             server.serve();
         } catch (IperfException e) {
-            sink.err("iperf3j: error - " + e.getMessage() + "\n");
+            serverError(options, sink, "error - " + e.getMessage());
             return 1;
         }
         if (interrupted.get()) {
-            // As iperf3 3.12: running tests were told SERVER_TERMINATE; exit status 1.
-            sink.err("iperf3j: interrupt - the server has terminated\n");
+            // As iperf3 3.12: running tests were told SERVER_TERMINATE; exit status 1. With -J an
+            // interrupted test's document carries the error; an idle server prints its own.
+            if (!outputMode(options).json() || !testsRunning.get()) {
+                serverError(options, sink, "interrupt - the server has terminated");
+            }
             return 1;
         }
         return 0;
+    }
+
+    /** A server error outside any test: a stderr line, or iperf3's error document / events with -J / --json-stream. */
+    private static void serverError(IperfOptions options, OutputSink sink, String message) {
+        OutputMode mode = outputMode(options);
+        if (mode.json()) {
+            sink.out(errorOutput(mode, message));
+        } else {
+            sink.err("iperf3j: " + message + "\n");
+        }
+    }
+
+    private static OutputMode outputMode(IperfOptions options) {
+        return OutputMode.of(options.json(), options.jsonStream(), options.jsonStreamFullOutput());
+    }
+
+    /** The error as JSON in {@code mode} (empty in text mode), with this program's version and uname. */
+    private static String errorOutput(OutputMode mode, String message) {
+        EngineInfo info = EngineInfo.standard();
+        return ErrorDocument.render(mode, info.versionText(), info.systemInfo(), message);
     }
 
     /** {@code --loopback}: an embedded one-off server on 127.0.0.1 and the client against it, in this process. */

@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -79,6 +80,84 @@ class BadInputTest {
         }
     }
 
+    /** Issue 25: with -J the bind failure is 3.12's and 3.21's document on stdout, not a stderr line. */
+    @Test
+    void portInUseWithJsonPrintsIperf3sErrorDocument() throws IOException {
+        try (ServerSocket holder = new ServerSocket()) {
+            holder.bind(new InetSocketAddress(FreePorts.next()));
+            String port = Integer.toString(holder.getLocalPort());
+            Run real = iperf3("-s", "-1", "-p", port, "-J");
+            Run real321 = run(Iperf3Binary.V3_21, "-s", "-1", "-p", port, "-J");
+            Run ours = iperf3j("-s", "-1", "-p", port, "-J");
+            JsonObject realDoc = JsonPaths.parse(real.stdout());
+            JsonObject doc = JsonPaths.parse(ours.stdout());
+            assertThat(doc.getString("error"))
+                    .isEqualTo("error - unable to start listener for connections: Address already in use")
+                    .isEqualTo(realDoc.getString("error"))
+                    .isEqualTo(JsonPaths.parse(real321.stdout()).getString("error"));
+            assertThat(JsonPaths.keyPaths(doc)).isEqualTo(JsonPaths.keyPaths(realDoc));
+            assertThat(ours.stderr()).isEqualTo(asIperf3j(real.stderr())).isEqualTo("iperf3j: exiting\n");
+            assertThat(ours.exitCode()).isEqualTo(real.exitCode()).isEqualTo(real321.exitCode()).isEqualTo(1);
+
+            // --json-stream: 3.21's error and end events, byte for byte
+            Run realStream = run(Iperf3Binary.V3_21, "-s", "-1", "-p", port, "--json-stream");
+            Run oursStream = iperf3j("-s", "-1", "-p", port, "--json-stream");
+            assertThat(oursStream.stdout()).isEqualTo(realStream.stdout())
+                    .startsWith("{\"event\":\"error\",\"data\":\"error - unable to start listener");
+            assertThat(oursStream.exitCode()).isEqualTo(realStream.exitCode()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Issue 25: without -J every refused command line is the message, an empty line and
+     * the two-line usage on stderr, as 3.21 prints it (3.12 prints its 96-line usage).
+     */
+    @Test
+    void refusedCommandLineIsTheShortUsageOnStderrAs321() {
+        for (List<String> line : List.of(List.of("-c", "127.0.0.1", "-t", "-1"), List.of("-s", "-c", "127.0.0.1"),
+                List.of("--foo"), List.of("-c", "127.0.0.1", "-p"))) {
+            String[] args = line.toArray(String[]::new);
+            Run real = run(Iperf3Binary.V3_21, args);
+            Run ours = iperf3j(args);
+            assertThat(ours.stdout()).as("stdout of %s", line).isEmpty();
+            assertThat(ours.exitCode()).isEqualTo(real.exitCode()).isEqualTo(1);
+            assertThat(ours.stderr()).as("stderr of %s", line)
+                    .isEqualTo(real.stderr().replace(Iperf3Binary.V3_21.path + ": ", "iperf3: ")
+                            .replace("iperf3", "iperf3j"))
+                    .endsWith("\n\nUsage: iperf3j [-s|-c host] [options]\nTry `iperf3j --help' for more information.\n");
+        }
+        assertThat(run(Iperf3Binary.V3_21, "--foo").stdout()).isEmpty();
+    }
+
+    /**
+     * Issue 25: with -J (wherever it stands) a refused command line is a JSON document
+     * with {@code error} on stdout, shaped as 3.12's error document, and never the usage.
+     * Neither iperf3 has JSON here (3.12 prints its usage on stdout, 3.21 the short usage
+     * on stderr); a script that asked for JSON gets JSON.
+     */
+    @Test
+    void refusedCommandLineWithJsonIsAnErrorDocument() {
+        String closed = Integer.toString(FreePorts.next());
+        JsonObject realDoc = JsonPaths.parse(iperf3("-c", "127.0.0.1", "-p", closed, "-J").stdout());
+        Map<List<String>, String> errors = Map.of(
+                List.of("-c", "127.0.0.1", "-t", "-1", "-J"),
+                "parameter error - test duration valid values are 0 to 86400 seconds",
+                List.of("-J", "-c", "127.0.0.1", "-P", "0"), "parameter error - value out of range: -P 0",
+                List.of("-c", "127.0.0.1", "--sctp", "-J"), "parameter error - no SCTP support available",
+                List.of("-c", "127.0.0.1", "--foo", "-J"), "unrecognized option '--foo'",
+                List.of("-J", "-c", "127.0.0.1", "-p"), "option requires an argument -- 'p'",
+                List.of("-J", "-s", "-c", "127.0.0.1"), "parameter error - cannot be both server and client");
+        errors.forEach((line, error) -> {
+            Run ours = iperf3j(line.toArray(String[]::new));
+            assertThat(ours.stdout()).as("stdout of %s", line).doesNotContain("Usage");
+            JsonObject doc = JsonPaths.parse(ours.stdout());
+            assertThat(doc.getString("error")).as("error of %s", line).isEqualTo(error);
+            assertThat(JsonPaths.keyPaths(doc)).isEqualTo(JsonPaths.keyPaths(realDoc));
+            assertThat(ours.stderr()).as("stderr of %s", line).isEmpty();
+            assertThat(ours.exitCode()).isEqualTo(1);
+        });
+    }
+
     /**
      * Documented deviation: iperf3 3.12 accepts {@code -t -5} (and then runs an endless
      * test); iperf3j refuses it as a parameter error, with the usage, exit status 1.
@@ -135,9 +214,14 @@ class BadInputTest {
     }
 
     private static Run iperf3(String... args) {
-        try (Iperf3Process p = Iperf3Process.iperf3(List.of(args))) {
+        return run(Iperf3Binary.V3_12, args);
+    }
+
+    private static Run run(Iperf3Binary binary, String... args) {
+        binary.requireThis();
+        try (Iperf3Process p = Iperf3Process.iperf3(binary, List.of(args))) {
             int status = p.waitFor(Duration.ofSeconds(10));
-            assertThat(status).as("iperf3 %s ended in time", List.of(args)).isNotEqualTo(-1);
+            assertThat(status).as("%s %s ended in time", binary.label, List.of(args)).isNotEqualTo(-1);
             return new Run(status, p.stdout(), p.stderr());
         }
     }

@@ -83,6 +83,20 @@ final class GetoptScanner {
     }
 
     Scan scan(String... args) {
+        return scan(args, true);
+    }
+
+    /**
+     * Every option given, reading on past getopt errors (a bad word is skipped): what the
+     * whole line asks for, e.g. {@code -J} after an unknown option, so that the failure
+     * itself can be printed as JSON. Values are still taken as getopt takes them
+     * ({@code -p -J} gives {@code -J} as the port).
+     */
+    List<Given> scanPastErrors(String... args) {
+        return scan(args, false).given();
+    }
+
+    private Scan scan(String[] args, boolean stopAtError) {
         List<Given> out = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -93,7 +107,7 @@ final class GetoptScanner {
                 continue; // a non-option: getopt permutes it to the end and iperf3 ignores it
             }
             Step step = arg.startsWith("--") ? longOption(args, i, out) : shortCluster(args, i, out);
-            if (step.error() != null) {
+            if (step.error() != null && stopAtError) {
                 return new Scan(out, program + ": " + step.error());
             }
             if (step.tookNextWord()) {

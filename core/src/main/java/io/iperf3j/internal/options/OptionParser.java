@@ -1,5 +1,7 @@
 package io.iperf3j.internal.options;
 
+import io.iperf3j.internal.output.OutputMode;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,9 +21,9 @@ import java.util.Objects;
  * <li>{@link ParseResult.Run}: the options, and warnings for stderr (3.12 warns about
  *     {@code -J} combined with {@code -f}, {@code -V} or {@code -d});</li>
  * <li>{@link ParseResult.Help}, {@link ParseResult.Version}: text for stdout, exit 0;</li>
- * <li>{@link ParseResult.Failure}: exit 1; see {@link ParseResult.Failure#stderrText()}
- *     and {@link ParseResult.Failure#stdoutText()} for where 3.12 puts the message and
- *     the usage.</li>
+ * <li>{@link ParseResult.Failure}: exit 1; see {@link ParseResult.Failure} for where the
+ *     message goes (3.21's short usage on stderr, or JSON on stdout when the line asks
+ *     for JSON).</li>
  * </ul>
  *
  * <h2>How 3.12 is mirrored</h2>
@@ -91,6 +93,10 @@ import java.util.Objects;
  *     ({@code --js}, {@code --us}).</li>
  * <li>Messages name the program {@code iperf3j}; an invalid short option that is not
  *     ASCII is shown as the character, not as its first byte.</li>
+ * <li>A failure is printed as 3.21 prints it (the message, an empty line and a two-line
+ *     usage, all on stderr), not with 3.12's full usage; when the line asks for
+ *     {@code -J} or {@code --json-stream} it is a JSON error on stdout instead
+ *     ({@link ParseResult.Failure}).</li>
  * </ol>
  */
 public final class OptionParser {
@@ -115,6 +121,11 @@ public final class OptionParser {
         for (String a : args) {
             Objects.requireNonNull(a, "argument");
         }
+        ParseResult result = parseLine(args);
+        return result instanceof ParseResult.Failure f ? f.in(askedOutput(args)) : result;
+    }
+
+    private static ParseResult parseLine(String... args) {
         GetoptScanner.Scan scan = SCANNER.scan(args);
         CommandLineSpec command = new CommandLineSpec();
         try {
@@ -122,13 +133,30 @@ public final class OptionParser {
                 command.apply(given.option(), given.value());
             }
             if (scan.error() != null) {
-                // 3.12 prints getopt's message and the long usage on stderr and exits 1
+                // getopt's message; iperf3 exits 1
                 return new ParseResult.Failure(scan.error(), 1, true);
             }
             return command.finish();
         } catch (CommandLineSpec.Stop stop) {
             return stop.result;
         }
+    }
+
+    /** The output the whole line asks for, options after the failing one included. */
+    private static OutputMode askedOutput(String... args) {
+        boolean json = false;
+        boolean stream = false;
+        boolean full = false;
+        for (GetoptScanner.Given given : SCANNER.scanPastErrors(args)) {
+            switch (given.option()) {
+                case JSON -> json = true;
+                case JSON_STREAM -> stream = true;
+                case JSON_STREAM_FULL_OUTPUT -> full = true;
+                default -> {
+                }
+            }
+        }
+        return OutputMode.of(json || stream, stream, full);
     }
 
     /** The long usage text, as {@code iperf3j -h} prints it (ends with a newline). */

@@ -1,5 +1,7 @@
 package io.iperf3j.internal.options;
 
+import io.iperf3j.internal.output.OutputMode;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -45,41 +47,63 @@ public sealed interface ParseResult {
     /**
      * The command line is not usable: exit with {@code exitCode} (1, as iperf3).
      *
-     * <p>iperf3 3.12 prints two kinds of failure differently, and
-     * {@link #stderrText()}/{@link #stdoutText()} reproduce both:
+     * <p>Where the message goes follows iperf3 3.21, whose output a script can use,
+     * not 3.12, which prints its 96-line usage (on stdout after a parameter error, so a
+     * script parsing {@code -J} output reads help text):
      * <ul>
-     * <li>a parameter error ({@code "iperf3j: parameter error - ..."}): the message and
-     *     an empty line on stderr, then the long usage on <b>stdout</b>;</li>
-     * <li>a getopt error (unknown option, missing argument, ...): the message and then
-     *     the long usage, both on <b>stderr</b>, with no empty line.</li>
+     * <li>text mode: the message, an empty line and the two-line short usage on stderr,
+     *     nothing on stdout ({@link #stderrText()}), for parameter and getopt errors
+     *     alike;</li>
+     * <li>when the line asks for JSON ({@code -J}, {@code --json-stream}, wherever they
+     *     stand, even after the bad word): nothing on stderr and the error, as
+     *     {@link #errorText()}, in the JSON the line asked for on stdout (the caller
+     *     renders it with {@link io.iperf3j.internal.output.ErrorDocument}). iperf3 has
+     *     no JSON for this case (3.12 prints the usage, 3.21 the short usage on stderr).</li>
      * </ul>
      *
      * @param message the first line as iperf3 prints it, with program name
      *        {@code iperf3j} and no line terminator
      * @param exitCode process exit status
-     * @param showUsage whether the long usage follows the message
+     * @param showUsage whether the short usage follows the message in text mode
+     * @param output the output the command line asked for
      */
-    record Failure(String message, int exitCode, boolean showUsage) implements ParseResult {
+    record Failure(String message, int exitCode, boolean showUsage, OutputMode output) implements ParseResult {
+        /** 3.21's short usage: the synopsis and where the rest is. */
+        public static final String SHORT_USAGE = "Usage: " + OptionParser.PROGRAM + " [-s|-c host] [options]\n"
+                + "Try `" + OptionParser.PROGRAM + " --help' for more information.\n";
+
         public Failure {
             Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(output, "output");
         }
 
-        /** True for {@code "iperf3j: parameter error - ..."} failures (usage on stdout), false for getopt errors. */
+        /** A failure printed as text. */
+        public Failure(String message, int exitCode, boolean showUsage) {
+            this(message, exitCode, showUsage, OutputMode.TEXT);
+        }
+
+        /** This failure printed in {@code mode}. */
+        public Failure in(OutputMode mode) {
+            return new Failure(message, exitCode, showUsage, mode);
+        }
+
+        /** True for {@code "iperf3j: parameter error - ..."} failures, false for getopt errors. */
         public boolean isParameterError() {
             return message.startsWith(OptionParser.PROGRAM + ": parameter error - ");
         }
 
-        /** Everything iperf3 would write to stderr for this failure. */
-        public String stderrText() {
-            if (isParameterError()) {
-                return message + "\n\n";
-            }
-            return message + "\n" + (showUsage ? OptionParser.usage() : "");
+        /** The message without the program name, as a JSON {@code error} value: {@code "parameter error - ..."}. */
+        public String errorText() {
+            String prefix = OptionParser.PROGRAM + ": ";
+            return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
         }
 
-        /** Everything iperf3 would write to stdout for this failure (the usage for parameter errors). */
-        public String stdoutText() {
-            return isParameterError() && showUsage ? OptionParser.usage() : "";
+        /** Everything for stderr: empty when the error goes out as JSON. */
+        public String stderrText() {
+            if (output.json()) {
+                return "";
+            }
+            return message + "\n" + (showUsage ? "\n" + SHORT_USAGE : "");
         }
     }
 }

@@ -97,7 +97,12 @@ class NewerIperf3OptionsTest {
                 C + "--json-stream-full-output=1",
                 C + "--skip-rx-copy=1",
                 C + "--mptcp=1",
-                C + "-m3");
+                C + "-m3",
+                // not new options: how 3.21 prints any failure (the short usage on stderr)
+                C + "-t -1",
+                C + "--foo",
+                C + "-p",
+                "-s -c 127.0.0.1");
     }
 
     /** 3.21's first line of output for a command line that fails while parsing, and its exit status. */
@@ -130,6 +135,10 @@ class NewerIperf3OptionsTest {
         ParseResult.Failure f = (ParseResult.Failure) ours;
         assertThat(f.message()).as("first line for %s", line).isEqualTo(theirs);
         assertThat(f.exitCode()).isEqualTo(p.exitValue()).isEqualTo(1);
+        // the rest of stderr too (the empty line and the short usage), and nothing on stdout
+        String theirRest = stderr.substring(stderr.indexOf('\n') + 1).replace("iperf3 ", "iperf3j ");
+        assertThat(f.stderrText()).as("stderr for %s", line).isEqualTo(f.message() + "\n" + theirRest);
+        assertThat(Files.readString(out, StandardCharsets.UTF_8)).isEmpty();
     }
 
     @Test

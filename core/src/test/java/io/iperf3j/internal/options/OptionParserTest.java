@@ -7,6 +7,7 @@ import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
 import io.iperf3j.internal.options.IperfOptions.IpVersion;
 import io.iperf3j.internal.options.IperfOptions.RsaPadding;
+import io.iperf3j.internal.output.OutputMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -399,16 +400,39 @@ class OptionParserTest {
     }
 
     @Test
-    void failureTextGoesWhere3_12PutsIt() {
+    void failureTextGoesToStderrWithTheShortUsage() {
         ParseResult.Failure param = (ParseResult.Failure) OptionParser.parse("-s", "-t", "5");
         assertThat(param.isParameterError()).isTrue();
-        assertThat(param.stderrText()).isEqualTo(param.message() + "\n\n");
-        assertThat(param.stdoutText()).isEqualTo(OptionParser.usage());
+        assertThat(param.output()).isEqualTo(OutputMode.TEXT);
+        assertThat(param.stderrText()).isEqualTo(param.message() + "\n\nUsage: iperf3j [-s|-c host] [options]\n"
+                + "Try `iperf3j --help' for more information.\n");
 
         ParseResult.Failure getopt = (ParseResult.Failure) OptionParser.parse("--foo");
         assertThat(getopt.isParameterError()).isFalse();
-        assertThat(getopt.stderrText()).isEqualTo("iperf3j: unrecognized option '--foo'\n" + OptionParser.usage());
-        assertThat(getopt.stdoutText()).isEmpty();
+        assertThat(getopt.stderrText()).isEqualTo("iperf3j: unrecognized option '--foo'\n\n"
+                + ParseResult.Failure.SHORT_USAGE);
+        assertThat(getopt.errorText()).isEqualTo("unrecognized option '--foo'");
+    }
+
+    @Test
+    void failureOfALineAskingForJsonIsJsonWhereverTheJsonOptionStands() {
+        ParseResult.Failure before = (ParseResult.Failure) OptionParser.parse("-J", "-c", "h", "-t", "-1");
+        ParseResult.Failure after = (ParseResult.Failure) OptionParser.parse("-c", "h", "-t", "-1", "-J");
+        for (ParseResult.Failure f : List.of(before, after)) {
+            assertThat(f.output()).isEqualTo(OutputMode.JSON);
+            assertThat(f.stderrText()).isEmpty();
+            assertThat(f.errorText()).isEqualTo("parameter error - test duration valid values are 0 to 86400 seconds");
+        }
+        ParseResult.Failure getopt = (ParseResult.Failure) OptionParser.parse("-c", "h", "--foo", "--json-stream");
+        assertThat(getopt.output()).isEqualTo(OutputMode.JSON_STREAM);
+        assertThat(getopt.errorText()).isEqualTo("unrecognized option '--foo'");
+        assertThat(((ParseResult.Failure) OptionParser.parse("-c", "h", "-P", "0", "--json-stream",
+                "--json-stream-full-output")).output()).isEqualTo(OutputMode.JSON_STREAM_FULL);
+        // -J taken as -p's value is no -J; --json-stream-full-output alone is text, as in 3.21
+        assertThat(((ParseResult.Failure) OptionParser.parse("-s", "-t", "1", "-p", "-J")).output())
+                .isEqualTo(OutputMode.TEXT);
+        assertThat(((ParseResult.Failure) OptionParser.parse("-s", "-t", "1", "--json-stream-full-output")).output())
+                .isEqualTo(OutputMode.TEXT);
     }
 
     @Test
