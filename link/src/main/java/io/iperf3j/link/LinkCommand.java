@@ -1,8 +1,8 @@
 package io.iperf3j.link;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import io.iperf3j.MetricsStream;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.iperf3j.MetricsStream;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,39 +17,48 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
- * {@code iperf3j link}: a message-rate test over the link. {@code -s} runs a server that counts what
- * arrives and reports its totals to the client every 100 ms (a reliable {@link Received}); {@code -c
- * host} sends {@link Data} messages at {@code --rate} per second for {@code -t} seconds and prints one
- * line per interval: sent, received, RTT p50/p99 (the link's pings, every 10 ms), loss, reordered,
- * pending acks; {@code -J} prints one JSON document at the end instead.
+ * {@code iperf3j link}: a message-rate test over the link. {@code -s} runs a server, until stopped
+ * (SIGINT/SIGTERM) or for {@code -t} seconds, that counts what each client sends ({@link ArrivalTally})
+ * and reports the totals to it every 100 ms (a reliable {@link Received}); {@code -c host} sends
+ * {@link Data} messages at {@code --rate} per second for {@code -t} seconds and prints one line per
+ * interval: sent, received, in flight, lost, resent, reordered, RTT p50/p99 (the link's pings, every
+ * 10 ms); {@code -J} prints one JSON document at the end instead. The intervals add up to the end's
+ * totals ({@link LinkCounts}).
  *
- * <p>Threads: the caller's thread paces the sends and prints; the endpoints run in background mode.
+ * <p>Threads: the caller's thread paces the sends (server: sends the reports) and prints; the endpoints
+ * run in background mode; a signal only counts down a latch the caller's thread waits on.
  */
 @Command(name = "iperf3j link", mixinStandardHelpOptions = true, sortOptions = false,
         description = "A message-rate test over the iperf3j UDP message link.",
         footer = "Metrics export: the iperf3j command's --push.* and --metrics.* options (iperf3j --help) work here"
                 + " too, with families iperf3j_link_client_* / iperf3j_link_server_* (label instance = the peer).")
 public final class LinkCommand {
-    /** A test message: its sequence number and padding up to --size. */
-    public record Data(int seq, String pad) {
+    /** A test message: its sequence number, whether it was sent reliably (so the server counts loss), padding up to --size. */
+    public record Data(int seq, boolean reliable, String pad) {
     }
 
-    /** The server's running totals for the client. */
-    public record Received(int count, int reordered, int duplicates) {
+    /** The server's running totals for one client ({@link ArrivalTally}). */
+    public record Received(int count, int reordered, int duplicates, int lost, int late) {
+        static final Received NONE = new Received(0, 0, 0, 0, 0);
     }
 
     static MessageTypes types() {
         return MessageTypes.builder().add(20, "Data", Data.class).add(21, "Received", Received.class).build();
     }
 
-    /** Bytes of a Data message besides its padding: header 5, type 1, int 4, string length 2. */
-    static final int DATA_OVERHEAD = 12;
+    /** Bytes of a Data message besides its padding: header 5, type 1, int 4, boolean 1, string length 2. */
+    static final int DATA_OVERHEAD = 13;
+    /** The client's default {@code -t}; the server runs until stopped unless given one. */
+    static final double CLIENT_DEFAULT_SECONDS = 10;
+    private static final long REPORT_EVERY_MILLIS = 100;
 
     @Option(names = {"-s", "--server"}, description = "run as server")
     boolean server;
@@ -67,8 +76,9 @@ public final class LinkCommand {
     boolean reliable;
     @Option(names = "--ordered", description = "client: reliable and ordered messages")
     boolean ordered;
-    @Option(names = {"-t", "--time"}, description = "client: seconds to send; server: seconds to run, 0 = until stopped (default ${DEFAULT-VALUE})")
-    double time = 10;
+    @Option(names = {"-t", "--time"}, paramLabel = "SECS", description = "client: seconds to send (default 10);"
+            + " server: seconds to run (default: until SIGINT or SIGTERM, as with 0)")
+    Double time;
     @Option(names = {"-i", "--interval"}, description = "client: seconds between interval lines; both: between metrics"
             + " published to --push.url / --metrics.file (default ${DEFAULT-VALUE})")
     double interval = 1;
@@ -76,9 +86,16 @@ public final class LinkCommand {
     boolean json;
 
     private MetricsStream metrics;
+    /** Counted down by SIGINT/SIGTERM (through the cli's handler): the server stops, the client stops sending. */
+    private final CountDownLatch stop = new CountDownLatch(1);
 
     private Duration intervalDuration() {
         return Duration.ofNanos((long) (interval * 1e9));
+    }
+
+    /** {@code -t} as given, or the role's default (0 = until stopped, for the server). */
+    private double seconds() {
+        return time != null ? time : server ? 0 : CLIENT_DEFAULT_SECONDS;
     }
 
     private LinkCommand() {
@@ -86,16 +103,24 @@ public final class LinkCommand {
 
     /** Runs {@code iperf3j link ARGS}; returns the exit status (0 ok, 1 error). */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
-        return run(args, out, err, null);
+        return run(args, out, err, null, stopAction -> { });
+    }
+
+    /** As {@link #run(List, PrintStream, PrintStream, MetricsStream, Consumer)} with no way to stop it early. */
+    public static int run(List<String> args, PrintStream out, PrintStream err, MetricsStream metrics) {
+        return run(args, out, err, metrics, stopAction -> { });
     }
 
     /**
      * Runs {@code iperf3j link ARGS}, publishing the endpoint's {@link LinkMetrics#gauges()} to
      * {@code metrics} (if not null) every {@code -i} seconds and at the end: the client's as
      * {@code link_client}, the server's per client as {@code link_server}. The stream is left open.
-     * Returns the exit status (0 ok, 1 error).
+     * {@code onSignal} receives the action that ends the run early and cleanly, summary included (the
+     * caller's SIGINT/SIGTERM handler runs it; it only counts down a latch, so any thread may).
+     * Returns the exit status (0 ok, also when stopped that way; 1 error).
      */
-    public static int run(List<String> args, PrintStream out, PrintStream err, MetricsStream metrics) {
+    public static int run(List<String> args, PrintStream out, PrintStream err, MetricsStream metrics,
+                          Consumer<Runnable> onSignal) {
         LinkCommand c = new LinkCommand();
         c.metrics = metrics;
         CommandLine cl = new CommandLine(c);
@@ -112,6 +137,7 @@ public final class LinkCommand {
         }
         try {
             c.validate();
+            onSignal.accept(c.stop::countDown);
             return c.server ? c.serve(out) : c.client(out);
         } catch (IllegalArgumentException e) {
             err.println("iperf3j link: error - " + e.getMessage());
@@ -138,8 +164,13 @@ public final class LinkCommand {
         if (size < DATA_OVERHEAD || size > LinkConfig.MTU) {
             throw new IllegalArgumentException("size must be " + DATA_OVERHEAD + ".." + LinkConfig.MTU + " bytes: " + size);
         }
-        if (!(time >= 0) || time > 86_400 || (!server && time == 0)) {
-            throw new IllegalArgumentException("time must be " + (server ? "0" : "above 0") + "..86400 s: " + time);
+        double t = seconds();
+        if (!(t >= 0) || t > 86_400 || (!server && t == 0)) {
+            throw new IllegalArgumentException("time must be " + (server ? "0" : "above 0") + "..86400 s: " + t);
+        }
+        if (!server && rate * t > ArrivalTally.MAX_SEQ) {
+            throw new IllegalArgumentException("rate × time must be at most " + ArrivalTally.MAX_SEQ
+                    + " messages (the server's count of each one): " + (long) (rate * t));
         }
         if (!(interval >= 0.01) || interval > 3600) {
             throw new IllegalArgumentException("interval must be 0.01..3600 s: " + interval);
@@ -149,38 +180,27 @@ public final class LinkCommand {
     // ------------------------------------------------------------------ server
 
     private int serve(PrintStream out) throws IOException, InterruptedException {
-        AtomicLong count = new AtomicLong();
-        AtomicLong reordered = new AtomicLong();
-        AtomicLong duplicates = new AtomicLong();
-        long[] highest = {-1};
-        java.util.BitSet seen = new java.util.BitSet();
+        Map<Peer, ArrivalTally> tallies = new ConcurrentHashMap<>();
+        List<Received> finished = new ArrayList<>();
         LinkServer s = new LinkServer(types(), LinkConfig.defaults(), new ServerListener() {
             @Override
             public void onMessage(Peer peer, Record message) {
                 if (message instanceof Data d) {
-                    // (runs on the server's thread: no other writer)
-                    if (d.seq() >= 0 && seen.get(d.seq())) {
-                        duplicates.incrementAndGet();
-                        return;
+                    ArrivalTally tally = tallies.computeIfAbsent(peer, p -> new ArrivalTally());
+                    synchronized (tally) {
+                        tally.arrived(d.seq(), d.reliable(), System.nanoTime());
                     }
-                    if (d.seq() >= 0 && d.seq() < 100_000_000) {
-                        seen.set(d.seq());
-                    }
-                    count.incrementAndGet();
-                    if (d.seq() < highest[0]) {
-                        reordered.incrementAndGet();
-                    }
-                    highest[0] = Math.max(highest[0], d.seq());
                 }
             }
 
             @Override
             public void onDisconnect(Peer peer) {
-                seen.clear();
-                highest[0] = -1;
-                count.set(0);
-                reordered.set(0);
-                duplicates.set(0);
+                finish(peer, tallies, finished, out);
+            }
+
+            @Override
+            public void onError(Peer peer, String text) {
+                finish(peer, tallies, finished, out);
             }
         });
         try (s) {
@@ -191,28 +211,91 @@ public final class LinkCommand {
             s.startBackground();
             out.println("Link server listening on " + s.localAddress().getPort());
             out.flush();
-            long end = time == 0 ? Long.MAX_VALUE : System.nanoTime() + (long) (time * 1e9);
-            while (System.nanoTime() < end && s.state() == LinkState.LISTENING) {
-                s.sendToAll(new Received((int) count.get(), (int) reordered.get(), (int) duplicates.get()), Delivery.RELIABLE);
-                Thread.sleep(100);
+            long end = seconds() == 0 ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds() * 1e9);
+            while (s.state() == LinkState.LISTENING) {
+                report(tallies);
+                long left = end - System.nanoTime();
+                if (left <= 0 || stop.await(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, REPORT_EVERY_MILLIS),
+                        TimeUnit.MILLISECONDS)) {
+                    break;
+                }
             }
-            s.disconnectAll();
+            s.disconnectAll(); // forgets the peers without events: their lines come from here
+            for (Peer peer : List.copyOf(tallies.keySet())) {
+                finish(peer, tallies, finished, out);
+            }
         }
+        out.println(serverSummary(finished));
+        out.flush();
         return 0;
+    }
+
+    /** Sends each client its totals, counting as lost what has waited out the horizon. */
+    private static void report(Map<Peer, ArrivalTally> tallies) {
+        for (var e : tallies.entrySet()) {
+            Received r;
+            synchronized (e.getValue()) {
+                e.getValue().settle(System.nanoTime());
+                r = e.getValue().report();
+            }
+            if (e.getKey().connected()) {
+                e.getKey().send(r, Delivery.RELIABLE);
+            }
+        }
+    }
+
+    /** A client is gone: its gaps count as lost now (no later message can come), its line is printed once. */
+    private static void finish(Peer peer, Map<Peer, ArrivalTally> tallies, List<Received> finished, PrintStream out) {
+        ArrivalTally tally = tallies.remove(peer);
+        if (tally == null) {
+            return;
+        }
+        Received r;
+        synchronized (tally) {
+            tally.settle(System.nanoTime() + ArrivalTally.LOSS_HORIZON_NANOS);
+            r = tally.report();
+        }
+        synchronized (finished) {
+            finished.add(r);
+        }
+        out.printf(Locale.ROOT, "[%s] %d messages received, %d lost, %d late, %d reordered, %d duplicates%n",
+                peer.address().getAddress().getHostAddress() + ":" + peer.address().getPort(), r.count(), r.lost(),
+                r.late(), r.reordered(), r.duplicates());
+        out.flush();
+    }
+
+    /** The server's last line: how many clients it served and their messages, summed. */
+    static String serverSummary(List<Received> finished) {
+        long count = 0;
+        long lost = 0;
+        long late = 0;
+        long reordered = 0;
+        long duplicates = 0;
+        synchronized (finished) {
+            for (Received r : finished) {
+                count += r.count();
+                lost += r.lost();
+                late += r.late();
+                reordered += r.reordered();
+                duplicates += r.duplicates();
+            }
+            return String.format(Locale.ROOT, "Link server done: %d %s, %d messages received, %d lost, %d late,"
+                    + " %d reordered, %d duplicates", finished.size(), finished.size() == 1 ? "client" : "clients", count, lost, late, reordered, duplicates);
+        }
     }
 
     // ------------------------------------------------------------------ client
 
-    /** One interval's figures (cumulative counters are in {@link LinkMetrics}). */
-    record IntervalLine(double start, double end, long sent, long received, long lost, long reordered, double p50Micros,
-                        double p99Micros, long rttSamples, long pendingAcks) {
+    /** One interval's figures: {@code counts} are the interval's own, {@code inFlight} is at its end. */
+    record IntervalLine(double start, double end, LinkCounts counts, long inFlight, double p50Micros, double p99Micros,
+                        long rttSamples, long pendingAcks) {
     }
 
     private int client(PrintStream out) throws IOException, InterruptedException {
         Delivery delivery = ordered ? Delivery.ORDERED : reliable ? Delivery.RELIABLE : Delivery.UNRELIABLE;
         Histogram intervalRtt = new Histogram(3);
         Histogram totalRtt = new Histogram(3);
-        Received[] last = {new Received(0, 0, 0)};
+        Received[] last = {Received.NONE};
         CountDownLatch connected = new CountDownLatch(1);
         String[] failure = {null};
         LinkClient c = new LinkClient(types(), LinkConfig.defaults().withPingInterval(Duration.ofMillis(10)), new ClientListener() {
@@ -264,79 +347,76 @@ public final class LinkCommand {
             if (!json) {
                 out.printf(Locale.ROOT, "Connecting to link host %s, port %d: %d msg/s of %d bytes, %s%n", host, port, rate,
                         size, delivery.name().toLowerCase(Locale.ROOT));
-                out.println("[ ID] Interval           Sent    Received  Lost  Reordered  RTT p50 us  RTT p99 us  Pending");
+                out.println("[ ID] Interval           Sent  Received  In flight     Lost   Resent  Reordered  RTT p50 us  RTT p99 us");
                 out.flush();
             }
             String pad = "x".repeat(size - DATA_OVERHEAD);
+            boolean reliableData = delivery != Delivery.UNRELIABLE;
+            long resendsAtStart = c.metrics().resends();
             long start = System.nanoTime();
-            long end = start + (long) (time * 1e9);
+            long end = start + (long) (seconds() * 1e9);
             long period = 1_000_000_000L / rate;
             long nextInterval = start + (long) (interval * 1e9);
             int seq = 0;
-            long sentAtIntervalStart = 0;
-            long receivedAtIntervalStart = 0;
-            long reorderedAtIntervalStart = 0;
+            LinkCounts atIntervalStart = LinkCounts.ZERO;
             double intervalStart = 0;
             long next = start;
-            while (c.state() == LinkState.CONNECTED) {
+            while (c.state() == LinkState.CONNECTED && stop.getCount() > 0) {
                 long now = System.nanoTime();
                 if (now >= end) {
                     break;
                 }
                 while (next <= now && next < end) {
-                    if (c.send(new Data(seq, pad), delivery).queued()) {
+                    if (c.send(new Data(seq, reliableData, pad), delivery).queued()) {
                         seq++;
                     }
                     next += period;
                 }
                 if (now >= nextInterval) {
                     double t = (now - start) / 1e9;
-                    Received r = received(last);
-                    lines.add(line(c, intervalStart, t, seq - sentAtIntervalStart, r, receivedAtIntervalStart,
-                            reorderedAtIntervalStart, intervalRtt, out));
-                    sentAtIntervalStart = seq;
-                    receivedAtIntervalStart = r.count();
-                    reorderedAtIntervalStart = r.reordered();
+                    LinkCounts counts = LinkCounts.of(seq, received(last), c.metrics().resends() - resendsAtStart);
+                    lines.add(line(c, intervalStart, t, counts, atIntervalStart, counts.inFlight(), intervalRtt, out));
+                    atIntervalStart = counts;
                     intervalStart = t;
                     nextInterval += (long) (interval * 1e9);
                 }
                 LockSupport.parkNanos(Math.max(10_000, Math.min(next, nextInterval) - System.nanoTime()));
             }
-            // Let the last messages, acks and the server's totals arrive (reliable: until nothing is pending).
-            long drainEnd = System.nanoTime() + 2_000_000_000L;
-            while (System.nanoTime() < drainEnd && c.state() == LinkState.CONNECTED
-                    && (received(last).count() + received(last).duplicates() < seq && (delivery != Delivery.UNRELIABLE
-                    || System.nanoTime() < drainEnd - 1_500_000_000L) || c.metrics().pendingAcks() > 0)) {
-                Thread.sleep(20);
-            }
-            Thread.sleep(250); // one more totals report (every 100 ms)
+            awaitSettled(c, seq, last, reliableData);
             double t = (System.nanoTime() - start) / 1e9;
             Received r = received(last); // one snapshot for the last line and the totals, so they add up
-            lines.add(line(c, intervalStart, t, seq - sentAtIntervalStart, r, receivedAtIntervalStart,
-                    reorderedAtIntervalStart, intervalRtt, json ? null : out));
             LinkMetrics m = c.metrics();
+            LinkCounts total = LinkCounts.of(seq, r, m.resends() - resendsAtStart).givenUp();
+            lines.add(line(c, intervalStart, t, total, atIntervalStart, 0, intervalRtt, json ? null : out));
             if (c.state() != LinkState.CONNECTED) {
                 throw new IOException("the link failed: " + c.error());
             }
             c.disconnect();
             if (json) {
-                out.println(json(lines, seq, r, totalRtt, m, delivery));
+                out.println(json(lines, total, r, totalRtt, m, delivery));
             } else {
-                double p50;
-                double p99;
-                synchronized (intervalRtt) {
-                    p50 = totalRtt.getTotalCount() == 0 ? Double.NaN : totalRtt.getValueAtPercentile(50) / 1e3;
-                    p99 = totalRtt.getTotalCount() == 0 ? Double.NaN : totalRtt.getValueAtPercentile(99) / 1e3;
-                }
-                out.println("- - - - - - - - - - - - - - - - - - - - - - - - -");
-                out.printf(Locale.ROOT, "[SUM] 0.00-%.2f sec %9d %9d %5d %9d %11.1f %11.1f %8d%n", t, seq, r.count(),
-                        Math.max(0, seq - r.count()), r.reordered(), p50, p99, m.pendingAcks());
-                out.printf(Locale.ROOT, "link: %d datagrams out, %d in, %d resends, %d duplicates dropped by the server%n",
-                        m.outPackets(), m.inPackets(), m.resends(), r.duplicates());
+                printTotals(out, t, total, r, totalRtt, m);
             }
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * After the last send: waits until the server has counted every message as received or lost and
+     * nothing is unacked, or until the client gives up (reliable: 3 s for the last resends; unreliable:
+     * the server's loss horizon and two reports, since messages at the tail have no later one to settle them).
+     */
+    private static void awaitSettled(LinkClient c, int sent, Received[] last, boolean reliableData) throws InterruptedException {
+        long wait = reliableData ? 3_000_000_000L : ArrivalTally.LOSS_HORIZON_NANOS + 2 * REPORT_EVERY_MILLIS * 1_000_000L;
+        long giveUp = System.nanoTime() + wait;
+        while (System.nanoTime() < giveUp && c.state() == LinkState.CONNECTED) {
+            Received r = received(last);
+            if (r.count() + r.lost() >= sent && c.metrics().pendingAcks() == 0) {
+                return;
+            }
+            Thread.sleep(20);
+        }
     }
 
     private static Received received(Received[] last) {
@@ -345,8 +425,22 @@ public final class LinkCommand {
         }
     }
 
-    private IntervalLine line(LinkClient c, double from, double to, long sent, Received r, long receivedBefore,
-                              long reorderedBefore, Histogram rtt, PrintStream out) {
+    private void printTotals(PrintStream out, double t, LinkCounts total, Received r, Histogram totalRtt, LinkMetrics m) {
+        double p50;
+        double p99;
+        synchronized (totalRtt) {
+            p50 = totalRtt.getTotalCount() == 0 ? Double.NaN : totalRtt.getValueAtPercentile(50) / 1e3;
+            p99 = totalRtt.getTotalCount() == 0 ? Double.NaN : totalRtt.getValueAtPercentile(99) / 1e3;
+        }
+        out.println("- - - - - - - - - - - - - - - - - - - - - - - - -");
+        out.printf(Locale.ROOT, "[SUM] 0.00-%-5.2f sec %9d %9d %10d %8d %8d %10d %11.1f %11.1f%n", t, total.sent(),
+                total.received(), total.inFlight(), total.lost(), total.resent(), total.reordered(), p50, p99);
+        out.printf(Locale.ROOT, "link: %d datagrams out, %d in; the server dropped %d duplicates and counted %d messages"
+                + " late (after they were counted lost)%n", m.outPackets(), m.inPackets(), r.duplicates(), r.late());
+    }
+
+    private IntervalLine line(LinkClient c, double from, double to, LinkCounts now, LinkCounts before, long inFlight,
+                              Histogram rtt, PrintStream out) {
         double p50;
         double p99;
         long samples;
@@ -356,19 +450,18 @@ public final class LinkCommand {
             p99 = samples == 0 ? Double.NaN : rtt.getValueAtPercentile(99) / 1e3;
             rtt.reset();
         }
-        long received = r.count() - receivedBefore;
-        IntervalLine l = new IntervalLine(from, to, sent, received, Math.max(0, sent - received), r.reordered() - reorderedBefore,
-                p50, p99, samples, c.metrics().pendingAcks());
+        IntervalLine l = new IntervalLine(from, to, now.since(before), inFlight, p50, p99, samples, c.metrics().pendingAcks());
         if (out != null && !json) {
-            out.printf(Locale.ROOT, "[  1] %5.2f-%-5.2f sec %9d %9d %5d %9d %11.1f %11.1f %8d%n", l.start(), l.end(), l.sent(),
-                    l.received(), l.lost(), l.reordered(), l.p50Micros(), l.p99Micros(), l.pendingAcks());
+            LinkCounts k = l.counts();
+            out.printf(Locale.ROOT, "[  1] %5.2f-%-5.2f sec %9d %9d %10d %8d %8d %10d %11.1f %11.1f%n", l.start(), l.end(),
+                    k.sent(), k.received(), l.inFlight(), k.lost(), k.resent(), k.reordered(), l.p50Micros(), l.p99Micros());
             out.flush();
         }
         return l;
     }
 
-    private String json(List<IntervalLine> lines, long sent, Received r, Histogram total, LinkMetrics m, Delivery delivery)
-            throws IOException {
+    private String json(List<IntervalLine> lines, LinkCounts total, Received r, Histogram totalRtt, LinkMetrics m,
+                        Delivery delivery) throws IOException {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
             g.useDefaultPrettyPrinter();
@@ -379,17 +472,15 @@ public final class LinkCommand {
             g.writeNumberField("rate", rate);
             g.writeNumberField("size", size);
             g.writeStringField("delivery", delivery.name().toLowerCase(Locale.ROOT));
-            g.writeNumberField("duration", time);
+            g.writeNumberField("duration", seconds());
+            g.writeNumberField("loss_horizon_ms", ArrivalTally.LOSS_HORIZON_NANOS / 1_000_000);
             g.writeEndObject();
             g.writeArrayFieldStart("intervals");
             for (IntervalLine l : lines) {
                 g.writeStartObject();
                 g.writeNumberField("start", l.start());
                 g.writeNumberField("end", l.end());
-                g.writeNumberField("sent", l.sent());
-                g.writeNumberField("received", l.received());
-                g.writeNumberField("lost", l.lost());
-                g.writeNumberField("reordered", l.reordered());
+                counts(g, l.counts(), l.inFlight());
                 number(g, "rtt_p50_us", l.p50Micros());
                 number(g, "rtt_p99_us", l.p99Micros());
                 g.writeNumberField("rtt_samples", l.rttSamples());
@@ -398,15 +489,13 @@ public final class LinkCommand {
             }
             g.writeEndArray();
             g.writeObjectFieldStart("end");
-            g.writeNumberField("sent", sent);
-            g.writeNumberField("received", r.count());
-            g.writeNumberField("lost", Math.max(0, sent - r.count()));
-            g.writeNumberField("reordered", r.reordered());
+            counts(g, total, total.inFlight());
             g.writeNumberField("duplicates", r.duplicates());
-            synchronized (total) {
-                g.writeNumberField("rtt_samples", total.getTotalCount());
-                number(g, "rtt_p50_us", total.getTotalCount() == 0 ? Double.NaN : total.getValueAtPercentile(50) / 1e3);
-                number(g, "rtt_p99_us", total.getTotalCount() == 0 ? Double.NaN : total.getValueAtPercentile(99) / 1e3);
+            g.writeNumberField("late", r.late());
+            synchronized (totalRtt) {
+                g.writeNumberField("rtt_samples", totalRtt.getTotalCount());
+                number(g, "rtt_p50_us", totalRtt.getTotalCount() == 0 ? Double.NaN : totalRtt.getValueAtPercentile(50) / 1e3);
+                number(g, "rtt_p99_us", totalRtt.getTotalCount() == 0 ? Double.NaN : totalRtt.getValueAtPercentile(99) / 1e3);
             }
             g.writeObjectFieldStart("link");
             for (var e : m.asMap().entrySet()) {
@@ -417,6 +506,16 @@ public final class LinkCommand {
             g.writeEndObject();
         }
         return w.toString();
+    }
+
+    /** The message counts, the same keys in an interval and in the end. */
+    private static void counts(JsonGenerator g, LinkCounts k, long inFlight) throws IOException {
+        g.writeNumberField("sent", k.sent());
+        g.writeNumberField("received", k.received());
+        g.writeNumberField("in_flight", inFlight);
+        g.writeNumberField("lost", k.lost());
+        g.writeNumberField("resent", k.resent());
+        g.writeNumberField("reordered", k.reordered());
     }
 
     private static void number(JsonGenerator g, String name, double v) throws IOException {

@@ -26,8 +26,9 @@ class LinkCommandTest {
     void reliableClientAgainstServerReportsFiguresThatAddUp() throws Exception {
         ByteArrayOutputStream serverOut = new ByteArrayOutputStream();
         PrintStream so = new PrintStream(serverOut, true, StandardCharsets.UTF_8);
+        CompletableFuture<Runnable> stop = new CompletableFuture<>();
         CompletableFuture<Integer> server = CompletableFuture.supplyAsync(
-                () -> LinkCommand.run(List.of("-s", "-B", "127.0.0.1", "-p", "0", "-t", "6"), so, so));
+                () -> LinkCommand.run(List.of("-s", "-B", "127.0.0.1", "-p", "0"), so, so, null, stop::complete));
         int port = -1;
         for (int i = 0; i < 200 && port < 0; i++) {
             Matcher m = Pattern.compile("listening on (\\d+)").matcher(serverOut.toString(StandardCharsets.UTF_8));
@@ -83,6 +84,10 @@ class LinkCommandTest {
         assertThat(end.get("received")).as("ordered on loopback: every message").isEqualTo(end.get("sent"));
         assertThat(receivedSum).isEqualTo(end.get("received"));
         assertThat(end.get("lost")).isZero();
+        assertThat(intervals).allSatisfy(i -> assertThat(i.get("lost")).as("reliable: nothing given up").isZero());
+        assertThat(intervals.getLast().get("in_flight")).isZero();
+        assertThat(end.get("in_flight")).isZero();
+        assertThat(intervals.stream().mapToDouble(m -> m.get("resent")).sum()).isEqualTo(end.get("resent"));
         assertThat(end.get("reordered")).isZero();
         assertThat(end.get("rtt_samples")).as("pings every 10 ms").isGreaterThan(100);
         assertThat(end.get("rtt_p99_us")).isGreaterThanOrEqualTo(end.get("rtt_p50_us")).isPositive();
@@ -90,7 +95,14 @@ class LinkCommandTest {
         assertThat(link.get("out_messages")).isGreaterThanOrEqualTo(end.get("sent"));
         assertThat(link.get("pending_acks")).isZero();
         assertThat(link.get("rtt_samples")).isGreaterThanOrEqualTo(end.get("rtt_samples"));
+        assertThat(server).as("a server without -t runs until stopped").isNotDone();
+        stop.get().run();
         assertThat(server.get()).isZero();
+        String serverText = serverOut.toString(StandardCharsets.UTF_8);
+        assertThat(serverText).as(serverText).containsPattern("\\[127\\.0\\.0\\.1:\\d+] " + end.get("received").longValue()
+                + " messages received, 0 lost, 0 late, 0 reordered, 0 duplicates\n")
+                .endsWith("Link server done: 1 client, " + end.get("received").longValue() + " messages received, 0 lost, 0 late,"
+                        + " 0 reordered, 0 duplicates\n");
     }
 
     @Test
@@ -98,7 +110,7 @@ class LinkCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
         assertThat(LinkCommand.run(List.of("-c", "127.0.0.1", "-l", "5000"), System.out, e)).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("size must be 12..1400");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("size must be " + LinkCommand.DATA_OVERHEAD + "..1400");
         assertThat(LinkCommand.run(List.of("-s", "-c", "x"), System.out, e)).isEqualTo(1);
     }
 }
