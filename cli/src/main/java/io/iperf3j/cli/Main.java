@@ -194,11 +194,11 @@ public final class Main {
             return 2;
         }
         if (!sinks.enabled()) {
-            return LinkCommand.run(wrapper.passThrough(), out, err);
+            return LinkCommand.run(wrapper.passThrough(), out, err, null, onSignal::set);
         }
         MetricsStream stream = MetricsStream.open(MetricsStream.DEFAULT_CAPACITY);
         Thread feeder = Thread.ofPlatform().daemon().name("iperf3j-link-metrics").start(() -> stream.forEach(sinks));
-        int status = LinkCommand.run(wrapper.passThrough(), out, err, stream);
+        int status = LinkCommand.run(wrapper.passThrough(), out, err, stream, onSignal::set);
         stream.close();
         try {
             feeder.join();
