@@ -106,7 +106,7 @@ public final class Main {
      * of CPU that {@code --version} would not otherwise spend.
      */
     static boolean mayRunATest(String[] args) {
-        if (args.length > 0 && List.of("exporter", "link", "session", "report").contains(args[0])) {
+        if (args.length > 0 && Subcommand.isSubcommand(args[0])) {
             return false;
         }
         for (String a : args) {
@@ -208,9 +208,16 @@ public final class Main {
         return sinks.finish(status);
     }
 
-    /** Everything {@code --help} prints: the option table, the metrics options, the data path (the man page renders this). */
+    /**
+     * Everything {@code --help} prints: the synopsis with the subcommands' line, the subcommands, the
+     * metrics options, the option table, the data path (the man page renders this).
+     */
     static String helpText(String usage) {
-        return CliMetrics.withHelp(usage) + io.iperf3j.internal.engine.DataPath.help();
+        int synopsisEnd = usage.indexOf("\n\n");
+        String withSubcommands = synopsisEnd < 0 ? usage + Subcommand.helpSection()
+                : usage.substring(0, synopsisEnd) + "\n" + Subcommand.synopsis() + "\n\n" + Subcommand.helpSection()
+                        + usage.substring(synopsisEnd + 2);
+        return CliMetrics.withHelp(withSubcommands) + io.iperf3j.internal.engine.DataPath.help();
     }
 
     private int execute(IperfOptions options, String[] args, WrapperOptions wrapper) {

@@ -17,7 +17,8 @@ import java.util.List;
  * a line at the left margin ending in {@code ':'} is a section heading; a line indented by
  * two spaces is an entry, its term (option and argument) ending where the description
  * column (28) or a run of two spaces begins; a more deeply indented line continues the
- * entry above; other text is a paragraph.
+ * entry above (joined to it, so roff fills the sentence; a {@code (remark)} starts a new
+ * line); other text is a paragraph.
  *
  * <p>Why not picocli's ManPageGenerator: the iperf3 command line is not a picocli model
  * (core's option table, {@code internal.options.CommandLineOption}, holds iperf3's own usage
@@ -44,6 +45,9 @@ public final class ManPage {
         StringBuilder roff = new StringBuilder();
         roff.append(".\\\" Generated from iperf3j --help by io.iperf3j.cli.ManPage; do not edit.\n");
         roff.append(".TH IPERF3J 1 \"\" \"iperf3j ").append(escape(version)).append("\" \"User Commands\"\n");
+        // No hyphens added inside option names, paths and property names, and ragged right: a long
+        // -Dproperty=value would otherwise stretch the spaces of its whole line.
+        roff.append(".nh\n.ad l\n");
         roff.append(".SH NAME\niperf3j \\- network performance test, wire\\-compatible with iperf3\n");
         roff.append(".SH SYNOPSIS\n.nf\n");
         int i = 0;
@@ -65,7 +69,7 @@ public final class ManPage {
             }
             if (!line.startsWith(" ")) {
                 if (line.endsWith(":")) {
-                    roff.append(".SS ").append(escape(line.substring(0, line.length() - 1))).append('\n');
+                    heading(line.substring(0, line.length() - 1), roff);
                 } else {
                     roff.append(".PP\n").append(escape(line)).append('\n');
                 }
@@ -74,20 +78,49 @@ public final class ManPage {
                 String entry = line.substring(2);
                 int split = termEnd(line);
                 if (split < 0) {
-                    roff.append(inEntry ? ".br\n" : ".PP\n").append(escape(entry.strip())).append('\n');
+                    roff.append(".PP\n").append(escape(entry.strip())).append('\n'); // "  UDP: ..." in the data path
                 } else {
                     roff.append(".TP\n.B ").append(escape(line.substring(2, split).strip())).append('\n');
                     roff.append(escape(line.substring(split).strip())).append('\n');
                 }
                 inEntry = true;
             } else {
-                roff.append(inEntry ? ".br\n" : ".PP\n").append(escape(line.strip())).append('\n');
+                continuation(line.strip(), inEntry, roff);
                 inEntry = true;
             }
         }
         roff.append(".SH EXIT STATUS\n0 on success, 1 on an error (as iperf3), 2 when a metrics file cannot be written.\n");
         roff.append(".SH SEE ALSO\n.BR iperf3 (1)\n");
         return roff.toString();
+    }
+
+    /** Headings longer than this put their parenthesised remark in a paragraph below (a .SS line does not wrap well). */
+    private static final int LONG_HEADING = 40;
+
+    /** A section heading; a long one's {@code (remark)} becomes the section's first paragraph. */
+    private static void heading(String title, StringBuilder roff) {
+        int remark = title.indexOf(" (");
+        if (title.length() <= LONG_HEADING || remark < 0) {
+            roff.append(".SS ").append(escape(title)).append('\n');
+            return;
+        }
+        roff.append(".SS ").append(escape(title.substring(0, remark))).append('\n');
+        roff.append(".PP\n").append(escape(title.substring(remark + 1))).append('\n');
+    }
+
+    /**
+     * A line that continues the text above. The help wraps its sentences at about 88
+     * columns, so a continuation is joined to the text above and roff fills the result
+     * (a {@code .br} there would break mid-sentence at the page's width); only a
+     * parenthesised remark starts on a line of its own, as in the help.
+     */
+    private static void continuation(String text, boolean inEntry, StringBuilder roff) {
+        if (!inEntry) {
+            roff.append(".PP\n");
+        } else if (text.startsWith("(")) {
+            roff.append(".br\n");
+        }
+        roff.append(escape(text)).append('\n');
     }
 
     /** Where the description of an entry line begins, or -1 when the line has no term column. */

@@ -62,8 +62,50 @@ class ManPageTest {
             if (!line.startsWith(".") && !line.startsWith("'")) {
                 continue;
             }
-            assertThat(line).matches("^\\.(\\\\\"|TH|SH|SS|TP|B|BR|PP|br|nf|fi)( .*)?$");
+            assertThat(line).matches("^\\.(\\\\\"|TH|SH|SS|TP|B|BR|PP|br|nf|fi|nh|ad)( .*)?$");
         }
+    }
+
+    /** Issue 25: --help and the page name every subcommand; each one's own --help answers. */
+    @Test
+    void helpAndPageListEverySubcommand() {
+        assertThat(HELP.lines().limit(5)).contains("       iperf3j exporter|link|report|session [options]");
+        assertThat(HELP).contains("\nSubcommands (iperf3j SUBCOMMAND --help shows its options):\n"
+                + "  exporter                  Prometheus exporter")
+                .contains("\n  link                      message-rate test")
+                .contains("\n  report                    one self-contained HTML report")
+                .contains("\n  session                   run a YAML test plan");
+        assertThat(HELP.indexOf("Subcommands")).as("right after the usage lines").isLessThan(HELP.indexOf("Metrics export"));
+        assertThat(PAGE).contains("\n.SS Subcommands\n.PP\n(iperf3j SUBCOMMAND \\-\\-help shows its options)\n")
+                .contains("\niperf3j exporter|link|report|session [options]\n.fi\n");
+        for (Subcommand sub : Subcommand.ALL) {
+            assertThat(PAGE).contains("\n.TP\n.B " + sub.name() + "\n" + ManPage.escape(sub.summary()) + "\n");
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream stream = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(new Main(stream, stream).run(new String[] {sub.name(), "--help"})).as(sub.name()).isZero();
+            assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("iperf3j " + sub.name());
+        }
+    }
+
+    /**
+     * Issue 25: the help wraps sentences at ~88 columns; the page must not keep those
+     * breaks (man breaks them again at its own width, leaving half lines). A forced
+     * break comes only before a parenthesised remark, and the data path reads as text.
+     */
+    @Test
+    void pageBreaksLinesOnlyBeforeARemark() {
+        String[] lines = PAGE.split("\n");
+        for (int i = 0; i + 1 < lines.length; i++) {
+            if (lines[i].equals(".br")) {
+                assertThat(lines[i + 1]).as("the line after .br (line %d)", i + 2).startsWith("(");
+            }
+        }
+        String plain = PAGE.replace("\\-", "-");
+        assertThat(plain).contains("\n.SS Data path (iperf3j)\n.PP\nTCP: one platform thread per stream")
+                .contains("direct buffer;\n-Z sends with FileChannel.transferTo (sendfile)\n.PP\nUDP: ")
+                .contains("\n.B --use-oaep-padding\npad the authentication token with OAEP only, as\n"
+                        + "iperf3 3.17+ does by default\n")
+                .doesNotContain(".SS Metrics export (iperf3-rs");
     }
 
     @Test

@@ -12,7 +12,7 @@ public final class DataPath {
         return "Data path (iperf3j):\n"
                 + "  TCP: one platform thread per stream, blocking NIO channel, one reused direct buffer;\n"
                 + "       -Z sends with FileChannel.transferTo (sendfile)\n"
-                + "  UDP: " + UdpIo.describe() + "\n"
+                + "  UDP: " + UdpIo.describe() + ";\n"
                 + "       receivers without -w ask for a " + UdpIo.receiveBuffer() / 1024 + " KiB receive buffer"
                 + " (capped by net.core.rmem_max)\n"
                 + "       (IPERF3J_JAVA_OPTS=-Diperf3j.udp.io=plain: one write/read per datagram;\n"
