@@ -1,0 +1,111 @@
+package io.iperf3j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.testing.FreePorts;
+import io.iperf3j.testing.Iperf3Binary;
+import io.iperf3j.testing.Iperf3Process;
+import io.iperf3j.testing.JsonPaths;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 25 through the built jar, beside the real iperf3 3.12 and 3.21 run with the same
+ * arguments: with {@code -J} every error is a JSON document with {@code error} on stdout
+ * (the listener error and an idle server's interrupt as both print them; a refused
+ * command line in the same shape, never the usage), and without it a refused command
+ * line is 3.21's short usage on stderr.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ErrorOutputIT {
+    private static final Duration END = Duration.ofSeconds(20);
+
+    @BeforeAll
+    static void realIperf3sAreInstalled() {
+        Iperf3Binary.require();
+        Iperf3Binary.V3_21.requireThis();
+    }
+
+    @Test
+    void listenerErrorWithJsonIsIperf3sDocument() throws IOException {
+        try (ServerSocket holder = new ServerSocket()) {
+            holder.bind(new InetSocketAddress(FreePorts.next())); // wildcard, IPv4 and IPv6
+            List<String> args = List.of("-s", "-1", "-p", Integer.toString(holder.getLocalPort()), "-J");
+            try (Iperf3Process v312 = Iperf3Process.iperf3(args);
+                    Iperf3Process v321 = Iperf3Process.iperf3(Iperf3Binary.V3_21, args);
+                    Iperf3Process ours = JarProcess.start(List.of(), args)) {
+                assertThat(ours.waitFor(END)).as("%s", ours.stderr()).isEqualTo(v312.waitFor(END))
+                        .isEqualTo(v321.waitFor(END)).isEqualTo(1);
+                JsonObject doc = JsonPaths.parse(ours.stdout());
+                JsonObject doc312 = JsonPaths.parse(v312.stdout());
+                assertThat(doc.getString("error"))
+                        .isEqualTo("error - unable to start listener for connections: Address already in use")
+                        .isEqualTo(doc312.getString("error"))
+                        .isEqualTo(JsonPaths.parse(v321.stdout()).getString("error"));
+                assertThat(JsonPaths.keyPaths(doc)).isEqualTo(JsonPaths.keyPaths(doc312));
+                assertThat(ours.stderr()).isEqualTo(v312.stderr().replace("iperf3: ", "iperf3j: "));
+            }
+        }
+    }
+
+    @Test
+    void idleServerInterruptedWithJsonPrintsIperf3sDocument() {
+        int port312 = FreePorts.next();
+        int port = FreePorts.next();
+        try (Iperf3Process v312 = Iperf3Process.iperf3(List.of("-s", "-J", "-p", Integer.toString(port312)));
+                Iperf3Process ours = JarProcess.start(List.of(), List.of("-s", "-J", "-p", Integer.toString(port)))) {
+            assertThat(v312.awaitListening(port312, END)).isTrue();
+            assertThat(ours.awaitListening(port, END)).as("%s", ours.stderr()).isTrue();
+            v312.signal("TERM");
+            ours.signal("TERM");
+            assertThat(ours.waitFor(END)).isEqualTo(v312.waitFor(END)).isEqualTo(1);
+            JsonObject doc = JsonPaths.parse(ours.stdout());
+            JsonObject doc312 = JsonPaths.parse(v312.stdout());
+            assertThat(doc.getString("error")).isEqualTo("interrupt - the server has terminated")
+                    .isEqualTo(doc312.getString("error"));
+            assertThat(JsonPaths.keyPaths(doc)).isEqualTo(JsonPaths.keyPaths(doc312));
+            assertThat(ours.stderr()).isEqualTo(v312.stderr()).isEmpty();
+        }
+    }
+
+    @Test
+    void refusedCommandLineIsJsonWithJsonAndTheShortUsageWithout() {
+        try (Iperf3Process ours = JarProcess.start(List.of(), List.of("-c", "127.0.0.1", "-t", "-1", "-J"))) {
+            assertThat(ours.waitFor(END)).isEqualTo(1);
+            assertThat(ours.stdout()).doesNotContain("Usage");
+            assertThat(JsonPaths.parse(ours.stdout()).getString("error"))
+                    .isEqualTo("parameter error - test duration valid values are 0 to 86400 seconds");
+            assertThat(ours.stderr()).isEmpty();
+        }
+        List<String> args = List.of("-c", "127.0.0.1", "-t", "-1");
+        try (Iperf3Process v321 = Iperf3Process.iperf3(Iperf3Binary.V3_21, args);
+                Iperf3Process ours = JarProcess.start(List.of(), args)) {
+            assertThat(ours.waitFor(END)).isEqualTo(v321.waitFor(END)).isEqualTo(1);
+            assertThat(ours.stdout()).isEqualTo(v321.stdout()).isEmpty();
+            assertThat(ours.stderr()).isEqualTo(v321.stderr().replace("iperf3", "iperf3j"))
+                    .endsWith("\nTry `iperf3j --help' for more information.\n");
+        }
+    }
+
+    @Test
+    void helpIsStillTheWholeHelpOnStdout() {
+        try (Iperf3Process ours = JarProcess.start(List.of(), List.of("--help"))) {
+            assertThat(ours.waitFor(END)).isZero();
+            assertThat(ours.stdout()).startsWith("Usage: iperf3j [-s|-c host] [options]\n")
+                    .contains("\nSubcommands (iperf3j SUBCOMMAND --help shows its options):\n", "\nServer or Client:\n",
+                            "\nData path (iperf3j):\n");
+            assertThat(ours.stdout().lines().count()).isGreaterThan(130);
+            assertThat(ours.stderr()).isEmpty();
+        }
+    }
+}
