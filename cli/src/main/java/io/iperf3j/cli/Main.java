@@ -249,11 +249,11 @@ public final class Main {
         try {
             pid = PidFile.create(options.pidFile());
         } catch (PidFile.AlreadyRunningException e) {
-            sink.err("iperf3j: error - Another instance of iperf3j appears to be running\n");
+            errorOutsideTest(options, sink, "error - Another instance of iperf3j appears to be running");
             sink.close();
             return 1;
         } catch (IOException e) {
-            sink.err("iperf3j: error - unable to write PID file\n");
+            errorOutsideTest(options, sink, "error - unable to write PID file");
             sink.close();
             return 1;
         }
@@ -293,7 +293,7 @@ public final class Main {
         try {
             server.bind();
         } catch (IperfException e) {
-            serverError(options, sink, "error - " + e.getMessage());
+            errorOutsideTest(options, sink, "error - " + e.getMessage());
             sink.err("iperf3j: exiting\n"); // 3.12 writes this line on stderr in -J mode too
             return 1;
         }
@@ -307,22 +307,22 @@ public final class Main {
         try {
             server.serve();
         } catch (IperfException e) {
-            serverError(options, sink, "error - " + e.getMessage());
+            errorOutsideTest(options, sink, "error - " + e.getMessage());
             return 1;
         }
         if (interrupted.get()) {
             // As iperf3 3.12: running tests were told SERVER_TERMINATE; exit status 1. With -J an
             // interrupted test's document carries the error; an idle server prints its own.
             if (!outputMode(options).json() || !testsRunning.get()) {
-                serverError(options, sink, "interrupt - the server has terminated");
+                errorOutsideTest(options, sink, "interrupt - the server has terminated");
             }
             return 1;
         }
         return 0;
     }
 
-    /** A server error outside any test: a stderr line, or iperf3's error document / events with -J / --json-stream. */
-    private static void serverError(IperfOptions options, OutputSink sink, String message) {
+    /** An error outside any test: a stderr line, or iperf3's error document / events with -J / --json-stream. */
+    private static void errorOutsideTest(IperfOptions options, OutputSink sink, String message) {
         OutputMode mode = outputMode(options);
         if (mode.json()) {
             sink.out(errorOutput(mode, message));
@@ -354,7 +354,7 @@ public final class Main {
         try {
             server.bind();
         } catch (IperfException e) {
-            sink.err("iperf3j: error - " + e.getMessage() + "\n");
+            errorOutsideTest(options, sink, "error - " + e.getMessage());
             return 1;
         }
         Thread serverThread = Thread.ofPlatform().name("iperf3j-loopback-server").start(() -> {

@@ -108,6 +108,19 @@ class BadInputTest {
         }
     }
 
+    /** Issue 25: a PID file that cannot be written is an error document too with -J (3.12: a stderr line, 3.21: nothing). */
+    @Test
+    void unwritablePidFileWithJsonIsAnErrorDocument() {
+        String port = Integer.toString(FreePorts.next());
+        Run ours = iperf3j("-s", "-1", "-p", port, "-I", "/nonexistent-iperf3j-dir/x.pid", "-J");
+        assertThat(JsonPaths.parse(ours.stdout()).getString("error")).isEqualTo("error - unable to write PID file");
+        assertThat(ours.stderr()).isEmpty();
+        assertThat(ours.exitCode()).isEqualTo(1);
+        Run text = iperf3j("-s", "-1", "-p", port, "-I", "/nonexistent-iperf3j-dir/x.pid");
+        assertThat(text.stderr()).isEqualTo("iperf3j: error - unable to write PID file\n");
+        assertThat(text.stdout()).isEmpty();
+    }
+
     /**
      * Issue 25: without -J every refused command line is the message, an empty line and
      * the two-line usage on stderr, as 3.21 prints it (3.12 prints its 96-line usage).
