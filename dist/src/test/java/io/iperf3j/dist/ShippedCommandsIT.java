@@ -1,0 +1,395 @@
+package io.iperf3j.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iperf3j.session.SessionCommand;
+import io.iperf3j.session.lab.NetnsLab;
+import io.iperf3j.testing.FreePorts;
+import io.iperf3j.testing.Iperf3Process;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every subcommand and flag family the README shows, run as a user runs them: as processes of
+ * each {@link Installation} (the image with no JDK, the source tree's launcher), each checked
+ * by what it wrote (JSON fields, non-zero bytes where data moved, the HTML report, the session's
+ * result files, the Pushgateway's series, the metrics file), not only by its exit status.
+ *
+ * <p>Why processes: every other test of {@code report} and {@code session} called their classes
+ * in the test's JVM, whose class path has jackson-databind; the shipped jar did not, and both
+ * commands died with {@code NoClassDefFoundError} from the launcher, the image and the .deb.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ShippedCommandsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration CLIENT = Duration.ofSeconds(60);
+    private static final Duration SERVER_START = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    // ------------------------------------------------------------ -s / -c over loopback
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void tcpJsonThenItsReport(Installation in) throws Exception {
+        Finished client = againstServer(in, "-t", "1", "-J");
+        JsonNode doc = TarballIT.assertReceived(client.stdout);
+        assertThat(doc.at("/start/test_start/protocol").asText()).isEqualTo("TCP");
+        assertThat(doc.at("/start/version").asText()).isEqualTo("iperf3j " + Dist.version());
+        Path json = Files.writeString(dir.resolve("run.json"), client.stdout);
+
+        Path html = dir.resolve("r.html");
+        Finished report = run(in, "report", json.toString(), "-o", html.toString());
+        assertThat(report.status).as(report.all()).isZero();
+        assertReportShows(html, doc.at("/end/sum_received/bytes").asLong());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void udpAtABitrate(Installation in) throws Exception {
+        Finished client = againstServer(in, "-u", "-b", "10M", "-t", "1", "-J");
+        JsonNode doc = JSON.readTree(client.stdout);
+        assertThat(doc.has("error")).as(client.stdout).isFalse();
+        assertThat(doc.at("/start/test_start/protocol").asText()).isEqualTo("UDP");
+        assertThat(doc.at("/end/sum/packets").asLong()).as(client.stdout).isPositive();
+        assertThat(doc.at("/end/sum/bytes").asLong()).as(client.stdout).isPositive();
+        assertThat(doc.at("/end/sum/lost_percent").isNumber()).as(client.stdout).isTrue();
+        // 10 Mbit/s for 1 s, paced: about 1.25 MB, not an unlimited blast
+        assertThat(doc.at("/end/sum/bytes").asLong()).isBetween(500_000L, 3_000_000L);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void reverse(Installation in) throws Exception {
+        JsonNode doc = TarballIT.assertReceived(againstServer(in, "-R", "-t", "1", "-J").stdout);
+        assertThat(doc.at("/start/test_start/reverse").asInt()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void bidir(Installation in) throws Exception {
+        JsonNode doc = TarballIT.assertReceived(againstServer(in, "--bidir", "-t", "1", "-J").stdout);
+        assertThat(doc.at("/start/test_start/bidir").asInt()).isEqualTo(1);
+        assertThat(doc.at("/end/sum_received_bidir_reverse/bytes").asLong()).as("%s", doc.at("/end")).isPositive();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void plainText(Installation in) throws Exception {
+        Finished client = againstServer(in, "-t", "1");
+        assertThat(client.stdout).contains("Connecting to host 127.0.0.1").contains("0.00-1.00")
+                .containsPattern("[1-9][0-9.]* [KMG]Bytes .* sender").contains("receiver").contains("iperf Done.");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void jsonStreamThenItsReport(Installation in) throws Exception {
+        Finished client = againstServer(in, "-t", "1", "--json-stream");
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : client.stdout.lines().toList()) {
+            events.add(JSON.readTree(line));
+        }
+        assertThat(events).extracting(e -> e.path("event").asText()).startsWith("start").contains("interval").endsWith("end");
+        long received = events.getLast().at("/data/sum_received/bytes").asLong();
+        assertThat(received).as(client.stdout).isPositive();
+        Path stream = Files.writeString(dir.resolve("run.jsonl"), client.stdout);
+
+        Path html = dir.resolve("s.html");
+        Finished report = run(in, "report", stream.toString(), "-o", html.toString());
+        assertThat(report.status).as(report.all()).isZero();
+        assertReportShows(html, received);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void loopback(Installation in) throws Exception {
+        Finished run = run(in, "--loopback", "-t", "1", "-J");
+        assertThat(run.status).as(run.all()).isZero();
+        TarballIT.assertReceived(run.stdout);
+    }
+
+    /** {@code --latency} as the README shows it (text), with {@code --report FILE} drawing the run. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void latencyUnderLoadWithItsReport(Installation in) throws Exception {
+        Path html = dir.resolve("latency.html");
+        Finished client = againstServer(in, "--latency", "-t", "1", "--report", html.toString());
+        assertThat(client.stdout).contains("RTT p50/p99").contains("Latency (round trip of a UDP probe")
+                .containsPattern("idle +[0-9.]+ +[0-9.]+").containsPattern("loaded +[0-9.]+")
+                .contains("Latency under load: ").contains("iperf Done.");
+        assertThat(html).isRegularFile();
+        // the verdict's figures, drawn only for a run that had --latency
+        assertThat(Files.readString(html)).contains("\"receiver_bytes\":").contains("\"added_p50_us\":");
+    }
+
+    // ------------------------------------------------------------ the subcommands
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void sessionOfTwoLocalHostsWithNoIperf3jOnThePath(Installation in) throws Exception {
+        try (Iperf3Process which = in.startOther(List.of("/bin/sh", "-c", "command -v iperf3j || echo none"))) {
+            assertThat(which.waitFor(CLIENT)).isZero();
+            assertThat(which.stdout().strip()).as("the session must find iperf3j without PATH").isEqualTo("none");
+        }
+        int port = FreePorts.next();
+        Path plan = Files.writeString(dir.resolve("plan.yaml"), """
+                hosts:
+                  - {id: a, address: 127.0.0.1, connection: {type: local}}
+                  - {id: b, address: 127.0.0.1, connection: {type: local}}
+                tests:
+                  - {name: local, pairs: [[a, b]], direction: both, duration: 1, port: %d}
+                """.formatted(port));
+        Path out = dir.resolve("out");
+        Finished session = run(in, "session", plan.toString(), "-o", out.toString());
+        assertSessionOk(session, out, List.of("a>b", "b>a"));
+    }
+
+    /**
+     * A plan over SSH to two network-namespace hosts ({@link NetnsLab}); the session runs as a
+     * process of the installation, and the hosts run iperf3j from the same installation (the
+     * namespaces share the file system) through {@code commands: {iperf3j: …}}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void sessionOverSshRunningTheInstallationOnTheHosts(Installation in) throws Exception {
+        Path work = Dist.dir().resolve("shipped-session-" + in.name().toLowerCase());
+        Installation.deleteTree(work);
+        Files.createDirectories(work);
+        try (NetnsLab lab = NetnsLab.create("ijs3", 224, 2, work.resolve("lab"), Set.of())) {
+            String host = "{id: h%d, address: %s, commands: {iperf3j: %s}, connection: {type: ssh, user: root, identity: %s,"
+                    + " known_hosts: %s, accept_new_host_keys: true}}";
+            Path plan = Files.writeString(work.resolve("plan.yaml"), "hosts:\n"
+                    + "  - " + host.formatted(1, lab.address(1), in.program(), lab.key(), lab.knownHosts()) + "\n"
+                    + "  - " + host.formatted(2, lab.address(2), in.program(), lab.key(), lab.knownHosts()) + "\n"
+                    + "tests:\n  - {name: ssh, pairs: [[h1, h2]], direction: both, duration: 1, port: " + FreePorts.next() + "}\n");
+            Path out = work.resolve("out");
+            Finished session = run(in, Duration.ofSeconds(240), "session", plan.toString(), "-o", out.toString());
+            Files.writeString(work.resolve("session.txt"), session.all());
+            assertSessionOk(session, out, List.of("h1>h2", "h2>h1"));
+        }
+    }
+
+    /** {@code link -s -t 30} ended by SIGTERM (its PID) once a {@code link -c} has run against it. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void linkServerAndClient(Installation in) throws Exception {
+        int port = FreePorts.next();
+        try (Iperf3Process server = in.start(List.of("link", "-s", "-p", Integer.toString(port), "-t", "30"))) {
+            assertThat(awaitStdout(server, "Link server listening", SERVER_START)).as(server.stderr()).isTrue();
+            Finished client = run(in, "link", "-c", "127.0.0.1", "-p", Integer.toString(port), "-r", "200", "-l", "200",
+                    "--ordered", "-t", "1", "-J");
+            assertThat(client.status).as(client.all()).isZero();
+            JsonNode end = JSON.readTree(client.stdout).path("end");
+            assertThat(end.path("sent").asLong()).as(client.stdout).isPositive();
+            assertThat(end.path("received").asLong()).as("reliable and ordered: all arrive").isEqualTo(end.path("sent").asLong());
+            assertThat(end.path("rtt_samples").asLong()).isPositive();
+
+            server.signal("TERM");
+            assertThat(server.waitFor(SERVER_START)).as(server.stdout() + server.stderr()).isZero();
+            assertThat(server.stdout()).contains("Link server done: 1 client, " + end.path("sent").asLong() + " messages received");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void exporterProbesARealServer(Installation in) throws Exception {
+        int serverPort = FreePorts.next();
+        int exporterPort = FreePorts.next();
+        try (Iperf3Process server = in.start(List.of("-s", "-1", "-p", Integer.toString(serverPort)));
+                Iperf3Process exporter = in.start(List.of("exporter", "--listen", "127.0.0.1:" + exporterPort))) {
+            assertThat(server.awaitListening(serverPort, SERVER_START)).as(server.stderr()).isTrue();
+            assertThat(exporter.awaitListening(exporterPort, SERVER_START)).as(exporter.stderr()).isTrue();
+            String probe = get("http://127.0.0.1:" + exporterPort + "/probe?target=127.0.0.1:" + serverPort + "&period=1s");
+            String target = "{port=\"" + serverPort + "\",target=\"127.0.0.1:" + serverPort + "\"}";
+            assertThat(probe).contains("iperf3_up" + target + " 1.0");
+            assertThat(sample(probe, "iperf3_received_bytes" + target)).as(probe).isPositive();
+            assertThat(server.waitFor(SERVER_START)).as(server.stderr()).isZero();
+            assertThat(get("http://127.0.0.1:" + exporterPort + "/metrics")).contains("iperf3_exporter_");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void pushToARealPushgateway(Installation in) throws Exception {
+        assertThat(Path.of("/usr/bin/prometheus-pushgateway")).as("apt-get install prometheus-pushgateway (.ci/run does)")
+                .isExecutable();
+        int gatewayPort = FreePorts.next();
+        // in memory: Debian's build persists to /var/lib/prometheus/pushgateway.data by default
+        try (Iperf3Process gateway = Iperf3Process.start(List.of("/usr/bin/prometheus-pushgateway",
+                "--web.listen-address=127.0.0.1:" + gatewayPort, "--persistence.file="))) {
+            assertThat(gateway.awaitListening(gatewayPort, SERVER_START)).as(gateway.stderr()).isTrue();
+            String label = "shipped_" + in.name().toLowerCase();
+            Finished run = run(in, "--loopback", "-t", "1", "--push.url", "127.0.0.1:" + gatewayPort,
+                    "--push.label", "test=" + label);
+            assertThat(run.status).as(run.all()).isZero();
+            assertThat(run.stderr).as("a failed push is reported on stderr").isEmpty();
+            String metrics = get("http://127.0.0.1:" + gatewayPort + "/metrics");
+            String series = "iperf3_run_transferred_bytes_total{instance=\"\",job=\"iperf3\",test=\"" + label + "\"}";
+            assertThat(sample(metrics, series)).as(metrics).isPositive();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void metricsFile(Installation in) throws Exception {
+        Path file = dir.resolve("metrics.jsonl");
+        Finished run = run(in, "--loopback", "-t", "1", "--metrics.file", file.toString());
+        assertThat(run.status).as(run.all()).isZero();
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).isNotEmpty();
+        JsonNode first = JSON.readTree(lines.getFirst());
+        assertThat(first.path("schema_version").asInt()).isEqualTo(1);
+        assertThat(first.path("event").asText()).isEqualTo("interval");
+        assertThat(first.path("transferred_bytes").asLong()).as(lines.getFirst()).isPositive();
+    }
+
+    // ------------------------------------------------------------ informational and refused
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void version(Installation in) throws Exception {
+        Finished run = run(in, "--version");
+        assertThat(run.status).as(run.all()).isZero();
+        assertThat(run.stdout).startsWith("iperf3j " + Dist.version() + " ");
+        assertThat(run.stderr).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void help(Installation in) throws Exception {
+        Finished run = run(in, "--help");
+        assertThat(run.status).as(run.all()).isZero();
+        assertThat(run.stdout).startsWith("Usage: iperf3j [-s|-c host] [options]")
+                .contains("exporter", "link", "report", "session").contains("--json-stream").contains("--push.url");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void badFlag(Installation in) throws Exception {
+        Finished run = run(in, "--no-such-flag");
+        assertThat(run.status).isEqualTo(1);
+        assertThat(run.stdout).isEmpty();
+        assertThat(run.stderr).contains("unrecognized option '--no-such-flag'").contains("Usage: iperf3j");
+        Finished json = run(in, "--no-such-flag", "-J");
+        assertThat(json.status).isEqualTo(1);
+        assertThat(JSON.readTree(json.stdout).path("error").asText()).isEqualTo("unrecognized option '--no-such-flag'");
+    }
+
+    // ------------------------------------------------------------ helpers
+
+    /** What a finished command printed, and its exit status. */
+    private record Finished(int status, String stdout, String stderr) {
+        String all() {
+            return "exit " + status + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+        }
+    }
+
+    private static Finished run(Installation in, String... args) {
+        return run(in, CLIENT, args);
+    }
+
+    /** Runs iperf3j from the installation to its end, killed (by PID) at the deadline. */
+    private static Finished run(Installation in, Duration deadline, String... args) {
+        try (Iperf3Process p = in.start(List.of(args))) {
+            int status = p.waitFor(deadline);
+            assertThat(status).as("%s still running after %s: %s", p, deadline, p.stderr()).isNotEqualTo(-1);
+            return new Finished(status, p.stdout(), p.stderr());
+        }
+    }
+
+    /** A client of the installation against a one-off server of the same installation; both must exit 0. */
+    private static Finished againstServer(Installation in, String... clientArgs) {
+        int port = FreePorts.next();
+        try (Iperf3Process server = in.start(List.of("-s", "-1", "-p", Integer.toString(port)))) {
+            assertThat(server.awaitListening(port, SERVER_START)).as(server.stderr()).isTrue();
+            List<String> args = new ArrayList<>(List.of("-c", "127.0.0.1", "-p", Integer.toString(port)));
+            args.addAll(List.of(clientArgs));
+            Finished client = run(in, args.toArray(String[]::new));
+            assertThat(client.status).as(client.all()).isZero();
+            assertThat(server.waitFor(SERVER_START)).as(server.stderr()).isZero();
+            assertThat(server.stdout()).contains("Accepted connection from 127.0.0.1");
+            return client;
+        }
+    }
+
+    /** The report exists and carries the run's received bytes (in its embedded data). */
+    private static void assertReportShows(Path html, long receivedBytes) throws IOException {
+        assertThat(html).isRegularFile();
+        String page = Files.readString(html);
+        assertThat(page).startsWith("<!DOCTYPE html>").contains("\"receiver_bytes\":" + receivedBytes);
+    }
+
+    /**
+     * The session exited 0, ran the given sender>receiver tests, each ok with the receiver's own
+     * byte count, and wrote its matrix.
+     */
+    private static void assertSessionOk(Finished session, Path out, List<String> pairs) throws IOException {
+        assertThat(session.status).as(session.all()).isEqualTo(SessionCommand.OK);
+        assertThat(session.stdout).contains(pairs.size() + " ok, 0 failed");
+        List<JsonNode> tests = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve("tests.jsonl"))) {
+            tests.add(JSON.readTree(line));
+        }
+        assertThat(tests).extracting(t -> t.path("sender").asText() + ">" + t.path("receiver").asText())
+                .containsExactlyElementsOf(pairs);
+        for (JsonNode t : tests) {
+            assertThat(t.path("status").asText()).as("%s", t).isEqualTo("ok");
+            JsonNode server = JSON.readTree(out.resolve(t.path("server_output").asText()).toFile());
+            assertThat(server.at("/start/version").asText()).isEqualTo("iperf3j " + Dist.version());
+            long receiverBytes = server.at("/end/sum_received/bytes").asLong();
+            assertThat(t.path("received_bytes").asLong()).isEqualTo(receiverBytes).isPositive();
+        }
+        assertThat(Files.readString(out.resolve("summary.txt"))).contains("sender\\receiver");
+        assertThat(out.resolve("summary.csv")).isNotEmptyFile();
+    }
+
+    /** Waits until the process printed {@code text} on stdout; false if it exited or time ran out. */
+    private static boolean awaitStdout(Iperf3Process p, String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (p.stdout().contains(text)) {
+                return true;
+            }
+            if (!p.isAlive()) {
+                return p.stdout().contains(text);
+            }
+            Thread.sleep(10); // a poll of the captured file, ended by the text
+        }
+        return false;
+    }
+
+    private static String get(String url) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as("GET %s: %s", url, r.body()).isEqualTo(200);
+            return r.body();
+        }
+    }
+
+    /** The value of one sample line ({@code name{labels} value}) of a Prometheus exposition. */
+    private static double sample(String exposition, String series) {
+        return exposition.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).strip()))
+                .orElseThrow(() -> new AssertionError("no " + series + " in:\n" + exposition));
+    }
+}
