@@ -10,9 +10,7 @@ import io.iperf3j.session.IperfKind;
 import io.iperf3j.session.NodeRole;
 import io.iperf3j.session.SessionCommand;
 import io.iperf3j.session.lab.NetnsLab;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.iperf3j.testing.Iperf3Process;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -35,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
  * this build's tarball to both over SFTP, runs iperf3j from it both ways, and each test's
  * received bytes equal the receiver's own output. A second run reuses the images (same inode
  * of the launcher, "reused" said) and goes on past a third host whose install directory cannot
- * be made (a ConnectionError for that test only).
+ * be made (a ConnectionError for that test only). The session itself runs as a process of the
+ * same tarball, unpacked here and run with no JDK reachable ({@link Installation#IMAGE}).
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class SessionInstallIT {
@@ -47,7 +46,7 @@ class SessionInstallIT {
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tarball)));
         String imageDir = "/tmp/iperf3j-session/image-" + sha.substring(0, 16);
         Path work = Dist.dir().resolve("session-install-it");
-        deleteTree(work);
+        Installation.deleteTree(work);
         Files.createDirectories(work);
         try (NetnsLab lab = NetnsLab.create("ijs2", 223, 3, work.resolve("lab"), Set.of(1, 2))) {
             lab.requireBare(1);
@@ -121,11 +120,16 @@ class SessionInstallIT {
         }
     }
 
+    /**
+     * {@code iperf3j session PLAN -o OUT} as a process of the unpacked image, run with no JDK
+     * reachable (as a user runs it; in the test's JVM it would have every library the jar lacks).
+     */
     private static Run session(Path plan, Path out) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        int status = SessionCommand.run(List.of(plan.toString(), "-o", out.toString()), ps, ps);
-        return new Run(status, buf.toString(StandardCharsets.UTF_8), out);
+        try (Iperf3Process p = Installation.IMAGE.start(List.of("session", plan.toString(), "-o", out.toString()))) {
+            int status = p.waitFor(Duration.ofSeconds(240));
+            assertThat(status).as("%s still running after 240 s: %s", p, p.stdout()).isNotEqualTo(-1);
+            return new Run(status, p.stdout() + p.stderr(), out);
+        }
     }
 
     /** A short command on lab host i over SSH (the bare hosts' own view of /tmp/iperf3j-session). */
@@ -134,16 +138,6 @@ class SessionInstallIT {
             Connection.CommandResult r = c.run(script, Duration.ofSeconds(30));
             assertThat(r.exitStatus()).as("%s: %s", script, r).isZero();
             return r.stdout();
-        }
-    }
-
-    private static void deleteTree(Path p) throws Exception {
-        if (Files.exists(p)) {
-            try (var walk = Files.walk(p)) {
-                for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(q);
-                }
-            }
         }
     }
 }
