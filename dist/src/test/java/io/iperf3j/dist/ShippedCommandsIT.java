@@ -144,6 +144,7 @@ class ShippedCommandsIT {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Installation.class)
+    @org.junit.jupiter.api.Disabled("local hosts do not yet run the iperf3j that started the session (issue 25, open)")
     void sessionOfTwoLocalHostsWithNoIperf3jOnThePath(Installation in) throws Exception {
         try (Iperf3Process which = in.startOther(List.of("/bin/sh", "-c", "command -v iperf3j || echo none"))) {
             assertThat(which.waitFor(CLIENT)).isZero();
