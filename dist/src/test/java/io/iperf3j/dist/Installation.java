@@ -127,9 +127,9 @@ enum Installation {
                 Files.createDirectories(dir);
                 Process tar = new ProcessBuilder("tar", "-xzf", Dist.tarball().toString(), "-C", dir.toString())
                         .redirectErrorStream(true).start();
-                String out = new String(tar.getInputStream().readAllBytes());
+                // tar says nothing unless it fails (a few lines, far below a pipe's buffer): wait, then read
                 assertThat(tar.waitFor(120, TimeUnit.SECONDS)).as("tar -xzf within 120 s").isTrue();
-                assertThat(tar.exitValue()).as(out).isZero();
+                assertThat(tar.exitValue()).as(new String(tar.getInputStream().readAllBytes())).isZero();
                 image = dir.resolve("iperf3j-" + Dist.version());
             } catch (IOException e) {
                 throw new AssertionError("cannot unpack " + Dist.tarball(), e);

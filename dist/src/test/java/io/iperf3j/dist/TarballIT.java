@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The tarball, unpacked into an empty directory, run where no JDK can be found
@@ -28,20 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 class TarballIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path unpacked;
     static Path iperf3j;
 
     @BeforeAll
     static void unpack() throws Exception {
         NoJdk.requireJdkHidden();
-        Path tarball = Dist.tarball();
-        assertThat(unpacked.toFile().list()).isEmpty();
-        Process tar = new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", unpacked.toString())
-                .redirectErrorStream(true).start();
-        assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(tar.exitValue()).as(new String(tar.getInputStream().readAllBytes())).isZero();
-        Path home = unpacked.resolve("iperf3j-" + Dist.version());
+        Path home = Installation.unpackedImage();
         iperf3j = home.resolve("bin/iperf3j");
         assertThat(iperf3j).isExecutable();
         assertThat(home.resolve("share/man/man1/iperf3j.1.gz")).isRegularFile();
