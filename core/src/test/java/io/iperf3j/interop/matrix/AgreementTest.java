@@ -1,0 +1,113 @@
+package io.iperf3j.interop.matrix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.testing.JsonPaths;
+import io.iperf3j.testing.PeerRun.Peer;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Rule 3 of {@link Agreement} (no half received more than it sent) and its one
+ * allowance: a 3.21 sender's count can miss one block per stream, whichever role it
+ * has. The figures are those of the red CI cell {@code loopback | iperf3j -> iperf3 3.21
+ * | -u -b 2G -R -k 2000 -P 1}: 2000 datagrams of 32768 bytes received, 1999 counted
+ * sent by the 3.21 server in its document and in the results the client printed.
+ */
+@Timeout(10)
+class AgreementTest {
+    private static final long BLK = 32768;
+    private static final long RECEIVED = 2000 * BLK;
+    private static final long SENT_ONE_SHORT = 1999 * BLK;
+    private static final String OVER = "server->client: received " + RECEIVED + " > sent ";
+
+    @Test
+    void aThreeTwentyOneServerSendingOneDatagramShortIsAccepted() {
+        assertThat(reverseUdpBlocks(Peer.IPERF3_21, SENT_ONE_SHORT)).isEmpty();
+    }
+
+    @Test
+    void theSameFiguresFromAnIperf3jServerAreAViolation() {
+        assertThat(reverseUdpBlocks(Peer.IPERF3J, SENT_ONE_SHORT)).containsExactly(OVER + SENT_ONE_SHORT);
+    }
+
+    @Test
+    void theSameFiguresFromAThreeTwelveServerAreAViolation() {
+        assertThat(reverseUdpBlocks(Peer.IPERF3, SENT_ONE_SHORT)).containsExactly(OVER + SENT_ONE_SHORT);
+    }
+
+    @Test
+    void aThreeTwentyOneServerTwoDatagramsShortWithOneStreamIsAViolation() {
+        long twoShort = 1998 * BLK;
+        assertThat(reverseUdpBlocks(Peer.IPERF3_21, twoShort)).containsExactly(OVER + twoShort);
+    }
+
+    @Test
+    void aThreeTwentyOneClientSendingOneDatagramShortIsStillAccepted() {
+        assertThat(forwardUdpBlocks(Peer.IPERF3_21, RECEIVED, RECEIVED + BLK)).isEmpty();
+    }
+
+    @Test
+    void anIperf3jClientSendingOneDatagramShortIsAViolation() {
+        assertThat(forwardUdpBlocks(Peer.IPERF3J, RECEIVED, RECEIVED + BLK))
+                .containsExactly("client->server: received " + (RECEIVED + BLK) + " > sent " + RECEIVED);
+    }
+
+    @Test
+    void otherSendersAreNeverForgiven() {
+        assertThat(Agreement.receivedMoreThanSent(Peer.IPERF3J, RECEIVED - 1, RECEIVED, 1, BLK)).isTrue();
+        assertThat(Agreement.receivedMoreThanSent(Peer.IPERF3, RECEIVED - 1, RECEIVED, 3, BLK)).isTrue();
+    }
+
+    @Test
+    void theAllowanceIsOneBlockPerStream() {
+        assertThat(Agreement.receivedMoreThanSent(Peer.IPERF3_21, RECEIVED - 3 * BLK, RECEIVED, 3, BLK)).isFalse();
+        assertThat(Agreement.receivedMoreThanSent(Peer.IPERF3_21, RECEIVED - 3 * BLK - 1, RECEIVED, 3, BLK)).isTrue();
+    }
+
+    @Test
+    void receivingNoMoreThanSentIsNeverAViolation() {
+        assertThat(Agreement.receivedMoreThanSent(Peer.IPERF3J, RECEIVED, RECEIVED, 1, BLK)).isFalse();
+        assertThat(Agreement.receivedMoreThanSent(Peer.IPERF3, RECEIVED + 1, RECEIVED, 1, BLK)).isFalse();
+    }
+
+    /**
+     * Agreement's verdict on an iperf3j client's {@code -u -b 2G -R -k 2000 -P 1} against
+     * {@code server}, which sent {@code sent} bytes (its document and its results agree)
+     * while the client received 2000 datagrams, none lost.
+     */
+    private static List<String> reverseUdpBlocks(Peer server, long sent) {
+        Cell cell = new Cell(Cell.Network.LOOPBACK, Peer.IPERF3J, server, true, Cell.Direction.REVERSE,
+                Cell.End.BLOCKS, 1);
+        long sentPackets = sent / BLK;
+        JsonObject client = JsonPaths.parse(document(sent, sentPackets, RECEIVED, RECEIVED / BLK));
+        JsonObject serverDoc = JsonPaths.parse(document(sent, sentPackets, 0, 0));
+        return Agreement.violations(cell, client, serverDoc);
+    }
+
+    /**
+     * Agreement's verdict on {@code client}'s {@code -u -b 2G -k 2000 -P 1} against an
+     * iperf3j server: the client counted {@code sent} bytes, the server {@code received}.
+     */
+    private static List<String> forwardUdpBlocks(Peer client, long sent, long received) {
+        Cell cell = new Cell(Cell.Network.LOOPBACK, client, Peer.IPERF3J, true, Cell.Direction.FORWARD,
+                Cell.End.BLOCKS, 1);
+        JsonObject clientDoc = JsonPaths.parse(document(sent, sent / BLK, received, received / BLK));
+        JsonObject server = JsonPaths.parse(document(0, 0, received, received / BLK));
+        return Agreement.violations(cell, clientDoc, server);
+    }
+
+    /** A -J document's parts Agreement reads; the received half as its owner printed it. */
+    private static String document(long sent, long sentPackets, long received, long receivedPackets) {
+        return """
+                {"start": {"test_start": {"blksize": %d}},
+                 "end": {
+                  "sum_sent": {"seconds": 0.3, "bytes": %d, "packets": %d, "lost_packets": 0, "lost_percent": 0},
+                  "sum_received": {"seconds": 0.3, "bytes": %d, "packets": %d, "lost_packets": 0, "lost_percent": 0}}}
+                """.formatted(BLK, sent, sentPackets, received, receivedPackets);
+    }
+}
