@@ -145,7 +145,6 @@ class ShippedCommandsIT {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Installation.class)
-    @org.junit.jupiter.api.Disabled("local hosts do not yet run the iperf3j that started the session (issue 25, open)")
     void sessionOfTwoLocalHostsWithNoIperf3jOnThePath(Installation in) throws Exception {
         try (Iperf3Process which = in.startOther(List.of("/bin/sh", "-c", "command -v iperf3j || echo none"))) {
             assertThat(which.waitFor(CLIENT)).isZero();
@@ -154,14 +153,15 @@ class ShippedCommandsIT {
         int port = FreePorts.next();
         Path plan = Files.writeString(dir.resolve("plan.yaml"), """
                 hosts:
-                  - {id: a, address: 127.0.0.1, connection: {type: local}}
-                  - {id: b, address: 127.0.0.1, connection: {type: local}}
+                  - {id: a, address: 127.0.0.1, connection: local}
+                  - {id: b, address: 127.0.0.1}
                 tests:
                   - {name: local, pairs: [[a, b]], direction: both, duration: 1, port: %d}
                 """.formatted(port));
         Path out = dir.resolve("out");
         Finished session = run(in, "session", plan.toString(), "-o", out.toString());
         assertSessionOk(session, out, List.of("a>b", "b>a"));
+        assertThat(session.stdout).contains("tcp: 2 tests");
     }
 
     /**

@@ -310,7 +310,11 @@ public final class IperfSession {
             return new TestOutcome.Failed(new IperfError("no " + (sentBps.isEmpty() ? "sender" : "receiver")
                     + " summary in the outputs" + (problems.isEmpty() ? "" : ": " + String.join("; ", problems))));
         }
-        return new TestOutcome.Completed(sentBps.getAsDouble(), receivedBps.orElse(Double.NaN), received.getAsLong());
+        OptionalDouble reverse = client.summary().reverseReceivedBitsPerSecond();
+        if (reverse.isEmpty()) {
+            reverse = server.summary().reverseReceivedBitsPerSecond();
+        }
+        return new TestOutcome.Completed(sentBps.getAsDouble(), receivedBps.orElse(Double.NaN), received.getAsLong(), reverse);
     }
 
     /** Stops every test running now (kills their processes by PID) and refuses new ones. */

@@ -44,11 +44,19 @@ public record ParsedOutput(Format format, List<IntervalMetrics> intervals, Summa
      * @param sentBitsPerSecond the sender's rate
      * @param receivedBytes bytes the receiver received
      * @param receivedBitsPerSecond the receiver's rate
+     * @param reverseReceivedBitsPerSecond a {@code --bidir} test's other half: the rate the client's
+     *        side received from the server's ({@code end.sum_received_bidir_reverse})
      */
     public record Summary(OptionalLong sentBytes, OptionalDouble sentBitsPerSecond, OptionalLong receivedBytes,
-            OptionalDouble receivedBitsPerSecond) {
+            OptionalDouble receivedBitsPerSecond, OptionalDouble reverseReceivedBitsPerSecond) {
         /** No figures. */
         public static final Summary NONE = new Summary(OptionalLong.empty(), OptionalDouble.empty(), OptionalLong.empty(),
                 OptionalDouble.empty());
+
+        /** The figures of a test in one direction. */
+        public Summary(OptionalLong sentBytes, OptionalDouble sentBitsPerSecond, OptionalLong receivedBytes,
+                OptionalDouble receivedBitsPerSecond) {
+            this(sentBytes, sentBitsPerSecond, receivedBytes, receivedBitsPerSecond, OptionalDouble.empty());
+        }
     }
 }

@@ -1,11 +1,16 @@
 package io.iperf3j.session;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.iperf3j.Transport;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +20,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a plan from YAML. YAML (Jackson's YAML reader, the Jackson the project already
@@ -22,8 +29,15 @@ import java.util.Set;
  * lists of pairs, which YAML writes plainly and TOML only with arrays of tables; and
  * the people who run fleets already write Ansible inventories in YAML. Every key is
  * checked: an unknown key, a wrong type or a missing value is an
- * {@link IperfConfigurationError} naming where it is ({@code tests[2].direction}).
+ * {@link IperfConfigurationError} naming where it is ({@code tests[2] (mesh).direction})
+ * and what is accepted there; a YAML syntax error names its line and column. A key given
+ * twice is an error rather than Jackson's default (the last one silently wins).
  * Relative paths are read from the plan file's directory. Limits: 1 MiB of YAML.
+ *
+ * <p>A {@code local} host without a prefix and without {@code commands: {iperf3j: …}} or an
+ * image to install runs the iperf3j this session runs from: the launcher the JVM was started
+ * by ({@link #LAUNCHER_PROPERTY}), so that {@code ./iperf3j session} needs no iperf3j on
+ * {@code PATH}. SSH hosts keep {@code iperf3j} from their own {@code PATH}.
  *
  * <pre>
  * parallel: false            # true: disjoint pairs at once, in round-robin rounds
@@ -41,7 +55,7 @@ import java.util.Set;
  *       image: iperf3j-0.1.0-linux-x64.tar.gz
  *       directory: /tmp/iperf3j-session   # default; the image goes to DIRECTORY/image-SHA256PREFIX
  *     # install: false       # this host keeps its own iperf3j despite a plan-level install
- *     connection:            # default: local
+ *     connection:            # default: local; the word local stands for {type: local}
  *       type: ssh
  *       host: 192.168.1.10   # default: address
  *       port: 22
@@ -71,45 +85,98 @@ import java.util.Set;
 public final class PlanFile {
     /** Largest plan file read. */
     public static final long MAX_BYTES = 1 << 20;
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /**
+     * The system property the launchers ({@code iperf3j} in the source tree, {@code bin/iperf3j}
+     * in the runtime image) set to their own absolute path.
+     */
+    public static final String LAUNCHER_PROPERTY = "iperf3j.launcher";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final String CONNECTION_FORMS = "local, {type: local}, or {type: ssh, user: root, identity: keys/id}";
 
     private PlanFile() {
     }
 
-    /** Reads and checks a plan file. */
+    /** Reads and checks a plan file; local hosts run the launcher named by {@link #LAUNCHER_PROPERTY}, if set. */
     public static Plan read(Path file) throws IperfConfigurationError {
+        return read(file, launcher());
+    }
+
+    /**
+     * Reads and checks a plan file.
+     *
+     * @param localIperf3j the iperf3j command for local hosts that name none (empty: {@code iperf3j} from {@code PATH})
+     */
+    public static Plan read(Path file, Optional<String> localIperf3j) throws IperfConfigurationError {
+        String yaml;
         try {
+            if (Files.isDirectory(file)) {
+                throw new IperfConfigurationError(file + ": is a directory, not a plan file");
+            }
             if (Files.size(file) > MAX_BYTES) {
                 throw new IperfConfigurationError(file + ": plan is over " + MAX_BYTES + " bytes");
             }
-            return parse(Files.readString(file), file.toAbsolutePath().getParent());
+            yaml = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new IperfConfigurationError(file + ": No such file or directory");
+        } catch (AccessDeniedException e) {
+            throw new IperfConfigurationError(file + ": Permission denied");
         } catch (IOException e) {
-            throw new IperfConfigurationError("cannot read plan " + file + ": " + e.getMessage());
+            throw new IperfConfigurationError(file + ": cannot read it: " + e.getMessage());
+        }
+        try {
+            return parse(yaml, file.toAbsolutePath().getParent(), localIperf3j);
+        } catch (IperfConfigurationError e) {
+            throw new IperfConfigurationError(file + ": " + e.getMessage());
         }
     }
 
-    /** Reads and checks a plan; relative paths are taken from {@code base}. */
+    /** The launcher this JVM was started by, shell-quoted, if a launcher said so. */
+    static Optional<String> launcher() {
+        String path = System.getProperty(LAUNCHER_PROPERTY, "");
+        return path.isBlank() ? Optional.empty() : Optional.of(Shell.quote(Path.of(path).toAbsolutePath().normalize().toString()));
+    }
+
+    /** Reads and checks a plan; relative paths are taken from {@code base}; local hosts use {@code iperf3j} from {@code PATH}. */
     public static Plan parse(String yaml, Path base) throws IperfConfigurationError {
+        return parse(yaml, base, Optional.empty());
+    }
+
+    /**
+     * Reads and checks a plan; relative paths are taken from {@code base}.
+     *
+     * @param localIperf3j the iperf3j command for local hosts (no prefix) that name none and install no image
+     */
+    public static Plan parse(String yaml, Path base, Optional<String> localIperf3j) throws IperfConfigurationError {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new IperfConfigurationError(syntaxError(e));
         } catch (IOException e) {
-            throw new IperfConfigurationError("plan is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new IperfConfigurationError("plan cannot be read as YAML: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
             throw new IperfConfigurationError("plan: expected a map with hosts and tests");
         }
         keys(root, "plan", Set.of("hosts", "tests", "parallel", "filename_base", "push", "install"));
         List<Node> hosts = new ArrayList<>();
-        JsonNode hostList = list(root, "hosts", "plan");
+        JsonNode hostList = list(root, "hosts", "plan", "- {id: a, address: 10.0.0.1, connection: local}");
         if (hostList.size() > Plan.MAX_HOSTS) {
             throw new IperfConfigurationError("plan.hosts: more than " + Plan.MAX_HOSTS + " hosts");
         }
         Map<String, ImageInstall> images = new java.util.HashMap<>();
         Optional<ImageInstall> planInstall = root.has("install") ? install(root.get("install"), "install", base, images)
                 : Optional.empty();
+        Map<String, Integer> hostIndex = new java.util.LinkedHashMap<>();
         for (int i = 0; i < hostList.size(); i++) {
-            hosts.add(host(hostList.get(i), "hosts[" + i + "]", base, images, planInstall));
+            Node n = host(hostList.get(i), i, base, images, planInstall, localIperf3j);
+            Integer earlier = hostIndex.putIfAbsent(n.id(), i);
+            if (earlier != null) {
+                throw new IperfConfigurationError("hosts[" + i + "].id: '" + n.id() + "' is already the id of hosts[" + earlier
+                        + "]; every host needs its own id");
+            }
+            hosts.add(n);
         }
         Plan.Builder b = Plan.builder(hosts);
         b.parallel(bool(root, "parallel", "plan", false));
@@ -117,21 +184,43 @@ public final class PlanFile {
         if (root.has("push")) {
             JsonNode p = root.get("push");
             keys(p, "push", Set.of("endpoint", "job"));
-            b.push(new Plan.PushTarget(required(p, "endpoint", "push"), text(p, "job", "push", "iperf3j_session")));
+            b.push(new Plan.PushTarget(required(p, "endpoint", "push", "http://127.0.0.1:9091"), text(p, "job", "push", "iperf3j_session")));
         }
         String tpc = hosts.stream().filter(h -> h.role() == NodeRole.TRAFFIC_PC).map(Node::id).findFirst().orElse(null);
-        JsonNode tests = list(root, "tests", "plan");
+        JsonNode tests = list(root, "tests", "plan", "- {pairs: [[a, b]], direction: both}");
         for (int i = 0; i < tests.size(); i++) {
-            test(b, tests.get(i), "tests[" + i + "]", tpc);
+            test(b, tests.get(i), i, tpc, hostIndex.keySet());
         }
         return b.build();
     }
 
-    private static Node host(JsonNode h, String where, Path base, Map<String, ImageInstall> images,
-            Optional<ImageInstall> planInstall) throws IperfConfigurationError {
-        keys(h, where, Set.of("id", "address", "role", "iperf", "commands", "connection", "install"));
-        String id = required(h, "id", where);
-        String address = required(h, "address", where);
+    /**
+     * A YAML syntax error as "line L, column C: problem", lines and columns counted from 1 as
+     * editors do; SnakeYAML's own mark when it has one (Jackson's location of a scanner error
+     * can be the token before it).
+     */
+    static String syntaxError(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null) {
+            String context = y.getContext() == null ? ""
+                    : " (" + y.getContext() + (y.getContextMark() == null ? "" : " at " + position(y.getContextMark())) + ")";
+            return "plan is not valid YAML: " + position(y.getProblemMark()) + ": " + y.getProblem() + context;
+        }
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+        return "plan is not valid YAML: " + where + e.getOriginalMessage().lines().findFirst().orElse("");
+    }
+
+    private static String position(Mark m) {
+        return "line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1);
+    }
+
+    private static Node host(JsonNode h, int index, Path base, Map<String, ImageInstall> images,
+            Optional<ImageInstall> planInstall, Optional<String> localIperf3j) throws IperfConfigurationError {
+        String at = "hosts[" + index + "]";
+        keys(h, at, Set.of("id", "address", "role", "iperf", "commands", "connection", "install"));
+        String id = required(h, "id", at, "a short name such as a1");
+        String where = at + " (" + id + ")";
+        String address = required(h, "address", where, "the test interface's IP address, such as 10.0.0.1");
         NodeRole role = switch (text(h, "role", where, "node")) {
             case "node" -> NodeRole.NODE;
             case "tpc", "traffic_pc" -> NodeRole.TRAFFIC_PC;
@@ -144,6 +233,10 @@ public final class PlanFile {
             keys(c, where + ".commands", Set.of("iperf3j", "iperf3", "iperf2"));
             for (Iterator<Map.Entry<String, JsonNode>> it = c.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isValueNode() || e.getValue().asText().isBlank()) {
+                    throw new IperfConfigurationError(where + ".commands." + e.getKey()
+                            + ": expected a command line such as /opt/iperf3j/bin/iperf3j");
+                }
                 commands.put(kind(e.getKey(), where + ".commands"), e.getValue().asText());
             }
         }
@@ -155,6 +248,10 @@ public final class PlanFile {
             // the plan's image, for hosts that name no iperf3j of their own and can receive a file
             install = commands.containsKey(IperfKind.IPERF3J) || !connection.wrapper().prefix().isEmpty() ? Optional.empty()
                     : planInstall;
+        }
+        if (install.isEmpty() && connection instanceof LocalConnection && connection.wrapper().prefix().isEmpty()
+                && localIperf3j.isPresent()) {
+            commands.putIfAbsent(IperfKind.IPERF3J, localIperf3j.get());
         }
         try {
             return new Node(id, address, role, connection, kind, commands, install);
@@ -169,8 +266,11 @@ public final class PlanFile {
         if (n.isBoolean() && !n.asBoolean()) {
             return Optional.empty();
         }
+        if (!n.isObject()) {
+            throw new IperfConfigurationError(where + ": expected {image: TARBALL, directory: DIR} or false, got " + n);
+        }
         keys(n, where, Set.of("image", "directory"));
-        Path tarball = base.resolve(required(n, "image", where)).normalize();
+        Path tarball = base.resolve(required(n, "image", where, "a runtime image such as iperf3j-0.1.0-linux-x64.tar.gz")).normalize();
         String directory = text(n, "directory", where, ImageInstall.DEFAULT_DIRECTORY);
         String key = tarball + "\0" + directory;
         ImageInstall image = images.get(key);
@@ -194,8 +294,14 @@ public final class PlanFile {
     }
 
     private static Connection connection(JsonNode c, String where, String address, Path base) throws IperfConfigurationError {
-        if (c == null) {
+        if (c == null || c.isNull()) {
             return new LocalConnection();
+        }
+        if (c.isTextual() && c.asText().equals("local")) {
+            return new LocalConnection();
+        } else if (!c.isObject()) {
+            throw new IperfConfigurationError(where + ": '" + (c.isValueNode() ? c.asText() : c.toString())
+                    + "' is not a connection; write " + CONNECTION_FORMS);
         }
         keys(c, where, Set.of("type", "host", "port", "user", "identity", "password_env", "known_hosts",
                 "accept_new_host_keys", "connect_timeout", "auth_timeout", "prefix", "path", "library_path"));
@@ -238,16 +344,19 @@ public final class PlanFile {
         }
     }
 
-    private static void test(Plan.Builder b, JsonNode t, String where, String tpc) throws IperfConfigurationError {
-        keys(t, where, Set.of("name", "mesh", "pairs", "star", "from", "direction", "protocol", "duration", "args", "port",
+    private static void test(Plan.Builder b, JsonNode t, int index, String tpc, Set<String> hostIds)
+            throws IperfConfigurationError {
+        String at = "tests[" + index + "]";
+        keys(t, at, Set.of("name", "mesh", "pairs", "star", "from", "direction", "protocol", "duration", "args", "port",
                 "repeat", "client_timeout", "iperf"));
-        String name = text(t, "name", where, "t" + where.replaceAll("\\D", ""));
+        String name = text(t, "name", at, "t" + index);
         if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
-            throw new IperfConfigurationError(where + ".name: '" + name + "' must match [A-Za-z0-9_.-]{1,64}");
+            throw new IperfConfigurationError(at + ".name: '" + name + "' must match [A-Za-z0-9_.-]{1,64}");
         }
+        String where = at + " (" + name + ")";
         int shapes = (t.has("mesh") ? 1 : 0) + (t.has("pairs") ? 1 : 0) + (t.has("star") ? 1 : 0);
         if (shapes != 1) {
-            throw new IperfConfigurationError(where + ": give exactly one of mesh, pairs, star");
+            throw new IperfConfigurationError(where + ": give exactly one of mesh: [a, b, c], pairs: [[a, b]], star: [b, c]");
         }
         String protocol = text(t, "protocol", where, "tcp").toLowerCase(Locale.ROOT);
         Transport transport = switch (protocol) {
@@ -274,13 +383,22 @@ public final class PlanFile {
             throw new IperfConfigurationError(where + ".direction: unknown direction '" + direction + "' (up, down, both, bidir)");
         }
         if (t.has("mesh")) {
-            b.mesh(name, words(t, "mesh", where), direction, spec, repeat);
+            List<String> members = hostIds(t, "mesh", where, hostIds);
+            if (members.size() < 2) {
+                throw new IperfConfigurationError(where + ".mesh: a mesh needs at least two hosts, got " + members);
+            }
+            b.mesh(name, members, direction, spec, repeat);
         } else if (t.has("star")) {
             String center = text(t, "from", where, tpc);
             if (center == null) {
-                throw new IperfConfigurationError(where + ": a star needs 'from' or a host with role tpc");
+                throw new IperfConfigurationError(where + ": a star needs 'from: HOST' or a host with role: tpc");
             }
-            b.star(name, center, words(t, "star", where), direction, spec, repeat);
+            knownHost(center, where + ".from", hostIds);
+            List<String> nodes = hostIds(t, "star", where, hostIds);
+            if (nodes.contains(center)) {
+                throw new IperfConfigurationError(where + ".star: '" + center + "' is the star's centre (from); a host cannot send to itself");
+            }
+            b.star(name, center, nodes, direction, spec, repeat);
         } else {
             List<List<String>> pairs = new ArrayList<>();
             JsonNode p = t.get("pairs");
@@ -289,17 +407,40 @@ public final class PlanFile {
             }
             for (int i = 0; i < p.size(); i++) {
                 if (!p.get(i).isArray() || p.get(i).size() != 2) {
-                    throw new IperfConfigurationError(where + ".pairs[" + i + "]: expected [host, host]");
+                    throw new IperfConfigurationError(where + ".pairs[" + i + "]: expected [sender, receiver], got " + p.get(i));
                 }
-                pairs.add(List.of(p.get(i).get(0).asText(), p.get(i).get(1).asText()));
+                String sender = knownHost(p.get(i).get(0).asText(), where + ".pairs[" + i + "]", hostIds);
+                String receiver = knownHost(p.get(i).get(1).asText(), where + ".pairs[" + i + "]", hostIds);
+                if (sender.equals(receiver)) {
+                    throw new IperfConfigurationError(where + ".pairs[" + i + "]: a host cannot send to itself (" + sender + ")");
+                }
+                pairs.add(List.of(sender, receiver));
             }
             b.pairs(name, pairs, direction, spec, repeat);
         }
     }
 
+    /** The host ids a test lists under {@code key}, each one a host of the plan. */
+    private static List<String> hostIds(JsonNode t, String key, String where, Set<String> hostIds)
+            throws IperfConfigurationError {
+        List<String> ids = words(t, key, where);
+        for (String id : ids) {
+            knownHost(id, where + "." + key, hostIds);
+        }
+        return ids;
+    }
+
+    private static String knownHost(String id, String where, Set<String> hostIds) throws IperfConfigurationError {
+        if (!hostIds.contains(id)) {
+            throw new IperfConfigurationError(where + ": unknown host '" + id + "' (hosts: " + String.join(", ", hostIds) + ")");
+        }
+        return id;
+    }
+
     private static void keys(JsonNode n, String where, Set<String> allowed) throws IperfConfigurationError {
         if (!n.isObject()) {
-            throw new IperfConfigurationError(where + ": expected a map");
+            throw new IperfConfigurationError(where + ": expected a map with the keys "
+                    + String.join(", ", allowed.stream().sorted().toList()) + ", got " + (n.isValueNode() ? "'" + n.asText() + "'" : n));
         }
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String k = it.next();
@@ -310,18 +451,18 @@ public final class PlanFile {
         }
     }
 
-    private static JsonNode list(JsonNode n, String key, String where) throws IperfConfigurationError {
+    private static JsonNode list(JsonNode n, String key, String where, String example) throws IperfConfigurationError {
         JsonNode v = n.get(key);
         if (v == null || !v.isArray() || v.isEmpty()) {
-            throw new IperfConfigurationError(where + "." + key + ": expected a non-empty list");
+            throw new IperfConfigurationError(where + "." + key + ": expected a non-empty list, each item like " + example);
         }
         return v;
     }
 
-    private static String required(JsonNode n, String key, String where) throws IperfConfigurationError {
+    private static String required(JsonNode n, String key, String where, String expected) throws IperfConfigurationError {
         JsonNode v = n.get(key);
         if (v == null || !v.isValueNode() || v.asText().isBlank()) {
-            throw new IperfConfigurationError(where + "." + key + ": missing");
+            throw new IperfConfigurationError(where + "." + key + ": missing; give " + expected);
         }
         return v.asText();
     }
@@ -343,7 +484,7 @@ public final class PlanFile {
             return fallback;
         }
         if (!v.isBoolean()) {
-            throw new IperfConfigurationError(where + "." + key + ": expected true or false");
+            throw new IperfConfigurationError(where + "." + key + ": expected true or false, got '" + v.asText() + "'");
         }
         return v.asBoolean();
     }
@@ -354,7 +495,7 @@ public final class PlanFile {
             return fallback;
         }
         if (!v.isNumber()) {
-            throw new IperfConfigurationError(where + "." + key + ": expected a number");
+            throw new IperfConfigurationError(where + "." + key + ": expected a number (seconds), got '" + v.asText() + "'");
         }
         return v.asDouble();
     }
@@ -365,7 +506,7 @@ public final class PlanFile {
             return fallback;
         }
         if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new IperfConfigurationError(where + "." + key + ": expected a whole number");
+            throw new IperfConfigurationError(where + "." + key + ": expected a whole number, got '" + v.asText() + "'");
         }
         return v.asInt();
     }

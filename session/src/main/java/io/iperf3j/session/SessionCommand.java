@@ -138,7 +138,7 @@ public final class SessionCommand implements Callable<Integer> {
             err.println("iperf3j session: cannot write the summaries: " + e.getMessage());
             return TEST_FAILED;
         }
-        PlanOutputDirectory.Matrix m = PlanOutputDirectory.Matrix.of(results, List.of());
+        ThroughputMatrix m = ThroughputMatrix.of(results, List.of());
         out.print(new String(java.nio.file.Files.readAllBytes(dir.resolve("summary.txt")), java.nio.charset.StandardCharsets.UTF_8));
         boolean reported = report == null || writeReport(dir);
         return m.failed() == 0 && reported ? OK : TEST_FAILED;

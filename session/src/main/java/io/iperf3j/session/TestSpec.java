@@ -24,6 +24,12 @@ public record TestSpec(Transport protocol, double durationSeconds, List<String> 
     /** Longest test accepted (a day). */
     public static final double MAX_DURATION = 86_400;
 
+    /**
+     * Arguments that would turn the data the other way (or both ways) behind the plan's back,
+     * so that the sender and receiver it records, and the matrix built from them, would be wrong.
+     */
+    static final java.util.Set<String> DIRECTION_ARGS = java.util.Set.of("-R", "--reverse", "--bidir");
+
     /** Checks the values. */
     public TestSpec {
         Objects.requireNonNull(protocol, "protocol");
@@ -31,6 +37,12 @@ public record TestSpec(Transport protocol, double durationSeconds, List<String> 
             throw new IllegalArgumentException("duration " + durationSeconds + " s is not in (0, " + MAX_DURATION + "]");
         }
         extraArgs = List.copyOf(extraArgs);
+        for (String a : extraArgs) {
+            if (DIRECTION_ARGS.contains(a)) {
+                throw new IllegalArgumentException("args: " + a + " is set by the direction (up, down, both, bidir),"
+                        + " not by args: the plan places senders and receivers by it");
+            }
+        }
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is not in 1..65535");
         }
@@ -41,6 +53,17 @@ public record TestSpec(Transport protocol, double durationSeconds, List<String> 
     /** A TCP test of {@code seconds} on the default port. */
     public static TestSpec tcp(double seconds) {
         return new TestSpec(Transport.TCP, seconds, List.of(), DEFAULT_PORT, Optional.empty(), false, Optional.empty());
+    }
+
+    /**
+     * What the test measures, as the matrix groups tests: protocol, {@code bidir} for both
+     * directions at once, and the extra arguments (rate {@code -b}, streams {@code -P}, ...),
+     * e.g. {@code tcp}, {@code udp -b 50M}, {@code tcp bidir}. Duration, port and which iperf
+     * ran are left out: repeats of the same measurement may differ in them.
+     */
+    public String kind() {
+        return protocol.name().toLowerCase(java.util.Locale.ROOT) + (bidir ? " bidir" : "")
+                + (extraArgs.isEmpty() ? "" : " " + String.join(" ", extraArgs));
     }
 
     /** The client abort limit in force. */

@@ -85,7 +85,7 @@ class ImageInstallLocalTest {
         Files.writeString(dir.resolve("not-gzip.tar.gz"), "hello");
         String hosts = "hosts:\n  - {id: a, address: 127.0.0.1, install: %s}\n  - {id: b, address: 127.0.0.1}\ntests:\n  - {pairs: [[a, b]]}\n";
         assertThatThrownBy(() -> PlanFile.parse(hosts.formatted("{image: missing.tar.gz}"), dir))
-                .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("hosts[0].install").hasMessageContaining("no such file");
+                .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("hosts[0] (a).install").hasMessageContaining("no such file");
         assertThatThrownBy(() -> PlanFile.parse(hosts.formatted("{image: not-gzip.tar.gz}"), dir))
                 .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("not a gzip file");
         Path t = tarball("ok", "iperf3j-9.9.9", List.<String[]>of(new String[] {"bin/iperf3j", "#!/bin/sh\necho iperf3j 9.9.9\n"}));

@@ -3,10 +3,14 @@ package io.iperf3j.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PlanFileTest {
@@ -50,16 +54,132 @@ class PlanFileTest {
     @Test
     void mistakesNameWhereTheyAre() {
         assertThatThrownBy(() -> PlanFile.parse(HOSTS + "tests:\n  - {pairs: [[a, b]], direction: sideways}\n", Path.of("/")))
-                .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("tests[0].direction").hasMessageContaining("sideways");
+                .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("tests[0] (t0).direction").hasMessageContaining("sideways");
         assertThatThrownBy(() -> PlanFile.parse(HOSTS + "tests:\n  - {pairs: [[a, b]], durtion: 3}\n", Path.of("/")))
                 .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("unknown key 'durtion'");
         assertThatThrownBy(() -> PlanFile.parse(HOSTS + "tests:\n  - {pairs: [[a, b]], protocol: sctp}\n", Path.of("/")))
-                .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("tests[0].protocol");
+                .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("tests[0] (t0).protocol");
         assertThatThrownBy(() -> PlanFile.parse("hosts: []\ntests: []\n", Path.of("/")))
                 .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("plan.hosts");
         assertThatThrownBy(() -> PlanFile.parse(HOSTS + "tests:\n  - {pairs: [[a, b]], duration: -1}\n", Path.of("/")))
                 .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("duration");
         assertThatThrownBy(() -> PlanFile.parse("{{{", Path.of("/"))).isInstanceOf(IperfConfigurationError.class);
+    }
+
+    @Test
+    void localHostsRunTheLauncherTheSessionRunsFromUnlessTheyNameAnother() throws Exception {
+        Plan p = PlanFile.parse("""
+                hosts:
+                  - {id: a, address: 127.0.0.1, connection: local}
+                  - {id: b, address: 127.0.0.1}
+                  - {id: c, address: 127.0.0.1, connection: {type: local}, commands: {iperf3j: /opt/own/iperf3j}}
+                  - {id: d, address: 127.0.0.1, connection: {type: local, prefix: [adb, shell]}}
+                  - {id: e, address: 10.0.0.5, connection: {type: ssh, identity: id}}
+                tests:
+                  - {pairs: [[a, b]]}
+                """, Path.of("/plans"), Optional.of("/home/u/iperf3j/iperf3j"));
+        Map<String, Node> hosts = p.hostsById();
+        assertThat(hosts.get("a").connection()).isInstanceOf(LocalConnection.class);
+        assertThat(hosts.get("a").command(IperfKind.IPERF3J)).isEqualTo("/home/u/iperf3j/iperf3j");
+        assertThat(hosts.get("b").command(IperfKind.IPERF3J)).isEqualTo("/home/u/iperf3j/iperf3j");
+        assertThat(hosts.get("c").command(IperfKind.IPERF3J)).isEqualTo("/opt/own/iperf3j");
+        // behind a prefix is another device, and an SSH host another machine: their own PATH
+        assertThat(hosts.get("d").command(IperfKind.IPERF3J)).isEqualTo("iperf3j");
+        assertThat(hosts.get("e").connection()).isInstanceOf(SshConnection.class);
+        assertThat(((SshConnection) hosts.get("e").connection()).settings().host()).isEqualTo("10.0.0.5");
+        assertThat(hosts.get("e").command(IperfKind.IPERF3J)).isEqualTo("iperf3j");
+        // the real iperf3 is not touched
+        assertThat(hosts.get("a").command(IperfKind.IPERF3)).isEqualTo("iperf3");
+    }
+
+    @Test
+    void theLauncherPathIsQuotedForTheShell() {
+        String old = System.getProperty(PlanFile.LAUNCHER_PROPERTY);
+        try {
+            System.setProperty(PlanFile.LAUNCHER_PROPERTY, "/opt/my tools/bin/iperf3j");
+            assertThat(PlanFile.launcher()).contains("'/opt/my tools/bin/iperf3j'");
+            System.clearProperty(PlanFile.LAUNCHER_PROPERTY);
+            assertThat(PlanFile.launcher()).isEmpty();
+        } finally {
+            if (old != null) {
+                System.setProperty(PlanFile.LAUNCHER_PROPERTY, old);
+            }
+        }
+    }
+
+    @Test
+    void aBadConnectionNamesTheFormsThatWork() {
+        assertThatThrownBy(() -> PlanFile.parse("hosts:\n  - {id: a, address: x, connection: lokal}\n"
+                + "tests:\n  - {pairs: [[a, a]]}\n", Path.of("/")))
+                .hasMessage("hosts[0] (a).connection: 'lokal' is not a connection; write local, {type: local},"
+                        + " or {type: ssh, user: root, identity: keys/id}");
+        assertThatThrownBy(() -> PlanFile.parse("hosts:\n  - {id: a, address: x, connection: {type: telnet}}\n"
+                + "tests:\n  - {pairs: [[a, a]]}\n", Path.of("/")))
+                .hasMessageContaining("hosts[0] (a).connection.type: 'telnet' (local or ssh)");
+    }
+
+    @Test
+    void yamlSyntaxErrorsNameLineAndColumn() {
+        assertThatThrownBy(() -> PlanFile.parse("hosts:\n  - {id: a, address: x\ntests: []\n", Path.of("/")))
+                .isInstanceOf(IperfConfigurationError.class)
+                .hasMessageStartingWith("plan is not valid YAML: line 3, column 6: expected ',' or '}'")
+                .hasMessageContaining("line 2, column 5");
+        assertThatThrownBy(() -> PlanFile.parse("hosts:\n\t- {id: a}\n", Path.of("/")))
+                .hasMessageStartingWith("plan is not valid YAML: line 2, column 1: found character '\\t(TAB)'");
+        assertThatThrownBy(() -> PlanFile.parse(HOSTS + "tests: []\ntests: []\n", Path.of("/")))
+                .hasMessageContaining("line 9").hasMessageContaining("Duplicate field 'tests'");
+    }
+
+    @Test
+    void aPlanFileThatCannotBeReadSaysWhy(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("plan.yaml");
+        assertThatThrownBy(() -> PlanFile.read(missing)).hasMessage(missing + ": No such file or directory");
+        assertThatThrownBy(() -> PlanFile.read(dir)).hasMessage(dir + ": is a directory, not a plan file");
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), HOSTS + "tests:\n  - {pairs: [[a, b]], port: http}\n");
+        assertThatThrownBy(() -> PlanFile.read(bad))
+                .hasMessage(bad + ": tests[0] (t0).port: expected a whole number, got 'http'");
+    }
+
+    @Test
+    void everyOtherMistakeNamesTheHostOrTestKeyAndWhatIsAccepted() {
+        assertThat(mistake("hosts:\n  - {address: x}\ntests: [{pairs: [[a, b]]}]\n"))
+                .isEqualTo("hosts[0].id: missing; give a short name such as a1");
+        assertThat(mistake("hosts:\n  - {id: a}\ntests: [{pairs: [[a, b]]}]\n"))
+                .startsWith("hosts[0] (a).address: missing; give");
+        assertThat(mistake("hosts:\n  - {id: a, address: x}\n  - {id: a, address: y}\ntests: [{pairs: [[a, b]]}]\n"))
+                .isEqualTo("hosts[1].id: 'a' is already the id of hosts[0]; every host needs its own id");
+        assertThat(mistake(HOSTS + "tests:\n  - {name: x, pairs: [[a, z]]}\n"))
+                .isEqualTo("tests[0] (x).pairs[0]: unknown host 'z' (hosts: tpc, a, b)");
+        assertThat(mistake(HOSTS + "tests:\n  - {name: m, mesh: [a, tpc, q]}\n"))
+                .isEqualTo("tests[0] (m).mesh: unknown host 'q' (hosts: tpc, a, b)");
+        assertThat(mistake(HOSTS + "tests:\n  - {name: s, star: [a], from: nowhere}\n"))
+                .isEqualTo("tests[0] (s).from: unknown host 'nowhere' (hosts: tpc, a, b)");
+        assertThat(mistake(HOSTS + "tests:\n  - {name: p, pairs: [[a, a]]}\n"))
+                .isEqualTo("tests[0] (p).pairs[0]: a host cannot send to itself (a)");
+        assertThat(mistake(HOSTS + "tests:\n  - {name: p, pairs: [[a, b]], duration: long}\n"))
+                .isEqualTo("tests[0] (p).duration: expected a number (seconds), got 'long'");
+        assertThat(mistake(HOSTS + "tests:\n  - {name: p}\n"))
+                .isEqualTo("tests[0] (p): give exactly one of mesh: [a, b, c], pairs: [[a, b]], star: [b, c]");
+        assertThat(mistake(HOSTS + "tests:\n  - just a string\n"))
+                .startsWith("tests[0]: expected a map with the keys args, client_timeout, direction,")
+                .endsWith(", got 'just a string'");
+        assertThat(mistake("hosts:\n  - {id: a, address: x, commands: {iperf3j: {path: x}}}\ntests: [{pairs: [[a, b]]}]\n"))
+                .isEqualTo("hosts[0] (a).commands.iperf3j: expected a command line such as /opt/iperf3j/bin/iperf3j");
+        assertThat(mistake("hosts:\n  - {id: a, address: x, install: true}\ntests: [{pairs: [[a, b]]}]\n"))
+                .isEqualTo("hosts[0] (a).install: expected {image: TARBALL, directory: DIR} or false, got true");
+        assertThat(mistake("hosts: []\ntests: []\n"))
+                .isEqualTo("plan.hosts: expected a non-empty list, each item like - {id: a, address: 10.0.0.1, connection: local}");
+        assertThat(mistake("hosts:\n  - {id: a, address: x, role: boss}\ntests: [{pairs: [[a, b]]}]\n"))
+                .isEqualTo("hosts[0] (a).role: 'boss' (node or tpc)");
+    }
+
+    private static String mistake(String yaml) {
+        try {
+            PlanFile.parse(yaml, Path.of("/"));
+        } catch (IperfConfigurationError e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("no error for:\n" + yaml);
     }
 
     @Test

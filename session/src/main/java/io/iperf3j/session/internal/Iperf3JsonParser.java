@@ -189,7 +189,7 @@ public final class Iperf3JsonParser {
             sent = end.get("sum");
         }
         return new ParsedOutput.Summary(longOf(sent, "bytes"), doubleOf(sent, "bits_per_second"), longOf(received, "bytes"),
-                doubleOf(received, "bits_per_second"));
+                doubleOf(received, "bits_per_second"), doubleOf(end.path("sum_received_bidir_reverse"), "bits_per_second"));
     }
 
     private static OptionalLong longOf(JsonNode n, String field) {

@@ -206,7 +206,7 @@ class SessionLabTest {
         String hosts = "hosts:\n" + hostYaml(1, "h1", "tpc", "iperf3", "", lab.key()) + hostYaml(2, "h2", "node", "iperf3", "", lab.key());
         Run bad = session(hosts + "tests:\n  - pairs: [[h1, h2]]\n    direction: sideways\n");
         assertThat(bad.status()).isEqualTo(SessionCommand.BAD_PLAN);
-        assertThat(bad.err()).contains("tests[0].direction").contains("sideways");
+        assertThat(bad.err()).contains("tests[0] (t0).direction").contains("sideways");
         assertThat(bad.tests()).isEmpty();
         Run unknown = session(hosts + "tests:\n  - pairs: [[h1, h2], [h2, h9]]\n");
         assertThat(unknown.status()).isEqualTo(SessionCommand.BAD_PLAN);
