@@ -36,3 +36,27 @@ run ours_latency_stream.jsonl "$ours" "$ours" -t 3 --latency --json-stream
 run ours_latency_vs_iperf3.json "$v312" "$ours" -t 2 --latency -J
 # a failed run: nothing listens on this port
 "$ours" -c 127.0.0.1 -p "$(free_port)" -t 1 -J >"$out/ours_refused.json" || true
+# a session directory with two kinds of test of one pair (report's per-kind matrices): two TCP
+# repeats a -> b (iperf3 3.12) and one UDP --bidir test at 50M (iperf3 3.21); tests.jsonl as the
+# session writes it (PlanOutputDirectory.jsonLine), the figures read from each -J output's end
+kinds=$root/report/src/test/resources/io/iperf3j/report/session-kinds
+mkdir -p "$kinds/raw"
+out=$kinds/raw
+run tcp_a-b_r1.json "$v312" "$v312" -t 2 -J
+run tcp_a-b_r2.json "$v312" "$v312" -t 2 -J
+run udp_bidir_a-b.json "$v321" "$v321" -t 2 -u -b 50M --bidir -J
+python3 - "$kinds" >"$kinds/tests.jsonl" <<'PY'
+import json, sys
+tests = [("tcp_a-b_r1", "forward", "tcp", "tcp", 1, "tcp_a-b_r1.json"),
+         ("tcp_a-b_r2", "forward", "tcp", "tcp", 2, "tcp_a-b_r2.json"),
+         ("udp_bidir_a-b", "bidir", "udp", "udp bidir -b 50M", 1, "udp_bidir_a-b.json")]
+for id, direction, protocol, kind, repeat, output in tests:
+    end = json.load(open(sys.argv[1] + "/raw/" + output))["end"]
+    print(json.dumps({"id": id, "sender": "a", "receiver": "b", "direction": direction, "protocol": protocol,
+        "kind": kind, "repeat": repeat, "status": "ok", "error": None,
+        "sent_bits_per_second": end["sum_sent"]["bits_per_second"],
+        "received_bits_per_second": end["sum_received"]["bits_per_second"],
+        "received_bytes": end["sum_received"]["bytes"],
+        "reverse_received_bits_per_second": end.get("sum_received_bidir_reverse", {}).get("bits_per_second"),
+        "client_output": "raw/" + output, "server_output": None}, separators=(",", ":")))
+PY

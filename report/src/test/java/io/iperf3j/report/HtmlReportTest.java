@@ -5,16 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 /** The page's embedded model and raw inputs, read back from the HTML with Jackson. */
 @Timeout(60)
@@ -167,6 +170,38 @@ class HtmlReportTest {
 
     private static List<String> names(JsonNode object) {
         return object.propertyStream().map(java.util.Map.Entry::getKey).toList();
+    }
+
+    @Test
+    void sessionTestsCarryTheirKindAndABidirTestsReverseHalf() throws Exception {
+        var dir = Inputs.resource("session-kinds");
+        JsonNode tests = model(page(HtmlReport.builder().add(dir).build())).path("session").path("tests");
+        assertThat(tests).extracting(t -> t.path("kind").asText()).containsExactly("tcp", "tcp", "udp bidir -b 50M");
+        List<JsonNode> lines = Inputs.jsonLines(dir.resolve("tests.jsonl"));
+        for (int i = 0; i < lines.size(); i++) {
+            assertThat(tests.path(i).path("received_bits_per_second").asDouble())
+                    .isCloseTo(lines.get(i).path("received_bits_per_second").asDouble(), offset(0.5));
+        }
+        assertThat(tests.path(0).path("reverse_received_bits_per_second").isNull()).isTrue();
+        assertThat(tests.path(1).path("reverse_received_bits_per_second").isNull()).isTrue();
+        // the bidir test's other half is the receiver -> sender figure of its iperf3 output
+        double reverse = Inputs.end(dir.resolve("raw/udp_bidir_a-b.json")).path("sum_received_bidir_reverse").path("bits_per_second").asDouble();
+        assertThat(reverse).isPositive();
+        assertThat(tests.path(2).path("reverse_received_bits_per_second").asDouble()).isCloseTo(reverse, offset(0.5));
+    }
+
+    @Test
+    void sessionDirectoryWithoutTheKeysGetsKindsFromProtocolAndDirection(@TempDir Path tmp)
+            throws Exception {
+        JsonNode tests = model(page(HtmlReport.builder().add(Inputs.resource("session")).build())).path("session").path("tests");
+        assertThat(tests).extracting(t -> t.path("kind").asText()).containsExactly("tcp", "udp", "tcp", "tcp", "tcp");
+        assertThat(tests).allSatisfy(t -> assertThat(t.path("reverse_received_bits_per_second").isNull()).isTrue());
+        // an old --bidir line: its kind says bidir, as the session's did
+        Files.writeString(tmp.resolve("tests.jsonl"), "{\"id\":\"b1\",\"sender\":\"a\",\"receiver\":\"b\",\"direction\":\"bidir\","
+                + "\"protocol\":\"tcp\",\"repeat\":1,\"status\":\"ok\",\"received_bits_per_second\":1e9}\n");
+        JsonNode old = model(page(HtmlReport.builder().add(tmp).build())).path("session").path("tests").path(0);
+        assertThat(old.path("kind").asText()).isEqualTo("tcp bidir");
+        assertThat(old.path("reverse_received_bits_per_second").isNull()).isTrue();
     }
 
     @Test

@@ -65,7 +65,7 @@ final class Inputs {
     static List<JsonNode> intervalObjects(Path input) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         if (isStream(input)) {
-            for (JsonNode e : events(input)) {
+            for (JsonNode e : jsonLines(input)) {
                 if ("interval".equals(e.path("event").asText())) {
                     out.add(e.path("data"));
                 }
@@ -81,7 +81,7 @@ final class Inputs {
         if (!isStream(input)) {
             return json(input).path("end");
         }
-        for (JsonNode e : events(input)) {
+        for (JsonNode e : jsonLines(input)) {
             if ("end".equals(e.path("event").asText())) {
                 return e.path("data");
             }
@@ -93,7 +93,8 @@ final class Inputs {
         return Files.readString(input).stripLeading().startsWith("{\"event\"");
     }
 
-    private static List<JsonNode> events(Path input) throws IOException {
+    /** Each non-blank line of a JSON-lines file (--json-stream events, a session's tests.jsonl). */
+    static List<JsonNode> jsonLines(Path input) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         for (String line : Files.readAllLines(input)) {
             if (!line.isBlank()) {

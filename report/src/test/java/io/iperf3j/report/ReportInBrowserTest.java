@@ -11,12 +11,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 /**
  * Reports opened in real headless Chromium, network off: the page says it is ready, logged
@@ -236,8 +240,15 @@ class ReportInBrowserTest {
         Chromium.Page page = Chromium.open(html);
         Chromium.screenshot(html, SHOTS.resolve("session.png"));
         assertClean(page);
-        assertThat(page.chart("matrix")).isNotNull();
-        // five tests, each with an output file: five runs, linked from the matrix
+        // a directory written before tests.jsonl had "kind": one matrix per protocol; t4 (reverse, not bidir) in one cell only
+        assertThat(matrices(page)).containsExactly("matrix:tcp", "matrix:udp");
+        assertThat(page.chart("matrix:tcp").get("data-tests")).isEqualTo("4");
+        JsonNode tcp = MAPPER.readTree(page.chart("matrix:tcp").get("data-cells"));
+        assertThat(names(tcp)).containsExactly("a → b", "a → c", "c → a", "b → c");
+        assertThat(tcp.path("c → a").path("entries")).extracting(JsonNode::asText).containsExactly("t4");
+        assertThat(tcp.path("b → c").path("mean").isNull()).isTrue();
+        assertThat(tcp.path("b → c").path("ok").asInt()).isZero();
+        // five tests, each with an output file: five runs, linked from the matrices
         assertThat(report.runCount()).isEqualTo(5);
         for (int i = 0; i < 5; i++) {
             assertThat(page.dom()).contains("href=\"#run-" + i + "\"").contains("id=\"run-" + i + "\"");
@@ -249,6 +260,67 @@ class ReportInBrowserTest {
         int t3Intervals = Inputs.intervals(dir.resolve(t3));
         assertThat(page.charts().stream().filter(c -> c.get("data-chart").equals("bits_per_second:c2s:client"))
                 .anyMatch(c -> c.get("data-intervals").equals(Integer.toString(t3Intervals)))).isTrue();
+    }
+
+    /**
+     * Two TCP repeats and one UDP --bidir test of the same pair (recorded with real iperf3 3.12 and
+     * 3.21 by record-fixtures.sh): a matrix per kind, the TCP cell the mean of the two repeats only,
+     * the bidir test in both cells of its matrix, each matrix coloured on its own scale.
+     */
+    @Test
+    void sessionHasOneMatrixPerKindAndPlacesBothHalvesOfABidirTest() throws Exception {
+        Path dir = Inputs.resource("session-kinds");
+        Path html = OUT.resolve("session-kinds.html");
+        HtmlReport report = HtmlReport.builder().add(dir).build();
+        report.write(html);
+        Chromium.Page page = Chromium.open(html);
+        Chromium.screenshot(html, SHOTS.resolve("session-kinds.png"));
+        assertClean(page);
+        assertThat(report.runCount()).isEqualTo(3);
+        String udpKind = "udp bidir -b 50M";
+        assertThat(matrices(page)).containsExactly("matrix:tcp", "matrix:" + udpKind);
+        List<JsonNode> lines = Inputs.jsonLines(dir.resolve("tests.jsonl"));
+        JsonNode tcp = MAPPER.readTree(page.chart("matrix:tcp").get("data-cells"));
+        assertThat(names(tcp)).containsExactly("a → b");
+        double repeatsMean = (lines.get(0).path("received_bits_per_second").asDouble() + lines.get(1).path("received_bits_per_second").asDouble()) / 2;
+        assertThat(tcp.path("a → b").path("mean").asDouble()).isCloseTo(repeatsMean, offset(1.0));
+        assertThat(tcp.path("a → b").path("ok").asInt()).isEqualTo(2);
+        assertThat(tcp.path("a → b").path("entries")).extracting(JsonNode::asText).containsExactly("tcp_a-b_r1", "tcp_a-b_r2");
+        JsonNode udp = MAPPER.readTree(page.chart("matrix:" + udpKind).get("data-cells"));
+        JsonNode bidir = lines.get(2);
+        assertThat(names(udp)).containsExactly("a → b", "b → a");
+        assertThat(udp.path("a → b").path("mean").asDouble()).isCloseTo(bidir.path("received_bits_per_second").asDouble(), offset(1.0));
+        assertThat(udp.path("b → a").path("mean").asDouble()).isCloseTo(bidir.path("reverse_received_bits_per_second").asDouble(), offset(1.0));
+        assertThat(udp.path("a → b").path("entries")).extracting(JsonNode::asText).containsExactly("udp_bidir_a-b");
+        assertThat(udp.path("b → a").path("entries")).extracting(JsonNode::asText).containsExactly("udp_bidir_a-b (reverse half)");
+        // on the page: both cells link to the bidir test's charts (run 2), the second as its reverse half
+        String udpTable = table(page.dom(), udpKind);
+        assertThat(udpTable.split("href=\"#run-2\"", -1)).hasSize(3);
+        assertThat(udpTable).contains("test udp_bidir_a-b, reverse half: ").doesNotContain("#run-0").doesNotContain("#run-1");
+        assertThat(page.dom()).contains(">tcp: 2 tests<").contains(">" + udpKind + ": 1 test (each --bidir test placed twice");
+        // each matrix on its own scale: its fastest cell gets the darkest colour, 50 Mbit/s as much as 11 Gbit/s
+        assertThat(cellBackgrounds(udpTable)).contains(cellBackgrounds(table(page.dom(), "tcp")).getFirst());
+    }
+
+    private static List<String> matrices(Chromium.Page page) {
+        return page.charts().stream().map(c -> c.get("data-chart")).filter(k -> k.startsWith("matrix:")).toList();
+    }
+
+    /** The matrix table of one kind, as the browser left it. */
+    private static String table(String dom, String kind) {
+        Matcher m = Pattern.compile("<table[^>]*data-kind=\"" + Pattern.quote(kind) + "\".*?</table>", Pattern.DOTALL).matcher(dom);
+        assertThat(m.find()).as("a matrix of kind " + kind).isTrue();
+        return m.group();
+    }
+
+    /** The background colour of each coloured cell of a table. */
+    private static List<String> cellBackgrounds(String table) {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("<td[^>]*style=\"[^\"]*background: (rgb\\([^)]*\\))").matcher(table);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
     }
 
     /** iperf3j's --latency runs, recorded in both formats: the latency section is drawn from the input's own figures. */

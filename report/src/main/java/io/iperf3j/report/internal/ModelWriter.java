@@ -49,6 +49,7 @@ public final class ModelWriter {
                 g.writeStringField("receiver", t.receiver());
                 g.writeStringField("direction", t.direction());
                 g.writeStringField("protocol", t.protocol());
+                g.writeStringField("kind", t.kind());
                 g.writeNumberField("repeat", t.repeat());
                 g.writeStringField("status", t.status());
                 g.writeStringField("error", t.error());
@@ -59,6 +60,7 @@ public final class ModelWriter {
                 } else {
                     g.writeNumberField("received_bytes", t.receivedBytes());
                 }
+                nullableNumber(g, "reverse_received_bits_per_second", t.reverseReceivedBitsPerSecond());
                 g.writeNumberField("run", t.run());
                 g.writeStringField("note", t.note());
                 g.writeEndObject();

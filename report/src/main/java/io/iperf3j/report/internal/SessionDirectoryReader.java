@@ -15,11 +15,14 @@ import java.util.function.Consumer;
 
 /**
  * Reads a session plan's output directory: {@code tests.jsonl} (one JSON object per test: id,
- * sender, receiver, direction, protocol, repeat, status, error, sent_bits_per_second,
- * received_bits_per_second, received_bytes, client_output, server_output) and, for each test,
+ * sender, receiver, direction, protocol, kind, repeat, status, error, sent_bits_per_second,
+ * received_bits_per_second, received_bytes, reverse_received_bits_per_second, client_output,
+ * server_output) and, for each test,
  * its client output (else its server output), a -J or --json-stream file relative to the
  * directory. A line that is not such an object fails the whole read with its line number; an
  * output file that is missing or unreadable only marks its test (the matrix still shows it).
+ * {@code kind} and {@code reverse_received_bits_per_second} came later: a directory written
+ * before them gets the kind its protocol and direction imply, and no reverse figure.
  */
 public final class SessionDirectoryReader {
     public static final String TESTS_FILE = "tests.jsonl";
@@ -90,11 +93,11 @@ public final class SessionDirectoryReader {
                     }
                 }
                 out.add(new SessionTest(t.path("id").asText(), text(t, "sender"), text(t, "receiver"),
-                        text(t, "direction"), text(t, "protocol"), t.path("repeat").asInt(0),
+                        text(t, "direction"), text(t, "protocol"), kind(t), t.path("repeat").asInt(0),
                         t.path("status").asText(), text(t, "error"), number(t, "sent_bits_per_second"),
                         number(t, "received_bits_per_second"),
-                        t.path("received_bytes").isNumber() ? t.path("received_bytes").asLong() : null, run,
-                        Texts.cut(note)));
+                        t.path("received_bytes").isNumber() ? t.path("received_bytes").asLong() : null,
+                        number(t, "reverse_received_bits_per_second"), run, Texts.cut(note)));
             }
         } catch (IOException e) {
             throw new InputFormatException(tests + ": cannot read: " + e.getMessage(), e);
@@ -103,6 +106,20 @@ public final class SessionDirectoryReader {
             throw new InputFormatException(tests + ": no tests listed");
         }
         return out;
+    }
+
+    /**
+     * The line's {@code kind}, or for a directory written before the key existed, what the session
+     * called the same test then: its protocol, and {@code bidir} for a --bidir test (extra iperf
+     * arguments were not recorded, so such tests share their protocol's kind).
+     */
+    private static String kind(JsonNode t) {
+        String kind = text(t, "kind");
+        if (kind != null) {
+            return kind;
+        }
+        String protocol = text(t, "protocol");
+        return (protocol == null ? "unknown protocol" : protocol) + ("bidir".equals(text(t, "direction")) ? " bidir" : "");
     }
 
     private static String text(JsonNode t, String key) {

@@ -574,65 +574,127 @@
     sec.appendChild(det);
   }
 
-  /* ---------- sessions: sender × receiver matrix ---------- */
+  /* ---------- sessions: one sender × receiver matrix per kind of test ---------- */
+  // Tests of different kinds (protocol, --bidir, extra arguments such as -b 50M) are never averaged
+  // together: a UDP test at 50 Mbit/s averaged with TCP tests would give a figure no test measured.
+  // The rules are the session's own text summary's (session's ThroughputMatrix).
   function sessionSection(session) {
     var sec = el('section', { cls: 'session', id: 'session' });
     sec.appendChild(el('h2', { text: 'Session: ' + session.tests.length + ' tests' }));
     sec.appendChild(el('p', { cls: 'sub', text: session.dir }));
-    var senders = [], receivers = [];
-    session.tests.forEach(function (t) {
-      if (senders.indexOf(t.sender) < 0) { senders.push(t.sender); }
-      if (receivers.indexOf(t.receiver) < 0) { receivers.push(t.receiver); }
+    sec.appendChild(el('p', { cls: 'sub', text: 'Received throughput of each test, one matrix per kind of test (cell colour: mean of ' +
+      'that kind\u2019s successful runs of the cell; darker is faster, scaled per matrix). A --bidir test is in two cells: ' +
+      'sender → receiver, and receiver → sender as its reverse half. Each entry links to that test\u2019s charts.' }));
+    sessionKinds(session.tests).forEach(function (group) { sec.appendChild(kindMatrix(group.kind, group.tests)); });
+    var failed = session.tests.filter(function (t) { return t.status !== 'ok' || t.note; });
+    if (failed.length) {
+      sec.appendChild(el('h3', { text: 'Failed tests and unreadable outputs' }));
+      var ul = el('ul');
+      failed.forEach(function (t) {
+        ul.appendChild(el('li', { cls: 'run-error' }, ['test ' + t.id + ' (' + t.sender + ' → ' + t.receiver + ', ' + t.kind + '): ' +
+          (t.status !== 'ok' ? 'failed: ' + (t.error || 'no error text') : '') + (t.note ? ' ' + t.note : '')]));
+      });
+      sec.appendChild(ul);
+    }
+    return sec;
+  }
+
+  // The tests grouped by kind, kinds in the order they first appear.
+  function sessionKinds(tests) {
+    var groups = [];
+    tests.forEach(function (t) {
+      var g = groups.filter(function (x) { return x.kind === t.kind; })[0];
+      if (!g) { g = { kind: t.kind, tests: [] }; groups.push(g); }
+      g.tests.push(t);
     });
-    var max = 0;
-    session.tests.forEach(function (t) { if (t.status === 'ok' && t.received_bits_per_second > max) { max = t.received_bits_per_second; } });
-    var lo = cssVar('--heat-lo').split(','), hi = cssVar('--heat-hi').split(',');
-    var table = el('table', { cls: 'matrix', 'data-chart': 'matrix' });
+    return groups;
+  }
+
+  // The directions a test measured: sender → receiver, and for --bidir receiver → sender (its reverse
+  // half). A failed --bidir test failed both; a finished one without a reverse figure (a directory
+  // written before the session recorded it) has only the first.
+  function testFlows(t) {
+    var ok = t.status === 'ok';
+    var flows = [{ test: t, sender: t.sender, receiver: t.receiver, reverse: false, bps: ok ? t.received_bits_per_second : null }];
+    if (ok ? t.reverse_received_bits_per_second != null : t.direction === 'bidir') {
+      flows.push({ test: t, sender: t.receiver, receiver: t.sender, reverse: true, bps: ok ? t.reverse_received_bits_per_second : null });
+    }
+    return flows;
+  }
+
+  // One kind's matrix. The table records what each cell shows in data-cells (JSON: "sender → receiver"
+  // -> mean of its successful runs in bits/s or null, successful and all runs, the entries' test ids).
+  function kindMatrix(kind, tests) {
+    var flows = [];
+    tests.forEach(function (t) { flows = flows.concat(testFlows(t)); });
+    var senders = [], receivers = [], cells = {};
+    flows.forEach(function (f) {
+      if (senders.indexOf(f.sender) < 0) { senders.push(f.sender); }
+      if (receivers.indexOf(f.receiver) < 0) { receivers.push(f.receiver); }
+      var key = f.sender + ' → ' + f.receiver;
+      var c = cells[key] || (cells[key] = { flows: [], sum: 0, ok: 0 });
+      c.flows.push(f);
+      if (f.bps != null) { c.sum += f.bps; c.ok++; }
+    });
+    receivers = hostsInRowOrder(receivers, senders);
+    var max = 0, record = {};
+    Object.keys(cells).forEach(function (key) {
+      var c = cells[key];
+      c.mean = c.ok ? c.sum / c.ok : null;
+      if (c.mean > max) { max = c.mean; }
+      record[key] = { mean: c.mean, ok: c.ok, runs: c.flows.length,
+        entries: c.flows.map(function (f) { return f.test.id + (f.reverse ? ' (reverse half)' : ''); }) };
+    });
+    var wrap = el('div', { cls: 'kind' });
+    var bidir = flows.some(function (f) { return f.reverse; });
+    wrap.appendChild(el('h3', { text: kind + ': ' + tests.length + (tests.length === 1 ? ' test' : ' tests') +
+      (bidir ? ' (each --bidir test placed twice: sender → receiver and receiver → sender)' : '') }));
+    var table = el('table', { cls: 'matrix', 'data-chart': 'matrix:' + kind, 'data-kind': kind, 'data-tests': String(tests.length),
+      'data-cells': JSON.stringify(record) });
     var headRow = el('tr', null, [el('th', { text: 'sender ↓  receiver →' })]);
     receivers.forEach(function (r) { headRow.appendChild(el('th', { text: r })); });
     table.appendChild(el('thead', null, [headRow]));
     var body = el('tbody');
     senders.forEach(function (snd) {
       var tr = el('tr', null, [el('th', { text: snd })]);
-      receivers.forEach(function (rcv) {
-        var tests = session.tests.filter(function (t) { return t.sender === snd && t.receiver === rcv; });
-        var td = el('td');
-        if (!tests.length) { td.className = 'self'; td.title = 'no test'; tr.appendChild(td); return; }
-        var ok = tests.filter(function (t) { return t.status === 'ok' && t.received_bits_per_second != null; });
-        if (ok.length) {
-          var mean = ok.reduce(function (a, t) { return a + t.received_bits_per_second; }, 0) / ok.length;
-          var f = max ? mean / max : 0;
-          var rgb = lo.map(function (c, i) { return Math.round(Number(c) + (Number(hi[i]) - Number(c)) * f); });
-          td.style.background = 'rgb(' + rgb.join(',') + ')';
-          td.style.color = f > 0.55 ? '#fff' : '';
-        }
-        if (ok.length < tests.length) { td.className = ok.length ? 'partly-failed' : 'failed'; }
-        tests.forEach(function (t) {
-          var text = (t.protocol || '') + ' ' + (t.direction || '') + (t.repeat ? ' #' + t.repeat : '') + ': ' +
-            (t.status === 'ok' ? fmtRate(t.received_bits_per_second) : 'failed');
-          var link = t.run >= 0 ? el('a', { href: '#run-' + t.run, text: text }) : el('span', { text: text });
-          link.title = t.status === 'ok' ? 'received ' + fmtPlain(t.received_bits_per_second, 0) + ' bits/s' : (t.error || 'failed');
-          if (t.status !== 'ok') { link.style.color = 'var(--bad)'; }
-          td.appendChild(link);
-        });
-        tr.appendChild(td);
-      });
+      receivers.forEach(function (rcv) { tr.appendChild(matrixCell(cells[snd + ' → ' + rcv], max)); });
       body.appendChild(tr);
     });
     table.appendChild(body);
-    sec.appendChild(el('p', { cls: 'sub', text: 'Received throughput of each test (cell colour: mean of its successful tests; darker is faster). Each entry links to that test\u2019s charts.' }));
-    sec.appendChild(table);
-    var failed = session.tests.filter(function (t) { return t.status !== 'ok' || t.note; });
-    if (failed.length) {
-      sec.appendChild(el('h3', { text: 'Failed tests and unreadable outputs' }));
-      var ul = el('ul');
-      failed.forEach(function (t) {
-        ul.appendChild(el('li', { cls: 'run-error' }, ['test ' + t.id + ' (' + t.sender + ' → ' + t.receiver + ', ' + t.protocol + '): ' +
-          (t.status !== 'ok' ? 'failed: ' + (t.error || 'no error text') : '') + (t.note ? ' ' + t.note : '')]));
-      });
-      sec.appendChild(ul);
+    wrap.appendChild(table);
+    return wrap;
+  }
+
+  // The columns in the rows' order where a host is both (a --bidir pair's two cells then mirror each
+  // other across the diagonal), then the hosts that only receive, in their own order.
+  function hostsInRowOrder(receivers, senders) {
+    return senders.filter(function (h) { return receivers.indexOf(h) >= 0; })
+      .concat(receivers.filter(function (h) { return senders.indexOf(h) < 0; }));
+  }
+
+  // A cell: coloured by its mean on the matrix's own scale, one linked entry per run.
+  function matrixCell(c, max) {
+    var td = el('td');
+    if (!c) { td.className = 'self'; td.title = 'no test'; return td; }
+    if (c.mean != null) {
+      var lo = cssVar('--heat-lo').split(','), hi = cssVar('--heat-hi').split(',');
+      var f = max ? c.mean / max : 0;
+      var rgb = lo.map(function (v, i) { return Math.round(Number(v) + (Number(hi[i]) - Number(v)) * f); });
+      td.style.background = 'rgb(' + rgb.join(',') + ')';
+      td.style.color = f > 0.55 ? '#fff' : '';
+      td.title = 'mean of ' + c.ok + ' successful ' + (c.ok === 1 ? 'run' : 'runs') + ': ' + fmtRate(c.mean);
     }
-    return sec;
+    if (c.ok < c.flows.length) { td.className = c.ok ? 'partly-failed' : 'failed'; }
+    c.flows.forEach(function (f) {
+      var t = f.test;
+      var text = 'test ' + t.id + (f.reverse ? ', reverse half' : '') + ': ' + (t.status === 'ok' ? fmtRate(f.bps) : 'failed');
+      var link = t.run >= 0 ? el('a', { href: '#run-' + t.run, text: text }) : el('span', { text: text });
+      link.title = f.bps != null ? (f.reverse ? 'the --bidir test\u2019s reverse half, ' : '') + 'received ' + fmtPlain(f.bps, 0) + ' bits/s'
+        : (t.error || 'failed');
+      if (t.status !== 'ok') { link.style.color = 'var(--bad)'; }
+      td.appendChild(link);
+    });
+    return td;
   }
 
   /* ---------- comparison of several single runs on shared axes ---------- */
