@@ -234,12 +234,8 @@ class ReportInBrowserTest {
     @Test
     void sessionDirectoryHasMatrixAndEachTest() throws Exception {
         Path dir = Inputs.resource("session");
-        Path html = OUT.resolve("session.html");
         HtmlReport report = HtmlReport.builder().add(dir).build();
-        report.write(html);
-        Chromium.Page page = Chromium.open(html);
-        Chromium.screenshot(html, SHOTS.resolve("session.png"));
-        assertClean(page);
+        Chromium.Page page = openClean(report, "session");
         // a directory written before tests.jsonl had "kind": one matrix per protocol; t4 (reverse, not bidir) in one cell only
         assertThat(matrices(page)).containsExactly("matrix:tcp", "matrix:udp");
         assertThat(page.chart("matrix:tcp").get("data-tests")).isEqualTo("4");
@@ -270,12 +266,8 @@ class ReportInBrowserTest {
     @Test
     void sessionHasOneMatrixPerKindAndPlacesBothHalvesOfABidirTest() throws Exception {
         Path dir = Inputs.resource("session-kinds");
-        Path html = OUT.resolve("session-kinds.html");
         HtmlReport report = HtmlReport.builder().add(dir).build();
-        report.write(html);
-        Chromium.Page page = Chromium.open(html);
-        Chromium.screenshot(html, SHOTS.resolve("session-kinds.png"));
-        assertClean(page);
+        Chromium.Page page = openClean(report, "session-kinds");
         assertThat(report.runCount()).isEqualTo(3);
         String udpKind = "udp bidir -b 50M";
         assertThat(matrices(page)).containsExactly("matrix:tcp", "matrix:" + udpKind);
@@ -300,6 +292,16 @@ class ReportInBrowserTest {
         assertThat(page.dom()).contains(">tcp: 2 tests<").contains(">" + udpKind + ": 1 test (each --bidir test placed twice");
         // each matrix on its own scale: its fastest cell gets the darkest colour, 50 Mbit/s as much as 11 Gbit/s
         assertThat(cellBackgrounds(udpTable)).contains(cellBackgrounds(table(page.dom(), "tcp")).getFirst());
+    }
+
+    /** Writes the report as NAME.html, opens it (and screenshots it) in Chromium, and checks the page is clean. */
+    private static Chromium.Page openClean(HtmlReport report, String name) throws Exception {
+        Path html = OUT.resolve(name + ".html");
+        report.write(html);
+        Chromium.Page page = Chromium.open(html);
+        Chromium.screenshot(html, SHOTS.resolve(name + ".png"));
+        assertClean(page);
+        return page;
     }
 
     private static List<String> matrices(Chromium.Page page) {
