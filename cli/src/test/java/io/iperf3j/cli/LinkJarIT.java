@@ -249,13 +249,18 @@ class LinkJarIT {
 
         /** Kills the processes it started (by PID) and deletes the namespace. */
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             processes.forEach(Iperf3Process::close);
-            sh("ip netns del " + name);
+            try {
+                sh("ip netns del " + name);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while deleting namespace " + name, e);
+            }
         }
     }
 
-    private static String sh(String cmd) throws Exception {
+    private static String sh(String cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("sh", "-c", cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS)) {

@@ -153,8 +153,6 @@ public final class PlanFile {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
             throw new IperfConfigurationError(syntaxError(e));
-        } catch (IOException e) {
-            throw new IperfConfigurationError("plan cannot be read as YAML: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
             throw new IperfConfigurationError("plan: expected a map with hosts and tests");
