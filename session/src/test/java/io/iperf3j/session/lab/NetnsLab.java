@@ -362,7 +362,10 @@ public final class NetnsLab implements AutoCloseable {
                 String cmd = raw.replace('\0', ' ');
                 // an iperf (or a java running iperf3j, or a wrapper script around one), not a shell running a -c script
                 boolean shellScript = argv.length > 1 && argv[1].equals("-c");
-                if (cmd.contains("iperf") && !shellScript) {
+                // sshd names its session processes after the user ("sshd: iperf3jlab [priv]"), and one
+                // may outlive a refused login by a moment: not an iperf
+                boolean sshd = argv[0].startsWith("sshd");
+                if (cmd.contains("iperf") && !shellScript && !sshd) {
                     found.add(pid + ": " + cmd);
                 }
             } catch (IOException e) {
