@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
 /**
  * Nodes by id plus the traffic PC, and the running of one test between two of them
  * (the seed's {@code IperfSession} with its {@code IperfTest}): stale processes this tool
- * started are killed, the server starts on the receiver, the client waits until the
- * server really listens, runs, the server is stopped, both outputs are fetched and read.
+ * started are killed, the server starts on the receiver, the client waits until that very
+ * server is the one listening on the port (a test measures the server it started: one that
+ * exited, or a port another process holds, fails the test before the client runs), runs, the
+ * server is stopped, both outputs are fetched and read.
  *
  * <p>Threads: a test runs on the calling thread; tests on disjoint node pairs may run on
  * several threads at once. {@link #stop()} may be called from any thread.
@@ -219,6 +221,7 @@ public final class IperfSession {
         TestOutcome outcome;
         RemoteIperf server = null;
         RemoteIperf client = null;
+        Path serverPath = null;
         try {
             if (stopped) {
                 throw new IperfError("session stopped");
@@ -231,7 +234,7 @@ public final class IperfSession {
             String serverName = OutputNaming.stamp(OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER,
                     sr.receiver().role(), filenameBase, name), now);
             Path clientPath = OutputNaming.unique(rawDirectory, clientName + ".iperf");
-            Path serverPath = OutputNaming.unique(rawDirectory, serverName + ".iperf");
+            serverPath = OutputNaming.unique(rawDirectory, serverName + ".iperf");
             // an iperf3j image to install goes on the host before its first iperf3j test (once per session)
             if (tools[1] == IperfKind.IPERF3J) {
                 installer.ensure(sr.receiver());
@@ -271,7 +274,10 @@ public final class IperfSession {
                 }
             }
         }
-        if (serverFile.isEmpty() && server != null) {
+        if (serverFile.isEmpty() && serverPath != null && Files.exists(serverPath)) {
+            // a server that did not come up: startServer copied what it printed
+            serverFile = Optional.of(serverPath);
+        } else if (serverFile.isEmpty() && server != null) {
             // keep what the server printed when the test failed, for the reader of the table
             try {
                 Path p = OutputNaming.unique(rawDirectory, OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER,

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.iperf3j.Transport;
+import io.iperf3j.session.internal.OpenSshDefaults;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -56,14 +58,17 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *       directory: /tmp/iperf3j-session   # default; the image goes to DIRECTORY/image-SHA256PREFIX
  *     # install: false       # this host keeps its own iperf3j despite a plan-level install
  *     connection:            # default: local; the word local stands for {type: local}
- *       type: ssh
- *       host: 192.168.1.10   # default: address
- *       port: 22
- *       user: root
- *       identity: keys/id_ecdsa
+ *       type: ssh            # every key below is optional: what is left out comes from
+ *                            # ~/.ssh/config and OpenSSH's defaults, as `ssh HOST` would take it
+ *       host: 192.168.1.10   # default: address; looked up in ~/.ssh/config (Host, HostName)
+ *       port: 22             # default: config Port, else 22
+ *       user: root           # default: config User, else the local user name
+ *       identity: keys/id_ed25519     # or a list; default: config IdentityFile, else those of
+ *                            # ~/.ssh/id_ed25519, id_ecdsa, id_rsa that exist (after the agent's keys)
+ *       passphrase_env: KEY_PASSPHRASE   # the passphrase of encrypted identities, from the environment
  *       password_env: LAB_PASSWORD    # a password from the environment, never in the file
- *       known_hosts: known_hosts
- *       accept_new_host_keys: true    # default false
+ *       known_hosts: known_hosts      # default: config UserKnownHostsFile, else ~/.ssh/known_hosts
+ *       accept_new_host_keys: true    # default: config StrictHostKeyChecking (accept-new, no: true), else false
  *       connect_timeout: 5
  *       auth_timeout: 5
  *       prefix: [adb, -s, SERIAL, shell]
@@ -108,6 +113,16 @@ public final class PlanFile {
      * @param localIperf3j the iperf3j command for local hosts that name none (empty: {@code iperf3j} from {@code PATH})
      */
     public static Plan read(Path file, Optional<String> localIperf3j) throws IperfConfigurationError {
+        return read(file, localIperf3j, LoginEnvironment.current());
+    }
+
+    /**
+     * Reads and checks a plan file; SSH hosts are filled from {@code logins} (home, environment).
+     *
+     * @param localIperf3j the iperf3j command for local hosts that name none (empty: {@code iperf3j} from {@code PATH})
+     */
+    public static Plan read(Path file, Optional<String> localIperf3j, LoginEnvironment logins)
+            throws IperfConfigurationError {
         String yaml;
         try {
             if (Files.isDirectory(file)) {
@@ -125,7 +140,7 @@ public final class PlanFile {
             throw new IperfConfigurationError(file + ": cannot read it: " + e.getMessage());
         }
         try {
-            return parse(yaml, file.toAbsolutePath().getParent(), localIperf3j);
+            return parse(yaml, file.toAbsolutePath().getParent(), localIperf3j, logins);
         } catch (IperfConfigurationError e) {
             throw new IperfConfigurationError(file + ": " + e.getMessage());
         }
@@ -148,6 +163,17 @@ public final class PlanFile {
      * @param localIperf3j the iperf3j command for local hosts (no prefix) that name none and install no image
      */
     public static Plan parse(String yaml, Path base, Optional<String> localIperf3j) throws IperfConfigurationError {
+        return parse(yaml, base, localIperf3j, LoginEnvironment.current());
+    }
+
+    /**
+     * Reads and checks a plan; relative paths are taken from {@code base}; SSH hosts are filled from
+     * {@code logins} (its {@code ~/.ssh/config}, agent, default identities and known_hosts).
+     *
+     * @param localIperf3j the iperf3j command for local hosts (no prefix) that name none and install no image
+     */
+    public static Plan parse(String yaml, Path base, Optional<String> localIperf3j, LoginEnvironment logins)
+            throws IperfConfigurationError {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -167,8 +193,9 @@ public final class PlanFile {
         Optional<ImageInstall> planInstall = root.has("install") ? install(root.get("install"), "install", base, images)
                 : Optional.empty();
         Map<String, Integer> hostIndex = new java.util.LinkedHashMap<>();
+        SshDefaults sshDefaults = new SshDefaults(logins);
         for (int i = 0; i < hostList.size(); i++) {
-            Node n = host(hostList.get(i), i, base, images, planInstall, localIperf3j);
+            Node n = host(hostList.get(i), i, base, images, planInstall, localIperf3j, sshDefaults);
             Integer earlier = hostIndex.putIfAbsent(n.id(), i);
             if (earlier != null) {
                 throw new IperfConfigurationError("hosts[" + i + "].id: '" + n.id() + "' is already the id of hosts[" + earlier
@@ -213,7 +240,8 @@ public final class PlanFile {
     }
 
     private static Node host(JsonNode h, int index, Path base, Map<String, ImageInstall> images,
-            Optional<ImageInstall> planInstall, Optional<String> localIperf3j) throws IperfConfigurationError {
+            Optional<ImageInstall> planInstall, Optional<String> localIperf3j, SshDefaults sshDefaults)
+            throws IperfConfigurationError {
         String at = "hosts[" + index + "]";
         keys(h, at, Set.of("id", "address", "role", "iperf", "commands", "connection", "install"));
         String id = required(h, "id", at, "a short name such as a1");
@@ -238,7 +266,7 @@ public final class PlanFile {
                 commands.put(kind(e.getKey(), where + ".commands"), e.getValue().asText());
             }
         }
-        Connection connection = connection(h.get("connection"), where + ".connection", address, base);
+        Connection connection = connection(h.get("connection"), where + ".connection", address, base, sshDefaults);
         Optional<ImageInstall> install;
         if (h.has("install")) {
             install = install(h.get("install"), where + ".install", base, images);
@@ -291,7 +319,8 @@ public final class PlanFile {
         }
     }
 
-    private static Connection connection(JsonNode c, String where, String address, Path base) throws IperfConfigurationError {
+    private static Connection connection(JsonNode c, String where, String address, Path base, SshDefaults sshDefaults)
+            throws IperfConfigurationError {
         if (c == null || c.isNull()) {
             return new LocalConnection();
         }
@@ -301,7 +330,7 @@ public final class PlanFile {
             throw new IperfConfigurationError(where + ": '" + (c.isValueNode() ? c.asText() : c.toString())
                     + "' is not a connection; write " + CONNECTION_FORMS);
         }
-        keys(c, where, Set.of("type", "host", "port", "user", "identity", "password_env", "known_hosts",
+        keys(c, where, Set.of("type", "host", "port", "user", "identity", "passphrase_env", "password_env", "known_hosts",
                 "accept_new_host_keys", "connect_timeout", "auth_timeout", "prefix", "path", "library_path"));
         CommandWrapper wrapper;
         try {
@@ -316,29 +345,66 @@ public final class PlanFile {
         if (!type.equals("ssh")) {
             throw new IperfConfigurationError(where + ".type: '" + type + "' (local or ssh)");
         }
+        return new SshConnection(sshSettings(c, where, address, base, sshDefaults, wrapper));
+    }
+
+    /** An SSH host's settings: the plan's keys, the rest as OpenSSH's {@code ssh} would fill it ({@link OpenSshDefaults}). */
+    private static SshSettings sshSettings(JsonNode c, String where, String address, Path base, SshDefaults sshDefaults,
+            CommandWrapper wrapper) throws IperfConfigurationError {
+        LoginEnvironment env = sshDefaults.environment();
         List<Path> identities = new ArrayList<>();
         for (String s : words(c, "identity", where)) {
-            identities.add(base.resolve(s));
-        }
-        Optional<String> password = Optional.empty();
-        if (c.has("password_env")) {
-            String var = c.get("password_env").asText();
-            String value = System.getenv(var);
-            if (value == null) {
-                throw new IperfConfigurationError(where + ".password_env: environment variable " + var + " is not set");
-            }
-            password = Optional.of(value);
+            identities.add(base.resolve(env.expand(s)));
         }
         try {
-            return new SshConnection(new SshSettings(text(c, "host", where, address), integer(c, "port", where, 22),
-                    text(c, "user", where, System.getProperty("user.name")), identities, password,
-                    c.has("known_hosts") ? base.resolve(c.get("known_hosts").asText())
-                            : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"),
-                    bool(c, "accept_new_host_keys", where, false) ? HostKeyPolicy.ACCEPT_NEW : HostKeyPolicy.STRICT,
+            return sshDefaults.read(where).settings(new OpenSshDefaults.Explicit(text(c, "host", where, address),
+                    c.has("port") ? OptionalInt.of(integer(c, "port", where, 22)) : OptionalInt.empty(),
+                    Optional.ofNullable(text(c, "user", where, null)), identities,
+                    c.has("known_hosts") ? Optional.of(base.resolve(env.expand(c.get("known_hosts").asText()))) : Optional.empty(),
+                    c.has("accept_new_host_keys") ? Optional.of(bool(c, "accept_new_host_keys", where, false)
+                            ? HostKeyPolicy.ACCEPT_NEW : HostKeyPolicy.STRICT) : Optional.empty(),
+                    secret(c, "password_env", where, env), secret(c, "passphrase_env", where, env),
                     Duration.ofMillis((long) (number(c, "connect_timeout", where, 5) * 1000)),
                     Duration.ofMillis((long) (number(c, "auth_timeout", where, 5) * 1000)), wrapper));
         } catch (IllegalArgumentException e) {
             throw new IperfConfigurationError(where + ": " + e.getMessage());
+        }
+    }
+
+    /** A password or passphrase from the environment variable that {@code key} names; never from the plan itself. */
+    private static Optional<String> secret(JsonNode c, String key, String where, LoginEnvironment env)
+            throws IperfConfigurationError {
+        if (!c.has(key)) {
+            return Optional.empty();
+        }
+        String var = text(c, key, where, "");
+        return Optional.of(env.variable(var).orElseThrow(() -> new IperfConfigurationError(where + "." + key
+                + ": environment variable " + var + " is not set")));
+    }
+
+    /** The login defaults, read at the first SSH host: a plan of local hosts never reads {@code ~/.ssh/config}. */
+    private static final class SshDefaults {
+        private final LoginEnvironment environment;
+        private OpenSshDefaults defaults;
+
+        SshDefaults(LoginEnvironment environment) {
+            this.environment = environment;
+        }
+
+        LoginEnvironment environment() {
+            return environment;
+        }
+
+        OpenSshDefaults read(String where) throws IperfConfigurationError {
+            if (defaults == null) {
+                try {
+                    defaults = OpenSshDefaults.read(environment);
+                } catch (IOException e) {
+                    throw new IperfConfigurationError(where + ": cannot read " + environment.sshDirectory().resolve("config")
+                            + ": " + e.getMessage());
+                }
+            }
+            return defaults;
         }
     }
 

@@ -86,10 +86,16 @@ public final class PlanRunner {
         return one;
     }
 
-    /** The commands every host would run, per test (for {@code --dry-run}): "host: script" lines. */
+    /**
+     * The commands every host would run, per test (for {@code --dry-run}): "host: script" lines, after one
+     * "# host [ssh …]: login …" line per SSH host (user, address, key sources in order, known_hosts, policy).
+     */
     public List<String> dryRun() throws IperfConfigurationError {
         List<String> lines = new ArrayList<>();
         for (Node n : plan.hosts()) {
+            if (n.connection() instanceof SshConnection ssh) {
+                lines.add("# " + n.id() + " [" + ssh.describe() + "]: login " + ssh.loginPlan());
+            }
             if (n.install().isPresent()) {
                 ImageInstall image = n.install().get();
                 lines.add("# " + n.id() + " [" + n.connection().describe() + "]: before its first iperf3j test, unless "

@@ -5,21 +5,23 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import io.iperf3j.session.internal.IdentityFiles;
+import io.iperf3j.session.internal.UnixSocketAgent;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
+import org.apache.sshd.client.config.hosts.HostConfigEntry;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
-import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 
@@ -27,13 +29,18 @@ import org.apache.sshd.sftp.client.SftpClientFactory;
  * Runs commands on a host over SSH (Apache MINA SSHD client). One SSH session per
  * connection, opened on first use and reused for every command and file copy, opened
  * again if it was lost. Host keys are checked against {@code known_hosts}
- * ({@link HostKeyPolicy}). Thread-safe: {@link #lock()} guards the session and the
+ * ({@link HostKeyPolicy}; OpenSSH's hashed entries are understood). Keys are offered as
+ * OpenSSH offers them: the ssh-agent's, then the identity files, then the password; the
+ * ProxyJump hops, if any, are logged into with the same keys and known_hosts. Nothing is read
+ * from the JVM's {@code user.home}: MINA's own {@code ~/.ssh/config} reading and default
+ * identities are switched off, {@link SshSettings} says everything. Thread-safe: {@link #lock()} guards the session and the
  * opening of channels; the channels themselves are read by their callers' threads.
  */
 public final class SshConnection implements Connection {
     private final SshSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
     private SshClient client;
+    private IdentityFiles identityFiles;
     private ClientSession session;
 
     /** A connection that logs in on first use. */
@@ -48,7 +55,21 @@ public final class SshConnection implements Connection {
 
     @Override
     public String describe() {
-        return "ssh " + settings.user() + "@" + settings.host() + ":" + settings.port();
+        return "ssh " + settings.user() + "@" + settings.host() + ":" + settings.port()
+                + (settings.proxyJump().isEmpty() ? "" : " via " + String.join(",", settings.proxyJump()));
+    }
+
+    /**
+     * How this connection logs in, for {@code --dry-run}: user, address:port, the ProxyJump hops,
+     * the key sources in the order they are offered, the known_hosts file and the host-key policy.
+     */
+    public String loginPlan() {
+        List<String> sources = settings.keySources();
+        return "user " + settings.user() + ", address " + settings.host() + ":" + settings.port()
+                + (settings.proxyJump().isEmpty() ? "" : ", via " + String.join(",", settings.proxyJump()))
+                + ", keys: " + (sources.isEmpty() ? "none" : String.join(", ", sources)) + ", known_hosts "
+                + settings.knownHosts() + " (" + (settings.hostKeyPolicy() == HostKeyPolicy.STRICT ? "strict" : "accept new")
+                + ")";
     }
 
     @Override
@@ -77,37 +98,63 @@ public final class SshConnection implements Connection {
         }
         closeSession();
         if (client == null) {
-            client = SshClient.setUpDefaultClient();
-            client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(
-                    settings.hostKeyPolicy() == HostKeyPolicy.ACCEPT_NEW ? AcceptAllServerKeyVerifier.INSTANCE
-                            : RejectAllServerKeyVerifier.INSTANCE,
-                    settings.knownHosts()));
-            client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
-            client.start();
+            client = newClient();
         }
         ClientSession s;
         try {
-            s = client.connect(settings.user(), settings.host(), settings.port())
-                    .verify(settings.connectTimeout()).getSession();
+            s = client.connect(target(), null, null).verify(settings.connectTimeout()).getSession();
         } catch (IOException e) {
             throw new ConnectionError("cannot connect to " + describe() + " within " + settings.connectTimeout() + ": "
                     + reason(e), e);
         }
         try {
-            for (Path identity : settings.identities()) {
-                for (KeyPair kp : new FileKeyPairProvider(identity).loadKeys(s)) {
-                    s.addPublicKeyIdentity(kp);
-                }
-            }
             settings.password().ifPresent(s::addPasswordIdentity);
             s.auth().verify(settings.authTimeout());
         } catch (IOException | RuntimeException e) {
             s.close(true);
-            throw new ConnectionError("ssh login to " + describe() + " failed ("
-                    + (settings.identities().isEmpty() ? "password" : "key " + settings.identities()) + "): " + reason(e), e);
+            throw new ConnectionError("ssh login to " + describe() + " failed (tried: " + tried() + "): " + reason(e), e);
         }
         session = s;
         return s;
+    }
+
+    /**
+     * A client that reads nothing on its own: no {@code ~/.ssh/config} (an empty resolver: jump hops
+     * come resolved in the settings), no default identities; the settings' keys for the target and
+     * for every hop.
+     */
+    private SshClient newClient() {
+        SshClient c = SshClient.setUpDefaultClient();
+        c.setServerKeyVerifier(new KnownHostsServerKeyVerifier(
+                settings.hostKeyPolicy() == HostKeyPolicy.ACCEPT_NEW ? AcceptAllServerKeyVerifier.INSTANCE
+                        : RejectAllServerKeyVerifier.INSTANCE,
+                settings.knownHosts()));
+        c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        identityFiles = new IdentityFiles(settings.identities(), settings.passphrase());
+        c.setKeyIdentityProvider(identityFiles);
+        settings.agent().ifPresent(socket -> c.setAgentFactory(new UnixSocketAgent(socket)));
+        c.start();
+        return c;
+    }
+
+    /** The target as MINA's host entry: address, port, user and the ProxyJump hops. */
+    private HostConfigEntry target() {
+        HostConfigEntry target = new HostConfigEntry(settings.host(), settings.host(), settings.port(), settings.user(),
+                settings.proxyJump().isEmpty() ? null : String.join(",", settings.proxyJump()));
+        target.setIdentitiesOnly(false);
+        return target;
+    }
+
+    /** The key sources of a failed login, with why any identity file was skipped. */
+    private String tried() {
+        List<String> sources = new java.util.ArrayList<>(settings.keySources());
+        if (sources.isEmpty()) {
+            return "nothing: no agent (SSH_AUTH_SOCK), no identity file, no password";
+        }
+        if (identityFiles != null && !identityFiles.skipped().isEmpty()) {
+            sources.add("skipped " + String.join("; ", identityFiles.skipped()));
+        }
+        return String.join(", ", sources);
     }
 
     private static String reason(Throwable e) {

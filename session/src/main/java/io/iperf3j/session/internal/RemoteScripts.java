@@ -109,18 +109,97 @@ public final class RemoteScripts {
                 + "rm -f \"$f\"; done; true";
     }
 
+    /** Status of {@link #awaitOwnListener}: the server is the one listening on the port. */
+    public static final int LISTENING = 0;
+    /** Status of {@link #awaitOwnListener}: the server ended first ({@link #EXITED_MARK} gives its status). */
+    public static final int EXITED = 3;
+    /** Status of {@link #awaitOwnListener}: nothing listened on the port by the deadline. */
+    public static final int NOT_LISTENING = 4;
+    /** Status of {@link #awaitOwnListener}: another process holds the port ({@link #HOLDER_MARK} lines say which). */
+    public static final int TAKEN = 5;
+    /** The line prefix giving the server's exit status when it ended before it listened. */
+    public static final String EXITED_MARK = "@@exited ";
+    /** The line prefix naming a process that holds the port: PID, then its name. */
+    public static final String HOLDER_MARK = "@@holder ";
+    /** The line saying the listener could not be matched to the server (its {@code /proc/PID/fd} is not readable). */
+    public static final String UNVERIFIED_MARK = "@@unverified";
+    /** The line saying the server listens, and so does another process (a UDP port bound twice). */
+    public static final String SHARED_MARK = "@@shared";
+
     /**
-     * Waits until a socket listens on {@code port} (TCP LISTEN, or a bound UDP socket),
-     * read from {@code /proc/net}; exits 0 when it does, 3 when {@code pid} (a number or a
-     * shell expression such as {@code $p}) ended first, 4 after {@code tenths} tenths of a second.
+     * Waits until the server started as {@code $p} (a child of this script's shell, see
+     * {@link #background}) is the one listening on {@code port}: every socket in TCP LISTEN
+     * (or bound UDP) on the port in {@code /proc/net} is one of the server's (or its
+     * children's) file descriptors, matched by socket inode against {@code /proc/PID/fd}.
+     * Exits {@link #LISTENING}; {@link #EXITED} with the server's own status from {@code wait}
+     * (127 for a missing binary) when it ends first; {@link #TAKEN} when the server listens but
+     * another process does too, or when only another process listens for {@code takenCentis}
+     * (a server that cannot bind exits at once, so the wait only covers a slow start);
+     * {@link #NOT_LISTENING} after {@code deadlineCentis}. Holders of a foreign listener are named
+     * ({@link #HOLDER_MARK}) on the way out. When the server's descriptors cannot be read (it
+     * runs as another user, e.g. through sudo) a listener is taken as the server's, with
+     * {@link #UNVERIFIED_MARK}.
+     *
+     * <p>Why these tools: the check must work alike for iperf3j, iperf3 3.x and iperf2, on
+     * hosts with only BusyBox or toybox. {@code ss -ltnp} and {@code lsof} are missing there;
+     * the servers' own output is no signal (iperf3 {@code -J} and iperf3j print nothing until a
+     * test, iperf2's banner differs), and a pidfile ({@code -I}) is iperf3-only. {@code /proc/net}
+     * and {@code /proc/PID/fd} are the kernel's own answer and need only {@code cat}, {@code awk},
+     * {@code ls}; time comes from {@code /proc/uptime} through {@code read}, without a process.
+     *
+     * @param deadlineCentis how long the server may take to listen, in hundredths of a second
+     * @param takenCentis how long another process may hold the port while the server neither
+     *        listens nor exits, in hundredths of a second
      */
-    public static String awaitListening(int port, Transport transport, String pid, int tenths) {
+    public static String awaitOwnListener(int port, Transport transport, int deadlineCentis, int takenCentis) {
+        return clockFunction() + listenersFunction(port, transport) + socketsFunction() + holdersFunction()
+                + "tick; end=$((t + " + deadlineCentis + ")); taken=0; while :; do "
+                + "case $(cat /proc/$p/stat 2>/dev/null) in \"\"|*\") Z \"*) wait $p; s=$?; echo \"" + EXITED_MARK
+                + "$s\"; l=$(listeners); [ -z \"$l\" ] || holders $l; exit " + EXITED + ";; esac; "
+                + "l=$(listeners); other=; ours=0; "
+                + "if [ -n \"$l\" ]; then m=\" $(echo $(sockets)) \"; "
+                + "for i in $l; do case $m in *\" $i \"*) ours=1;; *) other=\"$other $i\";; esac; done; "
+                + "if [ $ours = 1 ] && [ -z \"$other\" ]; then echo @@listening; exit " + LISTENING + "; fi; "
+                + "if [ $ours = 1 ]; then echo " + SHARED_MARK + "; holders $other; exit " + TAKEN + "; fi; "
+                + "case $m in *@@unreadable*) echo @@listening; echo " + UNVERIFIED_MARK + "; exit " + LISTENING + ";; esac; fi; "
+                + "tick; if [ -n \"$other\" ]; then [ $taken != 0 ] || taken=$((t + " + takenCentis + ")); "
+                + "if [ $t -ge $taken ]; then holders $other; exit " + TAKEN + "; fi; fi; "
+                + "[ $t -lt $end ] || exit " + NOT_LISTENING + "; sleep 0.1; done";
+    }
+
+    /** {@code tick}: sets {@code t} to the uptime in hundredths of a second (a shell builtin, no process). */
+    private static String clockFunction() {
+        return "tick() { read t _ < /proc/uptime; t=${t%.*}${t#*.}; }; ";
+    }
+
+    /** {@code listeners}: the socket inodes listening on the port (TCP LISTEN, or UDP bound: state 07). */
+    private static String listenersFunction(int port, Transport transport) {
         String files = transport == Transport.TCP ? "/proc/net/tcp /proc/net/tcp6" : "/proc/net/udp /proc/net/udp6";
         String state = transport == Transport.TCP ? "0A" : "07";
         String hex = String.format("%04X", port);
-        return "i=0; while [ $i -lt " + tenths + " ]; do "
-                + "if cat " + files + " 2>/dev/null | awk '{ n = split($2, a, \":\"); if (a[n] == \"" + hex
-                + "\" && $4 == \"" + state + "\") f = 1 } END { exit !f }'; then echo @@listening; exit 0; fi; "
-                + "kill -0 " + pid + " 2>/dev/null || exit 3; sleep 0.1; i=$((i+1)); done; exit 4";
+        return "listeners() { cat " + files + " 2>/dev/null | awk '{ n = split($2, a, \":\"); if (a[n] == \"" + hex
+                + "\" && $4 == \"" + state + "\") print $10 }'; }; ";
+    }
+
+    /**
+     * {@code sockets}: the socket inodes open in {@code $p} and its descendants (a launcher that
+     * forks rather than execs still counts), {@code @@unreadable} for one whose descriptors this
+     * user cannot list. Parents come from {@code /proc/PID/stat}, read after the {@code )} that
+     * ends the command name (which may hold spaces).
+     */
+    private static String socketsFunction() {
+        return "family() { cat /proc/[0-9]*/stat 2>/dev/null | awk -v p=\"$p\" '{ q = $1; sub(/.*\\) /, \"\"); up[q] = $2 } "
+                + "END { f[p] = 1; c = 1; while (c) { c = 0; for (q in up) if (!(q in f) && (up[q] in f)) { f[q] = 1; c = 1 } } "
+                + "for (q in f) print q }'; }; "
+                + "sockets() { for q in $(family); do ls -l /proc/$q/fd 2>/dev/null || { [ ! -d /proc/$q ] || echo @@unreadable; }; done "
+                + "| awk '/@@unreadable/ { print; next } match($0, /socket:\\[[0-9]+\\]/) { print substr($0, RSTART + 8, RLENGTH - 9) }'; }; ";
+    }
+
+    /** {@code holders INODE...}: prints {@link #HOLDER_MARK} PID and name for each process holding one of the sockets. */
+    private static String holdersFunction() {
+        return "holders() { ls -l /proc/[0-9]*/fd 2>/dev/null | awk -v want=\" $* \" "
+                + "'/^\\/proc\\/[0-9]+\\/fd:$/ { split($0, a, \"/\"); q = a[3]; next } "
+                + "match($0, /socket:\\[[0-9]+\\]/) && index(want, \" \" substr($0, RSTART + 8, RLENGTH - 9) \" \") && !seen[q]++ { print q }' "
+                + "| while read q; do echo \"" + HOLDER_MARK + "$q $(cat /proc/$q/comm 2>/dev/null)\"; done; }; ";
     }
 }

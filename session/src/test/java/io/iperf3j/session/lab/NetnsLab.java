@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
  * namespace (subnet 10.222.R.0/24, R random per run, names {@code ijss<hex>…}; other modules
  * pass their own tag and second octet to {@link #create(String, int, int, Path, Set)}), the
  * test JVM reaching them through one more veth from the root namespace (10.222.R.254). Each host runs Debian's OpenSSH
- * {@code sshd -D -f CONFIG} on its own address, with a host key and an authorized key made
- * for the run; logins are root with that key. {@link #addPasswordUser()} adds the one ordinary
+ * {@code sshd -D -f CONFIG} on its own address, with a host key and authorized keys made
+ * for the run, of the types current OpenSSH makes by default: an ed25519 host key (another type per
+ * host through {@link #create(String, int, int, Path, Set, Map)}) and root's ed25519 key
+ * ({@link #key()}); root's ecdsa and rsa keys ({@link #key(String)}) are authorized too. {@link #addPasswordUser()} adds the one ordinary
  * user the lab knows ({@value #PASSWORD_USER}, a random password, no PAM), who may log in with
  * that password only; {@link #close()} deletes the user again.
  * The real {@code iperf3}, {@code iperf} and the iperf3j jar are reachable on every host
@@ -54,18 +56,25 @@ public final class NetnsLab implements AutoCloseable {
     private final int hosts;
     private final Path dir;
     private final List<Process> sshd = new ArrayList<>();
+    private final Map<Integer, String> hostKeyTypes;
     private final Path key;
     private final Path wrongKey;
     private final Path knownHosts;
 
-    private NetnsLab(String tagPrefix, int octet, int hosts, Path dir, Set<Integer> bare) {
+    /** The key types the lab makes for root, and that a host key may have. */
+    public static final List<String> KEY_TYPES = List.of("ed25519", "ecdsa", "rsa");
+    /** OpenSSH's default key type (ssh-keygen's default since OpenSSH 9.5). */
+    public static final String DEFAULT_KEY_TYPE = "ed25519";
+
+    private NetnsLab(String tagPrefix, int octet, int hosts, Path dir, Set<Integer> bare, Map<Integer, String> hostKeyTypes) {
         this.tag = tagPrefix + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt(1 << 16));
         this.octet = octet;
         this.bare = Set.copyOf(bare);
         this.subnet = ThreadLocalRandom.current().nextInt(1, 254);
         this.hosts = hosts;
         this.dir = dir;
-        this.key = dir.resolve("id_ecdsa");
+        this.hostKeyTypes = Map.copyOf(hostKeyTypes);
+        this.key = dir.resolve("id_" + DEFAULT_KEY_TYPE);
         this.wrongKey = dir.resolve("wrong_ecdsa");
         this.knownHosts = dir.resolve("known_hosts");
     }
@@ -94,14 +103,26 @@ public final class NetnsLab implements AutoCloseable {
      * addresses {@code 10.<octet>.R.i}; the hosts in {@code bare} (1-based) have nothing but sshd.
      */
     public static NetnsLab create(String tagPrefix, int octet, int hosts, Path dir, Set<Integer> bare) throws Exception {
+        return create(tagPrefix, octet, hosts, dir, bare, Map.of());
+    }
+
+    /**
+     * As {@link #create(String, int, int, Path, Set)}, host i's sshd having only a host key of type
+     * {@code hostKeyTypes.get(i)} (one of {@link #KEY_TYPES}; {@value #DEFAULT_KEY_TYPE} for hosts not named).
+     */
+    public static NetnsLab create(String tagPrefix, int octet, int hosts, Path dir, Set<Integer> bare,
+            Map<Integer, String> hostKeyTypes) throws Exception {
         if (!tagPrefix.matches("[a-z0-9]{2,5}") || octet < 0 || octet > 255) {
             throw new IllegalArgumentException("tag prefix '" + tagPrefix + "' (2-5 of [a-z0-9]) or octet " + octet);
+        }
+        if (!KEY_TYPES.containsAll(hostKeyTypes.values())) {
+            throw new IllegalArgumentException("host key types " + hostKeyTypes.values() + " (known: " + KEY_TYPES + ")");
         }
         requirePrerequisites();
         if (!bare.isEmpty() && !Files.isExecutable(Path.of("/usr/bin/unshare"))) {
             fail("/usr/bin/unshare is missing: install util-linux (apt-get install util-linux)");
         }
-        NetnsLab lab = new NetnsLab(tagPrefix, octet, hosts, dir, bare);
+        NetnsLab lab = new NetnsLab(tagPrefix, octet, hosts, dir, bare, hostKeyTypes);
         try {
             lab.build();
         } catch (Exception | AssertionError e) {
@@ -130,9 +151,32 @@ public final class NetnsLab implements AutoCloseable {
         return tag + "b" + i;
     }
 
-    /** The authorized key. */
+    /** root's authorized {@value #DEFAULT_KEY_TYPE} key, as plain {@code ssh-keygen} makes it (no passphrase). */
     public Path key() {
         return key;
+    }
+
+    /** root's authorized key of a type in {@link #KEY_TYPES}. */
+    public Path key(String type) {
+        if (!KEY_TYPES.contains(type)) {
+            throw new IllegalArgumentException("key type " + type + " (known: " + KEY_TYPES + ")");
+        }
+        return dir.resolve("id_" + type);
+    }
+
+    /** Adds a public key ({@code .pub} file) to root's authorized keys on every host (sshd reads them at each login). */
+    public void authorize(Path publicKey) throws IOException {
+        Files.writeString(dir.resolve("authorized_keys"), Files.readString(publicKey), java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** Host i's public host key ({@code .pub} line: type, key, comment). */
+    public String hostPublicKey(int i) throws IOException {
+        return Files.readString(dir.resolve("host_key_" + hostKeyType(i) + ".pub")).trim();
+    }
+
+    /** The key type of host i's sshd host key. */
+    public String hostKeyType(int i) {
+        return hostKeyTypes.getOrDefault(i, DEFAULT_KEY_TYPE);
     }
 
     /** A key sshd does not accept. */
@@ -147,10 +191,20 @@ public final class NetnsLab implements AutoCloseable {
 
     private void build() throws Exception {
         Files.createDirectories(dir);
-        run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", key.toString());
+        StringBuilder authorized = new StringBuilder();
+        for (String type : KEY_TYPES) {
+            // ssh-keygen's own default size per type (OpenSSH 9.2 here defaults to rsa, so -t is given)
+            run("ssh-keygen", "-q", "-t", type, "-N", "", "-f", key(type).toString());
+            authorized.append(Files.readString(key(type).resolveSibling("id_" + type + ".pub")));
+        }
+        Set<String> hostTypes = new java.util.TreeSet<>(hostKeyTypes.values());
+        hostTypes.add(DEFAULT_KEY_TYPE);
+        for (String type : hostTypes) {
+            run("ssh-keygen", "-q", "-t", type, "-N", "", "-f", dir.resolve("host_key_" + type).toString());
+        }
+        // an ecdsa key sshd does not accept (SessionLabTest also uses its .pub as a changed host key)
         run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", wrongKey.toString());
-        run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", dir.resolve("host_key").toString());
-        Files.copy(dir.resolve("id_ecdsa.pub"), dir.resolve("authorized_keys"));
+        Files.writeString(dir.resolve("authorized_keys"), authorized);
         Files.createDirectories(Path.of("/run/sshd"));
         run("ip", "netns", "add", hub());
         run("ip", "-n", hub(), "link", "add", "br0", "type", "bridge");
@@ -181,7 +235,7 @@ public final class NetnsLab implements AutoCloseable {
         Path conf = dir.resolve("sshd_" + i + ".conf");
         Files.writeString(conf, String.join("\n",
                 "ListenAddress " + address(i) + ":22",
-                "HostKey " + dir.resolve("host_key"),
+                "HostKey " + dir.resolve("host_key_" + hostKeyType(i)),
                 "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
                 "PidFile none",
                 "PermitRootLogin prohibit-password",
@@ -308,7 +362,10 @@ public final class NetnsLab implements AutoCloseable {
                 String cmd = raw.replace('\0', ' ');
                 // an iperf (or a java running iperf3j, or a wrapper script around one), not a shell running a -c script
                 boolean shellScript = argv.length > 1 && argv[1].equals("-c");
-                if (cmd.contains("iperf") && !shellScript) {
+                // sshd names its session processes after the user ("sshd: iperf3jlab [priv]"), and one
+                // may outlive a refused login by a moment: not an iperf
+                boolean sshd = argv[0].startsWith("sshd");
+                if (cmd.contains("iperf") && !shellScript && !sshd) {
                     found.add(pid + ": " + cmd);
                 }
             } catch (IOException e) {

@@ -1,0 +1,252 @@
+package io.iperf3j.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iperf3j.Transport;
+import io.iperf3j.session.lab.IperfJar;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A test measures the server it started (issue 26), on loopback with local connections and the
+ * real iperf3, iperf2 and iperf3j: a server that cannot start, or a port another server already
+ * holds, fails the test before its client runs, and a healthy server still gives a result.
+ * Every server the test starts itself (the "other" one) is killed by its PID at the end.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ServerCheckLocalTest {
+    @TempDir
+    Path dir;
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String id(String base) {
+        return base + ProcessHandle.current().pid();
+    }
+
+    /** A session whose traffic PC sends with {@code clientKind} to {@code dut} ("down"). */
+    private IperfSession session(Node dut, IperfKind clientKind) throws Exception {
+        Node tpc = new Node(id("tpc"), "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), clientKind, commands());
+        return new IperfSession(Map.of(dut.id(), dut), tpc, "", dir.resolve("raw"));
+    }
+
+    /** The node running the server: {@code kind}, with iperf3j as the lab runs it and {@code own} commands on top. */
+    private static Node receiver(String base, IperfKind kind, Map<IperfKind, String> own) throws Exception {
+        Map<IperfKind, String> commands = new java.util.EnumMap<>(commands());
+        commands.putAll(own);
+        return new Node(id(base), "127.0.0.1", NodeRole.NODE, new LocalConnection(), kind, commands);
+    }
+
+    private static Map<IperfKind, String> commands() throws Exception {
+        return Map.of(IperfKind.IPERF3J, IperfJar.command());
+    }
+
+    private static TestResult runDown(IperfSession s, Node dut, Transport protocol, int port) throws Exception {
+        TestSpec spec = TestSpec.tcp(1).withProtocol(protocol).withPort(port);
+        if (protocol == Transport.UDP) {
+            spec = spec.withArgs(List.of("-b", "10M"));
+        }
+        return s.call(new TestParameters(dut.id(), "down", spec), null);
+    }
+
+    private static SessionException failure(TestResult r) {
+        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Failed.class);
+        return ((TestOutcome.Failed) r.outcome()).error();
+    }
+
+    /** The other server's command line: {@code iperf3 -s}, {@code iperf -s [-u]} or iperf3j's. */
+    private static List<String> serverCommand(IperfKind kind, int port, Transport protocol) throws Exception {
+        List<String> cmd = new ArrayList<>(switch (kind) {
+            case IPERF3J -> List.of(IperfJar.command().split(" "));
+            case IPERF3 -> List.of("iperf3");
+            case IPERF2 -> List.of("iperf");
+        });
+        cmd.addAll(List.of("-s", "-p", Integer.toString(port)));
+        if (protocol == Transport.UDP) {
+            cmd.add("-u");
+        }
+        return cmd;
+    }
+
+    /**
+     * (a) The plan's server binary is missing while another iperf3 server listens on the port:
+     * exit status 127 for the command that failed, not the other server's answer, and the other
+     * server neither sees a client nor is stopped.
+     */
+    @Test
+    void missingBinaryOnABusyPortIsExitStatus127AndTheOtherServerIsUntouched() throws Exception {
+        int port = freePort();
+        try (OtherServer other = OtherServer.start(serverCommand(IperfKind.IPERF3, port, Transport.TCP), port, Transport.TCP,
+                dir.resolve("other.out"))) {
+            Node dut = receiver("nobin", IperfKind.IPERF3, Map.of(IperfKind.IPERF3, "/nonexistent/iperf3"));
+            TestResult r = runDown(session(dut, IperfKind.IPERF3), dut, Transport.TCP, port);
+            assertThat(failure(r)).isInstanceOf(IperfCommandError.class).hasMessageContaining("/nonexistent/iperf3")
+                    .hasMessageContaining("exit status 127");
+            assertThat(r.clientOutput()).as("no client ran").isEmpty();
+            assertThat(Files.readString(r.serverOutput().orElseThrow())).contains("/nonexistent/iperf3");
+            assertThat(other.process().isAlive()).as("the other server still runs").isTrue();
+            assertThat(Files.readString(other.output())).doesNotContain("Accepted connection");
+            Process probe = new ProcessBuilder("iperf3", "-c", "127.0.0.1", "-p", Integer.toString(port), "-t", "1")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("probe.out").toFile()).start();
+            try {
+                assertThat(probe.waitFor(20, TimeUnit.SECONDS)).isTrue();
+                assertThat(probe.exitValue()).as(Files.readString(dir.resolve("probe.out"))).isZero();
+            } finally {
+                probe.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * (b) A real server on a port another real server holds (the issue's {@code iperf3j -s} on
+     * 5201 among them): the test fails naming the port and the holder, and no client runs.
+     */
+    @ParameterizedTest(name = "{0} holds the port, the plan starts {1}")
+    @CsvSource({"IPERF3J, IPERF3J", "IPERF3J, IPERF3", "IPERF3, IPERF3J", "IPERF3, IPERF3", "IPERF3, IPERF2"})
+    void aPortAnotherServerHoldsIsNamedAndNoClientRuns(IperfKind holder, IperfKind planned) throws Exception {
+        int port = freePort();
+        try (OtherServer other = OtherServer.start(serverCommand(holder, port, Transport.TCP), port, Transport.TCP,
+                dir.resolve("other.out"))) {
+            Node dut = receiver("taken", planned, Map.of());
+            TestResult r = runDown(session(dut, planned), dut, Transport.TCP, port);
+            assertThat(failure(r)).isInstanceOf(IperfError.class)
+                    .hasMessageContaining("port " + port + " on " + dut.id() + " is taken by another process")
+                    .hasMessageContaining("PID " + other.process().pid())
+                    .hasMessageContaining("Address already in use");
+            assertThat(r.clientOutput()).as("no client ran").isEmpty();
+            assertThat(Files.readString(r.serverOutput().orElseThrow())).containsIgnoringCase("address already in use");
+            assertThat(other.process().isAlive()).as("the other server still runs").isTrue();
+        }
+    }
+
+    /** iperf2 binds UDP with SO_REUSEADDR, so a second server starts fine beside the first: that, too, is a taken port. */
+    @Test
+    void aUdpPortBoundTwiceIsTaken() throws Exception {
+        int port = freePort();
+        try (OtherServer other = OtherServer.start(serverCommand(IperfKind.IPERF2, port, Transport.UDP), port, Transport.UDP,
+                dir.resolve("other.out"))) {
+            Node dut = receiver("udp2", IperfKind.IPERF2, Map.of());
+            TestResult r = runDown(session(dut, IperfKind.IPERF2), dut, Transport.UDP, port);
+            assertThat(failure(r)).isInstanceOf(IperfError.class)
+                    .hasMessageContaining("port " + port + " on " + dut.id() + " is taken by another process (PID "
+                            + other.process().pid() + " iperf)")
+                    .hasMessageContaining("listens there too");
+            assertThat(r.clientOutput()).isEmpty();
+            assertThat(other.process().isAlive()).isTrue();
+        }
+    }
+
+    /**
+     * A server that stays up without listening while another process holds the port is given
+     * {@link RemoteIperf#PORT_TAKEN_WAIT}, not the whole listen timeout, and is then killed.
+     */
+    @Test
+    void aServerThatNeitherListensNorExitsOnATakenPortIsStoppedAfterTheWait() throws Exception {
+        int port = freePort();
+        Path mute = dir.resolve("mute-iperf3");
+        Files.writeString(mute, "#!/bin/sh\necho $$ > " + dir.resolve("mute.pid") + "\nexec sleep 300\n");
+        Files.setPosixFilePermissions(mute, PosixFilePermissions.fromString("rwx------"));
+        try (OtherServer other = OtherServer.start(serverCommand(IperfKind.IPERF3, port, Transport.TCP), port, Transport.TCP,
+                dir.resolve("other.out"))) {
+            Node dut = receiver("mute", IperfKind.IPERF3, Map.of(IperfKind.IPERF3, mute.toString()));
+            long t0 = System.nanoTime();
+            TestResult r = runDown(session(dut, IperfKind.IPERF3), dut, Transport.TCP, port);
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertThat(failure(r)).isInstanceOf(IperfError.class)
+                    .hasMessageContaining("port " + port + " on " + dut.id() + " is taken by another process (PID "
+                            + other.process().pid() + " iperf3)")
+                    .hasMessageContaining("was not listening there after 5 s");
+            assertThat(took).isBetween(RemoteIperf.PORT_TAKEN_WAIT, RemoteIperf.PORT_TAKEN_WAIT.plusSeconds(10));
+            long mutePid = Long.parseLong(Files.readString(dir.resolve("mute.pid")).strip());
+            // killed by the session; init reaps it a moment later
+            assertThat(ProcessHandle.of(mutePid).map(h -> !h.onExit().completeOnTimeout(h, 10, TimeUnit.SECONDS).join().isAlive())
+                    .orElse(true)).as("the mute server was killed").isTrue();
+            assertThat(other.process().isAlive()).isTrue();
+        }
+    }
+
+    /** (c) A healthy server is still measured, whichever iperf it is. */
+    @ParameterizedTest
+    @EnumSource(IperfKind.class)
+    void aHealthyServerIsMeasured(IperfKind kind) throws Exception {
+        Node dut = receiver("ok" + kind.planName(), kind, Map.of());
+        TestResult r = runDown(session(dut, kind), dut, Transport.TCP, freePort());
+        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
+        assertThat(((TestOutcome.Completed) r.outcome()).receivedBytes()).isPositive();
+        assertThat(r.warnings()).as("the listener was matched to the server").isEmpty();
+    }
+
+    /** A launcher that runs the iperf as its child (no {@code exec}): the child's socket is the server's. */
+    @Test
+    void aServerBehindAForkingLauncherIsMeasured() throws Exception {
+        Path launcher = dir.resolve("launch-iperf3");
+        Files.writeString(launcher, "#!/bin/sh\niperf3 \"$@\"\nstatus=$?\necho launcher done\nexit $status\n");
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
+        Node dut = receiver("fork", IperfKind.IPERF3, Map.of(IperfKind.IPERF3, launcher.toString()));
+        TestResult r = runDown(session(dut, IperfKind.IPERF3), dut, Transport.TCP, freePort());
+        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
+        assertThat(Files.readString(r.serverOutput().orElseThrow())).contains("launcher done");
+    }
+
+    /**
+     * A server this test starts itself on {@code port}, output to a file; ready once the host's
+     * socket table shows the port listening; killed by its PID on {@link #close()}.
+     */
+    private record OtherServer(Process process, Path output) implements AutoCloseable {
+        static OtherServer start(List<String> command, int port, Transport protocol, Path output) throws Exception {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            OtherServer s = new OtherServer(p, output);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!listening(port, protocol)) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    s.close();
+                    throw new AssertionError("the other server did not listen on " + port + ": " + Files.readString(output));
+                }
+                Thread.sleep(50);
+            }
+            return s;
+        }
+
+        /** Whether {@code /proc/net} shows the port in TCP LISTEN or UDP bound. */
+        private static boolean listening(int port, Transport protocol) throws IOException {
+            String suffix = String.format(":%04X", port);
+            String state = protocol == Transport.TCP ? "0A" : "07";
+            String base = protocol == Transport.TCP ? "/proc/net/tcp" : "/proc/net/udp";
+            for (String file : List.of(base, base + "6")) {
+                for (String line : Files.readAllLines(Path.of(file))) {
+                    String[] f = line.strip().split("\\s+");
+                    if (f.length > 3 && f[1].endsWith(suffix) && f[3].equals(state)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.iperf3j.session.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iperf3j.session.LoginEnvironment;
+import io.iperf3j.session.Plan;
+import io.iperf3j.session.PlanFile;
+import io.iperf3j.session.PlanRunner;
+import io.iperf3j.session.TestOutcome;
+import io.iperf3j.session.TestResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Sessions log in as OpenSSH's {@code ssh} does (issue 26), against real sshd with default
+ * settings in namespaces ({@link NetnsLab}, tag "ijo"): host 1 has only an ed25519 host key
+ * (OpenSSH's default), host 2 only ecdsa, host 3 only rsa. Each way of logging in runs a
+ * one-second iperf3 plan test to the end through the session API, with a temporary home
+ * ({@link LoginEnvironment}) so that nothing of this machine's {@code ~/.ssh} is read.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class OpenSshLoginLabTest {
+    private final Path work = Path.of("target", "openssh-login-lab").toAbsolutePath();
+    private NetnsLab lab;
+
+    @BeforeAll
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void setUp() throws Exception {
+        Files.createDirectories(work);
+        lab = NetnsLab.create("ijo", 226, 3, Files.createTempDirectory(work, "lab"), java.util.Set.of(),
+                Map.of(1, "ed25519", 2, "ecdsa", 3, "rsa"));
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void everyKeyTypeOfHostAndUserLogsIn() throws Exception {
+        Path known = Files.createTempDirectory(work, "kh").resolve("known_hosts");
+        StringBuilder hosts = new StringBuilder("hosts:\n");
+        for (int i = 1; i <= 3; i++) {
+            String type = lab.hostKeyType(i);
+            hosts.append(host(i, type, "{type: ssh, user: root, identity: " + lab.key(type) + ", known_hosts: " + known
+                    + ", accept_new_host_keys: true}"));
+        }
+        List<TestResult> results = run(hosts + "tests:\n  - {name: kt, pairs: [[ed25519, ecdsa], [ecdsa, rsa], [rsa, ed25519]],"
+                + " duration: 1}\n", environment(home(), Map.of()));
+        assertAllCompleted(results, 3);
+        // each host's own key type was negotiated and recorded
+        assertThat(Files.readString(known)).contains("ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa");
+    }
+
+    @Test
+    void aDefaultIdentityAndHashedKnownHostsUnderTheHomeAreEnough() throws Exception {
+        Path home = home();
+        Files.copy(lab.key(), home.resolve(".ssh/id_ed25519"));
+        Path known = home.resolve(".ssh/known_hosts");
+        Files.writeString(known, lab.address(1) + " " + lab.hostPublicKey(1) + "\n" + lab.address(2) + " "
+                + lab.hostPublicKey(2) + "\n");
+        NetnsLab.run("ssh-keygen", "-H", "-f", known.toString());
+        assertThat(Files.readString(known)).startsWith("|1|").doesNotContain(lab.address(1));
+        String yaml = host(1, "a", "{type: ssh}") + host(2, "b", "{type: ssh}");
+        LoginEnvironment env = environment(home, Map.of());
+        Plan plan = PlanFile.parse("hosts:\n" + yaml + "tests:\n  - {name: dflt, pairs: [[a, b]], duration: 1}\n", work,
+                Optional.empty(), env);
+        assertThat(dryRun(plan)).anySatisfy(l -> assertThat(l).startsWith("# a [ssh root@" + lab.address(1) + ":22]: login")
+                .contains("keys: " + home.resolve(".ssh/id_ed25519")).contains("known_hosts " + known + " (strict)"));
+        assertAllCompleted(run(plan), 1);
+    }
+
+    @Test
+    void aConfigAliasGivesAddressUserKeyAndHostKeyPolicy() throws Exception {
+        Path home = home();
+        Path key = home.resolve("keys/lab_ecdsa");
+        Files.createDirectories(key.getParent());
+        Files.copy(lab.key("ecdsa"), key);
+        Files.writeString(home.resolve(".ssh/config"), """
+                Host other
+                    HostName 192.0.2.1
+                Host lab?
+                    User root
+                    IdentityFile ~/keys/lab_ecdsa
+                    StrictHostKeyChecking accept-new
+                    UserKnownHostsFile ~/kh/%%h
+                Host labx
+                    HostName %s
+                Host laby
+                    HostName %s
+                """.formatted(lab.address(1), lab.address(3)));
+        LoginEnvironment env = environment(home, Map.of());
+        Plan plan = PlanFile.parse("hosts:\n" + host(1, "x", "{type: ssh, host: labx}") + host(3, "y", "{type: ssh, host: laby}")
+                + "tests:\n  - {name: alias, pairs: [[y, x]], duration: 1}\n", work, Optional.empty(), env);
+        assertThat(dryRun(plan)).anySatisfy(l -> assertThat(l).startsWith("# x [ssh root@" + lab.address(1) + ":22]: login")
+                .contains("keys: " + key).contains("known_hosts " + home.resolve("kh/" + lab.address(1)) + " (accept new)"));
+        Files.createDirectories(home.resolve("kh"));
+        assertAllCompleted(run(plan), 1);
+        assertThat(Files.readString(home.resolve("kh/" + lab.address(3)))).contains("ssh-rsa");
+    }
+
+    @Test
+    void theAgentsKeysAloneLogIn() throws Exception {
+        Path home = home();
+        Path socket = Files.createTempDirectory(work, "agent").resolve("agent.sock");
+        // -D: the agent stays in the foreground, a child of this JVM, killed by its PID below
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
+                .redirectOutput(work.resolve("ssh-agent.log").toFile()).start();
+        try {
+            waitFor(socket);
+            ProcessBuilder add = new ProcessBuilder("ssh-add", lab.key().toString()).redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", socket.toString());
+            Process p = add.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0).as("ssh-add: %s", out).isTrue();
+            String yaml = host(1, "a", "{type: ssh, accept_new_host_keys: true}") + host(2, "b", "{type: ssh, accept_new_host_keys: true}");
+            LoginEnvironment env = environment(home, Map.of("SSH_AUTH_SOCK", socket.toString()));
+            Plan plan = PlanFile.parse("hosts:\n" + yaml + "tests:\n  - {name: agent, pairs: [[b, a]], duration: 1}\n", work,
+                    Optional.empty(), env);
+            assertThat(dryRun(plan)).anySatisfy(l -> assertThat(l).contains("keys: agent " + socket + ", known_hosts"));
+            assertAllCompleted(run(plan), 1);
+        } finally {
+            agent.destroy();
+            if (!agent.waitFor(10, TimeUnit.SECONDS)) {
+                agent.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void anEncryptedKeyNeedsItsPassphraseFromTheEnvironment() throws Exception {
+        Path dir = Files.createTempDirectory(work, "enc");
+        Path key = dir.resolve("id_ed25519_enc");
+        NetnsLab.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "lab passphrase", "-f", key.toString());
+        lab.authorize(dir.resolve("id_ed25519_enc.pub"));
+        String connection = "{type: ssh, user: root, identity: " + key + ", accept_new_host_keys: true, known_hosts: "
+                + dir.resolve("known_hosts");
+        String tests = "tests:\n  - {name: enc, pairs: [[a, b]], duration: 1}\n";
+        LoginEnvironment env = environment(home(), Map.of("KEY_PASSPHRASE", "lab passphrase"));
+        assertAllCompleted(run("hosts:\n" + host(1, "a", connection + ", passphrase_env: KEY_PASSPHRASE}")
+                + host(3, "b", connection + ", passphrase_env: KEY_PASSPHRASE}") + tests, env), 1);
+        // without the passphrase the key is skipped, and the failure says why
+        List<TestResult> refused = run("hosts:\n" + host(1, "a", connection + "}") + host(3, "b", connection + "}") + tests, env);
+        assertThat(refused).singleElement().satisfies(r -> assertThat(r.outcome()).isInstanceOfSatisfying(TestOutcome.Failed.class,
+                f -> assertThat(f.error().getMessage()).contains("ssh login to", "skipped " + key)));
+    }
+
+    /** A plan host running the real iperf3 (no jar to build). */
+    private String host(int i, String id, String connection) {
+        return "  - id: " + id + "\n    address: " + lab.address(i) + "\n    iperf: iperf3\n    connection: " + connection + "\n";
+    }
+
+    private Path home() throws Exception {
+        Path home = Files.createTempDirectory(work, "home");
+        Files.createDirectories(home.resolve(".ssh"));
+        return home;
+    }
+
+    private static LoginEnvironment environment(Path home, Map<String, String> variables) {
+        Map<String, String> env = new HashMap<>(variables);
+        env.put("HOME", home.toString());
+        return new LoginEnvironment(home, "root", env);
+    }
+
+    private List<TestResult> run(String yaml, LoginEnvironment env) throws Exception {
+        return run(PlanFile.parse(yaml, work, Optional.empty(), env));
+    }
+
+    private List<TestResult> run(Plan plan) throws Exception {
+        return new PlanRunner(plan, Files.createTempDirectory(work, "raw"), r -> { }).run();
+    }
+
+    private List<String> dryRun(Plan plan) throws Exception {
+        return new PlanRunner(plan, Files.createTempDirectory(work, "raw"), r -> { }).dryRun();
+    }
+
+    private static void assertAllCompleted(List<TestResult> results, int count) {
+        assertThat(results).hasSize(count).allSatisfy(r -> assertThat(r.outcome()).as("%s", r)
+                .isInstanceOfSatisfying(TestOutcome.Completed.class, c -> assertThat(c.receivedBytes()).isPositive()));
+    }
+
+    private static void waitFor(Path socket) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(socket) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(socket).exists();
+    }
+}
