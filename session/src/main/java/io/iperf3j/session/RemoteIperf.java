@@ -144,7 +144,7 @@ public final class RemoteIperf {
     }
 
     private static int centis(Duration d) {
-        return (int) Math.clamp(d.toMillis() / 10, 1, Integer.MAX_VALUE);
+        return Math.clamp(d.toMillis() / 10, 1, Integer.MAX_VALUE);
     }
 
     /**
