@@ -177,7 +177,10 @@ public final class CliMetrics implements Consumer<MetricEvent> {
         return what;
     }
 
-    /** The text inserted into {@code iperf3j --help} before "Server or Client:". */
+    /**
+     * The text inserted into {@code iperf3j --help} before "Server or Client:". The scrape
+     * endpoint ({@code iperf3j exporter}) is listed with the other subcommands, not here.
+     */
     public static final String HELP = """
             Metrics export (iperf3-rs options; flags beat IPERF3_PUSH_* / IPERF3_METRICS_* variables):
               --push.url URL            push live metrics to this Pushgateway (host:port = http)
@@ -193,8 +196,6 @@ public final class CliMetrics implements Consumer<MetricEvent> {
               --metrics.label KEY=VALUE sample label in the prometheus file, repeatable
               --metrics.prefix PREFIX   metric-name prefix (default iperf3)
               --metrics.names NAMES     prometheus (default) or iperf3-rs metric names
-            Prometheus scrape endpoint:
-              iperf3j exporter [--listen ADDR:PORT] [--timeout DURATION]   serve /metrics and /probe
             """;
 
     /** iperf3j's help text with the metrics section inserted before "Server or Client:". */
