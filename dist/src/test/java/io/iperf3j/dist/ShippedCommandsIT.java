@@ -165,28 +165,74 @@ class ShippedCommandsIT {
     }
 
     /**
-     * A plan over SSH to two network-namespace hosts ({@link NetnsLab}); the session runs as a
-     * process of the installation, and the hosts run iperf3j from the same installation (the
-     * namespaces share the file system) through {@code commands: {iperf3j: …}}.
+     * A plan over SSH to two network-namespace hosts ({@link NetnsLab}: OpenSSH sshd with
+     * ed25519 host keys, as current OpenSSH makes them), logged in the way a user already logs in
+     * with {@code ssh}, nothing spelled out in the plan: h1 through a {@code ~/.ssh/config} alias,
+     * h2 by its address alone, with the default identity {@code ~/.ssh/id_ed25519} (plain
+     * {@code ssh-keygen}'s type) and a hashed {@code ~/.ssh/known_hosts}. The real OpenSSH client
+     * logs in with the same files first, so the plan is one where {@code ssh host true} works.
+     * The session runs as a process of the installation with that {@code HOME}; the hosts run
+     * iperf3j from the same installation (the namespaces share the file system).
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Installation.class)
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
-    void sessionOverSshRunningTheInstallationOnTheHosts(Installation in) throws Exception {
+    void sessionOverSshLoggingInAsOpenSshDoes(Installation in) throws Exception {
         Path work = Dist.dir().resolve("shipped-session-" + in.name().toLowerCase());
         Installation.deleteTree(work);
-        Files.createDirectories(work);
+        Path ssh = Files.createDirectories(work.resolve("home/.ssh"));
         try (NetnsLab lab = NetnsLab.create("ijs3", 224, 2, work.resolve("lab"), Set.of())) {
-            String host = "{id: h%d, address: %s, commands: {iperf3j: %s}, connection: {type: ssh, user: root, identity: %s,"
-                    + " known_hosts: %s, accept_new_host_keys: true}}";
-            Path plan = Files.writeString(work.resolve("plan.yaml"), "hosts:\n"
-                    + "  - " + host.formatted(1, lab.address(1), in.program(), lab.key(), lab.knownHosts()) + "\n"
-                    + "  - " + host.formatted(2, lab.address(2), in.program(), lab.key(), lab.knownHosts()) + "\n"
-                    + "tests:\n  - {name: ssh, pairs: [[h1, h2]], direction: both, duration: 1, port: " + FreePorts.next() + "}\n");
+            Path identity = Files.copy(lab.key(), ssh.resolve("id_ed25519"));
+            Path knownHosts = Files.writeString(ssh.resolve("known_hosts"), lab.address(1) + " " + lab.hostPublicKey(1) + "\n"
+                    + lab.address(2) + " " + lab.hostPublicKey(2) + "\n");
+            requireExit0(List.of("ssh-keygen", "-q", "-H", "-f", knownHosts.toString()));
+            assertThat(Files.readString(knownHosts)).startsWith("|1|").doesNotContain(lab.address(1));
+            Files.writeString(ssh.resolve("config"), """
+                    Host lab1
+                      HostName %s
+                      User root
+                      IdentityFile %s
+                      UserKnownHostsFile %s
+                    """.formatted(lab.address(1), identity, knownHosts));
+            // the real client, with the same files (it takes ~ from the password database, not HOME: so -F, -i)
+            requireExit0(List.of("ssh", "-F", ssh.resolve("config").toString(), "-o", "BatchMode=yes", "lab1", "true"));
+            requireExit0(List.of("ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-i", identity.toString(),
+                    "-o", "UserKnownHostsFile=" + knownHosts, "root@" + lab.address(2), "true"));
+            Path plan = Files.writeString(work.resolve("plan.yaml"), """
+                    hosts:
+                      - {id: h1, address: %s, commands: {iperf3j: %s}, connection: {type: ssh, host: lab1}}
+                      - {id: h2, address: %s, commands: {iperf3j: %s}, connection: {type: ssh}}
+                    tests:
+                      - {name: ssh, pairs: [[h1, h2]], direction: both, duration: 1, port: %d}
+                    """.formatted(lab.address(1), in.program(), lab.address(2), in.program(), FreePorts.next()));
             Path out = work.resolve("out");
-            Finished session = run(in, Duration.ofSeconds(240), "session", plan.toString(), "-o", out.toString());
+            String home = ssh.getParent().toString();
+            Finished dryRun = runWithHome(in, home, Duration.ofSeconds(60), "session", "--dry-run", plan.toString());
+            assertThat(dryRun.stdout).as(dryRun.all())
+                    .contains("# h1 [ssh root@" + lab.address(1) + ":22]: login user root, address " + lab.address(1) + ":22, keys: "
+                            + identity + ", known_hosts " + knownHosts + " (strict)")
+                    .contains("# h2 [ssh root@" + lab.address(2) + ":22]: login user root, address " + lab.address(2) + ":22, keys: "
+                            + identity + ", known_hosts " + knownHosts + " (strict)");
+            Finished session = runWithHome(in, home, Duration.ofSeconds(240), "session", plan.toString(), "-o", out.toString());
             Files.writeString(work.resolve("session.txt"), session.all());
             assertSessionOk(session, out, List.of("h1>h2", "h2>h1"));
+        }
+    }
+
+    /** Runs {@code iperf3j args...} from the installation with {@code HOME} set to {@code home}. */
+    private static Finished runWithHome(Installation in, String home, Duration deadline, String... args) {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/env", "HOME=" + home, in.program().toString()));
+        command.addAll(List.of(args));
+        try (Iperf3Process p = in.startOther(command)) {
+            int status = p.waitFor(deadline);
+            assertThat(status).as("%s still running after %s: %s", p, deadline, p.stderr()).isNotEqualTo(-1);
+            return new Finished(status, p.stdout(), p.stderr());
+        }
+    }
+
+    private static void requireExit0(List<String> command) {
+        try (Iperf3Process p = Iperf3Process.start(command)) {
+            assertThat(p.waitFor(Duration.ofSeconds(30))).as("%s: %s%s", command, p.stdout(), p.stderr()).isZero();
         }
     }
 
