@@ -92,8 +92,8 @@ public final class NetnsLab implements AutoCloseable {
      * @param withoutSftp hosts whose sshd_config has no {@code Subsystem sftp} line (as dropbear,
      *        BusyBox or Android hosts: exec works, an SFTP channel is refused)
      * @param jumpHosts hosts on both bridges (sshd listens on the first only: the test JVM's way in)
-     * @param behindJump hosts on the second bridge only: the test JVM has no leg there and the jump
-     *        hosts do not forward IP, so only an SSH jump through a jump host reaches them
+     * @param behindJump hosts on the second bridge only: the test JVM has no leg there and the root
+     *        namespace no route to that subnet, so only an SSH jump through a jump host reaches them
      */
     public record Layout(Set<Integer> withoutSftp, Set<Integer> jumpHosts, Set<Integer> behindJump) {
         /** Every host on one bridge, every sshd with SFTP. */

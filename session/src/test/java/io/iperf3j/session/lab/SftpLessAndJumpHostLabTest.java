@@ -59,9 +59,13 @@ class SftpLessAndJumpHostLabTest {
     }
 
     @AfterAll
-    void tearDown() {
+    void tearDown() throws IOException {
         if (lab != null) {
             lab.close();
+        }
+        // the (empty) state directories of this test's node ids on the shared file system
+        for (String id : List.of("ijxsftp", "ijxnosftp", "ijxjump", "ijxtarget")) {
+            Files.deleteIfExists(Path.of(RemoteScripts.stateDir(id)));
         }
     }
 
