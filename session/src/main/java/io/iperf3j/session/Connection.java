@@ -54,6 +54,15 @@ public interface Connection extends AutoCloseable {
      */
     void upload(Path local, String remotePath, Duration timeout) throws ConnectionError, InterruptedException;
 
+    /**
+     * What the connection has to tell once, for the log and the test's warnings (an SSH host without
+     * an SFTP subsystem, whose files now come over exec): each notice is returned by one call only.
+     * None by default.
+     */
+    default java.util.List<String> takeNotices() {
+        return java.util.List.of();
+    }
+
     /** Closes the connection (an SSH session); it reconnects on the next use. */
     @Override
     void close();

@@ -42,6 +42,7 @@ public final class IperfSession {
     private final Path rawDirectory;
     private final Set<RemoteIperf> active = ConcurrentHashMap.newKeySet();
     private final io.iperf3j.session.internal.ImageInstaller installer;
+    private final java.util.function.Consumer<String> notes;
     private volatile boolean stopped;
     private volatile TestResult poll;
 
@@ -61,11 +62,13 @@ public final class IperfSession {
      * @param filenameBase a base name put in every output file name ("" for none)
      * @param rawDirectory where raw outputs are written
      * @param notes told one line per host when a node's iperf3j image is copied to it or found there
-     *        ({@link Node#install()}); called on the test's thread
+     *        ({@link Node#install()}), and a connection's notices ({@link Connection#takeNotices()}, also
+     *        in the test's warnings); called on the test's thread
      */
     public IperfSession(Map<String, Node> nodes, Node tpc, String filenameBase, Path rawDirectory,
             java.util.function.Consumer<String> notes) {
         this.installer = new io.iperf3j.session.internal.ImageInstaller(Objects.requireNonNull(notes, "notes"));
+        this.notes = notes;
         Map<String, Node> all = new LinkedHashMap<>(nodes);
         if (tpc != null) {
             all.putIfAbsent(tpc.id(), tpc);
@@ -271,6 +274,12 @@ public final class IperfSession {
                     r.stop();
                     warnings.addAll(r.warnings());
                     active.remove(r);
+                }
+            }
+            for (Node n : List.of(sr.sender(), sr.receiver())) {
+                for (String notice : n.connection().takeNotices()) {
+                    warnings.add(n.id() + ": " + notice);
+                    notes.accept(n.id() + ": " + notice);
                 }
             }
         }

@@ -40,7 +40,8 @@ public final class PlanRunner {
      * @param plan the plan
      * @param rawDirectory where raw outputs go
      * @param onResult called with each result as it comes (progress, files, push)
-     * @param notes told one line per host when its iperf3j image is copied to it or found there
+     * @param notes told one line per host when its iperf3j image is copied to it or found there, and once per
+     *        connection when a host has no SFTP subsystem ({@link Connection#takeNotices()})
      * @throws IperfConfigurationError if any test names a host that is not in the plan or cannot run
      */
     public PlanRunner(Plan plan, Path rawDirectory, Consumer<TestResult> onResult, Consumer<String> notes)

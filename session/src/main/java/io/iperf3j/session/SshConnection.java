@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import io.iperf3j.session.internal.ExecFileCopy;
 import io.iperf3j.session.internal.IdentityFiles;
 import io.iperf3j.session.internal.UnixSocketAgent;
 import org.apache.sshd.client.SshClient;
@@ -22,6 +26,7 @@ import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.client.config.hosts.HostConfigEntry;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 
@@ -35,10 +40,19 @@ import org.apache.sshd.sftp.client.SftpClientFactory;
  * from the JVM's {@code user.home}: MINA's own {@code ~/.ssh/config} reading and default
  * identities are switched off, {@link SshSettings} says everything. Thread-safe: {@link #lock()} guards the session and the
  * opening of channels; the channels themselves are read by their callers' threads.
+ *
+ * <p>Files are copied over SFTP. A host whose sshd has no SFTP subsystem (dropbear, BusyBox,
+ * embedded and Android hosts) closes the SFTP channel as soon as it is asked for; from then on this
+ * connection copies over exec ({@link ExecFileCopy}: {@code cat}), says so once
+ * ({@link #takeNotices()}) and does not ask for SFTP again.
  */
 public final class SshConnection implements Connection {
+    /** Largest file {@link #fetch} or {@link #take} copies, over SFTP or exec: the largest file a report reads. */
+    public static final long MAX_FETCHED_BYTES = 1L << 30;
     private final SshSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicBoolean sftpAbsent = new AtomicBoolean();
+    private final java.util.Queue<String> notices = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private SshClient client;
     private IdentityFiles identityFiles;
     private ClientSession session;
@@ -157,11 +171,16 @@ public final class SshConnection implements Connection {
         return String.join(", ", sources);
     }
 
-    private static String reason(Throwable e) {
+    private static Throwable rootCause(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
+        return t;
+    }
+
+    private static String reason(Throwable e) {
+        Throwable t = rootCause(e);
         String m = t.getMessage();
         String top = e.getMessage();
         if (t != e && m != null && top != null && !top.contains(m)) {
@@ -172,12 +191,17 @@ public final class SshConnection implements Connection {
 
     @Override
     public RemoteProcess start(String script) throws ConnectionError {
+        return new SshProcess(openExec(script));
+    }
+
+    /** An exec channel running {@code script} (wrapped as every command is), open. */
+    private ChannelExec openExec(String script) throws ConnectionError {
         lock.lock();
         try {
             ClientSession s = session();
             ChannelExec channel = s.createExecChannel(settings.wrapper().commandLine(script));
             channel.open().verify(settings.connectTimeout());
-            return new SshProcess(channel);
+            return channel;
         } catch (IOException e) {
             closeSession();
             throw new ConnectionError("cannot run a command over " + describe() + ": " + reason(e), e);
@@ -186,36 +210,92 @@ public final class SshConnection implements Connection {
         }
     }
 
+    /** Over SFTP; over exec ({@code cat}) behind a prefix or on a host without SFTP. At most {@link #MAX_FETCHED_BYTES}. */
     @Override
     public void fetch(String remotePath, Path local) throws ConnectionError {
-        if (!settings.wrapper().prefix().isEmpty()) {
-            fetchWithCat(remotePath, local);
+        if (!settings.wrapper().prefix().isEmpty() || sftpAbsent.get()) {
+            fetchOverExec(remotePath, local);
             return;
         }
-        sftpRead(remotePath, local, false);
+        if (!sftpRead(remotePath, local, false)) {
+            fetchOverExec(remotePath, local);
+        }
     }
 
-    /** Over SFTP: the copy and the removal on one SFTP channel, no shell. */
+    /** Over SFTP: the copy and the removal on one SFTP channel, no shell; over exec: copy, then {@code rm}. */
     @Override
     public void take(String remotePath, Path local) throws ConnectionError, InterruptedException {
-        if (!settings.wrapper().prefix().isEmpty()) {
+        if (!settings.wrapper().prefix().isEmpty() || sftpAbsent.get() || !sftpRead(remotePath, local, true)) {
             Connection.super.take(remotePath, local);
-            return;
         }
-        sftpRead(remotePath, local, true);
     }
 
-    private void sftpRead(String remotePath, Path local, boolean remove) throws ConnectionError {
-        ClientSession s;
+    /**
+     * What this connection has to say once: that the host has no SFTP subsystem and files come over
+     * exec. Each notice is returned by one call only.
+     */
+    @Override
+    public List<String> takeNotices() {
+        List<String> taken = new java.util.ArrayList<>();
+        for (String n; (n = notices.poll()) != null; ) {
+            taken.add(n);
+        }
+        return taken;
+    }
+
+    /** The session, logged in if it was not. */
+    private ClientSession lockedSession() throws ConnectionError {
         lock.lock();
         try {
-            s = session();
+            return session();
         } finally {
             lock.unlock();
         }
-        try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(s)) {
+    }
+
+    /**
+     * An SFTP client on {@code s}; empty when the host has no SFTP subsystem. That is a channel the
+     * server closed right after opening it (OpenSSH without a {@code Subsystem sftp} line: MINA's
+     * {@code SftpClient} then fails with {@code SshException "Channel is being closed"}, or with an
+     * {@code EOFException "Channel closing"} / {@code "Closing while await init message"} beneath,
+     * depending on timing) while the session stays open. A channel the server refuses to open
+     * ({@code MaxSessions}: MINA's {@code SshChannelOpenException}, wrapped), one that does not open
+     * in time, or a session that went down are errors, not a missing subsystem.
+     */
+    private Optional<SftpClient> sftp(ClientSession s) throws ConnectionError {
+        try {
+            return Optional.of(SftpClientFactory.instance().createSftpClient(s));
+        } catch (IOException e) {
+            if (!s.isOpen() || causedBy(e, SshChannelOpenException.class) || causedBy(e, TimeoutException.class)) {
+                throw new ConnectionError("sftp to " + describe() + " failed: " + reason(e), e);
+            }
+            if (sftpAbsent.compareAndSet(false, true)) {
+                Throwable root = rootCause(e);
+                notices.add("no SFTP subsystem on " + describe() + " (the server closed the sftp channel: "
+                        + (root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName()) + "); files are copied over exec (cat) on this connection from now on");
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Copies over SFTP, at most {@link #MAX_FETCHED_BYTES}; false (nothing copied) when the host has no SFTP subsystem. */
+    private boolean sftpRead(String remotePath, Path local, boolean remove) throws ConnectionError {
+        Optional<SftpClient> client = sftp(lockedSession());
+        if (client.isEmpty()) {
+            return false;
+        }
+        try (SftpClient sftp = client.get()) {
             try (InputStream in = sftp.read(remotePath)) {
-                Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING);
+                ExecFileCopy.copyAtMost(in, local, MAX_FETCHED_BYTES, new AtomicLong());
             }
             if (remove) {
                 try {
@@ -226,6 +306,21 @@ public final class SshConnection implements Connection {
             }
         } catch (IOException e) {
             throw new ConnectionError("sftp " + remotePath + " from " + describe() + " failed: " + reason(e), e);
+        }
+        return true;
+    }
+
+    /** {@code cat} over an exec channel: bytes as they come, at most {@link #MAX_FETCHED_BYTES}, a deadline by size. */
+    private void fetchOverExec(String remotePath, Path local) throws ConnectionError {
+        ChannelExec channel = openExec(ExecFileCopy.readCommand(remotePath));
+        try (channel) {
+            ExecFileCopy.fetch(channel, local, MAX_FETCHED_BYTES);
+        } catch (IOException e) {
+            throw new ConnectionError("cannot copy " + remotePath + " from " + describe() + " to " + local + " over exec: "
+                    + reason(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectionError("interrupted while copying " + remotePath + " from " + describe());
         }
     }
 
@@ -240,19 +335,12 @@ public final class SshConnection implements Connection {
             throw new ConnectionError("cannot copy " + local + " through the prefix " + settings.wrapper().prefix()
                     + " of " + describe() + " (SFTP would put it on the SSH host, not behind the prefix)");
         }
-        ClientSession s;
-        lock.lock();
-        try {
-            s = session();
-        } finally {
-            lock.unlock();
+        Optional<SftpClient> client = sftpAbsent.get() ? Optional.empty() : sftp(lockedSession());
+        if (client.isEmpty()) {
+            uploadOverExec(local, remotePath, timeout);
+            return;
         }
-        SftpClient sftp;
-        try {
-            sftp = SftpClientFactory.instance().createSftpClient(s);
-        } catch (IOException e) {
-            throw new ConnectionError("sftp to " + describe() + " failed: " + reason(e), e);
-        }
+        SftpClient sftp = client.get();
         java.util.concurrent.atomic.AtomicReference<IOException> failure = new java.util.concurrent.atomic.AtomicReference<>();
         try (sftp) {
             Thread copy = Thread.ofVirtual().name("sftp-upload " + settings.host()).start(() -> {
@@ -280,18 +368,14 @@ public final class SshConnection implements Connection {
         }
     }
 
-    private void fetchWithCat(String remotePath, Path local) throws ConnectionError {
-        try {
-            CommandResult r = run("cat " + Shell.quote(remotePath), Duration.ofSeconds(60));
-            if (r.exitStatus() != 0) {
-                throw new ConnectionError("cannot read " + remotePath + " on " + describe() + ": " + r.stderr().strip());
-            }
-            Files.writeString(local, r.stdout());
+    /** {@code cat > FILE} over an exec channel, fed from {@code local}, within {@code timeout}. */
+    private void uploadOverExec(Path local, String remotePath, Duration timeout) throws ConnectionError, InterruptedException {
+        ChannelExec channel = openExec(ExecFileCopy.writeCommand(remotePath));
+        try (channel) {
+            ExecFileCopy.upload(local, channel, timeout);
         } catch (IOException e) {
-            throw new ConnectionError("cannot write " + local + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectionError("interrupted while copying " + remotePath);
+            throw new ConnectionError("cannot copy " + local + " to " + describe() + ":" + remotePath + " over exec: "
+                    + reason(e), e);
         }
     }
 

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * Puts a node's {@link ImageInstall} on its host, once per session: (1) if the image
  * directory holds a {@code .sha256} mark equal to the tarball's SHA-256 and its
  * {@code bin/iperf3j --version} runs, it is reused; else (2) {@code tar} is looked for,
- * (3) the tarball is copied over SFTP beside the directory, (4) unpacked with
+ * (3) the tarball is copied over SFTP beside the directory (over exec, {@code cat >}, on a host
+ * without an SFTP subsystem: {@link io.iperf3j.session.SshConnection#upload}), (4) unpacked with
  * {@code tar -xzf --strip-components=1} into a temporary directory that is moved into place,
  * (5) the launcher must print {@code iperf3j VERSION} for {@code --version}, and only then
  * (6) the mark is written. Errors: the host cannot be reached, written to or the copy fails →

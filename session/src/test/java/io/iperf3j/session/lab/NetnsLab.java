@@ -42,6 +42,10 @@ import java.util.concurrent.TimeUnit;
  * and what {@code /usr/bin/java} points to) is an empty tmpfs and {@code /tmp/iperf3j-session}
  * is an empty directory of the lab's own (so nothing a session left there before is seen);
  * every SSH session on it inherits that view. {@link #requireBare(int)} checks it over SSH.
+ *
+ * <p>A {@link Layout} ({@link #create(String, int, int, Path, Set, Map, Layout)}) adds hosts whose
+ * sshd has no SFTP subsystem, and a second bridge (subnet 10.octet.R'.0/24, no leg of the test
+ * JVM on it) with jump hosts on both bridges and hosts behind them on the second one only.
  */
 public final class NetnsLab implements AutoCloseable {
     /** The ordinary user {@link #addPasswordUser()} makes (sshd lets it in by password only). */
@@ -60,6 +64,8 @@ public final class NetnsLab implements AutoCloseable {
     private final Path key;
     private final Path wrongKey;
     private final Path knownHosts;
+    private final int innerSubnet;
+    private Layout layout = Layout.FLAT;
 
     /** The key types the lab makes for root, and that a host key may have. */
     public static final List<String> KEY_TYPES = List.of("ed25519", "ecdsa", "rsa");
@@ -77,6 +83,34 @@ public final class NetnsLab implements AutoCloseable {
         this.key = dir.resolve("id_" + DEFAULT_KEY_TYPE);
         this.wrongKey = dir.resolve("wrong_ecdsa");
         this.knownHosts = dir.resolve("known_hosts");
+        this.innerSubnet = subnet % 253 + 1;
+    }
+
+    /**
+     * How hosts differ from the flat lab (one bridge, sshd with an SFTP subsystem).
+     *
+     * @param withoutSftp hosts whose sshd_config has no {@code Subsystem sftp} line (as dropbear,
+     *        BusyBox or Android hosts: exec works, an SFTP channel is refused)
+     * @param jumpHosts hosts on both bridges (sshd listens on the first only: the test JVM's way in)
+     * @param behindJump hosts on the second bridge only: the test JVM has no leg there and the root
+     *        namespace no route to that subnet, so only an SSH jump through a jump host reaches them
+     */
+    public record Layout(Set<Integer> withoutSftp, Set<Integer> jumpHosts, Set<Integer> behindJump) {
+        /** Every host on one bridge, every sshd with SFTP. */
+        public static final Layout FLAT = new Layout(Set.of(), Set.of(), Set.of());
+
+        public Layout {
+            withoutSftp = Set.copyOf(withoutSftp);
+            jumpHosts = Set.copyOf(jumpHosts);
+            behindJump = Set.copyOf(behindJump);
+            if (jumpHosts.stream().anyMatch(behindJump::contains)) {
+                throw new IllegalArgumentException("a host is a jump host or behind one, not both: " + jumpHosts + " " + behindJump);
+            }
+        }
+
+        boolean secondBridge() {
+            return !jumpHosts.isEmpty() || !behindJump.isEmpty();
+        }
     }
 
     /** Fails (never skips) when something the lab needs is missing. */
@@ -112,6 +146,12 @@ public final class NetnsLab implements AutoCloseable {
      */
     public static NetnsLab create(String tagPrefix, int octet, int hosts, Path dir, Set<Integer> bare,
             Map<Integer, String> hostKeyTypes) throws Exception {
+        return create(tagPrefix, octet, hosts, dir, bare, hostKeyTypes, Layout.FLAT);
+    }
+
+    /** As {@link #create(String, int, int, Path, Set, Map)}, the hosts laid out as {@code layout} says. */
+    public static NetnsLab create(String tagPrefix, int octet, int hosts, Path dir, Set<Integer> bare,
+            Map<Integer, String> hostKeyTypes, Layout layout) throws Exception {
         if (!tagPrefix.matches("[a-z0-9]{2,5}") || octet < 0 || octet > 255) {
             throw new IllegalArgumentException("tag prefix '" + tagPrefix + "' (2-5 of [a-z0-9]) or octet " + octet);
         }
@@ -123,6 +163,7 @@ public final class NetnsLab implements AutoCloseable {
             fail("/usr/bin/unshare is missing: install util-linux (apt-get install util-linux)");
         }
         NetnsLab lab = new NetnsLab(tagPrefix, octet, hosts, dir, bare, hostKeyTypes);
+        lab.layout = layout;
         try {
             lab.build();
         } catch (Exception | AssertionError e) {
@@ -141,9 +182,19 @@ public final class NetnsLab implements AutoCloseable {
         return tag + "hub";
     }
 
-    /** Host i's address. */
+    /** Host i's address (on the second bridge for a host behind a jump host). */
     public String address(int i) {
-        return "10." + octet + "." + subnet + "." + i;
+        return layout.behindJump().contains(i) ? innerAddress(i) : "10." + octet + "." + subnet + "." + i;
+    }
+
+    /** Host i's address on the second bridge ({@link Layout}: jump hosts and the hosts behind them). */
+    public String innerAddress(int i) {
+        return "10." + octet + "." + innerSubnet + "." + i;
+    }
+
+    /** The test JVM's own interface into the first bridge (the one route into the lab from the root namespace). */
+    public String rootLeg() {
+        return tag + "c0";
     }
 
     /** The hub-side interface of host i's link (egress towards host i). */
@@ -177,6 +228,11 @@ public final class NetnsLab implements AutoCloseable {
     /** The key type of host i's sshd host key. */
     public String hostKeyType(int i) {
         return hostKeyTypes.getOrDefault(i, DEFAULT_KEY_TYPE);
+    }
+
+    /** What host i's sshd logged so far ({@code -e}: its log lines, e.g. a refused subsystem). */
+    public String sshdLog(int i) throws IOException {
+        return Files.readString(dir.resolve("sshd_" + i + ".log"));
     }
 
     /** A key sshd does not accept. */
@@ -215,20 +271,32 @@ public final class NetnsLab implements AutoCloseable {
         run("ip", "-n", hub(), "link", "set", tag + "bc", "master", "br0", "up");
         run("ip", "addr", "add", "10." + octet + "." + subnet + ".254/24", "dev", tag + "c0");
         run("ip", "link", "set", tag + "c0", "up");
+        if (layout.secondBridge()) {
+            run("ip", "-n", hub(), "link", "add", "br1", "type", "bridge");
+            run("ip", "-n", hub(), "link", "set", "br1", "mtu", "9000", "up");
+        }
         for (int i = 1; i <= hosts; i++) {
             run("ip", "netns", "add", ns(i));
-            run("ip", "link", "add", tag + "h" + i, "mtu", "9000", "type", "veth", "peer", "name", hubPort(i), "mtu", "9000");
-            run("ip", "link", "set", tag + "h" + i, "netns", ns(i));
-            run("ip", "link", "set", hubPort(i), "netns", hub());
-            run("ip", "-n", hub(), "link", "set", hubPort(i), "master", "br0", "up");
             run("ip", "-n", ns(i), "link", "set", "lo", "up");
-            run("ip", "-n", ns(i), "addr", "add", address(i) + "/24", "dev", tag + "h" + i);
-            run("ip", "-n", ns(i), "link", "set", tag + "h" + i, "up");
+            plugIn(i, tag + "h" + i, hubPort(i), layout.behindJump().contains(i) ? "br1" : "br0", address(i));
+            if (layout.jumpHosts().contains(i)) {
+                plugIn(i, tag + "g" + i, tag + "bg" + i, "br1", innerAddress(i));
+            }
             startSshd(i);
         }
         for (int i = 1; i <= hosts; i++) {
             awaitSshd(i);
         }
+    }
+
+    /** A veth from host i's namespace ({@code hostSide}, with {@code address}/24) into {@code bridge} of the hub. */
+    private void plugIn(int i, String hostSide, String hubSide, String bridge, String address) throws Exception {
+        run("ip", "link", "add", hostSide, "mtu", "9000", "type", "veth", "peer", "name", hubSide, "mtu", "9000");
+        run("ip", "link", "set", hostSide, "netns", ns(i));
+        run("ip", "link", "set", hubSide, "netns", hub());
+        run("ip", "-n", hub(), "link", "set", hubSide, "master", bridge, "up");
+        run("ip", "-n", ns(i), "addr", "add", address + "/24", "dev", hostSide);
+        run("ip", "-n", ns(i), "link", "set", hostSide, "up");
     }
 
     private void startSshd(int i) throws IOException {
@@ -246,7 +314,7 @@ public final class NetnsLab implements AutoCloseable {
                 "StrictModes no",
                 "MaxSessions 50",
                 "MaxStartups 50",
-                "Subsystem sftp internal-sftp",
+                layout.withoutSftp().contains(i) ? "# no SFTP subsystem on this host" : "Subsystem sftp internal-sftp",
                 "Match User " + PASSWORD_USER,
                 "    PasswordAuthentication yes",
                 "    PubkeyAuthentication no",
