@@ -1,5 +1,6 @@
 package io.iperf3j.link;
 
+import io.iperf3j.RttFigures;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.util.List;
  * try (LatencyProbe p = LatencyProbe.start(server, Duration.ofMillis(10), LinkConfig.defaults())) {
  *     p.awaitConnected(Duration.ofSeconds(3));
  *     ... load ...
- *     RttSnapshot idle = p.takeInterval();
+ *     RttFigures idle = p.takeInterval();
  * }
  * }</pre>
  */
@@ -94,7 +95,7 @@ public final class LatencyProbe implements AutoCloseable {
     }
 
     /** Everything since the start. */
-    public RttSnapshot total() {
+    public RttFigures total() {
         long lost = client.metrics().pingsLost(); // (outside the probe's lock: the pump holds the client's lock when it records)
         synchronized (lock) {
             return snapshot(total, lost);
@@ -102,10 +103,10 @@ public final class LatencyProbe implements AutoCloseable {
     }
 
     /** Everything since the previous call (or the start), and starts a new interval. */
-    public RttSnapshot takeInterval() {
+    public RttFigures takeInterval() {
         long lost = client.metrics().pingsLost();
         synchronized (lock) {
-            RttSnapshot s = snapshot(interval, lost - lostAtIntervalStart);
+            RttFigures s = snapshot(interval, lost - lostAtIntervalStart);
             interval.reset();
             lostAtIntervalStart = lost;
             return s;
@@ -116,10 +117,10 @@ public final class LatencyProbe implements AutoCloseable {
      * Everything since the previous call (or the start), and starts a new phase: a second cut,
      * independent of {@link #takeInterval()} (a test's idle and loaded phases span many intervals).
      */
-    public RttSnapshot takePhase() {
+    public RttFigures takePhase() {
         long lost = client.metrics().pingsLost();
         synchronized (lock) {
-            RttSnapshot s = withCdf(snapshot(phase, lost - lostAtPhaseStart), phase);
+            RttFigures s = withCdf(snapshot(phase, lost - lostAtPhaseStart), phase);
             phase.reset();
             lostAtPhaseStart = lost;
             return s;
@@ -147,25 +148,25 @@ public final class LatencyProbe implements AutoCloseable {
         return client.metrics();
     }
 
-    private static RttSnapshot snapshot(Histogram h, long lost) {
+    private static RttFigures snapshot(Histogram h, long lost) {
         if (h.getTotalCount() == 0) {
-            return new RttSnapshot(0, lost, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+            return new RttFigures(0, lost, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
-        return new RttSnapshot(h.getTotalCount(), lost, h.getMinValue() / 1e3, h.getValueAtPercentile(50) / 1e3,
+        return new RttFigures(h.getTotalCount(), lost, h.getMinValue() / 1e3, h.getValueAtPercentile(50) / 1e3,
                 h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3);
     }
 
-    /** {@code s} with the round trip at each of {@link io.iperf3j.RttFigures#CDF_PERCENTILES} of {@code h}. */
-    private static RttSnapshot withCdf(RttSnapshot s, Histogram h) {
+    /** {@code s} with the round trip at each of {@link RttFigures#CDF_PERCENTILES} of {@code h}. */
+    private static RttFigures withCdf(RttFigures s, Histogram h) {
         if (h.getTotalCount() == 0) {
             return s;
         }
         List<Double> cdf = new ArrayList<>();
-        for (double p : io.iperf3j.RttFigures.CDF_PERCENTILES) {
+        for (double p : RttFigures.CDF_PERCENTILES) {
             long v = p <= 0 ? h.getMinValue() : p >= 100 ? h.getMaxValue() : h.getValueAtPercentile(p);
             cdf.add(v / 1e3);
         }
-        return new RttSnapshot(s.count(), s.lost(), s.minMicros(), s.p50Micros(), s.p90Micros(), s.p99Micros(), s.maxMicros(),
+        return new RttFigures(s.count(), s.lost(), s.minMicros(), s.p50Micros(), s.p90Micros(), s.p99Micros(), s.maxMicros(),
                 cdf);
     }
 

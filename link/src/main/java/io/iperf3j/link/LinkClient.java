@@ -1,6 +1,6 @@
 package io.iperf3j.link;
 
-import io.iperf3j.link.internal.Connection;
+import io.iperf3j.link.internal.LinkConnection;
 import io.iperf3j.MetricsStream;
 import io.iperf3j.link.internal.DatagramCodec;
 import io.iperf3j.link.internal.GaugePublisher;
@@ -44,7 +44,7 @@ public final class LinkClient implements AutoCloseable {
     private final ByteBuffer in = ByteBuffer.allocateDirect(LinkConfig.MTU + 1);
     private volatile LinkState state = LinkState.DISCONNECTED;
     private UdpPort channel;
-    private Connection connection;
+    private LinkConnection connection;
     private Pump pump;
     private volatile String error;
     private RttObserver rttObserver;
@@ -71,7 +71,7 @@ public final class LinkClient implements AutoCloseable {
             channel = UdpPort.open(null, server);
             this.server = server;
             long now = config.clock().getAsLong();
-            connection = new Connection(config, types.table(), new Events(), this::transmit, false, now);
+            connection = new LinkConnection(config, types.table(), new Events(), this::transmit, false, now);
             connection.stampsSends(channel.kernelTimestamps());
             error = null;
             state = LinkState.CONNECTING;
@@ -185,9 +185,9 @@ public final class LinkClient implements AutoCloseable {
 
     private long transmit(ByteBuffer datagram, boolean stamp) {
         if (!channel.send(datagram, null, stamp)) {
-            return Connection.Transport.NOT_SENT;
+            return LinkConnection.DatagramSender.NOT_SENT;
         }
-        return stamp ? channel.lastSendKey() : Connection.Transport.SENT;
+        return stamp ? channel.lastSendKey() : LinkConnection.DatagramSender.SENT;
     }
 
     private void sendStamped(long key, long sentNanos) {
@@ -254,7 +254,7 @@ public final class LinkClient implements AutoCloseable {
     public LinkMetrics metrics() {
         lock.lock();
         try {
-            return connection == null ? new Connection(config, types.table(), new Events(), (d, stamp) -> Connection.Transport.NOT_SENT, false, 0).metrics()
+            return connection == null ? new LinkConnection(config, types.table(), new Events(), (d, stamp) -> LinkConnection.DatagramSender.NOT_SENT, false, 0).metrics()
                     : connection.metrics();
         } finally {
             lock.unlock();
@@ -322,7 +322,7 @@ public final class LinkClient implements AutoCloseable {
         listener.onError(this, text);
     }
 
-    private final class Events implements Connection.Events {
+    private final class Events implements LinkConnection.Events {
         @Override
         public void accepted() {
             if (state == LinkState.CONNECTING) {

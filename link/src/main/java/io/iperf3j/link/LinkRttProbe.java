@@ -32,12 +32,12 @@ public final class LinkRttProbe implements RttProbe {
 
     @Override
     public RttFigures takeInterval() {
-        return figures(probe.takeInterval());
+        return probe.takeInterval();
     }
 
     @Override
     public RttFigures takePhase() {
-        return figures(probe.takePhase());
+        return probe.takePhase();
     }
 
     @Override
@@ -48,10 +48,5 @@ public final class LinkRttProbe implements RttProbe {
     @Override
     public void close() {
         probe.close();
-    }
-
-    static RttFigures figures(RttSnapshot s) {
-        return new RttFigures(s.count(), s.lost(), s.minMicros(), s.p50Micros(), s.p90Micros(), s.p99Micros(), s.maxMicros(),
-                s.cdfMicros());
     }
 }

@@ -1,6 +1,6 @@
 package io.iperf3j.link;
 
-import io.iperf3j.link.internal.Connection;
+import io.iperf3j.link.internal.LinkConnection;
 import io.iperf3j.MetricsStream;
 import io.iperf3j.link.internal.DatagramCodec;
 import io.iperf3j.link.internal.GaugePublisher;
@@ -218,7 +218,7 @@ public final class LinkServer implements AutoCloseable {
         }
         Peer peer = new Peer(this, from, new TokenBucket(config.pongsPerSecond(), config.pongBurst(), now));
         peer.credit = length;
-        peer.connection = new Connection(config, types.table(), new PeerEvents(peer), (d, stamp) -> transmit(peer, d, stamp), true, now);
+        peer.connection = new LinkConnection(config, types.table(), new PeerEvents(peer), (d, stamp) -> transmit(peer, d, stamp), true, now);
         peer.connection.stampsSends(channel.kernelTimestamps());
         if (!listener.onConnectRequest(peer)) {
             reject(from, length);
@@ -246,14 +246,14 @@ public final class LinkServer implements AutoCloseable {
         if (peer.halfOpen) {
             if (datagram.remaining() > peer.credit) {
                 repliesWithheld++;
-                return Connection.Transport.NOT_SENT;
+                return LinkConnection.DatagramSender.NOT_SENT;
             }
             peer.credit -= datagram.remaining();
         }
         if (!sendRaw(datagram, peer.address(), stamp)) {
-            return Connection.Transport.NOT_SENT;
+            return LinkConnection.DatagramSender.NOT_SENT;
         }
-        long key = stamp ? channel.lastSendKey() : Connection.Transport.SENT;
+        long key = stamp ? channel.lastSendKey() : LinkConnection.DatagramSender.SENT;
         if (key >= 0) {
             int i = (int) (key % SENT_KEPT);
             sentKey[i] = key;
@@ -473,7 +473,7 @@ public final class LinkServer implements AutoCloseable {
         }
     }
 
-    private final class PeerEvents implements Connection.Events {
+    private final class PeerEvents implements LinkConnection.Events {
         private final Peer peer;
 
         PeerEvents(Peer peer) {

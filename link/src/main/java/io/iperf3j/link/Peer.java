@@ -1,6 +1,6 @@
 package io.iperf3j.link;
 
-import io.iperf3j.link.internal.Connection;
+import io.iperf3j.link.internal.LinkConnection;
 import io.iperf3j.link.internal.SystemMessages;
 import io.iperf3j.link.internal.TokenBucket;
 
@@ -14,7 +14,7 @@ import java.net.InetSocketAddress;
 public final class Peer {
     private final LinkServer server;
     private final InetSocketAddress address;
-    Connection connection;
+    LinkConnection connection;
     final TokenBucket pongs;
     boolean halfOpen = true;
     boolean gone;

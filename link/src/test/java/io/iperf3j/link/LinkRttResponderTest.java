@@ -1,5 +1,6 @@
 package io.iperf3j.link;
 
+import io.iperf3j.RttFigures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -70,7 +71,7 @@ class LinkRttResponderTest {
                 try (answer) {
                     assertThat(probe.awaitConnected(Duration.ofSeconds(5))).as("probe error: %s", probe.error()).isTrue();
                     Thread.sleep(500);
-                    RttSnapshot s = probe.takePhase();
+                    RttFigures s = probe.takePhase();
                     assertThat(s.count()).as("pings answered in 0.5 s").isBetween(25L, 60L);
                     assertThat(s.p50Micros()).isPositive();
                     try (DatagramChannel other = DatagramChannel.open()) {
@@ -98,7 +99,7 @@ class LinkRttResponderTest {
                     assertThat(probe.awaitConnected(Duration.ofSeconds(5))).isTrue();
                     probe.takePhase();
                     Thread.sleep(1000);
-                    RttSnapshot s = probe.takePhase();
+                    RttFigures s = probe.takePhase();
                     // ~250 pings in 1 s against 50 pongs/s + a burst of 5
                     assertThat(s.count()).as("answered in 1 s").isBetween(30L, 70L);
                     assertThat(r.metrics().pongsWithheld()).as("withheld").isGreaterThan(100);

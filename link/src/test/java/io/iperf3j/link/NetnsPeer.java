@@ -1,5 +1,6 @@
 package io.iperf3j.link;
 
+import io.iperf3j.RttFigures;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -125,7 +126,7 @@ public final class NetnsPeer {
             while (p.total().count() < count + 50 && System.nanoTime() < end) {
                 Thread.sleep(interval);
             }
-            RttSnapshot s = p.takeInterval();
+            RttFigures s = p.takeInterval();
             System.out.printf(Locale.ROOT, "RESULT count=%d lost=%d p50=%.1f p90=%.1f min=%.1f%n", s.count(), s.lost(),
                     s.p50Micros(), s.p90Micros(), s.minMicros());
         }

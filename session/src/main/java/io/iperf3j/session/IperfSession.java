@@ -92,7 +92,7 @@ public final class IperfSession {
      * Sender and receiver from the parameters' node and direction (to the node /
      * downlink: the traffic PC sends; from the node / uplink: the node sends).
      */
-    public SenderReceiver participants(TestParameters parameters) throws IperfConfigurationError {
+    public SenderReceiver participants(DirectedTest parameters) throws IperfConfigurationError {
         Node node = node(parameters.nodeId());
         String d = parameters.direction().toLowerCase(java.util.Locale.ROOT);
         if (tpc == null) {
@@ -112,7 +112,7 @@ public final class IperfSession {
     }
 
     /** {@code node[_prefix][_base].iperf}. */
-    public String filename(TestParameters parameters, String prefix) {
+    public String filename(DirectedTest parameters, String prefix) {
         StringBuilder sb = new StringBuilder(parameters.nodeId());
         if (prefix != null && !prefix.isEmpty()) {
             sb.append('_').append(prefix);
@@ -124,7 +124,7 @@ public final class IperfSession {
     }
 
     /** The seed's call: participants from the parameters, then the test; the result is also kept ({@link #poll()}). */
-    public TestResult call(TestParameters parameters, String prefix) throws IperfConfigurationError, InterruptedException {
+    public TestResult call(DirectedTest parameters, String prefix) throws IperfConfigurationError, InterruptedException {
         SenderReceiver sr = participants(parameters);
         String name = filename(parameters, prefix);
         return run(sr, parameters.spec(), name.substring(0, name.length() - ".iperf".length()), parameters.direction(), 1);

@@ -32,7 +32,7 @@ class LocalSessionTest {
         Node tpc = Node.of("tpc", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
         Node dut = Node.of("dut" + ProcessHandle.current().pid(), "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3);
         IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "base", dir);
-        TestParameters p = new TestParameters(dut.id(), "downlink", TestSpec.tcp(1).withPort(freePort()));
+        DirectedTest p = new DirectedTest(dut.id(), "downlink", TestSpec.tcp(1).withPort(freePort()));
         assertThat(session.participants(p)).isEqualTo(new SenderReceiver(tpc, dut));
         assertThat(session.filename(p, "pre")).isEqualTo(dut.id() + "_pre_base.iperf");
         TestResult r = session.call(p, "pre");
@@ -111,7 +111,7 @@ class LocalSessionTest {
         Node tpc = Node.of("tpc", "127.0.0.1", NodeRole.TRAFFIC_PC, tpcHost, IperfKind.IPERF3);
         Node dut = Node.of("dutc" + ProcessHandle.current().pid(), "127.0.0.1", NodeRole.NODE, dutHost, IperfKind.IPERF3);
         IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "", dir);
-        TestResult r = session.call(new TestParameters(dut.id(), "downlink", TestSpec.tcp(1).withPort(freePort())), null);
+        TestResult r = session.call(new DirectedTest(dut.id(), "downlink", TestSpec.tcp(1).withPort(freePort())), null);
         assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
         assertThat(tpcHost.commands).as("the sender's commands").hasSize(1);
         assertThat(dutHost.commands).as("the receiver's commands").hasSize(2);
@@ -125,9 +125,9 @@ class LocalSessionTest {
         Node tpc = Node.of("tpc", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
         Node dut = Node.of("dut", "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3);
         IperfSession session = new IperfSession(Map.of("dut", dut), tpc, "", dir);
-        assertThatThrownBy(() -> session.participants(new TestParameters("dut", "bogus", TestSpec.tcp(1))))
+        assertThatThrownBy(() -> session.participants(new DirectedTest("dut", "bogus", TestSpec.tcp(1))))
                 .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("bogus");
-        assertThatThrownBy(() -> session.participants(new TestParameters("nope", "up", TestSpec.tcp(1))))
+        assertThatThrownBy(() -> session.participants(new DirectedTest("nope", "up", TestSpec.tcp(1))))
                 .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("nope");
         for (String up : List.of("up", "uplink", "tx", "transmit", "send", "from_node")) {
             assertThat(sessionParticipants(session, up).sender()).isEqualTo(dut);
@@ -139,7 +139,7 @@ class LocalSessionTest {
 
     private static SenderReceiver sessionParticipants(IperfSession s, String d) {
         try {
-            return s.participants(new TestParameters("dut", d, TestSpec.tcp(1)));
+            return s.participants(new DirectedTest("dut", d, TestSpec.tcp(1)));
         } catch (IperfConfigurationError e) {
             throw new AssertionError(e);
         }
@@ -151,7 +151,7 @@ class LocalSessionTest {
         Node dut = new Node("dutmissing", "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3,
                 Map.of(IperfKind.IPERF3, "/nonexistent/iperf3"));
         IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "", dir);
-        TestResult r = session.call(new TestParameters(dut.id(), "down", TestSpec.tcp(1).withPort(freePort())), null);
+        TestResult r = session.call(new DirectedTest(dut.id(), "down", TestSpec.tcp(1).withPort(freePort())), null);
         assertThat(r.outcome()).isInstanceOf(TestOutcome.Failed.class);
         assertThat(((TestOutcome.Failed) r.outcome()).error()).isInstanceOf(IperfCommandError.class)
                 .hasMessageContaining("127");
@@ -182,7 +182,7 @@ class LocalSessionTest {
         Node dut = Node.of("dut2", "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF2);
         IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "", dir);
         TestSpec spec = TestSpec.tcp(2).withProtocol(Transport.UDP).withArgs(List.of("-b", "10M")).withPort(freePort());
-        TestResult r = session.call(new TestParameters(dut.id(), "up", spec), null);
+        TestResult r = session.call(new DirectedTest(dut.id(), "up", spec), null);
         assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
         assertThat(r.serverParsed().orElseThrow().intervals()).hasSizeGreaterThanOrEqualTo(1);
         double mbps = ((TestOutcome.Completed) r.outcome()).receivedBitsPerSecond() / 1e6;

@@ -63,7 +63,7 @@ class ServerCheckLocalTest {
         if (protocol == Transport.UDP) {
             spec = spec.withArgs(List.of("-b", "10M"));
         }
-        return s.call(new TestParameters(dut.id(), "down", spec), null);
+        return s.call(new DirectedTest(dut.id(), "down", spec), null);
     }
 
     private static SessionException failure(TestResult r) {

@@ -11,7 +11,7 @@ package io.iperf3j.link.internal;
  * microseconds (RFC 7323, appendix G), while the receiver's thread on a loaded machine stalls now and
  * then for tens of milliseconds. Every stall longer than the resend delay resent the whole window for
  * nothing; the maximum remembers the stalls for a few seconds. The samples are unambiguous (the ack
- * says which copy it answers, see {@code Connection#acked}), so a resend's wait never enters them and
+ * says which copy it answers, see {@code LinkConnection#acked}), so a resend's wait never enters them and
  * the maximum cannot feed on itself. (legume fed its ping estimate, in milliseconds, to a timer
  * counting seconds: a 20 ms RTT meant 20 s between resends.)
  */

@@ -1,7 +1,7 @@
 /**
  * The link's machinery, not public API. {@link io.iperf3j.link.internal.RecordCodec} and
  * {@link io.iperf3j.link.internal.DatagramCodec} are pure codecs (any thread, no state);
- * {@link io.iperf3j.link.internal.Connection} is one connection's reliability state machine, run
+ * {@link io.iperf3j.link.internal.LinkConnection} is one connection's reliability state machine, run
  * by the thread that runs its endpoint's {@code update()} while holding the endpoint's lock;
  * {@link io.iperf3j.link.internal.Pump} is the background thread of an endpoint in background mode;
  * {@link io.iperf3j.link.internal.UdpPort} is an endpoint's socket (used under its lock; the pump waits on

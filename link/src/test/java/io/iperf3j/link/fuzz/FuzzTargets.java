@@ -3,7 +3,7 @@ package io.iperf3j.link.fuzz;
 import io.iperf3j.link.LinkConfig;
 import io.iperf3j.link.LinkRttResponder;
 import io.iperf3j.link.Wire;
-import io.iperf3j.link.internal.Connection;
+import io.iperf3j.link.internal.LinkConnection;
 import io.iperf3j.link.internal.DatagramCodec;
 import io.iperf3j.link.internal.MalformedDatagramException;
 import io.iperf3j.link.internal.TypeTable;
@@ -74,7 +74,7 @@ final class FuzzTargets {
     static void connection(byte[] data) {
         long[] now = {1_000_000_000L};
         int[] sent = {0};
-        Connection c = new Connection(LinkConfig.defaults(), TYPES, new Connection.Events() {
+        LinkConnection c = new LinkConnection(LinkConfig.defaults(), TYPES, new LinkConnection.Events() {
             @Override
             public void accepted() {
             }
@@ -97,7 +97,7 @@ final class FuzzTargets {
         }, (d, stamp) -> {
             check(d.remaining() <= LinkConfig.MTU, "datagram above the MTU");
             sent[0]++;
-            return stamp ? sent[0] - 1L : Connection.Transport.SENT; // a send key, as a timestamping socket gives
+            return stamp ? sent[0] - 1L : LinkConnection.DatagramSender.SENT; // a send key, as a timestamping socket gives
         }, true, now[0]);
         c.stampsSends(true);
         c.establish(now[0]);

@@ -11,9 +11,9 @@ import java.util.Objects;
  * @param direction the direction word
  * @param spec the test
  */
-public record TestParameters(String nodeId, String direction, TestSpec spec) {
+public record DirectedTest(String nodeId, String direction, TestSpec spec) {
     /** Checks presence. */
-    public TestParameters {
+    public DirectedTest {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(direction, "direction");
         Objects.requireNonNull(spec, "spec");

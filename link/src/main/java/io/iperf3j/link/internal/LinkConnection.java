@@ -25,12 +25,12 @@ import java.util.List;
 /**
  * One connection's state machine: out-buffer, packing into datagrams, acks and resends, duplicate
  * filter, ordered channel, ping/pong and keep-alive, timeout, counters. It does no I/O of its own:
- * datagrams come in through {@link #receive}, go out through {@link Transport}, and what happens is
+ * datagrams come in through {@link #receive}, go out through {@link DatagramSender}, and what happens is
  * told to {@link Events}. Not thread-safe: the endpoint calls it under its lock.
  */
-public final class Connection {
+public final class LinkConnection {
     /** Where datagrams go. */
-    public interface Transport {
+    public interface DatagramSender {
         /** {@link #send}: not sent. */
         long NOT_SENT = -2;
         /** {@link #send}: sent, and its send time will not be reported. */
@@ -38,7 +38,7 @@ public final class Connection {
 
         /**
          * Sends one datagram (position to limit): {@link #NOT_SENT} (would block, withheld), {@link #SENT},
-         * or the key under which the kernel's send time will come ({@link Connection#sendStamped}).
+         * or the key under which the kernel's send time will come ({@link LinkConnection#sendStamped}).
          */
         long send(ByteBuffer datagram, boolean stamp);
     }
@@ -103,7 +103,7 @@ public final class Connection {
     private final LinkConfig config;
     private final TypeTable types;
     private final Events events;
-    private final Transport transport;
+    private final DatagramSender transport;
     private final boolean server;
     private final int maxBody;
 
@@ -171,7 +171,7 @@ public final class Connection {
     private long pingsLost;
     private long malformed;
 
-    public Connection(LinkConfig config, TypeTable types, Events events, Transport transport, boolean server, long now) {
+    public LinkConnection(LinkConfig config, TypeTable types, Events events, DatagramSender transport, boolean server, long now) {
         this.config = config;
         this.types = types;
         this.events = events;
@@ -346,7 +346,7 @@ public final class Connection {
             wantStamp |= heldPong[i] >= 0;
         }
         long key = transport.send(out, wantStamp);
-        if (key != Transport.NOT_SENT) {
+        if (key != DatagramSender.NOT_SENT) {
             outPackets++;
             outBytes += n;
             for (int i = 0; i < pingsInDatagramCount; i++) {
