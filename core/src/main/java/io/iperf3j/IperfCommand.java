@@ -8,6 +8,7 @@ import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.options.OptionParser;
 import io.iperf3j.internal.options.ParseResult;
+import io.iperf3j.internal.options.Version;
 import io.iperf3j.internal.output.ErrorDocument;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.protocol.IperfException;
@@ -63,6 +64,14 @@ public final class IperfCommand {
         c.args.add("-c");
         c.args.add(Objects.requireNonNull(host, "host"));
         return c;
+    }
+
+    /**
+     * iperf3j's version, e.g. {@code 0.1.0}: what {@code -v} and the {@code -J} start section say;
+     * {@code "unknown"} when run without the build's resources (an IDE).
+     */
+    public static String version() {
+        return Version.VERSION;
     }
 
     /** A server ({@code -s}); one test then stop, unless {@link #longLived()}. */
@@ -270,6 +279,7 @@ public final class IperfCommand {
      *
      * @throws IllegalArgumentException with iperf3's message if the arguments are invalid
      */
+    @SuppressWarnings("exports") // an internal type in the API (issue 27); only io.iperf3j.cli can name it
     public IperfOptions options() {
         ParseResult r = OptionParser.parse(arguments().toArray(String[]::new));
         if (r instanceof ParseResult.Run run) {

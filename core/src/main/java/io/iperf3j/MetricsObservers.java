@@ -21,6 +21,7 @@ public final class MetricsObservers {
      * report, so it must be quick and must never block; in window mode it is also
      * called from a timer thread when a window's deadline passes.
      */
+    @SuppressWarnings("exports") // an internal type in the API (issue 27); only io.iperf3j.cli can name it
     public static TestObserver of(MetricsMode mode, Consumer<? super MetricEvent> consumer) {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(consumer, "consumer");

@@ -15,8 +15,9 @@
  * (plus one platform thread per data stream) and shares nothing with other runs, so any
  * number can run at once in one JVM. A {@code MetricsStream} may be fed and read from any threads.
  *
- * <p>Everything under {@code io.iperf3j.internal} is the engine's implementation: it is on
- * the class path for the project's own modules (see {@code docs/design/package-map.md}),
- * is not part of the API and changes without notice.
+ * <p>Everything under {@code io.iperf3j.internal} is the engine's implementation: module
+ * {@code io.iperf3j.core} does not export it (only a few packages, to the {@code iperf3j}
+ * command: see {@code docs/design/package-map.md}); it is not part of the API and changes
+ * without notice.
  */
 package io.iperf3j;

@@ -1,5 +1,7 @@
 package io.iperf3j.export;
 
+import io.iperf3j.IperfCommand;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -311,6 +313,6 @@ public final class PushGatewayConfig {
     /** {@code iperf3j/<version>}. */
     public static String defaultUserAgent() {
         String v = PushGatewayConfig.class.getPackage().getImplementationVersion();
-        return "iperf3j/" + (v != null ? v : io.iperf3j.internal.options.Version.VERSION);
+        return "iperf3j/" + (v != null ? v : IperfCommand.version());
     }
 }

@@ -2,7 +2,7 @@
  * Live metrics out of iperf3j: a Prometheus text encoder ({@link io.iperf3j.export.PrometheusEncoder}),
  * Pushgateway push ({@link io.iperf3j.export.PushGatewaySink}), metrics files
  * ({@link io.iperf3j.export.MetricsFileSink}), the {@code iperf3j} command's
- * {@code --push.*}/{@code --metrics.*} options ({@link io.iperf3j.export.cli}) and an
+ * {@code --push.*}/{@code --metrics.*} options ({@code io.iperf3j.export.cli}, for the command only) and an
  * iperf3_exporter-style scrape endpoint ({@link io.iperf3j.export.exporter}).
  *
  * <h2>Metric families</h2>

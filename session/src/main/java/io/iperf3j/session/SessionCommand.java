@@ -61,6 +61,9 @@ public final class SessionCommand implements Callable<Integer> {
     private PrintStream err;
     private volatile PlanRunner runner;
 
+    private SessionCommand() {
+    }
+
     /** Runs the command; returns the exit status. */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
         SessionCommand c = new SessionCommand();

@@ -1,0 +1,28 @@
+/**
+ * iperf3j's engine as a library. Programs use {@code io.iperf3j} only; the packages under
+ * {@code io.iperf3j.internal} are the implementation.
+ *
+ * <p>The qualified exports below are the internals the {@code iperf3j} command itself drives:
+ * iperf3's own command line (parse, run a client or a server, print iperf3's text and
+ * {@code -J}). docs/design/package-map.md lists each with its reason; a new one is a design
+ * change. {@code module} warnings are suppressed because {@code io.iperf3j.cli} is built
+ * after this module, so javac cannot find it here; a misspelt name still fails the build,
+ * in cli, which then cannot see the package.
+ */
+@SuppressWarnings("module")
+module io.iperf3j.core {
+    requires com.fasterxml.jackson.core;
+    requires java.management;
+    requires jdk.management;
+    requires jdk.net;
+
+    exports io.iperf3j;
+
+    exports io.iperf3j.internal.engine to io.iperf3j.cli;
+    exports io.iperf3j.internal.engine.server to io.iperf3j.cli;
+    exports io.iperf3j.internal.json to io.iperf3j.cli;
+    exports io.iperf3j.internal.options to io.iperf3j.cli;
+    exports io.iperf3j.internal.output to io.iperf3j.cli;
+    exports io.iperf3j.internal.protocol to io.iperf3j.cli;
+    exports io.iperf3j.internal.stats to io.iperf3j.cli;
+}

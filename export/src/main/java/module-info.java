@@ -1,0 +1,29 @@
+/**
+ * Live metrics out of iperf3j: Prometheus text, Pushgateway push, metrics files
+ * ({@code io.iperf3j.export}) and the iperf3_exporter-style scrape endpoint
+ * ({@code io.iperf3j.export.exporter}). {@code io.iperf3j.export.cli} is the {@code iperf3j}
+ * command's {@code --push.*}/{@code --metrics.*} options, for that command only.
+ *
+ * <p>Prometheus' jars are automatic modules (named in their manifests);
+ * {@code requires transitive} because {@code PrometheusEncoder} returns their
+ * {@code MetricSnapshots}. {@code module} warnings: {@code io.iperf3j.cli} is built after this
+ * module (see core's descriptor).
+ */
+@SuppressWarnings({"module", "requires-automatic", "requires-transitive-automatic"})
+module io.iperf3j.export {
+    requires transitive io.iperf3j.core;
+    requires info.picocli;
+    requires com.fasterxml.jackson.core;
+    requires transitive io.prometheus.metrics.model;
+    requires io.prometheus.writer.text;
+    requires io.prometheus.metrics.config;
+    requires java.net.http;
+    requires jdk.httpserver;
+
+    exports io.iperf3j.export;
+    exports io.iperf3j.export.exporter;
+    exports io.iperf3j.export.cli to io.iperf3j.cli;
+
+    // picocli reads the exporter command's annotated options reflectively
+    opens io.iperf3j.export.exporter to info.picocli;
+}

@@ -1,0 +1,14 @@
+/**
+ * Self-contained HTML reports from iperf3's {@code -J} / {@code --json-stream} files and session
+ * directories ({@code io.iperf3j.report}); {@code io.iperf3j.report.internal} is its machinery.
+ */
+module io.iperf3j.report {
+    requires info.picocli;
+    requires com.fasterxml.jackson.core;
+    requires com.fasterxml.jackson.databind;
+
+    exports io.iperf3j.report;
+
+    // picocli reads the report command's annotated options reflectively
+    opens io.iperf3j.report to info.picocli;
+}

@@ -1,0 +1,24 @@
+/**
+ * Multi-node iperf sessions over local and SSH connections, and plans over many hosts
+ * ({@code io.iperf3j.session}); {@code io.iperf3j.session.internal} is its machinery.
+ *
+ * <p>MINA SSHD is not required here: sshd-core and sshd-common (both automatic modules) hold
+ * the same packages ({@code org.apache.sshd.common}, {@code org.apache.sshd.client.auth}, ...),
+ * which the module system refuses, so they stay on the class path and this module reads them
+ * there ({@code --add-reads io.iperf3j.session=ALL-UNNAMED} in session/pom.xml). No public type
+ * of this module names an SSHD class.
+ */
+module io.iperf3j.session {
+    requires transitive io.iperf3j.core;
+    requires io.iperf3j.export;
+    requires io.iperf3j.report;
+    requires info.picocli;
+    requires com.fasterxml.jackson.core;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.yaml;
+
+    exports io.iperf3j.session;
+
+    // picocli reads the session command's annotated options reflectively
+    opens io.iperf3j.session to info.picocli;
+}
