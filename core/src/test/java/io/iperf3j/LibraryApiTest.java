@@ -1,5 +1,6 @@
 package io.iperf3j;
 
+import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +55,7 @@ class LibraryApiTest {
     private int realIperf3Server() throws Exception {
         Iperf3Binary.require();
         Path iperf3 = Iperf3Binary.PATH;
-        int port = freePort();
+        int port = FreePorts.next();
         Process p = new ProcessBuilder(iperf3.toString(), "-s", "-1", "-p", Integer.toString(port))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         processes.add(p);
@@ -81,12 +82,6 @@ class LibraryApiTest {
             }
         }
         return false;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @SuppressWarnings("unchecked")
@@ -137,7 +132,7 @@ class LibraryApiTest {
 
     @Test
     void iperfClientAgainstClosedPortGetsIperfErrorOnce() throws Exception {
-        int port = freePort(); // nothing listens there
+        int port = FreePorts.next(); // nothing listens there
         AtomicInteger calls = new AtomicInteger();
         Map<String, Object> map = runClient(new IperfClient("127.0.0.1", port), calls);
         assertThat(map.get("error")).isEqualTo("unable to connect to server: Connection refused");

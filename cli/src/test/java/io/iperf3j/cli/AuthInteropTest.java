@@ -1,5 +1,6 @@
 package io.iperf3j.cli;
 
+import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,12 +61,6 @@ class AuthInteropTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("%s: %s", cmd, out).isZero();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     /** A finished process: exit status and everything it printed. */
@@ -147,7 +141,7 @@ class AuthInteropTest {
 
     @Test
     void ourClientAgainstRealIperf3Server() throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         Process server = realServer(port);
         try {
             Ran wrong = run(ourClient(port), "luigi");
@@ -175,7 +169,7 @@ class AuthInteropTest {
     void ourClientAgainstIperf3_21ServersOfBothPaddings() throws Exception {
         Iperf3Binary.V3_21.requireThis();
         String iperf321 = Iperf3Binary.V3_21.path.toString();
-        int port = freePort();
+        int port = FreePorts.next();
         Process server = realServer(iperf321, port, "-1");
         try {
             Ran auto = run(ourClient(port), "rossi");
@@ -188,7 +182,7 @@ class AuthInteropTest {
             server.destroyForcibly();
         }
         // Not -1 from here: a 3.21 -1 server exits on a token it cannot decrypt.
-        int port2 = freePort();
+        int port2 = FreePorts.next();
         Process oaepServer = realServer(iperf321, port2);
         try {
             Ran pkcs1 = run(ourClient(port2, "--use-pkcs1-padding"), "rossi");
@@ -197,7 +191,7 @@ class AuthInteropTest {
         } finally {
             oaepServer.destroyForcibly();
         }
-        int port3 = freePort();
+        int port3 = FreePorts.next();
         Process pkcs1Server = realServer(iperf321, port3, "--use-pkcs1-padding");
         try {
             Ran auto = run(ourClient(port3), "rossi");
@@ -218,7 +212,7 @@ class AuthInteropTest {
         }
         // 3.21's client always pads with OAEP (its --use-pkcs1-padding is a server option).
         for (Case c : List.of(new Case("rossi", new String[0], true), new Case("luigi", new String[0], false))) {
-            int port = freePort();
+            int port = FreePorts.next();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Main main = new Main(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
@@ -250,7 +244,7 @@ class AuthInteropTest {
 
     @Test
     void realIperf3ClientAgainstOurServer() throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,

@@ -2,6 +2,7 @@ package io.iperf3j.cli;
 
 import io.iperf3j.internal.json.PeerJson;
 import io.iperf3j.testing.Async;
+import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,15 +35,9 @@ class ServerLogCliTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     /** Runs {@code iperf3j -s -1 -p PORT args} in this JVM and one real iperf3 client test against it. */
     private int serveOneTest(String... args) throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         List<String> all = new ArrayList<>(List.of("-s", "-1", "-p", Integer.toString(port)));
         all.addAll(List.of(args));
         Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),

@@ -8,6 +8,7 @@ import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
 import io.iperf3j.testing.JsonPaths;
+import io.iperf3j.testing.NetnsPair;
 import io.iperf3j.testing.PeerRun;
 import io.iperf3j.testing.PeerRun.Peer;
 import io.iperf3j.testing.PeerRun.Result;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -365,83 +365,10 @@ class NewerOptionsInteropTest {
 
     // ------------------------------------------------------------ --gsro
 
-    /** Two namespaces joined by a veth pair, with this helper's tag and subnet (10.233.X.1/.2). */
-    static final class Netns implements AutoCloseable {
-        final String a;
-        final String b;
-        final String addrA;
-        final String addrB;
-
-        private Netns() {
-            String tag = "opt" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
-            int octet = ThreadLocalRandom.current().nextInt(1, 255);
-            a = tag + "a";
-            b = tag + "b";
-            addrA = "10.233." + octet + ".1";
-            addrB = "10.233." + octet + ".2";
-        }
-
-        static Netns create() throws IOException, InterruptedException {
-            Netns n = new Netns();
-            try {
-                sh("ip", "netns", "add", n.a);
-                sh("ip", "netns", "add", n.b);
-                sh("ip", "link", "add", n.a, "type", "veth", "peer", "name", n.b);
-                sh("ip", "link", "set", n.a, "netns", n.a);
-                sh("ip", "link", "set", n.b, "netns", n.b);
-                for (String[] s : new String[][] {{n.a, n.addrA}, {n.b, n.addrB}}) {
-                    sh("ip", "-n", s[0], "link", "set", "lo", "up");
-                    sh("ip", "-n", s[0], "addr", "add", s[1] + "/24", "dev", s[0]);
-                    sh("ip", "-n", s[0], "link", "set", s[0], "up");
-                }
-                return n;
-            } catch (IOException | RuntimeException e) {
-                n.close();
-                throw e;
-            }
-        }
-
-        static List<String> inside(String ns, List<String> command) {
-            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-            cmd.addAll(command);
-            return cmd;
-        }
-
-        /** Counts the UDP packets of 200 bytes and more leaving namespace {@code ns} (nft, output hook). */
-        void countUdpOut(String ns) throws IOException, InterruptedException {
-            sh("ip", "netns", "exec", ns, "nft", "add table inet opt; add chain inet opt out { type filter hook output"
-                    + " priority 0; }; add rule inet opt out meta l4proto udp meta length > 200 counter");
-        }
-
-        long udpPacketsOut(String ns) throws IOException, InterruptedException {
-            String out = sh("ip", "netns", "exec", ns, "nft", "list chain inet opt out");
-            Matcher m = Pattern.compile("counter packets (\\d+)").matcher(out);
-            assertThat(m.find()).as(out).isTrue();
-            return Long.parseLong(m.group(1));
-        }
-
-        static String sh(String... command) throws IOException, InterruptedException {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " failed (needs root, iproute2, nftables): " + out);
-            }
-            return out;
-        }
-
-        @Override
-        public void close() {
-            for (String ns : List.of(a, b)) {
-                try {
-                    new ProcessBuilder("ip", "netns", "del", ns).redirectErrorStream(true).start()
-                            .waitFor(30, TimeUnit.SECONDS);
-                } catch (IOException e) {
-                    // nothing to delete
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+    /** Counts the UDP packets of 200 bytes and more leaving namespace {@code ns} (nft, output hook). */
+    private static void countUdpOut(NetnsPair n, String ns) throws IOException {
+        n.nft(ns, "table inet opt { counter out { }\n chain out { type filter hook output priority 0; policy accept;\n"
+                + "  meta l4proto udp meta length > 200 counter name \"out\"\n }\n}");
     }
 
     private static List<String> peer(Peer p, List<String> args) {
@@ -458,21 +385,21 @@ class NewerOptionsInteropTest {
      * that left the sending namespace}.
      */
     private static long[] udpBetweenNamespaces(Peer client, Peer server, String clientArgs) throws Exception {
-        try (Netns n = Netns.create()) {
+        try (NetnsPair n = NetnsPair.create()) {
             boolean reverse = clientArgs.contains("-R");
-            String sendingNs = reverse ? n.b : n.a;
-            n.countUdpOut(sendingNs);
+            String sendingNs = reverse ? n.nsB : n.nsA;
+            countUdpOut(n, sendingNs);
             int port = 5201;
-            try (Iperf3Process s = Iperf3Process.start(Netns.inside(n.b, peer(server, List.of("-s", "-1", "-J"))))) {
+            try (Iperf3Process s = Iperf3Process.start(NetnsPair.inside(n.nsB, peer(server, List.of("-s", "-1", "-J"))))) {
                 assertThat(s.awaitListening(port, Duration.ofSeconds(30))).as(s.stderr()).isTrue();
                 List<String> cargs = new ArrayList<>(List.of("-c", n.addrB, "-u", "-J"));
                 cargs.addAll(List.of(clientArgs.trim().split(" +")));
-                try (Iperf3Process c = Iperf3Process.start(Netns.inside(n.a, peer(client, cargs)))) {
+                try (Iperf3Process c = Iperf3Process.start(NetnsPair.inside(n.nsA, peer(client, cargs)))) {
                     assertThat(c.waitFor(Duration.ofSeconds(40))).as(c.stdout() + c.stderr()).isZero();
                     assertThat(s.waitFor(Duration.ofSeconds(15))).as(s.stdout() + s.stderr()).isZero();
                     JsonObject doc = JsonPaths.parse(c.stdout());
                     long packets = JsonPaths.longAt(doc, "end.sum.packets");
-                    return new long[] {packets, n.udpPacketsOut(sendingNs)};
+                    return new long[] {packets, n.counter(sendingNs, "opt", "out")};
                 }
             }
         }

@@ -8,6 +8,7 @@ import io.iperf3j.MetricEvent;
 import io.iperf3j.MetricsMode;
 import io.iperf3j.Role;
 import io.iperf3j.RunningIperf;
+import io.iperf3j.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -216,7 +217,7 @@ class PushGatewayIT {
             fake.stop(0);
         }
         // Nothing listening: transport errors are retried, then reported; the sink never throws.
-        int closed = RealTools.freePort();
+        int closed = FreePorts.next();
         List<String> warnings = Collections.synchronizedList(new ArrayList<>());
         try (PushGatewaySink sink = PushGatewaySink.start(PushGatewayConfig.builder("127.0.0.1:" + closed).retries(1)
                 .timeout(Duration.ofSeconds(1)).build(), warnings::add)) {
@@ -228,7 +229,7 @@ class PushGatewayIT {
 
     @Test
     void aFailingPushIsReportedOnceThenCounted() throws Exception {
-        int closed = RealTools.freePort();
+        int closed = FreePorts.next();
         List<String> warnings = Collections.synchronizedList(new ArrayList<>());
         PushGatewaySink sink = PushGatewaySink.start(PushGatewayConfig.builder("127.0.0.1:" + closed)
                 .timeout(Duration.ofSeconds(1)).build(), warnings::add);

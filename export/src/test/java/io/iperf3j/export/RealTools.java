@@ -1,7 +1,7 @@
 package io.iperf3j.export;
 
+import io.iperf3j.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,12 +62,6 @@ public final class RealTools {
         return new PromtoolResult(p.exitValue(), out);
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     public static String get(String url) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
@@ -90,7 +84,7 @@ public final class RealTools {
 
         public static Pushgateway start() throws IOException, InterruptedException {
             require(PUSHGATEWAY, "prometheus-pushgateway");
-            int port = freePort();
+            int port = FreePorts.next();
             Path log = Files.createTempFile("pushgateway-", ".log");
             // Debian's build persists to /var/lib/prometheus/pushgateway.data by default: keep this one in memory.
             Process p = new ProcessBuilder(PUSHGATEWAY.toString(), "--web.listen-address=127.0.0.1:" + port,

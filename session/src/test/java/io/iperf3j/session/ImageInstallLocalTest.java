@@ -3,6 +3,7 @@ package io.iperf3j.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.iperf3j.testing.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -27,12 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageInstallLocalTest {
     @TempDir
     Path dir;
-
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** A gzip'd tarball of {@code top/} holding {@code files} (relative path → sh script body, made executable). */
     private Path tarball(String name, String top, List<String[]> files) throws Exception {
@@ -112,7 +107,7 @@ class ImageInstallLocalTest {
         Files.createDirectories(installRoot);
         Path aFile = dir.resolve("a-file");
         Files.writeString(aFile, "");
-        int port = freePort();
+        int port = FreePorts.next();
         String yaml = """
                 hosts:
                   - {id: r, address: 127.0.0.1, iperf: iperf3}

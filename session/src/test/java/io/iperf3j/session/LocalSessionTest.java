@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iperf3j.Transport;
+import io.iperf3j.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,18 +22,12 @@ class LocalSessionTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void iperf3PairOnLoopbackGivesMatchingBytes() throws Exception {
         Node tpc = Node.of("tpc", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
         Node dut = Node.of("dut" + ProcessHandle.current().pid(), "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3);
         IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "base", dir);
-        DirectedTest p = new DirectedTest(dut.id(), "downlink", TestSpec.tcp(1).withPort(freePort()));
+        DirectedTest p = new DirectedTest(dut.id(), "downlink", TestSpec.tcp(1).withPort(FreePorts.next()));
         assertThat(session.participants(p)).isEqualTo(new SenderReceiver(tpc, dut));
         assertThat(session.filename(p, "pre")).isEqualTo(dut.id() + "_pre_base.iperf");
         TestResult r = session.call(p, "pre");
@@ -111,7 +106,7 @@ class LocalSessionTest {
         Node tpc = Node.of("tpc", "127.0.0.1", NodeRole.TRAFFIC_PC, tpcHost, IperfKind.IPERF3);
         Node dut = Node.of("dutc" + ProcessHandle.current().pid(), "127.0.0.1", NodeRole.NODE, dutHost, IperfKind.IPERF3);
         IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "", dir);
-        TestResult r = session.call(new DirectedTest(dut.id(), "downlink", TestSpec.tcp(1).withPort(freePort())), null);
+        TestResult r = session.call(new DirectedTest(dut.id(), "downlink", TestSpec.tcp(1).withPort(FreePorts.next())), null);
         assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
         assertThat(tpcHost.commands).as("the sender's commands").hasSize(1);
         assertThat(dutHost.commands).as("the receiver's commands").hasSize(2);
@@ -151,7 +146,7 @@ class LocalSessionTest {
         Node dut = new Node("dutmissing", "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3,
                 Map.of(IperfKind.IPERF3, "/nonexistent/iperf3"));
         IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "", dir);
-        TestResult r = session.call(new DirectedTest(dut.id(), "down", TestSpec.tcp(1).withPort(freePort())), null);
+        TestResult r = session.call(new DirectedTest(dut.id(), "down", TestSpec.tcp(1).withPort(FreePorts.next())), null);
         assertThat(r.outcome()).isInstanceOf(TestOutcome.Failed.class);
         assertThat(((TestOutcome.Failed) r.outcome()).error()).isInstanceOf(IperfCommandError.class)
                 .hasMessageContaining("127");
@@ -181,7 +176,7 @@ class LocalSessionTest {
         Node tpc = Node.of("tpc2", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF2);
         Node dut = Node.of("dut2", "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF2);
         IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "", dir);
-        TestSpec spec = TestSpec.tcp(2).withProtocol(Transport.UDP).withArgs(List.of("-b", "10M")).withPort(freePort());
+        TestSpec spec = TestSpec.tcp(2).withProtocol(Transport.UDP).withArgs(List.of("-b", "10M")).withPort(FreePorts.next());
         TestResult r = session.call(new DirectedTest(dut.id(), "up", spec), null);
         assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
         assertThat(r.serverParsed().orElseThrow().intervals()).hasSizeGreaterThanOrEqualTo(1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.iperf3j.session.internal.ResultPush;
+import io.iperf3j.testing.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,18 +26,12 @@ class PushLocalTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void eachPairLandsInItsOwnGroup() throws Exception {
         if (!Files.isExecutable(PUSHGATEWAY)) {
             fail("install prometheus-pushgateway (apt-get install prometheus-pushgateway; .ci/run does this)");
         }
-        int port = freePort();
+        int port = FreePorts.next();
         Process gw = new ProcessBuilder(PUSHGATEWAY.toString(), "--web.listen-address=127.0.0.1:" + port, "--persistence.file=")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("gw.log").toFile()).start();
         try {
@@ -59,7 +54,7 @@ class PushLocalTest {
             Node a = Node.of("pa", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
             Node b = Node.of("pb", "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3);
             Plan plan = Plan.builder(List.of(a, b)).pairs("push", List.of(List.of("pa", "pb")), "both",
-                    TestSpec.tcp(1).withPort(freePort()), 1).build();
+                    TestSpec.tcp(1).withPort(FreePorts.next()), 1).build();
             List<String> warnings = new ArrayList<>();
             List<TestResult> results = new PlanRunner(plan, dir, new ResultPush("http://127.0.0.1:" + port, "session_test",
                     warnings::add)).run();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iperf3j.Transport;
 import io.iperf3j.session.lab.IperfJar;
+import io.iperf3j.testing.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +31,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ServerCheckLocalTest {
     @TempDir
     Path dir;
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static String id(String base) {
         return base + ProcessHandle.current().pid();
@@ -92,7 +87,7 @@ class ServerCheckLocalTest {
      */
     @Test
     void missingBinaryOnABusyPortIsExitStatus127AndTheOtherServerIsUntouched() throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         try (OtherServer other = OtherServer.start(serverCommand(IperfKind.IPERF3, port, Transport.TCP), port, Transport.TCP,
                 dir.resolve("other.out"))) {
             Node dut = receiver("nobin", IperfKind.IPERF3, Map.of(IperfKind.IPERF3, "/nonexistent/iperf3"));
@@ -121,7 +116,7 @@ class ServerCheckLocalTest {
     @ParameterizedTest(name = "{0} holds the port, the plan starts {1}")
     @CsvSource({"IPERF3J, IPERF3J", "IPERF3J, IPERF3", "IPERF3, IPERF3J", "IPERF3, IPERF3", "IPERF3, IPERF2"})
     void aPortAnotherServerHoldsIsNamedAndNoClientRuns(IperfKind holder, IperfKind planned) throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         try (OtherServer other = OtherServer.start(serverCommand(holder, port, Transport.TCP), port, Transport.TCP,
                 dir.resolve("other.out"))) {
             Node dut = receiver("taken", planned, Map.of());
@@ -139,7 +134,7 @@ class ServerCheckLocalTest {
     /** iperf2 binds UDP with SO_REUSEADDR, so a second server starts fine beside the first: that, too, is a taken port. */
     @Test
     void aUdpPortBoundTwiceIsTaken() throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         try (OtherServer other = OtherServer.start(serverCommand(IperfKind.IPERF2, port, Transport.UDP), port, Transport.UDP,
                 dir.resolve("other.out"))) {
             Node dut = receiver("udp2", IperfKind.IPERF2, Map.of());
@@ -159,7 +154,7 @@ class ServerCheckLocalTest {
      */
     @Test
     void aServerThatNeitherListensNorExitsOnATakenPortIsStoppedAfterTheWait() throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         Path mute = dir.resolve("mute-iperf3");
         Files.writeString(mute, "#!/bin/sh\necho $$ > " + dir.resolve("mute.pid") + "\nexec sleep 300\n");
         Files.setPosixFilePermissions(mute, PosixFilePermissions.fromString("rwx------"));
@@ -187,7 +182,7 @@ class ServerCheckLocalTest {
     @EnumSource(IperfKind.class)
     void aHealthyServerIsMeasured(IperfKind kind) throws Exception {
         Node dut = receiver("ok" + kind.planName(), kind, Map.of());
-        TestResult r = runDown(session(dut, kind), dut, Transport.TCP, freePort());
+        TestResult r = runDown(session(dut, kind), dut, Transport.TCP, FreePorts.next());
         assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
         assertThat(((TestOutcome.Completed) r.outcome()).receivedBytes()).isPositive();
         assertThat(r.warnings()).as("the listener was matched to the server").isEmpty();
@@ -200,7 +195,7 @@ class ServerCheckLocalTest {
         Files.writeString(launcher, "#!/bin/sh\niperf3 \"$@\"\nstatus=$?\necho launcher done\nexit $status\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
         Node dut = receiver("fork", IperfKind.IPERF3, Map.of(IperfKind.IPERF3, launcher.toString()));
-        TestResult r = runDown(session(dut, IperfKind.IPERF3), dut, Transport.TCP, freePort());
+        TestResult r = runDown(session(dut, IperfKind.IPERF3), dut, Transport.TCP, FreePorts.next());
         assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
         assertThat(Files.readString(r.serverOutput().orElseThrow())).contains("launcher done");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iperf3j.testing.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,12 +32,6 @@ class SessionReportTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void reportOfTheOutputDirectoryIsWrittenAtTheEnd() throws Exception {
         Path plan = dir.resolve("plan.yaml");
@@ -46,7 +41,7 @@ class SessionReportTest {
                   - {id: right, address: 127.0.0.1, iperf: iperf3}
                 tests:
                   - {name: loop, pairs: [[left, right]], direction: both, duration: 1, port: %d}
-                """.formatted(freePort()));
+                """.formatted(FreePorts.next()));
         Path out = dir.resolve("out");
         Path html = dir.resolve("plan report.html");
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
@@ -92,7 +87,7 @@ class SessionReportTest {
                   - {id: right, address: 127.0.0.1, iperf: iperf3}
                 tests:
                   - {name: loop, pairs: [[left, right]], duration: 1, port: %d}
-                """.formatted(freePort()));
+                """.formatted(FreePorts.next()));
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         Path html = dir.resolve("no-such-dir/report.html");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iperf3j.export.RealTools;
 
+import io.iperf3j.testing.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -63,7 +64,7 @@ class ExporterCommandTest {
             assertThat(System.nanoTime()).as("the exporter did not start: %s", errBytes).isLessThan(deadline);
             Thread.sleep(10);
         }
-        int closed = RealTools.freePort();
+        int closed = FreePorts.next();
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1)
                     + "/probe?target=127.0.0.1:" + closed)).build(), HttpResponse.BodyHandlers.ofString());

@@ -4,6 +4,7 @@ import io.iperf3j.IperfCommand;
 import io.iperf3j.IperfResult;
 import io.iperf3j.RunningIperf;
 import io.iperf3j.export.RealTools;
+import io.iperf3j.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,7 +137,7 @@ class ExporterServerTest {
 
     @Test
     void aDeadTargetIsDownAndTheScrapeTimeoutBoundsTheProbe() throws Exception {
-        int closed = RealTools.freePort();
+        int closed = FreePorts.next();
         String down = get("/probe?target=127.0.0.1:" + closed, null).body();
         assertThat(down.lines().filter(l -> !l.startsWith("#")))
                 .containsExactly("iperf3_up{port=\"" + closed + "\",target=\"127.0.0.1:" + closed + "\"} 0.0");
