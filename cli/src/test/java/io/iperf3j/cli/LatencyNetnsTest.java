@@ -3,6 +3,8 @@ package io.iperf3j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.testing.Iperf3Process;
+import io.iperf3j.testing.Netns;
+import io.iperf3j.testing.Shell;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +34,7 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * Latency under load on a shaped wire, against ground truth: network namespaces (names
  * {@code lat<hex>a/r/b}, addresses in 10.231.0.0/16) joined by veth pairs, {@code iperf3j -s} in B and
- * {@code iperf3j -c --latency} in A, each a process of its own, a router R between them ({@link Netns});
+ * {@code iperf3j -c --latency} in A, each a process of its own, a router R between them ({@link RoutedPath}, on the test kit's {@link Netns});
  * {@code ping} over the same path in the same test is the reference. The sender's direction is shaped
  * on R with {@code tbf rate 20mbit burst 32kbit limit 250kb}: a 256 000-byte queue drained at 20 Mbit/s
  * holds 102.4 ms, which a single TCP stream keeps nearly full. Needs root, ip, tc and ping (iproute2, iputils-ping; .ci/run installs them).
@@ -46,27 +48,17 @@ class LatencyNetnsTest {
     private static final double QUEUE_US = 250 * 1024 * 8 / 20e6 * 1e6;
     private static final int PORT = 5201;
 
-    private Netns n;
+    private RoutedPath n;
     private Iperf3Process server;
 
     @BeforeAll
     static void requireTools() throws Exception {
-        List<String> missing = new ArrayList<>();
-        for (String tool : List.of("ip", "tc", "ping")) {
-            if (sh("command -v " + tool).exit != 0) {
-                missing.add(tool);
-            }
-        }
-        String uid = sh("id -u").out.trim();
-        if (!missing.isEmpty() || !uid.equals("0")) {
-            fail("LatencyNetnsTest needs root and ip, tc, ping (apt-get install iproute2 iputils-ping; .ci/run installs "
-                    + "them). Missing: " + missing + "; uid " + uid);
-        }
+        Netns.require("LatencyNetnsTest", "ip", "tc", "ping");
     }
 
     @BeforeEach
     void pairAndServer() throws Exception {
-        n = Netns.create();
+        n = RoutedPath.create();
         server = Iperf3Process.start(Netns.inside(n.nsB, java("-s", "-p", String.valueOf(PORT))));
         assertThat(server.awaitListening(PORT, Duration.ofSeconds(20))).as("server: %s", server.stderr()).isTrue();
     }
@@ -259,8 +251,9 @@ class LatencyNetnsTest {
 
     /** ping's round trips (µs) from {@code ns} to {@code to}. */
     private static List<Double> ping(String ns, String to, int count, String interval) throws Exception {
-        Result r = sh("ip netns exec " + ns + " ping -n -c " + count + " -i " + interval + " " + to);
-        Matcher m = Pattern.compile("time=([0-9.]+) ms").matcher(r.out);
+        Shell.Result r = Shell.exec(Shell.DEADLINE, Netns.inside(ns, List.of("ping", "-n", "-c", String.valueOf(count), "-i",
+                interval, to)));
+        Matcher m = Pattern.compile("time=([0-9.]+) ms").matcher(r.out());
         List<Double> us = new ArrayList<>();
         while (m.find()) {
             us.add(Double.parseDouble(m.group(1)) * 1000);
@@ -283,119 +276,69 @@ class LatencyNetnsTest {
         System.out.println(line);
     }
 
-    private record Result(int exit, String out) {
-    }
-
-    private static Result sh(String cmd) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("timed out: " + cmd);
-        }
-        return new Result(p.exitValue(), out);
-    }
-
     /**
-     * Three namespaces: the client's {@code lat<hex>a} (10.231.X.1), a router {@code lat<hex>r} and the
-     * server's {@code lat<hex>b} (10.231.X+1.2), joined by two veth pairs. The shaper sits on the router,
-     * as on a real path: a qdisc on the sending host's own interface is kept almost empty by TCP Small
-     * Queues (measured here: 5 ms in the 250 KiB tbf instead of 100 ms, ping agreeing), which would
-     * hide the bufferbloat this test is about.
+     * Three namespaces of the test kit's {@link Netns}: the client's {@code lat<hex>a} (10.231.X.1), a router
+     * {@code lat<hex>r} and the server's {@code lat<hex>b} (10.231.X+1.2), joined by two veth pairs. The
+     * shaper sits on the router, as on a real path: a qdisc on the sending host's own interface is kept
+     * almost empty by TCP Small Queues (measured here: 5 ms in the 250 KiB tbf instead of 100 ms, ping
+     * agreeing), which would hide the bufferbloat this test is about.
      */
-    private static final class Netns implements AutoCloseable {
-        final String nsA;
-        final String nsR;
-        final String nsB;
-        final String vethA;
-        final String vethRa;
-        final String vethRb;
-        final String vethB;
-        final String addrA;
-        final String addrB;
-        private final int net;
+    private static final class RoutedPath implements AutoCloseable {
+        final Netns net = Netns.open("lat");
+        final int subnet = 2 * ThreadLocalRandom.current().nextInt(0, 127);
+        final String addrA = "10.231." + subnet + ".1";
+        final String addrB = "10.231." + (subnet + 1) + ".2";
+        String nsA;
+        String nsR;
+        String nsB;
+        String vethRa;
+        String vethRb;
 
-        private Netns(String tag, int net) {
-            this.net = net;
-            nsA = "lat" + tag + "a";
-            nsR = "lat" + tag + "r";
-            nsB = "lat" + tag + "b";
-            vethA = "lat" + tag + "a";
-            vethRa = "lat" + tag + "ra";
-            vethRb = "lat" + tag + "rb";
-            vethB = "lat" + tag + "b";
-            addrA = "10.231." + net + ".1";
-            addrB = "10.231." + (net + 1) + ".2";
-        }
-
-        static Netns create() throws Exception {
-            String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
-            Netns n = new Netns(tag, 2 * ThreadLocalRandom.current().nextInt(0, 127));
+        static RoutedPath create() throws IOException {
+            RoutedPath n = new RoutedPath();
             try {
-                for (String ns : List.of(n.nsA, n.nsR, n.nsB)) {
-                    n.run("ip netns add " + ns);
-                    n.run("ip -n " + ns + " link set lo up");
-                }
-                n.pair(n.vethA, n.nsA, n.addrA, n.vethRa, "10.231." + n.net + ".254");
-                n.pair(n.vethB, n.nsB, n.addrB, n.vethRb, "10.231." + (n.net + 1) + ".254");
-                n.run("ip netns exec " + n.nsR + " sysctl -q -w net.ipv4.ip_forward=1");
-                n.run("ip -n " + n.nsA + " route add default via 10.231." + n.net + ".254");
-                n.run("ip -n " + n.nsB + " route add default via 10.231." + (n.net + 1) + ".254");
+                n.nsA = n.net.add("a");
+                n.nsR = n.net.add("r");
+                n.nsB = n.net.add("b");
+                n.vethRa = n.leg("a", n.nsA, n.addrA, "ra", n.subnet);
+                n.vethRb = n.leg("b", n.nsB, n.addrB, "rb", n.subnet + 1);
+                n.net.exec(n.nsR, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
                 return n;
-            } catch (Exception e) {
+            } catch (IOException | RuntimeException e) {
                 n.close();
                 throw e;
             }
         }
 
-        /** A veth pair: {@code end} in {@code ns} with {@code addr}, {@code routerEnd} in the router. */
-        private void pair(String end, String ns, String addr, String routerEnd, String routerAddr) throws Exception {
-            run("ip link add " + end + " type veth peer name " + routerEnd);
-            run("ip link set " + end + " netns " + ns);
-            run("ip link set " + routerEnd + " netns " + nsR);
-            run("ip -n " + ns + " addr add " + addr + "/24 dev " + end);
-            run("ip -n " + nsR + " addr add " + routerAddr + "/24 dev " + routerEnd);
-            run("ip -n " + ns + " link set " + end + " up");
-            run("ip -n " + nsR + " link set " + routerEnd + " up");
+        /** A veth pair from {@code ns} (with {@code addr}/24) to the router (.254), the router {@code ns}'s default route; the router's end. */
+        private String leg(String end, String ns, String addr, String routerEnd, int net24) throws IOException {
+            String[] devs = net.veth(end, ns, routerEnd, nsR, 0);
+            String router = "10.231." + net24 + ".254";
+            net.address(ns, devs[0], addr + "/24");
+            net.address(nsR, devs[1], router + "/24");
+            net.ip(ns, "route", "add", "default", "via", router);
+            return devs[1];
         }
 
-        static List<String> inside(String ns, List<String> command) {
-            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-            cmd.addAll(command);
-            return cmd;
+        /** {@code tc qdisc add} (or {@code replace}) on a router interface. */
+        void tc(String dev, String spec, boolean replace) throws IOException {
+            net.exec(nsR, qdisc(dev, spec, replace));
         }
 
-        void run(String cmd) throws Exception {
-            Result r = sh(cmd);
-            if (r.exit != 0) {
-                throw new IOException(cmd + " failed: " + r.out);
-            }
+        /** As {@link #tc}; false if tc refused it. */
+        boolean tryTc(String dev, String spec, boolean replace) throws IOException {
+            return net.tryExec(nsR, qdisc(dev, spec, replace)).ok();
         }
 
-        /** {@code tc qdisc add} on a router interface (or {@code replace}). */
-        void tc(String dev, String spec, boolean replace) throws Exception {
-            run("ip netns exec " + nsR + " tc qdisc " + (replace ? "replace" : "add") + " dev " + dev + " " + spec);
+        private static String[] qdisc(String dev, String spec, boolean replace) {
+            List<String> cmd = new ArrayList<>(List.of("tc", "qdisc", replace ? "replace" : "add", "dev", dev));
+            cmd.addAll(List.of(spec.split(" ")));
+            return cmd.toArray(String[]::new);
         }
 
-        boolean tryTc(String dev, String spec, boolean replace) throws Exception {
-            return sh("ip netns exec " + nsR + " tc qdisc " + (replace ? "replace" : "add") + " dev " + dev + " " + spec).exit == 0;
-        }
-
-        /** Deletes the three namespaces; an interrupt is kept, not thrown. */
         @Override
         public void close() throws IOException {
-            try {
-                for (String ns : List.of(nsA, nsR, nsB)) {
-                    sh("ip netns del " + ns);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while deleting " + nsA + ", " + nsR + ", " + nsB, e);
-            } catch (IOException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e);
-            }
+            net.close();
         }
     }
 }

@@ -3,6 +3,7 @@ package io.iperf3j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.testing.Iperf3Process;
+import io.iperf3j.testing.Netns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,13 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * {@code iperf3j link} as a user meets it: {@code link -s} and {@code link -c} as processes of the built
@@ -173,31 +172,23 @@ class LinkJarIT {
      * and the client run in it as {@code ip netns exec NS java -jar ...} (exec: the PID is the JVM's).
      */
     private static final class LossyNamespace implements AutoCloseable {
-        final String name = "ijlj" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+        final Netns net = Netns.open("ijlj");
         final int lossPercent;
         private final List<Iperf3Process> processes = new ArrayList<>();
+        private String name;
 
         private LossyNamespace(int lossPercent) {
             this.lossPercent = lossPercent;
         }
 
         static LossyNamespace create(int lossPercent) throws Exception {
-            if (!sh("id -u").trim().equals("0") || sh("command -v ip && command -v nft").lines().count() < 2) {
-                fail("LinkJarIT needs root, ip and nft (apt-get install iproute2 nftables; .ci/run installs them)");
-            }
+            Netns.require("LinkJarIT", "ip", "nft");
             LossyNamespace ns = new LossyNamespace(lossPercent);
             try {
-                ns.run("ip netns add " + ns.name);
-                ns.run("ip -n " + ns.name + " link set lo up");
-                Path rules = Files.createTempFile("ijlj-nft", ".conf");
-                try {
-                    Files.writeString(rules, "table inet ijljloss { counter drops { }\n chain input { type filter hook input"
-                            + " priority 0; policy accept;\n  meta l4proto udp numgen random mod 100 < " + lossPercent
-                            + " counter name \"drops\" drop\n }\n}\n");
-                    ns.run("ip netns exec " + ns.name + " nft -f " + rules);
-                } finally {
-                    Files.deleteIfExists(rules);
-                }
+                ns.name = ns.net.add("n");
+                ns.net.nft(ns.name, "table inet ijljloss { counter drops { }\n chain input { type filter hook input"
+                        + " priority 0; policy accept;\n  meta l4proto udp numgen random mod 100 < " + lossPercent
+                        + " counter name \"drops\" drop\n }\n}");
                 return ns;
             } catch (Exception e) {
                 ns.close();
@@ -230,20 +221,9 @@ class LinkJarIT {
 
         long dropped() {
             try {
-                Matcher m = Pattern.compile("packets (\\d+)").matcher(sh("ip netns exec " + name
-                        + " nft list counter inet ijljloss drops"));
-                return m.find() ? Long.parseLong(m.group(1)) : -1;
-            } catch (Exception e) {
+                return net.counter(name, "ijljloss", "drops", false);
+            } catch (IOException e) {
                 return -1;
-            }
-        }
-
-        private void run(String cmd) throws Exception {
-            Process p = new ProcessBuilder("sh", "-c", cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IOException(cmd + " failed: " + out);
             }
         }
 
@@ -251,21 +231,7 @@ class LinkJarIT {
         @Override
         public void close() throws IOException {
             processes.forEach(Iperf3Process::close);
-            try {
-                sh("ip netns del " + name);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while deleting namespace " + name, e);
-            }
+            net.close();
         }
-    }
-
-    private static String sh(String cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("sh", "-c", cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
-        return out;
     }
 }

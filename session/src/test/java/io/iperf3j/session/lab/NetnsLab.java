@@ -8,6 +8,8 @@ import io.iperf3j.session.Node;
 import io.iperf3j.session.NodeRole;
 import io.iperf3j.session.SshConnection;
 import io.iperf3j.session.SshSettings;
+import io.iperf3j.testing.Netns;
+import io.iperf3j.testing.Shell;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,6 +55,7 @@ public final class NetnsLab implements AutoCloseable {
     private boolean passwordUserAdded;
     /** JDK the iperf3j jar runs on in the hosts. */
     public static final String JAVA = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
+    private final Netns net;
     private final String tag;
     private final int octet;
     private final int subnet;
@@ -73,7 +76,8 @@ public final class NetnsLab implements AutoCloseable {
     public static final String DEFAULT_KEY_TYPE = "ed25519";
 
     private NetnsLab(String tagPrefix, int octet, int hosts, Path dir, Set<Integer> bare, Map<Integer, String> hostKeyTypes) {
-        this.tag = tagPrefix + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt(1 << 16));
+        this.net = Netns.open(tagPrefix);
+        this.tag = net.tag();
         this.octet = octet;
         this.bare = Set.copyOf(bare);
         this.subnet = ThreadLocalRandom.current().nextInt(1, 254);
@@ -250,37 +254,34 @@ public final class NetnsLab implements AutoCloseable {
         StringBuilder authorized = new StringBuilder();
         for (String type : KEY_TYPES) {
             // ssh-keygen's own default size per type (OpenSSH 9.2 here defaults to rsa, so -t is given)
-            run("ssh-keygen", "-q", "-t", type, "-N", "", "-f", key(type).toString());
+            Shell.run("ssh-keygen", "-q", "-t", type, "-N", "", "-f", key(type).toString());
             authorized.append(Files.readString(key(type).resolveSibling("id_" + type + ".pub")));
         }
         Set<String> hostTypes = new java.util.TreeSet<>(hostKeyTypes.values());
         hostTypes.add(DEFAULT_KEY_TYPE);
         for (String type : hostTypes) {
-            run("ssh-keygen", "-q", "-t", type, "-N", "", "-f", dir.resolve("host_key_" + type).toString());
+            Shell.run("ssh-keygen", "-q", "-t", type, "-N", "", "-f", dir.resolve("host_key_" + type).toString());
         }
         // an ecdsa key sshd does not accept (SessionLabTest also uses its .pub as a changed host key)
-        run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", wrongKey.toString());
+        Shell.run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", wrongKey.toString());
         Files.writeString(dir.resolve("authorized_keys"), authorized);
         Files.createDirectories(Path.of("/run/sshd"));
-        run("ip", "netns", "add", hub());
-        run("ip", "-n", hub(), "link", "add", "br0", "type", "bridge");
-        run("ip", "-n", hub(), "link", "set", "br0", "mtu", "9000", "up");
+        net.add("hub");
+        net.ip(hub(), "link", "add", "br0", "type", "bridge");
+        net.ip(hub(), "link", "set", "br0", "mtu", "9000", "up");
         // the test JVM's own leg into the bridge
-        run("ip", "link", "add", tag + "c0", "mtu", "9000", "type", "veth", "peer", "name", tag + "bc", "mtu", "9000");
-        run("ip", "link", "set", tag + "bc", "netns", hub());
-        run("ip", "-n", hub(), "link", "set", tag + "bc", "master", "br0", "up");
-        run("ip", "addr", "add", "10." + octet + "." + subnet + ".254/24", "dev", tag + "c0");
-        run("ip", "link", "set", tag + "c0", "up");
+        net.veth("c0", null, "bc", hub(), 9000);
+        net.ip(hub(), "link", "set", tag + "bc", "master", "br0");
+        net.address(null, rootLeg(), "10." + octet + "." + subnet + ".254/24");
         if (layout.secondBridge()) {
-            run("ip", "-n", hub(), "link", "add", "br1", "type", "bridge");
-            run("ip", "-n", hub(), "link", "set", "br1", "mtu", "9000", "up");
+            net.ip(hub(), "link", "add", "br1", "type", "bridge");
+            net.ip(hub(), "link", "set", "br1", "mtu", "9000", "up");
         }
         for (int i = 1; i <= hosts; i++) {
-            run("ip", "netns", "add", ns(i));
-            run("ip", "-n", ns(i), "link", "set", "lo", "up");
-            plugIn(i, tag + "h" + i, hubPort(i), layout.behindJump().contains(i) ? "br1" : "br0", address(i));
+            net.add("n" + i);
+            plugIn(i, "h" + i, "b" + i, layout.behindJump().contains(i) ? "br1" : "br0", address(i));
             if (layout.jumpHosts().contains(i)) {
-                plugIn(i, tag + "g" + i, tag + "bg" + i, "br1", innerAddress(i));
+                plugIn(i, "g" + i, "bg" + i, "br1", innerAddress(i));
             }
             startSshd(i);
         }
@@ -289,14 +290,11 @@ public final class NetnsLab implements AutoCloseable {
         }
     }
 
-    /** A veth from host i's namespace ({@code hostSide}, with {@code address}/24) into {@code bridge} of the hub. */
-    private void plugIn(int i, String hostSide, String hubSide, String bridge, String address) throws Exception {
-        run("ip", "link", "add", hostSide, "mtu", "9000", "type", "veth", "peer", "name", hubSide, "mtu", "9000");
-        run("ip", "link", "set", hostSide, "netns", ns(i));
-        run("ip", "link", "set", hubSide, "netns", hub());
-        run("ip", "-n", hub(), "link", "set", hubSide, "master", bridge, "up");
-        run("ip", "-n", ns(i), "addr", "add", address + "/24", "dev", hostSide);
-        run("ip", "-n", ns(i), "link", "set", hostSide, "up");
+    /** A veth from host i's namespace (tag + {@code hostSide}, with {@code address}/24) into {@code bridge} of the hub. */
+    private void plugIn(int i, String hostSide, String hubSide, String bridge, String address) throws IOException {
+        String[] devs = net.veth(hostSide, ns(i), hubSide, hub(), 9000);
+        net.ip(hub(), "link", "set", devs[1], "master", bridge);
+        net.address(ns(i), devs[0], address + "/24");
     }
 
     private void startSshd(int i) throws IOException {
@@ -341,7 +339,7 @@ public final class NetnsLab implements AutoCloseable {
     private void awaitSshd(int i) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
-            if (output("ip", "netns", "exec", ns(i), "ss", "-Hltn", "sport = :22").contains(":22")) {
+            if (net.tryExec(ns(i), "ss", "-Hltn", "sport = :22").out().contains(":22")) {
                 return;
             }
             if (!sshd.get(i - 1).isAlive()) {
@@ -377,7 +375,7 @@ public final class NetnsLab implements AutoCloseable {
      */
     public String addPasswordUser() throws Exception {
         deletePasswordUser();
-        run("useradd", "--no-create-home", "--home-dir", "/", "--shell", "/bin/sh", PASSWORD_USER);
+        Shell.run("useradd", "--no-create-home", "--home-dir", "/", "--shell", "/bin/sh", PASSWORD_USER);
         passwordUserAdded = true;
         String password = HexFormat.of().formatHex(java.security.SecureRandom.getInstanceStrong().generateSeed(12));
         Process p = new ProcessBuilder("chpasswd").redirectErrorStream(true).start();
@@ -391,8 +389,8 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     private static void deletePasswordUser() throws Exception {
-        if (output("getent", "passwd", PASSWORD_USER).startsWith(PASSWORD_USER + ":")) {
-            run("userdel", PASSWORD_USER);
+        if (Shell.exec("getent", "passwd", PASSWORD_USER).out().startsWith(PASSWORD_USER + ":")) {
+            Shell.run("userdel", PASSWORD_USER);
         }
     }
 
@@ -420,10 +418,7 @@ public final class NetnsLab implements AutoCloseable {
     /** The command lines of the iperf processes (iperf, iperf3, iperf3j) running in host i's namespace. */
     public List<String> iperfProcesses(int i) throws Exception {
         List<String> found = new ArrayList<>();
-        for (String pid : output("ip", "netns", "pids", ns(i)).split("\\s+")) {
-            if (pid.isBlank()) {
-                continue;
-            }
+        for (String pid : Netns.pids(ns(i))) {
             try {
                 String raw = Files.readString(Path.of("/proc", pid, "cmdline"));
                 String[] argv = raw.split("\0");
@@ -443,37 +438,14 @@ public final class NetnsLab implements AutoCloseable {
         return found;
     }
 
-    /** Runs a command in host i's namespace and returns its output. */
-    public String exec(int i, String... command) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(i)));
-        cmd.addAll(List.of(command));
-        return output(cmd.toArray(String[]::new));
+    /** Runs a command in host i's namespace and returns its output (whatever its exit status). */
+    public String exec(int i, String... command) throws IOException {
+        return net.tryExec(ns(i), command).out();
     }
 
-    /** Runs a command in the hub namespace. */
-    public String execHub(String... command) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", hub()));
-        cmd.addAll(List.of(command));
-        return output(cmd.toArray(String[]::new));
-    }
-
-    static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " failed: " + out);
-        }
-    }
-
-    static String output(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " did not end");
-        }
-        return out;
+    /** Runs a command in the hub namespace and returns its output (whatever its exit status). */
+    public String execHub(String... command) throws IOException {
+        return net.tryExec(hub(), command).out();
     }
 
     @Override
@@ -495,17 +467,8 @@ public final class NetnsLab implements AutoCloseable {
                 p.destroyForcibly();
             }
         }
-        for (int i = 1; i <= hosts; i++) {
-            // anything still running in the namespace (an iperf a failed test left) is killed by its PID
-            for (String pid : output("ip", "netns", "pids", ns(i)).split("\\s+")) {
-                if (!pid.isBlank()) {
-                    output("kill", "-KILL", pid);
-                }
-            }
-            output("ip", "netns", "del", ns(i));
-        }
-        output("ip", "link", "del", tag + "c0");
-        output("ip", "netns", "del", hub());
+        // anything still running in a namespace (an iperf a failed test left) is killed by its PID
+        net.close();
         if (passwordUserAdded) {
             deletePasswordUser();
         }

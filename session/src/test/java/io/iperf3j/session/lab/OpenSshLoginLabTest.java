@@ -8,6 +8,7 @@ import io.iperf3j.session.PlanFile;
 import io.iperf3j.session.PlanRunner;
 import io.iperf3j.session.TestOutcome;
 import io.iperf3j.session.TestResult;
+import io.iperf3j.testing.Shell;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ class OpenSshLoginLabTest {
         Path known = home.resolve(".ssh/known_hosts");
         Files.writeString(known, lab.address(1) + " " + lab.hostPublicKey(1) + "\n" + lab.address(2) + " "
                 + lab.hostPublicKey(2) + "\n");
-        NetnsLab.run("ssh-keygen", "-H", "-f", known.toString());
+        Shell.run("ssh-keygen", "-H", "-f", known.toString());
         assertThat(Files.readString(known)).startsWith("|1|").doesNotContain(lab.address(1));
         String yaml = host(1, "a", "{type: ssh}") + host(2, "b", "{type: ssh}");
         LoginEnvironment env = environment(home, Map.of());
@@ -146,7 +147,7 @@ class OpenSshLoginLabTest {
     void anEncryptedKeyNeedsItsPassphraseFromTheEnvironment() throws Exception {
         Path dir = Files.createTempDirectory(work, "enc");
         Path key = dir.resolve("id_ed25519_enc");
-        NetnsLab.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "lab passphrase", "-f", key.toString());
+        Shell.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "lab passphrase", "-f", key.toString());
         lab.authorize(dir.resolve("id_ed25519_enc.pub"));
         String connection = "{type: ssh, user: root, identity: " + key + ", accept_new_host_keys: true, known_hosts: "
                 + dir.resolve("known_hosts");

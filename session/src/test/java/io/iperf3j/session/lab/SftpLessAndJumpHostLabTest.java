@@ -16,6 +16,7 @@ import io.iperf3j.session.PlanOutputDirectory;
 import io.iperf3j.session.PlanRunner;
 import io.iperf3j.session.TestResult;
 import io.iperf3j.session.internal.RemoteScripts;
+import io.iperf3j.testing.Shell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +120,7 @@ class SftpLessAndJumpHostLabTest {
     void aHostBehindAJumpHostRunsAPlanTestThroughProxyJump() throws Exception {
         // the test JVM has no way to host 3 of its own: no route through the lab, no SSH login without the jump
         // (the root namespace's default route may lead to something that accepts any TCP connection: no sshd of the lab)
-        assertThat(NetnsLab.output("ip", "route", "get", lab.address(3))).doesNotContain(lab.rootLeg());
+        assertThat(Shell.exec("ip", "route", "get", lab.address(3)).out()).doesNotContain(lab.rootLeg());
         try (Connection direct = lab.node(3, "ijxdirect", NodeRole.NODE, IperfKind.IPERF3, Map.of(), lab.key()).connection()) {
             assertThatThrownBy(() -> direct.run("true", Duration.ofSeconds(10))).isInstanceOf(ConnectionError.class)
                     .hasMessageContaining("ssh root@" + lab.address(3) + ":22");
