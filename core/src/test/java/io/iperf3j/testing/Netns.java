@@ -98,11 +98,6 @@ public final class Netns implements AutoCloseable {
         return tag;
     }
 
-    /** The namespaces made so far, in order. */
-    public List<String> namespaces() {
-        return Collections.unmodifiableList(namespaces);
-    }
-
     /** Makes namespace {@code tag + suffix}, its loopback up; returns its name. */
     public String add(String suffix) throws IOException {
         String ns = tag + suffix;
@@ -194,7 +189,7 @@ public final class Netns implements AutoCloseable {
     }
 
     /** The first {@code packets N} in nft's output. */
-    public static long packets(String nftOutput) throws IOException {
+    private static long packets(String nftOutput) throws IOException {
         Matcher m = PACKETS.matcher(nftOutput);
         if (!m.find()) {
             throw new IOException("no nft counter in: " + nftOutput);
