@@ -72,8 +72,15 @@ class LinkNetnsTest {
             assertThat(dropped / packets).as("nft's drop fraction").isBetween(0.08, 0.12);
             // About one message per datagram (pump mode, one send per update), so each dropped data datagram
             // costs a resend; a dropped datagram that carried a due resend next to a fresh message costs two
-            // (measured: 2350 resends for 1977 drops, ratio 1.19).
-            assertThat((double) resends).as("resends vs nft drops %d", dropped).isBetween(0.9 * dropped, 1.3 * dropped);
+            // (measured: 2350 resends for 1977 drops, ratio 1.19). A resend whose original was not dropped but
+            // whose ack came after the resend timer (a loaded machine delays the peers' threads: 1.30 and 1.76
+            // times the drops in 2 of 6 runs at load average 8-12) reaches the server as a duplicate, which it
+            // counts and drops; only the other resends answer nft's drops. How often the timer fires early is
+            // the link's speed under load, measured in bench/, not here.
+            long duplicates = Long.parseLong(s.get("duplicates"));
+            assertThat(duplicates).as("duplicates at the server").isBetween(0L, resends);
+            assertThat((double) (resends - duplicates)).as("resends %d less duplicates %d vs nft drops %d", resends,
+                    duplicates, dropped).isBetween(0.9 * dropped, 1.3 * dropped);
         }
     }
 

@@ -48,10 +48,17 @@ public final class NetnsPeer {
 
     private static void server(String[] args) throws Exception {
         ConcurrentLinkedQueue<Msg.Seq> got = new ConcurrentLinkedQueue<>();
+        // duplicates dropped by peers that have disconnected (a client's peer is gone once it says goodbye)
+        java.util.concurrent.atomic.AtomicLong goneDupes = new java.util.concurrent.atomic.AtomicLong();
         try (LinkServer s = new LinkServer(Msg.types(), LinkConfig.defaults(), new ServerListener() {
             @Override
             public void onMessage(Peer peer, Record message) {
                 got.add((Msg.Seq) message);
+            }
+
+            @Override
+            public void onDisconnect(Peer peer) {
+                goneDupes.addAndGet(peer.metrics().duplicatesDropped());
             }
         })) {
             s.listen(addr(args[1], args[2]));
@@ -76,7 +83,7 @@ public final class NetnsPeer {
             for (int k = 0; k < reliable.size(); k++) {
                 once &= reliable.get(k) == 2 * k;
             }
-            long dupes = s.peers().isEmpty() ? -1 : s.peers().getFirst().metrics().duplicatesDropped();
+            long dupes = goneDupes.get() + s.peers().stream().mapToLong(p -> p.metrics().duplicatesDropped()).sum();
             System.out.printf("RESULT received=%d reliable=%d ordered=%d exactlyOnce=%b inOrder=%b duplicates=%d%n",
                     got.size(), reliable.size(), ordered.size(), once, inOrder, dupes);
         }
