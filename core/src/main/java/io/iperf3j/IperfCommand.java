@@ -275,12 +275,16 @@ public final class IperfCommand {
     }
 
     /**
-     * The parsed options.
+     * Checks the arguments as {@link #run()} and {@link #spawn()} would, without running anything.
      *
      * @throws IllegalArgumentException with iperf3's message if the arguments are invalid
      */
-    @SuppressWarnings("exports") // an internal type in the API (issue 27); only io.iperf3j.cli can name it
-    public IperfOptions options() {
+    public void validate() {
+        options();
+    }
+
+    /** The parsed options (the engine's own type, so not part of the API). */
+    IperfOptions options() {
         ParseResult r = OptionParser.parse(arguments().toArray(String[]::new));
         if (r instanceof ParseResult.Run run) {
             return ephemeralPort ? run.options().toBuilder().port(0).build() : run.options();

@@ -328,7 +328,7 @@ class LibraryApiTest {
         assertThatThrownBy(() -> IperfCommand.client("127.0.0.1").args("-t", "-5").spawn())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("test duration valid values are 0 to 86400 seconds");
-        assertThatThrownBy(() -> IperfCommand.client("127.0.0.1").args("--no-such-flag").options())
+        assertThatThrownBy(() -> IperfCommand.client("127.0.0.1").args("--no-such-flag").validate())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--no-such-flag");
         assertThat(IperfCommand.server().arguments()).containsExactly("-s", "-1");
         assertThat(IperfCommand.server().longLived().arguments()).containsExactly("-s");
