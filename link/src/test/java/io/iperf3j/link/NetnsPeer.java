@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -49,7 +50,7 @@ public final class NetnsPeer {
     private static void server(String[] args) throws Exception {
         ConcurrentLinkedQueue<Msg.Seq> got = new ConcurrentLinkedQueue<>();
         // duplicates dropped by peers that have disconnected (a client's peer is gone once it says goodbye)
-        java.util.concurrent.atomic.AtomicLong goneDupes = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong goneDupes = new AtomicLong();
         try (LinkServer s = new LinkServer(Msg.types(), LinkConfig.defaults(), new ServerListener() {
             @Override
             public void onMessage(Peer peer, Record message) {

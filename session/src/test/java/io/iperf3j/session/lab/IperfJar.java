@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -35,11 +36,13 @@ public final class IperfJar {
     public static synchronized String command() throws Exception {
         if (jar == null) {
             Path root = Path.of("").toAbsolutePath().getParent();
-            if (!Files.isExecutable(root.resolve("iperf3j"))) {
-                fail("the iperf3j launcher is not at " + root.resolve("iperf3j") + " (run the session tests from the repository)");
+            Path launcher = root.resolve("iperf3j");
+            if (!Files.isExecutable(launcher)) {
+                fail("the iperf3j launcher is not at " + launcher + " (run the session tests from the repository)");
             }
             Path copy = Path.of("target", "iperf3j-build").toAbsolutePath();
             copySources(root, copy);
+            deleteRemovedSources(root, copy);
             Path log = Path.of("target", "iperf3j-launcher.log").toAbsolutePath();
             Process p = new ProcessBuilder(copy.resolve("iperf3j").toString(), "--version").redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
@@ -77,6 +80,40 @@ public final class IperfJar {
                 if (!Files.exists(target) || Files.size(target) != attrs.size()
                         || !Files.getLastModifiedTime(target).equals(attrs.lastModifiedTime())) {
                     Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /**
+     * Deletes from the copy what the repository no longer has (a source file deleted or moved since the
+     * copy was made would otherwise still be compiled into the lab's jar). The copy's own build outputs
+     * ({@link #SKIPPED}) are kept.
+     */
+    private static void deleteRemovedSources(Path from, Path copy) throws IOException {
+        Files.walkFileTree(copy, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                return !dir.equals(copy) && SKIPPED.contains(dir.getFileName().toString())
+                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (!Files.exists(from.resolve(copy.relativize(file)), LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failed) throws IOException {
+                if (failed != null) {
+                    throw failed;
+                }
+                if (!dir.equals(copy) && !Files.exists(from.resolve(copy.relativize(dir)), LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(dir);
                 }
                 return FileVisitResult.CONTINUE;
             }
