@@ -12,7 +12,8 @@ Issue 28's figures, each measured here, never copied from an earlier run:
   concurrent
             64 real iperf3 clients at once against `-s --max-concurrent 64` (`-t 3`):
             how many ended with results, the server's peak RSS (VmHWM) and threads
-  start     `-c -t 1` wall time, median of 7, iperf3j and iperf3 alternating
+  start     `-c -t 1` wall time against an iperf3 3.12 server, median of 7, iperf3j and iperf3
+            alternating (on a loaded machine this is mostly the JVM's start slowed by the load)
   speed     loopback TCP and UDP (`-u -b 0`) throughput, client and server from the image
             against client and server from the fat jar on the full JDK, alternating
 
@@ -44,7 +45,7 @@ MIB = 1024 * 1024
 GOALS = {
     "image_mb": ("<=", 50), "tarball_mb": ("<=", 25), "idle_mib": ("<=", 40),
     "after_n1_mib": ("<=", 64), "growth_pct": ("<=", 10), "client_peak_mib": ("<=", 48),
-    "concurrent_ok": (">=", 64), "concurrent_peak_mib": ("<=", 128), "start_delta_ms": ("<=", 50),
+"concurrent_peak_mib": ("<=", 128), "start_delta_ms": ("<=", 50),
     "tcp_ratio": (">=", 1.0), "udp_ratio": (">=", 1.0),
 }
 DOC_BEGIN = "<!-- footprint:begin (bench/footprint.py --update-docs writes this table) -->"
@@ -241,15 +242,18 @@ def speed(image_bin, jar_argv, rounds, seconds):
             "udp_ratio": med["udp"]["image"] / med["udp"]["jar"]}
 
 
-def verdict(key, value):
-    if key not in GOALS:
+def verdict(key, value, r):
+    if key == "concurrent_ok":
+        op, goal = ">=", r["concurrent_clients"]  # every client ends with results
+    elif key not in GOALS:
         return ""
-    op, goal = GOALS[key]
+    else:
+        op, goal = GOALS[key]
     ok = value <= goal if op == "<=" else value >= goal
     return f"{op} {goal}: {'met' if ok else 'NOT met'}"
 
 
-def table(r, n1, n2):
+def table(r, n1, n2, runs):
     rows = [
         ("image unpacked, MB", "image_mb", r["image_mb"], "0.2 (binary + libiperf)"),
         ("tarball, MB", "tarball_mb", r["tarball_mb"], ""),
@@ -265,7 +269,7 @@ def table(r, n1, n2):
          r["concurrent_ok"], "one at a time"),
         ("  server peak RSS (VmHWM), MiB / threads", "concurrent_peak_mib", r["concurrent_peak_mib"],
          f'threads {r["concurrent_threads"]}'),
-        ("-c -t 1 wall, median of 7, ms", None, r["start_iperf3j_ms"], f'{r["start_iperf3_ms"]:.0f}'),
+        (f"-c -t 1 wall, median of {runs}, ms", None, r["start_iperf3j_ms"], f'{r["start_iperf3_ms"]:.0f}'),
         ("  iperf3j minus iperf3, ms", "start_delta_ms", r["start_delta_ms"], ""),
         ("loopback TCP Gbit/s, image / fat jar on the JDK", "tcp_ratio", r["tcp_ratio"],
          f'{r["tcp_image_gbps"]:.2f} / {r["tcp_jar_gbps"]:.2f}'),
@@ -275,7 +279,7 @@ def table(r, n1, n2):
     lines = ["| figure | iperf3j (image) | iperf3 3.12 or detail | goal (issue 28) |", "|---|---|---|---|"]
     for label, key, value, other in rows:
         shown = f"{value:.1f}" if isinstance(value, float) else str(value)
-        lines.append(f"| {label} | {shown} | {other} | {verdict(key, value) if key else ''} |")
+        lines.append(f"| {label} | {shown} | {other} | {verdict(key, value, r) if key else ''} |")
     lines.append("")
     lines.append("Runtime modules: " + ", ".join(r["modules"]))
     return "\n".join(lines)
@@ -327,7 +331,7 @@ def main():
             print(f"footprint: {name}: {time.monotonic() - t0:.0f} s", file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    md = table(r, a.tests, a.long)
+    md = table(r, a.tests, a.long, a.runs)
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "footprint.json"), "w") as f:
         json.dump(r, f, indent=2)
