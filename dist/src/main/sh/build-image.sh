@@ -8,7 +8,7 @@
 #   bin/iperf3j                                launcher (sh): the image's own runtime, the AOT cache
 #   lib/iperf3j.jar                            the application (cli's fat jar)
 #   lib/iperf3j.aot                            its AOT cache, trained with the image's own runtime
-#   lib/runtime/                               jlinked Java runtime: only the modules jdeps finds
+#   lib/runtime/                               jlinked Java runtime: the modules in runtime-modules
 #   share/man/man1/iperf3j.1.gz                man page, generated from --help's option table
 #   share/iperf3j/iperf3j.service              systemd unit for `iperf3j -s` (not enabled)
 # OUT_DIR/iperf3j-VERSION-linux-x64.tar.gz     that directory as a tarball
@@ -39,12 +39,25 @@ step() { # runs a command, its output and time to the build log; on failure show
 rm -rf "$image" "$out/deb-root" "$out/$name-linux-x64.tar.gz" "$out"/iperf3j_*.deb
 mkdir -p "$image/bin" "$image/lib" "$image/share/man/man1" "$image/share/iperf3j"
 
-# 1. The modules the application uses, as jdeps finds them in the fat jar (its dependencies
-#    included), and jdk.unsupported, which jdeps cannot see: the CLI's signal handlers load
-#    sun.misc.Signal by name, and without it SIGINT/SIGTERM killed the JVM (exit 143, no
-#    summary) instead of ending the test as iperf3 does. jdk.crypto.ec etc. are in java.base
-#    since JDK 22.
-modules=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$jar"),jdk.unsupported
+# 1. The runtime's modules: the list in runtime-modules, chosen on purpose, not whatever jdeps
+#    finds (jdeps over the fat jar reaches java.desktop, java.rmi and more through optional code
+#    paths of the libraries, about 40 MB that iperf3j never loads). jdeps is the check: a module it
+#    finds that runtime-modules neither lists nor leaves out stops the build, so the image cannot
+#    grow, or lose a module it needs, without that file being changed.
+chosen=$(grep -v '^#' "$src/runtime-modules" | awk 'NF && $1 !~ /^-/ && $0 !~ /^ / {print $1}' | paste -sd, -)
+left_out=$(grep -v '^#' "$src/runtime-modules" | awk '$1 ~ /^-/ {print substr($1, 2)}' | paste -sd, -)
+found=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$jar")
+echo "jdeps finds: $found" >>"$log"
+undecided=""
+for m in ${found//,/ }; do
+  case ",$chosen,$left_out," in *",$m,"*) ;; *) undecided="$undecided $m" ;; esac
+done
+if [ -n "$undecided" ]; then
+  echo "dist: the fat jar now needs module(s)$undecided, which $src/runtime-modules" >&2
+  echo "dist: neither lists nor leaves out: add each, with why it is in or out" >&2
+  exit 1
+fi
+modules=$chosen
 echo "modules: $modules" >>"$log"
 
 # 2. The runtime. --strip-debug and no headers/man pages: a smaller image; zip compression

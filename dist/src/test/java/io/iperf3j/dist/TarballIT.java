@@ -41,9 +41,11 @@ class TarballIT {
         // the runtime is jlinked: a few modules, not a JDK (no javac, no jmods)
         assertThat(home.resolve("lib/runtime/bin/javac")).doesNotExist();
         String release = Files.readString(home.resolve("lib/runtime/release"));
-        // Only what jdeps finds: jackson-databind (the report and session modules' YAML/JSON
-        // trees) reaches java.beans and java.sql, so java.desktop is in; a JDK's tools are not.
-        assertThat(release).contains("java.base").doesNotContain("jdk.compiler").doesNotContain("jdk.jshell");
+        // The modules of dist/src/main/sh/runtime-modules and no others: not the desktop, RMI,
+        // Kerberos, SQL and XML modules the libraries' unused paths reach, not a JDK's tools.
+        assertThat(release).contains("java.base", "jdk.httpserver", "java.net.http", "jdk.unsupported")
+                .doesNotContain("java.desktop", "java.rmi", "java.security.jgss", "java.sql", "java.xml",
+                        "jdk.compiler", "jdk.jshell");
     }
 
     @Test
