@@ -91,9 +91,8 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
     private final long admittedNanos = System.nanoTime();
     private ServerLog.TestShape shape = ServerLog.TestShape.UNKNOWN;
     private InetSocketAddress peer;
-    /** Bytes moved per interval, for the running {@code --server-bitrate-limit} check. */
-    private long[] rateWindow;
-    private int rateSamples;
+    /** The running {@code --server-bitrate-limit} check, made at the first interval (null: none yet or none at all). */
+    private BitrateLimit rateLimit;
     private boolean resultsSent;
     private String endReason;
     /** The client's latency probe being answered (guarded by {@link #probeLock}); {@link #probeEnded} once the test is over. */
@@ -539,9 +538,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
             for (Arrival p : ready) {
                 int index = streams.size();
                 Direction d = nextDirection();
-                int id = streams.isEmpty() ? 1 : streams.size() + 2;
-                int socketNumber = index == 0 ? 5 : 6 + 2 * index;
-                TcpStream s = factory.acceptedTcp(p.channel(), id, socketNumber, d, rec,
+                TcpStream s = factory.acceptedTcp(p.channel(), StreamRoles.id(index), StreamRoles.tcpSocket(index), d, rec,
                         d == Direction.SENDER ? sendBudget : null);
                 addAcceptedStream(s);
             }
@@ -553,10 +550,9 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
                 continue;
             }
             Direction d = nextDirection();
-            int id = streams.isEmpty() ? 1 : streams.size() + 2;
-            int socketNumber = 5 + streams.size(); // 3.12's server UDP sockets: 5, 6, 7, ...
+            int index = streams.size();
             boolean text = !local.json() && !local.jsonStream();
-            UdpStream s = UdpStreams.accepted(dc, id, socketNumber, d, rec, d == Direction.SENDER ? sendBudget : null,
+            UdpStream s = UdpStreams.accepted(dc, StreamRoles.id(index), StreamRoles.udpSocket(index), d, rec, d == Direction.SENDER ? sendBudget : null,
                     reporter, printer, text, this::wake);
             addAcceptedStream(s);
         }
@@ -570,11 +566,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
 
     /** Stream roles in arrival order: in bidir mode the first P streams are the server's receiving ones. */
     private Direction nextDirection() {
-        return switch (rec.mode) {
-            case RECEIVER -> Direction.RECEIVER;
-            case SENDER -> Direction.SENDER;
-            case BIDIRECTIONAL -> streams.size() < rec.parallel ? Direction.RECEIVER : Direction.SENDER;
-        };
+        return StreamRoles.direction(rec.mode, streams.size(), rec.parallel);
     }
 
     private void addAcceptedStream(DataStream s) throws IperfException, IOException {
@@ -601,11 +593,8 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
     }
 
     private void startTest() throws IperfException, IOException {
-        if (local.serverBitrateLimit() > 0) {
-            double total = (double) rec.targetBitrate * rec.parallel * (rec.bidirectional ? 2 : 1);
-            if (total > local.serverBitrateLimit()) {
-                throw new IperfException(ErrorCode.TOTAL_RATE);
-            }
+        if (BitrateLimit.exceededUpFront(local.serverBitrateLimit(), rec.targetBitrate, rec.parallel, rec.bidirectional)) {
+            throw new IperfException(ErrorCode.TOTAL_RATE);
         }
         cpuStart = ProcessCpu.now();
         // Count from before the client can know it may send (iperf3 is TEST_RUNNING as it
@@ -653,26 +642,19 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
      */
     @Override
     protected void onIntervalSampled() throws IperfException {
-        if (local.serverBitrateLimit() <= 0 || statsInterval <= 0) {
-            return;
-        }
-        if (rateWindow == null) {
-            rateWindow = new long[(int) Math.max(1, Math.round(local.serverBitrateLimitInterval() / statsInterval))];
+        if (rateLimit == null) {
+            rateLimit = BitrateLimit.running(local.serverBitrateLimit(), local.serverBitrateLimitInterval(), statsInterval);
+            if (rateLimit == null) {
+                return;
+            }
         }
         long bytes = 0;
         for (DataStream s : streams) {
             bytes += s.record.lastInterval.bytes();
         }
-        rateWindow[rateSamples++ % rateWindow.length] = bytes;
-        if (rateSamples >= rateWindow.length) {
-            long sum = 0;
-            for (long b : rateWindow) {
-                sum += b;
-            }
-            if (sum * 8 / (statsInterval * rateWindow.length) > local.serverBitrateLimit()) {
-                endTest();
-                throw new IperfException(ErrorCode.TOTAL_RATE);
-            }
+        if (rateLimit.exceededAfter(bytes)) {
+            endTest();
+            throw new IperfException(ErrorCode.TOTAL_RATE);
         }
     }
 
