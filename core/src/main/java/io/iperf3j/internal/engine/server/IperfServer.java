@@ -33,7 +33,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.security.PrivateKey;
 import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.Set;
@@ -73,7 +72,7 @@ public final class IperfServer implements Closeable {
     private ServerSocketChannel listener;
     /** Tells apart the UDP streams of tests that set up at the same time. */
     final UdpStreamRouter udpRouter;
-    private PrivateKey privateKey;
+    private AuthCheck authCheck;
     private int[] listenerBuffers = {0, 0};
     private volatile boolean closed;
     private volatile boolean oneOffTaken;
@@ -130,7 +129,8 @@ public final class IperfServer implements Closeable {
         Unsupported.check(options);
         try {
             if (options.rsaPrivateKeyPath() != null) {
-                privateKey = PemKeys.readPrivate(options.rsaPrivateKeyPath());
+                authCheck = new AuthCheck(PemKeys.readPrivate(options.rsaPrivateKeyPath()), options.authorizedUsersPath(),
+                        options.timeSkewThreshold());
             }
         } catch (Exception e) {
             throw new IperfException(ErrorCode.SET_SERVER_AUTH, e.getMessage());
@@ -185,12 +185,9 @@ public final class IperfServer implements Closeable {
         }
     }
 
-    boolean requiresAuthentication() {
-        return privateKey != null;
-    }
-
-    PrivateKey privateKey() {
-        return privateKey;
+    /** The authentication every test passes first; null without {@code --rsa-private-key-path}. */
+    AuthCheck authCheck() {
+        return authCheck;
     }
 
     /**

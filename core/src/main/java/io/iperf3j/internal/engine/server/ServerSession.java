@@ -3,8 +3,6 @@ package io.iperf3j.internal.engine.server;
 import io.iperf3j.Direction;
 import io.iperf3j.RttResponder;
 import io.iperf3j.Transport;
-import io.iperf3j.internal.auth.AuthToken;
-import io.iperf3j.internal.auth.AuthorizedUsers;
 import io.iperf3j.internal.engine.AddressText;
 import io.iperf3j.internal.engine.AffinityScope;
 import io.iperf3j.internal.engine.DataStream;
@@ -77,24 +75,18 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
     private Expect expect = Expect.PARAMS;
     private final ServerWatchdog watchdog;
     private int expectedStreams;
-    private boolean authDenied;
     /** Whether this test's --max-concurrent slot was given back (guarded by the server). */
     boolean slotReleased;
-    /** The parameters were refused (SERVER_ERROR sent). */
-    private boolean refused;
     /** A SERVER_ERROR went to the client already. */
     private boolean errorSent;
-    /** What the operator log says when the test was cut short, if more than {@link #endReason}. */
-    private String cutDetail;
-    private String authUser;
+    /** How the test ended, for the operator log. */
+    private final TestVerdict verdict = new TestVerdict();
     private final long id;
     private final long admittedNanos = System.nanoTime();
-    private ServerLog.TestShape shape = ServerLog.TestShape.UNKNOWN;
     private InetSocketAddress peer;
     /** The running {@code --server-bitrate-limit} check, made at the first interval (null: none yet or none at all). */
     private BitrateLimit rateLimit;
     private boolean resultsSent;
-    private String endReason;
     /** The client's latency probe being answered (guarded by {@link #probeLock}); {@link #probeEnded} once the test is over. */
     private RttResponder.Answering probeAnswer;
     private boolean probeEnded;
@@ -121,12 +113,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
 
     /** Whether the client failed authentication (such a test does not use up {@code -1}). */
     boolean authDenied() {
-        return authDenied;
-    }
-
-    /** Why the test ended early, or null if it completed. */
-    String endReason() {
-        return endReason;
+        return verdict.denied();
     }
 
     /** A data connection with this test's cookie arrived (acceptor thread). */
@@ -209,15 +196,15 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
             control.sendState(ControlState.PARAM_EXCHANGE);
             loop();
         } catch (IperfException e) {
-            endReason = e.getMessage();
+            verdict.endReason(e.getMessage());
             tellClient(e);
             reporter.onError(e.getMessage());
         } catch (IOException e) {
-            endReason = ErrorCode.CTRL_READ.text() + ": " + Errno.describe(e);
-            reporter.onError(endReason);
+            verdict.endReason(ErrorCode.CTRL_READ.text() + ": " + Errno.describe(e));
+            reporter.onError(verdict.endReason());
         } catch (RuntimeException e) {
-            endReason = "internal error: " + e;
-            reporter.onError(endReason);
+            verdict.endReason("internal error: " + e);
+            reporter.onError(verdict.endReason());
         } finally {
             pinned.close();
             server.streamsNoLongerExpected(this);
@@ -244,7 +231,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
             } catch (IOException ignored) {
                 // closing is best effort
             }
-            if (!authDenied && rec.cookie != null && expect != Expect.PARAMS) {
+            if (!verdict.denied() && rec.cookie != null && expect != Expect.PARAMS) {
                 reporter.onFinish(false);
             }
             logEnd();
@@ -258,7 +245,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
      * unexpectedly". Once the test runs, failures close the connection as 3.12 does.
      */
     private void tellClient(IperfException e) {
-        if (errorSent || authDenied || control == null || rec.started || control.endOfStream()
+        if (errorSent || verdict.denied() || control == null || rec.started || control.endOfStream()
                 || e.code() == ErrorCode.CLIENT_TERM) {
             return;
         }
@@ -276,31 +263,12 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
         if (!log.enabled()) {
             return;
         }
-        long sent = 0;
-        long received = 0;
         for (DataStream s : streams) {
-            if (s.sending()) {
-                sent += s.bytes();
-            } else {
-                received += s.bytes();
-            }
-        }
-        String result;
-        String reason = endReason;
-        if (authDenied) {
-            result = "denied";
-        } else if (refused) {
-            result = "refused";
-        } else if (endReason == null) {
-            result = "ok";
-        } else {
-            result = "cut";
-        }
-        if (cutDetail != null) {
-            reason = reason == null ? cutDetail : reason + " (" + cutDetail + ")";
+            verdict.count(s.sending(), s.bytes());
         }
         double seconds = (System.nanoTime() - admittedNanos) / 1e9;
-        log.testEnded(id, peer, shape, sent, received, seconds, result, reason);
+        log.testEnded(id, peer, verdict.shape(), verdict.sent(), verdict.received(), seconds, verdict.result(),
+                verdict.reason());
     }
     // ------------------------------------------------------------ control messages
 
@@ -352,9 +320,9 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
             refuse(e);
             throw e;
         }
-        shape = shapeOf(p);
-        if (server.requiresAuthentication() && !authorized(p)) {
-            authDenied = true;
+        verdict.shape(ServerLog.TestShape.of(p));
+        if (server.authCheck() != null && !authorized(p)) {
+            verdict.deny();
             server.releaseSlot(this, true);
             // 3.12 sends SERVER_ERROR and only the code, then closes.
             ByteBuffer b = ByteBuffer.allocate(5).put(ControlState.SERVER_ERROR.wireByte()).putInt(ErrorCode.AUTH_TEST.number());
@@ -366,7 +334,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
             refuse(e);
             throw e;
         }
-        server.log().testStarted(id, peer, shape, authUser);
+        server.log().testStarted(id, peer, verdict.shape(), verdict.user());
         TestSettings.apply(rec, p, false);
         // -A: the client's m (3.21 pins the server after the parameter exchange), else the
         // server's own n; the stream workers this thread starts inherit the CPU.
@@ -417,15 +385,9 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
         expect = Expect.STATE;
     }
 
-    private static ServerLog.TestShape shapeOf(TestParameters p) {
-        String dir = p.bidirectional() ? "bidir" : p.reverse() ? "reverse" : "normal";
-        String limit = p.num() > 0 ? p.num() + "B" : p.blockcount() > 0 ? p.blockcount() + "blocks" : p.time() + "s";
-        return new ServerLog.TestShape(p.udp() ? "UDP" : "TCP", dir, p.parallel(), limit);
-    }
-
     /** Sends SERVER_ERROR with iperf3's code for a refused test, so the client can say why. */
     private void refuse(IperfException e) {
-        refused = true;
+        verdict.refuse();
         errorSent = true;
         try {
             control.write(ControlFrames.encodeServerError(e.code().number(), 0));
@@ -435,28 +397,13 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
     }
 
     private boolean authorized(TestParameters p) {
-        if (p.authToken() == null) {
-            cutDetail = "no authentication token";
+        AuthCheck.Result r = server.authCheck().check(p.authToken());
+        if (!r.accepted()) {
+            verdict.detail(r.failure());
             return false;
         }
-        try {
-            AuthToken.Credentials c = AuthToken.decode(p.authToken(), server.privateKey(), IperfOptions.RsaPadding.PKCS1);
-            long skew = System.currentTimeMillis() / 1000 - c.timestamp();
-            if (Math.abs(skew) > local.timeSkewThreshold()) {
-                cutDetail = (skew > 0 ? "token " + skew + " s old" : "token " + -skew + " s in the future")
-                        + ", more than --time-skew-threshold " + local.timeSkewThreshold();
-                return false;
-            }
-            if (!new AuthorizedUsers(local.authorizedUsersPath()).accepts(c.username(), c.password())) {
-                cutDetail = "unknown user or wrong password for user " + c.username();
-                return false;
-            }
-            authUser = c.username();
-            return true;
-        } catch (Exception e) {
-            cutDetail = "bad token: " + e.getMessage();
-            return false;
-        }
+        verdict.user(r.user());
+        return true;
     }
 
     private void onState(byte b) throws IperfException, IOException {
@@ -490,7 +437,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
                 if (running) {
                     endTest();
                 }
-                endReason = ErrorCode.CLIENT_TERM.text();
+                verdict.endReason(ErrorCode.CLIENT_TERM.text());
                 printer.errorRaw(ErrorCode.CLIENT_TERM.text());
                 done = true;
             }
@@ -507,8 +454,8 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
         if (running) {
             endTest();
         }
-        endReason = "the client has unexpectedly closed the connection";
-        printer.errorRaw(endReason);
+        verdict.endReason("the client has unexpectedly closed the connection");
+        printer.errorRaw(verdict.endReason());
         done = true;
     }
 
@@ -682,7 +629,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
                 stallNanos(), receivesData());
         if (expiry.isPresent()) {
             endTest();
-            cutDetail = expiry.get().detail();
+            verdict.detail(expiry.get().detail());
             throw new IperfException(expiry.get().code());
         }
     }
@@ -698,7 +645,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
         } catch (IOException ignored) {
             // the client may be gone
         }
-        endReason = ErrorCode.SERVER_TERM.text();
+        verdict.endReason(ErrorCode.SERVER_TERM.text());
         done = true;
     }
 
