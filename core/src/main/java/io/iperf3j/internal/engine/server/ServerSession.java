@@ -54,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  * (a silent or vanished client, bad parameters, a failed stream, a timeout) ends
  * this test only, with a message, and frees everything it held.
  */
-final class ServerSession extends TestSession implements UdpStreamRouter.Sink, UdpStreamRouter.ProbeSink {
+final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     private enum Expect { PARAMS, STATE, RESULTS }
 
     private final IperfServer server;
@@ -87,10 +87,8 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
     /** The running {@code --server-bitrate-limit} check, made at the first interval (null: none yet or none at all). */
     private BitrateLimit rateLimit;
     private boolean resultsSent;
-    /** The client's latency probe being answered (guarded by {@link #probeLock}); {@link #probeEnded} once the test is over. */
-    private RttResponder.Answering probeAnswer;
-    private boolean probeEnded;
-    private final Object probeLock = new Object();
+    /** Answers the client's latency probe ({@code --latency}); null when the server answers none. */
+    private ProbeAnswer probe;
 
     /** {@code -A}: this thread's CPU for the test, given back when the test ends. */
     private AffinityScope pinned = AffinityScope.NONE;
@@ -130,38 +128,6 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
     }
 
     @Override
-    public boolean isProbeRequest(ByteBuffer datagram) {
-        RttResponder r = server.rttResponder();
-        return r != null && r.isProbeRequest(datagram);
-    }
-
-    /** The client's latency probe arrived (UDP acceptor thread): answer it until the test ends. */
-    @Override
-    public void offerProbe(InetSocketAddress client) {
-        RttResponder r = server.rttResponder();
-        synchronized (probeLock) {
-            if (probeEnded || probeAnswer != null || r == null) {
-                return;
-            }
-            try {
-                probeAnswer = r.answer((InetSocketAddress) controlSocket.getLocalAddress(), client);
-            } catch (IOException | RuntimeException e) {
-                debug("latency probe from " + client + " not answered: " + e, null);
-            }
-        }
-    }
-
-    private void endProbe() {
-        synchronized (probeLock) {
-            probeEnded = true;
-            if (probeAnswer != null) {
-                probeAnswer.close();
-                probeAnswer = null;
-            }
-        }
-    }
-
-    @Override
     public void udpSetupGranted() {
         udpGranted = true;
         wake();
@@ -185,10 +151,13 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
             rec.acceptedPort = peer.getPort();
             rec.cookie = cookie.text();
             watchdog.armSetup(System.nanoTime());
-            if (server.rttResponder() != null) {
+            RttResponder responder = server.rttResponder();
+            if (responder != null) {
+                probe = new ProbeAnswer(responder, () -> (InetSocketAddress) controlSocket.getLocalAddress(),
+                        text -> debug(text, null));
                 try {
                     // Before PARAM_EXCHANGE: an iperf3j client with --latency probes before it sends its parameters.
-                    server.udpRouter.expectProbe(this, peer.getAddress());
+                    server.udpRouter.expectProbe(probe, peer.getAddress());
                 } catch (IOException e) {
                     debug("no latency probe for this test: UDP port " + Errno.describe(e), null);
                 }
@@ -208,8 +177,10 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
         } finally {
             pinned.close();
             server.streamsNoLongerExpected(this);
-            server.udpRouter.forget(this);
-            endProbe();
+            forgetUdp();
+            if (probe != null) {
+                probe.close();
+            }
             closeStreams();
             Arrival a;
             while ((a = arrivingStreams.poll()) != null) {
@@ -525,9 +496,17 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
         }
         if (streams.size() == expectedStreams) {
             server.streamsNoLongerExpected(this);
-            server.udpRouter.forget(this);
+            forgetUdp();
             startTest();
         }
+    }
+
+    /** Neither UDP streams nor a probe are expected any more: the router may close its acceptor. */
+    private void forgetUdp() {
+        if (probe != null) {
+            server.udpRouter.forget(probe);
+        }
+        server.udpRouter.forget(this);
     }
 
     private static void refuseStream(SocketChannel ch) {
