@@ -54,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  * (a silent or vanished client, bad parameters, a failed stream, a timeout) ends
  * this test only, with a message, and frees everything it held.
  */
-final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
+final class ServerSession extends TestSession {
     private enum Expect { PARAMS, STATE, RESULTS }
 
     private final IperfServer server;
@@ -68,10 +68,8 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     private final Queue<Arrival> arrivingStreams = new ConcurrentLinkedQueue<>();
     /** TCP streams in, waiting for the rest before roles are given. */
     private final List<Arrival> pendingStreams = new ArrayList<>();
-    private final Queue<DatagramChannel> arrivingUdpStreams = new ConcurrentLinkedQueue<>();
-    /** UDP: another test from the client's IP is setting up streams; CREATE_STREAMS waits for {@link #udpGranted}. */
-    private boolean awaitingUdpGrant;
-    private volatile boolean udpGranted;
+    /** UDP stream sockets from the router, and the turn to set them up. */
+    private final UdpArrivals udpArrivals = new UdpArrivals(this::wake);
     private Expect expect = Expect.PARAMS;
     private final ServerWatchdog watchdog;
     private int expectedStreams;
@@ -117,19 +115,6 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     /** A data connection with this test's cookie arrived (acceptor thread). */
     void offerStream(SocketChannel ch, long acceptOrder) {
         arrivingStreams.add(new Arrival(ch, acceptOrder));
-        wake();
-    }
-
-    /** A UDP stream socket connected to this test's client arrived (UDP acceptor thread). */
-    @Override
-    public void offerUdpStream(DatagramChannel ch) {
-        arrivingUdpStreams.add(ch);
-        wake();
-    }
-
-    @Override
-    public void udpSetupGranted() {
-        udpGranted = true;
         wake();
     }
 
@@ -189,10 +174,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             for (Arrival p : pendingStreams) {
                 StreamFactory.closeQuietly(p.channel());
             }
-            DatagramChannel dc;
-            while ((dc = arrivingUdpStreams.poll()) != null) {
-                StreamFactory.closeQuietly(dc);
-            }
+            udpArrivals.close();
             try {
                 if (control != null) {
                     control.close();
@@ -335,7 +317,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         }
         if (udp) {
             try {
-                awaitingUdpGrant = !server.udpRouter.expect(this, control.remoteAddress().getAddress(), expectedStreams);
+                udpArrivals.register(server.udpRouter, control.remoteAddress().getAddress(), expectedStreams);
             } catch (IOException e) {
                 // iperf3 binds its UDP socket here; a taken port fails the test with the errno.
                 IperfException failure = new IperfException(ErrorCode.STREAM_LISTEN, Errno.describe(e), e);
@@ -349,7 +331,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
         } else {
             server.expectStreams(this);
         }
-        if (!awaitingUdpGrant) {
+        if (!udpArrivals.awaitingGrant()) {
             control.sendState(ControlState.CREATE_STREAMS);
         }
         reporter.onConnect();
@@ -434,8 +416,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
 
     @Override
     protected void onStreamEvents() throws IperfException, IOException {
-        if (awaitingUdpGrant && udpGranted) {
-            awaitingUdpGrant = false;
+        if (udpArrivals.takeGrant()) {
             control.sendState(ControlState.CREATE_STREAMS);
         }
         Arrival a;
@@ -462,7 +443,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
             }
         }
         DatagramChannel dc;
-        while ((dc = arrivingUdpStreams.poll()) != null) {
+        while ((dc = udpArrivals.poll()) != null) {
             if (streams.size() >= expectedStreams || running) {
                 StreamFactory.closeQuietly(dc);
                 continue;
@@ -504,9 +485,9 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink {
     /** Neither UDP streams nor a probe are expected any more: the router may close its acceptor. */
     private void forgetUdp() {
         if (probe != null) {
-            server.udpRouter.forget(probe);
+            server.udpRouter.forgetProbe(probe);
         }
-        server.udpRouter.forget(this);
+        server.udpRouter.forget(udpArrivals);
     }
 
     private static void refuseStream(SocketChannel ch) {
