@@ -61,13 +61,8 @@ final class ServerSession extends TestSession {
     private final Cookie cookie;
     private final SocketChannel controlSocket;
     private final StreamFactory factory;
-    /** A TCP data connection and its place in the acceptor's order. */
-    private record Arrival(SocketChannel channel, long acceptOrder) {
-    }
-
-    private final Queue<Arrival> arrivingStreams = new ConcurrentLinkedQueue<>();
-    /** TCP streams in, waiting for the rest before roles are given. */
-    private final List<Arrival> pendingStreams = new ArrayList<>();
+    /** TCP data connections with this test's cookie, until all have come. */
+    private final TcpArrivals tcpArrivals = new TcpArrivals(this::wake);
     /** UDP stream sockets from the router, and the turn to set them up. */
     private final UdpArrivals udpArrivals = new UdpArrivals(this::wake);
     private Expect expect = Expect.PARAMS;
@@ -114,8 +109,7 @@ final class ServerSession extends TestSession {
 
     /** A data connection with this test's cookie arrived (acceptor thread). */
     void offerStream(SocketChannel ch, long acceptOrder) {
-        arrivingStreams.add(new Arrival(ch, acceptOrder));
-        wake();
+        tcpArrivals.offer(ch, acceptOrder);
     }
 
     /** Runs the test on the calling thread; never throws. */
@@ -167,13 +161,7 @@ final class ServerSession extends TestSession {
                 probe.close();
             }
             closeStreams();
-            Arrival a;
-            while ((a = arrivingStreams.poll()) != null) {
-                StreamFactory.closeQuietly(a.channel());
-            }
-            for (Arrival p : pendingStreams) {
-                StreamFactory.closeQuietly(p.channel());
-            }
+            tcpArrivals.close();
             udpArrivals.close();
             try {
                 if (control != null) {
@@ -419,28 +407,14 @@ final class ServerSession extends TestSession {
         if (udpArrivals.takeGrant()) {
             control.sendState(ControlState.CREATE_STREAMS);
         }
-        Arrival a;
-        while ((a = arrivingStreams.poll()) != null) {
-            if (streams.size() + pendingStreams.size() >= expectedStreams || running) {
-                refuseStream(a.channel());
-                continue;
-            }
-            pendingStreams.add(a);
-        }
-        if (!pendingStreams.isEmpty() && streams.size() + pendingStreams.size() == expectedStreams) {
-            // Roles and ids follow the order the client opened its streams (bidir: its
-            // sending streams first). The acceptor numbered connections in that order;
-            // their cookies may have been read in any order, so sort before assigning.
-            pendingStreams.sort(Comparator.comparingLong(Arrival::acceptOrder));
-            List<Arrival> ready = new ArrayList<>(pendingStreams);
-            pendingStreams.clear();
-            for (Arrival p : ready) {
-                int index = streams.size();
-                Direction d = nextDirection();
-                TcpStream s = factory.acceptedTcp(p.channel(), StreamRoles.id(index), StreamRoles.tcpSocket(index), d, rec,
-                        d == Direction.SENDER ? sendBudget : null);
-                addAcceptedStream(s);
-            }
+        // Roles and ids follow the order the client opened its streams (bidir: its sending
+        // streams first), which TcpArrivals restores from the acceptor's numbering.
+        for (SocketChannel ch : tcpArrivals.ready(streams.size(), expectedStreams, running)) {
+            int index = streams.size();
+            Direction d = nextDirection();
+            TcpStream s = factory.acceptedTcp(ch, StreamRoles.id(index), StreamRoles.tcpSocket(index), d, rec,
+                    d == Direction.SENDER ? sendBudget : null);
+            addAcceptedStream(s);
         }
         DatagramChannel dc;
         while ((dc = udpArrivals.poll()) != null) {
@@ -488,15 +462,6 @@ final class ServerSession extends TestSession {
             server.udpRouter.forgetProbe(probe);
         }
         server.udpRouter.forget(udpArrivals);
-    }
-
-    private static void refuseStream(SocketChannel ch) {
-        try {
-            ch.write(ByteBuffer.wrap(new byte[] {ControlState.ACCESS_DENIED.wireByte()}));
-        } catch (IOException ignored) {
-            // refused either way
-        }
-        StreamFactory.closeQuietly(ch);
     }
 
     private void startTest() throws IperfException, IOException {
