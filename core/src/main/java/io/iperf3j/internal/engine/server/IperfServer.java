@@ -9,6 +9,7 @@ import io.iperf3j.internal.engine.Unsupported;
 import io.iperf3j.RttResponder;
 import io.iperf3j.internal.engine.udp.UdpStreamRouter;
 import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.output.OutputMode;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.output.TestPrinter;
 import io.iperf3j.internal.output.TestReporter;
@@ -34,7 +35,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.ZonedDateTime;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -55,10 +55,9 @@ public final class IperfServer implements Closeable {
     private final OutputSink sink;
     private final EngineInfo info;
     private final Supplier<TestObserver> observers;
-    private final Map<Cookie, ServerSession> awaitingStreams = new ConcurrentHashMap<>();
     private final Set<ServerSession> active = ConcurrentHashMap.newKeySet();
-    /** Cookies of the tests that run now: another connection with one is a surplus data stream. */
-    private final Map<Cookie, ServerSession> activeCookies = new ConcurrentHashMap<>();
+    /** Which test a cookie belongs to. */
+    private final CookieTable cookies = new CookieTable();
     private final AtomicInteger testNumber = new AtomicInteger(1);
     private final AtomicInteger completedTests = new AtomicInteger();
     /** Numbers every admitted control connection, for the operator log. */
@@ -72,8 +71,16 @@ public final class IperfServer implements Closeable {
     private ServerSocketChannel listener;
     /** Tells apart the UDP streams of tests that set up at the same time. */
     final UdpStreamRouter udpRouter;
+    /** The authentication every test passes first; null without {@code --rsa-private-key-path}. */
     private AuthCheck authCheck;
+    /**
+     * The buffer sizes iperf3 reports in a server's JSON {@code start}: the send
+     * buffer a new socket gets (Java exposes no SO_SNDBUF on a listener) and the
+     * listener's receive buffer, which accepted sockets inherit.
+     */
     private int[] listenerBuffers = {0, 0};
+    /** Built when {@link #serve()} starts. */
+    private volatile ServerContext context;
     private volatile boolean closed;
     private volatile boolean oneOffTaken;
     /** Tests holding one of the --max-concurrent slots (guarded by this). */
@@ -112,16 +119,8 @@ public final class IperfServer implements Closeable {
         return this;
     }
 
-    RttResponder rttResponder() {
-        return rttResponder;
-    }
-
     public ServerLimits limits() {
         return limits;
-    }
-
-    ServerLog log() {
-        return log;
     }
 
     /** Opens the listening socket. */
@@ -185,24 +184,16 @@ public final class IperfServer implements Closeable {
         }
     }
 
-    /** The authentication every test passes first; null without {@code --rsa-private-key-path}. */
-    AuthCheck authCheck() {
-        return authCheck;
-    }
-
-    /**
-     * The buffer sizes iperf3 reports in a server's JSON {@code start}: the send
-     * buffer a new socket gets (Java exposes no SO_SNDBUF on a listener) and the
-     * listener's receive buffer, which accepted sockets inherit.
-     */
-    int[] listenerBuffers() {
-        return listenerBuffers;
+    /** What each test gets from this server (after {@link #bind()} and the setters). */
+    private ServerContext context() {
+        return new ServerContext(limits, authCheck, listenerBuffers, udpRouter, rttResponder, log, cookies);
     }
 
     /**
      * Accepts connections until {@link #close()}, or after one test with {@code -1}.
      */
     public void serve() throws IperfException {
+        context = context();
         printBanner();
         Thread oneOffWatcher = null;
         if (options.oneOff()) {
@@ -309,12 +300,12 @@ public final class IperfServer implements Closeable {
             StreamFactory.closeQuietly(ch);
             return; // nor does a broken one
         }
-        ServerSession waiting = awaitingStreams.get(cookie);
+        TcpArrivals waiting = cookies.awaiting(cookie);
         if (waiting != null) {
-            waiting.offerStream(ch, acceptOrder);
+            waiting.offer(ch, acceptOrder);
             return;
         }
-        if (activeCookies.containsKey(cookie)) {
+        if (cookies.isActive(cookie)) {
             // A data connection for a test that has all its streams, or a second control
             // connection with a running test's cookie: iperf3's answer to a stream with the
             // wrong cookie, ACCESS_DENIED.
@@ -322,12 +313,13 @@ public final class IperfServer implements Closeable {
             deny(ch);
             return;
         }
-        if (closed || !admit()) {
+        Slot slot = closed ? null : admit();
+        if (slot == null) {
             log.busy(remote(ch), active.size(), options.oneOff() ? 1 : options.maxConcurrent());
             deny(ch);
             return;
         }
-        startTest(ch, cookie);
+        startTest(ch, cookie, slot);
     }
 
     private static Cookie readCookie(SocketChannel ch, long timeoutMs) throws IOException {
@@ -353,7 +345,12 @@ public final class IperfServer implements Closeable {
         return Cookie.fromWire(b);
     }
 
-    private synchronized boolean admit() {
+    /** Takes a --max-concurrent place, or null when none is free. */
+    private Slot admit() {
+        return tryAdmit() ? new Slot(this::releaseSlot) : null;
+    }
+
+    private synchronized boolean tryAdmit() {
         if (options.oneOff() && oneOffTaken) {
             return false;
         }
@@ -377,7 +374,7 @@ public final class IperfServer implements Closeable {
         StreamFactory.closeQuietly(ch);
     }
 
-    private void startTest(SocketChannel ch, Cookie cookie) {
+    private void startTest(SocketChannel ch, Cookie cookie, Slot slot) {
         int number = testNumber.get();
         String name = "test" + number;
         Selector selector;
@@ -385,18 +382,18 @@ public final class IperfServer implements Closeable {
             selector = Selector.open();
         } catch (IOException e) {
             deny(ch);
-            releaseSlot(null, true);
+            slot.giveBackAsNoTest();
             return;
         }
         TestRecord rec = new TestRecord(false, options);
         rec.mode = TestMode.RECEIVER;
         TestPrinter printer = printer(null);
-        TestReporter reporter = new TestReporter(rec, printer, ServerSession.outputMode(options), options.verbose(),
+        TestReporter reporter = new TestReporter(rec, printer, outputMode(options), options.verbose(),
                 options.format(), options.interval(), info.versionText(), info.systemInfo(), observers.get());
-        ServerSession session = new ServerSession(this, options, rec, printer, reporter, selector, cookie, ch, name,
-                testIds.incrementAndGet());
+        ServerSession session = new ServerSession(context, cookie, ch, slot, options, rec, printer, reporter, selector,
+                name, testIds.incrementAndGet());
         active.add(session);
-        activeCookies.putIfAbsent(cookie, session);
+        cookies.testStarted(cookie, session);
         Thread.ofPlatform().name("iperf3j-server-" + name).start(() -> {
             try {
                 session.run();
@@ -406,9 +403,9 @@ public final class IperfServer implements Closeable {
                 } catch (IOException ignored) {
                     // nothing left to release
                 }
-                releaseSlot(session, false);
+                slot.close();
                 active.remove(session);
-                activeCookies.remove(cookie, session);
+                cookies.testEnded(cookie, session);
                 finished(session, reporter);
             }
         });
@@ -428,22 +425,20 @@ public final class IperfServer implements Closeable {
     }
 
     /**
-     * Gives back the slot {@link #admit} took, once per session (null: a test that never
-     * started); {@code -1} is available again only if the attempt was no test. A test
-     * whose authorization failed gives it back before the client is told, so a client
-     * that retries at once (a script trying passwords) finds the slot free.
+     * Gives back a slot {@link #admit} took ({@link Slot} calls this once per slot);
+     * {@code -1} is available again only if the attempt was no test. A test whose
+     * authorization failed gives it back before the client is told, so a client that
+     * retries at once (a script trying passwords) finds the slot free.
      */
-    synchronized void releaseSlot(ServerSession session, boolean noTest) {
-        if (session != null) {
-            if (session.slotReleased) {
-                return;
-            }
-            session.slotReleased = true;
-        }
+    private synchronized void releaseSlot(boolean noTest) {
         admitted--;
         if (noTest && options.oneOff()) {
             oneOffTaken = false;
         }
+    }
+
+    private static OutputMode outputMode(IperfOptions o) {
+        return OutputMode.of(o.json(), o.jsonStream(), o.jsonStreamFullOutput());
     }
 
     private void printBanner() {
@@ -465,15 +460,6 @@ public final class IperfServer implements Closeable {
 
     TestPrinter printer(String title) {
         return new TestPrinter(sink, info.programName(), title, options.timestampFormat(), ZonedDateTime::now);
-    }
-
-    /** A test now waits for its data connections. */
-    void expectStreams(ServerSession session) {
-        awaitingStreams.put(session.cookie(), session);
-    }
-
-    void streamsNoLongerExpected(ServerSession session) {
-        awaitingStreams.remove(session.cookie(), session);
     }
 
     /** Tests that ran to their end (not counting refused or unauthenticated ones). */

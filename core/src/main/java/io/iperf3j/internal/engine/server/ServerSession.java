@@ -14,13 +14,11 @@ import io.iperf3j.internal.engine.TestSettings;
 import io.iperf3j.internal.engine.TransferBudget;
 import io.iperf3j.internal.engine.tcp.TcpStream;
 import io.iperf3j.internal.engine.udp.UdpStream;
-import io.iperf3j.internal.engine.udp.UdpStreamRouter;
 import io.iperf3j.internal.engine.udp.UdpStreams;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.net.NativeSocket;
 import io.iperf3j.internal.net.ProcessCpu;
 import io.iperf3j.internal.options.IperfOptions;
-import io.iperf3j.internal.output.OutputMode;
 import io.iperf3j.internal.output.Strftime;
 import io.iperf3j.internal.output.TestPrinter;
 import io.iperf3j.internal.output.TestReporter;
@@ -40,12 +38,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,8 +50,10 @@ import java.util.concurrent.TimeUnit;
 final class ServerSession extends TestSession {
     private enum Expect { PARAMS, STATE, RESULTS }
 
-    private final IperfServer server;
+    private final ServerContext ctx;
     private final Cookie cookie;
+    /** This test's --max-concurrent place. */
+    private final Slot slot;
     private final SocketChannel controlSocket;
     private final StreamFactory factory;
     /** TCP data connections with this test's cookie, until all have come. */
@@ -68,8 +63,6 @@ final class ServerSession extends TestSession {
     private Expect expect = Expect.PARAMS;
     private final ServerWatchdog watchdog;
     private int expectedStreams;
-    /** Whether this test's --max-concurrent slot was given back (guarded by the server). */
-    boolean slotReleased;
     /** A SERVER_ERROR went to the client already. */
     private boolean errorSent;
     /** How the test ended, for the operator log. */
@@ -86,30 +79,22 @@ final class ServerSession extends TestSession {
     /** {@code -A}: this thread's CPU for the test, given back when the test ends. */
     private AffinityScope pinned = AffinityScope.NONE;
 
-    ServerSession(IperfServer server, IperfOptions options, TestRecord rec, TestPrinter printer, TestReporter reporter,
-                  Selector selector, Cookie cookie, SocketChannel controlSocket, String name, long id) {
+    ServerSession(ServerContext ctx, Cookie cookie, SocketChannel controlSocket, Slot slot, IperfOptions options,
+                  TestRecord rec, TestPrinter printer, TestReporter reporter, Selector selector, String name, long id) {
         super(options, rec, printer, reporter, selector, name);
         this.id = id;
-        this.server = server;
+        this.ctx = ctx;
         this.cookie = cookie;
+        this.slot = slot;
         this.controlSocket = controlSocket;
         this.factory = new StreamFactory(options, this::wake);
         this.statsInterval = options.interval();
-        this.watchdog = new ServerWatchdog(server.limits(), options);
-    }
-
-    Cookie cookie() {
-        return cookie;
+        this.watchdog = new ServerWatchdog(ctx.limits(), options);
     }
 
     /** Whether the client failed authentication (such a test does not use up {@code -1}). */
     boolean authDenied() {
         return verdict.denied();
-    }
-
-    /** A data connection with this test's cookie arrived (acceptor thread). */
-    void offerStream(SocketChannel ch, long acceptOrder) {
-        tcpArrivals.offer(ch, acceptOrder);
     }
 
     /** Runs the test on the calling thread; never throws. */
@@ -130,13 +115,13 @@ final class ServerSession extends TestSession {
             rec.acceptedPort = peer.getPort();
             rec.cookie = cookie.text();
             watchdog.armSetup(System.nanoTime());
-            RttResponder responder = server.rttResponder();
+            RttResponder responder = ctx.responder();
             if (responder != null) {
                 probe = new ProbeAnswer(responder, () -> (InetSocketAddress) controlSocket.getLocalAddress(),
                         text -> debug(text, null));
                 try {
                     // Before PARAM_EXCHANGE: an iperf3j client with --latency probes before it sends its parameters.
-                    server.udpRouter.expectProbe(probe, peer.getAddress());
+                    ctx.router().expectProbe(probe, peer.getAddress());
                 } catch (IOException e) {
                     debug("no latency probe for this test: UDP port " + Errno.describe(e), null);
                 }
@@ -155,7 +140,7 @@ final class ServerSession extends TestSession {
             reporter.onError(verdict.endReason());
         } finally {
             pinned.close();
-            server.streamsNoLongerExpected(this);
+            ctx.cookies().streamsNoLongerExpected(cookie, tcpArrivals);
             forgetUdp();
             if (probe != null) {
                 probe.close();
@@ -200,7 +185,7 @@ final class ServerSession extends TestSession {
 
     /** The operator log's end line (see {@link ServerLog}). */
     private void logEnd() {
-        ServerLog log = server.log();
+        ServerLog log = ctx.log();
         if (!log.enabled()) {
             return;
         }
@@ -262,9 +247,9 @@ final class ServerSession extends TestSession {
             throw e;
         }
         verdict.shape(ServerLog.TestShape.of(p));
-        if (server.authCheck() != null && !authorized(p)) {
+        if (ctx.auth() != null && !authorized(p)) {
             verdict.deny();
-            server.releaseSlot(this, true);
+            slot.giveBackAsNoTest();
             // 3.12 sends SERVER_ERROR and only the code, then closes.
             ByteBuffer b = ByteBuffer.allocate(5).put(ControlState.SERVER_ERROR.wireByte()).putInt(ErrorCode.AUTH_TEST.number());
             control.write(b.flip());
@@ -275,7 +260,7 @@ final class ServerSession extends TestSession {
             refuse(e);
             throw e;
         }
-        server.log().testStarted(id, peer, verdict.shape(), verdict.user());
+        ctx.log().testStarted(id, peer, verdict.shape(), verdict.user());
         TestSettings.apply(rec, p, false);
         // -A: the client's m (3.21 pins the server after the parameter exchange), else the
         // server's own n; the stream workers this thread starts inherit the CPU.
@@ -288,7 +273,7 @@ final class ServerSession extends TestSession {
         }
         boolean udp = rec.protocol == Transport.UDP;
         if (!udp) {
-            int[] buffers = server.listenerBuffers();
+            int[] buffers = ctx.listenerBuffers();
             reporter.onListenerBuffers(rec.window, buffers[0], buffers[1]);
         }
         long nowMillis = System.currentTimeMillis();
@@ -305,7 +290,7 @@ final class ServerSession extends TestSession {
         }
         if (udp) {
             try {
-                udpArrivals.register(server.udpRouter, control.remoteAddress().getAddress(), expectedStreams);
+                udpArrivals.register(ctx.router(), control.remoteAddress().getAddress(), expectedStreams);
             } catch (IOException e) {
                 // iperf3 binds its UDP socket here; a taken port fails the test with the errno.
                 IperfException failure = new IperfException(ErrorCode.STREAM_LISTEN, Errno.describe(e), e);
@@ -317,7 +302,7 @@ final class ServerSession extends TestSession {
                 throw failure;
             }
         } else {
-            server.expectStreams(this);
+            ctx.cookies().expectStreams(cookie, tcpArrivals);
         }
         if (!udpArrivals.awaitingGrant()) {
             control.sendState(ControlState.CREATE_STREAMS);
@@ -338,7 +323,7 @@ final class ServerSession extends TestSession {
     }
 
     private boolean authorized(TestParameters p) {
-        AuthCheck.Result r = server.authCheck().check(p.authToken());
+        AuthCheck.Result r = ctx.auth().check(p.authToken());
         if (!r.accepted()) {
             verdict.detail(r.failure());
             return false;
@@ -450,7 +435,7 @@ final class ServerSession extends TestSession {
             s.start(name);
         }
         if (streams.size() == expectedStreams) {
-            server.streamsNoLongerExpected(this);
+            ctx.cookies().streamsNoLongerExpected(cookie, tcpArrivals);
             forgetUdp();
             startTest();
         }
@@ -459,9 +444,9 @@ final class ServerSession extends TestSession {
     /** Neither UDP streams nor a probe are expected any more: the router may close its acceptor. */
     private void forgetUdp() {
         if (probe != null) {
-            server.udpRouter.forgetProbe(probe);
+            ctx.router().forgetProbe(probe);
         }
-        server.udpRouter.forget(udpArrivals);
+        ctx.router().forget(udpArrivals);
     }
 
     private void startTest() throws IperfException, IOException {
@@ -572,9 +557,5 @@ final class ServerSession extends TestSession {
         }
         verdict.endReason(ErrorCode.SERVER_TERM.text());
         done = true;
-    }
-
-    static OutputMode outputMode(IperfOptions o) {
-        return OutputMode.of(o.json(), o.jsonStream(), o.jsonStreamFullOutput());
     }
 }
