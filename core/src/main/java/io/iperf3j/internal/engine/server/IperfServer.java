@@ -3,7 +3,6 @@ package io.iperf3j.internal.engine.server;
 import io.iperf3j.internal.auth.PemKeys;
 import io.iperf3j.internal.engine.EngineInfo;
 import io.iperf3j.internal.engine.Errno;
-import io.iperf3j.internal.engine.SocketBuffers;
 import io.iperf3j.internal.engine.StreamFactory;
 import io.iperf3j.internal.engine.Unsupported;
 import io.iperf3j.RttResponder;
@@ -24,15 +23,11 @@ import io.iperf3j.internal.stats.TestRecord;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.ZonedDateTime;
 import java.util.Set;
@@ -68,17 +63,11 @@ public final class IperfServer implements Closeable {
     private volatile ServerLimits limits = ServerLimits.DEFAULTS;
     private volatile RttResponder rttResponder;
     private final CountDownLatch oneOffDone = new CountDownLatch(1);
-    private ServerSocketChannel listener;
+    private volatile ListeningSocket listener;
     /** Tells apart the UDP streams of tests that set up at the same time. */
     final UdpStreamRouter udpRouter;
     /** The authentication every test passes first; null without {@code --rsa-private-key-path}. */
     private AuthCheck authCheck;
-    /**
-     * The buffer sizes iperf3 reports in a server's JSON {@code start}: the send
-     * buffer a new socket gets (Java exposes no SO_SNDBUF on a listener) and the
-     * listener's receive buffer, which accepted sockets inherit.
-     */
-    private int[] listenerBuffers = {0, 0};
     /** Built when {@link #serve()} starts. */
     private volatile ServerContext context;
     private volatile boolean closed;
@@ -134,59 +123,17 @@ public final class IperfServer implements Closeable {
         } catch (Exception e) {
             throw new IperfException(ErrorCode.SET_SERVER_AUTH, e.getMessage());
         }
-        try {
-            InetAddress bindTo = options.bindAddress() != null ? InetAddress.getByName(options.bindAddress()) : null;
-            StandardProtocolFamily family = switch (options.ipVersion()) {
-                case V4 -> StandardProtocolFamily.INET;
-                case V6, ANY -> bindTo instanceof java.net.Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
-            };
-            listener = ServerSocketChannel.open(family);
-            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            if (!options.mptcp()) {
-                listener.bind(new InetSocketAddress(bindTo, options.port()), 128);
-            } else {
-                // -m on a server: listen with MPTCP, so data streams of MPTCP clients are MPTCP
-                // (3.21 re-creates its listener per test when the client asks; one listener
-                // serves all tests here). Plain TCP clients still connect (fallback). The JDK's
-                // TCP listener gets an ephemeral port, so no client reaches it before the swap.
-                listener.bind(new InetSocketAddress(bindTo, 0), 128);
-                try {
-                    mptcpPort = io.iperf3j.internal.net.MultipathTcp.replaceListener(listener, 128, options.port());
-                } catch (io.iperf3j.internal.net.NativeSocketException | UnsupportedOperationException e) {
-                    throw new java.io.IOException(e.getMessage(), e);
-                }
-            }
-            try (SocketChannel probe = SocketChannel.open()) {
-                listenerBuffers = new int[] {SocketBuffers.sendBuffer(probe), SocketBuffers.receiveBuffer(listener)};
-            }
-        } catch (IOException e) {
-            StreamFactory.closeQuietly(listener);
-            throw new IperfException(ErrorCode.LISTEN, Errno.describe(e), e);
-        }
+        listener = ListeningSocket.bind(options);
     }
-
-    /** With {@code -m}: the MPTCP listener's port; 0 otherwise. */
-    private volatile int mptcpPort;
 
     /** The bound port (useful with port 0). */
     public int port() {
-        if (mptcpPort > 0) {
-            return mptcpPort; // the JDK still reports the ephemeral port it bound first
-        }
-        return ((InetSocketAddress) listenerAddress()).getPort();
-    }
-
-    private java.net.SocketAddress listenerAddress() {
-        try {
-            return listener.getLocalAddress();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return listener.port();
     }
 
     /** What each test gets from this server (after {@link #bind()} and the setters). */
     private ServerContext context() {
-        return new ServerContext(limits, authCheck, listenerBuffers, udpRouter, rttResponder, log, cookies);
+        return new ServerContext(limits, authCheck, listener.buffers(), udpRouter, rttResponder, log, cookies);
     }
 
     /**
@@ -211,7 +158,7 @@ public final class IperfServer implements Closeable {
             while (!closed) {
                 SocketChannel ch;
                 try {
-                    ch = acceptWithIdleTimeout();
+                    ch = listener.accept(options.oneOff() ? options.idleTimeoutSec() : 0);
                 } catch (ClosedChannelException e) {
                     break;
                 } catch (IOException e) {
@@ -253,20 +200,6 @@ public final class IperfServer implements Closeable {
                 oneOffWatcher.interrupt();
             }
             awaitActiveTests();
-        }
-    }
-
-    private SocketChannel acceptWithIdleTimeout() throws IOException {
-        if (options.idleTimeoutSec() <= 0 || !options.oneOff()) {
-            return listener.accept();
-        }
-        // A one-off server with --idle-timeout exits when nobody connects in time (exit status 0, as iperf3).
-        listener.socket().setSoTimeout(options.idleTimeoutSec() * 1000);
-        try {
-            java.net.Socket s = listener.socket().accept();
-            return s.getChannel();
-        } catch (SocketTimeoutException e) {
-            return null;
         }
     }
 
@@ -486,7 +419,10 @@ public final class IperfServer implements Closeable {
 
     private void closeListener() {
         closed = true;
-        StreamFactory.closeQuietly(listener);
+        ListeningSocket l = listener;
+        if (l != null) {
+            l.close();
+        }
         udpRouter.close();
     }
 
