@@ -22,9 +22,6 @@ import io.iperf3j.internal.stats.TestRecord;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.Selector;
@@ -57,8 +54,6 @@ public final class IperfServer implements Closeable {
     private final AtomicInteger completedTests = new AtomicInteger();
     /** Numbers every admitted control connection, for the operator log. */
     private final AtomicLong testIds = new AtomicLong();
-    /** Connections whose cookie has not arrived yet. */
-    private final AtomicInteger pendingHandshakes = new AtomicInteger();
     private final ServerLog log;
     private volatile ServerLimits limits = ServerLimits.DEFAULTS;
     private volatile RttResponder rttResponder;
@@ -74,8 +69,6 @@ public final class IperfServer implements Closeable {
     private volatile boolean oneOffTaken;
     /** Tests holding one of the --max-concurrent slots (guarded by this). */
     private int admitted;
-    /** Counts accepted connections, so a test can give its streams roles in the order the client opened them. */
-    private long acceptOrder;
 
     /**
      * @param observers makes an observer for each new test (live metrics, results);
@@ -141,6 +134,7 @@ public final class IperfServer implements Closeable {
      */
     public void serve() throws IperfException {
         context = context();
+        Handshakes handshakes = new Handshakes(limits, log, this::route);
         printBanner();
         Thread oneOffWatcher = null;
         if (options.oneOff()) {
@@ -179,21 +173,7 @@ public final class IperfServer implements Closeable {
                     // --idle-timeout with -1: nobody came, so the server is done.
                     break;
                 }
-                if (pendingHandshakes.incrementAndGet() > limits.maxPendingHandshakes()) {
-                    pendingHandshakes.decrementAndGet();
-                    log.dropped(remote(ch), "more than " + limits.maxPendingHandshakes()
-                            + " connections waiting to send their cookie");
-                    StreamFactory.closeQuietly(ch);
-                    continue;
-                }
-                long order = acceptOrder++; // only this thread accepts
-                Thread.ofVirtual().name("iperf3j-handshake").start(() -> {
-                    try {
-                        handshake(ch, order);
-                    } finally {
-                        pendingHandshakes.decrementAndGet();
-                    }
-                });
+                handshakes.start(ch);
             }
         } finally {
             if (oneOffWatcher != null) {
@@ -211,71 +191,30 @@ public final class IperfServer implements Closeable {
         }
     }
 
-    private static InetSocketAddress remote(SocketChannel ch) {
-        try {
-            return (InetSocketAddress) ch.getRemoteAddress();
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /** Reads the cookie of a new connection, then routes it. Runs on a virtual thread per connection. */
-    private void handshake(SocketChannel ch, long acceptOrder) {
-        Cookie cookie;
-        try {
-            cookie = readCookie(ch, limits.cookieTimeout().toMillis());
-        } catch (SocketTimeoutException e) {
-            log.dropped(remote(ch), "no cookie within " + limits.cookieTimeout().toMillis() + " ms");
-            StreamFactory.closeQuietly(ch);
-            return; // a silent connection costs nothing more
-        } catch (IOException e) {
-            log.dropped(remote(ch), "closed before sending its cookie");
-            StreamFactory.closeQuietly(ch);
-            return; // nor does a broken one
-        }
+    /** A connection sent its cookie: a waiting test's data stream, a surplus one, or a new test. */
+    private void route(Arrival a) {
+        SocketChannel ch = a.channel();
+        Cookie cookie = a.cookie();
         TcpArrivals waiting = cookies.awaiting(cookie);
         if (waiting != null) {
-            waiting.offer(ch, acceptOrder);
+            waiting.offer(ch, a.acceptOrder());
             return;
         }
         if (cookies.isActive(cookie)) {
             // A data connection for a test that has all its streams, or a second control
             // connection with a running test's cookie: iperf3's answer to a stream with the
             // wrong cookie, ACCESS_DENIED.
-            log.dropped(remote(ch), "cookie of a test that has all its connections");
+            log.dropped(a.client(), "cookie of a test that has all its connections");
             deny(ch);
             return;
         }
         Slot slot = closed ? null : admit();
         if (slot == null) {
-            log.busy(remote(ch), active.size(), options.oneOff() ? 1 : options.maxConcurrent());
+            log.busy(a.client(), active.size(), options.oneOff() ? 1 : options.maxConcurrent());
             deny(ch);
             return;
         }
         startTest(ch, cookie, slot);
-    }
-
-    private static Cookie readCookie(SocketChannel ch, long timeoutMs) throws IOException {
-        ch.configureBlocking(true);
-        java.net.Socket s = ch.socket();
-        InputStream in = s.getInputStream();
-        byte[] b = new byte[Cookie.SIZE];
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        int got = 0;
-        while (got < b.length) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
-                throw new SocketTimeoutException("no cookie");
-            }
-            s.setSoTimeout((int) Math.max(1, left));
-            int n = in.read(b, got, b.length - got);
-            if (n < 0) {
-                throw new IOException("closed before the cookie");
-            }
-            got += n;
-        }
-        s.setSoTimeout(0);
-        return Cookie.fromWire(b);
     }
 
     /** Takes a --max-concurrent place, or null when none is free. */
