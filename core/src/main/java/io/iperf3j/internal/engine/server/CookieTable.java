@@ -15,14 +15,32 @@ final class CookieTable {
     /** Cookies of the tests that run now, each with its test. */
     private final Map<Cookie, Object> activeCookies = new ConcurrentHashMap<>();
 
-    /** The data connections of the test waiting for {@code cookie}'s, or null. */
-    TcpArrivals awaiting(Cookie cookie) {
-        return awaitingStreams.get(cookie);
+    /** Where a connection with a cookie goes. */
+    sealed interface Route permits ToTest, Surplus, NewTest {
     }
 
-    /** Whether a test that runs now has this cookie. */
-    boolean isActive(Cookie cookie) {
-        return activeCookies.containsKey(cookie);
+    /** A data connection of a test that waits for it. */
+    record ToTest(TcpArrivals arrivals) implements Route {
+    }
+
+    /** A running test's cookie on a connection that test does not wait for. */
+    record Surplus() implements Route {
+    }
+
+    /** A cookie no test has: a new test. */
+    record NewTest() implements Route {
+    }
+
+    /** Where {@code a} goes, by its cookie. */
+    Route route(Arrival a) {
+        TcpArrivals waiting = awaitingStreams.get(a.cookie());
+        if (waiting != null) {
+            return new ToTest(waiting);
+        }
+        if (activeCookies.containsKey(a.cookie())) {
+            return new Surplus();
+        }
+        return new NewTest();
     }
 
     /** A test starts with {@code cookie} (the first one keeps it). */

@@ -3,7 +3,6 @@ package io.iperf3j.internal.engine.server;
 import io.iperf3j.internal.auth.PemKeys;
 import io.iperf3j.internal.engine.EngineInfo;
 import io.iperf3j.internal.engine.Errno;
-import io.iperf3j.internal.engine.StreamFactory;
 import io.iperf3j.internal.engine.Unsupported;
 import io.iperf3j.RttResponder;
 import io.iperf3j.internal.engine.udp.UdpStreamRouter;
@@ -12,7 +11,6 @@ import io.iperf3j.internal.output.OutputMode;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.output.TestPrinter;
 import io.iperf3j.internal.output.TestReporter;
-import io.iperf3j.internal.protocol.ControlState;
 import io.iperf3j.internal.protocol.Cookie;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
@@ -22,7 +20,6 @@ import io.iperf3j.internal.stats.TestRecord;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -195,23 +192,27 @@ public final class IperfServer implements Closeable {
     private void route(Arrival a) {
         SocketChannel ch = a.channel();
         Cookie cookie = a.cookie();
-        TcpArrivals waiting = cookies.awaiting(cookie);
-        if (waiting != null) {
-            waiting.offer(ch, a.acceptOrder());
-            return;
-        }
-        if (cookies.isActive(cookie)) {
-            // A data connection for a test that has all its streams, or a second control
-            // connection with a running test's cookie: iperf3's answer to a stream with the
-            // wrong cookie, ACCESS_DENIED.
-            log.dropped(a.client(), "cookie of a test that has all its connections");
-            deny(ch);
-            return;
+        switch (cookies.route(a)) {
+            case CookieTable.ToTest(TcpArrivals waiting) -> {
+                waiting.offer(ch, a.acceptOrder());
+                return;
+            }
+            case CookieTable.Surplus() -> {
+                // A data connection for a test that has all its streams, or a second control
+                // connection with a running test's cookie: iperf3's answer to a stream with the
+                // wrong cookie, ACCESS_DENIED.
+                log.dropped(a.client(), "cookie of a test that has all its connections");
+                Refusal.SURPLUS.answer(ch);
+                return;
+            }
+            case CookieTable.NewTest() -> {
+                // below
+            }
         }
         Slot slot = closed ? null : admit();
         if (slot == null) {
             log.busy(a.client(), active.size(), options.oneOff() ? 1 : options.maxConcurrent());
-            deny(ch);
+            Refusal.BUSY.answer(ch);
             return;
         }
         startTest(ch, cookie, slot);
@@ -236,16 +237,6 @@ public final class IperfServer implements Closeable {
         return true;
     }
 
-    /** iperf3's busy answer: ACCESS_DENIED, then close. */
-    private static void deny(SocketChannel ch) {
-        try {
-            ch.write(ByteBuffer.wrap(new byte[] {ControlState.ACCESS_DENIED.wireByte()}));
-        } catch (IOException ignored) {
-            // the client sees the close either way
-        }
-        StreamFactory.closeQuietly(ch);
-    }
-
     private void startTest(SocketChannel ch, Cookie cookie, Slot slot) {
         int number = testNumber.get();
         String name = "test" + number;
@@ -253,7 +244,7 @@ public final class IperfServer implements Closeable {
         try {
             selector = Selector.open();
         } catch (IOException e) {
-            deny(ch);
+            Refusal.BUSY.answer(ch);
             slot.giveBackAsNoTest();
             return;
         }

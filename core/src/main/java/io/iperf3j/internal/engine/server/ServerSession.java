@@ -34,7 +34,6 @@ import io.iperf3j.internal.stats.TestRecord;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -251,8 +250,7 @@ final class ServerSession extends TestSession {
             verdict.deny();
             slot.giveBackAsNoTest();
             // 3.12 sends SERVER_ERROR and only the code, then closes.
-            ByteBuffer b = ByteBuffer.allocate(5).put(ControlState.SERVER_ERROR.wireByte()).putInt(ErrorCode.AUTH_TEST.number());
-            control.write(b.flip());
+            control.write(Refusal.AUTH.wire());
             throw new IperfException(ErrorCode.AUTH_TEST);
         }
         if (local.serverMaxDurationSec() > 0 && p.time() > local.serverMaxDurationSec()) {

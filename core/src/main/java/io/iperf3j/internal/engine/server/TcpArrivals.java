@@ -1,10 +1,7 @@
 package io.iperf3j.internal.engine.server;
 
 import io.iperf3j.internal.engine.StreamFactory;
-import io.iperf3j.internal.protocol.ControlState;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,7 +46,7 @@ final class TcpArrivals {
         Arrival a;
         while ((a = arriving.poll()) != null) {
             if (accepted + pending.size() >= expected || running) {
-                refuse(a.channel());
+                Refusal.SURPLUS.answer(a.channel());
                 continue;
             }
             pending.add(a);
@@ -75,15 +72,5 @@ final class TcpArrivals {
         for (Arrival p : pending) {
             StreamFactory.closeQuietly(p.channel());
         }
-    }
-
-    /** iperf3's answer to a stream it does not want: ACCESS_DENIED, then close. */
-    private static void refuse(SocketChannel ch) {
-        try {
-            ch.write(ByteBuffer.wrap(new byte[] {ControlState.ACCESS_DENIED.wireByte()}));
-        } catch (IOException ignored) {
-            // refused either way
-        }
-        StreamFactory.closeQuietly(ch);
     }
 }
