@@ -63,9 +63,10 @@ public final class IperfServer implements Closeable {
     /** Built when {@link #serve()} starts. */
     private volatile ServerContext context;
     private volatile boolean closed;
-    private volatile boolean oneOffTaken;
-    /** Tests holding one of the --max-concurrent slots (guarded by this). */
-    private int admitted;
+    /** The --max-concurrent slots. */
+    private final SlotPool slots;
+    /** New tests: a slot, or the busy answer. */
+    private final Admission admission;
 
     /**
      * @param observers makes an observer for each new test (live metrics, results);
@@ -78,6 +79,9 @@ public final class IperfServer implements Closeable {
         this.info = info;
         this.observers = observers == null ? () -> TestObserver.NONE : observers;
         this.log = new ServerLog(sink, info.programName(), options.timestampFormat(), options.serverLog());
+        Admission.Overflow busy = new RefuseBusy(log, active::size, options.oneOff() ? 1 : options.maxConcurrent());
+        this.slots = new SlotPool(options.maxConcurrent(), options.oneOff(), busy::slotFreed);
+        this.admission = new Admission(slots, busy);
     }
 
     /**
@@ -191,7 +195,6 @@ public final class IperfServer implements Closeable {
     /** A connection sent its cookie: a waiting test's data stream, a surplus one, or a new test. */
     private void route(Arrival a) {
         SocketChannel ch = a.channel();
-        Cookie cookie = a.cookie();
         switch (cookies.route(a)) {
             case CookieTable.ToTest(TcpArrivals waiting) -> {
                 waiting.offer(ch, a.acceptOrder());
@@ -209,32 +212,11 @@ public final class IperfServer implements Closeable {
                 // below
             }
         }
-        Slot slot = closed ? null : admit();
-        if (slot == null) {
-            log.busy(a.client(), active.size(), options.oneOff() ? 1 : options.maxConcurrent());
-            Refusal.BUSY.answer(ch);
+        if (closed) {
+            admission.refuse(a);
             return;
         }
-        startTest(ch, cookie, slot);
-    }
-
-    /** Takes a --max-concurrent place, or null when none is free. */
-    private Slot admit() {
-        return tryAdmit() ? new Slot(this::releaseSlot) : null;
-    }
-
-    private synchronized boolean tryAdmit() {
-        if (options.oneOff() && oneOffTaken) {
-            return false;
-        }
-        if (admitted >= Math.max(1, options.oneOff() ? 1 : options.maxConcurrent())) {
-            return false;
-        }
-        admitted++;
-        if (options.oneOff()) {
-            oneOffTaken = true;
-        }
-        return true;
+        admission.admit(a, (arrival, slot) -> startTest(arrival.channel(), arrival.cookie(), slot));
     }
 
     private void startTest(SocketChannel ch, Cookie cookie, Slot slot) {
@@ -284,19 +266,6 @@ public final class IperfServer implements Closeable {
             oneOffDone.countDown();
         } else if (!closed) {
             printBanner(next);
-        }
-    }
-
-    /**
-     * Gives back a slot {@link #admit} took ({@link Slot} calls this once per slot);
-     * {@code -1} is available again only if the attempt was no test. A test whose
-     * authorization failed gives it back before the client is told, so a client that
-     * retries at once (a script trying passwords) finds the slot free.
-     */
-    private synchronized void releaseSlot(boolean noTest) {
-        admitted--;
-        if (noTest && options.oneOff()) {
-            oneOffTaken = false;
         }
     }
 
