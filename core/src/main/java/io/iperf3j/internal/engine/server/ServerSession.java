@@ -292,6 +292,9 @@ final class ServerSession extends TestSession {
             } catch (IOException e) {
                 // iperf3 binds its UDP socket here; a taken port fails the test with the errno.
                 IperfException failure = new IperfException(ErrorCode.STREAM_LISTEN, Errno.describe(e), e);
+                // This SERVER_ERROR (with the errno) is the only one: tellClient must not add another.
+                verdict.refuse();
+                errorSent = true;
                 try {
                     control.write(ControlFrames.encodeServerError(ErrorCode.STREAM_LISTEN.number(), Errno.of(e)));
                 } catch (IOException ignored) {
