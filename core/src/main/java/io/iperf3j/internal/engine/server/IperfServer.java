@@ -197,7 +197,11 @@ public final class IperfServer implements Closeable {
         SocketChannel ch = a.channel();
         switch (cookies.route(a)) {
             case CookieTable.ToTest(TcpArrivals waiting) -> {
-                waiting.offer(ch, a.acceptOrder());
+                if (!waiting.offer(ch, a.acceptOrder())) {
+                    // The test ended between the look-up and the offer: nobody else will close this one.
+                    log.dropped(a.client(), "cookie of a test that has ended");
+                    Refusal.SURPLUS.answer(ch);
+                }
                 return;
             }
             case CookieTable.Surplus() -> {

@@ -24,15 +24,27 @@ final class TcpArrivals {
     /** Test thread: connections in, waiting for the rest before roles are given. */
     private final List<Arrival> pending = new ArrayList<>();
     private final Runnable wake;
+    /** Guards {@link #closed} against an offer racing {@link #close()}. */
+    private final Object lock = new Object();
+    private boolean closed;
 
     /** @param wake wakes the test thread (its selector) */
     TcpArrivals(Runnable wake) {
         this.wake = wake;
     }
 
-    /** A data connection with this test's cookie arrived (handshake thread). */
+    /**
+     * A data connection with this test's cookie arrived (handshake thread).
+     *
+     * @return false when the test has ended ({@link #close()}): the caller still owns {@code ch}
+     */
     boolean offer(SocketChannel ch, long acceptOrder) {
-        arriving.add(new Arrival(ch, acceptOrder));
+        synchronized (lock) {
+            if (closed) {
+                return false;
+            }
+            arriving.add(new Arrival(ch, acceptOrder));
+        }
         wake.run();
         return true;
     }
@@ -63,8 +75,11 @@ final class TcpArrivals {
         return ready;
     }
 
-    /** Closes every connection that arrived and was not taken. */
+    /** Closes every connection that arrived and was not taken; later offers are refused. */
     void close() {
+        synchronized (lock) {
+            closed = true;
+        }
         Arrival a;
         while ((a = arriving.poll()) != null) {
             StreamFactory.closeQuietly(a.channel());

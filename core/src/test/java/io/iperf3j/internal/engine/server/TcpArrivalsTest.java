@@ -99,6 +99,17 @@ class TcpArrivalsTest {
         first.close();
     }
 
+    /** Bug 1 of docs/design/server-session-split.md: an offer after the test ended is refused, so its caller closes it. */
+    @Test
+    void anOfferAfterCloseIsFalse() throws Exception {
+        TcpArrivals arrivals = new TcpArrivals(() -> { });
+        arrivals.close();
+        SocketChannel late = connection();
+        assertThat(arrivals.offer(late, 1)).as("the test is gone: the offerer keeps the channel").isFalse();
+        assertThat(arrivals.ready(0, 1, false)).isEmpty();
+        late.close();
+    }
+
     @Test
     void closeClosesWhatArrivedAndWasNotTaken() throws Exception {
         TcpArrivals arrivals = new TcpArrivals(() -> { });
