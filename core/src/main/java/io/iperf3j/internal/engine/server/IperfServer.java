@@ -224,8 +224,10 @@ public final class IperfServer implements Closeable {
     }
 
     private void startTest(SocketChannel ch, Cookie cookie, Slot slot) {
-        int number = testNumber.get();
-        String name = "test" + number;
+        // Named by the operator log's test id, unique per admitted test: the banner's number
+        // (testNumber) only moves when a test finishes, so concurrent tests shared it.
+        long id = testIds.incrementAndGet();
+        String name = "test" + id;
         Selector selector;
         try {
             selector = Selector.open();
@@ -240,7 +242,7 @@ public final class IperfServer implements Closeable {
         TestReporter reporter = new TestReporter(rec, printer, outputMode(options), options.verbose(),
                 options.format(), options.interval(), info.versionText(), info.systemInfo(), observers.get());
         ServerSession session = new ServerSession(context, cookie, ch, slot, options, rec, printer, reporter, selector,
-                name, testIds.incrementAndGet());
+                name, id);
         active.add(session);
         cookies.testStarted(cookie, session);
         Thread.ofPlatform().name("iperf3j-server-" + name).start(() -> {
