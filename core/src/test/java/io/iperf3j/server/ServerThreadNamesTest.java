@@ -22,9 +22,9 @@ class ServerThreadNamesTest {
     @Test
     void concurrentTestsHaveThreadsOfTheirOwnName() throws Exception {
         try (TestServer server = new TestServer(ServerLimits.DEFAULTS, "--max-concurrent", "3");
-             RawPeer a = RawPeer.atParameters(server.port());
-             RawPeer b = RawPeer.atParameters(server.port());
-             RawPeer c = RawPeer.atParameters(server.port())) {
+             RawPeer _ = RawPeer.atParameters(server.port());
+             RawPeer _ = RawPeer.atParameters(server.port());
+             RawPeer _ = RawPeer.atParameters(server.port())) {
             List<String> names = testThreads();
             assertThat(names).as("one thread per waiting test").hasSize(3);
             assertThat(names).as("names told apart").doesNotHaveDuplicates();

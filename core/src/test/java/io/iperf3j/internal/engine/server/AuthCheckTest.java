@@ -3,16 +3,13 @@ package io.iperf3j.internal.engine.server;
 import io.iperf3j.internal.auth.AuthToken;
 import io.iperf3j.internal.auth.AuthorizedUsers;
 import io.iperf3j.internal.options.IperfOptions.RsaPadding;
+import io.iperf3j.testing.AuthFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.crypto.Cipher;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,13 +30,9 @@ class AuthCheckTest {
 
     @BeforeAll
     static void keys() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        keys = g.generateKeyPair();
-        otherKeys = g.generateKeyPair();
-        Path users = dir.resolve("users.csv");
-        Files.writeString(users, "# comment\n\nnocomma\n" + USER + "," + AuthorizedUsers.hexDigest(USER, PASSWORD) + "\n");
-        check = new AuthCheck(keys.getPrivate(), users, 10, () -> NOW);
+        keys = AuthFixture.keys();
+        otherKeys = AuthFixture.keys();
+        check = new AuthCheck(keys.getPrivate(), AuthFixture.usersFile(dir, USER, PASSWORD), 10, () -> NOW);
     }
 
     private static String token(String user, String password, long ts) throws Exception {
@@ -47,9 +40,7 @@ class AuthCheckTest {
     }
 
     private static String encrypted(String plain) throws Exception {
-        Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding");
-        c.init(Cipher.ENCRYPT_MODE, keys.getPublic());
-        return Base64.getEncoder().encodeToString(c.doFinal(plain.getBytes(StandardCharsets.UTF_8)));
+        return AuthFixture.encrypted(keys.getPublic(), plain);
     }
 
     @Test
