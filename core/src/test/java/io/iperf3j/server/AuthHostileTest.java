@@ -3,6 +3,7 @@ package io.iperf3j.server;
 import io.iperf3j.internal.auth.AuthToken;
 import io.iperf3j.internal.auth.AuthorizedUsers;
 import io.iperf3j.internal.options.IperfOptions.RsaPadding;
+import io.iperf3j.testing.AuthFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Cipher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,16 +45,13 @@ class AuthHostileTest {
 
     @BeforeAll
     static void keys() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        keys = g.generateKeyPair();
-        otherKeys = g.generateKeyPair();
+        keys = AuthFixture.keys();
+        otherKeys = AuthFixture.keys();
         privateKey = dir.resolve("private.pem");
         Files.writeString(privateKey, "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n");
-        users = dir.resolve("users.csv");
-        Files.writeString(users, "# comment\n\nnocomma\n" + USER + "," + AuthorizedUsers.hexDigest(USER, PASSWORD) + "\n");
+        users = AuthFixture.usersFile(dir, USER, PASSWORD);
     }
 
     private static long now() {
@@ -68,9 +64,7 @@ class AuthHostileTest {
 
     /** RSA-encrypts any plaintext with the server's key, as a token. */
     private static String encrypted(String plain) throws Exception {
-        Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding");
-        c.init(Cipher.ENCRYPT_MODE, keys.getPublic());
-        return Base64.getEncoder().encodeToString(c.doFinal(plain.getBytes(StandardCharsets.UTF_8)));
+        return AuthFixture.encrypted(keys.getPublic(), plain);
     }
 
     private static String params(String tokenMember) {

@@ -239,6 +239,27 @@ class HostileInputTest {
         }
     }
 
+    /** Bug 2 of docs/design/server-session-split.md: one SERVER_ERROR with the errno, not two, and result=refused. */
+    @Test
+    void aTakenUdpPortIsOneServerErrorThenClose() throws Exception {
+        String body = VALID.replace("\"tcp\":true", "\"udp\":true").replace("131072", "1460");
+        try (java.nio.channels.DatagramChannel holder = java.nio.channels.DatagramChannel.open()) {
+            holder.bind(new java.net.InetSocketAddress(server.port())); // no SO_REUSEADDR: the server cannot bind
+            try (RawPeer p = RawPeer.atParameters(server.port())) {
+                p.writeJson(body);
+                byte[] answer = p.readToEof(2000);
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(answer);
+                assertThat(answer).as("one SERVER_ERROR frame (byte, code, errno), then the close: %s",
+                        java.util.Arrays.toString(answer)).hasSize(9);
+                assertThat(b.get()).isEqualTo(RawPeer.SERVER_ERROR);
+                assertThat(b.getInt()).as("IESTREAMLISTEN").isEqualTo(202);
+                assertThat(b.getInt()).as("errno (EADDRINUSE)").isPositive();
+            }
+        }
+        assertThat(server.awaitLogLine(java.time.Duration.ofSeconds(5), "event=end", "proto=UDP",
+                "unable to start stream listener")).contains("result=refused");
+    }
+
     // ------------------------------------------------------------ state bytes
 
     @ParameterizedTest(name = "state byte {0}")

@@ -3,6 +3,7 @@ package io.iperf3j.internal.engine.server;
 import io.iperf3j.internal.engine.AddressText;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.output.Strftime;
+import io.iperf3j.internal.protocol.TestParameters;
 
 import java.net.InetSocketAddress;
 import java.time.ZonedDateTime;
@@ -69,6 +70,13 @@ final class ServerLog {
     /** What a test was, for its start and end lines. */
     record TestShape(String proto, String dir, int streams, String limit) {
         static final TestShape UNKNOWN = new TestShape(null, null, 0, null);
+
+        /** What the client asked for: protocol, direction, streams, and how the test ends. */
+        static TestShape of(TestParameters p) {
+            String dir = p.bidirectional() ? "bidir" : p.reverse() ? "reverse" : "normal";
+            String limit = p.num() > 0 ? p.num() + "B" : p.blockcount() > 0 ? p.blockcount() + "blocks" : p.time() + "s";
+            return new TestShape(p.udp() ? "UDP" : "TCP", dir, p.parallel(), limit);
+        }
     }
 
     void testStarted(long id, InetSocketAddress client, TestShape shape, String user) {

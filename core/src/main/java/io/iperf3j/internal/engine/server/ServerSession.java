@@ -3,8 +3,6 @@ package io.iperf3j.internal.engine.server;
 import io.iperf3j.Direction;
 import io.iperf3j.RttResponder;
 import io.iperf3j.Transport;
-import io.iperf3j.internal.auth.AuthToken;
-import io.iperf3j.internal.auth.AuthorizedUsers;
 import io.iperf3j.internal.engine.AddressText;
 import io.iperf3j.internal.engine.AffinityScope;
 import io.iperf3j.internal.engine.DataStream;
@@ -16,13 +14,11 @@ import io.iperf3j.internal.engine.TestSettings;
 import io.iperf3j.internal.engine.TransferBudget;
 import io.iperf3j.internal.engine.tcp.TcpStream;
 import io.iperf3j.internal.engine.udp.UdpStream;
-import io.iperf3j.internal.engine.udp.UdpStreamRouter;
 import io.iperf3j.internal.engine.udp.UdpStreams;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.net.NativeSocket;
 import io.iperf3j.internal.net.ProcessCpu;
 import io.iperf3j.internal.options.IperfOptions;
-import io.iperf3j.internal.output.OutputMode;
 import io.iperf3j.internal.output.Strftime;
 import io.iperf3j.internal.output.TestPrinter;
 import io.iperf3j.internal.output.TestReporter;
@@ -38,16 +34,10 @@ import io.iperf3j.internal.stats.TestRecord;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,129 +46,54 @@ import java.util.concurrent.TimeUnit;
  * (a silent or vanished client, bad parameters, a failed stream, a timeout) ends
  * this test only, with a message, and frees everything it held.
  */
-final class ServerSession extends TestSession implements UdpStreamRouter.Sink, UdpStreamRouter.ProbeSink {
+final class ServerSession extends TestSession {
     private enum Expect { PARAMS, STATE, RESULTS }
 
-    private final IperfServer server;
+    private final ServerContext ctx;
     private final Cookie cookie;
+    /** This test's --max-concurrent place. */
+    private final Slot slot;
     private final SocketChannel controlSocket;
     private final StreamFactory factory;
-    /** A TCP data connection and its place in the acceptor's order. */
-    private record Arrival(SocketChannel channel, long acceptOrder) {
-    }
-
-    private final Queue<Arrival> arrivingStreams = new ConcurrentLinkedQueue<>();
-    /** TCP streams in, waiting for the rest before roles are given. */
-    private final List<Arrival> pendingStreams = new ArrayList<>();
-    private final Queue<DatagramChannel> arrivingUdpStreams = new ConcurrentLinkedQueue<>();
-    /** UDP: another test from the client's IP is setting up streams; CREATE_STREAMS waits for {@link #udpGranted}. */
-    private boolean awaitingUdpGrant;
-    private volatile boolean udpGranted;
+    /** TCP data connections with this test's cookie, until all have come. */
+    private final TcpArrivals tcpArrivals = new TcpArrivals(this::wake);
+    /** UDP stream sockets from the router, and the turn to set them up. */
+    private final UdpArrivals udpArrivals = new UdpArrivals(this::wake);
     private Expect expect = Expect.PARAMS;
     private final ServerWatchdog watchdog;
     private int expectedStreams;
-    private boolean authDenied;
-    /** Whether this test's --max-concurrent slot was given back (guarded by the server). */
-    boolean slotReleased;
-    /** The parameters were refused (SERVER_ERROR sent). */
-    private boolean refused;
     /** A SERVER_ERROR went to the client already. */
     private boolean errorSent;
-    /** What the operator log says when the test was cut short, if more than {@link #endReason}. */
-    private String cutDetail;
-    private String authUser;
+    /** How the test ended, for the operator log. */
+    private final TestVerdict verdict = new TestVerdict();
     private final long id;
     private final long admittedNanos = System.nanoTime();
-    private ServerLog.TestShape shape = ServerLog.TestShape.UNKNOWN;
     private InetSocketAddress peer;
-    /** Bytes moved per interval, for the running {@code --server-bitrate-limit} check. */
-    private long[] rateWindow;
-    private int rateSamples;
+    /** The running {@code --server-bitrate-limit} check, made at the first interval (null: none yet or none at all). */
+    private BitrateLimit rateLimit;
     private boolean resultsSent;
-    private String endReason;
-    /** The client's latency probe being answered (guarded by {@link #probeLock}); {@link #probeEnded} once the test is over. */
-    private RttResponder.Answering probeAnswer;
-    private boolean probeEnded;
-    private final Object probeLock = new Object();
+    /** Answers the client's latency probe ({@code --latency}); null when the server answers none. */
+    private ProbeAnswer probe;
 
     /** {@code -A}: this thread's CPU for the test, given back when the test ends. */
     private AffinityScope pinned = AffinityScope.NONE;
 
-    ServerSession(IperfServer server, IperfOptions options, TestRecord rec, TestPrinter printer, TestReporter reporter,
-                  Selector selector, Cookie cookie, SocketChannel controlSocket, String name, long id) {
+    ServerSession(ServerContext ctx, Cookie cookie, SocketChannel controlSocket, Slot slot, IperfOptions options,
+                  TestRecord rec, TestPrinter printer, TestReporter reporter, Selector selector, String name, long id) {
         super(options, rec, printer, reporter, selector, name);
         this.id = id;
-        this.server = server;
+        this.ctx = ctx;
         this.cookie = cookie;
+        this.slot = slot;
         this.controlSocket = controlSocket;
         this.factory = new StreamFactory(options, this::wake);
         this.statsInterval = options.interval();
-        this.watchdog = new ServerWatchdog(server.limits(), options);
-    }
-
-    Cookie cookie() {
-        return cookie;
+        this.watchdog = new ServerWatchdog(ctx.limits(), options);
     }
 
     /** Whether the client failed authentication (such a test does not use up {@code -1}). */
     boolean authDenied() {
-        return authDenied;
-    }
-
-    /** Why the test ended early, or null if it completed. */
-    String endReason() {
-        return endReason;
-    }
-
-    /** A data connection with this test's cookie arrived (acceptor thread). */
-    void offerStream(SocketChannel ch, long acceptOrder) {
-        arrivingStreams.add(new Arrival(ch, acceptOrder));
-        wake();
-    }
-
-    /** A UDP stream socket connected to this test's client arrived (UDP acceptor thread). */
-    @Override
-    public void offerUdpStream(DatagramChannel ch) {
-        arrivingUdpStreams.add(ch);
-        wake();
-    }
-
-    @Override
-    public boolean isProbeRequest(ByteBuffer datagram) {
-        RttResponder r = server.rttResponder();
-        return r != null && r.isProbeRequest(datagram);
-    }
-
-    /** The client's latency probe arrived (UDP acceptor thread): answer it until the test ends. */
-    @Override
-    public void offerProbe(InetSocketAddress client) {
-        RttResponder r = server.rttResponder();
-        synchronized (probeLock) {
-            if (probeEnded || probeAnswer != null || r == null) {
-                return;
-            }
-            try {
-                probeAnswer = r.answer((InetSocketAddress) controlSocket.getLocalAddress(), client);
-            } catch (IOException | RuntimeException e) {
-                debug("latency probe from " + client + " not answered: " + e, null);
-            }
-        }
-    }
-
-    private void endProbe() {
-        synchronized (probeLock) {
-            probeEnded = true;
-            if (probeAnswer != null) {
-                probeAnswer.close();
-                probeAnswer = null;
-            }
-        }
-    }
-
-    @Override
-    public void udpSetupGranted() {
-        udpGranted = true;
-        wake();
+        return verdict.denied();
     }
 
     /** Runs the test on the calling thread; never throws. */
@@ -199,10 +114,13 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
             rec.acceptedPort = peer.getPort();
             rec.cookie = cookie.text();
             watchdog.armSetup(System.nanoTime());
-            if (server.rttResponder() != null) {
+            RttResponder responder = ctx.responder();
+            if (responder != null) {
+                probe = new ProbeAnswer(responder, () -> (InetSocketAddress) controlSocket.getLocalAddress(),
+                        text -> debug(text, null));
                 try {
                     // Before PARAM_EXCHANGE: an iperf3j client with --latency probes before it sends its parameters.
-                    server.udpRouter.expectProbe(this, peer.getAddress());
+                    ctx.router().expectProbe(probe, peer.getAddress());
                 } catch (IOException e) {
                     debug("no latency probe for this test: UDP port " + Errno.describe(e), null);
                 }
@@ -210,32 +128,25 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
             control.sendState(ControlState.PARAM_EXCHANGE);
             loop();
         } catch (IperfException e) {
-            endReason = e.getMessage();
+            verdict.endReason(e.getMessage());
             tellClient(e);
             reporter.onError(e.getMessage());
         } catch (IOException e) {
-            endReason = ErrorCode.CTRL_READ.text() + ": " + Errno.describe(e);
-            reporter.onError(endReason);
+            verdict.endReason(ErrorCode.CTRL_READ.text() + ": " + Errno.describe(e));
+            reporter.onError(verdict.endReason());
         } catch (RuntimeException e) {
-            endReason = "internal error: " + e;
-            reporter.onError(endReason);
+            verdict.endReason("internal error: " + e);
+            reporter.onError(verdict.endReason());
         } finally {
             pinned.close();
-            server.streamsNoLongerExpected(this);
-            server.udpRouter.forget(this);
-            endProbe();
+            ctx.cookies().streamsNoLongerExpected(cookie, tcpArrivals);
+            forgetUdp();
+            if (probe != null) {
+                probe.close();
+            }
             closeStreams();
-            Arrival a;
-            while ((a = arrivingStreams.poll()) != null) {
-                StreamFactory.closeQuietly(a.channel());
-            }
-            for (Arrival p : pendingStreams) {
-                StreamFactory.closeQuietly(p.channel());
-            }
-            DatagramChannel dc;
-            while ((dc = arrivingUdpStreams.poll()) != null) {
-                StreamFactory.closeQuietly(dc);
-            }
+            tcpArrivals.close();
+            udpArrivals.close();
             try {
                 if (control != null) {
                     control.close();
@@ -245,7 +156,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
             } catch (IOException ignored) {
                 // closing is best effort
             }
-            if (!authDenied && rec.cookie != null && expect != Expect.PARAMS) {
+            if (!verdict.denied() && rec.cookie != null && expect != Expect.PARAMS) {
                 reporter.onFinish(false);
             }
             logEnd();
@@ -259,7 +170,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
      * unexpectedly". Once the test runs, failures close the connection as 3.12 does.
      */
     private void tellClient(IperfException e) {
-        if (errorSent || authDenied || control == null || rec.started || control.endOfStream()
+        if (errorSent || verdict.denied() || control == null || rec.started || control.endOfStream()
                 || e.code() == ErrorCode.CLIENT_TERM) {
             return;
         }
@@ -273,35 +184,16 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
 
     /** The operator log's end line (see {@link ServerLog}). */
     private void logEnd() {
-        ServerLog log = server.log();
+        ServerLog log = ctx.log();
         if (!log.enabled()) {
             return;
         }
-        long sent = 0;
-        long received = 0;
         for (DataStream s : streams) {
-            if (s.sending()) {
-                sent += s.bytes();
-            } else {
-                received += s.bytes();
-            }
-        }
-        String result;
-        String reason = endReason;
-        if (authDenied) {
-            result = "denied";
-        } else if (refused) {
-            result = "refused";
-        } else if (endReason == null) {
-            result = "ok";
-        } else {
-            result = "cut";
-        }
-        if (cutDetail != null) {
-            reason = reason == null ? cutDetail : reason + " (" + cutDetail + ")";
+            verdict.count(s.sending(), s.bytes());
         }
         double seconds = (System.nanoTime() - admittedNanos) / 1e9;
-        log.testEnded(id, peer, shape, sent, received, seconds, result, reason);
+        log.testEnded(id, peer, verdict.shape(), verdict.sent(), verdict.received(), seconds, verdict.result(),
+                verdict.reason());
     }
     // ------------------------------------------------------------ control messages
 
@@ -353,13 +245,12 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
             refuse(e);
             throw e;
         }
-        shape = shapeOf(p);
-        if (server.requiresAuthentication() && !authorized(p)) {
-            authDenied = true;
-            server.releaseSlot(this, true);
+        verdict.shape(ServerLog.TestShape.of(p));
+        if (ctx.auth() != null && !authorized(p)) {
+            verdict.deny();
+            slot.giveBackAsNoTest();
             // 3.12 sends SERVER_ERROR and only the code, then closes.
-            ByteBuffer b = ByteBuffer.allocate(5).put(ControlState.SERVER_ERROR.wireByte()).putInt(ErrorCode.AUTH_TEST.number());
-            control.write(b.flip());
+            control.write(Refusal.AUTH.wire());
             throw new IperfException(ErrorCode.AUTH_TEST);
         }
         if (local.serverMaxDurationSec() > 0 && p.time() > local.serverMaxDurationSec()) {
@@ -367,7 +258,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
             refuse(e);
             throw e;
         }
-        server.log().testStarted(id, peer, shape, authUser);
+        ctx.log().testStarted(id, peer, verdict.shape(), verdict.user());
         TestSettings.apply(rec, p, false);
         // -A: the client's m (3.21 pins the server after the parameter exchange), else the
         // server's own n; the stream workers this thread starts inherit the CPU.
@@ -380,7 +271,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
         }
         boolean udp = rec.protocol == Transport.UDP;
         if (!udp) {
-            int[] buffers = server.listenerBuffers();
+            int[] buffers = ctx.listenerBuffers();
             reporter.onListenerBuffers(rec.window, buffers[0], buffers[1]);
         }
         long nowMillis = System.currentTimeMillis();
@@ -397,10 +288,13 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
         }
         if (udp) {
             try {
-                awaitingUdpGrant = !server.udpRouter.expect(this, control.remoteAddress().getAddress(), expectedStreams);
+                udpArrivals.register(ctx.router(), control.remoteAddress().getAddress(), expectedStreams);
             } catch (IOException e) {
                 // iperf3 binds its UDP socket here; a taken port fails the test with the errno.
                 IperfException failure = new IperfException(ErrorCode.STREAM_LISTEN, Errno.describe(e), e);
+                // This SERVER_ERROR (with the errno) is the only one: tellClient must not add another.
+                verdict.refuse();
+                errorSent = true;
                 try {
                     control.write(ControlFrames.encodeServerError(ErrorCode.STREAM_LISTEN.number(), Errno.of(e)));
                 } catch (IOException ignored) {
@@ -409,24 +303,18 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
                 throw failure;
             }
         } else {
-            server.expectStreams(this);
+            ctx.cookies().expectStreams(cookie, tcpArrivals);
         }
-        if (!awaitingUdpGrant) {
+        if (!udpArrivals.awaitingGrant()) {
             control.sendState(ControlState.CREATE_STREAMS);
         }
         reporter.onConnect();
         expect = Expect.STATE;
     }
 
-    private static ServerLog.TestShape shapeOf(TestParameters p) {
-        String dir = p.bidirectional() ? "bidir" : p.reverse() ? "reverse" : "normal";
-        String limit = p.num() > 0 ? p.num() + "B" : p.blockcount() > 0 ? p.blockcount() + "blocks" : p.time() + "s";
-        return new ServerLog.TestShape(p.udp() ? "UDP" : "TCP", dir, p.parallel(), limit);
-    }
-
     /** Sends SERVER_ERROR with iperf3's code for a refused test, so the client can say why. */
     private void refuse(IperfException e) {
-        refused = true;
+        verdict.refuse();
         errorSent = true;
         try {
             control.write(ControlFrames.encodeServerError(e.code().number(), 0));
@@ -436,28 +324,13 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
     }
 
     private boolean authorized(TestParameters p) {
-        if (p.authToken() == null) {
-            cutDetail = "no authentication token";
+        AuthCheck.Result r = ctx.auth().check(p.authToken());
+        if (!r.accepted()) {
+            verdict.detail(r.failure());
             return false;
         }
-        try {
-            AuthToken.Credentials c = AuthToken.decode(p.authToken(), server.privateKey(), IperfOptions.RsaPadding.PKCS1);
-            long skew = System.currentTimeMillis() / 1000 - c.timestamp();
-            if (Math.abs(skew) > local.timeSkewThreshold()) {
-                cutDetail = (skew > 0 ? "token " + skew + " s old" : "token " + -skew + " s in the future")
-                        + ", more than --time-skew-threshold " + local.timeSkewThreshold();
-                return false;
-            }
-            if (!new AuthorizedUsers(local.authorizedUsersPath()).accepts(c.username(), c.password())) {
-                cutDetail = "unknown user or wrong password for user " + c.username();
-                return false;
-            }
-            authUser = c.username();
-            return true;
-        } catch (Exception e) {
-            cutDetail = "bad token: " + e.getMessage();
-            return false;
-        }
+        verdict.user(r.user());
+        return true;
     }
 
     private void onState(byte b) throws IperfException, IOException {
@@ -491,7 +364,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
                 if (running) {
                     endTest();
                 }
-                endReason = ErrorCode.CLIENT_TERM.text();
+                verdict.endReason(ErrorCode.CLIENT_TERM.text());
                 printer.errorRaw(ErrorCode.CLIENT_TERM.text());
                 done = true;
             }
@@ -508,8 +381,8 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
         if (running) {
             endTest();
         }
-        endReason = "the client has unexpectedly closed the connection";
-        printer.errorRaw(endReason);
+        verdict.endReason("the client has unexpectedly closed the connection");
+        printer.errorRaw(verdict.endReason());
         done = true;
     }
 
@@ -517,46 +390,28 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
 
     @Override
     protected void onStreamEvents() throws IperfException, IOException {
-        if (awaitingUdpGrant && udpGranted) {
-            awaitingUdpGrant = false;
+        if (udpArrivals.takeGrant()) {
             control.sendState(ControlState.CREATE_STREAMS);
         }
-        Arrival a;
-        while ((a = arrivingStreams.poll()) != null) {
-            if (streams.size() + pendingStreams.size() >= expectedStreams || running) {
-                refuseStream(a.channel());
-                continue;
-            }
-            pendingStreams.add(a);
-        }
-        if (!pendingStreams.isEmpty() && streams.size() + pendingStreams.size() == expectedStreams) {
-            // Roles and ids follow the order the client opened its streams (bidir: its
-            // sending streams first). The acceptor numbered connections in that order;
-            // their cookies may have been read in any order, so sort before assigning.
-            pendingStreams.sort(Comparator.comparingLong(Arrival::acceptOrder));
-            List<Arrival> ready = new ArrayList<>(pendingStreams);
-            pendingStreams.clear();
-            for (Arrival p : ready) {
-                int index = streams.size();
-                Direction d = nextDirection();
-                int id = streams.isEmpty() ? 1 : streams.size() + 2;
-                int socketNumber = index == 0 ? 5 : 6 + 2 * index;
-                TcpStream s = factory.acceptedTcp(p.channel(), id, socketNumber, d, rec,
-                        d == Direction.SENDER ? sendBudget : null);
-                addAcceptedStream(s);
-            }
+        // Roles and ids follow the order the client opened its streams (bidir: its sending
+        // streams first), which TcpArrivals restores from the acceptor's numbering.
+        for (SocketChannel ch : tcpArrivals.ready(streams.size(), expectedStreams, running)) {
+            int index = streams.size();
+            Direction d = nextDirection();
+            TcpStream s = factory.acceptedTcp(ch, StreamRoles.id(index), StreamRoles.tcpSocket(index), d, rec,
+                    d == Direction.SENDER ? sendBudget : null);
+            addAcceptedStream(s);
         }
         DatagramChannel dc;
-        while ((dc = arrivingUdpStreams.poll()) != null) {
+        while ((dc = udpArrivals.poll()) != null) {
             if (streams.size() >= expectedStreams || running) {
                 StreamFactory.closeQuietly(dc);
                 continue;
             }
             Direction d = nextDirection();
-            int id = streams.isEmpty() ? 1 : streams.size() + 2;
-            int socketNumber = 5 + streams.size(); // 3.12's server UDP sockets: 5, 6, 7, ...
+            int index = streams.size();
             boolean text = !local.json() && !local.jsonStream();
-            UdpStream s = UdpStreams.accepted(dc, id, socketNumber, d, rec, d == Direction.SENDER ? sendBudget : null,
+            UdpStream s = UdpStreams.accepted(dc, StreamRoles.id(index), StreamRoles.udpSocket(index), d, rec, d == Direction.SENDER ? sendBudget : null,
                     reporter, printer, text, this::wake);
             addAcceptedStream(s);
         }
@@ -570,11 +425,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
 
     /** Stream roles in arrival order: in bidir mode the first P streams are the server's receiving ones. */
     private Direction nextDirection() {
-        return switch (rec.mode) {
-            case RECEIVER -> Direction.RECEIVER;
-            case SENDER -> Direction.SENDER;
-            case BIDIRECTIONAL -> streams.size() < rec.parallel ? Direction.RECEIVER : Direction.SENDER;
-        };
+        return StreamRoles.direction(rec.mode, streams.size(), rec.parallel);
     }
 
     private void addAcceptedStream(DataStream s) throws IperfException, IOException {
@@ -585,27 +436,23 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
             s.start(name);
         }
         if (streams.size() == expectedStreams) {
-            server.streamsNoLongerExpected(this);
-            server.udpRouter.forget(this);
+            ctx.cookies().streamsNoLongerExpected(cookie, tcpArrivals);
+            forgetUdp();
             startTest();
         }
     }
 
-    private static void refuseStream(SocketChannel ch) {
-        try {
-            ch.write(ByteBuffer.wrap(new byte[] {ControlState.ACCESS_DENIED.wireByte()}));
-        } catch (IOException ignored) {
-            // refused either way
+    /** Neither UDP streams nor a probe are expected any more: the router may close its acceptor. */
+    private void forgetUdp() {
+        if (probe != null) {
+            ctx.router().forgetProbe(probe);
         }
-        StreamFactory.closeQuietly(ch);
+        ctx.router().forget(udpArrivals);
     }
 
     private void startTest() throws IperfException, IOException {
-        if (local.serverBitrateLimit() > 0) {
-            double total = (double) rec.targetBitrate * rec.parallel * (rec.bidirectional ? 2 : 1);
-            if (total > local.serverBitrateLimit()) {
-                throw new IperfException(ErrorCode.TOTAL_RATE);
-            }
+        if (BitrateLimit.exceededUpFront(local.serverBitrateLimit(), rec.targetBitrate, rec.parallel, rec.bidirectional)) {
+            throw new IperfException(ErrorCode.TOTAL_RATE);
         }
         cpuStart = ProcessCpu.now();
         // Count from before the client can know it may send (iperf3 is TEST_RUNNING as it
@@ -653,26 +500,19 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
      */
     @Override
     protected void onIntervalSampled() throws IperfException {
-        if (local.serverBitrateLimit() <= 0 || statsInterval <= 0) {
-            return;
-        }
-        if (rateWindow == null) {
-            rateWindow = new long[(int) Math.max(1, Math.round(local.serverBitrateLimitInterval() / statsInterval))];
+        if (rateLimit == null) {
+            rateLimit = BitrateLimit.running(local.serverBitrateLimit(), local.serverBitrateLimitInterval(), statsInterval);
+            if (rateLimit == null) {
+                return;
+            }
         }
         long bytes = 0;
         for (DataStream s : streams) {
             bytes += s.record.lastInterval.bytes();
         }
-        rateWindow[rateSamples++ % rateWindow.length] = bytes;
-        if (rateSamples >= rateWindow.length) {
-            long sum = 0;
-            for (long b : rateWindow) {
-                sum += b;
-            }
-            if (sum * 8 / (statsInterval * rateWindow.length) > local.serverBitrateLimit()) {
-                endTest();
-                throw new IperfException(ErrorCode.TOTAL_RATE);
-            }
+        if (rateLimit.exceededAfter(bytes)) {
+            endTest();
+            throw new IperfException(ErrorCode.TOTAL_RATE);
         }
     }
 
@@ -700,7 +540,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
                 stallNanos(), receivesData());
         if (expiry.isPresent()) {
             endTest();
-            cutDetail = expiry.get().detail();
+            verdict.detail(expiry.get().detail());
             throw new IperfException(expiry.get().code());
         }
     }
@@ -716,11 +556,7 @@ final class ServerSession extends TestSession implements UdpStreamRouter.Sink, U
         } catch (IOException ignored) {
             // the client may be gone
         }
-        endReason = ErrorCode.SERVER_TERM.text();
+        verdict.endReason(ErrorCode.SERVER_TERM.text());
         done = true;
-    }
-
-    static OutputMode outputMode(IperfOptions o) {
-        return OutputMode.of(o.json(), o.jsonStream(), o.jsonStreamFullOutput());
     }
 }

@@ -1,7 +1,12 @@
 /**
- * The multi-test server: {@link io.iperf3j.internal.engine.server.IperfServer} (the listening
- * socket, the acceptor, cookie reading, {@code --max-concurrent}, the busy answer), one
- * {@link io.iperf3j.internal.engine.server.ServerSession} per test, the limits that keep one client
+ * The multi-test server: {@link io.iperf3j.internal.engine.server.IperfServer} (lifecycle and the
+ * accept loop) composing the listening socket ({@code ListeningSocket}), cookie reading
+ * ({@code Handshakes}), routing by cookie ({@code CookieTable}) and admission ({@code Admission},
+ * {@code SlotPool}, {@code RefuseBusy}: {@code --max-concurrent} and the busy answer); one
+ * {@link io.iperf3j.internal.engine.server.ServerSession} per test (the control protocol), which
+ * hands its jobs to {@code TcpArrivals}, {@code UdpArrivals}, {@code ProbeAnswer}, {@code AuthCheck},
+ * {@code BitrateLimit} and {@code TestVerdict}; what a test sees of its server is a
+ * {@code ServerContext}. See docs/design/server-session-split.md. The limits that keep one client
  * from costing more than its own connection ({@link io.iperf3j.internal.engine.server.ServerLimits})
  * and the {@code --server-log} ({@link io.iperf3j.internal.engine.server.ServerLog}).
  *

@@ -61,7 +61,7 @@ import java.util.List;
  * ({@link #connectKeepingStrays}).
  *
  * <p>Thread: the acceptor thread routes, under this object's lock, which
- * {@link #expect}, {@link #expectProbe} and {@link #forget} (test threads) take too.
+ * {@link #expect}, {@link #expectProbe}, {@link #forget} and {@link #forgetProbe} (test threads) take too.
  */
 public final class UdpStreamRouter implements Closeable {
     /** Receives a connected stream socket for a test (called on the acceptor thread). */
@@ -144,7 +144,7 @@ public final class UdpStreamRouter implements Closeable {
     }
 
     /**
-     * A test from {@code client} takes a latency probe until it has its streams ({@link #forget});
+     * A test from {@code client} takes a latency probe until it has its streams ({@link #forgetProbe});
      * opens the acceptor if it is not open.
      *
      * @throws IOException when the UDP port cannot be bound (the test then runs without a probe)
@@ -160,23 +160,32 @@ public final class UdpStreamRouter implements Closeable {
     }
 
     /**
-     * The test needs no more UDP streams or probe (all arrived, or it ended); closes the
-     * acceptor when nobody waits, and returns once its port is free.
+     * The test needs no more UDP streams (all arrived, or it ended); closes the acceptor
+     * when nobody waits (no stream sink, no probe), and returns once its port is free.
      */
-    public void forget(Object sink) {
-        awaitStopped(forgetLocked(sink));
+    public void forget(Sink sink) {
+        awaitStopped(forgetLocked(sink, null));
+    }
+
+    /** The test takes no more latency probe ({@link #expectProbe}); closes the acceptor as {@link #forget} does. */
+    public void forgetProbe(ProbeSink sink) {
+        awaitStopped(forgetLocked(null, sink));
     }
 
     /** @return the acceptor thread to wait for, if the acceptor was closed */
-    private synchronized Thread forgetLocked(Object sink) {
-        probes.removeIf(p -> p.sink() == sink);
+    private synchronized Thread forgetLocked(Sink sink, ProbeSink probe) {
+        if (probe != null) {
+            probes.removeIf(p -> p.sink() == probe);
+        }
         List<InetAddress> freed = new ArrayList<>();
-        for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
-            Waiting w = it.next();
-            if (w.sink == sink) {
-                it.remove();
-                if (w.granted) {
-                    freed.add(w.client);
+        if (sink != null) {
+            for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+                Waiting w = it.next();
+                if (w.sink == sink) {
+                    it.remove();
+                    if (w.granted) {
+                        freed.add(w.client);
+                    }
                 }
             }
         }

@@ -1,0 +1,48 @@
+package io.iperf3j.internal.engine.server;
+
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * Whether a new test runs now: a {@link Capacity} gives it a {@link Slot}, else an
+ * {@link Overflow} takes it (today: the busy answer). Issue 29 adds capacities (per client)
+ * and overflows (a queue) here, nothing in the session.
+ */
+final class Admission {
+    /** Places for tests. */
+    interface Capacity {
+        /** A place for {@code a}'s test, or none now. */
+        Optional<Slot> tryTake(Arrival a);
+    }
+
+    /** What becomes of a new test that found no place. */
+    interface Overflow {
+        void hold(Arrival a);
+
+        /** A place was given back (on the giving thread). */
+        void slotFreed();
+    }
+
+    private final Capacity capacity;
+    private final Overflow overflow;
+
+    Admission(Capacity capacity, Overflow overflow) {
+        this.capacity = capacity;
+        this.overflow = overflow;
+    }
+
+    /** Launches {@code a}'s test with its slot, or hands it to the overflow. */
+    void admit(Arrival a, BiConsumer<Arrival, Slot> launch) {
+        Optional<Slot> slot = capacity.tryTake(a);
+        if (slot.isPresent()) {
+            launch.accept(a, slot.get());
+        } else {
+            overflow.hold(a);
+        }
+    }
+
+    /** A new test the server takes none of (it is closing). */
+    void refuse(Arrival a) {
+        overflow.hold(a);
+    }
+}

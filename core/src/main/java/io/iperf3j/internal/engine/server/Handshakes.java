@@ -1,0 +1,101 @@
+package io.iperf3j.internal.engine.server;
+
+import io.iperf3j.internal.engine.StreamFactory;
+import io.iperf3j.internal.protocol.Cookie;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Reads the cookie of each accepted connection on a virtual thread of its own, under the
+ * cookie deadline, and hands on an {@link Arrival}. At most
+ * {@link ServerLimits#maxPendingHandshakes()} connections wait for their cookie; one more
+ * is closed at once. A silent or broken connection is dropped (and logged) and costs nothing more.
+ */
+final class Handshakes {
+    private final ServerLimits limits;
+    private final ServerLog log;
+    private final Consumer<Arrival> next;
+    /** Connections whose cookie has not arrived yet. */
+    private final AtomicInteger pending = new AtomicInteger();
+    /** Counts accepted connections (only the acceptor thread calls {@link #start}). */
+    private long acceptOrder;
+
+    Handshakes(ServerLimits limits, ServerLog log, Consumer<Arrival> next) {
+        this.limits = limits;
+        this.log = log;
+        this.next = next;
+    }
+
+    /** A connection was accepted (acceptor thread). */
+    void start(SocketChannel ch) {
+        if (pending.incrementAndGet() > limits.maxPendingHandshakes()) {
+            pending.decrementAndGet();
+            log.dropped(remote(ch), "more than " + limits.maxPendingHandshakes()
+                    + " connections waiting to send their cookie");
+            StreamFactory.closeQuietly(ch);
+            return;
+        }
+        long order = acceptOrder++;
+        Thread.ofVirtual().name("iperf3j-handshake").start(() -> {
+            try {
+                handshake(ch, order);
+            } finally {
+                pending.decrementAndGet();
+            }
+        });
+    }
+
+    private void handshake(SocketChannel ch, long order) {
+        Cookie cookie;
+        try {
+            cookie = readCookie(ch, limits.cookieTimeout().toMillis());
+        } catch (SocketTimeoutException e) {
+            log.dropped(remote(ch), "no cookie within " + limits.cookieTimeout().toMillis() + " ms");
+            StreamFactory.closeQuietly(ch);
+            return; // a silent connection costs nothing more
+        } catch (IOException e) {
+            log.dropped(remote(ch), "closed before sending its cookie");
+            StreamFactory.closeQuietly(ch);
+            return; // nor does a broken one
+        }
+        next.accept(new Arrival(ch, cookie, remote(ch), order));
+    }
+
+    static InetSocketAddress remote(SocketChannel ch) {
+        try {
+            return (InetSocketAddress) ch.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Cookie readCookie(SocketChannel ch, long timeoutMs) throws IOException {
+        ch.configureBlocking(true);
+        java.net.Socket s = ch.socket();
+        InputStream in = s.getInputStream();
+        byte[] b = new byte[Cookie.SIZE];
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        int got = 0;
+        while (got < b.length) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                throw new SocketTimeoutException("no cookie");
+            }
+            s.setSoTimeout((int) Math.max(1, left));
+            int n = in.read(b, got, b.length - got);
+            if (n < 0) {
+                throw new IOException("closed before the cookie");
+            }
+            got += n;
+        }
+        s.setSoTimeout(0);
+        return Cookie.fromWire(b);
+    }
+}

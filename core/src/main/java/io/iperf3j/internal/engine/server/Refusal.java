@@ -1,0 +1,46 @@
+package io.iperf3j.internal.engine.server;
+
+import io.iperf3j.internal.engine.StreamFactory;
+import io.iperf3j.internal.protocol.ControlState;
+import io.iperf3j.internal.protocol.ErrorCode;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/** What a connection that gets no test is answered on the wire, as iperf3 answers it. */
+enum Refusal {
+    /** {@code --max-concurrent} (or {@code -1}) tests run already: ACCESS_DENIED. */
+    BUSY,
+    /** A data connection its test does not want (all its streams are in, or it runs): ACCESS_DENIED. */
+    SURPLUS,
+    /** No cookie in time, or closed before it: closed without a word. */
+    NO_COOKIE,
+    /** Too many connections wait for their cookie: closed without a word. */
+    HANDSHAKE_CAP,
+    /** Authentication failed: 3.12's SERVER_ERROR and only the code (no errno), then the close. */
+    AUTH;
+
+    /** The bytes the client gets before the close (none for some). */
+    ByteBuffer wire() {
+        return switch (this) {
+            case BUSY, SURPLUS -> ByteBuffer.wrap(new byte[] {ControlState.ACCESS_DENIED.wireByte()});
+            case NO_COOKIE, HANDSHAKE_CAP -> ByteBuffer.allocate(0);
+            case AUTH -> ByteBuffer.allocate(5).put(ControlState.SERVER_ERROR.wireByte())
+                    .putInt(ErrorCode.AUTH_TEST.number()).flip();
+        };
+    }
+
+    /** Writes the answer (best effort: the client sees the close either way), then closes. */
+    void answer(SocketChannel ch) {
+        ByteBuffer b = wire();
+        if (b.hasRemaining()) {
+            try {
+                ch.write(b);
+            } catch (IOException ignored) {
+                // refused either way
+            }
+        }
+        StreamFactory.closeQuietly(ch);
+    }
+}
