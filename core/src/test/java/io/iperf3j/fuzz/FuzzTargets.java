@@ -1,7 +1,7 @@
 package io.iperf3j.fuzz;
 
 import io.iperf3j.internal.json.JsonObject;
-import io.iperf3j.internal.net.AncillaryData;
+import io.iperf3j.sys.AncillaryData;
 import io.iperf3j.internal.json.MalformedJsonException;
 import io.iperf3j.internal.json.PeerJson;
 import io.iperf3j.internal.protocol.ControlFrames;

@@ -1,6 +1,6 @@
 package io.iperf3j.internal.engine.udp;
 
-import io.iperf3j.internal.net.AncillaryData;
+import io.iperf3j.sys.AncillaryData;
 
 import java.time.Instant;
 

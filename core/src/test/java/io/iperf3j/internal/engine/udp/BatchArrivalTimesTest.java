@@ -1,8 +1,8 @@
 package io.iperf3j.internal.engine.udp;
 
-import io.iperf3j.internal.net.AncillaryData;
-import io.iperf3j.internal.net.DatagramBatch;
-import io.iperf3j.internal.net.NativeSocket;
+import io.iperf3j.sys.AncillaryData;
+import io.iperf3j.sys.DatagramBatch;
+import io.iperf3j.sys.NativeSocket;
 import io.iperf3j.internal.udp.UdpHeader;
 import io.iperf3j.internal.udp.UdpReceiverStats;
 
