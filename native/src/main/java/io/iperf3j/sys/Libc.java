@@ -62,6 +62,20 @@ final class Libc {
     static final int SO_SNDTIMEO = 21;
     /** {@code SO_TIMESTAMPNS_OLD}, the value {@code SO_TIMESTAMPNS} has on LP64 (also its cmsg type). */
     static final int SO_TIMESTAMPNS = 35;
+    /** {@code SO_TIMESTAMPING_OLD} on LP64; also the cmsg type {@code SCM_TIMESTAMPING}. */
+    static final int SO_TIMESTAMPING = 37;
+    static final int SCM_TIMESTAMPING = SO_TIMESTAMPING;
+    // <linux/net_tstamp.h>: SO_TIMESTAMPING flags
+    static final int SOF_RX_SOFTWARE = 1 << 3;
+    static final int SOF_SOFTWARE = 1 << 4;
+    static final int SOF_OPT_ID = 1 << 7;
+    static final int SOF_TX_SCHED = 1 << 8;
+    static final int SOF_OPT_TSONLY = 1 << 11;
+    /** {@code SOCK_NONBLOCK} (= {@code O_NONBLOCK} on the generic ABI). */
+    static final int SOCK_NONBLOCK = 0x800;
+    // <sys/eventfd.h>
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
 
     // <netinet/in.h>
     static final int IPPROTO_IP = 0;
@@ -73,6 +87,12 @@ final class Libc {
     static final int IP_MTU_DISCOVER = 10;
     static final int IP_PMTUDISC_DO = 2;
     static final int IPV6_MTU_DISCOVER = 23;
+    /** The error queue's cmsg (and the option that enables it) at {@code SOL_IP}. */
+    static final int IP_RECVERR = 11;
+    static final int IPV6_RECVERR = 25;
+    static final int IPV6_V6ONLY = 26;
+    /** {@code sock_extended_err.ee_origin} of a time stamp. */
+    static final int SO_EE_ORIGIN_TIMESTAMPING = 4;
     static final int IPV6_PMTUDISC_DO = 2;
     // <linux/in6.h>: flow labels (struct in6_flowlabel_req: dst 16, label 4, action 1, share 1, flags 2, ... = 32)
     static final int IPV6_FLOWLABEL_MGR = 32;
@@ -112,6 +132,7 @@ final class Libc {
     // <sys/socket.h> flags, <poll.h>, <netinet/udp.h>
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_WAITFORONE = 0x10000;
+    static final int MSG_ERRQUEUE = 0x2000;
     static final int MSG_CTRUNC = 0x8;
     static final int MSG_TRUNC = 0x20;
     static final short POLLIN = 0x1;
@@ -143,7 +164,8 @@ final class Libc {
     private static final String[] SYMBOLS = {
         "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock_gettime", "uname",
         "sendmmsg", "recvmmsg", "poll", "shutdown", "sendmsg", "recv", "sched_setaffinity", "sched_getaffinity", "gettid",
-        "socket", "dup3", "bind", "listen", "close", "connect"};
+        "socket", "dup3", "bind", "listen", "close", "connect",
+        "sendto", "recvmsg", "ppoll", "eventfd", "read", "write"};
 
     private static final Libc INSTANCE = new Libc();
 
@@ -282,6 +304,26 @@ final class Libc {
         static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), errnoOption());
         static final MethodHandle CONNECT = bind("connect",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+    }
+
+    /**
+     * A time-stamping UDP socket of its own ({@link StampedUdpSocket}, link's port): bound on the
+     * first such socket. It uses {@link Fd}'s socket, bind, connect and close, {@link SockSet}'s
+     * setsockopt, {@link Sock}'s getsockname and {@link Mmsg}'s sendmsg too.
+     */
+    private static final class Port {
+        static final MethodHandle SENDTO = bind("sendto",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+        static final MethodHandle RECVMSG = bind("recvmsg",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+        static final MethodHandle PPOLL = bind("ppoll",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS), errnoOption());
+        static final MethodHandle EVENTFD = bind("eventfd",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle READ = bind("read",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errnoOption());
+        static final MethodHandle WRITE = bind("write",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errnoOption());
     }
 
     /** uname(2). */
@@ -576,6 +618,64 @@ final class Libc {
     int close(MemorySegment state, int fd) {
         try {
             return result((int) Fd.CLOSE.invokeExact(state, fd), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sendto(2)} ({@code to} may be NULL with length 0): bytes sent, or -errno. */
+    long sendto(MemorySegment state, int fd, MemorySegment buf, long len, int flags, MemorySegment to, int toLen) {
+        try {
+            long r = (long) Port.SENDTO.invokeExact(state, fd, buf, len, flags, to, toLen);
+            return r == -1 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code recvmsg(2)}: bytes received, or -errno. */
+    long recvmsg(MemorySegment state, int fd, MemorySegment msg, int flags) {
+        try {
+            long r = (long) Port.RECVMSG.invokeExact(state, fd, msg, flags);
+            return r == -1 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ppoll(2)} without a signal mask: ready count, 0 on timeout, or -errno. */
+    int ppoll(MemorySegment state, MemorySegment fds, long n, MemorySegment timeout) {
+        try {
+            return result((int) Port.PPOLL.invokeExact(state, fds, n, timeout, MemorySegment.NULL), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code eventfd(2)}: the new descriptor, or -errno. */
+    int eventfd(MemorySegment state, int initial, int flags) {
+        try {
+            return result((int) Port.EVENTFD.invokeExact(state, initial, flags), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code read(2)}: bytes read, or -errno. */
+    long read(MemorySegment state, int fd, MemorySegment buf, long len) {
+        try {
+            long r = (long) Port.READ.invokeExact(state, fd, buf, len);
+            return r == -1 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code write(2)}: bytes written, or -errno. */
+    long write(MemorySegment state, int fd, MemorySegment buf, long len) {
+        try {
+            long r = (long) Port.WRITE.invokeExact(state, fd, buf, len);
+            return r == -1 ? -errno(state) : r;
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -63,8 +63,18 @@ record SockAddr(int family, byte[] address, int port, int scopeId) {
      * @throws IllegalArgumentException for an IPv6 address and an {@code AF_INET} socket
      */
     static MemorySegment encode(Arena arena, int family, InetAddress address, int port, int flowinfo) {
+        MemorySegment sa = arena.allocate(family == Libc.AF_INET ? Libc.SOCKADDR_IN_SIZE : Libc.SOCKADDR_IN6_SIZE, 8);
+        encodeInto(sa, family, address, port, flowinfo);
+        return sa;
+    }
+
+    /**
+     * As {@link #encode}, into {@code sa} (at least {@link Libc#SOCKADDR_IN6_SIZE} bytes, reused
+     * by a hot path); returns the length written.
+     */
+    static int encodeInto(MemorySegment sa, int family, InetAddress address, int port, int flowinfo) {
         if (family == Libc.AF_INET) {
-            MemorySegment sa = arena.allocate(Libc.SOCKADDR_IN_SIZE, 8);
+            sa.asSlice(0, Libc.SOCKADDR_IN_SIZE).fill((byte) 0);
             sa.set(JAVA_SHORT_UNALIGNED, 0, (short) Libc.AF_INET);
             sa.set(JAVA_BYTE, 2, (byte) (port >>> 8));
             sa.set(JAVA_BYTE, 3, (byte) port);
@@ -75,15 +85,15 @@ record SockAddr(int family, byte[] address, int port, int scopeId) {
                 }
                 MemorySegment.copy(a, 0, sa, JAVA_BYTE, 4, 4);
             }
-            return sa;
+            return Libc.SOCKADDR_IN_SIZE;
         }
-        MemorySegment sa = arena.allocate(Libc.SOCKADDR_IN6_SIZE, 8);
+        sa.asSlice(0, Libc.SOCKADDR_IN6_SIZE).fill((byte) 0);
         sa.set(JAVA_SHORT_UNALIGNED, 0, (short) Libc.AF_INET6);
         sa.set(JAVA_BYTE, 2, (byte) (port >>> 8));
         sa.set(JAVA_BYTE, 3, (byte) port);
         sa.set(JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 4, flowinfo & 0xfffff);
         if (address == null || address.isAnyLocalAddress()) {
-            return sa;
+            return Libc.SOCKADDR_IN6_SIZE;
         }
         byte[] a = address.getAddress();
         if (a.length == 4) { // ::ffff:a.b.c.d
@@ -96,7 +106,7 @@ record SockAddr(int family, byte[] address, int port, int scopeId) {
                 sa.set(JAVA_INT_UNALIGNED, 24, v6.getScopeId());
             }
         }
-        return sa;
+        return Libc.SOCKADDR_IN6_SIZE;
     }
 
     private static int port(MemorySegment sa) {

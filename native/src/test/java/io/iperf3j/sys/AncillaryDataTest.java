@@ -104,4 +104,37 @@ class AncillaryDataTest {
         assertThat(AncillaryData.receiveTimeNanos(zero, zero.byteSize() + 1, 8)).isEqualTo(AncillaryData.NO_TIME);
         assertThat(AncillaryData.receiveTimeNanos(zero, -1, 8)).isEqualTo(AncillaryData.NO_TIME);
     }
+
+    /** SCM_TIMESTAMPING: three timespecs, software first. */
+    private static byte[] timestamping(long sec, long nsec) {
+        ByteBuffer b = ByteBuffer.allocate(48).order(ByteOrder.LITTLE_ENDIAN).putLong(sec).putLong(nsec);
+        return cmsg(1, 37, b.array());
+    }
+
+    /** An error-queue message: struct sock_extended_err of a time stamp with key {@code key}. */
+    private static byte[] errQueue(int level, int type, int origin, int key) {
+        ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(42).put((byte) origin).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0).putInt(key);
+        return cmsg(level, type, b.array());
+    }
+
+    @Test
+    void readsTimestampingAndTheErrorQueueKey() {
+        MemorySegment rx = join(timestamping(1_795_000_000L, 123_456_789L));
+        assertThat(AncillaryData.timestampingNanos(rx, 0, rx.byteSize())).isEqualTo(T);
+        assertThat(AncillaryData.errQueueKey(rx, 0, rx.byteSize())).isEqualTo(-1);
+        // the pair link's error queue returns: IPv6 first (a dual-stack socket), then the stamp
+        MemorySegment tx6 = join(errQueue(41, 25, 4, 0xFFFF_FFFE), timestamping(1_795_000_000L, 123_456_789L));
+        assertThat(AncillaryData.errQueueKey(tx6, 0, tx6.byteSize())).isEqualTo(0xFFFF_FFFEL);
+        assertThat(AncillaryData.timestampingNanos(tx6, 0, tx6.byteSize())).isEqualTo(T);
+        MemorySegment tx4 = join(timestamping(1, 2), errQueue(0, 11, 4, 7));
+        assertThat(AncillaryData.errQueueKey(tx4, 0, tx4.byteSize())).isEqualTo(7);
+        // not a time stamp (an ICMP error: origin 2), no software stamp, or cut short: absent
+        MemorySegment icmp = join(errQueue(0, 11, 2, 7));
+        assertThat(AncillaryData.errQueueKey(icmp, 0, icmp.byteSize())).isEqualTo(-1);
+        MemorySegment zero = join(timestamping(0, 0));
+        assertThat(AncillaryData.timestampingNanos(zero, 0, zero.byteSize())).isEqualTo(AncillaryData.NO_TIME);
+        assertThat(AncillaryData.timestampingNanos(tx6, 0, 40)).isEqualTo(AncillaryData.NO_TIME);
+        assertThat(AncillaryData.errQueueKey(tx6, 0, 24)).isEqualTo(-1);
+    }
 }
