@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 
 /**
  * An endpoint's UDP socket and the place its background thread waits. Two implementations:
- * {@link NativeUdpPort} (Linux, through FFM: the kernel's receive timestamp of every datagram,
- * {@code SO_TIMESTAMPING}) and {@link ChannelUdpPort} (a {@code DatagramChannel}, the time of the
+ * {@link NativeUdpPort} (Linux, the native module's {@code StampedUdpSocket}: the kernel's receive
+ * timestamp of every datagram, {@code SO_TIMESTAMPING}) and {@link ChannelUdpPort} (a {@code DatagramChannel}, the time of the
  * read). {@link #open} picks the native one when it can.
  *
  * <p>Threads: {@link #receive}, {@link #send} and {@link #close} are called by the endpoint under its
@@ -73,8 +73,9 @@ public interface UdpPort extends AutoCloseable {
 
     /**
      * A port bound to {@code bind} (null: any address, any port) and, if {@code connect} is not null,
-     * connected to it. Native unless FFM is unavailable (not Linux x86_64/aarch64, native access
-     * denied) or {@code -Diperf3j.link.native=false}.
+     * connected to it. A wildcard port with no peer is dual-stack. Native unless FFM is unavailable
+     * (not Linux x86_64/aarch64/riscv64, native access denied), {@code -Diperf3j.native=false} or
+     * {@code -Diperf3j.link.native=false}.
      */
     static UdpPort open(InetSocketAddress bind, InetSocketAddress connect) throws IOException {
         return open(bind, connect, false);

@@ -1,7 +1,6 @@
 package io.iperf3j.link.internal;
 
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,7 +17,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Link's native port over the native module's socket: the bugs B2 of docs/design/one-native-layer.md. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-@Disabled("B2: red until NativeUdpPort adapts StampedUdpSocket (next commit)")
 class NativeUdpPortTest {
     private static InetAddress loop6;
 
