@@ -1,7 +1,7 @@
 package io.iperf3j.link.internal;
 
-import io.iperf3j.sys.AncillaryData;
 import io.iperf3j.sys.Errno;
+import io.iperf3j.sys.KernelClock;
 import io.iperf3j.sys.NativeSocketException;
 import io.iperf3j.sys.StampedUdpSocket;
 
@@ -65,8 +65,9 @@ final class NativeUdpPort implements UdpPort, StampedUdpSocket.SendStamp {
         }
         int n = socket.receive(dst);
         if (n >= 0) {
-            long stamp = socket.lastReceiveRealtimeNanos();
-            lastArrival = stamp == AncillaryData.NO_TIME ? -1 : kernelClock.toNanoTime(stamp);
+            long stamp = socket.lastReceiveRealtimeNanos(); // AncillaryData.NO_TIME is KernelClock.NONE
+            long t = kernelClock.arrivalNanos(stamp, System.nanoTime());
+            lastArrival = t == KernelClock.NONE ? -1 : t;
             return n;
         }
         if (n == -Errno.EAGAIN) {
@@ -91,8 +92,8 @@ final class NativeUdpPort implements UdpPort, StampedUdpSocket.SendStamp {
     /** One send stamp of the drain in progress, onto nanoTime's time line. */
     @Override
     public void stamped(long key, long realtimeNanos) {
-        long sent = kernelClock.toNanoTime(realtimeNanos);
-        if (sent >= 0) {
+        long sent = kernelClock.stampNanos(realtimeNanos, System.nanoTime());
+        if (sent != KernelClock.NONE) {
             drainSink.stamped(key, sent);
         }
     }

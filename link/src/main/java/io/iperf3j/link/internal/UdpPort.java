@@ -28,7 +28,7 @@ public interface UdpPort extends AutoCloseable {
      * When the last datagram {@link #receive}d reached the socket, on {@link System#nanoTime()}'s time line:
      * the kernel's timestamp when there is one (then it leaves out the time the thread took to wake up),
      * else -1 (the caller takes its clock's time of the read). Kernel stamps are converted with one offset
-     * for all ({@link KernelClock}), so that two of them subtract exactly.
+     * for all ({@code io.iperf3j.sys.KernelClock}), so that two of them subtract exactly.
      */
     long lastArrivalNanos();
 
@@ -53,7 +53,7 @@ public interface UdpPort extends AutoCloseable {
     /**
      * Told the kernel's time of a send: when datagram {@code key} ({@link #lastSendKey()}) entered the packet
      * scheduler, on {@link System#nanoTime()}'s time line (converted as {@link #lastArrivalNanos()}).
-     * A stamp that cannot be believed (see {@link KernelClock}) is not reported.
+     * A stamp that cannot be believed (see {@code io.iperf3j.sys.KernelClock}) is not reported.
      */
     interface SendStamps {
         void stamped(long key, long sentNanos);

@@ -50,7 +50,6 @@ class NativeUdpPortTest {
             v6.send(ByteBuffer.wrap(new byte[] {6}), new InetSocketAddress(loop6, port));
             assertThat(receiveOne(server, ByteBuffer.allocate(8))).isEqualTo(1);
             assertThat(server.lastSource().getAddress()).isEqualTo(loop6);
-            assertThat(server.lastArrivalNanos()).isPositive();
         }
     }
 
