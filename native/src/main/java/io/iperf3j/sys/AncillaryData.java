@@ -60,7 +60,11 @@ public final class AncillaryData {
      * range (negative, {@code tv_nsec} outside 0-999999999, or too far out for a long).
      */
     public static long receiveTimeNanos(MemorySegment buf, long offset, long length) {
-        long d = find(buf, offset, length, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPNS, 2 * Long.BYTES);
+        return timespec(buf, find(buf, offset, length, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPNS, 2 * Long.BYTES));
+    }
+
+    /** The {@code struct timespec} at {@code d} in ns, or {@link #NO_TIME} (none: {@code d < 0}, or out of range). */
+    private static long timespec(MemorySegment buf, long d) {
         if (d < 0) {
             return NO_TIME;
         }
@@ -78,16 +82,8 @@ public final class AncillaryData {
      * there is none, it is zero (no software stamp) or out of range as in {@link #receiveTimeNanos}.
      */
     public static long timestampingNanos(MemorySegment buf, long offset, long length) {
-        long d = find(buf, offset, length, Libc.SOL_SOCKET, Libc.SCM_TIMESTAMPING, 2 * Long.BYTES);
-        if (d < 0) {
-            return NO_TIME;
-        }
-        long sec = buf.get(JAVA_LONG_UNALIGNED, d);
-        long nsec = buf.get(JAVA_LONG_UNALIGNED, d + Long.BYTES);
-        if (sec < 0 || sec > MAX_SECONDS || nsec < 0 || nsec >= NANOS_PER_SECOND || (sec | nsec) == 0) {
-            return NO_TIME;
-        }
-        return sec * NANOS_PER_SECOND + nsec;
+        long t = timespec(buf, find(buf, offset, length, Libc.SOL_SOCKET, Libc.SCM_TIMESTAMPING, 2 * Long.BYTES));
+        return t == 0 ? NO_TIME : t;
     }
 
     /**
