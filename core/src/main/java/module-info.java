@@ -15,6 +15,7 @@ module io.iperf3j.core {
     requires java.management;
     requires jdk.management;
     requires jdk.net;
+    requires io.iperf3j.sys;
 
     exports io.iperf3j;
 

@@ -9,6 +9,8 @@
  */
 module io.iperf3j.link {
     requires transitive io.iperf3j.core;
+    // the one native layer: the time-stamping socket under NativeUdpPort
+    requires io.iperf3j.sys;
     requires info.picocli;
     requires com.fasterxml.jackson.core;
 

@@ -1,7 +1,7 @@
 package io.iperf3j.fuzz;
 
 import io.iperf3j.internal.json.JsonObject;
-import io.iperf3j.internal.net.AncillaryData;
+import io.iperf3j.sys.AncillaryData;
 import io.iperf3j.internal.json.MalformedJsonException;
 import io.iperf3j.internal.json.PeerJson;
 import io.iperf3j.internal.protocol.ControlFrames;
@@ -237,7 +237,8 @@ final class FuzzTargets {
     }
 
     /**
-     * The ancillary-data decoder of batched UDP receives ({@link AncillaryData}) over
+     * The ancillary-data decoders of batched UDP receives and of link's time-stamping
+     * socket ({@link AncillaryData}) over
      * arbitrary bytes taken as a {@code msg_control} buffer: the first byte gives the
      * offset (0-7, so unaligned headers too) and whether the announced length is the
      * buffer's or a larger one (a kernel length is never trusted past the buffer). Both
@@ -257,6 +258,11 @@ final class FuzzTargets {
         check(time == AncillaryData.NO_TIME || time >= 0, "negative receive time: " + time);
         check(gro == referenceSegmentSize(control, offset, length), "segment size differs from the reference walk");
         check(time == referenceTime(control, offset, length), "receive time differs from the reference walk");
+        // link's port's decoders (StampedUdpSocket): never throw, never out of range
+        long stamp = AncillaryData.timestampingNanos(seg, offset, length);
+        long key = AncillaryData.errQueueKey(seg, offset, length);
+        check(stamp == AncillaryData.NO_TIME || stamp > 0, "non-positive SO_TIMESTAMPING time: " + stamp);
+        check(key >= -1 && key <= 0xFFFF_FFFFL, "error-queue key out of range: " + key);
     }
 
     /** CMSG_FIRSTHDR/CMSG_NXTHDR over little-endian bytes, written out plainly: the data offset or -1. */

@@ -36,14 +36,15 @@ class LibraryExampleIT {
         }
     }
 
-    /** iperf3j-core and its one dependency, as a user's build would put them. */
+    /** iperf3j-core and its two dependencies (iperf3j-native, jackson-core), as a user's build would put them. */
     private static String libraryClassPath() {
         List<String> entries = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> e.contains("/core/target/classes") || e.matches(".*/iperf3j-core-[^/]*[0-9T](\\.jar)?$")
+                        || e.contains("/native/target/classes") || e.matches(".*/iperf3j-native-[^/]*[0-9T](\\.jar)?$")
                         || e.contains("/jackson-core-"))
                 .filter(e -> !e.endsWith("test-classes") && !e.endsWith("-tests.jar"))
                 .toList();
-        assertThat(entries).as("core and jackson-core on the test class path").hasSize(2);
+        assertThat(entries).as("core, native and jackson-core on the test class path").hasSize(3);
         return entries.stream().collect(Collectors.joining(File.pathSeparator));
     }
 }

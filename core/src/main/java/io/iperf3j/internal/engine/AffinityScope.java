@@ -1,7 +1,7 @@
 package io.iperf3j.internal.engine;
 
-import io.iperf3j.internal.net.CpuAffinity;
-import io.iperf3j.internal.net.NativeSocketException;
+import io.iperf3j.sys.CpuAffinity;
+import io.iperf3j.sys.NativeSocketException;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
 

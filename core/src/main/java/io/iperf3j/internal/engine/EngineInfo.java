@@ -1,6 +1,6 @@
 package io.iperf3j.internal.engine;
 
-import io.iperf3j.internal.net.SystemInfo;
+import io.iperf3j.sys.SystemInfo;
 import io.iperf3j.internal.options.Version;
 
 /**

@@ -1,7 +1,7 @@
 package io.iperf3j.internal.engine;
 
-import io.iperf3j.internal.net.NativeSocket;
-import io.iperf3j.internal.net.ProcessCpu;
+import io.iperf3j.sys.NativeSocket;
+import io.iperf3j.sys.ProcessCpu;
 import io.iperf3j.internal.protocol.Cookie;
 
 import java.util.concurrent.atomic.AtomicBoolean;

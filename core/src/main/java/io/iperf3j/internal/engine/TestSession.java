@@ -4,10 +4,10 @@ import io.iperf3j.Transport;
 import io.iperf3j.internal.engine.tcp.TcpStream;
 import io.iperf3j.internal.engine.udp.PacketCounters;
 import io.iperf3j.internal.json.JsonObject;
-import io.iperf3j.internal.net.CpuUtilization;
-import io.iperf3j.internal.net.NativeSocket;
-import io.iperf3j.internal.net.ProcessCpu;
-import io.iperf3j.internal.net.TcpInfo;
+import io.iperf3j.internal.stats.CpuUtilization;
+import io.iperf3j.sys.NativeSocket;
+import io.iperf3j.sys.ProcessCpu;
+import io.iperf3j.sys.TcpInfo;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.output.TestPrinter;
 import io.iperf3j.internal.output.TestReporter;
@@ -463,7 +463,7 @@ public abstract class TestSession {
 
     protected final void measureCpu() {
         if (cpuStart != null) {
-            rec.localCpu = ProcessCpu.now().utilizationSince(cpuStart);
+            rec.localCpu = CpuUtilization.since(cpuStart, ProcessCpu.now());
         }
     }
 

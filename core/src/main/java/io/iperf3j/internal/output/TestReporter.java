@@ -4,7 +4,7 @@ import io.iperf3j.Transport;
 import io.iperf3j.internal.format.CFormat;
 import io.iperf3j.internal.json.CJsonWriter;
 import io.iperf3j.internal.json.JsonObject;
-import io.iperf3j.internal.net.CpuUtilization;
+import io.iperf3j.internal.stats.CpuUtilization;
 import io.iperf3j.internal.stats.IntervalRecord;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestMode;

@@ -2,7 +2,6 @@ package io.iperf3j.internal.stats;
 
 import io.iperf3j.Transport;
 import io.iperf3j.internal.json.JsonObject;
-import io.iperf3j.internal.net.CpuUtilization;
 import io.iperf3j.internal.options.IperfOptions;
 
 import java.util.ArrayList;

@@ -6,11 +6,10 @@ import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iperf3j.sys.testing.CLibrary;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.Test;
  * machine; the test is reported as skipped elsewhere, the tables in
  * {@link UnitFormatTest} still run).
  */
-@SuppressWarnings("restricted") // FFM calls into libiperf are the point of this test
 class RealUnitSnprintfTest {
 
     private static final Path LIB = Path.of("/usr/lib/x86_64-linux-gnu/libiperf.so.0");
@@ -33,11 +31,11 @@ class RealUnitSnprintfTest {
     void matchesRealUnitSnprintf() throws Throwable {
         Assumptions.assumeTrue(Files.exists(LIB), "iperf3 3.12's libiperf.so.0 is not installed");
         try (Arena arena = Arena.ofConfined()) {
-            SymbolLookup lib = SymbolLookup.libraryLookup(LIB, arena);
+            CLibrary lib = CLibrary.open(LIB, arena);
             // 3.12: unit_snprintf(char *s, int len, double value, char fmt). A trailing int precision
             // (-1 = classic layout, added in later versions) is passed too; on x86-64 a callee that does
             // not take it ignores the extra register.
-            MethodHandle unitSnprintf = Linker.nativeLinker().downcallHandle(lib.find("unit_snprintf").orElseThrow(),
+            MethodHandle unitSnprintf = lib.function("unit_snprintf",
                     FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_DOUBLE, JAVA_BYTE, JAVA_INT));
             MemorySegment buf = arena.allocate(64);
             SplittableRandom r = new SplittableRandom(8080);

@@ -6,11 +6,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iperf3j.internal.format.CFormat;
+import io.iperf3j.sys.testing.CLibrary;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.Test;
  * {@link CJsonWriter#iperf312()} output. Skipped (reported as such) where the
  * library is not installed; the reference-file round trips still run.
  */
-@SuppressWarnings("restricted") // FFM calls into libiperf are the point of this test
 class RealCJsonTest {
 
     private static final Path LIB = Path.of("/usr/lib/x86_64-linux-gnu/libiperf.so.0");
@@ -55,21 +53,20 @@ class RealCJsonTest {
     static void load() {
         Assumptions.assumeTrue(Files.exists(LIB), "iperf3 3.12's libiperf.so.0 is not installed");
         arena = Arena.ofShared();
-        SymbolLookup lib = SymbolLookup.libraryLookup(LIB, arena);
-        Linker linker = Linker.nativeLinker();
-        createObject = handle(linker, lib, "cJSON_CreateObject", FunctionDescriptor.of(ADDRESS));
-        createArray = handle(linker, lib, "cJSON_CreateArray", FunctionDescriptor.of(ADDRESS));
-        createNumber = handle(linker, lib, "cJSON_CreateNumber", FunctionDescriptor.of(ADDRESS, JAVA_DOUBLE));
-        createString = handle(linker, lib, "cJSON_CreateString", FunctionDescriptor.of(ADDRESS, ADDRESS));
-        createNull = handle(linker, lib, "cJSON_CreateNull", FunctionDescriptor.of(ADDRESS));
-        createBool = handle(linker, lib, "cJSON_CreateBool", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-        addItemToObject = handle(linker, lib, "cJSON_AddItemToObject",
+        CLibrary lib = CLibrary.open(LIB, arena);
+        createObject = lib.function("cJSON_CreateObject", FunctionDescriptor.of(ADDRESS));
+        createArray = lib.function("cJSON_CreateArray", FunctionDescriptor.of(ADDRESS));
+        createNumber = lib.function("cJSON_CreateNumber", FunctionDescriptor.of(ADDRESS, JAVA_DOUBLE));
+        createString = lib.function("cJSON_CreateString", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        createNull = lib.function("cJSON_CreateNull", FunctionDescriptor.of(ADDRESS));
+        createBool = lib.function("cJSON_CreateBool", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+        addItemToObject = lib.function("cJSON_AddItemToObject",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-        addItemToArray = handle(linker, lib, "cJSON_AddItemToArray", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        print = handle(linker, lib, "cJSON_Print", FunctionDescriptor.of(ADDRESS, ADDRESS));
-        printUnformatted = handle(linker, lib, "cJSON_PrintUnformatted", FunctionDescriptor.of(ADDRESS, ADDRESS));
-        delete = handle(linker, lib, "cJSON_Delete", FunctionDescriptor.ofVoid(ADDRESS));
-        free = handle(linker, lib, "cJSON_free", FunctionDescriptor.ofVoid(ADDRESS));
+        addItemToArray = lib.function("cJSON_AddItemToArray", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        print = lib.function("cJSON_Print", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        printUnformatted = lib.function("cJSON_PrintUnformatted", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        delete = lib.function("cJSON_Delete", FunctionDescriptor.ofVoid(ADDRESS));
+        free = lib.function("cJSON_free", FunctionDescriptor.ofVoid(ADDRESS));
     }
 
     @AfterAll
@@ -162,7 +159,7 @@ class RealCJsonTest {
     private static String printAndFree(MethodHandle printer, MemorySegment item) throws Throwable {
         MemorySegment text = (MemorySegment) printer.invokeExact(item);
         assertThat(text.address()).isNotZero();
-        String s = text.reinterpret(Long.MAX_VALUE).getString(0);
+        String s = CLibrary.string(text);
         free.invokeExact(text);
         return s;
     }
@@ -219,9 +216,5 @@ class RealCJsonTest {
             case 4 -> r.nextLong() / (double) r.nextInt(1, 1000);
             default -> Double.longBitsToDouble(r.nextLong());
         };
-    }
-
-    private static MethodHandle handle(Linker linker, SymbolLookup lib, String name, FunctionDescriptor fd) {
-        return linker.downcallHandle(lib.find(name).orElseThrow(), fd);
     }
 }

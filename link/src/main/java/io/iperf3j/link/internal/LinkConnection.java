@@ -516,7 +516,7 @@ public final class LinkConnection {
     /**
      * One RTT sample: the network's share of a round trip, {@code measured - held} (what the answerer says it
      * held the request is not the path's). Both ends of each subtraction are on one clock: the link's clock,
-     * onto which the port puts the kernel's stamps with one offset ({@link KernelClock}), or, without kernel
+     * onto which the port puts the kernel's stamps with one offset ({@code io.iperf3j.sys.KernelClock}), or, without kernel
      * stamps, the link's clock read at each step; so a real round trip always comes out positive. A sample
      * that does not ({@code held < 0} or {@code held >= measured}: a lying peer, a clock step, a manual clock
      * that did not move) is not a measurement and is dropped, never recorded as 0.

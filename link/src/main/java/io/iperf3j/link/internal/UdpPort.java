@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 
 /**
  * An endpoint's UDP socket and the place its background thread waits. Two implementations:
- * {@link NativeUdpPort} (Linux, through FFM: the kernel's receive timestamp of every datagram,
- * {@code SO_TIMESTAMPING}) and {@link ChannelUdpPort} (a {@code DatagramChannel}, the time of the
+ * {@link NativeUdpPort} (Linux, the native module's {@code StampedUdpSocket}: the kernel's receive
+ * timestamp of every datagram, {@code SO_TIMESTAMPING}) and {@link ChannelUdpPort} (a {@code DatagramChannel}, the time of the
  * read). {@link #open} picks the native one when it can.
  *
  * <p>Threads: {@link #receive}, {@link #send} and {@link #close} are called by the endpoint under its
@@ -28,7 +28,7 @@ public interface UdpPort extends AutoCloseable {
      * When the last datagram {@link #receive}d reached the socket, on {@link System#nanoTime()}'s time line:
      * the kernel's timestamp when there is one (then it leaves out the time the thread took to wake up),
      * else -1 (the caller takes its clock's time of the read). Kernel stamps are converted with one offset
-     * for all ({@link KernelClock}), so that two of them subtract exactly.
+     * for all ({@code io.iperf3j.sys.KernelClock}), so that two of them subtract exactly.
      */
     long lastArrivalNanos();
 
@@ -53,7 +53,7 @@ public interface UdpPort extends AutoCloseable {
     /**
      * Told the kernel's time of a send: when datagram {@code key} ({@link #lastSendKey()}) entered the packet
      * scheduler, on {@link System#nanoTime()}'s time line (converted as {@link #lastArrivalNanos()}).
-     * A stamp that cannot be believed (see {@link KernelClock}) is not reported.
+     * A stamp that cannot be believed (see {@code io.iperf3j.sys.KernelClock}) is not reported.
      */
     interface SendStamps {
         void stamped(long key, long sentNanos);
@@ -73,8 +73,9 @@ public interface UdpPort extends AutoCloseable {
 
     /**
      * A port bound to {@code bind} (null: any address, any port) and, if {@code connect} is not null,
-     * connected to it. Native unless FFM is unavailable (not Linux x86_64/aarch64, native access
-     * denied) or {@code -Diperf3j.link.native=false}.
+     * connected to it. A wildcard port with no peer is dual-stack. Native unless FFM is unavailable
+     * (not Linux x86_64/aarch64/riscv64, native access denied), {@code -Diperf3j.native=false} or
+     * {@code -Diperf3j.link.native=false}.
      */
     static UdpPort open(InetSocketAddress bind, InetSocketAddress connect) throws IOException {
         return open(bind, connect, false);

@@ -6,7 +6,7 @@
  * {@link io.iperf3j.link.internal.Pump} is the background thread of an endpoint in background mode;
  * {@link io.iperf3j.link.internal.UdpPort} is an endpoint's socket (used under its lock; the pump waits on
  * it without the lock), {@link io.iperf3j.link.internal.NativeUdpPort} the one with kernel timestamps,
- * which {@link io.iperf3j.link.internal.KernelClock} (one per port, under the same lock) puts on the
+ * which the native module's {@code KernelClock} (one per port, under the same lock) puts on the
  * link's clock with one offset.
  */
 package io.iperf3j.link.internal;

@@ -54,8 +54,8 @@ final class ListeningSocket {
                 // TCP listener gets an ephemeral port, so no client reaches it before the swap.
                 listener.bind(new InetSocketAddress(bindTo, 0), 128);
                 try {
-                    mptcpPort = io.iperf3j.internal.net.MultipathTcp.replaceListener(listener, 128, options.port());
-                } catch (io.iperf3j.internal.net.NativeSocketException | UnsupportedOperationException e) {
+                    mptcpPort = io.iperf3j.sys.MultipathTcp.replaceListener(listener, 128, options.port());
+                } catch (io.iperf3j.sys.NativeSocketException | UnsupportedOperationException e) {
                     throw new java.io.IOException(e.getMessage(), e);
                 }
             }

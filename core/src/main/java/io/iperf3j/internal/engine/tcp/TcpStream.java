@@ -3,8 +3,8 @@ package io.iperf3j.internal.engine.tcp;
 import io.iperf3j.internal.engine.DataStream;
 import io.iperf3j.internal.engine.Pacer;
 import io.iperf3j.internal.engine.TransferBudget;
-import io.iperf3j.internal.net.NativeSocket;
-import io.iperf3j.internal.net.SkipCopyReceiver;
+import io.iperf3j.sys.NativeSocket;
+import io.iperf3j.sys.SkipCopyReceiver;
 import io.iperf3j.internal.stats.StreamRecord;
 
 import java.io.IOException;

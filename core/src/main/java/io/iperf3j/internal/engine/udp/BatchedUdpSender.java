@@ -2,7 +2,7 @@ package io.iperf3j.internal.engine.udp;
 
 import io.iperf3j.internal.engine.Pacer;
 import io.iperf3j.internal.engine.TransferBudget;
-import io.iperf3j.internal.net.DatagramBatch;
+import io.iperf3j.sys.DatagramBatch;
 import io.iperf3j.internal.udp.UdpHeader;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.iperf3j.internal.engine.udp;
 
-import io.iperf3j.internal.net.NativeSocket;
+import io.iperf3j.sys.NativeSocket;
 
 /**
  * How UDP streams move datagrams, chosen once per JVM from the system property

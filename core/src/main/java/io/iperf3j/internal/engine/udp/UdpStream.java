@@ -6,8 +6,9 @@ import io.iperf3j.internal.engine.Payload;
 import io.iperf3j.internal.engine.SocketBuffers;
 import io.iperf3j.internal.engine.StreamFactory;
 import io.iperf3j.internal.engine.TransferBudget;
-import io.iperf3j.internal.net.DatagramBatch;
-import io.iperf3j.internal.net.NativeSocket;
+import io.iperf3j.sys.DatagramBatch;
+import io.iperf3j.sys.KernelClock;
+import io.iperf3j.sys.NativeSocket;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.udp.UdpHeader;
 import io.iperf3j.internal.udp.UdpReceiverStats;
@@ -38,7 +39,7 @@ import java.nio.channels.DatagramChannel;
  * {@link #receiveBatches} a {@code recvmmsg} batch; both call
  * {@link UdpReceiverStats#onPacket} once per datagram. A batch's datagrams arrive at
  * different moments: where the kernel gives each read its receive time
- * ({@code SO_TIMESTAMPNS}) that time is the datagram's arrival ({@link ArrivalClock}),
+ * ({@code SO_TIMESTAMPNS}) that time is the datagram's arrival (the native module's {@code KernelClock}),
  * not the moment the batch was read, so the jitter is that of the datagrams, not of the
  * batching.
  */
@@ -92,7 +93,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
     /** Receives may return several coalesced datagrams per slot (UDP_GRO). */
     private final boolean gro;
     /** Kernel receive times of batched reads in the jitter's clock, or null without them. */
-    private final ArrivalClock arrivals;
+    private final KernelClock arrivals;
     /** Set before a batched worker is woken to end ({@link #closeChannel}). */
     private volatile boolean closing;
 
@@ -177,7 +178,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
         }
         this.spinWhenBusy = !sending() && (unpaced || SocketBuffers.receiveBuffer(channel) < NO_SPIN_BUFFER_BYTES);
         this.arrivals = b != null && !sending() && UdpIo.receiveTimestamps() && b.enableReceiveTimestamps()
-                ? new ArrivalClock() : null;
+                ? new KernelClock() : null;
         this.batch = b;
         this.batchBuffer = b != null ? bb : null;
         this.sender = !sending() ? null
@@ -309,7 +310,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
         final boolean c64 = counters64;
         final int hdr = headerSize;
         final Tally tally = new Tally();
-        final ArrivalClock clock = arrivals;
+        final KernelClock clock = arrivals;
         long lastData = System.nanoTime();
         boolean spin = false;
         while (true) {
@@ -354,15 +355,12 @@ public final class UdpStream extends DataStream implements PacketCounters {
                 continue; // iperf3 reads and drops datagrams outside TEST_RUNNING
             }
             long now = System.nanoTime();
-            if (clock != null) {
-                clock.refresh(now);
-            }
             int epoch = jitterEpoch;
             if (epoch != epochSeen) {
                 epochSeen = epoch;
                 s.restartJitter();
             }
-            accountBatch(io, b, r, stride, gro, c64, hdr, s, now / 1000, clock, tally);
+            accountBatch(io, b, r, stride, gro, c64, hdr, s, now, clock, tally);
             long bytes = tally.bytes;
             long reads = tally.reads;
             count(bytes, reads);
@@ -385,15 +383,17 @@ public final class UdpStream extends DataStream implements PacketCounters {
      * iperf3's per-datagram receive accounting for one batch of {@code r} reads: one
      * {@link UdpReceiverStats#onPacket} per datagram (a GRO read holds several of
      * {@code segmentSize} bytes), bytes and datagrams into {@code tally}. A read's arrival
-     * is its kernel receive time through {@code clock}, or {@code batchMicros} when
-     * {@code clock} is null or the read has none. {@code le} is the batch buffer in
+     * is its kernel receive time through {@code clock} (on {@link System#nanoTime()}'s time
+     * line, clock steps detected), or the batch's read time {@code nowNanos} when {@code clock}
+     * is null or the read has no (believable) stamp; in microseconds, as iperf3's. {@code le} is the batch buffer in
      * little-endian order, for {@link UdpHeader#sequenceLe} and {@link UdpHeader#sentMicrosLe}.
      */
     static void accountBatch(DatagramBatch io, ByteBuffer le, int r, int stride, boolean gro, boolean c64, int hdr,
-                             UdpReceiverStats s, long batchMicros, ArrivalClock clock, Tally tally) {
+                             UdpReceiverStats s, long nowNanos, KernelClock clock, Tally tally) {
         if (le.order() != java.nio.ByteOrder.LITTLE_ENDIAN) {
             throw new IllegalArgumentException("accountBatch reads headers through a little-endian view");
         }
+        long batchMicros = nowNanos / 1000;
         long bytes = 0;
         long reads = 0;
         for (int i = 0; i < r; i++) {
@@ -402,7 +402,8 @@ public final class UdpStream extends DataStream implements PacketCounters {
                 continue;
             }
             int seg = gro ? io.segmentSize(i) : len;
-            long arrivalMicros = clock == null ? batchMicros : clock.arrivalMicros(io.receiveTimeNanos(i), batchMicros);
+            long t = clock == null ? KernelClock.NONE : clock.arrivalNanos(io.receiveTimeNanos(i), nowNanos);
+            long arrivalMicros = t == KernelClock.NONE ? batchMicros : Math.floorDiv(t, 1000L);
             int base = i * stride;
             for (int at = 0; at < len; at += seg) { // one datagram per segment (just one without GRO)
                 int n = Math.min(seg, len - at);
@@ -453,7 +454,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
             if (io == null) {
                 return;
             }
-            ArrivalClock clock = UdpIo.receiveTimestamps() && io.enableReceiveTimestamps() ? new ArrivalClock() : null;
+            KernelClock clock = UdpIo.receiveTimestamps() && io.enableReceiveTimestamps() ? new KernelClock() : null;
             ByteBuffer le = bb.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
             warmReceive(io, bb, le, datagramSize, counters64, clock);
             long seq = 0;
@@ -466,11 +467,13 @@ public final class UdpStream extends DataStream implements PacketCounters {
     }
 
     private static void warmReceive(DatagramBatch io, ByteBuffer b, ByteBuffer le, int datagramSize, boolean counters64,
-                                    ArrivalClock clock) {
+                                    KernelClock clock) {
         int stride = io.slotSize();
         int r = io.slots();
         int hdr = UdpHeader.size(counters64);
-        long wall = System.currentTimeMillis() * 1_000_000L;
+        // Stamps 1 ms old, read "now" (a µs later each round): the no-step path is what gets compiled.
+        long wall = KernelClock.Clocks.SYSTEM.realtimeNanos() - 1_000_000L;
+        long now0 = System.nanoTime();
         for (int i = 0; i < r; i++) {
             UdpHeader.write(b, i * stride, 1_000_000 + i, i + 1, counters64);
             io.setLength(i, datagramSize);
@@ -478,11 +481,8 @@ public final class UdpStream extends DataStream implements PacketCounters {
         }
         UdpReceiverStats scratch = new UdpReceiverStats();
         Tally t = new Tally();
-        if (clock != null) {
-            clock.refresh(System.nanoTime());
-        }
         for (int k = 0; k < WARMUP_ROUNDS; k++) {
-            accountBatch(io, le, r, stride, false, counters64, hdr, scratch, 2_000_000 + k, clock, t);
+            accountBatch(io, le, r, stride, false, counters64, hdr, scratch, now0 + k * 1000L, clock, t);
         }
         for (int k = 0; k < WARMUP_ROUNDS; k++) {
             io.receive(1, false); // nothing ever arrives on the scratch socket: EAGAIN, compiled

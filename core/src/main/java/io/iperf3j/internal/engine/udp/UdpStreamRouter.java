@@ -1,7 +1,7 @@
 package io.iperf3j.internal.engine.udp;
 
 import io.iperf3j.internal.engine.StreamFactory;
-import io.iperf3j.internal.net.NativeSocket;
+import io.iperf3j.sys.NativeSocket;
 import io.iperf3j.internal.options.IperfOptions;
 
 import java.io.Closeable;

@@ -8,7 +8,7 @@ import io.iperf3j.internal.engine.Payload;
 import io.iperf3j.internal.engine.SocketBuffers;
 import io.iperf3j.internal.engine.StreamFactory;
 import io.iperf3j.internal.engine.TransferBudget;
-import io.iperf3j.internal.net.NativeSocket;
+import io.iperf3j.sys.NativeSocket;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.output.TestPrinter;
 import io.iperf3j.internal.output.TestReporter;

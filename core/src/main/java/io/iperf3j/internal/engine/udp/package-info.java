@@ -4,8 +4,8 @@
  * {@code sendmmsg}/{@code recvmmsg} where FFM works), {@link io.iperf3j.internal.engine.udp.UdpStreams}
  * (the connect handshake on both sides), {@link io.iperf3j.internal.engine.udp.UdpStreamRouter} (the
  * server's one UDP port shared by all tests) and {@link io.iperf3j.internal.engine.udp.UdpIo} (which
- * I/O path this JVM takes), {@link io.iperf3j.internal.engine.udp.ArrivalClock} (kernel receive times
- * on the jitter's clock). The wire formats themselves are pure codecs in
+ * I/O path this JVM takes); kernel receive times go onto the jitter's clock through the native
+ * module's {@code KernelClock}. The wire formats themselves are pure codecs in
  * {@code io.iperf3j.internal.udp}.
  *
  * <p>Threads: one platform thread per stream; the router has one acceptor thread per bound port,

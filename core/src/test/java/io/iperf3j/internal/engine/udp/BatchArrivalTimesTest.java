@@ -1,8 +1,9 @@
 package io.iperf3j.internal.engine.udp;
 
-import io.iperf3j.internal.net.AncillaryData;
-import io.iperf3j.internal.net.DatagramBatch;
-import io.iperf3j.internal.net.NativeSocket;
+import io.iperf3j.sys.AncillaryData;
+import io.iperf3j.sys.DatagramBatch;
+import io.iperf3j.sys.KernelClock;
+import io.iperf3j.sys.NativeSocket;
 import io.iperf3j.internal.udp.UdpHeader;
 import io.iperf3j.internal.udp.UdpReceiverStats;
 
@@ -37,17 +38,16 @@ class BatchArrivalTimesTest {
             DatagramBatch batch = DatagramBatch.of(NativeSocket.of(ch).orElseThrow(), buf, SIZE).orElseThrow();
             assertThat(batch.enableReceiveTimestamps()).isTrue();
             long sentBase = System.nanoTime() / 1000;
-            long offset = ArrivalClock.measureOffset();
+            KernelClock clock = new KernelClock();
+            long offset = clock.offsetNanos();
             for (int i = 0; i < COUNT; i++) {
                 long sent = sentBase + 10L * i;
                 UdpHeader.write(buf, i * SIZE, sent, i + 1, false);
                 batch.setLength(i, SIZE);
                 batch.setReceiveTime(i, (sent + 5) * 1000 + offset); // 5 µs in transit, on CLOCK_REALTIME
             }
-            long readAt = sentBase + 10L * COUNT + 20; // the batch is read after the last one arrived
+            long readAt = (sentBase + 10L * COUNT + 20) * 1000; // the batch is read after the last one arrived
 
-            ArrivalClock clock = new ArrivalClock();
-            clock.refresh(System.nanoTime());
             UdpReceiverStats stamped = new UdpReceiverStats();
             UdpStream.Tally tally = new UdpStream.Tally();
             UdpStream.accountBatch(batch, buf.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN), COUNT, SIZE, false, false,
@@ -67,14 +67,26 @@ class BatchArrivalTimesTest {
     }
 
     @Test
-    void aReadWithoutKernelTimeFallsBackToTheBatchTime() {
-        ArrivalClock clock = new ArrivalClock();
-        clock.refresh(System.nanoTime());
-        assertThat(clock.arrivalMicros(AncillaryData.NO_TIME, 1234)).isEqualTo(1234);
-        long now = System.nanoTime();
-        java.time.Instant w = java.time.Instant.now();
-        long wall = w.getEpochSecond() * 1_000_000_000L + w.getNano();
-        // A kernel time of "now" maps to the monotonic clock's "now", within the readings' spread.
-        assertThat(clock.arrivalMicros(wall, 0)).isCloseTo(now / 1000, within(5_000L));
+    void aReadWithoutKernelTimeFallsBackToTheBatchTime() throws Exception {
+        try (DatagramChannel ch = DatagramChannel.open()) {
+            ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            ByteBuffer buf = ByteBuffer.allocateDirect(2 * SIZE);
+            DatagramBatch batch = DatagramBatch.of(NativeSocket.of(ch).orElseThrow(), buf, SIZE).orElseThrow();
+            KernelClock clock = new KernelClock();
+            long now = System.nanoTime();
+            // one read without a stamp, one whose stamp is over 10 s old (a clock step not caught up with)
+            UdpHeader.write(buf, 0, now / 1000 - 100, 1, false);
+            UdpHeader.write(buf, SIZE, now / 1000 - 90, 2, false);
+            for (int i = 0; i < 2; i++) {
+                batch.setLength(i, SIZE);
+            }
+            batch.setReceiveTime(0, AncillaryData.NO_TIME);
+            batch.setReceiveTime(1, now - 20_000_000_000L + clock.offsetNanos());
+            UdpReceiverStats s = new UdpReceiverStats();
+            UdpStream.accountBatch(batch, buf.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN), 2, SIZE, false, false,
+                    UdpHeader.size(false), s, now, clock, new UdpStream.Tally());
+            // both arrive at the batch's read time: transits of 100 and 90 µs, |D| = 10 µs, J = 10/16 µs
+            assertThat(s.jitter()).isCloseTo(10e-6 / 16, within(1e-12));
+        }
     }
 }

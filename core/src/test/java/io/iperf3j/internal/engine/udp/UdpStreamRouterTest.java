@@ -195,7 +195,7 @@ class UdpStreamRouterTest {
     }
 
     private static void assumeNativeSockets() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.iperf3j.internal.net.NativeSocket.available(),
-                "the FFM socket path (Linux): " + io.iperf3j.internal.net.NativeSocket.unavailableReason().orElse(""));
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.iperf3j.sys.NativeSocket.available(),
+                "the FFM socket path (Linux): " + io.iperf3j.sys.NativeSocket.unavailableReason().orElse(""));
     }
 }

@@ -1,0 +1,712 @@
+package io.iperf3j.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Locale;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The few glibc functions this package calls, bound once per JVM through the
+ * Foreign Function &amp; Memory API.
+ *
+ * <p>The bindings are created lazily by the initialisation-on-demand holder
+ * idiom: the platform check, the linker and {@code strerror} on the first
+ * {@link #get()}, and each group of functions (sockets, CPU, uname) on its
+ * first call. The JVM guarantees that each holder is initialised once and
+ * safely published; {@link MethodHandle}s are immutable, so they are freely
+ * shared. If anything goes wrong in the first step (not Linux, an unsupported
+ * architecture, native access denied with {@code --illegal-native-access=deny},
+ * a missing symbol), {@link #get()} returns empty for the life of the JVM and
+ * {@link #failure()} says why.
+ *
+ * <p>Every wrapper returns the C function's non-negative result on success and
+ * {@code -errno} on failure, so callers never allocate to learn the error. The
+ * errno value is captured by the linker right after the call
+ * ({@link Linker.Option#captureCallState(String...)}), which is the only
+ * reliable way: the JVM may itself call into libc between the call and any
+ * later read of errno. Each wrapper takes the capture-state segment, which the
+ * caller allocates from its own confined arena ({@link #newCallState(Arena)}).
+ *
+ * <p>Constants are the Linux values for x86_64, aarch64 and riscv64 (the
+ * "generic" ABI). Other architectures (mips, sparc, parisc, alpha, powerpc)
+ * number some socket options differently and are refused.
+ */
+final class Libc {
+
+    // <sys/socket.h>
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+    static final int SOCK_STREAM = 1;
+    static final int SOCK_DGRAM = 2;
+    static final int SOL_SOCKET = 1;
+    static final int SO_REUSEADDR = 2;
+    static final int SO_TYPE = 3;
+    static final int SO_BINDTODEVICE = 25;
+    static final int SO_ACCEPTCONN = 30;
+    static final int SO_PROTOCOL = 38;
+    static final int SO_DOMAIN = 39;
+    static final int SO_MAX_PACING_RATE = 47;
+    static final int SO_COOKIE = 57;
+    /** {@code SO_SNDTIMEO_OLD}: a {@code struct timeval} of two longs on LP64; bounds a blocking connect too. */
+    static final int SO_SNDTIMEO = 21;
+    /** {@code SO_TIMESTAMPNS_OLD}, the value {@code SO_TIMESTAMPNS} has on LP64 (also its cmsg type). */
+    static final int SO_TIMESTAMPNS = 35;
+    /** {@code SO_TIMESTAMPING_OLD} on LP64; also the cmsg type {@code SCM_TIMESTAMPING}. */
+    static final int SO_TIMESTAMPING = 37;
+    static final int SCM_TIMESTAMPING = SO_TIMESTAMPING;
+    // <linux/net_tstamp.h>: SO_TIMESTAMPING flags
+    static final int SOF_RX_SOFTWARE = 1 << 3;
+    static final int SOF_SOFTWARE = 1 << 4;
+    static final int SOF_OPT_ID = 1 << 7;
+    static final int SOF_TX_SCHED = 1 << 8;
+    static final int SOF_OPT_TSONLY = 1 << 11;
+    /** {@code SOCK_NONBLOCK} (= {@code O_NONBLOCK} on the generic ABI). */
+    static final int SOCK_NONBLOCK = 0x800;
+    // <sys/eventfd.h>
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
+
+    // <netinet/in.h>
+    static final int IPPROTO_IP = 0;
+    static final int IPPROTO_TCP = 6;
+    static final int IPPROTO_UDP = 17;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPPROTO_MPTCP = 262;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final int IP_MTU_DISCOVER = 10;
+    static final int IP_PMTUDISC_DO = 2;
+    static final int IPV6_MTU_DISCOVER = 23;
+    /** The error queue's cmsg (and the option that enables it) at {@code SOL_IP}. */
+    static final int IP_RECVERR = 11;
+    static final int IPV6_RECVERR = 25;
+    static final int IPV6_V6ONLY = 26;
+    /** {@code sock_extended_err.ee_origin} of a time stamp. */
+    static final int SO_EE_ORIGIN_TIMESTAMPING = 4;
+    static final int IPV6_PMTUDISC_DO = 2;
+    // <linux/in6.h>: flow labels (struct in6_flowlabel_req: dst 16, label 4, action 1, share 1, flags 2, ... = 32)
+    static final int IPV6_FLOWLABEL_MGR = 32;
+    static final int IPV6_FLOWINFO_SEND = 33;
+    static final int IN6_FLOWLABEL_REQ_SIZE = 32;
+    static final byte IPV6_FL_A_GET = 0;
+    static final byte IPV6_FL_S_ANY = (byte) 255;
+    static final short IPV6_FL_F_CREATE = 1;
+    static final int SOCKADDR_IN_SIZE = 16;
+    static final int SOCKADDR_IN6_SIZE = 28;
+
+    // <linux/tcp.h>
+    static final int TCP_MAXSEG = 2;
+    static final int TCP_INFO = 11;
+    static final int TCP_CONGESTION = 13;
+    static final int TCP_USER_TIMEOUT = 18;
+    static final int TCP_CA_NAME_MAX = 16;
+
+    // <linux/sockios.h>, <asm-generic/ioctls.h>
+    static final long SIOCOUTQ = 0x5411L;
+    static final long SIOCOUTQNSD = 0x894BL;
+
+    // <sys/resource.h>
+    static final int RUSAGE_SELF = 0;
+
+    // <errno.h>
+    static final int ENOENT = 2;
+    static final int EBADF = 9;
+    static final int EINVAL = 22;
+    static final int ENOTSOCK = 88;
+    static final int ENOTCONN = 107;
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int ECONNREFUSED = 111;
+    static final int ENOBUFS = 105;
+
+    // <sys/socket.h> flags, <poll.h>, <netinet/udp.h>
+    static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_WAITFORONE = 0x10000;
+    static final int MSG_ERRQUEUE = 0x2000;
+    static final int MSG_CTRUNC = 0x8;
+    static final int MSG_TRUNC = 0x20;
+    static final short POLLIN = 0x1;
+    static final short POLLOUT = 0x4;
+    static final int SHUT_RD = 0;
+    static final int SHUT_RDWR = 2;
+    static final int SOL_UDP = 17;
+    static final int UDP_SEGMENT = 103;
+    static final int UDP_GRO = 104;
+
+    /** {@code sizeof(struct sockaddr_storage)}. */
+    static final int SOCKADDR_STORAGE_SIZE = 128;
+    /** {@code sizeof(struct rusage)} on LP64 Linux. */
+    static final int RUSAGE_SIZE = 144;
+    /** {@code sizeof(struct utsname)} with glibc ({@code _UTSNAME_LENGTH} = 65, six fields). */
+    static final int UTSNAME_SIZE = 6 * 65;
+    static final int UTSNAME_FIELD = 65;
+    /** glibc's {@code CLOCKS_PER_SEC} (fixed at one million by XSI). */
+    static final long CLOCKS_PER_SEC = 1_000_000L;
+    /** {@code <time.h>}: the clock glibc's {@code clock()} reads. */
+    static final int CLOCK_PROCESS_CPUTIME_ID = 2;
+    /** {@code sizeof(struct timespec)} on LP64. */
+    static final int TIMESPEC_SIZE = 16;
+
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final String[] SYMBOLS = {
+        "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock_gettime", "uname",
+        "sendmmsg", "recvmmsg", "poll", "shutdown", "sendmsg", "recv", "sched_setaffinity", "sched_getaffinity", "gettid",
+        "socket", "dup3", "bind", "listen", "close", "connect",
+        "sendto", "recvmsg", "ppoll", "eventfd", "read", "write"};
+
+    private static final Libc INSTANCE = new Libc();
+
+    private Libc() {
+    }
+
+    /**
+     * The linker, the libc lookup and {@code getrusage}, bound on first use. Binding
+     * {@code getrusage} (every test reads the CPU times) is also the test that native access
+     * is allowed. The first downcall handle of a JVM costs tens of milliseconds (the FFM
+     * machinery starts up), each further one of a new shape a few ({@code Linker} shares one
+     * stub among functions of the same descriptor and options), so the other functions are
+     * bound in groups ({@link Sock}, {@link SockSet}, {@link Cpu}, {@link Uts}, ...) only when
+     * first needed; {@code strerror} too ({@link Strerror}), which only an error needs.
+     */
+    private static final class Base {
+        static final Linker LINKER;
+        static final SymbolLookup LOOKUP;
+        static final MethodHandle GETRUSAGE;
+        static final Throwable FAILURE;
+
+        static {
+            Linker linker = null;
+            SymbolLookup lookup = null;
+            MethodHandle getrusage = null;
+            Throwable failure = null;
+            try {
+                checkPlatform();
+                linker = Linker.nativeLinker();
+                lookup = linker.defaultLookup();
+                for (String symbol : SYMBOLS) {
+                    if (lookup.find(symbol).isEmpty()) {
+                        throw new UnsatisfiedLinkError("libc symbol not found: " + symbol);
+                    }
+                }
+                getrusage = bind(linker, lookup, "getrusage", CPU_SHAPE, errnoOption());
+            } catch (Throwable t) { // LinkageError, IllegalCallerException, UnsupportedOperationException...
+                failure = t;
+                getrusage = null;
+            }
+            LINKER = linker;
+            LOOKUP = lookup;
+            GETRUSAGE = getrusage;
+            FAILURE = failure;
+        }
+    }
+
+    /** {@code int f(int, void *)}: getrusage and clock_gettime, one stub for both. */
+    private static final FunctionDescriptor CPU_SHAPE = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS);
+
+    /**
+     * strerror(3): bound on the first error text. glibc's strerror returns a pointer to a
+     * constant string for every known errno (a thread-local buffer only for unknown ones), so
+     * it is safe across threads.
+     */
+    private static final class Strerror {
+        static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
+
+    /**
+     * The socket calls a client needs as soon as its control connection is up (finding the
+     * descriptor, reading TCP_MAXSEG): each group binds on its first use, and a first test
+     * waits for these, so the rest are in {@link SockSet}.
+     */
+    private static final class Sock {
+        static final MethodHandle GETSOCKOPT = bind("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
+        static final MethodHandle GETSOCKNAME = bind("getsockname",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
+        static final MethodHandle GETPEERNAME = bind("getpeername",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
+    }
+
+    /** Socket calls that change a socket: bound on the first option a test sets. */
+    private static final class SockSet {
+        static final MethodHandle SETSOCKOPT = bind("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+        // int ioctl(int fd, unsigned long request, ...): the third argument is variadic.
+        static final MethodHandle IOCTL = bind("ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+                errnoOption(), Linker.Option.firstVariadicArg(2));
+    }
+
+    /**
+     * Process CPU time (a client's baseline is taken as its control connection is up):
+     * {@code getrusage} ({@link Base}) and {@code clock_gettime}, which glibc's {@code clock()}
+     * reads and which shares getrusage's stub (clock() itself would be a stub of its own).
+     */
+    private static final class Cpu {
+        static final MethodHandle CLOCK_GETTIME = bind("clock_gettime", CPU_SHAPE, errnoOption());
+    }
+
+    /**
+     * Batched datagram I/O, {@code poll} and {@code shutdown}: bound on the first
+     * batched UDP stream ({@link DatagramBatch}). sendmmsg/recvmmsg may block, so
+     * they are ordinary (not critical) downcalls.
+     */
+    private static final class Mmsg {
+        static final MethodHandle SENDMMSG = bind("sendmmsg",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle RECVMMSG = bind("recvmmsg",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), errnoOption());
+        static final MethodHandle POLL = bind("poll",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errnoOption());
+        static final MethodHandle SHUTDOWN = bind("shutdown",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle SENDMSG = bind("sendmsg",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+    }
+
+    /** recv(2) with flags: bound on the first {@code --skip-rx-copy} stream ({@link SkipCopyReceiver}). */
+    private static final class Recv {
+        static final MethodHandle RECV = bind("recv",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errnoOption());
+    }
+
+    /** sched_setaffinity(2) and gettid (glibc 2.30+): bound on the first {@code -A} ({@link CpuAffinity}). */
+    private static final class Sched {
+        static final MethodHandle SCHED_SETAFFINITY = bind("sched_setaffinity",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), errnoOption());
+        static final MethodHandle SCHED_GETAFFINITY = bind("sched_getaffinity",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), errnoOption());
+        static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    /** A socket of another kind in a channel's place: bound on the first {@code -m} ({@link MultipathTcp}) or {@code -L} ({@link FlowLabelledTcp}). */
+    private static final class Fd {
+        static final MethodHandle SOCKET = bind("socket",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle DUP3 = bind("dup3",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle BIND = bind("bind",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+        static final MethodHandle LISTEN = bind("listen",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle CONNECT = bind("connect",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+    }
+
+    /**
+     * A time-stamping UDP socket of its own ({@link StampedUdpSocket}, link's port): bound on the
+     * first such socket. It uses {@link Fd}'s socket, bind, connect and close, {@link SockSet}'s
+     * setsockopt, {@link Sock}'s getsockname and {@link Mmsg}'s sendmsg too.
+     */
+    private static final class Port {
+        static final MethodHandle SENDTO = bind("sendto",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+        static final MethodHandle RECVMSG = bind("recvmsg",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+        static final MethodHandle PPOLL = bind("ppoll",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS), errnoOption());
+        static final MethodHandle EVENTFD = bind("eventfd",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
+        static final MethodHandle READ = bind("read",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errnoOption());
+        static final MethodHandle WRITE = bind("write",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errnoOption());
+    }
+
+    /** uname(2). */
+    private static final class Uts {
+        static final MethodHandle UNAME = bind("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS), errnoOption());
+    }
+
+    private static Linker.Option errnoOption() {
+        return Linker.Option.captureCallState("errno");
+    }
+
+    private static MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        return bind(Base.LINKER, Base.LOOKUP, name, descriptor, options);
+    }
+
+    @SuppressWarnings("restricted") // downcallHandle: this class is the package's only native entry point
+    private static MethodHandle bind(Linker linker, SymbolLookup lookup, String name,
+                                     FunctionDescriptor descriptor, Linker.Option... options) {
+        MemorySegment symbol = lookup.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
+        return linker.downcallHandle(symbol, descriptor, options);
+    }
+
+    private static void checkPlatform() {
+        String disabled = System.getProperty("iperf3j.native", "true");
+        if (disabled.equalsIgnoreCase("false") || disabled.equalsIgnoreCase("off")) {
+            throw new UnsupportedOperationException("disabled by -Diperf3j.native=" + disabled);
+        }
+        String os = System.getProperty("os.name", "");
+        if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
+            throw new UnsupportedOperationException("not Linux: " + os);
+        }
+        String arch = System.getProperty("os.arch", "");
+        boolean supportedArch = switch (arch) {
+            case "amd64", "x86_64", "aarch64", "riscv64" -> true;
+            default -> false;
+        };
+        if (!supportedArch || ADDRESS.byteSize() != 8) {
+            throw new UnsupportedOperationException("unsupported architecture: " + arch);
+        }
+    }
+
+    /** The bindings, or empty if FFM cannot be used in this JVM. */
+    static Optional<Libc> get() {
+        return Base.FAILURE == null ? Optional.of(INSTANCE) : Optional.empty();
+    }
+
+    /** Why {@link #get()} is empty, or null when it is not. */
+    static Throwable failure() {
+        return Base.FAILURE;
+    }
+
+    /**
+     * Binds the socket and CPU-time groups now (each is bound once per JVM), in the order
+     * a client's control connection needs them: finding the socket (and later reading its
+     * MSS), then its CPU baseline ({@code getrusage}, bound with the linker, and
+     * {@code clock_gettime}, which shares its stub), then the calls that set options. uname is left out:
+     * {@link SystemInfo} reads /proc first.
+     */
+    void bindSocketCalls() {
+        java.util.Objects.requireNonNull(Sock.GETSOCKOPT);
+        java.util.Objects.requireNonNull(Cpu.CLOCK_GETTIME);
+        java.util.Objects.requireNonNull(SockSet.SETSOCKOPT);
+    }
+
+    /** A segment to receive the captured errno; allocate one per call or reuse it within one arena. */
+    static MemorySegment newCallState(Arena arena) {
+        return arena.allocate(CAPTURE_LAYOUT);
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private static int result(int r, MemorySegment state) {
+        return r == -1 ? -errno(state) : r;
+    }
+
+    private static IllegalStateException unexpected(Throwable t) {
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("native call failed unexpectedly", t);
+    }
+
+    int getsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, MemorySegment lenPtr) {
+        try {
+            return result((int) Sock.GETSOCKOPT.invokeExact(state, fd, level, name, value, lenPtr), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int setsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, int len) {
+        try {
+            return result((int) SockSet.SETSOCKOPT.invokeExact(state, fd, level, name, value, len), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int getsockname(MemorySegment state, int fd, MemorySegment addr, MemorySegment lenPtr) {
+        try {
+            return result((int) Sock.GETSOCKNAME.invokeExact(state, fd, addr, lenPtr), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int getpeername(MemorySegment state, int fd, MemorySegment addr, MemorySegment lenPtr) {
+        try {
+            return result((int) Sock.GETPEERNAME.invokeExact(state, fd, addr, lenPtr), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int ioctl(MemorySegment state, int fd, long request, MemorySegment arg) {
+        try {
+            return result((int) SockSet.IOCTL.invokeExact(state, fd, request, arg), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int getrusage(MemorySegment state, int who, MemorySegment usage) {
+        try {
+            return result((int) Base.GETRUSAGE.invokeExact(state, who, usage), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * glibc's {@code clock()}: process CPU time in units of {@link #CLOCKS_PER_SEC}, computed
+     * as glibc computes it from {@code clock_gettime(CLOCK_PROCESS_CPUTIME_ID)}, or -errno.
+     *
+     * @param timespec {@link #TIMESPEC_SIZE} bytes of scratch space
+     */
+    long clock(MemorySegment state, MemorySegment timespec) {
+        int r;
+        try {
+            r = result((int) Cpu.CLOCK_GETTIME.invokeExact(state, CLOCK_PROCESS_CPUTIME_ID, timespec), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            return r;
+        }
+        return timespec.get(JAVA_LONG, 0) * CLOCKS_PER_SEC + timespec.get(JAVA_LONG, 8) / (1_000_000_000L / CLOCKS_PER_SEC);
+    }
+
+    int uname(MemorySegment state, MemorySegment utsname) {
+        try {
+            return result((int) Uts.UNAME.invokeExact(state, utsname), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sendmmsg(2)}: datagrams sent, or -errno. */
+    int sendmmsg(MemorySegment state, int fd, MemorySegment msgvec, int vlen, int flags) {
+        try {
+            return result((int) Mmsg.SENDMMSG.invokeExact(state, fd, msgvec, vlen, flags), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sendmsg(2)}: bytes sent, or -errno. */
+    long sendmsg(MemorySegment state, int fd, MemorySegment msg, int flags) {
+        try {
+            long r = (long) Mmsg.SENDMSG.invokeExact(state, fd, msg, flags);
+            return r == -1 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code recvmmsg(2)} without a timeout: datagrams received, or -errno. */
+    int recvmmsg(MemorySegment state, int fd, MemorySegment msgvec, int vlen, int flags) {
+        try {
+            return result((int) Mmsg.RECVMMSG.invokeExact(state, fd, msgvec, vlen, flags, MemorySegment.NULL),
+                    state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code poll(2)} on {@code n} pollfds: ready count, 0 on timeout, or -errno. */
+    int poll(MemorySegment state, MemorySegment fds, long n, int timeoutMillis) {
+        try {
+            return result((int) Mmsg.POLL.invokeExact(state, fds, n, timeoutMillis), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code shutdown(2)}: 0, or -errno. */
+    int shutdown(MemorySegment state, int fd, int how) {
+        try {
+            return result((int) Mmsg.SHUTDOWN.invokeExact(state, fd, how), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code recv(2)}: bytes received (with {@code MSG_TRUNC} on TCP: discarded), 0 at end of stream, or -errno. */
+    long recv(MemorySegment state, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            long r = (long) Recv.RECV.invokeExact(state, fd, buf, len, flags);
+            return r == -1 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sched_setaffinity(2)} for thread {@code tid} (0: the calling thread): 0, or -errno. */
+    int schedSetaffinity(MemorySegment state, int tid, MemorySegment mask) {
+        try {
+            return result((int) Sched.SCHED_SETAFFINITY.invokeExact(state, tid, mask.byteSize(), mask), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sched_getaffinity(2)} for thread {@code tid} (0: the calling thread): 0, or -errno. */
+    int schedGetaffinity(MemorySegment state, int tid, MemorySegment mask) {
+        try {
+            int r = (int) Sched.SCHED_GETAFFINITY.invokeExact(state, tid, mask.byteSize(), mask);
+            return r < 0 ? result(r, state) : 0; // the raw syscall returns the mask size; glibc 0
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The calling thread's kernel id ({@code gettid()}). */
+    int gettid() {
+        try {
+            return (int) Sched.GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code socket(2)}: the new descriptor, or -errno. */
+    int socket(MemorySegment state, int domain, int type, int protocol) {
+        try {
+            return result((int) Fd.SOCKET.invokeExact(state, domain, type, protocol), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code dup3(2)}: {@code newFd}, or -errno. */
+    int dup3(MemorySegment state, int oldFd, int newFd, int flags) {
+        try {
+            return result((int) Fd.DUP3.invokeExact(state, oldFd, newFd, flags), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code bind(2)}: 0, or -errno. */
+    int bind(MemorySegment state, int fd, MemorySegment addr, int len) {
+        try {
+            return result((int) Fd.BIND.invokeExact(state, fd, addr, len), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code connect(2)}: 0, or -errno. Blocks on a blocking socket (bound it with SO_SNDTIMEO). */
+    int connect(MemorySegment state, int fd, MemorySegment addr, int len) {
+        try {
+            return result((int) Fd.CONNECT.invokeExact(state, fd, addr, len), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code listen(2)}: 0, or -errno. */
+    int listen(MemorySegment state, int fd, int backlog) {
+        try {
+            return result((int) Fd.LISTEN.invokeExact(state, fd, backlog), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code close(2)}: 0, or -errno. */
+    int close(MemorySegment state, int fd) {
+        try {
+            return result((int) Fd.CLOSE.invokeExact(state, fd), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sendto(2)} ({@code to} may be NULL with length 0): bytes sent, or -errno. */
+    long sendto(MemorySegment state, int fd, MemorySegment buf, long len, int flags, MemorySegment to, int toLen) {
+        try {
+            long r = (long) Port.SENDTO.invokeExact(state, fd, buf, len, flags, to, toLen);
+            return r == -1 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code recvmsg(2)}: bytes received, or -errno. */
+    long recvmsg(MemorySegment state, int fd, MemorySegment msg, int flags) {
+        try {
+            long r = (long) Port.RECVMSG.invokeExact(state, fd, msg, flags);
+            return r == -1 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ppoll(2)} without a signal mask: ready count, 0 on timeout, or -errno. */
+    int ppoll(MemorySegment state, MemorySegment fds, long n, MemorySegment timeout) {
+        try {
+            return result((int) Port.PPOLL.invokeExact(state, fds, n, timeout, MemorySegment.NULL), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code eventfd(2)}: the new descriptor, or -errno. */
+    int eventfd(MemorySegment state, int initial, int flags) {
+        try {
+            return result((int) Port.EVENTFD.invokeExact(state, initial, flags), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code read(2)}: bytes read, or -errno. */
+    long read(MemorySegment state, int fd, MemorySegment buf, long len) {
+        try {
+            long r = (long) Port.READ.invokeExact(state, fd, buf, len);
+            return r == -1 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code write(2)}: bytes written, or -errno. */
+    long write(MemorySegment state, int fd, MemorySegment buf, long len) {
+        try {
+            long r = (long) Port.WRITE.invokeExact(state, fd, buf, len);
+            return r == -1 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * Throws the kernel's error for a call's result in this class's convention (0 or more:
+     * success, -errno: failure), naming the call as {@code operation}.
+     */
+    void check(String operation, int result) {
+        if (result < 0) {
+            throw new NativeSocketException(operation, -result, strerror(-result));
+        }
+    }
+
+    /** {@code strerror(errno)}, e.g. "No such file or directory". */
+    @SuppressWarnings("restricted") // reinterpret: strerror returns a NUL-terminated string of unknown length
+    String strerror(int errno) {
+        try {
+            MemorySegment p = (MemorySegment) Strerror.STRERROR.invokeExact(errno);
+            if (p.equals(MemorySegment.NULL)) {
+                return "Unknown error " + errno;
+            }
+            return p.reinterpret(1024).getString(0);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@link #strerror(int)} when the bindings exist, a generic text otherwise. */
+    static String describe(int errno) {
+        return get().map(l -> l.strerror(errno)).orElse("errno " + errno);
+    }
+}

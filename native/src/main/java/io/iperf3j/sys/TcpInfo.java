@@ -1,0 +1,230 @@
+package io.iperf3j.sys;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+/**
+ * A snapshot of Linux {@code struct tcp_info} ({@code getsockopt(IPPROTO_TCP, TCP_INFO)}),
+ * as returned by {@link NativeSocket#tcpInfo()}.
+ *
+ * <p>Field names follow the kernel's {@code tcpi_*} names. Unsigned 8-bit fields
+ * are {@code int}; unsigned 32-bit and 64-bit fields are {@code long} (64-bit
+ * counters above {@link Long#MAX_VALUE} would wrap, which takes centuries).
+ * The fields up to and including {@code tcpi_total_retrans} (the first 104
+ * bytes, present since Linux 2.6.x) are mandatory; {@link #sndWnd()} is 0 when
+ * the kernel's struct is too short to have it (before Linux 5.4); the later
+ * fields are optional and empty when the kernel returned fewer bytes than
+ * needed ({@link #length()} is what it returned).
+ *
+ * <p>What iperf3 3.12 uses ({@code tcp_info.c}, {@code iperf_api.c}):
+ * <ul>
+ *   <li>{@code retransmits} JSON key: the difference of {@link #totalRetrans()}
+ *       between two samples ({@code tcpi_total_retrans}, <em>not</em>
+ *       {@code tcpi_retransmits}, which only counts the current RTO backoff);</li>
+ *   <li>{@code snd_cwnd}: {@link #sndCwndBytes()} = {@code tcpi_snd_cwnd × tcpi_snd_mss};</li>
+ *   <li>{@code snd_wnd}: {@link #sndWnd()}; {@code rtt}: {@link #rttMicros()};
+ *       {@code rttvar}: {@link #rttVarMicros()}; {@code pmtu}: {@link #pmtu()}.</li>
+ * </ul>
+ *
+ * @param length        bytes the kernel returned (232 on Linux 6.1 headers, more on newer kernels)
+ * @param state         {@code tcpi_state}: 1 ESTABLISHED ... 10 LISTEN (see {@link #STATE_ESTABLISHED})
+ * @param caState       {@code tcpi_ca_state}: 0 Open, 1 Disorder, 2 CWR, 3 Recovery, 4 Loss
+ * @param retransmits   {@code tcpi_retransmits}: consecutive RTO retransmits of the head segment
+ * @param probes        {@code tcpi_probes}: unanswered zero-window probes
+ * @param backoff       {@code tcpi_backoff}: RTO backoff exponent
+ * @param rtoMicros     {@code tcpi_rto}, µs
+ * @param sndMss        {@code tcpi_snd_mss}, bytes
+ * @param rcvMss        {@code tcpi_rcv_mss}, bytes
+ * @param unacked       {@code tcpi_unacked}, segments in flight
+ * @param sacked        {@code tcpi_sacked}
+ * @param lost          {@code tcpi_lost}
+ * @param retrans       {@code tcpi_retrans}, segments currently retransmitted and unacknowledged
+ * @param pmtu          {@code tcpi_pmtu}, bytes
+ * @param rcvSsthresh   {@code tcpi_rcv_ssthresh}, bytes
+ * @param rttMicros     {@code tcpi_rtt}, smoothed RTT in µs
+ * @param rttVarMicros  {@code tcpi_rttvar}, µs
+ * @param sndSsthresh   {@code tcpi_snd_ssthresh}, segments (2147483647 = infinite)
+ * @param sndCwnd       {@code tcpi_snd_cwnd}, segments
+ * @param advMss        {@code tcpi_advmss}, bytes
+ * @param reordering    {@code tcpi_reordering}
+ * @param rcvSpace      {@code tcpi_rcv_space}, bytes
+ * @param totalRetrans  {@code tcpi_total_retrans}: retransmitted segments over the connection's life
+ * @param sndWnd        {@code tcpi_snd_wnd} (Linux 5.4+): peer's advertised window after scaling, bytes; 0 if absent
+ * @param pacingRate    {@code tcpi_pacing_rate}, bytes/s (Linux 3.15+)
+ * @param bytesAcked    {@code tcpi_bytes_acked} (Linux 4.1+)
+ * @param bytesReceived {@code tcpi_bytes_received} (Linux 4.1+)
+ * @param notsentBytes  {@code tcpi_notsent_bytes} (Linux 4.6+)
+ * @param minRttMicros  {@code tcpi_min_rtt}, µs (Linux 4.6+); empty also while there is no sample (~0U)
+ * @param deliveryRate  {@code tcpi_delivery_rate}, bytes/s (Linux 4.9+)
+ * @param bytesSent     {@code tcpi_bytes_sent}, including retransmissions (Linux 4.19+)
+ * @param bytesRetrans  {@code tcpi_bytes_retrans} (Linux 4.19+)
+ * @param rcvWnd        {@code tcpi_rcv_wnd}, bytes (Linux 6.2+)
+ * @param reordSeen     {@code tcpi_reord_seen}, reordering events so far (Linux 4.19+); iperf3 3.21's {@code reorder}
+ */
+public record TcpInfo(
+        int length,
+        int state,
+        int caState,
+        int retransmits,
+        int probes,
+        int backoff,
+        long rtoMicros,
+        long sndMss,
+        long rcvMss,
+        long unacked,
+        long sacked,
+        long lost,
+        long retrans,
+        long pmtu,
+        long rcvSsthresh,
+        long rttMicros,
+        long rttVarMicros,
+        long sndSsthresh,
+        long sndCwnd,
+        long advMss,
+        long reordering,
+        long rcvSpace,
+        long totalRetrans,
+        long sndWnd,
+        OptionalLong pacingRate,
+        OptionalLong bytesAcked,
+        OptionalLong bytesReceived,
+        OptionalLong notsentBytes,
+        OptionalLong minRttMicros,
+        OptionalLong deliveryRate,
+        OptionalLong bytesSent,
+        OptionalLong bytesRetrans,
+        OptionalLong rcvWnd,
+        OptionalLong reordSeen) {
+
+    /** {@code tcpi_state} of an established connection. */
+    public static final int STATE_ESTABLISHED = 1;
+    /** {@code tcpi_state} of a socket that was never connected (bound or not). */
+    public static final int STATE_CLOSE = 7;
+    /** {@code tcpi_state} of a listening socket. */
+    public static final int STATE_LISTEN = 10;
+
+    /** Bytes asked of the kernel; more than any known {@code struct tcp_info}, so we get all of it. */
+    static final int REQUEST_SIZE = 512;
+    /** Bytes needed for the mandatory part (through {@code tcpi_total_retrans}). */
+    static final int MIN_LENGTH = 104;
+
+    // Offsets in the Linux uapi struct tcp_info (identical on all architectures).
+    private static final int OFF_STATE = 0;
+    private static final int OFF_CA_STATE = 1;
+    private static final int OFF_RETRANSMITS = 2;
+    private static final int OFF_PROBES = 3;
+    private static final int OFF_BACKOFF = 4;
+    private static final int OFF_RTO = 8;
+    private static final int OFF_SND_MSS = 16;
+    private static final int OFF_RCV_MSS = 20;
+    private static final int OFF_UNACKED = 24;
+    private static final int OFF_SACKED = 28;
+    private static final int OFF_LOST = 32;
+    private static final int OFF_RETRANS = 36;
+    private static final int OFF_PMTU = 60;
+    private static final int OFF_RCV_SSTHRESH = 64;
+    private static final int OFF_RTT = 68;
+    private static final int OFF_RTTVAR = 72;
+    private static final int OFF_SND_SSTHRESH = 76;
+    private static final int OFF_SND_CWND = 80;
+    private static final int OFF_ADVMSS = 84;
+    private static final int OFF_REORDERING = 88;
+    private static final int OFF_RCV_SPACE = 96;
+    private static final int OFF_TOTAL_RETRANS = 100;
+    private static final int OFF_PACING_RATE = 104;
+    private static final int OFF_BYTES_ACKED = 120;
+    private static final int OFF_BYTES_RECEIVED = 128;
+    private static final int OFF_NOTSENT_BYTES = 144;
+    private static final int OFF_MIN_RTT = 148;
+    private static final int OFF_DELIVERY_RATE = 160;
+    private static final int OFF_BYTES_SENT = 200;
+    private static final int OFF_BYTES_RETRANS = 208;
+    private static final int OFF_REORD_SEEN = 220;
+    private static final int OFF_SND_WND = 228;
+    private static final int OFF_RCV_WND = 232;
+
+    /**
+     * iperf3's {@code snd_cwnd}: the congestion window in bytes,
+     * {@code tcpi_snd_cwnd × tcpi_snd_mss}.
+     *
+     * <p>Computed in 64 bits. iperf3 3.12 multiplies two {@code u32} values in
+     * C, so its result wraps modulo 2<sup>32</sup> above 4 GiB; a window that
+     * large does not occur in practice.
+     */
+    public long sndCwndBytes() {
+        return sndCwnd * sndMss;
+    }
+
+    /**
+     * Parses {@code length} bytes of a {@code struct tcp_info}.
+     *
+     * @return empty if {@code length} is shorter than the mandatory part
+     */
+    static Optional<TcpInfo> parse(MemorySegment s, int length) {
+        if (length < MIN_LENGTH || s.byteSize() < length) {
+            return Optional.empty();
+        }
+        return Optional.of(new TcpInfo(
+                length,
+                u8(s, OFF_STATE),
+                u8(s, OFF_CA_STATE),
+                u8(s, OFF_RETRANSMITS),
+                u8(s, OFF_PROBES),
+                u8(s, OFF_BACKOFF),
+                u32(s, OFF_RTO),
+                u32(s, OFF_SND_MSS),
+                u32(s, OFF_RCV_MSS),
+                u32(s, OFF_UNACKED),
+                u32(s, OFF_SACKED),
+                u32(s, OFF_LOST),
+                u32(s, OFF_RETRANS),
+                u32(s, OFF_PMTU),
+                u32(s, OFF_RCV_SSTHRESH),
+                u32(s, OFF_RTT),
+                u32(s, OFF_RTTVAR),
+                u32(s, OFF_SND_SSTHRESH),
+                u32(s, OFF_SND_CWND),
+                u32(s, OFF_ADVMSS),
+                u32(s, OFF_REORDERING),
+                u32(s, OFF_RCV_SPACE),
+                u32(s, OFF_TOTAL_RETRANS),
+                length >= OFF_SND_WND + 4 ? u32(s, OFF_SND_WND) : 0L,
+                opt64(s, length, OFF_PACING_RATE),
+                opt64(s, length, OFF_BYTES_ACKED),
+                opt64(s, length, OFF_BYTES_RECEIVED),
+                opt32(s, length, OFF_NOTSENT_BYTES),
+                minRtt(s, length),
+                opt64(s, length, OFF_DELIVERY_RATE),
+                opt64(s, length, OFF_BYTES_SENT),
+                opt64(s, length, OFF_BYTES_RETRANS),
+                opt32(s, length, OFF_RCV_WND),
+                opt32(s, length, OFF_REORD_SEEN)));
+    }
+
+    private static int u8(MemorySegment s, int off) {
+        return Byte.toUnsignedInt(s.get(JAVA_BYTE, off));
+    }
+
+    private static long u32(MemorySegment s, int off) {
+        return Integer.toUnsignedLong(s.get(JAVA_INT_UNALIGNED, off));
+    }
+
+    private static OptionalLong opt32(MemorySegment s, int length, int off) {
+        return length >= off + 4 ? OptionalLong.of(u32(s, off)) : OptionalLong.empty();
+    }
+
+    private static OptionalLong opt64(MemorySegment s, int length, int off) {
+        return length >= off + 8 ? OptionalLong.of(s.get(JAVA_LONG_UNALIGNED, off)) : OptionalLong.empty();
+    }
+
+    private static OptionalLong minRtt(MemorySegment s, int length) {
+        OptionalLong v = opt32(s, length, OFF_MIN_RTT);
+        return v.isPresent() && v.getAsLong() == 0xFFFF_FFFFL ? OptionalLong.empty() : v;
+    }
+}
