@@ -484,13 +484,17 @@ public final class IperfJsonReader {
                 if (m.containsKey(key)) {
                     p.skipChildren();
                 } else {
-                    m.put(key, tree(p, key));
+                    // an event's data is named after the event, as the document's key: end.latency.loaded.cdf
+                    String child = path.isEmpty() && key.equals("data") && m.get("event") instanceof String event ? event
+                            : path.isEmpty() ? key : path + "." + key;
+                    m.put(key, tree(p, child));
                 }
             }
             return m;
         }
 
-        private List<Object> array(JsonParser p, String key) throws IOException, Reject {
+        private List<Object> array(JsonParser p, String path) throws IOException, Reject {
+            String key = path.substring(path.lastIndexOf('.') + 1);
             int max = switch (key) {
                 case "intervals" -> limits.maxIntervals();
                 case "cdf" -> limits.maxCdfPoints();
@@ -504,11 +508,11 @@ public final class IperfJsonReader {
                     p.skipChildren();
                     continue;
                 }
-                out.add(tree(p, key));
+                out.add(tree(p, path + "[]"));
             }
             if (n > max) {
                 String what = key.equals("cdf") ? "points" : key.equals("intervals") ? "intervals" : "elements";
-                throw new Reject(IperfJsonRead.Reason.OVER_LIMIT, "\"" + key + "\" has " + n + " " + what
+                throw new Reject(IperfJsonRead.Reason.OVER_LIMIT, path + " has " + n + " " + what
                         + ", more than the limit of " + max, p.currentLocation().getLineNr(), 0);
             }
             return out;
@@ -533,6 +537,8 @@ public final class IperfJsonReader {
         final Map<String, Boolean> seen = new LinkedHashMap<>();
         String where;
         boolean check;
+        /** The server's run inside a client's: its intervals are kept, never sent to the sink. */
+        boolean nested;
         boolean ended;
         int count;
         Optional<IperfRun.Start> start = Optional.empty();
@@ -599,6 +605,7 @@ public final class IperfJsonReader {
 
         private IperfRun serverRun(Map<String, Object> doc, Reading r) throws Reject {
             RunBuilder b = new RunBuilder(IperfJsonFormat.JSON, index, where + "server_output_json: ");
+            b.nested = true;
             for (Map.Entry<String, Object> e : doc.entrySet()) {
                 switch (e.getKey()) {
                     case "intervals" -> {
@@ -661,7 +668,7 @@ public final class IperfJsonReader {
             if (check) {
                 return;
             }
-            if (r.sink != null) {
+            if (r.sink != null && !nested) {
                 r.sink.accept(index, role(), interval);
             } else {
                 intervals.add(interval);
@@ -714,11 +721,24 @@ public final class IperfJsonReader {
             if (end.get("sum_sent_bidir_reverse") instanceof Map<?, ?> rs
                     && end.get("sum_received_bidir_reverse") instanceof Map<?, ?> rr) {
                 reverse = Optional.of(new IperfSummary(transport, sample(map(rs), true, "end.sum_sent_bidir_reverse", true),
-                        sample(map(rr), false, "end.sum_received_bidir_reverse", true), Optional.empty(), local, remote,
-                        OptionalLong.empty(), sc, rc));
+                        sample(map(rr), false, "end.sum_received_bidir_reverse", true),
+                        udpSum(end, "sum_bidir_reverse"), Optional.empty(), local, remote, OptionalLong.empty(), sc, rc));
             }
             return Optional.of(new IperfSummary(transport, sample(map(sent), true, "end.sum_sent", true),
-                    sample(map(received), false, "end.sum_received", true), reverse, local, remote, ooo, sc, rc));
+                    sample(map(received), false, "end.sum_received", true), udpSum(end, "sum"), reverse, local, remote,
+                    ooo, sc, rc));
+        }
+
+        /** {@code end.sum} (UDP): its figures without a numeric {@code bytes} are still read, bytes then 0. */
+        private Optional<IperfSample> udpSum(Map<String, Object> end, String key) throws Reject {
+            if (!(end.get(key) instanceof Map<?, ?> m)) {
+                return Optional.empty();
+            }
+            Map<String, Object> x = map(m);
+            if (count(x, "bytes", "end." + key).isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(sample(x, true, "end." + key, true));
         }
 
         private IperfRun.Start start(Map<String, Object> m, Reading r) throws Reject {

@@ -14,6 +14,8 @@ import java.util.OptionalLong;
  * @param transport TCP or UDP
  * @param sent {@code sum_sent}: bytes, seconds and rate of the sending side
  * @param received {@code sum_received}: the receiving side's figures, with UDP loss and jitter
+ * @param udpSum {@code end.sum} of a UDP test (the printing side's own view of the loss; packets may differ from
+ *               {@code received}'s), or {@code sum_bidir_reverse} in {@link #reverse()}
  * @param reverse the other direction of a bidir test
  * @param cpuLocalPercent this side's CPU use (100 = one core); NaN when the document has none
  * @param cpuRemotePercent the peer's CPU use as it reported it; NaN when the document has none
@@ -21,7 +23,8 @@ import java.util.OptionalLong;
  * @param senderCongestion {@code sender_tcp_congestion}
  * @param receiverCongestion {@code receiver_tcp_congestion}
  */
-public record IperfSummary(Transport transport, IperfSample sent, IperfSample received, Optional<IperfSummary> reverse,
+public record IperfSummary(Transport transport, IperfSample sent, IperfSample received, Optional<IperfSample> udpSum,
+                           Optional<IperfSummary> reverse,
                            double cpuLocalPercent, double cpuRemotePercent, OptionalLong outOfOrder,
                            Optional<String> senderCongestion, Optional<String> receiverCongestion) {
 

@@ -149,6 +149,8 @@ class IperfJsonReaderTest {
     @MethodSource("captures312")
     void everyCaptureOf312GivesTheSameRunAsItsEvents(String name) throws IOException {
         sameAsEvents(reference(name));
+        // streamed: the intervals go to the sink, a server's own output's never do
+        assertThat(streamed(reference(name))).isEqualTo(ok(IperfJsonReader.read(reference(name))).runs());
     }
 
     static Stream<String> golden() {
@@ -505,7 +507,7 @@ class IperfJsonReaderTest {
                 + "],\"sum\":{\"bytes\":1}}]}";
         assertThat(one(ok).intervals().getFirst().streams()).hasSize(256);
         String over = ok.replace("\"streams\":[", "\"streams\":[" + stream + ",");
-        assertThat(overLimit(IperfJsonReader.read(over)).message()).isEqualTo("\"streams\" has 257 elements, more than the limit of 256");
+        assertThat(overLimit(IperfJsonReader.read(over)).message()).isEqualTo("intervals[].streams has 257 elements, more than the limit of 256");
     }
 
     @Test
@@ -561,7 +563,11 @@ class IperfJsonReaderTest {
     void maxCdfPointsAndThePairs() {
         assertThat(one(latency(1000, 100)).latency().orElseThrow().loaded().orElseThrow().cdf()).hasSize(1000);
         assertThat(overLimit(IperfJsonReader.read(latency(1001, 100))).message())
-                .contains("\"cdf\" has 1001 points, more than the limit of 1000");
+                .isEqualTo("end.latency.loaded.cdf has 1001 points, more than the limit of 1000");
+        String events = "{\"event\":\"end\",\"data\":" + latency(1001, 100).replace("{\"start\":{},\"end\":", "")
+                .replaceFirst("}$", "") + "}\n";
+        assertThat(overLimit(IperfJsonReader.read(events)).message())
+                .isEqualTo("end.latency.loaded.cdf has 1001 points, more than the limit of 1000");
         IperfJsonRead.Rejected pct = rejected(IperfJsonReader.read(latency(3, 150)));
         assertThat(pct.reason()).isEqualTo(IperfJsonRead.Reason.BAD_VALUE);
         assertThat(pct.message()).isEqualTo("end.latency.loaded.cdf point 3 has percentile 150.0, outside 0..100");
