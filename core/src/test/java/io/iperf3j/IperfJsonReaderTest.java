@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.FieldSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,12 +97,8 @@ class IperfJsonReaderTest {
         return MAPPER.writeValueAsString(MAPPER.createObjectNode().put("event", name).set("data", data)) + "\n";
     }
 
-    static Stream<String> captures312() {
-        return CAPTURES_312.stream();
-    }
-
     @ParameterizedTest
-    @MethodSource("captures312")
+    @FieldSource("CAPTURES_312")
     void everyCaptureOf312IsOneCompleteRunWithDatabindsFigures(String name) throws IOException {
         String text = reference(name);
         IperfRun run = one(text);
@@ -146,19 +141,15 @@ class IperfJsonReaderTest {
     }
 
     @ParameterizedTest
-    @MethodSource("captures312")
+    @FieldSource("CAPTURES_312")
     void everyCaptureOf312GivesTheSameRunAsItsEvents(String name) throws IOException {
         sameAsEvents(reference(name));
         // streamed: the intervals go to the sink, a server's own output's never do
         assertThat(streamed(reference(name))).isEqualTo(ok(IperfJsonReader.read(reference(name))).runs());
     }
 
-    static Stream<String> golden() {
-        return GOLDEN.stream();
-    }
-
     @ParameterizedTest
-    @MethodSource("golden")
+    @FieldSource("GOLDEN")
     void goldenFilesOf321AndIperf3jAreCompleteRuns(String name) throws IOException {
         String text = golden(name);
         IperfJsonRead.Read r = ok(IperfJsonReader.read(text));
