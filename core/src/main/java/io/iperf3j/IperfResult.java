@@ -17,6 +17,7 @@ public final class IperfResult {
     private final JsonObject document;
     private final boolean cancelled;
     private final Map<String, Object> map;
+    private volatile IperfRun run;
 
     IperfResult(Role role, JsonObject document, boolean cancelled) {
         this.role = role;
@@ -58,9 +59,26 @@ public final class IperfResult {
         return cancelled;
     }
 
-    /** End figures, if the test got as far as its summary. */
+    /**
+     * The document read back by {@link IperfJsonReader} with {@link IperfJsonLimits#TRUSTED}: intervals, summary,
+     * latency. Read at the first call and kept.
+     */
+    public IperfRun run() {
+        IperfRun r = run;
+        if (r == null) {
+            IperfJsonRead read = IperfJsonReader.read(jsonText(), IperfJsonLimits.TRUSTED);
+            if (!(read instanceof IperfJsonRead.Read ok)) {
+                throw new IllegalStateException("iperf3j's own document was not read back: " + read);
+            }
+            r = ok.last();
+            run = r;
+        }
+        return r;
+    }
+
+    /** End figures, if the test got as far as its summary ({@code run().summary()}). */
     public Optional<IperfSummary> summary() {
-        return IperfSummary.of(document);
+        return run().summary();
     }
 
     @Override

@@ -1,87 +1,55 @@
 package io.iperf3j;
 
-import io.iperf3j.internal.json.JsonObject;
-
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * The end figures of a test, typed, read from the {@code end} object of iperf3's
- * JSON. "Sent" and "received" are the two ends of the main direction (client to
- * server, or server to client with {@code -R}); the reverse direction of a
- * {@code --bidir} test is in {@link #reverse()}.
+ * The end figures of a test, typed, read from the {@code end} object of iperf3's JSON by
+ * {@link IperfJsonReader}. "Sent" and "received" are {@code end.sum_sent} and {@code end.sum_received},
+ * the two ends of the main direction (client to server, or server to client with {@code -R}); the reverse
+ * direction of a {@code --bidir} test is in {@link #reverse()}. The figures are iperf3's as printed: a server
+ * writes {@code end} before the results exchange, so a server's {@code sent} of a test it received is 0.
  *
  * @param transport TCP or UDP
- * @param sent bytes and rate the sender reported
- * @param received bytes and rate the receiver reported
- * @param retransmits TCP retransmits of the sender, if measured
- * @param jitterMillis UDP receiver's jitter
- * @param lostPackets UDP datagrams lost
- * @param packets UDP datagrams counted by the receiver
- * @param lostPercent UDP loss in percent
+ * @param sent {@code sum_sent}: bytes, seconds and rate of the sending side
+ * @param received {@code sum_received}: the receiving side's figures, with UDP loss and jitter
+ * @param udpSum {@code end.sum} of a UDP test (the printing side's own view of the loss; packets may differ from
+ *               {@code received}'s), or {@code sum_bidir_reverse} in {@link #reverse()}
  * @param reverse the other direction of a bidir test
- * @param cpuLocalPercent this side's CPU use (100 = one core)
- * @param cpuRemotePercent the peer's CPU use as it reported it (0 on a server)
+ * @param cpuLocalPercent this side's CPU use (100 = one core); NaN when the document has none
+ * @param cpuRemotePercent the peer's CPU use as it reported it; NaN when the document has none
+ * @param outOfOrder UDP datagrams out of order, summed over {@code end.streams}
+ * @param senderCongestion {@code sender_tcp_congestion}
+ * @param receiverCongestion {@code receiver_tcp_congestion}
  */
-public record IperfSummary(
-        Transport transport,
-        Transfer sent,
-        Transfer received,
-        OptionalLong retransmits,
-        OptionalDouble jitterMillis,
-        OptionalLong lostPackets,
-        OptionalLong packets,
-        OptionalDouble lostPercent,
-        Optional<IperfSummary> reverse,
-        double cpuLocalPercent,
-        double cpuRemotePercent) {
+public record IperfSummary(Transport transport, IperfSample sent, IperfSample received, Optional<IperfSample> udpSum,
+                           Optional<IperfSummary> reverse,
+                           double cpuLocalPercent, double cpuRemotePercent, OptionalLong outOfOrder,
+                           Optional<String> senderCongestion, Optional<String> receiverCongestion) {
 
-    /** One end of a transfer. */
-    public record Transfer(long bytes, double seconds, double bitsPerSecond) {
-        static Transfer of(JsonObject o) {
-            return new Transfer(longOr(o, "bytes"), doubleOr(o, "seconds"), doubleOr(o, "bits_per_second"));
-        }
+    /** TCP retransmits of the sender, if measured. */
+    public OptionalLong retransmits() {
+        return sent.retransmits();
     }
 
-    /** Reads the summary from a JSON document; empty when the test ended before its summary. */
-    static Optional<IperfSummary> of(JsonObject document) {
-        JsonObject end = document.getObject("end");
-        if (end == null || !end.has("sum_sent") || !end.has("sum_received")) {
-            return Optional.empty();
-        }
-        Transport transport = end.has("sum") ? Transport.UDP : Transport.TCP;
-        JsonObject cpu = end.getObject("cpu_utilization_percent");
-        double local = cpu == null ? 0 : doubleOr(cpu, "host_total");
-        double remote = cpu == null ? 0 : doubleOr(cpu, "remote_total");
-        Optional<IperfSummary> reverse = Optional.empty();
-        if (end.has("sum_sent_bidir_reverse") && end.has("sum_received_bidir_reverse")) {
-            reverse = Optional.of(direction(transport, end.getObject("sum_sent_bidir_reverse"),
-                    end.getObject("sum_received_bidir_reverse"), Optional.empty(), local, remote));
-        }
-        return Optional.of(direction(transport, end.getObject("sum_sent"), end.getObject("sum_received"), reverse,
-                local, remote));
+    /** UDP receiver's jitter in ms. */
+    public OptionalDouble jitterMillis() {
+        return transport == Transport.UDP ? received.jitterMillis() : OptionalDouble.empty();
     }
 
-    private static IperfSummary direction(Transport transport, JsonObject sent, JsonObject received,
-                                          Optional<IperfSummary> reverse, double local, double remote) {
-        OptionalLong retrans = sent.has("retransmits") ? OptionalLong.of(longOr(sent, "retransmits")) : OptionalLong.empty();
-        boolean udp = transport == Transport.UDP;
-        return new IperfSummary(transport, Transfer.of(sent), Transfer.of(received), retrans,
-                udp ? OptionalDouble.of(doubleOr(received, "jitter_ms")) : OptionalDouble.empty(),
-                udp ? OptionalLong.of(longOr(received, "lost_packets")) : OptionalLong.empty(),
-                udp ? OptionalLong.of(longOr(received, "packets")) : OptionalLong.empty(),
-                udp ? OptionalDouble.of(doubleOr(received, "lost_percent")) : OptionalDouble.empty(),
-                reverse, local, remote);
+    /** UDP datagrams lost. */
+    public OptionalLong lostPackets() {
+        return transport == Transport.UDP ? received.lostPackets() : OptionalLong.empty();
     }
 
-    private static long longOr(JsonObject o, String key) {
-        Object v = o.get(key);
-        return v instanceof Number n ? n.longValue() : 0;
+    /** UDP datagrams counted by the receiver. */
+    public OptionalLong packets() {
+        return transport == Transport.UDP ? received.packets() : OptionalLong.empty();
     }
 
-    private static double doubleOr(JsonObject o, String key) {
-        Object v = o.get(key);
-        return v instanceof Number n ? n.doubleValue() : Double.NaN;
+    /** UDP loss in percent. */
+    public OptionalDouble lostPercent() {
+        return transport == Transport.UDP ? received.lostPercent() : OptionalDouble.empty();
     }
 }

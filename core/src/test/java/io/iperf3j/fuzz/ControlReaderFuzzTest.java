@@ -48,4 +48,9 @@ class ControlReaderFuzzTest {
     void ancillaryData(byte[] data) {
         FuzzTargets.ancillaryData(data);
     }
+
+    @FuzzTest(maxDuration = "1m")
+    void iperfJson(byte[] data) {
+        FuzzTargets.iperfJson(data);
+    }
 }

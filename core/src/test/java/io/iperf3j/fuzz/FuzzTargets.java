@@ -1,5 +1,10 @@
 package io.iperf3j.fuzz;
 
+import io.iperf3j.IperfInterval;
+import io.iperf3j.IperfJsonLimits;
+import io.iperf3j.IperfJsonRead;
+import io.iperf3j.IperfJsonReader;
+import io.iperf3j.IperfRun;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.sys.AncillaryData;
 import io.iperf3j.internal.json.MalformedJsonException;
@@ -308,6 +313,80 @@ final class FuzzTargets {
         // Out of range when the time would not fit a long with a second to spare.
         return t.compareTo(java.math.BigInteger.valueOf((Long.MAX_VALUE / 1_000_000_000L - 1) * 1_000_000_000L
                 + 999_999_999L)) > 0 ? AncillaryData.NO_TIME : t.longValueExact();
+    }
+
+    /** Tiny limits, so that every OVER_LIMIT path is reached by small inputs. */
+    private static final IperfJsonLimits TINY = new IperfJsonLimits(4096, 2, 4, 3, 6, 64, 4);
+
+    /**
+     * iperf3's -J and --json-stream output through {@link IperfJsonReader}: the first byte picks the default or
+     * tiny limits, the rest is the text. No exception at all; a read keeps its counts within the limits, its
+     * interval metrics can be computed, and reading a String gives what reading a stream with a collecting sink
+     * gives.
+     */
+    static void iperfJson(byte[] data) {
+        if (data.length == 0) {
+            return;
+        }
+        IperfJsonLimits limits = (data[0] & 1) == 0 ? IperfJsonLimits.DEFAULT : TINY;
+        byte[] body = java.util.Arrays.copyOfRange(data, 1, data.length);
+        String text = new String(body, StandardCharsets.UTF_8);
+        IperfJsonRead read = IperfJsonReader.read(text, limits);
+        if (read instanceof IperfJsonRead.Read r) {
+            check(!r.runs().isEmpty() && r.runs().size() <= limits.maxRuns(), "runs outside 1..maxRuns");
+            for (IperfRun run : r.runs()) {
+                checkRun(run, limits);
+                run.serverOutput().ifPresent(s -> checkRun(s, limits));
+            }
+        } else {
+            IperfJsonRead.Rejected x = (IperfJsonRead.Rejected) read;
+            check(x.message() != null && !x.message().isEmpty() && x.line() >= 0 && x.column() >= 0, "a bad rejection");
+        }
+        java.util.List<java.util.List<IperfInterval>> got = new java.util.ArrayList<>();
+        IperfJsonRead streamed;
+        try {
+            streamed = IperfJsonReader.read(new java.io.ByteArrayInputStream(body), limits, (run, role, interval) -> {
+                while (got.size() <= run) {
+                    got.add(new java.util.ArrayList<>());
+                }
+                got.get(run).add(interval);
+            });
+        } catch (java.io.IOException e) {
+            throw new AssertionError("a byte array cannot fail to be read", e);
+        }
+        if (read instanceof IperfJsonRead.Read r) {
+            check(streamed instanceof IperfJsonRead.Read, "a stream read rejected what a String read accepted");
+            java.util.List<IperfRun> runs = ((IperfJsonRead.Read) streamed).runs();
+            check(runs.size() == r.runs().size(), "a stream read has other runs");
+            for (int i = 0; i < runs.size(); i++) {
+                IperfRun x = runs.get(i);
+                IperfRun back = new IperfRun(x.format(), x.start(), i < got.size() ? got.get(i) : java.util.List.of(),
+                        x.intervalCount(), x.summary(), x.latency(), x.error(), x.title(), x.extraData(), x.serverOutput(),
+                        x.serverOutputText(), x.complete());
+                check(back.equals(r.runs().get(i)), "a stream read gives another run");
+            }
+            check(((IperfJsonRead.Read) streamed).notes().equals(r.notes()), "a stream read gives other notes");
+        } else {
+            check(streamed.equals(read), "a stream read gives another rejection");
+        }
+    }
+
+    private static void checkRun(IperfRun run, IperfJsonLimits limits) {
+        check(run.intervalCount() >= 0 && run.intervalCount() <= limits.maxIntervals(), "interval count out of range");
+        check(run.intervals().size() <= run.intervalCount(), "more intervals than counted");
+        for (IperfInterval i : run.intervals()) {
+            check(i.streams().size() <= limits.maxStreams(), "more streams than the limit");
+            check(i.sum().bytes() >= 0, "negative bytes");
+            i.sumBidirReverse().ifPresent(b -> check(b.bytes() >= 0, "negative bytes"));
+        }
+        run.summary().ifPresent(s -> check(s.sent().bytes() >= 0 && s.received().bytes() >= 0, "negative end bytes"));
+        run.latency().ifPresent(l -> java.util.stream.Stream.of(l.idle(), l.loaded(), l.tail())
+                .flatMap(java.util.Optional::stream)
+                .forEach(p -> check(p.cdf().size() <= limits.maxCdfPoints(), "more CDF points than the limit")));
+        check(run.intervalMetrics().size() >= run.intervals().size(), "fewer metrics than intervals");
+        run.role();
+        run.transport();
+        run.bidir();
     }
 
     private static void check(boolean ok, String what) {

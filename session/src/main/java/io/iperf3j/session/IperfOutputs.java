@@ -1,16 +1,25 @@
 package io.iperf3j.session;
 
+import io.iperf3j.IperfJsonFormat;
+import io.iperf3j.IperfJsonLimits;
+import io.iperf3j.IperfJsonRead;
+import io.iperf3j.IperfJsonReader;
+import io.iperf3j.IperfRun;
+import io.iperf3j.IperfSample;
+import io.iperf3j.IperfSummary;
 import io.iperf3j.Role;
 import io.iperf3j.Transport;
 import io.iperf3j.session.internal.Iperf2Parser;
-import io.iperf3j.session.internal.Iperf3JsonParser;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * Reads any output a node can produce (iperf3 {@code -J} and {@code --json-stream},
- * ours and the real iperf3's; iperf2 text and {@code -y C}) into {@link ParsedOutput}.
- * Pure and thread-safe.
+ * ours and the real iperf3's, through core's {@link IperfJsonReader}; iperf2 text and
+ * {@code -y C}) into {@link ParsedOutput}. Of several {@code -J} documents (a server without
+ * {@code -1}) the last test is taken. Pure and thread-safe.
  */
 public final class IperfOutputs {
     /** Largest output read (bigger outputs are an error, not a truncated result). */
@@ -47,8 +56,31 @@ public final class IperfOutputs {
                     List.of("empty output"));
         }
         if (first.startsWith("{")) {
-            return Iperf3JsonParser.parse(text);
+            return iperf3(text);
         }
         return Iperf2Parser.parse(text, role, transport, expectedInterval, tolerance);
+    }
+
+    private static ParsedOutput iperf3(String text) {
+        IperfJsonRead read = IperfJsonReader.read(text, IperfJsonLimits.DEFAULT.withMaxBytes(MAX_CHARS));
+        if (read instanceof IperfJsonRead.Rejected x) {
+            return new ParsedOutput(ParsedOutput.Format.IPERF3_JSON, List.of(), ParsedOutput.Summary.NONE,
+                    Optional.empty(), List.of("not a readable iperf3 JSON output: " + x.message()));
+        }
+        IperfJsonRead.Read ok = (IperfJsonRead.Read) read;
+        IperfRun run = ok.last();
+        ParsedOutput.Summary summary = run.summary().map(IperfOutputs::summary).orElse(ParsedOutput.Summary.NONE);
+        return new ParsedOutput(run.format() == IperfJsonFormat.JSON ? ParsedOutput.Format.IPERF3_JSON
+                : ParsedOutput.Format.IPERF3_JSON_STREAM, run.intervalMetrics(), summary, run.error(), ok.notes());
+    }
+
+    private static ParsedOutput.Summary summary(IperfSummary s) {
+        return new ParsedOutput.Summary(OptionalLong.of(s.sent().bytes()), rate(s.sent()),
+                OptionalLong.of(s.received().bytes()), rate(s.received()),
+                s.reverse().map(r -> rate(r.received())).orElse(OptionalDouble.empty()));
+    }
+
+    private static OptionalDouble rate(IperfSample s) {
+        return Double.isNaN(s.bitsPerSecond()) ? OptionalDouble.empty() : OptionalDouble.of(s.bitsPerSecond());
     }
 }

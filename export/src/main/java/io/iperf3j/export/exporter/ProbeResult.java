@@ -1,16 +1,20 @@
 package io.iperf3j.export.exporter;
 
 import io.iperf3j.IperfResult;
+import io.iperf3j.IperfSample;
+import io.iperf3j.IperfSummary;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What one probe found: whether the test succeeded and, if so, the
- * iperf3_exporter gauges read from the {@code end.sum_sent} / {@code end.sum_received}
- * objects of the test's JSON.
+ * iperf3_exporter gauges read from the test's typed summary ({@code end.sum_sent} /
+ * {@code end.sum_received}, {@link IperfResult#summary()}).
  *
  * @param request the probe
  * @param up whether the test ran to its end without error in time
@@ -42,27 +46,25 @@ public record ProbeResult(ProbeRequest request, boolean up, Map<String, Double> 
             return new ProbeResult(request, false, Map.of(), Optional.of(result.error().orElse("test failed")), duration,
                     now(), Optional.of(result));
         }
-        Map<String, Object> end = map(result.json().get("end"));
-        Map<String, Object> sent = map(end.get("sum_sent"));
-        Map<String, Object> received = map(end.get("sum_received"));
-        if (sent.isEmpty() || received.isEmpty()) {
+        Optional<IperfSummary> summary = result.summary();
+        if (summary.isEmpty()) {
             return down(request, "the test has no end summary", duration);
         }
+        IperfSample sent = summary.get().sent();
+        IperfSample received = summary.get().received();
         Map<String, Double> v = new LinkedHashMap<>();
-        v.put("iperf3_sent_seconds", number(sent, "seconds"));
-        v.put("iperf3_sent_bytes", number(sent, "bytes"));
-        v.put("iperf3_received_seconds", number(received, "seconds"));
-        v.put("iperf3_received_bytes", number(received, "bytes"));
-        if (sent.get("retransmits") instanceof Number n) {
-            v.put("iperf3_retransmits", n.doubleValue());
-        }
+        v.put("iperf3_sent_seconds", sent.seconds());
+        v.put("iperf3_sent_bytes", (double) sent.bytes());
+        v.put("iperf3_received_seconds", received.seconds());
+        v.put("iperf3_received_bytes", (double) received.bytes());
+        sent.retransmits().ifPresent(n -> v.put("iperf3_retransmits", (double) n));
         if (request.udp()) {
-            for (String side : new String[] {"sent", "received"}) {
-                Map<String, Object> o = side.equals("sent") ? sent : received;
-                v.put("iperf3_" + side + "_packets", number(o, "packets"));
-                v.put("iperf3_" + side + "_jitter_seconds", number(o, "jitter_ms") / 1000.0);
-                v.put("iperf3_" + side + "_lost_packets", number(o, "lost_packets"));
-                v.put("iperf3_" + side + "_lost_percent", number(o, "lost_percent"));
+            for (IperfSample o : List.of(sent, received)) {
+                String side = o == sent ? "sent" : "received";
+                v.put("iperf3_" + side + "_packets", number(o.packets()));
+                v.put("iperf3_" + side + "_jitter_seconds", o.jitterMillis().orElse(Double.NaN) / 1000.0);
+                v.put("iperf3_" + side + "_lost_packets", number(o.lostPackets()));
+                v.put("iperf3_" + side + "_lost_percent", o.lostPercent().orElse(Double.NaN));
             }
         }
         return new ProbeResult(request, true, v, Optional.empty(), duration, now(), Optional.of(result));
@@ -72,13 +74,8 @@ public record ProbeResult(ProbeRequest request, boolean up, Map<String, Double> 
         return System.currentTimeMillis() / 1000.0;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
-        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
-    private static double number(Map<String, Object> o, String key) {
-        return o.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+    private static double number(OptionalLong n) {
+        return n.isPresent() ? n.getAsLong() : Double.NaN;
     }
 
     private static Map<String, String> help() {

@@ -1,5 +1,7 @@
 package io.iperf3j.report.internal;
 
+import io.iperf3j.IperfJsonLimits;
+
 /**
  * Explicit limits on what a report reads, so a wrong file fails fast with a message instead of
  * exhausting memory. An hour at {@code -i 0.1} with {@code -P 8} is 36 000 intervals and 9 series
@@ -7,9 +9,9 @@ package io.iperf3j.report.internal;
  */
 public final class InputLimits {
     /** Largest input file (a -J document, a --json-stream file, or tests.jsonl). */
-    public static final long MAX_FILE_BYTES = 1L << 30;
+    public static final long MAX_FILE_BYTES = IperfJsonLimits.DEFAULT.maxBytes();
     /** Most intervals in one view. */
-    public static final int MAX_INTERVALS = 1_000_000;
+    public static final int MAX_INTERVALS = IperfJsonLimits.DEFAULT.maxIntervals();
     /** Most series (sums and streams) in one view. */
     public static final int MAX_SERIES = 260;
     /** Most tests listed in a session's tests.jsonl. */
@@ -17,7 +19,7 @@ public final class InputLimits {
     /** Most inputs on one report. */
     public static final int MAX_INPUTS = 1_000;
     /** Most points in one phase's latency CDF ({@code end.latency.loaded.cdf}; iperf3j writes 12). */
-    public static final int MAX_CDF_POINTS = 1_000;
+    public static final int MAX_CDF_POINTS = IperfJsonLimits.DEFAULT.maxCdfPoints();
     /** Longest error or label text kept (longer text is cut, marked with an ellipsis). */
     public static final int MAX_TEXT_CHARS = 4_096;
 

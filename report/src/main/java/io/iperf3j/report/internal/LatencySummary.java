@@ -1,20 +1,20 @@
 package io.iperf3j.report.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iperf3j.IperfLatency;
+import io.iperf3j.RttFigures;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The {@code end.latency} object of an {@code iperf3j -c HOST --latency} run (docs/design/latency.md),
- * as the page draws it: the probe interval, the idle/loaded/tail phases (count, lost, min/p50/p90/p99/max
- * in µs and the phase's {@code cdf}), the verdict ({@code added_p50_us}, {@code p50_ratio}), or the
- * {@code error} that says why nothing was measured. Only iperf3j writes these keys; a run without them
- * has no latency section. Keys absent or not numbers are left out (never shown as 0); a {@code cdf} that
- * is not a list of {@code [percentile, rtt_us]} number pairs, or longer than
- * {@link InputLimits#MAX_CDF_POINTS}, is a bad input.
+ * The {@code end.latency} object of an {@code iperf3j -c HOST --latency} run (docs/design/latency.md), as the
+ * page draws it: the probe interval, the idle/loaded/tail phases (count, lost, min/p50/p90/p99/max in µs and the
+ * phase's {@code cdf}), the verdict ({@code added_p50_us}, {@code p50_ratio}), or the {@code error} that says why
+ * nothing was measured. Core's reader checks the CDF (pairs, 0..100, at most its limit of points); figures absent
+ * are left out (never shown as 0).
  */
 final class LatencySummary {
     static final List<String> PHASES = List.of("idle", "loaded", "tail");
@@ -24,65 +24,48 @@ final class LatencySummary {
     private LatencySummary() {
     }
 
-    /** @return the page's copy of {@code latency}, or null when the run has none */
-    static ObjectNode of(JsonNode latency, String source) throws InputFormatException {
-        if (latency == null || !latency.isObject()) {
-            return null;
-        }
+    /** @return the page's copy of {@code latency} */
+    static ObjectNode of(IperfLatency latency) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        for (String key : List.of("interval_ms", "idle_seconds", "tail_seconds", "added_p50_us", "p50_ratio")) {
-            copyNumber(latency, key, out);
+        if (latency.intervalMs() > 0) {
+            out.put("interval_ms", latency.intervalMs());
         }
-        JsonNode error = latency.get("error");
-        if (error != null && !error.isNull()) {
-            out.put("error", Texts.cut(error.isTextual() ? error.asText() : error.toString()));
-        }
-        for (String phase : PHASES) {
-            JsonNode p = latency.get(phase);
-            if (p == null || !p.isObject()) {
+        latency.idleSeconds().ifPresent(v -> RunSummary.number(out, "idle_seconds", v));
+        latency.tailSeconds().ifPresent(v -> RunSummary.number(out, "tail_seconds", v));
+        latency.addedP50Micros().ifPresent(v -> RunSummary.number(out, "added_p50_us", v));
+        latency.p50Ratio().ifPresent(v -> RunSummary.number(out, "p50_ratio", v));
+        latency.error().ifPresent(e -> out.put("error", Texts.cut(e)));
+        List<Optional<IperfLatency.Phase>> phases = List.of(latency.idle(), latency.loaded(), latency.tail());
+        for (int i = 0; i < PHASES.size(); i++) {
+            if (phases.get(i).isEmpty()) {
                 continue;
             }
-            ObjectNode q = out.putObject(phase);
-            for (String key : FIGURES) {
-                copyNumber(p, key, q);
+            IperfLatency.Phase p = phases.get(i).get();
+            ObjectNode q = out.putObject(PHASES.get(i));
+            RttFigures f = p.figures();
+            q.put("count", f.count());
+            q.put("lost", f.lost());
+            double[] values = {f.minMicros(), f.p50Micros(), f.p90Micros(), f.p99Micros(), f.maxMicros()};
+            for (int k = 0; k < values.length; k++) {
+                RunSummary.number(q, FIGURES.get(k + 2), values[k]);
             }
-            JsonNode cdf = p.get("cdf");
-            if (cdf != null && !cdf.isNull()) {
-                q.set("cdf", cdf(cdf, source + ": end.latency." + phase + ".cdf"));
+            if (!p.cdf().isEmpty()) {
+                ArrayNode cdf = q.putArray("cdf");
+                for (IperfLatency.CdfPoint point : p.cdf()) {
+                    ArrayNode pair = cdf.addArray();
+                    add(pair, point.percentile());
+                    add(pair, point.rttMicros());
+                }
             }
         }
         return out;
     }
 
-    private static ArrayNode cdf(JsonNode cdf, String where) throws InputFormatException {
-        if (!cdf.isArray()) {
-            throw new InputFormatException(where + " is not a list of [percentile, rtt_us] pairs");
-        }
-        if (cdf.size() > InputLimits.MAX_CDF_POINTS) {
-            throw new InputFormatException(where + " has " + cdf.size() + " points, more than the limit of "
-                    + InputLimits.MAX_CDF_POINTS);
-        }
-        ArrayNode out = JsonNodeFactory.instance.arrayNode(cdf.size());
-        for (int i = 0; i < cdf.size(); i++) {
-            JsonNode pair = cdf.get(i);
-            if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isNumber() || !pair.get(1).isNumber()) {
-                throw new InputFormatException(where + " point " + (i + 1) + " is not a [percentile, rtt_us] pair of numbers: "
-                        + Texts.cut(pair.toString()));
-            }
-            double percentile = pair.get(0).asDouble();
-            if (percentile < 0 || percentile > 100) {
-                throw new InputFormatException(where + " point " + (i + 1) + " has percentile " + percentile
-                        + ", outside 0..100");
-            }
-            out.addArray().add(pair.get(0)).add(pair.get(1));
-        }
-        return out;
-    }
-
-    private static void copyNumber(JsonNode from, String key, ObjectNode to) {
-        JsonNode v = from.get(key);
-        if (v != null && v.isNumber()) {
-            to.set(key, v);
+    private static void add(ArrayNode a, double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 0x1p53) {
+            a.add((long) v);
+        } else {
+            a.add(v);
         }
     }
 }

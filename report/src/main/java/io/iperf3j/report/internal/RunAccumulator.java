@@ -1,111 +1,116 @@
 package io.iperf3j.report.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.iperf3j.IperfInterval;
+import io.iperf3j.IperfJsonReader;
+import io.iperf3j.IperfRun;
+import io.iperf3j.IperfSample;
+import io.iperf3j.Role;
+import io.iperf3j.RttFigures;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
- * Collects the parts of one run as a reader meets them (start, each interval, end, error,
- * the server's output) and builds the {@link RunDocument}. The -J reader and the --json-stream
- * reader both feed it, so both formats give the same page.
+ * Collects one run's intervals as core's {@link IperfJsonReader} streams them (an {@link IperfJsonReader.IntervalSink})
+ * and builds the {@link RunDocument} with the rest of the {@link IperfRun}: the -J document and --json-stream give
+ * the same page.
  */
-public final class RunAccumulator {
-    /** Per-interval keys charted or tabled, in the order tables show them. */
-    static final List<String> METRICS = List.of("bits_per_second", "bytes", "retransmits", "snd_cwnd", "snd_wnd",
-            "rtt", "rttvar", "pmtu", "jitter_ms", "lost_packets", "packets", "lost_percent", "out_of_order");
+public final class RunAccumulator implements IperfJsonReader.IntervalSink {
+    /** Per-interval keys charted or tabled, in the order tables show them, and where each comes from. */
+    static final Map<String, Function<IperfSample, OptionalDouble>> METRICS = metrics();
 
     private final String source;
     /** The document's own intervals: the client's, or the server's in a server's -J document. */
     private ViewBuilder own;
-    private JsonNode start;
-    private JsonNode end;
-    private String error;
-    private JsonNode serverOutput;
-    private String title;
-    private String extraData;
+
+    /** An {@link InputFormatException} out of the sink; {@link RunReader} unwraps it. */
+    static final class Unchecked extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unchecked(InputFormatException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized InputFormatException getCause() {
+            return (InputFormatException) super.getCause();
+        }
+    }
 
     /** @param source the input's name, for error messages */
     public RunAccumulator(String source) {
         this.source = source;
     }
 
-    public void start(JsonNode node) {
-        start = node;
-    }
-
-    public void interval(JsonNode node) throws InputFormatException {
-        own().add(node, source);
-    }
-
-    public void end(JsonNode node) {
-        end = node;
-    }
-
-    public void error(String text) {
-        error = Texts.cut(text);
-    }
-
-    /** The top-level {@code title} (-T) and {@code extra_data} (--extra-data) of a -J document. */
-    public void titleAndExtra(String title, String extraData) {
-        if (title != null) {
-            this.title = Texts.cut(title);
+    @Override
+    public void accept(int run, Optional<Role> role, IperfInterval interval) {
+        if (own == null) {
+            own = new ViewBuilder(role.orElse(Role.CLIENT) == Role.SERVER ? "server" : "client");
         }
-        if (extraData != null) {
-            this.extraData = Texts.cut(extraData);
+        try {
+            own.add(interval, source);
+        } catch (InputFormatException e) {
+            throw new Unchecked(e);
         }
     }
 
-    public void serverOutput(JsonNode node) {
-        serverOutput = node;
-    }
-
-    /** Whether anything iperf3-like was seen (garbage JSON has none of these). */
-    public boolean sawRunPart() {
-        return start != null || end != null || error != null || (own != null && own.size() > 0);
-    }
-
-    public RunDocument build(String label, RawInput raw) throws InputFormatException {
+    public RunDocument build(String label, RawInput raw, IperfRun run) throws InputFormatException {
+        if (own == null) {
+            own = new ViewBuilder(run.role().orElse(Role.CLIENT) == Role.SERVER ? "server" : "client");
+        }
         List<RunView> views = new ArrayList<>();
-        views.add(own().build());
-        JsonNode serverStart = null;
-        if (serverOutput != null && serverOutput.isObject()) {
-            ViewBuilder server = new ViewBuilder("server");
-            JsonNode intervals = serverOutput.path("intervals");
-            for (JsonNode interval : intervals) {
-                server.add(interval, source + " (server_output_json)");
+        views.add(own.build());
+        Optional<IperfRun.Start> serverStart = Optional.empty();
+        if (run.serverOutput().isPresent()) {
+            IperfRun server = run.serverOutput().get();
+            ViewBuilder b = new ViewBuilder("server");
+            for (IperfInterval interval : server.intervals()) {
+                b.add(interval, source + " (server_output_json)");
             }
-            if (server.size() > 0) {
-                views.add(server.build());
+            if (b.size() > 0) {
+                views.add(b.build());
             }
-            serverStart = serverOutput.path("start");
+            serverStart = Optional.of(server.start().orElse(new IperfRun.Start("", "", OptionalDouble.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty())));
         }
         boolean bidir = views.getFirst().series().stream().anyMatch(x -> !x.stream() && !x.clientToServer())
                 && views.getFirst().series().stream().anyMatch(x -> !x.stream() && x.clientToServer());
-        ObjectNode summary = RunSummary.of(start, end, serverStart, error, bidir);
-        ObjectNode latency = LatencySummary.of(end == null ? null : end.get("latency"), source);
-        if (latency != null) {
-            summary.set("latency", latency);
-        }
-        if (title != null) {
-            summary.put("title", title);
-        }
-        if (extraData != null) {
-            summary.put("extra_data", extraData);
-        }
+        String error = run.error().map(Texts::cut).orElse(null);
+        ObjectNode summary = RunSummary.of(run, serverStart, error, bidir);
+        run.latency().ifPresent(l -> summary.set("latency", LatencySummary.of(l)));
+        run.title().ifPresent(t -> summary.put("title", Texts.cut(t)));
+        run.extraData().ifPresent(t -> summary.put("extra_data", Texts.cut(t)));
         return new RunDocument(Texts.cut(label), summary, error, List.copyOf(views), raw);
     }
 
-    private ViewBuilder own() {
-        if (own == null) {
-            boolean serverDocument = start != null && start.has("accepted_connection");
-            own = new ViewBuilder(serverDocument ? "server" : "client");
-        }
-        return own;
+    private static Map<String, Function<IperfSample, OptionalDouble>> metrics() {
+        Map<String, Function<IperfSample, OptionalDouble>> m = new LinkedHashMap<>();
+        m.put("bits_per_second", s -> Double.isNaN(s.bitsPerSecond()) ? OptionalDouble.empty()
+                : OptionalDouble.of(s.bitsPerSecond()));
+        m.put("bytes", s -> OptionalDouble.of(s.bytes()));
+        m.put("retransmits", s -> of(s.retransmits()));
+        m.put("snd_cwnd", s -> of(s.sndCwnd()));
+        m.put("snd_wnd", s -> of(s.sndWnd()));
+        m.put("rtt", s -> of(s.rttMicros()));
+        m.put("rttvar", s -> of(s.rttvarMicros()));
+        m.put("pmtu", s -> of(s.pmtu()));
+        m.put("jitter_ms", IperfSample::jitterMillis);
+        m.put("lost_packets", s -> of(s.lostPackets()));
+        m.put("packets", s -> of(s.packets()));
+        m.put("lost_percent", IperfSample::lostPercent);
+        m.put("out_of_order", s -> of(s.outOfOrder()));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    private static OptionalDouble of(OptionalLong v) {
+        return v.isPresent() ? OptionalDouble.of(v.getAsLong()) : OptionalDouble.empty();
     }
 
     /** The intervals of one side, column by column. */
@@ -126,48 +131,42 @@ public final class RunAccumulator {
             return start.size();
         }
 
-        void add(JsonNode interval, String source) throws InputFormatException {
-            if (!interval.isObject()) {
-                throw new InputFormatException(source + ": interval " + (size() + 1) + " is not a JSON object");
-            }
-            JsonNode sum = interval.path("sum");
-            if (!sum.isObject()) {
-                throw new InputFormatException(source + ": interval " + (size() + 1) + " has no \"sum\" object");
-            }
+        void add(IperfInterval interval, String source) throws InputFormatException {
             if (size() >= InputLimits.MAX_INTERVALS) {
                 throw new InputFormatException(source + ": more than " + InputLimits.MAX_INTERVALS + " intervals");
             }
             int index = size();
-            start.add(number(sum, "start"));
-            end.add(number(sum, "end"));
-            omitted.add(sum.path("omitted").asBoolean(false));
-            JsonNode streams = interval.path("streams");
-            for (JsonNode stream : streams) {
-                // UDP intervals nest nothing, but end.streams wraps each in "udp"/"sender"; intervals never do.
-                String socket = stream.path("socket").asText("?");
+            IperfSample sum = interval.sum();
+            start.add(sum.start());
+            end.add(sum.end());
+            omitted.add(sum.omitted());
+            for (IperfSample stream : interval.streams()) {
+                String socket = stream.socket().isPresent() ? Integer.toString(stream.socket().getAsInt()) : "?";
                 record(index, "stream " + socket, true, stream, source);
             }
             record(index, "sum", false, sum, source);
-            JsonNode reverse = interval.path("sum_bidir_reverse");
-            if (reverse.isObject()) {
-                record(index, "sum", false, reverse, source);
+            if (interval.sumBidirReverse().isPresent()) {
+                record(index, "sum", false, interval.sumBidirReverse().get(), source);
             }
-            JsonNode rtt = interval.path("latency");
-            if (rtt.isObject()) {
+            if (interval.latency().isPresent()) {
+                RttFigures rtt = interval.latency().get();
                 if (latency == null) {
                     latency = new LinkedHashMap<>();
                     for (String key : LatencySummary.FIGURES) {
                         latency.put(key, new DoubleColumn());
                     }
                 }
-                for (String key : LatencySummary.FIGURES) {
-                    latency.get(key).set(index, number(rtt, key));
+                double[] values = {rtt.count(), rtt.lost(), rtt.minMicros(), rtt.p50Micros(), rtt.p90Micros(),
+                        rtt.p99Micros(), rtt.maxMicros()};
+                for (int k = 0; k < values.length; k++) {
+                    latency.get(LatencySummary.FIGURES.get(k)).set(index, values[k]);
                 }
             }
         }
 
-        private void record(int index, String name, boolean stream, JsonNode node, String source) throws InputFormatException {
-            boolean sender = node.path("sender").asBoolean(side.equals("client"));
+        private void record(int index, String name, boolean stream, IperfSample sample, String source)
+                throws InputFormatException {
+            boolean sender = sample.sender();
             boolean clientSends = side.equals("client") == sender;
             String key = name + (clientSends ? " >" : " <");
             SeriesBuilder b = series.get(key);
@@ -178,7 +177,7 @@ public final class RunAccumulator {
                 b = new SeriesBuilder(name, stream, clientSends, sender);
                 series.put(key, b);
             }
-            b.set(index, node);
+            b.set(index, sample);
         }
 
         RunView build() {
@@ -220,18 +219,18 @@ public final class RunAccumulator {
             this.sender = sender;
         }
 
-        void set(int index, JsonNode node) {
-            for (String metric : METRICS) {
-                JsonNode v = node.get(metric);
-                if (v != null && v.isNumber()) {
-                    metrics.computeIfAbsent(metric, k -> new DoubleColumn()).set(index, v.asDouble());
+        void set(int index, IperfSample sample) {
+            for (Map.Entry<String, Function<IperfSample, OptionalDouble>> metric : METRICS.entrySet()) {
+                OptionalDouble v = metric.getValue().apply(sample);
+                if (v.isPresent()) {
+                    metrics.computeIfAbsent(metric.getKey(), k -> new DoubleColumn()).set(index, v.getAsDouble());
                 }
             }
         }
 
         Series build(int n) {
             Map<String, double[]> m = new LinkedHashMap<>();
-            for (String metric : METRICS) {
+            for (String metric : METRICS.keySet()) {
                 DoubleColumn c = metrics.get(metric);
                 if (c != null) {
                     m.put(metric, c.toArray(n));
@@ -239,11 +238,6 @@ public final class RunAccumulator {
             }
             return new Series(name, stream, clientToServer, sender, m);
         }
-    }
-
-    private static double number(JsonNode node, String key) {
-        JsonNode v = node.get(key);
-        return v != null && v.isNumber() ? v.asDouble() : Double.NaN;
     }
 
     /** A growable double array whose unset slots are NaN. */
@@ -279,9 +273,5 @@ public final class RunAccumulator {
             }
             return out;
         }
-    }
-
-    static JsonNodeFactory nodes() {
-        return JsonNodeFactory.instance;
     }
 }

@@ -1,192 +1,205 @@
 package io.iperf3j.report.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iperf3j.IperfLatency;
+import io.iperf3j.IperfRun;
+import io.iperf3j.IperfSample;
+import io.iperf3j.IperfSummary;
+import io.iperf3j.Role;
+import io.iperf3j.Transport;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
- * The facts a report's header shows, taken from a run's {@code start} and {@code end} objects:
- * who to whom, protocol, streams, duration, the sender and receiver rates, retransmits, loss,
- * versions and an equivalent command line (iperf3's JSON does not record the command itself).
- * Keys absent from the input are absent here (never shown as 0).
+ * The facts a report's header shows, taken from a run's {@code start} and {@code end} as core's reader typed them:
+ * who to whom, protocol, streams, duration, the sender and receiver rates, retransmits, loss, versions and an
+ * equivalent command line (iperf3's JSON does not record the command itself). Figures absent from the input are
+ * absent here (never shown as 0); a whole number is written as an integer, as cJSON prints it.
  */
 final class RunSummary {
     private RunSummary() {
     }
 
-    static ObjectNode of(JsonNode start, JsonNode end, JsonNode serverStart, String error, boolean bidir) {
+    static ObjectNode of(IperfRun run, Optional<IperfRun.Start> serverStart, String error, boolean bidir) {
         ObjectNode s = JsonNodeFactory.instance.objectNode();
-        JsonNode st = start == null ? JsonNodeFactory.instance.objectNode() : start;
-        JsonNode en = end == null ? JsonNodeFactory.instance.objectNode() : end;
-        JsonNode ts = st.path("test_start");
-        JsonNode connected = st.path("connected").path(0);
-        boolean serverDocument = st.has("accepted_connection");
+        Optional<IperfRun.Start> start = run.start();
+        Optional<IperfRun.TestStart> ts = start.flatMap(IperfRun.Start::test);
+        Optional<IperfRun.Connected> connected = start.flatMap(st -> st.connected().stream().findFirst());
+        boolean serverDocument = run.role().orElse(Role.CLIENT) == Role.SERVER;
         s.put("role", serverDocument ? "server" : "client");
         if (serverDocument) {
-            JsonNode a = st.path("accepted_connection");
-            putText(s, "client", hostPort(a.path("host"), a.path("port")));
-            putText(s, "server", hostPort(connected.path("local_host"), connected.path("local_port")));
+            IperfRun.Endpoint a = start.orElseThrow().acceptedConnection().orElseThrow();
+            putText(s, "client", hostPort(a.host(), a.port()));
+            connected.ifPresent(c -> putText(s, "server", hostPort(c.localHost(), c.localPort())));
         } else {
-            putText(s, "client", hostPort(connected.path("local_host"), connected.path("local_port")));
-            JsonNode to = st.path("connecting_to");
-            putText(s, "server", to.isObject() ? hostPort(to.path("host"), to.path("port"))
-                    : hostPort(connected.path("remote_host"), connected.path("remote_port")));
-        }
-        copyText(ts, "protocol", s, "protocol");
-        copyNumber(ts, "num_streams", s, "streams");
-        copyNumber(ts, "duration", s, "duration");
-        copyNumber(ts, "bytes", s, "bytes");
-        copyNumber(ts, "blocks", s, "blocks");
-        copyNumber(ts, "omit", s, "omit");
-        copyNumber(ts, "blksize", s, "blksize");
-        copyNumber(ts, "target_bitrate", s, "target_bitrate");
-        boolean reverse = ts.path("reverse").asInt(0) != 0;
-        boolean bidirFlag = bidir || ts.path("bidir").asInt(0) != 0 || en.has("sum_sent_bidir_reverse");
-        s.put("mode", bidirFlag ? "bidir" : reverse ? "reverse" : "normal");
-        copyText(st, "version", s, "version");
-        copyText(st, "system_info", s, "system_info");
-        copyText(st.path("timestamp"), "time", s, "time");
-        if (serverStart != null) {
-            copyText(serverStart, "version", s, "remote_version");
-            copyText(serverStart, "system_info", s, "remote_system_info");
-        }
-        rates(en, "", s, "");
-        rates(en, "_bidir_reverse", s, "reverse_");
-        JsonNode udp = en.path("sum");
-        if (udp.isObject()) {
-            copyNumber(udp, "jitter_ms", s, "jitter_ms");
-            copyNumber(udp, "lost_packets", s, "lost_packets");
-            copyNumber(udp, "packets", s, "packets");
-            copyNumber(udp, "lost_percent", s, "lost_percent");
-        }
-        JsonNode udpReverse = en.path("sum_bidir_reverse");
-        if (udpReverse.isObject()) {
-            copyNumber(udpReverse, "jitter_ms", s, "reverse_jitter_ms");
-            copyNumber(udpReverse, "lost_percent", s, "reverse_lost_percent");
-        }
-        long outOfOrder = 0;
-        boolean anyOutOfOrder = false;
-        for (JsonNode stream : en.path("streams")) {
-            JsonNode u = stream.path("udp");
-            if (u.has("out_of_order")) {
-                anyOutOfOrder = true;
-                outOfOrder += u.path("out_of_order").asLong();
+            connected.ifPresent(c -> putText(s, "client", hostPort(c.localHost(), c.localPort())));
+            Optional<IperfRun.Endpoint> to = start.flatMap(IperfRun.Start::connectingTo);
+            if (to.isPresent()) {
+                putText(s, "server", hostPort(to.get().host(), to.get().port()));
+            } else {
+                connected.ifPresent(c -> putText(s, "server", hostPort(c.remoteHost(), c.remotePort())));
             }
         }
-        if (anyOutOfOrder) {
-            s.put("out_of_order", outOfOrder);
-        }
-        JsonNode cpu = en.path("cpu_utilization_percent");
-        copyNumber(cpu, "host_total", s, "cpu_local_percent");
-        copyNumber(cpu, "remote_total", s, "cpu_remote_percent");
-        copyText(en, "sender_tcp_congestion", s, "sender_congestion");
-        copyText(en, "receiver_tcp_congestion", s, "receiver_congestion");
+        ts.ifPresent(t -> {
+            s.put("protocol", t.protocol().name());
+            number(s, "streams", t.numStreams());
+            number(s, "duration", t.duration());
+            number(s, "bytes", t.bytes());
+            number(s, "blocks", t.blocks());
+            number(s, "omit", t.omit());
+            number(s, "blksize", t.blksize());
+            number(s, "target_bitrate", t.targetBitrate());
+        });
+        boolean reverse = ts.map(IperfRun.TestStart::reverse).orElse(false);
+        boolean bidirFlag = bidir || ts.flatMap(IperfRun.TestStart::bidir).orElse(false)
+                || run.summary().flatMap(IperfSummary::reverse).isPresent();
+        s.put("mode", bidirFlag ? "bidir" : reverse ? "reverse" : "normal");
+        start.ifPresent(st -> {
+            putText(s, "version", st.version());
+            putText(s, "system_info", st.systemInfo());
+            st.time().ifPresent(t -> putText(s, "time", t));
+        });
+        serverStart.ifPresent(st -> {
+            putText(s, "remote_version", st.version());
+            putText(s, "remote_system_info", st.systemInfo());
+        });
+        run.summary().ifPresent(sum -> {
+            rates(sum, s, "");
+            sum.reverse().ifPresent(r -> rates(r, s, "reverse_"));
+            sum.udpSum().ifPresent(udp -> {
+                number(s, "jitter_ms", udp.jitterMillis());
+                number(s, "lost_packets", udp.lostPackets());
+                number(s, "packets", udp.packets());
+                number(s, "lost_percent", udp.lostPercent());
+            });
+            sum.reverse().flatMap(IperfSummary::udpSum).ifPresent(udp -> {
+                number(s, "reverse_jitter_ms", udp.jitterMillis());
+                number(s, "reverse_lost_percent", udp.lostPercent());
+            });
+            sum.outOfOrder().ifPresent(n -> s.put("out_of_order", n));
+            number(s, "cpu_local_percent", sum.cpuLocalPercent());
+            number(s, "cpu_remote_percent", sum.cpuRemotePercent());
+            sum.senderCongestion().ifPresent(c -> putText(s, "sender_congestion", c));
+            sum.receiverCongestion().ifPresent(c -> putText(s, "receiver_congestion", c));
+        });
         if (error != null) {
             s.put("error", error);
         }
-        s.put("command", command(st, ts, en.path("latency"), bidirFlag, reverse));
+        s.put("command", command(run, ts, run.latency(), bidirFlag, reverse));
         return s;
     }
 
-    private static void rates(JsonNode end, String suffix, ObjectNode s, String prefix) {
-        JsonNode sent = end.path("sum_sent" + suffix);
-        JsonNode received = end.path("sum_received" + suffix);
-        copyNumber(sent, "bits_per_second", s, prefix + "sender_bits_per_second");
-        copyNumber(received, "bits_per_second", s, prefix + "receiver_bits_per_second");
-        copyNumber(sent, "bytes", s, prefix + "sender_bytes");
-        copyNumber(received, "bytes", s, prefix + "receiver_bytes");
-        copyNumber(sent, "retransmits", s, prefix + "retransmits");
+    private static void rates(IperfSummary sum, ObjectNode s, String prefix) {
+        IperfSample sent = sum.sent();
+        IperfSample received = sum.received();
+        number(s, prefix + "sender_bits_per_second", sent.bitsPerSecond());
+        number(s, prefix + "receiver_bits_per_second", received.bitsPerSecond());
+        number(s, prefix + "sender_bytes", sent.bytes());
+        number(s, prefix + "receiver_bytes", received.bytes());
+        number(s, prefix + "retransmits", sent.retransmits());
     }
 
     /** iperf3's options that the start object records, as a command line. */
-    private static String command(JsonNode st, JsonNode ts, JsonNode latency, boolean bidir, boolean reverse) {
+    private static String command(IperfRun run, Optional<IperfRun.TestStart> test, Optional<IperfLatency> latency,
+                                  boolean bidir, boolean reverse) {
         // --latency (docs/design/latency.md) is iperf3j's own option
-        List<String> args = new ArrayList<>(List.of(latency.isObject() ? "iperf3j" : "iperf3"));
-        if (st.has("accepted_connection")) {
+        List<String> args = new ArrayList<>(List.of(latency.isPresent() ? "iperf3j" : "iperf3"));
+        Optional<IperfRun.Start> start = run.start();
+        if (run.role().orElse(Role.CLIENT) == Role.SERVER) {
             args.add("-s");
         } else {
-            JsonNode to = st.path("connecting_to");
+            Optional<IperfRun.Endpoint> to = start.flatMap(IperfRun.Start::connectingTo);
             args.add("-c");
-            args.add(to.path("host").asText(st.path("connected").path(0).path("remote_host").asText("HOST")));
-            int port = to.path("port").asInt(5201);
+            args.add(to.map(IperfRun.Endpoint::host).orElse(start.flatMap(st -> st.connected().stream().findFirst())
+                    .map(IperfRun.Connected::remoteHost).orElse("HOST")));
+            int port = to.map(IperfRun.Endpoint::port).orElse(5201);
             if (port != 5201) {
                 args.add("-p");
                 args.add(Integer.toString(port));
             }
         }
-        if ("UDP".equalsIgnoreCase(ts.path("protocol").asText())) {
-            args.add("-u");
-        }
-        int streams = ts.path("num_streams").asInt(1);
-        if (streams > 1) {
-            args.add("-P");
-            args.add(Integer.toString(streams));
-        }
-        long bytes = ts.path("bytes").asLong(0);
-        long blocks = ts.path("blocks").asLong(0);
-        if (bytes > 0) {
-            args.add("-n");
-            args.add(Long.toString(bytes));
-        } else if (blocks > 0) {
-            args.add("-k");
-            args.add(Long.toString(blocks));
-        } else if (ts.has("duration")) {
-            args.add("-t");
-            args.add(ts.path("duration").asText());
-        }
-        if (ts.path("omit").asInt(0) > 0) {
-            args.add("-O");
-            args.add(ts.path("omit").asText());
-        }
-        long rate = ts.path("target_bitrate").asLong(0);
-        if (rate > 0 && !(rate == 1_000_000 && "UDP".equalsIgnoreCase(ts.path("protocol").asText()))) {
-            args.add("-b");
-            args.add(Long.toString(rate));
+        if (test.isPresent()) {
+            IperfRun.TestStart ts = test.get();
+            if (ts.protocol() == Transport.UDP) {
+                args.add("-u");
+            }
+            if (ts.numStreams() > 1) {
+                args.add("-P");
+                args.add(Integer.toString(ts.numStreams()));
+            }
+            if (ts.bytes() > 0) {
+                args.add("-n");
+                args.add(Long.toString(ts.bytes()));
+            } else if (ts.blocks() > 0) {
+                args.add("-k");
+                args.add(Long.toString(ts.blocks()));
+            } else {
+                args.add("-t");
+                args.add(text(ts.duration()));
+            }
+            if (ts.omit() > 0) {
+                args.add("-O");
+                args.add(Integer.toString(ts.omit()));
+            }
+            long rate = ts.targetBitrate();
+            if (rate > 0 && !(rate == 1_000_000 && ts.protocol() == Transport.UDP)) {
+                args.add("-b");
+                args.add(Long.toString(rate));
+            }
         }
         if (bidir) {
             args.add("--bidir");
         } else if (reverse) {
             args.add("-R");
         }
-        if (latency.isObject()) {
-            int every = latency.path("interval_ms").asInt(10);
+        if (latency.isPresent()) {
+            long every = latency.get().intervalMs() == 0 ? 10 : latency.get().intervalMs();
             args.add(every == 10 ? "--latency" : "--latency=" + every);
         }
         args.add("-J");
         return String.join(" ", args);
     }
 
-    private static String hostPort(JsonNode host, JsonNode port) {
-        if (host.isMissingNode() || host.isNull()) {
-            return null;
-        }
-        String h = host.asText();
+    private static String hostPort(String host, int port) {
+        String h = host;
         if (h.contains(":")) {
             h = "[" + h + "]";
         }
-        return port.isNumber() ? h + ":" + port.asText() : h;
+        return h + ":" + port;
     }
 
     private static void putText(ObjectNode s, String key, String value) {
-        if (value != null) {
+        if (value != null && !value.isEmpty()) {
             s.put(key, Texts.cut(value));
         }
     }
 
-    private static void copyText(JsonNode from, String key, ObjectNode to, String as) {
-        JsonNode v = from.get(key);
-        if (v != null && v.isValueNode() && !v.isNull()) {
-            to.put(as, Texts.cut(v.asText()));
+    /** A whole number as an integer (as cJSON prints it), NaN left out. */
+    static void number(ObjectNode s, String key, double v) {
+        if (Double.isNaN(v)) {
+            return;
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 0x1p53) {
+            s.put(key, (long) v);
+        } else {
+            s.put(key, v);
         }
     }
 
-    private static void copyNumber(JsonNode from, String key, ObjectNode to, String as) {
-        JsonNode v = from.get(key);
-        if (v != null && v.isNumber()) {
-            to.set(as, v);
-        }
+    private static void number(ObjectNode s, String key, OptionalDouble v) {
+        v.ifPresent(x -> number(s, key, x));
+    }
+
+    private static void number(ObjectNode s, String key, OptionalLong v) {
+        v.ifPresent(x -> s.put(key, x));
+    }
+
+    private static String text(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 0x1p53 ? Long.toString((long) v) : Double.toString(v);
     }
 }
