@@ -17,6 +17,7 @@ module io.iperf3j.core {
     requires jdk.net;
 
     exports io.iperf3j;
+    exports io.iperf3j.options;
 
     exports io.iperf3j.internal.engine to io.iperf3j.cli;
     exports io.iperf3j.internal.engine.server to io.iperf3j.cli;

@@ -3,6 +3,7 @@
  * directories ({@code io.iperf3j.report}); {@code io.iperf3j.report.internal} is its machinery.
  */
 module io.iperf3j.report {
+    requires io.iperf3j.core;
     requires info.picocli;
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;

@@ -1,7 +1,5 @@
 package io.iperf3j.cli;
 
-import io.iperf3j.internal.options.OptionParser;
-
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,7 +33,7 @@ public final class ManPage {
     public static void main(String[] args) {
         String version = args.length > 0 ? args[0] : "";
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-        out.print(render(Main.helpText(OptionParser.usage()), version));
+        out.print(render(Main.helpText(), version));
         out.flush();
     }
 

@@ -2,8 +2,6 @@ package io.iperf3j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iperf3j.internal.options.OptionParser;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,12 +41,12 @@ class HelpGoldenTest {
 
     @Test
     void helpIsTheGolden() throws IOException {
-        assertGolden("help.txt", masked(Main.helpText(OptionParser.usage())));
+        assertGolden("help.txt", masked(Main.helpText()));
     }
 
     @Test
     void manPageIsTheGolden() throws IOException {
-        String page = ManPage.render(Main.helpText(OptionParser.usage()), "9.9.9");
+        String page = ManPage.render(Main.helpText(), "9.9.9");
         int at = page.indexOf(".SS Data path");
         int end = at < 0 ? -1 : page.indexOf(".SH ", at);
         String masked = at < 0 || end < 0 ? page : page.substring(0, at) + ".SS Data path (masked)\n" + page.substring(end);

@@ -90,7 +90,7 @@ class AbbreviationTest {
             // candidates only among iperf3's names: the others are what the allowlist names
             return "ambiguous: " + String.join(" ", names);
         }
-        return scan.given().getFirst().option().longNames.getFirst();
+        return scan.given().getFirst().option().longNames().getFirst();
     }
 
     @Test
