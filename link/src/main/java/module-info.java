@@ -9,7 +9,7 @@
  */
 module io.iperf3j.link {
     requires transitive io.iperf3j.core;
-    requires info.picocli;
+    requires transitive info.picocli; // the command's CommandSpec (spec()) names picocli's model
     requires com.fasterxml.jackson.core;
 
     exports io.iperf3j.link;

@@ -132,6 +132,18 @@ public final class LinkCommand {
         return p.command() == null ? p.status() : p.command().run(out, err, metrics, onSignal);
     }
 
+    /** The subcommand's name: {@code iperf3j link}. */
+    public static final String NAME = "link";
+
+    /** The command's picocli model with {@code groups}' rows: its options, for the man page. */
+    public static CommandLine.Model.CommandSpec spec(List<? extends OptionGroup> groups) {
+        CommandLine cl = new CommandLine(new LinkCommand());
+        for (OptionGroup g : groups) {
+            RowOptions.add(cl.getCommandSpec(), g);
+        }
+        return cl.getCommandSpec();
+    }
+
     /**
      * A command line read: the command to run, or (command null) the exit status of a line that
      * runs nothing: help, version (0), refused (1).
@@ -158,10 +170,10 @@ public final class LinkCommand {
                 }
             }
         } catch (CommandLine.ParameterException e) {
-            err.print(Subcommands.refused("link", e.getMessage()));
+            err.print(Subcommands.refused(NAME, e.getMessage()));
             return new Parsed(null, 1);
         } catch (OptionError e) {
-            err.print(Subcommands.refused("link", "parameter error - " + e.getMessage()));
+            err.print(Subcommands.refused(NAME, "parameter error - " + e.getMessage()));
             return new Parsed(null, 1);
         }
         if (cl.isUsageHelpRequested()) {

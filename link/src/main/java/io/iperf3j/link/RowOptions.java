@@ -18,6 +18,9 @@ import java.util.List;
  * Names, arity and help come from the row; no annotation, so nothing is read reflectively.
  */
 final class RowOptions {
+    /** Where iperf3's usage lines start an option's description. */
+    private static final int DESCRIPTION_COLUMN = 28;
+
     private RowOptions() {
     }
 
@@ -33,6 +36,10 @@ final class RowOptions {
             }
             String first = row.help().lines().findFirst().orElse("");
             int gap = first.indexOf("  ", 2);
+            if ((gap < 0 || gap > DESCRIPTION_COLUMN) && first.length() > DESCRIPTION_COLUMN
+                    && first.charAt(DESCRIPTION_COLUMN - 1) == ' ') {
+                gap = DESCRIPTION_COLUMN - 1; // "--metrics.label KEY=VALUE sample label": one space, at the column
+            }
             String term = gap < 0 ? first.strip() : first.substring(0, gap).strip();
             String label = term.substring(term.indexOf(' ') < 0 ? term.length() : term.indexOf(' ')).strip();
             String description = gap < 0 ? "" : first.substring(gap).strip();

@@ -61,6 +61,10 @@ public final class ReportOption implements OptionGroup {
 
     private Path file;
 
+    /** Reads one command line's {@code --report}. */
+    public ReportOption() {
+    }
+
     @Override
     public List<Row> rows() {
         return ROWS;
