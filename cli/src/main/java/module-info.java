@@ -13,6 +13,7 @@ module io.iperf3j.cli {
     requires io.iperf3j.link;
     requires io.iperf3j.report;
     requires io.iperf3j.session;
+    requires info.picocli; // the subcommands' CommandSpec, listed by the man page
     requires java.management;
     // sun.misc.Signal for the signal handlers, loaded reflectively (Main.installSignalHandlers)
     requires jdk.unsupported;

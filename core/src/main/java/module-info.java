@@ -18,6 +18,7 @@ module io.iperf3j.core {
     requires io.iperf3j.sys;
 
     exports io.iperf3j;
+    exports io.iperf3j.options;
 
     exports io.iperf3j.internal.engine to io.iperf3j.cli;
     exports io.iperf3j.internal.engine.server to io.iperf3j.cli;

@@ -12,7 +12,7 @@
 @SuppressWarnings({"module", "requires-automatic", "requires-transitive-automatic"})
 module io.iperf3j.export {
     requires transitive io.iperf3j.core;
-    requires info.picocli;
+    requires transitive info.picocli; // the command's CommandSpec (spec()) names picocli's model
     requires com.fasterxml.jackson.core;
     requires transitive io.prometheus.metrics.model;
     requires io.prometheus.writer.text;

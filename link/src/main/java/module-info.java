@@ -11,7 +11,7 @@ module io.iperf3j.link {
     requires transitive io.iperf3j.core;
     // the one native layer: the time-stamping socket under NativeUdpPort
     requires io.iperf3j.sys;
-    requires info.picocli;
+    requires transitive info.picocli; // the command's CommandSpec (spec()) names picocli's model
     requires com.fasterxml.jackson.core;
 
     exports io.iperf3j.link;

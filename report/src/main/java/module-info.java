@@ -3,8 +3,8 @@
  * directories ({@code io.iperf3j.report}); {@code io.iperf3j.report.internal} is its machinery.
  */
 module io.iperf3j.report {
-    requires io.iperf3j.core;
-    requires info.picocli;
+    requires transitive io.iperf3j.core; // ReportOption is an io.iperf3j.options group; IperfJsonReader reads the runs
+    requires transitive info.picocli; // the command's CommandSpec (spec()) names picocli's model
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
 

@@ -12,7 +12,7 @@ module io.iperf3j.session {
     requires transitive io.iperf3j.core;
     requires io.iperf3j.export;
     requires io.iperf3j.report;
-    requires info.picocli;
+    requires transitive info.picocli; // the command's CommandSpec (spec()) names picocli's model
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;

@@ -5,8 +5,7 @@ import io.iperf3j.MetricsObservers;
 import io.iperf3j.MetricsStream;
 import io.iperf3j.Role;
 import io.iperf3j.export.cli.CliMetrics;
-import io.iperf3j.export.cli.WrapperOptionException;
-import io.iperf3j.export.cli.WrapperOptionParser;
+import io.iperf3j.export.cli.MetricsOptions;
 import io.iperf3j.export.cli.WrapperOptions;
 import io.iperf3j.export.exporter.ExporterCommand;
 import io.iperf3j.internal.engine.ClientTest;
@@ -131,23 +130,10 @@ public final class Main {
         if (args.length > 0 && args[0].equals("report")) {
             return ReportCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
         }
-        try {
-            report = ReportOption.extract(Arrays.asList(args));
-        } catch (IllegalArgumentException e) {
-            err.println("iperf3j: error - " + e.getMessage());
-            return 1;
-        }
-        args = report.remaining().toArray(String[]::new);
-        // --push.* / --metrics.* belong to iperf3j-export; the rest is iperf3's command line.
-        WrapperOptionParser.Parsed wrapper;
-        try {
-            wrapper = WrapperOptionParser.parse(Arrays.asList(args), env::get);
-        } catch (WrapperOptionException e) {
-            err.println("iperf3j: error - " + e.getMessage());
-            return 1;
-        }
-        String[] iperfArgs = wrapper.passThrough().toArray(String[]::new);
-        ParseResult result = OptionParser.parse(iperfArgs);
+        // One table: iperf3's rows, export's --push.* / --metrics.*, report's --report; scanned once.
+        MetricsOptions wrapper = new MetricsOptions(new Environment(env));
+        report = new ReportOption();
+        ParseResult result = OptionParser.parse(List.of(wrapper, report), args);
         phase("parsed");
         switch (result) {
             case ParseResult.Help h -> {
@@ -177,14 +163,20 @@ public final class Main {
         }
     }
 
+    /** The environment as the metrics options read it (a class, not a lambda: the -c path). */
+    private record Environment(Map<String, String> env) implements java.util.function.Function<String, String> {
+        @Override
+        public String apply(String name) {
+            return env.get(name);
+        }
+    }
+
     /** {@code iperf3j link}: its {@code --push.*} / {@code --metrics.*} options feed the same sinks as a test's. */
     private int runLink(List<String> args) {
-        WrapperOptionParser.Parsed wrapper;
-        try {
-            wrapper = WrapperOptionParser.parse(args, env::get);
-        } catch (WrapperOptionException e) {
-            err.println("iperf3j link: error - " + e.getMessage());
-            return 1;
+        MetricsOptions wrapper = new MetricsOptions(new Environment(env));
+        LinkCommand.Parsed parsed = LinkCommand.parse(args, out, err, List.of(wrapper));
+        if (parsed.command() == null) {
+            return parsed.status();
         }
         CliMetrics sinks;
         try {
@@ -194,11 +186,11 @@ public final class Main {
             return 2;
         }
         if (!sinks.enabled()) {
-            return LinkCommand.run(wrapper.passThrough(), out, err, null, onSignal::set);
+            return parsed.command().run(out, err, null, onSignal::set);
         }
         MetricsStream stream = MetricsStream.open(MetricsStream.DEFAULT_CAPACITY);
         Thread feeder = Thread.ofPlatform().daemon().name("iperf3j-link-metrics").start(() -> stream.forEach(sinks));
-        int status = LinkCommand.run(wrapper.passThrough(), out, err, stream, onSignal::set);
+        int status = parsed.command().run(out, err, stream, onSignal::set);
         stream.close();
         try {
             feeder.join();
@@ -208,16 +200,21 @@ public final class Main {
         return sinks.finish(status);
     }
 
+    /** Everything {@code iperf3j --help} prints (the man page renders this). */
+    static String helpText() {
+        return helpText(OptionParser.usage(List.of(new MetricsOptions(new Environment(Map.of())), new ReportOption())));
+    }
+
     /**
      * Everything {@code --help} prints: the synopsis with the subcommands' line, the subcommands, the
-     * metrics options, the option table, the data path (the man page renders this).
+     * option table (the metrics options first), the data path.
      */
     static String helpText(String usage) {
         int synopsisEnd = usage.indexOf("\n\n");
         String withSubcommands = synopsisEnd < 0 ? usage + Subcommand.helpSection()
                 : usage.substring(0, synopsisEnd) + "\n" + Subcommand.synopsis() + "\n\n" + Subcommand.helpSection()
                         + usage.substring(synopsisEnd + 2);
-        return CliMetrics.withHelp(withSubcommands) + io.iperf3j.internal.engine.DataPath.help();
+        return withSubcommands + io.iperf3j.internal.engine.DataPath.help();
     }
 
     private int execute(IperfOptions options, String[] args, WrapperOptions wrapper) {

@@ -1,6 +1,9 @@
 package io.iperf3j.cli;
 
-import io.iperf3j.internal.options.OptionParser;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +38,7 @@ public final class ManPage {
     public static void main(String[] args) {
         String version = args.length > 0 ? args[0] : "";
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-        out.print(render(Main.helpText(OptionParser.usage()), version));
+        out.print(render(Main.helpText(), version));
         out.flush();
     }
 
@@ -89,9 +92,53 @@ public final class ManPage {
                 inEntry = true;
             }
         }
+        subcommands(roff);
         roff.append(".SH EXIT STATUS\n0 on success, 1 on an error (as iperf3), 2 when a metrics file cannot be written.\n");
         roff.append(".SH SEE ALSO\n.BR iperf3 (1)\n");
         return roff.toString();
+    }
+
+    /**
+     * {@code .SH SUBCOMMANDS}: for each subcommand ({@link Subcommand#ALL}, as {@code --help}
+     * lists them) a {@code .SS iperf3j NAME} with its summary, its synopsis and its options, read
+     * from the command's picocli model, the same that prints its {@code --help}.
+     */
+    private static void subcommands(StringBuilder roff) {
+        roff.append(".SH SUBCOMMANDS\n");
+        roff.append("Each prints its options with \\fB\\-\\-help\\fR and iperf3j's version with \\fB\\-\\-version\\fR; "
+                + "a refused command line prints the reason and a short usage on stderr and exits 1 "
+                + "(2 for \\fBsession\\fR, where 1 means a test failed).\n");
+        for (Subcommand s : Subcommand.ALL) {
+            CommandSpec spec = s.spec();
+            roff.append(".SS iperf3j ").append(escape(s.name())).append('\n');
+            roff.append(escape(s.summary())).append('\n');
+            StringBuilder synopsis = new StringBuilder("iperf3j " + s.name() + " [options]");
+            for (PositionalParamSpec p : spec.positionalParameters()) {
+                synopsis.append(' ').append(p.paramLabel()).append(p.arity().max() > 1 ? "..." : "");
+            }
+            roff.append(".PP\n.B ").append(escape(synopsis.toString())).append('\n');
+            for (PositionalParamSpec p : spec.positionalParameters()) {
+                roff.append(".TP\n.B ").append(escape(p.paramLabel())).append('\n');
+                roff.append(escape(description(p))).append('\n');
+            }
+            for (OptionSpec o : spec.options()) {
+                if (o.hidden()) {
+                    continue;
+                }
+                StringBuilder term = new StringBuilder(String.join(", ", o.names()));
+                if (o.arity().max() > 0) {
+                    term.append(o.arity().min() == 0 ? "[=" + o.paramLabel() + "]" : " " + o.paramLabel());
+                }
+                roff.append(".TP\n.B ").append(escape(term.toString())).append('\n');
+                roff.append(escape(description(o))).append('\n');
+            }
+        }
+    }
+
+    /** An option's description as its {@code --help} shows it (default values filled in). */
+    private static String description(ArgSpec arg) {
+        String text = String.join(" ", arg.description());
+        return text.replace("${DEFAULT-VALUE}", String.valueOf(arg.defaultValueString()));
     }
 
     /** Headings longer than this put their parenthesised remark in a paragraph below (a .SS line does not wrap well). */

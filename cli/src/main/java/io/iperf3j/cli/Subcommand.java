@@ -1,6 +1,14 @@
 package io.iperf3j.cli;
 
+import io.iperf3j.export.cli.MetricsOptions;
+import io.iperf3j.export.exporter.ExporterCommand;
+import io.iperf3j.link.LinkCommand;
+import io.iperf3j.report.ReportCommand;
+import io.iperf3j.session.SessionCommand;
+import picocli.CommandLine.Model.CommandSpec;
+
 import java.util.List;
+import java.util.Map;
 
 /**
  * iperf3j's commands beside iperf3's command line ({@code iperf3j NAME [options]}); each
@@ -17,6 +25,17 @@ record Subcommand(String name, String summary) {
             new Subcommand("link", "message-rate test over the iperf3j UDP message link"),
             new Subcommand("report", "one self-contained HTML report of iperf3 -J runs"),
             new Subcommand("session", "run a YAML test plan over many hosts (local or SSH)"));
+
+    /** The command's picocli model (its options, for the man page); link's with export's metrics rows. */
+    CommandSpec spec() {
+        return switch (name) {
+            case ExporterCommand.NAME -> ExporterCommand.spec();
+            case LinkCommand.NAME -> LinkCommand.spec(List.of(new MetricsOptions(Map.<String, String>of()::get)));
+            case ReportCommand.NAME -> ReportCommand.spec();
+            case SessionCommand.NAME -> SessionCommand.spec();
+            default -> throw new IllegalStateException(name);
+        };
+    }
 
     /** Column where {@code --help} starts the summary, as iperf3's usage starts an option's description. */
     private static final int SUMMARY_COLUMN = 28;

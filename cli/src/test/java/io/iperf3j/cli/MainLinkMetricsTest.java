@@ -90,7 +90,7 @@ class MainLinkMetricsTest {
     void badExportOptionsOfTheLinkCommandExitOneBeforeAnythingRuns() {
         Run r = new Run();
         assertThat(r.run("link", "-c", "127.0.0.1", "--push.label", "a=b")).isEqualTo(1);
-        assertThat(r.err.toString()).contains("iperf3j link: error - --push.label requires --push.url");
+        assertThat(r.err.toString()).contains("iperf3j link: parameter error - --push.label requires --push.url");
         Run f = new Run();
         assertThat(f.run("link", "-c", "127.0.0.1", "--metrics.file", dir.resolve("no/such/dir.jsonl").toString())).isEqualTo(2);
         assertThat(f.err.toString()).contains("unable to create metrics file");

@@ -38,7 +38,7 @@ class MainMetricsOptionsTest {
     @Test
     void wrapperOptionErrorsExitOneAndFileErrorsExitTwo() {
         assertThat(run(Map.of(), "--loopback", "--push.label", "a=b")).isEqualTo(1);
-        assertThat(err.toString()).contains("iperf3j: error - --push.label requires --push.url or IPERF3_PUSH_URL");
+        assertThat(err.toString()).contains("iperf3j: parameter error - --push.label requires --push.url or IPERF3_PUSH_URL");
         assertThat(run(Map.of(), "--loopback", "-t", "1", "--metrics.file", dir.resolve("no/such/dir.jsonl").toString()))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("unable to create metrics file");

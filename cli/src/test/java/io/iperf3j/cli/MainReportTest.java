@@ -7,11 +7,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,12 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MainReportTest {
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final MainRun main = new MainRun();
+    private final ByteArrayOutputStream out = main.out;
+    private final ByteArrayOutputStream err = main.err;
 
     private int run(String... args) {
-        return new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of()).run(args);
+        return main.run(args);
     }
 
     private static JsonNode model(Path html) throws Exception {
@@ -65,6 +62,6 @@ class MainReportTest {
         assertThat(run("report", dir.resolve("missing.json").toString(), "-o", dir.resolve("m.html").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("iperf3j report: error - ").contains("missing.json");
         assertThat(run("--loopback", "-t", "1", "--report")).isEqualTo(1);
-        assertThat(err.toString()).contains("--report needs the HTML file to write");
+        assertThat(err.toString()).contains("iperf3j: option '--report' requires an argument");
     }
 }

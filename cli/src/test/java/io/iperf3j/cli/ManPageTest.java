@@ -2,8 +2,6 @@ package io.iperf3j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iperf3j.internal.options.OptionParser;
-
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 class ManPageTest {
     private static final Pattern OPTION = Pattern.compile("(?<![\\w-])--?[A-Za-z0-9][\\w.-]*");
 
-    private static final String HELP = Main.helpText(OptionParser.usage());
+    private static final String HELP = Main.helpText();
     private static final String PAGE = ManPage.render(HELP, "9.9.9");
 
     @Test

@@ -6,8 +6,7 @@ import io.iperf3j.MetricsMode;
 import io.iperf3j.MetricsObservers;
 import io.iperf3j.RunningIperf;
 import io.iperf3j.export.cli.CliMetrics;
-import io.iperf3j.export.cli.WrapperOptionException;
-import io.iperf3j.export.cli.WrapperOptionParser;
+import io.iperf3j.export.cli.MetricsOptions;
 import io.iperf3j.export.cli.WrapperOptions;
 import io.iperf3j.internal.engine.ClientTest;
 import io.iperf3j.internal.engine.EngineInfo;
@@ -33,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The command line's metrics path end to end, as {@code iperf3j} runs it: wrapper
@@ -62,14 +60,13 @@ class MetricsFileAndCliTest {
     /** Runs "iperf3j ARGS" through the same steps as the command; returns the exit status. */
     private int runCli(Map<String, String> env, ByteArrayOutputStream errBytes, String... args) {
         PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
-        WrapperOptionParser.Parsed wrapper;
-        try {
-            wrapper = WrapperOptionParser.parse(List.of(args), env::get);
-        } catch (WrapperOptionException e) {
-            err.println("iperf3j: error - " + e.getMessage());
+        MetricsOptions wrapper = new MetricsOptions(env::get);
+        ParseResult parsed = OptionParser.parse(List.of(wrapper), args);
+        if (parsed instanceof ParseResult.Failure f) {
+            err.print(f.stderrText());
             return 1;
         }
-        ParseResult.Run run = (ParseResult.Run) OptionParser.parse(wrapper.passThrough().toArray(String[]::new));
+        ParseResult.Run run = (ParseResult.Run) parsed;
         CliMetrics metrics;
         try {
             metrics = CliMetrics.open(wrapper.options(), err);
@@ -166,12 +163,13 @@ class MetricsFileAndCliTest {
     }
 
     @Test
-    void wrapperOptionsAreStrippedAndTheRestPassesThrough() throws Exception {
-        var p = WrapperOptionParser.parse(List.of("-c", "h", "--push.url", "localhost:9091", "--push.job=net",
+    void metricsOptionsAreRowsOfTheOneTable() throws Exception {
+        MetricsOptions p = new MetricsOptions(Map.<String, String>of()::get);
+        ParseResult r = OptionParser.parse(List.of(p), "-c", "h", "--push.url", "localhost:9091", "--push.job=net",
                 "--push.label", "test=run", "--push.label=scenario=a=b", "--push.timeout=2s", "--push.retries", "2",
                 "--push.interval=500ms", "--push.delete-on-exit", "--metrics.prefix", "nettest", "-t", "3", "--",
-                "--push.url", "x"), Map.<String, String>of()::get);
-        assertThat(p.passThrough()).containsExactly("-c", "h", "-t", "3", "--", "--push.url", "x");
+                "--push.url", "x");
+        assertThat(((ParseResult.Run) r).options().durationSec()).isEqualTo(3);
         WrapperOptions o = p.options();
         assertThat(o.pushUrl().orElseThrow().toString()).isEqualTo("http://localhost:9091");
         assertThat(o.pushJob()).isEqualTo("net");
@@ -182,14 +180,17 @@ class MetricsFileAndCliTest {
         assertThat(o.pushDeleteOnExit()).isTrue();
         assertThat(o.metricsPrefix()).isEqualTo("nettest");
 
-        var env = WrapperOptionParser.parse(List.of("-s", "--push.delete-on-exit=off"), Map.of(
+        MetricsOptions fromEnv = new MetricsOptions(Map.of(
                 "IPERF3_PUSH_URL", "env:9091", "IPERF3_PUSH_DELETE_ON_EXIT", "yes", "IPERF3_PUSH_TIMEOUT", "2m",
-                "IPERF3_PUSH_RETRIES", "10")::get).options();
+                "IPERF3_PUSH_RETRIES", "10")::get);
+        assertThat(OptionParser.parse(List.of(fromEnv), "-s", "--push.delete-on-exit=off"))
+                .isInstanceOf(ParseResult.Run.class);
+        WrapperOptions env = fromEnv.options();
         assertThat(env.pushDeleteOnExit()).as("flag beats environment").isFalse();
         assertThat(env.pushTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(env.pushRetries()).isEqualTo(10);
-        assertThat(WrapperOptionParser.parse(List.of("--push.job", "x", "-h"), Map.<String, String>of()::get)
-                .passThrough()).as("help skips every check").containsExactly("-h");
+        assertThat(OptionParser.parse(List.of(new MetricsOptions(Map.<String, String>of()::get)), "--push.job", "x", "-h"))
+                .as("help skips every check").isInstanceOf(ParseResult.Help.class);
     }
 
     @Test
@@ -206,7 +207,7 @@ class MetricsFileAndCliTest {
         assertError(none, "metric prefix requires --metrics.file, IPERF3_METRICS_FILE, --push.url, or IPERF3_PUSH_URL",
                 "--metrics.prefix", "x");
         assertError(none, "--push.job must not be empty when --push.url is set", "--push.url", "h:1", "--push.job=");
-        assertError(none, "--push.url requires a value", "--push.url");
+        assertError(none, "option '--push.url' requires an argument", "--push.url");
         assertError(none, "--push.label name 'job' is reserved", "--push.url", "h:1", "--push.label", "job=x");
         assertError(none, "duplicate --push.label name 'a'", "--push.url", "h:1", "--push.label", "a=1",
                 "--push.label", "a=2");
@@ -225,7 +226,14 @@ class MetricsFileAndCliTest {
     }
 
     private static void assertError(Map<String, String> env, String message, String... args) {
-        assertThatThrownBy(() -> WrapperOptionParser.parse(List.of(args), env::get))
-                .isInstanceOf(WrapperOptionException.class).hasMessage(message);
+        // a client line: core's checks come first, then the metrics options'
+        String[] line = new String[args.length + 2];
+        line[0] = "-c";
+        line[1] = "h";
+        System.arraycopy(args, 0, line, 2, args.length);
+        ParseResult r = OptionParser.parse(List.of(new MetricsOptions(env::get)), line);
+        assertThat(r).isInstanceOf(ParseResult.Failure.class);
+        String shown = ((ParseResult.Failure) r).message();
+        assertThat(shown).isIn("iperf3j: parameter error - " + message, "iperf3j: " + message);
     }
 }

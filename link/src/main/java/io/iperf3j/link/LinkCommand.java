@@ -3,6 +3,9 @@ package io.iperf3j.link;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.iperf3j.MetricsStream;
+import io.iperf3j.options.OptionError;
+import io.iperf3j.options.OptionGroup;
+import io.iperf3j.options.Subcommands;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,10 +39,10 @@ import java.util.function.Consumer;
  * <p>Threads: the caller's thread paces the sends (server: sends the reports) and prints; the endpoints
  * run in background mode; a signal only counts down a latch the caller's thread waits on.
  */
-@Command(name = "iperf3j link", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "iperf3j link", sortOptions = false,
         description = "A message-rate test over the iperf3j UDP message link.",
-        footer = "Metrics export: the iperf3j command's --push.* and --metrics.* options (iperf3j --help) work here"
-                + " too, with families iperf3j_link_client_* / iperf3j_link_server_* (label instance = the peer).")
+        footer = "The --push.* and --metrics.* options (the iperf3j command's, with its IPERF3_* variables)"
+                + " export families iperf3j_link_client_* / iperf3j_link_server_* (label instance = the peer).")
 public final class LinkCommand {
     /** A test message: its sequence number, whether it was sent reliably (so the server counts loss), padding up to --size. */
     public record Data(int seq, boolean reliable, String pad) {
@@ -60,6 +63,10 @@ public final class LinkCommand {
     static final double CLIENT_DEFAULT_SECONDS = 10;
     private static final long REPORT_EVERY_MILLIS = 100;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this message and quit")
+    private boolean help;
+    @Option(names = {"-v", "--version"}, versionHelp = true, description = "show version information and quit")
+    private boolean version;
     @Option(names = {"-s", "--server"}, description = "run as server")
     boolean server;
     @Option(names = {"-c", "--client"}, paramLabel = "HOST", description = "run as client, towards HOST")
@@ -121,20 +128,71 @@ public final class LinkCommand {
      */
     public static int run(List<String> args, PrintStream out, PrintStream err, MetricsStream metrics,
                           Consumer<Runnable> onSignal) {
+        Parsed p = parse(args, out, err, List.of());
+        return p.command() == null ? p.status() : p.command().run(out, err, metrics, onSignal);
+    }
+
+    /** The subcommand's name: {@code iperf3j link}. */
+    public static final String NAME = "link";
+
+    /** The command's picocli model with {@code groups}' rows: its options, for the man page. */
+    public static CommandLine.Model.CommandSpec spec(List<? extends OptionGroup> groups) {
+        CommandLine cl = new CommandLine(new LinkCommand());
+        for (OptionGroup g : groups) {
+            RowOptions.add(cl.getCommandSpec(), g);
+        }
+        return cl.getCommandSpec();
+    }
+
+    /**
+     * A command line read: the command to run, or (command null) the exit status of a line that
+     * runs nothing: help, version (0), refused (1).
+     */
+    public record Parsed(LinkCommand command, int status) {
+    }
+
+    /**
+     * Reads {@code iperf3j link ARGS}, printing help, version or the refusal. {@code groups}' rows
+     * (export's metrics options) are options of the command too: their values go to their
+     * group as they are read, and each group's {@link OptionGroup#finish()} runs after the line.
+     */
+    public static Parsed parse(List<String> args, PrintStream out, PrintStream err, List<? extends OptionGroup> groups) {
         LinkCommand c = new LinkCommand();
-        c.metrics = metrics;
         CommandLine cl = new CommandLine(c);
+        for (OptionGroup g : groups) {
+            RowOptions.add(cl.getCommandSpec(), g);
+        }
         try {
             cl.parseArgs(args.toArray(String[]::new));
+            if (!cl.isUsageHelpRequested() && !cl.isVersionHelpRequested()) {
+                for (OptionGroup g : groups) {
+                    g.finish();
+                }
+            }
         } catch (CommandLine.ParameterException e) {
-            err.println("iperf3j link: error - " + e.getMessage());
-            return 1;
+            err.print(Subcommands.refused(NAME, e.getMessage()));
+            return new Parsed(null, 1);
+        } catch (OptionError e) {
+            err.print(Subcommands.refused(NAME, "parameter error - " + e.getMessage()));
+            return new Parsed(null, 1);
         }
-        if (cl.isUsageHelpRequested() || cl.isVersionHelpRequested()) {
+        if (cl.isUsageHelpRequested()) {
             cl.usage(out);
             out.flush();
-            return 0;
+            return new Parsed(null, 0);
         }
+        if (cl.isVersionHelpRequested()) {
+            out.println(Subcommands.version());
+            out.flush();
+            return new Parsed(null, 0);
+        }
+        return new Parsed(c, 0);
+    }
+
+    /** Runs the command as read by {@link #parse}; see {@link #run(List, PrintStream, PrintStream, MetricsStream, Consumer)}. */
+    public int run(PrintStream out, PrintStream err, MetricsStream metrics, Consumer<Runnable> onSignal) {
+        LinkCommand c = this;
+        c.metrics = metrics;
         try {
             c.validate();
             onSignal.accept(c.stop::countDown);

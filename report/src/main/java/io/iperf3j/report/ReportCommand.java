@@ -1,5 +1,6 @@
 package io.iperf3j.report;
 
+import io.iperf3j.options.Subcommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,15 +24,28 @@ public final class ReportCommand {
     private ReportCommand() {
     }
 
+    /** The subcommand's name: {@code iperf3j report}. */
+    public static final String NAME = "report";
+
+    /** The command's picocli model: its options, for the man page. */
+    public static CommandLine.Model.CommandSpec spec() {
+        return commandLine(new Options(System.err)).getCommandSpec();
+    }
+
+    private static CommandLine commandLine(Options options) {
+        CommandLine cl = new CommandLine(options);
+        cl.getCommandSpec().version(Subcommands.version());
+        return cl;
+    }
+
     /** @param args the arguments after {@code report} */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
         Options options = new Options(err);
-        CommandLine cl = new CommandLine(options)
+        CommandLine cl = commandLine(options)
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .setParameterExceptionHandler((ex, a) -> {
-                    err.println("iperf3j report: error - " + ex.getMessage());
-                    err.println("Usage: iperf3j report INPUT... -o FILE (iperf3j report --help for more)");
+                    err.print(Subcommands.refused(NAME, ex.getMessage()));
                     return 1;
                 });
         int status = cl.execute(args.toArray(String[]::new));
@@ -57,8 +71,11 @@ public final class ReportCommand {
         @Option(names = "--title", paramLabel = "TEXT", description = "page title (default: made from the inputs' names)")
         String title;
 
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this message and quit")
         boolean help;
+
+        @Option(names = {"-v", "--version"}, versionHelp = true, description = "show version information and quit")
+        boolean version;
 
         Options(PrintStream err) {
             this.err = err;

@@ -1,53 +1,93 @@
 package io.iperf3j.report;
 
+import io.iperf3j.options.HasArg;
+import io.iperf3j.options.OptionError;
+import io.iperf3j.options.OptionGroup;
+import io.iperf3j.options.OptionRow;
+import io.iperf3j.options.Scope;
+
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code --report FILE} on a client run: taken out of the command line before iperf3's options
- * are parsed, and used when the run ends to write the same report {@code iperf3j report} would
- * write from the run's -J document.
- *
- * @param file the report to write, or null when the option was not given
- * @param remaining the command line without {@code --report FILE}
+ * {@code --report FILE} on a client run: a row of the {@code iperf3j} option table (client
+ * only, so {@code -s --report x} is refused as iperf3 refuses its client options), used when
+ * the run ends to write the same report {@code iperf3j report} would write from the run's -J
+ * document. One instance reads one command line.
  */
-public record ReportOption(Path file, List<String> remaining) {
+public final class ReportOption implements OptionGroup {
     public static final String NAME = "--report";
 
-    /**
-     * Splits {@code --report FILE} / {@code --report=FILE} out of {@code args}.
-     *
-     * @throws IllegalArgumentException when the option has no file, or is given twice
-     */
-    public static ReportOption extract(List<String> args) {
-        Path file = null;
-        List<String> rest = new ArrayList<>(args.size());
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            String value = null;
-            if (a.equals(NAME)) {
-                if (i + 1 >= args.size() || args.get(i + 1).isEmpty()) {
-                    throw new IllegalArgumentException(NAME + " needs the HTML file to write");
-                }
-                value = args.get(++i);
-            } else if (a.startsWith(NAME + "=")) {
-                value = a.substring(NAME.length() + 1);
-                if (value.isEmpty()) {
-                    throw new IllegalArgumentException(NAME + " needs the HTML file to write");
-                }
-            } else {
-                rest.add(a);
-                continue;
-            }
-            if (file != null) {
-                throw new IllegalArgumentException(NAME + " given twice");
-            }
-            file = Path.of(value);
+    /** The option's row. */
+    public enum Row implements OptionRow {
+        REPORT;
+
+        @Override
+        public List<String> longNames() {
+            return List.of("report");
         }
-        return new ReportOption(file, List.copyOf(rest));
+
+        @Override
+        public char shortName() {
+            return NO_SHORT;
+        }
+
+        @Override
+        public HasArg hasArg() {
+            return HasArg.REQUIRED;
+        }
+
+        @Override
+        public String section() {
+            return "Client specific:";
+        }
+
+        @Override
+        public String help() {
+            return "  --report FILE             write an HTML report of the test to FILE when it ends\n"
+                    + "                            (as iperf3j report writes from the test's -J output)";
+        }
+
+        @Override
+        public Scope scope() {
+            return Scope.CLIENT;
+        }
+    }
+
+    private static final List<Row> ROWS = List.of(Row.REPORT);
+
+    private Path file;
+
+    /** Reads one command line's {@code --report}. */
+    public ReportOption() {
+    }
+
+    @Override
+    public List<Row> rows() {
+        return ROWS;
+    }
+
+    @Override
+    public void apply(OptionRow row, String value) {
+        if (value.isEmpty()) {
+            throw new OptionError(NAME + " needs the HTML file to write");
+        }
+        if (file != null) {
+            throw new OptionError(NAME + " given twice");
+        }
+        try {
+            file = Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new OptionError("invalid path for " + NAME + ": " + e.getMessage());
+        }
+    }
+
+    /** The report to write, or null when the option was not given. */
+    public Path file() {
+        return file;
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import io.iperf3j.options.Subcommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Parameters;
  * {@link PlanFile}, {@link PlanRunner} and {@link PlanOutputDirectory}.
  */
 @Command(name = "iperf3j session", description = "Run an iperf test plan over many hosts (local or SSH).",
-        mixinStandardHelpOptions = true, sortOptions = false)
+        sortOptions = false)
 public final class SessionCommand implements Callable<Integer> {
     /** Every test ran. */
     public static final int OK = 0;
@@ -34,6 +35,12 @@ public final class SessionCommand implements Callable<Integer> {
     public static final int TEST_FAILED = 1;
     /** The plan or the command line is wrong; nothing ran. */
     public static final int BAD_PLAN = 2;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this message and quit")
+    boolean help;
+
+    @Option(names = {"-v", "--version"}, versionHelp = true, description = "show version information and quit")
+    boolean version;
 
     @Parameters(index = "0", paramLabel = "PLAN", description = "the plan (YAML)")
     Path planFile;
@@ -64,13 +71,38 @@ public final class SessionCommand implements Callable<Integer> {
     private SessionCommand() {
     }
 
+    /** A refused command line: printed as every subcommand prints it; status 2 (1 means a test failed). */
+    private record Refused(PrintStream err) implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            err.print(Subcommands.refused(NAME, ex.getMessage()));
+            err.flush();
+            return BAD_PLAN;
+        }
+    }
+
+    /** The subcommand's name: {@code iperf3j session}. */
+    public static final String NAME = "session";
+
+    /** The command's picocli model: its options, for the man page. */
+    public static CommandLine.Model.CommandSpec spec() {
+        return commandLine(new SessionCommand()).getCommandSpec();
+    }
+
+    private static CommandLine commandLine(SessionCommand c) {
+        CommandLine cl = new CommandLine(c);
+        cl.getCommandSpec().version(Subcommands.version());
+        return cl;
+    }
+
     /** Runs the command; returns the exit status. */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
         SessionCommand c = new SessionCommand();
         c.out = out;
         c.err = err;
-        CommandLine cl = new CommandLine(c).setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true));
+        CommandLine cl = commandLine(c).setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true));
         cl.setExitCodeExceptionMapper(e -> BAD_PLAN);
+        cl.setParameterExceptionHandler(new Refused(err));
         int status = cl.execute(args.toArray(String[]::new));
         return status == CommandLine.ExitCode.USAGE ? BAD_PLAN : status;
     }

@@ -1,5 +1,7 @@
 package io.iperf3j.internal.options;
 
+import io.iperf3j.options.HasArg;
+import io.iperf3j.options.OptionRow;
 import java.util.List;
 
 /**
@@ -20,7 +22,7 @@ import java.util.List;
  * <p>Limits: names are ASCII; a help text is at most a few lines and is printed as it
  * stands (iperf3's own layout, which is not regular enough to be generated from columns).
  */
-enum CommandLineOption {
+enum CommandLineOption implements OptionRow {
     // ------------------------------------------------------------ Server or Client
     PORT(Section.BOTH, 'p', HasArg.REQUIRED, 0,
             "  -p, --port      #         server port to listen on/connect to", "port"),
@@ -39,32 +41,32 @@ enum CommandLineOption {
     BIND(Section.BOTH, 'B', HasArg.REQUIRED, 21,
             "  -B, --bind <host>[%<dev>] bind to the interface associated with the address <host>\n"
             + "                            (optional <dev> equivalent to `--bind-dev <dev>`)", "bind"),
-    BIND_DEV(Section.BOTH, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 22,
+    BIND_DEV(Section.BOTH, OptionRow.NO_SHORT, HasArg.REQUIRED, 22,
             "  --bind-dev <dev>          bind to the network interface with SO_BINDTODEVICE", "bind-dev"),
     VERBOSE(Section.BOTH, 'V', HasArg.NO, 5,
             "  -V, --verbose             more detailed output", "verbose"),
     JSON(Section.BOTH, 'J', HasArg.NO, 6,
             "  -J, --json                output in JSON format", "json"),
-    JSON_STREAM(Section.BOTH, CommandLineOption.NO_SHORT, HasArg.NO, 100,
+    JSON_STREAM(Section.BOTH, OptionRow.NO_SHORT, HasArg.NO, 100,
             "  --json-stream             output in line-delimited JSON format, one object per event\n"
             + "                            (as iperf3 3.17+; implies -J)", "json-stream"),
-    JSON_STREAM_FULL_OUTPUT(Section.BOTH, CommandLineOption.NO_SHORT, HasArg.NO, 110,
+    JSON_STREAM_FULL_OUTPUT(Section.BOTH, OptionRow.NO_SHORT, HasArg.NO, 110,
             "  --json-stream-full-output output in JSON format with JSON streams enabled\n"
             + "                            (with --json-stream: the events, then the -J document)",
             "json-stream-full-output"),
-    LOGFILE(Section.BOTH, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 44,
+    LOGFILE(Section.BOTH, OptionRow.NO_SHORT, HasArg.REQUIRED, 44,
             "  --logfile f               send output to a log file", "logfile"),
-    FORCEFLUSH(Section.BOTH, CommandLineOption.NO_SHORT, HasArg.NO, 45,
+    FORCEFLUSH(Section.BOTH, OptionRow.NO_SHORT, HasArg.NO, 45,
             "  --forceflush              force flushing output at every interval", "forceflush"),
-    TIMESTAMPS(Section.BOTH, CommandLineOption.NO_SHORT, HasArg.OPTIONAL, 36,
+    TIMESTAMPS(Section.BOTH, OptionRow.NO_SHORT, HasArg.OPTIONAL, 36,
             "  --timestamps<=format>     emit a timestamp at the start of each output line\n"
             + "                            (optional \"=\" and format string as per strftime(3))", "timestamps"),
-    RCV_TIMEOUT(Section.BOTH, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 59,
+    RCV_TIMEOUT(Section.BOTH, OptionRow.NO_SHORT, HasArg.REQUIRED, 59,
             "  --rcv-timeout #           idle timeout for receiving data (default 120000 ms)", "rcv-timeout"),
-    SND_TIMEOUT(Section.BOTH, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 60,
+    SND_TIMEOUT(Section.BOTH, OptionRow.NO_SHORT, HasArg.REQUIRED, 60,
             "  --snd-timeout #           timeout for unacknowledged TCP data\n"
             + "                            (in ms, default is system settings)", "snd-timeout"),
-    CNTL_KA(Section.BOTH, CommandLineOption.NO_SHORT, HasArg.OPTIONAL, 111,
+    CNTL_KA(Section.BOTH, OptionRow.NO_SHORT, HasArg.OPTIONAL, 111,
             "  --cntl-ka[=#/#/#]         use control connection TCP keepalive - KEEPIDLE/KEEPINTV/KEEPCNT\n"
             + "                            each value is optional with system settings default", "cntl-ka"),
     MPTCP(Section.BOTH, 'm', HasArg.NO, 112,
@@ -86,32 +88,32 @@ enum CommandLineOption {
             "  -D, --daemon              run the server as a daemon", "daemon"),
     ONE_OFF(Section.SERVER, '1', HasArg.NO, 4,
             "  -1, --one-off             handle one client connection then exit", "one-off"),
-    SERVER_BITRATE_LIMIT(Section.SERVER, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 12,
+    SERVER_BITRATE_LIMIT(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 12,
             "  --server-bitrate-limit #[KMG][/#]   server's total bit rate limit (default 0 = no limit)\n"
             + "                            (optional slash and number of secs interval for averaging\n"
             + "                            total data rate.  Default is 5 seconds)", "server-bitrate-limit"),
-    IDLE_TIMEOUT(Section.SERVER, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 58,
+    IDLE_TIMEOUT(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 58,
             "  --idle-timeout #          restart idle server after # seconds in case it\n"
             + "                            got stuck (default - no timeout)\n"
             + "                            (iperf3j: also ends any test in which nothing moves\n"
             + "                            for # seconds)", "idle-timeout"),
-    RSA_PRIVATE_KEY_PATH(Section.SERVER, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 52,
+    RSA_PRIVATE_KEY_PATH(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 52,
             "  --rsa-private-key-path    path to the RSA private key used to decrypt\n"
             + "                            authentication credentials", "rsa-private-key-path"),
-    AUTHORIZED_USERS_PATH(Section.SERVER, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 53,
+    AUTHORIZED_USERS_PATH(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 53,
             "  --authorized-users-path   path to the configuration file containing user\n"
             + "                            credentials", "authorized-users-path"),
-    TIME_SKEW_THRESHOLD(Section.SERVER, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 54,
+    TIME_SKEW_THRESHOLD(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 54,
             "  --time-skew-threshold     time skew threshold (in seconds) between the server\n"
             + "                            and client during the authentication process", "time-skew-threshold"),
-    MAX_CONCURRENT(Section.SERVER, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 101,
+    MAX_CONCURRENT(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 101,
             "  --max-concurrent #        number of tests the server runs at the same time\n"
             + "                            (default " + IperfOptions.DEFAULT_MAX_CONCURRENT + "; iperf3 runs one)",
             "max-concurrent"),
-    SERVER_MAX_DURATION(Section.SERVER, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 102,
+    SERVER_MAX_DURATION(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 102,
             "  --server-max-duration #   refuse tests that ask for more than # seconds and\n"
             + "                            stop tests that run longer (default 0 = no limit)", "server-max-duration"),
-    SERVER_LOG(Section.SERVER, CommandLineOption.NO_SHORT, HasArg.NO, 106,
+    SERVER_LOG(Section.SERVER, OptionRow.NO_SHORT, HasArg.NO, 106,
             "  --server-log              one line per test start and end (client, mode, bytes,\n"
             + "                            why it was cut short) and per refused connection,\n"
             + "                            on stderr or in the --logfile", "server-log"),
@@ -120,23 +122,23 @@ enum CommandLineOption {
     CLIENT(Section.CLIENT, 'c', HasArg.REQUIRED, 9,
             "  -c, --client <host>[%<dev>] run in client mode, connecting to <host>\n"
             + "                              (option <dev> equivalent to `--bind-dev <dev>`)", "client"),
-    SCTP(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.NO, 40,
+    SCTP(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 40,
             "  --sctp                    use SCTP rather than TCP (not supported)", "sctp"),
     XBIND(Section.CLIENT, 'X', HasArg.REQUIRED, 42,
             "  -X, --xbind <name>        bind SCTP association to links (not supported)", "xbind"),
-    NSTREAMS(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 41,
+    NSTREAMS(Section.CLIENT, OptionRow.NO_SHORT, HasArg.REQUIRED, 41,
             "  --nstreams      #         number of SCTP streams (not supported)", "nstreams"),
     UDP(Section.CLIENT, 'u', HasArg.NO, 10,
             "  -u, --udp                 use UDP rather than TCP", "udp"),
-    CONNECT_TIMEOUT(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 57,
+    CONNECT_TIMEOUT(Section.CLIENT, OptionRow.NO_SHORT, HasArg.REQUIRED, 57,
             "  --connect-timeout #       timeout for control connection setup (ms)", "connect-timeout"),
     BITRATE(Section.CLIENT, 'b', HasArg.REQUIRED, 11,
             "  -b, --bitrate #[KMG][/#]  target bitrate in bits/sec (0 for unlimited)\n"
             + "                            (default 1 Mbit/sec for UDP, unlimited for TCP)\n"
             + "                            (optional slash and packet count for burst mode)", "bitrate", "bandwidth"),
-    PACING_TIMER(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 56,
+    PACING_TIMER(Section.CLIENT, OptionRow.NO_SHORT, HasArg.REQUIRED, 56,
             "  --pacing-timer #[KMG]     set the timing for pacing, in microseconds (default 1000)", "pacing-timer"),
-    FQ_RATE(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 55,
+    FQ_RATE(Section.CLIENT, OptionRow.NO_SHORT, HasArg.REQUIRED, 55,
             "  --fq-rate #[KMG]          enable fair-queuing based socket pacing in\n"
             + "                            bits/sec (Linux only)", "fq-rate"),
     TIME(Section.CLIENT, 't', HasArg.REQUIRED, 13,
@@ -150,18 +152,18 @@ enum CommandLineOption {
     LENGTH(Section.CLIENT, 'l', HasArg.REQUIRED, 16,
             "  -l, --length    #[KMG]    length of buffer to read or write\n"
             + "                            (default 128 KB for TCP, dynamic or 1460 for UDP)", "length"),
-    CPORT(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 23,
+    CPORT(Section.CLIENT, OptionRow.NO_SHORT, HasArg.REQUIRED, 23,
             "  --cport         <port>    bind to a specific client port (TCP and UDP, default: ephemeral port)",
             "cport"),
     PARALLEL(Section.CLIENT, 'P', HasArg.REQUIRED, 17,
             "  -P, --parallel  #         number of parallel client streams to run", "parallel"),
     REVERSE(Section.CLIENT, 'R', HasArg.NO, 18,
             "  -R, --reverse             run in reverse mode (server sends, client receives)", "reverse"),
-    BIDIR(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.NO, 19,
+    BIDIR(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 19,
             "  --bidir                   run in bidirectional mode.\n"
             + "                            Client and server send and receive data.", "bidir"),
     /** iperf3j's latency under load (docs/design/latency.md): a probe every N ms, 10 without a value. */
-    LATENCY(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.OPTIONAL, 150,
+    LATENCY(Section.CLIENT, OptionRow.NO_SHORT, HasArg.OPTIONAL, 150,
             "  --latency[=#]             iperf3j server only: also measure round-trip times\n"
             + "                            with a UDP probe every # ms (default 10) to the\n"
             + "                            server's port: 2 s idle, under the test's load,\n"
@@ -184,7 +186,7 @@ enum CommandLineOption {
             "  -S, --tos N               set the IP type of service, 0-255.\n"
             + "                            The usual prefixes for octal and hex can be used,\n"
             + "                            i.e. 52, 064 and 0x34 all specify the same value.", "tos"),
-    DSCP(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 29,
+    DSCP(Section.CLIENT, OptionRow.NO_SHORT, HasArg.REQUIRED, 29,
             "  --dscp N or --dscp val    set the IP dscp value, either 0-63 or symbolic.\n"
             + "                            Numeric values can be specified in decimal,\n"
             + "                            octal and hex (see --tos above).", "dscp"),
@@ -192,56 +194,48 @@ enum CommandLineOption {
             "  -L, --flowlabel N         set the IPv6 flow label (only supported on Linux)", "flowlabel"),
     ZEROCOPY(Section.CLIENT, 'Z', HasArg.NO, 32,
             "  -Z, --zerocopy            use a 'zero copy' method of sending data", "zerocopy"),
-    SKIP_RX_COPY(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.NO, 113,
+    SKIP_RX_COPY(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 113,
             "  --skip-rx-copy            ignore received messages using MSG_TRUNC option\n"
             + "                            (TCP; UDP receivers read whole datagrams anyway)", "skip-rx-copy"),
     OMIT(Section.CLIENT, 'O', HasArg.REQUIRED, 33,
             "  -O, --omit N              perform pre-test for N seconds and omit the pre-test statistics", "omit"),
     TITLE(Section.CLIENT, 'T', HasArg.REQUIRED, 38,
             "  -T, --title str           prefix every output line with this string", "title"),
-    EXTRA_DATA(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 30,
+    EXTRA_DATA(Section.CLIENT, OptionRow.NO_SHORT, HasArg.REQUIRED, 30,
             "  --extra-data str          data string to include in client and server JSON", "extra-data"),
-    GET_SERVER_OUTPUT(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.NO, 46,
+    GET_SERVER_OUTPUT(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 46,
             "  --get-server-output       get results from server", "get-server-output"),
-    UDP_COUNTERS_64BIT(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.NO, 47,
+    UDP_COUNTERS_64BIT(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 47,
             "  --udp-counters-64bit      use 64-bit counters in UDP test packets", "udp-counters-64bit"),
-    GSRO(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.NO, 114,
+    GSRO(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 114,
             "  --gsro                    enable UDP GSO/GRO on both client and server (client-only option)", "gsro"),
-    REPEATING_PAYLOAD(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.NO, 35,
+    REPEATING_PAYLOAD(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 35,
             "  --repeating-payload       use repeating pattern in payload, instead of\n"
             + "                            randomized payload (like in iperf2)", "repeating-payload"),
-    DONT_FRAGMENT(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.NO, 49,
+    DONT_FRAGMENT(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 49,
             "  --dont-fragment           set IPv4 Don't Fragment flag", "dont-fragment"),
-    USERNAME(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 50,
+    USERNAME(Section.CLIENT, OptionRow.NO_SHORT, HasArg.REQUIRED, 50,
             "  --username                username for authentication", "username"),
-    RSA_PUBLIC_KEY_PATH(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.REQUIRED, 51,
+    RSA_PUBLIC_KEY_PATH(Section.CLIENT, OptionRow.NO_SHORT, HasArg.REQUIRED, 51,
             "  --rsa-public-key-path     path to the RSA public key used to encrypt\n"
             + "                            authentication credentials", "rsa-public-key-path"),
     /** {@value #AUTH_PADDING} is replaced by the default padding when the usage is rendered. */
-    USE_PKCS1_PADDING(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.NO, 103,
+    USE_PKCS1_PADDING(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 103,
             "  --use-pkcs1-padding       pad the authentication token with PKCS#1 v1.5 only\n"
             + "                            (default: " + CommandLineOption.AUTH_PADDING
             + "; servers running iperf3 3.16 or\n"
             + "                            older accept only PKCS#1 v1.5, 3.17+ only OAEP)", "use-pkcs1-padding"),
-    USE_OAEP_PADDING(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.NO, 105,
+    USE_OAEP_PADDING(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 105,
             "  --use-oaep-padding        pad the authentication token with OAEP only, as\n"
             + "                            iperf3 3.17+ does by default", "use-oaep-padding"),
-    LOOPBACK(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.NO, 104,
+    LOOPBACK(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 104,
             "  --loopback                run a server and a client against it in this process,\n"
             + "                            on 127.0.0.1 (::1 with -6) and an ephemeral port\n"
             + "                            unless -p is given; all client options apply", "loopback"),
 
     // ------------------------------------------------------------ not in the usage
     /** Deprecated in 3.12 and left out of its usage, as here. */
-    NO_FQ_SOCKET_PACING(Section.CLIENT, CommandLineOption.NO_SHORT, HasArg.NO, 48, "", "no-fq-socket-pacing");
-
-    /** Whether and how an option takes a value, as getopt_long's {@code has_arg}. */
-    enum HasArg {
-        NO,
-        REQUIRED,
-        /** Only attached to the long name ({@code --debug=2}); the short form takes none. */
-        OPTIONAL
-    }
+    NO_FQ_SOCKET_PACING(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 48, "", "no-fq-socket-pacing");
 
     /** The usage text's sections, in its order. */
     enum Section {
@@ -255,9 +249,6 @@ enum CommandLineOption {
             this.heading = heading;
         }
     }
-
-    /** The short name of an option that has none. */
-    static final char NO_SHORT = 0;
 
     /** Stands for the default RSA padding's description in a help text. */
     static final String AUTH_PADDING = "{AUTH_PADDING}";
@@ -278,7 +269,7 @@ enum CommandLineOption {
             """;
 
     final Section section;
-    /** The short name ({@code 'p'} for {@code -p}), or {@link #NO_SHORT}. */
+    /** The short name ({@code 'p'} for {@code -p}), or {@link OptionRow#NO_SHORT}. */
     final char shortName;
     final HasArg hasArg;
     /** Position in 3.12's {@code longopts} (iperf3j's and 3.18-3.21's additions from 100 on). */
@@ -298,25 +289,98 @@ enum CommandLineOption {
         this.longNames = List.of(longNames);
     }
 
+    @Override
+    public List<String> longNames() {
+        return longNames;
+    }
+
+    @Override
+    public char shortName() {
+        return shortName;
+    }
+
+    @Override
+    public HasArg hasArg() {
+        return hasArg;
+    }
+
+    @Override
+    public String section() {
+        return section.heading;
+    }
+
+    @Override
+    public String help() {
+        return help;
+    }
+
+    @Override
+    public int getoptOrder() {
+        return getoptOrder;
+    }
+
+    /** iperf3's names abbreviate as in iperf3 (iperf3j's own rows too, for now: plan bug 11). */
+    @Override
+    public boolean abbreviable() {
+        return true;
+    }
+
     /**
      * The long usage text as {@code -h} prints it: the synopsis, each section's heading
      * and its options' help lines in table order, the closing notes. Ends with a newline.
+     * Rows of other modules ({@code extra}) under one of core's headings close that section;
+     * under a heading of their own they come before core's sections, in the order given.
      *
      * @param authPadding the default RSA padding as the usage describes it
+     * @param extra the other modules' rows, in table order
      */
-    static String usage(String authPadding) {
+    static String usage(String authPadding, List<? extends OptionRow> extra) {
         StringBuilder sb = new StringBuilder(8192).append(USAGE_HEAD);
-        Section current = null;
+        String current = null;
+        for (OptionRow o : extra) {
+            if (!o.help().isEmpty() && !isCoreSection(o.section())) {
+                current = line(sb, current, o);
+            }
+        }
         for (CommandLineOption o : values()) {
             if (o.help.isEmpty()) {
                 continue;
             }
-            if (o.section != current) {
-                current = o.section;
-                sb.append(current.heading).append('\n');
+            if (current != null && !current.equals(o.section.heading) && isCoreSection(current)) {
+                closeSection(sb, current, extra);
             }
-            sb.append(o.help).append('\n');
+            current = line(sb, current, o);
+        }
+        if (current != null) {
+            closeSection(sb, current, extra);
         }
         return sb.append(USAGE_TAIL).toString().replace(AUTH_PADDING, authPadding);
+    }
+
+    /** Appends a row's help lines, after its heading when the section changes; returns the section. */
+    private static String line(StringBuilder sb, String current, OptionRow o) {
+        if (!o.section().equals(current)) {
+            sb.append(o.section()).append('\n');
+        }
+        sb.append(o.help()).append('\n');
+        return o.section();
+    }
+
+    /** The other modules' rows listed under core's {@code heading}, at the end of its section. */
+    private static void closeSection(StringBuilder sb, String heading, List<? extends OptionRow> extra) {
+        for (OptionRow o : extra) {
+            if (!o.help().isEmpty() && o.section().equals(heading)) {
+                sb.append(o.help()).append('\n');
+            }
+        }
+    }
+
+    private static boolean isCoreSection(String heading) {
+        for (Section s : Section.values()) {
+            if (s.heading.equals(heading)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -666,6 +666,16 @@ final class CommandLineSpec {
         throw new Stop(new ParseResult.Help(OptionParser.usage()));
     }
 
+    /** Another module's row given: a client-only or server-only one counts as iperf3's own do in {@link #finish()}. */
+    void markScope(io.iperf3j.options.Scope scope) {
+        switch (scope) {
+            case CLIENT -> clientFlag = true;
+            case SERVER -> serverFlag = true;
+            case ANY -> {
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- iperf3j additions
 
     void jsonStream() {

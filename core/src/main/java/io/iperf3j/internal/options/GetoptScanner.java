@@ -1,12 +1,13 @@
 package io.iperf3j.internal.options;
 
-import io.iperf3j.internal.options.CommandLineOption.HasArg;
+import io.iperf3j.options.HasArg;
+import io.iperf3j.options.OptionRow;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The lexical half of glibc's {@code getopt_long} (GNU mode, as iperf3 3.12 uses it),
- * over the option table {@link CommandLineOption}. It turns the raw arguments into the
+ * over an option table: core's {@link CommandLineOption} alone, or with other modules' rows. It turns the raw arguments into the
  * options given, in order, each with its value; the rules that read the values are
  * {@link CommandLineSpec}'s.
  *
@@ -24,12 +25,14 @@ import java.util.List;
  * ({@code -p 0 --foo} reports the port, {@code --foo -p 0} the unknown option).
  * The error messages are glibc's, word for word.
  *
- * <p>Stateless: one shared instance of the table, read-only, serves every thread.
+ * A row that is not {@link OptionRow#abbreviable()} is selected by its whole name only.
+ *
+ * <p>Stateless: one instance per table, read-only, serves every thread.
  */
 final class GetoptScanner {
 
     /** One option as given, with its value: null for a flag and for an optional argument left out. */
-    record Given(CommandLineOption option, String value) {
+    record Given(OptionRow option, String value) {
     }
 
     /** Where the scan ended: the options given before any error, and the error (or null). */
@@ -37,46 +40,66 @@ final class GetoptScanner {
     }
 
     /** One row of getopt_long's {@code struct option} table. */
-    private record LongOpt(String name, CommandLineOption option) {
+    private record LongOpt(String name, OptionRow option) {
     }
 
     /** Every long name, in {@code longopts} order (a name's aliases right after it). */
-    private static final LongOpt[] LONG_OPTS = longOpts();
+    private final LongOpt[] longOpts;
     /** The option of each ASCII short name, or null. */
-    private static final CommandLineOption[] SHORT_OPTS = shortOpts();
+    private final OptionRow[] shortOpts;
 
     private final String program;
 
+    /** A scanner of core's table. */
     GetoptScanner(String program) {
-        this.program = program;
+        this(program, CommandLineOption.values());
     }
 
-    private static LongOpt[] longOpts() {
-        CommandLineOption[] byOrder = CommandLineOption.values();
-        // a stable insertion sort: 76 rows, and no Comparator (no lambda) on the start-up path
+    /**
+     * A scanner of {@code rows}.
+     *
+     * @throws IllegalArgumentException when two rows share a name
+     */
+    GetoptScanner(String program, OptionRow[] rows) {
+        this.program = program;
+        this.longOpts = longOpts(rows.clone());
+        this.shortOpts = shortOpts(rows);
+    }
+
+    private static LongOpt[] longOpts(OptionRow[] byOrder) {
+        // a stable insertion sort: ~90 rows, and no Comparator (no lambda) on the start-up path
         for (int i = 1; i < byOrder.length; i++) {
-            CommandLineOption o = byOrder[i];
+            OptionRow o = byOrder[i];
             int j = i - 1;
-            while (j >= 0 && byOrder[j].getoptOrder > o.getoptOrder) {
+            while (j >= 0 && byOrder[j].getoptOrder() > o.getoptOrder()) {
                 byOrder[j + 1] = byOrder[j];
                 j--;
             }
             byOrder[j + 1] = o;
         }
         List<LongOpt> rows = new ArrayList<>();
-        for (CommandLineOption o : byOrder) {
-            for (String name : o.longNames) {
+        for (OptionRow o : byOrder) {
+            for (String name : o.longNames()) {
+                for (LongOpt r : rows) {
+                    if (r.name().equals(name)) {
+                        throw new IllegalArgumentException("--" + name + " in two rows");
+                    }
+                }
                 rows.add(new LongOpt(name, o));
             }
         }
         return rows.toArray(new LongOpt[0]);
     }
 
-    private static CommandLineOption[] shortOpts() {
-        CommandLineOption[] table = new CommandLineOption[128];
-        for (CommandLineOption o : CommandLineOption.values()) {
-            if (o.shortName != CommandLineOption.NO_SHORT) {
-                table[o.shortName] = o;
+    private static OptionRow[] shortOpts(OptionRow[] rows) {
+        OptionRow[] table = new OptionRow[128];
+        for (OptionRow o : rows) {
+            char c = o.shortName();
+            if (c != OptionRow.NO_SHORT) {
+                if (c >= table.length || table[c] != null) {
+                    throw new IllegalArgumentException("-" + c + " in two rows, or not ASCII");
+                }
+                table[c] = o;
             }
         }
         return table;
@@ -127,13 +150,13 @@ final class GetoptScanner {
         }
     }
 
-    private static Step longOption(String[] args, int i, List<Given> out) {
+    private Step longOption(String[] args, int i, List<Given> out) {
         String body = args[i].substring(2);
         int eq = body.indexOf('=');
         String name = eq < 0 ? body : body.substring(0, eq);
 
         LongOpt found = null;
-        for (LongOpt p : LONG_OPTS) {
+        for (LongOpt p : longOpts) {
             if (p.name().equals(name)) {
                 found = p;
                 break;
@@ -141,8 +164,8 @@ final class GetoptScanner {
         }
         if (found == null) {
             List<LongOpt> ambiguous = new ArrayList<>();
-            for (LongOpt p : LONG_OPTS) {
-                if (!p.name().startsWith(name)) {
+            for (LongOpt p : longOpts) {
+                if (!p.option().abbreviable() || !p.name().startsWith(name)) {
                     continue;
                 }
                 if (found == null) {
@@ -156,7 +179,7 @@ final class GetoptScanner {
             }
             if (!ambiguous.isEmpty()) {
                 StringBuilder sb = new StringBuilder("option '--").append(body).append("' is ambiguous; possibilities:");
-                for (LongOpt p : LONG_OPTS) {
+                for (LongOpt p : longOpts) {
                     if (ambiguous.contains(p)) { // the rows are unique, so equal means the same row
                         sb.append(" '--").append(p.name()).append('\'');
                     }
@@ -167,7 +190,7 @@ final class GetoptScanner {
                 return Step.error("unrecognized option '--" + body + "'");
             }
         }
-        HasArg hasArg = found.option().hasArg;
+        HasArg hasArg = found.option().hasArg();
         if (eq >= 0) {
             if (hasArg == HasArg.NO) {
                 return Step.error("option '--" + found.name() + "' doesn't allow an argument");
@@ -186,15 +209,15 @@ final class GetoptScanner {
         return Step.DONE;
     }
 
-    private static Step shortCluster(String[] args, int i, List<Given> out) {
+    private Step shortCluster(String[] args, int i, List<Given> out) {
         String arg = args[i];
         for (int j = 1; j < arg.length(); j++) {
             char c = arg.charAt(j);
-            CommandLineOption o = c < SHORT_OPTS.length ? SHORT_OPTS[c] : null;
+            OptionRow o = c < shortOpts.length ? shortOpts[c] : null;
             if (o == null) {
                 return Step.error("invalid option -- '" + c + "'");
             }
-            if (o.hasArg != HasArg.REQUIRED) {
+            if (o.hasArg() != HasArg.REQUIRED) {
                 out.add(new Given(o, null));
                 continue;
             }

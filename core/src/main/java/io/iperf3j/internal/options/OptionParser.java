@@ -1,11 +1,16 @@
 package io.iperf3j.internal.options;
 
 import io.iperf3j.internal.output.OutputMode;
+import io.iperf3j.options.OptionError;
+import io.iperf3j.options.OptionGroup;
+import io.iperf3j.options.OptionRow;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -121,39 +126,86 @@ public final class OptionParser {
         for (String a : args) {
             Objects.requireNonNull(a, "argument");
         }
-        ParseResult result = parseLine(args);
-        return result instanceof ParseResult.Failure f ? f.in(askedOutput(args)) : result;
+        return parse(SCANNER, List.of(), args);
     }
 
-    private static ParseResult parseLine(String... args) {
-        GetoptScanner.Scan scan = SCANNER.scan(args);
+    /**
+     * Parses the whole {@code iperf3j} command line: core's rows and {@code groups}' rows in one
+     * table, scanned once ({@code --}, clusters, values and glibc's messages alike for all). Each
+     * row's values go to the group that lists it, in command-line order; a group's
+     * {@link OptionError} is a parameter error as iperf3's own are (short usage, or JSON under
+     * {@code -J}); the groups' {@link OptionGroup#finish()} run after core's checks, in order.
+     * {@code -h} prints every group's rows too ({@link #usage(List)}).
+     *
+     * @throws IllegalArgumentException when two rows share a name
+     */
+    public static ParseResult parse(List<? extends OptionGroup> groups, String... args) {
+        Objects.requireNonNull(args, "args");
+        for (String a : args) {
+            Objects.requireNonNull(a, "argument");
+        }
+        List<OptionRow> rows = new ArrayList<>(List.of(CommandLineOption.values()));
+        for (OptionGroup g : groups) {
+            rows.addAll(g.rows());
+        }
+        ParseResult result = parse(new GetoptScanner(PROGRAM, rows.toArray(new OptionRow[0])), groups, args);
+        return result instanceof ParseResult.Help && !groups.isEmpty() ? new ParseResult.Help(usage(groups)) : result;
+    }
+
+    private static ParseResult parse(GetoptScanner scanner, List<? extends OptionGroup> groups, String... args) {
+        ParseResult result = parseLine(scanner, groups, args);
+        return result instanceof ParseResult.Failure f ? f.in(askedOutput(scanner, args)) : result;
+    }
+
+    private static ParseResult parseLine(GetoptScanner scanner, List<? extends OptionGroup> groups, String... args) {
+        GetoptScanner.Scan scan = scanner.scan(args);
         CommandLineSpec command = new CommandLineSpec();
         try {
             for (GetoptScanner.Given given : scan.given()) {
-                command.apply(given.option(), given.value());
+                if (given.option() instanceof CommandLineOption o) {
+                    command.apply(o, given.value());
+                } else {
+                    command.markScope(given.option().scope());
+                    groupOf(groups, given.option()).apply(given.option(), given.value());
+                }
             }
             if (scan.error() != null) {
                 // getopt's message; iperf3 exits 1
                 return new ParseResult.Failure(scan.error(), 1, true);
             }
-            return command.finish();
+            ParseResult.Run run = command.finish();
+            for (OptionGroup g : groups) {
+                g.finish();
+            }
+            return run;
         } catch (CommandLineSpec.Stop stop) {
             return stop.result;
+        } catch (OptionError e) {
+            return CommandLineSpec.parameterError(e.getMessage());
         }
     }
 
+    private static OptionGroup groupOf(List<? extends OptionGroup> groups, OptionRow row) {
+        for (OptionGroup g : groups) {
+            if (g.rows().contains(row)) {
+                return g;
+            }
+        }
+        throw new IllegalStateException("no group reads " + row);
+    }
+
     /** The output the whole line asks for, options after the failing one included. */
-    private static OutputMode askedOutput(String... args) {
+    private static OutputMode askedOutput(GetoptScanner scanner, String... args) {
         boolean json = false;
         boolean stream = false;
         boolean full = false;
-        for (GetoptScanner.Given given : SCANNER.scanPastErrors(args)) {
-            switch (given.option()) {
-                case JSON -> json = true;
-                case JSON_STREAM -> stream = true;
-                case JSON_STREAM_FULL_OUTPUT -> full = true;
-                default -> {
-                }
+        for (GetoptScanner.Given given : scanner.scanPastErrors(args)) {
+            if (given.option() == CommandLineOption.JSON) {
+                json = true;
+            } else if (given.option() == CommandLineOption.JSON_STREAM) {
+                stream = true;
+            } else if (given.option() == CommandLineOption.JSON_STREAM_FULL_OUTPUT) {
+                full = true;
             }
         }
         return OutputMode.of(json || stream, stream, full);
@@ -162,6 +214,15 @@ public final class OptionParser {
     /** The long usage text, as {@code iperf3j -h} prints it (ends with a newline). */
     public static String usage() {
         return Texts.USAGE;
+    }
+
+    /** The long usage text with {@code groups}' rows: under core's headings, or in sections of their own first. */
+    public static String usage(List<? extends OptionGroup> groups) {
+        List<OptionRow> extra = new ArrayList<>();
+        for (OptionGroup g : groups) {
+            extra.addAll(g.rows());
+        }
+        return CommandLineOption.usage(Texts.authPaddingDefault(), extra);
     }
 
     /** iperf3j's version, e.g. {@code "0.1.0"}, from the build. */
@@ -217,9 +278,9 @@ public final class OptionParser {
 
     /** The usage text, rendered from the option table once, when it is first needed. */
     private static final class Texts {
-        static final String USAGE = CommandLineOption.usage(authPaddingDefault());
+        static final String USAGE = CommandLineOption.usage(authPaddingDefault(), List.of());
 
-        private static String authPaddingDefault() {
+        static String authPaddingDefault() {
             return switch (IperfOptions.builder().build().authPadding()) {
                 case PKCS1 -> "PKCS#1 v1.5";
                 case OAEP -> "OAEP";

@@ -21,7 +21,7 @@ class CommandLineOptionTest {
                 continue;
             }
             String firstLine = o.help.lines().findFirst().orElseThrow();
-            if (o.shortName != CommandLineOption.NO_SHORT) {
+            if (o.shortName != io.iperf3j.options.OptionRow.NO_SHORT) {
                 assertThat(firstLine).as(o.name()).startsWith("  -" + o.shortName + ", --" + o.longNames.getFirst());
             } else {
                 assertThat(firstLine).as(o.name()).startsWith("  --" + o.longNames.getFirst());
@@ -42,7 +42,7 @@ class CommandLineOptionTest {
             for (String name : o.longNames) {
                 assertThat(longNames.add(name)).as("--%s twice", name).isTrue();
             }
-            if (o.shortName != CommandLineOption.NO_SHORT) {
+            if (o.shortName != io.iperf3j.options.OptionRow.NO_SHORT) {
                 assertThat(shortNames.add(o.shortName)).as("-%s twice", o.shortName).isTrue();
                 assertThat(o.shortName).isLessThan((char) 128);
             }
@@ -55,7 +55,7 @@ class CommandLineOptionTest {
     @Test
     void everyRowHasARule() {
         for (CommandLineOption o : CommandLineOption.values()) {
-            String value = o.hasArg == CommandLineOption.HasArg.REQUIRED ? "1" : null;
+            String value = o.hasArg == io.iperf3j.options.HasArg.REQUIRED ? "1" : null;
             assertThatCode(() -> {
                 try {
                     new CommandLineSpec().apply(o, value);

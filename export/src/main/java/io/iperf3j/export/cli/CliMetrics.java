@@ -176,31 +176,4 @@ public final class CliMetrics implements Consumer<MetricEvent> {
         }
         return what;
     }
-
-    /**
-     * The text inserted into {@code iperf3j --help} before "Server or Client:". The scrape
-     * endpoint ({@code iperf3j exporter}) is listed with the other subcommands, not here.
-     */
-    public static final String HELP = """
-            Metrics export (iperf3-rs options; flags beat IPERF3_PUSH_* / IPERF3_METRICS_* variables):
-              --push.url URL            push live metrics to this Pushgateway (host:port = http)
-              --push.job JOB            grouping-key job (default iperf3)
-              --push.label KEY=VALUE    grouping-key label, repeatable
-              --push.interval DURATION  aggregate over windows, push *_window_* families
-              --push.timeout DURATION   per-request timeout (default 5s)
-              --push.retries N          retries on I/O errors, 5xx and 429 (0-10, default 0)
-              --push.user-agent VALUE   HTTP User-Agent (default iperf3j/<version>)
-              --push.delete-on-exit[=BOOL]  delete the grouping key after the run
-              --metrics.file PATH       write live interval metrics to PATH (an error exits 2)
-              --metrics.format FORMAT   jsonl (default) or prometheus
-              --metrics.label KEY=VALUE sample label in the prometheus file, repeatable
-              --metrics.prefix PREFIX   metric-name prefix (default iperf3)
-              --metrics.names NAMES     prometheus (default) or iperf3-rs metric names
-            """;
-
-    /** iperf3j's help text with the metrics section inserted before "Server or Client:". */
-    public static String withHelp(String help) {
-        int at = help.indexOf("Server or Client:");
-        return at < 0 ? help + HELP : help.substring(0, at) + HELP + help.substring(at);
-    }
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * The metrics options of one {@code iperf3j} command line, after flags and
- * environment variables were merged and checked (see {@link WrapperOptionParser}).
+ * environment variables were merged and checked (see {@link MetricsOptions}).
  *
  * @param pushUrl {@code --push.url}; empty = no push
  * @param pushJob {@code --push.job}

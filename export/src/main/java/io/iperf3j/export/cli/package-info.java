@@ -1,6 +1,6 @@
 /**
- * The {@code iperf3j} command's metrics options: {@link io.iperf3j.export.cli.WrapperOptionParser}
- * takes iperf3-rs's {@code --push.*}/{@code --metrics.*} flags and {@code IPERF3_PUSH_*}/{@code IPERF3_METRICS_*}
- * variables off the command line, {@link io.iperf3j.export.cli.CliMetrics} runs the sinks for one run.
+ * The {@code iperf3j} command's metrics options: {@link io.iperf3j.export.cli.MetricsOption}
+ * rows of the one option table, read with {@code IPERF3_PUSH_*}/{@code IPERF3_METRICS_*} variables by
+ * {@link io.iperf3j.export.cli.MetricsOptions}, {@link io.iperf3j.export.cli.CliMetrics} runs the sinks for one run.
  */
 package io.iperf3j.export.cli;

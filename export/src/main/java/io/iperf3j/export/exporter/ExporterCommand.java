@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import io.iperf3j.options.Subcommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,17 +29,39 @@ public final class ExporterCommand {
      */
     public static final String DEFAULT_LISTEN = "127.0.0.1:9579";
 
-    /** The command line, parsed by picocli (help and usage text are {@link #usage()}). */
-    @Command(name = "exporter")
+    /** The subcommand's name: {@code iperf3j exporter}. */
+    public static final String NAME = "exporter";
+
+    /** The command line, parsed by picocli, which also prints its usage. */
+    @Command(name = "iperf3j exporter", sortOptions = false, usageHelpWidth = 100,
+            description = "Prometheus exporter: /metrics, and /probe runs a test per scrape (as iperf3_exporter).",
+            footer = {"Endpoints: /probe?target=HOST[:PORT]&port=&reverse_mode=&udp_mode=&bitrate=&period=&bind=",
+                    "           /metrics (exporter health and last results), /health"})
     static final class Options {
-        @Option(names = {"--listen", "--web.listen-address"}, paramLabel = "[HOST]:PORT")
+        @Option(names = {"--listen", "--web.listen-address"}, paramLabel = "[HOST]:PORT",
+                description = "address to serve on (default 127.0.0.1:9579; :9579 = every interface)")
         String listen = DEFAULT_LISTEN;
 
-        @Option(names = {"--timeout", "--iperf3.timeout"}, paramLabel = "DURATION")
+        @Option(names = {"--timeout", "--iperf3.timeout"}, paramLabel = "DURATION",
+                description = "longest probe, also capped by the scrape timeout (default 30s)")
         String timeout = ExporterServer.DEFAULT_TIMEOUT.toSeconds() + "s";
 
-        @Option(names = {"-h", "--help"})
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this message and quit")
         boolean help;
+
+        @Option(names = {"-v", "--version"}, versionHelp = true, description = "show version information and quit")
+        boolean version;
+    }
+
+    /** The command's picocli model: its options, for the man page. */
+    public static CommandLine.Model.CommandSpec spec() {
+        return commandLine(new Options()).getCommandSpec();
+    }
+
+    private static CommandLine commandLine(Options options) {
+        CommandLine cl = new CommandLine(options).setCaseInsensitiveEnumValuesAllowed(false);
+        cl.getCommandSpec().version(Subcommands.version());
+        return cl;
     }
 
     private ExporterCommand() {
@@ -54,33 +77,32 @@ public final class ExporterCommand {
     public static int run(List<String> args, PrintStream out, PrintStream err, Consumer<Runnable> onSignal) {
         Options options = new Options();
         Duration timeout;
+        CommandLine cl = commandLine(options);
+        InetSocketAddress address;
         try {
-            new CommandLine(options).setCaseInsensitiveEnumValuesAllowed(false)
-                    .parseArgs(args.toArray(String[]::new));
-            if (options.help) {
-                out.print(usage());
+            cl.parseArgs(args.toArray(String[]::new));
+            if (cl.isUsageHelpRequested() || cl.isVersionHelpRequested()) {
+                out.print(cl.isUsageHelpRequested() ? usage() : Subcommands.version() + "\n");
                 out.flush();
                 return 0;
             }
-            timeout = Durations.parse("--timeout", options.timeout);
-        } catch (CommandLine.ParameterException | IllegalArgumentException e) {
-            err.println("iperf3j: error - " + e.getMessage());
-            err.print(usage());
+        } catch (CommandLine.ParameterException e) {
+            err.print(Subcommands.refused(NAME, e.getMessage()));
             return 1;
         }
         String listen = options.listen;
-        InetSocketAddress address;
         try {
+            timeout = Durations.parse("--timeout", options.timeout);
             address = address(listen);
         } catch (IllegalArgumentException e) {
-            err.println("iperf3j: error - " + e.getMessage());
+            err.print(Subcommands.refused(NAME, "parameter error - " + e.getMessage()));
             return 1;
         }
         ExporterServer server;
         try {
             server = ExporterServer.start(address, timeout, m -> err.println("iperf3j exporter: " + m));
         } catch (IOException e) {
-            err.println("iperf3j: error - unable to listen on " + listen + ": " + e.getMessage());
+            err.println("iperf3j exporter: error - unable to listen on " + listen + ": " + e.getMessage());
             return 1;
         }
         CountDownLatch stop = new CountDownLatch(1);
@@ -122,14 +144,8 @@ public final class ExporterCommand {
         return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
-    /** The usage text. */
+    /** The usage text ({@code iperf3j exporter --help}). */
     public static String usage() {
-        return """
-                Usage: iperf3j exporter [--listen [HOST]:PORT] [--timeout DURATION]
-                  --listen [HOST]:PORT   address to serve on (default 127.0.0.1:9579; :9579 = every interface)
-                  --timeout DURATION     longest probe, also capped by the scrape timeout (default 30s)
-                Endpoints: /probe?target=HOST[:PORT]&port=&reverse_mode=&udp_mode=&bitrate=&period=&bind=
-                           /metrics (exporter health and last results), /health
-                """;
+        return commandLine(new Options()).getUsageMessage(CommandLine.Help.Ansi.OFF);
     }
 }

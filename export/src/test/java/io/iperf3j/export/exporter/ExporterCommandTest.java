@@ -40,14 +40,14 @@ class ExporterCommandTest {
     @Test
     void badArgumentsExitOneWithTheReasonAndTheUsage() {
         assertThat(ExporterCommand.run(List.of("--bogus"), out, err, r -> { })).isEqualTo(1);
-        assertThat(errBytes.toString(StandardCharsets.UTF_8)).startsWith("iperf3j: error - Unknown option: '--bogus'\n")
-                .contains("Usage: iperf3j exporter");
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).isEqualTo("iperf3j exporter: Unknown option: '--bogus'\n\n"
+                + "Usage: iperf3j exporter [options]\nTry `iperf3j exporter --help' for more information.\n");
         errBytes.reset();
         assertThat(ExporterCommand.run(List.of("--timeout"), out, err, r -> { })).isEqualTo(1);
-        assertThat(errBytes.toString(StandardCharsets.UTF_8)).startsWith("iperf3j: error - Missing required parameter for option '--iperf3.timeout' (DURATION)");
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).startsWith("iperf3j exporter: Missing required parameter for option '--iperf3.timeout' (DURATION)");
         errBytes.reset();
         assertThat(ExporterCommand.run(List.of("--iperf3.timeout=0s"), out, err, r -> { })).isEqualTo(1);
-        assertThat(errBytes.toString(StandardCharsets.UTF_8)).startsWith("iperf3j: error - --timeout must be greater than zero");
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).startsWith("iperf3j exporter: parameter error - --timeout must be greater than zero\n\nUsage: ");
         assertThat(ExporterCommand.run(List.of("--help"), out, err, r -> { })).isZero();
         assertThat(outBytes.toString(StandardCharsets.UTF_8)).startsWith("Usage: iperf3j exporter");
     }

@@ -5,6 +5,9 @@ import io.iperf3j.export.MetricNaming;
 import io.iperf3j.export.MetricsFileFormat;
 import io.iperf3j.export.Names;
 import io.iperf3j.export.PushGatewayConfig;
+import io.iperf3j.options.OptionError;
+import io.iperf3j.options.OptionGroup;
+import io.iperf3j.options.OptionRow;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -18,20 +21,19 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Takes iperf3-rs's {@code --push.*} and {@code --metrics.*} options (and
- * iperf3j's {@code --metrics.names}) out of a command line, merges them with their
- * {@code IPERF3_PUSH_*} / {@code IPERF3_METRICS_*} environment variables (the flag
- * wins; environment labels come before flag labels) and checks them as iperf3-rs
- * does. Everything else is handed on untouched, in order; after {@code --} every
- * argument is handed on, {@code --} included.
+ * Reads iperf3-rs's {@code --push.*} and {@code --metrics.*} options (and iperf3j's
+ * {@code --metrics.names}), rows of the {@code iperf3j} option table ({@link MetricsOption}),
+ * merges them with their {@code IPERF3_PUSH_*} / {@code IPERF3_METRICS_*} environment
+ * variables (the flag wins; environment labels come before flag labels) and checks them as
+ * iperf3-rs does, once the line is read ({@link #finish()}: the environment's errors, then the
+ * flags' in their order, then the combinations).
  *
- * <p>Forms: {@code --opt VALUE} and {@code --opt=VALUE}; {@code --push.delete-on-exit}
- * alone means true, {@code =VALUE} takes a boolean. DURATION is a positive integer
- * with {@code ms}, {@code s}, {@code m} or no suffix (seconds). BOOL is
- * {@code 1/0, true/false, yes/no, on/off}, any case. A help or version request
- * skips all checks.
+ * <p>Forms: getopt's, as every row of the table ({@code --opt VALUE}, {@code --opt=VALUE});
+ * {@code --push.delete-on-exit} alone means true, {@code =VALUE} takes a boolean. DURATION is
+ * a positive integer with {@code ms}, {@code s}, {@code m} or no suffix (seconds). BOOL is
+ * {@code 1/0, true/false, yes/no, on/off}, any case.
  */
-public final class WrapperOptionParser {
+public final class MetricsOptions implements OptionGroup {
     /** Environment variable names. */
     public static final String ENV_PUSH_URL = "IPERF3_PUSH_URL", ENV_PUSH_JOB = "IPERF3_PUSH_JOB",
             ENV_PUSH_LABELS = "IPERF3_PUSH_LABELS", ENV_PUSH_TIMEOUT = "IPERF3_PUSH_TIMEOUT",
@@ -41,20 +43,43 @@ public final class WrapperOptionParser {
             ENV_METRICS_LABELS = "IPERF3_METRICS_LABELS", ENV_METRICS_PREFIX = "IPERF3_METRICS_PREFIX",
             ENV_METRICS_NAMES = "IPERF3_METRICS_NAMES";
 
-    private static final List<String> VALUE_OPTIONS = List.of("--push.url", "--push.job", "--push.label",
-            "--push.timeout", "--push.retries", "--push.user-agent", "--push.interval", "--metrics.file",
-            "--metrics.format", "--metrics.label", "--metrics.prefix", "--metrics.names");
+    private static final List<MetricsOption> ROWS = List.of(MetricsOption.values());
+
+    private final Function<String, String> env;
+    /** The options given, in order: the row and its value (null for a bare {@code --push.delete-on-exit}). */
+    private final List<Map.Entry<MetricsOption, String>> given = new ArrayList<>();
+    private WrapperOptions options;
 
     /**
-     * The result: the options and the arguments left for iperf3's parser.
+     * One command line's metrics options.
      *
-     * @param options the merged options
-     * @param passThrough the other arguments, in order
+     * @param env environment lookup, e.g. {@code System::getenv}
      */
-    public record Parsed(WrapperOptions options, List<String> passThrough) {
+    public MetricsOptions(Function<String, String> env) {
+        this.env = env;
     }
 
-    private WrapperOptionParser() {
+    @Override
+    public List<MetricsOption> rows() {
+        return ROWS;
+    }
+
+    @Override
+    public void apply(OptionRow row, String value) {
+        given.add(new java.util.AbstractMap.SimpleImmutableEntry<>((MetricsOption) row, value));
+    }
+
+    @Override
+    public void finish() {
+        options = resolve(given, env);
+    }
+
+    /** The merged options: the defaults (and the environment's) until {@link #finish()} has run. */
+    public WrapperOptions options() {
+        if (options == null) {
+            options = resolve(List.of(), env);
+        }
+        return options;
     }
 
     /** Defaults: nothing enabled. */
@@ -65,21 +90,8 @@ public final class WrapperOptionParser {
                 MetricNaming.PROMETHEUS);
     }
 
-    /**
-     * Parses a command line (without the program name).
-     *
-     * @param env environment lookup, e.g. {@code System::getenv}
-     * @throws WrapperOptionException with iperf3-rs's message for a bad option
-     */
-    public static Parsed parse(List<String> args, Function<String, String> env) throws WrapperOptionException {
-        for (String a : args) {
-            if (a.equals("--")) {
-                break;
-            }
-            if (a.equals("-h") || a.equals("--help") || a.equals("-v") || a.equals("--version")) {
-                return new Parsed(defaults(), List.of(a));
-            }
-        }
+    /** The options given, merged with the environment and checked. */
+    private static WrapperOptions resolve(List<Map.Entry<MetricsOption, String>> given, Function<String, String> env) {
         String pushUrl = env.apply(ENV_PUSH_URL);
         String pushJob = Optional.ofNullable(env.apply(ENV_PUSH_JOB)).orElse(PushGatewayConfig.DEFAULT_JOB);
         List<String[]> pushLabels = envLabels(ENV_PUSH_LABELS, env.apply(ENV_PUSH_LABELS), true);
@@ -104,34 +116,13 @@ public final class WrapperOptionParser {
         boolean sawMetricsLabel = !metricsLabels.isEmpty();
         boolean sawPrefix = false;
 
-        List<String> pass = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("--")) {
-                pass.addAll(args.subList(i, args.size()));
-                break;
-            }
-            String key = arg;
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                key = arg.substring(0, eq);
-                value = arg.substring(eq + 1);
-            }
-            if (key.equals("--push.delete-on-exit")) {
+        for (Map.Entry<MetricsOption, String> g : given) {
+            String key = g.getKey().flag();
+            String value = g.getValue();
+            if (g.getKey() == MetricsOption.PUSH_DELETE_ON_EXIT) {
                 deleteOnExit = value == null || bool(key, value);
                 sawPushSetting = true;
                 continue;
-            }
-            if (!VALUE_OPTIONS.contains(key)) {
-                pass.add(arg);
-                continue;
-            }
-            if (value == null) {
-                if (i + 1 >= args.size()) {
-                    throw new WrapperOptionException(key + " requires a value");
-                }
-                value = args.get(++i);
             }
             switch (key) {
                 case "--push.url" -> pushUrl = value;
@@ -185,123 +176,122 @@ public final class WrapperOptionParser {
             try {
                 url = Optional.of(PushGatewayConfig.parseEndpoint(pushUrl));
             } catch (IllegalArgumentException e) {
-                throw new WrapperOptionException("invalid --push.url URL: " + e.getMessage());
+                throw new OptionError("invalid --push.url URL: " + e.getMessage());
             }
         }
         if (url.isEmpty() && sawJob) {
-            throw new WrapperOptionException("--push.job requires --push.url or IPERF3_PUSH_URL");
+            throw new OptionError("--push.job requires --push.url or IPERF3_PUSH_URL");
         }
         if (url.isEmpty() && sawPushLabel) {
-            throw new WrapperOptionException("--push.label requires --push.url or IPERF3_PUSH_URL");
+            throw new OptionError("--push.label requires --push.url or IPERF3_PUSH_URL");
         }
         if (url.isEmpty() && sawPushSetting) {
-            throw new WrapperOptionException("push settings require --push.url or IPERF3_PUSH_URL");
+            throw new OptionError("push settings require --push.url or IPERF3_PUSH_URL");
         }
         if (metricsFile == null && sawMetricsSetting) {
-            throw new WrapperOptionException("metrics settings require --metrics.file or IPERF3_METRICS_FILE");
+            throw new OptionError("metrics settings require --metrics.file or IPERF3_METRICS_FILE");
         }
         if (metricsFile == null && sawMetricsLabel) {
-            throw new WrapperOptionException("--metrics.label requires --metrics.file or IPERF3_METRICS_FILE");
+            throw new OptionError("--metrics.label requires --metrics.file or IPERF3_METRICS_FILE");
         }
         if (sawMetricsLabel && format != MetricsFileFormat.PROMETHEUS) {
-            throw new WrapperOptionException("--metrics.label requires --metrics.format prometheus");
+            throw new OptionError("--metrics.label requires --metrics.format prometheus");
         }
         if (url.isEmpty() && metricsFile == null && sawPrefix) {
-            throw new WrapperOptionException(
+            throw new OptionError(
                     "metric prefix requires --metrics.file, IPERF3_METRICS_FILE, --push.url, or IPERF3_PUSH_URL");
         }
         if (url.isPresent() && pushJob.isEmpty()) {
-            throw new WrapperOptionException("--push.job must not be empty when --push.url is set");
+            throw new OptionError("--push.job must not be empty when --push.url is set");
         }
         if (metricsFile != null && metricsFile.isEmpty()) {
-            throw new WrapperOptionException("--metrics.file must not be empty");
+            throw new OptionError("--metrics.file must not be empty");
         }
-        WrapperOptions options = new WrapperOptions(url, pushJob, labelMap("--push.label", pushLabels), pushTimeout,
+        return new WrapperOptions(url, pushJob, labelMap("--push.label", pushLabels), pushTimeout,
                 pushRetries, userAgent, Optional.ofNullable(pushInterval), deleteOnExit,
                 Optional.ofNullable(metricsFile).map(Path::of), format, labelMap("--metrics.label", metricsLabels),
                 prefix, naming);
-        return new Parsed(options, List.copyOf(pass));
     }
 
     private interface Conversion<T> {
-        T apply(String raw) throws WrapperOptionException;
+        T apply(String raw) throws OptionError;
     }
 
     private static <T> T envOr(Function<String, String> env, String name, Conversion<T> convert, T fallback)
-            throws WrapperOptionException {
+            throws OptionError {
         String raw = env.apply(name);
         return raw == null ? fallback : convert.apply(raw);
     }
 
     /** DURATION: N, Nms, Ns, Nm; positive integers only. */
-    static Duration duration(String option, String raw) throws WrapperOptionException {
+    static Duration duration(String option, String raw) throws OptionError {
         try {
             return Durations.parse(option, raw);
         } catch (IllegalArgumentException e) {
-            throw new WrapperOptionException(e.getMessage());
+            throw new OptionError(e.getMessage());
         }
     }
 
-    static boolean bool(String option, String raw) throws WrapperOptionException {
+    static boolean bool(String option, String raw) throws OptionError {
         return switch (raw.trim().toLowerCase(Locale.ROOT)) {
             case "1", "true", "yes", "on" -> true;
             case "0", "false", "no", "off" -> false;
-            default -> throw new WrapperOptionException(option + " must be one of true, false, 1, 0, yes, no, on, or off");
+            default -> throw new OptionError(option + " must be one of true, false, 1, 0, yes, no, on, or off");
         };
     }
 
-    private static int retries(String option, String raw) throws WrapperOptionException {
+    private static int retries(String option, String raw) throws OptionError {
         int n;
         try {
             n = Integer.parseInt(raw.trim());
         } catch (NumberFormatException e) {
-            throw new WrapperOptionException(option + " must be an integer between 0 and " + PushGatewayConfig.MAX_RETRIES);
+            throw new OptionError(option + " must be an integer between 0 and " + PushGatewayConfig.MAX_RETRIES);
         }
         if (n < 0) {
-            throw new WrapperOptionException(option + " must be an integer between 0 and " + PushGatewayConfig.MAX_RETRIES);
+            throw new OptionError(option + " must be an integer between 0 and " + PushGatewayConfig.MAX_RETRIES);
         }
         if (n > PushGatewayConfig.MAX_RETRIES) {
-            throw new WrapperOptionException(option + " must be at most " + PushGatewayConfig.MAX_RETRIES);
+            throw new OptionError(option + " must be at most " + PushGatewayConfig.MAX_RETRIES);
         }
         return n;
     }
 
-    private static String userAgent(String option, String raw) throws WrapperOptionException {
+    private static String userAgent(String option, String raw) throws OptionError {
         String v = raw.trim();
         if (v.isEmpty()) {
-            throw new WrapperOptionException(option + " must not be empty");
+            throw new OptionError(option + " must not be empty");
         }
         if (v.chars().anyMatch(Character::isISOControl)) {
-            throw new WrapperOptionException(option + " must not contain control characters");
+            throw new OptionError(option + " must not contain control characters");
         }
         return v;
     }
 
-    private static String prefix(String option, String raw) throws WrapperOptionException {
+    private static String prefix(String option, String raw) throws OptionError {
         String v = raw.trim();
         if (!Names.isValidName(v)) {
-            throw new WrapperOptionException("invalid " + option + " metric prefix '" + v + "'");
+            throw new OptionError("invalid " + option + " metric prefix '" + v + "'");
         }
         return v;
     }
 
-    private static MetricsFileFormat format(String option, String raw) throws WrapperOptionException {
+    private static MetricsFileFormat format(String option, String raw) throws OptionError {
         try {
             return MetricsFileFormat.parse(raw);
         } catch (IllegalArgumentException e) {
-            throw new WrapperOptionException(option + " must be one of jsonl or prometheus");
+            throw new OptionError(option + " must be one of jsonl or prometheus");
         }
     }
 
-    private static MetricNaming naming(String option, String raw) throws WrapperOptionException {
+    private static MetricNaming naming(String option, String raw) throws OptionError {
         try {
             return MetricNaming.parse(raw);
         } catch (IllegalArgumentException e) {
-            throw new WrapperOptionException(option + " must be one of prometheus or iperf3-rs");
+            throw new OptionError(option + " must be one of prometheus or iperf3-rs");
         }
     }
 
-    private static List<String[]> envLabels(String option, String raw, boolean reserveJob) throws WrapperOptionException {
+    private static List<String[]> envLabels(String option, String raw, boolean reserveJob) throws OptionError {
         List<String[]> out = new ArrayList<>();
         if (raw == null || raw.isBlank()) {
             return out;
@@ -312,30 +302,30 @@ public final class WrapperOptionParser {
         return out;
     }
 
-    private static String[] label(String option, String raw, boolean reserveJob) throws WrapperOptionException {
+    private static String[] label(String option, String raw, boolean reserveJob) throws OptionError {
         int eq = raw.indexOf('=');
         if (eq < 0) {
-            throw new WrapperOptionException(option + " requires KEY=VALUE");
+            throw new OptionError(option + " requires KEY=VALUE");
         }
         String name = raw.substring(0, eq);
         String value = raw.substring(eq + 1);
         if (!Names.isValidName(name)) {
-            throw new WrapperOptionException("invalid " + option + " name '" + name + "'");
+            throw new OptionError("invalid " + option + " name '" + name + "'");
         }
         if (reserveJob && name.equals("job")) {
-            throw new WrapperOptionException(option + " name '" + name + "' is reserved");
+            throw new OptionError(option + " name '" + name + "' is reserved");
         }
         if (value.isEmpty()) {
-            throw new WrapperOptionException(option + " value for '" + name + "' must not be empty");
+            throw new OptionError(option + " value for '" + name + "' must not be empty");
         }
         return new String[] {name, value};
     }
 
-    private static Map<String, String> labelMap(String option, List<String[]> labels) throws WrapperOptionException {
+    private static Map<String, String> labelMap(String option, List<String[]> labels) throws OptionError {
         Map<String, String> map = new LinkedHashMap<>();
         for (String[] kv : labels) {
             if (map.putIfAbsent(kv[0], kv[1]) != null) {
-                throw new WrapperOptionException("duplicate " + option + " name '" + kv[0] + "'");
+                throw new OptionError("duplicate " + option + " name '" + kv[0] + "'");
             }
         }
         return java.util.Collections.unmodifiableMap(map);

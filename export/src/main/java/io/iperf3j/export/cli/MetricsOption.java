@@ -1,0 +1,84 @@
+package io.iperf3j.export.cli;
+
+import io.iperf3j.options.HasArg;
+import io.iperf3j.options.OptionRow;
+
+import java.util.List;
+
+/**
+ * iperf3-rs's {@code --push.*} and {@code --metrics.*} options (and iperf3j's
+ * {@code --metrics.names}) as rows of the {@code iperf3j} option table; {@link MetricsOptions}
+ * reads them. They match their whole names only (no abbreviation), as iperf3-rs's do.
+ */
+public enum MetricsOption implements OptionRow {
+    PUSH_URL("push.url", HasArg.REQUIRED,
+            "  --push.url URL            push live metrics to this Pushgateway (host:port = http)"),
+    PUSH_JOB("push.job", HasArg.REQUIRED,
+            "  --push.job JOB            grouping-key job (default iperf3)"),
+    PUSH_LABEL("push.label", HasArg.REQUIRED,
+            "  --push.label KEY=VALUE    grouping-key label, repeatable"),
+    PUSH_INTERVAL("push.interval", HasArg.REQUIRED,
+            "  --push.interval DURATION  aggregate over windows, push *_window_* families"),
+    PUSH_TIMEOUT("push.timeout", HasArg.REQUIRED,
+            "  --push.timeout DURATION   per-request timeout (default 5s)"),
+    PUSH_RETRIES("push.retries", HasArg.REQUIRED,
+            "  --push.retries N          retries on I/O errors, 5xx and 429 (0-10, default 0)"),
+    PUSH_USER_AGENT("push.user-agent", HasArg.REQUIRED,
+            "  --push.user-agent VALUE   HTTP User-Agent (default iperf3j/<version>)"),
+    PUSH_DELETE_ON_EXIT("push.delete-on-exit", HasArg.OPTIONAL,
+            "  --push.delete-on-exit[=BOOL]  delete the grouping key after the run"),
+    METRICS_FILE("metrics.file", HasArg.REQUIRED,
+            "  --metrics.file PATH       write live interval metrics to PATH (an error exits 2)"),
+    METRICS_FORMAT("metrics.format", HasArg.REQUIRED,
+            "  --metrics.format FORMAT   jsonl (default) or prometheus"),
+    METRICS_LABEL("metrics.label", HasArg.REQUIRED,
+            "  --metrics.label KEY=VALUE sample label in the prometheus file, repeatable"),
+    METRICS_PREFIX("metrics.prefix", HasArg.REQUIRED,
+            "  --metrics.prefix PREFIX   metric-name prefix (default iperf3)"),
+    METRICS_NAMES("metrics.names", HasArg.REQUIRED,
+            "  --metrics.names NAMES     prometheus (default) or iperf3-rs metric names");
+
+    /** The heading of the rows in {@code --help}. */
+    public static final String SECTION =
+            "Metrics export (iperf3-rs options; flags beat IPERF3_PUSH_* / IPERF3_METRICS_* variables):";
+
+    private final String name;
+    private final HasArg hasArg;
+    private final String help;
+
+    MetricsOption(String name, HasArg hasArg, String help) {
+        this.name = name;
+        this.hasArg = hasArg;
+        this.help = help;
+    }
+
+    /** The option as written on the command line, e.g. {@code --push.url}. */
+    public String flag() {
+        return "--" + name;
+    }
+
+    @Override
+    public List<String> longNames() {
+        return List.of(name);
+    }
+
+    @Override
+    public char shortName() {
+        return NO_SHORT;
+    }
+
+    @Override
+    public HasArg hasArg() {
+        return hasArg;
+    }
+
+    @Override
+    public String section() {
+        return SECTION;
+    }
+
+    @Override
+    public String help() {
+        return help;
+    }
+}
