@@ -12,6 +12,7 @@ import io.iperf3j.internal.options.Version;
 import io.iperf3j.internal.output.ErrorDocument;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.protocol.IperfException;
+import io.iperf3j.internal.stats.LiveMetrics;
 import io.iperf3j.internal.stats.TestObserver;
 import io.iperf3j.internal.stats.TestRecord;
 

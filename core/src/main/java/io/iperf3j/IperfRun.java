@@ -62,7 +62,7 @@ public record IperfRun(IperfJsonFormat format, Optional<Start> start, List<Iperf
     }
 
     /**
-     * One sample per interval's {@code sum} and {@code sum_bidir_reverse}, with {@link LiveMetrics}' definitions:
+     * One sample per interval's {@code sum} and {@code sum_bidir_reverse}, with the definitions live metrics use:
      * TCP figures of the sender as means over its streams ({@code snd_wnd} over the positive ones), UDP loss,
      * out-of-order and jitter of the receiver. Empty when the intervals went to a sink.
      */

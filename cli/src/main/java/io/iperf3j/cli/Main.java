@@ -1,7 +1,6 @@
 package io.iperf3j.cli;
 
 import io.iperf3j.MetricsMode;
-import io.iperf3j.MetricsObservers;
 import io.iperf3j.MetricsStream;
 import io.iperf3j.Role;
 import io.iperf3j.export.cli.CliMetrics;
@@ -18,6 +17,7 @@ import io.iperf3j.internal.output.ErrorDocument;
 import io.iperf3j.internal.output.OutputMode;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.protocol.IperfException;
+import io.iperf3j.internal.stats.LiveMetrics;
 import io.iperf3j.internal.stats.TestObserver;
 import io.iperf3j.link.LinkCommand;
 import io.iperf3j.report.ReportCommand;
@@ -267,7 +267,7 @@ public final class Main {
 
     /** The engine's observer for one test: interval samples to the metrics sinks, or none. */
     private TestObserver metricsObserver() {
-        return metrics.enabled() ? MetricsObservers.of(MetricsMode.interval(), metrics) : TestObserver.NONE;
+        return metrics.enabled() ? new LiveMetrics(MetricsMode.interval(), metrics) : TestObserver.NONE;
     }
 
     private int runClient(IperfOptions options, OutputSink sink) {

@@ -3,7 +3,6 @@ package io.iperf3j.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.IperfCommand;
 import io.iperf3j.MetricsMode;
-import io.iperf3j.MetricsObservers;
 import io.iperf3j.RunningIperf;
 import io.iperf3j.export.cli.CliMetrics;
 import io.iperf3j.export.cli.MetricsOptions;
@@ -13,6 +12,7 @@ import io.iperf3j.internal.engine.EngineInfo;
 import io.iperf3j.internal.options.OptionParser;
 import io.iperf3j.internal.options.ParseResult;
 import io.iperf3j.internal.output.OutputSink;
+import io.iperf3j.internal.stats.LiveMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,7 +75,7 @@ class MetricsFileAndCliTest {
             return 2;
         }
         ClientTest.Outcome o = new ClientTest(run.options(), OutputSink.discarding(), EngineInfo.standard(),
-                MetricsObservers.of(MetricsMode.interval(), metrics)).run();
+                new LiveMetrics(MetricsMode.interval(), metrics)).run();
         return metrics.finish(o.succeeded() ? 0 : 1);
     }
 

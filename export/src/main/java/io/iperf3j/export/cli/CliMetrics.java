@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * {@link WrapperOptions} asked for, fed with the library's public
  * {@link MetricEvent}s (interval samples). The command calls {@link #open}, lets the
  * engine report to it when {@link #enabled()} (through
- * {@code MetricsObservers.of(MetricsMode.interval(), metrics)}), and calls
+ * {@code new LiveMetrics(MetricsMode.interval(), metrics)}), and calls
  * {@link #finish(int)} at the end. This module reads only the public events, never the
  * engine's records.
  *

@@ -1,11 +1,14 @@
-package io.iperf3j;
+package io.iperf3j.internal.stats;
 
+import io.iperf3j.Direction;
+import io.iperf3j.IntervalMetrics;
+import io.iperf3j.MetricEvent;
+import io.iperf3j.MetricsMode;
+import io.iperf3j.Role;
+import io.iperf3j.RttFigures;
+import io.iperf3j.Transport;
+import io.iperf3j.WindowMetrics;
 import io.iperf3j.internal.json.JsonObject;
-import io.iperf3j.internal.stats.IntervalRecord;
-import io.iperf3j.internal.stats.LatencyRecord;
-import io.iperf3j.internal.stats.StreamRecord;
-import io.iperf3j.internal.stats.TestObserver;
-import io.iperf3j.internal.stats.TestRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,13 +28,22 @@ import java.util.function.Consumer;
  * direction (both directions in bidir mode) and, on request, per stream; in window
  * mode they are aggregated before delivery. Runs on the test's thread, so it only
  * does arithmetic and a non-blocking offer.
+ *
+ * <p>{@code IperfCommand} hands its events to a {@code MetricsStream}; the {@code iperf3j} command
+ * (which drives {@code ClientTest} and {@code IperfServer} itself) hands them to its exporters. It is
+ * internal: the public API gives live metrics through {@code IperfCommand}, never an engine observer.
  */
-final class LiveMetrics implements TestObserver {
+public final class LiveMetrics implements TestObserver {
     private final MetricsMode mode;
-    private final Consumer<MetricEvent> sink;
+    private final Consumer<? super MetricEvent> sink;
     private final Windows windows;
 
-    LiveMetrics(MetricsMode mode, Consumer<MetricEvent> sink) {
+    /**
+     * An observer for one test. In interval mode the sink is called on the test's thread, right after
+     * each report, so it must be quick and must never block; in window mode it is also called from a
+     * timer thread when a window's deadline passes.
+     */
+    public LiveMetrics(MetricsMode mode, Consumer<? super MetricEvent> sink) {
         this.mode = mode;
         this.sink = sink;
         this.windows = mode.window().map(d -> new Windows(d, sink)).orElse(null);
@@ -239,13 +251,13 @@ final class LiveMetrics implements TestObserver {
         }
 
         private final long windowNanos;
-        private final Consumer<MetricEvent> sink;
+        private final Consumer<? super MetricEvent> sink;
         private final Map<Key, Open> open = new HashMap<>();
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
         private boolean closed;
 
-        Windows(Duration window, Consumer<MetricEvent> sink) {
+        Windows(Duration window, Consumer<? super MetricEvent> sink) {
             this.windowNanos = window.toNanos();
             this.sink = Objects.requireNonNull(sink);
             // Deadlines must fire even when no sample arrives; a virtual thread waits for them.
