@@ -41,10 +41,10 @@ class TarballIT {
         // the runtime is jlinked: a few modules, not a JDK (no javac, no jmods)
         assertThat(home.resolve("lib/runtime/bin/javac")).doesNotExist();
         String release = Files.readString(home.resolve("lib/runtime/release"));
-        // The modules of dist/src/main/sh/runtime-modules and no others: not the desktop, RMI,
+        // The modules of dist/src/main/sh/runtime-modules and no others: not the desktop,
         // Kerberos, SQL and XML modules the libraries' unused paths reach, not a JDK's tools.
         assertThat(release).contains("java.base", "jdk.httpserver", "java.net.http", "jdk.unsupported")
-                .doesNotContain("java.desktop", "java.rmi", "java.security.jgss", "java.sql", "java.xml",
+                .doesNotContain("java.desktop", "java.security.jgss", "java.sql", "java.xml",
                         "jdk.compiler", "jdk.jshell");
     }
 
