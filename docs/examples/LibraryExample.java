@@ -2,7 +2,7 @@
 // A single-file program (JDK 25), run by the suite (dist's LibraryExampleIT) as written here:
 //
 //   java --enable-native-access=ALL-UNNAMED \
-//        -cp iperf3j-core-0.1.0.jar:jackson-core-2.20.1.jar LibraryExample.java
+//        -cp iperf3j-core-0.1.0.jar:iperf3j-native-0.1.0.jar:jackson-core-2.20.1.jar LibraryExample.java
 //
 // --enable-native-access=ALL-UNNAMED lets iperf3j read TCP_INFO (RTT, cwnd, retransmits) and set
 // socket options through the FFM API; without it the JDK prints "restricted method" warnings

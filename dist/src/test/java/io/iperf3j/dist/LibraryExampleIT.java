@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * docs/examples/LibraryExample.java run as the file says, with the library's jars (core and
+ * docs/examples/LibraryExample.java run as the file says, with the library's jars (core, native and
  * jackson-core) on the class path: it runs, prints numbers (no {@code OptionalDouble[...]}),
  * and with the documented flag the JDK prints no warning.
  */
