@@ -8,6 +8,7 @@
 #   bin/iperf3j                                launcher (sh): the image's own runtime, the AOT cache
 #   lib/iperf3j.jar                            the application (cli's fat jar)
 #   lib/iperf3j.aot                            its AOT cache, trained with the image's own runtime
+#   lib/jvm.options                            the JVM options (cli/src/main/launcher/jvm.options)
 #   lib/runtime/                               jlinked Java runtime: the modules in runtime-modules
 #   share/man/man1/iperf3j.1.gz                man page, generated from --help's option table
 #   share/iperf3j/iperf3j.service              systemd unit for `iperf3j -s` (not enabled)
@@ -72,6 +73,8 @@ mtime="@$(stat -c %Y "$jar")"
 cp "$jar" "$image/lib/iperf3j.jar"
 touch -d "$mtime" "$image/lib/iperf3j.jar"
 install -m 755 "$src/iperf3j" "$image/bin/iperf3j"
+# The JVM options, one file for the launcher and the AOT training (cli owns it, as ./iperf3j reads it).
+install -m 644 "$(cd "$src/../../../.." && pwd)/cli/src/main/launcher/jvm.options" "$image/lib/jvm.options"
 install -m 644 "$src/iperf3j.service" "$image/share/iperf3j/iperf3j.service"
 
 java="$image/lib/runtime/bin/java"
@@ -82,10 +85,9 @@ java="$image/lib/runtime/bin/java"
 gzip -9n "$image/share/man/man1/iperf3j.1"
 
 # 4. The AOT cache, trained with the image's own runtime (a cache is valid only for the JVM
-#    that wrote it); the launcher's JVM options must match the training's.
+#    that wrote it) with the launcher's own options file, so the cache matches every run.
 step "$java" -XX:AOTCacheOutput="$image/lib/iperf3j.aot" -Xlog:aot=error,cds=error \
-  --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
-  -cp "$image/lib/iperf3j.jar" io.iperf3j.cli.AotTraining
+  @"$image/lib/jvm.options" -cp "$image/lib/iperf3j.jar" io.iperf3j.cli.AotTraining
 
 # 5. The tarball: one top directory, owned by root, stable order and times.
 step tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="$mtime" \
