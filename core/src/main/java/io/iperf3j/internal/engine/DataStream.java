@@ -2,10 +2,12 @@ package io.iperf3j.internal.engine;
 
 import io.iperf3j.internal.stats.StreamRecord;
 
+import java.lang.foreign.Arena;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -13,6 +15,12 @@ import java.util.concurrent.locks.LockSupport;
  * owns the byte and block counters and publishes them with release stores; the
  * test thread reads them with acquire loads when it samples an interval. Nothing
  * else is shared, so the hot loop has no locks, atomics or volatile writes.
+ *
+ * <p>The stream's buffers live in its {@link Arena}, whose native memory is freed by the one
+ * thread that knows nothing touches it any more: the worker, when it leaves {@link #transfer()},
+ * or, for a stream whose worker never started, {@link #shutdown()}. A worker that does not
+ * leave (a stuck peer: its socket is closed, so it does) frees it whenever it does; nothing
+ * frees memory a worker may still be in a system call on.
  */
 public abstract class DataStream implements Runnable {
     private static final VarHandle BYTES;
@@ -45,10 +53,19 @@ public abstract class DataStream implements Runnable {
     private volatile boolean reachedEnd;
     private final CountDownLatch finished = new CountDownLatch(1);
     private Thread thread;
+    /** The native memory of this stream's buffers, or null where they are left to the GC. */
+    private final Arena memory;
+    private final AtomicBoolean memoryFreed = new AtomicBoolean();
 
     public DataStream(StreamRecord record, Runnable wakeTest) {
+        this(record, wakeTest, null);
+    }
+
+    /** @param memory the arena holding this stream's buffers, closed by the stream (see the class comment), or null */
+    protected DataStream(StreamRecord record, Runnable wakeTest, Arena memory) {
         this.record = record;
         this.wakeTest = wakeTest;
+        this.memory = memory;
     }
 
     public boolean sending() {
@@ -74,6 +91,7 @@ public abstract class DataStream implements Runnable {
                 failure = e;
             }
         } finally {
+            freeMemory();
             finished.countDown();
             wakeTest.run();
         }
@@ -164,7 +182,7 @@ public abstract class DataStream implements Runnable {
         }
     }
 
-    /** Stops the worker and releases the socket. */
+    /** Stops the worker and releases the socket (and the buffers, if the worker never ran). */
     protected final void shutdown() {
         stopRequested = true;
         closeChannel();
@@ -174,6 +192,19 @@ public abstract class DataStream implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        } else {
+            freeMemory();
+        }
+    }
+
+    /** Whether this stream's buffer memory has been given back (tests: every ended stream's has). */
+    public final boolean memoryFreed() {
+        return memory == null || memoryFreed.get();
+    }
+
+    private void freeMemory() {
+        if (memory != null && memoryFreed.compareAndSet(false, true)) {
+            memory.close();
         }
     }
 }

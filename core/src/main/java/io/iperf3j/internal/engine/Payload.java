@@ -1,6 +1,7 @@
 package io.iperf3j.internal.engine;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -27,9 +28,29 @@ public final class Payload {
         return ByteBuffer.allocateDirect(rounded + PAGE).alignedSlice(PAGE).slice(0, size);
     }
 
+    /**
+     * A page-aligned buffer of exactly {@code size} bytes in {@code memory}: its native memory
+     * is freed when the owner closes the arena (a stream, when its worker has left the buffer),
+     * not when a GC finds the buffer unreachable. A {@code ByteBuffer.allocateDirect} buffer
+     * that outlives a few young collections is promoted, and then waits for a full GC; on a
+     * server that idles between tests that was megabytes of ended tests' blocks
+     * (docs/design/footprint.md).
+     */
+    public static ByteBuffer aligned(Arena memory, int size) {
+        return memory.allocate(size, PAGE).asByteBuffer();
+    }
+
     /** A direct buffer of {@code size} payload bytes, position 0, limit size. */
     public static ByteBuffer buffer(int size, boolean repeating, long seed) {
-        ByteBuffer b = aligned(size);
+        return filled(aligned(size), repeating, seed);
+    }
+
+    /** As {@link #buffer(int, boolean, long)}, in {@code memory} (see {@link #aligned(Arena, int)}). */
+    public static ByteBuffer buffer(Arena memory, int size, boolean repeating, long seed) {
+        return filled(aligned(memory, size), repeating, seed);
+    }
+
+    private static ByteBuffer filled(ByteBuffer b, boolean repeating, long seed) {
         fill(b, repeating, seed);
         b.flip();
         return b;

@@ -17,6 +17,7 @@ import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestRecord;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -57,8 +58,9 @@ public final class StreamFactory {
     TcpStream connectTcp(InetSocketAddress server, Cookie cookie, int id, int socketNumber, Direction direction,
                          int cport, TestRecord rec, TransferBudget budget, TestReporter reporter) throws IperfException {
         SocketChannel ch = null;
+        Prepared prepared = null;
         try {
-            Prepared prepared = prepare(direction, rec);
+            prepared = prepare(direction, rec);
             ch = SocketChannel.open(server.getAddress() instanceof Inet6Address
                     ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             // -L: a fresh socket behind the channel, connected natively below (FlowLabelledTcp says why)
@@ -114,11 +116,13 @@ public final class StreamFactory {
                 ch.setOption(StandardSocketOptions.IP_TOS, rec.tos);
             }
             return build(ch, nat, labelled != null, id, socketNumber, direction, prepared, budget);
-        } catch (IperfException e) {
+        } catch (IperfException | RuntimeException e) {
             closeQuietly(ch);
+            release(prepared);
             throw e;
         } catch (IOException e) {
             closeQuietly(ch);
+            release(prepared);
             throw new IperfException(ErrorCode.STREAM_CONNECT, Errno.describe(e), e);
         }
     }
@@ -156,6 +160,7 @@ public final class StreamFactory {
     /** Server: turns an accepted data connection (cookie already read) into a stream. */
     public TcpStream acceptedTcp(SocketChannel ch, int id, int socketNumber, Direction direction, TestRecord rec,
                           TransferBudget budget) throws IperfException {
+        Prepared prepared = null;
         try {
             if (rec.window > 0) {
                 // iperf3 sets these on a re-created listener so accepted sockets inherit
@@ -179,24 +184,51 @@ public final class StreamFactory {
             if (rec.tos > 0) {
                 ch.setOption(StandardSocketOptions.IP_TOS, rec.tos);
             }
-            return build(ch, nat, false, id, socketNumber, direction, prepare(direction, rec), budget);
+            prepared = prepare(direction, rec);
+            return build(ch, nat, false, id, socketNumber, direction, prepared, budget);
+        } catch (IperfException | RuntimeException e) {
+            release(prepared);
+            throw e;
         } catch (IOException e) {
             closeQuietly(ch);
+            release(prepared);
             throw new IperfException(ErrorCode.STREAM_ACCEPT, Errno.describe(e), e);
         }
     }
 
-    /** Payload buffer, zero-copy file and pacer: made before connecting, so nothing slow runs once the peer's clock may be running. */
-    private record Prepared(ByteBuffer buffer, FileChannel zeroCopy, Pacer pacer, boolean skipCopy) {
+    /** Gives back what {@link #prepare} made for a stream that was not built (null: nothing was made). */
+    private static void release(Prepared prepared) {
+        if (prepared != null) {
+            prepared.release();
+        }
+    }
+
+    /**
+     * Payload buffer (in its own arena), zero-copy file and pacer: made before connecting, so
+     * nothing slow runs once the peer's clock may be running. Owned by the factory until a
+     * stream is built from it, then by the stream; {@link #release()} on every path that builds none.
+     */
+    private record Prepared(Arena memory, ByteBuffer buffer, FileChannel zeroCopy, Pacer pacer, boolean skipCopy) {
+        void release() {
+            closeQuietly(zeroCopy);
+            memory.close();
+        }
     }
 
     private static Prepared prepare(Direction direction, TestRecord rec) throws IOException {
         boolean sending = direction == Direction.SENDER;
-        ByteBuffer buffer = Payload.buffer(rec.blockSize, rec.repeatingPayload, ThreadLocalRandom.current().nextLong());
-        FileChannel zeroCopy = sending && rec.zeroCopy ? Payload.zeroCopySource(buffer) : null;
-        // The stream sleeps until its next block is due (iperf3 3.18+; --pacing-timer has no effect).
-        Pacer pacer = sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst) : null;
-        return new Prepared(buffer, zeroCopy, pacer, !sending && rec.skipRxCopy);
+        Arena memory = Arena.ofShared();
+        try {
+            ByteBuffer buffer = Payload.buffer(memory, rec.blockSize, rec.repeatingPayload,
+                    ThreadLocalRandom.current().nextLong());
+            FileChannel zeroCopy = sending && rec.zeroCopy ? Payload.zeroCopySource(buffer) : null;
+            // The stream sleeps until its next block is due (iperf3 3.18+; --pacing-timer has no effect).
+            Pacer pacer = sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst) : null;
+            return new Prepared(memory, buffer, zeroCopy, pacer, !sending && rec.skipRxCopy);
+        } catch (IOException | RuntimeException e) {
+            memory.close();
+            throw e;
+        }
     }
 
     /** @param addressesFromSocket the channel's own addresses are not its socket's (-L): ask the kernel */
@@ -217,7 +249,7 @@ public final class StreamFactory {
         StreamRecord record = new StreamRecord(id, socketNumber, direction,
                 AddressText.of(la), la.getPort(), AddressText.of(ra), ra.getPort());
         return new TcpStream(record, wakeTest, ch, prepared.buffer(), prepared.zeroCopy(), prepared.pacer(), budget, nat,
-                skipCopy);
+                skipCopy, prepared.memory());
     }
 
     private void applyEarlyOptions(NativeSocket nat) throws IperfException {

@@ -8,6 +8,7 @@ import io.iperf3j.sys.SkipCopyReceiver;
 import io.iperf3j.internal.stats.StreamRecord;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
@@ -41,12 +42,13 @@ public final class TcpStream extends DataStream {
      *        limit (receiving client), or null
      * @param pacer the {@code -b} pacer for a sender, or null
      * @param skipCopy {@code --skip-rx-copy}'s MSG_TRUNC reader for a receiver, or null to read normally
+     * @param memory the arena {@code buffer} lives in, freed by the stream when its worker is done, or null
      */
     public TcpStream(StreamRecord record, Runnable wakeTest, SocketChannel channel, ByteBuffer buffer,
               FileChannel zeroCopySource, Pacer pacer, TransferBudget budget, NativeSocket nativeSocket,
-              SkipCopyReceiver skipCopy)
+              SkipCopyReceiver skipCopy, Arena memory)
             throws IOException {
-        super(record, wakeTest);
+        super(record, wakeTest, memory);
         this.skipCopy = skipCopy;
         this.nativeSocket = nativeSocket;
         this.channel = channel;
