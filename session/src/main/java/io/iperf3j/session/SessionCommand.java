@@ -1,5 +1,6 @@
 package io.iperf3j.session;
 
+import io.iperf3j.internal.subcommand.Subcommands;
 import io.iperf3j.report.HtmlReport;
 import io.iperf3j.report.ReportInputException;
 import io.iperf3j.session.internal.ResultPush;
@@ -14,7 +15,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import io.iperf3j.options.Subcommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

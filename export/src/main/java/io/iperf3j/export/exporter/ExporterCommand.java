@@ -1,6 +1,7 @@
 package io.iperf3j.export.exporter;
 
 import io.iperf3j.export.Durations;
+import io.iperf3j.internal.subcommand.Subcommands;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
-import io.iperf3j.options.Subcommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
