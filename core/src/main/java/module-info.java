@@ -4,10 +4,11 @@
  *
  * <p>The qualified exports below are the internals the {@code iperf3j} command itself drives:
  * iperf3's own command line (parse, run a client or a server, print iperf3's text and
- * {@code -J}). docs/design/package-map.md lists each with its reason; a new one is a design
- * change. {@code module} warnings are suppressed because {@code io.iperf3j.cli} is built
- * after this module, so javac cannot find it here; a misspelt name still fails the build,
- * in cli, which then cannot see the package.
+ * {@code -J}), and the subcommands' shared style ({@code internal.subcommand}, to the
+ * modules that have a subcommand). docs/design/package-map.md lists each with its reason; a
+ * new one is a design change. {@code module} warnings are suppressed because the modules
+ * named are built after this one, so javac cannot find them here; a misspelt name still
+ * fails the build, in the module that then cannot see the package.
  */
 @SuppressWarnings("module")
 module io.iperf3j.core {
@@ -27,4 +28,6 @@ module io.iperf3j.core {
     exports io.iperf3j.internal.output to io.iperf3j.cli;
     exports io.iperf3j.internal.protocol to io.iperf3j.cli;
     exports io.iperf3j.internal.stats to io.iperf3j.cli;
+    exports io.iperf3j.internal.subcommand to io.iperf3j.export, io.iperf3j.link, io.iperf3j.report,
+            io.iperf3j.session;
 }

@@ -2,12 +2,13 @@
  * Live metrics out of iperf3j: Prometheus text, Pushgateway push, metrics files
  * ({@code io.iperf3j.export}) and the iperf3_exporter-style scrape endpoint
  * ({@code io.iperf3j.export.exporter}). {@code io.iperf3j.export.cli} is the {@code iperf3j}
- * command's {@code --push.*}/{@code --metrics.*} options, for that command only.
+ * command's {@code --push.*}/{@code --metrics.*} options, for that command only (and for
+ * {@code iperf3j session}, which takes two of its rows: {@code --push.url}, {@code --push.job}).
  *
  * <p>Prometheus' jars are automatic modules (named in their manifests);
  * {@code requires transitive} because {@code PrometheusEncoder} returns their
- * {@code MetricSnapshots}. {@code module} warnings: {@code io.iperf3j.cli} is built after this
- * module (see core's descriptor).
+ * {@code MetricSnapshots}. {@code module} warnings: {@code io.iperf3j.cli} and {@code io.iperf3j.session} are
+ * built after this module (see core's descriptor).
  */
 @SuppressWarnings({"module", "requires-automatic", "requires-transitive-automatic"})
 module io.iperf3j.export {
@@ -22,7 +23,7 @@ module io.iperf3j.export {
 
     exports io.iperf3j.export;
     exports io.iperf3j.export.exporter;
-    exports io.iperf3j.export.cli to io.iperf3j.cli;
+    exports io.iperf3j.export.cli to io.iperf3j.cli, io.iperf3j.session;
 
     // picocli reads the exporter command's annotated options reflectively
     opens io.iperf3j.export.exporter to info.picocli;

@@ -105,7 +105,7 @@ public final class Main {
      * of CPU that {@code --version} would not otherwise spend.
      */
     static boolean mayRunATest(String[] args) {
-        if (args.length > 0 && Subcommand.isSubcommand(args[0])) {
+        if (args.length > 0 && Subcommand.named(args[0]) != null) {
             return false;
         }
         for (String a : args) {
@@ -118,17 +118,15 @@ public final class Main {
 
     /** Runs the command and returns the exit status, without exiting the JVM (tests call this). */
     int run(String[] args) {
-        if (args.length > 0 && args[0].equals("exporter")) {
-            return ExporterCommand.run(Arrays.asList(args).subList(1, args.length), out, err, onSignal::set);
-        }
-        if (args.length > 0 && args[0].equals("link")) {
-            return runLink(Arrays.asList(args).subList(1, args.length));
-        }
-        if (args.length > 0 && args[0].equals("session")) {
-            return SessionCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
-        }
-        if (args.length > 0 && args[0].equals("report")) {
-            return ReportCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
+        Subcommand sub = args.length > 0 ? Subcommand.named(args[0]) : null;
+        if (sub != null) {
+            List<String> rest = Arrays.asList(args).subList(1, args.length);
+            return switch (sub) {
+                case EXPORTER -> ExporterCommand.run(rest, out, err, onSignal::set);
+                case LINK -> runLink(rest);
+                case REPORT -> ReportCommand.run(rest, out, err);
+                case SESSION -> SessionCommand.run(rest, out, err);
+            };
         }
         // One table: iperf3's rows, export's --push.* / --metrics.*, report's --report; scanned once.
         MetricsOptions wrapper = new MetricsOptions(new Environment(env));

@@ -110,9 +110,9 @@ public final class ManPage {
                 + "(2 for \\fBsession\\fR, where 1 means a test failed).\n");
         for (Subcommand s : Subcommand.ALL) {
             CommandSpec spec = s.spec();
-            roff.append(".SS iperf3j ").append(escape(s.name())).append('\n');
+            roff.append(".SS iperf3j ").append(escape(s.command())).append('\n');
             roff.append(escape(s.summary())).append('\n');
-            StringBuilder synopsis = new StringBuilder("iperf3j " + s.name() + " [options]");
+            StringBuilder synopsis = new StringBuilder("iperf3j " + s.command() + " [options]");
             for (PositionalParamSpec p : spec.positionalParameters()) {
                 synopsis.append(' ').append(p.paramLabel()).append(p.arity().max() > 1 ? "..." : "");
             }

@@ -12,49 +12,66 @@ import java.util.Map;
 
 /**
  * iperf3j's commands beside iperf3's command line ({@code iperf3j NAME [options]}); each
- * prints its own options with {@code --help}. {@code iperf3j --help} and the man page
- * list them from here, so a user who reads only the help finds them.
- *
- * @param name the first argument that selects the command
- * @param summary what it does, one line for {@code --help}
+ * prints its own options with {@code --help}. The one list of them: {@link Main#run} dispatches
+ * by {@link #named} (a switch over the constants, so a new one that is not run does not
+ * compile), and {@code iperf3j --help} and the man page list them from here, so a user who
+ * reads only the help finds them.
  */
-record Subcommand(String name, String summary) {
+enum Subcommand {
+    EXPORTER("exporter", "Prometheus exporter: /metrics, and /probe runs a test per scrape"),
+    LINK("link", "message-rate test over the iperf3j UDP message link"),
+    REPORT("report", "one self-contained HTML report of iperf3 -J runs"),
+    SESSION("session", "run a YAML test plan over many hosts (local or SSH)");
+
     /** Every subcommand, in the order {@code --help} lists them. */
-    static final List<Subcommand> ALL = List.of(
-            new Subcommand("exporter", "Prometheus exporter: /metrics, and /probe runs a test per scrape"),
-            new Subcommand("link", "message-rate test over the iperf3j UDP message link"),
-            new Subcommand("report", "one self-contained HTML report of iperf3 -J runs"),
-            new Subcommand("session", "run a YAML test plan over many hosts (local or SSH)"));
+    static final List<Subcommand> ALL = List.of(values());
+
+    private final String command;
+    private final String summary;
+
+    Subcommand(String command, String summary) {
+        this.command = command;
+        this.summary = summary;
+    }
+
+    /** The first argument that selects it: {@code "link"}. */
+    String command() {
+        return command;
+    }
+
+    /** What it does, one line for {@code --help}. */
+    String summary() {
+        return summary;
+    }
+
+    /** The subcommand {@code arg} names, or null (the arguments are iperf3's command line). */
+    static Subcommand named(String arg) {
+        for (Subcommand s : ALL) {
+            if (s.command.equals(arg)) {
+                return s;
+            }
+        }
+        return null;
+    }
 
     /** The command's picocli model (its options, for the man page); link's with export's metrics rows. */
     CommandSpec spec() {
-        return switch (name) {
-            case ExporterCommand.NAME -> ExporterCommand.spec();
-            case LinkCommand.NAME -> LinkCommand.spec(List.of(new MetricsOptions(Map.<String, String>of()::get)));
-            case ReportCommand.NAME -> ReportCommand.spec();
-            case SessionCommand.NAME -> SessionCommand.spec();
-            default -> throw new IllegalStateException(name);
+        return switch (this) {
+            case EXPORTER -> ExporterCommand.spec();
+            case LINK -> LinkCommand.spec(List.of(new MetricsOptions(Map.<String, String>of()::get)));
+            case REPORT -> ReportCommand.spec();
+            case SESSION -> SessionCommand.spec();
         };
     }
 
     /** Column where {@code --help} starts the summary, as iperf3's usage starts an option's description. */
     private static final int SUMMARY_COLUMN = 28;
 
-    /** Whether {@code arg} names a subcommand. */
-    static boolean isSubcommand(String arg) {
-        for (Subcommand s : ALL) {
-            if (s.name.equals(arg)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The synopsis line, aligned under iperf3's {@code Usage: iperf3j ...} lines. */
     static String synopsis() {
         StringBuilder names = new StringBuilder();
         for (Subcommand s : ALL) {
-            names.append(names.isEmpty() ? "" : "|").append(s.name);
+            names.append(names.isEmpty() ? "" : "|").append(s.command);
         }
         return "       iperf3j " + names + " [options]";
     }
@@ -63,7 +80,7 @@ record Subcommand(String name, String summary) {
     static String helpSection() {
         StringBuilder sb = new StringBuilder("Subcommands (iperf3j SUBCOMMAND --help shows its options):\n");
         for (Subcommand s : ALL) {
-            String term = "  " + s.name;
+            String term = "  " + s.command;
             sb.append(term).append(" ".repeat(SUMMARY_COLUMN - term.length())).append(s.summary).append('\n');
         }
         return sb.toString();

@@ -77,11 +77,11 @@ class ManPageTest {
         assertThat(PAGE).contains("\n.SS Subcommands\n.PP\n(iperf3j SUBCOMMAND \\-\\-help shows its options)\n")
                 .contains("\niperf3j exporter|link|report|session [options]\n.fi\n");
         for (Subcommand sub : Subcommand.ALL) {
-            assertThat(PAGE).contains("\n.TP\n.B " + sub.name() + "\n" + ManPage.escape(sub.summary()) + "\n");
+            assertThat(PAGE).contains("\n.TP\n.B " + sub.command() + "\n" + ManPage.escape(sub.summary()) + "\n");
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             java.io.PrintStream stream = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(new Main(stream, stream).run(new String[] {sub.name(), "--help"})).as(sub.name()).isZero();
-            assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("iperf3j " + sub.name());
+            assertThat(new Main(stream, stream).run(new String[] {sub.command(), "--help"})).as(sub.command()).isZero();
+            assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("iperf3j " + sub.command());
         }
     }
 

@@ -29,7 +29,7 @@ class SubcommandStyleTest {
     @Test
     void helpVersionAndRefusalLookTheSameInEach() {
         for (Subcommand s : Subcommand.ALL) {
-            String name = s.name();
+            String name = s.command();
             for (String help : new String[] {"-h", "--help"}) {
                 assertThat(run(name, help)).as(name + " " + help).isZero();
                 assertThat(out.toString()).as(name + " " + help).startsWith("Usage: iperf3j " + name + " ")
@@ -53,6 +53,18 @@ class SubcommandStyleTest {
     }
 
     @Test
+    void theFirstWordSelectsASubcommandByItsWholeName() {
+        for (Subcommand s : Subcommand.ALL) {
+            assertThat(Subcommand.named(s.command())).isSameAs(s);
+        }
+        for (String notOne : new String[] {"LINK", "lin", "-c", "", "links"}) {
+            assertThat(Subcommand.named(notOne)).as(notOne).isNull();
+        }
+        assertThat(Main.mayRunATest(new String[] {"link", "-c", "h"})).isFalse();
+        assertThat(Main.mayRunATest(new String[] {"-c", "link"})).isTrue();
+    }
+
+    @Test
     void linkReadsTheMetricsRowsItself() {
         assertThat(run("link", "--help")).isZero();
         assertThat(out.toString()).contains("--push.url=URL", "--metrics.file=PATH");
@@ -66,14 +78,18 @@ class SubcommandStyleTest {
         String page = ManPage.render(help, "9.9.9");
         assertThat(page).contains("\n.SH SUBCOMMANDS\n");
         for (Subcommand s : Subcommand.ALL) {
-            assertThat(help).contains("\n  " + s.name() + " ".repeat(26 - s.name().length()) + s.summary() + "\n");
-            int at = page.indexOf("\n.SS iperf3j " + s.name() + "\n");
-            assertThat(at).as(s.name()).isPositive();
+            assertThat(help).contains("\n  " + s.command() + " ".repeat(26 - s.command().length()) + s.summary() + "\n");
+            int at = page.indexOf("\n.SS iperf3j " + s.command() + "\n");
+            assertThat(at).as(s.command()).isPositive();
             int end = page.indexOf("\n.S", at + 1);
             String section = page.substring(at, end).replace("\\-", "-");
             for (var o : s.spec().options()) {
-                assertThat(section).as(s.name()).contains("\n.B " + String.join(", ", o.names()));
-                assertThat(String.join(" ", o.description())).as(s.name()).isNotBlank();
+                if (o.hidden()) { // an old name kept for a release (session's --push): not documented
+                    assertThat(section).as(s.command()).doesNotContain("\n.B " + String.join(", ", o.names()) + " ");
+                    continue;
+                }
+                assertThat(section).as(s.command()).contains("\n.B " + String.join(", ", o.names()));
+                assertThat(String.join(" ", o.description())).as(s.command()).isNotBlank();
             }
         }
     }

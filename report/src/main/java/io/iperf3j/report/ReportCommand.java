@@ -1,6 +1,6 @@
 package io.iperf3j.report;
 
-import io.iperf3j.options.Subcommands;
+import io.iperf3j.internal.subcommand.Subcommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

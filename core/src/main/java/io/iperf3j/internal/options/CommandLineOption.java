@@ -319,10 +319,21 @@ enum CommandLineOption implements OptionRow {
         return getoptOrder;
     }
 
-    /** iperf3's names abbreviate as in iperf3 (iperf3j's own rows too, for now: plan bug 11). */
+    /**
+     * iperf3's names (3.12's and 3.17-3.21's) abbreviate as in iperf3; iperf3j's own rows match
+     * their whole name only (plan bug 11). Why not "any prefix no iperf3 name shares" (so that
+     * {@code --loo} stayed {@code --loopback}): which prefixes those are changes with each iperf3
+     * release ({@code --server-m} was free until 3.19 took {@code --server-max-duration}), so a
+     * script's abbreviation would change meaning, or turn ambiguous, with an upgrade of iperf3's
+     * names; a whole name never does. Export's, report's and the subcommands' rows match exactly
+     * for the same reason (the {@link OptionRow#abbreviable()} default).
+     */
     @Override
     public boolean abbreviable() {
-        return true;
+        return switch (this) {
+            case LATENCY, LOOPBACK, MAX_CONCURRENT, SERVER_LOG, USE_OAEP_PADDING -> false;
+            default -> true;
+        };
     }
 
     /**

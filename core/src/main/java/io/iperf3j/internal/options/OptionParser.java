@@ -94,8 +94,12 @@ import java.util.Objects;
  *     unless {@code -p} is given; cannot be combined with {@code -s} or {@code -c}),
  *     {@code --latency[=MS]} (client only: round-trip probes around the test,
  *     docs/design/latency.md).
- *     Because of them some abbreviations 3.12 accepts become ambiguous
- *     ({@code --js}, {@code --us}).</li>
+ *     3.17-3.21's names among them abbreviate as in 3.21, so some abbreviations 3.12
+ *     accepts become ambiguous as they are in 3.21 ({@code --js}, {@code --us},
+ *     {@code --server-}); iperf3j's own ({@code --max-concurrent}, {@code --loopback},
+ *     {@code --latency}, {@code --server-log}, {@code --use-oaep-padding}) match their
+ *     whole names only, so they take no abbreviation away ({@code --lo} is
+ *     {@code --logfile}).</li>
  * <li>Messages name the program {@code iperf3j}; an invalid short option that is not
  *     ASCII is shown as the character, not as its first byte.</li>
  * <li>A failure is printed as 3.21 prints it (the message, an empty line and a two-line

@@ -14,25 +14,23 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Every prefix of every long name iperf3 has (3.12's {@code longopts}, and the 3.17-3.21 rows
  * iperf3j parses) resolves in iperf3j's table as it resolves among iperf3's names alone: the
- * same option, or the same "ambiguous" candidates. iperf3j's own rows must not take an iperf3
- * abbreviation away. The allowlist is today's shadowing, each prefix named.
+ * same option, or the same "ambiguous" candidates. iperf3j's own rows ({@code --latency},
+ * {@code --loopback}, {@code --max-concurrent}, {@code --server-log}, {@code --use-oaep-padding})
+ * match their whole names only, so they take no iperf3 abbreviation away (plan bug 11), and no
+ * prefix is allowed to differ.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AbbreviationTest {
-    /** 3.17-3.21's rows in the table (getopt places of 100 and more that iperf3 has). */
-    private static final Set<String> NEWER_IPERF3 = Set.of("json-stream", "json-stream-full-output", "cntl-ka",
-            "mptcp", "skip-rx-copy", "gsro");
-
     /**
-     * Prefixes iperf3j's own rows shadow today (plan bug 11): {@code --l}, {@code --lo} gain
-     * {@code --latency}/{@code --loopback} as candidates (3.12: {@code --lo} is {@code --logfile});
-     * {@code --m} is ambiguous with {@code --max-concurrent} (3.21: {@code --mptcp}); {@code --s} to
-     * {@code --server-} gain {@code --server-max-duration}/{@code --server-log} (3.12: {@code --server-}
-     * is {@code --server-bitrate-limit}); {@code --u} to {@code --use} gain {@code --use-pkcs1-padding}
-     * and {@code --use-oaep-padding} (3.12: {@code --us} is {@code --username}).
+     * 3.17-3.21's rows in the table (getopt places of 100 and more that iperf3 has): 3.21's
+     * {@code longopts} has {@code --server-max-duration} and {@code --use-pkcs1-padding} as well.
      */
-    private static final Set<String> SHADOWED = Set.of("l", "lo", "m", "s", "se", "ser", "serv", "serve",
-            "server-", "u", "us", "use");
+    private static final Set<String> NEWER_IPERF3 = Set.of("json-stream", "json-stream-full-output", "cntl-ka",
+            "mptcp", "skip-rx-copy", "gsro", "server-max-duration", "use-pkcs1-padding");
+
+    /** iperf3j's own long names: no iperf3 has them. */
+    private static final Set<String> IPERF3J_ONLY = Set.of("latency", "loopback", "max-concurrent", "server-log",
+            "use-oaep-padding");
 
     /** The names iperf3 has, in longopts order. */
     private static List<String> iperf3Names() {
@@ -108,6 +106,47 @@ class AbbreviationTest {
                 differing.add(p);
             }
         }
-        assertThat(differing).as("prefixes iperf3j resolves unlike iperf3").isEqualTo(new TreeSet<>(SHADOWED));
+        assertThat(differing).as("prefixes iperf3j resolves unlike iperf3").isEmpty();
+    }
+
+    @Test
+    void everyRowIsIperf3sOrIperf3jsOwn() {
+        for (CommandLineOption o : CommandLineOption.values()) {
+            String name = o.longNames.getFirst();
+            boolean iperf3 = o.getoptOrder < 100 || NEWER_IPERF3.contains(name);
+            assertThat(iperf3).as("--%s is iperf3's or iperf3j's, not both", name).isNotEqualTo(IPERF3J_ONLY.contains(name));
+            assertThat(o.abbreviable()).as("--%s abbreviates only if iperf3 has it", name).isEqualTo(iperf3);
+        }
+    }
+
+    /** The prefix's first option, or the scan's error. */
+    private static String scanned(String... args) {
+        GetoptScanner.Scan scan = new GetoptScanner("iperf3").scan(args);
+        return scan.error() != null ? scan.error() : scan.given().getFirst().option().longNames().getFirst();
+    }
+
+    /**
+     * What the real binaries print or take (run by hand: {@code iperf3 --lo x -c 127.0.0.1}, 3.12's
+     * /usr/bin/iperf3 and 3.21): where they agree, iperf3j does the same; where 3.21 added a name
+     * ({@code --mptcp}, {@code --server-max-duration}, {@code --use-pkcs1-padding}), as 3.21.
+     */
+    @Test
+    void iperf3jsOwnNamesMatchWhole() {
+        assertThat(scanned("--lo", "x")).as("3.12 and 3.21: --logfile").isEqualTo("logfile");
+        assertThat(scanned("--l", "x")).isEqualTo(
+                "iperf3: option '--l' is ambiguous; possibilities: '--length' '--linux-congestion' '--logfile'");
+        assertThat(scanned("--m")).as("3.21: --mptcp").isEqualTo("mptcp");
+        assertThat(scanned("--server-", "x")).as("3.21's message").isEqualTo(
+                "iperf3: option '--server-' is ambiguous; possibilities: '--server-bitrate-limit' '--server-max-duration'");
+        assertThat(scanned("--server-m", "5")).isEqualTo("server-max-duration");
+        assertThat(scanned("--us", "x")).as("3.21's message").isEqualTo(
+                "iperf3: option '--us' is ambiguous; possibilities: '--username' '--use-pkcs1-padding'");
+        assertThat(scanned("--use-")).isEqualTo("use-pkcs1-padding");
+        for (String prefix : List.of("lat", "loo", "loopbac", "max", "max-concurren", "server-l", "use-o")) {
+            assertThat(scanned("--" + prefix, "x")).isEqualTo("iperf3: unrecognized option '--" + prefix + "'");
+        }
+        for (String name : IPERF3J_ONLY) {
+            assertThat(scanned("--" + name, "2")).isEqualTo(name);
+        }
     }
 }

@@ -57,6 +57,21 @@ public enum MetricsOption implements OptionRow {
         return "--" + name;
     }
 
+    /**
+     * The value's name as the help line shows it: {@code URL} for {@code --push.url URL},
+     * {@code BOOL} for {@code --push.delete-on-exit[=BOOL]}. Other commands that take a row
+     * ({@code iperf3j session}'s {@code --push.url}) show it under the same name.
+     */
+    public String valueLabel() {
+        String rest = help.substring(help.indexOf(flag()) + flag().length());
+        if (rest.startsWith("[=")) {
+            return rest.substring(2, rest.indexOf(']'));
+        }
+        rest = rest.strip();
+        int end = rest.indexOf(' ');
+        return end < 0 ? rest : rest.substring(0, end);
+    }
+
     @Override
     public List<String> longNames() {
         return List.of(name);

@@ -1,6 +1,7 @@
 package io.iperf3j.export.exporter;
 
 import io.iperf3j.export.Durations;
+import io.iperf3j.internal.subcommand.Subcommands;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
-import io.iperf3j.options.Subcommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,13 +38,29 @@ public final class ExporterCommand {
             footer = {"Endpoints: /probe?target=HOST[:PORT]&port=&reverse_mode=&udp_mode=&bitrate=&period=&bind=",
                     "           /metrics (exporter health and last results), /health"})
     static final class Options {
-        @Option(names = {"--listen", "--web.listen-address"}, paramLabel = "[HOST]:PORT",
-                description = "address to serve on (default 127.0.0.1:9579; :9579 = every interface)")
+        @Option(names = "--listen", paramLabel = "[HOST]:PORT",
+                description = "address to serve on (default 127.0.0.1:9579; :9579 = every interface;"
+                        + " iperf3_exporter's --web.listen-address too)")
         String listen = DEFAULT_LISTEN;
 
-        @Option(names = {"--timeout", "--iperf3.timeout"}, paramLabel = "DURATION",
-                description = "longest probe, also capped by the scrape timeout (default 30s)")
+        @Option(names = "--timeout", paramLabel = "DURATION",
+                description = "longest probe, also capped by the scrape timeout (default 30s;"
+                        + " iperf3_exporter's --iperf3.timeout too)")
         String timeout = ExporterServer.DEFAULT_TIMEOUT.toSeconds() + "s";
+
+        // iperf3_exporter's names, as options of their own (not listed, as iperf3's --bandwidth):
+        // as a second name of one option picocli called it by its longest name, so a missing
+        // --timeout value was reported as '--iperf3.timeout' (plan bug 9)
+
+        @Option(names = "--web.listen-address", paramLabel = "[HOST]:PORT", hidden = true)
+        void webListenAddress(String value) {
+            listen = value;
+        }
+
+        @Option(names = "--iperf3.timeout", paramLabel = "DURATION", hidden = true)
+        void iperf3Timeout(String value) {
+            timeout = value;
+        }
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this message and quit")
         boolean help;

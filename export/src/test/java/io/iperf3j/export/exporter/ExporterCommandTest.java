@@ -34,7 +34,12 @@ class ExporterCommandTest {
         assertThat(new ExporterCommand.Options().listen).isEqualTo("127.0.0.1:9579");
         assertThat(ExporterCommand.address(ExporterCommand.DEFAULT_LISTEN).getAddress().isLoopbackAddress()).isTrue();
         assertThat(ExporterCommand.address(":9579").getAddress().isAnyLocalAddress()).isTrue();
-        assertThat(ExporterCommand.usage()).contains("default 127.0.0.1:9579; :9579 = every interface");
+        assertThat(ExporterCommand.usage()).contains("default 127.0.0.1:9579; :9579 = every interface")
+                .contains("iperf3_exporter's --web.listen-address too").doesNotContain(", --web.listen-address");
+        ExporterCommand.Options aliased = new ExporterCommand.Options();
+        new picocli.CommandLine(aliased).parseArgs("--web.listen-address", ":1", "--iperf3.timeout=2s");
+        assertThat(aliased.listen).isEqualTo(":1");
+        assertThat(aliased.timeout).isEqualTo("2s");
     }
 
     @Test
@@ -44,7 +49,12 @@ class ExporterCommandTest {
                 + "Usage: iperf3j exporter [options]\nTry `iperf3j exporter --help' for more information.\n");
         errBytes.reset();
         assertThat(ExporterCommand.run(List.of("--timeout"), out, err, r -> { })).isEqualTo(1);
-        assertThat(errBytes.toString(StandardCharsets.UTF_8)).startsWith("iperf3j exporter: Missing required parameter for option '--iperf3.timeout' (DURATION)");
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).as("the name given (plan bug 9)")
+                .startsWith("iperf3j exporter: Missing required parameter for option '--timeout' (DURATION)");
+        errBytes.reset();
+        assertThat(ExporterCommand.run(List.of("--iperf3.timeout"), out, err, r -> { })).isEqualTo(1);
+        assertThat(errBytes.toString(StandardCharsets.UTF_8))
+                .startsWith("iperf3j exporter: Missing required parameter for option '--iperf3.timeout' (DURATION)");
         errBytes.reset();
         assertThat(ExporterCommand.run(List.of("--iperf3.timeout=0s"), out, err, r -> { })).isEqualTo(1);
         assertThat(errBytes.toString(StandardCharsets.UTF_8)).startsWith("iperf3j exporter: parameter error - --timeout must be greater than zero\n\nUsage: ");

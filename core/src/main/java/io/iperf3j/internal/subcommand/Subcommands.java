@@ -1,4 +1,4 @@
-package io.iperf3j.options;
+package io.iperf3j.internal.subcommand;
 
 /**
  * The one style of iperf3j's subcommands ({@code iperf3j NAME ...}): their usage head, their
