@@ -441,15 +441,8 @@ class ReportInBrowserTest {
         assertThat(page.dom()).doesNotContain("id=\"iperf3j-errors\"");
     }
 
-    /** iperf3's -f a for a rate (written here, not taken from the page's script). */
+    /** iperf3's -f a for a rate, by core's UnitFormat (not taken from the page's script). */
     static String iperfRate(double bps) {
-        String[] units = {"bits/sec", "Kbits/sec", "Mbits/sec", "Gbits/sec", "Tbits/sec"};
-        int i = 0;
-        while (bps >= 1000 && i < 4) {
-            bps /= 1000;
-            i++;
-        }
-        String n = bps < 9.995 ? String.format("%.2f", bps) : bps < 99.95 ? String.format("%.1f", bps) : String.format("%.0f", bps);
-        return n + " " + units[i];
+        return io.iperf3j.internal.format.UnitFormat.format(bps / 8, 'a').strip() + "s/sec";
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * Writes the whole self-contained page: styles (uPlot's and the report's), the data model,
  * each input's raw text, uPlot's script and the report's script, all inline. Nothing is fetched
  * when the page opens. The report's own CSS and script are resources beside this class
- * ({@code report.css}, {@code report.js}); uPlot is vendored by the build (see report/vendor/).
+ * ({@code report.css}, {@code units.js}, {@code report.js}); uPlot is vendored by the build (see report/vendor/).
  */
 public final class PageWriter {
     private static final String VENDOR = "vendor/";
@@ -62,6 +62,9 @@ public final class PageWriter {
         out.write(resource(VENDOR + "uPlot.LICENSE").replace("*/", "* /"));
         out.write("*/\n");
         out.write(resource(VENDOR + "uPlot.iife.min.js"));
+        out.write("\n</script>\n<script>\n");
+        // units.js first: report.js formats every number with its iperf3jUnits
+        out.write(resource("units.js"));
         out.write("\n</script>\n<script>\n");
         out.write(resource("report.js"));
         out.write("\n</script>\n</body>\n</html>\n");

@@ -4,7 +4,7 @@
  * that fill a {@code RunAccumulator} (with {@code RunSummary} for the header and
  * {@code LatencySummary} for an {@code iperf3j --latency} run's {@code end.latency}); the page's
  * data model ({@code ModelWriter}) and the page itself ({@code PageWriter}, with
- * {@code report.js}/{@code report.css} and the vendored uPlot as resources). All on the caller's
+ * {@code units.js}/{@code report.js}/{@code report.css} and the vendored uPlot as resources). All on the caller's
  * thread; no state outlives one build or write.
  */
 package io.iperf3j.report.internal;

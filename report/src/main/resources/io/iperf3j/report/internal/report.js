@@ -11,49 +11,27 @@
   var drawnRecords = [];
   window.iperf3jReport = { model: null, charts: drawnRecords };
 
-  /* ---------- units, as iperf3's -f a (bits, 1000s) and -f A (bytes, 1024s) ---------- */
-  var RATE_UNITS = ['bits/sec', 'Kbits/sec', 'Mbits/sec', 'Gbits/sec', 'Tbits/sec'];
-  var BYTE_UNITS = ['Bytes', 'KBytes', 'MBytes', 'GBytes', 'TBytes'];
-  function scaleOf(v, base) {
-    var i = 0; v = Math.abs(v);
-    while (v >= base && i < 4) { v /= base; i++; }
-    return i;
-  }
-  function iperfNumber(v) {
-    var a = Math.abs(v);
-    return a < 9.995 ? v.toFixed(2) : a < 99.95 ? v.toFixed(1) : v.toFixed(0);
-  }
-  function fmtRate(bps) {
-    if (bps == null || isNaN(bps)) { return '–'; }
-    var i = scaleOf(bps, 1000);
-    return iperfNumber(bps / Math.pow(1000, i)) + ' ' + RATE_UNITS[i];
-  }
-  function fmtBytes(b) {
-    if (b == null || isNaN(b)) { return '–'; }
-    var i = scaleOf(b, 1024);
-    return iperfNumber(b / Math.pow(1024, i)) + ' ' + BYTE_UNITS[i];
-  }
-  function fmtPlain(v, digits) {
-    if (v == null || isNaN(v)) { return '–'; }
-    return Number(v).toLocaleString('en-US', { maximumFractionDigits: digits == null ? 3 : digits });
-  }
+  /* ---------- units: units.js (iperf3's -f a / -f A, the same strings as core's UnitFormat) ---------- */
+  var U = window.iperf3jUnits;
+  var iperfNumber = U.number, fmtRate = U.rate, fmtBytes = U.bytes, fmtPlain = U.plain;
+  function fixedAxis(div, label) { return { scale: function (v) { return v / div; }, label: label }; }
   /* What each metric is, how its axis is scaled and how a value reads in a tooltip. */
   var METRICS = {
-    bits_per_second: { title: 'Throughput', axis: function (max) { var i = scaleOf(max, 1000); return { div: Math.pow(1000, i), label: RATE_UNITS[i] }; },
+    bits_per_second: { title: 'Throughput', axis: U.rateAxis,
       exact: function (v) { return fmtRate(v) + ' (' + fmtPlain(v, 0) + ' bits/s)'; } },
-    retransmits: { title: 'Retransmits per interval', axis: function () { return { div: 1, label: 'retransmits' }; }, step: true,
+    retransmits: { title: 'Retransmits per interval', axis: function () { return fixedAxis(1, 'retransmits'); }, step: true,
       exact: function (v) { return fmtPlain(v, 0); } },
-    snd_cwnd: { title: 'Congestion window', axis: function (max) { var i = scaleOf(max, 1024); return { div: Math.pow(1024, i), label: BYTE_UNITS[i] }; },
+    snd_cwnd: { title: 'Congestion window', axis: U.byteAxis,
       exact: function (v) { return fmtBytes(v) + ' (' + fmtPlain(v, 0) + ' bytes)'; } },
-    rtt: { title: 'Round-trip time', axis: function () { return { div: 1000, label: 'ms' }; },
+    rtt: { title: 'Round-trip time', axis: function () { return fixedAxis(1000, 'ms'); },
       exact: function (v) { return fmtPlain(v / 1000, 3) + ' ms (' + fmtPlain(v, 0) + ' µs)'; } },
-    jitter_ms: { title: 'Jitter', axis: function () { return { div: 1, label: 'ms' }; },
+    jitter_ms: { title: 'Jitter', axis: function () { return fixedAxis(1, 'ms'); },
       exact: function (v) { return fmtPlain(v, 6) + ' ms'; } },
-    lost_packets: { title: 'Lost datagrams per interval', axis: function () { return { div: 1, label: 'datagrams' }; }, step: true,
+    lost_packets: { title: 'Lost datagrams per interval', axis: function () { return fixedAxis(1, 'datagrams'); }, step: true,
       exact: function (v) { return fmtPlain(v, 0); } },
-    lost_percent: { title: 'Loss', axis: function () { return { div: 1, label: '%' }; },
+    lost_percent: { title: 'Loss', axis: function () { return fixedAxis(1, '%'); },
       exact: function (v) { return fmtPlain(v, 4) + ' %'; } },
-    out_of_order: { title: 'Out-of-order datagrams per interval', axis: function () { return { div: 1, label: 'datagrams' }; }, step: true,
+    out_of_order: { title: 'Out-of-order datagrams per interval', axis: function () { return fixedAxis(1, 'datagrams'); }, step: true,
       exact: function (v) { return fmtPlain(v, 0); } }
   };
   var PALETTE = ['#0b63c5', '#d1495b', '#2a9d5b', '#e6a100', '#7b4fbf', '#00a3a3', '#c2571a', '#6b7c93', '#b83280', '#3d7a00'];
@@ -134,7 +112,7 @@
     spec.series.forEach(function (s) { s.values.forEach(function (v) { if (v != null && v > maxY) { maxY = v; } }); });
     var axis = m.axis(maxY || 1);
     var ds = downsample(spec.x, spec.series.map(function (s) { return s.values; }), Math.max(1000, 2 * width));
-    var data = [ds.x].concat(ds.ys.map(function (y) { return y.map(function (v) { return v == null ? null : v / axis.div; }); }));
+    var data = [ds.x].concat(ds.ys.map(function (y) { return y.map(function (v) { return v == null ? null : axis.scale(v); }); }));
     var fg = cssVar('--fg'), grid = cssVar('--grid'), muted = cssVar('--muted');
     var isDark = dark();
     var opts = {
@@ -143,7 +121,7 @@
       cursor: { drag: { x: true, y: false }, points: { size: 6 } },
       legend: { show: true, live: true },
       scales: { x: { time: false, range: function (u, lo, hi) { return [0, Math.max(hi, spec.xMax || hi)]; } },
-        y: { range: function (u, lo, hi) { return [Math.min(0, lo), Math.max(hi, (spec.yMax || 0) / axis.div) * 1.05 || 1]; } } },
+        y: { range: function (u, lo, hi) { return [Math.min(0, lo), Math.max(hi, axis.scale(spec.yMax || 0)) * 1.05 || 1]; } } },
       axes: [
         { label: 'seconds since the test started (each interval drawn at its middle)', stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
         { label: axis.label, stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 60 }
