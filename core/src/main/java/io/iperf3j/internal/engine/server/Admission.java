@@ -41,6 +41,11 @@ final class Admission {
         }
     }
 
+    /** A slot was given back (on the giving thread): the overflow may have someone waiting for it. */
+    void slotFreed() {
+        overflow.slotFreed();
+    }
+
     /** A new test the server takes none of (it is closing). */
     void refuse(Arrival a) {
         overflow.hold(a);

@@ -67,6 +67,10 @@ public final class IperfServer implements Closeable {
     private final SlotPool slots;
     /** New tests: a slot, or the busy answer. */
     private final Admission admission;
+    /** Test seam: runs on the handshake thread when a new test has its slot, before its session exists. */
+    private volatile Runnable onSlotTaken = () -> { };
+    /** Test seam: runs in {@link #close()} once every test holding a slot was told to end, before the wait. */
+    private volatile Runnable onTestsToldToEnd = () -> { };
 
     /**
      * @param observers makes an observer for each new test (live metrics, results);
@@ -79,9 +83,9 @@ public final class IperfServer implements Closeable {
         this.info = info;
         this.observers = observers == null ? () -> TestObserver.NONE : observers;
         this.log = new ServerLog(sink, info.programName(), options.timestampFormat(), options.serverLog());
-        Admission.Overflow busy = new RefuseBusy(log, active::size, options.oneOff() ? 1 : options.maxConcurrent());
-        this.slots = new SlotPool(options.maxConcurrent(), options.oneOff(), busy::slotFreed);
-        this.admission = new Admission(slots, busy);
+        this.slots = new SlotPool(options.maxConcurrent(), options.oneOff(), this::slotFreed);
+        // The busy line shows the pool's count, the one admission refused by (bug 5).
+        this.admission = new Admission(slots, new RefuseBusy(log, slots::running, slots.max()));
     }
 
     /**
@@ -223,7 +227,13 @@ public final class IperfServer implements Closeable {
         admission.admit(a, (arrival, slot) -> startTest(arrival.channel(), arrival.cookie(), slot));
     }
 
+    /** A slot went back (on the giving thread). */
+    private void slotFreed() {
+        admission.slotFreed();
+    }
+
     private void startTest(SocketChannel ch, Cookie cookie, Slot slot) {
+        onSlotTaken.run();
         // Named by the operator log's test id, unique per admitted test: the banner's number
         // (testNumber) only moves when a test finishes, so concurrent tests shared it.
         long id = testIds.incrementAndGet();
@@ -305,9 +315,9 @@ public final class IperfServer implements Closeable {
         return completedTests.get();
     }
 
-    /** Tests running now. */
+    /** Tests running now: those holding a {@code --max-concurrent} place (the count admission uses). */
     public int activeTests() {
-        return active.size();
+        return slots.running();
     }
 
     private void awaitActiveTests() {
@@ -331,6 +341,17 @@ public final class IperfServer implements Closeable {
         udpRouter.close();
     }
 
+    /**
+     * Test seams, so a test can force an interleaving of admission and {@link #close()}
+     * without sleeping: {@code slotTaken} runs on the handshake thread of a new test that
+     * has its slot and no session yet; {@code testsToldToEnd} in {@code close()} once every
+     * test holding a slot was told to end. Set before {@link #serve()}.
+     */
+    void seams(Runnable slotTaken, Runnable testsToldToEnd) {
+        this.onSlotTaken = slotTaken;
+        this.onTestsToldToEnd = testsToldToEnd;
+    }
+
     /** Stops accepting and ends running tests as iperf3 does on SIGTERM (they are told SERVER_TERMINATE). */
     @Override
     public void close() {
@@ -338,6 +359,7 @@ public final class IperfServer implements Closeable {
         for (ServerSession s : active) {
             s.cancel();
         }
+        onTestsToldToEnd.run();
         awaitActiveTests();
     }
 }

@@ -59,6 +59,11 @@ final class SlotPool implements Admission.Capacity {
         freed.run();
     }
 
+    /** Places in all (1 with {@code -1}). */
+    int max() {
+        return max;
+    }
+
     /** Tests holding a place now. */
     synchronized int running() {
         return admitted;
