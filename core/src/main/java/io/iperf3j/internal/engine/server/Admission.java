@@ -45,9 +45,4 @@ final class Admission {
     void slotFreed() {
         overflow.slotFreed();
     }
-
-    /** A new test the server takes none of (it is closing). */
-    void refuse(Arrival a) {
-        overflow.hold(a);
-    }
 }

@@ -23,11 +23,9 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -44,7 +42,6 @@ public final class IperfServer implements Closeable {
     private final OutputSink sink;
     private final EngineInfo info;
     private final Supplier<TestObserver> observers;
-    private final Set<ServerSession> active = ConcurrentHashMap.newKeySet();
     /** Which test a cookie belongs to. */
     private final CookieTable cookies = new CookieTable();
     private final AtomicInteger testNumber = new AtomicInteger(1);
@@ -220,10 +217,7 @@ public final class IperfServer implements Closeable {
                 // below
             }
         }
-        if (closed) {
-            admission.refuse(a);
-            return;
-        }
+        // A closed server's pool gives no slot: the test gets the busy answer.
         admission.admit(a, (arrival, slot) -> startTest(arrival.channel(), arrival.cookie(), slot));
     }
 
@@ -244,6 +238,7 @@ public final class IperfServer implements Closeable {
         } catch (IOException e) {
             Refusal.BUSY.answer(ch);
             slot.giveBackAsNoTest();
+            slot.close();
             return;
         }
         TestRecord rec = new TestRecord(false, options);
@@ -253,7 +248,8 @@ public final class IperfServer implements Closeable {
                 options.format(), options.interval(), info.versionText(), info.systemInfo(), observers.get());
         ServerSession session = new ServerSession(context, cookie, ch, slot, options, rec, printer, reporter, selector,
                 name, id);
-        active.add(session);
+        // If the server's close() ran since this test took its slot, this cancels it at once (bug 3).
+        slot.whenCancelled(session::cancel);
         cookies.testStarted(cookie, session);
         Thread.ofPlatform().name("iperf3j-server-" + name).start(() -> {
             try {
@@ -265,7 +261,6 @@ public final class IperfServer implements Closeable {
                     // nothing left to release
                 }
                 slot.close();
-                active.remove(session);
                 cookies.testEnded(cookie, session);
                 finished(session, reporter);
             }
@@ -320,15 +315,12 @@ public final class IperfServer implements Closeable {
         return slots.running();
     }
 
+    /** Waits, at most 5 s, until every test that took a slot has ended. */
     private void awaitActiveTests() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!active.isEmpty() && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        try {
+            slots.awaitEnded(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -356,9 +348,9 @@ public final class IperfServer implements Closeable {
     @Override
     public void close() {
         closeListener();
-        for (ServerSession s : active) {
-            s.cancel();
-        }
+        // One step with admission (the pool's monitor): every test that got a slot is told to
+        // end, one whose session is not attached yet as soon as it attaches (bug 3).
+        slots.close();
         onTestsToldToEnd.run();
         awaitActiveTests();
     }

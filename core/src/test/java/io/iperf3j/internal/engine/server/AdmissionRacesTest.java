@@ -118,6 +118,38 @@ class AdmissionRacesTest {
     }
 
     @Test
+    void aTestAdmittedWhileTheServerClosesIsToldToEnd() throws Exception {
+        CountDownLatch toldToEnd = new CountDownLatch(1);
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        Running[] holder = new Running[1];
+        // The interleaving of bug 3: the new test has passed admission, then close() runs its
+        // whole walk over the running tests, and only then does the test's session exist.
+        Runnable closeInTheWindow = () -> {
+            Thread.ofPlatform().name("admission-races-close").start(() -> {
+                holder[0].server.close();
+                closed.complete(null);
+            });
+            try {
+                await(toldToEnd);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try (Running r = new Running(closeInTheWindow, toldToEnd::countDown)) {
+            holder[0] = r;
+            try (Socket client = newTest(r.server.port())) {
+                assertThat(readToEof(client))
+                        .as("PARAM_EXCHANGE, then SERVER_TERMINATE at once (not the setup bound's SERVER_ERROR); log:\n%s",
+                                r.log())
+                        .containsExactly(PARAM_EXCHANGE, SERVER_TERMINATE);
+            }
+            closed.get(20, TimeUnit.SECONDS);
+            assertThat(r.server.activeTests()).as("close() returned with no test left").isZero();
+            r.served.get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aTestAtItsParametersIsToldServerTerminateOnClose() throws Exception {
         try (Running r = new Running(() -> { }, () -> { })) {
             try (Socket client = newTest(r.server.port())) {

@@ -28,4 +28,14 @@ class CookieTableTest {
         t.testEnded(c, test);
         assertThat(t.route(with(c))).isInstanceOf(CookieTable.NewTest.class);
     }
+
+    @Test
+    void aNewCookieIsReservedByTheRouteThatFoundItNew() {
+        CookieTable t = new CookieTable();
+        Cookie c = Cookie.random();
+        // Bug 4: a second control connection with the cookie, routed before the first one's
+        // test has started, must not become a second new test.
+        assertThat(t.route(new Arrival(null, c, null, 1))).isInstanceOf(CookieTable.NewTest.class);
+        assertThat(t.route(new Arrival(null, c, null, 2))).isInstanceOf(CookieTable.Surplus.class);
+    }
 }
