@@ -82,7 +82,7 @@ public final class IperfServer implements Closeable {
         this.log = new ServerLog(sink, info.programName(), options.timestampFormat(), options.serverLog());
         this.slots = new SlotPool(options.maxConcurrent(), options.oneOff(), this::slotFreed);
         // The busy line shows the pool's count, the one admission refused by (bug 5).
-        this.admission = new Admission(slots, new RefuseBusy(log, slots::running, slots.max()));
+        this.admission = new Admission(slots, new RefuseBusy(log, slots::running, slots.max(), cookies));
     }
 
     /**
@@ -218,7 +218,7 @@ public final class IperfServer implements Closeable {
             }
         }
         // A closed server's pool gives no slot: the test gets the busy answer.
-        admission.admit(a, (arrival, slot) -> startTest(arrival.channel(), arrival.cookie(), slot));
+        admission.admit(a, this::startTest);
     }
 
     /** A slot went back (on the giving thread). */
@@ -226,8 +226,11 @@ public final class IperfServer implements Closeable {
         admission.slotFreed();
     }
 
-    private void startTest(SocketChannel ch, Cookie cookie, Slot slot) {
+    /** Launches the test of control connection {@code a}, whose cookie the table took for it. */
+    private void startTest(Arrival a, Slot slot) {
         onSlotTaken.run();
+        SocketChannel ch = a.channel();
+        Cookie cookie = a.cookie();
         // Named by the operator log's test id, unique per admitted test: the banner's number
         // (testNumber) only moves when a test finishes, so concurrent tests shared it.
         long id = testIds.incrementAndGet();
@@ -239,6 +242,7 @@ public final class IperfServer implements Closeable {
             Refusal.BUSY.answer(ch);
             slot.giveBackAsNoTest();
             slot.close();
+            cookies.release(a);
             return;
         }
         TestRecord rec = new TestRecord(false, options);
@@ -250,7 +254,6 @@ public final class IperfServer implements Closeable {
                 name, id);
         // If the server's close() ran since this test took its slot, this cancels it at once (bug 3).
         slot.whenCancelled(session::cancel);
-        cookies.testStarted(cookie, session);
         Thread.ofPlatform().name("iperf3j-server-" + name).start(() -> {
             try {
                 session.run();
@@ -261,7 +264,7 @@ public final class IperfServer implements Closeable {
                     // nothing left to release
                 }
                 slot.close();
-                cookies.testEnded(cookie, session);
+                cookies.release(a);
                 finished(session, reporter);
             }
         });
