@@ -27,6 +27,18 @@ final class SlotPool implements Admission.Capacity {
      * stays here after its place went back, until its thread is done.
      */
     private final Set<Slot> held = new HashSet<>();
+    /** What this pool's slots call back (a private view: the pool does not offer these to others). */
+    private final Slot.Pool back = new Slot.Pool() {
+        @Override
+        public void giveBack(boolean noTest) {
+            SlotPool.this.giveBack(noTest);
+        }
+
+        @Override
+        public void ended(Slot slot) {
+            SlotPool.this.ended(slot);
+        }
+    };
 
     /**
      * @param maxConcurrent places (at least one is given)
@@ -48,17 +60,7 @@ final class SlotPool implements Admission.Capacity {
         if (oneOff) {
             oneOffTaken = true;
         }
-        Slot s = new Slot(new Slot.Pool() {
-            @Override
-            public void giveBack(boolean noTest) {
-                SlotPool.this.giveBack(noTest);
-            }
-
-            @Override
-            public void ended(Slot slot) {
-                SlotPool.this.ended(slot);
-            }
-        });
+        Slot s = new Slot(back);
         held.add(s);
         return Optional.of(s);
     }
