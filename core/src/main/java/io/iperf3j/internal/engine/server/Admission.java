@@ -41,8 +41,8 @@ final class Admission {
         }
     }
 
-    /** A new test the server takes none of (it is closing). */
-    void refuse(Arrival a) {
-        overflow.hold(a);
+    /** A slot was given back (on the giving thread): the overflow may have someone waiting for it. */
+    void slotFreed() {
+        overflow.slotFreed();
     }
 }

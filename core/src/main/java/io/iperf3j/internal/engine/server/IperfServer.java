@@ -23,11 +23,9 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -44,7 +42,6 @@ public final class IperfServer implements Closeable {
     private final OutputSink sink;
     private final EngineInfo info;
     private final Supplier<TestObserver> observers;
-    private final Set<ServerSession> active = ConcurrentHashMap.newKeySet();
     /** Which test a cookie belongs to. */
     private final CookieTable cookies = new CookieTable();
     private final AtomicInteger testNumber = new AtomicInteger(1);
@@ -67,6 +64,10 @@ public final class IperfServer implements Closeable {
     private final SlotPool slots;
     /** New tests: a slot, or the busy answer. */
     private final Admission admission;
+    /** Test seam: runs on the handshake thread when a new test has its slot, before its session exists. */
+    private volatile Runnable onSlotTaken = () -> { };
+    /** Test seam: runs in {@link #close()} once every test holding a slot was told to end, before the wait. */
+    private volatile Runnable onTestsToldToEnd = () -> { };
 
     /**
      * @param observers makes an observer for each new test (live metrics, results);
@@ -79,9 +80,9 @@ public final class IperfServer implements Closeable {
         this.info = info;
         this.observers = observers == null ? () -> TestObserver.NONE : observers;
         this.log = new ServerLog(sink, info.programName(), options.timestampFormat(), options.serverLog());
-        Admission.Overflow busy = new RefuseBusy(log, active::size, options.oneOff() ? 1 : options.maxConcurrent());
-        this.slots = new SlotPool(options.maxConcurrent(), options.oneOff(), busy::slotFreed);
-        this.admission = new Admission(slots, busy);
+        this.slots = new SlotPool(options.maxConcurrent(), options.oneOff(), this::slotFreed);
+        // The busy line shows the pool's count, the one admission refused by (bug 5).
+        this.admission = new Admission(slots, new RefuseBusy(log, slots::running, slots.max(), cookies));
     }
 
     /**
@@ -216,14 +217,20 @@ public final class IperfServer implements Closeable {
                 // below
             }
         }
-        if (closed) {
-            admission.refuse(a);
-            return;
-        }
-        admission.admit(a, (arrival, slot) -> startTest(arrival.channel(), arrival.cookie(), slot));
+        // A closed server's pool gives no slot: the test gets the busy answer.
+        admission.admit(a, this::startTest);
     }
 
-    private void startTest(SocketChannel ch, Cookie cookie, Slot slot) {
+    /** A slot went back (on the giving thread). */
+    private void slotFreed() {
+        admission.slotFreed();
+    }
+
+    /** Launches the test of control connection {@code a}, whose cookie the table took for it. */
+    private void startTest(Arrival a, Slot slot) {
+        onSlotTaken.run();
+        SocketChannel ch = a.channel();
+        Cookie cookie = a.cookie();
         // Named by the operator log's test id, unique per admitted test: the banner's number
         // (testNumber) only moves when a test finishes, so concurrent tests shared it.
         long id = testIds.incrementAndGet();
@@ -234,6 +241,8 @@ public final class IperfServer implements Closeable {
         } catch (IOException e) {
             Refusal.BUSY.answer(ch);
             slot.giveBackAsNoTest();
+            slot.close();
+            cookies.release(a);
             return;
         }
         TestRecord rec = new TestRecord(false, options);
@@ -243,8 +252,8 @@ public final class IperfServer implements Closeable {
                 options.format(), options.interval(), info.versionText(), info.systemInfo(), observers.get());
         ServerSession session = new ServerSession(context, cookie, ch, slot, options, rec, printer, reporter, selector,
                 name, id);
-        active.add(session);
-        cookies.testStarted(cookie, session);
+        // If the server's close() ran since this test took its slot, this cancels it at once (bug 3).
+        slot.whenCancelled(session::cancel);
         Thread.ofPlatform().name("iperf3j-server-" + name).start(() -> {
             try {
                 session.run();
@@ -255,8 +264,7 @@ public final class IperfServer implements Closeable {
                     // nothing left to release
                 }
                 slot.close();
-                active.remove(session);
-                cookies.testEnded(cookie, session);
+                cookies.release(a);
                 finished(session, reporter);
             }
         });
@@ -305,20 +313,17 @@ public final class IperfServer implements Closeable {
         return completedTests.get();
     }
 
-    /** Tests running now. */
+    /** Tests running now: those holding a {@code --max-concurrent} place (the count admission uses). */
     public int activeTests() {
-        return active.size();
+        return slots.running();
     }
 
+    /** Waits, at most 5 s, until every test that took a slot has ended. */
     private void awaitActiveTests() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!active.isEmpty() && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        try {
+            slots.awaitEnded(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -331,13 +336,25 @@ public final class IperfServer implements Closeable {
         udpRouter.close();
     }
 
+    /**
+     * Test seams, so a test can force an interleaving of admission and {@link #close()}
+     * without sleeping: {@code slotTaken} runs on the handshake thread of a new test that
+     * has its slot and no session yet; {@code testsToldToEnd} in {@code close()} once every
+     * test holding a slot was told to end. Set before {@link #serve()}.
+     */
+    void seams(Runnable slotTaken, Runnable testsToldToEnd) {
+        this.onSlotTaken = slotTaken;
+        this.onTestsToldToEnd = testsToldToEnd;
+    }
+
     /** Stops accepting and ends running tests as iperf3 does on SIGTERM (they are told SERVER_TERMINATE). */
     @Override
     public void close() {
         closeListener();
-        for (ServerSession s : active) {
-            s.cancel();
-        }
+        // One step with admission (the pool's monitor): every test that got a slot is told to
+        // end, one whose session is not attached yet as soon as it attaches (bug 3).
+        slots.close();
+        onTestsToldToEnd.run();
         awaitActiveTests();
     }
 }

@@ -2,26 +2,33 @@ package io.iperf3j.internal.engine.server;
 
 import java.util.function.IntSupplier;
 
-/** iperf3's answer to a test beyond {@code --max-concurrent}: ACCESS_DENIED, and the log's {@code event=busy}. */
+/**
+ * iperf3's answer to a test beyond {@code --max-concurrent} (or after the server closed):
+ * ACCESS_DENIED and the log's {@code event=busy}; the test's cookie is free again.
+ */
 final class RefuseBusy implements Admission.Overflow {
     private final ServerLog log;
     private final IntSupplier running;
     private final int max;
+    private final CookieTable cookies;
 
     /**
      * @param running the count the busy line shows
      * @param max the maximum it shows
+     * @param cookies where a refused test's cookie is given back
      */
-    RefuseBusy(ServerLog log, IntSupplier running, int max) {
+    RefuseBusy(ServerLog log, IntSupplier running, int max, CookieTable cookies) {
         this.log = log;
         this.running = running;
         this.max = max;
+        this.cookies = cookies;
     }
 
     @Override
     public void hold(Arrival a) {
         log.busy(a.client(), running.getAsInt(), max);
         Refusal.BUSY.answer(a.channel());
+        cookies.release(a);
     }
 
     @Override

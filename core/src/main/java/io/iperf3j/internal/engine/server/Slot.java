@@ -3,28 +3,42 @@ package io.iperf3j.internal.engine.server;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One test's claim on a {@code --max-concurrent} place, given back exactly once: by
+ * One test's claim on a {@code --max-concurrent} place. The place goes back exactly once: by
  * {@link #close()} when the test ends, or earlier by {@link #giveBackAsNoTest()} when the
  * attempt turned out to be no test (so {@code -1} is open again), whichever comes first.
+ * The slot itself is held until {@link #close()}: the pool's {@code close} tells every held
+ * slot's test to end ({@link #cancel()}), and a test that attaches its canceller only after
+ * that is told at once, so no test taken before the pool closed is missed.
  */
 final class Slot implements AutoCloseable {
     /** Where a slot goes back to. */
     interface Pool {
         /** @param noTest the attempt was no test ({@code -1} may serve another) */
         void giveBack(boolean noTest);
+
+        /** The test's thread is done with {@code slot}. */
+        void ended(Slot slot);
     }
 
     private final Pool pool;
     private final AtomicBoolean givenBack = new AtomicBoolean();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    /** Ends the test (guarded by this); null until the test attaches it. */
+    private Runnable canceller;
+    /** The test was told to end (guarded by this). */
+    private boolean cancelled;
 
     Slot(Pool pool) {
         this.pool = pool;
     }
 
-    /** The test ended; a no-op when the slot went back already. */
+    /** The test ended: its place goes back if it has not yet, and the slot is no longer held. Idempotent. */
     @Override
     public void close() {
         giveBack(false);
+        if (ended.compareAndSet(false, true)) {
+            pool.ended(this);
+        }
     }
 
     /** The attempt was no test (its authentication failed, or it never started). */
@@ -35,6 +49,35 @@ final class Slot implements AutoCloseable {
     private void giveBack(boolean noTest) {
         if (givenBack.compareAndSet(false, true)) {
             pool.giveBack(noTest);
+        }
+    }
+
+    /**
+     * How to end this slot's test; run at once (on this thread) when the slot was cancelled
+     * already. Call once.
+     */
+    void whenCancelled(Runnable c) {
+        synchronized (this) {
+            if (!cancelled) {
+                canceller = c;
+                return;
+            }
+        }
+        c.run();
+    }
+
+    /** Tells this slot's test to end, now or as soon as it attaches its canceller. */
+    void cancel() {
+        Runnable c;
+        synchronized (this) {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            c = canceller;
+        }
+        if (c != null) {
+            c.run();
         }
     }
 }

@@ -1,10 +1,17 @@
 package io.iperf3j.internal.engine.server;
 
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code --max-concurrent} places (one with {@code -1}, which a finished test then uses up
- * for good): the server's one count of running tests.
+ * for good): the server's one count of running tests, and the slots the server's close
+ * ends. Taking a slot and closing the pool share this pool's monitor, so a test is either
+ * refused (the pool closed first) or holds a slot that {@link #close()} cancels.
  */
 final class SlotPool implements Admission.Capacity {
     private final int max;
@@ -13,6 +20,25 @@ final class SlotPool implements Admission.Capacity {
     /** Tests holding a place (guarded by this). */
     private int admitted;
     private boolean oneOffTaken;
+    /** No more slots (guarded by this). */
+    private boolean closed;
+    /**
+     * Slots not yet closed by their test's thread (guarded by this); an auth-denied test's slot
+     * stays here after its place went back, until its thread is done.
+     */
+    private final Set<Slot> held = new HashSet<>();
+    /** What this pool's slots call back (a private view: the pool does not offer these to others). */
+    private final Slot.Pool back = new Slot.Pool() {
+        @Override
+        public void giveBack(boolean noTest) {
+            SlotPool.this.giveBack(noTest);
+        }
+
+        @Override
+        public void ended(Slot slot) {
+            SlotPool.this.ended(slot);
+        }
+    };
 
     /**
      * @param maxConcurrent places (at least one is given)
@@ -26,26 +52,21 @@ final class SlotPool implements Admission.Capacity {
     }
 
     @Override
-    public Optional<Slot> tryTake(Arrival a) {
-        return take() ? Optional.of(new Slot(this::giveBack)) : Optional.empty();
-    }
-
-    private synchronized boolean take() {
-        if (oneOff && oneOffTaken) {
-            return false;
-        }
-        if (admitted >= max) {
-            return false;
+    public synchronized Optional<Slot> tryTake(Arrival a) {
+        if (closed || (oneOff && oneOffTaken) || admitted >= max) {
+            return Optional.empty();
         }
         admitted++;
         if (oneOff) {
             oneOffTaken = true;
         }
-        return true;
+        Slot s = new Slot(back);
+        held.add(s);
+        return Optional.of(s);
     }
 
     /**
-     * A slot comes back ({@link Slot} calls this once per slot); {@code -1} is available
+     * A slot's place comes back ({@link Slot} calls this once per slot); {@code -1} is available
      * again only if the attempt was no test. A test whose authorization failed gives it
      * back before the client is told, so a client that retries at once finds it free.
      */
@@ -57,6 +78,46 @@ final class SlotPool implements Admission.Capacity {
             }
         }
         freed.run();
+    }
+
+    private synchronized void ended(Slot slot) {
+        held.remove(slot);
+        if (held.isEmpty()) {
+            notifyAll();
+        }
+    }
+
+    /**
+     * Takes no more slots and tells the test of every held slot to end (outside this monitor:
+     * a canceller wakes its test's selector).
+     */
+    void close() {
+        List<Slot> toEnd;
+        synchronized (this) {
+            closed = true;
+            toEnd = List.copyOf(held);
+        }
+        for (Slot s : toEnd) {
+            s.cancel();
+        }
+    }
+
+    /** Waits until every slot is closed, at most {@code d}; false if some is still held. */
+    synchronized boolean awaitEnded(Duration d) throws InterruptedException {
+        long deadline = System.nanoTime() + d.toNanos();
+        while (!held.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
+    /** Places in all (1 with {@code -1}). */
+    int max() {
+        return max;
     }
 
     /** Tests holding a place now. */

@@ -1,6 +1,9 @@
 package io.iperf3j.internal.engine.server;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** --max-concurrent and -1 as slots, and what Admission does with a test that finds none. */
+@Timeout(30)
 class SlotPoolTest {
     private static final Arrival A = new Arrival(null, null, null, 0);
 
@@ -71,5 +75,33 @@ class SlotPoolTest {
         Admission none = new Admission(a -> Optional.empty(), overflow);
         none.admit(A, (a, slot) -> launched.add(slot));
         assertThat(events).endsWith("held");
+    }
+
+    @Test
+    void closeTellsEveryHeldSlotAndOneAttachedLaterAtOnce() throws Exception {
+        SlotPool pool = new SlotPool(4, false, () -> { });
+        AtomicInteger attachedFirst = new AtomicInteger();
+        AtomicInteger attachedAfter = new AtomicInteger();
+        Slot running = pool.tryTake(A).orElseThrow();
+        running.whenCancelled(attachedFirst::incrementAndGet);
+        // Bug 3's window: a slot taken before close() whose test attaches only afterwards.
+        Slot late = pool.tryTake(A).orElseThrow();
+        Slot denied = pool.tryTake(A).orElseThrow();
+        denied.giveBackAsNoTest();
+        pool.close();
+        assertThat(attachedFirst).as("told once").hasValue(1);
+        assertThat(pool.tryTake(A)).as("a closed pool takes none").isEmpty();
+        late.whenCancelled(attachedAfter::incrementAndGet);
+        assertThat(attachedAfter).as("told as it attaches").hasValue(1);
+        running.cancel();
+        assertThat(attachedFirst).as("never twice").hasValue(1);
+
+        assertThat(pool.running()).as("the denied test's place is back").isEqualTo(2);
+        running.close();
+        late.close();
+        assertThat(pool.awaitEnded(Duration.ZERO)).as("the denied test's thread still holds its slot").isFalse();
+        denied.close();
+        assertThat(pool.awaitEnded(Duration.ofSeconds(10))).isTrue();
+        assertThat(pool.running()).isZero();
     }
 }
