@@ -96,6 +96,28 @@ public final class UdpStream extends DataStream implements PacketCounters {
     private final KernelClock arrivals;
     /** Set before a batched worker is woken to end ({@link #closeChannel}). */
     private volatile boolean closing;
+    /**
+     * Tests only: run by a batched receiver before each native receive, where a worker descheduled
+     * at the wrong moment would be; null otherwise (set before {@link #start}).
+     */
+    Runnable beforeNativeReceive;
+    /** How long {@link #closeChannel} waits for a batched worker to leave (tests shorten it). */
+    long closeWaitNanos = 1_000_000_000L;
+    /**
+     * Who closes a batched stream's descriptor (B6 of docs/design/one-native-layer.md). The worker
+     * calls {@code recvmmsg}, {@code sendmmsg} and {@code poll} on the descriptor's number, which the
+     * JDK does not know of: were the channel closed while the worker may still make such a call,
+     * the call could land on another socket that got the number. So the worker owns the descriptor
+     * from its start until it leaves {@link #transfer}; {@link #closeChannel} shuts the socket down
+     * (each current and later native call on it returns at once, and the number stays ours), waits
+     * up to {@link #closeWaitNanos} for the worker, and closes only once it has left (or never
+     * started). Otherwise it hands the close to the worker ({@link #closeLeftToWorker}), which
+     * does it on its way out: a worker stuck for good leaks its socket rather than using a freed
+     * number. Guards the two flags below and every {@code shutdown} and close of a batched stream.
+     */
+    private final Object descriptor = new Object();
+    private boolean workerLeft;
+    private boolean closeLeftToWorker;
 
     // Published figures (written by the worker, read by the test thread).
     @SuppressWarnings("unused") private long pubBytes;
@@ -220,14 +242,31 @@ public final class UdpStream extends DataStream implements PacketCounters {
 
     @Override
     protected void transfer() throws IOException {
-        if (sender != null) {
-            if (sender.run() == UdpSender.End.BUDGET_SPENT) {
-                endReached();
+        try {
+            if (closing) {
+                return; // closed before this thread got going: not one native call
             }
-        } else if (batch != null) {
-            receiveBatches(batch);
-        } else {
-            receiveLoop();
+            if (sender != null) {
+                if (sender.run() == UdpSender.End.BUDGET_SPENT) {
+                    endReached();
+                }
+            } else if (batch != null) {
+                receiveBatches(batch);
+            } else {
+                receiveLoop();
+            }
+        } finally {
+            workerLeaves();
+        }
+    }
+
+    /** The worker's last act: no native call on the descriptor follows; close it if that was left to us. */
+    private void workerLeaves() {
+        synchronized (descriptor) {
+            workerLeft = true;
+            if (closeLeftToWorker) {
+                StreamFactory.closeQuietly(channel);
+            }
         }
     }
 
@@ -321,6 +360,9 @@ public final class UdpStream extends DataStream implements PacketCounters {
             // large buffer (UdpIo.receiveBuffer) holds milliseconds of data: no polling,
             // unless the test is unpaced (-b 0), where the receiver is busy anyway and a
             // sleep per catch-up shows in the jitter (0.018 against 0.003 ms measured).
+            if (beforeNativeReceive != null) {
+                beforeNativeReceive.run();
+            }
             int r = io.receive(slots, false);
             if (r == DatagramBatch.EAGAIN) {
                 if (spin && spinWhenBusy && System.nanoTime() - lastData < SPIN_NANOS && !stopRequested) {
@@ -543,17 +585,35 @@ public final class UdpStream extends DataStream implements PacketCounters {
         jitterEpoch++; // only the test thread writes it
     }
 
+    /**
+     * Closes the channel; for a batched stream as {@link #descriptor} says: at once if the worker
+     * has left or never started, else when the worker leaves {@link #transfer}. Returns within
+     * {@link #closeWaitNanos} (plus a {@code shutdown}) whatever the worker does.
+     */
     @Override
     protected void closeChannel() {
-        if (batch != null && channel.isOpen()) {
-            // The worker is in (or about to enter) a native call on the descriptor:
-            // wake it without freeing the number, let it leave, then close.
+        if (batch == null) {
+            StreamFactory.closeQuietly(channel); // JDK calls only: the JDK closes safely under them
+            return;
+        }
+        synchronized (descriptor) {
+            if (!channel.isOpen() || closeLeftToWorker) {
+                return;
+            }
+            // Wake the worker from (or before) a native call without freeing the number; under the
+            // lock, so never after the worker has closed it.
             closing = true;
             batch.wakeUp();
-            if (!onWorkerThread()) {
-                awaitFinished(1_000_000_000L);
-            }
         }
-        StreamFactory.closeQuietly(channel);
+        if (!onWorkerThread()) {
+            awaitFinished(closeWaitNanos);
+        }
+        synchronized (descriptor) {
+            if (started() && !workerLeft) {
+                closeLeftToWorker = true; // still inside transfer(), or the caller is: it closes on its way out
+                return;
+            }
+            StreamFactory.closeQuietly(channel);
+        }
     }
 }
