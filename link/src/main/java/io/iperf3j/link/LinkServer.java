@@ -494,14 +494,6 @@ public final class LinkServer implements AutoCloseable {
         }
 
         @Override
-        public void accepted() {
-        }
-
-        @Override
-        public void rejected() {
-        }
-
-        @Override
         public void message(Record message) {
             if (!peer.gone) {
                 listener.onMessage(peer, message);

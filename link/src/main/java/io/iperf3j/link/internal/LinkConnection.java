@@ -48,9 +48,13 @@ public final class LinkConnection {
 
     /** What the connection tells its endpoint. */
     public interface Events {
-        void accepted();
+        /** The server accepted the connect request (a client's connection only: a server's never hears it). */
+        default void accepted() {
+        }
 
-        void rejected();
+        /** The server rejected the connect request (a client's connection only). */
+        default void rejected() {
+        }
 
         void message(Record message);
 

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.SocketException;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,70 +18,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SendFailureTest {
     private static final long MS = 1_000_000L;
 
-    /** What the connection told its endpoint. */
-    private static final class Told implements LinkConnection.Events {
-        final List<String> errors = new ArrayList<>();
+    private final RecordedEvents told = new RecordedEvents();
+    private int calls;
 
-        @Override
-        public void accepted() {
-        }
-
-        @Override
-        public void rejected() {
-        }
-
-        @Override
-        public void message(Record message) {
-        }
-
-        @Override
-        public void disconnected() {
-        }
-
-        @Override
-        public void error(String text) {
-            errors.add(text);
-        }
+    /** A client's connection with a connect request sent through {@code transport}; {@link #calls} counts its sends. */
+    private LinkConnection connection(LinkConnection.DatagramSender transport) {
+        LinkConnection c = new LinkConnection(LinkConfig.defaults(), new TypeTable(), told, (d, stamp) -> {
+            calls++;
+            return transport.send(d, stamp);
+        }, false, 0);
+        c.sendSystem(new SystemMessages.ConnectRequest(LinkConfig.PROTOCOL_VERSION), Delivery.RELIABLE);
+        c.flush(0);
+        return c;
     }
 
     @Test
     void aHardSendErrorFailsTheConnectionOnceWithItsCause() {
-        Told told = new Told();
-        int[] calls = {0};
-        LinkConnection c = new LinkConnection(LinkConfig.defaults(), new TypeTable(), told, (d, stamp) -> {
-            calls[0]++;
+        LinkConnection c = connection((d, stamp) -> {
             throw new SocketException("unable to send: Operation not permitted (errno 1)");
-        }, false, 0);
-        c.sendSystem(new SystemMessages.ConnectRequest(LinkConfig.PROTOCOL_VERSION), Delivery.RELIABLE);
-        c.flush(0);
+        });
         assertThat(told.errors).containsExactly("unable to send: Operation not permitted (errno 1)");
-        assertThat(calls[0]).isEqualTo(1);
+        assertThat(calls).isEqualTo(1);
 
         // Its resend timer, the ticks and later flushes send nothing and report nothing more.
         for (long t = 10 * MS; t < 2_000 * MS; t += 10 * MS) {
             assertThat(c.tick(t)).isFalse();
             c.flush(t);
         }
-        assertThat(calls[0]).isEqualTo(1);
+        assertThat(calls).isEqualTo(1);
         assertThat(told.errors).hasSize(1);
         assertThat(c.metrics().outPackets()).isZero();
     }
 
     @Test
     void aWithheldDatagramIsResentAndReportsNothing() {
-        Told told = new Told();
-        int[] calls = {0};
-        LinkConnection c = new LinkConnection(LinkConfig.defaults(), new TypeTable(), told, (d, stamp) -> {
-            calls[0]++;
-            return LinkConnection.DatagramSender.NOT_SENT; // a full socket buffer, every time
-        }, false, 0);
-        c.sendSystem(new SystemMessages.ConnectRequest(LinkConfig.PROTOCOL_VERSION), Delivery.RELIABLE);
-        c.flush(0);
+        LinkConnection c = connection((d, stamp) -> LinkConnection.DatagramSender.NOT_SENT); // a full buffer, every time
         for (long t = 10 * MS; t < 2_000 * MS; t += 10 * MS) {
             assertThat(c.tick(t)).isTrue();
             c.flush(t);
         }
         assertThat(told.errors).isEmpty();
-        assertThat(calls[0]).as("resent on its timer").isGreaterThan(1);
+        assertThat(calls).as("resent on its timer").isGreaterThan(1);
     }
 }
