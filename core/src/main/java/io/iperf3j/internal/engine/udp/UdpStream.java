@@ -103,21 +103,6 @@ public final class UdpStream extends DataStream implements PacketCounters {
     Runnable beforeNativeReceive;
     /** How long {@link #closeChannel} waits for a batched worker to leave (tests shorten it). */
     long closeWaitNanos = 1_000_000_000L;
-    /**
-     * Who closes a batched stream's descriptor (B6 of docs/design/one-native-layer.md). The worker
-     * calls {@code recvmmsg}, {@code sendmmsg} and {@code poll} on the descriptor's number, which the
-     * JDK does not know of: were the channel closed while the worker may still make such a call,
-     * the call could land on another socket that got the number. So the worker owns the descriptor
-     * from its start until it leaves {@link #transfer}; {@link #closeChannel} shuts the socket down
-     * (each current and later native call on it returns at once, and the number stays ours), waits
-     * up to {@link #closeWaitNanos} for the worker, and closes only once it has left (or never
-     * started). Otherwise it hands the close to the worker ({@link #closeLeftToWorker}), which
-     * does it on its way out: a worker stuck for good leaks its socket rather than using a freed
-     * number. Guards the two flags below and every {@code shutdown} and close of a batched stream.
-     */
-    private final Object descriptor = new Object();
-    private boolean workerLeft;
-    private boolean closeLeftToWorker;
 
     // Published figures (written by the worker, read by the test thread).
     @SuppressWarnings("unused") private long pubBytes;
@@ -242,31 +227,17 @@ public final class UdpStream extends DataStream implements PacketCounters {
 
     @Override
     protected void transfer() throws IOException {
-        try {
-            if (closing) {
-                return; // closed before this thread got going: not one native call
-            }
-            if (sender != null) {
-                if (sender.run() == UdpSender.End.BUDGET_SPENT) {
-                    endReached();
-                }
-            } else if (batch != null) {
-                receiveBatches(batch);
-            } else {
-                receiveLoop();
-            }
-        } finally {
-            workerLeaves();
+        if (closing) {
+            return; // closed before this thread got going: not one native call
         }
-    }
-
-    /** The worker's last act: no native call on the descriptor follows; close it if that was left to us. */
-    private void workerLeaves() {
-        synchronized (descriptor) {
-            workerLeft = true;
-            if (closeLeftToWorker) {
-                StreamFactory.closeQuietly(channel);
+        if (sender != null) {
+            if (sender.run() == UdpSender.End.BUDGET_SPENT) {
+                endReached();
             }
+        } else if (batch != null) {
+            receiveBatches(batch);
+        } else {
+            receiveLoop();
         }
     }
 
@@ -586,9 +557,10 @@ public final class UdpStream extends DataStream implements PacketCounters {
     }
 
     /**
-     * Closes the channel; for a batched stream as {@link #descriptor} says: at once if the worker
-     * has left or never started, else when the worker leaves {@link #transfer}. Returns within
-     * {@link #closeWaitNanos} (plus a {@code shutdown}) whatever the worker does.
+     * Closes the channel. A batched stream's worker calls {@code recvmmsg}, {@code sendmmsg} and
+     * {@code poll} on the descriptor's number, so it owns the descriptor until it leaves
+     * {@link #transfer} ({@link #closeAfterWorker}, B6 of docs/design/one-native-layer.md): the
+     * close waits up to {@link #closeWaitNanos}, then is the worker's.
      */
     @Override
     protected void closeChannel() {
@@ -596,24 +568,11 @@ public final class UdpStream extends DataStream implements PacketCounters {
             StreamFactory.closeQuietly(channel); // JDK calls only: the JDK closes safely under them
             return;
         }
-        synchronized (descriptor) {
-            if (!channel.isOpen() || closeLeftToWorker) {
-                return;
+        closeAfterWorker(() -> {
+            if (channel.isOpen()) {
+                closing = true;
+                batch.wakeUp(); // shutdown(SHUT_RDWR): the worker's native calls return, the number stays ours
             }
-            // Wake the worker from (or before) a native call without freeing the number; under the
-            // lock, so never after the worker has closed it.
-            closing = true;
-            batch.wakeUp();
-        }
-        if (!onWorkerThread()) {
-            awaitFinished(closeWaitNanos);
-        }
-        synchronized (descriptor) {
-            if (started() && !workerLeft) {
-                closeLeftToWorker = true; // still inside transfer(), or the caller is: it closes on its way out
-                return;
-            }
-            StreamFactory.closeQuietly(channel);
-        }
+        }, () -> StreamFactory.closeQuietly(channel), closeWaitNanos);
     }
 }
