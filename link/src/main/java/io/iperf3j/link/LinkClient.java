@@ -183,8 +183,20 @@ public final class LinkClient implements AutoCloseable {
         }
     }
 
-    private long transmit(ByteBuffer datagram, boolean stamp) {
-        if (!channel.send(datagram, null, stamp)) {
+    /**
+     * One datagram to the server. A hard send error (thrown) fails the connection with its cause;
+     * an ICMP port-unreachable the socket reports here is read as {@link #step} reads it on a
+     * receive: no server yet while connecting (keep asking), a reset once connected.
+     */
+    private long transmit(ByteBuffer datagram, boolean stamp) throws IOException {
+        try {
+            if (!channel.send(datagram, null, stamp)) {
+                return LinkConnection.DatagramSender.NOT_SENT;
+            }
+        } catch (PortUnreachableException e) {
+            if (state == LinkState.CONNECTED) {
+                throw new PortUnreachableException("Connection reset by peer");
+            }
             return LinkConnection.DatagramSender.NOT_SENT;
         }
         return stamp ? channel.lastSendKey() : LinkConnection.DatagramSender.SENT;

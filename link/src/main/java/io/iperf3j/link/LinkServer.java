@@ -12,6 +12,7 @@ import io.iperf3j.link.internal.UdpPort;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -238,11 +239,16 @@ public final class LinkServer implements AutoCloseable {
         DatagramCodec.put(b, 0, 0, 0, new byte[] {(byte) SystemMessages.CONNECT_REJECTED});
         b.flip();
         if (b.remaining() <= requestLength) {
-            sendRaw(b, to, false);
+            try {
+                sendRaw(b, to, false);
+            } catch (IOException e) {
+                // no peer to fail: the client hears nothing and its connect times out, as with a lost reject
+            }
         }
     }
 
-    private long transmit(Peer peer, ByteBuffer datagram, boolean stamp) {
+    /** One datagram to {@code peer}; a hard send error (thrown) fails that peer's connection with its cause. */
+    private long transmit(Peer peer, ByteBuffer datagram, boolean stamp) throws IOException {
         if (peer.halfOpen) {
             if (datagram.remaining() > peer.credit) {
                 repliesWithheld++;
@@ -275,14 +281,21 @@ public final class LinkServer implements AutoCloseable {
         }
     }
 
-    private boolean sendRaw(ByteBuffer datagram, InetSocketAddress to, boolean stamp) {
+    private boolean sendRaw(ByteBuffer datagram, InetSocketAddress to, boolean stamp) throws IOException {
         int n = datagram.remaining();
-        if (channel.send(datagram, to, stamp)) {
+        boolean sent;
+        try {
+            sent = channel.send(datagram, to, stamp);
+        } catch (PortUnreachableException e) {
+            // (a socket connected to one client, listen(address, client): the refusal of an earlier
+            // datagram; withheld as before, the peer's timeout ends it)
+            sent = false;
+        }
+        if (sent) {
             outDatagrams++;
             outBytes += n;
-            return true;
         }
-        return false;
+        return sent;
     }
 
     private int connectedCount() {
@@ -478,14 +491,6 @@ public final class LinkServer implements AutoCloseable {
 
         PeerEvents(Peer peer) {
             this.peer = peer;
-        }
-
-        @Override
-        public void accepted() {
-        }
-
-        @Override
-        public void rejected() {
         }
 
         @Override

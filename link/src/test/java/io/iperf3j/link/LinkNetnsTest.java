@@ -139,6 +139,28 @@ class LinkNetnsTest {
         }
     }
 
+    /**
+     * B4: nft drops the client's own datagrams on their way out, so each send fails with EPERM. The
+     * client reports that error, once, with its cause; it used to take each failure for "withheld,
+     * retry" and end, a timeout later, with "Connection timed out" and no cause. The timeout here
+     * (20 s) is far longer than the 50 ms between pings, so the line tells which of the two ended it.
+     */
+    @Test
+    void aHardSendErrorEndsTheLinkWithItsCause() throws Exception {
+        try (NetnsPair n = NetnsPair.create()) {
+            Proc server = start(n.nsB, "server", n.addrB, String.valueOf(PORT));
+            server.expect("READY");
+            Proc client = start(n.nsA, "hold", n.addrB, String.valueOf(PORT), "20000");
+            client.expect("READY CONNECTED");
+            n.nft(n.nsA, "table inet ijlkeperm { chain output { type filter hook output priority 0; policy accept;\n"
+                    + "  udp dport " + PORT + " drop\n }\n}");
+            String line = client.expect("ERROR");
+            server.closeInput();
+            report("send refused by nft: '" + line + "'");
+            assertThat(line).isEqualTo("ERROR unable to send: Operation not permitted (errno 1)");
+        }
+    }
+
     // ------------------------------------------------------------------ plumbing
 
     /** Starts {@link NetnsPeer} with {@code args} in namespace {@code ns}; {@link NetnsPair#close()} kills it if it still runs. */

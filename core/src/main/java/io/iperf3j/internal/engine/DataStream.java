@@ -56,6 +56,17 @@ public abstract class DataStream implements Runnable {
     /** The native memory of this stream's buffers, or null where they are left to the GC. */
     private final Arena memory;
     private final AtomicBoolean memoryFreed = new AtomicBoolean();
+    /**
+     * Guards the close of a descriptor the worker makes native calls on ({@link #closeAfterWorker})
+     * and the three fields below.
+     */
+    private final Object descriptor = new Object();
+    /** The worker has returned from {@link #transfer}: no native call on the descriptor follows. */
+    private boolean workerLeft;
+    /** {@link #closeAfterWorker} has closed, or handed the close to the worker. */
+    private boolean descriptorReleased;
+    /** The close the worker runs on its way out, or null. */
+    private Runnable closeLeftToWorker;
 
     public DataStream(StreamRecord record, Runnable wakeTest) {
         this(record, wakeTest, null);
@@ -91,9 +102,53 @@ public abstract class DataStream implements Runnable {
                 failure = e;
             }
         } finally {
+            workerLeaves();
             freeMemory();
             finished.countDown();
             wakeTest.run();
+        }
+    }
+
+    private void workerLeaves() {
+        synchronized (descriptor) {
+            workerLeft = true;
+            if (closeLeftToWorker != null) {
+                closeLeftToWorker.run();
+            }
+        }
+    }
+
+    /**
+     * Closes a socket whose descriptor number the worker passes to native calls the JDK does not
+     * know of ({@code recvmmsg}, {@code recv(MSG_TRUNC)}, {@code poll}): were the number freed while
+     * the worker may still make such a call, the call could land on another socket that got it. So
+     * the worker owns the descriptor until it has returned from {@link #transfer}. This runs
+     * {@code wake} (a {@code shutdown} that ends every current and later native call on the socket
+     * and keeps the number), waits up to {@code waitNanos} for the worker, and runs {@code close} if
+     * the worker has left or never started; else the worker runs {@code close} on its way out. So it
+     * returns within {@code waitNanos} whatever the worker does, and a worker stuck for good leaks
+     * its socket rather than calling into a freed number. Idempotent; any thread, the worker too.
+     */
+    protected final void closeAfterWorker(Runnable wake, Runnable close, long waitNanos) {
+        synchronized (descriptor) {
+            if (descriptorReleased) {
+                return;
+            }
+            wake.run(); // under the lock: never after the worker has closed the number
+        }
+        if (!onWorkerThread()) {
+            awaitFinished(waitNanos);
+        }
+        synchronized (descriptor) {
+            if (descriptorReleased) {
+                return;
+            }
+            descriptorReleased = true;
+            if (thread != null && !workerLeft) {
+                closeLeftToWorker = close; // still inside transfer(), or the caller is: it closes on its way out
+                return;
+            }
+            close.run();
         }
     }
 

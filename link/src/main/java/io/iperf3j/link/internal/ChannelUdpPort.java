@@ -3,7 +3,9 @@ package io.iperf3j.link.internal;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -16,6 +18,8 @@ import java.nio.channels.Selector;
  * wake-up; used where {@link NativeUdpPort} is not available.
  */
 final class ChannelUdpPort implements UdpPort {
+    /** glibc's {@code strerror(ENOBUFS)}, which the JDK's exception carries as its message. */
+    private static final String NO_BUFFER_SPACE = "No buffer space available";
     private final DatagramChannel channel;
     private final Selector selector;
     private final boolean connected;
@@ -79,11 +83,18 @@ final class ChannelUdpPort implements UdpPort {
     }
 
     @Override
-    public boolean send(ByteBuffer src, InetSocketAddress to, boolean stamp) {
+    public boolean send(ByteBuffer src, InetSocketAddress to, boolean stamp) throws IOException {
         try {
-            return (to == null ? channel.write(src) : channel.send(src, to)) > 0;
+            return (to == null ? channel.write(src) : channel.send(src, to)) > 0; // 0: EAGAIN, a full buffer
+        } catch (PortUnreachableException e) {
+            throw e; // an ICMP error of an earlier datagram (ECONNREFUSED), as NativeUdpPort reports it
         } catch (IOException e) {
-            return false; // (ICMP errors surface on read; a full socket buffer drops the datagram like a lossy link)
+            // The JDK gives no errno, only strerror's text: ENOBUFS is the one other soft error
+            // (Errno.transientSend); anything else is a hard error, reported as the native port does.
+            if (NO_BUFFER_SPACE.equals(e.getMessage())) {
+                return false;
+            }
+            throw new SocketException(NativeUdpPort.SEND_FAILED + e.getMessage(), e);
         }
     }
 

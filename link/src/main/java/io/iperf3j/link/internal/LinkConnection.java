@@ -39,15 +39,22 @@ public final class LinkConnection {
         /**
          * Sends one datagram (position to limit): {@link #NOT_SENT} (would block, withheld), {@link #SENT},
          * or the key under which the kernel's send time will come ({@link LinkConnection#sendStamped}).
+         *
+         * @throws java.io.IOException a hard error (one every later send would meet too): the connection
+         *         fails with the exception's message, once, and sends nothing more
          */
-        long send(ByteBuffer datagram, boolean stamp);
+        long send(ByteBuffer datagram, boolean stamp) throws java.io.IOException;
     }
 
     /** What the connection tells its endpoint. */
     public interface Events {
-        void accepted();
+        /** The server accepted the connect request (a client's connection only: a server's never hears it). */
+        default void accepted() {
+        }
 
-        void rejected();
+        /** The server rejected the connect request (a client's connection only). */
+        default void rejected() {
+        }
 
         void message(Record message);
 
@@ -330,6 +337,10 @@ public final class LinkConnection {
     }
 
     private void sendOut() {
+        if (closed) {
+            discardOut(); // a send failed earlier in this flush: nothing more goes out
+            return;
+        }
         if (out.position() == 0) {
             return;
         }
@@ -345,7 +356,16 @@ public final class LinkConnection {
         for (int i = 0; i < heldCount && stampsSends; i++) {
             wantStamp |= heldPong[i] >= 0;
         }
-        long key = transport.send(out, wantStamp);
+        long key;
+        try {
+            key = transport.send(out, wantStamp);
+        } catch (java.io.IOException e) {
+            // Not "withheld, retry": resending would meet the same error until the timeout, which
+            // would then end the connection with no cause (B4 of docs/design/one-native-layer.md).
+            discardOut();
+            fail(e.getMessage() != null ? e.getMessage() : e.toString());
+            return;
+        }
         if (key != DatagramSender.NOT_SENT) {
             outPackets++;
             outBytes += n;
@@ -362,6 +382,11 @@ public final class LinkConnection {
                 remember(key);
             }
         }
+        discardOut();
+    }
+
+    /** Empties the datagram being packed and what it noted about its messages. */
+    private void discardOut() {
         heldCount = 0;
         pingsInDatagramCount = 0;
         keepAliveInDatagram = false;

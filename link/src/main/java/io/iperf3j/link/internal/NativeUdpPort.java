@@ -23,12 +23,15 @@ import java.nio.ByteBuffer;
  * pair; with these stamps the link's p50 is within a few µs of ping's).
  *
  * <p>This class keeps {@link UdpPort}'s contract: the socket's {@code -errno} becomes
- * {@link PortUnreachableException} ({@code ECONNREFUSED}) or {@link SocketException}, a failed
+ * {@link PortUnreachableException} ({@code ECONNREFUSED}) or {@link SocketException} (on a send,
+ * only the errors {@link Errno#transientSend} calls hard; the others are "not sent"), a failed
  * setup a {@link SocketException} with the native exception as its cause.
  *
  * <p>Threads: as {@link UdpPort} (the socket's own rules are the same).
  */
 final class NativeUdpPort implements UdpPort, StampedUdpSocket.SendStamp {
+    /** How a hard send error's message starts (iperf3: "unable to write to stream socket"). */
+    static final String SEND_FAILED = "unable to send: ";
     private final StampedUdpSocket socket;
     /** Kernel stamps onto nanoTime's time line, one offset for all (used under the endpoint lock). */
     private final KernelClock kernelClock = new KernelClock();
@@ -76,7 +79,7 @@ final class NativeUdpPort implements UdpPort, StampedUdpSocket.SendStamp {
         if (n == -Errno.ECONNREFUSED) {
             throw new PortUnreachableException("ICMP port unreachable");
         }
-        throw new SocketException("recvmsg: " + Errno.text(-n) + " (errno " + -n + ")");
+        throw new SocketException("recvmsg: " + Errno.describe(-n));
     }
 
     @Override
@@ -109,9 +112,20 @@ final class NativeUdpPort implements UdpPort, StampedUdpSocket.SendStamp {
     }
 
     @Override
-    public boolean send(ByteBuffer src, InetSocketAddress to, boolean stamp) {
-        // (ICMP errors surface on read; a full socket buffer drops the datagram like a lossy link)
-        return socket.send(src, to, stamp) >= 0;
+    public boolean send(ByteBuffer src, InetSocketAddress to, boolean stamp) throws IOException {
+        int n = socket.send(src, to, stamp);
+        if (n >= 0) {
+            return true;
+        }
+        int errno = -n;
+        if (Errno.transientSend(errno)) {
+            return false; // a full buffer or device queue: dropped like a lossy link, or sent later
+        }
+        if (errno == Errno.ECONNREFUSED) {
+            // An ICMP error an earlier datagram caused, which a connected socket reports on its next call.
+            throw new PortUnreachableException("ICMP port unreachable");
+        }
+        throw new SocketException(SEND_FAILED + Errno.describe(errno));
     }
 
     @Override

@@ -34,10 +34,16 @@ public interface UdpPort extends AutoCloseable {
 
     /**
      * Sends {@code src} (position to limit) to {@code to} (null: the connected peer); false if it was
-     * not sent. {@code stamp}: the kernel is to report when it entered the packet scheduler
-     * ({@link #drainSendStamps}, under {@link #lastSendKey()}).
+     * not sent for a passing reason (a full socket buffer or device queue: iperf3's soft errors), a
+     * datagram the caller may drop like a lossy link. {@code stamp}: the kernel is to report when it
+     * entered the packet scheduler ({@link #drainSendStamps}, under {@link #lastSendKey()}).
+     *
+     * @throws java.net.PortUnreachableException a connected port got an ICMP port-unreachable for an
+     *         earlier datagram (the kernel reports it on the next call, send or receive)
+     * @throws IOException a hard error, one the next send would meet too (a firewall's EPERM,
+     *         ENETUNREACH, EMSGSIZE): the message is "unable to send: " and the errno's meaning
      */
-    boolean send(ByteBuffer src, InetSocketAddress to, boolean stamp);
+    boolean send(ByteBuffer src, InetSocketAddress to, boolean stamp) throws IOException;
 
     /** Waits until a datagram is waiting, {@link #wakeup} is called, or {@code timeoutNanos} passed. */
     void await(long timeoutNanos) throws IOException;

@@ -4,6 +4,7 @@ import io.iperf3j.link.LinkConfig;
 import io.iperf3j.link.LinkRttResponder;
 import io.iperf3j.link.Wire;
 import io.iperf3j.link.internal.LinkConnection;
+import io.iperf3j.link.internal.RecordedEvents;
 import io.iperf3j.link.internal.DatagramCodec;
 import io.iperf3j.link.internal.MalformedDatagramException;
 import io.iperf3j.link.internal.TypeTable;
@@ -74,27 +75,7 @@ final class FuzzTargets {
     static void connection(byte[] data) {
         long[] now = {1_000_000_000L};
         int[] sent = {0};
-        LinkConnection c = new LinkConnection(LinkConfig.defaults(), TYPES, new LinkConnection.Events() {
-            @Override
-            public void accepted() {
-            }
-
-            @Override
-            public void rejected() {
-            }
-
-            @Override
-            public void message(Record message) {
-            }
-
-            @Override
-            public void disconnected() {
-            }
-
-            @Override
-            public void error(String text) {
-            }
-        }, (d, stamp) -> {
+        LinkConnection c = new LinkConnection(LinkConfig.defaults(), TYPES, new RecordedEvents(), (d, stamp) -> {
             check(d.remaining() <= LinkConfig.MTU, "datagram above the MTU");
             sent[0]++;
             return stamp ? sent[0] - 1L : LinkConnection.DatagramSender.SENT; // a send key, as a timestamping socket gives

@@ -13,9 +13,10 @@ import java.nio.channels.DatagramChannel;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Link's native port over the native module's socket: the bugs B2 of docs/design/one-native-layer.md. */
+/** Link's native port over the native module's socket: the bugs B2 and B4 of docs/design/one-native-layer.md. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class NativeUdpPortTest {
     private static InetAddress loop6;
@@ -66,6 +67,36 @@ class NativeUdpPortTest {
                 Thread.onSpinWait();
             }
             assertThat(got.position()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * B4: a send the socket refuses for good (here EMSGSIZE, a datagram over the port's limit) throws
+     * with the errno's text; it was reported as "not sent, retry", so the link resent until it timed out.
+     */
+    @Test
+    void aHardSendErrorThrowsWithTheErrnoText() throws IOException {
+        try (DatagramChannel peer = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             UdpPort port = UdpPort.open(null, (InetSocketAddress) peer.getLocalAddress())) {
+            assertThat(port).isInstanceOf(NativeUdpPort.class);
+            ByteBuffer tooBig = ByteBuffer.allocate(70_000);
+            assertThatThrownBy(() -> port.send(tooBig, null, false))
+                    .isInstanceOf(java.net.SocketException.class)
+                    .hasMessageContaining("Message too long")
+                    .hasMessageContaining("errno 90");
+            assertThat(tooBig.position()).as("nothing was sent").isZero();
+        }
+    }
+
+    /** B4 on the portable port: the JDK's exception for EMSGSIZE (over 65,507 bytes) reaches the caller too. */
+    @Test
+    void theChannelPortThrowsAHardSendErrorToo() throws IOException {
+        try (DatagramChannel peer = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             UdpPort port = ChannelUdpPort.open(null, (InetSocketAddress) peer.getLocalAddress(), false)) {
+            ByteBuffer tooBig = ByteBuffer.allocate(70_000);
+            assertThatThrownBy(() -> port.send(tooBig, null, false))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("Message too long");
         }
     }
 }

@@ -164,13 +164,21 @@ public final class TcpStream extends DataStream {
 
     @Override
     protected void closeChannel() {
-        if (skipCopy != null && channel.isOpen() && !onWorkerThread()) {
-            // The worker calls recv/poll on the descriptor number: wake it and let it leave
-            // before the channel's close can free the number for reuse.
-            stopRequested = true;
-            skipCopy.wakeUp();
-            awaitFinished(1_000_000_000L);
+        if (skipCopy == null) {
+            closeNow();
+            return;
         }
+        // The worker calls recv/poll on the descriptor number: wake it, and close only once it has
+        // left (the close is the worker's if it takes longer than a second; see closeAfterWorker).
+        closeAfterWorker(() -> {
+            if (channel.isOpen()) {
+                stopRequested = true;
+                skipCopy.wakeUp();
+            }
+        }, this::closeNow, 1_000_000_000L);
+    }
+
+    private void closeNow() {
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -96,6 +96,13 @@ public final class UdpStream extends DataStream implements PacketCounters {
     private final KernelClock arrivals;
     /** Set before a batched worker is woken to end ({@link #closeChannel}). */
     private volatile boolean closing;
+    /**
+     * Tests only: run by a batched receiver before each native receive, where a worker descheduled
+     * at the wrong moment would be; null otherwise (set before {@link #start}).
+     */
+    Runnable beforeNativeReceive;
+    /** How long {@link #closeChannel} waits for a batched worker to leave (tests shorten it). */
+    long closeWaitNanos = 1_000_000_000L;
 
     // Published figures (written by the worker, read by the test thread).
     @SuppressWarnings("unused") private long pubBytes;
@@ -220,6 +227,9 @@ public final class UdpStream extends DataStream implements PacketCounters {
 
     @Override
     protected void transfer() throws IOException {
+        if (closing) {
+            return; // closed before this thread got going: not one native call
+        }
         if (sender != null) {
             if (sender.run() == UdpSender.End.BUDGET_SPENT) {
                 endReached();
@@ -321,6 +331,9 @@ public final class UdpStream extends DataStream implements PacketCounters {
             // large buffer (UdpIo.receiveBuffer) holds milliseconds of data: no polling,
             // unless the test is unpaced (-b 0), where the receiver is busy anyway and a
             // sleep per catch-up shows in the jitter (0.018 against 0.003 ms measured).
+            if (beforeNativeReceive != null) {
+                beforeNativeReceive.run();
+            }
             int r = io.receive(slots, false);
             if (r == DatagramBatch.EAGAIN) {
                 if (spin && spinWhenBusy && System.nanoTime() - lastData < SPIN_NANOS && !stopRequested) {
@@ -543,17 +556,23 @@ public final class UdpStream extends DataStream implements PacketCounters {
         jitterEpoch++; // only the test thread writes it
     }
 
+    /**
+     * Closes the channel. A batched stream's worker calls {@code recvmmsg}, {@code sendmmsg} and
+     * {@code poll} on the descriptor's number, so it owns the descriptor until it leaves
+     * {@link #transfer} ({@link #closeAfterWorker}, B6 of docs/design/one-native-layer.md): the
+     * close waits up to {@link #closeWaitNanos}, then is the worker's.
+     */
     @Override
     protected void closeChannel() {
-        if (batch != null && channel.isOpen()) {
-            // The worker is in (or about to enter) a native call on the descriptor:
-            // wake it without freeing the number, let it leave, then close.
-            closing = true;
-            batch.wakeUp();
-            if (!onWorkerThread()) {
-                awaitFinished(1_000_000_000L);
-            }
+        if (batch == null) {
+            StreamFactory.closeQuietly(channel); // JDK calls only: the JDK closes safely under them
+            return;
         }
-        StreamFactory.closeQuietly(channel);
+        closeAfterWorker(() -> {
+            if (channel.isOpen()) {
+                closing = true;
+                batch.wakeUp(); // shutdown(SHUT_RDWR): the worker's native calls return, the number stays ours
+            }
+        }, () -> StreamFactory.closeQuietly(channel), closeWaitNanos);
     }
 }
