@@ -14,6 +14,7 @@ import io.iperf3j.internal.udp.UdpHeader;
 import io.iperf3j.internal.udp.UdpReceiverStats;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.PortUnreachableException;
@@ -127,10 +128,12 @@ public final class UdpStream extends DataStream implements PacketCounters {
      *        and GRO for a receiver, where batched I/O works; false for the {@link UdpIo} defaults
      * @param unpaced the test has no {@code -b} limit ({@code -b 0}): a receiver then polls
      *        while data keeps coming whatever its buffer, as it is busy anyway
+     * @param memory the arena {@code buffer} lives in; the batch buffers are taken from it too, and
+     *        the stream frees it when its worker is done (an unused GRO trial buffer with it)
      */
     UdpStream(StreamRecord record, Runnable wakeTest, DatagramChannel channel, ByteBuffer buffer, boolean counters64,
-              Pacer pacer, TransferBudget budget, boolean gsro, boolean unpaced) throws IOException {
-        super(record, wakeTest);
+              Pacer pacer, TransferBudget budget, boolean gsro, boolean unpaced, Arena memory) throws IOException {
+        super(record, wakeTest, memory);
         this.channel = channel;
         this.buffer = buffer;
         this.datagramSize = buffer.capacity();
@@ -156,7 +159,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
             int gsoSlots = offload ? Math.min(DatagramBatch.MAX_GSO_SEGMENTS, 65507 / datagramSize) : 0;
             int slots = gsoSlots >= 2 ? gsoSlots : UdpIo.slots(datagramSize);
             if (slots > 1) {
-                bb = Payload.aligned(slots * datagramSize);
+                bb = Payload.aligned(memory, slots * datagramSize);
                 for (int i = 0; i < slots; i++) { // every slot carries the stream's payload
                     bb.put(i * datagramSize, buffer, 0, datagramSize);
                 }
@@ -166,7 +169,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
         } else if (nat != null) {
             if (UdpIo.offload() || gsro) {
                 // GRO: one read may return up to 64 KiB of equal-size datagrams of this flow.
-                ByteBuffer big = Payload.aligned(UdpIo.GRO_SLOTS * UdpIo.GRO_SLOT_SIZE);
+                ByteBuffer big = Payload.aligned(memory, UdpIo.GRO_SLOTS * UdpIo.GRO_SLOT_SIZE);
                 DatagramBatch g = DatagramBatch.of(nat, big, UdpIo.GRO_SLOT_SIZE).orElse(null);
                 if (g != null && g.enableGro()) {
                     b = g;
@@ -176,7 +179,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
             }
             int slots = UdpIo.slots(datagramSize);
             if (b == null && slots > 1) {
-                bb = Payload.aligned(slots * datagramSize);
+                bb = Payload.aligned(memory, slots * datagramSize);
                 b = DatagramBatch.of(nat, bb, datagramSize).orElse(null);
             }
         }

@@ -19,6 +19,7 @@ import io.iperf3j.internal.stats.TestRecord;
 import io.iperf3j.internal.udp.UdpHandshake;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -67,9 +68,10 @@ public final class UdpStreams {
                              Direction direction, int cport, TestRecord rec, TransferBudget budget,
                              TestReporter reporter, TestPrinter printer, Runnable wakeTest) throws IperfException {
         DatagramChannel ch = null;
+        Arena memory = Arena.ofShared(); // the stream's from build() on; closed here on every other path
         try {
             boolean sending = direction == Direction.SENDER;
-            ByteBuffer buffer = buffer(rec, sending);
+            ByteBuffer buffer = buffer(memory, rec, sending);
             Pacer pacer = pacer(rec, sending);
             ch = DatagramChannel.open(server.getAddress() instanceof Inet6Address
                     ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
@@ -86,12 +88,14 @@ public final class UdpStreams {
             applyEarlyOptions(ch, rec, local.fqRate(), printer);
             handshake(ch, !sending, rec.blockSize);
             applyTos(ch, rec);
-            return build(ch, id, socketNumber, direction, rec, buffer, pacer, budget, wakeTest);
+            return build(ch, id, socketNumber, direction, rec, buffer, pacer, budget, wakeTest, memory);
         } catch (IperfException e) {
             StreamFactory.closeQuietly(ch);
+            memory.close();
             throw e;
         } catch (IOException | RuntimeException e) {
             StreamFactory.closeQuietly(ch);
+            memory.close();
             throw new IperfException(ErrorCode.STREAM_CONNECT, Errno.describe(e), e);
         }
     }
@@ -154,9 +158,10 @@ public final class UdpStreams {
     public static UdpStream accepted(DatagramChannel ch, int id, int socketNumber, Direction direction, TestRecord rec,
                               TransferBudget budget, TestReporter reporter, TestPrinter printer, boolean textOutput,
                               Runnable wakeTest) throws IperfException {
+        Arena memory = Arena.ofShared(); // the stream's from build() on; closed here on every other path
         try {
             boolean sending = direction == Direction.SENDER;
-            ByteBuffer buffer = buffer(rec, sending);
+            ByteBuffer buffer = buffer(memory, rec, sending);
             Pacer pacer = pacer(rec, sending);
             enlargeReceiveBuffer(ch, rec, sending);
             checkBuffers(ch, rec, reporter, printer, textOutput);
@@ -164,12 +169,14 @@ public final class UdpStreams {
             ch.configureBlocking(true);
             ch.write(ByteBuffer.wrap(UdpHandshake.replyMessage()));
             applyTos(ch, rec);
-            return build(ch, id, socketNumber, direction, rec, buffer, pacer, budget, wakeTest);
+            return build(ch, id, socketNumber, direction, rec, buffer, pacer, budget, wakeTest, memory);
         } catch (IperfException e) {
             StreamFactory.closeQuietly(ch);
+            memory.close();
             throw e;
         } catch (IOException | RuntimeException e) {
             StreamFactory.closeQuietly(ch);
+            memory.close();
             throw new IperfException(ErrorCode.STREAM_ACCEPT, Errno.describe(e), e);
         }
     }
@@ -181,11 +188,11 @@ public final class UdpStreams {
     }
 
     /** The datagram buffer: payload (random or {@code 0123456789...}) for a sender, blank for a receiver. */
-    private static ByteBuffer buffer(TestRecord rec, boolean sending) {
+    private static ByteBuffer buffer(Arena memory, TestRecord rec, boolean sending) {
         if (sending) {
-            return Payload.buffer(rec.blockSize, rec.repeatingPayload, ThreadLocalRandom.current().nextLong());
+            return Payload.buffer(memory, rec.blockSize, rec.repeatingPayload, ThreadLocalRandom.current().nextLong());
         }
-        return Payload.aligned(rec.blockSize);
+        return Payload.aligned(memory, rec.blockSize);
     }
 
     private static Pacer pacer(TestRecord rec, boolean sending) {
@@ -295,7 +302,8 @@ public final class UdpStreams {
     }
 
     private static UdpStream build(DatagramChannel ch, int id, int socketNumber, Direction direction, TestRecord rec,
-                                   ByteBuffer buffer, Pacer pacer, TransferBudget budget, Runnable wakeTest)
+                                   ByteBuffer buffer, Pacer pacer, TransferBudget budget, Runnable wakeTest,
+                                   Arena memory)
             throws IOException {
         InetSocketAddress la = (InetSocketAddress) ch.getLocalAddress();
         InetSocketAddress ra = (InetSocketAddress) ch.getRemoteAddress();
@@ -304,6 +312,6 @@ public final class UdpStreams {
         // --gsro (3.21's gso/gro parameters): offload in this stream's direction whatever the default
         boolean offload = direction == Direction.SENDER ? rec.gso : rec.gro;
         return new UdpStream(record, wakeTest, ch, buffer, rec.udpCounters64, pacer, budget, offload,
-                rec.targetBitrate == 0);
+                rec.targetBitrate == 0, memory);
     }
 }

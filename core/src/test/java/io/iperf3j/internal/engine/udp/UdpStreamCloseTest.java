@@ -1,6 +1,7 @@
 package io.iperf3j.internal.engine.udp;
 
 import io.iperf3j.Direction;
+import io.iperf3j.internal.engine.Payload;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.sys.NativeSocket;
 
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
+import java.lang.foreign.Arena;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +40,9 @@ class UdpStreamCloseTest {
             StreamRecord record = new StreamRecord(1, 1, Direction.RECEIVER, "127.0.0.1",
                     ((InetSocketAddress) rx.getLocalAddress()).getPort(), "127.0.0.1",
                     ((InetSocketAddress) tx.getLocalAddress()).getPort());
-            UdpStream stream = new UdpStream(record, ended::countDown, rx, ByteBuffer.allocateDirect(SIZE), false,
-                    null, null, false, false);
+            Arena memory = Arena.ofShared();
+            UdpStream stream = new UdpStream(record, ended::countDown, rx, Payload.aligned(memory, SIZE), false,
+                    null, null, false, false, memory);
             assertThat(stream.ioPath()).as("a batched receiver").startsWith("recvmmsg");
 
             CountDownLatch held = new CountDownLatch(1);
@@ -63,11 +65,14 @@ class UdpStreamCloseTest {
 
             stream.closeChannel(); // returns although the worker is held: it must not hang
             assertThat(rx.isOpen()).as("closed while the worker may still call recvmmsg on the number").isTrue();
+            assertThat(memory.scope().isAlive()).as("buffers freed under the worker").isTrue();
 
             resume.countDown();
             assertThat(ended.await(30, TimeUnit.SECONDS)).as("the worker left").isTrue();
             assertThat(openAtTheCall.get()).as("the descriptor was ours at the worker's native call").isTrue();
             assertThat(rx.isOpen()).as("the worker closed it on its way out").isFalse();
+            assertThat(stream.memoryFreed()).as("the worker freed the batch buffers on its way out").isTrue();
+            assertThat(memory.scope().isAlive()).isFalse();
         }
     }
 }
