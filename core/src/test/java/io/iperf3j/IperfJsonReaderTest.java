@@ -381,6 +381,16 @@ class IperfJsonReaderTest {
         assertThat(one("{\"event\":\"error\",\"data\":[1,2]}\n").error()).hasValue("[1,2]");
     }
 
+    /** The text of a non-string value is pinned: it is what the report shows and session keeps. */
+    @Test
+    void d9TheCompactTextKeepsItsEscapesAndNumbers() {
+        String error = "{\"t\":\"a\\tb\\bc\\u0001d\\\"e\\\\f/\u00e9\\n\\r\\f\","
+                + "\"n\":[1e400,-0.0,1.5e-7,18446744073709551615,true,null],\"n\":2}";
+        assertThat(one("{\"error\":" + error + "}").error()).hasValue(
+                "{\"t\":\"a\\u0009b\\u0008c\\u0001d\\\"e\\\\f/\u00e9\\n\\u000d\\u000c\","
+                        + "\"n\":[Infinity,-0.0,1.5E-7,-1,true,null]}");
+    }
+
     @Test
     void d10SendWindowAndOutOfOrderFromAFile() {
         String text = "{\"start\":{\"connecting_to\":{\"host\":\"h\",\"port\":1},\"test_start\":{\"protocol\":\"TCP\"}},"
