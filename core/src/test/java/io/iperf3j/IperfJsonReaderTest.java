@@ -3,6 +3,7 @@ package io.iperf3j;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code -J} file also as the events of {@code --json-stream}, one case per disagreement of the readers it
  * replaced (D1–D14 of docs/design/one-json-reader.md) and one per limit.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IperfJsonReaderTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     static final List<String> CAPTURES_312 = List.of("auth_denied", "client_interrupted", "error_busy", "error_refused",
