@@ -1,12 +1,18 @@
 package io.iperf3j;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,6 +20,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
+import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,6 +54,42 @@ public final class IperfJsonReader {
     private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
     private static final int MAX_NOTES = 100;
     private static final String NOT_IPERF3 = "not an iperf3 -J or --json-stream output";
+
+    /**
+     * Writes a value that is not a string where the reader keeps text ({@code error}, {@code title},
+     * {@code extra_data}, a bad CDF point in a message) as compact JSON. Jackson's generator and not
+     * {@code CJsonWriter}: the values are the read tree's ({@code Double}s printed by {@link Double#toString},
+     * as before), which {@code CJsonWriter} would print as cJSON's {@code %g}; and it takes a {@code JsonObject}.
+     * Set to keep the text these fields always had: control characters other than {@code \n} as lower-case
+     * backslash-{@code u00xx}, NaN and infinities bare; no depth bound, as the tree's depth was bounded when read.
+     */
+    private static final JsonFactory COMPACT = new JsonFactoryBuilder()
+            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+            .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+            .characterEscapes(new ShortNewlineOnly())
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(Integer.MAX_VALUE).build())
+            .build();
+
+    /** JSON's escapes, but {@code \b \t \f \r} as backslash-{@code u00xx}: only {@code \n} has a short form. */
+    private static final class ShortNewlineOnly extends CharacterEscapes {
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        ShortNewlineOnly() {
+            for (char c : new char[] {'\b', '\t', '\f', '\r'}) {
+                ascii[c] = ESCAPE_STANDARD;
+            }
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return null;
+        }
+    }
 
     private IperfJsonReader() {
     }
@@ -928,63 +971,40 @@ public final class IperfJsonReader {
             return v instanceof String s ? s : json(v);
         }
 
-        /** Compact JSON of a tree. */
+        /** Compact JSON of a tree, by {@link #COMPACT}. */
         private static String json(Object v) {
-            StringBuilder b = new StringBuilder();
-            write(v, b);
-            return b.toString();
+            StringWriter out = new StringWriter();
+            try (JsonGenerator g = COMPACT.createGenerator(out)) {
+                write(v, g);
+            } catch (IOException e) {
+                throw new IllegalStateException("writing to a string", e);
+            }
+            return out.toString();
         }
 
-        private static void write(Object v, StringBuilder b) {
-            if (v instanceof Map<?, ?> m) {
-                b.append('{');
-                boolean first = true;
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    if (!first) {
-                        b.append(',');
+        private static void write(Object v, JsonGenerator g) throws IOException {
+            switch (v) {
+                case Map<?, ?> m -> {
+                    g.writeStartObject();
+                    for (Map.Entry<?, ?> e : m.entrySet()) {
+                        g.writeFieldName((String) e.getKey());
+                        write(e.getValue(), g);
                     }
-                    first = false;
-                    string((String) e.getKey(), b);
-                    b.append(':');
-                    write(e.getValue(), b);
+                    g.writeEndObject();
                 }
-                b.append('}');
-            } else if (v instanceof List<?> l) {
-                b.append('[');
-                for (int i = 0; i < l.size(); i++) {
-                    if (i > 0) {
-                        b.append(',');
+                case List<?> l -> {
+                    g.writeStartArray();
+                    for (Object e : l) {
+                        write(e, g);
                     }
-                    write(l.get(i), b);
+                    g.writeEndArray();
                 }
-                b.append(']');
-            } else if (v instanceof String s) {
-                string(s, b);
-            } else if (v == Null.NULL || v == null) {
-                b.append("null");
-            } else {
-                b.append(v);
+                case String s -> g.writeString(s);
+                case Long l -> g.writeNumber(l);
+                case Double d -> g.writeNumber(d);
+                case Boolean b -> g.writeBoolean(b);
+                case null, default -> g.writeNull();
             }
-        }
-
-        private static void string(String s, StringBuilder b) {
-            b.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> b.append("\\\"");
-                    case '\\' -> b.append("\\\\");
-                    case '\n' -> b.append("\\n");
-                    default -> {
-                        if (c < 0x20) {
-                            b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-                        } else {
-                            b.append(c);
-                        }
-                    }
-                }
-            }
-            b.append('"');
         }
     }
 }

@@ -3,6 +3,7 @@ package io.iperf3j;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code -J} file also as the events of {@code --json-stream}, one case per disagreement of the readers it
  * replaced (D1–D14 of docs/design/one-json-reader.md) and one per limit.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IperfJsonReaderTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     static final List<String> CAPTURES_312 = List.of("auth_denied", "client_interrupted", "error_busy", "error_refused",
@@ -379,6 +382,16 @@ class IperfJsonReaderTest {
     void d9ErrorThatIsNotAStringIsCompactJson() {
         assertThat(one("{\"error\":{\"code\":1,\"text\":\"a\\\"b\"}}").error()).hasValue("{\"code\":1,\"text\":\"a\\\"b\"}");
         assertThat(one("{\"event\":\"error\",\"data\":[1,2]}\n").error()).hasValue("[1,2]");
+    }
+
+    /** The text of a non-string value is pinned: it is what the report shows and session keeps. */
+    @Test
+    void d9TheCompactTextKeepsItsEscapesAndNumbers() {
+        String error = "{\"t\":\"a\\tb\\bc\\u0001d\\\"e\\\\f/\u00e9\\n\\r\\f\","
+                + "\"n\":[1e400,-0.0,1.5e-7,18446744073709551615,true,null],\"n\":2}";
+        assertThat(one("{\"error\":" + error + "}").error()).hasValue(
+                "{\"t\":\"a\\u0009b\\u0008c\\u0001d\\\"e\\\\f/\u00e9\\n\\u000d\\u000c\","
+                        + "\"n\":[Infinity,-0.0,1.5E-7,-1,true,null]}");
     }
 
     @Test

@@ -104,6 +104,33 @@ class JsonFidelity321Test {
         soft.assertAll();
     }
 
+    /**
+     * Outputs read but not compared by shape: {@code --json-stream} (3.17+), which 3.12 lacks, and with
+     * {@code --json-stream-full-output} (3.18+) the document after the events, on both sides.
+     */
+    static final List<Scenario> STREAMS = List.of(
+            Scenario.of("tcp --json-stream", "-t 1 --json-stream", "--json-stream"),
+            Scenario.of("udp -R --json-stream", "-u -b 100M -t 1 -R --json-stream", "--json-stream"),
+            Scenario.of("--get-server-output --json-stream", "-t 1 --get-server-output --json-stream", "--json-stream"),
+            Scenario.of("--json-stream-full-output", "-t 1 --json-stream --json-stream-full-output",
+                    "--json-stream --json-stream-full-output"));
+
+    static Stream<Scenario> everyScenario() {
+        return Stream.concat(SCENARIOS.stream(), STREAMS.stream());
+    }
+
+    /**
+     * Every document this class captures, iperf3j's and 3.21's, client and server, {@code -J} and
+     * {@code --json-stream}, is one complete run that {@code IperfJsonReader} reads in agreement with an
+     * independent reading (docs/design/one-json-reader.md, "Interop").
+     */
+    @ParameterizedTest(name = "read by IperfJsonReader, {0}")
+    @MethodSource("everyScenario")
+    void everyCapturedDocumentIsOneRunTheReaderAgreesWith(Scenario sc) {
+        JsonFidelityTest.readEveryDocument(List.of(PeerRun.cached(Peer.IPERF3J, Peer.IPERF3_21, sc),
+                PeerRun.cached(Peer.IPERF3_21, Peer.IPERF3_21, sc), PeerRun.cached(Peer.IPERF3_21, Peer.IPERF3J, sc)));
+    }
+
     private static void compare(SoftAssertions soft, String against, JsonObject expected, JsonObject actual,
                                 String context) {
         JsonFidelityTest.compareShapes(soft, against, expected, actual, context, ALLOWED_EXTRA);

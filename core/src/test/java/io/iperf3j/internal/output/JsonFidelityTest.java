@@ -11,8 +11,10 @@ import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.JsonPaths;
 import io.iperf3j.testing.PeerRun.Peer;
 import io.iperf3j.testing.PeerRun.Result;
+import io.iperf3j.testing.PeerRun.Side;
 import io.iperf3j.testing.PeerRun.Scenario;
 import io.iperf3j.testing.PeerRun;
+import io.iperf3j.testing.ReaderAgreement;
 import io.iperf3j.testing.Scenarios;
 
 import java.io.IOException;
@@ -159,6 +161,39 @@ class JsonFidelityTest {
         compareShapes(soft, "iperf3 server with iperf3 client", document(real.server().json(), real),
                 document(withOurs.server().json(), withOurs), withOurs.describe());
         soft.assertAll();
+    }
+
+    /**
+     * Every document this class captures, iperf3j's and iperf3's, client and server, is one complete run
+     * that {@code IperfJsonReader} reads in agreement with an independent reading ({@link ReaderAgreement}):
+     * every live 3.12 shape passes the reader (docs/design/one-json-reader.md, "Interop").
+     */
+    @ParameterizedTest(name = "read by IperfJsonReader, {0}")
+    @MethodSource("cases")
+    void everyCapturedDocumentIsOneRunTheReaderAgreesWith(Case c) {
+        Scenario jsonServer = c.scenario().serverJson() ? c.scenario() : Scenarios.SERVER_OUTPUT_JSON;
+        readEveryDocument(Stream.of(c.scenario(), jsonServer).distinct().flatMap(sc -> Stream.of(
+                PeerRun.cached(Peer.IPERF3J, Peer.IPERF3, sc), PeerRun.cached(Peer.IPERF3, Peer.IPERF3, sc),
+                PeerRun.cached(Peer.IPERF3, Peer.IPERF3J, sc))).toList());
+    }
+
+    /**
+     * Reads each side's output that is JSON ({@code -J} or {@code --json-stream} on its command line); at least
+     * one must be. Shared with {@link JsonFidelity321Test}.
+     */
+    static void readEveryDocument(List<Result> results) {
+        int read = 0;
+        for (Result r : results) {
+            for (Side side : List.of(r.client(), r.server())) {
+                List<String> args = side == r.client() ? r.scenario().clientArgs() : r.scenario().serverArgs();
+                if (args.contains("-J") || args.contains("--json") || args.contains("--json-stream")) {
+                    ReaderAgreement.requireOneAgreeingRun(side.stdout(), side.peer().label + " " + side.role()
+                            + " output\n" + r.describe());
+                    read++;
+                }
+            }
+        }
+        assertThat(read).as("documents read").isPositive();
     }
 
     /**

@@ -59,6 +59,11 @@ public final class IperfJar {
         return NetnsLab.JAVA + " --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx192m -jar " + jar;
     }
 
+    /** Whether {@code dir}, met while walking {@code root}, is one of the {@link #SKIPPED} folders (never the root). */
+    static boolean skipped(Path root, Path dir) {
+        return !dir.equals(root) && SKIPPED.contains(dir.getFileName().toString());
+    }
+
     /**
      * Copies the repository's sources to {@code to} (files that are already there with the same size
      * and time are kept, so a second test JVM's launcher finds its jar up to date).
@@ -67,7 +72,7 @@ public final class IperfJar {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                if (!dir.equals(from) && SKIPPED.contains(dir.getFileName().toString())) {
+                if (skipped(from, dir)) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 Files.createDirectories(to.resolve(from.relativize(dir)));
@@ -95,8 +100,7 @@ public final class IperfJar {
         Files.walkFileTree(copy, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                return !dir.equals(copy) && SKIPPED.contains(dir.getFileName().toString())
-                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                return skipped(copy, dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
 
             @Override
