@@ -91,7 +91,7 @@ final class ClientSession extends TestSession {
             connect();
             loop();
         } catch (IOException e) {
-            throw new IperfException(ErrorCode.CTRL_READ, Errno.describe(e), e);
+            throw new IperfException(ErrorCode.CTRL_READ, IoErrno.describe(e), e);
         } finally {
             closeStreams();
             if (latency != null) {
@@ -126,7 +126,7 @@ final class ClientSession extends TestSession {
             }
         } catch (IOException e) {
             ch.close();
-            throw new IperfException(ErrorCode.CONNECT, Errno.describe(e), e);
+            throw new IperfException(ErrorCode.CONNECT, IoErrno.describe(e), e);
         }
         PhaseTrace.mark("control-connected");
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -239,7 +239,7 @@ final class ClientSession extends TestSession {
             throw new IperfException(ErrorCode.MESSAGE, "server error " + ierrno);
         }
         if (errno != 0 && code.appendsSystemError()) {
-            detail = Errno.text(errno);
+            detail = IoErrno.text(errno);
         }
         throw new IperfException(code, detail);
     }
@@ -416,7 +416,7 @@ final class ClientSession extends TestSession {
                     sendingFailed = true;
                 }
             }
-            throw new IperfException(sendingFailed ? ErrorCode.STREAM_WRITE : ErrorCode.STREAM_READ, Errno.describe(f));
+            throw new IperfException(sendingFailed ? ErrorCode.STREAM_WRITE : ErrorCode.STREAM_READ, IoErrno.describe(f));
         }
         boolean limitReached = (sendBudget != null && sendBudget.exhausted()) || (receiveBudget != null && receiveBudget.exhausted());
         if (limitReached && rec.omit > 0 && rec.omitting) {

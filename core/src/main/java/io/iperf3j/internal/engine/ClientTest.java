@@ -141,7 +141,7 @@ public final class ClientTest {
                     && (error.code() == ErrorCode.AUTH_TEST || error.code() == ErrorCode.CTRL_CLOSE
                         // a 3.17+ server that closes on a token it cannot decrypt: a FIN, or a reset
                         // when the close meets bytes it has not read (seen 1 in 8 with 3.21)
-                        || (error.code() == ErrorCode.CTRL_READ && Errno.isConnectionReset(error.getCause())));
+                        || (error.code() == ErrorCode.CTRL_READ && IoErrno.isConnectionReset(error.getCause())));
         }
     }
 
@@ -181,7 +181,7 @@ public final class ClientTest {
         } catch (IperfException e) {
             error = e;
         } catch (IOException e) {
-            error = new IperfException(ErrorCode.CONNECT, Errno.describe(e), e);
+            error = new IperfException(ErrorCode.CONNECT, IoErrno.describe(e), e);
         }
         return new Attempt(reporter, error, cancelled, rec.started || !rec.streams.isEmpty());
     }

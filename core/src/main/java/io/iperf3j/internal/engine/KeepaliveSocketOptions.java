@@ -67,7 +67,7 @@ public final class KeepaliveSocketOptions {
             ch.setOption(option, value);
         } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
             // the kernel's EINVAL for a value out of its range, as iperf3's strerror
-            throw new IperfException(code, e instanceof IOException io ? Errno.describe(io) : "Invalid argument", e);
+            throw new IperfException(code, e instanceof IOException io ? IoErrno.describe(io) : "Invalid argument", e);
         }
     }
 

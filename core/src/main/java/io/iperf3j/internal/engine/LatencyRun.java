@@ -58,7 +58,7 @@ final class LatencyRun implements AutoCloseable {
             record.idle = probe.takePhase();
             record.idleSeconds = (System.nanoTime() - start) / 1e9;
         } catch (IOException e) {
-            unavailable("the latency probe could not start: " + Errno.describe(e));
+            unavailable("the latency probe could not start: " + IoErrno.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             unavailable("interrupted");

@@ -123,7 +123,7 @@ public final class StreamFactory {
         } catch (IOException e) {
             closeQuietly(ch);
             release(prepared);
-            throw new IperfException(ErrorCode.STREAM_CONNECT, Errno.describe(e), e);
+            throw new IperfException(ErrorCode.STREAM_CONNECT, IoErrno.describe(e), e);
         }
     }
 
@@ -192,7 +192,7 @@ public final class StreamFactory {
         } catch (IOException e) {
             closeQuietly(ch);
             release(prepared);
-            throw new IperfException(ErrorCode.STREAM_ACCEPT, Errno.describe(e), e);
+            throw new IperfException(ErrorCode.STREAM_ACCEPT, IoErrno.describe(e), e);
         }
     }
 

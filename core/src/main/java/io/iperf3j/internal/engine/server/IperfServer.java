@@ -2,7 +2,7 @@ package io.iperf3j.internal.engine.server;
 
 import io.iperf3j.internal.auth.PemKeys;
 import io.iperf3j.internal.engine.EngineInfo;
-import io.iperf3j.internal.engine.Errno;
+import io.iperf3j.internal.engine.IoErrno;
 import io.iperf3j.internal.engine.Unsupported;
 import io.iperf3j.RttResponder;
 import io.iperf3j.internal.engine.udp.UdpStreamRouter;
@@ -164,7 +164,7 @@ public final class IperfServer implements Closeable {
                     // Out of file descriptors (EMFILE) and the like: say so once, then back
                     // off rather than spin; the connection waits in the backlog meanwhile.
                     if (backoffMs == 0) {
-                        printer(null).error(ErrorCode.ACCEPT.text() + ": " + Errno.describe(e));
+                        printer(null).error(ErrorCode.ACCEPT.text() + ": " + IoErrno.describe(e));
                     }
                     backoffMs = Math.min(1000, Math.max(10, backoffMs * 2));
                     sleepQuietly(backoffMs);

@@ -1,6 +1,6 @@
 package io.iperf3j.internal.engine.server;
 
-import io.iperf3j.internal.engine.Errno;
+import io.iperf3j.internal.engine.IoErrno;
 import io.iperf3j.internal.engine.SocketBuffers;
 import io.iperf3j.internal.engine.StreamFactory;
 import io.iperf3j.internal.options.IperfOptions;
@@ -66,7 +66,7 @@ final class ListeningSocket {
             return new ListeningSocket(listener, mptcpPort, buffers);
         } catch (IOException e) {
             StreamFactory.closeQuietly(listener);
-            throw new IperfException(ErrorCode.LISTEN, Errno.describe(e), e);
+            throw new IperfException(ErrorCode.LISTEN, IoErrno.describe(e), e);
         }
     }
 

@@ -6,7 +6,7 @@ import io.iperf3j.Transport;
 import io.iperf3j.internal.engine.AddressText;
 import io.iperf3j.internal.engine.AffinityScope;
 import io.iperf3j.internal.engine.DataStream;
-import io.iperf3j.internal.engine.Errno;
+import io.iperf3j.internal.engine.IoErrno;
 import io.iperf3j.internal.engine.KeepaliveSocketOptions;
 import io.iperf3j.internal.engine.StreamFactory;
 import io.iperf3j.internal.engine.TestSession;
@@ -122,7 +122,7 @@ final class ServerSession extends TestSession {
                     // Before PARAM_EXCHANGE: an iperf3j client with --latency probes before it sends its parameters.
                     ctx.router().expectProbe(probe, peer.getAddress());
                 } catch (IOException e) {
-                    debug("no latency probe for this test: UDP port " + Errno.describe(e), null);
+                    debug("no latency probe for this test: UDP port " + IoErrno.describe(e), null);
                 }
             }
             control.sendState(ControlState.PARAM_EXCHANGE);
@@ -132,7 +132,7 @@ final class ServerSession extends TestSession {
             tellClient(e);
             reporter.onError(e.getMessage());
         } catch (IOException e) {
-            verdict.endReason(ErrorCode.CTRL_READ.text() + ": " + Errno.describe(e));
+            verdict.endReason(ErrorCode.CTRL_READ.text() + ": " + IoErrno.describe(e));
             reporter.onError(verdict.endReason());
         } catch (RuntimeException e) {
             verdict.endReason("internal error: " + e);
@@ -291,12 +291,12 @@ final class ServerSession extends TestSession {
                 udpArrivals.register(ctx.router(), control.remoteAddress().getAddress(), expectedStreams);
             } catch (IOException e) {
                 // iperf3 binds its UDP socket here; a taken port fails the test with the errno.
-                IperfException failure = new IperfException(ErrorCode.STREAM_LISTEN, Errno.describe(e), e);
+                IperfException failure = new IperfException(ErrorCode.STREAM_LISTEN, IoErrno.describe(e), e);
                 // This SERVER_ERROR (with the errno) is the only one: tellClient must not add another.
                 verdict.refuse();
                 errorSent = true;
                 try {
-                    control.write(ControlFrames.encodeServerError(ErrorCode.STREAM_LISTEN.number(), Errno.of(e)));
+                    control.write(ControlFrames.encodeServerError(ErrorCode.STREAM_LISTEN.number(), IoErrno.of(e)));
                 } catch (IOException ignored) {
                     // the client is gone; the test ends either way
                 }
@@ -418,7 +418,7 @@ final class ServerSession extends TestSession {
         if (running) {
             Throwable f = streamFailure();
             if (f != null) {
-                throw new IperfException(ErrorCode.STREAM_WRITE, Errno.describe(f));
+                throw new IperfException(ErrorCode.STREAM_WRITE, IoErrno.describe(f));
             }
         }
     }

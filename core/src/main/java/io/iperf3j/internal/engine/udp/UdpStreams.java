@@ -2,7 +2,7 @@ package io.iperf3j.internal.engine.udp;
 
 import io.iperf3j.Direction;
 import io.iperf3j.internal.engine.AddressText;
-import io.iperf3j.internal.engine.Errno;
+import io.iperf3j.internal.engine.IoErrno;
 import io.iperf3j.internal.engine.Pacer;
 import io.iperf3j.internal.engine.Payload;
 import io.iperf3j.internal.engine.SocketBuffers;
@@ -96,7 +96,7 @@ public final class UdpStreams {
         } catch (IOException | RuntimeException e) {
             StreamFactory.closeQuietly(ch);
             memory.close();
-            throw new IperfException(ErrorCode.STREAM_CONNECT, Errno.describe(e), e);
+            throw new IperfException(ErrorCode.STREAM_CONNECT, IoErrno.describe(e), e);
         }
     }
 
@@ -110,7 +110,7 @@ public final class UdpStreams {
             ch.configureBlocking(true);
             ch.write(ByteBuffer.wrap(UdpHandshake.connectMessage()));
         } catch (IOException e) {
-            throw new IperfException(ErrorCode.STREAM_WRITE, Errno.describe(e), e);
+            throw new IperfException(ErrorCode.STREAM_WRITE, IoErrno.describe(e), e);
         }
         long allowance = UdpHandshake.SIZE + (reverse ? (long) MAX_REVERSE_OUT_OF_ORDER_PACKETS * blockSize : 0);
         ByteBuffer in = ByteBuffer.allocate(Math.max(UdpHandshake.SIZE, blockSize));
@@ -139,12 +139,12 @@ public final class UdpStreams {
                 }
             }
         } catch (IOException e) {
-            throw new IperfException(ErrorCode.STREAM_READ, Errno.describe(e), e);
+            throw new IperfException(ErrorCode.STREAM_READ, IoErrno.describe(e), e);
         }
         try {
             ch.configureBlocking(true); // the selector is closed, so the key is gone
         } catch (IOException e) {
-            throw new IperfException(ErrorCode.STREAM_READ, Errno.describe(e), e);
+            throw new IperfException(ErrorCode.STREAM_READ, IoErrno.describe(e), e);
         }
     }
 
@@ -177,7 +177,7 @@ public final class UdpStreams {
         } catch (IOException | RuntimeException e) {
             StreamFactory.closeQuietly(ch);
             memory.close();
-            throw new IperfException(ErrorCode.STREAM_ACCEPT, Errno.describe(e), e);
+            throw new IperfException(ErrorCode.STREAM_ACCEPT, IoErrno.describe(e), e);
         }
     }
 
@@ -241,13 +241,13 @@ public final class UdpStreams {
                 ch.setOption(StandardSocketOptions.SO_SNDBUF, rec.window);
             }
         } catch (IOException e) {
-            throw new IperfException(ErrorCode.SET_BUF, Errno.describe(e), e);
+            throw new IperfException(ErrorCode.SET_BUF, IoErrno.describe(e), e);
         }
         try {
             snd = SocketBuffers.sendBuffer(ch);
             rcv = SocketBuffers.receiveBuffer(ch);
         } catch (IOException e) {
-            throw new IperfException(ErrorCode.SET_BUF, Errno.describe(e), e);
+            throw new IperfException(ErrorCode.SET_BUF, IoErrno.describe(e), e);
         }
         boolean tooSmall = false;
         if (rec.window > 0 && rec.window > snd) {
@@ -296,7 +296,7 @@ public final class UdpStreams {
             try {
                 ch.setOption(StandardSocketOptions.IP_TOS, rec.tos);
             } catch (IOException e) {
-                throw new IperfException(ErrorCode.SET_TOS, Errno.describe(e), e);
+                throw new IperfException(ErrorCode.SET_TOS, IoErrno.describe(e), e);
             }
         }
     }

@@ -3,10 +3,14 @@ package io.iperf3j.internal.engine;
 import java.util.Map;
 
 /**
- * Linux errno numbers and their glibc {@code strerror} texts, for the codes that
- * travel after SERVER_ERROR and for the texts iperf3 appends to its messages.
+ * The errno a Java I/O failure stands for, and glibc's {@code strerror} text for it: the
+ * codes that travel after SERVER_ERROR and the texts iperf3 appends to its messages. The
+ * JDK's exceptions carry no errno, only text, so this maps text and exception type back,
+ * and holds glibc's texts itself so the messages are iperf3's with native access off too.
+ * The native layer's {@code io.iperf3j.sys.Errno} is the other side: the errno numbers its
+ * system calls return, named.
  */
-public final class Errno {
+public final class IoErrno {
     static final int EPERM = 1;
     static final int ENOENT = 2;
     static final int EACCES = 13;
@@ -44,7 +48,7 @@ public final class Errno {
             Map.entry(111, "Connection refused"),
             Map.entry(113, "No route to host"));
 
-    private Errno() {
+    private IoErrno() {
     }
 
     /** glibc's text for the errno, or {@code "Unknown error N"} as glibc prints it. */
