@@ -8,16 +8,15 @@ import io.iperf3j.MetricEvent;
 import io.iperf3j.Role;
 import io.iperf3j.Transport;
 import io.iperf3j.WindowMetrics;
+import io.iperf3j.internal.files.FileReplacement;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +25,6 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes live metrics to one file, as iperf3-rs's {@code --metrics.file}. The file
@@ -58,8 +56,6 @@ public final class MetricsFileSink implements AutoCloseable {
 
     /** jackson-core's streaming writer: the objects are flat maps, so no data binding is needed. */
     private static final JsonFactory JSON = new JsonFactory();
-    private static final AtomicLong TEMP_COUNTER = new AtomicLong();
-
     private final Path path;
     private final MetricsFileFormat format;
     private final PrometheusEncoder encoder;
@@ -127,19 +123,8 @@ public final class MetricsFileSink implements AutoCloseable {
     }
 
     private void replace(String text) throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + path.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
-                + TEMP_COUNTER.incrementAndGet());
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        FileReplacement.write(path, out -> out.write(bytes));
     }
 
     /** Closes the JSONL file (a Prometheus file has nothing open). */

@@ -1,5 +1,6 @@
 package io.iperf3j.report;
 
+import io.iperf3j.internal.files.FileReplacement;
 import io.iperf3j.report.internal.InputFormatException;
 import io.iperf3j.report.internal.InputLimits;
 import io.iperf3j.report.internal.InputSource;
@@ -15,11 +16,8 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,22 +76,7 @@ public final class HtmlReport {
 
     /** Writes the page to {@code file}: a temporary file beside it, then moved into place. */
     public void write(Path file) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Long.toHexString(System.nanoTime()) + ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writeTo(out);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        FileReplacement.write(file, this::writeTo);
     }
 
     /** Collects inputs; {@link #build()} reads them. Not thread-safe. */
