@@ -6,6 +6,9 @@ public enum IperfJsonFormat {
     JSON,
     /** {@code --json-stream} (iperf3 3.17+): one {@code {"event":..., "data":...}} object per line. */
     JSON_STREAM,
-    /** {@code --json-stream-full} (iperf3 3.20+): the events, then the whole {@code -J} document. */
+    /**
+     * {@code --json-stream-full-output} (iperf3 3.20+; its release notes call it {@code --json-stream-full}):
+     * the events, then the whole {@code -J} document.
+     */
     JSON_STREAM_FULL
 }

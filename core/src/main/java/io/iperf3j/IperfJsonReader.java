@@ -36,7 +36,7 @@ import java.util.OptionalLong;
 
 /**
  * Reads iperf3's {@code -J} output (one or more documents, as a server without {@code -1} prints one per test)
- * and its {@code --json-stream} output (3.17+; {@code --json-stream-full}, 3.20+, too), of iperf3 3.12 to 3.21
+ * and its {@code --json-stream} output (3.17+; {@code --json-stream-full-output}, 3.20+, too), of iperf3 3.12 to 3.21
  * and of iperf3j, into typed {@link IperfRun}s. Pure and thread-safe. Never throws for bad input: a
  * {@link IperfJsonRead.Rejected} says why.
  *

@@ -2,6 +2,8 @@ package io.iperf3j.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iperf3j.internal.format.CFormat;
+import io.iperf3j.internal.format.UnitFormat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -412,23 +414,16 @@ class ReportInBrowserTest {
         return points.propertyStream().map(Map.Entry::getKey).toList();
     }
 
-    /** The header's verdict, as iperf3j's text output rounds ms (written here, not taken from the page's script). */
+    /**
+     * The header's verdict, from the input's numbers with core's formatters (written here, not taken from the page's
+     * script): ms as iperf3j's --latency text prints them ({@link UnitFormat#ms}), the ratio with glibc's %.Nf.
+     */
     static String verdict(JsonNode latency) {
         double added = latency.path("added_p50_us").asDouble();
         double ratio = latency.path("p50_ratio").asDouble();
-        return "Latency under load: " + (added >= 0 ? "+" : "-") + ms(Math.abs(added)) + " ms (idle p50 "
-                + ms(latency.path("idle").path("p50_us").asDouble()) + " ms → loaded " + ms(latency.path("loaded").path("p50_us").asDouble())
-                + " ms, " + fixed(ratio, ratio >= 10 ? 0 : 2) + "×)";
-    }
-
-    private static String ms(double micros) {
-        double v = micros / 1000;
-        return fixed(v, v < 1 ? 3 : v < 100 ? 2 : 1);
-    }
-
-    /** JavaScript's toFixed: the exact binary value rounded half up. */
-    private static String fixed(double v, int digits) {
-        return new java.math.BigDecimal(v).setScale(digits, java.math.RoundingMode.HALF_UP).toPlainString();
+        return "Latency under load: " + (added >= 0 ? "+" : "-") + UnitFormat.ms(Math.abs(added)) + " ms (idle p50 "
+                + UnitFormat.ms(latency.path("idle").path("p50_us").asDouble()) + " ms → loaded "
+                + UnitFormat.ms(latency.path("loaded").path("p50_us").asDouble()) + " ms, " + CFormat.fixed(ratio, ratio >= 10 ? 0 : 2) + "×)";
     }
 
     private static String escapeText(String s) {

@@ -36,6 +36,25 @@ public final class UnitFormat {
     }
 
     /**
+     * A round-trip time in µs as ms, with the digits that matter at its size: {@code %.3f} below
+     * 1 ms, {@code %.2f} below 100 ms, {@code %.1f} from there (iperf3j's {@code --latency} text,
+     * docs/design/latency.md; the HTML report's units.js has the same function). Rounded as glibc
+     * does ({@link CFormat#fixed}, ties to even on the double's exact value), not as
+     * {@code String.format} (half up from the shortest decimal: 1005 µs would be "1.01", glibc "1.00").
+     *
+     * @param micros a time in µs
+     * @return the number, unpadded, without the unit; {@code "-"} for NaN
+     */
+    public static String ms(double micros) {
+        if (Double.isNaN(micros)) {
+            return "-";
+        }
+        double v = micros / 1000.0;
+        double a = Math.abs(v);
+        return CFormat.fixed(v, a < 1 ? 3 : a < 100 ? 2 : 1);
+    }
+
+    /**
      * Formats {@code value} (bytes, or bytes per second) like iperf3's
      * {@code unit_snprintf(s, len, value, fmt)}.
      *

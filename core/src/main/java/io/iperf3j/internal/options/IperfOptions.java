@@ -80,7 +80,7 @@ import java.util.Objects;
  * @param authPadding RSA padding of the authentication token
  * @param loopback iperf3j's {@code --loopback}: run an embedded server and a client against it
  *        (role is then CLIENT and host 127.0.0.1, or ::1 with {@code -6})
- * @param jsonStreamFullOutput {@code --json-stream-full-output} (iperf3 3.18+): with
+ * @param jsonStreamFullOutput {@code --json-stream-full-output} (iperf3 3.20+): with
  *        {@code --json-stream}, also print the whole {@code -J} document at the end
  * @param controlKeepalive {@code --cntl-ka[=idle/interval/count]} (iperf3 3.18+), or null when off
  * @param mptcp {@code -m/--mptcp} (iperf3 3.18+): TCP data streams over IPPROTO_MPTCP

@@ -1,6 +1,7 @@
 package io.iperf3j.internal.output;
 
 import io.iperf3j.RttFigures;
+import io.iperf3j.internal.format.CFormat;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.stats.LatencyRecord;
 
@@ -8,10 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import static io.iperf3j.internal.format.UnitFormat.ms;
+
 /**
  * The text and JSON of {@code --latency} (docs/design/latency.md): a column on interval lines, a block
  * after the summary with one line per phase, and the verdict; the {@code latency} objects of
- * {@code -J}/{@code --json-stream}. Pure functions of the figures; the test thread calls them.
+ * {@code -J}/{@code --json-stream}. Pure functions of the figures; the test thread calls them. Numbers
+ * are rounded as glibc's {@code %.Nf} ({@link io.iperf3j.internal.format.UnitFormat#ms}, {@link CFormat#fixed}),
+ * as iperf3's printf output is, and as the HTML report's units.js writes them.
  */
 final class LatencyReport {
     /** Appended to the interval header when the option is on. */
@@ -73,7 +78,7 @@ final class LatencyReport {
 
     private static String ratio(LatencyRecord r) {
         double x = r.loaded.p50Micros() / r.idle.p50Micros();
-        return x >= 10 ? String.format(Locale.ROOT, "%.0f", x) : String.format(Locale.ROOT, "%.2f", x);
+        return CFormat.fixed(x, x >= 10 ? 0 : 2);
     }
 
     /** {@code end.latency}. */
@@ -124,15 +129,5 @@ final class LatencyReport {
                     .put("p99_us", f.p99Micros()).put("max_us", f.maxMicros());
         }
         return o;
-    }
-
-    /** A time in µs as ms, with the digits that matter at its size. */
-    static String ms(double micros) {
-        if (Double.isNaN(micros)) {
-            return "-";
-        }
-        double v = micros / 1000.0;
-        String f = v < 1 ? "%.3f" : v < 100 ? "%.2f" : "%.1f";
-        return String.format(Locale.ROOT, f, v);
     }
 }

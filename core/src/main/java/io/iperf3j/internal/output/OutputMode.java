@@ -3,7 +3,7 @@ package io.iperf3j.internal.output;
 /**
  * How a test reports: iperf3's human text, one {@code -J} document, {@code --json-stream}
  * lines, or {@code --json-stream} lines followed by the whole document
- * ({@code --json-stream-full-output}, iperf3 3.18+).
+ * ({@code --json-stream-full-output}, iperf3 3.20+).
  */
 public enum OutputMode {
     TEXT, JSON, JSON_STREAM, JSON_STREAM_FULL;

@@ -21,6 +21,7 @@ class LatencyReportTest {
         return r;
     }
 
+    /** The ratio 101,530 / 52 is exactly 1952.5: glibc's %.0f rounds the tie to even, 1952 (String.format wrote 1953). */
     @Test
     void blockHasOneLinePerPhaseAndTheVerdict() {
         List<String> lines = LatencyReport.lines(measured());
@@ -31,7 +32,7 @@ class LatencyReportTest {
                 "idle         0.038     0.052     0.061     0.093     0.200     200     0",
                 "loaded       81.00     101.5     103.9     105.0     106.1     795     2",
                 "tail         0.040     0.055     0.070     0.090     0.120      98     1",
-                "Latency under load: +101.5 ms (p50 0.052 ms idle, 101.5 ms loaded: 1953x)");
+                "Latency under load: +101.5 ms (p50 0.052 ms idle, 101.5 ms loaded: 1952x)");
     }
 
     @Test
@@ -100,5 +101,7 @@ class LatencyReportTest {
         assertThat(LatencyReport.column(new RttFigures(0, 4, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN)))
                 .isEqualTo("  - (4 lost)");
         assertThat(LatencyReport.column(new RttFigures(9, 1, 1, 52, 2, 930, 3))).isEqualTo("  0.052/0.930 ms (1 lost)");
+        // glibc's %.2f: 1.005 ms is just under the tie (String.format wrote "1.01"), 1.125 ms is a tie, to even
+        assertThat(LatencyReport.column(new RttFigures(9, 0, 1, 1005, 2, 1125, 3))).isEqualTo("  1.00/1.12 ms");
     }
 }

@@ -13,7 +13,7 @@
 
   /* ---------- units: units.js (iperf3's -f a / -f A, the same strings as core's UnitFormat) ---------- */
   var U = window.iperf3jUnits;
-  var iperfNumber = U.number, fmtRate = U.rate, fmtBytes = U.bytes, fmtPlain = U.plain;
+  var iperfNumber = U.number, fmtRate = U.rate, fmtBytes = U.bytes, fmtPlain = U.plain, fmtMs = U.ms;
   function fixedAxis(div, label) { return { scale: function (v) { return v / div; }, label: label }; }
   /* What each metric is, how its axis is scaled and how a value reads in a tooltip. */
   var METRICS = {
@@ -247,12 +247,6 @@
   }
 
   /* ---------- latency under load (iperf3j -c HOST --latency; docs/design/latency.md) ---------- */
-  /* a time in µs as ms, with the digits iperf3j's text output gives it */
-  function fmtMs(us) {
-    if (us == null || isNaN(us)) { return '–'; }
-    var v = us / 1000, a = Math.abs(v);
-    return a < 1 ? v.toFixed(3) : a < 100 ? v.toFixed(2) : v.toFixed(1);
-  }
   function latencyVerdict(lat) {
     if (!lat || lat.error != null) { return null; }
     var idle = lat.idle || {}, loaded = lat.loaded || {};
@@ -260,7 +254,7 @@
       return 'Latency under load: not enough answered probes (idle ' + (idle.count || 0) + ', loaded ' + (loaded.count || 0) + ')';
     }
     var added = lat.added_p50_us;
-    var ratio = lat.p50_ratio == null ? '' : ', ' + (lat.p50_ratio >= 10 ? lat.p50_ratio.toFixed(0) : lat.p50_ratio.toFixed(2)) + '×';
+    var ratio = lat.p50_ratio == null ? '' : ', ' + U.fixed(lat.p50_ratio, lat.p50_ratio >= 10 ? 0 : 2) + '×';
     return 'Latency under load: ' + (added >= 0 ? '+' : '-') + fmtMs(Math.abs(added)) + ' ms (idle p50 ' + fmtMs(idle.p50_us) +
       ' ms → loaded ' + fmtMs(loaded.p50_us) + ' ms' + ratio + ')';
   }

@@ -1,6 +1,6 @@
 /* iperf3j report: numbers with units, as iperf3's -f a (bits, 1000s) and -f A (bytes, 1024s).
-   A line-for-line port of core's UnitFormat (iperf3's unit_snprintf, units.c) and of the %.Nf of
-   core's CFormat, so the page writes a number exactly as iperf3 and iperf3j's text output do.
+   A line-for-line port of core's UnitFormat (iperf3's unit_snprintf, units.c, and the ms of
+   --latency) and of the %.Nf of core's CFormat, so the page writes a number exactly as iperf3 and iperf3j's text output do.
    Why a port and not strings from Java: tooltips follow the cursor and axes follow the data, so
    the page formats at run time (docs/design/report.md). A plain script: the page inlines it before
    report.js, which uses the global iperf3jUnits; UnitsScriptParityTest loads the same file under
@@ -86,10 +86,17 @@ var iperf3jUnits = (function () {
   }
   function rateAxis(maxBps) { return unitAxis(maxBps, true); }
   function byteAxis(maxBytes) { return unitAxis(maxBytes, false); }
+  /* UnitFormat.ms: a round-trip time in µs as ms, as iperf3j's --latency text prints it (%.3f below
+     1 ms, %.2f below 100 ms, %.1f from there, with fixed()'s rounding); '–' for a missing value */
+  function ms(us) {
+    if (us == null || isNaN(us)) { return '–'; }
+    var v = us / 1000, a = Math.abs(v);
+    return fixed(v, a < 1 ? 3 : a < 100 ? 2 : 1);
+  }
   /* An exact value with digit grouping, e.g. 19,230,604,526 (the page's own form; iperf3 has none) */
   function plain(v, digits) {
     if (v == null || isNaN(v)) { return '–'; }
     return Number(v).toLocaleString('en-US', { maximumFractionDigits: digits == null ? 3 : digits });
   }
-  return { fixed: fixed, number: number, format: format, rate: rate, bytes: bytes, rateAxis: rateAxis, byteAxis: byteAxis, plain: plain };
+  return { fixed: fixed, number: number, format: format, rate: rate, bytes: bytes, ms: ms, rateAxis: rateAxis, byteAxis: byteAxis, plain: plain };
 })();

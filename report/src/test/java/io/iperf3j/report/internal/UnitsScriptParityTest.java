@@ -47,6 +47,7 @@ class UnitsScriptParityTest {
                 case 'rateAxis': { const a = u.rateAxis(Number(c.max)); return u.number(a.scale(v)) + ' ' + a.label; }
                 case 'byteAxis': { const a = u.byteAxis(Number(c.max)); return u.number(a.scale(v)) + ' ' + a.label; }
                 case 'format': return u.format(v, c.fmt);
+                case 'ms': return u.ms(v);
                 default: throw new Error('unknown case ' + c.k);
               }
             });
@@ -59,6 +60,7 @@ class UnitsScriptParityTest {
             return switch (kind) {
                 case "rateAxis", "byteAxis" -> kind + "(max " + max + ") of " + value;
                 case "format" -> "format(" + value + ", '" + fmt + "')";
+                case "ms" -> "ms(" + value + " µs)";
                 default -> kind + "(" + value + ")";
             };
         }
@@ -124,9 +126,12 @@ class UnitsScriptParityTest {
         return cases;
     }
 
-    /** The page's forms with core's string: rates as iperf3's bits ('a', the value in bytes), sizes as bytes ('A'). */
+    /**
+     * The page's forms with core's string: rates as iperf3's bits ('a', the value in bytes), sizes as bytes ('A'),
+     * round-trip times in ms as --latency's text prints them.
+     */
     static List<Case> pageCases() {
-        List<Case> cases = new ArrayList<>();
+        List<Case> cases = new ArrayList<>(msCases());
         List<Double> values = values();
         for (double v : values) {
             cases.add(new Case("rate", v, 0, 'a', UnitFormat.format(v / 8, 'a').strip() + "s/sec"));
@@ -144,6 +149,33 @@ class UnitsScriptParityTest {
             }
         }
         return cases;
+    }
+
+    /**
+     * The round-trip times of {@code --latency} in µs: each precision switch (1 ms, 100 ms) and its neighbours,
+     * exact binary ties at each precision (1125 µs is 1.125 ms exactly), the decimal ties that are not exact
+     * (1005 µs is just under 1.005 ms), sub-µs values, large ones and a seeded spread.
+     */
+    static List<Double> microsValues() {
+        List<Double> v = new ArrayList<>(List.of(0.0, -0.0, 2.5, 0.5, 1.0, 62.5, 125.0, 999.4, 999.5, 999.9999, 1000.0,
+                1005.0, 1015.0, 1025.0, 1125.0, 1375.0, 9995.0, 10_005.0, 99_994.9, 99_995.0, 99_999.0, 100_000.0, 100_050.0,
+                100_250.0, 1_000_050.0, 3.6e9, 1e15, 1e21, 1e300, -1005.0, -1125.0));
+        for (double x : new double[] {1000.0, 100_000.0}) {
+            v.add(Math.nextUp(x));
+            v.add(Math.nextDown(x));
+        }
+        SplittableRandom random = new SplittableRandom(27);
+        for (int i = 0; i < 2000; i++) {
+            v.add((double) random.nextLong(0, 10_000_000));                 // whole µs up to 10 s
+            v.add(random.nextLong(0, 2_000_000) / 8.0);                     // eighths of a µs: exact ties
+            v.add(Math.pow(10, random.nextDouble(-2, 9)));                  // fractional ones of any size
+        }
+        return v;
+    }
+
+    /** The page's ms (latency verdict, phases table, RTT tooltips) with core's string, as --latency prints it. */
+    static List<Case> msCases() {
+        return microsValues().stream().map(v -> new Case("ms", v, 0, 'x', UnitFormat.ms(v))).toList();
     }
 
     private static List<String> runNode(List<Case> cases, Path dir) throws Exception {
@@ -195,18 +227,21 @@ class UnitsScriptParityTest {
         assertSame(cases, runNode(cases, dir));
     }
 
-    /** The page's rates, sizes and tooltip values are core's strings. */
+    /** The page's rates, sizes, tooltip values and latency ms are core's strings. */
     @Test
     void pageFormatsAsCore(@TempDir Path dir) throws Exception {
         List<Case> cases = pageCases();
-        assertThat(cases).hasSizeGreaterThan(8_000);
+        assertThat(cases).hasSizeGreaterThan(14_000);
+        assertThat(cases).filteredOn(c -> c.kind().equals("ms")).hasSizeGreaterThan(6_000);
         assertSame(cases, runNode(cases, dir));
     }
 
     /**
-     * The values where the page's first formatter (JavaScript's toFixed on a quotient) and iperf3 differed, with
+     * The values where the page's first formatters (JavaScript's toFixed on a quotient) and iperf3 differed, with
      * iperf3's strings written out: glibc rounds exact ties to even, and iperf3 multiplies by 1/1000^n, so
-     * 99,950,000 bits/s is just under 99.95 Mbit/s. Core agrees (asserted too), so this pins both.
+     * 99,950,000 bits/s is just under 99.95 Mbit/s. The ms of --latency too: 1005 µs is 1.00499999... ms ("1.00";
+     * core's String.format wrote "1.01"), 1125 µs is exactly 1.125 ms ("1.12"; toFixed wrote "1.13"). Core agrees
+     * (asserted too), so this pins both.
      */
     @Test
     void iperf3sRoundingOfTheCasesThatDiffered(@TempDir Path dir) throws Exception {
@@ -219,10 +254,24 @@ class UnitsScriptParityTest {
                 new Case("rate", 99_950_000, 0, 'a', "99.9 Mbits/sec"),
                 new Case("rate", 9.995e11, 0, 'a', "999 Gbits/sec"),
                 new Case("rate", 1e30, 0, 'a', "999999999999999744 Tbits/sec"),
+                new Case("ms", 0, 0, 'x', "0.000"),
+                new Case("ms", 2.5, 0, 'x', "0.003"),
+                new Case("ms", 62.5, 0, 'x', "0.062"),
+                new Case("ms", 999.5, 0, 'x', "1.000"),
+                new Case("ms", 1005, 0, 'x', "1.00"),
+                new Case("ms", 1015, 0, 'x', "1.01"),
+                new Case("ms", 1125, 0, 'x', "1.12"),
+                new Case("ms", 1375, 0, 'x', "1.38"),
+                new Case("ms", 100_250, 0, 'x', "100.2"),
+                new Case("ms", 3.6e9, 0, 'x', "3600000.0"),
+                new Case("ms", 1e24, 0, 'x', "1000000000000000000000.0"),
                 new Case("format", 1e300, 0, 'B', UnitFormat.format(1e300, 'B')));
         for (Case c : cases.subList(0, cases.size() - 1)) {
-            String core = c.kind().equals("rate") ? UnitFormat.format(c.value() / 8, 'a').strip() + "s/sec"
-                    : UnitFormat.format(c.value(), 'A').strip() + "s";
+            String core = switch (c.kind()) {
+                case "rate" -> UnitFormat.format(c.value() / 8, 'a').strip() + "s/sec";
+                case "ms" -> UnitFormat.ms(c.value());
+                default -> UnitFormat.format(c.value(), 'A').strip() + "s";
+            };
             assertThat(core).as("core: " + c).isEqualTo(c.expected());
         }
         assertThat(cases.getLast().expected()).as("no exponent form").doesNotContain("e+").hasSizeGreaterThan(300);
