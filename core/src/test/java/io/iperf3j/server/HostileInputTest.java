@@ -54,8 +54,12 @@ class HostileInputTest {
     private static final int RECV_PARAMS = 114;
     private static final int NO_MSG = 144;
     private static final int MESSAGE = 110;
-    /** Far below the 600 ms setup bound: the answer did not wait for anything. */
-    private static final int PROMPT_MS = 400;
+    /**
+     * How long a refused peer waits for the server's answer and close: a deadline, not a
+     * measurement. That the answer did not wait for a bound is in what it says: the error
+     * code (an idle timeout's is {@code NO_MSG}) and the log's reason, which every case checks.
+     */
+    private static final int ANSWER_DEADLINE_MS = 10_000;
 
     private static TestServer server;
 
@@ -80,10 +84,8 @@ class HostileInputTest {
     @ValueSource(strings = {"FFFFFFFF", "80000000", "7FFFFFFF", "00002001", "00100000", "00000000"})
     void lengthPrefixAboveTheCapOrZeroIsRefusedAtOnce(String hex) throws Exception {
         try (RawPeer p = RawPeer.atParameters(server.port())) {
-            long t0 = System.nanoTime();
             p.writeInt((int) Long.parseLong(hex, 16));
-            p.expectServerErrorThenClose(RECV_PARAMS, PROMPT_MS);
-            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(PROMPT_MS);
+            p.expectServerErrorThenClose(RECV_PARAMS, ANSWER_DEADLINE_MS); // RECV_PARAMS: refused, not timed out
         }
         server.awaitLogLine(Duration.ofSeconds(2), "result=cut", "unable to receive parameters from client");
     }
@@ -107,7 +109,7 @@ class HostileInputTest {
         try (RawPeer p = RawPeer.atParameters(server.port())) {
             p.writeInt(100).write(VALID.substring(0, 10).getBytes(StandardCharsets.UTF_8));
             p.socket.shutdownOutput();
-            assertThat(p.readToEof(PROMPT_MS)).isEmpty();
+            assertThat(p.readToEof(ANSWER_DEADLINE_MS)).isEmpty();
         }
         server.awaitLogLine(Duration.ofSeconds(2), "result=cut", "the client has unexpectedly closed the connection");
     }
@@ -145,7 +147,7 @@ class HostileInputTest {
     void malformedJsonIsRefused(String body) throws Exception {
         try (RawPeer p = RawPeer.atParameters(server.port())) {
             p.writeJson(body);
-            p.expectServerErrorThenClose(RECV_PARAMS, PROMPT_MS);
+            p.expectServerErrorThenClose(RECV_PARAMS, ANSWER_DEADLINE_MS);
         }
     }
 
@@ -170,7 +172,7 @@ class HostileInputTest {
         byte[] body = "{\"title\":\"\u00ff\u00fe\"}".getBytes(StandardCharsets.ISO_8859_1);
         try (RawPeer p = RawPeer.atParameters(server.port())) {
             p.writeInt(body.length).write(body);
-            p.expectServerErrorThenClose(RECV_PARAMS, PROMPT_MS);
+            p.expectServerErrorThenClose(RECV_PARAMS, ANSWER_DEADLINE_MS);
         }
     }
 
@@ -214,7 +216,7 @@ class HostileInputTest {
         String body = withMember(member);
         try (RawPeer p = RawPeer.atParameters(server.port())) {
             p.writeJson(body);
-            p.expectServerErrorThenClose(code, PROMPT_MS);
+            p.expectServerErrorThenClose(code, ANSWER_DEADLINE_MS);
         }
         server.awaitLogLine(Duration.ofSeconds(2), "result=refused");
     }
@@ -236,7 +238,7 @@ class HostileInputTest {
         String body = VALID.replace("\"tcp\":true", "\"udp\":true").replace("131072", "70000");
         try (RawPeer p = RawPeer.atParameters(server.port())) {
             p.writeJson(body);
-            p.expectServerErrorThenClose(20, PROMPT_MS);
+            p.expectServerErrorThenClose(20, ANSWER_DEADLINE_MS);
         }
     }
 
@@ -270,7 +272,7 @@ class HostileInputTest {
             p.writeJson(VALID);
             assertThat(p.readByte(2000)).isEqualTo(RawPeer.CREATE_STREAMS);
             p.write(new byte[] {(byte) state});
-            p.expectServerErrorThenClose(MESSAGE, PROMPT_MS);
+            p.expectServerErrorThenClose(MESSAGE, ANSWER_DEADLINE_MS);
         }
     }
 
@@ -291,8 +293,8 @@ class HostileInputTest {
                 }
                 p.write(new byte[] {0x42});
                 // Once running, failures close the connection as iperf3 3.12 does.
-                assertThat(p.readToEof(PROMPT_MS)).isEmpty();
-                assertThat(stream.readToEof(PROMPT_MS)).isEmpty();
+                assertThat(p.readToEof(ANSWER_DEADLINE_MS)).isEmpty();
+                assertThat(stream.readToEof(ANSWER_DEADLINE_MS)).isEmpty();
             }
         }
         server.awaitLogLine(Duration.ofSeconds(2), "result=cut", "received an unknown control message");
@@ -302,21 +304,26 @@ class HostileInputTest {
 
     @Test
     void garbageCookiesAndSilentConnectionsCostOnlyThemselvesWhileATestRuns() throws Exception {
-        CompletableFuture<ClientTest.Outcome> running = async(() -> server.ourClient("-t", "2", "-P", "2"));
-        Thread.sleep(300);
-        for (int i = 0; i < 20; i++) {
-            byte[] garbage = new byte[Cookie.SIZE];
-            java.util.concurrent.ThreadLocalRandom.current().nextBytes(garbage);
-            try (RawPeer p = new RawPeer(server.port(), null)) {
-                p.write(garbage);
-                // Not a waiting test's cookie: a new test, which the garbage that follows ends.
-                assertThat(p.readByte(2000)).isEqualTo(RawPeer.PARAM_EXCHANGE);
-                p.write(garbage);
-                assertThat(p.readToEof(PROMPT_MS)).startsWith(RawPeer.SERVER_ERROR);
+        // A server of its own with the default bounds: the running test is a real client, whose
+        // setup on a loaded machine can outlast the shared server's 600 ms bound (seen at load ~25),
+        // and this case is about what garbage costs a running test, not about slow clients.
+        try (TestServer own = new TestServer(ServerLimits.DEFAULTS)) {
+            CompletableFuture<ClientTest.Outcome> running = async(() -> own.ourClient("-t", "2", "-P", "2"));
+            Thread.sleep(300); // staging only: the garbage must cost the test nothing whether it runs yet or not
+            for (int i = 0; i < 20; i++) {
+                byte[] garbage = new byte[Cookie.SIZE];
+                java.util.concurrent.ThreadLocalRandom.current().nextBytes(garbage);
+                try (RawPeer p = new RawPeer(own.port(), null)) {
+                    p.write(garbage);
+                    // Not a waiting test's cookie: a new test, which the garbage that follows ends.
+                    assertThat(p.readByte(ANSWER_DEADLINE_MS)).isEqualTo(RawPeer.PARAM_EXCHANGE);
+                    p.write(garbage);
+                    assertThat(p.readToEof(ANSWER_DEADLINE_MS)).startsWith(RawPeer.SERVER_ERROR);
+                }
             }
+            ClientTest.Outcome o = running.get();
+            assertThat(o.error()).as("the running test; log:\n%s", own.log()).isNull();
         }
-        ClientTest.Outcome o = running.get();
-        assertThat(o.error()).as("the running test; log:\n%s", server.log()).isNull();
     }
 
     // ------------------------------------------------------------ UDP
