@@ -46,6 +46,16 @@ class LatencyNetnsTest {
     private static final String DEEP_TBF = "tbf rate 20mbit burst 32kbit limit 250kb";
     /** What the deep queue holds: 250 KiB at 20 Mbit/s, in µs. */
     private static final double QUEUE_US = 250 * 1024 * 8 / 20e6 * 1e6;
+    /**
+     * How full the deep queue is, at the least, at the median of a loaded run. The ground truth of
+     * the loaded delay is ping, measured in the same run (each case holds the probe within 20 % of
+     * it); the queue's size only bounds it. TCP does not keep a tail-drop queue full: after each
+     * loss CUBIC's window drops to 0.7 of its peak and the queue drains by that much, so the delay
+     * saws between about 0.7 and 1 of the queue. Runs measured 0.85 (upload) and 0.69 (-R, ping
+     * 0.62 in the same run), which a bound of 0.8 failed; half the queue still tells a queue that
+     * shows (the unshaped side adds under a fifth) from one that does not.
+     */
+    private static final double QUEUE_FILLED_MIN = 0.5;
     private static final int PORT = 5201;
 
     private RoutedPath n;
@@ -78,9 +88,9 @@ class LatencyNetnsTest {
 
     /**
      * Upload through the deep tbf queue: the idle p50 is ping's (within max(100 µs, 15 %)); the loaded p50
-     * is what the queue holds (within 20 % of 102.4 ms) and what {@code ping -i 0.05} measures during the
-     * same load (within 20 %). Then fq_codel under the same tbf (or, without fq_codel, a 15 KiB tbf
-     * queue): the added latency drops at least 5×.
+     * is what {@code ping -i 0.05} measures during the same load (within 20 %), and between half and 1.2
+     * times what the full queue holds (102.4 ms; see {@link #QUEUE_FILLED_MIN}). Then fq_codel under the
+     * same tbf (or, without fq_codel, a 15 KiB tbf queue): the added latency drops at least 5×.
      */
     @Test
     void deepQueueMatchesPingAndTheQueueAndFqCodelCutsIt() throws Exception {
@@ -95,7 +105,7 @@ class LatencyNetnsTest {
                 deep.pingLoadedP50, deep.pingReplies, QUEUE_US, added, deep.mbps));
         assertThat(Math.abs(idle - pingIdle)).as("idle p50 %.1f vs ping %.1f us", idle, pingIdle)
                 .isLessThanOrEqualTo(Math.max(100, 0.15 * pingIdle));
-        assertThat(loaded).as("loaded p50 vs the queue's %.0f us", QUEUE_US).isBetween(0.8 * QUEUE_US, 1.2 * QUEUE_US);
+        assertThat(loaded).as("loaded p50 vs the queue's %.0f us", QUEUE_US).isBetween(QUEUE_FILLED_MIN * QUEUE_US, 1.2 * QUEUE_US);
         assertThat(deep.pingReplies).as("ping replies under load").isGreaterThan(60);
         assertThat(loaded).as("loaded p50 vs ping's %.1f us", deep.pingLoadedP50)
                 .isBetween(0.8 * deep.pingLoadedP50, 1.2 * deep.pingLoadedP50);
@@ -130,7 +140,8 @@ class LatencyNetnsTest {
         double upAdded = up.latency.path("added_p50_us").asDouble();
         report(String.format(Locale.ROOT, "server side shaped: -R loaded p50 %.1f us (ping %.1f us), upload added %.1f us",
                 downLoaded, down.pingLoadedP50, upAdded));
-        assertThat(downLoaded).as("-R loaded p50 vs the queue's %.0f us", QUEUE_US).isBetween(0.8 * QUEUE_US, 1.2 * QUEUE_US);
+        assertThat(downLoaded).as("-R loaded p50 vs the queue's %.0f us", QUEUE_US)
+                .isBetween(QUEUE_FILLED_MIN * QUEUE_US, 1.2 * QUEUE_US);
         assertThat(downLoaded).as("-R loaded p50 vs ping's").isBetween(0.8 * down.pingLoadedP50, 1.2 * down.pingLoadedP50);
         assertThat(upAdded).as("upload through the unshaped side").isLessThan(QUEUE_US / 5);
     }
