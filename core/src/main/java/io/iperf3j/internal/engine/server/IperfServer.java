@@ -318,6 +318,15 @@ public final class IperfServer implements Closeable {
         return slots.running();
     }
 
+    /**
+     * Tests taken in whose thread has not ended: the running ones and those still finishing,
+     * such as a test refused for its authentication, which gives its place back before its
+     * client is told and logs its end after that. Zero means every test's end line is written.
+     */
+    public int unfinishedTests() {
+        return slots.held();
+    }
+
     /** Waits, at most 5 s, until every test that took a slot has ended. */
     private void awaitActiveTests() {
         try {

@@ -120,6 +120,11 @@ final class SlotPool implements Admission.Capacity {
         return max;
     }
 
+    /** Slots not yet closed by their test's thread: running tests and tests still finishing. */
+    synchronized int held() {
+        return held.size();
+    }
+
     /** Tests holding a place now. */
     synchronized int running() {
         return admitted;

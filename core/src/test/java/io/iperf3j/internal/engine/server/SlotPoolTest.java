@@ -37,6 +37,17 @@ class SlotPoolTest {
     }
 
     @Test
+    void aSlotGivenBackIsHeldUntilItsTestEnds() {
+        SlotPool pool = new SlotPool(4, false, () -> { });
+        Slot denied = pool.tryTake(A).orElseThrow();
+        denied.giveBackAsNoTest(); // an auth-denied test: its place goes back before its client is told
+        assertThat(pool.running()).isZero();
+        assertThat(pool.held()).as("its thread has not ended: its end line may not be logged yet").isEqualTo(1);
+        denied.close();
+        assertThat(pool.held()).isZero();
+    }
+
+    @Test
     void oneOffReopensOnlyWhenTheAttemptWasNoTest() {
         SlotPool pool = new SlotPool(16, true, () -> { });
         Slot denied = pool.tryTake(A).orElseThrow();
