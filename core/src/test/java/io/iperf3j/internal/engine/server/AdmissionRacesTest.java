@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(60)
 class AdmissionRacesTest {
-    private static final byte PARAM_EXCHANGE = (byte) ControlState.PARAM_EXCHANGE.wireByte();
-    private static final byte SERVER_TERMINATE = (byte) ControlState.SERVER_TERMINATE.wireByte();
+    private static final byte PARAM_EXCHANGE = ControlState.PARAM_EXCHANGE.wireByte();
+    private static final byte SERVER_TERMINATE = ControlState.SERVER_TERMINATE.wireByte();
     private static final byte ACCESS_DENIED = ControlState.ACCESS_DENIED.wireByte();
     /** How long a client waits for the server to close its connection; far above what any answer takes. */
     private static final int CLOSE_DEADLINE_MS = 20_000;
