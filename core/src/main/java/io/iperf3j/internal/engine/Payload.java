@@ -17,40 +17,23 @@ public final class Payload {
     private static final int PAGE = 4096;
 
     /**
-     * A direct buffer of exactly {@code size} bytes that starts on a page boundary, as
-     * iperf3's (malloc'd, so mmap'ed at 128 KiB) buffer does. The kernel copies a
-     * block into and out of socket buffers with {@code rep movsb}; a source or
-     * destination off a cache-line boundary (a plain {@code allocateDirect} is only
-     * 16-byte aligned) makes each copy straddle lines.
-     */
-    public static ByteBuffer aligned(int size) {
-        int rounded = (size + PAGE - 1) / PAGE * PAGE;
-        return ByteBuffer.allocateDirect(rounded + PAGE).alignedSlice(PAGE).slice(0, size);
-    }
-
-    /**
-     * A page-aligned buffer of exactly {@code size} bytes in {@code memory}: its native memory
-     * is freed when the owner closes the arena (a stream, when its worker has left the buffer),
-     * not when a GC finds the buffer unreachable. A {@code ByteBuffer.allocateDirect} buffer
-     * that outlives a few young collections is promoted, and then waits for a full GC; on a
-     * server that idles between tests that was megabytes of ended tests' blocks
-     * (docs/design/footprint.md).
+     * A buffer of exactly {@code size} bytes in {@code memory} that starts on a page boundary,
+     * as iperf3's (malloc'd, so mmap'ed at 128 KiB) buffer does. The kernel copies a block into
+     * and out of socket buffers with {@code rep movsb}; a source or destination off a cache-line
+     * boundary (a plain {@code allocateDirect} is only 16-byte aligned) makes each copy straddle
+     * lines. Its native memory is freed when the owner closes the arena (a stream, when its
+     * worker has left the buffer), not when a GC finds the buffer unreachable: an
+     * {@code allocateDirect} buffer that outlives a few young collections is promoted, and then
+     * waits for a full GC; on a server that idles between tests that was megabytes of ended
+     * tests' blocks (docs/design/footprint.md).
      */
     public static ByteBuffer aligned(Arena memory, int size) {
         return memory.allocate(size, PAGE).asByteBuffer();
     }
 
-    /** A direct buffer of {@code size} payload bytes, position 0, limit size. */
-    public static ByteBuffer buffer(int size, boolean repeating, long seed) {
-        return filled(aligned(size), repeating, seed);
-    }
-
-    /** As {@link #buffer(int, boolean, long)}, in {@code memory} (see {@link #aligned(Arena, int)}). */
+    /** A buffer of {@code size} payload bytes in {@code memory} (as {@link #aligned}), position 0, limit size. */
     public static ByteBuffer buffer(Arena memory, int size, boolean repeating, long seed) {
-        return filled(aligned(memory, size), repeating, seed);
-    }
-
-    private static ByteBuffer filled(ByteBuffer b, boolean repeating, long seed) {
+        ByteBuffer b = aligned(memory, size);
         fill(b, repeating, seed);
         b.flip();
         return b;

@@ -457,7 +457,9 @@ public final class UdpStream extends DataStream implements PacketCounters {
         if (WARMUP_ROUNDS <= 0 || !UdpIo.batching() || !WARMED.compareAndSet(false, true)) {
             return;
         }
-        try (DatagramChannel scratch = DatagramChannel.open(java.net.StandardProtocolFamily.INET)) {
+        // A shared arena as the streams' own, so the warmed code is the code they run; freed on return.
+        try (Arena scratchMemory = Arena.ofShared();
+             DatagramChannel scratch = DatagramChannel.open(java.net.StandardProtocolFamily.INET)) {
             scratch.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
             scratch.configureBlocking(true);
             NativeSocket nat = NativeSocket.of(scratch).orElse(null);
@@ -465,7 +467,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
             if (nat == null || slots < 2) {
                 return;
             }
-            ByteBuffer bb = Payload.aligned(slots * datagramSize);
+            ByteBuffer bb = Payload.aligned(scratchMemory, slots * datagramSize);
             DatagramBatch io = DatagramBatch.of(nat, bb, datagramSize).orElse(null);
             if (io == null) {
                 return;
