@@ -88,6 +88,11 @@ final class ClientSession extends TestSession {
      */
     void run() throws IperfException {
         try {
+            if (local.protocol() == Transport.UDP) {
+                // On the spare core while the control connection is made; the streams' set-up waits for it.
+                UdpStream.warmUpInBackground(local.blockSize() > 0 ? local.blockSize() : IperfOptions.DEFAULT_UDP_BLOCKSIZE,
+                        local.udpCounters64());
+            }
             connect();
             loop();
         } catch (IOException e) {
@@ -344,6 +349,7 @@ final class ClientSession extends TestSession {
         }
         if (rec.protocol == Transport.UDP) {
             // Before any handshake: a reverse test's server sends once the last stream is set up.
+            // Started in the background by run(); this waits for it to end (or runs it).
             UdpStream.warmUpOnce(rec.blockSize, rec.udpCounters64);
         }
         for (int i = 0; i < directions.size(); i++) {

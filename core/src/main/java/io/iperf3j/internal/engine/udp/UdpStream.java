@@ -196,7 +196,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
                 : new PlainUdpSender(this, channel, buffer, pacer, budget, counters64);
         this.gro = coalesced;
         if (b != null) {
-            warmUpOnce(datagramSize, counters64); // a no-op when the client warmed up before its handshake
+            warmUpOnce(datagramSize, counters64); // waits for (or skips) a warm-up this JVM ran already
         }
     }
 
@@ -435,9 +435,13 @@ public final class UdpStream extends DataStream implements PacketCounters {
         tally.reads = reads;
     }
 
-    /** Whether this JVM's batched paths have been warmed up (once per JVM). */
+    /** Whether this JVM's warm-up of the batched paths has started (once per JVM; JIT code is per JVM). */
     private static final java.util.concurrent.atomic.AtomicBoolean WARMED =
             new java.util.concurrent.atomic.AtomicBoolean();
+    /** Opened when the warm-up has ended, so a stream that did not run it waits for compiled code. */
+    private static final java.util.concurrent.CountDownLatch WARM_DONE = new java.util.concurrent.CountDownLatch(1);
+    /** How long a stream waits for a warm-up another thread runs: it is optional, never a reason to stall. */
+    private static final long WARM_WAIT_MS = 5_000;
     private static final int WARMUP_ROUNDS = Integer.getInteger("iperf3j.udp.warmup", 20_000);
 
     /**
@@ -454,9 +458,52 @@ public final class UdpStream extends DataStream implements PacketCounters {
      * "loss" at the start of the test; 3.21's own client, none).
      */
     public static void warmUpOnce(int datagramSize, boolean counters64) {
-        if (WARMUP_ROUNDS <= 0 || !UdpIo.batching() || !WARMED.compareAndSet(false, true)) {
+        if (WARMUP_ROUNDS <= 0 || !UdpIo.batching()) {
             return;
         }
+        if (!WARMED.compareAndSet(false, true)) {
+            awaitWarmUp();
+            return;
+        }
+        try {
+            warmUp(datagramSize, counters64);
+        } finally {
+            WARM_DONE.countDown();
+        }
+    }
+
+    /**
+     * Starts {@link #warmUpOnce} on a daemon thread of its own, so that a client runs it on the
+     * spare core while it connects and exchanges parameters (issue 28: run after the exchange, it
+     * added its whole time, 0.1-0.6 s, to every UDP test's start). The stream set-up's own call
+     * then waits for it to end. A no-op when the warm-up has started already or is not needed.
+     */
+    public static void warmUpInBackground(int datagramSize, boolean counters64) {
+        if (WARMUP_ROUNDS <= 0 || WARMED.get() || !UdpIo.batching()) {
+            return;
+        }
+        Thread t = new Thread(new WarmUp(datagramSize, counters64), "iperf3j-udp-warmup"); // not a lambda, as OneTimeSetup
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private record WarmUp(int datagramSize, boolean counters64) implements Runnable {
+        @Override
+        public void run() {
+            warmUpOnce(datagramSize, counters64);
+        }
+    }
+
+    /** Waits, bounded, for the warm-up another thread runs; an interrupt ends the wait (the flag is kept). */
+    private static void awaitWarmUp() {
+        try {
+            WARM_DONE.await(WARM_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void warmUp(int datagramSize, boolean counters64) {
         // A shared arena as the streams' own, so the warmed code is the code they run; freed on return.
         try (Arena scratchMemory = Arena.ofShared();
              DatagramChannel scratch = DatagramChannel.open(java.net.StandardProtocolFamily.INET)) {
