@@ -82,9 +82,9 @@ import java.util.Objects;
  *        (role is then CLIENT and host 127.0.0.1, or ::1 with {@code -6})
  * @param jsonStreamFullOutput {@code --json-stream-full-output} (iperf3 3.20+): with
  *        {@code --json-stream}, also print the whole {@code -J} document at the end
- * @param controlKeepalive {@code --cntl-ka[=idle/interval/count]} (iperf3 3.18+), or null when off
- * @param mptcp {@code -m/--mptcp} (iperf3 3.18+): TCP data streams over IPPROTO_MPTCP
- * @param skipRxCopy {@code --skip-rx-copy} (iperf3 3.18+): receivers discard data with MSG_TRUNC
+ * @param controlKeepalive {@code --cntl-ka[=idle/interval/count]} (iperf3 3.19+), or null when off
+ * @param mptcp {@code -m/--mptcp} (iperf3 3.19+): TCP data streams over IPPROTO_MPTCP
+ * @param skipRxCopy {@code --skip-rx-copy} (iperf3 3.19+): receivers discard data with MSG_TRUNC
  * @param gsro {@code --gsro} (iperf3 3.20+): UDP segmentation offload (GSO) and GRO on both sides
  */
 public record IperfOptions(

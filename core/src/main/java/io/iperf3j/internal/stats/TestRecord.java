@@ -49,9 +49,9 @@ public final class TestRecord {
     public boolean noDelayRequested;
     public boolean repeatingPayload;
     public boolean zeroCopy;
-    /** {@code --skip-rx-copy} (iperf3 3.18+): receiving streams discard data with MSG_TRUNC. */
+    /** {@code --skip-rx-copy} (iperf3 3.19+): receiving streams discard data with MSG_TRUNC. */
     public boolean skipRxCopy;
-    /** {@code -m} (iperf3 3.18+): TCP data streams over IPPROTO_MPTCP. */
+    /** {@code -m} (iperf3 3.19+): TCP data streams over IPPROTO_MPTCP. */
     public boolean mptcp;
     /** UDP segmentation offload for sending streams, from 3.21's {@code gso} parameter ({@code --gsro}). */
     public boolean gso;
