@@ -8,6 +8,7 @@ import io.iperf3j.internal.engine.AffinityScope;
 import io.iperf3j.internal.engine.DataStream;
 import io.iperf3j.internal.engine.IoErrno;
 import io.iperf3j.internal.engine.KeepaliveSocketOptions;
+import io.iperf3j.internal.engine.RateShare;
 import io.iperf3j.internal.engine.StreamFactory;
 import io.iperf3j.internal.engine.TestSession;
 import io.iperf3j.internal.engine.TestSettings;
@@ -72,6 +73,8 @@ final class ServerSession extends TestSession {
     /** The running {@code --server-bitrate-limit} check, made at the first interval (null: none yet or none at all). */
     private BitrateLimit rateLimit;
     private boolean resultsSent;
+    /** This test's {@code --total-rate} share, which its streams' pacers follow; null without one. */
+    private RateShare rateShare;
     /** Answers the client's latency probe ({@code --latency}); null when the server answers none. */
     private ProbeAnswer probe;
 
@@ -399,7 +402,7 @@ final class ServerSession extends TestSession {
             int index = streams.size();
             Direction d = nextDirection();
             TcpStream s = factory.acceptedTcp(ch, StreamRoles.id(index), StreamRoles.tcpSocket(index), d, rec,
-                    d == Direction.SENDER ? sendBudget : null);
+                    d == Direction.SENDER ? sendBudget : null, rateShare);
             addAcceptedStream(s);
         }
         DatagramChannel dc;
@@ -412,7 +415,7 @@ final class ServerSession extends TestSession {
             int index = streams.size();
             boolean text = !local.json() && !local.jsonStream();
             UdpStream s = UdpStreams.accepted(dc, StreamRoles.id(index), StreamRoles.udpSocket(index), d, rec, d == Direction.SENDER ? sendBudget : null,
-                    reporter, printer, text, this::wake);
+                    reporter, printer, text, this::wake, rateShare);
             addAcceptedStream(s);
         }
         if (running) {
