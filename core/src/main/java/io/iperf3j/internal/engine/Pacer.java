@@ -25,11 +25,32 @@ import java.util.function.BooleanSupplier;
  * (which spin or park as the data path wants); TCP streams, which have no pacing
  * grid either, wait in {@link #awaitTurn}. Not thread-safe: owned by the sending
  * thread.
+ *
+ * <p>On a server with {@code --total-rate} a pacer also follows its test's {@link RateShare}
+ * (made even without {@code -b}, and for a TCP receiver, which waits before reading each
+ * block so that TCP's flow control slows the client): each check reads the share's volatile
+ * rate, runs at {@code min(-b, share)}, and re-anchors the schedule when the share changed.
+ * Without a share a check costs one null test more than before.
  */
 public final class Pacer {
-    private final double nanosPerByte;
+    /**
+     * With a {@link RateShare}: the most a stream may be behind its schedule. A stream held
+     * back elsewhere (a slow client, a sender that had not started) would otherwise gather
+     * credit and later burst over its share, taking it from the other tests.
+     */
+    static final long MAX_CREDIT_NANOS = 50_000_000L;
+    /** The stream's own {@code -b} rate in bits per second; 0 for none (only with a share). */
+    private final long ownRate;
     private final int burst;
+    /** The server's {@code --total-rate} share, or null: then nothing below changes the schedule. */
+    private final RateShare share;
+    /** The share's rate the schedule follows now. */
+    private long shareSeen;
+    /** 8e9 / the rate; 0 for no limit (a share not set yet and no {@code -b}). */
+    private double nanosPerByte;
     private long startNanos;
+    /** The bytes sent when the schedule was last anchored; 0 without a share. */
+    private long bytesAtStart;
     private int sinceCheck;
 
     /**
@@ -37,17 +58,42 @@ public final class Pacer {
      * @param burst datagrams per burst; 0 or 1 for none
      */
     public Pacer(long bitsPerSecond, int burst) {
-        if (bitsPerSecond <= 0) {
+        this(bitsPerSecond, burst, null);
+    }
+
+    /**
+     * A pacer that also follows a server's {@code --total-rate} share: it runs at
+     * {@code min(bitsPerSecond, share)}, and re-anchors its schedule when the share changes.
+     *
+     * @param bitsPerSecond the stream's own {@code -b} rate, or 0 for none
+     * @param share the test's share, or null for a plain {@code -b} pacer
+     */
+    public Pacer(long bitsPerSecond, int burst, RateShare share) {
+        if (bitsPerSecond < 0 || (bitsPerSecond == 0 && share == null)) {
             throw new IllegalArgumentException("rate must be positive: " + bitsPerSecond);
         }
-        this.nanosPerByte = 8e9 / bitsPerSecond;
+        this.ownRate = bitsPerSecond;
         this.burst = Math.max(1, burst);
+        this.share = share;
+        this.shareSeen = share == null ? 0 : share.streamBitsPerSecond();
+        this.nanosPerByte = nanosPerByte(ownRate, shareSeen);
+    }
+
+    /** 8e9 / min of the two rates, a 0 rate meaning "no limit"; 0 when neither limits. */
+    private static double nanosPerByte(long own, long shared) {
+        long rate = own == 0 ? shared : shared == 0 ? own : Math.min(own, shared);
+        return rate == 0 ? 0 : 8e9 / rate;
     }
 
     /** The schedule starts now (the stream's first datagram is due at once). */
     public void start(long nowNanos) {
         startNanos = nowNanos;
+        bytesAtStart = 0;
         sinceCheck = 0;
+        if (share != null) {
+            shareSeen = share.streamBitsPerSecond();
+            nanosPerByte = nanosPerByte(ownRate, shareSeen);
+        }
     }
 
     /**
@@ -65,6 +111,7 @@ public final class Pacer {
     /**
      * How many units of {@code unitBytes} the rate lets go in one millisecond, at least 1:
      * the largest burst a segmentation-offload sender sends at once (see BatchedUdpSender).
+     * It follows the rate of the last {@link #waitNanos}, so a changed share changes the burst.
      */
     public int perMillisecond(int unitBytes) {
         double perMs = 1e6 / (nanosPerByte * Math.max(1, unitBytes));
@@ -77,8 +124,36 @@ public final class Pacer {
      * before the time returns the rest.
      */
     public long waitNanos(long bytesSent, long nowNanos) {
-        long due = startNanos + (long) (bytesSent * nanosPerByte);
+        if (share != null) {
+            follow(bytesSent, nowNanos);
+        }
+        long due = startNanos + (long) ((bytesSent - bytesAtStart) * nanosPerByte);
         return Math.max(0, due - nowNanos);
+    }
+
+    /**
+     * The share's side of a check: when the share's rate changed, the schedule is re-anchored
+     * at the point the next byte was due (not earlier than now), so the new rate holds exactly
+     * from there on, with neither a burst nor a pause for what went before; a stream more than
+     * {@link #MAX_CREDIT_NANOS} behind is moved up to that bound.
+     */
+    private void follow(long bytesSent, long nowNanos) {
+        long rate = share.streamBitsPerSecond();
+        long due = startNanos + (long) ((bytesSent - bytesAtStart) * nanosPerByte);
+        if (rate != shareSeen) {
+            shareSeen = rate;
+            nanosPerByte = nanosPerByte(ownRate, rate);
+            startNanos = Math.max(nowNanos, due);
+            bytesAtStart = bytesSent;
+        } else if (nowNanos - due > MAX_CREDIT_NANOS) {
+            startNanos = nowNanos - MAX_CREDIT_NANOS;
+            bytesAtStart = bytesSent;
+        }
+    }
+
+    /** The rate the schedule follows now, in bits per second; 0 for no limit. */
+    public long currentRate() {
+        return nanosPerByte == 0 ? 0 : Math.round(8e9 / nanosPerByte);
     }
 
     /**

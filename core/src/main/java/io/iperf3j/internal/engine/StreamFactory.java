@@ -60,7 +60,7 @@ public final class StreamFactory {
         SocketChannel ch = null;
         Prepared prepared = null;
         try {
-            prepared = prepare(direction, rec);
+            prepared = prepare(direction, rec, null);
             ch = SocketChannel.open(server.getAddress() instanceof Inet6Address
                     ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             // -L: a fresh socket behind the channel, connected natively below (FlowLabelledTcp says why)
@@ -157,9 +157,14 @@ public final class StreamFactory {
         return new InetSocketAddress(address, cport);
     }
 
-    /** Server: turns an accepted data connection (cookie already read) into a stream. */
+    /**
+     * Server: turns an accepted data connection (cookie already read) into a stream.
+     *
+     * @param share the test's {@code --total-rate} share, or null: a sender is paced to it, a
+     *        receiver reads at it (read pacing) with its receive buffer clamped to 50 ms of it
+     */
     public TcpStream acceptedTcp(SocketChannel ch, int id, int socketNumber, Direction direction, TestRecord rec,
-                          TransferBudget budget) throws IperfException {
+                          TransferBudget budget, RateShare share) throws IperfException {
         Prepared prepared = null;
         try {
             if (rec.window > 0) {
@@ -167,6 +172,14 @@ public final class StreamFactory {
                 // them; one listener serves many tests here, so they go on the socket.
                 ch.setOption(StandardSocketOptions.SO_RCVBUF, rec.window);
                 ch.setOption(StandardSocketOptions.SO_SNDBUF, rec.window);
+            }
+            int clamp = share != null && direction == Direction.RECEIVER
+                    ? readPacingBuffer(share.streamBitsPerSecond()) : 0;
+            if (clamp > 0 && (rec.window <= 0 || rec.window > clamp)) {
+                // A read-paced receiver's buffer is what the client may send ahead of the
+                // pacer: 50 ms of the share keeps the start-up burst small. (It takes effect
+                // after accept; the window scale was agreed at the SYN.)
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, clamp);
             }
             if (rec.noDelayRequested) {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -184,7 +197,7 @@ public final class StreamFactory {
             if (rec.tos > 0) {
                 ch.setOption(StandardSocketOptions.IP_TOS, rec.tos);
             }
-            prepared = prepare(direction, rec);
+            prepared = prepare(direction, rec, share);
             return build(ch, nat, false, id, socketNumber, direction, prepared, budget);
         } catch (IperfException | RuntimeException e) {
             release(prepared);
@@ -215,7 +228,19 @@ public final class StreamFactory {
         }
     }
 
-    private static Prepared prepare(Direction direction, TestRecord rec) throws IOException {
+    /**
+     * The receive buffer of a read-paced stream: {@code max(64 KiB, min(4 MiB, 50 ms of the
+     * rate))}; 0 (leave it alone) while the share sets no rate.
+     */
+    static int readPacingBuffer(long bitsPerSecond) {
+        if (bitsPerSecond <= 0) {
+            return 0;
+        }
+        long fiftyMs = bitsPerSecond / 8 / 20;
+        return (int) Math.max(64 * 1024, Math.min(4L * 1024 * 1024, fiftyMs));
+    }
+
+    private static Prepared prepare(Direction direction, TestRecord rec, RateShare share) throws IOException {
         boolean sending = direction == Direction.SENDER;
         Arena memory = Arena.ofShared();
         try {
@@ -223,7 +248,8 @@ public final class StreamFactory {
                     ThreadLocalRandom.current().nextLong());
             FileChannel zeroCopy = sending && rec.zeroCopy ? Payload.zeroCopySource(buffer) : null;
             // The stream sleeps until its next block is due (iperf3 3.18+; --pacing-timer has no effect).
-            Pacer pacer = sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst) : null;
+            Pacer pacer = share != null ? new Pacer(sending ? rec.targetBitrate : 0, sending ? rec.burst : 0, share)
+                    : sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst) : null;
             return new Prepared(memory, buffer, zeroCopy, pacer, !sending && rec.skipRxCopy);
         } catch (IOException | RuntimeException e) {
             memory.close();

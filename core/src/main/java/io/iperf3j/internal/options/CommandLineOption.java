@@ -113,6 +113,10 @@ enum CommandLineOption implements OptionRow {
     SERVER_MAX_DURATION(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 102,
             "  --server-max-duration #   refuse tests that ask for more than # seconds and\n"
             + "                            stop tests that run longer (default 0 = no limit)", "server-max-duration"),
+    TOTAL_RATE(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 130,
+            "  --total-rate #[KMG]       divide # bits/sec fairly among the running tests,\n"
+            + "                            both directions (UDP uploads over their share are ended)",
+            "total-rate"),
     SERVER_LOG(Section.SERVER, OptionRow.NO_SHORT, HasArg.NO, 106,
             "  --server-log              one line per test start and end (client, mode, bytes,\n"
             + "                            why it was cut short) and per refused connection,\n"
@@ -331,7 +335,7 @@ enum CommandLineOption implements OptionRow {
     @Override
     public boolean abbreviable() {
         return switch (this) {
-            case LATENCY, LOOPBACK, MAX_CONCURRENT, SERVER_LOG, USE_OAEP_PADDING -> false;
+            case LATENCY, LOOPBACK, MAX_CONCURRENT, SERVER_LOG, TOTAL_RATE, USE_OAEP_PADDING -> false;
             default -> true;
         };
     }

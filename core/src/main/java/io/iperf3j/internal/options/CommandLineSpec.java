@@ -63,6 +63,8 @@ final class CommandLineSpec {
     private boolean pkcs1Given;
     private boolean oaepGiven;
     private boolean serverFlag;
+    private boolean totalRateGiven;
+    private boolean oneOffGiven;
     private boolean rateFlag;
     private boolean durationFlag;
     private boolean rcvTimeoutFlag;
@@ -153,6 +155,7 @@ final class CommandLineSpec {
             case MAX_CONCURRENT -> maxConcurrent(value);
             case SERVER_MAX_DURATION -> serverMaxDuration(value);
             case SERVER_LOG -> serverLog();
+            case TOTAL_RATE -> totalRate(value);
             case CLIENT -> client(value);
             case SCTP -> sctp();
             case XBIND -> xbind(value);
@@ -234,6 +237,7 @@ final class CommandLineSpec {
 
     void oneOff() {
         b.oneOff(true);
+        oneOffGiven = true;
         serverFlag = true;
     }
 
@@ -692,6 +696,17 @@ final class CommandLineSpec {
         serverFlag = true;
     }
 
+    /** {@code --total-rate}: iperf3's rate suffixes (decimal: 1600M is 1.6e9 bits/s), above 0. */
+    void totalRate(String v) {
+        long bits = CNumbers.toUint64Bits(CNumbers.unitAtofRate(v));
+        if (bits <= 0) {
+            throw fail(ErrorCode.TOTAL_RATE_RANGE);
+        }
+        b.totalRate(bits);
+        totalRateGiven = true;
+        serverFlag = true;
+    }
+
     void serverMaxDuration(String v) {
         int seconds = CNumbers.atoi(v);
         if (seconds < 0 || seconds > MAX_TIME) {
@@ -823,6 +838,9 @@ final class CommandLineSpec {
         }
         if (pkcs1Given && oaepGiven) {
             throw fail(ErrorCode.PADDING_CONFLICT);
+        }
+        if (role == 's' && totalRateGiven && oneOffGiven) {
+            throw fail(ErrorCode.TOTAL_RATE_ONE_OFF);
         }
         if (role == 'c' && rcvTimeoutFlag && !reverse && !bidirectional) {
             throw fail(ErrorCode.REVERSE_ONLY_RCV_TIMEOUT);

@@ -47,6 +47,7 @@ import java.util.Objects;
  * @param maxConcurrent most tests a server runs at once
  * @param serverMaxDurationSec longest test a server accepts; 0 = no limit
  * @param serverLog {@code --server-log}: one operator log line per test start and end (iperf3j only)
+ * @param totalRate {@code --total-rate} in bits/s: the server's rate, divided fairly among its running tests; 0 = none (iperf3j only)
  * @param protocol TCP or UDP
  * @param connectTimeoutMs {@code --connect-timeout}; 0 = the system's
  * @param bitrate {@code -b} in bits/s per stream; -1 = not given (TCP unlimited, UDP 1048576)
@@ -121,6 +122,7 @@ public record IperfOptions(
         int maxConcurrent,
         int serverMaxDurationSec,
         boolean serverLog,
+        long totalRate,
         Transport protocol,
         int connectTimeoutMs,
         long bitrate,
@@ -256,6 +258,7 @@ public record IperfOptions(
         private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
         private int serverMaxDurationSec;
         private boolean serverLog;
+        private long totalRate;
         private Transport protocol = Transport.TCP;
         private int connectTimeoutMs;
         private long bitrate = -1;
@@ -309,6 +312,7 @@ public record IperfOptions(
             idleTimeoutSec = o.idleTimeoutSec; rsaPrivateKeyPath = o.rsaPrivateKeyPath;
             authorizedUsersPath = o.authorizedUsersPath; timeSkewThreshold = o.timeSkewThreshold;
             maxConcurrent = o.maxConcurrent; serverMaxDurationSec = o.serverMaxDurationSec; serverLog = o.serverLog;
+            totalRate = o.totalRate;
             protocol = o.protocol; connectTimeoutMs = o.connectTimeoutMs; bitrate = o.bitrate; burst = o.burst;
             pacingTimerUs = o.pacingTimerUs; fqRate = o.fqRate; durationSec = o.durationSec; bytes = o.bytes;
             blocks = o.blocks; blockSize = o.blockSize; cport = o.cport; parallel = o.parallel;
@@ -355,6 +359,7 @@ public record IperfOptions(
         public Builder maxConcurrent(int v) { maxConcurrent = v; return this; }
         public Builder serverMaxDurationSec(int v) { serverMaxDurationSec = v; return this; }
         public Builder serverLog(boolean v) { serverLog = v; return this; }
+        public Builder totalRate(long v) { totalRate = v; return this; }
         public Builder protocol(Transport v) { protocol = v; return this; }
         public Builder connectTimeoutMs(int v) { connectTimeoutMs = v; return this; }
         public Builder bitrate(long v) { bitrate = v; return this; }
@@ -398,7 +403,7 @@ public record IperfOptions(
                     bindDevice, verbose, json, jsonStream, latencyMs, logFile, forceFlush, timestampFormat, rcvTimeoutMs,
                     rcvTimeoutGiven, sndTimeoutMs, debugLevel, ipVersion, daemon, oneOff, serverBitrateLimit,
                     serverBitrateLimitInterval, idleTimeoutSec, rsaPrivateKeyPath, authorizedUsersPath,
-                    timeSkewThreshold, maxConcurrent, serverMaxDurationSec, serverLog, protocol, connectTimeoutMs, bitrate,
+                    timeSkewThreshold, maxConcurrent, serverMaxDurationSec, serverLog, totalRate, protocol, connectTimeoutMs, bitrate,
                     burst, pacingTimerUs, fqRate, durationSec, bytes, blocks, blockSize, cport, parallel, reverse,
                     bidirectional, window, congestion, mss, noDelay, tos, flowLabel, zeroCopy, omitSec, title,
                     extraData, getServerOutput, udpCounters64, repeatingPayload, dontFragment, username,

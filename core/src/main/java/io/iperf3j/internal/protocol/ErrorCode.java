@@ -164,7 +164,11 @@ public enum ErrorCode {
     /** {@code -t} below 0 or above 86400; the wording is iperf3 3.17's, which also rejects negative durations. */
     DURATION_RANGE(1004, "test duration valid values are 0 to 86400 seconds"),
     /** {@code --use-pkcs1-padding} together with {@code --use-oaep-padding}. */
-    PADDING_CONFLICT(1005, "--use-pkcs1-padding and --use-oaep-padding cannot be used together");
+    PADDING_CONFLICT(1005, "--use-pkcs1-padding and --use-oaep-padding cannot be used together"),
+    /** {@code --total-rate} zero, negative or beyond 2^63-1 bits/s. */
+    TOTAL_RATE_RANGE(1013, "total rate must be above 0 bits/sec"),
+    /** {@code --total-rate} with {@code -1}: one test has nothing to share with. */
+    TOTAL_RATE_ONE_OFF(1014, "--total-rate cannot be used with -1 (one test only)");
 
     private final int number;
     private final String text;

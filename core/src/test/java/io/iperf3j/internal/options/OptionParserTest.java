@@ -124,6 +124,10 @@ class OptionParserTest {
                 run("-c h --username u --rsa-public-key-path p --use-oaep-padding", b -> client(b, "h").username("u")
                         .rsaPublicKeyPath(Path.of("p")).authPadding(RsaPadding.OAEP)),
                 run("-s --server-log", b -> server(b).serverLog(true)),
+                // --total-rate: iperf3's decimal rate suffixes
+                run("-s --total-rate 1600M", b -> server(b).totalRate(1_600_000_000L)),
+                run("-s --total-rate 2G", b -> server(b).totalRate(2_000_000_000L)),
+                run("-s --total-rate 500k", b -> server(b).totalRate(500_000L)),
                 run("--loopback", b -> client(b, "127.0.0.1").port(0).loopback(true)),
                 run("--loopback -6 -p 6000 -R", b -> client(b, "::1").port(6000).loopback(true)
                         .ipVersion(IpVersion.V6).reverse(true)),
@@ -248,6 +252,10 @@ class OptionParserTest {
                 failsParam("-s --authorized-users-path u", "you must specify a path to a valid RSA private key and a user"
                         + " credential file"),
                 failsParam("-s --max-concurrent 0", "max concurrent tests must be between 1 and 1024 inclusive"),
+                failsParam("-s --total-rate 0", "total rate must be above 0 bits/sec"),
+                failsParam("-s --total-rate -5M", "total rate must be above 0 bits/sec"),
+                failsParam("-s -1 --total-rate 1G", "--total-rate cannot be used with -1 (one test only)"),
+                failsParam("-c h --total-rate 1G", "some option you are trying to set is server only"),
                 failsParam("-s --server-max-duration -1", "server max duration must be between 0 and 86400 seconds"
                         + " (0 = no limit)"),
                 failsParam("-c h --loopback", "--loopback runs its own server and client and cannot be combined with"

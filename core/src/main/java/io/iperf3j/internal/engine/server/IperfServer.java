@@ -49,6 +49,8 @@ public final class IperfServer implements Closeable {
     /** Numbers every admitted control connection, for the operator log. */
     private final AtomicLong testIds = new AtomicLong();
     private final ServerLog log;
+    /** {@code --total-rate}'s division among the running tests; null without the option. */
+    private final RateShares rates;
     private volatile ServerLimits limits = ServerLimits.DEFAULTS;
     private volatile RttResponder rttResponder;
     private final CountDownLatch oneOffDone = new CountDownLatch(1);
@@ -75,6 +77,7 @@ public final class IperfServer implements Closeable {
      */
     public IperfServer(IperfOptions options, OutputSink sink, EngineInfo info, Supplier<TestObserver> observers) {
         this.options = options;
+        this.rates = options.totalRate() > 0 ? new RateShares(options.totalRate()) : null;
         this.udpRouter = new UdpStreamRouter(options, this::port);
         this.sink = sink;
         this.info = info;
@@ -128,7 +131,7 @@ public final class IperfServer implements Closeable {
 
     /** What each test gets from this server (after {@link #bind()} and the setters). */
     private ServerContext context() {
-        return new ServerContext(limits, authCheck, listener.buffers(), udpRouter, rttResponder, log, cookies);
+        return new ServerContext(limits, authCheck, listener.buffers(), udpRouter, rttResponder, log, cookies, rates);
     }
 
     /**

@@ -13,7 +13,8 @@ import io.iperf3j.internal.engine.udp.UdpStreamRouter;
  * @param responder answers latency probes; null for none
  * @param log the operator log
  * @param cookies routes data connections by cookie
+ * @param rates {@code --total-rate}'s division among the running tests; null without it
  */
 record ServerContext(ServerLimits limits, AuthCheck auth, int[] listenerBuffers, UdpStreamRouter router,
-                     RttResponder responder, ServerLog log, CookieTable cookies) {
+                     RttResponder responder, ServerLog log, CookieTable cookies, RateShares rates) {
 }

@@ -80,6 +80,11 @@ final class ServerLog {
     }
 
     void testStarted(long id, InetSocketAddress client, TestShape shape, String user) {
+        testStarted(id, client, shape, user, 0);
+    }
+
+    /** @param shareBps the test's {@code --total-rate} allocation in bits/s at its start; 0: none (no key) */
+    void testStarted(long id, InetSocketAddress client, TestShape shape, String user, long shareBps) {
         if (!enabled) {
             return;
         }
@@ -88,6 +93,9 @@ final class ServerLog {
         l.kv("limit", shape.limit());
         if (user != null) {
             l.kv("user", user);
+        }
+        if (shareBps > 0) {
+            l.kv("share_bps", shareBps);
         }
         write(l);
     }

@@ -8,6 +8,7 @@ import io.iperf3j.internal.engine.AffinityScope;
 import io.iperf3j.internal.engine.DataStream;
 import io.iperf3j.internal.engine.IoErrno;
 import io.iperf3j.internal.engine.KeepaliveSocketOptions;
+import io.iperf3j.internal.engine.RateShare;
 import io.iperf3j.internal.engine.StreamFactory;
 import io.iperf3j.internal.engine.TestSession;
 import io.iperf3j.internal.engine.TestSettings;
@@ -72,6 +73,12 @@ final class ServerSession extends TestSession {
     /** The running {@code --server-bitrate-limit} check, made at the first interval (null: none yet or none at all). */
     private BitrateLimit rateLimit;
     private boolean resultsSent;
+    /** This test's {@code --total-rate} share, which its streams' pacers follow; null without one. */
+    private RateShare rateShare;
+    /** This test's place in {@code --total-rate}'s division, from its parameters to its end; else null. */
+    private RateShares.Test rateTest;
+    /** {@code --total-rate}'s check of a UDP upload (made at the first interval); else null. */
+    private UploadPolice uploadPolice;
     /** Answers the client's latency probe ({@code --latency}); null when the server answers none. */
     private ProbeAnswer probe;
 
@@ -138,6 +145,7 @@ final class ServerSession extends TestSession {
             verdict.endReason("internal error: " + e);
             reporter.onError(verdict.endReason());
         } finally {
+            leaveRateShares();
             pinned.close();
             ctx.cookies().streamsNoLongerExpected(cookie, tcpArrivals);
             forgetUdp();
@@ -258,8 +266,9 @@ final class ServerSession extends TestSession {
             refuse(e);
             throw e;
         }
-        ctx.log().testStarted(id, peer, verdict.shape(), verdict.user());
         TestSettings.apply(rec, p, false);
+        long shareBps = joinRateShares();
+        ctx.log().testStarted(id, peer, verdict.shape(), verdict.user(), shareBps);
         // -A: the client's m (3.21 pins the server after the parameter exchange), else the
         // server's own n; the stream workers this thread starts inherit the CPU.
         pinned = AffinityScope.pin(rec.serverAffinity >= 0 ? rec.serverAffinity
@@ -310,6 +319,51 @@ final class ServerSession extends TestSession {
         }
         reporter.onConnect();
         expect = Expect.STATE;
+    }
+
+    /**
+     * {@code --total-rate}: the test joins the division with its demand (per direction the
+     * server carries, {@code -b × P}; unlimited without {@code -b}), and its streams will follow
+     * the share. A UDP upload asking for more than the whole rate (or for no limit) is refused
+     * with SERVER_ERROR 27, as 3.21 refuses one over {@code --server-bitrate-limit}: the server
+     * cannot slow it. Returns the test's allocation in bits/s (0 without {@code --total-rate}).
+     */
+    private long joinRateShares() throws IperfException {
+        RateShares rates = ctx.rates();
+        if (rates == null) {
+            return 0;
+        }
+        boolean serverSends = rec.mode != TestMode.RECEIVER;
+        boolean serverReceives = rec.mode != TestMode.SENDER;
+        long perDirection = rec.targetBitrate > 0 ? times(rec.targetBitrate, rec.parallel) : RateShares.UNLIMITED;
+        if (rec.protocol == Transport.UDP && serverReceives && perDirection > rates.total()) {
+            IperfException e = new IperfException(ErrorCode.TOTAL_RATE);
+            verdict.detail("UDP upload asks for more than --total-rate");
+            refuse(e);
+            throw e;
+        }
+        long asked = serverSends && serverReceives ? plus(perDirection, perDirection) : perDirection;
+        int streams = rec.mode == TestMode.BIDIRECTIONAL ? 2 * rec.parallel : rec.parallel;
+        rateTest = rates.join(asked, streams);
+        rateShare = rateTest.share;
+        return rateTest.allocation();
+    }
+
+    /** {@code rate × n}, or {@link RateShares#UNLIMITED} where it would overflow. */
+    private static long times(long rate, int n) {
+        return rate > RateShares.UNLIMITED / Math.max(1, n) ? RateShares.UNLIMITED : rate * n;
+    }
+
+    /** {@code a + b} of two non-negative rates, or {@link RateShares#UNLIMITED} where it would overflow. */
+    private static long plus(long a, long b) {
+        return a > RateShares.UNLIMITED - b ? RateShares.UNLIMITED : a + b;
+    }
+
+    /** The test's share goes to the others (at TEST_END, and in the end whatever happened). */
+    private void leaveRateShares() {
+        if (rateTest != null) {
+            ctx.rates().leave(rateTest);
+        }
     }
 
     /** Sends SERVER_ERROR with iperf3's code for a refused test, so the client can say why. */
@@ -399,7 +453,7 @@ final class ServerSession extends TestSession {
             int index = streams.size();
             Direction d = nextDirection();
             TcpStream s = factory.acceptedTcp(ch, StreamRoles.id(index), StreamRoles.tcpSocket(index), d, rec,
-                    d == Direction.SENDER ? sendBudget : null);
+                    d == Direction.SENDER ? sendBudget : null, rateShare);
             addAcceptedStream(s);
         }
         DatagramChannel dc;
@@ -412,7 +466,7 @@ final class ServerSession extends TestSession {
             int index = streams.size();
             boolean text = !local.json() && !local.jsonStream();
             UdpStream s = UdpStreams.accepted(dc, StreamRoles.id(index), StreamRoles.udpSocket(index), d, rec, d == Direction.SENDER ? sendBudget : null,
-                    reporter, printer, text, this::wake);
+                    reporter, printer, text, this::wake, rateShare);
             addAcceptedStream(s);
         }
         if (running) {
@@ -478,6 +532,7 @@ final class ServerSession extends TestSession {
 
     /** TEST_END: final sample, data sockets closed (as iperf3 does), the server's own report. */
     private void endTest() {
+        leaveRateShares();
         // The test ends now, as iperf3's does on TEST_END: nothing received later counts.
         // A write our sender is in may already be partly read by the client, so it is
         // let finish (briefly: a 3.12 bidir client stops reading) and counted.
@@ -500,6 +555,9 @@ final class ServerSession extends TestSession {
      */
     @Override
     protected void onIntervalSampled() throws IperfException {
+        if (rateTest != null) {
+            followRateShare();
+        }
         if (rateLimit == null) {
             rateLimit = BitrateLimit.running(local.serverBitrateLimit(), local.serverBitrateLimitInterval(), statsInterval);
             if (rateLimit == null) {
@@ -512,6 +570,50 @@ final class ServerSession extends TestSession {
         }
         if (rateLimit.exceededAfter(bytes)) {
             endTest();
+            throw new IperfException(ErrorCode.TOTAL_RATE);
+        }
+    }
+
+    /**
+     * {@code --total-rate} after each interval: the test's measured rate moves its demand
+     * ({@link RateShares#measured}), and a UDP upload is policed against its allocation.
+     */
+    private void followRateShare() throws IperfException {
+        long bytes = 0;
+        long received = 0;
+        int receiving = 0;
+        double seconds = 0;
+        for (DataStream s : streams) {
+            long b = s.record.lastInterval.bytes();
+            bytes += b;
+            seconds = Math.max(seconds, s.record.lastInterval.seconds());
+            if (!s.sending()) {
+                received += b;
+                receiving++;
+            }
+        }
+        if (seconds <= 0) {
+            return;
+        }
+        ctx.rates().measured(rateTest, bytes * 8 / seconds);
+        if (rec.protocol != Transport.UDP || receiving == 0) {
+            return;
+        }
+        if (uploadPolice == null) {
+            uploadPolice = new UploadPolice(statsInterval);
+        }
+        double allowed = (double) rateShare.streamBitsPerSecond() * receiving / 8 * seconds;
+        if (uploadPolice.exceededAfter(received, allowed)) {
+            endTest();
+            verdict.detail("UDP upload over its --total-rate share");
+            // Told with SERVER_ERROR 27 even though the test runs (tellClient stays silent then):
+            // the client then says why, where a bare close would read "closed unexpectedly".
+            errorSent = true;
+            try {
+                control.write(ControlFrames.encodeServerError(ErrorCode.TOTAL_RATE.number(), 0));
+            } catch (IOException ignored) {
+                // the client is gone; the test ends either way
+            }
             throw new IperfException(ErrorCode.TOTAL_RATE);
         }
     }

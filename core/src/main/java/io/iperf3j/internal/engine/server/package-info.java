@@ -5,7 +5,8 @@
  * {@code SlotPool}, {@code RefuseBusy}: {@code --max-concurrent} and the busy answer); one
  * {@link io.iperf3j.internal.engine.server.ServerSession} per test (the control protocol), which
  * hands its jobs to {@code TcpArrivals}, {@code UdpArrivals}, {@code ProbeAnswer}, {@code AuthCheck},
- * {@code BitrateLimit} and {@code TestVerdict}; what a test sees of its server is a
+ * {@code BitrateLimit}, {@code UploadPolice} and {@code TestVerdict}; {@code RateShares} divides
+ * {@code --total-rate} among the running tests; what a test sees of its server is a
  * {@code ServerContext}. See docs/design/server-session-split.md. The limits that keep one client
  * from costing more than its own connection ({@link io.iperf3j.internal.engine.server.ServerLimits})
  * and the {@code --server-log} ({@link io.iperf3j.internal.engine.server.ServerLog}).
@@ -13,6 +14,7 @@
  * <p>Threads: one acceptor thread takes connections and never reads; each connection gets a
  * virtual thread that reads its cookie under a deadline; each test runs on its own test thread
  * (which also fires its timeouts). The log is written from all of them, one synchronized call
- * per line. See {@code docs/design/engine.md}, "The server on a shared host".
+ * per line. {@code RateShares} is changed by the test threads under its monitor and publishes to
+ * each test's {@code RateShare}, which the stream workers read without a lock. See {@code docs/design/engine.md}, "The server on a shared host".
  */
 package io.iperf3j.internal.engine.server;

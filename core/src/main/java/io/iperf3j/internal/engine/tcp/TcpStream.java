@@ -12,6 +12,7 @@ import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
+import java.util.function.BooleanSupplier;
 
 /**
  * A TCP data stream: a {@link SocketChannel} and one reused direct buffer (or, with
@@ -30,7 +31,10 @@ public final class TcpStream extends DataStream {
     private final ByteBuffer buffer;
     private final int blockSize;
     private final FileChannel zeroCopySource;
+    /** The {@code -b} pacer of a sender, the {@code --total-rate} share's pacer of a server's receiver, or null. */
     private final Pacer pacer;
+    /** The pacer's stop test, made once (a lambda per block would allocate). */
+    private final BooleanSupplier stopCheck = () -> stopRequested;
     private final TransferBudget budget;
     /** The socket's native handle for TCP_INFO, or null where it cannot be had. */
     public final NativeSocket nativeSocket;
@@ -40,7 +44,8 @@ public final class TcpStream extends DataStream {
     /**
      * @param budget the test's {@code -n}/{@code -k} budget (sending) or receive
      *        limit (receiving client), or null
-     * @param pacer the {@code -b} pacer for a sender, or null
+     * @param pacer the {@code -b} pacer for a sender; for a receiver the read pacer of a server's
+     *        {@code --total-rate} share; or null
      * @param skipCopy {@code --skip-rx-copy}'s MSG_TRUNC reader for a receiver, or null to read normally
      * @param memory the arena {@code buffer} lives in, freed by the stream when its worker is done, or null
      */
@@ -83,7 +88,7 @@ public final class TcpStream extends DataStream {
                 endReached();
                 return;
             }
-            if (pacer != null && !pacer.awaitTurn(sent, () -> stopRequested)) {
+            if (pacer != null && !pacer.awaitTurn(sent, stopCheck)) {
                 return;
             }
             if (zeroCopySource != null) {
@@ -115,10 +120,22 @@ public final class TcpStream extends DataStream {
      * when its write returns). A partial block at the end of the stream counts as it is.
      * After a stop request the worker reads no further block (iperf3's receiver threads
      * end with the test), so a sender blocked in a write stays uncounted on both sides.
+     * With a read pacer the worker waits for each block's turn before reading it.
      */
     private void receive() throws IOException {
+        final Pacer p = pacer;
+        if (p != null) {
+            p.start(System.nanoTime());
+        }
+        long received = 0;
         int inBlock = 0;
         while (!stopRequested) {
+            // Read pacing (a server's --total-rate share): the next block is read only when
+            // it is due, so the receive buffer fills, the window closes and TCP's flow
+            // control holds the client's sender to the share.
+            if (p != null && inBlock == 0 && !p.awaitTurn(received, stopCheck)) {
+                return;
+            }
             int n = skipCopy != null ? dropWithoutCopy(blockSize - inBlock) : read(blockSize - inBlock);
             if (n == 0) {
                 continue;
@@ -131,6 +148,7 @@ public final class TcpStream extends DataStream {
                 return;
             }
             inBlock += n;
+            received += n;
             if (inBlock == blockSize) {
                 inBlock = 0;
                 if (counting) {

@@ -4,6 +4,7 @@ import io.iperf3j.Direction;
 import io.iperf3j.internal.engine.AddressText;
 import io.iperf3j.internal.engine.IoErrno;
 import io.iperf3j.internal.engine.Pacer;
+import io.iperf3j.internal.engine.RateShare;
 import io.iperf3j.internal.engine.Payload;
 import io.iperf3j.internal.engine.SocketBuffers;
 import io.iperf3j.internal.engine.StreamFactory;
@@ -154,15 +155,20 @@ public final class UdpStreams {
      * Server: a socket bound to the server port and connected to the client (made by
      * {@link UdpStreamRouter} when the connect datagram came) becomes a stream: buffer
      * check, the reply, TOS.
+     *
+     * @param share the test's {@code --total-rate} share, or null; a sending stream is paced to it
      */
     public static UdpStream accepted(DatagramChannel ch, int id, int socketNumber, Direction direction, TestRecord rec,
                               TransferBudget budget, TestReporter reporter, TestPrinter printer, boolean textOutput,
-                              Runnable wakeTest) throws IperfException {
+                              Runnable wakeTest, RateShare share) throws IperfException {
         Arena memory = Arena.ofShared(); // the stream's from build() on; closed here on every other path
         try {
             boolean sending = direction == Direction.SENDER;
             ByteBuffer buffer = buffer(memory, rec, sending);
-            Pacer pacer = pacer(rec, sending);
+            // A UDP receiver is not paced: the datagrams have crossed the link already (the
+            // server polices a UDP upload instead, docs/design/public-server.md 3.4).
+            Pacer pacer = share != null && sending ? new Pacer(rec.targetBitrate, rec.burst, share)
+                    : pacer(rec, sending);
             enlargeReceiveBuffer(ch, rec, sending);
             checkBuffers(ch, rec, reporter, printer, textOutput);
             applyEarlyOptions(ch, rec, 0, printer);
