@@ -113,10 +113,9 @@ enum CommandLineOption implements OptionRow {
     SERVER_MAX_DURATION(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 102,
             "  --server-max-duration #   refuse tests that ask for more than # seconds and\n"
             + "                            stop tests that run longer (default 0 = no limit)", "server-max-duration"),
-    SERVER_LOG(Section.SERVER, OptionRow.NO_SHORT, HasArg.NO, 106,
-            "  --server-log              one line per test start and end (client, mode, bytes,\n"
-            + "                            why it was cut short) and per refused connection,\n"
-            + "                            on stderr or in the --logfile", "server-log"),
+    SERVER_LOG(Section.SERVER, OptionRow.NO_SHORT, HasArg.OPTIONAL, 106,
+            "  --server-log[=text|json]  one line per test start and end and per queued or\n"
+            + "                            refused client, on stderr or in the --logfile", "server-log"),
 
     // ------------------------------------------------------------ Client specific
     CLIENT(Section.CLIENT, 'c', HasArg.REQUIRED, 9,

@@ -46,7 +46,7 @@ import java.util.Objects;
  * @param timeSkewThreshold seconds of clock skew accepted in an auth token, default 10
  * @param maxConcurrent most tests a server runs at once
  * @param serverMaxDurationSec longest test a server accepts; 0 = no limit
- * @param serverLog {@code --server-log}: one operator log line per test start and end (iperf3j only)
+ * @param serverLog {@code --server-log[=text|json]}: the operator log's format, or off (iperf3j only)
  * @param protocol TCP or UDP
  * @param connectTimeoutMs {@code --connect-timeout}; 0 = the system's
  * @param bitrate {@code -b} in bits/s per stream; -1 = not given (TCP unlimited, UDP 1048576)
@@ -120,7 +120,7 @@ public record IperfOptions(
         int timeSkewThreshold,
         int maxConcurrent,
         int serverMaxDurationSec,
-        boolean serverLog,
+        ServerLogFormat serverLog,
         Transport protocol,
         int connectTimeoutMs,
         long bitrate,
@@ -255,7 +255,7 @@ public record IperfOptions(
         private int timeSkewThreshold = 10;
         private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
         private int serverMaxDurationSec;
-        private boolean serverLog;
+        private ServerLogFormat serverLog = ServerLogFormat.OFF;
         private Transport protocol = Transport.TCP;
         private int connectTimeoutMs;
         private long bitrate = -1;
@@ -354,7 +354,7 @@ public record IperfOptions(
         public Builder timeSkewThreshold(int v) { timeSkewThreshold = v; return this; }
         public Builder maxConcurrent(int v) { maxConcurrent = v; return this; }
         public Builder serverMaxDurationSec(int v) { serverMaxDurationSec = v; return this; }
-        public Builder serverLog(boolean v) { serverLog = v; return this; }
+        public Builder serverLog(ServerLogFormat v) { serverLog = v; return this; }
         public Builder protocol(Transport v) { protocol = v; return this; }
         public Builder connectTimeoutMs(int v) { connectTimeoutMs = v; return this; }
         public Builder bitrate(long v) { bitrate = v; return this; }

@@ -164,7 +164,10 @@ public enum ErrorCode {
     /** {@code -t} below 0 or above 86400; the wording is iperf3 3.17's, which also rejects negative durations. */
     DURATION_RANGE(1004, "test duration valid values are 0 to 86400 seconds"),
     /** {@code --use-pkcs1-padding} together with {@code --use-oaep-padding}. */
-    PADDING_CONFLICT(1005, "--use-pkcs1-padding and --use-oaep-padding cannot be used together");
+    PADDING_CONFLICT(1005, "--use-pkcs1-padding and --use-oaep-padding cannot be used together"),
+    // 1006-1015: issue 29's admission and rate options; 1016-1019: its observability options.
+    /** {@code --server-log=} with a format other than text or json. */
+    SERVER_LOG_FORMAT(1016, "server log format must be text or json");
 
     private final int number;
     private final String text;

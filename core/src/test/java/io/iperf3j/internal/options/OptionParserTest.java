@@ -123,7 +123,11 @@ class OptionParserTest {
                 run("-s --use-pkcs1-padding", b -> server(b).authPadding(RsaPadding.PKCS1)),
                 run("-c h --username u --rsa-public-key-path p --use-oaep-padding", b -> client(b, "h").username("u")
                         .rsaPublicKeyPath(Path.of("p")).authPadding(RsaPadding.OAEP)),
-                run("-s --server-log", b -> server(b).serverLog(true)),
+                run("-s --server-log", b -> server(b).serverLog(ServerLogFormat.TEXT)),
+                run("-s --server-log=text", b -> server(b).serverLog(ServerLogFormat.TEXT)),
+                run("-s --server-log=json", b -> server(b).serverLog(ServerLogFormat.JSON)),
+                // getopt: an optional value attaches only with '='; a separate word is a stray one, ignored as iperf3 does.
+                run("-s --server-log json", b -> server(b).serverLog(ServerLogFormat.TEXT)),
                 run("--loopback", b -> client(b, "127.0.0.1").port(0).loopback(true)),
                 run("--loopback -6 -p 6000 -R", b -> client(b, "::1").port(6000).loopback(true)
                         .ipVersion(IpVersion.V6).reverse(true)),
@@ -248,6 +252,7 @@ class OptionParserTest {
                 failsParam("-s --authorized-users-path u", "you must specify a path to a valid RSA private key and a user"
                         + " credential file"),
                 failsParam("-s --max-concurrent 0", "max concurrent tests must be between 1 and 1024 inclusive"),
+                failsParam("-s --server-log=xml", "server log format must be text or json"),
                 failsParam("-s --server-max-duration -1", "server max duration must be between 0 and 86400 seconds"
                         + " (0 = no limit)"),
                 failsParam("-c h --loopback", "--loopback runs its own server and client and cannot be combined with"
@@ -348,7 +353,7 @@ class OptionParserTest {
                 "  -p, --port      #         server port to listen on/connect to\n",
                 "  --json-stream ", "  --max-concurrent #        number of tests the server runs at the same time\n"
                         + "                            (default 16;",
-                "  --server-max-duration # ", "  --server-log ", "  --use-pkcs1-padding ",
+                "  --server-max-duration # ", "  --server-log[=text|json]  one line", "  --use-pkcs1-padding ",
                 "  --use-oaep-padding ", "3.16 or\n", "  --loopback ",
                 "[KMG] indicates options that support a K/M/G suffix");
         // every option the parser knows is documented

@@ -11,9 +11,9 @@ import io.iperf3j.internal.engine.udp.UdpStreamRouter;
  * @param listenerBuffers the send and receive buffer sizes of the listener, for the JSON {@code start}
  * @param router the UDP acceptor shared by the tests
  * @param responder answers latency probes; null for none
- * @param log the operator log
+ * @param events the server's events (the operator log and any other listener)
  * @param cookies routes data connections by cookie
  */
 record ServerContext(ServerLimits limits, AuthCheck auth, int[] listenerBuffers, UdpStreamRouter router,
-                     RttResponder responder, ServerLog log, CookieTable cookies) {
+                     RttResponder responder, EventFanout events, CookieTable cookies) {
 }

@@ -2,6 +2,7 @@ package io.iperf3j.internal.engine.server;
 
 import io.iperf3j.Direction;
 import io.iperf3j.RttResponder;
+import io.iperf3j.ServerEvent;
 import io.iperf3j.Transport;
 import io.iperf3j.internal.engine.AddressText;
 import io.iperf3j.internal.engine.AffinityScope;
@@ -37,6 +38,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -72,6 +74,9 @@ final class ServerSession extends TestSession {
     /** The running {@code --server-bitrate-limit} check, made at the first interval (null: none yet or none at all). */
     private BitrateLimit rateLimit;
     private boolean resultsSent;
+    /** Bytes sent and received that the server's events have counted ({@link ServerEvent.Interval}). */
+    private long eventSent;
+    private long eventReceived;
     /** Answers the client's latency probe ({@code --latency}); null when the server answers none. */
     private ProbeAnswer probe;
 
@@ -182,18 +187,26 @@ final class ServerSession extends TestSession {
         }
     }
 
-    /** The operator log's end line (see {@link ServerLog}). */
+    /** The test's last {@link ServerEvent.Interval} (the bytes not counted yet) and its {@link ServerEvent.Ended}. */
     private void logEnd() {
-        ServerLog log = ctx.log();
-        if (!log.enabled()) {
-            return;
-        }
         for (DataStream s : streams) {
             verdict.count(s.sending(), s.bytes());
         }
-        double seconds = (System.nanoTime() - admittedNanos) / 1e9;
-        log.testEnded(id, peer, verdict.shape(), verdict.sent(), verdict.received(), seconds, verdict.result(),
-                verdict.reason());
+        raiseInterval(verdict.sent(), verdict.received());
+        ctx.events().ended(id, peer, verdict.shape(), verdict.sent(), verdict.received(),
+                Duration.ofNanos(System.nanoTime() - admittedNanos), verdict.result(), verdict.reason());
+    }
+
+    /** An {@link ServerEvent.Interval} with the bytes moved since the last one, given the totals; none if none moved. */
+    private void raiseInterval(long sentTotal, long receivedTotal) {
+        long sent = sentTotal - eventSent;
+        long received = receivedTotal - eventReceived;
+        if (sent == 0 && received == 0) {
+            return;
+        }
+        eventSent = sentTotal;
+        eventReceived = receivedTotal;
+        ctx.events().interval(id, peer, rec.protocol.name(), sent, received);
     }
     // ------------------------------------------------------------ control messages
 
@@ -248,6 +261,7 @@ final class ServerSession extends TestSession {
         verdict.shape(ServerLog.TestShape.of(p));
         if (ctx.auth() != null && !authorized(p)) {
             verdict.deny();
+            ctx.events().refused(peer, ServerEvent.Reason.AUTH, verdict.reason());
             slot.giveBackAsNoTest();
             // 3.12 sends SERVER_ERROR and only the code, then closes.
             control.write(Refusal.AUTH.wire());
@@ -258,7 +272,7 @@ final class ServerSession extends TestSession {
             refuse(e);
             throw e;
         }
-        ctx.log().testStarted(id, peer, verdict.shape(), verdict.user());
+        ctx.events().started(id, peer, verdict.shape(), verdict.user());
         TestSettings.apply(rec, p, false);
         // -A: the client's m (3.21 pins the server after the parameter exchange), else the
         // server's own n; the stream workers this thread starts inherit the CPU.
@@ -500,6 +514,16 @@ final class ServerSession extends TestSession {
      */
     @Override
     protected void onIntervalSampled() throws IperfException {
+        long sent = 0;
+        long received = 0;
+        for (DataStream s : streams) {
+            if (s.sending()) {
+                sent += s.bytes();
+            } else {
+                received += s.bytes();
+            }
+        }
+        raiseInterval(sent, received);
         if (rateLimit == null) {
             rateLimit = BitrateLimit.running(local.serverBitrateLimit(), local.serverBitrateLimitInterval(), statsInterval);
             if (rateLimit == null) {
