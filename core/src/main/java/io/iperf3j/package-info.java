@@ -9,7 +9,9 @@
  * {@link io.iperf3j.MetricsStream}. Other parts of iperf3j (the UDP message link, a latency
  * probe) publish named {@link io.iperf3j.MetricEvent.Gauges} into a stream of their user's
  * ({@link io.iperf3j.MetricsStream#open(int)}), which the export module writes as Prometheus
- * gauges like the engine's events.
+ * gauges like the engine's events. A server reports what it does with its clients as
+ * {@link io.iperf3j.ServerEvent}s to its {@link io.iperf3j.ServerEvents} listeners (its operator
+ * log; the export module's {@code /metrics}).
  *
  * <p>Threads: the builders are used on the caller's thread; each run owns one test thread
  * (plus one platform thread per data stream) and shares nothing with other runs, so any

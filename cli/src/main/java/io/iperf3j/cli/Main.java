@@ -7,6 +7,8 @@ import io.iperf3j.export.cli.CliMetrics;
 import io.iperf3j.export.cli.MetricsOptions;
 import io.iperf3j.export.cli.WrapperOptions;
 import io.iperf3j.export.exporter.ExporterCommand;
+import io.iperf3j.export.server.ServerMetrics;
+import io.iperf3j.export.server.ServerMetricsEndpoint;
 import io.iperf3j.internal.engine.ClientTest;
 import io.iperf3j.internal.engine.EngineInfo;
 import io.iperf3j.internal.engine.server.IperfServer;
@@ -46,6 +48,8 @@ public final class Main {
     private final Map<String, String> env;
     /** The run's metrics sinks (iperf3j-export); none until a test is about to run. */
     private CliMetrics metrics;
+    /** The run's metrics options ({@code --metrics.listen} for a server's /metrics). */
+    private WrapperOptions wrapper = MetricsOptions.defaults();
     /** {@code --report FILE} (iperf3j-report): the HTML report a client run writes when it ends. */
     private ReportOption report;
 
@@ -219,6 +223,7 @@ public final class Main {
         if (options.daemon() && options.isServer() && !Daemon.isDaemonChild()) {
             return Daemon.detach(args, err);
         }
+        this.wrapper = wrapper;
         try {
             metrics = CliMetrics.open(wrapper, err);
         } catch (IOException e) {
@@ -292,6 +297,40 @@ public final class Main {
             sink.err("iperf3j: exiting\n"); // 3.12 writes this line on stderr in -J mode too
             return 1;
         }
+        ServerMetricsEndpoint endpoint;
+        try {
+            endpoint = serverMetrics(options, server);
+        } catch (IOException e) {
+            errorOutsideTest(options, sink, "error - unable to listen on --metrics.listen "
+                    + wrapper.serverMetricsListen().orElseThrow() + ": " + e.getMessage());
+            server.close();
+            return 1;
+        }
+        try {
+            return serve(options, sink, server);
+        } finally {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+        }
+    }
+
+    /**
+     * {@code --metrics.listen}: the server's events counted for its /metrics, served until the server
+     * ends; null without the option.
+     */
+    private ServerMetricsEndpoint serverMetrics(IperfOptions options, IperfServer server) throws IOException {
+        if (wrapper.serverMetricsListen().isEmpty()) {
+            return null;
+        }
+        // No queue on this branch yet: 0 queued, no queue maximum (issue 29's commit 5 gives both).
+        ServerMetrics m = new ServerMetrics(new ServerMetrics.Limits(options.maxConcurrent(), 0,
+                wrapper.clientPrefixes()), server::activeTests, () -> 0);
+        server.events(m);
+        return ServerMetricsEndpoint.start(wrapper.serverMetricsListen().get(), m);
+    }
+
+    private int serve(IperfOptions options, OutputSink sink, IperfServer server) {
         java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicBoolean testsRunning = new java.util.concurrent.atomic.AtomicBoolean();
         onSignal.set(() -> {

@@ -172,11 +172,14 @@ public final class ManPage {
 
     /** Where the description of an entry line begins, or -1 when the line has no term column. */
     static int termEnd(String line) {
+        int gap = line.indexOf("  ", 2);
         if (line.length() > DESCRIPTION_COLUMN && line.charAt(DESCRIPTION_COLUMN - 1) == ' '
-                && line.charAt(DESCRIPTION_COLUMN) != ' ') {
+                && line.charAt(DESCRIPTION_COLUMN) != ' '
+                && !(gap > DESCRIPTION_COLUMN && line.indexOf(' ', DESCRIPTION_COLUMN) == gap)) {
+            // (unless one word stands between the column and a two-space gap: the value of an option
+            // too long for the column, "--metrics.client-prefixes N  (-s) per-prefix series")
             return DESCRIPTION_COLUMN;
         }
-        int gap = line.indexOf("  ", 2);
         if (gap > 2) {
             int start = gap;
             while (start < line.length() && line.charAt(start) == ' ') {

@@ -3,7 +3,8 @@
  * Pushgateway push ({@link io.iperf3j.export.PushGatewaySink}), metrics files
  * ({@link io.iperf3j.export.MetricsFileSink}), the {@code iperf3j} command's
  * {@code --push.*}/{@code --metrics.*} options ({@code io.iperf3j.export.cli}, for the command only) and an
- * iperf3_exporter-style scrape endpoint ({@link io.iperf3j.export.exporter}).
+ * iperf3_exporter-style scrape endpoint ({@link io.iperf3j.export.exporter}); a running server's own
+ * {@code /metrics} ({@code io.iperf3j.export.server}, for the {@code iperf3j} command: {@code --metrics.listen}).
  *
  * <h2>Metric families</h2>
  *

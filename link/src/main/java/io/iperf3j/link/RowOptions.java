@@ -3,6 +3,7 @@ package io.iperf3j.link;
 import io.iperf3j.options.HasArg;
 import io.iperf3j.options.OptionGroup;
 import io.iperf3j.options.OptionRow;
+import io.iperf3j.options.Scope;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.ISetter;
@@ -24,9 +25,12 @@ final class RowOptions {
     private RowOptions() {
     }
 
-    /** Adds every row of {@code group} to {@code spec}. */
+    /** Adds every row of {@code group} to {@code spec}, but the server's ({@link Scope#SERVER}: {@code --metrics.listen}). */
     static void add(CommandSpec spec, OptionGroup group) {
         for (OptionRow row : group.rows()) {
+            if (row.scope() == Scope.SERVER) {
+                continue;
+            }
             List<String> names = new ArrayList<>();
             if (row.shortName() != OptionRow.NO_SHORT) {
                 names.add("-" + row.shortName());

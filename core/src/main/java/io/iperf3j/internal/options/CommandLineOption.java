@@ -117,10 +117,9 @@ enum CommandLineOption implements OptionRow {
             "  --total-rate #[KMG]       divide # bits/sec fairly among the running tests,\n"
             + "                            both directions (UDP uploads over their share are ended)",
             "total-rate"),
-    SERVER_LOG(Section.SERVER, OptionRow.NO_SHORT, HasArg.NO, 106,
-            "  --server-log              one line per test start and end (client, mode, bytes,\n"
-            + "                            why it was cut short) and per refused connection,\n"
-            + "                            on stderr or in the --logfile", "server-log"),
+    SERVER_LOG(Section.SERVER, OptionRow.NO_SHORT, HasArg.OPTIONAL, 106,
+            "  --server-log[=text|json]  one line per test start and end and per queued or\n"
+            + "                            refused client, on stderr or in the --logfile", "server-log"),
 
     // ------------------------------------------------------------ Client specific
     CLIENT(Section.CLIENT, 'c', HasArg.REQUIRED, 9,

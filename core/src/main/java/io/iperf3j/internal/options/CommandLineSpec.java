@@ -154,7 +154,7 @@ final class CommandLineSpec {
             case TIME_SKEW_THRESHOLD -> timeSkewThreshold(value);
             case MAX_CONCURRENT -> maxConcurrent(value);
             case SERVER_MAX_DURATION -> serverMaxDuration(value);
-            case SERVER_LOG -> serverLog();
+            case SERVER_LOG -> serverLog(value);
             case TOTAL_RATE -> totalRate(value);
             case CLIENT -> client(value);
             case SCTP -> sctp();
@@ -729,8 +729,13 @@ final class CommandLineSpec {
         clientFlag = true;
     }
 
-    void serverLog() {
-        b.serverLog(true);
+    // --server-log alone is today's text lines; an optional value attaches only with '=' (getopt).
+    void serverLog(String v) {
+        b.serverLog(switch (v == null ? "text" : v) {
+            case "text" -> ServerLogFormat.TEXT;
+            case "json" -> ServerLogFormat.JSON;
+            default -> throw fail(ErrorCode.SERVER_LOG_FORMAT);
+        });
         serverFlag = true;
     }
 

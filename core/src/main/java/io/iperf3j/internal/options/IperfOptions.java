@@ -46,7 +46,7 @@ import java.util.Objects;
  * @param timeSkewThreshold seconds of clock skew accepted in an auth token, default 10
  * @param maxConcurrent most tests a server runs at once
  * @param serverMaxDurationSec longest test a server accepts; 0 = no limit
- * @param serverLog {@code --server-log}: one operator log line per test start and end (iperf3j only)
+ * @param serverLog {@code --server-log[=text|json]}: the operator log's format, or off (iperf3j only)
  * @param totalRate {@code --total-rate} in bits/s: the server's rate, divided fairly among its running tests; 0 = none (iperf3j only)
  * @param protocol TCP or UDP
  * @param connectTimeoutMs {@code --connect-timeout}; 0 = the system's
@@ -121,7 +121,7 @@ public record IperfOptions(
         int timeSkewThreshold,
         int maxConcurrent,
         int serverMaxDurationSec,
-        boolean serverLog,
+        ServerLogFormat serverLog,
         long totalRate,
         Transport protocol,
         int connectTimeoutMs,
@@ -257,7 +257,7 @@ public record IperfOptions(
         private int timeSkewThreshold = 10;
         private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
         private int serverMaxDurationSec;
-        private boolean serverLog;
+        private ServerLogFormat serverLog = ServerLogFormat.OFF;
         private long totalRate;
         private Transport protocol = Transport.TCP;
         private int connectTimeoutMs;
@@ -358,7 +358,7 @@ public record IperfOptions(
         public Builder timeSkewThreshold(int v) { timeSkewThreshold = v; return this; }
         public Builder maxConcurrent(int v) { maxConcurrent = v; return this; }
         public Builder serverMaxDurationSec(int v) { serverMaxDurationSec = v; return this; }
-        public Builder serverLog(boolean v) { serverLog = v; return this; }
+        public Builder serverLog(ServerLogFormat v) { serverLog = v; return this; }
         public Builder totalRate(long v) { totalRate = v; return this; }
         public Builder protocol(Transport v) { protocol = v; return this; }
         public Builder connectTimeoutMs(int v) { connectTimeoutMs = v; return this; }

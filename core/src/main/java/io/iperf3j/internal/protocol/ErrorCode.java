@@ -165,10 +165,13 @@ public enum ErrorCode {
     DURATION_RANGE(1004, "test duration valid values are 0 to 86400 seconds"),
     /** {@code --use-pkcs1-padding} together with {@code --use-oaep-padding}. */
     PADDING_CONFLICT(1005, "--use-pkcs1-padding and --use-oaep-padding cannot be used together"),
+    // 1006-1015: issue 29's admission and rate options; 1016-1019: its observability options.
     /** {@code --total-rate} zero, negative or beyond 2^63-1 bits/s. */
     TOTAL_RATE_RANGE(1013, "total rate must be above 0 bits/sec"),
     /** {@code --total-rate} with {@code -1}: one test has nothing to share with. */
-    TOTAL_RATE_ONE_OFF(1014, "--total-rate cannot be used with -1 (one test only)");
+    TOTAL_RATE_ONE_OFF(1014, "--total-rate cannot be used with -1 (one test only)"),
+    /** {@code --server-log=} with a format other than text or json. */
+    SERVER_LOG_FORMAT(1016, "server log format must be text or json");
 
     private final int number;
     private final String text;

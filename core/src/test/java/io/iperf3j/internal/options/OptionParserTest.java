@@ -123,11 +123,15 @@ class OptionParserTest {
                 run("-s --use-pkcs1-padding", b -> server(b).authPadding(RsaPadding.PKCS1)),
                 run("-c h --username u --rsa-public-key-path p --use-oaep-padding", b -> client(b, "h").username("u")
                         .rsaPublicKeyPath(Path.of("p")).authPadding(RsaPadding.OAEP)),
-                run("-s --server-log", b -> server(b).serverLog(true)),
                 // --total-rate: iperf3's decimal rate suffixes
                 run("-s --total-rate 1600M", b -> server(b).totalRate(1_600_000_000L)),
                 run("-s --total-rate 2G", b -> server(b).totalRate(2_000_000_000L)),
                 run("-s --total-rate 500k", b -> server(b).totalRate(500_000L)),
+                run("-s --server-log", b -> server(b).serverLog(ServerLogFormat.TEXT)),
+                run("-s --server-log=text", b -> server(b).serverLog(ServerLogFormat.TEXT)),
+                run("-s --server-log=json", b -> server(b).serverLog(ServerLogFormat.JSON)),
+                // getopt: an optional value attaches only with '='; a separate word is a stray one, ignored as iperf3 does.
+                run("-s --server-log json", b -> server(b).serverLog(ServerLogFormat.TEXT)),
                 run("--loopback", b -> client(b, "127.0.0.1").port(0).loopback(true)),
                 run("--loopback -6 -p 6000 -R", b -> client(b, "::1").port(6000).loopback(true)
                         .ipVersion(IpVersion.V6).reverse(true)),
@@ -256,6 +260,7 @@ class OptionParserTest {
                 failsParam("-s --total-rate -5M", "total rate must be above 0 bits/sec"),
                 failsParam("-s -1 --total-rate 1G", "--total-rate cannot be used with -1 (one test only)"),
                 failsParam("-c h --total-rate 1G", "some option you are trying to set is server only"),
+                failsParam("-s --server-log=xml", "server log format must be text or json"),
                 failsParam("-s --server-max-duration -1", "server max duration must be between 0 and 86400 seconds"
                         + " (0 = no limit)"),
                 failsParam("-c h --loopback", "--loopback runs its own server and client and cannot be combined with"
@@ -356,7 +361,7 @@ class OptionParserTest {
                 "  -p, --port      #         server port to listen on/connect to\n",
                 "  --json-stream ", "  --max-concurrent #        number of tests the server runs at the same time\n"
                         + "                            (default 16;",
-                "  --server-max-duration # ", "  --server-log ", "  --use-pkcs1-padding ",
+                "  --server-max-duration # ", "  --server-log[=text|json]  one line", "  --use-pkcs1-padding ",
                 "  --use-oaep-padding ", "3.16 or\n", "  --loopback ",
                 "[KMG] indicates options that support a K/M/G suffix");
         // every option the parser knows is documented

@@ -2,12 +2,14 @@ package io.iperf3j.export.cli;
 
 import io.iperf3j.options.HasArg;
 import io.iperf3j.options.OptionRow;
+import io.iperf3j.options.Scope;
 
 import java.util.List;
 
 /**
  * iperf3-rs's {@code --push.*} and {@code --metrics.*} options (and iperf3j's
- * {@code --metrics.names}) as rows of the {@code iperf3j} option table; {@link MetricsOptions}
+ * {@code --metrics.names}, and the server's {@code --metrics.listen} and
+ * {@code --metrics.client-prefixes}, {@link Scope#SERVER}) as rows of the {@code iperf3j} option table; {@link MetricsOptions}
  * reads them. They match their whole names only (no abbreviation), as iperf3-rs's do.
  */
 public enum MetricsOption implements OptionRow {
@@ -36,7 +38,14 @@ public enum MetricsOption implements OptionRow {
     METRICS_PREFIX("metrics.prefix", HasArg.REQUIRED,
             "  --metrics.prefix PREFIX   metric-name prefix (default iperf3)"),
     METRICS_NAMES("metrics.names", HasArg.REQUIRED,
-            "  --metrics.names NAMES     prometheus (default) or iperf3-rs metric names");
+            "  --metrics.names NAMES     prometheus (default) or iperf3-rs metric names"),
+    /** iperf3j's: the server's own /metrics (docs/design/public-server.md, 3.5). */
+    METRICS_LISTEN("metrics.listen", HasArg.REQUIRED,
+            "  --metrics.listen [HOST:]PORT  (-s) serve the server's /metrics and /health\n"
+            + "                            (PORT alone: on 127.0.0.1; :PORT: on every interface)", Scope.SERVER),
+    METRICS_CLIENT_PREFIXES("metrics.client-prefixes", HasArg.REQUIRED,
+            "  --metrics.client-prefixes N  (-s) per-prefix series for the first N client\n"
+            + "                            prefixes, /24 or /48 (default 64, 0 = none)", Scope.SERVER);
 
     /** The heading of the rows in {@code --help}. */
     public static final String SECTION =
@@ -45,11 +54,17 @@ public enum MetricsOption implements OptionRow {
     private final String name;
     private final HasArg hasArg;
     private final String help;
+    private final Scope scope;
 
     MetricsOption(String name, HasArg hasArg, String help) {
+        this(name, hasArg, help, Scope.ANY);
+    }
+
+    MetricsOption(String name, HasArg hasArg, String help, Scope scope) {
         this.name = name;
         this.hasArg = hasArg;
         this.help = help;
+        this.scope = scope;
     }
 
     /** The option as written on the command line, e.g. {@code --push.url}. */
@@ -95,5 +110,10 @@ public enum MetricsOption implements OptionRow {
     @Override
     public String help() {
         return help;
+    }
+
+    @Override
+    public Scope scope() {
+        return scope;
     }
 }

@@ -5,10 +5,13 @@ import io.iperf3j.export.MetricNaming;
 import io.iperf3j.export.MetricsFileFormat;
 import io.iperf3j.export.Names;
 import io.iperf3j.export.PushGatewayConfig;
+import io.iperf3j.export.exporter.ExporterCommand;
+import io.iperf3j.export.server.ServerMetrics;
 import io.iperf3j.options.OptionError;
 import io.iperf3j.options.OptionGroup;
 import io.iperf3j.options.OptionRow;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +47,8 @@ public final class MetricsOptions implements OptionGroup {
             ENV_METRICS_NAMES = "IPERF3_METRICS_NAMES";
 
     private static final List<MetricsOption> ROWS = List.of(MetricsOption.values());
+    /** The most client prefixes with series of their own: (N + 1) x 11 client series at most. */
+    static final int MAX_CLIENT_PREFIXES = 4096;
 
     private final Function<String, String> env;
     /** The options given, in order: the row and its value (null for a bare {@code --push.delete-on-exit}). */
@@ -87,7 +92,7 @@ public final class MetricsOptions implements OptionGroup {
         return new WrapperOptions(Optional.empty(), PushGatewayConfig.DEFAULT_JOB, Map.of(),
                 PushGatewayConfig.DEFAULT_TIMEOUT, PushGatewayConfig.DEFAULT_RETRIES, PushGatewayConfig.defaultUserAgent(),
                 Optional.empty(), false, Optional.empty(), MetricsFileFormat.JSONL, Map.of(), Names.DEFAULT_PREFIX,
-                MetricNaming.PROMETHEUS);
+                MetricNaming.PROMETHEUS, Optional.empty(), ServerMetrics.DEFAULT_CLIENT_PREFIXES);
     }
 
     /** The options given, merged with the environment and checked. */
@@ -115,6 +120,9 @@ public final class MetricsOptions implements OptionGroup {
         boolean sawMetricsSetting = rawFormat != null;
         boolean sawMetricsLabel = !metricsLabels.isEmpty();
         boolean sawPrefix = false;
+        InetSocketAddress serverListen = null;
+        int clientPrefixes = ServerMetrics.DEFAULT_CLIENT_PREFIXES;
+        boolean sawClientPrefixes = false;
 
         for (Map.Entry<MetricsOption, String> g : given) {
             String key = g.getKey().flag();
@@ -167,6 +175,11 @@ public final class MetricsOptions implements OptionGroup {
                     naming = naming(key, value);
                     sawPrefix = true;
                 }
+                case "--metrics.listen" -> serverListen = listen(key, value);
+                case "--metrics.client-prefixes" -> {
+                    clientPrefixes = clientPrefixes(key, value);
+                    sawClientPrefixes = true;
+                }
                 default -> throw new IllegalStateException(key);
             }
         }
@@ -201,6 +214,9 @@ public final class MetricsOptions implements OptionGroup {
             throw new OptionError(
                     "metric prefix requires --metrics.file, IPERF3_METRICS_FILE, --push.url, or IPERF3_PUSH_URL");
         }
+        if (serverListen == null && sawClientPrefixes) {
+            throw new OptionError("--metrics.client-prefixes requires --metrics.listen");
+        }
         if (url.isPresent() && pushJob.isEmpty()) {
             throw new OptionError("--push.job must not be empty when --push.url is set");
         }
@@ -210,7 +226,36 @@ public final class MetricsOptions implements OptionGroup {
         return new WrapperOptions(url, pushJob, labelMap("--push.label", pushLabels), pushTimeout,
                 pushRetries, userAgent, Optional.ofNullable(pushInterval), deleteOnExit,
                 Optional.ofNullable(metricsFile).map(Path::of), format, labelMap("--metrics.label", metricsLabels),
-                prefix, naming);
+                prefix, naming, Optional.ofNullable(serverListen), clientPrefixes);
+    }
+
+    /** {@code [HOST:]PORT}: PORT alone is on 127.0.0.1, {@code :PORT} on every interface, {@code [v6]:PORT}. */
+    static InetSocketAddress listen(String option, String raw) throws OptionError {
+        String v = raw.trim();
+        try {
+            if (v.matches("[0-9]+")) {
+                return ExporterCommand.address("127.0.0.1:" + v);
+            }
+            InetSocketAddress a = ExporterCommand.address(v);
+            if (a.isUnresolved()) {
+                throw new OptionError("invalid " + option + " host '" + a.getHostString() + "'");
+            }
+            return a;
+        } catch (IllegalArgumentException e) {
+            throw new OptionError(option + " must be [HOST:]PORT, got '" + v + "'");
+        }
+    }
+
+    private static int clientPrefixes(String option, String raw) throws OptionError {
+        try {
+            int n = Integer.parseInt(raw.trim());
+            if (n >= 0 && n <= MAX_CLIENT_PREFIXES) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new OptionError(option + " must be an integer between 0 and " + MAX_CLIENT_PREFIXES);
     }
 
     private interface Conversion<T> {

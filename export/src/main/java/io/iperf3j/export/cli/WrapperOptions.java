@@ -5,6 +5,7 @@ import io.iperf3j.export.MetricsFileFormat;
 import io.iperf3j.export.PrometheusEncoder;
 import io.iperf3j.export.PushGatewayConfig;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,8 @@ import java.util.Optional;
  * @param metricsLabels {@code --metrics.label}s (Prometheus file only)
  * @param metricsPrefix {@code --metrics.prefix}, for push and file
  * @param naming {@code --metrics.names}, for push and Prometheus file
+ * @param serverMetricsListen {@code --metrics.listen}: where a server serves its /metrics; empty = nowhere
+ * @param clientPrefixes {@code --metrics.client-prefixes}: client prefixes with series of their own
  */
 public record WrapperOptions(
         Optional<URI> pushUrl,
@@ -42,7 +45,9 @@ public record WrapperOptions(
         MetricsFileFormat metricsFormat,
         Map<String, String> metricsLabels,
         String metricsPrefix,
-        MetricNaming naming) {
+        MetricNaming naming,
+        Optional<InetSocketAddress> serverMetricsListen,
+        int clientPrefixes) {
 
     /** Whether any sink is configured. */
     public boolean enabled() {

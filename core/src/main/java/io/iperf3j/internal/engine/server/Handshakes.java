@@ -1,5 +1,6 @@
 package io.iperf3j.internal.engine.server;
 
+import io.iperf3j.ServerEvent;
 import io.iperf3j.internal.engine.StreamFactory;
 import io.iperf3j.internal.protocol.Cookie;
 
@@ -20,16 +21,16 @@ import java.util.function.Consumer;
  */
 final class Handshakes {
     private final ServerLimits limits;
-    private final ServerLog log;
+    private final EventFanout events;
     private final Consumer<Arrival> next;
     /** Connections whose cookie has not arrived yet. */
     private final AtomicInteger pending = new AtomicInteger();
     /** Counts accepted connections (only the acceptor thread calls {@link #start}). */
     private long acceptOrder;
 
-    Handshakes(ServerLimits limits, ServerLog log, Consumer<Arrival> next) {
+    Handshakes(ServerLimits limits, EventFanout events, Consumer<Arrival> next) {
         this.limits = limits;
-        this.log = log;
+        this.events = events;
         this.next = next;
     }
 
@@ -37,7 +38,7 @@ final class Handshakes {
     void start(SocketChannel ch) {
         if (pending.incrementAndGet() > limits.maxPendingHandshakes()) {
             pending.decrementAndGet();
-            log.dropped(remote(ch), "more than " + limits.maxPendingHandshakes()
+            events.refused(remote(ch), ServerEvent.Reason.HANDSHAKE_CAP, "more than " + limits.maxPendingHandshakes()
                     + " connections waiting to send their cookie");
             StreamFactory.closeQuietly(ch);
             return;
@@ -57,11 +58,12 @@ final class Handshakes {
         try {
             cookie = readCookie(ch, limits.cookieTimeout().toMillis());
         } catch (SocketTimeoutException e) {
-            log.dropped(remote(ch), "no cookie within " + limits.cookieTimeout().toMillis() + " ms");
+            events.refused(remote(ch), ServerEvent.Reason.NO_COOKIE,
+                    "no cookie within " + limits.cookieTimeout().toMillis() + " ms");
             StreamFactory.closeQuietly(ch);
             return; // a silent connection costs nothing more
         } catch (IOException e) {
-            log.dropped(remote(ch), "closed before sending its cookie");
+            events.refused(remote(ch), ServerEvent.Reason.NO_COOKIE, "closed before sending its cookie");
             StreamFactory.closeQuietly(ch);
             return; // nor does a broken one
         }

@@ -5,6 +5,8 @@ import io.iperf3j.internal.engine.EngineInfo;
 import io.iperf3j.internal.engine.IoErrno;
 import io.iperf3j.internal.engine.Unsupported;
 import io.iperf3j.RttResponder;
+import io.iperf3j.ServerEvent;
+import io.iperf3j.ServerEvents;
 import io.iperf3j.internal.engine.udp.UdpStreamRouter;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.output.OutputMode;
@@ -48,7 +50,8 @@ public final class IperfServer implements Closeable {
     private final AtomicInteger completedTests = new AtomicInteger();
     /** Numbers every admitted control connection, for the operator log. */
     private final AtomicLong testIds = new AtomicLong();
-    private final ServerLog log;
+    /** The operator log and the listeners added with {@link #events}. */
+    private final EventFanout events;
     /** {@code --total-rate}'s division among the running tests; null without the option. */
     private final RateShares rates;
     private volatile ServerLimits limits = ServerLimits.DEFAULTS;
@@ -82,10 +85,11 @@ public final class IperfServer implements Closeable {
         this.sink = sink;
         this.info = info;
         this.observers = observers == null ? () -> TestObserver.NONE : observers;
-        this.log = new ServerLog(sink, info.programName(), options.timestampFormat(), options.serverLog());
+        this.events = new EventFanout(new ServerLog(sink, info.programName(), options.timestampFormat(), options.serverLog()),
+                m -> sink.err(info.programName() + ": warning - " + m + "\n"));
         this.slots = new SlotPool(options.maxConcurrent(), options.oneOff(), this::slotFreed);
         // The busy line shows the pool's count, the one admission refused by (bug 5).
-        this.admission = new Admission(slots, new RefuseBusy(log, slots::running, slots.max(), cookies));
+        this.admission = new Admission(slots, new RefuseBusy(events, slots::running, slots.max(), cookies));
     }
 
     /**
@@ -103,6 +107,15 @@ public final class IperfServer implements Closeable {
      */
     public IperfServer rttResponder(RttResponder responder) {
         this.rttResponder = responder;
+        return this;
+    }
+
+    /**
+     * Adds a listener to the server's events (the operator log is the first); call before
+     * {@link #serve()}. See {@link ServerEvents} for the threads it is called on.
+     */
+    public IperfServer events(ServerEvents listener) {
+        events.add(java.util.Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
@@ -131,7 +144,7 @@ public final class IperfServer implements Closeable {
 
     /** What each test gets from this server (after {@link #bind()} and the setters). */
     private ServerContext context() {
-        return new ServerContext(limits, authCheck, listener.buffers(), udpRouter, rttResponder, log, cookies, rates);
+        return new ServerContext(limits, authCheck, listener.buffers(), udpRouter, rttResponder, events, cookies, rates);
     }
 
     /**
@@ -139,7 +152,7 @@ public final class IperfServer implements Closeable {
      */
     public void serve() throws IperfException {
         context = context();
-        Handshakes handshakes = new Handshakes(limits, log, this::route);
+        Handshakes handshakes = new Handshakes(limits, events, this::route);
         printBanner();
         Thread oneOffWatcher = null;
         if (options.oneOff()) {
@@ -203,7 +216,7 @@ public final class IperfServer implements Closeable {
             case CookieTable.ToTest(TcpArrivals waiting) -> {
                 if (!waiting.offer(ch, a.acceptOrder())) {
                     // The test ended between the look-up and the offer: nobody else will close this one.
-                    log.dropped(a.client(), "cookie of a test that has ended");
+                    events.refused(a.client(), ServerEvent.Reason.SURPLUS, "cookie of a test that has ended");
                     Refusal.SURPLUS.answer(ch);
                 }
                 return;
@@ -212,7 +225,7 @@ public final class IperfServer implements Closeable {
                 // A data connection for a test that has all its streams, or a second control
                 // connection with a running test's cookie: iperf3's answer to a stream with the
                 // wrong cookie, ACCESS_DENIED.
-                log.dropped(a.client(), "cookie of a test that has all its connections");
+                events.refused(a.client(), ServerEvent.Reason.SURPLUS, "cookie of a test that has all its connections");
                 Refusal.SURPLUS.answer(ch);
                 return;
             }
@@ -220,6 +233,7 @@ public final class IperfServer implements Closeable {
                 // below
             }
         }
+        events.accepted(a.client(), 0);
         // A closed server's pool gives no slot: the test gets the busy answer.
         admission.admit(a, this::startTest);
     }
@@ -242,6 +256,7 @@ public final class IperfServer implements Closeable {
         try {
             selector = Selector.open();
         } catch (IOException e) {
+            events.busy(a.client(), slots.running(), slots.max());
             Refusal.BUSY.answer(ch);
             slot.giveBackAsNoTest();
             slot.close();

@@ -7,7 +7,7 @@ import java.util.function.IntSupplier;
  * ACCESS_DENIED and the log's {@code event=busy}; the test's cookie is free again.
  */
 final class RefuseBusy implements Admission.Overflow {
-    private final ServerLog log;
+    private final EventFanout events;
     private final IntSupplier running;
     private final int max;
     private final CookieTable cookies;
@@ -17,8 +17,8 @@ final class RefuseBusy implements Admission.Overflow {
      * @param max the maximum it shows
      * @param cookies where a refused test's cookie is given back
      */
-    RefuseBusy(ServerLog log, IntSupplier running, int max, CookieTable cookies) {
-        this.log = log;
+    RefuseBusy(EventFanout events, IntSupplier running, int max, CookieTable cookies) {
+        this.events = events;
         this.running = running;
         this.max = max;
         this.cookies = cookies;
@@ -26,7 +26,7 @@ final class RefuseBusy implements Admission.Overflow {
 
     @Override
     public void hold(Arrival a) {
-        log.busy(a.client(), running.getAsInt(), max);
+        events.busy(a.client(), running.getAsInt(), max);
         Refusal.BUSY.answer(a.channel());
         cookies.release(a);
     }

@@ -11,10 +11,11 @@ import io.iperf3j.internal.engine.udp.UdpStreamRouter;
  * @param listenerBuffers the send and receive buffer sizes of the listener, for the JSON {@code start}
  * @param router the UDP acceptor shared by the tests
  * @param responder answers latency probes; null for none
- * @param log the operator log
+ * @param events the server's events (the operator log and any other listener)
  * @param cookies routes data connections by cookie
  * @param rates {@code --total-rate}'s division among the running tests; null without it
  */
 record ServerContext(ServerLimits limits, AuthCheck auth, int[] listenerBuffers, UdpStreamRouter router,
-                     RttResponder responder, ServerLog log, CookieTable cookies, RateShares rates) {
+                     RttResponder responder, EventFanout events, CookieTable cookies,
+                     RateShares rates) {
 }

@@ -1,25 +1,35 @@
 package io.iperf3j.internal.engine.server;
 
-import io.iperf3j.internal.engine.AddressText;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.iperf3j.ServerEvent;
+import io.iperf3j.ServerEvents;
+import io.iperf3j.internal.options.ServerLogFormat;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.output.Strftime;
 import io.iperf3j.internal.protocol.TestParameters;
 
-import java.net.InetSocketAddress;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
-import java.util.function.Supplier;
+import java.util.function.LongSupplier;
 
 /**
- * The server's operator log ({@code --server-log}): one line when a test starts,
- * one when it ends (how, with bytes each way and why it was cut short), and one
- * per connection refused before it became a test (busy, no cookie in time, too
- * many connections at once). Lines go to the error stream, or to the
- * {@code --logfile}, never to standard output, so iperf3's text and {@code -J}
- * output are unchanged.
+ * The server's operator log ({@code --server-log}): one of the server's {@link ServerEvents}
+ * implementations. One line when a test starts, one when it ends (how, with bytes each way and why it
+ * was cut short), and one per connection refused before it became a test (busy, no cookie in time, too
+ * many connections at once). Lines go to the error stream, or to the {@code --logfile}, never to
+ * standard output, so iperf3's text and {@code -J} output are unchanged.
  *
- * <p>Format (logfmt: {@code key=value}, values with spaces in double quotes), with
- * the {@code --timestamps} prefix when that is on:
+ * <p>Text format ({@code --server-log}, {@code --server-log=text}; logfmt: {@code key=value}, values
+ * with spaces in double quotes), with the {@code --timestamps} prefix when that is on:
  *
  * <pre>
  * iperf3j-server: test=7 event=start client=192.0.2.7:51234 proto=TCP dir=reverse streams=4 limit=10s
@@ -32,39 +42,61 @@ import java.util.function.Supplier;
  * <p>{@code test} numbers every admitted control connection (unlike iperf3's banner
  * number, which counts finished tests). {@code result} is {@code ok}, {@code cut}
  * (ended early: the reason says why), {@code refused} (parameters refused) or
- * {@code denied} (authentication failed). Connection-level lines ({@code busy},
- * {@code drop}) are limited to {@value #BURST} a second, so a flood cannot flood
- * the log; a later line says how many were left out ({@code suppressed=N}).
- * Writes are atomic per line, so lines of concurrent tests never mix.
+ * {@code denied} (authentication failed). The text log writes no line for
+ * {@link ServerEvent.Accepted}, {@link ServerEvent.Interval} or an authentication refusal
+ * (the test's end line says {@code denied}).
+ *
+ * <p>JSON format ({@code --server-log=json}): one compact object per line, no prefix, with the keys
+ * {@code time} (RFC 3339 UTC, milliseconds), {@code event}, {@code client}, {@code port} and
+ * {@code prefix}, then the event's own (docs/design/public-server.md, 3.6): {@code accepted},
+ * {@code queued}, {@code left}, {@code started}, {@code ended} and {@code refused}; no line per
+ * interval. Times in seconds are numbers with three decimals.
+ *
+ * <p>Connection-level lines (refusals, and in JSON {@code accepted}) are limited to {@value #BURST} a
+ * second, so a flood cannot flood the log; a later line says how many were left out
+ * ({@code suppressed=N}). Writes are atomic per line, so lines of concurrent tests never mix.
  */
-final class ServerLog {
+final class ServerLog implements ServerEvents {
     static final int BURST = 20;
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final DateTimeFormatter RFC3339_MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'",
+            Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
 
     private final OutputSink sink;
     private final String prefix;
     private final String timestampFormat;
-    private final Supplier<ZonedDateTime> clock;
-    private final boolean enabled;
+    private final ZoneId zone;
+    private final ServerLogFormat format;
     // Token bucket for connection-level lines.
     private double tokens = BURST;
-    private long lastRefill = System.nanoTime();
+    private final LongSupplier nanoTime;
+    private long lastRefill;
     private long suppressed;
 
-    ServerLog(OutputSink sink, String programName, String timestampFormat, boolean enabled) {
-        this(sink, programName, timestampFormat, enabled, ZonedDateTime::now);
+    ServerLog(OutputSink sink, String programName, String timestampFormat, ServerLogFormat format) {
+        this(sink, programName, timestampFormat, format, ZoneId.systemDefault());
     }
 
-    ServerLog(OutputSink sink, String programName, String timestampFormat, boolean enabled,
-              Supplier<ZonedDateTime> clock) {
+    /** @param zone the time zone of the text format's {@code --timestamps} prefix */
+    ServerLog(OutputSink sink, String programName, String timestampFormat, ServerLogFormat format, ZoneId zone) {
+        this(sink, programName, timestampFormat, format, zone, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock of the rate limit, {@link System#nanoTime()} but in tests */
+    ServerLog(OutputSink sink, String programName, String timestampFormat, ServerLogFormat format, ZoneId zone,
+              LongSupplier nanoTime) {
         this.sink = sink;
+        this.nanoTime = nanoTime;
+        this.lastRefill = nanoTime.getAsLong();
         this.prefix = programName + "-server: ";
         this.timestampFormat = timestampFormat;
-        this.enabled = enabled;
-        this.clock = clock;
+        this.format = format;
+        this.zone = zone;
     }
 
     boolean enabled() {
-        return enabled;
+        return format != ServerLogFormat.OFF;
     }
 
     /** What a test was, for its start and end lines. */
@@ -79,99 +111,239 @@ final class ServerLog {
         }
     }
 
-    void testStarted(long id, InetSocketAddress client, TestShape shape, String user) {
-        testStarted(id, client, shape, user, 0);
-    }
-
-    /** @param shareBps the test's {@code --total-rate} allocation in bits/s at its start; 0: none (no key) */
-    void testStarted(long id, InetSocketAddress client, TestShape shape, String user, long shareBps) {
-        if (!enabled) {
-            return;
-        }
-        Line l = new Line().kv("test", id).kv("event", "start").kv("client", address(client));
-        shape(l, shape);
-        l.kv("limit", shape.limit());
-        if (user != null) {
-            l.kv("user", user);
-        }
-        if (shareBps > 0) {
-            l.kv("share_bps", shareBps);
-        }
-        write(l);
-    }
-
-    /**
-     * @param result {@code ok}, {@code cut}, {@code refused} or {@code denied}
-     * @param reason why the test did not complete, or null
-     */
-    void testEnded(long id, InetSocketAddress client, TestShape shape, long sent, long received, double seconds,
-                   String result, String reason) {
-        if (!enabled) {
-            return;
-        }
-        Line l = new Line().kv("test", id).kv("event", "end").kv("client", address(client));
-        shape(l, shape);
-        l.kv("sent", sent).kv("received", received)
-                .kv("seconds", String.format(Locale.ROOT, "%.2f", seconds))
-                .kv("result", result);
-        if (reason != null) {
-            l.kv("reason", reason);
-        }
-        write(l);
-    }
-
-    void busy(InetSocketAddress client, int running, int max) {
-        if (!enabled) {
-            return;
-        }
-        limited(new Line().kv("event", "busy").kv("client", address(client)).kv("running", running).kv("max", max));
-    }
-
-    void dropped(InetSocketAddress client, String reason) {
-        if (!enabled) {
-            return;
-        }
-        limited(new Line().kv("event", "drop").kv("client", address(client)).kv("reason", reason));
-    }
-
-    private static void shape(Line l, TestShape s) {
-        l.kv("proto", s.proto()).kv("dir", s.dir());
-        if (s.streams() > 0) {
-            l.kv("streams", s.streams());
+    @Override
+    public void on(ServerEvent event) {
+        switch (format) {
+            case OFF -> { }
+            case TEXT -> text(event);
+            case JSON -> json(event);
         }
     }
 
-    private void limited(Line l) {
-        long left;
-        synchronized (this) {
-            long now = System.nanoTime();
-            tokens = Math.min(BURST, tokens + (now - lastRefill) * BURST / 1e9);
-            lastRefill = now;
-            if (tokens < 1) {
-                suppressed++;
-                return;
+    // ------------------------------------------------------------ text
+
+    private void text(ServerEvent event) {
+        switch (event) {
+            case ServerEvent.Started s -> {
+                Line l = new Line().kv("test", s.test()).kv("event", "start").kv("client", address(s));
+                shape(l, s.protocol(), s.direction(), s.streams());
+                l.kv("limit", s.limit());
+                if (s.user() != null) {
+                    l.kv("user", s.user());
+                }
+                if (s.waited().isPositive()) {
+                    l.kv("waited", seconds(s.waited()));
+                }
+                if (s.shareBitsPerSecond() > 0) {
+                    l.kv("share_bps", s.shareBitsPerSecond());
+                }
+                write(event, l);
             }
-            tokens -= 1;
-            left = suppressed;
-            suppressed = 0;
+            case ServerEvent.Ended e -> {
+                Line l = new Line().kv("test", e.test()).kv("event", "end").kv("client", address(e));
+                shape(l, e.protocol(), e.direction(), e.streams());
+                l.kv("sent", e.sentBytes()).kv("received", e.receivedBytes())
+                        .kv("seconds", seconds(e.duration()))
+                        .kv("result", e.result().label());
+                if (e.reason() != null) {
+                    l.kv("reason", e.reason());
+                }
+                write(event, l);
+            }
+            case ServerEvent.Refused r -> refusedText(r);
+            case ServerEvent.Queued q -> write(event, new Line().kv("event", "queued").kv("client", address(q))
+                    .kv("position", q.position()).kv("queued", q.queued()).kv("running", q.running()).kv("max", q.max()));
+            case ServerEvent.Left left -> write(event, new Line().kv("event", "left").kv("client", address(left))
+                    .kv("waited", seconds(left.waited())));
+            case ServerEvent.Accepted a -> { } // the start line (or the refusal) says it
+            case ServerEvent.Interval i -> { } // the end line has the totals
+        }
+    }
+
+    private void refusedText(ServerEvent.Refused r) {
+        Line l = new Line();
+        switch (r.reason()) {
+            case BUSY -> l.kv("event", "busy").kv("client", address(r)).kv("running", r.count()).kv("max", r.limit());
+            case QUEUE_FULL -> l.kv("event", "busy").kv("reason", "queue-full").kv("client", address(r))
+                    .kv("queued", r.count());
+            case QUEUE_TIMEOUT -> l.kv("event", "busy").kv("reason", "queue-timeout").kv("client", address(r))
+                    .kv("waited", seconds(r.waited()));
+            case MAX_PER_CLIENT -> l.kv("event", "busy").kv("reason", "max-per-client").kv("client", address(r))
+                    .kv("limit", r.limit()).kv("prefix", r.prefix());
+            case DENIED -> l.kv("event", "refused").kv("reason", "denied").kv("rule", r.rule()).kv("client", address(r));
+            case AUTH -> {
+                return; // the test's end line says result=denied
+            }
+            case NO_COOKIE, HANDSHAKE_CAP, SURPLUS -> l.kv("event", "drop").kv("client", address(r))
+                    .kv("reason", r.detail());
+        }
+        limited(r, l);
+    }
+
+    private static void shape(Line l, String proto, String dir, int streams) {
+        l.kv("proto", proto).kv("dir", dir);
+        if (streams > 0) {
+            l.kv("streams", streams);
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.2f", d.toNanos() / 1e9);
+    }
+
+    static String address(ServerEvent e) {
+        String host = e.address();
+        if (host == null) {
+            return "-";
+        }
+        return host.indexOf(':') >= 0 ? "[" + host + "]:" + e.port() : host + ":" + e.port();
+    }
+
+    // ------------------------------------------------------------ JSON
+
+    private void json(ServerEvent event) {
+        StringWriter text = new StringWriter(200);
+        boolean connectionLevel = event instanceof ServerEvent.Refused || event instanceof ServerEvent.Accepted;
+        if (event instanceof ServerEvent.Interval) {
+            return; // the ended line has the totals; /metrics has the running bytes
+        }
+        long left = connectionLevel ? takeToken() : 0;
+        if (left < 0) {
+            return;
+        }
+        try (JsonGenerator g = JSON.createGenerator(text)) {
+            g.writeStartObject();
+            g.writeStringField("time", RFC3339_MILLIS.format(event.time().truncatedTo(ChronoUnit.MILLIS)));
+            g.writeStringField("event", eventName(event));
+            g.writeStringField("client", event.address());
+            g.writeNumberField("port", event.port());
+            g.writeStringField("prefix", event.prefix());
+            jsonFields(g, event);
+            if (left > 0) {
+                g.writeNumberField("suppressed", left);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        sink.err(text + "\n");
+    }
+
+    private static String eventName(ServerEvent event) {
+        return switch (event) {
+            case ServerEvent.Accepted a -> "accepted";
+            case ServerEvent.Queued q -> "queued";
+            case ServerEvent.Left l -> "left";
+            case ServerEvent.Started s -> "started";
+            case ServerEvent.Interval i -> "interval";
+            case ServerEvent.Ended e -> "ended";
+            case ServerEvent.Refused r -> "refused";
+        };
+    }
+
+    private static void jsonFields(JsonGenerator g, ServerEvent event) throws IOException {
+        switch (event) {
+            case ServerEvent.Accepted a -> g.writeNumberField("queued_ahead", a.queuedAhead());
+            case ServerEvent.Queued q -> {
+                g.writeNumberField("position", q.position());
+                g.writeNumberField("queued", q.queued());
+                g.writeNumberField("running", q.running());
+                g.writeNumberField("max", q.max());
+            }
+            case ServerEvent.Left l -> seconds(g, "waited", l.waited());
+            case ServerEvent.Started s -> {
+                g.writeNumberField("test", s.test());
+                g.writeStringField("proto", s.protocol());
+                g.writeStringField("dir", s.direction());
+                g.writeNumberField("streams", s.streams());
+                g.writeStringField("limit", s.limit());
+                seconds(g, "waited", s.waited());
+                if (s.user() != null) {
+                    g.writeStringField("user", s.user());
+                }
+                if (s.shareBitsPerSecond() > 0) {
+                    g.writeNumberField("share_bps", s.shareBitsPerSecond());
+                }
+            }
+            case ServerEvent.Ended e -> {
+                g.writeNumberField("test", e.test());
+                g.writeNumberField("sent", e.sentBytes());
+                g.writeNumberField("received", e.receivedBytes());
+                seconds(g, "seconds", e.duration());
+                g.writeStringField("result", e.result().label());
+                if (e.reason() != null) {
+                    g.writeStringField("reason", e.reason());
+                }
+            }
+            case ServerEvent.Refused r -> refusedFields(g, r);
+            case ServerEvent.Interval i -> { }
+        }
+    }
+
+    private static void refusedFields(JsonGenerator g, ServerEvent.Refused r) throws IOException {
+        g.writeStringField("reason", r.reason().label());
+        switch (r.reason()) {
+            case BUSY -> {
+                g.writeNumberField("running", r.count());
+                g.writeNumberField("max", r.limit());
+            }
+            case QUEUE_FULL -> {
+                g.writeNumberField("queued", r.count());
+                g.writeNumberField("limit", r.limit());
+            }
+            case MAX_PER_CLIENT -> {
+                g.writeNumberField("running", r.count());
+                g.writeNumberField("limit", r.limit());
+            }
+            case DENIED -> g.writeStringField("rule", r.rule());
+            case QUEUE_TIMEOUT -> seconds(g, "waited", r.waited());
+            case AUTH, NO_COOKIE, HANDSHAKE_CAP, SURPLUS -> { }
+        }
+        if (r.detail() != null) {
+            g.writeStringField("detail", r.detail());
+        }
+    }
+
+    /** Seconds as a number with three decimals ({@code 10.041}), never in exponent form. */
+    private static void seconds(JsonGenerator g, String key, Duration d) throws IOException {
+        g.writeFieldName(key);
+        g.writeNumber(BigDecimal.valueOf(d.toMillis(), 3));
+    }
+
+    // ------------------------------------------------------------ both
+
+    /** Writes a connection-level line if the limit allows it. */
+    private void limited(ServerEvent event, Line l) {
+        long left = takeToken();
+        if (left < 0) {
+            return;
         }
         if (left > 0) {
             l.kv("suppressed", left);
         }
-        write(l);
+        write(event, l);
     }
 
-    private void write(Line l) {
-        String ts = timestampFormat == null ? "" : Strftime.format(timestampFormat, clock.get());
-        sink.err(ts + prefix + l.text() + "\n");
-    }
-
-    static String address(InetSocketAddress a) {
-        if (a == null) {
-            return "-";
+    /** -1 when the line is to be left out, else how many were left out before it. */
+    private long takeToken() {
+        synchronized (this) {
+            long now = nanoTime.getAsLong();
+            tokens = Math.min(BURST, tokens + (now - lastRefill) * BURST / 1e9);
+            lastRefill = now;
+            if (tokens < 1) {
+                suppressed++;
+                return -1;
+            }
+            tokens -= 1;
+            long left = suppressed;
+            suppressed = 0;
+            return left;
         }
-        String host = AddressText.of(a);
-        return host.indexOf(':') >= 0 ? "[" + host + "]:" + a.getPort() : host + ":" + a.getPort();
+    }
+
+    private void write(ServerEvent event, Line l) {
+        String ts = timestampFormat == null ? "" : Strftime.format(timestampFormat, ZonedDateTime.ofInstant(event.time(), zone));
+        sink.err(ts + prefix + l.text() + "\n");
     }
 
     /** One logfmt line under construction. */

@@ -2,6 +2,7 @@ package io.iperf3j.internal.engine.server;
 
 import io.iperf3j.Direction;
 import io.iperf3j.RttResponder;
+import io.iperf3j.ServerEvent;
 import io.iperf3j.Transport;
 import io.iperf3j.internal.engine.AddressText;
 import io.iperf3j.internal.engine.AffinityScope;
@@ -38,6 +39,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -79,6 +81,9 @@ final class ServerSession extends TestSession {
     private RateShares.Test rateTest;
     /** {@code --total-rate}'s check of a UDP upload (made at the first interval); else null. */
     private UploadPolice uploadPolice;
+    /** Bytes sent and received that the server's events have counted ({@link ServerEvent.Interval}). */
+    private long eventSent;
+    private long eventReceived;
     /** Answers the client's latency probe ({@code --latency}); null when the server answers none. */
     private ProbeAnswer probe;
 
@@ -190,18 +195,26 @@ final class ServerSession extends TestSession {
         }
     }
 
-    /** The operator log's end line (see {@link ServerLog}). */
+    /** The test's last {@link ServerEvent.Interval} (the bytes not counted yet) and its {@link ServerEvent.Ended}. */
     private void logEnd() {
-        ServerLog log = ctx.log();
-        if (!log.enabled()) {
-            return;
-        }
         for (DataStream s : streams) {
             verdict.count(s.sending(), s.bytes());
         }
-        double seconds = (System.nanoTime() - admittedNanos) / 1e9;
-        log.testEnded(id, peer, verdict.shape(), verdict.sent(), verdict.received(), seconds, verdict.result(),
-                verdict.reason());
+        raiseInterval(verdict.sent(), verdict.received());
+        ctx.events().ended(id, peer, verdict.shape(), verdict.sent(), verdict.received(),
+                Duration.ofNanos(System.nanoTime() - admittedNanos), verdict.result(), verdict.reason());
+    }
+
+    /** An {@link ServerEvent.Interval} with the bytes moved since the last one, given the totals; none if none moved. */
+    private void raiseInterval(long sentTotal, long receivedTotal) {
+        long sent = sentTotal - eventSent;
+        long received = receivedTotal - eventReceived;
+        if (sent == 0 && received == 0) {
+            return;
+        }
+        eventSent = sentTotal;
+        eventReceived = receivedTotal;
+        ctx.events().interval(id, peer, rec.protocol.name(), sent, received);
     }
     // ------------------------------------------------------------ control messages
 
@@ -256,6 +269,7 @@ final class ServerSession extends TestSession {
         verdict.shape(ServerLog.TestShape.of(p));
         if (ctx.auth() != null && !authorized(p)) {
             verdict.deny();
+            ctx.events().refused(peer, ServerEvent.Reason.AUTH, verdict.reason());
             slot.giveBackAsNoTest();
             // 3.12 sends SERVER_ERROR and only the code, then closes.
             control.write(Refusal.AUTH.wire());
@@ -268,7 +282,7 @@ final class ServerSession extends TestSession {
         }
         TestSettings.apply(rec, p, false);
         long shareBps = joinRateShares();
-        ctx.log().testStarted(id, peer, verdict.shape(), verdict.user(), shareBps);
+        ctx.events().started(id, peer, verdict.shape(), verdict.user(), shareBps);
         // -A: the client's m (3.21 pins the server after the parameter exchange), else the
         // server's own n; the stream workers this thread starts inherit the CPU.
         pinned = AffinityScope.pin(rec.serverAffinity >= 0 ? rec.serverAffinity
@@ -558,6 +572,16 @@ final class ServerSession extends TestSession {
         if (rateTest != null) {
             followRateShare();
         }
+        long sent = 0;
+        long received = 0;
+        for (DataStream s : streams) {
+            if (s.sending()) {
+                sent += s.bytes();
+            } else {
+                received += s.bytes();
+            }
+        }
+        raiseInterval(sent, received);
         if (rateLimit == null) {
             rateLimit = BitrateLimit.running(local.serverBitrateLimit(), local.serverBitrateLimitInterval(), statsInterval);
             if (rateLimit == null) {

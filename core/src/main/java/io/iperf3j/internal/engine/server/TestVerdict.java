@@ -1,5 +1,7 @@
 package io.iperf3j.internal.engine.server;
 
+import io.iperf3j.ServerEvent;
+
 /**
  * How one test ended, for the operator log's end line: denied (authentication) over
  * refused (its parameters) over cut (an end reason) over ok; the reason with its detail;
@@ -76,16 +78,16 @@ final class TestVerdict {
         return received;
     }
 
-    /** {@code denied}, {@code refused}, {@code cut} or {@code ok}. */
-    String result() {
+    /** Denied, refused, cut or ok. */
+    ServerEvent.Result result() {
         if (denied) {
-            return "denied";
+            return ServerEvent.Result.DENIED;
         } else if (refused) {
-            return "refused";
+            return ServerEvent.Result.REFUSED;
         } else if (endReason == null) {
-            return "ok";
+            return ServerEvent.Result.OK;
         }
-        return "cut";
+        return ServerEvent.Result.CUT;
     }
 
     /** "reason (detail)", either alone, or null. */

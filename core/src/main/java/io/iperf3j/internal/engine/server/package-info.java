@@ -9,7 +9,8 @@
  * {@code --total-rate} among the running tests; what a test sees of its server is a
  * {@code ServerContext}. See docs/design/server-session-split.md. The limits that keep one client
  * from costing more than its own connection ({@link io.iperf3j.internal.engine.server.ServerLimits})
- * and the {@code --server-log} ({@link io.iperf3j.internal.engine.server.ServerLog}).
+ * and the server's {@link io.iperf3j.ServerEvent}s ({@code EventFanout}), whose first listener is the
+ * {@code --server-log} ({@link io.iperf3j.internal.engine.server.ServerLog}).
  *
  * <p>Threads: one acceptor thread takes connections and never reads; each connection gets a
  * virtual thread that reads its cookie under a deadline; each test runs on its own test thread

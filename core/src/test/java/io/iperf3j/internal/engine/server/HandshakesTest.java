@@ -1,5 +1,6 @@
 package io.iperf3j.internal.engine.server;
 
+import io.iperf3j.internal.options.ServerLogFormat;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.protocol.Cookie;
 import org.junit.jupiter.api.Test;
@@ -30,10 +31,10 @@ class HandshakesTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         OutputSink sink = OutputSink.of(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), false);
-        ServerLog log = new ServerLog(sink, "iperf3j", null, true);
+        EventFanout events = new EventFanout(new ServerLog(sink, "iperf3j", null, ServerLogFormat.TEXT), w -> { });
         BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
         Handshakes h = new Handshakes(ServerLimits.DEFAULTS.withMaxPendingHandshakes(2).withCookieTimeout(Duration.ofSeconds(10)),
-                log, arrivals::add);
+                events, arrivals::add);
         List<SocketChannel> clients = new ArrayList<>();
         List<SocketChannel> accepted = new ArrayList<>();
         try (ServerSocketChannel l = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {

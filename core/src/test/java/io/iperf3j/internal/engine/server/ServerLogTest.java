@@ -1,5 +1,9 @@
 package io.iperf3j.internal.engine.server;
 
+import io.iperf3j.ServerEvent;
+import io.iperf3j.internal.options.ServerLogFormat;
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.json.PeerJson;
 import io.iperf3j.internal.output.OutputSink;
 import org.junit.jupiter.api.Test;
 
@@ -7,8 +11,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,17 +26,25 @@ class ServerLogTest {
     private final OutputSink sink = OutputSink.of(new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8), false);
 
+    /** The text log, raised to as the server raises to it. */
+    private EventFanout text() {
+        return new EventFanout(new ServerLog(sink, "iperf3j", null, ServerLogFormat.TEXT), w -> { });
+    }
+
     private String errText() {
         return err.toString(StandardCharsets.UTF_8);
     }
 
     @Test
     void startAndEndLines() {
-        ServerLog log = new ServerLog(sink, "iperf3j", null, true);
+        EventFanout log = text();
         var shape = new ServerLog.TestShape("TCP", "reverse", 4, "10s");
-        log.testStarted(7, new InetSocketAddress("192.0.2.7", 51234), shape, "mario");
-        log.testEnded(7, new InetSocketAddress("192.0.2.7", 51234), shape, 1181116006, 0, 10.041, "ok", null);
-        log.testEnded(8, new InetSocketAddress("2001:db8::1", 5201), ServerLog.TestShape.UNKNOWN, 0, 0, 0.6, "cut",
+        log.started(7, new InetSocketAddress("192.0.2.7", 51234), shape, "mario", 0);
+        log.interval(7, new InetSocketAddress("192.0.2.7", 51234), "TCP", 1181116006, 0);
+        log.ended(7, new InetSocketAddress("192.0.2.7", 51234), shape, 1181116006, 0, Duration.ofMillis(10_041),
+                ServerEvent.Result.OK, null);
+        log.ended(8, new InetSocketAddress("2001:db8::1", 5201), ServerLog.TestShape.UNKNOWN, 0, 0,
+                Duration.ofMillis(600), ServerEvent.Result.CUT,
                 "idle timeout for receiving data: no \"parameters\"\nin time");
         assertThat(errText()).isEqualTo("""
                 iperf3j-server: test=7 event=start client=192.0.2.7:51234 proto=TCP dir=reverse streams=4 limit=10s user=mario
@@ -43,8 +58,7 @@ class ServerLogTest {
 
     @Test
     void hostileTextCannotForgeLinesOrFields() {
-        ServerLog log = new ServerLog(sink, "iperf3j", null, true);
-        log.testStarted(1, null, new ServerLog.TestShape("TCP", "normal", 1, "1s"), "eve\nforged=1 \u001b[2J");
+        text().started(1, null, new ServerLog.TestShape("TCP", "normal", 1, "1s"), "eve\nforged=1 \u001b[2J", 0);
         assertThat(errText()).isEqualTo(
                 "iperf3j-server: test=1 event=start client=- proto=TCP dir=normal streams=1 limit=1s user=\"eve\\nforged=1 ?[2J\"\n");
     }
@@ -52,31 +66,161 @@ class ServerLogTest {
     @Test
     void timestampsPrefixLinesAsTheyDoIperf3Output() {
         ZonedDateTime t = ZonedDateTime.of(2025, 6, 1, 12, 0, 0, 0, ZoneOffset.UTC);
-        ServerLog log = new ServerLog(sink, "iperf3j", "%F %T ", true, () -> t);
-        log.dropped(new InetSocketAddress("127.0.0.1", 4000), "no cookie within 10000 ms");
+        ServerLog log = new ServerLog(sink, "iperf3j", "%F %T ", ServerLogFormat.TEXT, ZoneOffset.UTC);
+        log.on(new ServerEvent.Refused(t.toInstant(), "127.0.0.1", 4000, "127.0.0.1/32", ServerEvent.Reason.NO_COOKIE,
+                0, 0, null, Duration.ZERO, "no cookie within 10000 ms"));
         assertThat(errText()).isEqualTo(
                 "2025-06-01 12:00:00 iperf3j-server: event=drop client=127.0.0.1:4000 reason=\"no cookie within 10000 ms\"\n");
     }
 
     @Test
     void connectionLinesAreRateLimitedAndCountWhatWasLeftOut() throws Exception {
-        ServerLog log = new ServerLog(sink, "iperf3j", null, true);
+        EventFanout log = text();
         for (int i = 0; i < 100; i++) {
             log.busy(new InetSocketAddress("127.0.0.1", 1000 + i), 2, 2);
         }
         assertThat(errText().lines().count()).isEqualTo(ServerLog.BURST);
         Thread.sleep(200); // a few tokens come back
-        log.dropped(new InetSocketAddress("127.0.0.1", 9), "x");
+        log.refused(new InetSocketAddress("127.0.0.1", 9), ServerEvent.Reason.NO_COOKIE, "x");
         assertThat(errText().lines().toList().getLast()).endsWith("suppressed=" + (100 - ServerLog.BURST));
     }
 
     @Test
     void offWritesNothing() {
-        ServerLog log = new ServerLog(sink, "iperf3j", null, false);
-        log.testStarted(1, null, ServerLog.TestShape.UNKNOWN, null);
+        EventFanout log = new EventFanout(new ServerLog(sink, "iperf3j", null, ServerLogFormat.OFF), w -> { });
+        log.started(1, null, ServerLog.TestShape.UNKNOWN, null, 0);
         log.busy(null, 1, 1);
-        log.dropped(null, "x");
-        log.testEnded(1, null, ServerLog.TestShape.UNKNOWN, 0, 0, 0, "ok", null);
+        log.refused(null, ServerEvent.Reason.NO_COOKIE, "x");
+        log.ended(1, null, ServerLog.TestShape.UNKNOWN, 0, 0, Duration.ZERO, ServerEvent.Result.OK, null);
         assertThat(errText()).isEmpty();
+    }
+
+    private static final Instant T = Instant.parse("2026-11-25T21:30:01.234567Z");
+
+    private List<JsonObject> jsonLines() throws Exception {
+        List<JsonObject> all = new java.util.ArrayList<>();
+        for (String line : errText().split("\n", -1)) {
+            if (!line.isEmpty()) {
+                all.add(PeerJson.parseObject(line.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void jsonIsOneCompactObjectPerEventWithThePlansKeys() throws Exception {
+        ServerLog log = new ServerLog(sink, "iperf3j", "%F %T ", ServerLogFormat.JSON);
+        log.on(new ServerEvent.Accepted(T, "2001:db8:1:2::7", 40000, "2001:db8:1:2::/64", 0));
+        log.on(new ServerEvent.Queued(T, "192.0.2.7", 40001, "192.0.2.7/32", 2, 3, 16, 16));
+        log.on(new ServerEvent.Left(T, "192.0.2.7", 40001, "192.0.2.7/32", Duration.ofMillis(2500)));
+        log.on(new ServerEvent.Started(T, "192.0.2.7", 40002, "192.0.2.7/32", 9, "UDP", "reverse", 2, "10s",
+                Duration.ofMillis(1234), "mario", 100_000_000));
+        log.on(new ServerEvent.Interval(T, "192.0.2.7", 40002, "192.0.2.7/32", 9, "UDP", 5, 6));
+        log.on(new ServerEvent.Ended(T, "192.0.2.7", 40002, "192.0.2.7/32", 9, "UDP", "reverse", 2, 1181116006, 0,
+                Duration.ofMillis(10_041), ServerEvent.Result.CUT, "idle timeout"));
+        log.on(new ServerEvent.Refused(T, "192.0.2.9", 40003, "192.0.2.9/32", ServerEvent.Reason.BUSY, 16, 16, null,
+                Duration.ZERO, null));
+        log.on(new ServerEvent.Refused(T, null, 0, null, ServerEvent.Reason.DENIED, 0, 0, "10.9.0.0/16",
+                Duration.ZERO, null));
+        String text = errText();
+        assertThat(text.lines().toList()).as("no line per interval, no prefix, no timestamps").hasSize(7)
+                .allMatch(l -> l.startsWith("{\"time\":\"2026-11-25T21:30:01.234Z\",\"event\":\""));
+        assertThat(text.lines().findFirst().orElseThrow()).isEqualTo("{\"time\":\"2026-11-25T21:30:01.234Z\","
+                + "\"event\":\"accepted\",\"client\":\"2001:db8:1:2::7\",\"port\":40000,\"prefix\":\"2001:db8:1:2::/64\","
+                + "\"queued_ahead\":0}");
+        List<JsonObject> j = jsonLines();
+        assertThat(j).extracting(o -> o.getString("event"))
+                .containsExactly("accepted", "queued", "left", "started", "ended", "refused", "refused");
+        assertThat(j.get(1).keys()).containsExactly("time", "event", "client", "port", "prefix", "position", "queued",
+                "running", "max");
+        assertThat(j.get(2).getDouble("waited")).isEqualTo(2.5);
+        assertThat(j.get(3).keys()).containsExactly("time", "event", "client", "port", "prefix", "test", "proto", "dir",
+                "streams", "limit", "waited", "user", "share_bps");
+        assertThat(j.get(3).getDouble("waited")).isEqualTo(1.234);
+        assertThat(j.get(3).getLong("share_bps")).isEqualTo(100_000_000L);
+        assertThat(text).contains("\"seconds\":10.041,");
+        assertThat(j.get(4).keys()).containsExactly("time", "event", "client", "port", "prefix", "test", "sent",
+                "received", "seconds", "result", "reason");
+        assertThat(j.get(4).getLong("sent")).isEqualTo(1181116006L);
+        assertThat(j.get(4).getString("result")).isEqualTo("cut");
+        assertThat(j.get(5).getString("reason")).isEqualTo("busy");
+        assertThat(j.get(5).getLong("running")).isEqualTo(16);
+        assertThat(j.get(6).getString("rule")).isEqualTo("10.9.0.0/16");
+        assertThat(j.get(6).has("client")).as("an unknown client is null, the key stays").isTrue();
+        assertThat(j.get(6).get("client")).isNull();
+    }
+
+    @Test
+    void jsonCannotBeSplitOrForgedByHostileText() throws Exception {
+        ServerLog log = new ServerLog(sink, "iperf3j", null, ServerLogFormat.JSON);
+        log.on(new ServerEvent.Started(T, "192.0.2.7", 1, "192.0.2.7/32", 1, "TCP", "normal", 1, "1s", Duration.ZERO,
+                "eve\n{\"event\":\"forged\"}\u2028\u001b", 0));
+        assertThat(errText().lines().toList()).hasSize(1);
+        assertThat(jsonLines().getFirst().getString("user")).isEqualTo("eve\n{\"event\":\"forged\"}\u2028\u001b");
+    }
+
+    @Test
+    void jsonConnectionLinesShareTheRateLimit() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        EventFanout log = new EventFanout(new ServerLog(sink, "iperf3j", null, ServerLogFormat.JSON, ZoneOffset.UTC,
+                now::get), w -> { });
+        for (int i = 0; i < 100; i++) {
+            log.accepted(new InetSocketAddress("127.0.0.1", 1000 + i), 0);
+            log.busy(new InetSocketAddress("127.0.0.1", 1000 + i), 2, 2);
+        }
+        assertThat(jsonLines()).hasSize(ServerLog.BURST);
+        log.started(1, new InetSocketAddress("127.0.0.1", 7), ServerLog.TestShape.UNKNOWN, null, 0);
+        assertThat(jsonLines()).as("a test's lines are never left out").hasSize(ServerLog.BURST + 1);
+        now.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100)); // two tokens come back
+        log.refused(new InetSocketAddress("127.0.0.1", 9), ServerEvent.Reason.NO_COOKIE, "x");
+        log.refused(new InetSocketAddress("127.0.0.1", 9), ServerEvent.Reason.NO_COOKIE, "x");
+        log.refused(new InetSocketAddress("127.0.0.1", 9), ServerEvent.Reason.NO_COOKIE, "x");
+        assertThat(jsonLines()).hasSize(ServerLog.BURST + 3);
+        assertThat(jsonLines().get(ServerLog.BURST + 1).getLong("suppressed")).isEqualTo(200 - ServerLog.BURST);
+    }
+
+    @Test
+    void textLinesOfTheQueueAndTheNewRefusals() {
+        ServerLog log = new ServerLog(sink, "iperf3j", null, ServerLogFormat.TEXT);
+        log.on(new ServerEvent.Accepted(T, "192.0.2.7", 1, "192.0.2.7/32", 0));
+        log.on(new ServerEvent.Queued(T, "192.0.2.7", 1, "192.0.2.7/32", 1, 1, 2, 2));
+        log.on(new ServerEvent.Left(T, "192.0.2.7", 1, "192.0.2.7/32", Duration.ofMillis(1500)));
+        log.on(new ServerEvent.Refused(T, "127.0.0.2", 2, "127.0.0.2/32", ServerEvent.Reason.MAX_PER_CLIENT, 2, 2, null,
+                Duration.ZERO, null));
+        log.on(new ServerEvent.Refused(T, "127.0.0.2", 3, "127.0.0.2/32", ServerEvent.Reason.AUTH, 0, 0, null,
+                Duration.ZERO, "bad password"));
+        assertThat(errText()).isEqualTo("""
+                iperf3j-server: event=queued client=192.0.2.7:1 position=1 queued=1 running=2 max=2
+                iperf3j-server: event=left client=192.0.2.7:1 waited=1.50
+                iperf3j-server: event=busy reason=max-per-client client=127.0.0.2:2 limit=2 prefix=127.0.0.2/32
+                """);
+    }
+
+    @Test
+    void aFailingListenerIsReportedOnceAndStopsNoOther() {
+        List<String> warnings = new java.util.ArrayList<>();
+        List<ServerEvent> seen = new java.util.ArrayList<>();
+        EventFanout events = new EventFanout(e -> {
+            throw new IllegalStateException("boom");
+        }, warnings::add);
+        events.add(seen::add);
+        events.busy(null, 1, 1);
+        events.busy(null, 1, 1);
+        assertThat(seen).hasSize(2);
+        assertThat(warnings).singleElement().asString().contains("boom");
+    }
+
+    @Test
+    void prefixesAreTheClientKeys() throws Exception {
+        assertThat(ClientAddress.of(new InetSocketAddress("192.0.2.7", 5))).isEqualTo(
+                new ClientAddress("192.0.2.7", 5, "192.0.2.7/32"));
+        assertThat(ClientAddress.of(new InetSocketAddress("2001:db8:1:2:3:4:5:6", 5)).prefix())
+                .isEqualTo("2001:db8:1:2::/64");
+        assertThat(ClientAddress.of(new InetSocketAddress("::ffff:192.0.2.9", 5)))
+                .as("Java hands an IPv4-mapped address over as IPv4").isEqualTo(new ClientAddress("192.0.2.9", 5, "192.0.2.9/32"));
+        java.net.InetAddress mapped = java.net.Inet6Address.getByAddress(null,
+                new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 192, 0, 2, 10}, null);
+        assertThat(ClientAddress.prefix(mapped)).isEqualTo("192.0.2.10/32");
+        assertThat(ClientAddress.of(null)).isEqualTo(ClientAddress.UNKNOWN);
     }
 }

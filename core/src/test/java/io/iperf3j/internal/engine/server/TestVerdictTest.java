@@ -1,5 +1,7 @@
 package io.iperf3j.internal.engine.server;
 
+import io.iperf3j.ServerEvent;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,13 +11,13 @@ class TestVerdictTest {
     @Test
     void deniedOverRefusedOverCutOverOk() {
         TestVerdict v = new TestVerdict();
-        assertThat(v.result()).isEqualTo("ok");
+        assertThat(v.result()).isEqualTo(ServerEvent.Result.OK);
         v.endReason("the client has unexpectedly closed the connection");
-        assertThat(v.result()).isEqualTo("cut");
+        assertThat(v.result()).isEqualTo(ServerEvent.Result.CUT);
         v.refuse();
-        assertThat(v.result()).isEqualTo("refused");
+        assertThat(v.result()).isEqualTo(ServerEvent.Result.REFUSED);
         v.deny();
-        assertThat(v.result()).isEqualTo("denied");
+        assertThat(v.result()).isEqualTo(ServerEvent.Result.DENIED);
     }
 
     @Test

@@ -1,0 +1,112 @@
+package io.iperf3j.cli;
+
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.json.PeerJson;
+import io.iperf3j.testing.FreePorts;
+import io.iperf3j.testing.Iperf3Binary;
+import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * {@code --server-log=json} through the command, run as a process as an operator runs it, with real iperf3
+ * clients: every line of its standard error is one JSON object the project's reader parses; a test gives
+ * {@code accepted}, {@code started}, {@code ended} (in that order, with one test number); a client refused
+ * because the one place is taken gives {@code accepted}, then {@code refused} with reason {@code busy}.
+ */
+class ServerLogJsonCliTest {
+    private static final Duration CLIENT_LIMIT = Duration.ofSeconds(30);
+
+    @Test
+    void everyLineIsJsonAndEachClientsEventsComeInOrder() {
+        Iperf3Binary.require();
+        Iperf3Binary.V3_21.requireThis();
+        assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
+            int port = FreePorts.next();
+            String p = Integer.toString(port);
+            try (Iperf3Process server = CommandProcess.start(List.of("-s", "-p", p, "--server-log=json",
+                    "--max-concurrent", "1"))) {
+                assertThat(server.awaitListening(port, Duration.ofSeconds(30))).as("server listens: %s", server).isTrue();
+                try (Iperf3Process running = Iperf3Process.iperf3(Iperf3Binary.V3_21,
+                        List.of("-c", "127.0.0.1", "-p", p, "-t", "4"))) {
+                    assertThat(server.awaitStderr("\"event\":\"started\"", CLIENT_LIMIT)).as("first test started: %s",
+                            server.stderr()).isTrue();
+                    try (Iperf3Process busy = Iperf3Process.iperf3(List.of("-c", "127.0.0.1", "-p", p, "-t", "1"))) {
+                        busy.waitFor(CLIENT_LIMIT);
+                        assertThat(busy.stdout() + busy.stderr()).contains("the server is busy running a test");
+                    }
+                    assertThat(running.waitFor(CLIENT_LIMIT)).as("3.21 client: %s", running.stdout()).isZero();
+                }
+                assertThat(server.awaitStderr("\"event\":\"ended\"", CLIENT_LIMIT)).isTrue();
+                try (Iperf3Process udp = Iperf3Process.iperf3(List.of("-c", "127.0.0.1", "-p", p, "-u", "-R",
+                        "-b", "10M", "-t", "1"))) {
+                    assertThat(udp.waitFor(CLIENT_LIMIT)).as("3.12 UDP -R client: %s", udp.stdout()).isZero();
+                }
+                long deadline = System.nanoTime() + CLIENT_LIMIT.toNanos();
+                while (count(server.stderr(), "\"event\":\"ended\"") < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(20); // polls the captured log until the second test's end line is written
+                }
+                List<JsonObject> lines = parseEveryLine(server.stderr());
+
+                Map<Long, List<JsonObject>> byPort = new TreeMap<>();
+                for (JsonObject o : lines) {
+                    assertThat(o.keys()).startsWith("time", "event", "client", "port", "prefix");
+                    assertThat(o.getString("client")).isEqualTo("127.0.0.1");
+                    assertThat(o.getString("prefix")).isEqualTo("127.0.0.1/32");
+                    assertThat(o.getString("time")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+                    byPort.computeIfAbsent(o.getLong("port"), k -> new ArrayList<>()).add(o);
+                }
+                List<List<String>> sequences = byPort.values().stream()
+                        .map(l -> l.stream().map(o -> o.getString("event")).toList()).toList();
+                assertThat(sequences).as("per control connection, in order: %s", lines).containsExactlyInAnyOrder(
+                        List.of("accepted", "started", "ended"),
+                        List.of("accepted", "refused"),
+                        List.of("accepted", "started", "ended"));
+                for (List<JsonObject> events : byPort.values()) {
+                    if (events.size() == 2) {
+                        JsonObject refused = events.get(1);
+                        assertThat(refused.getString("reason")).isEqualTo("busy");
+                        assertThat(refused.getLong("running")).isEqualTo(1);
+                        assertThat(refused.getLong("max")).isEqualTo(1);
+                        continue;
+                    }
+                    JsonObject started = events.get(1);
+                    JsonObject ended = events.get(2);
+                    assertThat(ended.getLong("test")).isEqualTo(started.getLong("test"));
+                    assertThat(ended.getString("result")).isEqualTo("ok");
+                    boolean udp = started.getString("proto").equals("UDP");
+                    assertThat(started.getString("dir")).isEqualTo(udp ? "reverse" : "normal");
+                    assertThat(started.getDouble("waited")).isZero();
+                    assertThat(ended.getLong(udp ? "sent" : "received")).as("the bytes of %s", started).isPositive();
+                    assertThat(ended.getDouble("seconds")).isGreaterThan(udp ? 1.0 : 4.0);
+                }
+            }
+        });
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static List<JsonObject> parseEveryLine(String stderr) throws Exception {
+        assertThat(stderr).endsWith("\n");
+        List<JsonObject> all = new ArrayList<>();
+        for (String line : stderr.split("\n")) {
+            all.add(PeerJson.parseObject(line.getBytes(StandardCharsets.UTF_8)));
+        }
+        return all;
+    }
+}

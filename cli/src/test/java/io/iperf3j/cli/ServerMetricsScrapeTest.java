@@ -1,0 +1,145 @@
+package io.iperf3j.cli;
+
+import io.iperf3j.testing.FreePorts;
+import io.iperf3j.testing.Iperf3Binary;
+import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * {@code iperf3j -s --metrics.listen} as a process with real iperf3 clients: a scrape while one test runs
+ * and another client was told "busy" ({@code --max-concurrent 1}) shows {@code tests_running 1},
+ * {@code refused_total{reason="busy"} 1} and received bytes that grow between two scrapes, and passes
+ * {@code promtool check metrics}. Each step is one method, so the queue's step (issue 29, commit 5:
+ * {@code --queue 8}, {@code tests_queued}) and the address filter's ({@code --deny},
+ * {@code reason="denied"}) are a client and an assertion more.
+ */
+class ServerMetricsScrapeTest {
+    private static final Duration CLIENT_LIMIT = Duration.ofSeconds(30);
+    private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void oneRunningOneBusyBytesMoving() {
+        Iperf3Binary.require();
+        Iperf3Binary.V3_21.requireThis();
+        assertThat(Files.isExecutable(PROMTOOL)).as("%s is missing: apt-get install prometheus", PROMTOOL).isTrue();
+        assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
+            int port = FreePorts.next();
+            int metricsPort = FreePorts.next();
+            String p = Integer.toString(port);
+            String metrics = "http://127.0.0.1:" + metricsPort + "/metrics";
+            try (Iperf3Process server = CommandProcess.start(List.of("-s", "-p", p, "--max-concurrent", "1",
+                    "--server-log=json", "--metrics.listen", "127.0.0.1:" + metricsPort))) {
+                assertThat(server.awaitListening(port, Duration.ofSeconds(30))).as("server listens: %s", server).isTrue();
+                assertThat(server.awaitListening(metricsPort, Duration.ofSeconds(10))).as("/metrics listens").isTrue();
+                assertThat(get("http://127.0.0.1:" + metricsPort + "/health")).isEqualTo("OK\n");
+                assertThat(value(get(metrics), "iperf3_server_tests_running")).isZero();
+
+                try (Iperf3Process running = Iperf3Process.iperf3(Iperf3Binary.V3_21,
+                        List.of("-c", "127.0.0.1", "-p", p, "-t", "6", "-b", "200M"))) {
+                    assertThat(server.awaitStderr("\"event\":\"started\"", CLIENT_LIMIT)).as(server.stderr()).isTrue();
+                    tellBusy(p);
+                    double first = awaitBytesReceived(metrics, 0);
+                    String scrape = get(metrics);
+                    assertThat(value(scrape, "iperf3_server_tests_running")).isEqualTo(1);
+                    assertThat(value(scrape, "iperf3_server_tests_max")).isEqualTo(1);
+                    assertThat(value(scrape, "iperf3_server_refused_total{reason=\"busy\"}")).isEqualTo(1);
+                    assertThat(value(scrape, "iperf3_server_tests_started_total")).isEqualTo(1);
+                    assertThat(value(scrape, "iperf3_server_client_refused_total{prefix=\"127.0.0.0/24\",reason=\"busy\"}"))
+                            .isEqualTo(1);
+                    assertPromtoolClean(scrape);
+                    assertThat(awaitBytesReceived(metrics, first)).as("bytes move during the test").isGreaterThan(first);
+                    assertThat(running.waitFor(CLIENT_LIMIT)).as("3.21 client: %s", running.stdout()).isZero();
+                }
+                assertThat(server.awaitStderr("\"event\":\"ended\"", CLIENT_LIMIT)).isTrue();
+                String after = get(metrics);
+                assertThat(value(after, "iperf3_server_tests_ended_total{result=\"ok\"}")).isEqualTo(1);
+                assertThat(value(after, "iperf3_server_test_duration_seconds_count")).isEqualTo(1);
+                assertPromtoolClean(after);
+            }
+        });
+    }
+
+    @Test
+    void aTakenMetricsPortEndsTheServerWithTheReason() {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+                Main main = new Main(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                        new java.io.PrintStream(err, true, StandardCharsets.UTF_8), java.util.Map.of());
+                int status = main.run(new String[] {"-s", "-p", Integer.toString(FreePorts.next()), "--metrics.listen",
+                        "127.0.0.1:" + taken.getLocalPort()});
+                assertThat(status).isEqualTo(1);
+                assertThat(err.toString(StandardCharsets.UTF_8)).startsWith(
+                        "iperf3j: error - unable to listen on --metrics.listen /127.0.0.1:" + taken.getLocalPort() + ": ");
+            }
+        });
+    }
+
+    /** A 3.12 client while the one place is taken: iperf3's busy answer. */
+    private static void tellBusy(String port) {
+        try (Iperf3Process busy = Iperf3Process.iperf3(List.of("-c", "127.0.0.1", "-p", port, "-t", "1"))) {
+            busy.waitFor(CLIENT_LIMIT);
+            assertThat(busy.stdout() + busy.stderr()).contains("the server is busy running a test");
+        }
+    }
+
+    /** Scrapes until the received TCP bytes exceed {@code than} (they are added each 1 s interval). */
+    private double awaitBytesReceived(String url, double than) throws Exception {
+        String family = "iperf3_server_bytes_total{direction=\"received\",protocol=\"tcp\"}";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        double v = value(get(url), family);
+        while (v <= than && System.nanoTime() < deadline) {
+            Thread.sleep(100); // polls the scrape until the next interval's bytes are in
+            v = value(get(url), family);
+        }
+        assertThat(v).as("%s after 10 s", family).isGreaterThan(than);
+        return v;
+    }
+
+    private String get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("GET %s: %s", url, r.body()).isEqualTo(200);
+        return r.body();
+    }
+
+    /** The value of the one sample {@code series} (its name and labels, as written) in an exposition. */
+    private static double value(String prom, String series) {
+        List<String> samples = prom.lines().filter(l -> l.startsWith(series + " ")).toList();
+        assertThat(samples).as("one sample of %s in%n%s", series, prom).hasSize(1);
+        String line = samples.getFirst();
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
+    private static void assertPromtoolClean(String prom) throws Exception {
+        Process p = new ProcessBuilder(PROMTOOL.toString(), "check", "metrics").redirectErrorStream(true).start();
+        try {
+            try (var in = p.getOutputStream()) {
+                in.write(prom.getBytes(StandardCharsets.UTF_8));
+            }
+            String findings = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(findings).isZero();
+            assertThat(findings).as("promtool findings").isBlank();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+}

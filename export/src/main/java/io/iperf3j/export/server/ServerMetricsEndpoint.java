@@ -1,0 +1,92 @@
+package io.iperf3j.export.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.iperf3j.export.PrometheusEncoder;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Serves a server's {@link ServerMetrics} on the JDK's {@code com.sun.net.httpserver}, a virtual thread per
+ * request (as the exporter): {@code /metrics} (Prometheus text) and {@code /health} ({@code OK}); any other
+ * path is 404. A scrape only reads the metrics' adders, so it never holds up the server's threads.
+ */
+public final class ServerMetricsEndpoint implements AutoCloseable {
+    private static final String TEXT = "text/plain; charset=utf-8";
+
+    private final HttpServer http;
+    private final ExecutorService executor;
+
+    private ServerMetricsEndpoint(HttpServer http, ExecutorService executor) {
+        this.http = http;
+        this.executor = executor;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @param address where to listen (port 0 picks a free one)
+     * @throws IOException if the address cannot be bound
+     */
+    public static ServerMetricsEndpoint start(InetSocketAddress address, ServerMetrics metrics) throws IOException {
+        Objects.requireNonNull(metrics, "metrics");
+        HttpServer http = HttpServer.create(Objects.requireNonNull(address, "address"), 64);
+        ExecutorService executor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("iperf3j-server-metrics-", 0).factory());
+        http.setExecutor(executor);
+        http.createContext("/metrics", ex -> respond(ex, "/metrics", PrometheusEncoder.CONTENT_TYPE,
+                () -> PrometheusEncoder.encode(metrics.snapshots())));
+        http.createContext("/health", ex -> respond(ex, "/health", TEXT, () -> "OK\n"));
+        http.createContext("/", ex -> respond(ex, null, TEXT, () -> "not found\n"));
+        http.start();
+        return new ServerMetricsEndpoint(http, executor);
+    }
+
+    /** The address served. */
+    public InetSocketAddress address() {
+        return http.getAddress();
+    }
+
+    /** Stops serving. */
+    @Override
+    public void close() {
+        http.stop(0);
+        executor.shutdownNow();
+    }
+
+    private interface Body {
+        String text();
+    }
+
+    /** Answers 200 with the body on {@code path} exactly (GET or HEAD), else 404 or 405. */
+    private static void respond(HttpExchange ex, String path, String contentType, Body body) throws IOException {
+        try (ex) {
+            String method = ex.getRequestMethod();
+            if (path == null || !ex.getRequestURI().getPath().equals(path)) {
+                send(ex, 404, TEXT, "not found\n");
+            } else if (!method.equals("GET") && !method.equals("HEAD")) {
+                send(ex, 405, TEXT, "method not allowed\n");
+            } else {
+                send(ex, 200, contentType, body.text());
+            }
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(status, head ? -1 : bytes.length);
+        if (!head) {
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(bytes);
+            }
+        }
+    }
+}
