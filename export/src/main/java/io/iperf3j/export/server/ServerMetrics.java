@@ -177,7 +177,9 @@ public final class ServerMetrics implements ServerEvents {
                 prefixesFull = true;
             }
         }
-        otherUsed = true;
+        if (!otherUsed) {
+            otherUsed = true; // one volatile write, not one per event
+        }
         return other;
     }
 
