@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 
 /**
@@ -36,7 +37,8 @@ import java.util.function.IntSupplier;
  * {@code tests_queued}, {@code tests_max}, {@code queue_max} (gauges); {@code tests_started_total},
  * {@code tests_ended_total{result}}, {@code refused_total{reason}}, {@code queue_left_total},
  * {@code bytes_total{direction,protocol}} (counters, bytes added each stats interval);
- * {@code test_duration_seconds}, {@code queue_wait_seconds} (histograms); per client prefix (IPv4 /24,
+ * {@code test_duration_seconds}, {@code queue_wait_seconds} (histograms); with {@code --total-rate}
+ * ({@link #rateGauges}) {@code rate_limit_bytes_per_second} and {@code fair_share_bytes_per_second}; per client prefix (IPv4 /24,
  * IPv6 /48) {@code client_tests_started_total{prefix}}, {@code client_bytes_total{prefix,direction}},
  * {@code client_refused_total{prefix,reason}}. The first {@code clientPrefixes} prefixes seen keep series
  * of their own for the life of the process; later ones are counted under {@code prefix="other"}, so the
@@ -84,6 +86,12 @@ public final class ServerMetrics implements ServerEvents {
     /** Set once {@code clientPrefixes} prefixes have series: every later one is {@link #OTHER}, without the lock. */
     private volatile boolean prefixesFull;
     private volatile boolean otherUsed;
+    /** {@code --total-rate}'s gauges, read at each scrape; null without one. */
+    private volatile RateGauges rates;
+
+    /** The budget of {@code --total-rate} and the share a running test gets of it now, in bytes a second. */
+    private record RateGauges(DoubleSupplier limit, DoubleSupplier fairShare) {
+    }
 
     /**
      * @param running tests running now (the server's count of taken places), read at each scrape
@@ -94,6 +102,19 @@ public final class ServerMetrics implements ServerEvents {
         this.running = Objects.requireNonNull(running, "running");
         this.queued = Objects.requireNonNull(queued, "queued");
         this.prefixesFull = limits.clientPrefixes() == 0;
+    }
+
+    /**
+     * With {@code --total-rate}: adds {@code rate_limit_bytes_per_second} and
+     * {@code fair_share_bytes_per_second}, read at each scrape. Call before the server serves.
+     *
+     * @param limitBytesPerSecond the server's total rate
+     * @param fairShareBytesPerSecond the share a test gets now (the water level of the max-min allocation)
+     */
+    public ServerMetrics rateGauges(DoubleSupplier limitBytesPerSecond, DoubleSupplier fairShareBytesPerSecond) {
+        this.rates = new RateGauges(Objects.requireNonNull(limitBytesPerSecond, "limitBytesPerSecond"),
+                Objects.requireNonNull(fairShareBytesPerSecond, "fairShareBytesPerSecond"));
+        return this;
     }
 
     private static <E extends Enum<E>> Map<E, LongAdder> adders(Class<E> type) {
@@ -177,7 +198,9 @@ public final class ServerMetrics implements ServerEvents {
                 prefixesFull = true;
             }
         }
-        otherUsed = true;
+        if (!otherUsed) {
+            otherUsed = true; // one volatile write, not one per event
+        }
         return other;
     }
 
@@ -213,6 +236,13 @@ public final class ServerMetrics implements ServerEvents {
         all.add(gauge("tests_queued", "Clients waiting in the queue now.", queued.getAsInt()));
         all.add(gauge("tests_max", "The most tests that run at once (--max-concurrent).", limits.maxTests()));
         all.add(gauge("queue_max", "The most clients the queue holds (--queue; 0: no queue).", limits.queueMax()));
+        RateGauges rate = rates;
+        if (rate != null) {
+            all.add(gauge("rate_limit_bytes_per_second", "The total rate the running tests share (--total-rate).",
+                    rate.limit().getAsDouble()));
+            all.add(gauge("fair_share_bytes_per_second", "The share of --total-rate a running test gets now.",
+                    rate.fairShare().getAsDouble()));
+        }
         all.add(counter("tests_started", "Tests that passed their parameter exchange and started.", Labels.EMPTY,
                 started.sum()).build());
         CounterSnapshot.Builder endedB = CounterSnapshot.builder().name(NAME + "tests_ended")

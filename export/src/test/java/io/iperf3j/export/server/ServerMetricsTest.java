@@ -116,7 +116,19 @@ class ServerMetricsTest {
     void anEmptyServerIsPromtoolClean() throws Exception {
         String t = text(metrics(64));
         assertThat(t).contains("iperf3_server_refused_total{reason=\"busy\"} 0.0\n")
-                .doesNotContain("client_tests_started");
+                .doesNotContain("client_tests_started").as("only with --total-rate").doesNotContain("rate_limit", "fair_share");
+        RealTools.assertPromtoolAccepts(t);
+    }
+
+    @Test
+    void rateGaugesWithATotalRate() throws Exception {
+        AtomicInteger share = new AtomicInteger(100_000_000);
+        ServerMetrics m = metrics(64).rateGauges(() -> 200_000_000, share::get);
+        assertThat(text(m)).contains("iperf3_server_rate_limit_bytes_per_second 2.0E8\n",
+                "iperf3_server_fair_share_bytes_per_second 1.0E8\n");
+        share.set(50_000_000);
+        String t = text(m);
+        assertThat(t).contains("iperf3_server_fair_share_bytes_per_second 5.0E7\n");
         RealTools.assertPromtoolAccepts(t);
     }
 
