@@ -249,7 +249,7 @@ final class ServerSession extends TestSession {
         if (ctx.auth() != null && !authorized(p)) {
             verdict.deny();
             slot.giveBackAsNoTest();
-            // 3.12 sends SERVER_ERROR and only the code, then closes.
+            // SERVER_ERROR, the code and errno 0 (as 3.21's server), then the close.
             control.write(Refusal.AUTH.wire());
             throw new IperfException(ErrorCode.AUTH_TEST);
         }
