@@ -113,6 +113,9 @@ enum CommandLineOption implements OptionRow {
     SERVER_MAX_DURATION(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 102,
             "  --server-max-duration #   refuse tests that ask for more than # seconds and\n"
             + "                            stop tests that run longer (default 0 = no limit)", "server-max-duration"),
+    MAX_PER_CLIENT(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 120,
+            "  --max-per-client #        tests one address runs at once (IPv6: one /64)\n"
+            + "                            (default 0 = no limit; more are queued or \"busy\")", "max-per-client"),
     SERVER_LOG(Section.SERVER, OptionRow.NO_SHORT, HasArg.NO, 106,
             "  --server-log              one line per test start and end (client, mode, bytes,\n"
             + "                            why it was cut short) and per refused connection,\n"
@@ -331,7 +334,7 @@ enum CommandLineOption implements OptionRow {
     @Override
     public boolean abbreviable() {
         return switch (this) {
-            case LATENCY, LOOPBACK, MAX_CONCURRENT, SERVER_LOG, USE_OAEP_PADDING -> false;
+            case LATENCY, LOOPBACK, MAX_CONCURRENT, MAX_PER_CLIENT, SERVER_LOG, USE_OAEP_PADDING -> false;
             default -> true;
         };
     }

@@ -42,6 +42,7 @@ final class CommandLineSpec {
     private static final int MAX_FLOWLABEL = 0xfffff;
     private static final int DEBUG_LEVEL_MAX = 4;
     private static final int MAX_CONCURRENT_LIMIT = 1024;
+    private static final int MAX_PER_CLIENT_LIMIT = 1024;
     private static final int DEFAULT_LATENCY_MS = 10;
     private static final int MAX_LATENCY_MS = 1000;
 
@@ -63,6 +64,9 @@ final class CommandLineSpec {
     private boolean pkcs1Given;
     private boolean oaepGiven;
     private boolean serverFlag;
+    /** An option that serves many tests at once ({@code --queue}, {@code --max-per-client}) was given. */
+    private boolean manyTestsFlag;
+    private boolean oneOffFlag;
     private boolean rateFlag;
     private boolean durationFlag;
     private boolean rcvTimeoutFlag;
@@ -152,6 +156,7 @@ final class CommandLineSpec {
             case TIME_SKEW_THRESHOLD -> timeSkewThreshold(value);
             case MAX_CONCURRENT -> maxConcurrent(value);
             case SERVER_MAX_DURATION -> serverMaxDuration(value);
+            case MAX_PER_CLIENT -> maxPerClient(value);
             case SERVER_LOG -> serverLog();
             case CLIENT -> client(value);
             case SCTP -> sctp();
@@ -234,6 +239,7 @@ final class CommandLineSpec {
 
     void oneOff() {
         b.oneOff(true);
+        oneOffFlag = true;
         serverFlag = true;
     }
 
@@ -692,6 +698,16 @@ final class CommandLineSpec {
         serverFlag = true;
     }
 
+    void maxPerClient(String v) {
+        int max = CNumbers.atoi(v);
+        if (max < 0 || max > MAX_PER_CLIENT_LIMIT) {
+            throw fail(ErrorCode.MAX_PER_CLIENT);
+        }
+        b.maxPerClient(max);
+        manyTestsFlag |= max > 0;
+        serverFlag = true;
+    }
+
     void serverMaxDuration(String v) {
         int seconds = CNumbers.atoi(v);
         if (seconds < 0 || seconds > MAX_TIME) {
@@ -823,6 +839,9 @@ final class CommandLineSpec {
         }
         if (pkcs1Given && oaepGiven) {
             throw fail(ErrorCode.PADDING_CONFLICT);
+        }
+        if (role == 's' && oneOffFlag && manyTestsFlag) {
+            throw fail(ErrorCode.ONE_OFF_ADMISSION);
         }
         if (role == 'c' && rcvTimeoutFlag && !reverse && !bidirectional) {
             throw fail(ErrorCode.REVERSE_ONLY_RCV_TIMEOUT);

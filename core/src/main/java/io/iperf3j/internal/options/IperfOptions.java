@@ -86,6 +86,7 @@ import java.util.Objects;
  * @param mptcp {@code -m/--mptcp} (iperf3 3.18+): TCP data streams over IPPROTO_MPTCP
  * @param skipRxCopy {@code --skip-rx-copy} (iperf3 3.18+): receivers discard data with MSG_TRUNC
  * @param gsro {@code --gsro} (iperf3 3.20+): UDP segmentation offload (GSO) and GRO on both sides
+ * @param maxPerClient {@code --max-per-client}: tests one client address (IPv6: one /64) runs at once; 0 = no limit
  */
 public record IperfOptions(
         Role role,
@@ -157,7 +158,8 @@ public record IperfOptions(
         ControlKeepalive controlKeepalive,
         boolean mptcp,
         boolean skipRxCopy,
-        boolean gsro) {
+        boolean gsro,
+        int maxPerClient) {
 
     /** iperf3's default control port. */
     public static final int DEFAULT_PORT = 5201;
@@ -293,6 +295,7 @@ public record IperfOptions(
         private boolean mptcp;
         private boolean skipRxCopy;
         private boolean gsro;
+        private int maxPerClient;
 
         Builder() {
         }
@@ -320,6 +323,7 @@ public record IperfOptions(
             loopback = o.loopback;
             jsonStreamFullOutput = o.jsonStreamFullOutput; controlKeepalive = o.controlKeepalive; mptcp = o.mptcp;
             skipRxCopy = o.skipRxCopy; gsro = o.gsro;
+            maxPerClient = o.maxPerClient;
         }
 
         public Builder role(Role v) { role = v; return this; }
@@ -392,6 +396,7 @@ public record IperfOptions(
         public Builder mptcp(boolean v) { mptcp = v; return this; }
         public Builder skipRxCopy(boolean v) { skipRxCopy = v; return this; }
         public Builder gsro(boolean v) { gsro = v; return this; }
+        public Builder maxPerClient(int v) { maxPerClient = v; return this; }
 
         public IperfOptions build() {
             return new IperfOptions(role, host, port, format, interval, pidFile, file, affinity, bindAddress,
@@ -403,7 +408,7 @@ public record IperfOptions(
                     bidirectional, window, congestion, mss, noDelay, tos, flowLabel, zeroCopy, omitSec, title,
                     extraData, getServerOutput, udpCounters64, repeatingPayload, dontFragment, username,
                     rsaPublicKeyPath, authPadding, loopback,
-                    jsonStreamFullOutput, controlKeepalive, mptcp, skipRxCopy, gsro);
+                    jsonStreamFullOutput, controlKeepalive, mptcp, skipRxCopy, gsro, maxPerClient);
         }
     }
 }

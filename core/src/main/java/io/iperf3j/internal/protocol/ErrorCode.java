@@ -164,7 +164,11 @@ public enum ErrorCode {
     /** {@code -t} below 0 or above 86400; the wording is iperf3 3.17's, which also rejects negative durations. */
     DURATION_RANGE(1004, "test duration valid values are 0 to 86400 seconds"),
     /** {@code --use-pkcs1-padding} together with {@code --use-oaep-padding}. */
-    PADDING_CONFLICT(1005, "--use-pkcs1-padding and --use-oaep-padding cannot be used together");
+    PADDING_CONFLICT(1005, "--use-pkcs1-padding and --use-oaep-padding cannot be used together"),
+    /** {@code --max-per-client} out of range. */
+    MAX_PER_CLIENT(1006, "max tests per client must be between 0 and 1024 inclusive (0 = no limit)"),
+    /** {@code --queue} or {@code --max-per-client} with {@code -1}, which runs one test only. */
+    ONE_OFF_ADMISSION(1007, "--queue and --max-per-client cannot be used with -1 (one test only)");
 
     private final int number;
     private final String text;

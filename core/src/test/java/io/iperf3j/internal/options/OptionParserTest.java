@@ -124,6 +124,8 @@ class OptionParserTest {
                 run("-c h --username u --rsa-public-key-path p --use-oaep-padding", b -> client(b, "h").username("u")
                         .rsaPublicKeyPath(Path.of("p")).authPadding(RsaPadding.OAEP)),
                 run("-s --server-log", b -> server(b).serverLog(true)),
+                run("-s --max-per-client 2", b -> server(b).maxPerClient(2)),
+                run("-s -1 --max-per-client 0", b -> server(b).oneOff(true)),
                 run("--loopback", b -> client(b, "127.0.0.1").port(0).loopback(true)),
                 run("--loopback -6 -p 6000 -R", b -> client(b, "::1").port(6000).loopback(true)
                         .ipVersion(IpVersion.V6).reverse(true)),
@@ -248,6 +250,13 @@ class OptionParserTest {
                 failsParam("-s --authorized-users-path u", "you must specify a path to a valid RSA private key and a user"
                         + " credential file"),
                 failsParam("-s --max-concurrent 0", "max concurrent tests must be between 1 and 1024 inclusive"),
+                failsParam("-s --max-per-client 1025", "max tests per client must be between 0 and 1024 inclusive"
+                        + " (0 = no limit)"),
+                failsParam("-s --max-per-client -1", "max tests per client must be between 0 and 1024 inclusive"
+                        + " (0 = no limit)"),
+                failsParam("-c h --max-per-client 2", "some option you are trying to set is server only"),
+                failsParam("-s -1 --max-per-client 2", "--queue and --max-per-client cannot be used with -1"
+                        + " (one test only)"),
                 failsParam("-s --server-max-duration -1", "server max duration must be between 0 and 86400 seconds"
                         + " (0 = no limit)"),
                 failsParam("-c h --loopback", "--loopback runs its own server and client and cannot be combined with"

@@ -80,7 +80,7 @@ public final class IperfServer implements Closeable {
         this.info = info;
         this.observers = observers == null ? () -> TestObserver.NONE : observers;
         this.log = new ServerLog(sink, info.programName(), options.timestampFormat(), options.serverLog());
-        this.slots = new SlotPool(options.maxConcurrent(), options.oneOff(), this::slotFreed);
+        this.slots = new SlotPool(options.maxConcurrent(), options.oneOff(), options.maxPerClient(), this::slotFreed);
         // The busy line shows the pool's count, the one admission refused by (bug 5).
         this.admission = new Admission(slots, new RefuseBusy(log, slots::running, slots.max(), cookies));
     }

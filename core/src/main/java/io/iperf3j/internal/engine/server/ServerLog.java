@@ -26,6 +26,7 @@ import java.util.function.Supplier;
  * iperf3j-server: test=7 event=end client=192.0.2.7:51234 proto=TCP dir=reverse streams=4 sent=1181116006 received=0 seconds=10.04 result=ok
  * iperf3j-server: test=8 event=end client=192.0.2.7:51240 proto=UDP dir=normal streams=1 sent=0 received=1310720 seconds=121.50 result=cut reason="idle timeout for receiving data"
  * iperf3j-server: event=busy client=192.0.2.9:40000 running=16 max=16
+ * iperf3j-server: event=busy client=192.0.2.7:51250 reason=max-per-client limit=2 prefix=192.0.2.7/32
  * iperf3j-server: event=drop client=192.0.2.9:40002 reason="no cookie within 10000 ms"
  * </pre>
  *
@@ -117,6 +118,15 @@ final class ServerLog {
             return;
         }
         limited(new Line().kv("event", "busy").kv("client", address(client)).kv("running", running).kv("max", max));
+    }
+
+    /** A new test over {@code --max-per-client}: its address ({@code prefix}) runs {@code limit} tests. */
+    void busyPerClient(InetSocketAddress client, int limit, String prefix) {
+        if (!enabled) {
+            return;
+        }
+        limited(new Line().kv("event", "busy").kv("client", address(client)).kv("reason", "max-per-client")
+                .kv("limit", limit).kv("prefix", prefix));
     }
 
     void dropped(InetSocketAddress client, String reason) {

@@ -13,14 +13,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Slot implements AutoCloseable {
     /** Where a slot goes back to. */
     interface Pool {
-        /** @param noTest the attempt was no test ({@code -1} may serve another) */
-        void giveBack(boolean noTest);
+        /**
+         * @param key the client key the place was counted for; null for none
+         * @param noTest the attempt was no test ({@code -1} may serve another)
+         */
+        void giveBack(ClientKey key, boolean noTest);
 
         /** The test's thread is done with {@code slot}. */
         void ended(Slot slot);
     }
 
     private final Pool pool;
+    /** The client key this slot's place counts for ({@code --max-per-client}); null for none. */
+    private final ClientKey key;
     private final AtomicBoolean givenBack = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     /** Ends the test (guarded by this); null until the test attaches it. */
@@ -28,8 +33,9 @@ final class Slot implements AutoCloseable {
     /** The test was told to end (guarded by this). */
     private boolean cancelled;
 
-    Slot(Pool pool) {
+    Slot(Pool pool, ClientKey key) {
         this.pool = pool;
+        this.key = key;
     }
 
     /** The test ended: its place goes back if it has not yet, and the slot is no longer held. Idempotent. */
@@ -48,7 +54,7 @@ final class Slot implements AutoCloseable {
 
     private void giveBack(boolean noTest) {
         if (givenBack.compareAndSet(false, true)) {
-            pool.giveBack(noTest);
+            pool.giveBack(key, noTest);
         }
     }
 

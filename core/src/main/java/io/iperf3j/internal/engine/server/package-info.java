@@ -2,7 +2,8 @@
  * The multi-test server: {@link io.iperf3j.internal.engine.server.IperfServer} (lifecycle and the
  * accept loop) composing the listening socket ({@code ListeningSocket}), cookie reading
  * ({@code Handshakes}), routing by cookie ({@code CookieTable}) and admission ({@code Admission},
- * {@code SlotPool}, {@code RefuseBusy}: {@code --max-concurrent} and the busy answer); one
+ * {@code SlotPool}, {@code Take}, {@code ClientKey}, {@code RefuseBusy}: {@code --max-concurrent},
+ * {@code --max-per-client} and the busy answer); one
  * {@link io.iperf3j.internal.engine.server.ServerSession} per test (the control protocol), which
  * hands its jobs to {@code TcpArrivals}, {@code UdpArrivals}, {@code ProbeAnswer}, {@code AuthCheck},
  * {@code BitrateLimit} and {@code TestVerdict}; what a test sees of its server is a
