@@ -116,6 +116,12 @@ enum CommandLineOption implements OptionRow {
     MAX_PER_CLIENT(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 120,
             "  --max-per-client #        tests one address runs at once (IPv6: one /64)\n"
             + "                            (default 0 = no limit; more are queued or \"busy\")", "max-per-client"),
+    ALLOW(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 121,
+            "  --allow CIDR|@file        serve only these addresses (repeatable; the longest\n"
+            + "                            matching --allow/--deny prefix decides)", "allow"),
+    DENY(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 122,
+            "  --deny CIDR|@file         refuse these addresses: the client prints \"test\n"
+            + "                            authorization failed\" (repeatable)", "deny"),
     SERVER_LOG(Section.SERVER, OptionRow.NO_SHORT, HasArg.NO, 106,
             "  --server-log              one line per test start and end (client, mode, bytes,\n"
             + "                            why it was cut short) and per refused connection,\n"
@@ -334,7 +340,7 @@ enum CommandLineOption implements OptionRow {
     @Override
     public boolean abbreviable() {
         return switch (this) {
-            case LATENCY, LOOPBACK, MAX_CONCURRENT, MAX_PER_CLIENT, SERVER_LOG, USE_OAEP_PADDING -> false;
+            case LATENCY, LOOPBACK, MAX_CONCURRENT, MAX_PER_CLIENT, ALLOW, DENY, SERVER_LOG, USE_OAEP_PADDING -> false;
             default -> true;
         };
     }

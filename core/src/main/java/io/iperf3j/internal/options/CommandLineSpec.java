@@ -5,7 +5,11 @@ import io.iperf3j.Transport;
 import io.iperf3j.internal.options.IperfOptions.IpVersion;
 import io.iperf3j.internal.options.IperfOptions.RsaPadding;
 import io.iperf3j.internal.protocol.ErrorCode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Inet6Address;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +71,7 @@ final class CommandLineSpec {
     /** An option that serves many tests at once ({@code --queue}, {@code --max-per-client}) was given. */
     private boolean manyTestsFlag;
     private boolean oneOffFlag;
+    private final List<AddressRule> addressRules = new ArrayList<>();
     private boolean rateFlag;
     private boolean durationFlag;
     private boolean rcvTimeoutFlag;
@@ -157,6 +162,8 @@ final class CommandLineSpec {
             case MAX_CONCURRENT -> maxConcurrent(value);
             case SERVER_MAX_DURATION -> serverMaxDuration(value);
             case MAX_PER_CLIENT -> maxPerClient(value);
+            case ALLOW -> addressRule(value, true);
+            case DENY -> addressRule(value, false);
             case SERVER_LOG -> serverLog();
             case CLIENT -> client(value);
             case SCTP -> sctp();
@@ -706,6 +713,44 @@ final class CommandLineSpec {
         b.maxPerClient(max);
         manyTestsFlag |= max > 0;
         serverFlag = true;
+    }
+
+    /**
+     * {@code --allow}/{@code --deny}: a prefix, or {@code @path} with one per line (blank lines
+     * and {@code #} comments skipped), read now, once; a bad one fails with its file and line.
+     */
+    void addressRule(String v, boolean allow) {
+        String option = allow ? "--allow" : "--deny";
+        if (!v.startsWith("@")) {
+            addressRules.add(rule(v, allow, option + " " + v));
+        } else {
+            Path file = path(option, v.substring(1));
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            } catch (IOException | UncheckedIOException e) {
+                throw new Stop(parameterError(ErrorCode.ADDRESS_RULE.text() + ": cannot read " + file + ": "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                int hash = line.indexOf('#');
+                String text = (hash < 0 ? line : line.substring(0, hash)).strip();
+                if (!text.isEmpty()) {
+                    addressRules.add(rule(text, allow, file + ":" + (i + 1)));
+                }
+            }
+        }
+        b.addressRules(addressRules);
+        serverFlag = true;
+    }
+
+    private static AddressRule rule(String text, boolean allow, String where) {
+        try {
+            return AddressRule.parse(text, allow);
+        } catch (IllegalArgumentException e) {
+            throw new Stop(parameterError(ErrorCode.ADDRESS_RULE.text() + ": " + where + ": " + e.getMessage()));
+        }
     }
 
     void serverMaxDuration(String v) {

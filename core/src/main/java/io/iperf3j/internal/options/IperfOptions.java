@@ -3,6 +3,7 @@ package io.iperf3j.internal.options;
 import io.iperf3j.Role;
 import io.iperf3j.Transport;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -86,6 +87,7 @@ import java.util.Objects;
  * @param mptcp {@code -m/--mptcp} (iperf3 3.18+): TCP data streams over IPPROTO_MPTCP
  * @param skipRxCopy {@code --skip-rx-copy} (iperf3 3.18+): receivers discard data with MSG_TRUNC
  * @param gsro {@code --gsro} (iperf3 3.20+): UDP segmentation offload (GSO) and GRO on both sides
+ * @param addressRules {@code --allow} and {@code --deny}, files read; empty for none
  * @param maxPerClient {@code --max-per-client}: tests one client address (IPv6: one /64) runs at once; 0 = no limit
  */
 public record IperfOptions(
@@ -159,7 +161,8 @@ public record IperfOptions(
         boolean mptcp,
         boolean skipRxCopy,
         boolean gsro,
-        int maxPerClient) {
+        int maxPerClient,
+        List<AddressRule> addressRules) {
 
     /** iperf3's default control port. */
     public static final int DEFAULT_PORT = 5201;
@@ -296,6 +299,7 @@ public record IperfOptions(
         private boolean skipRxCopy;
         private boolean gsro;
         private int maxPerClient;
+        private List<AddressRule> addressRules = List.of();
 
         Builder() {
         }
@@ -323,7 +327,7 @@ public record IperfOptions(
             loopback = o.loopback;
             jsonStreamFullOutput = o.jsonStreamFullOutput; controlKeepalive = o.controlKeepalive; mptcp = o.mptcp;
             skipRxCopy = o.skipRxCopy; gsro = o.gsro;
-            maxPerClient = o.maxPerClient;
+            maxPerClient = o.maxPerClient; addressRules = o.addressRules;
         }
 
         public Builder role(Role v) { role = v; return this; }
@@ -397,6 +401,7 @@ public record IperfOptions(
         public Builder skipRxCopy(boolean v) { skipRxCopy = v; return this; }
         public Builder gsro(boolean v) { gsro = v; return this; }
         public Builder maxPerClient(int v) { maxPerClient = v; return this; }
+        public Builder addressRules(List<AddressRule> v) { addressRules = List.copyOf(v); return this; }
 
         public IperfOptions build() {
             return new IperfOptions(role, host, port, format, interval, pidFile, file, affinity, bindAddress,
@@ -408,7 +413,8 @@ public record IperfOptions(
                     bidirectional, window, congestion, mss, noDelay, tos, flowLabel, zeroCopy, omitSec, title,
                     extraData, getServerOutput, udpCounters64, repeatingPayload, dontFragment, username,
                     rsaPublicKeyPath, authPadding, loopback,
-                    jsonStreamFullOutput, controlKeepalive, mptcp, skipRxCopy, gsro, maxPerClient);
+                    jsonStreamFullOutput, controlKeepalive, mptcp, skipRxCopy, gsro, maxPerClient,
+                    addressRules);
         }
     }
 }

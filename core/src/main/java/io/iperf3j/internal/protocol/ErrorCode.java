@@ -168,7 +168,9 @@ public enum ErrorCode {
     /** {@code --max-per-client} out of range. */
     MAX_PER_CLIENT(1006, "max tests per client must be between 0 and 1024 inclusive (0 = no limit)"),
     /** {@code --queue} or {@code --max-per-client} with {@code -1}, which runs one test only. */
-    ONE_OFF_ADMISSION(1007, "--queue and --max-per-client cannot be used with -1 (one test only)");
+    ONE_OFF_ADMISSION(1007, "--queue and --max-per-client cannot be used with -1 (one test only)"),
+    /** A bad {@code --allow}/{@code --deny} rule; the parse error adds the rule (or file:line) and why. */
+    ADDRESS_RULE(1008, "invalid --allow or --deny rule");
 
     private final int number;
     private final String text;

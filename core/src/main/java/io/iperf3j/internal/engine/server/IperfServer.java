@@ -64,6 +64,10 @@ public final class IperfServer implements Closeable {
     private final SlotPool slots;
     /** New tests: a slot, or the busy answer. */
     private final Admission admission;
+    /** {@code --allow}/{@code --deny}; null without rules. */
+    private final AddressFilter addressFilter;
+    /** The selector thread for refused (and, with --queue, held) connections; null when no option needs it. */
+    private volatile Lobby lobby;
     /** Test seam: runs on the handshake thread when a new test has its slot, before its session exists. */
     private volatile Runnable onSlotTaken = () -> { };
     /** Test seam: runs in {@link #close()} once every test holding a slot was told to end, before the wait. */
@@ -83,6 +87,12 @@ public final class IperfServer implements Closeable {
         this.slots = new SlotPool(options.maxConcurrent(), options.oneOff(), options.maxPerClient(), this::slotFreed);
         // The busy line shows the pool's count, the one admission refused by (bug 5).
         this.admission = new Admission(slots, new RefuseBusy(log, slots::running, slots.max(), cookies));
+        this.addressFilter = options.addressRules().isEmpty() ? null : new AddressFilter(options.addressRules());
+    }
+
+    /** Whether an option needs the lobby thread ({@code --allow}, {@code --deny}). */
+    private boolean needsLobby() {
+        return addressFilter != null;
     }
 
     /**
@@ -137,6 +147,9 @@ public final class IperfServer implements Closeable {
     public void serve() throws IperfException {
         context = context();
         Handshakes handshakes = new Handshakes(limits, log, this::route);
+        if (needsLobby() && !closed) {
+            lobby = Lobby.start();
+        }
         printBanner();
         Thread oneOffWatcher = null;
         if (options.oneOff()) {
@@ -175,13 +188,44 @@ public final class IperfServer implements Closeable {
                     // --idle-timeout with -1: nobody came, so the server is done.
                     break;
                 }
-                handshakes.start(ch);
+                if (addressAllowed(ch)) {
+                    handshakes.start(ch);
+                }
             }
         } finally {
             if (oneOffWatcher != null) {
                 oneOffWatcher.interrupt();
             }
             awaitActiveTests();
+            closeLobby();
+        }
+    }
+
+    /**
+     * {@code --allow}/{@code --deny}, on the acceptor before anything else (no thread, no cookie,
+     * no slot): a refused connection is answered "test authorization failed" by the lobby.
+     */
+    private boolean addressAllowed(SocketChannel ch) {
+        if (addressFilter == null) {
+            return true;
+        }
+        java.net.InetSocketAddress remote = Handshakes.remote(ch);
+        if (remote == null) {
+            return true; // a connection already gone: its handshake drops it
+        }
+        AddressFilter.Decision d = addressFilter.check(remote.getAddress());
+        if (d.allowed()) {
+            return true;
+        }
+        log.refused(remote, "denied", d.ruleText());
+        lobby.refuse(ch, Refusal.NOT_ALLOWED.wire());
+        return false;
+    }
+
+    private void closeLobby() {
+        Lobby l = lobby;
+        if (l != null) {
+            l.close();
         }
     }
 
@@ -364,6 +408,7 @@ public final class IperfServer implements Closeable {
         // end, one whose session is not attached yet as soon as it attaches (bug 3).
         slots.close();
         onTestsToldToEnd.run();
+        closeLobby();
         awaitActiveTests();
     }
 }

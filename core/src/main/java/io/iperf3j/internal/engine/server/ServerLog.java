@@ -28,6 +28,7 @@ import java.util.function.Supplier;
  * iperf3j-server: event=busy client=192.0.2.9:40000 running=16 max=16
  * iperf3j-server: event=busy client=192.0.2.7:51250 reason=max-per-client limit=2 prefix=192.0.2.7/32
  * iperf3j-server: event=drop client=192.0.2.9:40002 reason="no cookie within 10000 ms"
+ * iperf3j-server: event=refused reason=denied rule=10.9.0.0/16 client=10.9.1.1:40100
  * </pre>
  *
  * <p>{@code test} numbers every admitted control connection (unlike iperf3's banner
@@ -127,6 +128,17 @@ final class ServerLog {
         }
         limited(new Line().kv("event", "busy").kv("client", address(client)).kv("reason", "max-per-client")
                 .kv("limit", limit).kv("prefix", prefix));
+    }
+
+    /**
+     * A connection refused before its cookie was read: {@code reason} {@code denied} by the
+     * {@code --allow}/{@code --deny} rule {@code rule} (a prefix, or {@code default}).
+     */
+    void refused(InetSocketAddress client, String reason, String rule) {
+        if (!enabled) {
+            return;
+        }
+        limited(new Line().kv("event", "refused").kv("reason", reason).kv("rule", rule).kv("client", address(client)));
     }
 
     void dropped(InetSocketAddress client, String reason) {
