@@ -60,4 +60,37 @@ class PerClientLimitTest {
             }
         });
     }
+
+    @Test
+    void withAQueueTheThirdTestFromOneAddressWaitsWhileAnotherAddressStartsAtOnce() {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (TestServer server = new TestServer(ServerLimits.DEFAULTS, "--max-per-client", "2", "--queue", "4")) {
+                List<Iperf3Process> clients = new ArrayList<>();
+                try {
+                    clients.add(server.iperf3Client(Iperf3Binary.V3_12, "-B", "127.0.0.2", "-t", "3"));
+                    clients.add(server.iperf3Client(Iperf3Binary.V3_21, "-B", "127.0.0.2", "-t", "3"));
+                    server.await(() -> server.logLines().stream()
+                            .filter(l -> l.contains("event=start client=127.0.0.2:")).count() == 2,
+                            Duration.ofSeconds(15), "two tests from 127.0.0.2 started");
+                    clients.add(server.iperf3Client(Iperf3Binary.V3_12, "-B", "127.0.0.2", "-t", "1"));
+                    server.awaitLogLine(Duration.ofSeconds(10), "event=queued client=127.0.0.2:", "prefix=127.0.0.2/32");
+                    clients.add(server.iperf3Client(Iperf3Binary.V3_21, "-B", "127.0.0.3", "-t", "1"));
+                    String other = server.awaitLogLine(Duration.ofSeconds(15), "event=start client=127.0.0.3:");
+                    assertThat(other).as("not queued").doesNotContain("waited=");
+                    assertThat(server.logLines().stream().filter(l -> l.contains("event=start client=127.0.0.2:")))
+                            .as("127.0.0.3 started before the queued third test from 127.0.0.2").hasSize(2);
+                    for (Iperf3Process c : clients) {
+                        assertThat(c.waitFor(Duration.ofSeconds(30))).as(c.stdout() + c.stderr()).isZero();
+                        assertThat(c.stdout()).contains("iperf Done.");
+                    }
+                    server.awaitLogLine(Duration.ofSeconds(5), "event=start client=127.0.0.2:", "waited=");
+                    assertThat(server.logLines()).filteredOn(l -> l.contains("event=busy")).isEmpty();
+                } finally {
+                    for (Iperf3Process c : clients) {
+                        c.close();
+                    }
+                }
+            }
+        });
+    }
 }

@@ -47,6 +47,7 @@ final class CommandLineSpec {
     private static final int DEBUG_LEVEL_MAX = 4;
     private static final int MAX_CONCURRENT_LIMIT = 1024;
     private static final int MAX_PER_CLIENT_LIMIT = 1024;
+    private static final int MAX_QUEUE = 4096;
     private static final int DEFAULT_LATENCY_MS = 10;
     private static final int MAX_LATENCY_MS = 1000;
 
@@ -162,6 +163,8 @@ final class CommandLineSpec {
             case MAX_CONCURRENT -> maxConcurrent(value);
             case SERVER_MAX_DURATION -> serverMaxDuration(value);
             case MAX_PER_CLIENT -> maxPerClient(value);
+            case QUEUE -> queue(value);
+            case QUEUE_TIMEOUT -> queueTimeout(value);
             case ALLOW -> addressRule(value, true);
             case DENY -> addressRule(value, false);
             case SERVER_LOG -> serverLog();
@@ -702,6 +705,25 @@ final class CommandLineSpec {
             throw fail(ErrorCode.MAX_CONCURRENT);
         }
         b.maxConcurrent(max);
+        serverFlag = true;
+    }
+
+    void queue(String v) {
+        int n = CNumbers.atoi(v);
+        if (n < 0 || n > MAX_QUEUE) {
+            throw fail(ErrorCode.QUEUE);
+        }
+        b.queue(n);
+        manyTestsFlag |= n > 0;
+        serverFlag = true;
+    }
+
+    void queueTimeout(String v) {
+        int seconds = CNumbers.atoi(v);
+        if (seconds < 1 || seconds > MAX_TIME) {
+            throw fail(ErrorCode.QUEUE_TIMEOUT);
+        }
+        b.queueTimeoutSec(seconds);
         serverFlag = true;
     }
 

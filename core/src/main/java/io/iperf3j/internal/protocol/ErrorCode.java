@@ -170,7 +170,11 @@ public enum ErrorCode {
     /** {@code --queue} or {@code --max-per-client} with {@code -1}, which runs one test only. */
     ONE_OFF_ADMISSION(1007, "--queue and --max-per-client cannot be used with -1 (one test only)"),
     /** A bad {@code --allow}/{@code --deny} rule; the parse error adds the rule (or file:line) and why. */
-    ADDRESS_RULE(1008, "invalid --allow or --deny rule");
+    ADDRESS_RULE(1008, "invalid --allow or --deny rule"),
+    /** {@code --queue} out of range. */
+    QUEUE(1009, "queue length must be between 0 and 4096 inclusive (0 = answer busy)"),
+    /** {@code --queue-timeout} out of range. */
+    QUEUE_TIMEOUT(1010, "queue timeout must be between 1 and 86400 seconds");
 
     private final int number;
     private final String text;

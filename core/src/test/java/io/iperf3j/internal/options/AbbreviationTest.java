@@ -29,7 +29,7 @@ class AbbreviationTest {
             "mptcp", "skip-rx-copy", "gsro", "server-max-duration", "use-pkcs1-padding");
 
     /** iperf3j's own long names: no iperf3 has them. */
-    private static final Set<String> IPERF3J_ONLY = Set.of("latency", "loopback", "max-concurrent", "max-per-client", "allow", "deny", "server-log",
+    private static final Set<String> IPERF3J_ONLY = Set.of("latency", "loopback", "max-concurrent", "max-per-client", "allow", "deny", "queue", "queue-timeout", "server-log",
             "use-oaep-padding");
 
     /** The names iperf3 has, in longopts order. */

@@ -125,6 +125,8 @@ class OptionParserTest {
                         .rsaPublicKeyPath(Path.of("p")).authPadding(RsaPadding.OAEP)),
                 run("-s --server-log", b -> server(b).serverLog(true)),
                 run("-s --max-per-client 2", b -> server(b).maxPerClient(2)),
+                run("-s --queue 4096 --queue-timeout 86400", b -> server(b).queue(4096).queueTimeoutSec(86400)),
+                run("-s --queue 0", b -> server(b).queue(0).queueTimeoutSec(60)),
                 run("-s -1 --max-per-client 0", b -> server(b).oneOff(true)),
                 run("--loopback", b -> client(b, "127.0.0.1").port(0).loopback(true)),
                 run("--loopback -6 -p 6000 -R", b -> client(b, "::1").port(6000).loopback(true)
@@ -255,6 +257,11 @@ class OptionParserTest {
                 failsParam("-s --max-per-client -1", "max tests per client must be between 0 and 1024 inclusive"
                         + " (0 = no limit)"),
                 failsParam("-c h --max-per-client 2", "some option you are trying to set is server only"),
+                failsParam("-s --queue 4097", "queue length must be between 0 and 4096 inclusive (0 = answer busy)"),
+                failsParam("-s --queue-timeout 0", "queue timeout must be between 1 and 86400 seconds"),
+                failsParam("-s --queue-timeout 86401", "queue timeout must be between 1 and 86400 seconds"),
+                failsParam("-c h --queue 2", "some option you are trying to set is server only"),
+                failsParam("-s --queue 2 -1", "--queue and --max-per-client cannot be used with -1 (one test only)"),
                 failsParam("-s -1 --max-per-client 2", "--queue and --max-per-client cannot be used with -1"
                         + " (one test only)"),
                 failsParam("-s --server-max-duration -1", "server max duration must be between 0 and 86400 seconds"

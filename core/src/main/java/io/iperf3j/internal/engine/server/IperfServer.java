@@ -64,6 +64,8 @@ public final class IperfServer implements Closeable {
     private final SlotPool slots;
     /** New tests: a slot, or the busy answer. */
     private final Admission admission;
+    /** {@code --queue}; null without it (the busy answer). */
+    private final WaitQueue waitQueue;
     /** {@code --allow}/{@code --deny}; null without rules. */
     private final AddressFilter addressFilter;
     /** The selector thread for refused (and, with --queue, held) connections; null when no option needs it. */
@@ -86,13 +88,21 @@ public final class IperfServer implements Closeable {
         this.log = new ServerLog(sink, info.programName(), options.timestampFormat(), options.serverLog());
         this.slots = new SlotPool(options.maxConcurrent(), options.oneOff(), options.maxPerClient(), this::slotFreed);
         // The busy line shows the pool's count, the one admission refused by (bug 5).
-        this.admission = new Admission(slots, new RefuseBusy(log, slots::running, slots.max(), cookies));
+        RefuseBusy busy = new RefuseBusy(log, slots::running, slots.max(), cookies);
+        if (options.queue() > 0) {
+            this.waitQueue = new WaitQueue(options.queue(), Duration.ofSeconds(options.queueTimeoutSec()), slots, log,
+                    cookies, busy, this::startTest);
+            this.admission = new Admission(waitQueue, waitQueue);
+        } else {
+            this.waitQueue = null;
+            this.admission = new Admission(slots, busy);
+        }
         this.addressFilter = options.addressRules().isEmpty() ? null : new AddressFilter(options.addressRules());
     }
 
-    /** Whether an option needs the lobby thread ({@code --allow}, {@code --deny}). */
+    /** Whether an option needs the lobby thread ({@code --queue}, {@code --allow}, {@code --deny}). */
     private boolean needsLobby() {
-        return addressFilter != null;
+        return addressFilter != null || waitQueue != null;
     }
 
     /**
@@ -148,7 +158,11 @@ public final class IperfServer implements Closeable {
         context = context();
         Handshakes handshakes = new Handshakes(limits, log, this::route);
         if (needsLobby() && !closed) {
-            lobby = Lobby.start();
+            Lobby l = Lobby.start();
+            if (waitQueue != null) {
+                waitQueue.attach(l);
+            }
+            lobby = l;
         }
         printBanner();
         Thread oneOffWatcher = null;
@@ -369,6 +383,11 @@ public final class IperfServer implements Closeable {
      */
     public int unfinishedTests() {
         return slots.held();
+    }
+
+    /** Clients waiting in the {@code --queue} now (0 without one). */
+    public int queuedTests() {
+        return waitQueue == null ? 0 : waitQueue.queued();
     }
 
     /** Waits, at most 5 s, until every test that took a slot has ended. */

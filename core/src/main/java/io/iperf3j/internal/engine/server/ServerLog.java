@@ -6,6 +6,7 @@ import io.iperf3j.internal.output.Strftime;
 import io.iperf3j.internal.protocol.TestParameters;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -28,6 +29,10 @@ import java.util.function.Supplier;
  * iperf3j-server: event=busy client=192.0.2.9:40000 running=16 max=16
  * iperf3j-server: event=busy client=192.0.2.7:51250 reason=max-per-client limit=2 prefix=192.0.2.7/32
  * iperf3j-server: event=drop client=192.0.2.9:40002 reason="no cookie within 10000 ms"
+ * iperf3j-server: event=queued client=192.0.2.7:51260 prefix=192.0.2.7/32 position=3 queued=3 running=16 max=16
+ * iperf3j-server: event=left client=192.0.2.7:51260 waited=12.40
+ * iperf3j-server: event=busy client=192.0.2.7:51262 reason=queue-timeout waited=60.00
+ * iperf3j-server: test=9 event=start client=192.0.2.7:51264 proto=TCP dir=normal streams=1 limit=10s waited=4.31
  * iperf3j-server: event=refused reason=denied rule=10.9.0.0/16 client=10.9.1.1:40100
  * </pre>
  *
@@ -82,6 +87,11 @@ final class ServerLog {
     }
 
     void testStarted(long id, InetSocketAddress client, TestShape shape, String user) {
+        testStarted(id, client, shape, user, null);
+    }
+
+    /** @param waited how long the test was queued ({@code waited=S}); null when it was not */
+    void testStarted(long id, InetSocketAddress client, TestShape shape, String user, Duration waited) {
         if (!enabled) {
             return;
         }
@@ -91,7 +101,49 @@ final class ServerLog {
         if (user != null) {
             l.kv("user", user);
         }
+        if (waited != null) {
+            l.kv("waited", seconds(waited));
+        }
         write(l);
+    }
+
+    /** A new test waits in the queue ({@code --queue}) at {@code position} of {@code queued}. */
+    void queued(InetSocketAddress client, String prefix, int position, int queued, int running, int max) {
+        if (!enabled) {
+            return;
+        }
+        write(new Line().kv("event", "queued").kv("client", address(client)).kv("prefix", prefix)
+                .kv("position", position).kv("queued", queued).kv("running", running).kv("max", max));
+    }
+
+    /** A queued client left (CLIENT_TERMINATE or its close) after waiting {@code waited}. */
+    void left(InetSocketAddress client, Duration waited) {
+        if (!enabled) {
+            return;
+        }
+        write(new Line().kv("event", "left").kv("client", address(client)).kv("waited", seconds(waited)));
+    }
+
+    /** A new test found no place and the queue full: busy. */
+    void busyQueueFull(InetSocketAddress client, int queued) {
+        if (!enabled) {
+            return;
+        }
+        limited(new Line().kv("event", "busy").kv("client", address(client)).kv("reason", "queue-full")
+                .kv("queued", queued));
+    }
+
+    /** A queued client waited {@code --queue-timeout} without a place: busy. */
+    void busyQueueTimeout(InetSocketAddress client, Duration waited) {
+        if (!enabled) {
+            return;
+        }
+        limited(new Line().kv("event", "busy").kv("client", address(client)).kv("reason", "queue-timeout")
+                .kv("waited", seconds(waited)));
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.2f", d.toNanos() / 1e9);
     }
 
     /**

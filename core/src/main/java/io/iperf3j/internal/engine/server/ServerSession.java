@@ -258,7 +258,7 @@ final class ServerSession extends TestSession {
             refuse(e);
             throw e;
         }
-        ctx.log().testStarted(id, peer, verdict.shape(), verdict.user());
+        ctx.log().testStarted(id, peer, verdict.shape(), verdict.user(), slot.waited());
         TestSettings.apply(rec, p, false);
         // -A: the client's m (3.21 pins the server after the parameter exchange), else the
         // server's own n; the stream workers this thread starts inherit the CPU.

@@ -1,5 +1,6 @@
 package io.iperf3j.internal.engine.server;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,6 +33,8 @@ final class Slot implements AutoCloseable {
     private Runnable canceller;
     /** The test was told to end (guarded by this). */
     private boolean cancelled;
+    /** How long the test waited in the queue ({@code --queue}); null when it was not queued. */
+    private volatile Duration waited;
 
     Slot(Pool pool, ClientKey key) {
         this.pool = pool;
@@ -45,6 +48,16 @@ final class Slot implements AutoCloseable {
         if (ended.compareAndSet(false, true)) {
             pool.ended(this);
         }
+    }
+
+    /** The test waited {@code d} in the queue before it got this slot (set before its launch). */
+    void waited(Duration d) {
+        waited = d;
+    }
+
+    /** How long the test waited in the queue; null when it was not queued. */
+    Duration waited() {
+        return waited;
     }
 
     /** The attempt was no test (its authentication failed, or it never started). */
