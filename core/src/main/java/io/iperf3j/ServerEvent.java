@@ -161,7 +161,9 @@ public sealed interface ServerEvent {
          * It sent the cookie of a test that has all its connections or has ended: a surplus data
          * connection, or a second control connection with a running test's cookie.
          */
-        SURPLUS;
+        SURPLUS,
+        /** It broke the protocol while it waited in the queue (sent anything but CLIENT_TERMINATE). */
+        PROTOCOL;
 
         /** The lower-case name, as the metric's label: {@code busy}, {@code queue_full}, ... */
         public String label() {

@@ -323,9 +323,11 @@ public final class Main {
         if (wrapper.serverMetricsListen().isEmpty()) {
             return null;
         }
-        // No queue on this branch yet: 0 queued, no queue maximum (issue 29's commit 5 gives both).
-        ServerMetrics m = new ServerMetrics(new ServerMetrics.Limits(options.maxConcurrent(), 0,
-                wrapper.clientPrefixes()), server::activeTests, () -> 0);
+        ServerMetrics m = new ServerMetrics(new ServerMetrics.Limits(options.maxConcurrent(), options.queue(),
+                wrapper.clientPrefixes()), server::activeTests, server::queuedTests);
+        if (options.totalRate() > 0) {
+            m.rateGauges(() -> server.totalRate() / 8.0, () -> server.fairShare() / 8.0);
+        }
         server.events(m);
         return ServerMetricsEndpoint.start(wrapper.serverMetricsListen().get(), m);
     }

@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AuthHostileTest {
     private static final String USER = "mario";
     private static final String PASSWORD = "rossi";
-    private static final byte[] DENIAL = {(byte) 0xFE, 0, 0, 0, (byte) 142};
+    /** SERVER_ERROR, IEAUTHTEST (142), errno 0. */
+    private static final byte[] DENIAL = {(byte) 0xFE, 0, 0, 0, (byte) 142, 0, 0, 0, 0};
 
     @TempDir
     static Path dir;

@@ -113,6 +113,14 @@ final class TestServer implements AutoCloseable {
         return Iperf3Process.iperf3(cmd);
     }
 
+    /** A real iperf3 client of the given version; signalled and killed by its own PID only. */
+    Iperf3Process iperf3Client(Iperf3Binary binary, String... args) {
+        binary.requireThis();
+        List<String> cmd = new ArrayList<>(List.of("-c", "127.0.0.1", "-p", Integer.toString(port())));
+        cmd.addAll(List.of(args));
+        return Iperf3Process.iperf3(binary, cmd);
+    }
+
     /** Runs iperf3j's client in process against this server with {@code -J}. */
     ClientTest.Outcome ourClient(String... args) {
         List<String> all = new ArrayList<>(List.of("-c", "127.0.0.1", "-p", Integer.toString(port()), "-J"));

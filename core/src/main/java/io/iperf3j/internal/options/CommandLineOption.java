@@ -113,6 +113,21 @@ enum CommandLineOption implements OptionRow {
     SERVER_MAX_DURATION(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 102,
             "  --server-max-duration #   refuse tests that ask for more than # seconds and\n"
             + "                            stop tests that run longer (default 0 = no limit)", "server-max-duration"),
+    QUEUE(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 123,
+            "  --queue #                 hold up to # clients when all tests run, serving them\n"
+            + "                            in turn as tests end (default 0 = answer \"busy\")", "queue"),
+    QUEUE_TIMEOUT(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 124,
+            "  --queue-timeout #         answer \"busy\" to a client held # seconds (default "
+            + IperfOptions.DEFAULT_QUEUE_TIMEOUT_SEC + ")", "queue-timeout"),
+    MAX_PER_CLIENT(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 120,
+            "  --max-per-client #        tests one address runs at once (IPv6: one /64)\n"
+            + "                            (default 0 = no limit; more are queued or \"busy\")", "max-per-client"),
+    ALLOW(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 121,
+            "  --allow CIDR|@file        serve only these addresses (repeatable; the longest\n"
+            + "                            matching --allow/--deny prefix decides)", "allow"),
+    DENY(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 122,
+            "  --deny CIDR|@file         refuse these addresses: the client prints \"test\n"
+            + "                            authorization failed\" (repeatable)", "deny"),
     TOTAL_RATE(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 130,
             "  --total-rate #[KMG]       divide # bits/sec fairly among the running tests,\n"
             + "                            both directions (UDP uploads over their share are ended)",
@@ -334,7 +349,8 @@ enum CommandLineOption implements OptionRow {
     @Override
     public boolean abbreviable() {
         return switch (this) {
-            case LATENCY, LOOPBACK, MAX_CONCURRENT, SERVER_LOG, TOTAL_RATE, USE_OAEP_PADDING -> false;
+            case LATENCY, LOOPBACK, MAX_CONCURRENT, QUEUE, QUEUE_TIMEOUT, MAX_PER_CLIENT, ALLOW, DENY, SERVER_LOG,
+                 TOTAL_RATE, USE_OAEP_PADDING -> false;
             default -> true;
         };
     }

@@ -5,7 +5,11 @@ import io.iperf3j.Transport;
 import io.iperf3j.internal.options.IperfOptions.IpVersion;
 import io.iperf3j.internal.options.IperfOptions.RsaPadding;
 import io.iperf3j.internal.protocol.ErrorCode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Inet6Address;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +46,8 @@ final class CommandLineSpec {
     private static final int MAX_FLOWLABEL = 0xfffff;
     private static final int DEBUG_LEVEL_MAX = 4;
     private static final int MAX_CONCURRENT_LIMIT = 1024;
+    private static final int MAX_PER_CLIENT_LIMIT = 1024;
+    private static final int MAX_QUEUE = 4096;
     private static final int DEFAULT_LATENCY_MS = 10;
     private static final int MAX_LATENCY_MS = 1000;
 
@@ -64,7 +70,10 @@ final class CommandLineSpec {
     private boolean oaepGiven;
     private boolean serverFlag;
     private boolean totalRateGiven;
-    private boolean oneOffGiven;
+    /** An option that serves many tests at once ({@code --queue}, {@code --max-per-client}) was given. */
+    private boolean manyTestsFlag;
+    private boolean oneOffFlag;
+    private final List<AddressRule> addressRules = new ArrayList<>();
     private boolean rateFlag;
     private boolean durationFlag;
     private boolean rcvTimeoutFlag;
@@ -154,6 +163,11 @@ final class CommandLineSpec {
             case TIME_SKEW_THRESHOLD -> timeSkewThreshold(value);
             case MAX_CONCURRENT -> maxConcurrent(value);
             case SERVER_MAX_DURATION -> serverMaxDuration(value);
+            case MAX_PER_CLIENT -> maxPerClient(value);
+            case QUEUE -> queue(value);
+            case QUEUE_TIMEOUT -> queueTimeout(value);
+            case ALLOW -> addressRule(value, true);
+            case DENY -> addressRule(value, false);
             case SERVER_LOG -> serverLog(value);
             case TOTAL_RATE -> totalRate(value);
             case CLIENT -> client(value);
@@ -237,7 +251,7 @@ final class CommandLineSpec {
 
     void oneOff() {
         b.oneOff(true);
-        oneOffGiven = true;
+        oneOffFlag = true;
         serverFlag = true;
     }
 
@@ -707,6 +721,73 @@ final class CommandLineSpec {
         serverFlag = true;
     }
 
+    void queue(String v) {
+        int n = CNumbers.atoi(v);
+        if (n < 0 || n > MAX_QUEUE) {
+            throw fail(ErrorCode.QUEUE);
+        }
+        b.queue(n);
+        manyTestsFlag |= n > 0;
+        serverFlag = true;
+    }
+
+    void queueTimeout(String v) {
+        int seconds = CNumbers.atoi(v);
+        if (seconds < 1 || seconds > MAX_TIME) {
+            throw fail(ErrorCode.QUEUE_TIMEOUT);
+        }
+        b.queueTimeoutSec(seconds);
+        serverFlag = true;
+    }
+
+    void maxPerClient(String v) {
+        int max = CNumbers.atoi(v);
+        if (max < 0 || max > MAX_PER_CLIENT_LIMIT) {
+            throw fail(ErrorCode.MAX_PER_CLIENT);
+        }
+        b.maxPerClient(max);
+        manyTestsFlag |= max > 0;
+        serverFlag = true;
+    }
+
+    /**
+     * {@code --allow}/{@code --deny}: a prefix, or {@code @path} with one per line (blank lines
+     * and {@code #} comments skipped), read now, once; a bad one fails with its file and line.
+     */
+    void addressRule(String v, boolean allow) {
+        String option = allow ? "--allow" : "--deny";
+        if (!v.startsWith("@")) {
+            addressRules.add(rule(v, allow, option + " " + v));
+        } else {
+            Path file = path(option, v.substring(1));
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            } catch (IOException | UncheckedIOException e) {
+                throw new Stop(parameterError(ErrorCode.ADDRESS_RULE.text() + ": cannot read " + file + ": "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                int hash = line.indexOf('#');
+                String text = (hash < 0 ? line : line.substring(0, hash)).strip();
+                if (!text.isEmpty()) {
+                    addressRules.add(rule(text, allow, file + ":" + (i + 1)));
+                }
+            }
+        }
+        b.addressRules(addressRules);
+        serverFlag = true;
+    }
+
+    private static AddressRule rule(String text, boolean allow, String where) {
+        try {
+            return AddressRule.parse(text, allow);
+        } catch (IllegalArgumentException e) {
+            throw new Stop(parameterError(ErrorCode.ADDRESS_RULE.text() + ": " + where + ": " + e.getMessage()));
+        }
+    }
+
     void serverMaxDuration(String v) {
         int seconds = CNumbers.atoi(v);
         if (seconds < 0 || seconds > MAX_TIME) {
@@ -844,8 +925,11 @@ final class CommandLineSpec {
         if (pkcs1Given && oaepGiven) {
             throw fail(ErrorCode.PADDING_CONFLICT);
         }
-        if (role == 's' && totalRateGiven && oneOffGiven) {
+        if (role == 's' && totalRateGiven && oneOffFlag) {
             throw fail(ErrorCode.TOTAL_RATE_ONE_OFF);
+        }
+        if (role == 's' && oneOffFlag && manyTestsFlag) {
+            throw fail(ErrorCode.ONE_OFF_ADMISSION);
         }
         if (role == 'c' && rcvTimeoutFlag && !reverse && !bidirectional) {
             throw fail(ErrorCode.REVERSE_ONLY_RCV_TIMEOUT);

@@ -3,6 +3,7 @@ package io.iperf3j.internal.options;
 import io.iperf3j.Role;
 import io.iperf3j.Transport;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -87,6 +88,10 @@ import java.util.Objects;
  * @param mptcp {@code -m/--mptcp} (iperf3 3.19+): TCP data streams over IPPROTO_MPTCP
  * @param skipRxCopy {@code --skip-rx-copy} (iperf3 3.19+): receivers discard data with MSG_TRUNC
  * @param gsro {@code --gsro} (iperf3 3.20+): UDP segmentation offload (GSO) and GRO on both sides
+ * @param queue {@code --queue}: new tests that may wait for a place; 0 = answer busy
+ * @param queueTimeoutSec {@code --queue-timeout}: how long one may wait, default 60
+ * @param addressRules {@code --allow} and {@code --deny}, files read; empty for none
+ * @param maxPerClient {@code --max-per-client}: tests one client address (IPv6: one /64) runs at once; 0 = no limit
  */
 public record IperfOptions(
         Role role,
@@ -159,7 +164,11 @@ public record IperfOptions(
         ControlKeepalive controlKeepalive,
         boolean mptcp,
         boolean skipRxCopy,
-        boolean gsro) {
+        boolean gsro,
+        int maxPerClient,
+        List<AddressRule> addressRules,
+        int queue,
+        int queueTimeoutSec) {
 
     /** iperf3's default control port. */
     public static final int DEFAULT_PORT = 5201;
@@ -171,6 +180,8 @@ public record IperfOptions(
     public static final long DEFAULT_UDP_RATE = 1024 * 1024;
     /** Default for {@code --max-concurrent}. */
     public static final int DEFAULT_MAX_CONCURRENT = 16;
+    /** Default for {@code --queue-timeout}: a held client sees nothing, so not "forever". */
+    public static final int DEFAULT_QUEUE_TIMEOUT_SEC = 60;
 
     public enum IpVersion { ANY, V4, V6 }
 
@@ -296,6 +307,10 @@ public record IperfOptions(
         private boolean mptcp;
         private boolean skipRxCopy;
         private boolean gsro;
+        private int maxPerClient;
+        private List<AddressRule> addressRules = List.of();
+        private int queue;
+        private int queueTimeoutSec = DEFAULT_QUEUE_TIMEOUT_SEC;
 
         Builder() {
         }
@@ -324,6 +339,8 @@ public record IperfOptions(
             loopback = o.loopback;
             jsonStreamFullOutput = o.jsonStreamFullOutput; controlKeepalive = o.controlKeepalive; mptcp = o.mptcp;
             skipRxCopy = o.skipRxCopy; gsro = o.gsro;
+            maxPerClient = o.maxPerClient; addressRules = o.addressRules;
+            queue = o.queue; queueTimeoutSec = o.queueTimeoutSec;
         }
 
         public Builder role(Role v) { role = v; return this; }
@@ -397,6 +414,10 @@ public record IperfOptions(
         public Builder mptcp(boolean v) { mptcp = v; return this; }
         public Builder skipRxCopy(boolean v) { skipRxCopy = v; return this; }
         public Builder gsro(boolean v) { gsro = v; return this; }
+        public Builder maxPerClient(int v) { maxPerClient = v; return this; }
+        public Builder addressRules(List<AddressRule> v) { addressRules = List.copyOf(v); return this; }
+        public Builder queue(int v) { queue = v; return this; }
+        public Builder queueTimeoutSec(int v) { queueTimeoutSec = v; return this; }
 
         public IperfOptions build() {
             return new IperfOptions(role, host, port, format, interval, pidFile, file, affinity, bindAddress,
@@ -408,7 +429,8 @@ public record IperfOptions(
                     bidirectional, window, congestion, mss, noDelay, tos, flowLabel, zeroCopy, omitSec, title,
                     extraData, getServerOutput, udpCounters64, repeatingPayload, dontFragment, username,
                     rsaPublicKeyPath, authPadding, loopback,
-                    jsonStreamFullOutput, controlKeepalive, mptcp, skipRxCopy, gsro);
+                    jsonStreamFullOutput, controlKeepalive, mptcp, skipRxCopy, gsro, maxPerClient,
+                    addressRules, queue, queueTimeoutSec);
         }
     }
 }

@@ -166,6 +166,16 @@ public enum ErrorCode {
     /** {@code --use-pkcs1-padding} together with {@code --use-oaep-padding}. */
     PADDING_CONFLICT(1005, "--use-pkcs1-padding and --use-oaep-padding cannot be used together"),
     // 1006-1015: issue 29's admission and rate options; 1016-1019: its observability options.
+    /** {@code --max-per-client} out of range. */
+    MAX_PER_CLIENT(1006, "max tests per client must be between 0 and 1024 inclusive (0 = no limit)"),
+    /** {@code --queue} or {@code --max-per-client} with {@code -1}, which runs one test only. */
+    ONE_OFF_ADMISSION(1007, "--queue and --max-per-client cannot be used with -1 (one test only)"),
+    /** A bad {@code --allow}/{@code --deny} rule; the parse error adds the rule (or file:line) and why. */
+    ADDRESS_RULE(1008, "invalid --allow or --deny rule"),
+    /** {@code --queue} out of range. */
+    QUEUE(1009, "queue length must be between 0 and 4096 inclusive (0 = answer busy)"),
+    /** {@code --queue-timeout} out of range. */
+    QUEUE_TIMEOUT(1010, "queue timeout must be between 1 and 86400 seconds"),
     /** {@code --total-rate} zero, negative or beyond 2^63-1 bits/s. */
     TOTAL_RATE_RANGE(1013, "total rate must be above 0 bits/sec"),
     /** {@code --total-rate} with {@code -1}: one test has nothing to share with. */

@@ -29,8 +29,8 @@ class AbbreviationTest {
             "mptcp", "skip-rx-copy", "gsro", "server-max-duration", "use-pkcs1-padding");
 
     /** iperf3j's own long names: no iperf3 has them. */
-    private static final Set<String> IPERF3J_ONLY = Set.of("latency", "loopback", "max-concurrent", "server-log",
-            "total-rate", "use-oaep-padding");
+    private static final Set<String> IPERF3J_ONLY = Set.of("latency", "loopback", "max-concurrent", "max-per-client",
+            "allow", "deny", "queue", "queue-timeout", "server-log", "total-rate", "use-oaep-padding");
 
     /** The names iperf3 has, in longopts order. */
     private static List<String> iperf3Names() {

@@ -132,6 +132,10 @@ class OptionParserTest {
                 run("-s --server-log=json", b -> server(b).serverLog(ServerLogFormat.JSON)),
                 // getopt: an optional value attaches only with '='; a separate word is a stray one, ignored as iperf3 does.
                 run("-s --server-log json", b -> server(b).serverLog(ServerLogFormat.TEXT)),
+                run("-s --max-per-client 2", b -> server(b).maxPerClient(2)),
+                run("-s --queue 4096 --queue-timeout 86400", b -> server(b).queue(4096).queueTimeoutSec(86400)),
+                run("-s --queue 0", b -> server(b).queue(0).queueTimeoutSec(60)),
+                run("-s -1 --max-per-client 0", b -> server(b).oneOff(true)),
                 run("--loopback", b -> client(b, "127.0.0.1").port(0).loopback(true)),
                 run("--loopback -6 -p 6000 -R", b -> client(b, "::1").port(6000).loopback(true)
                         .ipVersion(IpVersion.V6).reverse(true)),
@@ -261,6 +265,18 @@ class OptionParserTest {
                 failsParam("-s -1 --total-rate 1G", "--total-rate cannot be used with -1 (one test only)"),
                 failsParam("-c h --total-rate 1G", "some option you are trying to set is server only"),
                 failsParam("-s --server-log=xml", "server log format must be text or json"),
+                failsParam("-s --max-per-client 1025", "max tests per client must be between 0 and 1024 inclusive"
+                        + " (0 = no limit)"),
+                failsParam("-s --max-per-client -1", "max tests per client must be between 0 and 1024 inclusive"
+                        + " (0 = no limit)"),
+                failsParam("-c h --max-per-client 2", "some option you are trying to set is server only"),
+                failsParam("-s --queue 4097", "queue length must be between 0 and 4096 inclusive (0 = answer busy)"),
+                failsParam("-s --queue-timeout 0", "queue timeout must be between 1 and 86400 seconds"),
+                failsParam("-s --queue-timeout 86401", "queue timeout must be between 1 and 86400 seconds"),
+                failsParam("-c h --queue 2", "some option you are trying to set is server only"),
+                failsParam("-s --queue 2 -1", "--queue and --max-per-client cannot be used with -1 (one test only)"),
+                failsParam("-s -1 --max-per-client 2", "--queue and --max-per-client cannot be used with -1"
+                        + " (one test only)"),
                 failsParam("-s --server-max-duration -1", "server max duration must be between 0 and 86400 seconds"
                         + " (0 = no limit)"),
                 failsParam("-c h --loopback", "--loopback runs its own server and client and cannot be combined with"

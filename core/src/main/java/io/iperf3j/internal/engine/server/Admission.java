@@ -1,6 +1,5 @@
 package io.iperf3j.internal.engine.server;
 
-import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
@@ -11,13 +10,14 @@ import java.util.function.BiConsumer;
 final class Admission {
     /** Places for tests. */
     interface Capacity {
-        /** A place for {@code a}'s test, or none now. */
-        Optional<Slot> tryTake(Arrival a);
+        /** A place for {@code a}'s test, or why there is none now. */
+        Take tryTake(Arrival a);
     }
 
     /** What becomes of a new test that found no place. */
     interface Overflow {
-        void hold(Arrival a);
+        /** @param refused why {@code a} found no place (not {@link Take.Granted}) */
+        void hold(Arrival a, Take refused);
 
         /** A place was given back (on the giving thread). */
         void slotFreed();
@@ -33,11 +33,11 @@ final class Admission {
 
     /** Launches {@code a}'s test with its slot, or hands it to the overflow. */
     void admit(Arrival a, BiConsumer<Arrival, Slot> launch) {
-        Optional<Slot> slot = capacity.tryTake(a);
-        if (slot.isPresent()) {
-            launch.accept(a, slot.get());
+        Take take = capacity.tryTake(a);
+        if (take instanceof Take.Granted(Slot slot)) {
+            launch.accept(a, slot);
         } else {
-            overflow.hold(a);
+            overflow.hold(a, take);
         }
     }
 

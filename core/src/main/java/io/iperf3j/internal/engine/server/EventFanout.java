@@ -58,6 +58,42 @@ final class EventFanout implements ServerEvents {
         refusedAt(client, ServerEvent.Reason.BUSY, running, max, null);
     }
 
+    /** A new test over {@code --max-per-client}: its address runs {@code limit} tests already. */
+    void perClient(InetSocketAddress client, int limit) {
+        refusedAt(client, ServerEvent.Reason.MAX_PER_CLIENT, limit, limit, null);
+    }
+
+    /** A new test found every place taken and {@code queued} clients in a full queue. */
+    void queueFull(InetSocketAddress client, int queued) {
+        refusedAt(client, ServerEvent.Reason.QUEUE_FULL, queued, queued, null);
+    }
+
+    /** A queued client waited {@code --queue-timeout} without a place (lobby thread). */
+    void queueTimeout(InetSocketAddress client, Duration waited) {
+        ClientAddress c = ClientAddress.of(client);
+        on(new ServerEvent.Refused(Instant.now(), c.address(), c.port(), c.prefix(), ServerEvent.Reason.QUEUE_TIMEOUT,
+                0, 0, null, waited, null));
+    }
+
+    /** {@code --allow}/{@code --deny} refused an address by {@code rule} (acceptor thread). */
+    void denied(InetSocketAddress client, String rule) {
+        ClientAddress c = ClientAddress.of(client);
+        on(new ServerEvent.Refused(Instant.now(), c.address(), c.port(), c.prefix(), ServerEvent.Reason.DENIED,
+                0, 0, rule, Duration.ZERO, null));
+    }
+
+    /** A new test waits in the queue at {@code position} of {@code queued} (handshake thread). */
+    void queued(InetSocketAddress client, int position, int queued, int running, int max) {
+        ClientAddress c = ClientAddress.of(client);
+        on(new ServerEvent.Queued(Instant.now(), c.address(), c.port(), c.prefix(), position, queued, running, max));
+    }
+
+    /** A queued client left after {@code waited} (lobby thread). */
+    void left(InetSocketAddress client, Duration waited) {
+        ClientAddress c = ClientAddress.of(client);
+        on(new ServerEvent.Left(Instant.now(), c.address(), c.port(), c.prefix(), waited));
+    }
+
     /** A connection (or a test, for {@link ServerEvent.Reason#AUTH}) turned away, with why in words. */
     void refused(InetSocketAddress client, ServerEvent.Reason reason, String detail) {
         refusedAt(client, reason, 0, 0, detail);
@@ -70,10 +106,11 @@ final class EventFanout implements ServerEvents {
     }
 
     /** A test passed its parameters and authentication (test thread). */
-    void started(long test, InetSocketAddress client, ServerLog.TestShape shape, String user, long shareBps) {
+    void started(long test, InetSocketAddress client, ServerLog.TestShape shape, String user, Duration waited,
+                 long shareBps) {
         ClientAddress c = ClientAddress.of(client);
         on(new ServerEvent.Started(Instant.now(), c.address(), c.port(), c.prefix(), test, shape.proto(), shape.dir(),
-                shape.streams(), shape.limit(), Duration.ZERO, user, shareBps));
+                shape.streams(), shape.limit(), waited == null ? Duration.ZERO : waited, user, shareBps));
     }
 
     /** Bytes a test moved since its last interval (test thread). */

@@ -69,6 +69,12 @@ public final class IperfServer implements Closeable {
     private final SlotPool slots;
     /** New tests: a slot, or the busy answer. */
     private final Admission admission;
+    /** {@code --queue}; null without it (the busy answer). */
+    private final WaitQueue waitQueue;
+    /** {@code --allow}/{@code --deny}; null without rules. */
+    private final AddressFilter addressFilter;
+    /** The selector thread for refused (and, with --queue, held) connections; null when no option needs it. */
+    private volatile Lobby lobby;
     /** Test seam: runs on the handshake thread when a new test has its slot, before its session exists. */
     private volatile Runnable onSlotTaken = () -> { };
     /** Test seam: runs in {@link #close()} once every test holding a slot was told to end, before the wait. */
@@ -87,9 +93,23 @@ public final class IperfServer implements Closeable {
         this.observers = observers == null ? () -> TestObserver.NONE : observers;
         this.events = new EventFanout(new ServerLog(sink, info.programName(), options.timestampFormat(), options.serverLog()),
                 m -> sink.err(info.programName() + ": warning - " + m + "\n"));
-        this.slots = new SlotPool(options.maxConcurrent(), options.oneOff(), this::slotFreed);
+        this.slots = new SlotPool(options.maxConcurrent(), options.oneOff(), options.maxPerClient(), this::slotFreed);
         // The busy line shows the pool's count, the one admission refused by (bug 5).
-        this.admission = new Admission(slots, new RefuseBusy(events, slots::running, slots.max(), cookies));
+        RefuseBusy busy = new RefuseBusy(events, slots::running, slots.max(), cookies);
+        if (options.queue() > 0) {
+            this.waitQueue = new WaitQueue(options.queue(), Duration.ofSeconds(options.queueTimeoutSec()), slots, events,
+                    cookies, busy, this::startTest);
+            this.admission = new Admission(waitQueue, waitQueue);
+        } else {
+            this.waitQueue = null;
+            this.admission = new Admission(slots, busy);
+        }
+        this.addressFilter = options.addressRules().isEmpty() ? null : new AddressFilter(options.addressRules());
+    }
+
+    /** Whether an option needs the lobby thread ({@code --queue}, {@code --allow}, {@code --deny}). */
+    private boolean needsLobby() {
+        return addressFilter != null || waitQueue != null;
     }
 
     /**
@@ -153,6 +173,13 @@ public final class IperfServer implements Closeable {
     public void serve() throws IperfException {
         context = context();
         Handshakes handshakes = new Handshakes(limits, events, this::route);
+        if (needsLobby() && !closed) {
+            Lobby l = Lobby.start();
+            if (waitQueue != null) {
+                waitQueue.attach(l);
+            }
+            lobby = l;
+        }
         printBanner();
         Thread oneOffWatcher = null;
         if (options.oneOff()) {
@@ -191,13 +218,44 @@ public final class IperfServer implements Closeable {
                     // --idle-timeout with -1: nobody came, so the server is done.
                     break;
                 }
-                handshakes.start(ch);
+                if (addressAllowed(ch)) {
+                    handshakes.start(ch);
+                }
             }
         } finally {
             if (oneOffWatcher != null) {
                 oneOffWatcher.interrupt();
             }
             awaitActiveTests();
+            closeLobby();
+        }
+    }
+
+    /**
+     * {@code --allow}/{@code --deny}, on the acceptor before anything else (no thread, no cookie,
+     * no slot): a refused connection is answered "test authorization failed" by the lobby.
+     */
+    private boolean addressAllowed(SocketChannel ch) {
+        if (addressFilter == null) {
+            return true;
+        }
+        java.net.InetSocketAddress remote = Handshakes.remote(ch);
+        if (remote == null) {
+            return true; // a connection already gone: its handshake drops it
+        }
+        AddressFilter.Decision d = addressFilter.check(remote.getAddress());
+        if (d.allowed()) {
+            return true;
+        }
+        events.denied(remote, d.ruleText());
+        lobby.refuse(ch, Refusal.NOT_ALLOWED.wire());
+        return false;
+    }
+
+    private void closeLobby() {
+        Lobby l = lobby;
+        if (l != null) {
+            l.close();
         }
     }
 
@@ -345,6 +403,21 @@ public final class IperfServer implements Closeable {
         return slots.held();
     }
 
+    /** Clients waiting in the {@code --queue} now (0 without one). */
+    public int queuedTests() {
+        return waitQueue == null ? 0 : waitQueue.queued();
+    }
+
+    /** {@code --total-rate} in bits/s, 0 without it. */
+    public long totalRate() {
+        return rates == null ? 0 : rates.total();
+    }
+
+    /** {@code --total-rate}'s fair share now in bits/s (the most any running test gets), 0 without it. */
+    public long fairShare() {
+        return rates == null ? 0 : rates.fairShare();
+    }
+
     /** Waits, at most 5 s, until every test that took a slot has ended. */
     private void awaitActiveTests() {
         try {
@@ -382,6 +455,7 @@ public final class IperfServer implements Closeable {
         // end, one whose session is not attached yet as soon as it attaches (bug 3).
         slots.close();
         onTestsToldToEnd.run();
+        closeLobby();
         awaitActiveTests();
     }
 }

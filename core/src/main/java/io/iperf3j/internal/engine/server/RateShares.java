@@ -37,6 +37,8 @@ final class RateShares {
 
     private final long totalBitsPerSecond;
     private final List<Test> tests = new ArrayList<>();
+    /** {@link #fairShare()}: written under the monitor by {@link #recompute()}, read by any thread. */
+    private volatile long fairShare;
 
     /** One running test's place in the division. Its fields are guarded by the owner's monitor. */
     final class Test {
@@ -74,6 +76,7 @@ final class RateShares {
             throw new IllegalArgumentException("total rate must be positive: " + totalBitsPerSecond);
         }
         this.totalBitsPerSecond = totalBitsPerSecond;
+        this.fairShare = totalBitsPerSecond;
     }
 
     long total() {
@@ -137,18 +140,29 @@ final class RateShares {
         return tests.size();
     }
 
+    /**
+     * The fair share now: the largest allocation, which every test that asks for at least that
+     * much gets (max-min fairness's water level); the whole rate while no test runs. Any thread.
+     */
+    long fairShare() {
+        return fairShare;
+    }
+
     /** Water-filling over the current demands; publishes each test's per-stream rate. */
     private void recompute() {
         int n = tests.size();
         Test[] byDemand = tests.toArray(new Test[0]);
         Arrays.sort(byDemand, (a, b) -> Long.compare(a.demand, b.demand));
         long left = totalBitsPerSecond;
+        long level = n == 0 ? totalBitsPerSecond : 0;
         for (int i = 0; i < n; i++) {
             Test t = byDemand[i];
             long equal = left / (n - i);
             t.allocation = Math.min(t.demand, equal);
             left -= t.allocation;
+            level = Math.max(level, t.allocation);
             t.share.publish(Math.max(1, t.allocation / t.streams));
         }
+        fairShare = level;
     }
 }

@@ -18,16 +18,26 @@ enum Refusal {
     NO_COOKIE,
     /** Too many connections wait for their cookie: closed without a word. */
     HANDSHAKE_CAP,
-    /** Authentication failed: 3.12's SERVER_ERROR and only the code (no errno), then the close. */
-    AUTH;
+    /**
+     * Authentication failed: SERVER_ERROR, the code and errno 0, then the close. 3.12's server
+     * sends no errno; a 3.21 client then prints "errno: Unknown error 142" (it keeps the code in
+     * its errno variable at EOF), so iperf3j sends the 0 that 3.21's own server sends.
+     */
+    AUTH,
+    /**
+     * {@code --allow}/{@code --deny} refused the address: the same answer as {@link #AUTH}, so the
+     * client prints "test authorization failed" (no client-visible code names an address rule).
+     * Written by the lobby, which drains the connection before its close.
+     */
+    NOT_ALLOWED;
 
     /** The bytes the client gets before the close (none for some). */
     ByteBuffer wire() {
         return switch (this) {
             case BUSY, SURPLUS -> ByteBuffer.wrap(new byte[] {ControlState.ACCESS_DENIED.wireByte()});
             case NO_COOKIE, HANDSHAKE_CAP -> ByteBuffer.allocate(0);
-            case AUTH -> ByteBuffer.allocate(5).put(ControlState.SERVER_ERROR.wireByte())
-                    .putInt(ErrorCode.AUTH_TEST.number()).flip();
+            case AUTH, NOT_ALLOWED -> ByteBuffer.allocate(9).put(ControlState.SERVER_ERROR.wireByte())
+                    .putInt(ErrorCode.AUTH_TEST.number()).putInt(0).flip();
         };
     }
 

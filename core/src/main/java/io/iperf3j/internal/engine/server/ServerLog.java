@@ -152,7 +152,7 @@ final class ServerLog implements ServerEvents {
             }
             case ServerEvent.Refused r -> refusedText(r);
             case ServerEvent.Queued q -> write(event, new Line().kv("event", "queued").kv("client", address(q))
-                    .kv("position", q.position()).kv("queued", q.queued()).kv("running", q.running()).kv("max", q.max()));
+                    .kv("prefix", q.prefix()).kv("position", q.position()).kv("queued", q.queued()).kv("running", q.running()).kv("max", q.max()));
             case ServerEvent.Left left -> write(event, new Line().kv("event", "left").kv("client", address(left))
                     .kv("waited", seconds(left.waited())));
             case ServerEvent.Accepted a -> { } // the start line (or the refusal) says it
@@ -164,17 +164,17 @@ final class ServerLog implements ServerEvents {
         Line l = new Line();
         switch (r.reason()) {
             case BUSY -> l.kv("event", "busy").kv("client", address(r)).kv("running", r.count()).kv("max", r.limit());
-            case QUEUE_FULL -> l.kv("event", "busy").kv("reason", "queue-full").kv("client", address(r))
+            case QUEUE_FULL -> l.kv("event", "busy").kv("client", address(r)).kv("reason", "queue-full")
                     .kv("queued", r.count());
-            case QUEUE_TIMEOUT -> l.kv("event", "busy").kv("reason", "queue-timeout").kv("client", address(r))
+            case QUEUE_TIMEOUT -> l.kv("event", "busy").kv("client", address(r)).kv("reason", "queue-timeout")
                     .kv("waited", seconds(r.waited()));
-            case MAX_PER_CLIENT -> l.kv("event", "busy").kv("reason", "max-per-client").kv("client", address(r))
+            case MAX_PER_CLIENT -> l.kv("event", "busy").kv("client", address(r)).kv("reason", "max-per-client")
                     .kv("limit", r.limit()).kv("prefix", r.prefix());
             case DENIED -> l.kv("event", "refused").kv("reason", "denied").kv("rule", r.rule()).kv("client", address(r));
             case AUTH -> {
                 return; // the test's end line says result=denied
             }
-            case NO_COOKIE, HANDSHAKE_CAP, SURPLUS -> l.kv("event", "drop").kv("client", address(r))
+            case NO_COOKIE, HANDSHAKE_CAP, SURPLUS, PROTOCOL -> l.kv("event", "drop").kv("client", address(r))
                     .kv("reason", r.detail());
         }
         limited(r, l);
@@ -297,7 +297,7 @@ final class ServerLog implements ServerEvents {
             }
             case DENIED -> g.writeStringField("rule", r.rule());
             case QUEUE_TIMEOUT -> seconds(g, "waited", r.waited());
-            case AUTH, NO_COOKIE, HANDSHAKE_CAP, SURPLUS -> { }
+            case AUTH, NO_COOKIE, HANDSHAKE_CAP, SURPLUS, PROTOCOL -> { }
         }
         if (r.detail() != null) {
             g.writeStringField("detail", r.detail());

@@ -271,7 +271,7 @@ final class ServerSession extends TestSession {
             verdict.deny();
             ctx.events().refused(peer, ServerEvent.Reason.AUTH, verdict.reason());
             slot.giveBackAsNoTest();
-            // 3.12 sends SERVER_ERROR and only the code, then closes.
+            // SERVER_ERROR, the code and errno 0 (as 3.21's server), then the close.
             control.write(Refusal.AUTH.wire());
             throw new IperfException(ErrorCode.AUTH_TEST);
         }
@@ -282,7 +282,7 @@ final class ServerSession extends TestSession {
         }
         TestSettings.apply(rec, p, false);
         long shareBps = joinRateShares();
-        ctx.events().started(id, peer, verdict.shape(), verdict.user(), shareBps);
+        ctx.events().started(id, peer, verdict.shape(), verdict.user(), slot.waited(), shareBps);
         // -A: the client's m (3.21 pins the server after the parameter exchange), else the
         // server's own n; the stream workers this thread starts inherit the CPU.
         pinned = AffinityScope.pin(rec.serverAffinity >= 0 ? rec.serverAffinity

@@ -1,5 +1,6 @@
 package io.iperf3j.internal.engine.server;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -13,23 +14,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Slot implements AutoCloseable {
     /** Where a slot goes back to. */
     interface Pool {
-        /** @param noTest the attempt was no test ({@code -1} may serve another) */
-        void giveBack(boolean noTest);
+        /**
+         * @param key the client key the place was counted for; null for none
+         * @param noTest the attempt was no test ({@code -1} may serve another)
+         */
+        void giveBack(ClientKey key, boolean noTest);
 
         /** The test's thread is done with {@code slot}. */
         void ended(Slot slot);
     }
 
     private final Pool pool;
+    /** The client key this slot's place counts for ({@code --max-per-client}); null for none. */
+    private final ClientKey key;
     private final AtomicBoolean givenBack = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     /** Ends the test (guarded by this); null until the test attaches it. */
     private Runnable canceller;
     /** The test was told to end (guarded by this). */
     private boolean cancelled;
+    /** How long the test waited in the queue ({@code --queue}); null when it was not queued. */
+    private volatile Duration waited;
 
-    Slot(Pool pool) {
+    Slot(Pool pool, ClientKey key) {
         this.pool = pool;
+        this.key = key;
     }
 
     /** The test ended: its place goes back if it has not yet, and the slot is no longer held. Idempotent. */
@@ -41,6 +50,16 @@ final class Slot implements AutoCloseable {
         }
     }
 
+    /** The test waited {@code d} in the queue before it got this slot (set before its launch). */
+    void waited(Duration d) {
+        waited = d;
+    }
+
+    /** How long the test waited in the queue; null when it was not queued. */
+    Duration waited() {
+        return waited;
+    }
+
     /** The attempt was no test (its authentication failed, or it never started). */
     void giveBackAsNoTest() {
         giveBack(true);
@@ -48,7 +67,7 @@ final class Slot implements AutoCloseable {
 
     private void giveBack(boolean noTest) {
         if (givenBack.compareAndSet(false, true)) {
-            pool.giveBack(noTest);
+            pool.giveBack(key, noTest);
         }
     }
 

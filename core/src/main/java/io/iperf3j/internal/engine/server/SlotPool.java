@@ -1,9 +1,10 @@
 package io.iperf3j.internal.engine.server;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -12,13 +13,21 @@ import java.util.concurrent.TimeUnit;
  * for good): the server's one count of running tests, and the slots the server's close
  * ends. Taking a slot and closing the pool share this pool's monitor, so a test is either
  * refused (the pool closed first) or holds a slot that {@link #close()} cancels.
+ *
+ * <p>{@code --max-per-client}: the same monitor counts the places each {@link ClientKey}
+ * holds (an entry is removed at 0), so {@link #running()} is still the one count and equals
+ * the sum of the per-key counts.
  */
 final class SlotPool implements Admission.Capacity {
     private final int max;
+    /** {@code --max-per-client}; 0 = no limit. */
+    private final int maxPerClient;
     private final boolean oneOff;
     private final Runnable freed;
     /** Tests holding a place (guarded by this). */
     private int admitted;
+    /** Places each client key holds; no entry at 0 (guarded by this). */
+    private final Map<ClientKey, Integer> perKey = new HashMap<>();
     private boolean oneOffTaken;
     /** No more slots (guarded by this). */
     private boolean closed;
@@ -30,8 +39,8 @@ final class SlotPool implements Admission.Capacity {
     /** What this pool's slots call back (a private view: the pool does not offer these to others). */
     private final Slot.Pool back = new Slot.Pool() {
         @Override
-        public void giveBack(boolean noTest) {
-            SlotPool.this.giveBack(noTest);
+        public void giveBack(ClientKey key, boolean noTest) {
+            SlotPool.this.giveBack(key, noTest);
         }
 
         @Override
@@ -46,23 +55,51 @@ final class SlotPool implements Admission.Capacity {
      * @param freed told after each give-back, outside this pool's monitor
      */
     SlotPool(int maxConcurrent, boolean oneOff, Runnable freed) {
+        this(maxConcurrent, oneOff, 0, freed);
+    }
+
+    /**
+     * @param maxPerClient places one {@link ClientKey} may hold at once; 0 = no limit
+     */
+    SlotPool(int maxConcurrent, boolean oneOff, int maxPerClient, Runnable freed) {
         this.max = Math.max(1, oneOff ? 1 : maxConcurrent);
         this.oneOff = oneOff;
+        this.maxPerClient = Math.max(0, maxPerClient);
         this.freed = freed;
     }
 
     @Override
-    public synchronized Optional<Slot> tryTake(Arrival a) {
-        if (closed || (oneOff && oneOffTaken) || admitted >= max) {
-            return Optional.empty();
+    public synchronized Take tryTake(Arrival a) {
+        if (closed) {
+            return new Take.Closed();
+        }
+        if ((oneOff && oneOffTaken) || admitted >= max) {
+            return new Take.Full(admitted, max);
+        }
+        ClientKey key = ClientKey.of(a.client());
+        if (!admissible(key)) {
+            return new Take.ClientLimit(key, maxPerClient);
         }
         admitted++;
+        if (key != null) {
+            perKey.merge(key, 1, Integer::sum);
+        }
         if (oneOff) {
             oneOffTaken = true;
         }
-        Slot s = new Slot(back);
+        Slot s = new Slot(back, key);
         held.add(s);
-        return Optional.of(s);
+        return new Take.Granted(s);
+    }
+
+    /** Whether {@code key} is under its {@code --max-per-client} (an unknown address always is). */
+    synchronized boolean admissible(ClientKey key) {
+        return maxPerClient == 0 || key == null || perKey.getOrDefault(key, 0) < maxPerClient;
+    }
+
+    /** Places {@code key} holds now. */
+    synchronized int running(ClientKey key) {
+        return perKey.getOrDefault(key, 0);
     }
 
     /**
@@ -70,9 +107,12 @@ final class SlotPool implements Admission.Capacity {
      * again only if the attempt was no test. A test whose authorization failed gives it
      * back before the client is told, so a client that retries at once finds it free.
      */
-    private void giveBack(boolean noTest) {
+    private void giveBack(ClientKey key, boolean noTest) {
         synchronized (this) {
             admitted--;
+            if (key != null) {
+                perKey.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+            }
             if (noTest && oneOff) {
                 oneOffTaken = false;
             }

@@ -2,7 +2,10 @@
  * The multi-test server: {@link io.iperf3j.internal.engine.server.IperfServer} (lifecycle and the
  * accept loop) composing the listening socket ({@code ListeningSocket}), cookie reading
  * ({@code Handshakes}), routing by cookie ({@code CookieTable}) and admission ({@code Admission},
- * {@code SlotPool}, {@code RefuseBusy}: {@code --max-concurrent} and the busy answer); one
+ * {@code SlotPool}, {@code Take}, {@code ClientKey}, {@code RefuseBusy}: {@code --max-concurrent},
+ * {@code --max-per-client} and the busy answer), the address rules ({@code AddressFilter}:
+ * {@code --allow}/{@code --deny}), the {@code WaitQueue} ({@code --queue}) and the
+ * {@code Lobby}, one selector thread for connections that wait without a test; one
  * {@link io.iperf3j.internal.engine.server.ServerSession} per test (the control protocol), which
  * hands its jobs to {@code TcpArrivals}, {@code UdpArrivals}, {@code ProbeAnswer}, {@code AuthCheck},
  * {@code BitrateLimit}, {@code UploadPolice} and {@code TestVerdict}; {@code RateShares} divides

@@ -16,6 +16,24 @@ class RateSharesTest {
     private static final long M = 1_000_000L;
 
     @Test
+    void fairShareIsTheWaterLevelAndTheWholeRateWhenIdle() {
+        RateShares r = new RateShares(1000 * M);
+        assertThat(r.fairShare()).isEqualTo(1000 * M);
+        RateShares.Test small = r.join(100 * M, 1);
+        RateShares.Test big = r.join(UNLIMITED, 1);
+        RateShares.Test other = r.join(UNLIMITED, 2);
+        // 100M for the test that asks for no more; the other two share the 900M left.
+        assertThat(small.allocation()).isEqualTo(100 * M);
+        assertThat(r.fairShare()).isEqualTo(450 * M).isEqualTo(big.allocation()).isEqualTo(other.allocation());
+        r.leave(big);
+        r.leave(other);
+        assertThat(r.fairShare()).isEqualTo(100 * M); // the one test left gets what it asks for
+        r.leave(small);
+        assertThat(r.fairShare()).isEqualTo(1000 * M);
+        assertThat(r.total()).isEqualTo(1000 * M);
+    }
+
+    @Test
     void unlimitedTestsShareEquallyAndEachStreamGetsItsPart() {
         RateShares r = new RateShares(1600 * M);
         RateShares.Test a = r.join(UNLIMITED, 1);

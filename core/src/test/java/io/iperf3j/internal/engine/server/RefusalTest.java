@@ -21,6 +21,6 @@ class RefusalTest {
         assertThat(bytes(Refusal.SURPLUS.wire())).containsExactly(ControlState.ACCESS_DENIED.wireByte());
         assertThat(bytes(Refusal.NO_COOKIE.wire())).isEmpty();
         assertThat(bytes(Refusal.HANDSHAKE_CAP.wire())).isEmpty();
-        assertThat(bytes(Refusal.AUTH.wire())).containsExactly((byte) 0xFE, 0, 0, 0, (byte) 142);
+        assertThat(bytes(Refusal.AUTH.wire())).containsExactly((byte) 0xFE, 0, 0, 0, (byte) 142, 0, 0, 0, 0);
     }
 }

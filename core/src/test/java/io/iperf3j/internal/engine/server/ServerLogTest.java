@@ -39,7 +39,7 @@ class ServerLogTest {
     void startAndEndLines() {
         EventFanout log = text();
         var shape = new ServerLog.TestShape("TCP", "reverse", 4, "10s");
-        log.started(7, new InetSocketAddress("192.0.2.7", 51234), shape, "mario", 0);
+        log.started(7, new InetSocketAddress("192.0.2.7", 51234), shape, "mario", null, 0);
         log.interval(7, new InetSocketAddress("192.0.2.7", 51234), "TCP", 1181116006, 0);
         log.ended(7, new InetSocketAddress("192.0.2.7", 51234), shape, 1181116006, 0, Duration.ofMillis(10_041),
                 ServerEvent.Result.OK, null);
@@ -58,7 +58,7 @@ class ServerLogTest {
 
     @Test
     void hostileTextCannotForgeLinesOrFields() {
-        text().started(1, null, new ServerLog.TestShape("TCP", "normal", 1, "1s"), "eve\nforged=1 \u001b[2J", 0);
+        text().started(1, null, new ServerLog.TestShape("TCP", "normal", 1, "1s"), "eve\nforged=1 \u001b[2J", null, 0);
         assertThat(errText()).isEqualTo(
                 "iperf3j-server: test=1 event=start client=- proto=TCP dir=normal streams=1 limit=1s user=\"eve\\nforged=1 ?[2J\"\n");
     }
@@ -91,7 +91,7 @@ class ServerLogTest {
     @Test
     void offWritesNothing() {
         EventFanout log = new EventFanout(new ServerLog(sink, "iperf3j", null, ServerLogFormat.OFF), w -> { });
-        log.started(1, null, ServerLog.TestShape.UNKNOWN, null, 0);
+        log.started(1, null, ServerLog.TestShape.UNKNOWN, null, null, 0);
         log.busy(null, 1, 1);
         log.refused(null, ServerEvent.Reason.NO_COOKIE, "x");
         log.ended(1, null, ServerLog.TestShape.UNKNOWN, 0, 0, Duration.ZERO, ServerEvent.Result.OK, null);
@@ -172,7 +172,7 @@ class ServerLogTest {
             log.busy(new InetSocketAddress("127.0.0.1", 1000 + i), 2, 2);
         }
         assertThat(jsonLines()).hasSize(ServerLog.BURST);
-        log.started(1, new InetSocketAddress("127.0.0.1", 7), ServerLog.TestShape.UNKNOWN, null, 0);
+        log.started(1, new InetSocketAddress("127.0.0.1", 7), ServerLog.TestShape.UNKNOWN, null, null, 0);
         assertThat(jsonLines()).as("a test's lines are never left out").hasSize(ServerLog.BURST + 1);
         now.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100)); // two tokens come back
         log.refused(new InetSocketAddress("127.0.0.1", 9), ServerEvent.Reason.NO_COOKIE, "x");
