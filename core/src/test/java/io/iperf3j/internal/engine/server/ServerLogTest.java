@@ -193,9 +193,9 @@ class ServerLogTest {
         log.on(new ServerEvent.Refused(T, "127.0.0.2", 3, "127.0.0.2/32", ServerEvent.Reason.AUTH, 0, 0, null,
                 Duration.ZERO, "bad password"));
         assertThat(errText()).isEqualTo("""
-                iperf3j-server: event=queued client=192.0.2.7:1 position=1 queued=1 running=2 max=2
+                iperf3j-server: event=queued client=192.0.2.7:1 prefix=192.0.2.7/32 position=1 queued=1 running=2 max=2
                 iperf3j-server: event=left client=192.0.2.7:1 waited=1.50
-                iperf3j-server: event=busy reason=max-per-client client=127.0.0.2:2 limit=2 prefix=127.0.0.2/32
+                iperf3j-server: event=busy client=127.0.0.2:2 reason=max-per-client limit=2 prefix=127.0.0.2/32
                 """);
     }
 
