@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 
@@ -39,6 +40,28 @@ class ServerLogTest {
                 reason="idle timeout for receiving data: no \\"parameters\\"\\nin time"
                 """);
         assertThat(out.toString(StandardCharsets.UTF_8)).as("nothing on standard output").isEmpty();
+    }
+
+    @Test
+    void admissionLines() {
+        ServerLog log = new ServerLog(sink, "iperf3j", null, true);
+        InetSocketAddress c = new InetSocketAddress("192.0.2.7", 51260);
+        log.queued(c, "192.0.2.7/32", 3, 3, 16, 16);
+        log.left(c, Duration.ofMillis(12_404));
+        log.busyPerClient(c, 2, "192.0.2.7/32");
+        log.busyQueueFull(c, 64);
+        log.busyQueueTimeout(c, Duration.ofSeconds(60));
+        log.refused(new InetSocketAddress("10.9.1.1", 40100), "denied", "10.9.0.0/16");
+        log.testStarted(9, c, new ServerLog.TestShape("TCP", "normal", 1, "10s"), null, Duration.ofMillis(4_310));
+        assertThat(errText()).isEqualTo("""
+                iperf3j-server: event=queued client=192.0.2.7:51260 prefix=192.0.2.7/32 position=3 queued=3 running=16 max=16
+                iperf3j-server: event=left client=192.0.2.7:51260 waited=12.40
+                iperf3j-server: event=busy client=192.0.2.7:51260 reason=max-per-client limit=2 prefix=192.0.2.7/32
+                iperf3j-server: event=busy client=192.0.2.7:51260 reason=queue-full queued=64
+                iperf3j-server: event=busy client=192.0.2.7:51260 reason=queue-timeout waited=60.00
+                iperf3j-server: event=refused reason=denied rule=10.9.0.0/16 client=10.9.1.1:40100
+                iperf3j-server: test=9 event=start client=192.0.2.7:51260 proto=TCP dir=normal streams=1 limit=10s waited=4.31
+                """);
     }
 
     @Test
