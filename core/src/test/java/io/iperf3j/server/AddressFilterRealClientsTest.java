@@ -90,4 +90,29 @@ class AddressFilterRealClientsTest {
             }
         });
     }
+
+    /**
+     * A refused connection reads the whole 9-byte answer and then EOF, every time. (This does not
+     * tell the drain's FIN from a RST: on loopback the cookie races the lobby's close, and with the
+     * drain switched off the test still passes, because Linux delivers the queued answer and the
+     * FIN that went out with shutdownOutput before any reset. The plan measured the same.)
+     */
+    @Test
+    void aRefusedConnectionReadsTheWholeAnswerThenEof() {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            try (TestServer server = new TestServer(ServerLimits.DEFAULTS, "--deny", "127.0.0.1")) {
+                for (int i = 0; i < 20; i++) {
+                    try (RawPeer p = RawPeer.control(server.port())) {
+                        byte[] answer = new byte[9];
+                        for (int k = 0; k < answer.length; k++) {
+                            answer[k] = p.readByte(5000);
+                        }
+                        assertThat(answer).containsExactly((byte) 0xFE, 0, 0, 0, (byte) 142, 0, 0, 0, 0);
+                        assertThat(p.readByteOrEof(5000)).as("EOF after the answer (attempt %d)", i).isEqualTo(-1);
+                    }
+                }
+                server.awaitLogLine(Duration.ofSeconds(5), "event=refused reason=denied rule=127.0.0.1/32 client=127.0.0.1:");
+            }
+        });
+    }
 }

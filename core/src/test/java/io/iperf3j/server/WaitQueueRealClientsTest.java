@@ -148,4 +148,38 @@ class WaitQueueRealClientsTest {
             }
         });
     }
+
+    @Test
+    void aQueuedConnectionLeavesByEofOrTerminateAndIsDroppedIfItSpeaks() {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            try (TestServer server = new TestServer(ServerLimits.DEFAULTS, "--max-concurrent", "1", "--queue", "4");
+                 RawPeer _ = RawPeer.atParameters(server.port())) {
+                RawPeer speaking = RawPeer.control(server.port());
+                RawPeer terminating = RawPeer.control(server.port());
+                RawPeer closing = RawPeer.control(server.port());
+                try {
+                    server.await(() -> server.server.queuedTests() == 3, Duration.ofSeconds(10), "three queued");
+                    speaking.write(new byte[] {42});
+                    assertThat(speaking.readToEof(5000)).as("dropped without a word").isEmpty();
+                    server.awaitLogLine(Duration.ofSeconds(5), "event=drop", "reason=\"sent data while queued\"");
+                    terminating.write(new byte[] {12}); // CLIENT_TERMINATE, as a client on SIGINT
+                    assertThat(terminating.readToEof(5000)).isEmpty();
+                    closing.close();
+                    server.await(() -> server.server.queuedTests() == 0, Duration.ofSeconds(5), "the queue empty");
+                    assertThat(server.logLines()).filteredOn(l -> l.contains("event=left")).hasSize(2);
+                    // The dropped one's cookie is free again: the same cookie queues, not "surplus".
+                    try (RawPeer again = new RawPeer(server.port(), speaking.cookie)) {
+                        again.write(speaking.cookie.wireBytes());
+                        server.await(() -> server.server.queuedTests() == 1, Duration.ofSeconds(5), "queued again");
+                    }
+                    server.await(() -> server.server.queuedTests() == 0, Duration.ofSeconds(5), "left again");
+                    assertThat(server.server.activeTests()).as("the running test kept its place").isEqualTo(1);
+                } finally {
+                    speaking.close();
+                    terminating.close();
+                    closing.close();
+                }
+            }
+        });
+    }
 }

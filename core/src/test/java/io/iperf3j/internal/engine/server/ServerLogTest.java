@@ -57,6 +57,28 @@ class ServerLogTest {
     }
 
     @Test
+    void admissionLines() {
+        EventFanout log = new EventFanout(new ServerLog(sink, "iperf3j", null, ServerLogFormat.TEXT), m -> { });
+        InetSocketAddress c = new InetSocketAddress("192.0.2.7", 51260);
+        log.queued(c, 3, 3, 16, 16);
+        log.left(c, Duration.ofMillis(12_404));
+        log.perClient(c, 2);
+        log.queueFull(c, 64);
+        log.queueTimeout(c, Duration.ofSeconds(60));
+        log.denied(new InetSocketAddress("10.9.1.1", 40100), "10.9.0.0/16");
+        log.started(9, c, new ServerLog.TestShape("TCP", "normal", 1, "10s"), null, Duration.ofMillis(4_310), 0);
+        assertThat(errText()).isEqualTo("""
+                iperf3j-server: event=queued client=192.0.2.7:51260 prefix=192.0.2.7/32 position=3 queued=3 running=16 max=16
+                iperf3j-server: event=left client=192.0.2.7:51260 waited=12.40
+                iperf3j-server: event=busy client=192.0.2.7:51260 reason=max-per-client limit=2 prefix=192.0.2.7/32
+                iperf3j-server: event=busy client=192.0.2.7:51260 reason=queue-full queued=64
+                iperf3j-server: event=busy client=192.0.2.7:51260 reason=queue-timeout waited=60.00
+                iperf3j-server: event=refused reason=denied rule=10.9.0.0/16 client=10.9.1.1:40100
+                iperf3j-server: test=9 event=start client=192.0.2.7:51260 proto=TCP dir=normal streams=1 limit=10s waited=4.31
+                """);
+    }
+
+    @Test
     void hostileTextCannotForgeLinesOrFields() {
         text().started(1, null, new ServerLog.TestShape("TCP", "normal", 1, "1s"), "eve\nforged=1 \u001b[2J", null, 0);
         assertThat(errText()).isEqualTo(
