@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
@@ -63,6 +64,65 @@ class TotalRateFairnessTest {
                     List.of("-B", "127.0.0." + (70 + i), "-u", "-b", "100M")));
         }
         assertTimeoutPreemptively(Duration.ofSeconds(120), () -> runAndCheck("tcp+udp", clients));
+    }
+
+    /**
+     * Within a test the allocation is split among its streams: {@code -P 4} gains nothing over
+     * {@code -P 1}, and a {@code --bidir} test's two directions share one allocation. Against
+     * 300M, three tests get 100M each (both directions of the bidir test added).
+     */
+    @Test
+    void streamsAndDirectionsOfOneTestShareItsAllocation() {
+        assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
+            Iperf3Binary.V3_12.requireThis();
+            Iperf3Binary.V3_21.requireThis();
+            try (TestServer server = new TestServer(ServerLimits.DEFAULTS, "--total-rate", "300M")) {
+                List<List<String>> shapes = List.of(List.of("-B", "127.0.0.80", "-P", "4"),
+                        List.of("-B", "127.0.0.81", "-R"), List.of("-B", "127.0.0.82", "--bidir"));
+                List<Iperf3Binary> binaries = List.of(Iperf3Binary.V3_12, Iperf3Binary.V3_21, Iperf3Binary.V3_21);
+                Path gate = Files.createTempDirectory("iperf3j-fairness").resolve("go");
+                List<Iperf3Process> running = new ArrayList<>();
+                try {
+                    for (int i = 0; i < shapes.size(); i++) {
+                        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c",
+                                "while [ ! -e \"$0\" ]; do sleep 0.01; done; exec \"$@\"", gate.toString(),
+                                binaries.get(i).path.toString(), "-c", "127.0.0.1", "-p", Integer.toString(server.port()),
+                                "-t", "5", "-O", "1", "-J"));
+                        cmd.addAll(shapes.get(i));
+                        running.add(Iperf3Process.start(cmd));
+                    }
+                    Thread.sleep(500);
+                    Files.createFile(gate);
+                    StringBuilder figures = new StringBuilder();
+                    double[] rates = new double[shapes.size()];
+                    for (int i = 0; i < shapes.size(); i++) {
+                        Iperf3Process p = running.get(i);
+                        assertThat(p.waitFor(Duration.ofSeconds(40))).as("%s%s", p.stdout(), p.stderr()).isZero();
+                        JsonObject end = PeerJson.parseObject(p.stdout().getBytes(StandardCharsets.UTF_8))
+                                .getObject("end");
+                        rates[i] = end.getObject("sum_received").getDouble("bits_per_second");
+                        if (end.has("sum_received_bidir_reverse")) {
+                            double reverse = end.getObject("sum_received_bidir_reverse").getDouble("bits_per_second");
+                            figures.append(String.format(Locale.ROOT, " bidir: %.1fM + %.1fM",
+                                    rates[i] / 1e6, reverse / 1e6));
+                            // the two directions split the allocation evenly
+                            assertThat(rates[i]).as("bidir forward").isCloseTo(50e6, within(5e6));
+                            assertThat(reverse).as("bidir reverse").isCloseTo(50e6, within(5e6));
+                            rates[i] += reverse;
+                        }
+                        figures.append(String.format(Locale.ROOT, " %s=%.1fM", shapes.get(i), rates[i] / 1e6));
+                    }
+                    System.out.println("TotalRateFairnessTest shapes:" + figures);
+                    for (int i = 0; i < shapes.size(); i++) {
+                        assertThat(rates[i]).as("%s%s", shapes.get(i), figures).isCloseTo(100e6, within(10e6));
+                    }
+                } finally {
+                    for (Iperf3Process p : running) {
+                        p.close();
+                    }
+                }
+            }
+        });
     }
 
     /**

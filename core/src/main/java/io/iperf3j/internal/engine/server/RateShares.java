@@ -21,7 +21,7 @@ import java.util.List;
  *
  * <p>Threads: every method runs on a test thread (its start, each interval, its end) under this
  * object's monitor, which is never held while another is taken. Each result is published to
- * the tests' {@link RateShare}s, one volatile write per test whose rate changed, which the
+ * the tests' {@link RateShare}s, one volatile write per test (a pacer re-anchors only on a change), which the
  * stream workers read without a lock. {@link #recompute()} costs O(n log n).
  */
 final class RateShares {
@@ -36,20 +36,22 @@ final class RateShares {
     static final int LOW_INTERVALS = 2;
 
     private final long totalBitsPerSecond;
-    private final List<Test> tests = new ArrayList<>();
+    private final List<Member> tests = new ArrayList<>();
     /** {@link #fairShare()}: written under the monitor by {@link #recompute()}, read by any thread. */
     private volatile long fairShare;
 
     /** One running test's place in the division. Its fields are guarded by the owner's monitor. */
-    final class Test {
+    final class Member {
         final RateShare share = new RateShare();
         private final long asked;
         private final int streams;
         private long demand;
         private long allocation;
         private int lowIntervals;
+        /** In the division: from {@link #join} to {@link #leave}. */
+        private boolean joined;
 
-        private Test(long asked, int streams) {
+        private Member(long asked, int streams) {
             this.asked = asked;
             this.streams = streams;
             this.demand = asked;
@@ -89,19 +91,22 @@ final class RateShares {
      * @param asked what it asked for in bits per second, {@link #UNLIMITED} for no limit
      * @param streams its data streams (both directions), &ge; 1
      */
-    synchronized Test join(long asked, int streams) {
+    synchronized Member join(long asked, int streams) {
         if (asked <= 0 || streams < 1) {
             throw new IllegalArgumentException("demand " + asked + ", streams " + streams);
         }
-        Test t = new Test(asked, streams);
+        Member t = new Member(asked, streams);
+        t.joined = true;
         tests.add(t);
         recompute();
         return t;
     }
 
     /** A test ended (its {@code finally}): its share goes to the others. Idempotent. */
-    synchronized void leave(Test t) {
-        if (tests.remove(t)) {
+    synchronized void leave(Member t) {
+        if (t.joined) {
+            t.joined = false;
+            tests.remove(t);
             recompute();
         }
     }
@@ -110,8 +115,8 @@ final class RateShares {
      * One interval's measurement of a test: the bits per second its streams moved. Moves the
      * test's demand (and recomputes every share) when it crossed a threshold.
      */
-    synchronized void measured(Test t, double bitsPerSecond) {
-        if (!tests.contains(t) || t.allocation <= 0) {
+    synchronized void measured(Member t, double bitsPerSecond) {
+        if (!t.joined || t.allocation <= 0) {
             return;
         }
         double ratio = bitsPerSecond / t.allocation;
@@ -151,12 +156,12 @@ final class RateShares {
     /** Water-filling over the current demands; publishes each test's per-stream rate. */
     private void recompute() {
         int n = tests.size();
-        Test[] byDemand = tests.toArray(new Test[0]);
+        Member[] byDemand = tests.toArray(new Member[0]);
         Arrays.sort(byDemand, (a, b) -> Long.compare(a.demand, b.demand));
         long left = totalBitsPerSecond;
         long level = n == 0 ? totalBitsPerSecond : 0;
         for (int i = 0; i < n; i++) {
-            Test t = byDemand[i];
+            Member t = byDemand[i];
             long equal = left / (n - i);
             t.allocation = Math.min(t.demand, equal);
             left -= t.allocation;

@@ -78,7 +78,7 @@ final class ServerSession extends TestSession {
     /** This test's {@code --total-rate} share, which its streams' pacers follow; null without one. */
     private RateShare rateShare;
     /** This test's place in {@code --total-rate}'s division, from its parameters to its end; else null. */
-    private RateShares.Test rateTest;
+    private RateShares.Member rateMember;
     /** {@code --total-rate}'s check of a UDP upload (made at the first interval); else null. */
     private UploadPolice uploadPolice;
     /** Bytes sent and received that the server's events have counted ({@link ServerEvent.Interval}). */
@@ -358,9 +358,9 @@ final class ServerSession extends TestSession {
         }
         long asked = serverSends && serverReceives ? plus(perDirection, perDirection) : perDirection;
         int streams = rec.mode == TestMode.BIDIRECTIONAL ? 2 * rec.parallel : rec.parallel;
-        rateTest = rates.join(asked, streams);
-        rateShare = rateTest.share;
-        return rateTest.allocation();
+        rateMember = rates.join(asked, streams);
+        rateShare = rateMember.share;
+        return rateMember.allocation();
     }
 
     /** {@code rate × n}, or {@link RateShares#UNLIMITED} where it would overflow. */
@@ -375,8 +375,8 @@ final class ServerSession extends TestSession {
 
     /** The test's share goes to the others (at TEST_END, and in the end whatever happened). */
     private void leaveRateShares() {
-        if (rateTest != null) {
-            ctx.rates().leave(rateTest);
+        if (rateMember != null) {
+            ctx.rates().leave(rateMember);
         }
     }
 
@@ -569,7 +569,7 @@ final class ServerSession extends TestSession {
      */
     @Override
     protected void onIntervalSampled() throws IperfException {
-        if (rateTest != null) {
+        if (rateMember != null) {
             followRateShare();
         }
         long sent = 0;
@@ -619,7 +619,7 @@ final class ServerSession extends TestSession {
         if (seconds <= 0) {
             return;
         }
-        ctx.rates().measured(rateTest, bytes * 8 / seconds);
+        ctx.rates().measured(rateMember, bytes * 8 / seconds);
         if (rec.protocol != Transport.UDP || receiving == 0) {
             return;
         }

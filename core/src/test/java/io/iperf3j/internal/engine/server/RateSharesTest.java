@@ -19,9 +19,9 @@ class RateSharesTest {
     void fairShareIsTheWaterLevelAndTheWholeRateWhenIdle() {
         RateShares r = new RateShares(1000 * M);
         assertThat(r.fairShare()).isEqualTo(1000 * M);
-        RateShares.Test small = r.join(100 * M, 1);
-        RateShares.Test big = r.join(UNLIMITED, 1);
-        RateShares.Test other = r.join(UNLIMITED, 2);
+        RateShares.Member small = r.join(100 * M, 1);
+        RateShares.Member big = r.join(UNLIMITED, 1);
+        RateShares.Member other = r.join(UNLIMITED, 2);
         // 100M for the test that asks for no more; the other two share the 900M left.
         assertThat(small.allocation()).isEqualTo(100 * M);
         assertThat(r.fairShare()).isEqualTo(450 * M).isEqualTo(big.allocation()).isEqualTo(other.allocation());
@@ -36,15 +36,15 @@ class RateSharesTest {
     @Test
     void unlimitedTestsShareEquallyAndEachStreamGetsItsPart() {
         RateShares r = new RateShares(1600 * M);
-        RateShares.Test a = r.join(UNLIMITED, 1);
+        RateShares.Member a = r.join(UNLIMITED, 1);
         assertThat(a.allocation()).isEqualTo(1600 * M); // alone, it has it all
         assertThat(a.share.streamBitsPerSecond()).isEqualTo(1600 * M);
-        List<RateShares.Test> more = new ArrayList<>();
+        List<RateShares.Member> more = new ArrayList<>();
         for (int i = 0; i < 15; i++) {
             more.add(r.join(UNLIMITED, i % 2 == 0 ? 1 : 4));
         }
         assertThat(a.allocation()).isEqualTo(100 * M);
-        for (RateShares.Test t : more) {
+        for (RateShares.Member t : more) {
             assertThat(t.allocation()).isEqualTo(100 * M);
         }
         // -P 4 gains nothing over -P 1: its 100M are split among its four streams.
@@ -60,10 +60,10 @@ class RateSharesTest {
     @Test
     void aCappedDemandGetsItsDemandAndTheRestIsDividedAmongTheOthers() {
         RateShares r = new RateShares(1000 * M);
-        RateShares.Test small = r.join(100 * M, 1);
-        RateShares.Test mid = r.join(250 * M, 1);
-        RateShares.Test big1 = r.join(UNLIMITED, 1);
-        RateShares.Test big2 = r.join(UNLIMITED, 2);
+        RateShares.Member small = r.join(100 * M, 1);
+        RateShares.Member mid = r.join(250 * M, 1);
+        RateShares.Member big1 = r.join(UNLIMITED, 1);
+        RateShares.Member big2 = r.join(UNLIMITED, 2);
         // 100 (its demand), 250 (its demand: under 900 / 3), the last 650 split in two.
         assertThat(small.allocation()).isEqualTo(100 * M);
         assertThat(mid.allocation()).isEqualTo(250 * M);
@@ -71,7 +71,7 @@ class RateSharesTest {
         assertThat(big2.allocation()).isEqualTo(325 * M);
         assertThat(big2.share.streamBitsPerSecond()).isEqualTo(162_500_000L);
         // A demand above the equal share is cut to it: max-min, not proportional.
-        RateShares.Test greedy = r.join(600 * M, 1);
+        RateShares.Member greedy = r.join(600 * M, 1);
         assertThat(small.allocation()).isEqualTo(100 * M);
         assertThat(mid.allocation()).isEqualTo(225 * M);
         assertThat(greedy.allocation()).isEqualTo(225 * M);
@@ -82,8 +82,8 @@ class RateSharesTest {
     @Test
     void demandsUnderTheTotalLeaveTheRestUnallocated() {
         RateShares r = new RateShares(1000 * M);
-        RateShares.Test a = r.join(10 * M, 1);
-        RateShares.Test b = r.join(20 * M, 2);
+        RateShares.Member a = r.join(10 * M, 1);
+        RateShares.Member b = r.join(20 * M, 2);
         assertThat(a.allocation()).isEqualTo(10 * M);
         assertThat(b.allocation()).isEqualTo(20 * M);
         assertThat(b.share.streamBitsPerSecond()).isEqualTo(10 * M);
@@ -92,9 +92,9 @@ class RateSharesTest {
     @Test
     void aTestHeldBackElsewhereHasItsDemandMeasuredAndGetsItBackAt95Percent() {
         RateShares r = new RateShares(300 * M);
-        RateShares.Test slow = r.join(UNLIMITED, 1);
-        RateShares.Test a = r.join(UNLIMITED, 1);
-        RateShares.Test b = r.join(UNLIMITED, 1);
+        RateShares.Member slow = r.join(UNLIMITED, 1);
+        RateShares.Member a = r.join(UNLIMITED, 1);
+        RateShares.Member b = r.join(UNLIMITED, 1);
         assertThat(slow.allocation()).isEqualTo(100 * M);
         // One interval below 80 % changes nothing; it has to be two in a row.
         r.measured(slow, 40 * M);
@@ -122,7 +122,7 @@ class RateSharesTest {
     @Test
     void aMeasuredDemandIsNeverRaisedAboveWhatTheTestAskedFor() {
         RateShares r = new RateShares(1000 * M);
-        RateShares.Test paced = r.join(10 * M, 1);
+        RateShares.Member paced = r.join(10 * M, 1);
         r.measured(paced, 7 * M);
         r.measured(paced, 7 * M); // 70 % twice: 1.25 x 7 = 8.75M
         assertThat(paced.demand()).isEqualTo(8_750_000L);
@@ -137,14 +137,14 @@ class RateSharesTest {
     @Test
     void aThousandTestsAreDividedExactlyAndQuickly() {
         RateShares r = new RateShares(1024 * 1000 * M);
-        List<RateShares.Test> all = new ArrayList<>();
+        List<RateShares.Member> all = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < 1024; i++) {
             all.add(r.join(i % 3 == 0 ? 100 * M : UNLIMITED, 1 + i % 8));
         }
         long nanos = System.nanoTime() - start;
         long sum = 0;
-        for (RateShares.Test t : all) {
+        for (RateShares.Member t : all) {
             sum += t.allocation();
         }
         assertThat(sum).isEqualTo(1024 * 1000 * M);
