@@ -76,6 +76,54 @@ class ServerMetricsScrapeTest {
     }
 
     @Test
+    void queuedAndDeniedClientsWhileATestRuns() {
+        Iperf3Binary.require();
+        Iperf3Binary.V3_21.requireThis();
+        assertThat(Files.isExecutable(PROMTOOL)).as("%s is missing: apt-get install prometheus", PROMTOOL).isTrue();
+        assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
+            int port = FreePorts.next();
+            int metricsPort = FreePorts.next();
+            String p = Integer.toString(port);
+            String metrics = "http://127.0.0.1:" + metricsPort + "/metrics";
+            try (Iperf3Process server = CommandProcess.start(List.of("-s", "-p", p, "--max-concurrent", "1",
+                    "--queue", "4", "--deny", "127.0.0.9", "--server-log", "--metrics.listen", "127.0.0.1:" + metricsPort))) {
+                assertThat(server.awaitListening(port, Duration.ofSeconds(30))).as("server listens: %s", server).isTrue();
+                assertThat(server.awaitListening(metricsPort, Duration.ofSeconds(10))).as("/metrics listens").isTrue();
+                try (Iperf3Process running = Iperf3Process.iperf3(Iperf3Binary.V3_21,
+                        List.of("-c", "127.0.0.1", "-p", p, "-B", "127.0.0.2", "-t", "8", "-b", "50M"));
+                     Iperf3Process held1 = startAfter(server, "event=start", "127.0.0.3", p);
+                     Iperf3Process held2 = startAfter(server, "event=queued", "127.0.0.4", p)) {
+                    String scrape = awaitValue(metrics, "iperf3_server_tests_queued", 2);
+                    try (Iperf3Process denied = Iperf3Process.iperf3(List.of("-c", "127.0.0.1", "-p", p,
+                            "-B", "127.0.0.9", "-t", "1"))) {
+                        denied.waitFor(CLIENT_LIMIT);
+                        assertThat(denied.stdout() + denied.stderr()).contains("test authorization failed");
+                    }
+                    scrape = awaitValue(metrics, "iperf3_server_refused_total{reason=\"denied\"}", 1);
+                    assertThat(value(scrape, "iperf3_server_tests_running")).isEqualTo(1);
+                    assertThat(value(scrape, "iperf3_server_tests_queued")).isEqualTo(2);
+                    assertThat(value(scrape, "iperf3_server_queue_max")).isEqualTo(4);
+                    assertPromtoolClean(scrape);
+                    for (Iperf3Process c : List.of(running, held1, held2)) {
+                        assertThat(c.waitFor(CLIENT_LIMIT)).as("%s: %s", c.command(), c.stdout() + c.stderr()).isZero();
+                        assertThat(c.stdout()).contains("iperf Done.");
+                    }
+                }
+                String after = awaitValue(metrics, "iperf3_server_tests_ended_total{result=\"ok\"}", 3);
+                assertThat(value(after, "iperf3_server_tests_queued")).isZero();
+                assertThat(value(after, "iperf3_server_queue_wait_seconds_count")).isEqualTo(2);
+                assertPromtoolClean(after);
+            }
+        });
+    }
+
+    /** A 3.12 client from {@code source}, started once the server's log shows {@code line} (so the order is known). */
+    private static Iperf3Process startAfter(Iperf3Process server, String line, String source, String port) {
+        assertThat(server.awaitStderr(line, CLIENT_LIMIT)).as(server.stderr()).isTrue();
+        return Iperf3Process.iperf3(List.of("-c", "127.0.0.1", "-p", port, "-B", source, "-t", "1"));
+    }
+
+    @Test
     void aTakenMetricsPortEndsTheServerWithTheReason() {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
