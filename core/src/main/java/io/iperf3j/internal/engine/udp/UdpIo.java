@@ -27,9 +27,30 @@ public final class UdpIo {
         return !MODE.equals("plain") && NativeSocket.available();
     }
 
-    /** Receive slots with GRO, each large enough for a whole coalesced read. */
+    /** Receive slots with GRO at most, each large enough for a whole coalesced read. */
     static final int GRO_SLOTS = Integer.getInteger("iperf3j.udp.groSlots", 32);
     static final int GRO_SLOT_SIZE = 65536;
+    /** The fewest GRO slots a receiver gets, whatever its rate. */
+    static final int MIN_GRO_SLOTS = 4;
+    /** A GRO receiver's buffer holds this much of its stream at its {@code -b} rate. */
+    private static final long GRO_WINDOW_NANOS = 10_000_000L;
+
+    /**
+     * GRO slots for a receiver of {@code bitsPerSecond} ({@code -b}, 0 for none): enough for 10 ms of
+     * its stream, at least {@value #MIN_GRO_SLOTS}, at most {@link #GRO_SLOTS} (an unpaced stream gets
+     * the most). The buffer only bounds one read; a backlog waits in the socket's receive buffer and
+     * takes a few more reads. Every slot is 64 KiB of memory touched for the stream's life, so 32 for
+     * a 10 Mbit/s stream held 2 MiB where 256 KiB do (issue 29: 64 tests, half of them UDP uploads,
+     * held 91 MiB of stream buffers).
+     */
+    static int groSlots(long bitsPerSecond) {
+        if (bitsPerSecond <= 0) {
+            return GRO_SLOTS;
+        }
+        double bytes = bitsPerSecond / 8.0 * GRO_WINDOW_NANOS / 1e9;
+        long slots = (long) Math.ceil(bytes / GRO_SLOT_SIZE);
+        return (int) Math.max(Math.min(MIN_GRO_SLOTS, GRO_SLOTS), Math.min(GRO_SLOTS, slots));
+    }
 
     /** Whether to try UDP segmentation offload on send and GRO on receive (mode auto or offload). */
     static boolean offload() {

@@ -126,13 +126,14 @@ public final class UdpStream extends DataStream implements PacketCounters {
      *        client's limit, or null
      * @param gsro {@code --gsro}: segmentation offload for every sender (paced or not, any peer)
      *        and GRO for a receiver, where batched I/O works; false for the {@link UdpIo} defaults
-     * @param unpaced the test has no {@code -b} limit ({@code -b 0}): a receiver then polls
-     *        while data keeps coming whatever its buffer, as it is busy anyway
+     * @param targetBitrate the stream's {@code -b} in bits/s, 0 for none ({@code -b 0}): an unpaced
+     *        receiver polls while data keeps coming whatever its buffer, as it is busy anyway, and
+     *        a GRO receiver's buffer is sized from it ({@link UdpIo#groSlots})
      * @param memory the arena {@code buffer} lives in; the batch buffers are taken from it too, and
      *        the stream frees it when its worker is done (an unused GRO trial buffer with it)
      */
     UdpStream(StreamRecord record, Runnable wakeTest, DatagramChannel channel, ByteBuffer buffer, boolean counters64,
-              Pacer pacer, TransferBudget budget, boolean gsro, boolean unpaced, Arena memory) throws IOException {
+              Pacer pacer, TransferBudget budget, boolean gsro, long targetBitrate, Arena memory) throws IOException {
         super(record, wakeTest, memory);
         this.channel = channel;
         this.buffer = buffer;
@@ -169,7 +170,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
         } else if (nat != null) {
             if (UdpIo.offload() || gsro) {
                 // GRO: one read may return up to 64 KiB of equal-size datagrams of this flow.
-                ByteBuffer big = Payload.aligned(memory, UdpIo.GRO_SLOTS * UdpIo.GRO_SLOT_SIZE);
+                ByteBuffer big = Payload.aligned(memory, UdpIo.groSlots(targetBitrate) * UdpIo.GRO_SLOT_SIZE);
                 DatagramBatch g = DatagramBatch.of(nat, big, UdpIo.GRO_SLOT_SIZE).orElse(null);
                 if (g != null && g.enableGro()) {
                     b = g;
@@ -186,6 +187,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
         if (b != null) {
             b.await(false, 0); // binds the native calls now, not once the test runs
         }
+        boolean unpaced = targetBitrate == 0;
         this.spinWhenBusy = !sending() && (unpaced || SocketBuffers.receiveBuffer(channel) < NO_SPIN_BUFFER_BYTES);
         this.arrivals = b != null && !sending() && UdpIo.receiveTimestamps() && b.enableReceiveTimestamps()
                 ? new KernelClock() : null;

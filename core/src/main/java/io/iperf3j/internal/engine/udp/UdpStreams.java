@@ -318,6 +318,6 @@ public final class UdpStreams {
         // --gsro (3.21's gso/gro parameters): offload in this stream's direction whatever the default
         boolean offload = direction == Direction.SENDER ? rec.gso : rec.gro;
         return new UdpStream(record, wakeTest, ch, buffer, rec.udpCounters64, pacer, budget, offload,
-                rec.targetBitrate == 0, memory);
+                rec.targetBitrate, memory);
     }
 }

@@ -42,7 +42,7 @@ class UdpStreamCloseTest {
                     ((InetSocketAddress) tx.getLocalAddress()).getPort());
             Arena memory = Arena.ofShared();
             UdpStream stream = new UdpStream(record, ended::countDown, rx, Payload.aligned(memory, SIZE), false,
-                    null, null, false, false, memory);
+                    null, null, false, 1_000_000L, memory);
             assertThat(stream.ioPath()).as("a batched receiver").startsWith("recvmmsg");
 
             CountDownLatch held = new CountDownLatch(1);
