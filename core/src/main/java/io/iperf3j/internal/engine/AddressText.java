@@ -25,7 +25,8 @@ public final class AddressText {
         return compressed((Inet6Address) a);
     }
 
-    private static boolean isV4Mapped(byte[] b) {
+    /** Whether 16 address bytes are an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}), which counts as its IPv4 address. */
+    public static boolean isV4Mapped(byte[] b) {
         if (b.length != 16) {
             return false;
         }

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.iperf3j.IperfResult;
 import io.iperf3j.RunningIperf;
 import io.iperf3j.export.PrometheusEncoder;
+import io.iperf3j.export.http.TextResponse;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -13,9 +14,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -123,7 +122,7 @@ public final class ExporterServer implements AutoCloseable {
         http.setExecutor(executor);
         http.createContext("/probe", server::probe);
         http.createContext("/metrics", server::metrics);
-        http.createContext("/health", ex -> respond(ex, 200, "text/plain; charset=utf-8", "OK\n"));
+        http.createContext("/health", ex -> TextResponse.send(ex, 200, "text/plain; charset=utf-8", "OK\n"));
         http.createContext("/", server::index);
         http.start();
         return server;
@@ -214,14 +213,14 @@ public final class ExporterServer implements AutoCloseable {
     private void probe(HttpExchange ex) throws IOException {
         try (ex) {
             if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
-                respond(ex, 405, "text/plain; charset=utf-8", "method not allowed\n");
+                TextResponse.send(ex, 405, "text/plain; charset=utf-8", "method not allowed\n");
                 return;
             }
             ProbeRequest request;
             try {
                 request = ProbeRequest.fromQuery(ex.getRequestURI().getRawQuery());
             } catch (IllegalArgumentException e) {
-                respond(ex, 400, "text/plain; charset=utf-8", e.getMessage() + "\n");
+                TextResponse.send(ex, 400, "text/plain; charset=utf-8", e.getMessage() + "\n");
                 return;
             }
             ProbeResult result;
@@ -238,7 +237,7 @@ public final class ExporterServer implements AutoCloseable {
                 // a comment line: Prometheus ignores it, a person reading the answer sees why
                 text = "# iperf3j probe failed: " + reason + "\n" + text;
             }
-            respond(ex, 200, PrometheusEncoder.CONTENT_TYPE, text);
+            TextResponse.send(ex, 200, PrometheusEncoder.CONTENT_TYPE, text);
         }
     }
 
@@ -282,7 +281,7 @@ public final class ExporterServer implements AutoCloseable {
             List<ProbeResult> results = new ArrayList<>(last.values());
             results.sort((a, b) -> a.request().key().compareTo(b.request().key()));
             probeSnapshots(results, true).forEach(all::add);
-            respond(ex, 200, PrometheusEncoder.CONTENT_TYPE, PrometheusEncoder.encode(new MetricSnapshots(all)));
+            TextResponse.send(ex, 200, PrometheusEncoder.CONTENT_TYPE, PrometheusEncoder.encode(new MetricSnapshots(all)));
         }
     }
 
@@ -317,28 +316,16 @@ public final class ExporterServer implements AutoCloseable {
     private void index(HttpExchange ex) throws IOException {
         try (ex) {
             if (!ex.getRequestURI().getPath().equals("/")) {
-                respond(ex, 404, "text/plain; charset=utf-8", "not found\n");
+                TextResponse.send(ex, 404, "text/plain; charset=utf-8", "not found\n");
                 return;
             }
-            respond(ex, 200, "text/html; charset=utf-8", """
+            TextResponse.send(ex, 200, "text/html; charset=utf-8", """
                     <html><head><title>iperf3j exporter</title></head><body>
                     <h1>iperf3j exporter</h1>
                     <p><a href="/probe?target=127.0.0.1">Probe 127.0.0.1:5201</a></p>
                     <p><a href="/metrics">Metrics</a></p>
                     </body></html>
                     """);
-        }
-    }
-
-    private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        boolean head = ex.getRequestMethod().equals("HEAD");
-        ex.sendResponseHeaders(status, head ? -1 : bytes.length);
-        if (!head) {
-            try (OutputStream os = ex.getResponseBody()) {
-                os.write(bytes);
-            }
         }
     }
 }

@@ -3,11 +3,10 @@ package io.iperf3j.export.server;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.iperf3j.export.PrometheusEncoder;
+import io.iperf3j.export.http.TextResponse;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,23 +68,11 @@ public final class ServerMetricsEndpoint implements AutoCloseable {
         try (ex) {
             String method = ex.getRequestMethod();
             if (path == null || !ex.getRequestURI().getPath().equals(path)) {
-                send(ex, 404, TEXT, "not found\n");
+                TextResponse.send(ex, 404, TEXT, "not found\n");
             } else if (!method.equals("GET") && !method.equals("HEAD")) {
-                send(ex, 405, TEXT, "method not allowed\n");
+                TextResponse.send(ex, 405, TEXT, "method not allowed\n");
             } else {
-                send(ex, 200, contentType, body.text());
-            }
-        }
-    }
-
-    private static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        boolean head = ex.getRequestMethod().equals("HEAD");
-        ex.sendResponseHeaders(status, head ? -1 : bytes.length);
-        if (!head) {
-            try (OutputStream os = ex.getResponseBody()) {
-                os.write(bytes);
+                TextResponse.send(ex, 200, contentType, body.text());
             }
         }
     }

@@ -67,7 +67,7 @@ final class AddressFilter {
         int from = 0;
         if (a instanceof Inet4Address) {
             n = v4;
-        } else if (isV4Mapped(b)) {
+        } else if (AddressText.isV4Mapped(b)) {
             n = v4;
             from = 12;
         }
@@ -87,18 +87,6 @@ final class AddressFilter {
                 return found;
             }
         }
-    }
-
-    private static boolean isV4Mapped(byte[] b) {
-        if (b.length != 16) {
-            return false;
-        }
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return (b[10] & 0xFF) == 0xFF && (b[11] & 0xFF) == 0xFF;
     }
 
     /** A rule's prefix as the log prints it: {@code 10.9.0.0/16}, {@code 2001:db8::/32}. */

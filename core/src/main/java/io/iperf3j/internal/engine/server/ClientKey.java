@@ -27,19 +27,10 @@ record ClientKey(boolean ipv6, long bits) {
         if (a instanceof Inet4Address) {
             return new ClientKey(false, bigEndian(b, 0, 4));
         }
-        if (isV4Mapped(b)) {
+        if (AddressText.isV4Mapped(b)) {
             return new ClientKey(false, bigEndian(b, 12, 4));
         }
         return new ClientKey(true, bigEndian(b, 0, 8));
-    }
-
-    private static boolean isV4Mapped(byte[] b) {
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return (b[10] & 0xFF) == 0xFF && (b[11] & 0xFF) == 0xFF;
     }
 
     private static long bigEndian(byte[] b, int from, int n) {
