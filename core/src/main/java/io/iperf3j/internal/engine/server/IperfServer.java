@@ -291,7 +291,7 @@ public final class IperfServer implements Closeable {
                 // below
             }
         }
-        events.accepted(a.client(), 0);
+        events.accepted(a.client(), queuedTests());
         // A closed server's pool gives no slot: the test gets the busy answer.
         admission.admit(a, this::startTest);
     }

@@ -95,10 +95,6 @@ final class ServerLog implements ServerEvents {
         this.zone = zone;
     }
 
-    boolean enabled() {
-        return format != ServerLogFormat.OFF;
-    }
-
     /** What a test was, for its start and end lines. */
     record TestShape(String proto, String dir, int streams, String limit) {
         static final TestShape UNKNOWN = new TestShape(null, null, 0, null);
