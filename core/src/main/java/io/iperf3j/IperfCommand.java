@@ -54,6 +54,7 @@ public final class IperfCommand {
     private Consumer<IperfResult> onServerResult;
     private RttProbe.Starter rttProbes;
     private RttResponder rttResponder;
+    private final List<ServerEvents> serverEvents = new ArrayList<>();
 
     private IperfCommand(boolean server) {
         this.server = server;
@@ -266,6 +267,23 @@ public final class IperfCommand {
         return this;
     }
 
+    /**
+     * Server: {@code listener} hears what the server does with its clients ({@link ServerEvent}s:
+     * accepted, queued, left, refused, started, each interval's bytes, ended), as its
+     * {@code --server-log} and {@code /metrics} do; it may be called once per listener. See
+     * {@link ServerEvents} for the threads it is called on and what it may do there.
+     *
+     * @throws IllegalStateException on a client command
+     */
+    public IperfCommand serverEvents(ServerEvents listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (!server) {
+            throw new IllegalStateException("server events are a server's: this is a client command");
+        }
+        serverEvents.add(listener);
+        return this;
+    }
+
     /** The iperf3 arguments this command runs with (a server gets {@code -1} unless long-lived). */
     public List<String> arguments() {
         List<String> all = new ArrayList<>(args);
@@ -397,6 +415,9 @@ public final class IperfCommand {
         });
         if (rttResponder != null) {
             server.rttResponder(rttResponder);
+        }
+        for (ServerEvents listener : serverEvents) {
+            server.events(listener);
         }
         // Bind now, so the port is known when spawn() returns and a failure shows at once.
         try {

@@ -347,6 +347,70 @@ class LibraryApiTest {
         }
     }
 
+    // ------------------------------------------------------------------ server events
+
+    @Test
+    void serverEventsFollowATestFromItsAcceptToItsEnd() throws Exception {
+        java.util.Queue<ServerEvent> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        RunningIperf server = IperfCommand.server().port(0).longLived().serverEvents(events::add).spawn();
+        servers.add(server);
+        IperfResult r = IperfCommand.client("127.0.0.1").port(server.localPort().orElseThrow())
+                .duration(Duration.ofSeconds(2)).reportInterval(Duration.ofMillis(500)).run();
+        assertThat(r.succeeded()).as(r.toString()).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (events.stream().noneMatch(e -> e instanceof ServerEvent.Ended) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        List<ServerEvent> seen = List.copyOf(events);
+        assertThat(seen).as(seen.toString()).first().isInstanceOf(ServerEvent.Accepted.class);
+        assertThat(seen).last().isInstanceOf(ServerEvent.Ended.class);
+        ServerEvent.Started started = (ServerEvent.Started) seen.get(1);
+        assertThat(started.protocol()).isEqualTo("TCP");
+        assertThat(started.direction()).isEqualTo("normal");
+        assertThat(started.streams()).isEqualTo(1);
+        assertThat(started.limit()).isEqualTo("2s");
+        ServerEvent.Ended ended = (ServerEvent.Ended) seen.getLast();
+        assertThat(ended.result()).isEqualTo(ServerEvent.Result.OK);
+        assertThat(ended.test()).isEqualTo(started.test());
+        // What the server says it received is what the client's result says it did, and the intervals add up to it.
+        long received = sumBytes(r.json(), "sum_received");
+        assertThat(ended.receivedBytes()).isPositive().isEqualTo(received);
+        List<ServerEvent.Interval> intervals = seen.stream().filter(ServerEvent.Interval.class::isInstance)
+                .map(ServerEvent.Interval.class::cast).toList();
+        assertThat(intervals).hasSizeGreaterThanOrEqualTo(2).allSatisfy(i -> assertThat(i.test()).isEqualTo(started.test()));
+        assertThat(intervals.stream().mapToLong(ServerEvent.Interval::receivedBytes).sum()).isEqualTo(received);
+        assertThat(seen.subList(2, seen.size() - 1)).allMatch(ServerEvent.Interval.class::isInstance);
+    }
+
+    @Test
+    void serverEventsHearARefusalOfTheRealIperf3() throws Exception {
+        Iperf3Binary.require();
+        java.util.Queue<ServerEvent> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        RunningIperf server = IperfCommand.server().port(0).longLived().args("--deny", "127.0.0.1/32")
+                .serverEvents(events::add).spawn();
+        servers.add(server);
+        Process client = new ProcessBuilder(Iperf3Binary.PATH.toString(), "-c", "127.0.0.1", "-p",
+                Integer.toString(server.localPort().orElseThrow()), "-t", "1")
+                .redirectErrorStream(true).start();
+        processes.add(client);
+        String text = new String(client.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(client.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(client.exitValue()).as(text).isNotZero();
+        assertThat(text).contains("test authorization failed");
+        assertThat(events).singleElement().isInstanceOfSatisfying(ServerEvent.Refused.class, e -> {
+            assertThat(e.reason()).isEqualTo(ServerEvent.Reason.DENIED);
+            assertThat(e.rule()).isEqualTo("127.0.0.1/32");
+            assertThat(e.address()).isEqualTo("127.0.0.1");
+        });
+    }
+
+    @Test
+    void serverEventsAreAServersOnly() {
+        assertThatThrownBy(() -> IperfCommand.client("127.0.0.1").serverEvents(e -> { }))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> IperfCommand.server().serverEvents(null)).isInstanceOf(NullPointerException.class);
+    }
+
     private static String cookie(IperfResult r) {
         return (String) obj(r.json(), "start").get("cookie");
     }

@@ -7,13 +7,16 @@ import io.iperf3j.IperfResult;
 import io.iperf3j.MetricEvent;
 import io.iperf3j.MetricsMode;
 import io.iperf3j.RunningIperf;
+import io.iperf3j.ServerEvent;
 import io.iperf3j.WindowMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,6 +82,22 @@ class ReadmeExamplesTest {
         });
         // README: end
         assertThat(done.get(30, TimeUnit.SECONDS)).containsKey("end");
+
+        // README: events
+        Queue<ServerEvent> events = new ConcurrentLinkedQueue<>();
+        RunningIperf shared = IperfCommand.server().port(0).longLived().args("--max-concurrent", "4", "--queue", "16")
+                .serverEvents(events::add)    // accepted, queued, started, each interval, ended, refused
+                .spawn();
+        // README: end
+        IperfCommand.client("127.0.0.1").port(shared.localPort().orElseThrow()).duration(Duration.ofSeconds(1)).run();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (events.stream().noneMatch(ServerEvent.Ended.class::isInstance) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(events).first().isInstanceOf(ServerEvent.Accepted.class);
+        assertThat(events).last().isInstanceOfSatisfying(ServerEvent.Ended.class,
+                e -> assertThat(e.result()).isEqualTo(ServerEvent.Result.OK));
+        shared.cancel();
 
         // README: stop
         server.cancel();
