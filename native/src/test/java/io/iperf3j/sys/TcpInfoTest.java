@@ -20,6 +20,59 @@ class TcpInfoTest {
 
     private static final long PUSH = 8L * 1024 * 1024;
 
+    /**
+     * Every field from its offset in Linux's {@code struct tcp_info} (include/uapi/linux/tcp.h),
+     * in native byte order, and the later fields absent from a shorter struct (an older kernel).
+     */
+    @Test
+    void eachFieldComesFromItsOffset() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(TcpInfo.REQUEST_SIZE);
+            for (int off = 0; off < 5; off++) {
+                s.set(JAVA_BYTE, off, (byte) (0xF0 + off));  // state .. backoff: unsigned bytes
+            }
+            for (int off = 8; off < 104; off += 4) {
+                s.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, off, 0x8000_0000 + off); // above 2^31: unsigned
+            }
+            for (int off : new int[] {104, 120, 128, 160, 200, 208}) {
+                s.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, off, 1_000_000_000_000L + off);
+            }
+            for (int off : new int[] {144, 220, 228, 232}) {
+                s.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, off, 5000 + off);
+            }
+            s.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, 148, -1); // tcpi_min_rtt ~0U: no sample yet
+
+            TcpInfo t = TcpInfo.parse(s, 236).orElseThrow();
+            assertThat(new int[] {t.state(), t.caState(), t.retransmits(), t.probes(), t.backoff()})
+                    .containsExactly(0xF0, 0xF1, 0xF2, 0xF3, 0xF4);
+            long u = 0x8000_0000L;
+            assertThat(new long[] {t.rtoMicros(), t.sndMss(), t.rcvMss(), t.unacked(), t.sacked(), t.lost(),
+                    t.retrans(), t.pmtu(), t.rcvSsthresh(), t.rttMicros(), t.rttVarMicros(), t.sndSsthresh(),
+                    t.sndCwnd(), t.advMss(), t.reordering(), t.rcvSpace(), t.totalRetrans()})
+                    .containsExactly(u + 8, u + 16, u + 20, u + 24, u + 28, u + 32, u + 36, u + 60, u + 64, u + 68,
+                            u + 72, u + 76, u + 80, u + 84, u + 88, u + 96, u + 100);
+            assertThat(t.pacingRate()).hasValue(1_000_000_000_104L);
+            assertThat(t.bytesAcked()).hasValue(1_000_000_000_120L);
+            assertThat(t.bytesReceived()).hasValue(1_000_000_000_128L);
+            assertThat(t.deliveryRate()).hasValue(1_000_000_000_160L);
+            assertThat(t.bytesSent()).hasValue(1_000_000_000_200L);
+            assertThat(t.bytesRetrans()).hasValue(1_000_000_000_208L);
+            assertThat(t.notsentBytes()).hasValue(5144);
+            assertThat(t.reordSeen()).hasValue(5220);
+            assertThat(t.sndWnd()).isEqualTo(5228);
+            assertThat(t.rcvWnd()).hasValue(5232);
+            assertThat(t.minRttMicros()).isEmpty();
+            assertThat(t.length()).isEqualTo(236);
+
+            TcpInfo old = TcpInfo.parse(s, TcpInfo.MIN_LENGTH).orElseThrow(); // a 2.6-era kernel's 104 bytes
+            assertThat(old.totalRetrans()).isEqualTo(u + 100);
+            assertThat(old.sndWnd()).isZero();
+            assertThat(old.pacingRate()).isEmpty();
+            assertThat(old.rcvWnd()).isEmpty();
+            assertThat(TcpInfo.parse(s, TcpInfo.MIN_LENGTH - 1)).isEmpty();
+        }
+    }
+
     @Test
     void senderStatisticsAfterABulkTransfer() throws Exception {
         try (Loopback lo = Loopback.ipv4()) {
