@@ -243,14 +243,7 @@ public final class TestReporter {
      * interval that iperf3 suppresses.
      */
     public void onInterval() {
-        boolean keep = false;
-        for (StreamRecord s : t.streams) {
-            IntervalRecord r = s.lastInterval;
-            if (r != null && ((r.end() - r.start()) >= statsInterval * 0.10 || r.bytes() > 0)) {
-                keep = true;
-            }
-        }
-        if (!keep) {
+        if (!anyIntervalToReport()) {
             return;
         }
         JsonObject jsonInterval = new JsonObject();
@@ -262,73 +255,16 @@ public final class TestReporter {
 
         for (int pass : passes()) {
             boolean mustBeSender = pass != 0;
-            String role = roleTag(mustBeSender);
-            String zbuf = t.mode == TestMode.BIDIRECTIONAL ? "          " : "";
-            long bytes = 0;
-            long retransmits = 0;
-            long totalPackets = 0;
-            long lostPackets = 0;
-            double avgJitter = 0;
+            PassTotals totals = new PassTotals();
             for (StreamRecord s : t.streams) {
                 if (s.sending() != mustBeSender) {
                     continue;
                 }
                 printStreamInterval(s, jsonStreams, t.parallel > 1 ? "" : rttColumn);
-                IntervalRecord r = s.lastInterval;
-                bytes += r.bytes();
-                if (t.protocol == Transport.TCP) {
-                    if (t.senderHasRetransmits == 1) {
-                        retransmits += r.retransmits();
-                    }
-                } else {
-                    totalPackets += r.packets();
-                    lostPackets += r.lost();
-                    avgJitter += r.jitterSeconds();
-                }
+                totals.add(s.lastInterval);
             }
-            if (t.streams.isEmpty()) {
-                continue;
-            }
-            // The JSON always has "sum" (even for one stream); the text has [SUM] only with -P > 1.
-            IntervalRecord first = t.streams.getFirst().lastInterval;
-            double bandwidth = bytes / (double) first.seconds();
-            double st = first.start();
-            double et = first.end();
-            JsonObject sum = new JsonObject();
-            String line;
-            boolean tcp = t.protocol == Transport.TCP;
-            if (tcp) {
-                sum.put("start", st).put("end", et).put("seconds", first.seconds()).put("bytes", bytes)
-                        .put("bits_per_second", bandwidth * 8);
-                if (t.senderHasRetransmits == 1 && mustBeSender) {
-                    sum.put("retransmits", retransmits).put("omitted", first.omitted());
-                    line = TextFormats.sumId(role) + TextFormats.time(st, et) + TextFormats.transferAndRate(bytes, bandwidth, format)
-                            + "  " + TextFormats.signed3(retransmits) + "             " + (first.omitted() ? TextFormats.OMITTED : "");
-                } else {
-                    sum.put("omitted", t.omitting);
-                    line = TextFormats.sumId(role) + TextFormats.time(st, et) + TextFormats.transferAndRate(bytes, bandwidth, format)
-                            + "                  " + (t.omitting ? TextFormats.OMITTED : "");
-                }
-            } else if (mustBeSender) {
-                sum.put("start", st).put("end", et).put("seconds", first.seconds()).put("bytes", bytes)
-                        .put("bits_per_second", bandwidth * 8).put("packets", totalPackets).put("omitted", t.omitting);
-                line = TextFormats.sumId(role) + TextFormats.time(st, et) + TextFormats.transferAndRate(bytes, bandwidth, format)
-                        + " " + zbuf + " " + (int) totalPackets + "  " + (t.omitting ? TextFormats.OMITTED : "");
-            } else {
-                avgJitter /= t.parallel;
-                double lostPercent = totalPackets > 0 ? 100.0 * lostPackets / totalPackets : 0.0;
-                sum.put("start", st).put("end", et).put("seconds", first.seconds()).put("bytes", bytes)
-                        .put("bits_per_second", bandwidth * 8).put("jitter_ms", avgJitter * 1000.0)
-                        .put("lost_packets", lostPackets).put("packets", totalPackets).put("lost_percent", lostPercent)
-                        .put("omitted", t.omitting);
-                line = TextFormats.sumId(role) + TextFormats.time(st, et) + TextFormats.transferAndRate(bytes, bandwidth, format)
-                        + "  " + TextFormats.udpLoss(avgJitter * 1000.0, lostPackets, totalPackets, lostPercent)
-                        + (t.omitting ? TextFormats.OMITTED : "");
-            }
-            sum.put("sender", mustBeSender);
-            jsonInterval.put(sumKey(pass, "sum"), sum);
-            if (text() && t.parallel > 1) {
-                printer.line(line + rttColumn);
+            if (!t.streams.isEmpty()) {
+                reportPassSum(pass, totals, jsonInterval, rttColumn);
             }
         }
         if (rtt != null) {
@@ -341,12 +277,90 @@ public final class TestReporter {
         observer.intervalReported(t);
     }
 
+    /** iperf3 suppresses a short, empty trailing interval: reported when one stream's lasted 10 % of -i or moved bytes. */
+    private boolean anyIntervalToReport() {
+        for (StreamRecord s : t.streams) {
+            IntervalRecord r = s.lastInterval;
+            if (r != null && ((r.end() - r.start()) >= statsInterval * 0.10 || r.bytes() > 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The streams of one pass (senders or receivers) of an interval, added up. */
+    private final class PassTotals {
+        long bytes;
+        long retransmits;
+        long packets;
+        long lost;
+        double jitterSum;
+
+        void add(IntervalRecord r) {
+            bytes += r.bytes();
+            if (t.protocol == Transport.TCP) {
+                if (t.senderHasRetransmits == 1) {
+                    retransmits += r.retransmits();
+                }
+            } else {
+                packets += r.packets();
+                lost += r.lost();
+                jitterSum += r.jitterSeconds();
+            }
+        }
+    }
+
+    /**
+     * One pass's sum: always in the JSON ({@code sum}, {@code sum_sent}, {@code sum_received}, even for
+     * one stream), and the text's [SUM] line with -P > 1.
+     */
+    private void reportPassSum(int pass, PassTotals totals, JsonObject jsonInterval, String rttColumn) {
+        boolean mustBeSender = pass != 0;
+        IntervalRecord first = t.streams.getFirst().lastInterval;
+        double bandwidth = totals.bytes / (double) first.seconds();
+        JsonObject sum = new JsonObject().put("start", first.start()).put("end", first.end())
+                .put("seconds", first.seconds()).put("bytes", totals.bytes).put("bits_per_second", bandwidth * 8);
+        String head = TextFormats.sumId(roleTag(mustBeSender)) + TextFormats.time(first.start(), first.end())
+                + TextFormats.transferAndRate(totals.bytes, bandwidth, format);
+        String line;
+        if (t.protocol == Transport.TCP) {
+            line = tcpSum(sum, head, totals, first, mustBeSender);
+        } else if (mustBeSender) {
+            sum.put("packets", totals.packets).put("omitted", t.omitting);
+            String zbuf = t.mode == TestMode.BIDIRECTIONAL ? "          " : "";
+            line = head + " " + zbuf + " " + (int) totals.packets + "  " + (t.omitting ? TextFormats.OMITTED : "");
+        } else {
+            line = udpReceiverSum(sum, head, totals);
+        }
+        sum.put("sender", mustBeSender);
+        jsonInterval.put(sumKey(pass, "sum"), sum);
+        if (text() && t.parallel > 1) {
+            printer.line(line + rttColumn);
+        }
+    }
+
+    private String tcpSum(JsonObject sum, String head, PassTotals totals, IntervalRecord first, boolean mustBeSender) {
+        if (t.senderHasRetransmits == 1 && mustBeSender) {
+            sum.put("retransmits", totals.retransmits).put("omitted", first.omitted());
+            return head + "  " + TextFormats.signed3(totals.retransmits) + "             "
+                    + (first.omitted() ? TextFormats.OMITTED : "");
+        }
+        sum.put("omitted", t.omitting);
+        return head + "                  " + (t.omitting ? TextFormats.OMITTED : "");
+    }
+
+    private String udpReceiverSum(JsonObject sum, String head, PassTotals totals) {
+        double avgJitter = totals.jitterSum / t.parallel;
+        double lostPercent = totals.packets > 0 ? 100.0 * totals.lost / totals.packets : 0.0;
+        sum.put("jitter_ms", avgJitter * 1000.0).put("lost_packets", totals.lost).put("packets", totals.packets)
+                .put("lost_percent", lostPercent).put("omitted", t.omitting);
+        return head + "  " + TextFormats.udpLoss(avgJitter * 1000.0, totals.lost, totals.packets, lostPercent)
+                + (t.omitting ? TextFormats.OMITTED : "");
+    }
+
     /** One stream's interval line or object (iperf3's {@code print_interval_results}). */
     private void printStreamInterval(StreamRecord s, List<Object> jsonStreams, String rttColumn) {
         IntervalRecord r = s.lastInterval;
-        String role = t.mode == TestMode.BIDIRECTIONAL ? (s.sending() ? "[TX-" : "[RX-") + (t.client ? "C]" : "S]") : "";
-        String zbuf = t.mode == TestMode.BIDIRECTIONAL ? "          " : "";
-        boolean tcp = t.protocol == Transport.TCP;
         if (text() && s == t.streams.getFirst()) {
             if (s.lastIntervalIsFirst) {
                 printer.line(intervalHeader() + (t.latency != null && t.latency.unavailable == null ? LatencyReport.HEADER_COLUMN : ""));
@@ -355,9 +369,6 @@ public final class TestReporter {
             }
         }
         double bandwidth = r.seconds() > 0 ? r.bytes() / (double) r.seconds() : 0.0;
-        String common = TextFormats.id(s.socketNumber(), role) + TextFormats.time(r.start(), r.end())
-                + TextFormats.transferAndRate(r.bytes(), bandwidth, format);
-        String omitted = r.omitted() ? TextFormats.OMITTED : "";
         JsonObject o = new JsonObject()
                 .put("socket", s.socketNumber())
                 .put("start", r.start())
@@ -366,30 +377,50 @@ public final class TestReporter {
                 .put("bytes", r.bytes())
                 .put("bits_per_second", bandwidth * 8);
         String line;
-        if (tcp) {
-            if (t.senderHasRetransmits == 1 && s.sending() && r.hasTcpInfo()) {
-                o.put("retransmits", r.retransmits()).put("snd_cwnd", r.sndCwnd()).put("snd_wnd", r.sndWnd())
-                        .put("rtt", r.rtt()).put("rttvar", r.rttvar()).put("pmtu", r.pmtu())
-                        .put("reorder", r.reorder()); // 3.21+
-                line = common + "  " + TextFormats.unsigned3(r.retransmits()) + "   "
-                        + io.iperf3j.internal.format.UnitFormat.format(r.sndCwnd(), 'A') + "s       " + omitted;
-            } else {
-                line = common + "                  " + omitted;
-            }
+        if (t.protocol == Transport.TCP) {
+            line = tcpStreamInterval(s, r, o, bandwidth);
         } else if (s.sending()) {
             o.put("packets", r.packets());
-            line = common + " " + zbuf + " " + (int) r.packets() + "  " + omitted;
+            String zbuf = t.mode == TestMode.BIDIRECTIONAL ? "          " : "";
+            line = streamHead(s, r, bandwidth) + " " + zbuf + " " + (int) r.packets() + "  " + omitted(r);
         } else {
-            double lostPercent = r.packets() > 0 ? 100.0 * r.lost() / r.packets() : 0.0;
-            o.put("jitter_ms", r.jitterSeconds() * 1000.0).put("lost_packets", r.lost()).put("packets", r.packets())
-                    .put("lost_percent", lostPercent);
-            line = common + "  " + TextFormats.udpLoss(r.jitterSeconds() * 1000.0, r.lost(), r.packets(), lostPercent) + omitted;
+            line = udpReceiverStreamInterval(s, r, o, bandwidth);
         }
         o.put("omitted", r.omitted()).put("sender", s.sending());
         jsonStreams.add(o);
         if (text()) {
             printer.line(line + rttColumn);
         }
+    }
+
+    /** A stream line's id, time, transfer and rate columns ({@code [  5][TX-C]   0.00-1.00 sec ...}). */
+    private String streamHead(StreamRecord s, IntervalRecord r, double bandwidth) {
+        String role = t.mode == TestMode.BIDIRECTIONAL ? (s.sending() ? "[TX-" : "[RX-") + (t.client ? "C]" : "S]") : "";
+        return TextFormats.id(s.socketNumber(), role) + TextFormats.time(r.start(), r.end())
+                + TextFormats.transferAndRate(r.bytes(), bandwidth, format);
+    }
+
+    private static String omitted(IntervalRecord r) {
+        return r.omitted() ? TextFormats.OMITTED : "";
+    }
+
+    private String tcpStreamInterval(StreamRecord s, IntervalRecord r, JsonObject o, double bandwidth) {
+        if (t.senderHasRetransmits == 1 && s.sending() && r.hasTcpInfo()) {
+            o.put("retransmits", r.retransmits()).put("snd_cwnd", r.sndCwnd()).put("snd_wnd", r.sndWnd())
+                    .put("rtt", r.rtt()).put("rttvar", r.rttvar()).put("pmtu", r.pmtu())
+                    .put("reorder", r.reorder()); // 3.21+
+            return streamHead(s, r, bandwidth) + "  " + TextFormats.unsigned3(r.retransmits()) + "   "
+                    + io.iperf3j.internal.format.UnitFormat.format(r.sndCwnd(), 'A') + "s       " + omitted(r);
+        }
+        return streamHead(s, r, bandwidth) + "                  " + omitted(r);
+    }
+
+    private String udpReceiverStreamInterval(StreamRecord s, IntervalRecord r, JsonObject o, double bandwidth) {
+        double lostPercent = r.packets() > 0 ? 100.0 * r.lost() / r.packets() : 0.0;
+        o.put("jitter_ms", r.jitterSeconds() * 1000.0).put("lost_packets", r.lost()).put("packets", r.packets())
+                .put("lost_percent", lostPercent);
+        return streamHead(s, r, bandwidth) + "  " + TextFormats.udpLoss(r.jitterSeconds() * 1000.0, r.lost(), r.packets(),
+                lostPercent) + omitted(r);
     }
 
     private String intervalHeader() {
