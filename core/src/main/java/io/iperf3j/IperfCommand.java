@@ -270,7 +270,7 @@ public final class IperfCommand {
     /**
      * Server: {@code listener} hears what the server does with its clients ({@link ServerEvent}s:
      * accepted, queued, left, refused, started, each interval's bytes, ended), as its
-     * {@code --server-log} and {@code /metrics} do; it may be called once per listener. See
+     * {@code --server-log} and {@code /metrics} do. Call it once for each listener. See
      * {@link ServerEvents} for the threads it is called on and what it may do there.
      *
      * @throws IllegalStateException on a client command
