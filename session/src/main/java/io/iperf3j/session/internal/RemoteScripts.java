@@ -184,15 +184,24 @@ public final class RemoteScripts {
     /**
      * {@code sockets}: the socket inodes open in {@code $p} and its descendants (a launcher that
      * forks rather than execs still counts), {@code @@unreadable} for one whose descriptors this
-     * user cannot list. Parents come from {@code /proc/PID/stat}, read after the {@code )} that
+     * user may not list. Parents come from {@code /proc/PID/stat}, read after the {@code )} that
      * ends the command name (which may hold spaces).
+     *
+     * <p>"May not list" is read from {@code ls}'s own words ("Permission denied" for the
+     * directory, or "Operation not permitted" for the links when the ptrace check refuses; in
+     * the C locale, as GNU, BusyBox and toybox all say it), not from its status: {@code ls -l}
+     * also fails when a descriptor closes between its {@code readdir} and its {@code lstat}
+     * ("No such file or directory"), which a starting JVM does all the time, and that must not
+     * count as "cannot see, so take the listener as the server's". A process that ended in the
+     * meantime says the same and counts for nothing.
      */
     private static String socketsFunction() {
         return "family() { cat /proc/[0-9]*/stat 2>/dev/null | awk -v p=\"$p\" '{ q = $1; sub(/.*\\) /, \"\"); up[q] = $2 } "
                 + "END { f[p] = 1; c = 1; while (c) { c = 0; for (q in up) if (!(q in f) && (up[q] in f)) { f[q] = 1; c = 1 } } "
                 + "for (q in f) print q }'; }; "
-                + "sockets() { for q in $(family); do ls -l /proc/$q/fd 2>/dev/null || { [ ! -d /proc/$q ] || echo @@unreadable; }; done "
-                + "| awk '/@@unreadable/ { print; next } match($0, /socket:\\[[0-9]+\\]/) { print substr($0, RSTART + 8, RLENGTH - 9) }'; }; ";
+                + "sockets() { for q in $(family); do LC_ALL=C ls -l /proc/$q/fd 2>&1; done "
+                + "| awk '/^ls: .*(Permission denied|Operation not permitted)$/ { print \"@@unreadable\"; next } "
+                + "match($0, /socket:\\[[0-9]+\\]/) { print substr($0, RSTART + 8, RLENGTH - 9) }'; }; ";
     }
 
     /** {@code holders INODE...}: prints {@link #HOLDER_MARK} PID and name for each process holding one of the sockets. */
