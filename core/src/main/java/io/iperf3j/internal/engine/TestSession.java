@@ -406,8 +406,8 @@ public abstract class TestSession {
     }
 
     private static Optional<TcpInfo> tcpInfo(DataStream s) {
-        if (s instanceof TcpStream t && t.nativeSocket != null) {
-            return t.nativeSocket.tcpInfo();
+        if (s instanceof TcpStream t) {
+            return t.tcpInfo();
         }
         return Optional.empty();
     }

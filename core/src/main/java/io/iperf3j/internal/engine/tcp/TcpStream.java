@@ -5,6 +5,7 @@ import io.iperf3j.internal.engine.Pacer;
 import io.iperf3j.internal.engine.TransferBudget;
 import io.iperf3j.sys.NativeSocket;
 import io.iperf3j.sys.SkipCopyReceiver;
+import io.iperf3j.sys.TcpInfo;
 import io.iperf3j.internal.stats.StreamRecord;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -37,7 +39,9 @@ public final class TcpStream extends DataStream {
     private final BooleanSupplier stopCheck = () -> stopRequested;
     private final TransferBudget budget;
     /** The socket's native handle for TCP_INFO, or null where it cannot be had. */
-    public final NativeSocket nativeSocket;
+    private final NativeSocket nativeSocket;
+    /** TCP_INFO read just before the socket was closed, or null: see {@link #tcpInfo()}. */
+    private volatile TcpInfo infoAtClose;
     /** {@code --skip-rx-copy}: a receiver drops data with MSG_TRUNC instead of reading it; else null. */
     private final SkipCopyReceiver skipCopy;
 
@@ -196,7 +200,25 @@ public final class TcpStream extends DataStream {
         }, this::closeNow, 1_000_000_000L);
     }
 
+    /**
+     * The socket's TCP_INFO; once the socket is closed, as it was just before. A test's last
+     * sample is taken after its senders stop, and a sender still blocked in a write then (a peer
+     * that stopped reading at TEST_END) has had its socket closed: iperf3 reads that sample with
+     * the socket open, so its retransmits and window must still be there. Empty where TCP_INFO
+     * cannot be had.
+     */
+    public Optional<TcpInfo> tcpInfo() {
+        if (nativeSocket == null) {
+            return Optional.empty();
+        }
+        Optional<TcpInfo> now = nativeSocket.tcpInfo();
+        return now.isPresent() ? now : Optional.ofNullable(infoAtClose);
+    }
+
     private void closeNow() {
+        if (nativeSocket != null && channel.isOpen()) {
+            infoAtClose = nativeSocket.tcpInfo().orElse(null);
+        }
         try {
             channel.close();
         } catch (IOException ignored) {
