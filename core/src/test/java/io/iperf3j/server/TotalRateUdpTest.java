@@ -4,6 +4,8 @@ import io.iperf3j.internal.engine.server.ServerLimits;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,11 +53,16 @@ class TotalRateUdpTest {
         });
     }
 
-    @Test
-    void aUdpUploadOverItsShareIsEndedWithServerError27() {
+    /**
+     * The police runs once a second whatever the server's {@code -i}: with {@code -i 0} (no
+     * interval reports) it used not to run at all.
+     */
+    @ParameterizedTest(name = "server -i {0}")
+    @ValueSource(strings = {"1", "0"})
+    void aUdpUploadOverItsShareIsEndedWithServerError27(String serverInterval) {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             Iperf3Binary.V3_21.requireThis();
-            try (TestServer server = new TestServer(ServerLimits.DEFAULTS, "--total-rate", "100M")) {
+            try (TestServer server = new TestServer(ServerLimits.DEFAULTS, "--total-rate", "100M", "-i", serverInterval)) {
                 // An unpaced download takes half; the upload's share is then 50M, and it sends 90M.
                 try (Iperf3Process download = Iperf3Process.iperf3(Iperf3Binary.V3_21,
                         args(server, "-B", "127.0.0.4", "-R", "-t", "12"))) {

@@ -12,14 +12,14 @@ import java.util.List;
  *
  * <p>Each test has a demand: what it asked for ({@code -b × P} per direction the server
  * carries; {@link #UNLIMITED} for an unpaced one), lowered to 1.25 × what it ran at once it
- * ran below 80 % of its allocation for two intervals in a row (it is held back elsewhere, and
+ * ran below 80 % of its allocation for two seconds in a row ({@link ShareFollower} measures it) (it is held back elsewhere, and
  * the rest is better used by the others), and back to what it asked for once it reaches 95 %.
  * Water-filling: with the demands sorted in ascending order, a test whose demand is at most an
  * equal share of what is left gets its demand, the others divide the rest. Within a test the
  * allocation is split equally among its streams, so {@code -P 128} gains nothing over
  * {@code -P 1}.
  *
- * <p>Threads: every method runs on a test thread (its start, each interval, its end) under this
+ * <p>Threads: every method runs on a test thread (its start, each second's measurement, its end) under this
  * object's monitor, which is never held while another is taken. Each result is published to
  * the tests' {@link RateShare}s, one volatile write per test (a pacer re-anchors only on a change), which the
  * stream workers read without a lock. {@link #recompute()} costs O(n log n).
@@ -27,7 +27,7 @@ import java.util.List;
 final class RateShares {
     /** A demand without a limit: unpaced TCP, UDP with {@code -b 0}. */
     static final long UNLIMITED = Long.MAX_VALUE;
-    /** Below this fraction of its allocation for {@link #LOW_INTERVALS} intervals, a test's demand is measured. */
+    /** Below this fraction of its allocation for {@link #LOW_INTERVALS} measurements, a test's demand is measured. */
     static final double LOW = 0.80;
     /** At or above this fraction of its allocation, a measured test asks for its own demand again. */
     static final double RECOVERED = 0.95;
@@ -112,7 +112,7 @@ final class RateShares {
     }
 
     /**
-     * One interval's measurement of a test: the bits per second its streams moved. Moves the
+     * One measurement of a test (a second's, {@link ShareFollower}): the bits per second its streams moved. Moves the
      * test's demand (and recomputes every share) when it crossed a threshold.
      */
     synchronized void measured(Member t, double bitsPerSecond) {

@@ -79,8 +79,8 @@ final class ServerSession extends TestSession {
     private RateShare rateShare;
     /** This test's place in {@code --total-rate}'s division, from its parameters to its end; else null. */
     private RateShares.Member rateMember;
-    /** {@code --total-rate}'s check of a UDP upload (made at the first interval); else null. */
-    private UploadPolice uploadPolice;
+    /** {@code --total-rate}'s measurement of this test once a second, from its parameters to its end; else null. */
+    private ShareFollower shareFollower;
     /** Bytes sent and received that the server's events have counted ({@link ServerEvent.Interval}). */
     private long eventSent;
     private long eventReceived;
@@ -281,6 +281,16 @@ final class ServerSession extends TestSession {
             throw e;
         }
         TestSettings.apply(rec, p, false);
+        // 3.21 checks -b and --fq-rate against --server-bitrate-limit here, in the parameter
+        // exchange (3.12 only after the streams connect, and then it only closes).
+        double limit = local.serverBitrateLimit();
+        if (BitrateLimit.exceededUpFront(limit, rec.targetBitrate, rec.parallel, rec.bidirectional)
+                || BitrateLimit.exceededUpFront(limit, rec.fqRate, rec.parallel, rec.bidirectional)) {
+            IperfException e = new IperfException(ErrorCode.TOTAL_RATE);
+            verdict.detail("asks for more than --server-bitrate-limit");
+            refuse(e);
+            throw e;
+        }
         long shareBps = joinRateShares();
         ctx.events().started(id, peer, verdict.shape(), verdict.user(), slot.waited(), shareBps);
         // -A: the client's m (3.21 pins the server after the parameter exchange), else the
@@ -360,6 +370,7 @@ final class ServerSession extends TestSession {
         int streams = rec.mode == TestMode.BIDIRECTIONAL ? 2 * rec.parallel : rec.parallel;
         rateMember = rates.join(asked, streams);
         rateShare = rateMember.share;
+        shareFollower = new ShareFollower(rates, rateMember, rec.protocol == Transport.UDP && serverReceives);
         return rateMember.allocation();
     }
 
@@ -519,9 +530,6 @@ final class ServerSession extends TestSession {
     }
 
     private void startTest() throws IperfException, IOException {
-        if (BitrateLimit.exceededUpFront(local.serverBitrateLimit(), rec.targetBitrate, rec.parallel, rec.bidirectional)) {
-            throw new IperfException(ErrorCode.TOTAL_RATE);
-        }
         cpuStart = ProcessCpu.now();
         // Count from before the client can know it may send (iperf3 is TEST_RUNNING as it
         // sends the byte); otherwise its first datagrams are dropped and count as lost.
@@ -533,7 +541,11 @@ final class ServerSession extends TestSession {
         control.sendState(ControlState.TEST_RUNNING);
         reporter.onTestStart();
         running = true;
-        watchdog.armRunning(System.nanoTime(), rec.duration, rec.omit, progressTotal(), activityTotal());
+        long now = System.nanoTime();
+        watchdog.armRunning(now, rec.duration, rec.omit, progressTotal(), activityTotal());
+        if (shareFollower != null) {
+            shareFollower.start(now, sentTotal(), receivedTotal());
+        }
         for (DataStream s : streams) {
             if (s.sending()) {
                 s.start(name);
@@ -569,19 +581,7 @@ final class ServerSession extends TestSession {
      */
     @Override
     protected void onIntervalSampled() throws IperfException {
-        if (rateMember != null) {
-            followRateShare();
-        }
-        long sent = 0;
-        long received = 0;
-        for (DataStream s : streams) {
-            if (s.sending()) {
-                sent += s.bytes();
-            } else {
-                received += s.bytes();
-            }
-        }
-        raiseInterval(sent, received);
+        raiseInterval(sentTotal(), receivedTotal());
         if (rateLimit == null) {
             rateLimit = BitrateLimit.running(local.serverBitrateLimit(), local.serverBitrateLimitInterval(), statsInterval);
             if (rateLimit == null) {
@@ -593,52 +593,71 @@ final class ServerSession extends TestSession {
             bytes += s.record.lastInterval.bytes();
         }
         if (rateLimit.exceededAfter(bytes)) {
-            endTest();
-            throw new IperfException(ErrorCode.TOTAL_RATE);
+            verdict.detail("over --server-bitrate-limit");
+            throw cutRunningTest(ErrorCode.TOTAL_RATE);
         }
     }
 
     /**
-     * {@code --total-rate} after each interval: the test's measured rate moves its demand
-     * ({@link RateShares#measured}), and a UDP upload is policed against its allocation.
+     * Ends a running test the server cuts, and tells the client why with SERVER_ERROR, the code
+     * and errno 0, as iperf3's server does when its running {@code --server-bitrate-limit} check
+     * trips (3.21 iperf_server_api.c, {@code bitrate_limit_exceeded}). {@link #tellClient} stays
+     * silent once a test runs, so the client would otherwise read "the server has terminated" or
+     * "control socket has closed unexpectedly" instead of the reason.
+     *
+     * <p>The message goes first and the data sockets are closed after, as 3.21 orders it: closed
+     * first, a TCP client's next write fails ("unable to write to stream socket: Broken pipe")
+     * before it reads the reason (seen with 3.12).
+     *
+     * @return the error to throw, which ends the session
      */
-    private void followRateShare() throws IperfException {
-        long bytes = 0;
-        long received = 0;
-        int receiving = 0;
-        double seconds = 0;
+    private IperfException cutRunningTest(ErrorCode code) {
+        errorSent = true;
+        try {
+            control.write(ControlFrames.encodeServerError(code.number(), 0));
+        } catch (IOException ignored) {
+            // the client is gone; the test ends either way
+        }
+        endTest();
+        return new IperfException(code);
+    }
+
+    /** Bytes the server's sending streams have counted so far. */
+    private long sentTotal() {
+        long total = 0;
         for (DataStream s : streams) {
-            long b = s.record.lastInterval.bytes();
-            bytes += b;
-            seconds = Math.max(seconds, s.record.lastInterval.seconds());
+            if (s.sending()) {
+                total += s.bytes();
+            }
+        }
+        return total;
+    }
+
+    /** Bytes the server's receiving streams have counted so far. */
+    private long receivedTotal() {
+        long total = 0;
+        for (DataStream s : streams) {
             if (!s.sending()) {
-                received += b;
+                total += s.bytes();
+            }
+        }
+        return total;
+    }
+
+    /**
+     * {@code --total-rate} once a second ({@link ShareFollower}): the test's measured rate moves its
+     * demand, and a UDP upload over its allocation for a whole window is cut with SERVER_ERROR 27.
+     */
+    private void followRateShare(long now) throws IperfException {
+        int receiving = 0;
+        for (DataStream s : streams) {
+            if (!s.sending()) {
                 receiving++;
             }
         }
-        if (seconds <= 0) {
-            return;
-        }
-        ctx.rates().measured(rateMember, bytes * 8 / seconds);
-        if (rec.protocol != Transport.UDP || receiving == 0) {
-            return;
-        }
-        if (uploadPolice == null) {
-            uploadPolice = new UploadPolice(statsInterval);
-        }
-        double allowed = (double) rateShare.streamBitsPerSecond() * receiving / 8 * seconds;
-        if (uploadPolice.exceededAfter(received, allowed)) {
-            endTest();
+        if (shareFollower.tick(now, sentTotal(), receivedTotal(), receiving, rateShare.streamBitsPerSecond())) {
             verdict.detail("UDP upload over its --total-rate share");
-            // Told with SERVER_ERROR 27 even though the test runs (tellClient stays silent then):
-            // the client then says why, where a bare close would read "closed unexpectedly".
-            errorSent = true;
-            try {
-                control.write(ControlFrames.encodeServerError(ErrorCode.TOTAL_RATE.number(), 0));
-            } catch (IOException ignored) {
-                // the client is gone; the test ends either way
-            }
-            throw new IperfException(ErrorCode.TOTAL_RATE);
+            throw cutRunningTest(ErrorCode.TOTAL_RATE);
         }
     }
 
@@ -646,7 +665,8 @@ final class ServerSession extends TestSession {
 
     @Override
     protected long extraDeadline() {
-        return watchdog.nextDeadline(running, stallNanos());
+        long watched = watchdog.nextDeadline(running, stallNanos());
+        return running && shareFollower != null ? Math.min(watched, shareFollower.due()) : watched;
     }
 
     private long activityTotal() {
@@ -659,6 +679,12 @@ final class ServerSession extends TestSession {
 
     @Override
     protected void onExtraDeadline(long now) throws IperfException {
+        if (running && shareFollower != null && now - shareFollower.due() >= 0) {
+            followRateShare(now);
+            if (now - watchdog.nextDeadline(true, stallNanos()) < 0) {
+                return;
+            }
+        }
         if (!running) {
             throw new IperfException(ErrorCode.NO_MSG, "no parameters, streams or results from the client in time");
         }
