@@ -40,14 +40,18 @@ class ShareFollowerTest {
         assertThat(slow.allocation()).as("back to what it asked for").isEqualTo(500 * M);
     }
 
+    /** A UDP upload alone under {@code --total-rate 100M}, asking for 90M on {@code streams} streams, started at 0. */
+    private static ShareFollower upload(int streams) {
+        RateShares r = new RateShares(100 * M);
+        ShareFollower f = new ShareFollower(r, r.join(90 * M, streams), true);
+        f.start(0, 0, 0);
+        return f;
+    }
+
     @Test
     void aUdpUploadOverItsShareForAWholeWindowMustEnd() {
-        RateShares r = new RateShares(100 * M);
-        RateShares.Member upload = r.join(90 * M, 2);
-        ShareFollower f = new ShareFollower(r, upload, true);
-        f.start(0, 0, 0);
-        long perStream = upload.share.streamBitsPerSecond();
-        assertThat(perStream).isEqualTo(45 * M);
+        ShareFollower f = upload(2);
+        long perStream = 45 * M; // its 90M over two streams
         long received = 0;
         // 120 % of its 90M for four seconds: not yet a whole window of five.
         for (int second = 1; second <= 4; second++) {
@@ -60,14 +64,11 @@ class ShareFollowerTest {
 
     @Test
     void aUdpUploadWithinItsToleranceRunsOn() {
-        RateShares r = new RateShares(100 * M);
-        RateShares.Member upload = r.join(90 * M, 1);
-        ShareFollower f = new ShareFollower(r, upload, true);
-        f.start(0, 0, 0);
+        ShareFollower f = upload(1);
         long received = 0;
         for (int second = 1; second <= 20; second++) {
             received += 94_500_000 / 8; // 105 % of 90M
-            assertThat(f.tick(second * S, 0, received, 1, upload.share.streamBitsPerSecond())).isFalse();
+            assertThat(f.tick(second * S, 0, received, 1, 90 * M)).isFalse();
         }
     }
 }
