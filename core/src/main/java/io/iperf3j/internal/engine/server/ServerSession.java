@@ -544,7 +544,13 @@ final class ServerSession extends TestSession {
         long now = System.nanoTime();
         watchdog.armRunning(now, rec.duration, rec.omit, progressTotal(), activityTotal());
         if (shareFollower != null) {
-            shareFollower.start(now, sentTotal(), receivedTotal());
+            int receiving = 0;
+            for (DataStream s : streams) {
+                if (!s.sending()) {
+                    receiving++;
+                }
+            }
+            shareFollower.start(now, sentTotal(), receivedTotal(), receiving);
         }
         for (DataStream s : streams) {
             if (s.sending()) {
@@ -649,13 +655,7 @@ final class ServerSession extends TestSession {
      * demand, and a UDP upload over its allocation for a whole window is cut with SERVER_ERROR 27.
      */
     private void followRateShare(long now) throws IperfException {
-        int receiving = 0;
-        for (DataStream s : streams) {
-            if (!s.sending()) {
-                receiving++;
-            }
-        }
-        if (shareFollower.tick(now, sentTotal(), receivedTotal(), receiving, rateShare.streamBitsPerSecond())) {
+        if (shareFollower.tick(now, sentTotal(), receivedTotal())) {
             verdict.detail("UDP upload over its --total-rate share");
             throw cutRunningTest(ErrorCode.TOTAL_RATE);
         }

@@ -24,6 +24,8 @@ final class ShareFollower {
     private long tickStart;
     private long sent;
     private long received;
+    /** The test's streams the server receives on, known once they are all set up. */
+    private int receivingStreams;
 
     /** @param policeUploads whether the test is UDP and the server receives on it (an upload the server cannot slow) */
     ShareFollower(RateShares rates, RateShares.Member member, boolean policeUploads) {
@@ -32,8 +34,12 @@ final class ShareFollower {
         this.police = policeUploads ? new UploadPolice(TICK_NANOS / 1e9) : null;
     }
 
-    /** The test runs from {@code now} ({@link System#nanoTime()}), with these byte totals so far. */
-    void start(long now, long sentTotal, long receivedTotal) {
+    /**
+     * The test runs from {@code now} ({@link System#nanoTime()}), with these byte totals so far and
+     * {@code receivingStreams} of its streams received by the server.
+     */
+    void start(long now, long sentTotal, long receivedTotal, int receivingStreams) {
+        this.receivingStreams = receivingStreams;
         tickStart = now;
         sent = sentTotal;
         received = receivedTotal;
@@ -47,11 +53,12 @@ final class ShareFollower {
 
     /**
      * The second that ends at {@code now}: its rate moves the test's demand, and a UDP upload's
-     * received bytes are held to what its allocation allowed its {@code receivingStreams}.
+     * received bytes are held to what its allocation (its share per stream, now) allowed its
+     * receiving streams.
      *
      * @return true when a UDP upload has been over its share for a whole window: the test must end
      */
-    boolean tick(long now, long sentTotal, long receivedTotal, int receivingStreams, long streamBitsPerSecond) {
+    boolean tick(long now, long sentTotal, long receivedTotal) {
         double seconds = (now - tickStart) / 1e9;
         long movedSent = sentTotal - sent;
         long movedReceived = receivedTotal - received;
@@ -66,7 +73,7 @@ final class ShareFollower {
         if (police == null || receivingStreams == 0) {
             return false;
         }
-        double allowed = (double) streamBitsPerSecond * receivingStreams / 8 * seconds;
+        double allowed = (double) member.share.streamBitsPerSecond() * receivingStreams / 8 * seconds;
         return police.exceededAfter(movedReceived, allowed);
     }
 }
