@@ -33,10 +33,24 @@ public final class PushGatewayClient {
 
     /** A client for the configuration's grouping key. */
     public PushGatewayClient(PushGatewayConfig config) {
+        this(config, HttpClient.newBuilder().connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1).build());
+    }
+
+    private PushGatewayClient(PushGatewayConfig config, HttpClient http) {
         this.config = Objects.requireNonNull(config, "config");
         this.uri = config.groupingUri();
-        this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1).build();
+        this.http = http;
+    }
+
+    /**
+     * A client for another grouping key ({@code group}: its job, labels, timeout and retries) that
+     * shares this one's HTTP connections, so pushing many groups to one gateway (a session's results,
+     * one group per test) opens no new connection pool per group. The connect timeout stays this
+     * client's.
+     */
+    public PushGatewayClient forGroup(PushGatewayConfig group) {
+        return new PushGatewayClient(group, http);
     }
 
     /** The grouping-key URL requests go to. */
@@ -94,7 +108,7 @@ public final class PushGatewayClient {
                 failure = "Pushgateway " + what + " to " + uri + " failed: " + describe(e, config.timeout());
             }
             if (!retryable || attempt >= config.retries()) {
-                throw new PushException(failure + (attempt > 0 ? " (after " + (attempt + 1) + " attempts)" : ""));
+                throw new PushException(failure + (attempt > 0 ? " (after " + (attempt + 1) + " attempts)" : ""), retryable);
             }
             Thread.sleep(retryDelay(attempt).toMillis());
         }
@@ -133,9 +147,26 @@ public final class PushGatewayClient {
 
     /** A push or delete that did not succeed. */
     public static final class PushException extends Exception {
-        /** With its message. */
+        private final boolean retryable;
+
+        /** With its message; not retryable. */
         public PushException(String message) {
+            this(message, false);
+        }
+
+        /** With its message, and whether trying again later may succeed. */
+        public PushException(String message, boolean retryable) {
             super(message);
+            this.retryable = retryable;
+        }
+
+        /**
+         * Whether the same request may succeed later: the gateway did not answer (refused, timed
+         * out, connection lost) or answered 5xx or 429. A 4xx other than 429 (a rejected body or
+         * grouping key) will not.
+         */
+        public boolean retryable() {
+            return retryable;
         }
     }
 }

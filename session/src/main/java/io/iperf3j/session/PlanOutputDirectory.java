@@ -108,9 +108,19 @@ public final class PlanOutputDirectory {
 
     /** Writes the three summaries. */
     public void writeSummaries(List<TestResult> results, List<String> hostOrder) throws IOException {
+        writeSummaries(results, hostOrder, List.of());
+    }
+
+    /**
+     * Writes the three summaries, with {@code notes} (e.g. what could not be pushed to a
+     * Pushgateway) as the last lines of {@code summary.txt} and {@code summary.md}.
+     */
+    public void writeSummaries(List<TestResult> results, List<String> hostOrder, List<String> notes) throws IOException {
         ThroughputMatrix m = ThroughputMatrix.of(results, hostOrder);
-        Files.writeString(dir.resolve("summary.txt"), m.text(), StandardCharsets.UTF_8);
+        String tail = notes.isEmpty() ? "" : "\n" + String.join("\n", notes) + "\n";
+        Files.writeString(dir.resolve("summary.txt"), m.text() + tail, StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("summary.csv"), m.csv(), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("summary.md"), m.markdown(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("summary.md"), m.markdown() + (notes.isEmpty() ? "" : "\n```\n" + String.join("\n", notes)
+                + "\n```\n"), StandardCharsets.UTF_8);
     }
 }

@@ -71,6 +71,7 @@ public final class SessionCommand implements Callable<Integer> {
 
     private PrintStream out;
     private PrintStream err;
+    private ResultPush pushing;
     private volatile PlanRunner runner;
 
     private SessionCommand() {
@@ -191,7 +192,8 @@ public final class SessionCommand implements Callable<Integer> {
             sinks.add(f::append);
             sinks.add(res -> out.println(progress(done.incrementAndGet(), total, res)));
             if (plan.push().isPresent()) {
-                sinks.add(new ResultPush(plan.push().get().endpoint(), plan.push().get().job(), w -> err.println("warning: " + w)));
+                pushing = new ResultPush(plan.push().get().endpoint(), plan.push().get().job(), w -> err.println("warning: " + w));
+                sinks.add(pushing);
             }
             r = new PlanRunner(plan, files.rawDirectory(), res -> sinks.forEach(s -> s.accept(res)), out::println);
         } catch (IperfConfigurationError e) {
@@ -213,6 +215,7 @@ public final class SessionCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         List<TestResult> results;
+        long started = System.nanoTime();
         try {
             results = r.run();
         } finally {
@@ -222,8 +225,11 @@ public final class SessionCommand implements Callable<Integer> {
                 // already shutting down
             }
         }
+        out.println(String.format(Locale.ROOT, "plan ran %d test(s) in %.1f s", results.size(),
+                (System.nanoTime() - started) / 1e9));
+        List<String> notes = pushing == null ? List.of() : flushPush();
         try {
-            files.writeSummaries(results, plan.hosts().stream().map(Node::id).toList());
+            files.writeSummaries(results, plan.hosts().stream().map(Node::id).toList(), notes);
         } catch (IOException e) {
             err.println("iperf3j session: cannot write the summaries: " + e.getMessage());
             return TEST_FAILED;
@@ -232,6 +238,16 @@ public final class SessionCommand implements Callable<Integer> {
         out.print(new String(java.nio.file.Files.readAllBytes(dir.resolve("summary.txt")), java.nio.charset.StandardCharsets.UTF_8));
         boolean reported = report == null || writeReport(dir);
         return m.failed() == 0 && reported ? OK : TEST_FAILED;
+    }
+
+    /** Gives the results still on their way to the Pushgateway {@link ResultPush#FLUSH_TIMEOUT}; the summary's lines. */
+    private List<String> flushPush() throws InterruptedException {
+        int waiting = pushing.waiting();
+        if (waiting > 0) {
+            out.println("pushing: " + waiting + " result(s) still on their way to the Pushgateway (waiting at most "
+                    + ResultPush.FLUSH_TIMEOUT.toSeconds() + " s)");
+        }
+        return pushing.finish(ResultPush.FLUSH_TIMEOUT);
     }
 
     /** The report module's page of the whole output directory; a failure to write it is said, and the run counts as failed. */

@@ -23,8 +23,10 @@ import java.util.Set;
  * @param failed how many tests failed
  */
 public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok, int failed) {
-    private static final String TITLE = "Received throughput, Mbit/s (rows: sender, columns: receiver),"
-            + " one matrix per kind of test; repeats averaged, * = some of them failed";
+    private static final String TITLE = "Received throughput, Mbit/s (rows: sender, columns: receiver), one matrix per\n"
+            + "kind of test; repeats averaged, * = some of them failed";
+    /** The widest text matrix; a wider one is summed up ({@link MatrixDigest}): 7 hosts with short names fit. */
+    public static final int TEXT_WIDTH = 100;
     private static final String CORNER = "sender\\receiver";
 
     /** Copies the lists. */
@@ -39,9 +41,9 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
      * @param kind what its tests measure ({@link TestSpec#kind()})
      * @param tests how many tests of this kind ran or failed
      * @param hosts the hosts its tests involve, rows and columns in this order
-     * @param cells Mbit/s, or {@code FAIL}, by {@code sender + "\0" + receiver}
+     * @param cells the tested pairs, by {@code sender + "\0" + receiver}
      */
-    public record Table(String kind, int tests, List<String> hosts, Map<String, String> cells) {
+    public record Table(String kind, int tests, List<String> hosts, Map<String, Cell> cells) {
         /** Copies the collections. */
         public Table {
             hosts = List.copyOf(hosts);
@@ -50,7 +52,22 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
 
         /** The cell for a pair: Mbit/s (with {@code *} when some runs failed), {@code FAIL}, or {@code -} when not tested. */
         public String cell(String sender, String receiver) {
-            return cells.getOrDefault(sender + "\u0000" + receiver, sender.equals(receiver) ? "" : "-");
+            Cell c = cells.get(sender + "\u0000" + receiver);
+            return c != null ? c.text() : sender.equals(receiver) ? "" : "-";
+        }
+    }
+
+    /**
+     * One pair's runs of one kind.
+     *
+     * @param bitsPerSecond the mean received rate of the runs that ran (NaN when none did)
+     * @param ok how many ran
+     * @param failed how many failed
+     */
+    public record Cell(double bitsPerSecond, int ok, int failed) {
+        /** Mbit/s with one decimal, {@code *} when some runs failed; {@code FAIL} when all did. */
+        public String text() {
+            return ok == 0 ? "FAIL" : mbit(bitsPerSecond) + (failed > 0 ? "*" : "");
         }
     }
 
@@ -102,12 +119,11 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
                 s[1]++;
             }
         }
-        Map<String, String> cells = new LinkedHashMap<>();
+        Map<String, Cell> cells = new LinkedHashMap<>();
         for (String key : fails.keySet()) {
-            cells.put(key, "FAIL");
+            cells.put(key, new Cell(Double.NaN, 0, fails.get(key)));
         }
-        sums.forEach((key, s) -> cells.put(key, String.format(Locale.ROOT, "%.1f", s[0] / s[1] / 1e6)
-                + (fails.containsKey(key) ? "*" : "")));
+        sums.forEach((key, s) -> cells.put(key, new Cell(s[0] / s[1], (int) s[1], fails.getOrDefault(key, 0))));
         return new Table(kind, tests.size(), List.copyOf(hosts), cells);
     }
 
@@ -124,13 +140,22 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
         return flows;
     }
 
-    /** The plain-text summary: the matrices, then the counts and the failures. */
+    /**
+     * The plain-text summary (stdout and {@code summary.txt}): per kind, the matrix when it fits in
+     * {@link #TEXT_WIDTH} columns, else its digest ({@link MatrixDigest}: the worst pairs and a line
+     * per host; the whole matrix is in {@code summary.csv} and the report); then the counts and the
+     * failures.
+     */
     public String text() {
         StringBuilder sb = new StringBuilder(TITLE).append('\n');
         for (Table t : tables) {
             sb.append('\n').append(heading(t)).append('\n');
             int w = Math.max(12, t.hosts().stream().mapToInt(String::length).max().orElse(4) + 2);
             int first = Math.max(w, CORNER.length() + 1);
+            if (first + w * t.hosts().size() > TEXT_WIDTH) {
+                sb.append(MatrixDigest.of(t).text());
+                continue;
+            }
             sb.append(pad(CORNER, first));
             for (String h : t.hosts()) {
                 sb.append(pad(h, w));
@@ -151,12 +176,17 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
         return sb.toString();
     }
 
+    /** Mbit/s with one decimal. */
+    static String mbit(double bitsPerSecond) {
+        return String.format(Locale.ROOT, "%.1f", bitsPerSecond / 1e6);
+    }
+
     private static String heading(Table t) {
         return t.kind() + ": " + t.tests() + (t.tests() == 1 ? " test" : " tests")
                 + (t.kind().contains(" bidir") ? " (each placed twice: sender -> receiver and receiver -> sender)" : "");
     }
 
-    private static String pad(String s, int w) {
+    static String pad(String s, int w) {
         return String.format("%-" + w + "s", s);
     }
 
