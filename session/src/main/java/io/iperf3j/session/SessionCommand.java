@@ -225,9 +225,7 @@ public final class SessionCommand implements Callable<Integer> {
                 // already shutting down
             }
         }
-        out.println(String.format(Locale.ROOT, "plan ran %d test(s) in %.1f s", results.size(),
-                (System.nanoTime() - started) / 1e9));
-        List<String> notes = pushing == null ? List.of() : flushPush();
+        List<String> notes = pushing == null ? List.of() : flushPush(results.size(), System.nanoTime() - started);
         try {
             files.writeSummaries(results, plan.hosts().stream().map(Node::id).toList(), notes);
         } catch (IOException e) {
@@ -240,13 +238,15 @@ public final class SessionCommand implements Callable<Integer> {
         return m.failed() == 0 && reported ? OK : TEST_FAILED;
     }
 
-    /** Gives the results still on their way to the Pushgateway {@link ResultPush#FLUSH_TIMEOUT}; the summary's lines. */
-    private List<String> flushPush() throws InterruptedException {
+    /**
+     * Gives the results still on their way to the Pushgateway {@link ResultPush#FLUSH_TIMEOUT}, after a line
+     * with the plan's own time (the flush's is not in it); returns the summary's lines.
+     */
+    private List<String> flushPush(int tests, long planNanos) throws InterruptedException {
         int waiting = pushing.waiting();
-        if (waiting > 0) {
-            out.println("pushing: " + waiting + " result(s) still on their way to the Pushgateway (waiting at most "
-                    + ResultPush.FLUSH_TIMEOUT.toSeconds() + " s)");
-        }
+        out.println(String.format(Locale.ROOT, "plan ran %d test(s) in %.1f s; ", tests, planNanos / 1e9)
+                + (waiting == 0 ? "no result waiting for the Pushgateway" : waiting
+                + " result(s) still on their way to the Pushgateway (waiting at most " + ResultPush.FLUSH_TIMEOUT.toSeconds() + " s)"));
         return pushing.finish(ResultPush.FLUSH_TIMEOUT);
     }
 

@@ -167,7 +167,7 @@ public final class PushQueue {
         lock.lock();
         try {
             String reason = lastFailure == null ? "not sent within " + timeout.toSeconds() + " s of the end"
-                    : lastFailure + " (still failing " + timeout.toSeconds() + " s after the end)";
+                    : lastFailure + " (until the end of the " + timeout.toSeconds() + "-s flush)";
             for (Item item : queue) {
                 notPushed.add(new NotPushed(item.name(), reason));
             }

@@ -1,0 +1,75 @@
+package io.iperf3j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iperf3j.testing.FreePorts;
+import io.iperf3j.testing.Iperf3Process;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code iperf3j session --push.url} as a process against a gateway that accepts connections and
+ * never answers (issue 37): the test still passes (exit 0: a push is never a test's failure), stdout
+ * tells the plan's own time and the results still waiting, the flush ends after its 10 s, and
+ * summary.txt names the result that was not pushed and why. The pushes' success against a real
+ * Pushgateway is session's PushLocalTest.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SessionPushCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aHungGatewayIsNamedInTheSummaryAndTheTestStillPasses() throws Exception {
+        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new CopyOnWriteArrayList<>();
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (true) {
+                        held.add(hung.accept());
+                    }
+                } catch (java.io.IOException e) {
+                    // closed at the end
+                }
+            });
+            Path plan = dir.resolve("plan.yaml");
+            Files.writeString(plan, """
+                    hosts:
+                      - {id: left, address: 127.0.0.1, iperf: iperf3}
+                      - {id: right, address: 127.0.0.1, iperf: iperf3}
+                    tests:
+                      - {name: hang, pairs: [[left, right]], duration: 1, port: %d}
+                    """.formatted(FreePorts.next()));
+            Path out = dir.resolve("out");
+            String url = "http://127.0.0.1:" + hung.getLocalPort();
+            Iperf3Process p = CommandProcess.start(List.of("session", plan.toString(), "-o", out.toString(), "--push.url", url));
+            int status = p.waitFor(Duration.ofSeconds(90));
+            String stdout = p.stdout();
+            assertThat(status).as("%s%s", stdout, p.stderr()).isZero();
+            assertThat(stdout).containsPattern("plan ran 1 test\\(s\\) in \\d+\\.\\d s; 1 result\\(s\\) still on their way to the"
+                    + " Pushgateway \\(waiting at most 10 s\\)");
+            assertThat(p.stderr()).contains("warning: Pushgateway " + url + ": no answer within 5s (timeout); results are held");
+
+            List<String> summary = Files.readAllLines(out.resolve("summary.txt"));
+            assertThat(summary.subList(summary.size() - 3, summary.size())).containsExactly(
+                    "Pushgateway " + url + " (job iperf3j_session): 0 of 1 result(s) pushed; NOT PUSHED: 1",
+                    "  1 no answer within 5s (timeout) (until the end of the 10-s flush):",
+                    "    hang_left-right");
+            assertThat(stdout).endsWith(String.join("\n", summary) + "\n");
+            assertThat(held).as("the gateway was tried").isNotEmpty();
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+}
