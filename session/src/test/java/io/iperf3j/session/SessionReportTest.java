@@ -100,6 +100,57 @@ class SessionReportTest {
         assertThat(html).doesNotExist();
     }
 
+    /**
+     * Issue 37: at 48 hosts the text summary is a digest, so the report and summary.csv are where the
+     * whole matrix is. A synthetic 48-host mesh (2 256 results, 47 failed) written as a session writes
+     * it: the page's model has every test with its sender, receiver and figure, and summary.csv every cell.
+     */
+    @Test
+    void aFortyEightHostDirectoryIsReportedWhole() throws Exception {
+        List<String> hosts = new ArrayList<>();
+        for (int i = 1; i <= 48; i++) {
+            hosts.add(String.format("fl%02d", i));
+        }
+        PlanOutputDirectory files = new PlanOutputDirectory(dir.resolve("fleet"));
+        List<TestResult> results = new ArrayList<>();
+        java.util.Map<String, Double> planned = new java.util.HashMap<>();
+        for (String from : hosts) {
+            for (String to : hosts) {
+                if (from.equals(to)) {
+                    continue;
+                }
+                double bps = 900e6 + hosts.indexOf(from) * 1e6 + hosts.indexOf(to) * 1e3;
+                TestOutcome outcome = to.equals("fl22") ? new TestOutcome.Failed(new IperfError("refused"))
+                        : new TestOutcome.Completed(bps, bps, (long) (bps / 8), java.util.OptionalDouble.empty());
+                TestResult r = new TestResult("mesh_" + from + "-" + to, from, to, "up", TestSpec.tcp(1), 1, outcome,
+                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                        java.util.Optional.empty(), List.of(), java.time.Duration.ofSeconds(1));
+                files.append(r);
+                results.add(r);
+                planned.put(r.id(), r.ok() ? bps : null);
+            }
+        }
+        files.writeSummaries(results, hosts);
+        Path html = dir.resolve("fleet.html");
+        io.iperf3j.report.HtmlReport.builder().add(files.directory()).build().write(html);
+
+        JsonNode tests = model(Files.readString(html)).path("session").path("tests");
+        assertThat(tests).hasSize(2256);
+        for (JsonNode t : tests) {
+            Double bps = planned.get(t.path("id").asText());
+            assertThat(t.path("id").asText()).isEqualTo("mesh_" + t.path("sender").asText() + "-" + t.path("receiver").asText());
+            if (bps == null) {
+                assertThat(t.path("status").asText()).isEqualTo("failed");
+            } else {
+                assertThat(t.path("received_bits_per_second").asDouble()).isEqualTo(bps);
+            }
+        }
+        List<String> csv = Files.readAllLines(files.directory().resolve("summary.csv"));
+        assertThat(csv).hasSize(49).allSatisfy(l -> assertThat(l.split(",")).hasSize(50));
+        assertThat(Files.readString(files.directory().resolve("summary.txt"))).doesNotContain("sender\\receiver")
+                .contains("48 hosts, 2256 pairs");
+    }
+
     private static JsonNode model(String html) throws Exception {
         Matcher m = Pattern.compile("<script type=\"application/json\" id=\"iperf3j-model\" data-encoding=\"(\\w+)\"[^>]*>(.*?)</script>",
                 Pattern.DOTALL).matcher(html);
