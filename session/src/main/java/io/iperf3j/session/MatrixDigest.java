@@ -59,14 +59,19 @@ record MatrixDigest(ThroughputMatrix.Table table) {
                 .append("as receiver\n");
         for (String h : table.hosts()) {
             String line = "  " + ThroughputMatrix.pad(h, hostWidth)
-                    + ThroughputMatrix.pad(spread(pairs.stream().filter(p -> p.sender().equals(h)).toList()), 30)
-                    + ThroughputMatrix.pad(spread(pairs.stream().filter(p -> p.receiver().equals(h)).toList()), 28);
+                    + column(spread(pairs.stream().filter(p -> p.sender().equals(h)).toList()), 30)
+                    + column(spread(pairs.stream().filter(p -> p.receiver().equals(h)).toList()), 28);
             long failed = pairs.stream().filter(p -> (p.sender().equals(h) || p.receiver().equals(h)) && p.cell().failed() > 0)
                     .count();
             sb.append(failed > 0 ? line + failed + (failed == 1 ? " pair failed" : " pairs failed") : line.stripTrailing())
                     .append('\n');
         }
         return sb.toString();
+    }
+
+    /** {@code s} padded to {@code width} columns, with at least one space after it (a rate of 100 Gbit/s or more is wider). */
+    private static String column(String s, int width) {
+        return ThroughputMatrix.pad(s, width - 1) + " ";
     }
 
     /** {@code min / median / max} of the pairs' rates that were measured, or {@code -} when none was. */

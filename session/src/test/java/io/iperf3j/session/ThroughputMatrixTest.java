@@ -134,8 +134,11 @@ class ThroughputMatrixTest {
         String text = ThroughputMatrix.of(results, hosts).text();
         assertThat(text).contains("sender\\receiver a           b").doesNotContain("too wide");
         assertThat(text.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(ThroughputMatrix.TEXT_WIDTH));
-        results.add(ok("ah", "a", "h", TCP, 1, 940e6, OptionalDouble.empty()));
-        assertThat(ThroughputMatrix.of(results, List.of()).text()).as("an eighth host is too wide").contains("8 hosts, 43 pairs");
+        results.add(ok("ha", "h", "a", TCP, 1, 120_000e6, OptionalDouble.empty())); // 120 Gbit/s: a wider figure
+        String digest = ThroughputMatrix.of(results, List.of()).text();
+        assertThat(digest).as("an eighth host is too wide").contains("8 hosts, 43 pairs");
+        assertThat(digest.lines()).as("columns stay apart")
+                .contains("  h     120000.0 / 120000.0 / 120000.0 -", "  a     940.0 / 940.0 / 940.0         940.0 / 940.0 / 120000.0");
     }
 
     @Test

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * after the plan.
  */
 public final class ResultPush implements Consumer<TestResult> {
-    /** The most results waiting for the gateway (about 2 KiB each); later ones are not pushed. */
+    /** The most results waiting for the gateway (a few KiB each: the exposition, the grouping key); later ones are not pushed. */
     public static final int QUEUE_LIMIT = 4096;
     /** How long {@code iperf3j session} waits, after the plan, for the results still waiting. */
     public static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
