@@ -26,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SessionPushCliTest {
+    /** Host ids of this JVM's own (a session kills the processes it marked with a host's id first). */
+    private static final String TAG = Long.toString(ProcessHandle.current().pid(), 36);
+
     @TempDir
     Path dir;
 
@@ -45,11 +48,11 @@ class SessionPushCliTest {
             Path plan = dir.resolve("plan.yaml");
             Files.writeString(plan, """
                     hosts:
-                      - {id: left, address: 127.0.0.1, iperf: iperf3}
-                      - {id: right, address: 127.0.0.1, iperf: iperf3}
+                      - {id: left%1$s, address: 127.0.0.1, iperf: iperf3}
+                      - {id: right%1$s, address: 127.0.0.1, iperf: iperf3}
                     tests:
-                      - {name: hang, pairs: [[left, right]], duration: 1, port: %d}
-                    """.formatted(FreePorts.next()));
+                      - {name: hang, pairs: [[left%1$s, right%1$s]], duration: 1, port: %2$d}
+                    """.formatted(TAG, FreePorts.next()));
             Path out = dir.resolve("out");
             String url = "http://127.0.0.1:" + hung.getLocalPort();
             Iperf3Process p = CommandProcess.start(List.of("session", plan.toString(), "-o", out.toString(), "--push.url", url));
@@ -64,7 +67,7 @@ class SessionPushCliTest {
             assertThat(summary.subList(summary.size() - 3, summary.size())).containsExactly(
                     "Pushgateway " + url + " (job iperf3j_session): 0 of 1 result(s) pushed; NOT PUSHED: 1",
                     "  1 no answer within 5s (timeout) (until the end of the 10-s flush):",
-                    "    hang_left-right");
+                    "    hang_left" + TAG + "-right" + TAG);
             assertThat(stdout).endsWith(String.join("\n", summary) + "\n");
             assertThat(held).as("the gateway was tried").isNotEmpty();
             for (Socket s : held) {

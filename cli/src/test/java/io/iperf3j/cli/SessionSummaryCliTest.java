@@ -31,6 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
 class SessionSummaryCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int HOSTS = 24;
+    /**
+     * Host ids of this JVM's own: a session kills the processes it marked with a host's id before it
+     * starts another on that host, so two test JVMs with the same ids on one machine kill each other's
+     * servers.
+     */
+    private static final String TAG = Long.toString(ProcessHandle.current().pid(), 36);
 
     @TempDir
     Path dir;
@@ -40,7 +46,7 @@ class SessionSummaryCliTest {
         StringBuilder yaml = new StringBuilder("hosts:\n");
         List<String> hosts = new ArrayList<>();
         for (int i = 1; i <= HOSTS; i++) {
-            String id = String.format("h%02d", i);
+            String id = String.format("h%02d%s", i, TAG);
             hosts.add(id);
             yaml.append("  - {id: ").append(id).append(", address: 127.0.0.1, iperf: iperf3")
                     .append(i == HOSTS ? ", commands: {iperf3: /nonexistent/iperf3}" : "").append("}\n");
@@ -67,8 +73,12 @@ class SessionSummaryCliTest {
         assertThat(summary).doesNotContain("sender\\receiver")
                 .contains("24 hosts, 12 pairs: too wide to print; every cell is in summary.csv")
                 .contains("11 ok, 1 failed");
-        assertThat(lines.stream().filter(l -> l.startsWith("FAILED p12_h23-h24 (h23 -> h24, tcp -b 20M): IperfCommandError: ")))
-                .singleElement().asString().contains("/nonexistent/iperf3").contains("127");
+        String h01 = hosts.get(0);
+        String h02 = hosts.get(1);
+        String h23 = hosts.get(22);
+        String h24 = hosts.get(23);
+        assertThat(lines.stream().filter(l -> l.startsWith("FAILED p12_" + h23 + "-" + h24 + " (" + h23 + " -> " + h24
+                + ", tcp -b 20M): IperfCommandError: "))).singleElement().asString().contains("/nonexistent/iperf3").contains("127");
 
         Map<String, Double> mbit = new HashMap<>();
         for (String line : Files.readAllLines(out.resolve("tests.jsonl"))) {
@@ -82,18 +92,21 @@ class SessionSummaryCliTest {
         // the lowest pairs, lowest first, with tests.jsonl's figures
         int at = lines.indexOf("lowest received Mbit/s (10 of 11 measured pairs):");
         assertThat(at).as(summary).isPositive();
+        int hostWidth = Math.max(6, h01.length() + 2);
         List<String> lowest = mbit.entrySet().stream()
                 .sorted(Map.Entry.<String, Double>comparingByValue().thenComparing(Map.Entry.comparingByKey())).limit(10)
-                .map(e -> String.format(Locale.ROOT, "  %-16s%.1f", e.getKey(), e.getValue())).toList();
+                .map(e -> String.format(Locale.ROOT, "  %-" + (2 * hostWidth + 4) + "s%.1f", e.getKey(), e.getValue())).toList();
         assertThat(lines.subList(at + 1, at + 11)).containsExactlyElementsOf(lowest);
         // a line per host: a sender shows its one pair as sender, a receiver as receiver
         for (String h : hosts) {
             assertThat(lines.stream().filter(l -> l.matches("  " + h + " +(\\d|- ).*"))).as(h).hasSize(1);
         }
-        String h01 = String.format(Locale.ROOT, "%.1f", mbit.get("h01 -> h02"));
-        assertThat(lines).anyMatch(l -> l.startsWith("  h01   " + h01 + " / " + h01 + " / " + h01 + " ") && l.endsWith(" -"));
-        assertThat(lines).contains(String.format(Locale.ROOT, "  h02   %-30s%s / %s / %s", "-", h01, h01, h01));
-        assertThat(lines).contains(String.format(Locale.ROOT, "  h24   %-30s%-28s1 pair failed", "-", "-"));
+        String rate = String.format(Locale.ROOT, "%.1f", mbit.get(h01 + " -> " + h02));
+        String spread = rate + " / " + rate + " / " + rate;
+        String host = "  %-" + hostWidth + "s";
+        assertThat(lines).contains(String.format(Locale.ROOT, host + "%-30s-", h01, spread));
+        assertThat(lines).contains(String.format(Locale.ROOT, host + "%-30s%s", h02, "-", spread));
+        assertThat(lines).contains(String.format(Locale.ROOT, host + "%-30s%-28s1 pair failed", h24, "-", "-"));
 
         // summary.csv: all 24 hosts as rows and columns, each tested cell as tests.jsonl has it
         List<String> csv = Files.readAllLines(out.resolve("summary.csv"));

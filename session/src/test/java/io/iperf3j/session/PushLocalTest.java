@@ -36,6 +36,15 @@ class PushLocalTest {
     private static final Pattern SERIES = Pattern.compile("^(\\w+)\\{(.*)\\} (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
+    /**
+     * Host ids of this JVM's own: a session kills the processes it marked with a host's id before it
+     * starts another on that host, so two test JVMs with the same ids on one machine kill each other's
+     * servers.
+     */
+    private static final String TAG = Long.toString(ProcessHandle.current().pid(), 36);
+    private static final String A = "pa" + TAG;
+    private static final String B = "pb" + TAG;
+
     @TempDir
     Path dir;
 
@@ -44,7 +53,7 @@ class PushLocalTest {
     }
 
     private static List<Node> pair() {
-        return List.of(host("pa", NodeRole.TRAFFIC_PC), host("pb", NodeRole.NODE));
+        return List.of(host(A, NodeRole.TRAFFIC_PC), host(B, NodeRole.NODE));
     }
 
     /** The issue's case: a pair's unpaced test and its -b 20M test, on the same pair and direction, each under its own key. */
@@ -53,8 +62,8 @@ class PushLocalTest {
         try (Pushgateway gw = Pushgateway.start(dir, FreePorts.next())) {
             int port = FreePorts.next();
             Plan plan = Plan.builder(pair())
-                    .test("plain", "pa", "pb", "up", TestSpec.tcp(1).withPort(port), 1)
-                    .test("paced", "pa", "pb", "up", TestSpec.tcp(1).withArgs(List.of("-b", "20M")).withPort(port), 1).build();
+                    .test("plain", A, B, "up", TestSpec.tcp(1).withPort(port), 1)
+                    .test("paced", A, B, "up", TestSpec.tcp(1).withArgs(List.of("-b", "20M")).withPort(port), 1).build();
             List<String> warnings = new CopyOnWriteArrayList<>();
             ResultPush push = new ResultPush(gw.url(), "session_test", warnings::add);
             PlanOutputDirectory files = new PlanOutputDirectory(dir.resolve("out"));
@@ -79,10 +88,10 @@ class PushLocalTest {
                         .isPositive();
                 assertThat(value(metrics, "iperf3j_session_test_ok", r.id())).isEqualTo(1.0);
             }
-            assertThat(labelsOf(metrics, "iperf3j_session_received_bytes", "paced_pa-pb")).containsEntry("kind", "tcp -b 20M");
+            assertThat(labelsOf(metrics, "iperf3j_session_received_bytes", "paced_" + A + "-" + B)).containsEntry("kind", "tcp -b 20M");
             // the paced test kept its own figure: 20 Mbit/s for 1 s, not the unpaced one's gigabits
-            assertThat(value(metrics, "iperf3j_session_received_bits_per_second", "paced_pa-pb")).isBetween(15e6, 25e6);
-            assertThat(value(metrics, "iperf3j_session_received_bits_per_second", "plain_pa-pb")).isGreaterThan(100e6);
+            assertThat(value(metrics, "iperf3j_session_received_bits_per_second", "paced_" + A + "-" + B)).isBetween(15e6, 25e6);
+            assertThat(value(metrics, "iperf3j_session_received_bits_per_second", "plain_" + A + "-" + B)).isGreaterThan(100e6);
         }
     }
 
@@ -94,7 +103,7 @@ class PushLocalTest {
     @Test
     void aGatewayDownForTheMiddleThirdOfThePlanGetsEveryResultAtTheEnd() throws Exception {
         try (Pushgateway gw = Pushgateway.start(dir, FreePorts.next())) {
-            Plan plan = Plan.builder(pair()).pairs("loop", List.of(List.of("pa", "pb")), "both",
+            Plan plan = Plan.builder(pair()).pairs("loop", List.of(List.of(A, B)), "both",
                     TestSpec.tcp(1).withPort(FreePorts.next()), 3).build();
             List<String> warnings = new CopyOnWriteArrayList<>();
             ResultPush push = new ResultPush(gw.url(), "session_outage", warnings::add);
@@ -145,7 +154,7 @@ class PushLocalTest {
                     // closed at the end
                 }
             });
-            Plan plan = Plan.builder(pair()).pairs("hang", List.of(List.of("pa", "pb")), "up",
+            Plan plan = Plan.builder(pair()).pairs("hang", List.of(List.of(A, B)), "up",
                     TestSpec.tcp(1).withPort(FreePorts.next()), 3).build();
             ResultPush push = new ResultPush("http://127.0.0.1:" + hung.getLocalPort(), "session_hung", w -> { });
             AtomicLong inPush = new AtomicLong();

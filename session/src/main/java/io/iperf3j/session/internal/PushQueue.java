@@ -63,7 +63,6 @@ public final class PushQueue {
     private final List<NotPushed> notPushed = new ArrayList<>();
     private boolean closing;
     private boolean fullSaid;
-    private long pushed;
     private volatile String lastFailure;
     private final Thread worker;
 
@@ -124,16 +123,6 @@ public final class PushQueue {
             warnings.accept(full);
         }
         return false;
-    }
-
-    /** Items pushed so far. */
-    public long pushed() {
-        lock.lock();
-        try {
-            return pushed;
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** Items waiting (the one being sent included). */
@@ -230,9 +219,7 @@ public final class PushQueue {
             if (queue.peekFirst() == item) {
                 queue.pollFirst();
             }
-            if (failure == null) {
-                pushed++;
-            } else {
+            if (failure != null) {
                 notPushed.add(new NotPushed(item.name(), failure));
             }
         } finally {
