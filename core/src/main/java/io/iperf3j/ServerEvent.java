@@ -112,8 +112,11 @@ public sealed interface ServerEvent {
      *
      * @param reason why
      * @param count what stood at the limit: tests running ({@link Reason#BUSY}), clients queued
-     *        ({@link Reason#QUEUE_FULL}), the prefix's tests ({@link Reason#MAX_PER_CLIENT}); else 0
-     * @param limit the limit it met: {@code --max-concurrent}, {@code --queue}, {@code --max-per-client}; else 0
+     *        ({@link Reason#QUEUE_FULL}), the prefix's tests ({@link Reason#MAX_PER_CLIENT}), the prefix's
+     *        queued clients ({@link Reason#QUEUE_PER_CLIENT}), the seconds of its cool-down left
+     *        ({@link Reason#COOL_DOWN}); else 0
+     * @param limit the limit it met: {@code --max-concurrent}, {@code --queue}, {@code --max-per-client}, the
+     *        prefix's part of the queue, {@code --cool-down}; else 0
      * @param rule the {@code --allow}/{@code --deny} prefix that decided ({@link Reason#DENIED}), or null
      * @param waited how long it was queued ({@link Reason#QUEUE_TIMEOUT}), else {@link Duration#ZERO}
      * @param detail what happened, in words (the text log's {@code reason}), or null
@@ -157,6 +160,12 @@ public sealed interface ServerEvent {
         NO_COOKIE,
         /** Too many connections were waiting to send their cookie. */
         HANDSHAKE_CAP,
+        /** Its prefix had its part of the connections waiting to send their cookie (a quarter of the cap). */
+        HANDSHAKE_PER_CLIENT,
+        /** Every place was taken and its prefix held its part of the queue (a quarter of {@code --queue}). */
+        QUEUE_PER_CLIENT,
+        /** Its prefix had a test cut for policing ({@code --total-rate}, {@code --server-bitrate-limit}) less than {@code --cool-down} ago. */
+        COOL_DOWN,
         /**
          * It sent the cookie of a test that has all its connections or has ended: a surplus data
          * connection, or a second control connection with a running test's cookie.

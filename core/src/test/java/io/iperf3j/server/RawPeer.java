@@ -29,8 +29,14 @@ final class RawPeer implements AutoCloseable {
     private final OutputStream out;
 
     RawPeer(int port, Cookie cookie) throws IOException {
+        this("127.0.0.1", port, cookie);
+    }
+
+    /** Connects from source address {@code from} (127.0.0.N: another client address). */
+    RawPeer(String from, int port, Cookie cookie) throws IOException {
         this.cookie = cookie;
         socket = new Socket();
+        socket.bind(new InetSocketAddress(from, 0));
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
@@ -39,7 +45,12 @@ final class RawPeer implements AutoCloseable {
 
     /** Connects and sends a fresh cookie. */
     static RawPeer control(int port) throws IOException {
-        RawPeer p = new RawPeer(port, Cookie.random());
+        return control("127.0.0.1", port);
+    }
+
+    /** Connects from {@code from} and sends a fresh cookie. */
+    static RawPeer control(String from, int port) throws IOException {
+        RawPeer p = new RawPeer(from, port, Cookie.random());
         p.write(p.cookie.wireBytes());
         return p;
     }

@@ -77,6 +77,14 @@ class TotalRateUdpTest {
                         // Ended once a full 5 s window was over 110 %, not at the end of its 10 s.
                         assertThat(seconds).isBetween(4.5, 9.0);
                     }
+                    // Restarted at once, it is refused for --cool-down (default 60 s), before a stream connects.
+                    try (Iperf3Process again = Iperf3Process.iperf3(Iperf3Binary.V3_21,
+                            args(server, "-B", "127.0.0.5", "-u", "-b", "90M", "-t", "10"))) {
+                        assertThat(again.waitFor(Duration.ofSeconds(20))).as("exit status").isPositive();
+                        assertThat(again.stdout() + again.stderr()).contains(TOTAL_RATE_TEXT).doesNotContain("connected to");
+                    }
+                    server.awaitLogLine(Duration.ofSeconds(5), "event=refused reason=cool-down client=127.0.0.5:",
+                            "cool_down=60");
                     assertThat(download.waitFor(Duration.ofSeconds(20))).as("the download carries on: %s%s",
                             download.stdout(), download.stderr()).isZero();
                 }

@@ -154,9 +154,10 @@ class WaitQueueRealClientsTest {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             try (TestServer server = new TestServer(ServerLimits.DEFAULTS, "--max-concurrent", "1", "--queue", "4");
                  RawPeer _ = RawPeer.atParameters(server.port())) {
-                RawPeer speaking = RawPeer.control(server.port());
-                RawPeer terminating = RawPeer.control(server.port());
-                RawPeer closing = RawPeer.control(server.port());
+                // Three addresses: one holds at most a quarter of the queue (1 of 4).
+                RawPeer speaking = RawPeer.control("127.0.0.2", server.port());
+                RawPeer terminating = RawPeer.control("127.0.0.3", server.port());
+                RawPeer closing = RawPeer.control("127.0.0.4", server.port());
                 try {
                     server.await(() -> server.server.queuedTests() == 3, Duration.ofSeconds(10), "three queued");
                     speaking.write(new byte[] {42});
@@ -168,7 +169,7 @@ class WaitQueueRealClientsTest {
                     server.await(() -> server.server.queuedTests() == 0, Duration.ofSeconds(5), "the queue empty");
                     assertThat(server.logLines()).filteredOn(l -> l.contains("event=left")).hasSize(2);
                     // The dropped one's cookie is free again: the same cookie queues, not "surplus".
-                    try (RawPeer again = new RawPeer(server.port(), speaking.cookie)) {
+                    try (RawPeer again = new RawPeer("127.0.0.2", server.port(), speaking.cookie)) {
                         again.write(speaking.cookie.wireBytes());
                         server.await(() -> server.server.queuedTests() == 1, Duration.ofSeconds(5), "queued again");
                     }

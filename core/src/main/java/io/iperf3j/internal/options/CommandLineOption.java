@@ -132,6 +132,10 @@ enum CommandLineOption implements OptionRow {
             "  --total-rate #[KMG]       divide # bits/sec fairly among the running tests,\n"
             + "                            both directions (UDP uploads over their share are ended)",
             "total-rate"),
+    COOL_DOWN(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 136,
+            "  --cool-down #             refuse an address for # seconds after a test of it was\n"
+            + "                            ended for its rate (default " + IperfOptions.DEFAULT_COOL_DOWN_SEC
+            + "; 0 = none)", "cool-down"),
     SERVER_LOG(Section.SERVER, OptionRow.NO_SHORT, HasArg.OPTIONAL, 106,
             "  --server-log[=text|json]  one line per test start and end and per queued or\n"
             + "                            refused client, on stderr or in the --logfile", "server-log"),
@@ -350,7 +354,7 @@ enum CommandLineOption implements OptionRow {
     public boolean abbreviable() {
         return switch (this) {
             case LATENCY, LOOPBACK, MAX_CONCURRENT, QUEUE, QUEUE_TIMEOUT, MAX_PER_CLIENT, ALLOW, DENY, SERVER_LOG,
-                 TOTAL_RATE, USE_OAEP_PADDING -> false;
+                 TOTAL_RATE, COOL_DOWN, USE_OAEP_PADDING -> false;
             default -> true;
         };
     }

@@ -170,6 +170,7 @@ final class CommandLineSpec {
             case DENY -> addressRule(value, false);
             case SERVER_LOG -> serverLog(value);
             case TOTAL_RATE -> totalRate(value);
+            case COOL_DOWN -> coolDown(value);
             case CLIENT -> client(value);
             case SCTP -> sctp();
             case XBIND -> xbind(value);
@@ -711,6 +712,15 @@ final class CommandLineSpec {
     }
 
     /** {@code --total-rate}: iperf3's rate suffixes (decimal: 1600M is 1.6e9 bits/s), above 0. */
+    void coolDown(String v) {
+        int seconds = CNumbers.atoi(v);
+        if (seconds < 0 || seconds > MAX_TIME) {
+            throw fail(ErrorCode.COOL_DOWN);
+        }
+        b.coolDownSec(seconds);
+        serverFlag = true;
+    }
+
     void totalRate(String v) {
         long bits = CNumbers.toUint64Bits(CNumbers.unitAtofRate(v));
         if (bits <= 0) {

@@ -92,6 +92,8 @@ import java.util.Objects;
  * @param queueTimeoutSec {@code --queue-timeout}: how long one may wait, default 60
  * @param addressRules {@code --allow} and {@code --deny}, files read; empty for none
  * @param maxPerClient {@code --max-per-client}: tests one client address (IPv6: one /64) runs at once; 0 = no limit
+ * @param coolDownSec {@code --cool-down}: how long an address whose test was cut for its rate
+ *        ({@code --total-rate}'s police, {@code --server-bitrate-limit}) is refused; 0 = not at all
  */
 public record IperfOptions(
         Role role,
@@ -168,7 +170,8 @@ public record IperfOptions(
         int maxPerClient,
         List<AddressRule> addressRules,
         int queue,
-        int queueTimeoutSec) {
+        int queueTimeoutSec,
+        int coolDownSec) {
 
     /** iperf3's default control port. */
     public static final int DEFAULT_PORT = 5201;
@@ -182,6 +185,11 @@ public record IperfOptions(
     public static final int DEFAULT_MAX_CONCURRENT = 16;
     /** Default for {@code --queue-timeout}: a held client sees nothing, so not "forever". */
     public static final int DEFAULT_QUEUE_TIMEOUT_SEC = 60;
+    /**
+     * Default for {@code --cool-down}: a policed upload that restarts at once may use its 5 s
+     * window once a minute, a twelfth of the time, instead of nearly all of it.
+     */
+    public static final int DEFAULT_COOL_DOWN_SEC = 60;
 
     public enum IpVersion { ANY, V4, V6 }
 
@@ -311,6 +319,7 @@ public record IperfOptions(
         private List<AddressRule> addressRules = List.of();
         private int queue;
         private int queueTimeoutSec = DEFAULT_QUEUE_TIMEOUT_SEC;
+        private int coolDownSec = DEFAULT_COOL_DOWN_SEC;
 
         Builder() {
         }
@@ -340,7 +349,7 @@ public record IperfOptions(
             jsonStreamFullOutput = o.jsonStreamFullOutput; controlKeepalive = o.controlKeepalive; mptcp = o.mptcp;
             skipRxCopy = o.skipRxCopy; gsro = o.gsro;
             maxPerClient = o.maxPerClient; addressRules = o.addressRules;
-            queue = o.queue; queueTimeoutSec = o.queueTimeoutSec;
+            queue = o.queue; queueTimeoutSec = o.queueTimeoutSec; coolDownSec = o.coolDownSec;
         }
 
         public Builder role(Role v) { role = v; return this; }
@@ -418,6 +427,7 @@ public record IperfOptions(
         public Builder addressRules(List<AddressRule> v) { addressRules = List.copyOf(v); return this; }
         public Builder queue(int v) { queue = v; return this; }
         public Builder queueTimeoutSec(int v) { queueTimeoutSec = v; return this; }
+        public Builder coolDownSec(int v) { coolDownSec = v; return this; }
 
         public IperfOptions build() {
             return new IperfOptions(role, host, port, format, interval, pidFile, file, affinity, bindAddress,
@@ -430,7 +440,7 @@ public record IperfOptions(
                     extraData, getServerOutput, udpCounters64, repeatingPayload, dontFragment, username,
                     rsaPublicKeyPath, authPadding, loopback,
                     jsonStreamFullOutput, controlKeepalive, mptcp, skipRxCopy, gsro, maxPerClient,
-                    addressRules, queue, queueTimeoutSec);
+                    addressRules, queue, queueTimeoutSec, coolDownSec);
         }
     }
 }

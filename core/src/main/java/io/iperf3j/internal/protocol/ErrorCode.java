@@ -180,6 +180,8 @@ public enum ErrorCode {
     TOTAL_RATE_RANGE(1013, "total rate must be above 0 bits/sec"),
     /** {@code --total-rate} with {@code -1}: one test has nothing to share with. */
     TOTAL_RATE_ONE_OFF(1014, "--total-rate cannot be used with -1 (one test only)"),
+    /** {@code --cool-down} out of range. */
+    COOL_DOWN(1023, "cool-down must be between 0 and 86400 seconds"),
     /** {@code --server-log=} with a format other than text or json. */
     SERVER_LOG_FORMAT(1016, "server log format must be text or json");
 

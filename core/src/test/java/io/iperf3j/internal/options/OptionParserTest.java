@@ -134,6 +134,8 @@ class OptionParserTest {
                 run("-s --server-log json", b -> server(b).serverLog(ServerLogFormat.TEXT)),
                 run("-s --max-per-client 2", b -> server(b).maxPerClient(2)),
                 run("-s --queue 4096 --queue-timeout 86400", b -> server(b).queue(4096).queueTimeoutSec(86400)),
+                run("-s --cool-down 0", b -> server(b).coolDownSec(0)),
+                run("-s --cool-down 86400", b -> server(b).coolDownSec(86400)),
                 run("-s --queue 0", b -> server(b).queue(0).queueTimeoutSec(60)),
                 run("-s -1 --max-per-client 0", b -> server(b).oneOff(true)),
                 run("--loopback", b -> client(b, "127.0.0.1").port(0).loopback(true)),
@@ -273,6 +275,8 @@ class OptionParserTest {
                 failsParam("-s --queue 4097", "queue length must be between 0 and 4096 inclusive (0 = answer busy)"),
                 failsParam("-s --queue-timeout 0", "queue timeout must be between 1 and 86400 seconds"),
                 failsParam("-s --queue-timeout 86401", "queue timeout must be between 1 and 86400 seconds"),
+                failsParam("-s --cool-down -1", "cool-down must be between 0 and 86400 seconds"),
+                failsParam("-s --cool-down 86401", "cool-down must be between 0 and 86400 seconds"),
                 failsParam("-c h --queue 2", "some option you are trying to set is server only"),
                 failsParam("-s --queue 2 -1", "--queue and --max-per-client cannot be used with -1 (one test only)"),
                 failsParam("-s -1 --max-per-client 2", "--queue and --max-per-client cannot be used with -1"

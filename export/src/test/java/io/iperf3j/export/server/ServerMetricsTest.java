@@ -103,7 +103,8 @@ class ServerMetricsTest {
                     "iperf3_server_client_refused_total{prefix=\"192.0.2.0/24\",reason=\"" + r.label() + "\"} 1.0\n");
         }
         assertThat(t).contains("reason=\"queue_full\"", "reason=\"queue_timeout\"", "reason=\"max_per_client\"",
-                "reason=\"denied\"", "reason=\"auth\"", "reason=\"no_cookie\"", "reason=\"handshake_cap\"");
+                "reason=\"denied\"", "reason=\"auth\"", "reason=\"no_cookie\"", "reason=\"handshake_cap\"",
+                "reason=\"handshake_per_client\"", "reason=\"queue_per_client\"", "reason=\"cool_down\"");
         assertThat(t).doesNotContain("prefix=\"other\"").as("no port, cookie or test label").doesNotContain("port=",
                 "test=");
         RealTools.assertPromtoolAccepts(t);

@@ -68,6 +68,17 @@ final class EventFanout implements ServerEvents {
         refusedAt(client, ServerEvent.Reason.QUEUE_FULL, queued, queued, null);
     }
 
+    /** A new test found every place taken and its prefix holding {@code limit} queue places ({@code queued} of them). */
+    void queuePerClient(InetSocketAddress client, int queued, int limit) {
+        refusedAt(client, ServerEvent.Reason.QUEUE_PER_CLIENT, queued, limit, null);
+    }
+
+    /** A new test of a prefix cooling down, {@code left} of {@code coolDown} seconds to go (handshake thread). */
+    void coolDown(InetSocketAddress client, long left, long coolDown) {
+        refusedAt(client, ServerEvent.Reason.COOL_DOWN, (int) Math.min(Integer.MAX_VALUE, left),
+                (int) Math.min(Integer.MAX_VALUE, coolDown), null);
+    }
+
     /** A queued client waited {@code --queue-timeout} without a place (lobby thread). */
     void queueTimeout(InetSocketAddress client, Duration waited) {
         ClientAddress c = ClientAddress.of(client);

@@ -54,6 +54,8 @@ public final class IperfServer implements Closeable {
     private final EventFanout events;
     /** {@code --total-rate}'s division among the running tests; null without the option. */
     private final RateShares rates;
+    /** {@code --cool-down}: addresses whose test was cut for its rate. */
+    private final CoolDowns coolDowns;
     private volatile ServerLimits limits = ServerLimits.DEFAULTS;
     private volatile RttResponder rttResponder;
     private final CountDownLatch oneOffDone = new CountDownLatch(1);
@@ -87,6 +89,7 @@ public final class IperfServer implements Closeable {
     public IperfServer(IperfOptions options, OutputSink sink, EngineInfo info, Supplier<TestObserver> observers) {
         this.options = options;
         this.rates = options.totalRate() > 0 ? new RateShares(options.totalRate()) : null;
+        this.coolDowns = new CoolDowns(Duration.ofSeconds(options.coolDownSec()));
         this.udpRouter = new UdpStreamRouter(options, this::port);
         this.sink = sink;
         this.info = info;
@@ -164,7 +167,8 @@ public final class IperfServer implements Closeable {
 
     /** What each test gets from this server (after {@link #bind()} and the setters). */
     private ServerContext context() {
-        return new ServerContext(limits, authCheck, listener.buffers(), udpRouter, rttResponder, events, cookies, rates);
+        return new ServerContext(limits, authCheck, listener.buffers(), udpRouter, rttResponder, events, cookies, rates,
+                coolDowns);
     }
 
     /**
@@ -292,6 +296,14 @@ public final class IperfServer implements Closeable {
             }
         }
         events.accepted(a.client(), queuedTests());
+        long coolingSec = coolDowns.secondsLeft(a.client(), System.nanoTime());
+        if (coolingSec > 0) {
+            // Before a place or a queue place: a policed address gets no second window at once.
+            events.coolDown(a.client(), coolingSec, coolDowns.seconds());
+            Refusal.COOL_DOWN.answer(ch);
+            cookies.release(a);
+            return;
+        }
         // A closed server's pool gives no slot: the test gets the busy answer.
         admission.admit(a, this::startTest);
     }

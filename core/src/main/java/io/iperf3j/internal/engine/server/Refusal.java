@@ -29,16 +29,26 @@ enum Refusal {
      * client prints "test authorization failed" (no client-visible code names an address rule).
      * Written by the lobby, which drains the connection before its close.
      */
-    NOT_ALLOWED;
+    NOT_ALLOWED,
+    /**
+     * {@code --cool-down}: the address's last test was cut for its rate. SERVER_ERROR 27 and errno 0,
+     * the frame of the cut itself, so the client prints "total required bandwidth is larger than
+     * server limit" again (no client-visible code names a cool-down).
+     */
+    COOL_DOWN;
 
     /** The bytes the client gets before the close (none for some). */
     ByteBuffer wire() {
         return switch (this) {
             case BUSY, SURPLUS -> ByteBuffer.wrap(new byte[] {ControlState.ACCESS_DENIED.wireByte()});
             case NO_COOKIE, HANDSHAKE_CAP -> ByteBuffer.allocate(0);
-            case AUTH, NOT_ALLOWED -> ByteBuffer.allocate(9).put(ControlState.SERVER_ERROR.wireByte())
-                    .putInt(ErrorCode.AUTH_TEST.number()).putInt(0).flip();
+            case AUTH, NOT_ALLOWED -> serverError(ErrorCode.AUTH_TEST);
+            case COOL_DOWN -> serverError(ErrorCode.TOTAL_RATE);
         };
+    }
+
+    private static ByteBuffer serverError(ErrorCode code) {
+        return ByteBuffer.allocate(9).put(ControlState.SERVER_ERROR.wireByte()).putInt(code.number()).putInt(0).flip();
     }
 
     /** Writes the answer (best effort: the client sees the close either way), then closes. */

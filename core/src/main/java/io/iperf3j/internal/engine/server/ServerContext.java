@@ -14,8 +14,9 @@ import io.iperf3j.internal.engine.udp.UdpStreamRouter;
  * @param events the server's events (the operator log and any other listener)
  * @param cookies routes data connections by cookie
  * @param rates {@code --total-rate}'s division among the running tests; null without it
+ * @param coolDowns the addresses whose test was cut for its rate ({@code --cool-down})
  */
 record ServerContext(ServerLimits limits, AuthCheck auth, int[] listenerBuffers, UdpStreamRouter router,
                      RttResponder responder, EventFanout events, CookieTable cookies,
-                     RateShares rates) {
+                     RateShares rates, CoolDowns coolDowns) {
 }

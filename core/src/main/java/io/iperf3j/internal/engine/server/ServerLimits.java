@@ -21,7 +21,8 @@ import java.util.Objects;
  *        {@code --rcv-timeout}
  * @param maxPendingHandshakes connections whose cookie has not arrived yet; more
  *        are closed at once, so a flood of silent connections cannot use up file
- *        descriptors or threads (a test with {@code -P 128} opens 128 at once)
+ *        descriptors or threads (a test with {@code -P 128} opens 128 at once); one
+ *        address (IPv6: one /64) may hold {@link #maxPendingPerClient()} of them
  */
 public record ServerLimits(Duration cookieTimeout, Duration setupTimeout, int maxPendingHandshakes) {
     public static final ServerLimits DEFAULTS = new ServerLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), 1024);
@@ -36,6 +37,18 @@ public record ServerLimits(Duration cookieTimeout, Duration setupTimeout, int ma
             throw new IllegalArgumentException("maxPendingHandshakes must be at least 1");
         }
     }
+
+    /**
+     * How many of the {@link #maxPendingHandshakes()} one address (a {@code ClientKey}) may hold:
+     * a quarter (256 of the default 1024), so one address's silent connections leave three
+     * quarters to the others, while a {@code -P 128} test (129 connections) still connects at once.
+     */
+    public int maxPendingPerClient() {
+        return Math.max(1, maxPendingHandshakes / PER_CLIENT_PART);
+    }
+
+    /** The part of the pending cap one address may hold: 1 / this. */
+    static final int PER_CLIENT_PART = 4;
 
     public ServerLimits withCookieTimeout(Duration d) {
         return new ServerLimits(d, setupTimeout, maxPendingHandshakes);

@@ -166,11 +166,15 @@ final class ServerLog implements ServerEvents {
                     .kv("waited", seconds(r.waited()));
             case MAX_PER_CLIENT -> l.kv("event", "busy").kv("client", address(r)).kv("reason", "max-per-client")
                     .kv("limit", r.limit()).kv("prefix", r.prefix());
+            case QUEUE_PER_CLIENT -> l.kv("event", "busy").kv("client", address(r)).kv("reason", "queue-per-client")
+                    .kv("queued", r.count()).kv("limit", r.limit()).kv("prefix", r.prefix());
             case DENIED -> l.kv("event", "refused").kv("reason", "denied").kv("rule", r.rule()).kv("client", address(r));
+            case COOL_DOWN -> l.kv("event", "refused").kv("reason", "cool-down").kv("client", address(r))
+                    .kv("prefix", r.prefix()).kv("left", r.count()).kv("cool_down", r.limit());
             case AUTH -> {
                 return; // the test's end line says result=denied
             }
-            case NO_COOKIE, HANDSHAKE_CAP, SURPLUS, PROTOCOL -> l.kv("event", "drop").kv("client", address(r))
+            case NO_COOKIE, HANDSHAKE_CAP, HANDSHAKE_PER_CLIENT, SURPLUS, PROTOCOL -> l.kv("event", "drop").kv("client", address(r))
                     .kv("reason", r.detail());
         }
         limited(r, l);
@@ -283,9 +287,13 @@ final class ServerLog implements ServerEvents {
                 g.writeNumberField("running", r.count());
                 g.writeNumberField("max", r.limit());
             }
-            case QUEUE_FULL -> {
+            case QUEUE_FULL, QUEUE_PER_CLIENT -> {
                 g.writeNumberField("queued", r.count());
                 g.writeNumberField("limit", r.limit());
+            }
+            case COOL_DOWN -> {
+                g.writeNumberField("left", r.count());
+                g.writeNumberField("cool_down", r.limit());
             }
             case MAX_PER_CLIENT -> {
                 g.writeNumberField("running", r.count());
@@ -293,7 +301,7 @@ final class ServerLog implements ServerEvents {
             }
             case DENIED -> g.writeStringField("rule", r.rule());
             case QUEUE_TIMEOUT -> seconds(g, "waited", r.waited());
-            case AUTH, NO_COOKIE, HANDSHAKE_CAP, SURPLUS, PROTOCOL -> { }
+            case AUTH, NO_COOKIE, HANDSHAKE_CAP, HANDSHAKE_PER_CLIENT, SURPLUS, PROTOCOL -> { }
         }
         if (r.detail() != null) {
             g.writeStringField("detail", r.detail());

@@ -180,7 +180,8 @@ final class ServerSession extends TestSession {
      * A test that fails before it starts tells its client why with SERVER_ERROR, as
      * iperf3 3.21 does (3.12 only closes), so a client that sent something malformed
      * or took too long sees the reason rather than "control socket has closed
-     * unexpectedly". Once the test runs, failures close the connection as 3.12 does.
+     * unexpectedly". Once the test runs, the server's own cuts say why through
+     * {@link #cutRunningTest}; other failures (a stream that broke) close the connection as 3.12 does.
      */
     private void tellClient(IperfException e) {
         if (errorSent || verdict.denied() || control == null || rec.started || control.endOfStream()
@@ -600,14 +601,16 @@ final class ServerSession extends TestSession {
         }
         if (rateLimit.exceededAfter(bytes)) {
             verdict.detail("over --server-bitrate-limit");
-            throw cutRunningTest(ErrorCode.TOTAL_RATE);
+            throw cutForRate();
         }
     }
 
     /**
      * Ends a running test the server cuts, and tells the client why with SERVER_ERROR, the code
      * and errno 0, as iperf3's server does when its running {@code --server-bitrate-limit} check
-     * trips (3.21 iperf_server_api.c, {@code bitrate_limit_exceeded}). {@link #tellClient} stays
+     * trips (3.21 iperf_server_api.c, {@code bitrate_limit_exceeded}), when its test timer
+     * expires ({@code server_timer_proc}, code 160; here also {@code --server-max-duration}) and
+     * when no data arrives ({@code cleanup_server}, code 144). {@link #tellClient} stays
      * silent once a test runs, so the client would otherwise read "the server has terminated" or
      * "control socket has closed unexpectedly" instead of the reason.
      *
@@ -626,6 +629,12 @@ final class ServerSession extends TestSession {
         }
         endTest();
         return new IperfException(code);
+    }
+
+    /** A cut for the test's rate (SERVER_ERROR 27): its address cools down ({@code --cool-down}). */
+    private IperfException cutForRate() {
+        ctx.coolDowns().cut(peer, System.nanoTime());
+        return cutRunningTest(ErrorCode.TOTAL_RATE);
     }
 
     /** Bytes the server's sending streams have counted so far. */
@@ -657,7 +666,7 @@ final class ServerSession extends TestSession {
     private void followRateShare(long now) throws IperfException {
         if (shareFollower.tick(now, sentTotal(), receivedTotal())) {
             verdict.detail("UDP upload over its --total-rate share");
-            throw cutRunningTest(ErrorCode.TOTAL_RATE);
+            throw cutForRate();
         }
     }
 
@@ -691,9 +700,10 @@ final class ServerSession extends TestSession {
         Optional<ServerWatchdog.Expiry> expiry = watchdog.expired(now, this::progressTotal, this::activityTotal,
                 stallNanos(), receivesData());
         if (expiry.isPresent()) {
-            endTest();
+            // As 3.21: SERVER_ERROR 160 for --server-max-duration (server_timer_proc), 144 for no
+            // progress (cleanup_server sends every error it ends a test for).
             verdict.detail(expiry.get().detail());
-            throw new IperfException(expiry.get().code());
+            throw cutRunningTest(expiry.get().code());
         }
     }
 

@@ -101,7 +101,8 @@ final class ServerWatchdog {
                 return Optional.of(new Expiry(ErrorCode.SERVER_TEST_DURATION_EXPIRED,
                         "ran past --server-max-duration " + local.serverMaxDurationSec() + " s"));
             }
-            return Optional.of(new Expiry(ErrorCode.NO_MSG, "ran past -t + -O + 40 s"));
+            // 3.21's server_timer_proc: the same timer (-t + -O + 40 s), the same SERVER_ERROR 160.
+            return Optional.of(new Expiry(ErrorCode.SERVER_TEST_DURATION_EXPIRED, "ran past -t + -O + 40 s"));
         }
         long progress = progressTotal.getAsLong();
         if (progress != lastProgressTotal) {

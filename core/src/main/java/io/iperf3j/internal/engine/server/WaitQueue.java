@@ -12,8 +12,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
@@ -26,18 +28,28 @@ import java.util.function.BiConsumer;
  *
  * <p>Fair across addresses: the {@link ClientKey}s with queued arrivals take turns, in the order
  * each was first queued, one admission per key per round; a key at its {@code --max-per-client}
- * cap is skipped and keeps its place. A newcomer takes a free place directly only when no queued
- * arrival could take it.
+ * cap is skipped and keeps its place. One key holds at most {@link #perKeyCapacity} of the
+ * places in the queue (a quarter of {@code --queue}), so one address cannot fill it. A newcomer
+ * takes a free place directly only when no queued arrival could take it; when one could, the
+ * queued arrivals take the free places first, on the newcomer's thread and under this monitor,
+ * and the newcomer then takes a place still free, or a queue place. So a newcomer is told "busy"
+ * only when, in one step under this monitor, every place it may take is taken and the queue (or
+ * its key's part) is full: never because the lobby thread had not yet served a freed place.
  *
  * <p>Threads and locks: {@link #tryTake} and {@link #hold} run on handshake threads, everything
- * else on the lobby thread. The lists are guarded by this queue's monitor, which takes the
- * pool's inside, never the reverse ({@link SlotPool} tells of a give-back outside its monitor,
+ * else on the lobby thread (a place granted on a handshake thread is handed to the lobby, which
+ * starts the test as it does its own grants). The lists are guarded by this queue's monitor,
+ * which takes the pool's inside, never the reverse ({@link SlotPool} tells of a give-back outside its monitor,
  * and {@link #slotFreed} only wakes the lobby). A {@link Held}'s channel and key are confined to
  * the lobby thread; a held channel goes back to blocking mode, for its test thread, only after
  * its key is cancelled and flushed ({@code selectNow}) on the lobby thread.
  */
 final class WaitQueue implements Admission.Capacity, Admission.Overflow {
+    /** One key may hold 1 / this of the queue's places. */
+    static final int PER_KEY_PART = 4;
     private final int capacity;
+    /** Places in the queue one {@link ClientKey} may hold: a quarter of {@code --queue}, at least one. */
+    private final int perKeyCapacity;
     private final long timeoutNanos;
     private final SlotPool pool;
     private final EventFanout events;
@@ -98,6 +110,7 @@ final class WaitQueue implements Admission.Capacity, Admission.Overflow {
     WaitQueue(int capacity, Duration timeout, SlotPool pool, EventFanout events, CookieTable cookies, RefuseBusy busy,
               BiConsumer<Arrival, Slot> launch) {
         this.capacity = capacity;
+        this.perKeyCapacity = Math.max(1, capacity / PER_KEY_PART);
         this.timeoutNanos = timeout.toNanos();
         this.pool = pool;
         this.events = events;
@@ -114,15 +127,24 @@ final class WaitQueue implements Admission.Capacity, Admission.Overflow {
 
     // ------------------------------------------------------------ handshake threads
 
-    /** A place now only when no queued arrival could take it (they come first). */
+    /** A place for {@code a} once the queued arrivals have taken the free places they may (they come first). */
     @Override
-    public synchronized Take tryTake(Arrival a) {
-        if (queued > 0 && anyAdmissible()) {
-            return new Take.Full(pool.running(), pool.max());
+    public Take tryTake(Arrival a) {
+        List<Grant> grants = new ArrayList<>(0);
+        Take t;
+        synchronized (this) {
+            serveQueued(grants);
+            t = pool.tryTake(a);
         }
-        return pool.tryTake(a);
+        startOnLobby(grants);
+        return t;
     }
 
+    /**
+     * Queues {@code a}, which {@link #tryTake} found no place for. The decision is taken again
+     * in one step under this monitor (a place may have come back since): the queued arrivals
+     * take the free places they may, then {@code a} a place still free, else a queue place.
+     */
     @Override
     public void hold(Arrival a, Take refused) {
         ClientKey key = ClientKey.of(a.client());
@@ -131,19 +153,45 @@ final class WaitQueue implements Admission.Capacity, Admission.Overflow {
             busy.hold(a, refused);
             return;
         }
-        Held h;
-        int position;
+        List<Grant> grants = new ArrayList<>(0);
+        Take again;
+        Held h = null;
+        int position = 0;
+        int keyQueued = 0;
         synchronized (this) {
-            h = enqueue(a, key, System.nanoTime());
-            position = queued;
+            serveQueued(grants);
+            again = pool.tryTake(a);
+            if (!(again instanceof Take.Granted) && !(again instanceof Take.Closed)) {
+                h = enqueue(a, key, System.nanoTime());
+                position = queued;
+                keyQueued = queued(key);
+            }
+        }
+        startOnLobby(grants);
+        if (again instanceof Take.Granted(Slot slot)) {
+            launch.accept(a, slot);
+            return;
+        }
+        if (again instanceof Take.Closed) {
+            busy.hold(a, again);
+            return;
         }
         if (h == null) {
-            events.queueFull(a.client(), capacity);
+            if (keyQueued >= perKeyCapacity) {
+                events.queuePerClient(a.client(), keyQueued, perKeyCapacity);
+            } else {
+                events.queueFull(a.client(), capacity);
+            }
             Refusal.BUSY.answer(a.channel());
             cookies.release(a);
             return;
         }
         events.queued(a.client(), position, position, pool.running(), pool.max());
+        handOver(h, l);
+    }
+
+    /** Hands {@code h} to the lobby thread, which registers its channel. */
+    private void handOver(Held h, Lobby l) {
         h.queue = this;
         l.submit(new Lobby.Handover() {
             @Override
@@ -168,9 +216,12 @@ final class WaitQueue implements Admission.Capacity, Admission.Overflow {
 
     // ------------------------------------------------------------ the lists (this monitor)
 
-    /** Queues {@code a} at the tails; null when {@code --queue} are waiting already. */
+    /**
+     * Queues {@code a} at the tails; null when {@code --queue} are waiting already, or its key
+     * holds its part of the queue.
+     */
     synchronized Held enqueue(Arrival a, ClientKey key, long now) {
-        if (queued >= capacity) {
+        if (queued >= capacity || queued(key) >= perKeyCapacity) {
             return null;
         }
         Held h = new Held(a, key, now);
@@ -183,13 +234,40 @@ final class WaitQueue implements Admission.Capacity, Admission.Overflow {
         return h;
     }
 
-    private boolean anyAdmissible() {
-        for (ClientKey k : turns) {
-            if (pool.admissible(k)) {
-                return true;
-            }
+    /** Arrivals {@code key} has in the queue. */
+    private synchronized int queued(ClientKey key) {
+        ArrayDeque<Held> fifo = byKey.get(key);
+        return fifo == null ? 0 : fifo.size();
+    }
+
+    /** The queued arrivals take the free places they may, in turn (into {@code grants}). */
+    private synchronized void serveQueued(List<Grant> grants) {
+        if (queued == 0) {
+            return;
         }
-        return false;
+        Grant g;
+        while ((g = next()) != null) {
+            grants.add(g);
+        }
+    }
+
+    /** Places granted on a handshake thread: the lobby starts their tests (their channels are its). */
+    private void startOnLobby(List<Grant> grants) {
+        for (Grant g : grants) {
+            lobby.submit(new Lobby.Handover() {
+                @Override
+                public void accept(Lobby l) {
+                    start(g);
+                }
+
+                @Override
+                public void reject() {
+                    g.slot().giveBackAsNoTest();
+                    g.slot().close();
+                    answer(g.held(), ControlState.SERVER_TERMINATE);
+                }
+            });
+        }
     }
 
     /**

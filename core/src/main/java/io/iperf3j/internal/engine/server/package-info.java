@@ -9,7 +9,8 @@
  * {@link io.iperf3j.internal.engine.server.ServerSession} per test (the control protocol), which
  * hands its jobs to {@code TcpArrivals}, {@code UdpArrivals}, {@code ProbeAnswer}, {@code AuthCheck},
  * {@code BitrateLimit}, {@code UploadPolice} and {@code TestVerdict}; {@code RateShares} divides
- * {@code --total-rate} among the running tests; what a test sees of its server is a
+ * {@code --total-rate} among the running tests; {@code CoolDowns} remembers the addresses whose test
+ * was cut for its rate ({@code --cool-down}); what a test sees of its server is a
  * {@code ServerContext}. See docs/design/server-session-split.md. The limits that keep one client
  * from costing more than its own connection ({@link io.iperf3j.internal.engine.server.ServerLimits})
  * and the server's {@link io.iperf3j.ServerEvent}s ({@code EventFanout}), whose first listener is the

@@ -22,5 +22,7 @@ class RefusalTest {
         assertThat(bytes(Refusal.NO_COOKIE.wire())).isEmpty();
         assertThat(bytes(Refusal.HANDSHAKE_CAP.wire())).isEmpty();
         assertThat(bytes(Refusal.AUTH.wire())).containsExactly((byte) 0xFE, 0, 0, 0, (byte) 142, 0, 0, 0, 0);
+        assertThat(bytes(Refusal.COOL_DOWN.wire())).as("IETOTALRATE, errno 0")
+                .containsExactly((byte) 0xFE, 0, 0, 0, 27, 0, 0, 0, 0);
     }
 }

@@ -42,7 +42,7 @@ class WaitQueueOrderTest {
     @Test
     void fortyFromOneAddressAndOneFromAnotherTheOtherIsServedSecond() {
         SlotPool pool = new SlotPool(1, false, () -> { });
-        WaitQueue q = queue(pool, 64);
+        WaitQueue q = queue(pool, 4 * 40); // one address may hold a quarter
         Slot running = granted(pool.tryTake(from("127.0.0.9", 1)));
         for (int i = 1; i <= 40; i++) {
             hold(q, from("127.0.0.2", i), i);
@@ -77,11 +77,27 @@ class WaitQueueOrderTest {
         assertThat(q.tryTake(from("127.0.0.4", 1))).as("a newcomer whose key is not capped: at once")
                 .isInstanceOf(Take.Granted.class);
         a.close();
-        assertThat(q.tryTake(from("127.0.0.5", 1))).as("a queued arrival may take the place: the newcomer queues")
-                .isInstanceOf(Take.Full.class);
         WaitQueue.Grant a2 = q.next();
         assertThat(a2.held().arrival.client().getPort()).isEqualTo(2);
         assertThat(a2.slot()).isNotNull();
+    }
+
+    @Test
+    void oneAddressHoldsAQuarterOfTheQueueTheOthersTheRest() {
+        SlotPool pool = new SlotPool(1, false, () -> { });
+        granted(pool.tryTake(from("127.0.0.9", 1)));
+        WaitQueue q = queue(pool, 16);
+        for (int i = 1; i <= 4; i++) {
+            hold(q, from("127.0.0.2", i), i);
+        }
+        Arrival fifth = from("127.0.0.2", 5);
+        assertThat(q.enqueue(fifth, ClientKey.of(fifth.client()), 5)).as("its part is 16 / 4").isNull();
+        for (int i = 1; i <= 12; i++) {
+            hold(q, from("127.0.0." + (10 + i / 4), i), 5 + i);
+        }
+        assertThat(q.queued()).isEqualTo(16);
+        Arrival last = from("127.0.0.20", 1);
+        assertThat(q.enqueue(last, ClientKey.of(last.client()), 20)).as("the queue is full").isNull();
     }
 
     @Test
