@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * {@code --server-log=json} through the command, run as a process as an operator runs it, with real iperf3
  * clients: every line of its standard error is one JSON object the project's reader parses; a test gives
  * {@code accepted}, {@code started}, {@code ended} (in that order, with one test number); a client refused
- * because both places are taken gives {@code accepted}, then {@code refused} with reason {@code busy}.
+ * because both places are taken gives {@code accepted}, then {@code refused} with reason {@code busy}. The
+ * first line is the server's own {@code listening}.
  */
 class ServerLogJsonCliTest {
     private static final Duration CLIENT_LIMIT = Duration.ofSeconds(30);
@@ -50,7 +51,9 @@ class ServerLogJsonCliTest {
                     assertThat(udp.waitFor(CLIENT_LIMIT)).as("3.12 UDP -R client: %s", udp.stdout()).isZero();
                 }
                 awaitCount(server, "\"event\":\"ended\"", 2);
-                List<JsonObject> lines = parseEveryLine(server.stderr());
+                List<JsonObject> all = parseEveryLine(server.stderr());
+                assertThat(all.getFirst().getString("event")).isEqualTo("listening");
+                List<JsonObject> lines = all.subList(1, all.size());
 
                 Map<Long, List<JsonObject>> byPort = new TreeMap<>();
                 for (JsonObject o : lines) {

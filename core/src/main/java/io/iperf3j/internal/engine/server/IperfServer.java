@@ -41,7 +41,15 @@ import java.util.function.Supplier;
  */
 public final class IperfServer implements Closeable {
     private final IperfOptions options;
+    /** The server's own lines and the operator log: stderr or the --logfile. */
     private final OutputSink sink;
+    /**
+     * Where the tests' reports (iperf3's text or {@code -J}) go: the same sink, but with
+     * {@code --server-log=json}, whose stream carries JSON only, nowhere unless {@link #reports} says.
+     */
+    private volatile OutputSink reports;
+    /** The operator log ({@code --server-log}), the first of the events' listeners. */
+    private final ServerLog log;
     private final EngineInfo info;
     private final Supplier<TestObserver> observers;
     /** Which test a cookie belongs to. */
@@ -91,8 +99,9 @@ public final class IperfServer implements Closeable {
         this.sink = sink;
         this.info = info;
         this.observers = observers == null ? () -> TestObserver.NONE : observers;
-        this.events = new EventFanout(new ServerLog(sink, info.programName(), options.timestampFormat(), options.serverLog()),
-                m -> sink.err(info.programName() + ": warning - " + m + "\n"));
+        this.reports = jsonLog() ? OutputSink.discarding() : sink;
+        this.log = new ServerLog(sink, info.programName(), options.timestampFormat(), options.serverLog());
+        this.events = new EventFanout(log, m -> serverLine("warning", "warning - ", m));
         this.slots = new SlotPool(options.maxConcurrent(), options.oneOff(), options.maxPerClient(), this::slotFreed);
         // The busy line shows the pool's count, the one admission refused by (bug 5).
         RefuseBusy busy = new RefuseBusy(events, slots::running, slots.max(), cookies);
@@ -105,6 +114,49 @@ public final class IperfServer implements Closeable {
             this.admission = new Admission(slots, busy);
         }
         this.addressFilter = options.addressRules().isEmpty() ? null : new AddressFilter(options.addressRules());
+    }
+
+    /** {@code --server-log=json}: the log's stream carries JSON lines only. */
+    private boolean jsonLog() {
+        return options.serverLog() == io.iperf3j.internal.options.ServerLogFormat.JSON;
+    }
+
+    /**
+     * Under {@code --server-log=json}, where the tests' reports go (the command gives standard output
+     * with {@code -V}); by default nowhere, as the log's stream carries JSON only. Without a JSON log
+     * the reports share the server's sink and this changes nothing. Call before {@link #serve()}.
+     */
+    public IperfServer reports(OutputSink to) {
+        if (jsonLog()) {
+            this.reports = java.util.Objects.requireNonNull(to, "to");
+        }
+        return this;
+    }
+
+    /**
+     * A line of the server itself, outside any test: {@code <program>: <kind - >message} as iperf3
+     * writes it, or with {@code --server-log=json} a JSON line whose event is {@code event}.
+     */
+    private void serverLine(String event, String kind, String message) {
+        if (jsonLog()) {
+            sink.err(ServerLog.notice(event, message));
+        } else {
+            new TestPrinter(sink, info.programName(), null, options.timestampFormat(), ZonedDateTime::now)
+                    .errorRaw(kind + message);
+        }
+    }
+
+    /**
+     * The command's lines outside any test with {@code --server-log=json}: a JSON line whose
+     * {@code event} is {@code error}, {@code warning} or {@code terminated}, with its {@code message}.
+     */
+    public static String jsonLogLine(String event, String message) {
+        return ServerLog.notice(event, message);
+    }
+
+    /** Lines the operator log's rate limit left out since start (each said by a {@code dropped} line). */
+    public long droppedLogLines() {
+        return log.droppedLines();
     }
 
     /** Whether an option needs the lobby thread ({@code --queue}, {@code --allow}, {@code --deny}). */
@@ -207,7 +259,7 @@ public final class IperfServer implements Closeable {
                     // Out of file descriptors (EMFILE) and the like: say so once, then back
                     // off rather than spin; the connection waits in the backlog meanwhile.
                     if (backoffMs == 0) {
-                        printer(null).error(ErrorCode.ACCEPT.text() + ": " + IoErrno.describe(e));
+                        serverLine("error", "error - ", ErrorCode.ACCEPT.text() + ": " + IoErrno.describe(e));
                     }
                     backoffMs = Math.min(1000, Math.max(10, backoffMs * 2));
                     sleepQuietly(backoffMs);
@@ -228,6 +280,7 @@ public final class IperfServer implements Closeable {
             }
             awaitActiveTests();
             closeLobby();
+            log.reportDrops();
         }
     }
 
@@ -364,6 +417,9 @@ public final class IperfServer implements Closeable {
     }
 
     private void printBanner() {
+        if (jsonLog()) {
+            sink.err(ServerLog.listening(java.util.List.of(port()), info.versionText()));
+        }
         printBanner(testNumber.get());
     }
 
@@ -377,11 +433,12 @@ public final class IperfServer implements Closeable {
             p.line(info.systemInfo());
         }
         TestReporter.printServerBanner(p, port(), number);
-        sink.flush();
+        p.sink().flush();
     }
 
+    /** A printer of the tests' reports. */
     TestPrinter printer(String title) {
-        return new TestPrinter(sink, info.programName(), title, options.timestampFormat(), ZonedDateTime::now);
+        return new TestPrinter(reports, info.programName(), title, options.timestampFormat(), ZonedDateTime::now);
     }
 
     /** Tests that ran to their end (not counting refused or unauthenticated ones). */
