@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * An iperf3 server that runs many tests at once on one port. Each accepted
+ * An iperf3 server that runs many tests at once on one port, or on every port of a range
+ * ({@code -p FIRST-LAST}: one acceptor, one queue and one set of limits for them all). Each accepted
  * connection first sends a 37-byte cookie: a cookie some test is waiting for makes
  * it that test's data stream; any other cookie starts a new test, unless
  * {@code --max-concurrent} tests already run, in which case the client gets
@@ -66,12 +67,12 @@ public final class IperfServer implements Closeable {
     private volatile RttResponder rttResponder;
     private final CountDownLatch oneOffDone = new CountDownLatch(1);
     private volatile ListeningSocket listener;
-    /** Tells apart the UDP streams of tests that set up at the same time. */
-    final UdpStreamRouter udpRouter;
+    /** Tells apart the UDP streams of tests that set up at the same time: one per port, in port order. */
+    private final UdpStreamRouter[] udpRouters;
     /** The authentication every test passes first; null without {@code --rsa-private-key-path}. */
     private AuthCheck authCheck;
-    /** Built when {@link #serve()} starts. */
-    private volatile ServerContext context;
+    /** What the tests of each port get (its UDP router), in port order; built when {@link #serve()} starts. */
+    private volatile ServerContext[] contexts;
     private volatile boolean closed;
     /** The --max-concurrent slots. */
     private final SlotPool slots;
@@ -95,7 +96,13 @@ public final class IperfServer implements Closeable {
     public IperfServer(IperfOptions options, OutputSink sink, EngineInfo info, Supplier<TestObserver> observers) {
         this.options = options;
         this.rates = options.totalRate() > 0 ? new RateShares(options.totalRate()) : null;
-        this.udpRouter = new UdpStreamRouter(options, this::port);
+        java.util.List<Integer> ports = options.ports();
+        this.udpRouters = new UdpStreamRouter[ports.size()];
+        for (int i = 0; i < udpRouters.length; i++) {
+            int p = ports.get(i);
+            // One port may be 0 (an ephemeral one): its router asks the listener.
+            udpRouters[i] = new UdpStreamRouter(options, ports.size() == 1 ? this::port : () -> p);
+        }
         this.sink = sink;
         this.info = info;
         this.observers = observers == null ? () -> TestObserver.NONE : observers;
@@ -209,21 +216,40 @@ public final class IperfServer implements Closeable {
         listener = ListeningSocket.bind(options);
     }
 
-    /** The bound port (useful with port 0). */
+    /** The bound port (useful with port 0); with a range, its first. */
     public int port() {
         return listener.port();
     }
 
-    /** What each test gets from this server (after {@link #bind()} and the setters). */
-    private ServerContext context() {
-        return new ServerContext(limits, authCheck, listener.buffers(), udpRouter, rttResponder, events, cookies, rates);
+    /** What each test on the {@code i}th port gets from this server (after {@link #bind()} and the setters). */
+    private ServerContext context(int i) {
+        return new ServerContext(limits, authCheck, listener.buffers(), udpRouters[i], rttResponder, events, cookies,
+                rates);
+    }
+
+    /** The context of the port a control connection came in on (its UDP streams come to that port too). */
+    private ServerContext contextOf(SocketChannel control) {
+        ServerContext[] all = contexts;
+        if (all.length == 1) {
+            return all[0];
+        }
+        try {
+            int i = ((java.net.InetSocketAddress) control.getLocalAddress()).getPort() - options.port();
+            return i >= 0 && i < all.length ? all[i] : all[0];
+        } catch (IOException | RuntimeException e) {
+            return all[0]; // a closed connection: its test ends at its first read
+        }
     }
 
     /**
      * Accepts connections until {@link #close()}, or after one test with {@code -1}.
      */
     public void serve() throws IperfException {
-        context = context();
+        ServerContext[] built = new ServerContext[udpRouters.length];
+        for (int i = 0; i < built.length; i++) {
+            built[i] = context(i);
+        }
+        contexts = built;
         Handshakes handshakes = new Handshakes(limits, events, this::route);
         if (needsLobby() && !closed) {
             Lobby l = Lobby.start();
@@ -377,9 +403,12 @@ public final class IperfServer implements Closeable {
         TestRecord rec = new TestRecord(false, options);
         rec.mode = TestMode.RECEIVER;
         TestPrinter printer = printer(null);
+        if (options.numberedReports()) {
+            printer.label("test=" + id + " "); // the operator log's number, so grep can pull one test out
+        }
         TestReporter reporter = new TestReporter(rec, printer, outputMode(options), options.verbose(),
                 options.format(), options.interval(), info.versionText(), info.systemInfo(), observers.get());
-        ServerSession session = new ServerSession(context, cookie, ch, slot, options, rec, printer, reporter, selector,
+        ServerSession session = new ServerSession(contextOf(ch), cookie, ch, slot, options, rec, printer, reporter, selector,
                 name, id);
         // If the server's close() ran since this test took its slot, this cancels it at once (bug 3).
         slot.whenCancelled(session::cancel);
@@ -418,7 +447,7 @@ public final class IperfServer implements Closeable {
 
     private void printBanner() {
         if (jsonLog()) {
-            sink.err(ServerLog.listening(java.util.List.of(port()), info.versionText()));
+            sink.err(ServerLog.listening(listener.ports(), info.versionText()));
         }
         printBanner(testNumber.get());
     }
@@ -432,7 +461,9 @@ public final class IperfServer implements Closeable {
             p.line(info.versionText());
             p.line(info.systemInfo());
         }
-        TestReporter.printServerBanner(p, port(), number);
+        java.util.List<Integer> ports = listener.ports();
+        TestReporter.printServerBanner(p, ports.size() == 1 ? Integer.toString(ports.getFirst())
+                : ports.getFirst() + "-" + ports.getLast(), number);
         p.sink().flush();
     }
 
@@ -490,7 +521,9 @@ public final class IperfServer implements Closeable {
         if (l != null) {
             l.close();
         }
-        udpRouter.close();
+        for (UdpStreamRouter r : udpRouters) {
+            r.close();
+        }
     }
 
     /**
