@@ -375,9 +375,10 @@ public final class Main {
     private static void errorOutsideTest(IperfOptions options, OutputSink sink, String message) {
         OutputMode mode = outputMode(options);
         if (jsonServerLog(options)) {
-            int dash = message.indexOf(" - ");
-            String kind = message.substring(0, dash);
-            sink.err(IperfServer.jsonLogLine(kind.equals("interrupt") ? "terminated" : kind, message.substring(dash + 3)));
+            int dash = message.indexOf(" - "); // "error - ...", "interrupt - ..."
+            String kind = dash < 0 ? "error" : message.substring(0, dash);
+            String text = dash < 0 ? message : message.substring(dash + 3);
+            sink.err(IperfServer.jsonLogLine(kind.equals("interrupt") ? "terminated" : kind, text));
         } else if (mode.json()) {
             sink.out(errorOutput(mode, message));
         } else {

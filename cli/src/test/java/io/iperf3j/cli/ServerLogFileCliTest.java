@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 /**
  * The command docs/server.md recommends, {@code -s --server-log=json --logfile F}, run as a process through
  * 20 tests of real iperf3 3.12 and 3.21 clients (TCP, {@code -R}, UDP; two at once), a flood of 80
- * connections from a denied address, a denied 3.21 client and a SIGTERM during a test: every line of F
+ * connections from a denied address, a denied 3.21 client and a SIGTERM during a test (and a second server
+ * that cannot bind the port, whose log's one line is a JSON {@code error}): every line of F
  * parses as JSON with the project's reader, from {@code listening} to {@code terminated}; the lines the rate
  * limit left out are said by {@code dropped} lines and counted by {@code /metrics}; with {@code -V} the
  * tests' text reports are on standard output, not in F.
@@ -50,6 +51,17 @@ class ServerLogFileCliTest {
                     "--logfile", logFile.toString(), "-V", "--max-concurrent", "2", "--deny", "127.0.0.9/32",
                     "--metrics.listen", "127.0.0.1:" + metricsPort))) {
                 assertThat(server.awaitListening(port, Duration.ofSeconds(30))).as("server listens: %s", server).isTrue();
+                // A second server on the same port cannot start: its log says so in JSON too.
+                Path failedLog = dir.resolve("failed.log");
+                try (Iperf3Process second = CommandProcess.start(List.of("-s", "-p", p, "--server-log=json",
+                        "--logfile", failedLog.toString()))) {
+                    assertThat(second.waitFor(CLIENT_LIMIT)).isEqualTo(1);
+                    List<String> failed = Files.readAllLines(failedLog, StandardCharsets.UTF_8);
+                    assertThat(failed).hasSize(1);
+                    JsonObject error = PeerJson.parseObject(failed.getFirst().getBytes(StandardCharsets.UTF_8));
+                    assertThat(error.getString("event")).isEqualTo("error");
+                    assertThat(error.getString("message")).startsWith("unable to start listener for connections");
+                }
                 List<List<String>> variants = List.of(List.of("-n", "2M"), List.of("-R", "-n", "2M"),
                         List.of("-u", "-b", "20M", "-n", "1M"));
                 for (int round = 0; round < 10; round++) {

@@ -34,17 +34,20 @@ import java.util.List;
  */
 final class ListeningSocket {
     private final List<ServerSocketChannel> listeners;
-    /** With {@code -m}: the MPTCP listener's port (one port only); 0 otherwise. */
-    private final int mptcpPort;
+    /**
+     * The ports bound, in order: with {@code -m} the MPTCP listeners' (the JDK still reports the
+     * ephemeral port it bound first), else the JDK's (so port 0 becomes the one the kernel gave).
+     */
+    private final List<Integer> ports;
     private final int[] buffers;
     /** With a range: the selector over the listeners; null with one port. */
     private final Selector selector;
     /** Listeners the last select found ready, each good for one accept. */
     private final ArrayDeque<SelectionKey> ready = new ArrayDeque<>();
 
-    private ListeningSocket(List<ServerSocketChannel> listeners, int mptcpPort, int[] buffers, Selector selector) {
+    private ListeningSocket(List<ServerSocketChannel> listeners, List<Integer> ports, int[] buffers, Selector selector) {
         this.listeners = listeners;
-        this.mptcpPort = mptcpPort;
+        this.ports = ports;
         this.buffers = buffers;
         this.selector = selector;
     }
@@ -60,12 +63,13 @@ final class ListeningSocket {
                 case V4 -> StandardProtocolFamily.INET;
                 case V6, ANY -> bindTo instanceof java.net.Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
             };
-            int mptcpPort = 0;
+            List<Integer> bound = new ArrayList<>();
             for (int p : options.ports()) {
                 port = p;
                 ServerSocketChannel listener = ServerSocketChannel.open(family);
                 opened.add(listener);
-                mptcpPort = listen(listener, bindTo, p, options.mptcp());
+                int mptcpPort = listen(listener, bindTo, p, options.mptcp());
+                bound.add(mptcpPort > 0 ? mptcpPort : ((InetSocketAddress) listener.getLocalAddress()).getPort());
             }
             int[] buffers;
             try (SocketChannel probe = SocketChannel.open()) {
@@ -78,7 +82,7 @@ final class ListeningSocket {
                     l.register(selector, SelectionKey.OP_ACCEPT);
                 }
             }
-            return new ListeningSocket(List.copyOf(opened), opened.size() > 1 ? 0 : mptcpPort, buffers, selector);
+            return new ListeningSocket(List.copyOf(opened), List.copyOf(bound), buffers, selector);
         } catch (IOException e) {
             opened.forEach(StreamFactory::closeQuietly);
             closeQuietly(selector);
@@ -108,30 +112,12 @@ final class ListeningSocket {
 
     /** The bound port (useful with port 0); a range's first. */
     int port() {
-        if (mptcpPort > 0) {
-            return mptcpPort; // the JDK still reports the ephemeral port it bound first
-        }
-        return localPort(listeners.getFirst());
+        return ports.getFirst();
     }
 
     /** Every port listened on, in order. */
     List<Integer> ports() {
-        if (listeners.size() == 1) {
-            return List.of(port());
-        }
-        List<Integer> all = new ArrayList<>(listeners.size());
-        for (ServerSocketChannel l : listeners) {
-            all.add(localPort(l));
-        }
-        return all;
-    }
-
-    private static int localPort(ServerSocketChannel l) {
-        try {
-            return ((InetSocketAddress) l.getLocalAddress()).getPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return ports;
     }
 
     /**
