@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.iperf3j.cli.CapturedText.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -61,7 +62,7 @@ class PortRangeCliTest {
                 } finally {
                     clients.forEach(Iperf3Process::close);
                 }
-                awaitCount(server, "event=end", PORTS);
+                CapturedText.awaitCount(server::stderr, "event=end", PORTS, CLIENT_LIMIT);
                 String log = server.stderr();
                 assertThat(count(log, "event=queued")).as("4 places, 9 clients: 5 wait, on any port%n%s", log)
                         .isEqualTo(PORTS - 4);
@@ -111,21 +112,5 @@ class PortRangeCliTest {
         }
         assertThat(tests).as("the 9 tests' numbers").hasSize(PORTS);
         assertThat(sums).as("interval sums of 9 tests of 3 s").isGreaterThanOrEqualTo(PORTS * 3);
-    }
-
-    private static void awaitCount(Iperf3Process server, String what, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + CLIENT_LIMIT.toNanos();
-        while (count(server.stderr(), what) < n && System.nanoTime() < deadline) {
-            Thread.sleep(20); // a poll of the captured file, ended by the lines
-        }
-        assertThat(count(server.stderr(), what)).as("%s in%n%s", what, server.stderr()).isEqualTo(n);
-    }
-
-    private static int count(String text, String what) {
-        int n = 0;
-        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
-            n++;
-        }
-        return n;
     }
 }

@@ -9,10 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.iperf3j.cli.PromScrape.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -36,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class ServerLogFileCliTest {
     private static final Duration CLIENT_LIMIT = Duration.ofSeconds(30);
     private static final int FLOOD = 80;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void everyLineOfTheLogFileIsJson(@TempDir Path dir) {
@@ -73,7 +69,7 @@ class ServerLogFileCliTest {
                         assertThat(b.waitFor(CLIENT_LIMIT)).as("3.21 %s: %s", args, b.stdout() + b.stderr()).isZero();
                     }
                 }
-                awaitCount(logFile, "\"event\":\"ended\"", 20);
+                CapturedText.awaitCount(() -> read(logFile), "\"event\":\"ended\"", 20, CLIENT_LIMIT);
 
                 // A flood from a denied address: more refusals than the log's rate limit lets through.
                 List<SocketChannel> flood = new ArrayList<>();
@@ -84,7 +80,7 @@ class ServerLogFileCliTest {
                         ch.bind(new InetSocketAddress("127.0.0.9", 0));
                         ch.connect(new InetSocketAddress("127.0.0.1", port));
                     }
-                    awaitCount(logFile, "\"event\":\"dropped\"", 1);
+                    CapturedText.awaitCount(() -> read(logFile), "\"event\":\"dropped\"", 1, CLIENT_LIMIT);
                 } finally {
                     for (SocketChannel ch : flood) {
                         ch.close();
@@ -95,13 +91,12 @@ class ServerLogFileCliTest {
                     denied.waitFor(CLIENT_LIMIT);
                     assertThat(denied.stdout() + denied.stderr()).contains("test authorization failed");
                 }
-                awaitCount(logFile, "\"reason\":\"denied\"", null);
-                String scrape = get("http://127.0.0.1:" + metricsPort + "/metrics");
+                String scrape = PromScrape.get("http://127.0.0.1:" + metricsPort + "/metrics");
 
                 // SIGTERM while a test runs.
                 try (Iperf3Process running = Iperf3Process.iperf3(Iperf3Binary.V3_21,
                         List.of("-c", "127.0.0.1", "-p", p, "-t", "30"))) {
-                    awaitCount(logFile, "\"event\":\"started\"", 21);
+                    CapturedText.awaitCount(() -> read(logFile), "\"event\":\"started\"", 21, CLIENT_LIMIT);
                     server.signal("TERM");
                     assertThat(server.waitFor(CLIENT_LIMIT)).as("the server ends on SIGTERM").isEqualTo(1);
                     running.waitFor(CLIENT_LIMIT);
@@ -120,12 +115,12 @@ class ServerLogFileCliTest {
                 assertThat(lines.getLast().getString("message")).isEqualTo("the server has terminated");
                 assertThat(events(lines, "started")).hasSize(21);
                 assertThat(events(lines, "ended")).hasSize(21);
-                long deniedLines = lines.stream().filter(o -> "denied".equals(o.has("reason") ? o.getString("reason") : null))
-                        .count();
+                long deniedLines = lines.stream()
+                        .filter(o -> o.has("reason") && o.getString("reason").equals("denied")).count();
                 long dropped = events(lines, "dropped").stream().mapToLong(o -> o.getLong("count")).sum();
                 assertThat(deniedLines + dropped).as("every denial a line or counted as dropped").isEqualTo(FLOOD + 1);
-                assertThat(value(scrape, "iperf3_server_log_lines_dropped_total")).isEqualTo(dropped);
-                assertThat(value(scrape, "iperf3_server_refused_total{reason=\"denied\"}")).isEqualTo(FLOOD + 1);
+                assertThat((long) value(scrape, "iperf3_server_log_lines_dropped_total")).isEqualTo(dropped);
+                assertThat((long) value(scrape, "iperf3_server_refused_total{reason=\"denied\"}")).isEqualTo(FLOOD + 1);
                 assertThat(server.stdout()).as("-V: the reports on standard output")
                         .contains("Server listening on " + p, "Accepted connection from 127.0.0.1", "receiver");
             }
@@ -136,45 +131,11 @@ class ServerLogFileCliTest {
         return lines.stream().filter(o -> o.getString("event").equals(event)).toList();
     }
 
-    /** Polls the log file until {@code what} occurs {@code n} times (at least once with null), at most 30 s. */
-    private static void awaitCount(Path file, String what, Integer n) throws Exception {
-        long deadline = System.nanoTime() + CLIENT_LIMIT.toNanos();
-        int want = n == null ? 1 : n;
-        while (count(read(file), what) < want && System.nanoTime() < deadline) {
-            Thread.sleep(20); // a poll of the file, ended by the lines
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        int got = count(read(file), what);
-        if (n == null) {
-            assertThat(got).as("%s in%n%s", what, read(file)).isPositive();
-        } else {
-            assertThat(got).as("%s in%n%s", what, read(file)).isEqualTo(n);
-        }
-    }
-
-    private static String read(Path file) throws Exception {
-        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    }
-
-    private static int count(String text, String what) {
-        int n = 0;
-        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
-            n++;
-        }
-        return n;
-    }
-
-    private String get(String url) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as("GET %s: %s", url, r.body()).isEqualTo(200);
-        return r.body();
-    }
-
-    /** The value of the one sample {@code series} in an exposition. */
-    private static long value(String prom, String series) {
-        List<String> samples = prom.lines().filter(l -> l.startsWith(series + " ")).toList();
-        assertThat(samples).as("one sample of %s in%n%s", series, prom).hasSize(1);
-        String line = samples.getFirst();
-        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
     }
 }

@@ -42,7 +42,7 @@ class ServerLogJsonCliTest {
                         List.of("-c", "127.0.0.1", "-p", p, "-t", "4"));
                      Iperf3Process udp = Iperf3Process.iperf3(List.of("-c", "127.0.0.1", "-p", p, "-u", "-R",
                              "-b", "10M", "-t", "4"))) {
-                    awaitCount(server, "\"event\":\"started\"", 2);
+                    CapturedText.awaitCount(server::stderr, "\"event\":\"started\"", 2, CLIENT_LIMIT);
                     try (Iperf3Process busy = Iperf3Process.iperf3(List.of("-c", "127.0.0.1", "-p", p, "-t", "1"))) {
                         busy.waitFor(CLIENT_LIMIT);
                         assertThat(busy.stdout() + busy.stderr()).contains("the server is busy running a test");
@@ -50,7 +50,7 @@ class ServerLogJsonCliTest {
                     assertThat(tcp.waitFor(CLIENT_LIMIT)).as("3.21 client: %s", tcp.stdout()).isZero();
                     assertThat(udp.waitFor(CLIENT_LIMIT)).as("3.12 UDP -R client: %s", udp.stdout()).isZero();
                 }
-                awaitCount(server, "\"event\":\"ended\"", 2);
+                CapturedText.awaitCount(server::stderr, "\"event\":\"ended\"", 2, CLIENT_LIMIT);
                 List<JsonObject> all = parseEveryLine(server.stderr());
                 assertThat(all.getFirst().getString("event")).isEqualTo("listening");
                 List<JsonObject> lines = all.subList(1, all.size());
@@ -89,23 +89,6 @@ class ServerLogJsonCliTest {
                 }
             }
         });
-    }
-
-    /** Polls the captured log until {@code what} occurs {@code n} times (at most 30 s). */
-    private static void awaitCount(Iperf3Process server, String what, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + CLIENT_LIMIT.toNanos();
-        while (count(server.stderr(), what) < n && System.nanoTime() < deadline) {
-            Thread.sleep(20); // a poll of the captured file, ended by the lines
-        }
-        assertThat(count(server.stderr(), what)).as("%s in%n%s", what, server.stderr()).isEqualTo(n);
-    }
-
-    private static int count(String text, String what) {
-        int n = 0;
-        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
-            n++;
-        }
-        return n;
     }
 
     private static List<JsonObject> parseEveryLine(String stderr) throws Exception {
