@@ -375,10 +375,7 @@ final class ServerLog implements ServerEvents {
         java.time.Instant now = java.time.Instant.now();
         switch (format) {
             case OFF -> { }
-            case TEXT -> {
-                String ts = timestampFormat == null ? "" : Strftime.format(timestampFormat, ZonedDateTime.ofInstant(now, zone));
-                sink.err(ts + prefix + new Line().kv("event", "dropped").kv("count", n).text() + "\n");
-            }
+            case TEXT -> write(now, new Line().kv("event", "dropped").kv("count", n));
             case JSON -> sink.err(jsonLine(now, "dropped", g -> g.writeNumberField("count", n)));
         }
     }
@@ -436,7 +433,11 @@ final class ServerLog implements ServerEvents {
     }
 
     private void write(ServerEvent event, Line l) {
-        String ts = timestampFormat == null ? "" : Strftime.format(timestampFormat, ZonedDateTime.ofInstant(event.time(), zone));
+        write(event.time(), l);
+    }
+
+    private void write(java.time.Instant time, Line l) {
+        String ts = timestampFormat == null ? "" : Strftime.format(timestampFormat, ZonedDateTime.ofInstant(time, zone));
         sink.err(ts + prefix + l.text() + "\n");
     }
 
