@@ -305,6 +305,7 @@ public final class IperfServer implements Closeable {
                 oneOffWatcher.interrupt();
             }
             awaitActiveTests();
+            closeListener(); // an idle -1 server's ports too, which nothing else closes
             closeLobby();
             log.reportDrops();
         }
