@@ -15,6 +15,7 @@ import io.iperf3j.internal.engine.server.IperfServer;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.options.OptionParser;
 import io.iperf3j.internal.options.ParseResult;
+import io.iperf3j.internal.options.ServerLogFormat;
 import io.iperf3j.internal.output.ErrorDocument;
 import io.iperf3j.internal.output.OutputMode;
 import io.iperf3j.internal.output.OutputSink;
@@ -290,11 +291,17 @@ public final class Main {
     private int runServer(IperfOptions options, OutputSink sink) {
         IperfServer server = new IperfServer(options, sink, EngineInfo.standard(), this::metricsObserver)
                 .rttResponder(new io.iperf3j.link.LinkRttResponder());
+        // --server-log=json: the log's stream is JSON only; the tests' reports go to standard output with -V.
+        if (options.verbose()) {
+            server.reports(OutputSink.of(out, out, options.forceFlush()));
+        }
         try {
             server.bind();
         } catch (IperfException e) {
             errorOutsideTest(options, sink, "error - " + e.getMessage());
-            sink.err("iperf3j: exiting\n"); // 3.12 writes this line on stderr in -J mode too
+            if (!jsonServerLog(options)) {
+                sink.err("iperf3j: exiting\n"); // 3.12 writes this line on stderr in -J mode too
+            }
             return 1;
         }
         ServerMetricsEndpoint endpoint;
@@ -328,6 +335,9 @@ public final class Main {
         if (options.totalRate() > 0) {
             m.rateGauges(() -> server.totalRate() / 8.0, () -> server.fairShare() / 8.0);
         }
+        if (options.serverLog() != ServerLogFormat.OFF) {
+            m.logDrops(server::droppedLogLines);
+        }
         server.events(m);
         return ServerMetricsEndpoint.start(wrapper.serverMetricsListen().get(), m);
     }
@@ -357,14 +367,28 @@ public final class Main {
         return 0;
     }
 
-    /** An error outside any test: a stderr line, or iperf3's error document / events with -J / --json-stream. */
+    /**
+     * An error outside any test: a stderr line, or iperf3's error document / events with -J / --json-stream;
+     * a server with {@code --server-log=json} writes it as a JSON line of its log instead ({@code error}, or
+     * {@code terminated} for the interrupt).
+     */
     private static void errorOutsideTest(IperfOptions options, OutputSink sink, String message) {
         OutputMode mode = outputMode(options);
-        if (mode.json()) {
+        if (jsonServerLog(options)) {
+            int dash = message.indexOf(" - "); // "error - ...", "interrupt - ..."
+            String kind = dash < 0 ? "error" : message.substring(0, dash);
+            String text = dash < 0 ? message : message.substring(dash + 3);
+            sink.err(IperfServer.jsonLogLine(kind.equals("interrupt") ? "terminated" : kind, text));
+        } else if (mode.json()) {
             sink.out(errorOutput(mode, message));
         } else {
             sink.err("iperf3j: " + message + "\n");
         }
+    }
+
+    /** A server whose log's stream ({@code --logfile} or stderr) carries JSON lines only. */
+    private static boolean jsonServerLog(IperfOptions options) {
+        return options.isServer() && options.serverLog() == ServerLogFormat.JSON;
     }
 
     private static OutputMode outputMode(IperfOptions options) {

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * {@code --server-log=json} through the command, run as a process as an operator runs it, with real iperf3
  * clients: every line of its standard error is one JSON object the project's reader parses; a test gives
  * {@code accepted}, {@code started}, {@code ended} (in that order, with one test number); a client refused
- * because both places are taken gives {@code accepted}, then {@code refused} with reason {@code busy}.
+ * because both places are taken gives {@code accepted}, then {@code refused} with reason {@code busy}. The
+ * first line is the server's own {@code listening}.
  */
 class ServerLogJsonCliTest {
     private static final Duration CLIENT_LIMIT = Duration.ofSeconds(30);
@@ -41,7 +42,7 @@ class ServerLogJsonCliTest {
                         List.of("-c", "127.0.0.1", "-p", p, "-t", "4"));
                      Iperf3Process udp = Iperf3Process.iperf3(List.of("-c", "127.0.0.1", "-p", p, "-u", "-R",
                              "-b", "10M", "-t", "4"))) {
-                    awaitCount(server, "\"event\":\"started\"", 2);
+                    CapturedText.awaitCount(server::stderr, "\"event\":\"started\"", 2, CLIENT_LIMIT);
                     try (Iperf3Process busy = Iperf3Process.iperf3(List.of("-c", "127.0.0.1", "-p", p, "-t", "1"))) {
                         busy.waitFor(CLIENT_LIMIT);
                         assertThat(busy.stdout() + busy.stderr()).contains("the server is busy running a test");
@@ -49,8 +50,10 @@ class ServerLogJsonCliTest {
                     assertThat(tcp.waitFor(CLIENT_LIMIT)).as("3.21 client: %s", tcp.stdout()).isZero();
                     assertThat(udp.waitFor(CLIENT_LIMIT)).as("3.12 UDP -R client: %s", udp.stdout()).isZero();
                 }
-                awaitCount(server, "\"event\":\"ended\"", 2);
-                List<JsonObject> lines = parseEveryLine(server.stderr());
+                CapturedText.awaitCount(server::stderr, "\"event\":\"ended\"", 2, CLIENT_LIMIT);
+                List<JsonObject> all = parseEveryLine(server.stderr());
+                assertThat(all.getFirst().getString("event")).isEqualTo("listening");
+                List<JsonObject> lines = all.subList(1, all.size());
 
                 Map<Long, List<JsonObject>> byPort = new TreeMap<>();
                 for (JsonObject o : lines) {
@@ -86,23 +89,6 @@ class ServerLogJsonCliTest {
                 }
             }
         });
-    }
-
-    /** Polls the captured log until {@code what} occurs {@code n} times (at most 30 s). */
-    private static void awaitCount(Iperf3Process server, String what, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + CLIENT_LIMIT.toNanos();
-        while (count(server.stderr(), what) < n && System.nanoTime() < deadline) {
-            Thread.sleep(20); // a poll of the captured file, ended by the lines
-        }
-        assertThat(count(server.stderr(), what)).as("%s in%n%s", what, server.stderr()).isEqualTo(n);
-    }
-
-    private static int count(String text, String what) {
-        int n = 0;
-        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
-            n++;
-        }
-        return n;
     }
 
     private static List<JsonObject> parseEveryLine(String stderr) throws Exception {

@@ -6,10 +6,6 @@ import io.iperf3j.testing.Iperf3Process;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class ServerMetricsScrapeTest {
     private static final Duration CLIENT_LIMIT = Duration.ofSeconds(30);
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @Test
     void oneRunningOneBusyBytesMoving() {
         Iperf3Binary.require();
@@ -47,20 +41,20 @@ class ServerMetricsScrapeTest {
                     "--server-log=json", "--metrics.listen", "127.0.0.1:" + metricsPort))) {
                 assertThat(server.awaitListening(port, Duration.ofSeconds(30))).as("server listens: %s", server).isTrue();
                 assertThat(server.awaitListening(metricsPort, Duration.ofSeconds(10))).as("/metrics listens").isTrue();
-                assertThat(get("http://127.0.0.1:" + metricsPort + "/health")).isEqualTo("OK\n");
-                assertThat(value(get(metrics), "iperf3_server_tests_running")).isZero();
+                assertThat(PromScrape.get("http://127.0.0.1:" + metricsPort + "/health")).isEqualTo("OK\n");
+                assertThat(PromScrape.value(PromScrape.get(metrics), "iperf3_server_tests_running")).isZero();
 
                 try (Iperf3Process running = Iperf3Process.iperf3(Iperf3Binary.V3_21,
                         List.of("-c", "127.0.0.1", "-p", p, "-t", "6", "-b", "200M"))) {
                     assertThat(server.awaitStderr("\"event\":\"started\"", CLIENT_LIMIT)).as(server.stderr()).isTrue();
                     tellBusy(p);
                     double first = awaitBytesReceived(metrics, 0);
-                    String scrape = get(metrics);
-                    assertThat(value(scrape, "iperf3_server_tests_running")).isEqualTo(1);
-                    assertThat(value(scrape, "iperf3_server_tests_max")).isEqualTo(1);
-                    assertThat(value(scrape, "iperf3_server_refused_total{reason=\"busy\"}")).isEqualTo(1);
-                    assertThat(value(scrape, "iperf3_server_tests_started_total")).isEqualTo(1);
-                    assertThat(value(scrape, "iperf3_server_client_refused_total{prefix=\"127.0.0.0/24\",reason=\"busy\"}"))
+                    String scrape = PromScrape.get(metrics);
+                    assertThat(PromScrape.value(scrape, "iperf3_server_tests_running")).isEqualTo(1);
+                    assertThat(PromScrape.value(scrape, "iperf3_server_tests_max")).isEqualTo(1);
+                    assertThat(PromScrape.value(scrape, "iperf3_server_refused_total{reason=\"busy\"}")).isEqualTo(1);
+                    assertThat(PromScrape.value(scrape, "iperf3_server_tests_started_total")).isEqualTo(1);
+                    assertThat(PromScrape.value(scrape, "iperf3_server_client_refused_total{prefix=\"127.0.0.0/24\",reason=\"busy\"}"))
                             .isEqualTo(1);
                     assertPromtoolClean(scrape);
                     assertThat(awaitBytesReceived(metrics, first)).as("bytes move during the test").isGreaterThan(first);
@@ -68,8 +62,8 @@ class ServerMetricsScrapeTest {
                 }
                 // The log is the first listener: the end line can come just before the metrics count the end.
                 String after = awaitValue(metrics, "iperf3_server_tests_ended_total{result=\"ok\"}", 1);
-                assertThat(value(after, "iperf3_server_test_duration_seconds_count")).isEqualTo(1);
-                assertThat(value(after, "iperf3_server_tests_running")).isZero();
+                assertThat(PromScrape.value(after, "iperf3_server_test_duration_seconds_count")).isEqualTo(1);
+                assertThat(PromScrape.value(after, "iperf3_server_tests_running")).isZero();
                 assertPromtoolClean(after);
             }
         });
@@ -100,9 +94,9 @@ class ServerMetricsScrapeTest {
                         assertThat(denied.stdout() + denied.stderr()).contains("test authorization failed");
                     }
                     scrape = awaitValue(metrics, "iperf3_server_refused_total{reason=\"denied\"}", 1);
-                    assertThat(value(scrape, "iperf3_server_tests_running")).isEqualTo(1);
-                    assertThat(value(scrape, "iperf3_server_tests_queued")).isEqualTo(2);
-                    assertThat(value(scrape, "iperf3_server_queue_max")).isEqualTo(4);
+                    assertThat(PromScrape.value(scrape, "iperf3_server_tests_running")).isEqualTo(1);
+                    assertThat(PromScrape.value(scrape, "iperf3_server_tests_queued")).isEqualTo(2);
+                    assertThat(PromScrape.value(scrape, "iperf3_server_queue_max")).isEqualTo(4);
                     assertPromtoolClean(scrape);
                     for (Iperf3Process c : List.of(running, held1, held2)) {
                         assertThat(c.waitFor(CLIENT_LIMIT)).as("%s: %s", c.command(), c.stdout() + c.stderr()).isZero();
@@ -110,8 +104,8 @@ class ServerMetricsScrapeTest {
                     }
                 }
                 String after = awaitValue(metrics, "iperf3_server_tests_ended_total{result=\"ok\"}", 3);
-                assertThat(value(after, "iperf3_server_tests_queued")).isZero();
-                assertThat(value(after, "iperf3_server_queue_wait_seconds_count")).isEqualTo(2);
+                assertThat(PromScrape.value(after, "iperf3_server_tests_queued")).isZero();
+                assertThat(PromScrape.value(after, "iperf3_server_queue_wait_seconds_count")).isEqualTo(2);
                 assertPromtoolClean(after);
             }
         });
@@ -152,10 +146,10 @@ class ServerMetricsScrapeTest {
     private double awaitBytesReceived(String url, double than) throws Exception {
         String family = "iperf3_server_bytes_total{direction=\"received\",protocol=\"tcp\"}";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        double v = value(get(url), family);
+        double v = PromScrape.value(PromScrape.get(url), family);
         while (v <= than && System.nanoTime() < deadline) {
             Thread.sleep(100); // polls the scrape until the next interval's bytes are in
-            v = value(get(url), family);
+            v = PromScrape.value(PromScrape.get(url), family);
         }
         assertThat(v).as("%s after 10 s", family).isGreaterThan(than);
         return v;
@@ -164,28 +158,13 @@ class ServerMetricsScrapeTest {
     /** Scrapes until {@code series} is {@code expected} (at most 10 s); the last scrape. */
     private String awaitValue(String url, String series, double expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String scrape = get(url);
-        while (value(scrape, series) != expected && System.nanoTime() < deadline) {
+        String scrape = PromScrape.get(url);
+        while (PromScrape.value(scrape, series) != expected && System.nanoTime() < deadline) {
             Thread.sleep(50); // polls the scrape until the event is counted
-            scrape = get(url);
+            scrape = PromScrape.get(url);
         }
-        assertThat(value(scrape, series)).as(series).isEqualTo(expected);
+        assertThat(PromScrape.value(scrape, series)).as(series).isEqualTo(expected);
         return scrape;
-    }
-
-    private String get(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as("GET %s: %s", url, r.body()).isEqualTo(200);
-        return r.body();
-    }
-
-    /** The value of the one sample {@code series} (its name and labels, as written) in an exposition. */
-    private static double value(String prom, String series) {
-        List<String> samples = prom.lines().filter(l -> l.startsWith(series + " ")).toList();
-        assertThat(samples).as("one sample of %s in%n%s", series, prom).hasSize(1);
-        String line = samples.getFirst();
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
     }
 
     private static void assertPromtoolClean(String prom) throws Exception {

@@ -32,6 +32,24 @@ public final class FreePorts {
         throw new IllegalStateException("no free TCP port in " + FIRST + "-" + (FIRST + COUNT - 1));
     }
 
+    /** {@code n} consecutive TCP ports (the first returned) that were free a moment ago, for a server's range. */
+    public static int range(int n) {
+        for (int attempt = 0; attempt < COUNT; attempt++) {
+            int first = FIRST + Math.floorMod(NEXT.getAndAdd(n), COUNT);
+            if (first + n > FIRST + COUNT) {
+                continue;
+            }
+            boolean free = true;
+            for (int p = first; p < first + n && free; p++) {
+                free = isFree(p);
+            }
+            if (free) {
+                return first;
+            }
+        }
+        throw new IllegalStateException("no " + n + " free TCP ports in a row in " + FIRST + "-" + (FIRST + COUNT - 1));
+    }
+
     /** Whether a listener could bind the port now (no SO_REUSEADDR, so TIME_WAIT leftovers count as busy). */
     public static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket()) {

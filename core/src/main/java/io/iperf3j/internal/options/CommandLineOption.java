@@ -25,7 +25,9 @@ import java.util.List;
 enum CommandLineOption implements OptionRow {
     // ------------------------------------------------------------ Server or Client
     PORT(Section.BOTH, 'p', HasArg.REQUIRED, 0,
-            "  -p, --port      #         server port to listen on/connect to", "port"),
+            "  -p, --port      #         server port to listen on/connect to\n"
+            + "                            (a server's #-#: every port of a range, at most "
+            + IperfOptions.MAX_PORT_RANGE + ")", "port"),
     FORMAT(Section.BOTH, 'f', HasArg.REQUIRED, 1,
             "  -f, --format   [kmgtKMGT] format to report: Kbits, Mbits, Gbits, Tbits", "format"),
     INTERVAL(Section.BOTH, 'i', HasArg.REQUIRED, 2,
@@ -108,7 +110,8 @@ enum CommandLineOption implements OptionRow {
             + "                            and client during the authentication process", "time-skew-threshold"),
     MAX_CONCURRENT(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 101,
             "  --max-concurrent #        number of tests the server runs at the same time\n"
-            + "                            (default " + IperfOptions.DEFAULT_MAX_CONCURRENT + "; iperf3 runs one)",
+            + "                            (default " + IperfOptions.DEFAULT_MAX_CONCURRENT + "; iperf3 runs one; given above 1,\n"
+            + "                            each test's report lines start with test=#)",
             "max-concurrent"),
     SERVER_MAX_DURATION(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 102,
             "  --server-max-duration #   refuse tests that ask for more than # seconds and\n"
@@ -138,7 +141,9 @@ enum CommandLineOption implements OptionRow {
             + "; 0 = none)", "cool-down"),
     SERVER_LOG(Section.SERVER, OptionRow.NO_SHORT, HasArg.OPTIONAL, 106,
             "  --server-log[=text|json]  one line per test start and end and per queued or\n"
-            + "                            refused client, on stderr or in the --logfile", "server-log"),
+            + "                            refused client, on stderr or in the --logfile\n"
+            + "                            (json: only JSON lines there; the reports go to\n"
+            + "                            stdout with -V, else nowhere)", "server-log"),
 
     // ------------------------------------------------------------ Client specific
     CLIENT(Section.CLIENT, 'c', HasArg.REQUIRED, 9,

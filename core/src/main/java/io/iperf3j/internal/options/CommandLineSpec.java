@@ -69,6 +69,10 @@ final class CommandLineSpec {
     private boolean pkcs1Given;
     private boolean oaepGiven;
     private boolean serverFlag;
+    /** {@code -p FIRST-LAST} given (a server's port range). */
+    private boolean portRangeGiven;
+    /** The {@code --max-concurrent} given; 0 when not given (the default runs 16, unnumbered). */
+    private int maxConcurrentGiven;
     private boolean totalRateGiven;
     /** An option that serves many tests at once ({@code --queue}, {@code --max-per-client}) was given. */
     private boolean manyTestsFlag;
@@ -221,12 +225,48 @@ final class CommandLineSpec {
     // ------------------------------------------------------- 3.12's longopts, in order
 
     void port(String v) {
+        int dash = v.indexOf('-');
+        if (dash > 0 && digits(v.substring(0, dash)) && digits(v.substring(dash + 1))) {
+            portRange(v.substring(0, dash), v.substring(dash + 1));
+            return;
+        }
         int port = CNumbers.atoi(v);
         if (port < 1 || port > 65535) {
             throw fail(ErrorCode.BAD_PORT);
         }
-        b.port(port);
+        b.port(port).portLast(0);
         portGiven = true;
+        portRangeGiven = false;
+    }
+
+    /**
+     * A server's {@code -p FIRST-LAST} (iperf3j; iperf3's atoi would read FIRST): every port of the range,
+     * at most {@link IperfOptions#MAX_PORT_RANGE}; a client refuses it in {@link #finish()}.
+     */
+    private void portRange(String first, String last) {
+        long from = first.length() > 5 ? 0 : Long.parseLong(first);
+        long to = last.length() > 5 ? 0 : Long.parseLong(last);
+        if (from < 1 || from > 65535 || to < 1 || to > 65535) {
+            throw fail(ErrorCode.BAD_PORT);
+        }
+        if (to <= from || to - from + 1 > IperfOptions.MAX_PORT_RANGE) {
+            throw fail(ErrorCode.PORT_RANGE);
+        }
+        b.port((int) from).portLast((int) to);
+        portGiven = true;
+        portRangeGiven = true;
+    }
+
+    private static boolean digits(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     void format(String v) {
@@ -708,6 +748,7 @@ final class CommandLineSpec {
             throw fail(ErrorCode.MAX_CONCURRENT);
         }
         b.maxConcurrent(max);
+        maxConcurrentGiven = max;
         serverFlag = true;
     }
 
@@ -941,6 +982,10 @@ final class CommandLineSpec {
         if (role == 's' && oneOffFlag && manyTestsFlag) {
             throw fail(ErrorCode.ONE_OFF_ADMISSION);
         }
+        if (portRangeGiven && role == 'c') {
+            throw fail(ErrorCode.PORT_RANGE_SERVER_ONLY);
+        }
+        b.numberedReports(role == 's' && (maxConcurrentGiven > 1 || portRangeGiven));
         if (role == 'c' && rcvTimeoutFlag && !reverse && !bidirectional) {
             throw fail(ErrorCode.REVERSE_ONLY_RCV_TIMEOUT);
         }

@@ -94,6 +94,9 @@ import java.util.Objects;
  * @param maxPerClient {@code --max-per-client}: tests one client address (IPv6: one /64) runs at once; 0 = no limit
  * @param coolDownSec {@code --cool-down}: how long an address whose test was cut for its rate
  *        ({@code --total-rate}'s police, {@code --server-bitrate-limit}) is refused; 0 = not at all
+ * @param portLast a server's {@code -p FIRST-LAST}: the range's last port ({@code port} is the first); 0 for one port
+ * @param numberedReports a server's test report lines start with {@code test=N} (its operator log's number):
+ *        set with {@code --max-concurrent} above 1 or a port range, never on an iperf3 command line
  */
 public record IperfOptions(
         Role role,
@@ -171,7 +174,9 @@ public record IperfOptions(
         List<AddressRule> addressRules,
         int queue,
         int queueTimeoutSec,
-        int coolDownSec) {
+        int coolDownSec,
+        int portLast,
+        boolean numberedReports) {
 
     /** iperf3's default control port. */
     public static final int DEFAULT_PORT = 5201;
@@ -183,6 +188,8 @@ public record IperfOptions(
     public static final long DEFAULT_UDP_RATE = 1024 * 1024;
     /** Default for {@code --max-concurrent}. */
     public static final int DEFAULT_MAX_CONCURRENT = 16;
+    /** The most ports of a server's {@code -p FIRST-LAST}: each is a listener and, for UDP tests, a router. */
+    public static final int MAX_PORT_RANGE = 64;
     /** Default for {@code --queue-timeout}: a held client sees nothing, so not "forever". */
     public static final int DEFAULT_QUEUE_TIMEOUT_SEC = 60;
     /**
@@ -192,6 +199,18 @@ public record IperfOptions(
     public static final int DEFAULT_COOL_DOWN_SEC = 60;
 
     public enum IpVersion { ANY, V4, V6 }
+
+    /** The ports a server listens on: {@code port}, or {@code port} to {@code portLast}. */
+    public java.util.List<Integer> ports() {
+        if (portLast <= port) {
+            return java.util.List.of(port);
+        }
+        java.util.List<Integer> all = new java.util.ArrayList<>(portLast - port + 1);
+        for (int p = port; p <= portLast; p++) {
+            all.add(p);
+        }
+        return java.util.List.copyOf(all);
+    }
 
     /**
      * RSA padding of the authentication token: PKCS#1 v1.5 (iperf3 up to 3.16) or OAEP (3.17+
@@ -320,6 +339,8 @@ public record IperfOptions(
         private int queue;
         private int queueTimeoutSec = DEFAULT_QUEUE_TIMEOUT_SEC;
         private int coolDownSec = DEFAULT_COOL_DOWN_SEC;
+        private int portLast;
+        private boolean numberedReports;
 
         Builder() {
         }
@@ -350,6 +371,7 @@ public record IperfOptions(
             skipRxCopy = o.skipRxCopy; gsro = o.gsro;
             maxPerClient = o.maxPerClient; addressRules = o.addressRules;
             queue = o.queue; queueTimeoutSec = o.queueTimeoutSec; coolDownSec = o.coolDownSec;
+            portLast = o.portLast; numberedReports = o.numberedReports;
         }
 
         public Builder role(Role v) { role = v; return this; }
@@ -428,6 +450,8 @@ public record IperfOptions(
         public Builder queue(int v) { queue = v; return this; }
         public Builder queueTimeoutSec(int v) { queueTimeoutSec = v; return this; }
         public Builder coolDownSec(int v) { coolDownSec = v; return this; }
+        public Builder portLast(int v) { portLast = v; return this; }
+        public Builder numberedReports(boolean v) { numberedReports = v; return this; }
 
         public IperfOptions build() {
             return new IperfOptions(role, host, port, format, interval, pidFile, file, affinity, bindAddress,
@@ -440,7 +464,7 @@ public record IperfOptions(
                     extraData, getServerOutput, udpCounters64, repeatingPayload, dontFragment, username,
                     rsaPublicKeyPath, authPadding, loopback,
                     jsonStreamFullOutput, controlKeepalive, mptcp, skipRxCopy, gsro, maxPerClient,
-                    addressRules, queue, queueTimeoutSec, coolDownSec);
+                    addressRules, queue, queueTimeoutSec, coolDownSec, portLast, numberedReports);
         }
     }
 }

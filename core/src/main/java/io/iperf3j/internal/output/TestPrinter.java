@@ -8,6 +8,13 @@ import java.util.function.Supplier;
  * {@code --timestamps} prefix, then (client only) the {@code -T} title and two
  * spaces, then the text. A server asked for {@code --get-server-output} also keeps
  * every line it prints for that test, to send back with its results.
+ *
+ * <p>A server running tests at once gives each test's printer a {@link #label} ({@code test=N }), after
+ * the timestamp, so one test's lines can be picked out, and holds a block of lines (an interval's streams
+ * and {@code [SUM]}, the summary) to write it in one piece ({@link #hold()}, {@link #release()}), so
+ * another test's lines never land inside it. Neither changes the captured {@code --get-server-output}.
+ *
+ * <p>Thread: one test's thread.
  */
 public final class TestPrinter {
     private final OutputSink sink;
@@ -17,6 +24,11 @@ public final class TestPrinter {
     private final Supplier<ZonedDateTime> clock;
     private StringBuilder captured;
     private boolean quiet;
+    private String label = "";
+    /** The lines of a held block, or null when not holding. */
+    private StringBuilder held;
+    /** {@link #hold()}s not yet released: an inner block is written with the outer one. */
+    private int holds;
 
     /**
      * @param title the client's {@code -T} title, or null (servers never prefix it)
@@ -46,18 +58,53 @@ public final class TestPrinter {
         this.quiet = quiet;
     }
 
+    /** Starts every line (after the timestamp) with {@code label}, e.g. {@code "test=7 "}; "" for none. */
+    public void label(String label) {
+        this.label = label;
+    }
+
+    /**
+     * Keeps the lines printed from now on until the matching {@link #release()}, which writes them in one
+     * piece; holds nest (an interval inside the summary's block is written with it).
+     */
+    public void hold() {
+        if (holds++ == 0) {
+            held = new StringBuilder(1024);
+        }
+    }
+
+    /** Ends a {@link #hold()}; the outermost writes the held lines at once. */
+    public void release() {
+        if (holds == 0 || --holds > 0) {
+            return;
+        }
+        StringBuilder block = held;
+        held = null;
+        if (!block.isEmpty()) {
+            sink.out(block.toString());
+        }
+    }
+
+    private void write(String text) {
+        if (held != null) {
+            held.append(text);
+        } else {
+            sink.out(text);
+        }
+    }
+
     private String timestamp() {
         return timestampFormat == null ? "" : Strftime.format(timestampFormat, clock.get());
     }
 
     /** Prints text (which normally ends with a newline) with iperf3's prefixes. */
     public void printf(String text) {
-        String line = timestamp() + titlePrefix + text;
+        String line = timestamp() + label + titlePrefix + text;
         if (captured != null) {
             captured.append(timestamp()).append(text);
         }
         if (!quiet) {
-            sink.out(line);
+            write(line);
         }
     }
 
@@ -69,23 +116,23 @@ public final class TestPrinter {
     /** Prints without any prefix, as iperf3's few plain {@code printf} calls do. */
     public void plain(String text) {
         if (!quiet) {
-            sink.out(text);
+            write(label + text);
         }
     }
 
     /** {@code <program>: error - message} on the error stream (or the log file), with the timestamp prefix. */
     public void error(String message) {
-        sink.err(timestamp() + programName + ": error - " + message + "\n");
+        sink.err(timestamp() + label + programName + ": error - " + message + "\n");
     }
 
     /** {@code <program>: message} on the error stream, as iperf3's {@code iperf_err}. */
     public void errorRaw(String message) {
-        sink.err(timestamp() + programName + ": " + message + "\n");
+        sink.err(timestamp() + label + programName + ": " + message + "\n");
     }
 
     /** {@code warning: message} on the error stream. */
     public void warning(String message) {
-        sink.err(timestamp() + "warning: " + message + "\n");
+        sink.err(timestamp() + label + "warning: " + message + "\n");
     }
 
     public OutputSink sink() {

@@ -91,10 +91,12 @@ public final class TestReporter {
     // ---------------------------------------------------------------- start
 
     /** The server's banner, printed at start-up and after each test: {@code Server listening on P (test #N)}. */
-    public static void printServerBanner(TestPrinter printer, int port, int testNumber) {
+    public static void printServerBanner(TestPrinter printer, String port, int testNumber) {
+        printer.hold(); // one piece, never inside a running test's block
         printer.line(TextFormats.SERVER_DASHES);
         printer.line("Server listening on " + port + " (test #" + testNumber + ")");
         printer.line(TextFormats.SERVER_DASHES);
+        printer.release();
     }
 
     /** {@code -V} preamble of a client or of each server test cycle: version and uname lines. */
@@ -246,6 +248,15 @@ public final class TestReporter {
         if (!anyIntervalToReport()) {
             return;
         }
+        printer.hold(); // the streams and their [SUM] in one piece
+        try {
+            reportInterval();
+        } finally {
+            printer.release();
+        }
+    }
+
+    private void reportInterval() {
         JsonObject jsonInterval = new JsonObject();
         List<Object> jsonStreams = new ArrayList<>();
         jsonInterval.put("streams", jsonStreams);
@@ -445,6 +456,15 @@ public final class TestReporter {
      * (iperf3's reporter callback in TEST_END / DISPLAY_RESULTS).
      */
     public void onTestEnd() {
+        printer.hold(); // the last interval and the summary in one piece
+        try {
+            reportTestEnd();
+        } finally {
+            printer.release();
+        }
+    }
+
+    private void reportTestEnd() {
         onInterval();
         settleFirstStreamTimes();
         printResults();

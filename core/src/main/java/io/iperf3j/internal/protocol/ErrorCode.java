@@ -183,7 +183,12 @@ public enum ErrorCode {
     /** {@code --cool-down} out of range. */
     COOL_DOWN(1023, "cool-down must be between 0 and 86400 seconds"),
     /** {@code --server-log=} with a format other than text or json. */
-    SERVER_LOG_FORMAT(1016, "server log format must be text or json");
+    SERVER_LOG_FORMAT(1016, "server log format must be text or json"),
+    // 1040-1049: issue 36's port range.
+    /** A server's {@code -p FIRST-LAST} with LAST below FIRST or more than {@code MAX_PORT_RANGE} ports. */
+    PORT_RANGE(1040, "port range must be FIRST-LAST with FIRST < LAST, at most 64 ports"),
+    /** {@code -p FIRST-LAST} on a client (or {@code --loopback}): a client connects to one port. */
+    PORT_RANGE_SERVER_ONLY(1041, "a port range (-p FIRST-LAST) is for the server only");
 
     private final int number;
     private final String text;

@@ -142,7 +142,7 @@ class OptionParserTest {
                 run("--loopback -6 -p 6000 -R", b -> client(b, "::1").port(6000).loopback(true)
                         .ipVersion(IpVersion.V6).reverse(true)),
                 run("-s --json-stream --max-concurrent 4 --server-max-duration 60", b -> server(b).json(true)
-                        .jsonStream(true).maxConcurrent(4).serverMaxDurationSec(60)),
+                        .jsonStream(true).maxConcurrent(4).numberedReports(true).serverMaxDurationSec(60)),
                 run("-c h -6 -4", b -> client(b, "h").ipVersion(IpVersion.V4)),
                 run("-c h --linux-congestion bbr", b -> client(b, "h").congestion("bbr")),
                 run("-c h -T t --extra-data x --get-server-output --repeating-payload --dont-fragment -ZN",

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The server's {@code /metrics}: counts its {@link ServerEvent}s in {@link LongAdder}s, so the threads that
@@ -37,7 +38,8 @@ import java.util.function.IntSupplier;
  * {@code tests_queued}, {@code tests_max}, {@code queue_max} (gauges); {@code tests_started_total},
  * {@code tests_ended_total{result}}, {@code refused_total{reason}}, {@code queue_left_total},
  * {@code bytes_total{direction,protocol}} (counters, bytes added each stats interval);
- * {@code test_duration_seconds}, {@code queue_wait_seconds} (histograms); with {@code --total-rate}
+ * {@code test_duration_seconds}, {@code queue_wait_seconds} (histograms); with {@link #logDrops}
+ * {@code log_lines_dropped_total} (the operator log's rate limit); with {@code --total-rate}
  * ({@link #rateGauges}) {@code rate_limit_bytes_per_second} and {@code fair_share_bytes_per_second}; per client prefix (IPv4 /24,
  * IPv6 /48) {@code client_tests_started_total{prefix}}, {@code client_bytes_total{prefix,direction}},
  * {@code client_refused_total{prefix,reason}}. The first {@code clientPrefixes} prefixes seen keep series
@@ -86,6 +88,8 @@ public final class ServerMetrics implements ServerEvents {
     /** Set once {@code clientPrefixes} prefixes have series: every later one is {@link #OTHER}, without the lock. */
     private volatile boolean prefixesFull;
     private volatile boolean otherUsed;
+    /** The operator log's lines left out by its rate limit, read at each scrape; null: not shown. */
+    private volatile LongSupplier logDrops;
     /** {@code --total-rate}'s gauges, read at each scrape; null without one. */
     private volatile RateGauges rates;
 
@@ -114,6 +118,16 @@ public final class ServerMetrics implements ServerEvents {
     public ServerMetrics rateGauges(DoubleSupplier limitBytesPerSecond, DoubleSupplier fairShareBytesPerSecond) {
         this.rates = new RateGauges(Objects.requireNonNull(limitBytesPerSecond, "limitBytesPerSecond"),
                 Objects.requireNonNull(fairShareBytesPerSecond, "fairShareBytesPerSecond"));
+        return this;
+    }
+
+    /**
+     * With {@code --server-log}: adds the counter {@code log_lines_dropped_total}, the lines the log's
+     * rate limit left out (each run of them said by a {@code dropped} line), read at each scrape.
+     * Call before the server serves.
+     */
+    public ServerMetrics logDrops(LongSupplier droppedLines) {
+        this.logDrops = Objects.requireNonNull(droppedLines, "droppedLines");
         return this;
     }
 
@@ -266,6 +280,11 @@ public final class ServerMetrics implements ServerEvents {
             }
         }
         all.add(bytesB.build());
+        LongSupplier drops = logDrops;
+        if (drops != null) {
+            all.add(counter("log_lines_dropped", "Operator log lines (--server-log) left out by its rate limit.",
+                    Labels.EMPTY, drops.getAsLong()).build());
+        }
         all.add(duration.snapshot(NAME + "test_duration_seconds", "How long tests ran, from admission to end."));
         all.add(wait.snapshot(NAME + "queue_wait_seconds",
                 "How long queued clients waited: until their test started, they left or they timed out."));

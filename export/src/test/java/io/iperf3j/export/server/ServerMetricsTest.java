@@ -122,6 +122,18 @@ class ServerMetricsTest {
     }
 
     @Test
+    void logLinesDroppedWithAServerLog() throws Exception {
+        assertThat(text(metrics(64))).as("only with --server-log").doesNotContain("log_lines_dropped");
+        java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+        ServerMetrics m = metrics(64).logDrops(dropped::get);
+        assertThat(text(m)).contains("iperf3_server_log_lines_dropped_total 0.0\n");
+        dropped.set(57);
+        String t = text(m);
+        assertThat(t).contains("iperf3_server_log_lines_dropped_total 57.0\n");
+        RealTools.assertPromtoolAccepts(t);
+    }
+
+    @Test
     void rateGaugesWithATotalRate() throws Exception {
         AtomicInteger share = new AtomicInteger(100_000_000);
         ServerMetrics m = metrics(64).rateGauges(() -> 200_000_000, share::get);

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * An iperf3 server that runs many tests at once on one port. Each accepted
+ * An iperf3 server that runs many tests at once on one port, or on every port of a range
+ * ({@code -p FIRST-LAST}: one acceptor, one queue and one set of limits for them all). Each accepted
  * connection first sends a 37-byte cookie: a cookie some test is waiting for makes
  * it that test's data stream; any other cookie starts a new test, unless
  * {@code --max-concurrent} tests already run, in which case the client gets
@@ -41,7 +42,15 @@ import java.util.function.Supplier;
  */
 public final class IperfServer implements Closeable {
     private final IperfOptions options;
+    /** The server's own lines and the operator log: stderr or the --logfile. */
     private final OutputSink sink;
+    /**
+     * Where the tests' reports (iperf3's text or {@code -J}) go: the same sink, but with
+     * {@code --server-log=json}, whose stream carries JSON only, nowhere unless {@link #reports} says.
+     */
+    private volatile OutputSink reports;
+    /** The operator log ({@code --server-log}), the first of the events' listeners. */
+    private final ServerLog log;
     private final EngineInfo info;
     private final Supplier<TestObserver> observers;
     /** Which test a cookie belongs to. */
@@ -60,12 +69,12 @@ public final class IperfServer implements Closeable {
     private volatile RttResponder rttResponder;
     private final CountDownLatch oneOffDone = new CountDownLatch(1);
     private volatile ListeningSocket listener;
-    /** Tells apart the UDP streams of tests that set up at the same time. */
-    final UdpStreamRouter udpRouter;
+    /** Tells apart the UDP streams of tests that set up at the same time: one per port, in port order. */
+    private final UdpStreamRouter[] udpRouters;
     /** The authentication every test passes first; null without {@code --rsa-private-key-path}. */
     private AuthCheck authCheck;
-    /** Built when {@link #serve()} starts. */
-    private volatile ServerContext context;
+    /** What the tests of each port get (its UDP router), in port order; built when {@link #serve()} starts. */
+    private volatile ServerContext[] contexts;
     private volatile boolean closed;
     /** The --max-concurrent slots. */
     private final SlotPool slots;
@@ -90,12 +99,19 @@ public final class IperfServer implements Closeable {
         this.options = options;
         this.rates = options.totalRate() > 0 ? new RateShares(options.totalRate()) : null;
         this.coolDowns = new CoolDowns(Duration.ofSeconds(options.coolDownSec()));
-        this.udpRouter = new UdpStreamRouter(options, this::port);
+        java.util.List<Integer> ports = options.ports();
+        this.udpRouters = new UdpStreamRouter[ports.size()];
+        for (int i = 0; i < udpRouters.length; i++) {
+            int p = ports.get(i);
+            // One port may be 0 (an ephemeral one): its router asks the listener.
+            udpRouters[i] = new UdpStreamRouter(options, ports.size() == 1 ? this::port : () -> p);
+        }
         this.sink = sink;
         this.info = info;
         this.observers = observers == null ? () -> TestObserver.NONE : observers;
-        this.events = new EventFanout(new ServerLog(sink, info.programName(), options.timestampFormat(), options.serverLog()),
-                m -> sink.err(info.programName() + ": warning - " + m + "\n"));
+        this.reports = jsonLog() ? OutputSink.discarding() : sink;
+        this.log = new ServerLog(sink, info.programName(), options.timestampFormat(), options.serverLog());
+        this.events = new EventFanout(log, m -> serverLine("warning", "warning - ", m));
         this.slots = new SlotPool(options.maxConcurrent(), options.oneOff(), options.maxPerClient(), this::slotFreed);
         // The busy line shows the pool's count, the one admission refused by (bug 5).
         RefuseBusy busy = new RefuseBusy(events, slots::running, slots.max(), cookies);
@@ -108,6 +124,49 @@ public final class IperfServer implements Closeable {
             this.admission = new Admission(slots, busy);
         }
         this.addressFilter = options.addressRules().isEmpty() ? null : new AddressFilter(options.addressRules());
+    }
+
+    /** {@code --server-log=json}: the log's stream carries JSON lines only. */
+    private boolean jsonLog() {
+        return options.serverLog() == io.iperf3j.internal.options.ServerLogFormat.JSON;
+    }
+
+    /**
+     * Under {@code --server-log=json}, where the tests' reports go (the command gives standard output
+     * with {@code -V}); by default nowhere, as the log's stream carries JSON only. Without a JSON log
+     * the reports share the server's sink and this changes nothing. Call before {@link #serve()}.
+     */
+    public IperfServer reports(OutputSink to) {
+        if (jsonLog()) {
+            this.reports = java.util.Objects.requireNonNull(to, "to");
+        }
+        return this;
+    }
+
+    /**
+     * A line of the server itself, outside any test: {@code <program>: <kind - >message} as iperf3
+     * writes it, or with {@code --server-log=json} a JSON line whose event is {@code event}.
+     */
+    private void serverLine(String event, String kind, String message) {
+        if (jsonLog()) {
+            sink.err(ServerLog.notice(event, message));
+        } else {
+            new TestPrinter(sink, info.programName(), null, options.timestampFormat(), ZonedDateTime::now)
+                    .errorRaw(kind + message);
+        }
+    }
+
+    /**
+     * The command's lines outside any test with {@code --server-log=json}: a JSON line whose
+     * {@code event} is {@code error}, {@code warning} or {@code terminated}, with its {@code message}.
+     */
+    public static String jsonLogLine(String event, String message) {
+        return ServerLog.notice(event, message);
+    }
+
+    /** Lines the operator log's rate limit left out since start (each said by a {@code dropped} line). */
+    public long droppedLogLines() {
+        return log.droppedLines();
     }
 
     /** Whether an option needs the lobby thread ({@code --queue}, {@code --allow}, {@code --deny}). */
@@ -160,22 +219,40 @@ public final class IperfServer implements Closeable {
         listener = ListeningSocket.bind(options);
     }
 
-    /** The bound port (useful with port 0). */
+    /** The bound port (useful with port 0); with a range, its first. */
     public int port() {
         return listener.port();
     }
 
-    /** What each test gets from this server (after {@link #bind()} and the setters). */
-    private ServerContext context() {
-        return new ServerContext(limits, authCheck, listener.buffers(), udpRouter, rttResponder, events, cookies, rates,
-                coolDowns);
+    /** What each test on the {@code i}th port gets from this server (after {@link #bind()} and the setters). */
+    private ServerContext context(int i) {
+        return new ServerContext(limits, authCheck, listener.buffers(), udpRouters[i], rttResponder, events, cookies,
+                rates, coolDowns);
+    }
+
+    /** The context of the port a control connection came in on (its UDP streams come to that port too). */
+    private ServerContext contextOf(SocketChannel control) {
+        ServerContext[] all = contexts;
+        if (all.length == 1) {
+            return all[0];
+        }
+        try {
+            int i = ((java.net.InetSocketAddress) control.getLocalAddress()).getPort() - options.port();
+            return i >= 0 && i < all.length ? all[i] : all[0];
+        } catch (IOException | RuntimeException e) {
+            return all[0]; // a closed connection: its test ends at its first read
+        }
     }
 
     /**
      * Accepts connections until {@link #close()}, or after one test with {@code -1}.
      */
     public void serve() throws IperfException {
-        context = context();
+        ServerContext[] built = new ServerContext[udpRouters.length];
+        for (int i = 0; i < built.length; i++) {
+            built[i] = context(i);
+        }
+        contexts = built;
         Handshakes handshakes = new Handshakes(limits, events, this::route);
         if (needsLobby() && !closed) {
             Lobby l = Lobby.start();
@@ -211,7 +288,7 @@ public final class IperfServer implements Closeable {
                     // Out of file descriptors (EMFILE) and the like: say so once, then back
                     // off rather than spin; the connection waits in the backlog meanwhile.
                     if (backoffMs == 0) {
-                        printer(null).error(ErrorCode.ACCEPT.text() + ": " + IoErrno.describe(e));
+                        serverLine("error", "error - ", ErrorCode.ACCEPT.text() + ": " + IoErrno.describe(e));
                     }
                     backoffMs = Math.min(1000, Math.max(10, backoffMs * 2));
                     sleepQuietly(backoffMs);
@@ -231,7 +308,9 @@ public final class IperfServer implements Closeable {
                 oneOffWatcher.interrupt();
             }
             awaitActiveTests();
+            closeListener(); // an idle -1 server's ports too, which nothing else closes
             closeLobby();
+            log.reportDrops();
         }
     }
 
@@ -336,9 +415,12 @@ public final class IperfServer implements Closeable {
         TestRecord rec = new TestRecord(false, options);
         rec.mode = TestMode.RECEIVER;
         TestPrinter printer = printer(null);
+        if (options.numberedReports()) {
+            printer.label("test=" + id + " "); // the operator log's number, so grep can pull one test out
+        }
         TestReporter reporter = new TestReporter(rec, printer, outputMode(options), options.verbose(),
                 options.format(), options.interval(), info.versionText(), info.systemInfo(), observers.get());
-        ServerSession session = new ServerSession(context, cookie, ch, slot, options, rec, printer, reporter, selector,
+        ServerSession session = new ServerSession(contextOf(ch), cookie, ch, slot, options, rec, printer, reporter, selector,
                 name, id);
         // If the server's close() ran since this test took its slot, this cancels it at once (bug 3).
         slot.whenCancelled(session::cancel);
@@ -376,6 +458,9 @@ public final class IperfServer implements Closeable {
     }
 
     private void printBanner() {
+        if (jsonLog()) {
+            sink.err(ServerLog.listening(listener.ports(), info.versionText()));
+        }
         printBanner(testNumber.get());
     }
 
@@ -388,12 +473,15 @@ public final class IperfServer implements Closeable {
             p.line(info.versionText());
             p.line(info.systemInfo());
         }
-        TestReporter.printServerBanner(p, port(), number);
-        sink.flush();
+        java.util.List<Integer> ports = listener.ports();
+        TestReporter.printServerBanner(p, ports.size() == 1 ? Integer.toString(ports.getFirst())
+                : ports.getFirst() + "-" + ports.getLast(), number);
+        p.sink().flush();
     }
 
+    /** A printer of the tests' reports. */
     TestPrinter printer(String title) {
-        return new TestPrinter(sink, info.programName(), title, options.timestampFormat(), ZonedDateTime::now);
+        return new TestPrinter(reports, info.programName(), title, options.timestampFormat(), ZonedDateTime::now);
     }
 
     /** Tests that ran to their end (not counting refused or unauthenticated ones). */
@@ -445,7 +533,9 @@ public final class IperfServer implements Closeable {
         if (l != null) {
             l.close();
         }
-        udpRouter.close();
+        for (UdpStreamRouter r : udpRouters) {
+            r.close();
+        }
     }
 
     /**

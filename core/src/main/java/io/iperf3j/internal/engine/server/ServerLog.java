@@ -52,9 +52,19 @@ import java.util.function.LongSupplier;
  * {@code queued}, {@code left}, {@code started}, {@code ended} and {@code refused}; no line per
  * interval. Times in seconds are numbers with three decimals.
  *
+ * <p>The server's own lines in JSON (not events of a client): {@code listening} at start-up (its
+ * {@code ports} and {@code version}), {@code error} and {@code warning} ({@code message}), and
+ * {@code terminated} ({@code message}) when a signal ends the server; see {@link #notice}.
+ *
  * <p>Connection-level lines (refusals, and in JSON {@code accepted}) are limited to {@value #BURST} a
- * second, so a flood cannot flood the log; a later line says how many were left out
- * ({@code suppressed=N}). Writes are atomic per line, so lines of concurrent tests never mix.
+ * second, so a flood cannot flood the log. What was left out is said within a second by a
+ * {@code dropped} line ({@code event=dropped count=N}; JSON {@code "event":"dropped","count":N}),
+ * at most one a second, and counted in {@link #droppedLines()} (for {@code /metrics}). Writes are
+ * atomic per line, so lines of concurrent tests never mix.
+ *
+ * <p>Threads: every thread that raises events; the bucket and the counts are under this object's
+ * monitor. The {@code dropped} line is written by a virtual thread started by the first line left
+ * out after the last report, one second later (or by {@link #reportDrops()} at the server's end).
  */
 final class ServerLog implements ServerEvents {
     static final int BURST = 20;
@@ -72,7 +82,12 @@ final class ServerLog implements ServerEvents {
     private double tokens = BURST;
     private final LongSupplier nanoTime;
     private long lastRefill;
+    /** Lines left out since the last {@code dropped} line; guarded by this. */
     private long suppressed;
+    /** Lines left out since start; guarded by this. */
+    private long droppedTotal;
+    /** Runs its task one second later: a virtual thread, but in tests. */
+    private final java.util.function.Consumer<Runnable> inASecond;
 
     ServerLog(OutputSink sink, String programName, String timestampFormat, ServerLogFormat format) {
         this(sink, programName, timestampFormat, format, ZoneId.systemDefault());
@@ -86,6 +101,13 @@ final class ServerLog implements ServerEvents {
     /** @param nanoTime the clock of the rate limit, {@link System#nanoTime()} but in tests */
     ServerLog(OutputSink sink, String programName, String timestampFormat, ServerLogFormat format, ZoneId zone,
               LongSupplier nanoTime) {
+        this(sink, programName, timestampFormat, format, zone, nanoTime, ServerLog::runInASecond);
+    }
+
+    /** @param inASecond runs the {@code dropped} report a second later ({@link #runInASecond} but in tests) */
+    ServerLog(OutputSink sink, String programName, String timestampFormat, ServerLogFormat format, ZoneId zone,
+              LongSupplier nanoTime, java.util.function.Consumer<Runnable> inASecond) {
+        this.inASecond = inASecond;
         this.sink = sink;
         this.nanoTime = nanoTime;
         this.lastRefill = nanoTime.getAsLong();
@@ -207,8 +229,7 @@ final class ServerLog implements ServerEvents {
         if (event instanceof ServerEvent.Interval) {
             return; // the ended line has the totals; /metrics has the running bytes
         }
-        long left = connectionLevel ? takeToken() : 0;
-        if (left < 0) {
+        if (connectionLevel && !takeToken()) {
             return;
         }
         try (JsonGenerator g = JSON.createGenerator(text)) {
@@ -219,9 +240,6 @@ final class ServerLog implements ServerEvents {
             g.writeNumberField("port", event.port());
             g.writeStringField("prefix", event.prefix());
             jsonFields(g, event);
-            if (left > 0) {
-                g.writeNumberField("suppressed", left);
-            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringWriter does not fail
@@ -318,35 +336,116 @@ final class ServerLog implements ServerEvents {
 
     /** Writes a connection-level line if the limit allows it. */
     private void limited(ServerEvent event, Line l) {
-        long left = takeToken();
-        if (left < 0) {
-            return;
+        if (takeToken()) {
+            write(event, l);
         }
-        if (left > 0) {
-            l.kv("suppressed", left);
-        }
-        write(event, l);
     }
 
-    /** -1 when the line is to be left out, else how many were left out before it. */
-    private long takeToken() {
+    /** Whether the line may be written; false counts it as dropped (and the first drop schedules the report). */
+    private boolean takeToken() {
+        boolean firstDrop;
         synchronized (this) {
             long now = nanoTime.getAsLong();
             tokens = Math.min(BURST, tokens + (now - lastRefill) * BURST / 1e9);
             lastRefill = now;
-            if (tokens < 1) {
-                suppressed++;
-                return -1;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return true;
             }
-            tokens -= 1;
-            long left = suppressed;
+            firstDrop = suppressed == 0;
+            suppressed++;
+            droppedTotal++;
+        }
+        if (firstDrop) {
+            inASecond.accept(this::reportDrops);
+        }
+        return false;
+    }
+
+    /** Lines the rate limit left out since the log began (a counter of {@code /metrics}). */
+    synchronized long droppedLines() {
+        return droppedTotal;
+    }
+
+    /**
+     * Writes the {@code dropped} line for the lines left out since the last one, if any (the scheduled
+     * report, and the server's end). It is never itself left out.
+     */
+    void reportDrops() {
+        long n;
+        synchronized (this) {
+            n = suppressed;
             suppressed = 0;
-            return left;
+        }
+        if (n == 0) {
+            return;
+        }
+        java.time.Instant now = java.time.Instant.now();
+        switch (format) {
+            case OFF -> { }
+            case TEXT -> write(now, new Line().kv("event", "dropped").kv("count", n));
+            case JSON -> sink.err(jsonLine(now, "dropped", g -> g.writeNumberField("count", n)));
         }
     }
 
+    private static void runInASecond(Runnable task) {
+        Thread.ofVirtual().name("iperf3j-server-log-drops").start(() -> {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            task.run();
+        });
+    }
+
+    /** What a server line adds after {@code time} and {@code event}. */
+    @FunctionalInterface
+    interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** One JSON line of the server itself (no client keys), with its newline. */
+    static String jsonLine(java.time.Instant time, String event, Fields fields) {
+        StringWriter text = new StringWriter(120);
+        try (JsonGenerator g = JSON.createGenerator(text)) {
+            g.writeStartObject();
+            g.writeStringField("time", RFC3339_MILLIS.format(time.truncatedTo(ChronoUnit.MILLIS)));
+            g.writeStringField("event", event);
+            fields.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return text + "\n";
+    }
+
+    /**
+     * A line of the server itself in JSON: {@code event} ({@code error}, {@code warning}, {@code terminated})
+     * with its {@code message}.
+     */
+    static String notice(String event, String message) {
+        return jsonLine(java.time.Instant.now(), event, g -> g.writeStringField("message", message));
+    }
+
+    /** The JSON start-up line: the ports the server listens on and its version. */
+    static String listening(java.util.List<Integer> ports, String version) {
+        return jsonLine(java.time.Instant.now(), "listening", g -> {
+            g.writeArrayFieldStart("ports");
+            for (int p : ports) {
+                g.writeNumber(p);
+            }
+            g.writeEndArray();
+            g.writeStringField("version", version);
+        });
+    }
+
     private void write(ServerEvent event, Line l) {
-        String ts = timestampFormat == null ? "" : Strftime.format(timestampFormat, ZonedDateTime.ofInstant(event.time(), zone));
+        write(event.time(), l);
+    }
+
+    private void write(java.time.Instant time, Line l) {
+        String ts = timestampFormat == null ? "" : Strftime.format(timestampFormat, ZonedDateTime.ofInstant(time, zone));
         sink.err(ts + prefix + l.text() + "\n");
     }
 

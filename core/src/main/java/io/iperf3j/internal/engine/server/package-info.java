@@ -16,10 +16,12 @@
  * and the server's {@link io.iperf3j.ServerEvent}s ({@code EventFanout}), whose first listener is the
  * {@code --server-log} ({@link io.iperf3j.internal.engine.server.ServerLog}).
  *
- * <p>Threads: one acceptor thread takes connections and never reads; each connection gets a
+ * <p>Threads: one acceptor thread takes connections (on every port of a {@code -p FIRST-LAST} range,
+ * through one selector) and never reads; each connection gets a
  * virtual thread that reads its cookie under a deadline; each test runs on its own test thread
  * (which also fires its timeouts). The log is written from all of them, one synchronized call
- * per line. {@code RateShares} is changed by the test threads under its monitor and publishes to
+ * per line; its {@code dropped} report is written by a short virtual thread a second after the
+ * first line it left out. {@code RateShares} is changed by the test threads under its monitor and publishes to
  * each test's {@code RateShare}, which the stream workers read without a lock. See {@code docs/design/engine.md}, "The server on a shared host".
  */
 package io.iperf3j.internal.engine.server;

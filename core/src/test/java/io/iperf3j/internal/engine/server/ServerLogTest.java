@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,18 +97,27 @@ class ServerLogTest {
     }
 
     @Test
-    void connectionLinesAreRateLimitedAndCountWhatWasLeftOut() {
+    void connectionLinesAreRateLimitedAndADroppedLineSaysHowManyWereLeftOut() {
         // The bucket's own clock: on the real one a loaded machine refills tokens during the loop.
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
-        EventFanout log = new EventFanout(new ServerLog(sink, "iperf3j", null, ServerLogFormat.TEXT, ZoneOffset.UTC,
-                now::get), w -> { });
+        List<Runnable> reports = new ArrayList<>();
+        ServerLog serverLog = new ServerLog(sink, "iperf3j", null, ServerLogFormat.TEXT, ZoneOffset.UTC, now::get,
+                reports::add);
+        EventFanout log = new EventFanout(serverLog, w -> { });
         for (int i = 0; i < 100; i++) {
             log.busy(new InetSocketAddress("127.0.0.1", 1000 + i), 2, 2);
         }
         assertThat(errText().lines().count()).isEqualTo(ServerLog.BURST);
+        assertThat(reports).as("one report scheduled for the whole run of drops").hasSize(1);
+        assertThat(serverLog.droppedLines()).isEqualTo(100 - ServerLog.BURST);
+        reports.getFirst().run(); // a second later
+        assertThat(errText().lines().toList().getLast())
+                .isEqualTo("iperf3j-server: event=dropped count=" + (100 - ServerLog.BURST));
         now.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200)); // a few tokens come back
         log.refused(new InetSocketAddress("127.0.0.1", 9), ServerEvent.Reason.NO_COOKIE, "x");
-        assertThat(errText().lines().toList().getLast()).endsWith("suppressed=" + (100 - ServerLog.BURST));
+        assertThat(errText().lines().toList().getLast()).doesNotContain("suppressed").endsWith("reason=x");
+        serverLog.reportDrops();
+        assertThat(errText().lines().count()).as("nothing left out since: no line").isEqualTo(ServerLog.BURST + 2);
     }
 
     @Test
@@ -185,10 +195,12 @@ class ServerLogTest {
     }
 
     @Test
-    void jsonConnectionLinesShareTheRateLimit() throws Exception {
+    void jsonConnectionLinesShareTheRateLimitAndDropsAreSaidInADroppedLine() throws Exception {
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
-        EventFanout log = new EventFanout(new ServerLog(sink, "iperf3j", null, ServerLogFormat.JSON, ZoneOffset.UTC,
-                now::get), w -> { });
+        List<Runnable> reports = new ArrayList<>();
+        ServerLog serverLog = new ServerLog(sink, "iperf3j", null, ServerLogFormat.JSON, ZoneOffset.UTC, now::get,
+                reports::add);
+        EventFanout log = new EventFanout(serverLog, w -> { });
         for (int i = 0; i < 100; i++) {
             log.accepted(new InetSocketAddress("127.0.0.1", 1000 + i), 0);
             log.busy(new InetSocketAddress("127.0.0.1", 1000 + i), 2, 2);
@@ -196,12 +208,34 @@ class ServerLogTest {
         assertThat(jsonLines()).hasSize(ServerLog.BURST);
         log.started(1, new InetSocketAddress("127.0.0.1", 7), ServerLog.TestShape.UNKNOWN, null, null, 0);
         assertThat(jsonLines()).as("a test's lines are never left out").hasSize(ServerLog.BURST + 1);
+        assertThat(reports).hasSize(1);
+        reports.getFirst().run();
+        JsonObject dropped = jsonLines().getLast();
+        assertThat(dropped.keys()).containsExactly("time", "event", "count");
+        assertThat(dropped.getString("event")).isEqualTo("dropped");
+        assertThat(dropped.getLong("count")).isEqualTo(200 - ServerLog.BURST);
+        assertThat(serverLog.droppedLines()).isEqualTo(200 - ServerLog.BURST);
         now.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100)); // two tokens come back
         log.refused(new InetSocketAddress("127.0.0.1", 9), ServerEvent.Reason.NO_COOKIE, "x");
         log.refused(new InetSocketAddress("127.0.0.1", 9), ServerEvent.Reason.NO_COOKIE, "x");
         log.refused(new InetSocketAddress("127.0.0.1", 9), ServerEvent.Reason.NO_COOKIE, "x");
-        assertThat(jsonLines()).hasSize(ServerLog.BURST + 3);
-        assertThat(jsonLines().get(ServerLog.BURST + 1).getLong("suppressed")).isEqualTo(200 - ServerLog.BURST);
+        assertThat(jsonLines()).hasSize(ServerLog.BURST + 4);
+        assertThat(jsonLines().get(ServerLog.BURST + 2).has("suppressed")).isFalse();
+        assertThat(reports).as("a new run of drops, a new report").hasSize(2);
+        reports.get(1).run();
+        assertThat(jsonLines().getLast().getLong("count")).isEqualTo(1);
+        assertThat(serverLog.droppedLines()).isEqualTo(200 - ServerLog.BURST + 1);
+    }
+
+    @Test
+    void theServersOwnJsonLines() throws Exception {
+        sink.err(ServerLog.listening(List.of(5201, 5202), "iperf 3.21 (iperf3j)"));
+        sink.err(ServerLog.notice("terminated", "interrupt - the server has terminated"));
+        List<JsonObject> lines = jsonLines();
+        assertThat(lines.getFirst().keys()).containsExactly("time", "event", "ports", "version");
+        assertThat(lines.getFirst().getString("event")).isEqualTo("listening");
+        assertThat(lines.get(1).keys()).containsExactly("time", "event", "message");
+        assertThat(lines.get(1).getString("message")).isEqualTo("interrupt - the server has terminated");
     }
 
     @Test
