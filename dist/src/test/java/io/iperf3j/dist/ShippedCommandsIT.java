@@ -271,7 +271,11 @@ class ShippedCommandsIT {
             assertThat(probe).contains("iperf3_up" + target + " 1.0");
             assertThat(sample(probe, "iperf3_received_bytes" + target)).as(probe).isPositive();
             assertThat(server.waitFor(SERVER_START)).as(server.stderr()).isZero();
-            assertThat(get("http://127.0.0.1:" + exporterPort + "/metrics")).contains("iperf3_exporter_");
+            // /metrics is the exporter's own health; the probe's series are /probe's alone (issue 38)
+            String metrics = get("http://127.0.0.1:" + exporterPort + "/metrics");
+            assertThat(sample(metrics, "iperf3_exporter_probes_total")).as(metrics).isEqualTo(1);
+            assertThat(metrics.lines().filter(l -> !l.startsWith("#") && !l.startsWith("iperf3_exporter_")))
+                    .as(metrics).isEmpty();
         }
     }
 
