@@ -2,12 +2,16 @@ package io.iperf3j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -19,12 +23,13 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * What a user reads from {@code iperf3j} run as a process, held to real iperf3 3.21 where it has the
- * same words (issue 38): the {@code -v} feature line, and the error of a UDP client whose server's
- * UDP port is gone during the set-up.
+ * same words (issue 38): the {@code -v} feature line, the error of a UDP client whose server's
+ * UDP port is gone during the set-up, and {@code link -c}'s errors, in text and {@code -J}.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class WhatUsersReadTest {
     private static final Duration LIMIT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Item 7: {@code -v}'s feature line is 3.21's, word for word and in its order (3.21 here has no SCTP). */
     @Test
@@ -108,6 +113,49 @@ class WhatUsersReadTest {
             out.write(10);
             out.flush();
             in.transferTo(OutputStream.nullOutputStream());
+        }
+    }
+
+    /**
+     * Item 8: {@code link -c} towards a UDP port nobody holds ends on the ICMP port-unreachable with
+     * "Connection refused" (it waited the whole 10 s connect timeout and said "Connection timed out"),
+     * and with {@code -J} its error is a JSON document on stdout, nothing on stderr.
+     */
+    @Test
+    void linkToAClosedPortIsRefusedAndItsJsonErrorIsADocument() throws Exception {
+        int port;
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            port = s.getLocalPort(); // free again once closed: no one answers there
+        }
+        String p = Integer.toString(port);
+        try (Iperf3Process text = CommandProcess.start(List.of("link", "-c", "127.0.0.1", "-p", p, "-t", "1"));
+             Iperf3Process json = CommandProcess.start(List.of("link", "-c", "127.0.0.1", "-p", p, "-t", "1", "-J"))) {
+            assertThat(text.waitFor(LIMIT)).as(text.stderr()).isOne();
+            assertThat(text.stderr()).isEqualTo("iperf3j link: error - cannot connect to 127.0.0.1:" + p
+                    + ": Connection refused\n");
+            assertThat(text.stdout()).isEmpty();
+
+            assertThat(json.waitFor(LIMIT)).as(json.stderr()).isOne();
+            assertThat(json.stderr()).isEmpty();
+            JsonNode doc = JSON.readTree(json.stdout());
+            assertThat(doc.path("error").asText()).isEqualTo("cannot connect to 127.0.0.1:" + p + ": Connection refused");
+            assertThat(doc.path("start").path("host").asText()).isEqualTo("127.0.0.1");
+            assertThat(doc.path("start").path("port").asInt()).isEqualTo(port);
+            assertThat(doc.path("intervals").isArray()).isTrue();
+            assertThat(doc.path("intervals")).isEmpty();
+            assertThat(doc.path("end").isObject()).isTrue();
+        }
+    }
+
+    /** Item 8: a refused {@code link} line that asks for {@code -J} is a JSON document too, as the main line's. */
+    @Test
+    void linkRefusedLineWithJsonIsADocument() throws Exception {
+        try (Iperf3Process j = CommandProcess.start(List.of("link", "-c", "127.0.0.1", "-J", "--no-such-flag"))) {
+            assertThat(j.waitFor(LIMIT)).as(j.stderr()).isOne();
+            assertThat(j.stderr()).isEmpty();
+            JsonNode doc = JSON.readTree(j.stdout());
+            assertThat(doc.path("error").asText()).contains("--no-such-flag");
+            assertThat(doc.path("end").isObject()).isTrue();
         }
     }
 }
