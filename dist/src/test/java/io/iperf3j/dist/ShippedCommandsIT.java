@@ -412,6 +412,12 @@ class ShippedCommandsIT {
         }
         assertThat(Files.readString(out.resolve("summary.txt"))).contains("sender\\receiver");
         assertThat(out.resolve("summary.csv")).isNotEmptyFile();
+        // the plan's host order, which the report's matrices follow (issue 38)
+        List<String> hosts = Files.readAllLines(out.resolve("hosts.txt"));
+        assertThat(hosts).doesNotHaveDuplicates();
+        for (String pair : pairs) {
+            assertThat(hosts).contains(pair.split(">"));
+        }
     }
 
     /** Waits until the process printed {@code text} on stdout; false if it exited or time ran out. */

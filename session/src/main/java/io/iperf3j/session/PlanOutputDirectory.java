@@ -17,7 +17,8 @@ import java.util.Locale;
  * object per finished test, appended as it finishes), and {@code summary.txt},
  * {@code summary.csv}, {@code summary.md}: the sender × receiver received-throughput
  * matrices, one per kind of test ({@link ThroughputMatrix}), and the failures with their
- * reasons. The keys of {@code tests.jsonl} are a contract with the report module.
+ * reasons, and {@code hosts.txt}, the plan's host order. The keys of {@code tests.jsonl} and
+ * {@code hosts.txt} are a contract with the report module.
  * Called on one thread at a time ({@link PlanRunner} serialises its results).
  */
 public final class PlanOutputDirectory {
@@ -106,8 +107,12 @@ public final class PlanOutputDirectory {
         }
     }
 
-    /** Writes the three summaries. */
+    /** The plan's host ids in its order, one a line: the report lists hosts as the summaries do. */
+    public static final String HOSTS_FILE = "hosts.txt";
+
+    /** Writes the three summaries, and {@link #HOSTS_FILE} (the order their rows and columns follow). */
     public void writeSummaries(List<TestResult> results, List<String> hostOrder) throws IOException {
+        Files.write(dir.resolve(HOSTS_FILE), hostOrder, StandardCharsets.UTF_8);
         ThroughputMatrix m = ThroughputMatrix.of(results, hostOrder);
         Files.writeString(dir.resolve("summary.txt"), m.text(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("summary.csv"), m.csv(), StandardCharsets.UTF_8);
