@@ -29,6 +29,8 @@ run ours_tcp_stream.jsonl "$ours" "$ours" -t 3 -P 2 --json-stream
 run v321_tcp_stream.jsonl "$v321" "$v321" -t 3 --json-stream
 run v321_udp.json "$v321" "$v321" -t 3 -u -b 20M -J
 run v312_tcp_p2_vs_ours.json "$ours" "$v312" -t 3 -P 2 -J
+# forward UDP with --get-server-output against a server without -J: server_output_text (issue 38)
+run ours_udp_server_text.json "$ours" "$ours" -t 3 -u -b 20M --get-server-output -J
 # latency under load (--latency, docs/design/latency.md): against ours, and against a real iperf3
 # server, which answers no probe (end.latency.error)
 run ours_latency.json "$ours" "$ours" -t 3 --latency -J
@@ -60,3 +62,8 @@ for id, direction, protocol, kind, repeat, output in tests:
         "reverse_received_bits_per_second": end.get("sum_received_bidir_reverse", {}).get("bits_per_second"),
         "client_output": "raw/" + output, "server_output": None}, separators=(",", ":")))
 PY
+# session-order (issue 38): not a session run but assembled the same way. Its tests.jsonl lists the
+# tests in the order they finished (h2 -> h3, h3 -> h1, h1 -> h2) and hosts.txt the plan's order
+# (h1, h2, h3); the two finished tests' outputs are copies of session/outputs/t1-a-b-tcp.json, and
+# the failed test (the sender's sshd refused) has no client output, only its server's, recorded with
+# `iperf3j -s -J` stopped by SIGTERM while idle ("interrupt - the server has terminated").

@@ -271,7 +271,11 @@ class ShippedCommandsIT {
             assertThat(probe).contains("iperf3_up" + target + " 1.0");
             assertThat(sample(probe, "iperf3_received_bytes" + target)).as(probe).isPositive();
             assertThat(server.waitFor(SERVER_START)).as(server.stderr()).isZero();
-            assertThat(get("http://127.0.0.1:" + exporterPort + "/metrics")).contains("iperf3_exporter_");
+            // /metrics is the exporter's own health; the probe's series are /probe's alone (issue 38)
+            String metrics = get("http://127.0.0.1:" + exporterPort + "/metrics");
+            assertThat(sample(metrics, "iperf3_exporter_probes_total")).as(metrics).isEqualTo(1);
+            assertThat(metrics.lines().filter(l -> !l.startsWith("#") && !l.startsWith("iperf3_exporter_")))
+                    .as(metrics).isEmpty();
         }
     }
 
@@ -408,6 +412,12 @@ class ShippedCommandsIT {
         }
         assertThat(Files.readString(out.resolve("summary.txt"))).contains("sender\\receiver");
         assertThat(out.resolve("summary.csv")).isNotEmptyFile();
+        // the plan's host order, which the report's matrices follow (issue 38)
+        List<String> hosts = Files.readAllLines(out.resolve("hosts.txt"));
+        assertThat(hosts).doesNotHaveDuplicates();
+        for (String pair : pairs) {
+            assertThat(hosts).contains(pair.split(">"));
+        }
     }
 
     /** Waits until the process printed {@code text} on stdout; false if it exited or time ran out. */

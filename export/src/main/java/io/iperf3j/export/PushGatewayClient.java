@@ -137,7 +137,7 @@ public final class PushGatewayClient {
             return "unknown host";
         }
         String m = cause.getMessage();
-        return cause.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+        return m == null || m.isBlank() ? "input/output error" : m; // never a Java class name (issue 38)
     }
 
     private static String abbreviate(String s) {

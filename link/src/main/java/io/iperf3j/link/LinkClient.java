@@ -115,8 +115,9 @@ public final class LinkClient implements AutoCloseable {
                 try {
                     n = channel.receive(in);
                 } catch (PortUnreachableException e) {
-                    if (state == LinkState.CONNECTED) {
-                        fail("Connection reset by peer");
+                    String refused = refusal();
+                    if (refused != null) {
+                        fail(refused);
                         return -1;
                     }
                     continue; // no server yet: keep asking until the connect timeout
@@ -194,12 +195,25 @@ public final class LinkClient implements AutoCloseable {
                 return LinkConnection.DatagramSender.NOT_SENT;
             }
         } catch (PortUnreachableException e) {
-            if (state == LinkState.CONNECTED) {
-                throw new PortUnreachableException("Connection reset by peer");
+            String refused = refusal();
+            if (refused != null) {
+                throw new PortUnreachableException(refused);
             }
             return LinkConnection.DatagramSender.NOT_SENT;
         }
         return stamp ? channel.lastSendKey() : LinkConnection.DatagramSender.SENT;
+    }
+
+    /**
+     * What an ICMP port-unreachable means now: "Connection reset by peer" once connected, "Connection
+     * refused" while connecting to no server unless the config waits for one ({@link LinkConfig#waitForServer()}),
+     * else null (keep asking).
+     */
+    private String refusal() {
+        if (state == LinkState.CONNECTED) {
+            return "Connection reset by peer";
+        }
+        return config.waitForServer() ? null : "Connection refused";
     }
 
     private void sendStamped(long key, long sentNanos) {

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -93,11 +94,17 @@ public final class LinkCommand {
     boolean json;
 
     private MetricsStream metrics;
+    /** The client's interval lines so far: the JSON document's, or its error document's when the run fails. */
+    private final List<IntervalLine> lines = new ArrayList<>();
     /** Counted down by SIGINT/SIGTERM (through the cli's handler): the server stops, the client stops sending. */
     private final CountDownLatch stop = new CountDownLatch(1);
 
     private Duration intervalDuration() {
         return Duration.ofNanos((long) (interval * 1e9));
+    }
+
+    private Delivery delivery() {
+        return ordered ? Delivery.ORDERED : reliable ? Delivery.RELIABLE : Delivery.UNRELIABLE;
     }
 
     /** {@code -t} as given, or the role's default (0 = until stopped, for the server). */
@@ -170,11 +177,9 @@ public final class LinkCommand {
                 }
             }
         } catch (CommandLine.ParameterException e) {
-            err.print(Subcommands.refused(NAME, e.getMessage()));
-            return new Parsed(null, 1);
+            return refused(args, out, err, e.getMessage());
         } catch (OptionError e) {
-            err.print(Subcommands.refused(NAME, "parameter error - " + e.getMessage()));
-            return new Parsed(null, 1);
+            return refused(args, out, err, "parameter error - " + e.getMessage());
         }
         if (cl.isUsageHelpRequested()) {
             cl.usage(out);
@@ -189,6 +194,17 @@ public final class LinkCommand {
         return new Parsed(c, 0);
     }
 
+    /** A refused line: its JSON error document on stdout when it asks for {@code -J}, else the refusal on stderr. */
+    private static Parsed refused(List<String> args, PrintStream out, PrintStream err, String message) {
+        if (args.contains("-J") || args.contains("--json")) {
+            out.println(new LinkCommand().errorJson(false, message));
+            out.flush();
+        } else {
+            err.print(Subcommands.refused(NAME, message));
+        }
+        return new Parsed(null, 1);
+    }
+
     /** Runs the command as read by {@link #parse}; see {@link #run(List, PrintStream, PrintStream, MetricsStream, Consumer)}. */
     public int run(PrintStream out, PrintStream err, MetricsStream metrics, Consumer<Runnable> onSignal) {
         LinkCommand c = this;
@@ -197,11 +213,14 @@ public final class LinkCommand {
             c.validate();
             onSignal.accept(c.stop::countDown);
             return c.server ? c.serve(out) : c.client(out);
-        } catch (IllegalArgumentException e) {
-            err.println("iperf3j link: error - " + e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            err.println("iperf3j link: error - " + e.getMessage());
+        } catch (IllegalArgumentException | IOException e) {
+            if (json) {
+                // -J asks for one JSON document whatever happens, as the main command's -J does
+                out.println(errorJson(true, e.getMessage()));
+                out.flush();
+            } else {
+                err.println("iperf3j link: error - " + e.getMessage());
+            }
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -350,13 +369,15 @@ public final class LinkCommand {
     }
 
     private int client(PrintStream out) throws IOException, InterruptedException {
-        Delivery delivery = ordered ? Delivery.ORDERED : reliable ? Delivery.RELIABLE : Delivery.UNRELIABLE;
+        Delivery delivery = delivery();
         Histogram intervalRtt = new Histogram(3);
         Histogram totalRtt = new Histogram(3);
         Received[] last = {Received.NONE};
         CountDownLatch connected = new CountDownLatch(1);
         String[] failure = {null};
-        LinkClient c = new LinkClient(types(), LinkConfig.defaults().withPingInterval(Duration.ofMillis(10)), new ClientListener() {
+        // No server on the port (ICMP port-unreachable) ends the connect at once, as iperf3's UDP client ends
+        LinkConfig config = LinkConfig.defaults().withPingInterval(Duration.ofMillis(10)).withWaitForServer(false);
+        LinkClient c = new LinkClient(types(), config, new ClientListener() {
             @Override
             public void onConnectAccepted(LinkClient client) {
                 connected.countDown();
@@ -383,13 +404,18 @@ public final class LinkCommand {
                 }
             }
         });
+        // Off before the final snapshot of the link's counters: a round trip observed later (the link's thread
+        // goes on until disconnect) would be in the end's rtt_samples and not in the link's.
+        AtomicBoolean recordingRtt = new AtomicBoolean(true);
         c.observeRtt((sent, rtt) -> {
+            if (!recordingRtt.get()) {
+                return;
+            }
             synchronized (intervalRtt) {
                 intervalRtt.recordValue(Math.max(1, rtt));
                 totalRtt.recordValue(Math.max(1, rtt));
             }
         });
-        List<IntervalLine> lines = new ArrayList<>();
         try (c) {
             InetSocketAddress server = new InetSocketAddress(InetAddress.getByName(host), port);
             c.connect(server);
@@ -443,7 +469,8 @@ public final class LinkCommand {
             awaitSettled(c, seq, last, reliableData);
             double t = (System.nanoTime() - start) / 1e9;
             Received r = received(last); // one snapshot for the last line and the totals, so they add up
-            LinkMetrics m = c.metrics();
+            recordingRtt.set(false);
+            LinkMetrics m = c.metrics(); // after any round trip recorded: the observer runs under the client's lock
             LinkCounts total = LinkCounts.of(seq, r, m.resends() - resendsAtStart).givenUp();
             lines.add(line(c, intervalStart, t, total, atIntervalStart, 0, intervalRtt, json ? null : out));
             if (c.state() != LinkState.CONNECTED) {
@@ -451,7 +478,7 @@ public final class LinkCommand {
             }
             c.disconnect();
             if (json) {
-                out.println(json(lines, total, r, totalRtt, m, delivery));
+                out.println(json(total, r, totalRtt, m, delivery));
             } else {
                 printTotals(out, t, total, r, totalRtt, m);
             }
@@ -518,34 +545,13 @@ public final class LinkCommand {
         return l;
     }
 
-    private String json(List<IntervalLine> lines, LinkCounts total, Received r, Histogram totalRtt, LinkMetrics m,
+    private String json(LinkCounts total, Received r, Histogram totalRtt, LinkMetrics m,
                         Delivery delivery) throws IOException {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
-            g.writeObjectFieldStart("start");
-            g.writeStringField("host", host);
-            g.writeNumberField("port", port);
-            g.writeNumberField("rate", rate);
-            g.writeNumberField("size", size);
-            g.writeStringField("delivery", delivery.name().toLowerCase(Locale.ROOT));
-            g.writeNumberField("duration", seconds());
-            g.writeNumberField("loss_horizon_ms", ArrivalTally.LOSS_HORIZON_NANOS / 1_000_000);
-            g.writeEndObject();
-            g.writeArrayFieldStart("intervals");
-            for (IntervalLine l : lines) {
-                g.writeStartObject();
-                g.writeNumberField("start", l.start());
-                g.writeNumberField("end", l.end());
-                counts(g, l.counts(), l.inFlight());
-                number(g, "rtt_p50_us", l.p50Micros());
-                number(g, "rtt_p99_us", l.p99Micros());
-                g.writeNumberField("rtt_samples", l.rttSamples());
-                g.writeNumberField("pending_acks", l.pendingAcks());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            startAndIntervals(g, delivery);
             g.writeObjectFieldStart("end");
             counts(g, total, total.inFlight());
             g.writeNumberField("duplicates", r.duplicates());
@@ -562,6 +568,60 @@ public final class LinkCommand {
             g.writeEndObject();
             g.writeEndObject();
             g.writeEndObject();
+        }
+        return w.toString();
+    }
+
+    /** The document's {@code start} (what was asked for) and its {@code intervals} so far. */
+    private void startAndIntervals(JsonGenerator g, Delivery delivery) throws IOException {
+        g.writeObjectFieldStart("start");
+        g.writeStringField("host", host);
+        g.writeNumberField("port", port);
+        g.writeNumberField("rate", rate);
+        g.writeNumberField("size", size);
+        g.writeStringField("delivery", delivery.name().toLowerCase(Locale.ROOT));
+        g.writeNumberField("duration", seconds());
+        g.writeNumberField("loss_horizon_ms", ArrivalTally.LOSS_HORIZON_NANOS / 1_000_000);
+        g.writeEndObject();
+        g.writeArrayFieldStart("intervals");
+        for (IntervalLine l : lines) {
+            g.writeStartObject();
+            g.writeNumberField("start", l.start());
+            g.writeNumberField("end", l.end());
+            counts(g, l.counts(), l.inFlight());
+            number(g, "rtt_p50_us", l.p50Micros());
+            number(g, "rtt_p99_us", l.p99Micros());
+            g.writeNumberField("rtt_samples", l.rttSamples());
+            g.writeNumberField("pending_acks", l.pendingAcks());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    /**
+     * The {@code -J} document of a failed run, shaped as iperf3's: {@code start} (what was asked for, when the
+     * line was read; empty when it was refused), the intervals before the failure, an empty {@code end} and
+     * {@code error}.
+     */
+    private String errorJson(boolean withStart, String message) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            if (withStart) {
+                startAndIntervals(g, delivery());
+            } else {
+                g.writeObjectFieldStart("start");
+                g.writeEndObject();
+                g.writeArrayFieldStart("intervals");
+                g.writeEndArray();
+            }
+            g.writeObjectFieldStart("end");
+            g.writeEndObject();
+            g.writeStringField("error", message);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringWriter does not fail
         }
         return w.toString();
     }

@@ -22,6 +22,10 @@ import java.util.function.LongSupplier;
  * @param pongsPerSecond       server: pongs per second answered per peer (token bucket), beyond which pings go unanswered
  * @param pongBurst            server: the bucket's depth
  * @param maxPerUpdate         datagrams read per {@code update()} at most (the rest wait for the next one)
+ * @param waitForServer        client: whether an ICMP port-unreachable while connecting means "no server yet, keep
+ *                             asking until the timeout" (true, the default: a client may start before its server)
+ *                             or ends the connect at once with "Connection refused" (false: the command's client,
+ *                             as iperf3's UDP client ends on {@code ECONNREFUSED})
  * @param clock                monotonic nanoseconds ({@link #SYSTEM_CLOCK}; tests may pass a manual clock, and then
  *                             a datagram arrives when it is read: the kernel's times are real time and mean
  *                             nothing on another clock)
@@ -37,6 +41,7 @@ public record LinkConfig(
         int pongsPerSecond,
         int pongBurst,
         int maxPerUpdate,
+        boolean waitForServer,
         LongSupplier clock) {
 
     /** Largest datagram sent or accepted, bytes (legume's {@code MTU}). */
@@ -79,39 +84,45 @@ public record LinkConfig(
     /** legume's settings: 10 s timeout, pings every 2 s, keep-alive every 5 s; 256 peers, 64 half-open. */
     public static LinkConfig defaults() {
         return new LinkConfig(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(5), 8192,
-                DEFAULT_IN_FLIGHT_BYTES, 256, 64, 1000, 100, 1024, SYSTEM_CLOCK);
+                DEFAULT_IN_FLIGHT_BYTES, 256, 64, 1000, 100, 1024, true, SYSTEM_CLOCK);
     }
 
     /** A copy with another timeout; the keep-alive interval follows at half of it (legume's rule). */
     public LinkConfig withTimeout(Duration t) {
         return new LinkConfig(t, pingInterval, t.dividedBy(2), maxQueuedMessages, maxInFlightBytes, maxPeers, maxHalfOpen,
-                pongsPerSecond, pongBurst, maxPerUpdate, clock);
+                pongsPerSecond, pongBurst, maxPerUpdate, waitForServer, clock);
     }
 
     public LinkConfig withPingInterval(Duration d) {
         return new LinkConfig(timeout, d, keepAliveInterval, maxQueuedMessages, maxInFlightBytes, maxPeers, maxHalfOpen,
-                pongsPerSecond, pongBurst, maxPerUpdate, clock);
+                pongsPerSecond, pongBurst, maxPerUpdate, waitForServer, clock);
     }
 
     public LinkConfig withMaxQueuedMessages(int n) {
         return new LinkConfig(timeout, pingInterval, keepAliveInterval, n, maxInFlightBytes, maxPeers, maxHalfOpen,
-                pongsPerSecond, pongBurst, maxPerUpdate, clock);
+                pongsPerSecond, pongBurst, maxPerUpdate, waitForServer, clock);
     }
 
     /** A copy with another send window ({@link #maxInFlightBytes()}). */
     public LinkConfig withMaxInFlightBytes(int bytes) {
         return new LinkConfig(timeout, pingInterval, keepAliveInterval, maxQueuedMessages, bytes, maxPeers, maxHalfOpen,
-                pongsPerSecond, pongBurst, maxPerUpdate, clock);
+                pongsPerSecond, pongBurst, maxPerUpdate, waitForServer, clock);
     }
 
     public LinkConfig withPeerBounds(int peers, int halfOpen) {
         return new LinkConfig(timeout, pingInterval, keepAliveInterval, maxQueuedMessages, maxInFlightBytes, peers, halfOpen,
-                pongsPerSecond, pongBurst, maxPerUpdate, clock);
+                pongsPerSecond, pongBurst, maxPerUpdate, waitForServer, clock);
     }
 
     public LinkConfig withPongRate(int perSecond, int burst) {
         return new LinkConfig(timeout, pingInterval, keepAliveInterval, maxQueuedMessages, maxInFlightBytes, maxPeers,
-                maxHalfOpen, perSecond, burst, maxPerUpdate, clock);
+                maxHalfOpen, perSecond, burst, maxPerUpdate, waitForServer, clock);
+    }
+
+    /** A copy whose client waits for a server that is not there yet (true) or is refused at once (false). */
+    public LinkConfig withWaitForServer(boolean wait) {
+        return new LinkConfig(timeout, pingInterval, keepAliveInterval, maxQueuedMessages, maxInFlightBytes, maxPeers,
+                maxHalfOpen, pongsPerSecond, pongBurst, maxPerUpdate, wait, clock);
     }
 
     /** Whether the clock is {@link #SYSTEM_CLOCK}, so that the kernel's times (real time) can be put on it. */
@@ -121,6 +132,6 @@ public record LinkConfig(
 
     public LinkConfig withClock(LongSupplier c) {
         return new LinkConfig(timeout, pingInterval, keepAliveInterval, maxQueuedMessages, maxInFlightBytes, maxPeers,
-                maxHalfOpen, pongsPerSecond, pongBurst, maxPerUpdate, c);
+                maxHalfOpen, pongsPerSecond, pongBurst, maxPerUpdate, waitForServer, c);
     }
 }

@@ -296,6 +296,92 @@ class ReportInBrowserTest {
         assertThat(cellBackgrounds(udpTable)).contains(cellBackgrounds(table(page.dom(), "tcp")).getFirst());
     }
 
+    /**
+     * Forward UDP with --get-server-output against a server without -J (issue 38): the jitter and loss per
+     * interval are in the server's text only. The page shows that text exactly as the JSON holds it, says
+     * why it is not charted, and the equivalent command keeps --get-server-output.
+     */
+    @Test
+    void serverTextOutputIsShownAndSaidWhy() throws Exception {
+        Path input = Inputs.resource("runs/ours_udp_server_text.json");
+        Path html = OUT.resolve("ours-udp-server-text.html");
+        HtmlReport.builder().add(input).build().write(html);
+        Chromium.Page page = Chromium.open(html);
+        Chromium.screenshot(html, SHOTS.resolve("ours-udp-server-text.png"));
+        assertClean(page);
+        String text = Inputs.json(input).path("server_output_text").asText();
+        assertThat(text).as("the fixture's server text has UDP receiver lines").contains("Jitter", "Lost/Total");
+        Matcher pre = Pattern.compile("<pre [^>]*data-server-output=\"text\"[^>]*>(.*?)</pre>", Pattern.DOTALL).matcher(page.dom());
+        assertThat(pre.find()).as("the server's text on the page").isTrue();
+        assertThat(pre.group(1)).isEqualTo(escapeText(text));
+        assertThat(page.dom()).contains("Jitter and loss per interval are measured by the receiver, the server in this run")
+                .contains("The server ran without -J, so its output is text");
+        Matcher command = Pattern.compile("class=\"command mono\">([^<]*)<").matcher(page.dom());
+        assertThat(command.find()).isTrue();
+        assertThat(command.group(1)).startsWith("iperf3 -c 127.0.0.1 ").contains(" -u ").endsWith(" --get-server-output -J");
+    }
+
+    /** --bidir (issue 38): the header's sent and received bytes are given for each direction, equal to the JSON's. */
+    @Test
+    void bidirHeaderGivesBothDirectionsBytes() throws Exception {
+        Path input = Inputs.resource("runs/ours_tcp_bidir.json");
+        Path html = OUT.resolve("ours-tcp-bidir-bytes.html");
+        HtmlReport.builder().add(input).build().write(html);
+        Chromium.Page page = Chromium.open(html);
+        assertClean(page);
+        JsonNode end = Inputs.json(input).path("end");
+        assertThat(fact(page, "sent (c → s)")).isEqualTo(iperfBytes(end.path("sum_sent").path("bytes").asDouble()));
+        assertThat(fact(page, "received (c → s)")).isEqualTo(iperfBytes(end.path("sum_received").path("bytes").asDouble()));
+        assertThat(fact(page, "sent (s → c)")).isEqualTo(iperfBytes(end.path("sum_sent_bidir_reverse").path("bytes").asDouble()));
+        assertThat(fact(page, "received (s → c)"))
+                .isEqualTo(iperfBytes(end.path("sum_received_bidir_reverse").path("bytes").asDouble()));
+    }
+
+    /**
+     * A session directory (issue 38): the matrix lists hosts in the plan's order (hosts.txt), not in the
+     * order the tests finished; a failed test whose client wrote nothing shows the session's own reason,
+     * not its server's "interrupt - the server has terminated" as a run of its own.
+     */
+    @Test
+    void sessionKeepsThePlansHostOrderAndTheSessionsReason() throws Exception {
+        Path dir = Inputs.resource("session-order");
+        HtmlReport report = HtmlReport.builder().add(dir).build();
+        Chromium.Page page = openClean(report, "session-order");
+        assertThat(Files.readAllLines(dir.resolve("hosts.txt"))).containsExactly("h1", "h2", "h3");
+        assertThat(Inputs.jsonLines(dir.resolve("tests.jsonl"))).extracting(t -> t.path("sender").asText())
+                .containsExactly("h2", "h3", "h1");
+        String tcp = table(page.dom(), "tcp");
+        Matcher rows = Pattern.compile("<tr><th>([^<]+)</th>").matcher(tcp.substring(tcp.indexOf("<tbody>")));
+        List<String> senders = new ArrayList<>();
+        while (rows.find()) {
+            senders.add(rows.group(1));
+        }
+        assertThat(senders).containsExactly("h1", "h2", "h3");
+        Matcher head = Pattern.compile("<thead>(.*?)</thead>", Pattern.DOTALL).matcher(tcp);
+        assertThat(head.find()).isTrue();
+        assertThat(head.group(1).replaceAll("<[^>]+>", "|")).contains("|h1||h2||h3|");
+        // the failed test: no run of its own, the session's reason on the page
+        JsonNode failed = Inputs.jsonLines(dir.resolve("tests.jsonl")).get(2);
+        assertThat(report.runCount()).isEqualTo(2);
+        assertThat(page.dom()).contains("failed: " + escapeText(failed.path("error").asText()))
+                .doesNotContain("interrupt - the server has terminated").doesNotContain("client → server · ?");
+        JsonNode cells = MAPPER.readTree(page.chart("matrix:tcp").get("data-cells"));
+        assertThat(cells.path("h2 → h3").path("mean").asDouble())
+                .isCloseTo(Inputs.jsonLines(dir.resolve("tests.jsonl")).get(0).path("received_bits_per_second").asDouble(), offset(1.0));
+    }
+
+    /** A header fact's value ({@code <dt>KEY</dt><dd>VALUE</dd>}). */
+    private static String fact(Chromium.Page page, String key) {
+        Matcher m = Pattern.compile("<dt>" + Pattern.quote(escapeText(key)) + "</dt><dd>([^<]*)</dd>").matcher(page.dom());
+        assertThat(m.find()).as("fact " + key).isTrue();
+        return m.group(1);
+    }
+
+    /** iperf3's -f A for a byte count, by core's UnitFormat (not taken from the page's script). */
+    static String iperfBytes(double bytes) {
+        return UnitFormat.format(bytes, 'A').strip() + "s";
+    }
+
     /** Writes the report as NAME.html, opens it (and screenshots it) in Chromium, and checks the page is clean. */
     private static Chromium.Page openClean(HtmlReport report, String name) throws Exception {
         Path html = OUT.resolve(name + ".html");

@@ -17,7 +17,8 @@ import java.util.Locale;
  * object per finished test, appended as it finishes), and {@code summary.txt},
  * {@code summary.csv}, {@code summary.md}: the sender × receiver received-throughput
  * matrices, one per kind of test ({@link ThroughputMatrix}), and the failures with their
- * reasons. The keys of {@code tests.jsonl} are a contract with the report module.
+ * reasons, and {@code hosts.txt}, the plan's host order. The keys of {@code tests.jsonl} and
+ * {@code hosts.txt} are a contract with the report module.
  * Called on one thread at a time ({@link PlanRunner} serialises its results).
  */
 public final class PlanOutputDirectory {
@@ -106,16 +107,21 @@ public final class PlanOutputDirectory {
         }
     }
 
-    /** Writes the three summaries. */
+    /** The plan's host ids in its order, one a line: the report lists hosts as the summaries do. */
+    public static final String HOSTS_FILE = "hosts.txt";
+
+    /** Writes the three summaries, and {@link #HOSTS_FILE} (the order their rows and columns follow). */
     public void writeSummaries(List<TestResult> results, List<String> hostOrder) throws IOException {
         writeSummaries(results, hostOrder, List.of());
     }
 
     /**
      * Writes the three summaries, with {@code notes} (e.g. what could not be pushed to a
-     * Pushgateway) as the last lines of {@code summary.txt} and {@code summary.md}.
+     * Pushgateway) as the last lines of {@code summary.txt} and {@code summary.md}, and
+     * {@link #HOSTS_FILE} (the order their rows and columns follow).
      */
     public void writeSummaries(List<TestResult> results, List<String> hostOrder, List<String> notes) throws IOException {
+        Files.write(dir.resolve(HOSTS_FILE), hostOrder, StandardCharsets.UTF_8);
         ThroughputMatrix m = ThroughputMatrix.of(results, hostOrder);
         String tail = notes.isEmpty() ? "" : "\n" + String.join("\n", notes) + "\n";
         Files.writeString(dir.resolve("summary.txt"), m.text() + tail, StandardCharsets.UTF_8);

@@ -59,6 +59,8 @@ class SessionReportTest {
             planned.add(JSON.readTree(line));
         }
         assertThat(planned).hasSize(2);
+        // the plan's host order, which the report's matrices follow (issue 38)
+        assertThat(Files.readAllLines(out.resolve("hosts.txt"))).containsExactly("left", "right");
         JsonNode model = model(page);
         JsonNode tests = model.path("session").path("tests");
         assertThat(tests).hasSize(2);

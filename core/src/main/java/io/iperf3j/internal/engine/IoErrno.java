@@ -57,8 +57,29 @@ public final class IoErrno {
         return t != null ? t : "Unknown error " + errno;
     }
 
+    /**
+     * The errno the JDK's exceptions that carry no strerror text stand for: a connected
+     * UDP socket's ICMP port-unreachable ({@code ECONNREFUSED}, which 3.21's {@code recv}
+     * returns), a channel closed under the call ({@code EBADF}, as a closed descriptor) or
+     * by an interrupt ({@code EINTR}), an unconnected socket ({@code ENOTCONN}). Checked in
+     * this order (a {@code ClosedByInterruptException} is an {@code AsynchronousCloseException}).
+     */
+    private static int typeErrno(Throwable e) {
+        return switch (e) {
+            case java.net.PortUnreachableException x -> 111;
+            case java.nio.channels.ClosedByInterruptException x -> 4;
+            case java.nio.channels.ClosedChannelException x -> 9;
+            case java.nio.channels.NotYetConnectedException x -> 107;
+            default -> 0;
+        };
+    }
+
     /** The errno whose text is the message of this exception (the JDK reports strerror texts), or 0. */
     public static int of(Throwable e) {
+        int typed = typeErrno(e);
+        if (typed != 0) {
+            return typed;
+        }
         String m = e.getMessage();
         if (m == null) {
             return 0;
@@ -71,14 +92,23 @@ public final class IoErrno {
         return 0;
     }
 
-    /** The text iperf3 prints after an error's name: the JDK's message (a strerror text), or the exception's name. */
+    /**
+     * The text iperf3 prints after an error's name: the JDK's message (a strerror text), the
+     * strerror text of the errno the exception's type stands for, or glibc's EIO text for one
+     * with neither. Never a Java class name: this is the one place an exception becomes
+     * iperf3's words.
+     */
     public static String describe(Throwable e) {
-        String m = e.getMessage();
         if (e instanceof java.nio.channels.UnresolvedAddressException) {
             return "Name or service not known";
         }
-        if (m == null || m.isEmpty()) {
-            return e.getClass().getSimpleName();
+        int typed = typeErrno(e);
+        if (typed != 0) {
+            return text(typed);
+        }
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            return text(5);
         }
         return m;
     }

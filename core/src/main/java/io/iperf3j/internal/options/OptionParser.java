@@ -4,6 +4,7 @@ import io.iperf3j.internal.output.OutputMode;
 import io.iperf3j.options.OptionError;
 import io.iperf3j.options.OptionGroup;
 import io.iperf3j.options.OptionRow;
+import io.iperf3j.sys.NativeSocket;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -113,8 +115,22 @@ public final class OptionParser {
     /** The program name used in messages and usage. */
     public static final String PROGRAM = "iperf3j";
 
-    /** Optional features iperf3j has, with iperf3's names for them ({@code -v}). */
-    static final String FEATURES = "sendfile / zerocopy, authentication";
+    /**
+     * iperf3 3.21's optional features in its own words and order ({@code get_optional_features()}
+     * in iperf_util.c), each with whether iperf3j needs its native layer for it. SCTP is the one
+     * 3.21 feature iperf3j does not have ({@code --sctp} is refused), so it is not listed.
+     */
+    private static final List<Map.Entry<String, Boolean>> FEATURES = List.of(
+            Map.entry("CPU affinity setting", true),            // -A: sched_setaffinity
+            Map.entry("IPv6 flow label", true),                 // -L: IPV6_FLOWLABEL_MGR
+            Map.entry("TCP congestion algorithm setting", true), // -C: TCP_CONGESTION
+            Map.entry("sendfile / zerocopy", false),            // -Z: FileChannel.transferTo
+            Map.entry("socket pacing", true),                   // --fq-rate: SO_MAX_PACING_RATE
+            Map.entry("authentication", false),                 // --username, --rsa-*: the JDK's RSA
+            Map.entry("bind to device", true),                  // --bind-dev: SO_BINDTODEVICE
+            Map.entry("support IPv4 don't fragment", true),     // --dont-fragment: IP_MTU_DISCOVER
+            Map.entry("POSIX threads", false),                  // a thread per stream, as 3.21's
+            Map.entry("GSO/GRO support", true));                // --gsro: UDP_SEGMENT, UDP_GRO
 
     private static final GetoptScanner SCANNER = new GetoptScanner(PROGRAM);
 
@@ -243,7 +259,21 @@ public final class OptionParser {
     public static String versionText() {
         return PROGRAM + " " + version() + " (wire-compatible with iperf 3.12)\n"
                 + systemInfo() + "\n"
-                + "Optional features available: " + FEATURES + "\n";
+                + "Optional features available: " + optionalFeatures(NativeSocket.available()) + "\n";
+    }
+
+    /**
+     * The features of {@code -v}'s line, in 3.21's words and order: all of them with the native layer,
+     * only those the JDK alone gives without it (a JVM with native access denied).
+     */
+    static String optionalFeatures(boolean nativeLayer) {
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, Boolean> f : FEATURES) {
+            if (nativeLayer || !f.getValue()) {
+                names.add(f.getKey());
+            }
+        }
+        return String.join(", ", names);
     }
 
     /** Like 3.12's {@code get_system_info()} ({@code uname}: sysname nodename release [version] machine). */

@@ -413,7 +413,12 @@ class OptionParserTest {
         assertThat(OptionParser.version()).isEqualTo("0.1.0"); // filtered from ${project.version}
         assertThat(lines[0]).isEqualTo("iperf3j 0.1.0 (wire-compatible with iperf 3.12)");
         assertThat(lines[1]).startsWith(System.getProperty("os.name") + " ").contains(System.getProperty("os.version"));
-        assertThat(lines[2]).isEqualTo("Optional features available: sendfile / zerocopy, authentication");
+        // 3.21's words and order (iperf_util.c, get_optional_features), less SCTP, which iperf3j has not
+        assertThat(lines[2]).isEqualTo("Optional features available: CPU affinity setting, IPv6 flow label,"
+                + " TCP congestion algorithm setting, sendfile / zerocopy, socket pacing, authentication,"
+                + " bind to device, support IPv4 don't fragment, POSIX threads, GSO/GRO support");
+        assertThat(OptionParser.optionalFeatures(false)).as("without the native layer")
+                .isEqualTo("sendfile / zerocopy, authentication, POSIX threads");
         assertThat(lines[3]).isEmpty();
     }
 

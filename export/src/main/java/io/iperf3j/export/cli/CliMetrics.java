@@ -165,8 +165,12 @@ public final class CliMetrics implements Consumer<MetricEvent> {
             case java.nio.file.NoSuchFileException x -> "no such file or directory";
             case java.nio.file.AccessDeniedException x -> "permission denied";
             case java.nio.file.FileSystemException x when x.getReason() != null -> x.getReason();
-            case java.nio.file.FileSystemException x -> x.getClass().getSimpleName();
-            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            case java.nio.file.FileAlreadyExistsException x -> "file exists";
+            case java.nio.file.NotDirectoryException x -> "not a directory";
+            case java.nio.file.DirectoryNotEmptyException x -> "directory not empty";
+            // never a Java class name in a user's message (issue 38)
+            default -> e.getMessage() == null || e instanceof java.nio.file.FileSystemException ? "input/output error"
+                    : e.getMessage();
         };
         if (e instanceof java.nio.file.FileSystemException fse && fse.getFile() != null) {
             java.nio.file.Path file = java.nio.file.Path.of(fse.getFile()).toAbsolutePath().normalize();

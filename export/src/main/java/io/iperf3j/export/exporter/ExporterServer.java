@@ -42,9 +42,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code iperf3_received_bytes}, {@code iperf3_retransmits} (TCP) and for UDP
  *       {@code iperf3_{sent,received}_{packets,jitter_seconds,lost_packets,lost_percent}}.
  *       A failed or late test answers {@code iperf3_up 0} alone.</li>
- *   <li>{@code /metrics}: the exporter's own health ({@code iperf3_exporter_*}) and
- *       the last result of every target probed, with
- *       {@code iperf3_last_probe_timestamp_seconds}.</li>
+ *   <li>{@code /metrics}: the exporter's own health ({@code iperf3_exporter_*}) only.
+ *       Probe results are on {@code /probe} alone, as iperf3_exporter and Prometheus's
+ *       blackbox exporter keep them: a target's series belong to the job that scrapes
+ *       {@code /probe} for it, and a copy under the exporter's own job would be stale
+ *       after the next probe of another target, or forever once a target is dropped.</li>
  *   <li>{@code /health}: {@code OK}; {@code /}: a short page of links.</li>
  * </ul>
  *
@@ -230,7 +232,7 @@ public final class ExporterServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
-            String text = PrometheusEncoder.encode(probeSnapshots(List.of(result), false));
+            String text = PrometheusEncoder.encode(probeSnapshots(result));
             if (!result.up()) {
                 String reason = result.error().orElse("unknown").replaceAll("\\s+", " ").strip();
                 log.accept("probe of target=" + request.target() + " port=" + request.port() + " failed: " + reason);
@@ -278,25 +280,16 @@ public final class ExporterServer implements AutoCloseable {
             }
             all.add(SummarySnapshot.builder().name("iperf3_exporter_duration_seconds").help("Duration of the probes.")
                     .dataPoint(SummarySnapshot.SummaryDataPointSnapshot.builder().count(count).sum(sum).build()).build());
-            List<ProbeResult> results = new ArrayList<>(last.values());
-            results.sort((a, b) -> a.request().key().compareTo(b.request().key()));
-            probeSnapshots(results, true).forEach(all::add);
             TextResponse.send(ex, 200, PrometheusEncoder.CONTENT_TYPE, PrometheusEncoder.encode(new MetricSnapshots(all)));
         }
     }
 
-    /** The probe families of some results, one data point per target (plus their timestamps if asked). */
-    static MetricSnapshots probeSnapshots(List<ProbeResult> results, boolean withTimestamp) {
+    /** A probe's answer: its families, one data point each, labelled with the target. */
+    static MetricSnapshots probeSnapshots(ProbeResult r) {
         Map<String, GaugeSnapshot.Builder> families = new LinkedHashMap<>();
-        for (ProbeResult r : results) {
-            Labels labels = Labels.of("target", r.request().target(), "port", Integer.toString(r.request().port()));
-            point(families, "iperf3_up", ProbeResult.HELP.get("iperf3_up"), labels, r.up() ? 1 : 0);
-            r.values().forEach((name, value) -> point(families, name, ProbeResult.HELP.get(name), labels, value));
-            if (withTimestamp) {
-                point(families, "iperf3_last_probe_timestamp_seconds", "When the target's last probe ended, in Unix seconds.",
-                        labels, r.timestampUnixSeconds());
-            }
-        }
+        Labels labels = Labels.of("target", r.request().target(), "port", Integer.toString(r.request().port()));
+        point(families, "iperf3_up", ProbeResult.HELP.get("iperf3_up"), labels, r.up() ? 1 : 0);
+        r.values().forEach((name, value) -> point(families, name, ProbeResult.HELP.get(name), labels, value));
         List<MetricSnapshot> out = new ArrayList<>();
         families.values().forEach(b -> out.add(b.build()));
         return new MetricSnapshots(out);

@@ -23,4 +23,14 @@ class FileFailureReasonTest {
                 .isEqualTo("permission denied (/var/lib/metrics/.iperf3.prom.tmp-7-1)");
         assertThat(CliMetrics.reason(new IOException("No space left on device"), TARGET)).isEqualTo("No space left on device");
     }
+
+    /** Issue 38: no Java class name reaches the message, whatever the exception. */
+    @Test
+    void noClassNameEver() {
+        assertThat(CliMetrics.reason(new java.nio.file.NotDirectoryException(TARGET.toString()), TARGET)).isEqualTo("not a directory");
+        assertThat(CliMetrics.reason(new java.nio.file.FileAlreadyExistsException(TARGET.toString()), TARGET)).isEqualTo("file exists");
+        assertThat(CliMetrics.reason(new java.nio.file.FileSystemLoopException(TARGET.toString()), TARGET))
+                .isEqualTo("input/output error");
+        assertThat(CliMetrics.reason(new IOException(), TARGET)).isEqualTo("input/output error");
+    }
 }

@@ -22,6 +22,11 @@ public final class InputLimits {
     public static final int MAX_CDF_POINTS = IperfJsonLimits.DEFAULT.maxCdfPoints();
     /** Longest error or label text kept (longer text is cut, marked with an ellipsis). */
     public static final int MAX_TEXT_CHARS = 4_096;
+    /**
+     * Longest server text kept ({@code server_output_text} of {@code --get-server-output}; an hour of
+     * one-second lines is ~0.3 MB per stream). The raw JSON on the page keeps all of it.
+     */
+    public static final int MAX_SERVER_TEXT_CHARS = 1 << 20;
 
     private InputLimits() {
     }

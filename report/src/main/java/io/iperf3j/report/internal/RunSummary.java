@@ -90,6 +90,8 @@ final class RunSummary {
         if (error != null) {
             s.put("error", error);
         }
+        // --get-server-output against a server without -J: its text, shown on the page as it printed it
+        run.serverOutputText().ifPresent(t -> s.put("server_output_text", Texts.cut(t, InputLimits.MAX_SERVER_TEXT_CHARS)));
         s.put("command", command(run, ts, run.latency(), bidirFlag, reverse));
         return s;
     }
@@ -156,6 +158,9 @@ final class RunSummary {
             args.add("--bidir");
         } else if (reverse) {
             args.add("-R");
+        }
+        if (run.serverOutput().isPresent() || run.serverOutputText().isPresent()) {
+            args.add("--get-server-output");
         }
         if (latency.isPresent()) {
             long every = latency.get().intervalMs() == 0 ? 10 : latency.get().intervalMs();

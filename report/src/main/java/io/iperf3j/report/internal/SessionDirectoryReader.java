@@ -23,9 +23,19 @@ import java.util.function.Consumer;
  * output file that is missing or unreadable only marks its test (the matrix still shows it).
  * {@code kind} and {@code reverse_received_bits_per_second} came later: a directory written
  * before them gets the kind its protocol and direction imply, and no reverse figure.
+ *
+ * <p>A failed test whose client wrote no output has no run of its own: its server's output (a
+ * server stopped when the test was given up: "interrupt - the server has terminated") is not its
+ * result, and the session's own reason ({@code error}) is what the page shows for it.
+ *
+ * <p>{@code hosts.txt} (the plan's host ids in its order, one a line; written with the summaries)
+ * orders the tests by sender and receiver in that order, so the matrices list hosts as the plan and
+ * the session's own summary do; without it the tests keep the order in which they finished.
  */
 public final class SessionDirectoryReader {
     public static final String TESTS_FILE = "tests.jsonl";
+    /** The plan's host order (session's {@code PlanOutputDirectory.HOSTS_FILE}). */
+    public static final String HOSTS_FILE = "hosts.txt";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private SessionDirectoryReader() {
@@ -73,7 +83,7 @@ public final class SessionDirectoryReader {
                 String note = null;
                 int run = -1;
                 String output = text(t, "client_output");
-                if (output == null) {
+                if (output == null && "ok".equals(t.path("status").asText())) {
                     output = text(t, "server_output");
                 }
                 if (output != null) {
@@ -105,7 +115,33 @@ public final class SessionDirectoryReader {
         if (out.isEmpty()) {
             throw new InputFormatException(tests + ": no tests listed");
         }
+        List<String> hosts = planHosts(dir.resolve(HOSTS_FILE));
+        if (!hosts.isEmpty()) {
+            java.util.Comparator<String> byPlan = java.util.Comparator.comparingInt(h -> {
+                int i = hosts.indexOf(h);
+                return i < 0 ? Integer.MAX_VALUE : i;
+            });
+            // stable: repeats keep their order
+            out.sort(java.util.Comparator.comparing(SessionTest::sender, java.util.Comparator.nullsLast(byPlan))
+                    .thenComparing(SessionTest::receiver, java.util.Comparator.nullsLast(byPlan)));
+        }
         return out;
+    }
+
+    /** The plan's host ids from {@code hosts.txt}, or none when there is no such file (an older directory). */
+    private static List<String> planHosts(Path file) throws InputFormatException {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        try {
+            if (Files.size(file) > InputLimits.MAX_FILE_BYTES) {
+                throw new InputFormatException(file + ": larger than " + InputLimits.MAX_FILE_BYTES + " bytes");
+            }
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
+                    .filter(l -> !l.isEmpty()).limit(InputLimits.MAX_SESSION_TESTS).map(Texts::cut).toList();
+        } catch (IOException e) {
+            throw new InputFormatException(file + ": cannot read: " + e.getMessage(), e);
+        }
     }
 
     /**

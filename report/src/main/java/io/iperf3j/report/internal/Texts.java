@@ -6,9 +6,14 @@ final class Texts {
     }
 
     static String cut(String text) {
-        if (text == null || text.length() <= InputLimits.MAX_TEXT_CHARS) {
+        return cut(text, InputLimits.MAX_TEXT_CHARS);
+    }
+
+    /** The text, or its first {@code max} characters and an ellipsis. */
+    static String cut(String text, int max) {
+        if (text == null || text.length() <= max) {
             return text;
         }
-        return text.substring(0, InputLimits.MAX_TEXT_CHARS) + "…";
+        return text.substring(0, max) + "…";
     }
 }

@@ -432,8 +432,12 @@
     fact('lost (s → c)', s.reverse_lost_percent != null ? fmtPlain(s.reverse_lost_percent, 4) + ' %' : null);
     fact('jitter (s → c)', s.reverse_jitter_ms != null ? fmtPlain(s.reverse_jitter_ms, 3) + ' ms' : null);
     fact('out of order', s.out_of_order != null ? fmtPlain(s.out_of_order, 0) : null);
-    fact('sent', s.sender_bytes != null ? fmtBytes(s.sender_bytes) : null);
-    fact('received', s.receiver_bytes != null ? fmtBytes(s.receiver_bytes) : null);
+    // --bidir: each direction's bytes (the summary's sums), named as the rates above are
+    var dir = s.mode === 'bidir' ? ' (c → s)' : '';
+    fact('sent' + dir, s.sender_bytes != null ? fmtBytes(s.sender_bytes) : null);
+    fact('received' + dir, s.receiver_bytes != null ? fmtBytes(s.receiver_bytes) : null);
+    fact('sent (s → c)', s.reverse_sender_bytes != null ? fmtBytes(s.reverse_sender_bytes) : null);
+    fact('received (s → c)', s.reverse_receiver_bytes != null ? fmtBytes(s.reverse_receiver_bytes) : null);
     fact('CPU local/remote', s.cpu_local_percent != null ? fmtPlain(s.cpu_local_percent, 1) + ' % / ' + fmtPlain(s.cpu_remote_percent, 1) + ' %' : null);
     fact('congestion', s.sender_congestion ? s.sender_congestion + (s.receiver_congestion ? ' / ' + s.receiver_congestion : '') : null);
     fact('version', s.version);
@@ -446,6 +450,21 @@
       sec.appendChild(el('div', { cls: 'sub', text: 'Equivalent command (rebuilt from the JSON; iperf3 does not record the command line):' }));
       sec.appendChild(el('div', { cls: 'command mono', text: s.command }));
     }
+    if (s.server_output_text != null) { serverText(sec, s); }
+  }
+
+  // --get-server-output against a server without -J: the server wrote text, not JSON, so its intervals
+  // are not charted. They are shown as it printed them, and a forward UDP run says why its jitter and
+  // loss per interval are there only (the receiver, here the server, measures them).
+  function serverText(sec, s) {
+    var det = el('details', { cls: 'server-text', open: 'open' });
+    det.appendChild(el('summary', { text: 'The server’s output (--get-server-output), as it printed it' }));
+    var udpForward = s.protocol === 'UDP' && s.mode === 'normal' && s.role === 'client';
+    det.appendChild(el('p', { cls: 'sub', 'data-server-output-note': 'true', text: (udpForward
+      ? 'Jitter and loss per interval are measured by the receiver, the server in this run, and are not in the client’s intervals. '
+      : '') + 'The server ran without -J, so its output is text (server_output_text), not JSON: its intervals are not charted; its lines follow.' }));
+    det.appendChild(el('pre', { cls: 'mono', 'data-server-output': 'text', text: s.server_output_text }));
+    sec.appendChild(det);
   }
 
   /* ---------- every interval as a table (copy-paste into a spreadsheet), and as TSV ---------- */
