@@ -23,17 +23,21 @@ import java.util.Optional;
  * back: the share × RTT. A fixed buffer (it was 50 ms of the share) caps a far client below its
  * share (37 of 100 Mbit/s at 150 ms), and a large one lets a near client send that much ahead of
  * the share when it starts. So the buffer asked for ({@code SO_RCVBUF}) is
- * {@link #size the share × (2 × RTT + 20 ms)}, at least 64 KiB: twice the round trip, because
- * the round trip grows when a queue builds and a buffer that runs dry loses rate for good; 20 ms
- * for the reader's own delays (a descheduled thread on a loaded host). The kernel doubles what
+ * {@link #size the share × (2 × RTT + 50 ms)}, at least 64 KiB: twice the round trip, because
+ * the round trip grows when a queue builds and a buffer that runs dry loses rate for good; 50 ms
+ * for the reader's own delays, as much as its pacer lets it catch up ({@code Pacer}'s credit): a
+ * descheduled thread on a loaded host then still finds the data it is owed. (With 20 ms, four
+ * uploads at 20-150 ms RTT on a loaded 2-core host got 28-41 of 50 Mbit/s, the nearest least.) The kernel doubles what
  * is asked for its bookkeeping and advertises a window of about half to three quarters of that.
  *
  * <p>The RTT is the larger of TCP_INFO's {@code tcpi_rtt} (from the handshake: a receiver sends
  * no data, so it gets no later samples) and {@code tcpi_rcv_rtt} (the receiver's own estimate,
  * which follows the path's queueing under load). It is read when the stream is accepted and
- * then {@link #follow every 200 ms}; the buffer is set again when the size moved by more than an
- * eighth (a share that fell shrinks it: the kernel never withdraws a window it offered, it only
- * opens the window less).
+ * then {@link #follow every 200 ms}; the buffer is set again when the size grew by more than an
+ * eighth (a larger share, a longer RTT). It never shrinks: the kernel never withdraws a window it
+ * offered, so data already on its way for the old window would arrive at a buffer too small for
+ * it, and the kernel drops what it cannot queue. A share that fell keeps its buffer; the reader
+ * still reads at the share, so the client is held to it all the same.
  *
  * <p>The kernel caps {@code SO_RCVBUF} at {@code net.core.rmem_max} (208 KiB on a stock Linux,
  * 4 MiB on the VM the figures in docs/server.md come from); a larger size sets that cap, which
@@ -50,8 +54,8 @@ public final class ReadWindow {
     static final int FLOOR = 64 * 1024;
     /** The most buffer asked for (the kernel's cap is usually lower). */
     static final int CEILING = 32 * 1024 * 1024;
-    /** Added to twice the RTT: the reader's own delays. */
-    static final long SLACK_MICROS = 20_000;
+    /** Added to twice the RTT: the reader's own delays, up to its pacer's credit ({@code Pacer.MAX_CREDIT_NANOS}). */
+    static final long SLACK_MICROS = 50_000;
     /** How often the worker looks at the share and the RTT again. */
     static final long FOLLOW_EVERY_NANOS = 200_000_000L;
     private static final Path RMEM_MAX = Path.of("/proc/sys/net/core/rmem_max");
@@ -97,7 +101,7 @@ public final class ReadWindow {
     }
 
     /**
-     * {@code max(64 KiB, min(32 MiB, share × (2 × rtt + 20 ms)))} in bytes; 0 (leave it alone)
+     * {@code max(64 KiB, min(32 MiB, share × (2 × rtt + 50 ms)))} in bytes; 0 (leave it alone)
      * while the share sets no rate.
      */
     static int size(long bitsPerSecond, long rttMicros) {
@@ -108,7 +112,7 @@ public final class ReadWindow {
         return (int) Math.max(FLOOR, Math.min(CEILING, bytes));
     }
 
-    /** Called by the worker between reads: every 200 ms, sizes the buffer again. */
+    /** Called by the worker between reads: every 200 ms, grows the buffer if the share or the RTT grew. */
     void follow(long nowNanos) throws IOException {
         if (nowNanos - nextFollowNanos < 0) {
             return;
@@ -128,7 +132,7 @@ public final class ReadWindow {
             return; // no rate yet, or the client's smaller -w stands
         }
         int target = (int) Math.min(size, kernelMax);
-        if (set == 0 || Math.abs(target - set) > set / 8) {
+        if (set == 0 || target > set + set / 8) {
             channel.setOption(StandardSocketOptions.SO_RCVBUF, target);
             set = target;
         }

@@ -19,43 +19,48 @@ class ReadWindowTest {
     private static final long STOCK_RMEM_MAX = 212_992;
 
     @Test
-    void theSizeIsTheShareTimesTwiceTheRttAndTwentyMillisecondsWithinBounds() {
-        // 100 Mbit/s = 12.5 MB/s: at 150 ms, 12.5 MB/s × 320 ms = 4 000 000 bytes; near by, 20 ms of it
-        assertThat(ReadWindow.size(100_000_000, 150_000)).isEqualTo(4_000_000);
-        assertThat(ReadWindow.size(100_000_000, 0)).isEqualTo(250_000);
+    void theSizeIsTheShareTimesTwiceTheRttAndFiftyMillisecondsWithinBounds() {
+        // 100 Mbit/s = 12.5 MB/s: at 150 ms, 12.5 MB/s × 350 ms = 4 375 000 bytes; near by, 50 ms of it
+        assertThat(ReadWindow.size(100_000_000, 150_000)).isEqualTo(4_375_000);
+        assertThat(ReadWindow.size(100_000_000, 0)).isEqualTo(625_000);
         assertThat(ReadWindow.size(1_000_000, 50)).isEqualTo(ReadWindow.FLOOR);
         assertThat(ReadWindow.size(10_000_000_000L, 300_000)).isEqualTo(ReadWindow.CEILING);
         assertThat(ReadWindow.size(0, 150_000)).isZero();
     }
 
     /**
-     * On loopback (RTT tens of µs) a 50 Mbit/s share gets 20 ms of itself; when the share falls
-     * to a tenth, the worker's next look (not before 200 ms) shrinks the buffer to the floor;
-     * a change of less than an eighth sets nothing new. The socket reports what was set (the JDK
-     * halves the kernel's doubled figure).
+     * On loopback (RTT tens of µs) a 20 Mbit/s share gets 50 ms of itself. When the share grows
+     * fourfold, the worker's next look (not before 200 ms) grows the buffer with it; a rise of
+     * less than an eighth sets nothing new, and a fall keeps the buffer (it never shrinks under
+     * data already sent for it). The socket reports what was set (the JDK halves the kernel's
+     * doubled figure).
      */
     @Test
-    void theBufferFollowsTheShareOnARealSocket() throws Exception {
+    void theBufferGrowsWithTheShareOnARealSocket() throws Exception {
         try (ServerSocketChannel listener = listener();
              SocketChannel client = SocketChannel.open(listener.getLocalAddress());
              SocketChannel accepted = listener.accept()) {
-            RateShare share = new RateShare(50_000_000);
+            RateShare share = new RateShare(4_000_000);
             long now = System.nanoTime(); // before it was made: its first look is 200 ms after that at the earliest
             ReadWindow w = ReadWindow.accepted(accepted, NativeSocket.of(accepted).orElseThrow(), share, 0, STOCK_RMEM_MAX);
-            int first = w.current();
-            assertThat(first).isBetween(125_000, 125_000 + 125_000 / 8); // loopback's RTT adds a few µs at most
-            assertThat(accepted.getOption(StandardSocketOptions.SO_RCVBUF)).isEqualTo(first);
-
-            share.publish(5_000_000);
-            w.follow(now);
-            assertThat(w.current()).as("not before 200 ms").isEqualTo(first);
-            w.follow(now + 10 * SECOND);
-            assertThat(w.current()).isEqualTo(ReadWindow.FLOOR);
+            assertThat(w.current()).isEqualTo(ReadWindow.FLOOR); // 25 000 bytes
             assertThat(accepted.getOption(StandardSocketOptions.SO_RCVBUF)).isEqualTo(ReadWindow.FLOOR);
 
-            share.publish(28_000_000); // 70 000 bytes: within an eighth of the floor
+            share.publish(16_000_000);
+            w.follow(now);
+            assertThat(w.current()).as("not before 200 ms").isEqualTo(ReadWindow.FLOOR);
+            w.follow(now + 10 * SECOND);
+            int grown = w.current();
+            assertThat(grown).isBetween(100_000, 100_000 + 100_000 / 8); // loopback's RTT adds a few µs at most
+            assertThat(accepted.getOption(StandardSocketOptions.SO_RCVBUF)).isEqualTo(grown);
+
+            share.publish(17_000_000); // 106 250 bytes: within an eighth
             w.follow(now + 20 * SECOND);
-            assertThat(w.current()).isEqualTo(ReadWindow.FLOOR);
+            assertThat(w.current()).isEqualTo(grown);
+            share.publish(1_000_000);
+            w.follow(now + 30 * SECOND);
+            assertThat(w.current()).isEqualTo(grown);
+            assertThat(accepted.getOption(StandardSocketOptions.SO_RCVBUF)).isEqualTo(grown);
         }
     }
 
