@@ -39,8 +39,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Needs root, ip, tc, cc and python3 (iproute2, gcc; .ci/run installs them). Names: {@code w}
  * and 7 hex digits of this JVM's PID and a counter; every namespace is removed after the test,
- * also when it fails (its delay lines killed by PID). About 60 s in all: the two delay lines and
- * tbf cost a quarter to a half of a core at 200 Mbit/s.
+ * also when it fails (its delay lines killed by PID). 25 s and 22 s (2026-11-26); the four delay
+ * lines of the second case take about a quarter of a core (4-6 s of CPU in 20 s). On a host with a
+ * load average above ~13 (2 cores) the delay lines are starved and the figures fall short
+ * (bench/results/2026-11-26-total-rate-wan.md).
  */
 @Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TotalRateWanIT {
