@@ -25,6 +25,11 @@ final class JarProcess {
 
     /** {@code java [jvmOptions] --enable-native-access=ALL-UNNAMED -jar iperf3j.jar args...}. */
     static Iperf3Process start(List<String> jvmOptions, List<String> args) {
+        return Iperf3Process.start(command(jvmOptions, args));
+    }
+
+    /** The command {@link #start} runs (to run it elsewhere, e.g. inside a network namespace). */
+    static List<String> command(List<String> jvmOptions, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
@@ -32,6 +37,6 @@ final class JarProcess {
         cmd.add("-jar");
         cmd.add(jar().toString());
         cmd.addAll(args);
-        return Iperf3Process.start(cmd);
+        return cmd;
     }
 }

@@ -52,6 +52,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * @param sndCwnd       {@code tcpi_snd_cwnd}, segments
  * @param advMss        {@code tcpi_advmss}, bytes
  * @param reordering    {@code tcpi_reordering}
+ * @param rcvRttMicros  {@code tcpi_rcv_rtt}, µs: the receiver's own RTT estimate (what a receiver that sends no
+ *                      data learns of the path as it goes, queueing included); 0 before its first sample
  * @param rcvSpace      {@code tcpi_rcv_space}, bytes
  * @param totalRetrans  {@code tcpi_total_retrans}: retransmitted segments over the connection's life
  * @param sndWnd        {@code tcpi_snd_wnd} (Linux 5.4+): peer's advertised window after scaling, bytes; 0 if absent
@@ -88,6 +90,7 @@ public record TcpInfo(
         long sndCwnd,
         long advMss,
         long reordering,
+        long rcvRttMicros,
         long rcvSpace,
         long totalRetrans,
         long sndWnd,
@@ -135,6 +138,7 @@ public record TcpInfo(
     private static final int OFF_SND_CWND = 80;
     private static final int OFF_ADVMSS = 84;
     private static final int OFF_REORDERING = 88;
+    private static final int OFF_RCV_RTT = 92;
     private static final int OFF_RCV_SPACE = 96;
     private static final int OFF_TOTAL_RETRANS = 100;
     private static final int OFF_PACING_RATE = 104;
@@ -195,6 +199,7 @@ public record TcpInfo(
                 u32(b, OFF_SND_CWND),
                 u32(b, OFF_ADVMSS),
                 u32(b, OFF_REORDERING),
+                u32(b, OFF_RCV_RTT),
                 u32(b, OFF_RCV_SPACE),
                 u32(b, OFF_TOTAL_RETRANS),
                 length >= OFF_SND_WND + 4 ? u32(b, OFF_SND_WND) : 0L,

@@ -48,9 +48,9 @@ class TcpInfoTest {
             long u = 0x8000_0000L;
             assertThat(new long[] {t.rtoMicros(), t.sndMss(), t.rcvMss(), t.unacked(), t.sacked(), t.lost(),
                     t.retrans(), t.pmtu(), t.rcvSsthresh(), t.rttMicros(), t.rttVarMicros(), t.sndSsthresh(),
-                    t.sndCwnd(), t.advMss(), t.reordering(), t.rcvSpace(), t.totalRetrans()})
+                    t.sndCwnd(), t.advMss(), t.reordering(), t.rcvRttMicros(), t.rcvSpace(), t.totalRetrans()})
                     .containsExactly(u + 8, u + 16, u + 20, u + 24, u + 28, u + 32, u + 36, u + 60, u + 64, u + 68,
-                            u + 72, u + 76, u + 80, u + 84, u + 88, u + 96, u + 100);
+                            u + 72, u + 76, u + 80, u + 84, u + 88, u + 92, u + 96, u + 100);
             assertThat(t.pacingRate()).hasValue(1_000_000_000_104L);
             assertThat(t.bytesAcked()).hasValue(1_000_000_000_120L);
             assertThat(t.bytesReceived()).hasValue(1_000_000_000_128L);

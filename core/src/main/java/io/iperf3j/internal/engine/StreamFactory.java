@@ -2,6 +2,7 @@ package io.iperf3j.internal.engine;
 
 import io.iperf3j.Direction;
 import io.iperf3j.Transport;
+import io.iperf3j.internal.engine.tcp.ReadWindow;
 import io.iperf3j.internal.engine.tcp.TcpStream;
 import io.iperf3j.sys.FlowLabelledTcp;
 import io.iperf3j.sys.MultipathTcp;
@@ -115,7 +116,7 @@ public final class StreamFactory {
             if (rec.tos > 0) {
                 ch.setOption(StandardSocketOptions.IP_TOS, rec.tos);
             }
-            return build(ch, nat, labelled != null, id, socketNumber, direction, prepared, budget);
+            return build(ch, nat, labelled != null, id, socketNumber, direction, prepared, budget, null);
         } catch (IperfException | RuntimeException e) {
             closeQuietly(ch);
             release(prepared);
@@ -161,7 +162,8 @@ public final class StreamFactory {
      * Server: turns an accepted data connection (cookie already read) into a stream.
      *
      * @param share the test's {@code --total-rate} share, or null: a sender is paced to it, a
-     *        receiver reads at it (read pacing) with its receive buffer clamped to 50 ms of it
+     *        receiver reads at it (read pacing) with its receive buffer following the share × the
+     *        connection's RTT ({@link ReadWindow})
      */
     public TcpStream acceptedTcp(SocketChannel ch, int id, int socketNumber, Direction direction, TestRecord rec,
                           TransferBudget budget, RateShare share) throws IperfException {
@@ -172,14 +174,6 @@ public final class StreamFactory {
                 // them; one listener serves many tests here, so they go on the socket.
                 ch.setOption(StandardSocketOptions.SO_RCVBUF, rec.window);
                 ch.setOption(StandardSocketOptions.SO_SNDBUF, rec.window);
-            }
-            int clamp = share != null && direction == Direction.RECEIVER
-                    ? readPacingBuffer(share.streamBitsPerSecond()) : 0;
-            if (clamp > 0 && (rec.window <= 0 || rec.window > clamp)) {
-                // A read-paced receiver's buffer is what the client may send ahead of the
-                // pacer: 50 ms of the share keeps the start-up burst small. (It takes effect
-                // after accept; the window scale was agreed at the SYN.)
-                ch.setOption(StandardSocketOptions.SO_RCVBUF, clamp);
             }
             if (rec.noDelayRequested) {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -197,8 +191,12 @@ public final class StreamFactory {
             if (rec.tos > 0) {
                 ch.setOption(StandardSocketOptions.IP_TOS, rec.tos);
             }
+            // A read-paced receiver's buffer follows the share and the path's RTT (it takes effect
+            // after accept; the window scale was agreed at the SYN).
+            ReadWindow window = share != null && direction == Direction.RECEIVER
+                    ? ReadWindow.accepted(ch, nat, share, rec.window) : null;
             prepared = prepare(direction, rec, share);
-            return build(ch, nat, false, id, socketNumber, direction, prepared, budget);
+            return build(ch, nat, false, id, socketNumber, direction, prepared, budget, window);
         } catch (IperfException | RuntimeException e) {
             release(prepared);
             throw e;
@@ -228,18 +226,6 @@ public final class StreamFactory {
         }
     }
 
-    /**
-     * The receive buffer of a read-paced stream: {@code max(64 KiB, min(4 MiB, 50 ms of the
-     * rate))}; 0 (leave it alone) while the share sets no rate.
-     */
-    static int readPacingBuffer(long bitsPerSecond) {
-        if (bitsPerSecond <= 0) {
-            return 0;
-        }
-        long fiftyMs = bitsPerSecond / 8 / 20;
-        return (int) Math.max(64 * 1024, Math.min(4L * 1024 * 1024, fiftyMs));
-    }
-
     private static Prepared prepare(Direction direction, TestRecord rec, RateShare share) throws IOException {
         boolean sending = direction == Direction.SENDER;
         Arena memory = Arena.ofShared();
@@ -257,9 +243,12 @@ public final class StreamFactory {
         }
     }
 
-    /** @param addressesFromSocket the channel's own addresses are not its socket's (-L): ask the kernel */
+    /**
+     * @param addressesFromSocket the channel's own addresses are not its socket's (-L): ask the kernel
+     * @param window a read-paced receiver's buffer, or null
+     */
     private TcpStream build(SocketChannel ch, NativeSocket nat, boolean addressesFromSocket, int id, int socketNumber,
-                            Direction direction, Prepared prepared, TransferBudget budget)
+                            Direction direction, Prepared prepared, TransferBudget budget, ReadWindow window)
             throws IOException, IperfException {
         SkipCopyReceiver skipCopy = null;
         if (prepared.skipCopy()) {
@@ -274,8 +263,8 @@ public final class StreamFactory {
                 : (InetSocketAddress) ch.getRemoteAddress();
         StreamRecord record = new StreamRecord(id, socketNumber, direction,
                 AddressText.of(la), la.getPort(), AddressText.of(ra), ra.getPort());
-        return new TcpStream(record, wakeTest, ch, prepared.buffer(), prepared.zeroCopy(), prepared.pacer(), budget, nat,
-                skipCopy, prepared.memory());
+        return new TcpStream(record, wakeTest, ch, prepared.buffer(), prepared.zeroCopy(), prepared.pacer(), window, budget,
+                nat, skipCopy, prepared.memory());
     }
 
     private void applyEarlyOptions(NativeSocket nat) throws IperfException {

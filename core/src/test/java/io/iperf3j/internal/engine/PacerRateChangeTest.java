@@ -122,12 +122,4 @@ class PacerRateChangeTest {
         assertThatThrownBy(() -> new Pacer(-1, 0, new RateShare())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RateShare().publish(-1)).isInstanceOf(IllegalArgumentException.class);
     }
-
-    @Test
-    void aReadPacedReceiveBufferHoldsFiftyMillisecondsWithinBounds() {
-        assertThat(StreamFactory.readPacingBuffer(100_000_000)).isEqualTo(625_000);
-        assertThat(StreamFactory.readPacingBuffer(1_000_000)).isEqualTo(64 * 1024);
-        assertThat(StreamFactory.readPacingBuffer(10_000_000_000L)).isEqualTo(4 * 1024 * 1024);
-        assertThat(StreamFactory.readPacingBuffer(0)).isZero();
-    }
 }

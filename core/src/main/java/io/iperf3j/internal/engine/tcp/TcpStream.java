@@ -35,6 +35,8 @@ public final class TcpStream extends DataStream {
     private final FileChannel zeroCopySource;
     /** The {@code -b} pacer of a sender, the {@code --total-rate} share's pacer of a server's receiver, or null. */
     private final Pacer pacer;
+    /** A read-paced receiver's buffer, which follows its share and RTT; else null. */
+    private final ReadWindow window;
     /** The pacer's stop test, made once (a lambda per block would allocate). */
     private final BooleanSupplier stopCheck = () -> stopRequested;
     private final TransferBudget budget;
@@ -50,11 +52,12 @@ public final class TcpStream extends DataStream {
      *        limit (receiving client), or null
      * @param pacer the {@code -b} pacer for a sender; for a receiver the read pacer of a server's
      *        {@code --total-rate} share; or null
+     * @param window the read pacer's receive buffer, or null
      * @param skipCopy {@code --skip-rx-copy}'s MSG_TRUNC reader for a receiver, or null to read normally
      * @param memory the arena {@code buffer} lives in, freed by the stream when its worker is done, or null
      */
     public TcpStream(StreamRecord record, Runnable wakeTest, SocketChannel channel, ByteBuffer buffer,
-              FileChannel zeroCopySource, Pacer pacer, TransferBudget budget, NativeSocket nativeSocket,
+              FileChannel zeroCopySource, Pacer pacer, ReadWindow window, TransferBudget budget, NativeSocket nativeSocket,
               SkipCopyReceiver skipCopy, Arena memory)
             throws IOException {
         super(record, wakeTest, memory);
@@ -65,6 +68,7 @@ public final class TcpStream extends DataStream {
         this.blockSize = buffer.capacity();
         this.zeroCopySource = zeroCopySource;
         this.pacer = pacer;
+        this.window = window;
         this.budget = budget;
         channel.configureBlocking(true);
     }
@@ -124,7 +128,8 @@ public final class TcpStream extends DataStream {
      * when its write returns). A partial block at the end of the stream counts as it is.
      * After a stop request the worker reads no further block (iperf3's receiver threads
      * end with the test), so a sender blocked in a write stays uncounted on both sides.
-     * With a read pacer the worker waits for each block's turn before reading it.
+     * With a read pacer the worker waits for each block's turn before reading it, and keeps the
+     * receive buffer sized to the share and the RTT ({@link ReadWindow}).
      */
     private void receive() throws IOException {
         final Pacer p = pacer;
@@ -137,8 +142,13 @@ public final class TcpStream extends DataStream {
             // Read pacing (a server's --total-rate share): the next block is read only when
             // it is due, so the receive buffer fills, the window closes and TCP's flow
             // control holds the client's sender to the share.
-            if (p != null && inBlock == 0 && !p.awaitTurn(received, stopCheck)) {
-                return;
+            if (p != null && inBlock == 0) {
+                if (!p.awaitTurn(received, stopCheck)) {
+                    return;
+                }
+                if (window != null) {
+                    window.follow(System.nanoTime());
+                }
             }
             int n = skipCopy != null ? dropWithoutCopy(blockSize - inBlock) : read(blockSize - inBlock);
             if (n == 0) {
