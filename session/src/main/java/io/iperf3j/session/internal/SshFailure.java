@@ -39,7 +39,8 @@ public final class SshFailure {
     /** Whether {@code e} is the host key check failing (MINA's "Server key did not validate"). */
     public static boolean isHostKeyRejected(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SshException s && s.getDisconnectCode() == SshConstants.SSH2_DISCONNECT_HOST_KEY_NOT_VERIFIABLE) {
+            if (t instanceof SshException s && s.getDisconnectCode() == SshConstants.SSH2_DISCONNECT_HOST_KEY_NOT_VERIFIABLE
+                    || "Server key did not validate".equals(t.getMessage())) {
                 return true;
             }
         }
