@@ -520,7 +520,7 @@ class ShippedCommandsIT {
         String script = """
                 "$0" -s -p "$1" >"$2.out" 2>"$2.err" &
                 job=$!
-                for i in $(seq 300); do grep -q 'Server listening' "$2.out" && break; sleep 0.1; done
+                for i in $(seq 300); do [ -n "$(/usr/bin/ss -Hltn "sport = :$1")" ] && break; sleep 0.1; done
                 kill -INT "$job"
                 for i in $(seq 100); do kill -0 "$job" 2>/dev/null || break; sleep 0.1; done
                 if kill -0 "$job" 2>/dev/null; then kill -KILL "$job"; echo "still running"; fi
