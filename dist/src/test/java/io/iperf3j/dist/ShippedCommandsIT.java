@@ -435,10 +435,6 @@ class ShippedCommandsIT {
     }
 
     /**
-     * The session exited 0, ran the given sender>receiver tests, each ok with the receiver's own
-     * byte count, and wrote its matrix.
-     */
-    /**
      * A failed test's reason is iperf's own error, the {@code error} of its {@code -J} document (the
      * client cannot resolve its server's address), not the document's last line {@code }}.
      */
@@ -538,6 +534,10 @@ class ShippedCommandsIT {
         }
     }
 
+    /**
+     * The session exited 0, ran the given sender>receiver tests, each ok with the receiver's own
+     * byte count, and wrote its matrix.
+     */
     private static void assertSessionOk(Finished session, Path out, List<String> pairs) throws IOException {
         assertThat(session.status).as(session.all()).isEqualTo(SessionCommand.OK);
         assertThat(session.stdout).contains(pairs.size() + " ok, 0 failed");
