@@ -17,4 +17,6 @@ module io.iperf3j.cli {
     requires java.management;
     // sun.misc.Signal for the signal handlers, loaded reflectively (Main.installSignalHandlers)
     requires jdk.unsupported;
+    // SignalDisposition: a signal inherited as ignored gets its handler too, as in iperf3
+    requires io.iperf3j.sys;
 }

@@ -18,5 +18,5 @@ module io.iperf3j.sys {
     requires java.management;
     requires jdk.management;
 
-    exports io.iperf3j.sys to io.iperf3j.core, io.iperf3j.link;
+    exports io.iperf3j.sys to io.iperf3j.core, io.iperf3j.link, io.iperf3j.cli;
 }

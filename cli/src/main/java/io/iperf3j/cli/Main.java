@@ -26,6 +26,8 @@ import io.iperf3j.link.LinkCommand;
 import io.iperf3j.report.ReportCommand;
 import io.iperf3j.report.ReportOption;
 import io.iperf3j.session.SessionCommand;
+import io.iperf3j.sys.NativeSocketException;
+import io.iperf3j.sys.SignalDisposition;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -439,6 +441,8 @@ public final class Main {
 
     /**
      * SIGINT, SIGTERM and SIGHUP end the test as in iperf3: summary first, then exit status 1.
+     * As iperf3's {@code signal(2)} calls, they are caught even when this process inherited them
+     * ignored (a background job of a script: {@code iperf3j -s &}), through {@link SignalDisposition}.
      * The JDK's only signal API is {@code sun.misc.Signal} (module jdk.unsupported, exported);
      * it is reached reflectively so the build carries no "internal proprietary API" warning,
      * and a JDK without it simply keeps the default handlers.
@@ -466,11 +470,20 @@ public final class Main {
                     });
             var handle = signalClass.getMethod("handle", signalClass, handlerClass);
             var make = signalClass.getConstructor(String.class);
+            var number = signalClass.getMethod("getNumber");
+            Object ignored = handlerClass.getField("SIG_IGN").get(null);
             for (String name : List.of("INT", "TERM", "HUP")) {
                 try {
-                    handle.invoke(null, make.newInstance(name), handler);
-                } catch (java.lang.reflect.InvocationTargetException e) {
-                    // this platform lacks the signal (IllegalArgumentException); nothing to install
+                    Object signal = make.newInstance(name);
+                    // an ignored signal (a script's background job ignores INT) gets no handler from
+                    // the JVM: iperf3 catches it all the same, so its disposition is reset first
+                    if (handle.invoke(null, signal, handler) == ignored
+                            && SignalDisposition.resetIfIgnored((int) number.invoke(signal))) {
+                        handle.invoke(null, signal, handler);
+                    }
+                } catch (java.lang.reflect.InvocationTargetException | UnsupportedOperationException
+                         | NativeSocketException e) {
+                    // this platform lacks the signal (IllegalArgumentException) or FFM: that signal keeps the JVM's handling
                 }
             }
         } catch (ReflectiveOperationException e) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.session.SessionCommand;
 import io.iperf3j.session.lab.NetnsLab;
 import io.iperf3j.testing.FreePorts;
+import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
 
 import java.io.IOException;
@@ -216,7 +217,54 @@ class ShippedCommandsIT {
             Finished session = runWithHome(in, home, Duration.ofSeconds(240), "session", plan.toString(), "-o", out.toString());
             Files.writeString(work.resolve("session.txt"), session.all());
             assertSessionOk(session, out, List.of("h1>h2", "h2>h1"));
+
+            // an ssh alias as a host's address: the login reads ~/.ssh/config, and the peer is told the
+            // alias's HostName (as ssh -G prints it), not a name only this machine's config knows
+            Path alias = Files.writeString(work.resolve("alias.yaml"), """
+                    hosts:
+                      - {id: h1, address: lab1, commands: {iperf3j: %s}, connection: {type: ssh}}
+                      - {id: h2, address: %s, commands: {iperf3j: %s}, connection: {type: ssh}}
+                    tests:
+                      - {name: alias, pairs: [[h2, h1]], duration: 1, port: %d}
+                    """.formatted(in.program(), lab.address(2), in.program(), FreePorts.next()));
+            Finished aliasDryRun = runWithHome(in, home, Duration.ofSeconds(60), "session", "--dry-run", alias.toString());
+            assertThat(aliasDryRun.stdout).as(aliasDryRun.all()).contains(" -c " + lab.address(1) + " -p ").doesNotContain("lab1 -p");
+            Path aliasOut = work.resolve("alias-out");
+            Finished aliasRun = runWithHome(in, home, Duration.ofSeconds(120), "session", alias.toString(), "-o", aliasOut.toString());
+            assertSessionOk(aliasRun, aliasOut, List.of("h2>h1"));
+
+            // a host key that is not in the known_hosts file read: the error names the file and the fix,
+            // and the fix it names works
+            Path fresh = Files.writeString(work.resolve("fresh_known_hosts"), "");
+            Path unknownKey = Files.writeString(work.resolve("unknown-key.yaml"), """
+                    hosts:
+                      - {id: h1, address: %s, commands: {iperf3j: %s}, connection: {type: ssh, host: lab1}}
+                      - {id: h2, address: %s, commands: {iperf3j: %s}, connection: {type: ssh, known_hosts: %s}}
+                    tests:
+                      - {name: key, pairs: [[h1, h2]], duration: 1, port: %d}
+                    """.formatted(lab.address(1), in.program(), lab.address(2), in.program(), fresh, FreePorts.next()));
+            String advice = "ssh login to ssh root@" + lab.address(2) + ":22 failed: Host key verification failed: "
+                    + lab.address(2) + " is not in " + fresh + ". Add its key (and check its fingerprint): ssh-keyscan "
+                    + lab.address(2) + " >> " + fresh + ", or set accept_new_host_keys: true in the host's connection";
+            assertThat(failedTestError(in, home, unknownKey, work.resolve("unknown-key-out"))).contains(advice);
+            requireExit0(List.of("/bin/sh", "-c", "ssh-keyscan " + lab.address(2) + " >> " + fresh));
+            Path keyedOut = work.resolve("keyed-out");
+            Finished keyed = runWithHome(in, home, Duration.ofSeconds(120), "session", unknownKey.toString(), "-o", keyedOut.toString());
+            assertSessionOk(keyed, keyedOut, List.of("h1>h2"));
+
+            // sshd down: "Connection refused" and the address, as ssh says it
+            lab.stopSshd(2);
+            assertThat(failedTestError(in, home, plan, work.resolve("down-out"))).contains("cannot connect to ssh root@"
+                    + lab.address(2) + ":22: connect to host " + lab.address(2) + " port 22: Connection refused")
+                    .doesNotContain("Future").doesNotContain("Exception");
         }
+    }
+
+    /** Runs a plan whose every test fails; the first test's error. */
+    private static String failedTestError(Installation in, String home, Path plan, Path out) throws IOException {
+        Finished run = runWithHome(in, home, Duration.ofSeconds(120), "session", plan.toString(), "-o", out.toString());
+        assertThat(run.status).as(run.all()).isEqualTo(SessionCommand.TEST_FAILED);
+        return JSON.readTree(Files.readAllLines(out.resolve("tests.jsonl")).getFirst()).path("error").asText();
     }
 
     /** Runs {@code iperf3j args...} from the installation with {@code HOME} set to {@code home}. */
@@ -388,6 +436,106 @@ class ShippedCommandsIT {
         assertThat(html).isRegularFile();
         String page = Files.readString(html);
         assertThat(page).startsWith("<!DOCTYPE html>").contains("\"receiver_bytes\":" + receivedBytes);
+    }
+
+    /**
+     * A failed test's reason is iperf's own error, the {@code error} of its {@code -J} document (the
+     * client cannot resolve its server's address), not the document's last line {@code }}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void sessionFailureSaysIperfsOwnError(Installation in) throws Exception {
+        Path plan = Files.writeString(dir.resolve("plan.yaml"), """
+                hosts:
+                  - {id: a, address: 127.0.0.1}
+                  - {id: b, address: nosuch.invalid}
+                tests:
+                  - {name: unresolved, pairs: [[a, b]], duration: 1, port: %d}
+                """.formatted(FreePorts.next()));
+        Path out = dir.resolve("out");
+        Finished session = run(in, "session", plan.toString(), "-o", out.toString());
+        assertThat(session.status).as(session.all()).isEqualTo(SessionCommand.TEST_FAILED);
+        JsonNode test = JSON.readTree(Files.readAllLines(out.resolve("tests.jsonl")).getFirst());
+        String iperfError = JSON.readTree(out.resolve(test.path("client_output").asText()).toFile()).path("error").asText();
+        assertThat(iperfError).as("the client's own -J document").startsWith("unable to connect to server: ");
+        assertThat(test.path("error").asText()).as("%s", test).startsWith("IperfError: '")
+                .endsWith("' on a exited with status 1: " + iperfError);
+        assertThat(session.stdout).contains("FAILED IperfError: ").contains(": " + iperfError + "\n");
+    }
+
+    /** {@code session --dry-run}: each host's iperf command line; the script around it only with {@code -V}. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void sessionDryRunShowsTheIperfCommandLine(Installation in) throws Exception {
+        int port = FreePorts.next();
+        Path plan = Files.writeString(dir.resolve("plan.yaml"), """
+                hosts:
+                  - {id: a, address: 127.0.0.1}
+                  - {id: b, address: 127.0.0.2}
+                tests:
+                  - {name: dry, pairs: [[a, b]], duration: 2, port: %d}
+                """.formatted(port));
+        Finished dry = run(in, "session", "--dry-run", plan.toString());
+        assertThat(dry.status).as(dry.all()).isZero();
+        List<String> plain = dry.stdout.lines().toList();
+        assertThat(plain).as(dry.stdout).hasSize(3);
+        assertThat(plain.get(0)).isEqualTo("# round 1, test dry_a-b (a -> b, up)");
+        assertThat(plain.get(1)).matches("b \\[local\\]: /\\S+/iperf3j -s -p " + port + " -1 -J");
+        assertThat(plain.get(2)).matches("a \\[local\\]: /\\S+/iperf3j -c 127\\.0\\.0\\.2 -p " + port + " -t 2 -J");
+        assertThat(dry.stdout).doesNotContain("sh -c");
+        Finished verbose = run(in, "session", "--dry-run", "-V", plan.toString());
+        assertThat(verbose.status).as(verbose.all()).isZero();
+        List<String> lines = verbose.stdout.lines().toList();
+        assertThat(lines).as(verbose.stdout).hasSize(5);
+        assertThat(lines.get(1)).isEqualTo(plain.get(1));
+        assertThat(lines.get(2)).startsWith("    script: sh -c ").contains("-s -p " + port + " -1 -J").hasSizeGreaterThan(1000);
+        assertThat(lines.get(3)).isEqualTo(plain.get(2));
+        assertThat(lines.get(4)).startsWith("    script: sh -c ").contains("-c 127.0.0.2 -p " + port + " -t 2 -J");
+    }
+
+    /**
+     * {@code iperf3j -s &} in a script, then {@code kill -INT}: a background job starts with SIGINT
+     * ignored, and iperf3j ends all the same, as iperf3 does (3.12's words and status, and 3.21
+     * ends too, with its own: "... terminated by signal Interrupt(2)", status 0).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void sigintEndsAServerStartedInTheBackgroundOfAScript(Installation in) throws Exception {
+        Finished iperf3j = backgroundServerInterrupted(in, "iperf3j", in.program());
+        Finished v312 = backgroundServerInterrupted(in, "3.12", Iperf3Binary.V3_12.path);
+        Finished v321 = backgroundServerInterrupted(in, "3.21", Iperf3Binary.V3_21.path);
+        assertThat(v312.stdout).as(v312.all()).endsWith("status 1\n");
+        assertThat(v312.stderr).isEqualTo("iperf3: interrupt - the server has terminated\n");
+        assertThat(v321.stdout).as(v321.all()).endsWith("status 0\n");
+        assertThat(v321.stderr).isEqualTo("iperf3: interrupt - the server has terminated by signal Interrupt(2)\n");
+        assertThat(iperf3j.stdout).as(iperf3j.all()).contains("Server listening on ").endsWith("status 1\n");
+        assertThat(iperf3j.stderr).isEqualTo(v312.stderr.replace("iperf3:", "iperf3j:"));
+    }
+
+    /**
+     * {@code PROGRAM -s &} in a non-interactive bash (so SIGINT is ignored in the job), SIGINT once
+     * it listens, and the job's status ("status N"), or "still running" and a KILL after 10 s.
+     */
+    private static Finished backgroundServerInterrupted(Installation in, String label, Path program) {
+        String script = """
+                "$0" -s -p "$1" >"$2.out" 2>"$2.err" &
+                job=$!
+                for i in $(seq 300); do [ -n "$(/usr/bin/ss -Hltn "sport = :$1")" ] && break; sleep 0.1; done
+                kill -INT "$job"
+                for i in $(seq 100); do kill -0 "$job" 2>/dev/null || break; sleep 0.1; done
+                if kill -0 "$job" 2>/dev/null; then kill -KILL "$job"; echo "still running"; fi
+                wait "$job"
+                status=$?
+                cat "$2.out"; cat "$2.err" >&2
+                echo "status $status"
+                """;
+        Path files = Dist.dir().resolve("sigint-" + in.name().toLowerCase() + "-" + label);
+        try (Iperf3Process p = in.startOther(List.of("/bin/bash", "-c", script, program.toString(), Integer.toString(FreePorts.next()),
+                files.toString()))) {
+            int status = p.waitFor(Duration.ofSeconds(60));
+            assertThat(status).as("%s: %s%s", p, p.stdout(), p.stderr()).isZero();
+            return new Finished(status, p.stdout(), p.stderr());
+        }
     }
 
     /**

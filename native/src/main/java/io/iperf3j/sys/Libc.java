@@ -147,6 +147,13 @@ final class Libc {
     static final int SOCKADDR_STORAGE_SIZE = 128;
     /** {@code sizeof(struct rusage)} on LP64 Linux. */
     static final int RUSAGE_SIZE = 144;
+    /**
+     * {@code sizeof(struct sigaction)} with glibc on LP64 (handler, a 128-byte mask, flags, restorer);
+     * its handler is the first field. {@code SIG_DFL} is 0, {@code SIG_IGN} 1.
+     */
+    static final int SIGACTION_SIZE = 152;
+    static final long SIG_DFL = 0;
+    static final long SIG_IGN = 1;
     /** {@code sizeof(struct utsname)} with glibc ({@code _UTSNAME_LENGTH} = 65, six fields). */
     static final int UTSNAME_SIZE = 6 * 65;
     static final int UTSNAME_FIELD = 65;
@@ -165,7 +172,7 @@ final class Libc {
         "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock_gettime", "uname",
         "sendmmsg", "recvmmsg", "poll", "shutdown", "sendmsg", "recv", "sched_setaffinity", "sched_getaffinity", "gettid",
         "socket", "dup3", "bind", "listen", "close", "connect",
-        "sendto", "recvmsg", "ppoll", "eventfd", "read", "write"};
+        "sendto", "recvmsg", "ppoll", "eventfd", "read", "write", "sigaction"};
 
     private static final Libc INSTANCE = new Libc();
 
@@ -326,6 +333,12 @@ final class Libc {
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errnoOption());
     }
 
+    /** sigaction(2): bound when the command line's signal handlers find a signal ignored ({@link SignalDisposition}). */
+    private static final class Sig {
+        static final MethodHandle SIGACTION = bind("sigaction",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
+    }
+
     /** uname(2). */
     private static final class Uts {
         static final MethodHandle UNAME = bind("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS), errnoOption());
@@ -474,6 +487,15 @@ final class Libc {
             return r;
         }
         return timespec.get(JAVA_LONG, 0) * CLOCKS_PER_SEC + timespec.get(JAVA_LONG, 8) / (1_000_000_000L / CLOCKS_PER_SEC);
+    }
+
+    /** {@code sigaction(2)}: {@code act} or {@code old} may be {@link MemorySegment#NULL}; 0, or -errno. */
+    int sigaction(MemorySegment state, int signal, MemorySegment act, MemorySegment old) {
+        try {
+            return result((int) Sig.SIGACTION.invokeExact(state, signal, act, old), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
     }
 
     int uname(MemorySegment state, MemorySegment utsname) {

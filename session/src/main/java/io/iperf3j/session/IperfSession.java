@@ -189,16 +189,25 @@ public final class IperfSession {
         return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
     }
 
-    /** The two scripts a test runs: [receiver's server script, sender's client script] (for {@code --dry-run}). */
-    public List<String> scripts(SenderReceiver sr, TestSpec spec, String name) throws IperfConfigurationError {
+    /**
+     * One host's part of a test, for {@code --dry-run}: the iperf command line, and the whole script
+     * that runs it on the host (stale-process clean-up, PID file, listen check), before the
+     * connection's wrapper.
+     */
+    public record PlannedCommand(String commandLine, String script) {
+    }
+
+    /** The two commands a test runs: [receiver's server, sender's client] (for {@code --dry-run}). */
+    public List<PlannedCommand> commands(SenderReceiver sr, TestSpec spec, String name) throws IperfConfigurationError {
         IperfKind[] tools = tools(sr, spec);
         RemoteIperf server = RemoteIperf.server(sr.receiver(), tools[1], serverArgs(tools[1], spec));
         RemoteIperf client = RemoteIperf.client(sr.sender(), tools[0], clientArgs(tools[0], spec, sr.receiver().address()),
                 spec.effectiveClientLimit());
         String serverName = OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER, sr.receiver().role(), filenameBase, name);
         Transport listen = tools[1].speaksIperf3() ? Transport.TCP : spec.protocol();
-        return List.of(server.serverScript(remoteFile(sr.receiver(), serverName), spec.port(), listen, LISTEN_TIMEOUT),
-                client.clientScript());
+        return List.of(new PlannedCommand(server.commandLine(),
+                        server.serverScript(remoteFile(sr.receiver(), serverName), spec.port(), listen, LISTEN_TIMEOUT)),
+                new PlannedCommand(client.commandLine(), client.clientScript()));
     }
 
     private static String remoteFile(Node node, String name) {

@@ -49,7 +49,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *                            # its own install or iperf3j command gets the image (see ImageInstall)
  * hosts:
  *   - id: a
- *     address: 10.0.0.1      # test-interface address
+ *     address: 10.0.0.1      # test-interface address, what the peers connect to; an ssh alias
+ *                            # (with no connection.host) is looked up in ~/.ssh/config and the
+ *                            # peers get its HostName, as `ssh -G ALIAS` prints it
  *     role: tpc              # tpc or node (default)
  *     iperf: iperf3j         # iperf3j (default), iperf3, iperf2
  *     commands: {iperf3j: /opt/iperf3j/iperf3j, iperf2: /usr/bin/iperf}
@@ -267,6 +269,11 @@ public final class PlanFile {
             }
         }
         Connection connection = connection(h.get("connection"), where + ".connection", address, base, sshDefaults);
+        if (connection instanceof SshConnection ssh && !h.path("connection").has("host")) {
+            // the address doubled as the ssh alias: the peers connect to what ssh resolved it to (its
+            // HostName in ~/.ssh/config), not to a name only this machine's config knows
+            address = ssh.settings().host();
+        }
         Optional<ImageInstall> install;
         if (h.has("install")) {
             install = install(h.get("install"), where + ".install", base, images);

@@ -88,10 +88,13 @@ public final class PlanRunner {
     }
 
     /**
-     * The commands every host would run, per test (for {@code --dry-run}): "host: script" lines, after one
-     * "# host [ssh …]: login …" line per SSH host (user, address, key sources in order, known_hosts, policy).
+     * The commands every host would run, per test (for {@code --dry-run}): "host [connection]: iperf
+     * command line" lines, after one "# host [ssh …]: login …" line per SSH host (user, address, key
+     * sources in order, known_hosts, policy). With {@code scripts}, each command line is followed by
+     * the whole script the host runs ({@code "    script: …"}, wrapper included: clean-up, PID file,
+     * listen check).
      */
-    public List<String> dryRun() throws IperfConfigurationError {
+    public List<String> dryRun(boolean scripts) throws IperfConfigurationError {
         List<String> lines = new ArrayList<>();
         for (Node n : plan.hosts()) {
             if (n.connection() instanceof SshConnection ssh) {
@@ -110,16 +113,21 @@ public final class PlanRunner {
             round++;
             for (PlannedTest t : r) {
                 SenderReceiver sr = new SenderReceiver(session.node(t.sender()), session.node(t.receiver()));
-                List<String> scripts = session.scripts(sr, t.spec(), t.id());
+                List<IperfSession.PlannedCommand> commands = session.commands(sr, t.spec(), t.id());
                 lines.add("# round " + round + ", test " + t.id() + " (" + t.sender() + " -> " + t.receiver() + ", "
                         + t.direction() + ")");
-                lines.add(t.receiver() + " [" + sr.receiver().connection().describe() + "]: "
-                        + sr.receiver().connection().wrapper().commandLine(scripts.get(0)));
-                lines.add(t.sender() + " [" + sr.sender().connection().describe() + "]: "
-                        + sr.sender().connection().wrapper().commandLine(scripts.get(1)));
+                addCommand(lines, sr.receiver(), commands.get(0), scripts);
+                addCommand(lines, sr.sender(), commands.get(1), scripts);
             }
         }
         return lines;
+    }
+
+    private static void addCommand(List<String> lines, Node host, IperfSession.PlannedCommand command, boolean scripts) {
+        lines.add(host.id() + " [" + host.connection().describe() + "]: " + command.commandLine());
+        if (scripts) {
+            lines.add("    script: " + host.connection().wrapper().commandLine(command.script()));
+        }
     }
 
     /** Runs every test; returns the results in plan order. */

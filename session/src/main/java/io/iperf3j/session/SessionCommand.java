@@ -53,8 +53,12 @@ public final class SessionCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: session-<time>)")
     Path output;
 
-    @Option(names = "--dry-run", description = "print every command each host would run, run nothing")
+    @Option(names = "--dry-run", description = "print every iperf command each host would run, run nothing")
     boolean dryRun;
+
+    @Option(names = {"-V", "--verbose"},
+            description = "with --dry-run: also the whole script each host runs around its iperf command")
+    boolean verbose;
 
     @Option(names = "--parallel", description = "run tests on disjoint host pairs at once, in round-robin rounds")
     boolean parallel;
@@ -179,7 +183,7 @@ public final class SessionCommand implements Callable<Integer> {
             plan = withCommandLine(PlanFile.read(planFile));
             if (dryRun) {
                 r = new PlanRunner(plan, dir.resolve("raw"), x -> { });
-                for (String line : r.dryRun()) {
+                for (String line : r.dryRun(verbose)) {
                     out.println(line);
                 }
                 return OK;

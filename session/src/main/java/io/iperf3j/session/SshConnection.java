@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import io.iperf3j.session.internal.ExecFileCopy;
 import io.iperf3j.session.internal.IdentityFiles;
+import io.iperf3j.session.internal.SshFailure;
 import io.iperf3j.session.internal.UnixSocketAgent;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
@@ -118,15 +119,16 @@ public final class SshConnection implements Connection {
         try {
             s = client.connect(target(), null, null).verify(settings.connectTimeout()).getSession();
         } catch (IOException e) {
-            throw new ConnectionError("cannot connect to " + describe() + " within " + settings.connectTimeout() + ": "
-                    + reason(e), e);
+            throw new ConnectionError(SshFailure.isHostKeyRejected(e) ? "ssh login to " + describe() + " failed: "
+                    + SshFailure.hostKey(settings) : "cannot connect to " + describe() + ": " + SshFailure.connect(settings, e), e);
         }
         try {
             settings.password().ifPresent(s::addPasswordIdentity);
             s.auth().verify(settings.authTimeout());
         } catch (IOException | RuntimeException e) {
             s.close(true);
-            throw new ConnectionError("ssh login to " + describe() + " failed (tried: " + tried() + "): " + reason(e), e);
+            throw new ConnectionError("ssh login to " + describe() + " failed" + (SshFailure.isHostKeyRejected(e)
+                    ? ": " + SshFailure.hostKey(settings) : " (tried: " + tried() + "): " + reason(e)), e);
         }
         session = s;
         return s;

@@ -69,7 +69,7 @@ class ImageInstallLocalTest {
         assertThat(p.hostsById().get("d").install()).isEmpty();
         assertThat(p.hostsById().get("d").command(IperfKind.IPERF3J)).isEqualTo("/opt/iperf3j");
         // the dry run says what would be copied where
-        String dry = String.join("\n", new PlanRunner(p, dir.resolve("raw"), r -> { }).dryRun());
+        String dry = String.join("\n", new PlanRunner(p, dir.resolve("raw"), r -> { }).dryRun(false));
         assertThat(dry).contains("sftp " + dir.resolve("image.tar.gz")).contains(a.launcher() + " --version")
                 .contains(a.launcher() + " -c 127.0.0.1")
                 .contains(p.hostsById().get("b").install().orElseThrow().launcher() + " -s");

@@ -1,5 +1,7 @@
 package io.iperf3j.session.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.session.IperfCommandError;
 import io.iperf3j.session.IperfError;
 import io.iperf3j.session.SessionException;
@@ -18,6 +20,7 @@ public final class OutputCheck {
     /** Exit status of a shell that could not find the command. */
     public static final int COMMAND_NOT_FOUND = 127;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> COMMAND_PROBLEMS = List.of("usage: iperf", "unrecognized option",
             "invalid option", "unknown option", "option requires an argument", "parameter error",
             "ignoring extra argument", "invalid argument", "not a valid", "bad value", "must be followed by");
@@ -54,8 +57,11 @@ public final class OutputCheck {
     }
 
     /**
-     * The verdict on a finished command: the first error a line shows, else exit 127 as a
-     * missing binary, else a non-zero exit as an {@link IperfError} with the last words it printed.
+     * The verdict on a finished command: exit 127 as a missing binary, else the first error a line
+     * shows, else a non-zero exit as an {@link IperfError} with iperf's own reason: the {@code error}
+     * of the {@code -J} document it printed, else the last words it printed. When stdout is a
+     * {@code -J} document, its {@code error} is what is read for errors, not its lines (whose last
+     * one is only {@code }}).
      *
      * @param command the command line, for messages
      * @param host the host, for messages
@@ -72,18 +78,39 @@ public final class OutputCheck {
                 return e;
             }
         }
-        for (String line : stdout) {
+        Optional<String> jsonError = jsonError(stdout);
+        for (String line : jsonError.map(List::of).orElse(stdout)) {
             Optional<SessionException> e = line(line);
             if (e.isPresent()) {
                 return e;
             }
         }
         if (exitStatus.isPresent() && exitStatus.getAsInt() != 0) {
-            Optional<String> words = lastWords(stderr).or(() -> lastWords(stdout));
+            Optional<String> words = jsonError.or(() -> lastWords(stderr)).or(() -> lastWords(stdout));
             return Optional.of(new IperfError("'" + command + "' on " + host + " exited with status "
                     + exitStatus.getAsInt() + words.map(s -> ": " + s).orElse("")));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The {@code error} of the {@code -J} document {@code stdout} holds (iperf3, iperf3j), if it
+     * is one and has one; the lines are already bounded by the caller ({@code RemoteIperf.MAX_KEPT_LINES}).
+     */
+    static Optional<String> jsonError(List<String> stdout) {
+        int first = 0;
+        while (first < stdout.size() && stdout.get(first).isBlank()) {
+            first++;
+        }
+        if (first == stdout.size() || !stdout.get(first).strip().startsWith("{")) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode error = JSON.readTree(String.join("\n", stdout.subList(first, stdout.size()))).path("error");
+            return error.isTextual() && !error.asText().isBlank() ? Optional.of(error.asText().strip()) : Optional.empty();
+        } catch (java.io.IOException e) {
+            return Optional.empty(); // not one JSON document (cut short, or text): its lines speak
+        }
     }
 
     private static Optional<String> lastWords(List<String> lines) {

@@ -66,9 +66,10 @@ public final class IperfJar {
 
     /**
      * Copies the repository's sources to {@code to} (files that are already there with the same size
-     * and time are kept, so a second test JVM's launcher finds its jar up to date).
+     * and time are kept, so a second test JVM's launcher finds its jar up to date). Also dist's
+     * {@code LibraryInstallIT}, which installs the libraries from such a copy.
      */
-    private static void copySources(Path from, Path to) throws IOException {
+    public static void copySources(Path from, Path to) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {

@@ -187,7 +187,7 @@ class OpenSshLoginLabTest {
     }
 
     private List<String> dryRun(Plan plan) throws Exception {
-        return new PlanRunner(plan, Files.createTempDirectory(work, "raw"), r -> { }).dryRun();
+        return new PlanRunner(plan, Files.createTempDirectory(work, "raw"), r -> { }).dryRun(false);
     }
 
     private static void assertAllCompleted(List<TestResult> results, int count) {

@@ -142,7 +142,7 @@ class SftpLessAndJumpHostLabTest {
                 + host("ijxtarget", lab.address(3), "{type: ssh, host: target}")
                 + "tests:\n  - {name: jump, pairs: [[ijxjump, ijxtarget], [ijxtarget, ijxjump]], duration: 1}\n";
         Plan plan = PlanFile.parse(yaml, work, Optional.empty(), environment(home));
-        assertThat(new PlanRunner(plan, Files.createTempDirectory(work, "raw"), r -> { }).dryRun())
+        assertThat(new PlanRunner(plan, Files.createTempDirectory(work, "raw"), r -> { }).dryRun(false))
                 .anySatisfy(l -> assertThat(l).startsWith("# ijxtarget [ssh root@" + lab.address(3) + ":22 via root@"
                         + lab.address(1) + ":22]: login"));
         Run run = run(plan);

@@ -1,0 +1,165 @@
+package io.iperf3j.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iperf3j.session.lab.IperfJar;
+import io.iperf3j.testing.Iperf3Process;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The README's library section followed as written: its {@code mvn ... install} command run in a
+ * copy of the sources, then a Maven project of a user's own with the README's {@code <dependency>}
+ * builds and runs docs/examples/LibraryExample.java against what was installed.
+ *
+ * <p>Into a local repository of its own ({@code -Dmaven.repo.local}), never the shared
+ * {@code ~/.m2}: plugins and third-party libraries come from {@code ~/.m2/repository}, read as a
+ * {@code file://} repository in place of Maven Central, so nothing goes to the network. The copy of
+ * the sources keeps this build away from the reactor's own {@code target/} directories.
+ */
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
+class LibraryInstallIT {
+    private static final Pattern SH = Pattern.compile("```sh\n(.*?)\n```", Pattern.DOTALL);
+    private static final Pattern XML = Pattern.compile("```xml\n(.*?)\n```", Pattern.DOTALL);
+
+    @Test
+    void theReadmesLibrarySectionInstallsWhatAUsersProjectBuildsAndRunsAgainst() throws Exception {
+        Path root = Path.of(System.getProperty("iperf3j.root")).toAbsolutePath().normalize();
+        String readme = Files.readString(root.resolve("README.md"));
+        int start = readme.indexOf("The engine is a library");
+        String section = readme.substring(start, readme.indexOf("Public API", start));
+        String install = first(SH, section);
+        String dependency = first(XML, section);
+        assertThat(install).as("one command").doesNotContain("\n").startsWith("mvn ").endsWith(" install");
+
+        Path work = Dist.dir().resolve("library-install");
+        Installation.deleteTree(work);
+        Path sources = work.resolve("iperf3j");
+        IperfJar.copySources(root, sources);
+        Path repo = work.resolve("repository");
+        Path settings = Files.writeString(work.resolve("settings.xml"), SEED_SETTINGS.formatted(
+                Path.of(System.getProperty("user.home"), ".m2", "repository").toUri()));
+        List<String> command = new ArrayList<>(Arrays.asList(install.split(" ")));
+        command.addAll(List.of("-s", settings.toString(), "-Dmaven.repo.local=" + repo));
+        mvn(command, sources, work.resolve("install.log"));
+
+        for (String library : List.of("iperf3j-core", "iperf3j-export", "iperf3j-link")) {
+            Path dir = repo.resolve("io/iperf3j/" + library + "/" + Dist.version());
+            for (String suffix : List.of(".jar", "-sources.jar", "-javadoc.jar", ".pom")) {
+                assertThat(dir.resolve(library + "-" + Dist.version() + suffix)).as("installed").isNotEmptyFile();
+            }
+        }
+        try (ZipFile javadoc = new ZipFile(repo.resolve("io/iperf3j/iperf3j-core/" + Dist.version() + "/iperf3j-core-"
+                + Dist.version() + "-javadoc.jar").toFile())) {
+            assertThat(javadoc.getEntry("io.iperf3j.core/io/iperf3j/IperfCommand.html")).as("core's Javadoc").isNotNull();
+        }
+        assertThat(repo.resolve("io/iperf3j/iperf3j-native/" + Dist.version() + "/iperf3j-native-" + Dist.version() + ".jar"))
+                .isNotEmptyFile();
+        assertThat(repo.resolve("io/iperf3j/iperf3j-cli")).as("the command line is not built").doesNotExist();
+        assertThat(sources.resolve("dist/target")).as("nor the image").doesNotExist();
+
+        Path app = work.resolve("app");
+        Files.createDirectories(app.resolve("src/main/java"));
+        Files.copy(root.resolve("docs/examples/LibraryExample.java"), app.resolve("src/main/java/LibraryExample.java"));
+        Files.writeString(app.resolve("pom.xml"), APP_POM.formatted(dependency.indent(4).stripTrailing()));
+        mvn(List.of("mvn", "-B", "-ntp", "-s", settings.toString(), "-Dmaven.repo.local=" + repo, "package",
+                "dependency:build-classpath", "-Dmdep.outputFile=classpath.txt"), app, work.resolve("app.log"));
+        String classPath = app.resolve("target/classes") + ":" + Files.readString(app.resolve("classpath.txt")).strip();
+        assertThat(classPath).contains(repo.resolve("io/iperf3j/iperf3j-core").toString())
+                .contains(repo.resolve("io/iperf3j/iperf3j-native").toString());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try (Iperf3Process p = Iperf3Process.start(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
+                "LibraryExample"))) {
+            assertThat(p.waitFor(Duration.ofSeconds(90))).as(p.stderr()).isZero();
+            assertThat(p.stderr()).isEmpty();
+            assertThat(p.stdout()).containsPattern("(?m)^\\d+\\.\\d\\d Gbit/s received$").endsWith("cancelled: true\n");
+        }
+    }
+
+    private static String first(Pattern block, String text) {
+        Matcher m = block.matcher(text);
+        assertThat(m.find()).as("a %s block in the README's library section", block).isTrue();
+        return m.group(1).strip();
+    }
+
+    /** Runs Maven in {@code dir} with JDK 25 (this JVM's) to its end; its output goes to {@code log}. */
+    private static void mvn(List<String> command, Path dir, Path log) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        if (!p.waitFor(420, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError(command + " still running after 420 s; see " + log);
+        }
+        assertThat(p.exitValue()).as("%s in %s: %s", command, dir, tail(log)).isZero();
+    }
+
+    private static String tail(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    /**
+     * Central replaced by the shared {@code ~/.m2/repository} read as a remote repository (it has no
+     * checksum files for everything, so they are not checked: the files are the ones every build here uses).
+     */
+    private static final String SEED_SETTINGS = """
+            <settings>
+              <profiles>
+                <profile>
+                  <id>seed</id>
+                  <repositories>
+                    <repository><id>central</id><url>%1$s</url>
+                      <releases><checksumPolicy>ignore</checksumPolicy></releases><snapshots><enabled>false</enabled></snapshots>
+                    </repository>
+                  </repositories>
+                  <pluginRepositories>
+                    <pluginRepository><id>central</id><url>%1$s</url>
+                      <releases><checksumPolicy>ignore</checksumPolicy></releases><snapshots><enabled>false</enabled></snapshots>
+                    </pluginRepository>
+                  </pluginRepositories>
+                </profile>
+              </profiles>
+              <activeProfiles><activeProfile>seed</activeProfile></activeProfiles>
+            </settings>
+            """;
+
+    /** A user's project: the README's dependency, JDK 25, the example as its only class. */
+    private static final String APP_POM = """
+            <project xmlns="http://maven.apache.org/POM/4.0.0">
+              <modelVersion>4.0.0</modelVersion>
+              <groupId>example</groupId>
+              <artifactId>app</artifactId>
+              <version>1</version>
+              <properties>
+                <maven.compiler.release>25</maven.compiler.release>
+                <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+              </properties>
+              <dependencies>
+            %s
+              </dependencies>
+              <build>
+                <plugins>
+                  <plugin><artifactId>maven-compiler-plugin</artifactId><version>3.14.1</version></plugin>
+                  <plugin><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
+                  <plugin><artifactId>maven-surefire-plugin</artifactId><version>3.5.4</version></plugin>
+                  <plugin><artifactId>maven-jar-plugin</artifactId><version>3.4.2</version></plugin>
+                  <plugin><artifactId>maven-dependency-plugin</artifactId><version>3.9.0</version></plugin>
+                </plugins>
+              </build>
+            </project>
+            """;
+}
