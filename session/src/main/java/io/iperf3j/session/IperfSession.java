@@ -41,6 +41,8 @@ public final class IperfSession {
     private final String filenameBase;
     private final Path rawDirectory;
     private final Set<RemoteIperf> active = ConcurrentHashMap.newKeySet();
+    /** Nodes a test has started on: {@link #stop()} cleans them. */
+    private final Set<Node> touched = ConcurrentHashMap.newKeySet();
     private final io.iperf3j.session.internal.ImageInstaller installer;
     private final java.util.function.Consumer<String> notes;
     private volatile boolean stopped;
@@ -258,6 +260,8 @@ public final class IperfSession {
             server = RemoteIperf.server(sr.receiver(), tools[1], serverArgs(tools[1], spec));
             client = RemoteIperf.client(sr.sender(), tools[0], clientArgs(tools[0], spec, sr.receiver().address()),
                     spec.effectiveClientLimit());
+            touched.add(sr.receiver());
+            touched.add(sr.sender());
             active.add(server);
             active.add(client);
             Transport listen = tools[1].speaksIperf3() ? Transport.TCP : spec.protocol();
@@ -266,13 +270,26 @@ public final class IperfSession {
                 throw new IperfError("session stopped");
             }
             clientFile = Optional.of(clientPath);
-            client.runClient(clientPath);
+            ConnectionError senderLost = null;
+            try {
+                client.runClient(clientPath);
+            } catch (ConnectionError e) {
+                // the sender's connection went: the receiver's own output may still hold the whole test
+                senderLost = e;
+            }
             // A one-off iperf3 server ends by itself once it has written its result; iperf2's needs a moment to print its last line.
             server.stopServer(serverPath, tools[1].speaksIperf3() ? Duration.ofSeconds(10) : Duration.ofSeconds(1));
             serverFile = Optional.of(serverPath);
             clientParsed = Optional.of(IperfOutputs.parse(Files.readString(clientPath), Role.CLIENT, spec.protocol()));
             serverParsed = Optional.of(IperfOutputs.parse(Files.readString(serverPath), Role.SERVER, spec.protocol()));
-            outcome = figures(clientParsed.get(), serverParsed.get(), sr);
+            if (senderLost == null) {
+                outcome = figures(clientParsed.get(), serverParsed.get(), sr);
+            } else {
+                outcome = byReceiver(serverParsed.get(), clientParsed.get(), senderLost);
+                if (outcome instanceof TestOutcome.Completed) {
+                    warnings.add(senderLost.getMessage() + "; judged by " + sr.receiver().id() + "'s complete output");
+                }
+            }
         } catch (SessionException e) {
             outcome = new TestOutcome.Failed(e);
         } catch (IOException e) {
@@ -292,19 +309,15 @@ public final class IperfSession {
                 }
             }
         }
-        if (serverFile.isEmpty() && serverPath != null && Files.exists(serverPath)) {
-            // a server that did not come up: startServer copied what it printed
-            serverFile = Optional.of(serverPath);
-        } else if (serverFile.isEmpty() && server != null) {
-            // keep what the server printed when the test failed, for the reader of the table
+        if (serverFile.isEmpty() && server != null && serverPath != null) {
+            // a failed test: what the server printed is kept for the reader of the table and removed on the host
             try {
-                Path p = OutputNaming.unique(rawDirectory, OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER,
-                        sr.receiver().role(), filenameBase, name) + ".iperf");
-                sr.receiver().connection().fetch(remoteFile(sr.receiver(), OutputNaming.stamp(OutputNaming.raw(spec.protocol(),
-                        RemoteIperf.Mode.SERVER, sr.receiver().role(), filenameBase, name), LocalDateTime.now())), p);
-                serverFile = Optional.of(p);
+                server.takeOutput(serverPath);
             } catch (ConnectionError e) {
-                // no output to keep
+                warnings.add(e.getMessage());
+            }
+            if (Files.exists(serverPath)) {
+                serverFile = Optional.of(serverPath);
             }
         }
         TestResult result = new TestResult(name, sr.sender().id(), sr.receiver().id(), direction, spec, repeat, outcome,
@@ -312,6 +325,25 @@ public final class IperfSession {
                 Duration.ofNanos(System.nanoTime() - t0));
         poll = result;
         return result;
+    }
+
+    /**
+     * A test whose sender's connection was lost, judged by the receiver's own output: its figures if
+     * that output is a complete test (a summary, no error), else the connection error. The sent rate
+     * is the client's if its output got that far, else the one the server's summary reports.
+     */
+    private static TestOutcome byReceiver(ParsedOutput server, ParsedOutput client, ConnectionError lost) {
+        OptionalLong received = server.summary().receivedBytes();
+        OptionalDouble receivedBps = server.summary().receivedBitsPerSecond();
+        OptionalDouble sentBps = client.summary().sentBitsPerSecond();
+        if (sentBps.isEmpty()) {
+            sentBps = server.summary().sentBitsPerSecond();
+        }
+        if (server.error().isPresent() || received.isEmpty() || receivedBps.isEmpty() || sentBps.isEmpty()) {
+            return new TestOutcome.Failed(lost);
+        }
+        return new TestOutcome.Completed(sentBps.getAsDouble(), receivedBps.getAsDouble(), received.getAsLong(),
+                server.summary().reverseReceivedBitsPerSecond());
     }
 
     private static TestOutcome figures(ParsedOutput client, ParsedOutput server, SenderReceiver sr) {
@@ -341,11 +373,52 @@ public final class IperfSession {
         return new TestOutcome.Completed(sentBps.getAsDouble(), receivedBps.orElse(Double.NaN), received.getAsLong(), reverse);
     }
 
-    /** Stops every test running now (kills their processes by PID) and refuses new ones. */
+    /**
+     * Stops every test running now and refuses new ones: each running iperf is killed by its PID,
+     * then, on every node a test started on, whatever else this tool started there and is still
+     * running (a server whose start had not yet told its PID: {@link RemoteIperf#cleanStale}), over
+     * the open connections, all nodes at once; returns when that is done or after {@link #STOP_WAIT}.
+     */
     public void stop() throws InterruptedException {
         stopped = true;
+        List<Thread> stops = new ArrayList<>();
         for (RemoteIperf r : List.copyOf(active)) {
-            r.stop();
+            stops.add(Thread.ofVirtual().name("stop " + r.node().id()).start(() -> {
+                try {
+                    r.stop();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
         }
+        join(stops);
+        stops.clear();
+        for (Node n : List.copyOf(touched)) {
+            stops.add(Thread.ofVirtual().name("clean " + n.id()).start(() -> {
+                try {
+                    RemoteIperf.cleanStale(n);
+                } catch (ConnectionError e) {
+                    notes.accept(n.id() + ": could not clean up after the stop: " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        join(stops);
+    }
+
+    /** Longest {@link #stop()} waits for the kills on all nodes. */
+    public static final Duration STOP_WAIT = Duration.ofSeconds(25);
+
+    private static void join(List<Thread> threads) throws InterruptedException {
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        for (Thread t : threads) {
+            t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        }
+    }
+
+    /** Whether {@link #stop()} was called. */
+    public boolean stopped() {
+        return stopped;
     }
 }

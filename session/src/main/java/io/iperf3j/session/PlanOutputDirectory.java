@@ -107,6 +107,91 @@ public final class PlanOutputDirectory {
         }
     }
 
+    /** Largest {@code tests.jsonl} {@link #completed} reads (a plan's limit is 100 000 tests of a few hundred bytes each). */
+    public static final long MAX_RESULTS_BYTES = 256L << 20;
+
+    /** The number of lines in {@code tests.jsonl} (0 when there is none). */
+    public long resultCount() throws IOException {
+        Path jsonl = dir.resolve("tests.jsonl");
+        if (!Files.exists(jsonl)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<String> lines = Files.lines(jsonl, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> !l.isBlank()).count();
+        }
+    }
+
+    /**
+     * The results already in {@code tests.jsonl} of the plan's {@code tests}, by test id, read back
+     * from their lines (for {@code --resume}: the summaries cover them, they do not run again). A line
+     * whose id is not one of {@code tests} is left out; the first line of an id counts.
+     *
+     * @throws IOException if the file cannot be read, is over {@link #MAX_RESULTS_BYTES}, or a line
+     *         is not a result this class wrote (the message names the line)
+     */
+    public java.util.Map<String, TestResult> completed(List<PlannedTest> tests) throws IOException {
+        java.util.Map<String, PlannedTest> planned = new java.util.HashMap<>();
+        for (PlannedTest t : tests) {
+            planned.put(t.id(), t);
+        }
+        java.util.Map<String, TestResult> done = new java.util.LinkedHashMap<>();
+        Path jsonl = dir.resolve("tests.jsonl");
+        if (!Files.exists(jsonl)) {
+            return done;
+        }
+        if (Files.size(jsonl) > MAX_RESULTS_BYTES) {
+            throw new IOException(jsonl + " is over " + (MAX_RESULTS_BYTES >> 20) + " MiB");
+        }
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        int n = 0;
+        for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
+            n++;
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                com.fasterxml.jackson.databind.JsonNode j = mapper.readTree(line);
+                PlannedTest t = planned.get(j.path("id").asText());
+                if (t != null && !done.containsKey(t.id())) {
+                    done.put(t.id(), result(t, j));
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new IOException(jsonl + " line " + n + " is not a test result: " + e.getMessage(), e);
+            }
+        }
+        return done;
+    }
+
+    /** One {@code tests.jsonl} line back as a result of the planned test {@code t} (no parsed outputs, no warnings). */
+    private TestResult result(PlannedTest t, com.fasterxml.jackson.databind.JsonNode j) {
+        TestOutcome outcome;
+        if ("ok".equals(j.path("status").asText())) {
+            double reverse = j.path("reverse_received_bits_per_second").asDouble(Double.NaN);
+            outcome = new TestOutcome.Completed(j.path("sent_bits_per_second").asDouble(Double.NaN),
+                    j.path("received_bits_per_second").asDouble(Double.NaN), j.path("received_bytes").asLong(),
+                    j.path("reverse_received_bits_per_second").isNumber() ? java.util.OptionalDouble.of(reverse)
+                            : java.util.OptionalDouble.empty());
+        } else {
+            String error = j.path("error").asText("");
+            int colon = error.indexOf(": ");
+            String kind = colon < 0 ? "" : error.substring(0, colon);
+            String message = colon < 0 ? error : error.substring(colon + 2);
+            outcome = new TestOutcome.Failed(switch (kind) {
+                case "ConnectionError" -> new ConnectionError(message);
+                case "IperfCommandError" -> new IperfCommandError(message);
+                case "IperfConfigurationError" -> new IperfConfigurationError(message);
+                default -> new IperfError(message);
+            });
+        }
+        return new TestResult(t.id(), j.path("sender").asText(), j.path("receiver").asText(), j.path("direction").asText(),
+                t.spec(), j.path("repeat").asInt(t.repeat()), outcome, output(j, "client_output"), output(j, "server_output"),
+                java.util.Optional.empty(), java.util.Optional.empty(), List.of(), java.time.Duration.ZERO);
+    }
+
+    private java.util.Optional<Path> output(com.fasterxml.jackson.databind.JsonNode j, String key) {
+        return j.path(key).isTextual() ? java.util.Optional.of(dir.resolve(j.path(key).asText())) : java.util.Optional.empty();
+    }
+
     /** The plan's host ids in its order, one a line: the report lists hosts as the summaries do. */
     public static final String HOSTS_FILE = "hosts.txt";
 

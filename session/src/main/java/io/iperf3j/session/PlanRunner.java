@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,12 +20,17 @@ import java.util.function.Consumer;
  *
  * <p>Threads: {@link #run()} runs on the caller's thread; parallel rounds run their tests
  * on virtual threads and wait for all of them before the next round. {@code onResult} is
- * called once per test, one call at a time. {@link #stop()} may be called from any thread.
+ * called once per test, one call at a time. {@link #stop()} may be called from any thread (the
+ * CLI's shutdown hook on SIGINT/SIGTERM); the connections are the plan's, opened by the tests'
+ * threads and closed by {@link #run()} at its end, after any stop in progress.
  */
 public final class PlanRunner {
     private final Plan plan;
     private final IperfSession session;
     private final Consumer<TestResult> onResult;
+    /** Held by {@link #stop()} while it kills, and by {@link #run()} while it closes the connections. */
+    private final java.util.concurrent.locks.ReentrantLock stopping = new java.util.concurrent.locks.ReentrantLock();
+    private boolean finished;
 
     /**
      * @param plan the plan
@@ -130,26 +136,39 @@ public final class PlanRunner {
         }
     }
 
-    /** Runs every test; returns the results in plan order. */
+    /**
+     * Runs every test; returns the results in plan order. After {@link #stop()} no test starts, and
+     * the tests it cut short are left out (they did not complete; nor are they given to {@code onResult}).
+     */
     public List<TestResult> run() throws InterruptedException {
         List<TestResult> results = Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (List<PlannedTest> round : schedule()) {
-                List<Future<TestResult>> running = new ArrayList<>();
+                if (session.stopped()) {
+                    break;
+                }
+                List<Future<Optional<TestResult>>> running = new ArrayList<>();
                 for (PlannedTest t : round) {
                     running.add(pool.submit(() -> runOne(t)));
                 }
-                for (Future<TestResult> f : running) {
+                for (Future<Optional<TestResult>> f : running) {
                     try {
-                        results.add(f.get());
+                        f.get().ifPresent(results::add);
                     } catch (java.util.concurrent.ExecutionException e) {
                         throw new IllegalStateException("a test thread failed", e.getCause());
                     }
                 }
             }
         } finally {
-            for (Node n : plan.hosts()) {
-                n.connection().close();
+            // a stop in progress kills over these connections: it ends first
+            stopping.lock();
+            try {
+                finished = true;
+                for (Node n : plan.hosts()) {
+                    n.connection().close();
+                }
+            } finally {
+                stopping.unlock();
             }
         }
         List<TestResult> ordered = new ArrayList<>();
@@ -159,7 +178,10 @@ public final class PlanRunner {
         return ordered;
     }
 
-    private TestResult runOne(PlannedTest t) throws InterruptedException {
+    private Optional<TestResult> runOne(PlannedTest t) throws InterruptedException {
+        if (session.stopped()) {
+            return Optional.empty();
+        }
         TestResult r;
         try {
             r = session.run(new SenderReceiver(session.node(t.sender()), session.node(t.receiver())), t.spec(), t.id(),
@@ -167,14 +189,29 @@ public final class PlanRunner {
         } catch (IperfConfigurationError e) {
             throw new IllegalStateException("checked in the constructor", e);
         }
+        if (session.stopped() && !r.ok()) {
+            return Optional.empty();
+        }
         synchronized (onResult) {
             onResult.accept(r);
         }
-        return r;
+        return Optional.of(r);
     }
 
-    /** Stops the tests running now (their processes are killed by PID); the rest are not started. */
+    /**
+     * Stops the tests running now (their processes are killed by PID, and whatever else the plan
+     * started on its hosts: {@link IperfSession#stop()}); the rest are not started. Returns once
+     * the kills are done; {@link #run()} then returns what completed. Does nothing once
+     * {@link #run()} has closed the connections.
+     */
     public void stop() throws InterruptedException {
-        session.stop();
+        stopping.lockInterruptibly();
+        try {
+            if (!finished) {
+                session.stop();
+            }
+        } finally {
+            stopping.unlock();
+        }
     }
 }

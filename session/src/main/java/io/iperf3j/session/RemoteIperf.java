@@ -172,6 +172,11 @@ public final class RemoteIperf {
             throw new ConnectionError("server start on " + node.id() + " gave no PID (status " + r.exitStatus() + ": "
                     + r.stderr().strip() + ")");
         }
+        if (stopRequested) {
+            // stopped while it started: the stop found no PID to kill yet
+            stop();
+            throw new IperfError("server on " + node.id() + " stopped");
+        }
         if (r.stdout().contains(RemoteScripts.UNVERIFIED_MARK)) {
             warnings.add(node.id() + ": port " + port + " listens, but not provably by the server (PID " + pid.get()
                     + "): its /proc/PID/fd is not readable for this user");
@@ -187,10 +192,13 @@ public final class RemoteIperf {
         throw ServerCheck.failure(commandLine(), node.id(), port, PORT_TAKEN_WAIT, timeout, r, out);
     }
 
-    /** What the server printed so far, copied to {@code localCopy}; empty if it cannot be had (the verdict then goes without it). */
+    /**
+     * What the server printed, copied to {@code localCopy} and removed on the host; empty if it cannot
+     * be had (the verdict then goes without it).
+     */
     private List<String> fetchServerOutput(Path localCopy) throws InterruptedException {
         try {
-            node.connection().fetch(remoteOutput, localCopy);
+            takeOutput(localCopy);
             return Files.readAllLines(localCopy, StandardCharsets.UTF_8);
         } catch (ConnectionError | IOException e) {
             return List.of();
@@ -206,9 +214,7 @@ public final class RemoteIperf {
     public void stopServer(Path localCopy, Duration grace) throws SessionException, InterruptedException {
         requireMode(Mode.SERVER);
         stop(grace);
-        if (remoteOutput != null) {
-            node.connection().take(remoteOutput, localCopy);
-        }
+        takeOutput(localCopy);
         try {
             for (String line : Files.readAllLines(localCopy, StandardCharsets.UTF_8)) {
                 if (OutputCheck.isAddressInUse(line)) {
@@ -218,6 +224,31 @@ public final class RemoteIperf {
         } catch (IOException e) {
             throw new ConnectionError("cannot read the fetched server output " + localCopy + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Copies the server's output file to {@code localCopy} and removes it on the host (once; later
+     * calls do nothing): after its test, or after a failed one, so no file is left on the host.
+     */
+    public void takeOutput(Path localCopy) throws ConnectionError, InterruptedException {
+        requireMode(Mode.SERVER);
+        String remote = remoteOutput;
+        if (remote == null) {
+            return;
+        }
+        try {
+            node.connection().take(remote, localCopy);
+            remoteOutput = null;
+        } catch (ConnectionError e) {
+            throw new ConnectionError("the output of '" + commandLine() + "' on " + node.id() + " could not be fetched: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** A connection lost under this client, as an error naming it and its host: its own exit status is unknown. */
+    private ConnectionError running(ConnectionError e) {
+        return new ConnectionError("'" + commandLine() + "' on " + node.id() + ": " + e.getMessage()
+                + " while it ran; it did not report an exit", e);
     }
 
     /**
@@ -274,7 +305,16 @@ public final class RemoteIperf {
                 }
             }
             errReader.join(Duration.ofSeconds(5));
-            OptionalInt status = p.waitFor(Duration.ofSeconds(10));
+            OptionalInt status;
+            try {
+                status = p.waitFor(Duration.ofSeconds(10));
+            } catch (ConnectionError e) {
+                if (stopRequested) {
+                    // its channel was closed by the stop
+                    throw new IperfError("client on " + node.id() + " stopped");
+                }
+                throw running(e);
+            }
             // the wrapper only exits after the iperf did (it waits for it)
             gone = status.isPresent() && status.getAsInt() < 128;
             for (String line : stderr) {

@@ -16,8 +16,13 @@ public interface RemoteProcess extends AutoCloseable {
     /** Standard error. */
     InputStream stderr();
 
-    /** Waits up to {@code timeout} for the exit status; empty if it has not ended (or the channel gave none). */
-    OptionalInt waitFor(Duration timeout) throws InterruptedException;
+    /**
+     * Waits up to {@code timeout} for the exit status; empty if it has not ended.
+     *
+     * @throws ConnectionError if its channel ended without an exit status (the connection was lost):
+     *         that is not an exit of the command
+     */
+    OptionalInt waitFor(Duration timeout) throws InterruptedException, ConnectionError;
 
     /** Drops the channel and the local ends of the streams. */
     @Override

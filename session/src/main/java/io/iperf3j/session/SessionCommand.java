@@ -53,6 +53,10 @@ public final class SessionCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: session-<time>)")
     Path output;
 
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "run, into DIR, the plan's tests that are not in DIR/tests.jsonl yet (a run stopped or cut short)")
+    Path resume;
+
     @Option(names = "--dry-run", description = "print every iperf command each host would run, run nothing")
     boolean dryRun;
 
@@ -176,11 +180,18 @@ public final class SessionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Plan plan;
         PlanRunner r;
-        Path dir = output != null ? output
+        if (resume != null && output != null && !resume.equals(output)) {
+            err.println("iperf3j session: -o " + output + " and --resume " + resume + " name two directories; give one");
+            return BAD_PLAN;
+        }
+        Path dir = resume != null ? resume : output != null ? output
                 : Path.of("session-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now()));
         PlanOutputDirectory files = null;
+        Plan whole;
+        java.util.Map<String, TestResult> earlier;
         try {
-            plan = withCommandLine(PlanFile.read(planFile));
+            whole = withCommandLine(PlanFile.read(planFile));
+            plan = whole;
             if (dryRun) {
                 r = new PlanRunner(plan, dir.resolve("raw"), x -> { });
                 for (String line : r.dryRun(verbose)) {
@@ -189,6 +200,19 @@ public final class SessionCommand implements Callable<Integer> {
                 return OK;
             }
             files = new PlanOutputDirectory(dir);
+            long there = files.resultCount();
+            if (resume == null && there > 0) {
+                err.println("iperf3j session: " + dir + " already holds " + there + " test result(s) (" + dir.resolve("tests.jsonl")
+                        + "); --resume " + dir + " runs the plan's tests that are not in it, or give another -o");
+                return BAD_PLAN;
+            }
+            earlier = files.completed(whole.tests());
+            if (!earlier.isEmpty()) {
+                plan = new Plan(whole.hosts(), whole.tests().stream().filter(t -> !earlier.containsKey(t.id())).toList(),
+                        whole.parallel(), whole.filenameBase(), whole.push());
+                out.println("resuming " + dir + ": " + earlier.size() + " of " + whole.tests().size()
+                        + " test(s) already in tests.jsonl");
+            }
             int total = plan.tests().size();
             AtomicInteger done = new AtomicInteger();
             List<Consumer<TestResult>> sinks = new ArrayList<>();
@@ -206,41 +230,57 @@ public final class SessionCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("iperf3j session: " + e.getMessage());
             return BAD_PLAN;
+        } catch (IOException e) {
+            err.println("iperf3j session: " + e.getMessage());
+            return BAD_PLAN;
         }
         runner = r;
         out.println("running " + plan.tests().size() + " test(s) on " + plan.hosts().size() + " host(s)"
                 + (plan.parallel() ? " in " + r.schedule().size() + " parallel round(s)" : "") + "; output in " + dir);
+        // SIGINT/SIGTERM: every iperf the plan started is killed, and the summaries of what completed
+        // are written (by this thread, which the hook waits for) before the JVM ends
+        java.util.concurrent.CountDownLatch summarised = new java.util.concurrent.CountDownLatch(1);
         Thread hook = new Thread(() -> {
             try {
                 r.stop();
+                summarised.await(STOP_SUMMARY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        List<TestResult> results;
         long started = System.nanoTime();
         try {
-            results = r.run();
+            List<TestResult> ran = r.run();
+            java.util.Map<String, TestResult> byId = new java.util.HashMap<>(earlier);
+            ran.forEach(t -> byId.put(t.id(), t));
+            List<TestResult> results = whole.tests().stream().map(t -> byId.get(t.id())).filter(java.util.Objects::nonNull).toList();
+            if (results.size() < whole.tests().size()) {
+                out.println("stopped: " + results.size() + " of " + whole.tests().size() + " test(s) completed");
+            }
+            List<String> notes = pushing == null ? List.of() : flushPush(results.size(), System.nanoTime() - started);
+            try {
+                files.writeSummaries(results, plan.hosts().stream().map(Node::id).toList(), notes);
+            } catch (IOException e) {
+                err.println("iperf3j session: cannot write the summaries: " + e.getMessage());
+                return TEST_FAILED;
+            }
+            out.print(new String(java.nio.file.Files.readAllBytes(dir.resolve("summary.txt")), java.nio.charset.StandardCharsets.UTF_8));
+            ThroughputMatrix m = ThroughputMatrix.of(results, List.of());
+            boolean reported = report == null || writeReport(dir);
+            return m.failed() == 0 && reported && results.size() == whole.tests().size() ? OK : TEST_FAILED;
         } finally {
+            summarised.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // already shutting down
             }
         }
-        List<String> notes = pushing == null ? List.of() : flushPush(results.size(), System.nanoTime() - started);
-        try {
-            files.writeSummaries(results, plan.hosts().stream().map(Node::id).toList(), notes);
-        } catch (IOException e) {
-            err.println("iperf3j session: cannot write the summaries: " + e.getMessage());
-            return TEST_FAILED;
-        }
-        ThroughputMatrix m = ThroughputMatrix.of(results, List.of());
-        out.print(new String(java.nio.file.Files.readAllBytes(dir.resolve("summary.txt")), java.nio.charset.StandardCharsets.UTF_8));
-        boolean reported = report == null || writeReport(dir);
-        return m.failed() == 0 && reported ? OK : TEST_FAILED;
     }
+
+    /** How long a SIGINT/SIGTERM waits, after the kills, for the summaries of what completed. */
+    static final java.time.Duration STOP_SUMMARY_WAIT = java.time.Duration.ofSeconds(20);
 
     /**
      * Gives the results still on their way to the Pushgateway {@link ResultPush#FLUSH_TIMEOUT}, after a line

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import io.iperf3j.session.internal.ExecFileCopy;
@@ -27,14 +29,23 @@ import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.client.config.hosts.HostConfigEntry;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.Closeable;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 
 /**
  * Runs commands on a host over SSH (Apache MINA SSHD client). One SSH session per
- * connection, opened on first use and reused for every command and file copy, opened
- * again if it was lost. Host keys are checked against {@code known_hosts}
+ * connection, opened on first use and reused for every command and file copy; logged into
+ * again only when that session itself was lost (never for a refused or failed channel), the
+ * reason said once ({@link #takeNotices()}). At most {@link #MAX_CHANNELS} channels are open at
+ * once: a command or copy beyond that waits for one to close (a queue, not a failure). Every
+ * channel is closed on both sides: this side sends its {@code SSH_MSG_CHANNEL_CLOSE} and waits
+ * for the server's, so sshd frees its session (an immediate close, MINA's
+ * {@code Channel.close()}, sends nothing and leaves it open on the server until
+ * {@code MaxSessions} refuses new ones). Host keys are checked against {@code known_hosts}
  * ({@link HostKeyPolicy}; OpenSSH's hashed entries are understood). Keys are offered as
  * OpenSSH offers them: the ssh-agent's, then the identity files, then the password; the
  * ProxyJump hops, if any, are logged into with the same keys and known_hosts. Nothing is read
@@ -50,6 +61,19 @@ import org.apache.sshd.sftp.client.SftpClientFactory;
 public final class SshConnection implements Connection {
     /** Largest file {@link #fetch} or {@link #take} copies, over SFTP or exec: the largest file a report reads. */
     public static final long MAX_FETCHED_BYTES = 1L << 30;
+    /**
+     * Channels open at once on one connection (commands, copies, kills). OpenSSH's default
+     * {@code MaxSessions} is 10; a host in a plan needs at most two at once (a running client and
+     * the kill that stops it; a server start, its wait-and-kill and its copy run one after the other).
+     */
+    public static final int MAX_CHANNELS = 3;
+    /** How long a closing channel waits for the server's close before it is dropped on this side only. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    private final Semaphore channels = new Semaphore(MAX_CHANNELS, true);
+    /** Why the current session ended, once it has (read when it is found closed). */
+    private LossListener loss;
+    /** Set when the login after a lost session failed: every later use fails with it, without trying again. */
+    private ConnectionError relogFailed;
     private final SshSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean sftpAbsent = new AtomicBoolean();
@@ -111,7 +135,26 @@ public final class SshConnection implements Connection {
         if (session != null && session.isOpen() && session.isAuthenticated()) {
             return session;
         }
-        closeSession();
+        if (relogFailed != null) {
+            throw new ConnectionError(relogFailed.getMessage(), relogFailed);
+        }
+        if (session != null) {
+            // the one login again after a loss; if it fails, so does every later use (until close())
+            String lost = "the ssh connection " + describe() + " was lost (" + lostReason() + ")";
+            notices.add(lost + "; logging in again");
+            closeSession();
+            try {
+                return login();
+            } catch (ConnectionError e) {
+                relogFailed = new ConnectionError(lost + "; logging in again failed: " + e.getMessage(), e);
+                throw relogFailed;
+            }
+        }
+        return login();
+    }
+
+    /** Logs in: one new session, which this connection keeps. */
+    private ClientSession login() throws ConnectionError {
         if (client == null) {
             client = newClient();
         }
@@ -130,8 +173,36 @@ public final class SshConnection implements Connection {
             throw new ConnectionError("ssh login to " + describe() + " failed" + (SshFailure.isHostKeyRejected(e)
                     ? ": " + SshFailure.hostKey(settings) : " (tried: " + tried() + "): " + reason(e)), e);
         }
+        loss = new LossListener();
+        s.addSessionListener(loss);
         session = s;
         return s;
+    }
+
+    /** Records why one session ended: the first exception or disconnect message, else a plain close. */
+    private static final class LossListener implements SessionListener {
+        private final AtomicReference<String> reason = new AtomicReference<>();
+
+        @Override
+        public void sessionException(Session s, Throwable t) {
+            reason.compareAndSet(null, SshConnection.reason(t));
+        }
+
+        @Override
+        public void sessionDisconnect(Session s, int code, String message, String language, boolean initiator) {
+            reason.compareAndSet(null, (initiator ? "disconnected: " : "the server disconnected: ") + message);
+        }
+
+        @Override
+        public void sessionClosed(Session s) {
+            reason.compareAndSet(null, "the connection closed");
+        }
+    }
+
+    private String lostReason() {
+        LossListener l = loss;
+        String r = l == null ? null : l.reason.get();
+        return r != null ? r : "closed";
     }
 
     /**
@@ -196,20 +267,68 @@ public final class SshConnection implements Connection {
         return new SshProcess(openExec(script));
     }
 
-    /** An exec channel running {@code script} (wrapped as every command is), open. */
+    /**
+     * An exec channel running {@code script} (wrapped as every command is), open, holding one of
+     * the {@link #MAX_CHANNELS} slots until it is closed. A channel the server refuses (or that
+     * does not open in time) is an error; the session is logged into again only if it was lost.
+     */
     private ChannelExec openExec(String script) throws ConnectionError {
+        takeSlot();
+        ChannelExec channel = null;
         lock.lock();
         try {
             ClientSession s = session();
-            ChannelExec channel = s.createExecChannel(settings.wrapper().commandLine(script));
+            channel = s.createExecChannel(settings.wrapper().commandLine(script));
+            channel.addCloseFutureListener(f -> channels.release());
             channel.open().verify(settings.connectTimeout());
             return channel;
-        } catch (IOException e) {
-            closeSession();
+        } catch (IOException | ConnectionError | RuntimeException e) {
+            if (channel == null) {
+                channels.release();
+            } else {
+                closeBothSides(channel);
+            }
+            if (e instanceof ConnectionError c) {
+                throw c;
+            }
             throw new ConnectionError("cannot run a command over " + describe() + ": " + reason(e), e);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Waits for a free channel slot (threads queue in order); an interrupt is a {@link ConnectionError}. */
+    private void takeSlot() throws ConnectionError {
+        try {
+            channels.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectionError("interrupted while waiting for a channel on " + describe());
+        }
+    }
+
+    /**
+     * Closes {@code channel} on both sides: sends the close and waits up to {@link #CLOSE_WAIT} for
+     * the server's; past that (a server that no longer answers) it is dropped on this side.
+     */
+    static void closeBothSides(Closeable channel) {
+        try {
+            if (channel.close(false).await(CLOSE_WAIT)) {
+                return;
+            }
+        } catch (IOException e) {
+            // interrupted or failed: dropped below
+        }
+        channel.close(true);
+    }
+
+    /** Why the channel of a command ended without an exit status: the connection was lost, or only the channel closed. */
+    private String noStatus() {
+        ClientSession s = session;
+        if (s == null || !s.isOpen() || s.isClosing()) {
+            return "the ssh connection " + describe() + " was lost (" + lostReason() + ")";
+        }
+        return "the ssh channel on " + describe() + " closed without an exit status";
     }
 
     /** Over SFTP; over exec ({@code cat}) behind a prefix or on a host without SFTP. At most {@link #MAX_FETCHED_BYTES}. */
@@ -265,19 +384,29 @@ public final class SshConnection implements Connection {
      * in time, or a session that went down are errors, not a missing subsystem.
      */
     private Optional<SftpClient> sftp(ClientSession s) throws ConnectionError {
+        takeSlot();
+        SftpClient client;
         try {
-            return Optional.of(SftpClientFactory.instance().createSftpClient(s));
-        } catch (IOException e) {
-            if (!s.isOpen() || causedBy(e, SshChannelOpenException.class) || causedBy(e, TimeoutException.class)) {
-                throw new ConnectionError("sftp to " + describe() + " failed: " + reason(e), e);
-            }
-            if (sftpAbsent.compareAndSet(false, true)) {
-                Throwable root = rootCause(e);
-                notices.add("no SFTP subsystem on " + describe() + " (the server closed the sftp channel: "
-                        + (root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName()) + "); files are copied over exec (cat) on this connection from now on");
-            }
-            return Optional.empty();
+            client = SftpClientFactory.instance().createSftpClient(s);
+        } catch (IOException | RuntimeException e) {
+            channels.release();
+            return noSftp(s, e);
         }
+        client.getClientChannel().addCloseFutureListener(f -> channels.release());
+        return Optional.of(client);
+    }
+
+    /** Empty when {@code e} says the host has no SFTP subsystem (said once); otherwise the error. */
+    private Optional<SftpClient> noSftp(ClientSession s, Exception e) throws ConnectionError {
+        if (!s.isOpen() || causedBy(e, SshChannelOpenException.class) || causedBy(e, TimeoutException.class)) {
+            throw new ConnectionError("sftp to " + describe() + " failed: " + reason(e), e);
+        }
+        if (sftpAbsent.compareAndSet(false, true)) {
+            Throwable root = rootCause(e);
+            notices.add("no SFTP subsystem on " + describe() + " (the server closed the sftp channel: "
+                    + (root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName()) + "); files are copied over exec (cat) on this connection from now on");
+        }
+        return Optional.empty();
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
@@ -315,7 +444,7 @@ public final class SshConnection implements Connection {
     /** {@code cat} over an exec channel: bytes as they come, at most {@link #MAX_FETCHED_BYTES}, a deadline by size. */
     private void fetchOverExec(String remotePath, Path local) throws ConnectionError {
         ChannelExec channel = openExec(ExecFileCopy.readCommand(remotePath));
-        try (channel) {
+        try {
             ExecFileCopy.fetch(channel, local, MAX_FETCHED_BYTES);
         } catch (IOException e) {
             throw new ConnectionError("cannot copy " + remotePath + " from " + describe() + " to " + local + " over exec: "
@@ -323,6 +452,8 @@ public final class SshConnection implements Connection {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectionError("interrupted while copying " + remotePath + " from " + describe());
+        } finally {
+            closeBothSides(channel);
         }
     }
 
@@ -373,11 +504,13 @@ public final class SshConnection implements Connection {
     /** {@code cat > FILE} over an exec channel, fed from {@code local}, within {@code timeout}. */
     private void uploadOverExec(Path local, String remotePath, Duration timeout) throws ConnectionError, InterruptedException {
         ChannelExec channel = openExec(ExecFileCopy.writeCommand(remotePath));
-        try (channel) {
+        try {
             ExecFileCopy.upload(local, channel, timeout);
         } catch (IOException e) {
             throw new ConnectionError("cannot copy " + local + " to " + describe() + ":" + remotePath + " over exec: "
                     + reason(e), e);
+        } finally {
+            closeBothSides(channel);
         }
     }
 
@@ -393,6 +526,7 @@ public final class SshConnection implements Connection {
         lock.lock();
         try {
             closeSession();
+            relogFailed = null;
             if (client != null) {
                 client.stop();
                 client = null;
@@ -402,7 +536,14 @@ public final class SshConnection implements Connection {
         }
     }
 
-    private record SshProcess(ChannelExec channel) implements RemoteProcess {
+    /** A command on an exec channel; closing it closes the channel on both sides. */
+    private final class SshProcess implements RemoteProcess {
+        private final ChannelExec channel;
+
+        SshProcess(ChannelExec channel) {
+            this.channel = channel;
+        }
+
         @Override
         public InputStream stdout() {
             return channel.getInvertedOut();
@@ -413,8 +554,13 @@ public final class SshConnection implements Connection {
             return channel.getInvertedErr();
         }
 
+        /**
+         * The exit status; a command killed by a signal (sshd sends {@code exit-signal}) gives 128 + its
+         * number. A channel that closed with neither is not an exit: a {@link ConnectionError} saying
+         * whether the connection was lost.
+         */
         @Override
-        public OptionalInt waitFor(Duration timeout) {
+        public OptionalInt waitFor(Duration timeout) throws ConnectionError {
             Set<ClientChannelEvent> events = channel.waitFor(
                     EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS), timeout);
             Integer status = channel.getExitStatus();
@@ -422,15 +568,33 @@ public final class SshConnection implements Connection {
                 return OptionalInt.of(status);
             }
             if (events.contains(ClientChannelEvent.CLOSED)) {
-                // closed without a status (e.g. killed by a signal): sshd sends exit-signal instead
-                return OptionalInt.of(channel.getExitSignal() != null ? 128 + 15 : 255);
+                String signal = channel.getExitSignal();
+                if (signal != null) {
+                    return OptionalInt.of(128 + signalNumber(signal));
+                }
+                throw new ConnectionError(noStatus());
             }
             return OptionalInt.empty();
         }
 
         @Override
         public void close() {
-            channel.close(true);
+            closeBothSides(channel);
         }
+    }
+
+    /** The number of a signal sshd names in {@code exit-signal} (TERM when it is not one of these). */
+    private static int signalNumber(String name) {
+        return switch (name) {
+            case "HUP" -> 1;
+            case "INT" -> 2;
+            case "QUIT" -> 3;
+            case "ABRT" -> 6;
+            case "KILL" -> 9;
+            case "SEGV" -> 11;
+            case "PIPE" -> 13;
+            case "ALRM" -> 14;
+            default -> 15;
+        };
     }
 }

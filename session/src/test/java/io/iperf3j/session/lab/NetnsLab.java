@@ -98,10 +98,19 @@ public final class NetnsLab implements AutoCloseable {
      * @param jumpHosts hosts on both bridges (sshd listens on the first only: the test JVM's way in)
      * @param behindJump hosts on the second bridge only: the test JVM has no leg there and the root
      *        namespace no route to that subnet, so only an SSH jump through a jump host reaches them
+     * @param debugLog every sshd logs at {@code LogLevel DEBUG1} (each channel's opening and freeing,
+     *        read by {@link #sshdChannels(int)})
      */
-    public record Layout(Set<Integer> withoutSftp, Set<Integer> jumpHosts, Set<Integer> behindJump) {
+    public record Layout(Set<Integer> withoutSftp, Set<Integer> jumpHosts, Set<Integer> behindJump, boolean debugLog) {
         /** Every host on one bridge, every sshd with SFTP. */
         public static final Layout FLAT = new Layout(Set.of(), Set.of(), Set.of());
+        /** As {@link #FLAT}, every sshd logging at DEBUG1. */
+        public static final Layout FLAT_DEBUG_LOG = new Layout(Set.of(), Set.of(), Set.of(), true);
+
+        /** Without the debug log. */
+        public Layout(Set<Integer> withoutSftp, Set<Integer> jumpHosts, Set<Integer> behindJump) {
+            this(withoutSftp, jumpHosts, behindJump, false);
+        }
 
         public Layout {
             withoutSftp = Set.copyOf(withoutSftp);
@@ -239,6 +248,58 @@ public final class NetnsLab implements AutoCloseable {
         return Files.readString(dir.resolve("sshd_" + i + ".log"));
     }
 
+    /**
+     * What host i's sshd (logging at DEBUG1, {@link Layout#debugLog()}) says of its SSH logins and
+     * channels so far: logins accepted, and the most channels it held open at once, counted from its
+     * {@code channel N: new} and {@code channel N: free} lines (sshd logs both for every channel).
+     */
+    public SshdChannels sshdChannels(int i) throws IOException {
+        if (!layout.debugLog()) {
+            throw new IllegalStateException("the lab's sshds do not log at DEBUG1 (Layout.debugLog)");
+        }
+        int logins = 0;
+        int open = 0;
+        int peak = 0;
+        int opened = 0;
+        for (String line : Files.readAllLines(dir.resolve("sshd_" + i + ".log"), StandardCharsets.UTF_8)) {
+            if (line.contains("Accepted publickey for ") || line.contains("Accepted password for ")) {
+                logins++;
+            } else if (line.matches(".*debug1: channel \\d+: new .*")) {
+                open++;
+                opened++;
+                peak = Math.max(peak, open);
+            } else if (line.matches(".*debug1: channel \\d+: free: .*")) {
+                open--;
+            }
+        }
+        return new SshdChannels(logins, opened, peak, open);
+    }
+
+    /**
+     * One sshd's logins and channels ({@link #sshdChannels(int)}).
+     *
+     * @param logins logins it accepted
+     * @param opened channels it opened in all
+     * @param peak the most it held open at once
+     * @param open those open now
+     */
+    public record SshdChannels(int logins, int opened, int peak, int open) {
+    }
+
+    /** Kills every sshd process in host i's namespace (the listener and each connection's), by PID: SSH to it is down, its connections lost. */
+    public void killSshd(int i) throws Exception {
+        stopSshd(i);
+        for (String pid : Netns.pids(ns(i))) {
+            try {
+                if (Files.readString(Path.of("/proc", pid, "cmdline")).startsWith("sshd")) {
+                    Shell.exec("kill", "-KILL", pid);
+                }
+            } catch (IOException e) {
+                // ended meanwhile
+            }
+        }
+    }
+
     /** A key sshd does not accept. */
     public Path wrongKey() {
         return wrongKey;
@@ -310,8 +371,9 @@ public final class NetnsLab implements AutoCloseable {
                 "KbdInteractiveAuthentication no",
                 "UsePAM no",
                 "StrictModes no",
-                "MaxSessions 50",
+                // MaxSessions is OpenSSH's default (10): a session must close its channels on both sides
                 "MaxStartups 50",
+                layout.debugLog() ? "LogLevel DEBUG1" : "# LogLevel INFO (the default)",
                 layout.withoutSftp().contains(i) ? "# no SFTP subsystem on this host" : "Subsystem sftp internal-sftp",
                 "Match User " + PASSWORD_USER,
                 "    PasswordAuthentication yes",
@@ -423,8 +485,9 @@ public final class NetnsLab implements AutoCloseable {
                 String raw = Files.readString(Path.of("/proc", pid, "cmdline"));
                 String[] argv = raw.split("\0");
                 String cmd = raw.replace('\0', ' ');
-                // an iperf (or a java running iperf3j, or a wrapper script around one), not a shell running a -c script
-                boolean shellScript = argv.length > 1 && argv[1].equals("-c");
+                // an iperf (or a java running iperf3j, or a wrapper script around one), not a shell running a -c
+                // script (an iperf's own -c, a client, counts)
+                boolean shellScript = argv.length > 1 && argv[1].equals("-c") && argv[0].matches("(.*/)?(ba|da|a|z|k)?sh");
                 // sshd names its session processes after the user ("sshd: iperf3jlab [priv]"), and one
                 // may outlive a refused login by a moment: not an iperf
                 boolean sshd = argv[0].startsWith("sshd");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.Role;
 import io.iperf3j.Transport;
 import io.iperf3j.session.ConnectionError;
@@ -23,9 +22,6 @@ import io.iperf3j.session.SessionCommand;
 import io.iperf3j.session.TestOutcome;
 import io.iperf3j.session.TestResult;
 import io.iperf3j.session.TestSpec;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +48,6 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class SessionLabTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path work = Path.of("target", "session-lab").toAbsolutePath();
     private NetnsLab lab;
     private String iperf3j;
@@ -80,28 +75,8 @@ class SessionLabTest {
                 + "\n      accept_new_host_keys: true\n      connect_timeout: 5\n      auth_timeout: 5\n";
     }
 
-    private record Run(int status, String out, String err, Path dir, List<JsonNode> tests) {
-    }
-
-    private Run session(String yaml, String... extra) throws Exception {
-        Path dir = Files.createTempDirectory(work, "run");
-        Path plan = dir.resolve("plan.yaml");
-        Files.writeString(plan, yaml);
-        Path outDir = dir.resolve("out");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> args = new ArrayList<>(List.of(plan.toString(), "-o", outDir.toString()));
-        args.addAll(List.of(extra));
-        int status = SessionCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        List<JsonNode> tests = new ArrayList<>();
-        Path jsonl = outDir.resolve("tests.jsonl");
-        if (Files.exists(jsonl)) {
-            for (String line : Files.readAllLines(jsonl)) {
-                tests.add(JSON.readTree(line));
-            }
-        }
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), outDir, tests);
+    private PlanRun session(String yaml, String... extra) throws Exception {
+        return PlanRun.of(work, "run", yaml, extra);
     }
 
     private void assertNoIperfLeft() throws Exception {
@@ -122,7 +97,7 @@ class SessionLabTest {
             String yaml = "hosts:\n" + hostYaml(1, "h1", "tpc", "iperf3j", "", lab.key())
                     + hostYaml(2, "h2", "node", "iperf3j", "", lab.key()) + hostYaml(3, "h3", "node", "iperf3j", "", lab.key())
                     + "tests:\n  - name: mesh\n    mesh: [h1, h2, h3]\n    direction: both\n    duration: 6\n";
-            Run r = session(yaml);
+            PlanRun r = session(yaml);
             Files.writeString(work.resolve("mesh-summary.txt"), r.out());
             assertThat(r.status()).as(r.out() + r.err()).isZero();
             assertThat(r.tests()).hasSize(6);
@@ -159,7 +134,7 @@ class SessionLabTest {
                 + "tests:\n  - name: mix\n    pairs: [[real, ours]]\n    direction: both\n    duration: 2\n"
                 + "  - name: v2\n    pairs: [[two, real]]\n    direction: both\n    duration: 2\n"
                 + "  - name: v2udp\n    pairs: [[two, ours]]\n    protocol: udp\n    args: [-b, 20M]\n    duration: 2\n";
-        Run r = session(yaml);
+        PlanRun r = session(yaml);
         assertThat(r.status()).as(r.out() + r.err()).isZero();
         assertThat(r.tests()).hasSize(5).allSatisfy(t -> assertThat(t.get("status").asText()).as(t.toString()).isEqualTo("ok"));
         // real iperf3 -c against iperf3j -s (real -> ours), and iperf3j -c against real iperf3 -s (ours -> real)
@@ -191,13 +166,13 @@ class SessionLabTest {
         String yaml = "hosts:\n" + hostYaml(1, "h1", "tpc", "iperf3", "", lab.key())
                 + hostYaml(2, "h2", "node", "iperf3j", "", lab.key())
                 + "tests:\n  - name: star\n    star: [h2]\n    direction: both\n    duration: 3\n";
-        Run r = session(yaml, "--dry-run");
+        PlanRun r = session(yaml, "--dry-run");
         assertThat(r.status()).isZero();
         // the iperf command line itself; the script around it only with -V
         assertThat(r.out()).contains("h1 [ssh root@" + lab.address(1) + ":22]: iperf3 -s -p 5201 -1 -J\n")
                 .contains("h2 [ssh root@" + lab.address(2) + ":22]: " + iperf3j + " -c " + lab.address(1) + " -p 5201 -t 3 -J\n")
                 .contains("-c " + lab.address(2)).doesNotContain("sh -c");
-        Run verbose = session(yaml, "--dry-run", "-V");
+        PlanRun verbose = session(yaml, "--dry-run", "-V");
         assertThat(verbose.status()).isZero();
         assertThat(verbose.out()).contains("h1 [ssh root@" + lab.address(1) + ":22]: iperf3 -s -p 5201 -1 -J\n    script: sh -c")
                 .contains("h2 [ssh root@" + lab.address(2) + ":22]: " + iperf3j + " -c " + lab.address(1) + " -p 5201 -t 3 -J\n    script: sh -c");
@@ -209,11 +184,11 @@ class SessionLabTest {
     @Order(4)
     void badDirectionOrNodeIdFailsBeforeAnythingRuns() throws Exception {
         String hosts = "hosts:\n" + hostYaml(1, "h1", "tpc", "iperf3", "", lab.key()) + hostYaml(2, "h2", "node", "iperf3", "", lab.key());
-        Run bad = session(hosts + "tests:\n  - pairs: [[h1, h2]]\n    direction: sideways\n");
+        PlanRun bad = session(hosts + "tests:\n  - pairs: [[h1, h2]]\n    direction: sideways\n");
         assertThat(bad.status()).isEqualTo(SessionCommand.BAD_PLAN);
         assertThat(bad.err()).contains("tests[0] (t0).direction").contains("sideways");
         assertThat(bad.tests()).isEmpty();
-        Run unknown = session(hosts + "tests:\n  - pairs: [[h1, h2], [h2, h9]]\n");
+        PlanRun unknown = session(hosts + "tests:\n  - pairs: [[h1, h2], [h2, h9]]\n");
         assertThat(unknown.status()).isEqualTo(SessionCommand.BAD_PLAN);
         assertThat(unknown.err()).contains("h9");
         assertThat(unknown.tests()).isEmpty();
@@ -242,7 +217,7 @@ class SessionLabTest {
                 + "tests:\n  - name: f\n    pairs: [[good, nobin], [good, wrongkey], [good, down], [frozen, good], [good, fine]]\n"
                 + "    duration: 1\n    client_timeout: 3\n";
         long t0 = System.nanoTime();
-        Run r = session(yaml);
+        PlanRun r = session(yaml);
         Files.writeString(work.resolve("faults-summary.txt"), r.out());
         assertThat(r.status()).as(r.out()).isEqualTo(SessionCommand.TEST_FAILED);
         assertThat(r.tests()).hasSize(5);
@@ -286,7 +261,8 @@ class SessionLabTest {
         runner.stop();
         t.join(TimeUnit.SECONDS.toMillis(60));
         assertThat(t.isAlive()).isFalse();
-        assertThat(results.get()).singleElement().satisfies(r -> assertThat(r.outcome()).isInstanceOf(TestOutcome.Failed.class));
+        // the test the stop cut short did not complete: it is not a result (a --resume runs it again)
+        assertThat(results.get()).isEmpty();
         assertNoIperfLeft();
     }
 
