@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * {@code iperf3j -s -p FIRST-LAST} as a process: one server listening on 9 ports, and 9 real iperf3 clients
- * (3.12 and 3.21 by turns, two of them UDP), one per port, started at once with {@code -P 2}. Every client
+ * (3.12 and 3.21 by turns, two of them UDP, each from its own 127.0.0.N), one per port, started at once with
+ * {@code -P 2}. Every client
  * ends with {@code iperf Done.}; each was served on its own port; {@code --max-concurrent 4} and
  * {@code --queue 16} hold across the ports (5 queued, none busy). The same run's standard output shows the
  * concurrent tests' text readable: every report line starts with its test's {@code test=N}, every
@@ -48,7 +49,8 @@ class PortRangeCliTest {
                 List<Iperf3Process> clients = new ArrayList<>();
                 try {
                     for (int i = 0; i < PORTS; i++) {
-                        List<String> args = new ArrayList<>(List.of("-c", "127.0.0.1", "-p",
+                        // each from its own address: one address may hold only a quarter of --queue
+                        List<String> args = new ArrayList<>(List.of("-c", "127.0.0.1", "-B", "127.0.0." + (10 + i), "-p",
                                 Integer.toString(first + i), "-P", "2", "-t", "3"));
                         if (i % 4 == 1) {
                             args.addAll(List.of("-u", "-b", "10M"));
