@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Issue 29's scale figure, from the runtime image as users install it: one server with 64
- * slots and a queue of 200, and 264 real iperf3 clients at once (3.12 and 3.21, TCP and UDP,
- * from eight loopback source addresses). Every client must end with its results (none told
+ * slots and a queue of 200, and 264 real iperf3 clients (3.12 and 3.21, TCP and UDP, from eight
+ * loopback source addresses): 64 that run 10 s, and 200 started once those all run, which wait in
+ * the queue. Every client must end with its results (none told
  * "busy", none cut off), and the server's peak memory and threads are sampled from /proc
  * every 100 ms: held clients cost no thread and no buffer, so the peaks stay those of the
  * running tests, whatever the queue holds. The figures go to stdout and to
@@ -51,6 +52,13 @@ class PublicServerScaleIT {
                 for (int i = 0; i < CLIENTS; i++) {
                     clients.add(Iperf3Process.iperf3(i % 2 == 0 ? Iperf3Binary.V3_12 : Iperf3Binary.V3_21,
                             clientArgs(i, port)));
+                    if (i == SLOTS - 1) {
+                        // The queue is used whatever the rate clients start at: the first SLOTS run
+                        // FIRST_SECONDS, and the rest start once all of them run. (Started at once, 2 s
+                        // tests reached 57 at a time in one run: clients started at 27/s, none queued.)
+                        assertThat(awaitLines(log, "event=start", SLOTS, Duration.ofSeconds(60)))
+                                .as("the first %d tests run", SLOTS).isEqualTo(SLOTS);
+                    }
                 }
                 List<String> failures = new ArrayList<>();
                 for (Iperf3Process c : clients) {
@@ -88,10 +96,27 @@ class PublicServerScaleIT {
         }
     }
 
-    /** Alternately TCP and UDP, some reversed, from 127.0.0.2-9 (Linux routes all of 127/8 to lo). */
+    /** How long the first {@link #SLOTS} clients' tests run: the rest arrive while every place is taken. */
+    private static final int FIRST_SECONDS = 10;
+
+    /** Lines of the server's log holding {@code text}, polled until there are {@code n} or {@code limit} passed. */
+    private static long awaitLines(Path log, String text, int n, Duration limit) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        long seen;
+        while ((seen = Files.readString(log).lines().filter(l -> l.contains(text)).count()) < n
+                && System.nanoTime() - deadline < 0) {
+            Thread.sleep(50);
+        }
+        return seen;
+    }
+
+    /**
+     * Alternately TCP and UDP, some reversed, from 127.0.0.2-9 (Linux routes all of 127/8 to lo); the
+     * first {@link #SLOTS} run {@link #FIRST_SECONDS}, the rest 2 s.
+     */
     private static List<String> clientArgs(int i, int port) {
         List<String> args = new ArrayList<>(List.of("-c", "127.0.0.1", "-p", Integer.toString(port),
-                "-B", "127.0.0." + (2 + i % 8), "-t", "2", "-b", "10M"));
+                "-B", "127.0.0." + (2 + i % 8), "-t", i < SLOTS ? Integer.toString(FIRST_SECONDS) : "2", "-b", "10M"));
         if (i % 4 >= 2) {
             args.add("-u");
         }
