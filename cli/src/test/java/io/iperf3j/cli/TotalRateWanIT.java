@@ -57,7 +57,7 @@ class TotalRateWanIT {
     @BeforeAll
     static void requireTools() throws Exception {
         Netns.require("TotalRateWanIT", "ip", "tc", "cc", "python3");
-        Iperf3Binary.V3_21.require();
+        Iperf3Binary.V3_21.requireThis();
     }
 
     /** RTT 150 ms, 200 Mbit/s, {@code --total-rate 100M}: one 3.21 client gets at least 90 Mbit/s each way. */

@@ -143,7 +143,8 @@ class PushLocalTest {
      */
     @Test
     void aHungGatewayNeverHoldsThePlanAndWhatWasNotPushedIsNamed() throws Exception {
-        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        try {
             List<Socket> held = new CopyOnWriteArrayList<>();
             Thread acceptor = Thread.ofPlatform().daemon().start(() -> {
                 try {
@@ -179,6 +180,8 @@ class PushLocalTest {
             for (Socket s : held) {
                 s.close();
             }
+        } finally {
+            hung.close();
         }
     }
 

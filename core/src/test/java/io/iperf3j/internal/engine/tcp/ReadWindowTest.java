@@ -40,6 +40,7 @@ class ReadWindowTest {
         try (ServerSocketChannel listener = listener();
              SocketChannel client = SocketChannel.open(listener.getLocalAddress());
              SocketChannel accepted = listener.accept()) {
+            assertThat(client.isConnected()).isTrue();
             RateShare share = new RateShare(4_000_000);
             long now = System.nanoTime(); // before it was made: its first look is 200 ms after that at the earliest
             ReadWindow w = ReadWindow.accepted(accepted, NativeSocket.of(accepted).orElseThrow(), share, 0, STOCK_RMEM_MAX);
@@ -70,6 +71,7 @@ class ReadWindowTest {
         try (ServerSocketChannel listener = listener();
              SocketChannel client = SocketChannel.open(listener.getLocalAddress());
              SocketChannel accepted = listener.accept()) {
+            assertThat(client.isConnected()).isTrue();
             ReadWindow w = ReadWindow.accepted(accepted, null, new RateShare(100_000_000), 0, 200_000);
             assertThat(w.current()).isEqualTo(200_000);
             assertThat(accepted.getOption(StandardSocketOptions.SO_RCVBUF)).isEqualTo(200_000);
@@ -82,6 +84,7 @@ class ReadWindowTest {
         try (ServerSocketChannel listener = listener();
              SocketChannel client = SocketChannel.open(listener.getLocalAddress());
              SocketChannel accepted = listener.accept()) {
+            assertThat(client.isConnected()).isTrue();
             accepted.setOption(StandardSocketOptions.SO_RCVBUF, 100_000);
             ReadWindow small = ReadWindow.accepted(accepted, null, new RateShare(100_000_000), 100_000, STOCK_RMEM_MAX);
             assertThat(small.current()).isZero();
