@@ -42,7 +42,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * {@code PATH}. SSH hosts keep {@code iperf3j} from their own {@code PATH}.
  *
  * <pre>
- * parallel: false            # true: disjoint pairs at once, in round-robin rounds
+ * parallel: false            # true: disjoint pairs at once, each as soon as its hosts are free
  * filename_base: lab1        # optional, put in raw file names
  * push: {endpoint: http://127.0.0.1:9091, job: iperf3j_session}   # optional
  * install: {image: dist/target/iperf3j-0.1.0-linux-x64.tar.gz}    # optional: every host without
