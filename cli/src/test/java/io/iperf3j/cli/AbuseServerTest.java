@@ -4,6 +4,7 @@ import io.iperf3j.testing.AbuseHarness;
 import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
+import io.iperf3j.testing.LogLines;
 import org.junit.jupiter.api.Test;
 
 import java.net.Socket;
@@ -39,14 +40,7 @@ class AbuseServerTest {
 
     /** Log lines of {@code server} with every fragment. */
     private static long count(Iperf3Process server, String... fragments) {
-        return server.stderr().lines().filter(l -> {
-            for (String f : fragments) {
-                if (!l.contains(f)) {
-                    return false;
-                }
-            }
-            return true;
-        }).count();
+        return LogLines.countWithAll(server.stderr().lines(), fragments);
     }
 
     /** {@link #count}, polled until it reaches {@code n} or {@link #CLIENT_LIMIT} passes; the last count. */

@@ -3,6 +3,7 @@ package io.iperf3j.server;
 import io.iperf3j.internal.engine.server.ServerLimits;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
+import io.iperf3j.testing.LogLines;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,14 +23,7 @@ class WaitQueueRealClientsTest {
     private static final String BUSY = "iperf3: error - the server is busy running a test. try again later";
 
     private static long count(TestServer server, String... fragments) {
-        return server.logLines().stream().filter(l -> {
-            for (String f : fragments) {
-                if (!l.contains(f)) {
-                    return false;
-                }
-            }
-            return true;
-        }).count();
+        return LogLines.countWithAll(server.logLines().stream(), fragments);
     }
 
     /** Starts a client once the log has a line with {@code fragment}: clients started together arrive in any order. */
