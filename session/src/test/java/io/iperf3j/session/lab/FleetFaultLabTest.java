@@ -60,9 +60,21 @@ class FleetFaultLabTest {
     }
 
     @AfterAll
-    void tearDown() {
+    void tearDown() throws Exception {
         if (lab != null) {
             lab.close();
+        }
+        // this run's session folders (its ids carry its tag): the killed host's two files, and the empty folders
+        for (int i = 1; i <= HOSTS; i++) {
+            Path d = Path.of("/tmp/iperf3j-session", id(i));
+            if (Files.isDirectory(d)) {
+                try (Stream<Path> files = Files.list(d)) {
+                    for (Path f : files.toList()) {
+                        Files.delete(f);
+                    }
+                }
+                Files.delete(d);
+            }
         }
     }
 
