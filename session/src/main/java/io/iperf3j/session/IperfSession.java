@@ -274,6 +274,12 @@ public final class IperfSession {
             try {
                 client.runClient(clientPath);
             } catch (ConnectionError e) {
+                if (!Files.exists(clientPath)) {
+                    // the client never started (no login to the sender): there is no test to judge, and the
+                    // server, with no client to wait for, is stopped at once (in the finally below)
+                    clientFile = Optional.empty();
+                    throw e;
+                }
                 // the sender's connection went: the receiver's own output may still hold the whole test
                 senderLost = e;
             }

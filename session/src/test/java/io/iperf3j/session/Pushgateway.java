@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * it can be stopped (SIGTERM: it writes the file) and started again on the same port with what it
  * held. Stopped by its own process handle.
  */
-final class Pushgateway implements AutoCloseable {
+public final class Pushgateway implements AutoCloseable {
     private static final Path BINARY = Path.of("/usr/bin/prometheus-pushgateway");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -32,7 +32,7 @@ final class Pushgateway implements AutoCloseable {
     }
 
     /** Starts one; fails the test if it is not ready within 20 s. */
-    static Pushgateway start(Path dir, int port) throws Exception {
+    public static Pushgateway start(Path dir, int port) throws Exception {
         if (!Files.isExecutable(BINARY)) {
             fail("install prometheus-pushgateway (apt-get install prometheus-pushgateway; .ci/run does this)");
         }
@@ -41,12 +41,12 @@ final class Pushgateway implements AutoCloseable {
         return gw;
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
     /** Starts it (again), with what it held when stopped; waits until it is ready. */
-    void startAgain() throws Exception {
+    public void startAgain() throws Exception {
         Path log = dir.resolve("pushgateway-" + (++starts) + ".log");
         process = new ProcessBuilder(BINARY.toString(), "--web.listen-address=127.0.0.1:" + port,
                 "--persistence.file=" + dir.resolve("pushgateway.db")).redirectErrorStream(true).redirectOutput(log.toFile())
@@ -69,7 +69,7 @@ final class Pushgateway implements AutoCloseable {
     }
 
     /** Stops it (SIGTERM: it saves its metrics) and waits until it has exited. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -78,7 +78,7 @@ final class Pushgateway implements AutoCloseable {
     }
 
     /** The gateway's /metrics text. */
-    String metrics() throws Exception {
+    public String metrics() throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }

@@ -49,12 +49,15 @@ public final class RemoteScripts {
         return "tr '\\0' '\\n' < /proc/" + pidVar + "/environ 2>/dev/null | grep -qx " + marked(nodeId);
     }
 
-    /** Starts {@code command} in the background, output to {@code outputFile}; prints the PID mark. */
+    /**
+     * Starts {@code command} in the background, output to {@code outputFile}; prints the PID mark. Leaves
+     * {@code $p} (the PID) and {@code $pf} (its PID file) set for {@link #awaitOwnListener}.
+     */
     public static String background(String nodeId, String command, String outputFile) {
         String d = Shell.quote(stateDir(nodeId));
         return makeStateDir(nodeId)
                 + "env " + marked(nodeId) + " " + command + " > " + Shell.quote(outputFile) + " 2>&1 < /dev/null & "
-                + "p=$!; echo $p > " + d + "/$p.pid; echo " + PID_MARK + "$p";
+                + "p=$!; pf=" + d + "/$p.pid; echo $p > \"$pf\"; echo " + PID_MARK + "$p";
     }
 
     /** Runs {@code command} with its output on this channel; prints the PID mark on stderr; exits with its status. */
@@ -132,7 +135,8 @@ public final class RemoteScripts {
      * (or bound UDP) on the port in {@code /proc/net} is one of the server's (or its
      * children's) file descriptors, matched by socket inode against {@code /proc/PID/fd}.
      * Exits {@link #LISTENING}; {@link #EXITED} with the server's own status from {@code wait}
-     * (127 for a missing binary) when it ends first; {@link #TAKEN} when the server listens but
+     * (127 for a missing binary) when it ends first, its PID file ({@code $pf}, if set) removed, as no
+     * kill will come to remove it; {@link #TAKEN} when the server listens but
      * another process does too, or when only another process listens for {@code takenCentis}
      * (a server that cannot bind exits at once, so the wait only covers a slow start);
      * {@link #NOT_LISTENING} after {@code deadlineCentis}. Holders of a foreign listener are named
@@ -154,7 +158,7 @@ public final class RemoteScripts {
     public static String awaitOwnListener(int port, Transport transport, int deadlineCentis, int takenCentis) {
         return clockFunction() + listenersFunction(port, transport) + socketsFunction() + holdersFunction()
                 + "tick; end=$((t + " + deadlineCentis + ")); taken=0; while :; do "
-                + "case $(cat /proc/$p/stat 2>/dev/null) in \"\"|*\") Z \"*) wait $p; s=$?; echo \"" + EXITED_MARK
+                + "case $(cat /proc/$p/stat 2>/dev/null) in \"\"|*\") Z \"*) wait $p; s=$?; [ -z \"${pf:-}\" ] || rm -f \"$pf\"; echo \"" + EXITED_MARK
                 + "$s\"; l=$(listeners); [ -z \"$l\" ] || holders $l; exit " + EXITED + ";; esac; "
                 + "l=$(listeners); other=; ours=0; "
                 + "if [ -n \"$l\" ]; then m=\" $(echo $(sockets)) \"; "

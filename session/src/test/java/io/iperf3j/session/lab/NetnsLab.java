@@ -37,7 +37,9 @@ import java.util.concurrent.TimeUnit;
  * that password only; {@link #close()} deletes the user again.
  * The real {@code iperf3}, {@code iperf} and the iperf3j jar are reachable on every host
  * (the namespaces share the file system). {@link #close()} kills every process left in the
- * namespaces by PID and deletes them.
+ * namespaces by PID and deletes them. SSH sessions on the hosts get {@code HOME} set to an empty
+ * directory of the lab's (sshd's {@code SetEnv}), so no rc file of this machine's root runs with
+ * each command (here: a {@code pyenv init} that serialises every shell on a lock).
  *
  * <p>A <em>bare</em> host ({@link #create(String, int, int, Path, Set)}) is one with nothing
  * but sshd: its sshd runs in a private mount namespace where {@code /usr/lib/jvm} (every JDK,
@@ -210,6 +212,11 @@ public final class NetnsLab implements AutoCloseable {
         return tag + "c0";
     }
 
+    /** The host-side interface of host i's link (in its namespace; egress from host i). */
+    public String hostPort(int i) {
+        return tag + "h" + i;
+    }
+
     /** The hub-side interface of host i's link (egress towards host i). */
     public String hubPort(int i) {
         return tag + "b" + i;
@@ -327,6 +334,7 @@ public final class NetnsLab implements AutoCloseable {
         Shell.run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", wrongKey.toString());
         Files.writeString(dir.resolve("authorized_keys"), authorized);
         Files.createDirectories(Path.of("/run/sshd"));
+        Files.createDirectories(dir.resolve("home"));
         net.add("hub");
         net.ip(hub(), "link", "add", "br0", "type", "bridge");
         net.ip(hub(), "link", "set", "br0", "mtu", "9000", "up");
@@ -371,6 +379,10 @@ public final class NetnsLab implements AutoCloseable {
                 "KbdInteractiveAuthentication no",
                 "UsePAM no",
                 "StrictModes no",
+                // an empty home: this machine's root .bashrc (which bash reads for every ssh command) runs `pyenv
+                // init`, whose rehash serialises every shell on one lock file with a 60 s timeout; a Debian
+                // host's root has no such rc file, and the lab measures the session, not that lock
+                "SetEnv HOME=" + dir.resolve("home"),
                 // MaxSessions is OpenSSH's default (10): a session must close its channels on both sides
                 "MaxStartups 50",
                 layout.debugLog() ? "LogLevel DEBUG1" : "# LogLevel INFO (the default)",

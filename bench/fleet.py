@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""A session plan over a fleet of SSH hosts (issue 37: 48 hosts, one login each, wall time, memory).
+
+  bench/fleet.py [--hosts 24] [--duration 1] [--bitrate 50M] [--iperf3j './iperf3j'] [--out DIR] [--label before]
+
+Builds a lab of HOSTS network namespaces on one bridge, each running a real OpenSSH sshd with
+Debian's default settings (MaxSessions 10) logging at DEBUG1, as the session module's NetnsLab does:
+root logs in with an ed25519 key made for the run, HOME of the sessions is an empty directory (this
+machine's root .bashrc runs `pyenv init`, which serialises every shell on one lock). Then runs, as a
+process, `iperf3j session PLAN -o OUT` with a mesh of every host, `parallel: true`, direction up,
+`-t DURATION -b BITRATE` with Debian's iperf3, and reports:
+
+  tests, failures       from OUT/tests.jsonl
+  wall                  the plan's own time (from its "running" line to its last result) and the process's, against
+                        the lower bound rounds x DURATION (rounds: HOSTS-1 for an even mesh, the
+                        circle method's; HOSTS for an odd one)
+  controller memory     VmRSS sampled every 0.2 s from /proc/PID/status: peak (VmHWM), at the
+                        200th result, at the end; threads (peak)
+  SSH                   per sshd, from its DEBUG1 log: logins (Accepted publickey) and the most
+                        channels open at once (channel N: new / channel N: free)
+
+Needs root, iproute2, openssh-server, iperf3. Namespaces are named ijb<pid hex>..., subnet
+10.244.R.0/24 (R from the PID); everything is removed at the end, processes killed by their PIDs.
+Writes DIR/<date>-fleet-<label>-<hosts>.json and prints a Markdown row (default DIR: bench/results/).
+"""
+import argparse, datetime, json, os, re, shutil, subprocess, sys, tempfile, threading, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def sh(*cmd, check=True):
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    if check and r.returncode != 0:
+        sys.exit(f"{' '.join(cmd)}: {r.stderr.strip()}")
+    return r.stdout
+
+
+class Lab:
+    """HOSTS namespaces on a bridge in a hub namespace, one sshd each; the bench's leg is in the root namespace."""
+
+    def __init__(self, hosts, work):
+        self.hosts = hosts
+        self.work = work
+        self.tag = f"ijb{os.getpid() & 0xfffff:05x}"
+        self.net = f"10.244.{os.getpid() % 250 + 1}"
+        self.sshd = []
+        self.namespaces = []
+        self.key = os.path.join(work, 'id_ed25519')
+        self.known_hosts = os.path.join(work, 'known_hosts')
+
+    def ns(self, i):
+        return f"{self.tag}n{i}"
+
+    def address(self, i):
+        return f"{self.net}.{i}"
+
+    def up(self):
+        home = os.path.join(self.work, 'home')
+        os.makedirs(home)
+        os.makedirs('/run/sshd', exist_ok=True)
+        sh('ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', self.key)
+        sh('ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', os.path.join(self.work, 'host_key'))
+        shutil.copy(self.key + '.pub', os.path.join(self.work, 'authorized_keys'))
+        hub = f"{self.tag}hub"
+        sh('ip', 'netns', 'add', hub)
+        self.namespaces.append(hub)
+        sh('ip', '-n', hub, 'link', 'add', 'br0', 'type', 'bridge')
+        sh('ip', '-n', hub, 'link', 'set', 'br0', 'up')
+        sh('ip', 'link', 'add', f"{self.tag}c0", 'type', 'veth', 'peer', 'name', f"{self.tag}bc", 'netns', hub)
+        sh('ip', '-n', hub, 'link', 'set', f"{self.tag}bc", 'master', 'br0', 'up')
+        sh('ip', 'addr', 'add', f"{self.net}.254/24", 'dev', f"{self.tag}c0")
+        sh('ip', 'link', 'set', f"{self.tag}c0", 'up')
+        for i in range(1, self.hosts + 1):
+            n = self.ns(i)
+            sh('ip', 'netns', 'add', n)
+            self.namespaces.append(n)
+            sh('ip', '-n', n, 'link', 'set', 'lo', 'up')
+            sh('ip', 'link', 'add', f"{self.tag}h{i}", 'netns', n, 'type', 'veth', 'peer', 'name', f"{self.tag}b{i}", 'netns', hub)
+            sh('ip', '-n', hub, 'link', 'set', f"{self.tag}b{i}", 'master', 'br0', 'up')
+            sh('ip', '-n', n, 'addr', 'add', f"{self.address(i)}/24", 'dev', f"{self.tag}h{i}")
+            sh('ip', '-n', n, 'link', 'set', f"{self.tag}h{i}", 'up')
+            conf = os.path.join(self.work, f"sshd_{i}.conf")
+            with open(conf, 'w') as f:
+                f.write('\n'.join([f"ListenAddress {self.address(i)}:22", f"HostKey {self.work}/host_key",
+                                   f"AuthorizedKeysFile {self.work}/authorized_keys", 'PidFile none',
+                                   'PermitRootLogin prohibit-password', 'PasswordAuthentication no',
+                                   'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no',
+                                   'MaxStartups 100', 'LogLevel DEBUG1', f"SetEnv HOME={home}",
+                                   'Subsystem sftp internal-sftp', '']))
+            log = open(os.path.join(self.work, f"sshd_{i}.log"), 'w')
+            self.sshd.append(subprocess.Popen(['ip', 'netns', 'exec', n, '/usr/sbin/sshd', '-D', '-e', '-f', conf],
+                                              stdout=log, stderr=subprocess.STDOUT))
+        for i in range(1, self.hosts + 1):
+            deadline = time.time() + 30
+            while ':22' not in sh('ip', 'netns', 'exec', self.ns(i), 'ss', '-Hltn', 'sport = :22', check=False):
+                if time.time() > deadline or self.sshd[i - 1].poll() is not None:
+                    sys.exit(f"sshd {i} did not listen: " + open(os.path.join(self.work, f"sshd_{i}.log")).read())
+                time.sleep(0.05)
+
+    def iperf_left(self):
+        """iperf processes in any host namespace, by PID."""
+        left = []
+        for n in self.namespaces[1:]:
+            for pid in sh('ip', 'netns', 'pids', n, check=False).split():
+                try:
+                    cmd = open(f"/proc/{pid}/cmdline").read().replace('\0', ' ')
+                except OSError:
+                    continue
+                if 'iperf' in cmd and not cmd.startswith('sshd'):
+                    left.append(f"{n} {pid} {cmd}")
+        return left
+
+    def sshd_counts(self, i):
+        logins = opened = peak = 0
+        for line in open(os.path.join(self.work, f"sshd_{i}.log"), errors='replace'):
+            if 'Accepted publickey for ' in line:
+                logins += 1
+            elif re.search(r'debug1: channel \d+: new ', line):
+                opened += 1
+                peak = max(peak, opened)
+            elif re.search(r'debug1: channel \d+: free: ', line):
+                opened -= 1
+        return logins, peak
+
+    def down(self):
+        for p in self.sshd:
+            p.terminate()
+        for p in self.sshd:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        for n in self.namespaces:
+            for pid in sh('ip', 'netns', 'pids', n, check=False).split():
+                subprocess.run(['kill', '-KILL', pid], capture_output=True)
+            sh('ip', 'netns', 'del', n, check=False)
+        sh('ip', 'link', 'del', f"{self.tag}c0", check=False)
+
+
+def plan_yaml(lab, duration, bitrate):
+    ids = [f"h{i}" for i in range(1, lab.hosts + 1)]
+    lines = ['parallel: true', 'hosts:']
+    for i in range(1, lab.hosts + 1):
+        lines += [f"  - id: h{i}", f"    address: {lab.address(i)}", '    iperf: iperf3', '    commands: {iperf3: /usr/bin/iperf3}',
+                  '    connection:', '      type: ssh', '      user: root', f"      identity: {lab.key}",
+                  f"      known_hosts: {lab.known_hosts}", '      accept_new_host_keys: true', '      connect_timeout: 10',
+                  '      auth_timeout: 10']
+    lines += ['tests:', '  - name: mesh', f"    mesh: [{', '.join(ids)}]", '    direction: up', f"    duration: {duration}",
+              f"    args: [-b, {bitrate}]", '']
+    return '\n'.join(lines)
+
+
+def status(pid):
+    """VmRSS, VmHWM (KiB) and Threads of a live process, or None."""
+    try:
+        f = {l.split(':')[0]: l.split(':')[1].split() for l in open(f"/proc/{pid}/status")}
+        return int(f['VmRSS'][0]), int(f['VmHWM'][0]), int(f['Threads'][0])
+    except (OSError, KeyError):
+        return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--hosts', type=int, default=24)
+    ap.add_argument('--duration', default='1')
+    ap.add_argument('--bitrate', default='50M')
+    ap.add_argument('--iperf3j', default=os.path.join(ROOT, 'iperf3j'), help='the command, split on spaces')
+    ap.add_argument('--out', default=os.path.join(ROOT, 'bench', 'results'))
+    ap.add_argument('--label', default='run')
+    ap.add_argument('--timeout', type=int, default=3600, help='seconds the plan may take')
+    a = ap.parse_args()
+    if os.geteuid() != 0:
+        sys.exit('needs root (network namespaces, sshd)')
+    work = tempfile.mkdtemp(prefix='fleet-bench-')
+    lab = Lab(a.hosts, work)
+    try:
+        t0 = time.time()
+        lab.up()
+        print(f"lab: {a.hosts} hosts with sshd in {time.time() - t0:.1f} s ({lab.tag}*, {lab.net}.0/24)", flush=True)
+        plan = os.path.join(work, 'plan.yaml')
+        open(plan, 'w').write(plan_yaml(lab, a.duration, a.bitrate))
+        out = os.path.join(work, 'out')
+        stdout_path = os.path.join(work, 'stdout.txt')
+        started = time.time()
+        p = subprocess.Popen(a.iperf3j.split() + ['session', plan, '-o', out], stdout=open(stdout_path, 'w'),
+                             stderr=subprocess.STDOUT)
+        rss, hwm, threads, at200, first, last = [], 0, 0, None, None, None
+        total = a.hosts * (a.hosts - 1) // 2
+        while p.poll() is None:
+            s = status(p.pid)
+            said = open(stdout_path, errors='replace').read()
+            if first is None and said.startswith('running '):
+                first = time.time()
+            if last is None and f"[{total}/{total}]" in said:
+                last = time.time()
+            if s:
+                rss.append(s[0])
+                hwm = max(hwm, s[1])
+                threads = max(threads, s[2])
+                if at200 is None and '[200/' in said:
+                    at200 = s[0]
+            if time.time() - started > a.timeout:
+                p.kill()
+                sys.exit(f"the plan ran past {a.timeout} s")
+            time.sleep(0.2)
+        wall = time.time() - started
+        said = open(stdout_path, errors='replace').read()
+        # the plan's own time: from its "running N test(s)" line to its last result (polled every 0.2 s)
+        plan_s = round(last - first, 1) if first and last else float('nan')
+        rounds_said = re.search(r'in (\d+) parallel round\(s\)', said)
+        tests = [json.loads(l) for l in open(os.path.join(out, 'tests.jsonl'))] if os.path.exists(os.path.join(out, 'tests.jsonl')) else []
+        failed = [t for t in tests if t['status'] != 'ok']
+        # the fewest rounds a mesh can take (the circle method); the session's own count, if it says one
+        rounds = a.hosts - 1 if a.hosts % 2 == 0 else a.hosts
+        bound = rounds * float(a.duration)
+        per_host = [lab.sshd_counts(i) for i in range(1, a.hosts + 1)]
+        time.sleep(1)
+        left = lab.iperf_left()
+        result = {
+            'date': datetime.datetime.now().isoformat(timespec='seconds'), 'label': a.label, 'hosts': a.hosts,
+            'command': ' '.join(a.iperf3j.split() + ['session', 'PLAN', '-o', 'OUT']), 'exit_status': p.returncode,
+            'duration': a.duration, 'bitrate': a.bitrate, 'tests': len(tests), 'expected_tests': a.hosts * (a.hosts - 1) // 2,
+            'failed': len(failed), 'failures': [f"{t['id']}: {t.get('error')}" for t in failed][:20],
+            'rounds': rounds, 'rounds_said': int(rounds_said.group(1)) if rounds_said else None,
+            'lower_bound_s': bound, 'plan_s': plan_s, 'process_s': round(wall, 1), 'plan_over_bound': round(plan_s / bound, 2),
+            'rss_peak_mib': round(hwm / 1024, 1), 'rss_at_200_mib': round(at200 / 1024, 1) if at200 else None,
+            'rss_end_mib': round(rss[-1] / 1024, 1) if rss else None, 'threads_peak': threads,
+            'logins_per_host': sorted({l for l, _ in per_host}), 'max_logins': max(l for l, _ in per_host),
+            'max_channels_per_sshd': max(c for _, c in per_host), 'iperf_left': left,
+            'load_average': open('/proc/loadavg').read().split()[:3],
+        }
+        os.makedirs(a.out, exist_ok=True)
+        name = os.path.join(a.out, f"{datetime.date.today()}-fleet-{a.label}-{a.hosts}.json")
+        json.dump(result, open(name, 'w'), indent=1)
+        print(json.dumps(result, indent=1))
+        print('| hosts | tests | failed | plan s (bound) | x bound | RSS peak / @200 / end MiB | threads | logins/host | max channels |')
+        print(f"| {a.hosts} | {len(tests)} | {len(failed)} | {plan_s:.1f} ({bound:.0f}) | {result['plan_over_bound']} | "
+              f"{result['rss_peak_mib']} / {result['rss_at_200_mib']} / {result['rss_end_mib']} | {threads} | "
+              f"{result['logins_per_host']} | {result['max_channels_per_sshd']} |")
+        print(f"written: {name}")
+    finally:
+        lab.down()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,252 @@
+package io.iperf3j.session.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.iperf3j.session.Pushgateway;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 37's fault lab: 24 hosts (namespaces, each with a real OpenSSH sshd at Debian's default
+ * settings), one parallel plan run as a process (the jar), and a fault on each of five hosts and on
+ * the Pushgateway: sshd down before the plan ({@link #DOWN}), sshd killed mid-test by its PIDs
+ * ({@link #KILLED}), no iperf binary ({@link #NOBIN}), a link shaped by tbf to {@link #SLOW_MBIT}
+ * Mbit/s ({@link #SLOW}), and the real Pushgateway stopped for the middle of the plan and started
+ * again. Every fault touches only its own tests, each failure names its own cause, no iperf and no
+ * file is left on any host, and every result is in the gateway under its own key at the end.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class FleetFaultLabTest {
+    private static final int HOSTS = 24;
+    /** sshd stopped before the plan starts. */
+    private static final int DOWN = 4;
+    /** sshd (listener and connections) killed while this host's server runs a test. */
+    private static final int KILLED = 10;
+    /** {@code iperf3: /nonexistent/iperf3}. */
+    private static final int NOBIN = 15;
+    /** Its link shaped by tbf, both ways. */
+    private static final int SLOW = 22;
+    private static final int SLOW_MBIT = 4;
+    /** The tbf bucket, bytes: what may pass above the rate. */
+    private static final int SLOW_BURST = 32 * 1024;
+    private static final int REPEAT = 3;
+    private static final int TESTS = HOSTS * REPEAT;
+    private final Path work = Path.of("target", "session-lab").toAbsolutePath();
+    private final String tag = "q" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt(1 << 16));
+    private NetnsLab lab;
+
+    @BeforeAll
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void setUp() throws Exception {
+        Files.createDirectories(work);
+        lab = NetnsLab.create("ijq", 243, HOSTS, Files.createTempDirectory(work, "fault"), Set.of(), Map.of(), NetnsLab.Layout.FLAT);
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        if (lab != null) {
+            lab.close();
+        }
+        // this run's session folders (its ids carry its tag): the killed host's two files, and the empty folders
+        for (int i = 1; i <= HOSTS; i++) {
+            Path d = Path.of("/tmp/iperf3j-session", id(i));
+            if (Files.isDirectory(d)) {
+                try (Stream<Path> files = Files.list(d)) {
+                    for (Path f : files.toList()) {
+                        Files.delete(f);
+                    }
+                }
+                Files.delete(d);
+            }
+        }
+    }
+
+    private String id(int i) {
+        return tag + "h" + i;
+    }
+
+    private String hostYaml(int i) {
+        return "  - id: " + id(i) + "\n    address: " + lab.address(i) + "\n    iperf: iperf3\n    commands: {iperf3: \""
+                + (i == NOBIN ? "/nonexistent/iperf3" : "/usr/bin/iperf3") + "\"}\n    connection:\n      type: ssh\n"
+                + "      user: root\n      identity: " + lab.key() + "\n      known_hosts: " + lab.knownHosts()
+                + "\n      accept_new_host_keys: true\n      connect_timeout: 5\n      auth_timeout: 5\n";
+    }
+
+    /** Host i's sender in the ring (i-1 sends to i). */
+    private static int before(int i) {
+        return i == 1 ? HOSTS : i - 1;
+    }
+
+    @Test
+    void eachFaultFailsOnlyItsOwnTestsAndLeavesNothingBehind() throws Exception {
+        Path dir = Files.createTempDirectory(work, "fleet-faults");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (Pushgateway gw = Pushgateway.start(dir, port)) {
+            // a ring, each host sending to the next, three times: 72 tests, every host in six
+            StringBuilder yaml = new StringBuilder("parallel: true\npush: {endpoint: \"" + gw.url() + "\", job: fleetfault}\nhosts:\n");
+            List<String> pairs = new ArrayList<>();
+            for (int i = 1; i <= HOSTS; i++) {
+                yaml.append(hostYaml(i));
+                pairs.add("[" + id(i) + ", " + id(i % HOSTS + 1) + "]");
+            }
+            yaml.append("tests:\n  - name: ring\n    pairs: [").append(String.join(", ", pairs)).append("]\n    direction: up\n"
+                    + "    duration: 1\n    args: [-b, 50M]\n    repeat: ").append(REPEAT).append('\n');
+            Path plan = dir.resolve("plan.yaml");
+            Files.writeString(plan, yaml);
+            lab.stopSshd(DOWN);
+            for (String[] dev : new String[][] {{"host", lab.hostPort(SLOW)}, {"hub", lab.hubPort(SLOW)}}) {
+                String[] tc = {"tc", "qdisc", "replace", "dev", dev[1], "root", "tbf", "rate", SLOW_MBIT + "mbit", "burst",
+                        Integer.toString(SLOW_BURST), "latency", "100ms"};
+                String said = dev[0].equals("host") ? lab.exec(SLOW, tc) : lab.execHub(tc);
+                assertThat(said).as("tc on %s", dev[1]).isEmpty();
+            }
+
+            Path outDir = dir.resolve("out");
+            Path stdout = dir.resolve("stdout.txt");
+            List<String> cmd = new ArrayList<>(List.of(IperfJar.command().split(" ")));
+            cmd.addAll(List.of("session", plan.toString(), "-o", outDir.toString()));
+            long started = System.nanoTime();
+            Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).redirectOutput(stdout.toFile()).start();
+            try {
+                // the gateway is down from the 16th result to the 40th
+                await(p, stdout, s -> s.contains("[16/" + TESTS + "]"), "16 results");
+                gw.stop();
+                // the killed host: one of its tests ok first, then its sshd killed while it serves its sender's client
+                await(p, stdout, s -> s.lines().anyMatch(l -> l.contains(" " + id(KILLED) + " ") && l.contains(": ok ")),
+                        "a test of host " + KILLED + " ok");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (!(running(KILLED, " -s ") && running(before(KILLED), " -c " + lab.address(KILLED) + " "))) {
+                    assertThat(System.nanoTime()).as("no test into host %d ran: %s", KILLED, Files.readString(stdout)).isLessThan(deadline);
+                    assertThat(p.isAlive()).as("the session ended early: %s", Files.readString(stdout)).isTrue();
+                    Thread.sleep(50);
+                }
+                Thread.sleep(300);
+                lab.killSshd(KILLED);
+                await(p, stdout, s -> s.contains("[40/" + TESTS + "]"), "40 results");
+                gw.startAgain();
+                assertThat(p.waitFor(6, TimeUnit.MINUTES)).as("the session ends").isTrue();
+            } finally {
+                p.destroyForcibly();
+            }
+            long wall = System.nanoTime() - started;
+            String said = Files.readString(stdout);
+            String warned = Files.readString(dir.resolve("stderr.txt"));
+            Files.writeString(work.resolve("fleet-faults.txt"), String.format("plan of %d tests on %d hosts with 5 faults: %.1f s%n",
+                    TESTS, HOSTS, wall / 1e9));
+            assertThat(p.exitValue()).as(said + warned).isEqualTo(1);
+
+            List<JsonNode> tests = PlanRun.tests(outDir);
+            assertThat(tests).as(said).hasSize(TESTS);
+            Set<String> faulty = Set.of(id(DOWN), id(KILLED), id(NOBIN));
+            for (JsonNode t : tests) {
+                String sender = t.get("sender").asText();
+                String receiver = t.get("receiver").asText();
+                String error = t.path("error").asText();
+                if (!faulty.contains(sender) && !faulty.contains(receiver)) {
+                    // healthy hosts, the slow link included: every test ran
+                    assertThat(t.get("status").asText()).as("%s", t).isEqualTo("ok");
+                    double mbit = t.get("received_bits_per_second").asDouble() / 1e6;
+                    if (sender.equals(id(SLOW)) || receiver.equals(id(SLOW))) {
+                        // at most the rate, and the bucket once, over the 1-s test
+                        assertThat(mbit).as("%s", t).isLessThanOrEqualTo(SLOW_MBIT + SLOW_BURST * 8 / 1e6);
+                    } else {
+                        assertThat(mbit).as("%s", t).isGreaterThan(40);
+                    }
+                } else if (sender.equals(id(DOWN)) || receiver.equals(id(DOWN))) {
+                    assertThat(t.get("status").asText()).as("%s", t).isEqualTo("failed");
+                    assertThat(error).as("%s", t).startsWith("ConnectionError").contains(
+                            "connect to host " + lab.address(DOWN) + " port 22: Connection refused");
+                } else if (sender.equals(id(NOBIN)) || receiver.equals(id(NOBIN))) {
+                    assertThat(t.get("status").asText()).as("%s", t).isEqualTo("failed");
+                    assertThat(error).as("%s", t).startsWith("IperfCommandError").contains("/nonexistent/iperf3", "on " + id(NOBIN),
+                            "127");
+                } else if (t.get("status").asText().equals("failed")) {
+                    // the killed host: the test cut by the kill, then every later one, name its lost connection
+                    assertThat(error).as("%s", t).startsWith("ConnectionError").contains(
+                            "the ssh connection ssh root@" + lab.address(KILLED) + ":22 was lost");
+                }
+            }
+            List<JsonNode> killed = tests.stream().filter(t -> t.get("sender").asText().equals(id(KILLED))
+                    || t.get("receiver").asText().equals(id(KILLED))).toList();
+            assertThat(killed).as("host %d's tests", KILLED).hasSize(2 * REPEAT)
+                    .anySatisfy(t -> assertThat(t.get("status").asText()).isEqualTo("ok"))
+                    .anySatisfy(t -> assertThat(t.get("error").asText()).contains("'/usr/bin/iperf3 -s -p 5201 -1 -J' on " + id(KILLED)))
+                    .anySatisfy(t -> assertThat(t.get("error").asText()).contains("logging in again failed",
+                            "connect to host " + lab.address(KILLED) + " port 22: Connection refused"));
+
+            // nothing left on any host; the killed host's server of the cut test ends by itself (a one-off)
+            for (int i = 1; i <= HOSTS; i++) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (!lab.iperfProcesses(i).isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertThat(lab.iperfProcesses(i)).as("iperf left on host %d", i).isEmpty();
+                List<String> left = leftOnHost(i);
+                if (i == KILLED) {
+                    // out of reach since its sshd died: the cut test's server output and PID file, nothing else
+                    assertThat(left).as("files left on host %d", i).hasSize(2)
+                            .anySatisfy(f -> assertThat(f).endsWith(".pid")).anySatisfy(f -> assertThat(f).endsWith(".out"));
+                } else {
+                    assertThat(left).as("files left on host %d", i).isEmpty();
+                }
+            }
+
+            // the gateway was down for a third of the plan: every result is there, under its own key
+            assertThat(warned).contains("results are held", "answers again");
+            assertThat(said).contains("all " + TESTS + " result(s) pushed");
+            String metrics = gw.metrics();
+            for (JsonNode t : tests) {
+                String series = metrics.lines().filter(l -> l.startsWith("iperf3j_session_test_ok{")
+                        && l.contains("id=\"" + t.get("id").asText() + "\"") && l.contains("job=\"fleetfault\"")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no series for " + t.get("id").asText()));
+                assertThat(series).as("%s", t).endsWith(t.get("status").asText().equals("ok") ? " 1" : " 0");
+            }
+        }
+    }
+
+    /** Whether an iperf whose command line contains {@code with} runs on host i. */
+    private boolean running(int i, String with) throws Exception {
+        return lab.iperfProcesses(i).stream().anyMatch(c -> c.contains(with));
+    }
+
+    /** Waits (at most 3 min) until the session's stdout satisfies {@code until}. */
+    private static void await(Process p, Path stdout, Predicate<String> until, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!until.test(Files.exists(stdout) ? Files.readString(stdout) : "")) {
+            assertThat(System.nanoTime()).as("%s: %s", what, Files.readString(stdout)).isLessThan(deadline);
+            assertThat(p.isAlive()).as("the session ended before %s: %s", what, Files.readString(stdout)).isTrue();
+            Thread.sleep(50);
+        }
+    }
+
+    /** The files in host i's session folder ({@code /tmp/iperf3j-session/<id>}: the namespaces share the file system). */
+    private List<String> leftOnHost(int i) throws Exception {
+        Path d = Path.of("/tmp/iperf3j-session", id(i));
+        if (!Files.isDirectory(d)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(d)) {
+            return files.map(f -> f.getFileName().toString()).toList();
+        }
+    }
+}
