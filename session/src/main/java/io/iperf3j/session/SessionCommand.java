@@ -8,6 +8,7 @@ import io.iperf3j.session.internal.ResultPush;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -66,6 +67,11 @@ public final class SessionCommand implements Callable<Integer> {
 
     @Option(names = "--parallel", description = "run tests on disjoint host pairs at once, in round-robin rounds")
     boolean parallel;
+
+    @Option(names = "--every", paramLabel = "DURATION",
+            description = "run the plan's tests again every DURATION (30s, 5m, 1h), spread across it, until stopped;"
+                    + " over the plan's schedule: every")
+    String every;
 
     /** {@code --push.url} (or the old {@code --push}): added to the model by {@link #commandLine}, not annotated. */
     String push;
@@ -164,6 +170,16 @@ public final class SessionCommand implements Callable<Integer> {
      * any push target (no URL, no {@code push:} in the plan) pushes nothing.
      */
     Plan withCommandLine(Plan plan) {
+        if (every != null) {
+            Duration period = Schedule.duration("--every", every, false);
+            Schedule s;
+            try {
+                s = plan.schedule().map(p -> p.withEvery(period)).orElseGet(() -> Schedule.every(period));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--every " + every.trim() + ": not in 1s .. 366 days", e);
+            }
+            plan = new Plan(plan.hosts(), plan.tests(), plan.parallel(), plan.filenameBase(), plan.push(), Optional.of(s));
+        }
         if (!parallel && push == null && pushJob == null) {
             return plan;
         }
@@ -173,7 +189,7 @@ public final class SessionCommand implements Callable<Integer> {
             String job = pushJob != null ? pushJob : target.map(Plan.PushTarget::job).orElse("iperf3j_session");
             target = Optional.of(new Plan.PushTarget(endpoint, job));
         }
-        return new Plan(plan.hosts(), plan.tests(), plan.parallel() || parallel, plan.filenameBase(), target);
+        return new Plan(plan.hosts(), plan.tests(), plan.parallel() || parallel, plan.filenameBase(), target, plan.schedule());
     }
 
     @Override
@@ -208,8 +224,7 @@ public final class SessionCommand implements Callable<Integer> {
             }
             earlier = files.completed(whole.tests());
             if (!earlier.isEmpty()) {
-                plan = new Plan(whole.hosts(), whole.tests().stream().filter(t -> !earlier.containsKey(t.id())).toList(),
-                        whole.parallel(), whole.filenameBase(), whole.push());
+                plan = whole.withTests(whole.tests().stream().filter(t -> !earlier.containsKey(t.id())).toList());
                 out.println("resuming " + dir + ": " + earlier.size() + " of " + whole.tests().size()
                         + " test(s) already in tests.jsonl");
             }
