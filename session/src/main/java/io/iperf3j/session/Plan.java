@@ -14,7 +14,7 @@ import java.util.Set;
  *
  * @param hosts the hosts, in order
  * @param tests the tests, in the order they run sequentially
- * @param parallel run tests on disjoint host pairs at the same time (in round-robin rounds)
+ * @param parallel run tests on disjoint host pairs at the same time (each test as soon as both its hosts are free)
  * @param filenameBase put in every raw output's name ("" for none)
  * @param push where results are pushed while the plan runs, if anywhere
  * @param schedule run the tests again and again on this schedule, if given; else once

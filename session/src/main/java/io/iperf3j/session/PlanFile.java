@@ -42,7 +42,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * {@code PATH}. SSH hosts keep {@code iperf3j} from their own {@code PATH}.
  *
  * <pre>
- * parallel: false            # true: disjoint pairs at once, in round-robin rounds
+ * parallel: false            # true: disjoint pairs at once, each as soon as its hosts are free
  * filename_base: lab1        # optional, put in raw file names
  * push: {endpoint: http://127.0.0.1:9091, job: iperf3j_session}   # optional
  * schedule: {every: 1h, slip: 5m, random_start: 30s}   # optional: run the tests every hour, spread

@@ -1,26 +1,29 @@
 package io.iperf3j.session;
 
+import io.iperf3j.session.internal.Dispatcher;
+import io.iperf3j.session.internal.HostSlots;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
  * Runs a {@link Plan}: every test is checked before anything runs (unknown host ids,
  * tools that cannot talk to each other → {@link IperfConfigurationError}), then the tests
- * run one after the other, or with {@link Plan#parallel()} in rounds of disjoint pairs.
- * A failed test is a result like any other; the plan goes on.
+ * run one after the other, or with {@link Plan#parallel()} each as soon as both its hosts are
+ * free ({@link Dispatcher}): no host is ever in two tests at once, in this plan or in another
+ * plan sharing its {@link #slotDirectory slot directory} ({@link HostSlots}). A failed test is a
+ * result like any other; the plan goes on.
  *
- * <p>Threads: {@link #run()} runs on the caller's thread; parallel rounds run their tests
- * on virtual threads and wait for all of them before the next round. {@code onResult} is
- * called once per test, one call at a time. {@link #stop()} may be called from any thread (the
+ * <p>Threads: {@link #run()} runs on the caller's thread, which dispatches; each test runs on
+ * a virtual thread. {@code onResult} is called once per test on the caller's thread, one call
+ * at a time, as the tests end. {@link #stop()} may be called from any thread (the
  * CLI's shutdown hook on SIGINT/SIGTERM); the connections are the plan's, opened by the tests'
  * threads and closed by {@link #run()} at its end, after any stop in progress.
  */
@@ -31,6 +34,9 @@ public final class PlanRunner {
     /** Held by {@link #stop()} while it kills, and by {@link #run()} while it closes the connections. */
     private final java.util.concurrent.locks.ReentrantLock stopping = new java.util.concurrent.locks.ReentrantLock();
     private boolean finished;
+    private Path slotDirectory = HostSlots.defaultDirectory(System.getenv("XDG_RUNTIME_DIR"),
+            System.getProperty("java.io.tmpdir"), System.getProperty("user.name"));
+    private final Clock clock = Clock.systemUTC();
 
     /**
      * @param plan the plan
@@ -81,7 +87,11 @@ public final class PlanRunner {
         }
     }
 
-    /** The rounds the tests run in: one test per round unless the plan is parallel. */
+    /**
+     * The tests in rounds of disjoint pairs (one test per round unless the plan is parallel): what
+     * {@code --dry-run} shows, and a parallel plan's shortest length in test times. The tests do
+     * not wait for their round: each starts as soon as its hosts are free.
+     */
     public List<List<PlannedTest>> schedule() {
         if (plan.parallel()) {
             return RoundRobin.rounds(plan.tests());
@@ -141,24 +151,18 @@ public final class PlanRunner {
      * the tests it cut short are left out (they did not complete; nor are they given to {@code onResult}).
      */
     public List<TestResult> run() throws InterruptedException {
-        List<TestResult> results = Collections.synchronizedList(new ArrayList<>());
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (List<PlannedTest> round : schedule()) {
-                if (session.stopped()) {
-                    break;
-                }
-                List<Future<Optional<TestResult>>> running = new ArrayList<>();
-                for (PlannedTest t : round) {
-                    running.add(pool.submit(() -> runOne(t)));
-                }
-                for (Future<Optional<TestResult>> f : running) {
-                    try {
-                        f.get().ifPresent(results::add);
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        throw new IllegalStateException("a test thread failed", e.getCause());
+        List<TestResult> results = new ArrayList<>();
+        try {
+            Instant now = clock.instant();
+            Iterator<Dispatcher.Due> dues = plan.tests().stream().map(t -> Dispatcher.Due.now(t, now)).iterator();
+            dispatcher().run(dues, this::runOne, outcome -> {
+                if (outcome instanceof Dispatcher.Ran ran && !(session.stopped() && !ran.result().ok())) {
+                    synchronized (onResult) { // the notes come from test threads
+                        onResult.accept(ran.result());
                     }
+                    results.add(ran.result());
                 }
-            }
+            }, session::stopped);
         } finally {
             // a stop in progress kills over these connections: it ends first
             stopping.lock();
@@ -171,31 +175,57 @@ public final class PlanRunner {
                 stopping.unlock();
             }
         }
+        Map<String, TestResult> byId = new HashMap<>();
+        for (TestResult r : results) {
+            byId.put(r.id(), r);
+        }
         List<TestResult> ordered = new ArrayList<>();
         for (PlannedTest t : plan.tests()) {
-            results.stream().filter(r -> r.id().equals(t.id())).findFirst().ifPresent(ordered::add);
+            TestResult r = byId.get(t.id());
+            if (r != null) {
+                ordered.add(r);
+            }
         }
         return ordered;
     }
 
-    private Optional<TestResult> runOne(PlannedTest t) throws InterruptedException {
-        if (session.stopped()) {
-            return Optional.empty();
-        }
-        TestResult r;
+    /**
+     * The plan's dispatcher: one test at a time, or with {@link Plan#parallel()} as many as the hosts
+     * allow, each test holding both its hosts' slots (the hosts' test addresses) while it runs.
+     */
+    Dispatcher dispatcher() {
+        int most = plan.parallel() ? Math.max(1, plan.hosts().size() / 2) : 1;
+        return new Dispatcher(new HostSlots(slotDirectory), this::hostKeys, most, clock);
+    }
+
+    /** A test's hosts as slot keys: their test addresses (two node ids on one address are one host). */
+    List<String> hostKeys(PlannedTest t) {
         try {
-            r = session.run(new SenderReceiver(session.node(t.sender()), session.node(t.receiver())), t.spec(), t.id(),
+            return List.of(session.node(t.sender()).address(), session.node(t.receiver()).address());
+        } catch (IperfConfigurationError e) {
+            throw new IllegalStateException("checked in the constructor", e);
+        }
+    }
+
+    private TestResult runOne(PlannedTest t) throws InterruptedException {
+        try {
+            return session.run(new SenderReceiver(session.node(t.sender()), session.node(t.receiver())), t.spec(), t.id(),
                     t.direction(), t.repeat());
         } catch (IperfConfigurationError e) {
             throw new IllegalStateException("checked in the constructor", e);
         }
-        if (session.stopped() && !r.ok()) {
-            return Optional.empty();
-        }
-        synchronized (onResult) {
-            onResult.accept(r);
-        }
-        return Optional.of(r);
+    }
+
+    /**
+     * Where this runner's host slots are kept (before {@link #run()}): plans run at the same time by
+     * processes that share a directory never put one host in two tests at once. The default is
+     * {@code $XDG_RUNTIME_DIR/iperf3j-slots}, else {@code <java.io.tmpdir>/iperf3j-slots-<user>}.
+     *
+     * @return this runner
+     */
+    public PlanRunner slotDirectory(Path directory) {
+        this.slotDirectory = Objects.requireNonNull(directory, "directory");
+        return this;
     }
 
     /**

@@ -65,13 +65,18 @@ public final class SessionCommand implements Callable<Integer> {
             description = "with --dry-run: also the whole script each host runs around its iperf command")
     boolean verbose;
 
-    @Option(names = "--parallel", description = "run tests on disjoint host pairs at once, in round-robin rounds")
+    @Option(names = "--parallel", description = "run tests on disjoint host pairs at once: each test as soon as both its hosts are free")
     boolean parallel;
 
     @Option(names = "--every", paramLabel = "DURATION",
             description = "run the plan's tests again every DURATION (30s, 5m, 1h), spread across it, until stopped;"
                     + " over the plan's schedule: every")
     String every;
+
+    @Option(names = "--slot-dir", paramLabel = "DIR",
+            description = "where hosts' throughput slots are locked: sessions sharing it never put a host in two tests at once"
+                    + " (default: $XDG_RUNTIME_DIR/iperf3j-slots, else /tmp/iperf3j-slots-<user>)")
+    Path slotDirectory;
 
     /** {@code --push.url} (or the old {@code --push}): added to the model by {@link #commandLine}, not annotated. */
     String push;
@@ -239,6 +244,9 @@ public final class SessionCommand implements Callable<Integer> {
                 sinks.add(pushing);
             }
             r = new PlanRunner(plan, files.rawDirectory(), res -> sinks.forEach(s -> s.accept(res)), out::println);
+            if (slotDirectory != null) {
+                r.slotDirectory(slotDirectory);
+            }
         } catch (IperfConfigurationError e) {
             err.println("iperf3j session: " + e.getMessage());
             return BAD_PLAN;
@@ -251,7 +259,7 @@ public final class SessionCommand implements Callable<Integer> {
         }
         runner = r;
         out.println("running " + plan.tests().size() + " test(s) on " + plan.hosts().size() + " host(s)"
-                + (plan.parallel() ? " in " + r.schedule().size() + " parallel round(s)" : "") + "; output in " + dir);
+                + (plan.parallel() ? " in parallel (at least " + r.schedule().size() + " rounds of disjoint pairs)" : "") + "; output in " + dir);
         // SIGINT/SIGTERM: every iperf the plan started is killed, and the summaries of what completed
         // are written (by this thread, which the hook waits for) before the JVM ends
         java.util.concurrent.CountDownLatch summarised = new java.util.concurrent.CountDownLatch(1);

@@ -6,7 +6,7 @@
  * plans ({@link io.iperf3j.session.Plan}, {@link io.iperf3j.session.PlanFile},
  * {@link io.iperf3j.session.PlanRunner}, {@link io.iperf3j.session.SessionCommand}).
  *
- * <p>Threads: a test runs on the caller's thread (or one virtual thread per test of a parallel round); a
+ * <p>Threads: a plan's caller's thread dispatches, each test runs on its own virtual thread; a
  * running client's output is read by two virtual threads; MINA SSHD's own I/O threads serve the SSH
  * sessions (one per host). {@code stop()} methods may be called from any thread.
  */

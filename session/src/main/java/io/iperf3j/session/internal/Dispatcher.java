@@ -1,0 +1,223 @@
+package io.iperf3j.session.internal;
+
+import io.iperf3j.session.PlannedTest;
+import io.iperf3j.session.TestResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Starts each test as soon as its hosts' {@link HostSlots slots} are free, rather than in rounds
+ * that wait for their slowest test: a 48-host mesh keeps its hosts busy while one pair's test
+ * runs long. Tests come as {@link Due}s (an endless sequence for a schedule); each starts at or
+ * after its {@code notBefore}, in the order given among those startable, and one that has not
+ * started by its {@code giveUpAt} is {@link Skipped}, never run late on top of another.
+ *
+ * <p>Threads: {@link #run} runs on the caller's thread, the dispatcher: it alone pulls dues, takes
+ * slots, starts tests and calls {@code onOutcome} (so outcomes come one at a time, in the order
+ * the tests end). Each test runs on its own virtual thread, which gives its slots back as the test
+ * ends and hands its outcome to the dispatcher through a queue. The dispatcher sleeps until a test
+ * ends, the next due's time comes, or {@link #POLL} passes (a slot another process held may be
+ * free, a due may be past its give-up, a stop may have come).
+ */
+public final class Dispatcher {
+    /** How often a waiting test tries again for a slot held by another process. */
+    static final Duration POLL = Duration.ofMillis(250);
+
+    /**
+     * One run of a test.
+     *
+     * @param test the test
+     * @param notBefore when it may start
+     * @param giveUpAt when it is skipped if it has not started ({@link Instant#MAX}: never)
+     */
+    public record Due(PlannedTest test, Instant notBefore, Instant giveUpAt) {
+        /** Checks presence and order. */
+        public Due {
+            Objects.requireNonNull(test, "test");
+            Objects.requireNonNull(notBefore, "notBefore");
+            Objects.requireNonNull(giveUpAt, "giveUpAt");
+            if (giveUpAt.isBefore(notBefore)) {
+                throw new IllegalArgumentException("giveUpAt " + giveUpAt + " before notBefore " + notBefore);
+            }
+        }
+
+        /** A due that may start now and waits as long as it takes. */
+        public static Due now(PlannedTest test, Instant now) {
+            return new Due(test, now, Instant.MAX);
+        }
+    }
+
+    /** What became of a due. */
+    public sealed interface Outcome permits Ran, Skipped {
+        /** The due. */
+        Due due();
+    }
+
+    /**
+     * The test ran.
+     *
+     * @param due the due
+     * @param result its result
+     * @param started when it got its slots
+     */
+    public record Ran(Due due, TestResult result, Instant started) implements Outcome {
+    }
+
+    /**
+     * The test did not get its slots by its {@code giveUpAt}.
+     *
+     * @param due the due
+     * @param reason which hosts were busy
+     */
+    public record Skipped(Due due, String reason) implements Outcome {
+    }
+
+    /** Runs one test on a test thread. */
+    @FunctionalInterface
+    public interface TestRun {
+        /** Runs it; the slots are held until it returns. */
+        TestResult run(PlannedTest test) throws InterruptedException;
+    }
+
+    private final HostSlots slots;
+    private final Function<PlannedTest, Collection<String>> hostKeys;
+    private final int maxRunning;
+    private final Clock clock;
+
+    /**
+     * @param slots the controller's slots
+     * @param hostKeys a test's hosts, as slot keys
+     * @param maxRunning most tests running at once (1: one after the other)
+     * @param clock the clock the dues' times are on
+     */
+    public Dispatcher(HostSlots slots, Function<PlannedTest, Collection<String>> hostKeys, int maxRunning, Clock clock) {
+        if (maxRunning < 1) {
+            throw new IllegalArgumentException("maxRunning " + maxRunning);
+        }
+        this.slots = Objects.requireNonNull(slots, "slots");
+        this.hostKeys = Objects.requireNonNull(hostKeys, "hostKeys");
+        this.maxRunning = maxRunning;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** A test thread's end: its outcome, or what it threw. */
+    private record Ended(Outcome outcome, RuntimeException failure) {
+    }
+
+    /**
+     * Runs the dues until they are exhausted and every started test has ended, or, once {@code
+     * stopped} says so, until the started tests have ended (no more start).
+     *
+     * @param dues in {@code notBefore} order; may be endless
+     * @param runner runs a test
+     * @param onOutcome told of every ran or skipped due, on this thread
+     * @param stopped polled before every start
+     * @throws IllegalStateException if a test thread threw (after the others have ended)
+     */
+    public void run(Iterator<Due> dues, TestRun runner, Consumer<Outcome> onOutcome, BooleanSupplier stopped)
+            throws InterruptedException {
+        LinkedBlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
+        List<Due> waiting = new ArrayList<>();
+        Due next = null;
+        int running = 0;
+        RuntimeException failure = null;
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            while (true) {
+                Instant now = clock.instant();
+                if (!stopped.getAsBoolean() && failure == null) {
+                    // dues whose time has come
+                    while (true) {
+                        if (next == null && dues.hasNext()) {
+                            next = dues.next();
+                        }
+                        if (next == null || next.notBefore().isAfter(now)) {
+                            break;
+                        }
+                        waiting.add(next);
+                        next = null;
+                    }
+                    for (Iterator<Due> it = waiting.iterator(); it.hasNext();) {
+                        Due d = it.next();
+                        if (now.isAfter(d.giveUpAt())) {
+                            it.remove();
+                            onOutcome.accept(new Skipped(d, "no free slot on " + String.join(" and ", hostKeys.apply(d.test()))
+                                    + " by " + d.giveUpAt()));
+                            continue;
+                        }
+                        if (running >= maxRunning) {
+                            continue;
+                        }
+                        Optional<HostSlots.Hold> hold = slots.tryTake(hostKeys.apply(d.test()));
+                        if (hold.isEmpty()) {
+                            continue;
+                        }
+                        it.remove();
+                        running++;
+                        Instant started = now;
+                        HostSlots.Hold h = hold.get();
+                        threads.submit(() -> {
+                            Ended e;
+                            try {
+                                e = new Ended(new Ran(d, runner.run(d.test()), started), null);
+                            } catch (InterruptedException x) {
+                                Thread.currentThread().interrupt();
+                                e = new Ended(null, new IllegalStateException("test thread interrupted", x));
+                            } catch (RuntimeException x) {
+                                e = new Ended(null, x);
+                            } finally {
+                                h.close();
+                            }
+                            ended.add(e);
+                            return null;
+                        });
+                    }
+                } else {
+                    waiting.clear();
+                    next = null;
+                    if (running == 0) {
+                        break;
+                    }
+                }
+                if (running == 0 && waiting.isEmpty() && next == null && !dues.hasNext()) {
+                    break;
+                }
+                Ended e = ended.poll(waitMillis(now, next), TimeUnit.MILLISECONDS);
+                while (e != null) {
+                    running--;
+                    if (e.failure() != null) {
+                        failure = failure == null ? e.failure() : failure;
+                    } else {
+                        onOutcome.accept(e.outcome());
+                    }
+                    e = ended.poll();
+                }
+            }
+        }
+        if (failure != null) {
+            throw new IllegalStateException("a test thread failed", failure);
+        }
+    }
+
+    /** How long the dispatcher may sleep: until the next due, or {@link #POLL} (a retry, a give-up, a stop). */
+    private static long waitMillis(Instant now, Due next) {
+        Instant wake = now.plus(POLL);
+        if (next != null && next.notBefore().isBefore(wake)) {
+            wake = next.notBefore();
+        }
+        return Math.max(1, Duration.between(now, wake).toMillis());
+    }
+}
