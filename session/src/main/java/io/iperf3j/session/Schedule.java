@@ -76,7 +76,10 @@ public record Schedule(Duration every, Duration slip, Duration randomStart, Opti
         return Durations.parse(what, raw);
     }
 
-    private static String text(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    /** A duration as the plan writes it: {@code 1h}, {@code 5m}, {@code 30s} or {@code 500ms}. */
+    static String text(Duration d) {
+        long ms = d.toMillis();
+        return ms % 3_600_000 == 0 && ms > 0 ? ms / 3_600_000 + "h" : ms % 60_000 == 0 && ms > 0 ? ms / 60_000 + "m"
+                : ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 }

@@ -84,6 +84,9 @@ public final class SessionCommand implements Callable<Integer> {
     /** {@code --push.job} (or the old {@code --push-job}). */
     String pushJob;
 
+    /** {@code --metrics.listen}: export's row, as the server spells it. */
+    String metricsListen;
+
     @Option(names = "--report", paramLabel = "FILE",
             description = "write the HTML report of the output directory (every test's charts and the matrix) at the end")
     Path report;
@@ -122,6 +125,11 @@ public final class SessionCommand implements Callable<Integer> {
                 "push each finished test's result to this Pushgateway (host:port = http)", v -> c.push = v);
         pushOption(spec, MetricsOption.PUSH_JOB, "--push-job",
                 "grouping-key job (default: the plan's, else iperf3j_session)", v -> c.pushJob = v);
+        MetricsOption listen = MetricsOption.METRICS_LISTEN;
+        spec.addOption(OptionSpec.builder(listen.flag()).paramLabel(listen.valueLabel()).type(String.class).arity("1")
+                .description("with a schedule: serve every test's last results and run counters on /metrics (and /health)"
+                        + " at [HOST:]PORT (PORT alone: 127.0.0.1; :PORT: every interface), as the server's option")
+                .hasInitialValue(false).setter(new Into(v -> c.metricsListen = v)).build());
         return cl;
     }
 
@@ -220,6 +228,14 @@ public final class SessionCommand implements Callable<Integer> {
                 }
                 return OK;
             }
+            if (plan.schedule().isPresent()) {
+                return scheduled(plan, dir);
+            }
+            if (metricsListen != null) {
+                err.println("iperf3j session: --metrics.listen serves a schedule's results; give --every DURATION"
+                        + " or schedule: in the plan");
+                return BAD_PLAN;
+            }
             files = new PlanOutputDirectory(dir);
             long there = files.resultCount();
             if (resume == null && there > 0) {
@@ -302,6 +318,96 @@ public final class SessionCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A plan on a schedule ({@link ScheduledRun}): runs until the schedule ends or SIGINT/SIGTERM; {@code -o DIR}
+     * given again (a restart, the systemd unit) takes the schedule up where DIR's state file left it.
+     */
+    private int scheduled(Plan plan, Path dir) throws Exception {
+        if (resume != null) {
+            err.println("iperf3j session: --resume runs a plan's missing tests once; a schedule resumes by itself:"
+                    + " give -o " + dir + " again");
+            return BAD_PLAN;
+        }
+        java.net.InetSocketAddress listen = null;
+        PlanOutputDirectory files;
+        PlanRunner r;
+        ScheduledRun scheduled;
+        io.iperf3j.session.internal.SessionMetrics metrics = new io.iperf3j.session.internal.SessionMetrics(plan.tests());
+        try {
+            if (metricsListen != null) {
+                listen = io.iperf3j.export.cli.MetricsOptions.listen(MetricsOption.METRICS_LISTEN.flag(), metricsListen);
+            }
+            files = new PlanOutputDirectory(dir);
+            if (files.resultCount() > 0 && !io.iperf3j.session.internal.ScheduleState.exists(dir)) {
+                err.println("iperf3j session: " + dir + " holds the results of a run that was not scheduled; give another -o");
+                return BAD_PLAN;
+            }
+            if (plan.push().isPresent()) {
+                pushing = new ResultPush(plan.push().get().endpoint(), plan.push().get().job(), w -> err.println("warning: " + w));
+            }
+            r = new PlanRunner(plan, files.rawDirectory(), x -> { }, out::println);
+            if (slotDirectory != null) {
+                r.slotDirectory(slotDirectory);
+            }
+            ResultPush push = pushing;
+            scheduled = new ScheduledRun(r, plan, files, metrics, res -> {
+                if (push != null) {
+                    push.accept(res);
+                }
+            }, out::println, java.time.Clock.systemUTC());
+        } catch (io.iperf3j.options.OptionError | IperfConfigurationError | IllegalArgumentException | IOException e) {
+            err.println("iperf3j session: " + e.getMessage());
+            return BAD_PLAN;
+        }
+        runner = r;
+        io.iperf3j.export.server.ServerMetricsEndpoint endpoint = null;
+        if (listen != null) {
+            try {
+                endpoint = io.iperf3j.export.server.ServerMetricsEndpoint.start(listen, "iperf3j-session-metrics-",
+                        metrics::snapshots);
+            } catch (IOException e) {
+                err.println("iperf3j session: unable to listen on --metrics.listen " + metricsListen + ": " + e.getMessage());
+                return BAD_PLAN;
+            }
+        }
+        out.println("running " + plan.tests().size() + " test(s) on " + plan.hosts().size() + " host(s) every "
+                + Schedule.text(plan.schedule().get().every()) + ", from " + scheduled.position() + "; output in " + dir
+                + (endpoint == null ? "" : "; metrics on http://" + hostPort(endpoint.address()) + "/metrics"));
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            try {
+                r.stop();
+                ended.await(STOP_SUMMARY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            scheduled.run();
+            out.println("schedule ended");
+            if (pushing != null) {
+                pushing.finish(ResultPush.FLUSH_TIMEOUT).forEach(out::println);
+            }
+            return OK;
+        } finally {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            ended.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+    }
+
+    private static String hostPort(java.net.InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
     /** How long a SIGINT/SIGTERM waits, after the kills, for the summaries of what completed. */
     static final java.time.Duration STOP_SUMMARY_WAIT = java.time.Duration.ofSeconds(20);
 
@@ -331,7 +437,12 @@ public final class SessionCommand implements Callable<Integer> {
     }
 
     static String progress(int n, int total, TestResult r) {
-        String head = String.format(Locale.ROOT, "[%d/%d] %s %s -> %s %s %s: ", n, total, r.id(), r.sender(), r.receiver(),
+        return String.format(Locale.ROOT, "[%d/%d] ", n, total) + progressLine(r);
+    }
+
+    /** A result as its progress line, without the counter. */
+    static String progressLine(TestResult r) {
+        String head = String.format(Locale.ROOT, "%s %s -> %s %s %s: ", r.id(), r.sender(), r.receiver(),
                 r.direction(), r.spec().protocol().name().toLowerCase(Locale.ROOT));
         return head + switch (r.outcome()) {
             case TestOutcome.Completed c -> String.format(Locale.ROOT, "ok %.1f Mbit/s received (%.1f s)",
