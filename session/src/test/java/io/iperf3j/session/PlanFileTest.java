@@ -214,7 +214,7 @@ class PlanFileTest {
                 "schedule: {slip: 5m}", "schedule.every: missing; give a period such as 30s, 5m or 1h",
                 "schedule: {every: 1d}", "invalid schedule.every duration: 1d",
                 "schedule: {every: 0s}", "schedule.every must be greater than zero",
-                "schedule: {every: 1m, slip: 2m}", "schedule.slip: 120s is not in 0 .. every (60s)",
+                "schedule: {every: 1m, slip: 2m}", "schedule.slip: 2m is not in 0 .. every (1m)",
                 "schedule: {every: 1m, random_start: [1]}", "schedule.random_start: expected a duration such as 30s, 5m or 1h",
                 "schedule: {every: 1m, runs: 0}", "schedule.runs: expected a positive whole number of periods, got '0'",
                 "schedule: {every: 1m, until: tomorrow}", "schedule.until: 'tomorrow' is not a time such as 2026-12-01T00:00:00Z",

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code iperf3j session PLAN --every} as a process, as the systemd unit runs it: three local hosts on
- * loopback running the real iperf3 ({@code /usr/bin/iperf3}), a 3-test plan every 6 s ({@code --every} over the plan's 1h) for 4 runs, {@code --metrics.listen} scraped while it runs; killed with
+ * loopback running the real iperf3 ({@code /usr/bin/iperf3}), a 3-test plan every 6 s ({@code --every} over the
+ * plan's 1h) for 4 runs, {@code --metrics.listen} scraped by a real Prometheus (one series per test, a
+ * sample at every scrape) and by the test while it runs; killed with
  * SIGKILL in the middle and started again with the same command line: it takes its schedule up where it was
  * and {@code tests.jsonl} holds every (run, test) exactly once.
  */
@@ -56,17 +58,39 @@ class ScheduleProcessTest {
                 "--slot-dir", dir.resolve("slots").toString()));
         Path first = dir.resolve("first.txt");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(first.toFile()).start();
-        String metricsUrl;
+        Path promDir = Files.createDirectories(dir.resolve("prometheus"));
+        Prometheus prometheus = null;
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            Matcher m = METRICS.matcher("");
+            while (!m.find()) {
+                assertThat(System.nanoTime()).as("no metrics address: %s", Files.readString(first)).isLessThan(deadline);
+                assertThat(p.isAlive()).as("the session ended early: %s", Files.readString(first)).isTrue();
+                Thread.sleep(50);
+                m = METRICS.matcher(Files.readString(first));
+            }
+            String metricsUrl = m.group(1);
+            prometheus = Prometheus.scraping(promDir, URI.create(metricsUrl).getAuthority(), "iperf3j_session");
             while (lines(out).size() < 4) {
                 assertThat(System.nanoTime()).as("4 runs did not end: %s", Files.readString(first)).isLessThan(deadline);
                 assertThat(p.isAlive()).as("the session ended early: %s", Files.readString(first)).isTrue();
                 Thread.sleep(100);
             }
-            Matcher m = METRICS.matcher(Files.readString(first));
-            assertThat(m.find()).as(Files.readString(first)).isTrue();
-            metricsUrl = m.group(1);
+            // a real Prometheus holds one series per test, a sample at every scrape: no gap
+            JsonNode scrapes = prometheus.query("count_over_time(up{job=\"iperf3j_session\"}[5m])");
+            while (scrapes.isEmpty() || scrapes.get(0).path("value").get(1).asInt() < 3) {
+                assertThat(System.nanoTime()).as("Prometheus scraped too little: %s", prometheus.log()).isLessThan(deadline);
+                Thread.sleep(200);
+                scrapes = prometheus.query("count_over_time(up{job=\"iperf3j_session\"}[5m])");
+            }
+            assertThat(prometheus.query("min_over_time(up{job=\"iperf3j_session\"}[5m])").get(0).path("value").get(1).asText())
+                    .isEqualTo("1");
+            JsonNode series = prometheus.query("count_over_time(iperf3j_session_test_success[5m])");
+            assertThat(series).hasSize(3);
+            // the scrapes counted after the series', so a scrape between the two queries cannot make a false gap
+            int scraped = prometheus.query("count_over_time(up{job=\"iperf3j_session\"}[5m])").get(0).path("value").get(1).asInt();
+            assertThat(series).allSatisfy(s -> assertThat(s.path("value").get(1).asInt()).as("%s", s)
+                    .isBetween(scraped - 1, scraped));
             String text = scrape(metricsUrl);
             assertThat(text).contains("# TYPE iperf3j_session_test_success gauge",
                     "iperf3j_session_test_success{direction=\"up\",id=\"loop_a-b\",kind=\"tcp\",protocol=\"tcp\",receiver=\"b\","
@@ -76,6 +100,9 @@ class ScheduleProcessTest {
         } finally {
             p.destroyForcibly(); // SIGKILL
             p.waitFor(10, TimeUnit.SECONDS);
+            if (prometheus != null) {
+                prometheus.close();
+            }
         }
         int before = lines(out).size();
         Path second = dir.resolve("second.txt");
