@@ -60,14 +60,15 @@ def main():
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix='iperf3j-sched-bench-')
     port = 21000 + os.getpid() % 5000
+    tag = f'bs{os.getpid():x}'  # a node id names the host's session folder, whose stale runs a session kills
     plan = os.path.join(work, 'plan.yaml')
     with open(plan, 'w') as f:
         f.write(f"""hosts:
-  - {{id: a, address: 127.0.0.1, iperf: iperf3}}
-  - {{id: b, address: 127.0.0.2, iperf: iperf3}}
+  - {{id: {tag}a, address: 127.0.0.1, iperf: iperf3}}
+  - {{id: {tag}b, address: 127.0.0.2, iperf: iperf3}}
 schedule: {{every: {a.every}, runs: {a.runs}}}
 tests:
-  - {{name: t1, pairs: [[a, b]], direction: both, duration: 1, port: {port}}}
+  - {{name: t1, pairs: [[{tag}a, {tag}b]], direction: both, duration: 1, port: {port}}}
 """)
     out = os.path.join(work, 'out')
     log = open(os.path.join(work, 'session.log'), 'w')

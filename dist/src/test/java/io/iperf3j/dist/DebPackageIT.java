@@ -137,13 +137,13 @@ class DebPackageIT {
         try {
             Files.writeString(plan, """
                     hosts:
-                      - {id: a, address: 127.0.0.1, iperf: iperf3}
-                      - {id: b, address: 127.0.0.2, iperf: iperf3}
-                      - {id: c, address: 127.0.0.3, iperf: iperf3}
+                      - {id: %1$sa, address: 127.0.0.1, iperf: iperf3}
+                      - {id: %1$sb, address: 127.0.0.2, iperf: iperf3}
+                      - {id: %1$sc, address: 127.0.0.3, iperf: iperf3}
                     schedule: {every: 4s, runs: 3}
                     tests:
-                      - {name: loop, mesh: [a, b, c], direction: up, duration: 1, port: %d}
-                    """.formatted(FreePorts.next()));
+                      - {name: loop, mesh: [%1$sa, %1$sb, %1$sc], direction: up, duration: 1, port: %2$d}
+                    """.formatted(instance, FreePorts.next())); // node ids of its own: an id names the host's session folder
             String exec = Files.readAllLines(Path.of("/usr/lib/systemd/system/iperf3j-session@.service")).stream()
                     .filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow().substring("ExecStart=".length())
                     .replace("%i", instance).replace("${STATE_DIRECTORY}", state.toString())
@@ -172,8 +172,13 @@ class DebPackageIT {
                 keys.add(j.path("run").asLong() + "/" + j.path("id").asText());
                 assertThat(j.path("status").asText()).as(line).isIn("ok", "skipped");
             }
-            assertThat(keys).containsExactlyInAnyOrder("1/loop_a-b", "1/loop_b-c", "1/loop_c-a", "2/loop_a-b", "2/loop_b-c",
-                    "2/loop_c-a", "3/loop_a-b", "3/loop_b-c", "3/loop_c-a");
+            List<String> expected = new java.util.ArrayList<>();
+            for (int run = 1; run <= 3; run++) {
+                for (String pair : List.of("a-%1$sb", "b-%1$sc", "c-%1$sa")) {
+                    expected.add(run + "/loop_" + instance + pair.formatted(instance));
+                }
+            }
+            assertThat(keys).containsExactlyInAnyOrderElementsOf(expected);
         } finally {
             Files.deleteIfExists(plan);
             if (madeEtc) {

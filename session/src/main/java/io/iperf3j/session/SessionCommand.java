@@ -279,15 +279,7 @@ public final class SessionCommand implements Callable<Integer> {
         // SIGINT/SIGTERM: every iperf the plan started is killed, and the summaries of what completed
         // are written (by this thread, which the hook waits for) before the JVM ends
         java.util.concurrent.CountDownLatch summarised = new java.util.concurrent.CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            try {
-                r.stop();
-                summarised.await(STOP_SUMMARY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
+        Thread hook = stopHook(r, summarised);
         long started = System.nanoTime();
         try {
             List<TestResult> ran = r.run();
@@ -373,16 +365,9 @@ public final class SessionCommand implements Callable<Integer> {
         out.println("running " + plan.tests().size() + " test(s) on " + plan.hosts().size() + " host(s) every "
                 + Schedule.text(plan.schedule().get().every()) + ", from " + scheduled.position() + "; output in " + dir
                 + (endpoint == null ? "" : "; metrics on http://" + hostPort(endpoint.address()) + "/metrics"));
+        // SIGINT/SIGTERM: the running tests are killed (not recorded: a restart runs them again if their slip allows)
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            try {
-                r.stop();
-                ended.await(STOP_SUMMARY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
+        Thread hook = stopHook(r, ended);
         try {
             scheduled.run();
             out.println("schedule ended");
@@ -401,6 +386,23 @@ public final class SessionCommand implements Callable<Integer> {
                 // already shutting down
             }
         }
+    }
+
+    /**
+     * Adds the SIGINT/SIGTERM hook: stops {@code r} (every iperf it started is killed), then waits up to
+     * {@link #STOP_SUMMARY_WAIT} for {@code done}, counted down by the command's thread when it has finished.
+     */
+    private static Thread stopHook(PlanRunner r, java.util.concurrent.CountDownLatch done) {
+        Thread hook = new Thread(() -> {
+            try {
+                r.stop();
+                done.await(STOP_SUMMARY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
     }
 
     private static String hostPort(java.net.InetSocketAddress a) {

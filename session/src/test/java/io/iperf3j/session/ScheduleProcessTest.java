@@ -43,15 +43,17 @@ class ScheduleProcessTest {
     void runsOnItsScheduleServesMetricsAndResumesAfterSigkill() throws Exception {
         String iperf3j = IperfJar.command();
         Path plan = dir.resolve("plan.yaml");
+        // node ids with a random tag: an id names the host's session folder, whose stale runs a session kills
+        String t = "s" + java.util.HexFormat.of().toHexDigits((short) java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
         Files.writeString(plan, """
                 hosts:
-                  - {id: a, address: 127.0.0.1, iperf: iperf3}
-                  - {id: b, address: 127.0.0.2, iperf: iperf3}
-                  - {id: c, address: 127.0.0.3, iperf: iperf3}
+                  - {id: %1$sa, address: 127.0.0.1, iperf: iperf3}
+                  - {id: %1$sb, address: 127.0.0.2, iperf: iperf3}
+                  - {id: %1$sc, address: 127.0.0.3, iperf: iperf3}
                 schedule: {every: 1h, runs: 4}
                 tests:
-                  - {name: loop, mesh: [a, b, c], direction: up, duration: 1, port: %d}
-                """.formatted(20000 + ProcessHandle.current().pid() % 20000));
+                  - {name: loop, mesh: [%1$sa, %1$sb, %1$sc], direction: up, duration: 1, port: %2$d}
+                """.formatted(t, 20000 + ProcessHandle.current().pid() % 20000));
         Path out = dir.resolve("out");
         List<String> cmd = new ArrayList<>(List.of(iperf3j.split(" ")));
         cmd.addAll(List.of("session", plan.toString(), "-o", out.toString(), "--every", "6s", "--metrics.listen", "127.0.0.1:0",
@@ -93,9 +95,9 @@ class ScheduleProcessTest {
                     .isBetween(scraped - 1, scraped));
             String text = scrape(metricsUrl);
             assertThat(text).contains("# TYPE iperf3j_session_test_success gauge",
-                    "iperf3j_session_test_success{direction=\"up\",id=\"loop_a-b\",kind=\"tcp\",protocol=\"tcp\",receiver=\"b\","
-                            + "repeat=\"1\",sender=\"a\"} 1.0",
-                    "iperf3j_session_runs_total{direction=\"up\",id=\"loop_a-b\"");
+                    "iperf3j_session_test_success{direction=\"up\",id=\"loop_" + t + "a-" + t + "b\",kind=\"tcp\",protocol=\"tcp\","
+                            + "receiver=\"" + t + "b\",repeat=\"1\",sender=\"" + t + "a\"} 1.0",
+                    "iperf3j_session_runs_total{direction=\"up\",id=\"loop_" + t + "a-" + t + "b\"");
             assertThat(text.lines().filter(l -> l.startsWith("iperf3j_session_test_success{"))).hasSize(3);
         } finally {
             p.destroyForcibly(); // SIGKILL
@@ -122,8 +124,8 @@ class ScheduleProcessTest {
         }
         List<String> expected = new ArrayList<>();
         for (int run = 1; run <= 4; run++) {
-            for (String id : List.of("loop_a-b", "loop_b-c", "loop_c-a")) {
-                expected.add(run + "/" + id);
+            for (String pair : List.of("a-%1$sb", "b-%1$sc", "c-%1$sa")) {
+                expected.add(run + "/loop_" + t + pair.formatted(t));
             }
         }
         assertThat(seen).as("every (run, test) once, before the kill %d line(s): %s", before, all)
@@ -135,7 +137,8 @@ class ScheduleProcessTest {
         assertThat(out.resolve("schedule-state.json")).exists();
     }
 
-    private static String scrape(String url) throws Exception {
+    /** GET {@code url}: must answer 200; the body. */
+    static String scrape(String url) throws Exception {
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -144,7 +147,8 @@ class ScheduleProcessTest {
         }
     }
 
-    private static List<JsonNode> lines(Path out) throws Exception {
+    /** The lines of {@code out/tests.jsonl}, read (none without the file). */
+    static List<JsonNode> lines(Path out) throws Exception {
         List<JsonNode> lines = new ArrayList<>();
         Path jsonl = out.resolve("tests.jsonl");
         if (Files.exists(jsonl)) {

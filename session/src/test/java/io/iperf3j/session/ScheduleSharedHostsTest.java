@@ -3,16 +3,10 @@ package io.iperf3j.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.session.lab.IperfJar;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -37,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
 class ScheduleSharedHostsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern METRICS = Pattern.compile("metrics on (http://[0-9.]+:[0-9]+/metrics)");
     private static final String WRAPPER = """
             #!/bin/sh
@@ -53,6 +46,10 @@ class ScheduleSharedHostsTest {
             exit $rc
             """;
 
+    /** In every node id: an id names the host's session folder, whose stale runs a session kills on start. */
+    private final String tag = "s" + java.util.HexFormat.of().toHexDigits(
+            (short) java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
+
     @TempDir
     Path dir;
 
@@ -64,7 +61,7 @@ class ScheduleSharedHostsTest {
     private String hosts(String prefix, int... octets) {
         StringBuilder y = new StringBuilder("hosts:\n");
         for (int o : octets) {
-            y.append("  - {id: ").append(prefix).append(o).append(", address: 127.0.0.").append(o)
+            y.append("  - {id: ").append(tag).append(prefix).append(o).append(", address: 127.0.0.").append(o)
                     .append(", iperf: iperf3, commands: {iperf3: '").append(dir.resolve("wrap.sh")).append(' ').append(o)
                     .append("'}}\n");
         }
@@ -83,10 +80,11 @@ class ScheduleSharedHostsTest {
         // wildcard address, so one plan's two tests at once would take one port twice; the plans' ports differ.
         Path planA = dir.resolve("a.yaml");
         Files.writeString(planA, hosts("a", 1, 2, 3, 4) + "schedule: {every: 15s, runs: 3}\n"
-                + "tests:\n  - {name: mesh, mesh: [a1, a2, a3, a4], direction: up, duration: 1, port: " + port + "}\n");
+                + "tests:\n  - {name: mesh, mesh: [" + tag + "a1, " + tag + "a2, " + tag + "a3, " + tag + "a4], direction: up, duration: 1, port: " + port + "}\n");
         Path planB = dir.resolve("b.yaml");
         Files.writeString(planB, hosts("b", 2, 3, 4) + "schedule: {every: 15s, runs: 3}\n"
-                + "tests:\n  - {name: pair, pairs: [[b2, b3], [b4, b2], [b3, b4]], direction: up, duration: 1, port: " + (port + 1)
+                + "tests:\n  - {name: pair, pairs: [[" + tag + "b2, " + tag + "b3], [" + tag + "b4, " + tag + "b2], [" + tag + "b3, " + tag
+                + "b4]], direction: up, duration: 1, port: " + (port + 1)
                 + "}\n");
         Files.writeString(dir.resolve("down-1"), "");
         Path slots = dir.resolve("slots");
@@ -95,7 +93,7 @@ class ScheduleSharedHostsTest {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             // run 1 of the three tests host 1 is in: failed; success 0 on /metrics
-            while (count(dir.resolve("out-a"), j -> j.path("run").asLong() == 1 && involves(j, "a1")) < 3) {
+            while (count(dir.resolve("out-a"), j -> j.path("run").asLong() == 1 && involves(j, tag + "a1")) < 3) {
                 assertThat(System.nanoTime()).as(Files.readString(dir.resolve("a.txt"))).isLessThan(deadline);
                 assertThat(a.isAlive()).as(Files.readString(dir.resolve("a.txt"))).isTrue();
                 Thread.sleep(100);
@@ -103,16 +101,16 @@ class ScheduleSharedHostsTest {
             Matcher m = METRICS.matcher(Files.readString(dir.resolve("a.txt")));
             assertThat(m.find()).isTrue();
             String url = m.group(1);
-            assertThat(successOf(scrape(url), "a1")).as(scrape(url)).containsOnly(0.0).hasSize(3);
+            assertThat(successOf(ScheduleProcessTest.scrape(url), tag + "a1")).as(ScheduleProcessTest.scrape(url)).containsOnly(0.0).hasSize(3);
             Files.delete(dir.resolve("down-1"));
             // back by itself: each of its tests runs in a later run, success 1
-            while (lines(dir.resolve("out-a")).stream().filter(j -> j.path("run").asLong() >= 2 && involves(j, "a1")
+            while (ScheduleProcessTest.lines(dir.resolve("out-a")).stream().filter(j -> j.path("run").asLong() >= 2 && involves(j, tag + "a1")
                     && j.path("status").asText().equals("ok")).map(j -> j.path("id").asText()).distinct().count() < 3) {
                 assertThat(System.nanoTime()).as(Files.readString(dir.resolve("a.txt"))).isLessThan(deadline);
                 assertThat(a.isAlive()).as(Files.readString(dir.resolve("a.txt"))).isTrue();
                 Thread.sleep(100);
             }
-            assertThat(successOf(scrape(url), "a1")).as(scrape(url)).containsOnly(1.0).hasSize(3);
+            assertThat(successOf(ScheduleProcessTest.scrape(url), tag + "a1")).as(ScheduleProcessTest.scrape(url)).containsOnly(1.0).hasSize(3);
             assertThat(a.waitFor(60, TimeUnit.SECONDS)).as(Files.readString(dir.resolve("a.txt"))).isTrue();
             assertThat(b.waitFor(60, TimeUnit.SECONDS)).as(Files.readString(dir.resolve("b.txt"))).isTrue();
         } finally {
@@ -121,8 +119,8 @@ class ScheduleSharedHostsTest {
         }
         assertThat(a.exitValue()).as(Files.readString(dir.resolve("a.txt"))).isZero();
         assertThat(b.exitValue()).as(Files.readString(dir.resolve("b.txt"))).isZero();
-        List<JsonNode> linesA = lines(dir.resolve("out-a"));
-        List<JsonNode> linesB = lines(dir.resolve("out-b"));
+        List<JsonNode> linesA = ScheduleProcessTest.lines(dir.resolve("out-a"));
+        List<JsonNode> linesB = ScheduleProcessTest.lines(dir.resolve("out-b"));
         assertThat(linesA).hasSize(6 * 3);
         assertThat(linesB).hasSize(3 * 3);
         for (List<JsonNode> plan : List.of(linesA, linesB)) {
@@ -132,8 +130,8 @@ class ScheduleSharedHostsTest {
         // only host 1's tests failed (while it was down: all of run 1, and any of run 2 that came before it was back);
         // each of them ran ok after; every other run of every test ran or was skipped for a busy host
         assertThat(linesA).allSatisfy(j -> assertThat(j.path("status").asText()).as("%s", j)
-                .isIn(involves(j, "a1") ? List.of("failed", "ok", "skipped") : List.of("ok", "skipped")));
-        assertThat(linesA.stream().filter(j -> j.path("run").asLong() == 1 && involves(j, "a1")))
+                .isIn(involves(j, tag + "a1") ? List.of("failed", "ok", "skipped") : List.of("ok", "skipped")));
+        assertThat(linesA.stream().filter(j -> j.path("run").asLong() == 1 && involves(j, tag + "a1")))
                 .allSatisfy(j -> assertThat(j.path("status").asText()).as("%s", j).isEqualTo("failed"));
         assertThat(linesB).allSatisfy(j -> assertThat(j.path("status").asText()).as("%s", j).isIn("ok", "skipped"));
         long ran = linesA.stream().filter(j -> j.path("status").asText().equals("ok")).count()
@@ -175,28 +173,6 @@ class ScheduleSharedHostsTest {
     }
 
     private static long count(Path out, java.util.function.Predicate<JsonNode> which) throws Exception {
-        return lines(out).stream().filter(which).count();
-    }
-
-    private static String scrape(String url) throws Exception {
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
-            return r.body();
-        }
-    }
-
-    private static List<JsonNode> lines(Path out) throws Exception {
-        List<JsonNode> lines = new ArrayList<>();
-        Path jsonl = out.resolve("tests.jsonl");
-        if (Files.exists(jsonl)) {
-            for (String l : Files.readAllLines(jsonl)) {
-                if (!l.isBlank()) {
-                    lines.add(JSON.readTree(l));
-                }
-            }
-        }
-        return lines;
+        return ScheduleProcessTest.lines(out).stream().filter(which).count();
     }
 }
