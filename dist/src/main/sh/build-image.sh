@@ -13,6 +13,7 @@
 #   lib/runtime/                               jlinked Java runtime: the modules in runtime-modules
 #   share/man/man1/iperf3j.1.gz                man page, generated from --help's option table
 #   share/iperf3j/iperf3j.service              systemd unit for `iperf3j -s` (not enabled)
+#   share/iperf3j/iperf3j-session@.service     systemd unit for a scheduled `iperf3j session` (not enabled)
 # OUT_DIR/iperf3j-VERSION-linux-x64.tar.gz     that directory as a tarball
 # OUT_DIR/iperf3j_VERSION_amd64.deb            the image under /usr/lib/iperf3j, /usr/bin/iperf3j,
 #                                              the man page and the (disabled) unit
@@ -81,6 +82,7 @@ install -m 755 "$src/iperf3j" "$image/bin/iperf3j"
 # The JVM options, one file for the launcher and the AOT training (cli owns it, as ./iperf3j reads it).
 install -m 644 "$(cd "$src/../../../.." && pwd)/cli/src/main/launcher/jvm.options" "$image/lib/jvm.options"
 install -m 644 "$src/iperf3j.service" "$image/share/iperf3j/iperf3j.service"
+install -m 644 "$src/iperf3j-session@.service" "$image/share/iperf3j/iperf3j-session@.service"
 
 java="$image/lib/runtime/bin/java"
 
@@ -107,6 +109,7 @@ cp -a "$image/bin" "$image/lib" "$root/usr/lib/iperf3j/"
 ln -s ../lib/iperf3j/bin/iperf3j "$root/usr/bin/iperf3j"
 cp "$image/share/man/man1/iperf3j.1.gz" "$root/usr/share/man/man1/"
 install -m 644 "$src/iperf3j.service" "$root/usr/lib/systemd/system/iperf3j.service"
+install -m 644 "$src/iperf3j-session@.service" "$root/usr/lib/systemd/system/iperf3j-session@.service"
 install -m 644 "$src/copyright" "$root/usr/share/doc/iperf3j/copyright"
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" "$src/control" >"$root/DEBIAN/control"

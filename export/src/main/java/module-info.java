@@ -2,7 +2,8 @@
  * Live metrics out of iperf3j: Prometheus text, Pushgateway push, metrics files
  * ({@code io.iperf3j.export}) and the iperf3_exporter-style scrape endpoint
  * ({@code io.iperf3j.export.exporter}). {@code io.iperf3j.export.server} is a running server's own
- * {@code /metrics} ({@code --metrics.listen}), for the {@code iperf3j} command only. {@code io.iperf3j.export.cli} is the {@code iperf3j}
+ * {@code /metrics} ({@code --metrics.listen}), for the {@code iperf3j} command and {@code iperf3j session}
+ * (whose {@code --metrics.listen} serves its schedule's results through the same endpoint). {@code io.iperf3j.export.cli} is the {@code iperf3j}
  * command's {@code --push.*}/{@code --metrics.*} options, for that command only (and for
  * {@code iperf3j session}, which takes two of its rows: {@code --push.url}, {@code --push.job}).
  *
@@ -25,7 +26,7 @@ module io.iperf3j.export {
     exports io.iperf3j.export;
     exports io.iperf3j.export.exporter;
     exports io.iperf3j.export.cli to io.iperf3j.cli, io.iperf3j.session;
-    exports io.iperf3j.export.server to io.iperf3j.cli;
+    exports io.iperf3j.export.server to io.iperf3j.cli, io.iperf3j.session;
 
     // picocli reads the exporter command's annotated options reflectively
     opens io.iperf3j.export.exporter to info.picocli;

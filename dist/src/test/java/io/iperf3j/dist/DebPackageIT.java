@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The .deb on this machine, as a user installs it: {@code dpkg -i}, then {@code /usr/bin/iperf3j}
  * run where no JDK can be found ({@link NoJdk}) for {@code --version} and a test against the real
- * iperf3 3.12, {@code man -w iperf3j}, no service enabled or started, and {@code dpkg -r}
+ * iperf3 3.12, {@code man -w iperf3j}, no service enabled or started, the units valid for
+ * {@code systemd-analyze verify}, the session unit's {@code ExecStart} killed with SIGKILL and run again
+ * (no systemd as PID 1 here: the command it runs, as a process), and {@code dpkg -r}
  * leaving none of the listed files behind. Installs system-wide: needs root (CI runs as root).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -43,6 +45,7 @@ class DebPackageIT {
                     .filter(p -> !Files.isDirectory(p)).toList();
             assertThat(files).contains(Path.of("/usr/bin/iperf3j"), Path.of("/usr/share/man/man1/iperf3j.1.gz"),
                     Path.of("/usr/lib/systemd/system/iperf3j.service"),
+                    Path.of("/usr/lib/systemd/system/iperf3j-session@.service"),
                     Path.of("/usr/lib/iperf3j/lib/runtime/bin/java"));
             assertThat(files).allSatisfy(p -> assertThat(Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).as("%s", p).isTrue());
 
@@ -52,6 +55,8 @@ class DebPackageIT {
                 assertThat(v.stderr()).isEmpty();
             }
             interopFromUsrBin();
+            unitsVerify();
+            sessionUnitResumesAfterSigkill();
 
             Run man = run("man", "-w", PACKAGE);
             assertThat(man.status).as("man -w iperf3j (install man-db): %s", man.all()).isZero();
@@ -91,6 +96,95 @@ class DebPackageIT {
                 TarballIT.assertReceived(client.stdout());
             }
             assertThat(server.waitFor(Duration.ofSeconds(20))).as(server.stderr()).isZero();
+        }
+    }
+
+    /** {@code systemd-analyze verify} on the installed units (the template as an instance): no complaint at all. */
+    private static void unitsVerify() throws Exception {
+        Path dir = Files.createTempDirectory("deb-it-units");
+        try {
+            Path instance = dir.resolve("iperf3j-session@verify.service");
+            Files.copy(Path.of("/usr/lib/systemd/system/iperf3j-session@.service"), instance);
+            for (Path unit : List.of(Path.of("/usr/lib/systemd/system/iperf3j.service"), instance)) {
+                Run verify = run("systemd-analyze", "verify", unit.toString());
+                assertThat(verify.status).as("%s: %s", unit, verify.all()).isZero();
+                assertThat(verify.all()).as("%s", unit).isEmpty();
+            }
+        } finally {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    /**
+     * The session unit's {@code ExecStart}, as the unit file gives it ({@code %i}, {@code $STATE_DIRECTORY} and
+     * {@code $RUNTIME_DIRECTORY} filled as systemd would, under a temporary directory), on a plan of three
+     * loopback hosts with iperf3 3.12, {@code schedule: {every: 4s, runs: 3}}: killed with SIGKILL after its
+     * first result, then run again; the second run ends the schedule and {@code tests.jsonl} holds every
+     * (run, test) exactly once.
+     */
+    private static void sessionUnitResumesAfterSigkill() throws Exception {
+        String instance = "deb-it-" + ProcessHandle.current().pid();
+        Path plan = Path.of("/etc/iperf3j", instance + ".yaml");
+        Path state = Files.createTempDirectory("deb-it-state");
+        Path slots = Files.createTempDirectory("deb-it-slots");
+        boolean madeEtc = !Files.exists(plan.getParent());
+        Files.createDirectories(plan.getParent());
+        try {
+            Files.writeString(plan, """
+                    hosts:
+                      - {id: %1$sa, address: 127.0.0.1, iperf: iperf3}
+                      - {id: %1$sb, address: 127.0.0.2, iperf: iperf3}
+                      - {id: %1$sc, address: 127.0.0.3, iperf: iperf3}
+                    schedule: {every: 4s, runs: 3}
+                    tests:
+                      - {name: loop, mesh: [%1$sa, %1$sb, %1$sc], direction: up, duration: 1, port: %2$d}
+                    """.formatted(instance, FreePorts.next())); // node ids of its own: an id names the host's session folder
+            String exec = Files.readAllLines(Path.of("/usr/lib/systemd/system/iperf3j-session@.service")).stream()
+                    .filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow().substring("ExecStart=".length())
+                    .replace("%i", instance).replace("${STATE_DIRECTORY}", state.toString())
+                    .replace("${RUNTIME_DIRECTORY}", slots.toString());
+            List<String> command = List.of(exec.split(" "));
+            Path out = state.resolve(instance);
+            Path jsonl = out.resolve("tests.jsonl");
+            try (Iperf3Process first = NoJdk.start(command)) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!Files.exists(jsonl) || Files.readAllLines(jsonl).isEmpty()) {
+                    assertThat(System.nanoTime()).as("no result in 60 s: %s", first.stdout() + first.stderr()).isLessThan(deadline);
+                    assertThat(first.isAlive()).as(first.stdout() + first.stderr()).isTrue();
+                    Thread.sleep(100);
+                }
+                first.signal("KILL");
+                assertThat(first.awaitExit(Duration.ofSeconds(10))).isTrue();
+            }
+            try (Iperf3Process again = NoJdk.start(command)) {
+                assertThat(again.waitFor(Duration.ofSeconds(60))).as(again.stdout() + again.stderr()).isZero();
+                assertThat(again.stdout()).contains("schedule ended");
+            }
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            List<String> keys = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(jsonl)) {
+                com.fasterxml.jackson.databind.JsonNode j = json.readTree(line);
+                keys.add(j.path("run").asLong() + "/" + j.path("id").asText());
+                assertThat(j.path("status").asText()).as(line).isIn("ok", "skipped");
+            }
+            List<String> expected = new java.util.ArrayList<>();
+            for (int run = 1; run <= 3; run++) {
+                for (String pair : List.of("a-%1$sb", "b-%1$sc", "c-%1$sa")) {
+                    expected.add(run + "/loop_" + instance + pair.formatted(instance));
+                }
+            }
+            assertThat(keys).containsExactlyInAnyOrderElementsOf(expected);
+        } finally {
+            Files.deleteIfExists(plan);
+            if (madeEtc) {
+                Files.deleteIfExists(plan.getParent());
+            }
+            run("rm", "-rf", "--", state.toString(), slots.toString());
         }
     }
 

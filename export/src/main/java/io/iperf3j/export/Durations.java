@@ -2,7 +2,10 @@ package io.iperf3j.export;
 
 import java.time.Duration;
 
-/** iperf3-rs's DURATION syntax: a positive integer with {@code ms}, {@code s}, {@code m} or no suffix (seconds). */
+/**
+ * iperf3-rs's DURATION syntax: a positive integer with {@code ms}, {@code s}, {@code m} or no suffix (seconds);
+ * iperf3j also takes {@code h} (hours), for {@code iperf3j session --every}.
+ */
 public final class Durations {
     private Durations() {
     }
@@ -26,6 +29,9 @@ public final class Durations {
         } else if (s.endsWith("s")) {
             number = s.substring(0, s.length() - 1);
             unitMillis = 1000;
+        } else if (s.endsWith("h")) {
+            number = s.substring(0, s.length() - 1);
+            unitMillis = 3_600_000;
         } else if (s.endsWith("m")) {
             number = s.substring(0, s.length() - 1);
             unitMillis = 60_000;

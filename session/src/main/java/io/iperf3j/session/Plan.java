@@ -17,16 +17,28 @@ import java.util.Set;
  * @param parallel run tests on disjoint host pairs at the same time (each test as soon as both its hosts are free)
  * @param filenameBase put in every raw output's name ("" for none)
  * @param push where results are pushed while the plan runs, if anywhere
+ * @param schedule run the tests again and again on this schedule, if given; else once
  */
 public record Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, String filenameBase,
-        Optional<PushTarget> push) {
+        Optional<PushTarget> push, Optional<Schedule> schedule) {
     /** Most hosts in one plan. */
     public static final int MAX_HOSTS = 1024;
     /** Most tests in one plan (after expanding meshes and repeats). */
     public static final int MAX_TESTS = 100_000;
 
+    /** A plan run once. */
+    public Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, String filenameBase, Optional<PushTarget> push) {
+        this(hosts, tests, parallel, filenameBase, push, Optional.empty());
+    }
+
+    /** This plan with other tests (a resumed run's remaining ones). */
+    public Plan withTests(List<PlannedTest> others) {
+        return new Plan(hosts, others, parallel, filenameBase, push, schedule);
+    }
+
     /** Copies the lists. */
     public Plan {
+        java.util.Objects.requireNonNull(schedule, "schedule");
         hosts = List.copyOf(hosts);
         tests = List.copyOf(tests);
         if (hosts.size() > MAX_HOSTS || tests.size() > MAX_TESTS) {
@@ -67,6 +79,7 @@ public record Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, 
         private String filenameBase = "";
         private Optional<PushTarget> push = Optional.empty();
         private Optional<ImageInstall> install = Optional.empty();
+        private Optional<Schedule> schedule = Optional.empty();
 
         Builder(List<Node> hosts) {
             this.hosts = List.copyOf(hosts);
@@ -75,6 +88,12 @@ public record Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, 
         /** Run disjoint pairs at the same time. */
         public Builder parallel(boolean on) {
             parallel = on;
+            return this;
+        }
+
+        /** Run the tests again and again on this schedule. */
+        public Builder schedule(Schedule s) {
+            schedule = Optional.of(s);
             return this;
         }
 
@@ -199,7 +218,7 @@ public record Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, 
                 nodes = hosts.stream().map(n -> n.install().isPresent() || n.commands().containsKey(IperfKind.IPERF3J)
                         || !n.connection().wrapper().prefix().isEmpty() ? n : n.withInstall(install.get())).toList();
             }
-            return new Plan(nodes, tests, parallel, filenameBase, push);
+            return new Plan(nodes, tests, parallel, filenameBase, push, schedule);
         }
     }
 }

@@ -45,6 +45,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * parallel: false            # true: disjoint pairs at once, each as soon as its hosts are free
  * filename_base: lab1        # optional, put in raw file names
  * push: {endpoint: http://127.0.0.1:9091, job: iperf3j_session}   # optional
+ * schedule: {every: 1h, slip: 5m, random_start: 30s}   # optional: run the tests every hour, spread
+ *                            # across it, until stopped (also runs: N, until: 2026-12-01T00:00:00Z)
  * install: {image: dist/target/iperf3j-0.1.0-linux-x64.tar.gz}    # optional: every host without
  *                            # its own install or iperf3j command gets the image (see ImageInstall)
  * hosts:
@@ -185,7 +187,7 @@ public final class PlanFile {
         if (root == null || !root.isObject()) {
             throw new IperfConfigurationError("plan: expected a map with hosts and tests");
         }
-        keys(root, "plan", Set.of("hosts", "tests", "parallel", "filename_base", "push", "install"));
+        keys(root, "plan", Set.of("hosts", "tests", "parallel", "filename_base", "push", "install", "schedule"));
         List<Node> hosts = new ArrayList<>();
         JsonNode hostList = list(root, "hosts", "plan", "- {id: a, address: 10.0.0.1, connection: local}");
         if (hostList.size() > Plan.MAX_HOSTS) {
@@ -213,12 +215,67 @@ public final class PlanFile {
             keys(p, "push", Set.of("endpoint", "job"));
             b.push(new Plan.PushTarget(required(p, "endpoint", "push", "http://127.0.0.1:9091"), text(p, "job", "push", "iperf3j_session")));
         }
+        if (root.has("schedule")) {
+            b.schedule(schedule(root.get("schedule")));
+        }
         String tpc = hosts.stream().filter(h -> h.role() == NodeRole.TRAFFIC_PC).map(Node::id).findFirst().orElse(null);
         JsonNode tests = list(root, "tests", "plan", "- {pairs: [[a, b]], direction: both}");
         for (int i = 0; i < tests.size(); i++) {
             test(b, tests.get(i), i, tpc, hostIndex.keySet());
         }
         return b.build();
+    }
+
+    /**
+     * {@code schedule: {every: 1h, slip: 5m, random_start: 30s, runs: 24, until: 2026-12-01T00:00:00Z}}: every
+     * is required, the rest optional ({@link Schedule}); durations as {@code --every} writes them.
+     */
+    private static Schedule schedule(JsonNode s) throws IperfConfigurationError {
+        String where = "schedule";
+        keys(s, where, Set.of("every", "slip", "random_start", "runs", "until"));
+        Duration every = duration(s, "every", false, null);
+        if (every == null) {
+            throw new IperfConfigurationError("schedule.every: missing; give a period such as 30s, 5m or 1h");
+        }
+        Duration slip = duration(s, "slip", true, every);
+        Duration randomStart = duration(s, "random_start", true, Duration.ZERO);
+        java.util.OptionalLong runs = java.util.OptionalLong.empty();
+        if (s.has("runs")) {
+            JsonNode r = s.get("runs");
+            if (!r.isIntegralNumber() || !r.canConvertToLong() || r.asLong() < 1) {
+                throw new IperfConfigurationError("schedule.runs: expected a positive whole number of periods, got '" + r.asText() + "'");
+            }
+            runs = java.util.OptionalLong.of(r.asLong());
+        }
+        Optional<java.time.Instant> until = Optional.empty();
+        if (s.has("until")) {
+            String u = text(s, "until", where, "");
+            try {
+                until = Optional.of(java.time.OffsetDateTime.parse(u).toInstant());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IperfConfigurationError("schedule.until: '" + u + "' is not a time such as 2026-12-01T00:00:00Z");
+            }
+        }
+        try {
+            return new Schedule(every, slip, randomStart, runs, until);
+        } catch (IllegalArgumentException e) {
+            throw new IperfConfigurationError("schedule." + e.getMessage());
+        }
+    }
+
+    private static Duration duration(JsonNode n, String key, boolean zero, Duration fallback) throws IperfConfigurationError {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isValueNode()) {
+            throw new IperfConfigurationError("schedule." + key + ": expected a duration such as 30s, 5m or 1h");
+        }
+        try {
+            return Schedule.duration("schedule." + key, v.asText(), zero);
+        } catch (IllegalArgumentException e) {
+            throw new IperfConfigurationError(e.getMessage() + " (a whole number with ms, s, m or h, such as 30s, 5m or 1h)");
+        }
     }
 
     /**

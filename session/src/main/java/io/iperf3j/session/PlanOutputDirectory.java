@@ -55,17 +55,18 @@ public final class PlanOutputDirectory {
 
     /** One test as its {@code tests.jsonl} line. */
     public String jsonLine(TestResult r) {
+        return jsonLine(r, java.util.OptionalLong.empty());
+    }
+
+    /**
+     * One test as its {@code tests.jsonl} line; a scheduled session's line says which {@code run} (period,
+     * from 1) it belongs to, in a {@code "run"} key after the {@code "id"}.
+     */
+    public String jsonLine(TestResult r, java.util.OptionalLong run) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
-            g.writeStartObject();
-            g.writeStringField("id", r.id());
-            g.writeStringField("sender", r.sender());
-            g.writeStringField("receiver", r.receiver());
-            g.writeStringField("direction", r.direction());
-            g.writeStringField("protocol", r.spec().protocol().name().toLowerCase(Locale.ROOT));
-            g.writeStringField("kind", r.spec().kind());
-            g.writeNumberField("repeat", r.repeat());
-            g.writeStringField("status", r.ok() ? "ok" : "failed");
+            head(g, new PlannedTest(r.id(), r.sender(), r.receiver(), r.direction(), r.spec(), r.repeat()), run,
+                    r.ok() ? "ok" : "failed");
             switch (r.outcome()) {
                 case TestOutcome.Completed c -> {
                     g.writeNullField("error");
@@ -89,6 +90,41 @@ public final class PlanOutputDirectory {
             throw new UncheckedIOException(e);
         }
         return w.toString();
+    }
+
+    /**
+     * A scheduled run that did not run, as its {@code tests.jsonl} line: {@code "status": "skipped"} with the
+     * reason in {@code "error"}, the figures null, so every (run, test) of a schedule has exactly one line.
+     */
+    public String skippedLine(PlannedTest t, long run, String reason) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            head(g, t, java.util.OptionalLong.of(run), "skipped");
+            g.writeStringField("error", reason);
+            for (String k : List.of("sent_bits_per_second", "received_bits_per_second", "received_bytes",
+                    "reverse_received_bits_per_second", "client_output", "server_output")) {
+                g.writeNullField(k);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    private static void head(JsonGenerator g, PlannedTest t, java.util.OptionalLong run, String status) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", t.id());
+        if (run.isPresent()) {
+            g.writeNumberField("run", run.getAsLong());
+        }
+        g.writeStringField("sender", t.sender());
+        g.writeStringField("receiver", t.receiver());
+        g.writeStringField("direction", t.direction());
+        g.writeStringField("protocol", t.spec().protocol().name().toLowerCase(Locale.ROOT));
+        g.writeStringField("kind", t.spec().kind());
+        g.writeNumberField("repeat", t.repeat());
+        g.writeStringField("status", status);
     }
 
     private static void number(JsonGenerator g, String name, double v) throws IOException {

@@ -152,29 +152,16 @@ public final class PlanRunner {
      */
     public List<TestResult> run() throws InterruptedException {
         List<TestResult> results = new ArrayList<>();
-        try {
-            Instant now = clock.instant();
-            Iterator<Dispatcher.Due> dues = plan.tests().stream().map(t -> Dispatcher.Due.now(t, now)).iterator();
-            dispatcher().run(dues, this::runOne, outcome -> {
-                if (outcome instanceof Dispatcher.Ran ran && !(session.stopped() && !ran.result().ok())) {
-                    synchronized (onResult) { // the notes come from test threads
-                        onResult.accept(ran.result());
-                    }
-                    results.add(ran.result());
+        Instant now = clock.instant();
+        Iterator<Dispatcher.Due> dues = plan.tests().stream().map(t -> Dispatcher.Due.now(t, now)).iterator();
+        runDues(dues, outcome -> {
+            if (outcome instanceof Dispatcher.Ran ran && !cutShort(ran.result())) {
+                synchronized (onResult) { // the notes come from test threads
+                    onResult.accept(ran.result());
                 }
-            }, session::stopped);
-        } finally {
-            // a stop in progress kills over these connections: it ends first
-            stopping.lock();
-            try {
-                finished = true;
-                for (Node n : plan.hosts()) {
-                    n.connection().close();
-                }
-            } finally {
-                stopping.unlock();
+                results.add(ran.result());
             }
-        }
+        });
         Map<String, TestResult> byId = new HashMap<>();
         for (TestResult r : results) {
             byId.put(r.id(), r);
@@ -187,6 +174,33 @@ public final class PlanRunner {
             }
         }
         return ordered;
+    }
+
+    /**
+     * Runs {@code dues} through the {@link #dispatcher()} until they are exhausted or {@link #stop()}, telling
+     * {@code onOutcome} of each (on this thread), then closes the plan's connections. {@link #run()} runs the
+     * plan once this way; a schedule ({@link ScheduledRun}) runs its endless sequence.
+     */
+    void runDues(Iterator<Dispatcher.Due> dues, Consumer<Dispatcher.Outcome> onOutcome) throws InterruptedException {
+        try {
+            dispatcher().run(dues, this::runOne, onOutcome, session::stopped);
+        } finally {
+            // a stop in progress kills over these connections: it ends first
+            stopping.lock();
+            try {
+                finished = true;
+                for (Node n : plan.hosts()) {
+                    n.connection().close();
+                }
+            } finally {
+                stopping.unlock();
+            }
+        }
+    }
+
+    /** Whether {@code r} is a test {@link #stop()} cut short: it did not complete, and is not a result. */
+    boolean cutShort(TestResult r) {
+        return session.stopped() && !r.ok();
     }
 
     /**

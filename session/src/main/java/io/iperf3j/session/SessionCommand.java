@@ -8,6 +8,7 @@ import io.iperf3j.session.internal.ResultPush;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -67,6 +68,11 @@ public final class SessionCommand implements Callable<Integer> {
     @Option(names = "--parallel", description = "run tests on disjoint host pairs at once: each test as soon as both its hosts are free")
     boolean parallel;
 
+    @Option(names = "--every", paramLabel = "DURATION",
+            description = "run the plan's tests again every DURATION (30s, 5m, 1h), spread across it, until stopped;"
+                    + " over the plan's schedule: every")
+    String every;
+
     @Option(names = "--slot-dir", paramLabel = "DIR",
             description = "where hosts' throughput slots are locked: sessions sharing it never put a host in two tests at once"
                     + " (default: $XDG_RUNTIME_DIR/iperf3j-slots, else /tmp/iperf3j-slots-<user>)")
@@ -77,6 +83,9 @@ public final class SessionCommand implements Callable<Integer> {
 
     /** {@code --push.job} (or the old {@code --push-job}). */
     String pushJob;
+
+    /** {@code --metrics.listen}: export's row, as the server spells it. */
+    String metricsListen;
 
     @Option(names = "--report", paramLabel = "FILE",
             description = "write the HTML report of the output directory (every test's charts and the matrix) at the end")
@@ -116,6 +125,11 @@ public final class SessionCommand implements Callable<Integer> {
                 "push each finished test's result to this Pushgateway (host:port = http)", v -> c.push = v);
         pushOption(spec, MetricsOption.PUSH_JOB, "--push-job",
                 "grouping-key job (default: the plan's, else iperf3j_session)", v -> c.pushJob = v);
+        MetricsOption listen = MetricsOption.METRICS_LISTEN;
+        spec.addOption(OptionSpec.builder(listen.flag()).paramLabel(listen.valueLabel()).type(String.class).arity("1")
+                .description("with a schedule: serve every test's last results and run counters on /metrics (and /health)"
+                        + " at [HOST:]PORT (PORT alone: 127.0.0.1; :PORT: every interface), as the server's option")
+                .hasInitialValue(false).setter(new Into(v -> c.metricsListen = v)).build());
         return cl;
     }
 
@@ -169,6 +183,16 @@ public final class SessionCommand implements Callable<Integer> {
      * any push target (no URL, no {@code push:} in the plan) pushes nothing.
      */
     Plan withCommandLine(Plan plan) {
+        if (every != null) {
+            Duration period = Schedule.duration("--every", every, false);
+            Schedule s;
+            try {
+                s = plan.schedule().map(p -> p.withEvery(period)).orElseGet(() -> Schedule.every(period));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--every " + every.trim() + ": not in 1s .. 366 days", e);
+            }
+            plan = new Plan(plan.hosts(), plan.tests(), plan.parallel(), plan.filenameBase(), plan.push(), Optional.of(s));
+        }
         if (!parallel && push == null && pushJob == null) {
             return plan;
         }
@@ -178,7 +202,7 @@ public final class SessionCommand implements Callable<Integer> {
             String job = pushJob != null ? pushJob : target.map(Plan.PushTarget::job).orElse("iperf3j_session");
             target = Optional.of(new Plan.PushTarget(endpoint, job));
         }
-        return new Plan(plan.hosts(), plan.tests(), plan.parallel() || parallel, plan.filenameBase(), target);
+        return new Plan(plan.hosts(), plan.tests(), plan.parallel() || parallel, plan.filenameBase(), target, plan.schedule());
     }
 
     @Override
@@ -204,6 +228,14 @@ public final class SessionCommand implements Callable<Integer> {
                 }
                 return OK;
             }
+            if (plan.schedule().isPresent()) {
+                return scheduled(plan, dir);
+            }
+            if (metricsListen != null) {
+                err.println("iperf3j session: --metrics.listen serves a schedule's results; give --every DURATION"
+                        + " or schedule: in the plan");
+                return BAD_PLAN;
+            }
             files = new PlanOutputDirectory(dir);
             long there = files.resultCount();
             if (resume == null && there > 0) {
@@ -213,8 +245,7 @@ public final class SessionCommand implements Callable<Integer> {
             }
             earlier = files.completed(whole.tests());
             if (!earlier.isEmpty()) {
-                plan = new Plan(whole.hosts(), whole.tests().stream().filter(t -> !earlier.containsKey(t.id())).toList(),
-                        whole.parallel(), whole.filenameBase(), whole.push());
+                plan = whole.withTests(whole.tests().stream().filter(t -> !earlier.containsKey(t.id())).toList());
                 out.println("resuming " + dir + ": " + earlier.size() + " of " + whole.tests().size()
                         + " test(s) already in tests.jsonl");
             }
@@ -248,15 +279,7 @@ public final class SessionCommand implements Callable<Integer> {
         // SIGINT/SIGTERM: every iperf the plan started is killed, and the summaries of what completed
         // are written (by this thread, which the hook waits for) before the JVM ends
         java.util.concurrent.CountDownLatch summarised = new java.util.concurrent.CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            try {
-                r.stop();
-                summarised.await(STOP_SUMMARY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
+        Thread hook = stopHook(r, summarised);
         long started = System.nanoTime();
         try {
             List<TestResult> ran = r.run();
@@ -285,6 +308,106 @@ public final class SessionCommand implements Callable<Integer> {
                 // already shutting down
             }
         }
+    }
+
+    /**
+     * A plan on a schedule ({@link ScheduledRun}): runs until the schedule ends or SIGINT/SIGTERM; {@code -o DIR}
+     * given again (a restart, the systemd unit) takes the schedule up where DIR's state file left it.
+     */
+    private int scheduled(Plan plan, Path dir) throws Exception {
+        if (resume != null) {
+            err.println("iperf3j session: --resume runs a plan's missing tests once; a schedule resumes by itself:"
+                    + " give -o " + dir + " again");
+            return BAD_PLAN;
+        }
+        java.net.InetSocketAddress listen = null;
+        PlanOutputDirectory files;
+        PlanRunner r;
+        ScheduledRun scheduled;
+        io.iperf3j.session.internal.SessionMetrics metrics = new io.iperf3j.session.internal.SessionMetrics(plan.tests());
+        try {
+            if (metricsListen != null) {
+                listen = io.iperf3j.export.cli.MetricsOptions.listen(MetricsOption.METRICS_LISTEN.flag(), metricsListen);
+            }
+            files = new PlanOutputDirectory(dir);
+            if (files.resultCount() > 0 && !io.iperf3j.session.internal.ScheduleState.exists(dir)) {
+                err.println("iperf3j session: " + dir + " holds the results of a run that was not scheduled; give another -o");
+                return BAD_PLAN;
+            }
+            if (plan.push().isPresent()) {
+                pushing = new ResultPush(plan.push().get().endpoint(), plan.push().get().job(), w -> err.println("warning: " + w));
+            }
+            r = new PlanRunner(plan, files.rawDirectory(), x -> { }, out::println);
+            if (slotDirectory != null) {
+                r.slotDirectory(slotDirectory);
+            }
+            ResultPush push = pushing;
+            scheduled = new ScheduledRun(r, plan, files, metrics, res -> {
+                if (push != null) {
+                    push.accept(res);
+                }
+            }, out::println, java.time.Clock.systemUTC());
+        } catch (io.iperf3j.options.OptionError | IperfConfigurationError | IllegalArgumentException | IOException e) {
+            err.println("iperf3j session: " + e.getMessage());
+            return BAD_PLAN;
+        }
+        runner = r;
+        io.iperf3j.export.server.ServerMetricsEndpoint endpoint = null;
+        if (listen != null) {
+            try {
+                endpoint = io.iperf3j.export.server.ServerMetricsEndpoint.start(listen, "iperf3j-session-metrics-",
+                        metrics::snapshots);
+            } catch (IOException e) {
+                err.println("iperf3j session: unable to listen on --metrics.listen " + metricsListen + ": " + e.getMessage());
+                return BAD_PLAN;
+            }
+        }
+        out.println("running " + plan.tests().size() + " test(s) on " + plan.hosts().size() + " host(s) every "
+                + Schedule.text(plan.schedule().get().every()) + ", from " + scheduled.position() + "; output in " + dir
+                + (endpoint == null ? "" : "; metrics on http://" + hostPort(endpoint.address()) + "/metrics"));
+        // SIGINT/SIGTERM: the running tests are killed (not recorded: a restart runs them again if their slip allows)
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = stopHook(r, ended);
+        try {
+            scheduled.run();
+            out.println("schedule ended");
+            if (pushing != null) {
+                pushing.finish(ResultPush.FLUSH_TIMEOUT).forEach(out::println);
+            }
+            return OK;
+        } finally {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            ended.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+    }
+
+    /**
+     * Adds the SIGINT/SIGTERM hook: stops {@code r} (every iperf it started is killed), then waits up to
+     * {@link #STOP_SUMMARY_WAIT} for {@code done}, counted down by the command's thread when it has finished.
+     */
+    private static Thread stopHook(PlanRunner r, java.util.concurrent.CountDownLatch done) {
+        Thread hook = new Thread(() -> {
+            try {
+                r.stop();
+                done.await(STOP_SUMMARY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private static String hostPort(java.net.InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** How long a SIGINT/SIGTERM waits, after the kills, for the summaries of what completed. */
@@ -316,7 +439,12 @@ public final class SessionCommand implements Callable<Integer> {
     }
 
     static String progress(int n, int total, TestResult r) {
-        String head = String.format(Locale.ROOT, "[%d/%d] %s %s -> %s %s %s: ", n, total, r.id(), r.sender(), r.receiver(),
+        return String.format(Locale.ROOT, "[%d/%d] ", n, total) + progressLine(r);
+    }
+
+    /** A result as its progress line, without the counter. */
+    static String progressLine(TestResult r) {
+        String head = String.format(Locale.ROOT, "%s %s -> %s %s %s: ", r.id(), r.sender(), r.receiver(),
                 r.direction(), r.spec().protocol().name().toLowerCase(Locale.ROOT));
         return head + switch (r.outcome()) {
             case TestOutcome.Completed c -> String.format(Locale.ROOT, "ok %.1f Mbit/s received (%.1f s)",

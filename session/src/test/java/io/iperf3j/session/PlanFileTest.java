@@ -188,4 +188,55 @@ class PlanFileTest {
         assertThatThrownBy(() -> new PlanRunner(p, Path.of("/tmp"), r -> { })).isInstanceOf(IperfConfigurationError.class)
                 .hasMessageContaining("bidir");
     }
+
+    @Test
+    void readsASchedule() throws Exception {
+        Plan p = PlanFile.parse(HOSTS + """
+                schedule: {every: 1h, slip: 5m, random_start: 30s, runs: 24, until: "2026-12-01T00:00:00Z"}
+                tests:
+                  - {pairs: [[a, b]]}
+                """, Path.of("/plans"));
+        Schedule s = p.schedule().orElseThrow();
+        assertThat(s.every()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(s.slip()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(s.randomStart()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(s.runs()).hasValue(24);
+        assertThat(s.until()).contains(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+        // every alone: slip a whole period, no random start, until stopped
+        Plan q = PlanFile.parse(HOSTS + "schedule: {every: 30s}\ntests: [{pairs: [[a, b]]}]\n", Path.of("/plans"));
+        assertThat(q.schedule()).contains(Schedule.every(java.time.Duration.ofSeconds(30)));
+        assertThat(PlanFile.parse(HOSTS + "tests: [{pairs: [[a, b]]}]\n", Path.of("/plans")).schedule()).isEmpty();
+    }
+
+    @Test
+    void aBadScheduleNamesItsField() {
+        Map<String, String> bad = Map.of(
+                "schedule: {slip: 5m}", "schedule.every: missing; give a period such as 30s, 5m or 1h",
+                "schedule: {every: 1d}", "invalid schedule.every duration: 1d",
+                "schedule: {every: 0s}", "schedule.every must be greater than zero",
+                "schedule: {every: 1m, slip: 2m}", "schedule.slip: 2m is not in 0 .. every (1m)",
+                "schedule: {every: 1m, random_start: [1]}", "schedule.random_start: expected a duration such as 30s, 5m or 1h",
+                "schedule: {every: 1m, runs: 0}", "schedule.runs: expected a positive whole number of periods, got '0'",
+                "schedule: {every: 1m, until: tomorrow}", "schedule.until: 'tomorrow' is not a time such as 2026-12-01T00:00:00Z",
+                "schedule: {every: 1m, repeat: 3}", "schedule: unknown key 'repeat' (known: every, random_start, runs, slip, until)");
+        bad.forEach((yaml, message) -> assertThatThrownBy(() -> PlanFile.parse(HOSTS + yaml + "\ntests: [{pairs: [[a, b]]}]\n",
+                Path.of("/plans"))).as(yaml).isInstanceOf(IperfConfigurationError.class).hasMessageContaining(message));
+    }
+
+    @Test
+    void everyOnTheCommandLineWinsOverThePlans() throws Exception {
+        Plan p = PlanFile.parse(HOSTS + "schedule: {every: 1h, slip: 10m, runs: 3}\ntests: [{pairs: [[a, b]]}]\n",
+                Path.of("/plans"));
+        Schedule s = SessionCommand.parsed("--every", "5m", "plan.yaml").withCommandLine(p).schedule().orElseThrow();
+        assertThat(s.every()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(s.slip()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(s.runs()).hasValue(3);
+        Plan once = PlanFile.parse(HOSTS + "tests: [{pairs: [[a, b]]}]\n", Path.of("/plans"));
+        assertThat(SessionCommand.parsed("--every", "2h", "plan.yaml").withCommandLine(once).schedule())
+                .contains(Schedule.every(java.time.Duration.ofHours(2)));
+        assertThatThrownBy(() -> SessionCommand.parsed("--every", "5x", "plan.yaml").withCommandLine(once))
+                .hasMessage("invalid --every duration: 5x");
+        assertThatThrownBy(() -> SessionCommand.parsed("--every", "500ms", "plan.yaml").withCommandLine(once))
+                .hasMessage("--every 500ms: not in 1s .. 366 days");
+    }
 }

@@ -229,8 +229,11 @@ public final class MetricsOptions implements OptionGroup {
                 prefix, naming, Optional.ofNullable(serverListen), clientPrefixes);
     }
 
-    /** {@code [HOST:]PORT}: PORT alone is on 127.0.0.1, {@code :PORT} on every interface, {@code [v6]:PORT}. */
-    static InetSocketAddress listen(String option, String raw) throws OptionError {
+    /**
+     * {@code [HOST:]PORT}: PORT alone is on 127.0.0.1, {@code :PORT} on every interface, {@code [v6]:PORT}
+     * (the server's {@code --metrics.listen}, and {@code iperf3j session}'s, spelled the same).
+     */
+    public static InetSocketAddress listen(String option, String raw) throws OptionError {
         String v = raw.trim();
         try {
             if (v.matches("[0-9]+")) {

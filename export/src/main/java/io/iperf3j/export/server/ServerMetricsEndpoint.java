@@ -8,11 +8,14 @@ import io.iperf3j.export.http.TextResponse;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.function.Supplier;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Serves a server's {@link ServerMetrics} on the JDK's {@code com.sun.net.httpserver}, a virtual thread per
+ * Serves a server's {@link ServerMetrics} (or, for {@code iperf3j session --metrics.listen}, any snapshots
+ * read at each scrape) on the JDK's {@code com.sun.net.httpserver}, a virtual thread per
  * request (as the exporter): {@code /metrics} (Prometheus text) and {@code /health} ({@code OK}); any other
  * path is 404. A scrape only reads the metrics' adders, so it never holds up the server's threads.
  */
@@ -35,12 +38,25 @@ public final class ServerMetricsEndpoint implements AutoCloseable {
      */
     public static ServerMetricsEndpoint start(InetSocketAddress address, ServerMetrics metrics) throws IOException {
         Objects.requireNonNull(metrics, "metrics");
+        return start(address, "iperf3j-server-metrics-", metrics::snapshots);
+    }
+
+    /**
+     * Binds and starts serving {@code snapshots}, read on the request's thread at each scrape (so it must be
+     * safe to call from any thread).
+     *
+     * @param address where to listen (port 0 picks a free one)
+     * @param threadPrefix the request threads' name prefix
+     * @throws IOException if the address cannot be bound
+     */
+    public static ServerMetricsEndpoint start(InetSocketAddress address, String threadPrefix,
+            Supplier<MetricSnapshots> snapshots) throws IOException {
+        Objects.requireNonNull(snapshots, "snapshots");
         HttpServer http = HttpServer.create(Objects.requireNonNull(address, "address"), 64);
-        ExecutorService executor = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("iperf3j-server-metrics-", 0).factory());
+        ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(threadPrefix, 0).factory());
         http.setExecutor(executor);
         http.createContext("/metrics", ex -> respond(ex, "/metrics", PrometheusEncoder.CONTENT_TYPE,
-                () -> PrometheusEncoder.encode(metrics.snapshots())));
+                () -> PrometheusEncoder.encode(snapshots.get())));
         http.createContext("/health", ex -> respond(ex, "/health", TEXT, () -> "OK\n"));
         http.createContext("/", ex -> respond(ex, null, TEXT, () -> "not found\n"));
         http.start();

@@ -2,6 +2,7 @@ package io.iperf3j.session.internal;
 
 import io.iperf3j.export.PushGatewayClient;
 import io.iperf3j.export.PushGatewayConfig;
+import io.iperf3j.session.PlannedTest;
 import io.iperf3j.session.TestOutcome;
 import io.iperf3j.session.TestResult;
 import java.time.Duration;
@@ -52,14 +53,19 @@ public final class ResultPush implements Consumer<TestResult> {
 
     /** The labels of a result, as {@code tests.jsonl} names them, in grouping-key order. */
     public static Map<String, String> labels(TestResult r) {
+        return labels(new PlannedTest(r.id(), r.sender(), r.receiver(), r.direction(), r.spec(), r.repeat()));
+    }
+
+    /** The labels of a planned test: those of its results ({@code iperf3j session --metrics.listen}'s series too). */
+    public static Map<String, String> labels(PlannedTest t) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("id", r.id());
-        labels.put("sender", r.sender());
-        labels.put("receiver", r.receiver());
-        labels.put("direction", r.direction());
-        labels.put("protocol", r.spec().protocol().name().toLowerCase(Locale.ROOT));
-        labels.put("kind", r.spec().kind());
-        labels.put("repeat", Integer.toString(r.repeat()));
+        labels.put("id", t.id());
+        labels.put("sender", t.sender());
+        labels.put("receiver", t.receiver());
+        labels.put("direction", t.direction());
+        labels.put("protocol", t.spec().protocol().name().toLowerCase(Locale.ROOT));
+        labels.put("kind", t.spec().kind());
+        labels.put("repeat", Integer.toString(t.repeat()));
         return labels;
     }
 

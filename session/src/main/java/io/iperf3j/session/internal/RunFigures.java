@@ -1,0 +1,68 @@
+package io.iperf3j.session.internal;
+
+import io.iperf3j.Direction;
+import io.iperf3j.IntervalMetrics;
+import io.iperf3j.session.ParsedOutput;
+import io.iperf3j.session.TestOutcome;
+import io.iperf3j.session.TestResult;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * One scheduled run's figures, as {@code --metrics.listen} serves them and the state file keeps them: small
+ * (no interval samples), so a session holds one per test for days. A figure the outputs do not give
+ * (iperf2's retransmits, a UDP test's RTT, a failed run's) is empty, never 0; a failed run's throughput is 0.
+ * Retransmits are the sender's (the iperf client's) over its intervals, RTT its mean smoothed RTT; loss
+ * (percent) and jitter are the receiver's (the iperf server's): lost over sent datagrams of its intervals,
+ * and the jitter of its last interval, as iperf3's end summary gives them.
+ *
+ * @param run the run (period) number
+ * @param ok whether the test ran
+ * @param receivedBitsPerSecond the receiver's rate (0 when it failed)
+ * @param sentBitsPerSecond the sender's rate (0 when it failed)
+ * @param retransmits TCP retransmits
+ * @param rttSeconds mean smoothed RTT
+ * @param lossPercent UDP datagrams lost, percent
+ * @param jitterSeconds UDP jitter
+ * @param durationSeconds the test's wall time
+ * @param endedUnixSeconds when it ended
+ */
+public record RunFigures(long run, boolean ok, double receivedBitsPerSecond, double sentBitsPerSecond,
+        OptionalLong retransmits, OptionalDouble rttSeconds, OptionalDouble lossPercent, OptionalDouble jitterSeconds,
+        double durationSeconds, double endedUnixSeconds) {
+
+    /** A result's figures. */
+    public static RunFigures of(long run, TestResult r, double endedUnixSeconds) {
+        double seconds = r.elapsed().toNanos() / 1e9;
+        if (!(r.outcome() instanceof TestOutcome.Completed c)) {
+            return new RunFigures(run, false, 0, 0, OptionalLong.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
+                    OptionalDouble.empty(), seconds, endedUnixSeconds);
+        }
+        List<IntervalMetrics> sender = measured(r.clientParsed(), Direction.SENDER);
+        List<IntervalMetrics> receiver = measured(r.serverParsed(), Direction.RECEIVER);
+        OptionalLong retransmits = sender.stream().anyMatch(m -> m.tcpRetransmits().isPresent())
+                ? OptionalLong.of(sender.stream().mapToLong(m -> m.tcpRetransmits().orElse(0)).sum()) : OptionalLong.empty();
+        OptionalDouble rtt = sender.stream().filter(m -> m.tcpRttSeconds().isPresent())
+                .mapToDouble(m -> m.tcpRttSeconds().getAsDouble()).average();
+        long packets = receiver.stream().mapToLong(m -> m.udpPackets().orElse(0)).sum();
+        OptionalDouble loss = packets > 0 && receiver.stream().anyMatch(m -> m.udpLostPackets().isPresent())
+                ? OptionalDouble.of(100.0 * receiver.stream().mapToLong(m -> m.udpLostPackets().orElse(0)).sum() / packets)
+                : OptionalDouble.empty();
+        OptionalDouble jitter = receiver.stream().filter(m -> m.udpJitterSeconds().isPresent())
+                .reduce((a, b) -> b).map(m -> m.udpJitterSeconds()).orElse(OptionalDouble.empty());
+        return new RunFigures(run, true, finite(c.receivedBitsPerSecond()), finite(c.sentBitsPerSecond()), retransmits, rtt,
+                loss, jitter, seconds, endedUnixSeconds);
+    }
+
+    /** An output's sums over streams in {@code direction} (a {@code --bidir} output has both), outside the {@code -O} warm-up. */
+    private static List<IntervalMetrics> measured(Optional<ParsedOutput> output, Direction direction) {
+        return output.map(ParsedOutput::intervals).orElse(List.of()).stream()
+                .filter(m -> m.direction() == direction && !m.omitted() && m.streamId().isEmpty()).toList();
+    }
+
+    private static double finite(double v) {
+        return Double.isFinite(v) ? v : 0;
+    }
+}

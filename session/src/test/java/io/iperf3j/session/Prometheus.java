@@ -1,0 +1,111 @@
+package io.iperf3j.session;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Debian's real Prometheus ({@code /usr/bin/prometheus}), its own config, data directory and port, scraping
+ * one target every second; stopped by its PID on close. For tests of {@code iperf3j session --metrics.listen}.
+ */
+final class Prometheus implements AutoCloseable {
+    private static final Path BINARY = Path.of("/usr/bin/prometheus");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private Prometheus(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts one scraping {@code target} (host:port, path /metrics) as job {@code job}; ready within 30 s or the test fails. */
+    static Prometheus scraping(Path dir, String target, String job) throws Exception {
+        if (!Files.isExecutable(BINARY)) {
+            fail("install prometheus (apt-get install prometheus; .ci/run does this)");
+        }
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, """
+                global: {scrape_interval: 1s, scrape_timeout: 900ms, evaluation_interval: 1s}
+                scrape_configs:
+                  - job_name: %s
+                    static_configs: [{targets: ['%s']}]
+                """.formatted(job, target));
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = dir.resolve("prometheus.log");
+        Process p = new ProcessBuilder(BINARY.toString(), "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Prometheus prom = new Prometheus(p, port, log);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(URI.create(prom.url() + "/-/ready")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                    return prom;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            if (System.nanoTime() > deadline || !p.isAlive()) {
+                prom.close();
+                fail("prometheus did not start: " + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** An instant query's result vector ({@code data.result}). */
+    JsonNode query(String promql) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/api/v1/query?query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode j = JSON.readTree(r.body());
+        if (r.statusCode() != 200 || !"success".equals(j.path("status").asText())) {
+            fail("query " + promql + ": " + r.body());
+        }
+        return j.path("data").path("result");
+    }
+
+    /** The log, for a failure's message. */
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** Stops it by its PID (SIGTERM, then SIGKILL after 20 s). */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
