@@ -399,7 +399,7 @@ public final class SshConnection implements Connection {
     /** Empty when {@code e} says the host has no SFTP subsystem (said once); otherwise the error. */
     private Optional<SftpClient> noSftp(ClientSession s, Exception e) throws ConnectionError {
         if (!s.isOpen() || causedBy(e, SshChannelOpenException.class) || causedBy(e, TimeoutException.class)) {
-            throw new ConnectionError("sftp to " + describe() + " failed: " + reason(e), e);
+            throw new ConnectionError("sftp to " + describe() + " failed: " + sftpReason(e), e);
         }
         if (sftpAbsent.compareAndSet(false, true)) {
             Throwable root = rootCause(e);
@@ -436,9 +436,21 @@ public final class SshConnection implements Connection {
                 }
             }
         } catch (IOException e) {
-            throw new ConnectionError("sftp " + remotePath + " from " + describe() + " failed: " + reason(e), e);
+            throw new ConnectionError("sftp " + remotePath + " from " + describe() + " failed: " + sftpReason(e), e);
         }
         return true;
+    }
+
+    /**
+     * What an SFTP failure was: the lost connection when the session is gone or going (MINA then says
+     * "Write attempt on closing session"), as {@link #noStatus()} says it for a command; else its own error.
+     */
+    private String sftpReason(Exception e) {
+        ClientSession s = session;
+        if (s == null || !s.isOpen() || s.isClosing()) {
+            return "the ssh connection " + describe() + " was lost (" + lostReason() + "; " + reason(e) + ")";
+        }
+        return reason(e);
     }
 
     /** {@code cat} over an exec channel: bytes as they come, at most {@link #MAX_FETCHED_BYTES}, a deadline by size. */
