@@ -65,7 +65,7 @@ public final class PlanOutputDirectory {
     public String jsonLine(TestResult r, java.util.OptionalLong run) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
-            head(g, new PlannedTest(r.id(), r.sender(), r.receiver(), r.direction(), r.spec(), r.repeat()), run,
+            head(g, r.test(), run,
                     r.ok() ? "ok" : "failed");
             switch (r.outcome()) {
                 case TestOutcome.Completed c -> {

@@ -31,6 +31,11 @@ public record TestResult(String id, String sender, String receiver, String direc
         warnings = List.copyOf(warnings);
     }
 
+    /** The test this is the result of. */
+    public PlannedTest test() {
+        return new PlannedTest(id, sender, receiver, direction, spec, repeat);
+    }
+
     /** Whether it ran. */
     public boolean ok() {
         return outcome instanceof TestOutcome.Completed;

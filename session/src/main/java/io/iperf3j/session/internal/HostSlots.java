@@ -46,6 +46,8 @@ public final class HostSlots {
 
     private final Path directory;
     private final Set<String> held = new HashSet<>();
+    /** Whether {@link #directory} is known to exist (made on the first take, not on every one). */
+    private boolean directoryMade;
 
     /**
      * @param directory where the lock files live (made if missing); processes that share hosts must
@@ -92,7 +94,10 @@ public final class HostSlots {
             }
             List<FileChannel> locked = new ArrayList<>();
             try {
-                Files.createDirectories(directory);
+                if (!directoryMade) {
+                    Files.createDirectories(directory);
+                    directoryMade = true;
+                }
                 for (String k : keys) {
                     FileChannel ch = FileChannel.open(directory.resolve(fileName(k)), StandardOpenOption.CREATE,
                             StandardOpenOption.WRITE);

@@ -53,7 +53,7 @@ public final class ResultPush implements Consumer<TestResult> {
 
     /** The labels of a result, as {@code tests.jsonl} names them, in grouping-key order. */
     public static Map<String, String> labels(TestResult r) {
-        return labels(new PlannedTest(r.id(), r.sender(), r.receiver(), r.direction(), r.spec(), r.repeat()));
+        return labels(r.test());
     }
 
     /** The labels of a planned test: those of its results ({@code iperf3j session --metrics.listen}'s series too). */
