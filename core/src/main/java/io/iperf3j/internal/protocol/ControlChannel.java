@@ -103,6 +103,11 @@ public final class ControlChannel implements Closeable {
         return bytesRead;
     }
 
+    /** Drops every undecoded byte (a test that has ended reads nothing more it would act on). */
+    public void discardBuffered() {
+        inbound.clear();
+    }
+
     /** Whether undecoded bytes are buffered. */
     public boolean hasBufferedBytes() {
         return inbound.position() > 0;

@@ -565,6 +565,12 @@ final class ServerSession extends TestSession {
 
     /** TEST_END: final sample, data sockets closed (as iperf3 does), the server's own report. */
     private void endTest() {
+        settleTest();
+        closeStreams();
+    }
+
+    /** {@link #endTest} but for closing the data streams: the figures are final, the sockets still open. */
+    private void settleTest() {
         leaveRateShares();
         // The test ends now, as iperf3's does on TEST_END: nothing received later counts.
         // A write our sender is in may already be partly read by the client, so it is
@@ -575,7 +581,6 @@ final class ServerSession extends TestSession {
         stopSenders(END_GRACE_NANOS);
         measureCpu();
         sampleAll(end);
-        closeStreams();
         statsDue = NEVER;
         omitDue = NEVER;
         rec.ended = true;
@@ -614,21 +619,53 @@ final class ServerSession extends TestSession {
      * silent once a test runs, so the client would otherwise read "the server has terminated" or
      * "control socket has closed unexpectedly" instead of the reason.
      *
-     * <p>The message goes first and the data sockets are closed after, as 3.21 orders it: closed
-     * first, a TCP client's next write fails ("unable to write to stream socket: Broken pipe")
-     * before it reads the reason (seen with 3.12).
+     * <p>The message goes first; the data sockets stay open (their receivers reading and
+     * discarding, nothing counted) until the client closes its control connection, at most
+     * {@link #CUT_LINGER_NANOS}, and are closed after. 3.21 closes them right after the message:
+     * an unpaced 3.12 client in the middle of its write burst then meets the reset ("unable to
+     * write to stream socket: Broken pipe") before its {@code select} reads the reason.
      *
      * @return the error to throw, which ends the session
      */
     private IperfException cutRunningTest(ErrorCode code) {
         errorSent = true;
+        boolean told;
         try {
             control.write(ControlFrames.encodeServerError(code.number(), 0));
-        } catch (IOException ignored) {
+            told = true;
+        } catch (IOException e) {
             // the client is gone; the test ends either way
+            told = false;
         }
-        endTest();
+        settleTest();
+        if (told) {
+            awaitControlClose(CUT_LINGER_NANOS);
+        }
+        closeStreams();
         return new IperfException(code);
+    }
+
+    /** How long a cut test's data sockets wait for the client to read the reason and close. */
+    static final long CUT_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long LINGER_POLL_MILLIS = 20;
+
+    /**
+     * Waits, at most {@code limitNanos}, until the client closes its control connection; bytes it
+     * sends meanwhile are read and dropped. Polls (this test's own thread, which owns the
+     * connection) rather than selects: the selector also holds this test's data streams.
+     */
+    private void awaitControlClose(long limitNanos) {
+        long deadline = System.nanoTime() + limitNanos;
+        try {
+            while (control.fill() >= 0 && deadline - System.nanoTime() > 0) {
+                control.discardBuffered();
+                Thread.sleep(LINGER_POLL_MILLIS);
+            }
+        } catch (IOException e) {
+            // reset or closed: the client is gone, which is what was waited for
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A cut for the test's rate (SERVER_ERROR 27): its address cools down ({@code --cool-down}). */
