@@ -23,7 +23,7 @@ Needs root, iproute2, openssh-server, iperf3. Namespaces are named ijb<pid hex>.
 10.244.R.0/24 (R from the PID); everything is removed at the end, processes killed by their PIDs.
 Writes DIR/<date>-fleet-<label>-<hosts>.json and prints a Markdown row (default DIR: bench/results/).
 """
-import argparse, datetime, json, os, re, shutil, subprocess, sys, tempfile, threading, time
+import argparse, datetime, json, os, re, resource, shutil, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -150,6 +150,30 @@ def plan_yaml(lab, duration, bitrate):
     return '\n'.join(lines)
 
 
+def jiffies_of(pid):
+    """CPU seconds of a live process and of its children it has waited for (utime, stime, cutime, cstime)."""
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(')', 1)[1].split()
+        return sum(int(f) for f in fields[11:15]) / os.sysconf('SC_CLK_TCK')
+    except OSError:
+        return 0.0
+
+
+def machine_busy():
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
+    f = [int(x) for x in open('/proc/stat').readline().split()[1:]]
+    idle = f[3] + f[4]
+    return (sum(f) - idle) / os.sysconf('SC_CLK_TCK'), sum(f) / os.sysconf('SC_CLK_TCK')
+
+
+def forks():
+    """Processes forked on the machine since boot (/proc/stat)."""
+    for line in open('/proc/stat'):
+        if line.startswith('processes '):
+            return int(line.split()[1])
+    return 0
+
+
 def status(pid):
     """VmRSS, VmHWM (KiB) and Threads of a live process, or None."""
     try:
@@ -181,6 +205,10 @@ def main():
         open(plan, 'w').write(plan_yaml(lab, a.duration, a.bitrate))
         out = os.path.join(work, 'out')
         stdout_path = os.path.join(work, 'stdout.txt')
+        hosts_cpu0 = sum(jiffies_of(q.pid) for q in lab.sshd)
+        children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        busy0 = machine_busy()
+        forks0 = forks()
         started = time.time()
         p = subprocess.Popen(a.iperf3j.split() + ['session', plan, '-o', out], stdout=open(stdout_path, 'w'),
                              stderr=subprocess.STDOUT)
@@ -189,7 +217,7 @@ def main():
         while p.poll() is None:
             s = status(p.pid)
             said = open(stdout_path, errors='replace').read()
-            if first is None and said.startswith('running '):
+            if first is None and re.search(r'(^|\n)running ', said):
                 first = time.time()
             if last is None and f"[{total}/{total}]" in said:
                 last = time.time()
@@ -204,6 +232,10 @@ def main():
                 sys.exit(f"the plan ran past {a.timeout} s")
             time.sleep(0.2)
         wall = time.time() - started
+        busy1 = machine_busy()
+        forked = forks() - forks0
+        children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        controller_cpu = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
         said = open(stdout_path, errors='replace').read()
         # the plan's own time: from its "running N test(s)" line to its last result (polled every 0.2 s)
         plan_s = round(last - first, 1) if first and last else float('nan')
@@ -216,6 +248,8 @@ def main():
         per_host = [lab.sshd_counts(i) for i in range(1, a.hosts + 1)]
         time.sleep(1)
         left = lab.iperf_left()
+        # every sshd's sessions, shells and iperfs, reaped by it once the controller's connections closed
+        hosts_cpu = sum(jiffies_of(q.pid) for q in lab.sshd) - hosts_cpu0
         result = {
             'date': datetime.datetime.now().isoformat(timespec='seconds'), 'label': a.label, 'hosts': a.hosts,
             'command': ' '.join(a.iperf3j.split() + ['session', 'PLAN', '-o', 'OUT']), 'exit_status': p.returncode,
@@ -228,6 +262,8 @@ def main():
             'logins_per_host': sorted({l for l, _ in per_host}), 'max_logins': max(l for l, _ in per_host),
             'max_channels_per_sshd': max(c for _, c in per_host), 'iperf_left': left,
             'load_average': open('/proc/loadavg').read().split()[:3],
+            'processes_forked': forked, 'cpu_controller_s': round(controller_cpu, 1), 'cpu_hosts_s': round(hosts_cpu, 1),
+            'cpu_machine_busy_s': round(busy1[0] - busy0[0], 1), 'cpu_machine_capacity_s': round(busy1[1] - busy0[1], 1),
         }
         os.makedirs(a.out, exist_ok=True)
         name = os.path.join(a.out, f"{datetime.date.today()}-fleet-{a.label}-{a.hosts}.json")

@@ -63,9 +63,18 @@ class ListenCheckScriptTest {
 
     /** Starts the churner as {@code $p} (a child of the script's shell, as RemoteScripts.background does) and runs the check. */
     private Run check(int port, boolean churnerListens) throws IOException, InterruptedException {
+        return check(port, churnerListens, false);
+    }
+
+    /**
+     * As {@link #check(int, boolean)}; with {@code forked}, {@code $p} is a shell that runs the
+     * churner as its child (a launcher that forks rather than execs), killed with it.
+     */
+    private Run check(int port, boolean churnerListens, boolean forked) throws IOException, InterruptedException {
         Path ready = dir.resolve("ready");
-        String script = "trap 'kill $p 2>/dev/null' EXIT; " + CHURNER + " " + ready + (churnerListens ? " " + port : "")
-                + " & p=$!; echo @@churner $p; i=0; while [ ! -e " + ready + " ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; "
+        String churner = CHURNER + " " + ready + (churnerListens ? " " + port : "");
+        String start = forked ? "sh -c " + Shell.quote("trap 'kill $c' TERM; " + churner + " & c=$!; wait $c") : churner;
+        String script = "trap 'kill $p 2>/dev/null' EXIT; " + start + " & p=$!; echo @@churner $p; i=0; while [ ! -e " + ready + " ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; "
                 + RemoteScripts.awaitOwnListener(port, Transport.TCP, 1000, 200);
         return run(script);
     }
@@ -88,6 +97,15 @@ class ListenCheckScriptTest {
     void theServersOwnListenerIsProvenWhileItsDescriptorsChurn() throws Exception {
         int port = FreePorts.next();
         Run r = check(port, true);
+        assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.LISTENING);
+        assertThat(r.stdout()).contains("@@listening").doesNotContain(RemoteScripts.UNVERIFIED_MARK);
+    }
+
+    /** A launcher that forks: the listener is its child's, found by the process family scan. */
+    @Test
+    void aListenerOfTheServersChildIsTheServers() throws Exception {
+        int port = FreePorts.next();
+        Run r = check(port, true, true);
         assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.LISTENING);
         assertThat(r.stdout()).contains("@@listening").doesNotContain(RemoteScripts.UNVERIFIED_MARK);
     }
