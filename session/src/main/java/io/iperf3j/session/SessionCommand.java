@@ -1,5 +1,6 @@
 package io.iperf3j.session;
 
+import io.iperf3j.internal.subcommand.HostPort;
 import io.iperf3j.export.cli.MetricsOption;
 import io.iperf3j.internal.subcommand.Subcommands;
 import io.iperf3j.report.HtmlReport;
@@ -259,10 +260,7 @@ public final class SessionCommand implements Callable<Integer> {
                 pushing = new ResultPush(plan.push().get().endpoint(), plan.push().get().job(), w -> err.println("warning: " + w));
                 sinks.add(pushing);
             }
-            r = new PlanRunner(plan, files.rawDirectory(), res -> sinks.forEach(s -> s.accept(res)), out::println);
-            if (slotDirectory != null) {
-                r.slotDirectory(slotDirectory);
-            }
+            r = planRunner(plan, files, res -> sinks.forEach(s -> s.accept(res)));
         } catch (IperfConfigurationError e) {
             err.println("iperf3j session: " + e.getMessage());
             return BAD_PLAN;
@@ -337,10 +335,7 @@ public final class SessionCommand implements Callable<Integer> {
             if (plan.push().isPresent()) {
                 pushing = new ResultPush(plan.push().get().endpoint(), plan.push().get().job(), w -> err.println("warning: " + w));
             }
-            r = new PlanRunner(plan, files.rawDirectory(), x -> { }, out::println);
-            if (slotDirectory != null) {
-                r.slotDirectory(slotDirectory);
-            }
+            r = planRunner(plan, files, x -> { });
             ResultPush push = pushing;
             scheduled = new ScheduledRun(r, plan, files, metrics, res -> {
                 if (push != null) {
@@ -364,7 +359,7 @@ public final class SessionCommand implements Callable<Integer> {
         }
         out.println("running " + plan.tests().size() + " test(s) on " + plan.hosts().size() + " host(s) every "
                 + Schedule.text(plan.schedule().get().every()) + ", from " + scheduled.position() + "; output in " + dir
-                + (endpoint == null ? "" : "; metrics on http://" + hostPort(endpoint.address()) + "/metrics"));
+                + (endpoint == null ? "" : "; metrics on http://" + HostPort.of(endpoint.address()) + "/metrics"));
         // SIGINT/SIGTERM: the running tests are killed (not recorded: a restart runs them again if their slip allows)
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         Thread hook = stopHook(r, ended);
@@ -405,10 +400,6 @@ public final class SessionCommand implements Callable<Integer> {
         return hook;
     }
 
-    private static String hostPort(java.net.InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
-    }
 
     /** How long a SIGINT/SIGTERM waits, after the kills, for the summaries of what completed. */
     static final java.time.Duration STOP_SUMMARY_WAIT = java.time.Duration.ofSeconds(20);
@@ -436,6 +427,16 @@ public final class SessionCommand implements Callable<Integer> {
             err.println("iperf3j session: --report " + report + " not written: " + e.getMessage());
             return false;
         }
+    }
+
+    /** The plan's runner, its raw outputs in {@code files}, its slots in {@code --slot-dir} when given. */
+    private PlanRunner planRunner(Plan plan, PlanOutputDirectory files, Consumer<TestResult> onResult)
+            throws IperfConfigurationError {
+        PlanRunner r = new PlanRunner(plan, files.rawDirectory(), onResult, out::println);
+        if (slotDirectory != null) {
+            r.slotDirectory(slotDirectory);
+        }
+        return r;
     }
 
     static String progress(int n, int total, TestResult r) {

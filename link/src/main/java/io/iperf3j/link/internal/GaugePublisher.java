@@ -1,5 +1,6 @@
 package io.iperf3j.link.internal;
 
+import io.iperf3j.internal.subcommand.HostPort;
 import io.iperf3j.MetricEvent;
 import io.iperf3j.MetricsStream;
 import io.iperf3j.link.LinkMetrics;
@@ -62,7 +63,6 @@ public final class GaugePublisher {
 
     /** {@code host:port} ({@code [v6]:port}) of a peer, as the {@code instance} of its sets. */
     static String instance(InetSocketAddress a) {
-        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+        return HostPort.of(a);
     }
 }

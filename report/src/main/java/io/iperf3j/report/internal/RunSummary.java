@@ -1,5 +1,6 @@
 package io.iperf3j.report.internal;
 
+import io.iperf3j.internal.subcommand.HostPort;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iperf3j.IperfLatency;
@@ -34,15 +35,15 @@ final class RunSummary {
         s.put("role", serverDocument ? "server" : "client");
         if (serverDocument) {
             IperfRun.Endpoint a = start.orElseThrow().acceptedConnection().orElseThrow();
-            putText(s, "client", hostPort(a.host(), a.port()));
-            connected.ifPresent(c -> putText(s, "server", hostPort(c.localHost(), c.localPort())));
+            putText(s, "client", HostPort.of(a.host(), a.port()));
+            connected.ifPresent(c -> putText(s, "server", HostPort.of(c.localHost(), c.localPort())));
         } else {
-            connected.ifPresent(c -> putText(s, "client", hostPort(c.localHost(), c.localPort())));
+            connected.ifPresent(c -> putText(s, "client", HostPort.of(c.localHost(), c.localPort())));
             Optional<IperfRun.Endpoint> to = start.flatMap(IperfRun.Start::connectingTo);
             if (to.isPresent()) {
-                putText(s, "server", hostPort(to.get().host(), to.get().port()));
+                putText(s, "server", HostPort.of(to.get().host(), to.get().port()));
             } else {
-                connected.ifPresent(c -> putText(s, "server", hostPort(c.remoteHost(), c.remotePort())));
+                connected.ifPresent(c -> putText(s, "server", HostPort.of(c.remoteHost(), c.remotePort())));
             }
         }
         ts.ifPresent(t -> {
@@ -170,13 +171,6 @@ final class RunSummary {
         return String.join(" ", args);
     }
 
-    private static String hostPort(String host, int port) {
-        String h = host;
-        if (h.contains(":")) {
-            h = "[" + h + "]";
-        }
-        return h + ":" + port;
-    }
 
     private static void putText(ObjectNode s, String key, String value) {
         if (value != null && !value.isEmpty()) {

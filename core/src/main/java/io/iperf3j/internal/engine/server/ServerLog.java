@@ -1,5 +1,6 @@
 package io.iperf3j.internal.engine.server;
 
+import io.iperf3j.internal.subcommand.HostPort;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.iperf3j.ServerEvent;
@@ -218,7 +219,7 @@ final class ServerLog implements ServerEvents {
         if (host == null) {
             return "-";
         }
-        return host.indexOf(':') >= 0 ? "[" + host + "]:" + e.port() : host + ":" + e.port();
+        return HostPort.of(host, e.port());
     }
 
     // ------------------------------------------------------------ JSON
