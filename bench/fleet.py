@@ -138,10 +138,12 @@ class Lab:
 
 
 def plan_yaml(lab, duration, bitrate):
-    ids = [f"h{i}" for i in range(1, lab.hosts + 1)]
+    # ids of the run's own: a host's state folder (/tmp/iperf3j-session/<id>) is shared by everything on
+    # this machine, and a session's start kills the processes it finds marked with its id there
+    ids = [f"{lab.tag}h{i}" for i in range(1, lab.hosts + 1)]
     lines = ['parallel: true', 'hosts:']
     for i in range(1, lab.hosts + 1):
-        lines += [f"  - id: h{i}", f"    address: {lab.address(i)}", '    iperf: iperf3', '    commands: {iperf3: /usr/bin/iperf3}',
+        lines += [f"  - id: {ids[i - 1]}", f"    address: {lab.address(i)}", '    iperf: iperf3', '    commands: {iperf3: /usr/bin/iperf3}',
                   '    connection:', '      type: ssh', '      user: root', f"      identity: {lab.key}",
                   f"      known_hosts: {lab.known_hosts}", '      accept_new_host_keys: true', '      connect_timeout: 10',
                   '      auth_timeout: 10']

@@ -151,6 +151,13 @@ public final class IperfSession {
             throw new IperfConfigurationError("bidir needs iperf3 on both sides; " + sr.sender().id() + " -> "
                     + sr.receiver().id() + " uses iperf2");
         }
+        double t = spec.durationSeconds();
+        if (client.speaksIperf3() && t != Math.rint(t)) {
+            // iperf3 (3.12, 3.21) and iperf3j read -t with atoi: -t 0.5 is -t 0, a test without end
+            throw new IperfConfigurationError("duration " + t + " s: iperf3 takes whole seconds (its -t reads " + t + " as "
+                    + (long) t + (t < 1 ? ", a test without end" : "") + "); " + sr.sender().id() + " -> " + sr.receiver().id()
+                    + " uses " + client.name().toLowerCase(java.util.Locale.ROOT));
+        }
         return new IperfKind[] {client, server};
     }
 

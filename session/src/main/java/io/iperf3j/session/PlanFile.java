@@ -83,7 +83,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     mesh: [a, b, c]        # or pairs: [[a, b]], or star: [b, c] (from: a; default the tpc)
  *     direction: both        # up, down, both, bidir
  *     protocol: tcp          # tcp, udp
- *     duration: 5
+ *     duration: 5            # whole seconds for iperf3 and iperf3j (their -t is an integer)
  *     args: [-P, "2"]
  *     port: 5201
  *     repeat: 1

@@ -75,7 +75,12 @@ public final class PlanRunner {
             if (t.sender().equals(t.receiver())) {
                 throw new IperfConfigurationError("test '" + t.id() + "': a host cannot send to itself (" + t.sender() + ")");
             }
-            session.tools(new SenderReceiver(node(t.id(), t.sender()), node(t.id(), t.receiver())), t.spec());
+            SenderReceiver sr = new SenderReceiver(node(t.id(), t.sender()), node(t.id(), t.receiver()));
+            try {
+                session.tools(sr, t.spec());
+            } catch (IperfConfigurationError e) {
+                throw new IperfConfigurationError("test '" + t.id() + "': " + e.getMessage());
+            }
         }
     }
 

@@ -192,6 +192,12 @@ class SessionLabTest {
         assertThat(unknown.status()).isEqualTo(SessionCommand.BAD_PLAN);
         assertThat(unknown.err()).contains("h9");
         assertThat(unknown.tests()).isEmpty();
+        // iperf3's -t reads 0.5 as 0, which runs without end (seen in bench/session_schedule.py: a 2-minute hang)
+        PlanRun half = session(hosts + "tests:\n  - pairs: [[h1, h2]]\n    duration: 0.5\n");
+        assertThat(half.status()).isEqualTo(SessionCommand.BAD_PLAN);
+        assertThat(half.err()).contains("test 't0_h1-h2'").contains("duration 0.5 s").contains("whole seconds")
+                .contains("h1 -> h2 uses iperf3");
+        assertThat(half.tests()).isEmpty();
         Plan plan = PlanFile.parse(hosts + "tests:\n  - pairs: [[h1, h2]]\n", work);
         Plan wrong = new Plan(plan.hosts(), List.of(new io.iperf3j.session.PlannedTest("x", "h1", "nope", "up",
                 TestSpec.tcp(1), 1)), false, "", java.util.Optional.empty());
