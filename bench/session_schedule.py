@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Does a scheduled session stay flat? (issue 39: controller RSS and threads within 10 % from run 200 to 2000)
 
-  bench/session_schedule.py [--runs 2000] [--first 200] [--every 4s] [--duration 1] [--bitrate B] [--iperf3j './iperf3j'] [--out DIR]
+  bench/session_schedule.py [--runs 2000] [--first 200] [--every 4s] [--duration 1] [--bitrate B] [--direction both] [--iperf3j './iperf3j'] [--out DIR]
 
 A plan of two `local` hosts on loopback (Debian's iperf3, two 1-second TCP tests a run, one each way)
 is run by `iperf3j session --every EVERY` until tests.jsonl holds run RUNS. The controller's
@@ -58,6 +58,7 @@ def main():
     ap.add_argument('--every', default='4s')
     ap.add_argument('--duration', default='1', help="each test's -t, seconds")
     ap.add_argument('--bitrate', default='', help="each test's -b (default: unpaced)")
+    ap.add_argument('--direction', default='both', help='up: one test a run; both: two')
     ap.add_argument('--iperf3j', default=os.path.join(ROOT, 'iperf3j'))
     ap.add_argument('--out', default=os.path.join(ROOT, 'bench', 'results'))
     a = ap.parse_args()
@@ -72,7 +73,7 @@ def main():
   - {{id: {tag}b, address: 127.0.0.2, iperf: iperf3}}
 schedule: {{every: {a.every}, runs: {a.runs}}}
 tests:
-  - {{name: t1, pairs: [[{tag}a, {tag}b]], direction: both, duration: {a.duration}, port: {port}{bitrate}}}
+  - {{name: t1, pairs: [[{tag}a, {tag}b]], direction: {a.direction}, duration: {a.duration}, port: {port}{bitrate}}}
 """)
     out = os.path.join(work, 'out')
     log = open(os.path.join(work, 'session.log'), 'w')
@@ -106,7 +107,7 @@ tests:
     ok = r2 <= 1.10 * r1 and t2 <= 1.10 * t1 and once
     text = f"""# Scheduled session: RSS and threads from run {a.first} to {a.runs} ({datetime.date.today()})
 
-`bench/session_schedule.py --runs {a.runs} --first {a.first} --every {a.every} --duration {a.duration} --bitrate {a.bitrate or '(unpaced)'}`: 2 tests a run
+`bench/session_schedule.py --runs {a.runs} --first {a.first} --every {a.every} --duration {a.duration} --bitrate {a.bitrate or '(unpaced)'} --direction {a.direction}`: {2 if a.direction == 'both' else 1} test(s) a run
 (1 s TCP, iperf3 3.12 on loopback), {time.time() - started:.0f} s.
 
 | | run {a.first} | run {a.runs} | ratio | target |
