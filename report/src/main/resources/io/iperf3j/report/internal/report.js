@@ -709,13 +709,13 @@
     sec.appendChild(el('p', { cls: 'sub', id: 'history-limit', text: 'Input limit: at most ' + h.max_points + ' points per test. ' +
       (merged ? merged + (merged === 1 ? ' test has' : ' tests have') + ' more runs than that, so each of its points is the mean of 2, 4, 8 \u2026 ' +
         'consecutive runs (said above its charts).' : 'Every point is one run.') +
-      ' A failed run counts as 0 throughput and is marked \u2715 in red; a skipped run (no slot within its slip, or the session ' +
+      ' A failed run counts as 0 throughput and is marked in red at its point; a skipped run (no slot within its slip, or the session ' +
       'was not running) is counted and marked in grey at 0.' }));
     var byTime = h.tests.every(function (t) { return t.points.time.every(function (v) { return v != null; }); });
     var record = {};
     var table = el('table', { cls: 'history-table', 'data-chart': 'history-table' });
     table.appendChild(el('thead', null, [el('tr', null, ['test', 'sender → receiver', 'kind', 'direction', 'ok', 'failed', 'skipped',
-      'runs per point', 'last run', 'last error'].map(function (x) { return el('th', { text: x }); }))]));
+      'runs per point', 'last status', 'last failure'].map(function (x) { return el('th', { text: x }); }))]));
     var body = el('tbody');
     h.tests.forEach(function (t, k) {
       record[t.id] = { ok: t.ok, failed: t.failed, skipped: t.skipped, points: t.points.first_run.length, width: t.width };
