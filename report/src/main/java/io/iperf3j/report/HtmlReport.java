@@ -1,6 +1,8 @@
 package io.iperf3j.report;
 
 import io.iperf3j.internal.files.FileReplacement;
+import io.iperf3j.report.internal.History;
+import io.iperf3j.report.internal.HistoryReader;
 import io.iperf3j.report.internal.InputFormatException;
 import io.iperf3j.report.internal.InputLimits;
 import io.iperf3j.report.internal.InputSource;
@@ -34,7 +36,9 @@ import java.util.List;
  * }</pre>
  *
  * <p>Inputs: iperf3 -J documents and --json-stream files (iperf3 3.12 and newer, and
- * iperf3j's), a session plan's output directory (tests.jsonl and the outputs it names), or a
+ * iperf3j's), a session plan's output directory (tests.jsonl and the outputs it names), a
+ * scheduled session's output directory or its tests.jsonl (the plan's history: per test, its
+ * throughput and other figures over the runs, read with the rotated tests.jsonl.N files), or a
  * run's -J text held in memory ({@link Builder#addDocument}). Several single runs go side by
  * side on shared axes. {@link Builder#build()} reads and checks every input first, so a bad
  * input fails with a {@link ReportInputException} before anything is written; {@link #write}
@@ -45,12 +49,14 @@ public final class HtmlReport {
     private final List<RunDocument> runs;
     private final List<SessionTest> session;
     private final String sessionDir;
+    private final History history;
 
-    private HtmlReport(String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir) {
+    private HtmlReport(String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir, History history) {
         this.title = title;
         this.runs = runs;
         this.session = session;
         this.sessionDir = sessionDir;
+        this.history = history;
     }
 
     public static Builder builder() {
@@ -62,6 +68,11 @@ public final class HtmlReport {
         return runs.size();
     }
 
+    /** The number of tests in the scheduled session's history, 0 when the report has none. */
+    public int historyTestCount() {
+        return history == null ? 0 : history.tests().size();
+    }
+
     /** The number of intervals in each run's client (or only) view, in report order. */
     public List<Integer> intervalCounts() {
         return runs.stream().map(r -> r.views().getFirst().intervals()).toList();
@@ -70,7 +81,7 @@ public final class HtmlReport {
     /** Writes the page to {@code out} (UTF-8); the stream is flushed, not closed. */
     public void writeTo(OutputStream out) throws IOException {
         Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-        PageWriter.write(w, title, runs, session, sessionDir);
+        PageWriter.write(w, title, runs, session, sessionDir, history);
         w.flush();
     }
 
@@ -88,7 +99,10 @@ public final class HtmlReport {
         private Builder() {
         }
 
-        /** A -J file, a --json-stream file, or a session output directory. */
+        /**
+         * A -J file, a --json-stream file, a session output directory, or a scheduled session's output
+         * directory or its tests.jsonl (drawn as the plan's history).
+         */
         public Builder add(Path input) {
             paths.add(input);
             return this;
@@ -117,10 +131,19 @@ public final class HtmlReport {
             List<RunDocument> runs = new ArrayList<>();
             List<SessionTest> session = null;
             String sessionDir = null;
+            History history = null;
             List<String> names = new ArrayList<>();
             try {
                 for (Path p : paths) {
-                    if (Files.isDirectory(p)) {
+                    Path historyDir = historyDirectory(p);
+                    if (historyDir != null) {
+                        if (history != null) {
+                            throw new ReportInputException(p + ": one scheduled session's history per report (already have "
+                                    + history.dir() + ")");
+                        }
+                        history = HistoryReader.read(historyDir);
+                        names.add("history " + historyDir.toAbsolutePath().normalize().getFileName());
+                    } else if (Files.isDirectory(p)) {
                         if (session != null) {
                             throw new ReportInputException(p + ": one session directory per report (already have " + sessionDir + ")");
                         }
@@ -142,7 +165,17 @@ public final class HtmlReport {
                 throw new ReportInputException(e.getMessage(), e);
             }
             String t = title != null ? title : "iperf3 report: " + String.join(", ", names);
-            return new HtmlReport(t, List.copyOf(runs), session == null ? null : List.copyOf(session), sessionDir);
+            return new HtmlReport(t, List.copyOf(runs), session == null ? null : List.copyOf(session), sessionDir, history);
+        }
+
+        /**
+         * The scheduled session's directory that {@code p} names (the directory, or its tests.jsonl), or null
+         * when {@code p} is not a history: decided from the files, as single runs and session directories are.
+         */
+        private static Path historyDirectory(Path p) throws InputFormatException {
+            Path dir = Files.isRegularFile(p) && p.getFileName().toString().equals(SessionDirectoryReader.TESTS_FILE)
+                    ? p.toAbsolutePath().getParent() : p;
+            return Files.isDirectory(dir) && HistoryReader.isHistory(dir) ? dir : null;
         }
     }
 }

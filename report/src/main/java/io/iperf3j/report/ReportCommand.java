@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code iperf3j report INPUT... -o report.html [--title TEXT]}: one self-contained HTML
- * report from -J files, --json-stream files and session output directories. Exit status 0
+ * report from -J files, --json-stream files, session output directories and a scheduled session's
+ * history (its directory or tests.jsonl). Exit status 0
  * when the report was written; 1 for bad arguments or a bad input, in which case nothing is
  * written (an existing file at the output path is left as it was).
  */
@@ -62,7 +63,8 @@ public final class ReportCommand {
         private final PrintStream err;
 
         @Parameters(arity = "1..*", paramLabel = "INPUT",
-                description = "iperf3 -J or --json-stream output files (iperf3 3.12+ or iperf3j), or a session output directory")
+                description = {"iperf3 -J or --json-stream output files (iperf3 3.12+ or iperf3j), or a session output directory;",
+                        "a scheduled session's directory (or its tests.jsonl) draws the plan's history over its runs"})
         List<Path> inputs;
 
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "the HTML file to write")

@@ -86,7 +86,7 @@ final class ScheduledRun {
                     return;
                 }
                 RunFigures f = RunFigures.of(run, r, clock.millis() / 1000.0);
-                state.record(run, r.id(), files.jsonLine(r, OptionalLong.of(run)), f);
+                state.record(run, r.id(), f.line(files.jsonLine(r, OptionalLong.of(run))), f);
                 metrics.ran(r.id(), f);
                 progress.accept("[run " + run + "] " + SessionCommand.progressLine(r));
                 onResult.accept(r);
@@ -96,7 +96,7 @@ final class ScheduledRun {
     }
 
     private void skipped(long run, PlannedTest t, String reason) {
-        state.record(run, t.id(), files.skippedLine(t, run, reason), null);
+        state.record(run, t.id(), RunFigures.skippedLine(files.skippedLine(t, run, reason), clock.millis() / 1000.0), null);
         metrics.skipped(t.id());
         progress.accept("[run " + run + "] " + t.id() + " " + t.sender() + " -> " + t.receiver() + ": SKIPPED " + reason);
     }

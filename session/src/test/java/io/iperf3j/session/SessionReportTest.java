@@ -153,7 +153,7 @@ class SessionReportTest {
                 .contains("48 hosts, 2256 pairs");
     }
 
-    private static JsonNode model(String html) throws Exception {
+    static JsonNode model(String html) throws Exception {
         Matcher m = Pattern.compile("<script type=\"application/json\" id=\"iperf3j-model\" data-encoding=\"(\\w+)\"[^>]*>(.*?)</script>",
                 Pattern.DOTALL).matcher(html);
         assertThat(m.find()).as("the page embeds its data model").isTrue();

@@ -16,6 +16,17 @@ public final class InputLimits {
     public static final int MAX_SERIES = 260;
     /** Most tests listed in a session's tests.jsonl. */
     public static final int MAX_SESSION_TESTS = 10_000;
+    /** Most tests (distinct ids) in a scheduled session's history ({@link HistoryReader}). */
+    public static final int MAX_HISTORY_TESTS = 1_000;
+    /**
+     * Most points per test in a history: past it, neighbouring points are merged two by two (each point
+     * then stands for 2, 4, 8 … consecutive runs), so a history of any length holds at most this many.
+     */
+    public static final int MAX_HISTORY_POINTS = 500;
+    /** Longest line of a history's tests.jsonl (a line is a few hundred bytes). */
+    public static final int MAX_HISTORY_LINE_CHARS = 64 * 1024;
+    /** Most rotated files ({@code tests.jsonl.1} … {@code .N}) read with a history. */
+    public static final int MAX_HISTORY_ROTATED = 99;
     /** Most inputs on one report. */
     public static final int MAX_INPUTS = 1_000;
     /** Most points in one phase's latency CDF ({@code end.latency.loaded.cdf}; iperf3j writes 12). */

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
+import java.util.function.IntToLongFunction;
 
 /**
  * Writes the page's data model: the JSON the page's script draws from (runs with their
@@ -27,8 +29,8 @@ public final class ModelWriter {
     private ModelWriter() {
     }
 
-    public static void write(Writer out, String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir)
-            throws IOException {
+    public static void write(Writer out, String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir,
+            History history) throws IOException {
         JsonGenerator g = FACTORY.createGenerator(out);
         g.setCharacterEscapes(new HtmlSafeEscapes());
         g.writeStartObject();
@@ -68,8 +70,62 @@ public final class ModelWriter {
             g.writeEndArray();
             g.writeEndObject();
         }
+        if (history != null) {
+            writeHistory(g, history);
+        }
         g.writeEndObject();
         g.flush();
+    }
+
+    /**
+     * {@code history}: the files read, the limit, and per test its labels, totals and points as columns
+     * ({@code first_run}, {@code last_run}, {@code time} (unix seconds, null when the lines had none),
+     * {@code ok}, {@code failed}, {@code skipped}, then the means of {@link HistorySeries#FIGURES}).
+     */
+    private static void writeHistory(JsonGenerator g, History h) throws IOException {
+        g.writeObjectFieldStart("history");
+        g.writeStringField("dir", h.dir());
+        g.writeArrayFieldStart("files");
+        for (String f : h.files()) {
+            g.writeString(f);
+        }
+        g.writeEndArray();
+        g.writeNumberField("lines", h.lines());
+        g.writeNumberField("max_points", h.maxPoints());
+        g.writeArrayFieldStart("tests");
+        for (HistorySeries s : h.tests()) {
+            g.writeStartObject();
+            g.writeStringField("id", s.id());
+            g.writeStringField("sender", s.sender());
+            g.writeStringField("receiver", s.receiver());
+            g.writeStringField("direction", s.direction());
+            g.writeStringField("protocol", s.protocol());
+            g.writeStringField("kind", s.kind());
+            g.writeNumberField("ok", s.okTotal());
+            g.writeNumberField("failed", s.failedTotal());
+            g.writeNumberField("skipped", s.skippedTotal());
+            g.writeStringField("last_status", s.lastStatus());
+            g.writeStringField("last_error", s.lastError());
+            g.writeNumberField("last_error_run", s.lastErrorRun());
+            g.writeNumberField("width", s.width());
+            g.writeObjectFieldStart("points");
+            int n = s.points();
+            longColumn(g, "first_run", n, s::firstRun);
+            longColumn(g, "last_run", n, s::lastRun);
+            doubleColumn(g, "time", n, s::time, false);
+            longColumn(g, "ok", n, s::ok);
+            longColumn(g, "failed", n, s::failed);
+            longColumn(g, "skipped", n, s::skipped);
+            for (int f = 0; f < HistorySeries.FIGURES.length; f++) {
+                int figure = f;
+                String key = HistorySeries.FIGURES[f];
+                doubleColumn(g, key, n, i -> s.mean(figure, i), key.endsWith("bits_per_second"));
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     private static void writeRun(JsonGenerator g, int index, RunDocument run) throws IOException {
@@ -124,6 +180,23 @@ public final class ModelWriter {
         }
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    private static void longColumn(JsonGenerator g, String name, int n, IntToLongFunction value) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (int i = 0; i < n; i++) {
+            g.writeNumber(value.applyAsLong(i));
+        }
+        g.writeEndArray();
+    }
+
+    private static void doubleColumn(JsonGenerator g, String name, int n, IntToDoubleFunction value, boolean wholeNumbers)
+            throws IOException {
+        g.writeArrayFieldStart(name);
+        for (int i = 0; i < n; i++) {
+            number(g, value.applyAsDouble(i), wholeNumbers);
+        }
+        g.writeEndArray();
     }
 
     private static void column(JsonGenerator g, double[] values, boolean wholeNumbers) throws IOException {

@@ -22,8 +22,9 @@ public final class PageWriter {
     private PageWriter() {
     }
 
-    public static void write(Writer out, String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir)
-            throws IOException {
+    /** @param history a scheduled session's history, or null */
+    public static void write(Writer out, String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir,
+            History history) throws IOException {
         out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         out.write("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         out.write("<meta name=\"color-scheme\" content=\"light dark\">\n");
@@ -41,7 +42,7 @@ public final class PageWriter {
                 + " (script elements iperf3j-model and iperf3j-raw-N).</p></noscript>\n");
         out.write("<main id=\"report\"></main>\n");
         java.io.StringWriter model = new java.io.StringWriter(1 << 16);
-        ModelWriter.write(model, title, runs, session, sessionDir);
+        ModelWriter.write(model, title, runs, session, sessionDir, history);
         byte[] modelBytes = model.toString().getBytes(StandardCharsets.UTF_8);
         boolean gzipModel = modelBytes.length > PLAIN_MODEL_LIMIT;
         out.write("<script type=\"application/json\" id=\"iperf3j-model\" data-encoding=\""

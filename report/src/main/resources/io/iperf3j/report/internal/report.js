@@ -120,18 +120,19 @@
       pxAlign: 0,
       cursor: { drag: { x: true, y: false }, points: { size: 6 } },
       legend: { show: true, live: true },
-      scales: { x: { time: false, range: function (u, lo, hi) { return [0, Math.max(hi, spec.xMax || hi)]; } },
+      scales: { x: spec.xLabel ? { time: !!spec.xTime } : { time: false, range: function (u, lo, hi) { return [0, Math.max(hi, spec.xMax || hi)]; } },
         y: { range: function (u, lo, hi) { return [Math.min(0, lo), Math.max(hi, axis.scale(spec.yMax || 0)) * 1.05 || 1]; } } },
       axes: [
-        { label: 'seconds since the test started (each interval drawn at its middle)', stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+        { label: spec.xLabel || 'seconds since the test started (each interval drawn at its middle)', stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
         { label: axis.label, stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 60 }
       ],
-      series: [{ label: 'seconds', value: function (u, v) { return v == null ? '–' : v.toFixed(3) + ' s'; } }].concat(spec.series.map(function (s) {
+      series: [spec.xSeries || { label: 'seconds', value: function (u, v) { return v == null ? '–' : v.toFixed(3) + ' s'; } }].concat(spec.series.map(function (s) {
         var color = s.color === 'sum' ? (isDark ? SUM_COLOR.dark : SUM_COLOR.light) : s.color;
         var ser = { label: s.label, stroke: color, width: s.width || 1.5, spanGaps: false,
           points: { show: !s.noPoints && spec.x.length <= 60, size: 4 },
           value: function (u, v) { return v == null ? '–' : iperfNumber(v) + ' ' + axis.label; } };
         if (s.dash) { ser.dash = s.dash; }
+        if (s.marks) { ser.paths = function () { return null; }; ser.points = { show: true, size: 8, fill: s.color, stroke: s.color }; }
         return ser;
       })),
       hooks: {
@@ -179,12 +180,12 @@
     var spec = entry.spec, m = METRICS[spec.metric];
     var t = u.posToVal(left, 'x');
     var i = nearest(spec.x, t);
-    var rows = [el('tr', null, [el('td', { text: 'interval' }), el('td', { text: spec.start ? fmtPlain(spec.start[i], 3) + '–' + fmtPlain(spec.end[i], 3) + ' s' : fmtPlain(spec.x[i], 3) + ' s' })])];
+    var rows = spec.xRows ? spec.xRows(i) : [el('tr', null, [el('td', { text: 'interval' }), el('td', { text: spec.start ? fmtPlain(spec.start[i], 3) + '–' + fmtPlain(spec.end[i], 3) + ' s' : fmtPlain(spec.x[i], 3) + ' s' })])];
     spec.series.forEach(function (s, k) {
       var v = s.values[i];
       var sw = el('span', { cls: 'swatch' });
       sw.style.background = u.series[k + 1].stroke();
-      rows.push(el('tr', null, [el('td', null, [sw, s.label]), el('td', { text: v == null ? '–' : m.exact(v) })]));
+      rows.push(el('tr', null, [el('td', null, [sw, s.label]), el('td', { text: v == null ? '–' : s.marks ? s.marks(i) : m.exact(v) })]));
     });
     showTip(u, rows, left, top);
   }
@@ -688,6 +689,82 @@
     return td;
   }
 
+  /* ---------- a scheduled session's history: per test, its figures over the runs ---------- */
+  // Each point of a test is one run, or (past max_points) the mean of `width` consecutive runs, as the
+  // reader merged them (report's HistorySeries). A failed run counts as 0 throughput and is marked; a
+  // skipped run has no value and is marked at 0: neither is ever a silent gap.
+  var HISTORY_FIGURES = [
+    { key: 'received_bits_per_second', metric: 'bits_per_second', title: 'Throughput (received)', scale: 1 },
+    { key: 'retransmits', metric: 'retransmits', title: 'Retransmits per run', scale: 1 },
+    { key: 'rtt_seconds', metric: 'rtt', title: 'Round-trip time (mean)', scale: 1e6 },
+    { key: 'loss_percent', metric: 'lost_percent', title: 'Loss', scale: 1 },
+    { key: 'jitter_seconds', metric: 'jitter_ms', title: 'Jitter', scale: 1e3 }
+  ];
+  function historySection(h) {
+    var sec = el('section', { cls: 'history', id: 'history' });
+    var runs = h.tests.reduce(function (a, t) { return a + t.ok + t.failed + t.skipped; }, 0);
+    sec.appendChild(el('h2', { text: 'History: ' + h.tests.length + (h.tests.length === 1 ? ' test, ' : ' tests, ') + runs + ' runs' }));
+    sec.appendChild(el('p', { cls: 'sub', text: h.dir + ': read ' + h.files.join(', ') + ' (oldest first), ' + h.lines + ' lines.' }));
+    var merged = h.tests.filter(function (t) { return t.width > 1; }).length;
+    sec.appendChild(el('p', { cls: 'sub', id: 'history-limit', text: 'Input limit: at most ' + h.max_points + ' points per test. ' +
+      (merged ? merged + (merged === 1 ? ' test has' : ' tests have') + ' more runs than that, so each of its points is the mean of 2, 4, 8 \u2026 ' +
+        'consecutive runs (said above its charts).' : 'Every point is one run.') +
+      ' A failed run counts as 0 throughput and is marked in red at its point; a skipped run (no slot within its slip, or the session ' +
+      'was not running) is counted and marked in grey at 0.' }));
+    var byTime = h.tests.every(function (t) { return t.points.time.every(function (v) { return v != null; }); });
+    var record = {};
+    var table = el('table', { cls: 'history-table', 'data-chart': 'history-table' });
+    table.appendChild(el('thead', null, [el('tr', null, ['test', 'sender → receiver', 'kind', 'direction', 'ok', 'failed', 'skipped',
+      'runs per point', 'last status', 'last failure'].map(function (x) { return el('th', { text: x }); }))]));
+    var body = el('tbody');
+    h.tests.forEach(function (t, k) {
+      record[t.id] = { ok: t.ok, failed: t.failed, skipped: t.skipped, points: t.points.first_run.length, width: t.width };
+      var tr = el('tr', null, [el('td', null, [el('a', { href: '#history-' + k, text: t.id })]), el('td', { text: t.sender + ' → ' + t.receiver }),
+        el('td', { text: t.kind || '' }), el('td', { text: t.direction || '' }), el('td', { text: String(t.ok) }),
+        el('td', { text: String(t.failed), cls: t.failed ? 'bad-count' : '' }), el('td', { text: String(t.skipped) }),
+        el('td', { text: String(t.width) }), el('td', { text: t.last_status || '' }),
+        el('td', { text: t.last_error ? 'run ' + t.last_error_run + ': ' + t.last_error : '' })]);
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    table.setAttribute('data-tests', JSON.stringify(record));
+    sec.appendChild(table);
+    h.tests.forEach(function (t, k) { sec.appendChild(historyTest(t, k, byTime)); });
+    return sec;
+  }
+
+  function historyTest(t, k, byTime) {
+    var box = el('div', { cls: 'history-test', id: 'history-' + k });
+    var p = t.points, n = p.first_run.length;
+    box.appendChild(el('h3', { text: 'test ' + t.id + ': ' + t.sender + ' → ' + t.receiver + ' (' + (t.kind || '?') + ', ' + (t.direction || '?') + ')' }));
+    box.appendChild(el('p', { cls: 'sub', text: (t.ok + t.failed + t.skipped) + ' runs: ' + t.ok + ' ok, ' + t.failed + ' failed, ' + t.skipped + ' skipped' +
+      (t.width > 1 ? '; each point is the mean of ' + t.width + ' consecutive runs (input limit)' : '') + '.' }));
+    var x = byTime ? p.time : p.first_run;
+    function runs(i) { return p.first_run[i] === p.last_run[i] ? 'run ' + p.first_run[i] : 'runs ' + p.first_run[i] + '–' + p.last_run[i]; }
+    function counts(i) { return p.ok[i] + ' ok, ' + p.failed[i] + ' failed, ' + p.skipped[i] + ' skipped'; }
+    var xSeries = { label: byTime ? 'time' : 'run', value: function (u, v) { return v == null ? '–' : byTime ? new Date(v * 1000).toISOString().replace('.000Z', 'Z') : 'run ' + v; } };
+    function xRows(i) {
+      var rows = [el('tr', null, [el('td', { text: runs(i) }), el('td', { text: counts(i) })])];
+      if (p.time[i] != null) { rows.push(el('tr', null, [el('td', { text: 'ended' }), el('td', { text: new Date(p.time[i] * 1000).toISOString() })])); }
+      return rows;
+    }
+    HISTORY_FIGURES.forEach(function (f) {
+      var raw = p[f.key];
+      if (!hasValues(raw) && f.key !== 'received_bits_per_second') { return; }
+      var values = raw.map(function (v) { return v == null ? null : v * f.scale; });
+      var series = [{ label: f.title, values: values, color: PALETTE[0], width: 1.8 }];
+      if (f.key === 'received_bits_per_second') {
+        series.push({ label: 'failed runs', color: cssVar('--bad') || '#c0392b', values: values.map(function (v, i) { return p.failed[i] ? (v == null ? 0 : v) : null; }),
+          marks: function (i) { return p.failed[i] + ' failed' + (t.last_error && p.last_run[i] >= t.last_error_run && p.first_run[i] <= t.last_error_run ? ': ' + t.last_error : ''); } });
+        series.push({ label: 'skipped runs', color: '#8a8a8a', values: p.skipped.map(function (c) { return c ? 0 : null; }),
+          marks: function (i) { return p.skipped[i] + ' skipped'; } });
+      }
+      chart(box, { key: 'history:' + t.id + ':' + f.key, title: f.title + ' of ' + t.id, metric: f.metric, x: x, series: series, intervals: n,
+        xLabel: byTime ? 'end of each run (this browser\u2019s time zone; UTC in the tooltip)' : 'run', xTime: byTime, xSeries: xSeries, xRows: xRows });
+    });
+    return box;
+  }
+
   /* ---------- comparison of several single runs on shared axes ---------- */
   function compareSection(runs, ctx) {
     var sec = el('section', { cls: 'compare', id: 'compare' });
@@ -713,7 +790,8 @@
   function render() {
     document.title = model.title;
     root.appendChild(el('h1', { text: model.title }));
-    root.appendChild(el('p', { cls: 'sub', text: model.runs.length + (model.runs.length === 1 ? ' run' : ' runs') +
+    root.appendChild(el('p', { cls: 'sub', text: (model.history && !model.runs.length ? 'A scheduled session\u2019s history'
+      : model.runs.length + (model.runs.length === 1 ? ' run' : ' runs')) +
       '. Hover a chart for exact values; drag across it to zoom, double-click to zoom out. Units as iperf3 -f a.' }));
     var ctx = { xMax: 0, rateMax: 0 };
     model.runs.forEach(function (run) {
@@ -729,6 +807,7 @@
       });
       root.appendChild(toc);
     }
+    if (model.history) { root.appendChild(historySection(model.history)); }
     if (model.session) { root.appendChild(sessionSection(model.session)); }
     if (!model.session && model.runs.length > 1) {
       var cmp = compareSection(model.runs, ctx);

@@ -1,4 +1,4 @@
-package io.iperf3j.report;
+package io.iperf3j.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,17 +20,18 @@ import static org.assertj.core.api.Assertions.fail;
  * JavaScript on and no network at all: the browser runs in a fresh network namespace
  * ({@code unshare -n}, which needs root, as the suite runs). {@link #open} returns the DOM after
  * the page's scripts ran ({@code --dump-dom}) and every console message Chromium logged;
- * {@link #screenshot} saves a PNG.
+ * {@link #screenshot} saves a PNG. Used by the report's page tests and by the session tests that check
+ * a report of a real session's output.
  */
-final class Chromium {
-    static final Path BINARY = Path.of("/usr/bin/chromium");
+public final class Chromium {
+    public static final Path BINARY = Path.of("/usr/bin/chromium");
     private static final Pattern TAG = Pattern.compile("<(div|table)\\b([^>]*\\bdata-chart=\"[^\"]*\"[^>]*)>");
     private static final Pattern HTML = Pattern.compile("<html\\b([^>]*)>");
     private static final Pattern ATTR = Pattern.compile("([\\w-]+)=\"([^\"]*)\"");
 
     /** The page as the browser left it. */
-    record Page(String dom, List<String> console, Map<String, String> htmlAttributes, List<Map<String, String>> charts) {
-        Map<String, String> chart(String key) {
+    public record Page(String dom, List<String> console, Map<String, String> htmlAttributes, List<Map<String, String>> charts) {
+        public Map<String, String> chart(String key) {
             return charts.stream().filter(c -> key.equals(c.get("data-chart"))).findFirst()
                     .orElseThrow(() -> new AssertionError("no chart " + key + " on the page; charts: "
                             + charts.stream().map(c -> c.get("data-chart")).toList()));
@@ -40,7 +41,7 @@ final class Chromium {
     private Chromium() {
     }
 
-    static void require() {
+    public static void require() {
         if (!Files.isExecutable(BINARY)) {
             fail("headless Chromium is needed for the report tests: apt-get install chromium (.ci/run installs it)");
         }
@@ -49,11 +50,11 @@ final class Chromium {
         }
     }
 
-    static Page open(Path html, String... flags) throws IOException, InterruptedException {
+    public static Page open(Path html, String... flags) throws IOException, InterruptedException {
         return open(html.toUri().toString(), flags);
     }
 
-    static Page open(String url, String... flags) throws IOException, InterruptedException {
+    public static Page open(String url, String... flags) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("iperf3j-chromium");
         try {
             List<String> args = new ArrayList<>(List.of(flags));
@@ -77,7 +78,7 @@ final class Chromium {
         }
     }
 
-    static void screenshot(Path html, Path png, String... flags) throws IOException, InterruptedException {
+    public static void screenshot(Path html, Path png, String... flags) throws IOException, InterruptedException {
         Files.createDirectories(png.getParent());
         Files.deleteIfExists(png);
         Path dir = Files.createTempDirectory("iperf3j-chromium");

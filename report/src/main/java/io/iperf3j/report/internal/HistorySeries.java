@@ -1,0 +1,260 @@
+package io.iperf3j.report.internal;
+
+import java.util.Arrays;
+
+/**
+ * One scheduled test's history (its {@code tests.jsonl} lines, in the files' order) as at most
+ * {@code maxPoints} points. Each point stands for {@link #width()} consecutive lines of the test (1 until
+ * the test has more lines than points; then neighbouring points are merged two by two and the width
+ * doubles, so memory stays bounded however long the history). A point holds: its first and last run,
+ * the end time of its last line, how many of its lines were ok, failed and skipped, and the means of the
+ * figures: the received and sent rates over its ok and failed runs (a failed run counts as 0, never a
+ * gap), retransmits, RTT, loss and jitter over the runs that gave them. A point of skipped runs only has
+ * no rates (null); its skipped count says why.
+ *
+ * <p>Not thread-safe: filled by the one thread that reads the history.
+ */
+public final class HistorySeries {
+    /** The figures kept as means, in the model's key order. */
+    static final String[] FIGURES = {"received_bits_per_second", "sent_bits_per_second", "retransmits", "rtt_seconds",
+            "loss_percent", "jitter_seconds"};
+    private static final int RECEIVED = 0;
+    private static final int SENT = 1;
+
+    private final String id;
+    private final String sender;
+    private final String receiver;
+    private final String direction;
+    private final String protocol;
+    private final String kind;
+    private final int maxPoints;
+    private int width = 1;
+    private int points;
+    private long[] firstRun;
+    private long[] lastRun;
+    private double[] time;
+    private int[] ok;
+    private int[] failed;
+    private int[] skipped;
+    private final double[][] sum = new double[FIGURES.length][];
+    private final int[][] count = new int[FIGURES.length][];
+    private long okTotal;
+    private long failedTotal;
+    private long skippedTotal;
+    private String lastStatus;
+    private String lastError;
+    private long lastErrorRun;
+
+    HistorySeries(String id, String sender, String receiver, String direction, String protocol, String kind, int maxPoints) {
+        if (maxPoints < 2 || maxPoints % 2 != 0) {
+            throw new IllegalArgumentException("maxPoints must be even and at least 2: " + maxPoints);
+        }
+        this.id = id;
+        this.sender = sender;
+        this.receiver = receiver;
+        this.direction = direction;
+        this.protocol = protocol;
+        this.kind = kind;
+        this.maxPoints = maxPoints;
+        int start = Math.min(maxPoints, 16);
+        firstRun = new long[start];
+        lastRun = new long[start];
+        time = new double[start];
+        ok = new int[start];
+        failed = new int[start];
+        skipped = new int[start];
+        for (int f = 0; f < FIGURES.length; f++) {
+            sum[f] = new double[start];
+            count[f] = new int[start];
+        }
+    }
+
+    /**
+     * Adds one line of the test.
+     *
+     * @param status "ok", "failed" or "skipped" (anything else counts as failed)
+     * @param figures the line's figures in {@link #FIGURES} order, NaN where absent
+     * @param endSeconds the line's end time (unix seconds), NaN when the line has none
+     */
+    void add(long run, String status, String error, double[] figures, double endSeconds) {
+        int at = points - 1;
+        if (points == 0 || lines(at) >= width) {
+            if (points == maxPoints) {
+                halve();
+            }
+            at = points++;
+            grow();
+            firstRun[at] = run;
+            time[at] = Double.NaN;
+        }
+        lastRun[at] = run;
+        if (!Double.isNaN(endSeconds)) {
+            time[at] = endSeconds;
+        }
+        lastStatus = status;
+        switch (status) {
+            case "ok" -> {
+                ok[at]++;
+                okTotal++;
+                for (int f = 0; f < FIGURES.length; f++) {
+                    if (Double.isFinite(figures[f])) {
+                        sum[f][at] += figures[f];
+                        count[f][at]++;
+                    }
+                }
+            }
+            case "skipped" -> {
+                skipped[at]++;
+                skippedTotal++;
+            }
+            default -> {
+                failed[at]++;
+                failedTotal++;
+                // a failed run moved nothing: its rates are 0 (as the session's metrics say), its other figures absent
+                count[RECEIVED][at]++;
+                count[SENT][at]++;
+                lastError = error;
+                lastErrorRun = run;
+            }
+        }
+    }
+
+    private int lines(int i) {
+        return ok[i] + failed[i] + skipped[i];
+    }
+
+    private void grow() {
+        if (points <= ok.length) {
+            return;
+        }
+        int n = Math.min(maxPoints, ok.length * 2);
+        firstRun = Arrays.copyOf(firstRun, n);
+        lastRun = Arrays.copyOf(lastRun, n);
+        time = Arrays.copyOf(time, n);
+        ok = Arrays.copyOf(ok, n);
+        failed = Arrays.copyOf(failed, n);
+        skipped = Arrays.copyOf(skipped, n);
+        for (int f = 0; f < FIGURES.length; f++) {
+            sum[f] = Arrays.copyOf(sum[f], n);
+            count[f] = Arrays.copyOf(count[f], n);
+        }
+    }
+
+    /** Merges points two by two (all full), doubling the width. */
+    private void halve() {
+        for (int i = 0; i < points / 2; i++) {
+            int a = 2 * i;
+            int b = a + 1;
+            firstRun[i] = firstRun[a];
+            lastRun[i] = lastRun[b];
+            time[i] = Double.isNaN(time[b]) ? time[a] : time[b];
+            ok[i] = ok[a] + ok[b];
+            failed[i] = failed[a] + failed[b];
+            skipped[i] = skipped[a] + skipped[b];
+            for (int f = 0; f < FIGURES.length; f++) {
+                sum[f][i] = sum[f][a] + sum[f][b];
+                count[f][i] = count[f][a] + count[f][b];
+            }
+        }
+        int kept = points / 2;
+        for (int i = kept; i < points; i++) {
+            ok[i] = failed[i] = skipped[i] = 0;
+            for (int f = 0; f < FIGURES.length; f++) {
+                sum[f][i] = 0;
+                count[f][i] = 0;
+            }
+        }
+        points = kept;
+        width *= 2;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String sender() {
+        return sender;
+    }
+
+    public String receiver() {
+        return receiver;
+    }
+
+    public String direction() {
+        return direction;
+    }
+
+    public String protocol() {
+        return protocol;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    /** How many consecutive lines (runs) a full point stands for: 1, 2, 4 … */
+    public int width() {
+        return width;
+    }
+
+    public int points() {
+        return points;
+    }
+
+    public long firstRun(int i) {
+        return firstRun[i];
+    }
+
+    public long lastRun(int i) {
+        return lastRun[i];
+    }
+
+    /** The end time (unix seconds) of the point's last line that had one, NaN when none had. */
+    public double time(int i) {
+        return time[i];
+    }
+
+    public int ok(int i) {
+        return ok[i];
+    }
+
+    public int failed(int i) {
+        return failed[i];
+    }
+
+    public int skipped(int i) {
+        return skipped[i];
+    }
+
+    /** The mean of figure {@code f} ({@link #FIGURES}) over the point's runs that gave it, NaN when none did. */
+    public double mean(int f, int i) {
+        return count[f][i] == 0 ? Double.NaN : sum[f][i] / count[f][i];
+    }
+
+    public long okTotal() {
+        return okTotal;
+    }
+
+    public long failedTotal() {
+        return failedTotal;
+    }
+
+    public long skippedTotal() {
+        return skippedTotal;
+    }
+
+    /** The status of the test's last line. */
+    public String lastStatus() {
+        return lastStatus;
+    }
+
+    /** The error of the test's last failed run, or null. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** The run of {@link #lastError()}, 0 when none failed. */
+    public long lastErrorRun() {
+        return lastErrorRun;
+    }
+}
