@@ -23,7 +23,9 @@ import java.util.function.Consumer;
  * skipped ones included, is written to {@code tests.jsonl} and the state file ({@link ScheduleState}), counted
  * in the session's {@link SessionMetrics} and told to {@code onResult} (progress, Pushgateway). A run that a
  * stop cut short is not recorded: a restart runs it again if its slip allows. Runs due while the session was
- * not running (before a restart) are recorded as skipped with that reason, so no run is lost.
+ * not running (before a restart) are recorded as skipped with that reason, so no run is lost. Each run of a
+ * test first lets its hosts' SSH connections log in again after a failed login, so a host that was down
+ * comes back by itself ({@link PlanRunner#runDues}).
  *
  * <p>Threads: {@link #run} on the caller's thread, the dispatcher, which alone pulls runs and records
  * outcomes (one at a time); the tests on the dispatcher's threads; the metrics are read by the HTTP threads.
@@ -74,7 +76,7 @@ final class ScheduledRun {
     void run() throws InterruptedException {
         ScheduledRuns runs = new ScheduledRuns(plan.tests(), schedule, state.start(), state.firstRun(), new SplittableRandom(),
                 state::done);
-        runner.runDues(new Dues(runs), this::outcome);
+        runner.runDues(new Dues(runs), true, this::outcome);
     }
 
     private void outcome(Dispatcher.Outcome o) {
