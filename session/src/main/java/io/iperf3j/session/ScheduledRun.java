@@ -13,7 +13,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -88,17 +87,17 @@ final class ScheduledRun {
                     return;
                 }
                 RunFigures f = RunFigures.of(run, r, clock.millis() / 1000.0);
-                state.record(run, r.id(), files.jsonLine(r, OptionalLong.of(run)), f);
+                state.record(run, r.id(), files.jsonLine(r, run, o.due().notBefore(), ran.started()), f);
                 metrics.ran(r.id(), f);
                 progress.accept("[run " + run + "] " + SessionCommand.progressLine(r));
                 onResult.accept(r);
             }
-            case Dispatcher.Skipped s -> skipped(run, s.due().test(), s.reason());
+            case Dispatcher.Skipped s -> skipped(run, s.due().test(), s.due().notBefore(), s.reason());
         }
     }
 
-    private void skipped(long run, PlannedTest t, String reason) {
-        state.record(run, t.id(), files.skippedLine(t, run, reason), null);
+    private void skipped(long run, PlannedTest t, Instant due, String reason) {
+        state.record(run, t.id(), files.skippedLine(t, run, due, reason), null);
         metrics.skipped(t.id());
         progress.accept("[run " + run + "] " + t.id() + " " + t.sender() + " -> " + t.receiver() + ": SKIPPED " + reason);
     }
@@ -117,7 +116,7 @@ final class ScheduledRun {
             while (next == null && runs.hasNext()) {
                 ScheduledRuns.Run r = runs.next();
                 if (r.giveUpAt().isBefore(opened)) {
-                    skipped(r.run(), r.test(), NOT_RUNNING);
+                    skipped(r.run(), r.test(), r.notBefore(), NOT_RUNNING);
                 } else {
                     next = r;
                 }
