@@ -203,9 +203,14 @@ public final class PlanRunner {
         }
     }
 
+    /** Whether {@link #stop()} was called (a SIGINT or SIGTERM): no test starts any more. */
+    boolean stopped() {
+        return session.stopped();
+    }
+
     /** Whether {@code r} is a test {@link #stop()} cut short: it did not complete, and is not a result. */
     boolean cutShort(TestResult r) {
-        return session.stopped() && !r.ok();
+        return stopped() && !r.ok();
     }
 
     /**
