@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
@@ -55,18 +56,26 @@ public final class PlanOutputDirectory {
 
     /** One test as its {@code tests.jsonl} line. */
     public String jsonLine(TestResult r) {
-        return jsonLine(r, java.util.OptionalLong.empty());
+        return line(r, null);
     }
 
     /**
-     * One test as its {@code tests.jsonl} line; a scheduled session's line says which {@code run} (period,
-     * from 1) it belongs to, in a {@code "run"} key after the {@code "id"}.
+     * One run of a scheduled test as its {@code tests.jsonl} line: after the {@code "id"}, the {@code "run"}
+     * (period, from 1) it belongs to; after the {@code "status"}, when it was {@code "due"} and when it
+     * {@code "started"} (got its hosts' slots), both ISO-8601 UTC instants.
      */
-    public String jsonLine(TestResult r, java.util.OptionalLong run) {
+    public String jsonLine(TestResult r, long run, Instant due, Instant started) {
+        return line(r, new RunTimes(run, due, started));
+    }
+
+    /** A scheduled run's number and times; {@code started} null when it did not start. */
+    private record RunTimes(long run, Instant due, Instant started) {
+    }
+
+    private String line(TestResult r, RunTimes times) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
-            head(g, r.test(), run,
-                    r.ok() ? "ok" : "failed");
+            head(g, r.test(), times, r.ok() ? "ok" : "failed");
             switch (r.outcome()) {
                 case TestOutcome.Completed c -> {
                     g.writeNullField("error");
@@ -93,13 +102,14 @@ public final class PlanOutputDirectory {
     }
 
     /**
-     * A scheduled run that did not run, as its {@code tests.jsonl} line: {@code "status": "skipped"} with the
-     * reason in {@code "error"}, the figures null, so every (run, test) of a schedule has exactly one line.
+     * A scheduled run that was skipped (its hosts' slots not free within its slip) as its {@code tests.jsonl}
+     * line: {@code "status": "skipped"}, when it was {@code "due"}, {@code "started": null}, the reason as its
+     * {@code "error"}, no figures.
      */
-    public String skippedLine(PlannedTest t, long run, String reason) {
+    public String skippedLine(PlannedTest t, long run, Instant due, String reason) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
-            head(g, t, java.util.OptionalLong.of(run), "skipped");
+            head(g, t, new RunTimes(run, due, null), "skipped");
             g.writeStringField("error", reason);
             for (String k : List.of("sent_bits_per_second", "received_bits_per_second", "received_bytes",
                     "reverse_received_bits_per_second", "client_output", "server_output")) {
@@ -112,11 +122,11 @@ public final class PlanOutputDirectory {
         return w.toString();
     }
 
-    private static void head(JsonGenerator g, PlannedTest t, java.util.OptionalLong run, String status) throws IOException {
+    private static void head(JsonGenerator g, PlannedTest t, RunTimes times, String status) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", t.id());
-        if (run.isPresent()) {
-            g.writeNumberField("run", run.getAsLong());
+        if (times != null) {
+            g.writeNumberField("run", times.run());
         }
         g.writeStringField("sender", t.sender());
         g.writeStringField("receiver", t.receiver());
@@ -125,6 +135,14 @@ public final class PlanOutputDirectory {
         g.writeStringField("kind", t.spec().kind());
         g.writeNumberField("repeat", t.repeat());
         g.writeStringField("status", status);
+        if (times != null) {
+            g.writeStringField("due", times.due().toString());
+            if (times.started() == null) {
+                g.writeNullField("started");
+            } else {
+                g.writeStringField("started", times.started().toString());
+            }
+        }
     }
 
     private static void number(JsonGenerator g, String name, double v) throws IOException {

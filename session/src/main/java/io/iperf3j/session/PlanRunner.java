@@ -159,7 +159,7 @@ public final class PlanRunner {
         List<TestResult> results = new ArrayList<>();
         Instant now = clock.instant();
         Iterator<Dispatcher.Due> dues = plan.tests().stream().map(t -> Dispatcher.Due.now(t, now)).iterator();
-        runDues(dues, outcome -> {
+        runDues(dues, false, outcome -> {
             if (outcome instanceof Dispatcher.Ran ran && !cutShort(ran.result())) {
                 synchronized (onResult) { // the notes come from test threads
                     onResult.accept(ran.result());
@@ -185,10 +185,15 @@ public final class PlanRunner {
      * Runs {@code dues} through the {@link #dispatcher()} until they are exhausted or {@link #stop()}, telling
      * {@code onOutcome} of each (on this thread), then closes the plan's connections. {@link #run()} runs the
      * plan once this way; a schedule ({@link ScheduledRun}) runs its endless sequence.
+     *
+     * @param loginAgain whether each test first lets its hosts' SSH connections whose login failed after a loss
+     *        try again ({@link SshConnection#forgetFailedLogin()}): a schedule's runs, so that a host that was down
+     *        comes back by itself; a single run fails a lost host's later tests at once instead
      */
-    void runDues(Iterator<Dispatcher.Due> dues, Consumer<Dispatcher.Outcome> onOutcome) throws InterruptedException {
+    void runDues(Iterator<Dispatcher.Due> dues, boolean loginAgain, Consumer<Dispatcher.Outcome> onOutcome)
+            throws InterruptedException {
         try {
-            dispatcher().run(dues, this::runOne, onOutcome, session::stopped);
+            dispatcher().run(dues, loginAgain ? this::runOneLoggingInAgain : this::runOne, onOutcome, session::stopped);
         } finally {
             // a stop in progress kills over these connections: it ends first
             stopping.lock();
@@ -203,9 +208,14 @@ public final class PlanRunner {
         }
     }
 
+    /** Whether {@link #stop()} was called (a SIGINT or SIGTERM): no test starts any more. */
+    boolean stopped() {
+        return session.stopped();
+    }
+
     /** Whether {@code r} is a test {@link #stop()} cut short: it did not complete, and is not a result. */
     boolean cutShort(TestResult r) {
-        return session.stopped() && !r.ok();
+        return stopped() && !r.ok();
     }
 
     /**
@@ -224,6 +234,19 @@ public final class PlanRunner {
         } catch (IperfConfigurationError e) {
             throw new IllegalStateException("checked in the constructor", e);
         }
+    }
+
+    private TestResult runOneLoggingInAgain(PlannedTest t) throws InterruptedException {
+        try {
+            for (String id : List.of(t.sender(), t.receiver())) {
+                if (session.node(id).connection() instanceof SshConnection ssh) {
+                    ssh.forgetFailedLogin();
+                }
+            }
+        } catch (IperfConfigurationError e) {
+            throw new IllegalStateException("checked in the constructor", e);
+        }
+        return runOne(t);
     }
 
     private TestResult runOne(PlannedTest t) throws InterruptedException {

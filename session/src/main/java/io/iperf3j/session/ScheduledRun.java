@@ -13,7 +13,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -23,7 +22,9 @@ import java.util.function.Consumer;
  * skipped ones included, is written to {@code tests.jsonl} and the state file ({@link ScheduleState}), counted
  * in the session's {@link SessionMetrics} and told to {@code onResult} (progress, Pushgateway). A run that a
  * stop cut short is not recorded: a restart runs it again if its slip allows. Runs due while the session was
- * not running (before a restart) are recorded as skipped with that reason, so no run is lost.
+ * not running (before a restart) are recorded as skipped with that reason, so no run is lost. Each run of a
+ * test first lets its hosts' SSH connections log in again after a failed login, so a host that was down
+ * comes back by itself ({@link PlanRunner#runDues}).
  *
  * <p>Threads: {@link #run} on the caller's thread, the dispatcher, which alone pulls runs and records
  * outcomes (one at a time); the tests on the dispatcher's threads; the metrics are read by the HTTP threads.
@@ -74,7 +75,7 @@ final class ScheduledRun {
     void run() throws InterruptedException {
         ScheduledRuns runs = new ScheduledRuns(plan.tests(), schedule, state.start(), state.firstRun(), new SplittableRandom(),
                 state::done);
-        runner.runDues(new Dues(runs), this::outcome);
+        runner.runDues(new Dues(runs), true, this::outcome);
     }
 
     private void outcome(Dispatcher.Outcome o) {
@@ -86,17 +87,17 @@ final class ScheduledRun {
                     return;
                 }
                 RunFigures f = RunFigures.of(run, r, clock.millis() / 1000.0);
-                state.record(run, r.id(), f.line(files.jsonLine(r, OptionalLong.of(run))), f);
+                state.record(run, r.id(), f.line(files.jsonLine(r, run, o.due().notBefore(), ran.started())), f);
                 metrics.ran(r.id(), f);
                 progress.accept("[run " + run + "] " + SessionCommand.progressLine(r));
                 onResult.accept(r);
             }
-            case Dispatcher.Skipped s -> skipped(run, s.due().test(), s.reason());
+            case Dispatcher.Skipped s -> skipped(run, s.due().test(), s.due().notBefore(), s.reason());
         }
     }
 
-    private void skipped(long run, PlannedTest t, String reason) {
-        state.record(run, t.id(), RunFigures.skippedLine(files.skippedLine(t, run, reason), clock.millis() / 1000.0), null);
+    private void skipped(long run, PlannedTest t, Instant due, String reason) {
+        state.record(run, t.id(), RunFigures.skippedLine(files.skippedLine(t, run, due, reason), clock.millis() / 1000.0), null);
         metrics.skipped(t.id());
         progress.accept("[run " + run + "] " + t.id() + " " + t.sender() + " -> " + t.receiver() + ": SKIPPED " + reason);
     }
@@ -115,7 +116,7 @@ final class ScheduledRun {
             while (next == null && runs.hasNext()) {
                 ScheduledRuns.Run r = runs.next();
                 if (r.giveUpAt().isBefore(opened)) {
-                    skipped(r.run(), r.test(), NOT_RUNNING);
+                    skipped(r.run(), r.test(), r.notBefore(), NOT_RUNNING);
                 } else {
                     next = r;
                 }

@@ -365,7 +365,8 @@ public final class SessionCommand implements Callable<Integer> {
         Thread hook = stopHook(r, ended);
         try {
             scheduled.run();
-            out.println("schedule ended");
+            // its runs or until time over, or cut by a SIGINT/SIGTERM (then the running tests were killed, not written)
+            out.println(r.stopped() ? "schedule stopped" : "schedule ended");
             if (pushing != null) {
                 pushing.finish(ResultPush.FLUSH_TIMEOUT).forEach(out::println);
             }

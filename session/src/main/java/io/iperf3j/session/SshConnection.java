@@ -72,7 +72,10 @@ public final class SshConnection implements Connection {
     private final Semaphore channels = new Semaphore(MAX_CHANNELS, true);
     /** Why the current session ended, once it has (read when it is found closed). */
     private LossListener loss;
-    /** Set when the login after a lost session failed: every later use fails with it, without trying again. */
+    /**
+     * Set when the login after a lost session failed: every later use fails with it, without trying again, until
+     * {@link #close()} or {@link #forgetFailedLogin()}.
+     */
     private ConnectionError relogFailed;
     private final SshSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
@@ -131,6 +134,20 @@ public final class SshConnection implements Connection {
         }
     }
 
+    /**
+     * Lets the next use log in again after a failed login following a loss ({@code relogFailed}), rather than
+     * fail at once: a scheduled session's new run of a test tries its hosts afresh, so a host that was down
+     * comes back by itself. Does nothing to a live session.
+     */
+    void forgetFailedLogin() {
+        lock.lock();
+        try {
+            relogFailed = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private ClientSession session() throws ConnectionError {
         if (session != null && session.isOpen() && session.isAuthenticated()) {
             return session;
@@ -139,7 +156,7 @@ public final class SshConnection implements Connection {
             throw new ConnectionError(relogFailed.getMessage(), relogFailed);
         }
         if (session != null) {
-            // the one login again after a loss; if it fails, so does every later use (until close())
+            // the one login again after a loss; if it fails, so does every later use (until close() or forgetFailedLogin())
             String lost = "the ssh connection " + describe() + " was lost (" + lostReason() + ")";
             notices.add(lost + "; logging in again");
             closeSession();

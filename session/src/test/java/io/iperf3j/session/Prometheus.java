@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * Debian's real Prometheus ({@code /usr/bin/prometheus}), its own config, data directory and port, scraping
  * one target every second; stopped by its PID on close. For tests of {@code iperf3j session --metrics.listen}.
  */
-final class Prometheus implements AutoCloseable {
+public final class Prometheus implements AutoCloseable {
     private static final Path BINARY = Path.of("/usr/bin/prometheus");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,7 +37,7 @@ final class Prometheus implements AutoCloseable {
     }
 
     /** Starts one scraping {@code target} (host:port, path /metrics) as job {@code job}; ready within 30 s or the test fails. */
-    static Prometheus scraping(Path dir, String target, String job) throws Exception {
+    public static Prometheus scraping(Path dir, String target, String job) throws Exception {
         if (!Files.isExecutable(BINARY)) {
             fail("install prometheus (apt-get install prometheus; .ci/run does this)");
         }
@@ -74,14 +74,27 @@ final class Prometheus implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
     /** An instant query's result vector ({@code data.result}). */
-    JsonNode query(String promql) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/api/v1/query?query="
-                + URLEncoder.encode(promql, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(),
+    public JsonNode query(String promql) throws Exception {
+        return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8), promql);
+    }
+
+    /**
+     * An instant query evaluated at {@code unixSeconds}: its {@code data.result}. With a range selector
+     * ({@code metric[5m]}) it is every raw sample scraped in that range, each series' {@code values} as
+     * {@code [timestamp, "value"]} pairs: what Prometheus holds, no lookback filling a gap.
+     */
+    public JsonNode queryAt(String promql, double unixSeconds) throws Exception {
+        return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time="
+                + String.format(java.util.Locale.ROOT, "%.3f", unixSeconds), promql);
+    }
+
+    private JsonNode get(String pathAndQuery, String promql) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode j = JSON.readTree(r.body());
         if (r.statusCode() != 200 || !"success".equals(j.path("status").asText())) {
@@ -91,7 +104,7 @@ final class Prometheus implements AutoCloseable {
     }
 
     /** The log, for a failure's message. */
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log);
     }
 

@@ -482,6 +482,20 @@ public final class NetnsLab implements AutoCloseable {
         p.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** Starts host i's sshd again after {@link #stopSshd} or {@link #killSshd} (same keys and settings); waits until it listens. */
+    public void startSshdAgain(int i) throws Exception {
+        startSshd(i);
+        awaitSshd(i);
+    }
+
+    /**
+     * Host i's network namespace as its processes see it: the inode {@code /proc/self/ns/net} names
+     * ({@code net:[INODE]}), so a process on a host can say by itself which host it runs on.
+     */
+    public long netnsInode(int i) throws IOException {
+        return ((Number) Files.getAttribute(Path.of("/run/netns", ns(i)), "unix:ino")).longValue();
+    }
+
     /** An SSH node for host i, logging in as root with the given key. */
     public Node node(int i, String id, NodeRole role, IperfKind kind, Map<IperfKind, String> commands, Path identity) {
         SshSettings s = new SshSettings(address(i), 22, "root", List.of(identity), Optional.empty(), knownHosts,
