@@ -207,6 +207,45 @@ class LocalSessionTest {
         }
     }
 
+    /**
+     * A host's iperf command may be a launcher that forks (sudo, a wrapper script) and whose child ignores
+     * TERM: both the stop's kill (TERM, then KILL) and the stale clean-up (KILL) end the child too. Before
+     * they killed the launcher's PID alone and its child ran on for good, reparented to init (the schedule
+     * lab's wrapper, 2026-11-26).
+     */
+    @Test
+    void killsReachALaunchersChildren() throws Exception {
+        String id = "tree" + ProcessHandle.current().pid();
+        Node node = Node.of(id, "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3);
+        for (boolean stale : new boolean[] {false, true}) {
+            Path childPid = dir.resolve("child-" + stale);
+            String launcher = "sh -c " + Shell.quote("trap '' TERM; sleep 300 & echo $! > " + childPid + "; wait");
+            Connection.CommandResult r = node.connection().run(io.iperf3j.session.internal.RemoteScripts.background(id, launcher,
+                    dir.resolve("out-" + stale).toString()), Duration.ofSeconds(10));
+            long launcherPid = Long.parseLong(r.stdout().strip().substring("@@pid ".length()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!(Files.exists(childPid) && Files.readString(childPid).endsWith("\n")) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            ProcessHandle parent = ProcessHandle.of(launcherPid).orElseThrow();
+            ProcessHandle child = ProcessHandle.of(Long.parseLong(Files.readString(childPid).strip())).orElseThrow();
+            try {
+                if (stale) {
+                    RemoteIperf.cleanStale(node);
+                } else {
+                    assertThat(node.connection().run(io.iperf3j.session.internal.RemoteScripts.kill(id, launcherPid),
+                            Duration.ofSeconds(20)).stdout()).contains("@@gone");
+                }
+                child.onExit().get(10, TimeUnit.SECONDS);
+                parent.onExit().get(10, TimeUnit.SECONDS);
+                assertThat(child.isAlive()).as("the launcher's child (stale clean-up: %s)", stale).isFalse();
+            } finally {
+                child.destroyForcibly();
+                parent.destroyForcibly();
+            }
+        }
+    }
+
     @Test
     void clientIsAbortedAtItsLimitAndKilledByPid() throws Exception {
         Path script = dir.resolve("hang.sh");

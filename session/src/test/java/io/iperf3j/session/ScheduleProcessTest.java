@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.session.lab.IperfJar;
+import io.iperf3j.session.lab.Prometheus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

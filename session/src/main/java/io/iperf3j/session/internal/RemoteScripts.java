@@ -76,18 +76,40 @@ public final class RemoteScripts {
     }
 
     /**
-     * Kills one PID this tool started: TERM (and CONT, so a stopped process sees it), up
-     * to 3 s for it to end, then KILL; prints {@code @@gone} or {@code @@alive}.
+     * Kills one PID this tool started, with its descendants ({@link #treeFunctions}): TERM to all (and
+     * CONT, so a stopped process sees it), up to 3 s for them to end, then KILL; prints {@code @@gone}
+     * or {@code @@alive}.
      */
     public static String kill(String nodeId, long pid) {
         String d = Shell.quote(stateDir(nodeId));
         String p = Long.toString(pid);
-        return "p=" + p + "; if " + ownedTest(nodeId, "$p") + "; then "
-                + "kill -TERM $p 2>/dev/null; kill -CONT $p 2>/dev/null; i=0; "
-                + "while " + ownedTest(nodeId, "$p") + " && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; "
-                + "if " + ownedTest(nodeId, "$p") + "; then kill -KILL $p 2>/dev/null; sleep 0.2; fi; fi; "
+        return treeFunctions() + "p=" + p + "; if " + ownedTest(nodeId, "$p") + "; then tree $p; "
+                + "for x in $t; do kill -TERM $x; kill -CONT $x; done 2>/dev/null; i=0; "
+                + "while alive && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; "
+                + "if alive; then for x in $t; do kill -KILL $x; done 2>/dev/null; sleep 0.2; fi; fi; "
                 + "rm -f " + d + "/$p.pid; "
                 + "if " + ownedTest(nodeId, "$p") + "; then echo @@alive; else echo @@gone; fi";
+    }
+
+    /**
+     * {@code tree PID}: sets {@code t} to the PID and its descendants, read from the kernel's
+     * {@code /proc/PID/task/TID/children} lists (shell builtins only: a process without children, as iperf
+     * is, costs no process); {@code alive}: whether one of {@code $t} still runs (a zombie does not).
+     *
+     * <p>Why the descendants: the command a host runs for iperf may be a launcher that forks rather
+     * than execs ({@code sudo}, a wrapper script). A KILL to the launcher alone (the stale clean-up's,
+     * or the stop's when a TERM was not enough) leaves its iperf running for good, reparented to init:
+     * the schedule lab's wrapper did so when a SIGTERM came while a server started. The descendants are
+     * taken before any signal, so that none is lost to reparenting; they need not carry the
+     * {@link #ENV_MARK} (sudo clears the environment): being a child of a process this tool started,
+     * now, is the proof.
+     */
+    private static String treeFunctions() {
+        return "tree() { t=$1; n=$1; while [ -n \"$n\" ]; do m=; for x in $n; do for c in /proc/$x/task/*/children; do "
+                + "k=; [ -r \"$c\" ] && read -r k < \"$c\"; m=\"$m $k\"; done; done; n=; for k in $m; do n=\"$n $k\"; done; "
+                + "t=\"$t$n\"; done; }; "
+                + "alive() { for x in $t; do s=; { read -r s < /proc/$x/stat; } 2>/dev/null; case $s in \"\"|*\") Z \"*) ;; *) return 0;; esac; "
+                + "done; return 1; }; ";
     }
 
     /**
@@ -110,11 +132,14 @@ public final class RemoteScripts {
                 + " ]; do sleep 0.1; i=$((i+1)); done; " + kill(nodeId, pid);
     }
 
-    /** Kills every process this tool started on the node that is still running (stale from an earlier run). */
+    /**
+     * Kills every process this tool started on the node that is still running (stale from an earlier run),
+     * with its descendants ({@link #treeFunctions}).
+     */
     public static String cleanStale(String nodeId) {
         String d = Shell.quote(stateDir(nodeId));
-        return "for f in " + d + "/*.pid; do [ -e \"$f\" ] || continue; p=${f##*/}; p=${p%.pid}; "
-                + "if " + ownedTest(nodeId, "$p") + "; then kill -KILL $p 2>/dev/null && echo @@killed $p; fi; "
+        return treeFunctions() + "for f in " + d + "/*.pid; do [ -e \"$f\" ] || continue; p=${f##*/}; p=${p%.pid}; "
+                + "if " + ownedTest(nodeId, "$p") + "; then tree $p; for x in $t; do kill -KILL $x; done 2>/dev/null; echo @@killed $p; fi; "
                 + "rm -f \"$f\"; done; true";
     }
 

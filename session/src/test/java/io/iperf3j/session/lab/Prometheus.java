@@ -1,4 +1,4 @@
-package io.iperf3j.session;
+package io.iperf3j.session.lab;
 
 import static org.assertj.core.api.Assertions.fail;
 
