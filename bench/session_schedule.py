@@ -4,7 +4,7 @@
   bench/session_schedule.py [--runs 2000] [--first 200] [--every 4s] [--duration 1] [--bitrate B] [--direction both] [--iperf3j './iperf3j'] [--out DIR]
 
 A plan of two `local` hosts on loopback (Debian's iperf3, two 1-second TCP tests a run, one each way)
-is run by `iperf3j session --every EVERY` until tests.jsonl holds run RUNS. The controller's
+is run by `iperf3j session` (a schedule of RUNS + 10 runs) until tests.jsonl holds run RUNS, then stopped with SIGTERM. The controller's
 RSS (VmRSS) and thread count (Threads) are read from /proc/PID/status when tests.jsonl first holds run
 FIRST and run RUNS; the target is each at most 1.10 x its value at run FIRST. Also checked: every
 (run, test) in tests.jsonl once, and how many ran, failed and were skipped (at every 3s about half the
@@ -71,7 +71,7 @@ def main():
         f.write(f"""hosts:
   - {{id: {tag}a, address: 127.0.0.1, iperf: iperf3}}
   - {{id: {tag}b, address: 127.0.0.2, iperf: iperf3}}
-schedule: {{every: {a.every}, runs: {a.runs}}}
+schedule: {{every: {a.every}, runs: {a.runs + 10}}}
 tests:
   - {{name: t1, pairs: [[{tag}a, {tag}b]], direction: {a.direction}, duration: {a.duration}, port: {port}{bitrate}}}
 """)
@@ -87,12 +87,15 @@ tests:
             time.sleep(0.5)
             ls = lines(jsonl)
             top = max((l['run'] for l in ls), default=0)
-            for mark in (a.first, a.runs):
+            for mark in [a.first, a.runs] + list(range(a.first, a.runs, max(1, (a.runs - a.first) // 9))):
                 if mark not in marks and top >= mark:
                     marks[mark] = status(java_pid(p.pid))
                     print(f'run {top}: RSS {marks[mark][0]} KiB, {marks[mark][1]} threads', flush=True)
-            if len(marks) == 2:
+            if a.runs in marks:
                 break
+        # the schedule has 10 runs more than measured, so the session is still there to be read: stop it
+        # as systemd would (SIGTERM) and give it time to say so
+        p.terminate()
         p.wait(timeout=120)
     finally:
         if p.poll() is None:
@@ -101,7 +104,11 @@ tests:
     keys = [(l['run'], l['id']) for l in ls]
     once = len(keys) == len(set(keys))
     by = {s: sum(1 for l in ls if l['status'] == s) for s in ('ok', 'failed', 'skipped')}
-    if len(marks) < 2:
+    ls = [l for l in ls if l['run'] <= a.runs]
+    keys = [(l['run'], l['id']) for l in ls]
+    once = len(keys) == len(set(keys))
+    by = {s: sum(1 for l in ls if l['status'] == s) for s in ('ok', 'failed', 'skipped')}
+    if a.first not in marks or a.runs not in marks:
         sys.exit(f'did not reach run {a.runs}: {marks}; see {work}')
     (r1, t1), (r2, t2) = marks[a.first], marks[a.runs]
     ok = r2 <= 1.10 * r1 and t2 <= 1.10 * t1 and once
@@ -115,7 +122,9 @@ tests:
 | RSS (KiB) | {r1} | {r2} | {r2 / r1:.3f} | <= 1.10 |
 | threads | {t1} | {t2} | {t2 / t1:.3f} | <= 1.10 |
 
-tests.jsonl: {len(ls)} line(s), every (run, test) once: {once}; ok {by['ok']}, failed {by['failed']}, skipped {by['skipped']}.
+On the way (run: RSS KiB / threads): {', '.join(f'{k}: {v[0]} / {v[1]}' for k, v in sorted(marks.items()))}.
+
+tests.jsonl up to run {a.runs}: {len(ls)} line(s), every (run, test) once: {once}; ok {by['ok']}, failed {by['failed']}, skipped {by['skipped']}.
 Result: {'PASS' if ok else 'FAIL'}
 """
     os.makedirs(a.out, exist_ok=True)
