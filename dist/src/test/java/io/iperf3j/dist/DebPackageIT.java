@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * The .deb on this machine, as a user installs it: {@code dpkg -i}, then {@code /usr/bin/iperf3j}
  * run where no JDK can be found ({@link NoJdk}) for {@code --version} and a test against the real
  * iperf3 3.12, {@code man -w iperf3j}, no service enabled or started, the units valid for
- * {@code systemd-analyze verify}, the session unit's {@code ExecStart} killed with SIGKILL and run again
- * (no systemd as PID 1 here: the command it runs, as a process), and {@code dpkg -r}
+ * {@code systemd-analyze verify}, the session unit started by the real systemd as PID 1 of a container
+ * made from this machine ({@link SystemdContainer}), killed with SIGKILL and restarted by it, and {@code dpkg -r}
  * leaving none of the listed files behind. Installs system-wide: needs root (CI runs as root).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -56,7 +56,7 @@ class DebPackageIT {
             }
             interopFromUsrBin();
             unitsVerify();
-            sessionUnitResumesAfterSigkill();
+            sessionUnitUnderSystemd();
 
             Run man = run("man", "-w", PACKAGE);
             assertThat(man.status).as("man -w iperf3j (install man-db): %s", man.all()).isZero();
@@ -121,71 +121,80 @@ class DebPackageIT {
     }
 
     /**
-     * The session unit's {@code ExecStart}, as the unit file gives it ({@code %i}, {@code $STATE_DIRECTORY} and
-     * {@code $RUNTIME_DIRECTORY} filled as systemd would, under a temporary directory), on a plan of three
-     * loopback hosts with iperf3 3.12, {@code schedule: {every: 4s, runs: 3}}: killed with SIGKILL after its
-     * first result, then run again; the second run ends the schedule and {@code tests.jsonl} holds every
-     * (run, test) exactly once.
+     * The session unit under Debian's real systemd as PID 1 ({@link SystemdContainer}, made from this machine
+     * with the .deb installed): {@code systemctl start iperf3j-session@NAME} on {@code /etc/iperf3j/NAME.yaml}, a
+     * plan of two loopback hosts with iperf3 3.12, {@code schedule: {every: 4s, runs: 6}}; after its first
+     * result {@code systemctl kill -s KILL}; the unit's {@code Restart=on-failure} starts it again after its
+     * {@code RestartSec} (5 s), it goes on from the run it was in and ends the schedule. Shown: one restart,
+     * the unit ended with success, every (run, test) once in {@code /var/lib/iperf3j/NAME/tests.jsonl} (the
+     * runs due while it was down skipped, none lost or run twice), a run after the restart ok. Runs as
+     * systemd runs the unit: its dynamic user, {@code ProtectSystem=strict}, private {@code /tmp}, no JDK.
      */
-    private static void sessionUnitResumesAfterSigkill() throws Exception {
-        String instance = "deb-it-" + ProcessHandle.current().pid();
-        Path plan = Path.of("/etc/iperf3j", instance + ".yaml");
-        Path state = Files.createTempDirectory("deb-it-state");
-        Path slots = Files.createTempDirectory("deb-it-slots");
-        boolean madeEtc = !Files.exists(plan.getParent());
-        Files.createDirectories(plan.getParent());
-        try {
-            Files.writeString(plan, """
-                    hosts:
-                      - {id: %1$sa, address: 127.0.0.1, iperf: iperf3}
-                      - {id: %1$sb, address: 127.0.0.2, iperf: iperf3}
-                      - {id: %1$sc, address: 127.0.0.3, iperf: iperf3}
-                    schedule: {every: 4s, runs: 3}
-                    tests:
-                      - {name: loop, mesh: [%1$sa, %1$sb, %1$sc], direction: up, duration: 1, port: %2$d}
-                    """.formatted(instance, FreePorts.next())); // node ids of its own: an id names the host's session folder
-            String exec = Files.readAllLines(Path.of("/usr/lib/systemd/system/iperf3j-session@.service")).stream()
-                    .filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow().substring("ExecStart=".length())
-                    .replace("%i", instance).replace("${STATE_DIRECTORY}", state.toString())
-                    .replace("${RUNTIME_DIRECTORY}", slots.toString());
-            List<String> command = List.of(exec.split(" "));
-            Path out = state.resolve(instance);
-            Path jsonl = out.resolve("tests.jsonl");
-            try (Iperf3Process first = NoJdk.start(command)) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!Files.exists(jsonl) || Files.readAllLines(jsonl).isEmpty()) {
-                    assertThat(System.nanoTime()).as("no result in 60 s: %s", first.stdout() + first.stderr()).isLessThan(deadline);
-                    assertThat(first.isAlive()).as(first.stdout() + first.stderr()).isTrue();
-                    Thread.sleep(100);
-                }
-                first.signal("KILL");
-                assertThat(first.awaitExit(Duration.ofSeconds(10))).isTrue();
+    private static void sessionUnitUnderSystemd() throws Exception {
+        String instance = "deb" + Long.toHexString(ProcessHandle.current().pid());
+        String unit = "iperf3j-session@" + instance + ".service";
+        Path dir = Files.createTempDirectory("deb-it-systemd");
+        try (SystemdContainer box = SystemdContainer.boot(dir, java.util.Map.of("/etc/iperf3j/" + instance + ".yaml", """
+                hosts:
+                  - {id: %1$sa, address: 127.0.0.1, iperf: iperf3}
+                  - {id: %1$sb, address: 127.0.0.2, iperf: iperf3}
+                schedule: {every: 4s, runs: 6}
+                tests:
+                  - {name: loop, pairs: [[%1$sa, %1$sb]], direction: up, duration: 1}
+                """.formatted(instance)))) {
+            SystemdContainer.Run start = box.systemctl("start", unit);
+            assertThat(start.status()).as(start.all()).isZero();
+            Path jsonl = box.file("/var/lib/iperf3j/" + instance + "/tests.jsonl");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(jsonl) || Files.readAllLines(jsonl).isEmpty()) {
+                assertThat(System.nanoTime()).as("no result in 60 s: %s", journal(box, unit)).isLessThan(deadline);
+                assertThat(box.property(unit, "ActiveState")).as(journal(box, unit)).isEqualTo("active");
+                Thread.sleep(100);
             }
-            try (Iperf3Process again = NoJdk.start(command)) {
-                assertThat(again.waitFor(Duration.ofSeconds(60))).as(again.stdout() + again.stderr()).isZero();
-                assertThat(again.stdout()).contains("schedule ended");
+            String firstPid = box.property(unit, "MainPID");
+            java.time.Instant killed = java.time.Instant.now();
+            SystemdContainer.Run kill = box.systemctl("kill", "-s", "KILL", unit);
+            assertThat(kill.status()).as(kill.all()).isZero();
+            // restarted by systemd after RestartSec (NRestarts counts it while it runs; a unit that ends
+            // successfully has it reset), then the schedule's end: inactive with success
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!(box.property(unit, "NRestarts").equals("1") && !List.of("0", firstPid).contains(box.property(unit, "MainPID")))) {
+                assertThat(System.nanoTime()).as("the unit did not restart in 90 s: %s", journal(box, unit)).isLessThan(deadline);
+                Thread.sleep(100);
             }
+            while (!box.property(unit, "ActiveState").equals("inactive")) {
+                assertThat(System.nanoTime()).as("the restarted unit did not end in 90 s: %s", journal(box, unit))
+                        .isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            assertThat(journal(box, unit)).contains("restart counter is at 1").doesNotContain("restart counter is at 2");
+            assertThat(box.property(unit, "Result")).as(journal(box, unit)).isEqualTo("success");
+            assertThat(box.property(unit, "ExecMainStatus")).as(journal(box, unit)).isEqualTo("0");
+            assertThat(firstPid).isNotEqualTo("0");
             com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
             List<String> keys = new java.util.ArrayList<>();
+            boolean okAfterRestart = false;
             for (String line : Files.readAllLines(jsonl)) {
                 com.fasterxml.jackson.databind.JsonNode j = json.readTree(line);
                 keys.add(j.path("run").asLong() + "/" + j.path("id").asText());
                 assertThat(j.path("status").asText()).as(line).isIn("ok", "skipped");
+                okAfterRestart |= j.path("status").asText().equals("ok")
+                        && java.time.Instant.parse(j.path("started").asText()).isAfter(killed);
             }
             List<String> expected = new java.util.ArrayList<>();
-            for (int run = 1; run <= 3; run++) {
-                for (String pair : List.of("a-%1$sb", "b-%1$sc", "c-%1$sa")) {
-                    expected.add(run + "/loop_" + instance + pair.formatted(instance));
-                }
+            for (int run = 1; run <= 6; run++) {
+                expected.add(run + "/loop_" + instance + "a-" + instance + "b");
             }
-            assertThat(keys).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(keys).as(journal(box, unit)).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(okAfterRestart).as("a run after the restart: %s", journal(box, unit)).isTrue();
         } finally {
-            Files.deleteIfExists(plan);
-            if (madeEtc) {
-                Files.deleteIfExists(plan.getParent());
-            }
-            run("rm", "-rf", "--", state.toString(), slots.toString());
+            run("rm", "-rf", "--", dir.toString());
         }
+    }
+
+    /** The unit's journal, for a failure's message. */
+    private static String journal(SystemdContainer box, String unit) throws Exception {
+        return box.exec(List.of("journalctl", "--no-pager", "-u", unit)).all();
     }
 
     private record Run(int status, String stdout, String stderr) {
