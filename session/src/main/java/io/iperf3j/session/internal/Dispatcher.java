@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,6 +27,13 @@ import java.util.function.Function;
  * runs long. Tests come as {@link Due}s (an endless sequence for a schedule); each starts at or
  * after its {@code notBefore}, in the order given among those startable, and one that has not
  * started by its {@code giveUpAt} is {@link Skipped}, never run late on top of another.
+ *
+ * <p>A due with a give-up time (a scheduled run) that cannot start holds its hosts back from the
+ * dues after it: none of them may take one of its hosts until it has started. Without that, a test
+ * needing hosts A and B could wait for ever while the tests after it take A and B in turn, each
+ * free at a moment the other is busy, and be skipped though neither host was ever down. Dues without
+ * one (a plan run once) hold nothing back: a mesh's tests then pack as tightly as their hosts allow,
+ * and each still starts in the end.
  *
  * <p>Threads: {@link #run} runs on the caller's thread, the dispatcher: it alone pulls dues, takes
  * slots, starts tests and calls {@code onOutcome} (so outcomes come one at a time, in the order
@@ -150,6 +159,8 @@ public final class Dispatcher {
                         waiting.add(next);
                         next = null;
                     }
+                    // hosts of the waiting scheduled dues that could not start: not for the dues after them
+                    Set<String> heldBack = new HashSet<>();
                     for (Iterator<Due> it = waiting.iterator(); it.hasNext();) {
                         Due d = it.next();
                         if (now.isAfter(d.giveUpAt())) {
@@ -161,8 +172,13 @@ public final class Dispatcher {
                         if (running >= maxRunning) {
                             continue;
                         }
-                        Optional<HostSlots.Hold> hold = slots.tryTake(hostKeys.apply(d.test()));
+                        Collection<String> keys = hostKeys.apply(d.test());
+                        Optional<HostSlots.Hold> hold = keys.stream().anyMatch(heldBack::contains) ? Optional.empty()
+                                : slots.tryTake(keys);
                         if (hold.isEmpty()) {
+                            if (!d.giveUpAt().equals(Instant.MAX)) {
+                                heldBack.addAll(keys);
+                            }
                             continue;
                         }
                         it.remove();

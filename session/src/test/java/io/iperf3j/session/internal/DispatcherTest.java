@@ -110,6 +110,56 @@ class DispatcherTest {
         assertThat(overlaps).isEmpty();
     }
 
+    /**
+     * x needs h1 and h2, busy in l1 and y1; l2 (h1) and y2 (h2) come after x. When l1 ends, h1 is free but
+     * h2 is not: without x holding h1 back, l2 would take it, and when y1 ends y2 would take h2, and so on:
+     * x, a scheduled run, would be skipped though its hosts were never down. It starts first, once y1 ends.
+     */
+    @Test
+    void aWaitingScheduledTestHoldsItsHostsBackFromTheTestsAfterIt() throws Exception {
+        CountDownLatch l1 = new CountDownLatch(1);
+        CountDownLatch y1 = new CountDownLatch(1);
+        CountDownLatch later = new CountDownLatch(1);
+        Instant now = clock.instant();
+        List<Dispatcher.Due> dues = List.of(Dispatcher.Due.now(test("l1", "h1", "h3"), now),
+                Dispatcher.Due.now(test("y1", "h2", "h4"), now),
+                new Dispatcher.Due(test("x", "h1", "h2"), now, now.plusSeconds(30)),
+                Dispatcher.Due.now(test("l2", "h1", "h3"), now), Dispatcher.Due.now(test("y2", "h2", "h4"), now));
+        List<Dispatcher.Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        Thread run = Thread.ofVirtual().start(() -> {
+            try {
+                dispatcher(8).run(dues.iterator(), runner(Map.of("l1", l1, "y1", y1, "l2", later, "y2", later)), outcomes::add,
+                        () -> false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!(events.contains("+l1") && events.contains("+y1"))) {
+            assertThat(System.nanoTime()).as("%s", events).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        l1.countDown();
+        while (!events.contains("-l1")) {
+            assertThat(System.nanoTime()).as("%s", events).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        // more than a dispatcher's poll: time for l2 to take h1 if x did not hold it back
+        Thread.sleep(3 * Dispatcher.POLL.toMillis());
+        assertThat(events).as("h1 held back for x").doesNotContain("+l2");
+        y1.countDown();
+        while (!events.contains("-x")) {
+            assertThat(System.nanoTime()).as("x did not run: %s", events).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        later.countDown();
+        run.join(20_000);
+        assertThat(run.isAlive()).isFalse();
+        assertThat(events.indexOf("+x")).as("%s", events).isLessThan(events.indexOf("+l2")).isLessThan(events.indexOf("+y2"));
+        assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOf(Dispatcher.Ran.class)).hasSize(5);
+        assertThat(overlaps).isEmpty();
+    }
+
     @Test
     void aMeshOfManyShortTestsNeverPutsAHostInTwoAtOnceAndAtMostTheBoundRun() throws Exception {
         List<PlannedTest> tests = new ArrayList<>();
