@@ -161,6 +161,37 @@ public final class PlanOutputDirectory {
         }
     }
 
+    /**
+     * Removes what an earlier run wrote here ({@code --replace}): {@code tests.jsonl} and its rotated
+     * files, the summaries, {@link #HOSTS_FILE}, a schedule's state file, and every file under
+     * {@code raw/}; a file this tool does not write is left as it is. Returns the number of results
+     * (lines of the {@code tests.jsonl} files) removed.
+     */
+    public long clear() throws IOException {
+        long results = 0;
+        for (int i = 0; i <= io.iperf3j.session.internal.ScheduleState.KEPT; i++) {
+            Path f = dir.resolve(i == 0 ? "tests.jsonl" : "tests.jsonl." + i);
+            if (Files.isRegularFile(f)) {
+                try (java.util.stream.Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
+                    results += lines.filter(l -> !l.isBlank()).count();
+                }
+                Files.delete(f);
+            }
+        }
+        for (String name : List.of("summary.txt", "summary.csv", "summary.md", HOSTS_FILE,
+                io.iperf3j.session.internal.ScheduleState.STATE_FILE)) {
+            Files.deleteIfExists(dir.resolve(name));
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(raw)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!f.equals(raw)) {
+                    Files.delete(f);
+                }
+            }
+        }
+        return results;
+    }
+
     /** Largest {@code tests.jsonl} {@link #completed} reads (a plan's limit is 100 000 tests of a few hundred bytes each). */
     public static final long MAX_RESULTS_BYTES = 256L << 20;
 

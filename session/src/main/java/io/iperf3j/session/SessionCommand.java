@@ -59,6 +59,10 @@ public final class SessionCommand implements Callable<Integer> {
             description = "run, into DIR, the plan's tests that are not in DIR/tests.jsonl yet (a run stopped or cut short)")
     Path resume;
 
+    @Option(names = "--replace",
+            description = "with -o DIR: remove an earlier run's results from DIR (tests.jsonl, summaries, raw/, a schedule's state), then run the whole plan")
+    boolean replace;
+
     @Option(names = "--dry-run", description = "print every iperf command each host would run, run nothing")
     boolean dryRun;
 
@@ -214,6 +218,10 @@ public final class SessionCommand implements Callable<Integer> {
             err.println("iperf3j session: -o " + output + " and --resume " + resume + " name two directories; give one");
             return BAD_PLAN;
         }
+        if (replace && resume != null) {
+            err.println("iperf3j session: --replace removes what --resume would keep; give one");
+            return BAD_PLAN;
+        }
         Path dir = resume != null ? resume : output != null ? output
                 : Path.of("session-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now()));
         PlanOutputDirectory files = null;
@@ -238,10 +246,12 @@ public final class SessionCommand implements Callable<Integer> {
                 return BAD_PLAN;
             }
             files = new PlanOutputDirectory(dir);
+            replaceEarlier(files);
             long there = files.resultCount();
             if (resume == null && there > 0) {
                 err.println("iperf3j session: " + dir + " already holds " + there + " test result(s) (" + dir.resolve("tests.jsonl")
-                        + "); --resume " + dir + " runs the plan's tests that are not in it, or give another -o");
+                        + "); --resume " + dir + " runs the plan's tests that are not in it, --replace removes them first,"
+                        + " or give another -o");
                 return BAD_PLAN;
             }
             earlier = files.completed(whole.tests());
@@ -308,6 +318,16 @@ public final class SessionCommand implements Callable<Integer> {
         }
     }
 
+    /** With {@code --replace}: empties {@code files} of an earlier run's results, saying how many were removed. */
+    private void replaceEarlier(PlanOutputDirectory files) throws IOException {
+        if (replace) {
+            long removed = files.clear();
+            if (removed > 0) {
+                out.println("replacing " + files.directory() + ": " + removed + " earlier result(s) removed");
+            }
+        }
+    }
+
     /**
      * A plan on a schedule ({@link ScheduledRun}): runs until the schedule ends or SIGINT/SIGTERM; {@code -o DIR}
      * given again (a restart, the systemd unit) takes the schedule up where DIR's state file left it.
@@ -328,8 +348,10 @@ public final class SessionCommand implements Callable<Integer> {
                 listen = io.iperf3j.export.cli.MetricsOptions.listen(MetricsOption.METRICS_LISTEN.flag(), metricsListen);
             }
             files = new PlanOutputDirectory(dir);
+            replaceEarlier(files);
             if (files.resultCount() > 0 && !io.iperf3j.session.internal.ScheduleState.exists(dir)) {
-                err.println("iperf3j session: " + dir + " holds the results of a run that was not scheduled; give another -o");
+                err.println("iperf3j session: " + dir + " holds the results of a run that was not scheduled; --replace removes"
+                        + " them first, or give another -o");
                 return BAD_PLAN;
             }
             if (plan.push().isPresent()) {
