@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * every run drawn is a line of the session's own tests.jsonl, with that line's run number, status, end time
  * and received rate (so a report drawn from anything but those series would fail); every run Prometheus
  * scraped twice or more (its raw samples, the scrape grid's ground truth) is drawn, and none it did not
- * scrape; the failing test's runs are drawn as 0 and marked. A {@code --match} Prometheus cannot parse ends the report
+ * scrape; the failing test's runs are drawn as 0 and marked. The same report without {@code --match} and with
+ * {@code --since} draws the same tests and runs. A {@code --match} Prometheus cannot parse ends the report
  * with status 1 and Prometheus's own error text.
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
@@ -112,6 +113,14 @@ class SchedulePrometheusReportTest {
             Process report = run(iperf3j, List.of("report", server, "--from", Long.toString(started), "--to", Long.toString(now),
                     "--match", "{job=\"" + job + "\"}", "-o", html.toString()), reportLog);
             assertThat(report.exitValue()).as(Files.readString(reportLog)).isZero();
+
+            // without --match (this Prometheus holds one session) and with --since 4m (a 1 s step still): the same runs
+            Path all = dir.resolve("all.html");
+            Path allLog = dir.resolve("all.txt");
+            assertThat(run(iperf3j, List.of("report", server, "--since", "4m", "-o", all.toString()), allLog).exitValue())
+                    .as(Files.readString(allLog)).isZero();
+            assertThat(SessionReportTest.model(Files.readString(all)).path("history").path("tests"))
+                    .isEqualTo(SessionReportTest.model(Files.readString(html)).path("history").path("tests"));
 
             List<JsonNode> lines = ScheduleProcessTest.lines(out);
             Map<String, JsonNode> byRun = new HashMap<>();

@@ -14,7 +14,7 @@ import java.time.Instant;
  *
  * @param input the input as given ({@code prometheus+http://…}), which error messages name
  * @param server the server's base URL ({@code http://HOST:PORT}, or with a path prefix behind a proxy)
- * @param match the label matchers, {@code {}} when none
+ * @param match the label matchers in braces, empty when none
  */
 public record PrometheusRange(String input, URI server, long fromSeconds, long toSeconds, String match, int maxPoints) {
     /** How an input names a Prometheus server: {@code prometheus+http://…} or {@code prometheus+https://…}. */
@@ -53,8 +53,8 @@ public record PrometheusRange(String input, URI server, long fromSeconds, long t
         if (f >= t) {
             throw new InputFormatException(input + ": the range is empty (from " + from + " to " + to + ")");
         }
-        String m = match == null ? "{}" : match.strip();
-        if (m.length() > MAX_MATCH_CHARS || !m.startsWith("{") || !m.endsWith("}")) {
+        String m = match == null ? "" : match.strip();
+        if (!m.isEmpty() && (m.length() > MAX_MATCH_CHARS || !m.startsWith("{") || !m.endsWith("}"))) {
             throw new InputFormatException(input + ": --match takes label matchers in braces, e.g. {job=\"iperf3j_session\"}"
                     + " (at most " + MAX_MATCH_CHARS + " characters)");
         }

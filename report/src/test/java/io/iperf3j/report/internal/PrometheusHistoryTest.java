@@ -178,6 +178,10 @@ class PrometheusHistoryTest {
         }
         assertThat(range(3600).queryUri("iperf3j_session_last_run").toString()).isEqualTo("http://127.0.0.1:9090/api/v1/query_range?query="
                 + "iperf3j_session_last_run%7Bjob%3D%22iperf3j_session%22%7D&start=1700000000&end=1700003600&step=8");
+        PrometheusRange all = PrometheusRange.of("prometheus+http://h:9090/prom/", Instant.ofEpochSecond(FROM), Instant.ofEpochSecond(FROM + 60),
+                null, InputLimits.MAX_HISTORY_POINTS);
+        assertThat(all.queryUri("iperf3j_session_last_run").toString()).as("no matchers, a path prefix")
+                .isEqualTo("http://h:9090/prom/api/v1/query_range?query=iperf3j_session_last_run&start=1700000000&end=1700000060&step=1");
     }
 
     @Test
