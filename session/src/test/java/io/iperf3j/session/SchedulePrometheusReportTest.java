@@ -9,7 +9,6 @@ import io.iperf3j.session.lab.Prometheus;
 import io.iperf3j.testing.Chromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,20 +42,9 @@ class SchedulePrometheusReportTest {
     void theReportFromPrometheusDrawsTheRunsOfTestsJsonl() throws Exception {
         Chromium.require();
         String iperf3j = IperfJar.command();
-        Path gone = dir.resolve("gone.sh");
-        Files.writeString(gone, "#!/bin/sh\necho 'iperf3: not installed on this host' >&2\nexit 1\n");
-        Files.setPosixFilePermissions(gone, PosixFilePermissions.fromString("rwxr-xr-x"));
         // node ids with a random tag: an id names the host's session folder, whose stale runs a session kills
-        String t = "p" + java.util.HexFormat.of().toHexDigits((short) java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
-        Path plan = dir.resolve("plan.yaml");
-        Files.writeString(plan, """
-                hosts:
-                  - {id: %1$sa, address: 127.0.0.1, iperf: iperf3}
-                  - {id: %1$sb, address: 127.0.0.2, iperf: iperf3}
-                  - {id: %1$sc, address: 127.0.0.3, iperf: iperf3, commands: {iperf3: '%3$s'}}
-                tests:
-                  - {name: prom, pairs: [[%1$sa, %1$sb], [%1$sc, %1$sa]], direction: up, duration: 1, port: %2$d}
-                """.formatted(t, 12000 + ProcessHandle.current().pid() % 8000, gone));
+        String t = ScheduleHistoryReportTest.tag("p");
+        Path plan = ScheduleHistoryReportTest.twoTestPlan(dir, t, "prom", 12000 + (int) (ProcessHandle.current().pid() % 8000), "");
         String good = "prom_" + t + "a-" + t + "b";
         String bad = "prom_" + t + "c-" + t + "a";
         String job = "iperf3j_" + t;
