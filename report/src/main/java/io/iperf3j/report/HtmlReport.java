@@ -119,8 +119,7 @@ public final class HtmlReport {
         /**
          * A scheduled session's history from a Prometheus server that scrapes its {@code --metrics.listen}: the
          * series of the range {@code [from, to]} (whole seconds) matching {@code match}, drawn as a history read
-         * from its tests.jsonl is (at most {@value io.iperf3j.report.internal.InputLimits#MAX_HISTORY_POINTS}
-         * samples a series, each request within 10 s).
+         * from its tests.jsonl is (at most 500 samples a series, each request within 10 s).
          *
          * @param server {@code prometheus+http://HOST:PORT} or {@code prometheus+https://…}, with a path when
          *     Prometheus is served under one

@@ -118,32 +118,27 @@ public final class ReportCommand {
                 return 1;
             }
             HtmlReport.Builder b = HtmlReport.builder();
-            boolean fromPrometheus = false;
-            for (String input : inputs) {
-                if (PrometheusRange.names(input)) {
-                    fromPrometheus = true;
-                } else {
-                    try {
-                        b.add(Path.of(input));
-                    } catch (InvalidPathException e) {
-                        err.println("iperf3j report: error - " + input + ": not a file name: " + e.getMessage());
-                        return 1;
-                    }
-                }
-            }
+            boolean fromPrometheus = inputs.stream().anyMatch(PrometheusRange::names);
             if (!fromPrometheus && (since != null || from != null || to != null || match != null)) {
                 err.println("iperf3j report: error - --since, --from, --to and --match choose what a prometheus+http:// input reads;"
                         + " there is none");
                 return 1;
             }
-            if (fromPrometheus) {
-                try {
-                    TimeRange range = TimeRange.of(since, from, to, Instant.now());
-                    inputs.stream().filter(PrometheusRange::names).forEach(p -> b.addPrometheus(p, range.from(), range.to(), match));
-                } catch (IllegalArgumentException e) {
-                    err.println("iperf3j report: error - " + e.getMessage());
-                    return 1;
+            try {
+                TimeRange range = fromPrometheus ? TimeRange.of(since, from, to, Instant.now()) : null;
+                for (String input : inputs) {
+                    if (PrometheusRange.names(input)) {
+                        b.addPrometheus(input, range.from(), range.to(), match);
+                    } else {
+                        b.add(Path.of(input));
+                    }
                 }
+            } catch (InvalidPathException e) {
+                err.println("iperf3j report: error - " + e.getInput() + ": not a file name: " + e.getReason());
+                return 1;
+            } catch (IllegalArgumentException e) {
+                err.println("iperf3j report: error - " + e.getMessage());
+                return 1;
             }
             if (title != null) {
                 b.title(title);

@@ -117,7 +117,7 @@ class SchedulePrometheusReportTest {
             assertThat(page.htmlAttributes().get("data-status")).as(page.console().toString()).isEqualTo("ready");
             assertThat(page.console()).as("console messages").isEmpty();
             assertThat(page.dom()).contains("History: 2 tests", server + ": query_range iperf3j_session_…{job=\"" + job + "\"}",
-                    "one sample every 1 s");
+                    "one sample every 1 s", "Prometheus holds no skipped runs and no failure\u2019s text");
             JsonNode table = JSON.readTree(page.chart("history-table").get("data-tests"));
             assertThat(table.size()).as("%s", table).isEqualTo(2);
             JsonNode model = SessionReportTest.model(Files.readString(html));
