@@ -5,6 +5,7 @@
 module io.iperf3j.report {
     requires transitive io.iperf3j.core; // ReportOption is an io.iperf3j.options group; IperfJsonReader reads the runs
     requires transitive info.picocli; // the command's CommandSpec (spec()) names picocli's model
+    requires java.net.http; // a history from Prometheus's HTTP API (PrometheusReader)
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
 

@@ -7,6 +7,8 @@ import io.iperf3j.report.internal.InputFormatException;
 import io.iperf3j.report.internal.InputLimits;
 import io.iperf3j.report.internal.InputSource;
 import io.iperf3j.report.internal.PageWriter;
+import io.iperf3j.report.internal.PrometheusRange;
+import io.iperf3j.report.internal.PrometheusReader;
 import io.iperf3j.report.internal.RunDocument;
 import io.iperf3j.report.internal.RunReader;
 import io.iperf3j.report.internal.SessionDirectoryReader;
@@ -20,6 +22,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,8 +41,9 @@ import java.util.List;
  * <p>Inputs: iperf3 -J documents and --json-stream files (iperf3 3.12 and newer, and
  * iperf3j's), a session plan's output directory (tests.jsonl and the outputs it names), a
  * scheduled session's output directory or its tests.jsonl (the plan's history: per test, its
- * throughput and other figures over the runs, read with the rotated tests.jsonl.N files), or a
- * run's -J text held in memory ({@link Builder#addDocument}). Several single runs go side by
+ * throughput and other figures over the runs, read with the rotated tests.jsonl.N files), the same history
+ * from a Prometheus server that scrapes the session's {@code --metrics.listen} ({@link Builder#addPrometheus}), or
+ * a run's -J text held in memory ({@link Builder#addDocument}). Several single runs go side by
  * side on shared axes. {@link Builder#build()} reads and checks every input first, so a bad
  * input fails with a {@link ReportInputException} before anything is written; {@link #write}
  * writes a temporary file beside the target and moves it into place.
@@ -92,8 +96,12 @@ public final class HtmlReport {
 
     /** Collects inputs; {@link #build()} reads them. Not thread-safe. */
     public static final class Builder {
+        private record PrometheusInput(String server, Instant from, Instant to, String match) {
+        }
+
         private final List<Path> paths = new ArrayList<>();
         private final List<String[]> documents = new ArrayList<>();
+        private final List<PrometheusInput> prometheus = new ArrayList<>();
         private String title;
 
         private Builder() {
@@ -105,6 +113,21 @@ public final class HtmlReport {
          */
         public Builder add(Path input) {
             paths.add(input);
+            return this;
+        }
+
+        /**
+         * A scheduled session's history from a Prometheus server that scrapes its {@code --metrics.listen}: the
+         * series of the range {@code [from, to]} (whole seconds) matching {@code match}, drawn as a history read
+         * from its tests.jsonl is (at most 500 samples a series, each request within 10 s).
+         *
+         * @param server {@code prometheus+http://HOST:PORT} or {@code prometheus+https://…}, with a path when
+         *     Prometheus is served under one
+         * @param match PromQL label matchers in braces (e.g. {@code {job="iperf3j_session"}}), or null for every
+         *     session's series
+         */
+        public Builder addPrometheus(String server, Instant from, Instant to, String match) {
+            prometheus.add(new PrometheusInput(server, from, to, match));
             return this;
         }
 
@@ -122,10 +145,10 @@ public final class HtmlReport {
 
         /** Reads and checks every input. */
         public HtmlReport build() throws ReportInputException {
-            if (paths.isEmpty() && documents.isEmpty()) {
+            if (paths.isEmpty() && documents.isEmpty() && prometheus.isEmpty()) {
                 throw new ReportInputException("no inputs: give -J or --json-stream files, or a session directory");
             }
-            if (paths.size() + documents.size() > InputLimits.MAX_INPUTS) {
+            if (paths.size() + documents.size() + prometheus.size() > InputLimits.MAX_INPUTS) {
                 throw new ReportInputException("more than " + InputLimits.MAX_INPUTS + " inputs");
             }
             List<RunDocument> runs = new ArrayList<>();
@@ -134,6 +157,15 @@ public final class HtmlReport {
             History history = null;
             List<String> names = new ArrayList<>();
             try {
+                for (PrometheusInput q : prometheus) {
+                    if (history != null) {
+                        throw new ReportInputException(q.server() + ": one scheduled session's history per report (already have "
+                                + history.dir() + ")");
+                    }
+                    history = PrometheusReader.read(PrometheusRange.of(q.server(), q.from(), q.to(), q.match(),
+                            InputLimits.MAX_HISTORY_POINTS));
+                    names.add("history " + q.server());
+                }
                 for (Path p : paths) {
                     Path historyDir = historyDirectory(p);
                     if (historyDir != null) {

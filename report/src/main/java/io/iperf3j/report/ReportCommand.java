@@ -1,6 +1,8 @@
 package io.iperf3j.report;
 
 import io.iperf3j.internal.subcommand.Subcommands;
+import io.iperf3j.report.internal.PrometheusRange;
+import io.iperf3j.report.internal.TimeRange;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,14 +12,17 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * {@code iperf3j report INPUT... -o report.html [--title TEXT]}: one self-contained HTML
  * report from -J files, --json-stream files, session output directories and a scheduled session's
- * history (its directory or tests.jsonl). Exit status 0
+ * history (its directory or tests.jsonl, or {@code prometheus+http://HOST:PORT [--since DURATION | --from TIME
+ * [--to TIME]] [--match MATCHERS]}: the range query of a Prometheus server that scrapes it). Exit status 0
  * when the report was written; 1 for bad arguments or a bad input, in which case nothing is
  * written (an existing file at the output path is left as it was).
  */
@@ -58,20 +63,38 @@ public final class ReportCommand {
     @Command(name = "iperf3j report", mixinStandardHelpOptions = false, sortOptions = false,
             description = {"Writes one self-contained HTML report (charts, interval table, raw JSON) of iperf3 runs.",
                     "Opens offline in any current browser: nothing is fetched."},
-            footer = {"", "Example: iperf3j report before.json after.json -o compare.html"})
+            footer = {"", "Example: iperf3j report before.json after.json -o compare.html",
+                    "         iperf3j report prometheus+http://127.0.0.1:9090 --since 24h --match '{job=\"iperf3j_session\"}' -o history.html"})
     private static final class Options implements Callable<Integer> {
         private final PrintStream err;
 
         @Parameters(arity = "1..*", paramLabel = "INPUT",
                 description = {"iperf3 -J or --json-stream output files (iperf3 3.12+ or iperf3j), or a session output directory;",
-                        "a scheduled session's directory (or its tests.jsonl) draws the plan's history over its runs"})
-        List<Path> inputs;
+                        "a scheduled session's directory (or its tests.jsonl) draws the plan's history over its runs;",
+                        "prometheus+http://HOST:PORT (or prometheus+https://) draws the same history from a Prometheus",
+                        "server that scrapes the session's --metrics.listen"})
+        List<String> inputs;
 
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "the HTML file to write")
         Path output;
 
         @Option(names = "--title", paramLabel = "TEXT", description = "page title (default: made from the inputs' names)")
         String title;
+
+        @Option(names = "--since", paramLabel = "DURATION",
+                description = "with prometheus+http://: the history of the last DURATION (30m, 6h, 7d; default 6h)")
+        String since;
+
+        @Option(names = "--from", paramLabel = "TIME",
+                description = "with prometheus+http://: the history from TIME (RFC 3339, e.g. 2026-01-31T08:00:00Z, or Unix seconds)")
+        String from;
+
+        @Option(names = "--to", paramLabel = "TIME", description = "with prometheus+http://: the history up to TIME (default now)")
+        String to;
+
+        @Option(names = "--match", paramLabel = "MATCHERS",
+                description = "with prometheus+http://: only the series with these labels, e.g. '{job=\"iperf3j_session\"}'")
+        String match;
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this message and quit")
         boolean help;
@@ -95,7 +118,28 @@ public final class ReportCommand {
                 return 1;
             }
             HtmlReport.Builder b = HtmlReport.builder();
-            inputs.forEach(b::add);
+            boolean fromPrometheus = inputs.stream().anyMatch(PrometheusRange::names);
+            if (!fromPrometheus && (since != null || from != null || to != null || match != null)) {
+                err.println("iperf3j report: error - --since, --from, --to and --match choose what a prometheus+http:// input reads;"
+                        + " there is none");
+                return 1;
+            }
+            try {
+                TimeRange range = fromPrometheus ? TimeRange.of(since, from, to, Instant.now()) : null;
+                for (String input : inputs) {
+                    if (PrometheusRange.names(input)) {
+                        b.addPrometheus(input, range.from(), range.to(), match);
+                    } else {
+                        b.add(Path.of(input));
+                    }
+                }
+            } catch (InvalidPathException e) {
+                err.println("iperf3j report: error - " + e.getInput() + ": not a file name: " + e.getReason());
+                return 1;
+            } catch (IllegalArgumentException e) {
+                err.println("iperf3j report: error - " + e.getMessage());
+                return 1;
+            }
             if (title != null) {
                 b.title(title);
             }

@@ -43,6 +43,35 @@ class ReportBadInputTest {
     }
 
     @Test
+    void aPrometheusServerThatIsNotThereIsNamedWithWhy() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path html = dir.resolve("prom.html");
+        Run r = report("prometheus+http://127.0.0.1:" + port, "--since", "1h", "-o", html.toString());
+        assertThat(r.status()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("iperf3j report: error - prometheus+http://127.0.0.1:" + port + ": connection refused")
+                .contains("nothing written");
+        assertThat(html).doesNotExist();
+    }
+
+    @Test
+    void prometheusOptionsWithoutAPrometheusInputOrWithABadRangeAreRefused() throws Exception {
+        Path html = dir.resolve("prom.html");
+        Run r = report(Inputs.reference("tcp.json").toString(), "--since", "1h", "-o", html.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("--since, --from, --to and --match choose what a prometheus+http:// input reads; there is none");
+        r = report("prometheus+http://127.0.0.1:9", "--since", "1h", "--from", "0", "-o", html.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("iperf3j report: error - give --since or --from, not both");
+        r = report("prometheus+http://127.0.0.1:9", "--match", "job=x", "-o", html.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("prometheus+http://127.0.0.1:9: --match takes label matchers in braces");
+        assertThat(html).doesNotExist();
+    }
+
+    @Test
     void iperfTextOutputIsNotJson() throws Exception {
         rejected(Inputs.reference("tcp.txt"), "not valid JSON at line 1, column");
     }

@@ -39,21 +39,9 @@ class ScheduleHistoryReportTest {
     void theReportOfAScheduledSessionDrawsEachTestsRunsWithItsFailures() throws Exception {
         Chromium.require();
         String iperf3j = IperfJar.command();
-        Path gone = dir.resolve("gone.sh");
-        Files.writeString(gone, "#!/bin/sh\necho 'iperf3: not installed on this host' >&2\nexit 1\n");
-        Files.setPosixFilePermissions(gone, PosixFilePermissions.fromString("rwxr-xr-x"));
         // node ids with a random tag: an id names the host's session folder, whose stale runs a session kills
-        String t = "h" + java.util.HexFormat.of().toHexDigits((short) java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
-        Path plan = dir.resolve("plan.yaml");
-        Files.writeString(plan, """
-                hosts:
-                  - {id: %1$sa, address: 127.0.0.1, iperf: iperf3}
-                  - {id: %1$sb, address: 127.0.0.2, iperf: iperf3}
-                  - {id: %1$sc, address: 127.0.0.3, iperf: iperf3, commands: {iperf3: '%3$s'}}
-                schedule: {every: 3s, runs: 3}
-                tests:
-                  - {name: hist, pairs: [[%1$sa, %1$sb], [%1$sc, %1$sa]], direction: up, duration: 1, port: %2$d}
-                """.formatted(t, 40000 + ProcessHandle.current().pid() % 9000, gone));
+        String t = tag("h");
+        Path plan = twoTestPlan(dir, t, "hist", 40000 + (int) (ProcessHandle.current().pid() % 9000), "schedule: {every: 3s, runs: 3}");
         Path out = dir.resolve("out");
         List<String> session = new ArrayList<>(List.of(iperf3j.split(" ")));
         session.addAll(List.of("session", plan.toString(), "-o", out.toString(), "--slot-dir", dir.resolve("slots").toString()));
@@ -119,6 +107,35 @@ class ScheduleHistoryReportTest {
             assertThat(points.path("time").get(i).asDouble()).isEqualTo(l.path("end_timestamp_seconds").asDouble());
             assertThat(points.path("retransmits").get(i).isNumber()).as("TCP retransmits, %s", l).isTrue();
         }
+    }
+
+    /** A random tag for node ids, {@code prefix} and 4 hex digits. */
+    static String tag(String prefix) {
+        return prefix + java.util.HexFormat.of().toHexDigits((short) java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
+    }
+
+    /**
+     * Writes {@code dir/plan.yaml}: loopback hosts {@code TAGa} (127.0.0.1), {@code TAGb} (.2) and {@code TAGc} (.3, whose
+     * iperf3 is gone: a wrapper that fails, as {@link ScheduleSharedHostsTest}'s down host), and one test {@code name} of
+     * the pairs {@code TAGa -> TAGb} and {@code TAGc -> TAGa} (every run of it fails), 1 s up on {@code port}.
+     *
+     * @param schedule a plan line ({@code schedule: {...}}), or empty
+     */
+    static Path twoTestPlan(Path dir, String tag, String name, int port, String schedule) throws java.io.IOException {
+        Path gone = dir.resolve("gone.sh");
+        Files.writeString(gone, "#!/bin/sh\necho 'iperf3: not installed on this host' >&2\nexit 1\n");
+        Files.setPosixFilePermissions(gone, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path plan = dir.resolve("plan.yaml");
+        Files.writeString(plan, """
+                hosts:
+                  - {id: %1$sa, address: 127.0.0.1, iperf: iperf3}
+                  - {id: %1$sb, address: 127.0.0.2, iperf: iperf3}
+                  - {id: %1$sc, address: 127.0.0.3, iperf: iperf3, commands: {iperf3: '%3$s'}}
+                %5$s
+                tests:
+                  - {name: %4$s, pairs: [[%1$sa, %1$sb], [%1$sc, %1$sa]], direction: up, duration: 1, port: %2$d}
+                """.formatted(tag, port, gone, name, schedule));
+        return plan;
     }
 
     /** Runs {@code cmd} to its end within {@code seconds}: it must exit 0. */

@@ -82,7 +82,7 @@ public final class HistoryReader {
         if (tests.isEmpty()) {
             throw new InputFormatException(dir + ": no runs in " + files.stream().map(p -> p.getFileName().toString()).toList());
         }
-        return new History(dir.toString(), files.stream().map(p -> p.getFileName().toString()).toList(), lines, maxPoints,
+        return new History(dir.toString(), files.stream().map(p -> p.getFileName().toString()).toList(), null, lines, maxPoints,
                 List.copyOf(tests.values()));
     }
 

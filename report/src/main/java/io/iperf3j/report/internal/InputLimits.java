@@ -2,6 +2,8 @@ package io.iperf3j.report.internal;
 
 import io.iperf3j.IperfJsonLimits;
 
+import java.time.Duration;
+
 /**
  * Explicit limits on what a report reads, so a wrong file fails fast with a message instead of
  * exhausting memory. An hour at {@code -i 0.1} with {@code -P 8} is 36 000 intervals and 9 series
@@ -27,6 +29,13 @@ public final class InputLimits {
     public static final int MAX_HISTORY_LINE_CHARS = 64 * 1024;
     /** Most rotated files ({@code tests.jsonl.1} … {@code .N}) read with a history. */
     public static final int MAX_HISTORY_ROTATED = 99;
+    /**
+     * Largest answer of Prometheus to one range query (one metric of a history): 1 000 tests of 500 samples
+     * are ~20 MB.
+     */
+    public static final long MAX_PROMETHEUS_ANSWER_BYTES = 32L << 20;
+    /** Longest wait for one Prometheus request: connecting, the answer and its body. */
+    public static final Duration PROMETHEUS_TIMEOUT = Duration.ofSeconds(10);
     /** Most inputs on one report. */
     public static final int MAX_INPUTS = 1_000;
     /** Most points in one phase's latency CDF ({@code end.latency.loaded.cdf}; iperf3j writes 12). */

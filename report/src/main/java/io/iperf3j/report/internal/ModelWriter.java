@@ -78,7 +78,7 @@ public final class ModelWriter {
     }
 
     /**
-     * {@code history}: the files read, the limit, and per test its labels, totals and points as columns
+     * {@code history}: the files read (or the Prometheus query), the limit, and per test its labels, totals and points as columns
      * ({@code first_run}, {@code last_run}, {@code time} (unix seconds, null when the lines had none),
      * {@code ok}, {@code failed}, {@code skipped}, then the means of {@link HistorySeries#FIGURES}).
      */
@@ -90,6 +90,7 @@ public final class ModelWriter {
             g.writeString(f);
         }
         g.writeEndArray();
+        g.writeStringField("query", h.query());
         g.writeNumberField("lines", h.lines());
         g.writeNumberField("max_points", h.maxPoints());
         g.writeArrayFieldStart("tests");

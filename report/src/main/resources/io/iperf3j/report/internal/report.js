@@ -704,7 +704,9 @@
     var sec = el('section', { cls: 'history', id: 'history' });
     var runs = h.tests.reduce(function (a, t) { return a + t.ok + t.failed + t.skipped; }, 0);
     sec.appendChild(el('h2', { text: 'History: ' + h.tests.length + (h.tests.length === 1 ? ' test, ' : ' tests, ') + runs + ' runs' }));
-    sec.appendChild(el('p', { cls: 'sub', text: h.dir + ': read ' + h.files.join(', ') + ' (oldest first), ' + h.lines + ' lines.' }));
+    sec.appendChild(el('p', { cls: 'sub', id: 'history-source', text: h.query ? h.dir + ': ' + h.query + '; ' + h.lines + ' runs seen. ' +
+      'Prometheus holds no skipped runs and no failure\u2019s text: the session\u2019s tests.jsonl has them.'
+      : h.dir + ': read ' + h.files.join(', ') + ' (oldest first), ' + h.lines + ' lines.' }));
     var merged = h.tests.filter(function (t) { return t.width > 1; }).length;
     sec.appendChild(el('p', { cls: 'sub', id: 'history-limit', text: 'Input limit: at most ' + h.max_points + ' points per test. ' +
       (merged ? merged + (merged === 1 ? ' test has' : ' tests have') + ' more runs than that, so each of its points is the mean of 2, 4, 8 \u2026 ' +

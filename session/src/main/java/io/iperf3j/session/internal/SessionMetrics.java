@@ -23,7 +23,8 @@ import java.util.function.Function;
  *
  * <p>Threads: {@link #ran} and {@link #skipped} on the dispatcher's outcome thread (one at a time);
  * {@link #snapshots} on the HTTP request threads at each scrape. The last figures are immutable records
- * swapped in a concurrent map; the counters are {@link LongAdder}s.
+ * swapped in a concurrent map, which a scrape copies once, so a test's gauges in one scrape are all of one run
+ * (its {@code last_run}); the counters are {@link LongAdder}s.
  */
 public final class SessionMetrics {
     private static final String NAME = "iperf3j_session_";
@@ -72,23 +73,26 @@ public final class SessionMetrics {
 
     /** The series now. */
     public MetricSnapshots snapshots() {
+        // one copy read by every gauge: a scrape's series of a test are all of one run (iperf3j report's
+        // Prometheus history takes a run's figures from the sample that shows its number)
+        Map<String, RunFigures> now = Map.copyOf(last);
         List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out = new ArrayList<>();
         GaugeSnapshot.Builder success = GaugeSnapshot.builder().name(NAME + "test_success")
                 .help("1 if the test's last run succeeded, 0 if it failed or has not run yet");
-        labels.forEach((id, l) -> success.dataPoint(gauge(l, last.containsKey(id) && last.get(id).ok() ? 1 : 0)));
+        labels.forEach((id, l) -> success.dataPoint(gauge(l, now.containsKey(id) && now.get(id).ok() ? 1 : 0)));
         out.add(success.build());
-        out.add(lastGauge("received_bits_per_second", "the receiver's rate in the last run (0 when it failed)",
+        out.add(lastGauge(now, "received_bits_per_second", "the receiver's rate in the last run (0 when it failed)",
                 f -> OptionalDouble.of(f.receivedBitsPerSecond())));
-        out.add(lastGauge("sent_bits_per_second", "the sender's rate in the last run (0 when it failed)",
+        out.add(lastGauge(now, "sent_bits_per_second", "the sender's rate in the last run (0 when it failed)",
                 f -> OptionalDouble.of(f.sentBitsPerSecond())));
-        out.add(lastGauge("retransmits", "TCP retransmits in the last run (the sender's)",
+        out.add(lastGauge(now, "retransmits", "TCP retransmits in the last run (the sender's)",
                 f -> f.retransmits().isPresent() ? OptionalDouble.of(f.retransmits().getAsLong()) : OptionalDouble.empty()));
-        out.add(lastGauge("rtt_seconds", "mean smoothed RTT in the last run (the TCP sender's)", RunFigures::rttSeconds));
-        out.add(lastGauge("loss_percent", "UDP datagrams lost in the last run, percent (the receiver's)", RunFigures::lossPercent));
-        out.add(lastGauge("jitter_seconds", "UDP jitter in the last run (the receiver's)", RunFigures::jitterSeconds));
-        out.add(lastGauge("duration_seconds", "wall time of the last run", f -> OptionalDouble.of(f.durationSeconds())));
-        out.add(lastGauge("last_run", "the schedule's run (period) number of the last run", f -> OptionalDouble.of(f.run())));
-        out.add(lastGauge("last_run_end_timestamp_seconds", "when the last run ended (Unix time)",
+        out.add(lastGauge(now, "rtt_seconds", "mean smoothed RTT in the last run (the TCP sender's)", RunFigures::rttSeconds));
+        out.add(lastGauge(now, "loss_percent", "UDP datagrams lost in the last run, percent (the receiver's)", RunFigures::lossPercent));
+        out.add(lastGauge(now, "jitter_seconds", "UDP jitter in the last run (the receiver's)", RunFigures::jitterSeconds));
+        out.add(lastGauge(now, "duration_seconds", "wall time of the last run", f -> OptionalDouble.of(f.durationSeconds())));
+        out.add(lastGauge(now, "last_run", "the schedule's run (period) number of the last run", f -> OptionalDouble.of(f.run())));
+        out.add(lastGauge(now, "last_run_end_timestamp_seconds", "when the last run ended (Unix time)",
                 f -> OptionalDouble.of(f.endedUnixSeconds())));
         out.add(counter("runs", "runs that ended (succeeded or failed) since the session started", runs));
         out.add(counter("failures", "runs that failed since the session started", failures));
@@ -97,10 +101,11 @@ public final class SessionMetrics {
         return new MetricSnapshots(out);
     }
 
-    private GaugeSnapshot lastGauge(String name, String help, Function<RunFigures, OptionalDouble> value) {
+    private GaugeSnapshot lastGauge(Map<String, RunFigures> now, String name, String help,
+            Function<RunFigures, OptionalDouble> value) {
         GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(NAME + name).help(help);
         labels.forEach((id, l) -> {
-            RunFigures f = last.get(id);
+            RunFigures f = now.get(id);
             OptionalDouble v = f == null ? OptionalDouble.empty() : value.apply(f);
             if (v.isPresent()) {
                 b.dataPoint(gauge(l, v.getAsDouble()));

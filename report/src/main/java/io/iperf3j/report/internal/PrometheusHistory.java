@@ -1,0 +1,135 @@
+package io.iperf3j.report.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A scheduled session's history from Prometheus's range queries of its {@code /metrics} series
+ * ({@code iperf3j session --metrics.listen}), as the same {@link History} its {@code tests.jsonl} gives, no
+ * HTTP here ({@link PrometheusReader} asks). A run is seen where a test's {@code iperf3j_session_last_run}
+ * changes: the samples of that step (one scrape's, which are all of one run) give its figures, its
+ * {@code test_success} its status (1 ok, else failed: drawn as 0, as tests.jsonl's failures are) and its
+ * {@code last_run_end_timestamp_seconds} its time (to the millisecond, as tests.jsonl keeps it). A run that
+ * ended before the range (the value the gauges still held at its start) is left out. What Prometheus does not
+ * keep is not drawn: errors' texts, and skipped runs (counted by {@code iperf3j_session_skipped_total}, not
+ * numbered). Tests are the series' label sets; a test id seen under two label sets (two sessions' jobs or
+ * instances) is told apart by its other labels.
+ */
+public final class PrometheusHistory {
+    private static final String NAME = "iperf3j_session_";
+    static final String LAST_RUN = NAME + "last_run";
+    static final String SUCCESS = NAME + "test_success";
+    static final String END = NAME + "last_run_end_timestamp_seconds";
+    /** The queries, one per metric: the run number, the status, the end time, then {@link HistorySeries#FIGURES}. */
+    public static final List<String> METRICS = metrics();
+    /** The labels a session puts on a test's series (session's {@code ResultPush.labels}). */
+    private static final Set<String> TEST_LABELS = Set.of("__name__", "id", "sender", "receiver", "direction", "protocol", "kind",
+            "repeat");
+
+    private PrometheusHistory() {
+    }
+
+    private static List<String> metrics() {
+        List<String> m = new ArrayList<>(List.of(LAST_RUN, SUCCESS, END));
+        for (String f : HistorySeries.FIGURES) {
+            m.add(NAME + f);
+        }
+        return List.copyOf(m);
+    }
+
+    /**
+     * @param answers each of {@link #METRICS}' answer (a metric without one, or with no series, gives no figure)
+     * @throws InputFormatException when no test ran in the range
+     */
+    public static History build(PrometheusRange range, Map<String, PrometheusMatrix> answers, int maxTests)
+            throws InputFormatException {
+        PrometheusMatrix runs = answers.get(LAST_RUN);
+        if (runs == null || runs.series().isEmpty()) {
+            throw new InputFormatException(range.input() + ": no " + range.selector(LAST_RUN) + " series from "
+                    + Instant.ofEpochSecond(range.fromSeconds()) + " to " + Instant.ofEpochSecond(range.toSeconds())
+                    + " (is Prometheus scraping iperf3j session --metrics.listen?)");
+        }
+        Map<String, Map<String, PrometheusMatrix.Series>> byMetric = new HashMap<>();
+        answers.forEach((metric, m) -> {
+            Map<String, PrometheusMatrix.Series> byTest = new HashMap<>();
+            m.series().forEach(s -> byTest.put(key(s.labels()), s));
+            byMetric.put(metric, byTest);
+        });
+        Set<String> ids = new HashSet<>();
+        List<HistorySeries> tests = new ArrayList<>();
+        long seen = 0;
+        for (PrometheusMatrix.Series r : runs.series()) {
+            if (tests.size() >= maxTests) {
+                throw new InputFormatException(range.input() + ": more than " + maxTests + " tests in the history (input limit)");
+            }
+            Map<String, String> l = r.labels();
+            String key = key(l);
+            String id = l.getOrDefault("id", key);
+            if (!ids.add(id)) {
+                id = id + " " + others(l);
+                ids.add(id);
+            }
+            HistorySeries s = new HistorySeries(id, l.get("sender"), l.get("receiver"), l.get("direction"), l.get("protocol"),
+                    l.get("kind"), range.maxPoints());
+            double previous = Double.NaN;
+            for (int i = 0; i < r.seconds().length; i++) {
+                double run = r.values()[i];
+                if (!Double.isFinite(run) || run == previous) {
+                    continue;
+                }
+                previous = run;
+                double t = r.seconds()[i];
+                double end = at(byMetric, END, key, t);
+                end = Double.isFinite(end) ? Math.round(end * 1000) / 1000.0 : t;
+                if (end < range.fromSeconds()) {
+                    continue; // ended before the range: the gauges still held it
+                }
+                double[] figures = new double[HistorySeries.FIGURES.length];
+                for (int f = 0; f < figures.length; f++) {
+                    figures[f] = at(byMetric, NAME + HistorySeries.FIGURES[f], key, t);
+                }
+                s.add((long) run, at(byMetric, SUCCESS, key, t) == 1 ? "ok" : "failed", null, figures, end);
+                seen++;
+            }
+            if (s.points() > 0) {
+                tests.add(s);
+            }
+        }
+        if (tests.isEmpty()) {
+            throw new InputFormatException(range.input() + ": no run ended from " + Instant.ofEpochSecond(range.fromSeconds())
+                    + " to " + Instant.ofEpochSecond(range.toSeconds()));
+        }
+        return new History(range.input(), List.of(), range.describe(), seen, range.maxPoints(), List.copyOf(tests));
+    }
+
+    /** A series' labels but its name: the same for every metric of one test. */
+    private static String key(Map<String, String> labels) {
+        Map<String, String> k = new TreeMap<>(labels);
+        k.remove("__name__");
+        return k.toString();
+    }
+
+    /** The labels that are not the test's own ({@code job}, {@code instance} …), to tell two tests of one id apart. */
+    private static String others(Map<String, String> labels) {
+        Map<String, String> k = new TreeMap<>(labels);
+        k.keySet().removeAll(TEST_LABELS);
+        return k.toString();
+    }
+
+    /** {@code metric}'s value for the test at time {@code t}, NaN when it has none there. */
+    private static double at(Map<String, Map<String, PrometheusMatrix.Series>> byMetric, String metric, String key, double t) {
+        PrometheusMatrix.Series s = byMetric.getOrDefault(metric, Map.of()).get(key);
+        if (s == null) {
+            return Double.NaN;
+        }
+        int i = Arrays.binarySearch(s.seconds(), t);
+        return i < 0 ? Double.NaN : s.values()[i];
+    }
+}
