@@ -161,7 +161,10 @@ class WaitQueueRealClientsTest {
                     assertThat(terminating.readToEof(5000)).isEmpty();
                     closing.close();
                     server.await(() -> server.server.queuedTests() == 0, Duration.ofSeconds(5), "the queue empty");
-                    assertThat(server.logLines()).filteredOn(l -> l.contains("event=left")).hasSize(2);
+                    // The lobby thread counts a leaver out before it writes "left": wait for the line.
+                    server.await(() -> count(server, "event=left") == 2, Duration.ofSeconds(5), "two left lines");
+                    assertThat(server.logLines()).filteredOn(l -> l.contains("event=left"))
+                            .anyMatch(l -> l.contains("client=127.0.0.3:")).anyMatch(l -> l.contains("client=127.0.0.4:"));
                     // The dropped one's cookie is free again: the same cookie queues, not "surplus".
                     try (RawPeer again = new RawPeer("127.0.0.2", server.port(), speaking.cookie)) {
                         again.write(speaking.cookie.wireBytes());
