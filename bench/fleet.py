@@ -54,7 +54,8 @@ class Lab:
     def address(self, i):
         return f"{self.net}.{i}"
 
-    def up(self):
+    def up(self, sshd=True):
+        """The namespaces on their bridge; with sshd, one real sshd in each (bench/fleet_floor.py runs none)."""
         home = os.path.join(self.work, 'home')
         os.makedirs(home)
         os.makedirs('/run/sshd', exist_ok=True)
@@ -79,6 +80,8 @@ class Lab:
             sh('ip', '-n', hub, 'link', 'set', f"{self.tag}b{i}", 'master', 'br0', 'up')
             sh('ip', '-n', n, 'addr', 'add', f"{self.address(i)}/24", 'dev', f"{self.tag}h{i}")
             sh('ip', '-n', n, 'link', 'set', f"{self.tag}h{i}", 'up')
+            if not sshd:
+                continue
             conf = os.path.join(self.work, f"sshd_{i}.conf")
             with open(conf, 'w') as f:
                 f.write('\n'.join([f"ListenAddress {self.address(i)}:22", f"HostKey {self.work}/host_key",
@@ -90,7 +93,7 @@ class Lab:
             log = open(os.path.join(self.work, f"sshd_{i}.log"), 'w')
             self.sshd.append(subprocess.Popen(['ip', 'netns', 'exec', n, '/usr/sbin/sshd', '-D', '-e', '-f', conf],
                                               stdout=log, stderr=subprocess.STDOUT))
-        for i in range(1, self.hosts + 1):
+        for i in range(1, len(self.sshd) + 1):
             deadline = time.time() + 30
             while ':22' not in sh('ip', 'netns', 'exec', self.ns(i), 'ss', '-Hltn', 'sport = :22', check=False):
                 if time.time() > deadline or self.sshd[i - 1].poll() is not None:
@@ -135,6 +138,7 @@ class Lab:
                 subprocess.run(['kill', '-KILL', pid], capture_output=True)
             sh('ip', 'netns', 'del', n, check=False)
         sh('ip', 'link', 'del', f"{self.tag}c0", check=False)
+        shutil.rmtree(self.work, ignore_errors=True)
 
 
 def plan_yaml(lab, duration, bitrate):
@@ -176,6 +180,15 @@ def forks():
     return 0
 
 
+def write_result(out, stem, result):
+    """DIR/<date>-STEM.json, printed too; returns its path."""
+    os.makedirs(out, exist_ok=True)
+    name = os.path.join(out, f"{datetime.date.today()}-{stem}.json")
+    json.dump(result, open(name, 'w'), indent=1)
+    print(json.dumps(result, indent=1))
+    return name
+
+
 def status(pid):
     """VmRSS, VmHWM (KiB) and Threads of a live process, or None."""
     try:
@@ -185,13 +198,19 @@ def status(pid):
         return None
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--hosts', type=int, default=24)
+def mesh_arguments(doc, hosts):
+    """The options every fleet bench takes: --hosts, --duration, --bitrate, --out."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--hosts', type=int, default=hosts)
     ap.add_argument('--duration', default='1')
     ap.add_argument('--bitrate', default='50M')
-    ap.add_argument('--iperf3j', default=os.path.join(ROOT, 'iperf3j'), help='the command, split on spaces')
     ap.add_argument('--out', default=os.path.join(ROOT, 'bench', 'results'))
+    return ap
+
+
+def main():
+    ap = mesh_arguments(__doc__, 24)
+    ap.add_argument('--iperf3j', default=os.path.join(ROOT, 'iperf3j'), help='the command, split on spaces')
     ap.add_argument('--label', default='run')
     ap.add_argument('--timeout', type=int, default=3600, help='seconds the plan may take')
     a = ap.parse_args()
@@ -267,10 +286,7 @@ def main():
             'processes_forked': forked, 'cpu_controller_s': round(controller_cpu, 1), 'cpu_hosts_s': round(hosts_cpu, 1),
             'cpu_machine_busy_s': round(busy1[0] - busy0[0], 1), 'cpu_machine_capacity_s': round(busy1[1] - busy0[1], 1),
         }
-        os.makedirs(a.out, exist_ok=True)
-        name = os.path.join(a.out, f"{datetime.date.today()}-fleet-{a.label}-{a.hosts}.json")
-        json.dump(result, open(name, 'w'), indent=1)
-        print(json.dumps(result, indent=1))
+        name = write_result(a.out, f"fleet-{a.label}-{a.hosts}", result)
         print('| hosts | tests | failed | plan s (bound) | x bound | RSS peak / @200 / end MiB | threads | logins/host | max channels |')
         print(f"| {a.hosts} | {len(tests)} | {len(failed)} | {plan_s:.1f} ({bound:.0f}) | {result['plan_over_bound']} | "
               f"{result['rss_peak_mib']} / {result['rss_at_200_mib']} / {result['rss_end_mib']} | {threads} | "
@@ -278,7 +294,6 @@ def main():
         print(f"written: {name}")
     finally:
         lab.down()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == '__main__':
