@@ -48,6 +48,8 @@ public final class Main {
     private final PrintStream out;
     private final PrintStream err;
     private final AtomicReference<Runnable> onSignal = new AtomicReference<>();
+    /** The thread installing the signal handlers ({@link #main}); null in-process, where none are installed. */
+    private volatile Thread signalSetup;
     private final Map<String, String> env;
     /** The run's metrics sinks (iperf3j-export); none until a test is about to run. */
     private CliMetrics metrics;
@@ -78,6 +80,7 @@ public final class Main {
         // The handlers' proxy class is generated at run time (~5 ms, more on a busy core): beside the parsing.
         Thread signals = new Thread(new SignalSetup(main), "iperf3j-signals"); // not a lambda, as OneTimeSetup
         signals.setDaemon(true);
+        main.signalSetup = signals;
         signals.start();
         int status = main.run(args);
         out.flush();
@@ -129,7 +132,10 @@ public final class Main {
         if (sub != null) {
             List<String> rest = Arrays.asList(args).subList(1, args.length);
             return switch (sub) {
-                case EXPORTER -> ExporterCommand.run(rest, out, err, onSignal::set);
+                case EXPORTER -> {
+                    awaitSignalHandlers();
+                    yield ExporterCommand.run(rest, out, err, onSignal::set);
+                }
                 case LINK -> runLink(rest);
                 case REPORT -> ReportCommand.run(rest, out, err);
                 case SESSION -> SessionCommand.run(rest, out, err);
@@ -183,6 +189,7 @@ public final class Main {
         if (parsed.command() == null) {
             return parsed.status();
         }
+        awaitSignalHandlers();
         CliMetrics sinks;
         try {
             sinks = CliMetrics.open(wrapper.options(), err);
@@ -226,6 +233,7 @@ public final class Main {
         if (options.daemon() && options.isServer() && !Daemon.isDaemonChild()) {
             return Daemon.detach(args, err);
         }
+        awaitSignalHandlers();
         this.wrapper = wrapper;
         try {
             metrics = CliMetrics.open(wrapper, err);
@@ -433,6 +441,23 @@ public final class Main {
             server.close();
             try {
                 serverThread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Before the first socket: the handlers are in place, so a signal that comes once the server
+     * listens (or the client connects) ends the test as iperf3's does, never by the JVM's default
+     * (exit 143 with no output: a CI run sent TERM to a server just after it listened). The setup
+     * runs beside the parsing and is done by now on an idle machine; the wait is bounded.
+     */
+    private void awaitSignalHandlers() {
+        Thread t = signalSetup;
+        if (t != null) {
+            try {
+                t.join(5000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
