@@ -180,6 +180,11 @@ def forks():
     return 0
 
 
+def mesh_rounds(hosts):
+    """The fewest rounds a mesh of HOSTS can take (the circle method): HOSTS-1 when even, HOSTS when odd."""
+    return hosts - 1 if hosts % 2 == 0 else hosts
+
+
 def write_result(out, stem, result):
     """DIR/<date>-STEM.json, printed too; returns its path."""
     os.makedirs(out, exist_ok=True)
@@ -263,8 +268,7 @@ def main():
         rounds_said = re.search(r'in (\d+) parallel round\(s\)', said)
         tests = [json.loads(l) for l in open(os.path.join(out, 'tests.jsonl'))] if os.path.exists(os.path.join(out, 'tests.jsonl')) else []
         failed = [t for t in tests if t['status'] != 'ok']
-        # the fewest rounds a mesh can take (the circle method); the session's own count, if it says one
-        rounds = a.hosts - 1 if a.hosts % 2 == 0 else a.hosts
+        rounds = mesh_rounds(a.hosts)
         bound = rounds * float(a.duration)
         per_host = [lab.sshd_counts(i) for i in range(1, a.hosts + 1)]
         time.sleep(1)

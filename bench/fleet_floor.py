@@ -18,7 +18,7 @@ yet listening tries again every 10 ms, for at most 2 s). Writes DIR/<date>-fleet
 import datetime, os, resource, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fleet import Lab, machine_busy, mesh_arguments, write_result  # noqa: E402
+from fleet import Lab, machine_busy, mesh_arguments, mesh_rounds, write_result  # noqa: E402
 
 
 def one_test(lab, sender, receiver, duration, bitrate):
@@ -80,7 +80,7 @@ def main():
         wall = time.time() - started
         busy1 = machine_busy()
         children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        rounds = a.hosts - 1 if a.hosts % 2 == 0 else a.hosts
+        rounds = mesh_rounds(a.hosts)
         bound = rounds * float(a.duration)
         result = {
             'date': datetime.datetime.now().isoformat(timespec='seconds'), 'hosts': a.hosts, 'tests': total,
