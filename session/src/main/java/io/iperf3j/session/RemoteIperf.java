@@ -71,6 +71,12 @@ public final class RemoteIperf {
     private volatile boolean gone;
     private volatile String remoteOutput;
     private volatile RemoteProcess running;
+    /**
+     * Set while the command that starts it is on its way and its PID not yet known: a stop waits
+     * for the PID rather than find none to kill (a client started as a SIGTERM came ran on, or was
+     * left to the stop's stale clean-up: the schedule lab, CI of stop 42).
+     */
+    private volatile boolean starting;
 
     private RemoteIperf(Node node, IperfKind kind, Mode mode, List<String> args, Duration abortAfter) {
         this.node = Objects.requireNonNull(node, "node");
@@ -161,12 +167,18 @@ public final class RemoteIperf {
             throws SessionException, InterruptedException {
         requireMode(Mode.SERVER);
         remoteOutput = remoteOutputFile;
-        Connection.CommandResult r = node.connection().run(serverScript(remoteOutputFile, port, transport, timeout),
-                timeout.plus(PORT_TAKEN_WAIT).plusSeconds(30));
-        for (String line : r.stdout().split("\n")) {
-            if (line.startsWith(RemoteScripts.PID_MARK)) {
-                pid.set(Long.parseLong(line.substring(RemoteScripts.PID_MARK.length()).strip()));
+        Connection.CommandResult r;
+        starting = true;
+        try {
+            r = node.connection().run(serverScript(remoteOutputFile, port, transport, timeout),
+                    timeout.plus(PORT_TAKEN_WAIT).plusSeconds(30));
+            for (String line : r.stdout().split("\n")) {
+                if (line.startsWith(RemoteScripts.PID_MARK)) {
+                    pid.set(Long.parseLong(line.substring(RemoteScripts.PID_MARK.length()).strip()));
+                }
             }
+        } finally {
+            starting = false;
         }
         if (pid.get() <= 0) {
             throw new ConnectionError("server start on " + node.id() + " gave no PID (status " + r.exitStatus() + ": "
@@ -262,8 +274,14 @@ public final class RemoteIperf {
         requireMode(Mode.CLIENT);
         long started = System.nanoTime();
         long deadline = started + abortAfter.toNanos();
-        RemoteProcess p = node.connection().start(clientScript());
-        running = p;
+        RemoteProcess p;
+        starting = true;
+        try {
+            p = node.connection().start(clientScript());
+            running = p;
+        } finally {
+            starting = false;
+        }
         BlockingQueue<Optional<String>> lines = new LinkedBlockingQueue<>();
         List<String> stderr = Collections.synchronizedList(new ArrayList<>());
         Thread outReader = Thread.ofVirtual().name("RemoteIperf-out-" + node.id()).start(() -> {
@@ -281,6 +299,8 @@ public final class RemoteIperf {
         try (BufferedWriter file = Files.newBufferedWriter(localOutput, StandardCharsets.UTF_8)) {
             while (true) {
                 if (stopRequested) {
+                    // a stop that came while it started may have found no PID: this one waits for it
+                    stop();
                     throw new IperfError("client on " + node.id() + " stopped");
                 }
                 long now = System.nanoTime();
@@ -380,7 +400,7 @@ public final class RemoteIperf {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (pid.get() <= 0 && running != null && System.nanoTime() < deadline) {
+        while (pid.get() <= 0 && (starting || running != null) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         long p = pid.get();

@@ -246,6 +246,130 @@ class LocalSessionTest {
         }
     }
 
+    /**
+     * The stale clean-up (also the stop's, for a server whose start had not told its PID yet) sends TERM
+     * before KILL, so a launcher can end its child and say so. Before it sent KILL at once: the schedule
+     * lab's wrapper, stopped as a server started, never stamped its iperf3's end (CI, stop 42).
+     */
+    @Test
+    void staleCleanUpTermsBeforeItKills() throws Exception {
+        String id = "term" + ProcessHandle.current().pid();
+        Node node = Node.of(id, "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3);
+        Path said = dir.resolve("said-term");
+        String launcher = "sh -c " + Shell.quote("trap 'kill $c; wait $c; echo ended > " + said + "; exit 143' TERM; sleep 300 & c=$!; "
+                + "echo $c > " + said + ".child; wait");
+        Connection.CommandResult r = node.connection().run(io.iperf3j.session.internal.RemoteScripts.background(id, launcher,
+                dir.resolve("out-term").toString()), Duration.ofSeconds(10));
+        ProcessHandle parent = ProcessHandle.of(Long.parseLong(r.stdout().strip().substring("@@pid ".length()))).orElseThrow();
+        Path childPid = Path.of(said + ".child");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!(Files.exists(childPid) && Files.readString(childPid).endsWith("\n")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        ProcessHandle child = ProcessHandle.of(Long.parseLong(Files.readString(childPid).strip())).orElseThrow();
+        try {
+            RemoteIperf.cleanStale(node);
+            parent.onExit().get(10, TimeUnit.SECONDS);
+            child.onExit().get(10, TimeUnit.SECONDS);
+            assertThat(said).as("the launcher's TERM trap ran").hasContent("ended");
+        } finally {
+            child.destroyForcibly();
+            parent.destroyForcibly();
+        }
+    }
+
+    /**
+     * A stop that comes while the client's command is on its way (its PID not known yet) waits for the PID
+     * and kills it, TERM first. Before, the stop found nothing to kill and returned; the client ran on (or
+     * the session's stale clean-up KILLed it without a TERM): the schedule lab's SIGTERM, CI of stop 42.
+     */
+    @Test
+    void aStopWhileTheClientStartsKillsIt() throws Exception {
+        Path script = dir.resolve("slow-client.sh");
+        Path pidFile = dir.resolve("client-pid");
+        Path termFile = dir.resolve("client-term");
+        Files.writeString(script, "#!/bin/sh\ntrap 'echo term > " + termFile + "; exit 143' TERM\necho $$ > " + pidFile
+                + ".tmp; mv " + pidFile + ".tmp " + pidFile + "\nsleep 300 & wait\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        LocalConnection local = new LocalConnection();
+        java.util.concurrent.CountDownLatch starting = new java.util.concurrent.CountDownLatch(1);
+        Connection slowToStart = new Connection() {
+            @Override
+            public String describe() {
+                return "local, slow to start";
+            }
+
+            @Override
+            public java.util.concurrent.locks.ReentrantLock lock() {
+                return local.lock();
+            }
+
+            @Override
+            public CommandWrapper wrapper() {
+                return local.wrapper();
+            }
+
+            @Override
+            public RemoteProcess start(String s) throws ConnectionError {
+                if (s.contains(script.toString())) {
+                    starting.countDown();
+                    try {
+                        Thread.sleep(1000); // a login on its way
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return local.start(s);
+            }
+
+            @Override
+            public void fetch(String remotePath, Path l) throws ConnectionError {
+                local.fetch(remotePath, l);
+            }
+
+            @Override
+            public void upload(Path l, String remotePath, Duration timeout) throws ConnectionError, InterruptedException {
+                local.upload(l, remotePath, timeout);
+            }
+
+            @Override
+            public void close() {
+                local.close();
+            }
+        };
+        Node node = new Node("slow" + ProcessHandle.current().pid(), "127.0.0.1", NodeRole.NODE, slowToStart, IperfKind.IPERF3,
+                Map.of(IperfKind.IPERF3, script.toString()));
+        RemoteIperf client = RemoteIperf.client(node, IperfKind.IPERF3, List.of("-c", "127.0.0.1"), Duration.ofSeconds(60));
+        java.util.concurrent.CompletableFuture<Throwable> thrown = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                client.runClient(dir.resolve("client.iperf"));
+                thrown.complete(null);
+            } catch (Throwable t) {
+                thrown.complete(t);
+            }
+        });
+        assertThat(starting.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(200);
+        client.stop();
+        assertThat(thrown.get(20, TimeUnit.SECONDS)).isInstanceOf(IperfError.class).hasMessageContaining("stopped");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(pidFile) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        ProcessHandle started = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).orElse(null);
+        try {
+            if (started != null) {
+                started.onExit().get(10, TimeUnit.SECONDS);
+            }
+            assertThat(termFile).as("the client got a TERM").hasContent("term");
+        } finally {
+            if (started != null) {
+                started.destroyForcibly();
+            }
+        }
+    }
+
     @Test
     void clientIsAbortedAtItsLimitAndKilledByPid() throws Exception {
         Path script = dir.resolve("hang.sh");

@@ -83,10 +83,7 @@ public final class RemoteScripts {
     public static String kill(String nodeId, long pid) {
         String d = Shell.quote(stateDir(nodeId));
         String p = Long.toString(pid);
-        return treeFunctions() + "p=" + p + "; if " + ownedTest(nodeId, "$p") + "; then tree $p; "
-                + "for x in $t; do kill -TERM $x; kill -CONT $x; done 2>/dev/null; i=0; "
-                + "while alive && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; "
-                + "if alive; then for x in $t; do kill -KILL $x; done 2>/dev/null; sleep 0.2; fi; fi; "
+        return treeFunctions() + "p=" + p + "; if " + ownedTest(nodeId, "$p") + "; then tree $p; stoptree; fi; "
                 + "rm -f " + d + "/$p.pid; "
                 + "if " + ownedTest(nodeId, "$p") + "; then echo @@alive; else echo @@gone; fi";
     }
@@ -94,7 +91,9 @@ public final class RemoteScripts {
     /**
      * {@code tree PID}: sets {@code t} to the PID and its descendants, read from the kernel's
      * {@code /proc/PID/task/TID/children} lists (shell builtins only: a process without children, as iperf
-     * is, costs no process); {@code alive}: whether one of {@code $t} still runs (a zombie does not).
+     * is, costs no process); {@code alive}: whether one of {@code $t} still runs (a zombie does not);
+     * {@code stoptree}: TERM (and CONT, so a stopped process sees it) to all of {@code $t}, up to 3 s for
+     * them to end, then KILL.
      *
      * <p>Why the descendants: the command a host runs for iperf may be a launcher that forks rather
      * than execs ({@code sudo}, a wrapper script). A KILL to the launcher alone (the stale clean-up's,
@@ -109,7 +108,10 @@ public final class RemoteScripts {
                 + "k=; [ -r \"$c\" ] && read -r k < \"$c\"; m=\"$m $k\"; done; done; n=; for k in $m; do n=\"$n $k\"; done; "
                 + "t=\"$t$n\"; done; }; "
                 + "alive() { for x in $t; do s=; { read -r s < /proc/$x/stat; } 2>/dev/null; case $s in \"\"|*\") Z \"*) ;; *) return 0;; esac; "
-                + "done; return 1; }; ";
+                + "done; return 1; }; "
+                + "stoptree() { [ -n \"$t\" ] || return 0; for x in $t; do kill -TERM $x; kill -CONT $x; done 2>/dev/null; i=0; "
+                + "while alive && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; "
+                + "if alive; then for x in $t; do kill -KILL $x; done 2>/dev/null; sleep 0.2; fi; }; ";
     }
 
     /**
@@ -133,14 +135,17 @@ public final class RemoteScripts {
     }
 
     /**
-     * Kills every process this tool started on the node that is still running (stale from an earlier run),
-     * with its descendants ({@link #treeFunctions}).
+     * Kills every process this tool started on the node that is still running (stale from an earlier run,
+     * or, at a session's stop, a server whose start had not yet told its PID), with its descendants
+     * ({@link #treeFunctions}): all at once, TERM first, then KILL after up to 3 s, as {@link #kill} does.
+     * A KILL at once gave a launcher no chance to end its child or to write what it writes on TERM (the
+     * schedule lab's wrapper, stopped while a server started, never stamped its iperf3's end: CI, stop 42).
      */
     public static String cleanStale(String nodeId) {
         String d = Shell.quote(stateDir(nodeId));
-        return treeFunctions() + "for f in " + d + "/*.pid; do [ -e \"$f\" ] || continue; p=${f##*/}; p=${p%.pid}; "
-                + "if " + ownedTest(nodeId, "$p") + "; then tree $p; for x in $t; do kill -KILL $x; done 2>/dev/null; echo @@killed $p; fi; "
-                + "rm -f \"$f\"; done; true";
+        return treeFunctions() + "all=; for f in " + d + "/*.pid; do [ -e \"$f\" ] || continue; p=${f##*/}; p=${p%.pid}; "
+                + "if " + ownedTest(nodeId, "$p") + "; then tree $p; all=\"$all $t\"; echo @@killed $p; fi; "
+                + "rm -f \"$f\"; done; t=$all; stoptree; true";
     }
 
     /** Status of {@link #awaitOwnListener}: the server is the one listening on the port. */
