@@ -40,7 +40,10 @@ import java.util.List;
  * 3.21 sender, client or server, counts a block only after its write returned, in a
  * thread its main thread cancels (client) or does not wait for (server) before reading
  * the count, so a block that reached the receiver can be missing from the sender's
- * figure (rule 3, {@link #receivedMoreThanSent}). And 3.21's client notices a count in
+ * figure (rule 3, {@link #receivedMoreThanSent}); and a 3.21 server's UDP sender counts
+ * a datagram before its write and takes it back when the write fails on the socket its
+ * main thread closed at TEST_END, so its results and its document can differ by one
+ * datagram per stream (rule 6, {@link #serverPacketRace}). And 3.21's client notices a count in
  * its main loop, not in its sender threads, so it can send past the count (rule 4:
  * reached, but no upper bound).
  */
@@ -130,7 +133,8 @@ final class Agreement {
                 Long clientViewPackets = cs.getLong("packets");
                 if ((packets == null || packets <= 0) && !endedByOtherHalf(cell, ce, h.clientSends)) {
                     v.add(half + ": the sender's document shows " + packets + " datagrams sent");
-                } else if (!h.clientSends && clientViewPackets != null && !clientViewPackets.equals(packets)) {
+                } else if (!h.clientSends && clientViewPackets != null && !clientViewPackets.equals(packets)
+                        && !serverPacketRace(cell, clientViewPackets, packets)) {
                     v.add(half + ": client shows " + clientViewPackets + " datagrams sent, the server's document " + packets);
                 }
                 JsonObject receiverSum = h.clientSends ? sr : cr;
@@ -202,6 +206,22 @@ final class Agreement {
     static boolean receivedMoreThanSent(Peer sender, long sent, long received, int parallel, long blksize) {
         boolean iperf321SenderUndercount = sender == Peer.IPERF3_21 && received - sent <= parallel * blksize;
         return received > sent && !iperf321SenderUndercount;
+    }
+
+    /**
+     * Rule 6's allowance: a 3.21 server's datagram count in its results (what the client shows) may
+     * differ from its document's by one per stream, either way. Its sender thread counts a datagram
+     * before the write ({@code ++sp->packet_count}, iperf_udp.c:294) and takes it back when the write
+     * fails ({@code --sp->packet_count}, iperf_udp.c:336); on TEST_END the main thread closes the
+     * stream sockets (iperf_server_api.c:272-276, the close at 275) and prints its document (277) while that thread may
+     * be between the two, then sends its results (280): a write that fails on the closed socket leaves
+     * the results one short of the document (run 33: {@code iperf3j -> iperf3 3.21 -u -b 2G --bidir
+     * -n 5M -P 3} across namespaces, the first reverse stream 5990 in the document, 5989 in the
+     * results); a write that succeeds after the document leaves them one over.
+     */
+    static boolean serverPacketRace(Cell cell, long clientView, Long serverDocument) {
+        return cell.server() == Peer.IPERF3_21 && serverDocument != null
+                && Math.abs(clientView - serverDocument) <= cell.parallel();
     }
 
     /** Rule 4; -1 stands for a half the client does not have. */
