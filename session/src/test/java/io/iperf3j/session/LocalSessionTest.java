@@ -40,11 +40,13 @@ class LocalSessionTest {
         assertThat(session.poll()).contains(r);
     }
 
-    /** Counts what a test asks of a host: every command starts a login shell there, which may cost 0.5 s. */
-    private static final class Counting implements Connection {
+    /** This machine as a host ({@link LocalConnection}), with a look at every command before it starts. */
+    private static class OnLocal implements Connection {
         final Connection inner = new LocalConnection();
-        final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final List<String> copies = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        /** Called with each command before it is started. */
+        void starting(String script) {
+        }
 
         @Override
         public String describe() {
@@ -63,8 +65,34 @@ class LocalSessionTest {
 
         @Override
         public RemoteProcess start(String script) throws ConnectionError {
-            commands.add(script);
+            starting(script);
             return inner.start(script);
+        }
+
+        @Override
+        public void fetch(String remotePath, Path local) throws ConnectionError {
+            inner.fetch(remotePath, local);
+        }
+
+        @Override
+        public void upload(Path local, String remotePath, Duration timeout) throws ConnectionError, InterruptedException {
+            inner.upload(local, remotePath, timeout);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    /** Counts what a test asks of a host: every command starts a login shell there, which may cost 0.5 s. */
+    private static final class Counting extends OnLocal {
+        final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> copies = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        void starting(String script) {
+            commands.add(script);
         }
 
         @Override
@@ -82,16 +110,6 @@ class LocalSessionTest {
             } catch (java.io.IOException e) {
                 throw new ConnectionError(e.getMessage(), e);
             }
-        }
-
-        @Override
-        public void upload(Path local, String remotePath, Duration timeout) throws ConnectionError, InterruptedException {
-            inner.upload(local, remotePath, timeout);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 
@@ -291,50 +309,18 @@ class LocalSessionTest {
         Files.writeString(script, "#!/bin/sh\ntrap 'echo term > " + termFile + "; exit 143' TERM\necho $$ > " + pidFile
                 + ".tmp; mv " + pidFile + ".tmp " + pidFile + "\nsleep 300 & wait\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        LocalConnection local = new LocalConnection();
-        java.util.concurrent.CountDownLatch starting = new java.util.concurrent.CountDownLatch(1);
-        Connection slowToStart = new Connection() {
+        java.util.concurrent.CountDownLatch startCalled = new java.util.concurrent.CountDownLatch(1);
+        Connection slowToStart = new OnLocal() {
             @Override
-            public String describe() {
-                return "local, slow to start";
-            }
-
-            @Override
-            public java.util.concurrent.locks.ReentrantLock lock() {
-                return local.lock();
-            }
-
-            @Override
-            public CommandWrapper wrapper() {
-                return local.wrapper();
-            }
-
-            @Override
-            public RemoteProcess start(String s) throws ConnectionError {
+            void starting(String s) {
                 if (s.contains(script.toString())) {
-                    starting.countDown();
+                    startCalled.countDown();
                     try {
                         Thread.sleep(1000); // a login on its way
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
                 }
-                return local.start(s);
-            }
-
-            @Override
-            public void fetch(String remotePath, Path l) throws ConnectionError {
-                local.fetch(remotePath, l);
-            }
-
-            @Override
-            public void upload(Path l, String remotePath, Duration timeout) throws ConnectionError, InterruptedException {
-                local.upload(l, remotePath, timeout);
-            }
-
-            @Override
-            public void close() {
-                local.close();
             }
         };
         Node node = new Node("slow" + ProcessHandle.current().pid(), "127.0.0.1", NodeRole.NODE, slowToStart, IperfKind.IPERF3,
@@ -349,7 +335,7 @@ class LocalSessionTest {
                 thrown.complete(t);
             }
         });
-        assertThat(starting.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(startCalled.await(10, TimeUnit.SECONDS)).isTrue();
         Thread.sleep(200);
         client.stop();
         assertThat(thrown.get(20, TimeUnit.SECONDS)).isInstanceOf(IperfError.class).hasMessageContaining("stopped");
