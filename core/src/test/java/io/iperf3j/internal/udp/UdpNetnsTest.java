@@ -112,7 +112,8 @@ class UdpNetnsTest {
             // of its own, as in the loss test: what arrives is then what tbf let through
             JsonObject udp = runPair(link, port + 1, false, List.of("-u", "-b", "80M", "-l", "8900", "-t", "4", "-w", "4M"));
             JsonObject udpRef = runPair(link, port + 2, true, List.of("-u", "-b", "80M", "-l", "8900", "-t", "4", "-w", "4M"));
-            double tcpMbps = d(end(tcp).getObject("sum_received"), "bits_per_second") / 1e6;
+            JsonObject tcpReceived = end(tcp).getObject("sum_received");
+            double tcpMbps = d(tcpReceived, "bits_per_second") / 1e6;
             double udpMbps = d(end(udp).getObject("sum_received"), "bits_per_second") / 1e6;
             double refMbps = d(end(udpRef).getObject("sum_received"), "bits_per_second") / 1e6;
             System.out.printf(Locale.ROOT, "tbf %.0f Mbit/s: iperf3j TCP %.2f, iperf3j UDP %.2f, iperf3 UDP %.2f Mbit/s%n",
@@ -124,7 +125,6 @@ class UdpNetnsTest {
             // test by the interop matrix; how well the link is filled is for bench/.
             double tcpShare = tcpMbps / LINK_MBPS;
             assertThat(tcpShare).as("TCP rate %.2f", tcpMbps).isLessThanOrEqualTo(1.005).isGreaterThanOrEqualTo(0.95);
-            JsonObject tcpReceived = end(tcp).getObject("sum_received");
             assertThat(d(tcpReceived, "bits_per_second")).as("TCP rate = bytes / seconds").isCloseTo(
                     l(tcpReceived, "bytes") * 8 / d(tcpReceived, "seconds"), org.assertj.core.data.Percentage.withPercentage(0.1));
             assertThat(Math.abs(udpMbps - LINK_MBPS) / LINK_MBPS).as("UDP rate %.2f", udpMbps).isLessThanOrEqualTo(0.02);
