@@ -31,6 +31,19 @@ public interface Connection extends AutoCloseable {
     /** Starts {@code script} (a POSIX sh script) and returns at once. */
     RemoteProcess start(String script) throws ConnectionError;
 
+    /**
+     * Starts {@code script} with a standard input this side writes ({@link RemoteProcess#stdin()}), for
+     * as long as the connection lives: the host agent that holds a controller's locks on the host. Its
+     * end of input comes when it is closed, or when the connection or this process dies. Not counted
+     * among a connection's command channels.
+     *
+     * @throws UnsupportedOperationException if this connection cannot (the default): the session then
+     *         keeps its host slots on the controller alone
+     */
+    default RemoteProcess startWithInput(String script) throws ConnectionError {
+        throw new UnsupportedOperationException(describe() + " runs no command with an input");
+    }
+
     /** Copies a file from the host to {@code local}. */
     void fetch(String remotePath, Path local) throws ConnectionError;
 

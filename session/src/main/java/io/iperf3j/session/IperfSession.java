@@ -18,6 +18,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import io.iperf3j.session.internal.HostAgent;
+import io.iperf3j.session.internal.RemoteScripts;
 
 /**
  * Nodes by id plus the traffic PC, and the running of one test between two of them
@@ -47,6 +49,13 @@ public final class IperfSession {
     private final java.util.function.Consumer<String> notes;
     private volatile boolean stopped;
     private volatile TestResult poll;
+    /**
+     * This session's tag on the hosts: with a node's id, its owner name there ({@link RemoteScripts#owner}), so
+     * that two controllers (or two runs) naming a host alike never take each other's processes for their own.
+     */
+    private final String runTag = java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
+    /** The host agents of the nodes a plan's tests took slots on ({@link #holdHosts}), by node. */
+    private final Map<Node, HostAgent> agents = new ConcurrentHashMap<>();
 
     /**
      * @param nodes the devices under test (and any other hosts), by id
@@ -209,9 +218,9 @@ public final class IperfSession {
     /** The two commands a test runs: [receiver's server, sender's client] (for {@code --dry-run}). */
     public List<PlannedCommand> commands(SenderReceiver sr, TestSpec spec, String name) throws IperfConfigurationError {
         IperfKind[] tools = tools(sr, spec);
-        RemoteIperf server = RemoteIperf.server(sr.receiver(), tools[1], serverArgs(tools[1], spec));
-        RemoteIperf client = RemoteIperf.client(sr.sender(), tools[0], clientArgs(tools[0], spec, sr.receiver().address()),
-                spec.effectiveClientLimit());
+        RemoteIperf server = RemoteIperf.server(sr.receiver(), owner(sr.receiver()), tools[1], serverArgs(tools[1], spec));
+        RemoteIperf client = RemoteIperf.client(sr.sender(), owner(sr.sender()), tools[0],
+                clientArgs(tools[0], spec, sr.receiver().address()), spec.effectiveClientLimit());
         String serverName = OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER, sr.receiver().role(), filenameBase, name);
         Transport listen = tools[1].speaksIperf3() ? Transport.TCP : spec.protocol();
         return List.of(new PlannedCommand(server.commandLine(),
@@ -219,8 +228,82 @@ public final class IperfSession {
                 new PlannedCommand(client.commandLine(), client.clientScript()));
     }
 
-    private static String remoteFile(Node node, String name) {
-        return io.iperf3j.session.internal.RemoteScripts.stateDir(node.id()) + "/" + name + ".out";
+    private String remoteFile(Node node, String name) {
+        return RemoteScripts.stateDir(owner(node)) + "/" + name + ".out";
+    }
+
+    /** This session's owner name for {@code node} on its host: its processes' mark and its state directory there. */
+    String owner(Node node) {
+        return RemoteScripts.owner(node.id(), runTag);
+    }
+
+    /**
+     * Takes both hosts' throughput slots on the hosts themselves ({@link HostAgent}), in one order for every
+     * controller (their keys sorted), so that no host is in two tests at once whichever controllers run them.
+     *
+     * @return the agents holding the slots, to {@link #giveHosts give back} when the test has ended
+     * @throws io.iperf3j.session.internal.Dispatcher.Busy when a host's slot is held by another controller's test
+     *         (none is then held)
+     * @throws ConnectionError if a host cannot be reached to take its slot
+     * @throws IperfCommandError if a host cannot run the agent
+     */
+    List<HostAgent> holdHosts(SenderReceiver sr) throws ConnectionError, IperfCommandError, InterruptedException {
+        java.util.TreeMap<String, Node> byKey = new java.util.TreeMap<>();
+        for (Node n : List.of(sr.sender(), sr.receiver())) {
+            byKey.putIfAbsent(slotKey(n), n);
+        }
+        List<HostAgent> held = new ArrayList<>();
+        try {
+            for (Node n : byKey.values()) {
+                HostAgent agent = agent(n);
+                if (!agent.take()) {
+                    throw new io.iperf3j.session.internal.Dispatcher.Busy(n.id() + " (" + slotKey(n)
+                            + ") is in another session's test");
+                }
+                held.add(agent);
+            }
+            return held;
+        } catch (SessionException | InterruptedException | RuntimeException e) {
+            giveHosts(held);
+            throw e;
+        }
+    }
+
+    private HostAgent agent(Node n) {
+        return agents.computeIfAbsent(n, x -> new HostAgent(x.connection(), x.id(), owner(x), slotKey(x)));
+    }
+
+    /** Starts the node's agent if it does not run: once per host, it cleans up after the sessions gone from it. */
+    private void startAgent(Node n) throws SessionException, InterruptedException {
+        HostAgent agent = agent(n);
+        agent.start();
+        for (String gone : agent.takeCleaned()) {
+            notes.accept(n.id() + ": cleaned up after a session that is gone (" + gone + ")");
+        }
+    }
+
+    /** Gives back the slots {@link #holdHosts} took. */
+    void giveHosts(List<HostAgent> held) throws InterruptedException {
+        for (HostAgent a : held) {
+            a.give();
+        }
+    }
+
+    /** A node's slot key: its test address, lower case (two node ids on one address are one host). */
+    static String slotKey(Node n) {
+        return n.address().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Ends the host agents: each kills what this session still runs on its host and removes its state there. */
+    void closeAgents() throws InterruptedException {
+        List<Thread> closing = new ArrayList<>();
+        for (HostAgent a : agents.values()) {
+            closing.add(Thread.ofVirtual().name("agent-close").start(a::close));
+        }
+        for (Thread t : closing) {
+            t.join();
+        }
+        agents.clear();
     }
 
     /**
@@ -256,6 +339,9 @@ public final class IperfSession {
                     sr.receiver().role(), filenameBase, name), now);
             Path clientPath = OutputNaming.unique(rawDirectory, clientName + ".iperf");
             serverPath = OutputNaming.unique(rawDirectory, serverName + ".iperf");
+            // each host's agent (once): what the sessions gone from the host left there is cleaned up first
+            startAgent(sr.receiver());
+            startAgent(sr.sender());
             // an iperf3j image to install goes on the host before its first iperf3j test (once per session)
             if (tools[1] == IperfKind.IPERF3J) {
                 installer.ensure(sr.receiver());
@@ -264,9 +350,9 @@ public final class IperfSession {
                 installer.ensure(sr.sender());
             }
             // each start first kills what an earlier run left on its node (one shell per step)
-            server = RemoteIperf.server(sr.receiver(), tools[1], serverArgs(tools[1], spec));
-            client = RemoteIperf.client(sr.sender(), tools[0], clientArgs(tools[0], spec, sr.receiver().address()),
-                    spec.effectiveClientLimit());
+            server = RemoteIperf.server(sr.receiver(), owner(sr.receiver()), tools[1], serverArgs(tools[1], spec));
+            client = RemoteIperf.client(sr.sender(), owner(sr.sender()), tools[0],
+                    clientArgs(tools[0], spec, sr.receiver().address()), spec.effectiveClientLimit());
             touched.add(sr.receiver());
             touched.add(sr.sender());
             active.add(server);
@@ -409,7 +495,7 @@ public final class IperfSession {
         for (Node n : List.copyOf(touched)) {
             stops.add(Thread.ofVirtual().name("clean " + n.id()).start(() -> {
                 try {
-                    RemoteIperf.cleanStale(n);
+                    RemoteIperf.cleanStale(n, owner(n));
                 } catch (ConnectionError e) {
                     notes.accept(n.id() + ": could not clean up after the stop: " + e.getMessage());
                 } catch (InterruptedException e) {

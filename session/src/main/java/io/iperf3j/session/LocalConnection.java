@@ -55,6 +55,18 @@ public final class LocalConnection implements Connection {
     }
 
     @Override
+    public RemoteProcess startWithInput(String script) throws ConnectionError {
+        lock.lock();
+        try {
+            return new LocalProcess(new ProcessBuilder("sh", "-c", wrapper.commandLine(script)).start());
+        } catch (IOException e) {
+            throw new ConnectionError("cannot start a local shell: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public void fetch(String remotePath, Path local) throws ConnectionError {
         try {
             if (wrapper.prefix().isEmpty()) {
@@ -96,6 +108,11 @@ public final class LocalConnection implements Connection {
         @Override
         public InputStream stdout() {
             return process.getInputStream();
+        }
+
+        @Override
+        public java.io.OutputStream stdin() {
+            return process.getOutputStream();
         }
 
         @Override

@@ -199,6 +199,7 @@ public final class PlanRunner {
             stopping.lock();
             try {
                 finished = true;
+                session.closeAgents();
                 for (Node n : plan.hosts()) {
                     n.connection().close();
                 }
@@ -249,12 +250,28 @@ public final class PlanRunner {
         return runOne(t);
     }
 
+    /**
+     * Runs one test holding its hosts' slots on the hosts ({@link IperfSession#holdHosts}).
+     *
+     * @throws Dispatcher.Busy when another controller's test holds one of them: the dispatcher tries again
+     */
     private TestResult runOne(PlannedTest t) throws InterruptedException {
+        SenderReceiver sr;
         try {
-            return session.run(new SenderReceiver(session.node(t.sender()), session.node(t.receiver())), t.spec(), t.id(),
-                    t.direction(), t.repeat());
+            sr = new SenderReceiver(session.node(t.sender()), session.node(t.receiver()));
         } catch (IperfConfigurationError e) {
             throw new IllegalStateException("checked in the constructor", e);
+        }
+        List<io.iperf3j.session.internal.HostAgent> held = List.of();
+        try {
+            held = session.holdHosts(sr);
+        } catch (ConnectionError | IperfCommandError e) {
+            // a host that cannot be reached, or cannot run the agent: the test fails on it, in the same words
+        }
+        try {
+            return session.run(sr, t.spec(), t.id(), t.direction(), t.repeat());
+        } finally {
+            session.giveHosts(held);
         }
     }
 

@@ -59,6 +59,8 @@ public final class RemoteIperf {
     }
 
     private final Node node;
+    /** The controller's name for the node on its host ({@link RemoteScripts#owner}): the processes' mark and state directory. */
+    private final String owner;
     private final IperfKind kind;
     private final Mode mode;
     private final List<String> args;
@@ -78,25 +80,39 @@ public final class RemoteIperf {
      */
     private volatile boolean starting;
 
-    private RemoteIperf(Node node, IperfKind kind, Mode mode, List<String> args, Duration abortAfter) {
+    private RemoteIperf(Node node, String owner, IperfKind kind, Mode mode, List<String> args, Duration abortAfter) {
         this.node = Objects.requireNonNull(node, "node");
+        this.owner = Objects.requireNonNull(owner, "owner");
         this.kind = Objects.requireNonNull(kind, "kind");
         this.mode = mode;
         this.args = List.copyOf(args);
         this.abortAfter = abortAfter;
     }
 
-    /** A server on {@code node} with these iperf arguments (the {@code -s} included). */
+    /** A server on {@code node} with these iperf arguments (the {@code -s} included), marked with the node's id. */
     public static RemoteIperf server(Node node, IperfKind kind, List<String> args) {
-        return new RemoteIperf(node, kind, Mode.SERVER, args, Duration.ZERO);
+        return server(node, node.id(), kind, args);
     }
 
-    /** A client on {@code node} that is aborted after {@code abortAfter}. */
+    /**
+     * A server on {@code node} with these iperf arguments (the {@code -s} included), its process marked as
+     * {@code owner}'s and its files in {@code owner}'s state directory on the host.
+     */
+    static RemoteIperf server(Node node, String owner, IperfKind kind, List<String> args) {
+        return new RemoteIperf(node, owner, kind, Mode.SERVER, args, Duration.ZERO);
+    }
+
+    /** A client on {@code node} that is aborted after {@code abortAfter}, marked with the node's id. */
     public static RemoteIperf client(Node node, IperfKind kind, List<String> args, Duration abortAfter) {
+        return client(node, node.id(), kind, args, abortAfter);
+    }
+
+    /** A client on {@code node} that is aborted after {@code abortAfter}, its process marked as {@code owner}'s. */
+    static RemoteIperf client(Node node, String owner, IperfKind kind, List<String> args, Duration abortAfter) {
         if (abortAfter.isNegative() || abortAfter.isZero()) {
             throw new IllegalArgumentException("client abort limit must be positive: " + abortAfter);
         }
-        return new RemoteIperf(node, kind, Mode.CLIENT, args, abortAfter);
+        return new RemoteIperf(node, owner, kind, Mode.CLIENT, args, abortAfter);
     }
 
     /** The seed's client limit: max(120 s, 1.5 × the test's duration). */
@@ -135,18 +151,23 @@ public final class RemoteIperf {
 
     /** Kills what an earlier run of this tool left on the node (processes marked with the node's id). */
     public static void cleanStale(Node node) throws ConnectionError, InterruptedException {
-        node.connection().run(RemoteScripts.cleanStale(node.id()), Duration.ofSeconds(30));
+        cleanStale(node, node.id());
+    }
+
+    /** Kills what {@code owner} started on the node and still runs. */
+    static void cleanStale(Node node, String owner) throws ConnectionError, InterruptedException {
+        node.connection().run(RemoteScripts.cleanStale(owner), Duration.ofSeconds(30));
     }
 
     /** The script {@link #startServer} runs (for {@code --dry-run}). */
     public String serverScript(String remoteOutputFile, int port, Transport transport, Duration timeout) {
-        return RemoteScripts.afterCleaningStale(node.id(), RemoteScripts.background(node.id(), commandLine(), remoteOutputFile)
+        return RemoteScripts.afterCleaningStale(owner, RemoteScripts.background(owner, commandLine(), remoteOutputFile)
                 + "; " + RemoteScripts.awaitOwnListener(port, transport, centis(timeout), centis(PORT_TAKEN_WAIT)));
     }
 
     /** The script {@link #runClient} runs (for {@code --dry-run}). */
     public String clientScript() {
-        return RemoteScripts.afterCleaningStale(node.id(), RemoteScripts.foreground(node.id(), commandLine()));
+        return RemoteScripts.afterCleaningStale(owner, RemoteScripts.foreground(owner, commandLine()));
     }
 
     private static int centis(Duration d) {
@@ -409,7 +430,7 @@ public final class RemoteIperf {
         }
         try {
             int tenths = (int) (grace.toMillis() / 100);
-            String script = tenths > 0 ? RemoteScripts.awaitExitThenKill(node.id(), p, tenths) : RemoteScripts.kill(node.id(), p);
+            String script = tenths > 0 ? RemoteScripts.awaitExitThenKill(owner, p, tenths) : RemoteScripts.kill(owner, p);
             Connection.CommandResult r = node.connection().run(script, Duration.ofSeconds(20).plus(grace));
             if (r.stdout().contains("@@alive")) {
                 warnings.add(node.id() + ": PID " + p + " still alive after KILL");

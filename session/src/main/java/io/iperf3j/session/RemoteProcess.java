@@ -1,6 +1,7 @@
 package io.iperf3j.session;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.OptionalInt;
 
@@ -12,6 +13,11 @@ import java.util.OptionalInt;
 public interface RemoteProcess extends AutoCloseable {
     /** Standard output. */
     InputStream stdout();
+
+    /** Standard input: discarded unless started by {@link Connection#startWithInput}. */
+    default OutputStream stdin() {
+        return OutputStream.nullOutputStream();
+    }
 
     /** Standard error. */
     InputStream stderr();

@@ -281,7 +281,13 @@ public final class SshConnection implements Connection {
 
     @Override
     public RemoteProcess start(String script) throws ConnectionError {
-        return new SshProcess(openExec(script));
+        return new SshProcess(openExec(script, true));
+    }
+
+    /** An exec channel outside the {@link #MAX_CHANNELS} bound (one per host agent; sshd's default allows 10 a login). */
+    @Override
+    public RemoteProcess startWithInput(String script) throws ConnectionError {
+        return new SshProcess(openExec(script, false));
     }
 
     /**
@@ -289,19 +295,25 @@ public final class SshConnection implements Connection {
      * the {@link #MAX_CHANNELS} slots until it is closed. A channel the server refuses (or that
      * does not open in time) is an error; the session is logged into again only if it was lost.
      */
-    private ChannelExec openExec(String script) throws ConnectionError {
-        takeSlot();
+    private ChannelExec openExec(String script, boolean counted) throws ConnectionError {
+        if (counted) {
+            takeSlot();
+        }
         ChannelExec channel = null;
         lock.lock();
         try {
             ClientSession s = session();
             channel = s.createExecChannel(settings.wrapper().commandLine(script));
-            channel.addCloseFutureListener(f -> channels.release());
+            if (counted) {
+                channel.addCloseFutureListener(f -> channels.release());
+            }
             channel.open().verify(settings.connectTimeout());
             return channel;
         } catch (IOException | ConnectionError | RuntimeException e) {
             if (channel == null) {
-                channels.release();
+                if (counted) {
+                    channels.release();
+                }
             } else {
                 closeBothSides(channel);
             }
@@ -472,7 +484,7 @@ public final class SshConnection implements Connection {
 
     /** {@code cat} over an exec channel: bytes as they come, at most {@link #MAX_FETCHED_BYTES}, a deadline by size. */
     private void fetchOverExec(String remotePath, Path local) throws ConnectionError {
-        ChannelExec channel = openExec(ExecFileCopy.readCommand(remotePath));
+        ChannelExec channel = openExec(ExecFileCopy.readCommand(remotePath), true);
         try {
             ExecFileCopy.fetch(channel, local, MAX_FETCHED_BYTES);
         } catch (IOException e) {
@@ -532,7 +544,7 @@ public final class SshConnection implements Connection {
 
     /** {@code cat > FILE} over an exec channel, fed from {@code local}, within {@code timeout}. */
     private void uploadOverExec(Path local, String remotePath, Duration timeout) throws ConnectionError, InterruptedException {
-        ChannelExec channel = openExec(ExecFileCopy.writeCommand(remotePath));
+        ChannelExec channel = openExec(ExecFileCopy.writeCommand(remotePath), true);
         try {
             ExecFileCopy.upload(local, channel, timeout);
         } catch (IOException e) {
@@ -576,6 +588,11 @@ public final class SshConnection implements Connection {
         @Override
         public InputStream stdout() {
             return channel.getInvertedOut();
+        }
+
+        @Override
+        public java.io.OutputStream stdin() {
+            return channel.getInvertedIn();
         }
 
         @Override

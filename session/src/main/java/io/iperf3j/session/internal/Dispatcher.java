@@ -98,8 +98,26 @@ public final class Dispatcher {
     /** Runs one test on a test thread. */
     @FunctionalInterface
     public interface TestRun {
-        /** Runs it; the slots are held until it returns. */
+        /**
+         * Runs it; the slots are held until it returns.
+         *
+         * @throws Busy when a host's slot on the host itself is held by another controller's test: the test did
+         *         not run, and is tried again after {@link #BUSY_RETRY} (or skipped, saying so, by its give-up time)
+         */
         TestResult run(PlannedTest test) throws InterruptedException;
+    }
+
+    /** How long a test whose host was {@link Busy} waits before it tries again. */
+    static final Duration BUSY_RETRY = Duration.ofSeconds(1);
+
+    /** A test that could not start: a host's slot, kept on the host, is held by another controller's test. */
+    public static final class Busy extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param reason which host, in words ("h2 (10.0.0.2) is in another session's test") */
+        public Busy(String reason) {
+            super(reason, null, false, false);
+        }
     }
 
     private final HostSlots slots;
@@ -123,8 +141,11 @@ public final class Dispatcher {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** A test thread's end: its outcome, or what it threw. */
-    private record Ended(Outcome outcome, RuntimeException failure) {
+    /** A test thread's end: its outcome, what it threw, or the due it could not start ({@link Busy}). */
+    private record Ended(Outcome outcome, RuntimeException failure, Due busy, String busyReason) {
+        Ended(Outcome outcome, RuntimeException failure) {
+            this(outcome, failure, null, null);
+        }
     }
 
     /**
@@ -141,6 +162,9 @@ public final class Dispatcher {
             throws InterruptedException {
         LinkedBlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
         List<Due> waiting = new ArrayList<>();
+        // dues whose host was busy on the host: when they may try again, and why they could not start
+        java.util.Map<Due, Instant> retryAt = new java.util.HashMap<>();
+        java.util.Map<Due, String> busyReason = new java.util.HashMap<>();
         Due next = null;
         int running = 0;
         RuntimeException failure = null;
@@ -165,14 +189,20 @@ public final class Dispatcher {
                         Due d = it.next();
                         if (now.isAfter(d.giveUpAt())) {
                             it.remove();
-                            onOutcome.accept(new Skipped(d, "no free slot on " + String.join(" and ", hostKeys.apply(d.test()))
-                                    + " by " + d.giveUpAt()));
-                            continue;
-                        }
-                        if (running >= maxRunning) {
+                            retryAt.remove(d);
+                            String busy = busyReason.remove(d);
+                            onOutcome.accept(new Skipped(d, busy != null ? busy + " until " + d.giveUpAt()
+                                    : "no free slot on " + String.join(" and ", hostKeys.apply(d.test())) + " by " + d.giveUpAt()));
                             continue;
                         }
                         Collection<String> keys = hostKeys.apply(d.test());
+                        Instant retry = retryAt.get(d);
+                        if (running >= maxRunning || (retry != null && now.isBefore(retry))) {
+                            if (retry != null && !d.giveUpAt().equals(Instant.MAX)) {
+                                heldBack.addAll(keys);
+                            }
+                            continue;
+                        }
                         Optional<HostSlots.Hold> hold = keys.stream().anyMatch(heldBack::contains) ? Optional.empty()
                                 : slots.tryTake(keys);
                         if (hold.isEmpty()) {
@@ -182,6 +212,7 @@ public final class Dispatcher {
                             continue;
                         }
                         it.remove();
+                        retryAt.remove(d);
                         running++;
                         Instant started = now;
                         HostSlots.Hold h = hold.get();
@@ -189,6 +220,8 @@ public final class Dispatcher {
                             Ended e;
                             try {
                                 e = new Ended(new Ran(d, runner.run(d.test()), started), null);
+                            } catch (Busy x) {
+                                e = new Ended(null, null, d, x.getMessage());
                             } catch (InterruptedException x) {
                                 Thread.currentThread().interrupt();
                                 e = new Ended(null, new IllegalStateException("test thread interrupted", x));
@@ -214,7 +247,17 @@ public final class Dispatcher {
                 Ended e = ended.poll(waitMillis(now, next), TimeUnit.MILLISECONDS);
                 while (e != null) {
                     running--;
-                    if (e.failure() != null) {
+                    if (e.busy() != null) {
+                        // back in line, in its place among the waiting (dues after it do not overtake it for its hosts)
+                        Due d = e.busy();
+                        retryAt.put(d, clock.instant().plus(BUSY_RETRY));
+                        busyReason.put(d, e.busyReason());
+                        int at = 0;
+                        while (at < waiting.size() && order(waiting.get(at)).compareTo(order(d)) <= 0) {
+                            at++;
+                        }
+                        waiting.add(at, d);
+                    } else if (e.failure() != null) {
                         failure = failure == null ? e.failure() : failure;
                     } else {
                         onOutcome.accept(e.outcome());
@@ -226,6 +269,11 @@ public final class Dispatcher {
         if (failure != null) {
             throw new IllegalStateException("a test thread failed", failure);
         }
+    }
+
+    /** Where a due stands in line: by when it may start. */
+    private static Instant order(Due d) {
+        return d.notBefore();
     }
 
     /** How long the dispatcher may sleep: until the next due, or {@link #POLL} (a retry, a give-up, a stop). */

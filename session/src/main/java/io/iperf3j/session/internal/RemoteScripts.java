@@ -5,10 +5,12 @@ import io.iperf3j.Transport;
 
 /**
  * The POSIX sh scripts the session runs on hosts. Every iperf it starts carries
- * {@code IPERF3J_SESSION_NODE=<node id>} in its environment and a PID file in
- * {@code /tmp/iperf3j-session/<node id>/}; kills go to a PID only after
+ * {@code IPERF3J_SESSION_NODE=<owner>} in its environment and a PID file in
+ * {@code /tmp/iperf3j-session/<owner>/}; kills go to a PID only after
  * {@code /proc/PID/environ} shows that mark, so a reused PID or a process this tool
- * did not start is never hit. Pure text builders.
+ * did not start is never hit. The owner is one controller's name for one host
+ * ({@link #owner}: the node id and a tag of the controller's run), so two controllers that
+ * name a host alike never take each other's processes for their own. Pure text builders.
  */
 public final class RemoteScripts {
     /** The line prefix a script prints the iperf's PID with. */
@@ -22,9 +24,20 @@ public final class RemoteScripts {
     /** The parent of every node's state directory on a host, shared by its users as /tmp is. */
     public static final String STATE_ROOT = "/tmp/iperf3j-session";
 
-    /** The per-node state directory on the host. */
-    public static String stateDir(String nodeId) {
-        return STATE_ROOT + "/" + nodeId;
+    /** The separator of {@link #owner}: no node id holds it ({@code [A-Za-z0-9_.-]}). */
+    private static final char OWNER_SEPARATOR = '+';
+
+    /**
+     * One controller's name for one host: the node id and the tag of the controller's run, e.g.
+     * {@code h1+5f3a09c2}. It names the host's state directory and marks the processes started there.
+     */
+    public static String owner(String nodeId, String runTag) {
+        return nodeId + OWNER_SEPARATOR + runTag;
+    }
+
+    /** The owner's state directory on the host. */
+    public static String stateDir(String owner) {
+        return STATE_ROOT + "/" + owner;
     }
 
     /**
@@ -33,44 +46,44 @@ public final class RemoteScripts {
      * and again by its owner, so that root's sessions and an ordinary user's can share a host:
      * each user's node directories are their own.
      */
-    private static String makeStateDir(String nodeId) {
+    private static String makeStateDir(String owner) {
         String root = Shell.quote(STATE_ROOT);
-        String d = Shell.quote(stateDir(nodeId));
+        String d = Shell.quote(stateDir(owner));
         // made once per node: later commands only test for it (a builtin, no process)
         return "[ -d " + d + " ] || { mkdir -p -m 1777 " + root + " 2>/dev/null; if [ -O " + root + " ]; then chmod 1777 " + root
-                + " 2>/dev/null; fi; mkdir -p " + d + " || { echo \"iperf3j session: cannot create " + stateDir(nodeId)
+                + " 2>/dev/null; fi; mkdir -p " + d + " || { echo \"iperf3j session: cannot create " + stateDir(owner)
                 + " as $(id -un)\" >&2; exit 125; }; }; ";
     }
 
-    private static String marked(String nodeId) {
-        return Shell.quote(ENV_MARK + "=" + nodeId);
+    private static String marked(String owner) {
+        return Shell.quote(ENV_MARK + "=" + owner);
     }
 
     /**
      * Whether the process is one this tool started on the node: it exists ({@code kill -0}, a builtin:
      * a PID that is gone costs no process) and its environment holds the mark.
      */
-    private static String ownedTest(String nodeId, String pidVar) {
+    private static String ownedTest(String owner, String pidVar) {
         return "{ kill -0 " + pidVar + " 2>/dev/null && tr '\\0' '\\n' < /proc/" + pidVar + "/environ 2>/dev/null | grep -qx "
-                + marked(nodeId) + "; }";
+                + marked(owner) + "; }";
     }
 
     /**
      * Starts {@code command} in the background, output to {@code outputFile}; prints the PID mark. Leaves
      * {@code $p} (the PID) and {@code $pf} (its PID file) set for {@link #awaitOwnListener}.
      */
-    public static String background(String nodeId, String command, String outputFile) {
-        String d = Shell.quote(stateDir(nodeId));
-        return makeStateDir(nodeId)
-                + "env " + marked(nodeId) + " " + command + " > " + Shell.quote(outputFile) + " 2>&1 < /dev/null & "
+    public static String background(String owner, String command, String outputFile) {
+        String d = Shell.quote(stateDir(owner));
+        return makeStateDir(owner)
+                + "env " + marked(owner) + " " + command + " > " + Shell.quote(outputFile) + " 2>&1 < /dev/null & "
                 + "p=$!; pf=" + d + "/$p.pid; echo $p > \"$pf\"; echo " + PID_MARK + "$p";
     }
 
     /** Runs {@code command} with its output on this channel; prints the PID mark on stderr; exits with its status. */
-    public static String foreground(String nodeId, String command) {
-        String d = Shell.quote(stateDir(nodeId));
-        return makeStateDir(nodeId)
-                + "env " + marked(nodeId) + " " + command + " < /dev/null & "
+    public static String foreground(String owner, String command) {
+        String d = Shell.quote(stateDir(owner));
+        return makeStateDir(owner)
+                + "env " + marked(owner) + " " + command + " < /dev/null & "
                 + "p=$!; echo $p > " + d + "/$p.pid; echo " + PID_MARK + "$p >&2; "
                 + "wait $p; s=$?; rm -f " + d + "/$p.pid; exit $s";
     }
@@ -80,12 +93,12 @@ public final class RemoteScripts {
      * CONT, so a stopped process sees it), up to 3 s for them to end, then KILL; prints {@code @@gone}
      * or {@code @@alive}.
      */
-    public static String kill(String nodeId, long pid) {
-        String d = Shell.quote(stateDir(nodeId));
+    public static String kill(String owner, long pid) {
+        String d = Shell.quote(stateDir(owner));
         String p = Long.toString(pid);
-        return treeFunctions() + "p=" + p + "; if " + ownedTest(nodeId, "$p") + "; then tree $p; stoptree; fi; "
+        return treeFunctions() + "p=" + p + "; if " + ownedTest(owner, "$p") + "; then tree $p; stoptree; fi; "
                 + "rm -f " + d + "/$p.pid; "
-                + "if " + ownedTest(nodeId, "$p") + "; then echo @@alive; else echo @@gone; fi";
+                + "if " + ownedTest(owner, "$p") + "; then echo @@alive; else echo @@gone; fi";
     }
 
     /**
@@ -119,8 +132,8 @@ public final class RemoteScripts {
      * host's every command costs a shell start with its rc files (measured: 0.55 s with a
      * {@code pyenv init} in root's {@code .bashrc}), so the session runs as few as it can.
      */
-    public static String afterCleaningStale(String nodeId, String script) {
-        return "{ " + cleanStale(nodeId) + "; } >/dev/null 2>&1; " + script;
+    public static String afterCleaningStale(String owner, String script) {
+        return "{ " + cleanStale(owner) + "; } >/dev/null 2>&1; " + script;
     }
 
     /**
@@ -128,10 +141,10 @@ public final class RemoteScripts {
      * end by itself, then {@link #kill}s it if it has not: a one-off server's end and its stop
      * in one command.
      */
-    public static String awaitExitThenKill(String nodeId, long pid, int tenths) {
+    public static String awaitExitThenKill(String owner, long pid, int tenths) {
         String p = Long.toString(pid);
-        return "i=0; while " + ownedTest(nodeId, p) + " && [ $i -lt " + tenths
-                + " ]; do sleep 0.1; i=$((i+1)); done; " + kill(nodeId, pid);
+        return "i=0; while " + ownedTest(owner, p) + " && [ $i -lt " + tenths
+                + " ]; do sleep 0.1; i=$((i+1)); done; " + kill(owner, pid);
     }
 
     /**
@@ -141,11 +154,19 @@ public final class RemoteScripts {
      * A KILL at once gave a launcher no chance to end its child or to write what it writes on TERM (the
      * schedule lab's wrapper, stopped while a server started, never stamped its iperf3's end: CI, stop 42).
      */
-    public static String cleanStale(String nodeId) {
-        String d = Shell.quote(stateDir(nodeId));
-        return treeFunctions() + "all=; for f in " + d + "/*.pid; do [ -e \"$f\" ] || continue; p=${f##*/}; p=${p%.pid}; "
-                + "if " + ownedTest(nodeId, "$p") + "; then tree $p; all=\"$all $t\"; echo @@killed $p; fi; "
-                + "rm -f \"$f\"; done; t=$all; stoptree; true";
+    public static String cleanStale(String owner) {
+        return cleanOwnerFunction() + "cleanowner " + Shell.quote(stateDir(owner)) + " " + Shell.quote(owner);
+    }
+
+    /**
+     * {@code cleanowner DIR OWNER}: kills every process with a PID file in {@code DIR} that carries
+     * {@code OWNER}'s mark, with its descendants, TERM first ({@link #cleanStale}); removes the PID files.
+     * Also the clean-up the {@link HostAgent} runs after the controllers that are gone.
+     */
+    static String cleanOwnerFunction() {
+        return treeFunctions() + "cleanowner() { all=; for f in \"$1\"/*.pid; do [ -e \"$f\" ] || continue; p=${f##*/}; p=${p%.pid}; "
+                + "if { kill -0 $p 2>/dev/null && tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | grep -qx \"" + ENV_MARK
+                + "=$2\"; }; then tree $p; all=\"$all $t\"; echo @@killed $p; fi; rm -f \"$f\"; done; t=$all; stoptree; true; }; ";
     }
 
     /** Status of {@link #awaitOwnListener}: the server is the one listening on the port. */

@@ -1,0 +1,309 @@
+package io.iperf3j.session.internal;
+
+import io.iperf3j.session.Connection;
+import io.iperf3j.session.ConnectionError;
+import io.iperf3j.session.IperfCommandError;
+import io.iperf3j.session.RemoteProcess;
+import io.iperf3j.session.Shell;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One controller's agent on one host: {@code host-agent.sh} on a channel of its own, for as long as the
+ * controller's connection lives. It holds what must be known on the host rather than on a controller,
+ * where another controller (a monitoring box's schedule, an engineer's run of the same plan) can see it:
+ * <ul>
+ * <li>that this controller's runs on the host are alive: a lock on its state directory's {@code live.lock};
+ * at its start it cleans up after every controller whose lock nobody holds any more (its marked processes
+ * killed, its directory removed), and never touches a live one's;</li>
+ * <li>the host's throughput slot: a lock on {@code slots/<host key>.lock}, taken and given back per test.</li>
+ * </ul>
+ * Both are {@code flock}s held by the agent's shell, so the kernel drops them when the agent ends: at the
+ * end of its input, which comes when this side closes it or when the controller or its connection dies.
+ * A dead controller therefore frees its hosts and leaves no iperf behind (the agent kills its owner's
+ * processes on the way out). As perfSONAR keeps a host's schedule on the host, for the same reason.
+ *
+ * <p>Why a shell and {@code flock(1)}, not a daemon: the hosts have nothing but sshd and a shell (BusyBox
+ * has {@code flock} too); a lock that a process holds needs no state that could be left behind.
+ *
+ * <p>Threads: {@link #take}, {@link #give} and {@link #close} may be called from any thread, one at a time
+ * (a lock); a virtual thread per agent process reads its replies into a queue, another drains its stderr.
+ */
+public final class HostAgent implements AutoCloseable {
+    /** How long the agent may take to start: a login, and a clean-up whose kills wait up to 3 s. */
+    static final Duration READY_WAIT = Duration.ofSeconds(60);
+    /** How long one reply may take (a round trip and one {@code flock} process). */
+    static final Duration REPLY_WAIT = Duration.ofSeconds(15);
+    /** The most of the agent's stderr kept for an error message. */
+    private static final int MAX_STDERR = 2048;
+    private static final String BODY = load();
+
+    private final Connection connection;
+    private final String host;
+    private final String owner;
+    private final String slotKey;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<String> cleaned = new ArrayList<>();
+    private boolean unsupported;
+    private boolean closed;
+    private Running running;
+
+    /** A started agent process: its input, its replies (empty at its end) and its stderr so far. */
+    private record Running(RemoteProcess process, OutputStream in, BlockingQueue<Optional<String>> replies, StringBuilder stderr) {
+    }
+
+    /**
+     * @param connection the host's connection
+     * @param host the host's name in messages (the node id)
+     * @param owner this controller's name for the host ({@link RemoteScripts#owner})
+     * @param slotKey the host's slot key (its test address, lower case): two node ids on one address share it
+     */
+    public HostAgent(Connection connection, String host, String owner, String slotKey) {
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.host = Objects.requireNonNull(host, "host");
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.slotKey = Objects.requireNonNull(slotKey, "slotKey");
+    }
+
+    /** The whole script an agent for {@code owner} and {@code slotKey} runs (before the connection's wrapper). */
+    public static String script(String owner, String slotKey) {
+        return "root=" + Shell.quote(RemoteScripts.STATE_ROOT) + "; owner=" + Shell.quote(owner) + "; slot="
+                + Shell.quote(HostSlots.fileName(slotKey)) + "; " + RemoteScripts.cleanOwnerFunction() + "\n" + BODY;
+    }
+
+    /** The agent's script as the project keeps it ({@code host-agent.sh}), for checks such as shellcheck. */
+    public static String body() {
+        return BODY;
+    }
+
+    /**
+     * Takes the host's throughput slot on the host.
+     *
+     * @return true when taken (or when this connection cannot run an agent: the controller's own slots then
+     *         stand alone), false when another controller's test holds it
+     * @throws ConnectionError if the agent cannot be started (the host cannot be reached or logged into), or
+     *         stops answering twice in a row
+     * @throws IperfCommandError if the host cannot run the agent (no {@code flock}, no state directory)
+     */
+    public boolean take() throws ConnectionError, IperfCommandError, InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            for (int attempt = 0;; attempt++) {
+                Running r = started();
+                if (r == null) {
+                    return true;
+                }
+                Optional<String> reply = ask(r, "take");
+                if (reply.isPresent()) {
+                    return switch (reply.get()) {
+                        case "@@taken" -> true;
+                        case "@@busy" -> false;
+                        default -> throw new IperfCommandError("the session's agent on " + host + ": " + reply.get());
+                    };
+                }
+                // it ended (its connection was lost, or the host killed it) or stopped answering: once more, anew
+                String why = why(r);
+                end(r);
+                if (attempt > 0) {
+                    throw new ConnectionError("the session's agent on " + host + " (" + connection.describe()
+                            + ") did not answer" + why);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts the agent if it does not run (which cleans up after the controllers gone from the host); does
+     * nothing on a connection that cannot run one.
+     *
+     * @throws ConnectionError if the host cannot be reached or logged into
+     * @throws IperfCommandError if the host cannot run the agent
+     */
+    public void start() throws ConnectionError, IperfCommandError, InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            started();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives the host's slot back (an agent that no longer answers has given it back with its end). */
+    public void give() throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            Running r = running;
+            if (r != null && ask(r, "give").filter("@@given"::equals).isEmpty()) {
+                end(r);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The owners (controllers gone from this host) whose leftovers the agent's start cleaned up; each told once. */
+    public List<String> takeCleaned() {
+        lock.lock();
+        try {
+            List<String> c = List.copyOf(cleaned);
+            cleaned.clear();
+            return c;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the agent: its input closed, it kills what its owner still runs on the host, removes its state
+     * directory and exits; waited for up to 5 s, then its channel is dropped (the host sees the end of input
+     * all the same). Later calls do nothing; a {@link #take} after it starts no agent.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            Running r = running;
+            if (r == null) {
+                return;
+            }
+            try {
+                r.in().close();
+                r.process().waitFor(Duration.ofSeconds(5));
+            } catch (IOException | ConnectionError e) {
+                // the channel is gone, and with it the agent's input
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            end(r);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The running agent, started if none runs; null when the connection cannot run one. */
+    private Running started() throws ConnectionError, IperfCommandError, InterruptedException {
+        if (running != null) {
+            return running;
+        }
+        if (unsupported || closed) {
+            return null;
+        }
+        RemoteProcess p;
+        try {
+            p = connection.startWithInput(script(owner, slotKey));
+        } catch (UnsupportedOperationException e) {
+            unsupported = true;
+            return null;
+        }
+        Running r = new Running(p, p.stdin(), new LinkedBlockingQueue<>(), new StringBuilder());
+        Thread.ofVirtual().name("agent-out-" + host).start(() -> readLines(p.stdout(), r.replies()));
+        Thread.ofVirtual().name("agent-err-" + host).start(() -> drain(p.stderr(), r.stderr()));
+        long deadline = System.nanoTime() + READY_WAIT.toNanos();
+        while (true) {
+            Optional<String> line = r.replies().poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null || line.isEmpty()) {
+                String why = why(r);
+                end(r);
+                throw new ConnectionError("the session's agent on " + host + " (" + connection.describe() + ") did not start"
+                        + (line == null ? " within " + READY_WAIT.toSeconds() + " s" : "") + why);
+            }
+            String l = line.get();
+            if (l.equals("@@ready")) {
+                running = r;
+                return r;
+            }
+            if (l.startsWith("@@cleaned ")) {
+                cleaned.add(l.substring("@@cleaned ".length()));
+            } else if (l.startsWith("@@error ")) {
+                end(r);
+                throw new IperfCommandError("the session's agent on " + host + ": " + l.substring("@@error ".length()));
+            }
+        }
+    }
+
+    /** Sends one command; its reply, or empty when the agent ended or did not answer in time. */
+    private Optional<String> ask(Running r, String command) throws InterruptedException {
+        try {
+            r.in().write((command + "\n").getBytes(StandardCharsets.US_ASCII));
+            r.in().flush();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        Optional<String> reply = r.replies().poll(REPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        return reply == null ? Optional.empty() : reply;
+    }
+
+    /** Drops the agent's channel; the host sees the end of its input and the agent lets go of its locks. */
+    private void end(Running r) {
+        r.process().close();
+        if (running == r) {
+            running = null;
+        }
+    }
+
+    /** ": " and the agent's last stderr, or nothing. */
+    private static String why(Running r) {
+        synchronized (r.stderr()) {
+            String s = r.stderr().toString().strip();
+            return s.isEmpty() ? "" : ": " + s;
+        }
+    }
+
+    private static void readLines(InputStream in, BlockingQueue<Optional<String>> sink) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null;) {
+                if (line.length() <= 4096) {
+                    sink.add(Optional.of(line));
+                }
+            }
+        } catch (IOException e) {
+            // the channel is gone: its end follows
+        } finally {
+            sink.add(Optional.empty());
+        }
+    }
+
+    private static void drain(InputStream in, StringBuilder sink) {
+        byte[] buf = new byte[1024];
+        try (in) {
+            for (int n; (n = in.read(buf)) >= 0;) {
+                synchronized (sink) {
+                    sink.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                    if (sink.length() > MAX_STDERR) {
+                        sink.delete(0, sink.length() - MAX_STDERR);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the channel is gone
+        }
+    }
+
+    private static String load() {
+        try (InputStream in = HostAgent.class.getResourceAsStream("host-agent.sh")) {
+            if (in == null) {
+                throw new IllegalStateException("host-agent.sh is missing from the session module");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
