@@ -14,6 +14,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The per-option rules of 3.12's {@code iperf_parse_arguments}, and the state of one
@@ -115,6 +116,39 @@ final class CommandLineSpec {
 
     private static Stop outOfRange(String option, String value) {
         return new Stop(parameterError(ErrorCode.VALUE_RANGE.text() + ": " + option + " " + value));
+    }
+
+    /**
+     * iperf3's {@code atoi}, for a value that is wholly a decimal number only (issue 46): atoi reads
+     * {@code abc} as 0 and {@code 1x} as 1, so {@code -t abc} ran a test without end and {@code -P 2x}
+     * two streams. Anything else is refused with the option's own error, the one its out-of-range
+     * numbers get, as iperf3 words it.
+     */
+    private static int atoi(String v, Supplier<Stop> refusal) {
+        if (!CNumbers.isWholeInteger(v)) {
+            throw refusal.get();
+        }
+        return CNumbers.atoi(v);
+    }
+
+    /** iperf3's {@code atof}, for a value that is wholly a number only; see {@link #atoi(String, Supplier)}. */
+    private static double atof(String v, Supplier<Stop> refusal) {
+        if (!CNumbers.isWholeDouble(v)) {
+            throw refusal.get();
+        }
+        return CNumbers.atof(v);
+    }
+
+    /**
+     * iperf3's {@code strtol(v, &end, 0)} (hex and octal too), for a value that is wholly a number only:
+     * 3.12 refuses no digits at all but takes {@code 1x} as 1.
+     */
+    private static int strtol(String v, Supplier<Stop> refusal) {
+        CNumbers.LongScan scan = CNumbers.strtol(v, 0);
+        if (scan.end() == 0 || scan.end() != v.length()) {
+            throw refusal.get();
+        }
+        return (int) scan.value(); // stored in an int before 3.12 checks it
     }
 
     private static Path path(String option, String value) {
@@ -230,7 +264,7 @@ final class CommandLineSpec {
             portRange(v.substring(0, dash), v.substring(dash + 1));
             return;
         }
-        int port = CNumbers.atoi(v);
+        int port = atoi(v, () -> fail(ErrorCode.BAD_PORT));
         if (port < 1 || port > 65535) {
             throw fail(ErrorCode.BAD_PORT);
         }
@@ -277,7 +311,7 @@ final class CommandLineSpec {
     }
 
     void interval(String v) {
-        double interval = CNumbers.atof(v);
+        double interval = atof(v, () -> fail(ErrorCode.INTERVAL));
         // NaN passes 3.12's comparisons; iperf3j rejects it.
         if (Double.isNaN(interval) || ((interval < MIN_INTERVAL || interval > MAX_INTERVAL) && interval != 0)) {
             throw fail(ErrorCode.INTERVAL);
@@ -343,7 +377,7 @@ final class CommandLineSpec {
         int slash = v.indexOf('/');
         if (slash >= 0) {
             rate = v.substring(0, slash);
-            int burst = CNumbers.atoi(v.substring(slash + 1));
+            int burst = atoi(v.substring(slash + 1), () -> fail(ErrorCode.BURST));
             if (burst <= 0 || burst > MAX_BURST) {
                 throw fail(ErrorCode.BURST);
             }
@@ -363,7 +397,7 @@ final class CommandLineSpec {
         int slash = v.indexOf('/');
         if (slash >= 0) {
             rate = v.substring(0, slash);
-            double window = CNumbers.atof(v.substring(slash + 1));
+            double window = atof(v.substring(slash + 1), () -> fail(ErrorCode.TOTAL_INTERVAL));
             if (Double.isNaN(window) || (window != 0 && (window < MIN_INTERVAL || window > MAX_INTERVAL))) {
                 throw fail(ErrorCode.TOTAL_INTERVAL);
             }
@@ -378,7 +412,7 @@ final class CommandLineSpec {
     }
 
     void time(String v) {
-        int duration = CNumbers.atoi(v);
+        int duration = atoi(v, () -> fail(ErrorCode.DURATION_RANGE));
         // 3.12 only rejects > 86400; iperf3j (like 3.17+) also rejects negative durations.
         if (duration < 0 || duration > MAX_TIME) {
             throw fail(ErrorCode.DURATION_RANGE);
@@ -410,7 +444,7 @@ final class CommandLineSpec {
     }
 
     void parallel(String v) {
-        int streams = CNumbers.atoi(v);
+        int streams = atoi(v, () -> outOfRange("-P", v));
         if (streams > MAX_STREAMS) {
             throw fail(ErrorCode.NUM_STREAMS);
         }
@@ -463,7 +497,7 @@ final class CommandLineSpec {
     }
 
     void cport(String v) {
-        int port = CNumbers.atoi(v);
+        int port = atoi(v, () -> fail(ErrorCode.BAD_PORT));
         if (port < 1 || port > 65535) {
             throw fail(ErrorCode.BAD_PORT);
         }
@@ -471,7 +505,7 @@ final class CommandLineSpec {
     }
 
     void setMss(String v) {
-        int mss = CNumbers.atoi(v);
+        int mss = atoi(v, () -> outOfRange("-M", v));
         if (mss > MAX_MSS) {
             throw fail(ErrorCode.MSS);
         }
@@ -496,9 +530,8 @@ final class CommandLineSpec {
     }
 
     void tos(String v) {
-        CNumbers.LongScan scan = CNumbers.strtol(v, 0);
-        int tos = (int) scan.value(); // stored in an int before 3.12 checks it
-        if (scan.end() == 0 || tos < 0 || tos > 255) {
+        int tos = strtol(v, () -> fail(ErrorCode.BAD_TOS));
+        if (tos < 0 || tos > 255) {
             throw fail(ErrorCode.BAD_TOS);
         }
         b.tos(tos);
@@ -520,9 +553,8 @@ final class CommandLineSpec {
     }
 
     void flowlabel(String v) {
-        CNumbers.LongScan scan = CNumbers.strtol(v, 0);
-        int label = (int) scan.value();
-        if (scan.end() == 0 || label < 1 || label > MAX_FLOWLABEL) {
+        int label = strtol(v, () -> fail(ErrorCode.SET_FLOW));
+        if (label < 1 || label > MAX_FLOWLABEL) {
             throw fail(ErrorCode.SET_FLOW);
         }
         b.flowLabel(label);
@@ -535,7 +567,7 @@ final class CommandLineSpec {
     }
 
     void omit(String v) {
-        int omit = CNumbers.atoi(v);
+        int omit = atoi(v, () -> fail(ErrorCode.OMIT));
         if (omit < 0 || omit > MAX_OMIT) {
             throw fail(ErrorCode.OMIT);
         }
@@ -557,15 +589,14 @@ final class CommandLineSpec {
     }
 
     void affinity(String v) {
-        CNumbers.LongScan scan = CNumbers.strtol(v, 0);
-        int cpu = (int) scan.value();
-        if (scan.end() == 0 || cpu < 0 || cpu > MAX_AFFINITY) {
+        int comma = v.indexOf(',');
+        int cpu = strtol(comma < 0 ? v : v.substring(0, comma), () -> fail(ErrorCode.AFFINITY));
+        if (cpu < 0 || cpu > MAX_AFFINITY) {
             throw fail(ErrorCode.AFFINITY);
         }
         String affinity = Integer.toString(cpu);
-        int comma = v.indexOf(',');
         if (comma >= 0) {
-            int serverCpu = CNumbers.atoi(v.substring(comma + 1));
+            int serverCpu = atoi(v.substring(comma + 1), () -> fail(ErrorCode.AFFINITY));
             if (serverCpu < 0 || serverCpu > MAX_AFFINITY) {
                 throw fail(ErrorCode.AFFINITY);
             }
@@ -647,7 +678,7 @@ final class CommandLineSpec {
     }
 
     void timeSkewThreshold(String v) {
-        int threshold = CNumbers.atoi(v);
+        int threshold = atoi(v, () -> fail(ErrorCode.SKEW_THRESHOLD));
         if (threshold <= 0) {
             throw fail(ErrorCode.SKEW_THRESHOLD);
         }
@@ -684,7 +715,7 @@ final class CommandLineSpec {
     }
 
     void idleTimeout(String v) {
-        int seconds = CNumbers.atoi(v);
+        int seconds = atoi(v, () -> fail(ErrorCode.IDLE_TIMEOUT));
         if (seconds <= 0 || seconds > MAX_TIME) {
             throw fail(ErrorCode.IDLE_TIMEOUT);
         }
@@ -693,7 +724,7 @@ final class CommandLineSpec {
     }
 
     void rcvTimeout(String v) {
-        int millis = CNumbers.atoi(v);
+        int millis = atoi(v, () -> fail(ErrorCode.RCV_TIMEOUT));
         if (millis < MIN_RCV_TIMEOUT_MS || millis > MAX_TIMEOUT_MS) {
             throw fail(ErrorCode.RCV_TIMEOUT);
         }
@@ -702,7 +733,7 @@ final class CommandLineSpec {
     }
 
     void sndTimeout(String v) {
-        int millis = CNumbers.atoi(v);
+        int millis = atoi(v, () -> fail(ErrorCode.SND_TIMEOUT));
         if (millis < 0 || millis > MAX_TIMEOUT_MS) {
             throw fail(ErrorCode.SND_TIMEOUT);
         }
@@ -743,7 +774,7 @@ final class CommandLineSpec {
     }
 
     void maxConcurrent(String v) {
-        int max = CNumbers.atoi(v);
+        int max = atoi(v, () -> fail(ErrorCode.MAX_CONCURRENT));
         if (max < 1 || max > MAX_CONCURRENT_LIMIT) {
             throw fail(ErrorCode.MAX_CONCURRENT);
         }
@@ -754,7 +785,7 @@ final class CommandLineSpec {
 
     /** {@code --total-rate}: iperf3's rate suffixes (decimal: 1600M is 1.6e9 bits/s), above 0. */
     void coolDown(String v) {
-        int seconds = CNumbers.atoi(v);
+        int seconds = atoi(v, () -> fail(ErrorCode.COOL_DOWN));
         if (seconds < 0 || seconds > MAX_TIME) {
             throw fail(ErrorCode.COOL_DOWN);
         }
@@ -773,7 +804,7 @@ final class CommandLineSpec {
     }
 
     void queue(String v) {
-        int n = CNumbers.atoi(v);
+        int n = atoi(v, () -> fail(ErrorCode.QUEUE));
         if (n < 0 || n > MAX_QUEUE) {
             throw fail(ErrorCode.QUEUE);
         }
@@ -783,7 +814,7 @@ final class CommandLineSpec {
     }
 
     void queueTimeout(String v) {
-        int seconds = CNumbers.atoi(v);
+        int seconds = atoi(v, () -> fail(ErrorCode.QUEUE_TIMEOUT));
         if (seconds < 1 || seconds > MAX_TIME) {
             throw fail(ErrorCode.QUEUE_TIMEOUT);
         }
@@ -792,7 +823,7 @@ final class CommandLineSpec {
     }
 
     void maxPerClient(String v) {
-        int max = CNumbers.atoi(v);
+        int max = atoi(v, () -> fail(ErrorCode.MAX_PER_CLIENT));
         if (max < 0 || max > MAX_PER_CLIENT_LIMIT) {
             throw fail(ErrorCode.MAX_PER_CLIENT);
         }
@@ -840,7 +871,7 @@ final class CommandLineSpec {
     }
 
     void serverMaxDuration(String v) {
-        int seconds = CNumbers.atoi(v);
+        int seconds = atoi(v, () -> fail(ErrorCode.SERVER_MAX_DURATION));
         if (seconds < 0 || seconds > MAX_TIME) {
             throw fail(ErrorCode.SERVER_MAX_DURATION);
         }
@@ -882,9 +913,11 @@ final class CommandLineSpec {
     void latency(String v) {
         int ms = DEFAULT_LATENCY_MS;
         if (v != null) {
-            ms = CNumbers.atoi(v);
+            Supplier<Stop> refusal = () -> new Stop(parameterError("latency probe interval must be 1.."
+                    + MAX_LATENCY_MS + " ms: --latency=" + v));
+            ms = atoi(v, refusal);
             if (ms < 1 || ms > MAX_LATENCY_MS) {
-                throw new Stop(parameterError("latency probe interval must be 1.." + MAX_LATENCY_MS + " ms: --latency=" + v));
+                throw refusal.get();
             }
         }
         b.latencyMs(ms);
@@ -911,13 +944,13 @@ final class CommandLineSpec {
         if (v != null) {
             String[] parts = v.split("/", 3);
             if (parts.length > 2 && !parts[2].isEmpty()) {
-                count = CNumbers.atoi(parts[2]);
+                count = atoi(parts[2], () -> fail(ErrorCode.CNTL_KA));
             }
             if (parts.length > 1 && !parts[1].isEmpty()) {
-                interval = CNumbers.atoi(parts[1]);
+                interval = atoi(parts[1], () -> fail(ErrorCode.CNTL_KA));
             }
             if (!parts[0].isEmpty()) {
-                idle = CNumbers.atoi(parts[0]);
+                idle = atoi(parts[0], () -> fail(ErrorCode.CNTL_KA));
             }
         }
         if (idle != 0 && (long) idle <= (long) count * interval) {
