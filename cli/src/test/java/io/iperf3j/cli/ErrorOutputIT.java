@@ -130,6 +130,25 @@ class ErrorOutputIT {
         }
     }
 
+    /**
+     * Issue 46: {@code --total-rate} is iperf3j's own, so it does not take iperf3's leniency: {@code 10Q}
+     * started a server held to 10 bit/s, {@code 50} one held to 50 bit/s. Both are refused at once, with why.
+     */
+    @Test
+    void totalRateRefusesAnUnknownSuffixAndARateBelowOneKbit() {
+        String[][] cases = {{"10Q", "--total-rate 10Q: invalid unit value or suffix (K, M, G or T)"},
+            {"50", "--total-rate 50: below 1 kbit/s; did you mean 50M?"}};
+        for (String[] c : cases) {
+            List<String> args = List.of("-s", "-p", Integer.toString(FreePorts.next()), "--total-rate", c[0]);
+            try (Iperf3Process us = JarProcess.start(List.of(), args)) {
+                assertThat(us.waitFor(END)).as("exit status of %s (-1: still serving)", args).isEqualTo(1);
+                assertThat(us.stdout()).isEmpty();
+                assertThat(us.stderr()).isEqualTo("iperf3j: parameter error - " + c[1] + "\n\n"
+                        + "Usage: iperf3j [-s|-c host] [options]\nTry `iperf3j --help' for more information.\n");
+            }
+        }
+    }
+
     @Test
     void helpIsStillTheWholeHelpOnStdout() {
         try (Iperf3Process ours = JarProcess.start(List.of(), List.of("--help"))) {

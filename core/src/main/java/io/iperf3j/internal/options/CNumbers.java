@@ -138,6 +138,19 @@ final class CNumbers {
         return end > 0 && end == s.length();
     }
 
+    /**
+     * Whether {@code s} is one number and at most one of iperf3's suffix letters ({@code k K m M g G t T}),
+     * nothing else: what {@code unit_atof} reads without ignoring a character ({@code "10Q"} and
+     * {@code "10Mbit"} are not).
+     */
+    static boolean isNumberWithUnit(String s) {
+        int end = strtod(s).end();
+        if (end == 0) {
+            return false;
+        }
+        return end == s.length() || (end == s.length() - 1 && "kKmMgGtT".indexOf(s.charAt(end)) >= 0);
+    }
+
     /** {@code strtod} (C locale): decimal or hexadecimal floating point, {@code inf[inity]}, {@code nan[(...)]}. */
     static DoubleScan strtod(String s) {
         return scanDouble(s, false);

@@ -51,6 +51,7 @@ final class CommandLineSpec {
     private static final int MAX_QUEUE = 4096;
     private static final int DEFAULT_LATENCY_MS = 10;
     private static final int MAX_LATENCY_MS = 1000;
+    private static final long MIN_TOTAL_RATE = 1000;
 
     /** Ends the parse with a result; thrown from setters and {@link #finish()}. */
     static final class Stop extends RuntimeException {
@@ -783,7 +784,6 @@ final class CommandLineSpec {
         serverFlag = true;
     }
 
-    /** {@code --total-rate}: iperf3's rate suffixes (decimal: 1600M is 1.6e9 bits/s), above 0. */
     void coolDown(String v) {
         int seconds = atoi(v, () -> fail(ErrorCode.COOL_DOWN));
         if (seconds < 0 || seconds > MAX_TIME) {
@@ -793,10 +793,24 @@ final class CommandLineSpec {
         serverFlag = true;
     }
 
+    /**
+     * {@code --total-rate}: iperf3's decimal rate suffixes (1600M is 1.6e9 bits/s), above 0. iperf3j's own
+     * option, so stricter than iperf3's {@code unit_atof_rate} (issue 46): an unknown suffix is refused
+     * ({@code 10Q} was a server held to 10 bit/s), and so is a rate below 1 kbit/s, which no link is
+     * shared at and which is most likely a forgotten suffix ({@code --total-rate 50}).
+     */
     void totalRate(String v) {
+        if (!CNumbers.isNumberWithUnit(v)) {
+            throw new Stop(parameterError("--total-rate " + v + ": " + ErrorCode.TOTAL_RATE_UNIT.text()));
+        }
         long bits = CNumbers.toUint64Bits(CNumbers.unitAtofRate(v));
         if (bits <= 0) {
             throw fail(ErrorCode.TOTAL_RATE_RANGE);
+        }
+        if (bits < MIN_TOTAL_RATE) {
+            boolean noSuffix = CNumbers.isWholeDouble(v);
+            throw new Stop(parameterError("--total-rate " + v + ": " + ErrorCode.TOTAL_RATE_LOW.text()
+                    + (noSuffix ? "; did you mean " + v.strip() + "M?" : "")));
         }
         b.totalRate(bits);
         totalRateGiven = true;
