@@ -334,7 +334,7 @@ final class ClientSession extends TestSession {
         reporter.onConnect();
     }
 
-    private void createStreams() throws IperfException {
+    private void createStreams() throws IperfException, IOException {
         List<Direction> directions = new ArrayList<>();
         switch (rec.mode) {
             case SENDER -> repeat(directions, Direction.SENDER, rec.parallel);
@@ -365,9 +365,19 @@ final class ClientSession extends TestSession {
             int cport = local.cport() > 0 ? local.cport() + i : 0;
             Direction d = directions.get(i);
             TransferBudget budget = d == Direction.SENDER ? sendBudget : receiveBudget;
-            DataStream s = rec.protocol == Transport.UDP
-                    ? UdpStreams.connect(local, server, id, socketNumber, d, cport, rec, budget, reporter, printer, this::wake)
-                    : factory.connectTcp(server, cookie, id, socketNumber, d, cport, rec, budget, reporter);
+            DataStream s;
+            try {
+                s = rec.protocol == Transport.UDP
+                        ? UdpStreams.connect(local, server, id, socketNumber, d, cport, rec, budget, reporter, printer,
+                                this::wake, this::cancelRequested)
+                        : factory.connectTcp(server, cookie, id, socketNumber, d, cport, rec, budget, reporter);
+            } catch (IperfException e) {
+                if (e.code() != ErrorCode.CLIENT_TERM) {
+                    throw e;
+                }
+                onCancel(); // a signal while a UDP stream waited for its reply: ends the test as in any phase
+                return;
+            }
             streams.add(s);
             rec.streams.add(s.record);
             reporter.onStreamConnected(s.record);
