@@ -97,6 +97,58 @@ class ErrorOutputIT {
         }
     }
 
+    /**
+     * Issue 46: iperf3's atoi read {@code -t abc} as 0, a test without end, and {@code -t 1x} as 1 (3.12 and
+     * 3.21 still do). A value that is not wholly a number is refused as an out-of-range one is: the option's
+     * own error, in 3.21's words, message and short usage on stderr, exit status 1, at once.
+     */
+    @Test
+    void notANumberIsRefusedWithTheOptionsOwnError() {
+        // each: our value, and one 3.21 refuses with the same error
+        String[][] cases = {{"-t", "abc", "-1"}, {"-t", "1x", "86401"}, {"-p", "5201x", "0"},
+            {"-i", "abc", "61"}, {"--cport", "x", "0"}};
+        for (String[] c : cases) {
+            List<String> ours = List.of("-c", "127.0.0.1", c[0], c[1]);
+            List<String> theirs = List.of("-c", "127.0.0.1", c[0], c[2]);
+            try (Iperf3Process v321 = Iperf3Process.iperf3(Iperf3Binary.V3_21, theirs);
+                    Iperf3Process us = JarProcess.start(List.of(), ours)) {
+                assertThat(us.waitFor(END)).as("exit status of %s", ours).isEqualTo(v321.waitFor(END)).isEqualTo(1);
+                assertThat(us.stdout()).as("stdout of %s", ours).isEmpty();
+                assertThat(us.stderr()).as("stderr of %s", ours)
+                        .startsWith("iperf3j: parameter error - ")
+                        .isEqualTo(v321.stderr().replace(Iperf3Binary.V3_21.path + ": ", "iperf3: ")
+                                .replace("iperf3", "iperf3j"));
+            }
+        }
+        // where 3.21's words differ from 3.12's (-O) or iperf3j's own (-P 0), the error of a bad number
+        for (String[] c : new String[][] {{"-P", "2x", "value out of range: -P 2x"}, {"-O", "x", "bogus value for --omit"}}) {
+            try (Iperf3Process us = JarProcess.start(List.of(), List.of("-c", "127.0.0.1", c[0], c[1]))) {
+                assertThat(us.waitFor(END)).isEqualTo(1);
+                assertThat(us.stderr()).isEqualTo("iperf3j: parameter error - " + c[2] + "\n\n"
+                        + "Usage: iperf3j [-s|-c host] [options]\nTry `iperf3j --help' for more information.\n");
+            }
+        }
+    }
+
+    /**
+     * Issue 46: {@code --total-rate} is iperf3j's own, so it does not take iperf3's leniency: {@code 10Q}
+     * started a server held to 10 bit/s, {@code 50} one held to 50 bit/s. Both are refused at once, with why.
+     */
+    @Test
+    void totalRateRefusesAnUnknownSuffixAndARateBelowOneKbit() {
+        String[][] cases = {{"10Q", "--total-rate 10Q: invalid unit value or suffix (K, M, G or T)"},
+            {"50", "--total-rate 50: below 1 kbit/s; did you mean 50M?"}};
+        for (String[] c : cases) {
+            List<String> args = List.of("-s", "-p", Integer.toString(FreePorts.next()), "--total-rate", c[0]);
+            try (Iperf3Process us = JarProcess.start(List.of(), args)) {
+                assertThat(us.waitFor(END)).as("exit status of %s (-1: still serving)", args).isEqualTo(1);
+                assertThat(us.stdout()).isEmpty();
+                assertThat(us.stderr()).isEqualTo("iperf3j: parameter error - " + c[1] + "\n\n"
+                        + "Usage: iperf3j [-s|-c host] [options]\nTry `iperf3j --help' for more information.\n");
+            }
+        }
+    }
+
     @Test
     void helpIsStillTheWholeHelpOnStdout() {
         try (Iperf3Process ours = JarProcess.start(List.of(), List.of("--help"))) {

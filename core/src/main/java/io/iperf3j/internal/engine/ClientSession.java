@@ -126,8 +126,12 @@ final class ClientSession extends TestSession {
             }
             ch.configureBlocking(false);
             boolean connected = ch.connect(server);
-            if (!connected) {
-                waitForConnect(ch);
+            if (!connected && !waitForConnect(ch)) {
+                // A signal while connecting ends the client as in any other phase: iperf3's longjmp out of
+                // connect() gives "interrupt - the client has terminated" (issue 46), not the connect's EINTR.
+                ch.close();
+                cancelled = true;
+                throw new IperfException(ErrorCode.CLIENT_TERM);
             }
         } catch (IOException e) {
             ch.close();
@@ -165,8 +169,11 @@ final class ClientSession extends TestSession {
         }
     }
 
-    /** Waits for a non-blocking connect, honouring {@code --connect-timeout} and cancellation. */
-    private void waitForConnect(SocketChannel ch) throws IOException {
+    /**
+     * Waits for a non-blocking connect, honouring {@code --connect-timeout}; false when {@link #cancel()}
+     * came first (it wakes the select at once).
+     */
+    private boolean waitForConnect(SocketChannel ch) throws IOException {
         long timeoutNanos = local.connectTimeoutMs() > 0 ? local.connectTimeoutMs() * 1_000_000L : Long.MAX_VALUE;
         long deadline = System.nanoTime() + Math.min(timeoutNanos, Long.MAX_VALUE / 4);
         try (Selector s = Selector.open()) {
@@ -177,11 +184,11 @@ final class ClientSession extends TestSession {
                     throw new java.net.ConnectException("Connection timed out");
                 }
                 if (cancelRequested()) {
-                    throw new java.net.ConnectException("Interrupted system call");
+                    return false;
                 }
-                s.select(Math.min(200, Math.max(1, left / 1_000_000)));
+                s.select(Math.min(50, Math.max(1, left / 1_000_000))); // a signal is seen within 50 ms
                 if (ch.finishConnect()) {
-                    return;
+                    return true;
                 }
             }
         }
@@ -327,7 +334,7 @@ final class ClientSession extends TestSession {
         reporter.onConnect();
     }
 
-    private void createStreams() throws IperfException {
+    private void createStreams() throws IperfException, IOException {
         List<Direction> directions = new ArrayList<>();
         switch (rec.mode) {
             case SENDER -> repeat(directions, Direction.SENDER, rec.parallel);
@@ -358,9 +365,19 @@ final class ClientSession extends TestSession {
             int cport = local.cport() > 0 ? local.cport() + i : 0;
             Direction d = directions.get(i);
             TransferBudget budget = d == Direction.SENDER ? sendBudget : receiveBudget;
-            DataStream s = rec.protocol == Transport.UDP
-                    ? UdpStreams.connect(local, server, id, socketNumber, d, cport, rec, budget, reporter, printer, this::wake)
-                    : factory.connectTcp(server, cookie, id, socketNumber, d, cport, rec, budget, reporter);
+            DataStream s;
+            try {
+                s = rec.protocol == Transport.UDP
+                        ? UdpStreams.connect(local, server, id, socketNumber, d, cport, rec, budget, reporter, printer,
+                                this::wake, this::cancelRequested)
+                        : factory.connectTcp(server, cookie, id, socketNumber, d, cport, rec, budget, reporter);
+            } catch (IperfException e) {
+                if (e.code() != ErrorCode.CLIENT_TERM) {
+                    throw e;
+                }
+                onCancel(); // a signal while a UDP stream waited for its reply: ends the test as in any phase
+                return;
+            }
             streams.add(s);
             rec.streams.add(s.record);
             reporter.onStreamConnected(s.record);

@@ -116,6 +116,41 @@ final class CNumbers {
         return (int) strtol(s, 10).value();
     }
 
+    /**
+     * Whether {@code atoi} reads the whole of {@code s}: white space, a sign, at least one decimal digit
+     * and nothing after ({@code "abc"}, {@code "1x"}, {@code "0x10"} and {@code ""} are not).
+     */
+    static boolean isWholeInteger(String s) {
+        int i = skipSpace(s, 0);
+        if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            i++;
+        }
+        int start = i;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+        }
+        return i > start && i == s.length();
+    }
+
+    /** Whether {@code strtod} reads the whole of {@code s} as one number ({@code "1x"} and {@code ""} are not). */
+    static boolean isWholeDouble(String s) {
+        int end = strtod(s).end();
+        return end > 0 && end == s.length();
+    }
+
+    /**
+     * Whether {@code s} is one number and at most one of iperf3's suffix letters ({@code k K m M g G t T}),
+     * nothing else: what {@code unit_atof} reads without ignoring a character ({@code "10Q"} and
+     * {@code "10Mbit"} are not).
+     */
+    static boolean isNumberWithUnit(String s) {
+        int end = strtod(s).end();
+        if (end == 0) {
+            return false;
+        }
+        return end == s.length() || (end == s.length() - 1 && "kKmMgGtT".indexOf(s.charAt(end)) >= 0);
+    }
+
     /** {@code strtod} (C locale): decimal or hexadecimal floating point, {@code inf[inity]}, {@code nan[(...)]}. */
     static DoubleScan strtod(String s) {
         return scanDouble(s, false);

@@ -14,6 +14,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The per-option rules of 3.12's {@code iperf_parse_arguments}, and the state of one
@@ -50,6 +51,7 @@ final class CommandLineSpec {
     private static final int MAX_QUEUE = 4096;
     private static final int DEFAULT_LATENCY_MS = 10;
     private static final int MAX_LATENCY_MS = 1000;
+    private static final long MIN_TOTAL_RATE = 1000;
 
     /** Ends the parse with a result; thrown from setters and {@link #finish()}. */
     static final class Stop extends RuntimeException {
@@ -115,6 +117,39 @@ final class CommandLineSpec {
 
     private static Stop outOfRange(String option, String value) {
         return new Stop(parameterError(ErrorCode.VALUE_RANGE.text() + ": " + option + " " + value));
+    }
+
+    /**
+     * iperf3's {@code atoi}, for a value that is wholly a decimal number only (issue 46): atoi reads
+     * {@code abc} as 0 and {@code 1x} as 1, so {@code -t abc} ran a test without end and {@code -P 2x}
+     * two streams. Anything else is refused with the option's own error, the one its out-of-range
+     * numbers get, as iperf3 words it.
+     */
+    private static int atoi(String v, Supplier<Stop> refusal) {
+        if (!CNumbers.isWholeInteger(v)) {
+            throw refusal.get();
+        }
+        return CNumbers.atoi(v);
+    }
+
+    /** iperf3's {@code atof}, for a value that is wholly a number only; see {@link #atoi(String, Supplier)}. */
+    private static double atof(String v, Supplier<Stop> refusal) {
+        if (!CNumbers.isWholeDouble(v)) {
+            throw refusal.get();
+        }
+        return CNumbers.atof(v);
+    }
+
+    /**
+     * iperf3's {@code strtol(v, &end, 0)} (hex and octal too), for a value that is wholly a number only:
+     * 3.12 refuses no digits at all but takes {@code 1x} as 1.
+     */
+    private static int strtol(String v, Supplier<Stop> refusal) {
+        CNumbers.LongScan scan = CNumbers.strtol(v, 0);
+        if (scan.end() == 0 || scan.end() != v.length()) {
+            throw refusal.get();
+        }
+        return (int) scan.value(); // stored in an int before 3.12 checks it
     }
 
     private static Path path(String option, String value) {
@@ -230,7 +265,7 @@ final class CommandLineSpec {
             portRange(v.substring(0, dash), v.substring(dash + 1));
             return;
         }
-        int port = CNumbers.atoi(v);
+        int port = atoi(v, () -> fail(ErrorCode.BAD_PORT));
         if (port < 1 || port > 65535) {
             throw fail(ErrorCode.BAD_PORT);
         }
@@ -277,7 +312,7 @@ final class CommandLineSpec {
     }
 
     void interval(String v) {
-        double interval = CNumbers.atof(v);
+        double interval = atof(v, () -> fail(ErrorCode.INTERVAL));
         // NaN passes 3.12's comparisons; iperf3j rejects it.
         if (Double.isNaN(interval) || ((interval < MIN_INTERVAL || interval > MAX_INTERVAL) && interval != 0)) {
             throw fail(ErrorCode.INTERVAL);
@@ -343,7 +378,7 @@ final class CommandLineSpec {
         int slash = v.indexOf('/');
         if (slash >= 0) {
             rate = v.substring(0, slash);
-            int burst = CNumbers.atoi(v.substring(slash + 1));
+            int burst = atoi(v.substring(slash + 1), () -> fail(ErrorCode.BURST));
             if (burst <= 0 || burst > MAX_BURST) {
                 throw fail(ErrorCode.BURST);
             }
@@ -363,7 +398,7 @@ final class CommandLineSpec {
         int slash = v.indexOf('/');
         if (slash >= 0) {
             rate = v.substring(0, slash);
-            double window = CNumbers.atof(v.substring(slash + 1));
+            double window = atof(v.substring(slash + 1), () -> fail(ErrorCode.TOTAL_INTERVAL));
             if (Double.isNaN(window) || (window != 0 && (window < MIN_INTERVAL || window > MAX_INTERVAL))) {
                 throw fail(ErrorCode.TOTAL_INTERVAL);
             }
@@ -378,7 +413,7 @@ final class CommandLineSpec {
     }
 
     void time(String v) {
-        int duration = CNumbers.atoi(v);
+        int duration = atoi(v, () -> fail(ErrorCode.DURATION_RANGE));
         // 3.12 only rejects > 86400; iperf3j (like 3.17+) also rejects negative durations.
         if (duration < 0 || duration > MAX_TIME) {
             throw fail(ErrorCode.DURATION_RANGE);
@@ -410,7 +445,7 @@ final class CommandLineSpec {
     }
 
     void parallel(String v) {
-        int streams = CNumbers.atoi(v);
+        int streams = atoi(v, () -> outOfRange("-P", v));
         if (streams > MAX_STREAMS) {
             throw fail(ErrorCode.NUM_STREAMS);
         }
@@ -463,7 +498,7 @@ final class CommandLineSpec {
     }
 
     void cport(String v) {
-        int port = CNumbers.atoi(v);
+        int port = atoi(v, () -> fail(ErrorCode.BAD_PORT));
         if (port < 1 || port > 65535) {
             throw fail(ErrorCode.BAD_PORT);
         }
@@ -471,7 +506,7 @@ final class CommandLineSpec {
     }
 
     void setMss(String v) {
-        int mss = CNumbers.atoi(v);
+        int mss = atoi(v, () -> outOfRange("-M", v));
         if (mss > MAX_MSS) {
             throw fail(ErrorCode.MSS);
         }
@@ -496,9 +531,8 @@ final class CommandLineSpec {
     }
 
     void tos(String v) {
-        CNumbers.LongScan scan = CNumbers.strtol(v, 0);
-        int tos = (int) scan.value(); // stored in an int before 3.12 checks it
-        if (scan.end() == 0 || tos < 0 || tos > 255) {
+        int tos = strtol(v, () -> fail(ErrorCode.BAD_TOS));
+        if (tos < 0 || tos > 255) {
             throw fail(ErrorCode.BAD_TOS);
         }
         b.tos(tos);
@@ -520,9 +554,8 @@ final class CommandLineSpec {
     }
 
     void flowlabel(String v) {
-        CNumbers.LongScan scan = CNumbers.strtol(v, 0);
-        int label = (int) scan.value();
-        if (scan.end() == 0 || label < 1 || label > MAX_FLOWLABEL) {
+        int label = strtol(v, () -> fail(ErrorCode.SET_FLOW));
+        if (label < 1 || label > MAX_FLOWLABEL) {
             throw fail(ErrorCode.SET_FLOW);
         }
         b.flowLabel(label);
@@ -535,7 +568,7 @@ final class CommandLineSpec {
     }
 
     void omit(String v) {
-        int omit = CNumbers.atoi(v);
+        int omit = atoi(v, () -> fail(ErrorCode.OMIT));
         if (omit < 0 || omit > MAX_OMIT) {
             throw fail(ErrorCode.OMIT);
         }
@@ -557,15 +590,14 @@ final class CommandLineSpec {
     }
 
     void affinity(String v) {
-        CNumbers.LongScan scan = CNumbers.strtol(v, 0);
-        int cpu = (int) scan.value();
-        if (scan.end() == 0 || cpu < 0 || cpu > MAX_AFFINITY) {
+        int comma = v.indexOf(',');
+        int cpu = strtol(comma < 0 ? v : v.substring(0, comma), () -> fail(ErrorCode.AFFINITY));
+        if (cpu < 0 || cpu > MAX_AFFINITY) {
             throw fail(ErrorCode.AFFINITY);
         }
         String affinity = Integer.toString(cpu);
-        int comma = v.indexOf(',');
         if (comma >= 0) {
-            int serverCpu = CNumbers.atoi(v.substring(comma + 1));
+            int serverCpu = atoi(v.substring(comma + 1), () -> fail(ErrorCode.AFFINITY));
             if (serverCpu < 0 || serverCpu > MAX_AFFINITY) {
                 throw fail(ErrorCode.AFFINITY);
             }
@@ -647,7 +679,7 @@ final class CommandLineSpec {
     }
 
     void timeSkewThreshold(String v) {
-        int threshold = CNumbers.atoi(v);
+        int threshold = atoi(v, () -> fail(ErrorCode.SKEW_THRESHOLD));
         if (threshold <= 0) {
             throw fail(ErrorCode.SKEW_THRESHOLD);
         }
@@ -684,7 +716,7 @@ final class CommandLineSpec {
     }
 
     void idleTimeout(String v) {
-        int seconds = CNumbers.atoi(v);
+        int seconds = atoi(v, () -> fail(ErrorCode.IDLE_TIMEOUT));
         if (seconds <= 0 || seconds > MAX_TIME) {
             throw fail(ErrorCode.IDLE_TIMEOUT);
         }
@@ -693,7 +725,7 @@ final class CommandLineSpec {
     }
 
     void rcvTimeout(String v) {
-        int millis = CNumbers.atoi(v);
+        int millis = atoi(v, () -> fail(ErrorCode.RCV_TIMEOUT));
         if (millis < MIN_RCV_TIMEOUT_MS || millis > MAX_TIMEOUT_MS) {
             throw fail(ErrorCode.RCV_TIMEOUT);
         }
@@ -702,7 +734,7 @@ final class CommandLineSpec {
     }
 
     void sndTimeout(String v) {
-        int millis = CNumbers.atoi(v);
+        int millis = atoi(v, () -> fail(ErrorCode.SND_TIMEOUT));
         if (millis < 0 || millis > MAX_TIMEOUT_MS) {
             throw fail(ErrorCode.SND_TIMEOUT);
         }
@@ -743,7 +775,7 @@ final class CommandLineSpec {
     }
 
     void maxConcurrent(String v) {
-        int max = CNumbers.atoi(v);
+        int max = atoi(v, () -> fail(ErrorCode.MAX_CONCURRENT));
         if (max < 1 || max > MAX_CONCURRENT_LIMIT) {
             throw fail(ErrorCode.MAX_CONCURRENT);
         }
@@ -752,9 +784,8 @@ final class CommandLineSpec {
         serverFlag = true;
     }
 
-    /** {@code --total-rate}: iperf3's rate suffixes (decimal: 1600M is 1.6e9 bits/s), above 0. */
     void coolDown(String v) {
-        int seconds = CNumbers.atoi(v);
+        int seconds = atoi(v, () -> fail(ErrorCode.COOL_DOWN));
         if (seconds < 0 || seconds > MAX_TIME) {
             throw fail(ErrorCode.COOL_DOWN);
         }
@@ -762,10 +793,24 @@ final class CommandLineSpec {
         serverFlag = true;
     }
 
+    /**
+     * {@code --total-rate}: iperf3's decimal rate suffixes (1600M is 1.6e9 bits/s), above 0. iperf3j's own
+     * option, so stricter than iperf3's {@code unit_atof_rate} (issue 46): an unknown suffix is refused
+     * ({@code 10Q} was a server held to 10 bit/s), and so is a rate below 1 kbit/s, which no link is
+     * shared at and which is most likely a forgotten suffix ({@code --total-rate 50}).
+     */
     void totalRate(String v) {
+        if (!CNumbers.isNumberWithUnit(v)) {
+            throw new Stop(parameterError("--total-rate " + v + ": " + ErrorCode.TOTAL_RATE_UNIT.text()));
+        }
         long bits = CNumbers.toUint64Bits(CNumbers.unitAtofRate(v));
         if (bits <= 0) {
             throw fail(ErrorCode.TOTAL_RATE_RANGE);
+        }
+        if (bits < MIN_TOTAL_RATE) {
+            boolean noSuffix = CNumbers.isWholeDouble(v);
+            throw new Stop(parameterError("--total-rate " + v + ": " + ErrorCode.TOTAL_RATE_LOW.text()
+                    + (noSuffix ? "; did you mean " + v.strip() + "M?" : "")));
         }
         b.totalRate(bits);
         totalRateGiven = true;
@@ -773,7 +818,7 @@ final class CommandLineSpec {
     }
 
     void queue(String v) {
-        int n = CNumbers.atoi(v);
+        int n = atoi(v, () -> fail(ErrorCode.QUEUE));
         if (n < 0 || n > MAX_QUEUE) {
             throw fail(ErrorCode.QUEUE);
         }
@@ -783,7 +828,7 @@ final class CommandLineSpec {
     }
 
     void queueTimeout(String v) {
-        int seconds = CNumbers.atoi(v);
+        int seconds = atoi(v, () -> fail(ErrorCode.QUEUE_TIMEOUT));
         if (seconds < 1 || seconds > MAX_TIME) {
             throw fail(ErrorCode.QUEUE_TIMEOUT);
         }
@@ -792,7 +837,7 @@ final class CommandLineSpec {
     }
 
     void maxPerClient(String v) {
-        int max = CNumbers.atoi(v);
+        int max = atoi(v, () -> fail(ErrorCode.MAX_PER_CLIENT));
         if (max < 0 || max > MAX_PER_CLIENT_LIMIT) {
             throw fail(ErrorCode.MAX_PER_CLIENT);
         }
@@ -840,7 +885,7 @@ final class CommandLineSpec {
     }
 
     void serverMaxDuration(String v) {
-        int seconds = CNumbers.atoi(v);
+        int seconds = atoi(v, () -> fail(ErrorCode.SERVER_MAX_DURATION));
         if (seconds < 0 || seconds > MAX_TIME) {
             throw fail(ErrorCode.SERVER_MAX_DURATION);
         }
@@ -882,9 +927,11 @@ final class CommandLineSpec {
     void latency(String v) {
         int ms = DEFAULT_LATENCY_MS;
         if (v != null) {
-            ms = CNumbers.atoi(v);
+            Supplier<Stop> refusal = () -> new Stop(parameterError("latency probe interval must be 1.."
+                    + MAX_LATENCY_MS + " ms: --latency=" + v));
+            ms = atoi(v, refusal);
             if (ms < 1 || ms > MAX_LATENCY_MS) {
-                throw new Stop(parameterError("latency probe interval must be 1.." + MAX_LATENCY_MS + " ms: --latency=" + v));
+                throw refusal.get();
             }
         }
         b.latencyMs(ms);
@@ -911,13 +958,13 @@ final class CommandLineSpec {
         if (v != null) {
             String[] parts = v.split("/", 3);
             if (parts.length > 2 && !parts[2].isEmpty()) {
-                count = CNumbers.atoi(parts[2]);
+                count = atoi(parts[2], () -> fail(ErrorCode.CNTL_KA));
             }
             if (parts.length > 1 && !parts[1].isEmpty()) {
-                interval = CNumbers.atoi(parts[1]);
+                interval = atoi(parts[1], () -> fail(ErrorCode.CNTL_KA));
             }
             if (!parts[0].isEmpty()) {
-                idle = CNumbers.atoi(parts[0]);
+                idle = atoi(parts[0], () -> fail(ErrorCode.CNTL_KA));
             }
         }
         if (idle != 0 && (long) idle <= (long) count * interval) {

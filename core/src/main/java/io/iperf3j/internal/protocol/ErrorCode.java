@@ -178,6 +178,10 @@ public enum ErrorCode {
     QUEUE_TIMEOUT(1010, "queue timeout must be between 1 and 86400 seconds"),
     /** {@code --total-rate} zero, negative or beyond 2^63-1 bits/s. */
     TOTAL_RATE_RANGE(1013, "total rate must be above 0 bits/sec"),
+    /** {@code --total-rate} with a suffix iperf3's unit letters do not have ({@code 10Q}), or no number. */
+    TOTAL_RATE_UNIT(1011, "invalid unit value or suffix (K, M, G or T)"),
+    /** {@code --total-rate} above 0 but below 1 kbit/s: a forgotten suffix, most likely. */
+    TOTAL_RATE_LOW(1012, "below 1 kbit/s"),
     /** {@code --total-rate} with {@code -1}: one test has nothing to share with. */
     TOTAL_RATE_ONE_OFF(1014, "--total-rate cannot be used with -1 (one test only)"),
     /** {@code --cool-down} out of range. */

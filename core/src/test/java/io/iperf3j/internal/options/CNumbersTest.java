@@ -2,6 +2,8 @@ package io.iperf3j.internal.options;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -122,5 +124,16 @@ class CNumbersTest {
         assertThat(Dscp.toTos("63x")).isEqualTo(-1);
         assertThat(Dscp.toTos("")).isEqualTo(-1);
         assertThat(Dscp.toTos("foo")).isEqualTo(-1);
+    }
+
+    /** Issue 46: what counts as wholly a number, where atoi/atof would read a part and ignore the rest. */
+    @Test
+    void wholeNumbers() {
+        assertThat(Stream.of("5", " 5", "+5", "-5", "007", "99999999999")).allMatch(CNumbers::isWholeInteger);
+        assertThat(Stream.of("", " ", "abc", "1x", "5 ", "0x10", "1.5", "+", "-")).noneMatch(CNumbers::isWholeInteger);
+        assertThat(Stream.of("1", "0.5", "1e3", ".5", " 2", "nan", "inf", "0x10")).allMatch(CNumbers::isWholeDouble);
+        assertThat(Stream.of("", "abc", "1x", "1e", "0.5s")).noneMatch(CNumbers::isWholeDouble);
+        assertThat(Stream.of("10", "10M", "1.5g", "2T", "500k", "0.5K")).allMatch(CNumbers::isNumberWithUnit);
+        assertThat(Stream.of("10Q", "10Mbit", "M", "", "10 M", "10MM", "1eK")).noneMatch(CNumbers::isNumberWithUnit);
     }
 }

@@ -32,6 +32,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Sets up UDP data streams as iperf3 3.12 does: the client's
@@ -44,6 +45,8 @@ public final class UdpStreams {
     static final int BUFFER_EXTRA = 1024;
     /** The client's SO_RCVTIMEO while it waits for the reply. */
     static final long REPLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** How long the wait for the reply sleeps at most before it looks for a signal (the test's cancel). */
+    private static final long CANCEL_POLL_MS = 50;
     /** In reverse mode 3.12 lets this many datagrams' worth of data arrive before the reply. */
     static final int MAX_REVERSE_OUT_OF_ORDER_PACKETS = 2;
 
@@ -64,10 +67,16 @@ public final class UdpStreams {
 
     // ------------------------------------------------------------ client
 
-    /** Client: opens one UDP stream to the server port and completes the handshake. */
+    /**
+     * Client: opens one UDP stream to the server port and completes the handshake.
+     *
+     * @param cancelled whether the test was cancelled (a signal): the wait for the reply ends at once
+     *        with {@link ErrorCode#CLIENT_TERM}
+     */
     public static UdpStream connect(IperfOptions local, InetSocketAddress server, int id, int socketNumber,
                              Direction direction, int cport, TestRecord rec, TransferBudget budget,
-                             TestReporter reporter, TestPrinter printer, Runnable wakeTest) throws IperfException {
+                             TestReporter reporter, TestPrinter printer, Runnable wakeTest, BooleanSupplier cancelled)
+            throws IperfException {
         DatagramChannel ch = null;
         Arena memory = Arena.ofShared(); // the stream's from build() on; closed here on every other path
         try {
@@ -87,7 +96,7 @@ public final class UdpStreams {
             enlargeReceiveBuffer(ch, rec, sending);
             checkBuffers(ch, rec, reporter, printer, textOutput(local));
             applyEarlyOptions(ch, rec, local.fqRate(), printer);
-            handshake(ch, !sending, rec.blockSize);
+            handshake(ch, !sending, rec.blockSize, cancelled, REPLY_TIMEOUT_NANOS);
             applyTos(ch, rec);
             return build(ch, id, socketNumber, direction, rec, buffer, pacer, budget, wakeTest, memory);
         } catch (IperfException e) {
@@ -105,8 +114,15 @@ public final class UdpStreams {
      * Sends the connect message and waits for the reply. In reverse mode data may
      * overtake the reply (3.12 allows {@code 4 + 2 * len} bytes of it, counting each
      * datagram as the 4 bytes its {@code recv} reads); other datagrams are ignored.
+     *
+     * <p>iperf3 waits in {@code recv} with a 30 s SO_RCVTIMEO, which a signal interrupts at once, and then
+     * says only "Resource temporarily unavailable". Here the wait looks for {@code cancelled} every
+     * {@value #CANCEL_POLL_MS} ms ({@link ErrorCode#CLIENT_TERM}: the caller ends the test as on any
+     * signal), and a reply that never comes names the path (issue 46): the control connection worked,
+     * so what is missing is most likely UDP.
      */
-    static void handshake(DatagramChannel ch, boolean reverse, int blockSize) throws IperfException {
+    static void handshake(DatagramChannel ch, boolean reverse, int blockSize, BooleanSupplier cancelled,
+                          long timeoutNanos) throws IperfException {
         try {
             ch.configureBlocking(true);
             ch.write(ByteBuffer.wrap(UdpHandshake.connectMessage()));
@@ -115,7 +131,7 @@ public final class UdpStreams {
         }
         long allowance = UdpHandshake.SIZE + (reverse ? (long) MAX_REVERSE_OUT_OF_ORDER_PACKETS * blockSize : 0);
         ByteBuffer in = ByteBuffer.allocate(Math.max(UdpHandshake.SIZE, blockSize));
-        long deadline = System.nanoTime() + REPLY_TIMEOUT_NANOS;
+        long deadline = System.nanoTime() + timeoutNanos;
         try (Selector selector = Selector.open()) {
             ch.configureBlocking(false);
             ch.register(selector, SelectionKey.OP_READ);
@@ -123,11 +139,14 @@ public final class UdpStreams {
                 in.clear();
                 int n = ch.read(in);
                 if (n == 0) {
+                    if (cancelled.getAsBoolean()) {
+                        throw new IperfException(ErrorCode.CLIENT_TERM);
+                    }
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        throw new IperfException(ErrorCode.STREAM_READ, "Resource temporarily unavailable");
+                        throw new IperfException(ErrorCode.STREAM_READ, noReply(ch, timeoutNanos));
                     }
-                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    selector.select(Math.max(1, Math.min(CANCEL_POLL_MS, TimeUnit.NANOSECONDS.toMillis(left))));
                     selector.selectedKeys().clear();
                     continue;
                 }
@@ -147,6 +166,20 @@ public final class UdpStreams {
         } catch (IOException e) {
             throw new IperfException(ErrorCode.STREAM_READ, IoErrno.describe(e), e);
         }
+    }
+
+    /** The reply that never came, with the server's address, e.g. {@code 192.0.2.1:5201}. */
+    private static String noReply(DatagramChannel ch, long timeoutNanos) {
+        String where;
+        try {
+            InetSocketAddress peer = (InetSocketAddress) ch.getRemoteAddress();
+            String host = AddressText.of(peer.getAddress());
+            where = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + peer.getPort();
+        } catch (IOException | RuntimeException e) {
+            where = "the server";
+        }
+        return "no answer to the UDP stream's first datagram from " + where + " within "
+                + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s: is UDP blocked on the path?";
     }
 
     // ------------------------------------------------------------ server
