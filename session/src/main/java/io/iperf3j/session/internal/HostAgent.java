@@ -5,10 +5,8 @@ import io.iperf3j.session.ConnectionError;
 import io.iperf3j.session.IperfCommandError;
 import io.iperf3j.session.RemoteProcess;
 import io.iperf3j.session.Shell;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -41,16 +36,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * has {@code flock} too); a lock that a process holds needs no state that could be left behind.
  *
  * <p>Threads: {@link #take}, {@link #give} and {@link #close} may be called from any thread, one at a time
- * (a lock); a virtual thread per agent process reads its replies into a queue, another drains its stderr.
+ * (a lock), which reads the agent's reply itself: an agent costs the controller no thread. Its stderr comes
+ * with its stdout ({@code exec 2>&1}), and a reply is waited for by polling {@link InputStream#available()}:
+ * a thread blocked for good in a read of a local process's pipe holds a virtual thread's carrier, and a few
+ * of them starved every other virtual thread of this JVM on two cores (seen in the module's tests).
  */
 public final class HostAgent implements AutoCloseable {
     /** How long the agent may take to start: a login, and a clean-up whose kills wait up to 3 s. */
     static final Duration READY_WAIT = Duration.ofSeconds(60);
     /** How long one reply may take (a round trip and one {@code flock} process). */
     static final Duration REPLY_WAIT = Duration.ofSeconds(15);
-    /** The most of the agent's stderr kept for an error message. */
+    /** The most of what the agent printed besides its replies kept for an error message. */
     private static final int MAX_STDERR = 2048;
     private static final String BODY = load();
+    private static final String SENT = sent(BODY);
 
     private final Connection connection;
     private final String host;
@@ -62,9 +61,12 @@ public final class HostAgent implements AutoCloseable {
     private boolean closed;
     private Running running;
 
-    /** A started agent process: its input, its replies (empty at its end) and its stderr so far. */
-    private record Running(RemoteProcess process, OutputStream in, BlockingQueue<Optional<String>> replies, StringBuilder stderr) {
+    /** A started agent process: its input, and the bytes of its output not yet read as lines. */
+    private record Running(RemoteProcess process, OutputStream in, java.io.ByteArrayOutputStream pending, List<String> said) {
     }
+
+    /** How often a reply is looked for while none has come. */
+    private static final long POLL_MILLIS = 5;
 
     /**
      * @param connection the host's connection
@@ -81,8 +83,8 @@ public final class HostAgent implements AutoCloseable {
 
     /** The whole script an agent for {@code owner} and {@code slotKey} runs (before the connection's wrapper). */
     public static String script(String owner, String slotKey) {
-        return "root=" + Shell.quote(RemoteScripts.STATE_ROOT) + "; owner=" + Shell.quote(owner) + "; slot="
-                + Shell.quote(HostSlots.fileName(slotKey)) + "; " + RemoteScripts.cleanOwnerFunction() + "\n" + BODY;
+        return "exec 2>&1; root=" + Shell.quote(RemoteScripts.STATE_ROOT) + "; owner=" + Shell.quote(owner) + "; slot="
+                + Shell.quote(HostSlots.fileName(slotKey)) + "; " + RemoteScripts.cleanOwnerFunction() + "\n" + SENT;
     }
 
     /** The agent's script as the project keeps it ({@code host-agent.sh}), for checks such as shellcheck. */
@@ -212,12 +214,10 @@ public final class HostAgent implements AutoCloseable {
             unsupported = true;
             return null;
         }
-        Running r = new Running(p, p.stdin(), new LinkedBlockingQueue<>(), new StringBuilder());
-        Thread.ofVirtual().name("agent-out-" + host).start(() -> readLines(p.stdout(), r.replies()));
-        Thread.ofVirtual().name("agent-err-" + host).start(() -> drain(p.stderr(), r.stderr()));
+        Running r = new Running(p, p.stdin(), new java.io.ByteArrayOutputStream(), new ArrayList<>());
         long deadline = System.nanoTime() + READY_WAIT.toNanos();
         while (true) {
-            Optional<String> line = r.replies().poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            Optional<String> line = readLine(r, deadline);
             if (line == null || line.isEmpty()) {
                 String why = why(r);
                 end(r);
@@ -246,8 +246,70 @@ public final class HostAgent implements AutoCloseable {
         } catch (IOException e) {
             return Optional.empty();
         }
-        Optional<String> reply = r.replies().poll(REPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        Optional<String> reply = readLine(r, System.nanoTime() + REPLY_WAIT.toNanos());
         return reply == null ? Optional.empty() : reply;
+    }
+
+    /**
+     * The agent's next reply line ({@code @@...}; any other line it printed, such as a shell's error, is kept for
+     * {@link #why}): empty at the end of its output, null when none came by {@code deadline}.
+     */
+    private static Optional<String> readLine(Running r, long deadline) throws InterruptedException {
+        InputStream out = r.process().stdout();
+        while (true) {
+            byte[] bytes = r.pending().toByteArray();
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    String line = new String(bytes, 0, i, StandardCharsets.UTF_8);
+                    r.pending().reset();
+                    r.pending().write(bytes, i + 1, bytes.length - i - 1);
+                    if (line.startsWith("@@")) {
+                        return Optional.of(line);
+                    }
+                    if (r.said().size() < 20) {
+                        r.said().add(line);
+                    }
+                    bytes = r.pending().toByteArray();
+                    i = -1;
+                }
+            }
+            try {
+                int n = out.available();
+                if (n > 0) {
+                    byte[] b = new byte[Math.min(n, 8192)];
+                    int k = out.read(b);
+                    if (k < 0) {
+                        return Optional.empty();
+                    }
+                    if (r.pending().size() + k > MAX_STDERR * 4) {
+                        r.pending().reset(); // a line without end: no agent prints one
+                    }
+                    r.pending().write(b, 0, k);
+                    continue;
+                }
+                if (ended(r.process())) {
+                    if (out.available() == 0) {
+                        return Optional.empty();
+                    }
+                    continue;
+                }
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+            if (System.nanoTime() > deadline) {
+                return null;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+
+    /** Whether the agent's process (its channel) has ended. */
+    private static boolean ended(RemoteProcess p) throws InterruptedException {
+        try {
+            return p.waitFor(Duration.ofMillis(1)).isPresent();
+        } catch (ConnectionError e) {
+            return true;
+        }
     }
 
     /** Drops the agent's channel; the host sees the end of its input and the agent lets go of its locks. */
@@ -258,42 +320,13 @@ public final class HostAgent implements AutoCloseable {
         }
     }
 
-    /** ": " and the agent's last stderr, or nothing. */
+    /** ": " and what else the agent printed (a shell's error), or nothing. */
     private static String why(Running r) {
-        synchronized (r.stderr()) {
-            String s = r.stderr().toString().strip();
-            return s.isEmpty() ? "" : ": " + s;
+        String s = String.join("; ", r.said()).strip();
+        if (s.length() > MAX_STDERR) {
+            s = s.substring(s.length() - MAX_STDERR);
         }
-    }
-
-    private static void readLines(InputStream in, BlockingQueue<Optional<String>> sink) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null;) {
-                if (line.length() <= 4096) {
-                    sink.add(Optional.of(line));
-                }
-            }
-        } catch (IOException e) {
-            // the channel is gone: its end follows
-        } finally {
-            sink.add(Optional.empty());
-        }
-    }
-
-    private static void drain(InputStream in, StringBuilder sink) {
-        byte[] buf = new byte[1024];
-        try (in) {
-            for (int n; (n = in.read(buf)) >= 0;) {
-                synchronized (sink) {
-                    sink.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                    if (sink.length() > MAX_STDERR) {
-                        sink.delete(0, sink.length() - MAX_STDERR);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // the channel is gone
-        }
+        return s.isEmpty() ? "" : ": " + s;
     }
 
     private static String load() {
@@ -305,5 +338,16 @@ public final class HostAgent implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The script as sent: without its comment lines (they would go over the wire at every agent's start). */
+    private static String sent(String body) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : body.split("\n")) {
+            if (!line.strip().startsWith("#")) {
+                sb.append(line).append('\n');
+            }
+        }
+        return sb.toString();
     }
 }

@@ -10,11 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -68,30 +66,13 @@ class ScheduleLabTest {
     private static final String RANGE = "[" + Math.max(10, (RUNS + 4) * EVERY / 60 + 5 + DOWN_SECONDS / 60) + "m]";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern METRICS = Pattern.compile("metrics on (http://[0-9.]+:[0-9]+/metrics)");
-    /**
-     * The hosts' iperf3: the real one, its start and end stamped (nanoseconds since the epoch, with its PID) in
-     * {@code STAMPS/<inode of the network namespace it runs in>}, also when the session kills it (TERM).
-     */
-    private static final String WRAPPER = """
-            #!/bin/sh
-            ns=$(readlink /proc/self/ns/net)
-            f="STAMPS/$(echo "$ns" | tr -dc 0-9)"
-            c=
-            trap '[ -z "$c" ] || { kill $c 2>/dev/null; wait $c; echo "end $(date +%s%N) $c" >> "$f"; }; exit 143' TERM INT
-            s=$(date +%s%N)
-            /usr/bin/iperf3 "$@" & c=$!
-            echo "start $s $c" >> "$f"
-            wait $c; rc=$?
-            echo "end $(date +%s%N) $c" >> "$f"
-            exit $rc
-            """;
     private final Path work = Path.of("target", "session-lab").toAbsolutePath();
     /** In every node id: an id names the host's session folder, whose stale runs a session kills on start. */
     private final String tag = "d" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt(1 << 16));
     private NetnsLab lab;
     private Path labDir;
-    private Path stamps;
-    private Path wrapper;
+    /** The hosts' iperf3: the real one, its start and end stamped in the hosts' own account. */
+    private HostStamps stamps;
 
     @BeforeAll
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -99,10 +80,7 @@ class ScheduleLabTest {
         Files.createDirectories(work);
         labDir = Files.createTempDirectory(work, "schedule");
         lab = NetnsLab.create("ijsd", 245, HOSTS, labDir, Set.of(), Map.of(), NetnsLab.Layout.FLAT);
-        stamps = Files.createDirectories(labDir.resolve("stamps"));
-        wrapper = Files.createDirectories(labDir.resolve("bin")).resolve("iperf3");
-        Files.writeString(wrapper, WRAPPER.replace("STAMPS", stamps.toString()));
-        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        stamps = HostStamps.in(labDir);
     }
 
     @AfterAll
@@ -133,7 +111,7 @@ class ScheduleLabTest {
         StringBuilder y = new StringBuilder("hosts:\n");
         for (int i = 1; i <= HOSTS; i++) {
             y.append("  - id: ").append(id(plan, i)).append("\n    address: ").append(lab.address(i))
-                    .append("\n    iperf: iperf3\n    commands: {iperf3: \"").append(wrapper).append("\"}\n    connection:\n")
+                    .append("\n    iperf: iperf3\n    commands: {iperf3: \"").append(stamps.wrapper()).append("\"}\n    connection:\n")
                     .append("      type: ssh\n      user: root\n      identity: ").append(lab.key()).append("\n      known_hosts: ")
                     .append(lab.knownHosts()).append("\n      accept_new_host_keys: true\n      connect_timeout: 5\n")
                     .append("      auth_timeout: 5\n");
@@ -375,43 +353,10 @@ class ScheduleLabTest {
      * overlapping another on its host; each host's count between its ok tests and its ok and failed ones.
      */
     private void checkStamps(List<JsonNode> linesA, List<JsonNode> linesB) throws Exception {
-        Map<Long, Integer> hostOf = new HashMap<>();
-        for (int i = 1; i <= HOSTS; i++) {
-            hostOf.put(lab.netnsInode(i), i);
-        }
-        List<Path> files;
-        try (Stream<Path> s = Files.list(stamps)) {
-            files = s.toList();
-        }
-        Map<Integer, List<long[]>> spans = new TreeMap<>();
-        for (Path f : files) {
-            Integer host = hostOf.get(Long.parseLong(f.getFileName().toString()));
-            assertThat(host).as("stamps from a namespace not of the lab: %s", f).isNotNull();
-            Map<Long, long[]> running = new HashMap<>();
-            List<long[]> all = new ArrayList<>();
-            for (String l : Files.readAllLines(f)) {
-                String[] w = l.split(" ");
-                long pid = Long.parseLong(w[2]);
-                if (w[0].equals("start")) {
-                    long[] span = {Long.parseLong(w[1]), Long.MAX_VALUE};
-                    assertThat(running.put(pid, span)).as("host %d: %s while that PID runs", host, l).isNull();
-                    all.add(span);
-                } else {
-                    long[] span = running.remove(pid); // ended: a later process may have the same PID
-                    assertThat(span).as("host %d: %s without a start", host, l).isNotNull();
-                    span[1] = Long.parseLong(w[1]);
-                }
-            }
-            spans.put(host, all);
-        }
+        Map<Integer, List<long[]>> spans = stamps.spans(lab, HOSTS);
         assertThat(spans).containsOnlyKeys(1, 2, 3, 4, 5, 6);
+        HostStamps.assertNoneOverlap(spans);
         spans.forEach((host, list) -> {
-            list.sort(Comparator.comparingLong(x -> x[0]));
-            assertThat(list).as("host %d: an iperf3 never ended", host).allSatisfy(x -> assertThat(x[1]).isNotEqualTo(Long.MAX_VALUE));
-            for (int i = 1; i < list.size(); i++) {
-                assertThat(list.get(i)[0]).as("host %d: an iperf3 started at %d while another ran %d .. %d", host, list.get(i)[0],
-                        list.get(i - 1)[0], list.get(i - 1)[1]).isGreaterThan(list.get(i - 1)[1]);
-            }
             long ok = Stream.concat(linesA.stream(), linesB.stream()).filter(j -> on(j, host) && j.path("status").asText().equals("ok"))
                     .count();
             long failed = Stream.concat(linesA.stream(), linesB.stream())
