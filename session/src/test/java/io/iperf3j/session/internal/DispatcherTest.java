@@ -253,4 +253,32 @@ class DispatcherTest {
         }, o -> { }, () -> false)).isInstanceOf(IllegalStateException.class).hasRootCauseMessage("boom");
         assertThat(new HostSlots(dir).tryTake(List.of("h1", "h2", "h3", "h4"))).isPresent();
     }
+
+    /**
+     * A test whose host is busy on the host (another controller's test: {@link Dispatcher.Busy}) did not run: it
+     * tries again after {@link Dispatcher#BUSY_RETRY} and runs once the host is free; one that is still busy at its
+     * give-up time is skipped with the host's reason.
+     */
+    @Test
+    void aTestWhoseHostIsBusyOnTheHostTriesAgainOrIsSkippedSayingWhy() throws Exception {
+        AtomicInteger tries = new AtomicInteger();
+        List<Dispatcher.Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        Instant now = clock.instant();
+        List<Dispatcher.Due> dues = List.of(Dispatcher.Due.now(test("later", "h1", "h2"), now),
+                new Dispatcher.Due(test("never", "h3", "h4"), now, now.plusMillis(1500)));
+        dispatcher(2).run(dues.iterator(), t -> {
+            if (t.id().equals("never") || tries.incrementAndGet() < 3) {
+                throw new Dispatcher.Busy(t.sender() + " (10.0.0.1) is in another session's test");
+            }
+            return ok(t);
+        }, outcomes::add, () -> false);
+        assertThat(tries).hasValue(3);
+        assertThat(outcomes).hasSize(2);
+        assertThat(outcomes).filteredOn(o -> o.due().test().id().equals("later")).singleElement()
+                .isInstanceOf(Dispatcher.Ran.class);
+        assertThat(outcomes).filteredOn(o -> o.due().test().id().equals("never")).singleElement()
+                .isInstanceOfSatisfying(Dispatcher.Skipped.class, sk -> assertThat(sk.reason())
+                        .startsWith("h3 (10.0.0.1) is in another session's test until "));
+        assertThat(new HostSlots(dir).tryTake(List.of("h1", "h2", "h3", "h4"))).as("every slot given back").isPresent();
+    }
 }
