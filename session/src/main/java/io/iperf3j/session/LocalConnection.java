@@ -73,17 +73,46 @@ public final class LocalConnection implements Connection {
                 Files.copy(Path.of(remotePath), local, StandardCopyOption.REPLACE_EXISTING);
                 return;
             }
-            // Behind a prefix the file is on the far side: read it with cat.
-            CommandResult r = run("cat " + Shell.quote(remotePath), Duration.ofSeconds(60));
-            if (r.exitStatus() != 0) {
-                throw new ConnectionError("cannot read " + remotePath + " on " + describe() + ": " + r.stderr().strip());
-            }
-            Files.writeString(local, r.stdout());
+            fetchBehindPrefix(remotePath, local);
         } catch (IOException e) {
             throw new ConnectionError("cannot copy " + remotePath + " to " + local + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectionError("interrupted while copying " + remotePath);
+        }
+    }
+
+    /**
+     * Behind a prefix the file is on the far side: {@code cat} through the prefix, its output straight into
+     * {@code local} (byte for byte: no text decoding, no cap but {@link SshConnection#MAX_FETCHED_BYTES}), with
+     * the deadline an exec copy over SSH has ({@code ExecFileCopy}: 60 s plus one second a megabyte copied).
+     * Before, the copy went through {@link #run}, which keeps 1 MiB and decodes UTF-8.
+     */
+    private void fetchBehindPrefix(String remotePath, Path local) throws IOException, InterruptedException, ConnectionError {
+        Path err = Files.createTempFile("iperf3j-fetch", ".err");
+        try {
+            Process p = new ProcessBuilder("sh", "-c", wrapper.commandLine(io.iperf3j.session.internal.ExecFileCopy.readCommand(remotePath)))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(local.toFile()).redirectError(err.toFile()).start();
+            long start = System.nanoTime();
+            while (!p.waitFor(100, TimeUnit.MILLISECONDS)) {
+                long size = Files.size(local);
+                Duration allowed = io.iperf3j.session.internal.ExecFileCopy.FETCH_ALLOWANCE
+                        .plusSeconds(size / io.iperf3j.session.internal.ExecFileCopy.FETCH_BYTES_PER_SECOND);
+                String over = size > SshConnection.MAX_FETCHED_BYTES ? "it is over the limit of " + SshConnection.MAX_FETCHED_BYTES + " bytes"
+                        : System.nanoTime() - start > allowed.toNanos() ? "it did not end within " + allowed.toSeconds() + " s" : null;
+                if (over != null) {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    throw new ConnectionError("cannot read " + remotePath + " on " + describe() + ": " + over);
+                }
+            }
+            if (p.exitValue() != 0) {
+                byte[] said = Files.readAllBytes(err);
+                throw new ConnectionError("cannot read " + remotePath + " on " + describe() + ": "
+                        + new String(said, 0, Math.min(said.length, 4096), java.nio.charset.StandardCharsets.UTF_8).strip());
+            }
+        } finally {
+            Files.deleteIfExists(err);
         }
     }
 
