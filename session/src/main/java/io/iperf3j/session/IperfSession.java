@@ -35,6 +35,11 @@ import io.iperf3j.session.internal.RemoteScripts;
 public final class IperfSession {
     private static final Pattern TO_NODE = Pattern.compile("to.*|d.*|r.*");
     private static final Pattern FROM_NODE = Pattern.compile("f.*|s.*|t[rx].*|u.*");
+    /**
+     * How many ports a test tries, from its own up, when another process holds them: a port that is taken is
+     * another port, not a failed test (the move is in the result's warnings).
+     */
+    public static final int PORT_TRIES = 10;
     /** How long a server may take to listen (a JVM starting on a slow host included). */
     public static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -358,7 +363,28 @@ public final class IperfSession {
             active.add(server);
             active.add(client);
             Transport listen = tools[1].speaksIperf3() ? Transport.TCP : spec.protocol();
-            server.startServer(remoteFile(sr.receiver(), serverName), spec.port(), listen, LISTEN_TIMEOUT, serverPath);
+            // a port another process holds is another port, not a failed test: the next ones, up to PORT_TRIES in all
+            TestSpec used = spec;
+            for (int tries = 1;; tries++) {
+                try {
+                    server.startServer(remoteFile(sr.receiver(), serverName), used.port(), listen, LISTEN_TIMEOUT, serverPath);
+                    break;
+                } catch (IperfError e) {
+                    if (!server.portTaken() || tries >= PORT_TRIES || stopped || used.port() >= 65535) {
+                        throw e;
+                    }
+                    warnings.addAll(server.warnings());
+                    active.remove(server);
+                    active.remove(client);
+                    used = used.withPort(used.port() + 1);
+                    warnings.add(e.getMessage() + "; the test moved to port " + used.port());
+                    server = RemoteIperf.server(sr.receiver(), owner(sr.receiver()), tools[1], serverArgs(tools[1], used));
+                    client = RemoteIperf.client(sr.sender(), owner(sr.sender()), tools[0],
+                            clientArgs(tools[0], used, sr.receiver().address()), used.effectiveClientLimit());
+                    active.add(server);
+                    active.add(client);
+                }
+            }
             if (stopped) {
                 throw new IperfError("session stopped");
             }

@@ -94,6 +94,14 @@ public final class PlanOutputDirectory {
             }
             relative(g, "client_output", r.clientOutput().orElse(null));
             relative(g, "server_output", r.serverOutput().orElse(null));
+            if (!r.warnings().isEmpty()) {
+                // what the test met and got past (a port taken, a host without SFTP): only when there is any
+                g.writeArrayFieldStart("warnings");
+                for (String warning : r.warnings()) {
+                    g.writeString(warning);
+                }
+                g.writeEndArray();
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -79,6 +79,8 @@ public final class RemoteIperf {
      * left to the stop's stale clean-up: the schedule lab, CI of stop 42).
      */
     private volatile boolean starting;
+    /** Set when the server could not start because another process holds its port ({@link #portTaken()}). */
+    private volatile boolean portTaken;
 
     private RemoteIperf(Node node, String owner, IperfKind kind, Mode mode, List<String> args, Duration abortAfter) {
         this.node = Objects.requireNonNull(node, "node");
@@ -140,6 +142,14 @@ public final class RemoteIperf {
     public OptionalLong pid() {
         long p = pid.get();
         return p > 0 ? OptionalLong.of(p) : OptionalLong.empty();
+    }
+
+    /**
+     * Whether {@link #startServer} failed because another process holds the port: it listens there (alone, or
+     * beside the server on a UDP port bound twice), or the server said "address already in use".
+     */
+    public boolean portTaken() {
+        return portTaken;
     }
 
     /** Warnings seen ("address in use"). */
@@ -222,6 +232,7 @@ public final class RemoteIperf {
         }
         List<String> out = fetchServerOutput(localCopy);
         stop();
+        portTaken = ServerCheck.portTaken(r, out);
         throw ServerCheck.failure(commandLine(), node.id(), port, PORT_TAKEN_WAIT, timeout, r, out);
     }
 

@@ -474,6 +474,17 @@ public final class SessionCommand implements Callable<Integer> {
             case TestOutcome.Completed c -> String.format(Locale.ROOT, "ok %.1f Mbit/s received (%.1f s)",
                     c.receivedBitsPerSecond() / 1e6, r.elapsed().toMillis() / 1000.0);
             case TestOutcome.Failed f -> "FAILED " + f.error().kind() + ": " + f.error().getMessage();
-        };
+        } + warnings(r);
+    }
+
+    /** The moves a test made that its user should know of (a port another process held), one indented line each. */
+    private static String warnings(TestResult r) {
+        StringBuilder sb = new StringBuilder();
+        for (String w : r.warnings()) {
+            if (w.contains("the test moved to port")) {
+                sb.append("\n    warning: ").append(w);
+            }
+        }
+        return sb.toString();
     }
 }

@@ -111,52 +111,59 @@ class ServerCheckLocalTest {
 
     /**
      * (b) A real server on a port another real server holds (the issue's {@code iperf3j -s} on
-     * 5201 among them): the test fails naming the port and the holder, and no client runs.
+     * 5201 among them): the test moves to the next port and runs there; the move is in its
+     * warnings, naming the port and the holder; the other server neither sees a client nor is stopped.
      */
     @ParameterizedTest(name = "{0} holds the port, the plan starts {1}")
     @CsvSource({"IPERF3J, IPERF3J", "IPERF3J, IPERF3", "IPERF3, IPERF3J", "IPERF3, IPERF3", "IPERF3, IPERF2"})
-    void aPortAnotherServerHoldsIsNamedAndNoClientRuns(IperfKind holder, IperfKind planned) throws Exception {
-        int port = FreePorts.next();
+    void aPortAnotherServerHoldsIsNamedAndTheTestMovesToTheNext(IperfKind holder, IperfKind planned) throws Exception {
+        int port = FreePorts.range(2);
         try (OtherServer other = OtherServer.start(serverCommand(holder, port, Transport.TCP), port, Transport.TCP,
                 dir.resolve("other.out"))) {
             Node dut = receiver("taken", planned, Map.of());
             TestResult r = runDown(session(dut, planned), dut, Transport.TCP, port);
-            assertThat(failure(r)).isInstanceOf(IperfError.class)
-                    .hasMessageContaining("port " + port + " on " + dut.id() + " is taken by another process")
-                    .hasMessageContaining("PID " + other.process().pid())
-                    .hasMessageContaining("Address already in use");
-            assertThat(r.clientOutput()).as("no client ran").isEmpty();
-            assertThat(Files.readString(r.serverOutput().orElseThrow())).containsIgnoringCase("address already in use");
+            assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
+            assertThat(r.warnings()).as("%s", r).anySatisfy(w -> assertThat(w)
+                    .contains("port " + port + " on " + dut.id() + " is taken by another process")
+                    .contains("PID " + other.process().pid()).containsIgnoringCase("Address already in use")
+                    .endsWith("the test moved to port " + (port + 1)));
             assertThat(other.process().isAlive()).as("the other server still runs").isTrue();
+            assertThat(Files.readString(other.output())).as("the other server saw no client").doesNotContain("Accepted connection")
+                    .doesNotContain("connected with");
         }
     }
 
-    /** iperf2 binds UDP with SO_REUSEADDR, so a second server starts fine beside the first: that, too, is a taken port. */
+    /**
+     * iperf2 binds UDP with SO_REUSEADDR, so a second server starts fine beside the first: that, too, is a taken port,
+     * and the test moves to the next one.
+     */
     @Test
     void aUdpPortBoundTwiceIsTaken() throws Exception {
-        int port = FreePorts.next();
+        int port = FreePorts.range(2);
         try (OtherServer other = OtherServer.start(serverCommand(IperfKind.IPERF2, port, Transport.UDP), port, Transport.UDP,
                 dir.resolve("other.out"))) {
             Node dut = receiver("udp2", IperfKind.IPERF2, Map.of());
             TestResult r = runDown(session(dut, IperfKind.IPERF2), dut, Transport.UDP, port);
-            assertThat(failure(r)).isInstanceOf(IperfError.class)
-                    .hasMessageContaining("port " + port + " on " + dut.id() + " is taken by another process (PID "
-                            + other.process().pid() + " iperf)")
-                    .hasMessageContaining("listens there too");
-            assertThat(r.clientOutput()).isEmpty();
+            assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
+            assertThat(r.warnings()).as("%s", r).anySatisfy(w -> assertThat(w)
+                    .contains("port " + port + " on " + dut.id() + " is taken by another process (PID " + other.process().pid()
+                            + " iperf)")
+                    .contains("listens there too").endsWith("the test moved to port " + (port + 1)));
             assertThat(other.process().isAlive()).isTrue();
         }
     }
 
     /**
      * A server that stays up without listening while another process holds the port is given
-     * {@link RemoteIperf#PORT_TAKEN_WAIT}, not the whole listen timeout, and is then killed.
+     * {@link RemoteIperf#PORT_TAKEN_WAIT}, not the whole listen timeout, and is then killed; the test
+     * moves to the next port, where the server (mute on the first port only) runs it.
      */
     @Test
     void aServerThatNeitherListensNorExitsOnATakenPortIsStoppedAfterTheWait() throws Exception {
-        int port = FreePorts.next();
+        int port = FreePorts.range(2);
         Path mute = dir.resolve("mute-iperf3");
-        Files.writeString(mute, "#!/bin/sh\necho $$ > " + dir.resolve("mute.pid") + "\nexec sleep 300\n");
+        Files.writeString(mute, "#!/bin/sh\ncase \" $* \" in *\" -p " + port + " \"*) echo $$ > " + dir.resolve("mute.pid")
+                + "; exec sleep 300;; esac\nexec iperf3 \"$@\"\n");
         Files.setPosixFilePermissions(mute, PosixFilePermissions.fromString("rwx------"));
         try (OtherServer other = OtherServer.start(serverCommand(IperfKind.IPERF3, port, Transport.TCP), port, Transport.TCP,
                 dir.resolve("other.out"))) {
@@ -164,11 +171,12 @@ class ServerCheckLocalTest {
             long t0 = System.nanoTime();
             TestResult r = runDown(session(dut, IperfKind.IPERF3), dut, Transport.TCP, port);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            assertThat(failure(r)).isInstanceOf(IperfError.class)
-                    .hasMessageContaining("port " + port + " on " + dut.id() + " is taken by another process (PID "
+            assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
+            assertThat(r.warnings()).as("%s", r).anySatisfy(w -> assertThat(w)
+                    .contains("port " + port + " on " + dut.id() + " is taken by another process (PID "
                             + other.process().pid() + " iperf3)")
-                    .hasMessageContaining("was not listening there after 5 s");
-            assertThat(took).isBetween(RemoteIperf.PORT_TAKEN_WAIT, RemoteIperf.PORT_TAKEN_WAIT.plusSeconds(10));
+                    .contains("was not listening there after 5 s").endsWith("the test moved to port " + (port + 1)));
+            assertThat(took).isBetween(RemoteIperf.PORT_TAKEN_WAIT, RemoteIperf.PORT_TAKEN_WAIT.plusSeconds(15));
             long mutePid = Long.parseLong(Files.readString(dir.resolve("mute.pid")).strip());
             // killed by the session; init reaps it a moment later
             assertThat(ProcessHandle.of(mutePid).map(h -> !h.onExit().completeOnTimeout(h, 10, TimeUnit.SECONDS).join().isAlive())

@@ -56,6 +56,19 @@ public final class ServerCheck {
     }
 
     /**
+     * Whether a server start that did not end in {@link RemoteScripts#LISTENING} failed because another
+     * process holds the port (it listens there, or the server said "address already in use"): the test
+     * may then move to another port.
+     */
+    public static boolean portTaken(Connection.CommandResult check, List<String> serverOutput) {
+        return switch (check.exitStatus()) {
+            case RemoteScripts.TAKEN -> true;
+            case RemoteScripts.EXITED -> serverOutput.stream().anyMatch(OutputCheck::isAddressInUse);
+            default -> false;
+        };
+    }
+
+    /**
      * A server that ended before it listened: its port was taken if it said "address already
      * in use" (iperf3 and iperf3j exit 1 then, iperf2 exits 0); else its command failed.
      */
