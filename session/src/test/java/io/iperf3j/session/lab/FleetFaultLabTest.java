@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,17 +63,9 @@ class FleetFaultLabTest {
         if (lab != null) {
             lab.close();
         }
-        // this run's session folders (its ids carry its tag): the killed host's two files, and the empty folders
+        // this run's session folders (its ids carry its tag): the killed host's, whose agent may have died with its sshd
         for (int i = 1; i <= HOSTS; i++) {
-            Path d = Path.of("/tmp/iperf3j-session", id(i));
-            if (Files.isDirectory(d)) {
-                try (Stream<Path> files = Files.list(d)) {
-                    for (Path f : files.toList()) {
-                        Files.delete(f);
-                    }
-                }
-                Files.delete(d);
-            }
+            NetnsLab.removeStateFolders(id(i));
         }
     }
 
@@ -241,20 +232,8 @@ class FleetFaultLabTest {
         }
     }
 
-    /**
-     * The files in host i's session folders ({@code /tmp/iperf3j-session/<id>+<tag>}, one per session: the namespaces
-     * share the file system), each named with its folder; the folder itself counts, as the agent removes it at its end.
-     */
+    /** What this test's sessions left in host i's state folders ({@link NetnsLab#leftInStateRoot}). */
     private List<String> leftOnHost(int i) throws Exception {
-        List<String> left = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(Path.of("/tmp/iperf3j-session"))) {
-            for (Path d : dirs.filter(d -> d.getFileName().toString().startsWith(id(i) + "+")).toList()) {
-                left.add(d.getFileName() + "/");
-                try (Stream<Path> files = Files.list(d)) {
-                    files.forEach(f -> left.add(d.getFileName() + "/" + f.getFileName()));
-                }
-            }
-        }
-        return left;
+        return NetnsLab.leftInStateRoot(id(i));
     }
 }

@@ -562,4 +562,34 @@ public final class NetnsLab implements AutoCloseable {
             deletePasswordUser();
         }
     }
+
+    /**
+     * What the sessions of node {@code nodeId} left in the hosts' state root ({@code /tmp/iperf3j-session/<id>+<tag>},
+     * one folder per session; the lab's namespaces share the file system): each folder as {@code "name/"}, each file as
+     * {@code "name/file"}. A session's host agent removes its folder at its end, so a clean run leaves nothing.
+     */
+    public static List<String> leftInStateRoot(String nodeId) throws IOException {
+        List<String> left = new java.util.ArrayList<>();
+        Path root = Path.of("/tmp/iperf3j-session");
+        if (!Files.isDirectory(root)) {
+            return left;
+        }
+        try (java.util.stream.Stream<Path> dirs = Files.list(root)) {
+            for (Path d : dirs.filter(d -> d.getFileName().toString().startsWith(nodeId + "+")).sorted().toList()) {
+                left.add(d.getFileName() + "/");
+                try (java.util.stream.Stream<Path> files = Files.list(d)) {
+                    files.sorted().forEach(f -> left.add(d.getFileName() + "/" + f.getFileName()));
+                }
+            }
+        }
+        return left;
+    }
+
+    /** Removes what {@link #leftInStateRoot} lists for {@code nodeId} (a test's tear-down: a killed host's folder). */
+    public static void removeStateFolders(String nodeId) throws IOException {
+        Path root = Path.of("/tmp/iperf3j-session");
+        for (String left : leftInStateRoot(nodeId).reversed()) {
+            Files.deleteIfExists(root.resolve(left));
+        }
+    }
 }

@@ -90,15 +90,7 @@ class ScheduleLabTest {
         }
         for (String plan : List.of("a", "b")) {
             for (int i = 1; i <= HOSTS; i++) {
-                Path d = Path.of("/tmp/iperf3j-session", id(plan, i));
-                if (Files.isDirectory(d)) {
-                    try (Stream<Path> files = Files.list(d)) {
-                        for (Path f : files.toList()) {
-                            Files.delete(f);
-                        }
-                    }
-                    Files.delete(d);
-                }
+                NetnsLab.removeStateFolders(id(plan, i));
             }
         }
     }
