@@ -171,13 +171,13 @@ public final class RemoteIperf {
 
     /** The script {@link #startServer} runs (for {@code --dry-run}). */
     public String serverScript(String remoteOutputFile, int port, Transport transport, Duration timeout) {
-        return RemoteScripts.afterCleaningStale(owner, RemoteScripts.background(owner, commandLine(), remoteOutputFile)
-                + "; " + RemoteScripts.awaitOwnListener(port, transport, centis(timeout), centis(PORT_TAKEN_WAIT)));
+        return RemoteScripts.serverStart(owner, commandLine(), remoteOutputFile, port, transport, centis(timeout),
+                centis(PORT_TAKEN_WAIT));
     }
 
     /** The script {@link #runClient} runs (for {@code --dry-run}). */
     public String clientScript() {
-        return RemoteScripts.afterCleaningStale(owner, RemoteScripts.foreground(owner, commandLine()));
+        return RemoteScripts.clientRun(owner, commandLine());
     }
 
     private static int centis(Duration d) {

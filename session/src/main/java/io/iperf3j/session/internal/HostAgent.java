@@ -8,7 +8,6 @@ import io.iperf3j.session.Shell;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,8 +47,6 @@ public final class HostAgent implements AutoCloseable {
     static final Duration REPLY_WAIT = Duration.ofSeconds(15);
     /** The most of what the agent printed besides its replies kept for an error message. */
     private static final int MAX_STDERR = 2048;
-    private static final String BODY = load();
-    private static final String SENT = sent(BODY);
 
     private final Connection connection;
     private final String host;
@@ -83,13 +80,7 @@ public final class HostAgent implements AutoCloseable {
 
     /** The whole script an agent for {@code owner} and {@code slotKey} runs (before the connection's wrapper). */
     public static String script(String owner, String slotKey) {
-        return "exec 2>&1; root=" + Shell.quote(RemoteScripts.STATE_ROOT) + "; owner=" + Shell.quote(owner) + "; slot="
-                + Shell.quote(HostSlots.fileName(slotKey)) + "; " + RemoteScripts.cleanOwnerFunction() + "\n" + SENT;
-    }
-
-    /** The agent's script as the project keeps it ({@code host-agent.sh}), for checks such as shellcheck. */
-    public static String body() {
-        return BODY;
+        return "exec 2>&1\n" + RemoteScripts.hostAgent(owner, HostSlots.fileName(slotKey));
     }
 
     /**
@@ -327,27 +318,5 @@ public final class HostAgent implements AutoCloseable {
             s = s.substring(s.length() - MAX_STDERR);
         }
         return s.isEmpty() ? "" : ": " + s;
-    }
-
-    private static String load() {
-        try (InputStream in = HostAgent.class.getResourceAsStream("host-agent.sh")) {
-            if (in == null) {
-                throw new IllegalStateException("host-agent.sh is missing from the session module");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The script as sent: without its comment lines (they would go over the wire at every agent's start). */
-    private static String sent(String body) {
-        StringBuilder sb = new StringBuilder();
-        for (String line : body.split("\n")) {
-            if (!line.strip().startsWith("#")) {
-                sb.append(line).append('\n');
-            }
-        }
-        return sb.toString();
     }
 }

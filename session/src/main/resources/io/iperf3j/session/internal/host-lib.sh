@@ -1,0 +1,272 @@
+# shellcheck shell=sh disable=SC2154
+# host-lib.sh: the functions of the session's host scripts. RemoteScripts sends it before each job's
+# script (server-start.sh, client-run.sh, kill.sh, ...), after setting the job's variables:
+#   root   the hosts' state root (/tmp/iperf3j-session)
+#   owner  this controller's name for the host: the node id and the session's tag (h1+5f3a09c2)
+# Shell builtins where they can be (kill -0, read, case): on a busy host a process costs 4-10 ms of CPU.
+# Every iperf the session starts carries the mark in its environment and has a PID file in $d; a kill
+# goes to a PID only while /proc/PID/environ shows the mark, so a reused PID, or a process this tool
+# did not start, is never hit. Replies are lines starting with @@, read by RemoteIperf and ServerCheck.
+
+d=$root/$owner
+mark=IPERF3J_SESSION_NODE=$owner
+
+# makestate: makes the owner's state directory once (later calls test for it: a builtin), or exits 125
+# saying why. The root is made sticky and writable for all (1777, as /tmp), by whoever makes it first and
+# again by its owner, so that root's sessions and an ordinary user's can share a host.
+makestate() {
+    [ -d "$d" ] && return 0
+    [ -d "$root" ] || mkdir -m 1777 "$root" 2>/dev/null
+    if [ -O "$root" ]; then chmod 1777 "$root" 2>/dev/null; fi
+    mkdir -p "$d" || { echo "iperf3j session: cannot create $d as $(id -un)" >&2; exit 125; }
+}
+
+# owned PID [MARK]: whether PID runs (kill -0: a PID that is gone costs no process) and carries MARK,
+# this owner's by default, in its environment.
+owned() {
+    kill -0 "$1" 2>/dev/null && tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | grep -qx "${2:-$mark}"
+}
+
+# tree PID: sets t to PID and its descendants, from the kernel's /proc/PID/task/TID/children lists
+# (builtins only: a process without children, as iperf is, costs no process). Why the descendants:
+# the command a host runs for iperf may be a launcher that forks (sudo, a wrapper script); a KILL to it
+# alone leaves its iperf running for good. They are taken before any signal, so none is lost to
+# reparenting, and need not carry the mark (sudo clears the environment).
+tree() {
+    t=$1
+    n=$1
+    while [ -n "$n" ]; do
+        m=
+        for x in $n; do
+            for c in /proc/"$x"/task/*/children; do
+                k=
+                if [ -r "$c" ]; then read -r k <"$c"; fi
+                m="$m $k"
+            done
+        done
+        n=
+        for k in $m; do n="$n $k"; done
+        t="$t$n"
+    done
+}
+
+# alive: whether one of $t still runs (a zombie does not).
+alive() {
+    for x in $t; do
+        s=
+        { read -r s <"/proc/$x/stat"; } 2>/dev/null
+        case $s in
+            "" | *") Z "*) ;;
+            *) return 0 ;;
+        esac
+    done
+    return 1
+}
+
+# stoptree: TERM (and CONT, so a stopped process sees it) to all of $t, up to 3 s for them to end, then KILL.
+stoptree() {
+    [ -n "$t" ] || return 0
+    for x in $t; do
+        kill -TERM "$x"
+        kill -CONT "$x"
+    done 2>/dev/null
+    i=0
+    while alive && [ "$i" -lt 30 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    if alive; then
+        for x in $t; do kill -KILL "$x"; done 2>/dev/null
+        sleep 0.2
+    fi
+}
+
+# cleanowner DIR OWNER: kills every process with a PID file in DIR that carries OWNER's mark, with its
+# descendants, all at once, TERM first (a KILL at once gave a launcher no chance to end its child);
+# removes the PID files; prints @@killed PID for each.
+cleanowner() {
+    all=
+    for f in "$1"/*.pid; do
+        [ -e "$f" ] || continue
+        p=${f##*/}
+        p=${p%.pid}
+        if owned "$p" "IPERF3J_SESSION_NODE=$2"; then
+            tree "$p"
+            all="$all $t"
+            echo "@@killed $p"
+        fi
+        rm -f "$f"
+    done
+    t=$all
+    stoptree
+    true
+}
+
+# killone PID: kills one PID of this owner with its descendants (stoptree); prints @@gone or @@alive.
+killone() {
+    p=$1
+    if owned "$p"; then
+        tree "$p"
+        stoptree
+    fi
+    rm -f "$d/$p.pid"
+    if owned "$p"; then echo "@@alive"; else echo "@@gone"; fi
+}
+
+# awaitexit PID TENTHS: waits up to TENTHS tenths of a second for PID (of this owner) to end by itself.
+awaitexit() {
+    i=0
+    while owned "$1" && [ "$i" -lt "$2" ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+
+# startbg OUT: starts the job's command (the function run, which execs it with the mark) in the
+# background, its output to OUT; sets p (its PID) and pf (its PID file); prints @@pid.
+startbg() {
+    makestate
+    run >"$1" 2>&1 </dev/null &
+    p=$!
+    pf=$d/$p.pid
+    echo "$p" >"$pf"
+    echo "@@pid $p"
+}
+
+# runfg: runs the job's command with its output on this channel; prints @@pid on stderr; exits with its status.
+runfg() {
+    makestate
+    run </dev/null &
+    p=$!
+    echo "$p" >"$d/$p.pid"
+    echo "@@pid $p" >&2
+    wait "$p"
+    s=$?
+    rm -f "$d/$p.pid"
+    exit "$s"
+}
+
+# tick: sets t to the uptime in hundredths of a second (read: a builtin, no process).
+tick() {
+    read -r t _ </proc/uptime
+    t=${t%.*}${t#*.}
+}
+
+# listeners: the socket inodes listening on the job's port: TCP LISTEN (0A) or UDP bound (07), as
+# lstate says, in the tables lfiles names, for the port lhex (hex, as /proc/net writes it). awk reads
+# the files itself (no cat): the IPv4 table first, so a host without IPv6 still gets it.
+listeners() {
+    # shellcheck disable=SC2086 # lfiles is a list of files
+    awk -v hex="$lhex" -v state="$lstate" '{ n = split($2, a, ":"); if (a[n] == hex && $4 == state) print $10 }' $lfiles 2>/dev/null
+}
+
+# family: $p and its descendants (a launcher that forks rather than execs still counts), parents read
+# from /proc/PID/stat after the ")" that ends the command name (which may hold spaces). Reading every
+# process's stat costs 20-50 ms of CPU on a busy host: the check reads it only when a listener is not $p's.
+family() {
+    cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$p" '{ q = $1; sub(/.*\) /, ""); up[q] = $2 }
+        END { f[p] = 1; c = 1; while (c) { c = 0; for (q in up) if (!(q in f) && (up[q] in f)) { f[q] = 1; c = 1 } }
+              for (q in f) print q }'
+}
+
+# sockets PID...: the socket inodes open in those processes; @@unreadable for one whose descriptors this
+# user may not list. "May not" is read from ls's own words in the C locale (Permission denied, Operation
+# not permitted), not from its status: ls -l also fails when a descriptor closes between its readdir and
+# its lstat, which a starting JVM does all the time, and that must not count as "cannot see".
+sockets() {
+    for q in "$@"; do LC_ALL=C ls -l "/proc/$q/fd" 2>&1; done |
+        awk '/^ls: .*(Permission denied|Operation not permitted)$/ { print "@@unreadable"; next }
+             match($0, /socket:\[[0-9]+\]/) { print substr($0, RSTART + 8, RLENGTH - 9) }'
+}
+
+# classify: splits the listeners $l into the server's (ours=1) and the others' ($other), by the socket
+# inodes $m lists.
+classify() {
+    other=
+    ours=0
+    for i in $l; do
+        case $m in
+            *" $i "*) ours=1 ;;
+            *) other="$other $i" ;;
+        esac
+    done
+}
+
+# holders INODE...: prints @@holder PID NAME for each process holding one of the sockets.
+holders() {
+    # shellcheck disable=SC2012 # ls -l shows the links' targets on GNU, BusyBox and toybox alike; find -printf is GNU's
+    ls -l /proc/[0-9]*/fd 2>/dev/null | awk -v want=" $* " '/^\/proc\/[0-9]+\/fd:$/ { split($0, a, "/"); q = a[3]; next }
+        match($0, /socket:\[[0-9]+\]/) && index(want, " " substr($0, RSTART + 8, RLENGTH - 9) " ") && !seen[q]++ { print q }' |
+        while read -r q; do echo "@@holder $q $(cat "/proc/$q/comm" 2>/dev/null)"; done
+}
+
+# awaitlistener DEADLINE TAKEN: waits until the server $p (a child of this shell) is the one listening on
+# the job's port: every listener on it is one of the server's (or its family's) sockets. Exits 0 when it
+# is (@@listening; with @@unverified when its descriptors could not be read: a listener is then taken for
+# its); 3 when it ended first (@@exited and its own status from wait; its PID file $pf removed, as no kill
+# will come for it); 5 when another process listens too (@@shared), or alone for TAKEN hundredths of a
+# second (a server that cannot bind exits at once, so that only covers a slow start); 4 when nothing
+# listened within DEADLINE hundredths. Holders of a foreign listener are named on the way out. The
+# statuses are RemoteScripts' LISTENING, EXITED, TAKEN and NOT_LISTENING.
+awaitlistener() {
+    tick
+    end=$((t + $1))
+    taken=0
+    while :; do
+        st=
+        { read -r st <"/proc/$p/stat"; } 2>/dev/null
+        case $st in
+            "" | *") Z "*)
+                wait "$p"
+                s=$?
+                [ -z "${pf:-}" ] || rm -f "$pf"
+                echo "@@exited $s"
+                l=$(listeners)
+                # shellcheck disable=SC2086 # a list of inodes
+                [ -z "$l" ] || holders $l
+                exit 3
+                ;;
+        esac
+        l=$(listeners)
+        other=
+        ours=0
+        if [ -n "$l" ]; then
+            # shellcheck disable=SC2005,SC2046,SC2116 # word splitting folds the list onto one line
+            m=" $(echo $(sockets "$p")) "
+            classify
+            if [ -n "$other" ]; then
+                # shellcheck disable=SC2005,SC2046,SC2116
+                m=" $(echo $(sockets $(family))) "
+                classify
+            fi
+            if [ "$ours" = 1 ] && [ -z "$other" ]; then
+                echo "@@listening"
+                exit 0
+            fi
+            if [ "$ours" = 1 ]; then
+                echo "@@shared"
+                # shellcheck disable=SC2086
+                holders $other
+                exit 5
+            fi
+            case $m in
+                *@@unreadable*)
+                    echo "@@listening"
+                    echo "@@unverified"
+                    exit 0
+                    ;;
+            esac
+        fi
+        tick
+        if [ -n "$other" ]; then
+            [ "$taken" != 0 ] || taken=$((t + $2))
+            if [ "$t" -ge "$taken" ]; then
+                # shellcheck disable=SC2086
+                holders $other
+                exit 5
+            fi
+        fi
+        [ "$t" -lt "$end" ] || exit 4
+        sleep 0.1
+    done
+}
