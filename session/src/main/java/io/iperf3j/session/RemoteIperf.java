@@ -1,6 +1,7 @@
 package io.iperf3j.session;
 
 import io.iperf3j.Transport;
+import io.iperf3j.session.internal.HostReply;
 import io.iperf3j.session.internal.OutputCheck;
 import io.iperf3j.session.internal.RemoteScripts;
 import io.iperf3j.session.internal.ServerCheck;
@@ -204,9 +205,7 @@ public final class RemoteIperf {
             r = node.connection().run(serverScript(remoteOutputFile, port, transport, timeout),
                     timeout.plus(PORT_TAKEN_WAIT).plusSeconds(30));
             for (String line : r.stdout().split("\n")) {
-                if (line.startsWith(RemoteScripts.PID_MARK)) {
-                    pid.set(Long.parseLong(line.substring(RemoteScripts.PID_MARK.length()).strip()));
-                }
+                HostReply.pid(line).ifPresent(pid::set);
             }
         } finally {
             starting = false;
@@ -220,7 +219,7 @@ public final class RemoteIperf {
             stop();
             throw new IperfError("server on " + node.id() + " stopped");
         }
-        if (r.stdout().contains(RemoteScripts.UNVERIFIED_MARK)) {
+        if (HostReply.says(r.stdout(), "unverified")) {
             warnings.add(node.id() + ": port " + port + " listens, but not provably by the server (PID " + pid.get()
                     + "): its /proc/PID/fd is not readable for this user");
         }
@@ -321,8 +320,9 @@ public final class RemoteIperf {
             lines.add(Optional.empty());
         });
         Thread errReader = Thread.ofVirtual().name("RemoteIperf-err-" + node.id()).start(() -> readLines(p, false, line -> {
-            if (line.startsWith(RemoteScripts.PID_MARK)) {
-                pid.set(Long.parseLong(line.substring(RemoteScripts.PID_MARK.length()).strip()));
+            java.util.OptionalLong told = HostReply.pid(line);
+            if (told.isPresent()) {
+                pid.set(told.getAsLong());
             } else if (stderr.size() < MAX_KEPT_LINES) {
                 stderr.add(line);
             }
@@ -443,9 +443,9 @@ public final class RemoteIperf {
             int tenths = (int) (grace.toMillis() / 100);
             String script = tenths > 0 ? RemoteScripts.awaitExitThenKill(owner, p, tenths) : RemoteScripts.kill(owner, p);
             Connection.CommandResult r = node.connection().run(script, Duration.ofSeconds(20).plus(grace));
-            if (r.stdout().contains("@@alive")) {
+            if (HostReply.says(r.stdout(), "alive")) {
                 warnings.add(node.id() + ": PID " + p + " still alive after KILL");
-            } else if (r.stdout().contains("@@gone")) {
+            } else if (HostReply.says(r.stdout(), "gone")) {
                 gone = true;
             }
         } catch (ConnectionError e) {

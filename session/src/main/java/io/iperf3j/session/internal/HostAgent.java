@@ -100,12 +100,12 @@ public final class HostAgent implements AutoCloseable {
                 if (r == null) {
                     return true;
                 }
-                Optional<String> reply = ask(r, "take");
+                Optional<HostReply> reply = ask(r, "take");
                 if (reply.isPresent()) {
-                    return switch (reply.get()) {
-                        case "@@taken" -> true;
-                        case "@@busy" -> false;
-                        default -> throw new IperfCommandError("the session's agent on " + host + ": " + reply.get());
+                    return switch (reply.get().word()) {
+                        case "taken" -> true;
+                        case "busy" -> false;
+                        default -> throw new IperfCommandError("the session's agent on " + host + ": " + reply.get().value());
                     };
                 }
                 // it ended (its connection was lost, or the host killed it) or stopped answering: once more, anew
@@ -142,7 +142,7 @@ public final class HostAgent implements AutoCloseable {
         lock.lockInterruptibly();
         try {
             Running r = running;
-            if (r != null && ask(r, "give").filter("@@given"::equals).isEmpty()) {
+            if (r != null && ask(r, "give").filter(reply -> reply.word().equals("given")).isEmpty()) {
                 end(r);
             }
         } finally {
@@ -208,44 +208,48 @@ public final class HostAgent implements AutoCloseable {
         Running r = new Running(p, p.stdin(), new java.io.ByteArrayOutputStream(), new ArrayList<>());
         long deadline = System.nanoTime() + READY_WAIT.toNanos();
         while (true) {
-            Optional<String> line = readLine(r, deadline);
+            Optional<HostReply> line = readLine(r, deadline);
             if (line == null || line.isEmpty()) {
                 String why = why(r);
                 end(r);
                 throw new ConnectionError("the session's agent on " + host + " (" + connection.describe() + ") did not start"
                         + (line == null ? " within " + READY_WAIT.toSeconds() + " s" : "") + why);
             }
-            String l = line.get();
-            if (l.equals("@@ready")) {
-                running = r;
-                return r;
-            }
-            if (l.startsWith("@@cleaned ")) {
-                cleaned.add(l.substring("@@cleaned ".length()));
-            } else if (l.startsWith("@@error ")) {
-                end(r);
-                throw new IperfCommandError("the session's agent on " + host + ": " + l.substring("@@error ".length()));
+            HostReply reply = line.get();
+            switch (reply.word()) {
+                case "ready" -> {
+                    running = r;
+                    return r;
+                }
+                case "cleaned" -> cleaned.add(reply.value());
+                case "error" -> {
+                    end(r);
+                    throw new IperfCommandError("the session's agent on " + host + ": " + reply.value());
+                }
+                default -> {
+                    // a reply of no meaning here: passed over
+                }
             }
         }
     }
 
     /** Sends one command; its reply, or empty when the agent ended or did not answer in time. */
-    private Optional<String> ask(Running r, String command) throws InterruptedException {
+    private Optional<HostReply> ask(Running r, String command) throws InterruptedException {
         try {
             r.in().write((command + "\n").getBytes(StandardCharsets.US_ASCII));
             r.in().flush();
         } catch (IOException e) {
             return Optional.empty();
         }
-        Optional<String> reply = readLine(r, System.nanoTime() + REPLY_WAIT.toNanos());
+        Optional<HostReply> reply = readLine(r, System.nanoTime() + REPLY_WAIT.toNanos());
         return reply == null ? Optional.empty() : reply;
     }
 
     /**
-     * The agent's next reply line ({@code @@...}; any other line it printed, such as a shell's error, is kept for
+     * The agent's next reply ({@link HostReply}; any other line it printed, such as a shell's error, is kept for
      * {@link #why}): empty at the end of its output, null when none came by {@code deadline}.
      */
-    private static Optional<String> readLine(Running r, long deadline) throws InterruptedException {
+    private static Optional<HostReply> readLine(Running r, long deadline) throws InterruptedException {
         InputStream out = r.process().stdout();
         while (true) {
             byte[] bytes = r.pending().toByteArray();
@@ -254,8 +258,9 @@ public final class HostAgent implements AutoCloseable {
                     String line = new String(bytes, 0, i, StandardCharsets.UTF_8);
                     r.pending().reset();
                     r.pending().write(bytes, i + 1, bytes.length - i - 1);
-                    if (line.startsWith("@@")) {
-                        return Optional.of(line);
+                    Optional<HostReply> reply = HostReply.of(line);
+                    if (reply.isPresent()) {
+                        return reply;
                     }
                     if (r.said().size() < 20) {
                         r.said().add(line);

@@ -116,7 +116,7 @@ public final class OutputCheck {
     private static Optional<String> lastWords(List<String> lines) {
         for (int i = lines.size() - 1; i >= 0; i--) {
             String s = lines.get(i).strip();
-            if (!s.isEmpty() && !s.startsWith("@@")) {
+            if (!s.isEmpty() && !HostReply.isReply(s)) {
                 return Optional.of(s.length() > 300 ? s.substring(0, 300) + "..." : s);
             }
         }

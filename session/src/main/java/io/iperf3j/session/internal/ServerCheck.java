@@ -43,7 +43,7 @@ public final class ServerCheck {
         return switch (check.exitStatus()) {
             case RemoteScripts.EXITED -> exited(command, host, port, check.stdout(), serverOutput);
             case RemoteScripts.TAKEN -> new IperfError(portTaken(port, host, check.stdout())
-                    + (check.stdout().contains(RemoteScripts.SHARED_MARK)
+                    + (HostReply.says(check.stdout(), "shared")
                             ? ": the server '" + command + "' listens there too, so either could be measured"
                             : ": the server '" + command + "' was not listening there after " + seconds(takenWait))
                     + reason(serverOutput).map(s -> " (" + s + ")").orElse(""));
@@ -97,29 +97,14 @@ public final class ServerCheck {
                 + (holders.isEmpty() ? "" : " (" + String.join(", ", holders) + ")");
     }
 
-    /** The {@link RemoteScripts#HOLDER_MARK} lines as {@code PID 123 iperf3}. */
+    /** The {@code @@holder} lines as {@code PID 123 iperf3}. */
     static List<String> holders(String checkOutput) {
-        List<String> found = new ArrayList<>();
-        for (String line : checkOutput.split("\n")) {
-            if (line.startsWith(RemoteScripts.HOLDER_MARK) && found.size() < MAX_HOLDERS) {
-                found.add("PID " + line.substring(RemoteScripts.HOLDER_MARK.length()).strip());
-            }
-        }
-        return found;
+        return HostReply.values(checkOutput, "holder").stream().limit(MAX_HOLDERS).map(v -> "PID " + v).toList();
     }
 
-    /** The status after {@link RemoteScripts#EXITED_MARK}, if the check printed one. */
+    /** The status of the {@code @@exited} line, if the check printed one. */
     static OptionalInt exitStatus(String checkOutput) {
-        for (String line : checkOutput.split("\n")) {
-            if (line.startsWith(RemoteScripts.EXITED_MARK)) {
-                try {
-                    return OptionalInt.of(Integer.parseInt(line.substring(RemoteScripts.EXITED_MARK.length()).strip()));
-                } catch (NumberFormatException e) {
-                    return OptionalInt.empty();
-                }
-            }
-        }
-        return OptionalInt.empty();
+        return HostReply.exited(checkOutput);
     }
 
     /**
@@ -134,7 +119,7 @@ public final class ServerCheck {
             if (s.toLowerCase(java.util.Locale.ROOT).contains("error")) {
                 return Optional.of(cut(s));
             }
-            if (!s.isEmpty() && !s.startsWith("@@")) {
+            if (!s.isEmpty() && !HostReply.isReply(s)) {
                 last = s;
             }
         }
