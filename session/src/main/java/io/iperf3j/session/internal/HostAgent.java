@@ -28,8 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  * Both are {@code flock}s held by the agent's shell, so the kernel drops them when the agent ends: at the
  * end of its input, which comes when this side closes it or when the controller or its connection dies.
- * A dead controller therefore frees its hosts and leaves no iperf behind (the agent kills its owner's
- * processes on the way out). As perfSONAR keeps a host's schedule on the host, for the same reason.
+ * A dead controller therefore frees its hosts at once, and the next agent on a host kills what it left
+ * there; a controller that only lost its connection lets its running test end by itself, as before. At
+ * the session's end ({@link #close}) the agent kills what its owner still runs and removes its directory.
+ * As perfSONAR keeps a host's schedule on the host, for the same reason.
  *
  * <p>Why a shell and {@code flock(1)}, not a daemon: the hosts have nothing but sshd and a shell (BusyBox
  * has {@code flock} too); a lock that a process holds needs no state that could be left behind.
@@ -43,6 +45,11 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class HostAgent implements AutoCloseable {
     /** How long the agent may take to start: a login, and a clean-up whose kills wait up to 3 s. */
     static final Duration READY_WAIT = Duration.ofSeconds(60);
+    /**
+     * How long the agent may take to end at the session's end: its kills wait up to 3 s for a TERM before a KILL;
+     * past that its channel is dropped (which may cut its clean-up short, so it is long).
+     */
+    static final Duration BYE_WAIT = Duration.ofSeconds(15);
     /** How long one reply may take (a round trip and one {@code flock} process). */
     static final Duration REPLY_WAIT = Duration.ofSeconds(15);
     /** The most of what the agent printed besides its replies kept for an error message. */
@@ -163,9 +170,10 @@ public final class HostAgent implements AutoCloseable {
     }
 
     /**
-     * Ends the agent: its input closed, it kills what its owner still runs on the host, removes its state
-     * directory and exits; waited for up to 5 s, then its channel is dropped (the host sees the end of input
-     * all the same). Later calls do nothing; a {@link #take} after it starts no agent.
+     * Ends the agent (the session's end: {@code bye}): it kills what its owner still runs on the host, removes its
+     * state directory and exits; waited for up to {@link #BYE_WAIT}, then its channel is dropped. Later calls do nothing; a
+     * {@link #take} after it starts no agent. An agent whose input ends without a {@code bye} (its controller died,
+     * or the connection was lost) only exits: the next agent on the host takes its owner's runs for gone.
      */
     @Override
     public void close() {
@@ -177,8 +185,9 @@ public final class HostAgent implements AutoCloseable {
                 return;
             }
             try {
+                r.in().write("bye\n".getBytes(StandardCharsets.US_ASCII));
                 r.in().close();
-                r.process().waitFor(Duration.ofSeconds(5));
+                r.process().waitFor(BYE_WAIT);
             } catch (IOException | ConnectionError e) {
                 // the channel is gone, and with it the agent's input
             } catch (InterruptedException e) {

@@ -13,8 +13,12 @@
 # one a line, and answers each with one line:
 #   take   @@taken | @@busy   the host's slot (a flock on $root/slots/$slot), held until give
 #   give   @@given
-# At the end of its input it kills what its owner still runs and removes its directory, so
-# a controller that dies frees its hosts' slots and leaves no iperf behind.
+#   bye    the session's end: it kills what its owner still runs, removes its directory and exits
+# At the end of its input without a bye (the controller died, or its connection was lost) it only
+# exits, and its locks go with it: the host's slot is free, and the owner's runs count as gone for
+# the next agent that starts here, which kills them. A connection that is lost while a test runs
+# thus leaves the test to end by itself (its controller may judge it by the receiver's output, and
+# logs in again), as it did before there was an agent.
 # Every lock is flock(1)'s on a descriptor of this shell: the kernel drops it with the shell.
 
 command -v flock >/dev/null 2>&1 || {
@@ -82,10 +86,13 @@ while read -r cmd; do
             held=0
             echo "@@given"
             ;;
+        bye)
+            cleanowner "$d" "$owner" >/dev/null 2>&1
+            rm -rf "$d"
+            exit 0
+            ;;
         *)
             echo "@@error unknown command: $cmd"
             ;;
     esac
 done
-cleanowner "$d" "$owner" >/dev/null 2>&1
-rm -rf "$d"

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iperf3j.session.Connection;
 import io.iperf3j.session.LocalConnection;
+import io.iperf3j.session.RemoteProcess;
+import io.iperf3j.session.RemoteProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,7 +98,43 @@ class HostAgentTest {
         }
     }
 
-    /** The end of an agent (its controller gone) kills what its owner still runs on the host. */
+    /**
+     * An agent whose input ends without a {@code bye} (its controller died, or the connection was lost) only exits:
+     * the slot is free at once, its owner's process runs on (a test under a lost connection may still end whole),
+     * and the next agent on the host takes it for gone and kills it.
+     */
+    @Test
+    void anInputThatEndsWithoutByeFreesTheSlotAndLeavesTheRunToTheNextAgent() throws Exception {
+        String owner = RemoteScripts.owner("hlost", tag);
+        RemoteProcess lost = new LocalConnection().startWithInput(HostAgent.script(owner, slot));
+        java.io.BufferedReader replies = new java.io.BufferedReader(new java.io.InputStreamReader(lost.stdout()));
+        assertThat(replies.readLine()).isEqualTo("@@ready");
+        lost.stdin().write("take\n".getBytes());
+        lost.stdin().flush();
+        assertThat(replies.readLine()).isEqualTo("@@taken");
+        Connection.CommandResult r = new LocalConnection().run("env " + RemoteScripts.ENV_MARK + "=" + owner
+                + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + RemoteScripts.stateDir(owner) + "/$!.pid; echo $!",
+                Duration.ofSeconds(10));
+        ProcessHandle p = ProcessHandle.of(Long.parseLong(r.stdout().strip())).orElseThrow();
+        try (HostAgent other = agent("other")) {
+            assertThat(other.take()).isFalse();
+            lost.stdin().close(); // no bye
+            assertThat(lost.waitFor(Duration.ofSeconds(10))).isPresent();
+            assertThat(other.take()).as("the slot went with the agent").isTrue();
+            assertThat(p.isAlive()).as("the run goes on").isTrue();
+            try (HostAgent next = agent("next")) {
+                next.start();
+                assertThat(next.takeCleaned()).contains(owner);
+                assertThat(ended(p)).as("the gone owner's process was killed").isTrue();
+                assertThat(Path.of(RemoteScripts.stateDir(owner))).doesNotExist();
+            }
+        } finally {
+            p.destroyForcibly();
+            lost.close();
+        }
+    }
+
+    /** The end of an agent at the session's end ({@code bye}) kills what its owner still runs on the host. */
     @Test
     void theEndOfAnAgentKillsItsOwnersProcesses() throws Exception {
         String owner = RemoteScripts.owner("ha", tag);
