@@ -152,6 +152,7 @@ class LatencyCliTest {
         assertThat(lines.getLast()).isEqualTo("iperf Done.");
     }
 
+    @Tag("slow")
     @Test
     void parallelStreamsPutTheColumnOnTheSumLinesAndBidirMeasuresToo() throws Exception {
         Run p = main("--loopback", "--latency", "-P", "2", "-t", "2");

@@ -235,6 +235,7 @@ class LocalSessionTest {
      * they killed the launcher's PID alone and its child ran on for good, reparented to init (the schedule
      * lab's wrapper, 2026-11-26).
      */
+    @Tag("slow")
     @Test
     void killsReachALaunchersChildren() throws Exception {
         String id = "tree" + ProcessHandle.current().pid();
