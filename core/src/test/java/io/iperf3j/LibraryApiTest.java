@@ -4,6 +4,7 @@ import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -118,6 +119,7 @@ class LibraryApiTest {
         assertThat(calls).hasValue(1);
     }
 
+    @Tag("peer")
     @Test
     void iperfClientAgainstRealIperf3() throws Exception {
         int port = realIperf3Server();
@@ -382,6 +384,7 @@ class LibraryApiTest {
         assertThat(seen.subList(2, seen.size() - 1)).allMatch(ServerEvent.Interval.class::isInstance);
     }
 
+    @Tag("peer")
     @Test
     void serverEventsHearARefusalOfTheRealIperf3() throws Exception {
         Iperf3Binary.require();

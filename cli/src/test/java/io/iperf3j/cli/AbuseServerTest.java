@@ -5,6 +5,7 @@ import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
 import io.iperf3j.testing.LogLines;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.Socket;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * test was cut for its rate waits out its cool-down. Real iperf3 3.12 and 3.21 clients come from
  * other loopback addresses ({@code -B 127.0.0.N}).
  */
+@Tag("peer")
 class AbuseServerTest {
     private static final Duration CLIENT_LIMIT = Duration.ofSeconds(30);
     private static final String BUSY = "the server is busy running a test";

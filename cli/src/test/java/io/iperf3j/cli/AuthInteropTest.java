@@ -4,6 +4,7 @@ import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * OAEP by default and refuses PKCS#1 v1.5 unless run with {@code --use-pkcs1-padding}.
  * iperf3j's client without a padding flag sends OAEP, then PKCS#1 v1.5 once if denied.
  */
+@Tag("peer")
 @Timeout(120)
 class AuthInteropTest {
     private static final String IPERF3 = Iperf3Binary.PATH.toString();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -95,6 +96,7 @@ class LatencyCliTest {
      * interval's round trips ({@code iperf3j_latency_*}) and at the end the idle/loaded verdict
      * ({@code iperf3j_latency_verdict_*}), equal to the {@code -J} document's, promtool-clean.
      */
+    @Tag("tool")
     @Test
     void latencyFiguresGoToTheMetricsFileBesideTheThroughput(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
@@ -150,6 +152,7 @@ class LatencyCliTest {
         assertThat(lines.getLast()).isEqualTo("iperf Done.");
     }
 
+    @Tag("slow")
     @Test
     void parallelStreamsPutTheColumnOnTheSumLinesAndBidirMeasuresToo() throws Exception {
         Run p = main("--loopback", "--latency", "-P", "2", "-t", "2");
@@ -170,6 +173,7 @@ class LatencyCliTest {
      * router gives each test the first probe from its client's address), and a real iperf3 3.12 UDP
      * client of the same server, whose streams go through the same router, is unaffected.
      */
+    @Tag("peer")
     @Test
     void serverAnswersEveryTestAndRealClientsAreUnaffected() throws Exception {
         Iperf3Binary.V3_12.requireThis();
@@ -233,16 +237,19 @@ class LatencyCliTest {
         assertThat(s.err()).contains("client only");
     }
 
+    @Tag("peer")
     @Test
     void realIperf3_12ServerTcp() throws Exception {
         againstRealServer(Iperf3Binary.V3_12, List.of());
     }
 
+    @Tag("peer")
     @Test
     void realIperf3_12ServerUdp() throws Exception {
         againstRealServer(Iperf3Binary.V3_12, List.of("-u", "-b", "20M"));
     }
 
+    @Tag("peer")
     @Test
     void realIperf3_21ServerUdp() throws Exception {
         againstRealServer(Iperf3Binary.V3_21, List.of("-u", "-b", "20M"));

@@ -8,6 +8,7 @@ import io.iperf3j.testing.Shell;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,6 +41,8 @@ import static org.assertj.core.api.Assertions.fail;
  * holds 102.4 ms, which a single TCP stream keeps nearly full. Needs root, ip, tc and ping (iproute2, iputils-ping; .ci/run installs them).
  * Figures go to {@code target/latency-netns/results.txt}.
  */
+@Tag("tool")
+@Tag("root")
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LatencyNetnsTest {
     private static final ObjectMapper JSON = new ObjectMapper();

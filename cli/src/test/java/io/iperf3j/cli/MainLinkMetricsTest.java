@@ -2,6 +2,7 @@ package io.iperf3j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +40,7 @@ class MainLinkMetricsTest {
         }
     }
 
+    @Tag("tool")
     @Test
     void linkClientAndServerWriteTheirGaugesToMetricsFiles() throws Exception {
         Path serverFile = dir.resolve("server.prom");

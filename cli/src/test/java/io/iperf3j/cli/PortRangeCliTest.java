@@ -3,6 +3,7 @@ package io.iperf3j.cli;
 import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * {@code [SUM]} line follows its own test's stream lines, and the {@code Server listening} banner comes
  * whole, never inside a test's block.
  */
+@Tag("peer")
 class PortRangeCliTest {
     private static final int PORTS = 9;
     private static final Duration CLIENT_LIMIT = Duration.ofSeconds(60);

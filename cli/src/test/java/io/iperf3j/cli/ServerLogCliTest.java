@@ -4,6 +4,7 @@ import io.iperf3j.internal.json.PeerJson;
 import io.iperf3j.testing.Async;
 import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code -J} document on standard output; without the option the server's output
  * is iperf3's alone.
  */
+@Tag("peer")
 @Timeout(60)
 class ServerLogCliTest {
     @TempDir

@@ -5,6 +5,7 @@ import io.iperf3j.internal.json.PeerJson;
 import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * limit left out are said by {@code dropped} lines and counted by {@code /metrics}; with {@code -V} the
  * tests' text reports are on standard output, not in F.
  */
+@Tag("peer")
 class ServerLogFileCliTest {
     private static final Duration CLIENT_LIMIT = Duration.ofSeconds(30);
     private static final int FLOOD = 80;

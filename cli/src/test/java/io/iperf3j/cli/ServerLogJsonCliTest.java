@@ -5,6 +5,7 @@ import io.iperf3j.internal.json.PeerJson;
 import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * because both places are taken gives {@code accepted}, then {@code refused} with reason {@code busy}. The
  * first line is the server's own {@code listening}.
  */
+@Tag("peer")
 class ServerLogJsonCliTest {
     private static final Duration CLIENT_LIMIT = Duration.ofSeconds(30);
 

@@ -3,6 +3,7 @@ package io.iperf3j.cli;
 import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class ServerMetricsScrapeTest {
     private static final Duration CLIENT_LIMIT = Duration.ofSeconds(30);
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+    @Tag("peer")
     @Test
     void oneRunningOneBusyBytesMoving() {
         Iperf3Binary.require();
@@ -69,6 +71,7 @@ class ServerMetricsScrapeTest {
         });
     }
 
+    @Tag("peer")
     @Test
     void queuedAndDeniedClientsWhileATestRuns() {
         Iperf3Binary.require();

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * summary.txt names the result that was not pushed and why. The pushes' success against a real
  * Pushgateway is session's PushLocalTest.
  */
+@Tag("peer")
+@Tag("tool")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SessionPushCliTest {
     /** Host ids of this JVM's own (a session kills the processes it marked with a host's id first). */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * summary.txt) fits in 100 columns but for the failures' own lines: the lowest pairs, a line per
  * host, the failure; summary.csv has the whole matrix, each cell tests.jsonl's figure.
  */
+@Tag("peer")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SessionSummaryCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,6 +33,7 @@ class WhatUsersReadTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Item 7: {@code -v}'s feature line is 3.21's, word for word and in its order (3.21 here has no SCTP). */
+    @Tag("peer")
     @Test
     void versionListsTheFeaturesThatWorkIn321sWords() {
         Iperf3Binary.V3_21.requireThis();
@@ -58,6 +60,7 @@ class WhatUsersReadTest {
      * port (its server died, here a control-only peer): the ICMP port-unreachable ends the set-up with
      * 3.21's words, "unable to read from stream socket: Connection refused", not a Java class name.
      */
+    @Tag("peer")
     @Test
     void udpSetupAgainstAPortThatIsGoneSaysConnectionRefusedAs321Does() throws Exception {
         Iperf3Binary.V3_21.requireThis();

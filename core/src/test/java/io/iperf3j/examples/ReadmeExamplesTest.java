@@ -9,6 +9,7 @@ import io.iperf3j.MetricsMode;
 import io.iperf3j.RunningIperf;
 import io.iperf3j.ServerEvent;
 import io.iperf3j.WindowMetrics;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The examples of the README's "Use it from Java" section, verbatim between the
  * {@code // README:} markers, so the README never shows code that does not work.
  */
+@Tag("slow")
 @Timeout(60)
 class ReadmeExamplesTest {
 

@@ -8,6 +8,7 @@ import io.iperf3j.testing.PeerRun.Scenario;
 import io.iperf3j.internal.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * a closed socket: the line had no {@code Retr} or {@code Cwnd}. iperf3 takes that sample with its
  * sockets open. Here the server's interval is 5 s and the test 1 s, so every run is that case.
  */
+@Tag("peer")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FinalSampleTcpInfoTest {
     @ParameterizedTest(name = "{0} client {1} -> iperf3j -s -i 5")

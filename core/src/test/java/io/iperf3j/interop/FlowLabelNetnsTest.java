@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * acknowledgements carry the label). The control connection is not labelled (neither
  * iperf3 nor iperf3j labels it), so the labelled packets are a part of all.
  */
+@Tag("peer")
+@Tag("root")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class FlowLabelNetnsTest {
     private static final int PORT = 5401;

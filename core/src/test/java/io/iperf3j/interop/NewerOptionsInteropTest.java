@@ -27,6 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -54,6 +55,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  *     and, from the client's m, on the server, either program being the server.</li>
  * </ul>
  */
+@Tag("peer")
+@Tag("root")
 @Isolated // measures CPU masks, packet counts and socket timers of processes it starts
 class NewerOptionsInteropTest {
     private static final Path IPERF3_21 = Iperf3Binary.V3_21.path;

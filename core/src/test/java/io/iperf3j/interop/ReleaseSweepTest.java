@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * 2-core machine; iperf3 itself fails there). The sweep's conflicting-flags line must
  * fail on both sides with the same message.
  */
+@Tag("peer")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(900)
 class ReleaseSweepTest {

@@ -6,6 +6,7 @@ import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
 import io.iperf3j.testing.JsonPaths;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * against 3.21, whose own client reports none. The client runs as its own process, so its JVM is
  * cold as a user's is.
  */
+@Tag("peer")
 @Timeout(60)
 class ReverseUdpStartTest {
     @ParameterizedTest

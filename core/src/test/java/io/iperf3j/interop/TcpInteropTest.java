@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -63,6 +64,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 // Cases mostly wait on test time: two run at a time (junit-platform.properties), and no
 // other test class runs meanwhile (@Isolated), so CPU-sensitive tests elsewhere are not disturbed.
+@Tag("peer")
 @Isolated
 @Execution(ExecutionMode.CONCURRENT)
 class TcpInteropTest {

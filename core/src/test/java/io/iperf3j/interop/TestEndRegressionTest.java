@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,18 +48,21 @@ class TestEndRegressionTest {
     /** The transfer takes well under a second; ten more are the deadline of the whole run. */
     private static final Duration DEADLINE = Duration.ofSeconds(12);
 
+    @Tag("peer")
     @ParameterizedTest(name = "{0} client -> iperf3j -s: -u -b 2G -R -n 5M")
     @EnumSource(Peer.class)
     void udpReverseByteCountEnds(Peer client) {
         assertEndsWithCount(client, "udp -R -n 5M", "-u -b 2G -R -n 5M", 5L * 1024 * 1024, false);
     }
 
+    @Tag("peer")
     @ParameterizedTest(name = "{0} client -> iperf3j -s: -u -b 2G -R -k 2K")
     @EnumSource(Peer.class)
     void udpReverseBlockCountEnds(Peer client) {
         assertEndsWithCount(client, "udp -R -k 2K", "-u -b 2G -R -k 2K", 2048, true);
     }
 
+    @Tag("peer")
     @ParameterizedTest(name = "{0} client -> iperf3j -s: -u -b 2G --bidir -n 5M -P 3")
     @EnumSource(Peer.class)
     void udpBidirByteCountEnds(Peer client) {
@@ -88,6 +92,7 @@ class TestEndRegressionTest {
     }
 
     /** Loss, -R, a count, and the real 3.12 and 3.21 servers: the client still ends (they keep sending). */
+    @Tag("peer")
     @ParameterizedTest(name = "iperf3j client -> {0} -s: -u -b 2G -R -n 5M")
     @EnumSource(value = Peer.class, names = {"IPERF3", "IPERF3_21"})
     void ourClientAgainstRealServerEnds(Peer server) {

@@ -3,6 +3,7 @@ package io.iperf3j.server;
 import io.iperf3j.internal.engine.server.ServerLimits;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,7 @@ class AddressFilterRealClientsTest {
                 .anyMatch(t -> t.getName().equals("iperf3j-server-lobby") && t.isAlive());
     }
 
+    @Tag("peer")
     @Test
     void onlyTheAllowedAddressIsServedAndTheOthersAreToldAuthorizationFailed() {
         assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
@@ -68,6 +70,7 @@ class AddressFilterRealClientsTest {
         });
     }
 
+    @Tag("peer")
     @Test
     void aDenyFileRefusesItsAddressAndServesTheRest() {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
@@ -81,6 +84,7 @@ class AddressFilterRealClientsTest {
         });
     }
 
+    @Tag("peer")
     @Test
     void withoutTheOptionsNoLobbyThreadRuns() {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {

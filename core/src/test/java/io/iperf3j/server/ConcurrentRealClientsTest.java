@@ -4,6 +4,7 @@ import io.iperf3j.internal.engine.server.ServerLimits;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.json.PeerJson;
 import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code --max-concurrent 2} the extra clients get iperf3's busy answer, and a later
  * retry is served.
  */
+@Tag("peer")
 @Timeout(120)
 class ConcurrentRealClientsTest {
     private static final List<List<String>> EIGHT = List.of(

@@ -3,6 +3,7 @@ package io.iperf3j.server;
 import io.iperf3j.internal.engine.server.ServerLimits;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * 127.0.0.N}; Linux routes all of 127/8 to lo): a third test from one address is refused with
  * iperf3's busy text and a log line naming the limit, while another address starts at once.
  */
+@Tag("peer")
 class PerClientLimitTest {
     private static final String BUSY = "iperf3: error - the server is busy running a test. try again later";
 

@@ -9,6 +9,7 @@ import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -47,6 +48,7 @@ class PortRangeOneOffTest {
         return served;
     }
 
+    @Tag("peer")
     @Test
     void aOneOffRangeServesOneClientOnItsLastPortThenEnds() {
         Iperf3Binary.require();

@@ -8,6 +8,7 @@ import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * (iperf_server_api.c, {@code bitrate_limit_exceeded}). The cut used to be a bare close: the
  * client said "the server has terminated" or "control socket has closed unexpectedly".
  */
+@Tag("peer")
 class ServerBitrateLimitTest {
     private static final String TOTAL_RATE_TEXT = "total required bandwidth is larger than server limit";
 

@@ -1,5 +1,6 @@
 package io.iperf3j.server;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * so the JVM growing its heap does not pass for a leak; what remains is native
  * memory, metaspace and the JIT's code cache, which settle after the warm-up.
  */
+@Tag("slow")
 @Timeout(300)
 class ServerLeakTest {
     private static final int WARM_UP = 200;

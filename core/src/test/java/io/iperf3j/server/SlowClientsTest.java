@@ -3,6 +3,7 @@ package io.iperf3j.server;
 import io.iperf3j.internal.engine.ClientTest;
 import io.iperf3j.internal.engine.server.ServerLimits;
 import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -63,6 +64,7 @@ class SlowClientsTest {
         }
     }
 
+    @Tag("peer")
     @Test
     void aClientKilledMidTestEndsItsTestAtOnce() throws Exception {
         try (TestServer server = new TestServer(TestServer.quick(), "--rcv-timeout", "1000");
@@ -83,6 +85,7 @@ class SlowClientsTest {
         }
     }
 
+    @Tag("peer")
     @Test
     void aStoppedClientEndsItsTestAtTheReceiveTimeout() throws Exception {
         try (TestServer server = new TestServer(TestServer.quick(), "--rcv-timeout", "1000");
@@ -103,6 +106,7 @@ class SlowClientsTest {
         }
     }
 
+    @Tag("peer")
     @Test
     void aStoppedClientOfAReverseTestEndsItWhenNothingCanBeSent() throws Exception {
         try (TestServer server = new TestServer(TestServer.quick(), "--rcv-timeout", "1000");
@@ -126,6 +130,7 @@ class SlowClientsTest {
         }
     }
 
+    @Tag("peer")
     @Test
     void idleTimeoutEndsATestInWhichNothingMoves() throws Exception {
         // --rcv-timeout stays at its 120 s default: --idle-timeout alone ends the test.

@@ -5,6 +5,7 @@ import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.json.PeerJson;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * ({@code -B 127.0.0.N}; Linux routes all of 127/8 to lo). The clients start together (a gate
  * they wait at): the bounds are about tests that run at the same time.
  */
+@Tag("peer")
 class TotalRateFairnessTest {
     private static final double TOTAL = 1600e6;
     private static final List<String> TIMING = List.of("-t", "6", "-O", "2", "-J");

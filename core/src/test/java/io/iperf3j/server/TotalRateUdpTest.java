@@ -3,6 +3,7 @@ package io.iperf3j.server;
 import io.iperf3j.internal.engine.server.ServerLimits;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * its share over the 5 s window is ended with SERVER_ERROR 27 (docs/design/public-server.md 3.4).
  * Real 3.12 and 3.21 clients.
  */
+@Tag("peer")
 class TotalRateUdpTest {
     private static final String TOTAL_RATE_TEXT = "total required bandwidth is larger than server limit";
 

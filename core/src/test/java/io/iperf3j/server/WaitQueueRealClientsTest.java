@@ -4,6 +4,7 @@ import io.iperf3j.internal.engine.server.ServerLimits;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
 import io.iperf3j.testing.LogLines;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -33,6 +34,7 @@ class WaitQueueRealClientsTest {
         return client.get();
     }
 
+    @Tag("peer")
     @Test
     void fortyEightClientsAgainstSixteenSlotsAreAllServed() {
         assertTimeoutPreemptively(Duration.ofSeconds(240), () -> {
@@ -70,6 +72,7 @@ class WaitQueueRealClientsTest {
         });
     }
 
+    @Tag("peer")
     @Test
     void aClientHeldLongerThanTheQueueTimeoutIsToldBusy() {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
@@ -93,6 +96,7 @@ class WaitQueueRealClientsTest {
         });
     }
 
+    @Tag("peer")
     @Test
     void beyondTheQueueTheClientIsBusyAtOnce() {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
@@ -115,6 +119,7 @@ class WaitQueueRealClientsTest {
         });
     }
 
+    @Tag("peer")
     @Test
     void anInterruptedQueuedClientLeavesAndAClosingServerTerminatesTheHeld() {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {

@@ -1,6 +1,7 @@
 package io.iperf3j.export;
 
 import io.iperf3j.MetricEvent;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ class GaugesExportTest {
         return new MetricEvent.Gauges("link_server", instance, 42, v);
     }
 
+    @Tag("tool")
     @Test
     void gaugeSetsBecomeOneFamilyPerKeyWithAnInstanceLabelAndPassPromtool() throws Exception {
         Map<String, String> fixed = new LinkedHashMap<>();
@@ -51,6 +53,7 @@ class GaugesExportTest {
         RealTools.assertPromtoolAccepts(one);
     }
 
+    @Tag("tool")
     @Test
     void theLinksOwnFigureNamesPassPromtool() throws Exception {
         // The keys LinkMetrics.gauges() uses (module link), so the link's exposition is promtool-clean.
@@ -66,6 +69,7 @@ class GaugesExportTest {
         RealTools.assertPromtoolAccepts(text);
     }
 
+    @Tag("tool")
     @Test
     void metricsFilesWriteGaugeSets() throws Exception {
         Path jsonl = dir.resolve("g.jsonl");

@@ -15,6 +15,7 @@ import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.stats.LiveMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +106,7 @@ class MetricsFileAndCliTest {
         assertThat(bytes).isPositive();
     }
 
+    @Tag("tool")
     @Test
     void prometheusFileIsTheLatestSnapshotWithLabelsAndPassesPromtool() throws Exception {
         Path file = dir.resolve("iperf3.prom");
@@ -123,6 +125,7 @@ class MetricsFileAndCliTest {
         }
     }
 
+    @Tag("tool")
     @Test
     void cliPushesToARealGatewayAndWritesTheFileInOneRun() throws Exception {
         try (RealTools.Pushgateway gw = RealTools.Pushgateway.start()) {

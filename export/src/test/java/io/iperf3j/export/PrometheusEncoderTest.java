@@ -4,6 +4,7 @@ import io.iperf3j.Direction;
 import io.iperf3j.IntervalMetrics;
 import io.iperf3j.Role;
 import io.iperf3j.WindowMetrics;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,6 +20,7 @@ class PrometheusEncoderTest {
     private static final IntervalMetrics TCP = Samples.tcp(Role.CLIENT, Direction.SENDER, 0, 1_000_000, 3);
     private static final IntervalMetrics UDP = Samples.udpReceiver(0, 100, 2);
 
+    @Tag("tool")
     @Test
     void intervalHasHelpTypeEscapedLabelsAndNoAbsentFields() throws Exception {
         Map<String, String> labels = new LinkedHashMap<>();
@@ -36,6 +38,7 @@ class PrometheusEncoderTest {
         RealTools.assertPromtoolAccepts(text);
     }
 
+    @Tag("tool")
     @Test
     void runTotalsAreCountersWithTotalSuffix() throws Exception {
         RunTotals totals = RunTotals.EMPTY.plus(TCP).plus(TCP);
@@ -54,6 +57,7 @@ class PrometheusEncoderTest {
         RealTools.assertPromtoolAccepts(udp);
     }
 
+    @Tag("tool")
     @Test
     void windowFamiliesHaveMeanMinMaxWithUnits() throws Exception {
         WindowMetrics w = WindowMetrics.aggregateWindow(List.of(TCP, Samples.tcp(Role.CLIENT, Direction.SENDER, 1, 3_000_000, 1)))
@@ -83,6 +87,7 @@ class PrometheusEncoderTest {
         RealTools.assertPromtoolAccepts(udp);
     }
 
+    @Tag("tool")
     @Test
     void iperf3RsNamingIsExactAndPromtoolObjectsOnlyToItsFourDocumentedNames() throws Exception {
         PrometheusEncoder rs = new PrometheusEncoder("iperf3", Map.of(), MetricNaming.IPERF3_RS);

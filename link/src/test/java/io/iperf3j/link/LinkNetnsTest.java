@@ -4,6 +4,7 @@ import io.iperf3j.testing.Netns;
 import io.iperf3j.testing.NetnsPair;
 import io.iperf3j.testing.Shell;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,6 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link NetnsPair}); each end is a {@link NetnsPeer} process. Needs root, ip,
  * nft and ping (packages iproute2, nftables, iputils-ping; .ci/run installs them).
  */
+@Tag("tool")
+@Tag("root")
 @Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LinkNetnsTest {
     private static final int PORT = 7300;

@@ -17,12 +17,20 @@ final class Inputs {
     private Inputs() {
     }
 
-    /** iperf3 3.12's captures in shared/reference (test inputs; the Maven build passes their directory). */
+    /**
+     * iperf3 3.12's captures in shared/reference (test inputs; the Maven build passes their directory), else
+     * core's copy of the same files in the tree (core/src/test/resources/reference/iperf3-3.12, which
+     * core's ReferenceCapturesReadTest reads the same way), so a clone without shared/ beside it has them.
+     */
     static Path reference(String name) {
         String dir = System.getProperty("iperf3j.reference.dir");
         Path p = dir != null ? Path.of(dir, name) : Path.of("../../shared/reference/iperf3-3.12", name);
+        if (!Files.isDirectory(p.getParent())) {
+            p = Path.of("../core/src/test/resources/reference/iperf3-3.12", name);
+        }
         if (!Files.isRegularFile(p)) {
-            throw new AssertionError("iperf3 3.12 capture " + p + " not found (shared/ must sit beside the clone)");
+            throw new AssertionError("iperf3 3.12 capture " + p + " not found (in shared/reference beside the clone,"
+                    + " or core's copy in core/src/test/resources/reference)");
         }
         return p;
     }

@@ -6,6 +6,7 @@ import io.iperf3j.internal.format.CFormat;
 import io.iperf3j.internal.format.UnitFormat;
 import io.iperf3j.testing.Chromium;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.offset;
  * count Jackson reads from the input). A screenshot of each case goes to
  * target/report-screenshots/.
  */
+@Tag("browser")
 @Timeout(300)
 class ReportInBrowserTest {
     static final Path OUT = Path.of("target/report-browser");

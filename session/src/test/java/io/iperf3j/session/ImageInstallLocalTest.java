@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,6 +99,7 @@ class ImageInstallLocalTest {
                 .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("through the prefix");
     }
 
+    @Tag("peer")
     @Test
     void aFailedInstallFailsOnlyItsHostsTestsAndThePlanGoesOn() throws Exception {
         Path broken = tarball("broken", "iperf3j-9.9.9", List.<String[]>of(

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,7 @@ class LocalSessionTest {
     @TempDir
     Path dir;
 
+    @Tag("peer")
     @Test
     void iperf3PairOnLoopbackGivesMatchingBytes() throws Exception {
         Node tpc = Node.of("tpc", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
@@ -117,6 +119,7 @@ class LocalSessionTest {
      * A test asks the receiver for two commands (start with its listen wait; the end: wait, kill)
      * and one copy that also removes the host's file, and the sender for one command.
      */
+    @Tag("peer")
     @Test
     void aTestRunsThreeCommandsAndOneCopy() throws Exception {
         Counting tpcHost = new Counting();
@@ -189,6 +192,7 @@ class LocalSessionTest {
         assertThat(Files.readString(log)).startsWith("sh -c ");
     }
 
+    @Tag("peer")
     @Test
     void udpIperf2PairParsesIntoSamples() throws Exception {
         Node tpc = Node.of("tpc2", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF2);
@@ -231,6 +235,7 @@ class LocalSessionTest {
      * they killed the launcher's PID alone and its child ran on for good, reparented to init (the schedule
      * lab's wrapper, 2026-11-26).
      */
+    @Tag("slow")
     @Test
     void killsReachALaunchersChildren() throws Exception {
         String id = "tree" + ProcessHandle.current().pid();

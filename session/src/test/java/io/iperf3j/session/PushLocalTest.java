@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (issue 37): one group per test, under {@code tests.jsonl}'s labels; a gateway down for the middle
  * third of the plan still gets every result; a hung gateway never holds the plan.
  */
+@Tag("peer")
+@Tag("tool")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PushLocalTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL in the middle and started again with the same command line: it takes its schedule up where it was
  * and {@code tests.jsonl} holds every (run, test) exactly once.
  */
+@Tag("tool")
 @Timeout(value = 20, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
 class ScheduleProcessTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --since} draws the same tests and runs. A {@code --match} Prometheus cannot parse ends the report
  * with status 1 and Prometheus's own error text.
  */
+@Tag("tool")
+@Tag("browser")
 @Timeout(value = 20, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
 class SchedulePrometheusReportTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * down, which the namespace lab would do with its link): its tests show {@code test_success} 0 on
  * {@code /metrics}, and 1 again once the host is back, by itself. Every (run, test) has one line.
  */
+@Tag("slow")
+@Tag("peer")
 @Timeout(value = 20, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
 class ScheduleSharedHostsTest {
     private static final Pattern METRICS = Pattern.compile("metrics on (http://[0-9.]+:[0-9]+/metrics)");

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * holds, fails the test before its client runs, and a healthy server still gives a result.
  * Every server the test starts itself (the "other" one) is killed by its PID at the end.
  */
+@Tag("peer")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ServerCheckLocalTest {
     @TempDir

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ class SessionReportTest {
     @TempDir
     Path dir;
 
+    @Tag("peer")
     @Test
     void reportOfTheOutputDirectoryIsWrittenAtTheEnd() throws Exception {
         Path plan = dir.resolve("plan.yaml");

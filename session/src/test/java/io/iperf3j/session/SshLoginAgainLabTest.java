@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * failure, also once sshd is back (a single plan's fail-fast), until {@link SshConnection#forgetFailedLogin()},
  * which a schedule calls before each run of a test: then the next use logs in. One namespace host, real sshd.
  */
+@Tag("tool")
+@Tag("root")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SshLoginAgainLabTest {
     @Test

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>This test needs iperf3 3.12 installed and fails (it does not skip) without it.
  */
+@Tag("peer")
 class Iperf3ComparisonTest {
     private static final Path IPERF3 = Iperf3Binary.PATH;
     private static final String C = "-c 127.0.0.1 -p 5999 ";

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * same command line, pointed at a port nothing listens on, and killed if it got past
  * parsing). Fails without the 3.21 build (see {@link Iperf3Binary#V3_21}).
  */
+@Tag("peer")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NewerIperf3OptionsTest {
     private static final String C = "-c 127.0.0.1 -p 5998 ";

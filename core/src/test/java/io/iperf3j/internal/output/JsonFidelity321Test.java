@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -33,6 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code reorder}) are therefore printed by iperf3j too; the 3.12 comparison allows them
  * as extras.
  */
+@Tag("peer")
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 @Isolated
 @Execution(ExecutionMode.CONCURRENT)

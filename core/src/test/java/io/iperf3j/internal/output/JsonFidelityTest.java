@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
@@ -55,6 +56,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 // Cases mostly wait on test time: two run at a time (junit-platform.properties), and no
 // other test class runs meanwhile (@Isolated), so CPU-sensitive tests elsewhere are not disturbed.
+@Tag("peer")
 @Isolated
 @Execution(ExecutionMode.CONCURRENT)
 class JsonFidelityTest {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -48,6 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 // Cases mostly wait on test time: two run at a time (junit-platform.properties), and no
 // other test class runs meanwhile (@Isolated), so CPU-sensitive tests elsewhere are not disturbed.
+@Tag("peer")
 @Isolated
 @Execution(ExecutionMode.CONCURRENT)
 class TextFidelityTest {

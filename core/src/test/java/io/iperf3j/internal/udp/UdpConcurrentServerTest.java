@@ -2,6 +2,7 @@ package io.iperf3j.internal.udp;
 
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.testing.Iperf3Process;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * at the same moment, with several streams each, in forward, reverse and bidir
  * mode. Every test must get exactly its own client's streams.
  */
+@Tag("peer")
 @Timeout(120)
 class UdpConcurrentServerTest {
     private static final int PORT = 7096;

@@ -6,6 +6,7 @@ import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.within;
  * (which the receiver learns), the receiver's highest sequence number, and the
  * receiver's byte count against (highest sequence - lost) x datagram size.
  */
+@Tag("peer")
 @Timeout(60)
 class UdpInteropTest {
     private static final AtomicInteger NEXT_PORT = new AtomicInteger(7100);

@@ -7,6 +7,7 @@ import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
 import io.iperf3j.testing.NetnsPair;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,6 +47,8 @@ import static org.assertj.core.api.Assertions.fail;
  * <p>Needs root, {@code ip}, {@code nft} and {@code tc} (CI installs them); without
  * them the test fails and says so. Namespaces are unique per run and always removed.
  */
+@Tag("peer")
+@Tag("root")
 @Timeout(180)
 class UdpNetnsTest {
     private static final int LOSS_PERCENT = 5;

@@ -4,6 +4,7 @@ import io.iperf3j.internal.engine.ClientTest;
 import io.iperf3j.internal.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and a slow stream sleeps rather than spins. (How close to the rate it gets on a busy
  * machine is a benchmark figure: the printed line, and bench/run.sh.)
  */
+@Tag("slow")
 @Timeout(60)
 class UdpPacingTest {
     private static final int PORT = 7098;

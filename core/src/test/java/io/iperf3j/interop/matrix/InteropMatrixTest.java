@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.Timeout;
  * unless something hangs); the table goes to the output and to
  * {@code target/interop-matrix.md}.
  */
+@Tag("peer")
+@Tag("root")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(1500)
 class InteropMatrixTest {

@@ -7,6 +7,7 @@ import io.iperf3j.export.RealTools;
 import io.iperf3j.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -66,6 +67,7 @@ class ExporterServerTest {
         return (Map<String, Object>) ((Map<String, Object>) r.json().get("end")).get(key);
     }
 
+    @Tag("tool")
     @Test
     void probeAnswersIperf3ExporterGaugesThatMatchTheTestsJson() throws Exception {
         serverResults.clear();
@@ -104,6 +106,7 @@ class ExporterServerTest {
         RealTools.assertPromtoolAccepts(metrics);
     }
 
+    @Tag("tool")
     @Test
     void udpProbeAddsPacketsJitterAndLossFromTheJson() throws Exception {
         String text = get("/probe?target=127.0.0.1:" + port + "&period=1s&udp_mode=1&bitrate=10M", "10").body();
@@ -122,6 +125,7 @@ class ExporterServerTest {
         RealTools.assertPromtoolAccepts(text);
     }
 
+    @Tag("tool")
     @Test
     void reverseModeAndPortParameter() throws Exception {
         serverResults.clear();
@@ -137,6 +141,7 @@ class ExporterServerTest {
         RealTools.assertPromtoolAccepts(text);
     }
 
+    @Tag("tool")
     @Test
     void aDeadTargetIsDownAndTheScrapeTimeoutBoundsTheProbe() throws Exception {
         int closed = FreePorts.next();

@@ -3,6 +3,7 @@ package io.iperf3j.export.server;
 import io.iperf3j.ServerEvent;
 import io.iperf3j.export.PrometheusEncoder;
 import io.iperf3j.export.RealTools;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -62,6 +63,7 @@ class ServerMetricsTest {
         }
     }
 
+    @Tag("tool")
     @Test
     void everySeriesFromEvents() throws Exception {
         ServerMetrics m = metrics(64);
@@ -113,6 +115,7 @@ class ServerMetricsTest {
         assertThat(text(m)).contains("iperf3_server_tests_running 0.0\n", "iperf3_server_tests_queued 0.0\n");
     }
 
+    @Tag("tool")
     @Test
     void anEmptyServerIsPromtoolClean() throws Exception {
         String t = text(metrics(64));
@@ -121,6 +124,7 @@ class ServerMetricsTest {
         RealTools.assertPromtoolAccepts(t);
     }
 
+    @Tag("tool")
     @Test
     void logLinesDroppedWithAServerLog() throws Exception {
         assertThat(text(metrics(64))).as("only with --server-log").doesNotContain("log_lines_dropped");
@@ -133,6 +137,7 @@ class ServerMetricsTest {
         RealTools.assertPromtoolAccepts(t);
     }
 
+    @Tag("tool")
     @Test
     void rateGaugesWithATotalRate() throws Exception {
         AtomicInteger share = new AtomicInteger(100_000_000);
@@ -145,6 +150,7 @@ class ServerMetricsTest {
         RealTools.assertPromtoolAccepts(t);
     }
 
+    @Tag("tool")
     @Test
     void prefixesBeyondTheFirstKAreOtherAndNoSeriesGoesAway() throws Exception {
         ServerMetrics m = metrics(2);
@@ -194,6 +200,7 @@ class ServerMetricsTest {
         });
     }
 
+    @Tag("tool")
     @Test
     void endpointServesMetricsAndHealth() {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iperf3j.internal.format.UnitFormat;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,8 @@ import static org.assertj.core.api.Assertions.fail;
  * iperf3j's text output must write the same number the same way (issue 27). Node is required, as Chromium is for
  * the browser tests: a machine without it fails here rather than skipping.
  */
+@Tag("tool")
+@Tag("browser")
 @Timeout(120)
 class UnitsScriptParityTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,6 +116,8 @@ class ListenCheckScriptTest {
      * shell without {@code CAP_SYS_PTRACE}: {@code ls -l} lists the descriptors but may not read
      * their links) is taken as the listener on trust, and the check says so.
      */
+    @Tag("peer")
+    @Tag("root")
     @Test
     void aServerWhoseDescriptorsMayNotBeReadIsTakenOnTrustAndSaidSo() throws Exception {
         int port = FreePorts.next();

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.Timeout;
  * again. Every fault touches only its own tests, each failure names its own cause, no iperf and no
  * file is left on any host, and every result is in the gateway under its own key at the end.
  */
+@Tag("tool")
+@Tag("root")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class FleetFaultLabTest {

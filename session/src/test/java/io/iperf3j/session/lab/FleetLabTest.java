@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -36,6 +37,8 @@ import org.junit.jupiter.api.Timeout;
  * ({@link NetnsLab#sshdChannels}). Eight hosts; node ids carry a random tag so that no other test's
  * stale clean-up on a shared {@code /tmp/iperf3j-session/<id>} meets this one's.
  */
+@Tag("tool")
+@Tag("root")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 12, unit = TimeUnit.MINUTES)

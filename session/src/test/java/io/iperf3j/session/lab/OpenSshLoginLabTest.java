@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * one-second iperf3 plan test to the end through the session API, with a temporary home
  * ({@link LoginEnvironment}) so that nothing of this machine's {@code ~/.ssh} is read.
  */
+@Tag("tool")
+@Tag("root")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OpenSshLoginLabTest {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.Timeout;
  * timing limit here: the machine is shared). Sequential plans are SessionLabTest's; this test ran
  * the same 28 tests sequentially too, 100 s of the suite that showed nothing more.
  */
+@Tag("tool")
+@Tag("root")
 class ScaleLabTest {
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)

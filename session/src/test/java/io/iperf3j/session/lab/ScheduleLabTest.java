@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -44,6 +45,8 @@ import org.junit.jupiter.api.Timeout;
  * {@code last_run} names; the counters equal to {@code tests.jsonl}; and no host ever in two iperf3 processes at
  * once, across both plans.
  */
+@Tag("tool")
+@Tag("root")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 10, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
 class ScheduleLabTest {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * with exit status 127 for its own command, not with the other server's answer, and a real
  * iperf3 there fails naming the port; the other server sees no client and keeps running.
  */
+@Tag("tool")
+@Tag("root")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ServerCheckLabTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.Timeout;
  * Every sshd has the lab's settings (OpenSSH's defaults, ed25519 keys) but for that one line. Node
  * ids start with "ijx" so that the state directories on the shared file system are this test's own.
  */
+@Tag("tool")
+@Tag("root")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SftpLessAndJumpHostLabTest {
