@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it is sent (its variables, the library, the job, without comments), so that a variable or function the job
  * needs and the library lacks is found here rather than on a host.
  */
+@Tag("tool")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HostScriptsTest {
     @TempDir

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -28,6 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@link HostStamps}); a scheduled run that cannot have its host within its slip is skipped saying that the
  * host is in another session's test.
  */
+@Tag("tool")
+@Tag("root")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 6, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
 class SharedFleetLabTest {
