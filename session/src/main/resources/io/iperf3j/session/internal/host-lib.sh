@@ -21,10 +21,25 @@ makestate() {
     mkdir -p "$d" || { echo "iperf3j session: cannot create $d as $(id -un)" >&2; exit 125; }
 }
 
-# owned PID [MARK]: whether PID runs (kill -0: a PID that is gone costs no process) and carries MARK,
-# this owner's by default, in its environment.
+# owned PID [MARK]: whether PID runs (kill -0 and its stat, builtins: a PID that is gone, or a zombie,
+# costs no process) and carries MARK, this owner's by default, in its environment. A process just
+# started may not have exec'd its command yet: its environment is then still its parent's, without the
+# mark, so one that runs unmarked is looked at again, up to 0.5 s (a stop that came right after a start
+# found its iperf unmarked, took it for another's and left it running: HostAgentTest, 7 of 40 tries).
 owned() {
-    kill -0 "$1" 2>/dev/null && tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | grep -qx "${2:-$mark}"
+    ow=0
+    while kill -0 "$1" 2>/dev/null; do
+        os=
+        { read -r os <"/proc/$1/stat"; } 2>/dev/null
+        case $os in
+            "" | *") Z "*) return 1 ;;
+        esac
+        if tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | grep -qx "${2:-$mark}"; then return 0; fi
+        [ "$ow" -lt 5 ] || return 1
+        sleep 0.1
+        ow=$((ow + 1))
+    done
+    return 1
 }
 
 # tree PID: sets t to PID and its descendants, from the kernel's /proc/PID/task/TID/children lists
