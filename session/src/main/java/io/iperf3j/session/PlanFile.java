@@ -601,6 +601,7 @@ public final class PlanFile {
         if (shapes != 1) {
             m.add(where + ": give exactly one of mesh: [a, b, c], pairs: [[a, b]], star: [b, c]");
         }
+        int beforeSpec = m.count();
         Transport transport = m.check(() -> {
             String protocol = text(t, "protocol", where, "tcp").toLowerCase(Locale.ROOT);
             return switch (protocol) {
@@ -618,7 +619,7 @@ public final class PlanFile {
         Optional<IperfKind> iperf = m.check(() -> t.has("iperf") ? Optional.of(kind(t.get("iperf").asText(), where + ".iperf"))
                 : Optional.empty(), Optional.empty());
         TestSpec spec = null;
-        if (m.count() == before) {
+        if (m.count() == beforeSpec) {
             try {
                 spec = new TestSpec(transport, duration, args, port, clientTimeout, false, iperf);
             } catch (IllegalArgumentException e) {

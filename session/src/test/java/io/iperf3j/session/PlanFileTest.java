@@ -115,6 +115,13 @@ class PlanFileTest {
                 + FOUR_MISTAKES_SAID);
     }
 
+    @Test
+    void twoMistakesOfOneTestAreBothReported() {
+        assertThatThrownBy(() -> PlanFile.parse(HOSTS + "tests:\n  - {name: 'bad name', pairs: [[a, b]], duration: -1}\n", Path.of("/")))
+                .hasMessageStartingWith("2 mistakes in the plan:\n  line 9, column 5: tests[0] (bad name): ")
+                .hasMessageContaining("\n  line 9, column 12: tests[0].name: 'bad name' must match");
+    }
+
     /** A plan with four different mistakes: a bad value, an unknown host, an unknown key, a bad schedule. */
     static final String FOUR_MISTAKES = """
             hosts:
