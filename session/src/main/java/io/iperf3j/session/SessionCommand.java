@@ -56,7 +56,8 @@ public final class SessionCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--resume", paramLabel = "DIR",
-            description = "run, into DIR, the plan's tests that are not in DIR/tests.jsonl yet (a run stopped or cut short)")
+            description = "run, into DIR, the plan's tests that are not ok in DIR/tests.jsonl: not there yet (a run stopped"
+                    + " or cut short) or failed there (run again, a line after the failed one)")
     Path resume;
 
     @Option(names = "--replace",

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * loopback tests with the real iperf3 3.12, one of them from a host whose iperf3 fails while a flag file
  * exists (a host that was down). The first run: 3 ok, 1 failed, exit 1. The flag gone, {@code --resume} says
  * "3 of 4 test(s) already ok in tests.jsonl; rerunning 1 that failed", runs that one test, and the summary is
- * 4 ok, exit 0; tests.jsonl holds the failed line, then the rerun's. Resumed again, nothing runs.
+ * 4 ok, exit 0; tests.jsonl holds the failed line, then the rerun's, and {@code iperf3j report OUT} shows each test
+ * once, with its last line's result. Resumed again, nothing runs.
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
 class ResumeFailedTest {
@@ -91,6 +92,14 @@ class ResumeFailedTest {
         assertThat(after.get(4).path("id").asText()).isEqualTo(failedId);
         assertThat(after.get(4).path("status").asText()).isEqualTo("ok");
         assertThat(Files.readString(out.resolve("summary.txt"))).contains("4 ok, 0 failed");
+        // the report of the directory shows each test's result, its last line, as the summaries do
+        Path html = dir.resolve("report.html");
+        List<String> report = new ArrayList<>(List.of(iperf3j.split(" ")));
+        report.addAll(List.of("report", out.toString(), "-o", html.toString()));
+        Ran reported = run(report);
+        assertThat(reported.status()).as(reported.said()).isZero();
+        JsonNode shown = SessionReportTest.model(Files.readString(html)).path("session").path("tests");
+        assertThat(shown).as("%s", shown).hasSize(4).allSatisfy(j -> assertThat(j.path("status").asText()).isEqualTo("ok"));
 
         Ran again = run(resume);
         assertThat(again.status()).as(again.said()).isZero();
