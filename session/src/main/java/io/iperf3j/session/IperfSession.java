@@ -208,6 +208,27 @@ public final class IperfSession {
         return a;
     }
 
+    /**
+     * The client's arguments, bound to {@code source} when given ({@code -B}, iperf3's, iperf3j's and iperf2's
+     * option): the connection leaves from that address.
+     */
+    public static List<String> clientArgs(IperfKind kind, TestSpec spec, String serverAddress, Optional<String> source) {
+        List<String> a = clientArgs(kind, spec, serverAddress);
+        source.ifPresent(s -> a.addAll(List.of("-B", s)));
+        return a;
+    }
+
+    /**
+     * A local sender's address, to bind its client to: a host's address is the address its tests use, both
+     * ends, but on this machine the kernel picks the source (127.0.0.1 for a host declared 127.0.0.2, issue 46).
+     * None for an SSH host (its address is the one its peers reach it by; the route there picks the source) or
+     * when the test's own args bind already.
+     */
+    static Optional<String> localSource(Node sender, TestSpec spec) {
+        boolean bound = spec.extraArgs().stream().anyMatch(a -> a.startsWith("-B") || a.equals("--bind") || a.startsWith("--bind="));
+        return sender.connection() instanceof LocalConnection && !bound ? Optional.of(sender.address()) : Optional.empty();
+    }
+
     private static String formatSeconds(double s) {
         return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
     }
@@ -225,7 +246,8 @@ public final class IperfSession {
         IperfKind[] tools = tools(sr, spec);
         RemoteIperf server = RemoteIperf.server(sr.receiver(), owner(sr.receiver()), tools[1], serverArgs(tools[1], spec));
         RemoteIperf client = RemoteIperf.client(sr.sender(), owner(sr.sender()), tools[0],
-                clientArgs(tools[0], spec, sr.receiver().address()), spec.effectiveClientLimit());
+                clientArgs(tools[0], spec, sr.receiver().address(), localSource(sr.sender(), spec)),
+                spec.effectiveClientLimit());
         String serverName = OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER, sr.receiver().role(), filenameBase, name);
         Transport listen = tools[1].speaksIperf3() ? Transport.TCP : spec.protocol();
         return List.of(new PlannedCommand(server.commandLine(),
@@ -357,7 +379,8 @@ public final class IperfSession {
             // each start first kills what an earlier run left on its node (one shell per step)
             server = RemoteIperf.server(sr.receiver(), owner(sr.receiver()), tools[1], serverArgs(tools[1], spec));
             client = RemoteIperf.client(sr.sender(), owner(sr.sender()), tools[0],
-                    clientArgs(tools[0], spec, sr.receiver().address()), spec.effectiveClientLimit());
+                    clientArgs(tools[0], spec, sr.receiver().address(), localSource(sr.sender(), spec)),
+                    spec.effectiveClientLimit());
             touched.add(sr.receiver());
             touched.add(sr.sender());
             active.add(server);

@@ -30,10 +30,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * uses) rather than TOML: a plan is lists of hosts with nested connection maps and
  * lists of pairs, which YAML writes plainly and TOML only with arrays of tables; and
  * the people who run fleets already write Ansible inventories in YAML. Every key is
- * checked: an unknown key, a wrong type or a missing value is an
- * {@link IperfConfigurationError} naming where it is ({@code tests[2] (mesh).direction})
- * and what is accepted there; a YAML syntax error names its line and column. A key given
- * twice is an error rather than Jackson's default (the last one silently wins).
+ * checked: an unknown key, a wrong type or a missing value is a mistake named by its line and
+ * column and its place ({@code line 12, column 16: tests[2] (mesh).direction}) with what is
+ * accepted there, and every mistake of the plan is in the one {@link IperfConfigurationError}
+ * (one a line), so a plan with four mistakes needs one run to see them all (issue 46); a YAML
+ * syntax error names its line and column. A key given twice is an error rather than Jackson's
+ * default (the last one silently wins).
  * Relative paths are read from the plan file's directory. Limits: 1 MiB of YAML.
  *
  * <p>A {@code local} host without a prefix and without {@code commands: {iperf3j: …}} or an
@@ -187,43 +189,113 @@ public final class PlanFile {
         if (root == null || !root.isObject()) {
             throw new IperfConfigurationError("plan: expected a map with hosts and tests");
         }
-        keys(root, "plan", Set.of("hosts", "tests", "parallel", "filename_base", "push", "install", "schedule"));
+        // every check runs and its mistake is kept: the plan is refused once, with all of them
+        Mistakes m = new Mistakes();
+        m.unknownKeys(root, "plan", Set.of("hosts", "tests", "parallel", "filename_base", "push", "install", "schedule"));
         List<Node> hosts = new ArrayList<>();
-        JsonNode hostList = list(root, "hosts", "plan", "- {id: a, address: 10.0.0.1, connection: local}");
-        if (hostList.size() > Plan.MAX_HOSTS) {
+        JsonNode hostList = m.check(() -> list(root, "hosts", "plan", "- {id: a, address: 10.0.0.1, connection: local}"), null);
+        if (hostList != null && hostList.size() > Plan.MAX_HOSTS) {
             throw new IperfConfigurationError("plan.hosts: more than " + Plan.MAX_HOSTS + " hosts");
         }
         Map<String, ImageInstall> images = new java.util.HashMap<>();
-        Optional<ImageInstall> planInstall = root.has("install") ? install(root.get("install"), "install", base, images)
-                : Optional.empty();
+        Optional<ImageInstall> planInstall = root.has("install")
+                ? m.check(() -> install(root.get("install"), "install", base, images), Optional.empty()) : Optional.empty();
+        // a host with a mistake still lends its id to the tests, so they are not refused for naming it
         Map<String, Integer> hostIndex = new java.util.LinkedHashMap<>();
         SshDefaults sshDefaults = new SshDefaults(logins);
-        for (int i = 0; i < hostList.size(); i++) {
-            Node n = host(hostList.get(i), i, base, images, planInstall, localIperf3j, sshDefaults);
-            Integer earlier = hostIndex.putIfAbsent(n.id(), i);
-            if (earlier != null) {
-                throw new IperfConfigurationError("hosts[" + i + "].id: '" + n.id() + "' is already the id of hosts[" + earlier
-                        + "]; every host needs its own id");
+        for (int i = 0; hostList != null && i < hostList.size(); i++) {
+            Node n = host(m, hostList.get(i), i, base, images, planInstall, localIperf3j, sshDefaults, hostIndex);
+            if (n != null) {
+                hosts.add(n);
             }
-            hosts.add(n);
         }
-        Plan.Builder b = Plan.builder(hosts);
-        b.parallel(bool(root, "parallel", "plan", false));
-        b.filenameBase(text(root, "filename_base", "plan", ""));
-        if (root.has("push")) {
+        boolean parallel = m.check(() -> bool(root, "parallel", "plan", false), false);
+        String filenameBase = m.check(() -> text(root, "filename_base", "plan", ""), "");
+        Optional<Plan.PushTarget> push = !root.has("push") ? Optional.empty() : m.check(() -> {
             JsonNode p = root.get("push");
             keys(p, "push", Set.of("endpoint", "job"));
-            b.push(new Plan.PushTarget(required(p, "endpoint", "push", "http://127.0.0.1:9091"), text(p, "job", "push", "iperf3j_session")));
-        }
-        if (root.has("schedule")) {
-            b.schedule(schedule(root.get("schedule")));
-        }
+            return Optional.of(new Plan.PushTarget(required(p, "endpoint", "push", "http://127.0.0.1:9091"),
+                    text(p, "job", "push", "iperf3j_session")));
+        }, Optional.empty());
+        Optional<Schedule> schedule = !root.has("schedule") ? Optional.empty()
+                : m.check(() -> Optional.of(schedule(root.get("schedule"))), Optional.empty());
+        Plan.Builder b = m.any() ? null : Plan.builder(hosts);
         String tpc = hosts.stream().filter(h -> h.role() == NodeRole.TRAFFIC_PC).map(Node::id).findFirst().orElse(null);
-        JsonNode tests = list(root, "tests", "plan", "- {pairs: [[a, b]], direction: both}");
-        for (int i = 0; i < tests.size(); i++) {
-            test(b, tests.get(i), i, tpc, hostIndex.keySet());
+        JsonNode tests = m.check(() -> list(root, "tests", "plan", "- {pairs: [[a, b]], direction: both}"), null);
+        // without every host's id the tests' host names are not checked: each would be a mistake of the hosts'
+        boolean allIds = hostList != null && hostIndex.size() == hostList.size();
+        for (int i = 0; tests != null && i < tests.size(); i++) {
+            test(m, b, tests.get(i), i, tpc, allIds ? hostIndex.keySet() : null);
         }
+        if (m.any()) {
+            throw new IperfConfigurationError(m.describe(yaml));
+        }
+        b.parallel(parallel);
+        b.filenameBase(filenameBase);
+        push.ifPresent(b::push);
+        schedule.ifPresent(b::schedule);
         return b.build();
+    }
+
+    /**
+     * The mistakes of one plan, each checked part's own: a check that fails leaves its mistake here and a
+     * stand-in value, and the reading goes on (a test naming a host whose entry had a mistake is not refused
+     * for it). Why not stop at the first: a plan with four mistakes took four runs to see them all (issue 46).
+     * One per {@link #parse}.
+     */
+    private static final class Mistakes {
+        private final List<String> found = new ArrayList<>();
+
+        /** A check that may find a mistake. */
+        interface Check<T> {
+            T get() throws IperfConfigurationError;
+        }
+
+        <T> T check(Check<T> c, T fallback) {
+            try {
+                return c.get();
+            } catch (IperfConfigurationError e) {
+                found.add(e.getMessage());
+                return fallback;
+            }
+        }
+
+        void add(String mistake) {
+            found.add(mistake);
+        }
+
+        int count() {
+            return found.size();
+        }
+
+        boolean any() {
+            return !found.isEmpty();
+        }
+
+        /** Each key of the map {@code n} that is not {@code allowed}, a mistake each (a map is checked by its caller). */
+        void unknownKeys(JsonNode n, String where, Set<String> allowed) {
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!allowed.contains(k)) {
+                    found.add(where + ": unknown key '" + k + "' (known: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+                }
+            }
+        }
+
+        /** Every mistake, one a line, in the plan's order, each after its line and column in {@code yaml}. */
+        String describe(String yaml) {
+            PlanPlaces places = PlanPlaces.of(yaml);
+            List<PlanPlaces.Place> at = new ArrayList<>();
+            for (String f : found) {
+                at.add(places.place(f));
+            }
+            // in the file's order (a stable sort: one place's mistakes keep the order they were found in)
+            List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, found.size()).boxed().toList());
+            order.sort(java.util.Comparator.comparingInt((Integer i) -> at.get(i).line()).thenComparingInt(i -> at.get(i).column()));
+            List<String> lines = order.stream().map(i -> at.get(i) + ": " + found.get(i)).toList();
+            return lines.size() == 1 ? lines.get(0)
+                    : lines.size() + " mistakes in the plan:\n  " + String.join("\n  ", lines);
+        }
     }
 
     /**
@@ -298,34 +370,63 @@ public final class PlanFile {
         return "line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1);
     }
 
-    private static Node host(JsonNode h, int index, Path base, Map<String, ImageInstall> images,
-            Optional<ImageInstall> planInstall, Optional<String> localIperf3j, SshDefaults sshDefaults)
-            throws IperfConfigurationError {
+    /**
+     * Host {@code index}, or null when it has a mistake (each one left in {@code m}); its id, when it has one,
+     * goes into {@code hostIndex} either way.
+     */
+    private static Node host(Mistakes m, JsonNode h, int index, Path base, Map<String, ImageInstall> images,
+            Optional<ImageInstall> planInstall, Optional<String> localIperf3j, SshDefaults sshDefaults,
+            Map<String, Integer> hostIndex) {
         String at = "hosts[" + index + "]";
-        keys(h, at, Set.of("id", "address", "role", "iperf", "commands", "connection", "install"));
-        String id = required(h, "id", at, "a short name such as a1");
-        String where = at + " (" + id + ")";
-        String address = required(h, "address", where, "the test interface's IP address, such as 10.0.0.1");
-        NodeRole role = switch (text(h, "role", where, "node")) {
+        Set<String> allowed = Set.of("id", "address", "role", "iperf", "commands", "connection", "install");
+        if (!h.isObject()) {
+            m.check(() -> {
+                keys(h, at, allowed);
+                return null;
+            }, null);
+            return null;
+        }
+        int before = m.count();
+        m.unknownKeys(h, at, allowed);
+        String id = m.check(() -> required(h, "id", at, "a short name such as a1"), null);
+        if (id != null) {
+            Integer earlier = hostIndex.putIfAbsent(id, index);
+            if (earlier != null) {
+                m.add(at + ".id: '" + id + "' is already the id of hosts[" + earlier + "]; every host needs its own id");
+            }
+        }
+        String where = id == null ? at : at + " (" + id + ")";
+        String given = m.check(() -> required(h, "address", where, "the test interface's IP address, such as 10.0.0.1"), null);
+        NodeRole role = m.check(() -> switch (text(h, "role", where, "node")) {
             case "node" -> NodeRole.NODE;
             case "tpc", "traffic_pc" -> NodeRole.TRAFFIC_PC;
             default -> throw new IperfConfigurationError(where + ".role: '" + h.get("role").asText() + "' (node or tpc)");
-        };
-        IperfKind kind = kind(text(h, "iperf", where, "iperf3j"), where + ".iperf");
+        }, NodeRole.NODE);
+        IperfKind kind = m.check(() -> kind(text(h, "iperf", where, "iperf3j"), where + ".iperf"), IperfKind.IPERF3J);
         Map<IperfKind, String> commands = new java.util.EnumMap<>(IperfKind.class);
         if (h.has("commands")) {
             JsonNode c = h.get("commands");
-            keys(c, where + ".commands", Set.of("iperf3j", "iperf3", "iperf2"));
+            m.check(() -> {
+                keys(c, where + ".commands", Set.of("iperf3j", "iperf3", "iperf2"));
+                return null;
+            }, null);
             for (Iterator<Map.Entry<String, JsonNode>> it = c.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isValueNode() || e.getValue().asText().isBlank()) {
-                    throw new IperfConfigurationError(where + ".commands." + e.getKey()
-                            + ": expected a command line such as /opt/iperf3j/bin/iperf3j");
+                    m.add(where + ".commands." + e.getKey() + ": expected a command line such as /opt/iperf3j/bin/iperf3j");
+                } else if (Set.of("iperf3j", "iperf3", "iperf2").contains(e.getKey())) {
+                    commands.put(m.check(() -> kind(e.getKey(), where + ".commands"), IperfKind.IPERF3J), e.getValue().asText());
                 }
-                commands.put(kind(e.getKey(), where + ".commands"), e.getValue().asText());
             }
         }
-        Connection connection = connection(h.get("connection"), where + ".connection", address, base, sshDefaults);
+        if (given == null) {
+            return null;
+        }
+        Connection connection = m.check(() -> connection(h.get("connection"), where + ".connection", given, base, sshDefaults), null);
+        if (connection == null) {
+            return null;
+        }
+        String address = given;
         if (connection instanceof SshConnection ssh && !h.path("connection").has("host")) {
             // the address doubled as the ssh alias: the peers connect to what ssh resolved it to (its
             // HostName in ~/.ssh/config), not to a name only this machine's config knows
@@ -333,7 +434,7 @@ public final class PlanFile {
         }
         Optional<ImageInstall> install;
         if (h.has("install")) {
-            install = install(h.get("install"), where + ".install", base, images);
+            install = m.check(() -> install(h.get("install"), where + ".install", base, images), Optional.empty());
         } else {
             // the plan's image, for hosts that name no iperf3j of their own and can receive a file
             install = commands.containsKey(IperfKind.IPERF3J) || !connection.wrapper().prefix().isEmpty() ? Optional.empty()
@@ -343,10 +444,14 @@ public final class PlanFile {
                 && localIperf3j.isPresent()) {
             commands.putIfAbsent(IperfKind.IPERF3J, localIperf3j.get());
         }
+        if (m.count() > before) {
+            return null;
+        }
         try {
             return new Node(id, address, role, connection, kind, commands, install);
         } catch (IllegalArgumentException e) {
-            throw new IperfConfigurationError(where + ": " + e.getMessage());
+            m.add(where + ": " + e.getMessage());
+            return null;
         }
     }
 
@@ -472,94 +577,130 @@ public final class PlanFile {
         }
     }
 
-    private static void test(Plan.Builder b, JsonNode t, int index, String tpc, Set<String> hostIds)
-            throws IperfConfigurationError {
+    /** Test {@code index} into {@code b} (null once the plan has a mistake: checked only), its mistakes into {@code m}. */
+    private static void test(Mistakes m, Plan.Builder b, JsonNode t, int index, String tpc, Set<String> hostIds) {
         String at = "tests[" + index + "]";
-        keys(t, at, Set.of("name", "mesh", "pairs", "star", "from", "direction", "protocol", "duration", "args", "port",
-                "repeat", "client_timeout", "iperf"));
-        String name = text(t, "name", at, "t" + index);
-        if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
-            throw new IperfConfigurationError(at + ".name: '" + name + "' must match [A-Za-z0-9_.-]{1,64}");
+        Set<String> allowed = Set.of("name", "mesh", "pairs", "star", "from", "direction", "protocol", "duration", "args", "port",
+                "repeat", "client_timeout", "iperf");
+        if (!t.isObject()) {
+            m.check(() -> {
+                keys(t, at, allowed);
+                return null;
+            }, null);
+            return;
         }
+        int before = m.count();
+        m.unknownKeys(t, at, allowed);
+        String given = m.check(() -> text(t, "name", at, "t" + index), "t" + index);
+        if (!given.matches("[A-Za-z0-9_.-]{1,64}")) {
+            m.add(at + ".name: '" + given + "' must match [A-Za-z0-9_.-]{1,64}");
+        }
+        String name = given;
         String where = at + " (" + name + ")";
         int shapes = (t.has("mesh") ? 1 : 0) + (t.has("pairs") ? 1 : 0) + (t.has("star") ? 1 : 0);
         if (shapes != 1) {
-            throw new IperfConfigurationError(where + ": give exactly one of mesh: [a, b, c], pairs: [[a, b]], star: [b, c]");
+            m.add(where + ": give exactly one of mesh: [a, b, c], pairs: [[a, b]], star: [b, c]");
         }
-        String protocol = text(t, "protocol", where, "tcp").toLowerCase(Locale.ROOT);
-        Transport transport = switch (protocol) {
-            case "tcp" -> Transport.TCP;
-            case "udp" -> Transport.UDP;
-            default -> throw new IperfConfigurationError(where + ".protocol: '" + protocol + "' (tcp or udp)");
-        };
-        TestSpec spec;
-        try {
-            spec = new TestSpec(transport, number(t, "duration", where, 10), words(t, "args", where),
-                    integer(t, "port", where, TestSpec.DEFAULT_PORT),
-                    t.has("client_timeout") ? Optional.of(Duration.ofMillis((long) (number(t, "client_timeout", where, 0) * 1000)))
-                            : Optional.empty(),
-                    false, t.has("iperf") ? Optional.of(kind(t.get("iperf").asText(), where + ".iperf")) : Optional.empty());
-        } catch (IllegalArgumentException e) {
-            throw new IperfConfigurationError(where + ": " + e.getMessage());
+        int beforeSpec = m.count();
+        Transport transport = m.check(() -> {
+            String protocol = text(t, "protocol", where, "tcp").toLowerCase(Locale.ROOT);
+            return switch (protocol) {
+                case "tcp" -> Transport.TCP;
+                case "udp" -> Transport.UDP;
+                default -> throw new IperfConfigurationError(where + ".protocol: '" + protocol + "' (tcp or udp)");
+            };
+        }, Transport.TCP);
+        double duration = m.check(() -> number(t, "duration", where, 10), 10.0);
+        List<String> args = m.check(() -> words(t, "args", where), List.of());
+        int port = m.check(() -> integer(t, "port", where, TestSpec.DEFAULT_PORT), TestSpec.DEFAULT_PORT);
+        Optional<Duration> clientTimeout = m.check(() -> t.has("client_timeout")
+                ? Optional.of(Duration.ofMillis((long) (number(t, "client_timeout", where, 0) * 1000))) : Optional.empty(),
+                Optional.empty());
+        Optional<IperfKind> iperf = m.check(() -> t.has("iperf") ? Optional.of(kind(t.get("iperf").asText(), where + ".iperf"))
+                : Optional.empty(), Optional.empty());
+        TestSpec spec = null;
+        if (m.count() == beforeSpec) {
+            try {
+                spec = new TestSpec(transport, duration, args, port, clientTimeout, false, iperf);
+            } catch (IllegalArgumentException e) {
+                m.add(where + ": " + e.getMessage());
+            }
         }
-        int repeat = integer(t, "repeat", where, 1);
+        TestSpec built = spec;
+        int repeat = m.check(() -> integer(t, "repeat", where, 1), 1);
         if (repeat < 1 || repeat > 10_000) {
-            throw new IperfConfigurationError(where + ".repeat: " + repeat + " is not in 1..10000");
+            m.add(where + ".repeat: " + repeat + " is not in 1..10000");
         }
-        String direction = text(t, "direction", where, t.has("mesh") ? "both" : "up");
+        String direction = m.check(() -> text(t, "direction", where, t.has("mesh") ? "both" : "up"), "up");
         if (!Set.of("up", "down", "both", "bidir").contains(direction)) {
-            throw new IperfConfigurationError(where + ".direction: unknown direction '" + direction + "' (up, down, both, bidir)");
+            m.add(where + ".direction: unknown direction '" + direction + "' (up, down, both, bidir)");
+        }
+        if (shapes != 1) {
+            return;
         }
         if (t.has("mesh")) {
-            List<String> members = hostIds(t, "mesh", where, hostIds);
-            if (members.size() < 2) {
-                throw new IperfConfigurationError(where + ".mesh: a mesh needs at least two hosts, got " + members);
+            List<String> members = m.check(() -> hostIds(m, t, "mesh", where, hostIds), null);
+            if (members != null && members.size() < 2) {
+                m.add(where + ".mesh: a mesh needs at least two hosts, got " + members);
             }
-            b.mesh(name, members, direction, spec, repeat);
+            if (b != null && m.count() == before) {
+                m.check(() -> b.mesh(name, members, direction, built, repeat), null);
+            }
         } else if (t.has("star")) {
-            String center = text(t, "from", where, tpc);
-            if (center == null) {
-                throw new IperfConfigurationError(where + ": a star needs 'from: HOST' or a host with role: tpc");
+            String center = m.check(() -> text(t, "from", where, tpc), null);
+            if (center == null && !t.has("from")) {
+                m.add(where + ": a star needs 'from: HOST' or a host with role: tpc");
             }
-            knownHost(center, where + ".from", hostIds);
-            List<String> nodes = hostIds(t, "star", where, hostIds);
-            if (nodes.contains(center)) {
-                throw new IperfConfigurationError(where + ".star: '" + center + "' is the star's centre (from); a host cannot send to itself");
+            if (center != null) {
+                m.check(() -> knownHost(center, where + ".from", hostIds), null);
             }
-            b.star(name, center, nodes, direction, spec, repeat);
+            List<String> nodes = m.check(() -> hostIds(m, t, "star", where, hostIds), List.of());
+            if (center != null && nodes.contains(center)) {
+                m.add(where + ".star: '" + center + "' is the star's centre (from); a host cannot send to itself");
+            }
+            if (b != null && m.count() == before) {
+                m.check(() -> b.star(name, center, nodes, direction, built, repeat), null);
+            }
         } else {
             List<List<String>> pairs = new ArrayList<>();
             JsonNode p = t.get("pairs");
             if (!p.isArray()) {
-                throw new IperfConfigurationError(where + ".pairs: expected a list of [sender, receiver]");
+                m.add(where + ".pairs: expected a list of [sender, receiver]");
+                return;
             }
             for (int i = 0; i < p.size(); i++) {
+                String place = where + ".pairs[" + i + "]";
                 if (!p.get(i).isArray() || p.get(i).size() != 2) {
-                    throw new IperfConfigurationError(where + ".pairs[" + i + "]: expected [sender, receiver], got " + p.get(i));
+                    m.add(place + ": expected [sender, receiver], got " + p.get(i));
+                    continue;
                 }
-                String sender = knownHost(p.get(i).get(0).asText(), where + ".pairs[" + i + "]", hostIds);
-                String receiver = knownHost(p.get(i).get(1).asText(), where + ".pairs[" + i + "]", hostIds);
-                if (sender.equals(receiver)) {
-                    throw new IperfConfigurationError(where + ".pairs[" + i + "]: a host cannot send to itself (" + sender + ")");
+                JsonNode pair = p.get(i);
+                String sender = m.check(() -> knownHost(pair.get(0).asText(), place, hostIds), null);
+                String receiver = m.check(() -> knownHost(pair.get(1).asText(), place, hostIds), null);
+                if (sender != null && sender.equals(receiver)) {
+                    m.add(place + ": a host cannot send to itself (" + sender + ")");
                 }
-                pairs.add(List.of(sender, receiver));
+                pairs.add(List.of(pair.get(0).asText(), pair.get(1).asText()));
             }
-            b.pairs(name, pairs, direction, spec, repeat);
+            if (b != null && m.count() == before) {
+                m.check(() -> b.pairs(name, pairs, direction, built, repeat), null);
+            }
         }
     }
 
     /** The host ids a test lists under {@code key}, each one a host of the plan. */
-    private static List<String> hostIds(JsonNode t, String key, String where, Set<String> hostIds)
+    private static List<String> hostIds(Mistakes m, JsonNode t, String key, String where, Set<String> hostIds)
             throws IperfConfigurationError {
         List<String> ids = words(t, key, where);
         for (String id : ids) {
-            knownHost(id, where + "." + key, hostIds);
+            m.check(() -> knownHost(id, where + "." + key, hostIds), null);
         }
         return ids;
     }
 
+    /** {@code id}, a host of the plan ({@code hostIds} null: not known, so not checked). */
     private static String knownHost(String id, String where, Set<String> hostIds) throws IperfConfigurationError {
-        if (!hostIds.contains(id)) {
+        if (hostIds != null && !hostIds.contains(id)) {
             throw new IperfConfigurationError(where + ": unknown host '" + id + "' (hosts: " + String.join(", ", hostIds) + ")");
         }
         return id;

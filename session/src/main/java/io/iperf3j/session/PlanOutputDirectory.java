@@ -15,7 +15,8 @@ import java.util.Locale;
 
 /**
  * A plan's output directory: raw outputs under {@code raw/}, {@code tests.jsonl} (one JSON
- * object per finished test, appended as it finishes), and {@code summary.txt},
+ * object per result of a test, appended as it finishes; a test that failed and was rerun by
+ * {@code --resume} has a second line after the failed one, and an id's last line is its result), and {@code summary.txt},
  * {@code summary.csv}, {@code summary.md}: the sender × receiver received-throughput
  * matrices, one per kind of test ({@link ThroughputMatrix}), and the failures with their
  * reasons, and {@code hosts.txt}, the plan's host order. The keys of {@code tests.jsonl} and
@@ -216,8 +217,10 @@ public final class PlanOutputDirectory {
 
     /**
      * The results already in {@code tests.jsonl} of the plan's {@code tests}, by test id, read back
-     * from their lines (for {@code --resume}: the summaries cover them, they do not run again). A line
-     * whose id is not one of {@code tests} is left out; the first line of an id counts.
+     * from their lines (for {@code --resume}: the summaries cover them; the ok ones do not run again, the
+     * failed ones do). A line whose id is not one of {@code tests} is left out; the last line of an id
+     * counts: a test that failed and was run again by {@code --resume} has its failed line, then its
+     * rerun's line after it.
      *
      * @throws IOException if the file cannot be read, is over {@link #MAX_RESULTS_BYTES}, or a line
      *         is not a result this class wrote (the message names the line)
@@ -245,7 +248,8 @@ public final class PlanOutputDirectory {
             try {
                 com.fasterxml.jackson.databind.JsonNode j = mapper.readTree(line);
                 PlannedTest t = planned.get(j.path("id").asText());
-                if (t != null && !done.containsKey(t.id())) {
+                if (t != null) {
+                    done.remove(t.id()); // the id's last line counts, in the order of last lines
                     done.put(t.id(), result(t, j));
                 }
             } catch (IOException | RuntimeException e) {

@@ -56,7 +56,8 @@ public final class SessionCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--resume", paramLabel = "DIR",
-            description = "run, into DIR, the plan's tests that are not in DIR/tests.jsonl yet (a run stopped or cut short)")
+            description = "run, into DIR, the plan's tests that are not ok in DIR/tests.jsonl: not there yet (a run stopped"
+                    + " or cut short) or failed there (run again, a line after the failed one)")
     Path resume;
 
     @Option(names = "--replace",
@@ -250,15 +251,22 @@ public final class SessionCommand implements Callable<Integer> {
             long there = files.resultCount();
             if (resume == null && there > 0) {
                 err.println("iperf3j session: " + dir + " already holds " + there + " test result(s) (" + dir.resolve("tests.jsonl")
-                        + "); --resume " + dir + " runs the plan's tests that are not in it, --replace removes them first,"
+                        + "); --resume " + dir + " runs the plan's tests that are not in it or failed there, --replace removes them first,"
                         + " or give another -o");
                 return BAD_PLAN;
             }
-            earlier = files.completed(whole.tests());
-            if (!earlier.isEmpty()) {
+            // a test's last line is its result: one that failed runs again (its new line follows the failed one),
+            // so --resume finishes a plan whose host was down, where --replace would rerun all of it (issue 46)
+            java.util.Map<String, TestResult> found = files.completed(whole.tests());
+            earlier = new java.util.LinkedHashMap<>(found);
+            earlier.values().removeIf(t -> !t.ok());
+            if (!found.isEmpty()) {
                 plan = whole.withTests(whole.tests().stream().filter(t -> !earlier.containsKey(t.id())).toList());
+                int failed = found.size() - earlier.size();
+                int missing = whole.tests().size() - found.size();
                 out.println("resuming " + dir + ": " + earlier.size() + " of " + whole.tests().size()
-                        + " test(s) already in tests.jsonl");
+                        + " test(s) already ok in tests.jsonl" + (failed > 0 ? "; rerunning " + failed + " that failed" : "")
+                        + (missing > 0 ? "; running " + missing + " not in it" : ""));
             }
             int total = plan.tests().size();
             AtomicInteger done = new AtomicInteger();

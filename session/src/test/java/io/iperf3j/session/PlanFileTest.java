@@ -107,12 +107,47 @@ class PlanFileTest {
         }
     }
 
+    /** Issue 46: every mistake at once, each with its line and column, in the file's order. */
+    @Test
+    void everyMistakeOfAPlanIsReportedAtOnceWithItsLineAndColumn(@TempDir Path dir) throws Exception {
+        Path plan = Files.writeString(dir.resolve("plan.yaml"), FOUR_MISTAKES);
+        assertThatThrownBy(() -> PlanFile.read(plan)).isInstanceOf(IperfConfigurationError.class).hasMessage(plan + ": "
+                + FOUR_MISTAKES_SAID);
+    }
+
+    @Test
+    void twoMistakesOfOneTestAreBothReported() {
+        assertThatThrownBy(() -> PlanFile.parse(HOSTS + "tests:\n  - {name: 'bad name', pairs: [[a, b]], duration: -1}\n", Path.of("/")))
+                .hasMessageStartingWith("2 mistakes in the plan:\n  line 9, column 5: tests[0] (bad name): ")
+                .hasMessageContaining("\n  line 9, column 12: tests[0].name: 'bad name' must match");
+    }
+
+    /** A plan with four different mistakes: a bad value, an unknown host, an unknown key, a bad schedule. */
+    static final String FOUR_MISTAKES = """
+            hosts:
+              - {id: a, address: 127.0.0.1}
+              - {id: b, address: 127.0.0.2, role: boss}
+            tests:
+              - {name: one, pairs: [[a, b]], direction: sideways}
+              - name: two
+                pairs: [[a, c]]
+                durtion: 3
+            """;
+    /** What {@link PlanFile} says of {@link #FOUR_MISTAKES}. */
+    static final String FOUR_MISTAKES_SAID = """
+            4 mistakes in the plan:
+              line 3, column 39: hosts[1] (b).role: 'boss' (node or tpc)
+              line 5, column 45: tests[0] (one).direction: unknown direction 'sideways' (up, down, both, bidir)
+              line 7, column 13: tests[1] (two).pairs[0]: unknown host 'c' (hosts: a, b)
+              line 8, column 5: tests[1]: unknown key 'durtion' (known: args, client_timeout, direction, duration, from, iperf, \
+            mesh, name, pairs, port, protocol, repeat, star)""";
+
     @Test
     void aBadConnectionNamesTheFormsThatWork() {
         assertThatThrownBy(() -> PlanFile.parse("hosts:\n  - {id: a, address: x, connection: lokal}\n"
                 + "tests:\n  - {pairs: [[a, a]]}\n", Path.of("/")))
-                .hasMessage("hosts[0] (a).connection: 'lokal' is not a connection; write local, {type: local},"
-                        + " or {type: ssh, user: root, identity: keys/id}");
+                .hasMessageContaining("line 2, column 37: hosts[0] (a).connection: 'lokal' is not a connection; write local,"
+                        + " {type: local}, or {type: ssh, user: root, identity: keys/id}");
         assertThatThrownBy(() -> PlanFile.parse("hosts:\n  - {id: a, address: x, connection: {type: telnet}}\n"
                 + "tests:\n  - {pairs: [[a, a]]}\n", Path.of("/")))
                 .hasMessageContaining("hosts[0] (a).connection.type: 'telnet' (local or ssh)");
@@ -137,14 +172,14 @@ class PlanFileTest {
         assertThatThrownBy(() -> PlanFile.read(dir)).hasMessage(dir + ": is a directory, not a plan file");
         Path bad = Files.writeString(dir.resolve("bad.yaml"), HOSTS + "tests:\n  - {pairs: [[a, b]], port: http}\n");
         assertThatThrownBy(() -> PlanFile.read(bad))
-                .hasMessage(bad + ": tests[0] (t0).port: expected a whole number, got 'http'");
+                .hasMessage(bad + ": line 9, column 29: tests[0] (t0).port: expected a whole number, got 'http'");
     }
 
     @Test
     void everyOtherMistakeNamesTheHostOrTestKeyAndWhatIsAccepted() {
         assertThat(mistake("hosts:\n  - {address: x}\ntests: [{pairs: [[a, b]]}]\n"))
                 .isEqualTo("hosts[0].id: missing; give a short name such as a1");
-        assertThat(mistake("hosts:\n  - {id: a}\ntests: [{pairs: [[a, b]]}]\n"))
+        assertThat(mistake("hosts:\n  - {id: a}\n  - {id: b, address: y}\ntests: [{pairs: [[a, b]]}]\n"))
                 .startsWith("hosts[0] (a).address: missing; give");
         assertThat(mistake("hosts:\n  - {id: a, address: x}\n  - {id: a, address: y}\ntests: [{pairs: [[a, b]]}]\n"))
                 .isEqualTo("hosts[1].id: 'a' is already the id of hosts[0]; every host needs its own id");
@@ -163,21 +198,23 @@ class PlanFileTest {
         assertThat(mistake(HOSTS + "tests:\n  - just a string\n"))
                 .startsWith("tests[0]: expected a map with the keys args, client_timeout, direction,")
                 .endsWith(", got 'just a string'");
-        assertThat(mistake("hosts:\n  - {id: a, address: x, commands: {iperf3j: {path: x}}}\ntests: [{pairs: [[a, b]]}]\n"))
+        assertThat(mistake("hosts:\n  - {id: a, address: x, commands: {iperf3j: {path: x}}}\n  - {id: b, address: y}\ntests: [{pairs: [[a, b]]}]\n"))
                 .isEqualTo("hosts[0] (a).commands.iperf3j: expected a command line such as /opt/iperf3j/bin/iperf3j");
-        assertThat(mistake("hosts:\n  - {id: a, address: x, install: true}\ntests: [{pairs: [[a, b]]}]\n"))
+        assertThat(mistake("hosts:\n  - {id: a, address: x, install: true}\n  - {id: b, address: y}\ntests: [{pairs: [[a, b]]}]\n"))
                 .isEqualTo("hosts[0] (a).install: expected {image: TARBALL, directory: DIR} or false, got true");
-        assertThat(mistake("hosts: []\ntests: []\n"))
+        assertThat(mistake("hosts: []\ntests: [{pairs: [[a, b]]}]\n"))
                 .isEqualTo("plan.hosts: expected a non-empty list, each item like - {id: a, address: 10.0.0.1, connection: local}");
-        assertThat(mistake("hosts:\n  - {id: a, address: x, role: boss}\ntests: [{pairs: [[a, b]]}]\n"))
+        assertThat(mistake("hosts:\n  - {id: a, address: x, role: boss}\n  - {id: b, address: y}\ntests: [{pairs: [[a, b]]}]\n"))
                 .isEqualTo("hosts[0] (a).role: 'boss' (node or tpc)");
     }
 
+    /** The one mistake of {@code yaml}, after its line and column (which it must have). */
     private static String mistake(String yaml) {
         try {
             PlanFile.parse(yaml, Path.of("/"));
         } catch (IperfConfigurationError e) {
-            return e.getMessage();
+            assertThat(e.getMessage()).as("one mistake, placed").matches("(?s)line [0-9]+, column [0-9]+: [^\n]*");
+            return e.getMessage().replaceFirst("^line [0-9]+, column [0-9]+: ", "");
         }
         throw new AssertionError("no error for:\n" + yaml);
     }

@@ -75,13 +75,18 @@ class ScheduleProcessTest {
                 m = METRICS.matcher(Files.readString(first));
             }
             String metricsUrl = m.group(1);
+            // at once, before tests 2 and 3 are due (2 s and 4 s into the run): a test without a run has no
+            // test_success sample, as it has no last_run, so an alert on test_success == 0 means a failed run
+            String start = scrape(metricsUrl);
+            assertThat(start.lines().filter(l -> l.startsWith("iperf3j_session_test_success{")).count()).as(start)
+                    .isEqualTo(start.lines().filter(l -> l.startsWith("iperf3j_session_last_run{")).count()).isLessThan(3);
             prometheus = Prometheus.scraping(promDir, URI.create(metricsUrl).getAuthority(), "iperf3j_session");
             while (lines(out).size() < 4) {
                 assertThat(System.nanoTime()).as("4 runs did not end: %s", Files.readString(first)).isLessThan(deadline);
                 assertThat(p.isAlive()).as("the session ended early: %s", Files.readString(first)).isTrue();
                 Thread.sleep(100);
             }
-            // a real Prometheus holds one series per test, a sample at every scrape: no gap
+            // a real Prometheus holds one series per test, a sample at every scrape from the test's first run: no gap
             JsonNode scrapes = prometheus.query("count_over_time(up{job=\"iperf3j_session\"}[5m])");
             while (scrapes.isEmpty() || scrapes.get(0).path("value").get(1).asInt() < 3) {
                 assertThat(System.nanoTime()).as("Prometheus scraped too little: %s", prometheus.log()).isLessThan(deadline);
@@ -94,8 +99,16 @@ class ScheduleProcessTest {
             assertThat(series).hasSize(3);
             // the scrapes counted after the series', so a scrape between the two queries cannot make a false gap
             int scraped = prometheus.query("count_over_time(up{job=\"iperf3j_session\"}[5m])").get(0).path("value").get(1).asInt();
-            assertThat(series).allSatisfy(s -> assertThat(s.path("value").get(1).asInt()).as("%s", s)
-                    .isBetween(scraped - 1, scraped));
+            assertThat(series).allSatisfy(s -> assertThat(s.path("value").get(1).asInt()).as("%s", s).isPositive()
+                    .isLessThanOrEqualTo(scraped));
+            // from its first run on, that is: a success sample at every scrape that has the test's last_run, and
+            // none before it (the first scrapes, before a test was due, have neither)
+            JsonNode runs = prometheus.query("count_over_time(iperf3j_session_last_run[5m])");
+            Map<String, Integer> runSamples = new HashMap<>();
+            runs.forEach(r -> runSamples.put(r.path("metric").path("id").asText(), r.path("value").get(1).asInt()));
+            assertThat(series).allSatisfy(s -> assertThat(s.path("value").get(1).asInt()).as("%s %s", s, runs)
+                    .isBetween(runSamples.get(s.path("metric").path("id").asText()) - 1,
+                            runSamples.get(s.path("metric").path("id").asText()) + 1));
             String text = scrape(metricsUrl);
             assertThat(text).contains("# TYPE iperf3j_session_test_success gauge",
                     "iperf3j_session_test_success{direction=\"up\",id=\"loop_" + t + "a-" + t + "b\",kind=\"tcp\",protocol=\"tcp\","

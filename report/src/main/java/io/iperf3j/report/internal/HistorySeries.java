@@ -119,6 +119,21 @@ public final class HistorySeries {
         }
     }
 
+    /**
+     * Sets the totals and the last status from a source that counts every run, where the points miss some
+     * (Prometheus's session counters: runs between two samples are not drawn, but counted).
+     *
+     * @param lastStatus the last run's status, or null to keep the last point's
+     */
+    void counted(long ok, long failed, long skipped, String lastStatus) {
+        okTotal = ok;
+        failedTotal = failed;
+        skippedTotal = skipped;
+        if (lastStatus != null) {
+            this.lastStatus = lastStatus;
+        }
+    }
+
     private int lines(int i) {
         return ok[i] + failed[i] + skipped[i];
     }

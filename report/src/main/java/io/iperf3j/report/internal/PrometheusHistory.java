@@ -19,7 +19,15 @@ import java.util.TreeMap;
  * {@code last_run_end_timestamp_seconds} its time (to the millisecond, as tests.jsonl keeps it). A run that
  * ended before the range (the value the gauges still held at its start) is left out. What Prometheus does not
  * keep is not drawn: errors' texts, and skipped runs (counted by {@code iperf3j_session_skipped_total}, not
- * numbered). Tests are the series' label sets; a test id seen under two label sets (two sessions' jobs or
+ * numbered).
+ *
+ * <p>The counts (ok, failed, skipped) are not the runs drawn: at a long range's step (44 s for 6 h) a test's
+ * runs that follow each other within a step are not seen, so 18 runs were drawn as 12 (issue 46). They are the
+ * increase over the range of the session's counters {@code runs_total}, {@code failures_total} and
+ * {@code skipped_total}, which is exact at any step: a counter only grows, so the sum of its rises between
+ * samples is what it counted in between, from its value at the range's start (from 0 for a session that
+ * started within the range), a fall being a restart of the session (counted from 0 again). The last status is
+ * {@code test_success} at the last sample, which the range's last step puts at its end: the last run's. Tests are the series' label sets; a test id seen under two label sets (two sessions' jobs or
  * instances) is told apart by its other labels.
  */
 public final class PrometheusHistory {
@@ -27,7 +35,10 @@ public final class PrometheusHistory {
     static final String LAST_RUN = NAME + "last_run";
     static final String SUCCESS = NAME + "test_success";
     static final String END = NAME + "last_run_end_timestamp_seconds";
-    /** The queries, one per metric: the run number, the status, the end time, then {@link HistorySeries#FIGURES}. */
+    static final String RUNS = NAME + "runs_total";
+    static final String FAILURES = NAME + "failures_total";
+    static final String SKIPPED = NAME + "skipped_total";
+    /** The queries, one per metric: the run number, the status, the end time, the counters, then {@link HistorySeries#FIGURES}. */
     public static final List<String> METRICS = metrics();
     /** The labels a session puts on a test's series (session's {@code ResultPush.labels}). */
     private static final Set<String> TEST_LABELS = Set.of("__name__", "id", "sender", "receiver", "direction", "protocol", "kind",
@@ -37,7 +48,7 @@ public final class PrometheusHistory {
     }
 
     private static List<String> metrics() {
-        List<String> m = new ArrayList<>(List.of(LAST_RUN, SUCCESS, END));
+        List<String> m = new ArrayList<>(List.of(LAST_RUN, SUCCESS, END, RUNS, FAILURES, SKIPPED));
         for (String f : HistorySeries.FIGURES) {
             m.add(NAME + f);
         }
@@ -98,6 +109,16 @@ public final class PrometheusHistory {
                 s.add((long) run, at(byMetric, SUCCESS, key, t) == 1 ? "ok" : "failed", null, figures, end);
                 seen++;
             }
+            PrometheusMatrix.Series runsTotal = byMetric.getOrDefault(RUNS, Map.of()).get(key);
+            if (runsTotal != null) {
+                long all = increase(runsTotal, range.queryStartSeconds());
+                long failed = increase(byMetric.getOrDefault(FAILURES, Map.of()).get(key), range.queryStartSeconds());
+                long skipped = increase(byMetric.getOrDefault(SKIPPED, Map.of()).get(key), range.queryStartSeconds());
+                PrometheusMatrix.Series success = byMetric.getOrDefault(SUCCESS, Map.of()).get(key);
+                String last = success == null || success.values().length == 0 ? null
+                        : success.values()[success.values().length - 1] == 1 ? "ok" : "failed";
+                s.counted(Math.max(0, all - failed), failed, skipped, last);
+            }
             if (s.points() > 0) {
                 tests.add(s);
             }
@@ -107,6 +128,32 @@ public final class PrometheusHistory {
                     + " to " + Instant.ofEpochSecond(range.toSeconds()));
         }
         return new History(range.input(), List.of(), range.describe(), seen, range.maxPoints(), List.copyOf(tests));
+    }
+
+    /**
+     * What counter {@code s} counted over the range: the sum of its rises between samples, plus its first value
+     * when its first sample is after the range's first step (the session started within the range, its counters
+     * from 0); a fall is a restart, after which it counts from 0. 0 without a series.
+     */
+    static long increase(PrometheusMatrix.Series s, long firstStepSeconds) {
+        if (s == null) {
+            return 0;
+        }
+        double total = 0;
+        double previous = Double.NaN;
+        for (int i = 0; i < s.values().length; i++) {
+            double v = s.values()[i];
+            if (!Double.isFinite(v)) {
+                continue;
+            }
+            if (Double.isNaN(previous)) {
+                total = s.seconds()[i] > firstStepSeconds ? v : 0;
+            } else {
+                total += v >= previous ? v - previous : v;
+            }
+            previous = v;
+        }
+        return Math.round(total);
     }
 
     /** A series' labels but its name: the same for every metric of one test. */

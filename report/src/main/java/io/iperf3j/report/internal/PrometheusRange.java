@@ -67,19 +67,36 @@ public record PrometheusRange(String input, URI server, long fromSeconds, long t
         return Math.max(1, (span + maxPoints - 2) / (maxPoints - 1));
     }
 
+    /**
+     * The first step: the range's start moved later by what is left of the span after whole steps, so the last
+     * step is the range's end. Why: Prometheus evaluates at start, start + step, … up to the end, and a last
+     * step up to a step before the end missed the last runs (the last status shown was an earlier run's).
+     */
+    public long queryStartSeconds() {
+        long step = stepSeconds();
+        return toSeconds - (toSeconds - fromSeconds) / step * step;
+    }
+
     /** The PromQL selector of {@code metric}'s series: the metric's name and the matchers. */
     public String selector(String metric) {
         return metric + match;
     }
 
-    /** The {@code /api/v1/query_range} URL of {@code metric}'s series. */
+    /**
+     * The {@code /api/v1/query_range} URL of {@code metric}'s series: at each step, the last sample of the step
+     * before it ({@code last_over_time(SELECTOR[STEPs])}). Why not the bare selector: at a step longer than the
+     * scrape interval it gives the same value (the latest sample), but a session that stopped or ran between two
+     * steps had no value at any step (its series stale), and its last runs and counters were lost; the step's
+     * windows follow each other, so every sample is in one of them.
+     */
     public URI queryUri(String metric) {
         String base = server.toString();
         if (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        return URI.create(base + "/api/v1/query_range?query=" + URLEncoder.encode(selector(metric), StandardCharsets.UTF_8)
-                + "&start=" + fromSeconds + "&end=" + toSeconds + "&step=" + stepSeconds());
+        String query = "last_over_time(" + selector(metric) + "[" + stepSeconds() + "s])";
+        return URI.create(base + "/api/v1/query_range?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
+                + "&start=" + queryStartSeconds() + "&end=" + toSeconds + "&step=" + stepSeconds());
     }
 
     /** What the page says was read. */

@@ -58,7 +58,7 @@ public final class SessionDirectoryReader {
         }
         Path root = dir.toAbsolutePath().normalize();
         List<SessionTest> out = new ArrayList<>();
-        int next = firstRun;
+        List<JsonNode> read = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(tests, StandardCharsets.UTF_8)) {
             String line;
             int number = 0;
@@ -67,7 +67,7 @@ public final class SessionDirectoryReader {
                 if (line.isBlank()) {
                     continue;
                 }
-                if (out.size() >= InputLimits.MAX_SESSION_TESTS) {
+                if (read.size() >= InputLimits.MAX_SESSION_TESTS) {
                     throw new InputFormatException(tests + ": more than " + InputLimits.MAX_SESSION_TESTS + " tests");
                 }
                 JsonNode t;
@@ -79,38 +79,52 @@ public final class SessionDirectoryReader {
                 if (t == null || !t.isObject() || !t.path("id").isValueNode() || !t.path("status").isTextual()) {
                     throw new InputFormatException(tests + ": line " + number + " is not a test object (it needs at least \"id\" and \"status\")");
                 }
-                String label = "test " + t.path("id").asText();
-                String note = null;
-                int run = -1;
-                String output = text(t, "client_output");
-                if (output == null && "ok".equals(t.path("status").asText())) {
-                    output = text(t, "server_output");
-                }
-                if (output != null) {
-                    Path file = root.resolve(output).normalize();
-                    if (!file.startsWith(root)) {
-                        note = "output path " + output + " leaves the session directory; not read";
-                    } else if (!Files.isRegularFile(file)) {
-                        note = "output file " + output + " not found";
-                    } else {
-                        try {
-                            RunDocument doc = RunReader.read(new InputSource.FileSource(file), label);
-                            addRun.accept(doc);
-                            run = next++;
-                        } catch (InputFormatException e) {
-                            note = "output file unreadable: " + e.getMessage();
-                        }
-                    }
-                }
-                out.add(new SessionTest(t.path("id").asText(), text(t, "sender"), text(t, "receiver"),
-                        text(t, "direction"), text(t, "protocol"), kind(t), t.path("repeat").asInt(0),
-                        t.path("status").asText(), text(t, "error"), number(t, "sent_bits_per_second"),
-                        number(t, "received_bits_per_second"),
-                        t.path("received_bytes").isNumber() ? t.path("received_bytes").asLong() : null,
-                        number(t, "reverse_received_bits_per_second"), run, Texts.cut(note)));
+                read.add(t);
             }
         } catch (IOException e) {
             throw new InputFormatException(tests + ": cannot read: " + e.getMessage(), e);
+        }
+        // a test's last line is its result: a test that failed and was rerun by iperf3j session --resume has the
+        // failed line, then the rerun's (session's PlanOutputDirectory); the page shows the result, as the summaries do
+        java.util.Map<String, Integer> last = new java.util.HashMap<>();
+        for (int i = 0; i < read.size(); i++) {
+            last.put(read.get(i).path("id").asText(), i);
+        }
+        int next = firstRun;
+        for (int i = 0; i < read.size(); i++) {
+            JsonNode t = read.get(i);
+            if (last.get(t.path("id").asText()) != i) {
+                continue;
+            }
+            String label = "test " + t.path("id").asText();
+            String note = null;
+            int run = -1;
+            String output = text(t, "client_output");
+            if (output == null && "ok".equals(t.path("status").asText())) {
+                output = text(t, "server_output");
+            }
+            if (output != null) {
+                Path file = root.resolve(output).normalize();
+                if (!file.startsWith(root)) {
+                    note = "output path " + output + " leaves the session directory; not read";
+                } else if (!Files.isRegularFile(file)) {
+                    note = "output file " + output + " not found";
+                } else {
+                    try {
+                        RunDocument doc = RunReader.read(new InputSource.FileSource(file), label);
+                        addRun.accept(doc);
+                        run = next++;
+                    } catch (InputFormatException e) {
+                        note = "output file unreadable: " + e.getMessage();
+                    }
+                }
+            }
+            out.add(new SessionTest(t.path("id").asText(), text(t, "sender"), text(t, "receiver"),
+                    text(t, "direction"), text(t, "protocol"), kind(t), t.path("repeat").asInt(0),
+                    t.path("status").asText(), text(t, "error"), number(t, "sent_bits_per_second"),
+                    number(t, "received_bits_per_second"),
+                    t.path("received_bytes").isNumber() ? t.path("received_bytes").asLong() : null,
+                    number(t, "reverse_received_bits_per_second"), run, Texts.cut(note)));
         }
         if (out.isEmpty()) {
             throw new InputFormatException(tests + ": no tests listed");

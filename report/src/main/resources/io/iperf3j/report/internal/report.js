@@ -704,8 +704,9 @@
     var sec = el('section', { cls: 'history', id: 'history' });
     var runs = h.tests.reduce(function (a, t) { return a + t.ok + t.failed + t.skipped; }, 0);
     sec.appendChild(el('h2', { text: 'History: ' + h.tests.length + (h.tests.length === 1 ? ' test, ' : ' tests, ') + runs + ' runs' }));
-    sec.appendChild(el('p', { cls: 'sub', id: 'history-source', text: h.query ? h.dir + ': ' + h.query + '; ' + h.lines + ' runs seen. ' +
-      'Prometheus holds no skipped runs and no failure\u2019s text: the session\u2019s tests.jsonl has them.'
+    sec.appendChild(el('p', { cls: 'sub', id: 'history-source', text: h.query ? h.dir + ': ' + h.query + '; ' + h.lines + ' runs seen (drawn). ' +
+      'The counts are the session\u2019s counters over the range (every run, also those between two samples). ' +
+      'Prometheus holds no skipped run\u2019s number and no failure\u2019s text: the session\u2019s tests.jsonl has them.'
       : h.dir + ': read ' + h.files.join(', ') + ' (oldest first), ' + h.lines + ' lines.' }));
     var merged = h.tests.filter(function (t) { return t.width > 1; }).length;
     sec.appendChild(el('p', { cls: 'sub', id: 'history-limit', text: 'Input limit: at most ' + h.max_points + ' points per test. ' +

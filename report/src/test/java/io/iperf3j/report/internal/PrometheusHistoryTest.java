@@ -109,6 +109,49 @@ class PrometheusHistoryTest {
         assertThat(other.mean(0, 0)).isEqualTo(7e8);
     }
 
+    /**
+     * Issue 46, item 9: at a long range's step (44 s for 6 h) runs that follow each other within a step are not
+     * seen, so the counts come from the session's counters, whose increase over the range is exact: runs 3 … 9
+     * of x ended in the range (run 2 before it), 2 failed, 1 slot skipped; the last run's status is the last
+     * sample's. y's session started in the range (its counters from 0) and restarted once (a reset).
+     */
+    @Test
+    void theCountsAreTheCountersIncreaseAndTheLastStatusTheLastRuns() throws Exception {
+        String y = X.replace("9100", "9101");
+        Map<String, PrometheusMatrix> answers = new HashMap<>();
+        answers.put(PrometheusHistory.LAST_RUN, parse(matrix(
+                series("iperf3j_session_last_run", X, "2", "2", "4", "5", "5", "7", "7", "9"),
+                series("iperf3j_session_last_run", y, null, "1", "2", "2", "3", "4", "4", "4"))));
+        answers.put(PrometheusHistory.SUCCESS, parse(matrix(
+                series("iperf3j_session_test_success", X, "1", "1", "0", "1", "1", "0", "0", "1"),
+                series("iperf3j_session_test_success", y, null, "1", "1", "1", "1", "1", "1", "1"))));
+        double e = FROM - 5;
+        answers.put(PrometheusHistory.END, parse(matrix(series("iperf3j_session_last_run_end_timestamp_seconds", X,
+                str(e), str(e), str(FROM + 2), str(FROM + 3), str(FROM + 3), str(FROM + 5), str(FROM + 5), str(FROM + 7)))));
+        answers.put("iperf3j_session_runs_total", parse(matrix(
+                series("iperf3j_session_runs_total", X, "2", "2", "4", "5", "5", "7", "7", "9"),
+                series("iperf3j_session_runs_total", y, null, "1", "2", "2", "1", "2", "2", "2"))));
+        answers.put("iperf3j_session_failures_total", parse(matrix(
+                series("iperf3j_session_failures_total", X, "1", "1", "2", "2", "2", "3", "3", "3"),
+                series("iperf3j_session_failures_total", y, null, "0", "0", "0", "0", "0", "0", "0"))));
+        answers.put("iperf3j_session_skipped_total", parse(matrix(
+                series("iperf3j_session_skipped_total", X, "0", "0", "0", "0", "1", "1", "1", "1"))));
+
+        History h = PrometheusHistory.build(range(7), answers, 10);
+
+        HistorySeries x = h.tests().getFirst();
+        assertThat(x.points()).as("the runs seen: 4, 5, 7, 9").isEqualTo(4);
+        assertThat(x.okTotal()).as("runs 3 … 9: 7, of which 2 failed").isEqualTo(5);
+        assertThat(x.failedTotal()).isEqualTo(2);
+        assertThat(x.skippedTotal()).isEqualTo(1);
+        assertThat(x.lastStatus()).as("run 9's").isEqualTo("ok");
+        HistorySeries other = h.tests().get(1);
+        assertThat(other.okTotal()).as("1, 2, then from 0 again after the restart: 1, 2").isEqualTo(4);
+        assertThat(other.failedTotal()).isZero();
+        assertThat(other.lastStatus()).isEqualTo("ok");
+        assertThat(h.lines()).as("runs seen: drawn").isEqualTo(8);
+    }
+
     private static String str(double v) {
         return Double.toString(v);
     }
@@ -177,11 +220,15 @@ class PrometheusHistoryTest {
                     .isEqualTo(Math.max(1, (long) Math.ceil(span / (double) (InputLimits.MAX_HISTORY_POINTS - 1))));
         }
         assertThat(range(3600).queryUri("iperf3j_session_last_run").toString()).isEqualTo("http://127.0.0.1:9090/api/v1/query_range?query="
-                + "iperf3j_session_last_run%7Bjob%3D%22iperf3j_session%22%7D&start=1700000000&end=1700003600&step=8");
+                + "last_over_time%28iperf3j_session_last_run%7Bjob%3D%22iperf3j_session%22%7D%5B8s%5D%29&start=1700000000&end=1700003600&step=8");
+        // the steps end at the range's end, so the last sample is the last scrape's (the last run's status):
+        // 6 h at 44 s a step from 1700000000 end at 1700021600 when they start 21600 mod 44 = 40 s later
+        assertThat(range(21_600).queryUri("iperf3j_session_last_run").toString()).endsWith("&start=1700000040&end=1700021600&step=44");
         PrometheusRange all = PrometheusRange.of("prometheus+http://h:9090/prom/", Instant.ofEpochSecond(FROM), Instant.ofEpochSecond(FROM + 60),
                 null, InputLimits.MAX_HISTORY_POINTS);
         assertThat(all.queryUri("iperf3j_session_last_run").toString()).as("no matchers, a path prefix")
-                .isEqualTo("http://h:9090/prom/api/v1/query_range?query=iperf3j_session_last_run&start=1700000000&end=1700000060&step=1");
+                .isEqualTo("http://h:9090/prom/api/v1/query_range?query=last_over_time%28iperf3j_session_last_run%5B1s%5D%29&start=1700000000"
+                        + "&end=1700000060&step=1");
     }
 
     @Test

@@ -18,8 +18,11 @@ import java.util.function.Function;
  * A scheduled session's {@code /metrics} ({@code iperf3j session --metrics.listen}): per test, with the labels
  * of {@code tests.jsonl} and the Pushgateway ({@link ResultPush#labels}), the last run's figures
  * ({@link RunFigures}) as gauges and the counters of runs, failures and skipped slots. Every test of the plan
- * has its counters and its {@code test_success} series from the start (0 until its first run succeeds), so
- * a host that is down shows 0, never a gap. The set of series is fixed by the plan: bounded.
+ * has its counters from the start; its {@code test_success} series, like its other gauges, from its first run
+ * on (restored or ended), then at every scrape: 1 or 0, so a host that is down shows 0, never a gap. Why no
+ * sample before the first run: a 0 there is a failure that did not happen, and an alert on {@code == 0} fired
+ * at every start for each test not yet due (issue 46, item 8); "not run yet" is the absence of the series,
+ * which {@code runs_total == 0} says. The set of series is fixed by the plan: bounded.
  *
  * <p>Threads: {@link #ran} and {@link #skipped} on the dispatcher's outcome thread (one at a time);
  * {@link #snapshots} on the HTTP request threads at each scrape. The last figures are immutable records
@@ -78,8 +81,13 @@ public final class SessionMetrics {
         Map<String, RunFigures> now = Map.copyOf(last);
         List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out = new ArrayList<>();
         GaugeSnapshot.Builder success = GaugeSnapshot.builder().name(NAME + "test_success")
-                .help("1 if the test's last run succeeded, 0 if it failed or has not run yet");
-        labels.forEach((id, l) -> success.dataPoint(gauge(l, now.containsKey(id) && now.get(id).ok() ? 1 : 0)));
+                .help("1 if the test's last run succeeded, 0 if it failed; no sample before its first run");
+        labels.forEach((id, l) -> {
+            RunFigures f = now.get(id);
+            if (f != null) {
+                success.dataPoint(gauge(l, f.ok() ? 1 : 0));
+            }
+        });
         out.add(success.build());
         out.add(lastGauge(now, "received_bits_per_second", "the receiver's rate in the last run (0 when it failed)",
                 f -> OptionalDouble.of(f.receivedBitsPerSecond())));

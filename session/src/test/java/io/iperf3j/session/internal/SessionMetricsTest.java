@@ -49,11 +49,9 @@ class SessionMetricsTest {
     void servesTheLastRunsFiguresAndCountsWithTheResultsLabels() {
         SessionMetrics m = new SessionMetrics(List.of(TCP, UDP));
         String before = PrometheusEncoder.encode(m.snapshots());
-        // before any run: success 0 and zero counters for every test, no figures
-        assertThat(before).contains("iperf3j_session_test_success{direction=\"up\",id=\"thr_a-b\",kind=\"tcp\","
-                + "protocol=\"tcp\",receiver=\"b\",repeat=\"1\",sender=\"a\"} 0.0");
+        // before any run: zero counters for every test, no success sample and no figures
         assertThat(before).contains("iperf3j_session_runs_total{direction=\"up\",id=\"udp_b-a\"");
-        assertThat(before).doesNotContain("iperf3j_session_received_bits_per_second{");
+        assertThat(before).doesNotContain("iperf3j_session_test_success{", "iperf3j_session_received_bits_per_second{");
 
         OptionalLong none = OptionalLong.empty();
         OptionalDouble no = OptionalDouble.empty();
@@ -90,5 +88,31 @@ class SessionMetricsTest {
                 "iperf3j_session_failures_total" + tcp + " 1.0", "iperf3j_session_skipped_total" + udp + " 1.0",
                 "iperf3j_session_test_success" + udp + " 1.0");
         assertThat(after).doesNotContain("iperf3j_session_retransmits" + tcp);
+    }
+
+    @Test
+    void aTestThatHasNotRunHasNoSuccessSampleSoAnAlertOnZeroMeansAFailedRun() {
+        SessionMetrics m = new SessionMetrics(List.of(TCP, UDP));
+        String tcp = "{direction=\"up\",id=\"thr_a-b\",kind=\"tcp\",protocol=\"tcp\",receiver=\"b\",repeat=\"1\",sender=\"a\"}";
+        String udp = "{direction=\"up\",id=\"udp_b-a\",kind=\"udp\",protocol=\"udp\",receiver=\"a\",repeat=\"1\",sender=\"b\"}";
+        // the README's alert, iperf3j_session_test_success == 0, matches the lines whose value is 0: none at the start
+        assertThat(zeros(PrometheusEncoder.encode(m.snapshots()))).isEmpty();
+        // one test failed: it alone matches; the other has not run and has no sample (runs_total says 0)
+        m.ran(TCP.id(), RunFigures.of(1, result(TCP, new TestOutcome.Failed(new ConnectionError("ssh: connection refused")),
+                List.of(), List.of()), 1.7e9));
+        String text = PrometheusEncoder.encode(m.snapshots());
+        assertThat(zeros(text)).containsExactly("iperf3j_session_test_success" + tcp + " 0.0");
+        assertThat(text).doesNotContain("iperf3j_session_test_success" + udp).contains("iperf3j_session_runs_total" + udp + " 0.0");
+        // figures restored from the state file after a restart: the last run's status, at once
+        SessionMetrics restarted = new SessionMetrics(List.of(TCP, UDP));
+        restarted.restore(TCP.id(), RunFigures.of(1, result(TCP, new TestOutcome.Completed(1e6, 1e6, 125_000), List.of(), List.of()),
+                1.7e9));
+        assertThat(PrometheusEncoder.encode(restarted.snapshots())).contains("iperf3j_session_test_success" + tcp + " 1.0")
+                .doesNotContain("iperf3j_session_test_success" + udp);
+    }
+
+    /** The test_success lines whose value is 0. */
+    private static List<String> zeros(String text) {
+        return text.lines().filter(l -> l.startsWith("iperf3j_session_test_success{") && l.endsWith(" 0.0")).toList();
     }
 }

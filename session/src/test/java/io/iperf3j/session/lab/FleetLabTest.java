@@ -201,7 +201,7 @@ class FleetLabTest {
         assertThat(resumed.waitFor(400, TimeUnit.SECONDS)).as("--resume ends").isTrue();
         String resumeSaid = Files.readString(dir.resolve("resume.txt"));
         assertThat(resumed.exitValue()).as(resumeSaid).isZero();
-        assertThat(resumeSaid).contains("2 of 6 test(s) already in tests.jsonl", "running 4 test(s)");
+        assertThat(resumeSaid).contains("2 of 6 test(s) already ok in tests.jsonl; running 4 not in it", "running 4 test(s)");
         List<JsonNode> all = tests(outDir);
         assertThat(all).hasSize(6).allSatisfy(t -> assertThat(t.get("status").asText()).isEqualTo("ok"));
         assertThat(all.stream().map(t -> t.get("id").asText()).distinct()).hasSize(6);

@@ -1,0 +1,44 @@
+package io.iperf3j.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iperf3j.session.lab.IperfJar;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code iperf3j session PLAN} as a process of the built jar, given a plan with four different mistakes
+ * ({@link PlanFileTest#FOUR_MISTAKES}): all four on stderr at once, each with its line and column, exit 2,
+ * nothing written (issue 46, item 11).
+ */
+@Timeout(value = 20, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
+class PlanMistakesProcessTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPlanWithFourMistakesIsRefusedWithAllFour() throws Exception {
+        String iperf3j = IperfJar.command();
+        Path plan = Files.writeString(dir.resolve("plan.yaml"), PlanFileTest.FOUR_MISTAKES);
+        List<String> session = new ArrayList<>(List.of(iperf3j.split(" ")));
+        session.addAll(List.of("session", plan.toString(), "-o", dir.resolve("out").toString()));
+        Process p = new ProcessBuilder(session).redirectErrorStream(true).start();
+        String said;
+        try {
+            said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(said).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).as(said).isEqualTo(2);
+        assertThat(said).isEqualTo("iperf3j session: " + plan + ": " + PlanFileTest.FOUR_MISTAKES_SAID + "\n");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+}
