@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with iperf3j; each side's own JSON says the connection went from the sender's address to the receiver's (the
  * kernel alone would send from 127.0.0.1).
  */
+@Tag("peer")
 @Timeout(value = 20, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
 class LocalSourceAddressTest {
     private static final ObjectMapper JSON = new ObjectMapper();

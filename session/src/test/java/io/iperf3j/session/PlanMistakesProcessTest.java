@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link PlanFileTest#FOUR_MISTAKES}): all four on stderr at once, each with its line and column, exit 2,
  * nothing written (issue 46, item 11).
  */
+@Tag("slow")
 @Timeout(value = 20, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
 class PlanMistakesProcessTest {
     @TempDir

@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 4 ok, exit 0; tests.jsonl holds the failed line, then the rerun's, and {@code iperf3j report OUT} shows each test
  * once, with its last line's result. Resumed again, nothing runs.
  */
+@Tag("peer")
 @Timeout(value = 20, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
 class ResumeFailedTest {
     private static final ObjectMapper JSON = new ObjectMapper();
