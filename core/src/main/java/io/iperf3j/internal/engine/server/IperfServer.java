@@ -381,7 +381,7 @@ public final class IperfServer implements Closeable {
         if (coolingSec > 0) {
             // Before a place or a queue place: a policed address gets no second window at once.
             events.coolDown(a.client(), coolingSec, coolDowns.seconds());
-            Refusal.COOL_DOWN.answer(ch);
+            Refusal.coolDown(ch, coolingSec);
             cookies.release(a);
             return;
         }
