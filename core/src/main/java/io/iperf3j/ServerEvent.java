@@ -171,8 +171,13 @@ public sealed interface ServerEvent {
          * connection, or a second control connection with a running test's cookie.
          */
         SURPLUS,
-        /** It broke the protocol while it waited in the queue (sent anything but CLIENT_TERMINATE). */
-        PROTOCOL;
+        /**
+         * It broke the protocol while it waited in the queue (sent anything but CLIENT_TERMINATE), or
+         * sent no readable parameters when they were read before it queued ({@code --total-rate}).
+         */
+        PROTOCOL,
+        /** Its UDP upload asked for more than {@code --total-rate}: refused before it queued. */
+        TOTAL_RATE;
 
         /** The lower-case name, as the metric's label: {@code busy}, {@code queue_full}, ... */
         public String label() {

@@ -82,6 +82,9 @@ public final class Main {
         signals.setDaemon(true);
         main.signalSetup = signals;
         signals.start();
+        if (Boolean.getBoolean("iperf3j.signals.held")) {
+            main.releaseHeldSignals();
+        }
         int status = main.run(args);
         out.flush();
         err.flush();
@@ -463,6 +466,33 @@ public final class Main {
             }
         }
     }
+
+    /**
+     * The launchers ({@code ./iperf3j}, the image's {@code bin/iperf3j}) start the JVM with INT, TERM
+     * and HUP ignored and blocked ({@code env --block-signal ... env --ignore-signal ...}, and
+     * {@code -Diperf3j.signals.held=true}). Why: the JDK installs its own TERM and INT handler early in
+     * its start-up, before java.base is defined, and a signal in between made its Runtime.exit logging
+     * fail, so a session that stopped a starting iperf3j read "exited with status 143: Runtime.exit(143)
+     * logging failed: Cannot invoke "java.lang.Module.getClassLoader()" ..." (issue 46). A blocked
+     * signal is never discarded (Linux keeps it pending even while ignored); ignored, it gets no JDK
+     * handler and HotSpot leaves it blocked in every thread. Once this program's handlers are in place
+     * ({@link #installSignalHandlers} resets the ignored dispositions), this thread unblocks them: a
+     * signal that came during start-up is then handled as any later one, and every thread started
+     * from here on, and every child process, gets them unblocked. The wait for the handlers moves
+     * before the parsing (a few ms); without the launcher nothing changes.
+     */
+    void releaseHeldSignals() {
+        awaitSignalHandlers();
+        try {
+            SignalDisposition.unblock(SIGHUP, SIGINT, SIGTERM);
+        } catch (UnsupportedOperationException | NativeSocketException e) {
+            // no FFM: the signals stay held, as the JVM would have ignored them
+        }
+    }
+
+    private static final int SIGHUP = 1;
+    private static final int SIGINT = 2;
+    private static final int SIGTERM = 15;
 
     /**
      * SIGINT, SIGTERM and SIGHUP end the test as in iperf3: summary first, then exit status 1.

@@ -154,6 +154,9 @@ final class Libc {
     static final int SIGACTION_SIZE = 152;
     static final long SIG_DFL = 0;
     static final long SIG_IGN = 1;
+    /** {@code sizeof(sigset_t)} with glibc (1024 bits; signal n is bit n - 1); {@code SIG_UNBLOCK} is 1. */
+    static final int SIGSET_SIZE = 128;
+    static final int SIG_UNBLOCK = 1;
     /** {@code sizeof(struct utsname)} with glibc ({@code _UTSNAME_LENGTH} = 65, six fields). */
     static final int UTSNAME_SIZE = 6 * 65;
     static final int UTSNAME_FIELD = 65;
@@ -172,7 +175,7 @@ final class Libc {
         "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock_gettime", "uname",
         "sendmmsg", "recvmmsg", "poll", "shutdown", "sendmsg", "recv", "sched_setaffinity", "sched_getaffinity", "gettid",
         "socket", "dup3", "bind", "listen", "close", "connect",
-        "sendto", "recvmsg", "ppoll", "eventfd", "read", "write", "sigaction"};
+        "sendto", "recvmsg", "ppoll", "eventfd", "read", "write", "sigaction", "pthread_sigmask"};
 
     private static final Libc INSTANCE = new Libc();
 
@@ -337,6 +340,8 @@ final class Libc {
     private static final class Sig {
         static final MethodHandle SIGACTION = bind("sigaction",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
+        static final MethodHandle PTHREAD_SIGMASK = bind("pthread_sigmask",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
     }
 
     /** uname(2). */
@@ -493,6 +498,19 @@ final class Libc {
     int sigaction(MemorySegment state, int signal, MemorySegment act, MemorySegment old) {
         try {
             return result((int) Sig.SIGACTION.invokeExact(state, signal, act, old), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code pthread_sigmask(3)} of the calling thread: {@code how} is {@link #SIG_UNBLOCK} here; 0, or
+     * -errno (it returns the error number itself, not -1).
+     */
+    int pthreadSigmask(MemorySegment state, int how, MemorySegment set, MemorySegment old) {
+        try {
+            int r = (int) Sig.PTHREAD_SIGMASK.invokeExact(state, how, set, old);
+            return r == 0 ? 0 : -r;
         } catch (Throwable t) {
             throw unexpected(t);
         }

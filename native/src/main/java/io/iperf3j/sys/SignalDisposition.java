@@ -41,6 +41,30 @@ public final class SignalDisposition {
         }
     }
 
+    /**
+     * Unblocks signals {@code numbers} in the calling thread (threads it starts afterwards inherit
+     * that). Why: the launchers start the JVM with INT, TERM and HUP ignored and blocked, so one
+     * that comes while the JVM boots waits instead of meeting the JDK's own handler before
+     * java.base is defined (it then printed "Runtime.exit(143) logging failed: Cannot invoke
+     * "java.lang.Module.getClassLoader()" ..."; issue 46). Once the command line's handlers are in
+     * place, this lets the waiting signal, and every later one, through to them.
+     *
+     * @throws NativeSocketException with the errno when {@code pthread_sigmask(3)} fails
+     * @throws UnsupportedOperationException when FFM is unavailable
+     */
+    public static void unblock(int... numbers) {
+        Libc libc = Libc.get().orElseThrow(() -> new UnsupportedOperationException("FFM unavailable"));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Libc.newCallState(arena);
+            MemorySegment set = arena.allocate(Libc.SIGSET_SIZE, 8); // zeroed: the empty set
+            for (int n : numbers) {
+                int bit = n - 1;
+                set.set(JAVA_LONG, 8L * (bit / 64), set.get(JAVA_LONG, 8L * (bit / 64)) | 1L << (bit % 64));
+            }
+            check(libc, libc.pthreadSigmask(state, Libc.SIG_UNBLOCK, set, MemorySegment.NULL));
+        }
+    }
+
     private static void check(Libc libc, int r) {
         if (r < 0) {
             throw new NativeSocketException("sigaction", -r, libc.strerror(-r));

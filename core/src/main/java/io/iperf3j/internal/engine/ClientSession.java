@@ -253,6 +253,11 @@ final class ClientSession extends TestSession {
         if (errno != 0 && code.appendsSystemError()) {
             detail = IoErrno.text(errno);
         }
+        if (code == ErrorCode.TOTAL_RATE && errno < 0) {
+            // An iperf3j server's --cool-down sends its seconds left as a negative errno, which
+            // iperf3's clients do not print (Refusal.COOL_DOWN): say when this address may test again.
+            detail = "try again in " + -(long) errno + " s (the server's --cool-down)";
+        }
         throw new IperfException(code, detail);
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  * Writes the whole self-contained page: styles (uPlot's and the report's), the data model,
  * each input's raw text, uPlot's script and the report's script, all inline. Nothing is fetched
  * when the page opens. The report's own CSS and script are resources beside this class
- * ({@code report.css}, {@code units.js}, {@code report.js}); uPlot is vendored by the build (see report/vendor/).
+ * ({@code report.css}, {@code units.js}, {@code report.js}); uPlot is vendored in the repository (see report/vendor/).
  */
 public final class PageWriter {
     private static final String VENDOR = "vendor/";
@@ -91,8 +91,8 @@ public final class PageWriter {
     static String resource(String name) {
         try (InputStream in = PageWriter.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("report resource " + name + " missing from the build (uPlot is vendored by"
-                        + " report/vendor/fetch-uplot.sh during the Maven build)");
+                throw new IllegalStateException("report resource " + name + " missing from the build (uPlot is committed in"
+                        + " report/src/main/resources; report/vendor/update-uplot.sh updates it)");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

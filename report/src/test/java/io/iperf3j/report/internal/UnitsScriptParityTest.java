@@ -76,7 +76,7 @@ class UnitsScriptParityTest {
                 return p;
             }
         }
-        return fail("node is needed for the report's script tests (it also runs npm, which vendors uPlot):"
+        return fail("node is needed for the report's script tests (the build does not need it):"
                 + " apt-get install nodejs (.ci/run installs it)");
     }
 

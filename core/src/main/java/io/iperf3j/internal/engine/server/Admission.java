@@ -23,22 +23,54 @@ final class Admission {
         void slotFreed();
     }
 
-    private final Capacity capacity;
-    private final Overflow overflow;
+    /** What a new test that found no place must pass before the overflow may hold it. */
+    interface Screen {
+        /**
+         * {@code a} as the overflow should hold it (perhaps with more read from it), or null when
+         * it was refused (answered, its cookie released) and must not be held.
+         */
+        Arrival pass(Arrival a);
 
-    Admission(Capacity capacity, Overflow overflow) {
-        this.capacity = capacity;
-        this.overflow = overflow;
+        /** Lets every arrival through as it is. */
+        Screen NONE = a -> a;
     }
 
-    /** Launches {@code a}'s test with its slot, or hands it to the overflow. */
+    private final Capacity capacity;
+    private final Overflow overflow;
+    private final Screen screen;
+
+    Admission(Capacity capacity, Overflow overflow) {
+        this(capacity, overflow, Screen.NONE);
+    }
+
+    Admission(Capacity capacity, Overflow overflow, Screen screen) {
+        this.capacity = capacity;
+        this.overflow = overflow;
+        this.screen = screen;
+    }
+
+    /**
+     * Launches {@code a}'s test with its slot, or hands it to the overflow once the screen let it
+     * through (a place freed while the screen read from it is taken at once).
+     */
     void admit(Arrival a, BiConsumer<Arrival, Slot> launch) {
         Take take = capacity.tryTake(a);
         if (take instanceof Take.Granted(Slot slot)) {
             launch.accept(a, slot);
-        } else {
-            overflow.hold(a, take);
+            return;
         }
+        Arrival passed = screen.pass(a);
+        if (passed == null) {
+            return;
+        }
+        if (passed != a) {
+            take = capacity.tryTake(passed);
+            if (take instanceof Take.Granted(Slot slot)) {
+                launch.accept(passed, slot);
+                return;
+            }
+        }
+        overflow.hold(passed, take);
     }
 
     /** A slot was given back (on the giving thread): the overflow may have someone waiting for it. */

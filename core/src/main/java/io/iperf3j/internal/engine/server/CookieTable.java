@@ -52,8 +52,10 @@ final class CookieTable {
      * cookie is free again. A no-op for a connection that did not take its cookie.
      */
     synchronized void release(Arrival control) {
-        // Identity, not equals: only the connection that took the cookie gives it back.
-        if (taken.get(control.cookie()) == control) {
+        // The connection's identity, not equals: only the connection that took the cookie gives it
+        // back (its Arrival may have been copied with its parameters since, EarlyParameters).
+        Arrival holder = taken.get(control.cookie());
+        if (holder != null && holder.channel() == control.channel()) {
             taken.remove(control.cookie());
         }
     }

@@ -118,7 +118,9 @@ public final class IperfServer implements Closeable {
         if (options.queue() > 0) {
             this.waitQueue = new WaitQueue(options.queue(), Duration.ofSeconds(options.queueTimeoutSec()), slots, events,
                     cookies, busy, this::startTest);
-            this.admission = new Admission(waitQueue, waitQueue);
+            // --total-rate: a UDP upload it refuses is refused before it queues, not after its wait.
+            this.admission = rates == null ? new Admission(waitQueue, waitQueue)
+                    : new Admission(waitQueue, waitQueue, new EarlyParameters(rates, events, cookies, () -> limits));
         } else {
             this.waitQueue = null;
             this.admission = new Admission(slots, busy);
@@ -379,7 +381,7 @@ public final class IperfServer implements Closeable {
         if (coolingSec > 0) {
             // Before a place or a queue place: a policed address gets no second window at once.
             events.coolDown(a.client(), coolingSec, coolDowns.seconds());
-            Refusal.COOL_DOWN.answer(ch);
+            Refusal.coolDown(ch, coolingSec);
             cookies.release(a);
             return;
         }
@@ -421,7 +423,7 @@ public final class IperfServer implements Closeable {
         TestReporter reporter = new TestReporter(rec, printer, outputMode(options), options.verbose(),
                 options.format(), options.interval(), info.versionText(), info.systemInfo(), observers.get());
         ServerSession session = new ServerSession(contextOf(ch), cookie, ch, slot, options, rec, printer, reporter, selector,
-                name, id);
+                name, id).withEarlyParameters(a.parameters());
         // If the server's close() ran since this test took its slot, this cancels it at once (bug 3).
         slot.whenCancelled(session::cancel);
         Thread.ofPlatform().name("iperf3j-server-" + name).start(() -> {

@@ -86,6 +86,22 @@ final class RateShares {
     }
 
     /**
+     * Whether a test is refused up front: a UDP upload (the server receives) whose {@code -b × P}
+     * is above the whole rate, or unlimited. The server cannot slow a UDP sender (public-server.md 3.4).
+     */
+    boolean refusesUdpUpload(boolean udp, boolean serverReceives, long bitrate, int parallel) {
+        return udp && serverReceives && perDirection(bitrate, parallel) > totalBitsPerSecond;
+    }
+
+    /** A test's demand in one direction: {@code -b × P}, or {@link #UNLIMITED} without {@code -b} or where it would overflow. */
+    static long perDirection(long bitrate, int parallel) {
+        if (bitrate <= 0 || bitrate > UNLIMITED / Math.max(1, parallel)) {
+            return UNLIMITED;
+        }
+        return bitrate * parallel;
+    }
+
+    /**
      * A test starts streaming: it joins the division, and every share is recomputed.
      *
      * @param asked what it asked for in bits per second, {@link #UNLIMITED} for no limit

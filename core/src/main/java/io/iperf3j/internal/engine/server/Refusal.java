@@ -31,29 +31,40 @@ enum Refusal {
      */
     NOT_ALLOWED,
     /**
-     * {@code --cool-down}: the address's last test was cut for its rate. SERVER_ERROR 27 and errno 0,
-     * the frame of the cut itself, so the client prints "total required bandwidth is larger than
-     * server limit" again (no client-visible code names a cool-down).
+     * {@code --cool-down}: the address's last test was cut for its rate. SERVER_ERROR 27, the code
+     * of the cut itself, so an iperf3 client prints "total required bandwidth is larger than server
+     * limit" again (no client-visible code names a cool-down). The errno word carries the seconds
+     * left, negated ({@link #coolDown}): 3.21 prints an errno only above 0 ("SERVER ERROR - ...,
+     * errno: ..."), 3.12 prints none, and neither appends one to code 27's text, so both print
+     * what they print for errno 0, while iperf3j's client says when to try again.
      */
     COOL_DOWN;
+
+    /** The cool-down's answer with its seconds left ({@code -seconds} as the errno), then the close. */
+    static void coolDown(SocketChannel ch, long secondsLeft) {
+        write(ch, serverError(ErrorCode.TOTAL_RATE, -(int) Math.min(Integer.MAX_VALUE, Math.max(1, secondsLeft))));
+    }
 
     /** The bytes the client gets before the close (none for some). */
     ByteBuffer wire() {
         return switch (this) {
             case BUSY, SURPLUS -> ByteBuffer.wrap(new byte[] {ControlState.ACCESS_DENIED.wireByte()});
             case NO_COOKIE, HANDSHAKE_CAP -> ByteBuffer.allocate(0);
-            case AUTH, NOT_ALLOWED -> serverError(ErrorCode.AUTH_TEST);
-            case COOL_DOWN -> serverError(ErrorCode.TOTAL_RATE);
+            case AUTH, NOT_ALLOWED -> serverError(ErrorCode.AUTH_TEST, 0);
+            case COOL_DOWN -> serverError(ErrorCode.TOTAL_RATE, 0);
         };
     }
 
-    private static ByteBuffer serverError(ErrorCode code) {
-        return ByteBuffer.allocate(9).put(ControlState.SERVER_ERROR.wireByte()).putInt(code.number()).putInt(0).flip();
+    private static ByteBuffer serverError(ErrorCode code, int errno) {
+        return ByteBuffer.allocate(9).put(ControlState.SERVER_ERROR.wireByte()).putInt(code.number()).putInt(errno).flip();
     }
 
     /** Writes the answer (best effort: the client sees the close either way), then closes. */
     void answer(SocketChannel ch) {
-        ByteBuffer b = wire();
+        write(ch, wire());
+    }
+
+    private static void write(SocketChannel ch, ByteBuffer b) {
         if (b.hasRemaining()) {
             try {
                 ch.write(b);

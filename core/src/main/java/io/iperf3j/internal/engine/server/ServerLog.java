@@ -192,6 +192,8 @@ final class ServerLog implements ServerEvents {
             case QUEUE_PER_CLIENT -> l.kv("event", "busy").kv("client", address(r)).kv("reason", "queue-per-client")
                     .kv("queued", r.count()).kv("limit", r.limit()).kv("prefix", r.prefix());
             case DENIED -> l.kv("event", "refused").kv("reason", "denied").kv("rule", r.rule()).kv("client", address(r));
+            case TOTAL_RATE -> l.kv("event", "refused").kv("reason", "total-rate").kv("client", address(r))
+                    .kv("detail", r.detail());
             case COOL_DOWN -> l.kv("event", "refused").kv("reason", "cool-down").kv("client", address(r))
                     .kv("prefix", r.prefix()).kv("left", r.count()).kv("cool_down", r.limit());
             case AUTH -> {
@@ -320,7 +322,7 @@ final class ServerLog implements ServerEvents {
             }
             case DENIED -> g.writeStringField("rule", r.rule());
             case QUEUE_TIMEOUT -> seconds(g, "waited", r.waited());
-            case AUTH, NO_COOKIE, HANDSHAKE_CAP, HANDSHAKE_PER_CLIENT, SURPLUS, PROTOCOL -> { }
+            case AUTH, NO_COOKIE, HANDSHAKE_CAP, HANDSHAKE_PER_CLIENT, SURPLUS, PROTOCOL, TOTAL_RATE -> { }
         }
         if (r.detail() != null) {
             g.writeStringField("detail", r.detail());

@@ -89,6 +89,8 @@ final class ServerSession extends TestSession {
 
     /** {@code -A}: this thread's CPU for the test, given back when the test ends. */
     private AffinityScope pinned = AffinityScope.NONE;
+    /** The parameters read before the test queued ({@link EarlyParameters}); null: ask with PARAM_EXCHANGE. */
+    private JsonObject earlyParameters;
 
     ServerSession(ServerContext ctx, Cookie cookie, SocketChannel controlSocket, Slot slot, IperfOptions options,
                   TestRecord rec, TestPrinter printer, TestReporter reporter, Selector selector, String name, long id) {
@@ -101,6 +103,12 @@ final class ServerSession extends TestSession {
         this.factory = new StreamFactory(options, this::wake);
         this.statsInterval = options.interval();
         this.watchdog = new ServerWatchdog(ctx.limits(), options);
+    }
+
+    /** The test's parameters, read before it queued: it sends no PARAM_EXCHANGE of its own. */
+    ServerSession withEarlyParameters(JsonObject json) {
+        this.earlyParameters = json;
+        return this;
     }
 
     /** Whether the client failed authentication (such a test does not use up {@code -1}). */
@@ -137,7 +145,12 @@ final class ServerSession extends TestSession {
                     debug("no latency probe for this test: UDP port " + IoErrno.describe(e), null);
                 }
             }
-            control.sendState(ControlState.PARAM_EXCHANGE);
+            if (earlyParameters == null) {
+                control.sendState(ControlState.PARAM_EXCHANGE);
+            } else {
+                debug("get_parameters:", earlyParameters);
+                onParameters(earlyParameters);
+            }
             loop();
         } catch (IperfException e) {
             verdict.endReason(e.getMessage());
@@ -360,8 +373,8 @@ final class ServerSession extends TestSession {
         }
         boolean serverSends = rec.mode != TestMode.RECEIVER;
         boolean serverReceives = rec.mode != TestMode.SENDER;
-        long perDirection = rec.targetBitrate > 0 ? times(rec.targetBitrate, rec.parallel) : RateShares.UNLIMITED;
-        if (rec.protocol == Transport.UDP && serverReceives && perDirection > rates.total()) {
+        long perDirection = RateShares.perDirection(rec.targetBitrate, rec.parallel);
+        if (rates.refusesUdpUpload(rec.protocol == Transport.UDP, serverReceives, rec.targetBitrate, rec.parallel)) {
             IperfException e = new IperfException(ErrorCode.TOTAL_RATE);
             verdict.detail("UDP upload asks for more than --total-rate");
             refuse(e);
@@ -373,11 +386,6 @@ final class ServerSession extends TestSession {
         rateShare = rateMember.share;
         shareFollower = new ShareFollower(rates, rateMember, rec.protocol == Transport.UDP && serverReceives);
         return rateMember.allocation();
-    }
-
-    /** {@code rate × n}, or {@link RateShares#UNLIMITED} where it would overflow. */
-    private static long times(long rate, int n) {
-        return rate > RateShares.UNLIMITED / Math.max(1, n) ? RateShares.UNLIMITED : rate * n;
     }
 
     /** {@code a + b} of two non-negative rates, or {@link RateShares#UNLIMITED} where it would overflow. */
