@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.session.lab.IperfJar;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,15 +47,8 @@ class LocalSourceAddressTest {
         Path out = dir.resolve("out");
         List<String> cmd = new ArrayList<>(List.of(iperf3j.split(" ")));
         cmd.addAll(List.of("session", plan.toString(), "-o", out.toString(), "--slot-dir", dir.resolve("slots").toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String said;
-        try {
-            said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(said).isTrue();
-        } finally {
-            p.destroyForcibly();
-        }
-        assertThat(p.exitValue()).as(said).isZero();
+        ProcessRun run = ProcessRun.of(cmd);
+        assertThat(run.status()).as(run.said()).isZero();
         List<String> lines = Files.readAllLines(out.resolve("tests.jsonl"));
         assertThat(lines).hasSize(2);
         for (String l : lines) {

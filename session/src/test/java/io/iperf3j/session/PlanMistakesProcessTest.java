@@ -3,7 +3,6 @@ package io.iperf3j.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iperf3j.session.lab.IperfJar;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,15 +30,9 @@ class PlanMistakesProcessTest {
         Path plan = Files.writeString(dir.resolve("plan.yaml"), PlanFileTest.FOUR_MISTAKES);
         List<String> session = new ArrayList<>(List.of(iperf3j.split(" ")));
         session.addAll(List.of("session", plan.toString(), "-o", dir.resolve("out").toString()));
-        Process p = new ProcessBuilder(session).redirectErrorStream(true).start();
-        String said;
-        try {
-            said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(said).isTrue();
-        } finally {
-            p.destroyForcibly();
-        }
-        assertThat(p.exitValue()).as(said).isEqualTo(2);
+        ProcessRun run = ProcessRun.of(session);
+        String said = run.said();
+        assertThat(run.status()).as(said).isEqualTo(2);
         assertThat(said).isEqualTo("iperf3j session: " + plan + ": " + PlanFileTest.FOUR_MISTAKES_SAID + "\n");
         assertThat(dir.resolve("out")).doesNotExist();
     }

@@ -3,7 +3,6 @@ package io.iperf3j.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iperf3j.session.lab.IperfJar;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,20 +27,6 @@ class ReplaceOutputTest {
     @TempDir
     Path dir;
 
-    private record Ran(int status, String said) {
-    }
-
-    private static Ran run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try {
-            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s did not end: %s", cmd, said).isTrue();
-            return new Ran(p.exitValue(), said);
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
     private static List<Path> raw(Path out) throws Exception {
         try (Stream<Path> files = Files.list(out.resolve("raw"))) {
             return files.sorted().toList();
@@ -65,7 +50,7 @@ class ReplaceOutputTest {
         List<String> session = new ArrayList<>(List.of(iperf3j.split(" ")));
         session.addAll(List.of("session", plan.toString(), "-o", out.toString(), "--slot-dir", dir.resolve("slots").toString()));
 
-        Ran first = run(session);
+        ProcessRun first = ProcessRun.of(session);
         assertThat(first.status()).as(first.said()).isZero();
         String firstLine = Files.readString(out.resolve("tests.jsonl"));
         List<String> firstRaw = new ArrayList<>();
@@ -75,7 +60,7 @@ class ReplaceOutputTest {
         assertThat(firstRaw).as("the first run's raw outputs").hasSize(2);
         Path notes = Files.writeString(out.resolve("notes.txt"), "the user's own file\n");
 
-        Ran refused = run(session);
+        ProcessRun refused = ProcessRun.of(session);
         assertThat(refused.status()).as(refused.said()).isEqualTo(2);
         assertThat(refused.said()).contains(out + " already holds 1 test result(s)", "--resume " + out, "--replace");
         assertThat(Files.readString(out.resolve("tests.jsonl"))).as("nothing touched").isEqualTo(firstLine);
@@ -84,13 +69,13 @@ class ReplaceOutputTest {
         both.addAll(List.of("--replace", "--resume", out.toString()));
         both.removeAll(List.of("-o"));
         both.remove(out.toString());
-        Ran conflicting = run(both);
+        ProcessRun conflicting = ProcessRun.of(both);
         assertThat(conflicting.status()).as(conflicting.said()).isEqualTo(2);
         assertThat(conflicting.said()).contains("--replace removes what --resume would keep");
 
         List<String> replacing = new ArrayList<>(session);
         replacing.add("--replace");
-        Ran replaced = run(replacing);
+        ProcessRun replaced = ProcessRun.of(replacing);
         assertThat(replaced.status()).as(replaced.said()).isZero();
         assertThat(replaced.said()).contains("replacing " + out + ": 1 earlier result(s) removed");
         List<String> lines = Files.readAllLines(out.resolve("tests.jsonl"));

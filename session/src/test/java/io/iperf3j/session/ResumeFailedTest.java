@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.session.lab.IperfJar;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,20 +32,6 @@ class ResumeFailedTest {
     @TempDir
     Path dir;
 
-    private record Ran(int status, String said) {
-    }
-
-    private static Ran run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try {
-            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s did not end: %s", cmd, said).isTrue();
-            return new Ran(p.exitValue(), said);
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
     @Test
     void resumeRerunsTheTestThatFailedAndSaysSo() throws Exception {
         String iperf3j = IperfJar.command();
@@ -72,7 +57,7 @@ class ResumeFailedTest {
         List<String> session = new ArrayList<>(List.of(iperf3j.split(" ")));
         session.addAll(List.of("session", plan.toString(), "-o", out.toString(), "--slot-dir", dir.resolve("slots").toString()));
 
-        Ran first = run(session);
+        ProcessRun first = ProcessRun.of(session);
         assertThat(first.status()).as(first.said()).isEqualTo(1);
         assertThat(first.said()).contains("3 ok, 1 failed");
         List<JsonNode> before = lines(out);
@@ -84,7 +69,7 @@ class ResumeFailedTest {
         Files.delete(down); // the host is back
         List<String> resume = new ArrayList<>(List.of(iperf3j.split(" ")));
         resume.addAll(List.of("session", plan.toString(), "--resume", out.toString(), "--slot-dir", dir.resolve("slots").toString()));
-        Ran resumed = run(resume);
+        ProcessRun resumed = ProcessRun.of(resume);
         assertThat(resumed.status()).as(resumed.said()).isZero();
         assertThat(resumed.said()).contains("resuming " + out + ": 3 of 4 test(s) already ok in tests.jsonl; rerunning 1 that failed",
                 "running 1 test(s)", "[1/1] " + failedId, "4 ok, 0 failed");
@@ -98,12 +83,12 @@ class ResumeFailedTest {
         Path html = dir.resolve("report.html");
         List<String> report = new ArrayList<>(List.of(iperf3j.split(" ")));
         report.addAll(List.of("report", out.toString(), "-o", html.toString()));
-        Ran reported = run(report);
+        ProcessRun reported = ProcessRun.of(report);
         assertThat(reported.status()).as(reported.said()).isZero();
         JsonNode shown = SessionReportTest.model(Files.readString(html)).path("session").path("tests");
         assertThat(shown).as("%s", shown).hasSize(4).allSatisfy(j -> assertThat(j.path("status").asText()).isEqualTo("ok"));
 
-        Ran again = run(resume);
+        ProcessRun again = ProcessRun.of(resume);
         assertThat(again.status()).as(again.said()).isZero();
         assertThat(again.said()).contains("resuming " + out + ": 4 of 4 test(s) already ok in tests.jsonl", "4 ok, 0 failed")
                 .doesNotContain("rerunning");
