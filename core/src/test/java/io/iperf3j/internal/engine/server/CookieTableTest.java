@@ -4,6 +4,8 @@ import io.iperf3j.internal.protocol.Cookie;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.channels.SocketChannel;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -21,11 +23,24 @@ class CookieTableTest {
         return new Arrival(null, c, null, order);
     }
 
+    /** An arrival on a connection of its own (an unconnected channel: release compares connections). */
+    private static Arrival on(SocketChannel channel, Cookie c, long order) {
+        return new Arrival(channel, c, null, order);
+    }
+
     @Test
-    void newTestThenSurplusThenWaitingTestThenFreeAgain() {
+    void newTestThenSurplusThenWaitingTestThenFreeAgain() throws Exception {
+        try (SocketChannel first = SocketChannel.open(); SocketChannel other = SocketChannel.open();
+                SocketChannel later = SocketChannel.open()) {
+            newTestThenSurplusThenWaitingTestThenFreeAgain(first, other, later);
+        }
+    }
+
+    private static void newTestThenSurplusThenWaitingTestThenFreeAgain(SocketChannel first, SocketChannel other,
+            SocketChannel later) {
         CookieTable t = new CookieTable();
         Cookie c = Cookie.random();
-        Arrival control = with(c, 0);
+        Arrival control = on(first, c, 0);
         TcpArrivals arrivals = new TcpArrivals(() -> { });
         assertThat(t.route(control)).isInstanceOf(CookieTable.NewTest.class);
         assertThat(t.route(with(c, 1))).as("taken, not waiting for streams").isInstanceOf(CookieTable.Surplus.class);
@@ -34,11 +49,11 @@ class CookieTableTest {
         assertThat(t.route(with(Cookie.random(), 3))).isInstanceOf(CookieTable.NewTest.class);
         t.streamsNoLongerExpected(c, arrivals);
         assertThat(t.route(with(c, 4))).isInstanceOf(CookieTable.Surplus.class);
-        t.release(with(c, 0));
+        t.release(on(other, c, 0));
         assertThat(t.route(with(c, 5))).as("only the connection that took it gives it back")
                 .isInstanceOf(CookieTable.Surplus.class);
-        t.release(control);
-        Arrival next = with(c, 6);
+        t.release(control.withParameters(null));
+        Arrival next = on(later, c, 6);
         assertThat(t.route(next)).isInstanceOf(CookieTable.NewTest.class);
         t.release(next);
     }
