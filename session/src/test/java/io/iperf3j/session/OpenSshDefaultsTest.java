@@ -97,7 +97,7 @@ class OpenSshDefaultsTest {
         assertThat(s.toString()).doesNotContain("pass phrase", "pass word");
         assertThatThrownBy(() -> settings("{type: ssh, passphrase_env: NOPE}", Map.of()))
                 .isInstanceOf(IperfConfigurationError.class)
-                .hasMessage("hosts[0] (a).connection.passphrase_env: environment variable NOPE is not set");
+                .hasMessage("line 2, column 72: hosts[0] (a).connection.passphrase_env: environment variable NOPE is not set");
     }
 
     @Test
