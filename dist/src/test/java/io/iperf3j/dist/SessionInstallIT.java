@@ -104,9 +104,10 @@ class SessionInstallIT {
                     .contains("cannot create /proc/iperf3j-cannot-be-made");
             assertThat(again.get(1).path("status").asText()).as("%s", again.get(1)).isEqualTo("ok");
             assertThat(remote(lab, 1, "cat " + imageDir + "/.sha256; stat -c %i " + imageDir + "/bin/iperf3j")).isEqualTo(inode1);
-            // nothing but the image and the session's per-node state is left in the directory
+            // nothing but the image and the host's slot lock (a lock file is kept: removing it while another session
+            // waits on it would let two hold it) is left in the directory: the session's own folder went with its agent
             assertThat(remote(lab, 1, "ls -A /tmp/iperf3j-session").split("\\s+"))
-                    .allSatisfy(n -> assertThat(n).matches("image-" + sha.substring(0, 16) + "|b1"));
+                    .allSatisfy(n -> assertThat(n).matches("image-" + sha.substring(0, 16) + "|slots"));
         }
     }
 
