@@ -486,7 +486,8 @@ class ShippedCommandsIT {
         assertThat(dry.stdout).doesNotContain("sh -c");
         Finished verbose = run(in, "session", "--dry-run", "-V", plan.toString());
         assertThat(verbose.status).as(verbose.all()).isZero();
-        List<String> lines = verbose.stdout.lines().toList();
+        // each script's lines after its first are indented under it (the host scripts are files of several lines)
+        List<String> lines = List.of(verbose.stdout.split("\n(?!        )"));
         assertThat(lines).as(verbose.stdout).hasSize(5);
         assertThat(lines.get(1)).isEqualTo(plain.get(1));
         assertThat(lines.get(2)).startsWith("    script: sh -c ").contains("-s -p " + port + " -1 -J").hasSizeGreaterThan(1000);

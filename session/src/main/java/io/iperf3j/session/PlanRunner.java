@@ -147,7 +147,9 @@ public final class PlanRunner {
     private static void addCommand(List<String> lines, Node host, IperfSession.PlannedCommand command, boolean scripts) {
         lines.add(host.id() + " [" + host.connection().describe() + "]: " + command.commandLine());
         if (scripts) {
-            lines.add("    script: " + host.connection().wrapper().commandLine(command.script()));
+            // the host scripts are files of several lines: each line after the first indented under its command
+            // (white space at a line's start changes nothing in sh, so the text still runs as shown)
+            lines.add("    script: " + host.connection().wrapper().commandLine(command.script()).replace("\n", "\n        "));
         }
     }
 
