@@ -244,15 +244,24 @@ public final class IperfSession {
     /** The two commands a test runs: [receiver's server, sender's client] (for {@code --dry-run}). */
     public List<PlannedCommand> commands(SenderReceiver sr, TestSpec spec, String name) throws IperfConfigurationError {
         IperfKind[] tools = tools(sr, spec);
-        RemoteIperf server = RemoteIperf.server(sr.receiver(), owner(sr.receiver()), tools[1], serverArgs(tools[1], spec));
-        RemoteIperf client = RemoteIperf.client(sr.sender(), owner(sr.sender()), tools[0],
-                clientArgs(tools[0], spec, sr.receiver().address(), localSource(sr.sender(), spec)),
-                spec.effectiveClientLimit());
+        RemoteIperf server = server(sr, tools[1], spec);
+        RemoteIperf client = client(sr, tools[0], spec);
         String serverName = OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER, sr.receiver().role(), filenameBase, name);
         Transport listen = tools[1].speaksIperf3() ? Transport.TCP : spec.protocol();
         return List.of(new PlannedCommand(server.commandLine(),
                         server.serverScript(remoteFile(sr.receiver(), serverName), spec.port(), listen, LISTEN_TIMEOUT)),
                 new PlannedCommand(client.commandLine(), client.clientScript()));
+    }
+
+    /** The test's server on the receiver, as this session marks it. */
+    private RemoteIperf server(SenderReceiver sr, IperfKind kind, TestSpec spec) {
+        return RemoteIperf.server(sr.receiver(), owner(sr.receiver()), kind, serverArgs(kind, spec));
+    }
+
+    /** The test's client on the sender, as this session marks it (a local sender bound to its own address). */
+    private RemoteIperf client(SenderReceiver sr, IperfKind kind, TestSpec spec) {
+        return RemoteIperf.client(sr.sender(), owner(sr.sender()), kind,
+                clientArgs(kind, spec, sr.receiver().address(), localSource(sr.sender(), spec)), spec.effectiveClientLimit());
     }
 
     private String remoteFile(Node node, String name) {
@@ -377,10 +386,8 @@ public final class IperfSession {
                 installer.ensure(sr.sender());
             }
             // each start first kills what an earlier run left on its node (one shell per step)
-            server = RemoteIperf.server(sr.receiver(), owner(sr.receiver()), tools[1], serverArgs(tools[1], spec));
-            client = RemoteIperf.client(sr.sender(), owner(sr.sender()), tools[0],
-                    clientArgs(tools[0], spec, sr.receiver().address(), localSource(sr.sender(), spec)),
-                    spec.effectiveClientLimit());
+            server = server(sr, tools[1], spec);
+            client = client(sr, tools[0], spec);
             touched.add(sr.receiver());
             touched.add(sr.sender());
             active.add(server);
@@ -401,9 +408,8 @@ public final class IperfSession {
                     active.remove(client);
                     used = used.withPort(used.port() + 1);
                     warnings.add(e.getMessage() + "; the test moved to port " + used.port());
-                    server = RemoteIperf.server(sr.receiver(), owner(sr.receiver()), tools[1], serverArgs(tools[1], used));
-                    client = RemoteIperf.client(sr.sender(), owner(sr.sender()), tools[0],
-                            clientArgs(tools[0], used, sr.receiver().address()), used.effectiveClientLimit());
+                    server = server(sr, tools[1], used);
+                    client = client(sr, tools[0], used);
                     active.add(server);
                     active.add(client);
                 }
