@@ -141,6 +141,10 @@ public final class Dispatcher {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** A due whose host was busy on the host: when it may try again, and why it could not start. */
+    private record Retry(Instant at, String reason) {
+    }
+
     /** A test thread's end: its outcome, what it threw, or the due it could not start ({@link Busy}). */
     private record Ended(Outcome outcome, RuntimeException failure, Due busy, String busyReason) {
         Ended(Outcome outcome, RuntimeException failure) {
@@ -163,8 +167,7 @@ public final class Dispatcher {
         LinkedBlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
         List<Due> waiting = new ArrayList<>();
         // dues whose host was busy on the host: when they may try again, and why they could not start
-        java.util.Map<Due, Instant> retryAt = new java.util.HashMap<>();
-        java.util.Map<Due, String> busyReason = new java.util.HashMap<>();
+        java.util.Map<Due, Retry> retries = new java.util.HashMap<>();
         Due next = null;
         int running = 0;
         RuntimeException failure = null;
@@ -189,15 +192,14 @@ public final class Dispatcher {
                         Due d = it.next();
                         if (now.isAfter(d.giveUpAt())) {
                             it.remove();
-                            retryAt.remove(d);
-                            String busy = busyReason.remove(d);
-                            onOutcome.accept(new Skipped(d, busy != null ? busy + " until " + d.giveUpAt()
+                            Retry busy = retries.remove(d);
+                            onOutcome.accept(new Skipped(d, busy != null ? busy.reason() + " until " + d.giveUpAt()
                                     : "no free slot on " + String.join(" and ", hostKeys.apply(d.test())) + " by " + d.giveUpAt()));
                             continue;
                         }
                         Collection<String> keys = hostKeys.apply(d.test());
-                        Instant retry = retryAt.get(d);
-                        if (running >= maxRunning || (retry != null && now.isBefore(retry))) {
+                        Retry retry = retries.get(d);
+                        if (running >= maxRunning || (retry != null && now.isBefore(retry.at()))) {
                             if (retry != null && !d.giveUpAt().equals(Instant.MAX)) {
                                 heldBack.addAll(keys);
                             }
@@ -212,7 +214,7 @@ public final class Dispatcher {
                             continue;
                         }
                         it.remove();
-                        retryAt.remove(d);
+                        retries.remove(d);
                         running++;
                         Instant started = now;
                         HostSlots.Hold h = hold.get();
@@ -250,10 +252,9 @@ public final class Dispatcher {
                     if (e.busy() != null) {
                         // back in line, in its place among the waiting (dues after it do not overtake it for its hosts)
                         Due d = e.busy();
-                        retryAt.put(d, clock.instant().plus(BUSY_RETRY));
-                        busyReason.put(d, e.busyReason());
+                        retries.put(d, new Retry(clock.instant().plus(BUSY_RETRY), e.busyReason()));
                         int at = 0;
-                        while (at < waiting.size() && order(waiting.get(at)).compareTo(order(d)) <= 0) {
+                        while (at < waiting.size() && !waiting.get(at).notBefore().isAfter(d.notBefore())) {
                             at++;
                         }
                         waiting.add(at, d);
@@ -269,11 +270,6 @@ public final class Dispatcher {
         if (failure != null) {
             throw new IllegalStateException("a test thread failed", failure);
         }
-    }
-
-    /** Where a due stands in line: by when it may start. */
-    private static Instant order(Due d) {
-        return d.notBefore();
     }
 
     /** How long the dispatcher may sleep: until the next due, or {@link #POLL} (a retry, a give-up, a stop). */
