@@ -19,8 +19,6 @@ import io.iperf3j.Transport;
  * their comment lines. This class only puts them together: pure text.
  */
 public final class RemoteScripts {
-    /** The line prefix a script prints the iperf's PID with. */
-    public static final String PID_MARK = "@@pid ";
     /** The environment variable marking processes this tool started. */
     public static final String ENV_MARK = "IPERF3J_SESSION_NODE";
 
@@ -183,8 +181,6 @@ public final class RemoteScripts {
     public static final String HOLDER_MARK = "@@holder ";
     /** The line saying the listener could not be matched to the server (its {@code /proc/PID/fd} is not readable). */
     public static final String UNVERIFIED_MARK = "@@unverified";
-    /** The line saying the server listens, and so does another process (a UDP port bound twice). */
-    public static final String SHARED_MARK = "@@shared";
 
     /**
      * Waits until the server started as {@code $p} (a child of this script's shell) is the one listening on
