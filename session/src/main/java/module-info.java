@@ -18,7 +18,13 @@ module io.iperf3j.session {
     requires com.fasterxml.jackson.dataformat.yaml;
 
     exports io.iperf3j.session;
+    // the iperf3j session command, for the CLI only
+    exports io.iperf3j.session.command to io.iperf3j.cli;
 
     // picocli reads the session command's annotated options reflectively
-    opens io.iperf3j.session to info.picocli;
+    opens io.iperf3j.session.command to info.picocli;
+
+    // the API's faces reach the internal packages through this service, not by import
+    uses io.iperf3j.session.Sessions.Provider;
+    provides io.iperf3j.session.Sessions.Provider with io.iperf3j.session.internal.run.SessionsProvider;
 }

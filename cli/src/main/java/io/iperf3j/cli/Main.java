@@ -25,7 +25,7 @@ import io.iperf3j.internal.stats.TestObserver;
 import io.iperf3j.link.LinkCommand;
 import io.iperf3j.report.ReportCommand;
 import io.iperf3j.report.ReportOption;
-import io.iperf3j.session.SessionCommand;
+import io.iperf3j.session.command.SessionCommand;
 import io.iperf3j.sys.NativeSocketException;
 import io.iperf3j.sys.SignalDisposition;
 

@@ -4,7 +4,7 @@ import io.iperf3j.export.cli.MetricsOptions;
 import io.iperf3j.export.exporter.ExporterCommand;
 import io.iperf3j.link.LinkCommand;
 import io.iperf3j.report.ReportCommand;
-import io.iperf3j.session.SessionCommand;
+import io.iperf3j.session.command.SessionCommand;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.List;

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.session.Connection;
 import io.iperf3j.session.IperfKind;
-import io.iperf3j.session.NodeRole;
-import io.iperf3j.session.SessionCommand;
+import io.iperf3j.session.Node;
+import io.iperf3j.session.command.SessionCommand;
 import io.iperf3j.session.lab.NetnsLab;
 import io.iperf3j.testing.Iperf3Process;
 import java.nio.file.Files;
@@ -135,7 +135,7 @@ class SessionInstallIT {
 
     /** A short command on lab host i over SSH (the bare hosts' own view of /tmp/iperf3j-session). */
     private static String remote(NetnsLab lab, int i, String script) throws Exception {
-        try (Connection c = lab.node(i, "look" + i, NodeRole.NODE, IperfKind.IPERF3, Map.of(), lab.key()).connection()) {
+        try (Connection c = lab.node(i, "look" + i, Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()).connection()) {
             Connection.CommandResult r = c.run(script, Duration.ofSeconds(30));
             assertThat(r.exitStatus()).as("%s: %s", script, r).isZero();
             return r.stdout();

@@ -3,15 +3,19 @@ package io.iperf3j.session;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 
 /**
  * How commands reach a host. Pluggable: {@link LocalConnection} runs them on this
- * machine, {@link SshConnection} over one reused SSH session; a {@link CommandWrapper}
+ * machine, {@link SshConnection} over one reused SSH session; a {@link Connection.Wrapper}
  * adapts either to wrappers such as {@code adb shell}. Implementations are thread-safe;
  * {@link #lock()} is held while a command is being started (the seed's per-connection lock).
  */
@@ -26,13 +30,13 @@ public interface Connection extends AutoCloseable {
     ReentrantLock lock();
 
     /** What is put around every command. */
-    CommandWrapper wrapper();
+    Connection.Wrapper wrapper();
 
     /** Starts {@code script} (a POSIX sh script) and returns at once. */
-    RemoteProcess start(String script) throws ConnectionError;
+    Connection.RemoteProcess start(String script) throws ConnectionError;
 
     /**
-     * Starts {@code script} with a standard input this side writes ({@link RemoteProcess#stdin()}), for
+     * Starts {@code script} with a standard input this side writes ({@link Connection.RemoteProcess#stdin()}), for
      * as long as the connection lives: the host agent that holds a controller's locks on the host. Its
      * end of input comes when it is closed, or when the connection or this process dies. Not counted
      * among a connection's command channels.
@@ -40,7 +44,7 @@ public interface Connection extends AutoCloseable {
      * @throws UnsupportedOperationException if this connection cannot (the default): the session then
      *         keeps its host slots on the controller alone
      */
-    default RemoteProcess startWithInput(String script) throws ConnectionError {
+    default Connection.RemoteProcess startWithInput(String script) throws ConnectionError {
         throw new UnsupportedOperationException(describe() + " runs no command with an input");
     }
 
@@ -60,7 +64,7 @@ public interface Connection extends AutoCloseable {
 
     /**
      * Copies a local file to {@code remotePath} on the host (SFTP over SSH), replacing it.
-     * Not possible behind a {@link CommandWrapper#prefix()} (the file would not reach the
+     * Not possible behind a {@link Connection.Wrapper#prefix()} (the file would not reach the
      * device behind it): that is a {@link ConnectionError}.
      *
      * @throws ConnectionError if the copy fails or does not end within {@code timeout}
@@ -86,7 +90,7 @@ public interface Connection extends AutoCloseable {
      * @throws ConnectionError if it cannot start, or does not end within {@code timeout}
      */
     default CommandResult run(String script, Duration timeout) throws ConnectionError, InterruptedException {
-        try (RemoteProcess p = start(script)) {
+        try (Connection.RemoteProcess p = start(script)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Thread errReader = Thread.ofVirtual().start(() -> drain(p.stderr(), err));
@@ -137,5 +141,126 @@ public interface Connection extends AutoCloseable {
      * @param stderr its standard error (at most {@link #MAX_CAPTURED_BYTES})
      */
     record CommandResult(int exitStatus, String stdout, String stderr) {
+    }
+
+    /**
+     * What a connection puts around every command: PATH and LD_LIBRARY_PATH additions
+     * (the seed's {@code path} and {@code library_path}) and a command prefix such as
+     * {@code adb -s SERIAL shell} or {@code kubectl exec POD --}, so those hosts need
+     * no new connection code. The command runs as {@code PREFIX sh -c 'SCRIPT'}.
+     *
+     * @param prefix words put before {@code sh -c}; empty for none
+     * @param pathAdditions directories put before {@code $PATH}
+     * @param libraryPathAdditions directories put before {@code $LD_LIBRARY_PATH}
+     */
+    public record Wrapper(List<String> prefix, List<String> pathAdditions, List<String> libraryPathAdditions) {
+        private static final Pattern SAFE_DIR = Pattern.compile("[A-Za-z0-9_./+@%=,-]+");
+
+        /** No prefix, no additions. */
+        public static final Wrapper NONE = new Wrapper(List.of(), List.of(), List.of());
+
+        /** Copies the lists and checks the directories are plain paths (they go into a shell line). */
+        public Wrapper {
+            prefix = List.copyOf(prefix);
+            pathAdditions = List.copyOf(pathAdditions);
+            libraryPathAdditions = List.copyOf(libraryPathAdditions);
+            for (String dir : pathAdditions) {
+                requireSafe(dir);
+            }
+            for (String dir : libraryPathAdditions) {
+                requireSafe(dir);
+            }
+        }
+
+        private static void requireSafe(String dir) {
+            Objects.requireNonNull(dir, "directory");
+            if (!SAFE_DIR.matcher(dir).matches()) {
+                throw new IllegalArgumentException("path addition '" + dir + "' has characters a shell would read");
+            }
+        }
+
+        /** The script with the environment additions in front (no prefix yet). */
+        public String withEnvironment(String script) {
+            StringBuilder sb = new StringBuilder();
+            if (!pathAdditions.isEmpty()) {
+                sb.append("PATH=").append(String.join(":", pathAdditions)).append(":$PATH; export PATH; ");
+            }
+            if (!libraryPathAdditions.isEmpty()) {
+                sb.append("LD_LIBRARY_PATH=").append(String.join(":", libraryPathAdditions))
+                        .append("${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}; export LD_LIBRARY_PATH; ");
+            }
+            return sb.append(script).toString();
+        }
+
+        /** The whole command line: {@code PREFIX sh -c 'ENV; SCRIPT'}. */
+        public String commandLine(String script) {
+            String body = "sh -c " + Shell.quote(withEnvironment(script));
+            if (prefix.isEmpty()) {
+                return body;
+            }
+            StringBuilder sb = new StringBuilder();
+            for (String word : prefix) {
+                sb.append(Shell.quote(word)).append(' ');
+            }
+            return sb.append(body).toString();
+        }
+    }
+
+    /**
+     * A command running on a host through a {@link Connection}. Its output is read from
+     * the streams by the caller's thread; {@link #close()} drops the channel (it does not
+     * kill the remote process: {@link RemoteIperf#stop()} does that by PID).
+     */
+    public interface RemoteProcess extends AutoCloseable {
+        /** Standard output. */
+        InputStream stdout();
+
+        /** Standard input: discarded unless started by {@link Connection#startWithInput}. */
+        default OutputStream stdin() {
+            return OutputStream.nullOutputStream();
+        }
+
+        /** Standard error. */
+        InputStream stderr();
+
+        /**
+         * Waits up to {@code timeout} for the exit status; empty if it has not ended.
+         *
+         * @throws ConnectionError if its channel ended without an exit status (the connection was lost):
+         *         that is not an exit of the command
+         */
+        OptionalInt waitFor(Duration timeout) throws InterruptedException, ConnectionError;
+
+        /** Drops the channel and the local ends of the streams. */
+        @Override
+        void close();
+    }
+
+    /** POSIX shell quoting for the command lines the session sends to hosts. */
+    public final class Shell {
+        private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
+
+        private Shell() {
+        }
+
+        /** One word for {@code sh}: unchanged when it has only plain characters, else single-quoted. */
+        public static String quote(String word) {
+            if (!word.isEmpty() && PLAIN.matcher(word).matches()) {
+                return word;
+            }
+            return "'" + word.replace("'", "'\\''") + "'";
+        }
+
+        /** Words quoted and joined with spaces. */
+        public static String join(List<String> words) {
+            StringBuilder sb = new StringBuilder();
+            for (String w : words) {
+                if (!sb.isEmpty()) {
+                    sb.append(' ');
+                }
+                sb.append(quote(w));
+            }
+            return sb.toString();
+        }
     }
 }

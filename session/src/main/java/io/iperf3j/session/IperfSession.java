@@ -1,578 +1,98 @@
 package io.iperf3j.session;
 
-import io.iperf3j.Role;
-import io.iperf3j.Transport;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.LocalDateTime;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
-import io.iperf3j.session.internal.HostAgent;
-import io.iperf3j.session.internal.RemoteScripts;
 
 /**
- * Nodes by id plus the traffic PC, and the running of one test between two of them
- * (the seed's {@code IperfSession} with its {@code IperfTest}): stale processes this tool
- * started are killed, the server starts on the receiver, the client waits until that very
- * server is the one listening on the port (a test measures the server it started: one that
- * exited, or a port another process holds, fails the test before the client runs), runs, the
- * server is stopped, both outputs are fetched and read.
+ * One test at a time between two nodes of a set (the seed's {@code IperfSession}): the nodes by id plus a
+ * traffic PC, the participants from a node and a direction, and the test itself. Made by
+ * {@link Sessions#session}.
  *
- * <p>Threads: a test runs on the calling thread; tests on disjoint node pairs may run on
- * several threads at once. {@link #stop()} may be called from any thread.
+ * <p>Threads: a test runs on the calling thread; tests on disjoint node pairs may run on several threads at
+ * once. {@link #stop()} may be called from any thread.
  */
-public final class IperfSession {
-    private static final Pattern TO_NODE = Pattern.compile("to.*|d.*|r.*");
-    private static final Pattern FROM_NODE = Pattern.compile("f.*|s.*|t[rx].*|u.*");
-    /**
-     * How many ports a test tries, from its own up, when another process holds them: a port that is taken is
-     * another port, not a failed test (the move is in the result's warnings).
-     */
-    public static final int PORT_TRIES = 10;
-    /** How long a server may take to listen (a JVM starting on a slow host included). */
-    public static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(30);
-
-    private final Map<String, Node> nodes;
-    private final Node tpc;
-    private final String filenameBase;
-    private final Path rawDirectory;
-    private final Set<RemoteIperf> active = ConcurrentHashMap.newKeySet();
-    /** Nodes a test has started on: {@link #stop()} cleans them. */
-    private final Set<Node> touched = ConcurrentHashMap.newKeySet();
-    private final io.iperf3j.session.internal.ImageInstaller installer;
-    private final java.util.function.Consumer<String> notes;
-    private volatile boolean stopped;
-    private volatile TestResult poll;
-    /**
-     * This session's tag on the hosts: with a node's id, its owner name there ({@link RemoteScripts#owner}), so
-     * that two controllers (or two runs) naming a host alike never take each other's processes for their own.
-     */
-    private final String runTag = java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
-    /** The host agents of the nodes a plan's tests took slots on ({@link #holdHosts}), by node. */
-    private final Map<Node, HostAgent> agents = new ConcurrentHashMap<>();
-
-    /**
-     * @param nodes the devices under test (and any other hosts), by id
-     * @param tpc the traffic PC, or null when there is none
-     * @param filenameBase a base name put in every output file name ("" for none)
-     * @param rawDirectory where raw outputs are written
-     */
-    public IperfSession(Map<String, Node> nodes, Node tpc, String filenameBase, Path rawDirectory) {
-        this(nodes, tpc, filenameBase, rawDirectory, note -> { });
-    }
-
-    /**
-     * @param nodes the devices under test (and any other hosts), by id
-     * @param tpc the traffic PC, or null when there is none
-     * @param filenameBase a base name put in every output file name ("" for none)
-     * @param rawDirectory where raw outputs are written
-     * @param notes told one line per host when a node's iperf3j image is copied to it or found there
-     *        ({@link Node#install()}), and a connection's notices ({@link Connection#takeNotices()}, also
-     *        in the test's warnings); called on the test's thread
-     */
-    public IperfSession(Map<String, Node> nodes, Node tpc, String filenameBase, Path rawDirectory,
-            java.util.function.Consumer<String> notes) {
-        this.installer = new io.iperf3j.session.internal.ImageInstaller(Objects.requireNonNull(notes, "notes"));
-        this.notes = notes;
-        Map<String, Node> all = new LinkedHashMap<>(nodes);
-        if (tpc != null) {
-            all.putIfAbsent(tpc.id(), tpc);
-        }
-        this.nodes = Map.copyOf(all);
-        this.tpc = tpc;
-        this.filenameBase = Objects.requireNonNull(filenameBase, "filenameBase");
-        this.rawDirectory = Objects.requireNonNull(rawDirectory, "rawDirectory");
-    }
-
+public interface IperfSession {
     /** The node with this id. */
-    public Node node(String id) throws IperfConfigurationError {
-        Node n = nodes.get(id);
-        if (n == null) {
-            throw new IperfConfigurationError("unknown node id '" + id + "' (known: " + String.join(", ", nodes.keySet().stream().sorted().toList()) + ")");
-        }
-        return n;
-    }
+    Node node(String id) throws IperfConfigurationError;
 
     /**
-     * Sender and receiver from the parameters' node and direction (to the node /
-     * downlink: the traffic PC sends; from the node / uplink: the node sends).
+     * Sender and receiver from the parameters' node and direction (to the node / downlink: the traffic PC
+     * sends; from the node / uplink: the node sends).
      */
-    public SenderReceiver participants(DirectedTest parameters) throws IperfConfigurationError {
-        Node node = node(parameters.nodeId());
-        String d = parameters.direction().toLowerCase(java.util.Locale.ROOT);
-        if (tpc == null) {
-            throw new IperfConfigurationError("direction '" + parameters.direction() + "' needs a traffic PC and the session has none");
-        }
-        if (node.id().equals(tpc.id())) {
-            throw new IperfConfigurationError("node '" + node.id() + "' is the traffic PC; name a device under test");
-        }
-        if (TO_NODE.matcher(d).matches()) {
-            return new SenderReceiver(tpc, node);
-        }
-        if (FROM_NODE.matcher(d).matches()) {
-            return new SenderReceiver(node, tpc);
-        }
-        throw new IperfConfigurationError("Unknown traffic direction '" + parameters.direction()
-                + "' (to-node: to*, d*, r*; from-node: f*, s*, tx, tr*, u*)");
-    }
+    SenderReceiver participants(DirectedTest parameters) throws IperfConfigurationError;
 
     /** {@code node[_prefix][_base].iperf}. */
-    public String filename(DirectedTest parameters, String prefix) {
-        StringBuilder sb = new StringBuilder(parameters.nodeId());
-        if (prefix != null && !prefix.isEmpty()) {
-            sb.append('_').append(prefix);
-        }
-        if (!filenameBase.isEmpty()) {
-            sb.append('_').append(filenameBase);
-        }
-        return sb.append(".iperf").toString();
-    }
+    String filename(DirectedTest parameters, String prefix);
 
     /** The seed's call: participants from the parameters, then the test; the result is also kept ({@link #poll()}). */
-    public TestResult call(DirectedTest parameters, String prefix) throws IperfConfigurationError, InterruptedException {
-        SenderReceiver sr = participants(parameters);
-        String name = filename(parameters, prefix);
-        return run(sr, parameters.spec(), name.substring(0, name.length() - ".iperf".length()), parameters.direction(), 1);
-    }
+    TestResult call(DirectedTest parameters, String prefix) throws IperfConfigurationError, InterruptedException;
 
-    /** The last result (the seed's {@code poll}). */
-    public Optional<TestResult> poll() {
-        return Optional.ofNullable(poll);
-    }
-
-    /** Checks that the two nodes can run the test together, before anything runs. */
-    public IperfKind[] tools(SenderReceiver sr, TestSpec spec) throws IperfConfigurationError {
-        IperfKind client = spec.tool().orElse(sr.sender().kind());
-        IperfKind server = spec.tool().orElse(sr.receiver().kind());
-        if (client.speaksIperf3() != server.speaksIperf3()) {
-            if (spec.tool().isEmpty()) {
-                client = IperfKind.IPERF2;
-                server = IperfKind.IPERF2;
-            }
-        }
-        if (spec.bidir() && !client.speaksIperf3()) {
-            throw new IperfConfigurationError("bidir needs iperf3 on both sides; " + sr.sender().id() + " -> "
-                    + sr.receiver().id() + " uses iperf2");
-        }
-        double t = spec.durationSeconds();
-        if (client.speaksIperf3() && t != Math.rint(t)) {
-            // iperf3 (3.12, 3.21) and iperf3j read -t with atoi: -t 0.5 is -t 0, a test without end
-            throw new IperfConfigurationError("duration " + t + " s: iperf3 takes whole seconds (its -t reads " + t + " as "
-                    + (long) t + (t < 1 ? ", a test without end" : "") + "); " + sr.sender().id() + " -> " + sr.receiver().id()
-                    + " uses " + client.name().toLowerCase(java.util.Locale.ROOT));
-        }
-        return new IperfKind[] {client, server};
-    }
-
-    /** The server's arguments. */
-    public static List<String> serverArgs(IperfKind kind, TestSpec spec) {
-        List<String> a = new ArrayList<>(List.of("-s", "-p", Integer.toString(spec.port())));
-        if (kind.speaksIperf3()) {
-            a.addAll(List.of("-1", "-J"));
-        } else {
-            a.addAll(List.of("-i", "1", "-y", "C"));
-            if (spec.protocol() == Transport.UDP) {
-                a.add("-u");
-            }
-        }
-        return a;
-    }
-
-    /** The client's arguments. */
-    public static List<String> clientArgs(IperfKind kind, TestSpec spec, String serverAddress) {
-        List<String> a = new ArrayList<>(List.of("-c", serverAddress, "-p", Integer.toString(spec.port()), "-t",
-                formatSeconds(spec.durationSeconds())));
-        if (kind.speaksIperf3()) {
-            a.add("-J");
-            if (spec.bidir()) {
-                a.add("--bidir");
-            }
-        } else {
-            a.addAll(List.of("-i", "1", "-y", "C"));
-        }
-        if (spec.protocol() == Transport.UDP) {
-            a.add("-u");
-        }
-        a.addAll(spec.extraArgs());
-        return a;
-    }
-
-    /**
-     * The client's arguments, bound to {@code source} when given ({@code -B}, iperf3's, iperf3j's and iperf2's
-     * option): the connection leaves from that address.
-     */
-    public static List<String> clientArgs(IperfKind kind, TestSpec spec, String serverAddress, Optional<String> source) {
-        List<String> a = clientArgs(kind, spec, serverAddress);
-        source.ifPresent(s -> a.addAll(List.of("-B", s)));
-        return a;
-    }
-
-    /**
-     * A local sender's address, to bind its client to: a host's address is the address its tests use, both
-     * ends, but on this machine the kernel picks the source (127.0.0.1 for a host declared 127.0.0.2, issue 46).
-     * None for an SSH host (its address is the one its peers reach it by; the route there picks the source) or
-     * when the test's own args bind already.
-     */
-    static Optional<String> localSource(Node sender, TestSpec spec) {
-        boolean bound = spec.extraArgs().stream().anyMatch(a -> a.startsWith("-B") || a.equals("--bind") || a.startsWith("--bind="));
-        return sender.connection() instanceof LocalConnection && !bound ? Optional.of(sender.address()) : Optional.empty();
-    }
-
-    private static String formatSeconds(double s) {
-        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
-    }
-
-    /**
-     * One host's part of a test, for {@code --dry-run}: the iperf command line, and the whole script
-     * that runs it on the host (stale-process clean-up, PID file, listen check), before the
-     * connection's wrapper.
-     */
-    public record PlannedCommand(String commandLine, String script) {
-    }
+    /** The last result of {@link #call}, if any. */
+    Optional<TestResult> poll();
 
     /** The two commands a test runs: [receiver's server, sender's client] (for {@code --dry-run}). */
-    public List<PlannedCommand> commands(SenderReceiver sr, TestSpec spec, String name) throws IperfConfigurationError {
-        IperfKind[] tools = tools(sr, spec);
-        RemoteIperf server = server(sr, tools[1], spec);
-        RemoteIperf client = client(sr, tools[0], spec);
-        String serverName = OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER, sr.receiver().role(), filenameBase, name);
-        Transport listen = tools[1].speaksIperf3() ? Transport.TCP : spec.protocol();
-        return List.of(new PlannedCommand(server.commandLine(),
-                        server.serverScript(remoteFile(sr.receiver(), serverName), spec.port(), listen, LISTEN_TIMEOUT)),
-                new PlannedCommand(client.commandLine(), client.clientScript()));
-    }
-
-    /** The test's server on the receiver, as this session marks it. */
-    private RemoteIperf server(SenderReceiver sr, IperfKind kind, TestSpec spec) {
-        return RemoteIperf.server(sr.receiver(), owner(sr.receiver()), kind, serverArgs(kind, spec));
-    }
-
-    /** The test's client on the sender, as this session marks it (a local sender bound to its own address). */
-    private RemoteIperf client(SenderReceiver sr, IperfKind kind, TestSpec spec) {
-        return RemoteIperf.client(sr.sender(), owner(sr.sender()), kind,
-                clientArgs(kind, spec, sr.receiver().address(), localSource(sr.sender(), spec)), spec.effectiveClientLimit());
-    }
-
-    private String remoteFile(Node node, String name) {
-        return RemoteScripts.stateDir(owner(node)) + "/" + name + ".out";
-    }
-
-    /** This session's owner name for {@code node} on its host: its processes' mark and its state directory there. */
-    String owner(Node node) {
-        return RemoteScripts.owner(node.id(), runTag);
-    }
+    List<PlannedCommand> commands(SenderReceiver sr, TestSpec spec, String name) throws IperfConfigurationError;
 
     /**
-     * Takes both hosts' throughput slots on the hosts themselves ({@link HostAgent}), in one order for every
-     * controller (their keys sorted), so that no host is in two tests at once whichever controllers run them.
-     *
-     * @return the agents holding the slots, to {@link #giveHosts give back} when the test has ended
-     * @throws io.iperf3j.session.internal.Dispatcher.Busy when a host's slot is held by another controller's test
-     *         (none is then held)
-     * @throws ConnectionError if a host cannot be reached to take its slot
-     * @throws IperfCommandError if a host cannot run the agent
-     */
-    List<HostAgent> holdHosts(SenderReceiver sr) throws ConnectionError, IperfCommandError, InterruptedException {
-        java.util.TreeMap<String, Node> byKey = new java.util.TreeMap<>();
-        for (Node n : List.of(sr.sender(), sr.receiver())) {
-            byKey.putIfAbsent(slotKey(n), n);
-        }
-        List<HostAgent> held = new ArrayList<>();
-        try {
-            for (Node n : byKey.values()) {
-                HostAgent agent = agent(n);
-                if (!agent.take()) {
-                    throw new io.iperf3j.session.internal.Dispatcher.Busy(n.id() + " (" + slotKey(n)
-                            + ") is in another session's test");
-                }
-                held.add(agent);
-            }
-            return held;
-        } catch (SessionException | InterruptedException | RuntimeException e) {
-            giveHosts(held);
-            throw e;
-        }
-    }
-
-    private HostAgent agent(Node n) {
-        return agents.computeIfAbsent(n, x -> new HostAgent(x.connection(), x.id(), owner(x), slotKey(x)));
-    }
-
-    /** Starts the node's agent if it does not run: once per host, it cleans up after the sessions gone from it. */
-    private void startAgent(Node n) throws SessionException, InterruptedException {
-        HostAgent agent = agent(n);
-        agent.start();
-        for (String gone : agent.takeCleaned()) {
-            notes.accept(n.id() + ": cleaned up after a session that is gone (" + gone + ")");
-        }
-    }
-
-    /** Gives back the slots {@link #holdHosts} took. */
-    void giveHosts(List<HostAgent> held) throws InterruptedException {
-        for (HostAgent a : held) {
-            a.give();
-        }
-    }
-
-    /** A node's slot key: its test address, lower case (two node ids on one address are one host). */
-    static String slotKey(Node n) {
-        return n.address().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    /** Ends the host agents: each kills what this session still runs on its host and removes its state there. */
-    void closeAgents() throws InterruptedException {
-        List<Thread> closing = new ArrayList<>();
-        for (HostAgent a : agents.values()) {
-            closing.add(Thread.ofVirtual().name("agent-close").start(a::close));
-        }
-        for (Thread t : closing) {
-            t.join();
-        }
-        agents.clear();
-    }
-
-    /**
-     * Runs one test: {@code sr.sender()} runs the client, {@code sr.receiver()} the server.
-     * Never throws for a failed test: the failure is the result's outcome.
+     * Runs one test: the server on the receiver, the client on the sender, both outputs fetched and read.
+     * A failure is a result ({@link TestResult.Outcome.Failed}), not an exception.
      *
      * @param name the test's name in file names
-     * @param direction the direction word, kept in the result
-     * @param repeat which repeat this is
+     * @param direction the direction word it was planned with
+     * @param repeat which repeat (1-based)
+     * @throws InterruptedException if the calling thread is interrupted (the test's processes are stopped)
      */
-    public TestResult run(SenderReceiver sr, TestSpec spec, String name, String direction, int repeat)
-            throws InterruptedException {
-        long t0 = System.nanoTime();
-        List<String> warnings = new ArrayList<>();
-        Optional<Path> clientFile = Optional.empty();
-        Optional<Path> serverFile = Optional.empty();
-        Optional<ParsedOutput> clientParsed = Optional.empty();
-        Optional<ParsedOutput> serverParsed = Optional.empty();
-        TestOutcome outcome;
-        RemoteIperf server = null;
-        RemoteIperf client = null;
-        Path serverPath = null;
-        try {
-            if (stopped) {
-                throw new IperfError("session stopped");
-            }
-            IperfKind[] tools = tools(sr, spec);
-            Files.createDirectories(rawDirectory);
-            LocalDateTime now = LocalDateTime.now();
-            String clientName = OutputNaming.stamp(OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.CLIENT,
-                    sr.sender().role(), filenameBase, name), now);
-            String serverName = OutputNaming.stamp(OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER,
-                    sr.receiver().role(), filenameBase, name), now);
-            Path clientPath = OutputNaming.unique(rawDirectory, clientName + ".iperf");
-            serverPath = OutputNaming.unique(rawDirectory, serverName + ".iperf");
-            // each host's agent (once): what the sessions gone from the host left there is cleaned up first
-            startAgent(sr.receiver());
-            startAgent(sr.sender());
-            // an iperf3j image to install goes on the host before its first iperf3j test (once per session)
-            if (tools[1] == IperfKind.IPERF3J) {
-                installer.ensure(sr.receiver());
-            }
-            if (tools[0] == IperfKind.IPERF3J) {
-                installer.ensure(sr.sender());
-            }
-            // each start first kills what an earlier run left on its node (one shell per step)
-            server = server(sr, tools[1], spec);
-            client = client(sr, tools[0], spec);
-            touched.add(sr.receiver());
-            touched.add(sr.sender());
-            active.add(server);
-            active.add(client);
-            Transport listen = tools[1].speaksIperf3() ? Transport.TCP : spec.protocol();
-            // a port another process holds is another port, not a failed test: the next ones, up to PORT_TRIES in all
-            TestSpec used = spec;
-            for (int tries = 1;; tries++) {
-                try {
-                    server.startServer(remoteFile(sr.receiver(), serverName), used.port(), listen, LISTEN_TIMEOUT, serverPath);
-                    break;
-                } catch (IperfError e) {
-                    if (!server.portTaken() || tries >= PORT_TRIES || stopped || used.port() >= 65535) {
-                        throw e;
-                    }
-                    warnings.addAll(server.warnings());
-                    active.remove(server);
-                    active.remove(client);
-                    used = used.withPort(used.port() + 1);
-                    warnings.add(e.getMessage() + "; the test moved to port " + used.port());
-                    server = server(sr, tools[1], used);
-                    client = client(sr, tools[0], used);
-                    active.add(server);
-                    active.add(client);
-                }
-            }
-            if (stopped) {
-                throw new IperfError("session stopped");
-            }
-            clientFile = Optional.of(clientPath);
-            ConnectionError senderLost = null;
-            try {
-                client.runClient(clientPath);
-            } catch (ConnectionError e) {
-                if (!Files.exists(clientPath)) {
-                    // the client never started (no login to the sender): there is no test to judge, and the
-                    // server, with no client to wait for, is stopped at once (in the finally below)
-                    clientFile = Optional.empty();
-                    throw e;
-                }
-                // the sender's connection went: the receiver's own output may still hold the whole test
-                senderLost = e;
-            }
-            // A one-off iperf3 server ends by itself once it has written its result; iperf2's needs a moment to print its last line.
-            server.stopServer(serverPath, tools[1].speaksIperf3() ? Duration.ofSeconds(10) : Duration.ofSeconds(1));
-            serverFile = Optional.of(serverPath);
-            clientParsed = Optional.of(IperfOutputs.parse(Files.readString(clientPath), Role.CLIENT, spec.protocol()));
-            serverParsed = Optional.of(IperfOutputs.parse(Files.readString(serverPath), Role.SERVER, spec.protocol()));
-            if (senderLost == null) {
-                outcome = figures(clientParsed.get(), serverParsed.get(), sr);
-            } else {
-                outcome = byReceiver(serverParsed.get(), clientParsed.get(), senderLost);
-                if (outcome instanceof TestOutcome.Completed) {
-                    warnings.add(senderLost.getMessage() + "; judged by " + sr.receiver().id() + "'s complete output");
-                }
-            }
-        } catch (SessionException e) {
-            outcome = new TestOutcome.Failed(e);
-        } catch (IOException e) {
-            outcome = new TestOutcome.Failed(new ConnectionError("local output: " + e.getMessage(), e));
-        } finally {
-            for (RemoteIperf r : new RemoteIperf[] {client, server}) {
-                if (r != null) {
-                    r.stop();
-                    warnings.addAll(r.warnings());
-                    active.remove(r);
-                }
-            }
-            for (Node n : List.of(sr.sender(), sr.receiver())) {
-                for (String notice : n.connection().takeNotices()) {
-                    warnings.add(n.id() + ": " + notice);
-                    notes.accept(n.id() + ": " + notice);
-                }
-            }
-        }
-        if (serverFile.isEmpty() && server != null && serverPath != null) {
-            // a failed test: what the server printed is kept for the reader of the table and removed on the host
-            try {
-                server.takeOutput(serverPath);
-            } catch (ConnectionError e) {
-                warnings.add(e.getMessage());
-            }
-            if (Files.exists(serverPath)) {
-                serverFile = Optional.of(serverPath);
-            }
-        }
-        TestResult result = new TestResult(name, sr.sender().id(), sr.receiver().id(), direction, spec, repeat, outcome,
-                clientFile.filter(Files::exists), serverFile, clientParsed, serverParsed, warnings,
-                Duration.ofNanos(System.nanoTime() - t0));
-        poll = result;
-        return result;
-    }
+    TestResult run(SenderReceiver sr, TestSpec spec, String name, String direction, int repeat)
+            throws InterruptedException;
 
-    /**
-     * A test whose sender's connection was lost, judged by the receiver's own output: its figures if
-     * that output is a complete test (a summary, no error), else the connection error. The sent rate
-     * is the client's if its output got that far, else the one the server's summary reports.
-     */
-    private static TestOutcome byReceiver(ParsedOutput server, ParsedOutput client, ConnectionError lost) {
-        OptionalLong received = server.summary().receivedBytes();
-        OptionalDouble receivedBps = server.summary().receivedBitsPerSecond();
-        OptionalDouble sentBps = client.summary().sentBitsPerSecond();
-        if (sentBps.isEmpty()) {
-            sentBps = server.summary().sentBitsPerSecond();
-        }
-        if (server.error().isPresent() || received.isEmpty() || receivedBps.isEmpty() || sentBps.isEmpty()) {
-            return new TestOutcome.Failed(lost);
-        }
-        return new TestOutcome.Completed(sentBps.getAsDouble(), receivedBps.getAsDouble(), received.getAsLong(),
-                server.summary().reverseReceivedBitsPerSecond());
-    }
-
-    private static TestOutcome figures(ParsedOutput client, ParsedOutput server, SenderReceiver sr) {
-        if (client.error().isPresent()) {
-            return new TestOutcome.Failed(new IperfError(sr.sender().id() + ": " + client.error().get()));
-        }
-        if (server.error().isPresent() && server.summary().receivedBytes().isEmpty()) {
-            return new TestOutcome.Failed(new IperfError(sr.receiver().id() + ": " + server.error().get()));
-        }
-        OptionalLong received = server.summary().receivedBytes();
-        OptionalDouble receivedBps = server.summary().receivedBitsPerSecond();
-        if (received.isEmpty()) {
-            received = client.summary().receivedBytes();
-            receivedBps = client.summary().receivedBitsPerSecond();
-        }
-        OptionalDouble sentBps = client.summary().sentBitsPerSecond();
-        if (received.isEmpty() || sentBps.isEmpty()) {
-            List<String> problems = new ArrayList<>(client.problems());
-            problems.addAll(server.problems());
-            return new TestOutcome.Failed(new IperfError("no " + (sentBps.isEmpty() ? "sender" : "receiver")
-                    + " summary in the outputs" + (problems.isEmpty() ? "" : ": " + String.join("; ", problems))));
-        }
-        OptionalDouble reverse = client.summary().reverseReceivedBitsPerSecond();
-        if (reverse.isEmpty()) {
-            reverse = server.summary().reverseReceivedBitsPerSecond();
-        }
-        return new TestOutcome.Completed(sentBps.getAsDouble(), receivedBps.orElse(Double.NaN), received.getAsLong(), reverse);
-    }
-
-    /**
-     * Stops every test running now and refuses new ones: each running iperf is killed by its PID,
-     * then, on every node a test started on, whatever else this tool started there and is still
-     * running (a server whose start had not yet told its PID: {@link RemoteIperf#cleanStale}), over
-     * the open connections, all nodes at once; returns when that is done or after {@link #STOP_WAIT}.
-     */
-    public void stop() throws InterruptedException {
-        stopped = true;
-        List<Thread> stops = new ArrayList<>();
-        for (RemoteIperf r : List.copyOf(active)) {
-            stops.add(Thread.ofVirtual().name("stop " + r.node().id()).start(() -> {
-                try {
-                    r.stop();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-        }
-        join(stops);
-        stops.clear();
-        for (Node n : List.copyOf(touched)) {
-            stops.add(Thread.ofVirtual().name("clean " + n.id()).start(() -> {
-                try {
-                    RemoteIperf.cleanStale(n, owner(n));
-                } catch (ConnectionError e) {
-                    notes.accept(n.id() + ": could not clean up after the stop: " + e.getMessage());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-        }
-        join(stops);
-    }
-
-    /** Longest {@link #stop()} waits for the kills on all nodes. */
-    public static final Duration STOP_WAIT = Duration.ofSeconds(25);
-
-    private static void join(List<Thread> threads) throws InterruptedException {
-        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-        for (Thread t : threads) {
-            t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-        }
-    }
+    /** Stops every test running now (their processes are killed, the results say so) and any to come. */
+    void stop() throws InterruptedException;
 
     /** Whether {@link #stop()} was called. */
-    public boolean stopped() {
-        return stopped;
+    boolean stopped();
+
+    /**
+     * One command a test runs, as {@code --dry-run} shows it.
+     *
+     * @param commandLine the iperf command line
+     * @param script the whole script sent to the host
+     */
+    record PlannedCommand(String commandLine, String script) {
+    }
+
+    /**
+     * The two nodes of one test: the sender runs the iperf client, the receiver the server.
+     *
+     * @param sender the node that sends (iperf client)
+     * @param receiver the node that receives (iperf server)
+     */
+    public record SenderReceiver(Node sender, Node receiver) {
+        /** Checks both are present and different. */
+        public SenderReceiver {
+            Objects.requireNonNull(sender, "sender");
+            Objects.requireNonNull(receiver, "receiver");
+            if (sender.id().equals(receiver.id())) {
+                throw new IllegalArgumentException("a node cannot send to itself: " + sender.id());
+            }
+        }
+    }
+
+    /**
+     * The seed's per-call parameters: which node, which direction (matched as the seed does:
+     * {@code to.*|d.*|r.*} = to the node / downlink, {@code f.*|s.*|t[rx].*|u.*} = from the
+     * node / uplink), and the test.
+     *
+     * @param nodeId the node's id
+     * @param direction the direction word
+     * @param spec the test
+     */
+    public record DirectedTest(String nodeId, String direction, TestSpec spec) {
+        /** Checks presence. */
+        public DirectedTest {
+            Objects.requireNonNull(nodeId, "nodeId");
+            Objects.requireNonNull(direction, "direction");
+            Objects.requireNonNull(spec, "spec");
+        }
     }
 }

@@ -1,16 +1,21 @@
 package io.iperf3j.session;
 
+import io.iperf3j.export.Durations;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
  * Hosts and the tests to run between them. Built by {@link #builder} in Java or read
- * from YAML by {@link PlanFile}; {@link PlanRunner} runs it.
+ * from YAML by {@link PlanFile}; {@link PlanExecution} runs it.
  *
  * @param hosts the hosts, in order
  * @param tests the tests, in the order they run sequentially
@@ -19,20 +24,20 @@ import java.util.Set;
  * @param push where results are pushed while the plan runs, if anywhere
  * @param schedule run the tests again and again on this schedule, if given; else once
  */
-public record Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, String filenameBase,
-        Optional<PushTarget> push, Optional<Schedule> schedule) {
+public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, String filenameBase,
+        Optional<PushTarget> push, Optional<Plan.Schedule> schedule) {
     /** Most hosts in one plan. */
     public static final int MAX_HOSTS = 1024;
     /** Most tests in one plan (after expanding meshes and repeats). */
     public static final int MAX_TESTS = 100_000;
 
     /** A plan run once. */
-    public Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, String filenameBase, Optional<PushTarget> push) {
+    public Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, String filenameBase, Optional<PushTarget> push) {
         this(hosts, tests, parallel, filenameBase, push, Optional.empty());
     }
 
     /** This plan with other tests (a resumed run's remaining ones). */
-    public Plan withTests(List<PlannedTest> others) {
+    public Plan withTests(List<Plan.Test> others) {
         return new Plan(hosts, others, parallel, filenameBase, push, schedule);
     }
 
@@ -57,6 +62,14 @@ public record Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, 
     }
 
     /** The hosts by id. */
+    /**
+     * The tests packed into rounds in which no host is in two tests (first fit, each pair's repeats in
+     * order): how a {@code parallel} plan runs.
+     */
+    public List<List<Test>> rounds() {
+        return RoundRobin.rounds(tests);
+    }
+
     public Map<String, Node> hostsById() {
         Map<String, Node> m = new LinkedHashMap<>();
         for (Node n : hosts) {
@@ -73,13 +86,13 @@ public record Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, 
     /** Builds a plan: meshes, stars and pairs expanded into tests, as the YAML does. */
     public static final class Builder {
         private final List<Node> hosts;
-        private final List<PlannedTest> tests = new ArrayList<>();
+        private final List<Plan.Test> tests = new ArrayList<>();
         private final Set<String> ids = new HashSet<>();
         private boolean parallel;
         private String filenameBase = "";
         private Optional<PushTarget> push = Optional.empty();
-        private Optional<ImageInstall> install = Optional.empty();
-        private Optional<Schedule> schedule = Optional.empty();
+        private Optional<Node.ImageInstall> install = Optional.empty();
+        private Optional<Plan.Schedule> schedule = Optional.empty();
 
         Builder(List<Node> hosts) {
             this.hosts = List.copyOf(hosts);
@@ -92,7 +105,7 @@ public record Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, 
         }
 
         /** Run the tests again and again on this schedule. */
-        public Builder schedule(Schedule s) {
+        public Builder schedule(Plan.Schedule s) {
             schedule = Optional.of(s);
             return this;
         }
@@ -113,7 +126,7 @@ public record Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, 
          * An iperf3j image for every host that has neither its own {@link Node#install()} nor an
          * iperf3j command: copied to the host before its first iperf3j test.
          */
-        public Builder install(ImageInstall image) {
+        public Builder install(Node.ImageInstall image) {
             install = Optional.of(image);
             return this;
         }
@@ -129,7 +142,7 @@ public record Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, 
                 if (!ids.add(id)) {
                     throw new IperfConfigurationError("test id '" + id + "' appears twice; give the tests different names");
                 }
-                tests.add(new PlannedTest(id, sender, receiver, direction, spec, r));
+                tests.add(new Plan.Test(id, sender, receiver, direction, spec, r));
             }
             return this;
         }
@@ -219,6 +232,104 @@ public record Plan(List<Node> hosts, List<PlannedTest> tests, boolean parallel, 
                         || !n.connection().wrapper().prefix().isEmpty() ? n : n.withInstall(install.get())).toList();
             }
             return new Plan(nodes, tests, parallel, filenameBase, push, schedule);
+        }
+    }
+
+    /**
+     * When a plan runs again and again ({@code schedule:} in the plan, {@code iperf3j session --every}), as
+     * perfSONAR's pScheduler repeats a task: every {@code every}, each of the plan's tests once, spread evenly
+     * across the period (test i of n is due at {@code i × every / n} into it, not all at once). A test may start
+     * up to {@code slip} after it is due (while its hosts are busy); one not started by then is skipped and
+     * counted, never run late. {@code randomStart} delays each test by a random amount up to it (pScheduler's
+     * {@code sliprand}), so that many controllers do not start together. The schedule ends after {@code runs}
+     * periods or at {@code until}, whichever comes first; with neither it runs until stopped.
+     *
+     * @param every the period, at least {@link #MIN_EVERY}
+     * @param slip how late after it is due a test may still start (0 .. every)
+     * @param randomStart the most random delay added to each test's start (0 .. every)
+     * @param runs how many periods, if limited
+     * @param until no test starts at or after this instant, if given
+     */
+    public record Schedule(Duration every, Duration slip, Duration randomStart, OptionalLong runs, Optional<Instant> until) {
+        /** The shortest period. */
+        public static final Duration MIN_EVERY = Duration.ofSeconds(1);
+        /** The longest period. */
+        public static final Duration MAX_EVERY = Duration.ofDays(366);
+
+        /** Checks the bounds. */
+        public Schedule {
+            Objects.requireNonNull(every, "every");
+            Objects.requireNonNull(slip, "slip");
+            Objects.requireNonNull(randomStart, "randomStart");
+            Objects.requireNonNull(runs, "runs");
+            Objects.requireNonNull(until, "until");
+            if (every.compareTo(MIN_EVERY) < 0 || every.compareTo(MAX_EVERY) > 0) {
+                throw new IllegalArgumentException("every: " + text(every) + " is not in 1s .. 366 days");
+            }
+            if (slip.isNegative() || slip.compareTo(every) > 0) {
+                throw new IllegalArgumentException("slip: " + text(slip) + " is not in 0 .. every (" + text(every) + ")");
+            }
+            if (randomStart.isNegative() || randomStart.compareTo(every) > 0) {
+                throw new IllegalArgumentException("random_start: " + text(randomStart) + " is not in 0 .. every (" + text(every) + ")");
+            }
+            if (runs.isPresent() && runs.getAsLong() < 1) {
+                throw new IllegalArgumentException("runs: " + runs.getAsLong() + " is not a positive number of periods");
+            }
+        }
+
+        /** Every {@code every}, slip a whole period, no random start, until stopped. */
+        public static Schedule every(Duration every) {
+            return new Schedule(every, every, Duration.ZERO, OptionalLong.empty(), Optional.empty());
+        }
+
+        /**
+         * This schedule with another period ({@code --every} over the plan's {@code every}): a slip of a whole
+         * period stays a whole period; a slip or random start longer than the new period is cut to it.
+         */
+        public Schedule withEvery(Duration period) {
+            Duration newSlip = slip.equals(every) || slip.compareTo(period) > 0 ? period : slip;
+            return new Schedule(period, newSlip, randomStart.compareTo(period) > 0 ? period : randomStart, runs, until);
+        }
+
+        /**
+         * A DURATION as the plan and {@code --every} write it: a whole number with {@code ms}, {@code s},
+         * {@code m}, {@code h} or none (seconds); {@code 0} for none where {@code zero} is allowed.
+         *
+         * @throws IllegalArgumentException naming {@code what}
+         */
+        public static Duration duration(String what, String raw, boolean zero) {
+            if (zero && raw.trim().matches("0+(ms|s|m|h)?")) {
+                return Duration.ZERO;
+            }
+            return Durations.parse(what, raw);
+        }
+
+        /** A duration as the plan writes it: {@code 1h}, {@code 5m}, {@code 30s} or {@code 500ms}. */
+        public static String text(Duration d) {
+            long ms = d.toMillis();
+            return ms % 3_600_000 == 0 && ms > 0 ? ms / 3_600_000 + "h" : ms % 60_000 == 0 && ms > 0 ? ms / 60_000 + "m"
+                    : ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+        }
+    }
+
+    /**
+     * One test of a plan, with its pair resolved.
+     *
+     * @param id unique in the plan; used in file names
+     * @param sender the sending node's id (iperf client)
+     * @param receiver the receiving node's id (iperf server)
+     * @param direction the direction word it came from ({@code up}, {@code down}, {@code bidir})
+     * @param spec what runs
+     * @param repeat which repeat, from 1
+     */
+    public record Test(String id, String sender, String receiver, String direction, TestSpec spec, int repeat) {
+        /** Checks presence. */
+        public Test {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(sender, "sender");
+            Objects.requireNonNull(receiver, "receiver");
+            Objects.requireNonNull(direction, "direction");
+            Objects.requireNonNull(spec, "spec");
         }
     }
 }

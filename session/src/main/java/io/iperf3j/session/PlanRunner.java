@@ -1,308 +1,37 @@
 package io.iperf3j.session;
 
-import io.iperf3j.session.internal.Dispatcher;
-import io.iperf3j.session.internal.HostSlots;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
- * Runs a {@link Plan}: every test is checked before anything runs (unknown host ids,
- * tools that cannot talk to each other → {@link IperfConfigurationError}), then the tests
- * run one after the other, or with {@link Plan#parallel()} each as soon as both its hosts are
- * free ({@link Dispatcher}): no host is ever in two tests at once, in this plan or in another
- * plan sharing its {@link #slotDirectory slot directory} ({@link HostSlots}). A failed test is a
- * result like any other; the plan goes on.
+ * Runs a {@link Plan}: every test, in rounds or as its hosts come free ({@link Plan#parallel()}), no host in
+ * two tests at once (even across controllers sharing a fleet: the hosts hold the slots), a failed test a
+ * result like any other. Made by {@link Sessions#runner}.
  *
- * <p>Threads: {@link #run()} runs on the caller's thread, which dispatches; each test runs on
- * a virtual thread. {@code onResult} is called once per test on the caller's thread, one call
- * at a time, as the tests end. {@link #stop()} may be called from any thread (the
- * CLI's shutdown hook on SIGINT/SIGTERM); the connections are the plan's, opened by the tests'
- * threads and closed by {@link #run()} at its end, after any stop in progress.
+ * <p>Threads: {@link #run()} runs on the caller's thread, which dispatches; each test runs on a virtual
+ * thread; the results are handed to the runner's consumer on the caller's thread, one at a time, as the
+ * tests end. {@link #stop()} may be called from any thread (a shutdown hook on SIGINT/SIGTERM).
  */
-public final class PlanRunner {
-    private final Plan plan;
-    private final IperfSession session;
-    private final Consumer<TestResult> onResult;
-    /** Held by {@link #stop()} while it kills, and by {@link #run()} while it closes the connections. */
-    private final java.util.concurrent.locks.ReentrantLock stopping = new java.util.concurrent.locks.ReentrantLock();
-    private boolean finished;
-    private Path slotDirectory = HostSlots.defaultDirectory(System.getenv("XDG_RUNTIME_DIR"),
-            System.getProperty("java.io.tmpdir"), System.getProperty("user.name"));
-    private final Clock clock = Clock.systemUTC();
+public interface PlanRunner {
+    /** The rounds the plan runs in, in order (without {@code parallel}: one test a round). */
+    List<List<Plan.Test>> schedule();
 
     /**
-     * @param plan the plan
-     * @param rawDirectory where raw outputs go
-     * @param onResult called with each result as it comes (progress, files, push)
-     * @throws IperfConfigurationError if any test names a host that is not in the plan or cannot run
-     */
-    public PlanRunner(Plan plan, Path rawDirectory, Consumer<TestResult> onResult) throws IperfConfigurationError {
-        this(plan, rawDirectory, onResult, note -> { });
-    }
-
-    /**
-     * @param plan the plan
-     * @param rawDirectory where raw outputs go
-     * @param onResult called with each result as it comes (progress, files, push)
-     * @param notes told one line per host when its iperf3j image is copied to it or found there, and once per
-     *        connection when a host has no SFTP subsystem ({@link Connection#takeNotices()})
-     * @throws IperfConfigurationError if any test names a host that is not in the plan or cannot run
-     */
-    public PlanRunner(Plan plan, Path rawDirectory, Consumer<TestResult> onResult, Consumer<String> notes)
-            throws IperfConfigurationError {
-        this.plan = Objects.requireNonNull(plan, "plan");
-        this.onResult = Objects.requireNonNull(onResult, "onResult");
-        Map<String, Node> hosts = plan.hostsById();
-        if (hosts.size() != plan.hosts().size()) {
-            throw new IperfConfigurationError("host ids must be unique");
-        }
-        Node tpc = plan.hosts().stream().filter(n -> n.role() == NodeRole.TRAFFIC_PC).findFirst().orElse(null);
-        Consumer<String> oneAtATime = note -> {
-            synchronized (onResult) {
-                notes.accept(note);
-            }
-        };
-        this.session = new IperfSession(hosts, tpc, plan.filenameBase(), rawDirectory, oneAtATime);
-        for (PlannedTest t : plan.tests()) {
-            if (t.sender().equals(t.receiver())) {
-                throw new IperfConfigurationError("test '" + t.id() + "': a host cannot send to itself (" + t.sender() + ")");
-            }
-            SenderReceiver sr = new SenderReceiver(node(t.id(), t.sender()), node(t.id(), t.receiver()));
-            try {
-                session.tools(sr, t.spec());
-            } catch (IperfConfigurationError e) {
-                throw new IperfConfigurationError("test '" + t.id() + "': " + e.getMessage());
-            }
-        }
-    }
-
-    private Node node(String test, String id) throws IperfConfigurationError {
-        try {
-            return session.node(id);
-        } catch (IperfConfigurationError e) {
-            throw new IperfConfigurationError("test '" + test + "': " + e.getMessage());
-        }
-    }
-
-    /**
-     * The tests in rounds of disjoint pairs (one test per round unless the plan is parallel): what
-     * {@code --dry-run} shows, and a parallel plan's shortest length in test times. The tests do
-     * not wait for their round: each starts as soon as its hosts are free.
-     */
-    public List<List<PlannedTest>> schedule() {
-        if (plan.parallel()) {
-            return RoundRobin.rounds(plan.tests());
-        }
-        List<List<PlannedTest>> one = new ArrayList<>();
-        for (PlannedTest t : plan.tests()) {
-            one.add(List.of(t));
-        }
-        return one;
-    }
-
-    /**
-     * The commands every host would run, per test (for {@code --dry-run}): "host [connection]: iperf
-     * command line" lines, after one "# host [ssh …]: login …" line per SSH host (user, address, key
-     * sources in order, known_hosts, policy). With {@code scripts}, each command line is followed by
-     * the whole script the host runs ({@code "    script: …"}, wrapper included: clean-up, PID file,
-     * listen check).
-     */
-    public List<String> dryRun(boolean scripts) throws IperfConfigurationError {
-        List<String> lines = new ArrayList<>();
-        for (Node n : plan.hosts()) {
-            if (n.connection() instanceof SshConnection ssh) {
-                lines.add("# " + n.id() + " [" + ssh.describe() + "]: login " + ssh.loginPlan());
-            }
-            if (n.install().isPresent()) {
-                ImageInstall image = n.install().get();
-                lines.add("# " + n.id() + " [" + n.connection().describe() + "]: before its first iperf3j test, unless "
-                        + image.imageDirectory() + "/" + io.iperf3j.session.internal.ImageInstaller.MARK + " holds "
-                        + image.sha256() + ": sftp " + image.tarball() + ", tar -xzf into " + image.imageDirectory()
-                        + ", " + image.launcher() + " --version");
-            }
-        }
-        int round = 0;
-        for (List<PlannedTest> r : schedule()) {
-            round++;
-            for (PlannedTest t : r) {
-                SenderReceiver sr = new SenderReceiver(session.node(t.sender()), session.node(t.receiver()));
-                List<IperfSession.PlannedCommand> commands = session.commands(sr, t.spec(), t.id());
-                lines.add("# round " + round + ", test " + t.id() + " (" + t.sender() + " -> " + t.receiver() + ", "
-                        + t.direction() + ")");
-                addCommand(lines, sr.receiver(), commands.get(0), scripts);
-                addCommand(lines, sr.sender(), commands.get(1), scripts);
-            }
-        }
-        return lines;
-    }
-
-    private static void addCommand(List<String> lines, Node host, IperfSession.PlannedCommand command, boolean scripts) {
-        lines.add(host.id() + " [" + host.connection().describe() + "]: " + command.commandLine());
-        if (scripts) {
-            // the host scripts are files of several lines: each line after the first indented under its command
-            // (white space at a line's start changes nothing in sh, so the text still runs as shown)
-            lines.add("    script: " + host.connection().wrapper().commandLine(command.script()).replace("\n", "\n        "));
-        }
-    }
-
-    /**
-     * Runs every test; returns the results in plan order. After {@link #stop()} no test starts, and
-     * the tests it cut short are left out (they did not complete; nor are they given to {@code onResult}).
-     */
-    public List<TestResult> run() throws InterruptedException {
-        List<TestResult> results = new ArrayList<>();
-        Instant now = clock.instant();
-        Iterator<Dispatcher.Due> dues = plan.tests().stream().map(t -> Dispatcher.Due.now(t, now)).iterator();
-        runDues(dues, false, outcome -> {
-            if (outcome instanceof Dispatcher.Ran ran && !cutShort(ran.result())) {
-                synchronized (onResult) { // the notes come from test threads
-                    onResult.accept(ran.result());
-                }
-                results.add(ran.result());
-            }
-        });
-        Map<String, TestResult> byId = new HashMap<>();
-        for (TestResult r : results) {
-            byId.put(r.id(), r);
-        }
-        List<TestResult> ordered = new ArrayList<>();
-        for (PlannedTest t : plan.tests()) {
-            TestResult r = byId.get(t.id());
-            if (r != null) {
-                ordered.add(r);
-            }
-        }
-        return ordered;
-    }
-
-    /**
-     * Runs {@code dues} through the {@link #dispatcher()} until they are exhausted or {@link #stop()}, telling
-     * {@code onOutcome} of each (on this thread), then closes the plan's connections. {@link #run()} runs the
-     * plan once this way; a schedule ({@link ScheduledRun}) runs its endless sequence.
+     * What {@link #run()} would do, as lines, running nothing.
      *
-     * @param loginAgain whether each test first lets its hosts' SSH connections whose login failed after a loss
-     *        try again ({@link SshConnection#forgetFailedLogin()}): a schedule's runs, so that a host that was down
-     *        comes back by itself; a single run fails a lost host's later tests at once instead
+     * @param scripts whether each command is followed by the whole script sent to its host
      */
-    void runDues(Iterator<Dispatcher.Due> dues, boolean loginAgain, Consumer<Dispatcher.Outcome> onOutcome)
-            throws InterruptedException {
-        try {
-            dispatcher().run(dues, loginAgain ? this::runOneLoggingInAgain : this::runOne, onOutcome, session::stopped);
-        } finally {
-            // a stop in progress kills over these connections: it ends first
-            stopping.lock();
-            try {
-                finished = true;
-                session.closeAgents();
-                for (Node n : plan.hosts()) {
-                    n.connection().close();
-                }
-            } finally {
-                stopping.unlock();
-            }
-        }
-    }
+    List<String> dryRun(boolean scripts) throws IperfConfigurationError;
 
-    /** Whether {@link #stop()} was called (a SIGINT or SIGTERM): no test starts any more. */
-    boolean stopped() {
-        return session.stopped();
-    }
-
-    /** Whether {@code r} is a test {@link #stop()} cut short: it did not complete, and is not a result. */
-    boolean cutShort(TestResult r) {
-        return stopped() && !r.ok();
-    }
+    /** Runs every test and returns their results in the order they ended. */
+    List<TestResult> run() throws InterruptedException;
 
     /**
-     * The plan's dispatcher: one test at a time, or with {@link Plan#parallel()} as many as the hosts
-     * allow, each test holding both its hosts' slots (the hosts' test addresses) while it runs.
+     * Where this controller keeps its own slots (the folder that tells plans run on this machine apart);
+     * a test also takes its hosts' slots on the hosts.
      */
-    Dispatcher dispatcher() {
-        int most = plan.parallel() ? Math.max(1, plan.hosts().size() / 2) : 1;
-        return new Dispatcher(new HostSlots(slotDirectory), this::hostKeys, most, clock);
-    }
+    PlanRunner slotDirectory(Path directory);
 
-    /** A test's hosts as slot keys: their test addresses (two node ids on one address are one host). */
-    List<String> hostKeys(PlannedTest t) {
-        try {
-            return List.of(session.node(t.sender()).address(), session.node(t.receiver()).address());
-        } catch (IperfConfigurationError e) {
-            throw new IllegalStateException("checked in the constructor", e);
-        }
-    }
-
-    private TestResult runOneLoggingInAgain(PlannedTest t) throws InterruptedException {
-        try {
-            for (String id : List.of(t.sender(), t.receiver())) {
-                if (session.node(id).connection() instanceof SshConnection ssh) {
-                    ssh.forgetFailedLogin();
-                }
-            }
-        } catch (IperfConfigurationError e) {
-            throw new IllegalStateException("checked in the constructor", e);
-        }
-        return runOne(t);
-    }
-
-    /**
-     * Runs one test holding its hosts' slots on the hosts ({@link IperfSession#holdHosts}).
-     *
-     * @throws Dispatcher.Busy when another controller's test holds one of them: the dispatcher tries again
-     */
-    private TestResult runOne(PlannedTest t) throws InterruptedException {
-        SenderReceiver sr;
-        try {
-            sr = new SenderReceiver(session.node(t.sender()), session.node(t.receiver()));
-        } catch (IperfConfigurationError e) {
-            throw new IllegalStateException("checked in the constructor", e);
-        }
-        List<io.iperf3j.session.internal.HostAgent> held = List.of();
-        try {
-            held = session.holdHosts(sr);
-        } catch (ConnectionError | IperfCommandError e) {
-            // a host that cannot be reached, or cannot run the agent: the test fails on it, in the same words
-        }
-        try {
-            return session.run(sr, t.spec(), t.id(), t.direction(), t.repeat());
-        } finally {
-            session.giveHosts(held);
-        }
-    }
-
-    /**
-     * Where this runner's host slots are kept (before {@link #run()}): plans run at the same time by
-     * processes that share a directory never put one host in two tests at once. The default is
-     * {@code $XDG_RUNTIME_DIR/iperf3j-slots}, else {@code <java.io.tmpdir>/iperf3j-slots-<user>}.
-     *
-     * @return this runner
-     */
-    public PlanRunner slotDirectory(Path directory) {
-        this.slotDirectory = Objects.requireNonNull(directory, "directory");
-        return this;
-    }
-
-    /**
-     * Stops the tests running now (their processes are killed by PID, and whatever else the plan
-     * started on its hosts: {@link IperfSession#stop()}); the rest are not started. Returns once
-     * the kills are done; {@link #run()} then returns what completed. Does nothing once
-     * {@link #run()} has closed the connections.
-     */
-    public void stop() throws InterruptedException {
-        stopping.lockInterruptibly();
-        try {
-            if (!finished) {
-                session.stop();
-            }
-        } finally {
-            stopping.unlock();
-        }
-    }
+    /** Stops the plan: running tests are killed (their results say so), no more start. */
+    void stop() throws InterruptedException;
 }

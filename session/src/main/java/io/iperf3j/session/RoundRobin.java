@@ -12,12 +12,12 @@ import java.util.Set;
  * rounds of N/2 disjoint pairs, and {@link #rounds} packs any list of tests into rounds
  * whose hosts are disjoint (first fit, keeping each pair's repeats in order). Pure.
  */
-public final class RoundRobin {
+final class RoundRobin {
     private RoundRobin() {
     }
 
     /** The circle method: rounds of disjoint pairs covering every unordered pair once (a bye when N is odd). */
-    public static List<List<String[]>> circle(List<String> members) {
+    static List<List<String[]>> circle(List<String> members) {
         List<String> ring = new ArrayList<>(members);
         if (ring.size() % 2 == 1) {
             ring.add(null);
@@ -42,11 +42,11 @@ public final class RoundRobin {
     }
 
     /** Tests packed into rounds in which no host is in two tests. */
-    public static List<List<PlannedTest>> rounds(List<PlannedTest> tests) {
-        List<List<PlannedTest>> rounds = new ArrayList<>();
+    static List<List<Plan.Test>> rounds(List<Plan.Test> tests) {
+        List<List<Plan.Test>> rounds = new ArrayList<>();
         List<Set<String>> busy = new ArrayList<>();
         Map<String, Integer> lastRoundOfPair = new HashMap<>();
-        for (PlannedTest t : tests) {
+        for (Plan.Test t : tests) {
             String pair = t.sender() + "\u0000" + t.receiver() + "\u0000" + t.direction();
             int r = lastRoundOfPair.getOrDefault(pair, -1) + 1;
             while (r < rounds.size() && (busy.get(r).contains(t.sender()) || busy.get(r).contains(t.receiver()))) {

@@ -11,7 +11,7 @@ import java.util.Optional;
  * Where and how an {@link SshConnection} logs in. A plan's SSH host gets these from
  * {@link PlanFile}, which fills what the plan leaves out as OpenSSH's {@code ssh} would
  * ({@code ~/.ssh/config}, {@code SSH_AUTH_SOCK}, the default identities, {@code ~/.ssh/known_hosts}:
- * see {@code io.iperf3j.session.internal.OpenSshDefaults}). Keys are offered in OpenSSH's order:
+ * see {@code io.iperf3j.session.internal.connect.OpenSshDefaults}). Keys are offered in OpenSSH's order:
  * the agent's first, then the identity files, then the password.
  *
  * @param host host name or address of sshd
@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param passphrase the passphrase of encrypted identities; empty: encrypted ones are skipped
  * @param agent the ssh-agent socket ({@code SSH_AUTH_SOCK}) whose keys are offered first; empty for none
  * @param password a password to try when no key is accepted; empty for keys only
- * @param knownHosts the {@code known_hosts} file checked (and written with {@link HostKeyPolicy#ACCEPT_NEW})
+ * @param knownHosts the {@code known_hosts} file checked (and written with {@link SshSettings.HostKeyPolicy#ACCEPT_NEW})
  * @param hostKeyPolicy what to do with a host not in {@code knownHosts}
  * @param proxyJump the hops to go through first ({@code user@host:port} each, OpenSSH's ProxyJump), in order
  * @param connectTimeout the TCP connect and key exchange deadline
@@ -29,8 +29,8 @@ import java.util.Optional;
  * @param wrapper what is put around every command
  */
 public record SshSettings(String host, int port, String user, List<Path> identities, Optional<String> passphrase,
-        Optional<Path> agent, Optional<String> password, Path knownHosts, HostKeyPolicy hostKeyPolicy,
-        List<String> proxyJump, Duration connectTimeout, Duration authTimeout, CommandWrapper wrapper) {
+        Optional<Path> agent, Optional<String> password, Path knownHosts, SshSettings.HostKeyPolicy hostKeyPolicy,
+        List<String> proxyJump, Duration connectTimeout, Duration authTimeout, Connection.Wrapper wrapper) {
     /** Default connect and authentication deadline (the seed's login timeout). */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     /** Most hops in a {@code proxyJump} (OpenSSH has no limit; a loop in a config must end somewhere). */
@@ -59,8 +59,8 @@ public record SshSettings(String host, int port, String user, List<Path> identit
 
     /** Identity files and/or a password, no agent, no passphrase, no jump (the settings before issue 26). */
     public SshSettings(String host, int port, String user, List<Path> identities, Optional<String> password,
-            Path knownHosts, HostKeyPolicy hostKeyPolicy, Duration connectTimeout, Duration authTimeout,
-            CommandWrapper wrapper) {
+            Path knownHosts, SshSettings.HostKeyPolicy hostKeyPolicy, Duration connectTimeout, Duration authTimeout,
+            Connection.Wrapper wrapper) {
         this(host, port, user, identities, Optional.empty(), Optional.empty(), password, knownHosts, hostKeyPolicy,
                 List.of(), connectTimeout, authTimeout, wrapper);
     }
@@ -79,8 +79,8 @@ public record SshSettings(String host, int port, String user, List<Path> identit
      */
     public static SshSettings withKey(String host, String user, Path identity) {
         return new SshSettings(host, 22, user, List.of(identity), Optional.empty(),
-                Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"), HostKeyPolicy.STRICT,
-                DEFAULT_TIMEOUT, DEFAULT_TIMEOUT, CommandWrapper.NONE);
+                Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"), SshSettings.HostKeyPolicy.STRICT,
+                DEFAULT_TIMEOUT, DEFAULT_TIMEOUT, Connection.Wrapper.NONE);
     }
 
     /** A copy with another port. */
@@ -90,7 +90,7 @@ public record SshSettings(String host, int port, String user, List<Path> identit
     }
 
     /** A copy with another known_hosts file and policy. */
-    public SshSettings withKnownHosts(Path file, HostKeyPolicy policy) {
+    public SshSettings withKnownHosts(Path file, SshSettings.HostKeyPolicy policy) {
         return new SshSettings(host, port, user, identities, passphrase, agent, password, file, policy, proxyJump,
                 connectTimeout, authTimeout, wrapper);
     }
@@ -102,7 +102,7 @@ public record SshSettings(String host, int port, String user, List<Path> identit
     }
 
     /** A copy with a wrapper. */
-    public SshSettings withWrapper(CommandWrapper newWrapper) {
+    public SshSettings withWrapper(Connection.Wrapper newWrapper) {
         return new SshSettings(host, port, user, identities, passphrase, agent, password, knownHosts, hostKeyPolicy,
                 proxyJump, connectTimeout, authTimeout, newWrapper);
     }
@@ -141,5 +141,13 @@ public record SshSettings(String host, int port, String user, List<Path> identit
                 + ", identities=" + identities + ", passphrase=" + (passphrase.isPresent() ? "set" : "none")
                 + ", agent=" + agent.map(Path::toString).orElse("none") + ", password="
                 + (password.isPresent() ? "set" : "none") + ", knownHosts=" + knownHosts + ", " + hostKeyPolicy + "]";
+    }
+
+    /** What an SSH connection does with a host key that is not in {@code known_hosts}. */
+    public enum HostKeyPolicy {
+        /** Refuse hosts not already in {@code known_hosts} (the default). */
+        STRICT,
+        /** Trust a host seen for the first time and add its key to {@code known_hosts} (OpenSSH's {@code accept-new}). A changed key is still refused. */
+        ACCEPT_NEW
     }
 }

@@ -21,6 +21,14 @@ public record TestSpec(Transport protocol, double durationSeconds, List<String> 
         Optional<Duration> clientLimit, boolean bidir, Optional<IperfKind> tool) {
     /** iperf3's default port. */
     public static final int DEFAULT_PORT = 5201;
+    /** The shortest limit a client runs under before it is killed (a test's own end comes first). */
+    public static final Duration MIN_CLIENT_LIMIT = Duration.ofSeconds(120);
+
+    /** The limit a client runs under when none is given: 1.5 × the test's time, at least {@link #MIN_CLIENT_LIMIT}. */
+    public static Duration defaultClientLimit(double durationSeconds) {
+        long ms = (long) Math.ceil(durationSeconds * 1500);
+        return Duration.ofMillis(Math.max(MIN_CLIENT_LIMIT.toMillis(), ms));
+    }
     /** Longest test accepted (a day). */
     public static final double MAX_DURATION = 86_400;
 
@@ -68,7 +76,7 @@ public record TestSpec(Transport protocol, double durationSeconds, List<String> 
 
     /** The client abort limit in force. */
     public Duration effectiveClientLimit() {
-        return clientLimit.orElseGet(() -> RemoteIperf.defaultClientLimit(durationSeconds));
+        return clientLimit.orElseGet(() -> defaultClientLimit(durationSeconds));
     }
 
     /** A copy with another protocol. */

@@ -1,13 +1,25 @@
 /**
- * Multi-node iperf sessions (issue 15, seeds 001 and 002): {@link io.iperf3j.session.Node}s reached through
- * pluggable {@link io.iperf3j.session.Connection}s (local, SSH), {@link io.iperf3j.session.RemoteIperf} (one
- * iperf process on a node, killed by PID), {@link io.iperf3j.session.IperfSession} (one test between two
- * nodes), {@link io.iperf3j.session.IperfOutputs} (every output into the library's interval samples), and
- * plans ({@link io.iperf3j.session.Plan}, {@link io.iperf3j.session.PlanFile},
- * {@link io.iperf3j.session.PlanRunner}, {@link io.iperf3j.session.SessionCommand}).
+ * Multi-node iperf sessions (issue 15, seeds 001 and 002) and plans over many hosts: the module's API,
+ * values, faces and errors only.
+ * <ul>
+ * <li>Values: a {@link io.iperf3j.session.Plan} of {@link io.iperf3j.session.Node}s and tests
+ * ({@link io.iperf3j.session.TestSpec}), a test's {@link io.iperf3j.session.TestResult}, the
+ * {@link io.iperf3j.session.SshSettings} of a host.</li>
+ * <li>Faces: {@link io.iperf3j.session.Connection} (a host that runs commands),
+ * {@link io.iperf3j.session.IperfSession} (one test between two nodes, the seed's API),
+ * {@link io.iperf3j.session.PlanRunner} (a whole plan); all made by {@link io.iperf3j.session.Sessions}.</li>
+ * <li>Errors: {@link io.iperf3j.session.SessionException}, sealed over the seed's four.</li>
+ * </ul>
+ * This package imports nothing of the module's internal packages: {@link io.iperf3j.session.Sessions} reaches
+ * them through a service the module provides to itself. The machinery lives in rooms of its own:
+ * {@code internal.connect} (local and SSH connections), {@code internal.host} (what runs on a host: the agent,
+ * the scripts, one iperf process), {@code internal.run} (one test, one plan), {@code internal.dispatch} (tests
+ * started as their hosts come free), {@code internal.schedule}, {@code internal.result} (outputs read),
+ * {@code internal.output} (a plan's output directory, push, metrics) and {@code internal.plan} (the YAML
+ * reader); the {@code iperf3j session} command is in {@code command}, exported to the CLI only.
  *
- * <p>Threads: a plan's caller's thread dispatches, each test runs on its own virtual thread; a
- * running client's output is read by two virtual threads; MINA SSHD's own I/O threads serve the SSH
- * sessions (one per host). {@code stop()} methods may be called from any thread.
+ * <p>Threads: a plan's caller's thread dispatches, each test runs on its own virtual thread; a running
+ * client's output is read by two virtual threads; MINA SSHD's own I/O threads serve the SSH sessions (one
+ * per host). {@code stop()} methods may be called from any thread.
  */
 package io.iperf3j.session;

@@ -17,6 +17,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import io.iperf3j.session.command.SessionCommand;
+import io.iperf3j.session.internal.connect.LocalConnection;
+import io.iperf3j.session.internal.plan.PlanFile;
+import io.iperf3j.session.internal.run.PlanExecution;
 
 /**
  * The install option's plan reading and its failures, on local connections with tarballs made
@@ -60,7 +64,7 @@ class ImageInstallLocalTest {
                 tests:
                   - {pairs: [[a, b]]}
                 """, dir);
-        ImageInstall a = p.hostsById().get("a").install().orElseThrow();
+        Node.ImageInstall a = p.hostsById().get("a").install().orElseThrow();
         assertThat(a.tarball()).isEqualTo(dir.resolve("image.tar.gz"));
         assertThat(a.sha256()).isEqualTo(sha256(t));
         assertThat(a.imageDirectory()).isEqualTo("/tmp/iperf3j-session/image-" + a.sha256().substring(0, 16));
@@ -70,7 +74,7 @@ class ImageInstallLocalTest {
         assertThat(p.hostsById().get("d").install()).isEmpty();
         assertThat(p.hostsById().get("d").command(IperfKind.IPERF3J)).isEqualTo("/opt/iperf3j");
         // the dry run says what would be copied where
-        String dry = String.join("\n", new PlanRunner(p, dir.resolve("raw"), r -> { }).dryRun(false));
+        String dry = String.join("\n", new PlanExecution(p, dir.resolve("raw"), r -> { }).dryRun(false));
         assertThat(dry).contains("sftp " + dir.resolve("image.tar.gz")).contains(a.launcher() + " --version")
                 .contains(a.launcher() + " -c 127.0.0.1")
                 .contains(p.hostsById().get("b").install().orElseThrow().launcher() + " -s");
@@ -158,10 +162,10 @@ class ImageInstallLocalTest {
     void aMarkedImageIsReusedOnceInstalledAndABrokenOneIsReplaced() throws Exception {
         Path t = tarball("good", "iperf3j-9.9.9", List.<String[]>of(new String[] {"bin/iperf3j", "#!/bin/sh\necho iperf3j 9.9.9\n"}));
         Path root = dir.resolve("remote");
-        ImageInstall image = ImageInstall.of(t, root.toString());
-        Node n = Node.of("n", "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3J).withInstall(image);
+        Node.ImageInstall image = Node.ImageInstall.of(t, root.toString());
+        Node n = Node.of("n", "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3J).withInstall(image);
         List<String> notes = new ArrayList<>();
-        io.iperf3j.session.internal.ImageInstaller first = new io.iperf3j.session.internal.ImageInstaller(notes::add);
+        io.iperf3j.session.internal.host.ImageInstaller first = new io.iperf3j.session.internal.host.ImageInstaller(notes::add);
         first.ensure(n);
         first.ensure(n);
         assertThat(notes).hasSize(1);
@@ -169,11 +173,11 @@ class ImageInstallLocalTest {
         Path launcher = Path.of(image.launcher());
         Path mark = Path.of(image.imageDirectory(), ".sha256");
         assertThat(Files.readString(mark).strip()).isEqualTo(sha256(t));
-        new io.iperf3j.session.internal.ImageInstaller(notes::add).ensure(n);
+        new io.iperf3j.session.internal.host.ImageInstaller(notes::add).ensure(n);
         assertThat(notes.get(1)).startsWith("n: iperf3j image reused in " + image.imageDirectory());
         // a marked image whose launcher no longer runs is copied again, not trusted
         Files.writeString(launcher, "#!/bin/sh\nexit 1\n");
-        new io.iperf3j.session.internal.ImageInstaller(notes::add).ensure(n);
+        new io.iperf3j.session.internal.host.ImageInstaller(notes::add).ensure(n);
         assertThat(notes.get(2)).startsWith("n: iperf3j image copied to");
         assertThat(Files.readString(launcher)).contains("echo iperf3j 9.9.9");
         assertThat(Files.readString(mark).strip()).isEqualTo(sha256(t));

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import io.iperf3j.session.internal.connect.LocalConnection;
 
 /**
  * A local connection behind a prefix ({@code adb -s X shell}, {@code kubectl exec POD --}; here {@code env}) copies a
@@ -23,7 +24,7 @@ class LocalConnectionFetchTest {
     @TempDir
     Path dir;
 
-    private final LocalConnection behindPrefix = new LocalConnection(new CommandWrapper(List.of("env"), List.of(), List.of()));
+    private final LocalConnection behindPrefix = new LocalConnection(new Connection.Wrapper(List.of("env"), List.of(), List.of()));
 
     @Test
     void aBinaryFileOfFiveMebibytesComesBackByteForByte() throws Exception {

@@ -16,6 +16,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import io.iperf3j.session.internal.connect.LocalConnection;
+import io.iperf3j.session.internal.host.RemoteIperf;
+import io.iperf3j.session.internal.output.OutputNaming;
+import io.iperf3j.session.internal.run.PairSession;
 
 /** A session between two "hosts" that are both this machine (local connections, loopback). */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -26,15 +30,15 @@ class LocalSessionTest {
     @Tag("peer")
     @Test
     void iperf3PairOnLoopbackGivesMatchingBytes() throws Exception {
-        Node tpc = Node.of("tpc", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
-        Node dut = Node.of("dut" + ProcessHandle.current().pid(), "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3);
-        IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "base", dir);
-        DirectedTest p = new DirectedTest(dut.id(), "downlink", TestSpec.tcp(1).withPort(FreePorts.next()));
-        assertThat(session.participants(p)).isEqualTo(new SenderReceiver(tpc, dut));
+        Node tpc = Node.of("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
+        Node dut = Node.of("dut" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3);
+        PairSession session = new PairSession(Map.of(dut.id(), dut), tpc, "base", dir);
+        IperfSession.DirectedTest p = new IperfSession.DirectedTest(dut.id(), "downlink", TestSpec.tcp(1).withPort(FreePorts.next()));
+        assertThat(session.participants(p)).isEqualTo(new IperfSession.SenderReceiver(tpc, dut));
         assertThat(session.filename(p, "pre")).isEqualTo(dut.id() + "_pre_base.iperf");
         TestResult r = session.call(p, "pre");
-        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
-        TestOutcome.Completed c = (TestOutcome.Completed) r.outcome();
+        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestResult.Outcome.Completed.class);
+        TestResult.Outcome.Completed c = (TestResult.Outcome.Completed) r.outcome();
         assertThat(c.receivedBytes()).isEqualTo(r.serverParsed().orElseThrow().summary().receivedBytes().getAsLong());
         assertThat(c.receivedBytes()).isPositive();
         assertThat(r.clientOutput().orElseThrow().getFileName().toString()).startsWith("tcp_base_downstream_tx_");
@@ -61,12 +65,12 @@ class LocalSessionTest {
         }
 
         @Override
-        public CommandWrapper wrapper() {
+        public Connection.Wrapper wrapper() {
             return inner.wrapper();
         }
 
         @Override
-        public RemoteProcess start(String script) throws ConnectionError {
+        public Connection.RemoteProcess start(String script) throws ConnectionError {
             starting(script);
             return inner.start(script);
         }
@@ -124,11 +128,11 @@ class LocalSessionTest {
     void aTestRunsThreeCommandsAndOneCopy() throws Exception {
         Counting tpcHost = new Counting();
         Counting dutHost = new Counting();
-        Node tpc = Node.of("tpc", "127.0.0.1", NodeRole.TRAFFIC_PC, tpcHost, IperfKind.IPERF3);
-        Node dut = Node.of("dutc" + ProcessHandle.current().pid(), "127.0.0.1", NodeRole.NODE, dutHost, IperfKind.IPERF3);
-        IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "", dir);
-        TestResult r = session.call(new DirectedTest(dut.id(), "downlink", TestSpec.tcp(1).withPort(FreePorts.next())), null);
-        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
+        Node tpc = Node.of("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, tpcHost, IperfKind.IPERF3);
+        Node dut = Node.of("dutc" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, dutHost, IperfKind.IPERF3);
+        PairSession session = new PairSession(Map.of(dut.id(), dut), tpc, "", dir);
+        TestResult r = session.call(new IperfSession.DirectedTest(dut.id(), "downlink", TestSpec.tcp(1).withPort(FreePorts.next())), null);
+        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestResult.Outcome.Completed.class);
         assertThat(tpcHost.commands).as("the sender's commands").hasSize(1);
         assertThat(dutHost.commands).as("the receiver's commands").hasSize(2);
         assertThat(dutHost.copies).hasSize(1).allMatch(c -> c.startsWith("take "));
@@ -138,12 +142,12 @@ class LocalSessionTest {
 
     @Test
     void unknownDirectionAndNodeAreConfigurationErrors() {
-        Node tpc = Node.of("tpc", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
-        Node dut = Node.of("dut", "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3);
-        IperfSession session = new IperfSession(Map.of("dut", dut), tpc, "", dir);
-        assertThatThrownBy(() -> session.participants(new DirectedTest("dut", "bogus", TestSpec.tcp(1))))
+        Node tpc = Node.of("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
+        Node dut = Node.of("dut", "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3);
+        PairSession session = new PairSession(Map.of("dut", dut), tpc, "", dir);
+        assertThatThrownBy(() -> session.participants(new IperfSession.DirectedTest("dut", "bogus", TestSpec.tcp(1))))
                 .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("bogus");
-        assertThatThrownBy(() -> session.participants(new DirectedTest("nope", "up", TestSpec.tcp(1))))
+        assertThatThrownBy(() -> session.participants(new IperfSession.DirectedTest("nope", "up", TestSpec.tcp(1))))
                 .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("nope");
         for (String up : List.of("up", "uplink", "tx", "transmit", "send", "from_node")) {
             assertThat(sessionParticipants(session, up).sender()).isEqualTo(dut);
@@ -153,9 +157,9 @@ class LocalSessionTest {
         }
     }
 
-    private static SenderReceiver sessionParticipants(IperfSession s, String d) {
+    private static IperfSession.SenderReceiver sessionParticipants(PairSession s, String d) {
         try {
-            return s.participants(new DirectedTest("dut", d, TestSpec.tcp(1)));
+            return s.participants(new IperfSession.DirectedTest("dut", d, TestSpec.tcp(1)));
         } catch (IperfConfigurationError e) {
             throw new AssertionError(e);
         }
@@ -163,13 +167,13 @@ class LocalSessionTest {
 
     @Test
     void missingBinaryIsACommandError() throws Exception {
-        Node tpc = Node.of("tpc", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
-        Node dut = new Node("dutmissing", "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3,
+        Node tpc = Node.of("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
+        Node dut = new Node("dutmissing", "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3,
                 Map.of(IperfKind.IPERF3, "/nonexistent/iperf3"));
-        IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "", dir);
-        TestResult r = session.call(new DirectedTest(dut.id(), "down", TestSpec.tcp(1).withPort(FreePorts.next())), null);
-        assertThat(r.outcome()).isInstanceOf(TestOutcome.Failed.class);
-        assertThat(((TestOutcome.Failed) r.outcome()).error()).isInstanceOf(IperfCommandError.class)
+        PairSession session = new PairSession(Map.of(dut.id(), dut), tpc, "", dir);
+        TestResult r = session.call(new IperfSession.DirectedTest(dut.id(), "down", TestSpec.tcp(1).withPort(FreePorts.next())), null);
+        assertThat(r.outcome()).isInstanceOf(TestResult.Outcome.Failed.class);
+        assertThat(((TestResult.Outcome.Failed) r.outcome()).error()).isInstanceOf(IperfCommandError.class)
                 .hasMessageContaining("127");
     }
 
@@ -184,7 +188,7 @@ class LocalSessionTest {
         Path fake = bin.resolve("hello-iperf");
         Files.writeString(fake, "#!/bin/sh\necho hello from $LD_LIBRARY_PATH\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
-        LocalConnection c = new LocalConnection(new CommandWrapper(List.of(wrapper.toString()), List.of(bin.toString()),
+        LocalConnection c = new LocalConnection(new Connection.Wrapper(List.of(wrapper.toString()), List.of(bin.toString()),
                 List.of("/opt/lib")));
         Connection.CommandResult r = c.run("hello-iperf", Duration.ofSeconds(10));
         assertThat(r.exitStatus()).isZero();
@@ -195,22 +199,22 @@ class LocalSessionTest {
     @Tag("peer")
     @Test
     void udpIperf2PairParsesIntoSamples() throws Exception {
-        Node tpc = Node.of("tpc2", "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF2);
-        Node dut = Node.of("dut2", "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF2);
-        IperfSession session = new IperfSession(Map.of(dut.id(), dut), tpc, "", dir);
+        Node tpc = Node.of("tpc2", "127.0.0.1", Node.Role.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF2);
+        Node dut = Node.of("dut2", "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF2);
+        PairSession session = new PairSession(Map.of(dut.id(), dut), tpc, "", dir);
         TestSpec spec = TestSpec.tcp(2).withProtocol(Transport.UDP).withArgs(List.of("-b", "10M")).withPort(FreePorts.next());
-        TestResult r = session.call(new DirectedTest(dut.id(), "up", spec), null);
-        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
+        TestResult r = session.call(new IperfSession.DirectedTest(dut.id(), "up", spec), null);
+        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestResult.Outcome.Completed.class);
         assertThat(r.serverParsed().orElseThrow().intervals()).hasSizeGreaterThanOrEqualTo(1);
-        double mbps = ((TestOutcome.Completed) r.outcome()).receivedBitsPerSecond() / 1e6;
+        double mbps = ((TestResult.Outcome.Completed) r.outcome()).receivedBitsPerSecond() / 1e6;
         assertThat(mbps).isBetween(9.0, 11.0);
     }
 
     @Test
     void cleanStaleKillsOnlyProcessesThisToolMarked() throws Exception {
         String id = "stale" + ProcessHandle.current().pid();
-        Node node = Node.of(id, "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3);
-        String d = io.iperf3j.session.internal.RemoteScripts.stateDir(id);
+        Node node = Node.of(id, "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3);
+        String d = io.iperf3j.session.internal.host.RemoteScripts.stateDir(id);
         // one process started the way the session starts iperf (marked), one that merely has a PID file there
         Connection.CommandResult r = node.connection().run("mkdir -p " + d + "; env IPERF3J_SESSION_NODE=" + id
                 + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!; "
@@ -239,11 +243,11 @@ class LocalSessionTest {
     @Test
     void killsReachALaunchersChildren() throws Exception {
         String id = "tree" + ProcessHandle.current().pid();
-        Node node = Node.of(id, "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3);
+        Node node = Node.of(id, "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3);
         for (boolean stale : new boolean[] {false, true}) {
             Path childPid = dir.resolve("child-" + stale);
-            String launcher = "sh -c " + Shell.quote("trap '' TERM; sleep 300 & echo $! > " + childPid + "; wait");
-            Connection.CommandResult r = node.connection().run(io.iperf3j.session.internal.RemoteScripts.background(id, launcher,
+            String launcher = "sh -c " + Connection.Shell.quote("trap '' TERM; sleep 300 & echo $! > " + childPid + "; wait");
+            Connection.CommandResult r = node.connection().run(io.iperf3j.session.internal.host.RemoteScripts.background(id, launcher,
                     dir.resolve("out-" + stale).toString()), Duration.ofSeconds(10));
             long launcherPid = Long.parseLong(r.stdout().strip().substring("@@pid ".length()));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -256,7 +260,7 @@ class LocalSessionTest {
                 if (stale) {
                     RemoteIperf.cleanStale(node);
                 } else {
-                    assertThat(node.connection().run(io.iperf3j.session.internal.RemoteScripts.kill(id, launcherPid),
+                    assertThat(node.connection().run(io.iperf3j.session.internal.host.RemoteScripts.kill(id, launcherPid),
                             Duration.ofSeconds(20)).stdout()).contains("@@gone");
                 }
                 child.onExit().get(10, TimeUnit.SECONDS);
@@ -277,11 +281,11 @@ class LocalSessionTest {
     @Test
     void staleCleanUpTermsBeforeItKills() throws Exception {
         String id = "term" + ProcessHandle.current().pid();
-        Node node = Node.of(id, "127.0.0.1", NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3);
+        Node node = Node.of(id, "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3);
         Path said = dir.resolve("said-term");
-        String launcher = "sh -c " + Shell.quote("trap 'kill $c; wait $c; echo ended > " + said + "; exit 143' TERM; sleep 300 & c=$!; "
+        String launcher = "sh -c " + Connection.Shell.quote("trap 'kill $c; wait $c; echo ended > " + said + "; exit 143' TERM; sleep 300 & c=$!; "
                 + "echo $c > " + said + ".child; wait");
-        Connection.CommandResult r = node.connection().run(io.iperf3j.session.internal.RemoteScripts.background(id, launcher,
+        Connection.CommandResult r = node.connection().run(io.iperf3j.session.internal.host.RemoteScripts.background(id, launcher,
                 dir.resolve("out-term").toString()), Duration.ofSeconds(10));
         ProcessHandle parent = ProcessHandle.of(Long.parseLong(r.stdout().strip().substring("@@pid ".length()))).orElseThrow();
         Path childPid = Path.of(said + ".child");
@@ -328,7 +332,7 @@ class LocalSessionTest {
                 }
             }
         };
-        Node node = new Node("slow" + ProcessHandle.current().pid(), "127.0.0.1", NodeRole.NODE, slowToStart, IperfKind.IPERF3,
+        Node node = new Node("slow" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, slowToStart, IperfKind.IPERF3,
                 Map.of(IperfKind.IPERF3, script.toString()));
         RemoteIperf client = RemoteIperf.client(node, IperfKind.IPERF3, List.of("-c", "127.0.0.1"), Duration.ofSeconds(60));
         java.util.concurrent.CompletableFuture<Throwable> thrown = new java.util.concurrent.CompletableFuture<>();
@@ -366,7 +370,7 @@ class LocalSessionTest {
         Path script = dir.resolve("hang.sh");
         Files.writeString(script, "#!/bin/sh\necho started\nexec sleep 300\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        Node node = new Node("hang" + ProcessHandle.current().pid(), "127.0.0.1", NodeRole.NODE, new LocalConnection(),
+        Node node = new Node("hang" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, new LocalConnection(),
                 IperfKind.IPERF3, Map.of(IperfKind.IPERF3, script.toString()));
         RemoteIperf client = RemoteIperf.client(node, IperfKind.IPERF3, List.of("-c", "127.0.0.1"), Duration.ofSeconds(2));
         Path out = dir.resolve("client.iperf");
@@ -375,16 +379,16 @@ class LocalSessionTest {
         assertThat(Files.readString(out)).startsWith("started");
         ProcessHandle p = ProcessHandle.of(client.pid().orElseThrow()).orElse(null);
         assertThat(p == null || !p.isAlive()).as("the hung client was killed").isTrue();
-        assertThat(RemoteIperf.defaultClientLimit(10)).isEqualTo(Duration.ofSeconds(120));
-        assertThat(RemoteIperf.defaultClientLimit(100)).isEqualTo(Duration.ofSeconds(150));
+        assertThat(TestSpec.defaultClientLimit(10)).isEqualTo(Duration.ofSeconds(120));
+        assertThat(TestSpec.defaultClientLimit(100)).isEqualTo(Duration.ofSeconds(150));
     }
 
     @Test
     void outputNamesFollowTheSeed() throws Exception {
-        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.CLIENT, NodeRole.NODE, "base", "n")).isEqualTo("tcp_base_upstream_tx_n");
-        assertThat(OutputNaming.raw(Transport.UDP, RemoteIperf.Mode.CLIENT, NodeRole.TRAFFIC_PC, "", "n")).isEqualTo("udp_downstream_tx_n");
-        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.SERVER, NodeRole.NODE, "base", "n")).isEqualTo("tcp_downstream_rx_n");
-        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.SERVER, NodeRole.TRAFFIC_PC, "", "n")).isEqualTo("tcp_upstream_rx_n");
+        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.CLIENT, Node.Role.NODE, "base", "n")).isEqualTo("tcp_base_upstream_tx_n");
+        assertThat(OutputNaming.raw(Transport.UDP, RemoteIperf.Mode.CLIENT, Node.Role.TRAFFIC_PC, "", "n")).isEqualTo("udp_downstream_tx_n");
+        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.SERVER, Node.Role.NODE, "base", "n")).isEqualTo("tcp_downstream_rx_n");
+        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.SERVER, Node.Role.TRAFFIC_PC, "", "n")).isEqualTo("tcp_upstream_rx_n");
         assertThat(OutputNaming.stamp("x_{t}", java.time.LocalDateTime.of(2024, 1, 2, 3, 4, 5))).isEqualTo("x_20240102030405");
         Files.writeString(dir.resolve("a.iperf"), "");
         assertThat(OutputNaming.unique(dir, "a.iperf").getFileName().toString()).isEqualTo("a_002.iperf");

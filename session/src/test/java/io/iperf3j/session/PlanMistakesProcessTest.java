@@ -2,6 +2,7 @@ package io.iperf3j.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iperf3j.session.internal.plan.PlanFileTest;
 import io.iperf3j.session.lab.IperfJar;
 import java.nio.file.Files;
 import java.nio.file.Path;

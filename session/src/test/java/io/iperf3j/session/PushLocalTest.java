@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.iperf3j.session.internal.ResultPush;
+import io.iperf3j.session.internal.output.ResultPush;
 import io.iperf3j.testing.FreePorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import io.iperf3j.session.internal.connect.LocalConnection;
+import io.iperf3j.session.internal.output.PlanOutputDirectory;
+import io.iperf3j.session.internal.run.PlanExecution;
 
 /**
  * Results pushed to a real Pushgateway (Debian's) while a plan of real iperf3 tests on loopback runs
@@ -50,12 +53,12 @@ class PushLocalTest {
     @TempDir
     Path dir;
 
-    private static Node host(String id, NodeRole role) {
+    private static Node host(String id, Node.Role role) {
         return Node.of(id, "127.0.0.1", role, new LocalConnection(), IperfKind.IPERF3);
     }
 
     private static List<Node> pair() {
-        return List.of(host(A, NodeRole.TRAFFIC_PC), host(B, NodeRole.NODE));
+        return List.of(host(A, Node.Role.TRAFFIC_PC), host(B, Node.Role.NODE));
     }
 
     /** The case: a pair's unpaced test and its -b 20M test, on the same pair and direction, each under its own key. */
@@ -69,7 +72,7 @@ class PushLocalTest {
             List<String> warnings = new CopyOnWriteArrayList<>();
             ResultPush push = new ResultPush(gw.url(), "session_test", warnings::add);
             PlanOutputDirectory files = new PlanOutputDirectory(dir.resolve("out"));
-            List<TestResult> results = new PlanRunner(plan, files.rawDirectory(), r -> {
+            List<TestResult> results = new PlanExecution(plan, files.rawDirectory(), r -> {
                 files.append(r);
                 push.accept(r);
             }).run();
@@ -110,7 +113,7 @@ class PushLocalTest {
             List<String> warnings = new CopyOnWriteArrayList<>();
             ResultPush push = new ResultPush(gw.url(), "session_outage", warnings::add);
             AtomicInteger n = new AtomicInteger();
-            List<TestResult> results = new PlanRunner(plan, dir, r -> {
+            List<TestResult> results = new PlanExecution(plan, dir, r -> {
                 push.accept(r);
                 try {
                     switch (n.incrementAndGet()) {
@@ -131,7 +134,7 @@ class PushLocalTest {
             String metrics = gw.metrics();
             for (TestResult r : results) {
                 assertThat(value(metrics, "iperf3j_session_received_bytes", r.id()))
-                        .isEqualTo((double) ((TestOutcome.Completed) r.outcome()).receivedBytes());
+                        .isEqualTo((double) ((TestResult.Outcome.Completed) r.outcome()).receivedBytes());
             }
             assertThat(metrics.lines().filter(l -> l.startsWith("iperf3j_session_received_bytes{"))).hasSize(6);
         }
@@ -160,7 +163,7 @@ class PushLocalTest {
             Plan plan = Plan.builder(pair()).pairs("hang", List.of(List.of(A, B)), "up",
                     TestSpec.tcp(1).withPort(FreePorts.next()), 3).build();
             ResultPush push = new ResultPush("http://127.0.0.1:" + hung.getLocalPort(), "session_hung", w -> { });
-            List<TestResult> results = new PlanRunner(plan, dir, push::accept).run();
+            List<TestResult> results = new PlanExecution(plan, dir, push::accept).run();
             assertThat(results).hasSize(3).allMatch(TestResult::ok);
             assertThat(push.waiting()).as("all three still waiting: the gateway answered nothing").isEqualTo(3);
             assertThat(held).as("the push thread did try the gateway").isNotEmpty();

@@ -9,13 +9,14 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import io.iperf3j.session.internal.connect.LocalConnection;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RoundRobinTest {
     private static List<Node> hosts(int n) {
         List<Node> l = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            l.add(Node.of("h" + i, "10.0.0." + i, NodeRole.NODE, new LocalConnection(), IperfKind.IPERF3));
+            l.add(Node.of("h" + i, "10.0.0." + i, Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3));
         }
         return l;
     }
@@ -45,7 +46,7 @@ class RoundRobinTest {
     @Test
     void meshBothDirectionsTakesTwoRoundSets() throws Exception {
         Plan plan = Plan.builder(hosts(8)).parallel(true).mesh("m", ids(8), "both", TestSpec.tcp(1), 1).build();
-        List<List<PlannedTest>> rounds = RoundRobin.rounds(plan.tests());
+        List<List<Plan.Test>> rounds = RoundRobin.rounds(plan.tests());
         assertThat(plan.tests()).hasSize(56);
         assertThat(rounds).hasSize(14).allSatisfy(r -> assertThat(r).hasSize(4));
         Plan bidir = Plan.builder(hosts(8)).parallel(true).mesh("m", ids(8), "bidir", TestSpec.tcp(1), 1).build();
@@ -56,11 +57,11 @@ class RoundRobinTest {
     void repeatsOfAPairStayInOrderAndHostsNeverOverlap() throws Exception {
         Plan plan = Plan.builder(hosts(4)).parallel(true).pairs("p", List.of(List.of("h1", "h2"), List.of("h3", "h4"),
                 List.of("h1", "h3")), "up", TestSpec.tcp(1), 3).build();
-        List<List<PlannedTest>> rounds = RoundRobin.rounds(plan.tests());
+        List<List<Plan.Test>> rounds = RoundRobin.rounds(plan.tests());
         int lastRepeat = 0;
-        for (List<PlannedTest> round : rounds) {
+        for (List<Plan.Test> round : rounds) {
             Set<String> busy = new HashSet<>();
-            for (PlannedTest t : round) {
+            for (Plan.Test t : round) {
                 assertThat(busy.add(t.sender()) && busy.add(t.receiver())).isTrue();
                 if (t.sender().equals("h1") && t.receiver().equals("h2")) {
                     assertThat(t.repeat()).isGreaterThan(lastRepeat);

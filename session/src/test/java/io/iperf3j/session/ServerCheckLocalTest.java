@@ -21,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import io.iperf3j.session.internal.connect.LocalConnection;
+import io.iperf3j.session.internal.host.RemoteIperf;
+import io.iperf3j.session.internal.run.PairSession;
 
 /**
  * A test measures the server it started (issue 26), on loopback with local connections and the
@@ -39,33 +42,33 @@ class ServerCheckLocalTest {
     }
 
     /** A session whose traffic PC sends with {@code clientKind} to {@code dut} ("down"). */
-    private IperfSession session(Node dut, IperfKind clientKind) throws Exception {
-        Node tpc = new Node(id("tpc"), "127.0.0.1", NodeRole.TRAFFIC_PC, new LocalConnection(), clientKind, commands());
-        return new IperfSession(Map.of(dut.id(), dut), tpc, "", dir.resolve("raw"));
+    private PairSession session(Node dut, IperfKind clientKind) throws Exception {
+        Node tpc = new Node(id("tpc"), "127.0.0.1", Node.Role.TRAFFIC_PC, new LocalConnection(), clientKind, commands());
+        return new PairSession(Map.of(dut.id(), dut), tpc, "", dir.resolve("raw"));
     }
 
     /** The node running the server: {@code kind}, with iperf3j as the lab runs it and {@code own} commands on top. */
     private static Node receiver(String base, IperfKind kind, Map<IperfKind, String> own) throws Exception {
         Map<IperfKind, String> commands = new java.util.EnumMap<>(commands());
         commands.putAll(own);
-        return new Node(id(base), "127.0.0.1", NodeRole.NODE, new LocalConnection(), kind, commands);
+        return new Node(id(base), "127.0.0.1", Node.Role.NODE, new LocalConnection(), kind, commands);
     }
 
     private static Map<IperfKind, String> commands() throws Exception {
         return Map.of(IperfKind.IPERF3J, IperfJar.command());
     }
 
-    private static TestResult runDown(IperfSession s, Node dut, Transport protocol, int port) throws Exception {
+    private static TestResult runDown(PairSession s, Node dut, Transport protocol, int port) throws Exception {
         TestSpec spec = TestSpec.tcp(1).withProtocol(protocol).withPort(port);
         if (protocol == Transport.UDP) {
             spec = spec.withArgs(List.of("-b", "10M"));
         }
-        return s.call(new DirectedTest(dut.id(), "down", spec), null);
+        return s.call(new IperfSession.DirectedTest(dut.id(), "down", spec), null);
     }
 
     private static SessionException failure(TestResult r) {
-        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Failed.class);
-        return ((TestOutcome.Failed) r.outcome()).error();
+        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestResult.Outcome.Failed.class);
+        return ((TestResult.Outcome.Failed) r.outcome()).error();
     }
 
     /** The other server's command line: {@code iperf3 -s}, {@code iperf -s [-u]} or iperf3j's. */
@@ -124,7 +127,7 @@ class ServerCheckLocalTest {
                 dir.resolve("other.out"))) {
             Node dut = receiver("taken", planned, Map.of());
             TestResult r = runDown(session(dut, planned), dut, Transport.TCP, port);
-            assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
+            assertThat(r.outcome()).as("%s", r).isInstanceOf(TestResult.Outcome.Completed.class);
             assertThat(r.warnings()).as("%s", r).anySatisfy(w -> assertThat(w)
                     .contains("port " + port + " on " + dut.id() + " is taken by another process")
                     .contains("PID " + other.process().pid()).containsIgnoringCase("Address already in use")
@@ -146,7 +149,7 @@ class ServerCheckLocalTest {
                 dir.resolve("other.out"))) {
             Node dut = receiver("udp2", IperfKind.IPERF2, Map.of());
             TestResult r = runDown(session(dut, IperfKind.IPERF2), dut, Transport.UDP, port);
-            assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
+            assertThat(r.outcome()).as("%s", r).isInstanceOf(TestResult.Outcome.Completed.class);
             assertThat(r.warnings()).as("%s", r).anySatisfy(w -> assertThat(w)
                     .contains("port " + port + " on " + dut.id() + " is taken by another process (PID " + other.process().pid()
                             + " iperf)")
@@ -173,7 +176,7 @@ class ServerCheckLocalTest {
             long t0 = System.nanoTime();
             TestResult r = runDown(session(dut, IperfKind.IPERF3), dut, Transport.TCP, port);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
+            assertThat(r.outcome()).as("%s", r).isInstanceOf(TestResult.Outcome.Completed.class);
             assertThat(r.warnings()).as("%s", r).anySatisfy(w -> assertThat(w)
                     .contains("port " + port + " on " + dut.id() + " is taken by another process (PID "
                             + other.process().pid() + " iperf3)")
@@ -193,8 +196,8 @@ class ServerCheckLocalTest {
     void aHealthyServerIsMeasured(IperfKind kind) throws Exception {
         Node dut = receiver("ok" + kind.planName(), kind, Map.of());
         TestResult r = runDown(session(dut, kind), dut, Transport.TCP, FreePorts.next());
-        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
-        assertThat(((TestOutcome.Completed) r.outcome()).receivedBytes()).isPositive();
+        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestResult.Outcome.Completed.class);
+        assertThat(((TestResult.Outcome.Completed) r.outcome()).receivedBytes()).isPositive();
         assertThat(r.warnings()).as("the listener was matched to the server").isEmpty();
     }
 
@@ -206,7 +209,7 @@ class ServerCheckLocalTest {
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
         Node dut = receiver("fork", IperfKind.IPERF3, Map.of(IperfKind.IPERF3, launcher.toString()));
         TestResult r = runDown(session(dut, IperfKind.IPERF3), dut, Transport.TCP, FreePorts.next());
-        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestOutcome.Completed.class);
+        assertThat(r.outcome()).as("%s", r).isInstanceOf(TestResult.Outcome.Completed.class);
         assertThat(Files.readString(r.serverOutput().orElseThrow())).contains("launcher done");
     }
 

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import io.iperf3j.session.command.SessionCommand;
+import io.iperf3j.session.internal.plan.PlanFile;
 
 /**
  * Session's Pushgateway flags are the main command line's ({@code --push.url}, {@code --push.job},

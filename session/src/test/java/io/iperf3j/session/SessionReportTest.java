@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import io.iperf3j.session.command.SessionCommand;
+import io.iperf3j.session.internal.output.PlanOutputDirectory;
 
 /**
  * {@code iperf3j session PLAN --report FILE} (issue 14): a local plan of two real iperf3 tests
@@ -124,8 +126,8 @@ class SessionReportTest {
                     continue;
                 }
                 double bps = 900e6 + hosts.indexOf(from) * 1e6 + hosts.indexOf(to) * 1e3;
-                TestOutcome outcome = to.equals("fl22") ? new TestOutcome.Failed(new IperfError("refused"))
-                        : new TestOutcome.Completed(bps, bps, (long) (bps / 8), java.util.OptionalDouble.empty());
+                TestResult.Outcome outcome = to.equals("fl22") ? new TestResult.Outcome.Failed(new IperfError("refused"))
+                        : new TestResult.Outcome.Completed(bps, bps, (long) (bps / 8), java.util.OptionalDouble.empty());
                 TestResult r = new TestResult("mesh_" + from + "-" + to, from, to, "up", TestSpec.tcp(1), 1, outcome,
                         java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
                         java.util.Optional.empty(), List.of(), java.time.Duration.ofSeconds(1));

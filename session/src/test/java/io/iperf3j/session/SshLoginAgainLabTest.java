@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import io.iperf3j.session.internal.connect.SshConnection;
 
 /**
  * A lost SSH connection whose login again failed (sshd killed by its PIDs): later uses fail at once with that
@@ -27,7 +28,7 @@ class SshLoginAgainLabTest {
     void aFailedLoginAgainIsTriedAgainOnlyOnceForgotten() throws Exception {
         Path work = Files.createDirectories(Path.of("target", "session-lab").toAbsolutePath());
         try (NetnsLab lab = NetnsLab.create("ijsr", 246, 1, Files.createTempDirectory(work, "relogin"), Set.of())) {
-            SshConnection ssh = (SshConnection) lab.node(1, "relogin", NodeRole.NODE, IperfKind.IPERF3, Map.of(), lab.key()).connection();
+            SshConnection ssh = (SshConnection) lab.node(1, "relogin", Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()).connection();
             try {
                 assertThat(ssh.run("echo up", Duration.ofSeconds(30)).stdout()).isEqualTo("up\n");
                 lab.killSshd(1);

@@ -4,9 +4,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.iperf3j.IntervalMetrics;
 import io.iperf3j.Role;
 import io.iperf3j.Transport;
-import io.iperf3j.session.IperfOutputs;
-import io.iperf3j.session.ParsedOutput;
-import io.iperf3j.session.PlanFile;
+import io.iperf3j.session.internal.result.IperfOutputs;
+import io.iperf3j.session.TestResult;
+import io.iperf3j.session.internal.plan.PlanFile;
 import io.iperf3j.session.IperfConfigurationError;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,7 +24,7 @@ class OutputParserFuzzTest {
     void iperfOutput(byte[] data) {
         String text = new String(data, StandardCharsets.UTF_8);
         for (Role role : Role.values()) {
-            ParsedOutput p = IperfOutputs.parse(text, role, Transport.TCP);
+            TestResult.ParsedOutput p = IperfOutputs.parse(text, role, Transport.TCP);
             for (IntervalMetrics s : p.intervals()) {
                 // iperf3's JSON too: core's reader takes 2^64 - 1 as -1 and a negative count as absent (D2)
                 if (s.transferredBytes() < 0) {

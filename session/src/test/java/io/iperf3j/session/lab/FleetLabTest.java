@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.iperf3j.session.ConnectionError;
-import io.iperf3j.session.TestOutcome;
 import io.iperf3j.session.TestResult;
 import io.iperf3j.session.IperfKind;
 import io.iperf3j.session.Node;
-import io.iperf3j.session.NodeRole;
 import io.iperf3j.session.Plan;
-import io.iperf3j.session.PlanRunner;
+import io.iperf3j.session.internal.run.PlanExecution;
 import io.iperf3j.session.TestSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -242,12 +240,12 @@ class FleetLabTest {
         // sender) and of host 8 (the receiver) are killed, with their connections
         List<Node> nodes = new ArrayList<>();
         for (int i = 5; i <= 8; i++) {
-            nodes.add(lab.node(i, id(i), NodeRole.NODE, IperfKind.IPERF3, Map.of(), lab.key()));
+            nodes.add(lab.node(i, id(i), Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()));
         }
         Plan plan = Plan.builder(nodes).parallel(true).pairs("lost", List.of(List.of(id(5), id(6)), List.of(id(7), id(8))),
                 "up", TestSpec.tcp(6), 1).build();
         List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
-        PlanRunner runner = new PlanRunner(plan, Files.createTempDirectory(work, "fleet-lost"), r -> { }, notes::add);
+        PlanExecution runner = new PlanExecution(plan, Files.createTempDirectory(work, "fleet-lost"), r -> { }, notes::add);
         Thread killer5 = killSshdOnceClientRuns(5, 5);
         Thread killer8 = killSshdOnceClientRuns(7, 8);
         List<TestResult> results = runner.run();
@@ -257,12 +255,12 @@ class FleetLabTest {
         TestResult senderLost = results.stream().filter(r -> r.sender().equals(id(5))).findFirst().orElseThrow();
         TestResult receiverLost = results.stream().filter(r -> r.sender().equals(id(7))).findFirst().orElseThrow();
         // the receiver's output is a whole test: that is the result, and the lost connection a warning
-        assertThat(senderLost.outcome()).as("%s", senderLost).isInstanceOf(TestOutcome.Completed.class);
+        assertThat(senderLost.outcome()).as("%s", senderLost).isInstanceOf(TestResult.Outcome.Completed.class);
         assertThat(String.join("\n", senderLost.warnings())).contains("'iperf3 -c " + lab.address(6), "on " + id(5),
                 "the ssh connection ssh root@" + lab.address(5) + ":22 was lost", "judged by " + id(6));
         // the receiver's host is gone: a connection error naming it and its server, not an iperf exit
-        assertThat(receiverLost.outcome()).isInstanceOf(TestOutcome.Failed.class);
-        TestOutcome.Failed f = (TestOutcome.Failed) receiverLost.outcome();
+        assertThat(receiverLost.outcome()).isInstanceOf(TestResult.Outcome.Failed.class);
+        TestResult.Outcome.Failed f = (TestResult.Outcome.Failed) receiverLost.outcome();
         assertThat(f.error()).isInstanceOf(ConnectionError.class);
         assertThat(f.error().getMessage()).contains("'iperf3 -s -p 5201 -1 -J' on " + id(8), "was lost")
                 .doesNotContain("exited with status");

@@ -2,12 +2,10 @@ package io.iperf3j.session.lab;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import io.iperf3j.session.HostKeyPolicy;
+import io.iperf3j.session.SshSettings;
 import io.iperf3j.session.IperfKind;
 import io.iperf3j.session.Node;
-import io.iperf3j.session.NodeRole;
-import io.iperf3j.session.SshConnection;
-import io.iperf3j.session.SshSettings;
+import io.iperf3j.session.internal.connect.SshConnection;
 import io.iperf3j.testing.Netns;
 import io.iperf3j.testing.Shell;
 import java.io.IOException;
@@ -23,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import io.iperf3j.session.Connection;
 
 /**
  * Real hosts for the session tests: N network namespaces joined by a bridge in a hub
@@ -429,7 +428,7 @@ public final class NetnsLab implements AutoCloseable {
      * {@code /usr/lib/jvm}, no {@code iperf3j} on its PATH and no {@code JAVA_HOME}.
      */
     public void requireBare(int i) throws Exception {
-        Node probe = node(i, "probe" + i, io.iperf3j.session.NodeRole.NODE, IperfKind.IPERF3, Map.of(), key);
+        Node probe = node(i, "probe" + i, io.iperf3j.session.Node.Role.NODE, IperfKind.IPERF3, Map.of(), key);
         try (io.iperf3j.session.Connection c = probe.connection()) {
             io.iperf3j.session.Connection.CommandResult r = c.run(
                     "if command -v java >/dev/null 2>&1 && java -version >/dev/null 2>&1; then echo JAVA-RUNS; fi; "
@@ -469,9 +468,9 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     /** An SSH node for host i, logging in as {@value #PASSWORD_USER} with a password (no key). */
-    public Node passwordNode(int i, String id, NodeRole role, IperfKind kind, String password) {
+    public Node passwordNode(int i, String id, Node.Role role, IperfKind kind, String password) {
         SshSettings s = new SshSettings(address(i), 22, PASSWORD_USER, List.of(), Optional.of(password), knownHosts,
-                HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(5), Duration.ofSeconds(5), io.iperf3j.session.CommandWrapper.NONE);
+                SshSettings.HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(5), Duration.ofSeconds(5), io.iperf3j.session.Connection.Wrapper.NONE);
         return new Node(id, address(i), role, new SshConnection(s), kind, Map.of());
     }
 
@@ -497,9 +496,9 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     /** An SSH node for host i, logging in as root with the given key. */
-    public Node node(int i, String id, NodeRole role, IperfKind kind, Map<IperfKind, String> commands, Path identity) {
+    public Node node(int i, String id, Node.Role role, IperfKind kind, Map<IperfKind, String> commands, Path identity) {
         SshSettings s = new SshSettings(address(i), 22, "root", List.of(identity), Optional.empty(), knownHosts,
-                HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(5), Duration.ofSeconds(5), io.iperf3j.session.CommandWrapper.NONE);
+                SshSettings.HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(5), Duration.ofSeconds(5), io.iperf3j.session.Connection.Wrapper.NONE);
         return new Node(id, address(i), role, new SshConnection(s), kind, commands);
     }
 

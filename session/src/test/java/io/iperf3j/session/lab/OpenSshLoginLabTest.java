@@ -2,11 +2,10 @@ package io.iperf3j.session.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iperf3j.session.LoginEnvironment;
+import io.iperf3j.session.internal.connect.LoginEnvironment;
 import io.iperf3j.session.Plan;
-import io.iperf3j.session.PlanFile;
-import io.iperf3j.session.PlanRunner;
-import io.iperf3j.session.TestOutcome;
+import io.iperf3j.session.internal.plan.PlanFile;
+import io.iperf3j.session.internal.run.PlanExecution;
 import io.iperf3j.session.TestResult;
 import io.iperf3j.testing.Shell;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import io.iperf3j.session.Connection;
 
 /**
  * Sessions log in as OpenSSH's {@code ssh} does (issue 26), against real sshd with default
@@ -160,7 +160,7 @@ class OpenSshLoginLabTest {
                 + host(3, "b", connection + ", passphrase_env: KEY_PASSPHRASE}") + tests, env), 1);
         // without the passphrase the key is skipped, and the failure says why
         List<TestResult> refused = run("hosts:\n" + host(1, "a", connection + "}") + host(3, "b", connection + "}") + tests, env);
-        assertThat(refused).singleElement().satisfies(r -> assertThat(r.outcome()).isInstanceOfSatisfying(TestOutcome.Failed.class,
+        assertThat(refused).singleElement().satisfies(r -> assertThat(r.outcome()).isInstanceOfSatisfying(TestResult.Outcome.Failed.class,
                 f -> assertThat(f.error().getMessage()).contains("ssh login to", "skipped " + key)));
     }
 
@@ -186,16 +186,16 @@ class OpenSshLoginLabTest {
     }
 
     private List<TestResult> run(Plan plan) throws Exception {
-        return new PlanRunner(plan, Files.createTempDirectory(work, "raw"), r -> { }).run();
+        return new PlanExecution(plan, Files.createTempDirectory(work, "raw"), r -> { }).run();
     }
 
     private List<String> dryRun(Plan plan) throws Exception {
-        return new PlanRunner(plan, Files.createTempDirectory(work, "raw"), r -> { }).dryRun(false);
+        return new PlanExecution(plan, Files.createTempDirectory(work, "raw"), r -> { }).dryRun(false);
     }
 
     private static void assertAllCompleted(List<TestResult> results, int count) {
         assertThat(results).hasSize(count).allSatisfy(r -> assertThat(r.outcome()).as("%s", r)
-                .isInstanceOfSatisfying(TestOutcome.Completed.class, c -> assertThat(c.receivedBytes()).isPositive()));
+                .isInstanceOfSatisfying(TestResult.Outcome.Completed.class, c -> assertThat(c.receivedBytes()).isPositive()));
     }
 
     private static void waitFor(Path socket) throws InterruptedException {

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iperf3j.session.IperfKind;
 import io.iperf3j.session.Node;
-import io.iperf3j.session.NodeRole;
 import io.iperf3j.session.Plan;
-import io.iperf3j.session.PlanRunner;
+import io.iperf3j.session.internal.run.PlanExecution;
 import io.iperf3j.session.TestResult;
 import io.iperf3j.session.TestSpec;
 import java.nio.file.Files;
@@ -39,14 +38,14 @@ class ScaleLabTest {
             List<Node> nodes = new ArrayList<>();
             List<String> ids = new ArrayList<>();
             for (int i = 1; i <= 8; i++) {
-                nodes.add(lab.node(i, "n" + i, i == 1 ? NodeRole.TRAFFIC_PC : NodeRole.NODE, IperfKind.IPERF3, Map.of(), lab.key()));
+                nodes.add(lab.node(i, "n" + i, i == 1 ? Node.Role.TRAFFIC_PC : Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()));
                 ids.add("n" + i);
             }
             Plan plan = Plan.builder(nodes).parallel(true).mesh("scale", ids, "bidir", TestSpec.tcp(1), 1).build();
-            PlanRunner runner = new PlanRunner(plan, Files.createTempDirectory(work, "scale-run"), r -> { });
+            PlanExecution runner = new PlanExecution(plan, Files.createTempDirectory(work, "scale-run"), r -> { });
             int rounds = runner.schedule().size();
             assertThat(rounds).isEqualTo(7);
-            for (List<io.iperf3j.session.PlannedTest> round : runner.schedule()) {
+            for (List<io.iperf3j.session.Plan.Test> round : runner.schedule()) {
                 assertThat(round).hasSize(4);
             }
             long t0 = System.nanoTime();

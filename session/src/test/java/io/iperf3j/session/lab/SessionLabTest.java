@@ -11,16 +11,13 @@ import io.iperf3j.session.IperfCommandError;
 import io.iperf3j.session.IperfConfigurationError;
 import io.iperf3j.session.IperfError;
 import io.iperf3j.session.IperfKind;
-import io.iperf3j.session.IperfOutputs;
+import io.iperf3j.session.internal.result.IperfOutputs;
 import io.iperf3j.session.Node;
-import io.iperf3j.session.NodeRole;
-import io.iperf3j.session.ParsedOutput;
-import io.iperf3j.session.Plan;
-import io.iperf3j.session.PlanFile;
-import io.iperf3j.session.PlanRunner;
-import io.iperf3j.session.SessionCommand;
-import io.iperf3j.session.TestOutcome;
 import io.iperf3j.session.TestResult;
+import io.iperf3j.session.Plan;
+import io.iperf3j.session.internal.plan.PlanFile;
+import io.iperf3j.session.internal.run.PlanExecution;
+import io.iperf3j.session.command.SessionCommand;
 import io.iperf3j.session.TestSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,7 +107,7 @@ class SessionLabTest {
                 pairs.add(t.get("sender").asText() + ">" + t.get("receiver").asText());
                 // the receiver's own output says the same bytes
                 Path server = r.dir().resolve(t.get("server_output").asText());
-                ParsedOutput own = IperfOutputs.parse(Files.readString(server), Role.SERVER, Transport.TCP);
+                TestResult.ParsedOutput own = IperfOutputs.parse(Files.readString(server), Role.SERVER, Transport.TCP);
                 assertThat(own.summary().receivedBytes()).hasValue(t.get("received_bytes").asLong());
                 assertThat(Files.exists(r.dir().resolve(t.get("client_output").asText()))).isTrue();
                 double mbps = t.get("received_bits_per_second").asDouble() / 1e6;
@@ -153,9 +150,9 @@ class SessionLabTest {
         // iperf2 outputs read into the same samples
         for (int i = 2; i < 5; i++) {
             JsonNode t = r.tests().get(i);
-            ParsedOutput server = IperfOutputs.parse(Files.readString(r.dir().resolve(t.get("server_output").asText())),
+            TestResult.ParsedOutput server = IperfOutputs.parse(Files.readString(r.dir().resolve(t.get("server_output").asText())),
                     Role.SERVER, i == 4 ? Transport.UDP : Transport.TCP);
-            assertThat(server.format()).isEqualTo(ParsedOutput.Format.IPERF2_CSV);
+            assertThat(server.format()).isEqualTo(TestResult.ParsedOutput.Format.IPERF2_CSV);
             assertThat(server.intervals()).isNotEmpty();
             assertThat(server.summary().receivedBytes()).hasValue(t.get("received_bytes").asLong());
         }
@@ -202,9 +199,9 @@ class SessionLabTest {
                 .contains("h1 -> h2 uses iperf3");
         assertThat(half.tests()).isEmpty();
         Plan plan = PlanFile.parse(hosts + "tests:\n  - pairs: [[h1, h2]]\n", work);
-        Plan wrong = new Plan(plan.hosts(), List.of(new io.iperf3j.session.PlannedTest("x", "h1", "nope", "up",
+        Plan wrong = new Plan(plan.hosts(), List.of(new io.iperf3j.session.Plan.Test("x", "h1", "nope", "up",
                 TestSpec.tcp(1), 1)), false, "", java.util.Optional.empty());
-        assertThatThrownBy(() -> new PlanRunner(wrong, work, t -> { })).isInstanceOf(IperfConfigurationError.class)
+        assertThatThrownBy(() -> new PlanExecution(wrong, work, t -> { })).isInstanceOf(IperfConfigurationError.class)
                 .hasMessageContaining("nope");
         assertNoIperfLeft();
     }
@@ -248,10 +245,10 @@ class SessionLabTest {
     @Test
     @Order(6)
     void stopInTheMiddleLeavesNoIperfInAnyNamespace() throws Exception {
-        Node a = lab.node(1, "sa", NodeRole.TRAFFIC_PC, IperfKind.IPERF3J, Map.of(IperfKind.IPERF3J, iperf3j), lab.key());
-        Node b = lab.node(2, "sb", NodeRole.NODE, IperfKind.IPERF3J, Map.of(IperfKind.IPERF3J, iperf3j), lab.key());
+        Node a = lab.node(1, "sa", Node.Role.TRAFFIC_PC, IperfKind.IPERF3J, Map.of(IperfKind.IPERF3J, iperf3j), lab.key());
+        Node b = lab.node(2, "sb", Node.Role.NODE, IperfKind.IPERF3J, Map.of(IperfKind.IPERF3J, iperf3j), lab.key());
         Plan plan = Plan.builder(List.of(a, b)).pairs("long", List.of(List.of("sa", "sb")), "up", TestSpec.tcp(60), 1).build();
-        PlanRunner runner = new PlanRunner(plan, Files.createTempDirectory(work, "stop"), t -> { });
+        PlanExecution runner = new PlanExecution(plan, Files.createTempDirectory(work, "stop"), t -> { });
         AtomicReference<List<TestResult>> results = new AtomicReference<>();
         Thread t = Thread.ofPlatform().start(() -> {
             try {
@@ -279,24 +276,24 @@ class SessionLabTest {
     @Order(7)
     void hostKeysAreCheckedAndAcceptNewIsExplicit() throws Exception {
         Path known = Files.createTempDirectory(work, "kh").resolve("known_hosts");
-        java.util.function.Function<io.iperf3j.session.HostKeyPolicy, io.iperf3j.session.SshConnection> conn = policy ->
-                new io.iperf3j.session.SshConnection(new io.iperf3j.session.SshSettings(lab.address(1), 22, "root",
+        java.util.function.Function<io.iperf3j.session.SshSettings.HostKeyPolicy, io.iperf3j.session.internal.connect.SshConnection> conn = policy ->
+                new io.iperf3j.session.internal.connect.SshConnection(new io.iperf3j.session.SshSettings(lab.address(1), 22, "root",
                         List.of(lab.key()), java.util.Optional.empty(), known, policy, Duration.ofSeconds(5),
-                        Duration.ofSeconds(5), io.iperf3j.session.CommandWrapper.NONE));
-        try (var strict = conn.apply(io.iperf3j.session.HostKeyPolicy.STRICT)) {
+                        Duration.ofSeconds(5), io.iperf3j.session.Connection.Wrapper.NONE));
+        try (var strict = conn.apply(io.iperf3j.session.SshSettings.HostKeyPolicy.STRICT)) {
             assertThatThrownBy(strict::connect).isInstanceOf(ConnectionError.class);
         }
-        try (var acceptNew = conn.apply(io.iperf3j.session.HostKeyPolicy.ACCEPT_NEW)) {
+        try (var acceptNew = conn.apply(io.iperf3j.session.SshSettings.HostKeyPolicy.ACCEPT_NEW)) {
             assertThat(acceptNew.run("echo hi", Duration.ofSeconds(10)).stdout()).isEqualTo("hi\n");
         }
         assertThat(Files.readString(known)).contains(lab.address(1));
-        try (var strict = conn.apply(io.iperf3j.session.HostKeyPolicy.STRICT)) {
+        try (var strict = conn.apply(io.iperf3j.session.SshSettings.HostKeyPolicy.STRICT)) {
             assertThat(strict.run("echo again", Duration.ofSeconds(10)).exitStatus()).isZero();
         }
         // a changed host key is refused, accept-new or not
         String[] other = Files.readString(lab.wrongKey().resolveSibling("wrong_ecdsa.pub")).trim().split("\\s+");
         Files.writeString(known, lab.address(1) + " " + other[0] + " " + other[1] + "\n");
-        for (var policy : io.iperf3j.session.HostKeyPolicy.values()) {
+        for (var policy : io.iperf3j.session.SshSettings.HostKeyPolicy.values()) {
             try (var c = conn.apply(policy)) {
                 assertThatThrownBy(c::connect).as("%s", policy).isInstanceOf(ConnectionError.class);
             }
@@ -306,10 +303,10 @@ class SessionLabTest {
     @Test
     @Order(8)
     void connectTimeoutBoundsAnUnreachableHost() throws Exception {
-        io.iperf3j.session.SshConnection c = new io.iperf3j.session.SshConnection(new io.iperf3j.session.SshSettings(
+        io.iperf3j.session.internal.connect.SshConnection c = new io.iperf3j.session.internal.connect.SshConnection(new io.iperf3j.session.SshSettings(
                 lab.address(99), 22, "root", List.of(lab.key()), java.util.Optional.empty(), lab.knownHosts(),
-                io.iperf3j.session.HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(2), Duration.ofSeconds(2),
-                io.iperf3j.session.CommandWrapper.NONE));
+                io.iperf3j.session.SshSettings.HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(2), Duration.ofSeconds(2),
+                io.iperf3j.session.Connection.Wrapper.NONE));
         long t0 = System.nanoTime();
         assertThatThrownBy(c::connect).isInstanceOf(ConnectionError.class).hasMessageContaining(lab.address(99));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
@@ -324,10 +321,10 @@ class SessionLabTest {
         Path frozen = lab.key().resolveSibling("frozen-quiet-iperf3.sh");
         Files.writeString(frozen, "#!/bin/sh\nkill -STOP $$\nexec /usr/bin/iperf3 \"$@\"\n");
         frozen.toFile().setExecutable(true);
-        Node client = lab.node(1, "gc", NodeRole.TRAFFIC_PC, IperfKind.IPERF3, Map.of(IperfKind.IPERF3, frozen.toString()),
+        Node client = lab.node(1, "gc", Node.Role.TRAFFIC_PC, IperfKind.IPERF3, Map.of(IperfKind.IPERF3, frozen.toString()),
                 lab.key());
         Path dir = Files.createTempDirectory(work, "gone");
-        io.iperf3j.session.RemoteIperf c = io.iperf3j.session.RemoteIperf.client(client, IperfKind.IPERF3,
+        io.iperf3j.session.internal.host.RemoteIperf c = io.iperf3j.session.internal.host.RemoteIperf.client(client, IperfKind.IPERF3,
                 List.of("-c", lab.address(2), "-t", "60"), Duration.ofSeconds(120));
         AtomicReference<Throwable> ended = new AtomicReference<>();
         Thread t = Thread.ofPlatform().start(() -> {
@@ -358,22 +355,22 @@ class SessionLabTest {
     @Order(10)
     void anOrdinaryUserLogsInWithAPasswordAndRunsATest() throws Exception {
         String password = lab.addPasswordUser();
-        Node pw = lab.passwordNode(3, "pw", NodeRole.NODE, IperfKind.IPERF3, password);
-        try (io.iperf3j.session.Connection c = lab.passwordNode(3, "who", NodeRole.NODE, IperfKind.IPERF3, password)
+        Node pw = lab.passwordNode(3, "pw", Node.Role.NODE, IperfKind.IPERF3, password);
+        try (io.iperf3j.session.Connection c = lab.passwordNode(3, "who", Node.Role.NODE, IperfKind.IPERF3, password)
                 .connection()) {
             assertThat(c.run("id -un", Duration.ofSeconds(10)).stdout().trim()).isEqualTo(NetnsLab.PASSWORD_USER);
         }
-        Node srv = lab.node(1, "srv", NodeRole.TRAFFIC_PC, IperfKind.IPERF3, Map.of(), lab.key());
+        Node srv = lab.node(1, "srv", Node.Role.TRAFFIC_PC, IperfKind.IPERF3, Map.of(), lab.key());
         Plan plan = Plan.builder(List.of(srv, pw)).pairs("pw", List.of(List.of("pw", "srv")), "up", TestSpec.tcp(2), 1)
                 .build();
-        List<TestResult> results = new PlanRunner(plan, Files.createTempDirectory(work, "pw"), t -> { }).run();
+        List<TestResult> results = new PlanExecution(plan, Files.createTempDirectory(work, "pw"), t -> { }).run();
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.sender()).isEqualTo("pw");
-            assertThat(r.outcome()).as("%s", r).isInstanceOfSatisfying(TestOutcome.Completed.class,
+            assertThat(r.outcome()).as("%s", r).isInstanceOfSatisfying(TestResult.Outcome.Completed.class,
                     done -> assertThat(done.receivedBytes()).isPositive());
         });
         // the same user with a wrong password: a login error that names the way tried
-        Node wrong = lab.passwordNode(3, "pw2", NodeRole.NODE, IperfKind.IPERF3, password + "x");
+        Node wrong = lab.passwordNode(3, "pw2", Node.Role.NODE, IperfKind.IPERF3, password + "x");
         try (io.iperf3j.session.Connection c = wrong.connection()) {
             assertThatThrownBy(() -> c.run("true", Duration.ofSeconds(10))).isInstanceOf(ConnectionError.class)
                     .hasMessageContaining("password");

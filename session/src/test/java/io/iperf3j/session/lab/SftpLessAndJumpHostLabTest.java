@@ -8,14 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.session.Connection;
 import io.iperf3j.session.ConnectionError;
 import io.iperf3j.session.IperfKind;
-import io.iperf3j.session.LoginEnvironment;
-import io.iperf3j.session.NodeRole;
+import io.iperf3j.session.internal.connect.LoginEnvironment;
+import io.iperf3j.session.Node;
 import io.iperf3j.session.Plan;
-import io.iperf3j.session.PlanFile;
-import io.iperf3j.session.PlanOutputDirectory;
-import io.iperf3j.session.PlanRunner;
+import io.iperf3j.session.internal.plan.PlanFile;
+import io.iperf3j.session.internal.output.PlanOutputDirectory;
+import io.iperf3j.session.internal.run.PlanExecution;
 import io.iperf3j.session.TestResult;
-import io.iperf3j.session.internal.RemoteScripts;
+import io.iperf3j.session.internal.host.RemoteScripts;
 import io.iperf3j.testing.Shell;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -106,7 +106,7 @@ class SftpLessAndJumpHostLabTest {
         Path dir = Files.createTempDirectory(work, "copy");
         Path local = Files.write(dir.resolve("up.bin"), data);
         String remote = "/tmp/ijx-" + ProcessHandle.current().pid() + " copy's.bin";
-        try (Connection c = lab.node(2, "ijxcopy", NodeRole.NODE, IperfKind.IPERF3, Map.of(), lab.key()).connection()) {
+        try (Connection c = lab.node(2, "ijxcopy", Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()).connection()) {
             c.upload(local, remote, Duration.ofSeconds(60));
             assertThat(c.takeNotices()).singleElement().asString().contains(NOTICE);
             c.take(remote, dir.resolve("back.bin"));
@@ -124,7 +124,7 @@ class SftpLessAndJumpHostLabTest {
         // the test JVM has no way to host 3 of its own: no route through the lab, no SSH login without the jump
         // (the root namespace's default route may lead to something that accepts any TCP connection: no sshd of the lab)
         assertThat(Shell.exec("ip", "route", "get", lab.address(3)).out()).doesNotContain(lab.rootLeg());
-        try (Connection direct = lab.node(3, "ijxdirect", NodeRole.NODE, IperfKind.IPERF3, Map.of(), lab.key()).connection()) {
+        try (Connection direct = lab.node(3, "ijxdirect", Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()).connection()) {
             assertThatThrownBy(() -> direct.run("true", Duration.ofSeconds(10))).isInstanceOf(ConnectionError.class)
                     .hasMessageContaining("ssh root@" + lab.address(3) + ":22");
         }
@@ -145,7 +145,7 @@ class SftpLessAndJumpHostLabTest {
                 + host("ijxtarget", lab.address(3), "{type: ssh, host: target}")
                 + "tests:\n  - {name: jump, pairs: [[ijxjump, ijxtarget], [ijxtarget, ijxjump]], duration: 1}\n";
         Plan plan = PlanFile.parse(yaml, work, Optional.empty(), environment(home));
-        assertThat(new PlanRunner(plan, Files.createTempDirectory(work, "raw"), r -> { }).dryRun(false))
+        assertThat(new PlanExecution(plan, Files.createTempDirectory(work, "raw"), r -> { }).dryRun(false))
                 .anySatisfy(l -> assertThat(l).startsWith("# ijxtarget [ssh root@" + lab.address(3) + ":22 via root@"
                         + lab.address(1) + ":22]: login"));
         Run run = run(plan);
@@ -180,7 +180,7 @@ class SftpLessAndJumpHostLabTest {
     private Run run(Plan plan) throws Exception {
         PlanOutputDirectory out = new PlanOutputDirectory(Files.createTempDirectory(work, "out"));
         List<String> notes = Collections.synchronizedList(new ArrayList<>());
-        List<TestResult> results = new PlanRunner(plan, out.rawDirectory(), out::append, notes::add).run();
+        List<TestResult> results = new PlanExecution(plan, out.rawDirectory(), out::append, notes::add).run();
         List<JsonNode> tests = new ArrayList<>();
         for (String line : Files.readAllLines(out.directory().resolve("tests.jsonl"))) {
             tests.add(JSON.readTree(line));

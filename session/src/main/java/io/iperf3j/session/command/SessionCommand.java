@@ -1,0 +1,486 @@
+package io.iperf3j.session.command;
+
+import io.iperf3j.session.internal.output.ProgressLine;
+import io.iperf3j.internal.subcommand.HostPort;
+import io.iperf3j.export.cli.MetricsOption;
+import io.iperf3j.internal.subcommand.Subcommands;
+import io.iperf3j.report.HtmlReport;
+import io.iperf3j.report.ReportInputException;
+import io.iperf3j.session.internal.output.ResultPush;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import io.iperf3j.session.IperfConfigurationError;
+import io.iperf3j.session.Node;
+import io.iperf3j.session.Plan;
+import io.iperf3j.session.TestResult;
+import io.iperf3j.session.internal.output.PlanOutputDirectory;
+import io.iperf3j.session.internal.plan.PlanFile;
+import io.iperf3j.session.internal.result.ThroughputMatrix;
+import io.iperf3j.session.internal.run.PlanExecution;
+import io.iperf3j.session.internal.schedule.ScheduledRun;
+
+/**
+ * {@code iperf3j session PLAN}: runs a plan file and writes its output directory;
+ * progress on stdout, one line per test. Exit status 0 when every test ran, 1 when any
+ * failed, 2 for a bad plan or command line (nothing ran). The CLI is this thin layer over
+ * {@link PlanFile}, {@link PlanExecution} and {@link PlanOutputDirectory}.
+ */
+@Command(name = "iperf3j session", description = "Run an iperf test plan over many hosts (local or SSH).",
+        sortOptions = false)
+public final class SessionCommand implements Callable<Integer> {
+    /** Every test ran. */
+    public static final int OK = 0;
+    /** At least one test failed. */
+    public static final int TEST_FAILED = 1;
+    /** The plan or the command line is wrong; nothing ran. */
+    public static final int BAD_PLAN = 2;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this message and quit")
+    boolean help;
+
+    @Option(names = {"-v", "--version"}, versionHelp = true, description = "show version information and quit")
+    boolean version;
+
+    @Parameters(index = "0", paramLabel = "PLAN", description = "the plan (YAML)")
+    Path planFile;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: session-<time>)")
+    Path output;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "run, into DIR, the plan's tests that are not ok in DIR/tests.jsonl: not there yet (a run stopped"
+                    + " or cut short) or failed there (run again, a line after the failed one)")
+    Path resume;
+
+    @Option(names = "--replace",
+            description = "with -o DIR: remove an earlier run's results from DIR (tests.jsonl, summaries, raw/, a schedule's state), then run the whole plan")
+    boolean replace;
+
+    @Option(names = "--dry-run", description = "print every iperf command each host would run, run nothing")
+    boolean dryRun;
+
+    @Option(names = {"-V", "--verbose"},
+            description = "with --dry-run: also the whole script each host runs around its iperf command")
+    boolean verbose;
+
+    @Option(names = "--parallel", description = "run tests on disjoint host pairs at once: each test as soon as both its hosts are free")
+    boolean parallel;
+
+    @Option(names = "--every", paramLabel = "DURATION",
+            description = "run the plan's tests again every DURATION (30s, 5m, 1h), spread across it, until stopped;"
+                    + " over the plan's schedule: every")
+    String every;
+
+    @Option(names = "--slot-dir", paramLabel = "DIR",
+            description = "where hosts' throughput slots are locked: sessions sharing it never put a host in two tests at once"
+                    + " (default: $XDG_RUNTIME_DIR/iperf3j-slots, else /tmp/iperf3j-slots-<user>)")
+    Path slotDirectory;
+
+    /** {@code --push.url} (or the old {@code --push}): added to the model by {@link #commandLine}, not annotated. */
+    String push;
+
+    /** {@code --push.job} (or the old {@code --push-job}). */
+    String pushJob;
+
+    /** {@code --metrics.listen}: export's row, as the server spells it. */
+    String metricsListen;
+
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "write the HTML report of the output directory (every test's charts and the matrix) at the end")
+    Path report;
+
+    private PrintStream out;
+    private PrintStream err;
+    private ResultPush pushing;
+    private volatile PlanExecution runner;
+
+    private SessionCommand() {
+    }
+
+    /** A refused command line: printed as every subcommand prints it; status 2 (1 means a test failed). */
+    private record Refused(PrintStream err) implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            err.print(Subcommands.refused(NAME, ex.getMessage()));
+            err.flush();
+            return BAD_PLAN;
+        }
+    }
+
+    /** The subcommand's name: {@code iperf3j session}. */
+    public static final String NAME = "session";
+
+    /** The command's picocli model: its options, for the man page. */
+    public static CommandLine.Model.CommandSpec spec() {
+        return commandLine(new SessionCommand()).getCommandSpec();
+    }
+
+    private static CommandLine commandLine(SessionCommand c) {
+        CommandLine cl = new CommandLine(c);
+        CommandSpec spec = cl.getCommandSpec();
+        spec.version(Subcommands.version());
+        pushOption(spec, MetricsOption.PUSH_URL, "--push",
+                "push each finished test's result to this Pushgateway (host:port = http)", v -> c.push = v);
+        pushOption(spec, MetricsOption.PUSH_JOB, "--push-job",
+                "grouping-key job (default: the plan's, else iperf3j_session)", v -> c.pushJob = v);
+        MetricsOption listen = MetricsOption.METRICS_LISTEN;
+        spec.addOption(OptionSpec.builder(listen.flag()).paramLabel(listen.valueLabel()).type(String.class).arity("1")
+                .description("with a schedule: serve every test's last results and run counters on /metrics (and /health)"
+                        + " at [HOST:]PORT (PORT alone: 127.0.0.1; :PORT: every interface), as the server's option")
+                .hasInitialValue(false).setter(new Into(v -> c.metricsListen = v)).build());
+        return cl;
+    }
+
+    /**
+     * Adds export's Pushgateway {@code row} to the model under its name and value label, so session
+     * and the main command line cannot drift apart (plan bug 10), and {@code oldName}, session's
+     * name for it before issue 27, as an exact alias left out of the help and the page: kept for
+     * one release, then removed. The description is session's own: what is pushed (one result per
+     * finished test, not live intervals) and the job's default differ from the main line's.
+     */
+    private static void pushOption(CommandSpec spec, MetricsOption row, String oldName, String description,
+                                   Consumer<String> into) {
+        spec.addOption(OptionSpec.builder(row.flag()).paramLabel(row.valueLabel()).type(String.class).arity("1")
+                .description(description).hasInitialValue(false).setter(new Into(into)).build());
+        spec.addOption(OptionSpec.builder(oldName).paramLabel(row.valueLabel()).type(String.class).arity("1")
+                .hidden(true).hasInitialValue(false).setter(new Into(into)).build());
+    }
+
+    /** Hands the value picocli reads for a programmatic option to a field. */
+    private record Into(Consumer<String> field) implements ISetter {
+        @Override
+        public <T> T set(T value) {
+            field.accept((String) value);
+            return null;
+        }
+    }
+
+    /** Runs the command; returns the exit status. */
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        SessionCommand c = new SessionCommand();
+        c.out = out;
+        c.err = err;
+        CommandLine cl = commandLine(c).setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true));
+        cl.setExitCodeExceptionMapper(e -> BAD_PLAN);
+        cl.setParameterExceptionHandler(new Refused(err));
+        int status = cl.execute(args.toArray(String[]::new));
+        return status == CommandLine.ExitCode.USAGE ? BAD_PLAN : status;
+    }
+
+    /** The command as picocli reads {@code args}, not run (tests). */
+    public static SessionCommand parsed(String... args) {
+        SessionCommand c = new SessionCommand();
+        commandLine(c).parseArgs(args);
+        return c;
+    }
+
+    /**
+     * {@code plan} with this command line's {@code --parallel} and {@code --push.url}/{@code --push.job}
+     * over the plan file's: a URL given replaces the plan's push target; the job is
+     * {@code --push.job}, else the plan's, else {@code iperf3j_session}. {@code --push.job} without
+     * any push target (no URL, no {@code push:} in the plan) pushes nothing.
+     */
+    public Plan withCommandLine(Plan plan) {
+        if (every != null) {
+            Duration period = Plan.Schedule.duration("--every", every, false);
+            Plan.Schedule s;
+            try {
+                s = plan.schedule().map(p -> p.withEvery(period)).orElseGet(() -> Plan.Schedule.every(period));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--every " + every.trim() + ": not in 1s .. 366 days", e);
+            }
+            plan = new Plan(plan.hosts(), plan.tests(), plan.parallel(), plan.filenameBase(), plan.push(), Optional.of(s));
+        }
+        if (!parallel && push == null && pushJob == null) {
+            return plan;
+        }
+        Optional<Plan.PushTarget> target = plan.push();
+        if (push != null || (pushJob != null && target.isPresent())) {
+            String endpoint = push != null ? push : target.get().endpoint();
+            String job = pushJob != null ? pushJob : target.map(Plan.PushTarget::job).orElse("iperf3j_session");
+            target = Optional.of(new Plan.PushTarget(endpoint, job));
+        }
+        return new Plan(plan.hosts(), plan.tests(), plan.parallel() || parallel, plan.filenameBase(), target, plan.schedule());
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Plan plan;
+        PlanExecution r;
+        if (resume != null && output != null && !resume.equals(output)) {
+            err.println("iperf3j session: -o " + output + " and --resume " + resume + " name two directories; give one");
+            return BAD_PLAN;
+        }
+        if (replace && resume != null) {
+            err.println("iperf3j session: --replace removes what --resume would keep; give one");
+            return BAD_PLAN;
+        }
+        Path dir = resume != null ? resume : output != null ? output
+                : Path.of("session-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now()));
+        PlanOutputDirectory files = null;
+        Plan whole;
+        java.util.Map<String, TestResult> earlier;
+        try {
+            whole = withCommandLine(PlanFile.read(planFile));
+            plan = whole;
+            if (dryRun) {
+                r = new PlanExecution(plan, dir.resolve("raw"), x -> { });
+                for (String line : r.dryRun(verbose)) {
+                    out.println(line);
+                }
+                return OK;
+            }
+            if (plan.schedule().isPresent()) {
+                return scheduled(plan, dir);
+            }
+            if (metricsListen != null) {
+                err.println("iperf3j session: --metrics.listen serves a schedule's results; give --every DURATION"
+                        + " or schedule: in the plan");
+                return BAD_PLAN;
+            }
+            files = new PlanOutputDirectory(dir);
+            replaceEarlier(files);
+            long there = files.resultCount();
+            if (resume == null && there > 0) {
+                err.println("iperf3j session: " + dir + " already holds " + there + " test result(s) (" + dir.resolve("tests.jsonl")
+                        + "); --resume " + dir + " runs the plan's tests that are not in it or failed there, --replace removes them first,"
+                        + " or give another -o");
+                return BAD_PLAN;
+            }
+            // a test's last line is its result: one that failed runs again (its new line follows the failed one),
+            // so --resume finishes a plan whose host was down, where --replace would rerun all of it (issue 46)
+            java.util.Map<String, TestResult> found = files.completed(whole.tests());
+            earlier = new java.util.LinkedHashMap<>(found);
+            earlier.values().removeIf(t -> !t.ok());
+            if (!found.isEmpty()) {
+                plan = whole.withTests(whole.tests().stream().filter(t -> !earlier.containsKey(t.id())).toList());
+                int failed = found.size() - earlier.size();
+                int missing = whole.tests().size() - found.size();
+                out.println("resuming " + dir + ": " + earlier.size() + " of " + whole.tests().size()
+                        + " test(s) already ok in tests.jsonl" + (failed > 0 ? "; rerunning " + failed + " that failed" : "")
+                        + (missing > 0 ? "; running " + missing + " not in it" : ""));
+            }
+            int total = plan.tests().size();
+            AtomicInteger done = new AtomicInteger();
+            List<Consumer<TestResult>> sinks = new ArrayList<>();
+            PlanOutputDirectory f = files;
+            sinks.add(f::append);
+            sinks.add(res -> out.println(progress(done.incrementAndGet(), total, res)));
+            if (plan.push().isPresent()) {
+                pushing = new ResultPush(plan.push().get().endpoint(), plan.push().get().job(), w -> err.println("warning: " + w));
+                sinks.add(pushing);
+            }
+            r = planRunner(plan, files, res -> sinks.forEach(s -> s.accept(res)));
+        } catch (IperfConfigurationError e) {
+            err.println("iperf3j session: " + e.getMessage());
+            return BAD_PLAN;
+        } catch (IllegalArgumentException e) {
+            err.println("iperf3j session: " + e.getMessage());
+            return BAD_PLAN;
+        } catch (IOException e) {
+            err.println("iperf3j session: " + e.getMessage());
+            return BAD_PLAN;
+        }
+        runner = r;
+        out.println("running " + plan.tests().size() + " test(s) on " + plan.hosts().size() + " host(s)"
+                + (plan.parallel() ? " in parallel (at least " + r.schedule().size() + " rounds of disjoint pairs)" : "") + "; output in " + dir);
+        // SIGINT/SIGTERM: every iperf the plan started is killed, and the summaries of what completed
+        // are written (by this thread, which the hook waits for) before the JVM ends
+        java.util.concurrent.CountDownLatch summarised = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = stopHook(r, summarised);
+        long started = System.nanoTime();
+        try {
+            List<TestResult> ran = r.run();
+            java.util.Map<String, TestResult> byId = new java.util.HashMap<>(earlier);
+            ran.forEach(t -> byId.put(t.id(), t));
+            List<TestResult> results = whole.tests().stream().map(t -> byId.get(t.id())).filter(java.util.Objects::nonNull).toList();
+            if (results.size() < whole.tests().size()) {
+                out.println("stopped: " + results.size() + " of " + whole.tests().size() + " test(s) completed");
+            }
+            List<String> notes = pushing == null ? List.of() : flushPush(results.size(), System.nanoTime() - started);
+            try {
+                files.writeSummaries(results, plan.hosts().stream().map(Node::id).toList(), notes);
+            } catch (IOException e) {
+                err.println("iperf3j session: cannot write the summaries: " + e.getMessage());
+                return TEST_FAILED;
+            }
+            out.print(new String(java.nio.file.Files.readAllBytes(dir.resolve("summary.txt")), java.nio.charset.StandardCharsets.UTF_8));
+            ThroughputMatrix m = ThroughputMatrix.of(results, List.of());
+            boolean reported = report == null || writeReport(dir);
+            return m.failed() == 0 && reported && results.size() == whole.tests().size() ? OK : TEST_FAILED;
+        } finally {
+            summarised.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+    }
+
+    /** With {@code --replace}: empties {@code files} of an earlier run's results, saying how many were removed. */
+    private void replaceEarlier(PlanOutputDirectory files) throws IOException {
+        if (replace) {
+            long removed = files.clear();
+            if (removed > 0) {
+                out.println("replacing " + files.directory() + ": " + removed + " earlier result(s) removed");
+            }
+        }
+    }
+
+    /**
+     * A plan on a schedule ({@link ScheduledRun}): runs until the schedule ends or SIGINT/SIGTERM; {@code -o DIR}
+     * given again (a restart, the systemd unit) takes the schedule up where DIR's state file left it.
+     */
+    private int scheduled(Plan plan, Path dir) throws Exception {
+        if (resume != null) {
+            err.println("iperf3j session: --resume runs a plan's missing tests once; a schedule resumes by itself:"
+                    + " give -o " + dir + " again");
+            return BAD_PLAN;
+        }
+        java.net.InetSocketAddress listen = null;
+        PlanOutputDirectory files;
+        PlanExecution r;
+        ScheduledRun scheduled;
+        io.iperf3j.session.internal.output.SessionMetrics metrics = new io.iperf3j.session.internal.output.SessionMetrics(plan.tests());
+        try {
+            if (metricsListen != null) {
+                listen = io.iperf3j.export.cli.MetricsOptions.listen(MetricsOption.METRICS_LISTEN.flag(), metricsListen);
+            }
+            files = new PlanOutputDirectory(dir);
+            replaceEarlier(files);
+            if (files.resultCount() > 0 && !io.iperf3j.session.internal.schedule.ScheduleState.exists(dir)) {
+                err.println("iperf3j session: " + dir + " holds the results of a run that was not scheduled; --replace removes"
+                        + " them first, or give another -o");
+                return BAD_PLAN;
+            }
+            if (plan.push().isPresent()) {
+                pushing = new ResultPush(plan.push().get().endpoint(), plan.push().get().job(), w -> err.println("warning: " + w));
+            }
+            r = planRunner(plan, files, x -> { });
+            ResultPush push = pushing;
+            scheduled = new ScheduledRun(r, plan, files, metrics, res -> {
+                if (push != null) {
+                    push.accept(res);
+                }
+            }, out::println, java.time.Clock.systemUTC());
+        } catch (io.iperf3j.options.OptionError | IperfConfigurationError | IllegalArgumentException | IOException e) {
+            err.println("iperf3j session: " + e.getMessage());
+            return BAD_PLAN;
+        }
+        runner = r;
+        io.iperf3j.export.server.ServerMetricsEndpoint endpoint = null;
+        if (listen != null) {
+            try {
+                endpoint = io.iperf3j.export.server.ServerMetricsEndpoint.start(listen, "iperf3j-session-metrics-",
+                        metrics::snapshots);
+            } catch (IOException e) {
+                err.println("iperf3j session: unable to listen on --metrics.listen " + metricsListen + ": " + e.getMessage());
+                return BAD_PLAN;
+            }
+        }
+        out.println("running " + plan.tests().size() + " test(s) on " + plan.hosts().size() + " host(s) every "
+                + Plan.Schedule.text(plan.schedule().get().every()) + ", from " + scheduled.position() + "; output in " + dir
+                + (endpoint == null ? "" : "; metrics on http://" + HostPort.of(endpoint.address()) + "/metrics"));
+        // SIGINT/SIGTERM: the running tests are killed (not recorded: a restart runs them again if their slip allows)
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = stopHook(r, ended);
+        try {
+            scheduled.run();
+            // its runs or until time over, or cut by a SIGINT/SIGTERM (then the running tests were killed, not written)
+            out.println(r.stopped() ? "schedule stopped" : "schedule ended");
+            if (pushing != null) {
+                pushing.finish(ResultPush.FLUSH_TIMEOUT).forEach(out::println);
+            }
+            return OK;
+        } finally {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            ended.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+    }
+
+    /**
+     * Adds the SIGINT/SIGTERM hook: stops {@code r} (every iperf it started is killed), then waits up to
+     * {@link #STOP_SUMMARY_WAIT} for {@code done}, counted down by the command's thread when it has finished.
+     */
+    private static Thread stopHook(PlanExecution r, java.util.concurrent.CountDownLatch done) {
+        Thread hook = new Thread(() -> {
+            try {
+                r.stop();
+                done.await(STOP_SUMMARY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+
+    /** How long a SIGINT/SIGTERM waits, after the kills, for the summaries of what completed. */
+    static final java.time.Duration STOP_SUMMARY_WAIT = java.time.Duration.ofSeconds(20);
+
+    /**
+     * Gives the results still on their way to the Pushgateway {@link ResultPush#FLUSH_TIMEOUT}, after a line
+     * with the plan's own time (the flush's is not in it); returns the summary's lines.
+     */
+    private List<String> flushPush(int tests, long planNanos) throws InterruptedException {
+        int waiting = pushing.waiting();
+        out.println(String.format(Locale.ROOT, "plan ran %d test(s) in %.1f s; ", tests, planNanos / 1e9)
+                + (waiting == 0 ? "no result waiting for the Pushgateway" : waiting
+                + " result(s) still on their way to the Pushgateway (waiting at most " + ResultPush.FLUSH_TIMEOUT.toSeconds() + " s)"));
+        return pushing.finish(ResultPush.FLUSH_TIMEOUT);
+    }
+
+    /** The report module's page of the whole output directory; a failure to write it is said, and the run counts as failed. */
+    private boolean writeReport(Path dir) {
+        try {
+            HtmlReport.builder().add(dir).title("iperf3j session " + planFile.getFileName() + " (" + dir.getFileName() + ")")
+                    .build().write(report);
+            out.println("report: " + report);
+            return true;
+        } catch (ReportInputException | IOException | RuntimeException e) {
+            err.println("iperf3j session: --report " + report + " not written: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** The plan's runner, its raw outputs in {@code files}, its slots in {@code --slot-dir} when given. */
+    private PlanExecution planRunner(Plan plan, PlanOutputDirectory files, Consumer<TestResult> onResult)
+            throws IperfConfigurationError {
+        PlanExecution r = new PlanExecution(plan, files.rawDirectory(), onResult, out::println);
+        if (slotDirectory != null) {
+            r.slotDirectory(slotDirectory);
+        }
+        return r;
+    }
+
+    static String progress(int n, int total, TestResult r) {
+        return String.format(Locale.ROOT, "[%d/%d] ", n, total) + ProgressLine.of(r);
+    }
+}

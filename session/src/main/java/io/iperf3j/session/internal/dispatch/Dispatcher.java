@@ -1,0 +1,283 @@
+package io.iperf3j.session.internal.dispatch;
+
+import io.iperf3j.session.Plan;
+import io.iperf3j.session.TestResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Starts each test as soon as its hosts' {@link HostSlots slots} are free, rather than in rounds
+ * that wait for their slowest test: a 48-host mesh keeps its hosts busy while one pair's test
+ * runs long. Tests come as {@link Due}s (an endless sequence for a schedule); each starts at or
+ * after its {@code notBefore}, in the order given among those startable, and one that has not
+ * started by its {@code giveUpAt} is {@link Skipped}, never run late on top of another.
+ *
+ * <p>A due with a give-up time (a scheduled run) that cannot start holds its hosts back from the
+ * dues after it: none of them may take one of its hosts until it has started. Without that, a test
+ * needing hosts A and B could wait for ever while the tests after it take A and B in turn, each
+ * free at a moment the other is busy, and be skipped though neither host was ever down. Dues without
+ * one (a plan run once) hold nothing back: a mesh's tests then pack as tightly as their hosts allow,
+ * and each still starts in the end.
+ *
+ * <p>Threads: {@link #run} runs on the caller's thread, the dispatcher: it alone pulls dues, takes
+ * slots, starts tests and calls {@code onOutcome} (so outcomes come one at a time, in the order
+ * the tests end). Each test runs on its own virtual thread, which gives its slots back as the test
+ * ends and hands its outcome to the dispatcher through a queue. The dispatcher sleeps until a test
+ * ends, the next due's time comes, or {@link #POLL} passes (a slot another process held may be
+ * free, a due may be past its give-up, a stop may have come).
+ */
+public final class Dispatcher {
+    /** How often a waiting test tries again for a slot held by another process. */
+    static final Duration POLL = Duration.ofMillis(250);
+
+    /**
+     * One run of a test.
+     *
+     * @param test the test
+     * @param notBefore when it may start
+     * @param giveUpAt when it is skipped if it has not started ({@link Instant#MAX}: never)
+     */
+    public record Due(Plan.Test test, Instant notBefore, Instant giveUpAt) {
+        /** Checks presence and order. */
+        public Due {
+            Objects.requireNonNull(test, "test");
+            Objects.requireNonNull(notBefore, "notBefore");
+            Objects.requireNonNull(giveUpAt, "giveUpAt");
+            if (giveUpAt.isBefore(notBefore)) {
+                throw new IllegalArgumentException("giveUpAt " + giveUpAt + " before notBefore " + notBefore);
+            }
+        }
+
+        /** A due that may start now and waits as long as it takes. */
+        public static Due now(Plan.Test test, Instant now) {
+            return new Due(test, now, Instant.MAX);
+        }
+    }
+
+    /** What became of a due. */
+    public sealed interface Outcome permits Ran, Skipped {
+        /** The due. */
+        Due due();
+    }
+
+    /**
+     * The test ran.
+     *
+     * @param due the due
+     * @param result its result
+     * @param started when it got its slots
+     */
+    public record Ran(Due due, TestResult result, Instant started) implements Outcome {
+    }
+
+    /**
+     * The test did not get its slots by its {@code giveUpAt}.
+     *
+     * @param due the due
+     * @param reason which hosts were busy
+     */
+    public record Skipped(Due due, String reason) implements Outcome {
+    }
+
+    /** Runs one test on a test thread. */
+    @FunctionalInterface
+    public interface TestRun {
+        /**
+         * Runs it; the slots are held until it returns.
+         *
+         * @throws Busy when a host's slot on the host itself is held by another controller's test: the test did
+         *         not run, and is tried again after {@link #BUSY_RETRY} (or skipped, saying so, by its give-up time)
+         */
+        TestResult run(Plan.Test test) throws InterruptedException;
+    }
+
+    /** How long a test whose host was {@link Busy} waits before it tries again. */
+    static final Duration BUSY_RETRY = Duration.ofSeconds(1);
+
+    /** A test that could not start: a host's slot, kept on the host, is held by another controller's test. */
+    public static final class Busy extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param reason which host, in words ("h2 (10.0.0.2) is in another session's test") */
+        public Busy(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private final HostSlots slots;
+    private final Function<Plan.Test, Collection<String>> hostKeys;
+    private final int maxRunning;
+    private final Clock clock;
+
+    /**
+     * @param slots the controller's slots
+     * @param hostKeys a test's hosts, as slot keys
+     * @param maxRunning most tests running at once (1: one after the other)
+     * @param clock the clock the dues' times are on
+     */
+    public Dispatcher(HostSlots slots, Function<Plan.Test, Collection<String>> hostKeys, int maxRunning, Clock clock) {
+        if (maxRunning < 1) {
+            throw new IllegalArgumentException("maxRunning " + maxRunning);
+        }
+        this.slots = Objects.requireNonNull(slots, "slots");
+        this.hostKeys = Objects.requireNonNull(hostKeys, "hostKeys");
+        this.maxRunning = maxRunning;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** A due whose host was busy on the host: when it may try again, and why it could not start. */
+    private record Retry(Instant at, String reason) {
+    }
+
+    /** A test thread's end: its outcome, what it threw, or the due it could not start ({@link Busy}). */
+    private record Ended(Outcome outcome, RuntimeException failure, Due busy, String busyReason) {
+        Ended(Outcome outcome, RuntimeException failure) {
+            this(outcome, failure, null, null);
+        }
+    }
+
+    /**
+     * Runs the dues until they are exhausted and every started test has ended, or, once {@code
+     * stopped} says so, until the started tests have ended (no more start).
+     *
+     * @param dues in {@code notBefore} order; may be endless
+     * @param runner runs a test
+     * @param onOutcome told of every ran or skipped due, on this thread
+     * @param stopped polled before every start
+     * @throws IllegalStateException if a test thread threw (after the others have ended)
+     */
+    public void run(Iterator<Due> dues, TestRun runner, Consumer<Outcome> onOutcome, BooleanSupplier stopped)
+            throws InterruptedException {
+        LinkedBlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
+        List<Due> waiting = new ArrayList<>();
+        // dues whose host was busy on the host: when they may try again, and why they could not start
+        java.util.Map<Due, Retry> retries = new java.util.HashMap<>();
+        Due next = null;
+        int running = 0;
+        RuntimeException failure = null;
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            while (true) {
+                Instant now = clock.instant();
+                if (!stopped.getAsBoolean() && failure == null) {
+                    // dues whose time has come
+                    while (true) {
+                        if (next == null && dues.hasNext()) {
+                            next = dues.next();
+                        }
+                        if (next == null || next.notBefore().isAfter(now)) {
+                            break;
+                        }
+                        waiting.add(next);
+                        next = null;
+                    }
+                    // hosts of the waiting scheduled dues that could not start: not for the dues after them
+                    Set<String> heldBack = new HashSet<>();
+                    for (Iterator<Due> it = waiting.iterator(); it.hasNext();) {
+                        Due d = it.next();
+                        if (now.isAfter(d.giveUpAt())) {
+                            it.remove();
+                            Retry busy = retries.remove(d);
+                            onOutcome.accept(new Skipped(d, busy != null ? busy.reason() + " until " + d.giveUpAt()
+                                    : "no free slot on " + String.join(" and ", hostKeys.apply(d.test())) + " by " + d.giveUpAt()));
+                            continue;
+                        }
+                        Collection<String> keys = hostKeys.apply(d.test());
+                        Retry retry = retries.get(d);
+                        if (running >= maxRunning || (retry != null && now.isBefore(retry.at()))) {
+                            if (retry != null && !d.giveUpAt().equals(Instant.MAX)) {
+                                heldBack.addAll(keys);
+                            }
+                            continue;
+                        }
+                        Optional<HostSlots.Hold> hold = keys.stream().anyMatch(heldBack::contains) ? Optional.empty()
+                                : slots.tryTake(keys);
+                        if (hold.isEmpty()) {
+                            if (!d.giveUpAt().equals(Instant.MAX)) {
+                                heldBack.addAll(keys);
+                            }
+                            continue;
+                        }
+                        it.remove();
+                        retries.remove(d);
+                        running++;
+                        Instant started = now;
+                        HostSlots.Hold h = hold.get();
+                        threads.submit(() -> {
+                            Ended e;
+                            try {
+                                e = new Ended(new Ran(d, runner.run(d.test()), started), null);
+                            } catch (Busy x) {
+                                e = new Ended(null, null, d, x.getMessage());
+                            } catch (InterruptedException x) {
+                                Thread.currentThread().interrupt();
+                                e = new Ended(null, new IllegalStateException("test thread interrupted", x));
+                            } catch (RuntimeException x) {
+                                e = new Ended(null, x);
+                            } finally {
+                                h.close();
+                            }
+                            ended.add(e);
+                            return null;
+                        });
+                    }
+                } else {
+                    waiting.clear();
+                    next = null;
+                    if (running == 0) {
+                        break;
+                    }
+                }
+                if (running == 0 && waiting.isEmpty() && next == null && !dues.hasNext()) {
+                    break;
+                }
+                Ended e = ended.poll(waitMillis(now, next), TimeUnit.MILLISECONDS);
+                while (e != null) {
+                    running--;
+                    if (e.busy() != null) {
+                        // back in line, in its place among the waiting (dues after it do not overtake it for its hosts)
+                        Due d = e.busy();
+                        retries.put(d, new Retry(clock.instant().plus(BUSY_RETRY), e.busyReason()));
+                        int at = 0;
+                        while (at < waiting.size() && !waiting.get(at).notBefore().isAfter(d.notBefore())) {
+                            at++;
+                        }
+                        waiting.add(at, d);
+                    } else if (e.failure() != null) {
+                        failure = failure == null ? e.failure() : failure;
+                    } else {
+                        onOutcome.accept(e.outcome());
+                    }
+                    e = ended.poll();
+                }
+            }
+        }
+        if (failure != null) {
+            throw new IllegalStateException("a test thread failed", failure);
+        }
+    }
+
+    /** How long the dispatcher may sleep: until the next due, or {@link #POLL} (a retry, a give-up, a stop). */
+    private static long waitMillis(Instant now, Due next) {
+        Instant wake = now.plus(POLL);
+        if (next != null && next.notBefore().isBefore(wake)) {
+            wake = next.notBefore();
+        }
+        return Math.max(1, Duration.between(now, wake).toMillis());
+    }
+}

@@ -1,0 +1,189 @@
+package io.iperf3j.session.internal.dispatch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Exclusive throughput slots per host for one controller: no host is in two throughput tests at
+ * once, whether the two tests belong to one plan or to two plans run by separate processes on
+ * this machine (two {@code iperf3j-session@} units, say). As perfSONAR's {@code exclusive}
+ * scheduling class, but with the controller's own lock files rather than a negotiation between
+ * the hosts: the plans that share a host share its controller.
+ *
+ * <p>A slot is an OS lock ({@link FileChannel#tryLock()}, {@code fcntl} on Linux) on a file named
+ * after the host's key in {@link #directory()}; the OS drops it when the holder dies, SIGKILL
+ * included, so a crashed session never leaves a host locked. Within this JVM a set of held keys
+ * stands in front of the locks (the JVM refuses a second lock on a file it already locks). The
+ * lock files are left in place: deleting one while another process waits on it would let two
+ * processes hold "the same" slot.
+ *
+ * <p>Why not a lock server or systemd's own: the two plans need to agree on nothing but "this
+ * host is busy", which a file lock says with no process to run and no state to lose.
+ *
+ * <p>Threads: any thread may {@link #tryTake} and close a {@link Hold}; both take this object's
+ * monitor for the in-process set and never wait on another process.
+ */
+public final class HostSlots {
+    /** Longest key kept readable in a lock file's name; longer keys are hashed. */
+    private static final int MAX_NAME = 80;
+
+    private final Path directory;
+    private final Set<String> held = new HashSet<>();
+    /** Whether {@link #directory} is known to exist (made on the first take, not on every one). */
+    private boolean directoryMade;
+
+    /**
+     * @param directory where the lock files live (made if missing); processes that share hosts must
+     *        share it
+     */
+    public HostSlots(Path directory) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+    }
+
+    /**
+     * The directory a controller uses unless told otherwise: {@code $XDG_RUNTIME_DIR/iperf3j-slots}
+     * when set, else {@code <java.io.tmpdir>/iperf3j-slots-<user>}.
+     */
+    public static Path defaultDirectory(String xdgRuntimeDir, String tmpDir, String user) {
+        if (xdgRuntimeDir != null && !xdgRuntimeDir.isBlank()) {
+            return Path.of(xdgRuntimeDir, "iperf3j-slots");
+        }
+        return Path.of(tmpDir, "iperf3j-slots-" + user);
+    }
+
+    /** Where the lock files are. */
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * Takes every host's slot, or none, without waiting.
+     *
+     * @param hostKeys the hosts (e.g. their test addresses); case does not matter
+     * @return the hold, to close when the test has ended; empty when any of them is busy
+     * @throws UncheckedIOException if the lock directory or a lock file cannot be made
+     */
+    public Optional<Hold> tryTake(Collection<String> hostKeys) {
+        // one order for all takers: no two takers each hold a part of the other's set
+        Set<String> keys = new TreeSet<>();
+        for (String k : hostKeys) {
+            keys.add(k.toLowerCase(Locale.ROOT));
+        }
+        synchronized (this) {
+            for (String k : keys) {
+                if (held.contains(k)) {
+                    return Optional.empty();
+                }
+            }
+            List<FileChannel> locked = new ArrayList<>();
+            try {
+                if (!directoryMade) {
+                    Files.createDirectories(directory);
+                    directoryMade = true;
+                }
+                for (String k : keys) {
+                    FileChannel ch = FileChannel.open(directory.resolve(fileName(k)), StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE);
+                    FileLock lock;
+                    try {
+                        lock = ch.tryLock();
+                    } catch (OverlappingFileLockException e) {
+                        // another HostSlots of this JVM over the same directory holds it
+                        lock = null;
+                    }
+                    if (lock == null) {
+                        ch.close();
+                        closeAll(locked);
+                        return Optional.empty();
+                    }
+                    locked.add(ch);
+                }
+            } catch (IOException e) {
+                closeAll(locked);
+                throw new UncheckedIOException("cannot take a host slot in " + directory + ": " + e.getMessage(), e);
+            }
+            held.addAll(keys);
+            return Optional.of(new Hold(this, Set.copyOf(keys), List.copyOf(locked)));
+        }
+    }
+
+    /** Whether this controller holds the host's slot now (in this object). */
+    public synchronized boolean isHeld(String hostKey) {
+        return held.contains(hostKey.toLowerCase(Locale.ROOT));
+    }
+
+    private synchronized void release(Hold hold) {
+        closeAll(hold.channels);
+        held.removeAll(hold.keys);
+    }
+
+    private static void closeAll(List<FileChannel> channels) {
+        for (FileChannel ch : channels) {
+            try {
+                ch.close(); // releases its lock
+            } catch (IOException e) {
+                // the descriptor is gone either way, and with it the lock
+            }
+        }
+    }
+
+    /** A readable, safe file name for a key: its own characters when tame, else a hash. */
+    public static String fileName(String key) {
+        if (key.length() <= MAX_NAME && key.matches("[a-z0-9_.-]+") && !key.startsWith(".")) {
+            return key + ".lock";
+        }
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return "h-" + HexFormat.of().formatHex(d, 0, 16) + ".lock";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** Slots held together; {@link #close()} gives them back (once; later calls do nothing). */
+    public static final class Hold implements AutoCloseable {
+        private final HostSlots owner;
+        private final Set<String> keys;
+        private final List<FileChannel> channels;
+        private boolean closed;
+
+        private Hold(HostSlots owner, Set<String> keys, List<FileChannel> channels) {
+            this.owner = owner;
+            this.keys = keys;
+            this.channels = channels;
+        }
+
+        /** The host keys held, lower case. */
+        public Set<String> keys() {
+            return keys;
+        }
+
+        @Override
+        public void close() {
+            synchronized (owner) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                owner.release(this);
+            }
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package io.iperf3j.session.internal.host;
+
+import io.iperf3j.session.Connection;
+import io.iperf3j.session.ConnectionError;
+import io.iperf3j.session.IperfCommandError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import io.iperf3j.session.internal.dispatch.HostSlots;
+
+/**
+ * One controller's agent on one host: {@code host-agent.sh} on a channel of its own, for as long as the
+ * controller's connection lives. It holds what must be known on the host rather than on a controller,
+ * where another controller (a monitoring box's schedule, an engineer's run of the same plan) can see it:
+ * <ul>
+ * <li>that this controller's runs on the host are alive: a lock on its state directory's {@code live.lock};
+ * at its start it cleans up after every controller whose lock nobody holds any more (its marked processes
+ * killed, its directory removed), and never touches a live one's;</li>
+ * <li>the host's throughput slot: a lock on {@code slots/<host key>.lock}, taken and given back per test.</li>
+ * </ul>
+ * Both are {@code flock}s held by the agent's shell, so the kernel drops them when the agent ends: at the
+ * end of its input, which comes when this side closes it or when the controller or its connection dies.
+ * A dead controller therefore frees its hosts at once, and the next agent on a host kills what it left
+ * there; a controller that only lost its connection lets its running test end by itself, as before. At
+ * the session's end ({@link #close}) the agent kills what its owner still runs and removes its directory.
+ * As perfSONAR keeps a host's schedule on the host, for the same reason.
+ *
+ * <p>Why a shell and {@code flock(1)}, not a daemon: the hosts have nothing but sshd and a shell (BusyBox
+ * has {@code flock} too); a lock that a process holds needs no state that could be left behind.
+ *
+ * <p>Threads: {@link #take}, {@link #give} and {@link #close} may be called from any thread, one at a time
+ * (a lock), which reads the agent's reply itself: an agent costs the controller no thread. Its stderr comes
+ * with its stdout ({@code exec 2>&1}), and a reply is waited for by polling {@link InputStream#available()}:
+ * a thread blocked for good in a read of a local process's pipe holds a virtual thread's carrier, and a few
+ * of them starved every other virtual thread of this JVM on two cores (seen in the module's tests).
+ */
+public final class HostAgent implements AutoCloseable {
+    /** How long the agent may take to start: a login, and a clean-up whose kills wait up to 3 s. */
+    static final Duration READY_WAIT = Duration.ofSeconds(60);
+    /**
+     * How long the agent may take to end at the session's end: its kills wait up to 3 s for a TERM before a KILL;
+     * past that its channel is dropped (which may cut its clean-up short, so it is long).
+     */
+    static final Duration BYE_WAIT = Duration.ofSeconds(15);
+    /** How long one reply may take (a round trip and one {@code flock} process). */
+    static final Duration REPLY_WAIT = Duration.ofSeconds(15);
+    /** The most of what the agent printed besides its replies kept for an error message. */
+    private static final int MAX_STDERR = 2048;
+
+    private final Connection connection;
+    private final String host;
+    private final String owner;
+    private final String slotKey;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<String> cleaned = new ArrayList<>();
+    private boolean unsupported;
+    private boolean closed;
+    private Running running;
+
+    /** A started agent process: its input, and the bytes of its output not yet read as lines. */
+    private record Running(Connection.RemoteProcess process, OutputStream in, java.io.ByteArrayOutputStream pending, List<String> said) {
+    }
+
+    /** How often a reply is looked for while none has come. */
+    private static final long POLL_MILLIS = 5;
+
+    /**
+     * @param connection the host's connection
+     * @param host the host's name in messages (the node id)
+     * @param owner this controller's name for the host ({@link RemoteScripts#owner})
+     * @param slotKey the host's slot key (its test address, lower case): two node ids on one address share it
+     */
+    public HostAgent(Connection connection, String host, String owner, String slotKey) {
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.host = Objects.requireNonNull(host, "host");
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.slotKey = Objects.requireNonNull(slotKey, "slotKey");
+    }
+
+    /** The whole script an agent for {@code owner} and {@code slotKey} runs (before the connection's wrapper). */
+    public static String script(String owner, String slotKey) {
+        return "exec 2>&1\n" + RemoteScripts.hostAgent(owner, HostSlots.fileName(slotKey));
+    }
+
+    /**
+     * Takes the host's throughput slot on the host.
+     *
+     * @return true when taken (or when this connection cannot run an agent: the controller's own slots then
+     *         stand alone), false when another controller's test holds it
+     * @throws ConnectionError if the agent cannot be started (the host cannot be reached or logged into), or
+     *         stops answering twice in a row
+     * @throws IperfCommandError if the host cannot run the agent (no {@code flock}, no state directory)
+     */
+    public boolean take() throws ConnectionError, IperfCommandError, InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            for (int attempt = 0;; attempt++) {
+                Running r = started();
+                if (r == null) {
+                    return true;
+                }
+                Optional<HostReply> reply = ask(r, "take");
+                if (reply.isPresent()) {
+                    return switch (reply.get().word()) {
+                        case "taken" -> true;
+                        case "busy" -> false;
+                        default -> throw new IperfCommandError("the session's agent on " + host + ": " + reply.get().value());
+                    };
+                }
+                // it ended (its connection was lost, or the host killed it) or stopped answering: once more, anew
+                String why = why(r);
+                end(r);
+                if (attempt > 0) {
+                    throw new ConnectionError("the session's agent on " + host + " (" + connection.describe()
+                            + ") did not answer" + why);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts the agent if it does not run (which cleans up after the controllers gone from the host); does
+     * nothing on a connection that cannot run one.
+     *
+     * @throws ConnectionError if the host cannot be reached or logged into
+     * @throws IperfCommandError if the host cannot run the agent
+     */
+    public void start() throws ConnectionError, IperfCommandError, InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            started();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives the host's slot back (an agent that no longer answers has given it back with its end). */
+    public void give() throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            Running r = running;
+            if (r != null && ask(r, "give").filter(reply -> reply.word().equals("given")).isEmpty()) {
+                end(r);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The owners (controllers gone from this host) whose leftovers the agent's start cleaned up; each told once. */
+    public List<String> takeCleaned() {
+        lock.lock();
+        try {
+            List<String> c = List.copyOf(cleaned);
+            cleaned.clear();
+            return c;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the agent (the session's end: {@code bye}): it kills what its owner still runs on the host, removes its
+     * state directory and exits; waited for up to {@link #BYE_WAIT}, then its channel is dropped. Later calls do nothing; a
+     * {@link #take} after it starts no agent. An agent whose input ends without a {@code bye} (its controller died,
+     * or the connection was lost) only exits: the next agent on the host takes its owner's runs for gone.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            Running r = running;
+            if (r == null) {
+                return;
+            }
+            try {
+                r.in().write("bye\n".getBytes(StandardCharsets.US_ASCII));
+                r.in().close();
+                r.process().waitFor(BYE_WAIT);
+            } catch (IOException | ConnectionError e) {
+                // the channel is gone, and with it the agent's input
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            end(r);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The running agent, started if none runs; null when the connection cannot run one. */
+    private Running started() throws ConnectionError, IperfCommandError, InterruptedException {
+        if (running != null) {
+            return running;
+        }
+        if (unsupported || closed) {
+            return null;
+        }
+        Connection.RemoteProcess p;
+        try {
+            p = connection.startWithInput(script(owner, slotKey));
+        } catch (UnsupportedOperationException e) {
+            unsupported = true;
+            return null;
+        }
+        Running r = new Running(p, p.stdin(), new java.io.ByteArrayOutputStream(), new ArrayList<>());
+        long deadline = System.nanoTime() + READY_WAIT.toNanos();
+        while (true) {
+            Optional<HostReply> line = readLine(r, deadline);
+            if (line == null || line.isEmpty()) {
+                String why = why(r);
+                end(r);
+                throw new ConnectionError("the session's agent on " + host + " (" + connection.describe() + ") did not start"
+                        + (line == null ? " within " + READY_WAIT.toSeconds() + " s" : "") + why);
+            }
+            HostReply reply = line.get();
+            switch (reply.word()) {
+                case "ready" -> {
+                    running = r;
+                    return r;
+                }
+                case "cleaned" -> cleaned.add(reply.value());
+                case "error" -> {
+                    end(r);
+                    throw new IperfCommandError("the session's agent on " + host + ": " + reply.value());
+                }
+                default -> {
+                    // a reply of no meaning here: passed over
+                }
+            }
+        }
+    }
+
+    /** Sends one command; its reply, or empty when the agent ended or did not answer in time. */
+    private Optional<HostReply> ask(Running r, String command) throws InterruptedException {
+        try {
+            r.in().write((command + "\n").getBytes(StandardCharsets.US_ASCII));
+            r.in().flush();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        Optional<HostReply> reply = readLine(r, System.nanoTime() + REPLY_WAIT.toNanos());
+        return reply == null ? Optional.empty() : reply;
+    }
+
+    /**
+     * The agent's next reply ({@link HostReply}; any other line it printed, such as a shell's error, is kept for
+     * {@link #why}): empty at the end of its output, null when none came by {@code deadline}.
+     */
+    private static Optional<HostReply> readLine(Running r, long deadline) throws InterruptedException {
+        InputStream out = r.process().stdout();
+        while (true) {
+            byte[] bytes = r.pending().toByteArray();
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    String line = new String(bytes, 0, i, StandardCharsets.UTF_8);
+                    r.pending().reset();
+                    r.pending().write(bytes, i + 1, bytes.length - i - 1);
+                    Optional<HostReply> reply = HostReply.of(line);
+                    if (reply.isPresent()) {
+                        return reply;
+                    }
+                    if (r.said().size() < 20) {
+                        r.said().add(line);
+                    }
+                    bytes = r.pending().toByteArray();
+                    i = -1;
+                }
+            }
+            try {
+                int n = out.available();
+                if (n > 0) {
+                    byte[] b = new byte[Math.min(n, 8192)];
+                    int k = out.read(b);
+                    if (k < 0) {
+                        return Optional.empty();
+                    }
+                    if (r.pending().size() + k > MAX_STDERR * 4) {
+                        r.pending().reset(); // a line without end: no agent prints one
+                    }
+                    r.pending().write(b, 0, k);
+                    continue;
+                }
+                if (ended(r.process())) {
+                    if (out.available() == 0) {
+                        return Optional.empty();
+                    }
+                    continue;
+                }
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+            if (System.nanoTime() > deadline) {
+                return null;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+
+    /** Whether the agent's process (its channel) has ended. */
+    private static boolean ended(Connection.RemoteProcess p) throws InterruptedException {
+        try {
+            return p.waitFor(Duration.ofMillis(1)).isPresent();
+        } catch (ConnectionError e) {
+            return true;
+        }
+    }
+
+    /** Drops the agent's channel; the host sees the end of its input and the agent lets go of its locks. */
+    private void end(Running r) {
+        r.process().close();
+        if (running == r) {
+            running = null;
+        }
+    }
+
+    /** ": " and what else the agent printed (a shell's error), or nothing. */
+    private static String why(Running r) {
+        String s = String.join("; ", r.said()).strip();
+        if (s.length() > MAX_STDERR) {
+            s = s.substring(s.length() - MAX_STDERR);
+        }
+        return s.isEmpty() ? "" : ": " + s;
+    }
+}

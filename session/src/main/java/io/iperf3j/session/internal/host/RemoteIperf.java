@@ -1,0 +1,473 @@
+package io.iperf3j.session.internal.host;
+
+import io.iperf3j.Transport;
+import io.iperf3j.session.internal.result.OutputCheck;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import io.iperf3j.session.Connection;
+import io.iperf3j.session.ConnectionError;
+import io.iperf3j.session.IperfError;
+import io.iperf3j.session.IperfKind;
+import io.iperf3j.session.Node;
+import io.iperf3j.session.SessionException;
+
+/**
+ * One iperf process on one node (the seed's remote {@code IperfCommand}; named apart
+ * from the library's {@link io.iperf3j.IperfCommand} builder). A server runs in the
+ * background with its output in a file on the host ({@link #startServer}), fetched back
+ * by {@link #stopServer}; a client blocks ({@link #runClient}) and copies its output lines
+ * to a local file as they come, aborting after its limit. {@link #stop()} kills the
+ * process by its PID (never by name), over a new channel, so it works when the
+ * running one is gone.
+ *
+ * <p>Threads: the caller's thread runs {@link #runClient}; two virtual threads read its
+ * stdout and stderr; {@link #stop()} may be called from any thread.
+ */
+public final class RemoteIperf {
+    /** Longest line kept from an iperf's output (longer lines are cut, with a note). */
+    public static final int MAX_LINE_CHARS = 1 << 20;
+    /**
+     * How long another process may listen on a server's port while the server neither listens
+     * nor exits, before the port counts as taken and the test is not run. A server that cannot
+     * bind exits at once (iperf3 3.12/3.21 and iperf3j with status 1, iperf2 with 0, all saying
+     * "Address already in use"), so this only covers a slow start before the bind: 0.1 s for
+     * iperf3, 0.5-1.5 s for iperf3j's JVM here; 5 s leaves room for a loaded host and keeps a
+     * failing test short (the start as a whole has {@code PairSession.LISTEN_TIMEOUT}).
+     */
+    public static final Duration PORT_TAKEN_WAIT = Duration.ofSeconds(5);
+    /** Lines of output kept in memory for checking (the file has all of them). */
+    public static final int MAX_KEPT_LINES = 200_000;
+
+    /** Server or client. */
+    public enum Mode {
+        SERVER, CLIENT
+    }
+
+    private final Node node;
+    /** The controller's name for the node on its host ({@link RemoteScripts#owner}): the processes' mark and state directory. */
+    private final String owner;
+    private final IperfKind kind;
+    private final Mode mode;
+    private final List<String> args;
+    private final Duration abortAfter;
+    private final AtomicLong pid = new AtomicLong(-1);
+    private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.locks.ReentrantLock stopLock = new java.util.concurrent.locks.ReentrantLock();
+    private volatile boolean stopRequested;
+    /** Set once the process is known to be gone (killed, or a client that exited): later stops send nothing. */
+    private volatile boolean gone;
+    private volatile String remoteOutput;
+    private volatile Connection.RemoteProcess running;
+    /**
+     * Set while the command that starts it is on its way and its PID not yet known: a stop waits
+     * for the PID rather than find none to kill (a client started as a SIGTERM came ran on, or was
+     * left to the stop's stale clean-up: the schedule lab, CI of stop 42).
+     */
+    private volatile boolean starting;
+    /** Set when the server could not start because another process holds its port ({@link #portTaken()}). */
+    private volatile boolean portTaken;
+
+    private RemoteIperf(Node node, String owner, IperfKind kind, Mode mode, List<String> args, Duration abortAfter) {
+        this.node = Objects.requireNonNull(node, "node");
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.mode = mode;
+        this.args = List.copyOf(args);
+        this.abortAfter = abortAfter;
+    }
+
+    /** A server on {@code node} with these iperf arguments (the {@code -s} included), marked with the node's id. */
+    public static RemoteIperf server(Node node, IperfKind kind, List<String> args) {
+        return server(node, node.id(), kind, args);
+    }
+
+    /**
+     * A server on {@code node} with these iperf arguments (the {@code -s} included), its process marked as
+     * {@code owner}'s and its files in {@code owner}'s state directory on the host.
+     */
+    public static RemoteIperf server(Node node, String owner, IperfKind kind, List<String> args) {
+        return new RemoteIperf(node, owner, kind, Mode.SERVER, args, Duration.ZERO);
+    }
+
+    /** A client on {@code node} that is aborted after {@code abortAfter}, marked with the node's id. */
+    public static RemoteIperf client(Node node, IperfKind kind, List<String> args, Duration abortAfter) {
+        return client(node, node.id(), kind, args, abortAfter);
+    }
+
+    /** A client on {@code node} that is aborted after {@code abortAfter}, its process marked as {@code owner}'s. */
+    public static RemoteIperf client(Node node, String owner, IperfKind kind, List<String> args, Duration abortAfter) {
+        if (abortAfter.isNegative() || abortAfter.isZero()) {
+            throw new IllegalArgumentException("client abort limit must be positive: " + abortAfter);
+        }
+        return new RemoteIperf(node, owner, kind, Mode.CLIENT, args, abortAfter);
+    }
+
+
+    /** The iperf command line as it runs on the host. */
+    public String commandLine() {
+        return node.command(kind) + (args.isEmpty() ? "" : " " + Connection.Shell.join(args));
+    }
+
+    /** The node it runs on. */
+    public Node node() {
+        return node;
+    }
+
+    /** Server or client. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The PID on the host, once started. */
+    public OptionalLong pid() {
+        long p = pid.get();
+        return p > 0 ? OptionalLong.of(p) : OptionalLong.empty();
+    }
+
+    /**
+     * Whether {@link #startServer} failed because another process holds the port: it listens there (alone, or
+     * beside the server on a UDP port bound twice), or the server said "address already in use".
+     */
+    public boolean portTaken() {
+        return portTaken;
+    }
+
+    /** Warnings seen ("address in use"). */
+    public List<String> warnings() {
+        synchronized (warnings) {
+            return List.copyOf(warnings);
+        }
+    }
+
+    /** Kills what an earlier run of this tool left on the node (processes marked with the node's id). */
+    public static void cleanStale(Node node) throws ConnectionError, InterruptedException {
+        cleanStale(node, node.id());
+    }
+
+    /** Kills what {@code owner} started on the node and still runs. */
+    public static void cleanStale(Node node, String owner) throws ConnectionError, InterruptedException {
+        node.connection().run(RemoteScripts.cleanStale(owner), Duration.ofSeconds(30));
+    }
+
+    /** The script {@link #startServer} runs (for {@code --dry-run}). */
+    public String serverScript(String remoteOutputFile, int port, Transport transport, Duration timeout) {
+        return RemoteScripts.serverStart(owner, commandLine(), remoteOutputFile, port, transport, centis(timeout),
+                centis(PORT_TAKEN_WAIT));
+    }
+
+    /** The script {@link #runClient} runs (for {@code --dry-run}). */
+    public String clientScript() {
+        return RemoteScripts.clientRun(owner, commandLine());
+    }
+
+    private static int centis(Duration d) {
+        return Math.clamp(d.toMillis() / 10, 1, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Kills what an earlier run left on the node ({@link #cleanStale}), starts the server in
+     * the background with its output in {@code remoteOutputFile} on the host, and returns
+     * once it is the one listening on {@code port} (its own socket, read from the host's socket
+     * table, no fixed sleep; see {@link RemoteScripts#awaitOwnListener}): one command. Throws,
+     * with the server stopped and its output copied to {@code localCopy}, when it did not come up:
+     * {@link IperfCommandError} with its exit status when it ended first (127: the binary is
+     * missing), {@link IperfError} naming the port when another process holds it, or when
+     * nothing listened within {@code timeout}.
+     */
+    public void startServer(String remoteOutputFile, int port, Transport transport, Duration timeout, Path localCopy)
+            throws SessionException, InterruptedException {
+        requireMode(Mode.SERVER);
+        remoteOutput = remoteOutputFile;
+        Connection.CommandResult r;
+        starting = true;
+        try {
+            r = node.connection().run(serverScript(remoteOutputFile, port, transport, timeout),
+                    timeout.plus(PORT_TAKEN_WAIT).plusSeconds(30));
+            for (String line : r.stdout().split("\n")) {
+                HostReply.pid(line).ifPresent(pid::set);
+            }
+        } finally {
+            starting = false;
+        }
+        if (pid.get() <= 0) {
+            throw new ConnectionError("server start on " + node.id() + " gave no PID (status " + r.exitStatus() + ": "
+                    + r.stderr().strip() + ")");
+        }
+        if (stopRequested) {
+            // stopped while it started: the stop found no PID to kill yet
+            stop();
+            throw new IperfError("server on " + node.id() + " stopped");
+        }
+        if (HostReply.says(r.stdout(), "unverified")) {
+            warnings.add(node.id() + ": port " + port + " listens, but not provably by the server (PID " + pid.get()
+                    + "): its /proc/PID/fd is not readable for this user");
+        }
+        if (r.exitStatus() == RemoteScripts.LISTENING) {
+            return;
+        }
+        if (r.exitStatus() == RemoteScripts.EXITED) {
+            gone = true;
+        }
+        List<String> out = fetchServerOutput(localCopy);
+        stop();
+        portTaken = ServerCheck.portTaken(r, out);
+        throw ServerCheck.failure(commandLine(), node.id(), port, PORT_TAKEN_WAIT, timeout, r, out);
+    }
+
+    /**
+     * What the server printed, copied to {@code localCopy} and removed on the host; empty if it cannot
+     * be had (the verdict then goes without it).
+     */
+    private List<String> fetchServerOutput(Path localCopy) throws InterruptedException {
+        try {
+            takeOutput(localCopy);
+            return Files.readAllLines(localCopy, StandardCharsets.UTF_8);
+        } catch (ConnectionError | IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Gives the (one-off) server up to {@code grace} to end by itself, stops it (by PID) if it
+     * has not, and copies its output file to {@code localCopy}; the host's copy is removed.
+     * Two exchanges with the host: one script for the wait and the kill, one SFTP channel for
+     * the copy and the removal.
+     */
+    public void stopServer(Path localCopy, Duration grace) throws SessionException, InterruptedException {
+        requireMode(Mode.SERVER);
+        stop(grace);
+        takeOutput(localCopy);
+        try {
+            for (String line : Files.readAllLines(localCopy, StandardCharsets.UTF_8)) {
+                if (OutputCheck.isAddressInUse(line)) {
+                    warnings.add(node.id() + ": " + line.strip());
+                }
+            }
+        } catch (IOException e) {
+            throw new ConnectionError("cannot read the fetched server output " + localCopy + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Copies the server's output file to {@code localCopy} and removes it on the host (once; later
+     * calls do nothing): after its test, or after a failed one, so no file is left on the host.
+     */
+    public void takeOutput(Path localCopy) throws ConnectionError, InterruptedException {
+        requireMode(Mode.SERVER);
+        String remote = remoteOutput;
+        if (remote == null) {
+            return;
+        }
+        try {
+            node.connection().take(remote, localCopy);
+            remoteOutput = null;
+        } catch (ConnectionError e) {
+            throw new ConnectionError("the output of '" + commandLine() + "' on " + node.id() + " could not be fetched: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** A connection lost under this client, as an error naming it and its host: its own exit status is unknown. */
+    private ConnectionError running(ConnectionError e) {
+        return new ConnectionError("'" + commandLine() + "' on " + node.id() + ": " + e.getMessage()
+                + " while it ran; it did not report an exit", e);
+    }
+
+    /**
+     * Runs the client to its end, writing its output lines to {@code localOutput} as they
+     * come. Aborts (killing it by PID) after the limit with
+     * {@code IperfError("Expected runtime: X Actual: Y (aborting)")}.
+     *
+     * @return the lines it printed
+     */
+    public ClientRun runClient(Path localOutput) throws SessionException, InterruptedException {
+        requireMode(Mode.CLIENT);
+        long started = System.nanoTime();
+        long deadline = started + abortAfter.toNanos();
+        Connection.RemoteProcess p;
+        starting = true;
+        try {
+            p = node.connection().start(clientScript());
+            running = p;
+        } finally {
+            starting = false;
+        }
+        BlockingQueue<Optional<String>> lines = new LinkedBlockingQueue<>();
+        List<String> stderr = Collections.synchronizedList(new ArrayList<>());
+        Thread outReader = Thread.ofVirtual().name("RemoteIperf-out-" + node.id()).start(() -> {
+            readLines(p, true, line -> lines.add(Optional.of(line)));
+            lines.add(Optional.empty());
+        });
+        Thread errReader = Thread.ofVirtual().name("RemoteIperf-err-" + node.id()).start(() -> readLines(p, false, line -> {
+            java.util.OptionalLong told = HostReply.pid(line);
+            if (told.isPresent()) {
+                pid.set(told.getAsLong());
+            } else if (stderr.size() < MAX_KEPT_LINES) {
+                stderr.add(line);
+            }
+        }));
+        List<String> stdout = new ArrayList<>();
+        try (BufferedWriter file = Files.newBufferedWriter(localOutput, StandardCharsets.UTF_8)) {
+            while (true) {
+                if (stopRequested) {
+                    // a stop that came while it started may have found no PID: this one waits for it
+                    stop();
+                    throw new IperfError("client on " + node.id() + " stopped");
+                }
+                long now = System.nanoTime();
+                if (now > deadline) {
+                    stop();
+                    throw new IperfError(String.format("Expected runtime: %s Actual: %s (aborting)",
+                            seconds(abortAfter.toNanos()), seconds(now - started)));
+                }
+                Optional<String> line = lines.poll(Math.min(200, TimeUnit.NANOSECONDS.toMillis(deadline - now) + 1),
+                        TimeUnit.MILLISECONDS);
+                if (line == null) {
+                    continue;
+                }
+                if (line.isEmpty()) {
+                    break;
+                }
+                file.write(line.get());
+                file.newLine();
+                file.flush();
+                if (stdout.size() < MAX_KEPT_LINES) {
+                    stdout.add(line.get());
+                }
+            }
+            errReader.join(Duration.ofSeconds(5));
+            OptionalInt status;
+            try {
+                status = p.waitFor(Duration.ofSeconds(10));
+            } catch (ConnectionError e) {
+                if (stopRequested) {
+                    // its channel was closed by the stop
+                    throw new IperfError("client on " + node.id() + " stopped");
+                }
+                throw running(e);
+            }
+            // the wrapper only exits after the iperf did (it waits for it)
+            gone = status.isPresent() && status.getAsInt() < 128;
+            for (String line : stderr) {
+                file.write(line);
+                file.newLine();
+                if (OutputCheck.isAddressInUse(line)) {
+                    warnings.add(node.id() + ": " + line.strip());
+                }
+            }
+            file.flush();
+            Optional<SessionException> e = OutputCheck.finished(commandLine(), node.id(), stdout, List.copyOf(stderr), status);
+            if (e.isPresent()) {
+                throw e.get();
+            }
+            return new ClientRun(List.copyOf(stdout), List.copyOf(stderr), status, Duration.ofNanos(System.nanoTime() - started));
+        } catch (IOException e) {
+            stop();
+            throw new ConnectionError("cannot write the client output " + localOutput + ": " + e.getMessage(), e);
+        } finally {
+            p.close();
+            outReader.interrupt();
+            running = null;
+        }
+    }
+
+    private static String seconds(long nanos) {
+        return String.format("%.1fs", nanos / 1e9);
+    }
+
+    private static void readLines(Connection.RemoteProcess p, boolean out, java.util.function.Consumer<String> sink) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(out ? p.stdout() : p.stderr(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                sink.accept(line.length() > MAX_LINE_CHARS ? line.substring(0, MAX_LINE_CHARS) + " [cut]" : line);
+            }
+        } catch (IOException e) {
+            // channel gone: the lines read so far are kept
+        }
+    }
+
+    /**
+     * Kills the process by its PID over a new channel (TERM, then KILL), whether or not
+     * the channel that started it is still there. Safe to call more than once and from
+     * any thread. A client that has not printed its PID yet is waited for briefly.
+     */
+    public void stop() throws InterruptedException {
+        stop(Duration.ZERO);
+    }
+
+    /** As {@link #stop()}, after up to {@code grace} for the process to end by itself. */
+    private void stop(Duration grace) throws InterruptedException {
+        stopRequested = true;
+        // a second caller waits for the first kill to finish, so "stopped" means gone for both
+        stopLock.lockInterruptibly();
+        try {
+            kill(grace);
+        } finally {
+            stopLock.unlock();
+        }
+    }
+
+    private void kill(Duration grace) throws InterruptedException {
+        if (gone) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (pid.get() <= 0 && (starting || running != null) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        long p = pid.get();
+        if (p <= 0) {
+            return;
+        }
+        try {
+            int tenths = (int) (grace.toMillis() / 100);
+            String script = tenths > 0 ? RemoteScripts.awaitExitThenKill(owner, p, tenths) : RemoteScripts.kill(owner, p);
+            Connection.CommandResult r = node.connection().run(script, Duration.ofSeconds(20).plus(grace));
+            if (HostReply.says(r.stdout(), "alive")) {
+                warnings.add(node.id() + ": PID " + p + " still alive after KILL");
+            } else if (HostReply.says(r.stdout(), "gone")) {
+                gone = true;
+            }
+        } catch (ConnectionError e) {
+            warnings.add(node.id() + ": could not kill PID " + p + ": " + e.getMessage());
+        } finally {
+            Connection.RemoteProcess r = running;
+            if (r != null) {
+                r.close();
+            }
+        }
+    }
+
+    private void requireMode(Mode wanted) {
+        if (mode != wanted) {
+            throw new IllegalStateException("this RemoteIperf is a " + mode.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /**
+     * A client that ran to its end.
+     *
+     * @param stdout its output lines
+     * @param stderr its error lines
+     * @param exitStatus its exit status if the channel gave one
+     * @param elapsed how long it ran
+     */
+    public record ClientRun(List<String> stdout, List<String> stderr, OptionalInt exitStatus, Duration elapsed) {
+    }
+}

@@ -1,0 +1,203 @@
+package io.iperf3j.session.internal.host;
+
+import io.iperf3j.session.Connection;
+import io.iperf3j.Transport;
+
+/**
+ * The POSIX sh scripts the session runs on hosts. Every iperf it starts carries
+ * {@code IPERF3J_SESSION_NODE=<owner>} in its environment and a PID file in
+ * {@code /tmp/iperf3j-session/<owner>/}; kills go to a PID only after
+ * {@code /proc/PID/environ} shows that mark, so a reused PID or a process this tool
+ * did not start is never hit. The owner is one controller's name for one host
+ * ({@link #owner}: the node id and a tag of the controller's run), so two controllers that
+ * name a host alike never take each other's processes for their own.
+ *
+ * <p>The scripts are files of this module ({@code host-lib.sh}, the functions, and one script a job:
+ * {@code server-start.sh}, {@code client-run.sh}, {@code kill.sh}, {@code clean.sh}, {@code listen-check.sh},
+ * {@code start-only.sh}, and the {@link HostAgent}'s {@code host-agent.sh}), checked by shellcheck in the
+ * suite ({@code HostScriptsTest}). A script as sent is its variables, the library and the job, without
+ * their comment lines. This class only puts them together: pure text.
+ */
+public final class RemoteScripts {
+    /** The environment variable marking processes this tool started. */
+    public static final String ENV_MARK = "IPERF3J_SESSION_NODE";
+
+    private RemoteScripts() {
+    }
+
+    /** The parent of every node's state directory on a host, shared by its users as /tmp is. */
+    public static final String STATE_ROOT = "/tmp/iperf3j-session";
+
+    /** The separator of {@link #owner}: no node id holds it ({@code [A-Za-z0-9_.-]}). */
+    private static final char OWNER_SEPARATOR = '+';
+
+    /**
+     * One controller's name for one host: the node id and the tag of the controller's run, e.g.
+     * {@code h1+5f3a09c2}. It names the host's state directory and marks the processes started there.
+     */
+    public static String owner(String nodeId, String runTag) {
+        return nodeId + OWNER_SEPARATOR + runTag;
+    }
+
+    /** The owner's state directory on the host. */
+    public static String stateDir(String owner) {
+        return STATE_ROOT + "/" + owner;
+    }
+
+    /** The function library every script starts with. */
+    private static final String LIB = sent(resource("host-lib.sh"));
+
+    /**
+     * What goes before a job's script: the owner's variables and the library. {@code run}, when given, is the
+     * job's command as the function the library's {@code startbg} and {@code runfg} start: it {@code exec}s
+     * the command with the mark in its environment, so the PID they record is the command's own.
+     */
+    private static String prelude(String owner, String command) {
+        return "root=" + Connection.Shell.quote(STATE_ROOT) + "\nowner=" + Connection.Shell.quote(owner) + "\n"
+                + (command == null ? "" : "run() { exec env \"$mark\" " + command + "; }\n") + LIB;
+    }
+
+    /** A job's script (a resource of this module) as sent: its variables first, then the library, then it. */
+    private static String job(String owner, String command, String variables, String name) {
+        return prelude(owner, command) + variables + JOBS.computeIfAbsent(name, n -> sent(resource(n)));
+    }
+
+    private static final java.util.Map<String, String> JOBS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The variables of the listen check: the port (hex, as /proc/net writes it), the state and the tables. */
+    private static String listenVariables(int port, Transport transport, int deadlineCentis, int takenCentis) {
+        boolean tcp = transport == Transport.TCP;
+        return "lhex=" + String.format("%04X", port) + "\nlstate=" + (tcp ? "0A" : "07") + "\nlfiles='"
+                + (tcp ? "/proc/net/tcp /proc/net/tcp6" : "/proc/net/udp /proc/net/udp6") + "'\ndeadline=" + deadlineCentis
+                + "\ntakenwait=" + takenCentis + "\n";
+    }
+
+    /**
+     * Starts {@code command} in the background, output to {@code outputFile}; prints the PID mark. Leaves
+     * {@code $p} (the PID) and {@code $pf} (its PID file) set.
+     */
+    public static String background(String owner, String command, String outputFile) {
+        return job(owner, command, "out=" + Connection.Shell.quote(outputFile) + "\n", "start-only.sh");
+    }
+
+    /**
+     * Kills what the owner left on the host, starts the server {@code command} in the background with its
+     * output in {@code outputFile} (printing the PID mark), and waits until it is the one listening on
+     * {@code port} ({@code awaitlistener} in {@code host-lib.sh}; statuses {@link #LISTENING}, {@link #EXITED},
+     * {@link #TAKEN}, {@link #NOT_LISTENING}): one command, one login shell.
+     */
+    public static String serverStart(String owner, String command, String outputFile, int port, Transport transport,
+            int deadlineCentis, int takenCentis) {
+        return job(owner, command, "out=" + Connection.Shell.quote(outputFile) + "\n" + listenVariables(port, transport, deadlineCentis, takenCentis),
+                "server-start.sh");
+    }
+
+    /**
+     * Kills what the owner left on the host, then runs {@code command} with its output on this channel; prints
+     * the PID mark on stderr; exits with its status.
+     */
+    public static String clientRun(String owner, String command) {
+        return job(owner, command, "", "client-run.sh");
+    }
+
+    /**
+     * Kills one PID this tool started, with its descendants: TERM to all (and CONT, so a stopped process sees
+     * it), up to 3 s for them to end, then KILL; prints {@code @@gone} or {@code @@alive}.
+     */
+    public static String kill(String owner, long pid) {
+        return awaitExitThenKill(owner, pid, 0);
+    }
+
+    /**
+     * Waits up to {@code tenths} tenths of a second for {@code pid} (one this tool started) to
+     * end by itself, then {@link #kill}s it if it has not: a one-off server's end and its stop
+     * in one command.
+     */
+    public static String awaitExitThenKill(String owner, long pid, int tenths) {
+        return job(owner, null, "pid=" + pid + "\ntenths=" + tenths + "\n", "kill.sh");
+    }
+
+    /**
+     * Kills every process this tool started for the owner on the host that is still running (stale from an
+     * earlier run, or, at a session's stop, a server whose start had not yet told its PID), with its
+     * descendants: all at once, TERM first, then KILL after up to 3 s, as {@link #kill} does. A KILL at once
+     * gave a launcher no chance to end its child or to write what it writes on TERM (the schedule lab's
+     * wrapper, stopped while a server started, never stamped its iperf3's end: CI, stop 42).
+     */
+    public static String cleanStale(String owner) {
+        return job(owner, null, "", "clean.sh");
+    }
+
+    /**
+     * The {@link HostAgent}'s script for {@code owner}: its variables ({@code slot}: the file name of the host's
+     * slot lock), the library and {@code host-agent.sh}.
+     */
+    static String hostAgent(String owner, String slotFile) {
+        return job(owner, null, "slot=" + Connection.Shell.quote(slotFile) + "\n", "host-agent.sh");
+    }
+
+    /** A script of this module as the project keeps it (with its comments), e.g. {@code host-lib.sh}. */
+    public static String resource(String name) {
+        try (java.io.InputStream in = RemoteScripts.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the session module");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The host scripts of this module, by file name. */
+    public static final java.util.List<String> SCRIPTS = java.util.List.of("host-lib.sh", "server-start.sh", "client-run.sh",
+            "kill.sh", "clean.sh", "listen-check.sh", "start-only.sh", "host-agent.sh");
+
+    /**
+     * A script as sent: without its comment lines (they would go over the wire with every command), but for
+     * shellcheck's directives, so that the script as sent is checked as it is kept.
+     */
+    private static String sent(String script) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : script.split("\n")) {
+            String l = line.strip();
+            if (!l.isEmpty() && (!l.startsWith("#") || l.startsWith("# shellcheck "))) {
+                sb.append(line).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Status of {@link #awaitOwnListener}: the server is the one listening on the port. */
+    public static final int LISTENING = 0;
+    /** Status of {@link #awaitOwnListener}: the server ended first ({@link #EXITED_MARK} gives its status). */
+    public static final int EXITED = 3;
+    /** Status of {@link #awaitOwnListener}: nothing listened on the port by the deadline. */
+    public static final int NOT_LISTENING = 4;
+    /** Status of {@link #awaitOwnListener}: another process holds the port ({@link #HOLDER_MARK} lines say which). */
+    public static final int TAKEN = 5;
+    /** The line prefix giving the server's exit status when it ended before it listened. */
+    public static final String EXITED_MARK = "@@exited ";
+    /** The line prefix naming a process that holds the port: PID, then its name. */
+    public static final String HOLDER_MARK = "@@holder ";
+    /** The line saying the listener could not be matched to the server (its {@code /proc/PID/fd} is not readable). */
+    public static final String UNVERIFIED_MARK = "@@unverified";
+
+    /**
+     * Waits until the server started as {@code $p} (a child of this script's shell) is the one listening on
+     * {@code port} ({@code awaitlistener} in {@code host-lib.sh}, which says how): exits {@link #LISTENING},
+     * {@link #EXITED}, {@link #TAKEN} or {@link #NOT_LISTENING}.
+     *
+     * <p>Why these tools: the check must work alike for iperf3j, iperf3 3.x and iperf2, on hosts with only
+     * BusyBox or toybox. {@code ss -ltnp} and {@code lsof} are missing there; the servers' own output is no
+     * signal (iperf3 {@code -J} and iperf3j print nothing until a test, iperf2's banner differs), and a
+     * pidfile ({@code -I}) is iperf3-only. {@code /proc/net} and {@code /proc/PID/fd} are the kernel's own
+     * answer and need only {@code cat}, {@code awk}, {@code ls}; time comes from {@code /proc/uptime}.
+     *
+     * @param deadlineCentis how long the server may take to listen, in hundredths of a second
+     * @param takenCentis how long another process may hold the port while the server neither
+     *        listens nor exits, in hundredths of a second
+     */
+    public static String awaitOwnListener(int port, Transport transport, int deadlineCentis, int takenCentis) {
+        return job("-", null, listenVariables(port, transport, deadlineCentis, takenCentis), "listen-check.sh");
+    }
+}

@@ -1,0 +1,321 @@
+package io.iperf3j.session.internal.output;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import io.iperf3j.session.ConnectionError;
+import io.iperf3j.session.IperfCommandError;
+import io.iperf3j.session.IperfConfigurationError;
+import io.iperf3j.session.IperfError;
+import io.iperf3j.session.Plan;
+import io.iperf3j.session.TestResult;
+import io.iperf3j.session.internal.result.ThroughputMatrix;
+
+/**
+ * A plan's output directory: raw outputs under {@code raw/}, {@code tests.jsonl} (one JSON
+ * object per result of a test, appended as it finishes; a test that failed and was rerun by
+ * {@code --resume} has a second line after the failed one, and an id's last line is its result), and {@code summary.txt},
+ * {@code summary.csv}, {@code summary.md}: the sender × receiver received-throughput
+ * matrices, one per kind of test ({@link ThroughputMatrix}), and the failures with their
+ * reasons, and {@code hosts.txt}, the plan's host order. The keys of {@code tests.jsonl} and
+ * {@code hosts.txt} are a contract with the report module.
+ * Called on one thread at a time ({@link PlanExecution} serialises its results).
+ */
+public final class PlanOutputDirectory {
+    private static final JsonFactory JSON = new JsonFactory();
+    private final Path dir;
+    private final Path raw;
+
+    /** Creates the directory and {@code raw/}. */
+    public PlanOutputDirectory(Path dir) throws IOException {
+        this.dir = dir;
+        this.raw = dir.resolve("raw");
+        Files.createDirectories(raw);
+    }
+
+    /** The directory. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** Where raw outputs go. */
+    public Path rawDirectory() {
+        return raw;
+    }
+
+    /** Appends the test's line to {@code tests.jsonl}. */
+    public void append(TestResult r) {
+        try {
+            Files.writeString(dir.resolve("tests.jsonl"), jsonLine(r) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One test as its {@code tests.jsonl} line. */
+    public String jsonLine(TestResult r) {
+        return line(r, null);
+    }
+
+    /**
+     * One run of a scheduled test as its {@code tests.jsonl} line: after the {@code "id"}, the {@code "run"}
+     * (period, from 1) it belongs to; after the {@code "status"}, when it was {@code "due"} and when it
+     * {@code "started"} (got its hosts' slots), both ISO-8601 UTC instants.
+     */
+    public String jsonLine(TestResult r, long run, Instant due, Instant started) {
+        return line(r, new RunTimes(run, due, started));
+    }
+
+    /** A scheduled run's number and times; {@code started} null when it did not start. */
+    private record RunTimes(long run, Instant due, Instant started) {
+    }
+
+    private String line(TestResult r, RunTimes times) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            head(g, r.test(), times, r.ok() ? "ok" : "failed");
+            switch (r.outcome()) {
+                case TestResult.Outcome.Completed c -> {
+                    g.writeNullField("error");
+                    number(g, "sent_bits_per_second", c.sentBitsPerSecond());
+                    number(g, "received_bits_per_second", c.receivedBitsPerSecond());
+                    g.writeNumberField("received_bytes", c.receivedBytes());
+                    number(g, "reverse_received_bits_per_second", c.reverseReceivedBitsPerSecond().orElse(Double.NaN));
+                }
+                case TestResult.Outcome.Failed f -> {
+                    g.writeStringField("error", f.error().kind() + ": " + f.error().getMessage());
+                    g.writeNullField("sent_bits_per_second");
+                    g.writeNullField("received_bits_per_second");
+                    g.writeNullField("received_bytes");
+                    g.writeNullField("reverse_received_bits_per_second");
+                }
+            }
+            relative(g, "client_output", r.clientOutput().orElse(null));
+            relative(g, "server_output", r.serverOutput().orElse(null));
+            if (!r.warnings().isEmpty()) {
+                // what the test met and got past (a port taken, a host without SFTP): only when there is any
+                g.writeArrayFieldStart("warnings");
+                for (String warning : r.warnings()) {
+                    g.writeString(warning);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    /**
+     * A scheduled run that was skipped (its hosts' slots not free within its slip) as its {@code tests.jsonl}
+     * line: {@code "status": "skipped"}, when it was {@code "due"}, {@code "started": null}, the reason as its
+     * {@code "error"}, no figures.
+     */
+    public String skippedLine(Plan.Test t, long run, Instant due, String reason) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            head(g, t, new RunTimes(run, due, null), "skipped");
+            g.writeStringField("error", reason);
+            for (String k : List.of("sent_bits_per_second", "received_bits_per_second", "received_bytes",
+                    "reverse_received_bits_per_second", "client_output", "server_output")) {
+                g.writeNullField(k);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    private static void head(JsonGenerator g, Plan.Test t, RunTimes times, String status) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", t.id());
+        if (times != null) {
+            g.writeNumberField("run", times.run());
+        }
+        g.writeStringField("sender", t.sender());
+        g.writeStringField("receiver", t.receiver());
+        g.writeStringField("direction", t.direction());
+        g.writeStringField("protocol", t.spec().protocol().name().toLowerCase(Locale.ROOT));
+        g.writeStringField("kind", t.spec().kind());
+        g.writeNumberField("repeat", t.repeat());
+        g.writeStringField("status", status);
+        if (times != null) {
+            g.writeStringField("due", times.due().toString());
+            if (times.started() == null) {
+                g.writeNullField("started");
+            } else {
+                g.writeStringField("started", times.started().toString());
+            }
+        }
+    }
+
+    private static void number(JsonGenerator g, String name, double v) throws IOException {
+        if (Double.isFinite(v)) {
+            g.writeNumberField(name, v);
+        } else {
+            g.writeNullField(name);
+        }
+    }
+
+    private void relative(JsonGenerator g, String name, Path p) throws IOException {
+        if (p == null) {
+            g.writeNullField(name);
+        } else {
+            g.writeStringField(name, dir.toAbsolutePath().relativize(p.toAbsolutePath()).toString());
+        }
+    }
+
+    /**
+     * Removes what an earlier run wrote here ({@code --replace}): {@code tests.jsonl} and its rotated
+     * files, the summaries, {@link #HOSTS_FILE}, a schedule's state file, and every file under
+     * {@code raw/}; a file this tool does not write is left as it is. Returns the number of results
+     * (lines of the {@code tests.jsonl} files) removed.
+     */
+    public long clear() throws IOException {
+        long results = 0;
+        for (int i = 0; i <= io.iperf3j.session.internal.schedule.ScheduleState.KEPT; i++) {
+            Path f = dir.resolve(i == 0 ? "tests.jsonl" : "tests.jsonl." + i);
+            if (Files.isRegularFile(f)) {
+                try (java.util.stream.Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
+                    results += lines.filter(l -> !l.isBlank()).count();
+                }
+                Files.delete(f);
+            }
+        }
+        for (String name : List.of("summary.txt", "summary.csv", "summary.md", HOSTS_FILE,
+                io.iperf3j.session.internal.schedule.ScheduleState.STATE_FILE)) {
+            Files.deleteIfExists(dir.resolve(name));
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(raw)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!f.equals(raw)) {
+                    Files.delete(f);
+                }
+            }
+        }
+        return results;
+    }
+
+    /** Largest {@code tests.jsonl} {@link #completed} reads (a plan's limit is 100 000 tests of a few hundred bytes each). */
+    public static final long MAX_RESULTS_BYTES = 256L << 20;
+
+    /** The number of lines in {@code tests.jsonl} (0 when there is none). */
+    public long resultCount() throws IOException {
+        Path jsonl = dir.resolve("tests.jsonl");
+        if (!Files.exists(jsonl)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<String> lines = Files.lines(jsonl, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> !l.isBlank()).count();
+        }
+    }
+
+    /**
+     * The results already in {@code tests.jsonl} of the plan's {@code tests}, by test id, read back
+     * from their lines (for {@code --resume}: the summaries cover them; the ok ones do not run again, the
+     * failed ones do). A line whose id is not one of {@code tests} is left out; the last line of an id
+     * counts: a test that failed and was run again by {@code --resume} has its failed line, then its
+     * rerun's line after it.
+     *
+     * @throws IOException if the file cannot be read, is over {@link #MAX_RESULTS_BYTES}, or a line
+     *         is not a result this class wrote (the message names the line)
+     */
+    public java.util.Map<String, TestResult> completed(List<Plan.Test> tests) throws IOException {
+        java.util.Map<String, Plan.Test> planned = new java.util.HashMap<>();
+        for (Plan.Test t : tests) {
+            planned.put(t.id(), t);
+        }
+        java.util.Map<String, TestResult> done = new java.util.LinkedHashMap<>();
+        Path jsonl = dir.resolve("tests.jsonl");
+        if (!Files.exists(jsonl)) {
+            return done;
+        }
+        if (Files.size(jsonl) > MAX_RESULTS_BYTES) {
+            throw new IOException(jsonl + " is over " + (MAX_RESULTS_BYTES >> 20) + " MiB");
+        }
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        int n = 0;
+        for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
+            n++;
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                com.fasterxml.jackson.databind.JsonNode j = mapper.readTree(line);
+                Plan.Test t = planned.get(j.path("id").asText());
+                if (t != null) {
+                    done.remove(t.id()); // the id's last line counts, in the order of last lines
+                    done.put(t.id(), result(t, j));
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new IOException(jsonl + " line " + n + " is not a test result: " + e.getMessage(), e);
+            }
+        }
+        return done;
+    }
+
+    /** One {@code tests.jsonl} line back as a result of the planned test {@code t} (no parsed outputs, no warnings). */
+    private TestResult result(Plan.Test t, com.fasterxml.jackson.databind.JsonNode j) {
+        TestResult.Outcome outcome;
+        if ("ok".equals(j.path("status").asText())) {
+            double reverse = j.path("reverse_received_bits_per_second").asDouble(Double.NaN);
+            outcome = new TestResult.Outcome.Completed(j.path("sent_bits_per_second").asDouble(Double.NaN),
+                    j.path("received_bits_per_second").asDouble(Double.NaN), j.path("received_bytes").asLong(),
+                    j.path("reverse_received_bits_per_second").isNumber() ? java.util.OptionalDouble.of(reverse)
+                            : java.util.OptionalDouble.empty());
+        } else {
+            String error = j.path("error").asText("");
+            int colon = error.indexOf(": ");
+            String kind = colon < 0 ? "" : error.substring(0, colon);
+            String message = colon < 0 ? error : error.substring(colon + 2);
+            outcome = new TestResult.Outcome.Failed(switch (kind) {
+                case "ConnectionError" -> new ConnectionError(message);
+                case "IperfCommandError" -> new IperfCommandError(message);
+                case "IperfConfigurationError" -> new IperfConfigurationError(message);
+                default -> new IperfError(message);
+            });
+        }
+        return new TestResult(t.id(), j.path("sender").asText(), j.path("receiver").asText(), j.path("direction").asText(),
+                t.spec(), j.path("repeat").asInt(t.repeat()), outcome, output(j, "client_output"), output(j, "server_output"),
+                java.util.Optional.empty(), java.util.Optional.empty(), List.of(), java.time.Duration.ZERO);
+    }
+
+    private java.util.Optional<Path> output(com.fasterxml.jackson.databind.JsonNode j, String key) {
+        return j.path(key).isTextual() ? java.util.Optional.of(dir.resolve(j.path(key).asText())) : java.util.Optional.empty();
+    }
+
+    /** The plan's host ids in its order, one a line: the report lists hosts as the summaries do. */
+    public static final String HOSTS_FILE = "hosts.txt";
+
+    /** Writes the three summaries, and {@link #HOSTS_FILE} (the order their rows and columns follow). */
+    public void writeSummaries(List<TestResult> results, List<String> hostOrder) throws IOException {
+        writeSummaries(results, hostOrder, List.of());
+    }
+
+    /**
+     * Writes the three summaries, with {@code notes} (e.g. what could not be pushed to a
+     * Pushgateway) as the last lines of {@code summary.txt} and {@code summary.md}, and
+     * {@link #HOSTS_FILE} (the order their rows and columns follow).
+     */
+    public void writeSummaries(List<TestResult> results, List<String> hostOrder, List<String> notes) throws IOException {
+        Files.write(dir.resolve(HOSTS_FILE), hostOrder, StandardCharsets.UTF_8);
+        ThroughputMatrix m = ThroughputMatrix.of(results, hostOrder);
+        String tail = notes.isEmpty() ? "" : "\n" + String.join("\n", notes) + "\n";
+        Files.writeString(dir.resolve("summary.txt"), m.text() + tail, StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("summary.csv"), m.csv(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("summary.md"), m.markdown() + (notes.isEmpty() ? "" : "\n```\n" + String.join("\n", notes)
+                + "\n```\n"), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,153 @@
+package io.iperf3j.session.internal.output;
+
+import io.iperf3j.export.PushGatewayClient;
+import io.iperf3j.export.PushGatewayConfig;
+import io.iperf3j.session.Plan;
+import io.iperf3j.session.TestResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Pushes each finished test to a Pushgateway, one group per test: the grouping key is the job and
+ * {@code tests.jsonl}'s own labels ({@code id}, {@code sender}, {@code receiver}, {@code direction},
+ * {@code protocol}, {@code kind}, {@code repeat}), so a pair's {@code -b 20M} test and its unpaced
+ * test, or two repeats, never replace each other. The pushes go through a {@link PushQueue} (its own
+ * thread, retries with back-off), so the plan never waits for the gateway; {@link #finish} flushes it
+ * at the end and says what could not be pushed. The export module's encoder is built for interval
+ * samples of one running test; these are whole-test gauges, so their few text lines are written here.
+ *
+ * <p>Threads: {@link #accept} on the plan's result thread (one call at a time), {@link #finish} once,
+ * after the plan.
+ */
+public final class ResultPush implements Consumer<TestResult> {
+    /** The most results waiting for the gateway (a few KiB each: the exposition, the grouping key); later ones are not pushed. */
+    public static final int QUEUE_LIMIT = 4096;
+    /** How long {@code iperf3j session} waits, after the plan, for the results still waiting. */
+    public static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String endpoint;
+    private final String job;
+    private final PushGatewayClient client;
+    private final PushQueue queue;
+    private int offered;
+
+    /**
+     * Starts pushing to {@code endpoint} under {@code job}.
+     *
+     * @param warnings told when the gateway stops answering and when it is back (on the push thread)
+     * @throws IllegalArgumentException if the endpoint is not a Pushgateway URL
+     */
+    public ResultPush(String endpoint, String job, Consumer<String> warnings) {
+        PushGatewayConfig base = PushGatewayConfig.builder(endpoint).job(job).build();
+        this.endpoint = endpoint;
+        this.job = job;
+        this.client = new PushGatewayClient(base);
+        this.queue = PushQueue.start("Pushgateway " + base.endpoint(), QUEUE_LIMIT, warnings);
+    }
+
+    /** The labels of a result, as {@code tests.jsonl} names them, in grouping-key order. */
+    public static Map<String, String> labels(TestResult r) {
+        return labels(r.test());
+    }
+
+    /** The labels of a planned test: those of its results ({@code iperf3j session --metrics.listen}'s series too). */
+    public static Map<String, String> labels(Plan.Test t) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("id", t.id());
+        labels.put("sender", t.sender());
+        labels.put("receiver", t.receiver());
+        labels.put("direction", t.direction());
+        labels.put("protocol", t.spec().protocol().name().toLowerCase(Locale.ROOT));
+        labels.put("kind", t.spec().kind());
+        labels.put("repeat", Integer.toString(t.repeat()));
+        return labels;
+    }
+
+    /** The grouping key a result is pushed under: the job and {@link #labels}. */
+    public static PushGatewayConfig groupingKey(String endpoint, String job, TestResult r) {
+        PushGatewayConfig.Builder b = PushGatewayConfig.builder(endpoint).job(job);
+        labels(r).forEach(b::label);
+        return b.build();
+    }
+
+    /** The exposition pushed for one result. */
+    public static String exposition(TestResult r) {
+        StringBuilder sb = new StringBuilder();
+        gauge(sb, "iperf3j_session_test_ok", "1 if the test ran, 0 if it failed", r.ok() ? 1 : 0);
+        if (r.outcome() instanceof TestResult.Outcome.Completed c) {
+            gauge(sb, "iperf3j_session_sent_bits_per_second", "the sender's rate over the test", c.sentBitsPerSecond());
+            gauge(sb, "iperf3j_session_received_bits_per_second", "the receiver's rate over the test", c.receivedBitsPerSecond());
+            gauge(sb, "iperf3j_session_received_bytes", "bytes the receiver got", c.receivedBytes());
+        }
+        return sb.toString();
+    }
+
+    private static void gauge(StringBuilder sb, String name, String help, double value) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(" gauge\n");
+        sb.append(name).append(' ').append(Double.isFinite(value) ? String.format(Locale.ROOT, "%.17g", value) : "NaN")
+                .append('\n');
+    }
+
+    /** Queues the result's push; returns at once. */
+    @Override
+    public void accept(TestResult r) {
+        offered++;
+        queue.offer(new PushQueue.Item(r.id(), client.forGroup(groupingKey(endpoint, job, r)), exposition(r)));
+    }
+
+    /** Results queued and not yet pushed. */
+    public int waiting() {
+        return queue.waiting();
+    }
+
+    /**
+     * Sends what is waiting, for at most {@code timeout}, and stops the push thread. Returns the
+     * summary's lines: how many results were pushed, and every one that was not, by reason.
+     */
+    public List<String> finish(Duration timeout) throws InterruptedException {
+        List<PushQueue.NotPushed> missing = queue.finish(timeout);
+        List<String> lines = new ArrayList<>();
+        String head = "Pushgateway " + endpoint + " (job " + job + "): ";
+        if (missing.isEmpty()) {
+            lines.add(head + "all " + offered + " result(s) pushed");
+            return lines;
+        }
+        lines.add(head + (offered - missing.size()) + " of " + offered + " result(s) pushed; NOT PUSHED: " + missing.size());
+        Map<String, List<String>> byReason = new LinkedHashMap<>();
+        for (PushQueue.NotPushed n : missing) {
+            byReason.computeIfAbsent(n.reason(), k -> new ArrayList<>()).add(n.name());
+        }
+        byReason.forEach((reason, names) -> {
+            lines.add("  " + names.size() + " " + reason + ":");
+            lines.addAll(wrapped(names, "    ", 100));
+        });
+        return lines;
+    }
+
+    /** {@code names} joined by ", " in lines of at most {@code width} columns (a longer name gets a line of its own). */
+    static List<String> wrapped(List<String> names, String indent, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder(indent);
+        for (int i = 0; i < names.size(); i++) {
+            String word = names.get(i) + (i + 1 < names.size() ? "," : "");
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line = new StringBuilder(indent);
+            }
+            if (line.length() > indent.length()) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        if (line.length() > indent.length()) {
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,136 @@
+package io.iperf3j.session.internal.output;
+
+import io.iperf3j.session.Plan;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import io.iperf3j.session.internal.result.RunFigures;
+
+/**
+ * A scheduled session's {@code /metrics} ({@code iperf3j session --metrics.listen}): per test, with the labels
+ * of {@code tests.jsonl} and the Pushgateway ({@link ResultPush#labels}), the last run's figures
+ * ({@link RunFigures}) as gauges and the counters of runs, failures and skipped slots. Every test of the plan
+ * has its counters from the start; its {@code test_success} series, like its other gauges, from its first run
+ * on (restored or ended), then at every scrape: 1 or 0, so a host that is down shows 0, never a gap. Why no
+ * sample before the first run: a 0 there is a failure that did not happen, and an alert on {@code == 0} fired
+ * at every start for each test not yet due (issue 46, item 8); "not run yet" is the absence of the series,
+ * which {@code runs_total == 0} says. The set of series is fixed by the plan: bounded.
+ *
+ * <p>Threads: {@link #ran} and {@link #skipped} on the dispatcher's outcome thread (one at a time);
+ * {@link #snapshots} on the HTTP request threads at each scrape. The last figures are immutable records
+ * swapped in a concurrent map, which a scrape copies once, so a test's gauges in one scrape are all of one run
+ * (its {@code last_run}); the counters are {@link LongAdder}s.
+ */
+public final class SessionMetrics {
+    private static final String NAME = "iperf3j_session_";
+
+    private final Map<String, Labels> labels = new LinkedHashMap<>();
+    private final Map<String, RunFigures> last = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> runs = new LinkedHashMap<>();
+    private final Map<String, LongAdder> failures = new LinkedHashMap<>();
+    private final Map<String, LongAdder> skips = new LinkedHashMap<>();
+
+    /** Series for each of {@code tests}. */
+    public SessionMetrics(List<Plan.Test> tests) {
+        for (Plan.Test t : tests) {
+            Labels.Builder b = Labels.builder();
+            ResultPush.labels(t).forEach(b::label);
+            labels.put(t.id(), b.build());
+            runs.put(t.id(), new LongAdder());
+            failures.put(t.id(), new LongAdder());
+            skips.put(t.id(), new LongAdder());
+        }
+    }
+
+    /** A run of test {@code id} ended with these figures. */
+    public void ran(String id, RunFigures figures) {
+        if (!labels.containsKey(id)) {
+            throw new IllegalArgumentException("not a test of the plan: " + id);
+        }
+        last.put(id, figures);
+        runs.get(id).increment();
+        if (!figures.ok()) {
+            failures.get(id).increment();
+        }
+    }
+
+    /** Figures of a run before a restart (from the state file): shown, not counted. */
+    public void restore(String id, RunFigures figures) {
+        if (labels.containsKey(id)) {
+            last.put(id, figures);
+        }
+    }
+
+    /** A run of test {@code id} was skipped (its slot not taken within its slip). */
+    public void skipped(String id) {
+        skips.get(id).increment();
+    }
+
+    /** The series now. */
+    public MetricSnapshots snapshots() {
+        // one copy read by every gauge: a scrape's series of a test are all of one run (iperf3j report's
+        // Prometheus history takes a run's figures from the sample that shows its number)
+        Map<String, RunFigures> now = Map.copyOf(last);
+        List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out = new ArrayList<>();
+        GaugeSnapshot.Builder success = GaugeSnapshot.builder().name(NAME + "test_success")
+                .help("1 if the test's last run succeeded, 0 if it failed; no sample before its first run");
+        labels.forEach((id, l) -> {
+            RunFigures f = now.get(id);
+            if (f != null) {
+                success.dataPoint(gauge(l, f.ok() ? 1 : 0));
+            }
+        });
+        out.add(success.build());
+        out.add(lastGauge(now, "received_bits_per_second", "the receiver's rate in the last run (0 when it failed)",
+                f -> OptionalDouble.of(f.receivedBitsPerSecond())));
+        out.add(lastGauge(now, "sent_bits_per_second", "the sender's rate in the last run (0 when it failed)",
+                f -> OptionalDouble.of(f.sentBitsPerSecond())));
+        out.add(lastGauge(now, "retransmits", "TCP retransmits in the last run (the sender's)",
+                f -> f.retransmits().isPresent() ? OptionalDouble.of(f.retransmits().getAsLong()) : OptionalDouble.empty()));
+        out.add(lastGauge(now, "rtt_seconds", "mean smoothed RTT in the last run (the TCP sender's)", RunFigures::rttSeconds));
+        out.add(lastGauge(now, "loss_percent", "UDP datagrams lost in the last run, percent (the receiver's)", RunFigures::lossPercent));
+        out.add(lastGauge(now, "jitter_seconds", "UDP jitter in the last run (the receiver's)", RunFigures::jitterSeconds));
+        out.add(lastGauge(now, "duration_seconds", "wall time of the last run", f -> OptionalDouble.of(f.durationSeconds())));
+        out.add(lastGauge(now, "last_run", "the schedule's run (period) number of the last run", f -> OptionalDouble.of(f.run())));
+        out.add(lastGauge(now, "last_run_end_timestamp_seconds", "when the last run ended (Unix time)",
+                f -> OptionalDouble.of(f.endedUnixSeconds())));
+        out.add(counter("runs", "runs that ended (succeeded or failed) since the session started", runs));
+        out.add(counter("failures", "runs that failed since the session started", failures));
+        out.add(counter("skipped", "runs skipped since the session started: the hosts' slots not free within the slip",
+                skips));
+        return new MetricSnapshots(out);
+    }
+
+    private GaugeSnapshot lastGauge(Map<String, RunFigures> now, String name, String help,
+            Function<RunFigures, OptionalDouble> value) {
+        GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(NAME + name).help(help);
+        labels.forEach((id, l) -> {
+            RunFigures f = now.get(id);
+            OptionalDouble v = f == null ? OptionalDouble.empty() : value.apply(f);
+            if (v.isPresent()) {
+                b.dataPoint(gauge(l, v.getAsDouble()));
+            }
+        });
+        return b.build();
+    }
+
+    private CounterSnapshot counter(String name, String help, Map<String, LongAdder> counts) {
+        CounterSnapshot.Builder b = CounterSnapshot.builder().name(NAME + name).help(help);
+        counts.forEach((id, n) -> b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels.get(id))
+                .value(n.sum()).build()));
+        return b.build();
+    }
+
+    private static GaugeSnapshot.GaugeDataPointSnapshot gauge(Labels l, double v) {
+        return GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(v).build();
+    }
+}

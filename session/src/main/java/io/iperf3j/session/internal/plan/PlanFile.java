@@ -1,0 +1,813 @@
+package io.iperf3j.session.internal.plan;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.iperf3j.Transport;
+import io.iperf3j.session.internal.connect.OpenSshDefaults;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import io.iperf3j.session.IperfConfigurationError;
+import io.iperf3j.session.Node;
+import io.iperf3j.session.Plan;
+import io.iperf3j.session.internal.connect.LoginEnvironment;
+import io.iperf3j.session.Connection;
+import io.iperf3j.session.IperfKind;
+import io.iperf3j.session.SshSettings;
+import io.iperf3j.session.TestSpec;
+import io.iperf3j.session.internal.connect.LocalConnection;
+import io.iperf3j.session.internal.connect.SshConnection;
+
+/**
+ * Reads a plan from YAML. YAML (Jackson's YAML reader, the Jackson the project already
+ * uses) rather than TOML: a plan is lists of hosts with nested connection maps and
+ * lists of pairs, which YAML writes plainly and TOML only with arrays of tables; and
+ * the people who run fleets already write Ansible inventories in YAML. Every key is
+ * checked: an unknown key, a wrong type or a missing value is a mistake named by its line and
+ * column and its place ({@code line 12, column 16: tests[2] (mesh).direction}) with what is
+ * accepted there, and every mistake of the plan is in the one {@link IperfConfigurationError}
+ * (one a line), so a plan with four mistakes needs one run to see them all (issue 46); a YAML
+ * syntax error names its line and column. A key given twice is an error rather than Jackson's
+ * default (the last one silently wins).
+ * Relative paths are read from the plan file's directory. Limits: 1 MiB of YAML.
+ *
+ * <p>A {@code local} host without a prefix and without {@code commands: {iperf3j: …}} or an
+ * image to install runs the iperf3j this session runs from: the launcher the JVM was started
+ * by ({@link #LAUNCHER_PROPERTY}), so that {@code ./iperf3j session} needs no iperf3j on
+ * {@code PATH}. SSH hosts keep {@code iperf3j} from their own {@code PATH}.
+ *
+ * <pre>
+ * parallel: false            # true: disjoint pairs at once, each as soon as its hosts are free
+ * filename_base: lab1        # optional, put in raw file names
+ * push: {endpoint: http://127.0.0.1:9091, job: iperf3j_session}   # optional
+ * schedule: {every: 1h, slip: 5m, random_start: 30s}   # optional: run the tests every hour, spread
+ *                            # across it, until stopped (also runs: N, until: 2026-12-01T00:00:00Z)
+ * install: {image: dist/target/iperf3j-0.1.0-linux-x64.tar.gz}    # optional: every host without
+ *                            # its own install or iperf3j command gets the image (see Node.ImageInstall)
+ * hosts:
+ *   - id: a
+ *     address: 10.0.0.1      # test-interface address, what the peers connect to; an ssh alias
+ *                            # (with no connection.host) is looked up in ~/.ssh/config and the
+ *                            # peers get its HostName, as `ssh -G ALIAS` prints it
+ *     role: tpc              # tpc or node (default)
+ *     iperf: iperf3j         # iperf3j (default), iperf3, iperf2
+ *     commands: {iperf3j: /opt/iperf3j/iperf3j, iperf2: /usr/bin/iperf}
+ *     install:               # optional: copy this runtime image over SFTP, run iperf3j from it
+ *       image: iperf3j-0.1.0-linux-x64.tar.gz
+ *       directory: /tmp/iperf3j-session   # default; the image goes to DIRECTORY/image-SHA256PREFIX
+ *     # install: false       # this host keeps its own iperf3j despite a plan-level install
+ *     connection:            # default: local; the word local stands for {type: local}
+ *       type: ssh            # every key below is optional: what is left out comes from
+ *                            # ~/.ssh/config and OpenSSH's defaults, as `ssh HOST` would take it
+ *       host: 192.168.1.10   # default: address; looked up in ~/.ssh/config (Host, HostName)
+ *       port: 22             # default: config Port, else 22
+ *       user: root           # default: config User, else the local user name
+ *       identity: keys/id_ed25519     # or a list; default: config IdentityFile, else those of
+ *                            # ~/.ssh/id_ed25519, id_ecdsa, id_rsa that exist (after the agent's keys)
+ *       passphrase_env: KEY_PASSPHRASE   # the passphrase of encrypted identities, from the environment
+ *       password_env: LAB_PASSWORD    # a password from the environment, never in the file
+ *       known_hosts: known_hosts      # default: config UserKnownHostsFile, else ~/.ssh/known_hosts
+ *       accept_new_host_keys: true    # default: config StrictHostKeyChecking (accept-new, no: true), else false
+ *       connect_timeout: 5
+ *       auth_timeout: 5
+ *       prefix: [adb, -s, SERIAL, shell]
+ *       path: [/data/local/tmp]
+ *       library_path: [/data/local/tmp/lib]
+ * tests:
+ *   - name: mesh
+ *     mesh: [a, b, c]        # or pairs: [[a, b]], or star: [b, c] (from: a; default the tpc)
+ *     direction: both        # up, down, both, bidir
+ *     protocol: tcp          # tcp, udp
+ *     duration: 5            # whole seconds for iperf3 and iperf3j (their -t is an integer)
+ *     args: [-P, "2"]
+ *     port: 5201
+ *     repeat: 1
+ *     client_timeout: 120    # seconds; default max(120, 1.5 × duration)
+ *     iperf: iperf2          # optional: both sides use this iperf
+ * </pre>
+ */
+public final class PlanFile {
+    /** Largest plan file read. */
+    public static final long MAX_BYTES = 1 << 20;
+    /**
+     * The system property the launchers ({@code iperf3j} in the source tree, {@code bin/iperf3j}
+     * in the runtime image) set to their own absolute path.
+     */
+    public static final String LAUNCHER_PROPERTY = "iperf3j.launcher";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final String CONNECTION_FORMS = "local, {type: local}, or {type: ssh, user: root, identity: keys/id}";
+
+    private PlanFile() {
+    }
+
+    /** Reads and checks a plan file; local hosts run the launcher named by {@link #LAUNCHER_PROPERTY}, if set. */
+    public static Plan read(Path file) throws IperfConfigurationError {
+        return read(file, launcher());
+    }
+
+    /**
+     * Reads and checks a plan file.
+     *
+     * @param localIperf3j the iperf3j command for local hosts that name none (empty: {@code iperf3j} from {@code PATH})
+     */
+    public static Plan read(Path file, Optional<String> localIperf3j) throws IperfConfigurationError {
+        return read(file, localIperf3j, LoginEnvironment.current());
+    }
+
+    /**
+     * Reads and checks a plan file; SSH hosts are filled from {@code logins} (home, environment).
+     *
+     * @param localIperf3j the iperf3j command for local hosts that name none (empty: {@code iperf3j} from {@code PATH})
+     */
+    public static Plan read(Path file, Optional<String> localIperf3j, LoginEnvironment logins)
+            throws IperfConfigurationError {
+        String yaml;
+        try {
+            if (Files.isDirectory(file)) {
+                throw new IperfConfigurationError(file + ": is a directory, not a plan file");
+            }
+            if (Files.size(file) > MAX_BYTES) {
+                throw new IperfConfigurationError(file + ": plan is over " + MAX_BYTES + " bytes");
+            }
+            yaml = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new IperfConfigurationError(file + ": No such file or directory");
+        } catch (AccessDeniedException e) {
+            throw new IperfConfigurationError(file + ": Permission denied");
+        } catch (IOException e) {
+            throw new IperfConfigurationError(file + ": cannot read it: " + e.getMessage());
+        }
+        try {
+            return parse(yaml, file.toAbsolutePath().getParent(), localIperf3j, logins);
+        } catch (IperfConfigurationError e) {
+            throw new IperfConfigurationError(file + ": " + e.getMessage());
+        }
+    }
+
+    /** The launcher this JVM was started by, shell-quoted, if a launcher said so. */
+    static Optional<String> launcher() {
+        String path = System.getProperty(LAUNCHER_PROPERTY, "");
+        return path.isBlank() ? Optional.empty() : Optional.of(Connection.Shell.quote(Path.of(path).toAbsolutePath().normalize().toString()));
+    }
+
+    /** Reads and checks a plan; relative paths are taken from {@code base}; local hosts use {@code iperf3j} from {@code PATH}. */
+    public static Plan parse(String yaml, Path base) throws IperfConfigurationError {
+        return parse(yaml, base, Optional.empty());
+    }
+
+    /**
+     * Reads and checks a plan; relative paths are taken from {@code base}.
+     *
+     * @param localIperf3j the iperf3j command for local hosts (no prefix) that name none and install no image
+     */
+    public static Plan parse(String yaml, Path base, Optional<String> localIperf3j) throws IperfConfigurationError {
+        return parse(yaml, base, localIperf3j, LoginEnvironment.current());
+    }
+
+    /**
+     * Reads and checks a plan; relative paths are taken from {@code base}; SSH hosts are filled from
+     * {@code logins} (its {@code ~/.ssh/config}, agent, default identities and known_hosts).
+     *
+     * @param localIperf3j the iperf3j command for local hosts (no prefix) that name none and install no image
+     */
+    public static Plan parse(String yaml, Path base, Optional<String> localIperf3j, LoginEnvironment logins)
+            throws IperfConfigurationError {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new IperfConfigurationError(syntaxError(e));
+        }
+        if (root == null || !root.isObject()) {
+            throw new IperfConfigurationError("plan: expected a map with hosts and tests");
+        }
+        // every check runs and its mistake is kept: the plan is refused once, with all of them
+        Mistakes m = new Mistakes();
+        m.unknownKeys(root, "plan", Set.of("hosts", "tests", "parallel", "filename_base", "push", "install", "schedule"));
+        List<Node> hosts = new ArrayList<>();
+        JsonNode hostList = m.check(() -> list(root, "hosts", "plan", "- {id: a, address: 10.0.0.1, connection: local}"), null);
+        if (hostList != null && hostList.size() > Plan.MAX_HOSTS) {
+            throw new IperfConfigurationError("plan.hosts: more than " + Plan.MAX_HOSTS + " hosts");
+        }
+        Map<String, Node.ImageInstall> images = new java.util.HashMap<>();
+        Optional<Node.ImageInstall> planInstall = root.has("install")
+                ? m.check(() -> install(root.get("install"), "install", base, images), Optional.empty()) : Optional.empty();
+        // a host with a mistake still lends its id to the tests, so they are not refused for naming it
+        Map<String, Integer> hostIndex = new java.util.LinkedHashMap<>();
+        SshDefaults sshDefaults = new SshDefaults(logins);
+        for (int i = 0; hostList != null && i < hostList.size(); i++) {
+            Node n = host(m, hostList.get(i), i, base, images, planInstall, localIperf3j, sshDefaults, hostIndex);
+            if (n != null) {
+                hosts.add(n);
+            }
+        }
+        boolean parallel = m.check(() -> bool(root, "parallel", "plan", false), false);
+        String filenameBase = m.check(() -> text(root, "filename_base", "plan", ""), "");
+        Optional<Plan.PushTarget> push = !root.has("push") ? Optional.empty() : m.check(() -> {
+            JsonNode p = root.get("push");
+            keys(p, "push", Set.of("endpoint", "job"));
+            return Optional.of(new Plan.PushTarget(required(p, "endpoint", "push", "http://127.0.0.1:9091"),
+                    text(p, "job", "push", "iperf3j_session")));
+        }, Optional.empty());
+        Optional<Plan.Schedule> schedule = !root.has("schedule") ? Optional.empty()
+                : m.check(() -> Optional.of(schedule(root.get("schedule"))), Optional.empty());
+        Plan.Builder b = m.any() ? null : Plan.builder(hosts);
+        String tpc = hosts.stream().filter(h -> h.role() == Node.Role.TRAFFIC_PC).map(Node::id).findFirst().orElse(null);
+        JsonNode tests = m.check(() -> list(root, "tests", "plan", "- {pairs: [[a, b]], direction: both}"), null);
+        // without every host's id the tests' host names are not checked: each would be a mistake of the hosts'
+        boolean allIds = hostList != null && hostIndex.size() == hostList.size();
+        for (int i = 0; tests != null && i < tests.size(); i++) {
+            test(m, b, tests.get(i), i, tpc, allIds ? hostIndex.keySet() : null);
+        }
+        if (m.any()) {
+            throw new IperfConfigurationError(m.describe(yaml));
+        }
+        b.parallel(parallel);
+        b.filenameBase(filenameBase);
+        push.ifPresent(b::push);
+        schedule.ifPresent(b::schedule);
+        return b.build();
+    }
+
+    /**
+     * The mistakes of one plan, each checked part's own: a check that fails leaves its mistake here and a
+     * stand-in value, and the reading goes on (a test naming a host whose entry had a mistake is not refused
+     * for it). Why not stop at the first: a plan with four mistakes took four runs to see them all (issue 46).
+     * One per {@link #parse}.
+     */
+    private static final class Mistakes {
+        private final List<String> found = new ArrayList<>();
+
+        /** A check that may find a mistake. */
+        interface Check<T> {
+            T get() throws IperfConfigurationError;
+        }
+
+        <T> T check(Check<T> c, T fallback) {
+            try {
+                return c.get();
+            } catch (IperfConfigurationError e) {
+                found.add(e.getMessage());
+                return fallback;
+            }
+        }
+
+        void add(String mistake) {
+            found.add(mistake);
+        }
+
+        int count() {
+            return found.size();
+        }
+
+        boolean any() {
+            return !found.isEmpty();
+        }
+
+        /** Each key of the map {@code n} that is not {@code allowed}, a mistake each (a map is checked by its caller). */
+        void unknownKeys(JsonNode n, String where, Set<String> allowed) {
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!allowed.contains(k)) {
+                    found.add(where + ": unknown key '" + k + "' (known: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+                }
+            }
+        }
+
+        /** Every mistake, one a line, in the plan's order, each after its line and column in {@code yaml}. */
+        String describe(String yaml) {
+            PlanPlaces places = PlanPlaces.of(yaml);
+            List<PlanPlaces.Place> at = new ArrayList<>();
+            for (String f : found) {
+                at.add(places.place(f));
+            }
+            // in the file's order (a stable sort: one place's mistakes keep the order they were found in)
+            List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, found.size()).boxed().toList());
+            order.sort(java.util.Comparator.comparingInt((Integer i) -> at.get(i).line()).thenComparingInt(i -> at.get(i).column()));
+            List<String> lines = order.stream().map(i -> at.get(i) + ": " + found.get(i)).toList();
+            return lines.size() == 1 ? lines.get(0)
+                    : lines.size() + " mistakes in the plan:\n  " + String.join("\n  ", lines);
+        }
+    }
+
+    /**
+     * {@code schedule: {every: 1h, slip: 5m, random_start: 30s, runs: 24, until: 2026-12-01T00:00:00Z}}: every
+     * is required, the rest optional ({@link Plan.Schedule}); durations as {@code --every} writes them.
+     */
+    private static Plan.Schedule schedule(JsonNode s) throws IperfConfigurationError {
+        String where = "schedule";
+        keys(s, where, Set.of("every", "slip", "random_start", "runs", "until"));
+        Duration every = duration(s, "every", false, null);
+        if (every == null) {
+            throw new IperfConfigurationError("schedule.every: missing; give a period such as 30s, 5m or 1h");
+        }
+        Duration slip = duration(s, "slip", true, every);
+        Duration randomStart = duration(s, "random_start", true, Duration.ZERO);
+        java.util.OptionalLong runs = java.util.OptionalLong.empty();
+        if (s.has("runs")) {
+            JsonNode r = s.get("runs");
+            if (!r.isIntegralNumber() || !r.canConvertToLong() || r.asLong() < 1) {
+                throw new IperfConfigurationError("schedule.runs: expected a positive whole number of periods, got '" + r.asText() + "'");
+            }
+            runs = java.util.OptionalLong.of(r.asLong());
+        }
+        Optional<java.time.Instant> until = Optional.empty();
+        if (s.has("until")) {
+            String u = text(s, "until", where, "");
+            try {
+                until = Optional.of(java.time.OffsetDateTime.parse(u).toInstant());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IperfConfigurationError("schedule.until: '" + u + "' is not a time such as 2026-12-01T00:00:00Z");
+            }
+        }
+        try {
+            return new Plan.Schedule(every, slip, randomStart, runs, until);
+        } catch (IllegalArgumentException e) {
+            throw new IperfConfigurationError("schedule." + e.getMessage());
+        }
+    }
+
+    private static Duration duration(JsonNode n, String key, boolean zero, Duration fallback) throws IperfConfigurationError {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isValueNode()) {
+            throw new IperfConfigurationError("schedule." + key + ": expected a duration such as 30s, 5m or 1h");
+        }
+        try {
+            return Plan.Schedule.duration("schedule." + key, v.asText(), zero);
+        } catch (IllegalArgumentException e) {
+            throw new IperfConfigurationError(e.getMessage() + " (a whole number with ms, s, m or h, such as 30s, 5m or 1h)");
+        }
+    }
+
+    /**
+     * A YAML syntax error as "line L, column C: problem", lines and columns counted from 1 as
+     * editors do; SnakeYAML's own mark when it has one (Jackson's location of a scanner error
+     * can be the token before it).
+     */
+    static String syntaxError(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null) {
+            String context = y.getContext() == null ? ""
+                    : " (" + y.getContext() + (y.getContextMark() == null ? "" : " at " + position(y.getContextMark())) + ")";
+            return "plan is not valid YAML: " + position(y.getProblemMark()) + ": " + y.getProblem() + context;
+        }
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+        return "plan is not valid YAML: " + where + e.getOriginalMessage().lines().findFirst().orElse("");
+    }
+
+    private static String position(Mark m) {
+        return "line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1);
+    }
+
+    /**
+     * Host {@code index}, or null when it has a mistake (each one left in {@code m}); its id, when it has one,
+     * goes into {@code hostIndex} either way.
+     */
+    private static Node host(Mistakes m, JsonNode h, int index, Path base, Map<String, Node.ImageInstall> images,
+            Optional<Node.ImageInstall> planInstall, Optional<String> localIperf3j, SshDefaults sshDefaults,
+            Map<String, Integer> hostIndex) {
+        String at = "hosts[" + index + "]";
+        Set<String> allowed = Set.of("id", "address", "role", "iperf", "commands", "connection", "install");
+        if (!h.isObject()) {
+            m.check(() -> {
+                keys(h, at, allowed);
+                return null;
+            }, null);
+            return null;
+        }
+        int before = m.count();
+        m.unknownKeys(h, at, allowed);
+        String id = m.check(() -> required(h, "id", at, "a short name such as a1"), null);
+        if (id != null) {
+            Integer earlier = hostIndex.putIfAbsent(id, index);
+            if (earlier != null) {
+                m.add(at + ".id: '" + id + "' is already the id of hosts[" + earlier + "]; every host needs its own id");
+            }
+        }
+        String where = id == null ? at : at + " (" + id + ")";
+        String given = m.check(() -> required(h, "address", where, "the test interface's IP address, such as 10.0.0.1"), null);
+        Node.Role role = m.check(() -> switch (text(h, "role", where, "node")) {
+            case "node" -> Node.Role.NODE;
+            case "tpc", "traffic_pc" -> Node.Role.TRAFFIC_PC;
+            default -> throw new IperfConfigurationError(where + ".role: '" + h.get("role").asText() + "' (node or tpc)");
+        }, Node.Role.NODE);
+        IperfKind kind = m.check(() -> kind(text(h, "iperf", where, "iperf3j"), where + ".iperf"), IperfKind.IPERF3J);
+        Map<IperfKind, String> commands = new java.util.EnumMap<>(IperfKind.class);
+        if (h.has("commands")) {
+            JsonNode c = h.get("commands");
+            m.check(() -> {
+                keys(c, where + ".commands", Set.of("iperf3j", "iperf3", "iperf2"));
+                return null;
+            }, null);
+            for (Iterator<Map.Entry<String, JsonNode>> it = c.properties().iterator(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isValueNode() || e.getValue().asText().isBlank()) {
+                    m.add(where + ".commands." + e.getKey() + ": expected a command line such as /opt/iperf3j/bin/iperf3j");
+                } else if (Set.of("iperf3j", "iperf3", "iperf2").contains(e.getKey())) {
+                    commands.put(m.check(() -> kind(e.getKey(), where + ".commands"), IperfKind.IPERF3J), e.getValue().asText());
+                }
+            }
+        }
+        if (given == null) {
+            return null;
+        }
+        Connection connection = m.check(() -> connection(h.get("connection"), where + ".connection", given, base, sshDefaults), null);
+        if (connection == null) {
+            return null;
+        }
+        String address = given;
+        if (connection instanceof SshConnection ssh && !h.path("connection").has("host")) {
+            // the address doubled as the ssh alias: the peers connect to what ssh resolved it to (its
+            // HostName in ~/.ssh/config), not to a name only this machine's config knows
+            address = ssh.settings().host();
+        }
+        Optional<Node.ImageInstall> install;
+        if (h.has("install")) {
+            install = m.check(() -> install(h.get("install"), where + ".install", base, images), Optional.empty());
+        } else {
+            // the plan's image, for hosts that name no iperf3j of their own and can receive a file
+            install = commands.containsKey(IperfKind.IPERF3J) || !connection.wrapper().prefix().isEmpty() ? Optional.empty()
+                    : planInstall;
+        }
+        if (install.isEmpty() && connection instanceof LocalConnection && connection.wrapper().prefix().isEmpty()
+                && localIperf3j.isPresent()) {
+            commands.putIfAbsent(IperfKind.IPERF3J, localIperf3j.get());
+        }
+        if (m.count() > before) {
+            return null;
+        }
+        try {
+            return new Node(id, address, role, connection, kind, commands, install);
+        } catch (IllegalArgumentException e) {
+            m.add(where + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** {@code {image: PATH, directory: DIR}}, or {@code false} for none. Each tarball is hashed once. */
+    private static Optional<Node.ImageInstall> install(JsonNode n, String where, Path base, Map<String, Node.ImageInstall> images)
+            throws IperfConfigurationError {
+        if (n.isBoolean() && !n.asBoolean()) {
+            return Optional.empty();
+        }
+        if (!n.isObject()) {
+            throw new IperfConfigurationError(where + ": expected {image: TARBALL, directory: DIR} or false, got " + n);
+        }
+        keys(n, where, Set.of("image", "directory"));
+        Path tarball = base.resolve(required(n, "image", where, "a runtime image such as iperf3j-0.1.0-linux-x64.tar.gz")).normalize();
+        String directory = text(n, "directory", where, Node.ImageInstall.DEFAULT_DIRECTORY);
+        String key = tarball + "\0" + directory;
+        Node.ImageInstall image = images.get(key);
+        if (image == null) {
+            try {
+                image = Node.ImageInstall.of(tarball, directory);
+            } catch (IperfConfigurationError e) {
+                throw new IperfConfigurationError(where + ": " + e.getMessage());
+            }
+            images.put(key, image);
+        }
+        return Optional.of(image);
+    }
+
+    private static IperfKind kind(String name, String where) throws IperfConfigurationError {
+        try {
+            return IperfKind.fromPlanName(name);
+        } catch (IperfConfigurationError e) {
+            throw new IperfConfigurationError(where + ": " + e.getMessage());
+        }
+    }
+
+    private static Connection connection(JsonNode c, String where, String address, Path base, SshDefaults sshDefaults)
+            throws IperfConfigurationError {
+        if (c == null || c.isNull()) {
+            return new LocalConnection();
+        }
+        if (c.isTextual() && c.asText().equals("local")) {
+            return new LocalConnection();
+        } else if (!c.isObject()) {
+            throw new IperfConfigurationError(where + ": '" + (c.isValueNode() ? c.asText() : c.toString())
+                    + "' is not a connection; write " + CONNECTION_FORMS);
+        }
+        keys(c, where, Set.of("type", "host", "port", "user", "identity", "passphrase_env", "password_env", "known_hosts",
+                "accept_new_host_keys", "connect_timeout", "auth_timeout", "prefix", "path", "library_path"));
+        Connection.Wrapper wrapper;
+        try {
+            wrapper = new Connection.Wrapper(words(c, "prefix", where), words(c, "path", where), words(c, "library_path", where));
+        } catch (IllegalArgumentException e) {
+            throw new IperfConfigurationError(where + ": " + e.getMessage());
+        }
+        String type = text(c, "type", where, "local");
+        if (type.equals("local")) {
+            return new LocalConnection(wrapper);
+        }
+        if (!type.equals("ssh")) {
+            throw new IperfConfigurationError(where + ".type: '" + type + "' (local or ssh)");
+        }
+        return new SshConnection(sshSettings(c, where, address, base, sshDefaults, wrapper));
+    }
+
+    /** An SSH host's settings: the plan's keys, the rest as OpenSSH's {@code ssh} would fill it ({@link OpenSshDefaults}). */
+    private static SshSettings sshSettings(JsonNode c, String where, String address, Path base, SshDefaults sshDefaults,
+            Connection.Wrapper wrapper) throws IperfConfigurationError {
+        LoginEnvironment env = sshDefaults.environment();
+        List<Path> identities = new ArrayList<>();
+        for (String s : words(c, "identity", where)) {
+            identities.add(base.resolve(env.expand(s)));
+        }
+        try {
+            return sshDefaults.read(where).settings(new OpenSshDefaults.Explicit(text(c, "host", where, address),
+                    c.has("port") ? OptionalInt.of(integer(c, "port", where, 22)) : OptionalInt.empty(),
+                    Optional.ofNullable(text(c, "user", where, null)), identities,
+                    c.has("known_hosts") ? Optional.of(base.resolve(env.expand(c.get("known_hosts").asText()))) : Optional.empty(),
+                    c.has("accept_new_host_keys") ? Optional.of(bool(c, "accept_new_host_keys", where, false)
+                            ? SshSettings.HostKeyPolicy.ACCEPT_NEW : SshSettings.HostKeyPolicy.STRICT) : Optional.empty(),
+                    secret(c, "password_env", where, env), secret(c, "passphrase_env", where, env),
+                    Duration.ofMillis((long) (number(c, "connect_timeout", where, 5) * 1000)),
+                    Duration.ofMillis((long) (number(c, "auth_timeout", where, 5) * 1000)), wrapper));
+        } catch (IllegalArgumentException e) {
+            throw new IperfConfigurationError(where + ": " + e.getMessage());
+        }
+    }
+
+    /** A password or passphrase from the environment variable that {@code key} names; never from the plan itself. */
+    private static Optional<String> secret(JsonNode c, String key, String where, LoginEnvironment env)
+            throws IperfConfigurationError {
+        if (!c.has(key)) {
+            return Optional.empty();
+        }
+        String var = text(c, key, where, "");
+        return Optional.of(env.variable(var).orElseThrow(() -> new IperfConfigurationError(where + "." + key
+                + ": environment variable " + var + " is not set")));
+    }
+
+    /** The login defaults, read at the first SSH host: a plan of local hosts never reads {@code ~/.ssh/config}. */
+    private static final class SshDefaults {
+        private final LoginEnvironment environment;
+        private OpenSshDefaults defaults;
+
+        SshDefaults(LoginEnvironment environment) {
+            this.environment = environment;
+        }
+
+        LoginEnvironment environment() {
+            return environment;
+        }
+
+        OpenSshDefaults read(String where) throws IperfConfigurationError {
+            if (defaults == null) {
+                try {
+                    defaults = OpenSshDefaults.read(environment);
+                } catch (IOException e) {
+                    throw new IperfConfigurationError(where + ": cannot read " + environment.sshDirectory().resolve("config")
+                            + ": " + e.getMessage());
+                }
+            }
+            return defaults;
+        }
+    }
+
+    /** Test {@code index} into {@code b} (null once the plan has a mistake: checked only), its mistakes into {@code m}. */
+    private static void test(Mistakes m, Plan.Builder b, JsonNode t, int index, String tpc, Set<String> hostIds) {
+        String at = "tests[" + index + "]";
+        Set<String> allowed = Set.of("name", "mesh", "pairs", "star", "from", "direction", "protocol", "duration", "args", "port",
+                "repeat", "client_timeout", "iperf");
+        if (!t.isObject()) {
+            m.check(() -> {
+                keys(t, at, allowed);
+                return null;
+            }, null);
+            return;
+        }
+        int before = m.count();
+        m.unknownKeys(t, at, allowed);
+        String given = m.check(() -> text(t, "name", at, "t" + index), "t" + index);
+        if (!given.matches("[A-Za-z0-9_.-]{1,64}")) {
+            m.add(at + ".name: '" + given + "' must match [A-Za-z0-9_.-]{1,64}");
+        }
+        String name = given;
+        String where = at + " (" + name + ")";
+        int shapes = (t.has("mesh") ? 1 : 0) + (t.has("pairs") ? 1 : 0) + (t.has("star") ? 1 : 0);
+        if (shapes != 1) {
+            m.add(where + ": give exactly one of mesh: [a, b, c], pairs: [[a, b]], star: [b, c]");
+        }
+        int beforeSpec = m.count();
+        Transport transport = m.check(() -> {
+            String protocol = text(t, "protocol", where, "tcp").toLowerCase(Locale.ROOT);
+            return switch (protocol) {
+                case "tcp" -> Transport.TCP;
+                case "udp" -> Transport.UDP;
+                default -> throw new IperfConfigurationError(where + ".protocol: '" + protocol + "' (tcp or udp)");
+            };
+        }, Transport.TCP);
+        double duration = m.check(() -> number(t, "duration", where, 10), 10.0);
+        List<String> args = m.check(() -> words(t, "args", where), List.of());
+        int port = m.check(() -> integer(t, "port", where, TestSpec.DEFAULT_PORT), TestSpec.DEFAULT_PORT);
+        Optional<Duration> clientTimeout = m.check(() -> t.has("client_timeout")
+                ? Optional.of(Duration.ofMillis((long) (number(t, "client_timeout", where, 0) * 1000))) : Optional.empty(),
+                Optional.empty());
+        Optional<IperfKind> iperf = m.check(() -> t.has("iperf") ? Optional.of(kind(t.get("iperf").asText(), where + ".iperf"))
+                : Optional.empty(), Optional.empty());
+        TestSpec spec = null;
+        if (m.count() == beforeSpec) {
+            try {
+                spec = new TestSpec(transport, duration, args, port, clientTimeout, false, iperf);
+            } catch (IllegalArgumentException e) {
+                m.add(where + ": " + e.getMessage());
+            }
+        }
+        TestSpec built = spec;
+        int repeat = m.check(() -> integer(t, "repeat", where, 1), 1);
+        if (repeat < 1 || repeat > 10_000) {
+            m.add(where + ".repeat: " + repeat + " is not in 1..10000");
+        }
+        String direction = m.check(() -> text(t, "direction", where, t.has("mesh") ? "both" : "up"), "up");
+        if (!Set.of("up", "down", "both", "bidir").contains(direction)) {
+            m.add(where + ".direction: unknown direction '" + direction + "' (up, down, both, bidir)");
+        }
+        if (shapes != 1) {
+            return;
+        }
+        if (t.has("mesh")) {
+            List<String> members = m.check(() -> hostIds(m, t, "mesh", where, hostIds), null);
+            if (members != null && members.size() < 2) {
+                m.add(where + ".mesh: a mesh needs at least two hosts, got " + members);
+            }
+            if (b != null && m.count() == before) {
+                m.check(() -> b.mesh(name, members, direction, built, repeat), null);
+            }
+        } else if (t.has("star")) {
+            String center = m.check(() -> text(t, "from", where, tpc), null);
+            if (center == null && !t.has("from")) {
+                m.add(where + ": a star needs 'from: HOST' or a host with role: tpc");
+            }
+            if (center != null) {
+                m.check(() -> knownHost(center, where + ".from", hostIds), null);
+            }
+            List<String> nodes = m.check(() -> hostIds(m, t, "star", where, hostIds), List.of());
+            if (center != null && nodes.contains(center)) {
+                m.add(where + ".star: '" + center + "' is the star's centre (from); a host cannot send to itself");
+            }
+            if (b != null && m.count() == before) {
+                m.check(() -> b.star(name, center, nodes, direction, built, repeat), null);
+            }
+        } else {
+            List<List<String>> pairs = new ArrayList<>();
+            JsonNode p = t.get("pairs");
+            if (!p.isArray()) {
+                m.add(where + ".pairs: expected a list of [sender, receiver]");
+                return;
+            }
+            for (int i = 0; i < p.size(); i++) {
+                String place = where + ".pairs[" + i + "]";
+                if (!p.get(i).isArray() || p.get(i).size() != 2) {
+                    m.add(place + ": expected [sender, receiver], got " + p.get(i));
+                    continue;
+                }
+                JsonNode pair = p.get(i);
+                String sender = m.check(() -> knownHost(pair.get(0).asText(), place, hostIds), null);
+                String receiver = m.check(() -> knownHost(pair.get(1).asText(), place, hostIds), null);
+                if (sender != null && sender.equals(receiver)) {
+                    m.add(place + ": a host cannot send to itself (" + sender + ")");
+                }
+                pairs.add(List.of(pair.get(0).asText(), pair.get(1).asText()));
+            }
+            if (b != null && m.count() == before) {
+                m.check(() -> b.pairs(name, pairs, direction, built, repeat), null);
+            }
+        }
+    }
+
+    /** The host ids a test lists under {@code key}, each one a host of the plan. */
+    private static List<String> hostIds(Mistakes m, JsonNode t, String key, String where, Set<String> hostIds)
+            throws IperfConfigurationError {
+        List<String> ids = words(t, key, where);
+        for (String id : ids) {
+            m.check(() -> knownHost(id, where + "." + key, hostIds), null);
+        }
+        return ids;
+    }
+
+    /** {@code id}, a host of the plan ({@code hostIds} null: not known, so not checked). */
+    private static String knownHost(String id, String where, Set<String> hostIds) throws IperfConfigurationError {
+        if (hostIds != null && !hostIds.contains(id)) {
+            throw new IperfConfigurationError(where + ": unknown host '" + id + "' (hosts: " + String.join(", ", hostIds) + ")");
+        }
+        return id;
+    }
+
+    private static void keys(JsonNode n, String where, Set<String> allowed) throws IperfConfigurationError {
+        if (!n.isObject()) {
+            throw new IperfConfigurationError(where + ": expected a map with the keys "
+                    + String.join(", ", allowed.stream().sorted().toList()) + ", got " + (n.isValueNode() ? "'" + n.asText() + "'" : n));
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!allowed.contains(k)) {
+                throw new IperfConfigurationError(where + ": unknown key '" + k + "' (known: "
+                        + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private static JsonNode list(JsonNode n, String key, String where, String example) throws IperfConfigurationError {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isArray() || v.isEmpty()) {
+            throw new IperfConfigurationError(where + "." + key + ": expected a non-empty list, each item like " + example);
+        }
+        return v;
+    }
+
+    private static String required(JsonNode n, String key, String where, String expected) throws IperfConfigurationError {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isValueNode() || v.asText().isBlank()) {
+            throw new IperfConfigurationError(where + "." + key + ": missing; give " + expected);
+        }
+        return v.asText();
+    }
+
+    private static String text(JsonNode n, String key, String where, String fallback) throws IperfConfigurationError {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isValueNode()) {
+            throw new IperfConfigurationError(where + "." + key + ": expected a single value");
+        }
+        return v.asText();
+    }
+
+    private static boolean bool(JsonNode n, String key, String where, boolean fallback) throws IperfConfigurationError {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isBoolean()) {
+            throw new IperfConfigurationError(where + "." + key + ": expected true or false, got '" + v.asText() + "'");
+        }
+        return v.asBoolean();
+    }
+
+    private static double number(JsonNode n, String key, String where, double fallback) throws IperfConfigurationError {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isNumber()) {
+            throw new IperfConfigurationError(where + "." + key + ": expected a number (seconds), got '" + v.asText() + "'");
+        }
+        return v.asDouble();
+    }
+
+    private static int integer(JsonNode n, String key, String where, int fallback) throws IperfConfigurationError {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw new IperfConfigurationError(where + "." + key + ": expected a whole number, got '" + v.asText() + "'");
+        }
+        return v.asInt();
+    }
+
+    private static List<String> words(JsonNode n, String key, String where) throws IperfConfigurationError {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (v.isValueNode()) {
+            return List.of(v.asText().trim().split("\\s+"));
+        }
+        if (!v.isArray()) {
+            throw new IperfConfigurationError(where + "." + key + ": expected a list or a string");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isValueNode()) {
+                throw new IperfConfigurationError(where + "." + key + ": expected plain values");
+            }
+            out.add(e.asText());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,252 @@
+package io.iperf3j.session.internal.result;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import io.iperf3j.session.TestResult;
+
+/**
+ * The received throughput of a plan's tests as sender × receiver matrices, one per kind of test
+ * ({@link TestSpec#kind()}: protocol, bidir or one way, the extra arguments such as {@code -b}):
+ * averaging a UDP test at 50 Mbit/s with TCP tests of the same pair would give a figure no test
+ * measured. Inside a kind, the repeats of a pair are averaged. A {@code --bidir} test fills two
+ * cells, sender → receiver and receiver → sender (each half's own receiver's figure); plans
+ * cannot reverse a test in its arguments ({@link TestSpec#DIRECTION_ARGS}). Written as
+ * {@code summary.txt}, {@code summary.csv} and {@code summary.md} by {@link PlanOutputDirectory}.
+ *
+ * @param tables one matrix per kind, in the order the kinds first appear in the results
+ * @param failures each failed test with its reason
+ * @param ok how many tests ran
+ * @param failed how many tests failed
+ */
+public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok, int failed) {
+    private static final String TITLE = "Received throughput, Mbit/s (rows: sender, columns: receiver), one matrix per\n"
+            + "kind of test; repeats averaged, * = some of them failed";
+    /** The widest text matrix; a wider one is summed up ({@link MatrixDigest}): 7 hosts with short names fit. */
+    public static final int TEXT_WIDTH = 100;
+    private static final String CORNER = "sender\\receiver";
+
+    /** Copies the lists. */
+    public ThroughputMatrix {
+        tables = List.copyOf(tables);
+        failures = List.copyOf(failures);
+    }
+
+    /**
+     * One kind's matrix.
+     *
+     * @param kind what its tests measure ({@link TestSpec#kind()})
+     * @param tests how many tests of this kind ran or failed
+     * @param hosts the hosts its tests involve, rows and columns in this order
+     * @param cells the tested pairs, by {@code sender + "\0" + receiver}
+     */
+    public record Table(String kind, int tests, List<String> hosts, Map<String, Cell> cells) {
+        /** Copies the collections. */
+        public Table {
+            hosts = List.copyOf(hosts);
+            cells = Map.copyOf(cells);
+        }
+
+        /** The cell for a pair: Mbit/s (with {@code *} when some runs failed), {@code FAIL}, or {@code -} when not tested. */
+        public String cell(String sender, String receiver) {
+            Cell c = cells.get(sender + "\u0000" + receiver);
+            return c != null ? c.text() : sender.equals(receiver) ? "" : "-";
+        }
+    }
+
+    /**
+     * One pair's runs of one kind.
+     *
+     * @param bitsPerSecond the mean received rate of the runs that ran (NaN when none did)
+     * @param ok how many ran
+     * @param failed how many failed
+     */
+    public record Cell(double bitsPerSecond, int ok, int failed) {
+        /** Mbit/s with one decimal, {@code *} when some runs failed; {@code FAIL} when all did. */
+        public String text() {
+            return ok == 0 ? "FAIL" : mbit(bitsPerSecond) + (failed > 0 ? "*" : "");
+        }
+    }
+
+    /** One direction of one test: who sent, who received, the receiver's rate (NaN when the test failed). */
+    private record Flow(String sender, String receiver, double bitsPerSecond) {
+    }
+
+    /** Builds the matrices from results; hosts in {@code hostOrder} first, in that order. */
+    public static ThroughputMatrix of(List<TestResult> results, List<String> hostOrder) {
+        Map<String, List<TestResult>> byKind = new LinkedHashMap<>();
+        List<String> failures = new ArrayList<>();
+        int ok = 0;
+        for (TestResult r : results) {
+            byKind.computeIfAbsent(r.spec().kind(), k -> new ArrayList<>()).add(r);
+            if (r.outcome() instanceof TestResult.Outcome.Failed f) {
+                failures.add(r.id() + " (" + r.sender() + " -> " + r.receiver() + ", " + r.spec().kind() + "): "
+                        + f.error().kind() + ": " + f.error().getMessage());
+            } else {
+                ok++;
+            }
+        }
+        List<Table> tables = new ArrayList<>();
+        byKind.forEach((kind, tests) -> tables.add(table(kind, tests, hostOrder)));
+        return new ThroughputMatrix(tables, failures, ok, results.size() - ok);
+    }
+
+    private static Table table(String kind, List<TestResult> tests, List<String> hostOrder) {
+        List<Flow> flows = new ArrayList<>();
+        for (TestResult r : tests) {
+            flows.addAll(flows(r));
+        }
+        Set<String> used = new LinkedHashSet<>();
+        for (Flow f : flows) {
+            used.add(f.sender());
+            used.add(f.receiver());
+        }
+        Set<String> hosts = new LinkedHashSet<>(hostOrder);
+        hosts.retainAll(used);
+        hosts.addAll(used);
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        Map<String, Integer> fails = new LinkedHashMap<>();
+        for (Flow f : flows) {
+            String key = f.sender() + "\u0000" + f.receiver();
+            if (Double.isNaN(f.bitsPerSecond())) {
+                fails.merge(key, 1, Integer::sum);
+            } else {
+                double[] s = sums.computeIfAbsent(key, k -> new double[2]);
+                s[0] += f.bitsPerSecond();
+                s[1]++;
+            }
+        }
+        Map<String, Cell> cells = new LinkedHashMap<>();
+        for (String key : fails.keySet()) {
+            cells.put(key, new Cell(Double.NaN, 0, fails.get(key)));
+        }
+        sums.forEach((key, s) -> cells.put(key, new Cell(s[0] / s[1], (int) s[1], fails.getOrDefault(key, 0))));
+        return new Table(kind, tests.size(), List.copyOf(hosts), cells);
+    }
+
+    /** The directions a test measured: one, or two for {@code --bidir}; a failed test fails each. */
+    private static List<Flow> flows(TestResult r) {
+        String from = r.sender();
+        String to = r.receiver();
+        if (!(r.outcome() instanceof TestResult.Outcome.Completed c)) {
+            return r.spec().bidir() ? List.of(new Flow(from, to, Double.NaN), new Flow(to, from, Double.NaN))
+                    : List.of(new Flow(from, to, Double.NaN));
+        }
+        List<Flow> flows = new ArrayList<>(List.of(new Flow(from, to, c.receivedBitsPerSecond())));
+        c.reverseReceivedBitsPerSecond().ifPresent(bps -> flows.add(new Flow(to, from, bps)));
+        return flows;
+    }
+
+    /**
+     * The plain-text summary (stdout and {@code summary.txt}): per kind, the matrix when it fits in
+     * {@link #TEXT_WIDTH} columns, else its digest ({@link MatrixDigest}: the worst pairs and a line
+     * per host; the whole matrix is in {@code summary.csv} and the report); then the counts and the
+     * failures.
+     */
+    public String text() {
+        StringBuilder sb = new StringBuilder(TITLE).append('\n');
+        for (Table t : tables) {
+            sb.append('\n').append(heading(t)).append('\n');
+            int w = Math.max(12, t.hosts().stream().mapToInt(String::length).max().orElse(4) + 2);
+            int first = Math.max(w, CORNER.length() + 1);
+            if (first + w * t.hosts().size() > TEXT_WIDTH) {
+                sb.append(MatrixDigest.of(t).text());
+                continue;
+            }
+            sb.append(pad(CORNER, first));
+            for (String h : t.hosts()) {
+                sb.append(pad(h, w));
+            }
+            sb.append('\n');
+            for (String s : t.hosts()) {
+                sb.append(pad(s, first));
+                for (String r : t.hosts()) {
+                    sb.append(pad(t.cell(s, r), w));
+                }
+                sb.append('\n');
+            }
+        }
+        sb.append('\n').append(ok).append(" ok, ").append(failed).append(" failed\n");
+        for (String f : failures) {
+            sb.append("FAILED ").append(f).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Mbit/s with one decimal. */
+    static String mbit(double bitsPerSecond) {
+        return String.format(Locale.ROOT, "%.1f", bitsPerSecond / 1e6);
+    }
+
+    private static String heading(Table t) {
+        return t.kind() + ": " + t.tests() + (t.tests() == 1 ? " test" : " tests")
+                + (t.kind().contains(" bidir") ? " (each placed twice: sender -> receiver and receiver -> sender)" : "");
+    }
+
+    static String pad(String s, int w) {
+        return String.format("%-" + w + "s", s);
+    }
+
+    /** The CSV summary: every matrix's rows under one header, the last column naming the kind. */
+    public String csv() {
+        List<String> all = new ArrayList<>();
+        for (Table t : tables) {
+            for (String h : t.hosts()) {
+                if (!all.contains(h)) {
+                    all.add(h);
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder(CORNER);
+        for (String h : all) {
+            sb.append(',').append(h);
+        }
+        sb.append(",kind\n");
+        for (Table t : tables) {
+            for (String s : t.hosts()) {
+                sb.append(s);
+                for (String r : all) {
+                    sb.append(',').append(t.hosts().contains(r) ? t.cell(s, r) : "-");
+                }
+                sb.append(',').append(csvField(t.kind())).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String csvField(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    /** The Markdown summary: a table per kind, then the counts and the failures. */
+    public String markdown() {
+        StringBuilder sb = new StringBuilder(TITLE).append('\n');
+        for (Table t : tables) {
+            sb.append("\n### ").append(heading(t).replace("|", "\\|")).append("\n\n| ").append(CORNER.replace("\\", " \\ "))
+                    .append(" |");
+            for (String h : t.hosts()) {
+                sb.append(' ').append(h).append(" |");
+            }
+            sb.append("\n|---|").append("---|".repeat(t.hosts().size())).append('\n');
+            for (String s : t.hosts()) {
+                sb.append("| ").append(s).append(" |");
+                for (String r : t.hosts()) {
+                    sb.append(' ').append(t.cell(s, r)).append(" |");
+                }
+                sb.append('\n');
+            }
+        }
+        sb.append('\n').append(ok).append(" ok, ").append(failed).append(" failed\n");
+        if (!failures.isEmpty()) {
+            sb.append('\n');
+            for (String f : failures) {
+                sb.append("- ").append(f.replace("|", "\\|")).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+}

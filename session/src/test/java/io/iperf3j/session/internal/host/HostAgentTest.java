@@ -1,0 +1,173 @@
+package io.iperf3j.session.internal.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iperf3j.session.Connection;
+import io.iperf3j.session.internal.connect.LocalConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The host agent ({@code host-agent.sh}) on this machine as a host: the slot it holds is the host's, whichever
+ * controller asks; a controller that is gone (its agent ended) frees it and loses its processes; a live one's are
+ * never touched. Each test uses owners and a slot key of its own in the real state root, as hosts do.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HostAgentTest {
+    private final String tag = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    private final String slot = "agent-test-" + tag;
+
+    private HostAgent agent(String who) {
+        return new HostAgent(new LocalConnection(), "h-" + who, RemoteScripts.owner("h" + who, tag), slot);
+    }
+
+    @Test
+    void theSlotIsTheHostsWhicheverControllerAsks() throws Exception {
+        try (HostAgent a = agent("a"); HostAgent b = agent("b")) {
+            assertThat(a.take()).isTrue();
+            assertThat(a.take()).as("taken again by its holder").isTrue();
+            assertThat(b.take()).as("another controller's agent").isFalse();
+            a.give();
+            assertThat(b.take()).isTrue();
+            assertThat(a.take()).isFalse();
+            b.give();
+            assertThat(a.take()).isTrue();
+        }
+    }
+
+    @Test
+    void anAgentThatEndsFreesTheSlotAndItsDirectory() throws Exception {
+        HostAgent a = agent("a");
+        try (HostAgent b = agent("b")) {
+            assertThat(a.take()).isTrue();
+            Path dir = Path.of(RemoteScripts.stateDir(RemoteScripts.owner("ha", tag)));
+            assertThat(dir.resolve("live.lock")).exists();
+            assertThat(b.take()).isFalse();
+            a.close(); // as a controller that dies: its agent's input ends
+            assertThat(b.take()).isTrue();
+            assertThat(dir).doesNotExist();
+        }
+    }
+
+    /**
+     * A controller that died left a marked process and its directory: the next agent on the host kills the
+     * process and removes the directory; a live controller's marked process (its agent runs) is never touched,
+     * nor is an unmarked process in a dead one's directory.
+     */
+    @Test
+    void theStartCleansUpAfterTheControllersThatAreGoneOnly() throws Exception {
+        String dead = RemoteScripts.owner("hdead", tag);
+        Connection local = new LocalConnection();
+        String d = RemoteScripts.stateDir(dead);
+        HostAgent live = agent("live");
+        live.start();
+        Connection.CommandResult r = local.run("mkdir -p " + d + "; : > " + d + "/live.lock; env "
+                + RemoteScripts.ENV_MARK + "=" + dead + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!; "
+                + "sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!", Duration.ofSeconds(10));
+        String[] pids = r.stdout().trim().split("\\s+");
+        ProcessHandle marked = ProcessHandle.of(Long.parseLong(pids[0])).orElseThrow();
+        ProcessHandle unmarked = ProcessHandle.of(Long.parseLong(pids[1])).orElseThrow();
+        String liveOwner = RemoteScripts.owner("hlive", tag);
+        try (live; HostAgent next = agent("next")) {
+            Connection.CommandResult lr = local.run("env " + RemoteScripts.ENV_MARK + "=" + liveOwner
+                    + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + RemoteScripts.stateDir(liveOwner) + "/$!.pid; echo $!",
+                    Duration.ofSeconds(10));
+            ProcessHandle liveProcess = ProcessHandle.of(Long.parseLong(lr.stdout().strip())).orElseThrow();
+            try {
+                next.start();
+                assertThat(next.takeCleaned()).contains(dead).doesNotContain(liveOwner);
+                assertThat(ended(marked)).as("the dead controller's process was killed").isTrue();
+                assertThat(Path.of(d)).doesNotExist();
+                assertThat(unmarked.isAlive()).as("a process without the mark is never killed").isTrue();
+                assertThat(liveProcess.isAlive()).as("a live controller's process").isTrue();
+                assertThat(Path.of(RemoteScripts.stateDir(liveOwner), liveProcess.pid() + ".pid")).exists();
+            } finally {
+                liveProcess.destroyForcibly();
+            }
+        } finally {
+            marked.destroyForcibly();
+            unmarked.destroyForcibly();
+        }
+    }
+
+    /**
+     * An agent whose input ends without a {@code bye} (its controller died, or the connection was lost) only exits:
+     * the slot is free at once, its owner's process runs on (a test under a lost connection may still end whole),
+     * and the next agent on the host takes it for gone and kills it.
+     */
+    @Test
+    void anInputThatEndsWithoutByeFreesTheSlotAndLeavesTheRunToTheNextAgent() throws Exception {
+        String owner = RemoteScripts.owner("hlost", tag);
+        Connection.RemoteProcess lost = new LocalConnection().startWithInput(HostAgent.script(owner, slot));
+        java.io.BufferedReader replies = new java.io.BufferedReader(new java.io.InputStreamReader(lost.stdout()));
+        assertThat(replies.readLine()).isEqualTo("@@ready");
+        lost.stdin().write("take\n".getBytes());
+        lost.stdin().flush();
+        assertThat(replies.readLine()).isEqualTo("@@taken");
+        Connection.CommandResult r = new LocalConnection().run("env " + RemoteScripts.ENV_MARK + "=" + owner
+                + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + RemoteScripts.stateDir(owner) + "/$!.pid; echo $!",
+                Duration.ofSeconds(10));
+        ProcessHandle p = ProcessHandle.of(Long.parseLong(r.stdout().strip())).orElseThrow();
+        try (HostAgent other = agent("other")) {
+            assertThat(other.take()).isFalse();
+            lost.stdin().close(); // no bye
+            assertThat(lost.waitFor(Duration.ofSeconds(10))).isPresent();
+            assertThat(other.take()).as("the slot went with the agent").isTrue();
+            assertThat(p.isAlive()).as("the run goes on").isTrue();
+            try (HostAgent next = agent("next")) {
+                next.start();
+                assertThat(next.takeCleaned()).contains(owner);
+                assertThat(ended(p)).as("the gone owner's process was killed").isTrue();
+                assertThat(Path.of(RemoteScripts.stateDir(owner))).doesNotExist();
+            }
+        } finally {
+            p.destroyForcibly();
+            lost.close();
+        }
+    }
+
+    /** The end of an agent at the session's end ({@code bye}) kills what its owner still runs on the host. */
+    @Test
+    void theEndOfAnAgentKillsItsOwnersProcesses() throws Exception {
+        String owner = RemoteScripts.owner("ha", tag);
+        HostAgent a = agent("a");
+        a.start();
+        Connection.CommandResult r = new LocalConnection().run("env " + RemoteScripts.ENV_MARK + "=" + owner
+                + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + RemoteScripts.stateDir(owner) + "/$!.pid; echo $!",
+                Duration.ofSeconds(10));
+        ProcessHandle p = ProcessHandle.of(Long.parseLong(r.stdout().strip())).orElseThrow();
+        try {
+            a.close();
+            assertThat(ended(p)).as("the owner's process was killed").isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * Whether the process ends within 10 s: gone, or a zombie (killed, and not yet reaped by init, which the
+     * JDK's {@code onExit} takes for alive).
+     */
+    private static boolean ended(ProcessHandle p) throws InterruptedException {
+        Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try {
+                String s = Files.readString(stat);
+                if (s.substring(s.lastIndexOf(')') + 2).startsWith("Z")) {
+                    return true;
+                }
+            } catch (java.io.IOException e) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+}

@@ -1,0 +1,66 @@
+package io.iperf3j.session.internal.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iperf3j.Transport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The session's host scripts pass shellcheck as POSIX sh: each file as the project keeps it, and each script as
+ * it is sent (its variables, the library, the job, without comments), so that a variable or function the job
+ * needs and the library lacks is found here rather than on a host.
+ */
+@Tag("tool")
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class HostScriptsTest {
+    @TempDir
+    Path dir;
+
+    static final List<String> FILES = RemoteScripts.SCRIPTS;
+
+    /** Every job's script as sent, by name. */
+    static List<Map.Entry<String, String>> sent() {
+        String owner = RemoteScripts.owner("h1", "0123abcd");
+        return List.of(Map.entry("server", RemoteScripts.serverStart(owner, "iperf3 -s -p 5201 -1 -J", "/tmp/x.out", 5201,
+                        Transport.TCP, 3000, 500)),
+                Map.entry("client", RemoteScripts.clientRun(owner, "iperf3 -c 10.0.0.2 -p 5201 -t 10 -J")),
+                Map.entry("start", RemoteScripts.background(owner, "iperf -s -u", "/tmp/y.out")),
+                Map.entry("kill", RemoteScripts.kill(owner, 1234)),
+                Map.entry("stop", RemoteScripts.awaitExitThenKill(owner, 1234, 100)),
+                Map.entry("clean", RemoteScripts.cleanStale(owner)),
+                Map.entry("listen", RemoteScripts.awaitOwnListener(5001, Transport.UDP, 3000, 500)),
+                Map.entry("agent", HostAgent.script(owner, "10.0.0.1")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("FILES")
+    void eachFilePassesShellcheck(String name) throws Exception {
+        assertShellcheck(name, RemoteScripts.resource(name));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sent")
+    void eachScriptAsSentPassesShellcheck(Map.Entry<String, String> script) throws Exception {
+        // the listen check's $p comes from the caller (SC2154); a job leaves some of the library's variables and functions unused (SC2034, SC2317)
+        assertShellcheck(script.getKey(), "# shellcheck shell=sh disable=SC2034,SC2154,SC2317\n" + script.getValue());
+    }
+
+    private void assertShellcheck(String name, String text) throws Exception {
+        Path script = dir.resolve(name.replace('/', '_'));
+        Files.writeString(script, text);
+        Process p = new ProcessBuilder("shellcheck", "--shell=sh", script.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("%s:\n%s", name, out).isZero();
+    }
+}

@@ -1,0 +1,130 @@
+package io.iperf3j.session.internal.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iperf3j.Transport;
+import io.iperf3j.session.Connection;
+import io.iperf3j.testing.FreePorts;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link RemoteScripts#awaitOwnListener} run by the real {@code sh} against a "server" whose
+ * descriptors churn, as a starting JVM's do. CI run on 2026-11-26 failed because of this: the
+ * server could not bind (another server held the port), and while the JVM was still opening and
+ * closing jars, {@code ls -l /proc/PID/fd} lost a descriptor between its {@code readdir} and its
+ * {@code lstat}. That counted as "unreadable", so the check took the other server's listener as
+ * the planned one's, and the client ran against the wrong server. The churner is a
+ * {@code python3} loop (.ci/run installs python3) that opens and closes 200 descriptors over and
+ * over. Without the fix, 4 of these 5 checks took the foreign listener as the server's.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ListenCheckScriptTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * Opens and closes 200 descriptors in a loop, after creating the file its first argument names
+     * (so that the check starts only once it churns); with a second argument, it first listens on
+     * that TCP port.
+     */
+    private static final String CHURNER = "python3 -c '\n"
+            + "import os, socket, sys\n"
+            + "if len(sys.argv) > 2:\n"
+            + "    s = socket.socket(); s.bind((\"127.0.0.1\", int(sys.argv[2]))); s.listen()\n"
+            + "open(sys.argv[1], \"w\").close()\n"
+            + "while True:\n"
+            + "    fds = [os.open(\"/dev/null\", os.O_RDONLY) for _ in range(200)]\n"
+            + "    for f in fds: os.close(f)\n"
+            + "'";
+
+    private record Run(int status, String stdout) {
+    }
+
+    private static Run run(String script) throws IOException, InterruptedException {
+        Process sh = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+        try {
+            assertThat(sh.waitFor(30, TimeUnit.SECONDS)).as("the check ends").isTrue();
+            String out = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new Run(sh.exitValue(), out);
+        } finally {
+            sh.destroyForcibly();
+        }
+    }
+
+    /** Starts the churner as {@code $p} (a child of the script's shell, as RemoteScripts.background does) and runs the check. */
+    private Run check(int port, boolean churnerListens) throws IOException, InterruptedException {
+        return check(port, churnerListens, false);
+    }
+
+    /**
+     * As {@link #check(int, boolean)}; with {@code forked}, {@code $p} is a shell that runs the
+     * churner as its child (a launcher that forks rather than execs), killed with it.
+     */
+    private Run check(int port, boolean churnerListens, boolean forked) throws IOException, InterruptedException {
+        Path ready = dir.resolve("ready");
+        String churner = CHURNER + " " + ready + (churnerListens ? " " + port : "");
+        String start = forked ? "sh -c " + Connection.Shell.quote("trap 'kill $c' TERM; " + churner + " & c=$!; wait $c") : churner;
+        String script = "trap 'kill $p 2>/dev/null' EXIT; " + start + " & p=$!; echo @@churner $p; i=0; while [ ! -e " + ready + " ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; "
+                + RemoteScripts.awaitOwnListener(port, Transport.TCP, 1000, 200);
+        return run(script);
+    }
+
+    /** Another process listens; the churning server never does: the port is taken, whatever ls said on the way. */
+    @RepeatedTest(5)
+    void aForeignListenerIsTakenWhileTheServersDescriptorsChurn() throws Exception {
+        int port = FreePorts.next();
+        try (ServerSocket holder = new ServerSocket()) {
+            holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            Run r = check(port, false);
+            assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.TAKEN);
+            assertThat(r.stdout()).doesNotContain("@@listening").doesNotContain(RemoteScripts.UNVERIFIED_MARK)
+                    .contains(RemoteScripts.HOLDER_MARK + ProcessHandle.current().pid() + " ");
+        }
+    }
+
+    /** The churning server listens itself: that is proven from its descriptors, not taken on trust. */
+    @RepeatedTest(3)
+    void theServersOwnListenerIsProvenWhileItsDescriptorsChurn() throws Exception {
+        int port = FreePorts.next();
+        Run r = check(port, true);
+        assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.LISTENING);
+        assertThat(r.stdout()).contains("@@listening").doesNotContain(RemoteScripts.UNVERIFIED_MARK);
+    }
+
+    /** A launcher that forks: the listener is its child's, found by the process family scan. */
+    @Test
+    void aListenerOfTheServersChildIsTheServers() throws Exception {
+        int port = FreePorts.next();
+        Run r = check(port, true, true);
+        assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.LISTENING);
+        assertThat(r.stdout()).contains("@@listening").doesNotContain(RemoteScripts.UNVERIFIED_MARK);
+    }
+
+    /**
+     * A server this user may not look into (here iperf3 3.12 as {@code nobody}, checked by a root
+     * shell without {@code CAP_SYS_PTRACE}: {@code ls -l} lists the descriptors but may not read
+     * their links) is taken as the listener on trust, and the check says so.
+     */
+    @Tag("peer")
+    @Tag("root")
+    @Test
+    void aServerWhoseDescriptorsMayNotBeReadIsTakenOnTrustAndSaidSo() throws Exception {
+        int port = FreePorts.next();
+        String check = "trap 'kill $p 2>/dev/null' EXIT; setpriv --reuid=65534 --regid=65534 --clear-groups iperf3 -s -p " + port
+                + " >/dev/null 2>&1 & p=$!; " + RemoteScripts.awaitOwnListener(port, Transport.TCP, 1000, 200);
+        Run r = run("exec setpriv --bounding-set=-sys_ptrace --inh-caps=-sys_ptrace sh -c " + Connection.Shell.quote(check));
+        assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.LISTENING);
+        assertThat(r.stdout()).contains("@@listening").contains(RemoteScripts.UNVERIFIED_MARK);
+    }
+}
