@@ -1,5 +1,9 @@
 package io.iperf3j.session;
 
+import io.iperf3j.session.internal.output.RunRecord;
+import io.iperf3j.session.internal.output.TestsFile;
+import io.iperf3j.session.internal.result.RunFigures;
+import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,10 +76,8 @@ class PushLocalTest {
             List<String> warnings = new CopyOnWriteArrayList<>();
             ResultPush push = new ResultPush(gw.url(), "session_test", warnings::add);
             PlanOutputDirectory files = new PlanOutputDirectory(dir.resolve("out"));
-            List<TestResult> results = new PlanExecution(plan, files.rawDirectory(), r -> {
-                files.append(r);
-                push.accept(r);
-            }).run();
+            List<TestResult> results = new PlanExecution(plan, files.rawDirectory(), push).run();
+            TestsFile tests = TestsFile.once(files.directory());
             assertThat(results).hasSize(2).allMatch(TestResult::ok);
             assertThat(push.finish(Duration.ofSeconds(10))).containsExactly(
                     "Pushgateway " + gw.url() + " (job session_test): all 2 result(s) pushed");
@@ -83,7 +85,8 @@ class PushLocalTest {
 
             String metrics = gw.metrics();
             for (TestResult r : results) {
-                JsonNode line = JSON.readTree(files.jsonLine(r));
+                JsonNode line = JSON.readTree(tests.line(new RunRecord.Ran(r, 1, Instant.EPOCH, Instant.EPOCH,
+                        RunFigures.of(1, r, 0))));
                 Map<String, String> labels = labelsOf(metrics, "iperf3j_session_received_bytes", r.id());
                 for (String key : List.of("id", "sender", "receiver", "direction", "protocol", "kind", "repeat")) {
                     assertThat(labels.get(key)).as(key).isEqualTo(line.get(key).asText());

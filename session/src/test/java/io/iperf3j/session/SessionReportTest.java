@@ -1,5 +1,8 @@
 package io.iperf3j.session;
 
+import io.iperf3j.session.internal.output.RunRecord;
+import io.iperf3j.session.internal.output.TestsFile;
+import io.iperf3j.session.internal.result.RunFigures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -131,7 +134,8 @@ class SessionReportTest {
                 TestResult r = new TestResult("mesh_" + from + "-" + to, from, to, "up", TestSpec.tcp(1), 1, outcome,
                         java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
                         java.util.Optional.empty(), List.of(), java.time.Duration.ofSeconds(1));
-                files.append(r);
+                TestsFile.once(files.directory()).accept(new RunRecord.Ran(r, 1, java.time.Instant.EPOCH,
+                        java.time.Instant.EPOCH, RunFigures.of(1, r, 0)));
                 results.add(r);
                 planned.put(r.id(), r.ok() ? bps : null);
             }

@@ -35,7 +35,10 @@ import io.iperf3j.session.internal.output.PlanOutputDirectory;
 import io.iperf3j.session.internal.plan.PlanFile;
 import io.iperf3j.session.internal.result.ThroughputMatrix;
 import io.iperf3j.session.internal.run.PlanExecution;
-import io.iperf3j.session.internal.schedule.ScheduledRun;
+import io.iperf3j.session.internal.schedule.ScheduledDues;
+import io.iperf3j.session.internal.schedule.ScheduleState;
+import io.iperf3j.session.internal.output.RunRecord;
+import io.iperf3j.session.internal.output.TestsFile;
 
 /**
  * {@code iperf3j session PLAN}: runs a plan file and writes its output directory;
@@ -223,6 +226,7 @@ public final class SessionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        List<Consumer<RunRecord>> onceSinks = new ArrayList<>();
         Plan plan;
         PlanExecution r;
         if (resume != null && output != null && !resume.equals(output)) {
@@ -280,15 +284,15 @@ public final class SessionCommand implements Callable<Integer> {
             }
             int total = plan.tests().size();
             AtomicInteger done = new AtomicInteger();
-            List<Consumer<TestResult>> sinks = new ArrayList<>();
-            PlanOutputDirectory f = files;
-            sinks.add(f::append);
-            sinks.add(res -> out.println(progress(done.incrementAndGet(), total, res)));
+            // a plan run once and a schedule hand their records to the same kinds of sink (issue 45)
+            onceSinks.add(TestsFile.once(dir));
+            onceSinks.add(rec -> out.println(String.format(Locale.ROOT, "[%d/%d] ", done.incrementAndGet(), total)
+                    + ProgressLine.of(rec)));
             if (plan.push().isPresent()) {
                 pushing = new ResultPush(plan.push().get().endpoint(), plan.push().get().job(), w -> err.println("warning: " + w));
-                sinks.add(pushing);
+                onceSinks.add(pushed(pushing));
             }
-            r = planRunner(plan, files, res -> sinks.forEach(s -> s.accept(res)));
+            r = planRunner(plan, files, res -> { });
         } catch (IperfConfigurationError e) {
             err.println("iperf3j session: " + e.getMessage());
             return BAD_PLAN;
@@ -308,7 +312,14 @@ public final class SessionCommand implements Callable<Integer> {
         Thread hook = stopHook(r, summarised);
         long started = System.nanoTime();
         try {
-            List<TestResult> ran = r.run();
+            List<TestResult> ranNow = new ArrayList<>();
+            onceSinks.add(rec -> {
+                if (rec instanceof RunRecord.Ran x) {
+                    ranNow.add(x.result());
+                }
+            });
+            r.execute(r.once(), false, all(onceSinks));
+            List<TestResult> ran = r.inPlanOrder(ranNow);
             java.util.Map<String, TestResult> byId = new java.util.HashMap<>(earlier);
             ran.forEach(t -> byId.put(t.id(), t));
             List<TestResult> results = whole.tests().stream().map(t -> byId.get(t.id())).filter(java.util.Objects::nonNull).toList();
@@ -347,7 +358,7 @@ public final class SessionCommand implements Callable<Integer> {
     }
 
     /**
-     * A plan on a schedule ({@link ScheduledRun}): runs until the schedule ends or SIGINT/SIGTERM; {@code -o DIR}
+     * A plan on a schedule ({@link ScheduledDues}): runs until the schedule ends or SIGINT/SIGTERM; {@code -o DIR}
      * given again (a restart, the systemd unit) takes the schedule up where DIR's state file left it.
      */
     private int scheduled(Plan plan, Path dir) throws Exception {
@@ -359,7 +370,9 @@ public final class SessionCommand implements Callable<Integer> {
         java.net.InetSocketAddress listen = null;
         PlanOutputDirectory files;
         PlanExecution r;
-        ScheduledRun scheduled;
+        ScheduledDues dues;
+        Consumer<RunRecord> toSinks;
+        String position;
         io.iperf3j.session.internal.output.SessionMetrics metrics = new io.iperf3j.session.internal.output.SessionMetrics(plan.tests());
         try {
             if (metricsListen != null) {
@@ -376,12 +389,18 @@ public final class SessionCommand implements Callable<Integer> {
                 pushing = new ResultPush(plan.push().get().endpoint(), plan.push().get().job(), w -> err.println("warning: " + w));
             }
             r = planRunner(plan, files, x -> { });
-            ResultPush push = pushing;
-            scheduled = new ScheduledRun(r, plan, files, metrics, res -> {
-                if (push != null) {
-                    push.accept(res);
-                }
-            }, out::println, java.time.Clock.systemUTC());
+            ScheduleState book = ScheduleState.open(dir, plan.tests(), plan.schedule().get(), java.time.Instant.now());
+            book.last().forEach(metrics::restore);
+            position = ScheduledDues.position(book);
+            // the same path as a plan run once: the one tests.jsonl writer first, then the book (which must not count
+            // a run the file does not hold), the metrics, the progress line and the push
+            List<Consumer<RunRecord>> sinks = new ArrayList<>(List.of(TestsFile.scheduled(dir, TestsFile.DEFAULT_ROTATE_BYTES),
+                    book, metrics, rec -> out.println("[run " + rec.run() + "] " + ProgressLine.of(rec))));
+            if (pushing != null) {
+                sinks.add(pushed(pushing));
+            }
+            toSinks = all(sinks);
+            dues = new ScheduledDues(plan, book, java.time.Clock.systemUTC(), toSinks);
         } catch (io.iperf3j.options.OptionError | IperfConfigurationError | IllegalArgumentException | IOException e) {
             err.println("iperf3j session: " + e.getMessage());
             return BAD_PLAN;
@@ -398,13 +417,13 @@ public final class SessionCommand implements Callable<Integer> {
             }
         }
         out.println("running " + plan.tests().size() + " test(s) on " + plan.hosts().size() + " host(s) every "
-                + Plan.Schedule.text(plan.schedule().get().every()) + ", from " + scheduled.position() + "; output in " + dir
+                + Plan.Schedule.text(plan.schedule().get().every()) + ", from " + position + "; output in " + dir
                 + (endpoint == null ? "" : "; metrics on http://" + HostPort.of(endpoint.address()) + "/metrics"));
         // SIGINT/SIGTERM: the running tests are killed (not recorded: a restart runs them again if their slip allows)
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         Thread hook = stopHook(r, ended);
         try {
-            scheduled.run();
+            r.execute(dues, true, toSinks);
             // its runs or until time over, or cut by a SIGINT/SIGTERM (then the running tests were killed, not written)
             out.println(r.stopped() ? "schedule stopped" : "schedule ended");
             if (pushing != null) {
@@ -442,6 +461,30 @@ public final class SessionCommand implements Callable<Integer> {
     }
 
 
+    /** The plan's runner, its raw outputs in {@code files}, its slots in {@code --slot-dir} when given. */
+    private PlanExecution planRunner(Plan plan, PlanOutputDirectory files, Consumer<TestResult> onResult)
+            throws IperfConfigurationError {
+        PlanExecution r = new PlanExecution(plan, files.rawDirectory(), onResult, out::println);
+        if (slotDirectory != null) {
+            r.slotDirectory(slotDirectory);
+        }
+        return r;
+    }
+
+    /** Every sink in {@code sinks}, in order. */
+    private static Consumer<RunRecord> all(List<Consumer<RunRecord>> sinks) {
+        return rec -> sinks.forEach(s -> s.accept(rec));
+    }
+
+    /** The push as a sink: each result (a skipped run pushes nothing). */
+    private static Consumer<RunRecord> pushed(ResultPush push) {
+        return rec -> {
+            if (rec instanceof RunRecord.Ran ran) {
+                push.accept(ran.result());
+            }
+        };
+    }
+
     /** How long a SIGINT/SIGTERM waits, after the kills, for the summaries of what completed. */
     static final java.time.Duration STOP_SUMMARY_WAIT = java.time.Duration.ofSeconds(20);
 
@@ -470,17 +513,4 @@ public final class SessionCommand implements Callable<Integer> {
         }
     }
 
-    /** The plan's runner, its raw outputs in {@code files}, its slots in {@code --slot-dir} when given. */
-    private PlanExecution planRunner(Plan plan, PlanOutputDirectory files, Consumer<TestResult> onResult)
-            throws IperfConfigurationError {
-        PlanExecution r = new PlanExecution(plan, files.rawDirectory(), onResult, out::println);
-        if (slotDirectory != null) {
-            r.slotDirectory(slotDirectory);
-        }
-        return r;
-    }
-
-    static String progress(int n, int total, TestResult r) {
-        return String.format(Locale.ROOT, "[%d/%d] ", n, total) + ProgressLine.of(r);
-    }
 }

@@ -1,5 +1,7 @@
 package io.iperf3j.session.lab;
 
+import io.iperf3j.session.internal.output.RunRecord;
+import io.iperf3j.session.internal.output.TestsFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -180,7 +182,16 @@ class SftpLessAndJumpHostLabTest {
     private Run run(Plan plan) throws Exception {
         PlanOutputDirectory out = new PlanOutputDirectory(Files.createTempDirectory(work, "out"));
         List<String> notes = Collections.synchronizedList(new ArrayList<>());
-        List<TestResult> results = new PlanExecution(plan, out.rawDirectory(), out::append, notes::add).run();
+        PlanExecution execution = new PlanExecution(plan, out.rawDirectory(), r -> { }, notes::add);
+        TestsFile file = TestsFile.once(out.directory());
+        List<TestResult> ran = Collections.synchronizedList(new ArrayList<>());
+        execution.execute(execution.once(), false, rec -> {
+            file.accept(rec);
+            if (rec instanceof RunRecord.Ran r) {
+                ran.add(r.result());
+            }
+        });
+        List<TestResult> results = execution.inPlanOrder(ran);
         List<JsonNode> tests = new ArrayList<>();
         for (String line : Files.readAllLines(out.directory().resolve("tests.jsonl"))) {
             tests.add(JSON.readTree(line));

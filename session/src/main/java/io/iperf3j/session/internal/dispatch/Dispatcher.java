@@ -50,10 +50,11 @@ public final class Dispatcher {
      * One run of a test.
      *
      * @param test the test
+     * @param run which run of it: a schedule's period, from 1 (1 for a plan run once)
      * @param notBefore when it may start
      * @param giveUpAt when it is skipped if it has not started ({@link Instant#MAX}: never)
      */
-    public record Due(Plan.Test test, Instant notBefore, Instant giveUpAt) {
+    public record Due(Plan.Test test, long run, Instant notBefore, Instant giveUpAt) {
         /** Checks presence and order. */
         public Due {
             Objects.requireNonNull(test, "test");
@@ -64,9 +65,14 @@ public final class Dispatcher {
             }
         }
 
+        /** Run 1 of a test. */
+        public Due(Plan.Test test, Instant notBefore, Instant giveUpAt) {
+            this(test, 1, notBefore, giveUpAt);
+        }
+
         /** A due that may start now and waits as long as it takes. */
         public static Due now(Plan.Test test, Instant now) {
-            return new Due(test, now, Instant.MAX);
+            return new Due(test, 1, now, Instant.MAX);
         }
     }
 

@@ -22,7 +22,7 @@ import io.iperf3j.session.internal.result.ThroughputMatrix;
 
 /**
  * A plan's output directory: raw outputs under {@code raw/}, {@code tests.jsonl} (one JSON
- * object per result of a test, appended as it finishes; a test that failed and was rerun by
+ * object per result of a test, appended as it finishes by {@link TestsFile}; a test that failed and was rerun by
  * {@code --resume} has a second line after the failed one, and an id's last line is its result), and {@code summary.txt},
  * {@code summary.csv}, {@code summary.md}: the sender × receiver received-throughput
  * matrices, one per kind of test ({@link ThroughputMatrix}), and the failures with their
@@ -52,131 +52,6 @@ public final class PlanOutputDirectory {
         return raw;
     }
 
-    /** Appends the test's line to {@code tests.jsonl}. */
-    public void append(TestResult r) {
-        try {
-            Files.writeString(dir.resolve("tests.jsonl"), jsonLine(r) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** One test as its {@code tests.jsonl} line. */
-    public String jsonLine(TestResult r) {
-        return line(r, null);
-    }
-
-    /**
-     * One run of a scheduled test as its {@code tests.jsonl} line: after the {@code "id"}, the {@code "run"}
-     * (period, from 1) it belongs to; after the {@code "status"}, when it was {@code "due"} and when it
-     * {@code "started"} (got its hosts' slots), both ISO-8601 UTC instants.
-     */
-    public String jsonLine(TestResult r, long run, Instant due, Instant started) {
-        return line(r, new RunTimes(run, due, started));
-    }
-
-    /** A scheduled run's number and times; {@code started} null when it did not start. */
-    private record RunTimes(long run, Instant due, Instant started) {
-    }
-
-    private String line(TestResult r, RunTimes times) {
-        StringWriter w = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(w)) {
-            head(g, r.test(), times, r.ok() ? "ok" : "failed");
-            switch (r.outcome()) {
-                case TestResult.Outcome.Completed c -> {
-                    g.writeNullField("error");
-                    number(g, "sent_bits_per_second", c.sentBitsPerSecond());
-                    number(g, "received_bits_per_second", c.receivedBitsPerSecond());
-                    g.writeNumberField("received_bytes", c.receivedBytes());
-                    number(g, "reverse_received_bits_per_second", c.reverseReceivedBitsPerSecond().orElse(Double.NaN));
-                }
-                case TestResult.Outcome.Failed f -> {
-                    g.writeStringField("error", f.error().kind() + ": " + f.error().getMessage());
-                    g.writeNullField("sent_bits_per_second");
-                    g.writeNullField("received_bits_per_second");
-                    g.writeNullField("received_bytes");
-                    g.writeNullField("reverse_received_bits_per_second");
-                }
-            }
-            relative(g, "client_output", r.clientOutput().orElse(null));
-            relative(g, "server_output", r.serverOutput().orElse(null));
-            if (!r.warnings().isEmpty()) {
-                // what the test met and got past (a port taken, a host without SFTP): only when there is any
-                g.writeArrayFieldStart("warnings");
-                for (String warning : r.warnings()) {
-                    g.writeString(warning);
-                }
-                g.writeEndArray();
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return w.toString();
-    }
-
-    /**
-     * A scheduled run that was skipped (its hosts' slots not free within its slip) as its {@code tests.jsonl}
-     * line: {@code "status": "skipped"}, when it was {@code "due"}, {@code "started": null}, the reason as its
-     * {@code "error"}, no figures.
-     */
-    public String skippedLine(Plan.Test t, long run, Instant due, String reason) {
-        StringWriter w = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(w)) {
-            head(g, t, new RunTimes(run, due, null), "skipped");
-            g.writeStringField("error", reason);
-            for (String k : List.of("sent_bits_per_second", "received_bits_per_second", "received_bytes",
-                    "reverse_received_bits_per_second", "client_output", "server_output")) {
-                g.writeNullField(k);
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return w.toString();
-    }
-
-    private static void head(JsonGenerator g, Plan.Test t, RunTimes times, String status) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("id", t.id());
-        if (times != null) {
-            g.writeNumberField("run", times.run());
-        }
-        g.writeStringField("sender", t.sender());
-        g.writeStringField("receiver", t.receiver());
-        g.writeStringField("direction", t.direction());
-        g.writeStringField("protocol", t.spec().protocol().name().toLowerCase(Locale.ROOT));
-        g.writeStringField("kind", t.spec().kind());
-        g.writeNumberField("repeat", t.repeat());
-        g.writeStringField("status", status);
-        if (times != null) {
-            g.writeStringField("due", times.due().toString());
-            if (times.started() == null) {
-                g.writeNullField("started");
-            } else {
-                g.writeStringField("started", times.started().toString());
-            }
-        }
-    }
-
-    private static void number(JsonGenerator g, String name, double v) throws IOException {
-        if (Double.isFinite(v)) {
-            g.writeNumberField(name, v);
-        } else {
-            g.writeNullField(name);
-        }
-    }
-
-    private void relative(JsonGenerator g, String name, Path p) throws IOException {
-        if (p == null) {
-            g.writeNullField(name);
-        } else {
-            g.writeStringField(name, dir.toAbsolutePath().relativize(p.toAbsolutePath()).toString());
-        }
-    }
-
     /**
      * Removes what an earlier run wrote here ({@code --replace}): {@code tests.jsonl} and its rotated
      * files, the summaries, {@link #HOSTS_FILE}, a schedule's state file, and every file under
@@ -185,8 +60,8 @@ public final class PlanOutputDirectory {
      */
     public long clear() throws IOException {
         long results = 0;
-        for (int i = 0; i <= io.iperf3j.session.internal.schedule.ScheduleState.KEPT; i++) {
-            Path f = dir.resolve(i == 0 ? "tests.jsonl" : "tests.jsonl." + i);
+        for (int i = 0; i <= TestsFile.KEPT; i++) {
+            Path f = TestsFile.file(dir, i);
             if (Files.isRegularFile(f)) {
                 try (java.util.stream.Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
                     results += lines.filter(l -> !l.isBlank()).count();

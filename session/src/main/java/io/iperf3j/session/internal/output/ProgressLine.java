@@ -3,9 +3,21 @@ package io.iperf3j.session.internal.output;
 import io.iperf3j.session.TestResult;
 import java.util.Locale;
 
-/** A test's line in a session's progress log: who, what, and its figure or its error, then its warnings. Pure. */
+/**
+ * A test's line in a session's progress log: who, what, and its figure or its error, then its warnings; a
+ * skipped run, why. The caller puts its own head before it ({@code [3/12]}, {@code [run 7]}). Pure.
+ */
 public final class ProgressLine {
     private ProgressLine() {
+    }
+
+    /** A record's line: a result's, or a skipped run's. */
+    public static String of(RunRecord r) {
+        return switch (r) {
+            case RunRecord.Ran ran -> of(ran.result());
+            case RunRecord.Skipped s -> s.test().id() + " " + s.test().sender() + " -> " + s.test().receiver() + ": SKIPPED "
+                    + s.reason();
+        };
     }
 
     /** A result as its progress line, without the counter. */

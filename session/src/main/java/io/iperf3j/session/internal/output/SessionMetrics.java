@@ -30,7 +30,7 @@ import io.iperf3j.session.internal.result.RunFigures;
  * swapped in a concurrent map, which a scrape copies once, so a test's gauges in one scrape are all of one run
  * (its {@code last_run}); the counters are {@link LongAdder}s.
  */
-public final class SessionMetrics {
+public final class SessionMetrics implements java.util.function.Consumer<RunRecord> {
     private static final String NAME = "iperf3j_session_";
 
     private final Map<String, Labels> labels = new LinkedHashMap<>();
@@ -48,6 +48,15 @@ public final class SessionMetrics {
             runs.put(t.id(), new LongAdder());
             failures.put(t.id(), new LongAdder());
             skips.put(t.id(), new LongAdder());
+        }
+    }
+
+    /** Counts a record: a run's figures, or a skipped run. */
+    @Override
+    public void accept(RunRecord r) {
+        switch (r) {
+            case RunRecord.Ran ran -> ran(r.test().id(), ran.figures());
+            case RunRecord.Skipped s -> skipped(s.test().id());
         }
     }
 

@@ -34,7 +34,6 @@ import java.util.OptionalLong;
 public record RunFigures(long run, boolean ok, double receivedBitsPerSecond, double sentBitsPerSecond,
         OptionalLong retransmits, OptionalDouble rttSeconds, OptionalDouble lossPercent, OptionalDouble jitterSeconds,
         double durationSeconds, double endedUnixSeconds) {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A result's figures. */
     public static RunFigures of(long run, TestResult r, double endedUnixSeconds) {
@@ -57,55 +56,6 @@ public record RunFigures(long run, boolean ok, double receivedBitsPerSecond, dou
                 .reduce((a, b) -> b).map(m -> m.udpJitterSeconds()).orElse(OptionalDouble.empty());
         return new RunFigures(run, true, finite(c.receivedBitsPerSecond()), finite(c.sentBitsPerSecond()), retransmits, rtt,
                 loss, jitter, seconds, endedUnixSeconds);
-    }
-
-    /**
-     * A scheduled run's {@code tests.jsonl} line ({@code base}, the session's line of the result) with these
-     * figures after it, so the file alone is the plan's history ({@code iperf3j report} draws it):
-     * {@code end_timestamp_seconds}, {@code retransmits}, {@code rtt_seconds}, {@code loss_percent},
-     * {@code jitter_seconds}, {@code duration_seconds}; a figure the run did not give is null.
-     */
-    public String line(String base) {
-        ObjectNode n = parse(base);
-        n.put("end_timestamp_seconds", millis(endedUnixSeconds));
-        if (retransmits.isPresent()) {
-            n.put("retransmits", retransmits.getAsLong());
-        } else {
-            n.putNull("retransmits");
-        }
-        optional(n, "rtt_seconds", rttSeconds);
-        optional(n, "loss_percent", lossPercent);
-        optional(n, "jitter_seconds", jitterSeconds);
-        n.put("duration_seconds", durationSeconds);
-        return n.toString();
-    }
-
-    /** A skipped run's line ({@code base}) with when it was given up, {@code end_timestamp_seconds}. */
-    public static String skippedLine(String base, double givenUpUnixSeconds) {
-        ObjectNode n = parse(base);
-        n.put("end_timestamp_seconds", millis(givenUpUnixSeconds));
-        return n.toString();
-    }
-
-    /** Unix seconds to the millisecond, written as such (1795708916.553, not 1.795708916553E9). */
-    private static java.math.BigDecimal millis(double unixSeconds) {
-        return java.math.BigDecimal.valueOf(Math.round(unixSeconds * 1000), 3);
-    }
-
-    private static ObjectNode parse(String line) {
-        try {
-            return (ObjectNode) JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void optional(ObjectNode n, String key, OptionalDouble v) {
-        if (v.isPresent() && Double.isFinite(v.getAsDouble())) {
-            n.put(key, v.getAsDouble());
-        } else {
-            n.putNull(key);
-        }
     }
 
     /** An output's sums over streams in {@code direction} (a {@code --bidir} output has both), outside the {@code -O} warm-up. */

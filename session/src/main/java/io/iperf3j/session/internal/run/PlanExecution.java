@@ -1,5 +1,7 @@
 package io.iperf3j.session.internal.run;
 
+import io.iperf3j.session.internal.output.RunRecord;
+import io.iperf3j.session.internal.result.RunFigures;
 import io.iperf3j.session.PlanRunner;
 import io.iperf3j.session.internal.dispatch.Dispatcher;
 import io.iperf3j.session.internal.dispatch.HostSlots;
@@ -168,16 +170,25 @@ public final class PlanExecution implements PlanRunner {
      */
     public List<TestResult> run() throws InterruptedException {
         List<TestResult> results = new ArrayList<>();
-        Instant now = clock.instant();
-        Iterator<Dispatcher.Due> dues = plan.tests().stream().map(t -> Dispatcher.Due.now(t, now)).iterator();
-        runDues(dues, false, outcome -> {
-            if (outcome instanceof Dispatcher.Ran ran && !cutShort(ran.result())) {
+        execute(once(), false, record -> {
+            if (record instanceof RunRecord.Ran ran) {
                 synchronized (onResult) { // the notes come from test threads
                     onResult.accept(ran.result());
                 }
                 results.add(ran.result());
             }
         });
+        return inPlanOrder(results);
+    }
+
+    /** The plan's tests, each due once, now. */
+    public Iterator<Dispatcher.Due> once() {
+        Instant now = clock.instant();
+        return plan.tests().stream().map(t -> Dispatcher.Due.now(t, now)).iterator();
+    }
+
+    /** {@code results} in the plan's order of their tests. */
+    public List<TestResult> inPlanOrder(List<TestResult> results) {
         Map<String, TestResult> byId = new HashMap<>();
         for (TestResult r : results) {
             byId.put(r.id(), r);
@@ -193,18 +204,24 @@ public final class PlanExecution implements PlanRunner {
     }
 
     /**
-     * Runs {@code dues} through the {@link #dispatcher()} until they are exhausted or {@link #stop()}, telling
-     * {@code onOutcome} of each (on this thread), then closes the plan's connections. {@link #run()} runs the
-     * plan once this way; a schedule ({@link ScheduledRun}) runs its endless sequence.
+     * The one path of a result: runs {@code dues} through the {@link #dispatcher()} until they are exhausted or
+     * {@link #stop()}, and hands what became of each to {@code sink} as a {@link RunRecord} (on this thread, one at
+     * a time), then closes the plan's connections. A plan run once ({@link #once()}) and a schedule's endless dues
+     * come this same way; a test {@link #stop()} cut short is no record.
      *
      * @param loginAgain whether each test first lets its hosts' SSH connections whose login failed after a loss
      *        try again ({@link SshConnection#forgetFailedLogin()}): a schedule's runs, so that a host that was down
      *        comes back by itself; a single run fails a lost host's later tests at once instead
      */
-    public void runDues(Iterator<Dispatcher.Due> dues, boolean loginAgain, Consumer<Dispatcher.Outcome> onOutcome)
+    public void execute(Iterator<Dispatcher.Due> dues, boolean loginAgain, Consumer<RunRecord> sink)
             throws InterruptedException {
         try {
-            dispatcher().run(dues, loginAgain ? this::runOneLoggingInAgain : this::runOne, onOutcome, session::stopped);
+            dispatcher().run(dues, loginAgain ? this::runOneLoggingInAgain : this::runOne, outcome -> {
+                RunRecord record = record(outcome);
+                if (record != null) {
+                    sink.accept(record);
+                }
+            }, session::stopped);
         } finally {
             // a stop in progress kills over these connections: it ends first
             stopping.lock();
@@ -220,13 +237,23 @@ public final class PlanExecution implements PlanRunner {
         }
     }
 
+    private RunRecord record(Dispatcher.Outcome outcome) {
+        Dispatcher.Due due = outcome.due();
+        return switch (outcome) {
+            case Dispatcher.Ran ran -> cutShort(ran.result()) ? null
+                    : new RunRecord.Ran(ran.result(), due.run(), due.notBefore(), ran.started(),
+                            RunFigures.of(due.run(), ran.result(), clock.millis() / 1000.0));
+            case Dispatcher.Skipped s -> new RunRecord.Skipped(due.test(), due.run(), due.notBefore(), s.reason(), clock.instant());
+        };
+    }
+
     /** Whether {@link #stop()} was called (a SIGINT or SIGTERM): no test starts any more. */
     public boolean stopped() {
         return session.stopped();
     }
 
     /** Whether {@code r} is a test {@link #stop()} cut short: it did not complete, and is not a result. */
-    public boolean cutShort(TestResult r) {
+    private boolean cutShort(TestResult r) {
         return stopped() && !r.ok();
     }
 

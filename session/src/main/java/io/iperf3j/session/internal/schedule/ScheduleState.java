@@ -1,5 +1,7 @@
 package io.iperf3j.session.internal.schedule;
 
+import io.iperf3j.session.internal.output.RunRecord;
+import io.iperf3j.session.internal.output.TestsFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,8 +28,7 @@ import io.iperf3j.session.internal.result.RunFigures;
 
 /**
  * A scheduled session's book in its output directory: {@code tests.jsonl}, one line per (run, test) whether
- * it ran, failed or was skipped, appended and rotated by size ({@code tests.jsonl.1} … {@code .N}, the oldest
- * dropped); and {@link #STATE_FILE}, replaced atomically after every line: when run 1 started, the first run
+ * it ran, failed or was skipped (written by {@link TestsFile}, rotated by size); and {@link #STATE_FILE}, replaced atomically after every line: when run 1 started, the first run
  * not wholly accounted for, the highest run recorded, and each test's last figures. A session restarted on the
  * same directory (after a crash or a SIGKILL) takes its schedule up where it was: {@code tests.jsonl} is the
  * truth for the runs still open (a line written just before the kill, its state not yet, counts), so no
@@ -35,23 +36,14 @@ import io.iperf3j.session.internal.result.RunFigures;
  * their slip has passed while the session was down; none is lost. A torn last line (a kill mid-write) is cut.
  * A plan whose tests or period changed starts a new schedule, its runs numbered on from the last.
  *
- * <p>Threads: one thread at a time (the dispatcher's outcome thread) calls {@link #record}.
+ * <p>Threads: one thread at a time (the dispatcher's outcome thread) calls {@link #accept}.
  */
-public final class ScheduleState {
+public final class ScheduleState implements java.util.function.Consumer<RunRecord> {
     /** The state file's name. */
     public static final String STATE_FILE = "schedule-state.json";
-    /** The results' file. */
-    public static final String RESULTS = "tests.jsonl";
-    /** {@code tests.jsonl} is rotated when it would grow over this. */
-    public static final long DEFAULT_ROTATE_BYTES = 64L << 20;
-    /** The smallest rotation size: the runs still open must stay in the kept files. */
-    public static final long MIN_ROTATE_BYTES = 1L << 20;
-    /** Rotated files kept. */
-    public static final int KEPT = 4;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
-    private final long rotateBytes;
     private final int perRun;
     private final String planKey;
     private final Instant start;
@@ -62,9 +54,8 @@ public final class ScheduleState {
     private long firstOpen;
     private long maxRun;
 
-    private ScheduleState(Path dir, long rotateBytes, int perRun, String planKey, Instant start, long firstRun) {
+    private ScheduleState(Path dir, int perRun, String planKey, Instant start, long firstRun) {
         this.dir = dir;
-        this.rotateBytes = rotateBytes;
         this.perRun = perRun;
         this.planKey = planKey;
         this.start = start;
@@ -84,17 +75,14 @@ public final class ScheduleState {
      *
      * @throws IOException if a file cannot be read or written, or the state file is not one this class wrote
      */
-    public static ScheduleState open(Path dir, List<Plan.Test> tests, Plan.Schedule schedule, Instant now, long rotateBytes)
+    public static ScheduleState open(Path dir, List<Plan.Test> tests, Plan.Schedule schedule, Instant now)
             throws IOException {
-        if (rotateBytes < MIN_ROTATE_BYTES) {
-            throw new IllegalArgumentException("rotation size " + rotateBytes + " under " + MIN_ROTATE_BYTES);
-        }
         Files.createDirectories(dir);
         String key = planKey(tests, schedule.every());
         Path statePath = dir.resolve(STATE_FILE);
-        cutTornLine(dir.resolve(RESULTS));
+        cutTornLine(TestsFile.file(dir, 0));
         if (!Files.exists(statePath)) {
-            return new ScheduleState(dir, rotateBytes, tests.size(), key, now, 1);
+            return new ScheduleState(dir, tests.size(), key, now, 1);
         }
         JsonNode s;
         try {
@@ -109,11 +97,11 @@ public final class ScheduleState {
         long maxRun = s.get("max_run").asLong();
         ScheduleState st;
         if (key.equals(s.path("plan").asText())) {
-            st = new ScheduleState(dir, rotateBytes, tests.size(), key, oldStart, s.get("first_open_run").asLong());
+            st = new ScheduleState(dir, tests.size(), key, oldStart, s.get("first_open_run").asLong());
             st.scan(tests);
         } else {
             long next = maxRun + 1;
-            st = new ScheduleState(dir, rotateBytes, tests.size(), key, now.minus(schedule.every().multipliedBy(next - 1)), next);
+            st = new ScheduleState(dir, tests.size(), key, now.minus(schedule.every().multipliedBy(next - 1)), next);
         }
         st.maxRun = Math.max(st.maxRun, maxRun);
         JsonNode lastNode = s.path("last");
@@ -151,22 +139,15 @@ public final class ScheduleState {
     }
 
     /**
-     * Appends {@code line} (the (run, test)'s {@code tests.jsonl} line, without its newline) and replaces the
-     * state file.
-     *
-     * @param figures the run's figures, null for a skipped run
+     * Books a run of a test: its line is in {@code tests.jsonl} already ({@link TestsFile} comes first among a
+     * schedule's sinks), so the state file, replaced now, never counts a run the file does not hold.
      */
-    public void record(long run, String id, String line, RunFigures figures) {
+    @Override
+    public void accept(RunRecord r) {
         try {
-            Path results = dir.resolve(RESULTS);
-            byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-            if (Files.exists(results) && Files.size(results) + bytes.length > rotateBytes) {
-                rotate(results);
-            }
-            Files.write(results, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            account(run, id);
-            if (figures != null) {
-                last.put(id, figures);
+            account(r.run(), r.test().id());
+            if (r instanceof RunRecord.Ran ran) {
+                last.put(r.test().id(), ran.figures());
             }
             writeState();
         } catch (IOException e) {
@@ -185,23 +166,12 @@ public final class ScheduleState {
         }
     }
 
-    private void rotate(Path results) throws IOException {
-        Files.deleteIfExists(dir.resolve(RESULTS + "." + KEPT));
-        for (int i = KEPT - 1; i >= 1; i--) {
-            Path from = dir.resolve(RESULTS + "." + i);
-            if (Files.exists(from)) {
-                Files.move(from, dir.resolve(RESULTS + "." + (i + 1)));
-            }
-        }
-        Files.move(results, dir.resolve(RESULTS + ".1"));
-    }
-
     /** The open runs' lines in the kept files, oldest first: what is done already. */
     private void scan(List<Plan.Test> tests) throws IOException {
         Set<String> ids = new HashSet<>();
         tests.forEach(t -> ids.add(t.id()));
-        for (int i = KEPT; i >= 0; i--) {
-            Path f = dir.resolve(i == 0 ? RESULTS : RESULTS + "." + i);
+        for (int i = TestsFile.KEPT; i >= 0; i--) {
+            Path f = TestsFile.file(dir, i);
             if (!Files.exists(f)) {
                 continue;
             }

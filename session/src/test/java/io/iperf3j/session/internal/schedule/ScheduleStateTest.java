@@ -1,5 +1,9 @@
 package io.iperf3j.session.internal.schedule;
 
+import io.iperf3j.session.TestResult;
+import io.iperf3j.session.internal.output.RunRecord;
+import io.iperf3j.session.internal.output.TestsFile;
+import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iperf3j.session.Plan;
@@ -35,6 +39,20 @@ class ScheduleStateTest {
         return "{\"id\":\"" + id + "\",\"run\":" + run + ",\"status\":\"ok\"}";
     }
 
+    /**
+     * A run as a schedule books it: its line by the one writer (rotated at the smallest size), then the book; a
+     * {@code pad} warning makes the line as long as a test wants.
+     */
+    private void book(ScheduleState s, long run, String id, RunFigures figures, String pad) {
+        Plan.Test t = TESTS.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+        RunRecord r = figures == null ? new RunRecord.Skipped(t, run, T0, "no free slot", T0)
+                : new RunRecord.Ran(new TestResult(id, t.sender(), t.receiver(), t.direction(), t.spec(), 1,
+                        new TestResult.Outcome.Completed(9e8, 9.1e8, 1), Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty(), pad.isEmpty() ? List.of() : List.of(pad), Duration.ofSeconds(1)), run, T0, T0, figures);
+        TestsFile.scheduled(dir, TestsFile.MIN_ROTATE_BYTES).accept(r);
+        s.accept(r);
+    }
+
     private static RunFigures ok(long run) {
         return new RunFigures(run, true, 9e8, 9.1e8, OptionalLong.of(3), OptionalDouble.of(0.001), OptionalDouble.empty(),
                 OptionalDouble.empty(), 1.2, 1.7e9);
@@ -42,20 +60,20 @@ class ScheduleStateTest {
 
     @Test
     void aRestartResumesTheOpenRunWithoutARepeatedOrLostLine() throws Exception {
-        ScheduleState s = ScheduleState.open(dir, TESTS, EVERY_10S, T0, ScheduleState.MIN_ROTATE_BYTES);
+        ScheduleState s = ScheduleState.open(dir, TESTS, EVERY_10S, T0);
         assertThat(s.firstRun()).isEqualTo(1);
         assertThat(s.start()).isEqualTo(T0);
         for (String id : List.of("a", "b", "c")) {
-            s.record(1, id, line(1, id), ok(1));
+            book(s, 1, id, ok(1), "");
         }
-        s.record(2, "a", line(2, "a"), ok(2));
+        book(s, 2, "a", ok(2), "");
         assertThat(s.firstOpenRun()).isEqualTo(2);
         // killed after run 2's "b" reached tests.jsonl but before the state file was replaced
-        Files.writeString(dir.resolve(ScheduleState.RESULTS), line(2, "b") + "\n", StandardOpenOption.APPEND);
+        Files.writeString(TestsFile.file(dir, 0), line(2, "b") + "\n", StandardOpenOption.APPEND);
         // and in the middle of "c"'s line
-        Files.writeString(dir.resolve(ScheduleState.RESULTS), "{\"id\":\"c\",\"ru", StandardOpenOption.APPEND);
+        Files.writeString(TestsFile.file(dir, 0), "{\"id\":\"c\",\"ru", StandardOpenOption.APPEND);
 
-        ScheduleState again = ScheduleState.open(dir, TESTS, EVERY_10S, T0.plusSeconds(3600), ScheduleState.MIN_ROTATE_BYTES);
+        ScheduleState again = ScheduleState.open(dir, TESTS, EVERY_10S, T0.plusSeconds(3600));
         assertThat(again.start()).isEqualTo(T0);
         assertThat(again.firstRun()).isEqualTo(2);
         assertThat(again.done(1, "c")).isTrue();
@@ -63,22 +81,22 @@ class ScheduleStateTest {
         assertThat(again.done(2, "b")).isTrue();
         assertThat(again.done(2, "c")).isFalse();
         assertThat(again.last().get("a")).isEqualTo(ok(2));
-        assertThat(Files.readAllLines(dir.resolve(ScheduleState.RESULTS))).hasSize(5).last().isEqualTo(line(2, "b"));
-        again.record(2, "c", line(2, "c"), null);
+        assertThat(Files.readAllLines(TestsFile.file(dir, 0))).hasSize(5).last().isEqualTo(line(2, "b"));
+        book(again, 2, "c", null, "");
         assertThat(again.firstOpenRun()).isEqualTo(3);
         assertThat(again.last().get("c")).isEqualTo(ok(1)); // a skipped run leaves the last figures as they were
     }
 
     @Test
     void aChangedPlanStartsANewScheduleNumberedOn() throws Exception {
-        ScheduleState s = ScheduleState.open(dir, TESTS, EVERY_10S, T0, ScheduleState.MIN_ROTATE_BYTES);
+        ScheduleState s = ScheduleState.open(dir, TESTS, EVERY_10S, T0);
         for (long run = 1; run <= 3; run++) {
             for (Plan.Test t : TESTS) {
-                s.record(run, t.id(), line(run, t.id()), ok(run));
+                book(s, run, t.id(), ok(run), "");
             }
         }
         Instant later = T0.plusSeconds(1000);
-        ScheduleState other = ScheduleState.open(dir, TESTS.subList(0, 2), EVERY_10S, later, ScheduleState.MIN_ROTATE_BYTES);
+        ScheduleState other = ScheduleState.open(dir, TESTS.subList(0, 2), EVERY_10S, later);
         assertThat(other.firstRun()).isEqualTo(4);
         assertThat(other.start().plus(Duration.ofSeconds(30))).isEqualTo(later);
         assertThat(other.done(4, "a")).isFalse();
@@ -87,7 +105,7 @@ class ScheduleStateTest {
 
     @Test
     void rotatesBySizeAndReadsTheOpenRunsAcrossTheKeptFiles() throws Exception {
-        ScheduleState s = ScheduleState.open(dir, TESTS, EVERY_10S, T0, ScheduleState.MIN_ROTATE_BYTES);
+        ScheduleState s = ScheduleState.open(dir, TESTS, EVERY_10S, T0);
         String pad = "x".repeat(100_000);
         long runs = 20;
         for (long run = 1; run <= runs; run++) {
@@ -95,21 +113,21 @@ class ScheduleStateTest {
                 if (run == runs && t.id().equals("c")) {
                     break;
                 }
-                s.record(run, t.id(), "{\"id\":\"" + t.id() + "\",\"run\":" + run + ",\"pad\":\"" + pad + "\"}", ok(run));
+                book(s, run, t.id(), ok(run), pad);
             }
         }
-        assertThat(Files.size(dir.resolve(ScheduleState.RESULTS))).isLessThanOrEqualTo(ScheduleState.MIN_ROTATE_BYTES);
-        assertThat(dir.resolve(ScheduleState.RESULTS + ".1")).exists();
-        assertThat(dir.resolve(ScheduleState.RESULTS + "." + (ScheduleState.KEPT + 1))).doesNotExist();
+        assertThat(Files.size(TestsFile.file(dir, 0))).isLessThanOrEqualTo(TestsFile.MIN_ROTATE_BYTES);
+        assertThat(TestsFile.file(dir, 1)).exists();
+        assertThat(TestsFile.file(dir, TestsFile.KEPT + 1)).doesNotExist();
         long lines = 0;
-        for (int i = 0; i <= ScheduleState.KEPT; i++) {
-            Path f = dir.resolve(i == 0 ? ScheduleState.RESULTS : ScheduleState.RESULTS + "." + i);
+        for (int i = 0; i <= TestsFile.KEPT; i++) {
+            Path f = TestsFile.file(dir, i);
             if (Files.exists(f)) {
                 lines += Files.readAllLines(f, StandardCharsets.UTF_8).size();
             }
         }
         assertThat(lines).isLessThan(runs * 3 - 1);
-        ScheduleState again = ScheduleState.open(dir, TESTS, EVERY_10S, T0, ScheduleState.MIN_ROTATE_BYTES);
+        ScheduleState again = ScheduleState.open(dir, TESTS, EVERY_10S, T0);
         assertThat(again.firstRun()).isEqualTo(runs);
         assertThat(again.done(runs, "b")).isTrue();
         assertThat(again.done(runs, "c")).isFalse();
