@@ -94,7 +94,7 @@ class PushLocalTest {
                 assertThat(labels.get("job")).isEqualTo("session_test");
                 assertThat(value(metrics, "iperf3j_session_received_bytes", r.id())).isEqualTo(line.get("received_bytes").asDouble())
                         .isPositive();
-                assertThat(value(metrics, "iperf3j_session_test_ok", r.id())).isEqualTo(1.0);
+                assertThat(value(metrics, "iperf3j_session_test_success", r.id())).isEqualTo(1.0);
             }
             assertThat(labelsOf(metrics, "iperf3j_session_received_bytes", "paced_" + A + "-" + B)).containsEntry("kind", "tcp -b 20M");
             // the paced test kept its own figure: 20 Mbit/s for 1 s, not the unpaced one's gigabits

@@ -480,7 +480,7 @@ public final class SessionCommand implements Callable<Integer> {
     private static Consumer<RunRecord> pushed(ResultPush push) {
         return rec -> {
             if (rec instanceof RunRecord.Ran ran) {
-                push.accept(ran.result());
+                push.push(ran.result(), ran.figures());
             }
         };
     }

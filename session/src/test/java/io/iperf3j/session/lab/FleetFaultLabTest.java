@@ -212,7 +212,7 @@ class FleetFaultLabTest {
             assertThat(said).contains("all " + TESTS + " result(s) pushed");
             String metrics = gw.metrics();
             for (JsonNode t : tests) {
-                String series = metrics.lines().filter(l -> l.startsWith("iperf3j_session_test_ok{")
+                String series = metrics.lines().filter(l -> l.startsWith("iperf3j_session_test_success{")
                         && l.contains("id=\"" + t.get("id").asText() + "\"") && l.contains("job=\"fleetfault\"")).findFirst()
                         .orElseThrow(() -> new AssertionError("no series for " + t.get("id").asText()));
                 assertThat(series).as("%s", t).endsWith(t.get("status").asText().equals("ok") ? " 1" : " 0");

@@ -1,5 +1,7 @@
 package io.iperf3j.session.internal.output;
 
+import io.iperf3j.session.internal.result.RunFigures;
+import java.util.OptionalDouble;
 import io.iperf3j.export.PushGatewayClient;
 import io.iperf3j.export.PushGatewayConfig;
 import io.iperf3j.session.Plan;
@@ -75,14 +77,14 @@ public final class ResultPush implements Consumer<TestResult> {
         return b.build();
     }
 
-    /** The exposition pushed for one result. */
-    public static String exposition(TestResult r) {
+    /** The exposition pushed for one run: every series of {@link ResultSeries} the run has a value for. */
+    public static String exposition(RunFigures f) {
         StringBuilder sb = new StringBuilder();
-        gauge(sb, "iperf3j_session_test_ok", "1 if the test ran, 0 if it failed", r.ok() ? 1 : 0);
-        if (r.outcome() instanceof TestResult.Outcome.Completed c) {
-            gauge(sb, "iperf3j_session_sent_bits_per_second", "the sender's rate over the test", c.sentBitsPerSecond());
-            gauge(sb, "iperf3j_session_received_bits_per_second", "the receiver's rate over the test", c.receivedBitsPerSecond());
-            gauge(sb, "iperf3j_session_received_bytes", "bytes the receiver got", c.receivedBytes());
+        for (ResultSeries series : ResultSeries.values()) {
+            OptionalDouble v = series.of(f);
+            if (v.isPresent()) {
+                gauge(sb, series.metricName(), series.help(), v.getAsDouble());
+            }
         }
         return sb.toString();
     }
@@ -94,11 +96,16 @@ public final class ResultPush implements Consumer<TestResult> {
                 .append('\n');
     }
 
-    /** Queues the result's push; returns at once. */
+    /** Queues a result of a plan run once (its run 1, ended now); returns at once. */
     @Override
     public void accept(TestResult r) {
+        push(r, RunFigures.of(1, r, System.currentTimeMillis() / 1000.0));
+    }
+
+    /** Queues a run's push, with its figures; returns at once. */
+    public void push(TestResult r, RunFigures figures) {
         offered++;
-        queue.offer(new PushQueue.Item(r.id(), client.forGroup(groupingKey(endpoint, job, r)), exposition(r)));
+        queue.offer(new PushQueue.Item(r.id(), client.forGroup(groupingKey(endpoint, job, r)), exposition(figures)));
     }
 
     /** Results queued and not yet pushed. */

@@ -31,7 +31,7 @@ import io.iperf3j.session.internal.result.RunFigures;
  * (its {@code last_run}); the counters are {@link LongAdder}s.
  */
 public final class SessionMetrics implements java.util.function.Consumer<RunRecord> {
-    private static final String NAME = "iperf3j_session_";
+    private static final String NAME = ResultSeries.PREFIX;
 
     private final Map<String, Labels> labels = new LinkedHashMap<>();
     private final Map<String, RunFigures> last = new ConcurrentHashMap<>();
@@ -90,28 +90,9 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
         // Prometheus history takes a run's figures from the sample that shows its number)
         Map<String, RunFigures> now = Map.copyOf(last);
         List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out = new ArrayList<>();
-        GaugeSnapshot.Builder success = GaugeSnapshot.builder().name(NAME + "test_success")
-                .help("1 if the test's last run succeeded, 0 if it failed; no sample before its first run");
-        labels.forEach((id, l) -> {
-            RunFigures f = now.get(id);
-            if (f != null) {
-                success.dataPoint(gauge(l, f.ok() ? 1 : 0));
-            }
-        });
-        out.add(success.build());
-        out.add(lastGauge(now, "received_bits_per_second", "the receiver's rate in the last run (0 when it failed)",
-                f -> OptionalDouble.of(f.receivedBitsPerSecond())));
-        out.add(lastGauge(now, "sent_bits_per_second", "the sender's rate in the last run (0 when it failed)",
-                f -> OptionalDouble.of(f.sentBitsPerSecond())));
-        out.add(lastGauge(now, "retransmits", "TCP retransmits in the last run (the sender's)",
-                f -> f.retransmits().isPresent() ? OptionalDouble.of(f.retransmits().getAsLong()) : OptionalDouble.empty()));
-        out.add(lastGauge(now, "rtt_seconds", "mean smoothed RTT in the last run (the TCP sender's)", RunFigures::rttSeconds));
-        out.add(lastGauge(now, "loss_percent", "UDP datagrams lost in the last run, percent (the receiver's)", RunFigures::lossPercent));
-        out.add(lastGauge(now, "jitter_seconds", "UDP jitter in the last run (the receiver's)", RunFigures::jitterSeconds));
-        out.add(lastGauge(now, "duration_seconds", "wall time of the last run", f -> OptionalDouble.of(f.durationSeconds())));
-        out.add(lastGauge(now, "last_run", "the schedule's run (period) number of the last run", f -> OptionalDouble.of(f.run())));
-        out.add(lastGauge(now, "last_run_end_timestamp_seconds", "when the last run ended (Unix time)",
-                f -> OptionalDouble.of(f.endedUnixSeconds())));
+        for (ResultSeries series : ResultSeries.values()) {
+            out.add(lastGauge(now, series));
+        }
         out.add(counter("runs", "runs that ended (succeeded or failed) since the session started", runs));
         out.add(counter("failures", "runs that failed since the session started", failures));
         out.add(counter("skipped", "runs skipped since the session started: the hosts' slots not free within the slip",
@@ -119,12 +100,11 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
         return new MetricSnapshots(out);
     }
 
-    private GaugeSnapshot lastGauge(Map<String, RunFigures> now, String name, String help,
-            Function<RunFigures, OptionalDouble> value) {
-        GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(NAME + name).help(help);
+    private GaugeSnapshot lastGauge(Map<String, RunFigures> now, ResultSeries series) {
+        GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(series.metricName()).help(series.help());
         labels.forEach((id, l) -> {
             RunFigures f = now.get(id);
-            OptionalDouble v = f == null ? OptionalDouble.empty() : value.apply(f);
+            OptionalDouble v = f == null ? OptionalDouble.empty() : series.of(f);
             if (v.isPresent()) {
                 b.dataPoint(gauge(l, v.getAsDouble()));
             }

@@ -23,6 +23,7 @@ import java.util.OptionalLong;
  * @param run the run (period) number
  * @param ok whether the test ran
  * @param receivedBitsPerSecond the receiver's rate (0 when it failed)
+ * @param receivedBytes bytes the receiver got (0 when it failed)
  * @param sentBitsPerSecond the sender's rate (0 when it failed)
  * @param retransmits TCP retransmits
  * @param rttSeconds mean smoothed RTT
@@ -31,7 +32,7 @@ import java.util.OptionalLong;
  * @param durationSeconds the test's wall time
  * @param endedUnixSeconds when it ended
  */
-public record RunFigures(long run, boolean ok, double receivedBitsPerSecond, double sentBitsPerSecond,
+public record RunFigures(long run, boolean ok, double receivedBitsPerSecond, double sentBitsPerSecond, long receivedBytes,
         OptionalLong retransmits, OptionalDouble rttSeconds, OptionalDouble lossPercent, OptionalDouble jitterSeconds,
         double durationSeconds, double endedUnixSeconds) {
 
@@ -39,7 +40,7 @@ public record RunFigures(long run, boolean ok, double receivedBitsPerSecond, dou
     public static RunFigures of(long run, TestResult r, double endedUnixSeconds) {
         double seconds = r.elapsed().toNanos() / 1e9;
         if (!(r.outcome() instanceof TestResult.Outcome.Completed c)) {
-            return new RunFigures(run, false, 0, 0, OptionalLong.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
+            return new RunFigures(run, false, 0, 0, 0, OptionalLong.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
                     OptionalDouble.empty(), seconds, endedUnixSeconds);
         }
         List<IntervalMetrics> sender = measured(r.clientParsed(), Direction.SENDER);
@@ -54,7 +55,7 @@ public record RunFigures(long run, boolean ok, double receivedBitsPerSecond, dou
                 : OptionalDouble.empty();
         OptionalDouble jitter = receiver.stream().filter(m -> m.udpJitterSeconds().isPresent())
                 .reduce((a, b) -> b).map(m -> m.udpJitterSeconds()).orElse(OptionalDouble.empty());
-        return new RunFigures(run, true, finite(c.receivedBitsPerSecond()), finite(c.sentBitsPerSecond()), retransmits, rtt,
+        return new RunFigures(run, true, finite(c.receivedBitsPerSecond()), finite(c.sentBitsPerSecond()), c.receivedBytes(), retransmits, rtt,
                 loss, jitter, seconds, endedUnixSeconds);
     }
 

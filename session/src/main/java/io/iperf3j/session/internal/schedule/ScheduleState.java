@@ -251,6 +251,7 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         o.put("ok", f.ok());
         o.put("received_bits_per_second", f.receivedBitsPerSecond());
         o.put("sent_bits_per_second", f.sentBitsPerSecond());
+        o.put("received_bytes", f.receivedBytes());
         if (f.retransmits().isPresent()) {
             o.put("retransmits", f.retransmits().getAsLong());
         }
@@ -270,7 +271,7 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
 
     private static RunFigures figures(JsonNode o) {
         return new RunFigures(o.path("run").asLong(), o.path("ok").asBoolean(), o.path("received_bits_per_second").asDouble(),
-                o.path("sent_bits_per_second").asDouble(),
+                o.path("sent_bits_per_second").asDouble(), o.path("received_bytes").asLong(),
                 o.has("retransmits") ? OptionalLong.of(o.get("retransmits").asLong()) : OptionalLong.empty(),
                 opt(o, "rtt_seconds"), opt(o, "loss_percent"), opt(o, "jitter_seconds"), o.path("duration_seconds").asDouble(),
                 o.path("ended_unix_seconds").asDouble());

@@ -40,7 +40,7 @@ class TestsFileTest {
         TestResult failed = new TestResult(TEST.id(), "a", "b", "up", TEST.spec(), 1,
                 new TestResult.Outcome.Failed(new ConnectionError("cannot connect")), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), List.of("the test moved to port 5202"), Duration.ofSeconds(2));
-        RunFigures figures = new RunFigures(8, false, 0, 0, OptionalLong.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
+        RunFigures figures = new RunFigures(8, false, 0, 0, 0, OptionalLong.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
                 OptionalDouble.empty(), 2.0, 1_795_708_916.5534);
         JsonNode f = JSON.readTree(file.line(new RunRecord.Ran(failed, 8, due, started, figures)));
         assertThat(f.path("run").asLong()).isEqualTo(8);

@@ -54,7 +54,7 @@ class ScheduleStateTest {
     }
 
     private static RunFigures ok(long run) {
-        return new RunFigures(run, true, 9e8, 9.1e8, OptionalLong.of(3), OptionalDouble.of(0.001), OptionalDouble.empty(),
+        return new RunFigures(run, true, 9e8, 9.1e8, 1_000_000, OptionalLong.of(3), OptionalDouble.of(0.001), OptionalDouble.empty(),
                 OptionalDouble.empty(), 1.2, 1.7e9);
     }
 

@@ -1,0 +1,72 @@
+package io.iperf3j.session.internal.output;
+
+import io.iperf3j.session.internal.result.RunFigures;
+import java.util.OptionalDouble;
+import java.util.function.Function;
+
+/**
+ * The one table of a test's series: each gauge's name, help and value from a run's figures, for the result
+ * pushed to a Pushgateway ({@link ResultPush}) and for a schedule's {@code /metrics} ({@link SessionMetrics}),
+ * so that a dashboard or an alert reads the same names from either (issue 45: they were {@code test_ok} with
+ * four gauges and {@code test_success} with ten). Every series is labelled with the test as {@code tests.jsonl}
+ * names it ({@link ResultPush#labels}); {@code /metrics} adds its counters (runs, failures, skipped).
+ */
+public enum ResultSeries {
+    /** 1 or 0. */
+    TEST_SUCCESS("test_success", "1 if the test's last run succeeded, 0 if it failed; no sample before its first run",
+            f -> OptionalDouble.of(f.ok() ? 1 : 0)),
+    /** The receiver's rate. */
+    RECEIVED_BITS_PER_SECOND("received_bits_per_second", "the receiver's rate in the last run (0 when it failed)",
+            f -> OptionalDouble.of(f.receivedBitsPerSecond())),
+    /** The sender's rate. */
+    SENT_BITS_PER_SECOND("sent_bits_per_second", "the sender's rate in the last run (0 when it failed)",
+            f -> OptionalDouble.of(f.sentBitsPerSecond())),
+    /** The receiver's bytes. */
+    RECEIVED_BYTES("received_bytes", "bytes the receiver got in the last run (0 when it failed)",
+            f -> OptionalDouble.of(f.receivedBytes())),
+    /** TCP retransmits. */
+    RETRANSMITS("retransmits", "TCP retransmits in the last run (the sender's)",
+            f -> f.retransmits().isPresent() ? OptionalDouble.of(f.retransmits().getAsLong()) : OptionalDouble.empty()),
+    /** TCP's RTT. */
+    RTT_SECONDS("rtt_seconds", "mean smoothed RTT in the last run (the TCP sender's)", RunFigures::rttSeconds),
+    /** UDP loss. */
+    LOSS_PERCENT("loss_percent", "UDP datagrams lost in the last run, percent (the receiver's)", RunFigures::lossPercent),
+    /** UDP jitter. */
+    JITTER_SECONDS("jitter_seconds", "UDP jitter in the last run (the receiver's)", RunFigures::jitterSeconds),
+    /** Wall time. */
+    DURATION_SECONDS("duration_seconds", "wall time of the last run", f -> OptionalDouble.of(f.durationSeconds())),
+    /** The run's number. */
+    LAST_RUN("last_run", "the schedule's run (period) number of the last run (1 for a plan run once)",
+            f -> OptionalDouble.of(f.run())),
+    /** When it ended. */
+    LAST_RUN_END_TIMESTAMP_SECONDS("last_run_end_timestamp_seconds", "when the last run ended (Unix time)",
+            f -> OptionalDouble.of(f.endedUnixSeconds()));
+
+    /** Every series' name starts with this. */
+    public static final String PREFIX = "iperf3j_session_";
+
+    private final String name;
+    private final String help;
+    private final Function<RunFigures, OptionalDouble> value;
+
+    ResultSeries(String name, String help, Function<RunFigures, OptionalDouble> value) {
+        this.name = PREFIX + name;
+        this.help = help;
+        this.value = value;
+    }
+
+    /** The series' name, {@code iperf3j_session_…}. */
+    public String metricName() {
+        return name;
+    }
+
+    /** Its help text. */
+    public String help() {
+        return help;
+    }
+
+    /** Its value for a run; empty when the run has none (a UDP figure of a TCP test). */
+    public OptionalDouble of(RunFigures f) {
+        return value.apply(f);
+    }
+}
