@@ -1,5 +1,6 @@
 package io.iperf3j.session;
 
+import io.iperf3j.session.SessionException.ConnectionError;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.iperf3j.session;
 
+import io.iperf3j.session.SessionException.IperfConfigurationError;
 import java.util.Locale;
 
 /** Which iperf a node runs. iperf3j and iperf3 speak the same protocol; iperf2 only talks to iperf2. */

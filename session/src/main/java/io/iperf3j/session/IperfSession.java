@@ -1,5 +1,6 @@
 package io.iperf3j.session;
 
+import io.iperf3j.session.SessionException.IperfConfigurationError;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

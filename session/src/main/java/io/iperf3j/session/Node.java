@@ -1,5 +1,6 @@
 package io.iperf3j.session;
 
+import io.iperf3j.session.SessionException.IperfConfigurationError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

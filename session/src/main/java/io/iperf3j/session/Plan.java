@@ -1,9 +1,11 @@
 package io.iperf3j.session;
 
+import io.iperf3j.session.SessionException.IperfConfigurationError;
 import io.iperf3j.export.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +69,30 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
      * order): how a {@code parallel} plan runs.
      */
     public List<List<Test>> rounds() {
-        return RoundRobin.rounds(tests);
+        return packed(tests);
+    }
+
+    /** Tests packed into rounds in which no host is in two tests. */
+    private static List<List<Test>> packed(List<Test> tests) {
+        List<List<Test>> rounds = new ArrayList<>();
+        List<Set<String>> busy = new ArrayList<>();
+        Map<String, Integer> lastRoundOfPair = new HashMap<>();
+        for (Test t : tests) {
+            String pair = t.sender() + "\u0000" + t.receiver() + "\u0000" + t.direction();
+            int r = lastRoundOfPair.getOrDefault(pair, -1) + 1;
+            while (r < rounds.size() && (busy.get(r).contains(t.sender()) || busy.get(r).contains(t.receiver()))) {
+                r++;
+            }
+            if (r == rounds.size()) {
+                rounds.add(new ArrayList<>());
+                busy.add(new HashSet<>());
+            }
+            rounds.get(r).add(t);
+            busy.get(r).add(t.sender());
+            busy.get(r).add(t.receiver());
+            lastRoundOfPair.put(pair, r);
+        }
+        return rounds;
     }
 
     public Map<String, Node> hostsById() {

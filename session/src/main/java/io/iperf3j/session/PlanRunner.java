@@ -1,5 +1,6 @@
 package io.iperf3j.session;
 
+import io.iperf3j.session.SessionException.IperfConfigurationError;
 import java.nio.file.Path;
 import java.util.List;
 

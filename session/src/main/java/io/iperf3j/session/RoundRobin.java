@@ -9,8 +9,7 @@ import java.util.Set;
 
 /**
  * Round-robin scheduling for parallel plans: the circle method pairs N hosts in N−1
- * rounds of N/2 disjoint pairs, and {@link #rounds} packs any list of tests into rounds
- * whose hosts are disjoint (first fit, keeping each pair's repeats in order). Pure.
+ * rounds of N/2 disjoint pairs. Pure.
  */
 final class RoundRobin {
     private RoundRobin() {
@@ -37,29 +36,6 @@ final class RoundRobin {
             rounds.add(round);
             // keep the first fixed, rotate the rest by one
             ring.add(1, ring.remove(n - 1));
-        }
-        return rounds;
-    }
-
-    /** Tests packed into rounds in which no host is in two tests. */
-    static List<List<Plan.Test>> rounds(List<Plan.Test> tests) {
-        List<List<Plan.Test>> rounds = new ArrayList<>();
-        List<Set<String>> busy = new ArrayList<>();
-        Map<String, Integer> lastRoundOfPair = new HashMap<>();
-        for (Plan.Test t : tests) {
-            String pair = t.sender() + "\u0000" + t.receiver() + "\u0000" + t.direction();
-            int r = lastRoundOfPair.getOrDefault(pair, -1) + 1;
-            while (r < rounds.size() && (busy.get(r).contains(t.sender()) || busy.get(r).contains(t.receiver()))) {
-                r++;
-            }
-            if (r == rounds.size()) {
-                rounds.add(new ArrayList<>());
-                busy.add(new HashSet<>());
-            }
-            rounds.get(r).add(t);
-            busy.get(r).add(t.sender());
-            busy.get(r).add(t.receiver());
-            lastRoundOfPair.put(pair, r);
         }
         return rounds;
     }

@@ -1,5 +1,9 @@
 package io.iperf3j.session;
 
+import io.iperf3j.session.SessionException.ConnectionError;
+import io.iperf3j.session.SessionException.IperfConfigurationError;
+import io.iperf3j.session.SessionException.IperfCommandError;
+import io.iperf3j.session.SessionException.IperfError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -46,18 +46,18 @@ class RoundRobinTest {
     @Test
     void meshBothDirectionsTakesTwoRoundSets() throws Exception {
         Plan plan = Plan.builder(hosts(8)).parallel(true).mesh("m", ids(8), "both", TestSpec.tcp(1), 1).build();
-        List<List<Plan.Test>> rounds = RoundRobin.rounds(plan.tests());
+        List<List<Plan.Test>> rounds = plan.rounds();
         assertThat(plan.tests()).hasSize(56);
         assertThat(rounds).hasSize(14).allSatisfy(r -> assertThat(r).hasSize(4));
         Plan bidir = Plan.builder(hosts(8)).parallel(true).mesh("m", ids(8), "bidir", TestSpec.tcp(1), 1).build();
-        assertThat(RoundRobin.rounds(bidir.tests())).hasSize(7);
+        assertThat(bidir.rounds()).hasSize(7);
     }
 
     @Test
     void repeatsOfAPairStayInOrderAndHostsNeverOverlap() throws Exception {
         Plan plan = Plan.builder(hosts(4)).parallel(true).pairs("p", List.of(List.of("h1", "h2"), List.of("h3", "h4"),
                 List.of("h1", "h3")), "up", TestSpec.tcp(1), 3).build();
-        List<List<Plan.Test>> rounds = RoundRobin.rounds(plan.tests());
+        List<List<Plan.Test>> rounds = plan.rounds();
         int lastRepeat = 0;
         for (List<Plan.Test> round : rounds) {
             Set<String> busy = new HashSet<>();

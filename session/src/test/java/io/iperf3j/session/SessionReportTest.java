@@ -1,5 +1,6 @@
 package io.iperf3j.session;
 
+import io.iperf3j.session.SessionException.IperfError;
 import io.iperf3j.session.internal.output.RunRecord;
 import io.iperf3j.session.internal.output.TestsFile;
 import io.iperf3j.session.internal.result.RunFigures;

@@ -1,5 +1,6 @@
 package io.iperf3j.session;
 
+import io.iperf3j.session.SessionException.ConnectionError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.ISetter;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import io.iperf3j.session.IperfConfigurationError;
+import io.iperf3j.session.SessionException.IperfConfigurationError;
 import io.iperf3j.session.Node;
 import io.iperf3j.session.Plan;
 import io.iperf3j.session.TestResult;

@@ -7,7 +7,7 @@ import io.iperf3j.Transport;
 import io.iperf3j.session.internal.result.IperfOutputs;
 import io.iperf3j.session.TestResult;
 import io.iperf3j.session.internal.plan.PlanFile;
-import io.iperf3j.session.IperfConfigurationError;
+import io.iperf3j.session.SessionException.IperfConfigurationError;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 

@@ -3,7 +3,7 @@ package io.iperf3j.session.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.iperf3j.session.ConnectionError;
+import io.iperf3j.session.SessionException.ConnectionError;
 import io.iperf3j.session.TestResult;
 import io.iperf3j.session.IperfKind;
 import io.iperf3j.session.Node;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.iperf3j.session.IperfCommandError;
+import io.iperf3j.session.SessionException.IperfCommandError;
 import io.iperf3j.session.command.SessionCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -10,7 +10,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import io.iperf3j.session.Connection;
-import io.iperf3j.session.ConnectionError;
+import io.iperf3j.session.SessionException.ConnectionError;
 
 /** Runs commands on this machine ({@code sh -c}, or the wrapper's prefix in front). */
 public final class LocalConnection implements Connection {

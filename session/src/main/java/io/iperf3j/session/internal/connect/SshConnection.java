@@ -32,7 +32,7 @@ import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import io.iperf3j.session.Connection;
-import io.iperf3j.session.ConnectionError;
+import io.iperf3j.session.SessionException.ConnectionError;
 import io.iperf3j.session.SshSettings;
 
 /**

@@ -1,8 +1,8 @@
 package io.iperf3j.session.internal.host;
 
 import io.iperf3j.session.Connection;
-import io.iperf3j.session.ConnectionError;
-import io.iperf3j.session.IperfCommandError;
+import io.iperf3j.session.SessionException.ConnectionError;
+import io.iperf3j.session.SessionException.IperfCommandError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

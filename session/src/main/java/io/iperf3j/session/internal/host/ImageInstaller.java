@@ -1,9 +1,9 @@
 package io.iperf3j.session.internal.host;
 
 import io.iperf3j.session.Connection;
-import io.iperf3j.session.ConnectionError;
+import io.iperf3j.session.SessionException.ConnectionError;
 import io.iperf3j.session.Node;
-import io.iperf3j.session.IperfCommandError;
+import io.iperf3j.session.SessionException.IperfCommandError;
 import io.iperf3j.session.SessionException;
 import java.nio.file.Files;
 import java.io.IOException;

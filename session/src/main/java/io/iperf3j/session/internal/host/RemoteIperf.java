@@ -1,7 +1,6 @@
 package io.iperf3j.session.internal.host;
 
 import io.iperf3j.Transport;
-import io.iperf3j.session.internal.result.OutputCheck;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -22,8 +21,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import io.iperf3j.session.Connection;
-import io.iperf3j.session.ConnectionError;
-import io.iperf3j.session.IperfError;
+import io.iperf3j.session.SessionException.ConnectionError;
+import io.iperf3j.session.SessionException.IperfError;
 import io.iperf3j.session.IperfKind;
 import io.iperf3j.session.Node;
 import io.iperf3j.session.SessionException;

@@ -1,15 +1,14 @@
 package io.iperf3j.session.internal.host;
 
 import io.iperf3j.session.Connection;
-import io.iperf3j.session.IperfCommandError;
-import io.iperf3j.session.IperfError;
+import io.iperf3j.session.SessionException.IperfCommandError;
+import io.iperf3j.session.SessionException.IperfError;
 import io.iperf3j.session.SessionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import io.iperf3j.session.internal.result.OutputCheck;
 
 /**
  * The verdict on a server start: what the listen check ({@link RemoteScripts#awaitOwnListener})

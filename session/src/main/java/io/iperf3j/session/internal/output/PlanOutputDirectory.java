@@ -12,10 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import io.iperf3j.session.ConnectionError;
-import io.iperf3j.session.IperfCommandError;
-import io.iperf3j.session.IperfConfigurationError;
-import io.iperf3j.session.IperfError;
+import io.iperf3j.session.SessionException.ConnectionError;
+import io.iperf3j.session.SessionException.IperfCommandError;
+import io.iperf3j.session.SessionException.IperfConfigurationError;
+import io.iperf3j.session.SessionException.IperfError;
 import io.iperf3j.session.Plan;
 import io.iperf3j.session.TestResult;
 import io.iperf3j.session.internal.result.ThroughputMatrix;
@@ -31,6 +31,8 @@ import io.iperf3j.session.internal.result.ThroughputMatrix;
  * Called on one thread at a time ({@link PlanExecution} serialises its results).
  */
 public final class PlanOutputDirectory {
+    /** A schedule's state file (its book: {@code internal.schedule.ScheduleState}). */
+    public static final String STATE_FILE = "schedule-state.json";
     private static final JsonFactory JSON = new JsonFactory();
     private final Path dir;
     private final Path raw;
@@ -70,7 +72,7 @@ public final class PlanOutputDirectory {
             }
         }
         for (String name : List.of("summary.txt", "summary.csv", "summary.md", HOSTS_FILE,
-                io.iperf3j.session.internal.schedule.ScheduleState.STATE_FILE)) {
+                STATE_FILE)) {
             Files.deleteIfExists(dir.resolve(name));
         }
         try (java.util.stream.Stream<Path> files = Files.walk(raw)) {

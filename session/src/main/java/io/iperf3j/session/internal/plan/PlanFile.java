@@ -24,7 +24,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
-import io.iperf3j.session.IperfConfigurationError;
+import io.iperf3j.session.SessionException.IperfConfigurationError;
 import io.iperf3j.session.Node;
 import io.iperf3j.session.Plan;
 import io.iperf3j.session.internal.connect.LoginEnvironment;

@@ -1,7 +1,7 @@
 package io.iperf3j.session.internal.run;
 
 import io.iperf3j.session.Connection;
-import io.iperf3j.session.IperfConfigurationError;
+import io.iperf3j.session.SessionException.IperfConfigurationError;
 import io.iperf3j.session.IperfSession;
 import io.iperf3j.session.Node;
 import io.iperf3j.session.Plan;

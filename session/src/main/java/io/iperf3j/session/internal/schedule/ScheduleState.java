@@ -1,5 +1,6 @@
 package io.iperf3j.session.internal.schedule;
 
+import io.iperf3j.session.internal.output.PlanOutputDirectory;
 import io.iperf3j.session.internal.output.RunRecord;
 import io.iperf3j.session.internal.output.TestsFile;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,7 +41,7 @@ import io.iperf3j.session.internal.result.RunFigures;
  */
 public final class ScheduleState implements java.util.function.Consumer<RunRecord> {
     /** The state file's name. */
-    public static final String STATE_FILE = "schedule-state.json";
+    public static final String STATE_FILE = PlanOutputDirectory.STATE_FILE;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;

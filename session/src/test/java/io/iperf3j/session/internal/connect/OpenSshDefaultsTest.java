@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import io.iperf3j.session.IperfConfigurationError;
+import io.iperf3j.session.SessionException.IperfConfigurationError;
 import io.iperf3j.session.Plan;
 import io.iperf3j.session.SshSettings;
 import io.iperf3j.session.internal.plan.PlanFile;

@@ -7,7 +7,7 @@ import io.iperf3j.IntervalMetrics;
 import io.iperf3j.Role;
 import io.iperf3j.Transport;
 import io.iperf3j.export.PrometheusEncoder;
-import io.iperf3j.session.ConnectionError;
+import io.iperf3j.session.SessionException.ConnectionError;
 import io.iperf3j.session.TestResult;
 import io.iperf3j.session.Plan;
 import io.iperf3j.session.TestSpec;

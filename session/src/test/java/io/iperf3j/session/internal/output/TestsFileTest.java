@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.iperf3j.session.ConnectionError;
+import io.iperf3j.session.SessionException.ConnectionError;
 import io.iperf3j.session.Plan;
 import io.iperf3j.session.TestResult;
 import io.iperf3j.session.TestSpec;

@@ -12,7 +12,7 @@ import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import io.iperf3j.session.IperfError;
+import io.iperf3j.session.SessionException.IperfError;
 import io.iperf3j.session.TestResult;
 import io.iperf3j.session.TestSpec;
 

@@ -1,15 +1,14 @@
-package io.iperf3j.session.internal.result;
+package io.iperf3j.session.internal.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.iperf3j.session.IperfCommandError;
-import io.iperf3j.session.IperfError;
+import io.iperf3j.session.SessionException.IperfCommandError;
+import io.iperf3j.session.SessionException.IperfError;
 import io.iperf3j.session.SessionException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
-import io.iperf3j.session.internal.host.HostReply;
 
 /**
  * Sorts what an iperf printed into the seed's errors (apetools' {@code validate}):
