@@ -74,7 +74,7 @@ public interface IperfSession {
             Objects.requireNonNull(sender, "sender");
             Objects.requireNonNull(receiver, "receiver");
             if (sender.id().equals(receiver.id())) {
-                throw new IllegalArgumentException("a node cannot send to itself: " + sender.id());
+                throw new IllegalArgumentException(Plan.Test.sendsToItself(sender.id()));
             }
         }
     }

@@ -55,6 +55,48 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
     }
 
     /**
+     * How a test of pairs, a star or a mesh is directed: {@code up} = the first host sends to the second (a
+     * star's node to its centre), {@code down} = the other way, {@code both} = one of each, {@code bidir} = one
+     * {@code --bidir} test. The one place that knows the words.
+     */
+    public enum Direction {
+        /** The first sends. */
+        UP,
+        /** The second sends. */
+        DOWN,
+        /** One test each way. */
+        BOTH,
+        /** One {@code --bidir} test. */
+        BIDIR;
+
+        /** The word a plan writes ({@code up}, ...). */
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The direction a word names, if any. */
+        public static Optional<Direction> of(String word) {
+            for (Direction d : values()) {
+                if (d.word().equals(word)) {
+                    return Optional.of(d);
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** The words, for a message: {@code up, down, both, bidir}. */
+        public static String words() {
+            return String.join(", ", java.util.Arrays.stream(values()).map(Direction::word).toList());
+        }
+
+        /** {@code word} as a direction, or the plan's error naming the test. */
+        static Direction parse(String test, String word) throws IperfConfigurationError {
+            return of(word).orElseThrow(() -> new IperfConfigurationError("test '" + test + "': unknown direction '" + word
+                    + "' (" + words() + ")"));
+        }
+    }
+
+    /**
      * A Pushgateway to push results to.
      *
      * @param endpoint the gateway's URL
@@ -159,6 +201,9 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
         /** One test, as given. */
         public Builder test(String name, String sender, String receiver, String direction, TestSpec spec, int repeats)
                 throws IperfConfigurationError {
+            if (sender.equals(receiver)) {
+                throw new IperfConfigurationError("test '" + name + "': " + Test.sendsToItself(sender));
+            }
             for (int r = 1; r <= repeats; r++) {
                 if (tests.size() >= MAX_TESTS) {
                     throw new IperfConfigurationError("plan has more than " + MAX_TESTS + " tests");
@@ -189,16 +234,14 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
 
         private void directed(String name, String a, String b, String direction, TestSpec spec, int repeats)
                 throws IperfConfigurationError {
-            switch (direction) {
-                case "up" -> test(name, a, b, "up", spec, repeats);
-                case "down" -> test(name, b, a, "down", spec, repeats);
-                case "both" -> {
-                    test(name, a, b, "up", spec, repeats);
-                    test(name, b, a, "down", spec, repeats);
+            switch (Direction.parse(name, direction)) {
+                case UP -> test(name, a, b, Direction.UP.word(), spec, repeats);
+                case DOWN -> test(name, b, a, Direction.DOWN.word(), spec, repeats);
+                case BOTH -> {
+                    test(name, a, b, Direction.UP.word(), spec, repeats);
+                    test(name, b, a, Direction.DOWN.word(), spec, repeats);
                 }
-                case "bidir" -> test(name, a, b, "bidir", spec.withBidir(true), repeats);
-                default -> throw new IperfConfigurationError("test '" + name + "': unknown direction '" + direction
-                        + "' (up, down, both, bidir)");
+                case BIDIR -> test(name, a, b, Direction.BIDIR.word(), spec.withBidir(true), repeats);
             }
         }
 
@@ -222,29 +265,26 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
          */
         public Builder mesh(String name, List<String> members, String direction, TestSpec spec, int repeats)
                 throws IperfConfigurationError {
+            Direction d = Direction.parse(name, direction);
             List<List<String[]>> rounds = RoundRobin.circle(members);
-            switch (direction) {
-                case "both" -> {
-                    for (List<String[]> round : rounds) {
-                        for (String[] p : round) {
-                            test(name, p[0], p[1], "up", spec, repeats);
-                        }
-                    }
-                    for (List<String[]> round : rounds) {
-                        for (String[] p : round) {
-                            test(name, p[1], p[0], "down", spec, repeats);
-                        }
+            if (d == Direction.BOTH) {
+                // every "up" first, then every "down": each half in the circle's rounds
+                for (List<String[]> round : rounds) {
+                    for (String[] p : round) {
+                        test(name, p[0], p[1], Direction.UP.word(), spec, repeats);
                     }
                 }
-                case "up", "down", "bidir" -> {
-                    for (List<String[]> round : rounds) {
-                        for (String[] p : round) {
-                            directed(name, p[0], p[1], direction, spec, repeats);
-                        }
+                for (List<String[]> round : rounds) {
+                    for (String[] p : round) {
+                        test(name, p[1], p[0], Direction.DOWN.word(), spec, repeats);
                     }
                 }
-                default -> throw new IperfConfigurationError("test '" + name + "': unknown direction '" + direction
-                        + "' (up, down, both, bidir)");
+            } else {
+                for (List<String[]> round : rounds) {
+                    for (String[] p : round) {
+                        directed(name, p[0], p[1], direction, spec, repeats);
+                    }
+                }
             }
             return this;
         }
@@ -355,6 +395,14 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
             Objects.requireNonNull(receiver, "receiver");
             Objects.requireNonNull(direction, "direction");
             Objects.requireNonNull(spec, "spec");
+        }
+
+        /**
+         * The rule that a host does not test against itself, in words (the plan builder, the plan file's
+         * located messages and the seed's {@link IperfSession.SenderReceiver} all say it so).
+         */
+        public static String sendsToItself(String host) {
+            return "a host cannot send to itself (" + host + ")";
         }
     }
 }

@@ -641,9 +641,10 @@ public final class PlanFile {
         if (repeat < 1 || repeat > 10_000) {
             m.add(where + ".repeat: " + repeat + " is not in 1..10000");
         }
-        String direction = m.check(() -> text(t, "direction", where, t.has("mesh") ? "both" : "up"), "up");
-        if (!Set.of("up", "down", "both", "bidir").contains(direction)) {
-            m.add(where + ".direction: unknown direction '" + direction + "' (up, down, both, bidir)");
+        String direction = m.check(() -> text(t, "direction", where, (t.has("mesh") ? Plan.Direction.BOTH : Plan.Direction.UP).word()),
+                Plan.Direction.UP.word());
+        if (Plan.Direction.of(direction).isEmpty()) {
+            m.add(where + ".direction: unknown direction '" + direction + "' (" + Plan.Direction.words() + ")");
         }
         if (shapes != 1) {
             return;
@@ -666,7 +667,7 @@ public final class PlanFile {
             }
             List<String> nodes = m.check(() -> hostIds(m, t, "star", where, hostIds), List.of());
             if (center != null && nodes.contains(center)) {
-                m.add(where + ".star: '" + center + "' is the star's centre (from); a host cannot send to itself");
+                m.add(where + ".star: '" + center + "' is the star's centre (from); " + Plan.Test.sendsToItself(center));
             }
             if (b != null && m.count() == before) {
                 m.check(() -> b.star(name, center, nodes, direction, built, repeat), null);
@@ -688,7 +689,7 @@ public final class PlanFile {
                 String sender = m.check(() -> knownHost(pair.get(0).asText(), place, hostIds), null);
                 String receiver = m.check(() -> knownHost(pair.get(1).asText(), place, hostIds), null);
                 if (sender != null && sender.equals(receiver)) {
-                    m.add(place + ": a host cannot send to itself (" + sender + ")");
+                    m.add(place + ": " + Plan.Test.sendsToItself(sender));
                 }
                 pairs.add(List.of(pair.get(0).asText(), pair.get(1).asText()));
             }

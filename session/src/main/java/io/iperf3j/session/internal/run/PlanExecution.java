@@ -84,7 +84,7 @@ public final class PlanExecution implements PlanRunner {
         this.session = new PairSession(hosts, tpc, plan.filenameBase(), rawDirectory, oneAtATime);
         for (Plan.Test t : plan.tests()) {
             if (t.sender().equals(t.receiver())) {
-                throw new IperfConfigurationError("test '" + t.id() + "': a host cannot send to itself (" + t.sender() + ")");
+                throw new IperfConfigurationError("test '" + t.id() + "': " + Plan.Test.sendsToItself(t.sender()));
             }
             IperfSession.SenderReceiver sr = new IperfSession.SenderReceiver(node(t.id(), t.sender()), node(t.id(), t.receiver()));
             try {
