@@ -46,6 +46,7 @@ final class FleetSession {
         Files.createDirectories(dir.resolve("outputs"));
         JsonNode template = MAPPER.readTree(Inputs.resource("runs/ours_tcp_bidir.json").toFile());
         double templateRate = template.path("end").path("sum_received").path("bits_per_second").asDouble();
+        double templateReverse = template.path("end").path("sum_received_bidir_reverse").path("bits_per_second").asDouble();
         Random random = new Random(seed);
         List<String> names = new ArrayList<>();
         for (int i = 1; i <= hosts; i++) {
@@ -74,7 +75,7 @@ final class FleetSession {
                     }
                     factors.put(a + " → " + b, forward);
                     factors.put(b + " → " + a, reverse);
-                    ObjectNode doc = run(template, RATE * forward / templateRate, RATE * reverse / templateRate, b, random);
+                    ObjectNode doc = run(template, RATE * forward / templateRate, RATE * reverse / templateReverse, b, random);
                     String output = "outputs/" + id + ".json";
                     Files.writeString(dir.resolve(output), MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
                     JsonNode end = doc.path("end");

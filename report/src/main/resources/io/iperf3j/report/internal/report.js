@@ -532,24 +532,45 @@
 
   /* ---------- the raw input, embedded for tools ---------- */
   function rawInput(index) {
-    return embedded(document.getElementById('iperf3j-raw-' + index));
+    var e = packEntry(index);
+    if (!e) { return embedded(document.getElementById('iperf3j-raw-' + index)); }
+    return unpackedRaw().then(function (bytes) { return new TextDecoder('utf-8').decode(bytes.subarray(e[1], e[2])); });
+  }
+  /* a fleet's raw inputs: one gzip stream (script#iperf3j-raw-pack), unpacked once, when one is first asked for */
+  var rawPack = document.getElementById('iperf3j-raw-pack'), rawEntries = null, rawBytes = null;
+  function packEntry(index) {
+    if (!rawPack) { return null; }
+    if (!rawEntries) {
+      rawEntries = {};
+      JSON.parse(rawPack.getAttribute('data-entries')).forEach(function (e) { rawEntries[e[0]] = e; });
+    }
+    return rawEntries[index] || null;
+  }
+  function unpackedRaw() {
+    if (!rawBytes) {
+      rawBytes = gunzipBase64(rawPack.textContent).then(function (r) { return r.arrayBuffer(); }).then(function (b) { return new Uint8Array(b); });
+    }
+    return rawBytes;
+  }
+  function gunzipBase64(text) {
+    var bin = atob(text.replace(/\s+/g, ''));
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    return Promise.resolve(new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))));
   }
   /* the text of an embedded script element: plain, or gzip+base64 for big inputs */
   function embedded(node) {
     if (!node) { return Promise.resolve(null); }
     var text = node.textContent;
     if (node.getAttribute('data-encoding') !== 'gzip+base64') { return Promise.resolve(text); }
-    var bin = atob(text.replace(/\s+/g, ''));
-    var bytes = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Response(stream).text();
+    return gunzipBase64(text).then(function (r) { return r.text(); });
   }
   function rawSection(sec, run) {
     if (!run.raw) { return; }
-    var node = document.getElementById('iperf3j-raw-' + run.index);
+    var node = document.getElementById('iperf3j-raw-' + run.index), e = packEntry(run.index);
     var det = el('details', { cls: 'raw' });
-    det.appendChild(el('summary', { text: 'Raw input (' + fmtBytes(Number(node.getAttribute('data-size'))) + ', ' + node.getAttribute('type') +
+    det.appendChild(el('summary', { text: e ? 'Raw input (' + fmtBytes(e[2] - e[1]) + ', ' + e[3] + '; embedded with every run\u2019s in script#iperf3j-raw-pack, gzip+base64)'
+      : 'Raw input (' + fmtBytes(Number(node.getAttribute('data-size'))) + ', ' + node.getAttribute('type') +
       '; embedded as script#iperf3j-raw-' + run.index + ', ' + node.getAttribute('data-encoding') + ')' }));
     var btn = el('button', { type: 'button', text: 'Download' });
     btn.addEventListener('click', function () {
@@ -693,10 +714,10 @@
   // A page of more runs (or history tests) than this draws no chart at load: each run (each history test)
   // is a closed <details> drawn when it is opened, from the heatmap, a list or a #run-N link. Up to it, a
   // small session's page is as it was, every chart drawn (docs/design/report.md, "A fleet at a glance").
-  var EAGER_LIMIT = 64;
-  var HEAT = { good: 205, slow: 45 };   // hue at and above the reference, and at a quarter of it or below
+  var EAGER_LIMIT = Number(root.getAttribute('data-eager-limit')) || 64;
+  var HEAT = { good: 205, slow: 45 };   // hue at 0.9× the reference and above, and at 0.3× of it or below
   function heatColor(ratio) {
-    var f = Math.max(0, Math.min(1, (ratio - 0.25) / 0.75));
+    var f = Math.max(0, Math.min(1, (ratio - 0.3) / 0.6));
     var hue = HEAT.slow + (HEAT.good - HEAT.slow) * f;
     return 'hsl(' + Math.round(hue) + ',' + Math.round(90 - 30 * f) + '%,' + Math.round(55 - 12 * f) + '%)';
   }
@@ -743,7 +764,7 @@
   }
   function heatLegend(reference) {
     var lg = el('div', { cls: 'heat-legend' });
-    [[1, 'at or above ' + reference], [0.6, '0.6×'], [0.25, '¼ or less']].forEach(function (s) {
+    [[0.9, '0.9× ' + reference + ' or more'], [0.6, '0.6×'], [0.3, '0.3× or less']].forEach(function (s) {
       var sw = el('span', { cls: 'swatch' }); sw.style.background = heatColor(s[0]);
       lg.appendChild(el('span', null, [sw, s[1]]));
     });
@@ -862,8 +883,8 @@
       side.appendChild(el('h4', { text: 'Slowest pairs' }));
       side.appendChild(cappedList('ov-slowest', measured.slice(0, Math.min(measured.length, 50)), 10, function (c) {
         var runs = c.flows.map(function (f) { return f.test.run; }).filter(function (r) { return r >= 0; });
-        return el('li', null, [runLink(runs[0], c.key), ': got ' + fmtRate(c.mean) + ', asked ' + (asked ? fmtRate(asked) : '–') +
-          ' (' + ratioText(c.ratio) + (asked ? ' the asked rate' : ' the median') + ')']);
+        return el('li', null, [runLink(runs[0], c.key), asked ? ': asked ' + fmtRate(asked) + ', got ' + fmtRate(c.mean) + ' (' + ratioText(c.ratio) + ')'
+          : ': got ' + fmtRate(c.mean) + ' (' + ratioText(c.ratio) + ' the median; no rate asked)']);
       }));
     }
     box.appendChild(side);
