@@ -184,9 +184,11 @@ class FleetReportInBrowserTest {
         JsonNode d = drive(html, "history12", """
                 var table = document.querySelector('[data-overview="history"] table.heat');
                 out.cells = JSON.parse(table.getAttribute('data-cells'));
-                out.colours = {};
+                out.colours = {}; out.shares = {};
                 Array.prototype.forEach.call(table.querySelectorAll('td[data-pair]'), function (td) {
-                  out.colours[td.getAttribute('data-pair')] = getComputedStyle(td).backgroundColor; });
+                  out.colours[td.getAttribute('data-pair')] = getComputedStyle(td).backgroundColor;
+                  var share = td.querySelector('[data-failed-share]');
+                  out.shares[td.getAttribute('data-pair')] = share ? share.textContent + ' ' + share.getAttribute('data-failed-share') : ''; });
                 var probe = document.createElement('span'); probe.style.color = 'var(--bad)'; document.body.appendChild(probe);
                 out.bad = getComputedStyle(probe).color;
                 out.title = table.querySelector('td[data-pair="fl02 → fl04"]').getAttribute('title');
@@ -213,6 +215,8 @@ class FleetReportInBrowserTest {
             assertThat(c.path("failed").asInt()).as(e.getKey()).isEqualTo(withFl04 ? 6 : 0);
             assertThat(c.path("failed_share").asDouble()).as(e.getKey()).isEqualTo(withFl04 ? 0.3 : 0.0);
             String colour = d.path("colours").path(e.getKey()).asText();
+            // the share of failed runs written in the red cell (percent), and kept exactly on it
+            assertThat(d.path("shares").path(e.getKey()).asText()).as(e.getKey()).isEqualTo(withFl04 ? "30 0.300" : "");
             if (withFl04) {
                 assertThat(colour).as(e.getKey()).isEqualTo(d.path("bad").asText());
             } else {

@@ -997,7 +997,11 @@
     // the share of failed runs as the cell's inner bar: a host down for a while shows in its row and column
     Array.prototype.forEach.call(table.querySelectorAll('td[data-pair]'), function (td) {
       var r = record[td.getAttribute('data-pair')];
-      if (r.failed_share > 0) {
+      if (r.failed_share > 0 && r.state === 'failed') {
+        // failed now: the cell is red; the share of failed runs written in it (percent) where it fits
+        td.appendChild(el('span', { cls: 'share-text', 'data-failed-share': U.fixed(r.failed_share, 3),
+          text: table.style.getPropertyValue('--cell').replace('px', '') >= 16 ? U.fixed(100 * r.failed_share, 0) : '' }));
+      } else if (r.failed_share > 0) {
         var bar = el('span', { cls: 'share', 'data-failed-share': U.fixed(r.failed_share, 3) });
         bar.style.height = Math.max(12, Math.round(100 * r.failed_share)) + '%';
         td.appendChild(bar);
@@ -1005,7 +1009,7 @@
     });
     fig.appendChild(table);
     var lg = heatLegend('the median of last runs');
-    lg.appendChild(el('span', null, [el('span', { cls: 'swatch share-demo' }), 'bar from the bottom: share of failed runs']));
+    lg.appendChild(el('span', null, [el('span', { cls: 'swatch share-demo' }), 'bar from the bottom: share of failed runs (in a failed cell: its percent)']));
     fig.appendChild(lg);
     box.appendChild(fig);
     var side = el('div', { cls: 'ov-side' });
