@@ -1177,11 +1177,12 @@
         v.series.forEach(function (s) { (s.metrics.bits_per_second || []).forEach(function (x) { if (x != null && x > ctx.rateMax) { ctx.rateMax = x; } }); });
       });
     });
-    // a fleet (more than EAGER_LIMIT runs or history tests) opens on its overview and draws a run when it is opened
-    var lazy = (model.session && model.runs.length > EAGER_LIMIT) || (model.history && model.history.tests.length > EAGER_LIMIT);
-    document.documentElement.setAttribute('data-lazy-runs', String(!!lazy));
-    if (model.history) { root.appendChild(historyOverview(model.history, lazy)); }
-    if (model.session) { root.appendChild(sessionOverview(model.session, lazy)); }
+    // a fleet (more than EAGER_LIMIT runs or history tests) opens on its overview and draws a run when it is opened;
+    // a smaller page is as it was: its matrices (or history table) and every chart drawn at load
+    var lazy = !!((model.session && model.runs.length > EAGER_LIMIT) || (model.history && model.history.tests.length > EAGER_LIMIT));
+    document.documentElement.setAttribute('data-lazy-runs', String(lazy));
+    if (lazy && model.history) { root.appendChild(historyOverview(model.history, lazy)); }
+    if (lazy && model.session) { root.appendChild(sessionOverview(model.session, lazy)); }
     if (model.runs.length > 1 && !lazy) {
       var toc = el('ol', { cls: 'toc' });
       model.runs.forEach(function (run) {
