@@ -28,7 +28,7 @@ network): load event, the scripts' end (data-render-ms: the overview drawn), the
 the overview (the old page has none: its first matrix), the page's height and tables, the bytes.
 --shots saves each new page's first screen as report-fleet-N.png. Writes DIR/*-report-fleet.json/.md.
 """
-import argparse, copy, datetime, json, os, re, statistics, subprocess, sys, tempfile, time
+import argparse, copy, datetime, json, os, re, select, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -67,6 +67,9 @@ class Cdp:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             while b'\0' not in self.buf:
+                # a page busy in its scripts answers nothing: the wait is bounded here, not by the read
+                if not select.select([self.r], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                    raise TimeoutError(method)
                 chunk = self.r.read(65536)
                 if not chunk:
                     raise RuntimeError('chromium closed the pipe')
@@ -124,11 +127,14 @@ FLEET_PROBE = """(() => {
     if (!h || h.getAttribute('data-status') == null) return null;
     const ov = document.querySelector('[data-overview]') || document.querySelector('table.matrix');
     const r = ov ? ov.getBoundingClientRect() : null;
+    const hm = document.querySelector('table.heat') || document.querySelector('table.matrix');
+    const heat = hm ? hm.getBoundingClientRect() : null;
     return {status: h.getAttribute('data-status'), errors: h.getAttribute('data-errors'),
             render_ms: Number(h.getAttribute('data-render-ms')), load_event_ms: Number(h.getAttribute('data-load-event-ms')),
             overview: ov ? (ov.hasAttribute('data-overview') ? 'data-overview' : 'first table.matrix') : null,
             overview_top: r ? Math.round(r.top + window.scrollY) : null, overview_width: r ? Math.round(r.width) : null,
             overview_right: r ? Math.round(r.right) : null,
+            heat_width: heat ? Math.round(heat.width) : null, heat_bottom: heat ? Math.round(heat.bottom + window.scrollY) : null,
             page_height: h.scrollHeight, page_width: h.scrollWidth,
             tables: document.querySelectorAll('table').length, canvases: document.querySelectorAll('canvas').length};
 })()"""
@@ -147,7 +153,7 @@ def fleet_page(html, work, timeout, shot=None):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             state = cdp.call('Runtime.evaluate', {'returnByValue': True, 'expression': FLEET_PROBE}, session=session,
-                             timeout=timeout)['result'].get('value')
+                             timeout=max(1.0, deadline - time.monotonic()))['result'].get('value')
             if state:
                 if shot:
                     import base64
@@ -266,19 +272,22 @@ def fleet_main(a):
         json.dump(res, f, indent=2)
     md = [f"# iperf3j report: a fleet's page ({res['date']}, Chromium {res['window']})", '',
           f"Mesh sessions, one --bidir test per pair of hosts, one host down; each test's -J from {res['template']}.", '',
-          '| hosts | tests | page | bytes | load event ms | scripts done ms | overview top px | overview width px | page height px | tables |',
-          '|---|---|---|---|---|---|---|---|---|---|']
+          '| hosts | tests | page | bytes | load event ms | scripts done ms | overview top px | overview width px | heatmap width px | heatmap bottom px | page height px | tables |',
+          '|---|---|---|---|---|---|---|---|---|---|---|---|']
     for e in res['fleets']:
         for name, _ in builds:
             p = e[name]
             first = p['page'][0]
             md.append(f"| {e['hosts']} | {e['tests']} | {name} | {p['html_bytes'] / 1e6:.2f} MB | {p['load_event_ms_median']} | "
                       f"{p['render_ms_median']} | {first.get('overview_top')} | {first.get('overview_width')} | "
-                      f"{first.get('page_height')} | {first.get('tables')} |" if first.get('status') == 'ready' else
-                      f"| {e['hosts']} | {e['tests']} | {name} | {p['html_bytes'] / 1e6:.2f} MB | {first.get('status')} | | | | | |")
+                      f"{first.get('heat_width')} | {first.get('heat_bottom')} | {first.get('page_height')} | {first.get('tables')} |"
+                      if first.get('status') == 'ready' else
+                      f"| {e['hosts']} | {e['tests']} | {name} | {p['html_bytes'] / 1e6:.2f} MB | {first.get('status')} | | | | | | | |")
     md.append('')
     md.append('Medians of ' + str(a.runs) + ' opens for the new page, one for the old. "scripts done": performance.now() when the '
-              'report\u2019s script has drawn what it draws at load (the overview; the old page: every chart).')
+              'report\u2019s script has drawn what it draws at load (the overview; the old page: every chart; a model over 1 MiB is '
+              'unpacked after the load event, so there the load event comes first). The old page has no overview: its first matrix '
+              'stands for it (top, width), and its heatmap columns are that matrix.')
     with open(os.path.join(a.out, f'{stamp}-report-fleet.md'), 'w') as f:
         f.write('\n'.join(md) + '\n')
     print('\n'.join(md))

@@ -101,7 +101,7 @@ class FleetReportInBrowserTest {
 
     /**
      * 48 hosts, 1 128 tests, at 1920 × 1080: the overview starts on the first screen and is at most 1 920 px
-     * wide; the down host's row and column are failed cells, the reason listed once with its tests; the
+     * wide, its whole heatmap above 1 080 px; the down host's row and column are failed cells, the reason listed once with its tests; the
      * slowest pair listed first is the slowest the generator made.
      */
     @Test
@@ -130,6 +130,7 @@ class FleetReportInBrowserTest {
         assertThat(d.path("overview").path("left").asDouble()).isGreaterThanOrEqualTo(0);
         assertThat(d.path("overview").path("right").asDouble()).as("overview right").isLessThanOrEqualTo(1920);
         assertThat(d.path("heat").path("right").asDouble()).as("heatmap right").isLessThanOrEqualTo(1920);
+        assertThat(d.path("heat").path("bottom").asDouble()).as("the whole heatmap on the first screen").isLessThanOrEqualTo(1080);
         assertThat(d.path("pageWidth").asInt()).as("page width").isLessThanOrEqualTo(1920);
         assertThat(d.path("canvases").asInt()).isZero();
         JsonNode cells = d.path("cells");

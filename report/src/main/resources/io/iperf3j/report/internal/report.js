@@ -728,10 +728,11 @@
   function ratioText(r) { return r == null ? '' : U.fixed(r, 2) + '×'; }
 
   // spec: {kind, rows, cols, cells: {"s → r": {state: ok|slow|failed|skipped|partly, ratio, title, open()}}, record}
-  // One table per kind; the cell size shrinks with the hosts so that 96 hosts still fit about 900 px.
+  // One table per kind; the cell size shrinks with the hosts (48 hosts: 15 px) so that a 48-host heatmap fits the
+  // first screen of a 1080 px window below the title, and 96 hosts still fit about 850 px.
   function heatmap(spec) {
     var n = Math.max(spec.rows.length, spec.cols.length);
-    var size = Math.max(8, Math.min(24, Math.floor(880 / Math.max(1, n))));
+    var size = Math.max(8, Math.min(24, Math.floor(760 / Math.max(1, n))));
     var table = el('table', { cls: 'heat', 'data-chart': 'heatmap:' + spec.kind, 'data-heatmap-kind': spec.kind,
       'data-cells': JSON.stringify(spec.record), style: '--cell:' + size + 'px' });
     var head = el('tr', null, [el('th', { cls: 'corner', text: 'sender ↓ receiver →' })]);
@@ -797,12 +798,12 @@
   }
 
   // The session's overview: per kind its heatmap and beside it P50/P95/min, the failed tests, the slowest pairs.
-  function sessionOverview(session, lazy) {
+  function sessionOverview(session) {
     var ov = el('section', { cls: 'overview', id: 'overview', 'data-overview': 'session' });
     ov.appendChild(el('h2', { text: 'Overview: ' + session.tests.length + ' tests' }));
-    ov.appendChild(el('p', { cls: 'sub', text: 'One heatmap per kind of test, sender rows × receiver columns: colour by the received rate ' +
-      'relative to the kind\u2019s median (or to the rate asked with -b, when the kind asks one); failed and skipped tests in their own ' +
-      'colours. Hover a cell for its figure or reason; click it for that pair\u2019s charts' + (lazy ? ', drawn when opened.' : '.') }));
+    ov.appendChild(el('p', { cls: 'sub', text: session.dir }));
+    ov.appendChild(el('p', { cls: 'sub', text: 'Per kind of test, sender rows × receiver columns, coloured by the received rate against ' +
+      'the kind\u2019s median (or the rate asked with -b). Hover a cell for its figure or reason; click it for that pair\u2019s charts.' }));
     sessionKinds(session.tests).forEach(function (group) { ov.appendChild(kindOverview(group.kind, group.tests)); });
     return ov;
   }
@@ -936,12 +937,11 @@
   window.addEventListener('hashchange', openFromHash);
 
   // A history's overview: per kind a heatmap of its tests coloured by the last run, with each test's share of failed runs.
-  function historyOverview(h, lazy) {
+  function historyOverview(h) {
     var ov = el('section', { cls: 'overview', id: 'overview', 'data-overview': 'history' });
     ov.appendChild(el('h2', { text: 'Overview: ' + h.tests.length + (h.tests.length === 1 ? ' test' : ' tests') }));
-    ov.appendChild(el('p', { cls: 'sub', text: 'Each test\u2019s last run, sender rows × receiver columns: colour by its received rate relative ' +
-      'to the kind\u2019s median of last runs; a failed or skipped last run in its own colour. Hover a cell for the share of failed runs; ' +
-      'click it for that test\u2019s history' + (lazy ? ', drawn when opened.' : '.') }));
+    ov.appendChild(el('p', { cls: 'sub', text: 'Each test\u2019s last run, sender rows × receiver columns, coloured by its received rate against ' +
+      'the kind\u2019s median of last runs; red: the last run failed. Hover a cell for the share of failed runs; click it for that test\u2019s history.' }));
     var groups = [];
     h.tests.forEach(function (t, k) {
       var kind = t.kind || t.protocol || '?';
@@ -1181,8 +1181,8 @@
     // a smaller page is as it was: its matrices (or history table) and every chart drawn at load
     var lazy = !!((model.session && model.runs.length > EAGER_LIMIT) || (model.history && model.history.tests.length > EAGER_LIMIT));
     document.documentElement.setAttribute('data-lazy-runs', String(lazy));
-    if (lazy && model.history) { root.appendChild(historyOverview(model.history, lazy)); }
-    if (lazy && model.session) { root.appendChild(sessionOverview(model.session, lazy)); }
+    if (lazy && model.history) { root.appendChild(historyOverview(model.history)); }
+    if (lazy && model.session) { root.appendChild(sessionOverview(model.session)); }
     if (model.runs.length > 1 && !lazy) {
       var toc = el('ol', { cls: 'toc' });
       model.runs.forEach(function (run) {
