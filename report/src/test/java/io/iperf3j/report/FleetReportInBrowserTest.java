@@ -242,6 +242,39 @@ class FleetReportInBrowserTest {
         Chromium.screenshot(html, SHOTS.resolve("history12-overview.png"), "--window-size=1920,1080");
     }
 
+    /**
+     * A kind that asks a rate (UDP -b 50M, beside a 12-host TCP mesh): its cells are coloured against the rate
+     * asked, not the median, and its slowest pair says what was asked and what came.
+     */
+    @Test
+    void aKindThatAsksARateIsColouredAgainstIt() throws Exception {
+        FleetSession.Written fleet = FleetSession.addUdpRing(FleetSession.write(OUT.resolve("fleet12-udp"), 12, Set.of(), Set.of(), 12), 12);
+        Path html = OUT.resolve("fleet12-udp.html");
+        HtmlReport report = HtmlReport.builder().add(fleet.dir()).build();
+        assertThat(report.runCount()).isEqualTo(66 + 12);
+        report.write(html);
+        JsonNode d = drive(html, "fleet12-udp", """
+                var t = document.querySelector('table.heat[data-heatmap-kind="udp -b 50M"]');
+                out.cells = JSON.parse(t.getAttribute('data-cells'));
+                var box = t.closest('.ov-kind');
+                out.legend = box.querySelector('.heat-legend').textContent;
+                out.slowest = box.querySelector('.ov-slowest li').textContent;
+                out.stats = box.querySelector('.ov-stats').textContent;
+                done();
+                """, "--window-size=1920,1080");
+        double asked = Inputs.json(Inputs.resource("runs/ours_udp.json")).path("start").path("test_start").path("target_bitrate").asDouble();
+        assertThat(asked).isEqualTo(50e6);
+        JsonNode line = fleet.lines().stream().filter(l -> l.path("id").asText().equals("u_fl03-fl04")).findFirst().orElseThrow();
+        double got = line.path("received_bits_per_second").asDouble();
+        JsonNode cell = d.path("cells").path("fl03 → fl04");
+        assertThat(cell.path("ratio").asDouble()).isCloseTo(got / asked, org.assertj.core.api.Assertions.offset(1e-9));
+        assertThat(cell.path("ratio").asDouble()).isBetween(0.45, 0.55);
+        assertThat(d.path("legend").asText()).contains("0.9× the rate asked (" + ReportInBrowserTest.iperfRate(asked) + ") or more");
+        assertThat(d.path("stats").asText()).contains("asked" + ReportInBrowserTest.iperfRate(asked));
+        assertThat(d.path("slowest").asText()).isEqualTo("fl03 → fl04: asked " + ReportInBrowserTest.iperfRate(asked) + ", got "
+                + ReportInBrowserTest.iperfRate(got) + " (" + io.iperf3j.internal.format.CFormat.fixed(got / asked, 2) + "×)");
+    }
+
     private static String okLine(String a, String b, int run, double bps, double end) {
         return ("{\"id\":\"h_%s-%s\",\"run\":%d,\"sender\":\"%s\",\"receiver\":\"%s\",\"direction\":\"forward\",\"protocol\":\"tcp\","
                 + "\"kind\":\"tcp\",\"repeat\":1,\"status\":\"ok\",\"error\":null,\"sent_bits_per_second\":%s,\"received_bits_per_second\":%s,"

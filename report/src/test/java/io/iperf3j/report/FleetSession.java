@@ -26,6 +26,7 @@ import java.util.Set;
  */
 final class FleetSession {
     static final String KIND = "tcp bidir";
+    static final String UDP_KIND = "udp -b 50M";
     static final String REFUSED = "unable to connect to server: Connection refused";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final double RATE = 940e6;
@@ -92,6 +93,43 @@ final class FleetSession {
         }
         Files.writeString(dir.resolve("tests.jsonl"), jsonl);
         return new Written(dir, names, lines, factors);
+    }
+
+    /**
+     * Adds a ring of UDP tests asking 50 Mbit/s ({@code -b 50M}, kind {@link #UDP_KIND}) to a written fleet: flNN →
+     * the next host, each -J a real iperf3j UDP -b 50M run (runs/ours_udp.json) with its received rate times the
+     * ring's factor: 0.5 for fl03 → fl04, 0.97 to 1.0 for the others.
+     */
+    static Written addUdpRing(Written fleet, long seed) throws IOException {
+        JsonNode template = MAPPER.readTree(Inputs.resource("runs/ours_udp.json").toFile());
+        Random random = new Random(seed);
+        List<JsonNode> lines = new ArrayList<>(fleet.lines());
+        Map<String, Double> factors = new LinkedHashMap<>(fleet.factors());
+        StringBuilder jsonl = new StringBuilder(Files.readString(fleet.dir().resolve("tests.jsonl")));
+        List<String> hosts = fleet.hosts();
+        for (int i = 0; i < hosts.size(); i++) {
+            String a = hosts.get(i), b = hosts.get((i + 1) % hosts.size());
+            double f = a.equals("fl03") ? 0.5 : 0.97 + 0.03 * random.nextDouble();
+            ObjectNode doc = template.deepCopy();
+            ((ObjectNode) doc.path("start").path("connecting_to")).put("host", b);
+            scale(doc, f, f, false, 0);
+            String id = "u_" + a + "-" + b, output = "outputs/" + id + ".json";
+            Files.writeString(fleet.dir().resolve(output), MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+            JsonNode end = doc.path("end");
+            JsonNode received = end.has("sum_received") ? end.path("sum_received") : end.path("sum");
+            ObjectNode line = MAPPER.createObjectNode();
+            line.put("id", id).put("sender", a).put("receiver", b).put("direction", "forward").put("protocol", "udp")
+                    .put("kind", UDP_KIND).put("repeat", 1).put("status", "ok").putNull("error")
+                    .put("sent_bits_per_second", end.path("sum_sent").path("bits_per_second").asDouble(50e6))
+                    .put("received_bits_per_second", received.path("bits_per_second").asDouble())
+                    .put("received_bytes", received.path("bytes").asLong()).putNull("reverse_received_bits_per_second")
+                    .put("client_output", output).putNull("server_output");
+            factors.put(UDP_KIND + ": " + a + " → " + b, f);
+            lines.add(line);
+            jsonl.append(MAPPER.writeValueAsString(line)).append('\n');
+        }
+        Files.writeString(fleet.dir().resolve("tests.jsonl"), jsonl);
+        return new Written(fleet.dir(), hosts, lines, factors);
     }
 
     private static double factor(Random random, String from, String to, Set<String> slow) {

@@ -830,7 +830,7 @@
     receivers = hostsInRowOrder(receivers, senders);
     var rates = flows.filter(function (f) { return f.bps != null; }).map(function (f) { return f.bps; }).sort(function (a, b) { return a - b; });
     var median = percentile(rates, 50);
-    var asks = tests.map(askedRate);
+    var asks = tests.filter(function (t) { return t.run >= 0; }).map(askedRate);
     var asked = asks.length && asks.every(function (a) { return a != null && a === asks[0]; }) ? asks[0] : null;
     var reference = asked || median;
     var record = {}, spec = {};
@@ -855,16 +855,16 @@
     fig.appendChild(heatLegend(asked ? 'the rate asked (' + fmtRate(asked) + ')' : 'the median'));
     box.appendChild(fig);
     var side = el('div', { cls: 'ov-side' });
-    var failedTests = tests.filter(function (t) { return t.status !== 'ok'; });
+    var failedTests = tests.filter(function (t) { return t.status !== 'ok' || t.note; });
     side.appendChild(statList([['P50', median != null ? fmtRate(median) : '–'], ['P95', rates.length ? fmtRate(percentile(rates, 95)) : '–'],
       ['min', rates.length ? fmtRate(rates[0]) : '–'], ['asked', asked ? fmtRate(asked) : 'no rate (-b) asked'],
-      ['tests', tests.length + ' (' + failedTests.length + ' failed or skipped)']]));
+      ['tests', tests.length + ' (' + failedTests.length + ' failed, skipped or unreadable)']]));
     if (failedTests.length) {
-      side.appendChild(el('h4', { text: 'Failed and skipped (' + failedTests.length + ')' }));
+      side.appendChild(el('h4', { text: 'Failed, skipped or unreadable (' + failedTests.length + ')' }));
       // the same reason once with its tests, most frequent first: a host down is one line, not 47
       var byReason = {};
       failedTests.forEach(function (t) {
-        var r = t.status + ': ' + (t.error || 'no error text');
+        var r = t.status !== 'ok' ? t.status + ': ' + (t.error || 'no error text') : 'ok, but ' + t.note;
         (byReason[r] || (byReason[r] = [])).push(t);
       });
       var reasons = Object.keys(byReason).sort(function (a, b) { return byReason[b].length - byReason[a].length; });
