@@ -149,7 +149,7 @@ class FleetReportInBrowserTest {
         assertThat(d.path("failedList").get(0).asText()).startsWith("47 tests (all with fl05): failed: " + FleetSession.REFUSED);
         String slowest = fleet.factors().entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
         assertThat(d.path("slowest").get(0).asText()).isEqualTo(slowest);
-        Chromium.screenshot(html, SHOTS.resolve("fleet48-overview.png"), "--window-size=1920,1080");
+        Chromium.screenshot(html, SHOTS.resolve("fleet48-overview.png"));
     }
 
     /**
@@ -239,7 +239,7 @@ class FleetReportInBrowserTest {
         }
         assertThat(throughput).as("the test's throughput history").isNotNull();
         assertThat(throughput.path("points").path("failed runs").asInt()).isEqualTo(6);
-        Chromium.screenshot(html, SHOTS.resolve("history12-overview.png"), "--window-size=1920,1080");
+        Chromium.screenshot(html, SHOTS.resolve("history12-overview.png"));
     }
 
     /**
