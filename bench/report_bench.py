@@ -15,8 +15,20 @@
    run is gzip'd and unpacked with DecompressionStream first) and the navigation entry's
    loadEventStart (data-load-event-ms).
 Writes DIR/report-bench.json and .md (default bench/results/).
+
+  bench/report_bench.py --fleet 24,48,96 [--old-launcher OLD/iperf3j] [--shots docs/images] [--runs 3]
+
+A fleet's page (issue 48): for each host count N, a synthetic session directory of a mesh, one
+`--bidir` test per pair of hosts (N x (N-1) / 2 tests), each test's -J a real 10 s
+`iperf3j --loopback --bidir -J` run recorded once, its rates scaled to the pair's (about 940 Mbit/s,
+a third for a slow host, a few bad paths; one host down: its tests failed with the session's reason,
+no output). Then `iperf3j report DIR` with this tree's launcher and, given --old-launcher, with
+another build's (the page before), each opened RUNS times in headless Chromium at 1920 x 1080 (no
+network): load event, the scripts' end (data-render-ms: the overview drawn), the top and width of
+the overview (the old page has none: its first matrix), the page's height and tables, the bytes.
+--shots saves each new page's first screen as report-fleet-N.png. Writes DIR/*-report-fleet.json/.md.
 """
-import argparse, copy, datetime, json, os, re, statistics, subprocess, sys, tempfile, time
+import argparse, copy, datetime, json, os, re, select, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -29,6 +41,7 @@ class Cdp:
     """Chromium's DevTools protocol over --remote-debugging-pipe (fds 3 and 4, NUL-framed JSON)."""
 
     def __init__(self, profile, width=1280, height=2000):
+        self.width, self.height = width, height
         r_in, w_in = os.pipe()    # we write, chromium reads on fd 3
         r_out, w_out = os.pipe()  # chromium writes on fd 4, we read
         def child():
@@ -54,6 +67,9 @@ class Cdp:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             while b'\0' not in self.buf:
+                # a page busy in its scripts answers nothing: the wait is bounded here, not by the read
+                if not select.select([self.r], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                    raise TimeoutError(method)
                 chunk = self.r.read(65536)
                 if not chunk:
                     raise RuntimeError('chromium closed the pipe')
@@ -106,13 +122,193 @@ def page_load(html, work):
         cdp.close()
 
 
+FLEET_PROBE = """(() => {
+    const h = document.documentElement;
+    if (!h || h.getAttribute('data-status') == null) return null;
+    const ov = document.querySelector('[data-overview]') || document.querySelector('table.matrix');
+    const r = ov ? ov.getBoundingClientRect() : null;
+    const hm = document.querySelector('table.heat') || document.querySelector('table.matrix');
+    const heat = hm ? hm.getBoundingClientRect() : null;
+    return {status: h.getAttribute('data-status'), errors: h.getAttribute('data-errors'),
+            render_ms: Number(h.getAttribute('data-render-ms')), load_event_ms: Number(h.getAttribute('data-load-event-ms')),
+            overview: ov ? (ov.hasAttribute('data-overview') ? 'data-overview' : 'first table.matrix') : null,
+            overview_top: r ? Math.round(r.top + window.scrollY) : null, overview_width: r ? Math.round(r.width) : null,
+            overview_right: r ? Math.round(r.right) : null,
+            heat_width: heat ? Math.round(heat.width) : null, heat_bottom: heat ? Math.round(heat.bottom + window.scrollY) : null,
+            page_height: h.scrollHeight, page_width: h.scrollWidth,
+            tables: document.querySelectorAll('table').length, canvases: document.querySelectorAll('canvas').length};
+})()"""
+
+
+def fleet_page(html, work, timeout, shot=None):
+    """Opens html at 1920 x 1080 in a fresh headless Chromium (no network) and reads FLEET_PROBE when it is ready."""
+    cdp = Cdp(tempfile.mkdtemp(prefix='chromium-', dir=work), 1920, 1080)
+    try:
+        target = cdp.call('Target.createTarget', {'url': 'about:blank'})['targetId']
+        session = cdp.call('Target.attachToTarget', {'targetId': target, 'flatten': True})['sessionId']
+        cdp.call('Emulation.setDeviceMetricsOverride', {'width': 1920, 'height': 1080, 'deviceScaleFactor': 1, 'mobile': False},
+                 session=session)
+        cdp.call('Page.enable', session=session)
+        cdp.call('Page.navigate', {'url': 'file://' + html}, session=session)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = cdp.call('Runtime.evaluate', {'returnByValue': True, 'expression': FLEET_PROBE}, session=session,
+                             timeout=max(1.0, deadline - time.monotonic()))['result'].get('value')
+            if state:
+                if shot:
+                    import base64
+                    png = cdp.call('Page.captureScreenshot', {'format': 'png'}, session=session)['data']
+                    with open(shot, 'wb') as f:
+                        f.write(base64.b64decode(png))
+                return state
+            time.sleep(0.05)
+        return {'status': f'not ready within {timeout} s'}
+    except TimeoutError:
+        return {'status': f'not ready within {timeout} s'}
+    finally:
+        cdp.close()
+
+
+def scale_run(node, fwd, rev, in_reverse=False):
+    """Each direction's bytes and bits_per_second times its factor (the reverse half: sender false, or *_bidir_reverse)."""
+    rev_here = in_reverse or node.get('sender') is False
+    for k, v in node.items():
+        child_rev = rev_here or 'bidir_reverse' in k
+        if isinstance(v, dict):
+            scale_run(v, fwd, rev, child_rev)
+        elif isinstance(v, list):
+            for x in v:
+                if isinstance(x, dict):
+                    scale_run(x, fwd, rev, child_rev)
+    f = rev if rev_here else fwd
+    if isinstance(node.get('bits_per_second'), (int, float)):
+        node['bits_per_second'] = node['bits_per_second'] * f
+    if isinstance(node.get('bytes'), (int, float)) and 'seconds' in node:
+        node['bytes'] = round(node['bytes'] * f)
+
+
+def write_fleet(out, hosts, template, down=('fl05',), slow=('fl31',), seed=48):
+    """A mesh session directory as the session writes it: hosts.txt, tests.jsonl, one -J a test."""
+    import random
+    rnd = random.Random(seed)
+    os.makedirs(os.path.join(out, 'outputs'), exist_ok=True)
+    names = ['fl%02d' % i for i in range(1, hosts + 1)]
+    with open(os.path.join(out, 'hosts.txt'), 'w') as f:
+        f.write('\n'.join(names) + '\n')
+    t_fwd = template['end']['sum_received']['bits_per_second']
+    t_rev = template['end']['sum_received_bidir_reverse']['bits_per_second']
+    lines = []
+    for i in range(hosts):
+        for j in range(i + 1, hosts):
+            a, b = names[i], names[j]
+            tid = f'm_{a}-{b}'
+            line = {'id': tid, 'sender': a, 'receiver': b, 'direction': 'bidir', 'protocol': 'tcp', 'kind': 'tcp bidir', 'repeat': 1}
+            if a in down or b in down:
+                line.update(status='failed', error='unable to connect to server: Connection refused', sent_bits_per_second=None,
+                            received_bits_per_second=None, received_bytes=None, reverse_received_bits_per_second=None,
+                            client_output=None, server_output=None)
+            else:
+                def factor(x, y):
+                    f = 0.9 + 0.15 * rnd.random()
+                    return f / 3 if x in slow or y in slow else f
+                fwd, rev = factor(a, b), factor(b, a)
+                if rnd.randrange(40) == 0:
+                    fwd *= 0.12
+                doc = copy.deepcopy(template)
+                doc['start']['connecting_to']['host'] = b
+                for iv in doc['intervals']:
+                    noise = 1 + 0.03 * (2 * rnd.random() - 1)
+                    scale_run(iv, 940e6 * fwd * noise / t_fwd, 940e6 * rev * noise / t_rev)
+                scale_run(doc['end'], 940e6 * fwd / t_fwd, 940e6 * rev / t_rev)
+                output = f'outputs/{tid}.json'
+                with open(os.path.join(out, output), 'w') as f:
+                    json.dump(doc, f, indent='\t')
+                end = doc['end']
+                line.update(status='ok', error=None, sent_bits_per_second=end['sum_sent']['bits_per_second'],
+                            received_bits_per_second=end['sum_received']['bits_per_second'],
+                            received_bytes=end['sum_received']['bytes'],
+                            reverse_received_bits_per_second=end['sum_received_bidir_reverse']['bits_per_second'],
+                            client_output=output, server_output=None)
+            lines.append(line)
+    with open(os.path.join(out, 'tests.jsonl'), 'w') as f:
+        for line in lines:
+            f.write(json.dumps(line) + '\n')
+    return len(lines)
+
+
+def fleet_main(a):
+    os.makedirs(a.out, exist_ok=True)
+    work = tempfile.mkdtemp(prefix='report-fleet-bench-')
+    launcher = os.path.join(ROOT, 'iperf3j')
+    template = json.loads(sh([launcher, '--loopback', '-t', '10', '--bidir', '-J']).stdout)
+    builds = [('new', launcher)] + ([('old', a.old_launcher)] if a.old_launcher else [])
+    res = {'date': datetime.datetime.now().isoformat(timespec='seconds'), 'window': '1920x1080',
+           'template': f"iperf3j --loopback -t 10 --bidir -J: {len(template['intervals'])} intervals", 'fleets': []}
+    for hosts in [int(x) for x in a.fleet.split(',')]:
+        d = os.path.join(work, f'fleet{hosts}')
+        tests = write_fleet(d, hosts, template)
+        entry = {'hosts': hosts, 'tests': tests, 'outputs_bytes': sum(os.path.getsize(os.path.join(d, 'outputs', f))
+                                                                        for f in os.listdir(os.path.join(d, 'outputs')))}
+        for name, cmd in builds:
+            html = os.path.join(work, f'fleet{hosts}-{name}.html')
+            t0 = time.monotonic()
+            sh([cmd, 'report', d, '-o', html])
+            gen = time.monotonic() - t0
+            runs = a.runs if name == 'new' else max(1, min(a.runs, 1))
+            timeout = 120 if name == 'new' else a.old_timeout
+            shot = os.path.join(a.shots, f'report-fleet-{hosts}.png') if a.shots and name == 'new' else None
+            if shot:
+                os.makedirs(a.shots, exist_ok=True)
+            loads = [fleet_page(html, work, timeout, shot if k == 0 else None) for k in range(runs)]
+            ok = [l for l in loads if l.get('status') == 'ready']
+            entry[name] = {'html_bytes': os.path.getsize(html), 'generation_s': round(gen, 2), 'page': loads,
+                           'load_event_ms_median': statistics.median(l['load_event_ms'] for l in ok) if ok else None,
+                           'render_ms_median': statistics.median(l['render_ms'] for l in ok) if ok else None}
+            print(hosts, name, entry[name]['html_bytes'], entry[name]['load_event_ms_median'], entry[name]['render_ms_median'],
+                  loads[0].get('overview_top'), loads[0].get('overview_width'), file=sys.stderr)
+        res['fleets'].append(entry)
+    stamp = datetime.datetime.now().strftime('%Y-%m-%d-%H%M')
+    with open(os.path.join(a.out, f'{stamp}-report-fleet.json'), 'w') as f:
+        json.dump(res, f, indent=2)
+    md = [f"# iperf3j report: a fleet's page ({res['date']}, Chromium {res['window']})", '',
+          f"Mesh sessions, one --bidir test per pair of hosts, one host down; each test's -J from {res['template']}.", '',
+          '| hosts | tests | page | bytes | load event ms | scripts done ms | overview top px | overview width px | heatmap width px | heatmap bottom px | page height px | tables |',
+          '|---|---|---|---|---|---|---|---|---|---|---|---|']
+    for e in res['fleets']:
+        for name, _ in builds:
+            p = e[name]
+            first = p['page'][0]
+            md.append(f"| {e['hosts']} | {e['tests']} | {name} | {p['html_bytes'] / 1e6:.2f} MB | {p['load_event_ms_median']} | "
+                      f"{p['render_ms_median']} | {first.get('overview_top')} | {first.get('overview_width')} | "
+                      f"{first.get('heat_width')} | {first.get('heat_bottom')} | {first.get('page_height')} | {first.get('tables')} |"
+                      if first.get('status') == 'ready' else
+                      f"| {e['hosts']} | {e['tests']} | {name} | {p['html_bytes'] / 1e6:.2f} MB | {first.get('status')} | | | | | | | |")
+    md.append('')
+    md.append('Medians of ' + str(a.runs) + ' opens for the new page, one for the old. "scripts done": performance.now() when the '
+              'report\u2019s script has drawn what it draws at load (the overview; the old page: every chart; a model over 1 MiB is '
+              'unpacked after the load event, so there the load event comes first). The old page has no overview: its first matrix '
+              'stands for it (top, width), and its heatmap columns are that matrix.')
+    with open(os.path.join(a.out, f'{stamp}-report-fleet.md'), 'w') as f:
+        f.write('\n'.join(md) + '\n')
+    print('\n'.join(md))
+    if any(l.get('errors') for e in res['fleets'] for name, _ in builds for l in e[name]['page']):
+        sys.exit('page reported script errors')
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument('--fleet', help='host counts, e.g. 24,48,96: bench a mesh session\'s page instead of the hour-long run')
+    ap.add_argument('--old-launcher', help='another build\'s iperf3j launcher, for the page before')
+    ap.add_argument('--old-timeout', type=int, default=300)
+    ap.add_argument('--shots', help='directory for the new pages\' first screens (PNG)')
     ap.add_argument('--out', default=os.path.join(ROOT, 'bench', 'results'))
     ap.add_argument('--streams', type=int, default=4)
     ap.add_argument('--seconds', type=int, default=3600)
     ap.add_argument('--runs', type=int, default=3)
     a = ap.parse_args()
+    if a.fleet:
+        fleet_main(a)
+        return
     os.makedirs(a.out, exist_ok=True)
     work = tempfile.mkdtemp(prefix='report-bench-')
     launcher = os.path.join(ROOT, 'iperf3j')

@@ -244,6 +244,9 @@ class ReportInBrowserTest {
         // a directory written before tests.jsonl had "kind": one matrix per protocol; t4 (reverse, not bidir) in one cell only
         assertThat(matrices(page)).containsExactly("matrix:tcp", "matrix:udp");
         assertThat(page.chart("matrix:tcp").get("data-tests")).isEqualTo("4");
+        // a small session's page is as it was before fleets had an overview (issue 48): every chart drawn at load
+        assertThat(page.htmlAttributes()).containsEntry("data-lazy-runs", "false");
+        assertThat(page.dom()).doesNotContain("data-overview=\"").doesNotContain("data-lazy=\"");
         JsonNode tcp = MAPPER.readTree(page.chart("matrix:tcp").get("data-cells"));
         assertThat(names(tcp)).containsExactly("a → b", "a → c", "c → a", "b → c");
         assertThat(tcp.path("c → a").path("entries")).extracting(JsonNode::asText).containsExactly("t4");

@@ -18,6 +18,13 @@ public final class PageWriter {
     private static final String VENDOR = "vendor/";
     /** A model up to this size is embedded as plain JSON; a larger one (long runs) gzip'd. */
     static final int PLAIN_MODEL_LIMIT = 1 << 20;
+    /**
+     * A page of more runs (a session's, or more history tests) than this is a fleet's: it opens on the overview and
+     * draws each run's charts when the run is opened (report.js reads the number from {@code <main data-eager-limit>}),
+     * and its runs' raw inputs are one gzip stream ({@code iperf3j-raw-pack}), not one element each: the outputs of a
+     * mesh are alike, so together they pack to a fraction of their separate sizes (docs/design/report.md, page weight).
+     */
+    public static final int EAGER_LIMIT = 64;
 
     private PageWriter() {
     }
@@ -39,12 +46,12 @@ public final class PageWriter {
         out.write(resource("errors.js"));
         out.write("\n</script>\n</head>\n<body>\n");
         out.write("<noscript><p class=\"noscript\">This report draws its charts with JavaScript; the data is embedded in this file"
-                + " (script elements iperf3j-model and iperf3j-raw-N).</p></noscript>\n");
-        out.write("<main id=\"report\"></main>\n");
+                + " (script elements iperf3j-model and iperf3j-raw-N, or iperf3j-raw-pack holding them all).</p></noscript>\n");
+        out.write("<main id=\"report\" data-eager-limit=\"" + EAGER_LIMIT + "\"></main>\n");
         java.io.StringWriter model = new java.io.StringWriter(1 << 16);
         ModelWriter.write(model, title, runs, session, sessionDir, history);
         byte[] modelBytes = model.toString().getBytes(StandardCharsets.UTF_8);
-        boolean gzipModel = modelBytes.length > PLAIN_MODEL_LIMIT;
+        boolean gzipModel = modelBytes.length > PLAIN_MODEL_LIMIT || runs.size() > EAGER_LIMIT;
         out.write("<script type=\"application/json\" id=\"iperf3j-model\" data-encoding=\""
                 + (gzipModel ? "gzip+base64" : "text") + "\" data-size=\"" + modelBytes.length + "\">");
         if (gzipModel) {
@@ -53,10 +60,14 @@ public final class PageWriter {
             out.write(model.toString());
         }
         out.write("</script>\n");
-        for (int i = 0; i < runs.size(); i++) {
-            RawInput raw = runs.get(i).raw();
-            if (raw != null) {
-                writeRaw(out, i, raw);
+        if (runs.size() > EAGER_LIMIT) {
+            writeRawPack(out, runs);
+        } else {
+            for (int i = 0; i < runs.size(); i++) {
+                RawInput raw = runs.get(i).raw();
+                if (raw != null) {
+                    writeRaw(out, i, raw);
+                }
             }
         }
         out.write("<script>\n/* uPlot " + uplotVersion().replace("*/", "") + " (MIT licence):\n");
@@ -80,6 +91,41 @@ public final class PageWriter {
             // '<' can only occur inside JSON strings, where \u003c means the same character.
             out.write(new String(raw.bytes(), StandardCharsets.UTF_8).replace("<", "\\u003c"));
         }
+        out.write("</script>\n");
+    }
+
+    /**
+     * Every run's raw input, one after another in one gzip stream (base64), with {@code data-entries}: per run with
+     * an input, {@code [run index, first byte, end byte, media type]} in the unpacked bytes.
+     */
+    private static void writeRawPack(Writer out, List<RunDocument> runs) throws IOException {
+        java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream(1 << 20);
+        StringBuilder entries = new StringBuilder("[");
+        long at = 0;
+        try (java.io.OutputStream gz = Gzip.output(packed)) {
+            for (int i = 0; i < runs.size(); i++) {
+                RawInput raw = runs.get(i).raw();
+                if (raw == null) {
+                    continue;
+                }
+                long n;
+                if (raw.gzipped()) {
+                    try (InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(raw.bytes()))) {
+                        n = in.transferTo(gz);
+                    }
+                } else {
+                    gz.write(raw.bytes());
+                    n = raw.bytes().length;
+                }
+                entries.append(entries.length() > 1 ? "," : "").append('[').append(i).append(',').append(at).append(',')
+                        .append(at + n).append(",\"").append(raw.mediaType()).append("\"]");
+                at += n;
+            }
+        }
+        entries.append(']');
+        out.write("<script type=\"application/octet-stream\" id=\"iperf3j-raw-pack\" data-encoding=\"gzip+base64\" data-size=\""
+                + at + "\" data-entries=\"" + escapeHtml(entries.toString()) + "\">");
+        out.write(Base64.getMimeEncoder(120, new byte[] {'\n'}).encodeToString(packed.toByteArray()));
         out.write("</script>\n");
     }
 

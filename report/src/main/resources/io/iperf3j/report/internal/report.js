@@ -532,24 +532,45 @@
 
   /* ---------- the raw input, embedded for tools ---------- */
   function rawInput(index) {
-    return embedded(document.getElementById('iperf3j-raw-' + index));
+    var e = packEntry(index);
+    if (!e) { return embedded(document.getElementById('iperf3j-raw-' + index)); }
+    return unpackedRaw().then(function (bytes) { return new TextDecoder('utf-8').decode(bytes.subarray(e[1], e[2])); });
+  }
+  /* a fleet's raw inputs: one gzip stream (script#iperf3j-raw-pack), unpacked once, when one is first asked for */
+  var rawPack = document.getElementById('iperf3j-raw-pack'), rawEntries = null, rawBytes = null;
+  function packEntry(index) {
+    if (!rawPack) { return null; }
+    if (!rawEntries) {
+      rawEntries = {};
+      JSON.parse(rawPack.getAttribute('data-entries')).forEach(function (e) { rawEntries[e[0]] = e; });
+    }
+    return rawEntries[index] || null;
+  }
+  function unpackedRaw() {
+    if (!rawBytes) {
+      rawBytes = gunzipBase64(rawPack.textContent).then(function (r) { return r.arrayBuffer(); }).then(function (b) { return new Uint8Array(b); });
+    }
+    return rawBytes;
+  }
+  function gunzipBase64(text) {
+    var bin = atob(text.replace(/\s+/g, ''));
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    return Promise.resolve(new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))));
   }
   /* the text of an embedded script element: plain, or gzip+base64 for big inputs */
   function embedded(node) {
     if (!node) { return Promise.resolve(null); }
     var text = node.textContent;
     if (node.getAttribute('data-encoding') !== 'gzip+base64') { return Promise.resolve(text); }
-    var bin = atob(text.replace(/\s+/g, ''));
-    var bytes = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Response(stream).text();
+    return gunzipBase64(text).then(function (r) { return r.text(); });
   }
   function rawSection(sec, run) {
     if (!run.raw) { return; }
-    var node = document.getElementById('iperf3j-raw-' + run.index);
+    var node = document.getElementById('iperf3j-raw-' + run.index), e = packEntry(run.index);
     var det = el('details', { cls: 'raw' });
-    det.appendChild(el('summary', { text: 'Raw input (' + fmtBytes(Number(node.getAttribute('data-size'))) + ', ' + node.getAttribute('type') +
+    det.appendChild(el('summary', { text: e ? 'Raw input (' + fmtBytes(e[2] - e[1]) + ', ' + e[3] + '; embedded with every run\u2019s in script#iperf3j-raw-pack, gzip+base64)'
+      : 'Raw input (' + fmtBytes(Number(node.getAttribute('data-size'))) + ', ' + node.getAttribute('type') +
       '; embedded as script#iperf3j-raw-' + run.index + ', ' + node.getAttribute('data-encoding') + ')' }));
     var btn = el('button', { type: 'button', text: 'Download' });
     btn.addEventListener('click', function () {
@@ -689,6 +710,346 @@
     return td;
   }
 
+  /* ---------- the overview: a sender × receiver heatmap per kind of test, on the first screen ---------- */
+  // A page of more runs (or history tests) than this draws no chart at load: each run (each history test)
+  // is a closed <details> drawn when it is opened, from the heatmap, a list or a #run-N link. Up to it, a
+  // small session's page is as it was, every chart drawn (docs/design/report.md, "A fleet at a glance").
+  var EAGER_LIMIT = Number(root.getAttribute('data-eager-limit')) || 64;
+  var HEAT = { good: 205, slow: 45 };   // hue at 0.9× the reference and above, and at 0.3× of it or below
+  function heatColor(ratio) {
+    var f = Math.max(0, Math.min(1, (ratio - 0.3) / 0.6));
+    var hue = HEAT.slow + (HEAT.good - HEAT.slow) * f;
+    return 'hsl(' + Math.round(hue) + ',' + Math.round(90 - 30 * f) + '%,' + Math.round(55 - 12 * f) + '%)';
+  }
+  function percentile(sorted, p) {
+    if (!sorted.length) { return null; }
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p / 100 * sorted.length) - 1))];
+  }
+  function ratioText(r) { return r == null ? '' : U.fixed(r, 2) + '×'; }
+
+  // spec: {kind, rows, cols, cells: {"s → r": {state: ok|slow|failed|skipped|partly, ratio, title, open()}}, record}
+  // One table per kind; the cell size shrinks with the hosts (48 hosts: 15 px) so that a 48-host heatmap fits the
+  // first screen of a 1080 px window below the title, and 96 hosts still fit about 850 px.
+  function heatmap(spec) {
+    var n = Math.max(spec.rows.length, spec.cols.length);
+    var size = Math.max(8, Math.min(24, Math.floor(760 / Math.max(1, n))));
+    var table = el('table', { cls: 'heat', 'data-chart': 'heatmap:' + spec.kind, 'data-heatmap-kind': spec.kind,
+      'data-cells': JSON.stringify(spec.record), style: '--cell:' + size + 'px' });
+    var head = el('tr', null, [el('th', { cls: 'corner', text: 'sender ↓ receiver →' })]);
+    spec.cols.forEach(function (c) { head.appendChild(el('th', { cls: 'col', title: c }, [el('span', { text: c })])); });
+    table.appendChild(el('thead', null, [head]));
+    var body = el('tbody');
+    spec.rows.forEach(function (r) {
+      var tr = el('tr', null, [el('th', { cls: 'row', text: r })]);
+      spec.cols.forEach(function (c) {
+        var key = r + ' → ' + c, cell = spec.cells[key];
+        if (!cell) { tr.appendChild(el('td', { cls: 'none' })); return; }
+        var td = el('td', { cls: 'cell ' + cell.state, title: key + ' · ' + cell.title, 'data-pair': key });
+        if (cell.ratio != null && cell.state !== 'failed' && cell.state !== 'skipped') { td.style.background = heatColor(cell.ratio); }
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    // one listener for every cell: a click opens that pair's runs (charts drawn then)
+    table.addEventListener('click', function (e) {
+      var td = e.target.closest ? e.target.closest('td[data-pair]') : null;
+      if (!td) { return; }
+      var cell = spec.cells[td.getAttribute('data-pair')];
+      var was = table.querySelector('td.chosen');
+      if (was) { was.classList.remove('chosen'); }
+      td.classList.add('chosen');
+      if (cell && cell.open) { cell.open(); }
+    });
+    return table;
+  }
+  function heatLegend(reference) {
+    var lg = el('div', { cls: 'heat-legend' });
+    [[0.9, '0.9× ' + reference + ' or more'], [0.6, '0.6×'], [0.3, '0.3× or less']].forEach(function (s) {
+      var sw = el('span', { cls: 'swatch' }); sw.style.background = heatColor(s[0]);
+      lg.appendChild(el('span', null, [sw, s[1]]));
+    });
+    [['failed', 'failed'], ['partly', 'some runs failed'], ['skipped', 'skipped'], ['none', 'no test']].forEach(function (s) {
+      lg.appendChild(el('span', null, [el('span', { cls: 'swatch ' + s[0] }), s[1]]));
+    });
+    return lg;
+  }
+  function statList(items) {
+    var dl = el('dl', { cls: 'ov-stats' });
+    items.forEach(function (it) { if (it[1] != null) { dl.appendChild(el('div', null, [el('dt', { text: it[0] }), el('dd', { text: it[1] })])); } });
+    return dl;
+  }
+  // A list that shows its first `shown` entries and the rest behind "N more".
+  function cappedList(cls, items, shown, make) {
+    var ol = el('ol', { cls: cls });
+    items.slice(0, shown).forEach(function (x) { ol.appendChild(make(x)); });
+    if (items.length <= shown) { return ol; }
+    var det = el('details', { cls: 'more' }, [el('summary', { text: (items.length - shown) + ' more' })]);
+    var rest = el('ol', { cls: cls, start: String(shown + 1) });
+    det.addEventListener('toggle', function () {
+      if (det.open && !rest.childNodes.length) { items.slice(shown).forEach(function (x) { rest.appendChild(make(x)); }); }
+    });
+    det.appendChild(rest);
+    return el('div', null, [ol, det]);
+  }
+  function runLink(run, text) {
+    if (run == null || run < 0) { return el('span', { text: text }); }
+    return el('a', { href: '#run-' + run, text: text, 'data-open-run': String(run) });
+  }
+
+  // The session's overview: per kind its heatmap and beside it P50/P95/min, the failed tests, the slowest pairs.
+  function sessionOverview(session) {
+    var ov = el('section', { cls: 'overview', id: 'overview', 'data-overview': 'session' });
+    ov.appendChild(el('h2', { text: 'Overview: ' + session.tests.length + ' tests' }));
+    ov.appendChild(el('p', { cls: 'sub', text: session.dir }));
+    ov.appendChild(el('p', { cls: 'sub', text: 'Per kind of test, sender rows × receiver columns, coloured by the received rate against ' +
+      'the kind\u2019s median (or the rate asked with -b). Hover a cell for its figure or reason; click it for that pair\u2019s charts.' }));
+    sessionKinds(session.tests).forEach(function (group) { ov.appendChild(kindOverview(group.kind, group.tests)); });
+    return ov;
+  }
+
+  function askedRate(t) {
+    var run = t.run >= 0 ? model.runs[t.run] : null;
+    var asked = run && run.summary ? run.summary.target_bitrate : null;
+    return asked > 0 ? asked : null;
+  }
+
+  function kindOverview(kind, tests) {
+    var flows = [];
+    tests.forEach(function (t) { flows = flows.concat(testFlows(t)); });
+    var senders = [], receivers = [], cells = {};
+    flows.forEach(function (f) {
+      if (senders.indexOf(f.sender) < 0) { senders.push(f.sender); }
+      if (receivers.indexOf(f.receiver) < 0) { receivers.push(f.receiver); }
+      var key = f.sender + ' → ' + f.receiver;
+      var c = cells[key] || (cells[key] = { key: key, flows: [], sum: 0, ok: 0, skipped: 0 });
+      c.flows.push(f);
+      if (f.bps != null) { c.sum += f.bps; c.ok++; }
+      if (f.test.status === 'skipped') { c.skipped++; }
+    });
+    receivers = hostsInRowOrder(receivers, senders);
+    var rates = flows.filter(function (f) { return f.bps != null; }).map(function (f) { return f.bps; }).sort(function (a, b) { return a - b; });
+    var median = percentile(rates, 50);
+    var asks = tests.filter(function (t) { return t.run >= 0; }).map(askedRate);
+    var asked = asks.length && asks.every(function (a) { return a != null && a === asks[0]; }) ? asks[0] : null;
+    var reference = asked || median;
+    var record = {}, spec = {};
+    Object.keys(cells).forEach(function (key) {
+      var c = cells[key];
+      c.mean = c.ok ? c.sum / c.ok : null;
+      c.ratio = c.mean != null && reference ? c.mean / reference : null;
+      var failed = c.flows.length - c.ok - c.skipped;
+      var state = c.ok === c.flows.length ? 'ok' : c.ok ? 'partly' : failed ? 'failed' : 'skipped';
+      var reasons = c.flows.filter(function (f) { return f.bps == null; }).map(function (f) { return f.test.status + ': ' + (f.test.error || f.test.note || 'no reason recorded'); });
+      var title = (c.mean != null ? fmtRate(c.mean) + (c.ok > 1 ? ' (mean of ' + c.ok + ' runs)' : '') + ', ' + ratioText(c.ratio) + (asked ? ' the rate asked' : ' the median') : '') +
+        (reasons.length ? (c.mean != null ? '; ' : '') + reasons.join('; ') : '');
+      var runs = c.flows.map(function (f) { return f.test.run; }).filter(function (r, i, a) { return r >= 0 && a.indexOf(r) === i; });
+      spec[key] = { state: state, ratio: c.ratio, title: title, open: function () { openRuns(runs); } };
+      record[key] = { state: state, bps: c.mean, ratio: c.ratio, runs: runs, tests: c.flows.map(function (f) { return f.test.id + (f.reverse ? ' (reverse half)' : ''); }) };
+    });
+    var box = el('div', { cls: 'ov-kind', 'data-kind-overview': kind });
+    var fig = el('div', { cls: 'ov-heat' });
+    fig.appendChild(el('h3', { text: kind + ': ' + tests.length + (tests.length === 1 ? ' test' : ' tests') +
+      (flows.some(function (f) { return f.reverse; }) ? ', both directions of each --bidir test' : '') }));
+    fig.appendChild(heatmap({ kind: kind, rows: senders, cols: receivers, cells: spec, record: record }));
+    fig.appendChild(heatLegend(asked ? 'the rate asked (' + fmtRate(asked) + ')' : 'the median'));
+    box.appendChild(fig);
+    var side = el('div', { cls: 'ov-side' });
+    var failedTests = tests.filter(function (t) { return t.status !== 'ok' || t.note; });
+    side.appendChild(statList([['P50', median != null ? fmtRate(median) : '–'], ['P95', rates.length ? fmtRate(percentile(rates, 95)) : '–'],
+      ['min', rates.length ? fmtRate(rates[0]) : '–'], ['asked', asked ? fmtRate(asked) : 'no rate (-b) asked'],
+      ['tests', tests.length + ' (' + failedTests.length + ' failed, skipped or unreadable)']]));
+    if (failedTests.length) {
+      side.appendChild(el('h4', { text: 'Failed, skipped or unreadable (' + failedTests.length + ')' }));
+      // the same reason once with its tests, most frequent first: a host down is one line, not 47
+      var byReason = {};
+      failedTests.forEach(function (t) {
+        var r = t.status !== 'ok' ? t.status + ': ' + (t.error || 'no error text') : 'ok, but ' + t.note;
+        (byReason[r] || (byReason[r] = [])).push(t);
+      });
+      var reasons = Object.keys(byReason).sort(function (a, b) { return byReason[b].length - byReason[a].length; });
+      side.appendChild(cappedList('ov-failed', reasons, 8, function (r) {
+        var ts = byReason[r];
+        var hosts = {};
+        ts.forEach(function (t) { [t.sender, t.receiver].forEach(function (h) { hosts[h] = (hosts[h] || 0) + 1; }); });
+        var common = Object.keys(hosts).filter(function (h) { return hosts[h] === ts.length && ts.length > 1; });
+        return el('li', { cls: 'bad' }, [el('strong', { text: ts.length + (ts.length === 1 ? ' test' : ' tests') }),
+          (common.length ? ' (all with ' + common.join(', ') + ')' : '') + ': ' + r + ' — ' +
+          ts.slice(0, 6).map(function (t) { return t.id + ' (' + t.sender + ' → ' + t.receiver + ')'; }).join(', ') + (ts.length > 6 ? ', …' : '')]);
+      }));
+    }
+    var measured = Object.keys(cells).map(function (k) { return cells[k]; }).filter(function (c) { return c.mean != null; })
+      .sort(function (a, b) { return a.mean - b.mean; });
+    if (measured.length > 1) {
+      side.appendChild(el('h4', { text: 'Slowest pairs' }));
+      side.appendChild(cappedList('ov-slowest', measured.slice(0, Math.min(measured.length, 50)), 10, function (c) {
+        var runs = c.flows.map(function (f) { return f.test.run; }).filter(function (r) { return r >= 0; });
+        return el('li', null, [runLink(runs[0], c.key), asked ? ': asked ' + fmtRate(asked) + ', got ' + fmtRate(c.mean) + ' (' + ratioText(c.ratio) + ')'
+          : ': got ' + fmtRate(c.mean) + ' (' + ratioText(c.ratio) + ' the median; no rate asked)']);
+      }));
+    }
+    box.appendChild(side);
+    return box;
+  }
+
+  // Opens runs (their <details>, drawing their charts now) and scrolls to the first.
+  function openRuns(runs) {
+    var first = null;
+    runs.forEach(function (r) {
+      var sec = document.getElementById('run-' + r);
+      if (!sec) { return; }
+      openSection(sec);
+      if (!first) { first = sec; }
+    });
+    if (first && first.scrollIntoView) { first.scrollIntoView({ block: 'start' }); }
+  }
+  // A lazy section (<details data-lazy>) and the list around it open, and its content drawn now.
+  function openSection(sec) {
+    for (var p = sec.parentNode; p; p = p.parentNode) { if (p.tagName === 'DETAILS' && !p.open) { p.open = true; } }
+    if (sec.tagName === 'DETAILS') { sec.open = true; }
+    if (sec.iperf3jFill) { sec.iperf3jFill(); }
+  }
+  // <details> drawn the first time it is opened (by a click on its summary, or openSection).
+  function lazySection(cls, id, summary, fill) {
+    var det = el('details', { cls: cls + ' lazy', id: id, 'data-lazy': 'closed' });
+    det.appendChild(el('summary', null, summary));
+    var done = false;
+    det.iperf3jFill = function () {
+      if (done) { return; }
+      done = true;
+      det.setAttribute('data-lazy', 'drawn');
+      fill(det);
+    };
+    det.addEventListener('toggle', function () { if (det.open) { det.iperf3jFill(); } });
+    return det;
+  }
+  document.addEventListener('click', function (e) {
+    var a = e.target.closest ? e.target.closest('a[href^="#run-"], a[href^="#history-"]') : null;
+    if (!a) { return; }
+    var sec = document.getElementById(a.getAttribute('href').slice(1));
+    if (sec && sec.iperf3jFill) { openSection(sec); }
+  });
+  function openFromHash() {
+    var m = /^#((run|history)-\d+)$/.exec(location.hash);
+    var sec = m && document.getElementById(m[1]);
+    if (sec && sec.iperf3jFill) { openSection(sec); sec.scrollIntoView({ block: 'start' }); }
+  }
+  window.addEventListener('hashchange', openFromHash);
+
+  // A history's overview: per kind a heatmap of its tests coloured by the last run, with each test's share of failed runs.
+  function historyOverview(h) {
+    var ov = el('section', { cls: 'overview', id: 'overview', 'data-overview': 'history' });
+    ov.appendChild(el('h2', { text: 'Overview: ' + h.tests.length + (h.tests.length === 1 ? ' test' : ' tests') }));
+    ov.appendChild(el('p', { cls: 'sub', text: 'Each test\u2019s last run, sender rows × receiver columns, coloured by its received rate against ' +
+      'the kind\u2019s median of last runs; red: the last run failed. Hover a cell for the share of failed runs; click it for that test\u2019s history.' }));
+    var groups = [];
+    h.tests.forEach(function (t, k) {
+      var kind = t.kind || t.protocol || '?';
+      var g = groups.filter(function (x) { return x.kind === kind; })[0];
+      if (!g) { g = { kind: kind, items: [] }; groups.push(g); }
+      g.items.push({ t: t, k: k });
+    });
+    groups.forEach(function (g) { ov.appendChild(historyKindOverview(g.kind, g.items)); });
+    return ov;
+  }
+  function lastValue(t) {
+    var v = t.points.received_bits_per_second;
+    return v && v.length ? v[v.length - 1] : null;
+  }
+  function historyKindOverview(kind, items) {
+    var senders = [], receivers = [], cells = {};
+    items.forEach(function (it) {
+      var t = it.t;
+      if (senders.indexOf(t.sender) < 0) { senders.push(t.sender); }
+      if (receivers.indexOf(t.receiver) < 0) { receivers.push(t.receiver); }
+      var key = t.sender + ' → ' + t.receiver;
+      (cells[key] || (cells[key] = [])).push(it);
+    });
+    receivers = hostsInRowOrder(receivers, senders);
+    var lasts = items.filter(function (it) { return it.t.last_status === 'ok' && lastValue(it.t) != null; })
+      .map(function (it) { return lastValue(it.t); }).sort(function (a, b) { return a - b; });
+    var median = percentile(lasts, 50);
+    var spec = {}, record = {};
+    Object.keys(cells).forEach(function (key) {
+      var its = cells[key];
+      var runs = 0, failed = 0, okLast = 0, failedLast = 0, sum = 0, n = 0;
+      its.forEach(function (it) {
+        var t = it.t;
+        runs += t.ok + t.failed + t.skipped; failed += t.failed;
+        if (t.last_status === 'ok') { okLast++; if (lastValue(t) != null) { sum += lastValue(t); n++; } }
+        if (t.last_status === 'failed') { failedLast++; }
+      });
+      var last = n ? sum / n : null;
+      var share = runs ? failed / runs : 0;
+      var state = okLast === its.length ? (failed ? 'ok flaky' : 'ok') : failedLast === its.length ? 'failed' : okLast ? 'partly' : 'skipped';
+      var ratio = last != null && median ? last / median : null;
+      var errs = its.filter(function (it) { return it.t.last_error; }).map(function (it) { return 'last failure (run ' + it.t.last_error_run + '): ' + it.t.last_error; });
+      var title = 'last run ' + its.map(function (it) { return it.t.last_status; }).join(', ') + (last != null ? ': ' + fmtRate(last) + ', ' + ratioText(ratio) + ' the median' : '') +
+        '; ' + failed + ' of ' + runs + ' runs failed (' + U.fixed(100 * share, 0) + ' %)' + (errs.length ? '; ' + errs.join('; ') : '');
+      var ks = its.map(function (it) { return it.k; });
+      spec[key] = { state: state, ratio: ratio, title: title, open: function () { openHistory(ks); } };
+      record[key] = { state: state, last_bps: last, ratio: ratio, failed: failed, runs: runs, failed_share: share, tests: its.map(function (it) { return it.t.id; }) };
+    });
+    var box = el('div', { cls: 'ov-kind', 'data-kind-overview': kind });
+    var fig = el('div', { cls: 'ov-heat' });
+    fig.appendChild(el('h3', { text: kind + ': ' + items.length + (items.length === 1 ? ' test' : ' tests') }));
+    var table = heatmap({ kind: kind, rows: senders, cols: receivers, cells: spec, record: record });
+    // the share of failed runs as the cell's inner bar: a host down for a while shows in its row and column
+    Array.prototype.forEach.call(table.querySelectorAll('td[data-pair]'), function (td) {
+      var r = record[td.getAttribute('data-pair')];
+      if (r.failed_share > 0 && r.state === 'failed') {
+        // failed now: the cell is red; the share of failed runs written in it (percent) where it fits
+        td.appendChild(el('span', { cls: 'share-text', 'data-failed-share': U.fixed(r.failed_share, 3),
+          text: table.style.getPropertyValue('--cell').replace('px', '') >= 16 ? U.fixed(100 * r.failed_share, 0) : '' }));
+      } else if (r.failed_share > 0) {
+        var bar = el('span', { cls: 'share', 'data-failed-share': U.fixed(r.failed_share, 3) });
+        bar.style.height = Math.max(12, Math.round(100 * r.failed_share)) + '%';
+        td.appendChild(bar);
+      }
+    });
+    fig.appendChild(table);
+    var lg = heatLegend('the median of last runs');
+    lg.appendChild(el('span', null, [el('span', { cls: 'swatch share-demo' }), 'bar from the bottom: share of failed runs (in a failed cell: its percent)']));
+    fig.appendChild(lg);
+    box.appendChild(fig);
+    var side = el('div', { cls: 'ov-side' });
+    var allRuns = items.reduce(function (a, it) { return a + it.t.ok + it.t.failed + it.t.skipped; }, 0);
+    var allFailed = items.reduce(function (a, it) { return a + it.t.failed; }, 0);
+    side.appendChild(statList([['P50 (last runs)', median != null ? fmtRate(median) : '–'], ['P95', lasts.length ? fmtRate(percentile(lasts, 95)) : '–'],
+      ['min', lasts.length ? fmtRate(lasts[0]) : '–'], ['runs', allRuns + ' (' + allFailed + ' failed, ' + (allRuns ? U.fixed(100 * allFailed / allRuns, 1) : '0') + ' %)']]));
+    var failing = items.filter(function (it) { return it.t.failed; }).sort(function (a, b) {
+      return b.t.failed / (b.t.ok + b.t.failed + b.t.skipped) - a.t.failed / (a.t.ok + a.t.failed + a.t.skipped);
+    });
+    if (failing.length) {
+      side.appendChild(el('h4', { text: 'Tests with failed runs (' + failing.length + '), most failed first' }));
+      side.appendChild(cappedList('ov-failed', failing, 10, function (it) {
+        var t = it.t, all = t.ok + t.failed + t.skipped;
+        return el('li', { cls: t.last_status === 'failed' ? 'bad' : '' }, [el('a', { href: '#history-' + it.k, text: t.id }),
+          ' (' + t.sender + ' → ' + t.receiver + '): ' + t.failed + ' of ' + all + ' runs failed (' + U.fixed(100 * t.failed / all, 0) + ' %), last ' + t.last_status +
+          (t.last_error ? '; run ' + t.last_error_run + ': ' + t.last_error : '')]);
+      }));
+    }
+    var slow = items.filter(function (it) { return it.t.last_status === 'ok' && lastValue(it.t) != null; })
+      .sort(function (a, b) { return lastValue(a.t) - lastValue(b.t); });
+    if (slow.length > 1) {
+      side.appendChild(el('h4', { text: 'Slowest last runs' }));
+      side.appendChild(cappedList('ov-slowest', slow.slice(0, 50), 10, function (it) {
+        return el('li', null, [el('a', { href: '#history-' + it.k, text: it.t.id }), ' (' + it.t.sender + ' → ' + it.t.receiver + '): ' + fmtRate(lastValue(it.t)) +
+          (median ? ' (' + ratioText(lastValue(it.t) / median) + ' the median)' : '')]);
+      }));
+    }
+    box.appendChild(side);
+    return box;
+  }
+  function openHistory(ks) {
+    var first = null;
+    ks.forEach(function (k) {
+      var sec = document.getElementById('history-' + k);
+      if (sec) { openSection(sec); first = first || sec; }
+    });
+    if (first && first.scrollIntoView) { first.scrollIntoView({ block: 'start' }); }
+  }
+
   /* ---------- a scheduled session's history: per test, its figures over the runs ---------- */
   // Each point of a test is one run, or (past max_points) the mean of `width` consecutive runs, as the
   // reader merged them (report's HistorySeries). A failed run counts as 0 throughput and is marked; a
@@ -700,7 +1061,7 @@
     { key: 'loss_percent', metric: 'lost_percent', title: 'Loss', scale: 1 },
     { key: 'jitter_seconds', metric: 'jitter_ms', title: 'Jitter', scale: 1e3 }
   ];
-  function historySection(h) {
+  function historySection(h, lazy) {
     var sec = el('section', { cls: 'history', id: 'history' });
     var runs = h.tests.reduce(function (a, t) { return a + t.ok + t.failed + t.skipped; }, 0);
     sec.appendChild(el('h2', { text: 'History: ' + h.tests.length + (h.tests.length === 1 ? ' test, ' : ' tests, ') + runs + ' runs' }));
@@ -731,15 +1092,28 @@
     });
     table.appendChild(body);
     table.setAttribute('data-tests', JSON.stringify(record));
-    sec.appendChild(table);
-    h.tests.forEach(function (t, k) { sec.appendChild(historyTest(t, k, byTime)); });
+    if (lazy) {
+      // a fleet's table is long: behind its summary; each test's charts drawn when it is opened
+      sec.appendChild(el('details', { cls: 'history-list' }, [el('summary', { text: 'Every test’s counts: ' + h.tests.length + ' rows' }), table]));
+      var list = el('div', { cls: 'all-runs' });
+      h.tests.forEach(function (t, k) {
+        list.appendChild(lazySection('history-test', 'history-' + k, [historyTitle(t), el('span', { cls: 'sum-note', text: ' · ' +
+          t.failed + ' of ' + (t.ok + t.failed + t.skipped) + ' runs failed, last ' + t.last_status })], function (det) { historyTest(t, k, byTime, det); }));
+      });
+      sec.appendChild(el('h3', { text: 'Each test’s history (drawn when opened)' }));
+      sec.appendChild(list);
+    } else {
+      sec.appendChild(table);
+      h.tests.forEach(function (t, k) { sec.appendChild(historyTest(t, k, byTime, null)); });
+    }
     return sec;
   }
+  function historyTitle(t) { return 'test ' + t.id + ': ' + t.sender + ' → ' + t.receiver + ' (' + (t.kind || '?') + ', ' + (t.direction || '?') + ')'; }
 
-  function historyTest(t, k, byTime) {
-    var box = el('div', { cls: 'history-test', id: 'history-' + k });
+  function historyTest(t, k, byTime, into) {
+    var box = into || el('div', { cls: 'history-test', id: 'history-' + k });
     var p = t.points, n = p.first_run.length;
-    box.appendChild(el('h3', { text: 'test ' + t.id + ': ' + t.sender + ' → ' + t.receiver + ' (' + (t.kind || '?') + ', ' + (t.direction || '?') + ')' }));
+    if (!into) { box.appendChild(el('h3', { text: historyTitle(t) })); }
     box.appendChild(el('p', { cls: 'sub', text: (t.ok + t.failed + t.skipped) + ' runs: ' + t.ok + ' ok, ' + t.failed + ' failed, ' + t.skipped + ' skipped' +
       (t.width > 1 ? '; each point is the mean of ' + t.width + ' consecutive runs (input limit)' : '') + '.' }));
     var x = byTime ? p.time : p.first_run;
@@ -803,37 +1177,63 @@
         v.series.forEach(function (s) { (s.metrics.bits_per_second || []).forEach(function (x) { if (x != null && x > ctx.rateMax) { ctx.rateMax = x; } }); });
       });
     });
-    if (model.runs.length > 1) {
+    // a fleet (more than EAGER_LIMIT runs or history tests) opens on its overview and draws a run when it is opened;
+    // a smaller page is as it was: its matrices (or history table) and every chart drawn at load
+    var lazy = !!((model.session && model.runs.length > EAGER_LIMIT) || (model.history && model.history.tests.length > EAGER_LIMIT));
+    document.documentElement.setAttribute('data-lazy-runs', String(lazy));
+    if (lazy && model.history) { root.appendChild(historyOverview(model.history)); }
+    if (lazy && model.session) { root.appendChild(sessionOverview(model.session)); }
+    if (model.runs.length > 1 && !lazy) {
       var toc = el('ol', { cls: 'toc' });
       model.runs.forEach(function (run) {
         toc.appendChild(el('li', null, [el('a', { href: '#run-' + run.index, text: run.label }), run.error ? ' — failed' : '']));
       });
       root.appendChild(toc);
     }
-    if (model.history) { root.appendChild(historySection(model.history)); }
-    if (model.session) { root.appendChild(sessionSection(model.session)); }
+    if (model.history) { root.appendChild(historySection(model.history, lazy)); }
+    if (model.session && !lazy) { root.appendChild(sessionSection(model.session)); }
     if (!model.session && model.runs.length > 1) {
       var cmp = compareSection(model.runs, ctx);
       if (cmp) { root.appendChild(cmp); }
     }
-    model.runs.forEach(function (run) {
-      var sec = el('section', { cls: 'run', id: 'run-' + run.index });
-      root.appendChild(sec);
-      runHeader(sec, run);
-      var any = run.views.some(function (v) { return v.intervals > 0; });
-      if (!any) {
-        sec.appendChild(el('p', { cls: 'note', text: 'No intervals were recorded' + (run.error ? ' before the error.' : '.') }));
-      }
-      run.views.forEach(function (v) {
-        if (!v.intervals) { return; }
-        if (run.views.length > 1) { sec.appendChild(el('h3', { text: 'As the ' + v.side + ' measured it' })); }
-        viewCharts(sec, run, v, ctx);
+    if (lazy && model.runs.length) {
+      var list = el('div', { cls: 'all-runs' });
+      var byRun = {};
+      (model.session ? model.session.tests : []).forEach(function (t) { if (t.run >= 0) { byRun[t.run] = t; } });
+      model.runs.forEach(function (run) {
+        var t = byRun[run.index], s = run.summary || {};
+        var what = t ? [el('strong', { text: t.id }), ': ' + t.sender + ' → ' + t.receiver + ' · ' + t.kind + ' · ' +
+          (t.status === 'ok' ? fmtRate(t.received_bits_per_second) + (t.reverse_received_bits_per_second != null ? ' / ' + fmtRate(t.reverse_received_bits_per_second) + ' reverse' : '') : t.status)]
+          : [el('strong', { text: run.label }), s.receiver_bits_per_second != null ? ': ' + fmtRate(s.receiver_bits_per_second) : ''];
+        if (run.error) { what.push(el('span', { cls: 'sum-bad', text: ' · failed: ' + run.error })); }
+        list.appendChild(lazySection('run', 'run-' + run.index, what, function (det) { runSection(det, run, ctx); }));
       });
-      latencySection(sec, run, ctx);
-      intervalTable(sec, run);
-      rawSection(sec, run);
-    });
+      root.appendChild(el('details', { cls: 'all-runs-box', id: 'all-runs' }, [el('summary', { text: 'Every test’s charts: ' + model.runs.length +
+        ' runs, each drawn when opened (or click its cell above)' }), list]));
+    } else {
+      model.runs.forEach(function (run) {
+        var sec = el('section', { cls: 'run', id: 'run-' + run.index });
+        root.appendChild(sec);
+        runSection(sec, run, ctx);
+      });
+    }
     root.appendChild(el('p', { cls: 'sub', text: 'Made by iperf3j report. Charts: uPlot (MIT). Everything is in this one file; it fetches nothing.' }));
+  }
+
+  function runSection(sec, run, ctx) {
+    runHeader(sec, run);
+    var any = run.views.some(function (v) { return v.intervals > 0; });
+    if (!any) {
+      sec.appendChild(el('p', { cls: 'note', text: 'No intervals were recorded' + (run.error ? ' before the error.' : '.') }));
+    }
+    run.views.forEach(function (v) {
+      if (!v.intervals) { return; }
+      if (run.views.length > 1) { sec.appendChild(el('h3', { text: 'As the ' + v.side + ' measured it' })); }
+      viewCharts(sec, run, v, ctx);
+    });
+    latencySection(sec, run, ctx);
+    intervalTable(sec, run);
+    rawSection(sec, run);
   }
 
   window.addEventListener('load', function () {
@@ -876,6 +1276,7 @@
     document.documentElement.setAttribute('data-render-ms', String(Math.round(performance.now())));
   });
   setTimeout(function () {
+    openFromHash(); // report.html#run-N: that run opened and drawn
     placeCursor(); // after uPlot's first commit has sized the plots
     document.documentElement.setAttribute('data-status', document.documentElement.getAttribute('data-errors') ? 'error' : 'ready');
   }, 0);

@@ -1,0 +1,322 @@
+package io.iperf3j.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iperf3j.testing.Chromium;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A fleet's report (issue 48) in real headless Chromium, network off: the overview's heatmap on the
+ * first screen, failures in their own colour, a pair's charts drawn only when its cell is clicked, and
+ * a scheduled session's history with a host down for a while. The sessions are written by
+ * {@link FleetSession} (24 and 48 hosts) and by hand in the session's history line format.
+ *
+ * <p>Clicks: a copy of the page gets a small driver script after the report's own, which waits for
+ * {@code data-status}, records what is on the page, dispatches a real {@code click} on a cell (the event a
+ * user's click fires), and records again on {@code <html data-driver>}; Chromium's {@code --dump-dom}
+ * hands the result back. The page itself is the one {@code iperf3j report} wrote.
+ */
+@Tag("browser")
+@Timeout(300)
+class FleetReportInBrowserTest {
+    private static final Path OUT = Path.of("target/report-browser/fleet");
+    private static final Path SHOTS = Path.of("target/report-screenshots");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @BeforeAll
+    static void browser() throws IOException {
+        Chromium.require();
+        Files.createDirectories(OUT);
+    }
+
+    /**
+     * 24 hosts, 276 --bidir tests: no chart is drawn at load; a click on the cell fl03 → fl07 opens
+     * that pair's test and draws its charts, one point per interval of its -J file.
+     */
+    @Test
+    void clickingACellDrawsThatPairsChartsNotDrawnBefore() throws Exception {
+        FleetSession.Written fleet = FleetSession.write(OUT.resolve("fleet24"), 24, Set.of("fl11"), Set.of("fl20"), 24);
+        Path html = OUT.resolve("fleet24.html");
+        HtmlReport.builder().add(fleet.dir()).build().write(html);
+        String pair = "fl03 → fl07";
+        JsonNode d = drive(html, "fleet24-click", """
+                var cell = document.querySelector('td[data-pair="%s"]');
+                var cells = JSON.parse(cell.closest('table').getAttribute('data-cells'));
+                var run = cells['%s'].runs[0];
+                var sec = document.getElementById('run-' + run);
+                out.before = { charts: document.querySelectorAll('.chart').length, canvases: document.querySelectorAll('canvas').length,
+                  runCanvases: sec.querySelectorAll('canvas').length, open: sec.open, title: cell.getAttribute('title') };
+                cell.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, view: window }));
+                setTimeout(function () {
+                  out.after = { open: sec.open, runCanvases: sec.querySelectorAll('canvas').length, text: sec.querySelector('h2').textContent,
+                    charts: Array.prototype.map.call(sec.querySelectorAll('.chart'), function (c) {
+                      return { key: c.getAttribute('data-chart'), points: JSON.parse(c.getAttribute('data-points')) }; }),
+                    otherCanvases: document.querySelectorAll('canvas').length - sec.querySelectorAll('canvas').length };
+                  // the pair's raw input, out of the page's one pack of every run's
+                  var raw = sec.querySelector('details.raw');
+                  out.rawSummary = raw.querySelector('summary').textContent;
+                  raw.open = true;
+                  var tries = 0;
+                  (function read() {
+                    var text = raw.querySelector('pre').textContent;
+                    if (text || ++tries > 200) { out.raw = text; done(); } else { setTimeout(read, 20); }
+                  })();
+                }, 50);
+                """.formatted(pair, pair));
+        JsonNode before = d.path("before"), after = d.path("after");
+        assertThat(before.path("charts").asInt()).as("charts drawn at load").isZero();
+        assertThat(before.path("canvases").asInt()).as("canvases at load").isZero();
+        assertThat(before.path("runCanvases").asInt()).isZero();
+        assertThat(before.path("open").asBoolean()).isFalse();
+        JsonNode line = fleet.lines().stream().filter(l -> l.path("id").asText().equals("m_fl03-fl07")).findFirst().orElseThrow();
+        assertThat(before.path("title").asText()).startsWith(pair + " · " + ReportInBrowserTest.iperfRate(line.path("received_bits_per_second").asDouble()));
+        assertThat(after.path("open").asBoolean()).isTrue();
+        assertThat(after.path("text").asText()).as("the opened run is the pair's test").startsWith("test m_fl03-fl07");
+        assertThat(after.path("runCanvases").asInt()).as("canvases of the pair after the click").isPositive();
+        assertThat(after.path("otherCanvases").asInt()).as("no other pair drawn").isZero();
+        int intervals = Inputs.intervals(fleet.dir().resolve(line.path("client_output").asText()));
+        assertThat(intervals).isEqualTo(10);
+        List<String> keys = new ArrayList<>();
+        for (JsonNode c : after.path("charts")) {
+            keys.add(c.path("key").asText());
+            c.path("points").properties().forEach(e -> assertThat(e.getValue().asInt()).as(c.path("key") + " / " + e.getKey()).isEqualTo(intervals));
+        }
+        assertThat(keys).contains("bits_per_second:c2s:client", "bits_per_second:s2c:client", "rtt:c2s:client");
+        assertThat(d.path("rawSummary").asText()).contains("iperf3j-raw-pack");
+        assertThat(d.path("raw").asText()).as("the raw input shown").isEqualTo(Files.readString(fleet.dir().resolve(line.path("client_output").asText())));
+    }
+
+    /**
+     * 48 hosts, 1 128 tests, at 1920 × 1080: the overview starts on the first screen and is at most 1 920 px
+     * wide, its whole heatmap above 1 080 px; the down host's row and column are failed cells, the reason listed once with its tests; the
+     * slowest pair listed first is the slowest the generator made.
+     */
+    @Test
+    void fleetOverviewIsOnTheFirstScreenWithFailuresAndSlowestPairs() throws Exception {
+        FleetSession.Written fleet = FleetSession.write(OUT.resolve("fleet48"), 48, Set.of("fl05"), Set.of("fl31"), 48);
+        assertThat(fleet.lines()).hasSize(1128);
+        Path html = OUT.resolve("fleet48.html");
+        HtmlReport.builder().add(fleet.dir()).build().write(html);
+        JsonNode d = drive(html, "fleet48", """
+                var ov = document.querySelector('[data-overview]').getBoundingClientRect();
+                var heat = document.querySelector('table.heat').getBoundingClientRect();
+                out.overview = { top: ov.top, left: ov.left, right: ov.right, width: ov.width };
+                out.heat = { top: heat.top, bottom: heat.bottom, right: heat.right };
+                out.pageWidth = document.documentElement.scrollWidth;
+                out.cells = JSON.parse(document.querySelector('table.heat').getAttribute('data-cells'));
+                out.failedColour = getComputedStyle(document.querySelector('td[data-pair="fl05 → fl06"]')).backgroundColor;
+                out.okColour = getComputedStyle(document.querySelector('td[data-pair="fl01 → fl02"]')).backgroundColor;
+                var probe = document.createElement('span'); probe.style.color = 'var(--bad)'; document.body.appendChild(probe);
+                out.bad = getComputedStyle(probe).color;
+                out.failedList = Array.prototype.map.call(document.querySelectorAll('.ov-failed li'), function (li) { return li.textContent; });
+                out.slowest = Array.prototype.map.call(document.querySelectorAll('.ov-slowest li a'), function (a) { return a.textContent; });
+                out.canvases = document.querySelectorAll('canvas').length;
+                done();
+                """, "--window-size=1920,1080");
+        assertThat(d.path("overview").path("top").asDouble()).as("overview top").isLessThan(1080);
+        assertThat(d.path("overview").path("left").asDouble()).isGreaterThanOrEqualTo(0);
+        assertThat(d.path("overview").path("right").asDouble()).as("overview right").isLessThanOrEqualTo(1920);
+        assertThat(d.path("heat").path("right").asDouble()).as("heatmap right").isLessThanOrEqualTo(1920);
+        assertThat(d.path("heat").path("bottom").asDouble()).as("the whole heatmap on the first screen").isLessThanOrEqualTo(1080);
+        assertThat(d.path("pageWidth").asInt()).as("page width").isLessThanOrEqualTo(1920);
+        assertThat(d.path("canvases").asInt()).isZero();
+        JsonNode cells = d.path("cells");
+        assertThat(cells.size()).isEqualTo(48 * 47);
+        for (String h : fleet.hosts()) {
+            if (h.equals("fl05")) {
+                continue;
+            }
+            assertThat(cells.path("fl05 → " + h).path("state").asText()).as("fl05 → " + h).isEqualTo("failed");
+            assertThat(cells.path(h + " → fl05").path("state").asText()).as(h + " → fl05").isEqualTo("failed");
+        }
+        assertThat(cells.path("fl01 → fl02").path("state").asText()).isEqualTo("ok");
+        assertThat(d.path("failedColour").asText()).isEqualTo(d.path("bad").asText()).isNotEqualTo(d.path("okColour").asText());
+        // the reason once, with its 47 tests and the host they share
+        assertThat(d.path("failedList")).hasSize(1);
+        assertThat(d.path("failedList").get(0).asText()).startsWith("47 tests (all with fl05): failed: " + FleetSession.REFUSED);
+        String slowest = fleet.factors().entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        assertThat(d.path("slowest").get(0).asText()).isEqualTo(slowest);
+        Chromium.screenshot(html, SHOTS.resolve("fleet48-overview.png"));
+    }
+
+    /**
+     * A scheduled session's history, 12 hosts (66 tests, each run 20 times), fl04 down for the last 6 runs:
+     * fl04's row and column are failed cells with 6 of 20 runs failed (0.3); the others are not; a click on
+     * a cell draws that test's history, not drawn before.
+     */
+    @Test
+    void historyShowsAHostDownForAWhileInItsRowAndColumn() throws Exception {
+        Path dir = OUT.resolve("history12");
+        Files.createDirectories(dir);
+        List<String> hosts = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            hosts.add(String.format("fl%02d", i));
+        }
+        StringBuilder lines = new StringBuilder();
+        int runs = 20;
+        for (int run = 1; run <= runs; run++) {
+            for (int i = 0; i < hosts.size(); i++) {
+                for (int j = i + 1; j < hosts.size(); j++) {
+                    String a = hosts.get(i), b = hosts.get(j);
+                    boolean down = run > 14 && (a.equals("fl04") || b.equals("fl04"));
+                    double end = 1_795_400_000 + run * 600 + i * 10 + j;
+                    lines.append(down ? failedLine(a, b, run, end) : okLine(a, b, run, 9.1e8 + 1e6 * ((i * 7 + j * 3 + run) % 20), end)).append('\n');
+                }
+            }
+        }
+        Files.writeString(dir.resolve("tests.jsonl"), lines);
+        Path html = OUT.resolve("history12.html");
+        HtmlReport report = HtmlReport.builder().add(dir).build();
+        assertThat(report.historyTestCount()).isEqualTo(66);
+        report.write(html);
+        JsonNode d = drive(html, "history12", """
+                var table = document.querySelector('[data-overview="history"] table.heat');
+                out.cells = JSON.parse(table.getAttribute('data-cells'));
+                out.colours = {}; out.shares = {};
+                Array.prototype.forEach.call(table.querySelectorAll('td[data-pair]'), function (td) {
+                  out.colours[td.getAttribute('data-pair')] = getComputedStyle(td).backgroundColor;
+                  var share = td.querySelector('[data-failed-share]');
+                  out.shares[td.getAttribute('data-pair')] = share ? share.textContent + ' ' + share.getAttribute('data-failed-share') : ''; });
+                var probe = document.createElement('span'); probe.style.color = 'var(--bad)'; document.body.appendChild(probe);
+                out.bad = getComputedStyle(probe).color;
+                out.title = table.querySelector('td[data-pair="fl02 → fl04"]').getAttribute('title');
+                var cell = table.querySelector('td[data-pair="fl02 → fl04"]');
+                out.before = document.querySelectorAll('canvas').length;
+                cell.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, view: window }));
+                setTimeout(function () {
+                  var open = document.querySelectorAll('details.history-test[open]');
+                  out.opened = Array.prototype.map.call(open, function (o) { return o.querySelector('summary').textContent; });
+                  out.after = open.length ? open[0].querySelectorAll('canvas').length : 0;
+                  out.canvases = document.querySelectorAll('canvas').length;
+                  out.charts = Array.prototype.map.call(document.querySelectorAll('.chart'), function (c) {
+                    return { key: c.getAttribute('data-chart'), points: JSON.parse(c.getAttribute('data-points')) }; });
+                  done();
+                }, 50);
+                """, "--window-size=1920,1080");
+        JsonNode cells = d.path("cells");
+        assertThat(cells.size()).isEqualTo(66);
+        cells.properties().forEach(e -> {
+            boolean withFl04 = e.getKey().contains("fl04");
+            JsonNode c = e.getValue();
+            assertThat(c.path("state").asText()).as(e.getKey()).isEqualTo(withFl04 ? "failed" : "ok");
+            assertThat(c.path("runs").asInt()).as(e.getKey()).isEqualTo(runs);
+            assertThat(c.path("failed").asInt()).as(e.getKey()).isEqualTo(withFl04 ? 6 : 0);
+            assertThat(c.path("failed_share").asDouble()).as(e.getKey()).isEqualTo(withFl04 ? 0.3 : 0.0);
+            String colour = d.path("colours").path(e.getKey()).asText();
+            // the share of failed runs written in the red cell (percent), and kept exactly on it
+            assertThat(d.path("shares").path(e.getKey()).asText()).as(e.getKey()).isEqualTo(withFl04 ? "30 0.300" : "");
+            if (withFl04) {
+                assertThat(colour).as(e.getKey()).isEqualTo(d.path("bad").asText());
+            } else {
+                assertThat(colour).as(e.getKey()).isNotEqualTo(d.path("bad").asText());
+            }
+        });
+        assertThat(d.path("title").asText()).contains("last run failed").contains("6 of 20 runs failed (30 %)")
+                .contains(FleetSession.REFUSED);
+        assertThat(d.path("before").asInt()).isZero();
+        assertThat(d.path("opened")).hasSize(1);
+        assertThat(d.path("opened").get(0).asText()).startsWith("test h_fl02-fl04: fl02 → fl04");
+        assertThat(d.path("after").asInt()).isPositive();
+        assertThat(d.path("canvases").asInt()).isEqualTo(d.path("after").asInt());
+        JsonNode throughput = null;
+        for (JsonNode c : d.path("charts")) {
+            if (c.path("key").asText().equals("history:h_fl02-fl04:received_bits_per_second")) {
+                throughput = c;
+            }
+        }
+        assertThat(throughput).as("the test's throughput history").isNotNull();
+        assertThat(throughput.path("points").path("failed runs").asInt()).isEqualTo(6);
+        Chromium.screenshot(html, SHOTS.resolve("history12-overview.png"));
+    }
+
+    /**
+     * A kind that asks a rate (UDP -b 50M, beside a 12-host TCP mesh): its cells are coloured against the rate
+     * asked, not the median, and its slowest pair says what was asked and what came.
+     */
+    @Test
+    void aKindThatAsksARateIsColouredAgainstIt() throws Exception {
+        FleetSession.Written fleet = FleetSession.addUdpRing(FleetSession.write(OUT.resolve("fleet12-udp"), 12, Set.of(), Set.of(), 12), 12);
+        Path html = OUT.resolve("fleet12-udp.html");
+        HtmlReport report = HtmlReport.builder().add(fleet.dir()).build();
+        assertThat(report.runCount()).isEqualTo(66 + 12);
+        report.write(html);
+        JsonNode d = drive(html, "fleet12-udp", """
+                var t = document.querySelector('table.heat[data-heatmap-kind="udp -b 50M"]');
+                out.cells = JSON.parse(t.getAttribute('data-cells'));
+                var box = t.closest('.ov-kind');
+                out.legend = box.querySelector('.heat-legend').textContent;
+                out.slowest = box.querySelector('.ov-slowest li').textContent;
+                out.stats = box.querySelector('.ov-stats').textContent;
+                done();
+                """, "--window-size=1920,1080");
+        double asked = Inputs.json(Inputs.resource("runs/ours_udp.json")).path("start").path("test_start").path("target_bitrate").asDouble();
+        assertThat(asked).isEqualTo(50e6);
+        JsonNode line = fleet.lines().stream().filter(l -> l.path("id").asText().equals("u_fl03-fl04")).findFirst().orElseThrow();
+        double got = line.path("received_bits_per_second").asDouble();
+        JsonNode cell = d.path("cells").path("fl03 → fl04");
+        assertThat(cell.path("ratio").asDouble()).isCloseTo(got / asked, org.assertj.core.api.Assertions.offset(1e-9));
+        assertThat(cell.path("ratio").asDouble()).isBetween(0.45, 0.55);
+        assertThat(d.path("legend").asText()).contains("0.9× the rate asked (" + ReportInBrowserTest.iperfRate(asked) + ") or more");
+        assertThat(d.path("stats").asText()).contains("asked" + ReportInBrowserTest.iperfRate(asked));
+        assertThat(d.path("slowest").asText()).isEqualTo("fl03 → fl04: asked " + ReportInBrowserTest.iperfRate(asked) + ", got "
+                + ReportInBrowserTest.iperfRate(got) + " (" + io.iperf3j.internal.format.CFormat.fixed(got / asked, 2) + "×)");
+    }
+
+    private static String okLine(String a, String b, int run, double bps, double end) {
+        return ("{\"id\":\"h_%s-%s\",\"run\":%d,\"sender\":\"%s\",\"receiver\":\"%s\",\"direction\":\"forward\",\"protocol\":\"tcp\","
+                + "\"kind\":\"tcp\",\"repeat\":1,\"status\":\"ok\",\"error\":null,\"sent_bits_per_second\":%s,\"received_bits_per_second\":%s,"
+                + "\"received_bytes\":1000,\"reverse_received_bits_per_second\":null,\"client_output\":null,\"server_output\":null,"
+                + "\"end_timestamp_seconds\":%s,\"retransmits\":3,\"rtt_seconds\":0.0004,\"loss_percent\":null,"
+                + "\"jitter_seconds\":null,\"duration_seconds\":10.2}").formatted(a, b, run, a, b, bps, bps, end);
+    }
+
+    private static String failedLine(String a, String b, int run, double end) {
+        return ("{\"id\":\"h_%s-%s\",\"run\":%d,\"sender\":\"%s\",\"receiver\":\"%s\",\"direction\":\"forward\",\"protocol\":\"tcp\","
+                + "\"kind\":\"tcp\",\"repeat\":1,\"status\":\"failed\",\"error\":\"%s\",\"sent_bits_per_second\":null,"
+                + "\"received_bits_per_second\":null,\"end_timestamp_seconds\":%s,\"retransmits\":null,\"duration_seconds\":0.1}")
+                .formatted(a, b, run, a, b, FleetSession.REFUSED, end);
+    }
+
+    /**
+     * Opens a copy of the page with a driver script appended (BODY runs once the page is ready, fills
+     * {@code out} and calls {@code done()}), checks the page stayed clean, and returns {@code out}.
+     */
+    private static JsonNode drive(Path html, String name, String body, String... flags) throws Exception {
+        String page = Files.readString(html);
+        String driver = """
+                <script>
+                (function () {
+                  var out = {};
+                  function done() { document.documentElement.setAttribute('data-driver', JSON.stringify(out)); }
+                  function wait() {
+                    if (!document.documentElement.getAttribute('data-status')) { setTimeout(wait, 10); return; }
+                    %s
+                  }
+                  wait();
+                })();
+                </script>
+                """.formatted(body);
+        int at = page.lastIndexOf("</body>");
+        assertThat(at).isPositive();
+        Path driven = OUT.resolve(name + "-driven.html");
+        Files.writeString(driven, page.substring(0, at) + driver + page.substring(at));
+        Chromium.Page p = Chromium.open(driven, flags);
+        ReportInBrowserTest.assertClean(p);
+        String json = p.htmlAttributes().get("data-driver");
+        assertThat(json).as("the driver's record (did it run to the end?)").isNotNull();
+        return MAPPER.readTree(json);
+    }
+}
