@@ -150,6 +150,24 @@ public final class NetnsPair implements AutoCloseable {
         return net.counter(ns, "iperf3jloss", "drops", true);
     }
 
+    /**
+     * UDP datagrams the kernel of {@code ns} dropped so far because a socket's receive buffer was full
+     * ({@code RcvbufErrors} of {@code /proc/net/snmp}): a receiver that a loaded machine did not run for a while.
+     */
+    public long receiveBufferDrops(String ns) throws IOException {
+        List<String> lines = exec(ns, "cat", "/proc/net/snmp").out().lines().filter(l -> l.startsWith("Udp: ")).toList();
+        if (lines.size() < 2) {
+            throw new IOException("no Udp lines in " + ns + "'s /proc/net/snmp");
+        }
+        List<String> names = List.of(lines.get(0).split(" "));
+        String[] values = lines.get(1).split(" ");
+        int i = names.indexOf("RcvbufErrors");
+        if (i < 0) {
+            throw new IOException("no RcvbufErrors in " + ns + "'s /proc/net/snmp");
+        }
+        return Long.parseLong(values[i]);
+    }
+
     /** Sets the MTU of both ends of the veth pair (9000: headers cost under 1 % of a big datagram). */
     public void mtu(int bytes) throws IOException {
         net.ip(nsA, "link", "set", vethA, "mtu", String.valueOf(bytes));

@@ -35,8 +35,9 @@ import static org.assertj.core.api.Assertions.fail;
  * <li>Loss: an nft rule in the receiver's namespace drops a random 5 % of the
  *     data datagrams ({@code numgen random mod 100 < 5}; handshake datagrams are
  *     too short to match). iperf3j's reported loss must be within 0.3 points of
- *     5 %, of the fraction the rule's counter says it dropped, and of what iperf3
- *     reports over the same link. Runs carry about 180 000 datagrams, so the
+ *     what its run lost (the rule's counter plus the datagrams the receiving kernel
+ *     dropped for a full buffer, {@code RcvbufErrors}), and so must iperf3's over the
+ *     same link; net of those full-buffer drops the two agree within 0.3 points. Runs carry about 180 000 datagrams, so the
  *     sampling noise of the random rule (σ ≈ 0.05 points per run, 0.07 between two
  *     runs) keeps the 0.3-point bounds beyond 4 σ.</li>
  * <li>Rate: a tbf qdisc shapes the sender's side to 50 Mbit/s (MTU 9000, so
@@ -78,30 +79,45 @@ class UdpNetnsTest {
             // when this noisy VM stalls them.
             List<String> args = List.of("-u", "-b", "400M", "-l", "1400", "-t", "5", "-w", "4M");
 
+            // The ground truth of each run: what nft dropped, plus what the receiving kernel dropped because the
+            // receiver's buffer was full (RcvbufErrors): on a loaded machine a receiver can stall longer than even
+            // 4 MB last (CI once: iperf3j 6.245 %, iperf3 5.651 % against nft's 4.921 %; both receivers had lost
+            // datagrams of their own). Each tool is held to its own run's truth, not to the other's luck.
+            long rcvbufBefore = link.receiveBufferDrops(link.nsB);
             JsonObject ours = runPair(link, port, false, args);
             long oursDropped = link.droppedAndReset(link.nsB);
+            long oursRcvbuf = link.receiveBufferDrops(link.nsB) - rcvbufBefore;
             // iperf3's run goes to port + 100 (the same 5 % rule), so the counter read above is ours alone.
             JsonObject theirs = runPair(link, port + 100, true, args);
+            long theirsDropped = link.droppedAndReset(link.nsB);
+            long theirsRcvbuf = link.receiveBufferDrops(link.nsB) - rcvbufBefore - oursRcvbuf;
 
             JsonObject or = end(ours).getObject("sum_received");
             JsonObject tr = end(theirs).getObject("sum_received");
             double oursLoss = d(or, "lost_percent");
             double theirsLoss = d(tr, "lost_percent");
             double injected = 100.0 * oursDropped / l(or, "packets");
-            System.out.printf(Locale.ROOT, "UDP loss over veth, nft drops %d %%: iperf3j %d/%d = %.3f %% (nft dropped %d = %.3f %%); "
-                            + "iperf3 %d/%d = %.3f %%%n", LOSS_PERCENT, l(or, "lost_packets"), l(or, "packets"), oursLoss,
-                    oursDropped, injected, l(tr, "lost_packets"), l(tr, "packets"), theirsLoss);
+            double oursTruth = 100.0 * (oursDropped + oursRcvbuf) / l(or, "packets");
+            double theirsTruth = 100.0 * (theirsDropped + theirsRcvbuf) / l(tr, "packets");
+            System.out.printf(Locale.ROOT, "UDP loss over veth, nft drops %d %%: iperf3j %d/%d = %.3f %% (nft dropped %d = %.3f %%, "
+                            + "full buffer %d); iperf3 %d/%d = %.3f %% (nft dropped %d, full buffer %d)%n", LOSS_PERCENT,
+                    l(or, "lost_packets"), l(or, "packets"), oursLoss, oursDropped, injected, oursRcvbuf, l(tr, "lost_packets"),
+                    l(tr, "packets"), theirsLoss, theirsDropped, theirsRcvbuf);
             assertThat(l(or, "packets")).as("datagrams").isGreaterThan(50_000);
-            assertThat(Math.abs(oursLoss - LOSS_PERCENT)).as("iperf3j loss vs injected").isLessThanOrEqualTo(0.3);
-            assertThat(Math.abs(oursLoss - injected)).as("iperf3j loss vs nft's count").isLessThanOrEqualTo(0.3);
-            // The receiver counts what nft dropped, give or take a few datagrams lost elsewhere. As in
+            assertThat(Math.abs(injected - LOSS_PERCENT)).as("nft's own rate (the rule works)").isLessThanOrEqualTo(0.3);
+            assertThat(Math.abs(oursLoss - oursTruth)).as("iperf3j loss vs what its run lost").isLessThanOrEqualTo(0.3);
+            // The receiver counts what was dropped, give or take a few datagrams lost elsewhere. As in
             // iperf3, loss is counted up to the highest sequence number received by the end: datagrams
-            // still queued unread at TEST_END (a busy machine) are neither received nor lost, so nft's
-            // drops among that tail (sent - highest seen) cannot be in the figure.
+            // still queued unread at TEST_END (a busy machine) are neither received nor lost, so the drops
+            // among that tail (sent - highest seen) cannot be in the figure.
             long unseenTail = l(end(ours).getObject("sum_sent"), "packets") - l(or, "packets");
             assertThat(unseenTail).as("datagrams after the highest one seen").isGreaterThanOrEqualTo(0);
-            assertThat(l(or, "lost_packets")).isBetween(oursDropped - unseenTail - 5, oursDropped + l(or, "packets") / 1000);
-            assertThat(Math.abs(oursLoss - theirsLoss)).as("iperf3j loss vs iperf3's").isLessThanOrEqualTo(0.3);
+            long lost = oursDropped + oursRcvbuf;
+            assertThat(l(or, "lost_packets")).isBetween(lost - unseenTail - 5, lost + l(or, "packets") / 1000);
+            assertThat(Math.abs(theirsLoss - theirsTruth)).as("iperf3's loss vs what its run lost").isLessThanOrEqualTo(0.3);
+            // the two tools agree on the same rule, each net of its own receiver's full-buffer drops
+            assertThat(Math.abs((oursLoss - 100.0 * oursRcvbuf / l(or, "packets")) - (theirsLoss - 100.0 * theirsRcvbuf / l(tr, "packets"))))
+                    .as("iperf3j loss vs iperf3's, net of full buffers").isLessThanOrEqualTo(0.3);
         }
     }
 
