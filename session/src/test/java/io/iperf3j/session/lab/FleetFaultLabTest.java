@@ -164,7 +164,10 @@ class FleetFaultLabTest {
                         // at most the rate, and the bucket once, over the 1-s test
                         assertThat(mbit).as("%s", t).isLessThanOrEqualTo(SLOW_MBIT + SLOW_BURST * 8 / 1e6);
                     } else {
-                        assertThat(mbit).as("%s", t).isGreaterThan(40);
+                        // more than the shaped link can ever carry: not held back by it. How near its -b 50M a healthy
+                        // test comes is the machine's load, not the product's (run 42: 30.2 Mbit/s at load 8 on 2
+                        // cores); that is for bench/, not a bound here
+                        assertThat(mbit).as("%s", t).isGreaterThan(SLOW_MBIT + SLOW_BURST * 8 / 1e6);
                     }
                 } else if (sender.equals(id(DOWN)) || receiver.equals(id(DOWN))) {
                     assertThat(t.get("status").asText()).as("%s", t).isEqualTo("failed");
