@@ -534,7 +534,9 @@ public abstract class TestSession {
                     rtt = i.minRttMicros().isPresent() ? i.minRttMicros() : OptionalLong.of(i.rttMicros());
                 } else {
                     rcvRtt = i.rcvRttMicros() > 0 ? OptionalLong.of(i.rcvRttMicros()) : none;
-                    rcvWnd = i.rcvWnd();
+                    // the window this receiver last advertised, or the clamp it grew its window to: the last ACK's
+                    // window can be stale at the end (no data came after it)
+                    rcvWnd = OptionalLong.of(Math.max(i.rcvWnd().orElse(0), i.rcvSsthresh()));
                 }
             }
             if (s instanceof TcpStream t && r.sending()) {

@@ -20,12 +20,25 @@ public final class WhyRules {
     static final double PACED = 0.85;
     /** A thread that ran or waited to run this share of the wall time had no CPU to spare. */
     static final double CPU_BUSY = 0.85;
+    /**
+     * A thread that waited on a run queue this share of the wall time was short of CPU whatever it ran: pinned to a
+     * core that a busier process of higher priority holds, it runs little and waits much, and sleeps in between
+     * on a socket its bursts filled.
+     */
+    static final double CPU_WAIT = 0.4;
     /** Without a thread's figures (a real iperf3 peer): its process CPU, percent of one core. */
     static final double CPU_PROCESS_PERCENT = 90;
     /** The rate's BDP filled at least this share of the receiver's window: the window is what bounds it. */
     static final double WINDOW_FULL = 0.7;
     /** The sender's buffer stopped it at least this share of its busy time. */
     static final double SNDBUF_SHARE = 0.3;
+    /**
+     * The rate's BDP is at least this share of the send buffer: the data in flight fills what the buffer holds (about
+     * half of {@code SO_SNDBUF} is payload, the rest the kernel's per-packet overhead).
+     */
+    static final double SNDBUF_FULL = 0.4;
+    /** With {@link #SNDBUF_FULL}, a buffer that stopped the sender at least this share of its busy time. */
+    static final double SNDBUF_SHARE_WHEN_FULL = 0.1;
     /** The receiver's window stopped it at least this share of its busy time. */
     static final double RWND_SHARE = 0.5;
     /** The socket had data queued less than this share of the test: the application did not send more. */
@@ -74,11 +87,18 @@ public final class WhyRules {
         }
         double sndbuf = f.sndbufLimitedShare().orElse(0);
         double rwnd = f.rwndLimitedShare().orElse(0);
-        if (sndbuf >= SNDBUF_SHARE && sndbuf >= rwnd) {
+        boolean bufferFull = f.senderBufferBytes().isPresent() && f.bdpBytes().isPresent()
+                && f.bdpBytes().getAsLong() >= SNDBUF_FULL * f.senderBufferBytes().getAsLong()
+                && sndbuf >= SNDBUF_SHARE_WHEN_FULL;
+        if ((sndbuf >= SNDBUF_SHARE || bufferFull) && sndbuf >= rwnd) {
             long b = f.senderBufferBytes().orElse(0);
             long need = bufferFor(2 * Math.max(b, f.bdpBytes().orElse(0)));
             return v(Cause.SENDER_BUFFER, f, String.format(Locale.ROOT,
-                    "its send buffer stopped the sender %.0f %% of its busy time", 100 * sndbuf),
+                    "its send buffer stopped the sender %.0f %% of its busy time%s", 100 * sndbuf, bufferFull
+                            ? String.format(Locale.ROOT, ", and the rate's BDP (%s) is %.0f %% of the buffer (%s)",
+                            Units.bytes(f.bdpBytes().getAsLong()),
+                            100.0 * f.bdpBytes().getAsLong() / f.senderBufferBytes().getAsLong(),
+                            Units.bytes(f.senderBufferBytes().getAsLong())) : ""),
                     "raise net.ipv4.tcp_wmem's max and net.core.wmem_max to at least " + Units.bytes(need)
                             + " on the sender, or use -w " + Units.flag(need)
                             + (b > 0 ? " (its buffer was " + Units.bytes(b) + ")" : ""));
@@ -148,11 +168,13 @@ public final class WhyRules {
     private static Optional<Why.Verdict> cpu(WhyFigures f) {
         double s = share(f.senderRunShare(), f.senderWaitShare(), f.senderCpuPercent());
         double r = share(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent());
-        if (s >= CPU_BUSY && s >= r) {
+        boolean senderShort = busy(f.senderRunShare(), f.senderWaitShare(), f.senderCpuPercent());
+        boolean receiverShort = busy(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent());
+        if (senderShort && (!receiverShort || s >= r)) {
             return Optional.of(cpuVerdict(Cause.SENDER_CPU, f, f.senderRunShare(), f.senderWaitShare(),
                     f.senderCpuPercent(), "sending"));
         }
-        if (r >= CPU_BUSY) {
+        if (receiverShort) {
             return Optional.of(cpuVerdict(Cause.RECEIVER_CPU, f, f.receiverRunShare(), f.receiverWaitShare(),
                     f.receiverCpuPercent(), "receiving"));
         }
@@ -167,8 +189,9 @@ public final class WhyRules {
         return processPercent.isPresent() && processPercent.getAsDouble() >= CPU_PROCESS_PERCENT ? 1 : 0;
     }
 
+    /** Short of CPU: it ran or waited to run {@link #CPU_BUSY} of the time, or waited {@link #CPU_WAIT} of it. */
     private static boolean busy(OptionalDouble run, OptionalDouble wait, OptionalDouble processPercent) {
-        return share(run, wait, processPercent) >= CPU_BUSY;
+        return share(run, wait, processPercent) >= CPU_BUSY || wait.orElse(0) >= CPU_WAIT;
     }
 
     private static Why.Verdict cpuVerdict(Cause c, WhyFigures f, OptionalDouble run, OptionalDouble wait,

@@ -98,6 +98,19 @@ class WhyRulesTest {
         assertThat(v.remedy().orElseThrow()).contains("net.ipv4.tcp_wmem").contains("on the sender");
         f.sndbuf = 0.13; // the path case's share in the lab: below the threshold
         assertThat(f.decide().cause()).isEqualTo(Cause.PATH);
+        // under BBR the chrono says less (the lab's 24-27 %): the rate's BDP filling the buffer shows it
+        f.sndbuf = 0.24;
+        f.rtt = OptionalLong.of(100_000);
+        f.bps = 47e6; // BDP 587 kB
+        f.sndBuf = OptionalLong.of(1 << 20);
+        Why.Verdict full = f.decide();
+        assertThat(full.cause()).isEqualTo(Cause.SENDER_BUFFER);
+        assertThat(full.reason()).contains("of the buffer (1.0 MiB)");
+        f.sndBuf = OptionalLong.of(4 << 20); // the default 4 MiB: 14 % of it, not full
+        assertThat(f.decide().cause()).isEqualTo(Cause.PATH);
+        f.sndBuf = OptionalLong.of(1 << 20);
+        f.sndbuf = 0.05; // full, but it never stopped the sender
+        assertThat(f.decide().cause()).isEqualTo(Cause.PATH);
     }
 
     @Test
@@ -133,7 +146,11 @@ class WhyRulesTest {
         assertThat(v.cause()).isEqualTo(Cause.SENDER_CPU);
         assertThat(v.reason()).contains("ran 30 %").contains("waited 65 %");
         assertThat(v.remedy().orElseThrow()).contains("-A");
-        f.sWait = OptionalDouble.of(0.4); // 70 % in all: it also slept
+        // the lab's pinned sender: ran 6 %, waited 54 %, slept the rest on the socket its bursts filled
+        f.sRun = OptionalDouble.of(0.06);
+        f.sWait = OptionalDouble.of(0.54);
+        assertThat(f.decide().cause()).isEqualTo(Cause.SENDER_CPU);
+        f.sWait = OptionalDouble.of(0.3); // 36 % in all: it mostly slept
         assertThat(f.decide().cause()).isEqualTo(Cause.PATH);
     }
 
