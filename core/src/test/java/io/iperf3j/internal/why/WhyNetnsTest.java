@@ -9,7 +9,7 @@ import io.iperf3j.testing.EnginePeer;
 import io.iperf3j.testing.Iperf3Process;
 import io.iperf3j.testing.Netns;
 import io.iperf3j.testing.Shell;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -47,11 +47,13 @@ class WhyNetnsTest {
         Netns.require("WhyNetnsTest", "ip", "tc", "taskset", "cc");
     }
 
-    @AfterAll
-    static void down() throws IOException {
+    /** Each test's lab goes down after it: a delay line left running costs the next test CPU. */
+    @AfterEach
+    void down() throws IOException {
         for (String s : STARS) {
             script("star_down " + s);
         }
+        STARS.clear();
     }
 
     @Test
