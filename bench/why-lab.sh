@@ -40,7 +40,7 @@ trap cleanup EXIT
 stamp=$(date -u +%Y-%m-%d-%H%M)
 out=$root/bench/results/$stamp-why-lab
 echo "# --why lab: $runs runs x -t $secs, cases $cases, load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r), cc $(sysctl -n net.ipv4.tcp_congestion_control)" | tee "$out.tsv"
-printf 'case\tdir\tserver\tcause\texpected\tbits_per_second\trtt_us\tbdp_bytes\tlab_bdp_bytes\treceiver_window_bytes\tsender_buffer_bytes\tbuffer_set\trwnd_share\tsndbuf_share\tsender_run\tsender_wait\n' | tee -a "$out.tsv"
+printf 'case\tdir\tserver\tcause\texpected\tbits_per_second\trtt_us\tbdp_bytes\tlab_bdp_bytes\treceiver_window_bytes\tsender_buffer_bytes\tbuffer_set\trwnd_share\tsndbuf_share\tsender_run\tsender_wait\treceiver_run\treceiver_wait\tbusy_share\n' | tee -a "$out.tsv"
 
 # one run: case dir(fwd|rev) server(iperf3j|3.21) client-ns server-ns address port lab_rtt_ms buffer_set extra args...
 one() {
@@ -61,7 +61,8 @@ one() {
     [$c, $d, $s, $w.cause, $e, ($f.bits_per_second|floor), ($f.rtt_us // ""), ($f.bdp_bytes // ""),
      (($f.bits_per_second * $rtt / 8000)|floor), ($f.receiver_window_bytes // ""), ($f.sender_buffer_bytes // ""),
      $b, ($f.rwnd_limited_share // ""), ($f.sndbuf_limited_share // ""), ($f.sender_thread_run_share // ""),
-     ($f.sender_thread_wait_share // "")] | @tsv' "$tmp/run.json" 2>/dev/null | tee -a "$out.tsv" \
+     ($f.sender_thread_wait_share // ""), ($f.receiver_thread_run_share // ""),
+     ($f.receiver_thread_wait_share // ""), ($f.busy_share // "")] | @tsv' "$tmp/run.json" 2>/dev/null | tee -a "$out.tsv" \
     || printf '%s\t%s\t%s\tFAILED\t%s\n' "$c" "$dir" "$srv" "$expected" | tee -a "$out.tsv"
 }
 

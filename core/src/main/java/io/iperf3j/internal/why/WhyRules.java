@@ -26,6 +26,10 @@ public final class WhyRules {
      * on a socket its bursts filled.
      */
     static final double CPU_WAIT = 0.4;
+    /** With {@link #CPU_WAIT}: a sender that kept its socket busy less than this share of the test. */
+    static final double SOCKET_KEPT_BUSY = 0.9;
+    /** With {@link #CPU_WAIT}: a receiver whose window stopped the sender at least this share of its busy time. */
+    static final double WINDOW_CLOSED = 0.1;
     /** Without a thread's figures (a real iperf3 peer): its process CPU, percent of one core. */
     static final double CPU_PROCESS_PERCENT = 90;
     /** The rate's BDP filled at least this share of the receiver's window: the window is what bounds it. */
@@ -168,8 +172,14 @@ public final class WhyRules {
     private static Optional<Why.Verdict> cpu(WhyFigures f) {
         double s = share(f.senderRunShare(), f.senderWaitShare(), f.senderCpuPercent());
         double r = share(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent());
-        boolean senderShort = busy(f.senderRunShare(), f.senderWaitShare(), f.senderCpuPercent());
-        boolean receiverShort = busy(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent());
+        boolean udp = f.transport() == Transport.UDP;
+        // A long wait to run counts only with its effect: a sender that left its socket empty part of the test (UDP:
+        // the rule's caller checks the rate), a receiver whose window closed because it read too slowly. On a busy
+        // machine every wake-up waits, and a receiver 40 % in wait can still keep up with a slower path.
+        boolean senderShort = s >= CPU_BUSY || f.senderWaitShare().orElse(0) >= CPU_WAIT
+                && (udp || f.busyShare().orElse(1) < SOCKET_KEPT_BUSY);
+        boolean receiverShort = r >= CPU_BUSY || f.receiverWaitShare().orElse(0) >= CPU_WAIT
+                && (udp || f.rwndLimitedShare().orElse(0) >= WINDOW_CLOSED);
         if (senderShort && (!receiverShort || s >= r)) {
             return Optional.of(cpuVerdict(Cause.SENDER_CPU, f, f.senderRunShare(), f.senderWaitShare(),
                     f.senderCpuPercent(), "sending"));
@@ -189,7 +199,7 @@ public final class WhyRules {
         return processPercent.isPresent() && processPercent.getAsDouble() >= CPU_PROCESS_PERCENT ? 1 : 0;
     }
 
-    /** Short of CPU: it ran or waited to run {@link #CPU_BUSY} of the time, or waited {@link #CPU_WAIT} of it. */
+    /** UDP: short of CPU, it ran or waited to run {@link #CPU_BUSY} of the time, or waited {@link #CPU_WAIT} of it. */
     private static boolean busy(OptionalDouble run, OptionalDouble wait, OptionalDouble processPercent) {
         return share(run, wait, processPercent) >= CPU_BUSY || wait.orElse(0) >= CPU_WAIT;
     }

@@ -146,12 +146,17 @@ class WhyRulesTest {
         assertThat(v.cause()).isEqualTo(Cause.SENDER_CPU);
         assertThat(v.reason()).contains("ran 30 %").contains("waited 65 %");
         assertThat(v.remedy().orElseThrow()).contains("-A");
-        // the lab's pinned sender: ran 6 %, waited 54 %, slept the rest on the socket its bursts filled
-        f.sRun = OptionalDouble.of(0.06);
+        // the lab's pinned sender: ran 8 %, waited 68 %, slept the rest on the socket its bursts filled, which it
+        // kept busy 40 % of the test
+        f.sRun = OptionalDouble.of(0.08);
         f.sWait = OptionalDouble.of(0.54);
+        f.busy = OptionalDouble.of(0.4);
         assertThat(f.decide().cause()).isEqualTo(Cause.SENDER_CPU);
-        f.sWait = OptionalDouble.of(0.3); // 36 % in all: it mostly slept
+        f.busy = OptionalDouble.of(0.95); // the same wait with the socket kept busy: the wait did not hold it back
         assertThat(f.decide().cause()).isEqualTo(Cause.PATH);
+        f.busy = OptionalDouble.of(0.4);
+        f.sWait = OptionalDouble.of(0.3); // 38 % in all: it mostly slept, with its socket empty: it sent less
+        assertThat(f.decide().cause()).isEqualTo(Cause.PACING);
     }
 
     @Test
@@ -159,6 +164,13 @@ class WhyRulesTest {
         Fig f = tcp();
         f.rRun = OptionalDouble.of(0.97);
         assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_CPU);
+        // a receiver that waited 40 % to run on a loaded machine but kept its window open: not its CPU
+        Fig w = tcp();
+        w.rRun = OptionalDouble.of(0.1);
+        w.rWait = OptionalDouble.of(0.45);
+        assertThat(w.decide().cause()).isEqualTo(Cause.PATH);
+        w.rwnd = 0.2; // its window closed a fifth of the sender's busy time
+        assertThat(w.decide().cause()).isEqualTo(Cause.RECEIVER_CPU);
         f.sRun = OptionalDouble.of(0.99);
         assertThat(f.decide().cause()).isEqualTo(Cause.SENDER_CPU);
         // a real iperf3 peer: no thread figures, its process CPU stands in
