@@ -42,7 +42,7 @@ public final class WhyAssembler {
         List<Why.DirectionWhy> directions = new ArrayList<>();
         for (Map.Entry<Boolean, List<Part>> e : byDirection.entrySet()) {
             List<Part> parts = e.getValue();
-            Why.Verdict all = WhyRules.decide(sum(rec, parts));
+            Why.Verdict all = WhyRules.decide(figures(rec, parts));
             List<Why.StreamWhy> streams = new ArrayList<>();
             for (Part p : parts) {
                 Why.Verdict v = WhyRules.decide(p.figures(rec));
@@ -88,8 +88,10 @@ public final class WhyAssembler {
         WhyProbe receiver = s.sending() ? theirs : mine;
         CpuUtilization senderCpu = s.sending() ? rec.localCpu : rec.remoteCpu;
         CpuUtilization receiverCpu = s.sending() ? rec.remoteCpu : rec.localCpu;
-        p.seconds = s.endTime;
-        p.bits = s.endTime > 0 ? s.bytesReceived * 8.0 / s.endTime : 0;
+        // the receiver's bytes over the receiver's time, as iperf3's receiver line (a sender's own time ends before
+        // the last bytes are read)
+        p.seconds = s.sending() && s.receiverTime > 0 ? s.receiverTime : s.endTime;
+        p.bits = p.seconds > 0 ? s.bytesReceived * 8.0 / p.seconds : 0;
         p.senderCpu = rec.peerResultsKnown || s.sending() ? OptionalDouble.of(senderCpu.total()) : OptionalDouble.empty();
         p.receiverCpu = rec.peerResultsKnown || !s.sending() ? OptionalDouble.of(receiverCpu.total())
                 : OptionalDouble.empty();
@@ -124,10 +126,6 @@ public final class WhyAssembler {
             p.packets = s.sending() ? s.packetCount : Math.max(s.packetCount, s.peerPacketCount);
         }
         return p;
-    }
-
-    private static WhyFigures sum(TestRecord rec, List<Part> parts) {
-        return figures(rec, parts);
     }
 
     private static WhyFigures figures(TestRecord rec, List<Part> parts) {

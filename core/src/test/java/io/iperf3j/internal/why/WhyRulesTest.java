@@ -75,8 +75,10 @@ class WhyRulesTest {
         Why.Verdict v = f.decide();
         assertThat(v.cause()).isEqualTo(Cause.RECEIVER_WINDOW);
         assertThat(v.remedy().orElseThrow()).contains("net.ipv4.tcp_rmem").contains("4.0 MiB").contains("-w 4M");
-        // the same rate over a window four times as large: not the window's
-        f.window = OptionalLong.of(4 * 654_000);
+        f.window = OptionalLong.of(900_000); // 67 %: still the window's
+        assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_WINDOW);
+        // the same rate over a window twice as large: not the window's
+        f.window = OptionalLong.of(2 * 654_000);
         assertThat(f.decide().cause()).isEqualTo(Cause.PATH);
     }
 
