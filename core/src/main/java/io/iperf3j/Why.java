@@ -37,10 +37,11 @@ public record Why(List<DirectionWhy> directions) {
     /**
      * One stream's verdict.
      *
-     * @param id iperf3's stream id
+     * @param id iperf3's stream id (the protocol's: 1, 3, 4, ...)
+     * @param socket the number iperf3's text and {@code -J} show for the stream ({@code [  5]}, {@code "socket"})
      * @param verdict its verdict
      */
-    public record StreamWhy(int id, Verdict verdict) {
+    public record StreamWhy(int id, int socket, Verdict verdict) {
     }
 
     /**

@@ -46,7 +46,7 @@ public final class WhyAssembler {
             List<Why.StreamWhy> streams = new ArrayList<>();
             for (Part p : parts) {
                 Why.Verdict v = WhyRules.decide(p.figures(rec));
-                streams.add(new Why.StreamWhy(p.id, v));
+                streams.add(new Why.StreamWhy(p.id, p.socket, v));
             }
             directions.add(new Why.DirectionWhy(e.getKey(), all, streams.size() > 1 ? streams : List.of()));
         }
@@ -56,6 +56,7 @@ public final class WhyAssembler {
     /** One stream's raw figures, kept as counts so a direction's sums can be made. */
     private static final class Part {
         int id;
+        int socket;
         double seconds;
         double bits;
         OptionalLong busy = OptionalLong.empty();
@@ -82,6 +83,7 @@ public final class WhyAssembler {
                              boolean peerSentWhy) {
         Part p = new Part();
         p.id = s.id();
+        p.socket = s.socketNumber();
         WhyProbe mine = find(local, s.id());
         WhyProbe theirs = find(peer, s.id());
         WhyProbe sender = s.sending() ? mine : theirs;

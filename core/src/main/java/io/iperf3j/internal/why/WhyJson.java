@@ -29,7 +29,7 @@ public final class WhyJson {
             if (!d.streams().isEmpty()) {
                 List<Object> streams = new ArrayList<>();
                 for (Why.StreamWhy s : d.streams()) {
-                    JsonObject sj = new JsonObject().put("id", s.id());
+                    JsonObject sj = new JsonObject().put("id", s.id()).put("socket", s.socket());
                     verdict(sj, s.verdict());
                     streams.add(sj);
                 }
@@ -102,7 +102,8 @@ public final class WhyJson {
                 if (d.getArray("streams") != null) {
                     for (Object so : d.getArray("streams")) {
                         JsonObject s = (JsonObject) so;
-                        streams.add(new Why.StreamWhy(s.getLong("id").intValue(), readVerdict(s)));
+                        streams.add(new Why.StreamWhy(s.getLong("id").intValue(), s.getLong("socket").intValue(),
+                                readVerdict(s)));
                     }
                 }
                 dirs.add(new Why.DirectionWhy("client".equals(d.getString("sender")), readVerdict(d), streams));

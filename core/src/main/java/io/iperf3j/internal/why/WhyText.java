@@ -31,7 +31,7 @@ public final class WhyText {
             v.remedy().ifPresent(r -> out.add("  change: " + r));
             if (d.streamsDiffer() || verbose) {
                 for (Why.StreamWhy s : d.streams()) {
-                    out.add(String.format(Locale.ROOT, "  [%3d] %s: %s", s.id(), s.verdict().headline(),
+                    out.add(String.format(Locale.ROOT, "  [%3d] %s: %s", s.socket(), s.verdict().headline(),
                             s.verdict().reason()));
                 }
             }
