@@ -131,10 +131,11 @@ def free_port(start):
 
 
 class Impl:
-    def __init__(self, name, argv, env=None):
+    def __init__(self, name, argv, env=None, client_extra=()):
         self.name = name
         self.argv = argv
         self.env = env
+        self.client_extra = list(client_extra)  # --client-args: options only the client gets
 
 
 def snapshot_jar(args, tmp):
@@ -169,6 +170,9 @@ def implementations(args, tmp):
     for v in args.variant:  # NAME=JVM options: the same jar with other settings
         name, _, opts = v.partition("=")
         impls.append(Impl("iperf3j-" + name, [launcher], dict(impls[1].env, IPERF3J_JAVA_OPTS=opts)))
+    for v in args.client_args:  # NAME=client options: the same jar, its client with these options (e.g. --why)
+        name, _, opts = v.partition("=")
+        impls.append(Impl("iperf3j-" + name, [launcher], impls[1].env, opts.split()))
     return impls
 
 
@@ -189,7 +193,7 @@ def run_once(impl, case, args, port):
         _, _, task0 = cpu_times()
         t0 = time.monotonic()
         reaped0 = children_cpu()
-        client = subprocess.Popen(impl.argv + ["-c", "127.0.0.1", "-p", str(port), "-J"] + cargs,
+        client = subprocess.Popen(impl.argv + ["-c", "127.0.0.1", "-p", str(port), "-J"] + cargs + impl.client_extra,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=impl.env)
         out, err = client.communicate(timeout=float(args.time) + 60)
         wall = time.monotonic() - t0
@@ -407,6 +411,9 @@ def main():
                     help="also run this iperf3 binary (a column named by its version, e.g. 'iperf3 3.12')")
     ap.add_argument("--variant", action="append", default=[],
                     help="NAME=JVM_OPTS: also run iperf3j with these options as 'iperf3j-NAME' (repeatable)")
+    ap.add_argument("--client-args", action="append", default=[],
+                    help="NAME=OPTIONS: also run iperf3j with these client options as 'iperf3j-NAME' "
+                         "(repeatable; e.g. why=--why, the cost of issue 47's verdict)")
     args = ap.parse_args()
     if args.smoke:
         args.rounds, args.time, args.idle_wait = 1, "1", 0.0

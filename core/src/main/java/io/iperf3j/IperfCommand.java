@@ -211,6 +211,14 @@ public final class IperfCommand {
         return this;
     }
 
+    /**
+     * Client: {@code --why}, what held the test back ({@link IperfResult#why()}; docs/design/why.md). An iperf3j
+     * server sends its streams' figures too; against another server the verdict says what it could not see.
+     */
+    public IperfCommand why() {
+        return add("--why");
+    }
+
     /** {@code -T}: title. */
     public IperfCommand title(String title) {
         return add("-T", title);

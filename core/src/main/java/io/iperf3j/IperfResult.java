@@ -2,6 +2,7 @@ package io.iperf3j;
 
 import io.iperf3j.internal.json.CJsonWriter;
 import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.why.WhyJson;
 
 import java.util.Collections;
 import java.util.Map;
@@ -79,6 +80,14 @@ public final class IperfResult {
     /** End figures, if the test got as far as its summary ({@code run().summary()}). */
     public Optional<IperfSummary> summary() {
         return run().summary();
+    }
+
+    /**
+     * What held the test back ({@link IperfCommand#why()}, {@code --why}): the verdicts of the document's
+     * {@code end.iperf3j_why}, as values; empty when the test ran without it or ended before its summary.
+     */
+    public Optional<Why> why() {
+        return WhyJson.read(document);
     }
 
     @Override

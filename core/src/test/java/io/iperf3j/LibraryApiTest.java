@@ -201,6 +201,38 @@ class LibraryApiTest {
     }
 
     @Test
+    void whyIsAValueOfTheResultInEveryDirection() throws Exception {
+        int port = ourServer();
+        IperfResult plain = IperfCommand.client("127.0.0.1").port(port).duration(Duration.ofSeconds(1)).run();
+        assertThat(plain.why()).isEmpty();
+        assertThat(plain.jsonText()).doesNotContain("iperf3j_why");
+
+        // -R: the sender is the server, whose chronos and thread come with its results
+        IperfResult reverse = IperfCommand.client("127.0.0.1").port(port).duration(Duration.ofMillis(1500)).reverse()
+                .why().run();
+        Why why = reverse.why().orElseThrow();
+        assertThat(why.directions()).hasSize(1);
+        Why.DirectionWhy d = why.directions().getFirst();
+        assertThat(d.senderIsClient()).isFalse();
+        WhyFigures f = d.verdict().figures();
+        assertThat(f.transport()).isEqualTo(Transport.TCP);
+        assertThat(f.busyShare()).as("the server's chronos").isPresent();
+        assertThat(f.senderRunShare()).as("the server's thread").isPresent();
+        assertThat(f.receiverRunShare()).as("the client's thread").isPresent();
+        assertThat(f.unseen()).isEmpty();
+        assertThat(f.bitsPerSecond()).isPositive();
+        assertThat(d.verdict().cause()).isIn((Object[]) Cause.values());
+        assertThat(d.verdict().headline()).matches("limited by .+|not determined: .+");
+
+        IperfResult bidir = IperfCommand.client("127.0.0.1").port(port).duration(Duration.ofMillis(1500))
+                .bidirectional().parallel(2).why().run();
+        List<Why.DirectionWhy> dirs = bidir.why().orElseThrow().directions();
+        assertThat(dirs).extracting(Why.DirectionWhy::senderIsClient).containsExactly(true, false);
+        assertThat(dirs).allSatisfy(x -> assertThat(x.streams()).hasSize(2));
+        assertThat(bidir.json().get("end")).asString().contains("iperf3j_why");
+    }
+
+    @Test
     void receiverSamplesHaveNoTcpSenderFigures() throws Exception {
         int port = ourServer();
         RunningIperf run = IperfCommand.client("127.0.0.1").port(port).duration(Duration.ofSeconds(1))

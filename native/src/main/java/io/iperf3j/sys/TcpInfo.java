@@ -67,6 +67,15 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * @param bytesRetrans  {@code tcpi_bytes_retrans} (Linux 4.19+)
  * @param rcvWnd        {@code tcpi_rcv_wnd}, bytes (Linux 6.2+)
  * @param reordSeen     {@code tcpi_reord_seen}, reordering events so far (Linux 4.19+); iperf3 3.21's {@code reorder}
+ * @param busyTimeMicros     {@code tcpi_busy_time}, µs (Linux 4.10+): time the socket had data queued to send, the
+ *                           three chronos below summed (cwnd-, receive-window- and send-buffer-limited)
+ * @param rwndLimitedMicros  {@code tcpi_rwnd_limited}, µs (Linux 4.10+): the part of the busy time the sender was
+ *                           stopped by the receiver's advertised window
+ * @param sndbufLimitedMicros {@code tcpi_sndbuf_limited}, µs (Linux 4.10+): the part of the busy time the sender was
+ *                           stopped by its own send buffer
+ * @param deliveryRateAppLimited {@code tcpi_delivery_rate_app_limited} (Linux 4.9+; false before): whether the last
+ *                           delivery-rate sample was taken while the application, not the network, left the
+ *                           connection idle
  */
 public record TcpInfo(
         int length,
@@ -103,7 +112,11 @@ public record TcpInfo(
         OptionalLong bytesSent,
         OptionalLong bytesRetrans,
         OptionalLong rcvWnd,
-        OptionalLong reordSeen) {
+        OptionalLong reordSeen,
+        OptionalLong busyTimeMicros,
+        OptionalLong rwndLimitedMicros,
+        OptionalLong sndbufLimitedMicros,
+        boolean deliveryRateAppLimited) {
 
     /** {@code tcpi_state} of an established connection. */
     public static final int STATE_ESTABLISHED = 1;
@@ -123,6 +136,8 @@ public record TcpInfo(
     private static final int OFF_RETRANSMITS = 2;
     private static final int OFF_PROBES = 3;
     private static final int OFF_BACKOFF = 4;
+    /** {@code tcpi_delivery_rate_app_limited:1}, the lowest bit of the byte after the window scales. */
+    private static final int OFF_APP_LIMITED = 7;
     private static final int OFF_RTO = 8;
     private static final int OFF_SND_MSS = 16;
     private static final int OFF_RCV_MSS = 20;
@@ -147,6 +162,9 @@ public record TcpInfo(
     private static final int OFF_NOTSENT_BYTES = 144;
     private static final int OFF_MIN_RTT = 148;
     private static final int OFF_DELIVERY_RATE = 160;
+    private static final int OFF_BUSY_TIME = 168;
+    private static final int OFF_RWND_LIMITED = 176;
+    private static final int OFF_SNDBUF_LIMITED = 184;
     private static final int OFF_BYTES_SENT = 200;
     private static final int OFF_BYTES_RETRANS = 208;
     private static final int OFF_REORD_SEEN = 220;
@@ -212,7 +230,11 @@ public record TcpInfo(
                 opt64(b, length, OFF_BYTES_SENT),
                 opt64(b, length, OFF_BYTES_RETRANS),
                 opt32(b, length, OFF_RCV_WND),
-                opt32(b, length, OFF_REORD_SEEN)));
+                opt32(b, length, OFF_REORD_SEEN),
+                opt64(b, length, OFF_BUSY_TIME),
+                opt64(b, length, OFF_RWND_LIMITED),
+                opt64(b, length, OFF_SNDBUF_LIMITED),
+                (b.get(OFF_APP_LIMITED) & 1) != 0));
     }
 
     private static int u8(ByteBuffer b, int off) {

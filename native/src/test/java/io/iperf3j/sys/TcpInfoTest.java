@@ -34,7 +34,8 @@ class TcpInfoTest {
             for (int off = 8; off < 104; off += 4) {
                 s.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, off, 0x8000_0000 + off); // above 2^31: unsigned
             }
-            for (int off : new int[] {104, 120, 128, 160, 200, 208}) {
+            s.set(JAVA_BYTE, 7, (byte) 0xF9); // tcpi_delivery_rate_app_limited:1 is bit 0 (the rest: other fields)
+            for (int off : new int[] {104, 120, 128, 160, 168, 176, 184, 200, 208}) {
                 s.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, off, 1_000_000_000_000L + off);
             }
             for (int off : new int[] {144, 220, 228, 232}) {
@@ -57,6 +58,10 @@ class TcpInfoTest {
             assertThat(t.deliveryRate()).hasValue(1_000_000_000_160L);
             assertThat(t.bytesSent()).hasValue(1_000_000_000_200L);
             assertThat(t.bytesRetrans()).hasValue(1_000_000_000_208L);
+            assertThat(t.busyTimeMicros()).hasValue(1_000_000_000_168L);
+            assertThat(t.rwndLimitedMicros()).hasValue(1_000_000_000_176L);
+            assertThat(t.sndbufLimitedMicros()).hasValue(1_000_000_000_184L);
+            assertThat(t.deliveryRateAppLimited()).isTrue();
             assertThat(t.notsentBytes()).hasValue(5144);
             assertThat(t.reordSeen()).hasValue(5220);
             assertThat(t.sndWnd()).isEqualTo(5228);
@@ -69,6 +74,10 @@ class TcpInfoTest {
             assertThat(old.sndWnd()).isZero();
             assertThat(old.pacingRate()).isEmpty();
             assertThat(old.rcvWnd()).isEmpty();
+            assertThat(old.busyTimeMicros()).isEmpty();
+            assertThat(old.sndbufLimitedMicros()).isEmpty();
+            s.set(JAVA_BYTE, 7, (byte) 0xFE);
+            assertThat(TcpInfo.parse(s, 236).orElseThrow().deliveryRateAppLimited()).isFalse();
             assertThat(TcpInfo.parse(s, TcpInfo.MIN_LENGTH - 1)).isEmpty();
         }
     }
@@ -99,6 +108,9 @@ class TcpInfoTest {
             assertThat(t.bytesSent().getAsLong()).isGreaterThanOrEqualTo(PUSH);
             assertThat(t.minRttMicros()).isPresent();
             assertThat(t.deliveryRate()).isPresent();
+            // the chronos: a sender that pushed 8 MiB was busy, and its limited parts are parts of that
+            assertThat(t.busyTimeMicros().orElseThrow()).isGreaterThanOrEqualTo(
+                    t.rwndLimitedMicros().orElseThrow() + t.sndbufLimitedMicros().orElseThrow());
 
             TcpInfo r = receiver.tcpInfo().orElseThrow();
             assertThat(r.bytesReceived()).isPresent();

@@ -18,6 +18,8 @@ import io.iperf3j.internal.protocol.Cookie;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.protocol.TestParameters;
+import io.iperf3j.internal.why.WhyAssembler;
+import io.iperf3j.internal.why.WhyProbe;
 import io.iperf3j.internal.stats.TestMode;
 import io.iperf3j.internal.stats.TestRecord;
 
@@ -288,6 +290,9 @@ final class ClientSession extends TestSession {
             }
             case EXCHANGE_RESULTS -> {
                 PhaseTrace.mark("exchange-results");
+                if (rec.whyWanted) {
+                    rec.localWhy = whyProbes();
+                }
                 JsonObject results = localResults(null, null).toJson();
                 debug("send_results", results);
                 control.sendJson(results);
@@ -299,6 +304,9 @@ final class ClientSession extends TestSession {
                 closeStreams();
                 if (latency != null) {
                     latency.tail(this::cancelRequested);
+                }
+                if (rec.whyWanted) {
+                    rec.why = WhyAssembler.assemble(rec, rec.localWhy, rec.peerWhy, rec.peerSentWhy);
                 }
                 rec.ended = true;
                 reporter.onTestEnd();
@@ -330,6 +338,10 @@ final class ClientSession extends TestSession {
         rec.blockSize = blockSize;
         String token = local.username() != null ? ClientCredentials.token(local, password, padding) : null;
         JsonObject params = TestParameters.of(local, blockSize, token).toJson();
+        if (rec.whyWanted) {
+            // --why: an iperf3j server then sends its streams' figures with its results; iperf3 ignores the key
+            params.put(WhyProbe.KEY, true);
+        }
         debug("send_parameters:", params);
         control.sendJson(params);
         PhaseTrace.mark("params-sent");
@@ -409,6 +421,7 @@ final class ClientSession extends TestSession {
             s.counting = true;
         }
         for (DataStream s : streams) {
+            s.measureSched = rec.whyWanted;
             s.start(name);
         }
         if (latency != null) {

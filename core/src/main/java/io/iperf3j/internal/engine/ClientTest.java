@@ -216,6 +216,7 @@ public final class ClientTest {
     /** The client's record: the settings it will send, and where it connects. */
     static TestRecord record(IperfOptions o) {
         TestRecord r = new TestRecord(true, o);
+        r.whyWanted = o.why();
         // The block size may still change once the control connection's MSS is known.
         TestSettings.apply(r, TestParameters.of(o, 0, null), true);
         r.connectingHost = o.host();

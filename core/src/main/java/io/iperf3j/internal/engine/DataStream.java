@@ -1,5 +1,7 @@
 package io.iperf3j.internal.engine;
 
+import io.iperf3j.sys.ThreadSchedStat;
+
 import io.iperf3j.internal.stats.StreamRecord;
 
 import java.lang.foreign.Arena;
@@ -49,6 +51,10 @@ public abstract class DataStream implements Runnable {
     public volatile boolean counting;
     /** Set by the test thread to end the worker's loop. */
     public volatile boolean stopRequested;
+    /** {@code --why}: the worker reads its thread's schedstat as it starts and ends (set before {@link #start}). */
+    public volatile boolean measureSched;
+    private volatile ThreadSchedStat schedAtStart;
+    private volatile ThreadSchedStat schedAtEnd;
     private volatile Throwable failure;
     private volatile boolean reachedEnd;
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -95,6 +101,9 @@ public abstract class DataStream implements Runnable {
 
     @Override
     public final void run() {
+        if (measureSched) {
+            schedAtStart = ThreadSchedStat.current().orElse(null);
+        }
         try {
             transfer();
         } catch (Throwable e) {
@@ -102,6 +111,9 @@ public abstract class DataStream implements Runnable {
                 failure = e;
             }
         } finally {
+            if (measureSched) {
+                schedAtEnd = ThreadSchedStat.current().orElse(null);
+            }
             workerLeaves();
             freeMemory();
             finished.countDown();
@@ -186,6 +198,22 @@ public abstract class DataStream implements Runnable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * {@code --why}: the worker thread's {run, wait, wall} nanoseconds between its start and its end, waiting up to
+     * {@code nanos} for a worker still on its way out; null when not measured or not ended in time.
+     */
+    public final long[] schedDelta(long nanos) {
+        if (!measureSched || !awaitFinished(nanos)) {
+            return null;
+        }
+        ThreadSchedStat a = schedAtStart;
+        ThreadSchedStat b = schedAtEnd;
+        if (a == null || b == null) {
+            return null;
+        }
+        return new long[] {b.runNanos() - a.runNanos(), b.waitNanos() - a.waitNanos(), b.wallNanos() - a.wallNanos()};
     }
 
     public final long bytes() {

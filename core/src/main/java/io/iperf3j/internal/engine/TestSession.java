@@ -21,12 +21,14 @@ import io.iperf3j.internal.stats.IntervalRecord;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestMode;
 import io.iperf3j.internal.stats.TestRecord;
+import io.iperf3j.internal.why.WhyProbe;
 
 import java.io.IOException;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -496,8 +498,63 @@ public abstract class TestSession {
         }
         debug("get_results", json);
         applyPeerResults(TestResults.fromJson(json));
+        if (rec.whyWanted) {
+            Object why = json.get(WhyProbe.KEY);
+            rec.peerSentWhy = why instanceof JsonObject;
+            rec.peerWhy = WhyProbe.fromJson(why instanceof JsonObject o ? o : null);
+        }
         return true;
     }
+
+    /**
+     * {@code --why}: this side's figures of each stream, read now (the results exchange; senders stopped, sockets
+     * open, or their last TCP_INFO kept at close): a TCP socket's chronos, windows and RTT, and each worker thread's
+     * schedstat (waiting briefly for a receiving worker still on its way out).
+     */
+    protected final List<WhyProbe> whyProbes() {
+        List<WhyProbe> out = new ArrayList<>();
+        long waitUntil = System.nanoTime() + WHY_WORKER_WAIT_NANOS;
+        for (DataStream s : streams) {
+            StreamRecord r = s.record;
+            OptionalLong none = OptionalLong.empty();
+            OptionalLong busy = none;
+            OptionalLong rwnd = none;
+            OptionalLong sndbuf = none;
+            OptionalLong rtt = none;
+            OptionalLong rcvRtt = none;
+            OptionalLong rcvWnd = none;
+            OptionalLong sndBufBytes = none;
+            Optional<TcpInfo> info = tcpInfo(s);
+            if (info.isPresent()) {
+                TcpInfo i = info.get();
+                if (r.sending()) {
+                    busy = i.busyTimeMicros();
+                    rwnd = i.rwndLimitedMicros();
+                    sndbuf = i.sndbufLimitedMicros();
+                    rtt = i.minRttMicros().isPresent() ? i.minRttMicros() : OptionalLong.of(i.rttMicros());
+                } else {
+                    rcvRtt = i.rcvRttMicros() > 0 ? OptionalLong.of(i.rcvRttMicros()) : none;
+                    // the window this receiver last advertised, or the clamp it grew its window to: the last ACK's
+                    // window can be stale at the end (no data came after it)
+                    rcvWnd = OptionalLong.of(Math.max(i.rcvWnd().orElse(0), i.rcvSsthresh()));
+                }
+            }
+            if (s instanceof TcpStream t && r.sending()) {
+                int b = t.sendBufferBytes();
+                sndBufBytes = b > 0 ? OptionalLong.of(b) : none;
+            }
+            long[] sched = s.schedDelta(Math.max(0, waitUntil - System.nanoTime()));
+            out.add(new WhyProbe(r.id(), r.sending(), busy, rwnd, sndbuf, rtt, rcvRtt,
+                    r.sending() && r.maxSndWnd > 0 ? OptionalLong.of(r.maxSndWnd) : none,
+                    r.sending() && r.maxSndCwnd > 0 ? OptionalLong.of(r.maxSndCwnd) : none, sndBufBytes, rcvWnd,
+                    sched == null ? none : OptionalLong.of(sched[0]), sched == null ? none : OptionalLong.of(sched[1]),
+                    sched == null ? none : OptionalLong.of(sched[2])));
+        }
+        return out;
+    }
+
+    /** How long {@link #whyProbes} waits in all for workers to leave, so their schedstat covers the whole test. */
+    private static final long WHY_WORKER_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
     protected final TestResults localResults(JsonObject serverOutputJson, String serverOutputText) {
         List<TestResults.StreamResult> list = new ArrayList<>();

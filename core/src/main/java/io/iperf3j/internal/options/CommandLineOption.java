@@ -195,6 +195,12 @@ enum CommandLineOption implements OptionRow {
             + "                            with a UDP probe every # ms (default 10) to the\n"
             + "                            server's port: 2 s idle, under the test's load,\n"
             + "                            1 s idle after; reports the latency added by load", "latency"),
+    /** iperf3j's verdict (docs/design/why.md): what held the test back, after the summary. */
+    WHY(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 151,
+            "  --why                     iperf3j: after the summary, say what limited the\n"
+            + "                            rate (the path, the receiver's window, the sender's\n"
+            + "                            buffer, a CPU or the pacing), its figures and the\n"
+            + "                            change that would lift it; -J: end.iperf3j_why", "why"),
     WINDOW(Section.CLIENT, 'w', HasArg.REQUIRED, 20,
             "  -w, --window    #[KMG]    set send/receive socket buffer sizes\n"
             + "                            (indirectly sets TCP window size)", "window"),
@@ -358,7 +364,7 @@ enum CommandLineOption implements OptionRow {
     @Override
     public boolean abbreviable() {
         return switch (this) {
-            case LATENCY, LOOPBACK, MAX_CONCURRENT, QUEUE, QUEUE_TIMEOUT, MAX_PER_CLIENT, ALLOW, DENY, SERVER_LOG,
+            case LATENCY, LOOPBACK, WHY, MAX_CONCURRENT, QUEUE, QUEUE_TIMEOUT, MAX_PER_CLIENT, ALLOW, DENY, SERVER_LOG,
                  TOTAL_RATE, COOL_DOWN, USE_OAEP_PADDING -> false;
             default -> true;
         };

@@ -86,6 +86,7 @@ final class CommandLineSpec {
     private boolean portGiven;
     private boolean skewThresholdGiven;
     private boolean loopback;
+    private boolean why;
     private boolean reverse;
     private boolean bidirectional;
     private boolean json;
@@ -252,6 +253,7 @@ final class CommandLineSpec {
             case USE_PKCS1_PADDING -> usePkcs1Padding();
             case USE_OAEP_PADDING -> useOaepPadding();
             case LOOPBACK -> loopback();
+            case WHY -> why = true;
             case NO_FQ_SOCKET_PACING -> noFqSocketPacing();
             default -> throw new IllegalStateException("no rule for " + option); // CommandLineOptionTest covers all
         }
@@ -1075,7 +1077,8 @@ final class CommandLineSpec {
                 .blocks(blocks)
                 .reverse(reverse)
                 .bidirectional(bidirectional)
-                .loopback(loopback);
+                .loopback(loopback)
+                .why(why);
         if (loopback) {
             b.host(ipVersion == IpVersion.V6 ? "::1" : "127.0.0.1");
             if (!portGiven) {

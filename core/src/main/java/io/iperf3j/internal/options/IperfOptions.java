@@ -95,6 +95,7 @@ import java.util.Objects;
  * @param coolDownSec {@code --cool-down}: how long an address whose test was cut for its rate
  *        ({@code --total-rate}'s police, {@code --server-bitrate-limit}) is refused; 0 = not at all
  * @param portLast a server's {@code -p FIRST-LAST}: the range's last port ({@code port} is the first); 0 for one port
+ * @param why iperf3j's {@code --why}: after the summary, what held the test back (docs/design/why.md)
  * @param numberedReports a server's test report lines start with {@code test=N} (its operator log's number):
  *        set with {@code --max-concurrent} above 1 or a port range, never on an iperf3 command line
  */
@@ -176,7 +177,8 @@ public record IperfOptions(
         int queueTimeoutSec,
         int coolDownSec,
         int portLast,
-        boolean numberedReports) {
+        boolean numberedReports,
+        boolean why) {
 
     /** iperf3's default control port. */
     public static final int DEFAULT_PORT = 5201;
@@ -341,6 +343,7 @@ public record IperfOptions(
         private int coolDownSec = DEFAULT_COOL_DOWN_SEC;
         private int portLast;
         private boolean numberedReports;
+        private boolean why;
 
         Builder() {
         }
@@ -371,7 +374,7 @@ public record IperfOptions(
             skipRxCopy = o.skipRxCopy; gsro = o.gsro;
             maxPerClient = o.maxPerClient; addressRules = o.addressRules;
             queue = o.queue; queueTimeoutSec = o.queueTimeoutSec; coolDownSec = o.coolDownSec;
-            portLast = o.portLast; numberedReports = o.numberedReports;
+            portLast = o.portLast; numberedReports = o.numberedReports; why = o.why;
         }
 
         public Builder role(Role v) { role = v; return this; }
@@ -452,6 +455,7 @@ public record IperfOptions(
         public Builder coolDownSec(int v) { coolDownSec = v; return this; }
         public Builder portLast(int v) { portLast = v; return this; }
         public Builder numberedReports(boolean v) { numberedReports = v; return this; }
+        public Builder why(boolean v) { why = v; return this; }
 
         public IperfOptions build() {
             return new IperfOptions(role, host, port, format, interval, pidFile, file, affinity, bindAddress,
@@ -464,7 +468,7 @@ public record IperfOptions(
                     extraData, getServerOutput, udpCounters64, repeatingPayload, dontFragment, username,
                     rsaPublicKeyPath, authPadding, loopback,
                     jsonStreamFullOutput, controlKeepalive, mptcp, skipRxCopy, gsro, maxPerClient,
-                    addressRules, queue, queueTimeoutSec, coolDownSec, portLast, numberedReports);
+                    addressRules, queue, queueTimeoutSec, coolDownSec, portLast, numberedReports, why);
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.iperf3j.internal.output;
 
+import io.iperf3j.internal.why.WhyJson;
+import io.iperf3j.internal.why.WhyText;
+
 import io.iperf3j.Transport;
 import io.iperf3j.internal.format.CFormat;
 import io.iperf3j.internal.json.CJsonWriter;
@@ -473,6 +476,13 @@ public final class TestReporter {
             end.put("latency", LatencyReport.json(t.latency));
             if (text()) {
                 LatencyReport.lines(t.latency).forEach(printer::line);
+            }
+        }
+        if (t.why != null) {
+            // --why (iperf3j): after iperf3's summary too; without the flag nothing here is written.
+            end.put(WhyJson.KEY, WhyJson.write(t.why));
+            if (text()) {
+                WhyText.lines(t.why, verbose).forEach(printer::line);
             }
         }
     }

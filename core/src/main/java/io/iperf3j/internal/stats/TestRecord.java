@@ -100,6 +100,16 @@ public final class TestRecord {
 
     /** Server output returned by {@code --get-server-output}: one of these, or neither. */
     public JsonObject serverOutputJson;
+    /** {@code --why} was asked for: by this client's option, or (server) by the client's parameters. */
+    public boolean whyWanted;
+    /** {@code --why}: this side's streams' figures at the results exchange (internal.why's probes). */
+    public List<io.iperf3j.internal.why.WhyProbe> localWhy = List.of();
+    /** {@code --why}: the peer's streams' figures from its results; empty when it sent none. */
+    public List<io.iperf3j.internal.why.WhyProbe> peerWhy = List.of();
+    /** Whether the peer's results had an {@code iperf3j_why} object. */
+    public boolean peerSentWhy;
+    /** {@code --why}: the verdicts, set by the client before it reports the test's end; null otherwise. */
+    public io.iperf3j.Why why;
     public String serverOutputText;
 
     public TestRecord(boolean client, IperfOptions localOptions) {

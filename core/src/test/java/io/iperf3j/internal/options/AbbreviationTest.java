@@ -30,7 +30,7 @@ class AbbreviationTest {
 
     /** iperf3j's own long names: no iperf3 has them. */
     private static final Set<String> IPERF3J_ONLY = Set.of("latency", "loopback", "max-concurrent", "max-per-client",
-            "allow", "deny", "queue", "queue-timeout", "server-log", "total-rate", "cool-down", "use-oaep-padding");
+            "allow", "deny", "queue", "queue-timeout", "server-log", "total-rate", "cool-down", "use-oaep-padding", "why");
 
     /** The names iperf3 has, in longopts order. */
     private static List<String> iperf3Names() {

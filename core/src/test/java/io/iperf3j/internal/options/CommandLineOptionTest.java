@@ -48,7 +48,7 @@ class CommandLineOptionTest {
             }
             assertThat(orders.add(o.getoptOrder)).as("longopts place %d twice", o.getoptOrder).isTrue();
         }
-        assertThat(longNames).hasSize(85); // 83 options, two with a second long name (--bandwidth, --linux-congestion)
+        assertThat(longNames).hasSize(86); // 84 options, two with a second long name (--bandwidth, --linux-congestion)
     }
 
     /** The scanner's rows reach {@link CommandLineSpec#apply}'s rule for each option, none falls through. */

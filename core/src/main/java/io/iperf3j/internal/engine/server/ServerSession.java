@@ -31,6 +31,7 @@ import io.iperf3j.internal.protocol.Cookie;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.protocol.TestParameters;
+import io.iperf3j.internal.why.WhyProbe;
 import io.iperf3j.internal.stats.TestMode;
 import io.iperf3j.internal.stats.TestRecord;
 
@@ -254,7 +255,11 @@ final class ServerSession extends TestSession {
                     serverJson = null;
                     serverText = null;
                 }
-                control.sendJson(localResults(serverJson, serverText).toJson());
+                JsonObject results = localResults(serverJson, serverText).toJson();
+                if (rec.whyWanted) {
+                    results.put(WhyProbe.KEY, WhyProbe.toJson(whyProbes()));
+                }
+                control.sendJson(results);
                 control.sendState(ControlState.DISPLAY_RESULTS);
                 resultsSent = true;
                 expect = Expect.STATE;
@@ -295,6 +300,8 @@ final class ServerSession extends TestSession {
             throw e;
         }
         TestSettings.apply(rec, p, false);
+        // --why of an iperf3j client: send this side's streams' figures with the results
+        rec.whyWanted = json.get(WhyProbe.KEY) instanceof Boolean b && b;
         // 3.21 checks -b and --fq-rate against --server-bitrate-limit here, in the parameter
         // exchange (3.12 only after the streams connect, and then it only closes).
         double limit = local.serverBitrateLimit();
@@ -520,6 +527,7 @@ final class ServerSession extends TestSession {
         streams.add(s);
         rec.streams.add(s.record);
         reporter.onStreamConnected(s.record);
+        s.measureSched = rec.whyWanted;
         if (!s.sending()) {
             s.start(name);
         }

@@ -2,6 +2,7 @@ package io.iperf3j.internal.engine.tcp;
 
 import io.iperf3j.internal.engine.DataStream;
 import io.iperf3j.internal.engine.Pacer;
+import io.iperf3j.internal.engine.SocketBuffers;
 import io.iperf3j.internal.engine.TransferBudget;
 import io.iperf3j.sys.NativeSocket;
 import io.iperf3j.sys.SkipCopyReceiver;
@@ -44,6 +45,8 @@ public final class TcpStream extends DataStream {
     private final NativeSocket nativeSocket;
     /** TCP_INFO read just before the socket was closed, or null: see {@link #tcpInfo()}. */
     private volatile TcpInfo infoAtClose;
+    /** SO_SNDBUF read just before the socket was closed, or -1. */
+    private volatile int sendBufferAtClose = -1;
     /** {@code --skip-rx-copy}: a receiver drops data with MSG_TRUNC instead of reading it; else null. */
     private final SkipCopyReceiver skipCopy;
 
@@ -225,9 +228,28 @@ public final class TcpStream extends DataStream {
         return now.isPresent() ? now : Optional.ofNullable(infoAtClose);
     }
 
+    /** {@code SO_SNDBUF} as the kernel holds it (autotuned); once closed, as it was just before; -1 if unknown. */
+    public int sendBufferBytes() {
+        if (channel.isOpen()) {
+            try {
+                return SocketBuffers.sendBuffer(channel);
+            } catch (IOException | RuntimeException e) {
+                return sendBufferAtClose;
+            }
+        }
+        return sendBufferAtClose;
+    }
+
     private void closeNow() {
         if (nativeSocket != null && channel.isOpen()) {
             infoAtClose = nativeSocket.tcpInfo().orElse(null);
+        }
+        if (channel.isOpen()) {
+            try {
+                sendBufferAtClose = SocketBuffers.sendBuffer(channel);
+            } catch (IOException | RuntimeException ignored) {
+                // -1: unknown
+            }
         }
         try {
             channel.close();

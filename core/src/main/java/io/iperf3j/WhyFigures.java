@@ -1,0 +1,49 @@
+package io.iperf3j;
+
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * The figures a {@link Why.Verdict} is decided from and shown with (docs/design/why.md): one direction of a test,
+ * or one stream of it. Shares are fractions (0..1); a figure one side could not see is empty, and {@link #unseen()}
+ * says what was not seen and why.
+ *
+ * @param transport TCP or UDP
+ * @param seconds the receiver's measured duration
+ * @param bitsPerSecond what the receiver received, bits/s
+ * @param targetBitsPerSecond {@code -b} (per stream times streams), 0 when none (TCP's default)
+ * @param fqRateBitsPerSecond {@code --fq-rate}, 0 when none
+ * @param busyShare TCP sender: {@code tcpi_busy_time} / the test's duration (time data was queued or in flight)
+ * @param rwndLimitedShare TCP sender: {@code tcpi_rwnd_limited} / {@code tcpi_busy_time}
+ * @param sndbufLimitedShare TCP sender: {@code tcpi_sndbuf_limited} / {@code tcpi_busy_time}
+ * @param cwndLimitedShare TCP sender: what is left of the busy time (the congestion window's)
+ * @param senderRunShare the sending thread's time on a CPU / wall time ({@code /proc/thread-self/schedstat})
+ * @param senderWaitShare the sending thread's time waiting on a run queue / wall time
+ * @param receiverRunShare the receiving thread's time on a CPU / wall time
+ * @param receiverWaitShare the receiving thread's time waiting on a run queue / wall time
+ * @param senderCpuPercent the sending process's CPU, percent of one core (iperf3's {@code cpu_util_total})
+ * @param receiverCpuPercent the receiving process's CPU, percent of one core
+ * @param rttMicros the path's RTT: the sender's {@code tcpi_min_rtt} (else its smoothed RTT; a receiver's
+ *        {@code tcpi_rcv_rtt} when only the receiver was seen)
+ * @param bdpBytes {@link #bitsPerSecond} × {@link #rttMicros} / 8: the window this rate needed on this path
+ * @param receiverWindowBytes the largest window the receiver advertised ({@code tcpi_snd_wnd} at the sender, or the
+ *        receiver's own {@code tcpi_rcv_wnd})
+ * @param congestionWindowBytes the sender's largest congestion window
+ * @param senderBufferBytes the sender's send buffer ({@code SO_SNDBUF}) at the end
+ * @param lostShare UDP: datagrams lost / datagrams sent
+ * @param unseen what one side could not see, in words (e.g. the sender's TCP_INFO of a real iperf3 server)
+ */
+public record WhyFigures(Transport transport, double seconds, double bitsPerSecond, long targetBitsPerSecond,
+                         long fqRateBitsPerSecond, OptionalDouble busyShare, OptionalDouble rwndLimitedShare,
+                         OptionalDouble sndbufLimitedShare, OptionalDouble cwndLimitedShare,
+                         OptionalDouble senderRunShare, OptionalDouble senderWaitShare,
+                         OptionalDouble receiverRunShare, OptionalDouble receiverWaitShare,
+                         OptionalDouble senderCpuPercent, OptionalDouble receiverCpuPercent, OptionalLong rttMicros,
+                         OptionalLong bdpBytes, OptionalLong receiverWindowBytes, OptionalLong congestionWindowBytes,
+                         OptionalLong senderBufferBytes, OptionalDouble lostShare, List<String> unseen) {
+    /** Copies {@code unseen}. */
+    public WhyFigures {
+        unseen = List.copyOf(unseen);
+    }
+}

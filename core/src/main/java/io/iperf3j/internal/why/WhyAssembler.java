@@ -1,0 +1,249 @@
+package io.iperf3j.internal.why;
+
+import io.iperf3j.Transport;
+import io.iperf3j.Why;
+import io.iperf3j.WhyFigures;
+import io.iperf3j.internal.stats.CpuUtilization;
+import io.iperf3j.internal.stats.StreamRecord;
+import io.iperf3j.internal.stats.TestRecord;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Pairs each stream's sender and receiver figures ({@link WhyProbe}s of this side and of the peer) with the test's
+ * record into {@link WhyFigures}, per stream and per direction, and has {@link WhyRules} decide each.
+ */
+public final class WhyAssembler {
+    private WhyAssembler() {
+    }
+
+    /**
+     * The verdicts of a test that ended.
+     *
+     * @param rec the test's record, the peer's results applied
+     * @param local this side's probes
+     * @param peer the peer's probes; empty when it sent none (a real iperf3, or an iperf3j server not asked)
+     * @param peerSentWhy whether the peer's results had an {@code iperf3j_why} object at all
+     */
+    public static Why assemble(TestRecord rec, List<WhyProbe> local, List<WhyProbe> peer, boolean peerSentWhy) {
+        Map<Boolean, List<Part>> byDirection = new TreeMap<>((a, b) -> Boolean.compare(b, a)); // client's sending first
+        for (StreamRecord s : rec.streams) {
+            boolean senderIsClient = rec.client == s.sending();
+            byDirection.computeIfAbsent(senderIsClient, k -> new ArrayList<>())
+                    .add(part(rec, s, local, peer, peerSentWhy));
+        }
+        List<Why.DirectionWhy> directions = new ArrayList<>();
+        for (Map.Entry<Boolean, List<Part>> e : byDirection.entrySet()) {
+            List<Part> parts = e.getValue();
+            Why.Verdict all = WhyRules.decide(figures(rec, parts));
+            List<Why.StreamWhy> streams = new ArrayList<>();
+            for (Part p : parts) {
+                Why.Verdict v = WhyRules.decide(p.figures(rec));
+                streams.add(new Why.StreamWhy(p.id, p.socket, v));
+            }
+            directions.add(new Why.DirectionWhy(e.getKey(), all, streams.size() > 1 ? streams : List.of()));
+        }
+        return new Why(directions);
+    }
+
+    /** One stream's raw figures, kept as counts so a direction's sums can be made. */
+    private static final class Part {
+        int id;
+        int socket;
+        double seconds;
+        double bits;
+        OptionalLong busy = OptionalLong.empty();
+        OptionalLong rwnd = OptionalLong.empty();
+        OptionalLong sndbufLimited = OptionalLong.empty();
+        OptionalLong rtt = OptionalLong.empty();
+        OptionalLong window = OptionalLong.empty();
+        OptionalLong cwnd = OptionalLong.empty();
+        OptionalLong sndBuf = OptionalLong.empty();
+        WhyProbe senderThread;
+        WhyProbe receiverThread;
+        OptionalDouble senderCpu = OptionalDouble.empty();
+        OptionalDouble receiverCpu = OptionalDouble.empty();
+        long lost;
+        long packets;
+        final List<String> unseen = new ArrayList<>();
+
+        WhyFigures figures(TestRecord rec) {
+            return WhyAssembler.figures(rec, List.of(this));
+        }
+    }
+
+    private static Part part(TestRecord rec, StreamRecord s, List<WhyProbe> local, List<WhyProbe> peer,
+                             boolean peerSentWhy) {
+        Part p = new Part();
+        p.id = s.id();
+        p.socket = s.socketNumber();
+        WhyProbe mine = find(local, s.id());
+        WhyProbe theirs = find(peer, s.id());
+        WhyProbe sender = s.sending() ? mine : theirs;
+        WhyProbe receiver = s.sending() ? theirs : mine;
+        CpuUtilization senderCpu = s.sending() ? rec.localCpu : rec.remoteCpu;
+        CpuUtilization receiverCpu = s.sending() ? rec.remoteCpu : rec.localCpu;
+        // the receiver's bytes over the receiver's time, as iperf3's receiver line (a sender's own time ends before
+        // the last bytes are read)
+        p.seconds = s.sending() && s.receiverTime > 0 ? s.receiverTime : s.endTime;
+        p.bits = p.seconds > 0 ? s.bytesReceived * 8.0 / p.seconds : 0;
+        p.senderCpu = rec.peerResultsKnown || s.sending() ? OptionalDouble.of(senderCpu.total()) : OptionalDouble.empty();
+        p.receiverCpu = rec.peerResultsKnown || !s.sending() ? OptionalDouble.of(receiverCpu.total())
+                : OptionalDouble.empty();
+        String peerName = rec.client ? "the server" : "the client";
+        String notSent = peerSentWhy ? peerName + " sent no figures for this stream"
+                : peerName + " is not an iperf3j of this version (it sent no iperf3j_why figures)";
+        if (sender != null) {
+            p.busy = sender.busyMicros();
+            p.rwnd = sender.rwndLimitedMicros();
+            p.sndbufLimited = sender.sndbufLimitedMicros();
+            p.rtt = sender.minRttMicros();
+            p.window = positive(sender.sndWndMax());
+            p.cwnd = positive(sender.cwndMax());
+            p.sndBuf = positive(sender.sndBuf());
+            p.senderThread = sender.runNanos().isPresent() ? sender : null;
+        } else {
+            p.unseen.add("the sender's TCP_INFO and thread: " + notSent);
+        }
+        if (receiver != null) {
+            if (p.rtt.isEmpty()) {
+                p.rtt = positive(receiver.rcvRttMicros());
+            }
+            if (p.window.isEmpty()) {
+                p.window = positive(receiver.rcvWnd());
+            }
+            p.receiverThread = receiver.runNanos().isPresent() ? receiver : null;
+        } else {
+            p.unseen.add("the receiver's thread: " + notSent + "; its process CPU stands in");
+        }
+        if (rec.protocol == Transport.UDP) {
+            p.lost = s.cntError;
+            p.packets = s.sending() ? s.packetCount : Math.max(s.packetCount, s.peerPacketCount);
+        }
+        return p;
+    }
+
+    private static WhyFigures figures(TestRecord rec, List<Part> parts) {
+        double seconds = 0;
+        double bits = 0;
+        long busy = 0;
+        long rwnd = 0;
+        long sndbuf = 0;
+        boolean chronos = true;
+        long rttSum = 0;
+        int rttN = 0;
+        long window = 0;
+        long cwnd = 0;
+        long buf = 0;
+        boolean hasWindow = true;
+        boolean hasCwnd = true;
+        boolean hasBuf = true;
+        WhyProbe busiestSender = null;
+        WhyProbe busiestReceiver = null;
+        double senderCpu = -1;
+        double receiverCpu = -1;
+        long lost = 0;
+        long packets = 0;
+        Set<String> unseen = new LinkedHashSet<>();
+        for (Part p : parts) {
+            seconds = Math.max(seconds, p.seconds);
+            bits += p.bits;
+            if (p.busy.isPresent()) {
+                busy += p.busy.getAsLong();
+                rwnd += p.rwnd.orElse(0);
+                sndbuf += p.sndbufLimited.orElse(0);
+            } else {
+                chronos = false;
+            }
+            if (p.rtt.isPresent()) {
+                rttSum += p.rtt.getAsLong();
+                rttN++;
+            }
+            hasWindow &= p.window.isPresent();
+            window += p.window.orElse(0);
+            hasCwnd &= p.cwnd.isPresent();
+            cwnd += p.cwnd.orElse(0);
+            hasBuf &= p.sndBuf.isPresent();
+            buf += p.sndBuf.orElse(0);
+            busiestSender = busier(busiestSender, p.senderThread);
+            busiestReceiver = busier(busiestReceiver, p.receiverThread);
+            senderCpu = Math.max(senderCpu, p.senderCpu.orElse(-1));
+            receiverCpu = Math.max(receiverCpu, p.receiverCpu.orElse(-1));
+            lost += p.lost;
+            packets += p.packets;
+            unseen.addAll(p.unseen);
+        }
+        boolean tcp = rec.protocol == Transport.TCP;
+        int n = parts.size();
+        OptionalDouble busyShare = OptionalDouble.empty();
+        OptionalDouble rwndShare = OptionalDouble.empty();
+        OptionalDouble sndbufShare = OptionalDouble.empty();
+        OptionalDouble cwndShare = OptionalDouble.empty();
+        if (tcp && chronos && seconds > 0) {
+            busyShare = OptionalDouble.of(Math.min(1, busy / (n * seconds * 1e6)));
+            double r = busy > 0 ? (double) rwnd / busy : 0;
+            double s = busy > 0 ? (double) sndbuf / busy : 0;
+            rwndShare = OptionalDouble.of(r);
+            sndbufShare = OptionalDouble.of(s);
+            cwndShare = OptionalDouble.of(Math.max(0, 1 - r - s));
+        }
+        OptionalLong rtt = rttN == 0 ? OptionalLong.empty() : OptionalLong.of(rttSum / rttN);
+        OptionalLong bdp = rtt.isPresent() && tcp ? OptionalLong.of((long) (bits * rtt.getAsLong() / 8e6))
+                : OptionalLong.empty();
+        return new WhyFigures(rec.protocol, seconds, bits, rec.targetBitrate * n, rec.fqRate * n, busyShare,
+                rwndShare, sndbufShare, cwndShare, runShare(busiestSender), waitShare(busiestSender),
+                runShare(busiestReceiver), waitShare(busiestReceiver),
+                senderCpu < 0 ? OptionalDouble.empty() : OptionalDouble.of(senderCpu),
+                receiverCpu < 0 ? OptionalDouble.empty() : OptionalDouble.of(receiverCpu),
+                tcp ? rtt : OptionalLong.empty(), bdp,
+                tcp && hasWindow ? OptionalLong.of(window) : OptionalLong.empty(),
+                tcp && hasCwnd ? OptionalLong.of(cwnd) : OptionalLong.empty(),
+                tcp && hasBuf ? OptionalLong.of(buf) : OptionalLong.empty(),
+                tcp || packets == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) lost / packets),
+                List.copyOf(unseen));
+    }
+
+    private static WhyProbe busier(WhyProbe a, WhyProbe b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return wanted(b) > wanted(a) ? b : a;
+    }
+
+    private static double wanted(WhyProbe p) {
+        return (p.runNanos().getAsLong() + p.waitNanos().orElse(0)) / (double) Math.max(1, p.wallNanos().orElse(1));
+    }
+
+    private static OptionalDouble runShare(WhyProbe p) {
+        return p == null ? OptionalDouble.empty()
+                : OptionalDouble.of(Math.min(1, p.runNanos().getAsLong() / (double) Math.max(1, p.wallNanos().orElse(1))));
+    }
+
+    private static OptionalDouble waitShare(WhyProbe p) {
+        return p == null || p.waitNanos().isEmpty() ? OptionalDouble.empty()
+                : OptionalDouble.of(Math.min(1, p.waitNanos().getAsLong() / (double) Math.max(1, p.wallNanos().orElse(1))));
+    }
+
+    private static OptionalLong positive(OptionalLong v) {
+        return v.isPresent() && v.getAsLong() > 0 ? v : OptionalLong.empty();
+    }
+
+    private static WhyProbe find(List<WhyProbe> list, int id) {
+        for (WhyProbe p : list) {
+            if (p.id() == id) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

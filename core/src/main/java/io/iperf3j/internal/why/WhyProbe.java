@@ -1,0 +1,102 @@
+package io.iperf3j.internal.why;
+
+import io.iperf3j.internal.json.JsonObject;
+import io.iperf3j.internal.json.JsonTypeException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * One stream's raw figures as one side saw them at the end of the test: its socket's TCP_INFO (a TCP sender's chronos,
+ * window and RTT; a receiver's own window and RTT estimate) and its worker thread's schedstat. Sent to the peer under
+ * {@code iperf3j_why} in the results exchange, so the side that prints the verdict has both ends of each stream.
+ *
+ * @param id iperf3's stream id
+ * @param sending whether this side sent the stream's data
+ * @param busyMicros {@code tcpi_busy_time}
+ * @param rwndLimitedMicros {@code tcpi_rwnd_limited}
+ * @param sndbufLimitedMicros {@code tcpi_sndbuf_limited}
+ * @param minRttMicros {@code tcpi_min_rtt} (else the smoothed {@code tcpi_rtt})
+ * @param rcvRttMicros a receiver's {@code tcpi_rcv_rtt}
+ * @param sndWndMax the largest {@code tcpi_snd_wnd} the intervals saw (the receiver's advertised window)
+ * @param cwndMax the largest congestion window the intervals saw, bytes
+ * @param sndBuf {@code SO_SNDBUF} at the end
+ * @param rcvWnd a receiver's {@code tcpi_rcv_wnd} (Linux 6.2+)
+ * @param runNanos the worker thread's time on a CPU
+ * @param waitNanos the worker thread's time waiting on a run queue
+ * @param wallNanos the worker's wall time between its two readings
+ */
+public record WhyProbe(int id, boolean sending, OptionalLong busyMicros, OptionalLong rwndLimitedMicros,
+                       OptionalLong sndbufLimitedMicros, OptionalLong minRttMicros, OptionalLong rcvRttMicros,
+                       OptionalLong sndWndMax, OptionalLong cwndMax, OptionalLong sndBuf, OptionalLong rcvWnd,
+                       OptionalLong runNanos, OptionalLong waitNanos, OptionalLong wallNanos) {
+
+    /** The results-exchange key, an object iperf3's parsers ignore. */
+    public static final String KEY = "iperf3j_why";
+
+    JsonObject toJson() {
+        JsonObject j = new JsonObject().put("id", id).put("sending", sending);
+        put(j, "busy_us", busyMicros);
+        put(j, "rwnd_limited_us", rwndLimitedMicros);
+        put(j, "sndbuf_limited_us", sndbufLimitedMicros);
+        put(j, "min_rtt_us", minRttMicros);
+        put(j, "rcv_rtt_us", rcvRttMicros);
+        put(j, "snd_wnd_max", sndWndMax);
+        put(j, "snd_cwnd_max", cwndMax);
+        put(j, "sndbuf", sndBuf);
+        put(j, "rcv_wnd", rcvWnd);
+        put(j, "thread_run_ns", runNanos);
+        put(j, "thread_wait_ns", waitNanos);
+        put(j, "thread_wall_ns", wallNanos);
+        return j;
+    }
+
+    /** {@code {"streams": [...]}}, the value of {@link #KEY} in a side's results. */
+    public static JsonObject toJson(List<WhyProbe> probes) {
+        List<Object> list = new ArrayList<>();
+        for (WhyProbe p : probes) {
+            list.add(p.toJson());
+        }
+        return new JsonObject().put("streams", list);
+    }
+
+    /** Reads a peer's {@link #KEY} object; empty for anything malformed (the verdict then says what was not seen). */
+    public static List<WhyProbe> fromJson(JsonObject j) {
+        List<WhyProbe> out = new ArrayList<>();
+        if (j == null) {
+            return out;
+        }
+        try {
+            List<Object> list = j.getArray("streams");
+            if (list == null || list.size() > 512) {
+                return out;
+            }
+            for (Object o : list) {
+                if (!(o instanceof JsonObject s) || s.getLong("id") == null) {
+                    continue;
+                }
+                Boolean sending = s.getBoolean("sending");
+                out.add(new WhyProbe(s.getLong("id").intValue(), sending != null && sending, get(s, "busy_us"),
+                        get(s, "rwnd_limited_us"), get(s, "sndbuf_limited_us"), get(s, "min_rtt_us"),
+                        get(s, "rcv_rtt_us"), get(s, "snd_wnd_max"), get(s, "snd_cwnd_max"), get(s, "sndbuf"),
+                        get(s, "rcv_wnd"), get(s, "thread_run_ns"), get(s, "thread_wait_ns"),
+                        get(s, "thread_wall_ns")));
+            }
+        } catch (JsonTypeException e) {
+            out.clear();
+        }
+        return out;
+    }
+
+    private static void put(JsonObject j, String key, OptionalLong v) {
+        if (v.isPresent()) {
+            j.put(key, v.getAsLong());
+        }
+    }
+
+    private static OptionalLong get(JsonObject j, String key) {
+        Long v = j.getLong(key);
+        return v == null || v < 0 ? OptionalLong.empty() : OptionalLong.of(v);
+    }
+}

@@ -1,0 +1,251 @@
+package io.iperf3j.internal.why;
+
+import io.iperf3j.Cause;
+import io.iperf3j.Transport;
+import io.iperf3j.Why;
+import io.iperf3j.WhyFigures;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The decision: figures in, verdict out, nothing else read (docs/design/why.md has the order and the thresholds'
+ * reasons). The first rule that holds names the cause.
+ */
+public final class WhyRules {
+    /** Below this the chronos (jiffies) and the thread figures are too coarse, and slow start is most of the test. */
+    static final double MIN_SECONDS = 1.0;
+    /** A rate at or above this share of {@code -b}/{@code --fq-rate} is the pacing's. */
+    static final double PACED = 0.85;
+    /** A thread that ran or waited to run this share of the wall time had no CPU to spare. */
+    static final double CPU_BUSY = 0.85;
+    /**
+     * A thread that waited on a run queue this share of the wall time was short of CPU whatever it ran: pinned to a
+     * core that a busier process of higher priority holds, it runs little and waits much, and sleeps in between
+     * on a socket its bursts filled.
+     */
+    static final double CPU_WAIT = 0.4;
+    /** With {@link #CPU_WAIT}: a sender that kept its socket busy less than this share of the test. */
+    static final double SOCKET_KEPT_BUSY = 0.9;
+    /** With {@link #CPU_WAIT}: a receiver whose window stopped the sender at least this share of its busy time. */
+    static final double WINDOW_CLOSED = 0.1;
+    /** Without a thread's figures (a real iperf3 peer): its process CPU, percent of one core. */
+    static final double CPU_PROCESS_PERCENT = 90;
+    /**
+     * The rate's BDP filled at least this share of the receiver's window: the window is what bounds it. The receiver's
+     * rate includes the last RTT's drain, so a window-bound test reads 0.75-0.9 in the lab; a path-bound one under 0.25.
+     */
+    static final double WINDOW_FULL = 0.6;
+    /** The sender's buffer stopped it at least this share of its busy time. */
+    static final double SNDBUF_SHARE = 0.3;
+    /**
+     * The rate's BDP is at least this share of the send buffer: the data in flight fills what the buffer holds (about
+     * half of {@code SO_SNDBUF} is payload, the rest the kernel's per-packet overhead).
+     */
+    static final double SNDBUF_FULL = 0.4;
+    /** With {@link #SNDBUF_FULL}, a buffer that stopped the sender at least this share of its busy time. */
+    static final double SNDBUF_SHARE_WHEN_FULL = 0.1;
+    /** The receiver's window stopped it at least this share of its busy time. */
+    static final double RWND_SHARE = 0.5;
+    /** The socket had data queued less than this share of the test: the application did not send more. */
+    static final double APP_IDLE = 0.5;
+    /** UDP: loss at or above this share. */
+    static final double UDP_LOSS = 0.01;
+
+    private WhyRules() {
+    }
+
+    /** The verdict for {@code f}. */
+    public static Why.Verdict decide(WhyFigures f) {
+        if (f.seconds() < MIN_SECONDS) {
+            return nd(f, String.format(Locale.ROOT, "the test was too short (%.2f s; %.0f s at least)", f.seconds(),
+                    MIN_SECONDS));
+        }
+        if (f.bitsPerSecond() <= 0) {
+            return nd(f, "no data arrived (a peer that sent nothing of its own)");
+        }
+        return f.transport() == Transport.UDP ? udp(f) : tcp(f);
+    }
+
+    private static Why.Verdict tcp(WhyFigures f) {
+        Optional<Why.Verdict> paced = paced(f);
+        if (paced.isPresent()) {
+            return paced.get();
+        }
+        Optional<Why.Verdict> cpu = cpu(f);
+        if (cpu.isPresent()) {
+            return cpu.get();
+        }
+        if (windowFull(f)) {
+            long w = f.receiverWindowBytes().getAsLong();
+            long need = bufferFor(4 * w);
+            return v(Cause.RECEIVER_WINDOW, f, String.format(Locale.ROOT,
+                    "the rate's BDP (%s) filled %.0f %% of the window the receiver granted (%s)",
+                    Units.bytes(f.bdpBytes().getAsLong()), 100.0 * f.bdpBytes().getAsLong() / w, Units.bytes(w)),
+                    "raise net.ipv4.tcp_rmem's max and net.core.rmem_max to at least " + Units.bytes(need)
+                            + " on the receiver, or use -w " + Units.flag(need) + ": a window of " + Units.bytes(w)
+                            + " carries at most " + Units.rate(w * 8e6 / f.rttMicros().getAsLong()) + " over "
+                            + Units.millis(f.rttMicros().getAsLong()));
+        }
+        if (f.busyShare().isEmpty()) {
+            return nd(f, "the path or the sender's buffer: the sender's TCP_INFO counters were not seen ("
+                    + String.join("; ", f.unseen()) + ")");
+        }
+        double sndbuf = f.sndbufLimitedShare().orElse(0);
+        double rwnd = f.rwndLimitedShare().orElse(0);
+        boolean bufferFull = f.senderBufferBytes().isPresent() && f.bdpBytes().isPresent()
+                && f.bdpBytes().getAsLong() >= SNDBUF_FULL * f.senderBufferBytes().getAsLong()
+                && sndbuf >= SNDBUF_SHARE_WHEN_FULL;
+        if ((sndbuf >= SNDBUF_SHARE || bufferFull) && sndbuf >= rwnd) {
+            long b = f.senderBufferBytes().orElse(0);
+            long need = bufferFor(2 * Math.max(b, f.bdpBytes().orElse(0)));
+            return v(Cause.SENDER_BUFFER, f, String.format(Locale.ROOT,
+                    "its send buffer stopped the sender %.0f %% of its busy time%s", 100 * sndbuf, bufferFull
+                            ? String.format(Locale.ROOT, ", and the rate's BDP (%s) is %.0f %% of the buffer (%s)",
+                            Units.bytes(f.bdpBytes().getAsLong()),
+                            100.0 * f.bdpBytes().getAsLong() / f.senderBufferBytes().getAsLong(),
+                            Units.bytes(f.senderBufferBytes().getAsLong())) : ""),
+                    "raise net.ipv4.tcp_wmem's max and net.core.wmem_max to at least " + Units.bytes(need)
+                            + " on the sender, or use -w " + Units.flag(need)
+                            + (b > 0 ? " (its buffer was " + Units.bytes(b) + ")" : ""));
+        }
+        if (rwnd >= RWND_SHARE) {
+            long w = f.receiverWindowBytes().orElse(0);
+            long need = bufferFor(4 * Math.max(w, f.bdpBytes().orElse(0)));
+            return v(Cause.RECEIVER_WINDOW, f, String.format(Locale.ROOT,
+                    "the receiver's window stopped the sender %.0f %% of its busy time", 100 * rwnd),
+                    "raise net.ipv4.tcp_rmem's max and net.core.rmem_max to at least " + Units.bytes(need)
+                            + " on the receiver, or use -w " + Units.flag(need)
+                            + "; if it is already large, the receiving application reads too slowly");
+        }
+        if (f.busyShare().getAsDouble() < APP_IDLE) {
+            return v(Cause.PACING, f, String.format(Locale.ROOT,
+                    "the socket had data to send only %.0f %% of the test", 100 * f.busyShare().getAsDouble()),
+                    "the application sent less than the path carries: send more (no -b, a larger -l)");
+        }
+        return v(Cause.PATH, f, String.format(Locale.ROOT,
+                "the congestion window held the sender %.0f %% of its busy time",
+                100 * f.cwndLimitedShare().orElse(1 - sndbuf - rwnd)),
+                "nothing on either host: the path carried what its congestion window allowed (its capacity, its"
+                        + " queue and its loss); a faster or cleaner path, or another congestion control (-C)");
+    }
+
+    private static Why.Verdict udp(WhyFigures f) {
+        double lost = f.lostShare().orElse(0);
+        long target = f.targetBitsPerSecond();
+        if (target > 0 && f.bitsPerSecond() < PACED * target && busy(f.senderRunShare(), f.senderWaitShare(),
+                f.senderCpuPercent())) {
+            return cpuVerdict(Cause.SENDER_CPU, f, f.senderRunShare(), f.senderWaitShare(), f.senderCpuPercent(),
+                    "sending");
+        }
+        if (lost >= UDP_LOSS) {
+            if (busy(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent())) {
+                return cpuVerdict(Cause.RECEIVER_CPU, f, f.receiverRunShare(), f.receiverWaitShare(),
+                        f.receiverCpuPercent(), "receiving");
+            }
+            return v(Cause.PATH, f, String.format(Locale.ROOT, "%.2f %% of the datagrams were lost", 100 * lost),
+                    "lost on the path or in the receiver's socket buffer (not told apart here): lower -b to what the"
+                            + " path carries, or raise net.core.rmem_max and use -w on the receiver to rule the"
+                            + " buffer out");
+        }
+        if (target > 0 && f.bitsPerSecond() >= PACED * target) {
+            return v(Cause.PACING, f, "the rate asked for with -b (" + Units.rate(target) + ") was reached",
+                    "raise -b to find what the path carries");
+        }
+        return nd(f, "the sender sent less than -b asked while its thread was not busy and nothing was lost");
+    }
+
+    private static Optional<Why.Verdict> paced(WhyFigures f) {
+        long target = f.targetBitsPerSecond();
+        if (target > 0 && f.bitsPerSecond() >= PACED * target) {
+            return Optional.of(v(Cause.PACING, f, String.format(Locale.ROOT,
+                    "%.0f %% of the rate asked for with -b (%s)", 100 * f.bitsPerSecond() / target,
+                    Units.rate(target)), "raise -b (or -b 0) to measure what the path carries"));
+        }
+        long fq = f.fqRateBitsPerSecond();
+        if (fq > 0 && f.bitsPerSecond() >= PACED * fq) {
+            return Optional.of(v(Cause.PACING, f, String.format(Locale.ROOT,
+                    "%.0f %% of the rate asked for with --fq-rate (%s)", 100 * f.bitsPerSecond() / fq,
+                    Units.rate(fq)), "raise or drop --fq-rate to measure what the path carries"));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Why.Verdict> cpu(WhyFigures f) {
+        double s = share(f.senderRunShare(), f.senderWaitShare(), f.senderCpuPercent());
+        double r = share(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent());
+        boolean udp = f.transport() == Transport.UDP;
+        // A long wait to run counts only with its effect: a sender that left its socket empty part of the test (UDP:
+        // the rule's caller checks the rate), a receiver whose window closed because it read too slowly. On a busy
+        // machine every wake-up waits, and a receiver 40 % in wait can still keep up with a slower path.
+        boolean senderShort = s >= CPU_BUSY || f.senderWaitShare().orElse(0) >= CPU_WAIT
+                && (udp || f.busyShare().orElse(1) < SOCKET_KEPT_BUSY);
+        boolean receiverShort = r >= CPU_BUSY || f.receiverWaitShare().orElse(0) >= CPU_WAIT
+                && (udp || f.rwndLimitedShare().orElse(0) >= WINDOW_CLOSED);
+        if (senderShort && (!receiverShort || s >= r)) {
+            return Optional.of(cpuVerdict(Cause.SENDER_CPU, f, f.senderRunShare(), f.senderWaitShare(),
+                    f.senderCpuPercent(), "sending"));
+        }
+        if (receiverShort) {
+            return Optional.of(cpuVerdict(Cause.RECEIVER_CPU, f, f.receiverRunShare(), f.receiverWaitShare(),
+                    f.receiverCpuPercent(), "receiving"));
+        }
+        return Optional.empty();
+    }
+
+    /** The share of the time a side wanted a CPU: its thread's run + wait, else its process CPU over 90 % as 1. */
+    private static double share(OptionalDouble run, OptionalDouble wait, OptionalDouble processPercent) {
+        if (run.isPresent()) {
+            return run.getAsDouble() + wait.orElse(0);
+        }
+        return processPercent.isPresent() && processPercent.getAsDouble() >= CPU_PROCESS_PERCENT ? 1 : 0;
+    }
+
+    /** UDP: short of CPU, it ran or waited to run {@link #CPU_BUSY} of the time, or waited {@link #CPU_WAIT} of it. */
+    private static boolean busy(OptionalDouble run, OptionalDouble wait, OptionalDouble processPercent) {
+        return share(run, wait, processPercent) >= CPU_BUSY || wait.orElse(0) >= CPU_WAIT;
+    }
+
+    private static Why.Verdict cpuVerdict(Cause c, WhyFigures f, OptionalDouble run, OptionalDouble wait,
+                                          OptionalDouble processPercent, String verb) {
+        String side = c == Cause.SENDER_CPU ? "sender" : "receiver";
+        if (run.isEmpty()) {
+            return v(c, f, String.format(Locale.ROOT, "the %s's process used %.0f %% of a core", side,
+                    processPercent.getAsDouble()), "give the " + side + " a faster or idle core (-A), or spread"
+                    + " the test over cores with -P");
+        }
+        double r = run.getAsDouble();
+        double w = wait.orElse(0);
+        String why = String.format(Locale.ROOT, "the %s thread ran %.0f %% of the time and waited %.0f %% for a CPU",
+                verb, 100 * r, 100 * w);
+        String remedy = w >= r / 2
+                ? "the " + verb + " thread waited for its core: move it to an idle core (-A"
+                + (c == Cause.RECEIVER_CPU ? " on the server" : "") + ") or lower the other load on that core"
+                : "the " + verb + " thread used a whole core: spread the test over cores with -P, or send with -Z";
+        return v(c, f, why, remedy);
+    }
+
+    private static boolean windowFull(WhyFigures f) {
+        return f.receiverWindowBytes().isPresent() && f.receiverWindowBytes().getAsLong() > 0
+                && f.bdpBytes().isPresent() && f.rttMicros().isPresent()
+                && f.bdpBytes().getAsLong() >= WINDOW_FULL * f.receiverWindowBytes().getAsLong();
+    }
+
+    /** A buffer size to suggest: the next power of two at or above {@code bytes}, at least 1 MiB. */
+    static long bufferFor(long bytes) {
+        long b = 1L << 20;
+        while (b < bytes) {
+            b <<= 1;
+        }
+        return b;
+    }
+
+    private static Why.Verdict nd(WhyFigures f, String reason) {
+        return new Why.Verdict(Cause.NOT_DETERMINED, f, reason, Optional.empty());
+    }
+
+    private static Why.Verdict v(Cause c, WhyFigures f, String reason, String remedy) {
+        return new Why.Verdict(c, f, reason, Optional.of(remedy));
+    }
+}

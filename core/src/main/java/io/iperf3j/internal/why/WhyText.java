@@ -1,0 +1,85 @@
+package io.iperf3j.internal.why;
+
+import io.iperf3j.Cause;
+import io.iperf3j.Transport;
+import io.iperf3j.Why;
+import io.iperf3j.WhyFigures;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The text block {@code --why} prints after iperf3's summary: per direction, a first line {@code limited by <cause>}
+ * (or {@code not determined: <reason>}), then its figures and the change that would lift it; one line per stream where
+ * the streams' verdicts differ (every stream's with {@code -V}).
+ */
+public final class WhyText {
+    private WhyText() {
+    }
+
+    public static List<String> lines(Why why, boolean verbose) {
+        List<String> out = new ArrayList<>();
+        boolean two = why.directions().size() > 1;
+        for (Why.DirectionWhy d : why.directions()) {
+            Why.Verdict v = d.verdict();
+            out.add(v.headline() + (two ? (d.senderIsClient() ? " [client to server]" : " [server to client]") : ""));
+            if (v.cause() != Cause.NOT_DETERMINED) {
+                out.add("  because " + v.reason());
+            }
+            figures(out, v.figures());
+            v.remedy().ifPresent(r -> out.add("  change: " + r));
+            if (d.streamsDiffer() || verbose) {
+                for (Why.StreamWhy s : d.streams()) {
+                    out.add(String.format(Locale.ROOT, "  [%3d] %s: %s", s.socket(), s.verdict().headline(),
+                            s.verdict().reason()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void figures(List<String> out, WhyFigures f) {
+        StringBuilder rate = new StringBuilder("  ").append(Units.rate(f.bitsPerSecond())).append(" over ")
+                .append(String.format(Locale.ROOT, "%.2f s", f.seconds()));
+        if (f.targetBitsPerSecond() > 0) {
+            rate.append(", -b ").append(Units.rate(f.targetBitsPerSecond()));
+        }
+        if (f.fqRateBitsPerSecond() > 0) {
+            rate.append(", --fq-rate ").append(Units.rate(f.fqRateBitsPerSecond()));
+        }
+        if (f.lostShare().isPresent()) {
+            rate.append(String.format(Locale.ROOT, ", lost %.2f %%", 100 * f.lostShare().getAsDouble()));
+        }
+        out.add(rate.toString());
+        if (f.transport() == Transport.TCP && f.busyShare().isPresent()) {
+            out.add("  sender busy " + Units.percent(f.busyShare().getAsDouble()) + " of the test; of that limited by"
+                    + " the congestion window " + Units.percent(f.cwndLimitedShare().orElse(0))
+                    + ", the receiver's window " + Units.percent(f.rwndLimitedShare().orElse(0))
+                    + ", the sender's buffer " + Units.percent(f.sndbufLimitedShare().orElse(0)));
+        }
+        if (f.rttMicros().isPresent()) {
+            StringBuilder b = new StringBuilder("  RTT ").append(Units.millis(f.rttMicros().getAsLong()));
+            f.bdpBytes().ifPresent(x -> b.append(", BDP at this rate ").append(Units.bytes(x)));
+            f.receiverWindowBytes().ifPresent(x -> b.append(", receiver's window ").append(Units.bytes(x)));
+            f.congestionWindowBytes().ifPresent(x -> b.append(", congestion window ").append(Units.bytes(x)));
+            f.senderBufferBytes().ifPresent(x -> b.append(", sender's buffer ").append(Units.bytes(x)));
+            out.add(b.toString());
+        }
+        out.add("  CPU: sender " + cpu(f.senderCpuPercent().orElse(-1), f.senderRunShare().orElse(-1),
+                f.senderWaitShare().orElse(-1)) + "; receiver " + cpu(f.receiverCpuPercent().orElse(-1),
+                f.receiverRunShare().orElse(-1), f.receiverWaitShare().orElse(-1)));
+        for (String u : f.unseen()) {
+            out.add("  not seen: " + u);
+        }
+    }
+
+    private static String cpu(double process, double run, double wait) {
+        String p = process < 0 ? "process unknown" : String.format(Locale.ROOT, "process %.1f %%", process);
+        if (run < 0) {
+            return p;
+        }
+        return p + String.format(Locale.ROOT, ", its thread ran %.0f %% and waited %.0f %% to run", 100 * run,
+                100 * Math.max(0, wait));
+    }
+}

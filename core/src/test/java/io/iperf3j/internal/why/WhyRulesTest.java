@@ -1,0 +1,244 @@
+package io.iperf3j.internal.why;
+
+import io.iperf3j.Cause;
+import io.iperf3j.Transport;
+import io.iperf3j.Why;
+import io.iperf3j.WhyFigures;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The decision as a pure function: figures in, verdict out (docs/design/why.md's table, rule by rule). */
+class WhyRulesTest {
+    /** A TCP test of 4 s at 100 Mbit/s, nothing limited yet: each case changes what its cause changes. */
+    private static Fig tcp() {
+        return new Fig();
+    }
+
+    private static final class Fig {
+        Transport transport = Transport.TCP;
+        double seconds = 4;
+        double bps = 100e6;
+        long target;
+        long fq;
+        OptionalDouble busy = OptionalDouble.of(0.95);
+        double rwnd;
+        double sndbuf;
+        boolean chronos = true;
+        OptionalDouble sRun = OptionalDouble.of(0.2);
+        OptionalDouble sWait = OptionalDouble.of(0.01);
+        OptionalDouble rRun = OptionalDouble.of(0.15);
+        OptionalDouble rWait = OptionalDouble.of(0.01);
+        OptionalDouble sCpu = OptionalDouble.of(20);
+        OptionalDouble rCpu = OptionalDouble.of(15);
+        OptionalLong rtt = OptionalLong.of(20_000);
+        OptionalLong window = OptionalLong.of(16 << 20);
+        OptionalLong sndBuf = OptionalLong.of(4 << 20);
+        OptionalDouble lost = OptionalDouble.empty();
+        List<String> unseen = List.of();
+
+        WhyFigures build() {
+            OptionalLong bdp = rtt.isPresent() ? OptionalLong.of((long) (bps * rtt.getAsLong() / 8e6)) : OptionalLong.empty();
+            return new WhyFigures(transport, seconds, bps, target, fq, chronos ? busy : OptionalDouble.empty(),
+                    chronos ? OptionalDouble.of(rwnd) : OptionalDouble.empty(),
+                    chronos ? OptionalDouble.of(sndbuf) : OptionalDouble.empty(),
+                    chronos ? OptionalDouble.of(1 - rwnd - sndbuf) : OptionalDouble.empty(), sRun, sWait, rRun, rWait,
+                    sCpu, rCpu, rtt, bdp, window, OptionalLong.of(8 << 20), sndBuf, lost, unseen);
+        }
+
+        Why.Verdict decide() {
+            return WhyRules.decide(build());
+        }
+    }
+
+    @Test
+    void theCongestionWindowIsThePath() {
+        Why.Verdict v = tcp().decide();
+        assertThat(v.cause()).isEqualTo(Cause.PATH);
+        assertThat(v.headline()).isEqualTo("limited by the path (congestion window)");
+        assertThat(v.remedy()).isPresent();
+    }
+
+    @Test
+    void aWindowTheRateFillsIsTheReceiversEvenWhenTheChronosSayLittle() {
+        // BBR paces before the window test, so tcpi_rwnd_limited can be a third of the busy time (the lab's 28 %):
+        // the rate's BDP filling the granted window is what shows it
+        Fig f = tcp();
+        f.rtt = OptionalLong.of(100_000);
+        f.bps = 48e6; // BDP 600 kB
+        f.window = OptionalLong.of(654_000);
+        f.rwnd = 0.28;
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.RECEIVER_WINDOW);
+        assertThat(v.remedy().orElseThrow()).contains("net.ipv4.tcp_rmem").contains("4.0 MiB").contains("-w 4M");
+        f.window = OptionalLong.of(900_000); // 67 %: still the window's
+        assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_WINDOW);
+        // the same rate over a window twice as large: not the window's
+        f.window = OptionalLong.of(2 * 654_000);
+        assertThat(f.decide().cause()).isEqualTo(Cause.PATH);
+    }
+
+    @Test
+    void theReceiversWindowByTheChronosAlone() {
+        Fig f = tcp();
+        f.rwnd = 0.6;
+        assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_WINDOW);
+        f.rwnd = 0.4;
+        assertThat(f.decide().cause()).isEqualTo(Cause.PATH);
+    }
+
+    @Test
+    void theSendersBuffer() {
+        Fig f = tcp();
+        f.sndbuf = 0.49;
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.SENDER_BUFFER);
+        assertThat(v.remedy().orElseThrow()).contains("net.ipv4.tcp_wmem").contains("on the sender");
+        f.sndbuf = 0.13; // the path case's share in the lab: below the threshold
+        assertThat(f.decide().cause()).isEqualTo(Cause.PATH);
+        // under BBR the chrono says less (the lab's 24-27 %): the rate's BDP filling the buffer shows it
+        f.sndbuf = 0.24;
+        f.rtt = OptionalLong.of(100_000);
+        f.bps = 47e6; // BDP 587 kB
+        f.sndBuf = OptionalLong.of(1 << 20);
+        Why.Verdict full = f.decide();
+        assertThat(full.cause()).isEqualTo(Cause.SENDER_BUFFER);
+        assertThat(full.reason()).contains("of the buffer (1.0 MiB)");
+        f.sndBuf = OptionalLong.of(4 << 20); // the default 4 MiB: 14 % of it, not full
+        assertThat(f.decide().cause()).isEqualTo(Cause.PATH);
+        f.sndBuf = OptionalLong.of(1 << 20);
+        f.sndbuf = 0.05; // full, but it never stopped the sender
+        assertThat(f.decide().cause()).isEqualTo(Cause.PATH);
+    }
+
+    @Test
+    void pacingByMinusBAndByFqRate() {
+        Fig f = tcp();
+        f.target = 110_000_000;
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.PACING);
+        assertThat(v.reason()).contains("-b");
+        f.target = 200_000_000; // asked for twice what it got: something else held it
+        assertThat(f.decide().cause()).isEqualTo(Cause.PATH);
+        f.target = 0;
+        f.fq = 100_000_000;
+        assertThat(f.decide().reason()).contains("--fq-rate");
+    }
+
+    @Test
+    void anApplicationThatKeptTheSocketIdleIsThePacing() {
+        Fig f = tcp();
+        f.busy = OptionalDouble.of(0.3);
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.PACING);
+        assertThat(v.reason()).contains("30 %");
+    }
+
+    @Test
+    void aSenderThatWaitedForItsCoreIsTheSendersCpuThoughItsCpuShareIsLow() {
+        Fig f = tcp();
+        f.sRun = OptionalDouble.of(0.3);
+        f.sWait = OptionalDouble.of(0.65);
+        f.sCpu = OptionalDouble.of(30);
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.SENDER_CPU);
+        assertThat(v.reason()).contains("ran 30 %").contains("waited 65 %");
+        assertThat(v.remedy().orElseThrow()).contains("-A");
+        // the lab's pinned sender: ran 8 %, waited 68 %, slept the rest on the socket its bursts filled, which it
+        // kept busy 40 % of the test
+        f.sRun = OptionalDouble.of(0.08);
+        f.sWait = OptionalDouble.of(0.54);
+        f.busy = OptionalDouble.of(0.4);
+        assertThat(f.decide().cause()).isEqualTo(Cause.SENDER_CPU);
+        f.busy = OptionalDouble.of(0.95); // the same wait with the socket kept busy: the wait did not hold it back
+        assertThat(f.decide().cause()).isEqualTo(Cause.PATH);
+        f.busy = OptionalDouble.of(0.4);
+        f.sWait = OptionalDouble.of(0.3); // 38 % in all: it mostly slept, with its socket empty: it sent less
+        assertThat(f.decide().cause()).isEqualTo(Cause.PACING);
+    }
+
+    @Test
+    void theReceiversCpuAndWhoWinsWhenBothAreBusy() {
+        Fig f = tcp();
+        f.rRun = OptionalDouble.of(0.97);
+        assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_CPU);
+        // a receiver that waited 40 % to run on a loaded machine but kept its window open: not its CPU
+        Fig w = tcp();
+        w.rRun = OptionalDouble.of(0.1);
+        w.rWait = OptionalDouble.of(0.45);
+        assertThat(w.decide().cause()).isEqualTo(Cause.PATH);
+        w.rwnd = 0.2; // its window closed a fifth of the sender's busy time
+        assertThat(w.decide().cause()).isEqualTo(Cause.RECEIVER_CPU);
+        f.sRun = OptionalDouble.of(0.99);
+        assertThat(f.decide().cause()).isEqualTo(Cause.SENDER_CPU);
+        // a real iperf3 peer: no thread figures, its process CPU stands in
+        Fig g = tcp();
+        g.rRun = OptionalDouble.empty();
+        g.rWait = OptionalDouble.empty();
+        g.rCpu = OptionalDouble.of(99);
+        assertThat(g.decide().cause()).isEqualTo(Cause.RECEIVER_CPU);
+        g.rCpu = OptionalDouble.of(60);
+        assertThat(g.decide().cause()).isEqualTo(Cause.PATH);
+    }
+
+    @Test
+    void withoutTheSendersCountersPathAndBufferAreNotToldApart() {
+        Fig f = tcp();
+        f.chronos = false;
+        f.unseen = List.of("the sender's TCP_INFO and thread: the server is iperf3 3.21");
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.NOT_DETERMINED);
+        assertThat(v.reason()).contains("not seen").contains("iperf3 3.21");
+        assertThat(v.headline()).startsWith("not determined: ");
+        // but the receiver's own window, filled, still shows
+        f.rtt = OptionalLong.of(100_000);
+        f.bps = 48e6;
+        f.window = OptionalLong.of(654_000);
+        assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_WINDOW);
+    }
+
+    @Test
+    void tooShortOrNothingSent() {
+        Fig f = tcp();
+        f.seconds = 0.5;
+        assertThat(f.decide().reason()).contains("too short");
+        f.seconds = 4;
+        f.bps = 0;
+        assertThat(f.decide().cause()).isEqualTo(Cause.NOT_DETERMINED);
+        assertThat(f.decide().reason()).contains("sent nothing");
+    }
+
+    @Test
+    void udp() {
+        Fig f = tcp();
+        f.transport = Transport.UDP;
+        f.chronos = false;
+        f.rtt = OptionalLong.empty();
+        f.window = OptionalLong.empty();
+        f.target = 100_000_000;
+        f.lost = OptionalDouble.of(0.001);
+        assertThat(f.decide().cause()).isEqualTo(Cause.PACING);
+        f.lost = OptionalDouble.of(0.05);
+        Why.Verdict lossy = f.decide();
+        assertThat(lossy.cause()).isEqualTo(Cause.PATH);
+        assertThat(lossy.remedy().orElseThrow()).contains("socket buffer");
+        f.rRun = OptionalDouble.of(0.99);
+        assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_CPU);
+        f.rRun = OptionalDouble.of(0.1);
+        f.lost = OptionalDouble.of(0);
+        f.bps = 40e6;
+        f.sRun = OptionalDouble.of(0.98);
+        assertThat(f.decide().cause()).isEqualTo(Cause.SENDER_CPU);
+    }
+
+    @Test
+    void bufferSizesSuggestedArePowersOfTwo() {
+        assertThat(WhyRules.bufferFor(10)).isEqualTo(1 << 20);
+        assertThat(WhyRules.bufferFor(2_616_000)).isEqualTo(4 << 20);
+        assertThat(Units.flag(4 << 20)).isEqualTo("4M");
+    }
+}
