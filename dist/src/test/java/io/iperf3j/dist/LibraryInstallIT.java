@@ -113,7 +113,7 @@ class LibraryInstallIT {
         Matcher blocks = JAVA.matcher(readme);
         String snippet = null;
         while (snippet == null && blocks.find()) {
-            snippet = blocks.group(1).contains("new PlanExecution(") ? blocks.group(1) : null;
+            snippet = blocks.group(1).contains("Sessions.runner(") ? blocks.group(1) : null;
         }
         assertThat(snippet).as("the README's session example").isNotNull();
         StringBuilder imports = new StringBuilder();
