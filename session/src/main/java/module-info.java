@@ -8,6 +8,8 @@
  * there ({@code --add-reads io.iperf3j.session=ALL-UNNAMED} in session/pom.xml). No public type
  * of this module names an SSHD class.
  */
+// "module": the qualified export names io.iperf3j.cli, which is built after this module
+@SuppressWarnings("module")
 module io.iperf3j.session {
     requires transitive io.iperf3j.core;
     requires io.iperf3j.export;

@@ -105,7 +105,6 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
     public record PushTarget(String endpoint, String job) {
     }
 
-    /** The hosts by id. */
     /**
      * The tests packed into rounds in which no host is in two tests (first fit, each pair's repeats in
      * order): how a {@code parallel} plan runs.
@@ -137,6 +136,7 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
         return rounds;
     }
 
+    /** The hosts by id. */
     public Map<String, Node> hostsById() {
         Map<String, Node> m = new LinkedHashMap<>();
         for (Node n : hosts) {
