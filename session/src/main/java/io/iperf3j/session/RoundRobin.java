@@ -1,11 +1,7 @@
 package io.iperf3j.session;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Round-robin scheduling for parallel plans: the circle method pairs N hosts in N−1

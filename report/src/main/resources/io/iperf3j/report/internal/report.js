@@ -844,7 +844,7 @@
       var title = (c.mean != null ? fmtRate(c.mean) + (c.ok > 1 ? ' (mean of ' + c.ok + ' runs)' : '') + ', ' + ratioText(c.ratio) + (asked ? ' the rate asked' : ' the median') : '') +
         (reasons.length ? (c.mean != null ? '; ' : '') + reasons.join('; ') : '');
       var runs = c.flows.map(function (f) { return f.test.run; }).filter(function (r, i, a) { return r >= 0 && a.indexOf(r) === i; });
-      spec[key] = { state: state, ratio: c.ratio, title: title, open: function () { openRuns(runs); } };
+      spec[key] = { state: state, ratio: c.ratio, title: title, open: function () { openSections('run-', runs); } };
       record[key] = { state: state, bps: c.mean, ratio: c.ratio, runs: runs, tests: c.flows.map(function (f) { return f.test.id + (f.reverse ? ' (reverse half)' : ''); }) };
     });
     var box = el('div', { cls: 'ov-kind', 'data-kind-overview': kind });
@@ -892,11 +892,12 @@
     return box;
   }
 
-  // Opens runs (their <details>, drawing their charts now) and scrolls to the first.
-  function openRuns(runs) {
+  // Opens the sections whose ids are prefix + key (a run's, "run-N"; a history test's, "history-K") and
+  // scrolls to the first.
+  function openSections(prefix, keys) {
     var first = null;
-    runs.forEach(function (r) {
-      var sec = document.getElementById('run-' + r);
+    keys.forEach(function (k) {
+      var sec = document.getElementById(prefix + k);
       if (!sec) { return; }
       openSection(sec);
       if (!first) { first = sec; }
@@ -987,7 +988,7 @@
       var title = 'last run ' + its.map(function (it) { return it.t.last_status; }).join(', ') + (last != null ? ': ' + fmtRate(last) + ', ' + ratioText(ratio) + ' the median' : '') +
         '; ' + failed + ' of ' + runs + ' runs failed (' + U.fixed(100 * share, 0) + ' %)' + (errs.length ? '; ' + errs.join('; ') : '');
       var ks = its.map(function (it) { return it.k; });
-      spec[key] = { state: state, ratio: ratio, title: title, open: function () { openHistory(ks); } };
+      spec[key] = { state: state, ratio: ratio, title: title, open: function () { openSections('history-', ks); } };
       record[key] = { state: state, last_bps: last, ratio: ratio, failed: failed, runs: runs, failed_share: share, tests: its.map(function (it) { return it.t.id; }) };
     });
     var box = el('div', { cls: 'ov-kind', 'data-kind-overview': kind });
@@ -1041,15 +1042,6 @@
     box.appendChild(side);
     return box;
   }
-  function openHistory(ks) {
-    var first = null;
-    ks.forEach(function (k) {
-      var sec = document.getElementById('history-' + k);
-      if (sec) { openSection(sec); first = first || sec; }
-    });
-    if (first && first.scrollIntoView) { first.scrollIntoView({ block: 'start' }); }
-  }
-
   /* ---------- a scheduled session's history: per test, its figures over the runs ---------- */
   // Each point of a test is one run, or (past max_points) the mean of `width` consecutive runs, as the
   // reader merged them (report's HistorySeries). A failed run counts as 0 throughput and is marked; a

@@ -264,7 +264,7 @@ public final class SessionCommand implements Callable<Integer> {
             replaceEarlier(files);
             long there = files.resultCount();
             if (resume == null && there > 0) {
-                err.println("iperf3j session: " + dir + " already holds " + there + " test result(s) (" + dir.resolve("tests.jsonl")
+                err.println("iperf3j session: " + dir + " already holds " + there + " test result(s) (" + TestsFile.file(dir, 0)
                         + "); --resume " + dir + " runs the plan's tests that are not in it or failed there, --replace removes them first,"
                         + " or give another -o");
                 return BAD_PLAN;

@@ -5,7 +5,6 @@ import io.iperf3j.session.SessionException.IperfCommandError;
 import io.iperf3j.session.SessionException.IperfError;
 import io.iperf3j.session.SessionException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;

@@ -1,17 +1,10 @@
 package io.iperf3j.session.internal.output;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import io.iperf3j.session.SessionException.ConnectionError;
 import io.iperf3j.session.SessionException.IperfCommandError;
 import io.iperf3j.session.SessionException.IperfConfigurationError;
@@ -33,7 +26,6 @@ import io.iperf3j.session.internal.result.ThroughputMatrix;
 public final class PlanOutputDirectory {
     /** A schedule's state file (its book: {@code internal.schedule.ScheduleState}). */
     public static final String STATE_FILE = "schedule-state.json";
-    private static final JsonFactory JSON = new JsonFactory();
     private final Path dir;
     private final Path raw;
 
@@ -90,7 +82,7 @@ public final class PlanOutputDirectory {
 
     /** The number of lines in {@code tests.jsonl} (0 when there is none). */
     public long resultCount() throws IOException {
-        Path jsonl = dir.resolve("tests.jsonl");
+        Path jsonl = TestsFile.file(dir, 0);
         if (!Files.exists(jsonl)) {
             return 0;
         }
@@ -115,7 +107,7 @@ public final class PlanOutputDirectory {
             planned.put(t.id(), t);
         }
         java.util.Map<String, TestResult> done = new java.util.LinkedHashMap<>();
-        Path jsonl = dir.resolve("tests.jsonl");
+        Path jsonl = TestsFile.file(dir, 0);
         if (!Files.exists(jsonl)) {
             return done;
         }

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 import io.iperf3j.session.internal.result.RunFigures;
 
 /**

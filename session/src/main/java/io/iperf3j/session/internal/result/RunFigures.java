@@ -1,12 +1,8 @@
 package io.iperf3j.session.internal.result;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iperf3j.Direction;
 import io.iperf3j.IntervalMetrics;
 import io.iperf3j.session.TestResult;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
