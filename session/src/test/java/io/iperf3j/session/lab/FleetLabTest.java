@@ -112,8 +112,17 @@ class FleetLabTest {
             hosts.append(hostYaml(i));
             ids.add(id(i));
         }
-        PlanRun mesh = session(hosts + "tests:\n  - name: mesh\n    mesh: [" + String.join(", ", ids) + "]\n    direction: up\n"
-                + "    duration: 1\n", "--parallel");
+        PlanRun mesh;
+        try (SshClientThreads threads = SshClientThreads.sample()) {
+            mesh = session(hosts + "tests:\n  - name: mesh\n    mesh: [" + String.join(", ", ids) + "]\n    direction: up\n"
+                    + "    duration: 1\n", "--parallel");
+            // issue 45: the plan's hosts share one MINA client, so its threads do not grow with the hosts
+            // (before: a client per host, 8 at once here, about 5 threads each)
+            assertThat(threads.samples()).isGreaterThan(10);
+            assertThat(threads.mostClients()).as("MINA clients alive at once for %d hosts", HOSTS).isEqualTo(1);
+            assertThat(threads.mostThreads()).as("MINA client threads for %d hosts", HOSTS)
+                    .isLessThanOrEqualTo(2 * Runtime.getRuntime().availableProcessors() + 3);
+        }
         assertThat(mesh.status()).as(mesh.out() + mesh.err()).isZero();
         assertThat(mesh.out()).contains("in parallel (at least 7 rounds of disjoint pairs)").doesNotContain("logging in again");
         assertThat(mesh.tests()).hasSize(28).allSatisfy(t -> assertThat(t.get("status").asText()).as("%s", t).isEqualTo("ok"));

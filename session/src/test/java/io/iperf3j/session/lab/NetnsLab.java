@@ -51,6 +51,8 @@ import io.iperf3j.session.Connection;
  * JVM on it) with jump hosts on both bridges and hosts behind them on the second one only.
  */
 public final class NetnsLab implements AutoCloseable {
+    /** The one MINA client the lab's nodes share, as a plan's hosts do. */
+    private final io.iperf3j.session.internal.connect.SshClientGroup clients = new io.iperf3j.session.internal.connect.SshClientGroup();
     /** The ordinary user {@link #addPasswordUser()} makes (sshd lets it in by password only). */
     public static final String PASSWORD_USER = "iperf3jlab";
     private boolean passwordUserAdded;
@@ -471,7 +473,7 @@ public final class NetnsLab implements AutoCloseable {
     public Node passwordNode(int i, String id, Node.Role role, IperfKind kind, String password) {
         SshSettings s = new SshSettings(address(i), 22, PASSWORD_USER, List.of(), Optional.of(password), knownHosts,
                 SshSettings.HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(5), Duration.ofSeconds(5), io.iperf3j.session.Connection.Wrapper.NONE);
-        return new Node(id, address(i), role, new SshConnection(s), kind, Map.of());
+        return new Node(id, address(i), role, new SshConnection(s, clients), kind, Map.of());
     }
 
     /** Stops host i's sshd (the host stays up, its SSH is down). */
@@ -499,7 +501,7 @@ public final class NetnsLab implements AutoCloseable {
     public Node node(int i, String id, Node.Role role, IperfKind kind, Map<IperfKind, String> commands, Path identity) {
         SshSettings s = new SshSettings(address(i), 22, "root", List.of(identity), Optional.empty(), knownHosts,
                 SshSettings.HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(5), Duration.ofSeconds(5), io.iperf3j.session.Connection.Wrapper.NONE);
-        return new Node(id, address(i), role, new SshConnection(s), kind, commands);
+        return new Node(id, address(i), role, new SshConnection(s, clients), kind, commands);
     }
 
     /** The command lines of the iperf processes (iperf, iperf3, iperf3j) running in host i's namespace. */

@@ -19,11 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
-import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
-import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
-import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.client.config.hosts.HostConfigEntry;
-import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.Closeable;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
@@ -49,7 +45,9 @@ import io.iperf3j.session.SshSettings;
  * OpenSSH offers them: the ssh-agent's, then the identity files, then the password; the
  * ProxyJump hops, if any, are logged into with the same keys and known_hosts. Nothing is read
  * from the JVM's {@code user.home}: MINA's own {@code ~/.ssh/config} reading and default
- * identities are switched off, {@link SshSettings} says everything. Thread-safe: {@link #lock()} guards the session and the
+ * identities are switched off, {@link SshSettings} says everything. The MINA client itself (its NIO
+ * threads and timer) is the one the connections of a plan share ({@link SshClientGroup}); this connection's
+ * keys, known_hosts and agent go with each of its logins. Thread-safe: {@link #lock()} guards the session and the
  * opening of channels; the channels themselves are read by their callers' threads.
  *
  * <p>Files are copied over SFTP. A host whose sshd has no SFTP subsystem (dropbear, BusyBox,
@@ -80,13 +78,21 @@ public final class SshConnection implements Connection {
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean sftpAbsent = new AtomicBoolean();
     private final java.util.Queue<String> notices = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final SshClientGroup group;
+    /** The group's client while this connection holds it: from its first login to {@link #close()}. */
     private SshClient client;
-    private IdentityFiles identityFiles;
+    private SshClientGroup.Login login;
     private ClientSession session;
 
-    /** A connection that logs in on first use. */
+    /** A connection that logs in on first use, on a client of its own. */
     public SshConnection(SshSettings settings) {
+        this(settings, new SshClientGroup());
+    }
+
+    /** A connection that logs in on first use, on the client it shares with the rest of {@code group}. */
+    public SshConnection(SshSettings settings, SshClientGroup group) {
         this.settings = settings;
+        this.group = group;
     }
 
     /** Its settings. */
@@ -172,11 +178,14 @@ public final class SshConnection implements Connection {
     /** Logs in: one new session, which this connection keeps. */
     private ClientSession login() throws ConnectionError {
         if (client == null) {
-            client = newClient();
+            client = group.hold();
+        }
+        if (login == null) {
+            login = group.login(settings);
         }
         ClientSession s;
         try {
-            s = client.connect(target(), null, null).verify(settings.connectTimeout()).getSession();
+            s = client.connect(target(), login.context(), null).verify(settings.connectTimeout()).getSession();
         } catch (IOException e) {
             throw new ConnectionError(SshFailure.isHostKeyRejected(e) ? "ssh login to " + describe() + " failed: "
                     + SshFailure.hostKey(settings) : "cannot connect to " + describe() + ": " + SshFailure.connect(settings, e), e);
@@ -221,25 +230,6 @@ public final class SshConnection implements Connection {
         return r != null ? r : "closed";
     }
 
-    /**
-     * A client that reads nothing on its own: no {@code ~/.ssh/config} (an empty resolver: jump hops
-     * come resolved in the settings), no default identities; the settings' keys for the target and
-     * for every hop.
-     */
-    private SshClient newClient() {
-        SshClient c = SshClient.setUpDefaultClient();
-        c.setServerKeyVerifier(new KnownHostsServerKeyVerifier(
-                settings.hostKeyPolicy() == SshSettings.HostKeyPolicy.ACCEPT_NEW ? AcceptAllServerKeyVerifier.INSTANCE
-                        : RejectAllServerKeyVerifier.INSTANCE,
-                settings.knownHosts()));
-        c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
-        identityFiles = new IdentityFiles(settings.identities(), settings.passphrase());
-        c.setKeyIdentityProvider(identityFiles);
-        settings.agent().ifPresent(socket -> c.setAgentFactory(new UnixSocketAgent(socket)));
-        c.start();
-        return c;
-    }
-
     /** The target as MINA's host entry: address, port, user and the ProxyJump hops. */
     private HostConfigEntry target() {
         HostConfigEntry target = new HostConfigEntry(settings.host(), settings.host(), settings.port(), settings.user(),
@@ -254,8 +244,8 @@ public final class SshConnection implements Connection {
         if (sources.isEmpty()) {
             return "nothing: no agent (SSH_AUTH_SOCK), no identity file, no password";
         }
-        if (identityFiles != null && !identityFiles.skipped().isEmpty()) {
-            sources.add("skipped " + String.join("; ", identityFiles.skipped()));
+        if (login != null && !login.identities().skipped().isEmpty()) {
+            sources.add("skipped " + String.join("; ", login.identities().skipped()));
         }
         return String.join(", ", sources);
     }
@@ -568,8 +558,8 @@ public final class SshConnection implements Connection {
             closeSession();
             relogFailed = null;
             if (client != null) {
-                client.stop();
                 client = null;
+                group.letGo();
             }
         } finally {
             lock.unlock();

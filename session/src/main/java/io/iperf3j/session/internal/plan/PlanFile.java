@@ -33,6 +33,7 @@ import io.iperf3j.session.IperfKind;
 import io.iperf3j.session.SshSettings;
 import io.iperf3j.session.TestSpec;
 import io.iperf3j.session.internal.connect.LocalConnection;
+import io.iperf3j.session.internal.connect.SshClientGroup;
 import io.iperf3j.session.internal.connect.SshConnection;
 
 /**
@@ -524,7 +525,7 @@ public final class PlanFile {
         if (!type.equals("ssh")) {
             throw new IperfConfigurationError(where + ".type: '" + type + "' (local or ssh)");
         }
-        return new SshConnection(sshSettings(c, where, address, base, sshDefaults, wrapper));
+        return new SshConnection(sshSettings(c, where, address, base, sshDefaults, wrapper), sshDefaults.clients);
     }
 
     /** An SSH host's settings: the plan's keys, the rest as OpenSSH's {@code ssh} would fill it ({@link OpenSshDefaults}). */
@@ -564,6 +565,8 @@ public final class PlanFile {
     /** The login defaults, read at the first SSH host: a plan of local hosts never reads {@code ~/.ssh/config}. */
     private static final class SshDefaults {
         private final LoginEnvironment environment;
+        /** The one SSH client the plan's hosts share (threads that do not grow with the hosts). */
+        private final SshClientGroup clients = new SshClientGroup();
         private OpenSshDefaults defaults;
 
         SshDefaults(LoginEnvironment environment) {

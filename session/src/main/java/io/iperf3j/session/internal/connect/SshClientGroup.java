@@ -1,0 +1,198 @@
+package io.iperf3j.session.internal.connect;
+
+import io.iperf3j.session.SshSettings;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.sshd.agent.SshAgent;
+import org.apache.sshd.agent.SshAgentFactory;
+import org.apache.sshd.agent.SshAgentServer;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.FactoryManager;
+import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionContext;
+
+/**
+ * The one MINA {@link SshClient} that the SSH connections of a plan share, so that the controller's
+ * threads do not grow with its hosts: one client is one NIO group ({@code availableProcessors + 1}
+ * threads) and one timer, whatever the number of sessions on it. Before, each connection had a client of
+ * its own: about 5 threads a host, 306 at 48 hosts.
+ *
+ * <p>What differs between hosts (the known_hosts file and its policy, the identity files and their
+ * passphrase, the agent's socket) is not the client's: each login carries its {@link Login} in the
+ * connection's context ({@link SshClient#connect(org.apache.sshd.client.config.hosts.HostConfigEntry,
+ * AttributeRepository, SocketAddress)}), which MINA hands to the session of the target and of every
+ * ProxyJump hop; the client's verifier, key provider and agent factory look it up there. A session without
+ * one (none is made here) is refused its host key and offered no keys. One {@link KnownHostsServerKeyVerifier}
+ * per known_hosts file and policy, so that two hosts' first logins with {@code accept_new} do not write the
+ * same file from two verifiers at once.
+ *
+ * <p>The client runs while a connection holds it ({@link #hold}, from its first login to its
+ * {@link SshConnection#close()}), and is stopped when the last one lets go: nothing is left running
+ * after a plan, and a group used again starts a new client. Thread-safe (one lock).
+ */
+public final class SshClientGroup {
+    /** The context key of a login's own settings. */
+    static final AttributeKey<Login> LOGIN = new AttributeKey<>();
+
+    /** What a login needs of its own: its host-key verifier, its identity files, its agent. */
+    record Login(ServerKeyVerifier verifier, IdentityFiles identities, Optional<SshAgentFactory> agent) {
+        /** The context that carries it to the sessions MINA makes for it. */
+        AttributeRepository context() {
+            return AttributeRepository.ofKeyValuePair(LOGIN, this);
+        }
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, ServerKeyVerifier> verifiers = new HashMap<>();
+    private SshClient client;
+    private int holders;
+    private int started;
+
+    /** A group with no client yet (one starts at the first {@link #hold}). */
+    public SshClientGroup() {
+    }
+
+    /**
+     * A login's own settings: the verifier of its known_hosts file (shared with the group's other logins of
+     * the same file and policy), its identity files, its agent.
+     */
+    Login login(SshSettings settings) {
+        return new Login(verifier(settings.knownHosts(), settings.hostKeyPolicy()),
+                new IdentityFiles(settings.identities(), settings.passphrase()),
+                settings.agent().map(UnixSocketAgent::new));
+    }
+
+    private ServerKeyVerifier verifier(Path knownHosts, SshSettings.HostKeyPolicy policy) {
+        lock.lock();
+        try {
+            return verifiers.computeIfAbsent(policy + "\0" + knownHosts.toAbsolutePath().normalize(),
+                    k -> new KnownHostsServerKeyVerifier(policy == SshSettings.HostKeyPolicy.ACCEPT_NEW
+                            ? AcceptAllServerKeyVerifier.INSTANCE : RejectAllServerKeyVerifier.INSTANCE, knownHosts));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The running client, started if none runs; the caller holds it until {@link #letGo}. */
+    SshClient hold() {
+        lock.lock();
+        try {
+            if (client == null) {
+                client = newClient();
+                started++;
+            }
+            holders++;
+            return client;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One holder less; the last one stops the client. */
+    void letGo() {
+        lock.lock();
+        try {
+            if (holders == 0) {
+                throw new IllegalStateException("the SSH client group is not held");
+            }
+            if (--holders == 0) {
+                client.stop();
+                client = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a client runs (for tests). */
+    boolean running() {
+        lock.lock();
+        try {
+            return client != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many clients this group has started (for tests: one for a whole plan). */
+    int clientsStarted() {
+        lock.lock();
+        try {
+            return started;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A client that reads nothing on its own: no {@code ~/.ssh/config} (an empty resolver: jump hops come
+     * resolved in the settings), no default identities; each session's verifier, keys and agent from its
+     * {@link Login}.
+     */
+    private static SshClient newClient() {
+        SshClient c = SshClient.setUpDefaultClient();
+        c.setServerKeyVerifier(SshClientGroup::verify);
+        c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        c.setKeyIdentityProvider(new SessionKeys());
+        c.setAgentFactory(new SessionAgents());
+        c.start();
+        return c;
+    }
+
+    private static Optional<Login> loginOf(SessionContext session) {
+        if (session instanceof ClientSession s && s.getConnectionContext() != null) {
+            return Optional.ofNullable(s.getConnectionContext().getAttribute(LOGIN));
+        }
+        return Optional.empty();
+    }
+
+    private static boolean verify(ClientSession session, SocketAddress remote, PublicKey key) {
+        return loginOf(session).map(l -> l.verifier().verifyServerKey(session, remote, key)).orElse(false);
+    }
+
+    /** The identity files of each session's login. */
+    private static final class SessionKeys implements KeyIdentityProvider {
+        @Override
+        public Iterable<KeyPair> loadKeys(SessionContext session) {
+            return loginOf(session).map(l -> l.identities().loadKeys(session)).orElse(List.of());
+        }
+    }
+
+    /** The agent of each session's login, if it has one. */
+    private static final class SessionAgents implements SshAgentFactory {
+        @Override
+        public List<ChannelFactory> getChannelForwardingFactories(FactoryManager manager) {
+            return List.of();
+        }
+
+        @Override
+        public SshAgent createClient(Session session, FactoryManager manager) throws java.io.IOException {
+            Optional<SshAgentFactory> agent = session instanceof ClientSession s ? loginOf(s).flatMap(Login::agent)
+                    : Optional.empty();
+            return agent.isPresent() ? agent.get().createClient(session, manager) : null;
+        }
+
+        @Override
+        public SshAgentServer createServer(ConnectionService service) {
+            throw new UnsupportedOperationException("agent forwarding is not offered");
+        }
+    }
+}
