@@ -1,8 +1,13 @@
 package io.iperf3j.session.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.iperf3j.session.SessionException;
+import io.iperf3j.session.SshSettings;
 import io.iperf3j.session.internal.connect.LoginEnvironment;
+import io.iperf3j.session.internal.connect.SshClientGroup;
+import io.iperf3j.session.internal.connect.SshConnection;
 import io.iperf3j.session.Plan;
 import io.iperf3j.session.internal.plan.PlanFile;
 import io.iperf3j.session.internal.run.PlanExecution;
@@ -53,6 +58,46 @@ class OpenSshLoginLabTest {
         if (lab != null) {
             lab.close();
         }
+    }
+
+    /**
+     * Issue 45: the hosts of a plan share one MINA client, and each login still uses its own known_hosts, policy
+     * and keys: on one {@link SshClientGroup}, host 1 with an authorised key logs in while host 2 (strict, an empty
+     * known_hosts) is refused its host key and host 3 (a key plain {@code ssh-keygen} made, not authorised) is
+     * refused the login naming only its own key file; one client served all three, and none runs once they closed.
+     */
+    @Test
+    void loginsOnOneSharedClientKeepTheirOwnKeysAndKnownHosts() throws Exception {
+        Path dir = Files.createTempDirectory(work, "shared");
+        Path stranger = dir.resolve("id_ed25519");
+        Shell.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger.toString());
+        Path emptyKnown = dir.resolve("known_hosts_empty");
+        Files.writeString(emptyKnown, "");
+        SshClientGroup group = new SshClientGroup();
+        java.time.Duration five = java.time.Duration.ofSeconds(5);
+        SshConnection good = new SshConnection(new SshSettings(lab.address(1), 22, "root", List.of(lab.key(lab.hostKeyType(1))),
+                Optional.empty(), dir.resolve("known_hosts"), SshSettings.HostKeyPolicy.ACCEPT_NEW, five, five, Connection.Wrapper.NONE), group);
+        SshConnection strict = new SshConnection(new SshSettings(lab.address(2), 22, "root", List.of(lab.key(lab.hostKeyType(2))),
+                Optional.empty(), emptyKnown, SshSettings.HostKeyPolicy.STRICT, five, five, Connection.Wrapper.NONE), group);
+        SshConnection unknownKey = new SshConnection(new SshSettings(lab.address(3), 22, "root", List.of(stranger),
+                Optional.empty(), dir.resolve("known_hosts"), SshSettings.HostKeyPolicy.ACCEPT_NEW, five, five, Connection.Wrapper.NONE), group);
+        try {
+            assertThat(good.run("echo hello", five).stdout()).isEqualTo("hello\n");
+            assertThatThrownBy(() -> strict.run("echo no", five)).isInstanceOf(SessionException.ConnectionError.class)
+                    .hasMessageContaining("Host key verification failed: " + lab.address(2) + " is not in " + emptyKnown);
+            assertThatThrownBy(() -> unknownKey.run("echo no", five)).isInstanceOf(SessionException.ConnectionError.class)
+                    .hasMessageContaining("tried: " + stranger).hasMessageNotContaining(lab.key(lab.hostKeyType(1)).toString());
+            // the good login was not disturbed by the two refused ones on the same client
+            assertThat(good.run("echo again", five).stdout()).isEqualTo("again\n");
+            assertThat(Files.readString(emptyKnown)).isEmpty();
+            assertThat(group.clientsStarted()).isEqualTo(1);
+            assertThat(group.running()).isTrue();
+        } finally {
+            good.close();
+            strict.close();
+            unknownKey.close();
+        }
+        assertThat(group.running()).isFalse();
     }
 
     @Test

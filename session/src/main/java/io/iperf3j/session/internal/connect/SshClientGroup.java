@@ -122,8 +122,8 @@ public final class SshClientGroup {
         }
     }
 
-    /** Whether a client runs (for tests). */
-    boolean running() {
+    /** Whether a client runs. */
+    public boolean running() {
         lock.lock();
         try {
             return client != null;
@@ -132,8 +132,8 @@ public final class SshClientGroup {
         }
     }
 
-    /** How many clients this group has started (for tests: one for a whole plan). */
-    int clientsStarted() {
+    /** How many clients this group has started (one for a whole plan; one more each time it was used again after all let go). */
+    public int clientsStarted() {
         lock.lock();
         try {
             return started;
