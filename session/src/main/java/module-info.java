@@ -18,6 +18,7 @@ module io.iperf3j.session {
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
+    requires java.management; // the controller's old-generation watch (command.OldGenerationWatch)
 
     exports io.iperf3j.session;
     // the iperf3j session command, for the CLI only

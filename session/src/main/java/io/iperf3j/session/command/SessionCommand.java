@@ -226,6 +226,13 @@ public final class SessionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (OldGenerationWatch heap = OldGenerationWatch.start()) {
+            return runPlan();
+        }
+    }
+
+    /** Reads the plan and runs it once or on its schedule; returns the exit status. */
+    private int runPlan() throws Exception {
         List<Consumer<RunRecord>> onceSinks = new ArrayList<>();
         Plan plan;
         PlanExecution r;

@@ -1,0 +1,30 @@
+package io.iperf3j.session.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class OldGenerationWatchTest {
+    @Test
+    void theThresholdIsTwiceWhatACollectionLeftAndAtLeastTheFloor() {
+        assertThat(OldGenerationWatch.threshold(0)).isEqualTo(OldGenerationWatch.FLOOR);
+        assertThat(OldGenerationWatch.threshold(-1)).isEqualTo(OldGenerationWatch.FLOOR);
+        assertThat(OldGenerationWatch.threshold(10L << 20)).isEqualTo(OldGenerationWatch.FLOOR);
+        assertThat(OldGenerationWatch.threshold(100L << 20)).isEqualTo(200L << 20);
+    }
+
+    @Test
+    void watchingSetsTheOldGenerationsThresholdAndClosingClearsIt() {
+        Optional<MemoryPoolMXBean> old = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.isUsageThresholdSupported() && (p.getName().contains("Tenured") || p.getName().contains("Old Gen")))
+                .findFirst();
+        assertThat(old).as("this JVM's old generation (serial or G1)").isPresent();
+        try (OldGenerationWatch watch = OldGenerationWatch.start()) {
+            assertThat(old.get().getUsageThreshold()).isGreaterThanOrEqualTo(OldGenerationWatch.FLOOR);
+        }
+        assertThat(old.get().getUsageThreshold()).isZero();
+    }
+}
