@@ -425,6 +425,14 @@
     if (hl.childNodes.length) { sec.appendChild(hl); }
     var verdict = latencyVerdict(s.latency);
     if (verdict) { sec.appendChild(el('p', { cls: 'verdict', 'data-latency-verdict': 'true', text: verdict })); }
+    // a session's test: what held each direction back (--why), beside its rates
+    var test = model.session ? model.session.tests.filter(function (t) { return t.run === run.index && t.why; })[0] : null;
+    (test ? test.why : []).forEach(function (w) {
+      var c = CAUSES[w.cause], sw = el('span', { cls: 'swatch' });
+      sw.style.background = c ? c.color : '';
+      sec.appendChild(el('p', { cls: 'verdict', 'data-why': w.cause, title: w.reason || '' }, [sw,
+        (test.why.length > 1 ? w.from + ' → ' + w.to + ': ' : '') + w.headline + (w.remedy ? ' — change: ' + w.remedy : '')]));
+    });
     var facts = el('dl', { cls: 'facts' });
     function fact(k, v) { if (v != null && v !== '') { facts.appendChild(el('div', null, [el('dt', { text: k }), el('dd', { text: String(v) })])); } }
     fact('retransmits', s.retransmits != null ? fmtPlain(s.retransmits, 0) + (s.reverse_retransmits != null ? ' / ' + fmtPlain(s.reverse_retransmits, 0) + ' reverse' : '') : null);
@@ -609,6 +617,8 @@
     if (!cs.length) { return null; }
     return cs.every(function (c) { return c === cs[0]; }) ? cs[0] : 'mixed';
   }
+  // The page opened as PAGE.html#colour=cause starts coloured by cause (a link to share), else by rate.
+  function byCauseAtLoad() { return /(^#|&)colour=cause(&|$)/.test(location.hash) ? 'cause' : 'rate'; }
   function whyTitle(w) { return w ? w.headline + (w.remedy ? '\nchange: ' + w.remedy : '') : ''; }
   // The colour-by switch and the causes' legend: the matrices' cells (td[data-cause]) take the rate's colour or the cause's.
   function causeSwitch(sec) {
@@ -676,7 +686,7 @@
     }
     sessionKinds(session.tests).forEach(function (group) { sec.appendChild(kindMatrix(group.kind, group.tests)); });
     if (sw) {
-      sw.set('rate');
+      sw.set(byCauseAtLoad());
       var wt = whyTable(session.tests);
       if (wt) { sec.appendChild(el('h3', { text: 'What held each test back' })); sec.appendChild(wt); }
     }
@@ -901,7 +911,7 @@
     var sw = session.tests.some(function (t) { return t.why && t.why.length; }) ? causeSwitch(ov) : null;
     if (sw) { ov.appendChild(sw.box); }
     sessionKinds(session.tests).forEach(function (group) { ov.appendChild(kindOverview(group.kind, group.tests)); });
-    if (sw) { sw.set('rate'); }
+    if (sw) { sw.set(byCauseAtLoad()); }
     return ov;
   }
 
