@@ -62,6 +62,33 @@ class ResultSeriesTest {
                 OptionalDouble.empty(), OptionalDouble.empty(), 1, 1))).doesNotContain("test_limited");
     }
 
+    /**
+     * promtool finds nothing to say of the per-cause series, pushed or served. (It says "use base unit bytes instead of
+     * bits" of the two rates, named as iperf3's {@code bits_per_second} since issue 15; that is all it says.)
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("tool")
+    @org.junit.jupiter.api.Timeout(60)
+    void promtoolAcceptsBothExpositions() throws Exception {
+        RunFigures f = new RunFigures(1, true, 4e7, 4e7, 15_000_000, OptionalLong.of(0), OptionalDouble.of(0.1),
+                OptionalDouble.empty(), OptionalDouble.empty(), 3.2, 1_795_708_916.5,
+                List.of(new RunFigures.Limit("a", "b", io.iperf3j.Cause.PATH), new RunFigures.Limit("b", "a", io.iperf3j.Cause.PACING)));
+        SessionMetrics metrics = new SessionMetrics(List.of(TEST));
+        metrics.ran(TEST.id(), f);
+        for (String exposition : List.of(ResultPush.exposition(f), PrometheusEncoder.encode(metrics.snapshots()))) {
+            java.nio.file.Path promtool = java.nio.file.Path.of("/usr/bin/promtool");
+            assertThat(promtool).as("apt-get install prometheus (.ci/run does this)").isExecutable();
+            Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+            try (var in = p.getOutputStream()) {
+                in.write(exposition.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(said.lines().filter(l -> !l.isBlank())).as("%s%n%s", said, exposition).allSatisfy(l -> assertThat(l)
+                    .matches("iperf3j_session_(received|sent)_bits_per_second use base unit \"bytes\" instead of \"bits\""));
+        }
+    }
+
     /** Sample values by metric name, from an exposition's sample lines (name then {@code sep}). */
     private static Map<String, Double> values(String exposition, String sep) {
         Map<String, Double> out = new LinkedHashMap<>();
