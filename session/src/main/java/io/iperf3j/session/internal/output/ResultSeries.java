@@ -59,7 +59,7 @@ public enum ResultSeries {
                 labels.put("to", l.to());
                 labels.put("cause", l.cause().key());
                 return new Sample(labels, 1);
-            }).toList(), true);
+            }).toList(), Labelled.YES);
 
     /** Every series' name starts with this. */
     public static final String PREFIX = "iperf3j_session_";
@@ -72,10 +72,13 @@ public enum ResultSeries {
         this(name, help, f -> {
             OptionalDouble v = value.apply(f);
             return v.isPresent() ? List.of(new Sample(Map.of(), v.getAsDouble())) : List.of();
-        }, true);
+        }, Labelled.YES);
     }
 
-    ResultSeries(String name, String help, Function<RunFigures, List<Sample>> samples, boolean labelled) {
+    /** Tells the two constructors apart (their functions erase alike). */
+    private enum Labelled { YES }
+
+    ResultSeries(String name, String help, Function<RunFigures, List<Sample>> samples, Labelled labelled) {
         this.name = PREFIX + name;
         this.help = help;
         this.samples = samples;
