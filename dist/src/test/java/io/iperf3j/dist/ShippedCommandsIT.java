@@ -482,7 +482,7 @@ class ShippedCommandsIT {
         assertThat(plain.get(0)).isEqualTo("# round 1, test dry_a-b (a -> b, up)");
         assertThat(plain.get(1)).matches("b \\[local\\]: /\\S+/iperf3j -s -p " + port + " -1 -J");
         // a local host's client binds to the host's own address (issue 46): a's is 127.0.0.1
-        assertThat(plain.get(2)).matches("a \\[local\\]: /\\S+/iperf3j -c 127\\.0\\.0\\.2 -p " + port + " -t 2 -J -B 127\\.0\\.0\\.1");
+        assertThat(plain.get(2)).matches("a \\[local\\]: /\\S+/iperf3j -c 127\\.0\\.0\\.2 -p " + port + " -t 2 -J --why -B 127\\.0\\.0\\.1");
         assertThat(dry.stdout).doesNotContain("sh -c");
         Finished verbose = run(in, "session", "--dry-run", "-V", plan.toString());
         assertThat(verbose.status).as(verbose.all()).isZero();

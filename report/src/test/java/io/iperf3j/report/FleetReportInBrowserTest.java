@@ -294,6 +294,54 @@ class FleetReportInBrowserTest {
      * Opens a copy of the page with a driver script appended (BODY runs once the page is ready, fills
      * {@code out} and calls {@code done()}), checks the page stayed clean, and returns {@code out}.
      */
+    /**
+     * A fleet's overview coloured by what held each pair back (a session's {@code why}, iperf3j --why): every pair
+     * into fl07 window-limited, the others path-limited; the switch recolours the heatmap's cells by cause and
+     * shows the legend, and back by rate.
+     */
+    @Test
+    void theHeatmapIsColouredByCauseWhenSwitched() throws Exception {
+        FleetSession.Written fleet = FleetSession.write(OUT.resolve("fleet-why"), 24, Set.of("fl05"), Set.of(), 24);
+        StringBuilder jsonl = new StringBuilder();
+        for (JsonNode line : fleet.lines()) {
+            com.fasterxml.jackson.databind.node.ObjectNode l = ((com.fasterxml.jackson.databind.node.ObjectNode) line).deepCopy();
+            if (l.path("status").asText().equals("ok")) {
+                String a = l.path("sender").asText(), b = l.path("receiver").asText();
+                com.fasterxml.jackson.databind.node.ArrayNode why = l.putArray("why");
+                for (String[] d : new String[][] {{a, b}, {b, a}}) {
+                    String cause = d[1].equals("fl07") ? "receiver_window" : "path";
+                    why.addObject().put("from", d[0]).put("to", d[1]).put("cause", cause).put("headline", "limited by " + cause)
+                            .put("reason", "r").putNull("remedy");
+                }
+            }
+            jsonl.append(MAPPER.writeValueAsString(l)).append('\n');
+        }
+        Files.writeString(fleet.dir().resolve("tests.jsonl"), jsonl);
+        Path html = OUT.resolve("fleet-why.html");
+        HtmlReport.builder().add(fleet.dir()).build().write(html);
+        JsonNode d = drive(html, "fleet-why", """
+                function bg(pair) { return getComputedStyle(document.querySelector('td[data-pair="' + pair + '"]')).backgroundColor; }
+                var legend = document.querySelector('.overview .cause-legend');
+                out.rate = { window: bg('fl01 → fl07'), path: bg('fl01 → fl02'), legend: getComputedStyle(legend).display };
+                out.cells = JSON.parse(document.querySelector('table.heat').getAttribute('data-cells'));
+                document.querySelector('.overview .cause-switch button[value="cause"]').click();
+                out.cause = { window: bg('fl01 → fl07'), path: bg('fl01 → fl02'), failed: bg('fl05 → fl06'), legend: getComputedStyle(legend).display };
+                document.querySelector('.overview .cause-switch button[value="rate"]').click();
+                out.back = { window: bg('fl01 → fl07'), path: bg('fl01 → fl02') };
+                done();
+                """, "--window-size=1920,1080");
+        assertThat(d.path("cells").path("fl01 → fl07").path("cause").asText()).isEqualTo("receiver_window");
+        assertThat(d.path("cells").path("fl07 → fl01").path("cause").asText()).isEqualTo("path");
+        assertThat(d.path("cause").path("window").asText()).isEqualTo("rgb(242, 142, 43)");
+        assertThat(d.path("cause").path("path").asText()).isEqualTo("rgb(78, 121, 167)");
+        assertThat(d.path("cause").path("legend").asText()).isNotEqualTo("none");
+        assertThat(d.path("rate").path("legend").asText()).isEqualTo("none");
+        assertThat(d.path("rate").path("window").asText()).as("rate colours first").isNotEqualTo("rgb(242, 142, 43)");
+        assertThat(d.path("back").path("window").asText()).isEqualTo(d.path("rate").path("window").asText());
+        assertThat(d.path("back").path("path").asText()).isEqualTo(d.path("rate").path("path").asText());
+        Chromium.screenshot(html, SHOTS.resolve("fleet-why-overview.png"));
+    }
+
     private static JsonNode drive(Path html, String name, String body, String... flags) throws Exception {
         String page = Files.readString(html);
         String driver = """

@@ -204,6 +204,26 @@ class HtmlReportTest {
         assertThat(old.path("reverse_received_bits_per_second").isNull()).isTrue();
     }
 
+    /** A session's {@code why} (iperf3j --why) goes into the model per test; an unknown cause and a failed test have none. */
+    @Test
+    void sessionTestsCarryWhatHeldThemBack(@TempDir Path tmp) throws Exception {
+        JsonNode tests = model(page(HtmlReport.builder().add(Inputs.sessionWithWhy(tmp)).build())).path("session").path("tests");
+        java.util.Map<String, JsonNode> byId = new java.util.HashMap<>();
+        tests.forEach(t -> byId.put(t.path("id").asText(), t));
+        JsonNode t1 = byId.get("t1").path("why").path(0);
+        assertThat(t1.path("from").asText()).isEqualTo("a");
+        assertThat(t1.path("to").asText()).isEqualTo("b");
+        assertThat(t1.path("cause").asText()).isEqualTo("receiver_window");
+        assertThat(t1.path("remedy").asText()).startsWith("raise net.ipv4.tcp_rmem");
+        assertThat(byId.get("t2").path("why").path(0).path("cause").asText()).isEqualTo("path");
+        assertThat(byId.get("t2").path("why").path(0).path("remedy").isNull()).isTrue();
+        assertThat(byId.get("t3").path("why").path(0).path("headline").asText()).startsWith("not determined: the client is iperf3");
+        assertThat(byId.get("t4").has("why")).as("an unknown cause is not shown as one").isFalse();
+        assertThat(byId.get("t5").has("why")).as("a failed test").isFalse();
+        JsonNode old = model(page(HtmlReport.builder().add(Inputs.resource("session")).build())).path("session").path("tests");
+        assertThat(old).allSatisfy(t -> assertThat(t.has("why")).isFalse());
+    }
+
     @Test
     void rawInputIsEmbeddedAndScriptSafe() throws Exception {
         String doc = Files.readString(Inputs.reference("tcp_title_extra.json")).replace("mytitle", "</script><b>x</b>");

@@ -111,4 +111,37 @@ final class Inputs {
         }
         return out;
     }
+
+    /**
+     * A copy of the {@code session} resource in {@code into} whose lines carry a session's {@code why} (iperf3j's
+     * {@code --why}): t1 a → b limited by the receiver's window (with its change), t2 b → a by the path, t3 a → c not
+     * determined (a real iperf3 client), t4 c → a with an unknown cause (not shown as one); t5 failed (no verdict).
+     */
+    static Path sessionWithWhy(Path into) throws IOException {
+        Path from = resource("session");
+        Files.createDirectories(into.resolve("outputs"));
+        try (var files = Files.list(from.resolve("outputs"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, into.resolve("outputs").resolve(f.getFileName()));
+            }
+        }
+        java.util.Map<String, String> why = java.util.Map.of(
+                "t1", "[{\"from\":\"a\",\"to\":\"b\",\"cause\":\"receiver_window\",\"headline\":\"limited by the receiver's window\","
+                        + "\"reason\":\"the rate's BDP (173 KiB) filled 88 % of the window the receiver granted (196 KiB)\","
+                        + "\"remedy\":\"raise net.ipv4.tcp_rmem's max and net.core.rmem_max to at least 1.0 MiB on the receiver\"}]",
+                "t2", "[{\"from\":\"b\",\"to\":\"a\",\"cause\":\"path\",\"headline\":\"limited by the path (congestion window)\","
+                        + "\"reason\":\"the congestion window held the sender 96 % of its busy time\",\"remedy\":null}]",
+                "t3", "[{\"from\":\"a\",\"to\":\"c\",\"cause\":\"not_determined\",\"headline\":\"not determined: the client is iperf3, "
+                        + "which gives no verdict (iperf3j's --why)\",\"reason\":\"the client is iperf3, which gives no verdict (iperf3j's --why)\","
+                        + "\"remedy\":null}]",
+                "t4", "[{\"from\":\"c\",\"to\":\"a\",\"cause\":\"gremlins\",\"headline\":\"limited by gremlins\",\"reason\":\"\"}]",
+                "t5", "null");
+        List<String> lines = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(from.resolve("tests.jsonl"))) {
+            String id = MAPPER.readTree(line).path("id").asText();
+            lines.add(line.replace(",\"client_output\"", ",\"why\":" + why.get(id) + ",\"client_output\""));
+        }
+        Files.write(into.resolve("tests.jsonl"), lines);
+        return into;
+    }
 }

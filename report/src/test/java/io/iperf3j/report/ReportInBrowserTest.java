@@ -267,6 +267,38 @@ class ReportInBrowserTest {
     }
 
     /**
+     * What held each test back (a session's {@code why}, iperf3j --why): the cells carry their cause (coloured by it when
+     * switched), each entry and its run's header say it, and a table lists each test's verdict and change.
+     */
+    @Test
+    void sessionShowsWhatHeldEachTestBack(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        HtmlReport report = HtmlReport.builder().add(Inputs.sessionWithWhy(tmp.resolve("s"))).build();
+        Chromium.Page page = openClean(report, "session-why");
+        JsonNode tcp = MAPPER.readTree(page.chart("matrix:tcp").get("data-cells"));
+        assertThat(tcp.path("a → b").path("cause").asText()).isEqualTo("receiver_window");
+        assertThat(tcp.path("a → c").path("cause").asText()).isEqualTo("not_determined");
+        assertThat(tcp.path("c → a").path("cause").isNull()).as("an unknown cause").isTrue();
+        assertThat(MAPPER.readTree(page.chart("matrix:udp").get("data-cells")).path("b → a").path("cause").asText()).isEqualTo("path");
+        String table = table(page.dom(), "tcp");
+        assertThat(table).contains("data-cause=\"receiver_window\"", "test t1: ").contains(" · the receiver’s window");
+        assertThat(page.dom()).contains("Colour cells by", "what held it back (--why)", "What held each test back",
+                "data-from=\"a\" data-to=\"b\" data-cause=\"receiver_window\"", "data-from=\"b\" data-to=\"a\" data-cause=\"path\"",
+                "data-why=\"receiver_window\"", "limited by the receiver's window — change: raise net.ipv4.tcp_rmem",
+                "the client is iperf3, which gives no verdict");
+        // rate colouring first, as before: the cells keep their rate's colour
+        assertThat(cellBackgrounds(table)).isNotEmpty().allSatisfy(bg -> assertThat(bg).startsWith("rgb("));
+        // PAGE#colour=cause: the cells in their cause's colour (the legend's), a cell without a verdict uncoloured
+        Path html = OUT.resolve("session-why.html");
+        Chromium.Page byCause = Chromium.open(html.toUri() + "#colour=cause");
+        assertClean(byCause);
+        String coloured = table(byCause.dom(), "tcp");
+        assertThat(cellStyle(coloured, "receiver_window")).contains("background: rgb(242, 142, 43)");
+        assertThat(cellStyle(coloured, "not_determined")).contains("background: rgb(186, 176, 172)");
+        assertThat(cellStyle(table(byCause.dom(), "udp"), "path")).contains("background: rgb(78, 121, 167)");
+        assertThat(byCause.dom()).contains("data-colour-by=\"cause\"");
+    }
+
+    /**
      * Two TCP repeats and one UDP --bidir test of the same pair (recorded with real iperf3 3.12 and
      * 3.21 by record-fixtures.sh): a matrix per kind, the TCP cell the mean of the two repeats only,
      * the bidir test in both cells of its matrix, each matrix coloured on its own scale.
@@ -407,6 +439,18 @@ class ReportInBrowserTest {
         Matcher m = Pattern.compile("<table[^>]*data-kind=\"" + Pattern.quote(kind) + "\".*?</table>", Pattern.DOTALL).matcher(dom);
         assertThat(m.find()).as("a matrix of kind " + kind).isTrue();
         return m.group();
+    }
+
+    /** The style of the table's cell whose runs' cause is {@code cause} (its {@code data-cause}). */
+    private static String cellStyle(String table, String cause) {
+        Matcher m = Pattern.compile("<td[^>]*>").matcher(table);
+        while (m.find()) {
+            if (m.group().contains("data-cause=\"" + cause + "\"")) {
+                Matcher style = Pattern.compile("style=\"([^\"]*)\"").matcher(m.group());
+                return style.find() ? style.group(1) : "";
+            }
+        }
+        throw new AssertionError("no cell of cause " + cause + " in " + table);
     }
 
     /** The background colour of each coloured cell of a table. */

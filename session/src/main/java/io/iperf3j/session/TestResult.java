@@ -1,5 +1,6 @@
 package io.iperf3j.session;
 
+import io.iperf3j.Cause;
 import io.iperf3j.IntervalMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,14 +25,55 @@ import java.util.OptionalLong;
  * @param serverParsed the server's output read
  * @param warnings warnings ("address in use", a process that would not die)
  * @param elapsed wall time of the test
+ * @param why what held each direction of data back ({@code --why}, docs/design/why.md): one verdict, two for
+ *        {@code --bidir} (the sender's data first); a verdict that could not be had (a real iperf3 or iperf2
+ *        client) is {@link Cause#NOT_DETERMINED} with its reason; empty when the test failed
  */
 public record TestResult(String id, String sender, String receiver, String direction, TestSpec spec, int repeat,
         TestResult.Outcome outcome, Optional<Path> clientOutput, Optional<Path> serverOutput,
         Optional<TestResult.ParsedOutput> clientParsed, Optional<TestResult.ParsedOutput> serverParsed, List<String> warnings,
-        Duration elapsed) {
-    /** Copies the list. */
+        Duration elapsed, List<TestResult.Verdict> why) {
+    /** Copies the lists. */
     public TestResult {
         warnings = List.copyOf(warnings);
+        why = List.copyOf(why);
+    }
+
+    /** A result whose verdicts are the client output's ({@link ParsedOutput#why()}), none when it has none. */
+    public TestResult(String id, String sender, String receiver, String direction, TestSpec spec, int repeat,
+            TestResult.Outcome outcome, Optional<Path> clientOutput, Optional<Path> serverOutput,
+            Optional<TestResult.ParsedOutput> clientParsed, Optional<TestResult.ParsedOutput> serverParsed, List<String> warnings,
+            Duration elapsed) {
+        this(id, sender, receiver, direction, spec, repeat, outcome, clientOutput, serverOutput, clientParsed, serverParsed,
+                warnings, elapsed, outcome instanceof Outcome.Completed
+                        ? clientParsed.map(ParsedOutput::why).orElse(List.of()) : List.of());
+    }
+
+    /** The node that sent {@code v}'s data: the sender (the iperf client) or, for a reverse half, the receiver. */
+    public String dataSender(Verdict v) {
+        return v.senderIsClient() ? sender : receiver;
+    }
+
+    /** The node that received {@code v}'s data. */
+    public String dataReceiver(Verdict v) {
+        return v.senderIsClient() ? receiver : sender;
+    }
+
+    /**
+     * What held one direction of a test's data back (iperf3j's {@code --why}: {@code end.iperf3j_why}'s
+     * {@code directions}).
+     *
+     * @param senderIsClient whether the iperf client sent this direction's data
+     * @param cause the cause; {@link Cause#NOT_DETERMINED} when it cannot be told
+     * @param headline {@code limited by <cause>}, or {@code not determined: <reason>}
+     * @param reason what points to the cause, or why it cannot be told
+     * @param remedy the change that would lift it, in words, where there is one
+     */
+    public record Verdict(boolean senderIsClient, Cause cause, String headline, String reason, Optional<String> remedy) {
+        /** A verdict that could not be had, with its reason. */
+        public static Verdict notDetermined(boolean senderIsClient, String reason) {
+            return new Verdict(senderIsClient, Cause.NOT_DETERMINED, "not determined: " + reason, reason, Optional.empty());
+        }
     }
 
     /** The test this is the result of. */
@@ -80,13 +122,22 @@ public record TestResult(String id, String sender, String receiver, String direc
      * @param summary the whole-test figures the output gives
      * @param error the error the output reports (iperf3's {@code "error"}), if any
      * @param problems lines that could not be read, each with its line number; never turned into zeros
+     * @param why the verdicts of an iperf3j client's {@code --why} ({@code end.iperf3j_why}); empty when the output
+     *        has none
      */
     public record ParsedOutput(Format format, List<IntervalMetrics> intervals, Summary summary, Optional<String> error,
-            List<String> problems) {
+            List<String> problems, List<Verdict> why) {
         /** Copies the lists. */
         public ParsedOutput {
             intervals = List.copyOf(intervals);
             problems = List.copyOf(problems);
+            why = List.copyOf(why);
+        }
+
+        /** An output without verdicts. */
+        public ParsedOutput(Format format, List<IntervalMetrics> intervals, Summary summary, Optional<String> error,
+                List<String> problems) {
+            this(format, intervals, summary, error, problems, List.of());
         }
 
         /** The kinds of output understood. */

@@ -31,7 +31,7 @@ class TestsJsonlLinesTest {
     /** The keys of every line, in order ({@code run} after {@code id} in a schedule's only). */
     private static final List<String> KEYS = List.of("id", "sender", "receiver", "direction", "protocol", "kind", "repeat",
             "status", "due", "started", "error", "sent_bits_per_second", "received_bits_per_second", "received_bytes",
-            "reverse_received_bits_per_second", "client_output", "server_output", "end_timestamp_seconds", "retransmits",
+            "reverse_received_bits_per_second", "why", "client_output", "server_output", "end_timestamp_seconds", "retransmits",
             "rtt_seconds", "loss_percent", "jitter_seconds", "duration_seconds");
 
     @TempDir
@@ -93,6 +93,14 @@ class TestsJsonlLinesTest {
             assertThat(line.get("sent_bits_per_second").asDouble()).isPositive();
             assertThat(line.get("received_bytes").asLong()).isPositive();
             assertThat(line.get("reverse_received_bits_per_second").isNull()).isTrue();
+            // the iperf3j client was asked what held it back (--why): one direction, its data from sender to receiver
+            JsonNode why = line.get("why");
+            assertThat(why.size()).as("%s", line).isEqualTo(1);
+            assertThat(why.get(0).get("from").asText()).isEqualTo(sender);
+            assertThat(why.get(0).get("to").asText()).isEqualTo(receiver);
+            assertThat(why.get(0).get("cause").asText()).isIn("path", "receiver_window", "sender_buffer", "sender_cpu",
+                    "receiver_cpu", "pacing", "not_determined");
+            assertThat(why.get(0).get("headline").asText()).matches("(limited by|not determined: ).+");
             assertThat(line.get("retransmits").canConvertToLong()).as("%s", line).isTrue();
             assertThat(line.get("rtt_seconds").asDouble()).as("%s", line).isPositive();
             assertThat(line.get("loss_percent").isNull()).isTrue();

@@ -65,6 +65,20 @@ public final class ModelWriter {
                 nullableNumber(g, "reverse_received_bits_per_second", t.reverseReceivedBitsPerSecond());
                 g.writeNumberField("run", t.run());
                 g.writeStringField("note", t.note());
+                if (!t.why().isEmpty()) {
+                    g.writeArrayFieldStart("why");
+                    for (SessionTest.Why w : t.why()) {
+                        g.writeStartObject();
+                        g.writeStringField("from", w.from());
+                        g.writeStringField("to", w.to());
+                        g.writeStringField("cause", w.cause());
+                        g.writeStringField("headline", w.headline());
+                        g.writeStringField("reason", w.reason());
+                        g.writeStringField("remedy", w.remedy());
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -124,7 +124,7 @@ public final class SessionDirectoryReader {
                     t.path("status").asText(), text(t, "error"), number(t, "sent_bits_per_second"),
                     number(t, "received_bits_per_second"),
                     t.path("received_bytes").isNumber() ? t.path("received_bytes").asLong() : null,
-                    number(t, "reverse_received_bits_per_second"), run, Texts.cut(note)));
+                    number(t, "reverse_received_bits_per_second"), run, Texts.cut(note), why(t.path("why"))));
         }
         if (out.isEmpty()) {
             throw new InputFormatException(tests + ": no tests listed");
@@ -170,6 +170,26 @@ public final class SessionDirectoryReader {
         }
         String protocol = text(t, "protocol");
         return (protocol == null ? "unknown protocol" : protocol) + ("bidir".equals(text(t, "direction")) ? " bidir" : "");
+    }
+
+    /** The causes iperf3j's {@code --why} names (core's {@code Cause} keys); another value is not shown as one. */
+    static final java.util.Set<String> CAUSES = java.util.Set.of("path", "receiver_window", "sender_buffer", "sender_cpu",
+            "receiver_cpu", "pacing", "not_determined");
+
+    /** A line's {@code why}: at most two directions; an entry without a known cause is left out. */
+    private static List<SessionTest.Why> why(JsonNode why) {
+        List<SessionTest.Why> out = new ArrayList<>();
+        if (!why.isArray()) {
+            return out;
+        }
+        for (JsonNode v : why) {
+            String cause = text(v, "cause");
+            if (out.size() < 2 && cause != null && CAUSES.contains(cause)) {
+                out.add(new SessionTest.Why(text(v, "from"), text(v, "to"), cause, text(v, "headline"), text(v, "reason"),
+                        text(v, "remedy")));
+            }
+        }
+        return out;
     }
 
     private static String text(JsonNode t, String key) {

@@ -425,6 +425,14 @@
     if (hl.childNodes.length) { sec.appendChild(hl); }
     var verdict = latencyVerdict(s.latency);
     if (verdict) { sec.appendChild(el('p', { cls: 'verdict', 'data-latency-verdict': 'true', text: verdict })); }
+    // a session's test: what held each direction back (--why), beside its rates
+    var test = model.session ? model.session.tests.filter(function (t) { return t.run === run.index && t.why; })[0] : null;
+    (test ? test.why : []).forEach(function (w) {
+      var c = CAUSES[w.cause], sw = el('span', { cls: 'swatch' });
+      sw.style.background = c ? c.color : '';
+      sec.appendChild(el('p', { cls: 'verdict', 'data-why': w.cause, title: w.reason || '' }, [sw,
+        (test.why.length > 1 ? w.from + ' → ' + w.to + ': ' : '') + w.headline + (w.remedy ? ' — change: ' + w.remedy : '')]));
+    });
     var facts = el('dl', { cls: 'facts' });
     function fact(k, v) { if (v != null && v !== '') { facts.appendChild(el('div', null, [el('dt', { text: k }), el('dd', { text: String(v) })])); } }
     fact('retransmits', s.retransmits != null ? fmtPlain(s.retransmits, 0) + (s.reverse_retransmits != null ? ' / ' + fmtPlain(s.reverse_retransmits, 0) + ' reverse' : '') : null);
@@ -591,6 +599,76 @@
   // Tests of different kinds (protocol, --bidir, extra arguments such as -b 50M) are never averaged
   // together: a UDP test at 50 Mbit/s averaged with TCP tests would give a figure no test measured.
   // The rules are the session's own text summary's (session's ThroughputMatrix).
+  // What held a direction of data back (iperf3j --why, the session's tests.jsonl "why"): words and colours.
+  var CAUSES = {
+    path: { words: 'the path', letter: 'P', color: '#4e79a7' },
+    receiver_window: { words: 'the receiver\u2019s window', letter: 'W', color: '#f28e2b' },
+    sender_buffer: { words: 'the sender\u2019s buffer', letter: 'B', color: '#e15759' },
+    sender_cpu: { words: 'the sender\u2019s CPU', letter: 'S', color: '#76b7b2' },
+    receiver_cpu: { words: 'the receiver\u2019s CPU', letter: 'R', color: '#59a14f' },
+    pacing: { words: 'the pacing (-b)', letter: 'T', color: '#edc948' },
+    not_determined: { words: 'not determined', letter: '?', color: '#bab0ac' },
+    mixed: { words: 'runs differ', letter: '~', color: '#b07aa1' }
+  };
+  function causeWords(c) { return CAUSES[c] ? CAUSES[c].words : c; }
+  // The cause of a cell's runs that had a verdict: the one they share, 'mixed', or null when none had one.
+  function cellCause(flows) {
+    var cs = flows.filter(function (f) { return f.why; }).map(function (f) { return f.why.cause; });
+    if (!cs.length) { return null; }
+    return cs.every(function (c) { return c === cs[0]; }) ? cs[0] : 'mixed';
+  }
+  // The page opened as PAGE.html#colour=cause starts coloured by cause (a link to share), else by rate.
+  function byCauseAtLoad() { return /(^#|&)colour=cause(&|$)/.test(location.hash) ? 'cause' : 'rate'; }
+  function whyTitle(w) { return w ? w.headline + (w.remedy ? '\nchange: ' + w.remedy : '') : ''; }
+  // The colour-by switch and the causes' legend: the matrices' cells (td[data-cause]) take the rate's colour or the cause's.
+  function causeSwitch(sec) {
+    var box = el('div', { cls: 'cause-switch' });
+    var legend = el('ul', { cls: 'legend cause-legend' });
+    Object.keys(CAUSES).forEach(function (c) {
+      legend.appendChild(el('li', { 'data-cause': c }, [el('span', { cls: 'swatch' }), CAUSES[c].letter + ' ' + CAUSES[c].words]));
+    });
+    Array.prototype.forEach.call(legend.querySelectorAll('.swatch'), function (sw) { sw.style.background = CAUSES[sw.parentNode.getAttribute('data-cause')].color; });
+    function set(by) {
+      sec.setAttribute('data-colour-by', by);
+      legend.style.display = by === 'cause' ? '' : 'none';
+      Array.prototype.forEach.call(sec.querySelectorAll('table.matrix td[data-cause], table.heat td[data-cause]'), function (td) {
+        var c = td.getAttribute('data-cause');
+        td.style.background = by === 'cause' ? (c ? CAUSES[c].color : '') : (td.getAttribute('data-rate-bg') || '');
+        td.style.color = by === 'cause' ? (c ? '#000' : '') : (td.getAttribute('data-rate-fg') || '');
+      });
+      Array.prototype.forEach.call(box.querySelectorAll('button'), function (b) { b.setAttribute('aria-pressed', String(b.value === by)); });
+    }
+    box.appendChild(el('span', { text: 'Colour cells by: ' }));
+    [['rate', 'received rate'], ['cause', 'what held it back (--why)']].forEach(function (o) {
+      var b = el('button', { type: 'button', text: o[1] });
+      b.value = o[0];
+      b.addEventListener('click', function () { set(o[0]); });
+      box.appendChild(b);
+    });
+    box.appendChild(legend);
+    return { box: box, set: set };
+  }
+  // Each direction of each test that ran with its verdict: host → host, the cause, its headline and the change.
+  function whyTable(tests) {
+    var rows = [];
+    tests.forEach(function (t) { testFlows(t).forEach(function (f) { if (f.why) { rows.push(f); } }); });
+    var table = el('table', { cls: 'why', 'data-chart': 'why' });
+    table.appendChild(el('thead', null, [el('tr', null, ['test', 'data', 'received', 'limited by', 'why', 'change'].map(function (h) { return el('th', { text: h }); }))]));
+    var body = el('tbody');
+    rows.forEach(function (f) {
+      var w = f.why, c = CAUSES[w.cause];
+      var test = f.test.run >= 0 ? el('a', { href: '#run-' + f.test.run, text: f.test.id }) : el('span', { text: f.test.id });
+      var sw = el('span', { cls: 'swatch' });
+      sw.style.background = c ? c.color : '';
+      body.appendChild(el('tr', { 'data-test': f.test.id, 'data-from': f.sender, 'data-to': f.receiver, 'data-cause': w.cause }, [
+        el('td', null, [test]), el('td', { text: f.sender + ' → ' + f.receiver }), el('td', { text: f.bps != null ? fmtRate(f.bps) : '' }),
+        el('td', null, [sw, ' ' + causeWords(w.cause)]), el('td', { text: w.cause === 'not_determined' ? w.reason || w.headline : w.reason || '' }),
+        el('td', { text: w.remedy || '' })]));
+    });
+    table.appendChild(body);
+    return rows.length ? table : null;
+  }
+
   function sessionSection(session) {
     var sec = el('section', { cls: 'session', id: 'session' });
     sec.appendChild(el('h2', { text: 'Session: ' + session.tests.length + ' tests' }));
@@ -598,7 +676,20 @@
     sec.appendChild(el('p', { cls: 'sub', text: 'Received throughput of each test, one matrix per kind of test (cell colour: mean of ' +
       'that kind\u2019s successful runs of the cell; darker is faster, scaled per matrix). A --bidir test is in two cells: ' +
       'sender → receiver, and receiver → sender as its reverse half. Each entry links to that test\u2019s charts.' }));
+    var hasWhy = session.tests.some(function (t) { return t.why && t.why.length; });
+    var sw = hasWhy ? causeSwitch(sec) : null;
+    if (sw) {
+      sec.appendChild(el('p', { cls: 'sub', text: 'Each entry also says what held that direction of data back (iperf3j --why): ' +
+        'the path, the receiver\u2019s window, the sender\u2019s buffer, a CPU or the pacing; hover for the reason and the change that would lift it. ' +
+        'A test whose client is a real iperf3 or iperf2 has no verdict: "not determined".' }));
+      sec.appendChild(sw.box);
+    }
     sessionKinds(session.tests).forEach(function (group) { sec.appendChild(kindMatrix(group.kind, group.tests)); });
+    if (sw) {
+      sw.set(byCauseAtLoad());
+      var wt = whyTable(session.tests);
+      if (wt) { sec.appendChild(el('h3', { text: 'What held each test back' })); sec.appendChild(wt); }
+    }
     var failed = session.tests.filter(function (t) { return t.status !== 'ok' || t.note; });
     if (failed.length) {
       sec.appendChild(el('h3', { text: 'Failed tests and unreadable outputs' }));
@@ -632,6 +723,10 @@
     if (ok ? t.reverse_received_bits_per_second != null : t.direction === 'bidir') {
       flows.push({ test: t, sender: t.receiver, receiver: t.sender, reverse: true, bps: ok ? t.reverse_received_bits_per_second : null });
     }
+    // each direction's verdict (--why): the one whose data that direction's sender sent
+    flows.forEach(function (f) {
+      f.why = ok ? (t.why || []).filter(function (w) { return w.from === f.sender && w.to === f.receiver; })[0] || null : null;
+    });
     return flows;
   }
 
@@ -655,7 +750,9 @@
       var c = cells[key];
       c.mean = c.ok ? c.sum / c.ok : null;
       if (c.mean > max) { max = c.mean; }
-      record[key] = { mean: c.mean, ok: c.ok, runs: c.flows.length,
+      c.cause = cellCause(c.flows);
+      record[key] = { mean: c.mean, ok: c.ok, runs: c.flows.length, cause: c.cause,
+        causes: c.flows.map(function (f) { return f.why ? f.why.cause : null; }),
         entries: c.flows.map(function (f) { return f.test.id + (f.reverse ? ' (reverse half)' : ''); }) };
     });
     var wrap = el('div', { cls: 'kind' });
@@ -695,15 +792,21 @@
       var rgb = lo.map(function (v, i) { return Math.round(Number(v) + (Number(hi[i]) - Number(v)) * f); });
       td.style.background = 'rgb(' + rgb.join(',') + ')';
       td.style.color = f > 0.55 ? '#fff' : '';
-      td.title = 'mean of ' + c.ok + ' successful ' + (c.ok === 1 ? 'run' : 'runs') + ': ' + fmtRate(c.mean);
+      td.setAttribute('data-rate-bg', td.style.background);
+      td.setAttribute('data-rate-fg', td.style.color);
+      td.title = 'mean of ' + c.ok + ' successful ' + (c.ok === 1 ? 'run' : 'runs') + ': ' + fmtRate(c.mean) +
+        (c.cause ? '\nlimited by ' + causeWords(c.cause) : '');
     }
+    if (c.cause !== undefined) { td.setAttribute('data-cause', c.cause || ''); }
     if (c.ok < c.flows.length) { td.className = c.ok ? 'partly-failed' : 'failed'; }
     c.flows.forEach(function (f) {
       var t = f.test;
-      var text = 'test ' + t.id + (f.reverse ? ', reverse half' : '') + ': ' + (t.status === 'ok' ? fmtRate(f.bps) : 'failed');
+      var text = 'test ' + t.id + (f.reverse ? ', reverse half' : '') + ': ' + (t.status === 'ok' ? fmtRate(f.bps) : 'failed') +
+        (f.why ? ' · ' + causeWords(f.why.cause) : '');
       var link = t.run >= 0 ? el('a', { href: '#run-' + t.run, text: text }) : el('span', { text: text });
-      link.title = f.bps != null ? (f.reverse ? 'the --bidir test\u2019s reverse half, ' : '') + 'received ' + fmtPlain(f.bps, 0) + ' bits/s'
-        : (t.error || 'failed');
+      link.title = f.bps != null ? (f.reverse ? 'the --bidir test\u2019s reverse half, ' : '') + 'received ' + fmtPlain(f.bps, 0) + ' bits/s' +
+        (f.why ? '\n' + whyTitle(f.why) : '') : (t.error || 'failed');
+      if (f.why) { link.setAttribute('data-cause', f.why.cause); }
       if (t.status !== 'ok') { link.style.color = 'var(--bad)'; }
       td.appendChild(link);
     });
@@ -746,6 +849,7 @@
         if (!cell) { tr.appendChild(el('td', { cls: 'none' })); return; }
         var td = el('td', { cls: 'cell ' + cell.state, title: key + ' · ' + cell.title, 'data-pair': key });
         if (cell.ratio != null && cell.state !== 'failed' && cell.state !== 'skipped') { td.style.background = heatColor(cell.ratio); }
+        if (cell.cause !== undefined) { td.setAttribute('data-cause', cell.cause || ''); td.setAttribute('data-rate-bg', td.style.background); }
         tr.appendChild(td);
       });
       body.appendChild(tr);
@@ -804,7 +908,10 @@
     ov.appendChild(el('p', { cls: 'sub', text: session.dir }));
     ov.appendChild(el('p', { cls: 'sub', text: 'Per kind of test, sender rows × receiver columns, coloured by the received rate against ' +
       'the kind\u2019s median (or the rate asked with -b). Hover a cell for its figure or reason; click it for that pair\u2019s charts.' }));
+    var sw = session.tests.some(function (t) { return t.why && t.why.length; }) ? causeSwitch(ov) : null;
+    if (sw) { ov.appendChild(sw.box); }
     sessionKinds(session.tests).forEach(function (group) { ov.appendChild(kindOverview(group.kind, group.tests)); });
+    if (sw) { sw.set(byCauseAtLoad()); }
     return ov;
   }
 
@@ -844,8 +951,10 @@
       var title = (c.mean != null ? fmtRate(c.mean) + (c.ok > 1 ? ' (mean of ' + c.ok + ' runs)' : '') + ', ' + ratioText(c.ratio) + (asked ? ' the rate asked' : ' the median') : '') +
         (reasons.length ? (c.mean != null ? '; ' : '') + reasons.join('; ') : '');
       var runs = c.flows.map(function (f) { return f.test.run; }).filter(function (r, i, a) { return r >= 0 && a.indexOf(r) === i; });
-      spec[key] = { state: state, ratio: c.ratio, title: title, open: function () { openSections('run-', runs); } };
-      record[key] = { state: state, bps: c.mean, ratio: c.ratio, runs: runs, tests: c.flows.map(function (f) { return f.test.id + (f.reverse ? ' (reverse half)' : ''); }) };
+      var cause = cellCause(c.flows);
+      if (cause) { title += '; limited by ' + causeWords(cause); }
+      spec[key] = { state: state, ratio: c.ratio, title: title, cause: cause, open: function () { openSections('run-', runs); } };
+      record[key] = { state: state, bps: c.mean, ratio: c.ratio, runs: runs, cause: cause, tests: c.flows.map(function (f) { return f.test.id + (f.reverse ? ' (reverse half)' : ''); }) };
     });
     var box = el('div', { cls: 'ov-kind', 'data-kind-overview': kind });
     var fig = el('div', { cls: 'ov-heat' });

@@ -170,12 +170,12 @@ class SessionLabTest {
         assertThat(r.status()).isZero();
         // the iperf command line itself; the script around it only with -V
         assertThat(r.out()).contains("h1 [ssh root@" + lab.address(1) + ":22]: iperf3 -s -p 5201 -1 -J\n")
-                .contains("h2 [ssh root@" + lab.address(2) + ":22]: " + iperf3j + " -c " + lab.address(1) + " -p 5201 -t 3 -J\n")
+                .contains("h2 [ssh root@" + lab.address(2) + ":22]: " + iperf3j + " -c " + lab.address(1) + " -p 5201 -t 3 -J --why\n")
                 .contains("-c " + lab.address(2)).doesNotContain("sh -c");
         PlanRun verbose = session(yaml, "--dry-run", "-V");
         assertThat(verbose.status()).isZero();
         assertThat(verbose.out()).contains("h1 [ssh root@" + lab.address(1) + ":22]: iperf3 -s -p 5201 -1 -J\n    script: sh -c")
-                .contains("h2 [ssh root@" + lab.address(2) + ":22]: " + iperf3j + " -c " + lab.address(1) + " -p 5201 -t 3 -J\n    script: sh -c");
+                .contains("h2 [ssh root@" + lab.address(2) + ":22]: " + iperf3j + " -c " + lab.address(1) + " -p 5201 -t 3 -J --why\n    script: sh -c");
         assertThat(r.tests()).isEmpty();
         assertNoIperfLeft();
     }

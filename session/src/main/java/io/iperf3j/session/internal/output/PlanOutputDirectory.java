@@ -158,7 +158,22 @@ public final class PlanOutputDirectory {
         }
         return new TestResult(t.id(), j.path("sender").asText(), j.path("receiver").asText(), j.path("direction").asText(),
                 t.spec(), j.path("repeat").asInt(t.repeat()), outcome, output(j, "client_output"), output(j, "server_output"),
-                java.util.Optional.empty(), java.util.Optional.empty(), List.of(), java.time.Duration.ZERO);
+                java.util.Optional.empty(), java.util.Optional.empty(), List.of(), java.time.Duration.ZERO, why(j.path("why"), j.path("sender").asText()));
+    }
+
+    /** A line's {@code why} back as verdicts (none in a line written before it, or of a failed test). */
+    private static List<TestResult.Verdict> why(com.fasterxml.jackson.databind.JsonNode why, String sender) {
+        List<TestResult.Verdict> out = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode v : why) {
+            try {
+                out.add(new TestResult.Verdict(v.path("from").asText().equals(sender),
+                        io.iperf3j.Cause.ofKey(v.path("cause").asText()), v.path("headline").asText(""), v.path("reason").asText(""),
+                        v.path("remedy").isTextual() ? java.util.Optional.of(v.path("remedy").asText()) : java.util.Optional.empty()));
+            } catch (IllegalArgumentException e) {
+                return List.of();
+            }
+        }
+        return out;
     }
 
     private java.util.Optional<Path> output(com.fasterxml.jackson.databind.JsonNode j, String key) {

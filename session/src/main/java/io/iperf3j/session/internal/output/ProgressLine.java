@@ -20,13 +20,21 @@ public final class ProgressLine {
         };
     }
 
+    /** {@code , limited by …} (iperf3j --why; both halves of a --bidir test, {@code /} between), when a cause was told. */
+    private static String limited(TestResult r) {
+        if (r.why().stream().allMatch(v -> v.cause() == io.iperf3j.Cause.NOT_DETERMINED)) {
+            return "";
+        }
+        return ", limited by " + String.join(" / ", r.why().stream().map(v -> v.cause().words()).toList());
+    }
+
     /** A result as its progress line, without the counter. */
     public static String of(TestResult r) {
         String head = String.format(Locale.ROOT, "%s %s -> %s %s %s: ", r.id(), r.sender(), r.receiver(),
                 r.direction(), r.spec().protocol().name().toLowerCase(Locale.ROOT));
         return head + switch (r.outcome()) {
             case TestResult.Outcome.Completed c -> String.format(Locale.ROOT, "ok %.1f Mbit/s received (%.1f s)",
-                    c.receivedBitsPerSecond() / 1e6, r.elapsed().toMillis() / 1000.0);
+                    c.receivedBitsPerSecond() / 1e6, r.elapsed().toMillis() / 1000.0) + limited(r);
             case TestResult.Outcome.Failed f -> "FAILED " + f.error().kind() + ": " + f.error().getMessage();
         } + warnings(r);
     }

@@ -1,7 +1,6 @@
 package io.iperf3j.session.internal.output;
 
 import io.iperf3j.session.internal.result.RunFigures;
-import java.util.OptionalDouble;
 import io.iperf3j.export.PushGatewayClient;
 import io.iperf3j.export.PushGatewayConfig;
 import io.iperf3j.session.Plan;
@@ -81,19 +80,33 @@ public final class ResultPush implements Consumer<TestResult> {
     public static String exposition(RunFigures f) {
         StringBuilder sb = new StringBuilder();
         for (ResultSeries series : ResultSeries.values()) {
-            OptionalDouble v = series.of(f);
-            if (v.isPresent()) {
-                gauge(sb, series.metricName(), series.help(), v.getAsDouble());
+            List<ResultSeries.Sample> samples = series.samples(f);
+            if (samples.isEmpty()) {
+                continue;
+            }
+            sb.append("# HELP ").append(series.metricName()).append(' ').append(series.help()).append('\n');
+            sb.append("# TYPE ").append(series.metricName()).append(" gauge\n");
+            for (ResultSeries.Sample s : samples) {
+                sb.append(series.metricName());
+                if (!s.labels().isEmpty()) {
+                    sb.append('{');
+                    String sep = "";
+                    for (Map.Entry<String, String> l : s.labels().entrySet()) {
+                        sb.append(sep).append(l.getKey()).append("=\"").append(escape(l.getValue())).append('"');
+                        sep = ",";
+                    }
+                    sb.append('}');
+                }
+                double value = s.value();
+                sb.append(' ').append(Double.isFinite(value) ? String.format(Locale.ROOT, "%.17g", value) : "NaN").append('\n');
             }
         }
         return sb.toString();
     }
 
-    private static void gauge(StringBuilder sb, String name, String help, double value) {
-        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        sb.append("# TYPE ").append(name).append(" gauge\n");
-        sb.append(name).append(' ').append(Double.isFinite(value) ? String.format(Locale.ROOT, "%.17g", value) : "NaN")
-                .append('\n');
+    /** A label value in the text format: backslash, double quote and line feed escaped. */
+    private static String escape(String v) {
+        return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
     /** Queues a result of a plan run once (its run 1, ended now); returns at once. */

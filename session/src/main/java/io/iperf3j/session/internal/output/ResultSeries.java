@@ -1,6 +1,9 @@
 package io.iperf3j.session.internal.output;
 
 import io.iperf3j.session.internal.result.RunFigures;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.Function;
 
@@ -40,19 +43,58 @@ public enum ResultSeries {
             f -> OptionalDouble.of(f.run())),
     /** When it ended. */
     LAST_RUN_END_TIMESTAMP_SECONDS("last_run_end_timestamp_seconds", "when the last run ended (Unix time)",
-            f -> OptionalDouble.of(f.endedUnixSeconds()));
+            f -> OptionalDouble.of(f.endedUnixSeconds())),
+    /**
+     * What held each direction of data back ({@code --why}): 1 per direction of the last run, labelled {@code from},
+     * {@code to} (the nodes that sent and received that data: a {@code --bidir} test has two) and {@code cause}
+     * ({@code path}, {@code receiver_window}, {@code sender_buffer}, {@code sender_cpu}, {@code receiver_cpu},
+     * {@code pacing}, {@code not_determined}); none for a failed run. {@code count by (cause)
+     * (iperf3j_session_test_limited)} counts a fleet's pairs by cause.
+     */
+    TEST_LIMITED("test_limited", "1 for what held each direction of data back in the last run (iperf3j --why; "
+            + "from, to: the data's sender and receiver; cause=not_determined when it cannot be told); none when it failed",
+            f -> f.limits().stream().map(l -> {
+                Map<String, String> labels = new LinkedHashMap<>();
+                labels.put("from", l.from());
+                labels.put("to", l.to());
+                labels.put("cause", l.cause().key());
+                return new Sample(labels, 1);
+            }).toList(), Labelled.YES);
 
     /** Every series' name starts with this. */
     public static final String PREFIX = "iperf3j_session_";
 
     private final String name;
     private final String help;
-    private final Function<RunFigures, OptionalDouble> value;
+    private final Function<RunFigures, List<Sample>> samples;
 
     ResultSeries(String name, String help, Function<RunFigures, OptionalDouble> value) {
+        this(name, help, f -> {
+            OptionalDouble v = value.apply(f);
+            return v.isPresent() ? List.of(new Sample(Map.of(), v.getAsDouble())) : List.of();
+        }, Labelled.YES);
+    }
+
+    /** Tells the two constructors apart (their functions erase alike). */
+    private enum Labelled { YES }
+
+    ResultSeries(String name, String help, Function<RunFigures, List<Sample>> samples, Labelled labelled) {
         this.name = PREFIX + name;
         this.help = help;
-        this.value = value;
+        this.samples = samples;
+    }
+
+    /**
+     * One sample of a series for a run.
+     *
+     * @param labels the labels it adds to the test's ({@link ResultPush#labels}); none for most series
+     * @param value its value
+     */
+    public record Sample(Map<String, String> labels, double value) {
+        /** Copies the labels, keeping their order. */
+        public Sample {
+            labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        }
     }
 
     /** The series' name, {@code iperf3j_session_…}. */
@@ -65,8 +107,14 @@ public enum ResultSeries {
         return help;
     }
 
-    /** Its value for a run; empty when the run has none (a UDP figure of a TCP test). */
+    /** Its value for a run, for a series of one sample per run; empty when the run has none (a UDP figure of a TCP test). */
     public OptionalDouble of(RunFigures f) {
-        return value.apply(f);
+        List<Sample> s = samples.apply(f);
+        return s.size() == 1 && s.get(0).labels().isEmpty() ? OptionalDouble.of(s.get(0).value()) : OptionalDouble.empty();
+    }
+
+    /** Its samples for a run: none when the run has no value, one for most series, one per direction for {@link #TEST_LIMITED}. */
+    public List<Sample> samples(RunFigures f) {
+        return samples.apply(f);
     }
 }

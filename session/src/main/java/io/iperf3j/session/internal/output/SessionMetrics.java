@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import io.iperf3j.session.internal.result.RunFigures;
@@ -103,9 +102,14 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
         GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(series.metricName()).help(series.help());
         labels.forEach((id, l) -> {
             RunFigures f = now.get(id);
-            OptionalDouble v = f == null ? OptionalDouble.empty() : series.of(f);
-            if (v.isPresent()) {
-                b.dataPoint(gauge(l, v.getAsDouble()));
+            if (f != null) {
+                for (ResultSeries.Sample sample : series.samples(f)) {
+                    Labels all = l;
+                    for (Map.Entry<String, String> e : sample.labels().entrySet()) {
+                        all = all.add(e.getKey(), e.getValue());
+                    }
+                    b.dataPoint(gauge(all, sample.value()));
+                }
             }
         });
         return b.build();

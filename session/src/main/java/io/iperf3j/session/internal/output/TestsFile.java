@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * history), {@code sender}, {@code receiver}, {@code direction}, {@code protocol}, {@code kind},
  * {@code repeat}, {@code status} ({@code ok}, {@code failed}, {@code skipped}), {@code due}, {@code started},
  * {@code error}, {@code sent_bits_per_second}, {@code received_bits_per_second}, {@code received_bytes},
- * {@code reverse_received_bits_per_second}, {@code client_output}, {@code server_output}, {@code warnings}
+ * {@code reverse_received_bits_per_second}, {@code why} (what held each direction back, iperf3j's {@code --why}: an
+ * array, null when the test failed or was skipped), {@code client_output}, {@code server_output}, {@code warnings}
  * (only when there is any), then the figures a history draws: {@code end_timestamp_seconds},
  * {@code retransmits}, {@code rtt_seconds}, {@code loss_percent}, {@code jitter_seconds},
  * {@code duration_seconds}. A value a line does not have is null. The keys are a contract with the report
@@ -113,10 +114,12 @@ public final class TestsFile implements Consumer<RunRecord> {
                 number(g, "received_bits_per_second", OptionalDouble.of(c.receivedBitsPerSecond()));
                 g.writeNumberField("received_bytes", c.receivedBytes());
                 number(g, "reverse_received_bits_per_second", c.reverseReceivedBitsPerSecond());
+                why(g, r);
             }
             case TestResult.Outcome.Failed f -> {
                 g.writeStringField("error", f.error().kind() + ": " + f.error().getMessage());
-                nulls(g, "sent_bits_per_second", "received_bits_per_second", "received_bytes", "reverse_received_bits_per_second");
+                nulls(g, "sent_bits_per_second", "received_bits_per_second", "received_bytes", "reverse_received_bits_per_second",
+                        "why");
             }
         }
         relative(g, "client_output", r.clientOutput().orElse(null));
@@ -148,7 +151,7 @@ public final class TestsFile implements Consumer<RunRecord> {
         head(g, s, "skipped", null);
         g.writeStringField("error", s.reason());
         nulls(g, "sent_bits_per_second", "received_bits_per_second", "received_bytes", "reverse_received_bits_per_second",
-                "client_output", "server_output");
+                "why", "client_output", "server_output");
         g.writeFieldName("end_timestamp_seconds");
         g.writeNumber(millis(s.givenUp().toEpochMilli() / 1000.0));
         nulls(g, "retransmits", "rtt_seconds", "loss_percent", "jitter_seconds", "duration_seconds");
@@ -175,6 +178,31 @@ public final class TestsFile implements Consumer<RunRecord> {
         } else {
             g.writeStringField("started", started.toString());
         }
+    }
+
+    /**
+     * {@code why}: what held each direction of the data back ({@code --why}), one object per direction (a
+     * {@code --bidir} test's sender's data first): {@code from}, {@code to} (the nodes that sent and received that
+     * data), {@code cause} (iperf3j's {@code end.iperf3j_why} keys), {@code headline}, {@code reason},
+     * {@code remedy} (null when there is none).
+     */
+    private static void why(JsonGenerator g, TestResult r) throws IOException {
+        g.writeArrayFieldStart("why");
+        for (TestResult.Verdict v : r.why()) {
+            g.writeStartObject();
+            g.writeStringField("from", r.dataSender(v));
+            g.writeStringField("to", r.dataReceiver(v));
+            g.writeStringField("cause", v.cause().key());
+            g.writeStringField("headline", v.headline());
+            g.writeStringField("reason", v.reason());
+            if (v.remedy().isPresent()) {
+                g.writeStringField("remedy", v.remedy().get());
+            } else {
+                g.writeNullField("remedy");
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     private static void nulls(JsonGenerator g, String... names) throws IOException {

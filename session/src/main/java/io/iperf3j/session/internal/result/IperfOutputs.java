@@ -71,7 +71,8 @@ public final class IperfOutputs {
         IperfRun run = ok.last();
         TestResult.ParsedOutput.Summary summary = run.summary().map(IperfOutputs::summary).orElse(TestResult.ParsedOutput.Summary.NONE);
         return new TestResult.ParsedOutput(run.format() == IperfJsonFormat.JSON ? TestResult.ParsedOutput.Format.IPERF3_JSON
-                : TestResult.ParsedOutput.Format.IPERF3_JSON_STREAM, run.intervalMetrics(), summary, run.error(), ok.notes());
+                : TestResult.ParsedOutput.Format.IPERF3_JSON_STREAM, run.intervalMetrics(), summary, run.error(), ok.notes(),
+                WhyVerdicts.read(text));
     }
 
     private static TestResult.ParsedOutput.Summary summary(IperfSummary s) {

@@ -1,5 +1,6 @@
 package io.iperf3j.session.internal.result;
 
+import io.iperf3j.Cause;
 import io.iperf3j.Direction;
 import io.iperf3j.IntervalMetrics;
 import io.iperf3j.session.TestResult;
@@ -27,10 +28,39 @@ import java.util.OptionalLong;
  * @param jitterSeconds UDP jitter
  * @param durationSeconds the test's wall time
  * @param endedUnixSeconds when it ended
+ * @param limits what held each direction of data back ({@link TestResult#why()}): none when it failed
  */
 public record RunFigures(long run, boolean ok, double receivedBitsPerSecond, double sentBitsPerSecond, long receivedBytes,
         OptionalLong retransmits, OptionalDouble rttSeconds, OptionalDouble lossPercent, OptionalDouble jitterSeconds,
-        double durationSeconds, double endedUnixSeconds) {
+        double durationSeconds, double endedUnixSeconds, List<Limit> limits) {
+
+    /** Copies {@code limits}. */
+    public RunFigures {
+        limits = List.copyOf(limits);
+    }
+
+    /** Figures without verdicts. */
+    public RunFigures(long run, boolean ok, double receivedBitsPerSecond, double sentBitsPerSecond, long receivedBytes,
+            OptionalLong retransmits, OptionalDouble rttSeconds, OptionalDouble lossPercent, OptionalDouble jitterSeconds,
+            double durationSeconds, double endedUnixSeconds) {
+        this(run, ok, receivedBitsPerSecond, sentBitsPerSecond, receivedBytes, retransmits, rttSeconds, lossPercent,
+                jitterSeconds, durationSeconds, endedUnixSeconds, List.of());
+    }
+
+    /**
+     * What held one direction of a run's data back.
+     *
+     * @param from the node that sent the data
+     * @param to the node that received it
+     * @param cause the cause ({@link Cause#NOT_DETERMINED} when it could not be told)
+     */
+    public record Limit(String from, String to, Cause cause) {
+    }
+
+    /** A result's verdicts as limits. */
+    public static List<Limit> limits(TestResult r) {
+        return r.why().stream().map(v -> new Limit(r.dataSender(v), r.dataReceiver(v), v.cause())).toList();
+    }
 
     /** A result's figures. */
     public static RunFigures of(long run, TestResult r, double endedUnixSeconds) {
@@ -52,7 +82,7 @@ public record RunFigures(long run, boolean ok, double receivedBitsPerSecond, dou
         OptionalDouble jitter = receiver.stream().filter(m -> m.udpJitterSeconds().isPresent())
                 .reduce((a, b) -> b).map(m -> m.udpJitterSeconds()).orElse(OptionalDouble.empty());
         return new RunFigures(run, true, finite(c.receivedBitsPerSecond()), finite(c.sentBitsPerSecond()), c.receivedBytes(), retransmits, rtt,
-                loss, jitter, seconds, endedUnixSeconds);
+                loss, jitter, seconds, endedUnixSeconds, limits(r));
     }
 
     /** An output's sums over streams in {@code direction} (a {@code --bidir} output has both), outside the {@code -O} warm-up. */

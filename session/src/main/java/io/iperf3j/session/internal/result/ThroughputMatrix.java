@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import io.iperf3j.Cause;
 import io.iperf3j.session.TestResult;
 
 /**
@@ -23,9 +24,12 @@ import io.iperf3j.session.TestResult;
  * @param ok how many tests ran
  * @param failed how many tests failed
  */
-public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok, int failed) {
+public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok, int failed, List<Limited> limited) {
     private static final String TITLE = "Received throughput, Mbit/s (rows: sender, columns: receiver), one matrix per\n"
             + "kind of test; repeats averaged, * = some of them failed";
+    /** The letters after a cell's rate: what held it back ({@code --why}). */
+    static final String LEGEND = "limited by (iperf3j --why): P path, W receiver's window, B sender's buffer, S sender's CPU,\n"
+            + "R receiver's CPU, T pacing (-b), ? not determined, ~ repeats differ";
     /** The widest text matrix; a wider one is summed up ({@link MatrixDigest}): 7 hosts with short names fit. */
     public static final int TEXT_WIDTH = 100;
     private static final String CORNER = "sender\\receiver";
@@ -34,6 +38,36 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
     public ThroughputMatrix {
         tables = List.copyOf(tables);
         failures = List.copyOf(failures);
+        limited = List.copyOf(limited);
+    }
+
+    /** Matrices without verdicts. */
+    public ThroughputMatrix(List<Table> tables, List<String> failures, int ok, int failed) {
+        this(tables, failures, ok, failed, List.of());
+    }
+
+    /**
+     * One direction of a test that ran, and what held it back.
+     *
+     * @param test the test's id
+     * @param from the node that sent the data
+     * @param to the node that received it
+     * @param verdict its verdict
+     */
+    public record Limited(String test, String from, String to, TestResult.Verdict verdict) {
+    }
+
+    /** The letter a cause is shown with in a matrix cell. */
+    public static String letter(Cause c) {
+        return switch (c) {
+            case PATH -> "P";
+            case RECEIVER_WINDOW -> "W";
+            case SENDER_BUFFER -> "B";
+            case SENDER_CPU -> "S";
+            case RECEIVER_CPU -> "R";
+            case PACING -> "T";
+            case NOT_DETERMINED -> "?";
+        };
     }
 
     /**
@@ -56,6 +90,12 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
             Cell c = cells.get(sender + "\u0000" + receiver);
             return c != null ? c.text() : sender.equals(receiver) ? "" : "-";
         }
+
+        /** The cell as {@link #cell}, without the cause's letter ({@code summary.csv}: a rate a spreadsheet reads). */
+        public String rate(String sender, String receiver) {
+            Cell c = cells.get(sender + "\u0000" + receiver);
+            return c != null ? c.rateText() : sender.equals(receiver) ? "" : "-";
+        }
     }
 
     /**
@@ -64,16 +104,43 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
      * @param bitsPerSecond the mean received rate of the runs that ran (NaN when none did)
      * @param ok how many ran
      * @param failed how many failed
+     * @param causes what held the runs that ran back ({@code --why}), one per run that had a verdict
      */
-    public record Cell(double bitsPerSecond, int ok, int failed) {
-        /** Mbit/s with one decimal, {@code *} when some runs failed; {@code FAIL} when all did. */
+    public record Cell(double bitsPerSecond, int ok, int failed, List<Cause> causes) {
+        /** Copies {@code causes}. */
+        public Cell {
+            causes = List.copyOf(causes);
+        }
+
+        /** A cell without verdicts. */
+        public Cell(double bitsPerSecond, int ok, int failed) {
+            this(bitsPerSecond, ok, failed, List.of());
+        }
+
+        /** Mbit/s with one decimal, {@code *} when some runs failed, then the cause's letter ({@link #cause}); {@code FAIL} when all did. */
         public String text() {
+            return ok == 0 || causes.isEmpty() ? rateText() : rateText() + " " + cause();
+        }
+
+        /** Mbit/s with one decimal, {@code *} when some runs failed; {@code FAIL} when all did. */
+        public String rateText() {
             return ok == 0 ? "FAIL" : mbit(bitsPerSecond) + (failed > 0 ? "*" : "");
+        }
+
+        /** The letter of the runs' cause ({@link ThroughputMatrix#letter}), {@code ~} when the runs differ, empty without verdicts. */
+        public String cause() {
+            if (causes.isEmpty()) {
+                return "";
+            }
+            return causes.stream().distinct().count() == 1 ? letter(causes.get(0)) : "~";
         }
     }
 
-    /** One direction of one test: who sent, who received, the receiver's rate (NaN when the test failed). */
-    private record Flow(String sender, String receiver, double bitsPerSecond) {
+    /** One direction of one test: who sent, who received, the receiver's rate (NaN when the test failed), its cause if told. */
+    private record Flow(String sender, String receiver, double bitsPerSecond, Cause cause) {
+        Flow(String sender, String receiver, double bitsPerSecond) {
+            this(sender, receiver, bitsPerSecond, null);
+        }
     }
 
     /** Builds the matrices from results; hosts in {@code hostOrder} first, in that order. */
@@ -92,7 +159,15 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
         }
         List<Table> tables = new ArrayList<>();
         byKind.forEach((kind, tests) -> tables.add(table(kind, tests, hostOrder)));
-        return new ThroughputMatrix(tables, failures, ok, results.size() - ok);
+        List<Limited> limited = new ArrayList<>();
+        for (TestResult r : results) {
+            if (r.ok()) {
+                for (TestResult.Verdict v : r.why()) {
+                    limited.add(new Limited(r.id(), r.dataSender(v), r.dataReceiver(v), v));
+                }
+            }
+        }
+        return new ThroughputMatrix(tables, failures, ok, results.size() - ok, limited);
     }
 
     private static Table table(String kind, List<TestResult> tests, List<String> hostOrder) {
@@ -110,8 +185,12 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
         hosts.addAll(used);
         Map<String, double[]> sums = new LinkedHashMap<>();
         Map<String, Integer> fails = new LinkedHashMap<>();
+        Map<String, List<Cause>> causes = new LinkedHashMap<>();
         for (Flow f : flows) {
             String key = f.sender() + "\u0000" + f.receiver();
+            if (f.cause() != null) {
+                causes.computeIfAbsent(key, k -> new ArrayList<>()).add(f.cause());
+            }
             if (Double.isNaN(f.bitsPerSecond())) {
                 fails.merge(key, 1, Integer::sum);
             } else {
@@ -124,7 +203,8 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
         for (String key : fails.keySet()) {
             cells.put(key, new Cell(Double.NaN, 0, fails.get(key)));
         }
-        sums.forEach((key, s) -> cells.put(key, new Cell(s[0] / s[1], (int) s[1], fails.getOrDefault(key, 0))));
+        sums.forEach((key, s) -> cells.put(key, new Cell(s[0] / s[1], (int) s[1], fails.getOrDefault(key, 0),
+                causes.getOrDefault(key, List.of()))));
         return new Table(kind, tests.size(), List.copyOf(hosts), cells);
     }
 
@@ -136,9 +216,14 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
             return r.spec().bidir() ? List.of(new Flow(from, to, Double.NaN), new Flow(to, from, Double.NaN))
                     : List.of(new Flow(from, to, Double.NaN));
         }
-        List<Flow> flows = new ArrayList<>(List.of(new Flow(from, to, c.receivedBitsPerSecond())));
-        c.reverseReceivedBitsPerSecond().ifPresent(bps -> flows.add(new Flow(to, from, bps)));
+        List<Flow> flows = new ArrayList<>(List.of(new Flow(from, to, c.receivedBitsPerSecond(), cause(r, from))));
+        c.reverseReceivedBitsPerSecond().ifPresent(bps -> flows.add(new Flow(to, from, bps, cause(r, to))));
         return flows;
+    }
+
+    /** The cause of the result's direction whose data {@code from} sent, or null without a verdict for it. */
+    private static Cause cause(TestResult r, String from) {
+        return r.why().stream().filter(v -> r.dataSender(v).equals(from)).map(TestResult.Verdict::cause).findFirst().orElse(null);
     }
 
     /**
@@ -170,10 +255,54 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
                 sb.append('\n');
             }
         }
+        if (!limited.isEmpty()) {
+            sb.append('\n').append(LEGEND).append('\n');
+        }
         sb.append('\n').append(ok).append(" ok, ").append(failed).append(" failed\n");
         for (String f : failures) {
             sb.append("FAILED ").append(f).append('\n');
         }
+        sb.append(limitedText(""));
+        return sb.toString();
+    }
+
+    /** How many directions of the tests that ran shown one by one under the counts of {@link #limitedText}. */
+    static final int LIMITED_SHOWN = 20;
+
+    /**
+     * What held the tests back ({@code --why}): the count of directions per cause, then each direction held back
+     * by something a host can change (every cause but the path and "not determined") with its remedy, at most
+     * {@link #LIMITED_SHOWN} (the rest are in {@code tests.jsonl}), then the reasons a verdict was not determined.
+     */
+    String limitedText(String bullet) {
+        if (limited.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("\nWhat held each direction of data back (iperf3j --why): ");
+        Map<Cause, Integer> counts = new java.util.EnumMap<>(Cause.class);
+        for (Limited l : limited) {
+            counts.merge(l.verdict().cause(), 1, Integer::sum);
+        }
+        List<String> parts = new ArrayList<>();
+        counts.forEach((c, n) -> parts.add(c.words() + " " + n));
+        sb.append(String.join(", ", parts)).append('\n');
+        List<Limited> fixable = limited.stream().filter(l -> l.verdict().cause() != Cause.PATH
+                && l.verdict().cause() != Cause.NOT_DETERMINED).toList();
+        for (Limited l : fixable.subList(0, Math.min(fixable.size(), LIMITED_SHOWN))) {
+            sb.append(bullet).append(l.from()).append(" -> ").append(l.to()).append(" (").append(l.test()).append("): ")
+                    .append(l.verdict().headline()).append(l.verdict().remedy().map(x -> "; change: " + x).orElse("")).append('\n');
+        }
+        if (fixable.size() > LIMITED_SHOWN) {
+            sb.append(bullet).append("... ").append(fixable.size() - LIMITED_SHOWN).append(" more in tests.jsonl (why)\n");
+        }
+        Map<String, Integer> undetermined = new LinkedHashMap<>();
+        for (Limited l : limited) {
+            if (l.verdict().cause() == Cause.NOT_DETERMINED) {
+                undetermined.merge(l.verdict().reason(), 1, Integer::sum);
+            }
+        }
+        undetermined.forEach((reason, n) -> sb.append(bullet).append("not determined (").append(n).append("): ").append(reason)
+                .append('\n'));
         return sb.toString();
     }
 
@@ -210,7 +339,7 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
             for (String s : t.hosts()) {
                 sb.append(s);
                 for (String r : all) {
-                    sb.append(',').append(t.hosts().contains(r) ? t.cell(s, r) : "-");
+                    sb.append(',').append(t.hosts().contains(r) ? t.rate(s, r) : "-");
                 }
                 sb.append(',').append(csvField(t.kind())).append('\n');
             }
@@ -240,6 +369,9 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
                 sb.append('\n');
             }
         }
+        if (!limited.isEmpty()) {
+            sb.append('\n').append(LEGEND.replace("\n", " ")).append('\n');
+        }
         sb.append('\n').append(ok).append(" ok, ").append(failed).append(" failed\n");
         if (!failures.isEmpty()) {
             sb.append('\n');
@@ -247,6 +379,7 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
                 sb.append("- ").append(f.replace("|", "\\|")).append('\n');
             }
         }
+        sb.append(limitedText("- ").replace("|", "\\|"));
         return sb.toString();
     }
 }

@@ -209,6 +209,9 @@ public final class PairSession implements IperfSession {
                 formatSeconds(spec.durationSeconds())));
         if (kind.speaksIperf3()) {
             a.add("-J");
+            if (kind == IperfKind.IPERF3J) {
+                a.add("--why"); // what held it back: end.iperf3j_why (docs/design/why.md); iperf3's keys unchanged
+            }
             if (spec.bidir()) {
                 a.add("--bidir");
             }
@@ -362,6 +365,7 @@ public final class PairSession implements IperfSession {
         long t0 = System.nanoTime();
         List<String> warnings = new ArrayList<>();
         Optional<Path> clientFile = Optional.empty();
+        IperfKind clientTool = null;
         Optional<Path> serverFile = Optional.empty();
         Optional<TestResult.ParsedOutput> clientParsed = Optional.empty();
         Optional<TestResult.ParsedOutput> serverParsed = Optional.empty();
@@ -374,6 +378,7 @@ public final class PairSession implements IperfSession {
                 throw new IperfError("session stopped");
             }
             IperfKind[] tools = tools(sr, spec);
+            clientTool = tools[0];
             Files.createDirectories(rawDirectory);
             LocalDateTime now = LocalDateTime.now();
             String clientName = OutputNaming.stamp(OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.CLIENT,
@@ -483,9 +488,30 @@ public final class PairSession implements IperfSession {
         }
         TestResult result = new TestResult(name, sr.sender().id(), sr.receiver().id(), direction, spec, repeat, outcome,
                 clientFile.filter(Files::exists), serverFile, clientParsed, serverParsed, warnings,
-                Duration.ofNanos(System.nanoTime() - t0));
+                Duration.ofNanos(System.nanoTime() - t0), why(outcome, clientTool, spec, clientParsed));
         poll = result;
         return result;
+    }
+
+    /**
+     * The verdicts of a test that ran ({@code --why}): an iperf3j client's, from its output; for a real iperf3 or
+     * iperf2 client, or an iperf3j client whose output holds none, "not determined" with the reason (one per
+     * direction of data), never a guess. None for a failed test.
+     */
+    static List<TestResult.Verdict> why(TestResult.Outcome outcome, IperfKind clientTool, TestSpec spec,
+            Optional<TestResult.ParsedOutput> clientParsed) {
+        if (!(outcome instanceof TestResult.Outcome.Completed)) {
+            return List.of();
+        }
+        List<TestResult.Verdict> read = clientParsed.map(TestResult.ParsedOutput::why).orElse(List.of());
+        if (!read.isEmpty()) {
+            return read;
+        }
+        String reason = clientTool == null ? "the client is not known"
+                : clientTool == IperfKind.IPERF3J ? "the iperf3j client's output holds no verdict (an iperf3j without --why, or a cut output)"
+                : "the client is " + clientTool.planName() + ", which gives no verdict (iperf3j's --why)";
+        return spec.bidir() ? List.of(TestResult.Verdict.notDetermined(true, reason), TestResult.Verdict.notDetermined(false, reason))
+                : List.of(TestResult.Verdict.notDetermined(true, reason));
     }
 
     /**

@@ -261,6 +261,12 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         optional(o, "jitter_seconds", f.jitterSeconds());
         o.put("duration_seconds", f.durationSeconds());
         o.put("ended_unix_seconds", f.endedUnixSeconds());
+        if (!f.limits().isEmpty()) {
+            com.fasterxml.jackson.databind.node.ArrayNode why = o.putArray("why");
+            for (RunFigures.Limit l : f.limits()) {
+                why.addObject().put("from", l.from()).put("to", l.to()).put("cause", l.cause().key());
+            }
+        }
         return o;
     }
 
@@ -275,7 +281,21 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
                 o.path("sent_bits_per_second").asDouble(), o.path("received_bytes").asLong(),
                 o.has("retransmits") ? OptionalLong.of(o.get("retransmits").asLong()) : OptionalLong.empty(),
                 opt(o, "rtt_seconds"), opt(o, "loss_percent"), opt(o, "jitter_seconds"), o.path("duration_seconds").asDouble(),
-                o.path("ended_unix_seconds").asDouble());
+                o.path("ended_unix_seconds").asDouble(), limits(o.path("why")));
+    }
+
+    /** A state file's {@code why} (written since issue 47); a cause this build does not know is left out. */
+    private static java.util.List<RunFigures.Limit> limits(JsonNode why) {
+        java.util.List<RunFigures.Limit> out = new java.util.ArrayList<>();
+        for (JsonNode l : why) {
+            try {
+                out.add(new RunFigures.Limit(l.path("from").asText(), l.path("to").asText(),
+                        io.iperf3j.Cause.ofKey(l.path("cause").asText())));
+            } catch (IllegalArgumentException e) {
+                // not guessed
+            }
+        }
+        return out;
     }
 
     private static OptionalDouble opt(JsonNode o, String key) {

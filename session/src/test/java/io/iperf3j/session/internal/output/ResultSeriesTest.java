@@ -35,7 +35,58 @@ class ResultSeriesTest {
                 .containsEntry("iperf3j_session_retransmits", 12.0)
                 .containsEntry("iperf3j_session_last_run", 3.0)
                 .doesNotContainKey("iperf3j_session_jitter_seconds"); // a TCP run has no UDP figures
-        assertThat(pushed).hasSize(ResultSeries.values().length - 2);
+        assertThat(pushed).hasSize(ResultSeries.values().length - 3); // no jitter, loss, or verdict
+    }
+
+    /**
+     * What held each direction back ({@code --why}): one 1-valued {@code iperf3j_session_test_limited} per direction
+     * with {@code from}, {@code to} and {@code cause}, pushed and served alike; none for a failed run.
+     */
+    @Test
+    void eachDirectionsCauseIsASeriesPushedAndServedAlike() {
+        RunFigures f = new RunFigures(1, true, 4e7, 4e7, 15_000_000, OptionalLong.of(0), OptionalDouble.of(0.1),
+                OptionalDouble.empty(), OptionalDouble.empty(), 3.2, 1_795_708_916.5,
+                List.of(new RunFigures.Limit("a", "b", io.iperf3j.Cause.RECEIVER_WINDOW),
+                        new RunFigures.Limit("b", "a", io.iperf3j.Cause.NOT_DETERMINED)));
+        String pushed = ResultPush.exposition(f);
+        assertThat(pushed).contains("# TYPE iperf3j_session_test_limited gauge\n",
+                "iperf3j_session_test_limited{from=\"a\",to=\"b\",cause=\"receiver_window\"} 1.",
+                "iperf3j_session_test_limited{from=\"b\",to=\"a\",cause=\"not_determined\"} 1.");
+        SessionMetrics metrics = new SessionMetrics(List.of(TEST));
+        metrics.ran(TEST.id(), f);
+        String served = PrometheusEncoder.encode(metrics.snapshots());
+        List<String> limited = served.lines().filter(l -> l.startsWith("iperf3j_session_test_limited{")).toList();
+        assertThat(limited).hasSize(2).anySatisfy(l -> assertThat(l).contains("cause=\"receiver_window\"", "from=\"a\"", "to=\"b\"",
+                "id=\"m_a-b\"", "sender=\"a\"", "receiver=\"b\"")).anySatisfy(l -> assertThat(l).contains("cause=\"not_determined\""));
+        assertThat(ResultPush.exposition(new RunFigures(2, false, 0, 0, 0, OptionalLong.empty(), OptionalDouble.empty(),
+                OptionalDouble.empty(), OptionalDouble.empty(), 1, 1))).doesNotContain("test_limited");
+    }
+
+    /**
+     * promtool finds nothing to say of the per-cause series, pushed or served. (It says "use base unit bytes instead of
+     * bits" of the two rates, named as iperf3's {@code bits_per_second} since issue 15; that is all it says.)
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("tool")
+    @org.junit.jupiter.api.Timeout(60)
+    void promtoolAcceptsBothExpositions() throws Exception {
+        RunFigures f = new RunFigures(1, true, 4e7, 4e7, 15_000_000, OptionalLong.of(0), OptionalDouble.of(0.1),
+                OptionalDouble.empty(), OptionalDouble.empty(), 3.2, 1_795_708_916.5,
+                List.of(new RunFigures.Limit("a", "b", io.iperf3j.Cause.PATH), new RunFigures.Limit("b", "a", io.iperf3j.Cause.PACING)));
+        SessionMetrics metrics = new SessionMetrics(List.of(TEST));
+        metrics.ran(TEST.id(), f);
+        for (String exposition : List.of(ResultPush.exposition(f), PrometheusEncoder.encode(metrics.snapshots()))) {
+            java.nio.file.Path promtool = java.nio.file.Path.of("/usr/bin/promtool");
+            assertThat(promtool).as("apt-get install prometheus (.ci/run does this)").isExecutable();
+            Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+            try (var in = p.getOutputStream()) {
+                in.write(exposition.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(said.lines().filter(l -> !l.isBlank())).as("%s%n%s", said, exposition).allSatisfy(l -> assertThat(l)
+                    .matches("iperf3j_session_(received|sent)_bits_per_second use base unit \"bytes\" instead of \"bits\""));
+        }
     }
 
     /** Sample values by metric name, from an exposition's sample lines (name then {@code sep}). */

@@ -49,6 +49,7 @@ class TestsFileTest {
         assertThat(f.path("due").asText()).isEqualTo("2026-11-26T16:00:02.500Z");
         assertThat(f.path("started").asText()).isEqualTo("2026-11-26T16:00:03.123456789Z");
         assertThat(f.get("received_bits_per_second").isNull()).isTrue();
+        assertThat(f.get("why").isNull()).as("a failed run has no verdict").isTrue();
         assertThat(f.path("warnings").get(0).asText()).isEqualTo("the test moved to port 5202");
         assertThat(file.line(new RunRecord.Ran(failed, 8, due, started, figures))).contains("\"end_timestamp_seconds\":1795708916.553,");
 
@@ -59,7 +60,7 @@ class TestsFileTest {
         assertThat(s.get("started").isNull()).isTrue();
         assertThat(s.path("error").asText()).isEqualTo("no free slot on a by then");
         assertThat(s.path("end_timestamp_seconds").asDouble()).isEqualTo(due.plusSeconds(45).getEpochSecond() + 0.5);
-        for (String key : List.of("sent_bits_per_second", "received_bytes", "client_output", "retransmits", "duration_seconds")) {
+        for (String key : List.of("sent_bits_per_second", "received_bytes", "why", "client_output", "retransmits", "duration_seconds")) {
             assertThat(s.get(key).isNull()).as(key).isTrue();
         }
         JsonNode once = JSON.readTree(TestsFile.once(dir).line(new RunRecord.Ran(failed, 1, due, started, figures)));

@@ -152,6 +152,49 @@ class ThroughputMatrixTest {
         }
     }
 
+    /**
+     * What held each test back ({@code --why}) is a letter after the cell's rate, with its legend, and a section after the
+     * counts: the directions per cause, each fixable one with its change, the reasons a verdict was not determined.
+     * The CSV keeps rates only.
+     */
+    @Test
+    void theCauseIsALetterInEachCellAndTheFixableOnesAreListed() {
+        TestSpec bidir = new TestSpec(Transport.TCP, 3, List.of(), TestSpec.DEFAULT_PORT, Optional.empty(), true, Optional.empty());
+        TestResult.Verdict window = new TestResult.Verdict(true, io.iperf3j.Cause.RECEIVER_WINDOW, "limited by the receiver's window",
+                "the BDP filled 75 % of the window", Optional.of("raise net.ipv4.tcp_rmem's max to 4.0 MiB on the receiver"));
+        TestResult.Verdict path = new TestResult.Verdict(false, io.iperf3j.Cause.PATH, "limited by the path (congestion window)", "r",
+                Optional.empty());
+        TestResult.Verdict unknown = TestResult.Verdict.notDetermined(true, "the client is iperf3, which gives no verdict");
+        List<TestResult> results = List.of(
+                withWhy(ok("w_a-b", "a", "b", bidir, 1, 40e6, OptionalDouble.of(90e6)), window, path),
+                withWhy(ok("u_b-c", "b", "c", TCP, 1, 20e6, OptionalDouble.empty()), unknown),
+                withWhy(ok("m_c-a", "c", "a", TCP, 1, 20e6, OptionalDouble.empty()), new TestResult.Verdict(true, path.cause(),
+                        path.headline(), path.reason(), path.remedy())),
+                withWhy(ok("m_c-a", "c", "a", TCP, 2, 20e6, OptionalDouble.empty()), window));
+        ThroughputMatrix m = ThroughputMatrix.of(results, List.of("a", "b", "c"));
+        ThroughputMatrix.Table t = m.tables().get(0);
+        assertThat(t.cell("a", "b")).isEqualTo("40.0 W");
+        assertThat(t.cell("b", "a")).as("the reverse half's own verdict").isEqualTo("90.0 P");
+        assertThat(m.tables().get(1).cell("b", "c")).isEqualTo("20.0 ?");
+        assertThat(m.tables().get(1).cell("c", "a")).as("repeats that differ").isEqualTo("20.0 ~");
+        String text = m.text();
+        assertThat(text).contains("P path, W receiver's window", "? not determined, ~ repeats differ")
+                .contains("What held each direction of data back (iperf3j --why): the path (congestion window) 2, "
+                        + "the receiver's window 2, not determined 1")
+                .contains("a -> b (w_a-b): limited by the receiver's window; change: raise net.ipv4.tcp_rmem's max to 4.0 MiB on the receiver")
+                .contains("not determined (1): the client is iperf3, which gives no verdict")
+                .doesNotContain("b -> a (w_a-b)");
+        assertThat(m.csv()).doesNotContain(" W", " P").contains("40.0");
+        assertThat(m.markdown()).contains("| 40.0 W |", "- a -> b (w_a-b): limited by the receiver's window");
+        assertThat(ThroughputMatrix.of(List.of(ok("x", "a", "b", TCP, 1, 1e6, OptionalDouble.empty())), List.of()).text())
+                .as("no verdicts, no legend").doesNotContain("limited by", "What held");
+    }
+
+    private static TestResult withWhy(TestResult r, TestResult.Verdict... why) {
+        return new TestResult(r.id(), r.sender(), r.receiver(), r.direction(), r.spec(), r.repeat(), r.outcome(), r.clientOutput(),
+                r.serverOutput(), r.clientParsed(), r.serverParsed(), r.warnings(), r.elapsed(), List.of(why));
+    }
+
     private static TestResult ok(String id, String from, String to, TestSpec spec, int repeat, double bps, OptionalDouble reverse) {
         return result(id, from, to, spec, repeat, new TestResult.Outcome.Completed(bps * 1.01, bps, (long) (bps / 8 * 3), reverse));
     }

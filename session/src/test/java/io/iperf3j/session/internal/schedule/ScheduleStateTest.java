@@ -55,7 +55,7 @@ class ScheduleStateTest {
 
     private static RunFigures ok(long run) {
         return new RunFigures(run, true, 9e8, 9.1e8, 1_000_000, OptionalLong.of(3), OptionalDouble.of(0.001), OptionalDouble.empty(),
-                OptionalDouble.empty(), 1.2, 1.7e9);
+                OptionalDouble.empty(), 1.2, 1.7e9, List.of(new RunFigures.Limit("a", "b", io.iperf3j.Cause.RECEIVER_WINDOW)));
     }
 
     @Test
