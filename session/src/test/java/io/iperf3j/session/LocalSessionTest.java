@@ -50,6 +50,44 @@ class LocalSessionTest {
         assertThat(session.poll()).contains(r);
     }
 
+    /**
+     * An iperf3j older than {@code --why} on the hosts (a fleet upgraded unevenly) refuses the flag: the test runs
+     * again without it and completes, with no verdict and a warning that says why, and the host's next test asks
+     * no verdict from the start. The "old iperf3j" is a script that answers {@code --why} as iperf3j's {@code -J}
+     * answers an unknown option and runs Debian's iperf3 otherwise.
+     */
+    @Tag("peer")
+    @Test
+    void anIperf3jOlderThanWhyRunsTheTestWithoutIt() throws Exception {
+        Path calls = dir.resolve("calls.txt");
+        Path old = dir.resolve("old-iperf3j");
+        Files.writeString(old, "#!/bin/sh\necho \"$*\" >> " + calls + "\nfor a; do if [ \"$a\" = --why ]; then\n"
+                + "printf '{\\n\\t\"start\":\\t{},\\n\\t\"error\":\\t\"unrecognized option %s\"\\n}\\n' \"'--why'\"; exit 1; fi; done\n"
+                + "exec /usr/bin/iperf3 \"$@\"\n");
+        Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<IperfKind, String> commands = Map.of(IperfKind.IPERF3J, old.toString());
+        Node tpc = new Node("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3J, commands);
+        Node dut = new Node("dut" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, new LocalConnection(),
+                IperfKind.IPERF3J, commands);
+        PairSession session = new PairSession(Map.of(dut.id(), dut), tpc, "base", dir);
+        for (int i = 1; i <= 2; i++) {
+            TestResult r = session.call(new IperfSession.DirectedTest(dut.id(), "downlink", TestSpec.tcp(1).withPort(FreePorts.next())),
+                    "t" + i);
+            assertThat(r.outcome()).as("%s", r).isInstanceOf(TestResult.Outcome.Completed.class);
+            assertThat(r.why()).isNotEmpty().allSatisfy(v -> assertThat(v.cause()).isEqualTo(io.iperf3j.Cause.NOT_DETERMINED));
+            if (i == 1) {
+                assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("tpc: its iperf3j predates --why"));
+            } else {
+                assertThat(r.warnings()).noneSatisfy(w -> assertThat(w).contains("predates --why"));
+            }
+        }
+        List<String> clients = Files.readAllLines(calls).stream().filter(l -> l.startsWith("-c ")).toList();
+        // the first test's client twice (with --why, refused, then without), the second's once, without
+        assertThat(clients).hasSize(3);
+        assertThat(clients.get(0)).contains("--why");
+        assertThat(clients.subList(1, 3)).allSatisfy(l -> assertThat(l).doesNotContain("--why"));
+    }
+
     /** This machine as a host ({@link LocalConnection}), with a look at every command before it starts. */
     private static class OnLocal implements Connection {
         final Connection inner = new LocalConnection();

@@ -64,6 +64,10 @@ public final class PairSession implements IperfSession {
     private final Set<RemoteIperf> active = ConcurrentHashMap.newKeySet();
     /** Nodes a test has started on: {@link #stop()} cleans them. */
     private final Set<Node> touched = ConcurrentHashMap.newKeySet();
+    /** The senders (node ids) whose iperf3j refused {@code --why}: their clients run without it. */
+    private final Set<String> predatesWhy = ConcurrentHashMap.newKeySet();
+    /** What an iperf3j older than {@code --why} says of it, in its {@code -J} error. */
+    static final String REFUSED_WHY = "unrecognized option '--why'";
     private final io.iperf3j.session.internal.host.ImageInstaller installer;
     private final java.util.function.Consumer<String> notes;
     private volatile boolean stopped;
@@ -270,8 +274,11 @@ public final class PairSession implements IperfSession {
 
     /** The test's client on the sender, as this session marks it (a local sender bound to its own address). */
     private RemoteIperf client(IperfSession.SenderReceiver sr, IperfKind kind, TestSpec spec) {
-        return RemoteIperf.client(sr.sender(), owner(sr.sender()), kind,
-                clientArgs(kind, spec, sr.receiver().address(), localSource(sr.sender(), spec)), spec.effectiveClientLimit());
+        List<String> args = clientArgs(kind, spec, sr.receiver().address(), localSource(sr.sender(), spec));
+        if (predatesWhy.contains(sr.sender().id())) {
+            args = args.stream().filter(a -> !a.equals("--why")).toList();
+        }
+        return RemoteIperf.client(sr.sender(), owner(sr.sender()), kind, args, spec.effectiveClientLimit());
     }
 
     private String remoteFile(Node node, String name) {
@@ -432,7 +439,23 @@ public final class PairSession implements IperfSession {
             clientFile = Optional.of(clientPath);
             ConnectionError senderLost = null;
             try {
-                client.runClient(clientPath);
+                try {
+                    client.runClient(clientPath);
+                } catch (IperfCommandError e) {
+                    if (tools[0] != IperfKind.IPERF3J || predatesWhy.contains(sr.sender().id())
+                            || !String.valueOf(e.getMessage()).contains(REFUSED_WHY)) {
+                        throw e;
+                    }
+                    // an older iperf3j on the sender: the test runs again without the verdict (the one-off server is still
+                    // waiting: that client never connected), and so do the host's later tests, from the start
+                    predatesWhy.add(sr.sender().id());
+                    warnings.add(sr.sender().id() + ": its iperf3j predates --why (" + REFUSED_WHY
+                            + "): the test ran without it and has no verdict; upgrade iperf3j there, or install the image");
+                    active.remove(client);
+                    client = client(sr, tools[0], used);
+                    active.add(client);
+                    client.runClient(clientPath);
+                }
             } catch (ConnectionError e) {
                 if (!Files.exists(clientPath)) {
                     // the client never started (no login to the sender): there is no test to judge, and the
