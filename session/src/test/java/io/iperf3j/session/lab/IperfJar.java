@@ -83,9 +83,10 @@ public final class IperfJar {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 Path target = to.resolve(from.relativize(file));
-                if (!Files.exists(target) || Files.size(target) != attrs.size()
-                        || !Files.getLastModifiedTime(target).equals(attrs.lastModifiedTime())) {
-                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                // by content, and copied with a new time: a source edited while the copy's last build ran may be older
+                // than its class there, and a copy that kept its time would be left out of the next build
+                if (!Files.exists(target) || Files.size(target) != attrs.size() || Files.mismatch(file, target) != -1) {
+                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
                 }
                 return FileVisitResult.CONTINUE;
             }
