@@ -52,6 +52,11 @@ public final class WhyRules {
     static final double APP_IDLE = 0.5;
     /** UDP: loss at or above this share. */
     static final double UDP_LOSS = 0.01;
+    /**
+     * UDP: the receiving socket's kernel dropped at least this share of the datagrams lost: its full buffer, not the
+     * path, lost them (the socket's drop counter and the sequence numbers' gaps count the same datagrams).
+     */
+    static final double SOCKET_DROPS_EXPLAIN = 0.5;
 
     private WhyRules() {
     }
@@ -140,14 +145,38 @@ public final class WhyRules {
                     "sending");
         }
         if (lost >= UDP_LOSS) {
-            if (busy(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent())) {
+            // The socket's own drops name its buffer, unless its reader waited for a CPU (the buffer filled because
+            // the thread did not run): a reader that ran all the time (it polls while data keeps coming when its
+            // buffer is small) had a CPU, and a larger buffer is what keeps the datagrams.
+            boolean bufferDropped = f.droppedShare().isPresent()
+                    && Math.min(lost, f.droppedShare().getAsDouble()) >= SOCKET_DROPS_EXPLAIN * lost;
+            boolean readerWaited = f.receiverWaitShare().orElse(1) >= CPU_WAIT;
+            if (busy(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent())
+                    && !(bufferDropped && !readerWaited)) {
                 return cpuVerdict(Cause.RECEIVER_CPU, f, f.receiverRunShare(), f.receiverWaitShare(),
                         f.receiverCpuPercent(), "receiving");
             }
-            return v(Cause.PATH, f, String.format(Locale.ROOT, "%.2f %% of the datagrams were lost", 100 * lost),
-                    "lost on the path or in the receiver's socket buffer (not told apart here): lower -b to what the"
-                            + " path carries, or raise net.core.rmem_max and use -w on the receiver to rule the"
-                            + " buffer out");
+            if (f.droppedShare().isEmpty()) {
+                return v(Cause.PATH, f, String.format(Locale.ROOT, "%.2f %% of the datagrams were lost", 100 * lost),
+                        "lost on the path or in the receiver's socket buffer (not told apart: the receiving socket's"
+                                + " drop counter was not seen): lower -b to what the path carries, or raise"
+                                + " net.core.rmem_max and use -w on the receiver to rule the buffer out");
+            }
+            double dropped = Math.min(lost, f.droppedShare().getAsDouble());
+            if (bufferDropped) {
+                long b = f.receiverBufferBytes().orElse(0);
+                long need = bufferFor(4 * b);
+                return v(Cause.RECEIVER_BUFFER, f, String.format(Locale.ROOT,
+                        "%.2f %% of the datagrams were lost and the receiver's socket dropped %.2f %% itself, its"
+                                + " buffer full", 100 * lost, 100 * f.droppedShare().getAsDouble()),
+                        "raise net.core.rmem_max to at least " + Units.bytes(need) + " on the receiver and use -w "
+                                + Units.flag(need) + (b > 0 ? " (its buffer was " + Units.bytes(b) + ")" : "")
+                                + ", or lower -b");
+            }
+            return v(Cause.PATH, f, String.format(Locale.ROOT,
+                    "%.2f %% of the datagrams were lost on the path (the receiver's socket dropped %.2f %%)",
+                    100 * lost, 100 * dropped),
+                    "lower -b to what the path carries, or find where the path drops (a link, a queue, a policer)");
         }
         if (target > 0 && f.bitsPerSecond() >= PACED * target) {
             return v(Cause.PACING, f, "the rate asked for with -b (" + Units.rate(target) + ") was reached",

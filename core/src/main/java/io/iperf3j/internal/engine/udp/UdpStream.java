@@ -20,6 +20,7 @@ import java.lang.invoke.VarHandle;
 import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.util.OptionalLong;
 
 /**
  * A UDP data stream: a connected, blocking {@link DatagramChannel} and one reused
@@ -608,6 +609,27 @@ public final class UdpStream extends DataStream implements PacketCounters {
     @Override
     public void resetJitter() {
         jitterEpoch++; // only the test thread writes it
+    }
+
+    /**
+     * {@code --why}: the datagrams the kernel dropped on their way into this stream's socket so far, mostly for a full
+     * receive buffer ({@link NativeSocket#receiveDrops()}); empty once closed or without the native layer.
+     */
+    public OptionalLong receiveDrops() {
+        if (!channel.isOpen()) {
+            return OptionalLong.empty();
+        }
+        return NativeSocket.of(channel).map(NativeSocket::receiveDrops).orElse(OptionalLong.empty());
+    }
+
+    /** {@code --why}: the socket's {@code SO_RCVBUF} now; empty once closed. */
+    public OptionalLong receiveBufferBytes() {
+        try {
+            return channel.isOpen() ? OptionalLong.of(channel.getOption(java.net.StandardSocketOptions.SO_RCVBUF))
+                    : OptionalLong.empty();
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
     }
 
     /**
