@@ -45,6 +45,11 @@ public final class ClientTest {
         public boolean succeeded() {
             return error == null;
         }
+
+        /** What held the test back ({@code --why}, {@code -V}): the document's {@code end.iperf3j_why}, if any. */
+        public java.util.Optional<io.iperf3j.Why> why() {
+            return document == null ? java.util.Optional.empty() : io.iperf3j.internal.why.WhyJson.read(document);
+        }
     }
 
     private final IperfOptions options;
