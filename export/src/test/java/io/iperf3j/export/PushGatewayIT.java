@@ -201,8 +201,8 @@ class PushGatewayIT {
                 sink.accept(new MetricEvent.Interval(Samples.tcp(Role.CLIENT, Direction.SENDER, 0, 1, 0)));
                 awaitSeries(gw, "scenario=\"latest\"");
                 sink.why(WhyExportTest.why(io.iperf3j.Cause.RECEIVER_WINDOW));
-                // before close: the verdict's own push
-                awaitSeries(gw, "iperf3j_test_limited{cause=\"receiver_window\",job=\"iperf3j-why\",scenario=\"latest\","
+                // before close (the Pushgateway adds instance=""): the verdict's own push
+                awaitSeries(gw, "iperf3j_test_limited{cause=\"receiver_window\",instance=\"\",job=\"iperf3j-why\",scenario=\"latest\","
                         + "sender=\"client\"} 1");
             }
             try (PushGatewaySink sink = PushGatewaySink.start(PushGatewayConfig.builder(gw.url()).job("iperf3j-why")
@@ -210,15 +210,15 @@ class PushGatewayIT {
                 sink.accept(new MetricEvent.Interval(Samples.tcp(Role.CLIENT, Direction.SENDER, 0, 1, 0)));
                 sink.why(WhyExportTest.why(io.iperf3j.Cause.PATH, io.iperf3j.Cause.SENDER_CPU));
                 // the open window is flushed with it, long before its 60 s
-                String text = awaitSeries(gw, "iperf3j_test_limited{cause=\"sender_cpu\",job=\"iperf3j-why\","
+                String text = awaitSeries(gw, "iperf3j_test_limited{cause=\"sender_cpu\",instance=\"\",job=\"iperf3j-why\","
                         + "scenario=\"windows\",sender=\"server\"} 1");
-                assertThat(text).contains("iperf3_window_transferred_bytes{job=\"iperf3j-why\",scenario=\"windows\"}");
+                assertThat(text).contains("iperf3_window_transferred_bytes{instance=\"\",job=\"iperf3j-why\",scenario=\"windows\"}");
             }
             assertThat(warnings).isEmpty();
             String text = gw.metrics();
             assertThat(text).contains(
-                    "iperf3j_test_limited{cause=\"path\",job=\"iperf3j-why\",scenario=\"windows\",sender=\"client\"} 1",
-                    "iperf3j_test_limited{cause=\"path\",job=\"iperf3j-why\",scenario=\"latest\",sender=\"client\"} 0");
+                    "iperf3j_test_limited{cause=\"path\",instance=\"\",job=\"iperf3j-why\",scenario=\"windows\",sender=\"client\"} 1",
+                    "iperf3j_test_limited{cause=\"path\",instance=\"\",job=\"iperf3j-why\",scenario=\"latest\",sender=\"client\"} 0");
             RealTools.assertPromtoolAccepts(text);
         }
     }
