@@ -267,7 +267,11 @@ final class ServerSession extends TestSession {
                     // the server's own verdict, for its /metrics: with the client's figures (an iperf3j client sends
                     // them with its results) it is the client's; kept apart from rec.why, which the server's own
                     // output would print
-                    why = WhyAssembler.assemble(rec, mine, rec.peerWhy, rec.peerSentWhy);
+                    try {
+                        why = WhyAssembler.assemble(rec, mine, rec.peerWhy, rec.peerSentWhy);
+                    } catch (RuntimeException e) {
+                        why = null; // a count the server's /metrics goes without; never the test's end
+                    }
                 }
                 control.sendJson(results);
                 control.sendState(ControlState.DISPLAY_RESULTS);
