@@ -139,20 +139,22 @@ public final class WhyRules {
     private static Why.Verdict udp(WhyFigures f) {
         double lost = f.lostShare().orElse(0);
         long target = f.targetBitsPerSecond();
-        if (target > 0 && f.bitsPerSecond() < PACED * target && busy(f.senderRunShare(), f.senderWaitShare(),
+        // what the sender sent: the received rate with the lost datagrams put back (a sender that kept to -b on a
+        // lossy path or into a full buffer was not short of CPU)
+        double sent = f.bitsPerSecond() / Math.max(0.01, 1 - lost);
+        if (target > 0 && sent < PACED * target && busy(f.senderRunShare(), f.senderWaitShare(),
                 f.senderCpuPercent())) {
             return cpuVerdict(Cause.SENDER_CPU, f, f.senderRunShare(), f.senderWaitShare(), f.senderCpuPercent(),
                     "sending");
         }
         if (lost >= UDP_LOSS) {
-            // The socket's own drops name its buffer, unless its reader waited for a CPU (the buffer filled because
-            // the thread did not run): a reader that ran all the time (it polls while data keeps coming when its
-            // buffer is small) had a CPU, and a larger buffer is what keeps the datagrams.
+            // The socket's own drops name its buffer: a larger one keeps what arrives while the reader is busy or
+            // waits for a CPU, and its CPU share says little (with a small buffer it polls while data keeps coming).
+            // A reader that also waited for a CPU is said, with its own remedy.
             boolean bufferDropped = f.droppedShare().isPresent()
                     && Math.min(lost, f.droppedShare().getAsDouble()) >= SOCKET_DROPS_EXPLAIN * lost;
-            boolean readerWaited = f.receiverWaitShare().orElse(1) >= CPU_WAIT;
-            if (busy(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent())
-                    && !(bufferDropped && !readerWaited)) {
+            boolean readerWaited = f.receiverWaitShare().orElse(0) >= CPU_WAIT;
+            if (!bufferDropped && busy(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent())) {
                 return cpuVerdict(Cause.RECEIVER_CPU, f, f.receiverRunShare(), f.receiverWaitShare(),
                         f.receiverCpuPercent(), "receiving");
             }
@@ -168,9 +170,12 @@ public final class WhyRules {
                 long need = bufferFor(4 * b);
                 return v(Cause.RECEIVER_BUFFER, f, String.format(Locale.ROOT,
                         "%.2f %% of the datagrams were lost and the receiver's socket dropped %.2f %% itself, its"
-                                + " buffer full", 100 * lost, 100 * f.droppedShare().getAsDouble()),
+                                + " buffer full%s", 100 * lost, 100 * f.droppedShare().getAsDouble(), readerWaited
+                                ? String.format(Locale.ROOT, " (its reading thread also waited %.0f %% of the test"
+                                + " for a CPU)", 100 * f.receiverWaitShare().getAsDouble()) : ""),
                         "raise net.core.rmem_max to at least " + Units.bytes(need) + " on the receiver and use -w "
                                 + Units.flag(need) + (b > 0 ? " (its buffer was " + Units.bytes(b) + ")" : "")
+                                + (readerWaited ? ", give the receiver an idle core (-A on the server)" : "")
                                 + ", or lower -b");
             }
             return v(Cause.PATH, f, String.format(Locale.ROOT,

@@ -267,10 +267,33 @@ class WhyRulesTest {
         f.rRun = OptionalDouble.of(0.97);
         f.rWait = OptionalDouble.of(0.02);
         assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_BUFFER);
-        // a reader that waited for a CPU filled its buffer by not running: the CPU
+        // a reader that waited for a CPU: still the buffer (a larger one keeps what arrives meanwhile), said with
+        // the wait and its remedy
         f.rRun = OptionalDouble.of(0.3);
         f.rWait = OptionalDouble.of(0.6);
+        Why.Verdict waited = f.decide();
+        assertThat(waited.cause()).isEqualTo(Cause.RECEIVER_BUFFER);
+        assertThat(waited.reason()).contains("also waited 60 % of the test for a CPU");
+        assertThat(waited.remedy().orElseThrow()).contains("-A on the server");
+        // the same reader without the socket's drops (the path lost little, the thread was slow): its CPU
+        f.dropped = OptionalDouble.of(0.001);
         assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_CPU);
+    }
+
+    @Test
+    void aSenderThatKeptToItsRateIsNotShortOfCpuWhateverWasLost() {
+        // WhyUdpNetnsTest on a loaded machine: 46 % dropped by a 4 KiB buffer, the sender's thread waiting to run;
+        // received 54 % of -b, but sent all of it: the buffer, not the sender's CPU
+        Fig f = lossyUdp();
+        f.bps = 54e6;
+        f.lost = OptionalDouble.of(0.46);
+        f.dropped = OptionalDouble.of(0.46);
+        f.sRun = OptionalDouble.of(0.5);
+        f.sWait = OptionalDouble.of(0.45);
+        assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_BUFFER);
+        // the same sender that sent only 60 % of -b was short of CPU
+        f.bps = 60e6 * 0.54;
+        assertThat(f.decide().cause()).isEqualTo(Cause.SENDER_CPU);
     }
 
     @Test
