@@ -11,6 +11,11 @@ public enum Cause {
     RECEIVER_WINDOW("receiver_window", "the receiver's window"),
     /** The sender's own send buffer ({@code tcp_wmem}, {@code -w}). */
     SENDER_BUFFER("sender_buffer", "the sender's buffer"),
+    /**
+     * UDP: the receiving socket's buffer ({@code SO_RCVBUF}, {@code net.core.rmem_max}, {@code -w}) was full and its
+     * kernel dropped the datagrams the loss counts.
+     */
+    RECEIVER_BUFFER("receiver_buffer", "the receiver's socket buffer"),
     /** The sending thread had no CPU to spare: it ran, or waited to run, all the time. */
     SENDER_CPU("sender_cpu", "the sender's CPU"),
     /** The receiving thread had no CPU to spare. */

@@ -101,10 +101,25 @@ public sealed interface ServerEvent {
      * @param duration from its admission to its end
      * @param result how it ended
      * @param reason why it did not complete, or null
+     * @param why what held it back, when its client asked ({@code --why}, {@code -V}: an iperf3j client's parameters
+     *        carry {@code iperf3j_why}): the server's own verdict from both sides' figures, the same the client
+     *        prints; empty otherwise, and for a test that did not reach its results exchange
      */
     record Ended(Instant time, String address, int port, String prefix, long test, String protocol, String direction,
-                 int streams, long sentBytes, long receivedBytes, Duration duration, Result result, String reason)
-            implements ServerEvent {
+                 int streams, long sentBytes, long receivedBytes, Duration duration, Result result, String reason,
+                 java.util.Optional<Why> why) implements ServerEvent {
+        /** Checks {@code why}. */
+        public Ended {
+            java.util.Objects.requireNonNull(why, "why");
+        }
+
+        /** An end without a verdict. */
+        public Ended(Instant time, String address, int port, String prefix, long test, String protocol,
+                     String direction, int streams, long sentBytes, long receivedBytes, Duration duration,
+                     Result result, String reason) {
+            this(time, address, port, prefix, test, protocol, direction, streams, sentBytes, receivedBytes, duration,
+                    result, reason, java.util.Optional.empty());
+        }
     }
 
     /**

@@ -32,6 +32,9 @@ import java.util.OptionalLong;
  * @param congestionWindowBytes the sender's largest congestion window
  * @param senderBufferBytes the sender's send buffer ({@code SO_SNDBUF}) at the end
  * @param lostShare UDP: datagrams lost / datagrams sent
+ * @param droppedShare UDP: datagrams the receiving socket's kernel dropped (its buffer full: the socket's
+ *        {@code SK_MEMINFO_DROPS}, /proc/net/udp's {@code drops}) / datagrams sent; empty when the receiver was not seen
+ * @param receiverBufferBytes UDP: the receiving socket's buffer ({@code SO_RCVBUF}) at the end
  * @param unseen what one side could not see, in words (e.g. the sender's TCP_INFO of a real iperf3 server)
  */
 public record WhyFigures(Transport transport, double seconds, double bitsPerSecond, long targetBitsPerSecond,
@@ -41,9 +44,26 @@ public record WhyFigures(Transport transport, double seconds, double bitsPerSeco
                          OptionalDouble receiverRunShare, OptionalDouble receiverWaitShare,
                          OptionalDouble senderCpuPercent, OptionalDouble receiverCpuPercent, OptionalLong rttMicros,
                          OptionalLong bdpBytes, OptionalLong receiverWindowBytes, OptionalLong congestionWindowBytes,
-                         OptionalLong senderBufferBytes, OptionalDouble lostShare, List<String> unseen) {
+                         OptionalLong senderBufferBytes, OptionalDouble lostShare, OptionalDouble droppedShare,
+                         OptionalLong receiverBufferBytes, List<String> unseen) {
     /** Copies {@code unseen}. */
     public WhyFigures {
         unseen = List.copyOf(unseen);
+    }
+
+    /** The figures without the receiving socket's drops and buffer (as before they were read). */
+    public WhyFigures(Transport transport, double seconds, double bitsPerSecond, long targetBitsPerSecond,
+                      long fqRateBitsPerSecond, OptionalDouble busyShare, OptionalDouble rwndLimitedShare,
+                      OptionalDouble sndbufLimitedShare, OptionalDouble cwndLimitedShare,
+                      OptionalDouble senderRunShare, OptionalDouble senderWaitShare,
+                      OptionalDouble receiverRunShare, OptionalDouble receiverWaitShare,
+                      OptionalDouble senderCpuPercent, OptionalDouble receiverCpuPercent, OptionalLong rttMicros,
+                      OptionalLong bdpBytes, OptionalLong receiverWindowBytes, OptionalLong congestionWindowBytes,
+                      OptionalLong senderBufferBytes, OptionalDouble lostShare, List<String> unseen) {
+        this(transport, seconds, bitsPerSecond, targetBitsPerSecond, fqRateBitsPerSecond, busyShare,
+                rwndLimitedShare, sndbufLimitedShare, cwndLimitedShare, senderRunShare, senderWaitShare,
+                receiverRunShare, receiverWaitShare, senderCpuPercent, receiverCpuPercent, rttMicros, bdpBytes,
+                receiverWindowBytes, congestionWindowBytes, senderBufferBytes, lostShare, OptionalDouble.empty(),
+                OptionalLong.empty(), unseen);
     }
 }

@@ -293,6 +293,10 @@ public final class Main {
         onSignal.set(test::cancel);
         ClientTest.Outcome outcome = test.run();
         onSignal.set(null);
+        if (metrics.enabled()) {
+            // --why, -V: the verdict to the metrics sinks (iperf3j_test_limited{cause,sender})
+            outcome.why().ifPresent(metrics::why);
+        }
         if (report.file() != null && !report.write("iperf3j -c " + options.host(),
                 io.iperf3j.internal.json.CJsonWriter.standard().pretty(outcome.document()), err)) {
             return 1;

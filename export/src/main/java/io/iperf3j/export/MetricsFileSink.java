@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.iperf3j.Direction;
 import io.iperf3j.IntervalMetrics;
 import io.iperf3j.MetricEvent;
+import io.iperf3j.Why;
 import io.iperf3j.Role;
 import io.iperf3j.Transport;
 import io.iperf3j.WindowMetrics;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,6 +65,8 @@ public final class MetricsFileSink implements AutoCloseable {
     private final Writer jsonl;
     private RunTotals totals = RunTotals.EMPTY;
     private final GaugeSets gaugeSets = new GaugeSets();
+    /** The test's verdict once {@link #why(Why)} gave it, else null. */
+    private Why why;
     /** The latest iperf3 sample or window written (null before the first), kept beside the gauge sets. */
     private MetricEvent lastSample;
 
@@ -119,7 +123,38 @@ public final class MetricsFileSink implements AutoCloseable {
         } else {
             lastSample = event;
         }
-        replace(encoder.encodeTogether(lastSample, totals, gaugeSets.current()));
+        replace(encoder.encodeTogether(lastSample, totals, gaugeSets.current(), why));
+    }
+
+    /**
+     * Writes the test's verdict ({@code --why}, {@code -V}): in a Prometheus file the family
+     * {@link PrometheusEncoder#LIMITED} beside the latest sample, from now on; in JSONL one line
+     * {@code {"schema_version":1,"event":"why","directions":[{"sender":"client","cause":"path","headline":"..."}]}}.
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public void why(Why verdicts) throws IOException {
+        Objects.requireNonNull(verdicts, "verdicts");
+        if (format == MetricsFileFormat.JSONL) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("schema_version", SCHEMA_VERSION);
+            o.put("event", "why");
+            List<Object> dirs = new java.util.ArrayList<>();
+            for (Why.DirectionWhy d : verdicts.directions()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("sender", d.senderIsClient() ? "client" : "server");
+                m.put("cause", d.verdict().cause().key());
+                m.put("headline", d.verdict().headline());
+                dirs.add(m);
+            }
+            o.put("directions", dirs);
+            jsonl.write(toJson(o));
+            jsonl.write('\n');
+            jsonl.flush();
+            return;
+        }
+        why = verdicts;
+        replace(encoder.encodeTogether(lastSample, totals, gaugeSets.current(), why));
     }
 
     private void replace(String text) throws IOException {
@@ -224,6 +259,13 @@ public final class MetricsFileSink implements AutoCloseable {
                     writeValue(g, e.getValue());
                 }
                 g.writeEndObject();
+            }
+            case List<?> l -> {
+                g.writeStartArray();
+                for (Object o : l) {
+                    writeValue(g, o);
+                }
+                g.writeEndArray();
             }
             case String s -> g.writeString(s);
             case Integer i -> g.writeNumber(i);

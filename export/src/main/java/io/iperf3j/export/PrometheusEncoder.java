@@ -1,8 +1,10 @@
 package io.iperf3j.export;
 
+import io.iperf3j.Cause;
 import io.iperf3j.IntervalMetrics;
 import io.iperf3j.MetricEvent;
 import io.iperf3j.WindowMetrics;
+import io.iperf3j.Why;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -132,6 +134,14 @@ public final class PrometheusEncoder {
      * and the latest gauge sets (a {@code --latency} probe's round trips beside the throughput).
      */
     public String encodeTogether(MetricEvent sample, RunTotals totals, Collection<MetricEvent.Gauges> sets) {
+        return encodeTogether(sample, totals, sets, null);
+    }
+
+    /**
+     * As {@link #encodeTogether(MetricEvent, RunTotals, Collection)}, and the test's verdict ({@code --why},
+     * {@code -V}; null when there is none yet): {@link #whySnapshots(Why)}.
+     */
+    public String encodeTogether(MetricEvent sample, RunTotals totals, Collection<MetricEvent.Gauges> sets, Why why) {
         List<MetricSnapshot> all = new ArrayList<>();
         if (sample != null) {
             if (sample instanceof MetricEvent.Gauges) {
@@ -140,7 +150,42 @@ public final class PrometheusEncoder {
             snapshots(sample, totals).forEach(all::add);
         }
         gaugesSnapshots(sets).forEach(all::add);
+        if (why != null) {
+            whySnapshots(why).forEach(all::add);
+        }
         return encode(new MetricSnapshots(all));
+    }
+
+    /** The name of {@link #whySnapshots(Why)}'s family. */
+    public static final String LIMITED = GAUGES_PREFIX + "_test_limited";
+
+    /**
+     * What held a test back ({@code --why}, {@code -V}; docs/design/why.md), as one gauge family
+     * {@value #LIMITED}: per direction of data ({@code sender="client"} or {@code "server"}) a sample per cause
+     * ({@code cause="path"}, {@code "receiver_window"}, ... as {@code end.iperf3j_why}'s), 1 for the verdict's
+     * cause and 0 for the others, with the fixed labels (a fixed label {@code cause} or {@code sender} is replaced).
+     * {@code count by (cause) (iperf3j_test_limited == 1)} counts a fleet's tests by cause. The prefix is always
+     * {@value #GAUGES_PREFIX}, as the gauge sets'.
+     */
+    public MetricSnapshots whySnapshots(Why why) {
+        Objects.requireNonNull(why, "why");
+        GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(LIMITED)
+                .help("What held the test's data back (--why): 1 for the verdict's cause, 0 for the others, by the"
+                        + " side that sent the data.");
+        for (Why.DirectionWhy d : why.directions()) {
+            for (Cause c : Cause.values()) {
+                Labels.Builder lb = Labels.builder();
+                labelMap.forEach((k, v) -> {
+                    if (!k.equals("cause") && !k.equals("sender")) {
+                        lb.label(k, v);
+                    }
+                });
+                lb.label("cause", c.key()).label("sender", d.senderIsClient() ? "client" : "server");
+                b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(lb.build())
+                        .value(d.verdict().cause() == c ? 1 : 0).build());
+            }
+        }
+        return new MetricSnapshots(why.directions().isEmpty() ? List.of() : List.of(b.build()));
     }
 
     /** The exposition of gauge sets ({@link #gaugesSnapshots(Collection)}). */

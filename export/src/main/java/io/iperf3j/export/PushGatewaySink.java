@@ -2,6 +2,7 @@ package io.iperf3j.export;
 
 import io.iperf3j.IntervalMetrics;
 import io.iperf3j.MetricEvent;
+import io.iperf3j.Why;
 import io.iperf3j.MetricsStream;
 import io.iperf3j.Role;
 import io.iperf3j.WindowMetrics;
@@ -73,6 +74,10 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
     private boolean closed;
     private RunTotals totals = RunTotals.EMPTY;
     private final GaugeSets gaugeSets = new GaugeSets();
+    /** The test's verdict once {@link #why(Why)} gave it (written under the lock, read by the worker). */
+    private volatile Why why;
+    /** Windows: a push of the verdict is due (under the lock). */
+    private boolean whyPending;
     /** Caller's side, under the lock: the latest iperf3 sample or window handed in (null before the first). */
     private MetricEvent lastSample;
     /** Window worker's own: the latest window pushed and the gauge sets it last saw. */
@@ -138,6 +143,32 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
                 dropped.incrementAndGet();
             } else {
                 queue.addLast(item);
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Hands in the test's verdict ({@code --why}, {@code -V}): every push from now on carries the family
+     * {@link PrometheusEncoder#LIMITED}, and one push goes out with it now (before {@link #close()}).
+     */
+    public void why(Why verdicts) {
+        Objects.requireNonNull(verdicts, "verdicts");
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            why = verdicts;
+            if (window == null) {
+                if (latest != null) {
+                    replaced.incrementAndGet();
+                }
+                latest = new Item(lastSample, totals, lastSample, gaugeSets.current());
+            } else {
+                whyPending = true;
             }
             changed.signalAll();
         } finally {
@@ -252,7 +283,7 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
             if (item == null) {
                 return; // closed and nothing pending
             }
-            push(encoder.encodeTogether(item.sample(), item.totals(), item.gauges()));
+            push(encoder.encodeTogether(item.sample(), item.totals(), item.gauges(), why));
         }
     }
 
@@ -263,9 +294,10 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
         while (true) {
             Item item;
             boolean ending;
+            boolean whyNow;
             lock.lock();
             try {
-                while (queue.isEmpty() && !closed) {
+                while (queue.isEmpty() && !closed && !whyPending) {
                     if (open.isEmpty()) {
                         changed.await();
                     } else {
@@ -278,6 +310,8 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
                 }
                 item = queue.pollFirst();
                 ending = closed && item == null;
+                whyNow = whyPending && item == null;
+                whyPending = whyPending && !whyNow;
             } finally {
                 lock.unlock();
             }
@@ -286,11 +320,11 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
                     case MetricEvent.Window(WindowMetrics w) -> {
                         lastWindow = item.event();
                         gauges = item.gauges();
-                        push(encoder.encodeTogether(lastWindow, item.totals(), gauges));
+                        push(encoder.encodeTogether(lastWindow, item.totals(), gauges, why));
                     }
                     case MetricEvent.Gauges g -> {
                         gauges = item.gauges();
-                        push(encoder.encodeTogether(lastWindow, lastTotals, gauges));
+                        push(encoder.encodeTogether(lastWindow, lastTotals, gauges, why));
                     }
                     case MetricEvent.Interval(IntervalMetrics m) -> {
                         if (!open.isEmpty() && !sameContext(open.getFirst(), m)) {
@@ -304,8 +338,10 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
                     }
                 }
             }
-            if (!open.isEmpty() && (ending || System.nanoTime() - deadline >= 0)) {
+            if (!open.isEmpty() && (ending || whyNow || System.nanoTime() - deadline >= 0)) {
                 flush(open, lastTotals);
+            } else if (whyNow) {
+                push(encoder.encodeTogether(lastWindow, lastTotals, gauges, why));
             }
             if (ending) {
                 return;
@@ -318,7 +354,7 @@ public final class PushGatewaySink implements Consumer<MetricEvent>, AutoCloseab
         open.clear();
         if (w.isPresent()) {
             lastWindow = new MetricEvent.Window(w.get());
-            push(encoder.encodeTogether(lastWindow, totalsAtEnd, gauges));
+            push(encoder.encodeTogether(lastWindow, totalsAtEnd, gauges, why));
         }
     }
 

@@ -188,6 +188,41 @@ class PushGatewayIT {
         }
     }
 
+    /**
+     * The verdict ({@code --why}, {@code -V}) joins the group once the test ended, in one push of its own, with the
+     * latest sample (one push a sample) and with the last window (windows: nothing else may be due then).
+     */
+    @Test
+    void theVerdictJoinsTheGroupInBothModes() throws Exception {
+        try (RealTools.Pushgateway gw = RealTools.Pushgateway.start()) {
+            List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+            try (PushGatewaySink sink = PushGatewaySink.start(PushGatewayConfig.builder(gw.url()).job("iperf3j-why")
+                    .label("scenario", "latest").build(), warnings::add)) {
+                sink.accept(new MetricEvent.Interval(Samples.tcp(Role.CLIENT, Direction.SENDER, 0, 1, 0)));
+                awaitSeries(gw, "scenario=\"latest\"");
+                sink.why(WhyExportTest.why(io.iperf3j.Cause.RECEIVER_WINDOW));
+                // before close (the Pushgateway adds instance=""): the verdict's own push
+                awaitSeries(gw, "iperf3j_test_limited{cause=\"receiver_window\",instance=\"\",job=\"iperf3j-why\",scenario=\"latest\","
+                        + "sender=\"client\"} 1");
+            }
+            try (PushGatewaySink sink = PushGatewaySink.start(PushGatewayConfig.builder(gw.url()).job("iperf3j-why")
+                    .label("scenario", "windows").pushInterval(Duration.ofSeconds(60)).build(), warnings::add)) {
+                sink.accept(new MetricEvent.Interval(Samples.tcp(Role.CLIENT, Direction.SENDER, 0, 1, 0)));
+                sink.why(WhyExportTest.why(io.iperf3j.Cause.PATH, io.iperf3j.Cause.SENDER_CPU));
+                // the open window is flushed with it, long before its 60 s
+                String text = awaitSeries(gw, "iperf3j_test_limited{cause=\"sender_cpu\",instance=\"\",job=\"iperf3j-why\","
+                        + "scenario=\"windows\",sender=\"server\"} 1");
+                assertThat(text).contains("iperf3_window_transferred_bytes{instance=\"\",job=\"iperf3j-why\",scenario=\"windows\"}");
+            }
+            assertThat(warnings).isEmpty();
+            String text = gw.metrics();
+            assertThat(text).contains(
+                    "iperf3j_test_limited{cause=\"path\",instance=\"\",job=\"iperf3j-why\",scenario=\"windows\",sender=\"client\"} 1",
+                    "iperf3j_test_limited{cause=\"path\",instance=\"\",job=\"iperf3j-why\",scenario=\"latest\",sender=\"client\"} 0");
+            RealTools.assertPromtoolAccepts(text);
+        }
+    }
+
     @Test
     void retriesOn5xxAnd429WithBackoffButNotOn4xx() throws Exception {
         AtomicInteger calls = new AtomicInteger();

@@ -58,6 +58,10 @@ final class Libc {
     static final int SO_DOMAIN = 39;
     static final int SO_MAX_PACING_RATE = 47;
     static final int SO_COOKIE = 57;
+    /** {@code getsockopt}: the socket's {@code u32 sk_meminfo[SK_MEMINFO_VARS]} (Linux 4.6+ for the drops). */
+    static final int SO_MEMINFO = 55;
+    /** Index of {@code SK_MEMINFO_DROPS} in {@link #SO_MEMINFO}'s array: {@code sk_drops}. */
+    static final int SK_MEMINFO_DROPS = 8;
     /** {@code SO_SNDTIMEO_OLD}: a {@code struct timeval} of two longs on LP64; bounds a blocking connect too. */
     static final int SO_SNDTIMEO = 21;
     /** {@code SO_TIMESTAMPNS_OLD}, the value {@code SO_TIMESTAMPNS} has on LP64 (also its cmsg type). */

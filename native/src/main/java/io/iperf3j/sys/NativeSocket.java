@@ -446,6 +446,32 @@ public final class NativeSocket {
         return ioctlInt(Libc.SIOCOUTQ);
     }
 
+    /**
+     * {@code getsockopt(SOL_SOCKET, SO_MEMINFO)}'s {@code SK_MEMINFO_DROPS}: the datagrams (or segments) the kernel
+     * dropped on their way into this socket since it was made, mostly because its receive buffer was full. The
+     * same counter as {@code /proc/net/udp}'s {@code drops} column and {@code SO_RXQ_OVFL}, for this socket only.
+     *
+     * @return empty for a closed channel or a kernel without the counter (before 4.6)
+     */
+    public OptionalLong receiveDrops() {
+        try (CallScope c = new CallScope(libc)) {
+            if (!valid(c)) {
+                return OptionalLong.empty();
+            }
+            int size = 4 * 16; // more than SK_MEMINFO_VARS (9 today) u32s
+            MemorySegment buf = c.arena.allocate(size, 4);
+            c.len.set(JAVA_INT, 0, size);
+            if (libc.getsockopt(c.state, fd, Libc.SOL_SOCKET, Libc.SO_MEMINFO, buf, c.len) < 0) {
+                return OptionalLong.empty();
+            }
+            int n = c.len.get(JAVA_INT, 0) / 4;
+            if (n <= Libc.SK_MEMINFO_DROPS) {
+                return OptionalLong.empty();
+            }
+            return OptionalLong.of(Integer.toUnsignedLong(buf.get(JAVA_INT, 4L * Libc.SK_MEMINFO_DROPS)));
+        }
+    }
+
     // ---------------------------------------------------------------- connect
 
     /**

@@ -294,6 +294,10 @@ final class ClientSession extends TestSession {
                     rec.localWhy = whyProbes();
                 }
                 JsonObject results = localResults(null, null).toJson();
+                if (rec.whyWanted) {
+                    // the server's verdict (its /metrics) pairs these with its own; iperf3's servers ignore the key
+                    results.put(WhyProbe.KEY, WhyProbe.toJson(rec.localWhy));
+                }
                 debug("send_results", results);
                 control.sendJson(results);
                 PhaseTrace.mark("results-sent");

@@ -45,6 +45,11 @@ public final class ClientTest {
         public boolean succeeded() {
             return error == null;
         }
+
+        /** What held the test back ({@code --why}, {@code -V}): the document's {@code end.iperf3j_why}, if any. */
+        public java.util.Optional<io.iperf3j.Why> why() {
+            return document == null ? java.util.Optional.empty() : io.iperf3j.internal.why.WhyJson.read(document);
+        }
     }
 
     private final IperfOptions options;
@@ -213,10 +218,18 @@ public final class ClientTest {
         }
     }
 
+    /**
+     * Whether the client reads and prints what held the test back: {@code --why}, or {@code -V} with text output
+     * (verbose text includes the block; {@code -J}/{@code --json-stream} stay iperf3's unless {@code --why}).
+     */
+    static boolean whyWanted(IperfOptions o) {
+        return o.why() || o.verbose() && !o.json() && !o.jsonStream();
+    }
+
     /** The client's record: the settings it will send, and where it connects. */
     static TestRecord record(IperfOptions o) {
         TestRecord r = new TestRecord(true, o);
-        r.whyWanted = o.why();
+        r.whyWanted = whyWanted(o);
         // The block size may still change once the control connection's MSS is known.
         TestSettings.apply(r, TestParameters.of(o, 0, null), true);
         r.connectingHost = o.host();

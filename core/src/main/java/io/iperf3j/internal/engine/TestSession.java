@@ -3,6 +3,7 @@ package io.iperf3j.internal.engine;
 import io.iperf3j.Transport;
 import io.iperf3j.internal.engine.tcp.TcpStream;
 import io.iperf3j.internal.engine.udp.PacketCounters;
+import io.iperf3j.internal.engine.udp.UdpStream;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.stats.CpuUtilization;
 import io.iperf3j.sys.NativeSocket;
@@ -543,12 +544,19 @@ public abstract class TestSession {
                 int b = t.sendBufferBytes();
                 sndBufBytes = b > 0 ? OptionalLong.of(b) : none;
             }
+            OptionalLong drops = none;
+            OptionalLong rcvBuf = none;
+            if (s instanceof UdpStream u && !r.sending()) {
+                // UDP: what the kernel dropped on its way into this socket (a full buffer), to tell from the path's
+                drops = u.receiveDrops();
+                rcvBuf = u.receiveBufferBytes();
+            }
             long[] sched = s.schedDelta(Math.max(0, waitUntil - System.nanoTime()));
             out.add(new WhyProbe(r.id(), r.sending(), busy, rwnd, sndbuf, rtt, rcvRtt,
                     r.sending() && r.maxSndWnd > 0 ? OptionalLong.of(r.maxSndWnd) : none,
                     r.sending() && r.maxSndCwnd > 0 ? OptionalLong.of(r.maxSndCwnd) : none, sndBufBytes, rcvWnd,
                     sched == null ? none : OptionalLong.of(sched[0]), sched == null ? none : OptionalLong.of(sched[1]),
-                    sched == null ? none : OptionalLong.of(sched[2])));
+                    sched == null ? none : OptionalLong.of(sched[2]), drops, rcvBuf));
         }
         return out;
     }

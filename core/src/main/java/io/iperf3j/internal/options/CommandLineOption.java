@@ -198,9 +198,10 @@ enum CommandLineOption implements OptionRow {
     /** iperf3j's verdict (docs/design/why.md): what held the test back, after the summary. */
     WHY(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 151,
             "  --why                     iperf3j: after the summary, say what limited the\n"
-            + "                            rate (the path, the receiver's window, the sender's\n"
-            + "                            buffer, a CPU or the pacing), its figures and the\n"
-            + "                            change that would lift it; -J: end.iperf3j_why", "why"),
+            + "                            rate (the path, the receiver's window or socket\n"
+            + "                            buffer, the sender's buffer, a CPU or the pacing),\n"
+            + "                            its figures and the change that would lift it\n"
+            + "                            (-V text shows it too); -J: end.iperf3j_why", "why"),
     WINDOW(Section.CLIENT, 'w', HasArg.REQUIRED, 20,
             "  -w, --window    #[KMG]    set send/receive socket buffer sizes\n"
             + "                            (indirectly sets TCP window size)", "window"),

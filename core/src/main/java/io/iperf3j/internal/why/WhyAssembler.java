@@ -72,6 +72,8 @@ public final class WhyAssembler {
         OptionalDouble receiverCpu = OptionalDouble.empty();
         long lost;
         long packets;
+        OptionalLong drops = OptionalLong.empty();
+        OptionalLong rcvBuf = OptionalLong.empty();
         final List<String> unseen = new ArrayList<>();
 
         WhyFigures figures(TestRecord rec) {
@@ -120,12 +122,17 @@ public final class WhyAssembler {
                 p.window = positive(receiver.rcvWnd());
             }
             p.receiverThread = receiver.runNanos().isPresent() ? receiver : null;
+            p.drops = receiver.socketDrops();
+            p.rcvBuf = positive(receiver.rcvBuf());
         } else {
             p.unseen.add("the receiver's thread: " + notSent + "; its process CPU stands in");
         }
         if (rec.protocol == Transport.UDP) {
             p.lost = s.cntError;
             p.packets = s.sending() ? s.packetCount : Math.max(s.packetCount, s.peerPacketCount);
+            if (receiver != null && p.drops.isEmpty()) {
+                p.unseen.add("the receiving socket's drop counter (SK_MEMINFO_DROPS): not readable here");
+            }
         }
         return p;
     }
@@ -151,6 +158,10 @@ public final class WhyAssembler {
         double receiverCpu = -1;
         long lost = 0;
         long packets = 0;
+        long drops = 0;
+        boolean hasDrops = true;
+        long rcvBuf = 0;
+        boolean hasRcvBuf = true;
         Set<String> unseen = new LinkedHashSet<>();
         for (Part p : parts) {
             seconds = Math.max(seconds, p.seconds);
@@ -178,6 +189,10 @@ public final class WhyAssembler {
             receiverCpu = Math.max(receiverCpu, p.receiverCpu.orElse(-1));
             lost += p.lost;
             packets += p.packets;
+            hasDrops &= p.drops.isPresent();
+            drops += p.drops.orElse(0);
+            hasRcvBuf &= p.rcvBuf.isPresent();
+            rcvBuf = Math.max(rcvBuf, p.rcvBuf.orElse(0));
             unseen.addAll(p.unseen);
         }
         boolean tcp = rec.protocol == Transport.TCP;
@@ -207,7 +222,8 @@ public final class WhyAssembler {
                 tcp && hasCwnd ? OptionalLong.of(cwnd) : OptionalLong.empty(),
                 tcp && hasBuf ? OptionalLong.of(buf) : OptionalLong.empty(),
                 tcp || packets == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) lost / packets),
-                List.copyOf(unseen));
+                tcp || packets == 0 || !hasDrops ? OptionalDouble.empty() : OptionalDouble.of((double) drops / packets),
+                tcp || !hasRcvBuf ? OptionalLong.empty() : OptionalLong.of(rcvBuf), List.copyOf(unseen));
     }
 
     private static WhyProbe busier(WhyProbe a, WhyProbe b) {

@@ -71,6 +71,8 @@ public final class WhyJson {
         put(j, "congestion_window_bytes", f.congestionWindowBytes());
         put(j, "sender_buffer_bytes", f.senderBufferBytes());
         put(j, "lost_share", f.lostShare());
+        put(j, "socket_dropped_share", f.droppedShare());
+        put(j, "receiver_socket_buffer_bytes", f.receiverBufferBytes());
         j.put("unseen", new ArrayList<Object>(f.unseen()));
         return j;
     }
@@ -131,7 +133,8 @@ public final class WhyJson {
                 d(f, "sender_thread_wait_share"), d(f, "receiver_thread_run_share"),
                 d(f, "receiver_thread_wait_share"), d(f, "sender_cpu_percent"), d(f, "receiver_cpu_percent"),
                 l(f, "rtt_us"), l(f, "bdp_bytes"), l(f, "receiver_window_bytes"), l(f, "congestion_window_bytes"),
-                l(f, "sender_buffer_bytes"), d(f, "lost_share"), unseen);
+                l(f, "sender_buffer_bytes"), d(f, "lost_share"), d(f, "socket_dropped_share"),
+                l(f, "receiver_socket_buffer_bytes"), unseen);
     }
 
     private static OptionalDouble d(JsonObject j, String key) {

@@ -26,11 +26,14 @@ import java.util.OptionalLong;
  * @param runNanos the worker thread's time on a CPU
  * @param waitNanos the worker thread's time waiting on a run queue
  * @param wallNanos the worker's wall time between its two readings
+ * @param socketDrops a UDP receiver's socket: datagrams its kernel dropped ({@code SK_MEMINFO_DROPS})
+ * @param rcvBuf a UDP receiver's {@code SO_RCVBUF}
  */
 public record WhyProbe(int id, boolean sending, OptionalLong busyMicros, OptionalLong rwndLimitedMicros,
                        OptionalLong sndbufLimitedMicros, OptionalLong minRttMicros, OptionalLong rcvRttMicros,
                        OptionalLong sndWndMax, OptionalLong cwndMax, OptionalLong sndBuf, OptionalLong rcvWnd,
-                       OptionalLong runNanos, OptionalLong waitNanos, OptionalLong wallNanos) {
+                       OptionalLong runNanos, OptionalLong waitNanos, OptionalLong wallNanos,
+                       OptionalLong socketDrops, OptionalLong rcvBuf) {
 
     /** The results-exchange key, an object iperf3's parsers ignore. */
     public static final String KEY = "iperf3j_why";
@@ -49,6 +52,8 @@ public record WhyProbe(int id, boolean sending, OptionalLong busyMicros, Optiona
         put(j, "thread_run_ns", runNanos);
         put(j, "thread_wait_ns", waitNanos);
         put(j, "thread_wall_ns", wallNanos);
+        put(j, "socket_drops", socketDrops);
+        put(j, "rcvbuf", rcvBuf);
         return j;
     }
 
@@ -81,7 +86,7 @@ public record WhyProbe(int id, boolean sending, OptionalLong busyMicros, Optiona
                         get(s, "rwnd_limited_us"), get(s, "sndbuf_limited_us"), get(s, "min_rtt_us"),
                         get(s, "rcv_rtt_us"), get(s, "snd_wnd_max"), get(s, "snd_cwnd_max"), get(s, "sndbuf"),
                         get(s, "rcv_wnd"), get(s, "thread_run_ns"), get(s, "thread_wait_ns"),
-                        get(s, "thread_wall_ns")));
+                        get(s, "thread_wall_ns"), get(s, "socket_drops"), get(s, "rcvbuf")));
             }
         } catch (JsonTypeException e) {
             out.clear();

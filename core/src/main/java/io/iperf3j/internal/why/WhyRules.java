@@ -52,6 +52,11 @@ public final class WhyRules {
     static final double APP_IDLE = 0.5;
     /** UDP: loss at or above this share. */
     static final double UDP_LOSS = 0.01;
+    /**
+     * UDP: the receiving socket's kernel dropped at least this share of the datagrams lost: its full buffer, not the
+     * path, lost them (the socket's drop counter and the sequence numbers' gaps count the same datagrams).
+     */
+    static final double SOCKET_DROPS_EXPLAIN = 0.5;
 
     private WhyRules() {
     }
@@ -134,20 +139,49 @@ public final class WhyRules {
     private static Why.Verdict udp(WhyFigures f) {
         double lost = f.lostShare().orElse(0);
         long target = f.targetBitsPerSecond();
-        if (target > 0 && f.bitsPerSecond() < PACED * target && busy(f.senderRunShare(), f.senderWaitShare(),
+        // what the sender sent: the received rate with the lost datagrams put back (a sender that kept to -b on a
+        // lossy path or into a full buffer was not short of CPU)
+        double sent = f.bitsPerSecond() / Math.max(0.01, 1 - lost);
+        if (target > 0 && sent < PACED * target && busy(f.senderRunShare(), f.senderWaitShare(),
                 f.senderCpuPercent())) {
             return cpuVerdict(Cause.SENDER_CPU, f, f.senderRunShare(), f.senderWaitShare(), f.senderCpuPercent(),
                     "sending");
         }
         if (lost >= UDP_LOSS) {
-            if (busy(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent())) {
+            // The socket's own drops name its buffer: a larger one keeps what arrives while the reader is busy or
+            // waits for a CPU, and its CPU share says little (with a small buffer it polls while data keeps coming).
+            // A reader that also waited for a CPU is said, with its own remedy.
+            boolean bufferDropped = f.droppedShare().isPresent()
+                    && Math.min(lost, f.droppedShare().getAsDouble()) >= SOCKET_DROPS_EXPLAIN * lost;
+            boolean readerWaited = f.receiverWaitShare().orElse(0) >= CPU_WAIT;
+            if (!bufferDropped && busy(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent())) {
                 return cpuVerdict(Cause.RECEIVER_CPU, f, f.receiverRunShare(), f.receiverWaitShare(),
                         f.receiverCpuPercent(), "receiving");
             }
-            return v(Cause.PATH, f, String.format(Locale.ROOT, "%.2f %% of the datagrams were lost", 100 * lost),
-                    "lost on the path or in the receiver's socket buffer (not told apart here): lower -b to what the"
-                            + " path carries, or raise net.core.rmem_max and use -w on the receiver to rule the"
-                            + " buffer out");
+            if (f.droppedShare().isEmpty()) {
+                return v(Cause.PATH, f, String.format(Locale.ROOT, "%.2f %% of the datagrams were lost", 100 * lost),
+                        "lost on the path or in the receiver's socket buffer (not told apart: the receiving socket's"
+                                + " drop counter was not seen): lower -b to what the path carries, or raise"
+                                + " net.core.rmem_max and use -w on the receiver to rule the buffer out");
+            }
+            double dropped = Math.min(lost, f.droppedShare().getAsDouble());
+            if (bufferDropped) {
+                long b = f.receiverBufferBytes().orElse(0);
+                long need = bufferFor(4 * b);
+                return v(Cause.RECEIVER_BUFFER, f, String.format(Locale.ROOT,
+                        "%.2f %% of the datagrams were lost and the receiver's socket dropped %.2f %% itself, its"
+                                + " buffer full%s", 100 * lost, 100 * f.droppedShare().getAsDouble(), readerWaited
+                                ? String.format(Locale.ROOT, " (its reading thread also waited %.0f %% of the test"
+                                + " for a CPU)", 100 * f.receiverWaitShare().getAsDouble()) : ""),
+                        "raise net.core.rmem_max to at least " + Units.bytes(need) + " on the receiver and use -w "
+                                + Units.flag(need) + (b > 0 ? " (its buffer was " + Units.bytes(b) + ")" : "")
+                                + (readerWaited ? ", give the receiver an idle core (-A on the server)" : "")
+                                + ", or lower -b");
+            }
+            return v(Cause.PATH, f, String.format(Locale.ROOT,
+                    "%.2f %% of the datagrams were lost on the path (the receiver's socket dropped %.2f %%)",
+                    100 * lost, 100 * dropped),
+                    "lower -b to what the path carries, or find where the path drops (a link, a queue, a policer)");
         }
         if (target > 0 && f.bitsPerSecond() >= PACED * target) {
             return v(Cause.PACING, f, "the rate asked for with -b (" + Units.rate(target) + ") was reached",

@@ -51,6 +51,11 @@ public final class WhyText {
         if (f.lostShare().isPresent()) {
             rate.append(String.format(Locale.ROOT, ", lost %.2f %%", 100 * f.lostShare().getAsDouble()));
         }
+        if (f.droppedShare().isPresent()) {
+            rate.append(String.format(Locale.ROOT, ", dropped by the receiver's socket %.2f %%",
+                    100 * f.droppedShare().getAsDouble()));
+            f.receiverBufferBytes().ifPresent(x -> rate.append(" (its buffer ").append(Units.bytes(x)).append(')'));
+        }
         out.add(rate.toString());
         if (f.transport() == Transport.TCP && f.busyShare().isPresent()) {
             out.add("  sender busy " + Units.percent(f.busyShare().getAsDouble()) + " of the test; of that limited by"

@@ -51,6 +51,28 @@ class WhyJsonTest {
     }
 
     @Test
+    void aUdpVerdictKeepsTheReceivingSocketsDrops() throws Exception {
+        WhyFigures f = new WhyFigures(Transport.UDP, 3.0, 9.5e7, 100_000_000, 0, OptionalDouble.empty(),
+                OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.of(0.1),
+                OptionalDouble.of(0.0), OptionalDouble.of(0.9), OptionalDouble.of(0.01), OptionalDouble.of(12.0),
+                OptionalDouble.of(40.0), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+                OptionalLong.empty(), OptionalLong.empty(), OptionalDouble.of(0.05), OptionalDouble.of(0.0475),
+                OptionalLong.of(8192), List.of());
+        Why.Verdict v = WhyRules.decide(f);
+        assertThat(v.cause()).isEqualTo(Cause.RECEIVER_BUFFER);
+        Why why = new Why(List.of(new Why.DirectionWhy(true, v, List.of())));
+        JsonObject doc = new JsonObject().put("end", new JsonObject().put(WhyJson.KEY, WhyJson.write(why)));
+        String text = CJsonWriter.iperf312().pretty(doc);
+        assertThat(text).contains("\"cause\":\t\"receiver_buffer\"", "\"socket_dropped_share\":\t0.0475",
+                "\"receiver_socket_buffer_bytes\":\t8192");
+        assertThat(WhyJson.read(PeerJson.parseObject(text.getBytes(StandardCharsets.UTF_8))).orElseThrow())
+                .isEqualTo(why);
+        assertThat(String.join("\n", WhyText.lines(why, false)))
+                .contains("limited by the receiver's socket buffer")
+                .contains("lost 5.00 %, dropped by the receiver's socket 4.75 % (its buffer 8 KiB)");
+    }
+
+    @Test
     void theResultsExchangeFiguresPairEachStreamsSenderAndReceiver() {
         // a -R test as the client sees it: it receives stream 1, the server sent it and sent its figures
         ParseResult.Run run = (ParseResult.Run) OptionParser.parse("-c", "h", "-R", "--why");
@@ -64,11 +86,11 @@ class WhyJsonTest {
         WhyProbe mine = new WhyProbe(1, false, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
                 OptionalLong.empty(), OptionalLong.of(101_000), OptionalLong.empty(), OptionalLong.empty(),
                 OptionalLong.empty(), OptionalLong.of(700_000), OptionalLong.of(30_000_000), OptionalLong.of(0),
-                OptionalLong.of(3_000_000_000L));
+                OptionalLong.of(3_000_000_000L), OptionalLong.empty(), OptionalLong.empty());
         WhyProbe theirs = new WhyProbe(1, true, OptionalLong.of(3_000_000), OptionalLong.of(900_000),
                 OptionalLong.of(0), OptionalLong.of(100_000), OptionalLong.empty(), OptionalLong.of(650_000),
                 OptionalLong.of(2_000_000), OptionalLong.of(4_194_304), OptionalLong.empty(), OptionalLong.of(60_000_000),
-                OptionalLong.of(30_000_000), OptionalLong.of(3_000_000_000L));
+                OptionalLong.of(30_000_000), OptionalLong.of(3_000_000_000L), OptionalLong.empty(), OptionalLong.empty());
         // through the wire form, as the server sends it
         List<WhyProbe> peer = WhyProbe.fromJson(WhyProbe.toJson(List.of(theirs)));
         assertThat(peer).containsExactly(theirs);

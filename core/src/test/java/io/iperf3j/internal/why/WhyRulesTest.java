@@ -39,6 +39,8 @@ class WhyRulesTest {
         OptionalLong window = OptionalLong.of(16 << 20);
         OptionalLong sndBuf = OptionalLong.of(4 << 20);
         OptionalDouble lost = OptionalDouble.empty();
+        OptionalDouble dropped = OptionalDouble.empty();
+        OptionalLong rcvBuf = OptionalLong.empty();
         List<String> unseen = List.of();
 
         WhyFigures build() {
@@ -47,7 +49,7 @@ class WhyRulesTest {
                     chronos ? OptionalDouble.of(rwnd) : OptionalDouble.empty(),
                     chronos ? OptionalDouble.of(sndbuf) : OptionalDouble.empty(),
                     chronos ? OptionalDouble.of(1 - rwnd - sndbuf) : OptionalDouble.empty(), sRun, sWait, rRun, rWait,
-                    sCpu, rCpu, rtt, bdp, window, OptionalLong.of(8 << 20), sndBuf, lost, unseen);
+                    sCpu, rCpu, rtt, bdp, window, OptionalLong.of(8 << 20), sndBuf, lost, dropped, rcvBuf, unseen);
         }
 
         Why.Verdict decide() {
@@ -225,7 +227,7 @@ class WhyRulesTest {
         f.lost = OptionalDouble.of(0.05);
         Why.Verdict lossy = f.decide();
         assertThat(lossy.cause()).isEqualTo(Cause.PATH);
-        assertThat(lossy.remedy().orElseThrow()).contains("socket buffer");
+        assertThat(lossy.remedy().orElseThrow()).contains("socket buffer").contains("not told apart");
         f.rRun = OptionalDouble.of(0.99);
         assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_CPU);
         f.rRun = OptionalDouble.of(0.1);
@@ -233,6 +235,87 @@ class WhyRulesTest {
         f.bps = 40e6;
         f.sRun = OptionalDouble.of(0.98);
         assertThat(f.decide().cause()).isEqualTo(Cause.SENDER_CPU);
+    }
+
+    /** A UDP test at -b 100M that lost 5 % of its datagrams, its receiving socket's drop counter seen. */
+    private static Fig lossyUdp() {
+        Fig f = tcp();
+        f.transport = Transport.UDP;
+        f.chronos = false;
+        f.rtt = OptionalLong.empty();
+        f.window = OptionalLong.empty();
+        f.target = 100_000_000;
+        f.bps = 95e6;
+        f.lost = OptionalDouble.of(0.05);
+        f.rcvBuf = OptionalLong.of(8192);
+        return f;
+    }
+
+    @Test
+    void udpLossTheReceiversSocketDroppedIsItsBuffer() {
+        Fig f = lossyUdp();
+        f.dropped = OptionalDouble.of(0.049);
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.RECEIVER_BUFFER);
+        assertThat(v.headline()).isEqualTo("limited by the receiver's socket buffer");
+        assertThat(v.reason()).contains("5.00 %").contains("4.90 %");
+        assertThat(v.remedy().orElseThrow()).contains("net.core.rmem_max to at least 1.0 MiB").contains("-w 1M")
+                .contains("its buffer was 8 KiB");
+        // more than half of the loss is enough; a reader that ran all the time (it polls with a small buffer) had
+        // a CPU: the buffer still
+        f.dropped = OptionalDouble.of(0.03);
+        f.rRun = OptionalDouble.of(0.97);
+        f.rWait = OptionalDouble.of(0.02);
+        assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_BUFFER);
+        // a reader that waited for a CPU: still the buffer (a larger one keeps what arrives meanwhile), said with
+        // the wait and its remedy
+        f.rRun = OptionalDouble.of(0.3);
+        f.rWait = OptionalDouble.of(0.6);
+        Why.Verdict waited = f.decide();
+        assertThat(waited.cause()).isEqualTo(Cause.RECEIVER_BUFFER);
+        assertThat(waited.reason()).contains("also waited 60 % of the test for a CPU");
+        assertThat(waited.remedy().orElseThrow()).contains("-A on the server");
+        // the same reader without the socket's drops (the path lost little, the thread was slow): its CPU
+        f.dropped = OptionalDouble.of(0.001);
+        assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_CPU);
+    }
+
+    @Test
+    void aSenderThatKeptToItsRateIsNotShortOfCpuWhateverWasLost() {
+        // WhyUdpNetnsTest on a loaded machine: 46 % dropped by a 4 KiB buffer, the sender's thread waiting to run;
+        // received 54 % of -b, but sent all of it: the buffer, not the sender's CPU
+        Fig f = lossyUdp();
+        f.bps = 54e6;
+        f.lost = OptionalDouble.of(0.46);
+        f.dropped = OptionalDouble.of(0.46);
+        f.sRun = OptionalDouble.of(0.5);
+        f.sWait = OptionalDouble.of(0.45);
+        assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_BUFFER);
+        // the same sender that sent only 60 % of -b was short of CPU
+        f.bps = 60e6 * 0.54;
+        assertThat(f.decide().cause()).isEqualTo(Cause.SENDER_CPU);
+    }
+
+    @Test
+    void udpLossTheSocketDidNotDropIsThePath() {
+        Fig f = lossyUdp();
+        f.dropped = OptionalDouble.of(0);
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.PATH);
+        assertThat(v.reason()).isEqualTo("5.00 % of the datagrams were lost on the path (the receiver's socket"
+                + " dropped 0.00 %)");
+        assertThat(v.remedy().orElseThrow()).doesNotContain("not told apart").contains("lower -b");
+        f.dropped = OptionalDouble.of(0.02); // under half of the loss: mostly the path
+        assertThat(f.decide().cause()).isEqualTo(Cause.PATH);
+        // a counter that counts more than was lost (datagrams that came after the reader stopped) is held to the loss
+        f.dropped = OptionalDouble.of(0.5);
+        assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_BUFFER);
+        assertThat(f.decide().reason()).contains("dropped 50.00 %");
+        // under 1 % lost: no loss verdict, whatever the counter says
+        f.lost = OptionalDouble.of(0.001);
+        f.dropped = OptionalDouble.of(0.001);
+        f.bps = 99e6;
+        assertThat(f.decide().cause()).isEqualTo(Cause.PACING);
     }
 
     @Test

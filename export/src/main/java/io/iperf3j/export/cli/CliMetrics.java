@@ -1,6 +1,7 @@
 package io.iperf3j.export.cli;
 
 import io.iperf3j.MetricEvent;
+import io.iperf3j.Why;
 import io.iperf3j.export.MetricsFileSink;
 import io.iperf3j.export.PushGatewaySink;
 
@@ -34,6 +35,9 @@ public final class CliMetrics implements Consumer<MetricEvent> {
     public static final int FILE_QUEUE = 65_536;
 
     private static final MetricEvent END = new MetricEvent.Interval(null);
+    /** Marks {@link #pendingWhy}'s place in the file queue. */
+    private static final MetricEvent WHY = new MetricEvent.Interval(null);
+    private volatile Why pendingWhy;
 
     private final PrintStream err;
     private final PushGatewaySink push;
@@ -99,6 +103,24 @@ public final class CliMetrics implements Consumer<MetricEvent> {
     }
 
     /**
+     * Hands the test's verdict ({@code --why}, {@code -V}) to the sinks: the family
+     * {@code iperf3j_test_limited{cause,sender}} in the Pushgateway's group and the Prometheus file, an
+     * {@code "event":"why"} line in a JSONL file. Call before {@link #finish(int)}; never blocks for long.
+     */
+    public void why(Why verdicts) {
+        Objects.requireNonNull(verdicts, "verdicts");
+        if (push != null) {
+            push.why(verdicts);
+        }
+        if (fileQueue != null && fileError == null) {
+            pendingWhy = verdicts;
+            if (!fileQueue.offer(WHY)) {
+                fail("metrics file writer fell behind (" + FILE_QUEUE + " events waiting)");
+            }
+        }
+    }
+
+    /**
      * Flushes and closes the sinks (the last push, the DELETE if asked for).
      *
      * @param status the run's exit status
@@ -139,6 +161,10 @@ public final class CliMetrics implements Consumer<MetricEvent> {
                     continue;
                 }
                 try {
+                    if (e == WHY) {
+                        file.why(pendingWhy);
+                        continue;
+                    }
                     file.write(e);
                 } catch (IOException ex) {
                     fail("unable to write metrics file " + file.path() + ": " + reason(ex, file.path()));

@@ -1,5 +1,6 @@
 package io.iperf3j.export.server;
 
+import io.iperf3j.Cause;
 import io.iperf3j.ServerEvent;
 import io.iperf3j.ServerEvents;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
@@ -37,6 +38,8 @@ import java.util.function.LongSupplier;
  * <p>Series (prefix {@code iperf3_server_}; docs/design/public-server.md, 3.5): {@code tests_running},
  * {@code tests_queued}, {@code tests_max}, {@code queue_max} (gauges); {@code tests_started_total},
  * {@code tests_ended_total{result}}, {@code refused_total{reason}}, {@code queue_left_total},
+ * {@code tests_limited_total{cause,sender}} (what held each direction of a finished test back, when its iperf3j
+ * client asked: {@code --why}, {@code -V}; docs/design/why.md),
  * {@code bytes_total{direction,protocol}} (counters, bytes added each stats interval);
  * {@code test_duration_seconds}, {@code queue_wait_seconds} (histograms); with {@link #logDrops}
  * {@code log_lines_dropped_total} (the operator log's rate limit); with {@code --total-rate}
@@ -78,6 +81,9 @@ public final class ServerMetrics implements ServerEvents {
     private final Map<ServerEvent.Result, LongAdder> ended = adders(ServerEvent.Result.class);
     private final Map<ServerEvent.Reason, LongAdder> refused = adders(ServerEvent.Reason.class);
     private final LongAdder left = new LongAdder();
+    /** Directions of finished tests by cause, [0: the client sent, 1: the server sent] (--why, -V). */
+    @SuppressWarnings("unchecked")
+    private final Map<Cause, LongAdder>[] limited = new Map[] {adders(Cause.class), adders(Cause.class)};
     /** Bytes by [direction: 0 sent, 1 received][protocol: 0 tcp, 1 udp]. */
     private final LongAdder[][] bytes = {{new LongAdder(), new LongAdder()}, {new LongAdder(), new LongAdder()}};
     private final Histogram duration = new Histogram(DURATION_BUCKETS);
@@ -162,6 +168,8 @@ public final class ServerMetrics implements ServerEvents {
             case ServerEvent.Ended e -> {
                 ended.get(e.result()).increment();
                 duration.observe(e.duration());
+                e.why().ifPresent(w -> w.directions().forEach(d ->
+                        limited[d.senderIsClient() ? 0 : 1].get(d.verdict().cause()).increment()));
             }
             case ServerEvent.Refused r -> {
                 refused.get(r.reason()).increment();
@@ -268,6 +276,16 @@ public final class ServerMetrics implements ServerEvents {
                 .help("Connections refused or dropped before a test, by reason.");
         refused.forEach((r, n) -> refusedB.dataPoint(point(Labels.of("reason", r.label()), n.sum())));
         all.add(refusedB.build());
+        CounterSnapshot.Builder limitedB = CounterSnapshot.builder().name(NAME + "tests_limited")
+                .help("Finished tests whose client asked what held them back (--why, -V), a count per direction of"
+                        + " data: by cause and by the side that sent it.");
+        String[] senders = {"client", "server"};
+        for (int i = 0; i < 2; i++) {
+            for (Map.Entry<Cause, LongAdder> c : limited[i].entrySet()) {
+                limitedB.dataPoint(point(Labels.of("cause", c.getKey().key(), "sender", senders[i]), c.getValue().sum()));
+            }
+        }
+        all.add(limitedB.build());
         all.add(counter("queue_left", "Queued clients that hung up before their turn.", Labels.EMPTY, left.sum())
                 .build());
         CounterSnapshot.Builder bytesB = CounterSnapshot.builder().name(NAME + "bytes")

@@ -1,5 +1,6 @@
 package io.iperf3j.export.server;
 
+import io.iperf3j.Cause;
 import io.iperf3j.ServerEvent;
 import io.iperf3j.export.PrometheusEncoder;
 import io.iperf3j.export.RealTools;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -113,6 +115,32 @@ class ServerMetricsTest {
         running.set(0);
         queued.set(0);
         assertThat(text(m)).contains("iperf3_server_tests_running 0.0\n", "iperf3_server_tests_queued 0.0\n");
+    }
+
+    @Tag("tool")
+    @Test
+    void finishedTestsByWhatHeldThemBack() throws Exception {
+        ServerMetrics m = metrics(64);
+        assertThat(text(m)).contains("iperf3_server_tests_limited_total{cause=\"path\",sender=\"client\"} 0.0\n");
+        // a forward test whose client asked, a --bidir one (a verdict per direction), one that did not ask
+        m.on(ended(1, Optional.of(io.iperf3j.export.WhyExportTest.why(Cause.RECEIVER_WINDOW))));
+        m.on(ended(2, Optional.of(io.iperf3j.export.WhyExportTest.why(Cause.RECEIVER_WINDOW, Cause.PATH))));
+        m.on(ended(3, Optional.empty()));
+        String t = text(m);
+        assertThat(t.lines().toList()).contains(
+                "iperf3_server_tests_limited_total{cause=\"receiver_window\",sender=\"client\"} 2.0",
+                "iperf3_server_tests_limited_total{cause=\"path\",sender=\"server\"} 1.0",
+                "iperf3_server_tests_limited_total{cause=\"path\",sender=\"client\"} 0.0",
+                "iperf3_server_tests_limited_total{cause=\"receiver_buffer\",sender=\"server\"} 0.0",
+                "iperf3_server_tests_ended_total{result=\"ok\"} 3.0");
+        assertThat(t.lines().filter(l -> l.startsWith("iperf3_server_tests_limited_total{")))
+                .hasSize(2 * Cause.values().length);
+        RealTools.assertPromtoolAccepts(t);
+    }
+
+    private static ServerEvent.Ended ended(long test, Optional<io.iperf3j.Why> why) {
+        return new ServerEvent.Ended(T, "192.0.2.7", 1, "192.0.2.7/32", test, "TCP", "normal", 1, 0, 1500,
+                Duration.ofSeconds(3), ServerEvent.Result.OK, null, why);
     }
 
     @Tag("tool")

@@ -130,11 +130,17 @@ final class EventFanout implements ServerEvents {
         on(new ServerEvent.Interval(Instant.now(), c.address(), c.port(), c.prefix(), test, protocol, sent, received));
     }
 
-    /** A test ended (test thread). */
+    /** A test ended without a verdict (test thread). */
     void ended(long test, InetSocketAddress client, ServerLog.TestShape shape, long sent, long received,
                Duration duration, ServerEvent.Result result, String reason) {
+        ended(test, client, shape, sent, received, duration, result, reason, java.util.Optional.empty());
+    }
+
+    /** A test ended (test thread). */
+    void ended(long test, InetSocketAddress client, ServerLog.TestShape shape, long sent, long received,
+               Duration duration, ServerEvent.Result result, String reason, java.util.Optional<io.iperf3j.Why> why) {
         ClientAddress c = ClientAddress.of(client);
         on(new ServerEvent.Ended(Instant.now(), c.address(), c.port(), c.prefix(), test, shape.proto(), shape.dir(),
-                shape.streams(), sent, received, duration, result, reason));
+                shape.streams(), sent, received, duration, result, reason, why));
     }
 }

@@ -31,6 +31,7 @@ import io.iperf3j.internal.protocol.Cookie;
 import io.iperf3j.internal.protocol.ErrorCode;
 import io.iperf3j.internal.protocol.IperfException;
 import io.iperf3j.internal.protocol.TestParameters;
+import io.iperf3j.internal.why.WhyAssembler;
 import io.iperf3j.internal.why.WhyProbe;
 import io.iperf3j.internal.stats.TestMode;
 import io.iperf3j.internal.stats.TestRecord;
@@ -41,6 +42,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -72,6 +74,8 @@ final class ServerSession extends TestSession {
     private final TestVerdict verdict = new TestVerdict();
     private final long id;
     private final long admittedNanos = System.nanoTime();
+    /** What held the test back, when its client asked ({@code iperf3j_why}): for {@link ServerEvent.Ended}. */
+    private io.iperf3j.Why why;
     private InetSocketAddress peer;
     /** The running {@code --server-bitrate-limit} check, made at the first interval (null: none yet or none at all). */
     private BitrateLimit rateLimit;
@@ -217,7 +221,8 @@ final class ServerSession extends TestSession {
         }
         raiseInterval(verdict.sent(), verdict.received());
         ctx.events().ended(id, peer, verdict.shape(), verdict.sent(), verdict.received(),
-                Duration.ofNanos(System.nanoTime() - admittedNanos), verdict.result(), verdict.reason());
+                Duration.ofNanos(System.nanoTime() - admittedNanos), verdict.result(), verdict.reason(),
+                java.util.Optional.ofNullable(why));
     }
 
     /** An {@link ServerEvent.Interval} with the bytes moved since the last one, given the totals; none if none moved. */
@@ -257,7 +262,16 @@ final class ServerSession extends TestSession {
                 }
                 JsonObject results = localResults(serverJson, serverText).toJson();
                 if (rec.whyWanted) {
-                    results.put(WhyProbe.KEY, WhyProbe.toJson(whyProbes()));
+                    List<WhyProbe> mine = whyProbes();
+                    results.put(WhyProbe.KEY, WhyProbe.toJson(mine));
+                    // the server's own verdict, for its /metrics: with the client's figures (an iperf3j client sends
+                    // them with its results) it is the client's; kept apart from rec.why, which the server's own
+                    // output would print
+                    try {
+                        why = WhyAssembler.assemble(rec, mine, rec.peerWhy, rec.peerSentWhy);
+                    } catch (RuntimeException e) {
+                        why = null; // a count the server's /metrics goes without; never the test's end
+                    }
                 }
                 control.sendJson(results);
                 control.sendState(ControlState.DISPLAY_RESULTS);

@@ -20,6 +20,7 @@ import java.lang.invoke.VarHandle;
 import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.util.OptionalLong;
 
 /**
  * A UDP data stream: a connected, blocking {@link DatagramChannel} and one reused
@@ -95,6 +96,9 @@ public final class UdpStream extends DataStream implements PacketCounters {
     private final boolean gro;
     /** Kernel receive times of batched reads in the jitter's clock, or null without them. */
     private final KernelClock arrivals;
+    /** {@code --why}: the socket's drop counter and receive buffer as it closed ({@link #keepWhyFigures}). */
+    private volatile OptionalLong dropsAtClose = OptionalLong.empty();
+    private volatile OptionalLong receiveBufferAtClose = OptionalLong.empty();
     /** Set before a batched worker is woken to end ({@link #closeChannel}). */
     private volatile boolean closing;
     /**
@@ -611,6 +615,44 @@ public final class UdpStream extends DataStream implements PacketCounters {
     }
 
     /**
+     * {@code --why}: the datagrams the kernel dropped on their way into this stream's socket, mostly for a full
+     * receive buffer ({@link NativeSocket#receiveDrops()}): now, or as the socket closed (a server closes its receiving
+     * streams before the results exchange); empty without the native layer or when not asked ({@link #measureSched}).
+     */
+    public OptionalLong receiveDrops() {
+        return channel.isOpen() ? readDrops() : dropsAtClose;
+    }
+
+    /** {@code --why}: the socket's {@code SO_RCVBUF}, now or as it closed. */
+    public OptionalLong receiveBufferBytes() {
+        return channel.isOpen() ? readReceiveBuffer() : receiveBufferAtClose;
+    }
+
+    private OptionalLong readDrops() {
+        try {
+            return NativeSocket.of(channel).map(NativeSocket::receiveDrops).orElse(OptionalLong.empty());
+        } catch (RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private OptionalLong readReceiveBuffer() {
+        try {
+            return OptionalLong.of(channel.getOption(java.net.StandardSocketOptions.SO_RCVBUF));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** Keeps what {@link #receiveDrops()} and {@link #receiveBufferBytes()} read, before the socket closes. */
+    private void keepWhyFigures() {
+        if (measureSched && !sending() && channel.isOpen()) {
+            dropsAtClose = readDrops();
+            receiveBufferAtClose = readReceiveBuffer();
+        }
+    }
+
+    /**
      * Closes the channel. A batched stream's worker calls {@code recvmmsg}, {@code sendmmsg} and
      * {@code poll} on the descriptor's number, so it owns the descriptor until it leaves
      * {@link #transfer} ({@link #closeAfterWorker}, B6 of docs/design/one-native-layer.md): the
@@ -618,6 +660,7 @@ public final class UdpStream extends DataStream implements PacketCounters {
      */
     @Override
     protected void closeChannel() {
+        keepWhyFigures();
         if (batch == null) {
             StreamFactory.closeQuietly(channel); // JDK calls only: the JDK closes safely under them
             return;
