@@ -191,7 +191,7 @@ public final class WhyRules {
                 + " path was never seen full") + (filled || lastCwnd == 0 ? "" : String.format(Locale.ROOT,
                 "; its congestion window (%s at the end) had room the data in flight (%s) did not fill",
                 Units.bytes(lastCwnd), f.bdpBytes().isPresent() ? Units.bytes(f.bdpBytes().getAsLong()) : "?"))
-                + " (" + String.join("; ", f.unseen()) + ")");
+                + "; the sender's chronos, send buffer and thread were not seen");
     }
 
     private static Why.Verdict udp(WhyFigures f) {
