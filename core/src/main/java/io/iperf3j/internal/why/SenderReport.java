@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  * @param sndWndMax the largest {@code snd_wnd} (JSON only)
  * @param minRttMicros the smallest RTT (JSON only)
  * @param source {@code "json"} or {@code "text"}
+ * @param segments the segments the stream carried (its bytes over the MSS), 0 when not known: set by the assembler
  */
-public record SenderReport(List<Interval> intervals, OptionalLong sndWndMax, OptionalLong minRttMicros, String source) {
+public record SenderReport(List<Interval> intervals, OptionalLong sndWndMax, OptionalLong minRttMicros, String source,
+                           long segments) {
     /** An interval shorter than this (the tail after the last full one) is not counted as one. */
     static final double FULL_INTERVAL = 0.5;
 
@@ -40,6 +42,16 @@ public record SenderReport(List<Interval> intervals, OptionalLong sndWndMax, Opt
     /** Copies {@code intervals}. */
     public SenderReport {
         intervals = List.copyOf(intervals);
+    }
+
+    /** A report as read, the segments not known yet. */
+    public SenderReport(List<Interval> intervals, OptionalLong sndWndMax, OptionalLong minRttMicros, String source) {
+        this(intervals, sndWndMax, minRttMicros, source, 0);
+    }
+
+    /** This report with the segments its stream carried. */
+    SenderReport withSegments(long n) {
+        return new SenderReport(intervals, sndWndMax, minRttMicros, source, n);
     }
 
     /** The full intervals (the short tail left out). */
@@ -168,7 +180,8 @@ public record SenderReport(List<Interval> intervals, OptionalLong sndWndMax, Opt
         return new SenderReport(out,
                 wnd ? OptionalLong.of(reports.stream().mapToLong(r -> r.sndWndMax().getAsLong()).sum()) : OptionalLong.empty(),
                 rtt ? OptionalLong.of(reports.stream().mapToLong(r -> r.minRttMicros().getAsLong()).min().getAsLong())
-                        : OptionalLong.empty(), reports.getFirst().source());
+                        : OptionalLong.empty(), reports.getFirst().source(),
+                reports.stream().allMatch(r -> r.segments() > 0) ? reports.stream().mapToLong(SenderReport::segments).sum() : 0);
     }
 
     private static OptionalLong positive(Long v) {

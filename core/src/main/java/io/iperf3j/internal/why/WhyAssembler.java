@@ -48,7 +48,8 @@ public final class WhyAssembler {
             boolean senderIsClient = rec.client == s.sending();
             Part p = part(rec, s, local, peer, peerSentWhy);
             if (!s.sending() && rec.client) {
-                withReport(p, peerSending < reports.size() ? reports.get(peerSending) : null);
+                SenderReport r = peerSending < reports.size() ? reports.get(peerSending) : null;
+                withReport(p, r == null || rec.controlMss <= 0 ? r : r.withSegments(s.bytesReceived / rec.controlMss));
                 peerSending++;
             }
             byDirection.computeIfAbsent(senderIsClient, k -> new ArrayList<>()).add(p);

@@ -62,6 +62,12 @@ public final class WhyRules {
      * in flight filled it (BBR keeps about twice the BDP it measures; a sender held by its buffer leaves more room).
      */
     static final double CWND_FILLED = 2.4;
+    /**
+     * A real iperf3 sender's retransmits at least this share of the segments: the path dropped (the lab's path runs
+     * 0.55-4.7 %). A sender starved of CPU on a clean path retransmits too, its tail-loss probes firing while it
+     * waits (the lab's loopback runs, -R against 3.21: 10-48 retransmits, 0.03-0.19 %).
+     */
+    static final double LOSSES = 0.003;
     /** The receiver's window stopped it at least this share of its busy time. */
     static final double RWND_SHARE = 0.5;
     /** The socket had data queued less than this share of the test: the application did not send more. */
@@ -157,8 +163,9 @@ public final class WhyRules {
 
     /**
      * The sender is a real iperf3 whose returned output is all there is of it: per interval its retransmits and
-     * congestion window. The path is named when both show it held the sender: retransmits (the sender reached what the
-     * path carries and it dropped; under BBR often in slow start only), a congestion window below the window the
+     * congestion window. The path is named when both show it held the sender: retransmits of at least {@link #LOSSES}
+     * of the segments (the sender reached what the path carries and it dropped; under BBR often in slow start only;
+     * a starved sender's tail-loss probes stay far below), a congestion window below the window the
      * receiver granted, and at the end a window the data in flight filled (at most {@link #CWND_FILLED} times the
      * rate's BDP: BBR keeps about twice the BDP it measures). In the lab's path case (-R against 3.21) 572-1476
      * retransmits and a last window 1.3-1.9 times the BDP; in the sender's-buffer case none and 2.9-3.0 times. Anything
@@ -171,11 +178,13 @@ public final class WhyRules {
         long lastCwnd = full.isEmpty() ? 0 : full.getLast().cwnd();
         OptionalLong window = f.receiverWindowBytes();
         OptionalLong cwnd = r.cwndMax();
-        String seen = String.format(Locale.ROOT, "the server's output showed %d retransmits (%d after the first"
-                + " interval), a congestion window of at most %s%s", r.retransmits(), lossy,
+        String seen = String.format(Locale.ROOT, "the server's output showed %d retransmits (%s of the segments, %d"
+                + " after the first interval), a congestion window of at most %s%s", r.retransmits(),
+                r.segments() > 0 ? String.format(Locale.ROOT, "%.2f %%", 100.0 * r.retransmits() / r.segments())
+                        : "a share not known", lossy,
                 cwnd.isPresent() ? Units.bytes(cwnd.getAsLong()) : "?",
                 window.isPresent() ? " against a window granted of " + Units.bytes(window.getAsLong()) : "");
-        boolean losses = r.retransmits() > 0;
+        boolean losses = r.segments() > 0 && r.retransmits() >= LOSSES * r.segments();
         boolean belowWindow = cwnd.isPresent() && (window.isEmpty() || cwnd.getAsLong() < window.getAsLong());
         boolean filled = f.bdpBytes().isPresent() && lastCwnd > 0
                 && lastCwnd <= CWND_FILLED * f.bdpBytes().getAsLong();
@@ -187,8 +196,8 @@ public final class WhyRules {
                             + " allowed (its capacity, its queue and its loss); a faster or cleaner path, or another"
                             + " congestion control (-C)");
         }
-        return nd(f, "the sender's buffer, its CPU or the application: " + seen + (losses ? "" : "; no losses: the"
-                + " path was never seen full") + (filled || lastCwnd == 0 ? "" : String.format(Locale.ROOT,
+        return nd(f, "the sender's buffer, its CPU or the application: " + seen + (losses ? "" : "; too few"
+                + " losses to say the path was full (a stalled sender's tail-loss probes retransmit too)") + (filled || lastCwnd == 0 ? "" : String.format(Locale.ROOT,
                 "; its congestion window (%s at the end) had room the data in flight (%s) did not fill",
                 Units.bytes(lastCwnd), f.bdpBytes().isPresent() ? Units.bytes(f.bdpBytes().getAsLong()) : "?"))
                 + "; the sender's chronos, send buffer and thread were not seen");

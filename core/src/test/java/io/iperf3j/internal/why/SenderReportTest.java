@@ -72,7 +72,8 @@ class SenderReportTest {
     void twoStreamsSumIntervalByInterval() {
         SenderReport a = new SenderReport(List.of(new SenderReport.Interval(1, 2, 100), new SenderReport.Interval(1, 0, 200)),
                 java.util.OptionalLong.empty(), java.util.OptionalLong.empty(), "text");
-        SenderReport s = SenderReport.sum(List.of(a, a));
+        SenderReport s = SenderReport.sum(List.of(a.withSegments(10), a.withSegments(20)));
+        assertThat(s.segments()).isEqualTo(30);
         assertThat(s.retransmits()).isEqualTo(4);
         assertThat(s.cwndMax().getAsLong()).isEqualTo(400);
     }
