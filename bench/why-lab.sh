@@ -13,6 +13,7 @@
 # them with a Markdown table (runs naming the case's cause / runs, runs naming another cause) to
 # bench/results/<date>-why-lab.{tsv,md}. Needs root and a C compiler (wanlab.sh's delayline); deletes what it makes.
 #   bench/why-lab.sh [RUNS] [SECONDS] [CASES]        e.g. bench/why-lab.sh 10 4 path,rwnd,sndbuf,pacing,cpu
+# WHY_LAB_ONLY=rev/3.21 runs one direction/server cell of each case; WHY_LAB_TXQ the delay line's TUN queue (20000).
 set -uo pipefail  # not -e: wanlab.sh's functions use failing commands as tests
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 runs=${1:-10}; secs=${2:-4}; cases=${3:-path,rwnd,sndbuf,pacing,cpu}
@@ -40,11 +41,13 @@ trap cleanup EXIT
 stamp=$(date -u +%Y-%m-%d-%H%M)
 out=$root/bench/results/$stamp-why-lab
 echo "# --why lab: $runs runs x -t $secs, cases $cases, load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r), cc $(sysctl -n net.ipv4.tcp_congestion_control)" | tee "$out.tsv"
-printf 'case\tdir\tserver\tcause\texpected\tbits_per_second\trtt_us\tbdp_bytes\tlab_bdp_bytes\treceiver_window_bytes\tsender_buffer_bytes\tbuffer_set\trwnd_share\tsndbuf_share\tsender_run\tsender_wait\treceiver_run\treceiver_wait\tbusy_share\tretransmits\tcwnd_bytes\tlab_drops\n' | tee -a "$out.tsv"
+printf 'case\tdir\tserver\tcause\texpected\tbits_per_second\trtt_us\tbdp_bytes\tlab_bdp_bytes\treceiver_window_bytes\tsender_buffer_bytes\tbuffer_set\trwnd_share\tsndbuf_share\tsender_run\tsender_wait\treceiver_run\treceiver_wait\tbusy_share\tretransmits\tcwnd_bytes\tlab_drops\treason\n' | tee -a "$out.tsv"
 
 # one run: case dir(fwd|rev) server(iperf3j|3.21) client-ns server-ns address port lab_rtt_ms buffer_set extra args...
 one() {
   local c=$1 dir=$2 srv=$3 cns=$4 sns=$5 addr=$6 port=$7 rtt=$8 bufset=$9; shift 9
+  # WHY_LAB_ONLY=rev/3.21 (direction/server): only those cells
+  [ -n "${WHY_LAB_ONLY:-}" ] && [ "$WHY_LAB_ONLY" != "$dir/$srv" ] && return 0
   local sbin=$J; [ "$srv" = 3.21 ] && sbin=$peer321
   local rflag=(); [ "$dir" = rev ] && rflag=(-R)
   local sx=(); [ -n "$sns" ] && sx=(ip netns exec "$sns")
@@ -65,7 +68,7 @@ one() {
      $b, ($f.rwnd_limited_share // ""), ($f.sndbuf_limited_share // ""), ($f.sender_thread_run_share // ""),
      ($f.sender_thread_wait_share // ""), ($f.receiver_thread_run_share // ""),
      ($f.receiver_thread_wait_share // ""), ($f.busy_share // ""), (.end.sum_sent.retransmits // ""),
-     ($f.congestion_window_bytes // ""), $drops] | @tsv' "$tmp/run.json" 2>/dev/null | tee -a "$out.tsv" \
+     ($f.congestion_window_bytes // ""), $drops, $w.reason] | @tsv' "$tmp/run.json" 2>/dev/null | tee -a "$out.tsv" \
     || printf '%s\t%s\t%s\tFAILED\t%s\n' "$c" "$dir" "$srv" "$expected" | tee -a "$out.tsv"
 }
 
