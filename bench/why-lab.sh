@@ -13,6 +13,7 @@
 # them with a Markdown table (runs naming the case's cause / runs, runs naming another cause) to
 # bench/results/<date>-why-lab.{tsv,md}. Needs root and a C compiler (wanlab.sh's delayline); deletes what it makes.
 #   bench/why-lab.sh [RUNS] [SECONDS] [CASES]        e.g. bench/why-lab.sh 10 4 path,rwnd,sndbuf,pacing,cpu
+# WHY_LAB_ONLY=rev/3.21 runs one direction/server cell of each case; WHY_LAB_TXQ the delay line's TUN queue (20000).
 set -uo pipefail  # not -e: wanlab.sh's functions use failing commands as tests
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 runs=${1:-10}; secs=${2:-4}; cases=${3:-path,rwnd,sndbuf,pacing,cpu}
@@ -29,7 +30,7 @@ J=$root/iperf3j
 . "$wanlab"
 n=wy$(printf '%03x' $((RANDOM % 4096)))
 tmp=$(mktemp -d)
-server=""; hog=""
+server=""; hog=""; labup=""
 cleanup() {
   [ -n "$server" ] && kill "$server" 2>/dev/null || true
   [ -n "$hog" ] && kill "$hog" 2>/dev/null || true
@@ -40,29 +41,34 @@ trap cleanup EXIT
 stamp=$(date -u +%Y-%m-%d-%H%M)
 out=$root/bench/results/$stamp-why-lab
 echo "# --why lab: $runs runs x -t $secs, cases $cases, load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r), cc $(sysctl -n net.ipv4.tcp_congestion_control)" | tee "$out.tsv"
-printf 'case\tdir\tserver\tcause\texpected\tbits_per_second\trtt_us\tbdp_bytes\tlab_bdp_bytes\treceiver_window_bytes\tsender_buffer_bytes\tbuffer_set\trwnd_share\tsndbuf_share\tsender_run\tsender_wait\treceiver_run\treceiver_wait\tbusy_share\n' | tee -a "$out.tsv"
+printf 'case\tdir\tserver\tcause\texpected\tbits_per_second\trtt_us\tbdp_bytes\tlab_bdp_bytes\treceiver_window_bytes\tsender_buffer_bytes\tbuffer_set\trwnd_share\tsndbuf_share\tsender_run\tsender_wait\treceiver_run\treceiver_wait\tbusy_share\tretransmits\tcwnd_bytes\tlab_drops\treason\n' | tee -a "$out.tsv"
 
 # one run: case dir(fwd|rev) server(iperf3j|3.21) client-ns server-ns address port lab_rtt_ms buffer_set extra args...
 one() {
   local c=$1 dir=$2 srv=$3 cns=$4 sns=$5 addr=$6 port=$7 rtt=$8 bufset=$9; shift 9
+  # WHY_LAB_ONLY=rev/3.21 (direction/server): only those cells
+  [ -n "${WHY_LAB_ONLY:-}" ] && [ "$WHY_LAB_ONLY" != "$dir/$srv" ] && return 0
   local sbin=$J; [ "$srv" = 3.21 ] && sbin=$peer321
   local rflag=(); [ "$dir" = rev ] && rflag=(-R)
   local sx=(); [ -n "$sns" ] && sx=(ip netns exec "$sns")
   local cx=(); [ -n "$cns" ] && cx=(ip netns exec "$cns")
+  local d0; d0=$(lab_drops)
   "${sx[@]}" "$sbin" -s -1 -p "$port" >/dev/null 2>&1 & server=$!
   for _ in $(seq 200); do "${sx[@]}" ss -Hltn "sport = :$port" | grep -q . && break; sleep 0.05; done
   timeout $((secs + 40)) "${cx[@]}" "$J" -c "$addr" -p "$port" -t "$secs" -J --why "${rflag[@]}" "$@" \
     > "$tmp/run.json" 2>/dev/null || true
   wait "$server" 2>/dev/null || true; server=""
+  local drops=""; [ -n "$d0" ] && drops=$(( $(lab_drops) - d0 ))
   local expected=$c; [ "$c" = rwnd ] && expected=receiver_window; [ "$c" = sndbuf ] && expected=sender_buffer
   [ "$c" = cpu ] && expected=sender_cpu
-  jq -r --arg c "$c" --arg d "$dir" --arg s "$srv" --arg e "$expected" --argjson rtt "$rtt" --arg b "$bufset" '
+  jq -r --arg c "$c" --arg d "$dir" --arg s "$srv" --arg e "$expected" --argjson rtt "$rtt" --arg b "$bufset" --arg drops "$drops" '
     .end.iperf3j_why.directions[0] as $w | $w.figures as $f |
     [$c, $d, $s, $w.cause, $e, ($f.bits_per_second|floor), ($f.rtt_us // ""), ($f.bdp_bytes // ""),
      (($f.bits_per_second * $rtt / 8000)|floor), ($f.receiver_window_bytes // ""), ($f.sender_buffer_bytes // ""),
      $b, ($f.rwnd_limited_share // ""), ($f.sndbuf_limited_share // ""), ($f.sender_thread_run_share // ""),
      ($f.sender_thread_wait_share // ""), ($f.receiver_thread_run_share // ""),
-     ($f.receiver_thread_wait_share // ""), ($f.busy_share // "")] | @tsv' "$tmp/run.json" 2>/dev/null | tee -a "$out.tsv" \
+     ($f.receiver_thread_wait_share // ""), ($f.busy_share // ""), (.end.sum_sent.retransmits // ""),
+     ($f.congestion_window_bytes // ""), $drops, $w.reason] | @tsv' "$tmp/run.json" 2>/dev/null | tee -a "$out.tsv" \
     || printf '%s\t%s\t%s\tFAILED\t%s\n' "$c" "$dir" "$srv" "$expected" | tee -a "$out.tsv"
 }
 
@@ -71,6 +77,21 @@ lab() { # case: brings the lab up; sets A (client ns), B (server ns)
     path|pacing) wan_up "$n" 1 100mbit >/dev/null || exit 1 ;;
     rwnd|sndbuf) wan_up "$n" 50 200mbit >/dev/null || exit 1 ;;
   esac
+  # The delay line reads its TUN device from user space; on a loaded machine it falls behind and the device's
+  # queue (500 packets by default) drops: a second bottleneck on the path, seen as retransmits and a collapsed
+  # congestion window (the 2026-11-27 sndbuf runs named "path"). scripts/wanstar.sh raises it for the same reason.
+  ip -n "$n-r" link set "$n-tun" txqueuelen "${WHY_LAB_TXQ:-20000}" || exit 1
+  labup=1
+}
+
+# packets the lab itself dropped so far: the TUN device's and the tbf queues' (empty without a lab)
+lab_drops() {
+  [ -n "${labup:-}" ] || return 0
+  local t q1 q2
+  t=$(ip -n "$n-r" -j -s link show dev "$n-tun" | jq '.[0].stats64.tx.dropped + .[0].stats64.rx.dropped')
+  q1=$(tc -n "$n-r" -j -s qdisc show dev "$n-ra" | jq '[.[].drops] | add')
+  q2=$(tc -n "$n-r" -j -s qdisc show dev "$n-rb" | jq '[.[].drops] | add')
+  echo $((t + q1 + q2))
 }
 
 MiB=1048576
@@ -112,7 +133,7 @@ for c in ${cases//,/ }; do
     ip netns exec "$rcv" sysctl -qw net.ipv4.tcp_rmem="4096 131072 33554432"
     ip netns exec "$snd" sysctl -qw net.ipv4.tcp_wmem="4096 16384 4194304"
   done
-  wan_down "$n"
+  wan_down "$n"; labup=""
 done
 
 # the table: per case, direction and server, runs naming the expected cause and runs naming another cause

@@ -109,10 +109,22 @@ class WhyCliTest {
             assertThat(f.has("sender_thread_run_share")).isFalse();
             assertThat(f.has("receiver_thread_run_share")).as("the client's own thread").isTrue();
             assertThat(f.path("sender_cpu_percent").isNumber()).as("its CPU from the results exchange").isTrue();
-            assertThat(f.path("unseen").toString()).contains("the sender's TCP_INFO and thread")
-                    .contains("not an iperf3j");
-            // never a cause the unseen figures would have decided: path and sender's buffer are not guessed
+            assertThat(f.path("unseen").toString()).contains("the sender's TCP_INFO chronos, send buffer and thread")
+                    .contains("not an iperf3j").contains("its returned output, read for --why");
+            // --why asked for the server's output to read it, and neither -J nor the text shows it without the option
+            assertThat(doc.has("server_output_text")).isFalse();
+            assertThat(doc.has("server_output_json")).isFalse();
+            // never a cause the unseen figures would have decided: path and sender's buffer are not guessed (on
+            // loopback the real sender's congestion window has room the data in flight does not fill)
             assertThat(d.path("cause").asText()).as(d.toString()).isNotIn("path", "sender_buffer");
+        }
+        port = FreePorts.next();
+        try (Iperf3Process server = Iperf3Process.iperf3(binary, List.of("-s", "-1", "-p", String.valueOf(port)))) {
+            assertThat(server.awaitListening(port, Duration.ofSeconds(10))).as(server.stderr()).isTrue();
+            Run r = main("-c", "127.0.0.1", "-p", String.valueOf(port), "-R", "-t", "2", "--why");
+            assertThat(r.status()).as(r.out() + r.err()).isZero();
+            assertThat(r.out()).contains("not seen: the sender's TCP_INFO").doesNotContain("Server output")
+                    .doesNotContain("Accepted connection");
         }
     }
 }

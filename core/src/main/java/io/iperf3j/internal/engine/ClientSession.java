@@ -310,7 +310,7 @@ final class ClientSession extends TestSession {
                     latency.tail(this::cancelRequested);
                 }
                 if (rec.whyWanted) {
-                    rec.why = WhyAssembler.assemble(rec, rec.localWhy, rec.peerWhy, rec.peerSentWhy);
+                    rec.why = WhyAssembler.assemble(rec, rec.localWhy, rec.peerWhy, rec.peerSentWhy, rec.peerReports);
                 }
                 rec.ended = true;
                 reporter.onTestEnd();
@@ -345,6 +345,11 @@ final class ClientSession extends TestSession {
         if (rec.whyWanted) {
             // --why: an iperf3j server then sends its streams' figures with its results; iperf3 ignores the key
             params.put(WhyProbe.KEY, true);
+            if ((local.reverse() || local.bidirectional()) && !local.getServerOutput()) {
+                // a real iperf3 server, the sender here, shows its sending sockets only in the output it returns
+                // (SenderReport); it is read for the verdict, never printed or put in -J without the option
+                params.put("get_server_output", 1);
+            }
         }
         debug("send_parameters:", params);
         control.sendJson(params);

@@ -22,6 +22,7 @@ import io.iperf3j.internal.stats.IntervalRecord;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestMode;
 import io.iperf3j.internal.stats.TestRecord;
+import io.iperf3j.internal.why.SenderReport;
 import io.iperf3j.internal.why.WhyProbe;
 
 import java.io.IOException;
@@ -503,6 +504,7 @@ public abstract class TestSession {
             Object why = json.get(WhyProbe.KEY);
             rec.peerSentWhy = why instanceof JsonObject;
             rec.peerWhy = WhyProbe.fromJson(why instanceof JsonObject o ? o : null);
+            rec.peerReports = rec.client ? SenderReport.of(json) : List.of();
         }
         return true;
     }

@@ -108,6 +108,8 @@ public final class TestRecord {
     public List<io.iperf3j.internal.why.WhyProbe> peerWhy = List.of();
     /** Whether the peer's results had an {@code iperf3j_why} object. */
     public boolean peerSentWhy;
+    /** {@code --why}: a real iperf3 server's sending streams as its returned output shows them; may be empty. */
+    public List<io.iperf3j.internal.why.SenderReport> peerReports = List.of();
     /** {@code --why}: the verdicts, set by the client before it reports the test's end; null otherwise. */
     public io.iperf3j.Why why;
     public String serverOutputText;

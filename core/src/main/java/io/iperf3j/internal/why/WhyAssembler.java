@@ -33,19 +33,34 @@ public final class WhyAssembler {
      * @param peerSentWhy whether the peer's results had an {@code iperf3j_why} object at all
      */
     public static Why assemble(TestRecord rec, List<WhyProbe> local, List<WhyProbe> peer, boolean peerSentWhy) {
+        return assemble(rec, local, peer, peerSentWhy, List.of());
+    }
+
+    /**
+     * The verdicts of a test that ended, with what a real iperf3 server's returned output says of its sending
+     * streams ({@link SenderReport}, in its order) for those whose sender sent no probe.
+     */
+    public static Why assemble(TestRecord rec, List<WhyProbe> local, List<WhyProbe> peer, boolean peerSentWhy,
+                               List<SenderReport> reports) {
         Map<Boolean, List<Part>> byDirection = new TreeMap<>((a, b) -> Boolean.compare(b, a)); // client's sending first
+        int peerSending = 0;
         for (StreamRecord s : rec.streams) {
             boolean senderIsClient = rec.client == s.sending();
-            byDirection.computeIfAbsent(senderIsClient, k -> new ArrayList<>())
-                    .add(part(rec, s, local, peer, peerSentWhy));
+            Part p = part(rec, s, local, peer, peerSentWhy);
+            if (!s.sending() && rec.client) {
+                SenderReport r = peerSending < reports.size() ? reports.get(peerSending) : null;
+                withReport(p, r == null || rec.controlMss <= 0 ? r : r.withSegments(s.bytesReceived / rec.controlMss));
+                peerSending++;
+            }
+            byDirection.computeIfAbsent(senderIsClient, k -> new ArrayList<>()).add(p);
         }
         List<Why.DirectionWhy> directions = new ArrayList<>();
         for (Map.Entry<Boolean, List<Part>> e : byDirection.entrySet()) {
             List<Part> parts = e.getValue();
-            Why.Verdict all = WhyRules.decide(figures(rec, parts));
+            Why.Verdict all = WhyRules.decide(figures(rec, parts), report(parts));
             List<Why.StreamWhy> streams = new ArrayList<>();
             for (Part p : parts) {
-                Why.Verdict v = WhyRules.decide(p.figures(rec));
+                Why.Verdict v = WhyRules.decide(p.figures(rec), report(List.of(p)));
                 streams.add(new Why.StreamWhy(p.id, p.socket, v));
             }
             directions.add(new Why.DirectionWhy(e.getKey(), all, streams.size() > 1 ? streams : List.of()));
@@ -76,9 +91,45 @@ public final class WhyAssembler {
         OptionalLong rcvBuf = OptionalLong.empty();
         final List<String> unseen = new ArrayList<>();
 
+        SenderReport report;
+
         WhyFigures figures(TestRecord rec) {
             return WhyAssembler.figures(rec, List.of(this));
         }
+    }
+
+    /**
+     * A stream whose sender (a real iperf3 server) sent no probe: its returned output's congestion window, and with
+     * {@code -J} on that server its send window and smallest RTT, stand in for what its TCP_INFO would have said.
+     */
+    private static void withReport(Part p, SenderReport r) {
+        if (r == null || p.busy.isPresent() || r.intervals().isEmpty()) {
+            return;
+        }
+        p.report = r;
+        p.cwnd = r.cwndMax();
+        if (r.sndWndMax().isPresent()) {
+            p.window = r.sndWndMax();
+        }
+        if (r.minRttMicros().isPresent()) {
+            p.rtt = r.minRttMicros();
+        }
+        p.unseen.replaceAll(u -> u.startsWith("the sender's TCP_INFO") ? "the sender's TCP_INFO chronos, send buffer"
+                + " and thread: the server is not an iperf3j (its returned output, read for --why, gave its "
+                + "retransmits and congestion window" + (r.sndWndMax().isPresent() ? ", send window and RTT" : "")
+                + " only)" : u);
+    }
+
+    /** The direction's sender reports as one, when every stream has one. */
+    private static java.util.Optional<SenderReport> report(List<Part> parts) {
+        List<SenderReport> rs = new ArrayList<>();
+        for (Part p : parts) {
+            if (p.report == null) {
+                return java.util.Optional.empty();
+            }
+            rs.add(p.report);
+        }
+        return rs.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(SenderReport.sum(rs));
     }
 
     private static Part part(TestRecord rec, StreamRecord s, List<WhyProbe> local, List<WhyProbe> peer,

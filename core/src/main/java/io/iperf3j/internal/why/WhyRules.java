@@ -5,9 +5,11 @@ import io.iperf3j.Transport;
 import io.iperf3j.Why;
 import io.iperf3j.WhyFigures;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * The decision: figures in, verdict out, nothing else read (docs/design/why.md has the order and the thresholds'
@@ -30,6 +32,15 @@ public final class WhyRules {
     static final double SOCKET_KEPT_BUSY = 0.9;
     /** With {@link #CPU_WAIT}: a receiver whose window stopped the sender at least this share of its busy time. */
     static final double WINDOW_CLOSED = 0.1;
+    /**
+     * A sender whose socket sat empty part of the test and that waited to run at least this share of that empty time
+     * (and {@link #CPU_WAIT_FLOOR} of the test): the socket was empty because its thread could not run to refill it.
+     * In the lab's pinned-sender runs the wait is 1.0-1.2 times the empty time; a sender that sleeps by choice (-b)
+     * waits 0.02-0.14 times it.
+     */
+    static final double WAIT_EXPLAINS_IDLE = 0.8;
+    /** With {@link #WAIT_EXPLAINS_IDLE}: twice the most any sender of the lab's other cases waited (0.11). */
+    static final double CPU_WAIT_FLOOR = 0.2;
     /** Without a thread's figures (a real iperf3 peer): its process CPU, percent of one core. */
     static final double CPU_PROCESS_PERCENT = 90;
     /**
@@ -46,6 +57,17 @@ public final class WhyRules {
     static final double SNDBUF_FULL = 0.4;
     /** With {@link #SNDBUF_FULL}, a buffer that stopped the sender at least this share of its busy time. */
     static final double SNDBUF_SHARE_WHEN_FULL = 0.1;
+    /**
+     * A real iperf3 sender's congestion window at the end of the test at most this many times the rate's BDP: the data
+     * in flight filled it (BBR keeps about twice the BDP it measures; a sender held by its buffer leaves more room).
+     */
+    static final double CWND_FILLED = 2.4;
+    /**
+     * A real iperf3 sender's retransmits at least this share of the segments: the path dropped (the lab's path runs
+     * 0.55-4.7 %). A sender starved of CPU on a clean path retransmits too, its tail-loss probes firing while it
+     * waits (the lab's loopback runs, -R against 3.21: 10-48 retransmits, 0.03-0.19 %).
+     */
+    static final double LOSSES = 0.003;
     /** The receiver's window stopped it at least this share of its busy time. */
     static final double RWND_SHARE = 0.5;
     /** The socket had data queued less than this share of the test: the application did not send more. */
@@ -63,6 +85,11 @@ public final class WhyRules {
 
     /** The verdict for {@code f}. */
     public static Why.Verdict decide(WhyFigures f) {
+        return decide(f, Optional.empty());
+    }
+
+    /** The verdict for {@code f}, with a real iperf3 sender's returned output where its probe is missing. */
+    public static Why.Verdict decide(WhyFigures f, Optional<SenderReport> report) {
         if (f.seconds() < MIN_SECONDS) {
             return nd(f, String.format(Locale.ROOT, "the test was too short (%.2f s; %.0f s at least)", f.seconds(),
                     MIN_SECONDS));
@@ -70,10 +97,10 @@ public final class WhyRules {
         if (f.bitsPerSecond() <= 0) {
             return nd(f, "no data arrived (a peer that sent nothing of its own)");
         }
-        return f.transport() == Transport.UDP ? udp(f) : tcp(f);
+        return f.transport() == Transport.UDP ? udp(f) : tcp(f, report);
     }
 
-    private static Why.Verdict tcp(WhyFigures f) {
+    private static Why.Verdict tcp(WhyFigures f, Optional<SenderReport> report) {
         Optional<Why.Verdict> paced = paced(f);
         if (paced.isPresent()) {
             return paced.get();
@@ -92,6 +119,9 @@ public final class WhyRules {
                             + " on the receiver, or use -w " + Units.flag(need) + ": a window of " + Units.bytes(w)
                             + " carries at most " + Units.rate(w * 8e6 / f.rttMicros().getAsLong()) + " over "
                             + Units.millis(f.rttMicros().getAsLong()));
+        }
+        if (f.busyShare().isEmpty() && report.isPresent()) {
+            return fromReport(f, report.get());
         }
         if (f.busyShare().isEmpty()) {
             return nd(f, "the path or the sender's buffer: the sender's TCP_INFO counters were not seen ("
@@ -134,6 +164,48 @@ public final class WhyRules {
                 100 * f.cwndLimitedShare().orElse(1 - sndbuf - rwnd)),
                 "nothing on either host: the path carried what its congestion window allowed (its capacity, its"
                         + " queue and its loss); a faster or cleaner path, or another congestion control (-C)");
+    }
+
+    /**
+     * The sender is a real iperf3 whose returned output is all there is of it: per interval its retransmits and
+     * congestion window. The path is named when both show it held the sender: retransmits of at least {@link #LOSSES}
+     * of the segments (the sender reached what the path carries and it dropped; under BBR often in slow start only;
+     * a starved sender's tail-loss probes stay far below), a congestion window below the window the
+     * receiver granted, and at the end a window the data in flight filled (at most {@link #CWND_FILLED} times the
+     * rate's BDP: BBR keeps about twice the BDP it measures). In the lab's path case (-R against 3.21) 572-1476
+     * retransmits and a last window 1.3-1.9 times the BDP; in the sender's-buffer case none and 2.9-3.0 times. Anything
+     * else is not determined: the sender's buffer, its CPU and the application are what that output cannot show.
+     */
+    private static Why.Verdict fromReport(WhyFigures f, SenderReport r) {
+        List<SenderReport.Interval> full = r.full();
+        List<SenderReport.Interval> after = full.size() > 1 ? full.subList(1, full.size()) : List.of();
+        long lossy = after.stream().mapToLong(SenderReport.Interval::retransmits).sum();
+        long lastCwnd = full.isEmpty() ? 0 : full.getLast().cwnd();
+        OptionalLong window = f.receiverWindowBytes();
+        OptionalLong cwnd = r.cwndMax();
+        String seen = String.format(Locale.ROOT, "the server's output showed %d retransmits (%s of the segments, %d"
+                + " after the first interval), a congestion window of at most %s%s", r.retransmits(),
+                r.segments() > 0 ? String.format(Locale.ROOT, "%.2f %%", 100.0 * r.retransmits() / r.segments())
+                        : "a share not known", lossy,
+                cwnd.isPresent() ? Units.bytes(cwnd.getAsLong()) : "?",
+                window.isPresent() ? " against a window granted of " + Units.bytes(window.getAsLong()) : "");
+        boolean losses = r.segments() > 0 && r.retransmits() >= LOSSES * r.segments();
+        boolean belowWindow = cwnd.isPresent() && (window.isEmpty() || cwnd.getAsLong() < window.getAsLong());
+        boolean filled = f.bdpBytes().isPresent() && lastCwnd > 0
+                && lastCwnd <= CWND_FILLED * f.bdpBytes().getAsLong();
+        if (losses && belowWindow && filled) {
+            return v(Cause.PATH, f, seen + String.format(Locale.ROOT, ", %s at the end for a BDP of %s: losses on"
+                            + " the path held its congestion window (its send buffer and CPU were not seen)",
+                    Units.bytes(lastCwnd), Units.bytes(f.bdpBytes().getAsLong())),
+                    "nothing on either host that the figures show: the path carried what its congestion window"
+                            + " allowed (its capacity, its queue and its loss); a faster or cleaner path, or another"
+                            + " congestion control (-C)");
+        }
+        return nd(f, "the sender's buffer, its CPU or the application: " + seen + (losses ? "" : "; too few"
+                + " losses to say the path was full (a stalled sender's tail-loss probes retransmit too)") + (filled || lastCwnd == 0 ? "" : String.format(Locale.ROOT,
+                "; its congestion window (%s at the end) had room the data in flight (%s) did not fill",
+                Units.bytes(lastCwnd), f.bdpBytes().isPresent() ? Units.bytes(f.bdpBytes().getAsLong()) : "?"))
+                + "; the sender's chronos, send buffer and thread were not seen");
     }
 
     private static Why.Verdict udp(WhyFigures f) {
@@ -213,11 +285,10 @@ public final class WhyRules {
         // A long wait to run counts only with its effect: a sender that left its socket empty part of the test (UDP:
         // the rule's caller checks the rate), a receiver whose window closed because it read too slowly. On a busy
         // machine every wake-up waits, and a receiver 40 % in wait can still keep up with a slower path.
-        boolean senderShort = s >= CPU_BUSY || f.senderWaitShare().orElse(0) >= CPU_WAIT
-                && (udp || f.busyShare().orElse(1) < SOCKET_KEPT_BUSY);
+        boolean senderShort = s >= CPU_BUSY || senderWaitShowed(f, udp);
         boolean receiverShort = r >= CPU_BUSY || f.receiverWaitShare().orElse(0) >= CPU_WAIT
                 && (udp || f.rwndLimitedShare().orElse(0) >= WINDOW_CLOSED);
-        if (senderShort && (!receiverShort || s >= r)) {
+        if (senderShort && (!receiverShort || senderHeldMore(f, udp, s, r))) {
             return Optional.of(cpuVerdict(Cause.SENDER_CPU, f, f.senderRunShare(), f.senderWaitShare(),
                     f.senderCpuPercent(), "sending"));
         }
@@ -226,6 +297,38 @@ public final class WhyRules {
                     f.receiverCpuPercent(), "receiving"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * A sender's wait to run that showed: {@link #CPU_WAIT} of the test with its socket not kept busy, or a wait that
+     * covers the time its socket sat empty ({@link #WAIT_EXPLAINS_IDLE}); UDP: the wait alone (the caller checks the
+     * rate).
+     */
+    private static boolean senderWaitShowed(WhyFigures f, boolean udp) {
+        double wait = f.senderWaitShare().orElse(0);
+        if (udp) {
+            return wait >= CPU_WAIT;
+        }
+        double busy = f.busyShare().orElse(1);
+        if (busy >= SOCKET_KEPT_BUSY) {
+            return false;
+        }
+        return wait >= CPU_WAIT || wait >= CPU_WAIT_FLOOR && wait >= WAIT_EXPLAINS_IDLE * (1 - busy);
+    }
+
+    /**
+     * Both sides short of CPU: which held the data back more of the test. A sender's thread that could not run left
+     * its socket empty ({@code 1 - busy} of the test); a receiver's that could not read closed the window
+     * ({@code rwnd-limited x busy}). On the lab's loaded machine the receiver of a pinned sender waited 62-66 % to run
+     * too, more than the sender, yet its window held the sender 17-26 % of the test against the empty socket's 29-44 %.
+     * Without the sender's chronos (UDP, a real iperf3 sender) the larger run + wait.
+     */
+    private static boolean senderHeldMore(WhyFigures f, boolean udp, double s, double r) {
+        if (udp || f.busyShare().isEmpty()) {
+            return s >= r;
+        }
+        double busy = f.busyShare().getAsDouble();
+        return 1 - busy >= f.rwndLimitedShare().orElse(0) * busy;
     }
 
     /** The share of the time a side wanted a CPU: its thread's run + wait, else its process CPU over 90 % as 1. */

@@ -187,6 +187,122 @@ class WhyRulesTest {
         assertThat(g.decide().cause()).isEqualTo(Cause.PATH);
     }
 
+    /** A loopback run of the lab's sender-CPU case (bench/results/2026-11-27-1614-why-lab.tsv): RTT and BDP as read. */
+    private static Fig cpuLab(double bps, double busy, double rwnd, double sRun, double sWait, OptionalDouble rRun,
+                              OptionalDouble rWait) {
+        Fig f = tcp();
+        f.seconds = 3;
+        f.bps = bps;
+        f.rtt = OptionalLong.of(3);
+        f.window = OptionalLong.of(33_029_120);
+        f.sndBuf = OptionalLong.of(4 << 20);
+        f.busy = OptionalDouble.of(busy);
+        f.rwnd = rwnd;
+        f.sRun = OptionalDouble.of(sRun);
+        f.sWait = OptionalDouble.of(sWait);
+        f.rRun = rRun;
+        f.rWait = rWait;
+        f.sCpu = OptionalDouble.of(10);
+        f.rCpu = OptionalDouble.of(5);
+        return f;
+    }
+
+    @Test
+    void aPinnedSenderWhoseReceiverWaitedMoreIsStillTheSenders() {
+        // the lab's misses of 2026-11-27 (fwd against iperf3j, -R against iperf3j): the receiver, on the other core
+        // of the loaded machine, waited more than the sender and its window closed 31-36 % of the busy time; but the
+        // sender's socket sat empty 29-44 % of the test, the window held it 17-26 %
+        OptionalDouble none = OptionalDouble.empty();
+        assertThat(cpuLab(1_466_977_888e0, 0.5599, 0.3072, 0.0792, 0.5270, OptionalDouble.of(0.0359),
+                OptionalDouble.of(0.6627)).decide().cause()).isEqualTo(Cause.SENDER_CPU);
+        assertThat(cpuLab(1_898_589_455e0, 0.7092, 0.3631, 0.0775, 0.3350, OptionalDouble.of(0.0490),
+                OptionalDouble.of(0.6413)).decide().cause()).isEqualTo(Cause.SENDER_CPU);
+        assertThat(cpuLab(2_607_873_849e0, 0.6932, 0.3212, 0.1067, 0.3406, OptionalDouble.of(0.0536),
+                OptionalDouble.of(0.6245)).decide().cause()).isEqualTo(Cause.SENDER_CPU);
+        // fwd against 3.21 (no receiver thread): waited 35 %, its socket empty 31 %: the wait covers the empty time
+        assertThat(cpuLab(1_266_229_776e0, 0.6949, 0.1789, 0.0706, 0.3510, none, none).decide().cause())
+                .isEqualTo(Cause.SENDER_CPU);
+        // runs the rules already named: still the sender's
+        assertThat(cpuLab(2_936_556_357e0, 0.5824, 0, 0.1322, 0.4157, OptionalDouble.of(0.0741),
+                OptionalDouble.of(0.5840)).decide().cause()).isEqualTo(Cause.SENDER_CPU);
+        assertThat(cpuLab(1_276_679_164e0, 0.5762, 0.5436, 0.0796, 0.4549, none, none).decide().cause())
+                .isEqualTo(Cause.SENDER_CPU);
+        // a receiver whose window held the sender longer than the sender's socket sat empty: the receiver's
+        Fig r = cpuLab(1_466_977_888e0, 0.85, 0.5, 0.0792, 0.4270, OptionalDouble.of(0.0359), OptionalDouble.of(0.6627));
+        assertThat(r.decide().cause()).isEqualTo(Cause.RECEIVER_CPU);
+        // the lab's paced senders (-b 20M) waited 0.2-10.6 % with their sockets empty 77-90 %: not their CPU
+        Fig paced = cpuLab(20e6, 0.23, 0, 0.007, 0.106, OptionalDouble.of(0.0106), OptionalDouble.of(0.0435));
+        paced.rtt = OptionalLong.of(2412);
+        assertThat(paced.decide().cause()).isEqualTo(Cause.PACING);
+        // a wait under the floor does not count, whatever the empty time
+        Fig small = cpuLab(1e9, 0.85, 0, 0.05, 0.15, none, none);
+        assertThat(small.decide().cause()).isEqualTo(Cause.PATH);
+    }
+
+    /** -R against iperf3 3.21's server (bench/why-lab.sh's labs): only the client's receiving socket and the report. */
+    private static Fig reported(double bps, long rcvRtt, long window) {
+        Fig f = tcp();
+        f.seconds = 3.07;
+        f.bps = bps;
+        f.chronos = false;
+        f.sRun = OptionalDouble.empty();
+        f.sWait = OptionalDouble.empty();
+        f.rtt = OptionalLong.of(rcvRtt);
+        f.window = OptionalLong.of(window);
+        f.sndBuf = OptionalLong.empty();
+        f.unseen = List.of("the sender's TCP_INFO chronos, send buffer and thread: the server is not an iperf3j");
+        return f;
+    }
+
+    /** A text report: {ms, retransmits, cwnd} per interval; segments as the assembler counts them (bytes / MSS). */
+    private static SenderReport text(long segments, long[][] intervals) {
+        List<SenderReport.Interval> l = new java.util.ArrayList<>();
+        for (long[] i : intervals) {
+            l.add(new SenderReport.Interval(i[0] / 1000.0, i[1], i[2]));
+        }
+        return new SenderReport(l, OptionalLong.empty(), OptionalLong.empty(), "text", segments);
+    }
+
+    @Test
+    void aRealIperf3SendersOutputNamesThePathButNotItsBuffer() {
+        // the path case (tbf 100 Mbit/s, RTT 2 ms): 3.21's text, Retr and Cwnd per second
+        SenderReport path = text(30_100_000 / 1448, new long[][]{{1000, 272, 498 << 10}, {1000, 242, 328 << 10}, {1000, 58, 95_539},
+                {70, 0, 95_539}});
+        Why.Verdict v = WhyRules.decide(reported(78_982_563, 7359, 7_045_120).build(), java.util.Optional.of(path));
+        assertThat(v.cause()).isEqualTo(Cause.PATH);
+        assertThat(v.reason()).contains("572 retransmits (2.75 %").contains("send buffer and CPU were not seen");
+        // BBR: losses in slow start only, then none; the window still filled (1.9 x the BDP at the receiver's RTT)
+        SenderReport quiet = text(35_100_000 / 1448, new long[][]{{1000, 745, 139 << 10}, {1000, 0, 116 << 10}, {1000, 0, 130 << 10}});
+        assertThat(WhyRules.decide(reported(93_641_451, 6000, 2_033_664).build(), java.util.Optional.of(quiet))
+                .cause()).isEqualTo(Cause.PATH);
+        // the sender's-buffer case (tcp_wmem 1 MiB on the server, RTT 100 ms): no losses, a window 2.9 x the BDP
+        SenderReport sndbuf = text(16_900_000 / 1448, new long[][]{{1000, 0, 2_558_525}, {1000, 0, 2_086_666}, {1020, 0, 1_730_150},
+                {140, 0, 1_761_608}});
+        Why.Verdict b = WhyRules.decide(reported(44_695_635, 110_453, 3_548_927).build(), java.util.Optional.of(sndbuf));
+        assertThat(b.cause()).isEqualTo(Cause.NOT_DETERMINED);
+        assertThat(b.reason()).contains("too few losses").contains("had room").contains("were not seen");
+        // losses, but a window with room: a lossy path under a sender held by something else is not told
+        SenderReport lossyRoom = text(16_900_000 / 1448, new long[][]{{1000, 74, 2_558_525}, {1000, 0, 2_086_666}, {1000, 0, 1_730_150}});
+        assertThat(WhyRules.decide(reported(44_695_635, 110_453, 3_548_927).build(),
+                java.util.Optional.of(lossyRoom)).cause()).isEqualTo(Cause.NOT_DETERMINED);
+        // the sender's CPU (loopback, 3.21's sender pinned beside a nice -5 spinner): its tail-loss probes
+        // retransmitted 48 segments of 51 000 (0.09 %), and the client's tcpi_rcv_rtt, stretched by the sender's
+        // stalls to 7.9 ms, makes any window look filled: not the path (10 of 10 runs named it before this rule)
+        SenderReport starved = text(4_472_189_260L * 3 / 8 / 32768, new long[][]{{1000, 20, 2_946_498},
+                {1000, 14, 2_100_000}, {1000, 14, 2_400_000}});
+        Why.Verdict c = WhyRules.decide(reported(4_472_189_260.0, 7937, 33_029_116).build(),
+                java.util.Optional.of(starved));
+        assertThat(c.cause()).isEqualTo(Cause.NOT_DETERMINED);
+        assertThat(c.reason()).contains("too few losses").contains("0.09 %");
+        // the segments not known (no MSS): no share, no path
+        assertThat(WhyRules.decide(reported(78_982_563, 7359, 7_045_120).build(),
+                java.util.Optional.of(path.withSegments(0))).cause()).isEqualTo(Cause.NOT_DETERMINED);
+        // the receiver's window filled still comes first
+        SenderReport rw = text(18_000_000 / 1448, new long[][]{{1000, 0, 900_000}, {1000, 0, 900_000}, {1000, 0, 900_000}});
+        assertThat(WhyRules.decide(reported(48e6, 100_000, 654_000).build(), java.util.Optional.of(rw)).cause())
+                .isEqualTo(Cause.RECEIVER_WINDOW);
+    }
+
     @Test
     void withoutTheSendersCountersPathAndBufferAreNotToldApart() {
         Fig f = tcp();
