@@ -174,7 +174,7 @@ public final class SessionDirectoryReader {
 
     /** The causes iperf3j's {@code --why} names (core's {@code Cause} keys); another value is not shown as one. */
     static final java.util.Set<String> CAUSES = java.util.Set.of("path", "receiver_window", "sender_buffer", "sender_cpu",
-            "receiver_cpu", "pacing", "not_determined");
+            "receiver_cpu", "receiver_buffer", "pacing", "not_determined");
 
     /** A line's {@code why}: at most two directions; an entry without a known cause is left out. */
     private static List<SessionTest.Why> why(JsonNode why) {

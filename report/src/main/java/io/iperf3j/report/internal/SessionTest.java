@@ -34,7 +34,7 @@ public record SessionTest(String id, String sender, String receiver, String dire
      * @param from the host that sent the data
      * @param to the host that received it
      * @param cause {@code path}, {@code receiver_window}, {@code sender_buffer}, {@code sender_cpu},
-     *     {@code receiver_cpu}, {@code pacing} or {@code not_determined}
+     *     {@code receiver_cpu}, {@code receiver_buffer}, {@code pacing} or {@code not_determined}
      * @param headline {@code limited by ...} or {@code not determined: ...}
      * @param reason what points to the cause, or why it cannot be told
      * @param remedy the change that would lift it, or null

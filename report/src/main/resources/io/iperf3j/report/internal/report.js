@@ -606,6 +606,7 @@
     sender_buffer: { words: 'the sender\u2019s buffer', letter: 'B', color: '#e15759' },
     sender_cpu: { words: 'the sender\u2019s CPU', letter: 'S', color: '#76b7b2' },
     receiver_cpu: { words: 'the receiver\u2019s CPU', letter: 'R', color: '#59a14f' },
+    receiver_buffer: { words: 'the receiver\u2019s socket buffer', letter: 'D', color: '#9c755f' },
     pacing: { words: 'the pacing (-b)', letter: 'T', color: '#edc948' },
     not_determined: { words: 'not determined', letter: '?', color: '#bab0ac' },
     mixed: { words: 'runs differ', letter: '~', color: '#b07aa1' }

@@ -47,7 +47,7 @@ public enum ResultSeries {
     /**
      * What held each direction of data back ({@code --why}): 1 per direction of the last run, labelled {@code from},
      * {@code to} (the nodes that sent and received that data: a {@code --bidir} test has two) and {@code cause}
-     * ({@code path}, {@code receiver_window}, {@code sender_buffer}, {@code sender_cpu}, {@code receiver_cpu},
+     * ({@code path}, {@code receiver_window}, {@code sender_buffer}, {@code sender_cpu}, {@code receiver_cpu}, {@code receiver_buffer},
      * {@code pacing}, {@code not_determined}); none for a failed run. {@code count by (cause)
      * (iperf3j_session_test_limited)} counts a fleet's pairs by cause.
      */
