@@ -29,7 +29,7 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
             + "kind of test; repeats averaged, * = some of them failed";
     /** The letters after a cell's rate: what held it back ({@code --why}). */
     static final String LEGEND = "limited by (iperf3j --why): P path, W receiver's window, B sender's buffer, S sender's CPU,\n"
-            + "R receiver's CPU, D receiver's socket buffer (UDP drops), T pacing (-b), ? not determined, ~ repeats differ";
+            + "R receiver's CPU, D receiver's socket buffer, T pacing (-b), ? not determined, ~ repeats differ";
     /** The widest text matrix; a wider one is summed up ({@link MatrixDigest}): 7 hosts with short names fit. */
     public static final int TEXT_WIDTH = 100;
     private static final String CORNER = "sender\\receiver";

@@ -178,7 +178,9 @@ class ThroughputMatrixTest {
         assertThat(m.tables().get(1).cell("b", "c")).isEqualTo("20.0 ?");
         assertThat(m.tables().get(1).cell("c", "a")).as("repeats that differ").isEqualTo("20.0 ~");
         String text = m.text();
-        assertThat(text).contains("P path, W receiver's window", "? not determined, ~ repeats differ")
+        assertThat(text.lines()).as("a summary fits a terminal, its legend too")
+                .allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(ThroughputMatrix.TEXT_WIDTH));
+        assertThat(text).contains("P path, W receiver's window", "D receiver's socket buffer", "? not determined, ~ repeats differ")
                 .contains("What held each direction of data back (iperf3j --why): the path (congestion window) 2, "
                         + "the receiver's window 2, not determined 1")
                 .contains("a -> b (w_a-b): limited by the receiver's window; change: raise net.ipv4.tcp_rmem's max to 4.0 MiB on the receiver")
