@@ -263,8 +263,28 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
         for (String f : failures) {
             sb.append("FAILED ").append(f).append('\n');
         }
-        sb.append(limitedText(""));
+        limitedText("").lines().forEach(l -> sb.append(wrapped(l, TEXT_WIDTH)));
         return sb.toString();
+    }
+
+    /**
+     * {@code line} and its newline, broken at spaces into lines of at most {@code width} characters, the later ones
+     * indented by two (a word longer than a line stays whole).
+     */
+    static String wrapped(String line, int width) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder current = new StringBuilder();
+        for (String word : line.split(" ", -1)) {
+            if (current.length() > 0 && current.length() + 1 + word.length() > width && !current.toString().isBlank()) {
+                out.append(current).append('\n');
+                current.setLength(0);
+                current.append("  ");
+            } else if (current.length() > 0 || out.length() > 0) {
+                current.append(' ');
+            }
+            current.append(word);
+        }
+        return out.append(current).append('\n').toString();
     }
 
     /** How many directions of the tests that ran shown one by one under the counts of {@link #limitedText}. */

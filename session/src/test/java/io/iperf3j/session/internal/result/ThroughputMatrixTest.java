@@ -158,6 +158,14 @@ class ThroughputMatrixTest {
      * The CSV keeps rates only.
      */
     @Test
+    void aLongLineIsBrokenAtSpacesWithTheRestIndented() {
+        assertThat(ThroughputMatrix.wrapped("short line", 100)).isEqualTo("short line\n");
+        assertThat(ThroughputMatrix.wrapped("", 100)).isEqualTo("\n");
+        assertThat(ThroughputMatrix.wrapped("aaaa bbbb cccc dddd", 9)).isEqualTo("aaaa bbbb\n  cccc\n  dddd\n");
+        assertThat(ThroughputMatrix.wrapped("aaaaaaaaaaaa bb", 9)).isEqualTo("aaaaaaaaaaaa\n  bb\n");
+    }
+
+    @Test
     void theCauseIsALetterInEachCellAndTheFixableOnesAreListed() {
         TestSpec bidir = new TestSpec(Transport.TCP, 3, List.of(), TestSpec.DEFAULT_PORT, Optional.empty(), true, Optional.empty());
         TestResult.Verdict window = new TestResult.Verdict(true, io.iperf3j.Cause.RECEIVER_WINDOW, "limited by the receiver's window",
@@ -180,7 +188,8 @@ class ThroughputMatrixTest {
         String text = m.text();
         assertThat(text.lines()).as("a summary fits a terminal, its legend too")
                 .allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(ThroughputMatrix.TEXT_WIDTH));
-        assertThat(text).contains("P path, W receiver's window", "D receiver's socket buffer", "? not determined, ~ repeats differ")
+        // the lines under the counts are broken at 100 columns (a later line indented by two), joined here
+        assertThat(text.replace("\n  ", " ")).contains("P path, W receiver's window", "D receiver's socket buffer", "? not determined, ~ repeats differ")
                 .contains("What held each direction of data back (iperf3j --why): the path (congestion window) 2, "
                         + "the receiver's window 2, not determined 1")
                 .contains("a -> b (w_a-b): limited by the receiver's window; change: raise net.ipv4.tcp_rmem's max to 4.0 MiB on the receiver")
