@@ -200,7 +200,7 @@ class PushGatewayIT {
                     .label("scenario", "latest").build(), warnings::add)) {
                 sink.accept(new MetricEvent.Interval(Samples.tcp(Role.CLIENT, Direction.SENDER, 0, 1, 0)));
                 awaitSeries(gw, "scenario=\"latest\"");
-                sink.why(WhyExportTest.why(io.iperf3j.Cause.RECEIVER_WINDOW));
+                sink.why(Verdicts.why(io.iperf3j.Cause.RECEIVER_WINDOW));
                 // before close (the Pushgateway adds instance=""): the verdict's own push
                 awaitSeries(gw, "iperf3j_test_limited{cause=\"receiver_window\",instance=\"\",job=\"iperf3j-why\",scenario=\"latest\","
                         + "sender=\"client\"} 1");
@@ -208,7 +208,7 @@ class PushGatewayIT {
             try (PushGatewaySink sink = PushGatewaySink.start(PushGatewayConfig.builder(gw.url()).job("iperf3j-why")
                     .label("scenario", "windows").pushInterval(Duration.ofSeconds(60)).build(), warnings::add)) {
                 sink.accept(new MetricEvent.Interval(Samples.tcp(Role.CLIENT, Direction.SENDER, 0, 1, 0)));
-                sink.why(WhyExportTest.why(io.iperf3j.Cause.PATH, io.iperf3j.Cause.SENDER_CPU));
+                sink.why(Verdicts.why(io.iperf3j.Cause.PATH, io.iperf3j.Cause.SENDER_CPU));
                 // the open window is flushed with it, long before its 60 s
                 String text = awaitSeries(gw, "iperf3j_test_limited{cause=\"sender_cpu\",instance=\"\",job=\"iperf3j-why\","
                         + "scenario=\"windows\",sender=\"server\"} 1");

@@ -4,9 +4,6 @@ import io.iperf3j.Cause;
 import io.iperf3j.Direction;
 import io.iperf3j.MetricEvent;
 import io.iperf3j.Role;
-import io.iperf3j.Transport;
-import io.iperf3j.Why;
-import io.iperf3j.WhyFigures;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,9 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,28 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Prometheus file, and one {@code "event":"why"} line in JSONL.
  */
 @Timeout(60)
-public class WhyExportTest {
-    /** A verdict per cause given: the first the client's sending, the next the server's. */
-    public static Why why(Cause... causes) {
-        WhyFigures f = new WhyFigures(Transport.TCP, 3, 4e7, 0, 0, OptionalDouble.empty(), OptionalDouble.empty(),
-                OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
-                OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
-                OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
-                OptionalLong.empty(), OptionalDouble.empty(), List.of());
-        List<Why.DirectionWhy> dirs = new java.util.ArrayList<>();
-        for (int i = 0; i < causes.length; i++) {
-            dirs.add(new Why.DirectionWhy(i == 0, new Why.Verdict(causes[i], f, "r", Optional.of("x")), List.of()));
-        }
-        return new Why(dirs);
-    }
-
+class WhyExportTest {
     @Tag("tool")
     @Test
     void aGaugePerCauseAndSideOneForTheVerdicts() throws Exception {
         PrometheusEncoder enc = new PrometheusEncoder("iperf3", Map.of("site", "lab", "cause", "fixed"),
                 MetricNaming.PROMETHEUS);
         String text = enc.encodeTogether(new MetricEvent.Interval(Samples.tcp(Role.CLIENT, Direction.SENDER, 0,
-                1_000_000, 0)), RunTotals.EMPTY, List.of(), why(Cause.RECEIVER_WINDOW, Cause.PATH));
+                1_000_000, 0)), RunTotals.EMPTY, List.of(), Verdicts.why(Cause.RECEIVER_WINDOW, Cause.PATH));
         assertThat(text).contains("# TYPE iperf3j_test_limited gauge\n",
                 "iperf3j_test_limited{cause=\"receiver_window\",sender=\"client\",site=\"lab\"} 1.0\n",
                 "iperf3j_test_limited{cause=\"path\",sender=\"client\",site=\"lab\"} 0.0\n",
@@ -70,7 +50,7 @@ public class WhyExportTest {
         try (MetricsFileSink sink = new MetricsFileSink(p, MetricsFileFormat.PROMETHEUS, new PrometheusEncoder())) {
             sink.write(new MetricEvent.Interval(Samples.tcp(Role.CLIENT, Direction.SENDER, 0, 1000, 0)));
             assertThat(Files.readString(p)).doesNotContain("iperf3j_test_limited");
-            sink.why(why(Cause.SENDER_CPU));
+            sink.why(Verdicts.why(Cause.SENDER_CPU));
             assertThat(Files.readString(p)).contains("iperf3j_test_limited{cause=\"sender_cpu\",sender=\"client\"} 1.0")
                     .contains("iperf3_transferred_bytes 1000");
             sink.write(new MetricEvent.Interval(Samples.tcp(Role.CLIENT, Direction.SENDER, 1, 2000, 0)));
@@ -84,7 +64,7 @@ public class WhyExportTest {
         Path p = dir.resolve("m.jsonl");
         try (MetricsFileSink sink = new MetricsFileSink(p, MetricsFileFormat.JSONL, new PrometheusEncoder())) {
             sink.write(new MetricEvent.Interval(Samples.tcp(Role.CLIENT, Direction.SENDER, 0, 1000, 0)));
-            sink.why(why(Cause.RECEIVER_BUFFER, Cause.PACING));
+            sink.why(Verdicts.why(Cause.RECEIVER_BUFFER, Cause.PACING));
         }
         List<String> lines = Files.readAllLines(p);
         assertThat(lines).hasSize(2);

@@ -291,10 +291,6 @@ class FleetReportInBrowserTest {
     }
 
     /**
-     * Opens a copy of the page with a driver script appended (BODY runs once the page is ready, fills
-     * {@code out} and calls {@code done()}), checks the page stayed clean, and returns {@code out}.
-     */
-    /**
      * A fleet's overview coloured by what held each pair back (a session's {@code why}, iperf3j --why): every pair
      * into fl07 window-limited, the others path-limited; the switch recolours the heatmap's cells by cause and
      * shows the legend, and back by rate.
@@ -342,6 +338,10 @@ class FleetReportInBrowserTest {
         Chromium.screenshot(html, SHOTS.resolve("fleet-why-overview.png"));
     }
 
+    /**
+     * Opens a copy of the page with a driver script appended (BODY runs once the page is ready, fills
+     * {@code out} and calls {@code done()}), checks the page stayed clean, and returns {@code out}.
+     */
     private static JsonNode drive(Path html, String name, String body, String... flags) throws Exception {
         String page = Files.readString(html);
         String driver = """

@@ -82,8 +82,7 @@ public final class ServerMetrics implements ServerEvents {
     private final Map<ServerEvent.Reason, LongAdder> refused = adders(ServerEvent.Reason.class);
     private final LongAdder left = new LongAdder();
     /** Directions of finished tests by cause, [0: the client sent, 1: the server sent] (--why, -V). */
-    @SuppressWarnings("unchecked")
-    private final Map<Cause, LongAdder>[] limited = new Map[] {adders(Cause.class), adders(Cause.class)};
+    private final List<Map<Cause, LongAdder>> limited = List.of(adders(Cause.class), adders(Cause.class));
     /** Bytes by [direction: 0 sent, 1 received][protocol: 0 tcp, 1 udp]. */
     private final LongAdder[][] bytes = {{new LongAdder(), new LongAdder()}, {new LongAdder(), new LongAdder()}};
     private final Histogram duration = new Histogram(DURATION_BUCKETS);
@@ -169,7 +168,7 @@ public final class ServerMetrics implements ServerEvents {
                 ended.get(e.result()).increment();
                 duration.observe(e.duration());
                 e.why().ifPresent(w -> w.directions().forEach(d ->
-                        limited[d.senderIsClient() ? 0 : 1].get(d.verdict().cause()).increment()));
+                        limited.get(d.senderIsClient() ? 0 : 1).get(d.verdict().cause()).increment()));
             }
             case ServerEvent.Refused r -> {
                 refused.get(r.reason()).increment();
@@ -281,7 +280,7 @@ public final class ServerMetrics implements ServerEvents {
                         + " data: by cause and by the side that sent it.");
         String[] senders = {"client", "server"};
         for (int i = 0; i < 2; i++) {
-            for (Map.Entry<Cause, LongAdder> c : limited[i].entrySet()) {
+            for (Map.Entry<Cause, LongAdder> c : limited.get(i).entrySet()) {
                 limitedB.dataPoint(point(Labels.of("cause", c.getKey().key(), "sender", senders[i]), c.getValue().sum()));
             }
         }

@@ -123,8 +123,8 @@ class ServerMetricsTest {
         ServerMetrics m = metrics(64);
         assertThat(text(m)).contains("iperf3_server_tests_limited_total{cause=\"path\",sender=\"client\"} 0.0\n");
         // a forward test whose client asked, a --bidir one (a verdict per direction), one that did not ask
-        m.on(ended(1, Optional.of(io.iperf3j.export.WhyExportTest.why(Cause.RECEIVER_WINDOW))));
-        m.on(ended(2, Optional.of(io.iperf3j.export.WhyExportTest.why(Cause.RECEIVER_WINDOW, Cause.PATH))));
+        m.on(ended(1, Optional.of(io.iperf3j.export.Verdicts.why(Cause.RECEIVER_WINDOW))));
+        m.on(ended(2, Optional.of(io.iperf3j.export.Verdicts.why(Cause.RECEIVER_WINDOW, Cause.PATH))));
         m.on(ended(3, Optional.empty()));
         String t = text(m);
         assertThat(t.lines().toList()).contains(

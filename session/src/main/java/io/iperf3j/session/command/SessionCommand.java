@@ -226,8 +226,11 @@ public final class SessionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (OldGenerationWatch heap = OldGenerationWatch.start()) {
+        OldGenerationWatch heap = OldGenerationWatch.start();
+        try {
             return runPlan();
+        } finally {
+            heap.close();
         }
     }
 

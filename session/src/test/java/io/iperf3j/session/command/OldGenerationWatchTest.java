@@ -22,8 +22,11 @@ class OldGenerationWatchTest {
                 .filter(p -> p.isUsageThresholdSupported() && (p.getName().contains("Tenured") || p.getName().contains("Old Gen")))
                 .findFirst();
         assertThat(old).as("this JVM's old generation (serial or G1)").isPresent();
-        try (OldGenerationWatch watch = OldGenerationWatch.start()) {
+        OldGenerationWatch watch = OldGenerationWatch.start();
+        try {
             assertThat(old.get().getUsageThreshold()).isGreaterThanOrEqualTo(OldGenerationWatch.FLOOR);
+        } finally {
+            watch.close();
         }
         assertThat(old.get().getUsageThreshold()).isZero();
     }
