@@ -38,8 +38,10 @@ def sh(*cmd, check=True):
 class Lab:
     """HOSTS namespaces on a bridge in a hub namespace, one sshd each; the bench's leg is in the root namespace."""
 
-    def __init__(self, hosts, work):
+    def __init__(self, hosts, work, sftp='internal-sftp'):
+        """sftp: the sshd's SFTP subsystem (Debian's default is the program /usr/lib/openssh/sftp-server)."""
         self.hosts = hosts
+        self.sftp = sftp
         self.work = work
         self.tag = f"ijb{os.getpid() & 0xfffff:05x}"
         self.net = f"10.244.{os.getpid() % 250 + 1}"
@@ -89,7 +91,7 @@ class Lab:
                                    'PermitRootLogin prohibit-password', 'PasswordAuthentication no',
                                    'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no',
                                    'MaxStartups 100', 'LogLevel DEBUG1', f"SetEnv HOME={home}",
-                                   'Subsystem sftp internal-sftp', '']))
+                                   f"Subsystem sftp {self.sftp}", '']))
             log = open(os.path.join(self.work, f"sshd_{i}.log"), 'w')
             self.sshd.append(subprocess.Popen(['ip', 'netns', 'exec', n, '/usr/sbin/sshd', '-D', '-e', '-f', conf],
                                               stdout=log, stderr=subprocess.STDOUT))

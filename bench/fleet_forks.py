@@ -59,23 +59,6 @@ def count(work, hosts):
     return created, programs
 
 
-def restart_sshd_with_external_sftp(lab, work):
-    """Debian's sshd_config: the sftp-server program, one process a channel."""
-    for i in range(1, lab.hosts + 1):
-        conf = os.path.join(work, f"sshd_{i}.conf")
-        text = open(conf).read().replace('Subsystem sftp internal-sftp', 'Subsystem sftp /usr/lib/openssh/sftp-server')
-        open(conf, 'w').write(text)
-    for p in lab.sshd:
-        p.terminate()
-        p.wait(10)
-    lab.sshd.clear()
-    for i in range(1, lab.hosts + 1):
-        log = open(os.path.join(work, f"sshd_{i}.log"), 'w')
-        lab.sshd.append(subprocess.Popen(['ip', 'netns', 'exec', lab.ns(i), '/usr/sbin/sshd', '-D', '-e', '-f',
-                                          os.path.join(work, f"sshd_{i}.conf")], stdout=log, stderr=subprocess.STDOUT))
-    time.sleep(1)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--hosts', type=int, default=4)
@@ -88,12 +71,10 @@ def main():
     if os.geteuid() != 0:
         sys.exit('needs root (network namespaces, sshd, strace)')
     work = tempfile.mkdtemp(prefix='fleet-forks-')
-    lab = fleet.Lab(a.hosts, work)
+    lab = fleet.Lab(a.hosts, work, sftp='/usr/lib/openssh/sftp-server' if a.sftp == 'external' else 'internal-sftp')
     tracers = []
     try:
         lab.up()
-        if a.sftp == 'external':
-            restart_sshd_with_external_sftp(lab, work)
         for i, p in enumerate(lab.sshd, start=1):
             # `ip netns exec NS sshd`: ip execs sshd, so the PID is sshd's
             tracers.append(subprocess.Popen(['strace', '-f', '-qq', '-e', 'trace=execve,clone,clone3,fork,vfork',
