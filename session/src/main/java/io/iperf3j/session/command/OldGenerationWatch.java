@@ -56,7 +56,7 @@ final class OldGenerationWatch implements AutoCloseable {
         OldGenerationWatch watch = new OldGenerationWatch(old);
         old.ifPresent(p -> {
             ((NotificationEmitter) ManagementFactory.getMemoryMXBean()).addNotificationListener(watch.listener, null, null);
-            p.setUsageThreshold(threshold(p.getCollectionUsage() == null ? 0 : p.getCollectionUsage().getUsed()));
+            rearm(p);
         });
         return watch;
     }
@@ -64,6 +64,12 @@ final class OldGenerationWatch implements AutoCloseable {
     /** The usage at which the old generation is collected next: twice what a collection left, at least {@link #FLOOR}. */
     static long threshold(long liveAfterCollection) {
         return Math.max(FLOOR, 2 * Math.max(0, liveAfterCollection));
+    }
+
+    /** Sets {@code p}'s threshold from what its last collection left (nothing before the first). */
+    private static void rearm(MemoryPoolMXBean p) {
+        java.lang.management.MemoryUsage after = p.getCollectionUsage();
+        p.setUsageThreshold(threshold(after == null ? 0 : after.getUsed()));
     }
 
     private void notified(Notification n, Object handback) {
@@ -76,7 +82,7 @@ final class OldGenerationWatch implements AutoCloseable {
                 System.gc();
                 MemoryPoolMXBean p = pool.get();
                 if (p.isValid()) {
-                    p.setUsageThreshold(threshold(p.getCollectionUsage().getUsed()));
+                    rearm(p);
                 }
             } finally {
                 collecting.set(false);
