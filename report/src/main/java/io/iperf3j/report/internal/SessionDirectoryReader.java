@@ -60,9 +60,11 @@ public final class SessionDirectoryReader {
         List<SessionTest> out = new ArrayList<>();
         List<JsonNode> read = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(tests, StandardCharsets.UTF_8)) {
-            String line;
+            String next = r.readLine();
             int number = 0;
-            while ((line = r.readLine()) != null) {
+            while (next != null) {
+                String line = next;
+                next = r.readLine();
                 number++;
                 if (line.isBlank()) {
                     continue;
@@ -74,6 +76,9 @@ public final class SessionDirectoryReader {
                 try {
                     t = MAPPER.readTree(line);
                 } catch (JsonProcessingException e) {
+                    if (next == null && !endsInNewline(tests)) {
+                        break; // a torn last line: the session is writing it, or was killed while it did
+                    }
                     throw new InputFormatException(tests + ": line " + number + " is not valid JSON: " + e.getOriginalMessage(), e);
                 }
                 if (t == null || !t.isObject() || !t.path("id").isValueNode() || !t.path("status").isTextual()) {
@@ -200,5 +205,17 @@ public final class SessionDirectoryReader {
     private static Double number(JsonNode t, String key) {
         JsonNode v = t.get(key);
         return v != null && v.isNumber() ? v.asDouble() : null;
+    }
+
+    /** Whether the file's last byte is a newline: every line {@code iperf3j session} writes ends in one. */
+    private static boolean endsInNewline(Path file) throws IOException {
+        try (java.nio.channels.SeekableByteChannel c = Files.newByteChannel(file)) {
+            if (c.size() == 0) {
+                return true;
+            }
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            c.position(c.size() - 1).read(last);
+            return last.get(0) == '\n';
+        }
     }
 }

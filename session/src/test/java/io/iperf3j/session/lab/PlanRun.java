@@ -34,13 +34,24 @@ record PlanRun(int status, String out, String err, Path dir, List<JsonNode> test
                 tests(outDir));
     }
 
-    /** The lines of {@code outDir/tests.jsonl}, read (none when there is no such file). */
+    /**
+     * The complete lines of {@code outDir/tests.jsonl}, read (none when there is no such file). A session that is
+     * still running may be writing its last line: a reader can see part of it when the line crosses a page of the
+     * file (the kernel copies a write page by page), so only the lines up to the last newline are read.
+     */
     static List<JsonNode> tests(Path outDir) throws Exception {
         List<JsonNode> tests = new ArrayList<>();
         Path jsonl = outDir.resolve("tests.jsonl");
         if (Files.exists(jsonl)) {
-            for (String line : Files.readAllLines(jsonl)) {
-                tests.add(JSON.readTree(line));
+            byte[] bytes = Files.readAllBytes(jsonl);
+            int end = bytes.length;
+            while (end > 0 && bytes[end - 1] != '\n') {
+                end--;
+            }
+            for (String line : new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isEmpty()) {
+                    tests.add(JSON.readTree(line));
+                }
             }
         }
         return tests;
