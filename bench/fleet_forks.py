@@ -75,28 +75,35 @@ def main():
     tracers = []
     try:
         lab.up()
-        for i, p in enumerate(lab.sshd, start=1):
-            # `ip netns exec NS sshd`: ip execs sshd, so the PID is sshd's
-            tracers.append(subprocess.Popen(['strace', '-f', '-qq', '-e', 'trace=execve,clone,clone3,fork,vfork',
-                                             '-e', 'signal=none', '-o', os.path.join(work, f"trace_{i}.txt"), '-p', str(p.pid)],
-                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        time.sleep(1)
         runs = []
         for wanted in (a.tests // 4, a.tests):
             yaml, tests = plan_yaml(lab, wanted)
             plan = os.path.join(work, f"plan_{tests}.yaml")
             open(plan, 'w').write(yaml)
             out = os.path.join(work, f"out_{tests}")
+            # a tracer per run, ended after it: strace buffers its file, and only its end flushes it all (counted
+            # while tracing, a run's last lines went to the next run's count)
+            for i, p in enumerate(lab.sshd, start=1):
+                # `ip netns exec NS sshd`: ip execs sshd, so the PID is sshd's
+                tracers.append(subprocess.Popen(['strace', '-f', '-qq', '-e', 'trace=execve,clone,clone3,fork,vfork',
+                                                 '-e', 'signal=none', '-o', os.path.join(work, f"trace_{i}.txt"), '-p', str(p.pid)],
+                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            time.sleep(1)
             before = count(work, a.hosts)
             r = subprocess.run(a.iperf3j.split() + ['session', plan, '-o', out], capture_output=True, text=True, timeout=1800)
             time.sleep(1)
+            for t in tracers:
+                t.terminate()
+                t.wait(10)
+            tracers.clear()
             after = count(work, a.hosts)
             lines = [json.loads(l) for l in open(os.path.join(out, 'tests.jsonl'))]
             runs.append({'tests': tests, 'ok': sum(1 for l in lines if l.get('status') == 'ok'), 'exit_status': r.returncode,
                          'created': after[0] - before[0], 'executed': after[1] - before[1]})
-        for t in tracers:
-            t.terminate()
-            t.wait(10)
+        if os.environ.get('FLEET_FORKS_KEEP'):
+            import shutil
+            shutil.copytree(work, os.environ['FLEET_FORKS_KEEP'], dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns('*.sock', 'ssh*', 'home*'))
         small, large = runs
         extra = large['tests'] - small['tests']
         created = large['created'] - small['created']

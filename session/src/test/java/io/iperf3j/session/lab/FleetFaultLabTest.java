@@ -200,11 +200,12 @@ class FleetFaultLabTest {
                 assertThat(lab.iperfProcesses(i)).as("iperf left on host %d", i).isEmpty();
                 List<String> left = leftOnHost(i);
                 if (i == KILLED) {
-                    // out of reach since its sshd died: at most the cut test's server output and PID file in its
-                    // folder (with the agent's lock), unless the agent saw its end of input and cleaned up itself
-                    assertThat(left).as("files left on host %d", i).allSatisfy(f -> assertThat(f).matches(".*/(|live\\.lock|[0-9]+\\.pid|.*\\.out)"));
-                    assertThat(left.stream().filter(f -> f.endsWith(".pid") || f.endsWith(".out"))).as("files left on host %d", i)
-                            .hasSizeLessThanOrEqualTo(2);
+                    // out of reach since its sshd died: at most the cut test's server output and the PID files
+                    // (server.pid, client.pid) in its folder (with the agent's lock and the listen check's probe),
+                    // unless the agent saw its end of input and cleaned up itself
+                    assertThat(left).as("files left on host %d", i).allSatisfy(f -> assertThat(f).matches(".*/(|live\\.lock|([0-9]+|server|client)\\.pid|probe|.*\\.out)"));
+                    assertThat(left.stream().filter(f -> f.endsWith(".out"))).as("files left on host %d", i).hasSizeLessThanOrEqualTo(1);
+                    assertThat(left.stream().filter(f -> f.matches(".*/[0-9]+\\.pid"))).as("files left on host %d", i).isEmpty();
                 } else {
                     assertThat(left).as("files left on host %d", i).isEmpty();
                 }

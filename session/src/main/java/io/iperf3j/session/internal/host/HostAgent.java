@@ -156,6 +156,58 @@ public final class HostAgent implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a job's script ({@link RemoteScripts#serverStart}, {@link RemoteScripts#awaitExitThenKill}) in the agent's own
+     * shell rather than on a channel of its own: no login shell, no {@code sh} for it on the host. The script's
+     * replies come back as its output, its status as the last command's.
+     *
+     * @param wait whether to wait for the agent while another caller uses it; when false and it is busy (a server's
+     *        start, up to its listen deadline), nothing runs: a stop does not queue behind a start
+     * @return what the script printed and its status; empty when the agent cannot run it (no agent on this
+     *         connection, not started, closed, busy without {@code wait}, or it ended or stopped answering, in which
+     *         case its channel is dropped): the caller then runs it on a channel
+     */
+    public Optional<Connection.CommandResult> job(String script, Duration timeout, boolean wait) throws InterruptedException {
+        if (wait) {
+            lock.lockInterruptibly();
+        } else if (!lock.tryLock()) {
+            return Optional.empty();
+        }
+        try {
+            Running r = running;
+            if (r == null || closed) {
+                return Optional.empty();
+            }
+            try {
+                r.in().write(("job\n" + script + (script.endsWith("\n") ? "" : "\n") + JOB_END + "\n").getBytes(StandardCharsets.UTF_8));
+                r.in().flush();
+            } catch (IOException e) {
+                end(r);
+                return Optional.empty();
+            }
+            StringBuilder out = new StringBuilder();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                String line = readRawLine(r, deadline);
+                if (line == null || line.equals(ENDED)) {
+                    // no answer in time, or the agent is gone: a job cut short leaves the agent's state unknown
+                    end(r);
+                    return Optional.empty();
+                }
+                Optional<HostReply> reply = HostReply.of(line);
+                if (reply.isPresent() && reply.get().word().equals("done")) {
+                    return Optional.of(new Connection.CommandResult(Integer.parseInt(reply.get().value()), out.toString(), ""));
+                }
+                out.append(line).append('\n');
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The line that ends a job's script. */
+    static final String JOB_END = "@@end-job";
+
     /** The owners (controllers gone from this host) whose leftovers the agent's start cleaned up; each told once. */
     public List<String> takeCleaned() {
         lock.lock();
@@ -258,6 +310,29 @@ public final class HostAgent implements AutoCloseable {
      * {@link #why}): empty at the end of its output, null when none came by {@code deadline}.
      */
     private static Optional<HostReply> readLine(Running r, long deadline) throws InterruptedException {
+        while (true) {
+            String line = readRawLine(r, deadline);
+            if (line == null) {
+                return null;
+            }
+            if (line.equals(ENDED)) {
+                return Optional.empty();
+            }
+            Optional<HostReply> reply = HostReply.of(line);
+            if (reply.isPresent()) {
+                return reply;
+            }
+            if (r.said().size() < 20) {
+                r.said().add(line);
+            }
+        }
+    }
+
+    /** What {@link #readRawLine} returns at the end of the agent's output (no line holds a NUL). */
+    private static final String ENDED = "\0";
+
+    /** The agent's next line, whatever it is: {@link #ENDED} at the end of its output, null when none came by {@code deadline}. */
+    private static String readRawLine(Running r, long deadline) throws InterruptedException {
         InputStream out = r.process().stdout();
         while (true) {
             byte[] bytes = r.pending().toByteArray();
@@ -266,15 +341,7 @@ public final class HostAgent implements AutoCloseable {
                     String line = new String(bytes, 0, i, StandardCharsets.UTF_8);
                     r.pending().reset();
                     r.pending().write(bytes, i + 1, bytes.length - i - 1);
-                    Optional<HostReply> reply = HostReply.of(line);
-                    if (reply.isPresent()) {
-                        return reply;
-                    }
-                    if (r.said().size() < 20) {
-                        r.said().add(line);
-                    }
-                    bytes = r.pending().toByteArray();
-                    i = -1;
+                    return line;
                 }
             }
             try {
@@ -283,7 +350,7 @@ public final class HostAgent implements AutoCloseable {
                     byte[] b = new byte[Math.min(n, 8192)];
                     int k = out.read(b);
                     if (k < 0) {
-                        return Optional.empty();
+                        return ENDED;
                     }
                     if (r.pending().size() + k > MAX_STDERR * 4) {
                         r.pending().reset(); // a line without end: no agent prints one
@@ -293,12 +360,12 @@ public final class HostAgent implements AutoCloseable {
                 }
                 if (ended(r.process())) {
                     if (out.available() == 0) {
-                        return Optional.empty();
+                        return ENDED;
                     }
                     continue;
                 }
             } catch (IOException e) {
-                return Optional.empty();
+                return ENDED;
             }
             if (System.nanoTime() > deadline) {
                 return null;

@@ -33,8 +33,14 @@ import io.iperf3j.session.SessionException;
  * background with its output in a file on the host ({@link #startServer}), fetched back
  * by {@link #stopServer}; a client blocks ({@link #runClient}) and copies its output lines
  * to a local file as they come, aborting after its limit. {@link #stop()} kills the
- * process by its PID (never by name), over a new channel, so it works when the
- * running one is gone.
+ * process by its PID (never by name), so it works when the running one is gone.
+ *
+ * <p>Where each runs on the host: a server's start and kill are jobs of the host's agent
+ * ({@link #through}, {@link HostAgent#job}), in its long-lived shell, and a stop that finds the
+ * agent busy goes on a channel of its own, as every job does where there is no agent; a client
+ * runs on a channel of its own, whose shell becomes the client ({@code exec}), so that its output
+ * and exit status are the channel's. A test thus costs the host one login shell beside its two
+ * iperf (docs/design/session.md, "What a test costs").
  *
  * <p>Threads: the caller's thread runs {@link #runClient}; two virtual threads read its
  * stdout and stderr; {@link #stop()} may be called from any thread.
@@ -82,6 +88,8 @@ public final class RemoteIperf {
     private volatile boolean starting;
     /** Set when the server could not start because another process holds its port ({@link #portTaken()}). */
     private volatile boolean portTaken;
+    /** The host's agent, which runs the server's start and kill in its own shell; null: each on a channel. */
+    private volatile HostAgent agent;
 
     private RemoteIperf(Node node, String owner, IperfKind kind, Mode mode, List<String> args, Duration abortAfter) {
         this.node = Objects.requireNonNull(node, "node");
@@ -118,6 +126,30 @@ public final class RemoteIperf {
         return new RemoteIperf(node, owner, kind, Mode.CLIENT, args, abortAfter);
     }
 
+
+    /**
+     * Runs this server's start and its kill in the host's agent ({@link HostAgent#job}) rather than each on a
+     * channel of its own, which costs the host a login shell; a job the agent cannot run goes on a channel.
+     *
+     * @return this
+     */
+    public RemoteIperf through(HostAgent hostAgent) {
+        this.agent = hostAgent;
+        return this;
+    }
+
+    /** Runs a job's script in the agent when there is one that can, else on a channel of its own. */
+    private Connection.CommandResult job(String script, Duration timeout, boolean waitForAgent)
+            throws ConnectionError, InterruptedException {
+        HostAgent a = agent;
+        if (a != null) {
+            Optional<Connection.CommandResult> r = a.job(script, timeout, waitForAgent);
+            if (r.isPresent()) {
+                return r.get();
+            }
+        }
+        return node.connection().run(script, timeout);
+    }
 
     /** The iperf command line as it runs on the host. */
     public String commandLine() {
@@ -197,8 +229,7 @@ public final class RemoteIperf {
         Connection.CommandResult r;
         starting = true;
         try {
-            r = node.connection().run(serverScript(remoteOutputFile, port, transport, timeout),
-                    timeout.plus(PORT_TAKEN_WAIT).plusSeconds(30));
+            r = job(serverScript(remoteOutputFile, port, transport, timeout), timeout.plus(PORT_TAKEN_WAIT).plusSeconds(30), true);
             for (String line : r.stdout().split("\n")) {
                 HostReply.pid(line).ifPresent(pid::set);
             }
@@ -437,7 +468,8 @@ public final class RemoteIperf {
         try {
             int tenths = (int) (grace.toMillis() / 100);
             String script = tenths > 0 ? RemoteScripts.awaitExitThenKill(owner, p, tenths) : RemoteScripts.kill(owner, p);
-            Connection.CommandResult r = node.connection().run(script, Duration.ofSeconds(20).plus(grace));
+            // a stop (no grace) does not wait for a busy agent (a server's start, up to its deadline): it goes on a channel
+            Connection.CommandResult r = job(script, Duration.ofSeconds(20).plus(grace), !grace.isZero());
             if (HostReply.says(r.stdout(), "alive")) {
                 warnings.add(node.id() + ": PID " + p + " still alive after KILL");
             } else if (HostReply.says(r.stdout(), "gone")) {

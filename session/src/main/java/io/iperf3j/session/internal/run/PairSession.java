@@ -269,7 +269,7 @@ public final class PairSession implements IperfSession {
 
     /** The test's server on the receiver, as this session marks it. */
     private RemoteIperf server(IperfSession.SenderReceiver sr, IperfKind kind, TestSpec spec) {
-        return RemoteIperf.server(sr.receiver(), owner(sr.receiver()), kind, serverArgs(kind, spec));
+        return RemoteIperf.server(sr.receiver(), owner(sr.receiver()), kind, serverArgs(kind, spec)).through(agent(sr.receiver()));
     }
 
     /** The test's client on the sender, as this session marks it (a local sender bound to its own address). */

@@ -1,5 +1,6 @@
 # shellcheck shell=sh disable=SC2154
-# client-run.sh: kills what this owner left on the host (silently), then runs the client (run) with its
-# output on this channel and exits with its status. Set before: the function run.
+# client-run.sh: kills what this owner left on the host (silently; with nothing left, no process), then
+# becomes the client (run, exec'd: the channel's shell is the client, its exit status the client's), its
+# output on this channel. Set before: the function run.
 { cleanowner "$d" "$owner"; } >/dev/null 2>&1
-runfg
+runhere

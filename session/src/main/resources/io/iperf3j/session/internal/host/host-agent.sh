@@ -13,6 +13,10 @@
 # one a line, and answers each with one line:
 #   take   @@taken | @@busy   the host's slot (a flock on $root/slots/$slot), held until give
 #   give   @@given
+#   job    the lines that follow, up to a line @@end-job, are a job's script (server-start.sh, kill.sh, as
+#          RemoteScripts sends them on a channel of their own) that this shell runs itself: its replies,
+#          then @@done STATUS. A job run here costs the host no login shell; a server it starts is this
+#          shell's child (kill.sh reaps it). A job must not exit (none of those does).
 #   bye    the session's end: it kills what its owner still runs, removes its directory and exits
 # At the end of its input without a bye (the controller died, or its connection was lost) it only
 # exits, and its locks go with it: the host's slot is free, and the owner's runs count as gone for
@@ -75,6 +79,8 @@ while read -r cmd; do
                 echo "@@taken"
             elif [ -r "$f" ] && exec 9<"$f" && flock -n 9; then
                 held=1
+                # what this owner left from an earlier test (a kill that failed): builtins only, when nothing is
+                { cleanowner "$d" "$owner"; } >/dev/null 2>&1
                 echo "@@taken"
             else
                 exec 9<&-
@@ -85,6 +91,15 @@ while read -r cmd; do
             exec 9<&-
             held=0
             echo "@@given"
+            ;;
+        job)
+            job=
+            while IFS= read -r line && [ "$line" != "@@end-job" ]; do
+                job="$job$line
+"
+            done
+            eval "$job"
+            echo "@@done $?"
             ;;
         bye)
             cleanowner "$d" "$owner" >/dev/null 2>&1

@@ -3,22 +3,25 @@
 # script (server-start.sh, client-run.sh, kill.sh, ...), after setting the job's variables:
 #   root   the hosts' state root (/tmp/iperf3j-session)
 #   owner  this controller's name for the host: the node id and the session's tag (h1+5f3a09c2)
-# Shell builtins where they can be (kill -0, read, case): on a busy host a process costs 4-10 ms of CPU.
-# Every iperf the session starts carries the mark in its environment and has a PID file in $d; a kill
-# goes to a PID only while /proc/PID/environ shows the mark, so a reused PID, or a process this tool
-# did not start, is never hit. Replies are lines starting with @@, read by RemoteIperf and ServerCheck.
+# Shell builtins where they can be (kill -0, read, case, a redirection to empty a file): on a busy host a
+# process costs 4-10 ms of CPU, and a test forks only its two iperf and the listen check's ls and awk.
+# Every iperf the session starts carries the mark in its environment and has a PID file in $d (the PID
+# its content: server.pid and client.pid for a test's two, emptied rather than removed when done, as
+# rm is a process); a kill goes to a PID only while /proc/PID/environ shows the mark, so a reused PID,
+# or a process this tool did not start, is never hit. Replies are lines starting with @@, read by
+# RemoteIperf and ServerCheck.
 
 d=$root/$owner
 mark=IPERF3J_SESSION_NODE=$owner
 
-# makestate: makes the owner's state directory once (later calls test for it: a builtin), or exits 125
+# makestate: makes the owner's state directory once (later calls test for it: a builtin), or returns 125
 # saying why. The root is made sticky and writable for all (1777, as /tmp), by whoever makes it first and
 # again by its owner, so that root's sessions and an ordinary user's can share a host.
 makestate() {
     [ -d "$d" ] && return 0
     [ -d "$root" ] || mkdir -m 1777 "$root" 2>/dev/null
     if [ -O "$root" ]; then chmod 1777 "$root" 2>/dev/null; fi
-    mkdir -p "$d" || { echo "iperf3j session: cannot create $d as $(id -un)" >&2; exit 125; }
+    mkdir -p "$d" || { echo "iperf3j session: cannot create $d as $(id -un)" >&2; return 125; }
 }
 
 # owned PID [MARK]: whether PID runs (kill -0 and its stat, builtins: a PID that is gone, or a zombie,
@@ -98,23 +101,32 @@ stoptree() {
 
 # cleanowner DIR OWNER: kills every process with a PID file in DIR that carries OWNER's mark, with its
 # descendants, all at once, TERM first (a KILL at once gave a launcher no chance to end its child);
-# removes the PID files; prints @@killed PID for each.
+# empties the PID files; prints @@killed PID for each. With nothing running it forks no process.
 cleanowner() {
     all=
     for f in "$1"/*.pid; do
-        [ -e "$f" ] || continue
-        p=${f##*/}
-        p=${p%.pid}
-        if owned "$p" "IPERF3J_SESSION_NODE=$2"; then
+        [ -s "$f" ] || continue
+        p=
+        { read -r p <"$f"; } 2>/dev/null
+        if [ -n "$p" ] && owned "$p" "IPERF3J_SESSION_NODE=$2"; then
             tree "$p"
             all="$all $t"
             echo "@@killed $p"
         fi
-        rm -f "$f"
+        : >"$f"
     done
     t=$all
     stoptree
     true
+}
+
+# forget PID: empties the PID file of this owner that names PID.
+forget() {
+    for f in "$d"/*.pid; do
+        q=
+        { read -r q <"$f"; } 2>/dev/null
+        if [ "$q" = "$1" ]; then : >"$f"; fi
+    done
 }
 
 # killone PID: kills one PID of this owner with its descendants (stoptree); prints @@gone or @@alive.
@@ -124,8 +136,13 @@ killone() {
         tree "$p"
         stoptree
     fi
-    rm -f "$d/$p.pid"
-    if owned "$p"; then echo "@@alive"; else echo "@@gone"; fi
+    forget "$p"
+    if owned "$p"; then
+        echo "@@alive"
+    else
+        wait "$p" 2>/dev/null
+        echo "@@gone"
+    fi
 }
 
 # awaitexit PID TENTHS: waits up to TENTHS tenths of a second for PID (of this owner) to end by itself.
@@ -137,28 +154,26 @@ awaitexit() {
     done
 }
 
-# startbg OUT: starts the job's command (the function run, which execs it with the mark) in the
-# background, its output to OUT; sets p (its PID) and pf (its PID file); prints @@pid.
+# startbg OUT [NAME]: starts the job's command (the function run, which execs it with the mark) in the
+# background, its output to OUT; sets p (its PID) and pf (its PID file: NAME.pid, or PID.pid); prints @@pid.
+# The command gets none of the agent's lock descriptors (8, 9): a lock it inherited would outlive the agent.
 startbg() {
-    makestate
-    run >"$1" 2>&1 </dev/null &
+    makestate || return
+    run >"$1" 2>&1 </dev/null 8>&- 9>&- &
     p=$!
-    pf=$d/$p.pid
+    pf=$d/${2:-$p}.pid
     echo "$p" >"$pf"
     echo "@@pid $p"
 }
 
-# runfg: runs the job's command with its output on this channel; prints @@pid on stderr; exits with its status.
-runfg() {
-    makestate
-    run </dev/null &
-    p=$!
-    echo "$p" >"$d/$p.pid"
-    echo "@@pid $p" >&2
-    wait "$p"
-    s=$?
-    rm -f "$d/$p.pid"
-    exit "$s"
+# runhere: becomes the job's command (exec: the PID this shell has, no process forked), its output on this
+# channel, after it wrote that PID to client.pid and printed @@pid on stderr. The channel's exit status is
+# the command's own.
+runhere() {
+    makestate || exit 125
+    echo "$$" >"$d/client.pid"
+    echo "@@pid $$" >&2
+    run </dev/null
 }
 
 # tick: sets t to the uptime in hundredths of a second (read: a builtin, no process).
@@ -173,6 +188,34 @@ tick() {
 listeners() {
     # shellcheck disable=SC2086 # lfiles is a list of files
     awk -v hex="$lhex" -v state="$lstate" '{ n = split($2, a, ":"); if (a[n] == hex && $4 == state) print $10 }' $lfiles 2>/dev/null
+}
+
+# probe: one look at the job's port and at the server $p, in two processes (ls and awk, no subshell): sets
+# l to the listeners' socket inodes (as listeners does) and m to " INODE ... " of the sockets open in $p,
+# with @@unreadable when this user may not list its descriptors (as sockets says). awk reads the tables with
+# getline, which skips a missing one (no IPv6); its answer goes through a file of $d to this shell's read.
+probe() {
+    # shellcheck disable=SC2012 # ls -l shows the links' targets on GNU, BusyBox and toybox alike
+    LC_ALL=C ls -l "/proc/$p/fd" 2>&1 | awk -v hex="$lhex" -v state="$lstate" -v files="$lfiles" '
+        /^ls: .*(Permission denied|Operation not permitted)$/ { u = 1; next }
+        match($0, /socket:\[[0-9]+\]/) { m = m " " substr($0, RSTART + 8, RLENGTH - 9) }
+        END {
+            k = split(files, f, " ")
+            for (i = 1; i <= k; i++) {
+                while ((getline x < f[i]) > 0) {
+                    split(x, w, " ")
+                    n = split(w[2], a, ":")
+                    if (a[n] == hex && w[4] == state) l = l " " w[10]
+                }
+                close(f[i])
+            }
+            print l
+            print m (u ? " @@unreadable" : "")
+        }' >"$d/probe" 2>/dev/null
+    l=
+    m=
+    { read -r l; read -r m; } <"$d/probe"
+    m=" $m "
 }
 
 # family: $p and its descendants (a launcher that forks rather than execs still counts), parents read
@@ -216,9 +259,9 @@ holders() {
 }
 
 # awaitlistener DEADLINE TAKEN: waits until the server $p (a child of this shell) is the one listening on
-# the job's port: every listener on it is one of the server's (or its family's) sockets. Exits 0 when it
+# the job's port: every listener on it is one of the server's (or its family's) sockets. Returns 0 when it
 # is (@@listening; with @@unverified when its descriptors could not be read: a listener is then taken for
-# its); 3 when it ended first (@@exited and its own status from wait; its PID file $pf removed, as no kill
+# its); 3 when it ended first (@@exited and its own status from wait; its PID file $pf emptied, as no kill
 # will come for it); 5 when another process listens too (@@shared), or alone for TAKEN hundredths of a
 # second (a server that cannot bind exits at once, so that only covers a slow start); 4 when nothing
 # listened within DEADLINE hundredths. Holders of a foreign listener are named on the way out. The
@@ -234,20 +277,18 @@ awaitlistener() {
             "" | *") Z "*)
                 wait "$p"
                 s=$?
-                [ -z "${pf:-}" ] || rm -f "$pf"
+                [ -z "${pf:-}" ] || : >"$pf"
                 echo "@@exited $s"
                 l=$(listeners)
                 # shellcheck disable=SC2086 # a list of inodes
                 [ -z "$l" ] || holders $l
-                exit 3
+                return 3
                 ;;
         esac
-        l=$(listeners)
+        probe
         other=
         ours=0
         if [ -n "$l" ]; then
-            # shellcheck disable=SC2005,SC2046,SC2116 # word splitting folds the list onto one line
-            m=" $(echo $(sockets "$p")) "
             classify
             if [ -n "$other" ]; then
                 # shellcheck disable=SC2005,SC2046,SC2116
@@ -256,19 +297,19 @@ awaitlistener() {
             fi
             if [ "$ours" = 1 ] && [ -z "$other" ]; then
                 echo "@@listening"
-                exit 0
+                return 0
             fi
             if [ "$ours" = 1 ]; then
                 echo "@@shared"
                 # shellcheck disable=SC2086
                 holders $other
-                exit 5
+                return 5
             fi
             case $m in
                 *@@unreadable*)
                     echo "@@listening"
                     echo "@@unverified"
-                    exit 0
+                    return 0
                     ;;
             esac
         fi
@@ -278,10 +319,10 @@ awaitlistener() {
             if [ "$t" -ge "$taken" ]; then
                 # shellcheck disable=SC2086
                 holders $other
-                exit 5
+                return 5
             fi
         fi
-        [ "$t" -lt "$end" ] || exit 4
+        [ "$t" -lt "$end" ] || return 4
         sleep 0.1
     done
 }

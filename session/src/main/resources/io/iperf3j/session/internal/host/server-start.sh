@@ -4,5 +4,4 @@
 # (awaitlistener); one command, one login shell. Set before: out, deadline, takenwait, lhex, lstate,
 # lfiles, and the function run.
 { cleanowner "$d" "$owner"; } >/dev/null 2>&1
-startbg "$out"
-awaitlistener "$deadline" "$takenwait"
+startbg "$out" server && awaitlistener "$deadline" "$takenwait"

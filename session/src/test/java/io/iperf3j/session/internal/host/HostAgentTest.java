@@ -41,6 +41,39 @@ class HostAgentTest {
         }
     }
 
+    /**
+     * A server's start and kill run in the agent's own shell: the server it starts is its child and gets none of
+     * its lock descriptors (with the slot's, a server would hold the host for as long as it runs, after the slot
+     * was given back and after its agent ended); the kill ends and reaps it.
+     */
+    @Test
+    void aServerStartedByTheAgentHoldsNoSlotAndItsKillReapsIt() throws Exception {
+        String owner = RemoteScripts.owner("ha", tag);
+        String out = RemoteScripts.stateDir(owner) + "/server.out";
+        try (HostAgent a = agent("a"); HostAgent b = agent("b")) {
+            assertThat(a.take()).isTrue();
+            // a "server" that listens on nothing: the start's listen check ends at its short deadline
+            Connection.CommandResult start = a.job(RemoteScripts.serverStart(owner, "sleep 300", out, 1, io.iperf3j.Transport.UDP,
+                    30, 30), Duration.ofSeconds(20), true).orElseThrow();
+            assertThat(start.exitStatus()).as(start.stdout()).isEqualTo(RemoteScripts.NOT_LISTENING);
+            long pid = HostReply.values(start.stdout(), "pid").stream().mapToLong(Long::parseLong).findFirst().orElseThrow();
+            ProcessHandle server = ProcessHandle.of(pid).orElseThrow();
+            assertThat(server.parent().map(ProcessHandle::pid)).as("the agent's child").isPresent();
+            assertThat(Files.readString(Path.of(RemoteScripts.stateDir(owner), "server.pid")).strip()).isEqualTo(Long.toString(pid));
+            a.give();
+            assertThat(b.take()).as("the slot, with the server still running").isTrue();
+            assertThat(server.isAlive()).isTrue();
+            b.give();
+            Connection.CommandResult kill = a.job(RemoteScripts.kill(owner, pid), Duration.ofSeconds(20), true).orElseThrow();
+            assertThat(kill.stdout()).contains("@@gone");
+            assertThat(kill.exitStatus()).isZero();
+            assertThat(server.onExit().get(5, TimeUnit.SECONDS).isAlive()).isFalse();
+            assertThat(Files.readString(Path.of(RemoteScripts.stateDir(owner), "server.pid"))).as("emptied, not removed").isEmpty();
+            Path zombie = Path.of("/proc", Long.toString(pid));
+            assertThat(Files.exists(zombie) ? Files.readString(zombie.resolve("stat")) : "").as("reaped, no zombie").doesNotContain(") Z ");
+        }
+    }
+
     @Test
     void anAgentThatEndsFreesTheSlotAndItsDirectory() throws Exception {
         HostAgent a = agent("a");
