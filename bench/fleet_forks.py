@@ -97,6 +97,9 @@ def main():
                 t.wait(10)
             tracers.clear()
             after = count(work, a.hosts)
+            for i in range(1, a.hosts + 1):
+                if os.path.exists(os.path.join(work, f"trace_{i}.txt")):
+                    os.replace(os.path.join(work, f"trace_{i}.txt"), os.path.join(work, f"trace_{i}_{tests}.txt"))
             lines = [json.loads(l) for l in open(os.path.join(out, 'tests.jsonl'))]
             runs.append({'tests': tests, 'ok': sum(1 for l in lines if l.get('status') == 'ok'), 'exit_status': r.returncode,
                          'created': after[0] - before[0], 'executed': after[1] - before[1]})
