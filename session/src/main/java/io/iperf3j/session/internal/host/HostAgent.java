@@ -25,6 +25,8 @@ import io.iperf3j.session.internal.dispatch.HostSlots;
  * killed, its directory removed), and never touches a live one's;</li>
  * <li>the host's throughput slot: a lock on {@code slots/<host key>.lock}, taken and given back per test.</li>
  * </ul>
+ * It also runs a test's server ({@link #job}: the start and the kill), in its own shell, which costs the host
+ * no login shell for them.
  * Both are {@code flock}s held by the agent's shell, so the kernel drops them when the agent ends: at the
  * end of its input, which comes when this side closes it or when the controller or its connection dies.
  * A dead controller therefore frees its hosts at once, and the next agent on a host kills what it left
