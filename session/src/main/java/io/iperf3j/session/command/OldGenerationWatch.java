@@ -37,7 +37,7 @@ import javax.management.NotificationListener;
  */
 final class OldGenerationWatch implements AutoCloseable {
     /** The least the old generation may hold before it is collected. */
-    static final long FLOOR = 64L << 20;
+    static final long FLOOR = 32L << 20;
 
     private final Optional<MemoryPoolMXBean> pool;
     private final NotificationListener listener = this::notified;

@@ -143,7 +143,7 @@ public final class RemoteIperf {
             throws ConnectionError, InterruptedException {
         HostAgent a = agent;
         if (a != null) {
-            Optional<Connection.CommandResult> r = a.job(script, timeout, waitForAgent);
+            Optional<Connection.CommandResult> r = a.job(RemoteScripts.inAgent(script), timeout, waitForAgent);
             if (r.isPresent()) {
                 return r.get();
             }

@@ -136,6 +136,20 @@ public final class RemoteScripts {
         return job(owner, null, "slot=" + Connection.Shell.quote(slotFile) + "\n", "host-agent.sh");
     }
 
+    /**
+     * A job's script (as {@link #serverStart} or {@link #awaitExitThenKill} give it) as the owner's {@link HostAgent}
+     * runs it: without the library, which the agent's shell has defined already, but with the library's two
+     * variables. The agent reads its input a byte at a time (as {@code read} does from a pipe), so the library's
+     * 8 KiB sent with each job cost the host more CPU than the channel the job saved (bench/fleet.py, stop 52).
+     */
+    public static String inAgent(String script) {
+        int at = script.indexOf(LIB);
+        if (at < 0) {
+            throw new IllegalArgumentException("not a job's script of this class");
+        }
+        return script.substring(0, at) + "d=$root/$owner\nmark=" + ENV_MARK + "=$owner\n" + script.substring(at + LIB.length());
+    }
+
     /** A script of this module as the project keeps it (with its comments), e.g. {@code host-lib.sh}. */
     public static String resource(String name) {
         try (java.io.InputStream in = RemoteScripts.class.getResourceAsStream(name)) {

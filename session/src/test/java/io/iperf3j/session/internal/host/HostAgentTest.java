@@ -53,8 +53,8 @@ class HostAgentTest {
         try (HostAgent a = agent("a"); HostAgent b = agent("b")) {
             assertThat(a.take()).isTrue();
             // a "server" that listens on nothing: the start's listen check ends at its short deadline
-            Connection.CommandResult start = a.job(RemoteScripts.serverStart(owner, "sleep 300", out, 1, io.iperf3j.Transport.UDP,
-                    30, 30), Duration.ofSeconds(20), true).orElseThrow();
+            Connection.CommandResult start = a.job(RemoteScripts.inAgent(RemoteScripts.serverStart(owner, "sleep 300", out, 1,
+                    io.iperf3j.Transport.UDP, 30, 30)), Duration.ofSeconds(20), true).orElseThrow();
             assertThat(start.exitStatus()).as(start.stdout()).isEqualTo(RemoteScripts.NOT_LISTENING);
             long pid = HostReply.values(start.stdout(), "pid").stream().mapToLong(Long::parseLong).findFirst().orElseThrow();
             ProcessHandle server = ProcessHandle.of(pid).orElseThrow();
@@ -64,7 +64,8 @@ class HostAgentTest {
             assertThat(b.take()).as("the slot, with the server still running").isTrue();
             assertThat(server.isAlive()).isTrue();
             b.give();
-            Connection.CommandResult kill = a.job(RemoteScripts.kill(owner, pid), Duration.ofSeconds(20), true).orElseThrow();
+            Connection.CommandResult kill = a.job(RemoteScripts.inAgent(RemoteScripts.kill(owner, pid)), Duration.ofSeconds(20), true)
+                    .orElseThrow();
             assertThat(kill.stdout()).contains("@@gone");
             assertThat(kill.exitStatus()).isZero();
             assertThat(server.onExit().get(5, TimeUnit.SECONDS).isAlive()).isFalse();

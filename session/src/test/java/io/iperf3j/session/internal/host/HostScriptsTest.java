@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +40,24 @@ class HostScriptsTest {
                 Map.entry("stop", RemoteScripts.awaitExitThenKill(owner, 1234, 100)),
                 Map.entry("clean", RemoteScripts.cleanStale(owner)),
                 Map.entry("listen", RemoteScripts.awaitOwnListener(5001, Transport.UDP, 3000, 500)),
-                Map.entry("agent", HostAgent.script(owner, "10.0.0.1")));
+                Map.entry("agent", HostAgent.script(owner, "10.0.0.1")),
+                // a job as the agent runs it: after the agent's own script, which defined the library
+                Map.entry("server in the agent", HostAgent.script(owner, "10.0.0.1") + RemoteScripts.inAgent(RemoteScripts.serverStart(
+                        owner, "iperf3 -s -p 5201 -1 -J", "/tmp/x.out", 5201, Transport.TCP, 3000, 500))),
+                Map.entry("stop in the agent", HostAgent.script(owner, "10.0.0.1")
+                        + RemoteScripts.inAgent(RemoteScripts.awaitExitThenKill(owner, 1234, 100))));
+    }
+
+    /** A job sent to the agent goes without the library (the agent reads it a byte at a time), with its two variables. */
+    @Test
+    void aJobInTheAgentIsSentWithoutTheLibrary() {
+        String owner = RemoteScripts.owner("h1", "0123abcd");
+        String full = RemoteScripts.serverStart(owner, "iperf3 -s -p 5201 -1 -J", "/tmp/x.out", 5201, Transport.TCP, 3000, 500);
+        String job = RemoteScripts.inAgent(full);
+        assertThat(full).contains("cleanowner() {");
+        assertThat(job).doesNotContain("cleanowner() {").contains("d=$root/$owner\n").contains("mark=IPERF3J_SESSION_NODE=$owner\n")
+                .contains("run() { exec env \"$mark\" iperf3 -s -p 5201 -1 -J; }").endsWith("startbg \"$out\" server && awaitlistener \"$deadline\" \"$takenwait\"\n");
+        assertThat(job.length()).as(job).isLessThan(full.length() / 8);
     }
 
     @ParameterizedTest(name = "{0}")
