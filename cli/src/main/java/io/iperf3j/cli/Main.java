@@ -473,13 +473,16 @@ public final class Main {
 
     /**
      * The launchers ({@code ./iperf3j}, the image's {@code bin/iperf3j}) start the JVM with INT, TERM
-     * and HUP ignored and blocked ({@code env --block-signal ... env --ignore-signal ...}, and
+     * and HUP ignored and blocked ({@code env --ignore-signal ... --block-signal ...}, and
      * {@code -Diperf3j.signals.held=true}). Why: the JDK installs its own TERM and INT handler early in
      * its start-up, before java.base is defined, and a signal in between made its Runtime.exit logging
      * fail, so a session that stopped a starting iperf3j read "exited with status 143: Runtime.exit(143)
-     * logging failed: Cannot invoke "java.lang.Module.getClassLoader()" ..." (issue 46). A blocked
-     * signal is never discarded (Linux keeps it pending even while ignored); ignored, it gets no JDK
-     * handler and HotSpot leaves it blocked in every thread. Once this program's handlers are in place
+     * logging failed: Cannot invoke "java.lang.Module.getClassLoader()" ..." (issue 46). A signal that
+     * comes once both are in place is never discarded (Linux keeps a blocked signal pending even while
+     * ignored), but setting one ignored discards it if it is pending (POSIX): the launchers' one
+     * {@code env} ignores, then blocks, two system calls apart (two, one blocking and the next ignoring,
+     * lost a TERM that came between them). Ignored, it gets no JDK handler and HotSpot leaves it
+     * blocked in every thread. Once this program's handlers are in place
      * ({@link #installSignalHandlers} resets the ignored dispositions), this thread unblocks them: a
      * signal that came during start-up is then handled as any later one, and every thread started
      * from here on, and every child process, gets them unblocked. The wait for the handlers moves
