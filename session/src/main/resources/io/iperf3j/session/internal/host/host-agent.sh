@@ -79,8 +79,6 @@ while read -r cmd; do
                 echo "@@taken"
             elif [ -r "$f" ] && exec 9<"$f" && flock -n 9; then
                 held=1
-                # what this owner left from an earlier test (a kill that failed): builtins only, when nothing is
-                { cleanowner "$d" "$owner"; } >/dev/null 2>&1
                 echo "@@taken"
             else
                 exec 9<&-

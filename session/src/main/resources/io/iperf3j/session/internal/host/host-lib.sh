@@ -182,21 +182,20 @@ tick() {
     t=${t%.*}${t#*.}
 }
 
-# listeners: the socket inodes listening on the job's port: TCP LISTEN (0A) or UDP bound (07), as
-# lstate says, in the tables lfiles names, for the port lhex (hex, as /proc/net writes it). awk reads
-# the files itself (no cat): the IPv4 table first, so a host without IPv6 still gets it.
-listeners() {
-    # shellcheck disable=SC2086 # lfiles is a list of files
-    awk -v hex="$lhex" -v state="$lstate" '{ n = split($2, a, ":"); if (a[n] == hex && $4 == state) print $10 }' $lfiles 2>/dev/null
-}
-
-# probe: one look at the job's port and at the server $p, in two processes (ls and awk, no subshell): sets
-# l to the listeners' socket inodes (as listeners does) and m to " INODE ... " of the sockets open in $p,
-# with @@unreadable when this user may not list its descriptors (as sockets says). awk reads the tables with
-# getline, which skips a missing one (no IPv6); its answer goes through a file of $d to this shell's read.
+# probe PID...: one look at the job's port and at those processes, in two processes (ls and awk, no
+# subshell). Sets l to the socket inodes listening on the port (TCP LISTEN 0A or UDP bound 07, as lstate
+# says, for the port lhex, hex as /proc/net writes it, in the tables lfiles names: awk reads them with
+# getline, which skips a missing one, so a host without IPv6 still gets the IPv4 table), and m to
+# " INODE ... " of the sockets open in the processes, with @@unreadable when this user may not list the
+# descriptors of one. "May not" is read from ls's own words in the C locale (Permission denied, Operation
+# not permitted), not from its status: ls -l also fails when a descriptor closes between its readdir and
+# its lstat, which a starting JVM does all the time, and that must not count as "cannot see". awk's answer
+# goes through a file of $d to this shell's read.
 probe() {
-    # shellcheck disable=SC2012 # ls -l shows the links' targets on GNU, BusyBox and toybox alike
-    LC_ALL=C ls -l "/proc/$p/fd" 2>&1 | awk -v hex="$lhex" -v state="$lstate" -v files="$lfiles" '
+    dirs=
+    for q in "$@"; do dirs="$dirs /proc/$q/fd"; done
+    # shellcheck disable=SC2012,SC2086 # ls -l shows the links' targets on GNU, BusyBox and toybox alike; a list of directories
+    LC_ALL=C ls -l $dirs 2>&1 | awk -v hex="$lhex" -v state="$lstate" -v files="$lfiles" '
         /^ls: .*(Permission denied|Operation not permitted)$/ { u = 1; next }
         match($0, /socket:\[[0-9]+\]/) { m = m " " substr($0, RSTART + 8, RLENGTH - 9) }
         END {
@@ -225,16 +224,6 @@ family() {
     cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$p" '{ q = $1; sub(/.*\) /, ""); up[q] = $2 }
         END { f[p] = 1; c = 1; while (c) { c = 0; for (q in up) if (!(q in f) && (up[q] in f)) { f[q] = 1; c = 1 } }
               for (q in f) print q }'
-}
-
-# sockets PID...: the socket inodes open in those processes; @@unreadable for one whose descriptors this
-# user may not list. "May not" is read from ls's own words in the C locale (Permission denied, Operation
-# not permitted), not from its status: ls -l also fails when a descriptor closes between its readdir and
-# its lstat, which a starting JVM does all the time, and that must not count as "cannot see".
-sockets() {
-    for q in "$@"; do LC_ALL=C ls -l "/proc/$q/fd" 2>&1; done |
-        awk '/^ls: .*(Permission denied|Operation not permitted)$/ { print "@@unreadable"; next }
-             match($0, /socket:\[[0-9]+\]/) { print substr($0, RSTART + 8, RLENGTH - 9) }'
 }
 
 # classify: splits the listeners $l into the server's (ours=1) and the others' ($other), by the socket
@@ -279,20 +268,20 @@ awaitlistener() {
                 s=$?
                 [ -z "${pf:-}" ] || : >"$pf"
                 echo "@@exited $s"
-                l=$(listeners)
+                probe "$p"
                 # shellcheck disable=SC2086 # a list of inodes
                 [ -z "$l" ] || holders $l
                 return 3
                 ;;
         esac
-        probe
+        probe "$p"
         other=
         ours=0
         if [ -n "$l" ]; then
             classify
             if [ -n "$other" ]; then
-                # shellcheck disable=SC2005,SC2046,SC2116
-                m=" $(echo $(sockets $(family))) "
+                # shellcheck disable=SC2046 # family's PIDs, one a word
+                probe $(family)
                 classify
             fi
             if [ "$ours" = 1 ] && [ -z "$other" ]; then
