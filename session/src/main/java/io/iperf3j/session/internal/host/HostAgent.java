@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import io.iperf3j.session.internal.dispatch.HostSlots;
 
 /**
@@ -67,7 +69,7 @@ public final class HostAgent implements AutoCloseable {
     private Running running;
 
     /** A started agent process: its input, and the bytes of its output not yet read as lines. */
-    private record Running(Connection.RemoteProcess process, OutputStream in, java.io.ByteArrayOutputStream pending, List<String> said) {
+    private record Running(Connection.RemoteProcess process, OutputStream in, PendingLines pending, List<String> said) {
     }
 
     /** How often a reply is looked for while none has come. */
@@ -170,42 +172,91 @@ public final class HostAgent implements AutoCloseable {
      *         case its channel is dropped): the caller then runs it on a channel
      */
     public Optional<Connection.CommandResult> job(String script, Duration timeout, boolean wait) throws InterruptedException {
-        if (wait) {
-            lock.lockInterruptibly();
-        } else if (!lock.tryLock()) {
-            return Optional.empty();
+        StringBuilder out = new StringBuilder();
+        JobEnd end = stream(script, timeout, wait, line -> out.append(line).append('\n'), () -> { });
+        return end instanceof JobEnd.Exited(int status) ? Optional.of(new Connection.CommandResult(status, out.toString(), ""))
+                : Optional.empty();
+    }
+
+    /** How a job that {@link #stream} sent ended, or that it sent none. */
+    public sealed interface JobEnd {
+        /** Not sent: no agent on this connection, not started, closed, or busy (the caller runs it on a channel). */
+        record NotSent() implements JobEnd {
+        }
+
+        /** The script ran to its end with this status. */
+        record Exited(int status) implements JobEnd {
+        }
+
+        /**
+         * Sent, but the agent ended or gave no end by the deadline: the job's state on the host is unknown, and the
+         * agent's channel was dropped (its next use starts a new agent).
+         */
+        record Lost(String why) implements JobEnd {
+        }
+    }
+
+    /**
+     * As {@link #job}, but each line the script prints goes to {@code lines} as it comes (up to
+     * {@link #MAX_JOB_LINE_CHARS} of a line, longer ones cut with a note), for a job that runs long and prints much: a
+     * client, whose output the controller writes down as it comes, or a server's output file. While such a job runs
+     * ({@code long}), the agent takes no other job that waits for it: they go on channels of their own, as do jobs
+     * that do not wait.
+     *
+     * @param wait whether to wait for the agent while another caller uses it briefly
+     * @param sent called once the script is on its way, before its first line (not called when it is {@link JobEnd.NotSent})
+     */
+    public JobEnd stream(String script, Duration timeout, boolean wait, Consumer<String> lines, Runnable sent)
+            throws InterruptedException {
+        if (!(wait && !longJob ? lock.tryLock(REPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS) : lock.tryLock())) {
+            return new JobEnd.NotSent();
         }
         try {
             Running r = running;
             if (r == null || closed) {
-                return Optional.empty();
+                return new JobEnd.NotSent();
             }
             try {
                 r.in().write(("job\n" + script + (script.endsWith("\n") ? "" : "\n") + JOB_END + "\n").getBytes(StandardCharsets.UTF_8));
                 r.in().flush();
             } catch (IOException e) {
                 end(r);
-                return Optional.empty();
+                return new JobEnd.NotSent();
             }
-            StringBuilder out = new StringBuilder();
+            longJob = timeout.compareTo(REPLY_WAIT) > 0;
+            sent.run();
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                String line = readRawLine(r, deadline);
-                if (line == null || line.equals(ENDED)) {
-                    // no answer in time, or the agent is gone: a job cut short leaves the agent's state unknown
-                    end(r);
-                    return Optional.empty();
+            try {
+                while (true) {
+                    String line = readRawLine(r, deadline, MAX_JOB_LINE_CHARS);
+                    if (line == null || line.equals(ENDED)) {
+                        // no answer in time, or the agent is gone: a job cut short leaves the agent's state unknown
+                        String why = (line == null ? "no end within " + timeout.toSeconds() + " s" : "the agent ended") + why(r);
+                        end(r);
+                        return new JobEnd.Lost(why);
+                    }
+                    Optional<HostReply> reply = HostReply.of(line);
+                    if (reply.isPresent() && reply.get().word().equals("done")) {
+                        return new JobEnd.Exited(Integer.parseInt(reply.get().value()));
+                    }
+                    lines.accept(line);
                 }
-                Optional<HostReply> reply = HostReply.of(line);
-                if (reply.isPresent() && reply.get().word().equals("done")) {
-                    return Optional.of(new Connection.CommandResult(Integer.parseInt(reply.get().value()), out.toString(), ""));
-                }
-                out.append(line).append('\n');
+            } catch (InterruptedException | RuntimeException e) {
+                // the rest of the job's output would be read as the next job's: the agent is dropped (a new one starts)
+                end(r);
+                throw e;
             }
         } finally {
+            longJob = false;
             lock.unlock();
         }
     }
+
+    /** Longest line of a job's output kept whole (a client's output line, at most as {@link RemoteIperf} keeps one). */
+    static final int MAX_JOB_LINE_CHARS = RemoteIperf.MAX_LINE_CHARS;
+
+    /** Set while a job that runs long (a client) holds the agent: jobs that would wait for it go on channels. */
+    private volatile boolean longJob;
 
     /** The line that ends a job's script. */
     static final String JOB_END = "@@end-job";
@@ -267,7 +318,7 @@ public final class HostAgent implements AutoCloseable {
             unsupported = true;
             return null;
         }
-        Running r = new Running(p, p.stdin(), new java.io.ByteArrayOutputStream(), new ArrayList<>());
+        Running r = new Running(p, p.stdin(), new PendingLines(), new ArrayList<>());
         long deadline = System.nanoTime() + READY_WAIT.toNanos();
         while (true) {
             Optional<HostReply> line = readLine(r, deadline);
@@ -335,29 +386,37 @@ public final class HostAgent implements AutoCloseable {
 
     /** The agent's next line, whatever it is: {@link #ENDED} at the end of its output, null when none came by {@code deadline}. */
     private static String readRawLine(Running r, long deadline) throws InterruptedException {
+        return readRawLine(r, deadline, MAX_REPLY_CHARS);
+    }
+
+    /** Longest line of the agent's own kept whole: its replies are short, and so is a shell's error. */
+    private static final int MAX_REPLY_CHARS = MAX_STDERR * 4;
+    /** The longest wait between two looks at an agent that has printed nothing (a client's job prints little for seconds). */
+    private static final long MAX_POLL_MILLIS = 50;
+
+    /**
+     * The agent's next line, up to {@code cap} bytes of it (the rest of a longer line is dropped, and the line ends in
+     * {@code " [cut]"}): {@link #ENDED} at the end of its output, null when none came by {@code deadline}. Looks for
+     * output every {@link #POLL_MILLIS} at first, and less often, up to {@link #MAX_POLL_MILLIS}, while none comes.
+     */
+    private static String readRawLine(Running r, long deadline, int cap) throws InterruptedException {
         InputStream out = r.process().stdout();
+        long pause = 1;
         while (true) {
-            byte[] bytes = r.pending().toByteArray();
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] == '\n') {
-                    String line = new String(bytes, 0, i, StandardCharsets.UTF_8);
-                    r.pending().reset();
-                    r.pending().write(bytes, i + 1, bytes.length - i - 1);
-                    return line;
-                }
+            String line = r.pending().next(cap);
+            if (line != null) {
+                return line;
             }
             try {
                 int n = out.available();
                 if (n > 0) {
-                    byte[] b = new byte[Math.min(n, 8192)];
+                    byte[] b = new byte[Math.min(n, 64 * 1024)];
                     int k = out.read(b);
                     if (k < 0) {
                         return ENDED;
                     }
-                    if (r.pending().size() + k > MAX_STDERR * 4) {
-                        r.pending().reset(); // a line without end: no agent prints one
-                    }
-                    r.pending().write(b, 0, k);
+                    r.pending().append(b, k);
+                    pause = 1;
                     continue;
                 }
                 if (ended(r.process())) {
@@ -372,7 +431,74 @@ public final class HostAgent implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 return null;
             }
-            Thread.sleep(POLL_MILLIS);
+            Thread.sleep(pause);
+            pause = Math.min(MAX_POLL_MILLIS, Math.max(POLL_MILLIS, pause * 2));
+        }
+    }
+
+    /**
+     * The bytes of the agent's output not yet returned as lines. A line longer than its cap keeps its first bytes, and
+     * the rest up to its newline is dropped as it comes; a line is scanned for its end once.
+     */
+    private static final class PendingLines {
+        private byte[] buf = new byte[8192];
+        /** The bytes [start, end) are not yet returned; [start, scanned) hold no newline. */
+        private int start;
+        private int end;
+        private int scanned;
+        /** The line being read went over its cap: what comes up to its newline is dropped. */
+        private boolean dropping;
+        private boolean cut;
+
+        void append(byte[] b, int n) {
+            int from = 0;
+            if (dropping) {
+                while (from < n && b[from] != '\n') {
+                    from++;
+                }
+                if (from == n) {
+                    return;
+                }
+                dropping = false;
+            }
+            int len = n - from;
+            if (start > 0 && end + len > buf.length) {
+                System.arraycopy(buf, start, buf, 0, end - start);
+                end -= start;
+                scanned -= start;
+                start = 0;
+            }
+            if (end + len > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, end + len));
+            }
+            System.arraycopy(b, from, buf, end, len);
+            end += len;
+        }
+
+        /** The next whole line, or null when none is here yet. */
+        String next(int cap) {
+            for (int i = scanned; i < end; i++) {
+                if (buf[i] == '\n') {
+                    String line = new String(buf, start, i - start, StandardCharsets.UTF_8) + (cut ? " [cut]" : "");
+                    start = i + 1;
+                    scanned = start;
+                    cut = false;
+                    if (start == end) {
+                        start = 0;
+                        end = 0;
+                        scanned = 0;
+                    }
+                    return line;
+                }
+            }
+            scanned = end;
+            if (end - start > cap) {
+                end = start + cap;
+                scanned = end;
+                dropping = true;
+                cut = true;
+            }
+            return null;
         }
     }
 

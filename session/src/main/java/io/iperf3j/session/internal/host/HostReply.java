@@ -14,8 +14,9 @@ import java.util.OptionalLong;
  *
  * <p>The words: {@code pid} (a command started), {@code exited} (its status, when it ended before it listened),
  * {@code holder} (a process holding the port: PID and name), {@code listening}, {@code unverified}, {@code shared}
- * (the listen check), {@code killed}, {@code gone}, {@code alive} (a kill), and the agent's {@code ready},
- * {@code cleaned}, {@code taken}, {@code busy}, {@code given}, {@code error}.
+ * (the listen check), {@code killed}, {@code gone}, {@code alive} (a kill), {@code err} (a client's error line, in its agent job),
+ * {@code output} (a server's output file follows), and the agent's {@code ready}, {@code cleaned}, {@code taken},
+ * {@code busy}, {@code given}, {@code done}, {@code error}.
  *
  * @param word the word after {@code @@}
  * @param value what follows it after one space, or "" for none

@@ -35,15 +35,15 @@ import io.iperf3j.session.SessionException;
  * to a local file as they come, aborting after its limit. {@link #stop()} kills the
  * process by its PID (never by name), so it works when the running one is gone.
  *
- * <p>Where each runs on the host: a server's start and kill are jobs of the host's agent
- * ({@link #through}, {@link HostAgent#job}), in its long-lived shell, and a stop that finds the
- * agent busy goes on a channel of its own, as every job does where there is no agent; a client
- * runs on a channel of its own, whose shell becomes the client ({@code exec}), so that its output
- * and exit status are the channel's. A test thus costs the host one login shell beside its two
- * iperf (docs/design/session.md, "What a test costs").
+ * <p>Where each runs on the host: its start, its output and its kill are jobs of the host's agent ({@link #through},
+ * {@link HostAgent#job}, {@link HostAgent#stream}), in its long-lived shell. A client's output comes on the agent's
+ * channel as it prints it; a server's output file comes back through the agent after its test. A stop that finds the
+ * agent busy (with the client it stops) goes on a channel of its own, as every job does where there is no agent, in
+ * which case a client runs on a channel whose shell becomes the client ({@code exec}). A test thus costs its hosts no
+ * login shell beside their two iperf (docs/design/session.md, "What a test costs").
  *
- * <p>Threads: the caller's thread runs {@link #runClient}; two virtual threads read its
- * stdout and stderr; {@link #stop()} may be called from any thread.
+ * <p>Threads: the caller's thread runs {@link #runClient}; one virtual thread reads the client's lines from its agent
+ * (or two read its stdout and stderr from its channel); {@link #stop()} may be called from any thread.
  */
 public final class RemoteIperf {
     /** Longest line kept from an iperf's output (longer lines are cut, with a note). */
@@ -306,13 +306,72 @@ public final class RemoteIperf {
             return;
         }
         try {
-            node.connection().take(remote, localCopy);
+            if (!takeThroughAgent(remote, localCopy)) {
+                node.connection().take(remote, localCopy);
+            }
             remoteOutput = null;
         } catch (ConnectionError e) {
             throw new ConnectionError("the output of '" + commandLine() + "' on " + node.id() + " could not be fetched: "
                     + e.getMessage(), e);
         }
     }
+
+    /**
+     * Copies the server's output file to {@code localCopy} and removes it on the host as a job of the host's agent
+     * ({@code output.sh}: its lines come on the agent's channel): no channel, login shell or SFTP server for it.
+     *
+     * @return false when the agent does not take the job (none, or busy): the caller copies it over a channel
+     * @throws ConnectionError when it is not on the host, cannot be read there, or the agent ended under the copy
+     */
+    private boolean takeThroughAgent(String remote, Path localCopy) throws ConnectionError, InterruptedException {
+        HostAgent a = agent;
+        if (a == null) {
+            return false;
+        }
+        boolean[] marked = {false};
+        HostAgent.JobEnd end;
+        try (BufferedWriter file = Files.newBufferedWriter(localCopy, StandardCharsets.UTF_8)) {
+            end = a.stream(RemoteScripts.inAgent(RemoteScripts.output(owner, remote)), OUTPUT_WAIT, true, line -> {
+                if (!marked[0]) {
+                    marked[0] = line.equals(OUTPUT_MARK);
+                    return;
+                }
+                try {
+                    file.write(line);
+                    file.newLine();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, () -> { });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new ConnectionError("cannot write " + localCopy + ": " + e.getMessage(), e);
+        }
+        return switch (end) {
+            case HostAgent.JobEnd.NotSent x -> false;
+            case HostAgent.JobEnd.Lost x -> throw new ConnectionError("the session's agent on " + node.id() + ": " + x.why());
+            case HostAgent.JobEnd.Exited x when x.status() == 0 && marked[0] -> true;
+            case HostAgent.JobEnd.Exited x -> {
+                if (!marked[0]) {
+                    deleteQuietly(localCopy);
+                }
+                throw new ConnectionError(marked[0] ? remote + " could not be read or removed (status " + x.status() + ")"
+                        : remote + ": no such file on the host");
+            }
+        };
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // an empty file left behind: it holds nothing
+        }
+    }
+
+    /** The line before a server's output file in its agent job's output ({@code output.sh}). */
+    private static final String OUTPUT_MARK = "@@output";
+    /** How long a server's output may take to come through the agent (its file is at most what a test prints). */
+    private static final Duration OUTPUT_WAIT = Duration.ofSeconds(120);
 
     /** A connection lost under this client, as an error naming it and its host: its own exit status is unknown. */
     private ConnectionError running(ConnectionError e) {
@@ -331,28 +390,18 @@ public final class RemoteIperf {
         requireMode(Mode.CLIENT);
         long started = System.nanoTime();
         long deadline = started + abortAfter.toNanos();
-        Connection.RemoteProcess p;
+        BlockingQueue<Optional<String>> lines = new LinkedBlockingQueue<>();
+        List<String> stderr = Collections.synchronizedList(new ArrayList<>());
+        ClientSource source;
         starting = true;
         try {
-            p = node.connection().start(clientScript());
-            running = p;
+            source = inAgent(lines, stderr);
+            if (source == null) {
+                source = onChannel(lines, stderr);
+            }
         } finally {
             starting = false;
         }
-        BlockingQueue<Optional<String>> lines = new LinkedBlockingQueue<>();
-        List<String> stderr = Collections.synchronizedList(new ArrayList<>());
-        Thread outReader = Thread.ofVirtual().name("RemoteIperf-out-" + node.id()).start(() -> {
-            readLines(p, true, line -> lines.add(Optional.of(line)));
-            lines.add(Optional.empty());
-        });
-        Thread errReader = Thread.ofVirtual().name("RemoteIperf-err-" + node.id()).start(() -> readLines(p, false, line -> {
-            java.util.OptionalLong told = HostReply.pid(line);
-            if (told.isPresent()) {
-                pid.set(told.getAsLong());
-            } else if (stderr.size() < MAX_KEPT_LINES) {
-                stderr.add(line);
-            }
-        }));
         List<String> stdout = new ArrayList<>();
         try (BufferedWriter file = Files.newBufferedWriter(localOutput, StandardCharsets.UTF_8)) {
             while (true) {
@@ -382,10 +431,9 @@ public final class RemoteIperf {
                     stdout.add(line.get());
                 }
             }
-            errReader.join(Duration.ofSeconds(5));
             OptionalInt status;
             try {
-                status = p.waitFor(Duration.ofSeconds(10));
+                status = source.status();
             } catch (ConnectionError e) {
                 if (stopRequested) {
                     // its channel was closed by the stop
@@ -412,10 +460,135 @@ public final class RemoteIperf {
             stop();
             throw new ConnectionError("cannot write the client output " + localOutput + ": " + e.getMessage(), e);
         } finally {
-            p.close();
-            outReader.interrupt();
+            source.close();
             running = null;
         }
+    }
+
+    /**
+     * Where a client's lines come from: its output lines go to the queue, ending with an empty one; its error lines to
+     * their list, all of them there before the empty one.
+     */
+    private interface ClientSource {
+        /** The client's exit status once its output has ended; empty if none was told. */
+        OptionalInt status() throws ConnectionError, InterruptedException;
+
+        /** Lets go of the channel or thread behind it. */
+        void close();
+    }
+
+    /**
+     * The client as a job of the host's agent ({@link HostAgent#stream}): its output comes on the agent's channel, its
+     * error lines after it as {@code @@err} lines. Null when the agent does not take the job (none, or busy): the client
+     * then runs on a channel of its own.
+     */
+    private ClientSource inAgent(BlockingQueue<Optional<String>> lines, List<String> stderr) throws InterruptedException {
+        HostAgent a = agent;
+        if (a == null) {
+            return null;
+        }
+        java.util.concurrent.CompletableFuture<Boolean> sent = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<HostAgent.JobEnd> end = new java.util.concurrent.atomic.AtomicReference<>();
+        String script = RemoteScripts.inAgent(RemoteScripts.clientJob(owner, commandLine()));
+        Thread.ofVirtual().name("RemoteIperf-agent-" + node.id()).start(() -> {
+            try {
+                // each output line is passed on when the next one comes: the one before @@ended is the newline the job
+                // adds, or the end of a last line the client did not end (it was killed in its middle)
+                String[] held = {null};
+                boolean[] ended = {false};
+                HostAgent.JobEnd e = a.stream(script, abortAfter.plusSeconds(30), true, line -> {
+                    OptionalLong told = HostReply.pid(line);
+                    if (told.isPresent()) {
+                        pid.set(told.getAsLong());
+                    } else if (ended[0]) {
+                        if (line.startsWith(ERR_MARK) && stderr.size() < MAX_KEPT_LINES) {
+                            stderr.add(line.substring(ERR_MARK.length()));
+                        }
+                    } else if (line.equals(ENDED_MARK)) {
+                        ended[0] = true;
+                        if (held[0] != null && !held[0].isEmpty()) {
+                            lines.add(Optional.of(held[0]));
+                        }
+                    } else {
+                        if (held[0] != null) {
+                            lines.add(Optional.of(held[0]));
+                        }
+                        held[0] = line;
+                    }
+                }, () -> sent.complete(true));
+                end.set(e);
+            } catch (InterruptedException e) {
+                end.set(new HostAgent.JobEnd.Lost("interrupted"));
+            } finally {
+                if (!sent.complete(false)) {
+                    // it was sent: its output has ended (when it was not, the client goes on a channel, into the same queue)
+                    lines.add(Optional.empty());
+                }
+            }
+        });
+        try {
+            if (!sent.get()) {
+                return null;
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            return null;
+        }
+        inAgentRunning = true;
+        return new ClientSource() {
+            @Override
+            public OptionalInt status() throws ConnectionError {
+                return switch (end.get()) {
+                    case HostAgent.JobEnd.Exited x -> OptionalInt.of(x.status());
+                    case HostAgent.JobEnd.Lost x -> throw new ConnectionError("the session's agent on " + node.id() + ": " + x.why());
+                    case null, default -> OptionalInt.empty();
+                };
+            }
+
+            @Override
+            public void close() {
+                // the job ends with the client (a stop kills it from a channel); the agent's thread then ends
+                inAgentRunning = false;
+            }
+        };
+    }
+
+    /** The line after a client's output in its agent job's output ({@code client-job.sh}). */
+    private static final String ENDED_MARK = "@@ended";
+    /** The prefix of a client's error line in its agent job's output ({@code client-job.sh}). */
+    private static final String ERR_MARK = "@@err ";
+
+    /** Set while a client runs as its agent's job: a stop waits for its PID as for one on a channel. */
+    private volatile boolean inAgentRunning;
+
+    /** The client on a channel of its own, whose shell becomes the client ({@code client-run.sh}). */
+    private ClientSource onChannel(BlockingQueue<Optional<String>> lines, List<String> stderr) throws ConnectionError {
+        Connection.RemoteProcess p = node.connection().start(clientScript());
+        running = p;
+        Thread outReader = Thread.ofVirtual().name("RemoteIperf-out-" + node.id()).start(() -> {
+            readLines(p, true, line -> lines.add(Optional.of(line)));
+            lines.add(Optional.empty());
+        });
+        Thread errReader = Thread.ofVirtual().name("RemoteIperf-err-" + node.id()).start(() -> readLines(p, false, line -> {
+            OptionalLong told = HostReply.pid(line);
+            if (told.isPresent()) {
+                pid.set(told.getAsLong());
+            } else if (stderr.size() < MAX_KEPT_LINES) {
+                stderr.add(line);
+            }
+        }));
+        return new ClientSource() {
+            @Override
+            public OptionalInt status() throws ConnectionError, InterruptedException {
+                errReader.join(Duration.ofSeconds(5));
+                return p.waitFor(Duration.ofSeconds(10));
+            }
+
+            @Override
+            public void close() {
+                p.close();
+                outReader.interrupt();
+            }
+        };
     }
 
     private static String seconds(long nanos) {
@@ -458,7 +631,7 @@ public final class RemoteIperf {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (pid.get() <= 0 && (starting || running != null) && System.nanoTime() < deadline) {
+        while (pid.get() <= 0 && (starting || running != null || inAgentRunning) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         long p = pid.get();

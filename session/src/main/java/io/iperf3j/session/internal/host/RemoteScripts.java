@@ -13,7 +13,7 @@ import io.iperf3j.Transport;
  * name a host alike never take each other's processes for their own.
  *
  * <p>The scripts are files of this module ({@code host-lib.sh}, the functions, and one script a job:
- * {@code server-start.sh}, {@code client-run.sh}, {@code kill.sh}, {@code clean.sh}, {@code listen-check.sh},
+ * {@code server-start.sh}, {@code client-run.sh}, {@code client-job.sh}, {@code output.sh}, {@code kill.sh}, {@code clean.sh}, {@code listen-check.sh},
  * {@code start-only.sh}, and the {@link HostAgent}'s {@code host-agent.sh}), checked by shellcheck in the
  * suite ({@code HostScriptsTest}). A script as sent is its variables, the library and the job, without
  * their comment lines. This class only puts them together: pure text.
@@ -101,6 +101,23 @@ public final class RemoteScripts {
     }
 
     /**
+     * The client as a job of the owner's {@link HostAgent} ({@code client-job.sh}, sent through {@link #inAgent}): kills what the
+     * owner left on the host, starts {@code command} in the background with its output on the agent's, prints the PID mark,
+     * waits for it, then prints its error lines as {@code @@err} lines; the job's status is the command's.
+     */
+    public static String clientJob(String owner, String command) {
+        return job(owner, command, "", "client-job.sh");
+    }
+
+    /**
+     * Prints the file {@code outputFile} on the host after a line {@code @@output} and removes it ({@code output.sh}); prints
+     * nothing when it is not there. A job of the owner's {@link HostAgent}, sent through {@link #inAgent}.
+     */
+    public static String output(String owner, String outputFile) {
+        return job(owner, null, "out=" + Connection.Shell.quote(outputFile) + "\n", "output.sh");
+    }
+
+    /**
      * Kills one PID this tool started, with its descendants: TERM to all (and CONT, so a stopped process sees
      * it), up to 3 s for them to end, then KILL; prints {@code @@gone} or {@code @@alive}.
      */
@@ -164,7 +181,7 @@ public final class RemoteScripts {
 
     /** The host scripts of this module, by file name. */
     public static final java.util.List<String> SCRIPTS = java.util.List.of("host-lib.sh", "server-start.sh", "client-run.sh",
-            "kill.sh", "clean.sh", "listen-check.sh", "start-only.sh", "host-agent.sh");
+            "client-job.sh", "output.sh", "kill.sh", "clean.sh", "listen-check.sh", "start-only.sh", "host-agent.sh");
 
     /**
      * A script as sent: without its comment lines (they would go over the wire with every command), but for

@@ -278,7 +278,7 @@ public final class PairSession implements IperfSession {
         if (predatesWhy.contains(sr.sender().id())) {
             args = args.stream().filter(a -> !a.equals("--why")).toList();
         }
-        return RemoteIperf.client(sr.sender(), owner(sr.sender()), kind, args, spec.effectiveClientLimit());
+        return RemoteIperf.client(sr.sender(), owner(sr.sender()), kind, args, spec.effectiveClientLimit()).through(agent(sr.sender()));
     }
 
     private String remoteFile(Node node, String name) {

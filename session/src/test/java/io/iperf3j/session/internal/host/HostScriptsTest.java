@@ -45,7 +45,11 @@ class HostScriptsTest {
                 Map.entry("server in the agent", HostAgent.script(owner, "10.0.0.1") + RemoteScripts.inAgent(RemoteScripts.serverStart(
                         owner, "iperf3 -s -p 5201 -1 -J", "/tmp/x.out", 5201, Transport.TCP, 3000, 500))),
                 Map.entry("stop in the agent", HostAgent.script(owner, "10.0.0.1")
-                        + RemoteScripts.inAgent(RemoteScripts.awaitExitThenKill(owner, 1234, 100))));
+                        + RemoteScripts.inAgent(RemoteScripts.awaitExitThenKill(owner, 1234, 100))),
+                Map.entry("client in the agent", HostAgent.script(owner, "10.0.0.1")
+                        + RemoteScripts.inAgent(RemoteScripts.clientJob(owner, "iperf3 -c 10.0.0.2 -p 5201 -t 10 -J"))),
+                Map.entry("output in the agent", HostAgent.script(owner, "10.0.0.1")
+                        + RemoteScripts.inAgent(RemoteScripts.output(owner, "/tmp/x.out"))));
     }
 
     /** A job sent to the agent goes without the library (the agent reads it a byte at a time), with its two variables. */

@@ -1,0 +1,31 @@
+# shellcheck shell=sh disable=SC2154
+# client-job.sh: the client as a job of the host's agent (HostAgent.stream), in the agent's shell rather
+# than on a channel of its own. It kills what this owner left on the host (silently; with nothing left,
+# no process), starts the client (run) in the background with its output on the agent's, which the
+# controller reads as it comes, and its errors in $d/client.err; prints @@pid, waits for the client (a
+# stop kills it from a channel, as the agent is busy), then ends the client's output with a newline and
+# @@ended (a client killed in the middle of a line leaves one without its end, which must not take the
+# replies after it), then prints the error lines as @@err lines. The
+# job's status is the client's. No process beside the client's own: read and echo are builtins, and the
+# error file is read only when it is not empty. Set before: the function run.
+{ cleanowner "$d" "$owner"; } >/dev/null 2>&1
+clientjob() {
+    makestate || return
+    run 2>"$d/client.err" </dev/null 8>&- 9>&- &
+    p=$!
+    echo "$p" >"$d/client.pid"
+    echo "@@pid $p"
+    wait "$p"
+    s=$?
+    : >"$d/client.pid"
+    echo
+    echo "@@ended"
+    if [ -s "$d/client.err" ]; then
+        while IFS= read -r e || [ -n "$e" ]; do
+            echo "@@err $e"
+        done <"$d/client.err"
+        : >"$d/client.err"
+    fi
+    return "$s"
+}
+clientjob

@@ -1,0 +1,108 @@
+package io.iperf3j.session.internal.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.iperf3j.Transport;
+import io.iperf3j.session.IperfKind;
+import io.iperf3j.session.Node;
+import io.iperf3j.session.SessionException.IperfError;
+import io.iperf3j.session.internal.connect.LocalConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A test's client and its server's output as jobs of the host's agent ({@code client-job.sh}, {@code output.sh}), on this
+ * machine as the host: the client's lines, error lines and status come back as on a channel of its own, a stop ends it
+ * while the agent waits for it, and a server's output file comes back line for line and is gone from the host.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RemoteIperfInAgentTest {
+    private final String tag = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    private final Node host = new Node("h", "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3,
+            Map.of(IperfKind.IPERF3, "sh"));
+    private final String owner = RemoteScripts.owner("h", tag);
+
+    @TempDir
+    Path dir;
+
+    private HostAgent agent() throws Exception {
+        HostAgent a = new HostAgent(host.connection(), "h", owner, "agent-client-test-" + tag);
+        a.start();
+        return a;
+    }
+
+    /**
+     * Its output lines, the last one without its newline too, its error lines apart and its status; and it ran as the
+     * agent's child, not as a channel's shell (whose parent would be this JVM).
+     */
+    @Test
+    void aClientInTheAgentGivesItsLinesItsErrorsAndItsStatus() throws Exception {
+        try (HostAgent a = agent()) {
+            RemoteIperf client = RemoteIperf.client(host, owner, IperfKind.IPERF3,
+                    List.of("-c", "echo one; echo \"parent $PPID\"; echo two >&2; printf last"), Duration.ofSeconds(20)).through(a);
+            Path out = dir.resolve("client.iperf");
+            RemoteIperf.ClientRun run = client.runClient(out);
+            assertThat(run.stdout()).hasSize(3);
+            assertThat(run.stdout().get(0)).isEqualTo("one");
+            assertThat(run.stdout().get(1)).startsWith("parent ").isNotEqualTo("parent " + ProcessHandle.current().pid());
+            assertThat(run.stdout().get(2)).isEqualTo("last");
+            assertThat(run.stderr()).containsExactly("two");
+            assertThat(run.exitStatus()).hasValue(0);
+            assertThat(Files.readAllLines(out)).containsExactly("one", run.stdout().get(1), "last", "two");
+            assertThat(a.take()).as("the agent answers after the job").isTrue();
+        }
+    }
+
+    /** A stop from another thread kills the client from a channel of its own, as the agent is busy waiting for it. */
+    @Test
+    void aStoppedClientInTheAgentEndsAndTheAgentGoesOn() throws Exception {
+        try (HostAgent a = agent()) {
+            RemoteIperf client = RemoteIperf.client(host, owner, IperfKind.IPERF3, List.of("-c", "echo started; exec sleep 30"),
+                    Duration.ofSeconds(40)).through(a);
+            Thread stopper = Thread.ofVirtual().start(() -> {
+                try {
+                    while (client.pid().isEmpty()) {
+                        Thread.sleep(20);
+                    }
+                    Thread.sleep(300);
+                    client.stop();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> client.runClient(dir.resolve("client.iperf"))).isInstanceOf(IperfError.class)
+                    .hasMessageContaining("stopped");
+            stopper.join();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+            long pid = client.pid().orElseThrow();
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the client, killed").isFalse();
+            assertThat(a.take()).as("the agent answers after the job").isTrue();
+        }
+    }
+
+    /** A server that does not come up: its output, the last line without its newline too, comes back through the agent. */
+    @Test
+    void aServersOutputComesBackThroughTheAgentAndIsGoneFromTheHost() throws Exception {
+        try (HostAgent a = agent()) {
+            RemoteIperf server = RemoteIperf.server(host, owner, IperfKind.IPERF3, List.of("-c", "printf 'a\\nb'; exec sleep 30"))
+                    .through(a);
+            String remote = RemoteScripts.stateDir(owner) + "/server.out";
+            Path copy = dir.resolve("server.iperf");
+            assertThatThrownBy(() -> server.startServer(remote, 1, Transport.UDP, Duration.ofMillis(500), copy))
+                    .isInstanceOf(IperfError.class);
+            assertThat(Files.readAllLines(copy)).containsExactly("a", "b");
+            assertThat(Path.of(remote)).doesNotExist();
+        }
+    }
+}
