@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,6 +27,8 @@ import io.iperf3j.session.internal.connect.SshConnection;
 @Tag("tool")
 @Tag("root")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
+@Execution(ExecutionMode.CONCURRENT) // the labs' lane: beside the other tests, one lab at a time
+@ResourceLock(NetnsLab.LANE)
 class SshLoginAgainLabTest {
     @Test
     void aFailedLoginAgainIsTriedAgainOnlyOnceForgotten() throws Exception {

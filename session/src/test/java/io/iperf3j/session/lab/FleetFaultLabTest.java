@@ -15,6 +15,9 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -35,6 +38,8 @@ import org.junit.jupiter.api.Timeout;
 @Tag("root")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
+@Execution(ExecutionMode.CONCURRENT) // the labs' lane: beside the other tests, one lab at a time
+@ResourceLock(NetnsLab.LANE)
 class FleetFaultLabTest {
     private static final int HOSTS = 24;
     /** sshd stopped before the plan starts. */

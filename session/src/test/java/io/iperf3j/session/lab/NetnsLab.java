@@ -51,6 +51,12 @@ import io.iperf3j.session.Connection;
  * JVM on it) with jump hosts on both bridges and hosts behind them on the second one only.
  */
 public final class NetnsLab implements AutoCloseable {
+    /**
+     * The resource lock of the labs' lane (session/src/test/resources/junit-platform.properties): the lab test classes run
+     * beside the module's other tests, one lab at a time, so that two labs never pick their subnets at once.
+     */
+    public static final String LANE = "netns-lab";
+
     /** The one MINA client the lab's nodes share, as a plan's hosts do. */
     private final io.iperf3j.session.internal.connect.SshClientGroup clients = new io.iperf3j.session.internal.connect.SshClientGroup();
     /** The ordinary user {@link #addPasswordUser()} makes (sshd lets it in by password only). */

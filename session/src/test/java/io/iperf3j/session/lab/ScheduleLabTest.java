@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -49,6 +52,8 @@ import org.junit.jupiter.api.Timeout;
 @Tag("root")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 10, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
+@Execution(ExecutionMode.CONCURRENT) // the labs' lane: beside the other tests, one lab at a time
+@ResourceLock(NetnsLab.LANE)
 class ScheduleLabTest {
     private static final int HOSTS = 6;
     /** The host whose sshd is killed and started again. */

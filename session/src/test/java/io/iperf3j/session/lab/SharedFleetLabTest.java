@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -33,6 +36,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Tag("root")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 6, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
+@Execution(ExecutionMode.CONCURRENT) // the labs' lane: beside the other tests, one lab at a time
+@ResourceLock(NetnsLab.LANE)
 class SharedFleetLabTest {
     private static final int HOSTS = 3;
     /** Every ordered pair of the three hosts: six tests, each host in four. */
