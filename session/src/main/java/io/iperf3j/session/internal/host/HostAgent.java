@@ -419,11 +419,9 @@ public final class HostAgent implements AutoCloseable {
                     pause = 1;
                     continue;
                 }
-                if (ended(r.process())) {
-                    if (out.available() == 0) {
-                        return ENDED;
-                    }
-                    continue;
+                // available() is -1 at the end of a closed channel's output (MINA's ChannelPipedInputStream)
+                if (n < 0 || ended(r.process()) && out.available() <= 0) {
+                    return ENDED;
                 }
             } catch (IOException e) {
                 return ENDED;
