@@ -135,7 +135,7 @@ class SessionInstallIT {
 
     /** A short command on lab host i over SSH (the bare hosts' own view of /tmp/iperf3j-session). */
     private static String remote(NetnsLab lab, int i, String script) throws Exception {
-        try (Connection c = lab.node(i, "look" + i, Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()).connection()) {
+        try (Connection c = lab.connect(lab.node(i, "look" + i, Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()))) {
             Connection.CommandResult r = c.run(script, Duration.ofSeconds(30));
             assertThat(r.exitStatus()).as("%s: %s", script, r).isZero();
             return r.stdout();

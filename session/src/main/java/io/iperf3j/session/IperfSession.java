@@ -10,10 +10,13 @@ import java.util.Optional;
  * traffic PC, the participants from a node and a direction, and the test itself. Made by
  * {@link Sessions#session}.
  *
+ * <p>The nodes are values: the session makes each node's {@link Connection} from its {@link Node#access()} when
+ * a test first uses the node, keeps it for the node's later tests, and closes them all at {@link #close()}.
+ *
  * <p>Threads: a test runs on the calling thread; tests on disjoint node pairs may run on several threads at
  * once. {@link #stop()} may be called from any thread.
  */
-public interface IperfSession {
+public interface IperfSession extends AutoCloseable {
     /** The node with this id. */
     Node node(String id) throws IperfConfigurationError;
 
@@ -54,6 +57,13 @@ public interface IperfSession {
     boolean stopped();
 
     /**
+     * Closes the connections the session opened (after ending what it still runs on their hosts); a test run
+     * after opens them again.
+     */
+    @Override
+    void close();
+
+    /**
      * One command a test runs, as {@code --dry-run} shows it.
      *
      * @param commandLine the iperf command line
@@ -73,9 +83,9 @@ public interface IperfSession {
         public SenderReceiver {
             Objects.requireNonNull(sender, "sender");
             Objects.requireNonNull(receiver, "receiver");
-            if (sender.id().equals(receiver.id())) {
-                throw new IllegalArgumentException(Plan.Test.sendsToItself(sender.id()));
-            }
+            Plan.Test.sendsToItself(sender.id(), receiver.id()).ifPresent(itself -> {
+                throw new IllegalArgumentException(itself);
+            });
         }
     }
 

@@ -17,18 +17,21 @@ import java.util.regex.Pattern;
 /**
  * A host taking part in tests: its id, the address of its test interface (what the
  * other side's client connects to), its role, how to reach it, and which iperf it runs.
+ * A plain value: it holds no connection, opens nothing, and equals another node of the same
+ * values. A run (a {@link PlanRunner}, an {@link IperfSession}) makes each node's
+ * {@link Connection} from its {@link Node.Access} when the node is first used.
  *
  * @param id a short name, unique in a session ({@code [A-Za-z0-9_.-]{1,64}}; it is used in file names)
  * @param address the test-interface address
  * @param role device under test or traffic PC
- * @param connection how commands reach the host
+ * @param access how commands reach the host (local, SSH, or a connection of the caller's making)
  * @param kind the iperf it runs by default
  * @param commands the command for each kind it can run (kinds missing use {@link IperfKind#defaultCommand()})
  * @param install the iperf3j runtime image to copy to the host and run iperf3j from, if any
- *        (then {@code commands} has no iperf3j entry, and the connection has no prefix: the
- *        image is copied over SFTP, which would land on the SSH host, not behind the prefix)
+ *        (then {@code commands} has no iperf3j entry, and the access has no prefix:
+ *        {@link Node.Access#receivesFiles()})
  */
-public record Node(String id, String address, Node.Role role, Connection connection, IperfKind kind,
+public record Node(String id, String address, Node.Role role, Node.Access access, IperfKind kind,
         Map<IperfKind, String> commands, Optional<Node.ImageInstall> install) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
@@ -40,33 +43,43 @@ public record Node(String id, String address, Node.Role role, Connection connect
         }
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(role, "role");
-        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(access, "access");
         Objects.requireNonNull(kind, "kind");
         commands = commands.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(commands));
         Objects.requireNonNull(install, "install");
         if (install.isPresent() && commands.containsKey(IperfKind.IPERF3J)) {
             throw new IllegalArgumentException("node '" + id + "': give either an iperf3j command or an image to install, not both");
         }
-        if (install.isPresent() && !connection.wrapper().prefix().isEmpty()) {
+        if (install.isPresent() && !access.receivesFiles()) {
             throw new IllegalArgumentException("node '" + id + "': an image cannot be installed through the prefix "
-                    + connection.wrapper().prefix() + " (it is copied over SFTP); install iperf3j on that device yourself");
+                    + access.wrapper().prefix() + " (it is copied over SFTP); install iperf3j on that device yourself");
         }
     }
 
     /** A node with no image to install. */
-    public Node(String id, String address, Node.Role role, Connection connection, IperfKind kind,
+    public Node(String id, String address, Node.Role role, Node.Access access, IperfKind kind,
             Map<IperfKind, String> commands) {
-        this(id, address, role, connection, kind, commands, Optional.empty());
+        this(id, address, role, access, kind, commands, Optional.empty());
     }
 
     /** This node, running iperf3j from {@code image} copied to the host before its first iperf3j test. */
     public Node withInstall(Node.ImageInstall image) {
-        return new Node(id, address, role, connection, kind, commands, Optional.of(image));
+        return new Node(id, address, role, access, kind, commands, Optional.of(image));
+    }
+
+    /**
+     * This node with a plan's image ({@link Plan.Builder#install}, a plan file's {@code install:}) if the rule
+     * gives it one: a host with no image and no iperf3j command of its own, that can receive a file
+     * ({@link Node.Access#receivesFiles()}); else this node. The one place of that rule.
+     */
+    public Node withPlanImage(Node.ImageInstall image) {
+        boolean takes = install.isEmpty() && !commands.containsKey(IperfKind.IPERF3J) && access.receivesFiles();
+        return takes ? withInstall(image) : this;
     }
 
     /** A node running {@code kind} with its default command. */
-    public static Node of(String id, String address, Node.Role role, Connection connection, IperfKind kind) {
-        return new Node(id, address, role, connection, kind, Map.of());
+    public static Node of(String id, String address, Node.Role role, Node.Access access, IperfKind kind) {
+        return new Node(id, address, role, access, kind, Map.of());
     }
 
     /**
@@ -78,6 +91,85 @@ public record Node(String id, String address, Node.Role role, Connection connect
             return install.get().launcher();
         }
         return commands.getOrDefault(kind, kind.defaultCommand());
+    }
+
+    /**
+     * How commands reach a host, as a value: what a run makes the host's {@link Connection} from, when the
+     * host is first used (one connection per host and run, closed when the run ends). Making one does no I/O.
+     */
+    public sealed interface Access permits Node.Access.Local, Node.Access.Ssh, Node.Access.Custom {
+        /** What is put around every command. */
+        Connection.Wrapper wrapper();
+
+        /**
+         * Whether a file copied to the host lands where its commands run: not behind a
+         * {@link Connection.Wrapper#prefix()} (SFTP would put it on the SSH host, not on the device behind).
+         */
+        default boolean receivesFiles() {
+            return wrapper().prefix().isEmpty();
+        }
+
+        /** Commands run on this machine ({@code sh -c}). */
+        static Node.Access local() {
+            return new Local(Connection.Wrapper.NONE);
+        }
+
+        /** Commands run on this machine through {@code wrapper}. */
+        static Node.Access local(Connection.Wrapper wrapper) {
+            return new Local(wrapper);
+        }
+
+        /** Commands run over SSH, logged in with {@code settings} (MINA SSHD, OpenSSH's defaults and files). */
+        static Node.Access ssh(SshSettings settings) {
+            return new Ssh(settings);
+        }
+
+        /**
+         * Commands run on this machine.
+         *
+         * @param wrapper what is put around every command
+         */
+        record Local(Connection.Wrapper wrapper) implements Node.Access {
+            /** Checks presence. */
+            public Local {
+                Objects.requireNonNull(wrapper, "wrapper");
+            }
+        }
+
+        /**
+         * Commands run over SSH; the run's connection logs in on its first command.
+         *
+         * @param settings where and how to log in (the wrapper included)
+         */
+        record Ssh(SshSettings settings) implements Node.Access {
+            /** Checks presence. */
+            public Ssh {
+                Objects.requireNonNull(settings, "settings");
+            }
+
+            @Override
+            public Connection.Wrapper wrapper() {
+                return settings.wrapper();
+            }
+        }
+
+        /**
+         * A connection of the caller's making (a device with a transport of its own, a test's fake host):
+         * {@code connect} is called once per run, when the host is first used, and the run closes what it
+         * returned at its end. Equal only to itself as far as {@code connect} goes.
+         *
+         * @param wrapper what the connection puts around every command (what {@code connect}'s connections
+         *        return from {@link Connection#wrapper()})
+         * @param connect makes the host's connection; it should do no I/O (a connection opens on first use)
+         */
+        record Custom(Connection.Wrapper wrapper, java.util.function.Supplier<? extends Connection> connect)
+                implements Node.Access {
+            /** Checks presence. */
+            public Custom {
+                Objects.requireNonNull(wrapper, "wrapper");
+                Objects.requireNonNull(connect, "connect");
+            }
+        }
     }
 
     /** A device under test or the traffic PC (the seed's {@code "node"} and {@code "tpc"}). */

@@ -17,7 +17,9 @@ import java.util.Set;
 
 /**
  * Hosts and the tests to run between them. Built by {@link #builder} in Java or read
- * from YAML by {@link PlanFile}; {@link PlanExecution} runs it.
+ * from YAML by {@code PlanFile}; a {@link PlanRunner} runs it. A plain value: its hosts say how
+ * they are reached ({@link Node.Access}) and hold no connection, so a plan read twice equals
+ * itself and reading one opens nothing; the runner opens each host's connection when first used.
  *
  * @param hosts the hosts, in order
  * @param tests the tests, in the order they run sequentially
@@ -57,7 +59,8 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
     /**
      * How a test of pairs, a star or a mesh is directed: {@code up} = the first host sends to the second (a
      * star's node to its centre), {@code down} = the other way, {@code both} = one of each, {@code bidir} = one
-     * {@code --bidir} test. The one place that knows the words.
+     * {@code --bidir} test. The one place that knows the words: a plan file's word is read into one
+     * ({@link #of}) once, where it is read.
      */
     public enum Direction {
         /** The first sends. */
@@ -89,10 +92,9 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
             return String.join(", ", java.util.Arrays.stream(values()).map(Direction::word).toList());
         }
 
-        /** {@code word} as a direction, or the plan's error naming the test. */
-        static Direction parse(String test, String word) throws IperfConfigurationError {
-            return of(word).orElseThrow(() -> new IperfConfigurationError("test '" + test + "': unknown direction '" + word
-                    + "' (" + words() + ")"));
+        /** The error for a word that names no direction: {@code unknown direction 'WORD' (up, down, both, bidir)}. */
+        public static String unknown(String word) {
+            return "unknown direction '" + word + "' (" + words() + ")";
         }
     }
 
@@ -119,7 +121,7 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
         List<Set<String>> busy = new ArrayList<>();
         Map<String, Integer> lastRoundOfPair = new HashMap<>();
         for (Test t : tests) {
-            String pair = t.sender() + "\u0000" + t.receiver() + "\u0000" + t.direction();
+            String pair = t.sender() + "\u0000" + t.receiver() + "\u0000" + t.direction().word();
             int r = lastRoundOfPair.getOrDefault(pair, -1) + 1;
             while (r < rounds.size() && (busy.get(r).contains(t.sender()) || busy.get(r).contains(t.receiver()))) {
                 r++;
@@ -199,10 +201,11 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
         }
 
         /** One test, as given. */
-        public Builder test(String name, String sender, String receiver, String direction, TestSpec spec, int repeats)
+        public Builder test(String name, String sender, String receiver, Direction direction, TestSpec spec, int repeats)
                 throws IperfConfigurationError {
-            if (sender.equals(receiver)) {
-                throw new IperfConfigurationError("test '" + name + "': " + Test.sendsToItself(sender));
+            Optional<String> itself = Test.sendsToItself(sender, receiver);
+            if (itself.isPresent()) {
+                throw new IperfConfigurationError("test '" + name + "': " + itself.get());
             }
             for (int r = 1; r <= repeats; r++) {
                 if (tests.size() >= MAX_TESTS) {
@@ -221,7 +224,7 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
          * Pairs: {@code up} = first sends to second, {@code down} = second to first,
          * {@code both} = one of each, {@code bidir} = one {@code --bidir} test.
          */
-        public Builder pairs(String name, List<List<String>> pairs, String direction, TestSpec spec, int repeats)
+        public Builder pairs(String name, List<List<String>> pairs, Direction direction, TestSpec spec, int repeats)
                 throws IperfConfigurationError {
             for (List<String> p : pairs) {
                 if (p.size() != 2) {
@@ -232,16 +235,16 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
             return this;
         }
 
-        private void directed(String name, String a, String b, String direction, TestSpec spec, int repeats)
+        private void directed(String name, String a, String b, Direction direction, TestSpec spec, int repeats)
                 throws IperfConfigurationError {
-            switch (Direction.parse(name, direction)) {
-                case UP -> test(name, a, b, Direction.UP.word(), spec, repeats);
-                case DOWN -> test(name, b, a, Direction.DOWN.word(), spec, repeats);
+            switch (direction) {
+                case UP -> test(name, a, b, Direction.UP, spec, repeats);
+                case DOWN -> test(name, b, a, Direction.DOWN, spec, repeats);
                 case BOTH -> {
-                    test(name, a, b, Direction.UP.word(), spec, repeats);
-                    test(name, b, a, Direction.DOWN.word(), spec, repeats);
+                    test(name, a, b, Direction.UP, spec, repeats);
+                    test(name, b, a, Direction.DOWN, spec, repeats);
                 }
-                case BIDIR -> test(name, a, b, Direction.BIDIR.word(), spec.withBidir(true), repeats);
+                case BIDIR -> test(name, a, b, Direction.BIDIR, spec.withBidir(true), repeats);
             }
         }
 
@@ -249,7 +252,7 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
          * A star from {@code center} (the traffic PC) to each node: {@code up} = node sends
          * to the traffic PC (uplink), {@code down} = traffic PC sends to the node.
          */
-        public Builder star(String name, String center, List<String> nodes, String direction, TestSpec spec, int repeats)
+        public Builder star(String name, String center, List<String> nodes, Direction direction, TestSpec spec, int repeats)
                 throws IperfConfigurationError {
             for (String n : nodes) {
                 directed(name, n, center, direction, spec, repeats);
@@ -263,20 +266,19 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
          * pair, {@code bidir} one {@code --bidir} test per pair, {@code up}/{@code down} one
          * direction per pair.
          */
-        public Builder mesh(String name, List<String> members, String direction, TestSpec spec, int repeats)
+        public Builder mesh(String name, List<String> members, Direction direction, TestSpec spec, int repeats)
                 throws IperfConfigurationError {
-            Direction d = Direction.parse(name, direction);
             List<List<String[]>> rounds = RoundRobin.circle(members);
-            if (d == Direction.BOTH) {
+            if (direction == Direction.BOTH) {
                 // every "up" first, then every "down": each half in the circle's rounds
                 for (List<String[]> round : rounds) {
                     for (String[] p : round) {
-                        test(name, p[0], p[1], Direction.UP.word(), spec, repeats);
+                        test(name, p[0], p[1], Direction.UP, spec, repeats);
                     }
                 }
                 for (List<String[]> round : rounds) {
                     for (String[] p : round) {
-                        test(name, p[1], p[0], Direction.DOWN.word(), spec, repeats);
+                        test(name, p[1], p[0], Direction.DOWN, spec, repeats);
                     }
                 }
             } else {
@@ -293,8 +295,7 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
         public Plan build() {
             List<Node> nodes = hosts;
             if (install.isPresent()) {
-                nodes = hosts.stream().map(n -> n.install().isPresent() || n.commands().containsKey(IperfKind.IPERF3J)
-                        || !n.connection().wrapper().prefix().isEmpty() ? n : n.withInstall(install.get())).toList();
+                nodes = hosts.stream().map(n -> n.withPlanImage(install.get())).toList();
             }
             return new Plan(nodes, tests, parallel, filenameBase, push, schedule);
         }
@@ -383,11 +384,12 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
      * @param id unique in the plan; used in file names
      * @param sender the sending node's id (iperf client)
      * @param receiver the receiving node's id (iperf server)
-     * @param direction the direction word it came from ({@code up}, {@code down}, {@code bidir})
+     * @param direction which way it goes ({@link Direction#UP}, {@link Direction#DOWN} or {@link Direction#BIDIR};
+     *        a plan's {@code both} is one test of each)
      * @param spec what runs
      * @param repeat which repeat, from 1
      */
-    public record Test(String id, String sender, String receiver, String direction, TestSpec spec, int repeat) {
+    public record Test(String id, String sender, String receiver, Direction direction, TestSpec spec, int repeat) {
         /** Checks presence. */
         public Test {
             Objects.requireNonNull(id, "id");
@@ -398,11 +400,12 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
         }
 
         /**
-         * The rule that a host does not test against itself, in words (the plan builder, the plan file's
-         * located messages and the seed's {@link IperfSession.SenderReceiver} all say it so).
+         * The rule that a host does not test against itself: its error in words when {@code sender} is
+         * {@code receiver}, else none. The plan builder, the plan file's located messages, the runner's check and
+         * the seed's {@link IperfSession.SenderReceiver} all ask it.
          */
-        public static String sendsToItself(String host) {
-            return "a host cannot send to itself (" + host + ")";
+        public static Optional<String> sendsToItself(String sender, String receiver) {
+            return sender.equals(receiver) ? Optional.of("a host cannot send to itself (" + sender + ")") : Optional.empty();
         }
     }
 }

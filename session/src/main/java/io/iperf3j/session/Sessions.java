@@ -18,7 +18,11 @@ public final class Sessions {
     private Sessions() {
     }
 
-    /** A connection that runs commands on this machine ({@code sh -c}). */
+    /**
+     * A connection that runs commands on this machine ({@code sh -c}), for the caller's own commands. A
+     * {@link Node} is not given a connection but says how it is reached ({@link Node.Access#local()}): a run
+     * makes its connection.
+     */
     public static Connection local() {
         return provider().local(Connection.Wrapper.NONE);
     }
@@ -28,7 +32,10 @@ public final class Sessions {
         return provider().local(wrapper);
     }
 
-    /** A connection over SSH; it logs in on first use (MINA SSHD, with OpenSSH's defaults and files). */
+    /**
+     * A connection over SSH, for the caller's own commands; it logs in on first use (MINA SSHD, with OpenSSH's
+     * defaults and files). A {@link Node} reached over SSH takes {@link Node.Access#ssh} instead.
+     */
     public static Connection ssh(SshSettings settings) {
         return provider().ssh(settings);
     }

@@ -76,9 +76,16 @@ public record TestResult(String id, String sender, String receiver, String direc
         }
     }
 
-    /** The test this is the result of. */
+    /**
+     * The plan's test this is the result of.
+     *
+     * @throws IllegalStateException if it is not a plan's test: its direction is none of a plan's words (a
+     *         seed-style {@link IperfSession#call}'s {@code downlink}, say)
+     */
     public Plan.Test test() {
-        return new Plan.Test(id, sender, receiver, direction, spec, repeat);
+        Plan.Direction d = Plan.Direction.of(direction).orElseThrow(() -> new IllegalStateException("result " + id
+                + " is not of a plan's test: " + Plan.Direction.unknown(direction)));
+        return new Plan.Test(id, sender, receiver, d, spec, repeat);
     }
 
     /** Whether it ran. */

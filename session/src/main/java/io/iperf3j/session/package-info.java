@@ -4,7 +4,9 @@
  * <ul>
  * <li>Values: a {@link io.iperf3j.session.Plan} of {@link io.iperf3j.session.Node}s and tests
  * ({@link io.iperf3j.session.TestSpec}), a test's {@link io.iperf3j.session.TestResult}, the
- * {@link io.iperf3j.session.SshSettings} of a host.</li>
+ * {@link io.iperf3j.session.SshSettings} of a host. A plan holds no connection: a node says how it is
+ * reached ({@link io.iperf3j.session.Node.Access}), and a run makes each node's connection when it first
+ * uses the node and closes them all at its end.</li>
  * <li>Faces: {@link io.iperf3j.session.Connection} (a host that runs commands),
  * {@link io.iperf3j.session.IperfSession} (one test between two nodes, the seed's API),
  * {@link io.iperf3j.session.PlanRunner} (a whole plan); all made by {@link io.iperf3j.session.Sessions}.</li>
@@ -20,6 +22,7 @@
  *
  * <p>Threads: a plan's caller's thread dispatches, each test runs on its own virtual thread; a running
  * client's output is read by two virtual threads; MINA SSHD's own I/O threads serve the SSH sessions (one
- * per host). {@code stop()} methods may be called from any thread.
+ * per host). A run's connections are its own: opened by the test threads that first use a host, closed by the
+ * caller's thread when the run ends. {@code stop()} methods may be called from any thread.
  */
 package io.iperf3j.session;

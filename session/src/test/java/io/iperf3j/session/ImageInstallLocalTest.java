@@ -166,21 +166,22 @@ class ImageInstallLocalTest {
         Path t = tarball("good", "iperf3j-9.9.9", List.<String[]>of(new String[] {"bin/iperf3j", "#!/bin/sh\necho iperf3j 9.9.9\n"}));
         Path root = dir.resolve("remote");
         Node.ImageInstall image = Node.ImageInstall.of(t, root.toString());
-        Node n = Node.of("n", "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3J).withInstall(image);
+        Node n = Node.of("n", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3J).withInstall(image);
+        Connection host = new LocalConnection();
         List<String> notes = new ArrayList<>();
         io.iperf3j.session.internal.host.ImageInstaller first = new io.iperf3j.session.internal.host.ImageInstaller(notes::add);
-        first.ensure(n);
-        first.ensure(n);
+        first.ensure(n, host);
+        first.ensure(n, host);
         assertThat(notes).hasSize(1);
         assertThat(notes.getFirst()).startsWith("n: iperf3j image copied to " + image.imageDirectory()).contains("iperf3j 9.9.9");
         Path launcher = Path.of(image.launcher());
         Path mark = Path.of(image.imageDirectory(), ".sha256");
         assertThat(Files.readString(mark).strip()).isEqualTo(sha256(t));
-        new io.iperf3j.session.internal.host.ImageInstaller(notes::add).ensure(n);
+        new io.iperf3j.session.internal.host.ImageInstaller(notes::add).ensure(n, host);
         assertThat(notes.get(1)).startsWith("n: iperf3j image reused in " + image.imageDirectory());
         // a marked image whose launcher no longer runs is copied again, not trusted
         Files.writeString(launcher, "#!/bin/sh\nexit 1\n");
-        new io.iperf3j.session.internal.host.ImageInstaller(notes::add).ensure(n);
+        new io.iperf3j.session.internal.host.ImageInstaller(notes::add).ensure(n, host);
         assertThat(notes.get(2)).startsWith("n: iperf3j image copied to");
         assertThat(Files.readString(launcher)).contains("echo iperf3j 9.9.9");
         assertThat(Files.readString(mark).strip()).isEqualTo(sha256(t));

@@ -34,8 +34,8 @@ class LocalSessionTest {
     @Tag("peer")
     @Test
     void iperf3PairOnLoopbackGivesMatchingBytes() throws Exception {
-        Node tpc = Node.of("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
-        Node dut = Node.of("dut" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3);
+        Node tpc = Node.of("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, Node.Access.local(), IperfKind.IPERF3);
+        Node dut = Node.of("dut" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3);
         PairSession session = new PairSession(Map.of(dut.id(), dut), tpc, "base", dir);
         IperfSession.DirectedTest p = new IperfSession.DirectedTest(dut.id(), "downlink", TestSpec.tcp(1).withPort(FreePorts.next()));
         assertThat(session.participants(p)).isEqualTo(new IperfSession.SenderReceiver(tpc, dut));
@@ -66,8 +66,8 @@ class LocalSessionTest {
                 + "exec /usr/bin/iperf3 \"$@\"\n");
         Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<IperfKind, String> commands = Map.of(IperfKind.IPERF3J, old.toString());
-        Node tpc = new Node("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3J, commands);
-        Node dut = new Node("dut" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, new LocalConnection(),
+        Node tpc = new Node("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, Node.Access.local(), IperfKind.IPERF3J, commands);
+        Node dut = new Node("dut" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, Node.Access.local(),
                 IperfKind.IPERF3J, commands);
         PairSession session = new PairSession(Map.of(dut.id(), dut), tpc, "base", dir);
         for (int i = 1; i <= 2; i++) {
@@ -170,8 +170,10 @@ class LocalSessionTest {
     void aTestRunsThreeCommandsAndOneCopy() throws Exception {
         Counting tpcHost = new Counting();
         Counting dutHost = new Counting();
-        Node tpc = Node.of("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, tpcHost, IperfKind.IPERF3);
-        Node dut = Node.of("dutc" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, dutHost, IperfKind.IPERF3);
+        Node tpc = Node.of("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC,
+                new Node.Access.Custom(Connection.Wrapper.NONE, () -> tpcHost), IperfKind.IPERF3);
+        Node dut = Node.of("dutc" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE,
+                new Node.Access.Custom(Connection.Wrapper.NONE, () -> dutHost), IperfKind.IPERF3);
         PairSession session = new PairSession(Map.of(dut.id(), dut), tpc, "", dir);
         TestResult r = session.call(new IperfSession.DirectedTest(dut.id(), "downlink", TestSpec.tcp(1).withPort(FreePorts.next())), null);
         assertThat(r.outcome()).as("%s", r).isInstanceOf(TestResult.Outcome.Completed.class);
@@ -184,8 +186,8 @@ class LocalSessionTest {
 
     @Test
     void unknownDirectionAndNodeAreConfigurationErrors() {
-        Node tpc = Node.of("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
-        Node dut = Node.of("dut", "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3);
+        Node tpc = Node.of("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, Node.Access.local(), IperfKind.IPERF3);
+        Node dut = Node.of("dut", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3);
         PairSession session = new PairSession(Map.of("dut", dut), tpc, "", dir);
         assertThatThrownBy(() -> session.participants(new IperfSession.DirectedTest("dut", "bogus", TestSpec.tcp(1))))
                 .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("bogus");
@@ -209,8 +211,8 @@ class LocalSessionTest {
 
     @Test
     void missingBinaryIsACommandError() throws Exception {
-        Node tpc = Node.of("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF3);
-        Node dut = new Node("dutmissing", "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3,
+        Node tpc = Node.of("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, Node.Access.local(), IperfKind.IPERF3);
+        Node dut = new Node("dutmissing", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3,
                 Map.of(IperfKind.IPERF3, "/nonexistent/iperf3"));
         PairSession session = new PairSession(Map.of(dut.id(), dut), tpc, "", dir);
         TestResult r = session.call(new IperfSession.DirectedTest(dut.id(), "down", TestSpec.tcp(1).withPort(FreePorts.next())), null);
@@ -241,8 +243,8 @@ class LocalSessionTest {
     @Tag("peer")
     @Test
     void udpIperf2PairParsesIntoSamples() throws Exception {
-        Node tpc = Node.of("tpc2", "127.0.0.1", Node.Role.TRAFFIC_PC, new LocalConnection(), IperfKind.IPERF2);
-        Node dut = Node.of("dut2", "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF2);
+        Node tpc = Node.of("tpc2", "127.0.0.1", Node.Role.TRAFFIC_PC, Node.Access.local(), IperfKind.IPERF2);
+        Node dut = Node.of("dut2", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF2);
         PairSession session = new PairSession(Map.of(dut.id(), dut), tpc, "", dir);
         TestSpec spec = TestSpec.tcp(2).withProtocol(Transport.UDP).withArgs(List.of("-b", "10M")).withPort(FreePorts.next());
         TestResult r = session.call(new IperfSession.DirectedTest(dut.id(), "up", spec), null);
@@ -255,17 +257,17 @@ class LocalSessionTest {
     @Test
     void cleanStaleKillsOnlyProcessesThisToolMarked() throws Exception {
         String id = "stale" + ProcessHandle.current().pid();
-        Node node = Node.of(id, "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3);
+        Connection host = new LocalConnection();
         String d = io.iperf3j.session.internal.host.RemoteScripts.stateDir(id);
         // one process started the way the session starts iperf (marked), one that merely has a PID file there
-        Connection.CommandResult r = node.connection().run("mkdir -p " + d + "; env IPERF3J_SESSION_NODE=" + id
+        Connection.CommandResult r = host.run("mkdir -p " + d + "; env IPERF3J_SESSION_NODE=" + id
                 + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!; "
                 + "sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!", Duration.ofSeconds(10));
         String[] pids = r.stdout().trim().split("\\s+");
         ProcessHandle marked = ProcessHandle.of(Long.parseLong(pids[0])).orElseThrow();
         ProcessHandle unmarked = ProcessHandle.of(Long.parseLong(pids[1])).orElseThrow();
         try {
-            RemoteIperf.cleanStale(node);
+            RemoteIperf.cleanStale(host, id);
             marked.onExit().get(10, TimeUnit.SECONDS);
             assertThat(marked.isAlive()).isFalse();
             assertThat(unmarked.isAlive()).as("a process without the mark is never killed").isTrue();
@@ -285,11 +287,11 @@ class LocalSessionTest {
     @Test
     void killsReachALaunchersChildren() throws Exception {
         String id = "tree" + ProcessHandle.current().pid();
-        Node node = Node.of(id, "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3);
+        Connection host = new LocalConnection();
         for (boolean stale : new boolean[] {false, true}) {
             Path childPid = dir.resolve("child-" + stale);
             String launcher = "sh -c " + Connection.Shell.quote("trap '' TERM; sleep 300 & echo $! > " + childPid + "; wait");
-            Connection.CommandResult r = node.connection().run(io.iperf3j.session.internal.host.RemoteScripts.background(id, launcher,
+            Connection.CommandResult r = host.run(io.iperf3j.session.internal.host.RemoteScripts.background(id, launcher,
                     dir.resolve("out-" + stale).toString()), Duration.ofSeconds(10));
             long launcherPid = Long.parseLong(r.stdout().strip().substring("@@pid ".length()));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -300,9 +302,9 @@ class LocalSessionTest {
             ProcessHandle child = ProcessHandle.of(Long.parseLong(Files.readString(childPid).strip())).orElseThrow();
             try {
                 if (stale) {
-                    RemoteIperf.cleanStale(node);
+                    RemoteIperf.cleanStale(host, id);
                 } else {
-                    assertThat(node.connection().run(io.iperf3j.session.internal.host.RemoteScripts.kill(id, launcherPid),
+                    assertThat(host.run(io.iperf3j.session.internal.host.RemoteScripts.kill(id, launcherPid),
                             Duration.ofSeconds(20)).stdout()).contains("@@gone");
                 }
                 child.onExit().get(10, TimeUnit.SECONDS);
@@ -323,11 +325,11 @@ class LocalSessionTest {
     @Test
     void staleCleanUpTermsBeforeItKills() throws Exception {
         String id = "term" + ProcessHandle.current().pid();
-        Node node = Node.of(id, "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3);
+        Connection host = new LocalConnection();
         Path said = dir.resolve("said-term");
         String launcher = "sh -c " + Connection.Shell.quote("trap 'kill $c; wait $c; echo ended > " + said + "; exit 143' TERM; sleep 300 & c=$!; "
                 + "echo $c > " + said + ".child; wait");
-        Connection.CommandResult r = node.connection().run(io.iperf3j.session.internal.host.RemoteScripts.background(id, launcher,
+        Connection.CommandResult r = host.run(io.iperf3j.session.internal.host.RemoteScripts.background(id, launcher,
                 dir.resolve("out-term").toString()), Duration.ofSeconds(10));
         ProcessHandle parent = ProcessHandle.of(Long.parseLong(r.stdout().strip().substring("@@pid ".length()))).orElseThrow();
         Path childPid = Path.of(said + ".child");
@@ -337,7 +339,7 @@ class LocalSessionTest {
         }
         ProcessHandle child = ProcessHandle.of(Long.parseLong(Files.readString(childPid).strip())).orElseThrow();
         try {
-            RemoteIperf.cleanStale(node);
+            RemoteIperf.cleanStale(host, id);
             parent.onExit().get(10, TimeUnit.SECONDS);
             child.onExit().get(10, TimeUnit.SECONDS);
             assertThat(said).as("the launcher's TERM trap ran").hasContent("ended");
@@ -374,9 +376,9 @@ class LocalSessionTest {
                 }
             }
         };
-        Node node = new Node("slow" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, slowToStart, IperfKind.IPERF3,
+        Node node = new Node("slow" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3,
                 Map.of(IperfKind.IPERF3, script.toString()));
-        RemoteIperf client = RemoteIperf.client(node, IperfKind.IPERF3, List.of("-c", "127.0.0.1"), Duration.ofSeconds(60));
+        RemoteIperf client = RemoteIperf.client(node, slowToStart, IperfKind.IPERF3, List.of("-c", "127.0.0.1"), Duration.ofSeconds(60));
         java.util.concurrent.CompletableFuture<Throwable> thrown = new java.util.concurrent.CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
@@ -412,9 +414,10 @@ class LocalSessionTest {
         Path script = dir.resolve("hang.sh");
         Files.writeString(script, "#!/bin/sh\necho started\nexec sleep 300\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        Node node = new Node("hang" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, new LocalConnection(),
+        Node node = new Node("hang" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, Node.Access.local(),
                 IperfKind.IPERF3, Map.of(IperfKind.IPERF3, script.toString()));
-        RemoteIperf client = RemoteIperf.client(node, IperfKind.IPERF3, List.of("-c", "127.0.0.1"), Duration.ofSeconds(2));
+        RemoteIperf client = RemoteIperf.client(node, new LocalConnection(), IperfKind.IPERF3, List.of("-c", "127.0.0.1"),
+                Duration.ofSeconds(2));
         Path out = dir.resolve("client.iperf");
         assertThatThrownBy(() -> client.runClient(out)).isInstanceOf(IperfError.class)
                 .hasMessageMatching("Expected runtime: 2\\.0s Actual: 2\\.\\ds \\(aborting\\)");

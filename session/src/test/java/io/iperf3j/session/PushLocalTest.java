@@ -58,7 +58,7 @@ class PushLocalTest {
     Path dir;
 
     private static Node host(String id, Node.Role role) {
-        return Node.of(id, "127.0.0.1", role, new LocalConnection(), IperfKind.IPERF3);
+        return Node.of(id, "127.0.0.1", role, Node.Access.local(), IperfKind.IPERF3);
     }
 
     private static List<Node> pair() {
@@ -71,8 +71,8 @@ class PushLocalTest {
         try (Pushgateway gw = Pushgateway.start(dir, FreePorts.next())) {
             int port = FreePorts.next();
             Plan plan = Plan.builder(pair())
-                    .test("plain", A, B, "up", TestSpec.tcp(1).withPort(port), 1)
-                    .test("paced", A, B, "up", TestSpec.tcp(1).withArgs(List.of("-b", "20M")).withPort(port), 1).build();
+                    .test("plain", A, B, Plan.Direction.UP, TestSpec.tcp(1).withPort(port), 1)
+                    .test("paced", A, B, Plan.Direction.UP, TestSpec.tcp(1).withArgs(List.of("-b", "20M")).withPort(port), 1).build();
             List<String> warnings = new CopyOnWriteArrayList<>();
             ResultPush push = new ResultPush(gw.url(), "session_test", warnings::add);
             PlanOutputDirectory files = new PlanOutputDirectory(dir.resolve("out"));
@@ -111,7 +111,7 @@ class PushLocalTest {
     @Test
     void aGatewayDownForTheMiddleThirdOfThePlanGetsEveryResultAtTheEnd() throws Exception {
         try (Pushgateway gw = Pushgateway.start(dir, FreePorts.next())) {
-            Plan plan = Plan.builder(pair()).pairs("loop", List.of(List.of(A, B)), "both",
+            Plan plan = Plan.builder(pair()).pairs("loop", List.of(List.of(A, B)), Plan.Direction.BOTH,
                     TestSpec.tcp(1).withPort(FreePorts.next()), 3).build();
             List<String> warnings = new CopyOnWriteArrayList<>();
             ResultPush push = new ResultPush(gw.url(), "session_outage", warnings::add);
@@ -163,7 +163,7 @@ class PushLocalTest {
                     // closed at the end
                 }
             });
-            Plan plan = Plan.builder(pair()).pairs("hang", List.of(List.of(A, B)), "up",
+            Plan plan = Plan.builder(pair()).pairs("hang", List.of(List.of(A, B)), Plan.Direction.UP,
                     TestSpec.tcp(1).withPort(FreePorts.next()), 3).build();
             ResultPush push = new ResultPush("http://127.0.0.1:" + hung.getLocalPort(), "session_hung", w -> { });
             List<TestResult> results = new PlanExecution(plan, dir, push::accept).run();

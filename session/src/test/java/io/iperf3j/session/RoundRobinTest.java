@@ -16,7 +16,7 @@ class RoundRobinTest {
     private static List<Node> hosts(int n) {
         List<Node> l = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            l.add(Node.of("h" + i, "10.0.0." + i, Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3));
+            l.add(Node.of("h" + i, "10.0.0." + i, Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3));
         }
         return l;
     }
@@ -45,18 +45,18 @@ class RoundRobinTest {
 
     @Test
     void meshBothDirectionsTakesTwoRoundSets() throws Exception {
-        Plan plan = Plan.builder(hosts(8)).parallel(true).mesh("m", ids(8), "both", TestSpec.tcp(1), 1).build();
+        Plan plan = Plan.builder(hosts(8)).parallel(true).mesh("m", ids(8), Plan.Direction.BOTH, TestSpec.tcp(1), 1).build();
         List<List<Plan.Test>> rounds = plan.rounds();
         assertThat(plan.tests()).hasSize(56);
         assertThat(rounds).hasSize(14).allSatisfy(r -> assertThat(r).hasSize(4));
-        Plan bidir = Plan.builder(hosts(8)).parallel(true).mesh("m", ids(8), "bidir", TestSpec.tcp(1), 1).build();
+        Plan bidir = Plan.builder(hosts(8)).parallel(true).mesh("m", ids(8), Plan.Direction.BIDIR, TestSpec.tcp(1), 1).build();
         assertThat(bidir.rounds()).hasSize(7);
     }
 
     @Test
     void repeatsOfAPairStayInOrderAndHostsNeverOverlap() throws Exception {
         Plan plan = Plan.builder(hosts(4)).parallel(true).pairs("p", List.of(List.of("h1", "h2"), List.of("h3", "h4"),
-                List.of("h1", "h3")), "up", TestSpec.tcp(1), 3).build();
+                List.of("h1", "h3")), Plan.Direction.UP, TestSpec.tcp(1), 3).build();
         List<List<Plan.Test>> rounds = plan.rounds();
         int lastRepeat = 0;
         for (List<Plan.Test> round : rounds) {

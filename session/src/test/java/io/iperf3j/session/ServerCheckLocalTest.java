@@ -44,7 +44,7 @@ class ServerCheckLocalTest {
 
     /** A session whose traffic PC sends with {@code clientKind} to {@code dut} ("down"). */
     private PairSession session(Node dut, IperfKind clientKind) throws Exception {
-        Node tpc = new Node(id("tpc"), "127.0.0.1", Node.Role.TRAFFIC_PC, new LocalConnection(), clientKind, commands());
+        Node tpc = new Node(id("tpc"), "127.0.0.1", Node.Role.TRAFFIC_PC, Node.Access.local(), clientKind, commands());
         return new PairSession(Map.of(dut.id(), dut), tpc, "", dir.resolve("raw"));
     }
 
@@ -52,7 +52,7 @@ class ServerCheckLocalTest {
     private static Node receiver(String base, IperfKind kind, Map<IperfKind, String> own) throws Exception {
         Map<IperfKind, String> commands = new java.util.EnumMap<>(commands());
         commands.putAll(own);
-        return new Node(id(base), "127.0.0.1", Node.Role.NODE, new LocalConnection(), kind, commands);
+        return new Node(id(base), "127.0.0.1", Node.Role.NODE, Node.Access.local(), kind, commands);
     }
 
     private static Map<IperfKind, String> commands() throws Exception {

@@ -39,22 +39,22 @@ class SessionsTest {
 
     @Test
     void aRunnerChecksItsPlanBeforeAnythingRuns() throws Exception {
-        Node a = Node.of("a", "127.0.0.1", Node.Role.NODE, Sessions.local(), IperfKind.IPERF3J);
-        Node b = Node.of("b", "127.0.0.2", Node.Role.NODE, Sessions.local(), IperfKind.IPERF3J);
-        Plan plan = Plan.builder(List.of(a, b)).mesh("m", List.of("a", "b"), "both", TestSpec.tcp(1), 1).build();
+        Node a = Node.of("a", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3J);
+        Node b = Node.of("b", "127.0.0.2", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3J);
+        Plan plan = Plan.builder(List.of(a, b)).mesh("m", List.of("a", "b"), Plan.Direction.BOTH, TestSpec.tcp(1), 1).build();
         PlanRunner runner = Sessions.runner(plan, dir, r -> { });
         assertThat(runner.schedule()).hasSize(2);
         assertThat(runner.dryRun(false)).anyMatch(line -> line.contains("-c 127.0.0.2"));
 
-        Plan unknown = plan.withTests(List.of(new Plan.Test("x", "a", "c", "up", TestSpec.tcp(1), 1)));
+        Plan unknown = plan.withTests(List.of(new Plan.Test("x", "a", "c", Plan.Direction.UP, TestSpec.tcp(1), 1)));
         assertThatThrownBy(() -> Sessions.runner(unknown, dir, r -> { }))
                 .isInstanceOf(IperfConfigurationError.class).hasMessageContaining("c");
     }
 
     @Test
     void theSeedsSessionFindsItsParticipants() throws Exception {
-        Node tpc = Node.of("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, Sessions.local(), IperfKind.IPERF3J);
-        Node dut = Node.of("dut", "127.0.0.2", Node.Role.NODE, Sessions.local(), IperfKind.IPERF3J);
+        Node tpc = Node.of("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, Node.Access.local(), IperfKind.IPERF3J);
+        Node dut = Node.of("dut", "127.0.0.2", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3J);
         IperfSession session = Sessions.session(Map.of("dut", dut), tpc, "", dir);
         IperfSession.SenderReceiver down = session.participants(new IperfSession.DirectedTest("dut", "downlink", TestSpec.tcp(1)));
         assertThat(down.sender().id()).isEqualTo("tpc");

@@ -34,7 +34,7 @@ class SshLoginAgainLabTest {
     void aFailedLoginAgainIsTriedAgainOnlyOnceForgotten() throws Exception {
         Path work = Files.createDirectories(Path.of("target", "session-lab").toAbsolutePath());
         try (NetnsLab lab = NetnsLab.create("ijsr", 246, 1, Files.createTempDirectory(work, "relogin"), Set.of())) {
-            SshConnection ssh = (SshConnection) lab.node(1, "relogin", Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()).connection();
+            SshConnection ssh = (SshConnection) lab.connect(lab.node(1, "relogin", Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()));
             try {
                 assertThat(ssh.run("echo up", Duration.ofSeconds(30)).stdout()).isEqualTo("up\n");
                 lab.killSshd(1);

@@ -257,7 +257,7 @@ class FleetLabTest {
             nodes.add(lab.node(i, id(i), Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()));
         }
         Plan plan = Plan.builder(nodes).parallel(true).pairs("lost", List.of(List.of(id(5), id(6)), List.of(id(7), id(8))),
-                "up", TestSpec.tcp(6), 1).build();
+                Plan.Direction.UP, TestSpec.tcp(6), 1).build();
         List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
         PlanExecution runner = new PlanExecution(plan, Files.createTempDirectory(work, "fleet-lost"), r -> { }, notes::add);
         Thread killer5 = killSshdOnceClientRuns(5, 5);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.fail;
 import io.iperf3j.session.SshSettings;
 import io.iperf3j.session.IperfKind;
 import io.iperf3j.session.Node;
-import io.iperf3j.session.internal.connect.SshConnection;
 import io.iperf3j.testing.Netns;
 import io.iperf3j.testing.Shell;
 import java.io.IOException;
@@ -437,7 +436,7 @@ public final class NetnsLab implements AutoCloseable {
      */
     public void requireBare(int i) throws Exception {
         Node probe = node(i, "probe" + i, io.iperf3j.session.Node.Role.NODE, IperfKind.IPERF3, Map.of(), key);
-        try (io.iperf3j.session.Connection c = probe.connection()) {
+        try (io.iperf3j.session.Connection c = connect(probe)) {
             io.iperf3j.session.Connection.CommandResult r = c.run(
                     "if command -v java >/dev/null 2>&1 && java -version >/dev/null 2>&1; then echo JAVA-RUNS; fi; "
                             + "command -v iperf3j >/dev/null 2>&1 && echo IPERF3J-FOUND; "
@@ -479,7 +478,7 @@ public final class NetnsLab implements AutoCloseable {
     public Node passwordNode(int i, String id, Node.Role role, IperfKind kind, String password) {
         SshSettings s = new SshSettings(address(i), 22, PASSWORD_USER, List.of(), Optional.of(password), knownHosts,
                 SshSettings.HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(5), Duration.ofSeconds(5), io.iperf3j.session.Connection.Wrapper.NONE);
-        return new Node(id, address(i), role, new SshConnection(s, clients), kind, Map.of());
+        return new Node(id, address(i), role, Node.Access.ssh(s), kind, Map.of());
     }
 
     /** Stops host i's sshd (the host stays up, its SSH is down). */
@@ -503,11 +502,19 @@ public final class NetnsLab implements AutoCloseable {
         return ((Number) Files.getAttribute(Path.of("/run/netns", ns(i)), "unix:ino")).longValue();
     }
 
+    /**
+     * A connection to {@code node} of the test's own (not a run's), on the lab's SSH client; not yet logged in.
+     * The caller closes it.
+     */
+    public io.iperf3j.session.Connection connect(Node node) {
+        return io.iperf3j.session.internal.connect.HostConnections.connect(node.access(), clients);
+    }
+
     /** An SSH node for host i, logging in as root with the given key. */
     public Node node(int i, String id, Node.Role role, IperfKind kind, Map<IperfKind, String> commands, Path identity) {
         SshSettings s = new SshSettings(address(i), 22, "root", List.of(identity), Optional.empty(), knownHosts,
                 SshSettings.HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(5), Duration.ofSeconds(5), io.iperf3j.session.Connection.Wrapper.NONE);
-        return new Node(id, address(i), role, new SshConnection(s, clients), kind, commands);
+        return new Node(id, address(i), role, Node.Access.ssh(s), kind, commands);
     }
 
     /** The command lines of the iperf processes (iperf, iperf3, iperf3j) running in host i's namespace. */

@@ -46,7 +46,7 @@ class ScaleLabTest {
                 nodes.add(lab.node(i, "n" + i, i == 1 ? Node.Role.TRAFFIC_PC : Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()));
                 ids.add("n" + i);
             }
-            Plan plan = Plan.builder(nodes).parallel(true).mesh("scale", ids, "bidir", TestSpec.tcp(1), 1).build();
+            Plan plan = Plan.builder(nodes).parallel(true).mesh("scale", ids, Plan.Direction.BIDIR, TestSpec.tcp(1), 1).build();
             PlanExecution runner = new PlanExecution(plan, Files.createTempDirectory(work, "scale-run"), r -> { });
             int rounds = runner.schedule().size();
             assertThat(rounds).isEqualTo(7);

@@ -204,7 +204,7 @@ class SessionLabTest {
                 .contains("h1 -> h2 uses iperf3");
         assertThat(half.tests()).isEmpty();
         Plan plan = PlanFile.parse(hosts + "tests:\n  - pairs: [[h1, h2]]\n", work);
-        Plan wrong = new Plan(plan.hosts(), List.of(new io.iperf3j.session.Plan.Test("x", "h1", "nope", "up",
+        Plan wrong = new Plan(plan.hosts(), List.of(new io.iperf3j.session.Plan.Test("x", "h1", "nope", Plan.Direction.UP,
                 TestSpec.tcp(1), 1)), false, "", java.util.Optional.empty());
         assertThatThrownBy(() -> new PlanExecution(wrong, work, t -> { })).isInstanceOf(IperfConfigurationError.class)
                 .hasMessageContaining("nope");
@@ -252,7 +252,7 @@ class SessionLabTest {
     void stopInTheMiddleLeavesNoIperfInAnyNamespace() throws Exception {
         Node a = lab.node(1, "sa", Node.Role.TRAFFIC_PC, IperfKind.IPERF3J, Map.of(IperfKind.IPERF3J, iperf3j), lab.key());
         Node b = lab.node(2, "sb", Node.Role.NODE, IperfKind.IPERF3J, Map.of(IperfKind.IPERF3J, iperf3j), lab.key());
-        Plan plan = Plan.builder(List.of(a, b)).pairs("long", List.of(List.of("sa", "sb")), "up", TestSpec.tcp(60), 1).build();
+        Plan plan = Plan.builder(List.of(a, b)).pairs("long", List.of(List.of("sa", "sb")), Plan.Direction.UP, TestSpec.tcp(60), 1).build();
         PlanExecution runner = new PlanExecution(plan, Files.createTempDirectory(work, "stop"), t -> { });
         AtomicReference<List<TestResult>> results = new AtomicReference<>();
         Thread t = Thread.ofPlatform().start(() -> {
@@ -329,7 +329,8 @@ class SessionLabTest {
         Node client = lab.node(1, "gc", Node.Role.TRAFFIC_PC, IperfKind.IPERF3, Map.of(IperfKind.IPERF3, frozen.toString()),
                 lab.key());
         Path dir = Files.createTempDirectory(work, "gone");
-        io.iperf3j.session.internal.host.RemoteIperf c = io.iperf3j.session.internal.host.RemoteIperf.client(client, IperfKind.IPERF3,
+        io.iperf3j.session.Connection clientHost = lab.connect(client);
+        io.iperf3j.session.internal.host.RemoteIperf c = io.iperf3j.session.internal.host.RemoteIperf.client(client, clientHost, IperfKind.IPERF3,
                 List.of("-c", lab.address(2), "-t", "60"), Duration.ofSeconds(120));
         AtomicReference<Throwable> ended = new AtomicReference<>();
         Thread t = Thread.ofPlatform().start(() -> {
@@ -345,7 +346,7 @@ class SessionLabTest {
         }
         assertThat(c.pid()).isPresent();
         // the SSH session (and the client's channel with it) goes away
-        client.connection().close();
+        clientHost.close();
         t.join(TimeUnit.SECONDS.toMillis(30));
         assertThat(t.isAlive()).isFalse();
         assertThat(ended.get()).isNotNull();
@@ -353,7 +354,7 @@ class SessionLabTest {
         c.stop();
         assertThat(c.warnings()).isEmpty();
         assertNoIperfLeft();
-        client.connection().close();
+        clientHost.close();
     }
 
     @Test
@@ -361,12 +362,11 @@ class SessionLabTest {
     void anOrdinaryUserLogsInWithAPasswordAndRunsATest() throws Exception {
         String password = lab.addPasswordUser();
         Node pw = lab.passwordNode(3, "pw", Node.Role.NODE, IperfKind.IPERF3, password);
-        try (io.iperf3j.session.Connection c = lab.passwordNode(3, "who", Node.Role.NODE, IperfKind.IPERF3, password)
-                .connection()) {
+        try (io.iperf3j.session.Connection c = lab.connect(lab.passwordNode(3, "who", Node.Role.NODE, IperfKind.IPERF3, password))) {
             assertThat(c.run("id -un", Duration.ofSeconds(10)).stdout().trim()).isEqualTo(NetnsLab.PASSWORD_USER);
         }
         Node srv = lab.node(1, "srv", Node.Role.TRAFFIC_PC, IperfKind.IPERF3, Map.of(), lab.key());
-        Plan plan = Plan.builder(List.of(srv, pw)).pairs("pw", List.of(List.of("pw", "srv")), "up", TestSpec.tcp(2), 1)
+        Plan plan = Plan.builder(List.of(srv, pw)).pairs("pw", List.of(List.of("pw", "srv")), Plan.Direction.UP, TestSpec.tcp(2), 1)
                 .build();
         List<TestResult> results = new PlanExecution(plan, Files.createTempDirectory(work, "pw"), t -> { }).run();
         assertThat(results).singleElement().satisfies(r -> {
@@ -376,7 +376,7 @@ class SessionLabTest {
         });
         // the same user with a wrong password: a login error that names the way tried
         Node wrong = lab.passwordNode(3, "pw2", Node.Role.NODE, IperfKind.IPERF3, password + "x");
-        try (io.iperf3j.session.Connection c = wrong.connection()) {
+        try (io.iperf3j.session.Connection c = lab.connect(wrong)) {
             assertThatThrownBy(() -> c.run("true", Duration.ofSeconds(10))).isInstanceOf(ConnectionError.class)
                     .hasMessageContaining("password");
         }

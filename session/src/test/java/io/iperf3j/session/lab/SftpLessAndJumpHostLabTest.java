@@ -115,7 +115,7 @@ class SftpLessAndJumpHostLabTest {
         Path dir = Files.createTempDirectory(work, "copy");
         Path local = Files.write(dir.resolve("up.bin"), data);
         String remote = "/tmp/ijx-" + ProcessHandle.current().pid() + " copy's.bin";
-        try (Connection c = lab.node(2, "ijxcopy", Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()).connection()) {
+        try (Connection c = lab.connect(lab.node(2, "ijxcopy", Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()))) {
             c.upload(local, remote, Duration.ofSeconds(60));
             assertThat(c.takeNotices()).singleElement().asString().contains(NOTICE);
             c.take(remote, dir.resolve("back.bin"));
@@ -133,7 +133,7 @@ class SftpLessAndJumpHostLabTest {
         // the test JVM has no way to host 3 of its own: no route through the lab, no SSH login without the jump
         // (the root namespace's default route may lead to something that accepts any TCP connection: no sshd of the lab)
         assertThat(Shell.exec("ip", "route", "get", lab.address(3)).out()).doesNotContain(lab.rootLeg());
-        try (Connection direct = lab.node(3, "ijxdirect", Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()).connection()) {
+        try (Connection direct = lab.connect(lab.node(3, "ijxdirect", Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()))) {
             assertThatThrownBy(() -> direct.run("true", Duration.ofSeconds(10))).isInstanceOf(ConnectionError.class)
                     .hasMessageContaining("ssh root@" + lab.address(3) + ":22");
         }

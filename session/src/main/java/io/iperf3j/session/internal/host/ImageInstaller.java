@@ -53,15 +53,18 @@ public final class ImageInstaller {
         this.notes = notes;
     }
 
-    /** Installs {@code node}'s image on its host unless done already in this session; no-op without one. */
-    public void ensure(Node node) throws SessionException, InterruptedException {
+    /**
+     * Installs {@code node}'s image on its host, reached over {@code connection}, unless done already in this
+     * session; no-op without one.
+     */
+    public void ensure(Node node, Connection connection) throws SessionException, InterruptedException {
         if (node.install().isEmpty()) {
             return;
         }
         Node.ImageInstall image = node.install().get();
-        String key = node.connection().describe() + " " + image.imageDirectory();
+        String key = connection.describe() + " " + image.imageDirectory();
         FutureTask<Void> task = installs.computeIfAbsent(key, k -> new FutureTask<>(() -> {
-            install(node, image);
+            install(node, connection, image);
             return null;
         }));
         task.run();
@@ -78,8 +81,7 @@ public final class ImageInstaller {
         }
     }
 
-    private void install(Node node, Node.ImageInstall image) throws SessionException, InterruptedException {
-        Connection c = node.connection();
+    private void install(Node node, Connection c, Node.ImageInstall image) throws SessionException, InterruptedException {
         String where = node.id() + " (" + c.describe() + ")";
         String dir = image.imageDirectory();
         long t0 = System.nanoTime();

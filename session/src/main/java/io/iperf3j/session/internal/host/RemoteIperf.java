@@ -66,6 +66,8 @@ public final class RemoteIperf {
     }
 
     private final Node node;
+    /** The node's connection in the run (the session's binding of the node's access). */
+    private final Connection connection;
     /** The controller's name for the node on its host ({@link RemoteScripts#owner}): the processes' mark and state directory. */
     private final String owner;
     private final IperfKind kind;
@@ -91,8 +93,10 @@ public final class RemoteIperf {
     /** The host's agent, which runs the server's start and kill in its own shell; null: each on a channel. */
     private volatile HostAgent agent;
 
-    private RemoteIperf(Node node, String owner, IperfKind kind, Mode mode, List<String> args, Duration abortAfter) {
+    private RemoteIperf(Node node, Connection connection, String owner, IperfKind kind, Mode mode, List<String> args,
+            Duration abortAfter) {
         this.node = Objects.requireNonNull(node, "node");
+        this.connection = Objects.requireNonNull(connection, "connection");
         this.owner = Objects.requireNonNull(owner, "owner");
         this.kind = Objects.requireNonNull(kind, "kind");
         this.mode = mode;
@@ -100,30 +104,37 @@ public final class RemoteIperf {
         this.abortAfter = abortAfter;
     }
 
-    /** A server on {@code node} with these iperf arguments (the {@code -s} included), marked with the node's id. */
-    public static RemoteIperf server(Node node, IperfKind kind, List<String> args) {
-        return server(node, node.id(), kind, args);
+    /**
+     * A server on {@code node}, reached over {@code connection}, with these iperf arguments (the {@code -s}
+     * included), marked with the node's id.
+     */
+    public static RemoteIperf server(Node node, Connection connection, IperfKind kind, List<String> args) {
+        return server(node, connection, node.id(), kind, args);
     }
 
     /**
-     * A server on {@code node} with these iperf arguments (the {@code -s} included), its process marked as
-     * {@code owner}'s and its files in {@code owner}'s state directory on the host.
+     * A server on {@code node}, reached over {@code connection}, with these iperf arguments (the {@code -s}
+     * included), its process marked as {@code owner}'s and its files in {@code owner}'s state directory on the host.
      */
-    public static RemoteIperf server(Node node, String owner, IperfKind kind, List<String> args) {
-        return new RemoteIperf(node, owner, kind, Mode.SERVER, args, Duration.ZERO);
+    public static RemoteIperf server(Node node, Connection connection, String owner, IperfKind kind, List<String> args) {
+        return new RemoteIperf(node, connection, owner, kind, Mode.SERVER, args, Duration.ZERO);
     }
 
-    /** A client on {@code node} that is aborted after {@code abortAfter}, marked with the node's id. */
-    public static RemoteIperf client(Node node, IperfKind kind, List<String> args, Duration abortAfter) {
-        return client(node, node.id(), kind, args, abortAfter);
+    /** A client on {@code node}, reached over {@code connection}, aborted after {@code abortAfter}, marked with the node's id. */
+    public static RemoteIperf client(Node node, Connection connection, IperfKind kind, List<String> args, Duration abortAfter) {
+        return client(node, connection, node.id(), kind, args, abortAfter);
     }
 
-    /** A client on {@code node} that is aborted after {@code abortAfter}, its process marked as {@code owner}'s. */
-    public static RemoteIperf client(Node node, String owner, IperfKind kind, List<String> args, Duration abortAfter) {
+    /**
+     * A client on {@code node}, reached over {@code connection}, aborted after {@code abortAfter}, its process
+     * marked as {@code owner}'s.
+     */
+    public static RemoteIperf client(Node node, Connection connection, String owner, IperfKind kind, List<String> args,
+            Duration abortAfter) {
         if (abortAfter.isNegative() || abortAfter.isZero()) {
             throw new IllegalArgumentException("client abort limit must be positive: " + abortAfter);
         }
-        return new RemoteIperf(node, owner, kind, Mode.CLIENT, args, abortAfter);
+        return new RemoteIperf(node, connection, owner, kind, Mode.CLIENT, args, abortAfter);
     }
 
 
@@ -148,7 +159,7 @@ public final class RemoteIperf {
                 return r.get();
             }
         }
-        return node.connection().run(script, timeout);
+        return connection.run(script, timeout);
     }
 
     /** The iperf command line as it runs on the host. */
@@ -187,14 +198,9 @@ public final class RemoteIperf {
         }
     }
 
-    /** Kills what an earlier run of this tool left on the node (processes marked with the node's id). */
-    public static void cleanStale(Node node) throws ConnectionError, InterruptedException {
-        cleanStale(node, node.id());
-    }
-
-    /** Kills what {@code owner} started on the node and still runs. */
-    public static void cleanStale(Node node, String owner) throws ConnectionError, InterruptedException {
-        node.connection().run(RemoteScripts.cleanStale(owner), Duration.ofSeconds(30));
+    /** Kills what {@code owner} started on the host {@code connection} reaches and still runs. */
+    public static void cleanStale(Connection connection, String owner) throws ConnectionError, InterruptedException {
+        connection.run(RemoteScripts.cleanStale(owner), Duration.ofSeconds(30));
     }
 
     /** The script {@link #startServer} runs (for {@code --dry-run}). */
@@ -307,7 +313,7 @@ public final class RemoteIperf {
         }
         try {
             if (!takeThroughAgent(remote, localCopy)) {
-                node.connection().take(remote, localCopy);
+                connection.take(remote, localCopy);
             }
             remoteOutput = null;
         } catch (ConnectionError e) {
@@ -562,7 +568,7 @@ public final class RemoteIperf {
 
     /** The client on a channel of its own, whose shell becomes the client ({@code client-run.sh}). */
     private ClientSource onChannel(BlockingQueue<Optional<String>> lines, List<String> stderr) throws ConnectionError {
-        Connection.RemoteProcess p = node.connection().start(clientScript());
+        Connection.RemoteProcess p = connection.start(clientScript());
         running = p;
         Thread outReader = Thread.ofVirtual().name("RemoteIperf-out-" + node.id()).start(() -> {
             readLines(p, true, line -> lines.add(Optional.of(line)));

@@ -62,7 +62,7 @@ public final class ResultPush implements Consumer<TestResult> {
         labels.put("id", t.id());
         labels.put("sender", t.sender());
         labels.put("receiver", t.receiver());
-        labels.put("direction", t.direction());
+        labels.put("direction", t.direction().word());
         labels.put("protocol", t.spec().protocol().name().toLowerCase(Locale.ROOT));
         labels.put("kind", t.spec().kind());
         labels.put("repeat", Integer.toString(t.repeat()));

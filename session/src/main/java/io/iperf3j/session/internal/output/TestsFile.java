@@ -167,7 +167,7 @@ public final class TestsFile implements Consumer<RunRecord> {
         }
         g.writeStringField("sender", t.sender());
         g.writeStringField("receiver", t.receiver());
-        g.writeStringField("direction", t.direction());
+        g.writeStringField("direction", t.direction().word());
         g.writeStringField("protocol", t.spec().protocol().name().toLowerCase(Locale.ROOT));
         g.writeStringField("kind", t.spec().kind());
         g.writeNumberField("repeat", t.repeat());

@@ -32,9 +32,6 @@ import io.iperf3j.session.Connection;
 import io.iperf3j.session.IperfKind;
 import io.iperf3j.session.SshSettings;
 import io.iperf3j.session.TestSpec;
-import io.iperf3j.session.internal.connect.LocalConnection;
-import io.iperf3j.session.internal.connect.SshClientGroup;
-import io.iperf3j.session.internal.connect.SshConnection;
 
 /**
  * Reads a plan from YAML. YAML (Jackson's YAML reader, the Jackson the project already
@@ -433,33 +430,33 @@ public final class PlanFile {
         if (given == null) {
             return null;
         }
-        Connection connection = m.check(() -> connection(h.get("connection"), where + ".connection", given, base, sshDefaults), null);
-        if (connection == null) {
+        Node.Access access = m.check(() -> access(h.get("connection"), where + ".connection", given, base, sshDefaults), null);
+        if (access == null) {
             return null;
         }
         String address = given;
-        if (connection instanceof SshConnection ssh && !h.path("connection").has("host")) {
+        if (access instanceof Node.Access.Ssh ssh && !h.path("connection").has("host")) {
             // the address doubled as the ssh alias: the peers connect to what ssh resolved it to (its
             // HostName in ~/.ssh/config), not to a name only this machine's config knows
             address = ssh.settings().host();
         }
-        Optional<Node.ImageInstall> install;
-        if (h.has("install")) {
-            install = m.check(() -> install(h.get("install"), where + ".install", base, images), Optional.empty());
-        } else {
-            // the plan's image, for hosts that name no iperf3j of their own and can receive a file
-            install = commands.containsKey(IperfKind.IPERF3J) || !connection.wrapper().prefix().isEmpty() ? Optional.empty()
-                    : planInstall;
-        }
-        if (install.isEmpty() && connection instanceof LocalConnection && connection.wrapper().prefix().isEmpty()
-                && localIperf3j.isPresent()) {
-            commands.putIfAbsent(IperfKind.IPERF3J, localIperf3j.get());
-        }
+        Optional<Node.ImageInstall> install = h.has("install")
+                ? m.check(() -> install(h.get("install"), where + ".install", base, images), Optional.empty())
+                : Optional.empty();
         if (m.count() > before) {
             return null;
         }
         try {
-            return new Node(id, address, role, connection, kind, commands, install);
+            Node node = new Node(id, address, role, access, kind, commands, install);
+            if (!h.has("install") && planInstall.isPresent()) {
+                node = node.withPlanImage(planInstall.get());
+            }
+            if (node.install().isEmpty() && access instanceof Node.Access.Local && access.receivesFiles()
+                    && localIperf3j.isPresent() && !commands.containsKey(IperfKind.IPERF3J)) {
+                commands.put(IperfKind.IPERF3J, localIperf3j.get());
+                node = new Node(id, address, role, access, kind, commands, Optional.empty());
+            }
+            return node;
         } catch (IllegalArgumentException e) {
             m.add(where + ": " + e.getMessage());
             return null;
@@ -499,13 +496,14 @@ public final class PlanFile {
         }
     }
 
-    private static Connection connection(JsonNode c, String where, String address, Path base, SshDefaults sshDefaults)
+    /** How a host is reached: its {@code connection:} read into a value (nothing is opened). */
+    private static Node.Access access(JsonNode c, String where, String address, Path base, SshDefaults sshDefaults)
             throws IperfConfigurationError {
         if (c == null || c.isNull()) {
-            return new LocalConnection();
+            return Node.Access.local();
         }
         if (c.isTextual() && c.asText().equals("local")) {
-            return new LocalConnection();
+            return Node.Access.local();
         } else if (!c.isObject()) {
             throw new IperfConfigurationError(where + ": '" + (c.isValueNode() ? c.asText() : c.toString())
                     + "' is not a connection; write " + CONNECTION_FORMS);
@@ -520,12 +518,12 @@ public final class PlanFile {
         }
         String type = text(c, "type", where, "local");
         if (type.equals("local")) {
-            return new LocalConnection(wrapper);
+            return Node.Access.local(wrapper);
         }
         if (!type.equals("ssh")) {
             throw new IperfConfigurationError(where + ".type: '" + type + "' (local or ssh)");
         }
-        return new SshConnection(sshSettings(c, where, address, base, sshDefaults, wrapper), sshDefaults.clients);
+        return Node.Access.ssh(sshSettings(c, where, address, base, sshDefaults, wrapper));
     }
 
     /** An SSH host's settings: the plan's keys, the rest as OpenSSH's {@code ssh} would fill it ({@link OpenSshDefaults}). */
@@ -565,8 +563,6 @@ public final class PlanFile {
     /** The login defaults, read at the first SSH host: a plan of local hosts never reads {@code ~/.ssh/config}. */
     private static final class SshDefaults {
         private final LoginEnvironment environment;
-        /** The one SSH client the plan's hosts share (threads that do not grow with the hosts). */
-        private final SshClientGroup clients = new SshClientGroup();
         private OpenSshDefaults defaults;
 
         SshDefaults(LoginEnvironment environment) {
@@ -644,11 +640,13 @@ public final class PlanFile {
         if (repeat < 1 || repeat > 10_000) {
             m.add(where + ".repeat: " + repeat + " is not in 1..10000");
         }
-        String direction = m.check(() -> text(t, "direction", where, (t.has("mesh") ? Plan.Direction.BOTH : Plan.Direction.UP).word()),
+        String word = m.check(() -> text(t, "direction", where, (t.has("mesh") ? Plan.Direction.BOTH : Plan.Direction.UP).word()),
                 Plan.Direction.UP.word());
-        if (Plan.Direction.of(direction).isEmpty()) {
-            m.add(where + ".direction: unknown direction '" + direction + "' (" + Plan.Direction.words() + ")");
+        Optional<Plan.Direction> read = Plan.Direction.of(word);
+        if (read.isEmpty()) {
+            m.add(where + ".direction: " + Plan.Direction.unknown(word));
         }
+        Plan.Direction direction = read.orElse(Plan.Direction.UP);
         if (shapes != 1) {
             return;
         }
@@ -669,8 +667,9 @@ public final class PlanFile {
                 m.check(() -> knownHost(center, where + ".from", hostIds), null);
             }
             List<String> nodes = m.check(() -> hostIds(m, t, "star", where, hostIds), List.of());
-            if (center != null && nodes.contains(center)) {
-                m.add(where + ".star: '" + center + "' is the star's centre (from); " + Plan.Test.sendsToItself(center));
+            if (center != null) {
+                nodes.stream().map(n -> Plan.Test.sendsToItself(n, center)).flatMap(Optional::stream).findFirst().ifPresent(
+                        itself -> m.add(where + ".star: '" + center + "' is the star's centre (from); " + itself));
             }
             if (b != null && m.count() == before) {
                 m.check(() -> b.star(name, center, nodes, direction, built, repeat), null);
@@ -691,8 +690,8 @@ public final class PlanFile {
                 JsonNode pair = p.get(i);
                 String sender = m.check(() -> knownHost(pair.get(0).asText(), place, hostIds), null);
                 String receiver = m.check(() -> knownHost(pair.get(1).asText(), place, hostIds), null);
-                if (sender != null && sender.equals(receiver)) {
-                    m.add(place + ": " + Plan.Test.sendsToItself(sender));
+                if (sender != null && receiver != null) {
+                    Plan.Test.sendsToItself(sender, receiver).ifPresent(itself -> m.add(place + ": " + itself));
                 }
                 pairs.add(List.of(pair.get(0).asText(), pair.get(1).asText()));
             }

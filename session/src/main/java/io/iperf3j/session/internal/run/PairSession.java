@@ -30,6 +30,8 @@ import io.iperf3j.session.Node;
 import io.iperf3j.session.SessionException;
 import io.iperf3j.session.TestResult;
 import io.iperf3j.session.TestSpec;
+import io.iperf3j.session.Connection;
+import io.iperf3j.session.internal.connect.HostConnections;
 import io.iperf3j.session.internal.connect.LocalConnection;
 import io.iperf3j.session.internal.host.RemoteIperf;
 import io.iperf3j.session.internal.output.OutputNaming;
@@ -42,6 +44,10 @@ import io.iperf3j.session.internal.result.IperfOutputs;
  * server is the one listening on the port (a test measures the server it started: one that
  * exited, or a port another process holds, fails the test before the client runs), runs, the
  * server is stopped, both outputs are fetched and read.
+ *
+ * <p>The nodes are values; the session binds them: each node's connection is made from its
+ * {@link Node#access()} when a test first uses the node ({@link HostConnections}), and {@link #close()} (or
+ * the plan runner around the session, at its end) closes them all.
  *
  * <p>Threads: a test runs on the calling thread; tests on disjoint node pairs may run on
  * several threads at once. {@link #stop()} may be called from any thread.
@@ -79,6 +85,8 @@ public final class PairSession implements IperfSession {
     private final String runTag = java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
     /** The host agents of the nodes a plan's tests took slots on ({@link #holdHosts}), by node. */
     private final Map<Node, HostAgent> agents = new ConcurrentHashMap<>();
+    /** The nodes' connections in this session, made when first used. */
+    private final HostConnections connections = new HostConnections();
 
     /**
      * @param nodes the devices under test (and any other hosts), by id
@@ -111,6 +119,11 @@ public final class PairSession implements IperfSession {
         this.tpc = tpc;
         this.filenameBase = Objects.requireNonNull(filenameBase, "filenameBase");
         this.rawDirectory = Objects.requireNonNull(rawDirectory, "rawDirectory");
+    }
+
+    /** {@code node}'s connection in this session, made from its access when first asked for (no I/O). */
+    public Connection connection(Node node) {
+        return connections.of(node);
     }
 
     /** The node with this id. */
@@ -245,9 +258,9 @@ public final class PairSession implements IperfSession {
      * None for an SSH host (its address is the one its peers reach it by; the route there picks the source) or
      * when the test's own args bind already.
      */
-    static Optional<String> localSource(Node sender, TestSpec spec) {
+    static Optional<String> localSource(Node sender, Connection senderConnection, TestSpec spec) {
         boolean bound = spec.extraArgs().stream().anyMatch(a -> a.startsWith("-B") || a.equals("--bind") || a.startsWith("--bind="));
-        return sender.connection() instanceof LocalConnection && !bound ? Optional.of(sender.address()) : Optional.empty();
+        return senderConnection instanceof LocalConnection && !bound ? Optional.of(sender.address()) : Optional.empty();
     }
 
     private static String formatSeconds(double s) {
@@ -269,16 +282,19 @@ public final class PairSession implements IperfSession {
 
     /** The test's server on the receiver, as this session marks it. */
     private RemoteIperf server(IperfSession.SenderReceiver sr, IperfKind kind, TestSpec spec) {
-        return RemoteIperf.server(sr.receiver(), owner(sr.receiver()), kind, serverArgs(kind, spec)).through(agent(sr.receiver()));
+        return RemoteIperf.server(sr.receiver(), connection(sr.receiver()), owner(sr.receiver()), kind, serverArgs(kind, spec))
+                .through(agent(sr.receiver()));
     }
 
     /** The test's client on the sender, as this session marks it (a local sender bound to its own address). */
     private RemoteIperf client(IperfSession.SenderReceiver sr, IperfKind kind, TestSpec spec) {
-        List<String> args = clientArgs(kind, spec, sr.receiver().address(), localSource(sr.sender(), spec));
+        List<String> args = clientArgs(kind, spec, sr.receiver().address(),
+                localSource(sr.sender(), connection(sr.sender()), spec));
         if (predatesWhy.contains(sr.sender().id())) {
             args = args.stream().filter(a -> !a.equals("--why")).toList();
         }
-        return RemoteIperf.client(sr.sender(), owner(sr.sender()), kind, args, spec.effectiveClientLimit()).through(agent(sr.sender()));
+        return RemoteIperf.client(sr.sender(), connection(sr.sender()), owner(sr.sender()), kind, args,
+                spec.effectiveClientLimit()).through(agent(sr.sender()));
     }
 
     private String remoteFile(Node node, String name) {
@@ -323,7 +339,7 @@ public final class PairSession implements IperfSession {
     }
 
     private HostAgent agent(Node n) {
-        return agents.computeIfAbsent(n, x -> new HostAgent(x.connection(), x.id(), owner(x), slotKey(x)));
+        return agents.computeIfAbsent(n, x -> new HostAgent(connection(x), x.id(), owner(x), slotKey(x)));
     }
 
     /** Starts the node's agent if it does not run: once per host, it cleans up after the sessions gone from it. */
@@ -357,6 +373,26 @@ public final class PairSession implements IperfSession {
             t.join();
         }
         agents.clear();
+    }
+
+    /**
+     * Ends the session: the host agents ({@link #closeAgents()}), then every connection it made. A test run
+     * after opens them again. Interrupted, it closes the connections at once and keeps the interrupt.
+     */
+    @Override
+    public void close() {
+        try {
+            closeAgents();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            connections.close();
+        }
+    }
+
+    /** Closes every connection the session made, leaving the agents (the plan runner ends those first). */
+    void closeConnections() {
+        connections.close();
     }
 
     /**
@@ -399,10 +435,10 @@ public final class PairSession implements IperfSession {
             startAgent(sr.sender());
             // an iperf3j image to install goes on the host before its first iperf3j test (once per session)
             if (tools[1] == IperfKind.IPERF3J) {
-                installer.ensure(sr.receiver());
+                installer.ensure(sr.receiver(), connection(sr.receiver()));
             }
             if (tools[0] == IperfKind.IPERF3J) {
-                installer.ensure(sr.sender());
+                installer.ensure(sr.sender(), connection(sr.sender()));
             }
             // each start first kills what an earlier run left on its node (one shell per step)
             server = server(sr, tools[1], spec);
@@ -492,7 +528,7 @@ public final class PairSession implements IperfSession {
                 }
             }
             for (Node n : List.of(sr.sender(), sr.receiver())) {
-                for (String notice : n.connection().takeNotices()) {
+                for (String notice : connection(n).takeNotices()) {
                     warnings.add(n.id() + ": " + notice);
                     notes.accept(n.id() + ": " + notice);
                 }
@@ -606,7 +642,7 @@ public final class PairSession implements IperfSession {
         for (Node n : List.copyOf(touched)) {
             stops.add(Thread.ofVirtual().name("clean " + n.id()).start(() -> {
                 try {
-                    RemoteIperf.cleanStale(n, owner(n));
+                    RemoteIperf.cleanStale(connection(n), owner(n));
                 } catch (ConnectionError e) {
                     notes.accept(n.id() + ": could not clean up after the stop: " + e.getMessage());
                 } catch (InterruptedException e) {

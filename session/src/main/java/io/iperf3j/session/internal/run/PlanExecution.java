@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import io.iperf3j.session.Connection;
 import io.iperf3j.session.SessionException.ConnectionError;
 import io.iperf3j.session.SessionException.IperfCommandError;
 import io.iperf3j.session.SessionException.IperfConfigurationError;
@@ -35,8 +36,10 @@ import io.iperf3j.session.internal.connect.SshConnection;
  * <p>Threads: {@link #run()} runs on the caller's thread, which dispatches; each test runs on
  * a virtual thread. {@code onResult} is called once per test on the caller's thread, one call
  * at a time, as the tests end. {@link #stop()} may be called from any thread (the
- * CLI's shutdown hook on SIGINT/SIGTERM); the connections are the plan's, opened by the tests'
- * threads and closed by {@link #run()} at its end, after any stop in progress.
+ * CLI's shutdown hook on SIGINT/SIGTERM). The plan is values; the runner binds it: each host's connection is
+ * made from its {@link Node#access()} when a test (or the dry run, which opens nothing) first asks for it, one
+ * per host for the whole runner, opened by the tests' threads and closed by {@link #run()} at its end, after
+ * any stop in progress ({@link PairSession#connection}).
  */
 public final class PlanExecution implements PlanRunner {
     private final Plan plan;
@@ -83,8 +86,9 @@ public final class PlanExecution implements PlanRunner {
         };
         this.session = new PairSession(hosts, tpc, plan.filenameBase(), rawDirectory, oneAtATime);
         for (Plan.Test t : plan.tests()) {
-            if (t.sender().equals(t.receiver())) {
-                throw new IperfConfigurationError("test '" + t.id() + "': " + Plan.Test.sendsToItself(t.sender()));
+            java.util.Optional<String> itself = Plan.Test.sendsToItself(t.sender(), t.receiver());
+            if (itself.isPresent()) {
+                throw new IperfConfigurationError("test '" + t.id() + "': " + itself.get());
             }
             IperfSession.SenderReceiver sr = new IperfSession.SenderReceiver(node(t.id(), t.sender()), node(t.id(), t.receiver()));
             try {
@@ -129,12 +133,13 @@ public final class PlanExecution implements PlanRunner {
     public List<String> dryRun(boolean scripts) throws IperfConfigurationError {
         List<String> lines = new ArrayList<>();
         for (Node n : plan.hosts()) {
-            if (n.connection() instanceof SshConnection ssh) {
+            Connection connection = session.connection(n);
+            if (connection instanceof SshConnection ssh) {
                 lines.add("# " + n.id() + " [" + ssh.describe() + "]: login " + ssh.loginPlan());
             }
             if (n.install().isPresent()) {
                 Node.ImageInstall image = n.install().get();
-                lines.add("# " + n.id() + " [" + n.connection().describe() + "]: before its first iperf3j test, unless "
+                lines.add("# " + n.id() + " [" + connection.describe() + "]: before its first iperf3j test, unless "
                         + image.imageDirectory() + "/" + io.iperf3j.session.internal.host.ImageInstaller.MARK + " holds "
                         + image.sha256() + ": sftp " + image.tarball() + ", tar -xzf into " + image.imageDirectory()
                         + ", " + image.launcher() + " --version");
@@ -147,7 +152,7 @@ public final class PlanExecution implements PlanRunner {
                 IperfSession.SenderReceiver sr = new IperfSession.SenderReceiver(session.node(t.sender()), session.node(t.receiver()));
                 List<PairSession.PlannedCommand> commands = session.commands(sr, t.spec(), t.id());
                 lines.add("# round " + round + ", test " + t.id() + " (" + t.sender() + " -> " + t.receiver() + ", "
-                        + t.direction() + ")");
+                        + t.direction().word() + ")");
                 addCommand(lines, sr.receiver(), commands.get(0), scripts);
                 addCommand(lines, sr.sender(), commands.get(1), scripts);
             }
@@ -155,12 +160,13 @@ public final class PlanExecution implements PlanRunner {
         return lines;
     }
 
-    private static void addCommand(List<String> lines, Node host, PairSession.PlannedCommand command, boolean scripts) {
-        lines.add(host.id() + " [" + host.connection().describe() + "]: " + command.commandLine());
+    private void addCommand(List<String> lines, Node host, PairSession.PlannedCommand command, boolean scripts) {
+        Connection connection = session.connection(host);
+        lines.add(host.id() + " [" + connection.describe() + "]: " + command.commandLine());
         if (scripts) {
             // the host scripts are files of several lines: each line after the first indented under its command
             // (white space at a line's start changes nothing in sh, so the text still runs as shown)
-            lines.add("    script: " + host.connection().wrapper().commandLine(command.script()).replace("\n", "\n        "));
+            lines.add("    script: " + connection.wrapper().commandLine(command.script()).replace("\n", "\n        "));
         }
     }
 
@@ -228,9 +234,7 @@ public final class PlanExecution implements PlanRunner {
             try {
                 finished = true;
                 session.closeAgents();
-                for (Node n : plan.hosts()) {
-                    n.connection().close();
-                }
+                session.closeConnections();
             } finally {
                 stopping.unlock();
             }
@@ -278,7 +282,7 @@ public final class PlanExecution implements PlanRunner {
     private TestResult runOneLoggingInAgain(Plan.Test t) throws InterruptedException {
         try {
             for (String id : List.of(t.sender(), t.receiver())) {
-                if (session.node(id).connection() instanceof SshConnection ssh) {
+                if (session.connection(session.node(id)) instanceof SshConnection ssh) {
                     ssh.forgetFailedLogin();
                 }
             }
@@ -307,7 +311,7 @@ public final class PlanExecution implements PlanRunner {
             // a host that cannot be reached, or cannot run the agent: the test fails on it, in the same words
         }
         try {
-            return session.run(sr, t.spec(), t.id(), t.direction(), t.repeat());
+            return session.run(sr, t.spec(), t.id(), t.direction().word(), t.repeat());
         } finally {
             session.giveHosts(held);
         }

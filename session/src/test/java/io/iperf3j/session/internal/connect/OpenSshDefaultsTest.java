@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import io.iperf3j.session.SessionException.IperfConfigurationError;
+import io.iperf3j.session.Node;
 import io.iperf3j.session.Plan;
 import io.iperf3j.session.SshSettings;
 import io.iperf3j.session.internal.plan.PlanFile;
@@ -30,7 +31,7 @@ class OpenSshDefaultsTest {
         Plan plan = PlanFile.parse("hosts:\n  - {id: a, address: 10.0.0.1, connection: " + connection + "}\n"
                 + "  - {id: b, address: 10.0.0.2}\ntests:\n  - {pairs: [[a, b]]}\n", home, Optional.empty(),
                 new LoginEnvironment(home, "alice", variables));
-        return ((SshConnection) plan.hostsById().get("a").connection()).settings();
+        return ((Node.Access.Ssh) plan.hostsById().get("a").access()).settings();
     }
 
     @Test

@@ -39,11 +39,11 @@ class DispatcherTest {
     private final List<String> overlaps = Collections.synchronizedList(new ArrayList<>());
 
     private static Plan.Test test(String id, String sender, String receiver) {
-        return new Plan.Test(id, sender, receiver, "up", TestSpec.tcp(1), 1);
+        return new Plan.Test(id, sender, receiver, Plan.Direction.UP, TestSpec.tcp(1), 1);
     }
 
     private static TestResult ok(Plan.Test t) {
-        return new TestResult(t.id(), t.sender(), t.receiver(), t.direction(), t.spec(), t.repeat(),
+        return new TestResult(t.id(), t.sender(), t.receiver(), t.direction().word(), t.spec(), t.repeat(),
                 new TestResult.Outcome.Completed(1, 1, 1), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 List.of(), Duration.ZERO);
     }

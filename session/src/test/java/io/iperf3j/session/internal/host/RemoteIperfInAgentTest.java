@@ -28,15 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RemoteIperfInAgentTest {
     private final String tag = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    private final Node host = new Node("h", "127.0.0.1", Node.Role.NODE, new LocalConnection(), IperfKind.IPERF3,
+    private final Node host = new Node("h", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3,
             Map.of(IperfKind.IPERF3, "sh"));
+    private final LocalConnection connection = new LocalConnection();
     private final String owner = RemoteScripts.owner("h", tag);
 
     @TempDir
     Path dir;
 
     private HostAgent agent() throws Exception {
-        HostAgent a = new HostAgent(host.connection(), "h", owner, "agent-client-test-" + tag);
+        HostAgent a = new HostAgent(connection, "h", owner, "agent-client-test-" + tag);
         a.start();
         return a;
     }
@@ -48,7 +49,7 @@ class RemoteIperfInAgentTest {
     @Test
     void aClientInTheAgentGivesItsLinesItsErrorsAndItsStatus() throws Exception {
         try (HostAgent a = agent()) {
-            RemoteIperf client = RemoteIperf.client(host, owner, IperfKind.IPERF3,
+            RemoteIperf client = RemoteIperf.client(host, connection, owner, IperfKind.IPERF3,
                     List.of("-c", "echo one; echo \"parent $PPID\"; echo two >&2; printf last"), Duration.ofSeconds(20)).through(a);
             Path out = dir.resolve("client.iperf");
             RemoteIperf.ClientRun run = client.runClient(out);
@@ -67,7 +68,7 @@ class RemoteIperfInAgentTest {
     @Test
     void aStoppedClientInTheAgentEndsAndTheAgentGoesOn() throws Exception {
         try (HostAgent a = agent()) {
-            RemoteIperf client = RemoteIperf.client(host, owner, IperfKind.IPERF3, List.of("-c", "echo started; exec sleep 30"),
+            RemoteIperf client = RemoteIperf.client(host, connection, owner, IperfKind.IPERF3, List.of("-c", "echo started; exec sleep 30"),
                     Duration.ofSeconds(40)).through(a);
             Thread stopper = Thread.ofVirtual().start(() -> {
                 try {
@@ -95,7 +96,7 @@ class RemoteIperfInAgentTest {
     @Test
     void aServersOutputComesBackThroughTheAgentAndIsGoneFromTheHost() throws Exception {
         try (HostAgent a = agent()) {
-            RemoteIperf server = RemoteIperf.server(host, owner, IperfKind.IPERF3, List.of("-c", "printf 'a\\nb'; exec sleep 30"))
+            RemoteIperf server = RemoteIperf.server(host, connection, owner, IperfKind.IPERF3, List.of("-c", "printf 'a\\nb'; exec sleep 30"))
                     .through(a);
             String remote = RemoteScripts.stateDir(owner) + "/server.out";
             Path copy = dir.resolve("server.iperf");

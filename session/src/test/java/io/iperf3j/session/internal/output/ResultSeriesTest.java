@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * give the same series with the same values; {@code /metrics} adds only its counters.
  */
 class ResultSeriesTest {
-    private static final Plan.Test TEST = new Plan.Test("m_a-b", "a", "b", "up", TestSpec.tcp(1), 1);
+    private static final Plan.Test TEST = new Plan.Test("m_a-b", "a", "b", Plan.Direction.UP, TestSpec.tcp(1), 1);
 
     @Test
     void aRunPushedAndServedIsTheSameSeries() {

@@ -24,8 +24,8 @@ import io.iperf3j.session.internal.result.RunFigures;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SessionMetricsTest {
-    private static final Plan.Test TCP = new Plan.Test("thr_a-b", "a", "b", "up", TestSpec.tcp(1), 1);
-    private static final Plan.Test UDP = new Plan.Test("udp_b-a", "b", "a", "up",
+    private static final Plan.Test TCP = new Plan.Test("thr_a-b", "a", "b", Plan.Direction.UP, TestSpec.tcp(1), 1);
+    private static final Plan.Test UDP = new Plan.Test("udp_b-a", "b", "a", Plan.Direction.UP,
             TestSpec.tcp(1).withProtocol(Transport.UDP), 1);
 
     private static IntervalMetrics interval(Role role, Direction d, Transport t, OptionalInt stream, boolean omitted,
@@ -40,7 +40,7 @@ class SessionMetricsTest {
     }
 
     private static TestResult result(Plan.Test t, TestResult.Outcome o, List<IntervalMetrics> client, List<IntervalMetrics> server) {
-        return new TestResult(t.id(), t.sender(), t.receiver(), t.direction(), t.spec(), t.repeat(), o, Optional.empty(),
+        return new TestResult(t.id(), t.sender(), t.receiver(), t.direction().word(), t.spec(), t.repeat(), o, Optional.empty(),
                 Optional.empty(), Optional.of(output(client)), Optional.of(output(server)), List.of(), Duration.ofMillis(1500));
     }
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TestsFileTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Plan.Test TEST = new Plan.Test("ring_a-b", "a", "b", "up", TestSpec.tcp(1), 1);
+    private static final Plan.Test TEST = new Plan.Test("ring_a-b", "a", "b", Plan.Direction.UP, TestSpec.tcp(1), 1);
 
     @TempDir
     Path dir;

@@ -16,8 +16,6 @@ import io.iperf3j.session.IperfKind;
 import io.iperf3j.session.Node;
 import io.iperf3j.session.Plan;
 import io.iperf3j.session.SshSettings;
-import io.iperf3j.session.internal.connect.LocalConnection;
-import io.iperf3j.session.internal.connect.SshConnection;
 import io.iperf3j.session.command.SessionCommand;
 import io.iperf3j.session.internal.run.PlanExecution;
 
@@ -47,16 +45,16 @@ public class PlanFileTest {
         assertThat(p.tests().getFirst()).satisfies(t -> {
             assertThat(t.sender()).isEqualTo("a");
             assertThat(t.receiver()).isEqualTo("tpc");
-            assertThat(t.direction()).isEqualTo("up");
+            assertThat(t.direction()).isEqualTo(Plan.Direction.UP);
             assertThat(t.spec().durationSeconds()).isEqualTo(2.0);
         });
         assertThat(p.tests().get(4).spec().bidir()).isTrue();
         assertThat(p.tests().get(5).repeat()).isEqualTo(2);
         assertThat(p.tests().get(6).spec().extraArgs()).containsExactly("-b", "10M");
-        SshConnection ssh = (SshConnection) p.hostsById().get("b").connection();
-        assertThat(ssh.settings().identities()).containsExactly(Path.of("/plans/keys/id"));
-        assertThat(ssh.settings().hostKeyPolicy()).isEqualTo(SshSettings.HostKeyPolicy.ACCEPT_NEW);
-        assertThat(ssh.settings().host()).isEqualTo("10.0.0.3");
+        SshSettings ssh = ((Node.Access.Ssh) p.hostsById().get("b").access()).settings();
+        assertThat(ssh.identities()).containsExactly(Path.of("/plans/keys/id"));
+        assertThat(ssh.hostKeyPolicy()).isEqualTo(SshSettings.HostKeyPolicy.ACCEPT_NEW);
+        assertThat(ssh.host()).isEqualTo("10.0.0.3");
         assertThat(ssh.wrapper().commandLine("true")).isEqualTo("adb -s X shell sh -c true");
     }
 
@@ -88,14 +86,14 @@ public class PlanFileTest {
                   - {pairs: [[a, b]]}
                 """, Path.of("/plans"), Optional.of("/home/u/iperf3j/iperf3j"));
         Map<String, Node> hosts = p.hostsById();
-        assertThat(hosts.get("a").connection()).isInstanceOf(LocalConnection.class);
+        assertThat(hosts.get("a").access()).isInstanceOf(Node.Access.Local.class);
         assertThat(hosts.get("a").command(IperfKind.IPERF3J)).isEqualTo("/home/u/iperf3j/iperf3j");
         assertThat(hosts.get("b").command(IperfKind.IPERF3J)).isEqualTo("/home/u/iperf3j/iperf3j");
         assertThat(hosts.get("c").command(IperfKind.IPERF3J)).isEqualTo("/opt/own/iperf3j");
         // behind a prefix is another device, and an SSH host another machine: their own PATH
         assertThat(hosts.get("d").command(IperfKind.IPERF3J)).isEqualTo("iperf3j");
-        assertThat(hosts.get("e").connection()).isInstanceOf(SshConnection.class);
-        assertThat(((SshConnection) hosts.get("e").connection()).settings().host()).isEqualTo("10.0.0.5");
+        assertThat(hosts.get("e").access()).isInstanceOf(Node.Access.Ssh.class);
+        assertThat(((Node.Access.Ssh) hosts.get("e").access()).settings().host()).isEqualTo("10.0.0.5");
         assertThat(hosts.get("e").command(IperfKind.IPERF3J)).isEqualTo("iperf3j");
         // the real iperf3 is not touched
         assertThat(hosts.get("a").command(IperfKind.IPERF3)).isEqualTo("iperf3");

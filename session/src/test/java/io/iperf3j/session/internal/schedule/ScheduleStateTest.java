@@ -28,9 +28,9 @@ class ScheduleStateTest {
     private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
     private static final Plan.Schedule EVERY_10S = Plan.Schedule.every(Duration.ofSeconds(10));
     private static final List<Plan.Test> TESTS = List.of(
-            new Plan.Test("a", "h1", "h2", "up", TestSpec.tcp(1), 1),
-            new Plan.Test("b", "h2", "h3", "up", TestSpec.tcp(1), 1),
-            new Plan.Test("c", "h3", "h1", "up", TestSpec.tcp(1), 1));
+            new Plan.Test("a", "h1", "h2", Plan.Direction.UP, TestSpec.tcp(1), 1),
+            new Plan.Test("b", "h2", "h3", Plan.Direction.UP, TestSpec.tcp(1), 1),
+            new Plan.Test("c", "h3", "h1", Plan.Direction.UP, TestSpec.tcp(1), 1));
 
     @TempDir
     Path dir;
@@ -46,7 +46,7 @@ class ScheduleStateTest {
     private void book(ScheduleState s, long run, String id, RunFigures figures, String pad) {
         Plan.Test t = TESTS.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
         RunRecord r = figures == null ? new RunRecord.Skipped(t, run, T0, "no free slot", T0)
-                : new RunRecord.Ran(new TestResult(id, t.sender(), t.receiver(), t.direction(), t.spec(), 1,
+                : new RunRecord.Ran(new TestResult(id, t.sender(), t.receiver(), t.direction().word(), t.spec(), 1,
                         new TestResult.Outcome.Completed(9e8, 9.1e8, 1), Optional.empty(), Optional.empty(), Optional.empty(),
                         Optional.empty(), pad.isEmpty() ? List.of() : List.of(pad), Duration.ofSeconds(1)), run, T0, T0, figures);
         TestsFile.scheduled(dir, TestsFile.MIN_ROTATE_BYTES).accept(r);

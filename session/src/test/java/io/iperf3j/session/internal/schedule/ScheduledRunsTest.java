@@ -21,7 +21,7 @@ class ScheduledRunsTest {
     private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
 
     private static List<Plan.Test> tests(int n) {
-        return IntStream.range(0, n).mapToObj(i -> new Plan.Test("t" + i, "h" + i, "h" + (i + 1), "up",
+        return IntStream.range(0, n).mapToObj(i -> new Plan.Test("t" + i, "h" + i, "h" + (i + 1), Plan.Direction.UP,
                 TestSpec.tcp(1), 1)).toList();
     }
 
