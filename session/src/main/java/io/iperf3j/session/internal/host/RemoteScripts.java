@@ -64,10 +64,10 @@ public final class RemoteScripts {
 
     private static final java.util.Map<String, String> JOBS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** The variables of the listen check: the port (hex, as /proc/net writes it), the state and the tables. */
+    /** The variables of the listen check: the port (hex, as /proc/net writes it, and decimal, for ss), the state and the tables. */
     private static String listenVariables(int port, Transport transport, int deadlineCentis, int takenCentis) {
         boolean tcp = transport == Transport.TCP;
-        return "lhex=" + String.format("%04X", port) + "\nlstate=" + (tcp ? "0A" : "07") + "\nlfiles='"
+        return "lhex=" + String.format("%04X", port) + "\nlport=" + port + "\nlstate=" + (tcp ? "0A" : "07") + "\nlfiles='"
                 + (tcp ? "/proc/net/tcp /proc/net/tcp6" : "/proc/net/udp /proc/net/udp6") + "'\ndeadline=" + deadlineCentis
                 + "\ntakenwait=" + takenCentis + "\n";
     }

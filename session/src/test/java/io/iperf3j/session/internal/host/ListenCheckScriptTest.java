@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.RepeatedTest;
@@ -52,7 +53,16 @@ class ListenCheckScriptTest {
     }
 
     private static Run run(String script) throws IOException, InterruptedException {
-        Process sh = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+        return run(script, null);
+    }
+
+    /** Runs the script with {@code path} as its PATH when given. */
+    private static Run run(String script, String path) throws IOException, InterruptedException {
+        ProcessBuilder b = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true);
+        if (path != null) {
+            b.environment().put("PATH", path);
+        }
+        Process sh = b.start();
         try {
             assertThat(sh.waitFor(30, TimeUnit.SECONDS)).as("the check ends").isTrue();
             String out = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -72,12 +82,40 @@ class ListenCheckScriptTest {
      * churner as its child (a launcher that forks rather than execs), killed with it.
      */
     private Run check(int port, boolean churnerListens, boolean forked) throws IOException, InterruptedException {
+        return check(port, churnerListens, forked, null);
+    }
+
+    /**
+     * A PATH of every program this machine has but {@code ss}, as on a BusyBox or toybox host: the check then reads
+     * the port from /proc/net's tables.
+     */
+    private String pathWithoutSs() throws IOException {
+        Path bin = dir.resolve("bin-without-ss");
+        Files.createDirectories(bin);
+        for (String d : System.getenv("PATH").split(":")) {
+            Path from = Path.of(d);
+            if (!Files.isDirectory(from)) {
+                continue;
+            }
+            try (var files = Files.list(from)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Path link = bin.resolve(f.getFileName());
+                    if (!f.getFileName().toString().equals("ss") && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createSymbolicLink(link, f);
+                    }
+                }
+            }
+        }
+        return bin.toString();
+    }
+
+    private Run check(int port, boolean churnerListens, boolean forked, String path) throws IOException, InterruptedException {
         Path ready = dir.resolve("ready");
         String churner = CHURNER + " " + ready + (churnerListens ? " " + port : "");
         String start = forked ? "sh -c " + Connection.Shell.quote("trap 'kill $c' TERM; " + churner + " & c=$!; wait $c") : churner;
         String script = "trap 'kill $p 2>/dev/null' EXIT; " + start + " & p=$!; echo @@churner $p; i=0; while [ ! -e " + ready + " ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; "
                 + RemoteScripts.awaitOwnListener(port, Transport.TCP, 1000, 200);
-        return run(script);
+        return run(script, path);
     }
 
     /** Another process listens; the churning server never does: the port is taken, whatever ls said on the way. */
@@ -100,6 +138,23 @@ class ListenCheckScriptTest {
         Run r = check(port, true);
         assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.LISTENING);
         assertThat(r.stdout()).contains("@@listening").doesNotContain(RemoteScripts.UNVERIFIED_MARK);
+    }
+
+    /** On a host without ss the tables tell the same: another process's listener, then the server's own. */
+    @RepeatedTest(2)
+    void withoutSsTheTablesTellTheListenersAlike() throws Exception {
+        String path = pathWithoutSs();
+        assertThat(run("command -v ss || echo none", path).stdout().strip()).isEqualTo("none");
+        int port = FreePorts.next();
+        try (ServerSocket holder = new ServerSocket()) {
+            holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            Run r = check(port, false, false, path);
+            assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.TAKEN);
+            assertThat(r.stdout()).contains(RemoteScripts.HOLDER_MARK + ProcessHandle.current().pid() + " ");
+        }
+        Run own = check(FreePorts.next(), true, false, path);
+        assertThat(own.status()).as(own.stdout()).isEqualTo(RemoteScripts.LISTENING);
+        assertThat(own.stdout()).contains("@@listening").doesNotContain(RemoteScripts.UNVERIFIED_MARK);
     }
 
     /** A launcher that forks: the listener is its child's, found by the process family scan. */
