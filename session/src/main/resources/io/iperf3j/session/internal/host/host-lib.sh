@@ -189,10 +189,10 @@ tick() {
 # process's descriptors are listed next, so a server that starts between the two looks is not taken for
 # another process (it was, with the tables read last: the listen check then read every process's stat,
 # bench/fleet.py, stop 53).
-# The port: a TCP port (lstate 0A, LISTEN) from ss -ltne, whose kernel query walks the listening sockets
-# only; /proc/net/tcp is a walk of the whole established-connection hash, 8.5 ms of CPU for tcp and tcp6
-# on a host with 24 GiB (262 144 buckets), whatever the host's traffic (perf: 20 % of a 48-host mesh's CPU).
-# ss's header line says it answered. Where it did not (no ss: BusyBox, toybox), and for UDP (lstate 07,
+# The port: a TCP port (lstate 0A, LISTEN) from ss in state listening (as the tables' 0A: not a socket
+# only bound), whose kernel query walks the listening sockets only; /proc/net/tcp is a walk of the whole
+# established-connection hash, 8.5 ms of CPU for tcp and tcp6 on a host with 24 GiB (262 144 buckets),
+# whatever the host's traffic (perf: 20 % of a 48-host mesh's CPU). ss's header line says it answered. Where it did not (no ss: BusyBox, toybox), and for UDP (lstate 07,
 # bound), the tables lfiles names, for the port lhex (hex as /proc/net writes it): awk reads them with
 # getline, which skips a missing one, so a host without IPv6 still gets the IPv4 table.
 # "May not list" is read from ls's own words in the C locale (Permission denied, Operation not permitted),
@@ -207,9 +207,9 @@ probe() {
     awk -v hex="$lhex" -v port="$lport" -v state="$lstate" -v files="$lfiles" -v dirs="$dirs" -v usess="$usess" 'BEGIN {
         ok = 0
         if (usess) {
-            c = "ss -ltne \"sport = :" port "\" 2>/dev/null"
+            c = "ss -tne state listening \"sport = :" port "\" 2>/dev/null"
             while ((c | getline x) > 0) {
-                if (x ~ /^State/) ok = 1
+                if (x ~ /^(State|Recv-Q)/) ok = 1
                 else if (match(x, /ino:[0-9]+/)) l = l " " substr(x, RSTART + 4, RLENGTH - 4)
             }
             close(c)
