@@ -206,9 +206,9 @@ class FleetFaultLabTest {
                 List<String> left = leftOnHost(i);
                 if (i == KILLED) {
                     // out of reach since its sshd died: at most the cut test's server output and the PID files
-                    // (server.pid, client.pid) in its folder (with the agent's lock and the listen check's probe),
+                    // (server.pid, client.pid) in its folder (with the agent's lock, the listen check's probe and port, and the client's error file),
                     // unless the agent saw its end of input and cleaned up itself
-                    assertThat(left).as("files left on host %d", i).allSatisfy(f -> assertThat(f).matches(".*/(|live\\.lock|([0-9]+|server|client)\\.pid|probe|.*\\.out)"));
+                    assertThat(left).as("files left on host %d", i).allSatisfy(f -> assertThat(f).matches(".*/(|live\\.lock|([0-9]+|server|client)\\.pid|probe|port|client\\.err|.*\\.out)"));
                     assertThat(left.stream().filter(f -> f.endsWith(".out"))).as("files left on host %d", i).hasSizeLessThanOrEqualTo(1);
                     assertThat(left.stream().filter(f -> f.matches(".*/[0-9]+\\.pid"))).as("files left on host %d", i).isEmpty();
                 } else {

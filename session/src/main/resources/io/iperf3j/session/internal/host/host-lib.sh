@@ -182,60 +182,51 @@ tick() {
     t=${t%.*}${t#*.}
 }
 
-# probe PID...: one look at the job's port and at those processes, in awk with two commands it runs (no
-# subshell of this shell). Sets l to the socket inodes listening on the port, and m to " INODE ... " of the
-# sockets open in the processes, with @@unreadable when this user may not list the descriptors of one.
-# The port first, then the descriptors: a socket that listens when the port is looked at is open when its
-# process's descriptors are listed next, so a server that starts between the two looks is not taken for
-# another process (it was, with the tables read last: the listen check then read every process's stat,
-# bench/fleet.py, stop 53).
-# The port: a TCP port (lstate 0A, LISTEN) from ss in state listening (as the tables' 0A: not a socket
-# only bound), whose kernel query walks the listening sockets only; /proc/net/tcp is a walk of the whole
-# established-connection hash, 8.5 ms of CPU for tcp and tcp6 on a host with 24 GiB (262 144 buckets),
-# whatever the host's traffic (perf: 20 % of a 48-host mesh's CPU). ss's header line says it answered. Where it did not (no ss: BusyBox, toybox), and for UDP (lstate 07,
-# bound), the tables lfiles names, for the port lhex (hex as /proc/net writes it): awk reads them with
-# getline, which skips a missing one, so a host without IPv6 still gets the IPv4 table.
+# probe PID...: one look at the job's port, then at those processes, in three processes (no subshell).
+# Sets l to the socket inodes listening on the port, and m to " INODE ... " of the sockets open in the
+# processes, with @@unreadable when this user may not list the descriptors of one.
+# The port first, into $d/port, then the descriptors: a socket that listens when the port is looked at is
+# open when its process's descriptors are listed after, so a server that starts between the two looks is
+# not taken for another process (it was, with the tables read last: the listen check then read every
+# process's stat, bench/fleet.py, stop 53).
+# The port: a TCP port (lstate 0A) from ss in state listening, whose kernel query walks the listening
+# sockets only; /proc/net/tcp is a walk of the whole established-connection hash, 8.5 ms of CPU for tcp
+# and tcp6 on a host with 24 GiB (262 144 buckets), whatever the host's traffic (perf: 20 % of a 48-host
+# mesh's CPU). Where ss is missing or fails (BusyBox, toybox), and for UDP (lstate 07, bound), awk reads
+# the tables lfiles names for the port lhex (hex as /proc/net writes it), with getline, which skips a
+# missing one (a host without IPv6 still gets the IPv4 table), and writes what ss would: ino:INODE.
 # "May not list" is read from ls's own words in the C locale (Permission denied, Operation not permitted),
 # not from its status: ls -l also fails when a descriptor closes between its readdir and its lstat, which a
-# starting JVM does all the time, and that must not count as "cannot see". awk's answer goes through a file
-# of $d to this shell's read.
+# starting JVM does all the time, and that must not count as "cannot see". awk's answer goes through a
+# file of $d to this shell's read.
 probe() {
     dirs=
     for q in "$@"; do dirs="$dirs /proc/$q/fd"; done
-    usess=
-    if [ "$lstate" = 0A ] && command -v ss >/dev/null 2>&1; then usess=1; fi
-    awk -v hex="$lhex" -v port="$lport" -v state="$lstate" -v files="$lfiles" -v dirs="$dirs" -v usess="$usess" 'BEGIN {
-        ok = 0
-        if (usess) {
-            c = "ss -tne state listening \"sport = :" port "\" 2>/dev/null"
-            while ((c | getline x) > 0) {
-                if (x ~ /^(State|Recv-Q)/) ok = 1
-                else if (match(x, /ino:[0-9]+/)) l = l " " substr(x, RSTART + 4, RLENGTH - 4)
-            }
-            close(c)
-        }
-        if (!ok) {
-            l = ""
+    if [ "$lstate" = 0A ] && command -v ss >/dev/null 2>&1 \
+        && ss -tne state listening "sport = :$lport" >"$d/port" 2>/dev/null; then
+        :
+    else
+        awk -v hex="$lhex" -v state="$lstate" -v files="$lfiles" 'BEGIN {
             k = split(files, f, " ")
             for (i = 1; i <= k; i++) {
                 while ((getline x < f[i]) > 0) {
                     split(x, w, " ")
                     n = split(w[2], a, ":")
-                    if (a[n] == hex && w[4] == state) l = l " " w[10]
+                    if (a[n] == hex && w[4] == state) print "ino:" w[10]
                 }
                 close(f[i])
             }
-        }
-        # ls -l shows the links targets on GNU, BusyBox and toybox alike; a list of directories
-        c = "LC_ALL=C ls -l" dirs " 2>&1"
-        while ((c | getline x) > 0) {
-            if (x ~ /^ls: .*(Permission denied|Operation not permitted)$/) u = 1
-            else if (match(x, /socket:\[[0-9]+\]/)) m = m " " substr(x, RSTART + 8, RLENGTH - 9)
-        }
-        close(c)
-        print l
-        print m (u ? " @@unreadable" : "")
-    }' >"$d/probe" 2>/dev/null </dev/null
+        }' >"$d/port" 2>/dev/null </dev/null
+    fi
+    # shellcheck disable=SC2012,SC2086 # ls -l shows the links' targets on GNU, BusyBox and toybox alike; a list of directories
+    LC_ALL=C ls -l $dirs 2>&1 | awk -v port="$d/port" '
+        BEGIN { while ((getline x < port) > 0) if (match(x, /ino:[0-9]+/)) l = l " " substr(x, RSTART + 4, RLENGTH - 4) }
+        /^ls: .*(Permission denied|Operation not permitted)$/ { u = 1; next }
+        match($0, /socket:\[[0-9]+\]/) { m = m " " substr($0, RSTART + 8, RLENGTH - 9) }
+        END {
+            print l
+            print m (u ? " @@unreadable" : "")
+        }' >"$d/probe" 2>/dev/null
     l=
     m=
     { read -r l; read -r m; } <"$d/probe"
