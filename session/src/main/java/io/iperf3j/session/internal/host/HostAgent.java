@@ -27,14 +27,15 @@ import io.iperf3j.session.internal.dispatch.HostSlots;
  * killed, its directory removed), and never touches a live one's;</li>
  * <li>the host's throughput slot: a lock on {@code slots/<host key>.lock}, taken and given back per test.</li>
  * </ul>
- * It also runs a test's server ({@link #job}: the start and the kill), in its own shell, which costs the host
- * no login shell for them.
  * Both are {@code flock}s held by the agent's shell, so the kernel drops them when the agent ends: at the
  * end of its input, which comes when this side closes it or when the controller or its connection dies.
  * A dead controller therefore frees its hosts at once, and the next agent on a host kills what it left
  * there; a controller that only lost its connection lets its running test end by itself, as before. At
  * the session's end ({@link #close}) the agent kills what its owner still runs and removes its directory.
  * As perfSONAR keeps a host's schedule on the host, for the same reason.
+ * The agent also runs a test's jobs in its own shell, which costs the host no channel or login shell for them: the server's
+ * start, kill and output ({@link #job}, {@link #stream}) and the client ({@link #stream}, whose output comes as it
+ * prints it, while the agent waits for it).
  *
  * <p>Why a shell and {@code flock(1)}, not a daemon: the hosts have nothing but sshd and a shell (BusyBox
  * has {@code flock} too); a lock that a process holds needs no state that could be left behind.

@@ -13,10 +13,11 @@
 # one a line, and answers each with one line:
 #   take   @@taken | @@busy   the host's slot (a flock on $root/slots/$slot), held until give
 #   give   @@given
-#   job    the lines that follow, up to a line @@end-job, are a job's script (server-start.sh, kill.sh, as
-#          RemoteScripts sends them on a channel of their own) that this shell runs itself: its replies,
-#          then @@done STATUS. A job run here costs the host no login shell; a server it starts is this
-#          shell's child (kill.sh reaps it). A job must not exit (none of those does).
+#   job    the lines that follow, up to a line @@end-job, are a job's script (server-start.sh, kill.sh,
+#          client-job.sh, output.sh; RemoteScripts.inAgent) that this shell runs itself: its replies and
+#          output, then @@done STATUS. A job run here costs the host no channel or login shell; a server
+#          or client it starts is this shell's child (kill.sh and client-job.sh reap them). A job must
+#          not exit (none of those does).
 #   bye    the session's end: it kills what its owner still runs, removes its directory and exits
 # At the end of its input without a bye (the controller died, or its connection was lost) it only
 # exits, and its locks go with it: the host's slot is free, and the owner's runs count as gone for
