@@ -478,7 +478,9 @@ public final class HostAgent implements AutoCloseable {
         String next(int cap) {
             for (int i = scanned; i < end; i++) {
                 if (buf[i] == '\n') {
-                    String line = new String(buf, start, i - start, StandardCharsets.UTF_8) + (cut ? " [cut]" : "");
+                    // a line that came whole in one read may be longer than the cap: it is cut as one that came in parts
+                    boolean over = cut || i - start > cap;
+                    String line = new String(buf, start, Math.min(i - start, cap), StandardCharsets.UTF_8) + (over ? " [cut]" : "");
                     start = i + 1;
                     scanned = start;
                     cut = false;

@@ -81,7 +81,8 @@ public final class RemoteIperf {
     /** Set once the process is known to be gone (killed, or a client that exited): later stops send nothing. */
     private volatile boolean gone;
     private volatile String remoteOutput;
-    private volatile Connection.RemoteProcess running;
+    /** The running client, on its agent or a channel of its own; null before it starts and once it has ended. */
+    private volatile ClientSource client;
     /**
      * Set while the command that starts it is on its way and its PID not yet known: a stop waits
      * for the PID rather than find none to kill (a client started as a SIGTERM came ran on, or was
@@ -405,6 +406,7 @@ public final class RemoteIperf {
             if (source == null) {
                 source = onChannel(lines, stderr);
             }
+            client = source;
         } finally {
             starting = false;
         }
@@ -467,7 +469,7 @@ public final class RemoteIperf {
             throw new ConnectionError("cannot write the client output " + localOutput + ": " + e.getMessage(), e);
         } finally {
             source.close();
-            running = null;
+            client = null;
         }
     }
 
@@ -479,7 +481,7 @@ public final class RemoteIperf {
         /** The client's exit status once its output has ended; empty if none was told. */
         OptionalInt status() throws ConnectionError, InterruptedException;
 
-        /** Lets go of the channel or thread behind it. */
+        /** Lets go of the channel behind it, if any (once it ended, or was killed); safe to call more than once. */
         void close();
     }
 
@@ -539,7 +541,6 @@ public final class RemoteIperf {
         } catch (java.util.concurrent.ExecutionException e) {
             return null;
         }
-        inAgentRunning = true;
         return new ClientSource() {
             @Override
             public OptionalInt status() throws ConnectionError {
@@ -552,8 +553,7 @@ public final class RemoteIperf {
 
             @Override
             public void close() {
-                // the job ends with the client (a stop kills it from a channel); the agent's thread then ends
-                inAgentRunning = false;
+                // nothing to let go of: the job ends with the client (a stop kills it from a channel), and its thread with it
             }
         };
     }
@@ -563,13 +563,9 @@ public final class RemoteIperf {
     /** The prefix of a client's error line in its agent job's output ({@code client-job.sh}). */
     private static final String ERR_MARK = "@@err ";
 
-    /** Set while a client runs as its agent's job: a stop waits for its PID as for one on a channel. */
-    private volatile boolean inAgentRunning;
-
     /** The client on a channel of its own, whose shell becomes the client ({@code client-run.sh}). */
     private ClientSource onChannel(BlockingQueue<Optional<String>> lines, List<String> stderr) throws ConnectionError {
         Connection.RemoteProcess p = connection.start(clientScript());
-        running = p;
         Thread outReader = Thread.ofVirtual().name("RemoteIperf-out-" + node.id()).start(() -> {
             readLines(p, true, line -> lines.add(Optional.of(line)));
             lines.add(Optional.empty());
@@ -637,7 +633,7 @@ public final class RemoteIperf {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (pid.get() <= 0 && (starting || running != null || inAgentRunning) && System.nanoTime() < deadline) {
+        while (pid.get() <= 0 && (starting || client != null) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         long p = pid.get();
@@ -657,9 +653,10 @@ public final class RemoteIperf {
         } catch (ConnectionError e) {
             warnings.add(node.id() + ": could not kill PID " + p + ": " + e.getMessage());
         } finally {
-            Connection.RemoteProcess r = running;
-            if (r != null) {
-                r.close();
+            // a client on a channel: the channel goes too
+            ClientSource c = client;
+            if (c != null) {
+                c.close();
             }
         }
     }
