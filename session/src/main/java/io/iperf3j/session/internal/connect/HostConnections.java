@@ -45,11 +45,6 @@ public final class HostConnections implements AutoCloseable {
         };
     }
 
-    /** A connection that reaches a host as {@code access} says, with an SSH client of its own; for a caller's own use. */
-    public static Connection connect(Node.Access access) {
-        return connect(access, new SshClientGroup());
-    }
-
     /** Closes every connection made so far (they stay this run's: used again, they open again). */
     @Override
     public void close() {

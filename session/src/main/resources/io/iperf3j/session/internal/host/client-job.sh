@@ -5,9 +5,9 @@
 # controller reads as it comes, and its errors in $d/client.err; prints @@pid, waits for the client (a
 # stop kills it from a channel, as the agent is busy), then ends the client's output with a newline and
 # @@ended (a client killed in the middle of a line leaves one without its end, which must not take the
-# replies after it), then prints the error lines as @@err lines. The
-# job's status is the client's. No process beside the client's own: read and echo are builtins, and the
-# error file is read only when it is not empty. Set before: the function run.
+# replies after it), then prints the error lines as @@err lines. The job's status is the client's. No
+# process beside the client's own: read and echo are builtins, and the error file is read only when it
+# is not empty. Set before: the function run.
 { cleanowner "$d" "$owner"; } >/dev/null 2>&1
 clientjob() {
     makestate || return
