@@ -172,8 +172,11 @@ public final class Dispatcher {
             throws InterruptedException {
         LinkedBlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
         List<Due> waiting = new ArrayList<>();
-        // dues whose host was busy on the host: when they may try again, and why they could not start
-        java.util.Map<Due, Retry> retries = new java.util.HashMap<>();
+        // dues whose host was busy on the host: when they may try again, and why they could not start (by identity: a
+        // due's record compares its whole test)
+        java.util.Map<Due, Retry> retries = new java.util.IdentityHashMap<>();
+        // the waiting dues' host keys, made once a due (a wake looks at every waiting due)
+        java.util.Map<Due, Collection<String>> keysOf = new java.util.IdentityHashMap<>();
         Due next = null;
         int running = 0;
         RuntimeException failure = null;
@@ -196,14 +199,15 @@ public final class Dispatcher {
                     Set<String> heldBack = new HashSet<>();
                     for (Iterator<Due> it = waiting.iterator(); it.hasNext();) {
                         Due d = it.next();
+                        Collection<String> keys = keysOf.computeIfAbsent(d, x -> List.copyOf(hostKeys.apply(x.test())));
                         if (now.isAfter(d.giveUpAt())) {
                             it.remove();
+                            keysOf.remove(d);
                             Retry busy = retries.remove(d);
                             onOutcome.accept(new Skipped(d, busy != null ? busy.reason() + " until " + d.giveUpAt()
-                                    : "no free slot on " + String.join(" and ", hostKeys.apply(d.test())) + " by " + d.giveUpAt()));
+                                    : "no free slot on " + String.join(" and ", keys) + " by " + d.giveUpAt()));
                             continue;
                         }
-                        Collection<String> keys = hostKeys.apply(d.test());
                         Retry retry = retries.get(d);
                         if (running >= maxRunning || (retry != null && now.isBefore(retry.at()))) {
                             if (retry != null && !d.giveUpAt().equals(Instant.MAX)) {
@@ -211,8 +215,7 @@ public final class Dispatcher {
                             }
                             continue;
                         }
-                        Optional<HostSlots.Hold> hold = keys.stream().anyMatch(heldBack::contains) ? Optional.empty()
-                                : slots.tryTake(keys);
+                        Optional<HostSlots.Hold> hold = anyIn(keys, heldBack) ? Optional.empty() : slots.tryTake(keys);
                         if (hold.isEmpty()) {
                             if (!d.giveUpAt().equals(Instant.MAX)) {
                                 heldBack.addAll(keys);
@@ -220,6 +223,7 @@ public final class Dispatcher {
                             continue;
                         }
                         it.remove();
+                        keysOf.remove(d);
                         retries.remove(d);
                         running++;
                         Instant started = now;
@@ -244,6 +248,7 @@ public final class Dispatcher {
                     }
                 } else {
                     waiting.clear();
+                    keysOf.clear();
                     next = null;
                     if (running == 0) {
                         break;
@@ -276,6 +281,18 @@ public final class Dispatcher {
         if (failure != null) {
             throw new IllegalStateException("a test thread failed", failure);
         }
+    }
+
+    private static boolean anyIn(Collection<String> keys, Set<String> set) {
+        if (set.isEmpty()) {
+            return false;
+        }
+        for (String k : keys) {
+            if (set.contains(k)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How long the dispatcher may sleep: until the next due, or {@link #POLL} (a retry, a give-up, a stop). */

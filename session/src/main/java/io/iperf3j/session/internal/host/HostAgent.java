@@ -106,6 +106,7 @@ public final class HostAgent implements AutoCloseable {
     public boolean take() throws ConnectionError, IperfCommandError, InterruptedException {
         lock.lockInterruptibly();
         try {
+            parks++;
             for (int attempt = 0;; attempt++) {
                 Running r = started();
                 if (r == null) {
@@ -148,16 +149,68 @@ public final class HostAgent implements AutoCloseable {
         }
     }
 
+    /**
+     * A test's end: the host's slot stays taken for this controller's next test on the host, whose {@link #take} then costs
+     * the host no {@code flock} process (one a host and test was the largest process a test forked beyond its two iperf3:
+     * bench/fleet.py, stop 54), unless another controller's agent found the slot busy meanwhile (then it is given back at
+     * once). It is given back after {@link #PARK} when no take came, and another controller that asks for it meanwhile gets
+     * it at this controller's next take, which yields to it.
+     */
+    public void park() throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            Running r = running;
+            if (r == null) {
+                return;
+            }
+            Optional<HostReply> reply = ask(r, "park");
+            if (reply.isEmpty() || !(reply.get().word().equals("parked") || reply.get().word().equals("given"))) {
+                end(r);
+                return;
+            }
+            if (reply.get().word().equals("parked")) {
+                long mine = ++parks;
+                Thread.ofVirtual().name("agent-park").start(() -> {
+                    try {
+                        Thread.sleep(PARK);
+                        lock.lockInterruptibly();
+                        try {
+                            if (parks == mine && running == r && !closed) {
+                                giveLocked();
+                            }
+                        } finally {
+                            lock.unlock();
+                        }
+                    } catch (InterruptedException e) {
+                        // the JVM ends: the slot goes with the agent
+                    }
+                });
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How long a parked slot ({@link #park}) stays taken with no take of this controller. */
+    static final Duration PARK = Duration.ofMillis(500);
+    /** Counts {@link #park}s and the calls that end one (a take, a give), so that a late timer gives back no later park. */
+    private long parks;
+
     /** Gives the host's slot back (an agent that no longer answers has given it back with its end). */
     public void give() throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            Running r = running;
-            if (r != null && ask(r, "give").filter(reply -> reply.word().equals("given")).isEmpty()) {
-                end(r);
-            }
+            giveLocked();
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void giveLocked() throws InterruptedException {
+        parks++;
+        Running r = running;
+        if (r != null && ask(r, "give").filter(reply -> reply.word().equals("given")).isEmpty()) {
+            end(r);
         }
     }
 
@@ -420,8 +473,9 @@ public final class HostAgent implements AutoCloseable {
                     pause = 1;
                     continue;
                 }
-                // available() is -1 at the end of a closed channel's output (MINA's ChannelPipedInputStream)
-                if (n < 0 || ended(r.process()) && out.available() <= 0) {
+                // available() is -1 at the end of a closed channel's output (MINA's ChannelPipedInputStream); a local
+                // process's pipe says 0 at its end, so its end is looked for once the wait is long (a look costs a timed wait)
+                if (n < 0 || pause >= MAX_POLL_MILLIS && ended(r.process()) && out.available() <= 0) {
                     return ENDED;
                 }
             } catch (IOException e) {

@@ -206,8 +206,8 @@ public final class RemoteIperf {
 
     /** The script {@link #startServer} runs (for {@code --dry-run}). */
     public String serverScript(String remoteOutputFile, int port, Transport transport, Duration timeout) {
-        return RemoteScripts.serverStart(owner, commandLine(), remoteOutputFile, port, transport, centis(timeout),
-                centis(PORT_TAKEN_WAIT));
+        return RemoteScripts.serverStart(owner, commandLine(), remoteOutputFile, port, transport, RemoteScripts.listensOnIpv4(args),
+                centis(timeout), centis(PORT_TAKEN_WAIT));
     }
 
     /** The script {@link #runClient} runs (for {@code --dry-run}). */
@@ -269,7 +269,7 @@ public final class RemoteIperf {
     }
 
     /**
-     * What the server printed, copied to {@code localCopy} and removed on the host; empty if it cannot
+     * What the server printed, copied to {@code localCopy} and emptied or removed on the host; empty if it cannot
      * be had (the verdict then goes without it).
      */
     private List<String> fetchServerOutput(Path localCopy) throws InterruptedException {
@@ -303,8 +303,8 @@ public final class RemoteIperf {
     }
 
     /**
-     * Copies the server's output file to {@code localCopy} and removes it on the host (once; later
-     * calls do nothing): after its test, or after a failed one, so no file is left on the host.
+     * Copies the server's output file to {@code localCopy} and empties it on the host (through the agent; copied over a channel,
+     * it is removed) (once; later calls do nothing): after its test, or after a failed one, so no output is left on the host.
      */
     public void takeOutput(Path localCopy) throws ConnectionError, InterruptedException {
         requireMode(Mode.SERVER);
@@ -324,7 +324,7 @@ public final class RemoteIperf {
     }
 
     /**
-     * Copies the server's output file to {@code localCopy} and removes it on the host as a job of the host's agent
+     * Copies the server's output file to {@code localCopy} and empties it on the host as a job of the host's agent
      * ({@code output.sh}: its lines come on the agent's channel): no channel, login shell or SFTP server for it.
      *
      * @return false when the agent does not take the job (none, or busy): the caller copies it over a channel

@@ -54,8 +54,22 @@ public final class RemoteScripts {
      */
     private static String prelude(String owner, String command) {
         return "root=" + Connection.Shell.quote(STATE_ROOT) + "\nowner=" + Connection.Shell.quote(owner) + "\n"
-                + (command == null ? "" : "run() { exec env \"$mark\" " + command + "; }\n") + LIB;
+                + (command == null ? "" : runFunction(command)) + LIB;
     }
+
+    /**
+     * The function {@code run}: the command, exec'd with the mark in its environment. The mark is exported by the
+     * shell ({@code run} always runs in a shell of its own: a background job's, or a channel's that becomes the
+     * command), which saves the host the exec of {@code env} twice a test; a command that starts with variable
+     * assignments ({@code LD_LIBRARY_PATH=/opt/lib iperf3}), which {@code exec} cannot take, still goes through
+     * {@code env}.
+     */
+    private static String runFunction(String command) {
+        return LEADING_ASSIGNMENT.matcher(command).lookingAt() ? "run() { exec env \"$mark\" " + command + "; }\n"
+                : "run() { export " + ENV_MARK + "=\"$owner\"; exec " + command + "; }\n";
+    }
+
+    private static final java.util.regex.Pattern LEADING_ASSIGNMENT = java.util.regex.Pattern.compile("\\s*[A-Za-z_][A-Za-z0-9_]*=");
 
     /** A job's script (a resource of this module) as sent: its variables first, then the library, then it. */
     private static String job(String owner, String command, String variables, String name) {
@@ -64,12 +78,37 @@ public final class RemoteScripts {
 
     private static final java.util.Map<String, String> JOBS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** The variables of the listen check: the port (hex, as /proc/net writes it, and decimal, for ss), the state and the tables. */
-    private static String listenVariables(int port, Transport transport, int deadlineCentis, int takenCentis) {
+    /**
+     * The variables of the listen check: the port (hex, as /proc/net writes it, and decimal, for ss), the state, the tables
+     * (lfiles) and the order of the quick look's (lquick): IPv6's first, where a server listens on the dual-stack
+     * wildcard unless told {@code -4} or bound to an IPv4 address, so that its look stops in the first table it reads.
+     */
+    private static String listenVariables(int port, Transport transport, boolean ipv4, int deadlineCentis, int takenCentis) {
         boolean tcp = transport == Transport.TCP;
         return "lhex=" + String.format("%04X", port) + "\nlport=" + port + "\nlstate=" + (tcp ? "0A" : "07") + "\nlfiles='"
-                + (tcp ? "/proc/net/tcp /proc/net/tcp6" : "/proc/net/udp /proc/net/udp6") + "'\ndeadline=" + deadlineCentis
+                + (tcp ? "/proc/net/tcp /proc/net/tcp6" : "/proc/net/udp /proc/net/udp6") + "'\nlquick='"
+                + (ipv4 ? "/proc/net/tcp /proc/net/tcp6" : "/proc/net/tcp6 /proc/net/tcp") + "'\ndeadline=" + deadlineCentis
                 + "\ntakenwait=" + takenCentis + "\n";
+    }
+
+    /**
+     * Whether a server with these arguments listens on IPv4 only ({@code -4}, {@code --version4}, or {@code -B} with an
+     * IPv4 address), which puts its listener in /proc/net/tcp rather than tcp6.
+     */
+    public static boolean listensOnIpv4(java.util.List<String> serverArgs) {
+        for (int i = 0; i < serverArgs.size(); i++) {
+            String a = serverArgs.get(i);
+            if (a.equals("-4") || a.equals("--version4")) {
+                return true;
+            }
+            if ((a.equals("-B") || a.equals("--bind")) && i + 1 < serverArgs.size()) {
+                String address = serverArgs.get(i + 1);
+                if (address.indexOf(':') < 0 && address.indexOf('.') > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -87,8 +126,9 @@ public final class RemoteScripts {
      * {@link #TAKEN}, {@link #NOT_LISTENING}): one command, one login shell.
      */
     public static String serverStart(String owner, String command, String outputFile, int port, Transport transport,
-            int deadlineCentis, int takenCentis) {
-        return job(owner, command, "out=" + Connection.Shell.quote(outputFile) + "\n" + listenVariables(port, transport, deadlineCentis, takenCentis),
+            boolean ipv4, int deadlineCentis, int takenCentis) {
+        return job(owner, command, "out=" + Connection.Shell.quote(outputFile) + "\n"
+                + listenVariables(port, transport, ipv4, deadlineCentis, takenCentis),
                 "server-start.sh");
     }
 
@@ -110,7 +150,7 @@ public final class RemoteScripts {
     }
 
     /**
-     * Prints the file {@code outputFile} on the host after a line {@code @@output} and removes it ({@code output.sh}); prints
+     * Prints the file {@code outputFile} on the host after a line {@code @@output} and empties it ({@code output.sh}); prints
      * nothing when it is not there. A job of the owner's {@link HostAgent}, sent through {@link #inAgent}.
      */
     public static String output(String owner, String outputFile) {
@@ -229,6 +269,6 @@ public final class RemoteScripts {
      *        listens nor exits, in hundredths of a second
      */
     public static String awaitOwnListener(int port, Transport transport, int deadlineCentis, int takenCentis) {
-        return job("-", null, listenVariables(port, transport, deadlineCentis, takenCentis), "listen-check.sh");
+        return job("-", null, listenVariables(port, transport, false, deadlineCentis, takenCentis), "listen-check.sh");
     }
 }

@@ -273,10 +273,9 @@ public final class PairSession implements IperfSession {
         IperfKind[] tools = tools(sr, spec);
         RemoteIperf server = server(sr, tools[1], spec);
         RemoteIperf client = client(sr, tools[0], spec);
-        String serverName = OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER, sr.receiver().role(), filenameBase, name);
         Transport listen = tools[1].speaksIperf3() ? Transport.TCP : spec.protocol();
         return List.of(new PlannedCommand(server.commandLine(),
-                        server.serverScript(remoteFile(sr.receiver(), serverName), spec.port(), listen, LISTEN_TIMEOUT)),
+                        server.serverScript(remoteFile(sr.receiver(), spec.port()), spec.port(), listen, LISTEN_TIMEOUT)),
                 new PlannedCommand(client.commandLine(), client.clientScript()));
     }
 
@@ -297,8 +296,12 @@ public final class PairSession implements IperfSession {
                 spec.effectiveClientLimit()).through(agent(sr.sender()));
     }
 
-    private String remoteFile(Node node, String name) {
-        return RemoteScripts.stateDir(owner(node)) + "/" + name + ".out";
+    /**
+     * The server's output file on its host, named by its port: one server of this session per port on a host at a time, and
+     * each start's redirection empties it, as its fetch does ({@code output.sh}), so the host makes and frees no file a test.
+     */
+    private String remoteFile(Node node, int port) {
+        return RemoteScripts.stateDir(owner(node)) + "/server-" + port + ".out";
     }
 
     /** This session's owner name for {@code node} on its host: its processes' mark and its state directory there. */
@@ -351,10 +354,13 @@ public final class PairSession implements IperfSession {
         }
     }
 
-    /** Gives back the slots {@link #holdHosts} took. */
+    /**
+     * Gives back the slots {@link #holdHosts} took, parked ({@link HostAgent#park}): kept for this session's next test on the
+     * host for a moment, unless another session waits for it.
+     */
     void giveHosts(List<HostAgent> held) throws InterruptedException {
         for (HostAgent a : held) {
-            a.give();
+            a.park();
         }
     }
 
@@ -452,7 +458,7 @@ public final class PairSession implements IperfSession {
             TestSpec used = spec;
             for (int tries = 1;; tries++) {
                 try {
-                    server.startServer(remoteFile(sr.receiver(), serverName), used.port(), listen, LISTEN_TIMEOUT, serverPath);
+                    server.startServer(remoteFile(sr.receiver(), used.port()), used.port(), listen, LISTEN_TIMEOUT, serverPath);
                     break;
                 } catch (IperfError e) {
                     if (!server.portTaken() || tries >= PORT_TRIES || stopped || used.port() >= 65535) {

@@ -13,6 +13,8 @@
 # one a line, and answers each with one line:
 #   take   @@taken | @@busy   the host's slot (a flock on $root/slots/$slot), held until give
 #   give   @@given
+#   park   @@parked | @@given    a test's end: the slot stays taken for this controller's next take (no flock
+#          process then), unless another controller's agent found it busy meanwhile (its owner in the want file)
 #   job    the lines that follow, up to a line @@end-job, are a job's script (server-start.sh, kill.sh,
 #          client-job.sh, output.sh; RemoteScripts.inAgent) that this shell runs itself: its replies and
 #          output, then @@done STATUS. A job run here costs the host no channel or login shell; a server
@@ -70,19 +72,36 @@ for lk in "$root"/*/live.lock; do
 done
 echo "@@ready"
 
+# held: 0 free, 1 taken, 2 parked (taken, between two tests of this controller; see park). slotfile: the slot's
+# lock file; wantfile: where a controller's agent that found the slot busy writes its owner (a redirection, no
+# process). Names no job uses: a job runs in this shell, with its variables (one that set f took the slot's file
+# from a first version of this, and with it the slot: bench/fleet.py, SharedFleetLabTest).
 held=0
+slotfile=$root/slots/$slot
+wantfile=$slotfile.want
 while read -r cmd; do
     case $cmd in
         take)
-            f=$root/slots/$slot
-            if [ ! -e "$f" ]; then (umask 0; : >>"$f") 2>/dev/null; fi
-            if [ "$held" = 1 ]; then
-                echo "@@taken"
-            elif [ -r "$f" ] && exec 9<"$f" && flock -n 9; then
+            if [ ! -e "$slotfile" ] || [ ! -e "$wantfile" ]; then (umask 0; : >>"$slotfile"; : >>"$wantfile") 2>/dev/null; fi
+            wanted=
+            if [ "$held" = 2 ]; then { read -r wanted <"$wantfile"; } 2>/dev/null; fi
+            if [ -n "$wanted" ] && [ "$wanted" != "$owner" ]; then
+                # parked while another controller waits: given to it (this controller tries again later)
+                exec 9<&-
+                held=0
+                echo "@@busy"
+            elif [ "$held" != 0 ]; then
                 held=1
+                if [ "$wanted" = "$owner" ]; then : >"$wantfile"; fi 2>/dev/null
+                echo "@@taken"
+            elif [ -r "$slotfile" ] && exec 9<"$slotfile" && flock -n 9; then
+                held=1
+                { read -r wanted <"$wantfile"; } 2>/dev/null
+                if [ "$wanted" = "$owner" ]; then : >"$wantfile"; fi 2>/dev/null
                 echo "@@taken"
             else
                 exec 9<&-
+                { echo "$owner" >"$wantfile"; } 2>/dev/null
                 echo "@@busy"
             fi
             ;;
@@ -90,6 +109,21 @@ while read -r cmd; do
             exec 9<&-
             held=0
             echo "@@given"
+            ;;
+        park)
+            # a test's end: the slot stays taken for this controller's next test on the host, which then takes it
+            # with no flock process, unless another controller waits for it (given at once); the controller gives
+            # it back if no test of its own comes soon (HostAgent.PARK)
+            wanted=
+            { read -r wanted <"$wantfile"; } 2>/dev/null
+            if [ "$held" != 0 ] && { [ -z "$wanted" ] || [ "$wanted" = "$owner" ]; }; then
+                held=2
+                echo "@@parked"
+            else
+                exec 9<&-
+                held=0
+                echo "@@given"
+            fi
             ;;
         job)
             job=

@@ -263,6 +263,75 @@ holders() {
         while read -r q; do echo "@@holder $q $(cat "/proc/$q/comm" 2>/dev/null)"; done
 }
 
+# sockets PID...: sets s to " INODE ... " of the sockets the processes hold, from their descriptors ([ -S ]) and the
+# ino line of their fdinfo (Linux 5.14 and later): builtins only, no process. Returns 1 when it cannot tell: a
+# process whose descriptors this user may not read (none of them can be followed), or a kernel whose fdinfo has no
+# ino. A descriptor that closes under the look is passed over.
+sockets() {
+    s=" "
+    for q in "$@"; do
+        seen=0
+        for f in /proc/"$q"/fd/*; do
+            if [ -S "$f" ]; then
+                seen=1
+                i=
+                n=0
+                while read -r k v; do
+                    n=1
+                    if [ "$k" = ino: ]; then
+                        i=$v
+                        break
+                    fi
+                done 2>/dev/null <"/proc/$q/fdinfo/${f##*/}"
+                if [ -n "$i" ]; then
+                    s="$s$i "
+                elif [ "$n" = 1 ]; then
+                    return 1
+                fi
+            elif [ -e "$f" ]; then
+                seen=1
+            fi
+        done
+        [ "$seen" = 1 ] || return 1
+    done
+}
+
+# ownlistener: whether the first listener on the port (lhex) in the TCP tables lquick names, in that order, is one of
+# the sockets $s. The tables are read a line at a time (read, a builtin), and the reading stops at that listener:
+# a table lists its listening sockets first, and the kernel makes each line as it is read, so a stop there spares
+# the walk of the established-connection hash that reading a table to its end costs (probe). It returns 1 at the
+# first listener on the port that is not one of $s, and at the end of a table's listeners (its first line in
+# another state, which costs that walk), leaving the answer to probe.
+ownlistener() {
+    for tf in $lquick; do
+        while read -r _ la _ st _ _ _ _ _ ino _; do
+            case $st in
+                st) continue ;;
+                0A) ;;
+                *) break ;;
+            esac
+            [ "${la##*:}" = "$lhex" ] || continue
+            case $s in
+                *" $ino "*) return 0 ;;
+                *) return 1 ;;
+            esac
+        done 2>/dev/null <"$tf"
+    done
+    return 1
+}
+
+# nap: sleeps between two looks: while the quick look may still tell, 5 ms four times, 20 ms four times, then
+# 100 ms (iperf3 listens a few ms after its start, a JVM's server some 100 ms after); between full looks, 100 ms.
+nap() {
+    [ "$quick" = 1 ] || naps=8
+    case $naps in
+        0 | 1 | 2 | 3) sleep 0.005 ;;
+        4 | 5 | 6 | 7) sleep 0.02 ;;
+        *) sleep 0.1 ;;
+    esac
+    naps=$((naps + 1))
+}
+
 # awaitlistener DEADLINE TAKEN: waits until the server $p (a child of this shell) is the one listening on
 # the job's port: every listener on it is one of the server's (or its family's) sockets. Returns 0 when it
 # is (@@listening; with @@unverified when its descriptors could not be read: a listener is then taken for
@@ -271,10 +340,29 @@ holders() {
 # second (a server that cannot bind exits at once, so that only covers a slow start); 4 when nothing
 # listened within DEADLINE hundredths. Holders of a foreign listener are named on the way out. The
 # statuses are RemoteScripts' LISTENING, EXITED, TAKEN and NOT_LISTENING.
+# Two looks. The quick one, for TCP, in builtins only: the server's sockets (sockets, over $p and its
+# descendants) and the port's first listener (ownlistener), made only while the server sleeps (state S in
+# /proc/PID/stat: a server that listens waits for its client; one that runs may be between its socket and its
+# listen, where the look would read past the table's listeners); while the server has no socket, or has not yet
+# exec'd its command (its name in /proc/PID/stat is still this shell's), or runs, it waits (nap) with no other look. It says "listening"
+# only; anything else it leaves to the full look (probe: ss or the tables, then ls and awk), which runs when
+# the quick one cannot tell, and every 100 ms while the server has no socket, as a server that never gets one
+# (it waits on a port another process holds) must still be told from a slow start. Once the quick look has
+# failed with a socket there, only full looks are made (a launcher such as sudo holds sockets of its own).
+# The quick look costs a test no process beside the naps' sleep: ss, ls and awk were half of what a test
+# cost its hosts beyond iperf3 (perf, bench/fleet.py, stop 54).
 awaitlistener() {
     tick
     end=$((t + $1))
+    look=$((t + 10))
     taken=0
+    naps=0
+    quick=0
+    [ "$lstate" != 0A ] || quick=1
+    me=
+    { read -r me <"/proc/$$/stat"; } 2>/dev/null
+    me=${me#* }
+    me=${me%%) *}
     while :; do
         st=
         { read -r st <"/proc/$p/stat"; } 2>/dev/null
@@ -290,44 +378,67 @@ awaitlistener() {
                 return 3
                 ;;
         esac
-        probe "$p"
-        other=
-        ours=0
-        if [ -n "$l" ]; then
-            classify
-            if [ -n "$other" ]; then
-                # shellcheck disable=SC2046 # family's PIDs, one a word
-                probe $(family)
-                classify
-            fi
-            if [ "$ours" = 1 ] && [ -z "$other" ]; then
-                echo "@@listening"
-                return 0
-            fi
-            if [ "$ours" = 1 ]; then
-                echo "@@shared"
-                # shellcheck disable=SC2086
-                holders $other
-                return 5
-            fi
-            case $m in
-                *@@unreadable*)
+        c=${st#* }
+        ps=${st##*) }
+        if [ "$quick" = 0 ]; then
+            look=0
+        elif [ "${c%%) *}" != "$me" ] && [ "${ps%% *}" = S ]; then
+            tree "$p"
+            # shellcheck disable=SC2086 # a list of PIDs
+            if ! sockets $t; then
+                quick=0
+                look=0
+            elif [ "$s" != " " ]; then
+                if ownlistener; then
                     echo "@@listening"
-                    echo "@@unverified"
                     return 0
-                    ;;
-            esac
+                fi
+                quick=0
+                look=0
+            fi
         fi
         tick
-        if [ -n "$other" ]; then
-            [ "$taken" != 0 ] || taken=$((t + $2))
-            if [ "$t" -ge "$taken" ]; then
-                # shellcheck disable=SC2086
-                holders $other
-                return 5
+        if [ "$t" -ge "$look" ]; then
+            look=$((t + 10))
+            probe "$p"
+            other=
+            ours=0
+            if [ -n "$l" ]; then
+                classify
+                if [ -n "$other" ]; then
+                    # shellcheck disable=SC2046 # family's PIDs, one a word
+                    probe $(family)
+                    classify
+                fi
+                if [ "$ours" = 1 ] && [ -z "$other" ]; then
+                    echo "@@listening"
+                    return 0
+                fi
+                if [ "$ours" = 1 ]; then
+                    echo "@@shared"
+                    # shellcheck disable=SC2086
+                    holders $other
+                    return 5
+                fi
+                case $m in
+                    *@@unreadable*)
+                        echo "@@listening"
+                        echo "@@unverified"
+                        return 0
+                        ;;
+                esac
+            fi
+            tick
+            if [ -n "$other" ]; then
+                [ "$taken" != 0 ] || taken=$((t + $2))
+                if [ "$t" -ge "$taken" ]; then
+                    # shellcheck disable=SC2086
+                    holders $other
+                    return 5
+                fi
             fi
         fi
         [ "$t" -lt "$end" ] || return 4
-        sleep 0.1
+        nap
     done
 }

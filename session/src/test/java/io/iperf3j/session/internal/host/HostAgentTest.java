@@ -42,6 +42,58 @@ class HostAgentTest {
     }
 
     /**
+     * A job runs in the agent's shell, with its variables: one that sets the names the agent uses (the clean-up's loop sets
+     * {@code f}) must not take the slot's file from it. A first version kept the slot's file in {@code f}: after a job, a
+     * take locked a PID file, and two controllers ran on one host at once (SharedFleetLabTest).
+     */
+    @Test
+    void aJobsVariablesLeaveTheSlotAlone() throws Exception {
+        String owner = RemoteScripts.owner("ha", tag);
+        try (HostAgent a = agent("a"); HostAgent b = agent("b")) {
+            assertThat(a.take()).isTrue();
+            Connection.CommandResult clean = a.job(RemoteScripts.inAgent(RemoteScripts.cleanStale(owner) + "f=/dev/null\nw=/dev/null\n"),
+                    Duration.ofSeconds(20), true).orElseThrow();
+            assertThat(clean.exitStatus()).as(clean.stdout()).isZero();
+            a.give();
+            assertThat(a.take()).isTrue();
+            assertThat(b.take()).as("the slot, taken by a after the job").isFalse();
+            a.park();
+            assertThat(b.take()).as("b waited: a's park gave the slot back").isTrue();
+            assertThat(a.take()).isFalse();
+        }
+    }
+
+    /**
+     * A test's end parks the slot: this controller's next take has it again, while another controller finds it busy; that
+     * one's wait is seen (its owner in the slot's want file), so the parked holder yields at its next take, and the
+     * waiter then has it. A parked slot that no take of its holder follows is given back by itself.
+     */
+    @Test
+    void aParkedSlotIsItsControllersNextTakeAndYieldsToOneThatWaits() throws Exception {
+        try (HostAgent a = agent("a"); HostAgent b = agent("b")) {
+            assertThat(a.take()).isTrue();
+            a.park();
+            assertThat(a.take()).as("parked: its controller's again").isTrue();
+            a.park();
+            assertThat(b.take()).as("parked for a").isFalse();
+            assertThat(a.take()).as("a yields to b, which waits").isFalse();
+            assertThat(b.take()).isTrue();
+            b.park();
+            assertThat(a.take()).as("parked for b").isFalse();
+            // b takes nothing more: its parked slot is given back after HostAgent.PARK
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            boolean taken = false;
+            while (!taken && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                taken = a.take();
+            }
+            assertThat(taken).as("b's parked slot given back by itself").isTrue();
+            a.give();
+            assertThat(b.take()).as("given").isTrue();
+        }
+    }
+
+    /**
      * A server's start and kill run in the agent's own shell: the server it starts is its child and gets none of
      * its lock descriptors (with the slot's, a server would hold the host for as long as it runs, after the slot
      * was given back and after its agent ended); the kill ends and reaps it.
@@ -54,7 +106,7 @@ class HostAgentTest {
             assertThat(a.take()).isTrue();
             // a "server" that listens on nothing: the start's listen check ends at its short deadline
             Connection.CommandResult start = a.job(RemoteScripts.inAgent(RemoteScripts.serverStart(owner, "sleep 300", out, 1,
-                    io.iperf3j.Transport.UDP, 30, 30)), Duration.ofSeconds(20), true).orElseThrow();
+                    io.iperf3j.Transport.UDP, false, 30, 30)), Duration.ofSeconds(20), true).orElseThrow();
             assertThat(start.exitStatus()).as(start.stdout()).isEqualTo(RemoteScripts.NOT_LISTENING);
             long pid = HostReply.values(start.stdout(), "pid").stream().mapToLong(Long::parseLong).findFirst().orElseThrow();
             ProcessHandle server = ProcessHandle.of(pid).orElseThrow();

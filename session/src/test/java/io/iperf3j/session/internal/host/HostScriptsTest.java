@@ -33,7 +33,7 @@ class HostScriptsTest {
     static List<Map.Entry<String, String>> sent() {
         String owner = RemoteScripts.owner("h1", "0123abcd");
         return List.of(Map.entry("server", RemoteScripts.serverStart(owner, "iperf3 -s -p 5201 -1 -J", "/tmp/x.out", 5201,
-                        Transport.TCP, 3000, 500)),
+                        Transport.TCP, false, 3000, 500)),
                 Map.entry("client", RemoteScripts.clientRun(owner, "iperf3 -c 10.0.0.2 -p 5201 -t 10 -J")),
                 Map.entry("start", RemoteScripts.background(owner, "iperf -s -u", "/tmp/y.out")),
                 Map.entry("kill", RemoteScripts.kill(owner, 1234)),
@@ -43,7 +43,7 @@ class HostScriptsTest {
                 Map.entry("agent", HostAgent.script(owner, "10.0.0.1")),
                 // a job as the agent runs it: after the agent's own script, which defined the library
                 Map.entry("server in the agent", HostAgent.script(owner, "10.0.0.1") + RemoteScripts.inAgent(RemoteScripts.serverStart(
-                        owner, "iperf3 -s -p 5201 -1 -J", "/tmp/x.out", 5201, Transport.TCP, 3000, 500))),
+                        owner, "iperf3 -s -p 5201 -1 -J", "/tmp/x.out", 5201, Transport.TCP, false, 3000, 500))),
                 Map.entry("stop in the agent", HostAgent.script(owner, "10.0.0.1")
                         + RemoteScripts.inAgent(RemoteScripts.awaitExitThenKill(owner, 1234, 100))),
                 Map.entry("client in the agent", HostAgent.script(owner, "10.0.0.1")
@@ -56,12 +56,38 @@ class HostScriptsTest {
     @Test
     void aJobInTheAgentIsSentWithoutTheLibrary() {
         String owner = RemoteScripts.owner("h1", "0123abcd");
-        String full = RemoteScripts.serverStart(owner, "iperf3 -s -p 5201 -1 -J", "/tmp/x.out", 5201, Transport.TCP, 3000, 500);
+        String full = RemoteScripts.serverStart(owner, "iperf3 -s -p 5201 -1 -J", "/tmp/x.out", 5201, Transport.TCP, false, 3000, 500);
         String job = RemoteScripts.inAgent(full);
         assertThat(full).contains("cleanowner() {");
         assertThat(job).doesNotContain("cleanowner() {").contains("d=$root/$owner\n").contains("mark=IPERF3J_SESSION_NODE=$owner\n")
-                .contains("run() { exec env \"$mark\" iperf3 -s -p 5201 -1 -J; }").endsWith("startbg \"$out\" server && awaitlistener \"$deadline\" \"$takenwait\"\n");
+                .contains("run() { export IPERF3J_SESSION_NODE=\"$owner\"; exec iperf3 -s -p 5201 -1 -J; }").endsWith("startbg \"$out\" server && awaitlistener \"$deadline\" \"$takenwait\"\n");
         assertThat(job.length()).as(job).isLessThan(full.length() / 8);
+    }
+
+    /**
+     * The command a job runs carries the mark in its environment, exported by the shell, or through {@code env} when the
+     * command starts with variable assignments of its own (which {@code exec} cannot take), which it keeps.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"env", "FOO=bar env", " FOO=bar BAZ=1 env"})
+    void theCommandRunsWithTheMark(String command) throws Exception {
+        String owner = RemoteScripts.owner("h1", Long.toHexString(System.nanoTime()));
+        try {
+            Process sh = new ProcessBuilder("sh", "-c", RemoteScripts.clientRun(owner, command)).redirectErrorStream(true).start();
+            String out = new String(sh.getInputStream().readAllBytes());
+            assertThat(sh.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(sh.exitValue()).as(out).isZero();
+            assertThat(out.lines()).as(out).contains("IPERF3J_SESSION_NODE=" + owner);
+            if (command.contains("FOO")) {
+                assertThat(out.lines()).as(out).contains("FOO=bar");
+            }
+        } finally {
+            try (var files = Files.walk(Path.of(RemoteScripts.stateDir(owner)))) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (java.nio.file.NoSuchFileException e) {
+                // never made
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")
