@@ -40,10 +40,11 @@ import io.iperf3j.session.internal.dispatch.HostSlots;
  * <p>Why a shell and {@code flock(1)}, not a daemon: the hosts have nothing but sshd and a shell (BusyBox
  * has {@code flock} too); a lock that a process holds needs no state that could be left behind.
  *
- * <p>Threads: {@link #take}, {@link #give}, {@link #park} and {@link #close} may be called from any thread, one at a time
- * (a lock), which reads the agent's reply itself: an agent costs the controller no thread, but a parked slot's virtual
- * thread, which sleeps {@link #PARK} and then gives the slot back under that lock unless a take or give came since. Its stderr comes
- * with its stdout ({@code exec 2>&1}), and a reply is waited for by polling {@link InputStream#available()}:
+ * <p>Threads: {@link #take}, {@link #give}, {@link #park} and {@link #close} may be called from any thread, one at
+ * a time (a lock), which reads the agent's reply itself: an agent costs the controller no thread, but for a parked
+ * slot's virtual thread, which sleeps {@link #PARK} and then gives the slot back under that lock unless a take or a
+ * give came since. Its stderr comes with its stdout ({@code exec 2>&1}), and a reply is waited for by polling
+ * {@link InputStream#available()}:
  * a thread blocked for good in a read of a local process's pipe holds a virtual thread's carrier, and a few
  * of them starved every other virtual thread of this JVM on two cores (seen in the module's tests).
  */
