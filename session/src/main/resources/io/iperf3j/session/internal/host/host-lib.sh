@@ -298,8 +298,9 @@ sockets() {
 
 # ownlistener: whether the first listener on the port (lhex) in the TCP tables lquick names, in that order, is one of
 # the sockets $s. The tables are read a line at a time (read, a builtin), and the reading stops at that listener:
-# a table lists its listening sockets first, and the kernel makes each line as it is read, so a stop there spares
-# the walk of the established-connection hash that reading a table to its end costs (probe). It returns 1 at the
+# a table lists its listening sockets first, and the kernel makes each line as it is read (one line ahead), so a stop
+# there spares the walk of the established-connection hash that reading a table to its end costs (probe), unless
+# that listener is the table's last (the line after it is that walk: docs/design/session.md). It returns 1 at the
 # first listener on the port that is not one of $s, and at the end of a table's listeners (its first line in
 # another state, which costs that walk), leaving the answer to probe.
 ownlistener() {
