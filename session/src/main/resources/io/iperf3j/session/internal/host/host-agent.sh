@@ -90,11 +90,8 @@ while read -r cmd; do
                 exec 9<&-
                 held=0
                 echo "@@busy"
-            elif [ "$held" != 0 ]; then
-                held=1
-                if [ "$wanted" = "$owner" ]; then : >"$wantfile"; fi 2>/dev/null
-                echo "@@taken"
-            elif [ -r "$slotfile" ] && exec 9<"$slotfile" && flock -n 9; then
+            elif [ "$held" != 0 ] || { [ -r "$slotfile" ] && exec 9<"$slotfile" && flock -n 9; }; then
+                # held already (no flock process), or locked now; this owner's wait, if it waited, is over
                 held=1
                 { read -r wanted <"$wantfile"; } 2>/dev/null
                 if [ "$wanted" = "$owner" ]; then : >"$wantfile"; fi 2>/dev/null

@@ -345,11 +345,11 @@ nap() {
 # descendants) and the port's first listener (ownlistener), made only while the server sleeps (state S in
 # /proc/PID/stat: a server that listens waits for its client; one that runs may be between its socket and its
 # listen, where the look would read past the table's listeners); while the server has no socket, or has not yet
-# exec'd its command (its name in /proc/PID/stat is still this shell's), or runs, it waits (nap) with no other look. It says "listening"
-# only; anything else it leaves to the full look (probe: ss or the tables, then ls and awk), which runs when
-# the quick one cannot tell, and every 100 ms while the server has no socket, as a server that never gets one
-# (it waits on a port another process holds) must still be told from a slow start. Once the quick look has
-# failed with a socket there, only full looks are made (a launcher such as sudo holds sockets of its own).
+# exec'd its command (its name in /proc/PID/stat is still this shell's), or runs, it waits (nap) with no other
+# look. It says "listening" only; anything else it leaves to the full look (probe: ss or the tables, then ls and
+# awk), which runs when the quick one cannot tell, and every 100 ms while the server has no socket, as a server
+# that never gets one (it waits on a port another process holds) must still be told from a slow start. Once the
+# quick look has failed (quick=0), only full looks are made (a launcher such as sudo holds sockets of its own).
 # The quick look costs a test no process beside the naps' sleep: ss, ls and awk were half of what a test
 # cost its hosts beyond iperf3 (perf, bench/fleet.py, stop 54).
 awaitlistener() {
@@ -381,25 +381,21 @@ awaitlistener() {
         esac
         c=${st#* }
         ps=${st##*) }
-        if [ "$quick" = 0 ]; then
-            look=0
-        elif [ "${c%%) *}" != "$me" ] && [ "${ps%% *}" = S ]; then
+        if [ "$quick" = 1 ] && [ "${c%%) *}" != "$me" ] && [ "${ps%% *}" = S ]; then
             tree "$p"
             # shellcheck disable=SC2086 # a list of PIDs
             if ! sockets $t; then
                 quick=0
-                look=0
             elif [ "$s" != " " ]; then
                 if ownlistener; then
                     echo "@@listening"
                     return 0
                 fi
                 quick=0
-                look=0
             fi
         fi
         tick
-        if [ "$t" -ge "$look" ]; then
+        if [ "$quick" = 0 ] || [ "$t" -ge "$look" ]; then
             look=$((t + 10))
             probe "$p"
             other=
