@@ -81,24 +81,17 @@ public final class HostSlots {
      * @throws UncheckedIOException if the lock directory or a lock file cannot be made
      */
     public Optional<Hold> tryTake(Collection<String> hostKeys) {
-        // a host this controller holds: the common answer of a busy fleet's dispatcher, given without a set made
         synchronized (this) {
+            // a host this controller holds: the common answer of a busy fleet's dispatcher, given before any set is made
             for (String k : hostKeys) {
                 if (held.contains(k.toLowerCase(Locale.ROOT))) {
                     return Optional.empty();
                 }
             }
-        }
-        // one order for all takers: no two takers each hold a part of the other's set
-        Set<String> keys = new TreeSet<>();
-        for (String k : hostKeys) {
-            keys.add(k.toLowerCase(Locale.ROOT));
-        }
-        synchronized (this) {
-            for (String k : keys) {
-                if (held.contains(k)) {
-                    return Optional.empty();
-                }
+            // one order for all takers: no two takers each hold a part of the other's set
+            Set<String> keys = new TreeSet<>();
+            for (String k : hostKeys) {
+                keys.add(k.toLowerCase(Locale.ROOT));
             }
             List<FileChannel> locked = new ArrayList<>();
             try {

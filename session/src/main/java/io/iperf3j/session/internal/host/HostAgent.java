@@ -165,32 +165,33 @@ public final class HostAgent implements AutoCloseable {
             if (r == null) {
                 return;
             }
-            Optional<HostReply> reply = ask(r, "park");
-            if (reply.isEmpty() || !(reply.get().word().equals("parked") || reply.get().word().equals("given"))) {
-                end(r);
-                return;
-            }
-            if (reply.get().word().equals("parked")) {
-                long mine = ++parks;
-                Thread.ofVirtual().name("agent-park").start(() -> {
-                    try {
-                        Thread.sleep(PARK);
-                        lock.lockInterruptibly();
-                        try {
-                            if (parks == mine && running == r && !closed) {
-                                giveLocked();
-                            }
-                        } finally {
-                            lock.unlock();
-                        }
-                    } catch (InterruptedException e) {
-                        // the JVM ends: the slot goes with the agent
-                    }
-                });
+            switch (ask(r, "park").map(HostReply::word).orElse("")) {
+                case "parked" -> giveBackAfterPark(r, ++parks);
+                case "given" -> { }
+                default -> end(r);
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Gives the slot parked as park number {@code mine} back after {@link #PARK}, unless a take or a give came since. */
+    private void giveBackAfterPark(Running r, long mine) {
+        Thread.ofVirtual().name("agent-park").start(() -> {
+            try {
+                Thread.sleep(PARK);
+                lock.lockInterruptibly();
+                try {
+                    if (parks == mine && running == r && !closed) {
+                        giveLocked();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            } catch (InterruptedException e) {
+                // the JVM ends: the slot goes with the agent
+            }
+        });
     }
 
     /** How long a parked slot ({@link #park}) stays taken with no take of this controller. */
