@@ -96,19 +96,30 @@ public final class RemoteScripts {
      * IPv4 address), which puts its listener in /proc/net/tcp rather than tcp6.
      */
     public static boolean listensOnIpv4(java.util.List<String> serverArgs) {
-        for (int i = 0; i < serverArgs.size(); i++) {
-            String a = serverArgs.get(i);
-            if (a.equals("-4") || a.equals("--version4")) {
-                return true;
+        if (serverArgs.contains("-4") || serverArgs.contains("--version4")) {
+            return true;
+        }
+        return bindValue(serverArgs).filter(address -> address.indexOf(':') < 0 && address.indexOf('.') > 0).isPresent();
+    }
+
+    /**
+     * The address iperf's arguments bind to ({@code -B X}, {@code -BX}, {@code --bind X}, {@code --bind=X}, iperf3's,
+     * iperf3j's and iperf2's option): "" for the option with no value after it, empty when it is not there.
+     */
+    public static java.util.Optional<String> bindValue(java.util.List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("-B") || a.equals("--bind")) {
+                return java.util.Optional.of(i + 1 < args.size() ? args.get(i + 1) : "");
             }
-            if ((a.equals("-B") || a.equals("--bind")) && i + 1 < serverArgs.size()) {
-                String address = serverArgs.get(i + 1);
-                if (address.indexOf(':') < 0 && address.indexOf('.') > 0) {
-                    return true;
-                }
+            if (a.startsWith("--bind=")) {
+                return java.util.Optional.of(a.substring("--bind=".length()));
+            }
+            if (a.startsWith("-B")) {
+                return java.util.Optional.of(a.substring(2));
             }
         }
-        return false;
+        return java.util.Optional.empty();
     }
 
     /**

@@ -259,7 +259,7 @@ public final class PairSession implements IperfSession {
      * when the test's own args bind already.
      */
     static Optional<String> localSource(Node sender, Connection senderConnection, TestSpec spec) {
-        boolean bound = spec.extraArgs().stream().anyMatch(a -> a.startsWith("-B") || a.equals("--bind") || a.startsWith("--bind="));
+        boolean bound = RemoteScripts.bindValue(spec.extraArgs()).isPresent();
         return senderConnection instanceof LocalConnection && !bound ? Optional.of(sender.address()) : Optional.empty();
     }
 

@@ -64,6 +64,21 @@ class HostScriptsTest {
         assertThat(job.length()).as(job).isLessThan(full.length() / 8);
     }
 
+    /** The bind option in all its spellings, and what it says of the table a server's listener is in. */
+    @Test
+    void theBindOptionIsReadInEachSpelling() {
+        for (List<String> args : List.of(List.of("-B", "10.0.0.1"), List.of("-B10.0.0.1"), List.of("--bind", "10.0.0.1"),
+                List.of("--bind=10.0.0.1"))) {
+            assertThat(RemoteScripts.bindValue(args)).as("%s", args).contains("10.0.0.1");
+            assertThat(RemoteScripts.listensOnIpv4(args)).as("%s", args).isTrue();
+        }
+        assertThat(RemoteScripts.bindValue(List.of("-s", "-B"))).contains("");
+        assertThat(RemoteScripts.bindValue(List.of("-s", "-p", "5201"))).isEmpty();
+        assertThat(RemoteScripts.listensOnIpv4(List.of("-s", "-B", "fd00::1"))).isFalse();
+        assertThat(RemoteScripts.listensOnIpv4(List.of("-s", "-4"))).isTrue();
+        assertThat(RemoteScripts.listensOnIpv4(List.of("-s", "-p", "5201"))).isFalse();
+    }
+
     /**
      * The command a job runs carries the mark in its environment, exported by the shell, or through {@code env} when the
      * command starts with variable assignments of its own (which {@code exec} cannot take), which it keeps.
