@@ -2,7 +2,7 @@
 # client-job.sh: the client as a job of the host's agent (HostAgent.stream), in the agent's shell rather
 # than on a channel of its own. It kills what this owner left on the host (silently; with nothing left,
 # no process), starts the client (run) in the background with its output on the agent's, which the
-# controller reads as it comes, and its errors in $d/client.err; prints @@pid, waits for the client (a
+# controller reads as it comes, and its errors in $d/client.err; @@pid first, waits for the client (a
 # stop kills it from a channel, as the agent is busy), then ends the client's output with a newline and
 # @@ended (a client killed in the middle of a line leaves one without its end, which must not take the
 # replies after it), then prints the error lines as @@err lines. The job's status is the client's. No
@@ -11,10 +11,12 @@
 { cleanowner "$d" "$owner"; } >/dev/null 2>&1
 clientjob() {
     makestate || return
-    run 2>"$d/client.err" </dev/null 8>&- 9>&- &
+    # @@pid comes from the client's own shell, before it becomes the client (its PID read from /proc/self/stat, a
+    # builtin): echoed by this shell after the start, it could come after the client's first output, and glue itself
+    # to a line the client had not ended (RemoteIperfInAgentTest, once run had no env to exec first)
+    { read -r c _ </proc/self/stat; echo "@@pid $c"; run; } 2>"$d/client.err" </dev/null 8>&- 9>&- &
     p=$!
     echo "$p" >"$d/client.pid"
-    echo "@@pid $p"
     wait "$p"
     s=$?
     : >"$d/client.pid"
