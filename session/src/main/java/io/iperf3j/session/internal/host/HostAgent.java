@@ -72,8 +72,45 @@ public final class HostAgent implements AutoCloseable {
     private Running running;
 
     /** A started agent process: its input, and the bytes of its output not yet read as lines. */
-    private record Running(Connection.RemoteProcess process, OutputStream in, PendingLines pending, List<String> said) {
+    private record Running(Connection.RemoteProcess process, OutputStream in, PendingLines pending, List<String> said, String prefix) {
+        /** The line as one of the agent's replies (it starts with {@code @@KEY}), or empty for any other line. */
+        Optional<HostReply> reply(String line) {
+            return line.startsWith(prefix) ? HostReply.of("@@" + line.substring(prefix.length())) : Optional.empty();
+        }
     }
+
+    /**
+     * A line of a job's output: one of its replies (a line that starts with the agent's key), or a line its commands printed
+     * ({@code text}), which no content can turn into a reply.
+     *
+     * @param text the line as printed, without the key of a reply
+     * @param reply the reply, when it is one
+     */
+    public record JobLine(String text, Optional<HostReply> reply) {
+        /** Checks presence. */
+        public JobLine {
+            Objects.requireNonNull(text, "text");
+            Objects.requireNonNull(reply, "reply");
+        }
+
+        /** Whether it is a reply of {@code word}. */
+        public boolean is(String word) {
+            return reply.filter(r -> r.word().equals(word)).isPresent();
+        }
+
+        /** As a line of a script's output on a channel: a reply as {@code @@WORD VALUE}, any other line that starts with {@code @@} after a space. */
+        String asChannelLine() {
+            if (reply.isPresent()) {
+                HostReply r = reply.get();
+                return "@@" + r.word() + (r.value().isEmpty() ? "" : " " + r.value());
+            }
+            return text.startsWith("@@") ? " " + text : text;
+        }
+    }
+
+    /** Bits of the reply key each agent gets (its first line of input: HostAgent's javadoc). */
+    private static final int KEY_BYTES = 16;
+    private static final java.security.SecureRandom KEYS = new java.security.SecureRandom();
 
     /** How often a reply is looked for while none has come. */
     private static final long POLL_MILLIS = 5;
@@ -109,6 +146,7 @@ public final class HostAgent implements AutoCloseable {
         lock.lockInterruptibly();
         try {
             parks++;
+            busyHolder = "";
             for (int attempt = 0;; attempt++) {
                 Running r = started();
                 if (r == null) {
@@ -118,7 +156,10 @@ public final class HostAgent implements AutoCloseable {
                 if (reply.isPresent()) {
                     return switch (reply.get().word()) {
                         case "taken" -> true;
-                        case "busy" -> false;
+                        case "busy" -> {
+                            busyHolder = printable(reply.get().value());
+                            yield false;
+                        }
                         default -> throw new IperfCommandError("the session's agent on " + host + ": " + reply.get().value());
                     };
                 }
@@ -194,6 +235,28 @@ public final class HostAgent implements AutoCloseable {
         });
     }
 
+    /**
+     * Who held the slot at the last {@link #take} that found it busy: the name of the host's user whose session holds it when
+     * that is another account's, "" for a session of this controller's own account.
+     */
+    public String busyHolder() {
+        lock.lock();
+        try {
+            return busyHolder;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private String busyHolder = "";
+
+    /** The text with every control character as {@code ?}: a host's words in a message of this side's. */
+    static String printable(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> sb.appendCodePoint(Character.isISOControl(c) || c == 0x2028 || c == 0x2029 ? '?' : c));
+        return sb.toString();
+    }
+
     /** How long a parked slot ({@link #park}) stays taken with no take of this controller. */
     static final Duration PARK = Duration.ofMillis(500);
     /** Counts {@link #park}s and the calls that end one (a take, a give), so that a late timer gives back no later park. */
@@ -230,7 +293,7 @@ public final class HostAgent implements AutoCloseable {
      */
     public Optional<Connection.CommandResult> job(String script, Duration timeout, boolean wait) throws InterruptedException {
         StringBuilder out = new StringBuilder();
-        JobEnd end = stream(script, timeout, wait, line -> out.append(line).append('\n'), () -> { });
+        JobEnd end = stream(script, timeout, wait, line -> out.append(line.asChannelLine()).append('\n'), () -> { });
         return end instanceof JobEnd.Exited(int status) ? Optional.of(new Connection.CommandResult(status, out.toString(), ""))
                 : Optional.empty();
     }
@@ -263,7 +326,7 @@ public final class HostAgent implements AutoCloseable {
      * @param wait whether to wait for the agent while another caller uses it briefly
      * @param sent called once the script is on its way, before its first line (not called when it is {@link JobEnd.NotSent})
      */
-    public JobEnd stream(String script, Duration timeout, boolean wait, Consumer<String> lines, Runnable sent)
+    public JobEnd stream(String script, Duration timeout, boolean wait, Consumer<JobLine> lines, Runnable sent)
             throws InterruptedException {
         if (!(wait && !longJob ? lock.tryLock(REPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS) : lock.tryLock())) {
             return new JobEnd.NotSent();
@@ -274,7 +337,7 @@ public final class HostAgent implements AutoCloseable {
                 return new JobEnd.NotSent();
             }
             try {
-                r.in().write(("job\n" + script + (script.endsWith("\n") ? "" : "\n") + JOB_END + "\n").getBytes(StandardCharsets.UTF_8));
+                r.in().write(framed(script).getBytes(StandardCharsets.UTF_8));
                 r.in().flush();
             } catch (IOException e) {
                 end(r);
@@ -292,11 +355,11 @@ public final class HostAgent implements AutoCloseable {
                         end(r);
                         return new JobEnd.Lost(why);
                     }
-                    Optional<HostReply> reply = HostReply.of(line);
+                    Optional<HostReply> reply = r.reply(line);
                     if (reply.isPresent() && reply.get().word().equals("done")) {
                         return new JobEnd.Exited(Integer.parseInt(reply.get().value()));
                     }
-                    lines.accept(line);
+                    lines.accept(new JobLine(line, reply));
                 }
             } catch (InterruptedException | RuntimeException e) {
                 // the rest of the job's output would be read as the next job's: the agent is dropped (a new one starts)
@@ -315,8 +378,34 @@ public final class HostAgent implements AutoCloseable {
     /** Set while a job that runs long (a client) holds the agent: jobs that would wait for it go on channels. */
     private volatile boolean longJob;
 
-    /** The line that ends a job's script. */
-    static final String JOB_END = "@@end-job";
+    /**
+     * A job as the agent reads it: {@code job N}, then its N lines. Counted, not ended by a line of its own: a value in the
+     * script that holds a newline (a quoted word of a plan's, say) is one more line of the count, never the job's end.
+     *
+     * @throws IllegalArgumentException if the script holds a NUL, which no shell keeps
+     */
+    static String framed(String script) {
+        if (script.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a job's script holds a NUL");
+        }
+        String body = script.endsWith("\n") ? script : script + "\n";
+        long lines = body.chars().filter(c -> c == '\n').count();
+        return "job " + lines + "\n" + body;
+    }
+
+    /** What the agent's start warned of (a shared slot folder it could not use); each told once. */
+    public List<String> takeWarnings() {
+        lock.lock();
+        try {
+            List<String> w = List.copyOf(warnings);
+            warnings.clear();
+            return w;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private final List<String> warnings = new ArrayList<>();
 
     /** The owners (controllers gone from this host) whose leftovers the agent's start cleaned up; each told once. */
     public List<String> takeCleaned() {
@@ -375,7 +464,18 @@ public final class HostAgent implements AutoCloseable {
             unsupported = true;
             return null;
         }
-        Running r = new Running(p, p.stdin(), new PendingLines(), new ArrayList<>());
+        byte[] key = new byte[KEY_BYTES];
+        KEYS.nextBytes(key);
+        String hex = java.util.HexFormat.of().formatHex(key);
+        Running r = new Running(p, p.stdin(), new PendingLines(), new ArrayList<>(), "@@" + hex + " ");
+        try {
+            r.in().write((hex + "\n").getBytes(StandardCharsets.US_ASCII));
+            r.in().flush();
+        } catch (IOException e) {
+            end(r);
+            throw new ConnectionError("the session's agent on " + host + " (" + connection.describe() + ") did not start: "
+                    + e.getMessage(), e);
+        }
         long deadline = System.nanoTime() + READY_WAIT.toNanos();
         while (true) {
             Optional<HostReply> line = readLine(r, deadline);
@@ -391,10 +491,12 @@ public final class HostAgent implements AutoCloseable {
                     running = r;
                     return r;
                 }
-                case "cleaned" -> cleaned.add(reply.value());
+                case "cleaned" -> cleaned.add(printable(reply.value()));
+                case "warning" -> warnings.add(printable(reply.value()));
                 case "error" -> {
+                    String why = why(r);
                     end(r);
-                    throw new IperfCommandError("the session's agent on " + host + ": " + reply.value());
+                    throw new IperfCommandError("the session's agent on " + host + ": " + printable(reply.value()) + why);
                 }
                 default -> {
                     // a reply of no meaning here: passed over
@@ -428,7 +530,7 @@ public final class HostAgent implements AutoCloseable {
             if (line.equals(ENDED)) {
                 return Optional.empty();
             }
-            Optional<HostReply> reply = HostReply.of(line);
+            Optional<HostReply> reply = r.reply(line);
             if (reply.isPresent()) {
                 return reply;
             }
@@ -579,7 +681,7 @@ public final class HostAgent implements AutoCloseable {
 
     /** ": " and what else the agent printed (a shell's error), or nothing. */
     private static String why(Running r) {
-        String s = String.join("; ", r.said()).strip();
+        String s = printable(String.join("; ", r.said()).strip());
         if (s.length() > MAX_STDERR) {
             s = s.substring(s.length() - MAX_STDERR);
         }

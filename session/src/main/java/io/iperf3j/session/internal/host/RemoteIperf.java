@@ -81,6 +81,8 @@ public final class RemoteIperf {
     /** Set once the process is known to be gone (killed, or a client that exited): later stops send nothing. */
     private volatile boolean gone;
     private volatile String remoteOutput;
+    /** Where {@link #remoteOutput} is on the host, as the start said it ({@code @@out}): for a copy over a channel. */
+    private volatile String remoteOutputPath;
     /** The running client, on its agent or a channel of its own; null before it starts and once it has ended. */
     private volatile ClientSource client;
     /**
@@ -240,6 +242,7 @@ public final class RemoteIperf {
             for (String line : r.stdout().split("\n")) {
                 HostReply.pid(line).ifPresent(pid::set);
             }
+            remoteOutputPath = HostReply.values(r.stdout(), "out").stream().findFirst().orElse(null);
         } finally {
             starting = false;
         }
@@ -314,7 +317,11 @@ public final class RemoteIperf {
         }
         try {
             if (!takeThroughAgent(remote, localCopy)) {
-                connection.take(remote, localCopy);
+                String path = remoteOutputPath;
+                if (path == null) {
+                    throw new ConnectionError("the server's start did not say where its output is");
+                }
+                connection.take(path, localCopy);
             }
             remoteOutput = null;
         } catch (ConnectionError e) {
@@ -340,11 +347,14 @@ public final class RemoteIperf {
         try (BufferedWriter file = Files.newBufferedWriter(localCopy, StandardCharsets.UTF_8)) {
             end = a.stream(RemoteScripts.inAgent(RemoteScripts.output(owner, remote)), OUTPUT_WAIT, true, line -> {
                 if (!marked[0]) {
-                    marked[0] = line.equals(OUTPUT_MARK);
+                    marked[0] = line.is("output");
+                    return;
+                }
+                if (line.reply().isPresent()) {
                     return;
                 }
                 try {
-                    file.write(line);
+                    file.write(line.text());
                     file.newLine();
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
@@ -375,8 +385,6 @@ public final class RemoteIperf {
         }
     }
 
-    /** The line before a server's output file in its agent job's output ({@code output.sh}). */
-    private static final String OUTPUT_MARK = "@@output";
     /** How long a server's output may take to come through the agent (its file is at most what a test prints). */
     private static final Duration OUTPUT_WAIT = Duration.ofSeconds(120);
 
@@ -505,23 +513,29 @@ public final class RemoteIperf {
                 String[] held = {null};
                 boolean[] ended = {false};
                 HostAgent.JobEnd e = a.stream(script, abortAfter.plusSeconds(30), true, line -> {
-                    OptionalLong told = HostReply.pid(line);
-                    if (told.isPresent()) {
-                        pid.set(told.getAsLong());
-                    } else if (ended[0]) {
-                        if (line.startsWith(ERR_MARK) && stderr.size() < MAX_KEPT_LINES) {
-                            stderr.add(line.substring(ERR_MARK.length()));
+                    Optional<HostReply> reply = line.reply();
+                    if (reply.isPresent()) {
+                        HostReply r = reply.get();
+                        switch (r.word()) {
+                            case "pid" -> HostReply.pid("@@pid " + r.value()).ifPresent(p -> pid.compareAndSet(-1, p));
+                            case "err" -> {
+                                if (ended[0] && stderr.size() < MAX_KEPT_LINES) {
+                                    stderr.add(r.value());
+                                }
+                            }
+                            case "ended" -> {
+                                ended[0] = true;
+                                if (held[0] != null && !held[0].isEmpty()) {
+                                    lines.add(Optional.of(held[0]));
+                                }
+                            }
+                            default -> { }
                         }
-                    } else if (line.equals(ENDED_MARK)) {
-                        ended[0] = true;
-                        if (held[0] != null && !held[0].isEmpty()) {
-                            lines.add(Optional.of(held[0]));
-                        }
-                    } else {
+                    } else if (!ended[0]) {
                         if (held[0] != null) {
                             lines.add(Optional.of(held[0]));
                         }
-                        held[0] = line;
+                        held[0] = line.text();
                     }
                 }, () -> sent.complete(true));
                 end.set(e);
@@ -558,10 +572,6 @@ public final class RemoteIperf {
         };
     }
 
-    /** The line after a client's output in its agent job's output ({@code client-job.sh}). */
-    private static final String ENDED_MARK = "@@ended";
-    /** The prefix of a client's error line in its agent job's output ({@code client-job.sh}). */
-    private static final String ERR_MARK = "@@err ";
 
     /** The client on a channel of its own, whose shell becomes the client ({@code client-run.sh}). */
     private ClientSource onChannel(BlockingQueue<Optional<String>> lines, List<String> stderr) throws ConnectionError {
@@ -573,7 +583,8 @@ public final class RemoteIperf {
         Thread errReader = Thread.ofVirtual().name("RemoteIperf-err-" + node.id()).start(() -> readLines(p, false, line -> {
             OptionalLong told = HostReply.pid(line);
             if (told.isPresent()) {
-                pid.set(told.getAsLong());
+                // the shell's own @@pid comes first, before the client runs: a later one is the client's own text
+                pid.compareAndSet(-1, told.getAsLong());
             } else if (stderr.size() < MAX_KEPT_LINES) {
                 stderr.add(line);
             }

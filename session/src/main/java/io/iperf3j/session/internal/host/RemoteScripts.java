@@ -5,8 +5,8 @@ import io.iperf3j.Transport;
 
 /**
  * The POSIX sh scripts the session runs on hosts. Every iperf it starts carries
- * {@code IPERF3J_SESSION_NODE=<owner>} in its environment and a PID file in
- * {@code /tmp/iperf3j-session/<owner>/}; kills go to a PID only after
+ * {@code IPERF3J_SESSION_NODE=<owner>} in its environment and a PID file in the
+ * owner's folder of the user's private state folder ({@link #ROOT_STATE} for root); kills go to a PID only after
  * {@code /proc/PID/environ} shows that mark, so a reused PID or a process this tool
  * did not start is never hit. The owner is one controller's name for one host
  * ({@link #owner}: the node id and a tag of the controller's run), so two controllers that
@@ -25,8 +25,12 @@ public final class RemoteScripts {
     private RemoteScripts() {
     }
 
-    /** The parent of every node's state directory on a host, shared by its users as /tmp is. */
-    public static final String STATE_ROOT = "/tmp/iperf3j-session";
+    /**
+     * Root's state folder on a host: /run is root's alone. Every other user's is {@code ~/.cache/iperf3j-session}; the
+     * host scripts choose and check it there ({@code checkroot} in {@code host-lib.sh}), as only the host knows who
+     * its commands run as (a login, or a {@code sudo} prefix).
+     */
+    public static final String ROOT_STATE = "/run/iperf3j-session";
 
     /** The separator of {@link #owner}: no node id holds it ({@code [A-Za-z0-9_.-]}). */
     private static final char OWNER_SEPARATOR = '+';
@@ -39,9 +43,9 @@ public final class RemoteScripts {
         return nodeId + OWNER_SEPARATOR + runTag;
     }
 
-    /** The owner's state directory on the host. */
+    /** The owner's state directory on a host whose commands run as root (a user's is under its home). */
     public static String stateDir(String owner) {
-        return STATE_ROOT + "/" + owner;
+        return ROOT_STATE + "/" + owner;
     }
 
     /** The function library every script starts with. */
@@ -53,8 +57,7 @@ public final class RemoteScripts {
      * the command with the mark in its environment, so the PID they record is the command's own.
      */
     private static String prelude(String owner, String command) {
-        return "root=" + Connection.Shell.quote(STATE_ROOT) + "\nowner=" + Connection.Shell.quote(owner) + "\n"
-                + (command == null ? "" : runFunction(command)) + LIB;
+        return "owner=" + Connection.Shell.quote(owner) + "\n" + (command == null ? "" : runFunction(command)) + LIB;
     }
 
     /**
@@ -123,11 +126,11 @@ public final class RemoteScripts {
     }
 
     /**
-     * Starts {@code command} in the background, output to {@code outputFile}; prints the PID mark. Leaves
+     * Starts {@code command} in the background, output to the file {@code outputFile} of the owner's state folder; prints the PID mark. Leaves
      * {@code $p} (the PID) and {@code $pf} (its PID file) set.
      */
     public static String background(String owner, String command, String outputFile) {
-        return job(owner, command, "out=" + Connection.Shell.quote(outputFile) + "\n", "start-only.sh");
+        return job(owner, command, outputVariable(outputFile), "start-only.sh");
     }
 
     /**
@@ -138,7 +141,7 @@ public final class RemoteScripts {
      */
     public static String serverStart(String owner, String command, String outputFile, int port, Transport transport,
             boolean ipv4, int deadlineCentis, int takenCentis) {
-        return job(owner, command, "out=" + Connection.Shell.quote(outputFile) + "\n"
+        return job(owner, command, outputVariable(outputFile)
                 + listenVariables(port, transport, ipv4, deadlineCentis, takenCentis),
                 "server-start.sh");
     }
@@ -165,7 +168,23 @@ public final class RemoteScripts {
      * nothing when it is not there. A job of the owner's {@link HostAgent}, sent through {@link #inAgent}.
      */
     public static String output(String owner, String outputFile) {
-        return job(owner, null, "out=" + Connection.Shell.quote(outputFile) + "\n", "output.sh");
+        return job(owner, null, outputVariable(outputFile), "output.sh");
+    }
+
+    /** What an output file's name may be: a plain name in the owner's state folder. */
+    private static final java.util.regex.Pattern OUTPUT_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}");
+
+    /**
+     * The variable {@code out}: the file {@code name} in the owner's state folder on the host ({@code $d}, private to the
+     * user the host's commands run as: host-lib.sh), never a path of the controller's choosing elsewhere.
+     *
+     * @throws IllegalArgumentException if the name is not a plain file name
+     */
+    private static String outputVariable(String name) {
+        if (!OUTPUT_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a plain output file name: '" + name + "'");
+        }
+        return "out=\"$d\"/" + name + "\n";
     }
 
     /**

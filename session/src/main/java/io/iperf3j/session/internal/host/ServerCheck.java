@@ -98,7 +98,7 @@ public final class ServerCheck {
 
     /** The {@code @@holder} lines as {@code PID 123 iperf3}. */
     static List<String> holders(String checkOutput) {
-        return HostReply.values(checkOutput, "holder").stream().limit(MAX_HOLDERS).map(v -> "PID " + v).toList();
+        return HostReply.values(checkOutput, "holder").stream().limit(MAX_HOLDERS).map(v -> "PID " + HostAgent.printable(v)).toList();
     }
 
     /** The status of the {@code @@exited} line, if the check printed one. */

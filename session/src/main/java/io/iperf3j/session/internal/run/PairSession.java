@@ -297,11 +297,11 @@ public final class PairSession implements IperfSession {
     }
 
     /**
-     * The server's output file on its host, named by its port: one server of this session per port on a host at a time, and
+     * The server's output file in its owner's state folder on its host, named by its port: one server of this session per port on a host at a time, and
      * each start's redirection empties it, as its fetch does ({@code output.sh}), so the host makes and frees no file a test.
      */
     private String remoteFile(Node node, int port) {
-        return RemoteScripts.stateDir(owner(node)) + "/server-" + port + ".out";
+        return "server-" + port + ".out";
     }
 
     /** This session's owner name for {@code node} on its host: its processes' mark and its state directory there. */
@@ -329,8 +329,9 @@ public final class PairSession implements IperfSession {
             for (Node n : byKey.values()) {
                 HostAgent agent = agent(n);
                 if (!agent.take()) {
+                    String holder = agent.busyHolder();
                     throw new io.iperf3j.session.internal.dispatch.Dispatcher.Busy(n.id() + " (" + slotKey(n)
-                            + ") is in another session's test");
+                            + ") is in another session's test" + (holder.isEmpty() ? "" : " (host busy, held by user " + holder + ")"));
                 }
                 held.add(agent);
             }
@@ -351,6 +352,9 @@ public final class PairSession implements IperfSession {
         agent.start();
         for (String gone : agent.takeCleaned()) {
             notes.accept(n.id() + ": cleaned up after a session that is gone (" + gone + ")");
+        }
+        for (String warning : agent.takeWarnings()) {
+            notes.accept(n.id() + ": " + warning);
         }
     }
 

@@ -14,17 +14,17 @@ clientjob() {
     # @@pid comes from the client's own shell, before it becomes the client (its PID read from /proc/self/stat, a
     # builtin): echoed by this shell after the start, it could come after the client's first output, and glue itself
     # to a line the client had not ended (RemoteIperfInAgentTest, once run had no env to exec first)
-    { read -r c _ </proc/self/stat; echo "@@pid $c"; run; } 2>"$d/client.err" </dev/null 8>&- 9>&- &
+    { read -r c _ </proc/self/stat; echo "${at}pid $c"; run; } 2>"$d/client.err" </dev/null 7>&- 8>&- 9>&- &
     p=$!
     echo "$p" >"$d/client.pid"
     wait "$p"
     s=$?
     : >"$d/client.pid"
     echo
-    echo "@@ended"
+    echo "${at}ended"
     if [ -s "$d/client.err" ]; then
         while IFS= read -r e || [ -n "$e" ]; do
-            echo "@@err $e"
+            echo "${at}err $e"
         done <"$d/client.err"
         : >"$d/client.err"
     fi

@@ -1,27 +1,111 @@
 # shellcheck shell=sh disable=SC2154
 # host-lib.sh: the functions of the session's host scripts. RemoteScripts sends it before each job's
 # script (server-start.sh, client-run.sh, kill.sh, ...), after setting the job's variables:
-#   root   the hosts' state root (/tmp/iperf3j-session)
 #   owner  this controller's name for the host: the node id and the session's tag (h1+5f3a09c2)
 # Shell builtins where they can be (kill -0, read, case, a redirection to empty a file): on a busy host a
 # process costs 4-10 ms of CPU, and a test forks only its two iperf and the listen check's ls and awk.
 # Every iperf the session starts carries the mark in its environment and has a PID file in $d (the PID
 # its content: server.pid and client.pid for a test's two, emptied rather than removed when done, as
 # rm is a process); a kill goes to a PID only while /proc/PID/environ shows the mark, so a reused PID,
-# or a process this tool did not start, is never hit. Replies are lines starting with @@, read by
-# RemoteIperf and ServerCheck.
+# or a process this tool did not start, is never hit. Replies are lines starting with $at: @@ on a channel
+# of their own, @@KEY in the host agent (host-agent.sh: a key no one else on the host knows, so that no
+# line a command prints, a client's output or a process's name, can pass for one), read by HostReply.
+#
+# The state: every user's own, in a folder no one else may write or read (docs/design/threat-model.md):
+# root's in /run/iperf3j-session (/run is root's alone), another user's in ~/.cache/iperf3j-session. It is
+# checked before it is used (checkroot: a folder, not a link, the user's own, mode 700, and the folders above
+# it writable by no one else), and nothing in it is made readable by others (umask 077).
 
+at=@@
+# the effective uid, from the kernel (a builtin read: no id process)
+myuid=
+while read -r k _ u _; do
+    if [ "$k" = Uid: ]; then
+        myuid=$u
+        break
+    fi
+done </proc/self/status
+if [ "$myuid" = 0 ]; then
+    root=/run/iperf3j-session
+else
+    root=${HOME:-}/.cache/iperf3j-session
+fi
+umask 077
 d=$root/$owner
 mark=IPERF3J_SESSION_NODE=$owner
 
-# makestate: makes the owner's state directory once (later calls test for it: a builtin), or returns 125
-# saying why. The root is made sticky and writable for all (1777, as /tmp), by whoever makes it first and
-# again by its owner, so that root's sessions and an ordinary user's can share a host.
+# owndir DIR PATTERN: whether DIR is a folder (not a link) of this user's own whose mode, as ls -l writes it,
+# matches PATTERN (a case pattern): one ls process.
+owndir() {
+    [ -d "$1" ] && [ ! -L "$1" ] && [ -O "$1" ] || return 1
+    set -- "$2" "$(LC_ALL=C ls -ldn "$1" 2>/dev/null)"
+    # shellcheck disable=SC2254 # the pattern is the caller's
+    case ${2%% *} in
+        $1) return 0 ;;
+    esac
+    return 1
+}
+
+# upright DIR: whether DIR (followed if a link) is this user's own or root's, and writable by no one else: a folder
+# above the state's, which whoever may write it could swap.
+upright() {
+    # shellcheck disable=SC2046 # ls's fields: its mode, links and owner's uid come first
+    set -- $(LC_ALL=C ls -ldnL "$1" 2>/dev/null)
+    case ${1:-} in
+        d????-??-*) ;;
+        *) return 1 ;;
+    esac
+    case ${3:-} in
+        0 | "$myuid") return 0 ;;
+    esac
+    return 1
+}
+
+# checkroot: makes the state folder if it is missing (700) and checks it and the folders above it, or sets refused
+# to why not and returns 125. One to three ls processes: run once by an agent (checked=1), and by every script on a
+# channel of its own.
+checkroot() {
+    refused=
+    if [ "$myuid" = 0 ]; then
+        set -- /run
+    else
+        case ${HOME:-} in
+            /?*) ;;
+            *)
+                refused="HOME is '${HOME:-}': no private folder for the session's state"
+                return 125
+                ;;
+        esac
+        [ -e "$HOME/.cache" ] || mkdir -m 700 "$HOME/.cache" 2>/dev/null
+        set -- "$HOME" "$HOME/.cache"
+    fi
+    for x in "$@"; do
+        if ! upright "$x"; then
+            refused="$x, above the session's state folder, is not a folder of $(id -un)'s or root's writable by no one else"
+            return 125
+        fi
+    done
+    [ -e "$root" ] || [ -L "$root" ] || mkdir -m 700 "$root" 2>/dev/null
+    if ! owndir "$root" 'd???------*'; then
+        refused="the session's state folder $root is not a folder of $(id -un)'s own with mode 700 (a link, made by another user, or open to others): refused"
+        return 125
+    fi
+    checked=1
+}
+
+# makestate: makes the owner's state folder once (700), or returns 125 saying why. The state root is checked in full
+# once a shell (checkroot); the owner's folder each time, with builtins: a folder, not a link, this user's own.
 makestate() {
-    [ -d "$d" ] && return 0
-    [ -d "$root" ] || mkdir -m 1777 "$root" 2>/dev/null
-    if [ -O "$root" ]; then chmod 1777 "$root" 2>/dev/null; fi
-    mkdir -p "$d" || { echo "iperf3j session: cannot create $d as $(id -un)" >&2; return 125; }
+    if [ "${checked:-}" != 1 ] && ! checkroot; then
+        echo "iperf3j session: $refused" >&2
+        return 125
+    fi
+    [ -e "$d" ] || [ -L "$d" ] || mkdir -m 700 "$d" 2>/dev/null
+    if [ -d "$d" ] && [ ! -L "$d" ] && [ -O "$d" ]; then
+        return 0
+    fi
+    echo "iperf3j session: cannot use $d as $(id -un)'s own folder (missing, a link, or another user's): refused" >&2
+    return 125
 }
 
 # owned PID [MARK]: whether PID runs (kill -0 and its stat, builtins: a PID that is gone, or a zombie,
@@ -111,7 +195,7 @@ cleanowner() {
         if [ -n "$p" ] && owned "$p" "IPERF3J_SESSION_NODE=$2"; then
             tree "$p"
             all="$all $t"
-            echo "@@killed $p"
+            echo "${at}killed $p"
         fi
         : >"$f"
     done
@@ -138,10 +222,10 @@ killone() {
     fi
     forget "$p"
     if owned "$p"; then
-        echo "@@alive"
+        echo "${at}alive"
     else
         wait "$p" 2>/dev/null
-        echo "@@gone"
+        echo "${at}gone"
     fi
 }
 
@@ -155,15 +239,17 @@ awaitexit() {
 }
 
 # startbg OUT [NAME]: starts the job's command (the function run, which execs it with the mark) in the
-# background, its output to OUT; sets p (its PID) and pf (its PID file: NAME.pid, or PID.pid); prints @@pid.
+# background, its output to OUT; sets p (its PID) and pf (its PID file: NAME.pid, or PID.pid); prints @@pid,
+# then @@out OUT (where the output is, for a copy over SFTP: the controller knows the state folder's name only from here).
 # The command gets none of the agent's lock descriptors (8, 9): a lock it inherited would outlive the agent.
 startbg() {
     makestate || return
-    run >"$1" 2>&1 </dev/null 8>&- 9>&- &
+    run >"$1" 2>&1 </dev/null 7>&- 8>&- 9>&- &
     p=$!
     pf=$d/${2:-$p}.pid
     echo "$p" >"$pf"
-    echo "@@pid $p"
+    echo "${at}pid $p"
+    echo "${at}out $1"
 }
 
 # runhere: becomes the job's command (exec: the PID this shell has, no process forked), its output on this
@@ -172,7 +258,7 @@ startbg() {
 runhere() {
     makestate || exit 125
     echo "$$" >"$d/client.pid"
-    echo "@@pid $$" >&2
+    echo "${at}pid $$" >&2
     run </dev/null
 }
 
@@ -260,7 +346,11 @@ holders() {
     # shellcheck disable=SC2012 # ls -l shows the links' targets on GNU, BusyBox and toybox alike; find -printf is GNU's
     ls -l /proc/[0-9]*/fd 2>/dev/null | awk -v want=" $* " '/^\/proc\/[0-9]+\/fd:$/ { split($0, a, "/"); q = a[3]; next }
         match($0, /socket:\[[0-9]+\]/) && index(want, " " substr($0, RSTART + 8, RLENGTH - 9) " ") && !seen[q]++ { print q }' |
-        while read -r q; do echo "@@holder $q $(cat "/proc/$q/comm" 2>/dev/null)"; done
+        while read -r q; do
+            nm=
+            { read -r nm <"/proc/$q/comm"; } 2>/dev/null
+            echo "${at}holder $q $nm"
+        done
 }
 
 # sockets PID...: sets s to " INODE ... " of the sockets the processes hold, from their descriptors ([ -S ]) and the
@@ -372,7 +462,7 @@ awaitlistener() {
                 wait "$p"
                 s=$?
                 [ -z "${pf:-}" ] || : >"$pf"
-                echo "@@exited $s"
+                echo "${at}exited $s"
                 probe "$p"
                 # shellcheck disable=SC2086 # a list of inodes
                 [ -z "$l" ] || holders $l
@@ -388,7 +478,7 @@ awaitlistener() {
                 quick=0
             elif [ "$s" != " " ]; then
                 if ownlistener; then
-                    echo "@@listening"
+                    echo "${at}listening"
                     return 0
                 fi
                 quick=0
@@ -408,19 +498,19 @@ awaitlistener() {
                     classify
                 fi
                 if [ "$ours" = 1 ] && [ -z "$other" ]; then
-                    echo "@@listening"
+                    echo "${at}listening"
                     return 0
                 fi
                 if [ "$ours" = 1 ]; then
-                    echo "@@shared"
+                    echo "${at}shared"
                     # shellcheck disable=SC2086
                     holders $other
                     return 5
                 fi
                 case $m in
                     *@@unreadable*)
-                        echo "@@listening"
-                        echo "@@unverified"
+                        echo "${at}listening"
+                        echo "${at}unverified"
                         return 0
                         ;;
                 esac

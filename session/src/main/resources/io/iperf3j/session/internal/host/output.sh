@@ -5,6 +5,6 @@
 # is not there. A job of the host's agent: the file comes back on the agent's channel, with no channel,
 # login shell or SFTP server of its own. Set before: out.
 if [ -e "$out" ]; then
-    echo "@@output"
+    echo "${at}output"
     awk 1 "$out" && : >"$out"
 fi

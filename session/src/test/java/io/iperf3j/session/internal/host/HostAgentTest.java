@@ -101,7 +101,7 @@ class HostAgentTest {
     @Test
     void aServerStartedByTheAgentHoldsNoSlotAndItsKillReapsIt() throws Exception {
         String owner = RemoteScripts.owner("ha", tag);
-        String out = RemoteScripts.stateDir(owner) + "/server.out";
+        String out = "server.out";
         try (HostAgent a = agent("a"); HostAgent b = agent("b")) {
             assertThat(a.take()).isTrue();
             // a "server" that listens on nothing: the start's listen check ends at its short deadline
@@ -192,16 +192,19 @@ class HostAgentTest {
         String owner = RemoteScripts.owner("hlost", tag);
         Connection.RemoteProcess lost = new LocalConnection().startWithInput(HostAgent.script(owner, slot));
         java.io.BufferedReader replies = new java.io.BufferedReader(new java.io.InputStreamReader(lost.stdout()));
+        String key = "0123456789abcdef0123456789abcdef";
+        lost.stdin().write((key + "\n").getBytes());
+        lost.stdin().flush();
         // before it is ready, the agent cleans up after owners gone from this host: another test of this module that ran
-        // at the same time may have left one (its agent ended without a bye), which it names in a @@cleaned line
+        // at the same time may have left one (its agent ended without a bye), which it names in a @@KEY cleaned line
         String first = replies.readLine();
-        while (first != null && first.startsWith("@@cleaned ")) {
+        while (first != null && first.startsWith("@@" + key + " cleaned ")) {
             first = replies.readLine();
         }
-        assertThat(first).isEqualTo("@@ready");
+        assertThat(first).isEqualTo("@@" + key + " ready");
         lost.stdin().write("take\n".getBytes());
         lost.stdin().flush();
-        assertThat(replies.readLine()).isEqualTo("@@taken");
+        assertThat(replies.readLine()).isEqualTo("@@" + key + " taken");
         Connection.CommandResult r = new LocalConnection().run("env " + RemoteScripts.ENV_MARK + "=" + owner
                 + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + RemoteScripts.stateDir(owner) + "/$!.pid; echo $!",
                 Duration.ofSeconds(10));

@@ -32,10 +32,10 @@ class HostScriptsTest {
     /** Every job's script as sent, by name. */
     static List<Map.Entry<String, String>> sent() {
         String owner = RemoteScripts.owner("h1", "0123abcd");
-        return List.of(Map.entry("server", RemoteScripts.serverStart(owner, "iperf3 -s -p 5201 -1 -J", "/tmp/x.out", 5201,
+        return List.of(Map.entry("server", RemoteScripts.serverStart(owner, "iperf3 -s -p 5201 -1 -J", "server-5201.out", 5201,
                         Transport.TCP, false, 3000, 500)),
                 Map.entry("client", RemoteScripts.clientRun(owner, "iperf3 -c 10.0.0.2 -p 5201 -t 10 -J")),
-                Map.entry("start", RemoteScripts.background(owner, "iperf -s -u", "/tmp/y.out")),
+                Map.entry("start", RemoteScripts.background(owner, "iperf -s -u", "y.out")),
                 Map.entry("kill", RemoteScripts.kill(owner, 1234)),
                 Map.entry("stop", RemoteScripts.awaitExitThenKill(owner, 1234, 100)),
                 Map.entry("clean", RemoteScripts.cleanStale(owner)),
@@ -43,20 +43,20 @@ class HostScriptsTest {
                 Map.entry("agent", HostAgent.script(owner, "10.0.0.1")),
                 // a job as the agent runs it: after the agent's own script, which defined the library
                 Map.entry("server in the agent", HostAgent.script(owner, "10.0.0.1") + RemoteScripts.inAgent(RemoteScripts.serverStart(
-                        owner, "iperf3 -s -p 5201 -1 -J", "/tmp/x.out", 5201, Transport.TCP, false, 3000, 500))),
+                        owner, "iperf3 -s -p 5201 -1 -J", "server-5201.out", 5201, Transport.TCP, false, 3000, 500))),
                 Map.entry("stop in the agent", HostAgent.script(owner, "10.0.0.1")
                         + RemoteScripts.inAgent(RemoteScripts.awaitExitThenKill(owner, 1234, 100))),
                 Map.entry("client in the agent", HostAgent.script(owner, "10.0.0.1")
                         + RemoteScripts.inAgent(RemoteScripts.clientJob(owner, "iperf3 -c 10.0.0.2 -p 5201 -t 10 -J"))),
                 Map.entry("output in the agent", HostAgent.script(owner, "10.0.0.1")
-                        + RemoteScripts.inAgent(RemoteScripts.output(owner, "/tmp/x.out"))));
+                        + RemoteScripts.inAgent(RemoteScripts.output(owner, "server-5201.out"))));
     }
 
     /** A job sent to the agent goes without the library (the agent reads it a byte at a time), with its two variables. */
     @Test
     void aJobInTheAgentIsSentWithoutTheLibrary() {
         String owner = RemoteScripts.owner("h1", "0123abcd");
-        String full = RemoteScripts.serverStart(owner, "iperf3 -s -p 5201 -1 -J", "/tmp/x.out", 5201, Transport.TCP, false, 3000, 500);
+        String full = RemoteScripts.serverStart(owner, "iperf3 -s -p 5201 -1 -J", "server-5201.out", 5201, Transport.TCP, false, 3000, 500);
         String job = RemoteScripts.inAgent(full);
         assertThat(full).contains("cleanowner() {");
         assertThat(job).doesNotContain("cleanowner() {").contains("d=$root/$owner\n").contains("mark=IPERF3J_SESSION_NODE=$owner\n")

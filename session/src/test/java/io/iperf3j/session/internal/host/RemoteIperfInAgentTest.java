@@ -101,12 +101,12 @@ class RemoteIperfInAgentTest {
         try (HostAgent a = agent()) {
             RemoteIperf server = RemoteIperf.server(host, connection, owner, IperfKind.IPERF3, List.of("-c", "printf 'a\\nb'; exec sleep 30"))
                     .through(a);
-            String remote = RemoteScripts.stateDir(owner) + "/server.out";
+            String remote = "server.out";
             Path copy = dir.resolve("server.iperf");
             assertThatThrownBy(() -> server.startServer(remote, 1, Transport.UDP, Duration.ofMillis(500), copy))
                     .isInstanceOf(IperfError.class);
             assertThat(Files.readAllLines(copy)).containsExactly("a", "b");
-            assertThat(Path.of(remote)).isEmptyFile();
+            assertThat(Path.of(RemoteScripts.stateDir(owner), remote)).isEmptyFile();
         }
     }
 }
