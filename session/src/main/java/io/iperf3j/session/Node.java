@@ -182,25 +182,29 @@ public record Node(String id, String address, Node.Role role, Node.Access access
      * (the tarball {@code iperf3j-VERSION-linux-x64.tar.gz} the dist module builds: a jlinked
      * Java runtime, the application and {@code bin/iperf3j}) is copied to the host over SFTP,
      * unpacked with the host's {@code tar} into {@link #imageDirectory()} and run from there, so
-     * the host needs nothing but sshd and tar. The directory is named after the tarball's
-     * SHA-256, and a {@code .sha256} mark is written there only after the unpacked launcher ran
-     * {@code --version}: a later run finds the mark and reuses the image without copying it again.
+     * the host needs nothing but sshd and tar. The folder is named after the tarball's SHA-256 and
+     * is private to the user the host's commands run as: by default in that user's state folder
+     * (root's {@code /run/iperf3j-session}, another user's {@code ~/.cache/iperf3j-session}); a
+     * folder of the plan's choosing must be that user's own, or root's, with no folder above it
+     * that another user may write. Before anything in it runs, every file in it is checked
+     * against the tarball's ({@code sha256sum -c} of the tarball's manifest): a later run reuses
+     * an image that passes, and replaces one that does not.
      *
      * <p>Limits: a tarball of at most {@link #MAX_BYTES}; the directory an absolute path of plain
-     * characters (it is put into shell lines).
+     * characters (it is put into shell lines), or "" for the state folder.
      *
      * @param tarball the runtime image tarball on this machine
      * @param sha256 its SHA-256, in hex
-     * @param directory the directory on the host under which {@code image-<sha256 prefix>} is made
+     * @param directory the directory on the host under which {@code image-<sha256 prefix>} is made;
+     *        {@link #DEFAULT_DIRECTORY} ("") for the user's state folder
      */
     public record ImageInstall(Path tarball, String sha256, String directory) {
         /** Largest tarball accepted. */
         public static final long MAX_BYTES = 1L << 30;
-        /** Where images go on a host unless a plan says otherwise. */
-        public static final String DEFAULT_DIRECTORY = "/tmp/iperf3j-session";
+        /** Where images go on a host unless a plan says otherwise: "", the state folder of the user commands run as there. */
+        public static final String DEFAULT_DIRECTORY = "";
         private static final Pattern SAFE_DIR = Pattern.compile("/[A-Za-z0-9_./+@%=,-]*");
         private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-
         /** Checks the fields. */
         public ImageInstall {
             Objects.requireNonNull(tarball, "tarball");
@@ -209,7 +213,7 @@ public record Node(String id, String address, Node.Role role, Node.Access access
             if (!SHA256.matcher(sha256).matches()) {
                 throw new IllegalArgumentException("sha256 '" + sha256 + "' is not 64 lower-case hex digits");
             }
-            if (!SAFE_DIR.matcher(directory).matches() || directory.contains("..")) {
+            if (!directory.isEmpty() && (!SAFE_DIR.matcher(directory).matches() || directory.contains(".."))) {
                 throw new IllegalArgumentException("install directory '" + directory
                         + "' must be an absolute path of plain characters ([A-Za-z0-9_./+@%=,-], no ..)");
             }
@@ -262,12 +266,17 @@ public record Node(String id, String address, Node.Role role, Node.Access access
             }
         }
 
-        /** The directory the image is unpacked into on the host: {@code DIRECTORY/image-<first 16 hex digits of the SHA-256>}. */
+        /**
+         * The directory the image is unpacked into on the host, as a word of the host scripts' shell:
+         * {@code DIRECTORY/image-<first 16 hex digits of the SHA-256>}, or {@code "$root"/image-…} in the state
+         * folder, which the scripts' library sets ({@code host-lib.sh}).
+         */
         public String imageDirectory() {
-            return (directory.endsWith("/") ? directory : directory + "/") + "image-" + sha256.substring(0, 16);
+            String image = "image-" + sha256.substring(0, 16);
+            return directory.isEmpty() ? "\"$root\"/" + image : (directory.endsWith("/") ? directory : directory + "/") + image;
         }
 
-        /** The unpacked launcher on the host. */
+        /** The unpacked launcher on the host, as a word of the host scripts' shell. */
         public String launcher() {
             return imageDirectory() + "/bin/iperf3j";
         }

@@ -70,7 +70,8 @@ class ImageInstallLocalTest {
         Node.ImageInstall a = p.hostsById().get("a").install().orElseThrow();
         assertThat(a.tarball()).isEqualTo(dir.resolve("image.tar.gz"));
         assertThat(a.sha256()).isEqualTo(sha256(t));
-        assertThat(a.imageDirectory()).isEqualTo("/tmp/iperf3j-session/image-" + a.sha256().substring(0, 16));
+        assertThat(a.imageDirectory()).as("in the state folder of the user the host's commands run as")
+                .isEqualTo("\"$root\"/image-" + a.sha256().substring(0, 16));
         assertThat(p.hostsById().get("a").command(IperfKind.IPERF3J)).isEqualTo(a.imageDirectory() + "/bin/iperf3j");
         assertThat(p.hostsById().get("b").install().orElseThrow().imageDirectory()).startsWith("/var/tmp/x/image-");
         assertThat(p.hostsById().get("c").install()).isEmpty();
@@ -151,19 +152,22 @@ class ImageInstallLocalTest {
         assertThat(t3.path("received_bytes").asLong()).isPositive();
         // the second test on the broken host fails at once with the same error: no second copy
         assertThat(t4.path("error").asText()).isEqualTo(t0.path("error").asText());
-        // nothing half-done is left: no upload, no partial directory, no mark
+        // nothing half-done is left: no upload, no partial directory
         try (var files = Files.list(installRoot)) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).allSatisfy(n -> assertThat(n).startsWith("image-")
                     .doesNotContain(".part").doesNotContain("upload"));
         }
-        try (var marks = Files.walk(installRoot)) {
-            assertThat(marks.filter(p -> p.getFileName().toString().equals(".sha256")).toList()).isEmpty();
-        }
     }
 
+    /**
+     * An installed image is reused only while every file in it is the tarball's: one whose launcher, or any other file, was
+     * changed is copied again, not trusted (nothing in it runs before the check: a changed launcher that would leave a
+     * trace does not run).
+     */
     @Test
-    void aMarkedImageIsReusedOnceInstalledAndABrokenOneIsReplaced() throws Exception {
-        Path t = tarball("good", "iperf3j-9.9.9", List.<String[]>of(new String[] {"bin/iperf3j", "#!/bin/sh\necho iperf3j 9.9.9\n"}));
+    void anImageIsReusedWhileItsFilesAreTheTarballsAndReplacedWhenOneChanged() throws Exception {
+        Path t = tarball("good", "iperf3j-9.9.9", List.<String[]>of(new String[] {"bin/iperf3j", "#!/bin/sh\necho iperf3j 9.9.9\n"},
+                new String[] {"lib/modules", "#!/bin/sh\n"}));
         Path root = dir.resolve("remote");
         Node.ImageInstall image = Node.ImageInstall.of(t, root.toString());
         Node n = Node.of("n", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3J).withInstall(image);
@@ -174,20 +178,39 @@ class ImageInstallLocalTest {
         first.ensure(n, host);
         assertThat(notes).hasSize(1);
         assertThat(notes.getFirst()).startsWith("n: iperf3j image copied to " + image.imageDirectory()).contains("iperf3j 9.9.9");
+        assertThat(Files.getPosixFilePermissions(Path.of(image.imageDirectory()).getParent()))
+                .as("made private").isEqualTo(PosixFilePermissions.fromString("rwx------"));
         Path launcher = Path.of(image.launcher());
-        Path mark = Path.of(image.imageDirectory(), ".sha256");
-        assertThat(Files.readString(mark).strip()).isEqualTo(sha256(t));
         new io.iperf3j.session.internal.host.ImageInstaller(notes::add).ensure(n, host);
-        assertThat(notes.get(1)).startsWith("n: iperf3j image reused in " + image.imageDirectory());
-        // a marked image whose launcher no longer runs is copied again, not trusted
-        Files.writeString(launcher, "#!/bin/sh\nexit 1\n");
+        assertThat(notes.get(1)).startsWith("n: iperf3j image reused in " + image.imageDirectory()).contains("every file matches");
+        // a launcher that would leave a trace if it ran: it is replaced before it runs
+        Path trace = dir.resolve("ran");
+        Files.writeString(launcher, "#!/bin/sh\ntouch " + trace + "\necho iperf3j 9.9.9\n");
         new io.iperf3j.session.internal.host.ImageInstaller(notes::add).ensure(n, host);
         assertThat(notes.get(2)).startsWith("n: iperf3j image copied to");
-        assertThat(Files.readString(launcher)).contains("echo iperf3j 9.9.9");
-        assertThat(Files.readString(mark).strip()).isEqualTo(sha256(t));
+        assertThat(trace).doesNotExist();
+        assertThat(Files.readString(launcher)).isEqualTo("#!/bin/sh\necho iperf3j 9.9.9\n");
+        // any other file changed: copied again too
+        Files.writeString(Path.of(image.imageDirectory(), "lib/modules"), "changed");
+        new io.iperf3j.session.internal.host.ImageInstaller(notes::add).ensure(n, host);
+        assertThat(notes.get(3)).startsWith("n: iperf3j image copied to");
+        assertThat(Files.readString(Path.of(image.imageDirectory(), "lib/modules"))).isEqualTo("#!/bin/sh\n");
         try (var files = Files.list(root)) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly(Path.of(image.imageDirectory()).getFileName().toString());
         }
+    }
+
+    /** A folder for the image that another user may write into (here: 0777, not sticky) is refused, naming it; nothing runs there. */
+    @Test
+    void aFolderOthersMayWriteIsRefused() throws Exception {
+        Path t = tarball("good", "iperf3j-9.9.9", List.<String[]>of(new String[] {"bin/iperf3j", "#!/bin/sh\necho iperf3j 9.9.9\n"}));
+        Path open = dir.resolve("open");
+        Files.createDirectories(open);
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Node.ImageInstall image = Node.ImageInstall.of(t, open.resolve("images").toString());
+        Node n = Node.of("n", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3J).withInstall(image);
+        assertThatThrownBy(() -> new io.iperf3j.session.internal.host.ImageInstaller(s -> { }).ensure(n, new LocalConnection()))
+                .isInstanceOf(IperfCommandError.class).hasMessageContaining(open + " may be written by a user other than root");
     }
 
     private static String sha256(Path p) throws Exception {

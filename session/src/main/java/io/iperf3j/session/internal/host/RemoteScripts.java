@@ -237,6 +237,14 @@ public final class RemoteScripts {
         return script.substring(0, at) + "d=$root/$owner\nmark=" + ENV_MARK + "=$owner\n" + script.substring(at + LIB.length());
     }
 
+    /**
+     * A script with the library before it (as owner {@code -}): for a script of another class that needs the user's state
+     * folder ({@code root}, checked by {@code checkroot}) and the library's checks ({@code owndir}), as the image install does.
+     */
+    public static String withLibrary(String script) {
+        return prelude("-", null) + script;
+    }
+
     /** A script of this module as the project keeps it (with its comments), e.g. {@code host-lib.sh}. */
     public static String resource(String name) {
         try (java.io.InputStream in = RemoteScripts.class.getResourceAsStream(name)) {

@@ -139,10 +139,9 @@ public final class PlanExecution implements PlanRunner {
             }
             if (n.install().isPresent()) {
                 Node.ImageInstall image = n.install().get();
-                lines.add("# " + n.id() + " [" + connection.describe() + "]: before its first iperf3j test, unless "
-                        + image.imageDirectory() + "/" + io.iperf3j.session.internal.host.ImageInstaller.MARK + " holds "
-                        + image.sha256() + ": sftp " + image.tarball() + ", tar -xzf into " + image.imageDirectory()
-                        + ", " + image.launcher() + " --version");
+                lines.add("# " + n.id() + " [" + connection.describe() + "]: before its first iperf3j test, unless every file of "
+                        + image.imageDirectory() + " matches the tarball's (sha256sum -c): sftp " + image.tarball() + " (sha256 "
+                        + image.sha256() + "), tar -xzf into " + image.imageDirectory() + ", " + image.launcher() + " --version");
             }
         }
         int round = 0;
