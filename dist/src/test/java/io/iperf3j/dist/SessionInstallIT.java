@@ -44,7 +44,8 @@ class SessionInstallIT {
     void bareHostsRunTheCopiedImageAndASecondRunReusesIt() throws Exception {
         Path tarball = Dist.tarball();
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tarball)));
-        String imageDir = "/tmp/iperf3j-session/image-" + sha.substring(0, 16);
+        // root's state folder on the host, private to root (a bare host's own: NetnsLab)
+        String imageDir = "/run/iperf3j-session/image-" + sha.substring(0, 16);
         Path work = Dist.dir().resolve("session-install-it");
         Installation.deleteTree(work);
         Files.createDirectories(work);
@@ -86,8 +87,8 @@ class SessionInstallIT {
                 assertThat(client.path("start").path("version").asText()).startsWith("iperf3j " + Dist.version());
                 assertThat(server.path("start").path("version").asText()).startsWith("iperf3j " + Dist.version());
             }
-            String inode1 = remote(lab, 1, "cat " + imageDir + "/.sha256; stat -c %i " + imageDir + "/bin/iperf3j");
-            assertThat(inode1).startsWith(sha + "\n");
+            String inode1 = remote(lab, 1, "stat -c '%a %U' /run/iperf3j-session " + imageDir + "; stat -c %i " + imageDir + "/bin/iperf3j");
+            assertThat(inode1).as("private to root").startsWith("700 root\n");
 
             // 2: reused (no copy), and a host whose install cannot be made fails alone
             Path plan2 = work.resolve("plan2.yaml");
@@ -103,10 +104,11 @@ class SessionInstallIT {
             assertThat(again.get(0).path("error").asText()).startsWith("ConnectionError: h3 (ssh root@" + lab.address(3))
                     .contains("cannot create /proc/iperf3j-cannot-be-made");
             assertThat(again.get(1).path("status").asText()).as("%s", again.get(1)).isEqualTo("ok");
-            assertThat(remote(lab, 1, "cat " + imageDir + "/.sha256; stat -c %i " + imageDir + "/bin/iperf3j")).isEqualTo(inode1);
+            assertThat(remote(lab, 1, "stat -c '%a %U' /run/iperf3j-session " + imageDir + "; stat -c %i " + imageDir + "/bin/iperf3j"))
+                    .as("reused: the same files").isEqualTo(inode1);
             // nothing but the image and the host's slot lock (a lock file is kept: removing it while another session
             // waits on it would let two hold it) is left in the directory: the session's own folder went with its agent
-            assertThat(remote(lab, 1, "ls -A /tmp/iperf3j-session").split("\\s+"))
+            assertThat(remote(lab, 1, "ls -A /run/iperf3j-session").split("\\s+"))
                     .allSatisfy(n -> assertThat(n).matches("image-" + sha.substring(0, 16) + "|slots"));
         }
     }
@@ -133,7 +135,7 @@ class SessionInstallIT {
         }
     }
 
-    /** A short command on lab host i over SSH (the bare hosts' own view of /tmp/iperf3j-session). */
+    /** A short command on lab host i over SSH (the bare hosts' own view of /run/iperf3j-session). */
     private static String remote(NetnsLab lab, int i, String script) throws Exception {
         try (Connection c = lab.connect(lab.node(i, "look" + i, Node.Role.NODE, IperfKind.IPERF3, Map.of(), lab.key()))) {
             Connection.CommandResult r = c.run(script, Duration.ofSeconds(30));

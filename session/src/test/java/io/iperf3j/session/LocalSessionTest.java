@@ -260,7 +260,7 @@ class LocalSessionTest {
         Connection host = new LocalConnection();
         String d = io.iperf3j.session.internal.host.RemoteScripts.stateDir(id);
         // one process started the way the session starts iperf (marked), one that merely has a PID file there
-        Connection.CommandResult r = host.run("mkdir -p " + d + "; env IPERF3J_SESSION_NODE=" + id
+        Connection.CommandResult r = host.run("(umask 077; mkdir -p " + d + "); env IPERF3J_SESSION_NODE=" + id
                 + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!; "
                 + "sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!", Duration.ofSeconds(10));
         String[] pids = r.stdout().trim().split("\\s+");
@@ -292,8 +292,8 @@ class LocalSessionTest {
             Path childPid = dir.resolve("child-" + stale);
             String launcher = "sh -c " + Connection.Shell.quote("trap '' TERM; sleep 300 & echo $! > " + childPid + "; wait");
             Connection.CommandResult r = host.run(io.iperf3j.session.internal.host.RemoteScripts.background(id, launcher,
-                    dir.resolve("out-" + stale).toString()), Duration.ofSeconds(10));
-            long launcherPid = Long.parseLong(r.stdout().strip().substring("@@pid ".length()));
+                    "out-" + stale), Duration.ofSeconds(10));
+            long launcherPid = io.iperf3j.session.internal.host.HostReply.pid(r.stdout().lines().findFirst().orElse("")).orElseThrow();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!(Files.exists(childPid) && Files.readString(childPid).endsWith("\n")) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
@@ -330,8 +330,9 @@ class LocalSessionTest {
         String launcher = "sh -c " + Connection.Shell.quote("trap 'kill $c; wait $c; echo ended > " + said + "; exit 143' TERM; sleep 300 & c=$!; "
                 + "echo $c > " + said + ".child; wait");
         Connection.CommandResult r = host.run(io.iperf3j.session.internal.host.RemoteScripts.background(id, launcher,
-                dir.resolve("out-term").toString()), Duration.ofSeconds(10));
-        ProcessHandle parent = ProcessHandle.of(Long.parseLong(r.stdout().strip().substring("@@pid ".length()))).orElseThrow();
+                "out-term"), Duration.ofSeconds(10));
+        ProcessHandle parent = ProcessHandle.of(io.iperf3j.session.internal.host.HostReply.pid(r.stdout().lines().findFirst().orElse(""))
+                .orElseThrow()).orElseThrow();
         Path childPid = Path.of(said + ".child");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!(Files.exists(childPid) && Files.readString(childPid).endsWith("\n")) && System.nanoTime() < deadline) {

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * Issue 37: plans over hosts whose sshd runs with OpenSSH's default settings ({@code MaxSessions 10})
  * and logs at DEBUG1, so each sshd's logins and open channels can be counted from its own log
  * ({@link NetnsLab#sshdChannels}). Eight hosts; node ids carry a random tag so that no other test's
- * stale clean-up on a shared {@code /tmp/iperf3j-session/<id>} meets this one's.
+ * stale clean-up on a shared {@code /run/iperf3j-session/<id>} meets this one's.
  */
 @Tag("tool")
 @Tag("root")

@@ -41,7 +41,7 @@ import io.iperf3j.session.Connection;
  *
  * <p>A <em>bare</em> host ({@link #create(String, int, int, Path, Set)}) is one with nothing
  * but sshd: its sshd runs in a private mount namespace where {@code /usr/lib/jvm} (every JDK,
- * and what {@code /usr/bin/java} points to) is an empty tmpfs and {@code /tmp/iperf3j-session}
+ * and what {@code /usr/bin/java} points to) is an empty tmpfs and {@code /run/iperf3j-session} (root's state folder)
  * is an empty directory of the lab's own (so nothing a session left there before is seen);
  * every SSH session on it inherits that view. {@link #requireBare(int)} checks it over SSH.
  *
@@ -399,13 +399,18 @@ public final class NetnsLab implements AutoCloseable {
                 ""));
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(i)));
         if (bare.contains(i)) {
-            // a private mount namespace: no JDK, and a /tmp/iperf3j-session of this lab's own
+            // a private mount namespace: no JDK, and a /run/iperf3j-session (root's state folder, private: 700) of this lab's own
             Path state = dir.resolve("host" + i + "-state");
             Files.createDirectories(state);
-            Files.createDirectories(Path.of("/tmp/iperf3j-session"));
+            Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Path stateRoot = Path.of(io.iperf3j.session.internal.host.RemoteScripts.ROOT_STATE);
+            if (!Files.isDirectory(stateRoot)) {
+                Files.createDirectories(stateRoot, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            }
             cmd.addAll(List.of("unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
                     "mount -t tmpfs -o size=1m,mode=755 iperf3j-nojdk /usr/lib/jvm || exit 97; "
-                            + "mount --bind \"$0\" /tmp/iperf3j-session || exit 98; exec \"$@\"", state.toString()));
+                            + "mount --bind \"$0\" " + stateRoot + " || exit 98; exec \"$@\"", state.toString()));
         }
         cmd.addAll(List.of("/usr/sbin/sshd", "-D", "-e", "-f", conf.toString()));
         Process p = new ProcessBuilder(cmd)
@@ -578,13 +583,13 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     /**
-     * What the sessions of node {@code nodeId} left in the hosts' state root ({@code /tmp/iperf3j-session/<id>+<tag>},
+     * What the sessions of node {@code nodeId} left in the hosts' state root (root's, {@code /run/iperf3j-session/<id>+<tag>},
      * one folder per session; the lab's namespaces share the file system): each folder as {@code "name/"}, each file as
      * {@code "name/file"}. A session's host agent removes its folder at its end, so a clean run leaves nothing.
      */
     public static List<String> leftInStateRoot(String nodeId) throws IOException {
         List<String> left = new java.util.ArrayList<>();
-        Path root = Path.of("/tmp/iperf3j-session");
+        Path root = Path.of(io.iperf3j.session.internal.host.RemoteScripts.ROOT_STATE);
         if (!Files.isDirectory(root)) {
             return left;
         }
@@ -601,7 +606,7 @@ public final class NetnsLab implements AutoCloseable {
 
     /** Removes what {@link #leftInStateRoot} lists for {@code nodeId} (a test's tear-down: a killed host's folder). */
     public static void removeStateFolders(String nodeId) throws IOException {
-        Path root = Path.of("/tmp/iperf3j-session");
+        Path root = Path.of(io.iperf3j.session.internal.host.RemoteScripts.ROOT_STATE);
         for (String left : leftInStateRoot(nodeId).reversed()) {
             Files.deleteIfExists(root.resolve(left));
         }

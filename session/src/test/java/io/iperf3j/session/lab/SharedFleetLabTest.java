@@ -156,9 +156,9 @@ class SharedFleetLabTest {
         HostStamps.assertNoneOverlap(stamps.spans(lab, HOSTS));
     }
 
-    /** The session state directories of this class's node ids left in the hosts' (shared) {@code /tmp/iperf3j-session}. */
+    /** The session state directories of this class's node ids left in the hosts' (shared) {@code /run/iperf3j-session}. */
     private static List<String> leftOnHosts() throws Exception {
-        try (var dirs = Files.list(Path.of("/tmp/iperf3j-session"))) {
+        try (var dirs = Files.list(Path.of(io.iperf3j.session.internal.host.RemoteScripts.ROOT_STATE))) {
             return dirs.map(d -> d.getFileName().toString()).filter(n -> n.matches("(fl|sa|sb)[ab]?[0-9]\\+.*")).toList();
         }
     }

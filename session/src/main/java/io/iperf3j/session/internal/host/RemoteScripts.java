@@ -43,9 +43,13 @@ public final class RemoteScripts {
         return nodeId + OWNER_SEPARATOR + runTag;
     }
 
-    /** The owner's state directory on a host whose commands run as root (a user's is under its home). */
+    /**
+     * The owner's state directory on this machine for this JVM's user, as the host scripts choose it (a local connection's;
+     * an SSH host's as root): {@link #ROOT_STATE} for root, else under the user's home.
+     */
     public static String stateDir(String owner) {
-        return ROOT_STATE + "/" + owner;
+        boolean root = "root".equals(System.getProperty("user.name"));
+        return (root ? ROOT_STATE : System.getProperty("user.home") + "/.cache/iperf3j-session") + "/" + owner;
     }
 
     /** The function library every script starts with. */
