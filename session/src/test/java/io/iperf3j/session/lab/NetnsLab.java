@@ -77,6 +77,13 @@ public final class NetnsLab implements AutoCloseable {
     private final Path knownHosts;
     private final int innerSubnet;
     private Layout layout = Layout.FLAT;
+    /** Private hosts ({@link #createPrivate}) and the shell each has as {@code sh}. */
+    private Map<Integer, String> privateHosts = Map.of();
+    private boolean localUsersAdded;
+    /** An ordinary account of the private hosts that runs sessions of its own ({@link #createPrivate}: key login, a home). */
+    public static final String SECOND_ACCOUNT = "ijbob";
+    /** An unprivileged local user of the private hosts who attacks the sessions ({@link #asUser}); it never logs in. */
+    public static final String ATTACKER = "ijattacker";
 
     /** The key types the lab makes for root, and that a host key may have. */
     public static final List<String> KEY_TYPES = List.of("ed25519", "ecdsa", "rsa");
@@ -192,6 +199,75 @@ public final class NetnsLab implements AutoCloseable {
             throw e;
         }
         return lab;
+    }
+
+    /**
+     * A lab whose hosts are each a machine of their own for what a session keeps on them: each sshd runs in a private mount
+     * namespace with an empty {@code /tmp} (1777), {@code /run} and {@code /home} of its own, so a host's state and slot
+     * folders, and its users' homes, are its own; {@code shells} says, by host (1-based), whether its {@code sh} is
+     * {@code dash} (Debian's) or {@code bash} (as on RHEL, Fedora and Arch: {@code /usr/bin/bash} mounted over
+     * {@code /usr/bin/dash}, which {@code sh} links to). Two local accounts are added (and deleted by {@link #close()}):
+     * {@link #SECOND_ACCOUNT}, who logs in with root's lab key and has a home (700) on every host, and {@link #ATTACKER},
+     * who never logs in: {@link #asUser} runs its commands on a host.
+     */
+    public static NetnsLab createPrivate(String tagPrefix, int octet, Path dir, Map<Integer, String> shells) throws Exception {
+        requirePrerequisites();
+        if (!Files.isExecutable(Path.of("/usr/bin/unshare")) || !Files.isExecutable(Path.of("/usr/bin/nsenter"))) {
+            fail("/usr/bin/unshare or nsenter is missing: install util-linux (apt-get install util-linux)");
+        }
+        if (!shells.values().stream().allMatch(sh -> sh.equals("dash") || sh.equals("bash"))) {
+            throw new IllegalArgumentException("shells are dash or bash: " + shells);
+        }
+        NetnsLab lab = new NetnsLab(tagPrefix, octet, shells.size(), dir, Set.of(), Map.of());
+        lab.privateHosts = Map.copyOf(shells);
+        try {
+            lab.addLocalUsers();
+            lab.build();
+        } catch (Exception | AssertionError e) {
+            lab.close();
+            throw e;
+        }
+        return lab;
+    }
+
+    private void addLocalUsers() throws Exception {
+        deleteLocalUsers();
+        localUsersAdded = true;
+        for (String user : List.of(SECOND_ACCOUNT, ATTACKER)) {
+            Shell.run("useradd", "--no-create-home", "--home-dir", "/home/" + user, "--shell", "/bin/sh", user);
+            // not locked ("!"): sshd without PAM refuses a key login to a locked account
+            Shell.run("usermod", "-p", "*", user);
+        }
+    }
+
+    private static void deleteLocalUsers() throws Exception {
+        for (String user : List.of(SECOND_ACCOUNT, ATTACKER)) {
+            if (Shell.exec("getent", "passwd", user).out().startsWith(user + ":")) {
+                Shell.run("userdel", user);
+            }
+        }
+    }
+
+    /** The PID of host i's sshd: its mount namespace is the host's view of the file system. */
+    private long sshdPid(int i) {
+        return sshd.get(i - 1).pid();
+    }
+
+    /**
+     * Runs {@code script} with {@code sh -c} on private host i as local user {@code user} (root for "root"), in the host's own
+     * namespaces, and returns its output and exit status; an attacker's background process goes on after it (the lab kills it
+     * at its close, as it kills everything in its namespaces).
+     */
+    public Shell.Result asUser(int i, String user, String script) throws IOException {
+        if (!privateHosts.containsKey(i)) {
+            throw new IllegalStateException("host " + i + " is not a private host (createPrivate)");
+        }
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--target", Long.toString(sshdPid(i)), "--mount", "--net"));
+        if (!user.equals("root")) {
+            cmd.addAll(List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups", "--reset-env"));
+        }
+        cmd.addAll(List.of("sh", "-c", script));
+        return Shell.exec(cmd.toArray(String[]::new));
     }
 
     /** The namespace of host i (1-based). */
@@ -388,17 +464,28 @@ public final class NetnsLab implements AutoCloseable {
                 // an empty home: this machine's root .bashrc (which bash reads for every ssh command) runs `pyenv
                 // init`, whose rehash serialises every shell on one lock file with a 60 s timeout; a Debian
                 // host's root has no such rc file, and the lab measures the session, not that lock
-                "SetEnv HOME=" + dir.resolve("home"),
+                privateHosts.containsKey(i) ? "# HOME: root's below" : "SetEnv HOME=" + dir.resolve("home"),
                 // MaxSessions is OpenSSH's default (10): a session must close its channels on both sides
                 "MaxStartups 50",
                 layout.debugLog() ? "LogLevel DEBUG1" : "# LogLevel INFO (the default)",
                 layout.withoutSftp().contains(i) ? "# no SFTP subsystem on this host" : "Subsystem sftp internal-sftp",
+                privateHosts.containsKey(i) ? "Match User root\n    SetEnv HOME=" + dir.resolve("home") : "",
                 "Match User " + PASSWORD_USER,
                 "    PasswordAuthentication yes",
                 "    PubkeyAuthentication no",
                 ""));
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(i)));
-        if (bare.contains(i)) {
+        if (privateHosts.containsKey(i)) {
+            // a machine of its own for the session's state: /tmp, /run (root's state and the slot folder) and /home, and its sh
+            cmd.addAll(List.of("unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                    "mount -t tmpfs -o size=16m,mode=1777 ijtmp /tmp || exit 95; "
+                            + "mount -t tmpfs -o size=16m,mode=755 ijrun /run && mkdir -m 755 /run/sshd || exit 96; "
+                            + "mount -t tmpfs -o size=16m,mode=755 ijhome /home && mkdir -m 700 /home/" + SECOND_ACCOUNT + " /home/" + ATTACKER
+                            + " && chown " + SECOND_ACCOUNT + ": /home/" + SECOND_ACCOUNT + " && chown " + ATTACKER + ": /home/" + ATTACKER
+                            + " || exit 97; "
+                            + (privateHosts.get(i).equals("bash") ? "mount --bind /usr/bin/bash /usr/bin/dash || exit 98; " : "")
+                            + "exec \"$@\"", "sh"));
+        } else if (bare.contains(i)) {
             // a private mount namespace: no JDK, and a /run/iperf3j-session (root's state folder, private: 700) of this lab's own
             Path state = dir.resolve("host" + i + "-state");
             Files.createDirectories(state);
@@ -577,6 +664,9 @@ public final class NetnsLab implements AutoCloseable {
         }
         // anything still running in a namespace (an iperf a failed test left) is killed by its PID
         net.close();
+        if (localUsersAdded) {
+            deleteLocalUsers();
+        }
         if (passwordUserAdded) {
             deletePasswordUser();
         }

@@ -319,7 +319,8 @@ public final class PairSession implements IperfSession {
      * @throws ConnectionError if a host cannot be reached to take its slot
      * @throws IperfCommandError if a host cannot run the agent
      */
-    List<HostAgent> holdHosts(IperfSession.SenderReceiver sr) throws ConnectionError, IperfCommandError, InterruptedException {
+    List<HostAgent> holdHosts(IperfSession.SenderReceiver sr, Duration anotherAccountWait)
+            throws ConnectionError, IperfCommandError, InterruptedException, HeldByAnotherAccount {
         java.util.TreeMap<String, Node> byKey = new java.util.TreeMap<>();
         for (Node n : List.of(sr.sender(), sr.receiver())) {
             byKey.putIfAbsent(slotKey(n), n);
@@ -328,11 +329,22 @@ public final class PairSession implements IperfSession {
         try {
             for (Node n : byKey.values()) {
                 HostAgent agent = agent(n);
+                String key = slotKey(n);
                 if (!agent.take()) {
                     String holder = agent.busyHolder();
-                    throw new io.iperf3j.session.internal.dispatch.Dispatcher.Busy(n.id() + " (" + slotKey(n)
+                    if (!holder.isEmpty()) {
+                        java.time.Instant since = heldByOtherAccounts.computeIfAbsent(key, k -> java.time.Instant.now());
+                        Duration waited = Duration.between(since, java.time.Instant.now());
+                        if (waited.compareTo(anotherAccountWait) >= 0) {
+                            heldByOtherAccounts.remove(key, since);
+                            throw new HeldByAnotherAccount(new SessionException.IperfError(n.id() + " (" + key + "): host busy, held by user "
+                                    + holder + " (another account's session) for " + waited.toSeconds() + " s, the longest this test waits for one"));
+                        }
+                    }
+                    throw new io.iperf3j.session.internal.dispatch.Dispatcher.Busy(n.id() + " (" + key
                             + ") is in another session's test" + (holder.isEmpty() ? "" : " (host busy, held by user " + holder + ")"));
                 }
+                heldByOtherAccounts.remove(key);
                 held.add(agent);
             }
             return held;
@@ -340,6 +352,39 @@ public final class PairSession implements IperfSession {
             giveHosts(held);
             throw e;
         }
+    }
+
+    /**
+     * Since when a host's slot has been held by another account's session, by slot key: a test waits for its own account's
+     * other sessions as long as they run (they take turns), but for another account's at most {@link #anotherAccountWait}, so
+     * that a user of the host who holds its slot for good (a plain {@code flock} on a file of its own) makes a test fail, saying
+     * so, rather than wait forever.
+     */
+    private final Map<String, java.time.Instant> heldByOtherAccounts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** How long a test waits for a host that another account's session holds: twice its own length, and 30 s. */
+    static Duration anotherAccountWait(TestSpec spec) {
+        return Duration.ofSeconds(30).plusMillis((long) (spec.durationSeconds() * 2000));
+    }
+
+    /** A test that did not start: a host's slot was held by another account's session for longer than the test waits. */
+    static final class HeldByAnotherAccount extends Exception {
+        private final SessionException.IperfError error;
+
+        HeldByAnotherAccount(SessionException.IperfError error) {
+            super(error.getMessage(), null, false, false);
+            this.error = error;
+        }
+
+        SessionException.IperfError error() {
+            return error;
+        }
+    }
+
+    /** A test that failed before it started ({@link HeldByAnotherAccount}): its error, no output. */
+    TestResult notStarted(IperfSession.SenderReceiver sr, TestSpec spec, String name, String direction, int repeat, SessionException error) {
+        return new TestResult(name, sr.sender().id(), sr.receiver().id(), direction, spec, repeat, new TestResult.Outcome.Failed(error),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Duration.ZERO);
     }
 
     private HostAgent agent(Node n) {

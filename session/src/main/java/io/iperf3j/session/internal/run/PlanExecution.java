@@ -305,9 +305,11 @@ public final class PlanExecution implements PlanRunner {
         }
         List<io.iperf3j.session.internal.host.HostAgent> held = List.of();
         try {
-            held = session.holdHosts(sr);
+            held = session.holdHosts(sr, PairSession.anotherAccountWait(t.spec()));
         } catch (ConnectionError | IperfCommandError e) {
             // a host that cannot be reached, or cannot run the agent: the test fails on it, in the same words
+        } catch (PairSession.HeldByAnotherAccount e) {
+            return session.notStarted(sr, t.spec(), t.id(), t.direction().word(), t.repeat(), e.error());
         }
         try {
             return session.run(sr, t.spec(), t.id(), t.direction().word(), t.repeat());
