@@ -2,6 +2,7 @@ package io.iperf3j.cli;
 
 import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
+import io.iperf3j.testing.Iperf3Process;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -33,7 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * failed", and a denied attempt does not use up a {@code -1} server. 3.12 speaks
  * only PKCS#1 v1.5 and denies an OAEP token ({@code --use-oaep-padding}); 3.21 pads with
  * OAEP by default and refuses PKCS#1 v1.5 unless run with {@code --use-pkcs1-padding}.
- * iperf3j's client without a padding flag sends OAEP, then PKCS#1 v1.5 once if denied.
+ * iperf3j's client without a padding flag sends OAEP, then PKCS#1 v1.5 once if denied. iperf3j's
+ * server decrypts with one padding, OAEP as 3.17+, PKCS#1 v1.5 with {@code --use-pkcs1-padding}
+ * (which 3.12's clients need), and serves a token once.
  */
 @Tag("peer")
 @Timeout(120)
@@ -249,6 +252,37 @@ class AuthInteropTest {
         }
     }
 
+    /**
+     * 3.12 pads its token with PKCS#1 v1.5: its ciphertext, decrypted without unpadding, starts
+     * 00 02, then nonzero random bytes, a 00 and the credentials. 3.21's starts 00 and a masked
+     * seed (OAEP) and shows no plaintext. So an iperf3j server, OAEP by default as 3.17+, denies
+     * 3.12's token, and takes it with {@code --use-pkcs1-padding}.
+     */
+    @Test
+    void iperf3_12PadsWithPkcs1AndNeedsTheServerOption() throws Exception {
+        byte[] raw = rsaWithoutPadding(collectToken(IPERF3));
+        assertThat(raw[0]).isZero();
+        assertThat(raw[1]).as("PKCS#1 v1.5 block type 2").isEqualTo((byte) 2);
+        String tail = new String(raw, StandardCharsets.ISO_8859_1);
+        assertThat(tail).contains("\0user: mario\npwd:  rossi\nts:   ");
+        if (Iperf3Binary.V3_21.path.toFile().canExecute()) {
+            byte[] oaep = rsaWithoutPadding(collectToken(Iperf3Binary.V3_21.path.toString()));
+            assertThat(oaep[0]).isZero();
+            assertThat(new String(oaep, StandardCharsets.ISO_8859_1)).as("3.21: OAEP, no plaintext in sight")
+                    .doesNotContain("user: ");
+        }
+        int port = FreePorts.next();
+        try (Iperf3Process server = CommandProcess.start(List.of("-s", "-p", Integer.toString(port), "--server-log",
+                "--rsa-private-key-path", privateKey.toString(), "--authorized-users-path", users.toString()))) {
+            assertThat(server.awaitListening(port, java.time.Duration.ofSeconds(20))).as(server.stderr()).isTrue();
+            Ran denied = run(realClient(port), "rossi");
+            assertThat(denied.status()).as(denied.output()).isNotZero();
+            assertThat(denied.output()).contains("iperf3: error - test authorization failed");
+            assertThat(server.awaitStderr("does not decrypt with OAEP padding", java.time.Duration.ofSeconds(10)))
+                    .as(server.stderr()).isTrue();
+        }
+    }
+
     @Test
     void realIperf3ClientAgainstOurServer() throws Exception {
         int port = FreePorts.next();
@@ -258,7 +292,7 @@ class AuthInteropTest {
                 StandardCharsets.UTF_8), Map.of());
         CompletableFuture<Integer> serving = async(() -> main.run(new String[] {"-s", "-1", "-p",
                 Integer.toString(port), "--server-log", "--rsa-private-key-path", privateKey.toString(),
-                "--authorized-users-path", users.toString()}));
+                "--authorized-users-path", users.toString(), "--use-pkcs1-padding"}));
         try {
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (!listening(port)) {
@@ -283,5 +317,104 @@ class AuthInteropTest {
             // On failure the -1 server may still wait; its thread is a daemon and ends with this JVM.
             serving.cancel(true);
         }
+    }
+
+    /**
+     * A real 3.21 client's token, collected by a fake server (this test's), relayed twice to an
+     * iperf3j server run as a process: the first relay is served (iperf3's protocol has no server
+     * challenge, so a token never used is as good as the client's), the second is denied with the
+     * same answer as any bad token, and the operator log names the replay.
+     */
+    @Test
+    void aRealClientsTokenIsServedOnceAndItsReplayDenied() throws Exception {
+        Iperf3Binary.V3_21.requireThis();
+        String params = collectParameters(Iperf3Binary.V3_21.path.toString());
+        int port = FreePorts.next();
+        try (Iperf3Process server = CommandProcess.start(List.of("-s", "-p", Integer.toString(port), "--server-log",
+                "--rsa-private-key-path", privateKey.toString(), "--authorized-users-path", users.toString()))) {
+            assertThat(server.awaitListening(port, java.time.Duration.ofSeconds(20))).as(server.stderr()).isTrue();
+            assertThat(sendParameters(port, params)).as("the first relay: CREATE_STREAMS").startsWith((byte) 10);
+            assertThat(sendParameters(port, params)).as("the replay: SERVER_ERROR, test authorization failed (142)")
+                    .containsExactly((byte) 0xFE, 0, 0, 0, (byte) 142, 0, 0, 0, 0);
+            assertThat(server.awaitStderr("token of user mario already used (a replay)", java.time.Duration.ofSeconds(10)))
+                    .as(server.stderr()).isTrue();
+            Ran fresh = run(realClient(Iperf3Binary.V3_21.path.toString(), port), "rossi");
+            assertThat(fresh.status()).as("the client's own next test, with a fresh token\n%s", fresh.output()).isZero();
+        }
+    }
+
+    /** The authtoken a real client sends, taken by a fake server (the client then fails). */
+    private static String collectToken(String binary) throws Exception {
+        String params = collectParameters(binary);
+        int at = params.indexOf("\"authtoken\":\"") + 13;
+        return params.substring(at, params.indexOf('"', at));
+    }
+
+    /** The parameters JSON a real client sends: its cookie read, PARAM_EXCHANGE sent, the JSON read. */
+    private static String collectParameters(String binary) throws Exception {
+        try (java.net.ServerSocket fake = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            fake.setSoTimeout(20_000);
+            ProcessBuilder pb = new ProcessBuilder(realClient(binary, fake.getLocalPort())).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("IPERF3_PASSWORD", "rossi");
+            Process client = pb.start();
+            client.getOutputStream().close();
+            try (java.net.Socket s = fake.accept()) {
+                s.setSoTimeout(20_000);
+                java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+                in.readFully(new byte[37]);
+                s.getOutputStream().write(9); // PARAM_EXCHANGE
+                byte[] json = new byte[in.readInt()];
+                in.readFully(json);
+                return new String(json, StandardCharsets.UTF_8);
+            } finally {
+                client.destroyForcibly();
+            }
+        }
+    }
+
+    /** Sends a cookie and these parameters as a client would; returns what the server answered until it closed or 2 s. */
+    private static byte[] sendParameters(int port, String params) throws Exception {
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(5_000);
+            byte[] cookie = new byte[37]; // a cookie of its own: another test's would join that test as a stream
+            java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+            for (int i = 0; i < 36; i++) {
+                cookie[i] = (byte) ('a' + r.nextInt(26));
+            }
+            java.io.DataOutputStream out = new java.io.DataOutputStream(s.getOutputStream());
+            out.write(cookie);
+            assertThat(s.getInputStream().read()).as("PARAM_EXCHANGE").isEqualTo(9);
+            byte[] json = params.getBytes(StandardCharsets.UTF_8);
+            out.writeInt(json.length);
+            out.write(json);
+            out.flush();
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            s.setSoTimeout(2_000);
+            byte[] buf = new byte[64];
+            try {
+                for (int n; (n = s.getInputStream().read(buf)) > 0; ) {
+                    answer.write(buf, 0, n);
+                    if (buf[0] == 10) {
+                        break; // CREATE_STREAMS: served
+                    }
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // what came is the answer
+            }
+            return answer.toByteArray();
+        }
+    }
+
+    /** The RSA operation alone (no unpadding): what the client padded, to see which padding it used. */
+    private static byte[] rsaWithoutPadding(String token) throws Exception {
+        String pem = Files.readString(privateKey);
+        assertThat(pem).as("openssl 3's genrsa writes PKCS#8").contains("-----BEGIN PRIVATE KEY-----");
+        String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        java.security.PrivateKey key = java.security.KeyFactory.getInstance("RSA")
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(body)));
+        javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("RSA/ECB/NoPadding");
+        c.init(javax.crypto.Cipher.DECRYPT_MODE, key);
+        return c.doFinal(java.util.Base64.getDecoder().decode(token));
     }
 }

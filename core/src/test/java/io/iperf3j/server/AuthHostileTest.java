@@ -88,16 +88,17 @@ class AuthHostileTest {
         cases.put("Base64 of random bytes", quoted(Base64.getEncoder().encodeToString(random)));
         cases.put("too short for the key", quoted(Base64.getEncoder().encodeToString(new byte[10])));
         cases.put("very long", quoted("A".repeat(7000)));
-        cases.put("another key", quoted(AuthToken.encode(USER, PASSWORD, now(), otherKeys.getPublic(), RsaPadding.PKCS1)));
+        cases.put("another key", quoted(AuthToken.encode(USER, PASSWORD, now(), otherKeys.getPublic(), RsaPadding.OAEP)));
+        cases.put("valid PKCS#1 v1.5 token (the server decrypts with OAEP)", quoted(token(USER, PASSWORD, now(), RsaPadding.PKCS1)));
         cases.put("no timestamp", quoted(encrypted("user: " + USER + "\npwd:  " + PASSWORD)));
         cases.put("timestamp not a number", quoted(encrypted("user: " + USER + "\npwd:  " + PASSWORD + "\nts:   abc")));
         cases.put("empty plaintext fields", quoted(encrypted("user: \npwd:  \nts:   ")));
-        cases.put("skew -100 s", quoted(token(USER, PASSWORD, now() - 100, RsaPadding.PKCS1)));
-        cases.put("skew +100 s", quoted(token(USER, PASSWORD, now() + 100, RsaPadding.PKCS1)));
-        cases.put("wrong password", quoted(token(USER, "luigi", now(), RsaPadding.PKCS1)));
-        cases.put("unknown user", quoted(token("luigi", PASSWORD, now(), RsaPadding.PKCS1)));
+        cases.put("skew -100 s", quoted(token(USER, PASSWORD, now() - 100, RsaPadding.OAEP)));
+        cases.put("skew +100 s", quoted(token(USER, PASSWORD, now() + 100, RsaPadding.OAEP)));
+        cases.put("wrong password", quoted(token(USER, "luigi", now(), RsaPadding.OAEP)));
+        cases.put("unknown user", quoted(token("luigi", PASSWORD, now(), RsaPadding.OAEP)));
         cases.put("password is the stored hash", quoted(token(USER, AuthorizedUsers.hexDigest(USER, PASSWORD), now(),
-                RsaPadding.PKCS1)));
+                RsaPadding.OAEP)));
 
         try (TestServer server = new TestServer(TestServer.quick(), "-1", "--rsa-private-key-path", privateKey.toString(),
                 "--authorized-users-path", users.toString())) {
@@ -122,7 +123,7 @@ class AuthHostileTest {
 
             // A right token (skew within the threshold) is served, and that uses up -1.
             try (RawPeer p = RawPeer.atParameters(server.port())) {
-                p.writeJson(params(quoted(token(USER, PASSWORD, now() + 5, RsaPadding.PKCS1))));
+                p.writeJson(params(quoted(token(USER, PASSWORD, now() + 5, RsaPadding.OAEP))));
                 assertThat(p.readByte(2000)).as("CREATE_STREAMS").isEqualTo(RawPeer.CREATE_STREAMS);
             }
             server.served.get(5, TimeUnit.SECONDS);
@@ -130,16 +131,61 @@ class AuthHostileTest {
         }
     }
 
+    /** OAEP by default, as iperf3 3.17+; PKCS#1 v1.5 only, and then only it, with {@code --use-pkcs1-padding}. */
     @Test
-    void oaepAndPkcs1TokensAreBothAccepted() throws Exception {
+    void aServerDecryptsWithOnePadding() throws Exception {
+        for (RsaPadding serverPadding : List.of(RsaPadding.OAEP, RsaPadding.PKCS1)) {
+            List<String> args = new ArrayList<>(List.of("--rsa-private-key-path", privateKey.toString(),
+                    "--authorized-users-path", users.toString()));
+            if (serverPadding == RsaPadding.PKCS1) {
+                args.add("--use-pkcs1-padding");
+            }
+            try (TestServer server = new TestServer(TestServer.quick(), args.toArray(String[]::new))) {
+                for (RsaPadding padding : List.of(RsaPadding.PKCS1, RsaPadding.OAEP)) {
+                    try (RawPeer p = RawPeer.atParameters(server.port())) {
+                        p.writeJson(params(quoted(token(USER, PASSWORD, now(), padding))));
+                        if (padding == serverPadding) {
+                            assertThat(p.readByte(2000)).as("CREATE_STREAMS: %s server, %s token", serverPadding, padding)
+                                    .isEqualTo(RawPeer.CREATE_STREAMS);
+                        } else {
+                            assertThat(p.readToEof(2000)).as("%s server, %s token", serverPadding, padding)
+                                    .isEqualTo(DENIAL);
+                        }
+                    }
+                }
+                server.awaitIdle(Duration.ofSeconds(5));
+                String other = serverPadding == RsaPadding.OAEP ? "OAEP" : "PKCS#1 v1.5";
+                assertThat(server.log()).contains("does not decrypt with " + other + " padding");
+            }
+        }
+    }
+
+    /**
+     * The same token twice over real sockets (as a listener on the path, or a fake server that
+     * collected it, would send it): the first is served, the second gets the same denial as any bad
+     * token, and the log says it was a replay. Another token of the same user, made in the same
+     * second, is served.
+     */
+    @Test
+    void aReplayedTokenIsDeniedAndAFreshOneOfTheSameUserIsServed() throws Exception {
         try (TestServer server = new TestServer(TestServer.quick(), "--rsa-private-key-path", privateKey.toString(),
                 "--authorized-users-path", users.toString())) {
-            for (RsaPadding padding : List.of(RsaPadding.PKCS1, RsaPadding.OAEP)) {
-                try (RawPeer p = RawPeer.atParameters(server.port())) {
-                    p.writeJson(params(quoted(token(USER, PASSWORD, now(), padding))));
-                    assertThat(p.readByte(2000)).as("CREATE_STREAMS with %s", padding).isEqualTo(RawPeer.CREATE_STREAMS);
-                }
+            long ts = now();
+            String token = token(USER, PASSWORD, ts, RsaPadding.OAEP);
+            try (RawPeer p = RawPeer.atParameters(server.port())) {
+                p.writeJson(params(quoted(token)));
+                assertThat(p.readByte(2000)).as("CREATE_STREAMS").isEqualTo(RawPeer.CREATE_STREAMS);
             }
+            try (RawPeer p = RawPeer.atParameters(server.port())) {
+                p.writeJson(params(quoted(token)));
+                assertThat(p.readToEof(2000)).as("the replay").isEqualTo(DENIAL);
+            }
+            try (RawPeer p = RawPeer.atParameters(server.port())) {
+                p.writeJson(params(quoted(token(USER, PASSWORD, ts, RsaPadding.OAEP))));
+                assertThat(p.readByte(2000)).as("a fresh token of the same user and second").isEqualTo(RawPeer.CREATE_STREAMS);
+            }
+            server.awaitIdle(Duration.ofSeconds(5));
+            assertThat(server.log()).contains("token of user mario already used (a replay)");
         }
     }
 }

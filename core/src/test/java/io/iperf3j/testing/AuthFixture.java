@@ -30,10 +30,24 @@ public final class AuthFixture {
         return users;
     }
 
-    /** RSA-encrypts any plaintext with {@code key} (PKCS#1), Base64: a token of any content. */
+    /** RSA-encrypts any plaintext with {@code key} (OAEP, as iperf3 3.17+), Base64: a token of any content. */
     public static String encrypted(PublicKey key, String plain) throws Exception {
-        Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+        return encrypted(key, plain, "RSA/ECB/OAEPWithSHA-1AndMGF1Padding");
+    }
+
+    /** RSA-encrypts any plaintext with {@code key} and a JCA transformation, Base64. */
+    public static String encrypted(PublicKey key, String plain, String transformation) throws Exception {
+        Cipher c = Cipher.getInstance(transformation);
         c.init(Cipher.ENCRYPT_MODE, key);
         return Base64.getEncoder().encodeToString(c.doFinal(plain.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** {@code n} as exactly {@code bytes} unsigned big-endian bytes. */
+    public static byte[] unsigned(java.math.BigInteger n, int bytes) {
+        byte[] signed = n.toByteArray();
+        byte[] out = new byte[bytes];
+        int copy = Math.min(bytes, signed.length);
+        System.arraycopy(signed, signed.length - copy, out, bytes - copy, copy);
+        return out;
     }
 }

@@ -1,5 +1,6 @@
 package io.iperf3j.export;
 
+import io.iperf3j.internal.subcommand.LogText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -141,7 +142,7 @@ public final class PushGatewayClient {
     }
 
     private static String abbreviate(String s) {
-        String one = s.replaceAll("\\s+", " ");
+        String one = LogText.escape(s.replaceAll("\\s+", " ")); // the gateway's text, on one line
         return one.length() <= 200 ? one : one.substring(0, 200) + "...";
     }
 

@@ -1,9 +1,10 @@
 /**
  * iperf3's authentication: the RSA-encrypted credentials token
  * ({@link io.iperf3j.internal.auth.AuthToken}), PEM keys and the server's credentials file
- * ({@link io.iperf3j.internal.auth.AuthorizedUsers}, SHA-256 of {@code {user}password}).
+ * ({@link io.iperf3j.internal.auth.AuthorizedUsers}, SHA-256 of {@code {user}password}) and the
+ * tokens a server has accepted ({@link io.iperf3j.internal.auth.SeenTokens}, so each is accepted once).
  *
- * <p>Threads: pure functions; the credentials file is read by the test thread that checks a
- * token.
+ * <p>Threads: pure functions but {@code SeenTokens}, which any number of test threads share under its
+ * monitor; the credentials file is read by the test thread that checks a token.
  */
 package io.iperf3j.internal.auth;

@@ -108,6 +108,17 @@ enum CommandLineOption implements OptionRow {
     TIME_SKEW_THRESHOLD(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 54,
             "  --time-skew-threshold     time skew threshold (in seconds) between the server\n"
             + "                            and client during the authentication process", "time-skew-threshold"),
+    /**
+     * In 3.21's server section and scope (a server decrypts with PKCS#1 v1.5 instead of OAEP);
+     * iperf3j's client takes it too, to reach 3.16 and older servers. {@value #AUTH_PADDING} is
+     * replaced by the client's default padding when the usage is rendered.
+     */
+    USE_PKCS1_PADDING(Section.SERVER, OptionRow.NO_SHORT, HasArg.NO, 103,
+            "  --use-pkcs1-padding       use PKCS#1 v1.5 padding at your own risk: a server\n"
+            + "                            decrypts tokens with it instead of OAEP (iperf3\n"
+            + "                            3.16 and older clients need it); a client pads\n"
+            + "                            its token with it only\n"
+            + "                            (default: " + CommandLineOption.AUTH_PADDING + ")", "use-pkcs1-padding"),
     MAX_CONCURRENT(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 101,
             "  --max-concurrent #        number of tests the server runs at the same time\n"
             + "                            (default " + IperfOptions.DEFAULT_MAX_CONCURRENT + "; iperf3 runs one; given above 1,\n"
@@ -253,12 +264,6 @@ enum CommandLineOption implements OptionRow {
     RSA_PUBLIC_KEY_PATH(Section.CLIENT, OptionRow.NO_SHORT, HasArg.REQUIRED, 51,
             "  --rsa-public-key-path     path to the RSA public key used to encrypt\n"
             + "                            authentication credentials", "rsa-public-key-path"),
-    /** {@value #AUTH_PADDING} is replaced by the default padding when the usage is rendered. */
-    USE_PKCS1_PADDING(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 103,
-            "  --use-pkcs1-padding       pad the authentication token with PKCS#1 v1.5 only\n"
-            + "                            (default: " + CommandLineOption.AUTH_PADDING
-            + "; servers running iperf3 3.16 or\n"
-            + "                            older accept only PKCS#1 v1.5, 3.17+ only OAEP)", "use-pkcs1-padding"),
     USE_OAEP_PADDING(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 105,
             "  --use-oaep-padding        pad the authentication token with OAEP only, as\n"
             + "                            iperf3 3.17+ does by default", "use-oaep-padding"),

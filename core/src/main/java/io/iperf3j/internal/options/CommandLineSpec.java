@@ -895,8 +895,9 @@ final class CommandLineSpec {
         serverFlag = true;
     }
 
-    // As iperf3 3.17+, on either side: a client pads its token with PKCS#1 v1.5; a server
-    // accepts it (iperf3j's server accepts both paddings anyway, so there it changes nothing).
+    // On either side, without setting a role's flag: a server decrypts tokens with PKCS#1 v1.5
+    // instead of OAEP (3.17+'s server option, same name and meaning); a client pads its token
+    // with it only (iperf3j's, for 3.16 and older servers; 3.21 refuses it on a client).
     void usePkcs1Padding() {
         b.authPadding(RsaPadding.PKCS1);
         pkcs1Given = true;

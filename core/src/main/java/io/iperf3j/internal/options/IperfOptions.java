@@ -218,6 +218,8 @@ public record IperfOptions(
      * RSA padding of the authentication token: PKCS#1 v1.5 (iperf3 up to 3.16) or OAEP (3.17+
      * default); {@code AUTO} (neither flag given) is a client's OAEP token first and, if the
      * server denies it, one more attempt with PKCS#1 v1.5, so both generations of servers work.
+     * A server decrypts with one padding: PKCS#1 v1.5 with {@code --use-pkcs1-padding}, OAEP
+     * otherwise ({@code AUTO}), as iperf3 3.17+.
      */
     public enum RsaPadding { PKCS1, OAEP, AUTO }
 

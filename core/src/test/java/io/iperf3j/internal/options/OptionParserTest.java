@@ -117,7 +117,7 @@ class OptionParserTest {
                         .rsaPrivateKeyPath(Path.of("k")).authorizedUsersPath(Path.of("u")).timeSkewThreshold(5)),
                 run("-c h --username u --rsa-public-key-path p --use-pkcs1-padding", b -> client(b, "h").username("u")
                         .rsaPublicKeyPath(Path.of("p")).authPadding(RsaPadding.PKCS1)),
-                // As iperf3 3.17+, --use-pkcs1-padding is allowed on a server (iperf3j's accepts both paddings).
+                // As iperf3 3.17+, --use-pkcs1-padding on a server: it decrypts with PKCS#1 v1.5 instead of OAEP.
                 run("-s --use-pkcs1-padding", b -> server(b).authPadding(RsaPadding.PKCS1)),
                 run("-c h --username u --rsa-public-key-path p --use-oaep-padding", b -> client(b, "h").username("u")
                         .rsaPublicKeyPath(Path.of("p")).authPadding(RsaPadding.OAEP)),
@@ -420,8 +420,10 @@ class OptionParserTest {
                 "  --json-stream ", "  --max-concurrent #        number of tests the server runs at the same time\n"
                         + "                            (default 16;",
                 "  --server-max-duration # ", "  --server-log[=text|json]  one line", "  --use-pkcs1-padding ",
-                "  --use-oaep-padding ", "3.16 or\n", "  --loopback ",
+                "  --use-oaep-padding ", "3.16 and older clients need it", "  --loopback ",
                 "[KMG] indicates options that support a K/M/G suffix");
+        assertThat(usage.indexOf("  --use-pkcs1-padding ")).as("a server option, after --time-skew-threshold, as in 3.21")
+                .isGreaterThan(usage.indexOf("  --time-skew-threshold ")).isLessThan(usage.indexOf("Client specific:"));
         // every option the parser knows is documented
         for (String option : new String[] {"--port", "--format", "--interval", "--pidfile", "--file", "--affinity",
                 "--bind", "--bind-dev", "--verbose", "--json", "--logfile", "--forceflush", "--timestamps",

@@ -6,6 +6,7 @@ import io.iperf3j.IperfResult;
 import io.iperf3j.RunningIperf;
 import io.iperf3j.export.PrometheusEncoder;
 import io.iperf3j.export.http.TextResponse;
+import io.iperf3j.internal.subcommand.LogText;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -234,8 +235,11 @@ public final class ExporterServer implements AutoCloseable {
             }
             String text = PrometheusEncoder.encode(probeSnapshots(result));
             if (!result.up()) {
-                String reason = result.error().orElse("unknown").replaceAll("\\s+", " ").strip();
-                log.accept("probe of target=" + request.target() + " port=" + request.port() + " failed: " + reason);
+                // the target and the reason (which may quote the target) are the requester's text:
+                // escaped, so no request can end the line or write one of its own
+                String reason = LogText.escape(result.error().orElse("unknown").replaceAll("\\s+", " ").strip());
+                log.accept("probe of target=" + LogText.escape(request.target()) + " port=" + request.port()
+                        + " failed: " + reason);
                 // a comment line: Prometheus ignores it, a person reading the answer sees why
                 text = "# iperf3j probe failed: " + reason + "\n" + text;
             }

@@ -90,4 +90,44 @@ class ExporterCommandTest {
                 .startsWith("iperf3j exporter: probe of target=127.0.0.1:" + closed + " port=" + closed + " failed: ")
                 .containsIgnoringCase("connect");
     }
+
+    /**
+     * A {@code /probe} whose target holds line ends, a NEL, U+2028 and a terminal escape: the failed
+     * probe is still one log line, with those characters escaped, and nothing it carries starts a line.
+     */
+    @Test
+    void aTargetCannotForgeALogLine() throws Exception {
+        AtomicReference<Runnable> stop = new AtomicReference<>();
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> ExporterCommand.run(
+                List.of("--web.listen-address=127.0.0.1:0", "--timeout", "5s"), out, err, stop::set));
+        Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) ");
+        Matcher m = listening.matcher("");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!m.reset(outBytes.toString(StandardCharsets.UTF_8)).find()) {
+            assertThat(System.nanoTime()).as("the exporter did not start: %s", errBytes).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        int closed = FreePorts.next();
+        String forged = "no-such-host.invalid%0Aiperf3j+exporter+-+forged%0D%0Aiperf3j%C2%85nel%E2%80%A8ls%1B%5B2J";
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1)
+                    + "/probe?target=" + forged + "&port=" + closed)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).startsWith("# iperf3j probe failed: ");
+            assertThat(r.body().lines().filter(l -> l.contains("forged")))
+                    .as("the answer's comment line and labels hold the target, each on one line")
+                    .allMatch(l -> l.startsWith("# iperf3j probe failed: ") || l.startsWith("iperf3_"));
+        } finally {
+            while (stop.get() == null) {
+                Thread.sleep(5);
+            }
+            stop.get().run();
+        }
+        assertThat(status.get(20, TimeUnit.SECONDS)).isZero();
+        String log = errBytes.toString(StandardCharsets.UTF_8);
+        assertThat(log.split("\n", -1)).as(log).hasSize(2); // one line and its line end
+        assertThat(log).startsWith("iperf3j exporter: probe of target=no-such-host.invalid\\niperf3j exporter - forged"
+                        + "\\r\\niperf3j\\x{0085}nel\\x{2028}ls\\x1b[2J port=" + closed + " failed: ")
+                .doesNotContain("\r", "\u0085", "\u2028", "\u001b");
+    }
 }

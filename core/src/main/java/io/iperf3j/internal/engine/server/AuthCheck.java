@@ -2,16 +2,43 @@ package io.iperf3j.internal.engine.server;
 
 import io.iperf3j.internal.auth.AuthToken;
 import io.iperf3j.internal.auth.AuthorizedUsers;
-import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.auth.SeenTokens;
+import io.iperf3j.internal.options.IperfOptions.RsaPadding;
 
+import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.interfaces.RSAKey;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.function.LongSupplier;
 
 /**
  * A server's authentication ({@code --rsa-private-key-path}, {@code --authorized-users-path},
- * {@code --time-skew-threshold}): a client's token gives its user, or the reason it fails, as
- * the operator log words it. The users file is read on each check, so edits apply to the next test.
+ * {@code --time-skew-threshold}, {@code --use-pkcs1-padding}): a client's token gives its user, or
+ * the reason it fails, as the operator log words it. The users file is read on each check, so
+ * edits apply to the next test.
+ *
+ * <p>No oracle: every token, whatever is wrong with it, takes the same steps: one RSA decryption
+ * with the one padding the server uses (OAEP, or PKCS#1 v1.5 with {@code --use-pkcs1-padding}),
+ * the parse, one pass over the users file with a SHA-256, the skew check and, for a token that
+ * passed all of them, the replay check. A token that is not Base64, not of the key's length or not
+ * below its modulus is replaced by a stand-in ciphertext and decrypted all the same; a token that
+ * does not decrypt or parse has its user and password replaced by a stand-in pair that no users
+ * file line can match. The client gets one answer for every failure (iperf3's "test authorization
+ * failed"); only the operator log says which it was. What timing may still show is what the sender
+ * already knows (how long its token is, whether it is Base64), never what depends on the key.
+ *
+ * <p>Replays: a token accepted once is refused for twice the threshold ({@link SeenTokens}).
+ *
+ * <p>Limits: a token longer than {@link #maxTokenChars} is not decoded (it is twice the Base64
+ * length of a ciphertext of this key, room for line breaks).
+ *
+ * <p>Threads: the test threads that check tokens, any number at once; the key and the users file
+ * are only read, {@link SeenTokens} holds its own lock.
  */
 final class AuthCheck {
     /** The user a token names, or why it was not accepted (exactly one is non-null). */
@@ -21,41 +48,147 @@ final class AuthCheck {
         }
     }
 
-    private final PrivateKey key;
-    private final Path usersPath;
-    private final int skewThreshold;
-    private final LongSupplier nowSeconds;
-
-    AuthCheck(PrivateKey key, Path usersPath, int skewThreshold, LongSupplier nowSeconds) {
-        this.key = key;
-        this.usersPath = usersPath;
-        this.skewThreshold = skewThreshold;
-        this.nowSeconds = nowSeconds;
+    /** The users file's check: whether it lists the user with this password. */
+    @FunctionalInterface
+    interface Users {
+        boolean accepts(String user, String password) throws IOException;
     }
 
-    /** With the wall clock. */
-    AuthCheck(PrivateKey key, Path usersPath, int skewThreshold) {
-        this(key, usersPath, skewThreshold, () -> System.currentTimeMillis() / 1000);
+    /** A user name no line of a users file can hold (a line has no line end). */
+    private static final String STAND_IN_USER = "\n";
+
+    private final PrivateKey key;
+    private final RsaPadding padding;
+    private final BigInteger modulus;
+    private final int keyBytes;
+    private final int maxTokenChars;
+    /** Decrypted in place of a token that is no ciphertext of this key: random, below the modulus. */
+    private final byte[] standInCiphertext;
+    /** Checked against the users file in place of credentials that did not decrypt. */
+    private final String standInPassword;
+    private final Users users;
+    private final int skewThreshold;
+    private final LongSupplier nowSeconds;
+    private final SeenTokens seen;
+
+    /**
+     * @param padding the one padding tokens are decrypted with: OAEP, or PKCS#1 v1.5
+     * @param users the users file's check, made once for every token
+     * @param nowSeconds the wall clock of the skew check
+     * @param seen the tokens already accepted
+     */
+    AuthCheck(PrivateKey key, RsaPadding padding, Users users, int skewThreshold, LongSupplier nowSeconds,
+              SeenTokens seen) {
+        if (padding == RsaPadding.AUTO) {
+            throw new IllegalArgumentException("a server decrypts with one padding");
+        }
+        if (!(key instanceof RSAKey rsa)) {
+            throw new IllegalArgumentException("not an RSA private key");
+        }
+        this.key = key;
+        this.padding = padding;
+        this.modulus = rsa.getModulus();
+        this.keyBytes = (modulus.bitLength() + 7) / 8;
+        this.maxTokenChars = 2 * 4 * ((keyBytes + 2) / 3);
+        SecureRandom random = new SecureRandom();
+        this.standInCiphertext = new byte[keyBytes];
+        random.nextBytes(standInCiphertext);
+        standInCiphertext[0] = 0; // below 2^(8(k-1)), so below the modulus
+        byte[] pw = new byte[16];
+        random.nextBytes(pw);
+        this.standInPassword = HexFormat.of().formatHex(pw);
+        this.users = users;
+        this.skewThreshold = skewThreshold;
+        this.nowSeconds = nowSeconds;
+        this.seen = seen;
+    }
+
+    /** With the wall clock and a replay table of {@link SeenTokens#DEFAULT_CAP} tokens kept twice the threshold. */
+    AuthCheck(PrivateKey key, RsaPadding padding, Path usersPath, int skewThreshold) {
+        this(key, padding, (user, password) -> new AuthorizedUsers(usersPath).accepts(user, password), skewThreshold,
+                () -> System.currentTimeMillis() / 1000,
+                new SeenTokens(2L * skewThreshold * 1_000_000_000L, SeenTokens.DEFAULT_CAP, System::nanoTime));
     }
 
     /** Checks the parameters' {@code authtoken} (null: none sent). */
     Result check(String token) {
-        if (token == null) {
-            return new Result(null, "no authentication token");
+        String failure = null;
+        byte[] ciphertext = ciphertext(token);
+        if (ciphertext == null) {
+            failure = token == null ? "no authentication token"
+                    : "bad token: not the Base64 of a " + keyBytes + "-byte ciphertext below the key's modulus";
         }
+        AuthToken.Credentials c = null;
         try {
-            AuthToken.Credentials c = AuthToken.decode(token, key, IperfOptions.RsaPadding.PKCS1);
-            long skew = nowSeconds.getAsLong() - c.timestamp();
-            if (Math.abs(skew) > skewThreshold) {
-                return new Result(null, (skew > 0 ? "token " + skew + " s old" : "token " + -skew + " s in the future")
-                        + ", more than --time-skew-threshold " + skewThreshold);
+            c = AuthToken.decrypt(ciphertext != null ? ciphertext : standInCiphertext, key, padding);
+        } catch (GeneralSecurityException e) {
+            if (failure == null) {
+                failure = "bad token: does not decrypt with " + label(padding) + " padding, or malformed";
             }
-            if (!new AuthorizedUsers(usersPath).accepts(c.username(), c.password())) {
-                return new Result(null, "unknown user or wrong password for user " + c.username());
-            }
-            return new Result(c.username(), null);
-        } catch (Exception e) {
-            return new Result(null, "bad token: " + e.getMessage());
         }
+        String user = c != null ? c.username() : STAND_IN_USER;
+        String password = c != null ? c.password() : standInPassword;
+        boolean listed;
+        try {
+            listed = users.accepts(user, password);
+        } catch (IOException e) {
+            listed = false;
+            if (failure == null) {
+                failure = "cannot read --authorized-users-path: " + e.getMessage();
+            }
+        }
+        if (failure == null) {
+            failure = skewFailure(c.timestamp());
+        }
+        if (failure == null && !listed) {
+            failure = "unknown user or wrong password for user " + user;
+        }
+        if (failure == null) {
+            failure = switch (seen.admit(ciphertext)) {
+                case NEW -> null;
+                case REPLAY -> "token of user " + user + " already used (a replay)";
+                case FULL -> "replay table full (" + seen.cap() + " tokens accepted in the last "
+                        + seen.lifetimeSeconds() + " s): token of user " + user + " refused";
+            };
+        }
+        return failure == null ? new Result(user, null) : new Result(null, failure);
+    }
+
+    /** The token's ciphertext in its one canonical form (the key's length, below its modulus), or null. */
+    private byte[] ciphertext(String token) {
+        if (token == null || token.length() > maxTokenChars) {
+            return null;
+        }
+        byte[] raw;
+        try {
+            raw = Base64.getMimeDecoder().decode(token);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (raw.length != keyBytes || new BigInteger(1, raw).compareTo(modulus) >= 0) {
+            return null;
+        }
+        return raw;
+    }
+
+    private String skewFailure(long ts) {
+        long now = nowSeconds.getAsLong();
+        if (ts >= now - skewThreshold && ts <= now + skewThreshold) {
+            return null;
+        }
+        // the difference saturates: a timestamp of ±2^63 must not wrap into the window's words
+        BigInteger skew = BigInteger.valueOf(now).subtract(BigInteger.valueOf(ts));
+        return (skew.signum() > 0 ? "token " + skew + " s old" : "token " + skew.negate() + " s in the future")
+                + ", more than --time-skew-threshold " + skewThreshold;
+    }
+
+    /** The padding as the log names it. */
+    static String label(RsaPadding padding) {
+        return padding == RsaPadding.PKCS1 ? "PKCS#1 v1.5" : "OAEP";
+    }
+
+    /** The padding tokens are decrypted with. */
+    RsaPadding padding() {
+        return padding;
     }
 }

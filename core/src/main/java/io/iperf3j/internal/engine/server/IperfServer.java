@@ -9,6 +9,7 @@ import io.iperf3j.ServerEvent;
 import io.iperf3j.ServerEvents;
 import io.iperf3j.internal.engine.udp.UdpStreamRouter;
 import io.iperf3j.internal.options.IperfOptions;
+import io.iperf3j.internal.options.IperfOptions.RsaPadding;
 import io.iperf3j.internal.output.OutputMode;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.output.TestPrinter;
@@ -212,8 +213,10 @@ public final class IperfServer implements Closeable {
         Unsupported.check(options);
         try {
             if (options.rsaPrivateKeyPath() != null) {
-                authCheck = new AuthCheck(PemKeys.readPrivate(options.rsaPrivateKeyPath()), options.authorizedUsersPath(),
-                        options.timeSkewThreshold());
+                // one padding: OAEP (iperf3 3.17+'s default), PKCS#1 v1.5 only with --use-pkcs1-padding
+                RsaPadding padding = options.authPadding() == RsaPadding.PKCS1 ? RsaPadding.PKCS1 : RsaPadding.OAEP;
+                authCheck = new AuthCheck(PemKeys.readPrivate(options.rsaPrivateKeyPath()), padding,
+                        options.authorizedUsersPath(), options.timeSkewThreshold());
             }
         } catch (Exception e) {
             throw new IperfException(ErrorCode.SET_SERVER_AUTH, e.getMessage());

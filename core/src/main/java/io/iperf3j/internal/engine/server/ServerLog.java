@@ -1,6 +1,7 @@
 package io.iperf3j.internal.engine.server;
 
 import io.iperf3j.internal.subcommand.HostPort;
+import io.iperf3j.internal.subcommand.LogText;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.iperf3j.ServerEvent;
@@ -464,20 +465,10 @@ final class ServerLog implements ServerEvents {
                 sb.append(' ');
             }
             sb.append(key).append('=');
-            String v = value.toString();
+            // control characters (a client's user name, a reason quoting one) as LogText's escapes
+            String v = LogText.escape(value.toString());
             if (needsQuotes(v)) {
-                sb.append('"');
-                for (int i = 0; i < v.length(); i++) {
-                    char c = v.charAt(i);
-                    switch (c) {
-                        case '"' -> sb.append("\\\"");
-                        case '\\' -> sb.append("\\\\");
-                        case '\n' -> sb.append("\\n");
-                        case '\r' -> sb.append("\\r");
-                        default -> sb.append(c < 0x20 || c == 0x7f ? '?' : c);
-                    }
-                }
-                sb.append('"');
+                sb.append('"').append(v.replace("\"", "\\\"")).append('"');
             } else {
                 sb.append(v);
             }

@@ -2,41 +2,71 @@ package io.iperf3j.internal.engine.server;
 
 import io.iperf3j.internal.auth.AuthToken;
 import io.iperf3j.internal.auth.AuthorizedUsers;
+import io.iperf3j.internal.auth.SeenTokens;
 import io.iperf3j.internal.options.IperfOptions.RsaPadding;
 import io.iperf3j.testing.AuthFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** AuthHostileTest's bad tokens, without a server and with a fixed clock. */
+/** AuthHostileTest's bad tokens, replays and paddings, without a server and with fixed clocks. */
 class AuthCheckTest {
     private static final String USER = "mario";
     private static final String PASSWORD = "rossi";
     private static final long NOW = 1_750_000_000L;
+    private static final int THRESHOLD = 10;
 
     @TempDir
     static Path dir;
     private static KeyPair keys;
     private static KeyPair otherKeys;
-    private static AuthCheck check;
+    private static Path users;
 
     @BeforeAll
     static void keys() throws Exception {
         keys = AuthFixture.keys();
         otherKeys = AuthFixture.keys();
-        check = new AuthCheck(keys.getPrivate(), AuthFixture.usersFile(dir, USER, PASSWORD), 10, () -> NOW);
+        users = AuthFixture.usersFile(dir, USER, PASSWORD);
+    }
+
+    /** Each users-file check the AuthCheck made: "user/password". */
+    private final List<String> usersChecks = new ArrayList<>();
+    /** The replay table's monotonic clock. */
+    private final AtomicLong nanos = new AtomicLong(1_000);
+
+    private AuthCheck check(RsaPadding padding) {
+        return check(padding, SeenTokens.DEFAULT_CAP);
+    }
+
+    private AuthCheck check(RsaPadding padding, int cap) {
+        AuthorizedUsers file = new AuthorizedUsers(users);
+        return new AuthCheck(keys.getPrivate(), padding, (u, p) -> {
+            synchronized (usersChecks) {
+                usersChecks.add(u + "/" + p);
+            }
+            return file.accepts(u, p);
+        }, THRESHOLD, () -> NOW, new SeenTokens(2L * THRESHOLD * 1_000_000_000L, cap, nanos::get));
     }
 
     private static String token(String user, String password, long ts) throws Exception {
-        return AuthToken.encode(user, password, ts, keys.getPublic(), RsaPadding.PKCS1);
+        return AuthToken.encode(user, password, ts, keys.getPublic(), RsaPadding.OAEP);
     }
 
     private static String encrypted(String plain) throws Exception {
@@ -44,49 +74,168 @@ class AuthCheckTest {
     }
 
     @Test
-    void everyBadTokenFailsWithItsReason() throws Exception {
+    void everyFailureKindGetsTheSameAnswerAfterTheSameWorkAndTheLogSaysWhy() throws Exception {
         byte[] random = new byte[256];
         new java.util.Random(1).nextBytes(random);
+        random[0] = 0; // below the modulus: it is decrypted, and its padding is bad
+        BigInteger n = ((RSAPublicKey) keys.getPublic()).getModulus();
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("no token", null);
         cases.put("empty token", "");
         cases.put("not Base64", "not base64 !!!");
-        cases.put("Base64 of random bytes", Base64.getEncoder().encodeToString(random));
+        cases.put("random bytes (bad padding)", Base64.getEncoder().encodeToString(random));
         cases.put("too short for the key", Base64.getEncoder().encodeToString(new byte[10]));
+        cases.put("one byte longer than the key", Base64.getEncoder().encodeToString(new byte[257]));
+        cases.put("the modulus itself", Base64.getEncoder().encodeToString(AuthFixture.unsigned(n, 256)));
         cases.put("very long", "A".repeat(7000));
-        cases.put("another key", AuthToken.encode(USER, PASSWORD, NOW, otherKeys.getPublic(), RsaPadding.PKCS1));
+        cases.put("another key", AuthToken.encode(USER, PASSWORD, NOW, otherKeys.getPublic(), RsaPadding.OAEP));
+        cases.put("valid PKCS#1 v1.5 token", AuthToken.encode(USER, PASSWORD, NOW, keys.getPublic(), RsaPadding.PKCS1));
         cases.put("no timestamp", encrypted("user: " + USER + "\npwd:  " + PASSWORD));
         cases.put("timestamp not a number", encrypted("user: " + USER + "\npwd:  " + PASSWORD + "\nts:   abc"));
+        cases.put("timestamp -2^63", encrypted("user: " + USER + "\npwd:  " + PASSWORD + "\nts:   " + Long.MIN_VALUE));
         cases.put("empty plaintext fields", encrypted("user: \npwd:  \nts:   "));
         cases.put("skew -100 s", token(USER, PASSWORD, NOW - 100));
         cases.put("skew +100 s", token(USER, PASSWORD, NOW + 100));
         cases.put("wrong password", token(USER, "luigi", NOW));
         cases.put("unknown user", token("luigi", PASSWORD, NOW));
         cases.put("password is the stored hash", token(USER, AuthorizedUsers.hexDigest(USER, PASSWORD), NOW));
+        AuthCheck check = check(RsaPadding.OAEP);
+        Map<String, String> reasons = new LinkedHashMap<>();
         for (Map.Entry<String, String> c : cases.entrySet()) {
+            usersChecks.clear();
             AuthCheck.Result r = check.check(c.getValue());
             assertThat(r.accepted()).as(c.getKey()).isFalse();
             assertThat(r.user()).as(c.getKey()).isNull();
             assertThat(r.failure()).as(c.getKey()).isNotBlank();
+            assertThat(usersChecks).as("%s: one users-file check, as for a right token", c.getKey()).hasSize(1);
+            reasons.put(c.getKey(), r.failure());
         }
-        assertThat(check.check(null).failure()).isEqualTo("no authentication token");
-        assertThat(check.check(cases.get("skew -100 s")).failure())
-                .isEqualTo("token 100 s old, more than --time-skew-threshold 10");
-        assertThat(check.check(cases.get("skew +100 s")).failure())
-                .isEqualTo("token 100 s in the future, more than --time-skew-threshold 10");
-        assertThat(check.check(cases.get("unknown user")).failure())
-                .isEqualTo("unknown user or wrong password for user luigi");
-        assertThat(check.check(cases.get("not Base64")).failure()).startsWith("bad token: ");
+        assertThat(reasons.get("no token")).isEqualTo("no authentication token");
+        assertThat(reasons.get("skew -100 s")).isEqualTo("token 100 s old, more than --time-skew-threshold 10");
+        assertThat(reasons.get("skew +100 s")).isEqualTo("token 100 s in the future, more than --time-skew-threshold 10");
+        assertThat(reasons.get("timestamp -2^63")).isEqualTo("token 9223372038604775808 s old, more than --time-skew-threshold 10");
+        assertThat(reasons.get("unknown user")).isEqualTo("unknown user or wrong password for user luigi");
+        assertThat(reasons.get("wrong password")).isEqualTo("unknown user or wrong password for user mario");
+        for (String k : List.of("not Base64", "too short for the key", "one byte longer than the key", "the modulus itself",
+                "very long")) {
+            assertThat(reasons.get(k)).as(k).isEqualTo(
+                    "bad token: not the Base64 of a 256-byte ciphertext below the key's modulus");
+        }
+        for (String k : List.of("random bytes (bad padding)", "another key", "valid PKCS#1 v1.5 token", "no timestamp")) {
+            assertThat(reasons.get(k)).as(k).isEqualTo("bad token: does not decrypt with OAEP padding, or malformed");
+        }
+        // a token that did not decrypt is checked as the stand-in user, which no line can hold
+        usersChecks.clear();
+        check.check("not base64 !!!");
+        assertThat(usersChecks.getFirst()).startsWith("\n/");
     }
 
     @Test
     void skewAtTheThresholdPassesAndOneMoreFails() throws Exception {
+        AuthCheck check = check(RsaPadding.OAEP);
         assertThat(check.check(token(USER, PASSWORD, NOW)).user()).isEqualTo(USER);
         assertThat(check.check(token(USER, PASSWORD, NOW - 10)).user()).isEqualTo(USER);
         assertThat(check.check(token(USER, PASSWORD, NOW + 10)).user()).isEqualTo(USER);
         assertThat(check.check(token(USER, PASSWORD, NOW - 11)).accepted()).isFalse();
         assertThat(check.check(token(USER, PASSWORD, NOW + 11)).accepted()).isFalse();
+    }
+
+    @Test
+    void onePaddingPerServerOaepByDefaultPkcs1OnlyWithTheOption() throws Exception {
+        String pkcs1 = AuthToken.encode(USER, PASSWORD, NOW, keys.getPublic(), RsaPadding.PKCS1);
         String oaep = AuthToken.encode(USER, PASSWORD, NOW, keys.getPublic(), RsaPadding.OAEP);
-        assertThat(check.check(oaep).user()).as("OAEP").isEqualTo(USER);
+        AuthCheck oaepServer = check(RsaPadding.OAEP);
+        assertThat(oaepServer.check(oaep).user()).isEqualTo(USER);
+        assertThat(oaepServer.check(pkcs1).failure()).isEqualTo("bad token: does not decrypt with OAEP padding, or malformed");
+        AuthCheck pkcs1Server = check(RsaPadding.PKCS1);
+        assertThat(pkcs1Server.check(pkcs1).user()).isEqualTo(USER);
+        assertThat(pkcs1Server.check(AuthToken.encode(USER, PASSWORD, NOW, keys.getPublic(), RsaPadding.OAEP)).failure())
+                .isEqualTo("bad token: does not decrypt with PKCS#1 v1.5 padding, or malformed");
+    }
+
+    @Test
+    void aTokenIsAcceptedOnceWithinItsWindow() throws Exception {
+        AuthCheck check = check(RsaPadding.OAEP);
+        String t = token(USER, PASSWORD, NOW);
+        assertThat(check.check(t).user()).isEqualTo(USER);
+        usersChecks.clear();
+        AuthCheck.Result again = check.check(t);
+        assertThat(again.accepted()).isFalse();
+        assertThat(again.failure()).isEqualTo("token of user mario already used (a replay)");
+        assertThat(usersChecks).as("a replay does the same work").hasSize(1);
+        // the same bytes in another Base64 layout (line breaks) are the same token
+        String wrapped = t.substring(0, 100) + "\r\n" + t.substring(100);
+        assertThat(check.check(wrapped).failure()).isEqualTo("token of user mario already used (a replay)");
+        // a second before the window ends it is still refused; after it, the skew check is the rule again
+        nanos.addAndGet(2L * THRESHOLD * 1_000_000_000L - 1);
+        assertThat(check.check(t).failure()).contains("already used");
+        nanos.addAndGet(1);
+        assertThat(check.check(t).user()).as("forgotten after 2 x threshold (the skew check then refuses it on a real clock)")
+                .isEqualTo(USER);
+    }
+
+    @Test
+    void twoTokensOfOneUserInTheSameSecondAreBothAccepted() throws Exception {
+        AuthCheck check = check(RsaPadding.OAEP);
+        String first = token(USER, PASSWORD, NOW);
+        String second = token(USER, PASSWORD, NOW);
+        assertThat(second).as("fresh OAEP randomness: another ciphertext of the same plaintext").isNotEqualTo(first);
+        assertThat(check.check(first).user()).isEqualTo(USER);
+        assertThat(check.check(second).user()).isEqualTo(USER);
+    }
+
+    @Test
+    void aFullTableRefusesNewTokensUntilEntriesExpire() throws Exception {
+        AuthCheck check = check(RsaPadding.OAEP, 2);
+        String a = token(USER, PASSWORD, NOW);
+        String b = token(USER, PASSWORD, NOW);
+        String c = token(USER, PASSWORD, NOW);
+        assertThat(check.check(a).user()).isEqualTo(USER);
+        nanos.addAndGet(1_000_000_000L);
+        assertThat(check.check(b).user()).isEqualTo(USER);
+        AuthCheck.Result full = check.check(c);
+        assertThat(full.accepted()).isFalse();
+        assertThat(full.failure()).isEqualTo("replay table full (2 tokens accepted in the last 20 s): token of user mario refused");
+        assertThat(check.check(a).failure()).as("held tokens stay refused").contains("already used");
+        assertThat(check.check(token(USER, "luigi", NOW)).failure()).as("a wrong password says so, full or not")
+                .startsWith("unknown user or wrong password");
+        nanos.addAndGet(19_000_000_000L); // a's 20 s are over, b's are not
+        assertThat(check.check(c).user()).as("a's place is free again").isEqualTo(USER);
+        assertThat(check.check(b).failure()).contains("already used");
+    }
+
+    @Test
+    void manyThreadsWithOneTokenGetItAcceptedOnce() throws Exception {
+        AuthCheck check = check(RsaPadding.OAEP);
+        String t = token(USER, PASSWORD, NOW);
+        List<String> distinct = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            distinct.add(token(USER, PASSWORD, NOW));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<AuthCheck.Result>> jobs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String own = distinct.get(i);
+                jobs.add(() -> check.check(t));
+                jobs.add(() -> check.check(own));
+            }
+            int sameAccepted = 0;
+            int ownAccepted = 0;
+            List<Future<AuthCheck.Result>> results = pool.invokeAll(jobs);
+            for (int i = 0; i < results.size(); i++) {
+                if (results.get(i).get().accepted()) {
+                    if (i % 2 == 0) {
+                        sameAccepted++;
+                    } else {
+                        ownAccepted++;
+                    }
+                }
+            }
+            assertThat(sameAccepted).as("one token sent by 8 threads at once").isEqualTo(1);
+            assertThat(ownAccepted).as("8 tokens of one user at once").isEqualTo(8);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -83,7 +83,7 @@ class ServerLogTest {
     void hostileTextCannotForgeLinesOrFields() {
         text().started(1, null, new ServerLog.TestShape("TCP", "normal", 1, "1s"), "eve\nforged=1 \u001b[2J", null, 0);
         assertThat(errText()).isEqualTo(
-                "iperf3j-server: test=1 event=start client=- proto=TCP dir=normal streams=1 limit=1s user=\"eve\\nforged=1 ?[2J\"\n");
+                "iperf3j-server: test=1 event=start client=- proto=TCP dir=normal streams=1 limit=1s user=\"eve\\nforged=1 \\x1b[2J\"\n");
     }
 
     @Test
