@@ -453,7 +453,8 @@ public final class NetnsLab implements AutoCloseable {
         Files.writeString(conf, String.join("\n",
                 "ListenAddress " + address(i) + ":22",
                 "HostKey " + dir.resolve("host_key_" + hostKeyType(i)),
-                "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                // a private host's users read their keys from its own /run (sshd reads them as the user, who may not enter the lab's folder)
+                "AuthorizedKeysFile " + (privateHosts.containsKey(i) ? "/run/ijlab/authorized_keys" : dir.resolve("authorized_keys")),
                 "PidFile none",
                 "PermitRootLogin prohibit-password",
                 "PubkeyAuthentication yes",
@@ -479,7 +480,8 @@ public final class NetnsLab implements AutoCloseable {
             // a machine of its own for the session's state: /tmp, /run (root's state and the slot folder) and /home, and its sh
             cmd.addAll(List.of("unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
                     "mount -t tmpfs -o size=16m,mode=1777 ijtmp /tmp || exit 95; "
-                            + "mount -t tmpfs -o size=16m,mode=755 ijrun /run && mkdir -m 755 /run/sshd || exit 96; "
+                            + "mount -t tmpfs -o size=16m,mode=755 ijrun /run && mkdir -m 755 /run/sshd /run/ijlab && cp "
+                            + dir.resolve("authorized_keys") + " /run/ijlab/ && chmod 644 /run/ijlab/authorized_keys || exit 96; "
                             + "mount -t tmpfs -o size=16m,mode=755 ijhome /home && mkdir -m 700 /home/" + SECOND_ACCOUNT + " /home/" + ATTACKER
                             + " && chown " + SECOND_ACCOUNT + ": /home/" + SECOND_ACCOUNT + " && chown " + ATTACKER + ": /home/" + ATTACKER
                             + " || exit 97; "

@@ -148,13 +148,14 @@ wantfile=$slotfile.want
 otherholds() {
     holder=
     [ "$shared" = 1 ] || return 1
+    sfx=$1
     set --
     for o in "$sp"/*; do
         u=${o##*/}
         case $u in
             "$myuid" | "" | *[!0-9]*) continue ;;
         esac
-        if [ -e "$o/$slot$1" ] || [ -L "$o/$slot$1" ]; then set -- "$@" "$o/$slot$1"; fi
+        if [ -e "$o/$slot$sfx" ] || [ -L "$o/$slot$sfx" ]; then set -- "$@" "$o/$slot$sfx"; fi
     done
     [ $# -gt 0 ] || return 1
     LC_ALL=C ls -ndi "$slotfile" "$@" >"$d/others" 2>/dev/null
