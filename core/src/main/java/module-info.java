@@ -22,7 +22,7 @@ module io.iperf3j.core {
     exports io.iperf3j.options;
 
     exports io.iperf3j.internal.engine to io.iperf3j.cli;
-    exports io.iperf3j.internal.files to io.iperf3j.export, io.iperf3j.report;
+    exports io.iperf3j.internal.files to io.iperf3j.export, io.iperf3j.report, io.iperf3j.session;
     exports io.iperf3j.internal.engine.server to io.iperf3j.cli;
     exports io.iperf3j.internal.json to io.iperf3j.cli;
     exports io.iperf3j.internal.options to io.iperf3j.cli;

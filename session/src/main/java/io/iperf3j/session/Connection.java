@@ -163,6 +163,7 @@ public interface Connection extends AutoCloseable {
         /** Copies the lists and checks the directories are plain paths (they go into a shell line). */
         public Wrapper {
             prefix = List.copyOf(prefix);
+            PlanValue.TEXT.requireEach("prefix", prefix);
             pathAdditions = List.copyOf(pathAdditions);
             libraryPathAdditions = List.copyOf(libraryPathAdditions);
             for (String dir : pathAdditions) {

@@ -21,31 +21,32 @@ import java.util.regex.Pattern;
  * values. A run (a {@link PlanRunner}, an {@link IperfSession}) makes each node's
  * {@link Connection} from its {@link Node.Access} when the node is first used.
  *
- * @param id a short name, unique in a session ({@code [A-Za-z0-9_.-]{1,64}}; it is used in file names)
- * @param address the test-interface address
+ * @param id a short name, unique in a session ({@link PlanValue#NAME}: it is used in file names)
+ * @param address the test-interface address ({@link PlanValue#ADDRESS})
  * @param role device under test or traffic PC
  * @param access how commands reach the host (local, SSH, or a connection of the caller's making)
  * @param kind the iperf it runs by default
- * @param commands the command for each kind it can run (kinds missing use {@link IperfKind#defaultCommand()})
+ * @param commands the command for each kind it can run (kinds missing use {@link IperfKind#defaultCommand()}); each
+ *        one line ({@link PlanValue#TEXT})
  * @param install the iperf3j runtime image to copy to the host and run iperf3j from, if any
  *        (then {@code commands} has no iperf3j entry, and the access has no prefix:
  *        {@link Node.Access#receivesFiles()})
  */
 public record Node(String id, String address, Node.Role role, Node.Access access, IperfKind kind,
         Map<IperfKind, String> commands, Optional<Node.ImageInstall> install) {
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-
-    /** Checks the id and copies the command map. */
+    /** Checks the id, the address and the commands ({@link PlanValue}), and copies the command map. */
     public Node {
         Objects.requireNonNull(id, "id");
-        if (!ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("node id '" + id + "' must match " + ID.pattern());
-        }
+        PlanValue.NAME.require("node id", id);
         Objects.requireNonNull(address, "address");
+        PlanValue.ADDRESS.require("node '" + id + "' address", address);
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(kind, "kind");
         commands = commands.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(commands));
+        for (Map.Entry<IperfKind, String> c : commands.entrySet()) {
+            PlanValue.TEXT.require("node '" + id + "' command for " + c.getKey(), c.getValue());
+        }
         Objects.requireNonNull(install, "install");
         if (install.isPresent() && commands.containsKey(IperfKind.IPERF3J)) {
             throw new IllegalArgumentException("node '" + id + "': give either an iperf3j command or an image to install, not both");

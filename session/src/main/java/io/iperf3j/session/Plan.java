@@ -24,7 +24,7 @@ import java.util.Set;
  * @param hosts the hosts, in order
  * @param tests the tests, in the order they run sequentially
  * @param parallel run tests on disjoint host pairs at the same time (each test as soon as both its hosts are free)
- * @param filenameBase put in every raw output's name ("" for none)
+ * @param filenameBase put in every raw output's name ("" for none; else a {@link PlanValue#NAME}: a plain name, never a path)
  * @param push where results are pushed while the plan runs, if anywhere
  * @param schedule run the tests again and again on this schedule, if given; else once
  */
@@ -45,9 +45,10 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
         return new Plan(hosts, others, parallel, filenameBase, push, schedule);
     }
 
-    /** Copies the lists. */
+    /** Copies the lists and checks {@code filenameBase} ({@link PlanValue#NAME}). */
     public Plan {
         java.util.Objects.requireNonNull(schedule, "schedule");
+        checkFilenameBase(filenameBase);
         hosts = List.copyOf(hosts);
         tests = List.copyOf(tests);
         if (hosts.size() > MAX_HOSTS || tests.size() > MAX_TESTS) {
@@ -98,13 +99,24 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
         }
     }
 
+    /** {@code base}, if it is "" (none) or a {@link PlanValue#NAME}: it goes into file names in the output folder. */
+    private static String checkFilenameBase(String base) {
+        java.util.Objects.requireNonNull(base, "filenameBase");
+        return base.isEmpty() ? base : PlanValue.NAME.require("filename_base", base);
+    }
+
     /**
      * A Pushgateway to push results to.
      *
-     * @param endpoint the gateway's URL
-     * @param job the job label
+     * @param endpoint the gateway's URL (one line: {@link PlanValue#TEXT})
+     * @param job the job label (one line)
      */
     public record PushTarget(String endpoint, String job) {
+        /** Checks the values. */
+        public PushTarget {
+            PlanValue.TEXT.require("push endpoint", endpoint);
+            PlanValue.TEXT.require("push job", job);
+        }
     }
 
     /**
@@ -179,9 +191,13 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
             return this;
         }
 
-        /** Base name in the raw outputs' names. */
+        /**
+         * Base name in the raw outputs' names: "" for none, else a {@link PlanValue#NAME}.
+         *
+         * @throws IllegalArgumentException naming {@code filename_base} if it is not a plain name (a path, {@code ..})
+         */
         public Builder filenameBase(String base) {
-            filenameBase = base;
+            filenameBase = checkFilenameBase(base);
             return this;
         }
 
@@ -203,6 +219,7 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
         /** One test, as given. */
         public Builder test(String name, String sender, String receiver, Direction direction, TestSpec spec, int repeats)
                 throws IperfConfigurationError {
+            PlanValue.NAME.require("test name", name);
             Optional<String> itself = Test.sendsToItself(sender, receiver);
             if (itself.isPresent()) {
                 throw new IperfConfigurationError("test '" + name + "': " + itself.get());
@@ -390,11 +407,11 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
      * @param repeat which repeat, from 1
      */
     public record Test(String id, String sender, String receiver, Direction direction, TestSpec spec, int repeat) {
-        /** Checks presence. */
+        /** Checks presence, and the id and host ids ({@link PlanValue}). */
         public Test {
-            Objects.requireNonNull(id, "id");
-            Objects.requireNonNull(sender, "sender");
-            Objects.requireNonNull(receiver, "receiver");
+            PlanValue.TEST_ID.require("test id", id);
+            PlanValue.NAME.require("test '" + id + "' sender", sender);
+            PlanValue.NAME.require("test '" + id + "' receiver", receiver);
             Objects.requireNonNull(direction, "direction");
             Objects.requireNonNull(spec, "spec");
         }

@@ -39,15 +39,22 @@ public record SshSettings(String host, int port, String user, List<Path> identit
     /** Checks the values. */
     public SshSettings {
         Objects.requireNonNull(host, "host");
+        PlanValue.ADDRESS.require("ssh host", host);
         checkPort(port);
         Objects.requireNonNull(user, "user");
+        PlanValue.USER.require("ssh user", user);
         identities = List.copyOf(identities);
+        for (Path identity : identities) {
+            PlanValue.TEXT.require("ssh identity", identity.toString());
+        }
         Objects.requireNonNull(passphrase, "passphrase");
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(knownHosts, "knownHosts");
         Objects.requireNonNull(hostKeyPolicy, "hostKeyPolicy");
+        PlanValue.TEXT.require("ssh known_hosts", knownHosts.toString());
         proxyJump = List.copyOf(proxyJump);
+        PlanValue.TEXT.requireEach("ssh ProxyJump", proxyJump);
         if (proxyJump.size() > MAX_JUMPS) {
             throw new IllegalArgumentException("ssh to " + host + ": more than " + MAX_JUMPS + " ProxyJump hops " + proxyJump);
         }

@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param protocol TCP or UDP
  * @param durationSeconds {@code -t}
- * @param extraArgs further iperf client arguments (e.g. {@code -P 2}, {@code -b 100M})
+ * @param extraArgs further iperf client arguments (e.g. {@code -P 2}, {@code -b 100M}), each one line
+ *        ({@link PlanValue#TEXT})
  * @param port the server's port
  * @param clientLimit the client's abort limit; empty for the seed's max(120 s, 1.5 × duration)
  * @param bidir iperf3 {@code --bidir} (both directions at once)
@@ -45,6 +46,7 @@ public record TestSpec(Transport protocol, double durationSeconds, List<String> 
             throw new IllegalArgumentException("duration " + durationSeconds + " s is not in (0, " + MAX_DURATION + "]");
         }
         extraArgs = List.copyOf(extraArgs);
+        PlanValue.TEXT.requireEach("args", extraArgs);
         for (String a : extraArgs) {
             if (DIRECTION_ARGS.contains(a)) {
                 throw new IllegalArgumentException("args: " + a + " is set by the direction (up, down, both, bidir),"

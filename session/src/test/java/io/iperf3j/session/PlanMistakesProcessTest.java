@@ -37,4 +37,37 @@ class PlanMistakesProcessTest {
         assertThat(said).isEqualTo("iperf3j session: " + plan + ": " + PlanFileTest.FOUR_MISTAKES_SAID + "\n");
         assertThat(dir.resolve("out")).doesNotExist();
     }
+
+    /**
+     * Issue 55: a {@code filename_base} that is a path, and a newline in an address or an argument (which reached a
+     * host's shell), are refused before anything runs, with their line and column, exit 2, nothing written.
+     */
+    @Test
+    void aPlanThatSmugglesAPathOrANewlineIsRefusedBeforeAnythingRuns() throws Exception {
+        String iperf3j = IperfJar.command();
+        String hosts = "hosts:\n  - {id: a, address: %s}\n  - {id: b, address: 127.0.0.2}\n";
+        String tests = "tests:\n  - {name: t, pairs: [[a, b]], duration: 1%s}\n";
+        java.util.Map<String, String> plans = new java.util.LinkedHashMap<>();
+        plans.put("filename_base: ../x\n" + hosts.formatted("127.0.0.1") + tests.formatted(""),
+                "line 1, column 16: plan.filename_base: '../x' must match [A-Za-z0-9_.-]{1,64}");
+        plans.put(hosts.formatted("\"127.0.0.1\\ntouch " + dir.resolve("owned") + "\"") + tests.formatted(""),
+                "line 2, column 22: hosts[0] (a).address: holds the control character U+000A (line feed) at character 10;"
+                        + " a plan value is one line of printable text");
+        plans.put(hosts.formatted("127.0.0.1") + tests.formatted(", args: [-P, \"1\\ntouch " + dir.resolve("owned") + "\"]"),
+                "line 5, column 56: tests[0] (t).args[1]: holds the control character U+000A (line feed) at character 2;"
+                        + " a plan value is one line of printable text");
+        int n = 0;
+        for (var e : plans.entrySet()) {
+            Path plan = Files.writeString(dir.resolve("plan" + n + ".yaml"), e.getKey());
+            Path out = dir.resolve("out" + n++);
+            List<String> session = new ArrayList<>(List.of(iperf3j.split(" ")));
+            session.addAll(List.of("session", plan.toString(), "-o", out.toString(), "--slot-dir", dir.resolve("slots").toString()));
+            ProcessRun run = ProcessRun.of(session);
+            assertThat(run.status()).as(run.said()).isEqualTo(2);
+            assertThat(run.said()).isEqualTo("iperf3j session: " + plan + ": " + e.getValue() + "\n");
+            assertThat(out).doesNotExist();
+            assertThat(dir.resolve("x")).doesNotExist();
+            assertThat(dir.resolve("owned")).doesNotExist();
+        }
+    }
 }

@@ -94,7 +94,8 @@ public final class SessionCommand implements Callable<Integer> {
 
     @Option(names = "--slot-dir", paramLabel = "DIR",
             description = "where hosts' throughput slots are locked: sessions sharing it never put a host in two tests at once"
-                    + " (default: $XDG_RUNTIME_DIR/iperf3j-slots, else /tmp/iperf3j-slots-<user>)")
+                    + "; a folder of yours no one else can write (default: $XDG_RUNTIME_DIR/iperf3j-slots, else"
+                    + " ~/.cache/iperf3j-slots)")
     Path slotDirectory;
 
     /** {@code --push.url} (or the old {@code --push}): added to the model by {@link #commandLine}, not annotated. */
@@ -473,11 +474,12 @@ public final class SessionCommand implements Callable<Integer> {
 
     /** The plan's runner, its raw outputs in {@code files}, its slots in {@code --slot-dir} when given. */
     private PlanExecution planRunner(Plan plan, PlanOutputDirectory files, Consumer<TestResult> onResult)
-            throws IperfConfigurationError {
+            throws IperfConfigurationError, IOException {
         PlanExecution r = new PlanExecution(plan, files.rawDirectory(), onResult, out::println);
         if (slotDirectory != null) {
             r.slotDirectory(slotDirectory);
         }
+        r.prepareSlots();
         return r;
     }
 

@@ -99,7 +99,10 @@ public final class ExecFileCopy {
      */
     public static void copyAtMost(InputStream in, Path local, long maxBytes, AtomicLong copied) throws IOException {
         byte[] buf = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(local)) {
+        // never through a link at the name (issue 55: raw outputs go under the output folder)
+        try (OutputStream out = Files.newOutputStream(local, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             for (int n; (n = in.read(buf)) >= 0; ) {
                 if (copied.get() + n > maxBytes) {
                     throw new IOException("the file is over the limit of " + maxBytes + " bytes");

@@ -93,6 +93,10 @@ public final class LocalConnection implements Connection {
     private void fetchBehindPrefix(String remotePath, Path local) throws IOException, InterruptedException, ConnectionError {
         Path err = Files.createTempFile("iperf3j-fetch", ".err");
         try {
+            // the copy's own file, made here without following a link at its name (issue 55), then the shell's output
+            Files.newByteChannel(local, java.util.Set.of(java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS)).close();
             Process p = new ProcessBuilder("sh", "-c", wrapper.commandLine(io.iperf3j.session.internal.connect.ExecFileCopy.readCommand(remotePath)))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(local.toFile()).redirectError(err.toFile()).start();

@@ -6,7 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.iperf3j.session.internal.files.OwnFiles;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -34,6 +34,13 @@ import java.util.TreeSet;
  * lock files are left in place: deleting one while another process waits on it would let two
  * processes hold "the same" slot.
  *
+ * <p>The directory is the controller's own (issue 55): a folder of the user running it that no one else can write,
+ * made {@code rwx------}, and checked on every take ({@link OwnFiles#check}: not a symbolic link, the user's own,
+ * no group or other write); one that fails is refused with its path, never used or repaired. Before, the default
+ * without {@code XDG_RUNTIME_DIR} was {@code /tmp/iperf3j-slots-<user>}: another user could make it first, full of
+ * links (root then made files where they pointed) or with a lock held on a slot file (the run stalled). Lock files
+ * are opened with {@code O_NOFOLLOW} and made {@code rw-------}.
+ *
  * <p>Why not a lock server or systemd's own: the two plans need to agree on nothing but "this
  * host is busy", which a file lock says with no process to run and no state to lose.
  *
@@ -46,7 +53,11 @@ public final class HostSlots {
 
     private final Path directory;
     private final Set<String> held = new HashSet<>();
-    /** Whether {@link #directory} is known to exist (made on the first take, not on every one). */
+    private static final Set<java.nio.file.OpenOption> LOCK_OPEN = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    private static final java.nio.file.attribute.FileAttribute<?> LOCK_MODE = java.nio.file.attribute.PosixFilePermissions
+            .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    /** Whether {@link #directory} is known to exist (made on the first take; checked on every one). */
     private boolean directoryMade;
 
     /**
@@ -58,14 +69,42 @@ public final class HostSlots {
     }
 
     /**
-     * The directory a controller uses unless told otherwise: {@code $XDG_RUNTIME_DIR/iperf3j-slots}
-     * when set, else {@code <java.io.tmpdir>/iperf3j-slots-<user>}.
+     * The directory a controller uses unless told otherwise: {@code $XDG_RUNTIME_DIR/iperf3j-slots} when
+     * {@code XDG_RUNTIME_DIR} is set and is a folder of this user's that no one else can write, else
+     * {@code <home>/.cache/iperf3j-slots} (never a shared folder such as {@code /tmp}).
+     *
+     * @param home the user's home ({@code user.home}: the password database's, not {@code $HOME})
      */
-    public static Path defaultDirectory(String xdgRuntimeDir, String tmpDir, String user) {
+    public static Path defaultDirectory(String xdgRuntimeDir, String home) {
         if (xdgRuntimeDir != null && !xdgRuntimeDir.isBlank()) {
-            return Path.of(xdgRuntimeDir, "iperf3j-slots");
+            Path runtime = Path.of(xdgRuntimeDir);
+            try {
+                if (runtime.isAbsolute() && OwnFiles.problem(runtime, OwnFiles.Sharing.OWNER_ONLY) == null) {
+                    return runtime.resolve("iperf3j-slots");
+                }
+            } catch (IOException e) {
+                // missing or unreadable: not this user's runtime folder
+            }
         }
-        return Path.of(tmpDir, "iperf3j-slots-" + user);
+        return Path.of(home, ".cache", "iperf3j-slots");
+    }
+
+    /** This controller's default ({@link #defaultDirectory(String, String)} of its environment and home). */
+    public static Path defaultDirectory() {
+        return defaultDirectory(System.getenv("XDG_RUNTIME_DIR"), System.getProperty("user.home"));
+    }
+
+    /**
+     * Makes the directory ({@code rwx------}) if it is missing, and checks it ({@link OwnFiles#check}); {@link #tryTake}
+     * does too, each time. What a run calls first, so that a folder it may not use is a plain error before any test.
+     *
+     * @throws IOException naming the folder, if it cannot be made or is not this user's own
+     */
+    public void prepare() throws IOException {
+        synchronized (this) {
+            OwnFiles.makeFolder(directory, OwnFiles.PRIVATE, OwnFiles.Sharing.OWNER_ONLY, "slot folder");
+            directoryMade = true;
+        }
     }
 
     /** Where the lock files are. */
@@ -96,12 +135,13 @@ public final class HostSlots {
             List<FileChannel> locked = new ArrayList<>();
             try {
                 if (!directoryMade) {
-                    Files.createDirectories(directory);
+                    OwnFiles.makeFolder(directory, OwnFiles.PRIVATE, OwnFiles.Sharing.OWNER_ONLY, "slot folder");
                     directoryMade = true;
+                } else {
+                    OwnFiles.check(directory, OwnFiles.Sharing.OWNER_ONLY, "slot folder");
                 }
                 for (String k : keys) {
-                    FileChannel ch = FileChannel.open(directory.resolve(fileName(k)), StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE);
+                    FileChannel ch = FileChannel.open(directory.resolve(fileName(k)), LOCK_OPEN, LOCK_MODE);
                     FileLock lock;
                     try {
                         lock = ch.tryLock();

@@ -2,6 +2,7 @@ package io.iperf3j.session.internal.output;
 
 import io.iperf3j.Transport;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -41,10 +42,13 @@ public final class OutputNaming {
         return name.replace("{t}", STAMP.format(time));
     }
 
-    /** A path in {@code dir} for {@code name} that does not exist yet ({@code name}, then {@code name_002}, …, before the extension). */
+    /**
+     * A path in {@code dir} for {@code name} that does not exist yet ({@code name}, then {@code name_002}, …, before the
+     * extension): no file, and no symbolic link, dangling or not, is there (issue 55: a link is never written through).
+     */
     public static Path unique(Path dir, String name) {
         Path p = dir.resolve(name);
-        if (!Files.exists(p)) {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
             return p;
         }
         int dot = name.lastIndexOf('.');
@@ -52,7 +56,7 @@ public final class OutputNaming {
         String ext = dot > 0 ? name.substring(dot) : "";
         for (int i = 2; i < 100_000; i++) {
             Path q = dir.resolve(String.format("%s_%03d%s", stem, i, ext));
-            if (!Files.exists(q)) {
+            if (!Files.exists(q, LinkOption.NOFOLLOW_LINKS)) {
                 return q;
             }
         }

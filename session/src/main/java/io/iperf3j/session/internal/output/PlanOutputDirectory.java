@@ -2,7 +2,9 @@ package io.iperf3j.session.internal.output;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import io.iperf3j.session.internal.files.OwnFiles;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import io.iperf3j.session.SessionException.ConnectionError;
@@ -29,11 +31,21 @@ public final class PlanOutputDirectory {
     private final Path dir;
     private final Path raw;
 
-    /** Creates the directory and {@code raw/}. */
+    /**
+     * Makes the directory and {@code raw/} if missing, and checks them (issue 55, {@link OwnFiles}): the directory
+     * must be a folder of the user running iperf3j (not a symbolic link) that others cannot write, or can only under
+     * the sticky bit; {@code raw/} a folder of the user's that no one else can write. Anything else is refused with
+     * its path. Nothing written in them follows a symbolic link: the summaries and {@link #HOSTS_FILE} replace their
+     * names ({@link OwnFiles#replace}), {@code tests.jsonl} is appended to with {@code O_NOFOLLOW}
+     * ({@link TestsFile}), and a raw output's name is one no file or link has ({@link OutputNaming#unique}).
+     *
+     * @throws IOException naming the folder and what is wrong with it, or why it cannot be made
+     */
     public PlanOutputDirectory(Path dir) throws IOException {
         this.dir = dir;
         this.raw = dir.resolve("raw");
-        Files.createDirectories(raw);
+        OwnFiles.makeFolder(dir, OwnFiles.READABLE, OwnFiles.Sharing.STICKY, "output folder");
+        OwnFiles.makeFolder(raw, OwnFiles.READABLE, OwnFiles.Sharing.OWNER_ONLY, "output folder");
     }
 
     /** The directory. */
@@ -56,7 +68,7 @@ public final class PlanOutputDirectory {
         long results = 0;
         for (int i = 0; i <= TestsFile.KEPT; i++) {
             Path f = TestsFile.file(dir, i);
-            if (Files.isRegularFile(f)) {
+            if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                 try (java.util.stream.Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
                     results += lines.filter(l -> !l.isBlank()).count();
                 }
@@ -83,7 +95,8 @@ public final class PlanOutputDirectory {
     /** The number of lines in {@code tests.jsonl} (0 when there is none). */
     public long resultCount() throws IOException {
         Path jsonl = TestsFile.file(dir, 0);
-        if (!Files.exists(jsonl)) {
+        OwnFiles.checkRegular(jsonl, true);
+        if (!Files.exists(jsonl, LinkOption.NOFOLLOW_LINKS)) {
             return 0;
         }
         try (java.util.stream.Stream<String> lines = Files.lines(jsonl, StandardCharsets.UTF_8)) {
@@ -108,7 +121,8 @@ public final class PlanOutputDirectory {
         }
         java.util.Map<String, TestResult> done = new java.util.LinkedHashMap<>();
         Path jsonl = TestsFile.file(dir, 0);
-        if (!Files.exists(jsonl)) {
+        OwnFiles.checkRegular(jsonl, true);
+        if (!Files.exists(jsonl, LinkOption.NOFOLLOW_LINKS)) {
             return done;
         }
         if (Files.size(jsonl) > MAX_RESULTS_BYTES) {
@@ -194,12 +208,12 @@ public final class PlanOutputDirectory {
      * {@link #HOSTS_FILE} (the order their rows and columns follow).
      */
     public void writeSummaries(List<TestResult> results, List<String> hostOrder, List<String> notes) throws IOException {
-        Files.write(dir.resolve(HOSTS_FILE), hostOrder, StandardCharsets.UTF_8);
+        OwnFiles.replace(dir.resolve(HOSTS_FILE), hostOrder.stream().map(h -> h + "\n").collect(java.util.stream.Collectors.joining()));
         ThroughputMatrix m = ThroughputMatrix.of(results, hostOrder);
         String tail = notes.isEmpty() ? "" : "\n" + String.join("\n", notes) + "\n";
-        Files.writeString(dir.resolve("summary.txt"), m.text() + tail, StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("summary.csv"), m.csv(), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("summary.md"), m.markdown() + (notes.isEmpty() ? "" : "\n```\n" + String.join("\n", notes)
-                + "\n```\n"), StandardCharsets.UTF_8);
+        OwnFiles.replace(dir.resolve("summary.txt"), m.text() + tail);
+        OwnFiles.replace(dir.resolve("summary.csv"), m.csv());
+        OwnFiles.replace(dir.resolve("summary.md"), m.markdown() + (notes.isEmpty() ? "" : "\n```\n" + String.join("\n", notes)
+                + "\n```\n"));
     }
 }

@@ -10,7 +10,9 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import io.iperf3j.session.internal.files.OwnFiles;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -81,10 +83,11 @@ public final class TestsFile implements Consumer<RunRecord> {
         try {
             Path results = file(dir, 0);
             byte[] bytes = (line(r) + "\n").getBytes(StandardCharsets.UTF_8);
-            if (Files.exists(results) && Files.size(results) + bytes.length > rotateBytes) {
+            if (Files.isRegularFile(results, LinkOption.NOFOLLOW_LINKS) && Files.size(results) + bytes.length > rotateBytes) {
                 rotate();
             }
-            Files.write(results, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            // never through a link at its name (issue 55): O_NOFOLLOW, and only the user's own regular file
+            OwnFiles.append(results, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -236,7 +239,7 @@ public final class TestsFile implements Consumer<RunRecord> {
         Files.deleteIfExists(file(dir, KEPT));
         for (int i = KEPT - 1; i >= 1; i--) {
             Path from = file(dir, i);
-            if (Files.exists(from)) {
+            if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
                 Files.move(from, file(dir, i + 1));
             }
         }

@@ -27,6 +27,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import io.iperf3j.session.SessionException.IperfConfigurationError;
 import io.iperf3j.session.Node;
 import io.iperf3j.session.Plan;
+import io.iperf3j.session.PlanValue;
 import io.iperf3j.session.internal.connect.LoginEnvironment;
 import io.iperf3j.session.Connection;
 import io.iperf3j.session.IperfKind;
@@ -197,6 +198,13 @@ public final class PlanFile {
         if (root == null || !root.isObject()) {
             throw new IperfConfigurationError("plan: expected a map with hosts and tests");
         }
+        // a plan is data: a control character anywhere (a newline in an address, an argument) refuses it
+        // before any value is read, alone (the other checks would quote the values that hold one)
+        Mistakes control = new Mistakes();
+        controlCharacters(control, root, "plan");
+        if (control.any()) {
+            throw new IperfConfigurationError(control.describe(yaml));
+        }
         // every check runs and its mistake is kept: the plan is refused once, with all of them
         Mistakes m = new Mistakes();
         m.unknownKeys(root, "plan", Set.of("hosts", "tests", "parallel", "filename_base", "push", "install", "schedule"));
@@ -218,7 +226,10 @@ public final class PlanFile {
             }
         }
         boolean parallel = m.check(() -> bool(root, "parallel", "plan", false), false);
-        String filenameBase = m.check(() -> text(root, "filename_base", "plan", ""), "");
+        String filenameBase = m.check(() -> {
+            String fb = text(root, "filename_base", "plan", "");
+            return fb.isEmpty() ? fb : valid(PlanValue.NAME, fb, "plan.filename_base");
+        }, "");
         Optional<Plan.PushTarget> push = !root.has("push") ? Optional.empty() : m.check(() -> {
             JsonNode p = root.get("push");
             keys(p, "push", Set.of("endpoint", "job"));
@@ -398,13 +409,17 @@ public final class PlanFile {
         m.unknownKeys(h, at, allowed);
         String id = m.check(() -> required(h, "id", at, "a short name such as a1"), null);
         if (id != null) {
+            m.check(() -> valid(PlanValue.NAME, id, at + ".id"), null);
+        }
+        if (id != null) {
             Integer earlier = hostIndex.putIfAbsent(id, index);
             if (earlier != null) {
                 m.add(at + ".id: '" + id + "' is already the id of hosts[" + earlier + "]; every host needs its own id");
             }
         }
         String where = id == null ? at : at + " (" + id + ")";
-        String given = m.check(() -> required(h, "address", where, "the test interface's IP address, such as 10.0.0.1"), null);
+        String given = m.check(() -> valid(PlanValue.ADDRESS,
+                required(h, "address", where, "the test interface's IP address, such as 10.0.0.1"), where + ".address"), null);
         Node.Role role = m.check(() -> switch (text(h, "role", where, "node")) {
             case "node" -> Node.Role.NODE;
             case "tpc", "traffic_pc" -> Node.Role.TRAFFIC_PC;
@@ -535,9 +550,14 @@ public final class PlanFile {
             identities.add(base.resolve(env.expand(s)));
         }
         try {
-            return sshDefaults.read(where).settings(new OpenSshDefaults.Explicit(text(c, "host", where, address),
+            String host = c.has("host") ? valid(PlanValue.ADDRESS, text(c, "host", where, address), where + ".host") : address;
+            String user = text(c, "user", where, null);
+            if (user != null) {
+                valid(PlanValue.USER, user, where + ".user");
+            }
+            return sshDefaults.read(where).settings(new OpenSshDefaults.Explicit(host,
                     c.has("port") ? OptionalInt.of(integer(c, "port", where, 22)) : OptionalInt.empty(),
-                    Optional.ofNullable(text(c, "user", where, null)), identities,
+                    Optional.ofNullable(user), identities,
                     c.has("known_hosts") ? Optional.of(base.resolve(env.expand(c.get("known_hosts").asText()))) : Optional.empty(),
                     c.has("accept_new_host_keys") ? Optional.of(bool(c, "accept_new_host_keys", where, false)
                             ? SshSettings.HostKeyPolicy.ACCEPT_NEW : SshSettings.HostKeyPolicy.STRICT) : Optional.empty(),
@@ -555,7 +575,7 @@ public final class PlanFile {
         if (!c.has(key)) {
             return Optional.empty();
         }
-        String var = text(c, key, where, "");
+        String var = valid(PlanValue.ENVIRONMENT_NAME, text(c, key, where, ""), where + "." + key);
         return Optional.of(env.variable(var).orElseThrow(() -> new IperfConfigurationError(where + "." + key
                 + ": environment variable " + var + " is not set")));
     }
@@ -601,9 +621,7 @@ public final class PlanFile {
         int before = m.count();
         m.unknownKeys(t, at, allowed);
         String given = m.check(() -> text(t, "name", at, "t" + index), "t" + index);
-        if (!given.matches("[A-Za-z0-9_.-]{1,64}")) {
-            m.add(at + ".name: '" + given + "' must match [A-Za-z0-9_.-]{1,64}");
-        }
+        m.check(() -> valid(PlanValue.NAME, given, at + ".name"), null);
         String name = given;
         String where = at + " (" + name + ")";
         int shapes = (t.has("mesh") ? 1 : 0) + (t.has("pairs") ? 1 : 0) + (t.has("star") ? 1 : 0);
@@ -717,6 +735,49 @@ public final class PlanFile {
             throw new IperfConfigurationError(where + ": unknown host '" + id + "' (hosts: " + String.join(", ", hostIds) + ")");
         }
         return id;
+    }
+
+    /** {@code value}, if it is a valid {@code kind}; else the mistake at {@code where} ({@link PlanValue#problem}). */
+    private static String valid(PlanValue kind, String value, String where) throws IperfConfigurationError {
+        Optional<String> problem = kind.problem(value);
+        if (problem.isPresent()) {
+            throw new IperfConfigurationError(where + ": " + problem.get());
+        }
+        return value;
+    }
+
+    /**
+     * Every key and text value under {@code n} (at {@code where}) that holds a control character
+     * ({@link PlanValue#controlCharacter}), a mistake each in {@code m}: a plan's values reach hosts' shells, command
+     * lines and file names, whatever key they are under (an unknown key's value too).
+     */
+    private static void controlCharacters(Mistakes m, JsonNode n, String where) {
+        if (n.isTextual()) {
+            PlanValue.controlCharacter(n.asText()).ifPresent(p -> m.add(where + ": " + p));
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                JsonNode item = n.get(i);
+                String named = where.equals("hosts") ? itemName(item, "id") : where.equals("tests") ? itemName(item, "name") : "";
+                controlCharacters(m, item, where + "[" + i + "]" + named);
+            }
+        } else if (n.isObject()) {
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
+                String k = e.getKey();
+                Optional<String> inKey = PlanValue.controlCharacter(k);
+                if (inKey.isPresent()) {
+                    m.add(where + ": a key " + inKey.get());
+                    continue;
+                }
+                boolean top = where.equals("plan");
+                controlCharacters(m, e.getValue(), top && e.getValue().isContainerNode() ? k : top ? "plan." + k : where + "." + k);
+            }
+        }
+    }
+
+    /** " (NAME)" for a host's or test's item whose {@code key} is a plain name, as the other mistakes name it; else "". */
+    private static String itemName(JsonNode item, String key) {
+        JsonNode v = item.path(key);
+        return v.isTextual() && PlanValue.NAME.problem(v.asText()).isEmpty() ? " (" + v.asText() + ")" : "";
     }
 
     private static void keys(JsonNode n, String where, Set<String> allowed) throws IperfConfigurationError {

@@ -48,8 +48,7 @@ public final class PlanExecution implements PlanRunner {
     /** Held by {@link #stop()} while it kills, and by {@link #run()} while it closes the connections. */
     private final java.util.concurrent.locks.ReentrantLock stopping = new java.util.concurrent.locks.ReentrantLock();
     private boolean finished;
-    private Path slotDirectory = HostSlots.defaultDirectory(System.getenv("XDG_RUNTIME_DIR"),
-            System.getProperty("java.io.tmpdir"), System.getProperty("user.name"));
+    private Path slotDirectory = HostSlots.defaultDirectory();
     private final Clock clock = Clock.systemUTC();
 
     /**
@@ -321,13 +320,25 @@ public final class PlanExecution implements PlanRunner {
     /**
      * Where this runner's host slots are kept (before {@link #run()}): plans run at the same time by
      * processes that share a directory never put one host in two tests at once. The default is
-     * {@code $XDG_RUNTIME_DIR/iperf3j-slots}, else {@code <java.io.tmpdir>/iperf3j-slots-<user>}.
+     * {@code $XDG_RUNTIME_DIR/iperf3j-slots} when that is this user's private folder, else
+     * {@code ~/.cache/iperf3j-slots} ({@link HostSlots#defaultDirectory()}); any is used only if it is a folder of this
+     * user's that no one else can write ({@link #prepareSlots()}).
      *
      * @return this runner
      */
     public PlanExecution slotDirectory(Path directory) {
         this.slotDirectory = Objects.requireNonNull(directory, "directory");
         return this;
+    }
+
+    /**
+     * Makes the slot directory if it is missing and checks it is this user's own (not a link, no group or other
+     * write): call before {@link #run()} to have a folder it may not use refused before any test starts.
+     *
+     * @throws java.io.IOException naming the folder and what is wrong with it
+     */
+    public void prepareSlots() throws java.io.IOException {
+        new HostSlots(slotDirectory).prepare();
     }
 
     /**

@@ -11,9 +11,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import io.iperf3j.session.internal.files.OwnFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,7 +82,8 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         String key = planKey(tests, schedule.every());
         Path statePath = dir.resolve(STATE_FILE);
         cutTornLine(TestsFile.file(dir, 0));
-        if (!Files.exists(statePath)) {
+        OwnFiles.checkRegular(statePath, true);
+        if (!Files.exists(statePath, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return new ScheduleState(dir, tests.size(), key, now, 1);
         }
         JsonNode s;
@@ -198,10 +199,12 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
     }
 
     private static void cutTornLine(Path results) throws IOException {
-        if (!Files.exists(results) || Files.size(results) == 0) {
+        OwnFiles.checkRegular(results, true);
+        if (!Files.exists(results, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.size(results) == 0) {
             return;
         }
-        try (FileChannel ch = FileChannel.open(results, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(results, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             long size = ch.size();
             long keep = size;
             java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
@@ -227,9 +230,8 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         s.put("max_run", maxRun);
         ObjectNode l = s.putObject("last");
         last.forEach((id, f) -> l.set(id, json(f)));
-        Path tmp = dir.resolve(STATE_FILE + ".tmp");
-        Files.writeString(tmp, JSON.writeValueAsString(s) + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve(STATE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // a new file renamed over the name: never written through a link there (issue 55)
+        OwnFiles.replace(dir.resolve(STATE_FILE), JSON.writeValueAsString(s) + "\n");
     }
 
     /** What identifies a schedule: its period and its tests' ids, in order (a SHA-256, not the list). */

@@ -1,14 +1,21 @@
 package io.iperf3j.session.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,9 +87,74 @@ class HostSlotsTest {
     }
 
     @Test
-    void theDefaultDirectoryIsTheUsersRuntimeDirectory() {
-        assertThat(HostSlots.defaultDirectory("/run/user/1000", "/tmp", "ann")).isEqualTo(Path.of("/run/user/1000/iperf3j-slots"));
-        assertThat(HostSlots.defaultDirectory(null, "/tmp", "ann")).isEqualTo(Path.of("/tmp/iperf3j-slots-ann"));
-        assertThat(HostSlots.defaultDirectory(" ", "/tmp", "ann")).isEqualTo(Path.of("/tmp/iperf3j-slots-ann"));
+    void theDefaultIsTheUsersPrivateRuntimeFolderElseAPrivateFolderUnderHome() throws Exception {
+        Path runtime = Files.createDirectory(dir.resolve("run"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        assertThat(HostSlots.defaultDirectory(runtime.toString(), "/home/ann")).isEqualTo(runtime.resolve("iperf3j-slots"));
+        assertThat(HostSlots.defaultDirectory(null, "/home/ann")).isEqualTo(Path.of("/home/ann/.cache/iperf3j-slots"));
+        assertThat(HostSlots.defaultDirectory(" ", "/home/ann")).isEqualTo(Path.of("/home/ann/.cache/iperf3j-slots"));
+        assertThat(HostSlots.defaultDirectory(dir.resolve("missing").toString(), "/home/ann"))
+                .isEqualTo(Path.of("/home/ann/.cache/iperf3j-slots"));
+        // a runtime folder others can write, or a link to one, is not the user's own: never /tmp
+        Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(HostSlots.defaultDirectory(runtime.toString(), "/home/ann")).isEqualTo(Path.of("/home/ann/.cache/iperf3j-slots"));
+        assertThat(HostSlots.defaultDirectory("/tmp", "/home/ann")).isEqualTo(Path.of("/home/ann/.cache/iperf3j-slots"));
+        Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx------"));
+        Path link = Files.createSymbolicLink(dir.resolve("run-link"), runtime);
+        assertThat(HostSlots.defaultDirectory(link.toString(), "/home/ann")).isEqualTo(Path.of("/home/ann/.cache/iperf3j-slots"));
+    }
+
+    @Test
+    void theControllerMakesItsSlotFolderPrivateAndItsLockFilesItsOwn() throws Exception {
+        Path slots = dir.resolve("home/.cache/iperf3j-slots");
+        new HostSlots(slots).tryTake(List.of("h1")).orElseThrow().close();
+        assertThat(Files.getPosixFilePermissions(slots, LinkOption.NOFOLLOW_LINKS)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(slots.resolve(HostSlots.fileName("h1")), LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** Another user's folder, a link, or a folder others can write: refused with its path, never used or repaired. */
+    @Test
+    void aSlotFolderThatIsALinkOrThatOthersCanWriteIsRefusedNamingIt() throws Exception {
+        Path real = Files.createDirectory(dir.resolve("real"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path link = Files.createSymbolicLink(dir.resolve("slots-link"), real);
+        assertThatThrownBy(() -> new HostSlots(link).prepare()).isInstanceOf(IOException.class)
+                .hasMessage("slot folder " + link + " is a symbolic link: refused (iperf3j writes only in a folder of its own user"
+                        + " that no one else can write)");
+        assertThatThrownBy(() -> new HostSlots(link).tryTake(List.of("h1"))).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("slot folder " + link + " is a symbolic link");
+        assertThat(real).isEmptyDirectory();
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> new HostSlots(open).prepare()).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("slot folder " + open + " can be written by others (mode 0777): refused");
+        assertThat(Files.getPosixFilePermissions(open)).as("not repaired").isEqualTo(PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(open).isEmptyDirectory();
+        // checked on every take, not only the first
+        Path mine = dir.resolve("mine");
+        HostSlots slots = new HostSlots(mine);
+        slots.tryTake(List.of("h1")).orElseThrow().close();
+        Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("rwxrwx---"));
+        assertThatThrownBy(() -> slots.tryTake(List.of("h1"))).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("slot folder " + mine + " can be written by others (mode 0770)");
+    }
+
+    @Test
+    void aLockFileThatIsALinkIsNeverFollowed() throws Exception {
+        Path slots = dir.resolve("slots");
+        new HostSlots(slots).prepare();
+        Path target = dir.resolve("made-through-the-link");
+        Files.createSymbolicLink(slots.resolve(HostSlots.fileName("h1")), target);
+        assertThatThrownBy(() -> new HostSlots(slots).tryTake(List.of("h1"))).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining(slots.toString());
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    @Tag("root")
+    void aSlotFolderOfAnotherUserIsRefused() throws Exception {
+        Path theirs = Files.createDirectory(dir.resolve("theirs"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setOwner(theirs, theirs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        assertThatThrownBy(() -> new HostSlots(theirs).prepare()).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("slot folder " + theirs + " is owned by nobody, not by ");
     }
 }

@@ -1,0 +1,112 @@
+package io.iperf3j.session;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What a valid value of each kind of a plan's strings is: the one place that says so (issue 55). A plan is
+ * data: its values reach the hosts' shells and agents, command lines and file names, so none may hold a
+ * control character (C0, a newline and a tab among them, DEL, C1, or a Unicode line or paragraph separator),
+ * and those with a narrower form (an address, a name used in file names) must have it. The plan reader
+ * ({@code PlanFile}) refuses such a value with its line and column; the library's values ({@link Node},
+ * {@link Plan}, {@link Plan.Builder}, {@link TestSpec}, {@link SshSettings}, {@link Connection.Wrapper}) refuse it
+ * with an {@link IllegalArgumentException} naming the field, so a Java caller cannot smuggle one in either.
+ */
+public enum PlanValue {
+    /** A host id, a test name, a plan's {@code filename_base}: it is put in file names. */
+    NAME("[A-Za-z0-9_.-]{1,64}", true),
+    /** A test's id ({@code NAME_SENDER-RECEIVER[_rN]}): it is put in file names and push labels. */
+    TEST_ID("[A-Za-z0-9_.-]{1,255}", true),
+    /** A host's test address, or an SSH host name or alias: an IP address (IPv6 with a {@code %zone}) or a DNS name. */
+    ADDRESS("[A-Za-z0-9_.:%][A-Za-z0-9_.:%-]{0,252}", false),
+    /** An SSH login name: no white space or {@code /}, not an option. */
+    USER("[^\\s/-][^\\s/]{0,255}", false),
+    /** The name of an environment variable ({@code password_env}, {@code passphrase_env}). */
+    ENVIRONMENT_NAME("[A-Za-z_][A-Za-z0-9_]{0,127}", false),
+    /** Anything else of a plan: a command line, an iperf argument, a path, a URL, a label; one line of text. */
+    TEXT("(?s).*", false);
+
+    private final Pattern form;
+    private final boolean notDots;
+
+    PlanValue(String form, boolean notDots) {
+        this.form = Pattern.compile(form);
+        this.notDots = notDots;
+    }
+
+    /** The form this kind's values must match (a regular expression); every kind also refuses control characters. */
+    public String form() {
+        return form.pattern();
+    }
+
+    /**
+     * What is wrong with {@code value} for this kind, in words that follow a field's name ({@code "address: " +
+     * problem}); empty when it is valid. The value is quoted only when it holds no control character.
+     */
+    public Optional<String> problem(String value) {
+        if (value == null) {
+            return Optional.of("missing");
+        }
+        Optional<String> control = controlCharacter(value);
+        if (control.isPresent()) {
+            return control;
+        }
+        if (!form.matcher(value).matches()) {
+            return Optional.of("'" + value + "' must match " + form.pattern());
+        }
+        if (notDots && (value.equals(".") || value.equals(".."))) {
+            return Optional.of("'" + value + "' must not be . or .. (it is put in file names)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code value}, if valid for this kind.
+     *
+     * @param field the field's name, put first in the message ({@code address}, {@code filename_base})
+     * @throws IllegalArgumentException naming {@code field} and what is wrong, if it is not
+     */
+    public String require(String field, String value) {
+        Optional<String> p = problem(value);
+        if (p.isPresent()) {
+            throw new IllegalArgumentException(field + ": " + p.get());
+        }
+        return value;
+    }
+
+    /** {@link #require} for each of {@code values}, named {@code field[i]}. */
+    public java.util.List<String> requireEach(String field, java.util.List<String> values) {
+        for (int i = 0; i < values.size(); i++) {
+            require(field + "[" + i + "]", values.get(i));
+        }
+        return values;
+    }
+
+    /**
+     * The first control character of {@code value} as words ({@code holds the control character U+000A (line
+     * feed); a plan value is one line of printable text}), or empty when it has none: C0 (tab, newline and
+     * carriage return included), DEL, C1, and the Unicode line and paragraph separators.
+     */
+    public static Optional<String> controlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                return Optional.of("holds the control character " + String.format(Locale.ROOT, "U+%04X", (int) c)
+                        + name(c) + " at character " + (i + 1) + "; a plan value is one line of printable text");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String name(char c) {
+        return switch (c) {
+            case '\n' -> " (line feed)";
+            case '\r' -> " (carriage return)";
+            case '\t' -> " (tab)";
+            case '\0' -> " (NUL)";
+            case '\u007f' -> " (DEL)";
+            default -> "";
+        };
+    }
+}
