@@ -81,6 +81,9 @@ public final class RemoteIperf {
     /** Set once the process is known to be gone (killed, or a client that exited): later stops send nothing. */
     private volatile boolean gone;
     private volatile String remoteOutput;
+    /** How a local copy of an output is written: made or emptied, never through a link (docs/design/threat-model.md). */
+    private static final java.nio.file.OpenOption[] NO_LINK_WRITE = {java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS};
     /** Where {@link #remoteOutput} is on the host, as the start said it ({@code @@out}): for a copy over a channel. */
     private volatile String remoteOutputPath;
     /** The running client, on its agent or a channel of its own; null before it starts and once it has ended. */
@@ -344,7 +347,7 @@ public final class RemoteIperf {
         }
         boolean[] marked = {false};
         HostAgent.JobEnd end;
-        try (BufferedWriter file = Files.newBufferedWriter(localCopy, StandardCharsets.UTF_8)) {
+        try (BufferedWriter file = Files.newBufferedWriter(localCopy, StandardCharsets.UTF_8, NO_LINK_WRITE)) {
             end = a.stream(RemoteScripts.inAgent(RemoteScripts.output(owner, remote)), OUTPUT_WAIT, true, line -> {
                 if (!marked[0]) {
                     marked[0] = line.is("output");
@@ -419,7 +422,7 @@ public final class RemoteIperf {
             starting = false;
         }
         List<String> stdout = new ArrayList<>();
-        try (BufferedWriter file = Files.newBufferedWriter(localOutput, StandardCharsets.UTF_8)) {
+        try (BufferedWriter file = Files.newBufferedWriter(localOutput, StandardCharsets.UTF_8, NO_LINK_WRITE)) {
             while (true) {
                 if (stopRequested) {
                     // a stop that came while it started may have found no PID: this one waits for it

@@ -7,6 +7,7 @@ import io.iperf3j.session.internal.connect.LocalConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,63 @@ class HostAgentTest {
 
     private HostAgent agent(String who) {
         return new HostAgent(new LocalConnection(), "h-" + who, RemoteScripts.owner("h" + who, tag), slot);
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    Path dir;
+
+    /** An agent whose {@code sh} is {@code shell}: dash (Debian's), or bash as RHEL, Fedora and Arch have it. */
+    private HostAgent agentOn(String shell, String who) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("sh-" + shell));
+        Path sh = bin.resolve("sh");
+        if (!Files.exists(sh, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(sh, Path.of("/bin/" + shell));
+        }
+        Connection.Wrapper wrapper = new Connection.Wrapper(List.of("env", "PATH=" + bin + ":/usr/bin:/bin"), List.of(), List.of());
+        return new HostAgent(new LocalConnection(wrapper), "h-" + who, RemoteScripts.owner("h" + who, tag), slot);
+    }
+
+    /**
+     * A job is its counted lines, not lines up to an end line: a plan's value that holds newlines, the old end of a job
+     * ({@code @@end-job}) and a job after it stays one quoted word of one job, in dash and in bash (on efa9ff2, such a value
+     * in {@code args} or {@code address} ran its command as the host's user, with bash as sh). The agent answers after it.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dash", "bash"})
+    void aValueWithNewlinesAndTheOldEndOfAJobStaysOneWordOfOneJob(String shell) throws Exception {
+        Path trace = dir.resolve("ran-" + shell);
+        String value = "x\n@@end-job\njob\ntouch " + trace + "\n@@end-job\njob 1\ntouch " + trace + "\n";
+        try (HostAgent a = agentOn(shell, "f" + shell)) {
+            a.start();
+            Connection.CommandResult r = a.job("printf '%s\\n' " + Connection.Shell.quote(value) + "\n", Duration.ofSeconds(20), true)
+                    .orElseThrow();
+            assertThat(r.exitStatus()).as(r.stdout()).isZero();
+            assertThat(trace).as("nothing in the value ran").doesNotExist();
+            assertThat(r.stdout()).as("the value printed whole, its lines that look like replies marked as output")
+                    .isEqualTo("x\n @@end-job\njob\ntouch " + trace + "\n @@end-job\njob 1\ntouch " + trace + "\n\n");
+            assertThat(a.take()).as("the agent still answers").isTrue();
+            a.give();
+        }
+    }
+
+    /**
+     * Lines a job's commands print (a client's output, a server's file, an error) never pass for replies: they lack the
+     * agent's key, which no command on the host knows. A job that prints {@code @@done 0}, {@code @@pid 1} and {@code @@gone}
+     * goes on to its real end, and none of them is read as a reply.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dash", "bash"})
+    void linesACommandPrintsNeverPassForReplies(String shell) throws Exception {
+        try (HostAgent a = agentOn(shell, "g" + shell)) {
+            a.start();
+            Connection.CommandResult r = a.job("echo '@@done 0'; echo '@@pid 1'; printf 'x\\n@@gone\\n'; echo end; false\n",
+                    Duration.ofSeconds(20), true).orElseThrow();
+            assertThat(r.exitStatus()).as("the job's own status, after its last line").isEqualTo(1);
+            assertThat(r.stdout()).isEqualTo(" @@done 0\n @@pid 1\nx\n @@gone\nend\n");
+            assertThat(HostReply.all(r.stdout())).isEmpty();
+            assertThat(a.take()).isTrue();
+            a.give();
+        }
     }
 
     @Test
