@@ -64,28 +64,15 @@ class ExporterCommandTest {
 
     @Test
     void aFailedProbeIsLoggedWithItsReason() throws Exception {
-        AtomicReference<Runnable> stop = new AtomicReference<>();
-        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> ExporterCommand.run(
-                List.of("--web.listen-address=127.0.0.1:0", "--timeout", "5s"), out, err, stop::set));
-        Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) .*; loopback only: --listen :\\d+ serves every interface");
-        Matcher m = listening.matcher("");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!m.reset(outBytes.toString(StandardCharsets.UTF_8)).find()) {
-            assertThat(System.nanoTime()).as("the exporter did not start: %s", errBytes).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        Started e = start("; loopback only: --listen :\\d+ serves every interface");
         int closed = FreePorts.next();
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1)
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.port()
                     + "/probe?target=127.0.0.1:" + closed)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.body()).contains("iperf3_up{").startsWith("# iperf3j probe failed: ");
         } finally {
-            while (stop.get() == null) {
-                Thread.sleep(5);
-            }
-            stop.get().run();
+            e.stop();
         }
-        assertThat(status.get(20, TimeUnit.SECONDS)).isZero();
         assertThat(errBytes.toString(StandardCharsets.UTF_8))
                 .startsWith("iperf3j exporter: probe of target=127.0.0.1:" + closed + " port=" + closed + " failed: ")
                 .containsIgnoringCase("connect");
@@ -97,20 +84,11 @@ class ExporterCommandTest {
      */
     @Test
     void aTargetCannotForgeALogLine() throws Exception {
-        AtomicReference<Runnable> stop = new AtomicReference<>();
-        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> ExporterCommand.run(
-                List.of("--web.listen-address=127.0.0.1:0", "--timeout", "5s"), out, err, stop::set));
-        Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) ");
-        Matcher m = listening.matcher("");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!m.reset(outBytes.toString(StandardCharsets.UTF_8)).find()) {
-            assertThat(System.nanoTime()).as("the exporter did not start: %s", errBytes).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        Started e = start("");
         int closed = FreePorts.next();
         String forged = "no-such-host.invalid%0Aiperf3j+exporter+-+forged%0D%0Aiperf3j%C2%85nel%E2%80%A8ls%1B%5B2J";
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1)
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.port()
                     + "/probe?target=" + forged + "&port=" + closed)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).startsWith("# iperf3j probe failed: ");
@@ -118,16 +96,38 @@ class ExporterCommandTest {
                     .as("the answer's comment line and labels hold the target, each on one line")
                     .allMatch(l -> l.startsWith("# iperf3j probe failed: ") || l.startsWith("iperf3_"));
         } finally {
-            while (stop.get() == null) {
-                Thread.sleep(5);
-            }
-            stop.get().run();
+            e.stop();
         }
-        assertThat(status.get(20, TimeUnit.SECONDS)).isZero();
         String log = errBytes.toString(StandardCharsets.UTF_8);
         assertThat(log.split("\n", -1)).as(log).hasSize(2); // one line and its line end
         assertThat(log).startsWith("iperf3j exporter: probe of target=no-such-host.invalid\\niperf3j exporter - forged"
                         + "\\r\\niperf3j\\x{0085}nel\\x{2028}ls\\x1b[2J port=" + closed + " failed: ")
                 .doesNotContain("\r", "\u0085", "\u2028", "\u001b");
+    }
+
+    /** An exporter run in this JVM, listening on a port of its choosing. */
+    private record Started(int port, AtomicReference<Runnable> stopper, CompletableFuture<Integer> status) {
+        /** Stops it; its status must be 0. */
+        void stop() throws Exception {
+            while (stopper.get() == null) {
+                Thread.sleep(5);
+            }
+            stopper.get().run();
+            assertThat(status.get(20, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    /** Starts the exporter on 127.0.0.1 and waits for its "listening on" line (with {@code after} after the port). */
+    private Started start(String after) throws Exception {
+        AtomicReference<Runnable> stop = new AtomicReference<>();
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> ExporterCommand.run(
+                List.of("--web.listen-address=127.0.0.1:0", "--timeout", "5s"), out, err, stop::set));
+        Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) .*" + after).matcher("");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!m.reset(outBytes.toString(StandardCharsets.UTF_8)).find()) {
+            assertThat(System.nanoTime()).as("the exporter did not start: %s", errBytes).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        return new Started(Integer.parseInt(m.group(1)), stop, status);
     }
 }

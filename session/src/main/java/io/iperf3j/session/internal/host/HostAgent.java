@@ -395,11 +395,16 @@ public final class HostAgent implements AutoCloseable {
 
     /** What the agent's start warned of (a shared slot folder it could not use); each told once. */
     public List<String> takeWarnings() {
+        return drain(warnings);
+    }
+
+    /** What {@code list} holds, which it then no longer does. */
+    private List<String> drain(List<String> list) {
         lock.lock();
         try {
-            List<String> w = List.copyOf(warnings);
-            warnings.clear();
-            return w;
+            List<String> taken = List.copyOf(list);
+            list.clear();
+            return taken;
         } finally {
             lock.unlock();
         }
@@ -409,14 +414,7 @@ public final class HostAgent implements AutoCloseable {
 
     /** The owners (controllers gone from this host) whose leftovers the agent's start cleaned up; each told once. */
     public List<String> takeCleaned() {
-        lock.lock();
-        try {
-            List<String> c = List.copyOf(cleaned);
-            cleaned.clear();
-            return c;
-        } finally {
-            lock.unlock();
-        }
+        return drain(cleaned);
     }
 
     /**
