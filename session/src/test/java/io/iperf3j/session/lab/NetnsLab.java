@@ -35,7 +35,7 @@ import io.iperf3j.session.Connection;
  * that password only; {@link #close()} deletes the user again.
  * The real {@code iperf3}, {@code iperf} and the iperf3j jar are reachable on every host
  * (the namespaces share the file system). {@link #close()} kills every process left in the
- * namespaces by PID and deletes them. SSH sessions on the hosts get {@code HOME} set to an empty
+ * namespaces by PID and deletes them. root's SSH sessions on the hosts get {@code HOME} set to an empty
  * directory of the lab's (sshd's {@code SetEnv}), so no rc file of this machine's root runs with
  * each command (here: a {@code pyenv init} that serialises every shell on a lock).
  *
@@ -465,12 +465,12 @@ public final class NetnsLab implements AutoCloseable {
                 // an empty home: this machine's root .bashrc (which bash reads for every ssh command) runs `pyenv
                 // init`, whose rehash serialises every shell on one lock file with a 60 s timeout; a Debian
                 // host's root has no such rc file, and the lab measures the session, not that lock
-                privateHosts.containsKey(i) ? "# HOME: root's below" : "SetEnv HOME=" + dir.resolve("home"),
+                "# HOME: root's below (another user's is its own, where its session state goes)",
                 // MaxSessions is OpenSSH's default (10): a session must close its channels on both sides
                 "MaxStartups 50",
                 layout.debugLog() ? "LogLevel DEBUG1" : "# LogLevel INFO (the default)",
                 layout.withoutSftp().contains(i) ? "# no SFTP subsystem on this host" : "Subsystem sftp internal-sftp",
-                privateHosts.containsKey(i) ? "Match User root\n    SetEnv HOME=" + dir.resolve("home") : "",
+                "Match User root\n    SetEnv HOME=" + dir.resolve("home"),
                 "Match User " + PASSWORD_USER,
                 "    PasswordAuthentication yes",
                 "    PubkeyAuthentication no",
@@ -545,11 +545,12 @@ public final class NetnsLab implements AutoCloseable {
     /**
      * Adds {@value #PASSWORD_USER} to this machine's user database (the namespaces share it)
      * with a random password, which it returns; a user of that name left by an earlier run
-     * that died is deleted first. No home directory, shell {@code /bin/sh}.
+     * that died is deleted first. A home of its own (/home/NAME), shell {@code /bin/sh}.
      */
     public String addPasswordUser() throws Exception {
         deletePasswordUser();
-        Shell.run("useradd", "--no-create-home", "--home-dir", "/", "--shell", "/bin/sh", PASSWORD_USER);
+        // a home of its own (700), as an ordinary user has: its session state goes there
+        Shell.run("useradd", "--create-home", "--home-dir", "/home/" + PASSWORD_USER, "--shell", "/bin/sh", PASSWORD_USER);
         passwordUserAdded = true;
         String password = HexFormat.of().formatHex(java.security.SecureRandom.getInstanceStrong().generateSeed(12));
         Process p = new ProcessBuilder("chpasswd").redirectErrorStream(true).start();
@@ -564,7 +565,7 @@ public final class NetnsLab implements AutoCloseable {
 
     private static void deletePasswordUser() throws Exception {
         if (Shell.exec("getent", "passwd", PASSWORD_USER).out().startsWith(PASSWORD_USER + ":")) {
-            Shell.run("userdel", PASSWORD_USER);
+            Shell.run("userdel", "--remove", PASSWORD_USER);
         }
     }
 
