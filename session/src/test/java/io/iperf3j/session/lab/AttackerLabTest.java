@@ -137,9 +137,9 @@ class AttackerLabTest {
         int port = FreePorts.next();
         PlanRun first = PlanRun.of(dir, "slot0", plan(p, "root", "", port));
         assertThat(first.status()).as("root's agent makes the shared slot folder: %s", first.out()).isEqualTo(SessionCommand.OK);
-        assertThat(as(p[1], "root", "stat -c '%a %U' /run/iperf3j-slots /run/iperf3j-slots/0")).isEqualTo("1777 root\n755 root\n");
+        assertThat(as(p[1], "root", "stat -c '%a %U' /run/iperf3j-host-slots /run/iperf3j-host-slots/0")).isEqualTo("1777 root\n755 root\n");
         String slot = HostSlots.fileName(lab.address(p[1]).toLowerCase(java.util.Locale.ROOT));
-        String held = as(p[1], NetnsLab.ATTACKER, "d=/run/iperf3j-slots/$(id -u); mkdir -p $d && cd $d && : > " + slot
+        String held = as(p[1], NetnsLab.ATTACKER, "d=/run/iperf3j-host-slots/$(id -u); mkdir -p $d && cd $d && : > " + slot
                 + " && ln -s " + victim + " " + slot + ".want && mkfifo " + slot + ".wait"
                 + " && (flock -o " + slot + " sleep 600 >/dev/null 2>&1 </dev/null & echo $!)").strip();
         long holder = Long.parseLong(held);
@@ -160,7 +160,7 @@ class AttackerLabTest {
         PlanRun after = PlanRun.of(dir, "slot2", plan(p, "root", "", port));
         assertThat(after.status()).as("the attacker let go: %s", after.out()).isEqualTo(SessionCommand.OK);
         assertVictimUnchanged();
-        assertThat(as(p[1], "root", "find /run/iperf3j-slots/0 -mindepth 1 -printf '%y %u %f\\n'").lines())
+        assertThat(as(p[1], "root", "find /run/iperf3j-host-slots/0 -mindepth 1 -printf '%y %u %f\\n'").lines())
                 .as("root's lock (and its wait lock), nothing of the attacker's").contains("f root " + slot)
                 .allMatch(l -> l.startsWith("f root " + slot));
     }
@@ -176,16 +176,16 @@ class AttackerLabTest {
     void foldersAnotherUserMadeFirstAreNotUsed(String shell) throws Exception {
         int[] p = pair(shell);
         for (int i : p) {
-            as(i, "root", "rm -rf /run/iperf3j-slots/0");
+            as(i, "root", "rm -rf /run/iperf3j-host-slots/0");
             as(i, NetnsLab.ATTACKER, "mkdir -p /tmp/iperf3j-session/s" + p[0] + "+x /tmp/iperf3j-slots-root"
                     + " && for f in live.lock server.pid client.pid server-5201.out slots; do ln -sf " + victim
                     + " /tmp/iperf3j-session/$f; ln -sf " + victim + " /tmp/iperf3j-session/s" + p[0] + "+x/$f; done"
-                    + " && chmod -R a+rwx /tmp/iperf3j-session && ln -s " + dir + " /run/iperf3j-slots/0");
+                    + " && chmod -R a+rwx /tmp/iperf3j-session && ln -s " + dir + " /run/iperf3j-host-slots/0");
         }
         try {
             PlanRun run = PlanRun.of(dir, "premade", plan(p, "root", "", FreePorts.next()));
             assertThat(run.status()).as(run.out() + run.err()).isEqualTo(SessionCommand.OK);
-            assertThat(run.out()).contains("/run/iperf3j-slots/0 is not a folder of root's own");
+            assertThat(run.out()).contains("/run/iperf3j-host-slots/0 is not a folder of root's own");
             assertVictimUnchanged();
             for (int i : p) {
                 assertThat(as(i, "root", "ls -A /tmp/iperf3j-session/s" + p[0] + "+x")).as("the attacker's folder, untouched")
@@ -198,7 +198,7 @@ class AttackerLabTest {
             }
         } finally {
             for (int i : p) {
-                as(i, "root", "rm -f /run/iperf3j-slots/0");
+                as(i, "root", "rm -f /run/iperf3j-host-slots/0");
             }
         }
     }
@@ -304,7 +304,7 @@ class AttackerLabTest {
                 assertThat(spans.get(k)[0]).as("host %d: an iperf3 started while another ran", i).isGreaterThanOrEqualTo(spans.get(k - 1)[1]);
             }
         }
-        assertThat(as(p[1], "root", "stat -c '%a %U' /home/" + NetnsLab.SECOND_ACCOUNT + "/.cache/iperf3j-session /run/iperf3j-slots/$(id -u "
+        assertThat(as(p[1], "root", "stat -c '%a %U' /home/" + NetnsLab.SECOND_ACCOUNT + "/.cache/iperf3j-session /run/iperf3j-host-slots/$(id -u "
                 + NetnsLab.SECOND_ACCOUNT + ")")).as("the second account's own state and slot folders")
                 .isEqualTo("700 " + NetnsLab.SECOND_ACCOUNT + "\n755 " + NetnsLab.SECOND_ACCOUNT + "\n");
     }

@@ -32,7 +32,7 @@
 # logs in again), as it did before there was an agent.
 # Every lock is flock(1)'s on a descriptor of this shell: the kernel drops it with the shell.
 #
-# The slots (docs/design/session.md, "Slots on the hosts"): in /run/iperf3j-slots when root made it (1777 and
+# The slots (docs/design/session.md, "Slots on the hosts"): in /run/iperf3j-host-slots when root made it (1777 and
 # sticky, as /tmp: root's agent makes it; /run is root's alone), a folder per account in it (its uid, 755, made
 # by that account, where only it writes) and a lock file per slot key in that. Sessions of one account share its
 # lock file. Another account's hold is seen in /proc/locks by its lock file's inode (ls -i, which opens nothing:
@@ -98,7 +98,7 @@ for lk in "$root"/*/live.lock; do
 done
 
 # The slot place: the shared one (sp, this account's folder mine in it), else this account's own.
-sp=/run/iperf3j-slots
+sp=/run/iperf3j-host-slots
 if [ "$myuid" = 0 ] && [ ! -e "$sp" ] && [ ! -L "$sp" ]; then
     mkdir -m 1777 "$sp" 2>/dev/null
 fi
