@@ -100,7 +100,8 @@ done
 # The slot place: the shared one (sp, this account's folder mine in it), else this account's own.
 sp=/run/iperf3j-host-slots
 if [ "$myuid" = 0 ] && [ ! -e "$sp" ] && [ ! -L "$sp" ]; then
-    mkdir -m 1777 "$sp" 2>/dev/null
+    # chmod after: BusyBox's mkdir -m leaves the umask's bits out
+    mkdir -m 1777 "$sp" 2>/dev/null && chmod 1777 "$sp"
 fi
 mine=
 if [ -d "$sp" ] && [ ! -L "$sp" ]; then
