@@ -2,7 +2,6 @@ package io.iperf3j.session.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.iperf3j.session.command.SessionCommand;
 import io.iperf3j.session.internal.dispatch.HostSlots;
 import io.iperf3j.testing.FreePorts;
@@ -116,7 +115,7 @@ class AttackerLabTest {
                 + " > " + planted + "/.sha256");
         assertThat(lab.asUser(p[0], NetnsLab.ATTACKER, "mkdir /run/iperf3j-session").exit()).as("root's /run is root's").isNotZero();
 
-        PlanRun run = PlanRun.of(dir, "image", plan(p, "root", ", install: {image: " + tarball + "}", FreePorts.next())
+        PlanRun run = session("image", plan(p, "root", ", install: {image: " + tarball + "}", FreePorts.next())
                 .replace("iperf: iperf3, install", "iperf: iperf3j, install"));
         assertThat(run.status()).as(run.out() + run.err()).isEqualTo(SessionCommand.OK);
         assertThat(run.out()).contains("s" + p[0] + ": iperf3j image copied to /run/iperf3j-session/image-" + sha.substring(0, 16));
@@ -135,7 +134,7 @@ class AttackerLabTest {
     void anotherAccountsHoldIsWaitedForBoundedAndNothingOfItsIsOpened(String shell) throws Exception {
         int[] p = pair(shell);
         int port = FreePorts.next();
-        PlanRun first = PlanRun.of(dir, "slot0", plan(p, "root", "", port));
+        PlanRun first = session("slot0", plan(p, "root", "", port));
         assertThat(first.status()).as("root's agent makes the shared slot folder: %s", first.out()).isEqualTo(SessionCommand.OK);
         assertThat(as(p[1], "root", "stat -c '%a %U' /run/iperf3j-host-slots /run/iperf3j-host-slots/0")).isEqualTo("1777 root\n755 root\n");
         String slot = HostSlots.fileName(lab.address(p[1]).toLowerCase(java.util.Locale.ROOT));
@@ -145,7 +144,7 @@ class AttackerLabTest {
         long holder = Long.parseLong(held);
         try {
             long t0 = System.nanoTime();
-            PlanRun busy = PlanRun.of(dir, "slot1", plan(p, "root", "", port));
+            PlanRun busy = session("slot1", plan(p, "root", "", port));
             double waited = (System.nanoTime() - t0) / 1e9;
             assertThat(busy.status()).as(busy.out()).isEqualTo(SessionCommand.TEST_FAILED);
             assertThat(busy.tests()).hasSize(1);
@@ -157,7 +156,7 @@ class AttackerLabTest {
         } finally {
             as(p[1], "root", "kill " + holder);
         }
-        PlanRun after = PlanRun.of(dir, "slot2", plan(p, "root", "", port));
+        PlanRun after = session("slot2", plan(p, "root", "", port));
         assertThat(after.status()).as("the attacker let go: %s", after.out()).isEqualTo(SessionCommand.OK);
         assertVictimUnchanged();
         assertThat(as(p[1], "root", "find /run/iperf3j-host-slots/0 -mindepth 1 -printf '%y %u %f\\n'").lines())
@@ -183,7 +182,7 @@ class AttackerLabTest {
                     + " && chmod -R a+rwx /tmp/iperf3j-session && ln -s " + dir + " /run/iperf3j-host-slots/0");
         }
         try {
-            PlanRun run = PlanRun.of(dir, "premade", plan(p, "root", "", FreePorts.next()));
+            PlanRun run = session("premade", plan(p, "root", "", FreePorts.next()));
             assertThat(run.status()).as(run.out() + run.err()).isEqualTo(SessionCommand.OK);
             assertThat(run.out()).contains("/run/iperf3j-host-slots/0 is not a folder of root's own");
             assertVictimUnchanged();
@@ -234,7 +233,7 @@ class AttackerLabTest {
                 Thread.sleep(50);
             }
             assertThat(as(p[1], "root", "cat /proc/" + pid + "/comm")).isEqualTo("x\n@@done 0\n");
-            PlanRun run = PlanRun.of(dir, "comm", plan(p, "root", "", port));
+            PlanRun run = session("comm", plan(p, "root", "", port));
             assertThat(run.status()).as(run.out()).isEqualTo(SessionCommand.OK);
             assertThat(run.out()).contains("port " + port + " on r" + p[1] + " is taken by another process (PID " + pid + " x)")
                     .contains("the test moved to port " + (port + 1)).doesNotContain("@@done");
@@ -279,7 +278,7 @@ class AttackerLabTest {
             Files.setPosixFilePermissions(slots, PosixFilePermissions.fromString("rwx------"));
             runs.add(CompletableFuture.supplyAsync(() -> {
                 try {
-                    return PlanRun.of(dir, "account-" + user, yaml, "--slot-dir", slots.toString());
+                    return session("account-" + user, yaml, "--slot-dir", slots.toString());
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -309,8 +308,24 @@ class AttackerLabTest {
                 .isEqualTo("700 " + NetnsLab.SECOND_ACCOUNT + "\n755 " + NetnsLab.SECOND_ACCOUNT + "\n");
     }
 
-    /** What a run printed, for a message. */
-    private static String said(PlanRun r) {
-        return r.out() + r.err() + r.tests().stream().map(JsonNode::toString).toList();
+    /**
+     * {@code iperf3j session PLAN -o OUT [extra]} as a process, as a user runs it (the jar the lab's hosts run, on this
+     * machine's JDK), with {@code yaml} as the plan in a new folder named {@code prefix…}; waits up to 4 minutes for it.
+     */
+    private PlanRun session(String prefix, String yaml, String... extra) throws Exception {
+        Path runDir = Files.createTempDirectory(dir, prefix);
+        Path plan = runDir.resolve("plan.yaml");
+        Files.writeString(plan, yaml);
+        Path out = runDir.resolve("out");
+        Path log = runDir.resolve("printed.txt");
+        List<String> cmd = new ArrayList<>(List.of(IperfJar.command().split(" ")));
+        cmd.addAll(List.of("session", plan.toString(), "-o", out.toString()));
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(4, TimeUnit.MINUTES)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("iperf3j session still running after 4 minutes: " + Files.readString(log));
+        }
+        return new PlanRun(p.exitValue(), Files.readString(log), "", out, PlanRun.tests(out));
     }
 }
