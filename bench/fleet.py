@@ -161,7 +161,7 @@ class Lab:
 
 
 def plan_yaml(lab, duration, bitrate):
-    # ids of the run's own: a host's state folder (/tmp/iperf3j-session/<id>) is shared by everything on
+    # ids of the run's own: a host's state folder (STATE/<id>+<tag>, root's /run/iperf3j-session) is shared by everything on
     # this machine, and a session's start kills the processes it finds marked with its id there
     ids = [f"{lab.tag}h{i}" for i in range(1, lab.hosts + 1)]
     lines = ['parallel: true', 'hosts:']

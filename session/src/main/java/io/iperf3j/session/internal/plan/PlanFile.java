@@ -70,7 +70,7 @@ import io.iperf3j.session.TestSpec;
  *     commands: {iperf3j: /opt/iperf3j/iperf3j, iperf2: /usr/bin/iperf}
  *     install:               # optional: copy this runtime image over SFTP, run iperf3j from it
  *       image: iperf3j-0.1.0-linux-x64.tar.gz
- *       directory: /tmp/iperf3j-session   # default; the image goes to DIRECTORY/image-SHA256PREFIX
+ *       directory: /opt/iperf3j       # optional; default: the login's private state folder; the image goes to DIRECTORY/image-SHA256PREFIX
  *     # install: false       # this host keeps its own iperf3j despite a plan-level install
  *     connection:            # default: local; the word local stands for {type: local}
  *       type: ssh            # every key below is optional: what is left out comes from
