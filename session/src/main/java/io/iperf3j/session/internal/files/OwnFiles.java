@@ -23,7 +23,8 @@ import java.util.Set;
 
 /**
  * The controller's own folders and files (issue 55): its host slots, a plan's output folder and what is written
- * in it. A folder is used only when it is a real folder (not a symbolic link) owned by the user running iperf3j,
+ * in it. A folder is used only when it is a real folder (not a symbolic link, but for one root made for this user:
+ * {@link #madeByRootForThisUser}) owned by the user running iperf3j,
  * that no one else can write ({@link Sharing#OWNER_ONLY}), or, for an output folder the user names, that others may
  * write only under the sticky bit ({@link Sharing#STICKY}, as {@code /tmp}); anything else is refused with an
  * {@link IOException} naming the path, never used and never repaired. A file in such a folder is written without
@@ -67,7 +68,12 @@ public final class OwnFiles {
     public static String problem(Path dir, Sharing sharing) throws IOException {
         PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (a.isSymbolicLink()) {
-            return "is a symbolic link";
+            if (!madeByRootForThisUser(dir)) {
+                return "is a symbolic link";
+            }
+            Path target = dir.toRealPath();
+            String p = problem(target, sharing);
+            return p == null ? null : "links to " + target + ", which " + p;
         }
         if (!a.isDirectory()) {
             return "is not a folder";
@@ -81,6 +87,27 @@ public final class OwnFiles {
             return "can be written by others (mode " + String.format("%04o", mode & 07777) + ")";
         }
         return null;
+    }
+
+    /**
+     * Whether {@code link} is one that root made for this user, who is not root: owned by root, in a folder of root's that no
+     * one else can write. systemd's {@code DynamicUser=} units get their runtime and state folders so ({@code /run/NAME}, a
+     * link to {@code /run/private/NAME}; the .deb's {@code iperf3j-session@} unit's {@code --slot-dir}). Root is trusted and
+     * the user cannot have made it; any other link (the user's own, another user's, root's own when root runs iperf3j, which
+     * can name the folder itself) is refused.
+     */
+    private static boolean madeByRootForThisUser(Path link) throws IOException {
+        if ("root".equals(me().getName())) {
+            return false;
+        }
+        Path parent = link.toAbsolutePath().getParent();
+        if (parent == null || (Integer) Files.getAttribute(link, "unix:uid", LinkOption.NOFOLLOW_LINKS) != 0) {
+            return false;
+        }
+        PosixFileAttributes p = Files.readAttributes(parent, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) Files.getAttribute(parent, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        return p.isDirectory() && (Integer) Files.getAttribute(parent, "unix:uid", LinkOption.NOFOLLOW_LINKS) == 0
+                && (mode & GROUP_OR_OTHER_WRITE) == 0;
     }
 
     /**
