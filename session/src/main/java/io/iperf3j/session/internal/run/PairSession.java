@@ -341,8 +341,9 @@ public final class PairSession implements IperfSession {
                                     + holder + " (another account's session) for " + waited.toSeconds() + " s, the longest this test waits for one"));
                         }
                     }
+                    String heldBy = holder.isEmpty() ? "" : " (host busy, held by user " + holder + ")";
                     throw new io.iperf3j.session.internal.dispatch.Dispatcher.Busy(n.id() + " (" + key
-                            + ") is in another session's test" + (holder.isEmpty() ? "" : " (host busy, held by user " + holder + ")"));
+                            + ") is in another session's test" + heldBy, key, heldBy);
                 }
                 heldByOtherAccounts.remove(key);
                 held.add(agent);
