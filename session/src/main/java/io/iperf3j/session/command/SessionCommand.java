@@ -437,8 +437,17 @@ public final class SessionCommand implements Callable<Integer> {
             r.execute(dues, true, toSinks);
             // its runs or until time over, or cut by a SIGINT/SIGTERM (then the running tests were killed, not written)
             out.println(r.stopped() ? "schedule stopped" : "schedule ended");
-            if (pushing != null) {
-                pushing.finish(ResultPush.FLUSH_TIMEOUT).forEach(out::println);
+            List<String> notes = pushing == null ? List.of() : pushing.finish(ResultPush.FLUSH_TIMEOUT);
+            notes.forEach(out::println);
+            // as a plan run once ends: the summaries, of each test's last run that ran, and the counts of every run
+            try {
+                PlanOutputDirectory.ScheduleTally tally = files.scheduleTally(plan.tests());
+                List<String> tail = new ArrayList<>(tally.text());
+                tail.addAll(notes);
+                files.writeSummaries(List.copyOf(tally.lastRan().values()), plan.hosts().stream().map(Node::id).toList(), tail);
+                out.print(new String(java.nio.file.Files.readAllBytes(dir.resolve("summary.txt")), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                err.println("iperf3j session: cannot write the summaries: " + e.getMessage());
             }
             return OK;
         } finally {
