@@ -62,6 +62,11 @@ public final class SessionCommand implements Callable<Integer> {
     @Option(names = {"-v", "--version"}, versionHelp = true, description = "show version information and quit")
     boolean version;
 
+    @SuppressWarnings("deprecation") // help = true: PLAN is not required with it, as with --help
+    @Option(names = "--schema", help = true,
+            description = "print the plan file's JSON Schema (every key, its type, default and an example) and quit")
+    boolean schema;
+
     @Parameters(index = "0", paramLabel = "PLAN", description = "the plan (YAML)")
     Path planFile;
 
@@ -227,6 +232,11 @@ public final class SessionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (schema) {
+            out.print(PlanFile.schema());
+            out.flush();
+            return OK;
+        }
         OldGenerationWatch heap = OldGenerationWatch.start();
         try {
             return runPlan();
