@@ -14,6 +14,7 @@
 #   share/man/man1/iperf3j.1.gz                man page, generated from --help's option table
 #   share/iperf3j/iperf3j.service              systemd unit for `iperf3j -s` (not enabled)
 #   share/iperf3j/iperf3j-session@.service     systemd unit for a scheduled `iperf3j session` (not enabled)
+#   share/iperf3j/plan.schema.json             the session plan file's JSON Schema (for editors)
 # OUT_DIR/iperf3j-VERSION-linux-x64.tar.gz     that directory as a tarball
 # OUT_DIR/iperf3j_VERSION_amd64.deb            the image under /usr/lib/iperf3j, /usr/bin/iperf3j,
 #                                              the man page and the (disabled) unit
@@ -83,6 +84,9 @@ install -m 755 "$src/iperf3j" "$image/bin/iperf3j"
 install -m 644 "$(cd "$src/../../../.." && pwd)/cli/src/main/launcher/jvm.options" "$image/lib/jvm.options"
 install -m 644 "$src/iperf3j.service" "$image/share/iperf3j/iperf3j.service"
 install -m 644 "$src/iperf3j-session@.service" "$image/share/iperf3j/iperf3j-session@.service"
+# The plan file's JSON Schema for editors (docs/plan-reference.md; also `iperf3j session --schema`).
+install -m 644 "$(cd "$src/../../../.." && pwd)/session/src/main/resources/io/iperf3j/session/plan.schema.json" \
+  "$image/share/iperf3j/plan.schema.json"
 
 java="$image/lib/runtime/bin/java"
 

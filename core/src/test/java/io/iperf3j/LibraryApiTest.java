@@ -283,6 +283,28 @@ class LibraryApiTest {
                 .isEqualTo(sumBytes(result.json(), "sum_sent"));
     }
 
+    /**
+     * The README's windowed example: a 3-s test at {@code -i 0.5} in windows of 1 s gives three windows of two samples,
+     * 0-1, 1-2 and 2-3 s of the test (issue 57: it gave two of three, the first window open from its first sample's
+     * arrival, 0.5 s into the test, for 1 s of wall time: 0-1.5 s of the test).
+     */
+    @Test
+    void aWindowHoldsTheSamplesOfItsSpanOfTheTest() throws Exception {
+        int port = ourServer();
+        RunningIperf run = IperfCommand.client("127.0.0.1").port(port).duration(Duration.ofSeconds(3))
+                .args("-i", "0.5").spawn(MetricsMode.window(Duration.ofSeconds(1)));
+        List<WindowMetrics> windows = new ArrayList<>();
+        run.metrics().forEach(e -> windows.add(((MetricEvent.Window) e).window()));
+        assertThat(run.await().succeeded()).isTrue();
+        assertThat(windows).as("%s", windows).hasSize(3);
+        for (int k = 0; k < 3; k++) {
+            WindowMetrics w = windows.get(k);
+            assertThat(w.samples()).as("window %d: %s", k, w).isEqualTo(2);
+            assertThat(w.startSeconds()).as("window %d", k).isCloseTo(k, org.assertj.core.api.Assertions.within(0.05));
+            assertThat(w.endSeconds()).as("window %d", k).isCloseTo(k + 1, org.assertj.core.api.Assertions.within(0.1));
+        }
+    }
+
     @Test
     void cancelStopsALongTestQuicklyAndFreesTheServer() throws Exception {
         int port = ourServer("--max-concurrent", "1");

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The README's library section followed as written: its {@code mvn ... install} command run in a
- * copy of the sources, then a Maven project of a user's own with the README's {@code <dependency>}
+ * copy of the sources, then a Maven project of a user's own with the README's {@code pom.xml}
  * builds and runs docs/examples/LibraryExample.java against what was installed, and another, with
  * {@code iperf3j-session}, compiles the README's session example (issue 46: the command installed
  * core, export and link, and a user's project with the session API failed with
@@ -48,8 +48,17 @@ class LibraryInstallIT {
         int start = readme.indexOf("The engine is a library");
         String section = readme.substring(start, readme.indexOf("Public API", start));
         String install = first(SH, section);
-        String dependency = first(XML, section);
+        // the README's whole pom.xml (issue 57: a <dependency> alone did not build on Debian's Maven 3.8, whose default
+        // compiler plugin compiles for Java 5): it is the user's project file, as written
+        String pom = first(XML, section);
         assertThat(install).as("one command").doesNotContain("\n").startsWith("mvn ").endsWith(" install");
+        assertThat(pom).as("the README's pom.xml").startsWith("<project").endsWith("</project>")
+                .contains("<maven.compiler.release>25</maven.compiler.release>")
+                .contains("<artifactId>iperf3j-core</artifactId>");
+        Matcher compiler = Pattern.compile("<artifactId>maven-compiler-plugin</artifactId><version>(\\d+)\\.(\\d+)").matcher(pom);
+        assertThat(compiler.find()).as("the compiler plugin's version in the README's pom").isTrue();
+        assertThat(Integer.parseInt(compiler.group(1)) * 100 + Integer.parseInt(compiler.group(2))).as("3.6 or later")
+                .isGreaterThanOrEqualTo(306);
 
         Path work = Dist.dir().resolve("library-install");
         Installation.deleteTree(work);
@@ -92,9 +101,9 @@ class LibraryInstallIT {
         Path app = work.resolve("app");
         Files.createDirectories(app.resolve("src/main/java"));
         Files.copy(root.resolve("docs/examples/LibraryExample.java"), app.resolve("src/main/java/LibraryExample.java"));
-        Files.writeString(app.resolve("pom.xml"), APP_POM.formatted(dependency.indent(4).stripTrailing()));
+        Files.writeString(app.resolve("pom.xml"), pom + "\n");
         mvn(List.of("mvn", "-B", "-ntp", "-s", settings.toString(), "-Dmaven.repo.local=" + repo, "package",
-                "dependency:build-classpath", "-Dmdep.outputFile=classpath.txt"), app, work.resolve("app.log"), path);
+                DEPENDENCY_PLUGIN + ":build-classpath", "-Dmdep.outputFile=classpath.txt"), app, work.resolve("app.log"), path);
         String classPath = app.resolve("target/classes") + ":" + Files.readString(app.resolve("classpath.txt")).strip();
         assertThat(classPath).contains(repo.resolve("io/iperf3j/iperf3j-core").toString())
                 .contains(repo.resolve("io/iperf3j/iperf3j-native").toString());
@@ -126,10 +135,9 @@ class LibraryInstallIT {
         Files.writeString(sessionApp.resolve("src/main/java/SessionExample.java"), imports
                 + "\npublic class SessionExample {\n    public static void main(String[] args) throws Exception {\n"
                 + body.toString().indent(8) + "    }\n}\n");
-        String sessionDependency = dependency.replace("<artifactId>iperf3j-core</artifactId>",
-                "<artifactId>iperf3j-session</artifactId>");
-        assertThat(sessionDependency).contains("iperf3j-session");
-        Files.writeString(sessionApp.resolve("pom.xml"), APP_POM.formatted(sessionDependency.indent(4).stripTrailing()));
+        String sessionPom = pom.replace("<artifactId>iperf3j-core</artifactId>", "<artifactId>iperf3j-session</artifactId>");
+        assertThat(sessionPom).contains("iperf3j-session");
+        Files.writeString(sessionApp.resolve("pom.xml"), sessionPom + "\n");
         mvn(List.of("mvn", "-B", "-ntp", "-s", settings.toString(), "-Dmaven.repo.local=" + repo, "package"),
                 sessionApp, work.resolve("session-app.log"), path);
         assertThat(sessionApp.resolve("target/classes/SessionExample.class")).isNotEmptyFile();
@@ -211,29 +219,7 @@ class LibraryInstallIT {
             </settings>
             """;
 
-    /** A user's project: the README's dependency, JDK 25, the example as its only class. */
-    private static final String APP_POM = """
-            <project xmlns="http://maven.apache.org/POM/4.0.0">
-              <modelVersion>4.0.0</modelVersion>
-              <groupId>example</groupId>
-              <artifactId>app</artifactId>
-              <version>1</version>
-              <properties>
-                <maven.compiler.release>25</maven.compiler.release>
-                <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
-              </properties>
-              <dependencies>
-            %s
-              </dependencies>
-              <build>
-                <plugins>
-                  <plugin><artifactId>maven-compiler-plugin</artifactId><version>3.14.1</version></plugin>
-                  <plugin><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
-                  <plugin><artifactId>maven-surefire-plugin</artifactId><version>3.5.4</version></plugin>
-                  <plugin><artifactId>maven-jar-plugin</artifactId><version>3.4.2</version></plugin>
-                  <plugin><artifactId>maven-dependency-plugin</artifactId><version>3.9.0</version></plugin>
-                </plugins>
-              </build>
-            </project>
-            """;
+    /** Not in the README's pom: the test's own look at the class path the user's build resolved. */
+    private static final String DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.9.0";
+
 }

@@ -84,6 +84,97 @@ public record Node(String id, String address, Node.Role role, Node.Access access
     }
 
     /**
+     * Starts a node with the plan file's defaults: role {@link Role#NODE}, reached {@linkplain Access#local() locally},
+     * running iperf3j from {@code PATH} ({@code id}, {@code address}, {@code role}, {@code connection}, {@code iperf},
+     * {@code commands} and {@code install} of a plan's host are the builder's methods of the same names).
+     *
+     * @param id a short name, unique in a session ({@link PlanValue#NAME})
+     * @param address the test-interface address ({@link PlanValue#ADDRESS})
+     */
+    public static Builder builder(String id, String address) {
+        return new Builder(id, address);
+    }
+
+    /**
+     * This node running {@code kind} as {@code command} (a path such as {@code /opt/iperf3j/bin/iperf3j}, or a command
+     * line of several words such as {@code java -jar /opt/iperf3j.jar}) rather than {@code kind}'s name from {@code PATH}:
+     * a plan file's {@code commands: {iperf3j: /opt/iperf3j/bin/iperf3j}}.
+     *
+     * @throws IllegalArgumentException if the command is not one line of text ({@link PlanValue#TEXT}), or is an iperf3j
+     *         command for a node that installs an image
+     */
+    public Node withCommand(IperfKind kind, String command) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(command, "command");
+        Map<IperfKind, String> more = new EnumMap<>(IperfKind.class);
+        more.putAll(commands);
+        more.put(kind, command);
+        return new Node(id, address, role, access, kind(), more, install);
+    }
+
+    /**
+     * Builds a {@link Node} one setting at a time, as a plan file's host is written; every setting but the id and the
+     * address is optional. Checked when {@link #build()} makes the node.
+     */
+    public static final class Builder {
+        private final String id;
+        private final String address;
+        private Node.Role role = Node.Role.NODE;
+        private Node.Access access = Node.Access.local();
+        private IperfKind kind = IperfKind.IPERF3J;
+        private final Map<IperfKind, String> commands = new EnumMap<>(IperfKind.class);
+        private Optional<Node.ImageInstall> install = Optional.empty();
+
+        private Builder(String id, String address) {
+            this.id = Objects.requireNonNull(id, "id");
+            this.address = Objects.requireNonNull(address, "address");
+        }
+
+        /** Device under test ({@link Role#NODE}, the default) or traffic PC (a plan's {@code role: tpc}). */
+        public Builder role(Node.Role r) {
+            role = Objects.requireNonNull(r, "role");
+            return this;
+        }
+
+        /** How commands reach the host (a plan's {@code connection:}); default {@link Access#local()}. */
+        public Builder access(Node.Access a) {
+            access = Objects.requireNonNull(a, "access");
+            return this;
+        }
+
+        /** The iperf the host runs by default (a plan's {@code iperf:}); default {@link IperfKind#IPERF3J}. */
+        public Builder iperf(IperfKind k) {
+            kind = Objects.requireNonNull(k, "kind");
+            return this;
+        }
+
+        /**
+         * Runs {@code k} as {@code command} on this host (a plan's {@code commands: {iperf3j: PATH}}): the binary's path
+         * where it is not on the login's {@code PATH}, or a command line of several words.
+         */
+        public Builder command(IperfKind k, String command) {
+            commands.put(Objects.requireNonNull(k, "kind"), Objects.requireNonNull(command, "command"));
+            return this;
+        }
+
+        /** Copies this iperf3j runtime image to the host and runs iperf3j from it (a plan's {@code install:}). */
+        public Builder install(Node.ImageInstall image) {
+            install = Optional.of(Objects.requireNonNull(image, "image"));
+            return this;
+        }
+
+        /**
+         * The node.
+         *
+         * @throws IllegalArgumentException if a value is not valid ({@link PlanValue}), or an iperf3j command and an image
+         *         are both given
+         */
+        public Node build() {
+            return new Node(id, address, role, access, kind, commands, install);
+        }
+    }
+
+    /**
      * The command line (may be several words, e.g. {@code java -jar iperf3j.jar}) that runs
      * {@code kind} here; for iperf3j with an image to install, the image's launcher on the host.
      */

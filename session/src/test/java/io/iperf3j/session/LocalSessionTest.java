@@ -431,10 +431,17 @@ class LocalSessionTest {
 
     @Test
     void outputNamesFollowTheSeed() throws Exception {
-        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.CLIENT, Node.Role.NODE, "base", "n")).isEqualTo("tcp_base_upstream_tx_n");
-        assertThat(OutputNaming.raw(Transport.UDP, RemoteIperf.Mode.CLIENT, Node.Role.TRAFFIC_PC, "", "n")).isEqualTo("udp_downstream_tx_n");
-        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.SERVER, Node.Role.NODE, "base", "n")).isEqualTo("tcp_downstream_rx_n");
-        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.SERVER, Node.Role.TRAFFIC_PC, "", "n")).isEqualTo("tcp_upstream_rx_n");
+        // the seed's words: the node sends to the traffic PC upstream, the traffic PC to the node downstream
+        String up = OutputNaming.direction(Node.Role.NODE, Node.Role.TRAFFIC_PC, "downlink");
+        String down = OutputNaming.direction(Node.Role.TRAFFIC_PC, Node.Role.NODE, "uplink");
+        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.CLIENT, up, "base", "n")).isEqualTo("tcp_base_upstream_tx_n");
+        assertThat(OutputNaming.raw(Transport.UDP, RemoteIperf.Mode.CLIENT, down, "", "n")).isEqualTo("udp_downstream_tx_n");
+        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.SERVER, down, "base", "n")).isEqualTo("tcp_downstream_rx_n");
+        assertThat(OutputNaming.raw(Transport.TCP, RemoteIperf.Mode.SERVER, up, "", "n")).isEqualTo("tcp_upstream_rx_n");
+        // two nodes: the test's direction
+        assertThat(OutputNaming.direction(Node.Role.NODE, Node.Role.NODE, "up")).isEqualTo("upstream");
+        assertThat(OutputNaming.direction(Node.Role.NODE, Node.Role.NODE, "down")).isEqualTo("downstream");
+        assertThat(OutputNaming.direction(Node.Role.NODE, Node.Role.NODE, "bidir")).isEqualTo("bidir");
         assertThat(OutputNaming.stamp("x_{t}", java.time.LocalDateTime.of(2024, 1, 2, 3, 4, 5))).isEqualTo("x_20240102030405");
         Files.writeString(dir.resolve("a.iperf"), "");
         assertThat(OutputNaming.unique(dir, "a.iperf").getFileName().toString()).isEqualTo("a_002.iperf");

@@ -233,21 +233,37 @@ public final class LiveMetrics implements TestObserver {
     }
 
     /**
-     * Open windows, one per context (role, direction, transport, stream). A window
-     * opens with its first sample and closes at its deadline (even if no sample
-     * comes), early when the stream count changes, and at the end of the test.
+     * Open windows, one per context (role, direction, transport, stream). Windows are spans of the test's
+     * own time, {@code [k·W, (k+1)·W)} for a window length W: a sample belongs to the window its start
+     * falls in, so a 3-s test at {@code -i 0.5} in 1-s windows gives three windows of two samples (issue
+     * 57: a window used to open at its first sample's arrival, half a second into the test, and last 1 s
+     * of wall time, so the first window held 0-1.5 s of the test, and a sample on a window's edge went
+     * either way with the timer). A window is given out when a sample of a later window comes, when the
+     * stream count changes, at the end of the test, and at its deadline when no sample comes: its end
+     * in the test's time plus one sample's length and {@link #GRACE_NANOS}, on this clock.
      */
     static final class Windows {
         private record Key(Role role, Direction direction, Transport transport, OptionalInt streamId) {
         }
 
+        /** How late after its end (in the test's time) plus one sample's length a window's last sample may come. */
+        static final long GRACE_NANOS = 250_000_000L;
+
         private static final class Open {
+            final long index;
             final long deadlineNanos;
             final List<IntervalMetrics> samples = new ArrayList<>();
 
-            Open(long deadlineNanos) {
+            Open(long index, long deadlineNanos) {
+                this.index = index;
                 this.deadlineNanos = deadlineNanos;
             }
+        }
+
+        /** The window a sample belongs to: the span of the test its start falls in. */
+        private long index(IntervalMetrics m) {
+            double windows = m.startSeconds() * 1e9 / windowNanos;
+            return Double.isFinite(windows) && windows > 0 ? (long) Math.floor(windows + 1e-6) : 0;
         }
 
         private final long windowNanos;
@@ -269,12 +285,18 @@ public final class LiveMetrics implements TestObserver {
             try {
                 Key key = new Key(m.role(), m.direction(), m.transport(), m.streamId());
                 Open w = open.get(key);
-                if (w != null && w.samples.getFirst().streamCount() != m.streamCount()) {
+                long k = index(m);
+                if (w != null && (w.samples.getFirst().streamCount() != m.streamCount() || w.index != k)) {
                     flush(key);
                     w = null;
                 }
                 if (w == null) {
-                    w = new Open(System.nanoTime() + windowNanos);
+                    // the test's start on this clock, from this sample's end (it has just been reported)
+                    long now = System.nanoTime();
+                    double end = Double.isFinite(m.endSeconds()) ? m.endSeconds() : 0;
+                    double length = Double.isFinite(m.durationSeconds()) && m.durationSeconds() > 0 ? m.durationSeconds() : 0;
+                    long deadline = now - (long) (end * 1e9) + (k + 1) * windowNanos + (long) (length * 1e9) + GRACE_NANOS;
+                    w = new Open(k, deadline - now > 0 ? deadline : now + GRACE_NANOS);
                     open.put(key, w);
                     changed.signalAll();
                 }

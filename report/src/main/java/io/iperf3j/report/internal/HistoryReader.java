@@ -139,8 +139,14 @@ public final class HistoryReader {
             figures[f] = v != null && v.isNumber() ? v.asDouble() : Double.NaN;
         }
         JsonNode end = t.get("end_timestamp_seconds");
+        List<HistorySeries.Why> why = new ArrayList<>();
+        for (JsonNode w : t.path("why")) {
+            if (w.path("cause").isTextual()) {
+                why.add(new HistorySeries.Why(text(w, "from"), text(w, "to"), Texts.cut(w.get("cause").asText()), text(w, "headline")));
+            }
+        }
         s.add(t.get("run").asLong(), t.get("status").asText(), text(t, "error"), figures,
-                end != null && end.isNumber() ? end.asDouble() : Double.NaN);
+                end != null && end.isNumber() ? end.asDouble() : Double.NaN, why);
     }
 
     private static Path rotated(Path dir, int i) {

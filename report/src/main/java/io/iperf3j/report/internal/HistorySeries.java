@@ -44,6 +44,20 @@ public final class HistorySeries {
     private String lastStatus;
     private String lastError;
     private long lastErrorRun;
+    /** The verdicts ({@code --why}) of the test's last ok run that had any: each direction's cause and headline. */
+    private java.util.List<Why> lastWhy = java.util.List.of();
+    private long lastWhyRun;
+
+    /**
+     * What held one direction of a run's data back (the session's {@code tests.jsonl} {@code why}).
+     *
+     * @param from the node that sent that data
+     * @param to the node that received it
+     * @param cause iperf3j's cause key ({@code receiver_window}, …)
+     * @param headline its words
+     */
+    public record Why(String from, String to, String cause, String headline) {
+    }
 
     HistorySeries(String id, String sender, String receiver, String direction, String protocol, String kind, int maxPoints) {
         if (maxPoints < 2 || maxPoints % 2 != 0) {
@@ -77,6 +91,15 @@ public final class HistorySeries {
      * @param endSeconds the line's end time (unix seconds), NaN when the line has none
      */
     void add(long run, String status, String error, double[] figures, double endSeconds) {
+        add(run, status, error, figures, endSeconds, java.util.List.of());
+    }
+
+    /** As {@link #add(long, String, String, double[], double)}, with the run's verdicts ({@code why}; none when it had none). */
+    void add(long run, String status, String error, double[] figures, double endSeconds, java.util.List<Why> why) {
+        if ("ok".equals(status) && !why.isEmpty()) {
+            lastWhy = java.util.List.copyOf(why);
+            lastWhyRun = run;
+        }
         int at = points - 1;
         if (points == 0 || lines(at) >= width) {
             if (points == maxPoints) {
@@ -261,6 +284,16 @@ public final class HistorySeries {
     /** The status of the test's last line. */
     public String lastStatus() {
         return lastStatus;
+    }
+
+    /** The verdicts of the test's last ok run that had any ({@code --why}), none when no run had one. */
+    public java.util.List<Why> lastWhy() {
+        return lastWhy;
+    }
+
+    /** The run of {@link #lastWhy()}, 0 when none. */
+    public long lastWhyRun() {
+        return lastWhyRun;
     }
 
     /** The error of the test's last failed run, or null. */

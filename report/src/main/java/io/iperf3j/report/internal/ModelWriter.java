@@ -122,6 +122,20 @@ public final class ModelWriter {
             g.writeStringField("last_status", s.lastStatus());
             g.writeStringField("last_error", s.lastError());
             g.writeNumberField("last_error_run", s.lastErrorRun());
+            if (!s.lastWhy().isEmpty()) {
+                // what held the last ok run with a verdict back (--why), each direction's
+                g.writeNumberField("last_why_run", s.lastWhyRun());
+                g.writeArrayFieldStart("last_why");
+                for (HistorySeries.Why w : s.lastWhy()) {
+                    g.writeStartObject();
+                    g.writeStringField("from", w.from());
+                    g.writeStringField("to", w.to());
+                    g.writeStringField("cause", w.cause());
+                    g.writeStringField("headline", w.headline());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
             g.writeNumberField("width", s.width());
             g.writeObjectFieldStart("points");
             int n = s.points();

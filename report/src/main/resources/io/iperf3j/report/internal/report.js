@@ -1163,6 +1163,17 @@
     { key: 'loss_percent', metric: 'lost_percent', title: 'Loss', scale: 1 },
     { key: 'jitter_seconds', metric: 'jitter_ms', title: 'Jitter', scale: 1e3 }
   ];
+  // What held a history test's last ok run with a verdict back (--why): each direction's cause, its run in the title.
+  function historyWhyCell(t) {
+    var why = t.last_why || [];
+    if (!why.length) { return el('td', { cls: 'history-why', text: '' }); }
+    var td = el('td', { cls: 'history-why', 'data-cause': why.map(function (w) { return w.cause; }).join(' '),
+      title: 'run ' + t.last_why_run + ': ' + why.map(function (w) { return (why.length > 1 ? w.from + ' \u2192 ' + w.to + ': ' : '') +
+        (w.headline || causeWords(w.cause)); }).join('; '),
+      text: why.map(function (w) { return (why.length > 1 ? w.from + ' \u2192 ' + w.to + ': ' : '') + causeWords(w.cause); }).join(' / ') });
+    return td;
+  }
+
   function historySection(h, lazy) {
     var sec = el('section', { cls: 'history', id: 'history' });
     var runs = h.tests.reduce(function (a, t) { return a + t.ok + t.failed + t.skipped; }, 0);
@@ -1181,7 +1192,7 @@
     var record = {};
     var table = el('table', { cls: 'history-table', 'data-chart': 'history-table' });
     table.appendChild(el('thead', null, [el('tr', null, ['test', 'sender → receiver', 'kind', 'direction', 'ok', 'failed', 'skipped',
-      'runs per point', 'last status', 'last failure'].map(function (x) { return el('th', { text: x }); }))]));
+      'runs per point', 'last status', 'limited by', 'last failure'].map(function (x) { return el('th', { text: x }); }))]));
     var body = el('tbody');
     h.tests.forEach(function (t, k) {
       record[t.id] = { ok: t.ok, failed: t.failed, skipped: t.skipped, points: t.points.first_run.length, width: t.width };
@@ -1189,6 +1200,7 @@
         el('td', { text: t.kind || '' }), el('td', { text: t.direction || '' }), el('td', { text: String(t.ok) }),
         el('td', { text: String(t.failed), cls: t.failed ? 'bad-count' : '' }), el('td', { text: String(t.skipped) }),
         el('td', { text: String(t.width) }), el('td', { text: t.last_status || '' }),
+        historyWhyCell(t),
         el('td', { text: t.last_error ? 'run ' + t.last_error_run + ': ' + t.last_error : '' })]);
       body.appendChild(tr);
     });

@@ -62,6 +62,11 @@ public final class SessionCommand implements Callable<Integer> {
     @Option(names = {"-v", "--version"}, versionHelp = true, description = "show version information and quit")
     boolean version;
 
+    @SuppressWarnings("deprecation") // help = true: PLAN is not required with it, as with --help
+    @Option(names = "--schema", help = true,
+            description = "print the plan file's JSON Schema (every key, its type, default and an example) and quit")
+    boolean schema;
+
     @Parameters(index = "0", paramLabel = "PLAN", description = "the plan (YAML)")
     Path planFile;
 
@@ -227,6 +232,11 @@ public final class SessionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (schema) {
+            out.print(PlanFile.schema());
+            out.flush();
+            return OK;
+        }
         OldGenerationWatch heap = OldGenerationWatch.start();
         try {
             return runPlan();
@@ -437,8 +447,17 @@ public final class SessionCommand implements Callable<Integer> {
             r.execute(dues, true, toSinks);
             // its runs or until time over, or cut by a SIGINT/SIGTERM (then the running tests were killed, not written)
             out.println(r.stopped() ? "schedule stopped" : "schedule ended");
-            if (pushing != null) {
-                pushing.finish(ResultPush.FLUSH_TIMEOUT).forEach(out::println);
+            List<String> notes = pushing == null ? List.of() : pushing.finish(ResultPush.FLUSH_TIMEOUT);
+            notes.forEach(out::println);
+            // as a plan run once ends: the summaries, of each test's last run that ran, and the counts of every run
+            try {
+                PlanOutputDirectory.ScheduleTally tally = files.scheduleTally(plan.tests());
+                List<String> tail = new ArrayList<>(tally.text());
+                tail.addAll(notes);
+                files.writeSummaries(List.copyOf(tally.lastRan().values()), plan.hosts().stream().map(Node::id).toList(), tail);
+                out.print(new String(java.nio.file.Files.readAllBytes(dir.resolve("summary.txt")), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                err.println("iperf3j session: cannot write the summaries: " + e.getMessage());
             }
             return OK;
         } finally {

@@ -119,11 +119,51 @@ public final class Dispatcher {
     /** A test that could not start: a host's slot, kept on the host, is held by another controller's test. */
     public static final class Busy extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        /** The busy host's slot key ("" when not told). */
+        private final String hostKey;
+        /** What else is known of the holder, in words (" (host busy, held by user bob)"), or "". */
+        private final String holder;
 
         /** @param reason which host, in words ("h2 (10.0.0.2) is in another session's test") */
         public Busy(String reason) {
-            super(reason, null, false, false);
+            this(reason, "", "");
         }
+
+        /**
+         * @param reason which host, in words ("h2 (10.0.0.2) is in another session's test")
+         * @param hostKey the busy host's slot key
+         * @param holder what else is known of the holder, in words (" (host busy, held by user bob)"), or ""
+         */
+        public Busy(String reason, String hostKey, String holder) {
+            super(reason, null, false, false);
+            this.hostKey = Objects.requireNonNull(hostKey, "hostKey");
+            this.holder = Objects.requireNonNull(holder, "holder");
+        }
+
+        /** The busy host's slot key ("" when not told). */
+        public String hostKey() {
+            return hostKey;
+        }
+
+        /** What else is known of the holder (" (host busy, held by user bob)"), or "". */
+        public String holder() {
+            return holder;
+        }
+    }
+
+    /**
+     * Told, on the dispatcher's thread, each time a due could not start because another session (another process's slot
+     * folder lock, or the host's own slot: {@link Busy}) holds one of its hosts: every {@link #POLL} or {@link #BUSY_RETRY}
+     * while it waits. Not told when the hosts are only in this dispatcher's own tests.
+     */
+    @FunctionalInterface
+    public interface Blocked {
+        /**
+         * @param due the due that waits
+         * @param hostKey the slot key of a host another session holds
+         * @param holder what else is known of the holder (" (host busy, held by user bob)"), or ""
+         */
+        void blocked(Due due, String hostKey, String holder);
     }
 
     private final HostSlots slots;
@@ -152,7 +192,7 @@ public final class Dispatcher {
     }
 
     /** A test thread's end: its outcome, what it threw, or the due it could not start ({@link Busy}). */
-    private record Ended(Outcome outcome, RuntimeException failure, Due busy, String busyReason) {
+    private record Ended(Outcome outcome, RuntimeException failure, Due busy, Busy busyReason) {
         Ended(Outcome outcome, RuntimeException failure) {
             this(outcome, failure, null, null);
         }
@@ -169,6 +209,15 @@ public final class Dispatcher {
      * @throws IllegalStateException if a test thread threw (after the others have ended)
      */
     public void run(Iterator<Due> dues, TestRun runner, Consumer<Outcome> onOutcome, BooleanSupplier stopped)
+            throws InterruptedException {
+        run(dues, runner, onOutcome, stopped, (d, k, h) -> { });
+    }
+
+    /**
+     * As {@link #run(Iterator, TestRun, Consumer, BooleanSupplier)}, telling {@code blocked} of each due that waits for a
+     * host another session holds.
+     */
+    public void run(Iterator<Due> dues, TestRun runner, Consumer<Outcome> onOutcome, BooleanSupplier stopped, Blocked blocked)
             throws InterruptedException {
         LinkedBlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
         List<Due> waiting = new ArrayList<>();
@@ -215,8 +264,18 @@ public final class Dispatcher {
                             }
                             continue;
                         }
-                        Optional<HostSlots.Hold> hold = anyIn(keys, heldBack) ? Optional.empty() : slots.tryTake(keys);
+                        boolean tried = !anyIn(keys, heldBack);
+                        Optional<HostSlots.Hold> hold = tried ? slots.tryTake(keys) : Optional.empty();
                         if (hold.isEmpty()) {
+                            if (tried) {
+                                // not this dispatcher's own test: another process (or runner) over the same slot folder
+                                for (String k : keys) {
+                                    if (slots.heldElsewhere(k)) {
+                                        blocked.blocked(d, k, "");
+                                        break;
+                                    }
+                                }
+                            }
                             if (!d.giveUpAt().equals(Instant.MAX)) {
                                 heldBack.addAll(keys);
                             }
@@ -233,7 +292,7 @@ public final class Dispatcher {
                             try {
                                 e = new Ended(new Ran(d, runner.run(d.test()), started), null);
                             } catch (Busy x) {
-                                e = new Ended(null, null, d, x.getMessage());
+                                e = new Ended(null, null, d, x);
                             } catch (InterruptedException x) {
                                 Thread.currentThread().interrupt();
                                 e = new Ended(null, new IllegalStateException("test thread interrupted", x));
@@ -263,7 +322,8 @@ public final class Dispatcher {
                     if (e.busy() != null) {
                         // back in line, in its place among the waiting (dues after it do not overtake it for its hosts)
                         Due d = e.busy();
-                        retries.put(d, new Retry(clock.instant().plus(BUSY_RETRY), e.busyReason()));
+                        retries.put(d, new Retry(clock.instant().plus(BUSY_RETRY), e.busyReason().getMessage()));
+                        blocked.blocked(d, e.busyReason().hostKey(), e.busyReason().holder());
                         int at = 0;
                         while (at < waiting.size() && !waiting.get(at).notBefore().isAfter(d.notBefore())) {
                             at++;

@@ -165,6 +165,32 @@ public final class HostSlots {
         }
     }
 
+    /**
+     * Whether another holder (another process, or another {@code HostSlots} of this JVM, over the same folder) has the
+     * host's slot now: not this object, and its lock cannot be taken. Looks without keeping anything.
+     */
+    public synchronized boolean heldElsewhere(String hostKey) {
+        String k = hostKey.toLowerCase(Locale.ROOT);
+        if (held.contains(k) || !directoryMade) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(directory.resolve(fileName(k)), LOCK_OPEN, LOCK_MODE)) {
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                return true;
+            }
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Whether this controller holds the host's slot now (in this object). */
     public synchronized boolean isHeld(String hostKey) {
         return held.contains(hostKey.toLowerCase(Locale.ROOT));

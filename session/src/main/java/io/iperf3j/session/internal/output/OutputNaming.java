@@ -12,11 +12,12 @@ import io.iperf3j.session.internal.host.RemoteIperf;
 
 /**
  * The seed's raw-output file names: {@code tcp_}/{@code udp_}, the base name (client
- * only), the direction tag (client on a node {@code upstream_tx_}, client on the traffic
- * PC {@code downstream_tx_}, server on a node {@code downstream_rx_}, server on the
- * traffic PC {@code upstream_rx_}), then the name; {@code {t}} becomes the time
- * ({@code %Y%m%d%H%M%S}) and an existing file is never overwritten: {@code _002},
- * {@code _003}, … are added instead. Pure apart from {@link #unique}, which looks at the directory.
+ * only), the test's direction word and the side ({@code _tx_} the client, {@code _rx_} the server), then the name;
+ * {@code {t}} becomes the time ({@code %Y%m%d%H%M%S}) and an existing file is never overwritten: {@code _002},
+ * {@code _003}, … are added instead. One word for both files of a test ({@link #direction}): {@code downstream} when
+ * the traffic PC sends to a node, {@code upstream} when a node sends to it (the seed's words, which it gave each side
+ * by that side's role), and between two nodes the test's own direction (issue 57: an {@code up} test between two
+ * nodes had {@code upstream_tx} and {@code downstream_rx}). Pure apart from {@link #unique}, which looks at the directory.
  */
 public final class OutputNaming {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
@@ -24,16 +25,33 @@ public final class OutputNaming {
     private OutputNaming() {
     }
 
-    /** The file name for one side's output. */
-    public static String raw(Transport protocol, RemoteIperf.Mode mode, Node.Role hostRole, String base, String name) {
+    /**
+     * The one direction word of a test's raw files: {@code downstream} when the traffic PC sends (to a node),
+     * {@code upstream} when it receives; else (two nodes, or two traffic PCs) the test's direction: {@code up} (the
+     * first host sends) {@code upstream}, {@code down} {@code downstream}, {@code bidir} {@code bidir}; any other word
+     * (the seed's {@code downlink}, {@code to_node} …, which always have a traffic PC) {@code upstream}.
+     */
+    public static String direction(Node.Role sender, Node.Role receiver, String testDirection) {
+        if (sender == Node.Role.TRAFFIC_PC && receiver != Node.Role.TRAFFIC_PC) {
+            return "downstream";
+        }
+        if (receiver == Node.Role.TRAFFIC_PC && sender != Node.Role.TRAFFIC_PC) {
+            return "upstream";
+        }
+        return switch (testDirection) {
+            case "down" -> "downstream";
+            case "bidir" -> "bidir";
+            default -> "upstream";
+        };
+    }
+
+    /** The file name for one side's output, {@code direction} the test's word ({@link #direction}). */
+    public static String raw(Transport protocol, RemoteIperf.Mode mode, String direction, String base, String name) {
         StringBuilder sb = new StringBuilder(protocol.name().toLowerCase(Locale.ROOT)).append('_');
         if (mode == RemoteIperf.Mode.CLIENT && !base.isEmpty()) {
             sb.append(base).append('_');
         }
-        sb.append(switch (mode) {
-            case CLIENT -> hostRole == Node.Role.TRAFFIC_PC ? "downstream_tx_" : "upstream_tx_";
-            case SERVER -> hostRole == Node.Role.TRAFFIC_PC ? "upstream_rx_" : "downstream_rx_";
-        });
+        sb.append(direction).append(mode == RemoteIperf.Mode.CLIENT ? "_tx_" : "_rx_");
         return sb.append(name).toString();
     }
 

@@ -149,6 +149,138 @@ public final class PlanOutputDirectory {
         return done;
     }
 
+    /**
+     * A schedule's runs as its {@code tests.jsonl} files hold them (the rotated ones too, oldest first): per planned test, how
+     * many runs were ok, failed and skipped, its last line's status and run, and its last run that ran (ok or failed) as a
+     * result, for the summaries a schedule writes at its end. Lines of ids the plan no longer has are left out; a torn last
+     * line (a session killed while writing it) is not read.
+     *
+     * @param lineCount the lines read
+     * @param runs the highest run read
+     * @param tests per planned test id, in the plan's order: its counts and last status (tests with no line are left out)
+     * @param lastRan per planned test id, its last run that ran, as a result
+     */
+    public record ScheduleTally(long lineCount, long runs, java.util.Map<String, Counts> tests, java.util.Map<String, TestResult> lastRan) {
+        /**
+         * One test's runs.
+         *
+         * @param lastStatus its last line's status ({@code ok}, {@code failed}, {@code skipped})
+         * @param lastRun that line's run
+         */
+        public record Counts(long ok, long failed, long skipped, String lastStatus, long lastRun) {
+        }
+
+        /** Every test's counts added up: {@code [ok, failed, skipped]}. */
+        public long[] totals() {
+            long[] t = new long[3];
+            for (Counts c : tests.values()) {
+                t[0] += c.ok();
+                t[1] += c.failed();
+                t[2] += c.skipped();
+            }
+            return t;
+        }
+
+        /**
+         * The summary's lines of the schedule: its runs' counts, each test's (ok, failed, skipped, last status and its run),
+         * and how many tests' last status is each.
+         */
+        public List<String> text() {
+            List<String> out = new java.util.ArrayList<>();
+            long[] t = totals();
+            out.add(String.format(java.util.Locale.ROOT, "schedule: %d run(s) of %d test(s), %d result(s): %d ok, %d failed, %d skipped",
+                    runs, tests.size(), t[0] + t[1] + t[2], t[0], t[1], t[2]));
+            int width = Math.max(4, tests.keySet().stream().mapToInt(String::length).max().orElse(4));
+            out.add(String.format(java.util.Locale.ROOT, "  %-" + width + "s %6s %6s %7s  %s", "test", "ok", "failed", "skipped",
+                    "last status"));
+            java.util.Map<String, Integer> last = new java.util.LinkedHashMap<>();
+            for (String s : List.of("ok", "failed", "skipped")) {
+                last.put(s, 0);
+            }
+            for (java.util.Map.Entry<String, Counts> e : tests.entrySet()) {
+                Counts c = e.getValue();
+                out.add(String.format(java.util.Locale.ROOT, "  %-" + width + "s %6d %6d %7d  %s (run %d)", e.getKey(), c.ok(), c.failed(),
+                        c.skipped(), c.lastStatus(), c.lastRun()));
+                last.merge(c.lastStatus(), 1, Integer::sum);
+            }
+            out.add("last status of each test: " + String.join(", ", last.entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey()).toList()));
+            return out;
+        }
+    }
+
+    /** The schedule's runs in its {@code tests.jsonl} files ({@link ScheduleTally}), read now. */
+    public ScheduleTally scheduleTally(List<Plan.Test> tests) throws IOException {
+        java.util.Map<String, Plan.Test> planned = new java.util.LinkedHashMap<>();
+        for (Plan.Test t : tests) {
+            planned.put(t.id(), t);
+        }
+        java.util.Map<String, long[]> counts = new java.util.HashMap<>();
+        java.util.Map<String, String> lastStatus = new java.util.HashMap<>();
+        java.util.Map<String, Long> lastRun = new java.util.HashMap<>();
+        java.util.Map<String, TestResult> lastRan = new java.util.HashMap<>();
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        long lines = 0;
+        long runs = 0;
+        for (int i = TestsFile.KEPT; i >= 0; i--) {
+            Path f = TestsFile.file(dir, i);
+            OwnFiles.checkRegular(f, true);
+            if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            List<String> text = Files.readAllLines(f, StandardCharsets.UTF_8);
+            for (int n = 0; n < text.size(); n++) {
+                String line = text.get(n);
+                if (line.isBlank()) {
+                    continue;
+                }
+                com.fasterxml.jackson.databind.JsonNode j;
+                try {
+                    j = mapper.readTree(line);
+                } catch (IOException e) {
+                    if (i == 0 && n == text.size() - 1) {
+                        break; // torn as it was written
+                    }
+                    throw new IOException(f + " line " + (n + 1) + " is not a test result: " + e.getMessage(), e);
+                }
+                lines++;
+                Plan.Test t = planned.get(j.path("id").asText());
+                if (t == null) {
+                    continue;
+                }
+                long run = j.path("run").asLong(1);
+                runs = Math.max(runs, run);
+                String status = j.path("status").asText("failed");
+                long[] c = counts.computeIfAbsent(t.id(), k -> new long[3]);
+                switch (status) {
+                    case "ok" -> c[0]++;
+                    case "skipped" -> c[2]++;
+                    default -> {
+                        c[1]++;
+                        status = "failed";
+                    }
+                }
+                lastStatus.put(t.id(), status);
+                lastRun.put(t.id(), run);
+                if (!status.equals("skipped")) {
+                    lastRan.put(t.id(), result(t, j));
+                }
+            }
+        }
+        java.util.Map<String, ScheduleTally.Counts> byTest = new java.util.LinkedHashMap<>();
+        java.util.Map<String, TestResult> ran = new java.util.LinkedHashMap<>();
+        for (String id : planned.keySet()) {
+            long[] c = counts.get(id);
+            if (c != null) {
+                byTest.put(id, new ScheduleTally.Counts(c[0], c[1], c[2], lastStatus.get(id), lastRun.get(id)));
+            }
+            if (lastRan.containsKey(id)) {
+                ran.put(id, lastRan.get(id));
+            }
+        }
+        return new ScheduleTally(lines, runs, java.util.Collections.unmodifiableMap(byTest), java.util.Collections.unmodifiableMap(ran));
+    }
+
     /** One {@code tests.jsonl} line back as a result of the planned test {@code t} (no parsed outputs, no warnings). */
     private TestResult result(Plan.Test t, com.fasterxml.jackson.databind.JsonNode j) {
         TestResult.Outcome outcome;

@@ -112,6 +112,52 @@ public final class PlanFile {
     public static final String LAUNCHER_PROPERTY = "iperf3j.launcher";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** The plan's top-level keys. */
+    static final Set<String> PLAN_KEYS = Set.of("hosts", "tests", "parallel", "filename_base", "push", "install", "schedule");
+    /** {@code push:}'s keys. */
+    static final Set<String> PUSH_KEYS = Set.of("endpoint", "job");
+    /** {@code schedule:}'s keys. */
+    static final Set<String> SCHEDULE_KEYS = Set.of("every", "slip", "random_start", "runs", "until");
+    /** {@code install:}'s keys (the plan's and a host's). */
+    static final Set<String> INSTALL_KEYS = Set.of("image", "directory");
+    /** A host's keys. */
+    static final Set<String> HOST_KEYS = Set.of("id", "address", "role", "iperf", "commands", "connection", "install");
+    /** A host's {@code commands:} keys. */
+    static final Set<String> COMMAND_KEYS = Set.of("iperf3j", "iperf3", "iperf2");
+    /** A host's {@code connection:} keys. */
+    static final Set<String> CONNECTION_KEYS = Set.of("type", "host", "port", "user", "identity", "passphrase_env", "password_env",
+            "known_hosts", "accept_new_host_keys", "connect_timeout", "auth_timeout", "prefix", "path", "library_path");
+    /** A test's keys. */
+    static final Set<String> TEST_KEYS = Set.of("name", "mesh", "pairs", "star", "from", "direction", "protocol", "duration", "args",
+            "port", "repeat", "client_timeout", "iperf");
+
+    /**
+     * Every map of a plan and the keys it may hold, by the place's name in the plan's JSON Schema ({@link #SCHEMA_RESOURCE}:
+     * {@code plan}, and {@code $defs} {@code push}, {@code schedule}, {@code install}, {@code host}, {@code commands},
+     * {@code connection}, {@code test}): the one list the reader checks against, and the schema's test reads.
+     */
+    public static final Map<String, Set<String>> KEYS = Map.of("plan", PLAN_KEYS, "push", PUSH_KEYS, "schedule", SCHEDULE_KEYS,
+            "install", INSTALL_KEYS, "host", HOST_KEYS, "commands", COMMAND_KEYS, "connection", CONNECTION_KEYS, "test", TEST_KEYS);
+
+    /**
+     * The plan file's JSON Schema (draft 2020-12), a resource of this jar: every key with its type, default and an
+     * example, for an editor's YAML plug-in; {@code iperf3j session --schema} prints it, and the runtime image has it as
+     * {@code share/iperf3j/plan.schema.json}.
+     */
+    public static final String SCHEMA_RESOURCE = "/io/iperf3j/session/plan.schema.json";
+
+    /** The plan file's JSON Schema ({@link #SCHEMA_RESOURCE}) as text. */
+    public static String schema() {
+        try (java.io.InputStream in = PlanFile.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(SCHEMA_RESOURCE + " is missing from the session jar");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static final String CONNECTION_FORMS = "local, {type: local}, or {type: ssh, user: root, identity: keys/id}";
 
     private PlanFile() {
@@ -207,7 +253,7 @@ public final class PlanFile {
         }
         // every check runs and its mistake is kept: the plan is refused once, with all of them
         Mistakes m = new Mistakes();
-        m.unknownKeys(root, "plan", Set.of("hosts", "tests", "parallel", "filename_base", "push", "install", "schedule"));
+        m.unknownKeys(root, "plan", PLAN_KEYS);
         List<Node> hosts = new ArrayList<>();
         JsonNode hostList = m.check(() -> list(root, "hosts", "plan", "- {id: a, address: 10.0.0.1, connection: local}"), null);
         if (hostList != null && hostList.size() > Plan.MAX_HOSTS) {
@@ -232,7 +278,7 @@ public final class PlanFile {
         }, "");
         Optional<Plan.PushTarget> push = !root.has("push") ? Optional.empty() : m.check(() -> {
             JsonNode p = root.get("push");
-            keys(p, "push", Set.of("endpoint", "job"));
+            keys(p, "push", PUSH_KEYS);
             return Optional.of(new Plan.PushTarget(required(p, "endpoint", "push", "http://127.0.0.1:9091"),
                     text(p, "job", "push", "iperf3j_session")));
         }, Optional.empty());
@@ -323,7 +369,7 @@ public final class PlanFile {
      */
     private static Plan.Schedule schedule(JsonNode s) throws IperfConfigurationError {
         String where = "schedule";
-        keys(s, where, Set.of("every", "slip", "random_start", "runs", "until"));
+        keys(s, where, SCHEDULE_KEYS);
         Duration every = duration(s, "every", false, null);
         if (every == null) {
             throw new IperfConfigurationError("schedule.every: missing; give a period such as 30s, 5m or 1h");
@@ -397,7 +443,7 @@ public final class PlanFile {
             Optional<Node.ImageInstall> planInstall, Optional<String> localIperf3j, SshDefaults sshDefaults,
             Map<String, Integer> hostIndex) {
         String at = "hosts[" + index + "]";
-        Set<String> allowed = Set.of("id", "address", "role", "iperf", "commands", "connection", "install");
+        Set<String> allowed = HOST_KEYS;
         if (!h.isObject()) {
             m.check(() -> {
                 keys(h, at, allowed);
@@ -430,14 +476,14 @@ public final class PlanFile {
         if (h.has("commands")) {
             JsonNode c = h.get("commands");
             m.check(() -> {
-                keys(c, where + ".commands", Set.of("iperf3j", "iperf3", "iperf2"));
+                keys(c, where + ".commands", COMMAND_KEYS);
                 return null;
             }, null);
             for (Iterator<Map.Entry<String, JsonNode>> it = c.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isValueNode() || e.getValue().asText().isBlank()) {
                     m.add(where + ".commands." + e.getKey() + ": expected a command line such as /opt/iperf3j/bin/iperf3j");
-                } else if (Set.of("iperf3j", "iperf3", "iperf2").contains(e.getKey())) {
+                } else if (COMMAND_KEYS.contains(e.getKey())) {
                     commands.put(m.check(() -> kind(e.getKey(), where + ".commands"), IperfKind.IPERF3J), e.getValue().asText());
                 }
             }
@@ -487,7 +533,7 @@ public final class PlanFile {
         if (!n.isObject()) {
             throw new IperfConfigurationError(where + ": expected {image: TARBALL, directory: DIR} or false, got " + n);
         }
-        keys(n, where, Set.of("image", "directory"));
+        keys(n, where, INSTALL_KEYS);
         Path tarball = base.resolve(required(n, "image", where, "a runtime image such as iperf3j-0.1.0-linux-x64.tar.gz")).normalize();
         String directory = text(n, "directory", where, Node.ImageInstall.DEFAULT_DIRECTORY);
         String key = tarball + "\0" + directory;
@@ -523,8 +569,7 @@ public final class PlanFile {
             throw new IperfConfigurationError(where + ": '" + (c.isValueNode() ? c.asText() : c.toString())
                     + "' is not a connection; write " + CONNECTION_FORMS);
         }
-        keys(c, where, Set.of("type", "host", "port", "user", "identity", "passphrase_env", "password_env", "known_hosts",
-                "accept_new_host_keys", "connect_timeout", "auth_timeout", "prefix", "path", "library_path"));
+        keys(c, where, CONNECTION_KEYS);
         Connection.Wrapper wrapper;
         try {
             wrapper = new Connection.Wrapper(words(c, "prefix", where), words(c, "path", where), words(c, "library_path", where));
@@ -558,7 +603,7 @@ public final class PlanFile {
             return sshDefaults.read(where).settings(new OpenSshDefaults.Explicit(host,
                     c.has("port") ? OptionalInt.of(integer(c, "port", where, 22)) : OptionalInt.empty(),
                     Optional.ofNullable(user), identities,
-                    c.has("known_hosts") ? Optional.of(base.resolve(env.expand(c.get("known_hosts").asText()))) : Optional.empty(),
+                    c.has("known_hosts") ? Optional.of(base.resolve(env.expand(text(c, "known_hosts", where, "")))) : Optional.empty(),
                     c.has("accept_new_host_keys") ? Optional.of(bool(c, "accept_new_host_keys", where, false)
                             ? SshSettings.HostKeyPolicy.ACCEPT_NEW : SshSettings.HostKeyPolicy.STRICT) : Optional.empty(),
                     secret(c, "password_env", where, env), secret(c, "passphrase_env", where, env),
@@ -609,8 +654,7 @@ public final class PlanFile {
     /** Test {@code index} into {@code b} (null once the plan has a mistake: checked only), its mistakes into {@code m}. */
     private static void test(Mistakes m, Plan.Builder b, JsonNode t, int index, String tpc, Set<String> hostIds) {
         String at = "tests[" + index + "]";
-        Set<String> allowed = Set.of("name", "mesh", "pairs", "star", "from", "direction", "protocol", "duration", "args", "port",
-                "repeat", "client_timeout", "iperf");
+        Set<String> allowed = TEST_KEYS;
         if (!t.isObject()) {
             m.check(() -> {
                 keys(t, at, allowed);

@@ -341,8 +341,9 @@ public final class PairSession implements IperfSession {
                                     + holder + " (another account's session) for " + waited.toSeconds() + " s, the longest this test waits for one"));
                         }
                     }
+                    String heldBy = holder.isEmpty() ? "" : " (host busy, held by user " + holder + ")";
                     throw new io.iperf3j.session.internal.dispatch.Dispatcher.Busy(n.id() + " (" + key
-                            + ") is in another session's test" + (holder.isEmpty() ? "" : " (host busy, held by user " + holder + ")"));
+                            + ") is in another session's test" + heldBy, key, heldBy);
                 }
                 heldByOtherAccounts.remove(key);
                 held.add(agent);
@@ -479,10 +480,12 @@ public final class PairSession implements IperfSession {
             clientTool = tools[0];
             Files.createDirectories(rawDirectory);
             LocalDateTime now = LocalDateTime.now();
-            String clientName = OutputNaming.stamp(OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.CLIENT,
-                    sr.sender().role(), filenameBase, name), now);
-            String serverName = OutputNaming.stamp(OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER,
-                    sr.receiver().role(), filenameBase, name), now);
+            // one direction word for both files of the test
+            String word = OutputNaming.direction(sr.sender().role(), sr.receiver().role(), direction);
+            String clientName = OutputNaming.stamp(OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.CLIENT, word,
+                    filenameBase, name), now);
+            String serverName = OutputNaming.stamp(OutputNaming.raw(spec.protocol(), RemoteIperf.Mode.SERVER, word,
+                    filenameBase, name), now);
             Path clientPath = OutputNaming.unique(rawDirectory, clientName + ".iperf");
             serverPath = OutputNaming.unique(rawDirectory, serverName + ".iperf");
             // each host's agent (once): what the sessions gone from the host left there is cleaned up first

@@ -50,6 +50,14 @@ public final class PlanExecution implements PlanRunner {
     private boolean finished;
     private Path slotDirectory = HostSlots.defaultDirectory();
     private final Clock clock = Clock.systemUTC();
+    /** The notes (one at a time): images, hosts without SFTP, and tests waiting for a host another session holds. */
+    private final Consumer<String> notes;
+    /** The tests waiting for a host another session holds, by id: since when, and the note said ({@link #blocked}). */
+    private final Map<String, Waiting> waiting = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A test waiting for a host another session holds: since when, which host (its words). */
+    private record Waiting(Instant since, String host) {
+    }
 
     /**
      * @param plan the plan
@@ -83,6 +91,7 @@ public final class PlanExecution implements PlanRunner {
                 notes.accept(note);
             }
         };
+        this.notes = oneAtATime;
         this.session = new PairSession(hosts, tpc, plan.filenameBase(), rawDirectory, oneAtATime);
         for (Plan.Test t : plan.tests()) {
             java.util.Optional<String> itself = Plan.Test.sendsToItself(t.sender(), t.receiver());
@@ -225,7 +234,7 @@ public final class PlanExecution implements PlanRunner {
                 if (record != null) {
                     sink.accept(record);
                 }
-            }, session::stopped);
+            }, session::stopped, this::blocked);
         } finally {
             // a stop in progress kills over these connections: it ends first
             stopping.lock();
@@ -239,8 +248,50 @@ public final class PlanExecution implements PlanRunner {
         }
     }
 
+    /**
+     * A due that waits for a host another session holds: said once, at once, as a note ({@code mesh_h1-h2 h1 -> h2: waiting
+     * for host h2 (10.0.0.2): in another session's test since 10:31:07}, the time this session first found it held); when
+     * the test then gets its hosts, {@link #runOne} says so too.
+     */
+    private void blocked(Dispatcher.Due due, String hostKey, String holder) {
+        Plan.Test t = due.test();
+        String host = hostKey;
+        for (String id : List.of(t.sender(), t.receiver())) {
+            Node n = plan.hostsById().get(id);
+            if (n != null && n.address().equalsIgnoreCase(hostKey)) {
+                host = id + " (" + hostKey + ")";
+                break;
+            }
+        }
+        String named = host;
+        Instant now = clock.instant();
+        waiting.computeIfAbsent(t.id(), id -> {
+            String at = java.time.LocalTime.ofInstant(now, java.time.ZoneId.systemDefault())
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).format(java.time.format.DateTimeFormatter.ISO_LOCAL_TIME);
+            notes.accept(head(t) + "waiting for host " + named + ": in another session's test since " + at + holder);
+            return new Waiting(now, named);
+        });
+    }
+
+    /** {@code ID SENDER -> RECEIVER: }, a test's head in a note. */
+    private static String head(Plan.Test t) {
+        return t.id() + " " + t.sender() + " -> " + t.receiver() + ": ";
+    }
+
+    /** Says that a test which waited for a host another session held now has its hosts and starts. */
+    private void started(Plan.Test t) {
+        Waiting w = waiting.remove(t.id());
+        if (w != null) {
+            notes.accept(String.format(java.util.Locale.ROOT, "%sstarting: host %s is free after %.1f s of waiting", head(t), w.host(),
+                    java.time.Duration.between(w.since(), clock.instant()).toMillis() / 1000.0));
+        }
+    }
+
     private RunRecord record(Dispatcher.Outcome outcome) {
         Dispatcher.Due due = outcome.due();
+        if (outcome instanceof Dispatcher.Skipped) {
+            waiting.remove(due.test().id()); // its line says why
+        }
         return switch (outcome) {
             case Dispatcher.Ran ran -> cutShort(ran.result()) ? null
                     : new RunRecord.Ran(ran.result(), due.run(), due.notBefore(), ran.started(),
@@ -305,9 +356,12 @@ public final class PlanExecution implements PlanRunner {
         List<io.iperf3j.session.internal.host.HostAgent> held = List.of();
         try {
             held = session.holdHosts(sr, PairSession.anotherAccountWait(t.spec()));
+            started(t);
         } catch (ConnectionError | IperfCommandError e) {
             // a host that cannot be reached, or cannot run the agent: the test fails on it, in the same words
+            waiting.remove(t.id());
         } catch (PairSession.HeldByAnotherAccount e) {
+            waiting.remove(t.id());
             return session.notStarted(sr, t.spec(), t.id(), t.direction().word(), t.repeat(), e.error());
         }
         try {
