@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 57: the {@code ./iperf3j} launcher's first build took 35-100 s here (96 s when a user met it) while its line said "about 30-60 s"
- * and did not say where Maven's output went. The launcher as a process in a copy of the checkout with no jar, and a
+ * Issue 57: the {@code ./iperf3j} launcher's first build took 35-100 s here (96 s when a user met it) while its
+ * line said "about 30-60 s" and did not say where Maven's output went. The launcher as a process in a copy of the checkout with no jar, and a
  * stand-in {@code mvn} that fails at once (the real build is {@code LauncherFirstRunIT}'s): its first line says
  * what it builds, the measured figure and the log's path; README.md and docs/install.md give the same figure.
  */
