@@ -2,7 +2,7 @@
 # Issue 47: does --why name the one bottleneck a lab sets? One known bottleneck at a time, forward and -R, the
 # iperf3j client against an iperf3j server and against iperf3 3.21's server, RUNS runs each (default 10).
 #
-#   path    tbf-shaped link: shared/tools/wanlab.sh, 1 ms each way, 100 Mbit/s
+#   path    tbf-shaped link: scripts/wanlab.sh, 1 ms each way, 100 Mbit/s
 #   rwnd    RTT 100 ms (wanlab.sh, 50 ms each way, 200 Mbit/s), the receiving namespace's tcp_rmem max 1 MiB
 #   sndbuf  the same path, the sending namespace's tcp_wmem max 1 MiB
 #   pacing  the path case's link with -b 20M
@@ -17,8 +17,7 @@
 set -uo pipefail  # not -e: wanlab.sh's functions use failing commands as tests
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 runs=${1:-10}; secs=${2:-4}; cases=${3:-path,rwnd,sndbuf,pacing,cpu}
-wanlab=${WANLAB:-$root/../shared/tools/wanlab.sh}
-[ -f "$wanlab" ] || wanlab=/work/shared/tools/wanlab.sh
+wanlab=${WANLAB:-$root/scripts/wanlab.sh}
 peer321=${IPERF3_321:-$HOME/.cache/iperf3j/iperf3-3.21/bin/iperf3}
 for tool in jq ip tc taskset "$peer321"; do
   command -v "$tool" >/dev/null || { echo "why-lab: $tool not found" >&2; exit 1; }

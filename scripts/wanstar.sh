@@ -1,5 +1,5 @@
 # Long-distance paths from one server namespace to several clients, each with its own delay: the
-# star that shared/tools/wanlab.sh (one path, fixed names) cannot build. Sourced; needs root,
+# star that scripts/wanlab.sh (one path, fixed names) cannot build. Sourced; needs root,
 # iproute2 and a C compiler. Modelled on wanlab.sh and reusing its delay line (delayline.c).
 #
 #   star_up NAME RATE ONE_WAY_MS...    e.g. star_up ws12ab 200mbit 10 25 50 75  (RTT 20/50/100/150 ms)
@@ -13,14 +13,14 @@
 # raised from 500 to 20 000 packets: a delay line descheduled on a busy host (2 cores, load 15) let
 # the kernel drop thousands of packets there, which its own counters never see (`ip -s link`, TX
 # dropped) and which read as path loss. NAME is at most 8 characters (interface names are NAME plus 4).
-# The delay line is compiled from ../shared/tools/delayline.c (beside the clone; DELAYLINE_C to
-# override) into a temporary folder. Each delay line's counters (SIGUSR1, and at exit) go to
+# The delay line is compiled from scripts/delayline.c (beside this file; DELAYLINE_C to override) into
+# a temporary folder. Each delay line's counters (SIGUSR1, and at exit) go to
 # $STAR_DIR/NAME-ri.log.
 STAR_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 STAR_DIR=${STAR_DIR:-${TMPDIR:-/tmp}/wanstar-$UID}
 
 star_up() {
-  local n=$1 rate=$2 i=0 ms src=${DELAYLINE_C:-$STAR_HERE/../../shared/tools/delayline.c}
+  local n=$1 rate=$2 i=0 ms src=${DELAYLINE_C:-$STAR_HERE/delayline.c}
   shift 2
   [ ${#n} -le 8 ] || { echo "star_up: name '$n' longer than 8" >&2; return 1; }
   [ $# -ge 1 ] && [ $# -le 9 ] || { echo "star_up: 1 to 9 delays" >&2; return 1; }

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code --total-rate} shares on long paths (issue 36): the built jar's {@code -s} in a server
  * namespace, real iperf3 3.21 clients behind routers that delay every packet (a userspace delay
  * line, this kernel has no netem) and shape each way to 200 Mbit/s with tbf and a queue of one
- * bandwidth-delay product: scripts/wanstar.sh, which reuses shared/tools/delayline.c.
+ * bandwidth-delay product: scripts/wanstar.sh, with its delay line scripts/delayline.c.
  *
  * <p>The figure is iperf3's own receiver side ({@code sum_received} of the client's {@code -J}:
  * the server's for an upload, the client's for {@code -R}), with the first 2 s omitted

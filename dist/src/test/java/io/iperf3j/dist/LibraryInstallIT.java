@@ -6,6 +6,8 @@ import io.iperf3j.session.lab.IperfJar;
 import io.iperf3j.testing.Iperf3Process;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,12 +137,34 @@ class LibraryInstallIT {
         Files.writeString(sessionApp.resolve("src/main/java/SessionExample.java"), imports
                 + "\npublic class SessionExample {\n    public static void main(String[] args) throws Exception {\n"
                 + body.toString().indent(8) + "    }\n}\n");
+        // ... and the same with its hosts on a port of 127.0.0.1 that refuses (issue 57: MINA SSHD's first
+        // connection printed SLF4J's three StaticLoggerBinder lines in a user's project)
+        int refusing;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refusing = s.getLocalPort();
+        }
+        String refused = body.toString().replaceAll("\"10\\.222\\.96\\.\\d\"", "\"127.0.0.1\"")
+                .replace("SshSettings.withKey(address, \"root\", key)", "SshSettings.withKey(address, \"root\", key).withPort(" + refusing + ")");
+        assertThat(refused).doesNotContain("10.222.96.").contains(".withPort(" + refusing + ")");
+        Files.writeString(sessionApp.resolve("src/main/java/SessionRefused.java"), imports
+                + "\npublic class SessionRefused {\n    public static void main(String[] args) throws Exception {\n"
+                + refused.indent(8) + "    }\n}\n");
         String sessionPom = pom.replace("<artifactId>iperf3j-core</artifactId>", "<artifactId>iperf3j-session</artifactId>");
         assertThat(sessionPom).contains("iperf3j-session");
         Files.writeString(sessionApp.resolve("pom.xml"), sessionPom + "\n");
-        mvn(List.of("mvn", "-B", "-ntp", "-s", settings.toString(), "-Dmaven.repo.local=" + repo, "package"),
+        mvn(List.of("mvn", "-B", "-ntp", "-s", settings.toString(), "-Dmaven.repo.local=" + repo, "package",
+                DEPENDENCY_PLUGIN + ":build-classpath", "-Dmdep.outputFile=classpath.txt"),
                 sessionApp, work.resolve("session-app.log"), path);
         assertThat(sessionApp.resolve("target/classes/SessionExample.class")).isNotEmptyFile();
+        String sessionClassPath = sessionApp.resolve("target/classes") + ":"
+                + Files.readString(sessionApp.resolve("classpath.txt")).strip();
+        try (Iperf3Process p = Iperf3Process.start(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                sessionClassPath, "SessionRefused"))) {
+            assertThat(p.waitFor(Duration.ofSeconds(90))).as(p.stderr()).isZero();
+            assertThat(p.stdout()).as(p.stderr()).contains("h1 -> h2: ")
+                    .contains("cannot connect to ssh root@127.0.0.1:" + refusing);
+            assertThat(p.stderr()).as("no SLF4J lines (nor anything else) on stderr").isEmpty();
+        }
 
     }
 

@@ -315,7 +315,7 @@ class ShippedCommandsIT {
             assertThat(server.awaitListening(serverPort, SERVER_START)).as(server.stderr()).isTrue();
             assertThat(exporter.awaitListening(exporterPort, SERVER_START)).as(exporter.stderr()).isTrue();
             String probe = get("http://127.0.0.1:" + exporterPort + "/probe?target=127.0.0.1:" + serverPort + "&period=1s");
-            String target = "{port=\"" + serverPort + "\",target=\"127.0.0.1:" + serverPort + "\"}";
+            String target = "{port=\"" + serverPort + "\",target=\"127.0.0.1\"}";
             assertThat(probe).contains("iperf3_up" + target + " 1.0");
             assertThat(sample(probe, "iperf3_received_bytes" + target)).as(probe).isPositive();
             assertThat(server.waitFor(SERVER_START)).as(server.stderr()).isZero();

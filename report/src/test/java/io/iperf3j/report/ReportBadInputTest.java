@@ -73,7 +73,10 @@ class ReportBadInputTest {
 
     @Test
     void iperfTextOutputIsNotJson() throws Exception {
-        rejected(Inputs.reference("tcp.txt"), "not valid JSON at line 1, column");
+        // issue 57: what it is and how to get the JSON, not only "not valid JSON"
+        rejected(Inputs.reference("tcp.txt"), "not iperf3 JSON output (it looks like iperf3's text output): run iperf3"
+                + " (or iperf3j) with -J or --json-stream and save its stdout, e.g. iperf3 -c HOST -J > run.json");
+        rejected(Files.writeString(dir.resolve("notes.txt"), "my notes\n"), "not valid JSON at line 1, column");
     }
 
     @Test

@@ -267,6 +267,21 @@ final class CNumbers {
         return n;
     }
 
+    /**
+     * Whether iperf3 3.21's {@code unit_atof}, {@code unit_atoi} and {@code unit_atof_rate} read {@code s}
+     * without setting {@code IEUNITVAL}: a number ({@code sscanf("%lf%c")} reads one), then nothing or one
+     * of {@code k K m M g G t T}; what follows that letter is ignored there too ({@code "10Mbit"} is 10M).
+     * 3.12 ignored an unknown letter ({@code "10Q"} was 10), which made a typo of {@code 10G} a test at
+     * 10 bit/s (issue 57).
+     */
+    static boolean isUnitValue(String s) {
+        if (strtod(s).end() == 0) {
+            return false;
+        }
+        int end = scanDouble(s, true).end();
+        return end >= s.length() || "kKmMgGtT".indexOf(s.charAt(end)) >= 0;
+    }
+
     /** iperf3's {@code unit_atof}: binary suffixes (K = 1024). */
     static double unitAtof(String s) {
         return withSuffix(s, 1024.0);

@@ -133,6 +133,19 @@ final class CommandLineSpec {
         return CNumbers.atoi(v);
     }
 
+    /**
+     * The value of an option iperf3 reads with {@code unit_atof}, {@code unit_atoi} or {@code unit_atof_rate}
+     * ({@code -b -n -k -l -w --fq-rate --pacing-timer --connect-timeout --server-bitrate-limit}), refused as
+     * 3.21 refuses it when its suffix is not one of K, M, G, T or it holds no number (issue 57: 3.12 read
+     * {@code -b 10Q} as 10 bit/s, a typo of {@code 10G} measured in silence). Returns {@code v}.
+     */
+    private static String unitValue(String v) {
+        if (!CNumbers.isUnitValue(v)) {
+            throw new Stop(parameterError("invalid unit value or suffix: '" + v + "'"));
+        }
+        return v;
+    }
+
     /** iperf3's {@code atof}, for a value that is wholly a number only; see {@link #atoi(String, Supplier)}. */
     private static double atof(String v, Supplier<Stop> refusal) {
         if (!CNumbers.isWholeDouble(v)) {
@@ -253,7 +266,7 @@ final class CommandLineSpec {
             case USE_PKCS1_PADDING -> usePkcs1Padding();
             case USE_OAEP_PADDING -> useOaepPadding();
             case LOOPBACK -> loopback();
-            case WHY -> why = true;
+            case WHY -> why();
             case NO_FQ_SOCKET_PACING -> noFqSocketPacing();
             default -> throw new IllegalStateException("no rule for " + option); // CommandLineOptionTest covers all
         }
@@ -386,7 +399,7 @@ final class CommandLineSpec {
             }
             b.burst(burst);
         }
-        long bits = CNumbers.toUint64Bits(CNumbers.unitAtofRate(rate));
+        long bits = CNumbers.toUint64Bits(CNumbers.unitAtofRate(unitValue(rate)));
         if (bits < 0) { // negative, or 2^63 and more: 3.12 wraps it through uint64_t
             throw outOfRange("-b", v);
         }
@@ -406,7 +419,7 @@ final class CommandLineSpec {
             }
             b.serverBitrateLimitInterval(window);
         }
-        long bits = CNumbers.toUint64Bits(CNumbers.unitAtofRate(rate));
+        long bits = CNumbers.toUint64Bits(CNumbers.unitAtofRate(unitValue(rate)));
         if (bits < 0) {
             throw outOfRange("--server-bitrate-limit", v);
         }
@@ -415,6 +428,10 @@ final class CommandLineSpec {
     }
 
     void time(String v) {
+        if (CNumbers.isWholeDouble(v) && !CNumbers.isWholeInteger(v)) {
+            // iperf3 (3.12 and 3.21) reads -t 0.5 with atoi as 0: a test without end
+            throw new Stop(parameterError("-t " + v + ": " + ErrorCode.DURATION_WHOLE.text()));
+        }
         int duration = atoi(v, () -> fail(ErrorCode.DURATION_RANGE));
         // 3.12 only rejects > 86400; iperf3j (like 3.17+) also rejects negative durations.
         if (duration < 0 || duration > MAX_TIME) {
@@ -426,7 +443,7 @@ final class CommandLineSpec {
     }
 
     void bytes(String v) {
-        bytes = CNumbers.unitAtoi(v);
+        bytes = CNumbers.unitAtoi(unitValue(v));
         if (bytes < 0) {
             throw outOfRange("-n", v);
         }
@@ -434,7 +451,7 @@ final class CommandLineSpec {
     }
 
     void blockcount(String v) {
-        blocks = CNumbers.unitAtoi(v);
+        blocks = CNumbers.unitAtoi(unitValue(v));
         if (blocks < 0) {
             throw outOfRange("-k", v);
         }
@@ -442,7 +459,7 @@ final class CommandLineSpec {
     }
 
     void length(String v) {
-        blksize = (int) CNumbers.unitAtoi(v); // int in 3.12: "-l 4G" wraps to 0, the default
+        blksize = (int) CNumbers.unitAtoi(unitValue(v)); // int in 3.12: "-l 4G" wraps to 0, the default
         clientFlag = true;
     }
 
@@ -475,7 +492,7 @@ final class CommandLineSpec {
     }
 
     void window(String v) {
-        double window = CNumbers.unitAtof(v);
+        double window = CNumbers.unitAtof(unitValue(v));
         if (window > MAX_TCP_BUFFER) {
             throw fail(ErrorCode.BUF_SIZE);
         }
@@ -691,7 +708,7 @@ final class CommandLineSpec {
     }
 
     void fqRate(String v) {
-        long bits = CNumbers.toUint64Bits(CNumbers.unitAtofRate(v));
+        long bits = CNumbers.toUint64Bits(CNumbers.unitAtofRate(unitValue(v)));
         if (bits < 0) {
             throw outOfRange("--fq-rate", v);
         }
@@ -700,7 +717,7 @@ final class CommandLineSpec {
     }
 
     void pacingTimer(String v) {
-        int micros = (int) CNumbers.unitAtoi(v);
+        int micros = (int) CNumbers.unitAtoi(unitValue(v));
         if (micros < 0) {
             throw outOfRange("--pacing-timer", v);
         }
@@ -709,7 +726,7 @@ final class CommandLineSpec {
     }
 
     void connectTimeout(String v) {
-        int millis = (int) CNumbers.unitAtoi(v);
+        int millis = (int) CNumbers.unitAtoi(unitValue(v));
         if (millis < 0) {
             throw outOfRange("--connect-timeout", v);
         }
@@ -980,6 +997,12 @@ final class CommandLineSpec {
     void mptcp() {
         protocol = Transport.TCP;
         b.mptcp(true);
+    }
+
+    /** {@code --why}: iperf3j's own, and a client's, as {@code --latency} (issue 57: {@code -s --why} said nothing). */
+    void why() {
+        why = true;
+        clientFlag = true;
     }
 
     void skipRxCopy() {

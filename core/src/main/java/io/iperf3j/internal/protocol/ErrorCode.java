@@ -163,6 +163,12 @@ public enum ErrorCode {
     VALUE_RANGE(1003, "value out of range"),
     /** {@code -t} below 0 or above 86400; the wording is iperf3 3.17's, which also rejects negative durations. */
     DURATION_RANGE(1004, "test duration valid values are 0 to 86400 seconds"),
+    /**
+     * {@code -t} with a fraction ({@code 0.5}): iperf3 reads it with atoi, so {@code -t 0.5} is 0, a test without
+     * end (3.12 and 3.21 alike); iperf3j says the duration is whole seconds and what ends a shorter test.
+     */
+    DURATION_WHOLE(1042, "the test duration is whole seconds, 0 to 86400 (0 = no end);"
+            + " for a shorter test, end it by bytes (-n) or blocks (-k)"),
     /** {@code --use-pkcs1-padding} together with {@code --use-oaep-padding}. */
     PADDING_CONFLICT(1005, "--use-pkcs1-padding and --use-oaep-padding cannot be used together"),
     // 1006-1015: issue 29's admission and rate options; 1016-1019: its observability options.

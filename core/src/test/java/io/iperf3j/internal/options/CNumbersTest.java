@@ -136,4 +136,12 @@ class CNumbersTest {
         assertThat(Stream.of("10", "10M", "1.5g", "2T", "500k", "0.5K")).allMatch(CNumbers::isNumberWithUnit);
         assertThat(Stream.of("10Q", "10Mbit", "M", "", "10 M", "10MM", "1eK")).noneMatch(CNumbers::isNumberWithUnit);
     }
+
+    /** Issue 57: what iperf3 3.21's unit_atof reads without IEUNITVAL (checked with the 3.21 binary's -b, -n, -l). */
+    @Test
+    void unitValuesAs321ReadsThem() {
+        assertThat(Stream.of("10", "10M", "1.5g", "2T", "500k", "10Mbit", "10MM", " 10G", "1eK", "0"))
+                .allMatch(CNumbers::isUnitValue);
+        assertThat(Stream.of("10Q", "10x", "M", "", " ", "10 M", "10 ", "-", "fast")).noneMatch(CNumbers::isUnitValue);
+    }
 }

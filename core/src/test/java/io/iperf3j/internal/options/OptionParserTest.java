@@ -297,6 +297,22 @@ class OptionParserTest {
                 failsParam("-s --total-rate -5M", "total rate must be above 0 bits/sec"),
                 // issue 46: iperf3j's own option refuses what iperf3's unit_atof_rate would ignore, and a forgotten suffix
                 failsParam("-s --total-rate 10Q", "--total-rate 10Q: invalid unit value or suffix (K, M, G or T)"),
+                // issue 57: a unit value's unknown suffix, refused in 3.21's words (3.12 read -b 10Q as 10 bit/s)
+                failsParam("-c h -b 10Q", "invalid unit value or suffix: '10Q'"),
+                failsParam("-c h -b 10x/5", "invalid unit value or suffix: '10x'"),
+                failsParam("-c h -n 10Q", "invalid unit value or suffix: '10Q'"),
+                failsParam("-c h -k K", "invalid unit value or suffix: 'K'"),
+                failsParam("-c h -l 10Q", "invalid unit value or suffix: '10Q'"),
+                failsParam("-c h -w 4Q", "invalid unit value or suffix: '4Q'"),
+                failsParam("-c h --fq-rate 1q", "invalid unit value or suffix: '1q'"),
+                failsParam("-c h --pacing-timer 1q", "invalid unit value or suffix: '1q'"),
+                failsParam("-c h --connect-timeout 1q", "invalid unit value or suffix: '1q'"),
+                failsParam("-s --server-bitrate-limit 1Q", "invalid unit value or suffix: '1Q'"),
+                // issue 57: iperf3 reads -t 0.5 as 0, no end; iperf3j says whole seconds
+                failsParam("-c h -t 0.5", "-t 0.5: the test duration is whole seconds, 0 to 86400 (0 = no end);"
+                        + " for a shorter test, end it by bytes (-n) or blocks (-k)"),
+                // issue 57: iperf3j's own client options on a server, as iperf3's own are
+                failsParam("-s --why", "some option you are trying to set is client only"),
                 failsParam("-s --total-rate 10Mbit", "--total-rate 10Mbit: invalid unit value or suffix (K, M, G or T)"),
                 failsParam("-s --total-rate fast", "--total-rate fast: invalid unit value or suffix (K, M, G or T)"),
                 failsParam("-s --total-rate 50", "--total-rate 50: below 1 kbit/s; did you mean 50M?"),

@@ -291,7 +291,7 @@ public final class ExporterServer implements AutoCloseable {
     /** A probe's answer: its families, one data point each, labelled with the target. */
     static MetricSnapshots probeSnapshots(ProbeResult r) {
         Map<String, GaugeSnapshot.Builder> families = new LinkedHashMap<>();
-        Labels labels = Labels.of("target", r.request().target(), "port", Integer.toString(r.request().port()));
+        Labels labels = Labels.of("target", r.request().targetLabel(), "port", Integer.toString(r.request().port()));
         point(families, "iperf3_up", ProbeResult.HELP.get("iperf3_up"), labels, r.up() ? 1 : 0);
         r.values().forEach((name, value) -> point(families, name, ProbeResult.HELP.get(name), labels, value));
         List<MetricSnapshot> out = new ArrayList<>();

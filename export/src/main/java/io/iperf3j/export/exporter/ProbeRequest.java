@@ -18,7 +18,7 @@ import java.util.Objects;
  * (booleans), {@code bitrate} (iperf3's {@code -b} syntax; UDP defaults to 1M),
  * {@code period} (test length, a DURATION, default 5s) and {@code bind} ({@code -B}).
  *
- * @param target the target parameter as given (the {@code target} label)
+ * @param target the target parameter as given (the log names it; the label is {@link #targetLabel()})
  * @param host the host to test against
  * @param port the server port (the {@code port} label)
  * @param reverse {@code -R}
@@ -104,6 +104,15 @@ public record ProbeRequest(String target, String host, int port, boolean reverse
             c.bind(bind);
         }
         return c;
+    }
+
+    /**
+     * The {@code target} label: the host alone, lower case, an IPv6 address without brackets; the port is the
+     * {@code port} label. So {@code target=H:P} and {@code target=H&port=P} (and {@code [v6]:P} and
+     * {@code v6&port=P}) give the same labels, one series per target and port (issue 57: two forms made two).
+     */
+    public String targetLabel() {
+        return host.toLowerCase(Locale.ROOT);
     }
 
     /** Probes of one key run one at a time. */

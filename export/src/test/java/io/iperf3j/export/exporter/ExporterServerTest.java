@@ -75,7 +75,7 @@ class ExporterServerTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
         String text = r.body();
-        String labels = "{port=\"" + port + "\",target=\"127.0.0.1:" + port + "\"}";
+        String labels = "{port=\"" + port + "\",target=\"127.0.0.1\"}";
         assertThat(text).contains("iperf3_up" + labels + " 1", "# TYPE iperf3_sent_bytes gauge",
                 "# HELP iperf3_received_bytes ", "iperf3_retransmits" + labels);
         assertThat(text).doesNotContain("jitter", "lost");
@@ -110,7 +110,7 @@ class ExporterServerTest {
     @Test
     void udpProbeAddsPacketsJitterAndLossFromTheJson() throws Exception {
         String text = get("/probe?target=127.0.0.1:" + port + "&period=1s&udp_mode=1&bitrate=10M", "10").body();
-        assertThat(text).contains("iperf3_up{port=\"" + port + "\",target=\"127.0.0.1:" + port + "\"} 1");
+        assertThat(text).contains("iperf3_up{port=\"" + port + "\",target=\"127.0.0.1\"} 1");
         IperfResult test = exporter.lastResult("127.0.0.1", port).orElseThrow().test().orElseThrow();
         for (String side : List.of("sent", "received")) {
             Map<String, Object> o = end(test, "sum_" + side);
@@ -147,7 +147,7 @@ class ExporterServerTest {
         int closed = FreePorts.next();
         String down = get("/probe?target=127.0.0.1:" + closed, null).body();
         assertThat(down.lines().filter(l -> !l.startsWith("#")))
-                .containsExactly("iperf3_up{port=\"" + closed + "\",target=\"127.0.0.1:" + closed + "\"} 0.0");
+                .containsExactly("iperf3_up{port=\"" + closed + "\",target=\"127.0.0.1\"} 0.0");
         assertThat(down.lines().findFirst()).hasValueSatisfying(first ->
                 assertThat(first).startsWith("# iperf3j probe failed: ").containsIgnoringCase("connect"));
         RealTools.assertPromtoolAccepts(down);
@@ -155,7 +155,7 @@ class ExporterServerTest {
         long start = System.nanoTime();
         String late = get("/probe?target=127.0.0.1:" + port + "&period=10s", "2").body();
         double took = (System.nanoTime() - start) / 1e9;
-        assertThat(late).contains("iperf3_up{port=\"" + port + "\",target=\"127.0.0.1:" + port + "\"} 0");
+        assertThat(late).contains("iperf3_up{port=\"" + port + "\",target=\"127.0.0.1\"} 0");
         assertThat(took).as("2 s scrape timeout less 0.5 s, plus the cancel").isBetween(1.4, 4.0);
         assertThat(value(get("/metrics", null).body(), "iperf3_exporter_errors_total")).isGreaterThanOrEqualTo(2);
     }
@@ -197,5 +197,10 @@ class ExporterServerTest {
         assertThat(ProbeRequest.fromQuery("target=::1").host()).isEqualTo("::1");
         assertThat(ProbeRequest.fromQuery("target=h&port=7000").port()).isEqualTo(7000);
         assertThat(ProbeRequest.fromQuery("target=h:6000&port=7000").port()).isEqualTo(6000);
+        // issue 57: one target, one set of labels, whichever form names its port
+        assertThat(ProbeRequest.fromQuery("target=H:7000").targetLabel()).isEqualTo("h")
+                .isEqualTo(ProbeRequest.fromQuery("target=h&port=7000").targetLabel());
+        assertThat(ProbeRequest.fromQuery("target=%5B%3A%3A1%5D%3A5999").targetLabel()).isEqualTo("::1")
+                .isEqualTo(ProbeRequest.fromQuery("target=::1&port=5999").targetLabel());
     }
 }

@@ -20,7 +20,31 @@ public final class RunReader {
     /** Inputs up to this size are embedded as plain text; larger ones gzip'd. */
     static final int PLAIN_EMBED_LIMIT = 256 * 1024;
 
+    /** What a user who saved iperf3's text output is told (issue 57: "not valid JSON" alone left them there). */
+    static final String TEXT_OUTPUT = "not iperf3 JSON output (it looks like iperf3's text output):"
+            + " run iperf3 (or iperf3j) with -J or --json-stream and save its stdout,"
+            + " e.g. iperf3 -c HOST -J > run.json, then iperf3j report run.json";
+
+    /**
+     * Lines only iperf3's (and iperf3j's) text output has, anywhere in a line ({@code -T} and {@code --timestamps}
+     * put a prefix before them): the client's and server's headers, the interval table, the end.
+     */
+    private static final java.util.regex.Pattern TEXT_LINE = java.util.regex.Pattern.compile(
+            "Connecting to host \\S+, port \\d+|Server listening on \\d+|Accepted connection from "
+            + "|\\[ ID] Interval +Transfer|\\[ *(\\d+|SUM)] +\\d+\\.\\d+-\\d+\\.\\d+ +sec |^iperf Done\\.$"
+            + "|^iperf3j?: (error|interrupt|parameter error) - ");
+
     private RunReader() {
+    }
+
+    /** Whether the first 8 KiB of the input hold a line of iperf3's text output. */
+    private static boolean looksLikeText(InputSource source) {
+        try (InputStream in = source.open()) {
+            String head = new String(in.readNBytes(8192), java.nio.charset.StandardCharsets.UTF_8);
+            return head.lines().anyMatch(l -> TEXT_LINE.matcher(l).find());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public static RunDocument read(InputSource source, String label) throws InputFormatException {
@@ -47,6 +71,9 @@ public final class RunReader {
             throw e.getCause();
         }
         if (read instanceof IperfJsonRead.Rejected rejected) {
+            if (rejected.reason() == IperfJsonRead.Reason.NOT_JSON && rejected.line() == 1 && looksLikeText(source)) {
+                throw new InputFormatException(source.name() + ": " + TEXT_OUTPUT);
+            }
             throw new InputFormatException(source.name() + ": " + rejected.message());
         }
         IperfJsonRead.Read ok = (IperfJsonRead.Read) read;

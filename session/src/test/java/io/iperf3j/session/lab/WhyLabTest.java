@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * link shaped by tbf to {@link #SHAPED_MBIT} Mbit/s (host {@link #SHAPED}: its tests are limited by the path) and
  * one receiver with a small receive buffer on a long path (host {@link #WINDOW}: {@code tcp_rmem} capped at
  * {@link #RMEM_MAX} bytes in its namespace, and its packets to {@link #WINDOW_SENDER} held {@link #DELAY_MS} ms by a
- * user-space delay line, shared/tools/delayline.c, as this kernel has no netem; a window limit shows only when the
+ * user-space delay line, scripts/delayline.c, as this kernel has no netem; a window limit shows only when the
  * path's BDP is over the window). The session's {@code tests.jsonl}, summary, report page (opened in headless
  * Chromium) and pushed series (in a real Prometheus scraping the Pushgateway) carry both causes on the right pairs.
  */
@@ -77,9 +77,9 @@ class WhyLabTest {
             assertThat(dev[0].equals("host") ? lab.exec(SHAPED, tc) : lab.execHub(tc)).as("tc on %s", dev[1]).isEmpty();
         }
         // the small receiver: its buffer capped, and what it sends to its sender held DELAY_MS in a delay line
-        Path source = Path.of("").toAbsolutePath().getParent().getParent().resolve("shared/tools/delayline.c");
+        Path source = Path.of("").toAbsolutePath().getParent().resolve("scripts/delayline.c");
         if (!Files.isRegularFile(source)) {
-            fail("no " + source + " (shared/ beside the clone; .ci/run needs it too)");
+            fail("no " + source + " (the repository's own copy of the delay line)");
         }
         Path bin = dir.resolve("delayline");
         Process cc = new ProcessBuilder("cc", "-O2", "-o", bin.toString(), source.toString()).redirectErrorStream(true).start();
