@@ -125,7 +125,7 @@ class AttackerLabTest {
 
     /**
      * Another account's hold on a host's slot (a plain flock on a lock file of its own in the shared slot folder, with links
-     * and a FIFO beside it) makes a test wait, then fail saying "host busy, held by user ijattacker" within its bound; nothing
+     * and a FIFO beside it) makes a test wait, then fail saying "host busy, held by user ijhostattacker" within its bound; nothing
      * the attacker laid out is opened or followed (the victim its links point at is unchanged, and a FIFO it put where a
      * wait lock goes blocks nothing). Once it lets go, the next test runs.
      */

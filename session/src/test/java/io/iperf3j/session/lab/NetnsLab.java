@@ -82,8 +82,12 @@ public final class NetnsLab implements AutoCloseable {
     private boolean localUsersAdded;
     /** An ordinary account of the private hosts that runs sessions of its own ({@link #createPrivate}: key login, a home). */
     public static final String SECOND_ACCOUNT = "ijbob";
-    /** An unprivileged local user of the private hosts who attacks the sessions ({@link #asUser}); it never logs in. */
-    public static final String ATTACKER = "ijattacker";
+    /**
+     * An unprivileged local user of the private hosts who attacks the sessions ({@link #asUser}); it never logs in. Not
+     * {@code ControllerFilesAttackTest}'s {@code ijattacker}: that test runs beside the labs and keeps its user, which this
+     * lab deletes at its start and end.
+     */
+    public static final String ATTACKER = "ijhostattacker";
 
     /** The key types the lab makes for root, and that a host key may have. */
     public static final List<String> KEY_TYPES = List.of("ed25519", "ecdsa", "rsa");
