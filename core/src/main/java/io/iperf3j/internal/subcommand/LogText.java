@@ -3,7 +3,8 @@ package io.iperf3j.internal.subcommand;
 /**
  * Text that came from the network (a request's target, a query value, a user name from a token)
  * made safe to put in a log line: no character of it can end the line, start another or move a
- * terminal's cursor. Used by the server's operator log and the exporter's log.
+ * terminal's cursor. Used by the server's operator log, the exporter's log, and the session's messages that quote a
+ * host's words (a process's name, an agent's error, a tarball's entry).
  *
  * <p>Escaped: the C0 controls and DEL as {@code \n}, {@code \r}, {@code \t} or {@code \xNN}; the
  * C1 controls (U+0080-U+009F, NEL among them) and the Unicode line and paragraph separators

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import io.iperf3j.session.internal.dispatch.HostSlots;
+import io.iperf3j.internal.subcommand.LogText;
 
 /**
  * One controller's agent on one host: {@code host-agent.sh} on a channel of its own, for as long as the
@@ -157,7 +158,7 @@ public final class HostAgent implements AutoCloseable {
                     return switch (reply.get().word()) {
                         case "taken" -> true;
                         case "busy" -> {
-                            busyHolder = printable(reply.get().value());
+                            busyHolder = LogText.escape(reply.get().value());
                             yield false;
                         }
                         default -> throw new IperfCommandError("the session's agent on " + host + ": " + reply.get().value());
@@ -249,13 +250,6 @@ public final class HostAgent implements AutoCloseable {
     }
 
     private String busyHolder = "";
-
-    /** The text with every control character as {@code ?}: a host's words in a message of this side's. */
-    static String printable(String text) {
-        StringBuilder sb = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> sb.appendCodePoint(Character.isISOControl(c) || c == 0x2028 || c == 0x2029 ? '?' : c));
-        return sb.toString();
-    }
 
     /** How long a parked slot ({@link #park}) stays taken with no take of this controller. */
     static final Duration PARK = Duration.ofMillis(500);
@@ -489,12 +483,12 @@ public final class HostAgent implements AutoCloseable {
                     running = r;
                     return r;
                 }
-                case "cleaned" -> cleaned.add(printable(reply.value()));
-                case "warning" -> warnings.add(printable(reply.value()));
+                case "cleaned" -> cleaned.add(LogText.escape(reply.value()));
+                case "warning" -> warnings.add(LogText.escape(reply.value()));
                 case "error" -> {
                     String why = why(r);
                     end(r);
-                    throw new IperfCommandError("the session's agent on " + host + ": " + printable(reply.value()) + why);
+                    throw new IperfCommandError("the session's agent on " + host + ": " + LogText.escape(reply.value()) + why);
                 }
                 default -> {
                     // a reply of no meaning here: passed over
@@ -679,7 +673,7 @@ public final class HostAgent implements AutoCloseable {
 
     /** ": " and what else the agent printed (a shell's error), or nothing. */
     private static String why(Running r) {
-        String s = printable(String.join("; ", r.said()).strip());
+        String s = LogText.escape(String.join("; ", r.said()).strip());
         if (s.length() > MAX_STDERR) {
             s = s.substring(s.length() - MAX_STDERR);
         }

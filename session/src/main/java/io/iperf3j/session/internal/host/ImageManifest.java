@@ -1,5 +1,6 @@
 package io.iperf3j.session.internal.host;
 
+import io.iperf3j.internal.subcommand.LogText;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,7 +84,7 @@ final class ImageManifest {
     /** The name without its top folder; "" for the top folder itself. */
     private static String stripped(String name) throws IOException {
         if (name.length() > MAX_NAME || name.startsWith("/") || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\')) {
-            throw new IOException("an entry's name is not a plain relative path: " + HostAgent.printable(name));
+            throw new IOException("an entry's name is not a plain relative path: " + LogText.escape(name));
         }
         String n = name.startsWith("./") ? name.substring(2) : name;
         for (String part : n.split("/")) {
@@ -123,7 +124,7 @@ final class ImageManifest {
         try {
             return check(s.isEmpty() ? 0 : Long.parseLong(s, 8));
         } catch (NumberFormatException e) {
-            throw new IOException("an entry's size is not a number: " + HostAgent.printable(s));
+            throw new IOException("an entry's size is not a number: " + LogText.escape(s));
         }
     }
 

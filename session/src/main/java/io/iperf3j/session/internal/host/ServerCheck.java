@@ -1,5 +1,6 @@
 package io.iperf3j.session.internal.host;
 
+import io.iperf3j.internal.subcommand.LogText;
 import io.iperf3j.session.Connection;
 import io.iperf3j.session.SessionException.IperfCommandError;
 import io.iperf3j.session.SessionException.IperfError;
@@ -98,7 +99,7 @@ public final class ServerCheck {
 
     /** The {@code @@holder} lines as {@code PID 123 iperf3}. */
     static List<String> holders(String checkOutput) {
-        return HostReply.values(checkOutput, "holder").stream().limit(MAX_HOLDERS).map(v -> "PID " + HostAgent.printable(v)).toList();
+        return HostReply.values(checkOutput, "holder").stream().limit(MAX_HOLDERS).map(v -> "PID " + LogText.escape(v)).toList();
     }
 
     /** The status of the {@code @@exited} line, if the check printed one. */
