@@ -64,7 +64,12 @@ public record HostReply(String word, String value) {
 
     /** The PID of a {@code @@pid} line; empty for any other line or a value that is not a PID. */
     public static OptionalLong pid(String line) {
-        return of(line).filter(r -> r.word().equals("pid")).map(r -> number(r.value())).orElse(OptionalLong.empty());
+        return of(line).map(HostReply::pid).orElse(OptionalLong.empty());
+    }
+
+    /** The PID this reply gives, when it is a {@code pid} reply whose value is a PID. */
+    public OptionalLong pid() {
+        return word.equals("pid") ? number(value) : OptionalLong.empty();
     }
 
     /** The status of the output's {@code @@exited} line, if it has one. */

@@ -520,7 +520,7 @@ public final class RemoteIperf {
                     if (reply.isPresent()) {
                         HostReply r = reply.get();
                         switch (r.word()) {
-                            case "pid" -> HostReply.pid("@@pid " + r.value()).ifPresent(p -> pid.compareAndSet(-1, p));
+                            case "pid" -> r.pid().ifPresent(p -> pid.compareAndSet(-1, p));
                             case "err" -> {
                                 if (ended[0] && stderr.size() < MAX_KEPT_LINES) {
                                     stderr.add(r.value());
