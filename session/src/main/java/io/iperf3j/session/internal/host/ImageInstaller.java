@@ -205,28 +205,11 @@ public final class ImageInstaller {
     }
 
     /**
-     * The part every script starts with: the state folder checked (exit 12, saying why), {@code D} the image's folder; for a
-     * folder the plan names, every folder above it must be this user's or root's and writable by no one else (exit 13).
+     * The part every script starts with: the state folder checked (exit 12, saying why), {@code D} the image's folder. For a
+     * folder the plan names, the scripts then check every folder above it with the library's {@code safeabove} (exit 13).
      */
     private static String head(Node.ImageInstall image) {
-        String s = "checkroot || { echo \"$refused\" >&2; exit 12; }\nD=" + image.imageDirectory() + "\n";
-        if (!image.directory().isEmpty()) {
-            s += "safeabove() {\n"
-                    + "    x=$1\n"
-                    + "    while [ -n \"$x\" ]; do\n"
-                    + "        if [ -d \"$x\" ]; then\n"
-                    + "            # shellcheck disable=SC2046\n"
-                    + "            set -- $(LC_ALL=C ls -ldnL \"$x\" 2>/dev/null)\n"
-                    + "            case ${3:-}:${1:-} in\n"
-                    + "                0:d????????[tT]* | 0:d????-??-* | \"$myuid\":d????-??-*) ;;\n"
-                    + "                *) echo \"$x may be written by a user other than root or $(id -un): the iperf3j image may not go under it\" >&2; return 1 ;;\n"
-                    + "            esac\n"
-                    + "        fi\n"
-                    + "        x=${x%/*}\n"
-                    + "    done\n"
-                    + "}\n";
-        }
-        return s;
+        return "checkroot || { echo \"$refused\" >&2; exit 12; }\nD=" + image.imageDirectory() + "\n";
     }
 
     /**

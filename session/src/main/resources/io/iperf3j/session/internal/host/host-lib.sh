@@ -46,19 +46,31 @@ owndir() {
     return 1
 }
 
-# upright DIR: whether DIR (followed if a link) is this user's own or root's, and writable by no one else: a folder
-# above the state's, which whoever may write it could swap.
+# upright DIR [sticky]: whether DIR (followed if a link) is this user's own or root's, and writable by no one else (with
+# sticky: or root's with the sticky bit, as /tmp, where no one may rename what another made): a folder above the state's,
+# which whoever may write it could swap. One ls.
 upright() {
+    ups=${2:-}
     # shellcheck disable=SC2046 # ls's fields: its mode, links and owner's uid come first
     set -- $(LC_ALL=C ls -ldnL "$1" 2>/dev/null)
-    case ${1:-} in
-        d????-??-*) ;;
-        *) return 1 ;;
-    esac
-    case ${3:-} in
-        0 | "$myuid") return 0 ;;
+    case ${3:-}:${1:-} in
+        0:d????-??-* | "$myuid":d????-??-*) return 0 ;;
+        0:d????????[tT]*) [ "$ups" = sticky ] && return 0 ;;
     esac
     return 1
+}
+
+# safeabove DIR: whether DIR and every folder above it that is there is upright (sticky root folders allowed), saying on
+# stderr which is not: a folder of a plan's choosing for the iperf3j image (ImageInstaller), looked at once a session.
+safeabove() {
+    x=$1
+    while [ -n "$x" ]; do
+        if [ -d "$x" ] && ! upright "$x" sticky; then
+            echo "$x may be written by a user other than root or $(id -un): nothing of the session's goes under it" >&2
+            return 1
+        fi
+        x=${x%/*}
+    done
 }
 
 # checkroot: makes the state folder if it is missing (700) and checks it and the folders above it, or sets refused
