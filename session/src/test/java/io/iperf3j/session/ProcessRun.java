@@ -24,4 +24,18 @@ record ProcessRun(int status, String said) {
             p.destroyForcibly();
         }
     }
+
+    /**
+     * Runs {@code cmd} to its end within {@code seconds}, its output in {@code log}: it must exit 0. Returns what it wrote.
+     */
+    static String toEnd(List<String> cmd, java.nio.file.Path log, int seconds) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertThat(p.waitFor(seconds, TimeUnit.SECONDS)).as("%s did not end: %s", cmd, java.nio.file.Files.readString(log)).isTrue();
+            assertThat(p.exitValue()).as("%s: %s", cmd, java.nio.file.Files.readString(log)).isZero();
+            return java.nio.file.Files.readString(log);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }

@@ -55,7 +55,7 @@ class ScheduleEndSummaryTest {
         Path out = dir.resolve("out");
         List<String> session = new ArrayList<>(List.of(iperf3j.split(" ")));
         session.addAll(List.of("session", plan.toString(), "-o", out.toString(), "--slot-dir", dir.resolve("slots").toString()));
-        String said = run(session, dir.resolve("session.txt"), 180);
+        String said = ProcessRun.toEnd(session, dir.resolve("session.txt"), 180);
 
         String good = "end_" + t + "a-" + t + "b";
         String bad = "end_" + t + "c-" + t + "a";
@@ -95,7 +95,7 @@ class ScheduleEndSummaryTest {
         Path html = dir.resolve("history.html");
         List<String> report = new ArrayList<>(List.of(iperf3j.split(" ")));
         report.addAll(List.of("report", out.toString(), "-o", html.toString()));
-        run(report, dir.resolve("report.txt"), 60);
+        ProcessRun.toEnd(report, dir.resolve("report.txt"), 60);
         Chromium.Page page = Chromium.open(html);
         assertThat(page.htmlAttributes().get("data-status")).as(page.console().toString()).isEqualTo("ready");
         assertThat(page.console()).as("console messages").isEmpty();
@@ -122,15 +122,4 @@ class ScheduleEndSummaryTest {
         return cells;
     }
 
-    /** Runs {@code cmd} to its end within {@code seconds}: it must exit 0. Returns what it wrote. */
-    private static String run(List<String> cmd, Path log, int seconds) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            assertThat(p.waitFor(seconds, TimeUnit.SECONDS)).as("%s did not end: %s", cmd, Files.readString(log)).isTrue();
-            assertThat(p.exitValue()).as("%s: %s", cmd, Files.readString(log)).isZero();
-            return Files.readString(log);
-        } finally {
-            p.destroyForcibly();
-        }
-    }
 }

@@ -47,7 +47,7 @@ class ScheduleHistoryReportTest {
         Path out = dir.resolve("out");
         List<String> session = new ArrayList<>(List.of(iperf3j.split(" ")));
         session.addAll(List.of("session", plan.toString(), "-o", out.toString(), "--slot-dir", dir.resolve("slots").toString()));
-        run(session, dir.resolve("session.txt"), 120);
+        ProcessRun.toEnd(session, dir.resolve("session.txt"), 120);
 
         List<JsonNode> lines = ScheduleProcessTest.lines(out);
         assertThat(lines).as("3 runs of 2 tests").hasSize(6);
@@ -64,7 +64,7 @@ class ScheduleHistoryReportTest {
         Path html = dir.resolve("history.html");
         List<String> report = new ArrayList<>(List.of(iperf3j.split(" ")));
         report.addAll(List.of("report", out.toString(), "-o", html.toString()));
-        run(report, dir.resolve("report.txt"), 60);
+        ProcessRun.toEnd(report, dir.resolve("report.txt"), 60);
 
         Chromium.Page page = Chromium.open(html);
         assertThat(page.htmlAttributes().get("data-status")).as(page.console().toString()).isEqualTo("ready");
@@ -140,14 +140,4 @@ class ScheduleHistoryReportTest {
         return plan;
     }
 
-    /** Runs {@code cmd} to its end within {@code seconds}: it must exit 0. */
-    private static void run(List<String> cmd, Path log, int seconds) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            assertThat(p.waitFor(seconds, TimeUnit.SECONDS)).as("%s did not end: %s", cmd, Files.readString(log)).isTrue();
-            assertThat(p.exitValue()).as("%s: %s", cmd, Files.readString(log)).isZero();
-        } finally {
-            p.destroyForcibly();
-        }
-    }
 }
