@@ -88,7 +88,14 @@ class AuthCheckTest {
         cases.put("one byte longer than the key", Base64.getEncoder().encodeToString(new byte[257]));
         cases.put("the modulus itself", Base64.getEncoder().encodeToString(AuthFixture.unsigned(n, 256)));
         cases.put("very long", "A".repeat(7000));
-        cases.put("another key", AuthToken.encode(USER, PASSWORD, NOW, otherKeys.getPublic(), RsaPadding.OAEP));
+        // another key's ciphertext is below its own modulus, which may be above this key's: such a one is refused before it
+        // is decrypted ("the modulus itself" below), so this case takes one below this key's modulus, which is decrypted
+        // and fails its padding (drawn again until it is: a first version failed in the runs whose keys had this one's modulus below the other's)
+        String anotherKey;
+        do {
+            anotherKey = AuthToken.encode(USER, PASSWORD, NOW, otherKeys.getPublic(), RsaPadding.OAEP);
+        } while (new BigInteger(1, Base64.getDecoder().decode(anotherKey)).compareTo(n) >= 0);
+        cases.put("another key", anotherKey);
         cases.put("valid PKCS#1 v1.5 token", AuthToken.encode(USER, PASSWORD, NOW, keys.getPublic(), RsaPadding.PKCS1));
         cases.put("no timestamp", encrypted("user: " + USER + "\npwd:  " + PASSWORD));
         cases.put("timestamp not a number", encrypted("user: " + USER + "\npwd:  " + PASSWORD + "\nts:   abc"));
