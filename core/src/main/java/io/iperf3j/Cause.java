@@ -43,6 +43,11 @@ public enum Cause {
         return words;
     }
 
+    /** The words after "limited by" for a test of {@code transport}: UDP has no congestion window. */
+    public String words(Transport transport) {
+        return this == PATH && transport == Transport.UDP ? "the path" : words;
+    }
+
     /** The cause whose {@link #key()} is {@code key}. */
     public static Cause ofKey(String key) {
         for (Cause c : values()) {

@@ -48,14 +48,34 @@ public record Why(List<DirectionWhy> directions) {
      * A cause and what shows it.
      *
      * @param cause the cause
+     * @param confidence how sure the verdict is: {@link Confidence#CLOSE} when {@code closeTo} held nearly as much
+     * @param closeTo the cause that came second, nearly as strong, for a {@link Confidence#CLOSE} verdict; else empty
      * @param figures the figures it was decided from
-     * @param reason for {@link Cause#NOT_DETERMINED}: why the figures cannot tell; else what points to the cause
-     * @param remedy the change that would lift it, in words, where there is one
+     * @param reason for {@link Cause#NOT_DETERMINED}: why the figures cannot tell, and the one measurement that would;
+     *        else what points to the cause (for a close verdict, by how much)
+     * @param remedy the change that would lift it, in words, on the host that can make it, where there is one
      */
-    public record Verdict(Cause cause, WhyFigures figures, String reason, Optional<String> remedy) {
-        /** The text block's first line: {@code limited by <cause>}, or {@code not determined: <reason>}. */
+    public record Verdict(Cause cause, Confidence confidence, Optional<Cause> closeTo, WhyFigures figures,
+                          String reason, Optional<String> remedy) {
+        /** A clear verdict (as before confidences). */
+        public Verdict(Cause cause, WhyFigures figures, String reason, Optional<String> remedy) {
+            this(cause, Confidence.CLEAR, Optional.empty(), figures, reason, remedy);
+        }
+
+        /**
+         * The text block's first line: {@code limited by <cause>}, {@code limited by <cause> (likely)},
+         * {@code limited by <cause> or <cause> (close)}, or {@code not determined: <reason>}.
+         */
         public String headline() {
-            return cause == Cause.NOT_DETERMINED ? "not determined: " + reason : "limited by " + cause.words();
+            if (cause == Cause.NOT_DETERMINED) {
+                return "not determined: " + reason;
+            }
+            Transport t = figures.transport();
+            return "limited by " + cause.words(t) + switch (confidence) {
+                case CLEAR -> "";
+                case LIKELY -> " (likely)";
+                case CLOSE -> closeTo.map(c -> " or " + c.words(t)).orElse("") + " (close)";
+            };
         }
     }
 }

@@ -34,8 +34,18 @@ import java.util.OptionalLong;
  * @param lostShare UDP: datagrams lost / datagrams sent
  * @param droppedShare UDP: datagrams the receiving socket's kernel dropped (its buffer full: the socket's
  *        {@code SK_MEMINFO_DROPS}, /proc/net/udp's {@code drops}) / datagrams sent; empty when the receiver was not seen
- * @param receiverBufferBytes UDP: the receiving socket's buffer ({@code SO_RCVBUF}) at the end
+ * @param receiverBufferBytes the receiving socket's buffer ({@code SO_RCVBUF}) at the end (TCP: autotuned)
  * @param unseen what one side could not see, in words (e.g. the sender's TCP_INFO of a real iperf3 server)
+ * @param srttMicros TCP: the round trip the data in flight took (the sender's smoothed RTT, the mean of its interval
+ *        samples; queues and the receiver's delays in it), else the receiver's estimate: what a window is held against
+ * @param receiverBufferCeilingBytes TCP: the most the receive buffer could grow to ({@code -w}'s size, else
+ *        {@code net.ipv4.tcp_rmem}'s max on the receiver)
+ * @param senderBufferCeilingBytes TCP: the most the send buffer could grow to ({@code -w}'s size, else
+ *        {@code net.ipv4.tcp_wmem}'s max on the sender)
+ * @param sendBlockedShare UDP: the share of the test the sender waited for room in its full socket buffer (its
+ *        datagrams queued on their way out of its host)
+ * @param retransmitShare TCP: the sender's retransmitted segments / the segments the receiver got
+ * @param sides which side sent, the streams and each side's cores: what a remedy may name
  */
 public record WhyFigures(Transport transport, double seconds, double bitsPerSecond, long targetBitsPerSecond,
                          long fqRateBitsPerSecond, OptionalDouble busyShare, OptionalDouble rwndLimitedShare,
@@ -45,10 +55,54 @@ public record WhyFigures(Transport transport, double seconds, double bitsPerSeco
                          OptionalDouble senderCpuPercent, OptionalDouble receiverCpuPercent, OptionalLong rttMicros,
                          OptionalLong bdpBytes, OptionalLong receiverWindowBytes, OptionalLong congestionWindowBytes,
                          OptionalLong senderBufferBytes, OptionalDouble lostShare, OptionalDouble droppedShare,
-                         OptionalLong receiverBufferBytes, List<String> unseen) {
+                         OptionalLong receiverBufferBytes, List<String> unseen, OptionalLong srttMicros,
+                         OptionalLong receiverBufferCeilingBytes, OptionalLong senderBufferCeilingBytes,
+                         OptionalDouble sendBlockedShare, OptionalDouble retransmitShare, Sides sides) {
     /** Copies {@code unseen}. */
     public WhyFigures {
         unseen = List.copyOf(unseen);
+    }
+
+    /**
+     * The test's sides as a remedy needs them.
+     *
+     * @param senderIsClient whether the client sent this data (else the server did)
+     * @param streams the streams of this direction ({@code -P})
+     * @param senderCores the CPUs the sending process may use; 0 when not known (a real iperf3)
+     * @param receiverCores the CPUs the receiving process may use; 0 when not known
+     * @param zeroCopy whether the sender already sent with {@code -Z}
+     */
+    public record Sides(boolean senderIsClient, int streams, int senderCores, int receiverCores, boolean zeroCopy) {
+        /** A forward test's single stream, cores not known. */
+        public static final Sides UNKNOWN = new Sides(true, 1, 0, 0, false);
+
+        /** "the client" or "the server": the host that sends this data. */
+        public String sender() {
+            return senderIsClient ? "the client" : "the server";
+        }
+
+        /** "the client" or "the server": the host that receives it. */
+        public String receiver() {
+            return senderIsClient ? "the server" : "the client";
+        }
+    }
+
+    /** The figures without issue 56's (as read from an older document). */
+    public WhyFigures(Transport transport, double seconds, double bitsPerSecond, long targetBitsPerSecond,
+                      long fqRateBitsPerSecond, OptionalDouble busyShare, OptionalDouble rwndLimitedShare,
+                      OptionalDouble sndbufLimitedShare, OptionalDouble cwndLimitedShare,
+                      OptionalDouble senderRunShare, OptionalDouble senderWaitShare,
+                      OptionalDouble receiverRunShare, OptionalDouble receiverWaitShare,
+                      OptionalDouble senderCpuPercent, OptionalDouble receiverCpuPercent, OptionalLong rttMicros,
+                      OptionalLong bdpBytes, OptionalLong receiverWindowBytes, OptionalLong congestionWindowBytes,
+                      OptionalLong senderBufferBytes, OptionalDouble lostShare, OptionalDouble droppedShare,
+                      OptionalLong receiverBufferBytes, List<String> unseen) {
+        this(transport, seconds, bitsPerSecond, targetBitsPerSecond, fqRateBitsPerSecond, busyShare,
+                rwndLimitedShare, sndbufLimitedShare, cwndLimitedShare, senderRunShare, senderWaitShare,
+                receiverRunShare, receiverWaitShare, senderCpuPercent, receiverCpuPercent, rttMicros, bdpBytes,
+                receiverWindowBytes, congestionWindowBytes, senderBufferBytes, lostShare, droppedShare,
+                receiverBufferBytes, unseen, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+                OptionalDouble.empty(), OptionalDouble.empty(), Sides.UNKNOWN);
     }
 
     /** The figures without the receiving socket's drops and buffer (as before they were read). */
@@ -64,6 +118,7 @@ public record WhyFigures(Transport transport, double seconds, double bitsPerSeco
                 rwndLimitedShare, sndbufLimitedShare, cwndLimitedShare, senderRunShare, senderWaitShare,
                 receiverRunShare, receiverWaitShare, senderCpuPercent, receiverCpuPercent, rttMicros, bdpBytes,
                 receiverWindowBytes, congestionWindowBytes, senderBufferBytes, lostShare, OptionalDouble.empty(),
-                OptionalLong.empty(), unseen);
+                OptionalLong.empty(), unseen, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+                OptionalDouble.empty(), OptionalDouble.empty(), Sides.UNKNOWN);
     }
 }

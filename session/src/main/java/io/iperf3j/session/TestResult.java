@@ -1,6 +1,7 @@
 package io.iperf3j.session;
 
 import io.iperf3j.Cause;
+import io.iperf3j.Confidence;
 import io.iperf3j.IntervalMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,8 +69,15 @@ public record TestResult(String id, String sender, String receiver, String direc
      * @param headline {@code limited by <cause>}, or {@code not determined: <reason>}
      * @param reason what points to the cause, or why it cannot be told
      * @param remedy the change that would lift it, in words, where there is one
+     * @param confidence how sure it is ({@code clear}, {@code likely}, {@code close}); clear for not determined
      */
-    public record Verdict(boolean senderIsClient, Cause cause, String headline, String reason, Optional<String> remedy) {
+    public record Verdict(boolean senderIsClient, Cause cause, String headline, String reason, Optional<String> remedy,
+                          Confidence confidence) {
+        /** A clear verdict (as read from a result written before confidences). */
+        public Verdict(boolean senderIsClient, Cause cause, String headline, String reason, Optional<String> remedy) {
+            this(senderIsClient, cause, headline, reason, remedy, Confidence.CLEAR);
+        }
+
         /** A verdict that could not be had, with its reason. */
         public static Verdict notDetermined(boolean senderIsClient, String reason) {
             return new Verdict(senderIsClient, Cause.NOT_DETERMINED, "not determined: " + reason, reason, Optional.empty());

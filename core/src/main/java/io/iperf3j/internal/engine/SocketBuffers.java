@@ -3,6 +3,9 @@ package io.iperf3j.internal.engine;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.NetworkChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * Socket buffer sizes as iperf3 reports them: what {@code getsockopt} returns.
@@ -27,5 +30,22 @@ public final class SocketBuffers {
 
     private static int kernelView(int jdkValue) {
         return LINUX ? jdkValue * 2 : jdkValue;
+    }
+
+    /**
+     * The most TCP's autotuning grows a buffer to in this network namespace: the third field of
+     * {@code /proc/sys/net/ipv4/tcp_rmem} ({@code receive}) or {@code tcp_wmem}; empty where it cannot be read (not
+     * Linux). {@code --why} holds a buffer against it: one that reached it was capped by the sysctl.
+     */
+    public static OptionalLong tcpMax(boolean receive) {
+        // read as a stream: /proc's files say they are empty, and Files.readString reads only a first chunk of them
+        try (java.io.BufferedReader in = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4",
+                receive ? "tcp_rmem" : "tcp_wmem"))) {
+            String line = in.readLine();
+            String[] f = line == null ? new String[0] : line.trim().split("\\s+");
+            return f.length == 3 ? OptionalLong.of(Long.parseLong(f[2])) : OptionalLong.empty();
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
     }
 }

@@ -542,25 +542,48 @@ public abstract class TestSession {
                     rcvWnd = OptionalLong.of(Math.max(i.rcvWnd().orElse(0), i.rcvSsthresh()));
                 }
             }
-            if (s instanceof TcpStream t && r.sending()) {
-                int b = t.sendBufferBytes();
-                sndBufBytes = b > 0 ? OptionalLong.of(b) : none;
-            }
             OptionalLong drops = none;
             OptionalLong rcvBuf = none;
+            OptionalLong srtt = none;
+            OptionalLong ceiling = none;
+            OptionalLong blocked = none;
+            if (s instanceof TcpStream t) {
+                int b = r.sending() ? t.sendBufferBytes() : t.receiveBufferBytes();
+                OptionalLong bytes = b > 0 ? OptionalLong.of(b) : none;
+                if (r.sending()) {
+                    sndBufBytes = bytes;
+                    // the RTT the data in flight took (queues and the receiver's delays in it): what a window or a
+                    // buffer is held against, where the smallest RTT is only the path's floor
+                    srtt = r.meanRtt() > 0 ? OptionalLong.of(r.meanRtt())
+                            : info.map(i -> OptionalLong.of(i.rttMicros())).orElse(none);
+                } else {
+                    rcvBuf = bytes;
+                }
+                // -w locks the buffer at what it set; else autotuning grows it up to the sysctl's max
+                ceiling = rec.window > 0 ? bytes : SocketBuffers.tcpMax(!r.sending());
+            }
             if (s instanceof UdpStream u && !r.sending()) {
                 // UDP: what the kernel dropped on its way into this socket (a full buffer), to tell from the path's
                 drops = u.receiveDrops();
                 rcvBuf = u.receiveBufferBytes();
+            }
+            if (s instanceof UdpStream u && r.sending()) {
+                blocked = u.sendBlockedNanos();
             }
             long[] sched = s.schedDelta(Math.max(0, waitUntil - System.nanoTime()));
             out.add(new WhyProbe(r.id(), r.sending(), busy, rwnd, sndbuf, rtt, rcvRtt,
                     r.sending() && r.maxSndWnd > 0 ? OptionalLong.of(r.maxSndWnd) : none,
                     r.sending() && r.maxSndCwnd > 0 ? OptionalLong.of(r.maxSndCwnd) : none, sndBufBytes, rcvWnd,
                     sched == null ? none : OptionalLong.of(sched[0]), sched == null ? none : OptionalLong.of(sched[1]),
-                    sched == null ? none : OptionalLong.of(sched[2]), drops, rcvBuf));
+                    sched == null ? none : OptionalLong.of(sched[2]), drops, rcvBuf, srtt, ceiling, blocked,
+                    OptionalLong.of(cores())));
         }
         return out;
+    }
+
+    /** The CPUs this process may run on (its affinity mask, as the JVM sees it). */
+    private static int cores() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** How long {@link #whyProbes} waits in all for workers to leave, so their schedstat covers the whole test. */

@@ -70,6 +70,7 @@ public final class WhyAssembler {
 
     /** One stream's raw figures, kept as counts so a direction's sums can be made. */
     private static final class Part {
+        boolean sending;
         int id;
         int socket;
         double seconds;
@@ -89,6 +90,14 @@ public final class WhyAssembler {
         long packets;
         OptionalLong drops = OptionalLong.empty();
         OptionalLong rcvBuf = OptionalLong.empty();
+        OptionalLong srtt = OptionalLong.empty();
+        OptionalLong rcvCeiling = OptionalLong.empty();
+        OptionalLong sndCeiling = OptionalLong.empty();
+        OptionalLong blocked = OptionalLong.empty();
+        long senderCores;
+        long receiverCores;
+        long retransmits = -1;
+        long segments;
         final List<String> unseen = new ArrayList<>();
 
         SenderReport report;
@@ -135,6 +144,7 @@ public final class WhyAssembler {
     private static Part part(TestRecord rec, StreamRecord s, List<WhyProbe> local, List<WhyProbe> peer,
                              boolean peerSentWhy) {
         Part p = new Part();
+        p.sending = s.sending();
         p.id = s.id();
         p.socket = s.socketNumber();
         WhyProbe mine = find(local, s.id());
@@ -162,8 +172,19 @@ public final class WhyAssembler {
             p.cwnd = positive(sender.cwndMax());
             p.sndBuf = positive(sender.sndBuf());
             p.senderThread = sender.runNanos().isPresent() ? sender : null;
+            p.srtt = positive(sender.srttMicros());
+            p.sndCeiling = positive(sender.bufCeiling());
+            p.blocked = sender.sendBlockedNanos();
+            p.senderCores = sender.cores().orElse(0);
         } else {
-            p.unseen.add("the sender's TCP_INFO and thread: " + notSent);
+            p.unseen.add(rec.protocol == Transport.UDP ? "the sender's thread: " + notSent
+                    : "the sender's TCP_INFO and thread: " + notSent);
+        }
+        boolean retransmitsKnown = s.sending() ? s.hasRetransmitInfo : rec.peerResultsKnown && s.streamRetrans >= 0
+                && (rec.senderHasRetransmits == 1 || rec.otherSideHasRetransmits == 1);
+        if (rec.protocol == Transport.TCP && retransmitsKnown && rec.controlMss > 0) {
+            p.retransmits = s.streamRetrans;
+            p.segments = s.bytesReceived / rec.controlMss;
         }
         if (receiver != null) {
             if (p.rtt.isEmpty()) {
@@ -175,6 +196,11 @@ public final class WhyAssembler {
             p.receiverThread = receiver.runNanos().isPresent() ? receiver : null;
             p.drops = receiver.socketDrops();
             p.rcvBuf = positive(receiver.rcvBuf());
+            p.rcvCeiling = positive(receiver.bufCeiling());
+            p.receiverCores = receiver.cores().orElse(0);
+            if (p.srtt.isEmpty()) {
+                p.srtt = positive(receiver.rcvRttMicros());
+            }
         } else {
             p.unseen.add("the receiver's thread: " + notSent + "; its process CPU stands in");
         }
@@ -213,6 +239,19 @@ public final class WhyAssembler {
         boolean hasDrops = true;
         long rcvBuf = 0;
         boolean hasRcvBuf = true;
+        long srttSum = 0;
+        int srttN = 0;
+        long rcvCeiling = 0;
+        boolean hasRcvCeiling = true;
+        long sndCeiling = 0;
+        boolean hasSndCeiling = true;
+        long blocked = 0;
+        boolean hasBlocked = true;
+        long senderCores = Long.MAX_VALUE;
+        long receiverCores = Long.MAX_VALUE;
+        long retransmits = 0;
+        long segments = 0;
+        boolean hasRetransmits = true;
         Set<String> unseen = new LinkedHashSet<>();
         for (Part p : parts) {
             seconds = Math.max(seconds, p.seconds);
@@ -244,6 +283,22 @@ public final class WhyAssembler {
             drops += p.drops.orElse(0);
             hasRcvBuf &= p.rcvBuf.isPresent();
             rcvBuf = Math.max(rcvBuf, p.rcvBuf.orElse(0));
+            if (p.srtt.isPresent()) {
+                srttSum += p.srtt.getAsLong();
+                srttN++;
+            }
+            // a direction's streams share the sysctls and -w: one ceiling, the buffers' largest against it
+            hasRcvCeiling &= p.rcvCeiling.isPresent();
+            rcvCeiling = Math.max(rcvCeiling, p.rcvCeiling.orElse(0));
+            hasSndCeiling &= p.sndCeiling.isPresent();
+            sndCeiling = Math.max(sndCeiling, p.sndCeiling.orElse(0));
+            hasBlocked &= p.blocked.isPresent();
+            blocked = Math.max(blocked, p.blocked.orElse(0));
+            senderCores = Math.min(senderCores, p.senderCores);
+            receiverCores = Math.min(receiverCores, p.receiverCores);
+            hasRetransmits &= p.retransmits >= 0;
+            retransmits += Math.max(0, p.retransmits);
+            segments += p.segments;
             unseen.addAll(p.unseen);
         }
         boolean tcp = rec.protocol == Transport.TCP;
@@ -274,7 +329,17 @@ public final class WhyAssembler {
                 tcp && hasBuf ? OptionalLong.of(buf) : OptionalLong.empty(),
                 tcp || packets == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) lost / packets),
                 tcp || packets == 0 || !hasDrops ? OptionalDouble.empty() : OptionalDouble.of((double) drops / packets),
-                tcp || !hasRcvBuf ? OptionalLong.empty() : OptionalLong.of(rcvBuf), List.copyOf(unseen));
+                !hasRcvBuf || rcvBuf == 0 ? OptionalLong.empty() : OptionalLong.of(rcvBuf), List.copyOf(unseen),
+                tcp && srttN > 0 ? OptionalLong.of(srttSum / srttN) : OptionalLong.empty(),
+                tcp && hasRcvCeiling ? OptionalLong.of(rcvCeiling) : OptionalLong.empty(),
+                tcp && hasSndCeiling ? OptionalLong.of(sndCeiling) : OptionalLong.empty(),
+                !tcp && hasBlocked && seconds > 0 ? OptionalDouble.of(Math.min(1, blocked / (seconds * 1e9)))
+                        : OptionalDouble.empty(),
+                tcp && hasRetransmits && segments > 0 ? OptionalDouble.of((double) retransmits / segments)
+                        : OptionalDouble.empty(),
+                new WhyFigures.Sides(rec.client == parts.getFirst().sending, n,
+                        (int) (senderCores == Long.MAX_VALUE ? 0 : senderCores),
+                        (int) (receiverCores == Long.MAX_VALUE ? 0 : receiverCores), rec.zeroCopy));
     }
 
     private static WhyProbe busier(WhyProbe a, WhyProbe b) {

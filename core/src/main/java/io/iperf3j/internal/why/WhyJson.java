@@ -1,6 +1,7 @@
 package io.iperf3j.internal.why;
 
 import io.iperf3j.Cause;
+import io.iperf3j.Confidence;
 import io.iperf3j.Transport;
 import io.iperf3j.Why;
 import io.iperf3j.WhyFigures;
@@ -42,6 +43,10 @@ public final class WhyJson {
 
     private static void verdict(JsonObject j, Why.Verdict v) {
         j.put("cause", v.cause().key());
+        if (v.cause() != Cause.NOT_DETERMINED) {
+            j.put("confidence", v.confidence().key());
+            v.closeTo().ifPresent(c -> j.put("close_to", c.key()));
+        }
         j.put("headline", v.headline());
         j.put("reason", v.reason());
         v.remedy().ifPresent(r -> j.put("remedy", r));
@@ -73,6 +78,21 @@ public final class WhyJson {
         put(j, "lost_share", f.lostShare());
         put(j, "socket_dropped_share", f.droppedShare());
         put(j, "receiver_socket_buffer_bytes", f.receiverBufferBytes());
+        put(j, "srtt_us", f.srttMicros());
+        put(j, "receiver_buffer_max_bytes", f.receiverBufferCeilingBytes());
+        put(j, "sender_buffer_max_bytes", f.senderBufferCeilingBytes());
+        put(j, "send_blocked_share", f.sendBlockedShare());
+        put(j, "retransmit_share", f.retransmitShare());
+        WhyFigures.Sides s = f.sides();
+        JsonObject sides = new JsonObject().put("sender", s.senderIsClient() ? "client" : "server")
+                .put("streams", s.streams()).put("zerocopy", s.zeroCopy());
+        if (s.senderCores() > 0) {
+            sides.put("sender_cores", s.senderCores());
+        }
+        if (s.receiverCores() > 0) {
+            sides.put("receiver_cores", s.receiverCores());
+        }
+        j.put("sides", sides);
         j.put("unseen", new ArrayList<Object>(f.unseen()));
         return j;
     }
@@ -117,7 +137,11 @@ public final class WhyJson {
     }
 
     private static Why.Verdict readVerdict(JsonObject j) {
-        return new Why.Verdict(Cause.ofKey(j.getString("cause")), readFigures(j.getObject("figures")),
+        String conf = j.getString("confidence");
+        String close = j.getString("close_to");
+        return new Why.Verdict(Cause.ofKey(j.getString("cause")),
+                conf == null ? Confidence.CLEAR : Confidence.ofKey(conf),
+                close == null ? Optional.empty() : Optional.of(Cause.ofKey(close)), readFigures(j.getObject("figures")),
                 j.getString("reason"), Optional.ofNullable(j.getString("remedy")));
     }
 
@@ -134,7 +158,21 @@ public final class WhyJson {
                 d(f, "receiver_thread_wait_share"), d(f, "sender_cpu_percent"), d(f, "receiver_cpu_percent"),
                 l(f, "rtt_us"), l(f, "bdp_bytes"), l(f, "receiver_window_bytes"), l(f, "congestion_window_bytes"),
                 l(f, "sender_buffer_bytes"), d(f, "lost_share"), d(f, "socket_dropped_share"),
-                l(f, "receiver_socket_buffer_bytes"), unseen);
+                l(f, "receiver_socket_buffer_bytes"), unseen, l(f, "srtt_us"), l(f, "receiver_buffer_max_bytes"),
+                l(f, "sender_buffer_max_bytes"), d(f, "send_blocked_share"), d(f, "retransmit_share"),
+                readSides(f.getObject("sides")));
+    }
+
+    private static WhyFigures.Sides readSides(JsonObject s) {
+        if (s == null) {
+            return WhyFigures.Sides.UNKNOWN;
+        }
+        Long streams = s.getLong("streams");
+        Long sc = s.getLong("sender_cores");
+        Long rc = s.getLong("receiver_cores");
+        Boolean z = s.getBoolean("zerocopy");
+        return new WhyFigures.Sides(!"server".equals(s.getString("sender")), streams == null ? 1 : streams.intValue(),
+                sc == null ? 0 : sc.intValue(), rc == null ? 0 : rc.intValue(), z != null && z);
     }
 
     private static OptionalDouble d(JsonObject j, String key) {

@@ -27,13 +27,32 @@ import java.util.OptionalLong;
  * @param waitNanos the worker thread's time waiting on a run queue
  * @param wallNanos the worker's wall time between its two readings
  * @param socketDrops a UDP receiver's socket: datagrams its kernel dropped ({@code SK_MEMINFO_DROPS})
- * @param rcvBuf a UDP receiver's {@code SO_RCVBUF}
+ * @param rcvBuf a receiver's {@code SO_RCVBUF}
+ * @param srttMicros a TCP sender's smoothed RTT ({@code tcpi_rtt}), the mean of the intervals' samples: the round trip
+ *        the data in flight took, queues and the receiver's delays included
+ * @param bufCeiling the most this side's buffer of the stream could grow to: a sender's send buffer, a receiver's
+ *        receive buffer; the size {@code -w} set (the kernel's doubled figure), else {@code tcp_wmem}/{@code tcp_rmem}'s
+ *        max
+ * @param sendBlockedNanos a UDP sender's time waiting for room in its full socket buffer
+ * @param cores the CPUs this side's process may run on
  */
 public record WhyProbe(int id, boolean sending, OptionalLong busyMicros, OptionalLong rwndLimitedMicros,
                        OptionalLong sndbufLimitedMicros, OptionalLong minRttMicros, OptionalLong rcvRttMicros,
                        OptionalLong sndWndMax, OptionalLong cwndMax, OptionalLong sndBuf, OptionalLong rcvWnd,
                        OptionalLong runNanos, OptionalLong waitNanos, OptionalLong wallNanos,
-                       OptionalLong socketDrops, OptionalLong rcvBuf) {
+                       OptionalLong socketDrops, OptionalLong rcvBuf, OptionalLong srttMicros,
+                       OptionalLong bufCeiling, OptionalLong sendBlockedNanos, OptionalLong cores) {
+
+    /** A probe without the figures issue 56 added (as an older iperf3j peer sends it). */
+    public WhyProbe(int id, boolean sending, OptionalLong busyMicros, OptionalLong rwndLimitedMicros,
+                    OptionalLong sndbufLimitedMicros, OptionalLong minRttMicros, OptionalLong rcvRttMicros,
+                    OptionalLong sndWndMax, OptionalLong cwndMax, OptionalLong sndBuf, OptionalLong rcvWnd,
+                    OptionalLong runNanos, OptionalLong waitNanos, OptionalLong wallNanos, OptionalLong socketDrops,
+                    OptionalLong rcvBuf) {
+        this(id, sending, busyMicros, rwndLimitedMicros, sndbufLimitedMicros, minRttMicros, rcvRttMicros, sndWndMax,
+                cwndMax, sndBuf, rcvWnd, runNanos, waitNanos, wallNanos, socketDrops, rcvBuf, OptionalLong.empty(),
+                OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty());
+    }
 
     /** The results-exchange key, an object iperf3's parsers ignore. */
     public static final String KEY = "iperf3j_why";
@@ -54,6 +73,10 @@ public record WhyProbe(int id, boolean sending, OptionalLong busyMicros, Optiona
         put(j, "thread_wall_ns", wallNanos);
         put(j, "socket_drops", socketDrops);
         put(j, "rcvbuf", rcvBuf);
+        put(j, "srtt_us", srttMicros);
+        put(j, "buf_max", bufCeiling);
+        put(j, "send_blocked_ns", sendBlockedNanos);
+        put(j, "cores", cores);
         return j;
     }
 
@@ -86,7 +109,8 @@ public record WhyProbe(int id, boolean sending, OptionalLong busyMicros, Optiona
                         get(s, "rwnd_limited_us"), get(s, "sndbuf_limited_us"), get(s, "min_rtt_us"),
                         get(s, "rcv_rtt_us"), get(s, "snd_wnd_max"), get(s, "snd_cwnd_max"), get(s, "sndbuf"),
                         get(s, "rcv_wnd"), get(s, "thread_run_ns"), get(s, "thread_wait_ns"),
-                        get(s, "thread_wall_ns"), get(s, "socket_drops"), get(s, "rcvbuf")));
+                        get(s, "thread_wall_ns"), get(s, "socket_drops"), get(s, "rcvbuf"), get(s, "srtt_us"),
+                        get(s, "buf_max"), get(s, "send_blocked_ns"), get(s, "cores")));
             }
         } catch (JsonTypeException e) {
             out.clear();

@@ -1,6 +1,7 @@
 package io.iperf3j.internal.why;
 
 import io.iperf3j.Cause;
+import io.iperf3j.Confidence;
 import io.iperf3j.Transport;
 import io.iperf3j.Why;
 import io.iperf3j.WhyFigures;
@@ -13,7 +14,15 @@ import java.util.OptionalLong;
 
 /**
  * The decision: figures in, verdict out, nothing else read (docs/design/why.md has the order and the thresholds'
- * reasons). The first rule that holds names the cause.
+ * reasons). The first rule that holds names the cause, with a confidence from its margins.
+ *
+ * <p>A limit is judged by what it would allow at the round trip the data took, not by thresholds of one path: a
+ * window or a buffer carries at most its size per round trip, so the data in flight ({@code rate x smoothed RTT})
+ * against the window granted says whether the window was full at any RTT, from a veth pair's tens of microseconds to a
+ * long path's hundreds of milliseconds. A buffer is the cause only when it could not grow: it reached its ceiling
+ * ({@code -w}'s size, or the sysctl's max). One below its ceiling was left small by autotuning because the reader or
+ * the writer was slow, and raising the ceiling lifts nothing: the lab's intervention runs (bench/why_lab.py) hold
+ * every rule to that.
  */
 public final class WhyRules {
     /** Below this the chronos (jiffies) and the thread figures are too coarse, and slow start is most of the test. */
@@ -22,6 +31,8 @@ public final class WhyRules {
     static final double PACED = 0.85;
     /** A thread that ran or waited to run this share of the wall time had no CPU to spare. */
     static final double CPU_BUSY = 0.85;
+    /** Past this share of the wall time a CPU verdict is clear. */
+    static final double CPU_CLEAR = 0.95;
     /**
      * A thread that waited on a run queue this share of the wall time was short of CPU whatever it ran: pinned to a
      * core that a busier process of higher priority holds, it runs little and waits much, and sleeps in between
@@ -35,19 +46,24 @@ public final class WhyRules {
     /**
      * A sender whose socket sat empty part of the test and that waited to run at least this share of that empty time
      * (and {@link #CPU_WAIT_FLOOR} of the test): the socket was empty because its thread could not run to refill it.
-     * In the lab's pinned-sender runs the wait is 1.0-1.2 times the empty time; a sender that sleeps by choice (-b)
-     * waits 0.02-0.14 times it.
      */
     static final double WAIT_EXPLAINS_IDLE = 0.8;
     /** With {@link #WAIT_EXPLAINS_IDLE}: twice the most any sender of the lab's other cases waited (0.11). */
     static final double CPU_WAIT_FLOOR = 0.2;
     /** Without a thread's figures (a real iperf3 peer): its process CPU, percent of one core. */
     static final double CPU_PROCESS_PERCENT = 90;
+    /** A buffer at least this share of its ceiling could not grow further. */
+    static final double AT_CEILING = 0.9;
     /**
-     * The rate's BDP filled at least this share of the receiver's window: the window is what bounds it. The receiver's
-     * rate includes the last RTT's drain, so a window-bound test reads 0.75-0.9 in the lab; a path-bound one under 0.25.
+     * The data in flight (rate x smoothed RTT) filled at least this share of the window the receiver granted: the
+     * window is what bounds the rate. On the LAN the window-bound runs read 0.7-1.0 with the smoothed RTT (a tenth
+     * with the smallest RTT, which leaves out the receiver's own delays); on the long path 0.75-0.9.
      */
     static final double WINDOW_FULL = 0.6;
+    /** The receiver's window stopped the sender at least this share of its busy time (with a capped buffer). */
+    static final double RWND_WITH_CEILING = 0.3;
+    /** The receiver's window stopped it at least this share of its busy time (a window not capped, or not seen). */
+    static final double RWND_SHARE = 0.5;
     /** The sender's buffer stopped it at least this share of its busy time. */
     static final double SNDBUF_SHARE = 0.3;
     /**
@@ -58,18 +74,24 @@ public final class WhyRules {
     /** With {@link #SNDBUF_FULL}, a buffer that stopped the sender at least this share of its busy time. */
     static final double SNDBUF_SHARE_WHEN_FULL = 0.1;
     /**
-     * A real iperf3 sender's congestion window at the end of the test at most this many times the rate's BDP: the data
-     * in flight filled it (BBR keeps about twice the BDP it measures; a sender held by its buffer leaves more room).
+     * A send buffer at its ceiling and a socket that had data queued less than this share of the test, its thread
+     * neither short of CPU nor paced: the buffer drained between the writer's turns (the LAN's 16 KiB
+     * {@code tcp_wmem}: 62-74 % busy; unlimited runs 89-100 %).
      */
-    static final double CWND_FILLED = 2.4;
+    static final double SOCKET_RAN_DRY = 0.85;
     /**
      * A real iperf3 sender's retransmits at least this share of the segments: the path dropped (the lab's path runs
      * 0.55-4.7 %). A sender starved of CPU on a clean path retransmits too, its tail-loss probes firing while it
      * waits (the lab's loopback runs, -R against 3.21: 10-48 retransmits, 0.03-0.19 %).
      */
     static final double LOSSES = 0.003;
-    /** The receiver's window stopped it at least this share of its busy time. */
-    static final double RWND_SHARE = 0.5;
+    /**
+     * A real iperf3 sender's congestion window at the end of the test at most this many times the rate's BDP: the data
+     * in flight filled it (BBR keeps about twice the BDP it measures; a sender held by its buffer leaves more room).
+     */
+    static final double CWND_FILLED = 2.4;
+    /** The congestion window's share of the busy time past the next cause's by less than this: a close verdict. */
+    static final double CLOSE_MARGIN = 0.1;
     /** The socket had data queued less than this share of the test: the application did not send more. */
     static final double APP_IDLE = 0.5;
     /** UDP: loss at or above this share. */
@@ -79,6 +101,11 @@ public final class WhyRules {
      * path, lost them (the socket's drop counter and the sequence numbers' gaps count the same datagrams).
      */
     static final double SOCKET_DROPS_EXPLAIN = 0.5;
+    /**
+     * UDP: a sender that sent under {@link #PACED} of {@code -b} and waited for room in its full socket buffer at least
+     * this share of the test: its own host held the datagrams (its interface's queue, a shaper on it).
+     */
+    static final double SEND_BLOCKED = 0.2;
 
     private WhyRules() {
     }
@@ -105,76 +132,184 @@ public final class WhyRules {
         if (paced.isPresent()) {
             return paced.get();
         }
+        // A buffer that could not grow, and was full, comes before the CPUs: a small window or buffer costs a wake-up
+        // per few segments, so its side looks busy (the LAN's 32 KiB tcp_rmem: the reader ran 68-89 %), and lifting
+        // it lifted the rate 3 times where lifting the CPU would not have.
+        Optional<Why.Verdict> window = cappedWindow(f);
+        if (window.isPresent()) {
+            return window.get();
+        }
+        Optional<Why.Verdict> buffer = cappedSendBuffer(f);
+        if (buffer.isPresent()) {
+            return buffer.get();
+        }
         Optional<Why.Verdict> cpu = cpu(f);
         if (cpu.isPresent()) {
             return cpu.get();
         }
-        if (windowFull(f)) {
-            long w = f.receiverWindowBytes().getAsLong();
-            long need = bufferFor(4 * w);
-            return v(Cause.RECEIVER_WINDOW, f, String.format(Locale.ROOT,
-                    "the rate's BDP (%s) filled %.0f %% of the window the receiver granted (%s)",
-                    Units.bytes(f.bdpBytes().getAsLong()), 100.0 * f.bdpBytes().getAsLong() / w, Units.bytes(w)),
-                    "raise net.ipv4.tcp_rmem's max and net.core.rmem_max to at least " + Units.bytes(need)
-                            + " on the receiver, or use -w " + Units.flag(need) + ": a window of " + Units.bytes(w)
-                            + " carries at most " + Units.rate(w * 8e6 / f.rttMicros().getAsLong()) + " over "
-                            + Units.millis(f.rttMicros().getAsLong()));
+        if (windowFull(f) && !belowCeiling(f.receiverBufferBytes(), f.receiverBufferCeilingBytes())) {
+            // full, with its ceiling not seen (a real iperf3 receiver)
+            return receiverWindow(f, String.format(Locale.ROOT,
+                    "the data in flight (%s) filled %.0f %% of the window the receiver granted (%s)",
+                    Units.bytes(inFlight(f).getAsLong()), 100 * windowFill(f), Units.bytes(
+                            f.receiverWindowBytes().getAsLong())), Confidence.LIKELY);
         }
         if (f.busyShare().isEmpty() && report.isPresent()) {
             return fromReport(f, report.get());
         }
         if (f.busyShare().isEmpty()) {
             return nd(f, "the path or the sender's buffer: the sender's TCP_INFO counters were not seen ("
-                    + String.join("; ", f.unseen()) + ")");
+                    + String.join("; ", f.unseen()) + "); an iperf3j server would show them");
         }
         double sndbuf = f.sndbufLimitedShare().orElse(0);
         double rwnd = f.rwndLimitedShare().orElse(0);
         boolean bufferFull = f.senderBufferBytes().isPresent() && f.bdpBytes().isPresent()
                 && f.bdpBytes().getAsLong() >= SNDBUF_FULL * f.senderBufferBytes().getAsLong()
                 && sndbuf >= SNDBUF_SHARE_WHEN_FULL;
-        if ((sndbuf >= SNDBUF_SHARE || bufferFull) && sndbuf >= rwnd) {
-            long b = f.senderBufferBytes().orElse(0);
-            long need = bufferFor(2 * Math.max(b, f.bdpBytes().orElse(0)));
-            return v(Cause.SENDER_BUFFER, f, String.format(Locale.ROOT,
-                    "its send buffer stopped the sender %.0f %% of its busy time%s", 100 * sndbuf, bufferFull
-                            ? String.format(Locale.ROOT, ", and the rate's BDP (%s) is %.0f %% of the buffer (%s)",
-                            Units.bytes(f.bdpBytes().getAsLong()),
-                            100.0 * f.bdpBytes().getAsLong() / f.senderBufferBytes().getAsLong(),
-                            Units.bytes(f.senderBufferBytes().getAsLong())) : ""),
-                    "raise net.ipv4.tcp_wmem's max and net.core.wmem_max to at least " + Units.bytes(need)
-                            + " on the sender, or use -w " + Units.flag(need)
-                            + (b > 0 ? " (its buffer was " + Units.bytes(b) + ")" : ""));
+        if ((sndbuf >= SNDBUF_SHARE || bufferFull) && sndbuf >= rwnd
+                && !belowCeiling(f.senderBufferBytes(), f.senderBufferCeilingBytes())) {
+            return senderBuffer(f, String.format(Locale.ROOT, "its send buffer stopped the sender %.0f %% of its busy"
+                    + " time%s", 100 * sndbuf, bufferFull ? String.format(Locale.ROOT,
+                    ", and the rate's BDP (%s) is %.0f %% of the buffer (%s)", Units.bytes(f.bdpBytes().getAsLong()),
+                    100.0 * f.bdpBytes().getAsLong() / f.senderBufferBytes().getAsLong(),
+                    Units.bytes(f.senderBufferBytes().getAsLong())) : ""),
+                    f.senderBufferCeilingBytes().isPresent() && sndbuf >= SNDBUF_SHARE ? Confidence.CLEAR
+                            : Confidence.LIKELY);
+        }
+        if (rwnd >= RWND_SHARE && !belowCeiling(f.receiverBufferBytes(), f.receiverBufferCeilingBytes())) {
+            return receiverWindow(f, String.format(Locale.ROOT,
+                    "the receiver's window stopped the sender %.0f %% of its busy time", 100 * rwnd),
+                    Confidence.LIKELY);
         }
         if (rwnd >= RWND_SHARE) {
-            long w = f.receiverWindowBytes().orElse(0);
-            long need = bufferFor(4 * Math.max(w, f.bdpBytes().orElse(0)));
-            return v(Cause.RECEIVER_WINDOW, f, String.format(Locale.ROOT,
-                    "the receiver's window stopped the sender %.0f %% of its busy time", 100 * rwnd),
-                    "raise net.ipv4.tcp_rmem's max and net.core.rmem_max to at least " + Units.bytes(need)
-                            + " on the receiver, or use -w " + Units.flag(need)
-                            + "; if it is already large, the receiving application reads too slowly");
+            // the window closed, yet the buffer behind it could have grown: the reader did not empty it
+            return v(Cause.RECEIVER_CPU, Confidence.LIKELY, Optional.empty(), f, String.format(Locale.ROOT,
+                    "the receiver's window stopped the sender %.0f %% of its busy time while its buffer (%s) was"
+                            + " below its ceiling (%s): the receiving application read too slowly", 100 * rwnd,
+                    Units.bytes(f.receiverBufferBytes().getAsLong()),
+                    Units.bytes(f.receiverBufferCeilingBytes().getAsLong())),
+                    "on the receiver (" + f.sides().receiver() + "): give its reader more CPU (a core of its own"
+                            + " with -A, less other load)");
         }
         if (f.busyShare().getAsDouble() < APP_IDLE) {
-            return v(Cause.PACING, f, String.format(Locale.ROOT,
-                    "the socket had data to send only %.0f %% of the test", 100 * f.busyShare().getAsDouble()),
+            return v(Cause.PACING, f.busyShare().getAsDouble() < APP_IDLE / 2 ? Confidence.CLEAR : Confidence.LIKELY,
+                    Optional.empty(), f, String.format(Locale.ROOT, "the socket had data to send only %.0f %% of the"
+                            + " test", 100 * f.busyShare().getAsDouble()),
                     "the application sent less than the path carries: send more (no -b, a larger -l)");
         }
-        return v(Cause.PATH, f, String.format(Locale.ROOT,
-                "the congestion window held the sender %.0f %% of its busy time",
-                100 * f.cwndLimitedShare().orElse(1 - sndbuf - rwnd)),
-                "nothing on either host: the path carried what its congestion window allowed (its capacity, its"
-                        + " queue and its loss); a faster or cleaner path, or another congestion control (-C)");
+        return path(f, sndbuf, rwnd);
+    }
+
+    /** The congestion window's verdict, close when the window or the buffer held the sender nearly as long. */
+    private static Why.Verdict path(WhyFigures f, double sndbuf, double rwnd) {
+        double cwnd = f.cwndLimitedShare().orElse(1 - sndbuf - rwnd);
+        Cause second = rwnd >= sndbuf ? Cause.RECEIVER_WINDOW : Cause.SENDER_BUFFER;
+        double secondShare = Math.max(rwnd, sndbuf);
+        String reason = String.format(Locale.ROOT, "the congestion window held the sender %.0f %% of its busy time",
+                100 * cwnd);
+        String remedy = "nothing on either host: the path carried what its congestion window allowed (its capacity,"
+                + " its queue and its loss); a faster or cleaner path, or another congestion control (-C)";
+        if (cwnd - secondShare < CLOSE_MARGIN) {
+            return v(Cause.PATH, Confidence.CLOSE, Optional.of(second), f, reason + String.format(Locale.ROOT,
+                    ", %s %.0f %%: close; lifting %s would tell", second.words(), 100 * secondShare,
+                    second == Cause.RECEIVER_WINDOW ? "the receiver's window (-w)" : "the sender's buffer (-w)"),
+                    remedy);
+        }
+        double losses = f.retransmitShare().orElse(0);
+        Confidence c = losses >= LOSSES || cwnd >= 0.9 && secondShare < 0.05 ? Confidence.CLEAR : Confidence.LIKELY;
+        return v(Cause.PATH, c, Optional.empty(), f, reason + (f.retransmitShare().isPresent() ? String.format(
+                Locale.ROOT, ", with %.2f %% of the segments retransmitted", 100 * losses) : ""), remedy);
+    }
+
+    /**
+     * The receiver's window, when its buffer could not grow: it reached its ceiling, and the window was full (the data
+     * in flight filled it) or closed the sender's way part of its busy time.
+     */
+    private static Optional<Why.Verdict> cappedWindow(WhyFigures f) {
+        if (!atCeiling(f.receiverBufferBytes(), f.receiverBufferCeilingBytes()) || f.receiverWindowBytes().isEmpty()) {
+            return Optional.empty();
+        }
+        double fill = windowFill(f);
+        double rwnd = f.rwndLimitedShare().orElse(0);
+        if (fill < WINDOW_FULL && rwnd < RWND_WITH_CEILING) {
+            return Optional.empty();
+        }
+        String why = String.format(Locale.ROOT, "its receive buffer reached its ceiling (%s) and %s",
+                Units.bytes(f.receiverBufferCeilingBytes().getAsLong()), fill >= WINDOW_FULL
+                        ? String.format(Locale.ROOT, "the data in flight (%s) filled %.0f %% of the window it granted"
+                        + " (%s)", Units.bytes(inFlight(f).getAsLong()), 100 * fill,
+                        Units.bytes(f.receiverWindowBytes().getAsLong()))
+                        : String.format(Locale.ROOT, "its window stopped the sender %.0f %% of its busy time", 100 * rwnd));
+        double run = share(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent());
+        if (run >= CPU_BUSY) {
+            why += String.format(Locale.ROOT, "; its reader was busy too (%.0f %% of the time: a small window costs a"
+                    + " wake-up every few segments)", 100 * run);
+        }
+        boolean clear = (fill >= 0.75 || rwnd >= RWND_SHARE) && run < CPU_BUSY;
+        return Optional.of(receiverWindow(f, why, clear ? Confidence.CLEAR : Confidence.LIKELY));
+    }
+
+    /**
+     * The sender's buffer, when it could not grow and still ran dry or full: at its ceiling, with its chrono saying it
+     * stopped the sender, or the data in flight filling it, or a socket that sat empty while its thread was neither
+     * short of CPU nor paced.
+     */
+    private static Optional<Why.Verdict> cappedSendBuffer(WhyFigures f) {
+        if (!atCeiling(f.senderBufferBytes(), f.senderBufferCeilingBytes()) || f.busyShare().isEmpty()) {
+            return Optional.empty();
+        }
+        long buf = f.senderBufferBytes().getAsLong();
+        double sndbuf = f.sndbufLimitedShare().orElse(0);
+        double busy = f.busyShare().getAsDouble();
+        OptionalLong flight = inFlight(f);
+        boolean full = flight.isPresent() && flight.getAsLong() >= SNDBUF_FULL * buf && sndbuf >= SNDBUF_SHARE_WHEN_FULL;
+        double wait = f.senderWaitShare().orElse(0);
+        boolean starved = share(f.senderRunShare(), f.senderWaitShare(), f.senderCpuPercent()) >= CPU_BUSY
+                || wait >= CPU_WAIT_FLOOR && wait >= WAIT_EXPLAINS_IDLE * (1 - busy);
+        boolean dry = busy < SOCKET_RAN_DRY && !starved && f.senderRunShare().isPresent();
+        if (!(sndbuf >= SNDBUF_SHARE || full || dry) || sndbuf < f.rwndLimitedShare().orElse(0) && !dry) {
+            return Optional.empty();
+        }
+        String why = String.format(Locale.ROOT, "its send buffer reached its ceiling (%s) and ", Units.bytes(
+                f.senderBufferCeilingBytes().getAsLong()));
+        if (sndbuf >= SNDBUF_SHARE || full) {
+            why += String.format(Locale.ROOT, "stopped the sender %.0f %% of its busy time", 100 * sndbuf)
+                    + (full ? String.format(Locale.ROOT, " with the data in flight (%s) at %.0f %% of it",
+                    Units.bytes(flight.getAsLong()), 100.0 * flight.getAsLong() / buf) : "");
+        } else {
+            why += String.format(Locale.ROOT, "the socket had data queued only %.0f %% of the test, its thread"
+                    + " neither short of CPU nor paced: the buffer drained between the writer's turns", 100 * busy);
+        }
+        return Optional.of(senderBuffer(f, why, sndbuf >= SNDBUF_SHARE || busy < 0.75 ? Confidence.CLEAR
+                : Confidence.LIKELY));
+    }
+
+    private static Why.Verdict receiverWindow(WhyFigures f, String why, Confidence c) {
+        long w = f.receiverWindowBytes().orElse(0);
+        long need = bufferFor(4 * Math.max(Math.max(w, f.receiverBufferBytes().orElse(0)), inFlight(f).orElse(0)));
+        OptionalLong rtt = roundTrip(f);
+        return v(Cause.RECEIVER_WINDOW, c, Optional.empty(), f, why, "on the receiver (" + f.sides().receiver()
+                + "): raise net.ipv4.tcp_rmem's max to at least " + Units.bytes(need) + ", or run the test with -w "
+                + Units.flag(need) + " (net.core.rmem_max must allow it)" + (w > 0 && rtt.isPresent()
+                ? ": a window of " + Units.bytes(w) + " carries at most " + Units.rate(w * 8e6 / rtt.getAsLong())
+                + " over " + Units.rtt(rtt.getAsLong()) : ""));
+    }
+
+    private static Why.Verdict senderBuffer(WhyFigures f, String why, Confidence c) {
+        long b = f.senderBufferBytes().orElse(0);
+        long need = bufferFor(2 * Math.max(b, inFlight(f).orElse(0)));
+        return v(Cause.SENDER_BUFFER, c, Optional.empty(), f, why, "on the sender (" + f.sides().sender()
+                + "): raise net.ipv4.tcp_wmem's max to at least " + Units.bytes(need) + ", or run the test with -w "
+                + Units.flag(need) + " (net.core.wmem_max must allow it)"
+                + (b > 0 ? "; its buffer was " + Units.bytes(b) : ""));
     }
 
     /**
      * The sender is a real iperf3 whose returned output is all there is of it: per interval its retransmits and
-     * congestion window. The path is named when both show it held the sender: retransmits of at least {@link #LOSSES}
-     * of the segments (the sender reached what the path carries and it dropped; under BBR often in slow start only;
-     * a starved sender's tail-loss probes stay far below), a congestion window below the window the
-     * receiver granted, and at the end a window the data in flight filled (at most {@link #CWND_FILLED} times the
-     * rate's BDP: BBR keeps about twice the BDP it measures). In the lab's path case (-R against 3.21) 572-1476
-     * retransmits and a last window 1.3-1.9 times the BDP; in the sender's-buffer case none and 2.9-3.0 times. Anything
-     * else is not determined: the sender's buffer, its CPU and the application are what that output cannot show.
+     * congestion window. The path is named when the losses show the sender reached what the path carries (at least
+     * {@link #LOSSES} of the segments; a starved sender's tail-loss probes stay far below), its congestion window stayed
+     * below the window the receiver granted, and this side (the receiver) shows no limit of its own: likely, since the
+     * sender's buffer and CPU were not seen. Anything else is not determined, naming what would tell.
      */
     private static Why.Verdict fromReport(WhyFigures f, SenderReport r) {
         List<SenderReport.Interval> full = r.full();
@@ -191,21 +326,27 @@ public final class WhyRules {
                 window.isPresent() ? " against a window granted of " + Units.bytes(window.getAsLong()) : "");
         boolean losses = r.segments() > 0 && r.retransmits() >= LOSSES * r.segments();
         boolean belowWindow = cwnd.isPresent() && (window.isEmpty() || cwnd.getAsLong() < window.getAsLong());
+        boolean senderIdle = f.senderCpuPercent().orElse(0) < CPU_PROCESS_PERCENT;
         boolean filled = f.bdpBytes().isPresent() && lastCwnd > 0
                 && lastCwnd <= CWND_FILLED * f.bdpBytes().getAsLong();
-        if (losses && belowWindow && filled) {
-            return v(Cause.PATH, f, seen + String.format(Locale.ROOT, ", %s at the end for a BDP of %s: losses on"
-                            + " the path held its congestion window (its send buffer and CPU were not seen)",
-                    Units.bytes(lastCwnd), Units.bytes(f.bdpBytes().getAsLong())),
+        if (losses && belowWindow && filled && senderIdle) {
+            return v(Cause.PATH, Confidence.LIKELY, Optional.empty(), f, seen + String.format(Locale.ROOT,
+                            "%s, and the receiver's window was not full: losses on the path held its congestion window"
+                                    + " (its send buffer and CPU were not seen)", f.senderCpuPercent().isPresent()
+                                    ? String.format(Locale.ROOT, ", its process used %.0f %% of a core",
+                                    f.senderCpuPercent().getAsDouble()) : ""),
                     "nothing on either host that the figures show: the path carried what its congestion window"
                             + " allowed (its capacity, its queue and its loss); a faster or cleaner path, or another"
                             + " congestion control (-C)");
         }
         return nd(f, "the sender's buffer, its CPU or the application: " + seen + (losses ? "" : "; too few"
-                + " losses to say the path was full (a stalled sender's tail-loss probes retransmit too)") + (filled || lastCwnd == 0 ? "" : String.format(Locale.ROOT,
-                "; its congestion window (%s at the end) had room the data in flight (%s) did not fill",
-                Units.bytes(lastCwnd), f.bdpBytes().isPresent() ? Units.bytes(f.bdpBytes().getAsLong()) : "?"))
-                + "; the sender's chronos, send buffer and thread were not seen");
+                + " losses to say the path was full (a stalled sender's tail-loss probes retransmit too)")
+                + (senderIdle ? "" : "; the server's process was busy") + (filled || lastCwnd == 0 ? ""
+                : String.format(Locale.ROOT, "; its congestion window (%s at the end) had room the data in flight (%s)"
+                + " did not fill", Units.bytes(lastCwnd), f.bdpBytes().isPresent()
+                ? Units.bytes(f.bdpBytes().getAsLong()) : "?"))
+                + "; its chronos, send buffer and thread were not seen: an iperf3j server would show them (or the"
+                + " server's tcp_wmem and its top)");
     }
 
     private static Why.Verdict udp(WhyFigures f) {
@@ -214,6 +355,17 @@ public final class WhyRules {
         // what the sender sent: the received rate with the lost datagrams put back (a sender that kept to -b on a
         // lossy path or into a full buffer was not short of CPU)
         double sent = f.bitsPerSecond() / Math.max(0.01, 1 - lost);
+        double blocked = f.sendBlockedShare().orElse(0);
+        if (target > 0 && sent < PACED * target && blocked >= SEND_BLOCKED) {
+            // its own host: the socket stayed full because the datagrams queued on their way out
+            return v(Cause.PATH, blocked >= 0.5 ? Confidence.CLEAR : Confidence.LIKELY, Optional.empty(), f,
+                    String.format(Locale.ROOT, "the sender sent %s of the %s asked and waited %.0f %% of the test for"
+                                    + " room in its socket buffer: its own host held the datagrams (a queue or a"
+                                    + " shaper on its interface)", Units.rate(sent), Units.rate(target), 100 * blocked),
+                    "on the sender (" + f.sides().sender() + "): its interface's queue let out less than -b (see tc"
+                            + " -s qdisc on its interface toward the receiver: a shaper, or a slower link); lift the"
+                            + " shaper, or lower -b to what it lets out");
+        }
         if (target > 0 && sent < PACED * target && busy(f.senderRunShare(), f.senderWaitShare(),
                 f.senderCpuPercent())) {
             return cpuVerdict(Cause.SENDER_CPU, f, f.senderRunShare(), f.senderWaitShare(), f.senderCpuPercent(),
@@ -231,47 +383,55 @@ public final class WhyRules {
                         f.receiverCpuPercent(), "receiving");
             }
             if (f.droppedShare().isEmpty()) {
-                return v(Cause.PATH, f, String.format(Locale.ROOT, "%.2f %% of the datagrams were lost", 100 * lost),
-                        "lost on the path or in the receiver's socket buffer (not told apart: the receiving socket's"
-                                + " drop counter was not seen): lower -b to what the path carries, or raise"
-                                + " net.core.rmem_max and use -w on the receiver to rule the buffer out");
+                return v(Cause.PATH, Confidence.CLOSE, Optional.of(Cause.RECEIVER_BUFFER), f, String.format(
+                        Locale.ROOT, "%.2f %% of the datagrams were lost, on the path or in the receiver's socket"
+                                + " buffer: not told apart, the receiving socket's drop counter was not seen (an"
+                                + " iperf3j receiver reads it; on a real iperf3 server, nstat's UdpRcvbufErrors there"
+                                + " counts them)", 100 * lost),
+                        "lower -b to what the path carries, or on the receiver (" + f.sides().receiver() + ") raise"
+                                + " net.core.rmem_max and run the test with -w 4M to rule the buffer out");
             }
             double dropped = Math.min(lost, f.droppedShare().getAsDouble());
             if (bufferDropped) {
                 long b = f.receiverBufferBytes().orElse(0);
                 long need = bufferFor(4 * b);
-                return v(Cause.RECEIVER_BUFFER, f, String.format(Locale.ROOT,
+                return v(Cause.RECEIVER_BUFFER, dropped >= 0.9 * lost ? Confidence.CLEAR : Confidence.LIKELY,
+                        Optional.empty(), f, String.format(Locale.ROOT,
                         "%.2f %% of the datagrams were lost and the receiver's socket dropped %.2f %% itself, its"
                                 + " buffer full%s", 100 * lost, 100 * f.droppedShare().getAsDouble(), readerWaited
                                 ? String.format(Locale.ROOT, " (its reading thread also waited %.0f %% of the test"
                                 + " for a CPU)", 100 * f.receiverWaitShare().getAsDouble()) : ""),
-                        "raise net.core.rmem_max to at least " + Units.bytes(need) + " on the receiver and use -w "
-                                + Units.flag(need) + (b > 0 ? " (its buffer was " + Units.bytes(b) + ")" : "")
-                                + (readerWaited ? ", give the receiver an idle core (-A on the server)" : "")
-                                + ", or lower -b");
+                        "on the receiver (" + f.sides().receiver() + "): raise net.core.rmem_max to at least "
+                                + Units.bytes(need) + " and run the test with -w " + Units.flag(need)
+                                + (b > 0 ? " (its buffer was " + Units.bytes(b) + ")" : "")
+                                + (readerWaited ? ", give its reader a core of its own (" + affinity(f, false) + ")"
+                                : "") + ", or lower -b");
             }
-            return v(Cause.PATH, f, String.format(Locale.ROOT,
+            return v(Cause.PATH, dropped <= 0.1 * lost ? Confidence.CLEAR : Confidence.LIKELY, Optional.empty(), f,
+                    String.format(Locale.ROOT,
                     "%.2f %% of the datagrams were lost on the path (the receiver's socket dropped %.2f %%)",
                     100 * lost, 100 * dropped),
                     "lower -b to what the path carries, or find where the path drops (a link, a queue, a policer)");
         }
         if (target > 0 && f.bitsPerSecond() >= PACED * target) {
-            return v(Cause.PACING, f, "the rate asked for with -b (" + Units.rate(target) + ") was reached",
-                    "raise -b to find what the path carries");
+            return v(Cause.PACING, Confidence.CLEAR, Optional.empty(), f, "the rate asked for with -b ("
+                    + Units.rate(target) + ") was reached", "raise -b to find what the path carries");
         }
-        return nd(f, "the sender sent less than -b asked while its thread was not busy and nothing was lost");
+        return nd(f, "the sender sent less than -b asked while its thread was not busy and nothing was lost"
+                + (f.sendBlockedShare().isEmpty() ? "; its wait for room in its socket buffer was not seen (an"
+                + " iperf3j sender counts it)" : ""));
     }
 
     private static Optional<Why.Verdict> paced(WhyFigures f) {
         long target = f.targetBitsPerSecond();
         if (target > 0 && f.bitsPerSecond() >= PACED * target) {
-            return Optional.of(v(Cause.PACING, f, String.format(Locale.ROOT,
+            return Optional.of(v(Cause.PACING, Confidence.CLEAR, Optional.empty(), f, String.format(Locale.ROOT,
                     "%.0f %% of the rate asked for with -b (%s)", 100 * f.bitsPerSecond() / target,
                     Units.rate(target)), "raise -b (or -b 0) to measure what the path carries"));
         }
         long fq = f.fqRateBitsPerSecond();
         if (fq > 0 && f.bitsPerSecond() >= PACED * fq) {
-            return Optional.of(v(Cause.PACING, f, String.format(Locale.ROOT,
+            return Optional.of(v(Cause.PACING, Confidence.CLEAR, Optional.empty(), f, String.format(Locale.ROOT,
                     "%.0f %% of the rate asked for with --fq-rate (%s)", 100 * f.bitsPerSecond() / fq,
                     Units.rate(fq)), "raise or drop --fq-rate to measure what the path carries"));
         }
@@ -290,11 +450,13 @@ public final class WhyRules {
                 && (udp || f.rwndLimitedShare().orElse(0) >= WINDOW_CLOSED);
         if (senderShort && (!receiverShort || senderHeldMore(f, udp, s, r))) {
             return Optional.of(cpuVerdict(Cause.SENDER_CPU, f, f.senderRunShare(), f.senderWaitShare(),
-                    f.senderCpuPercent(), "sending"));
+                    f.senderCpuPercent(), "sending", receiverShort ? Optional.of(Cause.RECEIVER_CPU)
+                            : Optional.empty(), s, r));
         }
         if (receiverShort) {
             return Optional.of(cpuVerdict(Cause.RECEIVER_CPU, f, f.receiverRunShare(), f.receiverWaitShare(),
-                    f.receiverCpuPercent(), "receiving"));
+                    f.receiverCpuPercent(), "receiving", senderShort ? Optional.of(Cause.SENDER_CPU)
+                            : Optional.empty(), r, s));
         }
         return Optional.empty();
     }
@@ -319,9 +481,7 @@ public final class WhyRules {
     /**
      * Both sides short of CPU: which held the data back more of the test. A sender's thread that could not run left
      * its socket empty ({@code 1 - busy} of the test); a receiver's that could not read closed the window
-     * ({@code rwnd-limited x busy}). On the lab's loaded machine the receiver of a pinned sender waited 62-66 % to run
-     * too, more than the sender, yet its window held the sender 17-26 % of the test against the empty socket's 29-44 %.
-     * Without the sender's chronos (UDP, a real iperf3 sender) the larger run + wait.
+     * ({@code rwnd-limited x busy}). Without the sender's chronos (UDP, a real iperf3 sender) the larger run + wait.
      */
     private static boolean senderHeldMore(WhyFigures f, boolean udp, double s, double r) {
         if (udp || f.busyShare().isEmpty()) {
@@ -346,27 +506,109 @@ public final class WhyRules {
 
     private static Why.Verdict cpuVerdict(Cause c, WhyFigures f, OptionalDouble run, OptionalDouble wait,
                                           OptionalDouble processPercent, String verb) {
-        String side = c == Cause.SENDER_CPU ? "sender" : "receiver";
+        double mine = share(run, wait, processPercent);
+        return cpuVerdict(c, f, run, wait, processPercent, verb, Optional.empty(), mine, 0);
+    }
+
+    /**
+     * A CPU verdict with a remedy for the side that was short, and only what the run leaves open: a core of its own
+     * when the side has more cores than streams, more streams ({@code -P}) when it has cores to spread them over,
+     * {@code -Z} for a TCP sender not already using it.
+     */
+    private static Why.Verdict cpuVerdict(Cause c, WhyFigures f, OptionalDouble run, OptionalDouble wait,
+                                          OptionalDouble processPercent, String verb, Optional<Cause> other,
+                                          double mine, double theirs) {
+        boolean sender = c == Cause.SENDER_CPU;
+        WhyFigures.Sides s = f.sides();
+        String host = sender ? s.sender() : s.receiver();
+        int cores = sender ? s.senderCores() : s.receiverCores();
+        boolean spareCore = cores == 0 || cores > s.streams();
+        Confidence conf = other.isPresent() && mine - theirs < CLOSE_MARGIN ? Confidence.CLOSE
+                : run.isEmpty() || mine < CPU_CLEAR && wait.orElse(0) < CPU_WAIT ? Confidence.LIKELY : Confidence.CLEAR;
+        Optional<Cause> closeTo = conf == Confidence.CLOSE ? other : Optional.empty();
+        String why;
+        boolean waited;
         if (run.isEmpty()) {
-            return v(c, f, String.format(Locale.ROOT, "the %s's process used %.0f %% of a core", side,
-                    processPercent.getAsDouble()), "give the " + side + " a faster or idle core (-A), or spread"
-                    + " the test over cores with -P");
+            why = String.format(Locale.ROOT, "the %s's process used %.0f %% of a core", sender ? "sender" : "receiver",
+                    processPercent.getAsDouble());
+            waited = false;
+        } else {
+            double r = run.getAsDouble();
+            double w = wait.orElse(0);
+            why = String.format(Locale.ROOT, "the %s thread ran %.0f %% of the time and waited %.0f %% for a CPU",
+                    verb, 100 * r, 100 * w);
+            waited = w >= r / 2;
         }
-        double r = run.getAsDouble();
-        double w = wait.orElse(0);
-        String why = String.format(Locale.ROOT, "the %s thread ran %.0f %% of the time and waited %.0f %% for a CPU",
-                verb, 100 * r, 100 * w);
-        String remedy = w >= r / 2
-                ? "the " + verb + " thread waited for its core: move it to an idle core (-A"
-                + (c == Cause.RECEIVER_CPU ? " on the server" : "") + ") or lower the other load on that core"
-                : "the " + verb + " thread used a whole core: spread the test over cores with -P, or send with -Z";
-        return v(c, f, why, remedy);
+        if (conf == Confidence.CLOSE) {
+            why += String.format(Locale.ROOT, "; the %s side wanted a CPU nearly as much (%.0f %% against %.0f %%)",
+                    sender ? "receiving" : "sending", 100 * theirs, 100 * mine);
+        }
+        StringBuilder remedy = new StringBuilder("on the " + (sender ? "sender" : "receiver") + " (" + host + "): ");
+        if (waited) {
+            remedy.append("its ").append(verb).append(" thread waited for its core: ");
+            if (spareCore) {
+                remedy.append("give it a core of its own (").append(affinity(f, sender)).append(") or lower the other"
+                        + " load on that core");
+            } else {
+                remedy.append(String.format(Locale.ROOT, "lower the other load on its cores (it has %d for %d"
+                        + " stream%s: none to spare)", cores, s.streams(), s.streams() == 1 ? "" : "s"));
+            }
+        } else {
+            remedy.append("its ").append(verb).append(" thread used a whole core: ");
+            StringBuilder ways = new StringBuilder();
+            if (cores > s.streams()) {
+                ways.append(String.format(Locale.ROOT, "spread the test over its %d cores with -P %d", cores, cores));
+            }
+            if (sender && f.transport() == Transport.TCP && !s.zeroCopy()) {
+                ways.append(ways.isEmpty() ? "" : ", or ").append("send with -Z (zero copy)");
+            }
+            if (ways.isEmpty()) {
+                ways.append(cores > 0 ? String.format(Locale.ROOT, "a faster CPU (its %d core%s already carr%s the"
+                        + " %d stream%s)", cores, cores == 1 ? "" : "s", cores == 1 ? "ies" : "y", s.streams(),
+                        s.streams() == 1 ? "" : "s") : "a faster CPU, or -P with a core for each stream");
+            }
+            remedy.append(ways);
+        }
+        return v(c, conf, closeTo, f, why, remedy.toString());
+    }
+
+    /** The {@code -A} that pins one side: the client's own core, or the server's through the client's {@code -A n,m}. */
+    private static String affinity(WhyFigures f, boolean sender) {
+        boolean client = sender == f.sides().senderIsClient();
+        return client ? "-A N on the client" : "-A N,M on the client, M the server's core";
+    }
+
+    /** The round trip a window is held against: the smoothed RTT the data took, else the smallest seen. */
+    private static OptionalLong roundTrip(WhyFigures f) {
+        return f.srttMicros().isPresent() ? f.srttMicros() : f.rttMicros();
+    }
+
+    /** The data in flight: the rate times {@link #roundTrip}, bytes. */
+    private static OptionalLong inFlight(WhyFigures f) {
+        OptionalLong rtt = roundTrip(f);
+        return rtt.isEmpty() ? OptionalLong.empty() : OptionalLong.of((long) (f.bitsPerSecond() * rtt.getAsLong() / 8e6));
+    }
+
+    /** The data in flight over the window the receiver granted; 0 when either is not known. */
+    private static double windowFill(WhyFigures f) {
+        OptionalLong flight = inFlight(f);
+        long w = f.receiverWindowBytes().orElse(0);
+        return flight.isEmpty() || w <= 0 ? 0 : (double) flight.getAsLong() / w;
     }
 
     private static boolean windowFull(WhyFigures f) {
-        return f.receiverWindowBytes().isPresent() && f.receiverWindowBytes().getAsLong() > 0
-                && f.bdpBytes().isPresent() && f.rttMicros().isPresent()
-                && f.bdpBytes().getAsLong() >= WINDOW_FULL * f.receiverWindowBytes().getAsLong();
+        return windowFill(f) >= WINDOW_FULL;
+    }
+
+    /** A buffer seen at its seen ceiling. */
+    private static boolean atCeiling(OptionalLong buffer, OptionalLong ceiling) {
+        return buffer.isPresent() && ceiling.isPresent() && ceiling.getAsLong() > 0
+                && buffer.getAsLong() >= AT_CEILING * ceiling.getAsLong();
+    }
+
+    /** A buffer seen below its seen ceiling: it could have grown (false when either is not seen). */
+    private static boolean belowCeiling(OptionalLong buffer, OptionalLong ceiling) {
+        return buffer.isPresent() && ceiling.isPresent() && !atCeiling(buffer, ceiling);
     }
 
     /** A buffer size to suggest: the next power of two at or above {@code bytes}, at least 1 MiB. */
@@ -379,10 +621,11 @@ public final class WhyRules {
     }
 
     private static Why.Verdict nd(WhyFigures f, String reason) {
-        return new Why.Verdict(Cause.NOT_DETERMINED, f, reason, Optional.empty());
+        return new Why.Verdict(Cause.NOT_DETERMINED, Confidence.CLEAR, Optional.empty(), f, reason, Optional.empty());
     }
 
-    private static Why.Verdict v(Cause c, WhyFigures f, String reason, String remedy) {
-        return new Why.Verdict(c, f, reason, Optional.of(remedy));
+    private static Why.Verdict v(Cause c, Confidence conf, Optional<Cause> closeTo, WhyFigures f, String reason,
+                                 String remedy) {
+        return new Why.Verdict(c, conf, closeTo, f, reason, Optional.of(remedy));
     }
 }

@@ -63,13 +63,38 @@ public final class WhyText {
                     + ", the receiver's window " + Units.percent(f.rwndLimitedShare().orElse(0))
                     + ", the sender's buffer " + Units.percent(f.sndbufLimitedShare().orElse(0)));
         }
-        if (f.rttMicros().isPresent()) {
-            StringBuilder b = new StringBuilder("  RTT ").append(Units.millis(f.rttMicros().getAsLong()));
-            f.bdpBytes().ifPresent(x -> b.append(", BDP at this rate ").append(Units.bytes(x)));
+        if (f.rttMicros().isPresent() || f.srttMicros().isPresent()) {
+            StringBuilder b = new StringBuilder("  RTT ");
+            if (f.srttMicros().isPresent()) {
+                b.append(Units.rtt(f.srttMicros().getAsLong()));
+                f.rttMicros().ifPresent(x -> b.append(" (smallest ").append(Units.rtt(x)).append(')'));
+                b.append(", in flight at this rate ").append(Units.bytes((long) (f.bitsPerSecond()
+                        * f.srttMicros().getAsLong() / 8e6)));
+            } else {
+                b.append(Units.rtt(f.rttMicros().getAsLong()));
+                f.bdpBytes().ifPresent(x -> b.append(", BDP at this rate ").append(Units.bytes(x)));
+            }
             f.receiverWindowBytes().ifPresent(x -> b.append(", receiver's window ").append(Units.bytes(x)));
             f.congestionWindowBytes().ifPresent(x -> b.append(", congestion window ").append(Units.bytes(x)));
-            f.senderBufferBytes().ifPresent(x -> b.append(", sender's buffer ").append(Units.bytes(x)));
             out.add(b.toString());
+        }
+        if (f.transport() == Transport.TCP && (f.senderBufferBytes().isPresent()
+                || f.receiverBufferBytes().isPresent())) {
+            StringBuilder b = new StringBuilder("  buffers:");
+            f.senderBufferBytes().ifPresent(x -> b.append(" sender's ").append(Units.bytes(x))
+                    .append(ceiling(f.senderBufferCeilingBytes())));
+            if (f.senderBufferBytes().isPresent() && f.receiverBufferBytes().isPresent()) {
+                b.append(',');
+            }
+            f.receiverBufferBytes().ifPresent(x -> b.append(" receiver's ").append(Units.bytes(x))
+                    .append(ceiling(f.receiverBufferCeilingBytes())));
+            f.retransmitShare().ifPresent(x -> b.append(String.format(Locale.ROOT, "; retransmitted %.2f %% of the"
+                    + " segments", 100 * x)));
+            out.add(b.toString());
+        }
+        if (f.sendBlockedShare().isPresent() && f.sendBlockedShare().getAsDouble() > 0) {
+            out.add(String.format(Locale.ROOT, "  the sender waited %.0f %% of the test for room in its socket buffer",
+                    100 * f.sendBlockedShare().getAsDouble()));
         }
         out.add("  CPU: sender " + cpu(f.senderCpuPercent().orElse(-1), f.senderRunShare().orElse(-1),
                 f.senderWaitShare().orElse(-1)) + "; receiver " + cpu(f.receiverCpuPercent().orElse(-1),
@@ -77,6 +102,10 @@ public final class WhyText {
         for (String u : f.unseen()) {
             out.add("  not seen: " + u);
         }
+    }
+
+    private static String ceiling(java.util.OptionalLong c) {
+        return c.isPresent() ? " (at most " + Units.bytes(c.getAsLong()) + ")" : "";
     }
 
     private static String cpu(double process, double run, double wait) {

@@ -69,7 +69,7 @@ class WhyJsonTest {
                 .isEqualTo(why);
         assertThat(String.join("\n", WhyText.lines(why, false)))
                 .contains("limited by the receiver's socket buffer")
-                .contains("lost 5.00 %, dropped by the receiver's socket 4.75 % (its buffer 8 KiB)");
+                .contains("lost 5.00 %, dropped by the receiver's socket 4.75 % (its buffer 8.0 KiB)");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.iperf3j.internal.why;
 
 import io.iperf3j.Cause;
+import io.iperf3j.Confidence;
 import io.iperf3j.Transport;
 import io.iperf3j.Why;
 import io.iperf3j.WhyFigures;
@@ -343,7 +344,10 @@ class WhyRulesTest {
         f.lost = OptionalDouble.of(0.05);
         Why.Verdict lossy = f.decide();
         assertThat(lossy.cause()).isEqualTo(Cause.PATH);
-        assertThat(lossy.remedy().orElseThrow()).contains("socket buffer").contains("not told apart");
+        assertThat(lossy.reason()).contains("socket buffer").contains("not told apart").contains("UdpRcvbufErrors");
+        assertThat(lossy.confidence()).isEqualTo(Confidence.CLOSE);
+        assertThat(lossy.headline()).isEqualTo("limited by the path or the receiver's socket buffer (close)");
+        assertThat(lossy.remedy().orElseThrow()).contains("rule the buffer out").doesNotContain("TCP");
         f.rRun = OptionalDouble.of(0.99);
         assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_CPU);
         f.rRun = OptionalDouble.of(0.1);
@@ -376,7 +380,7 @@ class WhyRulesTest {
         assertThat(v.headline()).isEqualTo("limited by the receiver's socket buffer");
         assertThat(v.reason()).contains("5.00 %").contains("4.90 %");
         assertThat(v.remedy().orElseThrow()).contains("net.core.rmem_max to at least 1.0 MiB").contains("-w 1M")
-                .contains("its buffer was 8 KiB");
+                .contains("its buffer was 8.0 KiB");
         // more than half of the loss is enough; a reader that ran all the time (it polls with a small buffer) had
         // a CPU: the buffer still
         f.dropped = OptionalDouble.of(0.03);
@@ -390,7 +394,8 @@ class WhyRulesTest {
         Why.Verdict waited = f.decide();
         assertThat(waited.cause()).isEqualTo(Cause.RECEIVER_BUFFER);
         assertThat(waited.reason()).contains("also waited 60 % of the test for a CPU");
-        assertThat(waited.remedy().orElseThrow()).contains("-A on the server");
+        assertThat(waited.remedy().orElseThrow()).startsWith("on the receiver (the server)")
+                .contains("-A N,M on the client, M the server's core");
         // the same reader without the socket's drops (the path lost little, the thread was slow): its CPU
         f.dropped = OptionalDouble.of(0.001);
         assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_CPU);

@@ -75,6 +75,7 @@ public final class ModelWriter {
                         g.writeStringField("headline", w.headline());
                         g.writeStringField("reason", w.reason());
                         g.writeStringField("remedy", w.remedy());
+                        g.writeStringField("confidence", w.confidence());
                         g.writeEndObject();
                     }
                     g.writeEndArray();

@@ -181,6 +181,9 @@ public final class SessionDirectoryReader {
     static final java.util.Set<String> CAUSES = java.util.Set.of("path", "receiver_window", "sender_buffer", "sender_cpu",
             "receiver_cpu", "receiver_buffer", "pacing", "not_determined");
 
+    /** How sure a verdict is (core's {@code Confidence} keys); another value is read as clear. */
+    static final java.util.Set<String> CONFIDENCES = java.util.Set.of("clear", "likely", "close");
+
     /** A line's {@code why}: at most two directions; an entry without a known cause is left out. */
     private static List<SessionTest.Why> why(JsonNode why) {
         List<SessionTest.Why> out = new ArrayList<>();
@@ -190,8 +193,9 @@ public final class SessionDirectoryReader {
         for (JsonNode v : why) {
             String cause = text(v, "cause");
             if (out.size() < 2 && cause != null && CAUSES.contains(cause)) {
+                String confidence = text(v, "confidence");
                 out.add(new SessionTest.Why(text(v, "from"), text(v, "to"), cause, text(v, "headline"), text(v, "reason"),
-                        text(v, "remedy")));
+                        text(v, "remedy"), CONFIDENCES.contains(confidence) ? confidence : "clear"));
             }
         }
         return out;

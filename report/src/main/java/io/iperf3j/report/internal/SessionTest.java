@@ -38,7 +38,13 @@ public record SessionTest(String id, String sender, String receiver, String dire
      * @param headline {@code limited by ...} or {@code not determined: ...}
      * @param reason what points to the cause, or why it cannot be told
      * @param remedy the change that would lift it, or null
+     * @param confidence {@code clear}, {@code likely} or {@code close} (a close verdict is not coloured as certain)
      */
-    public record Why(String from, String to, String cause, String headline, String reason, String remedy) {
+    public record Why(String from, String to, String cause, String headline, String reason, String remedy,
+                      String confidence) {
+        /** A clear verdict (a line written before confidences). */
+        public Why(String from, String to, String cause, String headline, String reason, String remedy) {
+            this(from, to, cause, headline, reason, remedy, "clear");
+        }
     }
 }

@@ -428,9 +428,9 @@
     // a session's test: what held each direction back (--why), beside its rates
     var test = model.session ? model.session.tests.filter(function (t) { return t.run === run.index && t.why; })[0] : null;
     (test ? test.why : []).forEach(function (w) {
-      var c = CAUSES[w.cause], sw = el('span', { cls: 'swatch' });
-      sw.style.background = c ? c.color : '';
-      sec.appendChild(el('p', { cls: 'verdict', 'data-why': w.cause, title: w.reason || '' }, [sw,
+      var sw = el('span', { cls: 'swatch' });
+      sw.style.background = causeFill(w.cause, isClose(w));
+      sec.appendChild(el('p', { cls: 'verdict', 'data-why': w.cause, 'data-confidence': w.confidence || 'clear', title: w.reason || '' }, [sw,
         (test.why.length > 1 ? w.from + ' → ' + w.to + ': ' : '') + w.headline + (w.remedy ? ' — change: ' + w.remedy : '')]));
     });
     var facts = el('dl', { cls: 'facts' });
@@ -612,6 +612,15 @@
     mixed: { words: 'runs differ', letter: '~', color: '#b07aa1' }
   };
   function causeWords(c) { return CAUSES[c] ? CAUSES[c].words : c; }
+  // A verdict's colour: its cause's, hatched with white when the verdict was close (two causes nearly even), so a
+  // close verdict is never coloured as a certain one.
+  function causeFill(c, close) {
+    var col = CAUSES[c] ? CAUSES[c].color : '';
+    return col && close ? 'repeating-linear-gradient(45deg, ' + col + ' 0 5px, #fff 5px 9px)' : col;
+  }
+  function isClose(w) { return !!w && w.confidence === 'close'; }
+  // The words of a verdict's confidence after its cause: '', ' (likely)' or ' (close)'.
+  function confidenceWords(w) { return w && (w.confidence === 'close' || w.confidence === 'likely') ? ' (' + w.confidence + ')' : ''; }
   // The cause of a cell's runs that had a verdict: the one they share, 'mixed', or null when none had one.
   function cellCause(flows) {
     var cs = flows.filter(function (f) { return f.why; }).map(function (f) { return f.why.cause; });
@@ -629,12 +638,15 @@
       legend.appendChild(el('li', { 'data-cause': c }, [el('span', { cls: 'swatch' }), CAUSES[c].letter + ' ' + CAUSES[c].words]));
     });
     Array.prototype.forEach.call(legend.querySelectorAll('.swatch'), function (sw) { sw.style.background = CAUSES[sw.parentNode.getAttribute('data-cause')].color; });
+    var hatch = el('span', { cls: 'swatch' });
+    hatch.style.background = causeFill('not_determined', true);
+    legend.appendChild(el('li', { 'data-close-legend': 'true' }, [hatch, 'hatched: close, another cause held it nearly as much']));
     function set(by) {
       sec.setAttribute('data-colour-by', by);
       legend.style.display = by === 'cause' ? '' : 'none';
       Array.prototype.forEach.call(sec.querySelectorAll('table.matrix td[data-cause], table.heat td[data-cause]'), function (td) {
         var c = td.getAttribute('data-cause');
-        td.style.background = by === 'cause' ? (c ? CAUSES[c].color : '') : (td.getAttribute('data-rate-bg') || '');
+        td.style.background = by === 'cause' ? (c ? causeFill(c, td.getAttribute('data-close') === 'true') : '') : (td.getAttribute('data-rate-bg') || '');
         td.style.color = by === 'cause' ? (c ? '#000' : '') : (td.getAttribute('data-rate-fg') || '');
       });
       Array.prototype.forEach.call(box.querySelectorAll('button'), function (b) { b.setAttribute('aria-pressed', String(b.value === by)); });
@@ -657,13 +669,13 @@
     table.appendChild(el('thead', null, [el('tr', null, ['test', 'data', 'received', 'limited by', 'why', 'change'].map(function (h) { return el('th', { text: h }); }))]));
     var body = el('tbody');
     rows.forEach(function (f) {
-      var w = f.why, c = CAUSES[w.cause];
+      var w = f.why;
       var test = f.test.run >= 0 ? el('a', { href: '#run-' + f.test.run, text: f.test.id }) : el('span', { text: f.test.id });
       var sw = el('span', { cls: 'swatch' });
-      sw.style.background = c ? c.color : '';
-      body.appendChild(el('tr', { 'data-test': f.test.id, 'data-from': f.sender, 'data-to': f.receiver, 'data-cause': w.cause }, [
+      sw.style.background = causeFill(w.cause, isClose(w));
+      body.appendChild(el('tr', { 'data-test': f.test.id, 'data-from': f.sender, 'data-to': f.receiver, 'data-cause': w.cause, 'data-confidence': w.confidence || 'clear' }, [
         el('td', null, [test]), el('td', { text: f.sender + ' → ' + f.receiver }), el('td', { text: f.bps != null ? fmtRate(f.bps) : '' }),
-        el('td', null, [sw, ' ' + causeWords(w.cause)]), el('td', { text: w.cause === 'not_determined' ? w.reason || w.headline : w.reason || '' }),
+        el('td', null, [sw, ' ' + causeWords(w.cause) + confidenceWords(w)]), el('td', { text: w.cause === 'not_determined' ? w.reason || w.headline : w.reason || '' }),
         el('td', { text: w.remedy || '' })]));
     });
     table.appendChild(body);
@@ -799,11 +811,12 @@
         (c.cause ? '\nlimited by ' + causeWords(c.cause) : '');
     }
     if (c.cause !== undefined) { td.setAttribute('data-cause', c.cause || ''); }
+    if (c.flows.some(function (f) { return isClose(f.why); })) { td.setAttribute('data-close', 'true'); }
     if (c.ok < c.flows.length) { td.className = c.ok ? 'partly-failed' : 'failed'; }
     c.flows.forEach(function (f) {
       var t = f.test;
       var text = 'test ' + t.id + (f.reverse ? ', reverse half' : '') + ': ' + (t.status === 'ok' ? fmtRate(f.bps) : 'failed') +
-        (f.why ? ' · ' + causeWords(f.why.cause) : '');
+        (f.why ? ' · ' + causeWords(f.why.cause) + confidenceWords(f.why) : '');
       var link = t.run >= 0 ? el('a', { href: '#run-' + t.run, text: text }) : el('span', { text: text });
       link.title = f.bps != null ? (f.reverse ? 'the --bidir test\u2019s reverse half, ' : '') + 'received ' + fmtPlain(f.bps, 0) + ' bits/s' +
         (f.why ? '\n' + whyTitle(f.why) : '') : (t.error || 'failed');

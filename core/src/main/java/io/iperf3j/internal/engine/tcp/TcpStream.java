@@ -47,6 +47,7 @@ public final class TcpStream extends DataStream {
     private volatile TcpInfo infoAtClose;
     /** SO_SNDBUF read just before the socket was closed, or -1. */
     private volatile int sendBufferAtClose = -1;
+    private volatile int receiveBufferAtClose = -1;
     /** {@code --skip-rx-copy}: a receiver drops data with MSG_TRUNC instead of reading it; else null. */
     private final SkipCopyReceiver skipCopy;
 
@@ -240,6 +241,18 @@ public final class TcpStream extends DataStream {
         return sendBufferAtClose;
     }
 
+    /** {@code SO_RCVBUF} as the kernel holds it (autotuned); once closed, as it was just before; -1 if unknown. */
+    public int receiveBufferBytes() {
+        if (channel.isOpen()) {
+            try {
+                return SocketBuffers.receiveBuffer(channel);
+            } catch (IOException | RuntimeException e) {
+                return receiveBufferAtClose;
+            }
+        }
+        return receiveBufferAtClose;
+    }
+
     private void closeNow() {
         if (nativeSocket != null && channel.isOpen()) {
             infoAtClose = nativeSocket.tcpInfo().orElse(null);
@@ -247,6 +260,7 @@ public final class TcpStream extends DataStream {
         if (channel.isOpen()) {
             try {
                 sendBufferAtClose = SocketBuffers.sendBuffer(channel);
+                receiveBufferAtClose = SocketBuffers.receiveBuffer(channel);
             } catch (IOException | RuntimeException ignored) {
                 // -1: unknown
             }

@@ -141,7 +141,9 @@ final class BatchedUdpSender implements UdpSender {
                     if (stream.stopRequested || stream.closing()) {
                         break;
                     }
+                    long blockedAt = System.nanoTime();
                     io.await(true, 100);
+                    stream.addSendBlocked(System.nanoTime() - blockedAt);
                 } else if (r != DatagramBatch.EINTR) {
                     if (stream.closing() || stream.stopRequested) {
                         return End.STOPPED;

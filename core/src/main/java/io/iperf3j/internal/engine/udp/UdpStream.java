@@ -267,6 +267,23 @@ public final class UdpStream extends DataStream implements PacketCounters {
         PACKETS.setRelease(this, sequence);
     }
 
+    /** The batched sender's time in a send that found its socket full (its owner writes, others read at the end). */
+    private volatile long sendBlockedNanos;
+
+    /** A batched sender waited {@code nanos} for room in a full socket buffer. */
+    void addSendBlocked(long nanos) {
+        sendBlockedNanos += nanos; // only the sending worker writes
+    }
+
+    /**
+     * {@code --why}: how long a sender waited for room in its full socket buffer (the datagrams queued on their way
+     * out of this host: its interface's queue, a shaper on it); empty for a receiver, or a sender that writes one
+     * datagram per blocking call (its waits are not told from its sends).
+     */
+    public OptionalLong sendBlockedNanos() {
+        return sending() && batch != null ? OptionalLong.of(sendBlockedNanos) : OptionalLong.empty();
+    }
+
     /** Counts {@code datagrams} datagrams of {@code bytes} bytes in all that went out. */
     void countSent(long bytes, long datagrams) {
         count(bytes, datagrams);

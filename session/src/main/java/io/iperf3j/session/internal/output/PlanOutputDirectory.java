@@ -314,7 +314,9 @@ public final class PlanOutputDirectory {
             try {
                 out.add(new TestResult.Verdict(v.path("from").asText().equals(sender),
                         io.iperf3j.Cause.ofKey(v.path("cause").asText()), v.path("headline").asText(""), v.path("reason").asText(""),
-                        v.path("remedy").isTextual() ? java.util.Optional.of(v.path("remedy").asText()) : java.util.Optional.empty()));
+                        v.path("remedy").isTextual() ? java.util.Optional.of(v.path("remedy").asText()) : java.util.Optional.empty(),
+                        v.path("confidence").isTextual() ? io.iperf3j.Confidence.ofKey(v.path("confidence").asText())
+                                : io.iperf3j.Confidence.CLEAR));
             } catch (IllegalArgumentException e) {
                 return List.of();
             }

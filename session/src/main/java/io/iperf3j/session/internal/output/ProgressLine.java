@@ -25,7 +25,12 @@ public final class ProgressLine {
         if (r.why().stream().allMatch(v -> v.cause() == io.iperf3j.Cause.NOT_DETERMINED)) {
             return "";
         }
-        return ", limited by " + String.join(" / ", r.why().stream().map(v -> v.cause().words()).toList());
+        return ", limited by " + String.join(" / ", r.why().stream().map(v -> v.cause().words(r.spec().protocol())
+                + switch (v.confidence()) {
+                    case CLEAR -> "";
+                    case LIKELY -> " (likely)";
+                    case CLOSE -> " (close)";
+                }).toList());
     }
 
     /** A result as its progress line, without the counter. */

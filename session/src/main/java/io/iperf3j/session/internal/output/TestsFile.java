@@ -196,6 +196,7 @@ public final class TestsFile implements Consumer<RunRecord> {
             g.writeStringField("from", r.dataSender(v));
             g.writeStringField("to", r.dataReceiver(v));
             g.writeStringField("cause", v.cause().key());
+            g.writeStringField("confidence", v.confidence().key());
             g.writeStringField("headline", v.headline());
             g.writeStringField("reason", v.reason());
             if (v.remedy().isPresent()) {

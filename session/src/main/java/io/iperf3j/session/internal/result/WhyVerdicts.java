@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.Cause;
+import io.iperf3j.Confidence;
 import io.iperf3j.session.TestResult;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -62,7 +63,9 @@ public final class WhyVerdicts {
                 String headline = d.path("headline").isTextual() ? d.path("headline").asText()
                         : cause == Cause.NOT_DETERMINED ? "not determined: " + reason : "limited by " + cause.words();
                 Optional<String> remedy = d.path("remedy").isTextual() ? Optional.of(d.path("remedy").asText()) : Optional.empty();
-                out.add(new TestResult.Verdict(!"server".equals(d.path("sender").asText()), cause, headline, reason, remedy));
+                out.add(new TestResult.Verdict(!"server".equals(d.path("sender").asText()), cause, headline, reason, remedy,
+                        d.path("confidence").isTextual() ? Confidence.ofKey(d.path("confidence").asText())
+                                : Confidence.CLEAR));
             } catch (IllegalArgumentException e) {
                 return List.of(); // a cause this build does not know: not guessed
             }
