@@ -204,6 +204,12 @@ public final class WhyAssembler {
         } else {
             p.unseen.add("the receiver's thread: " + notSent + "; its process CPU stands in");
         }
+        if (rec.protocol == Transport.UDP && receiver == null && rec.window > 0) {
+            // a real iperf3 receiver sets SO_RCVBUF to -w, which the kernel doubles: its buffer, though unseen
+            p.rcvBuf = OptionalLong.of(2L * rec.window);
+            p.unseen.add("the receiver's socket buffer: taken as -w's size (" + rec.window + " bytes, doubled by the"
+                    + " kernel), not read");
+        }
         if (rec.protocol == Transport.UDP) {
             p.lost = s.cntError;
             p.packets = s.sending() ? s.packetCount : Math.max(s.packetCount, s.peerPacketCount);
