@@ -148,16 +148,22 @@ public final class WhyRules {
         if (buffer.isPresent()) {
             return buffer.get();
         }
+        if (windowFull(f) && f.receiverBufferCeilingBytes().isEmpty()) {
+            // full, with its ceiling not seen (a real iperf3 receiver): likely, or close to its CPU when that was busy
+            double r = share(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent());
+            boolean busyToo = r >= CPU_BUSY;
+            Why.Verdict w = receiverWindow(f, String.format(Locale.ROOT,
+                    "the data in flight (%s) filled %.0f %% of the window the receiver granted (%s)%s",
+                    Units.bytes(inFlight(f).getAsLong()), 100 * windowFill(f), Units.bytes(
+                            f.receiverWindowBytes().getAsLong()), busyToo ? "; its process was busy too, and its"
+                            + " buffer's ceiling was not seen (an iperf3j receiver shows it): close" : ""),
+                    busyToo ? Confidence.CLOSE : Confidence.LIKELY);
+            return busyToo ? new Why.Verdict(w.cause(), Confidence.CLOSE, Optional.of(Cause.RECEIVER_CPU),
+                    w.figures(), w.reason(), w.remedy()) : w;
+        }
         Optional<Why.Verdict> cpu = cpu(f);
         if (cpu.isPresent()) {
             return cpu.get();
-        }
-        if (windowFull(f) && !belowCeiling(f.receiverBufferBytes(), f.receiverBufferCeilingBytes())) {
-            // full, with its ceiling not seen (a real iperf3 receiver)
-            return receiverWindow(f, String.format(Locale.ROOT,
-                    "the data in flight (%s) filled %.0f %% of the window the receiver granted (%s)",
-                    Units.bytes(inFlight(f).getAsLong()), 100 * windowFill(f), Units.bytes(
-                            f.receiverWindowBytes().getAsLong())), Confidence.LIKELY);
         }
         if (f.busyShare().isEmpty() && report.isPresent()) {
             return fromReport(f, report.get());

@@ -1,6 +1,7 @@
 package io.iperf3j.internal.why;
 
 import io.iperf3j.Cause;
+import io.iperf3j.Confidence;
 import io.iperf3j.Transport;
 import io.iperf3j.Why;
 import io.iperf3j.WhyFigures;
@@ -48,6 +49,40 @@ class WhyJsonTest {
         assertThat(back).isEqualTo(why);
         assertThat(back.directions().get(1).streamsDiffer()).isTrue();
         assertThat(WhyJson.read(new JsonObject().put("end", new JsonObject()))).isEmpty();
+    }
+
+    @Test
+    void aCloseVerdictKeepsItsConfidenceItsSecondCauseAndTheSides() throws Exception {
+        WhyFigures base = figures(List.of());
+        WhyFigures f = new WhyFigures(base.transport(), base.seconds(), base.bitsPerSecond(), 0, 0, base.busyShare(),
+                base.rwndLimitedShare(), base.sndbufLimitedShare(), base.cwndLimitedShare(), base.senderRunShare(),
+                base.senderWaitShare(), base.receiverRunShare(), base.receiverWaitShare(), base.senderCpuPercent(),
+                base.receiverCpuPercent(), OptionalLong.of(6), OptionalLong.of(3467), OptionalLong.of(26_752),
+                OptionalLong.empty(), base.senderBufferBytes(), OptionalDouble.empty(), OptionalDouble.empty(),
+                OptionalLong.of(32_768), List.of(), OptionalLong.of(30), OptionalLong.of(32_768),
+                OptionalLong.of(4 << 20), OptionalDouble.empty(), OptionalDouble.of(0.0125),
+                new WhyFigures.Sides(false, 4, 2, 0, true));
+        Why.Verdict v = new Why.Verdict(Cause.PATH, Confidence.CLOSE, Optional.of(Cause.RECEIVER_WINDOW), f, "even",
+                Optional.of("nothing"));
+        Why why = new Why(List.of(new Why.DirectionWhy(false, v, List.of())));
+        String text = CJsonWriter.iperf312().pretty(new JsonObject().put("end", new JsonObject().put(WhyJson.KEY,
+                WhyJson.write(why))));
+        assertThat(text).contains("\"confidence\":\t\"close\"", "\"close_to\":\t\"receiver_window\"",
+                "\"headline\":\t\"limited by the path (congestion window) or the receiver's window (close)\"",
+                "\"srtt_us\":\t30", "\"receiver_buffer_max_bytes\":\t32768", "\"retransmit_share\":\t0.0125",
+                "\"streams\":\t4", "\"sender_cores\":\t2");
+        assertThat(text).doesNotContain("receiver_cores");
+        assertThat(WhyJson.read(PeerJson.parseObject(text.getBytes(StandardCharsets.UTF_8))).orElseThrow())
+                .isEqualTo(why);
+        // the text block: a LAN's round trip in microseconds, the bytes in flight, the buffers against their ceilings
+        String block = String.join("\n", WhyText.lines(why, false));
+        assertThat(block).contains("RTT 30 us (smallest 6 us), in flight at this rate 168 bytes, receiver's window 26 KiB")
+                .contains("buffers: sender's 4.0 MiB (at most 4.0 MiB), receiver's 32 KiB (at most 32 KiB);"
+                        + " retransmitted 1.25 % of the segments");
+        // a document of an older build: no confidence, clear
+        String old = text.replace("\"confidence\":\t\"close\",", "").replace("\"close_to\":\t\"receiver_window\",", "");
+        assertThat(WhyJson.read(PeerJson.parseObject(old.getBytes(StandardCharsets.UTF_8))).orElseThrow()
+                .directions().getFirst().verdict().confidence()).isEqualTo(Confidence.CLEAR);
     }
 
     @Test

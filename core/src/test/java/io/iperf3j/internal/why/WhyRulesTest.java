@@ -43,6 +43,12 @@ class WhyRulesTest {
         OptionalDouble dropped = OptionalDouble.empty();
         OptionalLong rcvBuf = OptionalLong.empty();
         List<String> unseen = List.of();
+        OptionalLong srtt = OptionalLong.empty();
+        OptionalLong rcvCeiling = OptionalLong.empty();
+        OptionalLong sndCeiling = OptionalLong.empty();
+        OptionalDouble blocked = OptionalDouble.empty();
+        OptionalDouble retransmits = OptionalDouble.empty();
+        WhyFigures.Sides sides = WhyFigures.Sides.UNKNOWN;
 
         WhyFigures build() {
             OptionalLong bdp = rtt.isPresent() ? OptionalLong.of((long) (bps * rtt.getAsLong() / 8e6)) : OptionalLong.empty();
@@ -50,7 +56,8 @@ class WhyRulesTest {
                     chronos ? OptionalDouble.of(rwnd) : OptionalDouble.empty(),
                     chronos ? OptionalDouble.of(sndbuf) : OptionalDouble.empty(),
                     chronos ? OptionalDouble.of(1 - rwnd - sndbuf) : OptionalDouble.empty(), sRun, sWait, rRun, rWait,
-                    sCpu, rCpu, rtt, bdp, window, OptionalLong.of(8 << 20), sndBuf, lost, dropped, rcvBuf, unseen);
+                    sCpu, rCpu, rtt, bdp, window, OptionalLong.of(8 << 20), sndBuf, lost, dropped, rcvBuf, unseen,
+                    srtt, rcvCeiling, sndCeiling, blocked, retransmits, sides);
         }
 
         Why.Verdict decide() {
@@ -444,5 +451,227 @@ class WhyRulesTest {
         assertThat(WhyRules.bufferFor(10)).isEqualTo(1 << 20);
         assertThat(WhyRules.bufferFor(2_616_000)).isEqualTo(4 << 20);
         assertThat(Units.flag(4 << 20)).isEqualTo("4M");
+    }
+
+    // ---------------------------------------------------------------- issue 56: any RTT, confidences, sides
+
+    /**
+     * The LAN lab's receiver's window (a veth pair through a router, the receiving namespace's tcp_rmem max 32 KiB,
+     * bench/results/2026-11-28-1334-why-lab-new2.jsonl's first run): the smallest RTT (6 us) makes the BDP 3 KiB, a
+     * tenth of the window, and the reader ran 90 %; the round trip the data took (30 us) fills 65 % of it, and the
+     * buffer is at its ceiling. Lifting the ceiling lifted the rate 4 times there.
+     */
+    private static Fig lanWindow() {
+        Fig f = tcp();
+        f.seconds = 3;
+        f.bps = 4.62e9;
+        f.busy = OptionalDouble.of(0.99);
+        f.rwnd = 0.68;
+        f.sRun = OptionalDouble.of(0.05);
+        f.sWait = OptionalDouble.of(0.05);
+        f.rRun = OptionalDouble.of(0.90);
+        f.rWait = OptionalDouble.of(0.09);
+        f.sCpu = OptionalDouble.of(7.6);
+        f.rCpu = OptionalDouble.of(90.8);
+        f.rtt = OptionalLong.of(6);
+        f.srtt = OptionalLong.of(30);
+        f.window = OptionalLong.of(26_752);
+        f.sndBuf = OptionalLong.of(1_271_808);
+        f.rcvBuf = OptionalLong.of(32_768);
+        f.rcvCeiling = OptionalLong.of(32_768);
+        f.sndCeiling = OptionalLong.of(4 << 20);
+        f.sides = new WhyFigures.Sides(true, 1, 2, 2, false);
+        return f;
+    }
+
+    @Test
+    void aLanWindowAtItsCeilingIsTheReceiversWindowThoughItsReaderIsBusy() {
+        Fig f = lanWindow();
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).as(v.reason()).isEqualTo(Cause.RECEIVER_WINDOW);
+        assertThat(v.reason()).contains("reached its ceiling (32 KiB)").contains("reader was busy too");
+        assertThat(v.confidence()).isEqualTo(Confidence.LIKELY);
+        assertThat(v.headline()).isEqualTo("limited by the receiver's window (likely)");
+        assertThat(v.remedy().orElseThrow()).startsWith("on the receiver (the server): raise net.ipv4.tcp_rmem's max")
+                .contains("-w 1M").contains("over 30 us").doesNotContain("-Z").doesNotContain("-A");
+        // with -R the client receives: the remedy names it
+        f.sides = new WhyFigures.Sides(false, 1, 2, 2, false);
+        assertThat(f.decide().remedy().orElseThrow()).startsWith("on the receiver (the client)");
+        // the same figures with a buffer that could still grow (tcp_rmem's max 32 MiB): the reader held the window
+        // closed, not the ceiling; raising it would lift nothing
+        f.rcvCeiling = OptionalLong.of(32 << 20);
+        Why.Verdict cpu = f.decide();
+        assertThat(cpu.cause()).isEqualTo(Cause.RECEIVER_CPU);
+        assertThat(cpu.remedy().orElseThrow()).startsWith("on the receiver (the client)").doesNotContain("-Z");
+    }
+
+    @Test
+    void theBdpOfTheSmallestRttAloneWouldMissTheLanWindow() {
+        // the old test: the BDP at the smallest RTT against the window: 3 KiB of 26 KiB
+        Fig f = lanWindow();
+        f.srtt = OptionalLong.empty();
+        f.rcvCeiling = OptionalLong.empty();
+        f.rcvBuf = OptionalLong.empty();
+        f.rwnd = 0.4;
+        assertThat(f.decide().cause()).isNotEqualTo(Cause.RECEIVER_WINDOW);
+        // the round trip the data took says the window was full; with the buffer's ceiling unseen (a real iperf3
+        // receiver) and its reader busy, close to its CPU
+        f.srtt = OptionalLong.of(40);
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.RECEIVER_WINDOW);
+        assertThat(v.confidence()).isEqualTo(Confidence.CLOSE);
+        assertThat(v.closeTo()).contains(Cause.RECEIVER_CPU);
+        f.rRun = OptionalDouble.of(0.6);
+        assertThat(f.decide().confidence()).isEqualTo(Confidence.LIKELY);
+    }
+
+    @Test
+    void aSmallSendBufferThatRanDryIsLikelyTheSenders() {
+        // the LAN's 16 KiB tcp_wmem: the socket had data 69 % of the test, its thread ran 54 % and waited 1 %
+        Fig f = tcp();
+        f.bps = 8.27e9;
+        f.busy = OptionalDouble.of(0.69);
+        f.sRun = OptionalDouble.of(0.54);
+        f.sWait = OptionalDouble.of(0.01);
+        f.rRun = OptionalDouble.of(0.42);
+        f.rtt = OptionalLong.of(6);
+        f.srtt = OptionalLong.of(52);
+        f.sndBuf = OptionalLong.of(16_384);
+        f.sndCeiling = OptionalLong.of(16_384);
+        f.rcvCeiling = OptionalLong.of(32 << 20);
+        f.rcvBuf = OptionalLong.of(6 << 20);
+        f.sides = new WhyFigures.Sides(false, 1, 2, 2, false);
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).as(v.reason()).isEqualTo(Cause.SENDER_BUFFER);
+        assertThat(v.confidence()).isEqualTo(Confidence.LIKELY);
+        assertThat(v.remedy().orElseThrow()).startsWith("on the sender (the server): raise net.ipv4.tcp_wmem's max")
+                .contains("its buffer was 16 KiB");
+        // the same empty socket from a thread that waited for its core: its CPU, not its buffer
+        f.sWait = OptionalDouble.of(0.3);
+        assertThat(f.decide().cause()).isEqualTo(Cause.SENDER_CPU);
+        // a buffer that could still grow is not the cause
+        f.sWait = OptionalDouble.of(0.01);
+        f.sndCeiling = OptionalLong.of(4 << 20);
+        assertThat(f.decide().cause()).isNotEqualTo(Cause.SENDER_BUFFER);
+    }
+
+    @Test
+    void evenChronosAreAClosePathVerdict() {
+        // the issue's case: the congestion window 51 %, the receiver's window 49 %
+        Fig f = tcp();
+        f.rwnd = 0.49;
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.PATH);
+        assertThat(v.confidence()).isEqualTo(Confidence.CLOSE);
+        assertThat(v.closeTo()).contains(Cause.RECEIVER_WINDOW);
+        assertThat(v.headline()).isEqualTo("limited by the path (congestion window) or the receiver's window (close)");
+        assertThat(v.reason()).contains("51 %").contains("49 %");
+        f.rwnd = 0.02;
+        f.retransmits = OptionalDouble.of(0.01);
+        assertThat(f.decide().confidence()).isEqualTo(Confidence.CLEAR);
+    }
+
+    @Test
+    void cpuRemediesStayOnTheSideThatCanActAndWithinTheRun() {
+        Fig f = tcp();
+        f.rRun = OptionalDouble.of(0.97);
+        f.rWait = OptionalDouble.of(0.02);
+        // -R: the client receives; a receiver is never told to send with -Z
+        f.sides = new WhyFigures.Sides(false, 1, 2, 2, false);
+        Why.Verdict r = f.decide();
+        assertThat(r.cause()).isEqualTo(Cause.RECEIVER_CPU);
+        assertThat(r.remedy().orElseThrow()).startsWith("on the receiver (the client)").contains("-P 2")
+                .doesNotContain("-Z");
+        // -P 4 on 2 cores: no idle core to move to, no more streams to spread
+        f.sides = new WhyFigures.Sides(false, 4, 2, 2, false);
+        assertThat(f.decide().remedy().orElseThrow()).doesNotContain("-P").doesNotContain("-A")
+                .contains("a faster CPU");
+        f.rRun = OptionalDouble.of(0.3);
+        f.rWait = OptionalDouble.of(0.6);
+        f.rwnd = 0.3;
+        assertThat(f.decide().remedy().orElseThrow()).contains("none to spare").doesNotContain("-A");
+        // a sender that used a whole core on the server: -Z, which it did not use, and -P
+        Fig s = tcp();
+        s.sRun = OptionalDouble.of(0.98);
+        s.sides = new WhyFigures.Sides(false, 1, 2, 2, false);
+        assertThat(s.decide().remedy().orElseThrow()).startsWith("on the sender (the server)").contains("-Z")
+                .contains("-P 2");
+        s.sides = new WhyFigures.Sides(false, 1, 2, 2, true);
+        assertThat(s.decide().remedy().orElseThrow()).doesNotContain("-Z");
+        // waiting for its core on the server: the server's core through the client's -A n,m
+        s.sRun = OptionalDouble.of(0.3);
+        s.sWait = OptionalDouble.of(0.65);
+        s.busy = OptionalDouble.of(0.4);
+        assertThat(s.decide().remedy().orElseThrow()).contains("-A N,M on the client, M the server's core");
+    }
+
+    @Test
+    void udpLossLargerThanTheSendersShortfallIsTheLoss() {
+        // -b 2G, an 8 KiB receive buffer: the sender, short of CPU, sent 1.4 Gbit/s; the buffer dropped 90 % of it
+        Fig f = tcp();
+        f.transport = Transport.UDP;
+        f.chronos = false;
+        f.rtt = OptionalLong.empty();
+        f.window = OptionalLong.empty();
+        f.target = 2_000_000_000;
+        f.bps = 142e6;
+        f.lost = OptionalDouble.of(0.9);
+        f.dropped = OptionalDouble.of(0.898);
+        f.rcvBuf = OptionalLong.of(8192);
+        f.sRun = OptionalDouble.of(0.52);
+        f.sWait = OptionalDouble.of(0.45);
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.RECEIVER_BUFFER);
+        assertThat(v.headline()).isEqualTo("limited by the receiver's socket buffer");
+        // little loss: the sender's shortfall is the larger
+        f.lost = OptionalDouble.of(0.02);
+        f.dropped = OptionalDouble.of(0.02);
+        f.bps = 1.0e9;
+        assertThat(f.decide().cause()).isEqualTo(Cause.SENDER_CPU);
+    }
+
+    @Test
+    void aRealIperf3ReceiversBufferFromMinusW() {
+        // forward against 3.21 with -w 8K: its drops are not seen, its buffer is -w's (doubled by the kernel)
+        Fig f = tcp();
+        f.transport = Transport.UDP;
+        f.chronos = false;
+        f.rtt = OptionalLong.empty();
+        f.window = OptionalLong.empty();
+        f.target = 2_000_000_000;
+        f.bps = 992e6;
+        f.lost = OptionalDouble.of(0.45);
+        f.rcvBuf = OptionalLong.of(16_384);
+        f.rRun = OptionalDouble.empty();
+        f.rWait = OptionalDouble.empty();
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.RECEIVER_BUFFER);
+        assertThat(v.confidence()).isEqualTo(Confidence.LIKELY);
+        assertThat(v.reason()).contains("16 KiB, from -w").contains("0.07 ms");
+        // a buffer of 4 MiB holds 34 ms: not told apart from the path, said as close
+        f.rcvBuf = OptionalLong.of(4 << 20);
+        Why.Verdict close = f.decide();
+        assertThat(close.cause()).isEqualTo(Cause.PATH);
+        assertThat(close.confidence()).isEqualTo(Confidence.CLOSE);
+        assertThat(close.headline()).doesNotContain("congestion window");
+    }
+
+    @Test
+    void aUdpSenderThatWaitedForRoomInItsSocketIsHeldByItsOwnHost() {
+        Fig f = tcp();
+        f.transport = Transport.UDP;
+        f.chronos = false;
+        f.rtt = OptionalLong.empty();
+        f.window = OptionalLong.empty();
+        f.target = 1_000_000_000;
+        f.bps = 480e6;
+        f.lost = OptionalDouble.of(0);
+        f.blocked = OptionalDouble.of(0.55);
+        f.sRun = OptionalDouble.of(0.3);
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.PATH);
+        assertThat(v.headline()).isEqualTo("limited by the path");
+        assertThat(v.reason()).contains("its own host held the datagrams");
+        assertThat(v.remedy().orElseThrow()).startsWith("on the sender (the client)").contains("tc -s qdisc");
     }
 }
