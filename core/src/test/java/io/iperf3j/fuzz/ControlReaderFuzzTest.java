@@ -50,6 +50,11 @@ class ControlReaderFuzzTest {
     }
 
     @FuzzTest(maxDuration = "1m")
+    void qdiscMessages(byte[] data) {
+        FuzzTargets.qdiscMessages(data);
+    }
+
+    @FuzzTest(maxDuration = "1m")
     void iperfJson(byte[] data) {
         FuzzTargets.iperfJson(data);
     }

@@ -30,7 +30,7 @@ class FuzzSmokeTest {
             0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 16, 12, 4, 37};
 
     @ParameterizedTest
-    @ValueSource(strings = {"controlReader", "parameters", "parametersStructured", "udpDatagrams", "ancillaryData", "iperfJson"})
+    @ValueSource(strings = {"controlReader", "parameters", "parametersStructured", "udpDatagrams", "ancillaryData", "qdiscMessages", "iperfJson"})
     void seededMutationsFindNothing(String target) throws Exception {
         Consumer<byte[]> run = switch (target) {
             case "controlReader" -> FuzzTargets::controlReader;
@@ -38,6 +38,7 @@ class FuzzSmokeTest {
             case "parametersStructured" -> FuzzTargets::parametersStructured;
             case "udpDatagrams" -> FuzzTargets::udpDatagrams;
             case "ancillaryData" -> FuzzTargets::ancillaryData;
+            case "qdiscMessages" -> FuzzTargets::qdiscMessages;
             case "iperfJson" -> FuzzTargets::iperfJson;
             default -> throw new IllegalArgumentException(target);
         };

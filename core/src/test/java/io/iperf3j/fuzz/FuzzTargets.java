@@ -7,6 +7,9 @@ import io.iperf3j.IperfJsonReader;
 import io.iperf3j.IperfRun;
 import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.sys.AncillaryData;
+import io.iperf3j.sys.MalformedNetlinkException;
+import io.iperf3j.sys.QdiscMessages;
+import io.iperf3j.sys.QdiscStats;
 import io.iperf3j.internal.json.MalformedJsonException;
 import io.iperf3j.internal.json.PeerJson;
 import io.iperf3j.internal.protocol.ControlFrames;
@@ -268,6 +271,50 @@ final class FuzzTargets {
         long key = AncillaryData.errQueueKey(seg, offset, length);
         check(stamp == AncillaryData.NO_TIME || stamp > 0, "non-positive SO_TIMESTAMPING time: " + stamp);
         check(key >= -1 && key <= 0xFFFF_FFFFL, "error-queue key out of range: " + key);
+    }
+
+    /**
+     * The decoder of a qdisc dump's reply datagram ({@link QdiscMessages}, read by {@code --why}'s
+     * {@link QdiscStats}) over arbitrary bytes: the first byte picks the interface (1-8), the rest is
+     * the datagram, whose first message's sequence number is taken as the request's (so mutations get
+     * past that check and a changed one in a later message is refused). It may only decode or throw
+     * {@link MalformedNetlinkException}; what it decodes is in range, and the same bytes at another
+     * offset of a larger buffer, with other bytes after the limit, decode the same.
+     */
+    static void qdiscMessages(byte[] data) {
+        if (data.length == 0) {
+            return;
+        }
+        int ifindex = 1 + (data[0] & 7);
+        ByteBuffer datagram = ByteBuffer.wrap(data, 1, data.length - 1).slice().order(java.nio.ByteOrder.nativeOrder());
+        int seq = datagram.remaining() >= 12 ? datagram.getInt(8) : 0;
+        String first = qdiscOutcome(datagram, seq, ifindex);
+        check(datagram.position() == 0 && datagram.limit() == data.length - 1, "the buffer was moved");
+        byte[] larger = new byte[data.length + 6];
+        java.util.Arrays.fill(larger, (byte) 0x5A);
+        System.arraycopy(data, 1, larger, 3, data.length - 1);
+        ByteBuffer shifted = ByteBuffer.wrap(larger).position(3).limit(3 + data.length - 1);
+        check(first.equals(qdiscOutcome(shifted, seq, ifindex)), "another offset decoded differently");
+    }
+
+    private static String qdiscOutcome(ByteBuffer datagram, int seq, int ifindex) {
+        QdiscMessages.Reply r;
+        try {
+            r = QdiscMessages.parse(datagram, seq, ifindex);
+        } catch (MalformedNetlinkException e) {
+            check(e.getMessage() != null, "a refusal without a message");
+            return "malformed";
+        }
+        check(r.messages() >= 0 && r.messages() <= datagram.remaining() / 16, "message count out of range");
+        check(r.errno() >= 0 && r.errno() <= 4095 && (r.errno() == 0 || r.done()), "errno out of range");
+        r.root().ifPresent(q -> {
+            check(q.ifindex() == ifindex, "another interface's qdisc");
+            check(q.kind().matches("[!-~]{1,15}"), "kind out of range: " + q.kind());
+            check(q.rateBitsPerSecond().isEmpty() || q.kind().equals("tbf") || q.kind().equals("fq"),
+                    "a rate for " + q.kind());
+            check(q.rateBitsPerSecond().orElse(0) % 8 == 0, "a rate not in whole bytes/s");
+        });
+        return r.toString();
     }
 
     /** CMSG_FIRSTHDR/CMSG_NXTHDR over little-endian bytes, written out plainly: the data offset or -1. */

@@ -47,6 +47,10 @@ final class Libc {
     // <sys/socket.h>
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
+    /** {@code AF_NETLINK}, and its routing protocol {@code NETLINK_ROUTE} ({@link QdiscStats}). */
+    static final int AF_NETLINK = 16;
+    static final int NETLINK_ROUTE = 0;
+    static final int SOCK_RAW = 3;
     static final int SOCK_STREAM = 1;
     static final int SOCK_DGRAM = 2;
     static final int SOL_SOCKET = 1;
@@ -64,6 +68,8 @@ final class Libc {
     static final int SK_MEMINFO_DROPS = 8;
     /** {@code SO_SNDTIMEO_OLD}: a {@code struct timeval} of two longs on LP64; bounds a blocking connect too. */
     static final int SO_SNDTIMEO = 21;
+    /** {@code SO_RCVTIMEO_OLD}: a {@code struct timeval}; bounds a blocking receive ({@link QdiscStats}). */
+    static final int SO_RCVTIMEO = 20;
     /** {@code SO_TIMESTAMPNS_OLD}, the value {@code SO_TIMESTAMPNS} has on LP64 (also its cmsg type). */
     static final int SO_TIMESTAMPNS = 35;
     /** {@code SO_TIMESTAMPING_OLD} on LP64; also the cmsg type {@code SCM_TIMESTAMPING}. */
@@ -290,7 +296,7 @@ final class Libc {
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
     }
 
-    /** recv(2) with flags: bound on the first {@code --skip-rx-copy} stream ({@link SkipCopyReceiver}). */
+    /** recv(2) with flags: bound on the first {@code --skip-rx-copy} stream ({@link SkipCopyReceiver}) or qdisc dump ({@link QdiscStats}). */
     private static final class Recv {
         static final MethodHandle RECV = bind("recv",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errnoOption());
@@ -305,7 +311,10 @@ final class Libc {
         static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
     }
 
-    /** A socket of another kind in a channel's place: bound on the first {@code -m} ({@link MultipathTcp}) or {@code -L} ({@link FlowLabelledTcp}). */
+    /**
+     * A socket of another kind in a channel's place: bound on the first {@code -m} ({@link MultipathTcp}) or
+     * {@code -L} ({@link FlowLabelledTcp}); or a netlink socket of its own ({@link QdiscStats}).
+     */
     private static final class Fd {
         static final MethodHandle SOCKET = bind("socket",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
@@ -323,7 +332,8 @@ final class Libc {
     /**
      * A time-stamping UDP socket of its own ({@link StampedUdpSocket}, link's port): bound on the
      * first such socket. It uses {@link Fd}'s socket, bind, connect and close, {@link SockSet}'s
-     * setsockopt, {@link Sock}'s getsockname and {@link Mmsg}'s sendmsg too.
+     * setsockopt, {@link Sock}'s getsockname and {@link Mmsg}'s sendmsg too. {@link QdiscStats} sends its
+     * netlink request with sendto.
      */
     private static final class Port {
         static final MethodHandle SENDTO = bind("sendto",

@@ -16,6 +16,8 @@
  *   <li>{@link io.iperf3j.sys.DatagramBatch}: {@code sendmmsg}/{@code recvmmsg}, GSO/GRO and
  *       per-read kernel receive times, whose ancillary data
  *       {@link io.iperf3j.sys.AncillaryData} decodes (a pure codec, fuzzed).</li>
+ *   <li>{@link io.iperf3j.sys.QdiscStats}: an interface's root qdisc (kind, tbf rate, overlimits, drops)
+ *       from an rtnetlink dump, which {@link io.iperf3j.sys.QdiscMessages} decodes (a pure codec, fuzzed).</li>
  * </ul>
  *
  * <p>No JNI, no native code to build, no reflection into the JDK. Everything
