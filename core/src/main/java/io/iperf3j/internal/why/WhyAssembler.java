@@ -94,6 +94,8 @@ public final class WhyAssembler {
         OptionalLong rcvCeiling = OptionalLong.empty();
         OptionalLong sndCeiling = OptionalLong.empty();
         OptionalLong blocked = OptionalLong.empty();
+        OptionalLong shaper = OptionalLong.empty();
+        OptionalLong overlimits = OptionalLong.empty();
         long senderCores;
         long receiverCores;
         long retransmits = -1;
@@ -175,6 +177,8 @@ public final class WhyAssembler {
             p.srtt = positive(sender.srttMicros());
             p.sndCeiling = positive(sender.bufCeiling());
             p.blocked = sender.sendBlockedNanos();
+            p.shaper = positive(sender.qdiscRate());
+            p.overlimits = sender.qdiscOverlimits();
             p.senderCores = sender.cores().orElse(0);
         } else {
             p.unseen.add(rec.protocol == Transport.UDP ? "the sender's thread: " + notSent
@@ -253,6 +257,8 @@ public final class WhyAssembler {
         boolean hasSndCeiling = true;
         long blocked = 0;
         boolean hasBlocked = true;
+        long shaper = Long.MAX_VALUE;
+        long overlimits = -1;
         long senderCores = Long.MAX_VALUE;
         long receiverCores = Long.MAX_VALUE;
         long retransmits = 0;
@@ -300,6 +306,13 @@ public final class WhyAssembler {
             sndCeiling = Math.max(sndCeiling, p.sndCeiling.orElse(0));
             hasBlocked &= p.blocked.isPresent();
             blocked = Math.max(blocked, p.blocked.orElse(0));
+            // the streams share the host's interface: its shaper's rate once, its overlimits the largest count
+            if (p.shaper.isPresent()) {
+                shaper = Math.min(shaper, p.shaper.getAsLong());
+            }
+            if (p.overlimits.isPresent()) {
+                overlimits = Math.max(overlimits, p.overlimits.getAsLong());
+            }
             senderCores = Math.min(senderCores, p.senderCores);
             receiverCores = Math.min(receiverCores, p.receiverCores);
             hasRetransmits &= p.retransmits >= 0;
@@ -345,7 +358,9 @@ public final class WhyAssembler {
                         : OptionalDouble.empty(),
                 new WhyFigures.Sides(rec.client == parts.getFirst().sending, n,
                         (int) (senderCores == Long.MAX_VALUE ? 0 : senderCores),
-                        (int) (receiverCores == Long.MAX_VALUE ? 0 : receiverCores), rec.zeroCopy));
+                        (int) (receiverCores == Long.MAX_VALUE ? 0 : receiverCores), rec.zeroCopy),
+                shaper == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(shaper),
+                overlimits < 0 ? OptionalLong.empty() : OptionalLong.of(overlimits));
     }
 
     private static WhyProbe busier(WhyProbe a, WhyProbe b) {

@@ -83,6 +83,8 @@ public final class WhyJson {
         put(j, "sender_buffer_max_bytes", f.senderBufferCeilingBytes());
         put(j, "send_blocked_share", f.sendBlockedShare());
         put(j, "retransmit_share", f.retransmitShare());
+        put(j, "sender_shaper_bits_per_second", f.senderShaperBitsPerSecond());
+        put(j, "sender_shaper_overlimits", f.senderShaperOverlimits());
         WhyFigures.Sides s = f.sides();
         JsonObject sides = new JsonObject().put("sender", s.senderIsClient() ? "client" : "server")
                 .put("streams", s.streams()).put("zerocopy", s.zeroCopy());
@@ -160,7 +162,8 @@ public final class WhyJson {
                 l(f, "sender_buffer_bytes"), d(f, "lost_share"), d(f, "socket_dropped_share"),
                 l(f, "receiver_socket_buffer_bytes"), unseen, l(f, "srtt_us"), l(f, "receiver_buffer_max_bytes"),
                 l(f, "sender_buffer_max_bytes"), d(f, "send_blocked_share"), d(f, "retransmit_share"),
-                readSides(f.getObject("sides")));
+                readSides(f.getObject("sides")), l(f, "sender_shaper_bits_per_second"),
+                l(f, "sender_shaper_overlimits"));
     }
 
     private static WhyFigures.Sides readSides(JsonObject s) {

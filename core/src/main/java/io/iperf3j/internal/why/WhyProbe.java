@@ -35,13 +35,16 @@ import java.util.OptionalLong;
  *        max
  * @param sendBlockedNanos a UDP sender's time waiting for room in its full socket buffer
  * @param cores the CPUs this side's process may run on
+ * @param qdiscRate a sender's egress interface's shaper rate ({@code tbf}'s, an {@code fq}'s maxrate), bits/s
+ * @param qdiscOverlimits how often that interface's root qdisc held a packet back during the test (tbf: no tokens)
  */
 public record WhyProbe(int id, boolean sending, OptionalLong busyMicros, OptionalLong rwndLimitedMicros,
                        OptionalLong sndbufLimitedMicros, OptionalLong minRttMicros, OptionalLong rcvRttMicros,
                        OptionalLong sndWndMax, OptionalLong cwndMax, OptionalLong sndBuf, OptionalLong rcvWnd,
                        OptionalLong runNanos, OptionalLong waitNanos, OptionalLong wallNanos,
                        OptionalLong socketDrops, OptionalLong rcvBuf, OptionalLong srttMicros,
-                       OptionalLong bufCeiling, OptionalLong sendBlockedNanos, OptionalLong cores) {
+                       OptionalLong bufCeiling, OptionalLong sendBlockedNanos, OptionalLong cores,
+                       OptionalLong qdiscRate, OptionalLong qdiscOverlimits) {
 
     /** A probe without the figures issue 56 added (as an older iperf3j peer sends it). */
     public WhyProbe(int id, boolean sending, OptionalLong busyMicros, OptionalLong rwndLimitedMicros,
@@ -51,7 +54,8 @@ public record WhyProbe(int id, boolean sending, OptionalLong busyMicros, Optiona
                     OptionalLong rcvBuf) {
         this(id, sending, busyMicros, rwndLimitedMicros, sndbufLimitedMicros, minRttMicros, rcvRttMicros, sndWndMax,
                 cwndMax, sndBuf, rcvWnd, runNanos, waitNanos, wallNanos, socketDrops, rcvBuf, OptionalLong.empty(),
-                OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty());
+                OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+                OptionalLong.empty());
     }
 
     /** The results-exchange key, an object iperf3's parsers ignore. */
@@ -77,6 +81,8 @@ public record WhyProbe(int id, boolean sending, OptionalLong busyMicros, Optiona
         put(j, "buf_max", bufCeiling);
         put(j, "send_blocked_ns", sendBlockedNanos);
         put(j, "cores", cores);
+        put(j, "qdisc_rate", qdiscRate);
+        put(j, "qdisc_overlimits", qdiscOverlimits);
         return j;
     }
 
@@ -110,7 +116,8 @@ public record WhyProbe(int id, boolean sending, OptionalLong busyMicros, Optiona
                         get(s, "rcv_rtt_us"), get(s, "snd_wnd_max"), get(s, "snd_cwnd_max"), get(s, "sndbuf"),
                         get(s, "rcv_wnd"), get(s, "thread_run_ns"), get(s, "thread_wait_ns"),
                         get(s, "thread_wall_ns"), get(s, "socket_drops"), get(s, "rcvbuf"), get(s, "srtt_us"),
-                        get(s, "buf_max"), get(s, "send_blocked_ns"), get(s, "cores")));
+                        get(s, "buf_max"), get(s, "send_blocked_ns"), get(s, "cores"), get(s, "qdisc_rate"),
+                        get(s, "qdisc_overlimits")));
             }
         } catch (JsonTypeException e) {
             out.clear();

@@ -111,6 +111,8 @@ public final class WhyRules {
      * (a scheduler's tick) loses what arrives while its reader waits for a CPU.
      */
     static final double BUFFER_MILLIS = 1.0;
+    /** The rate sent reached at least this share of a shaper on the sender's own interface: the shaper held it. */
+    static final double SHAPER_REACHED = 0.85;
 
     private WhyRules() {
     }
@@ -136,6 +138,10 @@ public final class WhyRules {
         Optional<Why.Verdict> paced = paced(f);
         if (paced.isPresent()) {
             return paced.get();
+        }
+        Optional<Why.Verdict> shaped = localShaper(f, f.bitsPerSecond());
+        if (shaped.isPresent()) {
+            return shaped.get();
         }
         // A buffer that could not grow, and was full, comes before the CPUs: a small window or buffer costs a wake-up
         // per few segments, so its side looks busy (the LAN's 32 KiB tcp_rmem: the reader ran 68-89 %), and lifting
@@ -368,6 +374,10 @@ public final class WhyRules {
         // lossy path or into a full buffer was not short of CPU)
         double sent = f.bitsPerSecond() / Math.max(0.01, 1 - lost);
         double blocked = f.sendBlockedShare().orElse(0);
+        Optional<Why.Verdict> shaped = localShaper(f, sent);
+        if (shaped.isPresent() && (target == 0 || sent < PACED * target)) {
+            return shaped.get();
+        }
         if (target > 0 && sent < PACED * target && blocked >= SEND_BLOCKED) {
             // its own host: the socket stayed full because the datagrams queued on their way out
             return v(Cause.PATH, blocked >= 0.5 ? Confidence.CLEAR : Confidence.LIKELY, Optional.empty(), f,
@@ -448,6 +458,30 @@ public final class WhyRules {
         return nd(f, "the sender sent less than -b asked while its thread was not busy and nothing was lost"
                 + (f.sendBlockedShare().isEmpty() ? "; its wait for room in its socket buffer was not seen (an"
                 + " iperf3j sender counts it)" : ""));
+    }
+
+    /**
+     * A shaper on the sender's own egress interface (its root qdisc's rate, read over rtnetlink) that the rate sent
+     * reached: the sender's host let out no more. On a veth LAN such a shaper holds a UDP sender without a loss and
+     * keeps its thread busy in the kernel, so it looks like the sender's CPU (the lab's 500 Mbit/s tbf: 480 Mbit/s
+     * sent of -b 1G, the thread running 80 %); lifting the shaper doubled the rate.
+     */
+    private static Optional<Why.Verdict> localShaper(WhyFigures f, double sent) {
+        if (f.senderShaperBitsPerSecond().isEmpty()) {
+            return Optional.empty();
+        }
+        long shaper = f.senderShaperBitsPerSecond().getAsLong();
+        if (sent < SHAPER_REACHED * shaper) {
+            return Optional.empty();
+        }
+        long held = f.senderShaperOverlimits().orElse(0);
+        return Optional.of(v(Cause.PATH, held > 0 ? Confidence.CLEAR : Confidence.LIKELY, Optional.empty(), f,
+                String.format(Locale.ROOT, "the sender's own interface shapes what leaves it to %s (its root qdisc), and"
+                                + " the test sent %s%s", Units.rate(shaper), Units.rate(sent), held > 0
+                                ? String.format(Locale.ROOT, "; the qdisc held packets back %d times", held) : ""),
+                "on the sender (" + f.sides().sender() + "): its interface's qdisc lets out " + Units.rate(shaper)
+                        + " (see tc -s qdisc on it): raise or remove that shaper to measure the path"
+                        + (f.targetBitsPerSecond() > shaper ? ", or lower -b to " + Units.rate(shaper) : "")));
     }
 
     private static Optional<Why.Verdict> paced(WhyFigures f) {

@@ -92,6 +92,11 @@ public final class WhyText {
                     + " segments", 100 * x)));
             out.add(b.toString());
         }
+        if (f.senderShaperBitsPerSecond().isPresent()) {
+            out.add("  the sender's interface shapes to " + Units.rate(f.senderShaperBitsPerSecond().getAsLong())
+                    + f.senderShaperOverlimits().stream().mapToObj(n -> " (held packets back " + n + " times)")
+                    .findFirst().orElse(""));
+        }
         if (f.sendBlockedShare().isPresent() && f.sendBlockedShare().getAsDouble() > 0) {
             out.add(String.format(Locale.ROOT, "  the sender waited %.0f %% of the test for room in its socket buffer",
                     100 * f.sendBlockedShare().getAsDouble()));

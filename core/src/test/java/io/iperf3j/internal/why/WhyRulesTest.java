@@ -49,6 +49,8 @@ class WhyRulesTest {
         OptionalDouble blocked = OptionalDouble.empty();
         OptionalDouble retransmits = OptionalDouble.empty();
         WhyFigures.Sides sides = WhyFigures.Sides.UNKNOWN;
+        OptionalLong shaper = OptionalLong.empty();
+        OptionalLong overlimits = OptionalLong.empty();
 
         WhyFigures build() {
             OptionalLong bdp = rtt.isPresent() ? OptionalLong.of((long) (bps * rtt.getAsLong() / 8e6)) : OptionalLong.empty();
@@ -57,7 +59,7 @@ class WhyRulesTest {
                     chronos ? OptionalDouble.of(sndbuf) : OptionalDouble.empty(),
                     chronos ? OptionalDouble.of(1 - rwnd - sndbuf) : OptionalDouble.empty(), sRun, sWait, rRun, rWait,
                     sCpu, rCpu, rtt, bdp, window, OptionalLong.of(8 << 20), sndBuf, lost, dropped, rcvBuf, unseen,
-                    srtt, rcvCeiling, sndCeiling, blocked, retransmits, sides);
+                    srtt, rcvCeiling, sndCeiling, blocked, retransmits, sides, shaper, overlimits);
         }
 
         Why.Verdict decide() {
@@ -673,5 +675,41 @@ class WhyRulesTest {
         assertThat(v.headline()).isEqualTo("limited by the path");
         assertThat(v.reason()).contains("its own host held the datagrams");
         assertThat(v.remedy().orElseThrow()).startsWith("on the sender (the client)").contains("tc -s qdisc");
+    }
+
+    @Test
+    void aShaperOnTheSendersOwnInterfaceIsThePathOnItsHost() {
+        // the LAN lab's udp-local: tbf 500mbit on the sender's veth, -b 1G: 480 Mbit/s sent, no loss, the sending
+        // thread busy 93 % (it spins in the kernel on the qdisc): without the qdisc's figures the sender's CPU
+        Fig f = tcp();
+        f.transport = Transport.UDP;
+        f.chronos = false;
+        f.rtt = OptionalLong.empty();
+        f.window = OptionalLong.empty();
+        f.target = 1_000_000_000;
+        f.bps = 480e6;
+        f.lost = OptionalDouble.of(0);
+        f.sRun = OptionalDouble.of(0.8);
+        f.sWait = OptionalDouble.of(0.13);
+        f.sides = new WhyFigures.Sides(false, 1, 2, 2, false);
+        assertThat(f.decide().cause()).isEqualTo(Cause.SENDER_CPU);
+        f.shaper = OptionalLong.of(500_000_000);
+        f.overlimits = OptionalLong.of(154_630);
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.PATH);
+        assertThat(v.confidence()).isEqualTo(Confidence.CLEAR);
+        assertThat(v.headline()).isEqualTo("limited by the path");
+        assertThat(v.reason()).contains("the sender's own interface shapes what leaves it to 500.0 Mbit/s")
+                .contains("154630 times");
+        assertThat(v.remedy().orElseThrow()).startsWith("on the sender (the server)").contains("lower -b to 500.0");
+        // a shaper the test did not reach held nothing
+        f.bps = 200e6;
+        assertThat(f.decide().cause()).isNotEqualTo(Cause.PATH);
+        // TCP through the same shaper
+        Fig t = tcp();
+        t.bps = 470e6;
+        t.shaper = OptionalLong.of(500_000_000);
+        t.overlimits = OptionalLong.of(1000);
+        assertThat(t.decide().reason()).contains("own interface");
     }
 }
