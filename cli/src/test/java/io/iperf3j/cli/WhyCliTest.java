@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code --why} through the command (docs/design/why.md): the block after the summary, the {@code -J} key, nothing of
  * either without the flag, and against real iperf3 servers, which ignore the parameter and send no figures, a
  * verdict that says what it could not see. Which cause a lab's bottleneck gets: {@code WhyNetnsTest} (core) and
- * bench/why-lab.sh.
+ * bench/why_lab.py.
  */
 @Timeout(120)
 class WhyCliTest {

@@ -10,7 +10,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What iperf3 3.21's server returns for get_server_output, as bench/why-lab.sh's path case got it (-R). */
+/** What iperf3 3.21's server returns for get_server_output, as bench/why_lab.py's path case got it (-R). */
 class SenderReportTest {
     private static final String TEXT = """
             Accepted connection from 10.234.1.1, port 44220

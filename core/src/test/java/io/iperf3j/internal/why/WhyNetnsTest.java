@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.within;
  * {@code --why} in a lab with one known bottleneck at a time (issue 47): one run per case, iperf3j client against an
  * iperf3j server, each in a network namespace of scripts/wanstar.sh's (a delay line and tbf on a router between
  * them). The 10-run sweep of every case, forward and {@code -R}, against iperf3j and iperf3 3.21's server is
- * bench/why-lab.sh with its results in bench/results/; this test is one run of the forward cases, and checks the
+ * bench/why_lab.py with its results in bench/results/; this test is one run of the forward cases, and checks the
  * verdict's figures against the lab's ground truth: the RTT and BDP from the delay line and the rate, the window
  * from the {@code tcp_rmem} set, the sender's buffer from the {@code tcp_wmem} set.
  */

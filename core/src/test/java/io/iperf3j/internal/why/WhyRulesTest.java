@@ -249,7 +249,7 @@ class WhyRulesTest {
         assertThat(small.decide().cause()).isEqualTo(Cause.PATH);
     }
 
-    /** -R against iperf3 3.21's server (bench/why-lab.sh's labs): only the client's receiving socket and the report. */
+    /** -R against iperf3 3.21's server (bench/why_lab.py's labs): only the client's receiving socket and the report. */
     private static Fig reported(double bps, long rcvRtt, long window) {
         Fig f = tcp();
         f.seconds = 3.07;
