@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -46,7 +45,6 @@ public record QdiscStats(int ifindex, String kind, long bytes, long packets, lon
     static final int DATAGRAM_BYTES = 64 * 1024;
     /** {@code sizeof(struct sockaddr_nl)}: family, pad, pid, groups. */
     private static final int SOCKADDR_NL_SIZE = 12;
-    private static final AtomicInteger SEQ = new AtomicInteger((int) System.nanoTime());
 
     public QdiscStats {
         if (ifindex <= 0 || kind == null || kind.isEmpty() || bytes < 0 || packets < 0 || drops < 0 || overlimits < 0
@@ -114,7 +112,8 @@ public record QdiscStats(int ifindex, String kind, long bytes, long packets, lon
         if (libc.connect(state, fd, kernel, SOCKADDR_NL_SIZE) < 0) {
             return Optional.empty();
         }
-        int seq = SEQ.incrementAndGet();
+        // a fresh sequence number per dump (no state shared between calls): replies to another dump are refused
+        int seq = java.util.concurrent.ThreadLocalRandom.current().nextInt();
         MemorySegment request = arena.allocate(QdiscMessages.REQUEST_LENGTH, 4);
         MemorySegment.copy(MemorySegment.ofBuffer(QdiscMessages.request(seq, ifindex)), 0, request, 0,
                 QdiscMessages.REQUEST_LENGTH);
