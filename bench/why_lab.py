@@ -103,8 +103,8 @@ class Lab:
         subprocess.run(['ip', 'netns', 'exec', self.r, 'nft', 'delete', 'table', 'inet', 'whylab'],
                        stderr=subprocess.DEVNULL)
         if percent:
-            sh('ip', 'netns', 'exec', self.r, 'nft', f"add table inet whylab; add chain inet whylab fwd {{ type filter"
-               f" hook forward priority 0; }}; add rule inet whylab fwd meta l4proto udp numgen random mod 100 <"
+            sh('ip', 'netns', 'exec', self.r, 'nft', f"add table inet whylab; add chain inet whylab dropper {{ type filter"
+               f" hook forward priority 0; }}; add rule inet whylab dropper meta l4proto udp numgen random mod 100 <"
                f" {percent} drop")
 
     def local_shaper(self, side, rate):
