@@ -185,7 +185,8 @@ class WhyLabTest {
             });
             // the summary: the letters in the matrix, the window's change (a line broken at 100 columns, joined here)
             assertThat(said.replace("\n  ", " ")).contains("W receiver's window", id(WINDOW_SENDER) + " -> " + id(WINDOW) + " (w_" + id(WINDOW_SENDER)
-                    + "-" + id(WINDOW) + "): limited by the receiver's window; change: raise net.ipv4.tcp_rmem");
+                    + "-" + id(WINDOW) + "): limited by the receiver's window; change: on the receiver (the server): raise"
+                    + " net.ipv4.tcp_rmem");
 
             // the report in headless Chromium: both causes on the right cells, and in the verdicts' table
             Chromium.Page page = Chromium.open(html);
