@@ -179,12 +179,12 @@ public final class WhyAssembler {
             p.blocked = sender.sendBlockedNanos();
             p.shaper = positive(sender.qdiscRate());
             p.overlimits = sender.qdiscOverlimits();
-            p.senderCores = sender.cores().orElse(0);
+            p.senderCores = plausibleCores(sender.cores());
         } else {
             p.unseen.add(rec.protocol == Transport.UDP ? "the sender's thread: " + notSent
                     : "the sender's TCP_INFO and thread: " + notSent);
         }
-        boolean retransmitsKnown = s.sending() ? s.hasRetransmitInfo : rec.peerResultsKnown && s.streamRetrans >= 0
+        boolean retransmitsKnown = s.sending() ? rec.senderHasRetransmits == 1 : rec.peerResultsKnown && s.streamRetrans >= 0
                 && (rec.senderHasRetransmits == 1 || rec.otherSideHasRetransmits == 1);
         if (rec.protocol == Transport.TCP && retransmitsKnown && rec.controlMss > 0) {
             p.retransmits = s.streamRetrans;
@@ -201,7 +201,7 @@ public final class WhyAssembler {
             p.drops = receiver.socketDrops();
             p.rcvBuf = positive(receiver.rcvBuf());
             p.rcvCeiling = positive(receiver.bufCeiling());
-            p.receiverCores = receiver.cores().orElse(0);
+            p.receiverCores = plausibleCores(receiver.cores());
             if (p.srtt.isEmpty()) {
                 p.srtt = positive(receiver.rcvRttMicros());
             }
@@ -385,6 +385,11 @@ public final class WhyAssembler {
     private static OptionalDouble waitShare(WhyProbe p) {
         return p == null || p.waitNanos().isEmpty() ? OptionalDouble.empty()
                 : OptionalDouble.of(Math.min(1, p.waitNanos().getAsLong() / (double) Math.max(1, p.wallNanos().orElse(1))));
+    }
+
+    /** A peer's count of its cores as a remedy may say it: 0 (not known) for none or an implausible one. */
+    private static long plausibleCores(OptionalLong cores) {
+        return cores.isPresent() && cores.getAsLong() <= 4096 ? cores.getAsLong() : 0;
     }
 
     private static OptionalLong positive(OptionalLong v) {
