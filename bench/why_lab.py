@@ -275,7 +275,10 @@ def summary(doc, direction):
         return {'failed': True, 'error': (doc or {}).get('error', 'no document')}
     end = doc['end']
     udp = 'sum' in end and 'sum_received' not in end
-    bps = end['sum']['bits_per_second'] if udp else end['sum_received']['bits_per_second']
+    try:
+        bps = end['sum']['bits_per_second'] if udp else end['sum_received']['bits_per_second']
+    except (KeyError, TypeError):
+        return {'failed': True, 'error': doc.get('error', 'no sum in the document\'s end')}
     why = end.get('iperf3j_why', {}).get('directions', [{}])
     w = why[0] if why else {}
     row = {'bits_per_second': bps, 'cause': w.get('cause'), 'confidence': w.get('confidence'),
