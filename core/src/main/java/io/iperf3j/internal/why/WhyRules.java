@@ -157,7 +157,7 @@ public final class WhyRules {
         }
         if (windowFull(f) && f.receiverBufferCeilingBytes().isEmpty()) {
             // full, with its ceiling not seen (a real iperf3 receiver): likely, or close to its CPU when that was busy
-            double r = share(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent());
+            double r = share(f.receiverRunShare(), f.receiverWaitShare(), processLoad(f, false));
             boolean busyToo = r >= CPU_BUSY;
             Why.Verdict w = receiverWindow(f, String.format(Locale.ROOT,
                     "the data in flight (%s) filled %.0f %% of the window the receiver granted (%s)%s",
@@ -267,7 +267,7 @@ public final class WhyRules {
                 + " (%s): the window held the data in flight", Units.bytes(cwnd), (double) cwnd / w, Units.bytes(w));
         String why = String.format(Locale.ROOT, "its receive buffer reached its ceiling (%s) and %s",
                 Units.bytes(f.receiverBufferCeilingBytes().getAsLong()), held);
-        double run = share(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent());
+        double run = share(f.receiverRunShare(), f.receiverWaitShare(), processLoad(f, false));
         if (run >= CPU_BUSY) {
             why += String.format(Locale.ROOT, "; its reader was busy too (%.0f %% of the time: a small window costs a"
                     + " wake-up every few segments)", 100 * run);
@@ -342,7 +342,7 @@ public final class WhyRules {
                 window.isPresent() ? " against a window granted of " + Units.bytes(window.getAsLong()) : "");
         boolean losses = r.segments() > 0 && r.retransmits() >= LOSSES * r.segments();
         boolean belowWindow = cwnd.isPresent() && (window.isEmpty() || cwnd.getAsLong() < window.getAsLong());
-        boolean senderIdle = f.senderCpuPercent().orElse(0) < CPU_PROCESS_PERCENT;
+        boolean senderIdle = processLoad(f, true).orElse(0) < CPU_PROCESS_PERCENT;
         boolean filled = f.bdpBytes().isPresent() && lastCwnd > 0
                 && lastCwnd <= CWND_FILLED * f.bdpBytes().getAsLong();
         // heavy losses need no filled window: the long path's tbf made 3.21 retransmit 8-13 % of its segments, and
@@ -394,7 +394,7 @@ public final class WhyRules {
         // that: lifting the buffer lifted the rate 11 times)
         boolean lossLarger = lost >= UDP_LOSS && lost * sent >= target - sent;
         if (target > 0 && sent < PACED * target && !lossLarger && busy(f.senderRunShare(), f.senderWaitShare(),
-                f.senderCpuPercent())) {
+                processLoad(f, true))) {
             return cpuVerdict(Cause.SENDER_CPU, f, f.senderRunShare(), f.senderWaitShare(), f.senderCpuPercent(),
                     "sending");
         }
@@ -405,7 +405,7 @@ public final class WhyRules {
             boolean bufferDropped = f.droppedShare().isPresent()
                     && Math.min(lost, f.droppedShare().getAsDouble()) >= SOCKET_DROPS_EXPLAIN * lost;
             boolean readerWaited = f.receiverWaitShare().orElse(0) >= CPU_WAIT;
-            if (!bufferDropped && busy(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent())) {
+            if (!bufferDropped && busy(f.receiverRunShare(), f.receiverWaitShare(), processLoad(f, false))) {
                 return cpuVerdict(Cause.RECEIVER_CPU, f, f.receiverRunShare(), f.receiverWaitShare(),
                         f.receiverCpuPercent(), "receiving");
             }
@@ -503,8 +503,8 @@ public final class WhyRules {
     }
 
     private static Optional<Why.Verdict> cpu(WhyFigures f) {
-        double s = share(f.senderRunShare(), f.senderWaitShare(), f.senderCpuPercent());
-        double r = share(f.receiverRunShare(), f.receiverWaitShare(), f.receiverCpuPercent());
+        double s = share(f.senderRunShare(), f.senderWaitShare(), processLoad(f, true));
+        double r = share(f.receiverRunShare(), f.receiverWaitShare(), processLoad(f, false));
         boolean udp = f.transport() == Transport.UDP;
         // A long wait to run counts only with its effect: a sender that left its socket empty part of the test (UDP:
         // the rule's caller checks the rate), a receiver whose window closed because it read too slowly. On a busy
@@ -553,6 +553,26 @@ public final class WhyRules {
         }
         double busy = f.busyShare().getAsDouble();
         return 1 - busy >= f.rwndLimitedShare().orElse(0) * busy;
+    }
+
+    /**
+     * A side's process CPU as a share of what its streams could use: percent of one core over the cores its streams
+     * could spread over ({@code min(streams, cores)}; a side's cores not known, the other side's stand in). A real
+     * iperf3 3.21 receiver of {@code -P 4} on two cores used 170 % of a core while its window, not its CPU, held the
+     * test (lifting the window tripled the rate); read against one core it was "the receiver's CPU".
+     */
+    private static OptionalDouble processLoad(WhyFigures f, boolean sender) {
+        OptionalDouble percent = sender ? f.senderCpuPercent() : f.receiverCpuPercent();
+        if (percent.isEmpty()) {
+            return percent;
+        }
+        WhyFigures.Sides s = f.sides();
+        int cores = sender ? s.senderCores() : s.receiverCores();
+        if (cores == 0) {
+            cores = sender ? s.receiverCores() : s.senderCores();
+        }
+        int usable = Math.max(1, Math.min(s.streams(), Math.max(1, cores)));
+        return OptionalDouble.of(percent.getAsDouble() / usable);
     }
 
     /** The share of the time a side wanted a CPU: its thread's run + wait, else its process CPU over 90 % as 1. */

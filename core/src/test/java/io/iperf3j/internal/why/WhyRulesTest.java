@@ -771,4 +771,30 @@ class WhyRulesTest {
         assertThat(WhyRules.decide(reported(77_583_102, 101_234, 15_589_705).build(), java.util.Optional.of(light))
                 .cause()).isEqualTo(Cause.NOT_DETERMINED);
     }
+
+    @Test
+    void aRealIperf3ReceiversProcessCpuIsReadAgainstTheCoresItsStreamsCouldUse() {
+        // -P 4 on two cores, forward against 3.21 (one thread per stream), its tcp_rmem max 32 KiB: its process used
+        // 170 % of a core, its window held the sender 79 % of the busy time; lifting the window tripled the rate
+        Fig f = tcp();
+        f.bps = 9.4e9;
+        f.busy = OptionalDouble.of(0.95);
+        f.rwnd = 0.79;
+        f.rRun = OptionalDouble.empty();
+        f.rWait = OptionalDouble.empty();
+        f.rCpu = OptionalDouble.of(170);
+        f.rtt = OptionalLong.of(6);
+        f.srtt = OptionalLong.of(41);
+        f.window = OptionalLong.of(97_536);
+        f.sndCeiling = OptionalLong.of(4 << 20);
+        f.sides = new WhyFigures.Sides(true, 4, 2, 0, false);
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).as(v.reason()).isEqualTo(Cause.RECEIVER_WINDOW);
+        assertThat(v.confidence()).isEqualTo(Confidence.LIKELY);
+        // one stream at 99 % of a core: its CPU
+        f.sides = new WhyFigures.Sides(true, 1, 2, 0, false);
+        f.rCpu = OptionalDouble.of(99);
+        f.rwnd = 0.2;
+        assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_CPU);
+    }
 }
