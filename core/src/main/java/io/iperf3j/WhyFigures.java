@@ -37,7 +37,8 @@ import java.util.OptionalLong;
  * @param receiverBufferBytes the receiving socket's buffer ({@code SO_RCVBUF}) at the end (TCP: autotuned)
  * @param unseen what one side could not see, in words (e.g. the sender's TCP_INFO of a real iperf3 server)
  * @param srttMicros TCP: the round trip the data in flight took (the sender's smoothed RTT, the mean of its interval
- *        samples; queues and the receiver's delays in it), else the receiver's estimate: what a window is held against
+ *        samples; queues and the receiver's delays in it), else the receiver's estimate, at most what the window
+ *        granted allows at the rate received (the window over the rate): what a window is held against
  * @param receiverBufferCeilingBytes TCP: the most the receive buffer could grow to ({@code -w}'s size, else
  *        {@code net.ipv4.tcp_rmem}'s max on the receiver)
  * @param senderBufferCeilingBytes TCP: the most the send buffer could grow to ({@code -w}'s size, else
