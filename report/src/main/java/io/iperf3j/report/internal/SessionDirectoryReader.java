@@ -195,7 +195,7 @@ public final class SessionDirectoryReader {
             if (out.size() < 2 && cause != null && CAUSES.contains(cause)) {
                 String confidence = text(v, "confidence");
                 out.add(new SessionTest.Why(text(v, "from"), text(v, "to"), cause, text(v, "headline"), text(v, "reason"),
-                        text(v, "remedy"), CONFIDENCES.contains(confidence) ? confidence : "clear"));
+                        text(v, "remedy"), confidence != null && CONFIDENCES.contains(confidence) ? confidence : "clear"));
             }
         }
         return out;
