@@ -615,6 +615,11 @@ public final class WhyRules {
         if (run.isEmpty()) {
             why = String.format(Locale.ROOT, "the %s's process used %.0f %% of a core", sender ? "sender" : "receiver",
                     processPercent.getAsDouble());
+            if (sender && f.transport() == Transport.UDP) {
+                // a shaper on its interface spins a UDP sender in the kernel too (the LAN lab's tbf on 3.21's host)
+                why += "; its thread and its interface's qdisc were not seen (a shaper there looks the same: tc -s qdisc"
+                        + " on " + s.sender() + " would tell)";
+            }
             waited = false;
         } else {
             double r = run.getAsDouble();
