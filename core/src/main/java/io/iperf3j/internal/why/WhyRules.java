@@ -395,6 +395,16 @@ public final class WhyRules {
         boolean lossLarger = lost >= UDP_LOSS && lost * sent >= target - sent;
         if (target > 0 && sent < PACED * target && !lossLarger && busy(f.senderRunShare(), f.senderWaitShare(),
                 processLoad(f, true))) {
+            if (f.senderRunShare().isEmpty()) {
+                // a real iperf3 sender: only its process CPU is seen, and a shaper on its own interface spins a UDP
+                // sender in the kernel as a slow CPU would (the LAN lab's tbf on 3.21's host: 100 % of a core, and
+                // lifting the shaper doubled the rate): not told apart
+                return nd(f, String.format(Locale.ROOT, "the sender's CPU or its own host: the sender sent %s of the"
+                                + " %s asked, its process using %.0f %% of a core; its thread and its interface's qdisc"
+                                + " were not seen (a shaper there spins a sender in the kernel too: tc -s qdisc on %s,"
+                                + " or an iperf3j sender, would tell)", Units.rate(sent), Units.rate(target),
+                        f.senderCpuPercent().getAsDouble(), f.sides().sender()));
+            }
             return cpuVerdict(Cause.SENDER_CPU, f, f.senderRunShare(), f.senderWaitShare(), f.senderCpuPercent(),
                     "sending");
         }
@@ -615,11 +625,6 @@ public final class WhyRules {
         if (run.isEmpty()) {
             why = String.format(Locale.ROOT, "the %s's process used %.0f %% of a core", sender ? "sender" : "receiver",
                     processPercent.getAsDouble());
-            if (sender && f.transport() == Transport.UDP) {
-                // a shaper on its interface spins a UDP sender in the kernel too (the LAN lab's tbf on 3.21's host)
-                why += "; its thread and its interface's qdisc were not seen (a shaper there looks the same: tc -s qdisc"
-                        + " on " + s.sender() + " would tell)";
-            }
             waited = false;
         } else {
             double r = run.getAsDouble();

@@ -797,4 +797,29 @@ class WhyRulesTest {
         f.rwnd = 0.2;
         assertThat(f.decide().cause()).isEqualTo(Cause.RECEIVER_CPU);
     }
+
+    @Test
+    void aRealIperf3UdpSenderShortOfMinusBIsNotToldFromAShaperOnItsHost() {
+        // -R against 3.21 with a tbf on the server's own interface: 487 Mbit/s of -b 1G, no loss, its process at
+        // 100 % of a core (it spins in the kernel on the qdisc); the client sees neither its thread nor its qdisc
+        Fig f = tcp();
+        f.transport = Transport.UDP;
+        f.chronos = false;
+        f.rtt = OptionalLong.empty();
+        f.window = OptionalLong.empty();
+        f.target = 1_000_000_000;
+        f.bps = 487e6;
+        f.lost = OptionalDouble.of(0);
+        f.sRun = OptionalDouble.empty();
+        f.sWait = OptionalDouble.empty();
+        f.sCpu = OptionalDouble.of(100);
+        f.sides = new WhyFigures.Sides(false, 1, 0, 2, false);
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.NOT_DETERMINED);
+        assertThat(v.reason()).contains("the sender's CPU or its own host").contains("tc -s qdisc on the server");
+        // its thread seen (an iperf3j sender): its CPU
+        f.sRun = OptionalDouble.of(0.97);
+        f.sWait = OptionalDouble.of(0.01);
+        assertThat(f.decide().cause()).isEqualTo(Cause.SENDER_CPU);
+    }
 }
