@@ -123,7 +123,6 @@ public record WhyFigures(Transport transport, double seconds, double bitsPerSeco
                 rwndLimitedShare, sndbufLimitedShare, cwndLimitedShare, senderRunShare, senderWaitShare,
                 receiverRunShare, receiverWaitShare, senderCpuPercent, receiverCpuPercent, rttMicros, bdpBytes,
                 receiverWindowBytes, congestionWindowBytes, senderBufferBytes, lostShare, OptionalDouble.empty(),
-                OptionalLong.empty(), unseen, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
-                OptionalDouble.empty(), OptionalDouble.empty(), Sides.UNKNOWN, OptionalLong.empty(), OptionalLong.empty());
+                OptionalLong.empty(), unseen);
     }
 }

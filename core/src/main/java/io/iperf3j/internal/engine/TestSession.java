@@ -273,11 +273,7 @@ public abstract class TestSession {
      */
     protected final void startClocks(boolean withDurationTimer) {
         if (rec.whyWanted) {
-            for (DataStream s : streams) {
-                if (s.record.sending()) {
-                    egressQdisc(s).ifPresent(q -> qdiscAtStart.put(s.record.id(), q));
-                }
-            }
+            qdiscAtStart.putAll(egressQdiscs());
         }
         long nowNanos = System.nanoTime();
         long nowMicros = nowNanos / 1000;
@@ -523,6 +519,8 @@ public abstract class TestSession {
      */
     protected final List<WhyProbe> whyProbes() {
         List<WhyProbe> out = new ArrayList<>();
+        java.util.Map<String, io.iperf3j.sys.QdiscStats> qdiscAtEnd = qdiscAtStart.isEmpty() ? java.util.Map.of()
+                : egressQdiscs();
         long waitUntil = System.nanoTime() + WHY_WORKER_WAIT_NANOS;
         for (DataStream s : streams) {
             StreamRecord r = s.record;
@@ -579,14 +577,12 @@ public abstract class TestSession {
             }
             OptionalLong qdiscRate = none;
             OptionalLong overlimits = none;
-            io.iperf3j.sys.QdiscStats before = r.sending() ? qdiscAtStart.get(r.id()) : null;
-            if (before != null) {
-                Optional<io.iperf3j.sys.QdiscStats> after = egressQdisc(s);
-                if (after.isPresent() && after.get().ifindex() == before.ifindex()
-                        && after.get().kind().equals(before.kind()) && after.get().overlimits() >= before.overlimits()) {
-                    qdiscRate = after.get().rateBitsPerSecond();
-                    overlimits = OptionalLong.of(after.get().overlimits() - before.overlimits());
-                }
+            io.iperf3j.sys.QdiscStats before = r.sending() ? qdiscAtStart.get(r.localHost()) : null;
+            io.iperf3j.sys.QdiscStats after = before == null ? null : qdiscAtEnd.get(r.localHost());
+            if (after != null && after.ifindex() == before.ifindex() && after.kind().equals(before.kind())
+                    && after.overlimits() >= before.overlimits()) {
+                qdiscRate = after.rateBitsPerSecond();
+                overlimits = OptionalLong.of(after.overlimits() - before.overlimits());
             }
             long[] sched = s.schedDelta(Math.max(0, waitUntil - System.nanoTime()));
             out.add(new WhyProbe(r.id(), r.sending(), busy, rwnd, sndbuf, rtt, rcvRtt,
@@ -599,17 +595,29 @@ public abstract class TestSession {
         return out;
     }
 
-    /** {@code --why}: each sending stream's egress interface's root qdisc as the test started, by stream id. */
-    private final java.util.Map<Integer, io.iperf3j.sys.QdiscStats> qdiscAtStart = new java.util.HashMap<>();
+    /** {@code --why}: the sending streams' egress interfaces' root qdiscs as the test started, by local address. */
+    private final java.util.Map<String, io.iperf3j.sys.QdiscStats> qdiscAtStart = new java.util.HashMap<>();
 
     /**
-     * The root qdisc of the interface a stream's data leaves by (its local address's): a shaper there ({@code tbf})
-     * holds a sender on its own host, with no loss on the path. Empty where it cannot be read.
+     * The root qdisc of the interface each sending stream's data leaves by (its local address's), read once per
+     * address however many streams share it: a shaper there ({@code tbf}) holds a sender on its own host, with no loss
+     * on the path. An address whose qdisc cannot be read is left out.
      */
-    private static Optional<io.iperf3j.sys.QdiscStats> egressQdisc(DataStream s) {
+    private java.util.Map<String, io.iperf3j.sys.QdiscStats> egressQdiscs() {
+        java.util.Map<String, io.iperf3j.sys.QdiscStats> out = new java.util.HashMap<>();
+        for (DataStream s : streams) {
+            String local = s.record.localHost();
+            if (s.record.sending() && !out.containsKey(local)) {
+                egressQdisc(local).ifPresent(q -> out.put(local, q));
+            }
+        }
+        return out;
+    }
+
+    private static Optional<io.iperf3j.sys.QdiscStats> egressQdisc(String localHost) {
         try {
             java.net.NetworkInterface nif = java.net.NetworkInterface.getByInetAddress(
-                    java.net.InetAddress.ofLiteral(s.record.localHost()));
+                    java.net.InetAddress.ofLiteral(localHost));
             return nif == null || nif.getIndex() <= 0 ? Optional.empty() : io.iperf3j.sys.QdiscStats.root(nif.getIndex());
         } catch (java.io.IOException | RuntimeException e) {
             return Optional.empty();

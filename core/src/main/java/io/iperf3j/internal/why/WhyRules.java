@@ -159,14 +159,13 @@ public final class WhyRules {
             // full, with its ceiling not seen (a real iperf3 receiver): likely, or close to its CPU when that was busy
             double r = share(f.receiverRunShare(), f.receiverWaitShare(), processLoad(f, false));
             boolean busyToo = r >= CPU_BUSY;
-            Why.Verdict w = receiverWindow(f, String.format(Locale.ROOT,
+            return receiverWindow(f, String.format(Locale.ROOT,
                     "the data in flight (%s) filled %.0f %% of the window the receiver granted (%s)%s",
                     Units.bytes(inFlight(f).getAsLong()), 100 * windowFill(f), Units.bytes(
                             f.receiverWindowBytes().getAsLong()), busyToo ? "; its process was busy too, and its"
                             + " buffer's ceiling was not seen (an iperf3j receiver shows it): close" : ""),
-                    busyToo ? Confidence.CLOSE : Confidence.LIKELY);
-            return busyToo ? new Why.Verdict(w.cause(), Confidence.CLOSE, Optional.of(Cause.RECEIVER_CPU),
-                    w.figures(), w.reason(), w.remedy()) : w;
+                    busyToo ? Confidence.CLOSE : Confidence.LIKELY,
+                    busyToo ? Optional.of(Cause.RECEIVER_CPU) : Optional.empty());
         }
         Optional<Why.Verdict> cpu = cpu(f);
         if (cpu.isPresent()) {
@@ -206,8 +205,8 @@ public final class WhyRules {
                             + " below its ceiling (%s): the receiving application read too slowly", 100 * rwnd,
                     Units.bytes(f.receiverBufferBytes().getAsLong()),
                     Units.bytes(f.receiverBufferCeilingBytes().getAsLong())),
-                    "on the receiver (" + f.sides().receiver() + "): give its reader more CPU (a core of its own"
-                            + " with -A, less other load)");
+                    "on the receiver (" + f.sides().receiver() + "): its reading thread did not keep up: "
+                            + coreOfItsOwn(f, false));
         }
         if (f.busyShare().getAsDouble() < APP_IDLE) {
             return v(Cause.PACING, f.busyShare().getAsDouble() < APP_IDLE / 2 ? Confidence.CLEAR : Confidence.LIKELY,
@@ -301,10 +300,14 @@ public final class WhyRules {
     }
 
     private static Why.Verdict receiverWindow(WhyFigures f, String why, Confidence c) {
+        return receiverWindow(f, why, c, Optional.empty());
+    }
+
+    private static Why.Verdict receiverWindow(WhyFigures f, String why, Confidence c, Optional<Cause> closeTo) {
         long w = f.receiverWindowBytes().orElse(0);
         long need = bufferFor(4 * Math.max(Math.max(w, f.receiverBufferBytes().orElse(0)), inFlight(f).orElse(0)));
         OptionalLong rtt = roundTrip(f);
-        return v(Cause.RECEIVER_WINDOW, c, Optional.empty(), f, why, "on the receiver (" + f.sides().receiver()
+        return v(Cause.RECEIVER_WINDOW, c, closeTo, f, why, "on the receiver (" + f.sides().receiver()
                 + "): raise net.ipv4.tcp_rmem's max to at least " + Units.bytes(need) + ", or run the test with -w "
                 + Units.flag(need) + " (net.core.rmem_max must allow it)" + (w > 0 && rtt.isPresent()
                 ? ": a window of " + Units.bytes(w) + " carries at most " + Units.rate(w * 8e6 / rtt.getAsLong())
@@ -453,8 +456,8 @@ public final class WhyRules {
                         "on the receiver (" + f.sides().receiver() + "): raise net.core.rmem_max to at least "
                                 + Units.bytes(need) + " and run the test with -w " + Units.flag(need)
                                 + (b > 0 ? " (its buffer was " + Units.bytes(b) + ")" : "")
-                                + (readerWaited ? ", give its reader a core of its own (" + affinity(f, false) + ")"
-                                : "") + ", or lower -b");
+                                + (readerWaited ? "; its reader waited for its core: " + coreOfItsOwn(f, false) : "")
+                                + "; or lower -b");
             }
             return v(Cause.PATH, dropped <= 0.1 * lost ? Confidence.CLEAR : Confidence.LIKELY, Optional.empty(), f,
                     String.format(Locale.ROOT,
@@ -616,7 +619,6 @@ public final class WhyRules {
         WhyFigures.Sides s = f.sides();
         String host = sender ? s.sender() : s.receiver();
         int cores = sender ? s.senderCores() : s.receiverCores();
-        boolean spareCore = cores == 0 || cores > s.streams();
         Confidence conf = other.isPresent() && mine - theirs < CLOSE_MARGIN ? Confidence.CLOSE
                 : run.isEmpty() || mine < CPU_CLEAR && wait.orElse(0) < CPU_WAIT ? Confidence.LIKELY : Confidence.CLEAR;
         Optional<Cause> closeTo = conf == Confidence.CLOSE ? other : Optional.empty();
@@ -639,14 +641,7 @@ public final class WhyRules {
         }
         StringBuilder remedy = new StringBuilder("on the " + (sender ? "sender" : "receiver") + " (" + host + "): ");
         if (waited) {
-            remedy.append("its ").append(verb).append(" thread waited for its core: ");
-            if (spareCore) {
-                remedy.append("give it a core of its own (").append(affinity(f, sender)).append(") or lower the other"
-                        + " load on that core");
-            } else {
-                remedy.append(String.format(Locale.ROOT, "lower the other load on its cores (it has %d for %d"
-                        + " stream%s: none to spare)", cores, s.streams(), s.streams() == 1 ? "" : "s"));
-            }
+            remedy.append("its ").append(verb).append(" thread waited for its core: ").append(coreOfItsOwn(f, sender));
         } else {
             remedy.append("its ").append(verb).append(" thread used a whole core: ");
             StringBuilder ways = new StringBuilder();
@@ -664,6 +659,20 @@ public final class WhyRules {
             remedy.append(ways);
         }
         return v(c, conf, closeTo, f, why, remedy.toString());
+    }
+
+    /**
+     * A side short of CPU for want of its own core: a core of its own ({@code -A} for that side) when it has more cores
+     * than the test has streams (or its cores are not known), else less load beside it, saying none is to spare.
+     */
+    private static String coreOfItsOwn(WhyFigures f, boolean sender) {
+        WhyFigures.Sides s = f.sides();
+        int cores = sender ? s.senderCores() : s.receiverCores();
+        if (cores == 0 || cores > s.streams()) {
+            return "give it a core of its own (" + affinity(f, sender) + ") or lower the other load on that core";
+        }
+        return String.format(Locale.ROOT, "lower the other load on its cores (it has %d for %d stream%s: none to"
+                + " spare)", cores, s.streams(), s.streams() == 1 ? "" : "s");
     }
 
     /** The {@code -A} that pins one side: the client's own core, or the server's through the client's {@code -A n,m}. */

@@ -231,26 +231,24 @@ public final class TcpStream extends DataStream {
 
     /** {@code SO_SNDBUF} as the kernel holds it (autotuned); once closed, as it was just before; -1 if unknown. */
     public int sendBufferBytes() {
-        if (channel.isOpen()) {
-            try {
-                return SocketBuffers.sendBuffer(channel);
-            } catch (IOException | RuntimeException e) {
-                return sendBufferAtClose;
-            }
-        }
-        return sendBufferAtClose;
+        return bufferNow(true, sendBufferAtClose);
     }
 
     /** {@code SO_RCVBUF} as the kernel holds it (autotuned); once closed, as it was just before; -1 if unknown. */
     public int receiveBufferBytes() {
+        return bufferNow(false, receiveBufferAtClose);
+    }
+
+    /** A buffer's size read now while the socket is open, else (or when the read fails) {@code atClose}. */
+    private int bufferNow(boolean send, int atClose) {
         if (channel.isOpen()) {
             try {
-                return SocketBuffers.receiveBuffer(channel);
+                return send ? SocketBuffers.sendBuffer(channel) : SocketBuffers.receiveBuffer(channel);
             } catch (IOException | RuntimeException e) {
-                return receiveBufferAtClose;
+                return atClose;
             }
         }
-        return receiveBufferAtClose;
+        return atClose;
     }
 
     private void closeNow() {
