@@ -1,9 +1,6 @@
 package io.iperf3j.internal.why;
 
 import io.iperf3j.internal.json.JsonObject;
-import io.iperf3j.internal.json.PeerJson;
-import io.iperf3j.testing.EnginePeer;
-import io.iperf3j.testing.Iperf3Process;
 import io.iperf3j.testing.Netns;
 import io.iperf3j.testing.NetnsPair;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,9 +8,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -73,28 +67,13 @@ class WhyLanNetnsTest {
     }
 
     private static JsonObject direction(JsonObject doc) {
-        JsonObject why = doc.getObject("end").getObject(WhyJson.KEY);
-        assertThat(why).as("end.iperf3j_why in %s", doc).isNotNull();
-        List<Object> dirs = why.getArray("directions");
-        assertThat(dirs).hasSize(1);
-        return (JsonObject) dirs.getFirst();
+        return WhyPairRun.direction(doc);
     }
 
-    /** An iperf3j server in B for one test, the iperf3j client in A with {@code -J --why}; the client's document. */
+    /** One test with {@code args}; the verdict is printed for the log. */
     private static JsonObject run(NetnsPair link, List<String> args) throws Exception {
-        int port = 7600 + ThreadLocalRandom.current().nextInt(200);
-        List<String> client = new ArrayList<>(List.of("-c", link.addrB, "-p", Integer.toString(port), "-J", "--why"));
-        client.addAll(args);
-        try (Iperf3Process s = Iperf3Process.start(NetnsPair.inside(link.nsB,
-                EnginePeer.command(List.of("-s", "-1", "-p", Integer.toString(port)))))) {
-            assertThat(s.awaitListening(port, Duration.ofSeconds(20))).as("server listens; %s", s.stderr()).isTrue();
-            try (Iperf3Process c = Iperf3Process.start(NetnsPair.inside(link.nsA, EnginePeer.command(client)))) {
-                assertThat(c.waitFor(Duration.ofSeconds(60))).as("client exit; stderr: %s", c.stderr()).isZero();
-                JsonObject doc = PeerJson.parseObject(c.stdout().getBytes(StandardCharsets.UTF_8));
-                assertThat(doc.has("error")).as("client error %s", doc.get("error")).isFalse();
-                System.out.println("why " + args + ": " + direction(doc));
-                return doc;
-            }
-        }
+        JsonObject doc = WhyPairRun.run(link, 7600 + ThreadLocalRandom.current().nextInt(200), args);
+        System.out.println("why " + args + ": " + direction(doc));
+        return doc;
     }
 }

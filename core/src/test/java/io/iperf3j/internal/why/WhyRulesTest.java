@@ -20,6 +20,16 @@ class WhyRulesTest {
         return new Fig();
     }
 
+    /** The same test over UDP: no chronos, no RTT, no window. */
+    private static Fig udpFig() {
+        Fig f = new Fig();
+        f.transport = Transport.UDP;
+        f.chronos = false;
+        f.rtt = OptionalLong.empty();
+        f.window = OptionalLong.empty();
+        return f;
+    }
+
     private static final class Fig {
         Transport transport = Transport.TCP;
         double seconds = 4;
@@ -342,11 +352,7 @@ class WhyRulesTest {
 
     @Test
     void udp() {
-        Fig f = tcp();
-        f.transport = Transport.UDP;
-        f.chronos = false;
-        f.rtt = OptionalLong.empty();
-        f.window = OptionalLong.empty();
+        Fig f = udpFig();
         f.target = 100_000_000;
         f.lost = OptionalDouble.of(0.001);
         assertThat(f.decide().cause()).isEqualTo(Cause.PACING);
@@ -368,11 +374,7 @@ class WhyRulesTest {
 
     /** A UDP test at -b 100M that lost 5 % of its datagrams, its receiving socket's drop counter seen. */
     private static Fig lossyUdp() {
-        Fig f = tcp();
-        f.transport = Transport.UDP;
-        f.chronos = false;
-        f.rtt = OptionalLong.empty();
-        f.window = OptionalLong.empty();
+        Fig f = udpFig();
         f.target = 100_000_000;
         f.bps = 95e6;
         f.lost = OptionalDouble.of(0.05);
@@ -611,11 +613,7 @@ class WhyRulesTest {
     @Test
     void udpLossLargerThanTheSendersShortfallIsTheLoss() {
         // -b 2G, an 8 KiB receive buffer: the sender, short of CPU, sent 1.4 Gbit/s; the buffer dropped 90 % of it
-        Fig f = tcp();
-        f.transport = Transport.UDP;
-        f.chronos = false;
-        f.rtt = OptionalLong.empty();
-        f.window = OptionalLong.empty();
+        Fig f = udpFig();
         f.target = 2_000_000_000;
         f.bps = 142e6;
         f.lost = OptionalDouble.of(0.9);
@@ -636,11 +634,7 @@ class WhyRulesTest {
     @Test
     void aRealIperf3ReceiversBufferFromMinusW() {
         // forward against 3.21 with -w 8K: its drops are not seen, its buffer is -w's (doubled by the kernel)
-        Fig f = tcp();
-        f.transport = Transport.UDP;
-        f.chronos = false;
-        f.rtt = OptionalLong.empty();
-        f.window = OptionalLong.empty();
+        Fig f = udpFig();
         f.target = 2_000_000_000;
         f.bps = 992e6;
         f.lost = OptionalDouble.of(0.45);
@@ -661,11 +655,7 @@ class WhyRulesTest {
 
     @Test
     void aUdpSenderThatWaitedForRoomInItsSocketIsHeldByItsOwnHost() {
-        Fig f = tcp();
-        f.transport = Transport.UDP;
-        f.chronos = false;
-        f.rtt = OptionalLong.empty();
-        f.window = OptionalLong.empty();
+        Fig f = udpFig();
         f.target = 1_000_000_000;
         f.bps = 480e6;
         f.lost = OptionalDouble.of(0);
@@ -682,11 +672,7 @@ class WhyRulesTest {
     void aShaperOnTheSendersOwnInterfaceIsThePathOnItsHost() {
         // the LAN lab's udp-local: tbf 500mbit on the sender's veth, -b 1G: 480 Mbit/s sent, no loss, the sending
         // thread busy 93 % (it spins in the kernel on the qdisc): without the qdisc's figures the sender's CPU
-        Fig f = tcp();
-        f.transport = Transport.UDP;
-        f.chronos = false;
-        f.rtt = OptionalLong.empty();
-        f.window = OptionalLong.empty();
+        Fig f = udpFig();
         f.target = 1_000_000_000;
         f.bps = 480e6;
         f.lost = OptionalDouble.of(0);
@@ -802,11 +788,7 @@ class WhyRulesTest {
     void aRealIperf3UdpSenderShortOfMinusBIsNotToldFromAShaperOnItsHost() {
         // -R against 3.21 with a tbf on the server's own interface: 487 Mbit/s of -b 1G, no loss, its process at
         // 100 % of a core (it spins in the kernel on the qdisc); the client sees neither its thread nor its qdisc
-        Fig f = tcp();
-        f.transport = Transport.UDP;
-        f.chronos = false;
-        f.rtt = OptionalLong.empty();
-        f.window = OptionalLong.empty();
+        Fig f = udpFig();
         f.target = 1_000_000_000;
         f.bps = 487e6;
         f.lost = OptionalDouble.of(0);

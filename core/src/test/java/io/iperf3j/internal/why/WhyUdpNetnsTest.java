@@ -1,9 +1,6 @@
 package io.iperf3j.internal.why;
 
 import io.iperf3j.internal.json.JsonObject;
-import io.iperf3j.internal.json.PeerJson;
-import io.iperf3j.testing.EnginePeer;
-import io.iperf3j.testing.Iperf3Process;
 import io.iperf3j.testing.Netns;
 import io.iperf3j.testing.NetnsPair;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,9 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -88,32 +82,15 @@ class WhyUdpNetnsTest {
         }
     }
 
-    private static JsonObject direction(JsonObject doc) {
-        JsonObject why = doc.getObject("end").getObject(WhyJson.KEY);
-        assertThat(why).as("end.iperf3j_why in %s", doc).isNotNull();
-        List<Object> dirs = why.getArray("directions");
-        assertThat(dirs).hasSize(1);
-        return (JsonObject) dirs.getFirst();
-    }
-
     private static long packets(JsonObject doc, String sum) {
         return doc.getObject("end").getObject(sum).getLong("packets");
     }
 
-    /** An iperf3j server in B for one test, the iperf3j client in A with {@code -J --why}; the client's document. */
     private static JsonObject run(NetnsPair link, int port, String... args) throws Exception {
-        List<String> client = new ArrayList<>(List.of("-c", link.addrB, "-p", Integer.toString(port), "-J", "--why"));
-        client.addAll(List.of(args));
-        try (Iperf3Process s = Iperf3Process.start(NetnsPair.inside(link.nsB,
-                EnginePeer.command(List.of("-s", "-1", "-p", Integer.toString(port)))))) {
-            assertThat(s.awaitListening(port, Duration.ofSeconds(20))).as("server listens; %s", s.stderr()).isTrue();
-            try (Iperf3Process c = Iperf3Process.start(NetnsPair.inside(link.nsA, EnginePeer.command(client)))) {
-                assertThat(c.waitFor(Duration.ofSeconds(60))).as("client exit; stderr: %s", c.stderr()).isZero();
-                JsonObject doc = PeerJson.parseObject(c.stdout().getBytes(StandardCharsets.UTF_8));
-                assertThat(doc.has("error")).as("client error %s", doc.get("error")).isFalse();
-                assertThat(s.awaitExit(Duration.ofSeconds(20))).as("server ends after its one test").isTrue();
-                return doc;
-            }
-        }
+        return WhyPairRun.run(link, port, List.of(args));
+    }
+
+    private static JsonObject direction(JsonObject doc) {
+        return WhyPairRun.direction(doc);
     }
 }
