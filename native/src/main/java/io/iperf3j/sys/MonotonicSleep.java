@@ -1,0 +1,75 @@
+package io.iperf3j.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.LockSupport;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A paced sender's sleep until a deadline on {@link System#nanoTime()}'s clock, as iperf3 3.18+
+ * sleeps between blocks: one {@code clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME)} per wait.
+ *
+ * <p>Why not {@link LockSupport#parkNanos}: a timed park is a {@code pthread_cond_timedwait}, which
+ * glibc ends with a second futex call when it times out, so a paced TCP stream made two system calls
+ * per wait where iperf3 makes one (counted with {@code perf stat -e syscalls:sys_enter_futex}: 35 816
+ * futex calls against iperf3's 16 196 {@code clock_nanosleep}s for the same 5 s at {@code -b 5G};
+ * docs/design/cpu-per-bit.md). HotSpot's {@code nanoTime} is {@code CLOCK_MONOTONIC} in nanoseconds on
+ * Linux, so a deadline computed from it is passed to the kernel as it is.
+ *
+ * <p>Such a sleep cannot be ended early by {@link LockSupport#unpark}: callers use it for short waits
+ * only ({@link #SHORT_NANOS}) and park for longer ones, so a stop request is still seen within that.
+ * Where FFM cannot be used every sleep is a park.
+ *
+ * <p>Threads: one instance per sleeping thread (it owns a 16-byte {@code timespec}).
+ */
+public final class MonotonicSleep {
+    /** The longest wait slept in the kernel without a way to be woken early; longer ones park. */
+    public static final long SHORT_NANOS = 2_000_000L;
+    private final Libc libc;
+    private final MemorySegment timespec;
+
+    private MonotonicSleep(Libc libc, MemorySegment timespec) {
+        this.libc = libc;
+        this.timespec = timespec;
+    }
+
+    /** A sleeper for the calling thread; with FFM, {@code clock_nanosleep} is bound now (once per JVM). */
+    public static MonotonicSleep create() {
+        Libc libc = Libc.get().orElse(null);
+        if (libc == null) {
+            return new MonotonicSleep(null, null);
+        }
+        try {
+            libc.bindSleep();
+        } catch (LinkageError | RuntimeException e) { // no stub for this shape: park instead
+            return new MonotonicSleep(null, null);
+        }
+        return new MonotonicSleep(libc, Arena.ofAuto().allocate(Libc.TIMESPEC_SIZE, 8));
+    }
+
+    /** Whether sleeps go to {@code clock_nanosleep} (else every sleep parks). */
+    public boolean isNative() {
+        return libc != null;
+    }
+
+    /**
+     * Sleeps until {@code deadline} ({@link System#nanoTime()} units), given {@code now} read just
+     * before: a wait up to {@link #SHORT_NANOS} in one {@code clock_nanosleep}; a longer one parks for
+     * at most {@code maxPark} (an {@link LockSupport#unpark} ends it at once), so callers re-check
+     * their deadline and stop flag after each call. A signal may end either early.
+     */
+    public void until(long deadline, long now, long maxPark) {
+        long wait = deadline - now;
+        if (wait <= 0) {
+            return;
+        }
+        if (libc != null && wait <= SHORT_NANOS && deadline > 0) {
+            timespec.set(JAVA_LONG, 0, deadline / 1_000_000_000L);
+            timespec.set(JAVA_LONG, 8, deadline % 1_000_000_000L);
+            libc.sleepUntil(timespec);
+            return;
+        }
+        LockSupport.parkNanos(Math.min(wait, maxPark));
+    }
+}
