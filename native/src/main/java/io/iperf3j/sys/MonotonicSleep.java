@@ -34,7 +34,10 @@ public final class MonotonicSleep {
         this.timespec = timespec;
     }
 
-    /** A sleeper for the calling thread; with FFM, {@code clock_nanosleep} is bound now (once per JVM). */
+    /**
+     * A sleeper for one thread (made on any thread); with FFM, {@code clock_nanosleep} is bound and
+     * its call linked now (once per JVM).
+     */
     public static MonotonicSleep create() {
         Libc libc = Libc.get().orElse(null);
         if (libc == null) {
@@ -45,7 +48,11 @@ public final class MonotonicSleep {
         } catch (LinkageError | RuntimeException e) { // no stub for this shape: park instead
             return new MonotonicSleep(null, null);
         }
-        return new MonotonicSleep(libc, Arena.ofAuto().allocate(Libc.TIMESPEC_SIZE, 8));
+        MemorySegment timespec = Arena.ofAuto().allocate(Libc.TIMESPEC_SIZE, 8);
+        // One call with a deadline long past (it returns at once) links the call on this thread, so a
+        // stream's first sleep does not spin the downcall's classes when its first block is due.
+        libc.sleepUntil(timespec);
+        return new MonotonicSleep(libc, timespec);
     }
 
     /** Whether sleeps go to {@code clock_nanosleep} (else every sleep parks). */
