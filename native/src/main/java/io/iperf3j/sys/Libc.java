@@ -169,8 +169,6 @@ final class Libc {
     /** {@code <time.h>}: the clock glibc's {@code clock()} reads. */
     static final int CLOCK_MONOTONIC = 1;
     static final int CLOCK_PROCESS_CPUTIME_ID = 2;
-    /** {@code clock_nanosleep}'s flag: the time is an absolute deadline. */
-    static final int TIMER_ABSTIME = 1;
     /** {@code sizeof(struct timespec)} on LP64. */
     static final int TIMESPEC_SIZE = 16;
 
@@ -511,15 +509,14 @@ final class Libc {
     }
 
     /**
-     * {@code clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, timespec, NULL)}: sleeps until the monotonic
-     * clock ({@link System#nanoTime()}'s clock) reaches the time in {@code timespec}; 0, or the error number
-     * negated (-EINTR when a signal handler ran).
+     * {@code clock_nanosleep(CLOCK_MONOTONIC, 0, timespec, NULL)}: sleeps for the time in {@code timespec}
+     * on the monotonic clock; 0, or the error number negated (-EINTR when a signal handler ran).
      *
-     * @param timespec {@link #TIMESPEC_SIZE} bytes holding the deadline
+     * @param timespec {@link #TIMESPEC_SIZE} bytes holding the time to sleep
      */
-    int sleepUntil(MemorySegment timespec) {
+    int sleepFor(MemorySegment timespec) {
         try {
-            int r = (int) Sleep.CLOCK_NANOSLEEP.invokeExact(CLOCK_MONOTONIC, TIMER_ABSTIME, timespec, MemorySegment.NULL);
+            int r = (int) Sleep.CLOCK_NANOSLEEP.invokeExact(CLOCK_MONOTONIC, 0, timespec, MemorySegment.NULL);
             return -r;
         } catch (Throwable t) {
             throw unexpected(t);

@@ -8,14 +8,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A paced sender's sleep until a deadline on {@link System#nanoTime()}'s clock, as iperf3 3.18+
- * sleeps between blocks: one {@code clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME)} per wait.
+ * sleeps between blocks: one {@code clock_nanosleep(CLOCK_MONOTONIC)} per wait.
  *
  * <p>Why not {@link LockSupport#parkNanos}: a timed park is a {@code pthread_cond_timedwait}, which
  * glibc ends with a second futex call when it times out, so a paced TCP stream made two system calls
  * per wait where iperf3 makes one (counted with {@code perf stat -e syscalls:sys_enter_futex}: 35 816
  * futex calls against iperf3's 16 196 {@code clock_nanosleep}s for the same 5 s at {@code -b 5G};
- * docs/design/cpu-per-bit.md). HotSpot's {@code nanoTime} is {@code CLOCK_MONOTONIC} in nanoseconds on
- * Linux, so a deadline computed from it is passed to the kernel as it is.
+ * docs/design/cpu-per-bit.md). The sleep is relative (the deadline minus the {@code now} the caller read
+ * just before), as iperf3's absolute deadline is computed from a clock read just before: so it does not
+ * depend on {@code nanoTime} being the kernel's {@code CLOCK_MONOTONIC} (it is, in HotSpot on Linux), and
+ * a late start only makes the sender find more bytes due, which the pacer's schedule absorbs.
  *
  * <p>Such a sleep cannot be ended early by {@link LockSupport#unpark}: callers use it for short waits
  * only ({@link #SHORT_NANOS}) and park for longer ones, so a stop request is still seen within that.
@@ -49,9 +51,9 @@ public final class MonotonicSleep {
             return new MonotonicSleep(null, null);
         }
         MemorySegment timespec = Arena.ofAuto().allocate(Libc.TIMESPEC_SIZE, 8);
-        // One call with a deadline long past (it returns at once) links the call on this thread, so a
-        // stream's first sleep does not spin the downcall's classes when its first block is due.
-        libc.sleepUntil(timespec);
+        // One call of 0 ns (it returns at once) links the call, so a stream's first sleep does not
+        // spin the downcall's classes when its first block is due.
+        libc.sleepFor(timespec);
         return new MonotonicSleep(libc, timespec);
     }
 
@@ -71,10 +73,10 @@ public final class MonotonicSleep {
         if (wait <= 0) {
             return;
         }
-        if (libc != null && wait <= SHORT_NANOS && deadline > 0) {
-            timespec.set(JAVA_LONG, 0, deadline / 1_000_000_000L);
-            timespec.set(JAVA_LONG, 8, deadline % 1_000_000_000L);
-            libc.sleepUntil(timespec);
+        if (libc != null && wait <= SHORT_NANOS) {
+            timespec.set(JAVA_LONG, 0, 0L);
+            timespec.set(JAVA_LONG, 8, wait);
+            libc.sleepFor(timespec);
             return;
         }
         LockSupport.parkNanos(Math.min(wait, maxPark));

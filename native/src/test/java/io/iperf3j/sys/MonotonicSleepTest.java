@@ -14,7 +14,7 @@ class MonotonicSleepTest {
 
     @Test
     void aShortSleepNeverEndsBeforeItsDeadline() {
-        // clock_nanosleep's deadline is on CLOCK_MONOTONIC; were nanoTime another clock, this would end early or hang
+        // clock_nanosleep sleeps at least the time asked for, on the clock nanoTime reads
         MonotonicSleep sleep = MonotonicSleep.create();
         for (int i = 0; i < 200; i++) {
             long now = System.nanoTime();
