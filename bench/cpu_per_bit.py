@@ -28,6 +28,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -340,11 +341,13 @@ def main():
     ap.add_argument("--compare-jar", default=None, help="also run this jar as 'iperf3j-base' (before/after)")
     ap.add_argument("--variant", action="append", default=[], help="NAME=JVM_OPTS: iperf3j with these options too")
     ap.add_argument("--port", type=int, default=5901)
-    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
+    ap.add_argument("--out", default=None, help="directory (default bench/results; with --smoke a temporary one)")
     ap.add_argument("--name", default=None, help="file stem (default <date>-cpu-per-bit)")
     args = ap.parse_args()
     if args.smoke:
         args.rounds, args.time = 1, 1
+    if args.out is None:
+        args.out = tempfile.mkdtemp(prefix="cpu-per-bit-smoke-") if args.smoke else os.path.join(ROOT, "bench", "results")
     cases = [c for c in args.cases.split(",") if c]
     for c in cases:
         if c not in CASES:
@@ -433,6 +436,7 @@ def main():
     with open(os.path.join(args.out, stem + ".md"), "w") as f:
         f.write(md)
     print(md)
+    print(f"written: {os.path.join(args.out, stem)}.{{json,md}}", file=sys.stderr)
     return 1 if table["failures"] else 0
 
 
