@@ -114,8 +114,9 @@ class Cgroups:
 
     def close(self):
         try:
-            for d in os.listdir(self.parent):
-                self.remove(os.path.join(self.parent, d))
+            for d in os.listdir(self.parent):  # the control files are listed too: only the child groups
+                if os.path.isdir(os.path.join(self.parent, d)):
+                    self.remove(os.path.join(self.parent, d))
             os.rmdir(self.parent)
         except OSError:
             pass
