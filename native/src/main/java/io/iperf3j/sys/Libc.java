@@ -173,6 +173,7 @@ final class Libc {
     /** glibc's {@code CLOCKS_PER_SEC} (fixed at one million by XSI). */
     static final long CLOCKS_PER_SEC = 1_000_000L;
     /** {@code <time.h>}: the clock glibc's {@code clock()} reads. */
+    static final int CLOCK_MONOTONIC = 1;
     static final int CLOCK_PROCESS_CPUTIME_ID = 2;
     /** {@code sizeof(struct timespec)} on LP64. */
     static final int TIMESPEC_SIZE = 16;
@@ -185,7 +186,7 @@ final class Libc {
         "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock_gettime", "uname",
         "sendmmsg", "recvmmsg", "poll", "shutdown", "sendmsg", "recv", "sched_setaffinity", "sched_getaffinity", "gettid",
         "socket", "dup3", "bind", "listen", "close", "connect",
-        "sendto", "recvmsg", "ppoll", "eventfd", "read", "write", "sigaction", "pthread_sigmask"};
+        "sendto", "recvmsg", "ppoll", "eventfd", "read", "write", "sigaction", "pthread_sigmask", "clock_nanosleep"};
 
     private static final Libc INSTANCE = new Libc();
 
@@ -358,6 +359,15 @@ final class Libc {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
     }
 
+    /**
+     * clock_nanosleep(2): bound on the first paced stream ({@link MonotonicSleep}). It blocks, so it is
+     * an ordinary (not critical) downcall; it returns the error number itself, so no errno capture.
+     */
+    private static final class Sleep {
+        static final MethodHandle CLOCK_NANOSLEEP = bind("clock_nanosleep",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
     /** uname(2). */
     private static final class Uts {
         static final MethodHandle UNAME = bind("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS), errnoOption());
@@ -506,6 +516,26 @@ final class Libc {
             return r;
         }
         return timespec.get(JAVA_LONG, 0) * CLOCKS_PER_SEC + timespec.get(JAVA_LONG, 8) / (1_000_000_000L / CLOCKS_PER_SEC);
+    }
+
+    /**
+     * {@code clock_nanosleep(CLOCK_MONOTONIC, 0, timespec, NULL)}: sleeps for the time in {@code timespec}
+     * on the monotonic clock; 0, or the error number negated (-EINTR when a signal handler ran).
+     *
+     * @param timespec {@link #TIMESPEC_SIZE} bytes holding the time to sleep
+     */
+    int sleepFor(MemorySegment timespec) {
+        try {
+            int r = (int) Sleep.CLOCK_NANOSLEEP.invokeExact(CLOCK_MONOTONIC, 0, timespec, MemorySegment.NULL);
+            return -r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Binds {@code clock_nanosleep} now (once per JVM), so a paced stream's first sleep does not. */
+    void bindSleep() {
+        java.util.Objects.requireNonNull(Sleep.CLOCK_NANOSLEEP);
     }
 
     /** {@code sigaction(2)}: {@code act} or {@code old} may be {@link MemorySegment#NULL}; 0, or -errno. */

@@ -1,6 +1,7 @@
 package io.iperf3j.internal.engine;
 
-import java.util.concurrent.locks.LockSupport;
+import io.iperf3j.sys.MonotonicSleep;
+
 import java.util.function.BooleanSupplier;
 
 /**
@@ -16,7 +17,7 @@ import java.util.function.BooleanSupplier;
  * Bursts matter on a real path: a millisecond's burst queues behind a shaper or a
  * slower link, and every datagram of it then shows a different transit time, which the
  * receiver reports as jitter (bench/jitter-netns.sh). Because the due time follows from
- * the total sent so far, a thread that wakes late (parkNanos has tens of microseconds of
+ * the total sent so far, a thread that wakes late (a sleep has tens of microseconds of
  * slack) simply finds several datagrams due and sends them at once, so the average rate
  * stays exact at any packet rate, while at low rates the thread sleeps and costs nothing.
  *
@@ -52,6 +53,8 @@ public final class Pacer {
     /** The bytes sent when the schedule was last anchored; 0 without a share. */
     private long bytesAtStart;
     private int sinceCheck;
+    /** How the sending thread sleeps until a block is due: made once, used by that thread only. */
+    private final MonotonicSleep sleep = MonotonicSleep.create();
 
     /**
      * @param bitsPerSecond the per-stream rate, &gt; 0
@@ -157,7 +160,18 @@ public final class Pacer {
     }
 
     /**
-     * Waits (parked, never spinning) until a block may be sent, given the bytes sent
+     * Sleeps {@code wait} ns from {@code now} (a {@link #waitNanos} answer): a short wait in one
+     * {@code clock_nanosleep} to the deadline, as iperf3 3.18+ sleeps (a timed park costs two
+     * system calls), a longer one parked for at most {@code maxPark}, which
+     * {@link DataStream#wakeWorker} ends at once; so a stop request is seen within
+     * {@link MonotonicSleep#SHORT_NANOS} or at once. The caller checks again after it returns.
+     */
+    public void sleep(long wait, long now, long maxPark) {
+        sleep.until(now + wait, now, maxPark);
+    }
+
+    /**
+     * Waits (asleep, never spinning) until a block may be sent, given the bytes sent
      * since {@link #start}: the TCP streams' use of the schedule. Within a burst it
      * returns at once.
      *
@@ -168,15 +182,16 @@ public final class Pacer {
             return true;
         }
         while (true) {
-            long wait = waitNanos(bytesSent, System.nanoTime());
+            long now = System.nanoTime();
+            long wait = waitNanos(bytesSent, now);
             if (wait <= 0) {
                 return true;
             }
             if (stop.getAsBoolean()) {
                 return false;
             }
-            // Sleep at most 100 ms at a time so that a stop request is seen promptly.
-            LockSupport.parkNanos(Math.min(wait, 100_000_000L));
+            // Parks last at most 100 ms at a time so that a stop request is seen promptly.
+            sleep(wait, now, 100_000_000L);
         }
     }
 }

@@ -27,6 +27,8 @@ public final class TestPrinter {
     private String label = "";
     /** The lines of a held block, or null when not holding. */
     private StringBuilder held;
+    /** The held block's buffer, kept between holds: one per printer, not one per interval. */
+    private final StringBuilder holdBuffer = new StringBuilder(1024);
     /** {@link #hold()}s not yet released: an inner block is written with the outer one. */
     private int holds;
 
@@ -69,7 +71,8 @@ public final class TestPrinter {
      */
     public void hold() {
         if (holds++ == 0) {
-            held = new StringBuilder(1024);
+            held = holdBuffer;
+            held.setLength(0);
         }
     }
 
@@ -82,6 +85,10 @@ public final class TestPrinter {
         held = null;
         if (!block.isEmpty()) {
             sink.out(block.toString());
+        }
+        block.setLength(0);
+        if (block.capacity() > 64 * 1024) { // a long summary (-P 128) does not keep its size for the intervals
+            block.trimToSize();
         }
     }
 

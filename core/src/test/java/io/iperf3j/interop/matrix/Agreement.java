@@ -55,20 +55,33 @@ final class Agreement {
     }
 
     /**
-     * Whether a {@code --bidir -n} test ended on its other half's bytes, as 3.21's client ends it
-     * when either its bytes sent or its bytes received reach {@code -n} (iperf_client_api.c): then
-     * this half's sender may have sent nothing yet (run 25: 3.21's reverse stream sent 19 MB in the
-     * first 14 ms, before a loaded JVM's UDP sender had sent its first datagram).
+     * Whether a {@code --bidir -n} or UDP {@code --bidir -k} test ended on its other half's count, as
+     * 3.21's client ends it when either its bytes (blocks) sent or its bytes (blocks) received reach
+     * {@code -n} ({@code -k}) (iperf_client_api.c): then this half's sender may have sent nothing yet
+     * (run 25: 3.21's reverse stream sent 19 MB in the first 14 ms, before a loaded JVM's UDP sender had
+     * sent its first datagram; 2026-11-28: {@code -k 2000} at 2 Gbit/s is 12 ms of the other half).
      */
     private static boolean endedByOtherHalf(Cell cell, JsonObject clientEnd, boolean clientSends) {
-        if (cell.direction() != Cell.Direction.BIDIR || cell.end() != Cell.End.BYTES) {
+        if (cell.direction() != Cell.Direction.BIDIR) {
+            return false;
+        }
+        JsonObject other = clientEnd.getObject(clientSends ? "sum_received_bidir_reverse" : "sum_sent");
+        if (other == null) {
             return false;
         }
         String value = cell.value(cell.udp());
-        long n = Long.parseLong(value.substring(0, value.length() - 1)) << 20; // "5M", "40M": iperf3's -n is binary
-        JsonObject other = clientEnd.getObject(clientSends ? "sum_received_bidir_reverse" : "sum_sent");
-        Long bytes = other == null ? null : other.getLong("bytes");
-        return bytes != null && bytes >= n;
+        if (cell.end() == Cell.End.BYTES) {
+            long n = Long.parseLong(value.substring(0, value.length() - 1)) << 20; // "5M", "40M": iperf3's -n is binary
+            Long bytes = other.getLong("bytes");
+            return bytes != null && bytes >= n;
+        }
+        if (cell.end() == Cell.End.BLOCKS && cell.udp()) {
+            long k = Long.parseLong(value); // a datagram is a block
+            Long packets = other.getLong("packets");
+            Long lost = clientSends ? other.getLong("lost_packets") : Long.valueOf(0);
+            return packets != null && packets - (lost == null ? 0 : lost) >= k;
+        }
+        return false;
     }
 
     static List<String> violations(Cell cell, JsonObject client, JsonObject server) {

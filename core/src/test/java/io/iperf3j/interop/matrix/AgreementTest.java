@@ -89,6 +89,36 @@ class AgreementTest {
     }
 
     /**
+     * The same race with {@code -k} (2026-11-28, both a 3.12 server's reverse half and a 3.12 client's
+     * forward half): {@code -k 2000} datagrams at 2 Gbit/s are 12 ms of the other half, and 3.21's client
+     * ends a {@code -k} test on blocks received as on blocks sent. Received datagrams are counted without
+     * the lost ones; one short of {@code -k} is still a violation.
+     */
+    @Test
+    void aBidirBlocksTestEndedByItsOtherHalfMayHaveAnIdleSender() {
+        String idle = "client->server: the sender's document shows 0 datagrams sent";
+        assertThat(bidirUdpBlocks(2000, 0)).doesNotContain(idle);
+        assertThat(bidirUdpBlocks(5486, 277)).doesNotContain(idle);
+        assertThat(bidirUdpBlocks(2000, 1)).contains(idle);
+        assertThat(bidirUdpBlocks(1999, 0)).contains(idle);
+    }
+
+    private static List<String> bidirUdpBlocks(long reversePackets, long reverseLost) {
+        Cell cell = new Cell(Cell.Network.NETNS_LOSS, Peer.IPERF3J, Peer.IPERF3, true, Cell.Direction.BIDIR,
+                Cell.End.BLOCKS, 1);
+        long bytes = (reversePackets - reverseLost) * 1460;
+        String doc = """
+                {"start": {"test_start": {"blksize": 1460}},
+                 "end": {
+                  "sum_sent": {"seconds": 0.09, "bytes": 0, "packets": 0, "lost_packets": 0, "lost_percent": 0},
+                  "sum_received": {"seconds": 0.09, "bytes": 0, "packets": 0, "lost_packets": 0, "lost_percent": 0},
+                  "sum_sent_bidir_reverse": {"seconds": 0.09, "bytes": %d, "packets": %d, "lost_packets": 0, "lost_percent": 0},
+                  "sum_received_bidir_reverse": {"seconds": 0.09, "bytes": %d, "packets": %d, "lost_packets": %d, "lost_percent": 0}}}
+                """.formatted(reversePackets * 1460, reversePackets, bytes, reversePackets, reverseLost);
+        return Agreement.violations(cell, JsonPaths.parse(doc), JsonPaths.parse(doc));
+    }
+
+    /**
      * Run 33's red cell {@code netns 5% drop | iperf3j -> iperf3 3.21 | -u -b 2G --bidir -n 5M -P 3}: the
      * 3.21 server's document counted 17 920 reverse datagrams, its results (what the client shows) 17 919,
      * a send that failed on the socket it had closed at TEST_END ({@link Agreement#serverPacketRace}). One

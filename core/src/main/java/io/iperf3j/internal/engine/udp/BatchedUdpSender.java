@@ -8,7 +8,6 @@ import io.iperf3j.internal.udp.UdpHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code sendmmsg} batches through FFM, or UDP segmentation offload super-datagrams
@@ -78,7 +77,7 @@ final class BatchedUdpSender implements UdpSender {
                 // is due. Datagram by datagram, GSO would carry one or two and save nothing.
                 long wait = p.waitNanos(bytesSent, now);
                 if (wait > 0) {
-                    LockSupport.parkNanos(Math.min(wait, UdpStream.MAX_PARK_NANOS));
+                    p.sleep(wait, now, UdpStream.MAX_PARK_NANOS);
                     continue;
                 }
                 k = Math.min(slots, p.perMillisecond(size));
@@ -97,7 +96,7 @@ final class BatchedUdpSender implements UdpSender {
                 if (k == 0) {
                     long wait = p.waitNanos(bytesSent, now);
                     if (wait > 0) {
-                        LockSupport.parkNanos(Math.min(wait, UdpStream.MAX_PARK_NANOS));
+                        p.sleep(wait, now, UdpStream.MAX_PARK_NANOS);
                     }
                     continue;
                 }

@@ -7,7 +7,6 @@ import io.iperf3j.internal.udp.UdpHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.util.concurrent.locks.LockSupport;
 
 /** One {@code write} per datagram through the JDK's blocking {@link DatagramChannel}. */
 final class PlainUdpSender implements UdpSender {
@@ -52,11 +51,12 @@ final class PlainUdpSender implements UdpSender {
             }
             if (p != null && p.checkDue()) {
                 long wait;
-                while ((wait = p.waitNanos(bytesSent, System.nanoTime())) > 0) {
+                long now;
+                while ((wait = p.waitNanos(bytesSent, now = System.nanoTime())) > 0) {
                     if (stream.stopRequested) {
                         return End.STOPPED;
                     }
-                    LockSupport.parkNanos(Math.min(wait, UdpStream.MAX_PARK_NANOS));
+                    p.sleep(wait, now, UdpStream.MAX_PARK_NANOS);
                 }
             }
             // iperf3 counts the datagram before sending it, so a datagram the kernel

@@ -1,0 +1,91 @@
+package io.iperf3j;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 58: a TCP stream's worker allocates nothing per block, paced ({@code -b}, which sleeps between
+ * blocks) or not, sending or receiving. The bytes each stream thread allocated are read
+ * ({@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}) twice while the test runs, after its
+ * start-up; in between the streams move gigabytes in thousands of 128 KiB blocks (2 Gbit/s paced: ~2 900),
+ * so one object per block would show as tens of kilobytes. A few bytes once (a compiler's deoptimisation
+ * re-materialising an object it had eliminated) are allowed: under {@link #ONCE} in all. The window is
+ * checked to lie inside the transfer: the same stream threads are alive at both reads.
+ * (A UDP sender is left out: the FFM linker's errno capture allocates 32 bytes per {@code sendmmsg} under
+ * C1, docs/design/cpu-per-bit.md.)
+ */
+@Timeout(120)
+class DataPathAllocationTest {
+    /** Less than one byte per block in the window, far less than one object per block. */
+    private static final long ONCE = 1024;
+    private RunningIperf server;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (server != null && !server.isDone()) {
+            server.cancel();
+        }
+    }
+
+    @Test
+    void aPacedTcpSenderAndItsReceiverAllocateNothingPerBlock() throws Exception {
+        assertThat(steadyStateAllocation(IperfCommand.client("127.0.0.1").bitrate(2_000_000_000L)))
+                .isNotEmpty().allSatisfy((thread, bytes) -> assertThat(bytes).as(thread).isLessThan(ONCE));
+    }
+
+    @Test
+    void anUnpacedReverseTestAllocatesNothingPerBlock() throws Exception {
+        assertThat(steadyStateAllocation(IperfCommand.client("127.0.0.1").reverse()))
+                .isNotEmpty().allSatisfy((thread, bytes) -> assertThat(bytes).as(thread).isLessThan(ONCE));
+    }
+
+    /** Bytes each stream thread allocated between 1.5 s and 3 s of a 5 s test, by thread name. */
+    private Map<String, Long> steadyStateAllocation(IperfCommand client) throws Exception {
+        server = IperfCommand.server().port(0).longLived().spawn();
+        int port = server.localPort().orElseThrow(() -> new AssertionError("server did not listen"));
+        RunningIperf run = client.port(port).duration(Duration.ofSeconds(5)).spawn();
+        Thread.sleep(1500);
+        Map<Long, String> first = streamThreads();
+        Map<Long, Long> before = allocated(first);
+        Thread.sleep(1500);
+        Map<Long, Long> after = allocated(first);
+        Map<Long, String> still = streamThreads();
+        IperfResult result = run.await();
+        assertThat(result.succeeded()).as("%s", result.error()).isTrue();
+        // one sender and one receiver, both alive across the window: it lay inside the transfer
+        assertThat(first.values()).anyMatch(n -> n.endsWith("-tx")).anyMatch(n -> n.endsWith("-rx"));
+        assertThat(still.keySet()).containsAll(first.keySet());
+        Map<String, Long> delta = new HashMap<>();
+        for (Map.Entry<Long, String> t : first.entrySet()) {
+            delta.put(t.getValue(), after.get(t.getKey()) - before.get(t.getKey()));
+        }
+        return delta;
+    }
+
+    private static Map<Long, String> streamThreads() {
+        Map<Long, String> threads = new HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("iperf3j-") && t.getName().contains("-stream-")) {
+                threads.put(t.threadId(), t.getName());
+            }
+        }
+        return threads;
+    }
+
+    private static Map<Long, Long> allocated(Map<Long, String> threads) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Map<Long, Long> bytes = new HashMap<>();
+        for (long id : threads.keySet()) {
+            bytes.put(id, mx.getThreadAllocatedBytes(id));
+        }
+        return bytes;
+    }
+}
