@@ -101,6 +101,46 @@ class PacerTest {
     }
 
     @Test
+    void aTcpBlockDueWithinThePacingTimerGoesAtOnce() {
+        // 80 Mbit/s: 10 000 bytes are due 1 ms after the start, 20 000 bytes 2 ms after.
+        Pacer p = new Pacer(80_000_000, 0, null, 1000);
+        long start = System.nanoTime();
+        p.start(start);
+        assertThat(p.waitNanos(10_000, start)).isEqualTo(1_000_000);
+        assertThat(p.awaitTurn(10_000, () -> {
+            throw new AssertionError("a block within the timer must not wait");
+        })).isTrue();
+        // 2 ms ahead: it sleeps until it is within 1 ms of its time, not before.
+        assertThat(p.awaitTurn(20_000, () -> false)).isTrue();
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(1_000_000);
+    }
+
+    @Test
+    void aZeroPacingTimerWaitsForEachBlocksOwnTime() {
+        Pacer p = new Pacer(80_000_000, 0, null, 0);
+        long start = System.nanoTime();
+        p.start(start);
+        assertThat(p.awaitTurn(10_000, () -> false)).isTrue();
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(1_000_000);
+    }
+
+    @Test
+    void aPeersHugePacingTimerIsCappedSoItCannotBuyALongBurst() {
+        // 8 Mbit/s: 1 MB is due 1 s after the start; a 1 000 s timer is capped at 10 ms.
+        Pacer p = new Pacer(8_000_000, 0, null, 1_000_000_000L);
+        p.start(System.nanoTime());
+        assertThat(p.awaitTurn(1_000_000, () -> true)).isFalse();
+        assertThat(p.awaitTurn(10_000, () -> {
+            throw new AssertionError("due within 10 ms: goes at once");
+        })).isTrue();
+    }
+
+    @Test
+    void aNegativePacingTimerIsRefused() {
+        assertThatThrownBy(() -> new Pacer(8_000_000, 0, null, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aMillisecondsWorthIsAtLeastOneUnit() {
         assertThat(new Pacer(1_000_000_000, 0).perMillisecond(1000)).isEqualTo(125); // 1 Gbit/s, 1000-byte datagrams
         assertThat(new Pacer(200_000_000, 0).perMillisecond(1400)).isEqualTo(17);
