@@ -219,7 +219,8 @@ public final class StreamFactory {
      * nothing slow runs once the peer's clock may be running. Owned by the factory until a
      * stream is built from it, then by the stream; {@link #release()} on every path that builds none.
      */
-    private record Prepared(Arena memory, ByteBuffer buffer, FileChannel zeroCopy, Pacer pacer, boolean skipCopy) {
+    private record Prepared(Arena memory, ByteBuffer buffer, FileChannel zeroCopy, Pacer pacer, boolean skipCopy,
+                            boolean wakePerBlock) {
         void release() {
             closeQuietly(zeroCopy);
             memory.close();
@@ -233,10 +234,13 @@ public final class StreamFactory {
             ByteBuffer buffer = Payload.buffer(memory, rec.blockSize, rec.repeatingPayload,
                     ThreadLocalRandom.current().nextLong());
             FileChannel zeroCopy = sending && rec.zeroCopy ? Payload.zeroCopySource(buffer) : null;
-            // The stream sleeps until its next block is due (iperf3 3.18+; --pacing-timer has no effect).
-            Pacer pacer = share != null ? new Pacer(sending ? rec.targetBitrate : 0, sending ? rec.burst : 0, share)
-                    : sending && rec.targetBitrate > 0 ? new Pacer(rec.targetBitrate, rec.burst) : null;
-            return new Prepared(memory, buffer, zeroCopy, pacer, !sending && rec.skipRxCopy);
+            // The stream sends the blocks due within --pacing-timer, then sleeps until the next is (Pacer).
+            Pacer pacer = share != null || (sending && rec.targetBitrate > 0)
+                    ? new Pacer(sending ? rec.targetBitrate : 0, sending ? rec.burst : 0, share, rec.pacingTimer)
+                    : null;
+            // A receiver with an autotuned buffer wakes once per block (ReceiveLowWater); not with -w.
+            return new Prepared(memory, buffer, zeroCopy, pacer, !sending && rec.skipRxCopy,
+                    !sending && rec.window == 0 && share == null);
         } catch (IOException | RuntimeException e) {
             memory.close();
             throw e;
@@ -264,7 +268,7 @@ public final class StreamFactory {
         StreamRecord record = new StreamRecord(id, socketNumber, direction,
                 AddressText.of(la), la.getPort(), AddressText.of(ra), ra.getPort());
         return new TcpStream(record, wakeTest, ch, prepared.buffer(), prepared.zeroCopy(), prepared.pacer(), window, budget,
-                nat, skipCopy, prepared.memory());
+                nat, skipCopy, prepared.memory(), prepared.wakePerBlock());
     }
 
     private void applyEarlyOptions(NativeSocket nat) throws IperfException {
