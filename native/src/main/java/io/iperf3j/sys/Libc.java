@@ -62,7 +62,6 @@ final class Libc {
     static final int SO_DOMAIN = 39;
     static final int SO_MAX_PACING_RATE = 47;
     static final int SO_COOKIE = 57;
-    static final int SO_RCVLOWAT = 18;
     /** {@code getsockopt}: the socket's {@code u32 sk_meminfo[SK_MEMINFO_VARS]} (Linux 4.6+ for the drops). */
     static final int SO_MEMINFO = 55;
     /** Index of {@code SK_MEMINFO_DROPS} in {@link #SO_MEMINFO}'s array: {@code sk_drops}. */

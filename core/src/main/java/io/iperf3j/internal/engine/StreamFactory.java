@@ -219,8 +219,7 @@ public final class StreamFactory {
      * nothing slow runs once the peer's clock may be running. Owned by the factory until a
      * stream is built from it, then by the stream; {@link #release()} on every path that builds none.
      */
-    private record Prepared(Arena memory, ByteBuffer buffer, FileChannel zeroCopy, Pacer pacer, boolean skipCopy,
-                            boolean wakePerBlock) {
+    private record Prepared(Arena memory, ByteBuffer buffer, FileChannel zeroCopy, Pacer pacer, boolean skipCopy) {
         void release() {
             closeQuietly(zeroCopy);
             memory.close();
@@ -238,9 +237,7 @@ public final class StreamFactory {
             Pacer pacer = share != null || (sending && rec.targetBitrate > 0)
                     ? new Pacer(sending ? rec.targetBitrate : 0, sending ? rec.burst : 0, share, rec.pacingTimer)
                     : null;
-            // A receiver with an autotuned buffer wakes once per block (ReceiveLowWater); not with -w.
-            return new Prepared(memory, buffer, zeroCopy, pacer, !sending && rec.skipRxCopy,
-                    !sending && rec.window == 0 && share == null);
+            return new Prepared(memory, buffer, zeroCopy, pacer, !sending && rec.skipRxCopy);
         } catch (IOException | RuntimeException e) {
             memory.close();
             throw e;
@@ -268,7 +265,7 @@ public final class StreamFactory {
         StreamRecord record = new StreamRecord(id, socketNumber, direction,
                 AddressText.of(la), la.getPort(), AddressText.of(ra), ra.getPort());
         return new TcpStream(record, wakeTest, ch, prepared.buffer(), prepared.zeroCopy(), prepared.pacer(), window, budget,
-                nat, skipCopy, prepared.memory(), prepared.wakePerBlock());
+                nat, skipCopy, prepared.memory());
     }
 
     private void applyEarlyOptions(NativeSocket nat) throws IperfException {

@@ -50,8 +50,6 @@ public final class TcpStream extends DataStream {
     private volatile int receiveBufferAtClose = -1;
     /** {@code --skip-rx-copy}: a receiver drops data with MSG_TRUNC instead of reading it; else null. */
     private final SkipCopyReceiver skipCopy;
-    /** A receiver's wake-up per block ({@link ReceiveLowWater}), or null. */
-    private final ReceiveLowWater lowWater;
 
     /**
      * @param budget the test's {@code -n}/{@code -k} budget (sending) or receive
@@ -61,12 +59,10 @@ public final class TcpStream extends DataStream {
      * @param window the read pacer's receive buffer, or null
      * @param skipCopy {@code --skip-rx-copy}'s MSG_TRUNC reader for a receiver, or null to read normally
      * @param memory the arena {@code buffer} lives in, freed by the stream when its worker is done, or null
-     * @param wakePerBlock a receiver whose buffer is autotuned (no {@code -w}) and not read-paced:
-     *        it sets {@code SO_RCVLOWAT} to the block once the buffer is large ({@link ReceiveLowWater})
      */
     public TcpStream(StreamRecord record, Runnable wakeTest, SocketChannel channel, ByteBuffer buffer,
               FileChannel zeroCopySource, Pacer pacer, ReadWindow window, TransferBudget budget, NativeSocket nativeSocket,
-              SkipCopyReceiver skipCopy, Arena memory, boolean wakePerBlock)
+              SkipCopyReceiver skipCopy, Arena memory)
             throws IOException {
         super(record, wakeTest, memory);
         this.skipCopy = skipCopy;
@@ -78,8 +74,6 @@ public final class TcpStream extends DataStream {
         this.pacer = pacer;
         this.window = window;
         this.budget = budget;
-        this.lowWater = wakePerBlock && pacer == null && window == null && nativeSocket != null
-                ? new ReceiveLowWater(nativeSocket, blockSize, this::receiveBufferBytes) : null;
         channel.configureBlocking(true);
     }
 
@@ -175,9 +169,6 @@ public final class TcpStream extends DataStream {
             received += n;
             if (inBlock == blockSize) {
                 inBlock = 0;
-                if (lowWater != null) {
-                    lowWater.blockRead();
-                }
                 if (counting) {
                     count(blockSize);
                     if (budget != null && budget.arrived(blockSize, 1)) {
