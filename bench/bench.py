@@ -102,6 +102,18 @@ def wait_idle(max_wait, need=0.92, window=1.0):
             return waited
 
 
+def stop_process(p, group=False):
+    """SIGTERM, and SIGKILL after 5 s, to a process the bench started (with group: its own session's group)."""
+    if p.poll() is None:
+        kill = os.killpg if group else os.kill
+        kill(p.pid, signal.SIGTERM)
+        try:
+            p.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            kill(p.pid, signal.SIGKILL)
+            p.wait()
+
+
 def port_listening(port):
     for path in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
@@ -206,13 +218,7 @@ def run_once(impl, case, args, port):
         except subprocess.TimeoutExpired:
             server_cpu = proc_cpu_seconds(server.pid) - server_cpu0
     finally:
-        if server.poll() is None:
-            os.kill(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.kill(server.pid, signal.SIGKILL)
-                server.wait()
+        stop_process(server)
     if client.returncode != 0:
         msg = err.decode()[-500:]
         try:

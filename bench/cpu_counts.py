@@ -24,7 +24,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from bench import free_port, port_listening  # noqa: E402
+from bench import free_port, port_listening, stop_process  # noqa: E402
 from cpu_per_bit import CASES, PEER_321  # noqa: E402
 
 EVENTS = ["raw_syscalls:sys_enter", "syscalls:sys_enter_write", "syscalls:sys_enter_read",
@@ -61,13 +61,7 @@ def start_server(argv, port, env=None):
 
 
 def stop(p):
-    if p.poll() is None:
-        os.killpg(p.pid, signal.SIGTERM)
-        try:
-            p.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait()
+    stop_process(p, group=True)  # started in a session of its own (perf stat and its child)
 
 
 def java_pid(p):
