@@ -102,6 +102,17 @@ def wait_idle(max_wait, need=0.92, window=1.0):
             return waited
 
 
+def wait_listening(proc, port, name):
+    """Waits up to 30 s until a server the bench started listens on port; raises if it exits first."""
+    deadline = time.monotonic() + 30
+    while not port_listening(port):
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} server exited: {proc.stderr.read().decode()[:500]}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} server did not listen on {port}")
+        time.sleep(0.02)
+
+
 def stop_process(p, group=False):
     """SIGTERM, and SIGKILL after 5 s, to a process the bench started (with group: its own session's group)."""
     if p.poll() is None:
@@ -194,13 +205,7 @@ def run_once(impl, case, args, port):
     server = subprocess.Popen(impl.argv + ["-s", "-1", "-p", str(port)], stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, start_new_session=True, env=impl.env)
     try:
-        deadline = time.monotonic() + 30
-        while not port_listening(port):
-            if server.poll() is not None:
-                raise RuntimeError(f"{impl.name} server exited: {server.stderr.read().decode()[:500]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{impl.name} server did not listen on {port}")
-            time.sleep(0.02)
+        wait_listening(server, port, impl.name)
         server_cpu0 = proc_cpu_seconds(server.pid)
         _, _, task0 = cpu_times()
         t0 = time.monotonic()

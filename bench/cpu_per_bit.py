@@ -34,7 +34,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from bench import free_port, port_listening, iperf3_version, stop_process as stop  # noqa: E402  (the side-by-side bench's helpers)
+from bench import free_port, iperf3_version, stop_process as stop, wait_listening  # noqa: E402  (the side-by-side bench's helpers)
 
 PEER_321 = os.path.expanduser("~/.cache/iperf3j/iperf3-3.21/bin/iperf3")
 # name -> (client args, kind). kind "bidir" adds both directions' receiver bytes.
@@ -130,16 +130,6 @@ def spawn(argv, cgroup, env, stdout=subprocess.DEVNULL):
         os.nice(19)
     return subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, env=env, preexec_fn=enter,
                             start_new_session=True)
-
-
-def wait_listening(proc, port, name):
-    deadline = time.monotonic() + 30
-    while not port_listening(port):
-        if proc.poll() is not None:
-            raise RuntimeError(f"{name} server exited: {proc.stderr.read().decode()[:300]}")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{name} server did not listen on {port}")
-        time.sleep(0.02)
 
 
 class Impl:
