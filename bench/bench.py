@@ -102,6 +102,16 @@ def wait_idle(max_wait, need=0.92, window=1.0):
             return waited
 
 
+def write_results(out, stem, table, md):
+    """OUT/STEM.json (every run) and OUT/STEM.md (the summary), and the summary on stdout."""
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, stem + ".json"), "w") as f:
+        json.dump(table, f, indent=1)
+    with open(os.path.join(out, stem + ".md"), "w") as f:
+        f.write(md)
+    print(md)
+
+
 def wait_listening(proc, port, name):
     """Waits up to 30 s until a server the bench started listens on port; raises if it exits first."""
     deadline = time.monotonic() + 30
@@ -476,14 +486,8 @@ def main():
                       + f"outside={m['outside_cpu_s']:.2f}s", file=sys.stderr, flush=True)
     table = build_table(results, cases, machine, args)
     table["failures"] = failures
-    os.makedirs(args.out, exist_ok=True)
     stem = args.name or ("smoke" if args.smoke else datetime.datetime.now().strftime("%Y-%m-%d-%H%M"))
-    with open(os.path.join(args.out, stem + ".json"), "w") as f:
-        json.dump(table, f, indent=1)
-    md = markdown(table)
-    with open(os.path.join(args.out, stem + ".md"), "w") as f:
-        f.write(md)
-    print(md)
+    write_results(args.out, stem, table, markdown(table))
     shutil.rmtree(tmp, ignore_errors=True)
 
 

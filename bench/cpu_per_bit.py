@@ -34,7 +34,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from bench import free_port, iperf3_version, stop_process as stop, wait_listening  # noqa: E402  (the side-by-side bench's helpers)
+from bench import free_port, iperf3_version, stop_process as stop, wait_listening, write_results  # noqa: E402  (the side-by-side bench's helpers)
 
 PEER_321 = os.path.expanduser("~/.cache/iperf3j/iperf3-3.21/bin/iperf3")
 # name -> (client args, kind). kind "bidir" adds both directions' receiver bytes.
@@ -409,14 +409,8 @@ def main():
                         server.close()
     finally:
         cg.close()
-    os.makedirs(args.out, exist_ok=True)
     stem = args.name or (("smoke-" if args.smoke else "") + datetime.date.today().isoformat() + "-cpu-per-bit")
-    with open(os.path.join(args.out, stem + ".json"), "w") as f:
-        json.dump(table, f, indent=1)
-    md = markdown(table)
-    with open(os.path.join(args.out, stem + ".md"), "w") as f:
-        f.write(md)
-    print(md)
+    write_results(args.out, stem, table, markdown(table))
     print(f"written: {os.path.join(args.out, stem)}.{{json,md}}", file=sys.stderr)
     return 1 if table["failures"] else 0
 
