@@ -101,7 +101,7 @@ public final class Pacer {
         if (pacingTimerMicros < 0) {
             throw new IllegalArgumentException("pacing timer must not be negative: " + pacingTimerMicros);
         }
-        this.earlyNanos = Math.min(MAX_EARLY_NANOS, pacingTimerMicros * 1000L);
+        this.earlyNanos = Math.min(MAX_EARLY_NANOS / 1000, pacingTimerMicros) * 1000L; // capped before it can overflow
         if (bitsPerSecond < 0 || (bitsPerSecond == 0 && share == null)) {
             throw new IllegalArgumentException("rate must be positive: " + bitsPerSecond);
         }
