@@ -8,6 +8,7 @@ import io.iperf3j.internal.json.JsonObject;
 import io.iperf3j.internal.stats.CpuUtilization;
 import io.iperf3j.sys.NativeSocket;
 import io.iperf3j.sys.ProcessCpu;
+import io.iperf3j.sys.QdiscStats;
 import io.iperf3j.sys.TcpInfo;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.output.TestPrinter;
@@ -26,9 +27,13 @@ import io.iperf3j.internal.why.SenderReport;
 import io.iperf3j.internal.why.WhyProbe;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -519,7 +524,7 @@ public abstract class TestSession {
      */
     protected final List<WhyProbe> whyProbes() {
         List<WhyProbe> out = new ArrayList<>();
-        java.util.Map<String, io.iperf3j.sys.QdiscStats> qdiscAtEnd = qdiscAtStart.isEmpty() ? java.util.Map.of()
+        Map<String, QdiscStats> qdiscAtEnd = qdiscAtStart.isEmpty() ? Map.of()
                 : egressQdiscs();
         long waitUntil = System.nanoTime() + WHY_WORKER_WAIT_NANOS;
         for (DataStream s : streams) {
@@ -577,8 +582,8 @@ public abstract class TestSession {
             }
             OptionalLong qdiscRate = none;
             OptionalLong overlimits = none;
-            io.iperf3j.sys.QdiscStats before = r.sending() ? qdiscAtStart.get(r.localHost()) : null;
-            io.iperf3j.sys.QdiscStats after = before == null ? null : qdiscAtEnd.get(r.localHost());
+            QdiscStats before = r.sending() ? qdiscAtStart.get(r.localHost()) : null;
+            QdiscStats after = before == null ? null : qdiscAtEnd.get(r.localHost());
             if (after != null && after.ifindex() == before.ifindex() && after.kind().equals(before.kind())
                     && after.overlimits() >= before.overlimits()) {
                 qdiscRate = after.rateBitsPerSecond();
@@ -596,15 +601,15 @@ public abstract class TestSession {
     }
 
     /** {@code --why}: the sending streams' egress interfaces' root qdiscs as the test started, by local address. */
-    private final java.util.Map<String, io.iperf3j.sys.QdiscStats> qdiscAtStart = new java.util.HashMap<>();
+    private final Map<String, QdiscStats> qdiscAtStart = new HashMap<>();
 
     /**
      * The root qdisc of the interface each sending stream's data leaves by (its local address's), read once per
      * address however many streams share it: a shaper there ({@code tbf}) holds a sender on its own host, with no loss
      * on the path. An address whose qdisc cannot be read is left out.
      */
-    private java.util.Map<String, io.iperf3j.sys.QdiscStats> egressQdiscs() {
-        java.util.Map<String, io.iperf3j.sys.QdiscStats> out = new java.util.HashMap<>();
+    private Map<String, QdiscStats> egressQdiscs() {
+        Map<String, QdiscStats> out = new HashMap<>();
         for (DataStream s : streams) {
             String local = s.record.localHost();
             if (s.record.sending() && !out.containsKey(local)) {
@@ -614,12 +619,11 @@ public abstract class TestSession {
         return out;
     }
 
-    private static Optional<io.iperf3j.sys.QdiscStats> egressQdisc(String localHost) {
+    private static Optional<QdiscStats> egressQdisc(String localHost) {
         try {
-            java.net.NetworkInterface nif = java.net.NetworkInterface.getByInetAddress(
-                    java.net.InetAddress.ofLiteral(localHost));
-            return nif == null || nif.getIndex() <= 0 ? Optional.empty() : io.iperf3j.sys.QdiscStats.root(nif.getIndex());
-        } catch (java.io.IOException | RuntimeException e) {
+            NetworkInterface nif = NetworkInterface.getByInetAddress(InetAddress.ofLiteral(localHost));
+            return nif == null || nif.getIndex() <= 0 ? Optional.empty() : QdiscStats.root(nif.getIndex());
+        } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
     }
