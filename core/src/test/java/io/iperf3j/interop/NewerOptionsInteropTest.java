@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <ul>
  * <li>{@code --skip-rx-copy}: tests pass both ways, forward and {@code -R}, and a
  *     receiving iperf3j client counts {@code -n} bytes exactly (the count that MSG_TRUNC
- *     reads return; SkipCopyReceiverTest checks them against bytes written);</li>
+ *     reads return; TcpReceiverTest checks them against bytes written);</li>
  * <li>{@code --cntl-ka=I/N/C}: {@code ss -o} shows a keepalive timer of at most I
  *     seconds on each end of the control connection, on the side that asked for it;</li>
  * <li>{@code --json-stream-full-output}: iperf3j prints what 3.21 prints for the same

@@ -62,6 +62,7 @@ final class Libc {
     static final int SO_DOMAIN = 39;
     static final int SO_MAX_PACING_RATE = 47;
     static final int SO_COOKIE = 57;
+    static final int SO_RCVLOWAT = 18;
     /** {@code getsockopt}: the socket's {@code u32 sk_meminfo[SK_MEMINFO_VARS]} (Linux 4.6+ for the drops). */
     static final int SO_MEMINFO = 55;
     /** Index of {@code SK_MEMINFO_DROPS} in {@link #SO_MEMINFO}'s array: {@code sk_drops}. */
@@ -280,27 +281,34 @@ final class Libc {
     }
 
     /**
-     * Batched datagram I/O, {@code poll} and {@code shutdown}: bound on the first
-     * batched UDP stream ({@link DatagramBatch}). sendmmsg/recvmmsg may block, so
-     * they are ordinary (not critical) downcalls.
+     * Batched datagram I/O: bound on the first batched UDP stream ({@link DatagramBatch}).
+     * sendmmsg/recvmmsg may block, so they are ordinary (not critical) downcalls.
      */
     private static final class Mmsg {
         static final MethodHandle SENDMMSG = bind("sendmmsg",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errnoOption());
         static final MethodHandle RECVMMSG = bind("recvmmsg",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), errnoOption());
-        static final MethodHandle POLL = bind("poll",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errnoOption());
-        static final MethodHandle SHUTDOWN = bind("shutdown",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
         static final MethodHandle SENDMSG = bind("sendmsg",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
     }
 
-    /** recv(2) with flags: bound on the first {@code --skip-rx-copy} stream ({@link SkipCopyReceiver}) or qdisc dump ({@link QdiscStats}). */
+    /**
+     * recv(2) with flags and poll(2): bound on the first TCP receiver ({@link TcpReceiver}),
+     * batched UDP stream ({@link DatagramBatch}) or qdisc dump ({@link QdiscStats}); a group of
+     * their own, so a TCP receiver binds two call shapes, not the datagram batch's five.
+     */
     private static final class Recv {
         static final MethodHandle RECV = bind("recv",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errnoOption());
+        static final MethodHandle POLL = bind("poll",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errnoOption());
+    }
+
+    /** shutdown(2): bound on the first wake-up of a worker blocked in a native call. */
+    private static final class Shutdown {
+        static final MethodHandle SHUTDOWN = bind("shutdown",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
     }
 
     /** sched_setaffinity(2) and gettid (glibc 2.30+): bound on the first {@code -A} ({@link CpuAffinity}). */
@@ -600,7 +608,7 @@ final class Libc {
     /** {@code poll(2)} on {@code n} pollfds: ready count, 0 on timeout, or -errno. */
     int poll(MemorySegment state, MemorySegment fds, long n, int timeoutMillis) {
         try {
-            return result((int) Mmsg.POLL.invokeExact(state, fds, n, timeoutMillis), state);
+            return result((int) Recv.POLL.invokeExact(state, fds, n, timeoutMillis), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -609,7 +617,7 @@ final class Libc {
     /** {@code shutdown(2)}: 0, or -errno. */
     int shutdown(MemorySegment state, int fd, int how) {
         try {
-            return result((int) Mmsg.SHUTDOWN.invokeExact(state, fd, how), state);
+            return result((int) Shutdown.SHUTDOWN.invokeExact(state, fd, how), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }

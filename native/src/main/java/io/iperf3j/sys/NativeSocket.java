@@ -337,6 +337,25 @@ public final class NativeSocket {
         setInt("setsockopt(TCP_USER_TIMEOUT, " + millis + ")", Libc.IPPROTO_TCP, Libc.TCP_USER_TIMEOUT, millis);
     }
 
+    /**
+     * {@code setsockopt(SOL_SOCKET, SO_RCVLOWAT, bytes)}: {@code poll} (and a blocking read) waits
+     * until this many bytes are queued, or the stream ended. On TCP the kernel caps it at half the
+     * most the buffer can hold, and when the buffer is smaller than the value needs it grows the
+     * buffer and clamps the window to the value (Linux {@code tcp_set_rcvlowat}): set it only on a
+     * buffer already several times larger.
+     */
+    public void setReceiveLowWater(int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("SO_RCVLOWAT must be at least 1: " + bytes);
+        }
+        setInt("setsockopt(SO_RCVLOWAT, " + bytes + ")", Libc.SOL_SOCKET, Libc.SO_RCVLOWAT, bytes);
+    }
+
+    /** {@code getsockopt(SOL_SOCKET, SO_RCVLOWAT)}. */
+    public OptionalInt receiveLowWater() {
+        return intOption(Libc.SOL_SOCKET, Libc.SO_RCVLOWAT);
+    }
+
     /** {@code getsockopt(IPPROTO_TCP, TCP_USER_TIMEOUT)} in ms. */
     public OptionalInt userTimeout() {
         return tcpInt(Libc.TCP_USER_TIMEOUT);

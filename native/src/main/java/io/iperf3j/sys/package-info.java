@@ -10,7 +10,7 @@
  *       don't-fragment, {@code TCP_USER_TIMEOUT}, {@code SO_MAX_PACING_RATE});</li>
  *   <li>{@link io.iperf3j.sys.ProcessCpu}: iperf3's {@code cpu_util} figures;</li>
  *   <li>{@link io.iperf3j.sys.SystemInfo}: iperf3's {@code system_info} string;</li>
- *   <li>{@link io.iperf3j.sys.SkipCopyReceiver} ({@code --skip-rx-copy}, MSG_TRUNC receives),
+ *   <li>{@link io.iperf3j.sys.TcpReceiver} (TCP receives through the descriptor: a non-blocking {@code recv}, {@code --skip-rx-copy}'s MSG_TRUNC, a {@code poll} that honours {@code SO_RCVLOWAT}),
  *       {@link io.iperf3j.sys.CpuAffinity} ({@code -A}) and
  *       {@link io.iperf3j.sys.MultipathTcp} ({@code -m}: an MPTCP socket in a channel's place);</li>
  *   <li>{@link io.iperf3j.sys.DatagramBatch}: {@code sendmmsg}/{@code recvmmsg}, GSO/GRO and

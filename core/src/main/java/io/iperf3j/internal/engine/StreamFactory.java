@@ -8,7 +8,7 @@ import io.iperf3j.sys.FlowLabelledTcp;
 import io.iperf3j.sys.MultipathTcp;
 import io.iperf3j.sys.NativeSocket;
 import io.iperf3j.sys.NativeSocketException;
-import io.iperf3j.sys.SkipCopyReceiver;
+import io.iperf3j.sys.TcpReceiver;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.protocol.Cookie;
@@ -219,7 +219,8 @@ public final class StreamFactory {
      * nothing slow runs once the peer's clock may be running. Owned by the factory until a
      * stream is built from it, then by the stream; {@link #release()} on every path that builds none.
      */
-    private record Prepared(Arena memory, ByteBuffer buffer, FileChannel zeroCopy, Pacer pacer, boolean skipCopy) {
+    private record Prepared(Arena memory, ByteBuffer buffer, FileChannel zeroCopy, Pacer pacer, boolean skipCopy,
+                            boolean wakePerBlock) {
         void release() {
             closeQuietly(zeroCopy);
             memory.close();
@@ -237,7 +238,10 @@ public final class StreamFactory {
             Pacer pacer = share != null || (sending && rec.targetBitrate > 0)
                     ? new Pacer(sending ? rec.targetBitrate : 0, sending ? rec.burst : 0, share, rec.pacingTimer)
                     : null;
-            return new Prepared(memory, buffer, zeroCopy, pacer, !sending && rec.skipRxCopy);
+            // A receiver with an autotuned buffer wakes once per block (ReceiveLowWater); not with -w,
+            // nor when it paces its reads (a --total-rate share, whose ReadWindow sizes the buffer).
+            return new Prepared(memory, buffer, zeroCopy, pacer, !sending && rec.skipRxCopy,
+                    !sending && rec.window == 0 && share == null);
         } catch (IOException | RuntimeException e) {
             memory.close();
             throw e;
@@ -251,12 +255,15 @@ public final class StreamFactory {
     private TcpStream build(SocketChannel ch, NativeSocket nat, boolean addressesFromSocket, int id, int socketNumber,
                             Direction direction, Prepared prepared, TransferBudget budget, ReadWindow window)
             throws IOException, IperfException {
-        SkipCopyReceiver skipCopy = null;
+        TcpReceiver receiver = null;
         if (prepared.skipCopy()) {
             // iperf3 3.21 built without MSG_TRUNC refuses the option with this message
-            skipCopy = (nat == null ? java.util.Optional.<SkipCopyReceiver>empty()
-                    : SkipCopyReceiver.of(nat, prepared.buffer()))
+            receiver = (nat == null ? java.util.Optional.<TcpReceiver>empty()
+                    : TcpReceiver.skippingCopy(nat, prepared.buffer()))
                     .orElseThrow(() -> new IperfException(ErrorCode.SKIP_RX_COPY_UNSUPPORTED));
+        } else if (direction == Direction.RECEIVER && nat != null) {
+            // Without FFM (no native socket) the stream reads through its channel.
+            receiver = TcpReceiver.copying(nat, prepared.buffer()).orElse(null);
         }
         InetSocketAddress la = addressesFromSocket ? nat.localAddress().orElseThrow()
                 : (InetSocketAddress) ch.getLocalAddress();
@@ -265,7 +272,7 @@ public final class StreamFactory {
         StreamRecord record = new StreamRecord(id, socketNumber, direction,
                 AddressText.of(la), la.getPort(), AddressText.of(ra), ra.getPort());
         return new TcpStream(record, wakeTest, ch, prepared.buffer(), prepared.zeroCopy(), prepared.pacer(), window, budget,
-                nat, skipCopy, prepared.memory());
+                nat, receiver, prepared.wakePerBlock(), prepared.memory());
     }
 
     private void applyEarlyOptions(NativeSocket nat) throws IperfException {

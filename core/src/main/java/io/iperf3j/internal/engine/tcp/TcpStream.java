@@ -5,8 +5,8 @@ import io.iperf3j.internal.engine.Pacer;
 import io.iperf3j.internal.engine.SocketBuffers;
 import io.iperf3j.internal.engine.TransferBudget;
 import io.iperf3j.sys.NativeSocket;
-import io.iperf3j.sys.SkipCopyReceiver;
 import io.iperf3j.sys.TcpInfo;
+import io.iperf3j.sys.TcpReceiver;
 import io.iperf3j.internal.stats.StreamRecord;
 
 import java.io.IOException;
@@ -22,13 +22,18 @@ import java.util.function.BooleanSupplier;
  * {@code -Z}, a file sent with {@code sendfile}). The sender writes whole blocks; the
  * receiver counts whole blocks read, as iperf3 3.16+ does.
  *
- * <p>The channel blocks: the worker thread sleeps in {@code write}/{@code read} until the
- * socket can take or give bytes. A non-blocking channel with a selector per stream (iperf3's
- * select loop) was measured beside it on 2026-11-23 against iperf3 3.21 and was no faster
+ * <p>The sender's channel blocks: the worker thread sleeps in {@code write} until the socket
+ * can take bytes. A non-blocking channel with a selector per stream (iperf3's select loop) was
+ * measured beside it on 2026-11-23 against iperf3 3.21 and was no faster
  * (docs/design/performance.md, "TCP: blocking channels"), so it was removed.
+ *
+ * <p>A receiver reads through the descriptor where FFM can ({@link TcpReceiver}): a {@code recv}
+ * that does not wait, and {@code poll} to wait. That lets it wait for a whole block
+ * ({@link ReceiveLowWater}: one wake-up per block instead of one per arriving segment) and still
+ * read a stream's last, partial block. Without FFM it reads through its blocking channel.
  */
 public final class TcpStream extends DataStream {
-    /** Longest wait of a {@code --skip-rx-copy} receiver in poll, so a stop request is seen. */
+    /** Longest wait of a descriptor-level receiver in poll, so a stop request is seen. */
     private static final int POLL_TIMEOUT_MS = 100;
     private final SocketChannel channel;
     private final ByteBuffer buffer;
@@ -48,8 +53,13 @@ public final class TcpStream extends DataStream {
     /** SO_SNDBUF read just before the socket was closed, or -1. */
     private volatile int sendBufferAtClose = -1;
     private volatile int receiveBufferAtClose = -1;
-    /** {@code --skip-rx-copy}: a receiver drops data with MSG_TRUNC instead of reading it; else null. */
-    private final SkipCopyReceiver skipCopy;
+    /**
+     * A receiver's descriptor-level reads (copying, or {@code --skip-rx-copy}'s MSG_TRUNC); null for a
+     * sender, or where FFM cannot be used (then the channel reads).
+     */
+    private final TcpReceiver receiver;
+    /** A receiver's wake-up per block ({@link ReceiveLowWater}), or null. */
+    private final ReceiveLowWater lowWater;
 
     /**
      * @param budget the test's {@code -n}/{@code -k} budget (sending) or receive
@@ -57,15 +67,18 @@ public final class TcpStream extends DataStream {
      * @param pacer the {@code -b} pacer for a sender; for a receiver the read pacer of a server's
      *        {@code --total-rate} share; or null
      * @param window the read pacer's receive buffer, or null
-     * @param skipCopy {@code --skip-rx-copy}'s MSG_TRUNC reader for a receiver, or null to read normally
+     * @param receiver a receiver's descriptor-level reader (copying, or {@code --skip-rx-copy}'s), or
+     *        null to read through the channel
+     * @param wakePerBlock a receiver whose buffer is autotuned (no {@code -w}) and not read-paced: it
+     *        sets {@code SO_RCVLOWAT} to the block once the buffer is large ({@link ReceiveLowWater})
      * @param memory the arena {@code buffer} lives in, freed by the stream when its worker is done, or null
      */
     public TcpStream(StreamRecord record, Runnable wakeTest, SocketChannel channel, ByteBuffer buffer,
               FileChannel zeroCopySource, Pacer pacer, ReadWindow window, TransferBudget budget, NativeSocket nativeSocket,
-              SkipCopyReceiver skipCopy, Arena memory)
+              TcpReceiver receiver, boolean wakePerBlock, Arena memory)
             throws IOException {
         super(record, wakeTest, memory);
-        this.skipCopy = skipCopy;
+        this.receiver = receiver;
         this.nativeSocket = nativeSocket;
         this.channel = channel;
         this.buffer = buffer;
@@ -74,6 +87,8 @@ public final class TcpStream extends DataStream {
         this.pacer = pacer;
         this.window = window;
         this.budget = budget;
+        this.lowWater = wakePerBlock && receiver != null && pacer == null && window == null && nativeSocket != null
+                ? new ReceiveLowWater(nativeSocket, blockSize, this::receiveBufferBytes) : null;
         channel.configureBlocking(true);
     }
 
@@ -154,7 +169,7 @@ public final class TcpStream extends DataStream {
                     window.follow(System.nanoTime());
                 }
             }
-            int n = skipCopy != null ? dropWithoutCopy(blockSize - inBlock) : read(blockSize - inBlock);
+            int n = receiver != null ? receiveNative(blockSize - inBlock) : read(blockSize - inBlock);
             if (n == 0) {
                 continue;
             }
@@ -169,6 +184,9 @@ public final class TcpStream extends DataStream {
             received += n;
             if (inBlock == blockSize) {
                 inBlock = 0;
+                if (lowWater != null) {
+                    lowWater.blockRead();
+                }
                 if (counting) {
                     count(blockSize);
                     if (budget != null && budget.arrived(blockSize, 1)) {
@@ -185,22 +203,26 @@ public final class TcpStream extends DataStream {
         return channel.read(buffer);
     }
 
-    /** Like {@link #read}, but the kernel drops the bytes ({@code recv(MSG_TRUNC)}) instead of copying them. */
-    private int dropWithoutCopy(int max) throws IOException {
-        long r = skipCopy.receive(max);
-        if (r == SkipCopyReceiver.EAGAIN || r == SkipCopyReceiver.EINTR) {
-            skipCopy.awaitReadable(POLL_TIMEOUT_MS);
+    /**
+     * Like {@link #read}, through the descriptor ({@link TcpReceiver}; with {@code --skip-rx-copy} the
+     * kernel drops the bytes instead of copying them): 0 after waiting in {@code poll} when nothing
+     * (with the low-water mark: less than a block) was queued.
+     */
+    private int receiveNative(int max) throws IOException {
+        long r = receiver.receive(max);
+        if (r == TcpReceiver.EAGAIN || r == TcpReceiver.EINTR) {
+            receiver.awaitReadable(POLL_TIMEOUT_MS);
             return 0;
         }
         if (r < 0) {
-            throw new IOException(skipCopy.errorText(r));
+            throw new IOException(receiver.errorText(r));
         }
         return r == 0 ? -1 : (int) r;
     }
 
     @Override
     protected void closeChannel() {
-        if (skipCopy == null) {
+        if (receiver == null) {
             closeNow();
             return;
         }
@@ -209,7 +231,7 @@ public final class TcpStream extends DataStream {
         closeAfterWorker(() -> {
             if (channel.isOpen()) {
                 stopRequested = true;
-                skipCopy.wakeUp();
+                receiver.wakeUp();
             }
         }, this::closeNow, 1_000_000_000L);
     }
