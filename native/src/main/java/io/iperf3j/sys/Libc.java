@@ -63,6 +63,7 @@ final class Libc {
     static final int SO_MAX_PACING_RATE = 47;
     static final int SO_COOKIE = 57;
     static final int SO_RCVLOWAT = 18;
+    static final int MFD_CLOEXEC = 1;
     /** {@code getsockopt}: the socket's {@code u32 sk_meminfo[SK_MEMINFO_VARS]} (Linux 4.6+ for the drops). */
     static final int SO_MEMINFO = 55;
     /** Index of {@code SK_MEMINFO_DROPS} in {@link #SO_MEMINFO}'s array: {@code sk_drops}. */
@@ -149,6 +150,7 @@ final class Libc {
     static final short POLLIN = 0x1;
     static final short POLLOUT = 0x4;
     static final int SHUT_RD = 0;
+    static final int SHUT_WR = 1;
     static final int SHUT_RDWR = 2;
     static final int SOL_UDP = 17;
     static final int UDP_SEGMENT = 103;
@@ -187,7 +189,7 @@ final class Libc {
         "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock_gettime", "uname",
         "sendmmsg", "recvmmsg", "poll", "shutdown", "sendmsg", "recv", "sched_setaffinity", "sched_getaffinity", "gettid",
         "socket", "dup3", "bind", "listen", "close", "connect",
-        "sendto", "recvmsg", "ppoll", "eventfd", "read", "write", "sigaction", "pthread_sigmask", "clock_nanosleep"};
+        "sendto", "recvmsg", "ppoll", "eventfd", "read", "write", "sigaction", "pthread_sigmask", "clock_nanosleep", "memfd_create", "sendfile"};
 
     private static final Libc INSTANCE = new Libc();
 
@@ -333,7 +335,6 @@ final class Libc {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
         static final MethodHandle LISTEN = bind("listen",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
-        static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), errnoOption());
         static final MethodHandle CONNECT = bind("connect",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
     }
@@ -355,8 +356,25 @@ final class Libc {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
         static final MethodHandle READ = bind("read",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errnoOption());
+    }
+
+    /** close(2): bound on the first descriptor this layer opens ({@link Fd}'s sockets, {@link ZeroCopyPayload}'s memfd). */
+    private static final class Close {
+        static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), errnoOption());
+    }
+
+    /** write(2): bound on the first eventfd wake-up ({@link Port}) or {@code -Z} payload ({@link ZeroCopyPayload}). */
+    private static final class Write {
         static final MethodHandle WRITE = bind("write",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errnoOption());
+    }
+
+    /** memfd_create(2) and sendfile(2): bound on the first {@code -Z} sender ({@link ZeroCopyPayload}). */
+    private static final class ZeroCopy {
+        static final MethodHandle MEMFD_CREATE = bind("memfd_create",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+        static final MethodHandle SENDFILE = bind("sendfile",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG), errnoOption());
     }
 
     /** sigaction(2): bound when the command line's signal handlers find a signal ignored ({@link SignalDisposition}). */
@@ -709,7 +727,7 @@ final class Libc {
     /** {@code close(2)}: 0, or -errno. */
     int close(MemorySegment state, int fd) {
         try {
-            return result((int) Fd.CLOSE.invokeExact(state, fd), state);
+            return result((int) Close.CLOSE.invokeExact(state, fd), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -753,6 +771,25 @@ final class Libc {
         }
     }
 
+    /** {@code memfd_create(2)}: the descriptor, or -errno. */
+    int memfdCreate(MemorySegment state, MemorySegment name, int flags) {
+        try {
+            return result((int) ZeroCopy.MEMFD_CREATE.invokeExact(state, name, flags), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sendfile(2)} from {@code *offset} (which it advances): bytes sent, or -errno. */
+    long sendfile(MemorySegment state, int outFd, int inFd, MemorySegment offset, long count) {
+        try {
+            long r = (long) ZeroCopy.SENDFILE.invokeExact(state, outFd, inFd, offset, count);
+            return r == -1 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** {@code read(2)}: bytes read, or -errno. */
     long read(MemorySegment state, int fd, MemorySegment buf, long len) {
         try {
@@ -766,7 +803,7 @@ final class Libc {
     /** {@code write(2)}: bytes written, or -errno. */
     long write(MemorySegment state, int fd, MemorySegment buf, long len) {
         try {
-            long r = (long) Port.WRITE.invokeExact(state, fd, buf, len);
+            long r = (long) Write.WRITE.invokeExact(state, fd, buf, len);
             return r == -1 ? -errno(state) : r;
         } catch (Throwable t) {
             throw unexpected(t);

@@ -132,7 +132,7 @@ public abstract class DataStream implements Runnable {
 
     /**
      * Closes a socket whose descriptor number the worker passes to native calls the JDK does not
-     * know of ({@code recvmmsg}, {@code recv(MSG_TRUNC)}, {@code poll}): were the number freed while
+     * know of ({@code recvmmsg}, {@code recv}, {@code poll}, {@code sendfile}): were the number freed while
      * the worker may still make such a call, the call could land on another socket that got it. So
      * the worker owns the descriptor until it has returned from {@link #transfer}. This runs
      * {@code wake} (a {@code shutdown} that ends every current and later native call on the socket

@@ -9,6 +9,7 @@ import io.iperf3j.sys.MultipathTcp;
 import io.iperf3j.sys.NativeSocket;
 import io.iperf3j.sys.NativeSocketException;
 import io.iperf3j.sys.TcpReceiver;
+import io.iperf3j.sys.ZeroCopyPayload;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.output.TestReporter;
 import io.iperf3j.internal.protocol.Cookie;
@@ -219,10 +220,13 @@ public final class StreamFactory {
      * nothing slow runs once the peer's clock may be running. Owned by the factory until a
      * stream is built from it, then by the stream; {@link #release()} on every path that builds none.
      */
-    private record Prepared(Arena memory, ByteBuffer buffer, FileChannel zeroCopy, Pacer pacer, boolean skipCopy,
-                            boolean wakePerBlock) {
+    private record Prepared(Arena memory, ByteBuffer buffer, FileChannel zeroCopy, ZeroCopyPayload zeroCopyPayload,
+                            Pacer pacer, boolean skipCopy, boolean wakePerBlock) {
         void release() {
             closeQuietly(zeroCopy);
+            if (zeroCopyPayload != null) {
+                zeroCopyPayload.close();
+            }
             memory.close();
         }
     }
@@ -233,14 +237,18 @@ public final class StreamFactory {
         try {
             ByteBuffer buffer = Payload.buffer(memory, rec.blockSize, rec.repeatingPayload,
                     ThreadLocalRandom.current().nextLong());
-            FileChannel zeroCopy = sending && rec.zeroCopy ? Payload.zeroCopySource(buffer) : null;
             // The stream sends the blocks due within --pacing-timer, then sleeps until the next is (Pacer).
             Pacer pacer = share != null || (sending && rec.targetBitrate > 0)
                     ? new Pacer(sending ? rec.targetBitrate : 0, sending ? rec.burst : 0, share, rec.pacingTimer)
                     : null;
+            // -Z: a memory file sent with one sendfile per block; without FFM, a temporary file. Made
+            // last, so nothing above can fail with a descriptor open.
+            ZeroCopyPayload zeroCopyPayload = sending && rec.zeroCopy ? ZeroCopyPayload.of(buffer).orElse(null) : null;
+            FileChannel zeroCopy = sending && rec.zeroCopy && zeroCopyPayload == null
+                    ? Payload.zeroCopySource(buffer) : null;
             // A receiver with an autotuned buffer wakes once per block (ReceiveLowWater); not with -w,
             // nor when it paces its reads (a --total-rate share, whose ReadWindow sizes the buffer).
-            return new Prepared(memory, buffer, zeroCopy, pacer, !sending && rec.skipRxCopy,
+            return new Prepared(memory, buffer, zeroCopy, zeroCopyPayload, pacer, !sending && rec.skipRxCopy,
                     !sending && rec.window == 0 && share == null);
         } catch (IOException | RuntimeException e) {
             memory.close();
@@ -271,8 +279,16 @@ public final class StreamFactory {
                 : (InetSocketAddress) ch.getRemoteAddress();
         StreamRecord record = new StreamRecord(id, socketNumber, direction,
                 AddressText.of(la), la.getPort(), AddressText.of(ra), ra.getPort());
-        return new TcpStream(record, wakeTest, ch, prepared.buffer(), prepared.zeroCopy(), prepared.pacer(), window, budget,
-                nat, receiver, prepared.wakePerBlock(), prepared.memory());
+        ZeroCopyPayload zeroCopyPayload = prepared.zeroCopyPayload();
+        FileChannel zeroCopy = prepared.zeroCopy();
+        if (zeroCopyPayload != null && nat == null) {
+            // No descriptor to sendfile to (FFM found no socket): the temporary file, sent by the channel.
+            zeroCopyPayload.close();
+            zeroCopyPayload = null;
+            zeroCopy = Payload.zeroCopySource(prepared.buffer());
+        }
+        return new TcpStream(record, wakeTest, ch, prepared.buffer(), zeroCopy, zeroCopyPayload, prepared.pacer(), window,
+                budget, nat, receiver, prepared.wakePerBlock(), prepared.memory());
     }
 
     private void applyEarlyOptions(NativeSocket nat) throws IperfException {

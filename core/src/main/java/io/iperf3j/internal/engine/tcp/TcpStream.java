@@ -7,6 +7,7 @@ import io.iperf3j.internal.engine.TransferBudget;
 import io.iperf3j.sys.NativeSocket;
 import io.iperf3j.sys.TcpInfo;
 import io.iperf3j.sys.TcpReceiver;
+import io.iperf3j.sys.ZeroCopyPayload;
 import io.iperf3j.internal.stats.StreamRecord;
 
 import java.io.IOException;
@@ -19,8 +20,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A TCP data stream: a {@link SocketChannel} and one reused direct buffer (or, with
- * {@code -Z}, a file sent with {@code sendfile}). The sender writes whole blocks; the
- * receiver counts whole blocks read, as iperf3 3.16+ does.
+ * {@code -Z}, a memory file sent with one {@code sendfile} per block: {@link ZeroCopyPayload};
+ * without FFM, a temporary file sent with {@code FileChannel.transferTo}). The sender writes
+ * whole blocks; the receiver counts whole blocks read, as iperf3 3.16+ does.
  *
  * <p>The sender's channel blocks: the worker thread sleeps in {@code write} until the socket
  * can take bytes. A non-blocking channel with a selector per stream (iperf3's select loop) was
@@ -38,7 +40,10 @@ public final class TcpStream extends DataStream {
     private final SocketChannel channel;
     private final ByteBuffer buffer;
     private final int blockSize;
+    /** {@code -Z} without FFM: a temporary file the channel's {@code transferTo} sends; else null. */
     private final FileChannel zeroCopySource;
+    /** {@code -Z}: the memory file sent with {@code sendfile} through {@link #nativeSocket}; else null. */
+    private final ZeroCopyPayload zeroCopyPayload;
     /** The {@code -b} pacer of a sender, the {@code --total-rate} share's pacer of a server's receiver, or null. */
     private final Pacer pacer;
     /** A read-paced receiver's buffer, which follows its share and RTT; else null. */
@@ -62,6 +67,8 @@ public final class TcpStream extends DataStream {
     private final ReceiveLowWater lowWater;
 
     /**
+     * @param zeroCopySource {@code -Z} without FFM: the temporary file {@code transferTo} sends, or null
+     * @param zeroCopyPayload {@code -Z}: the memory file sent with {@code sendfile} (needs {@code nativeSocket}), or null
      * @param budget the test's {@code -n}/{@code -k} budget (sending) or receive
      *        limit (receiving client), or null
      * @param pacer the {@code -b} pacer for a sender; for a receiver the read pacer of a server's
@@ -74,8 +81,9 @@ public final class TcpStream extends DataStream {
      * @param memory the arena {@code buffer} lives in, freed by the stream when its worker is done, or null
      */
     public TcpStream(StreamRecord record, Runnable wakeTest, SocketChannel channel, ByteBuffer buffer,
-              FileChannel zeroCopySource, Pacer pacer, ReadWindow window, TransferBudget budget, NativeSocket nativeSocket,
-              TcpReceiver receiver, boolean wakePerBlock, Arena memory)
+              FileChannel zeroCopySource, ZeroCopyPayload zeroCopyPayload, Pacer pacer, ReadWindow window,
+              TransferBudget budget, NativeSocket nativeSocket, TcpReceiver receiver, boolean wakePerBlock,
+              Arena memory)
             throws IOException {
         super(record, wakeTest, memory);
         this.receiver = receiver;
@@ -84,6 +92,10 @@ public final class TcpStream extends DataStream {
         this.buffer = buffer;
         this.blockSize = buffer.capacity();
         this.zeroCopySource = zeroCopySource;
+        this.zeroCopyPayload = zeroCopyPayload;
+        if (zeroCopyPayload != null && nativeSocket == null) {
+            throw new IllegalArgumentException("a -Z memory file needs the socket's descriptor");
+        }
         this.pacer = pacer;
         this.window = window;
         this.budget = budget;
@@ -118,7 +130,23 @@ public final class TcpStream extends DataStream {
             if (pacer != null && !pacer.awaitTurn(sent, stopCheck)) {
                 return;
             }
-            if (zeroCopySource != null) {
+            if (zeroCopyPayload != null) {
+                long position = 0;
+                while (position < blockSize) {
+                    long n = zeroCopyPayload.sendTo(nativeSocket, position, blockSize - position);
+                    if (n == ZeroCopyPayload.EINTR || n == ZeroCopyPayload.EAGAIN) {
+                        continue;
+                    }
+                    if (n < 0) {
+                        if (stopRequested) {
+                            count(position); // the part of the block that left is sent
+                            return;
+                        }
+                        throw new IOException(zeroCopyPayload.errorText(n));
+                    }
+                    position += n;
+                }
+            } else if (zeroCopySource != null) {
                 long position = 0;
                 while (position < blockSize) {
                     long n = zeroCopySource.transferTo(position, blockSize - position, channel);
@@ -222,6 +250,17 @@ public final class TcpStream extends DataStream {
 
     @Override
     protected void closeChannel() {
+        if (zeroCopyPayload != null) {
+            // The worker calls sendfile on the descriptor number: wake it (shutdown(SHUT_WR), as the
+            // JDK's close does for a blocked writer), and close only once it has left.
+            closeAfterWorker(() -> {
+                if (channel.isOpen()) {
+                    stopRequested = true;
+                    ZeroCopyPayload.wakeSender(nativeSocket);
+                }
+            }, this::closeNow, 1_000_000_000L);
+            return;
+        }
         if (receiver == null) {
             closeNow();
             return;
@@ -289,6 +328,9 @@ public final class TcpStream extends DataStream {
             channel.close();
         } catch (IOException ignored) {
             // closing is best effort; the stream is over either way
+        }
+        if (zeroCopyPayload != null) {
+            zeroCopyPayload.close();
         }
         if (zeroCopySource != null) {
             try {

@@ -1,0 +1,128 @@
+package io.iperf3j.sys;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * {@code -Z}'s payload: one block in an anonymous memory file ({@code memfd_create}: no path in any
+ * directory, so no temporary file another local user could see or race), sent to a TCP socket with
+ * one {@code sendfile(2)} per block, as iperf3 does. The JDK's {@code FileChannel.transferTo} makes
+ * three calls per block on Linux ({@code fstat} for its size check, a {@code copy_file_range} that
+ * fails with {@code EINVAL} on a socket, then {@code sendfile}), and needs a file on disk; hence the
+ * FFM calls (docs/design/cpu-per-bit.md).
+ *
+ * <p>{@link #sendTo} blocks while the socket's buffer is full (the socket is in blocking mode), so
+ * a stream that closes its socket must first wake the worker with {@link #wakeSender} and wait for
+ * it to leave. Not thread-safe: one worker sends; {@link #wakeSender} may come from another thread,
+ * {@link #close} once the worker has left.
+ */
+public final class ZeroCopyPayload implements AutoCloseable {
+    /** {@link #sendTo} was interrupted by a signal. */
+    public static final long EINTR = -Libc.EINTR;
+    /** {@link #sendTo} found the socket's buffer full on a non-blocking socket. */
+    public static final long EAGAIN = -Libc.EAGAIN;
+
+    private final Libc libc;
+    private final int fd;
+    private final long size;
+    private final MemorySegment offset;
+    private final MemorySegment state;
+    private boolean closed;
+
+    private ZeroCopyPayload(Libc libc, int fd, long size, Arena arena) {
+        this.libc = libc;
+        this.fd = fd;
+        this.size = size;
+        this.offset = arena.allocate(JAVA_LONG);
+        this.state = Libc.newCallState(arena);
+    }
+
+    /**
+     * A memory file holding {@code block}'s bytes (position to limit).
+     *
+     * @return empty when FFM is not usable
+     * @throws IOException the kernel's error, when the file cannot be made or filled
+     */
+    public static Optional<ZeroCopyPayload> of(ByteBuffer block) throws IOException {
+        Optional<Libc> l = Libc.get();
+        if (l.isEmpty()) {
+            return Optional.empty();
+        }
+        Libc libc = l.get();
+        Arena arena = Arena.ofAuto();
+        MemorySegment state = Libc.newCallState(arena);
+        int fd = libc.memfdCreate(state, arena.allocateFrom("iperf3j-zerocopy"), Libc.MFD_CLOEXEC);
+        if (fd < 0) {
+            throw new IOException("memfd_create: " + libc.strerror(-fd));
+        }
+        ZeroCopyPayload payload = new ZeroCopyPayload(libc, fd, block.remaining(), arena);
+        try {
+            MemorySegment bytes = arena.allocate(Math.max(1, block.remaining()));
+            bytes.asByteBuffer().put(block.duplicate());
+            long written = 0;
+            while (written < payload.size) {
+                long n = libc.write(state, fd, bytes.asSlice(written), payload.size - written);
+                if (n == EINTR) {
+                    continue;
+                }
+                if (n < 0) {
+                    throw new IOException("write to the memory file: " + libc.strerror((int) -n));
+                }
+                written += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            payload.close();
+            throw e;
+        }
+        return Optional.of(payload);
+    }
+
+    /** The payload's size in bytes. */
+    public long size() {
+        return size;
+    }
+
+    /**
+     * Sends bytes {@code position} to {@code position + count} of the payload on {@code socket}
+     * (one {@code sendfile}; blocks while the socket's buffer is full).
+     *
+     * @return bytes sent, or {@code -errno} ({@link #EINTR}, {@link #EAGAIN}, {@code EPIPE} after
+     *         {@link #wakeSender}, ...)
+     */
+    public long sendTo(NativeSocket socket, long position, long count) {
+        offset.set(JAVA_LONG, 0, position);
+        return libc.sendfile(state, socket.fd(), fd, offset, count);
+    }
+
+    /**
+     * Ends a {@link #sendTo} blocked on {@code socket}: {@code shutdown(SHUT_WR)}, as the JDK does
+     * when it closes a channel a thread is writing to (the peer gets the end of the stream after the
+     * bytes already queued). The descriptor stays open.
+     */
+    public static void wakeSender(NativeSocket socket) {
+        Libc.get().ifPresent(libc -> {
+            try (Arena a = Arena.ofConfined()) {
+                libc.shutdown(Libc.newCallState(a), socket.fd(), Libc.SHUT_WR);
+            }
+        });
+    }
+
+    /** {@code strerror} of a negative errno from {@link #sendTo}. */
+    public String errorText(long negativeErrno) {
+        return libc.strerror((int) -negativeErrno);
+    }
+
+    /** Closes the memory file; once only, after the last {@link #sendTo}. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            libc.close(state, fd);
+        }
+    }
+}
