@@ -189,7 +189,7 @@ final class Libc {
         "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock_gettime", "uname",
         "sendmmsg", "recvmmsg", "poll", "shutdown", "sendmsg", "recv", "sched_setaffinity", "sched_getaffinity", "gettid",
         "socket", "dup3", "bind", "listen", "close", "connect",
-        "sendto", "recvmsg", "ppoll", "eventfd", "read", "write", "sigaction", "pthread_sigmask", "clock_nanosleep", "memfd_create", "sendfile"};
+        "sendto", "recvmsg", "ppoll", "eventfd", "read", "write", "sigaction", "pthread_sigmask", "clock_nanosleep", "memfd_create", "sendfile", "open"};
 
     private static final Libc INSTANCE = new Libc();
 
@@ -369,8 +369,10 @@ final class Libc {
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errnoOption());
     }
 
-    /** memfd_create(2) and sendfile(2): bound on the first {@code -Z} sender ({@link ZeroCopyPayload}). */
+    /** open(2) (variadic: the mode), memfd_create(2) and sendfile(2): bound on the first {@code -Z} sender ({@link ZeroCopyPayload}). */
     private static final class ZeroCopy {
+        static final MethodHandle OPEN = bind("open",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errnoOption(), Linker.Option.firstVariadicArg(2));
         static final MethodHandle MEMFD_CREATE = bind("memfd_create",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
         static final MethodHandle SENDFILE = bind("sendfile",
@@ -769,6 +771,24 @@ final class Libc {
         } catch (Throwable t) {
             throw unexpected(t);
         }
+    }
+
+    /** {@code open(2)} with a mode: the descriptor, or -errno. */
+    int open(MemorySegment state, MemorySegment path, int flags, int mode) {
+        try {
+            return result((int) ZeroCopy.OPEN.invokeExact(state, path, flags, mode), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code O_TMPFILE | O_RDWR | O_CLOEXEC} for this architecture: an unnamed file in a directory's
+     * file system ({@code O_DIRECTORY} is 040000 on aarch64, 0200000 on x86-64 and riscv64).
+     */
+    static int tmpfileFlags() {
+        int directory = "aarch64".equals(System.getProperty("os.arch")) ? 040000 : 0200000;
+        return 020000000 | directory | 2 | 02000000;
     }
 
     /** {@code memfd_create(2)}: the descriptor, or -errno. */

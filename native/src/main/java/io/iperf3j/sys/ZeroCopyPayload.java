@@ -4,17 +4,23 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * {@code -Z}'s payload: one block in an anonymous memory file ({@code memfd_create}: no path in any
- * directory, so no temporary file another local user could see or race), sent to a TCP socket with
- * one {@code sendfile(2)} per block, as iperf3 does. The JDK's {@code FileChannel.transferTo} makes
- * three calls per block on Linux ({@code fstat} for its size check, a {@code copy_file_range} that
- * fails with {@code EINVAL} on a socket, then {@code sendfile}), and needs a file on disk; hence the
- * FFM calls (docs/design/cpu-per-bit.md).
+ * {@code -Z}'s payload: one block in a file that has no name ({@code open(dir, O_TMPFILE)} in the
+ * temporary folder's file system; where that file system cannot, an anonymous memory file,
+ * {@code memfd_create}), sent to a TCP socket with one {@code sendfile(2)} per block, as iperf3 does.
+ * No name ever exists, so no other local user can see, link or race it (iperf3 and the JDK path
+ * make a named temporary file and unlink it). The temporary folder's file system comes first because
+ * {@code sendfile} from tmpfs or a memory file is slower than from a disk file system's page cache:
+ * a 3 s {@code -Z} client on loopback moved 23.2–23.3 Gbit/s from a file in /dev/shm against
+ * 19.9–36.9 from ext4's /tmp (docs/design/cpu-per-bit.md). The JDK's
+ * {@code FileChannel.transferTo} makes three calls per block on Linux ({@code fstat} for its size
+ * check, a {@code copy_file_range} that fails with {@code EINVAL} on a socket, then
+ * {@code sendfile}); hence the FFM calls.
  *
  * <p>{@link #sendTo} blocks while the socket's buffer is full (the socket is in blocking mode), so
  * a stream that closes its socket must first wake the worker with {@link #wakeSender} and wait for
@@ -43,12 +49,13 @@ public final class ZeroCopyPayload implements AutoCloseable {
     }
 
     /**
-     * A memory file holding {@code block}'s bytes (position to limit).
+     * A nameless file holding {@code block}'s bytes (position to limit): in {@code directory}'s file
+     * system, or else in memory.
      *
      * @return empty when FFM is not usable
-     * @throws IOException the kernel's error, when the file cannot be made or filled
+     * @throws IOException the kernel's error, when no file can be made or filled
      */
-    public static Optional<ZeroCopyPayload> of(ByteBuffer block) throws IOException {
+    public static Optional<ZeroCopyPayload> of(ByteBuffer block, Path directory) throws IOException {
         Optional<Libc> l = Libc.get();
         if (l.isEmpty()) {
             return Optional.empty();
@@ -56,7 +63,10 @@ public final class ZeroCopyPayload implements AutoCloseable {
         Libc libc = l.get();
         Arena arena = Arena.ofAuto();
         MemorySegment state = Libc.newCallState(arena);
-        int fd = libc.memfdCreate(state, arena.allocateFrom("iperf3j-zerocopy"), Libc.MFD_CLOEXEC);
+        int fd = libc.open(state, arena.allocateFrom(directory.toString()), Libc.tmpfileFlags(), 0600);
+        if (fd < 0) { // a file system without O_TMPFILE (EOPNOTSUPP), a missing folder...
+            fd = libc.memfdCreate(state, arena.allocateFrom("iperf3j-zerocopy"), Libc.MFD_CLOEXEC);
+        }
         if (fd < 0) {
             throw new IOException("memfd_create: " + libc.strerror(-fd));
         }
@@ -80,6 +90,11 @@ public final class ZeroCopyPayload implements AutoCloseable {
             throw e;
         }
         return Optional.of(payload);
+    }
+
+    /** The file's descriptor, for tests. */
+    int descriptor() {
+        return fd;
     }
 
     /** The payload's size in bytes. */

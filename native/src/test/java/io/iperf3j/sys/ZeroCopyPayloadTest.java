@@ -14,12 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code -Z}'s memory file over a real loopback connection: what {@code sendfile} sends is the
- * block's bytes, from any position; the file has no path; and a sender blocked on a full socket
+ * {@code -Z}'s nameless file over a real loopback connection: what {@code sendfile} sends is the
+ * block's bytes, from any position; the file has no name (O_TMPFILE in the folder's file system, or
+ * a memory file where the folder cannot hold one); and a sender blocked on a full socket
  * is ended by {@link ZeroCopyPayload#wakeSender} with the descriptor left open.
  */
 class ZeroCopyPayloadTest {
     private static final int BLOCK = 128 * 1024;
+    private static final java.nio.file.Path TMP = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -30,7 +32,7 @@ class ZeroCopyPayloadTest {
             block.put(i, (byte) (i * 13 + 5));
         }
         try (ServerSocketChannel listener = ServerSocketChannel.open();
-             ZeroCopyPayload payload = ZeroCopyPayload.of(block).orElseThrow()) {
+             ZeroCopyPayload payload = ZeroCopyPayload.of(block, TMP).orElseThrow()) {
             assertThat(payload.size()).isEqualTo(BLOCK);
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             try (SocketChannel out = SocketChannel.open(listener.getLocalAddress());
@@ -74,25 +76,33 @@ class ZeroCopyPayloadTest {
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void theMemoryFileHasNoPath() throws Exception {
+    void theFileHasNoNameInTheFolderOrInMemory() throws Exception {
         assertThat(NativeSocket.available()).as("FFM: run with --enable-native-access").isTrue();
-        try (ZeroCopyPayload payload = ZeroCopyPayload.of(ByteBuffer.allocateDirect(4096)).orElseThrow()) {
-            boolean found = false;
-            try (var fds = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc/self/fd"))) {
-                for (java.nio.file.Path fd : fds) {
-                    String target;
-                    try {
-                        target = java.nio.file.Files.readSymbolicLink(fd).toString();
-                    } catch (java.io.IOException gone) {
-                        continue;
-                    }
-                    if (target.contains("iperf3j-zerocopy")) {
-                        assertThat(target).as("the memory file's link").startsWith("/memfd:");
-                        found = true;
-                    }
+        java.nio.file.Path folder = java.nio.file.Files.createTempDirectory("zerocopy-test");
+        try {
+            try (ZeroCopyPayload payload = ZeroCopyPayload.of(ByteBuffer.allocateDirect(4096), folder).orElseThrow()) {
+                String target = java.nio.file.Files.readSymbolicLink(
+                        java.nio.file.Path.of("/proc/self/fd/" + payload.descriptor())).toString();
+                // O_TMPFILE: "<folder>/#<inode> (deleted)"; on a file system without it, "/memfd:..."
+                assertThat(target).matches("(" + java.util.regex.Pattern.quote(folder.toString())
+                        + "/#\\d+ \\(deleted\\)|/memfd:iperf3j-zerocopy \\(deleted\\))");
+                String store = java.nio.file.Files.getFileStore(folder).type();
+                if (java.util.Set.of("ext4", "tmpfs", "xfs", "btrfs").contains(store)) {
+                    assertThat(target).as("O_TMPFILE on %s", store).startsWith(folder + "/#");
+                }
+                try (var entries = java.nio.file.Files.list(folder)) {
+                    assertThat(entries.toList()).as("names in the folder").isEmpty();
                 }
             }
-            assertThat(found).as("an open memfd named iperf3j-zerocopy").isTrue();
+            java.nio.file.Path missing = folder.resolve("missing");
+            try (ZeroCopyPayload inMemory = ZeroCopyPayload.of(ByteBuffer.allocateDirect(4096), missing).orElseThrow()) {
+                assertThat(java.nio.file.Files.readSymbolicLink(
+                        java.nio.file.Path.of("/proc/self/fd/" + inMemory.descriptor())).toString())
+                        .as("no folder: a memory file").startsWith("/memfd:iperf3j-zerocopy");
+                assertThat(inMemory.size()).isEqualTo(4096);
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(folder);
         }
     }
 
@@ -101,7 +111,7 @@ class ZeroCopyPayloadTest {
     void wakeSenderEndsASendBlockedOnAFullSocket() throws Exception {
         assertThat(NativeSocket.available()).as("FFM: run with --enable-native-access").isTrue();
         try (ServerSocketChannel listener = ServerSocketChannel.open();
-             ZeroCopyPayload payload = ZeroCopyPayload.of(ByteBuffer.allocateDirect(BLOCK)).orElseThrow()) {
+             ZeroCopyPayload payload = ZeroCopyPayload.of(ByteBuffer.allocateDirect(BLOCK), TMP).orElseThrow()) {
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             try (SocketChannel out = SocketChannel.open(listener.getLocalAddress());
                  SocketChannel in = listener.accept()) { // never read: the sender's buffer fills

@@ -55,13 +55,18 @@ public final class Payload {
         }
     }
 
+    /** The folder {@code -Z}'s file goes in (its file system, for a nameless file): {@code java.io.tmpdir}. */
+    static Path temporaryFolder() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
     /**
-     * An unlinked temporary file holding one block, for {@code -Z}: the kernel then
-     * sends from the page cache ({@code sendfile}) without copying from user space,
-     * as iperf3 does from the file behind its buffer.
+     * An unlinked temporary file holding one block, for {@code -Z} where FFM cannot be used
+     * ({@code ZeroCopyPayload} is the usual path): the kernel then sends from the page cache
+     * ({@code sendfile}) without copying from user space, as iperf3 does from the file behind its buffer.
      */
     static FileChannel zeroCopySource(ByteBuffer block) throws IOException {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        Path dir = temporaryFolder();
         Path file = Files.createTempFile(dir, "iperf3j-zerocopy", ".bin");
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 StandardOpenOption.DELETE_ON_CLOSE);

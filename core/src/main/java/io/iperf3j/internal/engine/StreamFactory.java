@@ -241,9 +241,10 @@ public final class StreamFactory {
             Pacer pacer = share != null || (sending && rec.targetBitrate > 0)
                     ? new Pacer(sending ? rec.targetBitrate : 0, sending ? rec.burst : 0, share, rec.pacingTimer)
                     : null;
-            // -Z: a memory file sent with one sendfile per block; without FFM, a temporary file. Made
+            // -Z: a nameless file sent with one sendfile per block; without FFM, a temporary file. Made
             // last, so nothing above can fail with a descriptor open.
-            ZeroCopyPayload zeroCopyPayload = sending && rec.zeroCopy ? ZeroCopyPayload.of(buffer).orElse(null) : null;
+            ZeroCopyPayload zeroCopyPayload = sending && rec.zeroCopy
+                    ? ZeroCopyPayload.of(buffer, Payload.temporaryFolder()).orElse(null) : null;
             FileChannel zeroCopy = sending && rec.zeroCopy && zeroCopyPayload == null
                     ? Payload.zeroCopySource(buffer) : null;
             // A receiver with an autotuned buffer wakes once per block (ReceiveLowWater); not with -w,
