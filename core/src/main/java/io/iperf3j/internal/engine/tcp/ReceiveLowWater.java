@@ -40,6 +40,7 @@ final class ReceiveLowWater {
     private final IntSupplier receiveBuffer;
     private int blocksUntilCheck = 1;
     private boolean settled;
+    private boolean set;
 
     /**
      * @param socket the stream's socket, or null (then nothing is ever set)
@@ -65,6 +66,7 @@ final class ReceiveLowWater {
         settled = true;
         try {
             socket.setReceiveLowWater(blockSize);
+            set = true;
         } catch (RuntimeException e) {
             // A socket closed meanwhile, or a kernel without the option: the reader wakes as before.
         }
@@ -73,5 +75,10 @@ final class ReceiveLowWater {
     /** Whether the mark was set (or given up). */
     boolean settled() {
         return settled;
+    }
+
+    /** Whether the mark is set: the receiver then waits in {@code poll}, which honours it, not in a read. */
+    boolean set() {
+        return set;
     }
 }
