@@ -10,16 +10,14 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * Reads a TCP stream through its descriptor: a {@code recv} that waits as a blocking read does
- * ({@link #receiveWaiting}), or {@code recv(fd, buf, n, MSG_DONTWAIT)}, which never waits, and
- * {@code poll} to wait ({@link #receive}, {@link #awaitReadable}). Two modes:
+ * Reads a TCP stream through its descriptor: {@code recv(fd, buf, n, MSG_DONTWAIT)}, which never
+ * waits, and {@code poll} to wait. Two modes:
  * <ul>
  *   <li>{@link #copying}: the bytes are copied into the stream's buffer, as a channel's read does.
  *       A descriptor-level call is what lets a receiver wait in {@code poll} for a whole block
  *       ({@code SO_RCVLOWAT}, {@link NativeSocket#setReceiveLowWater}) and still read what is
  *       queued without waiting: a blocking read with the mark set copies what it finds and then
- *       waits for a whole mark <em>more</em>, which at the end of a stream never comes. Without the
- *       mark, {@link #receiveWaiting} is the one call per wake-up a channel's read makes. The JDK's
+ *       waits for a whole mark <em>more</em>, which at the end of a stream never comes. The JDK's
  *       blocking channel has no per-call non-blocking read, hence the FFM call.</li>
  *   <li>{@link #skippingCopy}: {@code MSG_TRUNC}, which on Linux TCP drops up to {@code n} bytes from
  *       the receive queue and returns how many, as iperf3 3.18+'s {@code --skip-rx-copy} does.</li>
@@ -42,7 +40,6 @@ public final class TcpReceiver {
     private final int fd;
     private final MemorySegment buffer;
     private final int flags;
-    private final int waitingFlags;
     private final MemorySegment pollFd;
     private final MemorySegment state;
 
@@ -51,7 +48,6 @@ public final class TcpReceiver {
         this.fd = fd;
         this.buffer = buffer;
         this.flags = flags | Libc.MSG_DONTWAIT;
-        this.waitingFlags = flags;
         Arena arena = Arena.ofAuto();
         this.pollFd = arena.allocate(8, 8);
         this.state = Libc.newCallState(arena);
@@ -97,22 +93,7 @@ public final class TcpReceiver {
         return libc.recv(state, fd, buffer, n, flags);
     }
 
-    /**
-     * Reads (or drops) up to {@code max} bytes, waiting, if the descriptor is in blocking mode, until
-     * at least one byte (with {@code SO_RCVLOWAT}: the mark, hence not for a receiver that sets one)
-     * is queued or the stream ends: one system call per wake-up, like a blocking channel's read.
-     *
-     * @return as {@link #receive}; {@link #EAGAIN} only on a descriptor the JDK made non-blocking
-     */
-    public long receiveWaiting(int max) {
-        long n = Math.min(max, buffer.byteSize());
-        return libc.recv(state, fd, buffer, n, waitingFlags);
-    }
-
-    /**
-     * Ends a wait in {@link #awaitReadable} or {@link #receiveWaiting} and makes every later receive
-     * return 0; the descriptor stays open.
-     */
+    /** Ends a wait in {@link #awaitReadable} and makes every later {@link #receive} return 0; the descriptor stays open. */
     public void wakeUp() {
         try (Arena a = Arena.ofConfined()) {
             libc.shutdown(Libc.newCallState(a), fd, Libc.SHUT_RD);

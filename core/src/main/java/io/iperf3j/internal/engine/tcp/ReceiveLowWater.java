@@ -40,7 +40,6 @@ final class ReceiveLowWater {
     private final IntSupplier receiveBuffer;
     private int blocksUntilCheck = 1;
     private boolean settled;
-    private boolean set;
 
     /**
      * @param socket the stream's socket, or null (then nothing is ever set)
@@ -66,7 +65,6 @@ final class ReceiveLowWater {
         settled = true;
         try {
             socket.setReceiveLowWater(blockSize);
-            set = true;
         } catch (RuntimeException e) {
             // A socket closed meanwhile, or a kernel without the option: the reader wakes as before.
         }
@@ -75,10 +73,5 @@ final class ReceiveLowWater {
     /** Whether the mark was set (or given up). */
     boolean settled() {
         return settled;
-    }
-
-    /** Whether the mark is set: the receiver then waits in {@code poll}, which honours it, not in a read. */
-    boolean set() {
-        return set;
     }
 }

@@ -30,10 +30,9 @@ import java.util.function.BooleanSupplier;
  * (docs/design/performance.md, "TCP: blocking channels"), so it was removed.
  *
  * <p>A receiver reads through the descriptor where FFM can ({@link TcpReceiver}): a {@code recv}
- * that waits, as a channel's read; once its low-water mark is set ({@link ReceiveLowWater}: one
- * wake-up per block instead of one per arriving segment), {@code poll} to wait and a {@code recv}
- * that does not, so a stream's last, partial block is still read. Without FFM it reads through its
- * blocking channel.
+ * that does not wait, and {@code poll} to wait. That lets it wait for a whole block
+ * ({@link ReceiveLowWater}: one wake-up per block instead of one per arriving segment) and still
+ * read a stream's last, partial block. Without FFM it reads through its blocking channel.
  */
 public final class TcpStream extends DataStream {
     /** Longest wait of a descriptor-level receiver in poll, so a stop request is seen. */
@@ -234,23 +233,13 @@ public final class TcpStream extends DataStream {
 
     /**
      * Like {@link #read}, through the descriptor ({@link TcpReceiver}; with {@code --skip-rx-copy} the
-     * kernel drops the bytes instead of copying them). Until the low-water mark is set, one {@code recv}
-     * that waits, as a channel's read; once it is, {@code poll} (which wakes when a whole block is
-     * queued, the stream ended, or after {@link #POLL_TIMEOUT_MS}) and a {@code recv} that does not
-     * wait: two calls per block. 0 when nothing was read.
+     * kernel drops the bytes instead of copying them): 0 after waiting in {@code poll} when nothing
+     * (with the low-water mark: less than a block) was queued.
      */
     private int receiveNative(int max) throws IOException {
-        long r;
-        if (lowWater != null && lowWater.set()) {
-            receiver.awaitReadable(POLL_TIMEOUT_MS);
-            r = receiver.receive(max);
-        } else {
-            r = receiver.receiveWaiting(max);
-        }
+        long r = receiver.receive(max);
         if (r == TcpReceiver.EAGAIN || r == TcpReceiver.EINTR) {
-            if (r == TcpReceiver.EAGAIN && (lowWater == null || !lowWater.set())) {
-                receiver.awaitReadable(POLL_TIMEOUT_MS); // a descriptor the JDK made non-blocking
-            }
+            receiver.awaitReadable(POLL_TIMEOUT_MS);
             return 0;
         }
         if (r < 0) {
