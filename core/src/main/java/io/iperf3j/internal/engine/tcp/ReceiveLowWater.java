@@ -14,7 +14,7 @@ import java.util.function.IntSupplier;
  * so every count, interval and result stays as it was; what changes is how often the thread
  * wakes: a paced 128 KiB block arrives as two or three segments, and each woke the reader. A
  * long-lived server receiving a 3.21 client's {@code -b 5G}: 0.032 → 0.015–0.019 CPU s per Gbit
- * between two namespaces, 0.029 → 0.015 on loopback (docs/design/cpu-per-bit.md).
+ * between two namespaces, 0.029 → 0.017–0.020 on loopback (docs/design/cpu-per-bit.md).
  *
  * <p>Why not at once: Linux's {@code tcp_set_rcvlowat} grows a buffer smaller than the value
  * needs and then clamps the window to the value, and autotuning, which grows with what the
