@@ -20,7 +20,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A TCP data stream: a {@link SocketChannel} and one reused direct buffer (or, with
- * {@code -Z}, a memory file sent with one {@code sendfile} per block: {@link ZeroCopyPayload};
+ * {@code -Z}, a nameless file sent with one {@code sendfile} per block: {@link ZeroCopyPayload};
  * without FFM, a temporary file sent with {@code FileChannel.transferTo}). The sender writes
  * whole blocks; the receiver counts whole blocks read, as iperf3 3.16+ does.
  *
@@ -42,7 +42,7 @@ public final class TcpStream extends DataStream {
     private final int blockSize;
     /** {@code -Z} without FFM: a temporary file the channel's {@code transferTo} sends; else null. */
     private final FileChannel zeroCopySource;
-    /** {@code -Z}: the memory file sent with {@code sendfile} through {@link #nativeSocket}; else null. */
+    /** {@code -Z}: the nameless file sent with {@code sendfile} through {@link #nativeSocket}; else null. */
     private final ZeroCopyPayload zeroCopyPayload;
     /** The {@code -b} pacer of a sender, the {@code --total-rate} share's pacer of a server's receiver, or null. */
     private final Pacer pacer;
@@ -68,7 +68,7 @@ public final class TcpStream extends DataStream {
 
     /**
      * @param zeroCopySource {@code -Z} without FFM: the temporary file {@code transferTo} sends, or null
-     * @param zeroCopyPayload {@code -Z}: the memory file sent with {@code sendfile} (needs {@code nativeSocket}), or null
+     * @param zeroCopyPayload {@code -Z}: the nameless file sent with {@code sendfile} (needs {@code nativeSocket}), or null
      * @param budget the test's {@code -n}/{@code -k} budget (sending) or receive
      *        limit (receiving client), or null
      * @param pacer the {@code -b} pacer for a sender; for a receiver the read pacer of a server's
@@ -94,12 +94,13 @@ public final class TcpStream extends DataStream {
         this.zeroCopySource = zeroCopySource;
         this.zeroCopyPayload = zeroCopyPayload;
         if (zeroCopyPayload != null && nativeSocket == null) {
-            throw new IllegalArgumentException("a -Z memory file needs the socket's descriptor");
+            throw new IllegalArgumentException("a -Z payload file needs the socket's descriptor");
         }
         this.pacer = pacer;
         this.window = window;
         this.budget = budget;
-        this.lowWater = wakePerBlock && receiver != null && pacer == null && window == null && nativeSocket != null
+        // wakePerBlock is a receiver with neither -w nor a read pacer (StreamFactory)
+        this.lowWater = wakePerBlock && receiver != null
                 ? new ReceiveLowWater(nativeSocket, blockSize, this::receiveBufferBytes) : null;
         channel.configureBlocking(true);
     }
@@ -250,27 +251,20 @@ public final class TcpStream extends DataStream {
 
     @Override
     protected void closeChannel() {
-        if (zeroCopyPayload != null) {
-            // The worker calls sendfile on the descriptor number: wake it (shutdown(SHUT_WR), as the
-            // JDK's close does for a blocked writer), and close only once it has left.
-            closeAfterWorker(() -> {
-                if (channel.isOpen()) {
-                    stopRequested = true;
-                    ZeroCopyPayload.wakeSender(nativeSocket);
-                }
-            }, this::closeNow, 1_000_000_000L);
-            return;
-        }
-        if (receiver == null) {
+        // A worker that calls sendfile (-Z) or recv/poll on the descriptor number: wake it
+        // (shutdown(SHUT_WR) for a sender, as the JDK's close does for a blocked writer;
+        // shutdown(SHUT_RD) for a receiver), and close only once it has left (the close is the
+        // worker's if it takes longer than a second; see closeAfterWorker).
+        Runnable wake = zeroCopyPayload != null ? () -> ZeroCopyPayload.wakeSender(nativeSocket)
+                : receiver != null ? receiver::wakeUp : null;
+        if (wake == null) {
             closeNow();
             return;
         }
-        // The worker calls recv/poll on the descriptor number: wake it, and close only once it has
-        // left (the close is the worker's if it takes longer than a second; see closeAfterWorker).
         closeAfterWorker(() -> {
             if (channel.isOpen()) {
                 stopRequested = true;
-                receiver.wakeUp();
+                wake.run();
             }
         }, this::closeNow, 1_000_000_000L);
     }

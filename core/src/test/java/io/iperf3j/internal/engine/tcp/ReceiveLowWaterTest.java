@@ -85,10 +85,10 @@ class ReceiveLowWaterTest {
     }
 
     /**
-     * What the receiver's counting rests on: with the mark set, a read on an empty queue returns
-     * only once a whole block is there, and at the end of the stream the partial block that is left.
-     * (A read that finds part of a block queued copies it and then waits for a whole block more: at
-     * most one block's arrival later, which is why the mark waits for a buffer of many blocks.)
+     * The kernel's side of the mark, through a blocking channel read: with the mark set, a read on
+     * an empty queue returns only once a whole block is there, and at the end of the stream the
+     * partial block that is left. (The stream itself waits in {@code poll} and reads without waiting,
+     * so a partial block is never held back: TcpReceiverTest.)
      */
     @Test
     void withTheMarkAReadWaitsForAWholeBlockAndTheEndReturnsWhatIsLeft() throws Exception {
