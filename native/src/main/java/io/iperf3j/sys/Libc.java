@@ -358,7 +358,7 @@ final class Libc {
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errnoOption());
     }
 
-    /** close(2): bound on the first descriptor this layer opens ({@link Fd}'s sockets, {@link ZeroCopyPayload}'s memfd). */
+    /** close(2): bound on the first descriptor this layer opens ({@link Fd}'s sockets, {@link ZeroCopyPayload}'s file). */
     private static final class Close {
         static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), errnoOption());
     }

@@ -49,31 +49,36 @@ public final class ZeroCopyPayload implements AutoCloseable {
     }
 
     /**
-     * A nameless file holding {@code block}'s bytes (position to limit): in {@code directory}'s file
-     * system, or else in memory.
+     * A nameless file holding {@code block}'s bytes (position to limit; a direct buffer): in
+     * {@code directory}'s file system, or else in memory.
      *
      * @return empty when FFM is not usable
      * @throws IOException the kernel's error, when no file can be made or filled
      */
     public static Optional<ZeroCopyPayload> of(ByteBuffer block, Path directory) throws IOException {
+        if (!block.isDirect()) {
+            throw new IllegalArgumentException("need a direct buffer");
+        }
         Optional<Libc> l = Libc.get();
         if (l.isEmpty()) {
             return Optional.empty();
         }
         Libc libc = l.get();
-        Arena arena = Arena.ofAuto();
+        Arena arena = Arena.ofAuto(); // what the payload keeps: its offset and errno capture
         MemorySegment state = Libc.newCallState(arena);
-        int fd = libc.open(state, arena.allocateFrom(directory.toString()), Libc.tmpfileFlags(), 0600);
-        if (fd < 0) { // a file system without O_TMPFILE (EOPNOTSUPP), a missing folder...
-            fd = libc.memfdCreate(state, arena.allocateFrom("iperf3j-zerocopy"), Libc.MFD_CLOEXEC);
+        int fd;
+        try (Arena names = Arena.ofConfined()) {
+            fd = libc.open(state, names.allocateFrom(directory.toString()), Libc.tmpfileFlags(), 0600);
+            if (fd < 0) { // a file system without O_TMPFILE (EOPNOTSUPP), a missing folder...
+                fd = libc.memfdCreate(state, names.allocateFrom("iperf3j-zerocopy"), Libc.MFD_CLOEXEC);
+            }
         }
         if (fd < 0) {
             throw new IOException("memfd_create: " + libc.strerror(-fd));
         }
         ZeroCopyPayload payload = new ZeroCopyPayload(libc, fd, block.remaining(), arena);
         try {
-            MemorySegment bytes = arena.allocate(Math.max(1, block.remaining()));
-            bytes.asByteBuffer().put(block.duplicate());
+            MemorySegment bytes = MemorySegment.ofBuffer(block); // position to limit, no copy
             long written = 0;
             while (written < payload.size) {
                 long n = libc.write(state, fd, bytes.asSlice(written), payload.size - written);
@@ -81,7 +86,7 @@ public final class ZeroCopyPayload implements AutoCloseable {
                     continue;
                 }
                 if (n < 0) {
-                    throw new IOException("write to the memory file: " + libc.strerror((int) -n));
+                    throw new IOException("write to the -Z file: " + libc.strerror((int) -n));
                 }
                 written += n;
             }
