@@ -109,7 +109,7 @@ class TcpReceiverTest {
                 }
 
                 writeAll(out, pattern(10, 1000 + block)); // the stream's last, partial block
-                out.close();
+                out.shutdownOutput();
                 assertThat(r.awaitReadable(5_000)).as("end of stream with 10 bytes queued").isEqualTo(1);
                 assertThat(r.receive(block)).isEqualTo(10);
                 assertThat(r.receive(block)).as("end of stream").isZero();
@@ -125,6 +125,7 @@ class TcpReceiverTest {
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             try (SocketChannel out = SocketChannel.open(listener.getLocalAddress());
                  SocketChannel in = listener.accept()) {
+                assertThat(out.isConnected()).as("the peer stays connected and silent").isTrue();
                 NativeSocket nat = NativeSocket.of(in).orElseThrow();
                 TcpReceiver r = TcpReceiver.copying(nat, ByteBuffer.allocateDirect(4096)).orElseThrow();
                 CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> r.awaitReadable(20_000));
