@@ -10,11 +10,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One native call's scratch memory: a confined arena with the errno capture
- * segment, a {@code socklen_t} and an 8-byte value buffer.
+ * segment, a {@code socklen_t} and an 8-byte value buffer. A call made every
+ * interval ({@link NativeSocket#tcpInfo()}) keeps one in an automatic arena instead,
+ * so that it allocates nothing per call; that one is never closed.
  */
 final class CallScope implements AutoCloseable {
     final Libc libc;
-    final Arena arena = Arena.ofConfined();
+    final Arena arena;
     final MemorySegment state;
     final MemorySegment len;
     final MemorySegment intBuf;
@@ -23,7 +25,13 @@ final class CallScope implements AutoCloseable {
     int lastErrno;
 
     CallScope(Libc libc) {
+        this(libc, Arena.ofConfined());
+    }
+
+    /** Scratch memory in {@code arena}: an automatic one for a scope kept across calls. */
+    CallScope(Libc libc, Arena arena) {
         this.libc = libc;
+        this.arena = arena;
         this.state = Libc.newCallState(arena);
         this.len = arena.allocate(JAVA_INT);
         this.intBuf = arena.allocate(JAVA_LONG);

@@ -1,8 +1,11 @@
 package io.iperf3j.sys;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -240,18 +243,44 @@ public final class NativeSocket {
         if (type != Libc.SOCK_STREAM) {
             return Optional.empty();
         }
-        try (CallScope c = new CallScope(libc)) {
+        synchronized (tcpInfoLock) {
+            if (tcpInfoCall == null) {
+                tcpInfoCall = new TcpInfoCall(libc);
+            }
+            CallScope c = tcpInfoCall.scope;
             if (!valid(c)) {
                 return Optional.empty();
             }
-            MemorySegment buf = c.arena.allocate(TcpInfo.REQUEST_SIZE, 8);
             c.len.set(JAVA_INT, 0, TcpInfo.REQUEST_SIZE);
-            if (libc.getsockopt(c.state, fd, Libc.IPPROTO_TCP, Libc.TCP_INFO, buf, c.len) < 0) {
+            if (libc.getsockopt(c.state, fd, Libc.IPPROTO_TCP, Libc.TCP_INFO, tcpInfoCall.buffer, c.len) < 0) {
                 return Optional.empty();
             }
-            return TcpInfo.parse(buf, Math.min(c.len.get(JAVA_INT, 0), TcpInfo.REQUEST_SIZE));
+            return TcpInfo.parse(tcpInfoCall.view, Math.min(c.len.get(JAVA_INT, 0), TcpInfo.REQUEST_SIZE));
         }
     }
+
+    /**
+     * {@link #tcpInfo()}'s memory, made at its first call and kept with the socket (an automatic arena, freed
+     * when the socket is): a test reads TCP_INFO every interval, and a scope per call made a kilobyte of
+     * garbage each time (issue 58). Used under {@link #tcpInfoLock}: the test's thread reads it, and so may
+     * the thread that closes the stream.
+     */
+    private static final class TcpInfoCall {
+        final CallScope scope;
+        final MemorySegment buffer;
+        /** {@link #buffer} as a buffer in native byte order, which {@link TcpInfo#parse} reads in place. */
+        final ByteBuffer view;
+
+        TcpInfoCall(Libc libc) {
+            Arena arena = Arena.ofAuto();
+            scope = new CallScope(libc, arena);
+            buffer = arena.allocate(TcpInfo.REQUEST_SIZE, 8);
+            view = buffer.asByteBuffer().order(ByteOrder.nativeOrder());
+        }
+    }
+
+    private final Object tcpInfoLock = new Object();
+    private TcpInfoCall tcpInfoCall; // under tcpInfoLock
 
     // ---------------------------------------------------------------- TCP options
 

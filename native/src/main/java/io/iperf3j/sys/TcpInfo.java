@@ -6,8 +6,6 @@ import java.nio.ByteOrder;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-
 /**
  * A snapshot of Linux {@code struct tcp_info} ({@code getsockopt(IPPROTO_TCP, TCP_INFO)}),
  * as returned by {@link NativeSocket#tcpInfo()}.
@@ -189,12 +187,23 @@ public record TcpInfo(
      * @return empty if {@code length} is shorter than the mandatory part
      */
     static Optional<TcpInfo> parse(MemorySegment s, int length) {
-        if (length < MIN_LENGTH || s.byteSize() < length) {
+        if (s.byteSize() < length) {
             return Optional.empty();
         }
-        // One copy, then plain buffer reads: read field by field from the segment, each of the ~35
-        // reads brought its own inlined access chain, and C1 compiled this method in a 12 MB arena.
-        ByteBuffer b = ByteBuffer.wrap(s.asSlice(0, length).toArray(JAVA_BYTE)).order(ByteOrder.nativeOrder());
+        return parse(s.asByteBuffer().order(ByteOrder.nativeOrder()), length);
+    }
+
+    /**
+     * Parses {@code length} bytes of a {@code struct tcp_info} from {@code b} (native byte order), in place.
+     * Plain buffer reads: read field by field from a segment, each of the ~35 reads brought its own inlined
+     * access chain, and C1 compiled this method in a 12 MB arena.
+     *
+     * @return empty if {@code length} is shorter than the mandatory part or than the buffer
+     */
+    static Optional<TcpInfo> parse(ByteBuffer b, int length) {
+        if (length < MIN_LENGTH || b.capacity() < length) {
+            return Optional.empty();
+        }
         return Optional.of(new TcpInfo(
                 length,
                 u8(b, OFF_STATE),

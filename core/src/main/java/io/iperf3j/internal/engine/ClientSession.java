@@ -426,10 +426,12 @@ final class ClientSession extends TestSession {
     private void startRunning() {
         running = true;
         lastActivityNanos = System.nanoTime();
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             s.counting = true;
         }
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             s.measureSched = rec.whyWanted;
             s.start(name);
         }
@@ -461,7 +463,8 @@ final class ClientSession extends TestSession {
         if (f != null) {
             running = false;
             boolean sendingFailed = false;
-            for (DataStream s : streams) {
+            for (int at = 0; at < streams.size(); at++) {
+                DataStream s = streams.get(at);
                 if (s.failure() != null && s.sending()) {
                     sendingFailed = true;
                 }

@@ -21,10 +21,6 @@ public final class StreamSampler {
     private long lastCntError;
     private long lastOutOfOrder;
 
-    /** An interval's times as iperf3 prints them, in seconds since the stream's start. */
-    record IntervalTimes(double start, double end, float duration) {
-    }
-
     /** The stream's clock starts at {@code nowMicros} (TEST_START) with the byte counter at {@code bytes}. */
     void start(long nowMicros, long bytes) {
         startMicros = nowMicros;
@@ -61,23 +57,44 @@ public final class StreamSampler {
     }
 
     /**
-     * Packets, losses and out-of-order datagrams since the last sample, given the
-     * receiver's totals now; the totals are remembered.
-     *
-     * @return {packets, lost, outOfOrder}
+     * Packets since the last sample, given the receiver's total now; the total is remembered. With
+     * {@link #lostSince} and {@link #outOfOrderSince}: three numbers, no array per interval (issue 58).
      */
-    long[] packetsSince(long packetCount, long cntError, long outOfOrder) {
-        long[] d = {packetCount - lastPacketCount, cntError - lastCntError, outOfOrder - lastOutOfOrder};
+    long packetsSince(long packetCount) {
+        long d = packetCount - lastPacketCount;
         lastPacketCount = packetCount;
+        return d;
+    }
+
+    /** Lost datagrams since the last sample, given the receiver's total now; the total is remembered. */
+    long lostSince(long cntError) {
+        long d = cntError - lastCntError;
         lastCntError = cntError;
+        return d;
+    }
+
+    /** Out-of-order datagrams since the last sample, given the receiver's total now; the total is remembered. */
+    long outOfOrderSince(long outOfOrder) {
+        long d = outOfOrder - lastOutOfOrder;
         lastOutOfOrder = outOfOrder;
         return d;
     }
 
-    /** The times of the interval that ends at {@code nowMicros}. */
-    IntervalTimes interval(long nowMicros) {
-        return new IntervalTimes(seconds(Math.abs(intervalStartMicros - startMicros)), seconds(nowMicros - startMicros),
-                (float) seconds(nowMicros - intervalStartMicros));
+    // The interval that ends at nowMicros, as iperf3 prints it: seconds since the stream's start.
+
+    /** The interval's start: {@code |interval start - stream start|} (after the omit period, its distance). */
+    double intervalStart() {
+        return seconds(Math.abs(intervalStartMicros - startMicros));
+    }
+
+    /** The interval's end, {@code nowMicros}, in seconds since the stream's start. */
+    double intervalEnd(long nowMicros) {
+        return seconds(nowMicros - startMicros);
+    }
+
+    /** The interval's length in seconds, as iperf3's float. */
+    float intervalDuration(long nowMicros) {
+        return (float) seconds(nowMicros - intervalStartMicros);
     }
 
     /**

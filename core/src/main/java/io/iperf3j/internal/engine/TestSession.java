@@ -60,6 +60,10 @@ public abstract class TestSession {
     protected final Selector selector;
     protected final String name;
     protected ControlChannel control;
+    /**
+     * The test's streams. Loops over them are indexed: the per-interval paths run once a second, too
+     * rarely for C2, and C1 makes an iterator per for-each (issue 58: nothing allocated per interval).
+     */
     protected final List<DataStream> streams = new ArrayList<>();
 
     protected double statsInterval;
@@ -194,7 +198,8 @@ public abstract class TestSession {
     protected final long progressTotal() {
         long total = 0;
         boolean receiving = receivesData();
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             if (s.sending() != receiving) {
                 total += s.bytes();
             }
@@ -282,7 +287,8 @@ public abstract class TestSession {
         }
         long nowNanos = System.nanoTime();
         long nowMicros = nowNanos / 1000;
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             s.sampler.start(nowMicros, s.bytes());
             if (rec.senderHasRetransmits == 1) {
                 tcpInfo(s).ifPresent(i -> s.sampler.baseRetransmits(i.totalRetrans()));
@@ -311,7 +317,8 @@ public abstract class TestSession {
     /** iperf3's stats callback with the interval ending at {@code now} (microseconds of {@link System#nanoTime()}). */
     protected final void sampleAll(long now) {
         boolean tcp = rec.protocol == Transport.TCP;
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             StreamSampler sm = s.sampler;
             StreamRecord r = s.record;
             long total = s.bytes();
@@ -327,7 +334,6 @@ public abstract class TestSession {
             } else {
                 r.bytesReceived += delta;
             }
-            StreamSampler.IntervalTimes times = sm.interval(now);
             boolean hasInfo = false;
             long retrans = 0;
             long cwnd = 0;
@@ -364,15 +370,15 @@ public abstract class TestSession {
             long lost = 0;
             long ooo = 0;
             if (s instanceof PacketCounters) {
-                long[] d = sm.packetsSince(r.packetCount, r.cntError, r.outOfOrderPackets);
-                packets = d[0];
-                lost = d[1];
-                ooo = d[2];
+                packets = sm.packetsSince(r.packetCount);
+                lost = sm.lostSince(r.cntError);
+                ooo = sm.outOfOrderSince(r.outOfOrderPackets);
             }
-            r.lastInterval = new IntervalRecord(times.start(), times.end(), times.duration(), delta, rec.omitting, hasInfo,
-                    retrans, cwnd, wnd, rtt, rttvar, pmtu, reorder, packets, lost, ooo, r.jitter);
+            double end = sm.intervalEnd(now);
+            r.lastInterval = new IntervalRecord(sm.intervalStart(), end, sm.intervalDuration(now), delta, rec.omitting,
+                    hasInfo, retrans, cwnd, wnd, rtt, rttvar, pmtu, reorder, packets, lost, ooo, r.jitter);
             r.lastIntervalIsFirst = sm.endInterval(now);
-            r.endTime = times.end();
+            r.endTime = end;
         }
     }
 
@@ -383,7 +389,8 @@ public abstract class TestSession {
         if (sendBudget != null) {
             sendBudget.reset();
         }
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             StreamSampler sm = s.sampler;
             StreamRecord r = s.record;
             long live = s.bytes();
@@ -438,13 +445,15 @@ public abstract class TestSession {
      * stopped reading) is closed.
      */
     protected final void stopSenders(long graceNanos) {
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             if (s.sending()) {
                 s.stopRequested = true;
             }
         }
         long deadline = System.nanoTime() + graceNanos;
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             if (s.sending()) {
                 s.stop(Math.max(0, deadline - System.nanoTime()));
             }
@@ -453,7 +462,8 @@ public abstract class TestSession {
 
     /** Asks the receiving workers to read no further block; does not wait for them. */
     protected final void stopReceivers() {
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             if (!s.sending()) {
                 s.stopRequested = true;
                 s.wakeWorker();
@@ -462,13 +472,15 @@ public abstract class TestSession {
     }
 
     protected final void stopCounting() {
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             s.counting = false;
         }
     }
 
     protected final void closeStreams() {
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             s.shutdown();
         }
     }
@@ -481,7 +493,8 @@ public abstract class TestSession {
 
     /** The first stream failure that happened while the test wanted the stream, or null. */
     protected final Throwable streamFailure() {
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             if (s.failure() != null) {
                 return s.failure();
             }
@@ -527,7 +540,8 @@ public abstract class TestSession {
         Map<String, QdiscStats> qdiscAtEnd = qdiscAtStart.isEmpty() ? Map.of()
                 : egressQdiscs();
         long waitUntil = System.nanoTime() + WHY_WORKER_WAIT_NANOS;
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             StreamRecord r = s.record;
             OptionalLong none = OptionalLong.empty();
             OptionalLong busy = none;
@@ -610,7 +624,8 @@ public abstract class TestSession {
      */
     private Map<String, QdiscStats> egressQdiscs() {
         Map<String, QdiscStats> out = new HashMap<>();
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             String local = s.record.localHost();
             if (s.record.sending() && !out.containsKey(local)) {
                 egressQdisc(local).ifPresent(q -> out.put(local, q));
@@ -638,7 +653,8 @@ public abstract class TestSession {
 
     protected final TestResults localResults(JsonObject serverOutputJson, String serverOutputText) {
         List<TestResults.StreamResult> list = new ArrayList<>();
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             StreamRecord r = s.record;
             long bytes = r.sending() ? r.bytesSent - r.bytesSentOmit : r.bytesReceived;
             long retrans = r.sending() && rec.senderHasRetransmits == 1 ? r.streamRetrans : -1;
@@ -670,7 +686,8 @@ public abstract class TestSession {
         }
         for (TestResults.StreamResult p : res.streams()) {
             StreamRecord r = null;
-            for (DataStream s : streams) {
+            for (int at = 0; at < streams.size(); at++) {
+                DataStream s = streams.get(at);
                 if (s.record.id() == p.id()) {
                     r = s.record;
                 }

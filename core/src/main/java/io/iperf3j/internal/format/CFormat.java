@@ -16,13 +16,15 @@ import java.math.RoundingMode;
  * method here produces exactly what glibc prints for the same double.
  *
  * <p>Implementation: the exact decimal expansion ({@link BigDecimal}) is the
- * reference path. A fast path uses the shortest round-tripping decimal of
+ * reference path. {@code %.Nf} rounds the double's exact binary value with
+ * integer arithmetic ({@code scaled}, 128-bit products) wherever the scaled
+ * value fits in 61 bits, which is every value iperf3 prints in practice, and
+ * appends the digits itself: {@link #appendFixed} allocates nothing, so a
+ * test's interval lines make no garbage (issue 58). {@code %g} and cJSON's
+ * printer first try the shortest round-tripping decimal of
  * {@link Double#toString(double)} when that is provably the correctly rounded
- * result (the reasoning is on the private {@code shortest} helper), which
- * covers most values iperf3 prints. The rest are rounded from the double's
- * exact binary value with integer arithmetic ({@code Scaled}, 128-bit
- * products) wherever the scaled value fits in a {@code long}, which is every
- * value iperf3 prints in practice; {@code BigDecimal} is left for the others.
+ * result (the reasoning is on the private {@code shortest} helper), then the
+ * same integer rounding; {@code BigDecimal} is left for the others.
  * Why not {@code BigDecimal} everywhere: its first use in a JVM initialises
  * {@code BigInteger} and {@code BigDecimal} (5.5 ms here even with the AOT
  * cache), which a short client paid while the server waited for its results.
@@ -68,36 +70,58 @@ public final class CFormat {
     }
 
     private static String fixed(double v, int decimals, boolean fast) {
+        StringBuilder sb = new StringBuilder(24);
+        appendFixed(sb, v, decimals, fast);
+        return sb.toString();
+    }
+
+    /**
+     * C {@code %W.Nf} appended to {@code sb}: {@link #fixed(double, int, int)} without a {@code String}.
+     * It allocates nothing where the scaled value fits in 61 bits (every value iperf3 prints), so a
+     * test's interval lines are formatted without garbage.
+     *
+     * @param sb where the number goes
+     * @param v the value
+     * @param width minimum field width, padded with spaces on the left
+     * @param decimals digits after the point, {@code >= 0}
+     * @return {@code sb}
+     */
+    public static StringBuilder appendFixed(StringBuilder sb, double v, int width, int decimals) {
+        int start = sb.length();
+        appendFixed(sb, v, decimals, true);
+        for (int pad = width - (sb.length() - start); pad > 0; pad--) {
+            sb.insert(start, ' ');
+        }
+        return sb;
+    }
+
+    /**
+     * {@code %.Nf} appended: the exact binary value rounded half-even, through {@link #scaled} where it
+     * fits in a {@code long}, else (and always without {@code fast}, the tests' reference) {@code BigDecimal}.
+     */
+    private static void appendFixed(StringBuilder sb, double v, int decimals, boolean fast) {
         if (decimals < 0) {
             throw new IllegalArgumentException("decimals < 0: " + decimals);
         }
         if (!Double.isFinite(v)) {
-            return nonFinite(v);
+            sb.append(nonFinite(v));
+            return;
         }
         boolean negative = Double.doubleToRawLongBits(v) < 0;
         double a = Math.abs(v);
-        StringBuilder sb = new StringBuilder(24);
         if (negative) {
             sb.append('-');
         }
-        Digits d = a == 0 || !fast ? null : shortest(a);
         if (a == 0) {
             appendZeros(sb.append('0'), decimals, true);
-        } else if (d != null && decimals < NEG_POW10.length
-                && d.exp - d.digits.length() + 1 >= -decimals
-                && Math.ulp(a) < NEG_POW10[decimals]) {
-            // The shortest decimal lies on the output grid and within half an ulp of the exact
-            // value, and ulp < grid step, so it is the correctly rounded result.
-            appendFixed(sb, d, decimals);
-        } else {
-            Scaled n = fast ? Scaled.of(a, decimals) : null;
-            if (n != null) {
-                appendScaled(sb, n.roundHalfEven(), decimals);
-            } else {
-                sb.append(new BigDecimal(a).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString());
-            }
+            return;
         }
-        return sb.toString();
+        long n = fast ? scaled(a, decimals) : NOT_SCALED;
+        if (n != NOT_SCALED) {
+            appendScaled(sb, roundHalfEven(n), decimals);
+        } else {
+            sb.append(new BigDecimal(a).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString());
+        }
     }
 
     /**
@@ -307,16 +331,17 @@ public final class CFormat {
         if (p <= MAX_SCALED_DIGITS) {
             int exp = (int) Math.floor(Math.log10(a)); // an estimate: corrected below by the exact test
             for (int tries = 0; tries < 3; tries++) {
-                Scaled n = Scaled.of(a, p - 1 - exp);
-                if (n == null) {
+                long n = scaled(a, p - 1 - exp);
+                if (n == NOT_SCALED) {
                     break;
                 }
-                if (n.floor >= POW10[p]) {
+                long floor = n >>> 2;
+                if (floor >= POW10[p]) {
                     exp++;
-                } else if (n.floor < POW10[p - 1]) {
+                } else if (floor < POW10[p - 1]) {
                     exp--;
                 } else {
-                    long r = n.roundHalfEven();
+                    long r = roundHalfEven(n);
                     if (r == POW10[p]) { // 9.99...5 rounds up to the next power of ten
                         r = POW10[p - 1];
                         exp++;
@@ -337,7 +362,7 @@ public final class CFormat {
         return new Digits(r.unscaledValue().toString(), r.precision() - r.scale() - 1);
     }
 
-    /** The most significant digits {@link #rounded(double, int)} takes through {@link Scaled}. */
+    /** The most significant digits {@link #rounded(double, int)} takes through {@link #scaled}. */
     private static final int MAX_SCALED_DIGITS = 17;
 
     /** {@code 10^i} for {@code i} in 0..18. */
@@ -362,111 +387,119 @@ public final class CFormat {
      * cut-off fraction lies against one half. With {@code a = m × 2^q} (m the 53-bit
      * significand) it is {@code m × 5^s / 2^(-q-s)} for {@code s >= 0}, a 128-bit product
      * shifted, and {@code (m × 2^max(q,0)) / (10^-s × 2^max(-q,0))} for {@code s < 0}, one
-     * long division. {@link #of} is null where a part does not fit in a {@code long}; the
-     * caller then takes the {@code BigDecimal} path.
-     *
-     * @param floor the integer part
-     * @param half the fraction against one half: negative below (or none), 0 exactly, positive above
+     * long division. The result is packed in one {@code long}, so that formatting allocates
+     * nothing: the integer part shifted left by two, and the fraction against one half in the
+     * low two bits (0 below or none, 1 exactly, 2 above). {@link #NOT_SCALED} where the integer
+     * part does not fit in 61 bits (or a step overflows); the caller then takes the
+     * {@code BigDecimal} path.
      */
-    private record Scaled(long floor, int half) {
-
-        static Scaled of(double a, int s) {
-            long bits = Double.doubleToRawLongBits(a);
-            int field = (int) (bits >>> 52) & 0x7ff;
-            long m = bits & 0x000f_ffff_ffff_ffffL;
-            int q;
-            if (field == 0) {
-                q = -1074;
-            } else {
-                m |= 1L << 52;
-                q = field - 1075;
-            }
-            if (s >= 0) {
-                if (s >= POW5.length) {
-                    return null;
-                }
-                long f = POW5[s];
-                long hi = Math.multiplyHigh(m, f); // both below 2^63: the product is non-negative
-                long lo = m * f;
-                int t = q + s;
-                if (t >= 0) {
-                    if (hi != 0 || lo < 0 || t >= 63 || (lo >>> (63 - t)) != 0) {
-                        return null;
-                    }
-                    return new Scaled(lo << t, -1);
-                }
-                int r = -t;
-                if (r >= 127) {
-                    return null;
-                }
-                return shiftRight(hi, lo, r);
-            }
-            int k = -s;
-            if (k >= POW10.length) {
-                return null;
-            }
-            long num = m;
-            long den = POW10[k];
-            if (q >= 0) {
-                if (q >= 11) { // m < 2^53: m << q fits below 2^63 only for q <= 10
-                    return null;
-                }
-                num = m << q;
-            } else {
-                int z = -q;
-                if (z >= 63 || Long.numberOfLeadingZeros(den) <= z) {
-                    return null;
-                }
-                den <<= z;
-            }
-            long rem = num % den;
-            return new Scaled(num / den, Long.compare(rem, den - rem));
+    private static long scaled(double a, int s) {
+        long bits = Double.doubleToRawLongBits(a);
+        int field = (int) (bits >>> 52) & 0x7ff;
+        long m = bits & 0x000f_ffff_ffff_ffffL;
+        int q;
+        if (field == 0) {
+            q = -1074;
+        } else {
+            m |= 1L << 52;
+            q = field - 1075;
         }
-
-        /** {@code (hi:lo) >> r} for {@code 0 < r < 127}, with the cut-off bits against one half. */
-        private static Scaled shiftRight(long hi, long lo, int r) {
-            long floor;
-            boolean halfBit;
-            boolean below; // any bit under the half bit
-            if (r < 64) {
-                if ((hi >>> r) != 0) { // the quotient needs more than 64 bits
-                    return null;
-                }
-                floor = (lo >>> r) | (r == 0 ? 0 : hi << (64 - r));
-                if (floor < 0) {
-                    return null;
-                }
-                halfBit = ((lo >>> (r - 1)) & 1) != 0;
-                below = r > 1 && (lo << (65 - r)) != 0;
-            } else if (r == 64) {
-                floor = hi;
-                halfBit = lo < 0;
-                below = (lo << 1) != 0;
-            } else {
-                int h = r - 64;
-                floor = hi >>> h;
-                halfBit = ((hi >>> (h - 1)) & 1) != 0;
-                below = lo != 0 || (h > 1 && (hi << (65 - h)) != 0);
+        if (s >= 0) {
+            if (s >= POW5.length) {
+                return NOT_SCALED;
             }
-            return new Scaled(floor, !halfBit ? -1 : below ? 1 : 0);
+            long f = POW5[s];
+            long hi = Math.multiplyHigh(m, f); // both below 2^63: the product is non-negative
+            long lo = m * f;
+            int t = q + s;
+            if (t >= 0) {
+                if (hi != 0 || lo < 0 || t >= 63 || (lo >>> (63 - t)) != 0) {
+                    return NOT_SCALED;
+                }
+                return packed(lo << t, -1);
+            }
+            int r = -t;
+            if (r >= 127) {
+                return NOT_SCALED;
+            }
+            return shiftRight(hi, lo, r);
         }
-
-        /** The integer part rounded half-even by the cut-off fraction. */
-        long roundHalfEven() {
-            return half > 0 || (half == 0 && (floor & 1) != 0) ? floor + 1 : floor;
+        int k = -s;
+        if (k >= POW10.length) {
+            return NOT_SCALED;
         }
+        long num = m;
+        long den = POW10[k];
+        if (q >= 0) {
+            if (q >= 11) { // m < 2^53: m << q fits below 2^63 only for q <= 10
+                return NOT_SCALED;
+            }
+            num = m << q;
+        } else {
+            int z = -q;
+            if (z >= 63 || Long.numberOfLeadingZeros(den) <= z) {
+                return NOT_SCALED;
+            }
+            den <<= z;
+        }
+        long rem = num % den;
+        return packed(num / den, Long.compare(rem, den - rem));
     }
+
+    /** {@code (hi:lo) >> r} for {@code 0 < r < 127}, with the cut-off bits against one half, packed. */
+    private static long shiftRight(long hi, long lo, int r) {
+        long floor;
+        boolean halfBit;
+        boolean below; // any bit under the half bit
+        if (r < 64) {
+            if ((hi >>> r) != 0) { // the quotient needs more than 64 bits
+                return NOT_SCALED;
+            }
+            floor = (lo >>> r) | (r == 0 ? 0 : hi << (64 - r));
+            halfBit = ((lo >>> (r - 1)) & 1) != 0;
+            below = r > 1 && (lo << (65 - r)) != 0;
+        } else if (r == 64) {
+            floor = hi;
+            halfBit = lo < 0;
+            below = (lo << 1) != 0;
+        } else {
+            int h = r - 64;
+            floor = hi >>> h;
+            halfBit = ((hi >>> (h - 1)) & 1) != 0;
+            below = lo != 0 || (h > 1 && (hi << (65 - h)) != 0);
+        }
+        return packed(floor, !halfBit ? -1 : below ? 1 : 0);
+    }
+
+    /** {@link #scaled}'s answer where nothing fits. */
+    private static final long NOT_SCALED = -1;
+
+    /** An integer part and its cut-off fraction against one half (-1, 0, 1), in one long; NOT_SCALED past 61 bits. */
+    private static long packed(long floor, int half) {
+        return (floor >>> 61) != 0 ? NOT_SCALED : floor << 2 | (half + 1);
+    }
+
+    /** A {@link #scaled} value's integer part rounded half-even by its cut-off fraction. */
+    private static long roundHalfEven(long packed) {
+        long floor = packed >>> 2;
+        int half = (int) (packed & 3) - 1;
+        return half > 0 || (half == 0 && (floor & 1) != 0) ? floor + 1 : floor;
+    }
+
 
     /** Appends {@code n / 10^decimals} with exactly {@code decimals} places, as {@code %.Nf} does. */
     private static void appendScaled(StringBuilder sb, long n, int decimals) {
-        String digits = Long.toString(n);
-        if (digits.length() <= decimals) {
-            digits = "0".repeat(decimals + 1 - digits.length()) + digits;
+        int length = 1; // n's digits (n >= 0, below 10^19)
+        while (length < POW10.length && n >= POW10[length]) {
+            length++;
         }
-        int point = digits.length() - decimals;
-        sb.append(digits, 0, point);
-        if (decimals > 0) {
-            sb.append('.').append(digits, point, digits.length());
+        // digit positions from the highest (at least the units) down to the last decimal
+        for (int i = Math.max(length - decimals, 1) - 1; i >= -decimals; i--) {
+            if (i == -1) {
+                sb.append('.');
+            }
+            int k = i + decimals;
+            sb.append((char) ('0' + (k >= POW10.length ? 0 : (n / POW10[k]) % 10)));
         }
     }
 

@@ -63,6 +63,15 @@ public final class UnitFormat {
      * @return the padded number, a space and the singular unit label
      */
     public static String format(double value, char fmt) {
+        return appendTo(new StringBuilder(16), value, fmt).toString();
+    }
+
+    /**
+     * {@link #format(double, char)} appended to {@code sb}, allocating nothing (an interval's columns).
+     *
+     * @return {@code sb}
+     */
+    public static StringBuilder appendTo(StringBuilder sb, double value, char fmt) {
         boolean bits = !(fmt >= 'A' && fmt <= 'Z');
         double num = bits ? value * 8 : value;
         int conv = switch (bits && fmt >= 'a' && fmt <= 'z' ? (char) (fmt - ('a' - 'A')) : fmt) {
@@ -82,7 +91,7 @@ public final class UnitFormat {
         } else {
             decimals = 0;
         }
-        return CFormat.fixed(num, 4, decimals) + ' ' + (bits ? BIT_LABELS[conv] : BYTE_LABELS[conv]);
+        return CFormat.appendFixed(sb, num, 4, decimals).append(' ').append(bits ? BIT_LABELS[conv] : BYTE_LABELS[conv]);
     }
 
     private static int adaptiveUnit(double num, double step) {

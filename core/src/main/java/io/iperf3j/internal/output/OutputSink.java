@@ -4,6 +4,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +23,11 @@ public final class OutputSink implements Closeable {
     private final PrintStream err;
     private final boolean ownsStreams;
     private final boolean flushEveryLine;
+    // out(StringBuilder)'s encoder and buffers, under this sink's lock
+    private CharsetEncoder encoder;
+    private CharBuffer chars;
+    private ByteBuffer bytes;
+    private static final int KEPT_BUFFER = 64 * 1024;
 
     private OutputSink(PrintStream out, PrintStream err, boolean ownsStreams, boolean flushEveryLine) {
         this.out = out;
@@ -50,6 +59,42 @@ public final class OutputSink implements Closeable {
         out.print(text);
         if (flushEveryLine) {
             out.flush();
+        }
+    }
+
+    /**
+     * Writes a block of text to the output stream as {@link #out(String)} does, without making a
+     * {@code String} of it: encoded in the stream's charset into buffers kept for the next block (a
+     * test's interval lines, once a second: issue 58). Unmappable characters are replaced, as the
+     * stream's own writer does.
+     */
+    public synchronized void out(StringBuilder text) {
+        int n = text.length();
+        if (encoder == null) {
+            encoder = out.charset().newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        }
+        int most = (int) Math.ceil(n * (double) encoder.maxBytesPerChar()) + 16;
+        if (chars == null || chars.capacity() < n) {
+            chars = CharBuffer.allocate(Math.max(n, 1024));
+        }
+        if (bytes == null || bytes.capacity() < most) {
+            bytes = ByteBuffer.allocate(Math.max(most, 4096));
+        }
+        chars.clear();
+        text.getChars(0, n, chars.array(), 0);
+        chars.limit(n);
+        bytes.clear();
+        encoder.reset();
+        encoder.encode(chars, bytes, true);
+        encoder.flush(bytes);
+        out.write(bytes.array(), 0, bytes.position());
+        if (flushEveryLine) {
+            out.flush();
+        }
+        if (bytes.capacity() > KEPT_BUFFER) { // a long summary (-P 128) does not keep its size
+            chars = null;
+            bytes = null;
         }
     }
 

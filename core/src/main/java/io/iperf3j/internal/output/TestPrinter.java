@@ -84,7 +84,7 @@ public final class TestPrinter {
         StringBuilder block = held;
         held = null;
         if (!block.isEmpty()) {
-            sink.out(block.toString());
+            sink.out(block);
         }
         block.setLength(0);
         if (block.capacity() > 64 * 1024) { // a long summary (-P 128) does not keep its size for the intervals
@@ -106,18 +106,37 @@ public final class TestPrinter {
 
     /** Prints text (which normally ends with a newline) with iperf3's prefixes. */
     public void printf(String text) {
-        String line = timestamp() + label + titlePrefix + text;
-        if (captured != null) {
-            captured.append(timestamp()).append(text);
-        }
-        if (!quiet) {
-            write(line);
-        }
+        print(text, false);
     }
 
-    /** Prints a line: {@link #printf(String)} of the text and a newline. */
-    public void line(String text) {
-        printf(text + "\n");
+    /**
+     * Prints a line: {@link #printf(String)} of the text and a newline. Inside a {@link #hold()} the
+     * text is copied into the held block, so a reused buffer (the reporter's interval line) may be
+     * passed and nothing is allocated without {@code --timestamps}.
+     */
+    public void line(CharSequence text) {
+        print(text, true);
+    }
+
+    private void print(CharSequence text, boolean newline) {
+        String timestamp = timestamp();
+        if (captured != null) {
+            captured.append(timestamp).append(text);
+            if (newline) {
+                captured.append('\n');
+            }
+        }
+        if (quiet) {
+            return;
+        }
+        if (held != null) {
+            held.append(timestamp).append(label).append(titlePrefix).append(text);
+            if (newline) {
+                held.append('\n');
+            }
+        } else {
+            sink.out(timestamp + label + titlePrefix + text + (newline ? "\n" : ""));
+        }
     }
 
     /** Prints without any prefix, as iperf3's few plain {@code printf} calls do. */

@@ -48,6 +48,12 @@ public final class TestReporter {
     private final List<Object> intervals = new ArrayList<>();
     private final JsonObject end = new JsonObject();
     private boolean finished;
+    /** The text line being built: one buffer per reporter (one test's thread), no String per column. */
+    private final StringBuilder line = new StringBuilder(160);
+    /** A {@code --json-stream} event's text, built in place. */
+    private final StringBuilder eventText = new StringBuilder(1024);
+    /** One pass's sums of an interval, reset for each. */
+    private final PassTotals passTotals = new PassTotals();
 
     /**
      * @param statsInterval this side's {@code -i} in seconds (0 = none), for the
@@ -261,24 +267,26 @@ public final class TestReporter {
 
     private void reportInterval() {
         JsonObject jsonInterval = new JsonObject();
-        List<Object> jsonStreams = new ArrayList<>();
+        List<Object> jsonStreams = new ArrayList<>(t.streams.size());
         jsonInterval.put("streams", jsonStreams);
         // --latency: the probe's figures for this interval, a column on the interval's total line(s).
         io.iperf3j.RttFigures rtt = t.latency == null ? null : t.latency.nextInterval();
         String rttColumn = LatencyReport.column(rtt);
 
+        List<StreamRecord> streams = t.streams;
         for (int pass : passes()) {
             boolean mustBeSender = pass != 0;
-            PassTotals totals = new PassTotals();
-            for (StreamRecord s : t.streams) {
+            passTotals.reset();
+            for (int i = 0; i < streams.size(); i++) {
+                StreamRecord s = streams.get(i);
                 if (s.sending() != mustBeSender) {
                     continue;
                 }
                 printStreamInterval(s, jsonStreams, t.parallel > 1 ? "" : rttColumn);
-                totals.add(s.lastInterval);
+                passTotals.add(s.lastInterval);
             }
-            if (!t.streams.isEmpty()) {
-                reportPassSum(pass, totals, jsonInterval, rttColumn);
+            if (!streams.isEmpty()) {
+                reportPassSum(pass, passTotals, jsonInterval, rttColumn);
             }
         }
         if (rtt != null) {
@@ -293,8 +301,9 @@ public final class TestReporter {
 
     /** iperf3 suppresses a short, empty trailing interval: reported when one stream's lasted 10 % of -i or moved bytes. */
     private boolean anyIntervalToReport() {
-        for (StreamRecord s : t.streams) {
-            IntervalRecord r = s.lastInterval;
+        List<StreamRecord> streams = t.streams;
+        for (int i = 0; i < streams.size(); i++) {
+            IntervalRecord r = streams.get(i).lastInterval;
             if (r != null && ((r.end() - r.start()) >= statsInterval * 0.10 || r.bytes() > 0)) {
                 return true;
             }
@@ -302,13 +311,21 @@ public final class TestReporter {
         return false;
     }
 
-    /** The streams of one pass (senders or receivers) of an interval, added up. */
+    /** The streams of one pass (senders or receivers) of an interval, added up; one per reporter, reset per pass. */
     private final class PassTotals {
         long bytes;
         long retransmits;
         long packets;
         long lost;
         double jitterSum;
+
+        void reset() {
+            bytes = 0;
+            retransmits = 0;
+            packets = 0;
+            lost = 0;
+            jitterSum = 0;
+        }
 
         void add(IntervalRecord r) {
             bytes += r.bytes();
@@ -334,42 +351,44 @@ public final class TestReporter {
         double bandwidth = totals.bytes / (double) first.seconds();
         JsonObject sum = new JsonObject().put("start", first.start()).put("end", first.end())
                 .put("seconds", first.seconds()).put("bytes", totals.bytes).put("bits_per_second", bandwidth * 8);
-        String head = TextFormats.sumId(roleTag(mustBeSender)) + TextFormats.time(first.start(), first.end())
-                + TextFormats.transferAndRate(totals.bytes, bandwidth, format);
-        String line;
+        StringBuilder l = line;
+        l.setLength(0);
+        TextFormats.appendTime(l.append("[SUM]").append(roleTag(mustBeSender)), first.start(), first.end());
+        TextFormats.appendTransferAndRate(l, totals.bytes, bandwidth, format);
         if (t.protocol == Transport.TCP) {
-            line = tcpSum(sum, head, totals, first, mustBeSender);
+            tcpSum(sum, l, totals, first, mustBeSender);
         } else if (mustBeSender) {
             sum.put("packets", totals.packets).put("omitted", t.omitting);
-            String zbuf = t.mode == TestMode.BIDIRECTIONAL ? "          " : "";
-            line = head + " " + zbuf + " " + (int) totals.packets + "  " + (t.omitting ? TextFormats.OMITTED : "");
+            l.append(' ').append(t.mode == TestMode.BIDIRECTIONAL ? "          " : "").append(' ')
+                    .append((int) totals.packets).append("  ").append(t.omitting ? TextFormats.OMITTED : "");
         } else {
-            line = udpReceiverSum(sum, head, totals);
+            udpReceiverSum(sum, l, totals);
         }
         sum.put("sender", mustBeSender);
         jsonInterval.put(sumKey(pass, "sum"), sum);
         if (text() && t.parallel > 1) {
-            printer.line(line + rttColumn);
+            printer.line(l.append(rttColumn));
         }
     }
 
-    private String tcpSum(JsonObject sum, String head, PassTotals totals, IntervalRecord first, boolean mustBeSender) {
+    private void tcpSum(JsonObject sum, StringBuilder l, PassTotals totals, IntervalRecord first, boolean mustBeSender) {
         if (t.senderHasRetransmits == 1 && mustBeSender) {
             sum.put("retransmits", totals.retransmits).put("omitted", first.omitted());
-            return head + "  " + TextFormats.signed3(totals.retransmits) + "             "
-                    + (first.omitted() ? TextFormats.OMITTED : "");
+            TextFormats.appendPad3(l.append("  "), (int) totals.retransmits) // %3d
+                    .append("             ").append(first.omitted() ? TextFormats.OMITTED : "");
+            return;
         }
         sum.put("omitted", t.omitting);
-        return head + "                  " + (t.omitting ? TextFormats.OMITTED : "");
+        l.append("                  ").append(t.omitting ? TextFormats.OMITTED : "");
     }
 
-    private String udpReceiverSum(JsonObject sum, String head, PassTotals totals) {
+    private void udpReceiverSum(JsonObject sum, StringBuilder l, PassTotals totals) {
         double avgJitter = totals.jitterSum / t.parallel;
         double lostPercent = totals.packets > 0 ? 100.0 * totals.lost / totals.packets : 0.0;
         sum.put("jitter_ms", avgJitter * 1000.0).put("lost_packets", totals.lost).put("packets", totals.packets)
                 .put("lost_percent", lostPercent).put("omitted", t.omitting);
-        return head + "  " + TextFormats.udpLoss(avgJitter * 1000.0, totals.lost, totals.packets, lostPercent)
-                + (t.omitting ? TextFormats.OMITTED : "");
+        l.append("  ").append(TextFormats.udpLoss(avgJitter * 1000.0, totals.lost, totals.packets, lostPercent))
+                .append(t.omitting ? TextFormats.OMITTED : "");
     }
 
     /** One stream's interval line or object (iperf3's {@code print_interval_results}). */
@@ -377,7 +396,8 @@ public final class TestReporter {
         IntervalRecord r = s.lastInterval;
         if (text() && s == t.streams.getFirst()) {
             if (s.lastIntervalIsFirst) {
-                printer.line(intervalHeader() + (t.latency != null && t.latency.unavailable == null ? LatencyReport.HEADER_COLUMN : ""));
+                printer.line(t.latency != null && t.latency.unavailable == null
+                        ? intervalHeader() + LatencyReport.HEADER_COLUMN : intervalHeader());
             } else if (t.parallel > 1) {
                 printer.line(TextFormats.SEPARATOR);
             }
@@ -390,51 +410,56 @@ public final class TestReporter {
                 .put("seconds", r.seconds())
                 .put("bytes", r.bytes())
                 .put("bits_per_second", bandwidth * 8);
-        String line;
+        StringBuilder l = line;
+        l.setLength(0);
+        appendStreamHead(l, s, r, bandwidth);
         if (t.protocol == Transport.TCP) {
-            line = tcpStreamInterval(s, r, o, bandwidth);
+            tcpStreamInterval(l, s, r, o);
         } else if (s.sending()) {
             o.put("packets", r.packets());
-            String zbuf = t.mode == TestMode.BIDIRECTIONAL ? "          " : "";
-            line = streamHead(s, r, bandwidth) + " " + zbuf + " " + (int) r.packets() + "  " + omitted(r);
+            l.append(' ').append(t.mode == TestMode.BIDIRECTIONAL ? "          " : "").append(' ')
+                    .append((int) r.packets()).append("  ").append(omitted(r));
         } else {
-            line = udpReceiverStreamInterval(s, r, o, bandwidth);
+            udpReceiverStreamInterval(l, r, o);
         }
         o.put("omitted", r.omitted()).put("sender", s.sending());
         jsonStreams.add(o);
         if (text()) {
-            printer.line(line + rttColumn);
+            printer.line(l.append(rttColumn));
         }
     }
 
     /** A stream line's id, time, transfer and rate columns ({@code [  5][TX-C]   0.00-1.00 sec ...}). */
-    private String streamHead(StreamRecord s, IntervalRecord r, double bandwidth) {
-        String role = t.mode == TestMode.BIDIRECTIONAL ? (s.sending() ? "[TX-" : "[RX-") + (t.client ? "C]" : "S]") : "";
-        return TextFormats.id(s.socketNumber(), role) + TextFormats.time(r.start(), r.end())
-                + TextFormats.transferAndRate(r.bytes(), bandwidth, format);
+    private void appendStreamHead(StringBuilder l, StreamRecord s, IntervalRecord r, double bandwidth) {
+        String role = t.mode != TestMode.BIDIRECTIONAL ? ""
+                : s.sending() ? (t.client ? "[TX-C]" : "[TX-S]") : (t.client ? "[RX-C]" : "[RX-S]");
+        TextFormats.appendId(l, s.socketNumber(), role);
+        TextFormats.appendTime(l, r.start(), r.end());
+        TextFormats.appendTransferAndRate(l, r.bytes(), bandwidth, format);
     }
 
     private static String omitted(IntervalRecord r) {
         return r.omitted() ? TextFormats.OMITTED : "";
     }
 
-    private String tcpStreamInterval(StreamRecord s, IntervalRecord r, JsonObject o, double bandwidth) {
+    private void tcpStreamInterval(StringBuilder l, StreamRecord s, IntervalRecord r, JsonObject o) {
         if (t.senderHasRetransmits == 1 && s.sending() && r.hasTcpInfo()) {
             o.put("retransmits", r.retransmits()).put("snd_cwnd", r.sndCwnd()).put("snd_wnd", r.sndWnd())
                     .put("rtt", r.rtt()).put("rttvar", r.rttvar()).put("pmtu", r.pmtu())
                     .put("reorder", r.reorder()); // 3.21+
-            return streamHead(s, r, bandwidth) + "  " + TextFormats.unsigned3(r.retransmits()) + "   "
-                    + io.iperf3j.internal.format.UnitFormat.format(r.sndCwnd(), 'A') + "s       " + omitted(r);
+            TextFormats.appendPad3(l.append("  "), r.retransmits() & 0xFFFFFFFFL).append("   "); // %3u
+            io.iperf3j.internal.format.UnitFormat.appendTo(l, r.sndCwnd(), 'A').append("s       ").append(omitted(r));
+            return;
         }
-        return streamHead(s, r, bandwidth) + "                  " + omitted(r);
+        l.append("                  ").append(omitted(r));
     }
 
-    private String udpReceiverStreamInterval(StreamRecord s, IntervalRecord r, JsonObject o, double bandwidth) {
+    private void udpReceiverStreamInterval(StringBuilder l, IntervalRecord r, JsonObject o) {
         double lostPercent = r.packets() > 0 ? 100.0 * r.lost() / r.packets() : 0.0;
         o.put("jitter_ms", r.jitterSeconds() * 1000.0).put("lost_packets", r.lost()).put("packets", r.packets())
                 .put("lost_percent", lostPercent);
-        return streamHead(s, r, bandwidth) + "  " + TextFormats.udpLoss(r.jitterSeconds() * 1000.0, r.lost(), r.packets(),
-                lostPercent) + omitted(r);
+        l.append("  ").append(TextFormats.udpLoss(r.jitterSeconds() * 1000.0, r.lost(), r.packets(), lostPercent))
+                .append(omitted(r));
     }
 
     private String intervalHeader() {
@@ -865,11 +890,17 @@ public final class TestReporter {
      */
     private int[] passes() {
         return switch (t.mode) {
-            case SENDER -> new int[] {1};
-            case RECEIVER -> new int[] {0};
-            case BIDIRECTIONAL -> t.client ? new int[] {1, 0} : new int[] {0, 1};
+            case SENDER -> SENDERS;
+            case RECEIVER -> RECEIVERS;
+            case BIDIRECTIONAL -> t.client ? SENDERS_FIRST : RECEIVERS_FIRST;
         };
     }
+
+    // passes(): read, never written
+    private static final int[] SENDERS = {1};
+    private static final int[] RECEIVERS = {0};
+    private static final int[] SENDERS_FIRST = {1, 0};
+    private static final int[] RECEIVERS_FIRST = {0, 1};
 
     /** In bidir mode the second direction's sums get a {@code _bidir_reverse} suffix (3.12 names). */
     private String sumKey(int pass, String base) {
@@ -884,7 +915,7 @@ public final class TestReporter {
         if (t.mode != TestMode.BIDIRECTIONAL) {
             return "";
         }
-        return "[" + (mustBeSender ? "TX" : "RX") + "-" + (t.client ? "C" : "S") + "]";
+        return mustBeSender ? (t.client ? "[TX-C]" : "[TX-S]") : (t.client ? "[RX-C]" : "[RX-S]");
     }
 
     // ---------------------------------------------------------------- errors and the end
@@ -964,7 +995,14 @@ public final class TestReporter {
     }
 
     private void emitEvent(String event, JsonObject data) {
-        printer.sink().out(COMPACT.compact(new JsonObject().put("event", event).put("data", data)) + "\n");
+        // one buffer per reporter: an interval's event is not built as two Strings each second
+        eventText.setLength(0);
+        COMPACT.compact(new JsonObject().put("event", event).put("data", data), eventText).append('\n');
+        printer.sink().out(eventText);
+        if (eventText.capacity() > 64 * 1024) { // the end event of -P 128 does not keep its size
+            eventText.setLength(0);
+            eventText.trimToSize();
+        }
     }
 
     private void emitEventRaw(String event, String data) {

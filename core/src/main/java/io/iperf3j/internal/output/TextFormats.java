@@ -5,7 +5,9 @@ import io.iperf3j.internal.format.UnitFormat;
 
 /**
  * iperf3 3.12's text line layouts ({@code iperf_locale.c}), as small functions so
- * that every column is placed exactly as C's printf would place it.
+ * that every column is placed exactly as C's printf would place it. The columns of an
+ * interval line also come as {@code append} functions that write into the reporter's
+ * line buffer and allocate nothing (issue 58); the {@code String} ones are the same text.
  */
 final class TextFormats {
     static final String SEPARATOR = "- - - - - - - - - - - - - - - - - - - - - - - - -";
@@ -26,7 +28,11 @@ final class TextFormats {
 
     /** {@code [%3d]} or {@code [SUM]}, then the bidir role tag. */
     static String id(int socket, String role) {
-        return "[" + pad3(socket) + "]" + role;
+        return appendId(new StringBuilder(16), socket, role).toString();
+    }
+
+    static StringBuilder appendId(StringBuilder sb, int socket, String role) {
+        return appendPad3(sb.append('['), socket).append(']').append(role);
     }
 
     static String sumId(String role) {
@@ -35,12 +41,27 @@ final class TextFormats {
 
     /** {@code " %6.2f-%-6.2f sec  "} */
     static String time(double start, double end) {
-        return " " + CFormat.fixed(start, 6, 2) + "-" + CFormat.leftAligned(CFormat.fixed(end, 2), 6) + " sec  ";
+        return appendTime(new StringBuilder(24), start, end).toString();
+    }
+
+    static StringBuilder appendTime(StringBuilder sb, double start, double end) {
+        CFormat.appendFixed(sb.append(' '), start, 6, 2).append('-');
+        int at = sb.length();
+        CFormat.appendFixed(sb, end, 0, 2);
+        for (int pad = 6 - (sb.length() - at); pad > 0; pad--) { // %-6.2f
+            sb.append(' ');
+        }
+        return sb.append(" sec  ");
     }
 
     /** {@code "%ss  %ss/sec"}: transfer in adaptive bytes, rate in the {@code -f} format. */
     static String transferAndRate(double bytes, double bytesPerSecond, char format) {
-        return UnitFormat.format(bytes, 'A') + "s  " + UnitFormat.format(bytesPerSecond, format) + "s/sec";
+        return appendTransferAndRate(new StringBuilder(32), bytes, bytesPerSecond, format).toString();
+    }
+
+    static StringBuilder appendTransferAndRate(StringBuilder sb, double bytes, double bytesPerSecond, char format) {
+        UnitFormat.appendTo(sb, bytes, 'A').append("s  ");
+        return UnitFormat.appendTo(sb, bytesPerSecond, format).append("s/sec");
     }
 
     /** {@code %3u}: iperf3 prints a stream's retransmits as an unsigned 32-bit value. */
@@ -57,8 +78,16 @@ final class TextFormats {
      * lot of classes, which would delay the client just after its streams connect.
      */
     static String pad3(long v) {
-        String s = Long.toString(v);
-        return s.length() >= 3 ? s : "   ".substring(s.length()) + s;
+        return appendPad3(new StringBuilder(4), v).toString();
+    }
+
+    static StringBuilder appendPad3(StringBuilder sb, long v) {
+        int at = sb.length();
+        sb.append(v);
+        for (int pad = 3 - (sb.length() - at); pad > 0; pad--) {
+            sb.insert(at, ' ');
+        }
+        return sb;
     }
 
     /** {@code [%3d] local ... connected to ...} */

@@ -271,6 +271,34 @@ class CFormatTest {
     }
 
     /**
+     * {@code %W.Nf} appended to a buffer: after what the buffer held, the exact path's text padded to the
+     * width, and (issue 58: an interval's columns) no object allocated over 10 000 calls.
+     */
+    @Test
+    void appendFixedWritesTheExactTextInPlaceWithoutAllocating() {
+        SplittableRandom r = new SplittableRandom(58);
+        StringBuilder sb = new StringBuilder(64);
+        for (int i = 0; i < 100_000; i++) {
+            double v = randomDouble(r);
+            int w = r.nextInt(10);
+            int n = r.nextInt(5);
+            sb.setLength(0);
+            CFormat.appendFixed(sb.append('['), v, w, n);
+            assertThat(sb.toString()).as("%%%d.%df of %s", w, n, v)
+                    .isEqualTo("[" + CFormat.rightAligned(CFormat.fixedExact(v, n), w));
+        }
+        double[] columns = {0.0, 1.0005, 9.994999, 9.995, 99.95, 1023.4, 8.77, 27.2, 0.1, 5.0e9 * 8 / 1e9};
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 10_000; i++) {
+            sb.setLength(0);
+            CFormat.appendFixed(sb, columns[i % columns.length], 6, i % 3);
+        }
+        assertThat(mx.getCurrentThreadAllocatedBytes() - before).as("bytes allocated by 10 000 calls").isLessThan(1024);
+    }
+
+    /**
      * The integer rounding path (no BigDecimal) agrees with the exact decimal expansion for
      * every precision it takes, on random doubles and on the cases where rounding is
      * delicate: exact ties, values next to a power of ten, the ends of its range.

@@ -87,6 +87,8 @@ class UnitFormatTest {
         assertThat(UnitFormat.format(bytes, 'A') + "s").isEqualTo(" 901 MBytes");
         assertThat(UnitFormat.format(bytes / seconds, 'a') + "s/sec").isEqualTo("7.19 Gbits/sec");
         assertThat(UnitFormat.format(1047728, 'A') + "s").isEqualTo("1023 KBytes"); // snd_cwnd
+        // the interval lines' form: appended after what the line holds
+        assertThat(UnitFormat.appendTo(new StringBuilder("[  5]"), bytes, 'A')).hasToString("[  5] 901 MByte");
     }
 
     /**

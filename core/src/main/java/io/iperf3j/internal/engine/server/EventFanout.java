@@ -124,9 +124,8 @@ final class EventFanout implements ServerEvents {
                 shape.streams(), shape.limit(), waited == null ? Duration.ZERO : waited, user, shareBps));
     }
 
-    /** Bytes a test moved since its last interval (test thread). */
-    void interval(long test, InetSocketAddress client, String protocol, long sent, long received) {
-        ClientAddress c = ClientAddress.of(client);
+    /** Bytes a test moved since its last interval (test thread); {@code c} made once per test. */
+    void interval(long test, ClientAddress c, String protocol, long sent, long received) {
         on(new ServerEvent.Interval(Instant.now(), c.address(), c.port(), c.prefix(), test, protocol, sent, received));
     }
 

@@ -77,6 +77,8 @@ final class ServerSession extends TestSession {
     /** What held the test back, when its client asked ({@code iperf3j_why}): for {@link ServerEvent.Ended}. */
     private io.iperf3j.Why why;
     private InetSocketAddress peer;
+    /** {@link #peer} as its events name it, made at the first interval event: not one per interval. */
+    private ClientAddress peerEvents;
     /** The running {@code --server-bitrate-limit} check, made at the first interval (null: none yet or none at all). */
     private BitrateLimit rateLimit;
     private boolean resultsSent;
@@ -216,7 +218,8 @@ final class ServerSession extends TestSession {
 
     /** The test's last {@link ServerEvent.Interval} (the bytes not counted yet) and its {@link ServerEvent.Ended}. */
     private void logEnd() {
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             verdict.count(s.sending(), s.bytes());
         }
         raiseInterval(verdict.sent(), verdict.received());
@@ -234,7 +237,10 @@ final class ServerSession extends TestSession {
         }
         eventSent = sentTotal;
         eventReceived = receivedTotal;
-        ctx.events().interval(id, peer, rec.protocol.name(), sent, received);
+        if (peerEvents == null) {
+            peerEvents = ClientAddress.of(peer);
+        }
+        ctx.events().interval(id, peerEvents, rec.protocol.name(), sent, received);
     }
     // ------------------------------------------------------------ control messages
 
@@ -504,7 +510,9 @@ final class ServerSession extends TestSession {
         }
         // Roles and ids follow the order the client opened its streams (bidir: its sending
         // streams first), which TcpArrivals restores from the acceptor's numbering.
-        for (SocketChannel ch : tcpArrivals.ready(streams.size(), expectedStreams, running)) {
+        List<SocketChannel> arrived = tcpArrivals.ready(streams.size(), expectedStreams, running);
+        for (int i = 0; i < arrived.size(); i++) { // no iterator per event (issue 58)
+            SocketChannel ch = arrived.get(i);
             int index = streams.size();
             Direction d = nextDirection();
             TcpStream s = factory.acceptedTcp(ch, StreamRoles.id(index), StreamRoles.tcpSocket(index), d, rec,
@@ -565,7 +573,8 @@ final class ServerSession extends TestSession {
         // Count from before the client can know it may send (iperf3 is TEST_RUNNING as it
         // sends the byte); otherwise its first datagrams are dropped and count as lost.
         startClocks(false);
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             s.counting = true;
         }
         control.sendState(ControlState.TEST_START);
@@ -576,14 +585,16 @@ final class ServerSession extends TestSession {
         watchdog.armRunning(now, rec.duration, rec.omit, progressTotal(), activityTotal());
         if (shareFollower != null) {
             int receiving = 0;
-            for (DataStream s : streams) {
+            for (int at = 0; at < streams.size(); at++) {
+                DataStream s = streams.get(at);
                 if (!s.sending()) {
                     receiving++;
                 }
             }
             shareFollower.start(now, sentTotal(), receivedTotal(), receiving);
         }
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             if (s.sending()) {
                 s.start(name);
             }
@@ -631,7 +642,8 @@ final class ServerSession extends TestSession {
             }
         }
         long bytes = 0;
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             bytes += s.record.lastInterval.bytes();
         }
         if (rateLimit.exceededAfter(bytes)) {
@@ -707,7 +719,8 @@ final class ServerSession extends TestSession {
     /** Bytes the server's sending streams have counted so far. */
     private long sentTotal() {
         long total = 0;
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             if (s.sending()) {
                 total += s.bytes();
             }
@@ -718,7 +731,8 @@ final class ServerSession extends TestSession {
     /** Bytes the server's receiving streams have counted so far. */
     private long receivedTotal() {
         long total = 0;
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             if (!s.sending()) {
                 total += s.bytes();
             }
@@ -747,7 +761,8 @@ final class ServerSession extends TestSession {
 
     private long activityTotal() {
         long total = control.bytesRead();
-        for (DataStream s : streams) {
+        for (int at = 0; at < streams.size(); at++) {
+            DataStream s = streams.get(at);
             total += s.bytes();
         }
         return total;

@@ -41,7 +41,7 @@ class ServerLogTest {
         EventFanout log = text();
         var shape = new ServerLog.TestShape("TCP", "reverse", 4, "10s");
         log.started(7, new InetSocketAddress("192.0.2.7", 51234), shape, "mario", null, 0);
-        log.interval(7, new InetSocketAddress("192.0.2.7", 51234), "TCP", 1181116006, 0);
+        log.interval(7, ClientAddress.of(new InetSocketAddress("192.0.2.7", 51234)), "TCP", 1181116006, 0);
         log.ended(7, new InetSocketAddress("192.0.2.7", 51234), shape, 1181116006, 0, Duration.ofMillis(10_041),
                 ServerEvent.Result.OK, null);
         log.ended(8, new InetSocketAddress("2001:db8::1", 5201), ServerLog.TestShape.UNKNOWN, 0, 0,
