@@ -89,8 +89,31 @@ public final class CFormat {
     public static StringBuilder appendFixed(StringBuilder sb, double v, int width, int decimals) {
         int start = sb.length();
         appendFixed(sb, v, decimals, true);
+        return padLeft(sb, start, width);
+    }
+
+    /**
+     * Pads what {@code sb} holds from {@code start} on the left with spaces to {@code width}, in place: a C
+     * field width without flags ({@link #rightAligned} on a buffer).
+     *
+     * @return {@code sb}
+     */
+    public static StringBuilder padLeft(StringBuilder sb, int start, int width) {
         for (int pad = width - (sb.length() - start); pad > 0; pad--) {
             sb.insert(start, ' ');
+        }
+        return sb;
+    }
+
+    /**
+     * Pads what {@code sb} holds from {@code start} on the right with spaces to {@code width}: C's {@code -}
+     * flag ({@link #leftAligned} on a buffer).
+     *
+     * @return {@code sb}
+     */
+    public static StringBuilder padRight(StringBuilder sb, int start, int width) {
+        for (int pad = width - (sb.length() - start); pad > 0; pad--) {
+            sb.append(' ');
         }
         return sb;
     }

@@ -47,11 +47,7 @@ final class TextFormats {
     static StringBuilder appendTime(StringBuilder sb, double start, double end) {
         CFormat.appendFixed(sb.append(' '), start, 6, 2).append('-');
         int at = sb.length();
-        CFormat.appendFixed(sb, end, 0, 2);
-        for (int pad = 6 - (sb.length() - at); pad > 0; pad--) { // %-6.2f
-            sb.append(' ');
-        }
-        return sb.append(" sec  ");
+        return CFormat.padRight(CFormat.appendFixed(sb, end, 0, 2), at, 6).append(" sec  "); // %-6.2f
     }
 
     /** {@code "%ss  %ss/sec"}: transfer in adaptive bytes, rate in the {@code -f} format. */
@@ -83,11 +79,7 @@ final class TextFormats {
 
     static StringBuilder appendPad3(StringBuilder sb, long v) {
         int at = sb.length();
-        sb.append(v);
-        for (int pad = 3 - (sb.length() - at); pad > 0; pad--) {
-            sb.insert(at, ' ');
-        }
-        return sb;
+        return CFormat.padLeft(sb.append(v), at, 3);
     }
 
     /** {@code [%3d] local ... connected to ...} */
