@@ -482,15 +482,22 @@ public final class NetnsLab implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(i)));
         if (privateHosts.containsKey(i)) {
             // a machine of its own for the session's state: /tmp, /run (root's state and the slot folder) and /home, and its sh
+            // The lab's folder ($0: sshd's configuration, host key and root's home) is under the checkout, which may
+            // itself be under /tmp or /home (a clone in /tmp, or in a user's home): it is bound to a stash point before
+            // those are covered, and bound back at its own path after, so the host still sees it there.
+            String stash = stashPoint(dir) + "/";
             cmd.addAll(List.of("unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
-                    "mount -t tmpfs -o size=16m,mode=1777 ijtmp /tmp || exit 95; "
+                    "mount -t tmpfs -o size=1m,mode=700 ijstash " + stash + " && mkdir " + stash + "lab"
+                            + " && mount --bind \"$0\" " + stash + "lab || exit 94; "
+                            + "mount -t tmpfs -o size=16m,mode=1777 ijtmp /tmp || exit 95; "
                             + "mount -t tmpfs -o size=16m,mode=755 ijrun /run && mkdir -m 755 /run/sshd /run/ijlab && cp "
-                            + dir.resolve("authorized_keys") + " /run/ijlab/ && chmod 644 /run/ijlab/authorized_keys || exit 96; "
+                            + stash + "lab/authorized_keys /run/ijlab/ && chmod 644 /run/ijlab/authorized_keys || exit 96; "
                             + "mount -t tmpfs -o size=16m,mode=755 ijhome /home && mkdir -m 700 /home/" + SECOND_ACCOUNT + " /home/" + ATTACKER
                             + " && chown " + SECOND_ACCOUNT + ": /home/" + SECOND_ACCOUNT + " && chown " + ATTACKER + ": /home/" + ATTACKER
                             + " || exit 97; "
+                            + "mkdir -p \"$0\" && mount --bind " + stash + "lab \"$0\" || exit 93; "
                             + (privateHosts.get(i).equals("bash") ? "mount --bind /usr/bin/bash /usr/bin/dash || exit 98; " : "")
-                            + "exec \"$@\"", "sh"));
+                            + "exec \"$@\"", dir.toString()));
         } else if (bare.contains(i)) {
             // a private mount namespace: no JDK, and a /run/iperf3j-session (root's state folder, private: 700) of this lab's own
             Path state = dir.resolve("host" + i + "-state");
@@ -512,6 +519,19 @@ public final class NetnsLab implements AutoCloseable {
             sshd.add(null);
         }
         sshd.set(i - 1, p);
+    }
+
+    /**
+     * Where a private host keeps the lab's folder while it covers /tmp, /run and /home with its own: an existing folder
+     * outside those and outside {@code dir} (its private mount namespace covers it with a tmpfs; nothing changes outside).
+     */
+    private static String stashPoint(Path dir) {
+        for (String candidate : List.of("/mnt", "/media", "/srv", "/opt")) {
+            if (Files.isDirectory(Path.of(candidate)) && !dir.startsWith(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no folder to stash the lab's folder in: /mnt, /media, /srv or /opt");
     }
 
     private void awaitSshd(int i) throws Exception {
