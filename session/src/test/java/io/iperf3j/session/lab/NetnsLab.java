@@ -482,10 +482,13 @@ public final class NetnsLab implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(i)));
         if (privateHosts.containsKey(i)) {
             // a machine of its own for the session's state: /tmp, /run (root's state and the slot folder) and /home, and its sh
-            // The lab's folder ($0: sshd's configuration, host key and root's home) is under the checkout, which may
-            // itself be under /tmp or /home (a clone in /tmp, or in a user's home): it is bound to a stash point before
-            // those are covered, and bound back at its own path after, so the host still sees it there.
-            String stash = stashPoint(dir) + "/";
+            // The module's build folder ($0: the lab's folder with sshd's configuration, host key and root's home, and
+            // the jar IperfJar built, which the hosts run) is under the checkout, which may itself be under /tmp or /home
+            // (a clone in /tmp, or in a user's home): it is bound to a stash point before those are covered, and bound
+            // back at its own path after, so the host still sees it there.
+            Path build = Path.of("target").toAbsolutePath();
+            Path seen = dir.startsWith(build) ? build : dir;
+            String stash = stashPoint(seen) + "/";
             cmd.addAll(List.of("unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
                     "mount -t tmpfs -o size=1m,mode=700 ijstash " + stash + " && mkdir " + stash + "lab"
                             + " && mount --bind \"$0\" " + stash + "lab || exit 94; "
@@ -497,7 +500,7 @@ public final class NetnsLab implements AutoCloseable {
                             + " || exit 97; "
                             + "mkdir -p \"$0\" && mount --bind " + stash + "lab \"$0\" || exit 93; "
                             + (privateHosts.get(i).equals("bash") ? "mount --bind /usr/bin/bash /usr/bin/dash || exit 98; " : "")
-                            + "exec \"$@\"", dir.toString()));
+                            + "exec \"$@\"", seen.toString()));
         } else if (bare.contains(i)) {
             // a private mount namespace: no JDK, and a /run/iperf3j-session (root's state folder, private: 700) of this lab's own
             Path state = dir.resolve("host" + i + "-state");
