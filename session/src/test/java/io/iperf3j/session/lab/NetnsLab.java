@@ -494,7 +494,7 @@ public final class NetnsLab implements AutoCloseable {
                             + " && mount --bind \"$0\" " + stash + "lab || exit 94; "
                             + "mount -t tmpfs -o size=16m,mode=1777 ijtmp /tmp || exit 95; "
                             + "mount -t tmpfs -o size=16m,mode=755 ijrun /run && mkdir -m 755 /run/sshd /run/ijlab && cp "
-                            + stash + "lab/authorized_keys /run/ijlab/ && chmod 644 /run/ijlab/authorized_keys || exit 96; "
+                            + stash + "lab/" + seen.relativize(dir.resolve("authorized_keys")) + " /run/ijlab/ && chmod 644 /run/ijlab/authorized_keys || exit 96; "
                             + "mount -t tmpfs -o size=16m,mode=755 ijhome /home && mkdir -m 700 /home/" + SECOND_ACCOUNT + " /home/" + ATTACKER
                             + " && chown " + SECOND_ACCOUNT + ": /home/" + SECOND_ACCOUNT + " && chown " + ATTACKER + ": /home/" + ATTACKER
                             + " || exit 97; "
