@@ -182,14 +182,12 @@ public record TcpInfo(
     }
 
     /**
-     * Parses {@code length} bytes of a {@code struct tcp_info}.
+     * Parses {@code length} bytes of a {@code struct tcp_info} held in {@code s}: {@link #parse(ByteBuffer, int)}
+     * on a view of it.
      *
-     * @return empty if {@code length} is shorter than the mandatory part
+     * @return empty if {@code length} is shorter than the mandatory part or than the segment
      */
     static Optional<TcpInfo> parse(MemorySegment s, int length) {
-        if (s.byteSize() < length) {
-            return Optional.empty();
-        }
         return parse(s.asByteBuffer().order(ByteOrder.nativeOrder()), length);
     }
 

@@ -353,14 +353,13 @@ public final class TestReporter {
                 .put("seconds", first.seconds()).put("bytes", totals.bytes).put("bits_per_second", bandwidth * 8);
         StringBuilder l = line;
         l.setLength(0);
-        TextFormats.appendTime(l.append("[SUM]").append(roleTag(mustBeSender)), first.start(), first.end());
+        TextFormats.appendTime(l.append(TextFormats.SUM_ID).append(roleTag(mustBeSender)), first.start(), first.end());
         TextFormats.appendTransferAndRate(l, totals.bytes, bandwidth, format);
         if (t.protocol == Transport.TCP) {
             tcpSum(sum, l, totals, first, mustBeSender);
         } else if (mustBeSender) {
             sum.put("packets", totals.packets).put("omitted", t.omitting);
-            l.append(' ').append(t.mode == TestMode.BIDIRECTIONAL ? "          " : "").append(' ')
-                    .append((int) totals.packets).append("  ").append(t.omitting ? TextFormats.OMITTED : "");
+            udpSenderColumns(l, totals.packets, t.omitting ? TextFormats.OMITTED : "");
         } else {
             udpReceiverSum(sum, l, totals);
         }
@@ -417,8 +416,7 @@ public final class TestReporter {
             tcpStreamInterval(l, s, r, o);
         } else if (s.sending()) {
             o.put("packets", r.packets());
-            l.append(' ').append(t.mode == TestMode.BIDIRECTIONAL ? "          " : "").append(' ')
-                    .append((int) r.packets()).append("  ").append(omitted(r));
+            udpSenderColumns(l, r.packets(), omitted(r));
         } else {
             udpReceiverStreamInterval(l, r, o);
         }
@@ -431,11 +429,15 @@ public final class TestReporter {
 
     /** A stream line's id, time, transfer and rate columns ({@code [  5][TX-C]   0.00-1.00 sec ...}). */
     private void appendStreamHead(StringBuilder l, StreamRecord s, IntervalRecord r, double bandwidth) {
-        String role = t.mode != TestMode.BIDIRECTIONAL ? ""
-                : s.sending() ? (t.client ? "[TX-C]" : "[TX-S]") : (t.client ? "[RX-C]" : "[RX-S]");
-        TextFormats.appendId(l, s.socketNumber(), role);
+        TextFormats.appendId(l, s.socketNumber(), roleTag(s.sending()));
         TextFormats.appendTime(l, r.start(), r.end());
         TextFormats.appendTransferAndRate(l, r.bytes(), bandwidth, format);
+    }
+
+    /** A UDP sender's columns after the rate: its datagrams (bidir leaves the receiver's Jitter blank), then the omit mark. */
+    private void udpSenderColumns(StringBuilder l, long packets, String omittedMark) {
+        l.append(' ').append(t.mode == TestMode.BIDIRECTIONAL ? "          " : "").append(' ')
+                .append((int) packets).append("  ").append(omittedMark);
     }
 
     private static String omitted(IntervalRecord r) {

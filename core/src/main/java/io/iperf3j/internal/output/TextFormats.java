@@ -22,6 +22,8 @@ final class TextFormats {
     static final String HEADER_RETRANS_CWND_BIDIR = "[ ID][Role] Interval           Transfer     Bitrate         Retr  Cwnd";
     static final String HEADER_UDP_BIDIR = "[ ID][Role] Interval           Transfer     Bitrate         Jitter    Lost/Total Datagrams";
     static final String OMITTED = "(omitted)";
+    /** The id column of a sum line, before its bidir role tag. */
+    static final String SUM_ID = "[SUM]";
 
     private TextFormats() {
     }
@@ -36,7 +38,7 @@ final class TextFormats {
     }
 
     static String sumId(String role) {
-        return "[SUM]" + role;
+        return SUM_ID + role;
     }
 
     /** {@code " %6.2f-%-6.2f sec  "} */

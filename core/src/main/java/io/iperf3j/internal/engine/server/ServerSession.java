@@ -77,8 +77,8 @@ final class ServerSession extends TestSession {
     /** What held the test back, when its client asked ({@code iperf3j_why}): for {@link ServerEvent.Ended}. */
     private io.iperf3j.Why why;
     private InetSocketAddress peer;
-    /** {@link #peer} as its events name it, made at the first interval event: not one per interval. */
-    private ClientAddress peerEvents;
+    /** {@link #peer} as its interval events name it: made with it, not once per interval. */
+    private ClientAddress peerEvents = ClientAddress.UNKNOWN;
     /** The running {@code --server-bitrate-limit} check, made at the first interval (null: none yet or none at all). */
     private BitrateLimit rateLimit;
     private boolean resultsSent;
@@ -137,6 +137,7 @@ final class ServerSession extends TestSession {
             }
             control = new ControlChannel(controlSocket, selector);
             peer = control.remoteAddress();
+            peerEvents = ClientAddress.of(peer);
             rec.acceptedHost = AddressText.of(peer);
             rec.acceptedPort = peer.getPort();
             rec.cookie = cookie.text();
@@ -237,9 +238,6 @@ final class ServerSession extends TestSession {
         }
         eventSent = sentTotal;
         eventReceived = receivedTotal;
-        if (peerEvents == null) {
-            peerEvents = ClientAddress.of(peer);
-        }
         ctx.events().interval(id, peerEvents, rec.protocol.name(), sent, received);
     }
     // ------------------------------------------------------------ control messages
