@@ -4,10 +4,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DataPathAllocationTest {
     /** Less than one byte per block in the window, far less than one object per block. */
     private static final long ONCE = 1024;
+    private static final Predicate<String> STREAM_THREAD = n -> n.startsWith("iperf3j-") && n.contains("-stream-");
     private RunningIperf server;
 
     @AfterEach
@@ -53,39 +53,16 @@ class DataPathAllocationTest {
         int port = server.localPort().orElseThrow(() -> new AssertionError("server did not listen"));
         RunningIperf run = client.port(port).duration(Duration.ofSeconds(5)).spawn();
         Thread.sleep(1500);
-        Map<Long, String> first = streamThreads();
-        Map<Long, Long> before = allocated(first);
+        Map<Long, String> first = ThreadAllocation.threads(STREAM_THREAD);
+        Map<Long, Long> before = ThreadAllocation.allocated(first);
         Thread.sleep(1500);
-        Map<Long, Long> after = allocated(first);
-        Map<Long, String> still = streamThreads();
+        Map<Long, Long> after = ThreadAllocation.allocated(first);
+        Map<Long, String> still = ThreadAllocation.threads(STREAM_THREAD);
         IperfResult result = run.await();
         assertThat(result.succeeded()).as("%s", result.error()).isTrue();
         // one sender and one receiver, both alive across the window: it lay inside the transfer
         assertThat(first.values()).anyMatch(n -> n.endsWith("-tx")).anyMatch(n -> n.endsWith("-rx"));
         assertThat(still.keySet()).containsAll(first.keySet());
-        Map<String, Long> delta = new HashMap<>();
-        for (Map.Entry<Long, String> t : first.entrySet()) {
-            delta.put(t.getValue(), after.get(t.getKey()) - before.get(t.getKey()));
-        }
-        return delta;
-    }
-
-    private static Map<Long, String> streamThreads() {
-        Map<Long, String> threads = new HashMap<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("iperf3j-") && t.getName().contains("-stream-")) {
-                threads.put(t.threadId(), t.getName());
-            }
-        }
-        return threads;
-    }
-
-    private static Map<Long, Long> allocated(Map<Long, String> threads) {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        Map<Long, Long> bytes = new HashMap<>();
-        for (long id : threads.keySet()) {
-            bytes.put(id, mx.getThreadAllocatedBytes(id));
-        }
-        return bytes;
+        return ThreadAllocation.between(first, before, after);
     }
 }

@@ -6,10 +6,9 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IntervalAllocationTest {
     private static final long BOUND_PER_INTERVAL = 3 * 1024;
     private static final int INTERVALS = 20;
+    private static final Predicate<String> TEST_THREAD = n -> n.equals("iperf3j-client") || n.startsWith("iperf3j-server-test");
     private RunningIperf server;
 
     @AfterEach
@@ -58,37 +58,16 @@ class IntervalAllocationTest {
         RunningIperf run = client.port(port).bitrate(1_000_000_000L).duration(Duration.ofSeconds(5))
                 .args(args).output(nul, nul).spawn();
         Thread.sleep(1500);
-        Map<Long, String> threads = testThreads();
-        Map<Long, Long> before = allocated(threads);
+        Map<Long, String> threads = ThreadAllocation.threads(TEST_THREAD);
+        Map<Long, Long> before = ThreadAllocation.allocated(threads);
         Thread.sleep(INTERVALS * 100);
-        Map<Long, Long> after = allocated(threads);
-        Map<Long, String> still = testThreads();
+        Map<Long, Long> after = ThreadAllocation.allocated(threads);
+        Map<Long, String> still = ThreadAllocation.threads(TEST_THREAD);
         IperfResult result = run.await();
         assertThat(result.succeeded()).as("%s", result.error()).isTrue();
         assertThat(still.keySet()).as("the window lay inside the test").containsAll(threads.keySet());
-        Map<String, Long> perInterval = new HashMap<>();
-        for (Map.Entry<Long, String> t : threads.entrySet()) {
-            perInterval.put(t.getValue(), (after.get(t.getKey()) - before.get(t.getKey())) / INTERVALS);
-        }
+        Map<String, Long> perInterval = ThreadAllocation.between(threads, before, after);
+        perInterval.replaceAll((thread, bytes) -> bytes / INTERVALS);
         return perInterval;
-    }
-
-    private static Map<Long, String> testThreads() {
-        Map<Long, String> threads = new HashMap<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals("iperf3j-client") || t.getName().startsWith("iperf3j-server-test")) {
-                threads.put(t.threadId(), t.getName());
-            }
-        }
-        return threads;
-    }
-
-    private static Map<Long, Long> allocated(Map<Long, String> threads) {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        Map<Long, Long> bytes = new HashMap<>();
-        for (long id : threads.keySet()) {
-            bytes.put(id, mx.getThreadAllocatedBytes(id));
-        }
-        return bytes;
     }
 }
