@@ -32,7 +32,9 @@ import java.util.function.LongSupplier;
  * failed"); only the operator log says which it was. What timing may still show is what the sender
  * already knows (how long its token is, whether it is Base64), never what depends on the key.
  *
- * <p>Replays: a token accepted once is refused for twice the threshold ({@link SeenTokens}).
+ * <p>Replays: a token accepted once is refused until it could no longer pass the skew check by the
+ * wall clock nor by the monotonic clock since its acceptance: up to twice the threshold and a second
+ * on a true clock, longer while the wall clock is set back ({@link SeenTokens}).
  *
  * <p>Limits: a token longer than {@link #maxTokenChars} is not decoded (it is twice the Base64
  * length of a ciphertext of this key, room for line breaks).
@@ -75,7 +77,7 @@ final class AuthCheck {
      * @param padding the one padding tokens are decrypted with: OAEP, or PKCS#1 v1.5
      * @param users the users file's check, made once for every token
      * @param nowSeconds the wall clock of the skew check
-     * @param seen the tokens already accepted
+     * @param seen the tokens already accepted, on the same wall clock
      */
     AuthCheck(PrivateKey key, RsaPadding padding, Users users, int skewThreshold, LongSupplier nowSeconds,
               SeenTokens seen) {
@@ -103,11 +105,15 @@ final class AuthCheck {
         this.seen = seen;
     }
 
-    /** With the wall clock and a replay table of {@link SeenTokens#DEFAULT_CAP} tokens kept twice the threshold. */
+    /** With the wall clock and a replay table of {@link SeenTokens#DEFAULT_CAP} tokens. */
     AuthCheck(PrivateKey key, RsaPadding padding, Path usersPath, int skewThreshold) {
         this(key, padding, (user, password) -> new AuthorizedUsers(usersPath).accepts(user, password), skewThreshold,
-                () -> System.currentTimeMillis() / 1000,
-                new SeenTokens(2L * skewThreshold * 1_000_000_000L, SeenTokens.DEFAULT_CAP, System::nanoTime));
+                AuthCheck::wallSeconds, new SeenTokens(SeenTokens.DEFAULT_CAP, System::nanoTime, AuthCheck::wallSeconds));
+    }
+
+    /** The skew check's wall clock: whole seconds since the epoch. */
+    private static long wallSeconds() {
+        return System.currentTimeMillis() / 1000;
     }
 
     /** Checks the parameters' {@code authtoken} (null: none sent). */
@@ -144,11 +150,11 @@ final class AuthCheck {
             failure = "unknown user or wrong password for user " + user;
         }
         if (failure == null) {
-            failure = switch (seen.admit(ciphertext)) {
+            failure = switch (seen.admit(ciphertext, lastSecond(c.timestamp()))) {
                 case NEW -> null;
                 case REPLAY -> "token of user " + user + " already used (a replay)";
-                case FULL -> "replay table full (" + seen.cap() + " tokens accepted in the last "
-                        + seen.lifetimeSeconds() + " s): token of user " + user + " refused";
+                case FULL -> "replay table full (" + seen.cap() + " accepted tokens that could still pass "
+                        + "--time-skew-threshold): token of user " + user + " refused";
             };
         }
         return failure == null ? new Result(user, null) : new Result(null, failure);
@@ -180,6 +186,11 @@ final class AuthCheck {
         BigInteger skew = BigInteger.valueOf(now).subtract(BigInteger.valueOf(ts));
         return (skew.signum() > 0 ? "token " + skew + " s old" : "token " + skew.negate() + " s in the future")
                 + ", more than --time-skew-threshold " + skewThreshold;
+    }
+
+    /** The last whole second of the wall clock at which a token of this timestamp passes the skew check. */
+    private long lastSecond(long ts) {
+        return ts > Long.MAX_VALUE - skewThreshold ? Long.MAX_VALUE : ts + skewThreshold;
     }
 
     /** The padding as the log names it. */

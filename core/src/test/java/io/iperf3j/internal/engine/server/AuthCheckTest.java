@@ -50,6 +50,10 @@ class AuthCheckTest {
     private final List<String> usersChecks = new ArrayList<>();
     /** The replay table's monotonic clock. */
     private final AtomicLong nanos = new AtomicLong(1_000);
+    /** The wall clock, in milliseconds: {@link #NOW} at a second's start; the checks read its whole seconds. */
+    private final AtomicLong wallMillis = new AtomicLong(NOW * 1000);
+    /** The replay table of the last {@link #check}. */
+    private SeenTokens seen;
 
     private AuthCheck check(RsaPadding padding) {
         return check(padding, SeenTokens.DEFAULT_CAP);
@@ -57,12 +61,28 @@ class AuthCheckTest {
 
     private AuthCheck check(RsaPadding padding, int cap) {
         AuthorizedUsers file = new AuthorizedUsers(users);
+        seen = new SeenTokens(cap, nanos::get, this::wallSeconds);
         return new AuthCheck(keys.getPrivate(), padding, (u, p) -> {
             synchronized (usersChecks) {
                 usersChecks.add(u + "/" + p);
             }
             return file.accepts(u, p);
-        }, THRESHOLD, () -> NOW, new SeenTokens(2L * THRESHOLD * 1_000_000_000L, cap, nanos::get));
+        }, THRESHOLD, this::wallSeconds, seen);
+    }
+
+    private long wallSeconds() {
+        return Math.floorDiv(wallMillis.get(), 1000);
+    }
+
+    /** Both clocks move on, as a true clock does. */
+    private void advance(long millis) {
+        nanos.addAndGet(millis * 1_000_000L);
+        wallMillis.addAndGet(millis);
+    }
+
+    /** The wall clock alone is set, forward or back. */
+    private void stepWall(long millis) {
+        wallMillis.addAndGet(millis);
     }
 
     private static String token(String user, String password, long ts) throws Exception {
@@ -173,12 +193,147 @@ class AuthCheckTest {
         // the same bytes in another Base64 layout (line breaks) are the same token
         String wrapped = t.substring(0, 100) + "\r\n" + t.substring(100);
         assertThat(check.check(wrapped).failure()).isEqualTo("token of user mario already used (a replay)");
-        // a second before the window ends it is still refused; after it, the skew check is the rule again
-        nanos.addAndGet(2L * THRESHOLD * 1_000_000_000L - 1);
+        // accepted at NOW.000 with ts NOW, it passes the skew check until NOW + 10.999: refused as a replay until then
+        advance(THRESHOLD * 1000L + 999);
         assertThat(check.check(t).failure()).contains("already used");
-        nanos.addAndGet(1);
-        assertThat(check.check(t).user()).as("forgotten after 2 x threshold (the skew check then refuses it on a real clock)")
-                .isEqualTo(USER);
+        assertThat(seen.size()).isEqualTo(1);
+        // then both clocks say it can no longer pass: forgotten, and the skew check refuses it
+        advance(1);
+        assertThat(seen.size()).as("forgotten once neither clock lets it pass").isZero();
+        assertThat(check.check(t).failure()).isEqualTo("token 11 s old, more than --time-skew-threshold 10");
+    }
+
+    @Test
+    void aWallClockThatStandsStillKeepsTheTokenPastItsMonotonicDeadline() throws Exception {
+        AuthCheck check = check(RsaPadding.OAEP);
+        String t = token(USER, PASSWORD, NOW);
+        assertThat(check.check(t).user()).isEqualTo(USER);
+        nanos.addAndGet(3_600_000_000_000L); // an hour on the monotonic clock, the wall clock still at NOW
+        assertThat(check.check(t).failure()).as("the wall clock still lets it pass").contains("already used");
+        assertThat(seen.size()).isEqualTo(1);
+        // looked at again at NOW, it is held as long as a true clock from there lets it pass: 11 s
+        advance(THRESHOLD * 1000L + 999);
+        assertThat(seen.size()).isEqualTo(1);
+        advance(1);
+        assertThat(seen.size()).as("both clocks past it").isZero();
+    }
+
+    /**
+     * Finding 10: a token stamped at the window's far edge passes the skew check for 2 x threshold + 1 s
+     * after it is accepted, so it must be remembered as long: refused as a replay every half second
+     * while it could pass, then for its skew.
+     */
+    @Test
+    void aTokenAtTheWindowsFarEdgeIsRefusedAsAReplayUntilItCanNoLongerPassTheSkewCheck() throws Exception {
+        AuthCheck check = check(RsaPadding.OAEP);
+        long ts = NOW + THRESHOLD;
+        String t = token(USER, PASSWORD, ts);
+        assertThat(check.check(t).user()).isEqualTo(USER);
+        for (int half = 1; half <= 2 * (2 * THRESHOLD + 1); half++) {
+            advance(500);
+            String failure = check.check(t).failure();
+            if (wallSeconds() <= ts + THRESHOLD) {
+                assertThat(failure).as("t + %s s", half / 2.0).isEqualTo("token of user mario already used (a replay)");
+            } else {
+                assertThat(half).as("the skew check refuses it from t + 21 s").isEqualTo(42);
+                assertThat(failure).isEqualTo("token 11 s old, more than --time-skew-threshold 10");
+            }
+        }
+        assertThat(seen.size()).as("past it by both clocks at t + 21 s").isZero();
+    }
+
+    /** A wall clock set back 30 s after acceptance: the token comes back into its window and is refused as a replay. */
+    @Test
+    void aWallClockSetBackAfterAcceptanceDoesNotMakeTheTokenGoodAgain() throws Exception {
+        AuthCheck check = check(RsaPadding.OAEP);
+        long ts = NOW;
+        String t = token(USER, PASSWORD, ts);
+        assertThat(check.check(t).user()).isEqualTo(USER);
+        advance(5000);
+        stepWall(-30_000); // the wall clock reads NOW - 25: the token is 25 s in its future
+        int replays = 0;
+        for (int half = 1; wallSeconds() <= ts + THRESHOLD + 2; half++) {
+            advance(500);
+            AuthCheck.Result r = check.check(t);
+            assertThat(r.accepted()).as("t + 5 s + %s s after the step", half / 2.0).isFalse();
+            long wall = wallSeconds();
+            if (wall >= ts - THRESHOLD && wall <= ts + THRESHOLD) {
+                assertThat(r.failure()).as("in its window again, wall NOW %+d s", wall - NOW)
+                        .isEqualTo("token of user mario already used (a replay)");
+                replays++;
+            } else {
+                assertThat(r.failure()).as("wall NOW %+d s", wall - NOW).contains("more than --time-skew-threshold 10");
+            }
+        }
+        assertThat(replays).as("its whole window of 21 s, every half second").isEqualTo(42);
+        assertThat(seen.size()).as("past it by both clocks").isZero();
+    }
+
+    /** A wall clock set forward after acceptance and back again: the monotonic clock keeps the token. */
+    @Test
+    void aWallClockSetForwardAndBackDoesNotMakeTheTokenGoodAgain() throws Exception {
+        AuthCheck check = check(RsaPadding.OAEP);
+        String t = token(USER, PASSWORD, NOW);
+        assertThat(check.check(t).user()).isEqualTo(USER);
+        advance(1000);
+        stepWall(3_600_000); // an hour ahead: the wall clock says the token can no longer pass
+        assertThat(check.check(t).failure()).isEqualTo("token 3601 s old, more than --time-skew-threshold 10");
+        advance(1000);
+        stepWall(-3_600_000); // back: NOW + 2, within the token's window, and still within its 11 s on the monotonic clock
+        assertThat(check.check(t).failure()).isEqualTo("token of user mario already used (a replay)");
+        advance(9000);
+        assertThat(seen.size()).as("t + 11: past it by both clocks").isZero();
+    }
+
+    /**
+     * Memory stays bounded: one token every half second for 100 s, stamped anywhere in the window, with
+     * the wall clock set back 30 s half way; each is held at most while it could pass, and none is left after.
+     */
+    @Test
+    void manyTokensOverALongTimeLeaveNothingBehind() throws Exception {
+        AuthCheck check = check(RsaPadding.OAEP);
+        int offsets = 2 * THRESHOLD + 1;
+        int most = 0;
+        for (int i = 0; i < 200; i++) {
+            if (i == 100) {
+                stepWall(-30_000);
+            }
+            String t = token(USER, PASSWORD, wallSeconds() - THRESHOLD + i % offsets);
+            assertThat(check.check(t).user()).as("token %d", i).isEqualTo(USER);
+            assertThat(check.check(t).failure()).as("token %d again", i).contains("already used");
+            most = Math.max(most, seen.size());
+            advance(500);
+        }
+        // with a true clock each is held at most 21 s (42 tokens); the step back keeps those before it 30 s more (60 tokens)
+        assertThat(most).isLessThanOrEqualTo(2 * offsets + 60);
+        advance((2L * THRESHOLD + 1) * 1000);
+        assertThat(seen.size()).as("21 s after the last, all past both clocks").isZero();
+    }
+
+    /** The table alone, at scale: 20 000 tokens, the wall clock set back 5 s every 100, all gone in the end. */
+    @Test
+    void theTableAloneDrainsAfterManyBackwardSteps() {
+        seen = new SeenTokens(SeenTokens.DEFAULT_CAP, nanos::get, this::wallSeconds);
+        int most = 0;
+        for (int i = 0; i < 20_000; i++) {
+            if (i % 100 == 99) {
+                stepWall(-5000);
+            }
+            byte[] ciphertext = BigInteger.valueOf(i).toByteArray();
+            long last = wallSeconds() + i % (2 * THRESHOLD + 1);
+            assertThat(seen.admit(ciphertext, last)).isEqualTo(SeenTokens.Admission.NEW);
+            assertThat(seen.admit(ciphertext, last)).isEqualTo(SeenTokens.Admission.REPLAY);
+            most = Math.max(most, seen.size());
+            advance(100);
+        }
+        // the wall clock gains 5 s every 10 s: a token good for k more seconds (0 to 20) is held until the wall
+        // clock passes them, about 2 (k + 1) s, 22 s on average: about 220 tokens (110 on a true clock)
+        assertThat(most).isBetween(200, 300);
+        // the last step came just before the last token: those before it can pass 5 s longer than 21 s after
+        advance((2L * THRESHOLD + 1) * 1000);
+        assertThat(seen.size()).as("still good by the wall clock").isPositive();
+        advance(5000);
+        assertThat(seen.size()).isZero();
     }
 
     @Test
@@ -195,18 +350,21 @@ class AuthCheckTest {
     void aFullTableRefusesNewTokensUntilEntriesExpire() throws Exception {
         AuthCheck check = check(RsaPadding.OAEP, 2);
         String a = token(USER, PASSWORD, NOW);
-        String b = token(USER, PASSWORD, NOW);
-        String c = token(USER, PASSWORD, NOW);
+        String b = token(USER, PASSWORD, NOW + 5);
+        String c = token(USER, PASSWORD, NOW + 5);
         assertThat(check.check(a).user()).isEqualTo(USER);
-        nanos.addAndGet(1_000_000_000L);
+        advance(1000);
         assertThat(check.check(b).user()).isEqualTo(USER);
         AuthCheck.Result full = check.check(c);
         assertThat(full.accepted()).isFalse();
-        assertThat(full.failure()).isEqualTo("replay table full (2 tokens accepted in the last 20 s): token of user mario refused");
+        assertThat(full.failure()).isEqualTo(
+                "replay table full (2 accepted tokens that could still pass --time-skew-threshold): token of user mario refused");
         assertThat(check.check(a).failure()).as("held tokens stay refused").contains("already used");
         assertThat(check.check(token(USER, "luigi", NOW)).failure()).as("a wrong password says so, full or not")
                 .startsWith("unknown user or wrong password");
-        nanos.addAndGet(19_000_000_000L); // a's 20 s are over, b's are not
+        advance(9_999); // t + 10.999: a (ts NOW) could still pass, so it is held and c is refused
+        assertThat(check.check(c).failure()).startsWith("replay table full");
+        advance(1); // t + 11: a can no longer pass by either clock, b (ts NOW + 5) can
         assertThat(check.check(c).user()).as("a's place is free again").isEqualTo(USER);
         assertThat(check.check(b).failure()).contains("already used");
     }
