@@ -19,6 +19,7 @@ module io.iperf3j.session {
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires java.management; // the controller's old-generation watch (command.OldGenerationWatch)
+    requires jdk.net; // the host-slots service knows its peers by SO_PEERCRED (internal.slots.SlotService)
 
     exports io.iperf3j.session;
     // the iperf3j session command, for the CLI only

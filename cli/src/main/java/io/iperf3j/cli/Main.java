@@ -25,6 +25,7 @@ import io.iperf3j.internal.stats.TestObserver;
 import io.iperf3j.link.LinkCommand;
 import io.iperf3j.report.ReportCommand;
 import io.iperf3j.report.ReportOption;
+import io.iperf3j.session.command.HostSlotsCommand;
 import io.iperf3j.session.command.SessionCommand;
 import io.iperf3j.sys.NativeSocketException;
 import io.iperf3j.sys.SignalDisposition;
@@ -138,6 +139,10 @@ public final class Main {
                 case EXPORTER -> {
                     awaitSignalHandlers();
                     yield ExporterCommand.run(rest, out, err, onSignal::set);
+                }
+                case HOST_SLOTS -> {
+                    awaitSignalHandlers();
+                    yield HostSlotsCommand.run(rest, out, err, onSignal::set);
                 }
                 case LINK -> runLink(rest);
                 case REPORT -> ReportCommand.run(rest, out, err);

@@ -4,6 +4,7 @@ import io.iperf3j.export.cli.MetricsOptions;
 import io.iperf3j.export.exporter.ExporterCommand;
 import io.iperf3j.link.LinkCommand;
 import io.iperf3j.report.ReportCommand;
+import io.iperf3j.session.command.HostSlotsCommand;
 import io.iperf3j.session.command.SessionCommand;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -19,6 +20,7 @@ import java.util.Map;
  */
 enum Subcommand {
     EXPORTER("exporter", "Prometheus exporter: /metrics, and /probe runs a test per scrape"),
+    HOST_SLOTS("host-slots", "the host's slot service: every account's sessions take turns here (systemd runs it)"),
     LINK("link", "message-rate test over the iperf3j UDP message link"),
     REPORT("report", "one self-contained HTML report of iperf3 -J runs"),
     SESSION("session", "run a YAML test plan over many hosts (local or SSH)");
@@ -58,6 +60,7 @@ enum Subcommand {
     CommandSpec spec() {
         return switch (this) {
             case EXPORTER -> ExporterCommand.spec();
+            case HOST_SLOTS -> HostSlotsCommand.spec();
             case LINK -> LinkCommand.spec(List.of(new MetricsOptions(Map.<String, String>of()::get)));
             case REPORT -> ReportCommand.spec();
             case SESSION -> SessionCommand.spec();

@@ -49,6 +49,36 @@ public interface Connection extends AutoCloseable {
         throw new UnsupportedOperationException(describe() + " runs no command with an input");
     }
 
+    /**
+     * A byte stream to the UNIX socket {@code path} on the host, as the user this connection logs in as (the host-slots
+     * service's: docs/design/session.md, "Slots on the hosts"): over SSH, OpenSSH's {@code direct-streamlocal} channel,
+     * which the host's sshd connects; locally, a socket of this process's.
+     *
+     * @throws UnsupportedOperationException if this connection cannot reach a host's sockets (the default, and a
+     *         connection behind a {@link Connection.Wrapper#prefix()}: the device behind it is not the host)
+     * @throws ConnectionError if the host refused it or nothing listens there (its words), or it did not open within
+     *         {@code timeout}
+     */
+    default Connection.HostSocket openSocket(String path, Duration timeout) throws ConnectionError, InterruptedException {
+        throw new UnsupportedOperationException(describe() + " opens no socket on its host");
+    }
+
+    /**
+     * A stream to a socket on a host ({@link #openSocket}). Its input's {@link InputStream#available()} says what can be read
+     * without blocking, and -1 once the other end closed where the connection can tell (an SSH channel).
+     */
+    interface HostSocket extends AutoCloseable {
+        /** What the socket's server sends. */
+        InputStream in();
+
+        /** What goes to the socket's server. */
+        OutputStream out();
+
+        /** Closes the stream (the server sees its end). */
+        @Override
+        void close();
+    }
+
     /** Copies a file from the host to {@code local}. */
     void fetch(String remotePath, Path local) throws ConnectionError;
 

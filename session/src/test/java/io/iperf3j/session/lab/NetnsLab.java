@@ -274,6 +274,46 @@ public final class NetnsLab implements AutoCloseable {
         return Shell.exec(cmd.toArray(String[]::new));
     }
 
+    /** The host-slots services {@link #startSlotService} started, by host. */
+    private final Map<Integer, Process> slotServices = new java.util.HashMap<>();
+
+    /**
+     * Starts the host-slots service on private host i as root, as systemd would ({@code iperf3j host-slots}, from the jar the
+     * hosts run: it makes {@code /run/iperf3j/host-slots.sock} in the host's own /run), and waits until it listens. Stopped
+     * by {@link #stopSlotService} or {@link #close()}.
+     */
+    public void startSlotService(int i) throws Exception {
+        if (!privateHosts.containsKey(i)) {
+            throw new IllegalStateException("host " + i + " is not a private host (createPrivate)");
+        }
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--target", Long.toString(sshdPid(i)), "--mount", "--net"));
+        cmd.addAll(List.of(IperfJar.command().split(" ")));
+        cmd.add("host-slots");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("host-slots_" + i + ".log").toFile()).start();
+        slotServices.put(i, p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (asUser(i, "root", "test -S /run/iperf3j/host-slots.sock").exit() != 0) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                fail("the host-slots service on host " + i + " did not listen: " + Files.readString(dir.resolve("host-slots_" + i + ".log")));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Stops host i's host-slots service (SIGTERM: it exits 0 and removes its socket); returns its exit status. */
+    public int stopSlotService(int i) throws Exception {
+        Process p = slotServices.remove(i);
+        if (p == null) {
+            return -1;
+        }
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+        return p.exitValue();
+    }
+
     /** The namespace of host i (1-based). */
     public String ns(int i) {
         return tag + "n" + i;
@@ -685,6 +725,9 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     private void tearDown() throws Exception {
+        for (int i : List.copyOf(slotServices.keySet())) {
+            stopSlotService(i);
+        }
         for (Process p : sshd) {
             if (p != null) {
                 p.destroy();

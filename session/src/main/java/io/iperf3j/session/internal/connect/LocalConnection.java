@@ -69,6 +69,14 @@ public final class LocalConnection implements Connection {
     }
 
     @Override
+    public Connection.HostSocket openSocket(String path, java.time.Duration timeout) throws ConnectionError, InterruptedException {
+        if (!wrapper.prefix().isEmpty()) {
+            throw new UnsupportedOperationException(describe() + ": the commands run behind a prefix, not on this machine");
+        }
+        return LocalSocket.open(path, timeout);
+    }
+
+    @Override
     public void fetch(String remotePath, Path local) throws ConnectionError {
         try {
             if (wrapper.prefix().isEmpty()) {

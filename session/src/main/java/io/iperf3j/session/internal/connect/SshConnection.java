@@ -315,6 +315,58 @@ public final class SshConnection implements Connection {
         }
     }
 
+    /**
+     * A {@code direct-streamlocal} channel to the UNIX socket {@code path} on the host (sshd connects it as the login user),
+     * outside the {@link #MAX_CHANNELS} bound, as the host agent's channel is. sshd's refusals keep their words: "administratively
+     * prohibited" where its {@code AllowStreamLocalForwarding} (or {@code DisableForwarding}) does not allow it, "open failed"
+     * where nothing listens there.
+     */
+    @Override
+    public Connection.HostSocket openSocket(String path, Duration timeout) throws ConnectionError {
+        if (!settings.wrapper().prefix().isEmpty()) {
+            throw new UnsupportedOperationException(describe() + ": the commands run behind a prefix, not on the host");
+        }
+        ChannelDirectStreamLocal channel = null;
+        lock.lock();
+        try {
+            ClientSession s = session();
+            channel = new ChannelDirectStreamLocal(path);
+            s.getService(org.apache.sshd.common.session.ConnectionService.class).registerChannel(channel);
+            channel.open().verify(timeout);
+            ChannelDirectStreamLocal open = channel;
+            return new Connection.HostSocket() {
+                @Override
+                public InputStream in() {
+                    return open.getInvertedOut();
+                }
+
+                @Override
+                public java.io.OutputStream out() {
+                    return open.getInvertedIn();
+                }
+
+                @Override
+                public void close() {
+                    closeBothSides(open);
+                }
+            };
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                channel.close(true);
+            }
+            SshChannelOpenException refused = null;
+            for (Throwable t = e; t != null && refused == null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof SshChannelOpenException o) {
+                    refused = o;
+                }
+            }
+            String why = refused != null ? refused.getMessage() + " (reason " + refused.getReasonCode() + ")" : reason(e);
+            throw new ConnectionError("cannot open " + path + " on " + describe() + ": " + why, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Waits for a free channel slot (threads queue in order); an interrupt is a {@link ConnectionError}. */
     private void takeSlot() throws ConnectionError {
         try {

@@ -17,6 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import io.iperf3j.session.internal.dispatch.HostSlots;
 import io.iperf3j.internal.subcommand.LogText;
+import io.iperf3j.session.internal.slots.SlotClient;
+import io.iperf3j.session.internal.slots.SlotService;
+import io.iperf3j.session.internal.slots.SlotWire;
 
 /**
  * One controller's agent on one host: {@code host-agent.sh} on a channel of its own, for as long as the
@@ -127,6 +130,8 @@ public final class HostAgent implements AutoCloseable {
         this.host = Objects.requireNonNull(host, "host");
         this.owner = Objects.requireNonNull(owner, "owner");
         this.slotKey = Objects.requireNonNull(slotKey, "slotKey");
+        String file = HostSlots.fileName(slotKey);
+        this.slotName = file.substring(0, file.length() - ".lock".length());
     }
 
     /** The whole script an agent for {@code owner} and {@code slotKey} runs (before the connection's wrapper). */
@@ -152,6 +157,12 @@ public final class HostAgent implements AutoCloseable {
                 Running r = started();
                 if (r == null) {
                     return true;
+                }
+                if (service != null) {
+                    Optional<Boolean> taken = takeFromService();
+                    if (taken.isPresent()) {
+                        return taken.get();
+                    }
                 }
                 Optional<HostReply> reply = ask(r, "take");
                 if (reply.isPresent()) {
@@ -207,6 +218,16 @@ public final class HostAgent implements AutoCloseable {
             if (r == null) {
                 return;
             }
+            if (service != null) {
+                try {
+                    if (service.ask(new SlotWire.Park(slotName)) instanceof SlotWire.Parked) {
+                        giveBackAfterPark(r, ++parks);
+                    }
+                } catch (ConnectionError e) {
+                    lostService(e);
+                }
+                return;
+            }
             switch (ask(r, "park").map(HostReply::word).orElse("")) {
                 case "parked" -> giveBackAfterPark(r, ++parks);
                 case "given" -> { }
@@ -224,7 +245,7 @@ public final class HostAgent implements AutoCloseable {
                 Thread.sleep(PARK);
                 lock.lockInterruptibly();
                 try {
-                    if (parks == mine && running == r && !closed) {
+                    if (parks == mine && (running == r || service != null) && !closed) {
                         giveLocked();
                     }
                 } finally {
@@ -268,9 +289,110 @@ public final class HostAgent implements AutoCloseable {
 
     private void giveLocked() throws InterruptedException {
         parks++;
+        if (service != null) {
+            try {
+                service.ask(new SlotWire.Give(slotName));
+            } catch (ConnectionError e) {
+                lostService(e);
+            }
+            return;
+        }
         Running r = running;
         if (r != null && ask(r, "give").filter(reply -> reply.word().equals("given")).isEmpty()) {
             end(r);
+        }
+    }
+
+    /**
+     * The host's slot from its host-slots service: true when taken, false when busy (with {@link #busyHolder} set); empty
+     * when the service's connection was lost and could not be opened again (then this session's slots on the host are its
+     * agent's, its own account's only, from now on: said once among the warnings).
+     *
+     * @throws IperfCommandError if the service refused the request (its words)
+     */
+    private Optional<Boolean> takeFromService() throws IperfCommandError, InterruptedException {
+        for (int attempt = 0; attempt < 2 && service != null; attempt++) {
+            SlotWire.Reply reply;
+            try {
+                reply = service.ask(new SlotWire.Take(slotName));
+            } catch (ConnectionError e) {
+                lostService(e);
+                openService();
+                continue;
+            }
+            switch (reply) {
+                case SlotWire.Taken t -> {
+                    return Optional.of(true);
+                }
+                case SlotWire.Busy b -> {
+                    busyHolder = b.user().map(LogText::escape).orElse("");
+                    return Optional.of(false);
+                }
+                case SlotWire.Refused e -> throw new IperfCommandError("the host-slots service on " + host + " refused a take: "
+                        + LogText.escape(e.why()));
+                default -> throw new IperfCommandError("the host-slots service on " + host + " answered a take with '"
+                        + SlotWire.line(reply) + "'");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Where the host-slots service listens on every host. */
+    static final String SERVICE_SOCKET = SlotService.SOCKET.toString();
+    /** How long opening the service's connection and its greeting may take. */
+    static final Duration SERVICE_OPEN_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * Opens the connection to the host's host-slots service, once a connection of the agent's; when there is none (no service,
+     * sshd does not forward to the host's sockets, a connection that cannot), says so once among the warnings: this session
+     * then takes turns on the host with its own account's sessions only.
+     */
+    private void openService() throws InterruptedException {
+        if (service != null || closed) {
+            return;
+        }
+        try {
+            service = SlotClient.open(connection, SERVICE_SOCKET, SERVICE_OPEN_WAIT);
+            serviceAccount = service.account();
+            return;
+        } catch (UnsupportedOperationException e) {
+            noService = LogText.escape(e.getMessage());
+        } catch (ConnectionError e) {
+            noService = LogText.escape(e.getMessage());
+        }
+        if (!noServiceSaid) {
+            noServiceSaid = true;
+            warnings.add("no host-slots service here (" + noService + "): this session takes turns on the host with the other"
+                    + " sessions of its own account only, not with other accounts' (iperf3j-host-slots.socket)");
+        }
+    }
+
+    /** The service's connection failed: closed, so that its slots are free, and forgotten. */
+    private void lostService(ConnectionError e) {
+        if (service != null) {
+            service.close();
+            service = null;
+            noService = LogText.escape(e.getMessage());
+        }
+    }
+
+    /** This controller's connection to the host's host-slots service, when the host has one. */
+    private SlotClient service;
+    /** Why there is no service, when there is none. */
+    private String noService = "";
+    private boolean noServiceSaid;
+    /** The account the service saw this controller as (its login user), when there was one. */
+    private String serviceAccount = "";
+    /** The host's slot as the service names it. */
+    private final String slotName;
+
+    /** Whether this agent takes the host's slot from its host-slots service (else from its own account's lock). */
+    public boolean hasService() {
+        lock.lock();
+        try {
+            return service != null;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -422,6 +544,10 @@ public final class HostAgent implements AutoCloseable {
         lock.lock();
         try {
             closed = true;
+            if (service != null) {
+                service.close();
+                service = null;
+            }
             Running r = running;
             if (r == null) {
                 return;
@@ -481,6 +607,7 @@ public final class HostAgent implements AutoCloseable {
             switch (reply.word()) {
                 case "ready" -> {
                     running = r;
+                    openService();
                     return r;
                 }
                 case "cleaned" -> cleaned.add(LogText.escape(reply.value()));

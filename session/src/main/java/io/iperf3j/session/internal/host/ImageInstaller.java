@@ -205,11 +205,30 @@ public final class ImageInstaller {
     }
 
     /**
-     * The part every script starts with: the state folder checked (exit 12, saying why), {@code D} the image's folder. For a
-     * folder the plan names, the scripts then check every folder above it with the library's {@code safeabove} (exit 13).
+     * The part every script starts with: the state folder checked (exit 12, saying why). Then {@code D}, the image's folder,
+     * is set by {@link #imageFolder}.
      */
-    private static String head(Node.ImageInstall image) {
-        return "checkroot || { echo \"$refused\" >&2; exit 12; }\nD=" + image.imageDirectory() + "\n";
+    private static String head() {
+        return "checkroot || { echo \"$refused\" >&2; exit 12; }\n";
+    }
+
+    /** The image's folder's name in its parent: {@code image-} and the first 16 hex digits of its SHA-256. */
+    private static String imageName(Node.ImageInstall image) {
+        return "image-" + image.sha256().substring(0, 16);
+    }
+
+    /**
+     * Sets {@code D} to the image's folder: in the state folder ({@code $root}, private and checked by {@code checkroot}), or
+     * in the plan's directory, checked with {@code safepath private} (exit 13, saying why: it, and every folder above it, root's
+     * or this user's, and no one else may write it; no link in it is followed again, as {@code D} is its own path).
+     */
+    private static String imageFolder(Node.ImageInstall image) {
+        if (image.directory().isEmpty()) {
+            return "D=\"$root\"/" + imageName(image) + "\n";
+        }
+        String dir = Connection.Shell.quote(image.directory());
+        return "safepath " + dir + " private || { echo \"the iperf3j image's folder " + image.directory() + ": $refused\" >&2; exit 13; }\n"
+                + "D=\"$sp\"/" + imageName(image) + "\n";
     }
 
     /**
@@ -218,8 +237,10 @@ public final class ImageInstaller {
      * run: the install that follows replaces it), 12 or 13 (a folder that may not be used), 127 (no sha256sum).
      */
     static String checkScript(Node.ImageInstall image, String manifest) {
-        return RemoteScripts.withLibrary(head(image)
-                + (image.directory().isEmpty() ? "" : "safeabove \"${D%/*}\" || exit 13\n")
+        String missing = image.directory().isEmpty() ? ""
+                : "if [ ! -e " + Connection.Shell.quote(image.directory()) + " ] && [ ! -L " + Connection.Shell.quote(image.directory())
+                        + " ]; then exit 10; fi\n";
+        return RemoteScripts.withLibrary(head() + missing + imageFolder(image)
                 + "printf 'dir %s\\n' \"$D\"\n"
                 + "command -v sha256sum >/dev/null 2>&1 || exit 127\n"
                 + "[ -e \"$D\" ] || [ -L \"$D\" ] || exit 10\n"
@@ -231,23 +252,40 @@ public final class ImageInstaller {
                 + "exit 11\n");
     }
 
-    /** Prints {@code dir FOLDER}; exits 127 without tar or sha256sum, 12 or 13 for a folder that may not be used, non-zero when the folder cannot be made. */
+    /**
+     * Makes the plan's directory where it is missing, below the part of it that is there once that part is checked
+     * ({@code safepath}: no folder another user may change, so {@code mkdir -p} lands where it was looked at), then checks the
+     * whole of it ({@code safepath private}). Prints {@code dir FOLDER}; exits 127 without tar or sha256sum, 12 or 13 for a
+     * folder that may not be used, non-zero when the folder cannot be made.
+     */
     static String prepareScript(Node.ImageInstall image) {
+        String make = "";
+        if (!image.directory().isEmpty()) {
+            String dir = Connection.Shell.quote(image.directory());
+            make = "x=" + dir + "\n"
+                    + "while [ ! -e \"$x\" ] && [ ! -L \"$x\" ]; do x=${x%/*}; [ -n \"$x\" ] || x=/; done\n"
+                    + "[ -d \"$x\" ] || { echo \"$x is not a folder\" >&2; exit 1; }\n"
+                    + "safepath \"$x\" || { echo \"the iperf3j image's folder " + image.directory() + ": $refused\" >&2; exit 13; }\n"
+                    + "r=" + dir + "\n"
+                    + "[ \"$x\" = / ] || r=${r#\"$x\"}\n"
+                    + "[ -z \"${r#/}\" ] || mkdir -p \"$sp/${r#/}\" || exit 1\n";
+        }
         return RemoteScripts.withLibrary("command -v tar >/dev/null 2>&1 && command -v sha256sum >/dev/null 2>&1 || exit 127\n"
-                + head(image)
-                + (image.directory().isEmpty() ? "" : "mkdir -p \"${D%/*}\" || exit 1\nsafeabove \"${D%/*}\" || exit 13\n")
+                + head() + make + imageFolder(image)
                 + "printf 'dir %s\\n' \"$D\"\n");
     }
 
     /**
-     * Checks the upload's SHA-256, unpacks it into a temporary directory beside the image directory, checks every file
-     * against the manifest, moves it into place and runs {@code --version}. Exit 4: tar failed; 5: no {@code bin/iperf3j};
-     * 7: the launcher did not run; 8: the upload is not the tarball; 9: the unpacked files are not the tarball's; 12, 13: a
-     * folder that may not be used; others: the directory could not be written.
+     * Checks the upload's SHA-256, unpacks it into a temporary directory beside the image directory (in a folder only this
+     * user may write: no name there is another's), checks every file against the manifest, moves it into place ({@code mv -T}:
+     * it replaces the folder's name, never lands inside a folder of that name) and runs {@code --version}. Exit 4: tar
+     * failed; 5: no {@code bin/iperf3j}; 7: the launcher did not run; 8: the upload is not the tarball; 9: the unpacked files
+     * are not the tarball's; 12, 13: a folder that may not be used; others: the directory could not be written.
      */
     static String unpackScript(Node.ImageInstall image, String upload, String manifest) {
-        return RemoteScripts.withLibrary(head(image)
+        return RemoteScripts.withLibrary(head() + imageFolder(image)
                 + "u=" + Connection.Shell.quote(upload) + "\nt=\"$D.part.$$\"\n"
+                + "case $u in \"${D%/*}\"/.upload-*) ;; *) echo \"the upload $u is not in ${D%/*}\" >&2; exit 13 ;; esac\n"
                 + "h=$(sha256sum <\"$u\") || exit 8\n"
                 + "if [ \"${h%% *}\" != " + image.sha256() + " ]; then echo \"its SHA-256 is ${h%% *}\" >&2; rm -f \"$u\"; exit 8; fi\n"
                 + "rm -rf \"$t\"; mkdir -m 700 \"$t\" || exit 6\n"
@@ -258,7 +296,10 @@ public final class ImageInstaller {
                 + "if ! " + matches("t", manifest)
                 + "then\n    rm -rf \"$t\"\n    exit 9\nfi\n"
                 + "if [ -e \"$D\" ] || [ -L \"$D\" ]; then rm -rf \"$D\" || exit 6; fi\n"
-                + "mv \"$t\" \"$D\" || exit 6\n"
+                // -T: a folder made at $D meanwhile is replaced when empty, else the move fails; it never lands inside it
+                // (BusyBox before 1.33 has no -T: then a plain mv, in a folder no one else may write)
+                + "if ! mv -T \"$t\" \"$D\" 2>/dev/null; then [ ! -e \"$D\" ] && [ ! -L \"$D\" ] && mv \"$t\" \"$D\" || exit 6; fi\n"
+                + "owndir \"$D\" 'd????-??-*' || exit 6\n"
                 + "v=$(\"$D/bin/iperf3j\" --version 2>&1); s=$?; if [ $s -ne 0 ]; then printf '%s\\n' \"$v\" >&2; exit 7; fi\n"
                 + "printf '%s\\n' \"$v\"\n");
     }

@@ -330,7 +330,11 @@ public final class PairSession implements IperfSession {
             for (Node n : byKey.values()) {
                 HostAgent agent = agent(n);
                 String key = slotKey(n);
-                if (!agent.take()) {
+                boolean taken = agent.take();
+                for (String warning : agent.takeWarnings()) {
+                    notes.accept(n.id() + ": " + warning);
+                }
+                if (!taken) {
                     String holder = agent.busyHolder();
                     if (!holder.isEmpty()) {
                         java.time.Instant since = heldByOtherAccounts.computeIfAbsent(key, k -> java.time.Instant.now());

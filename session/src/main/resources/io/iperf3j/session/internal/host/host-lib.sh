@@ -46,40 +46,114 @@ owndir() {
     return 1
 }
 
-# upright DIR [sticky]: whether DIR (followed if a link) is this user's own or root's, and writable by no one else (with
-# sticky: or root's with the sticky bit, as /tmp, where no one may rename what another made): a folder above the state's,
-# which whoever may write it could swap. One ls.
-upright() {
-    ups=${2:-}
-    # shellcheck disable=SC2046 # ls's fields: its mode, links and owner's uid come first
-    set -- $(LC_ALL=C ls -ldnL "$1" 2>/dev/null)
-    case ${3:-}:${1:-} in
-        0:d????-??-* | "$myuid":d????-??-*) return 0 ;;
-        0:d????????[tT]*) [ "$ups" = sticky ] && return 0 ;;
+# safepath DIR [private]: sets sp to DIR's own path, with no link in it (cd -P, pwd -P: builtins, in one subshell), and
+# returns 0 when no user but root and this one can change what DIR leads to: every folder on the way, as DIR names it and as
+# its own path does, is root's or this user's, and may be written by no one else (a folder above DIR may be so under the
+# sticky bit, as /tmp, where no one renames or removes what another made; DIR itself with "private" not even so: the names in
+# it are this user's to choose, the image's folder, an unpack's temporary folder and error file); a link on DIR's way is
+# followed only when it is root's or this user's. Owners and modes come from one ls -ldn of every step, which follows no
+# link at the step it shows. Else sets refused to why not and returns 1. Whoever uses the folder then goes by $sp, not by
+# DIR (issue 64: a link of another user's on the way was taken for its target, and re-pointed after the check).
+safepath() {
+    refused=
+    sp=$(cd -P -- "$1" 2>/dev/null && pwd -P) || {
+        refused="$1 is not a folder this user can enter"
+        return 1
+    }
+    case $sp:$1 in
+        /*:/*) ;;
+        *)
+            refused="$1 is not an absolute path"
+            return 1
+            ;;
     esac
-    return 1
-}
-
-# safeabove DIR: whether DIR and every folder above it that is there is upright (sticky root folders allowed), saying on
-# stderr which is not: a folder of a plan's choosing for the iperf3j image (ImageInstaller), looked at once a session.
-safeabove() {
-    x=$1
-    while [ -n "$x" ]; do
-        if [ -d "$x" ] && ! upright "$x" sticky; then
-            echo "$x may be written by a user other than root or $(id -un): nothing of the session's goes under it" >&2
+    spdir=$1
+    spwhich=${2:-}
+    spwho=root
+    [ "$myuid" = 0 ] || spwho="root or $(id -un)"
+    # every step of DIR as named, and of its own path: / and each prefix
+    set -- /
+    for sproute in "$spdir" "$sp"; do
+        x=
+        r=${sproute#/}
+        while [ -n "$r" ]; do
+            c=${r%%/*}
+            case $r in
+                */*) r=${r#*/} ;;
+                *) r= ;;
+            esac
+            case $c in
+                "" | .) continue ;;
+            esac
+            x=$x/$c
+            set -- "$@" "$x"
+        done
+    done
+    spls=$(LC_ALL=C ls -ldn -- "$@" 2>/dev/null)
+    k=0
+    while read -r m _ u _ _ _ _ _ p; do
+        k=$((k + 1))
+        p=${p%% -> *}
+        if [ "$u" != 0 ] && [ "$u" != "$myuid" ]; then
+            refused="$p is owned by uid $u, not by $spwho"
             return 1
         fi
-        x=${x%/*}
-    done
+        case $m in
+            l*) ;;
+            d????-??-*) ;;
+            d????????[tT]*)
+                if [ "$p" = "$sp" ] && [ "$spwhich" = private ]; then
+                    refused="$p may be written by a user other than $spwho (mode $m, sticky): no name in it is safe to use"
+                    return 1
+                fi
+                ;;
+            d*)
+                refused="$p may be written by a user other than $spwho (mode $m)"
+                return 1
+                ;;
+            *)
+                refused="$p is not a folder: refused"
+                return 1
+                ;;
+        esac
+    done <<EOF
+$spls
+EOF
+    if [ "$k" != $# ]; then
+        refused="the folders of $spdir could not all be read ($k of $#)"
+        return 1
+    fi
 }
 
-# checkroot: makes the state folder if it is missing (700) and checks it and the folders above it, or sets refused
-# to why not and returns 125. One to three ls processes: run once by an agent (checked=1), and by every script on a
-# channel of its own.
+# imagedir HASH16 [DIR]: sets img to the folder of the iperf3j image whose SHA-256 starts with HASH16: image-HASH16 in DIR
+# (a plan's install directory, checked with safepath private) or in the state folder; and checks, right before each start
+# of its launcher, that it is a folder of this user's own that no one else may write (owndir). Else says why on stderr and
+# returns 125: the launcher is never run from a folder that is not as it was checked (issue 64).
+imagedir() {
+    if [ -n "${2:-}" ]; then
+        if ! safepath "$2" private; then
+            echo "iperf3j session: the iperf3j image's folder $2: $refused" >&2
+            return 125
+        fi
+        img=$sp/image-$1
+    else
+        makestate || return 125
+        img=$root/image-$1
+    fi
+    if ! owndir "$img" 'd????-??-*'; then
+        echo "iperf3j session: $img is not a folder of $(id -un)'s own that only it may write: its launcher is not run" >&2
+        return 125
+    fi
+}
+
+# checkroot: makes the state folder if it is missing (700) and checks it and the folders above it (safepath: /run for root,
+# the home's .cache for another user), or sets refused to why not and returns 125; root (and d) become the state folder's
+# own path, with no link in it. One subshell and one ls (safepath) and one for the folder: run once by an agent (checked=1),
+# and by every script on a channel of its own.
 checkroot() {
     refused=
     if [ "$myuid" = 0 ]; then
-        set -- /run
+        base=/run
     else
         case ${HOME:-} in
             /?*) ;;
@@ -88,15 +162,15 @@ checkroot() {
                 return 125
                 ;;
         esac
-        [ -e "$HOME/.cache" ] || mkdir -m 700 "$HOME/.cache" 2>/dev/null
-        set -- "$HOME" "$HOME/.cache"
+        [ -e "$HOME/.cache" ] || [ -L "$HOME/.cache" ] || mkdir -m 700 "$HOME/.cache" 2>/dev/null
+        base=$HOME/.cache
     fi
-    for x in "$@"; do
-        if ! upright "$x"; then
-            refused="$x, above the session's state folder, is not a folder of $(id -un)'s or root's writable by no one else"
-            return 125
-        fi
-    done
+    if ! safepath "$base" private; then
+        refused="$base, above the session's state folder: $refused"
+        return 125
+    fi
+    root=$sp/iperf3j-session
+    d=$root/$owner
     [ -e "$root" ] || [ -L "$root" ] || mkdir -m 700 "$root" 2>/dev/null
     if ! owndir "$root" 'd???------*'; then
         refused="the session's state folder $root is not a folder of $(id -un)'s own with mode 700 (a link, made by another user, or open to others): refused"
