@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 55's attacks on the controller, as a user runs it ({@code iperf3j session} as a process of the built jar,
  * as root) against another local user's files ({@link #ATTACKER}, steps run with {@code setpriv}): a slot folder
- * made first in {@code /tmp} full of links and with a slot's lock held, and {@code -o} folders holding a link at
- * {@code summary.txt}. Two local hosts with the real iperf3 3.12; no sshd.
+ * made first in {@code /tmp} full of links and with a slot's lock held, {@code -o} folders holding a link at
+ * {@code summary.txt}, and (issue 64) {@code -o} and {@code --slot-dir} below a folder of the attacker's, where it
+ * could swap the run's folder for a link mid-run. Two local hosts with the real iperf3 3.12; no sshd.
  */
 @Tag("root")
 @Tag("peer")
@@ -86,12 +87,19 @@ class ControllerFilesAttackTest {
      * a service or {@code su} run it); it must end within 90 s (a run that waits on a slot forever does not).
      */
     private static ProcessRun session(Path home, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(IperfJar.command().split(" ")));
-        cmd.add(1, "-Duser.home=" + home);
+        return session(List.of(), home, args);
+    }
+
+    /** {@link #session(Path, String...)} run by {@code as} ({@code setpriv …}; none: root), with {@code HOME} {@code home}. */
+    private static ProcessRun session(List<String> as, Path home, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(as);
+        cmd.addAll(List.of(IperfJar.command().split(" ")));
+        cmd.add(as.size() + 1, "-Duser.home=" + home);
         cmd.add("session");
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("XDG_RUNTIME_DIR");
+        pb.environment().put("HOME", home.toString());
         Process p = pb.start();
         try {
             java.util.concurrent.CompletableFuture<String> said = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -182,5 +190,63 @@ class ControllerFilesAttackTest {
                 + " or can only under the sticky bit)\n");
         secretUnchanged(secret);
         assertThat(theirs.resolve("raw")).doesNotExist();
+    }
+
+    /**
+     * Issue 64: {@code -o /tmp/X/run1} where the attacker owns {@code /tmp/X} (made {@code 0755}, then {@code 1777}): root
+     * could make {@code run1} and check it, and the attacker, free to rename what is in its folder, swap it for a link to a
+     * folder of root's mid-run, so that {@code tests.jsonl}, {@code raw/} and the summaries went there. Refused before any
+     * test runs, naming {@code /tmp/X} and its owner; nothing is made in it. {@code --slot-dir} below it too.
+     */
+    @Test
+    void anOutputFolderBelowAFolderOfAnotherUsersIsRefusedBeforeAnythingRuns() throws Exception {
+        Path theirs = Path.of("/tmp", "ij-theirs-" + java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt()));
+        Path plan = plan(300);
+        Path home = dir.resolve("home");
+        try {
+            for (String mode : List.of("0755", "1777")) {
+                run(List.of("rm", "-rf", theirs.toString()));
+                asAttacker("mkdir -m " + mode + " " + theirs);
+                Path run1 = theirs.resolve("run1");
+                ProcessRun refused = session(home, plan.toString(), "-o", run1.toString(), "--slot-dir", dir.resolve("slots").toString());
+                assertThat(refused.status()).as("mode %s: %s", mode, refused.said()).isEqualTo(2);
+                assertThat(refused.said()).as("mode %s", mode).isEqualTo("iperf3j session: output folder " + run1 + ": " + theirs
+                        + ", above it, is owned by " + ATTACKER + ": another user could swap what is below it; refused (iperf3j writes"
+                        + " only below folders of root's that no one else can write, or can only under the sticky bit)\n");
+                assertThat(theirs).as("root made nothing in the attacker's folder (mode %s)", mode).isEmptyDirectory();
+
+                Path slots = theirs.resolve("slots");
+                ProcessRun slotsRefused = session(home, plan.toString(), "-o", dir.resolve("out-" + mode).toString(), "--slot-dir",
+                        slots.toString());
+                assertThat(slotsRefused.status()).as(slotsRefused.said()).isEqualTo(2);
+                assertThat(slotsRefused.said()).startsWith("iperf3j session: slot folder " + slots + ": " + theirs + ", above it, is owned by "
+                        + ATTACKER + ": another user could swap what is below it; refused");
+                assertThat(theirs).isEmptyDirectory();
+                assertThat(dir.resolve("out-" + mode).resolve("tests.jsonl")).doesNotExist();
+            }
+        } finally {
+            run(List.of("rm", "-rf", theirs.toString()));
+        }
+    }
+
+    /**
+     * What issue 64's walk must keep working: systemd's {@code DynamicUser=} folders, a link of root's in a folder of root's
+     * ({@code /run/NAME -> private/NAME}) to a folder of the service's user, as {@code -o} and {@code --slot-dir} of that
+     * user (here {@link #ATTACKER}, run as any unprivileged user is).
+     */
+    @Test
+    void aLinkRootMadeToAFolderOfTheUsersServesAsItsOutputAndSlotFolder() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path plan = plan(400);
+        Path own = Files.createDirectories(dir.resolve("private/name"));
+        Files.setOwner(own, own.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(ATTACKER));
+        Path link = Files.createSymbolicLink(dir.resolve("name"), Path.of("private/name"));
+        ProcessRun ran = session(List.of("setpriv", "--reuid=" + ATTACKER, "--regid=" + ATTACKER, "--clear-groups"), own, plan.toString(),
+                "-o", link.resolve("run1").toString(), "--slot-dir", link.resolve("slots").toString());
+        assertThat(ran.status()).as(ran.said()).isZero();
+        assertThat(ran.said()).contains("1 ok, 0 failed");
+        assertThat(Files.readAllLines(own.resolve("run1/tests.jsonl"))).hasSize(1);
+        assertThat(Files.getOwner(own.resolve("run1/tests.jsonl")).getName()).isEqualTo(ATTACKER);
+        assertThat(Files.getPosixFilePermissions(own.resolve("slots"))).isEqualTo(PosixFilePermissions.fromString("rwx------"));
     }
 }

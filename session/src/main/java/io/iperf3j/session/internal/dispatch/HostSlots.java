@@ -36,7 +36,7 @@ import java.util.TreeSet;
  *
  * <p>The directory is the controller's own (issue 55): a folder of the user running it that no one else can write,
  * made {@code rwx------}, and checked on every take ({@link OwnFiles#check}: not a symbolic link, the user's own,
- * no group or other write); one that fails is refused with its path, never used or repaired. Before, the default
+ * no group or other write, below folders no other user can change: issue 64); one that fails is refused with its path, never used or repaired. Before, the default
  * without {@code XDG_RUNTIME_DIR} was {@code /tmp/iperf3j-slots-<user>}: another user could make it first, full of
  * links (root then made files where they pointed) or with a lock held on a slot file (the run stalled). Lock files
  * are opened with {@code O_NOFOLLOW} and made {@code rw-------}.

@@ -34,7 +34,8 @@ public final class PlanOutputDirectory {
     /**
      * Makes the directory and {@code raw/} if missing, and checks them (issue 55, {@link OwnFiles}): the directory
      * must be a folder of the user running iperf3j (not a symbolic link) that others cannot write, or can only under
-     * the sticky bit; {@code raw/} a folder of the user's that no one else can write. Anything else is refused with
+     * the sticky bit; {@code raw/} a folder of the user's that no one else can write; and every folder above them one
+     * that no other user can change (issue 64, {@link OwnFiles#aboveProblem}). Anything else is refused with
      * its path. Nothing written in them follows a symbolic link: the summaries and {@link #HOSTS_FILE} replace their
      * names ({@link OwnFiles#replace}), {@code tests.jsonl} is appended to with {@code O_NOFOLLOW}
      * ({@link TestsFile}), and a raw output's name is one no file or link has ({@link OutputNaming#unique}).

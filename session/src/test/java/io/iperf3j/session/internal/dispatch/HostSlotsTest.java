@@ -138,6 +138,20 @@ class HostSlotsTest {
                 .hasMessageContaining("slot folder " + mine + " can be written by others (mode 0770)");
     }
 
+    /** Below a folder another user could change (issue 64): refused naming that folder, nothing made below it. */
+    @Test
+    void aSlotFolderBelowAFolderOthersCanWriteIsRefusedNamingIt() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxr-x"));
+        Path slots = shared.resolve("home/.cache/iperf3j-slots");
+        assertThatThrownBy(() -> new HostSlots(slots).prepare()).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("slot folder " + slots + ": " + shared + ", above it, can be written by others (mode 0775):"
+                        + " another user could swap what is below it; refused");
+        assertThatThrownBy(() -> new HostSlots(slots).tryTake(List.of("h1"))).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining(shared + ", above it, can be written by others");
+        assertThat(shared).isEmptyDirectory();
+    }
+
     @Test
     void aLockFileThatIsALinkIsNeverFollowed() throws Exception {
         Path slots = dir.resolve("slots");

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Nothing the session writes under its output folder follows a symbolic link, and a folder it may not use is
- * refused with its path (issue 55).
+ * refused with its path (issue 55), as is one below a folder another user could change (issue 64).
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class OutputFolderTest {
@@ -126,6 +126,113 @@ class OutputFolderTest {
         assertThatThrownBy(() -> new PlanOutputDirectory(theirs)).isInstanceOf(IOException.class)
                 .hasMessageStartingWith("output folder " + theirs + " is owned by nobody, not by ");
         assertThat(theirs).isEmptyDirectory();
+    }
+
+    /** The start of the refusal of {@code out} for {@code words} about a folder above it (issue 64). */
+    private static String refusedAbove(Path out, String words) {
+        return "output folder " + out + ": " + words + "; refused (iperf3j writes only below folders of root's";
+    }
+
+    /** {@code user.home}, {@code /tmp}, {@code /var/tmp}, a relative path through {@code ..}: nothing above them to refuse. */
+    @Test
+    void theUsersNormalPlacesHaveNothingAboveThemToRefuse() throws Exception {
+        for (String p : List.of("/tmp/x", "/var/tmp/x", System.getProperty("user.home") + "/x", "x", "target/x")) {
+            assertThat(io.iperf3j.session.internal.files.OwnFiles.aboveProblem(Path.of(p), false)).as(p).isNull();
+        }
+        Path relative = Path.of("").toAbsolutePath().relativize(dir.resolve("rel/out")); // ../../../tmp/junit…/rel/out
+        assertThat(relative.toString()).startsWith("..");
+        new PlanOutputDirectory(relative).writeSummaries(List.of(), List.of("a"));
+        assertThat(dir.resolve("rel/out/summary.txt")).isRegularFile();
+    }
+
+    /** A sticky folder (root's, as /tmp: the user's own when the test is not root) above the output folder is fine. */
+    @Test
+    void aStickyFolderOfRootsAboveIsFine() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setAttribute(shared, "unix:mode", 01777);
+        Path out = shared.resolve("mine/run1");
+        PlanOutputDirectory files = new PlanOutputDirectory(out);
+        TestsFile.once(out).accept(sample());
+        assertThat(TestsFile.file(out, 0)).isRegularFile();
+        assertThat(files.rawDirectory()).isDirectory();
+        assertThat(Files.getPosixFilePermissions(shared.resolve("mine"))).as("made without group or other write whatever the umask")
+                .doesNotContain(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE, java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+    }
+
+    /** A folder above it that its group can write: refused naming it, and nothing made below it. */
+    @Test
+    void aGroupWritableFolderAboveIsRefusedAndNothingIsMadeBelowIt() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxr-x"));
+        Path out = shared.resolve("a/b/run1");
+        assertThatThrownBy(() -> new PlanOutputDirectory(out)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(refusedAbove(out, shared + ", above it, can be written by others (mode 0775): another user"
+                        + " could swap what is below it"));
+        assertThat(shared).isEmptyDirectory();
+        Files.createDirectories(out);
+        assertThatThrownBy(() -> io.iperf3j.session.internal.files.OwnFiles.check(out,
+                io.iperf3j.session.internal.files.OwnFiles.Sharing.STICKY, "output folder")).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(refusedAbove(out, shared + ", above it, can be written by others (mode 0775): another user"
+                        + " could swap what is below it"));
+        assertThat(out).isEmptyDirectory();
+    }
+
+    /**
+     * Another user's link above the output folder, and another user's folder in a sticky one: refused naming them (either
+     * user could swap what is below), nothing made where the link leads.
+     */
+    @Test
+    @Tag("root")
+    void aLinkOrAFolderOfAnotherUsersAboveIsRefused() throws Exception {
+        var nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Path real = Files.createDirectory(dir.resolve("real"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        Files.getFileAttributeView(link, java.nio.file.attribute.PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setOwner(nobody);
+        assertThat(Files.getOwner(link, LinkOption.NOFOLLOW_LINKS)).isEqualTo(nobody);
+        Path out = link.resolve("run1");
+        assertThatThrownBy(() -> new PlanOutputDirectory(out)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(refusedAbove(out, link + ", above it, is a symbolic link owned by nobody: another user could"
+                        + " swap what is below it"));
+        assertThat(real).isEmptyDirectory();
+
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setAttribute(shared, "unix:mode", 01777);
+        Path theirs = Files.createDirectory(shared.resolve("theirs"));
+        Files.setOwner(theirs, nobody);
+        Path run1 = theirs.resolve("run1");
+        assertThatThrownBy(() -> new PlanOutputDirectory(run1)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(refusedAbove(run1, theirs + ", above it, is owned by nobody: another user could swap what is"
+                        + " below it"));
+        assertThat(theirs).isEmptyDirectory();
+    }
+
+    /** A link of root's (the user's, when the test is not root) in such a folder: followed, relative or absolute. */
+    @Test
+    void aLinkOfRootsInAFolderOfRootsAboveIsFollowed() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("data/real"));
+        Path relative = Files.createSymbolicLink(dir.resolve("relative"), Path.of("data/./real/../real"));
+        Path absolute = Files.createSymbolicLink(dir.resolve("absolute"), relative);
+        assertThat(Files.getOwner(absolute, LinkOption.NOFOLLOW_LINKS).getName()).isEqualTo(System.getProperty("user.name"));
+        new PlanOutputDirectory(relative.resolve("run1")).writeSummaries(List.of(), List.of("a"));
+        new PlanOutputDirectory(absolute.resolve("run2")).writeSummaries(List.of(), List.of("a"));
+        assertThat(real.resolve("run1/summary.txt")).isRegularFile();
+        assertThat(real.resolve("run2/raw")).isDirectory();
+    }
+
+    /** Links above the output folder: 40 (Linux's own limit in one path) are followed, 41 refused naming the last. */
+    @Test
+    void aChainOfMoreThan40LinksAboveIsRefused() throws Exception {
+        Path real = Files.createDirectory(dir.resolve("real"));
+        Files.createSymbolicLink(dir.resolve("l40"), real);
+        for (int i = 39; i >= 0; i--) {
+            Files.createSymbolicLink(dir.resolve("l" + i), Path.of("l" + (i + 1)));
+        }
+        new PlanOutputDirectory(dir.resolve("l1/run1"));
+        assertThat(real.resolve("run1/raw")).isDirectory();
+        Path out = dir.resolve("l0/run2");
+        assertThatThrownBy(() -> new PlanOutputDirectory(out)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(refusedAbove(out, "more than 40 symbolic links lead to it (the 41st is " + dir.resolve("l40") + ")"));
+        assertThat(real.resolve("run2")).doesNotExist();
     }
 
     /** A skipped run's record: the smallest line {@link TestsFile} writes. */
