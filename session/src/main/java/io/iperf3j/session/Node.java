@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,15 +27,19 @@ import java.util.regex.Pattern;
  * @param role device under test or traffic PC
  * @param access how commands reach the host (local, SSH, or a connection of the caller's making)
  * @param kind the iperf it runs by default
- * @param commands the command for each kind it can run (kinds missing use {@link IperfKind#defaultCommand()}); each
- *        one line ({@link PlanValue#TEXT})
+ * @param commands the command for each kind it can run (kinds missing use {@link IperfKind#defaultCommand()}): a
+ *        program and its arguments as words, never a shell line ({@link Node.Command}); none gives its iperf a file on the
+ *        host ({@link IperfKind#hostFileOption})
  * @param install the iperf3j runtime image to copy to the host and run iperf3j from, if any
  *        (then {@code commands} has no iperf3j entry, and the access has no prefix:
  *        {@link Node.Access#receivesFiles()})
  */
 public record Node(String id, String address, Node.Role role, Node.Access access, IperfKind kind,
-        Map<IperfKind, String> commands, Optional<Node.ImageInstall> install) {
-    /** Checks the id, the address and the commands ({@link PlanValue}), and copies the command map. */
+        Map<IperfKind, Node.Command> commands, Optional<Node.ImageInstall> install) {
+    /**
+     * Checks the id and the address ({@link PlanValue}) and that no command gives its iperf a file on the host
+     * ({@link IperfKind#hostFileOption}), and copies the command map.
+     */
     public Node {
         Objects.requireNonNull(id, "id");
         PlanValue.NAME.require("node id", id);
@@ -44,8 +49,14 @@ public record Node(String id, String address, Node.Role role, Node.Access access
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(kind, "kind");
         commands = commands.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(commands));
-        for (Map.Entry<IperfKind, String> c : commands.entrySet()) {
-            PlanValue.TEXT.require("node '" + id + "' command for " + c.getKey(), c.getValue());
+        for (Map.Entry<IperfKind, Node.Command> c : commands.entrySet()) {
+            List<String> arguments = c.getValue().arguments();
+            for (int i = 0; i < arguments.size(); i++) {
+                Optional<String> file = IperfKind.hostFileProblem(arguments, i, java.util.EnumSet.of(c.getKey()));
+                if (file.isPresent()) {
+                    throw new IllegalArgumentException("node '" + id + "' command for " + c.getKey() + ": " + file.get());
+                }
+            }
         }
         Objects.requireNonNull(install, "install");
         if (install.isPresent() && commands.containsKey(IperfKind.IPERF3J)) {
@@ -59,7 +70,7 @@ public record Node(String id, String address, Node.Role role, Node.Access access
 
     /** A node with no image to install. */
     public Node(String id, String address, Node.Role role, Node.Access access, IperfKind kind,
-            Map<IperfKind, String> commands) {
+            Map<IperfKind, Node.Command> commands) {
         this(id, address, role, access, kind, commands, Optional.empty());
     }
 
@@ -96,17 +107,31 @@ public record Node(String id, String address, Node.Role role, Node.Access access
     }
 
     /**
-     * This node running {@code kind} as {@code command} (a path such as {@code /opt/iperf3j/bin/iperf3j}, or a command
-     * line of several words such as {@code java -jar /opt/iperf3j.jar}) rather than {@code kind}'s name from {@code PATH}:
-     * a plan file's {@code commands: {iperf3j: /opt/iperf3j/bin/iperf3j}}.
+     * This node running {@code kind} as {@code words}, split at white space ({@link Node.Command#of(String)}: a path such
+     * as {@code /opt/iperf3j/bin/iperf3j}, or a program and its arguments such as {@code java -jar /opt/iperf3j.jar})
+     * rather than {@code kind}'s name from {@code PATH}: a plan file's {@code commands: {iperf3j: /opt/iperf3j/bin/iperf3j}}.
+     * No shell reads the words.
      *
-     * @throws IllegalArgumentException if the command is not one line of text ({@link PlanValue#TEXT}), or is an iperf3j
-     *         command for a node that installs an image
+     * @throws IllegalArgumentException if the words are not a command ({@link Node.Command}), give iperf a file on the
+     *         host, or are an iperf3j command for a node that installs an image
      */
-    public Node withCommand(IperfKind kind, String command) {
+    public Node withCommand(IperfKind kind, String words) {
+        return withCommand(kind, Node.Command.of(words));
+    }
+
+    /**
+     * This node running {@code kind} as {@code words}: a program and its arguments, each word as it is (a path with a space
+     * is one word), as a plan file's {@code commands: {iperf3: [/opt/my tools/iperf3, --forceflush]}}.
+     *
+     * @throws IllegalArgumentException as {@link #withCommand(IperfKind, String)}
+     */
+    public Node withCommand(IperfKind kind, List<String> words) {
+        return withCommand(kind, new Node.Command(words));
+    }
+
+    private Node withCommand(IperfKind kind, Node.Command command) {
         Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(command, "command");
-        Map<IperfKind, String> more = new EnumMap<>(IperfKind.class);
+        Map<IperfKind, Node.Command> more = new EnumMap<>(IperfKind.class);
         more.putAll(commands);
         more.put(kind, command);
         return new Node(id, address, role, access, kind(), more, install);
@@ -122,7 +147,7 @@ public record Node(String id, String address, Node.Role role, Node.Access access
         private Node.Role role = Node.Role.NODE;
         private Node.Access access = Node.Access.local();
         private IperfKind kind = IperfKind.IPERF3J;
-        private final Map<IperfKind, String> commands = new EnumMap<>(IperfKind.class);
+        private final Map<IperfKind, Node.Command> commands = new EnumMap<>(IperfKind.class);
         private Optional<Node.ImageInstall> install = Optional.empty();
 
         private Builder(String id, String address) {
@@ -149,11 +174,25 @@ public record Node(String id, String address, Node.Role role, Node.Access access
         }
 
         /**
-         * Runs {@code k} as {@code command} on this host (a plan's {@code commands: {iperf3j: PATH}}): the binary's path
-         * where it is not on the login's {@code PATH}, or a command line of several words.
+         * Runs {@code k} as {@code words} on this host, split at white space (a plan's {@code commands: {iperf3j: PATH}}):
+         * the binary's path where it is not on the login's {@code PATH}, or a program and its arguments. No shell reads
+         * them ({@link Node.Command}).
+         *
+         * @throws IllegalArgumentException if the words are not a command ({@link Node.Command#of(String)})
          */
-        public Builder command(IperfKind k, String command) {
-            commands.put(Objects.requireNonNull(k, "kind"), Objects.requireNonNull(command, "command"));
+        public Builder command(IperfKind k, String words) {
+            commands.put(Objects.requireNonNull(k, "kind"), Node.Command.of(words));
+            return this;
+        }
+
+        /**
+         * Runs {@code k} as {@code words} on this host: a program and its arguments, each word as it is (a plan's
+         * {@code commands: {iperf3: [/opt/my tools/iperf3]}}).
+         *
+         * @throws IllegalArgumentException if the words are not a command ({@link Node.Command})
+         */
+        public Builder command(IperfKind k, List<String> words) {
+            commands.put(Objects.requireNonNull(k, "kind"), new Node.Command(words));
             return this;
         }
 
@@ -175,14 +214,121 @@ public record Node(String id, String address, Node.Role role, Node.Access access
     }
 
     /**
-     * The command line (may be several words, e.g. {@code java -jar iperf3j.jar}) that runs
-     * {@code kind} here; for iperf3j with an image to install, the image's launcher on the host.
+     * The command that runs {@code kind} here, as the host's shell reads it (iperf's arguments go after it): the
+     * command's words, each quoted ({@link Node.Command#commandLine()}), or {@code kind}'s name from the login's
+     * {@code PATH}; for iperf3j with an image to install, the image's launcher on the host
+     * ({@link Node.ImageInstall#launcher()}).
      */
-    public String command(IperfKind kind) {
+    public String commandLine(IperfKind kind) {
         if (kind == IperfKind.IPERF3J && install.isPresent()) {
             return install.get().launcher();
         }
-        return commands.getOrDefault(kind, kind.defaultCommand());
+        Node.Command c = commands.get(kind);
+        return c != null ? c.commandLine() : Connection.Shell.quote(kind.defaultCommand());
+    }
+
+    /**
+     * What runs one kind of iperf on a host: a program and its arguments, as words (a plan's {@code commands:} value). No
+     * shell ever reads them: where the command line is built each word is quoted ({@link #commandLine()},
+     * {@link Connection.Shell#quote}), so a {@code ;}, {@code $(…)}, a quote, a space or a {@code ~} in a word is a
+     * character of that word, which reaches the program as it is. Leading {@code NAME=value} words are the program's
+     * environment ({@code LD_LIBRARY_PATH=/opt/iperf3/lib /opt/iperf3/bin/iperf3}), set through {@code env}.
+     *
+     * <p>Refused ({@link IllegalArgumentException}): no words; an empty word or one with a control character
+     * ({@link PlanValue#TEXT}); no program after the environment; a program that starts with {@code -} (the shell's
+     * {@code exec} or {@code env} would take it for an option), or that holds {@code =} after an environment ({@code env}
+     * would take it for one more variable); a variable whose name starts with {@code IPERF} (iperf reads such variables as
+     * options, some of which name a file on the host: iperf3j's {@code IPERF3_METRICS_FILE}, iperf 2's
+     * {@code IPERF_OUTPUT}; and the session marks its processes with {@code IPERF3J_SESSION_NODE}). A {@link Node} also
+     * refuses arguments that give its iperf a file on the host ({@link IperfKind#hostFileOption}). The plan reader
+     * refuses, besides, words with characters only a shell would read ({@link PlanValue#COMMAND_WORD}).
+     *
+     * @param words the environment's {@code NAME=value} words, then the program (a path, or a name on the login's
+     *        {@code PATH}) and its arguments
+     */
+    public record Command(List<String> words) {
+        private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*", Pattern.DOTALL);
+
+        /** Copies the words and checks them. */
+        public Command {
+            words = List.copyOf(words);
+            if (words.isEmpty()) {
+                throw new IllegalArgumentException("command: no words; give the program (a path, or a name on the login's PATH)"
+                        + " and its arguments");
+            }
+            for (int i = 0; i < words.size(); i++) {
+                PlanValue.TEXT.require("command[" + i + "]", words.get(i));
+                if (words.get(i).isEmpty()) {
+                    throw new IllegalArgumentException("command[" + i + "]: an empty word");
+                }
+            }
+            int program = environmentSize(words);
+            for (int i = 0; i < program; i++) {
+                String name = words.get(i).substring(0, words.get(i).indexOf('='));
+                if (name.toUpperCase(java.util.Locale.ROOT).startsWith("IPERF")) {
+                    throw new IllegalArgumentException("command[" + i + "]: '" + words.get(i) + "' sets " + name + ": iperf reads"
+                            + " variables named IPERF... as its options (iperf3j's IPERF3_METRICS_FILE and iperf 2's IPERF_OUTPUT"
+                            + " name a file on the host) and the session marks its processes with one; a command may not set them");
+                }
+            }
+            if (program == words.size()) {
+                throw new IllegalArgumentException("command: " + words + " gives variables (NAME=value) but no program after them");
+            }
+            String p = words.get(program);
+            if (p.startsWith("-")) {
+                throw new IllegalArgumentException("command[" + program + "]: '" + p + "' is not a program (it starts with -)");
+            }
+            if (program > 0 && p.indexOf('=') >= 0) {
+                throw new IllegalArgumentException("command[" + program + "]: the program '" + p + "' holds '=' after NAME=value"
+                        + " words, which env would take for one more variable");
+            }
+        }
+
+        /** The number of leading {@code NAME=value} words. */
+        private static int environmentSize(List<String> words) {
+            int n = 0;
+            while (n < words.size() && ASSIGNMENT.matcher(words.get(n)).matches()) {
+                n++;
+            }
+            return n;
+        }
+
+        /**
+         * {@code words} split at white space, as a plan's string value is read ({@code LD_LIBRARY_PATH=/opt/lib iperf3}):
+         * a word cannot hold a space this way (a list of words can).
+         *
+         * @throws IllegalArgumentException if the text holds a control character, or the words are not a command
+         */
+        public static Command of(String words) {
+            Objects.requireNonNull(words, "words");
+            PlanValue.TEXT.require("command", words);
+            String trimmed = words.trim();
+            return new Command(trimmed.isEmpty() ? List.of() : List.of(trimmed.split("\\s+")));
+        }
+
+        /** The leading {@code NAME=value} words: the program's environment. */
+        public List<String> environment() {
+            return words.subList(0, environmentSize(words));
+        }
+
+        /** The program: a path, or a name the login's {@code PATH} finds. */
+        public String program() {
+            return words.get(environmentSize(words));
+        }
+
+        /** The words after the program. */
+        public List<String> arguments() {
+            return words.subList(environmentSize(words) + 1, words.size());
+        }
+
+        /**
+         * The command as the host's shell reads it: every word quoted ({@link Connection.Shell#join}), after {@code env}
+         * when it has an environment, so that no word is ever read as shell syntax and each reaches the program as it is.
+         */
+        public String commandLine() {
+            String line = Connection.Shell.join(words);
+            return environmentSize(words) == 0 ? line : "env " + line;
+        }
     }
 
     /**

@@ -24,7 +24,16 @@ public enum PlanValue {
     USER("[^\\s/-][^\\s/]{0,255}", false),
     /** The name of an environment variable ({@code password_env}, {@code passphrase_env}). */
     ENVIRONMENT_NAME("[A-Za-z_][A-Za-z0-9_]{0,127}", false),
-    /** Anything else of a plan: a command line, an iperf argument, a path, a URL, a label; one line of text. */
+    /**
+     * A word of a plan's {@code commands} (or such a value given as one string, before it is split at white space): no
+     * character a shell reads as syntax, {@code ; | & < > $ ` ' " * ? [ ] { } ( ) ~ \}. No shell reads a command's
+     * words ({@link Node.Command}: each is quoted where the command line is built), so they would be taken as they are;
+     * they are refused so that a plan written for a shell ({@code touch x; iperf3}, {@code ~/bin/iperf3},
+     * {@code $HOME/iperf3}, {@code iperf3 2>/dev/null}) says so when it is read rather than runs something else. The
+     * library's {@link Node.Command} takes any word of one line.
+     */
+    COMMAND_WORD("[^;|&<>$`'\"*?\\[\\]{}()~\\\\]+", false),
+    /** Anything else of a plan: an iperf argument, a path, a URL, a label; one line of text. */
     TEXT("(?s).*", false);
 
     private final Pattern form;
@@ -53,6 +62,13 @@ public enum PlanValue {
             return control;
         }
         if (!form.matcher(value).matches()) {
+            if (this == COMMAND_WORD) {
+                String c = value.chars().filter(ch -> !form.matcher(Character.toString(ch)).matches())
+                        .mapToObj(Character::toString).findFirst().orElse("");
+                return Optional.of(value.isEmpty() ? "an empty word" : "'" + value + "' holds " + (c.equals("'") ? "\"'\"" : "'" + c + "'")
+                        + ", which only a shell reads, and no shell reads a command: give the program and its arguments as"
+                        + " words, such as [/opt/iperf3/bin/iperf3, --forceflush] or [LD_LIBRARY_PATH=/opt/lib, iperf3]");
+            }
             return Optional.of("'" + value + "' must match " + form.pattern());
         }
         if (notDots && (value.equals(".") || value.equals(".."))) {

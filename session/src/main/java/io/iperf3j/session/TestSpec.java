@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param protocol TCP or UDP
  * @param durationSeconds {@code -t}
  * @param extraArgs further iperf client arguments (e.g. {@code -P 2}, {@code -b 100M}), each one line
- *        ({@link PlanValue#TEXT})
+ *        ({@link PlanValue#TEXT}); none that sets the direction ({@code -R}, {@code --reverse}, {@code --bidir}) or names a
+ *        file on the host ({@link IperfKind#hostFileOption}: {@code --logfile}, {@code -I}, {@code -F}, ...)
  * @param port the server's port
  * @param clientLimit the client's abort limit; empty for the seed's max(120 s, 1.5 × duration)
  * @param bidir iperf3 {@code --bidir} (both directions at once)
@@ -51,6 +52,12 @@ public record TestSpec(Transport protocol, double durationSeconds, List<String> 
             if (DIRECTION_ARGS.contains(a)) {
                 throw new IllegalArgumentException("args: " + a + " is set by the direction (up, down, both, bidir),"
                         + " not by args: the plan places senders and receivers by it");
+            }
+        }
+        for (int i = 0; i < extraArgs.size(); i++) {
+            Optional<String> file = IperfKind.hostFileProblem(extraArgs, i);
+            if (file.isPresent()) {
+                throw new IllegalArgumentException("args[" + i + "]: " + file.get());
             }
         }
         if (port < 1 || port > 65535) {

@@ -72,11 +72,11 @@ class ImageInstallLocalTest {
         assertThat(a.sha256()).isEqualTo(sha256(t));
         assertThat(a.imageDirectory()).as("in the state folder of the user the host's commands run as")
                 .isEqualTo("\"$root\"/image-" + a.sha256().substring(0, 16));
-        assertThat(p.hostsById().get("a").command(IperfKind.IPERF3J)).isEqualTo(a.imageDirectory() + "/bin/iperf3j");
+        assertThat(p.hostsById().get("a").commandLine(IperfKind.IPERF3J)).isEqualTo(a.imageDirectory() + "/bin/iperf3j");
         assertThat(p.hostsById().get("b").install().orElseThrow().imageDirectory()).startsWith("/var/tmp/x/image-");
         assertThat(p.hostsById().get("c").install()).isEmpty();
         assertThat(p.hostsById().get("d").install()).isEmpty();
-        assertThat(p.hostsById().get("d").command(IperfKind.IPERF3J)).isEqualTo("/opt/iperf3j");
+        assertThat(p.hostsById().get("d").commandLine(IperfKind.IPERF3J)).isEqualTo("/opt/iperf3j");
         // the dry run says what would be copied where
         String dry = String.join("\n", new PlanExecution(p, dir.resolve("raw"), r -> { }).dryRun(false));
         assertThat(dry).contains("sftp " + dir.resolve("image.tar.gz")).contains(a.launcher() + " --version")

@@ -65,7 +65,7 @@ class LocalSessionTest {
                 + "printf '{\\n\\t\"start\":\\t{},\\n\\t\"error\":\\t\"unrecognized option %s\"\\n}\\n' \"'--why'\"; exit 1; fi; done\n"
                 + "exec /usr/bin/iperf3 \"$@\"\n");
         Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<IperfKind, String> commands = Map.of(IperfKind.IPERF3J, old.toString());
+        Map<IperfKind, Node.Command> commands = Map.of(IperfKind.IPERF3J, new Node.Command(List.of(old.toString())));
         Node tpc = new Node("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, Node.Access.local(), IperfKind.IPERF3J, commands);
         Node dut = new Node("dut" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, Node.Access.local(),
                 IperfKind.IPERF3J, commands);
@@ -213,7 +213,7 @@ class LocalSessionTest {
     void missingBinaryIsACommandError() throws Exception {
         Node tpc = Node.of("tpc", "127.0.0.1", Node.Role.TRAFFIC_PC, Node.Access.local(), IperfKind.IPERF3);
         Node dut = new Node("dutmissing", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3,
-                Map.of(IperfKind.IPERF3, "/nonexistent/iperf3"));
+                Map.of(IperfKind.IPERF3, new Node.Command(List.of("/nonexistent/iperf3"))));
         PairSession session = new PairSession(Map.of(dut.id(), dut), tpc, "", dir);
         TestResult r = session.call(new IperfSession.DirectedTest(dut.id(), "down", TestSpec.tcp(1).withPort(FreePorts.next())), null);
         assertThat(r.outcome()).isInstanceOf(TestResult.Outcome.Failed.class);
@@ -378,7 +378,7 @@ class LocalSessionTest {
             }
         };
         Node node = new Node("slow" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3,
-                Map.of(IperfKind.IPERF3, script.toString()));
+                Map.of(IperfKind.IPERF3, new Node.Command(List.of(script.toString()))));
         RemoteIperf client = RemoteIperf.client(node, slowToStart, IperfKind.IPERF3, List.of("-c", "127.0.0.1"), Duration.ofSeconds(60));
         java.util.concurrent.CompletableFuture<Throwable> thrown = new java.util.concurrent.CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
@@ -416,7 +416,7 @@ class LocalSessionTest {
         Files.writeString(script, "#!/bin/sh\necho started\nexec sleep 300\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         Node node = new Node("hang" + ProcessHandle.current().pid(), "127.0.0.1", Node.Role.NODE, Node.Access.local(),
-                IperfKind.IPERF3, Map.of(IperfKind.IPERF3, script.toString()));
+                IperfKind.IPERF3, Map.of(IperfKind.IPERF3, new Node.Command(List.of(script.toString()))));
         RemoteIperf client = RemoteIperf.client(node, new LocalConnection(), IperfKind.IPERF3, List.of("-c", "127.0.0.1"),
                 Duration.ofSeconds(2));
         Path out = dir.resolve("client.iperf");

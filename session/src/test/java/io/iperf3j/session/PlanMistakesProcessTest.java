@@ -70,4 +70,39 @@ class PlanMistakesProcessTest {
             assertThat(dir.resolve("owned")).doesNotExist();
         }
     }
+
+    /**
+     * Issue 64 (finding 8): a host's command written as a shell line, and a test argument that names a file on the host,
+     * are refused before anything runs, with their line and column, exit 2: the {@code touch} never runs and iperf never
+     * writes the file. Before, the plan ran: the host's shell ran {@code touch} as the login, and iperf3 wrote its output
+     * to the plan's file.
+     */
+    @Test
+    void aPlanWithAShellLineForACommandOrAFileOnTheHostIsRefusedBeforeAnythingRuns() throws Exception {
+        String iperf3j = IperfJar.command();
+        Path owned = dir.resolve("owned");
+        String hosts = "hosts:\n  - {id: a, address: 127.0.0.1, iperf: iperf3%s}\n  - {id: b, address: 127.0.0.2, iperf: iperf3}\n";
+        String tests = "tests:\n  - {name: t, pairs: [[a, b]], duration: 1%s}\n";
+        java.util.Map<String, String> plans = new java.util.LinkedHashMap<>();
+        plans.put(hosts.formatted(", commands: {iperf3: \"touch " + owned + "; iperf3\"}") + tests.formatted(""),
+                "line 2, column 67: hosts[0] (a).commands.iperf3: 'touch " + owned + "; iperf3' holds ';', which only a shell"
+                        + " reads, and no shell reads a command: give the program and its arguments as words, such as"
+                        + " [/opt/iperf3/bin/iperf3, --forceflush] or [LD_LIBRARY_PATH=/opt/lib, iperf3]");
+        plans.put(hosts.formatted("") + tests.formatted(", args: [--logfile, " + owned + "]"),
+                "line 5, column 52: tests[0] (t).args[0]: '--logfile' gives iperf's --logfile, which names a file on the host for"
+                        + " iperf to write or read there as the login; a plan may not choose one (the session keeps each test's"
+                        + " output itself)");
+        int n = 0;
+        for (var e : plans.entrySet()) {
+            Path plan = Files.writeString(dir.resolve("plan" + n + ".yaml"), e.getKey());
+            Path out = dir.resolve("out" + n++);
+            List<String> session = new ArrayList<>(List.of(iperf3j.split(" ")));
+            session.addAll(List.of("session", plan.toString(), "-o", out.toString(), "--slot-dir", dir.resolve("slots").toString()));
+            ProcessRun run = ProcessRun.of(session);
+            assertThat(owned).as(run.said()).doesNotExist();
+            assertThat(run.status()).as(run.said()).isEqualTo(2);
+            assertThat(run.said()).isEqualTo("iperf3j session: " + plan + ": " + e.getValue() + "\n");
+            assertThat(out).doesNotExist();
+        }
+    }
 }

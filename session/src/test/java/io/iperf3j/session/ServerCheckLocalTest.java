@@ -49,14 +49,14 @@ class ServerCheckLocalTest {
     }
 
     /** The node running the server: {@code kind}, with iperf3j as the lab runs it and {@code own} commands on top. */
-    private static Node receiver(String base, IperfKind kind, Map<IperfKind, String> own) throws Exception {
-        Map<IperfKind, String> commands = new java.util.EnumMap<>(commands());
+    private static Node receiver(String base, IperfKind kind, Map<IperfKind, Node.Command> own) throws Exception {
+        Map<IperfKind, Node.Command> commands = new java.util.EnumMap<>(commands());
         commands.putAll(own);
         return new Node(id(base), "127.0.0.1", Node.Role.NODE, Node.Access.local(), kind, commands);
     }
 
-    private static Map<IperfKind, String> commands() throws Exception {
-        return Map.of(IperfKind.IPERF3J, IperfJar.command());
+    private static Map<IperfKind, Node.Command> commands() throws Exception {
+        return Map.of(IperfKind.IPERF3J, Node.Command.of(IperfJar.command()));
     }
 
     private static TestResult runDown(PairSession s, Node dut, Transport protocol, int port) throws Exception {
@@ -96,7 +96,7 @@ class ServerCheckLocalTest {
         int port = FreePorts.next();
         try (OtherServer other = OtherServer.start(serverCommand(IperfKind.IPERF3, port, Transport.TCP), port, Transport.TCP,
                 dir.resolve("other.out"))) {
-            Node dut = receiver("nobin", IperfKind.IPERF3, Map.of(IperfKind.IPERF3, "/nonexistent/iperf3"));
+            Node dut = receiver("nobin", IperfKind.IPERF3, Map.of(IperfKind.IPERF3, new Node.Command(List.of("/nonexistent/iperf3"))));
             TestResult r = runDown(session(dut, IperfKind.IPERF3), dut, Transport.TCP, port);
             assertThat(failure(r)).isInstanceOf(IperfCommandError.class).hasMessageContaining("/nonexistent/iperf3")
                     .hasMessageContaining("exit status 127");
@@ -173,7 +173,7 @@ class ServerCheckLocalTest {
         Files.setPosixFilePermissions(mute, PosixFilePermissions.fromString("rwx------"));
         try (OtherServer other = OtherServer.start(serverCommand(IperfKind.IPERF3, port, Transport.TCP), port, Transport.TCP,
                 dir.resolve("other.out"))) {
-            Node dut = receiver("mute", IperfKind.IPERF3, Map.of(IperfKind.IPERF3, mute.toString()));
+            Node dut = receiver("mute", IperfKind.IPERF3, Map.of(IperfKind.IPERF3, new Node.Command(List.of(mute.toString()))));
             long t0 = System.nanoTime();
             TestResult r = runDown(session(dut, IperfKind.IPERF3), dut, Transport.TCP, port);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -208,7 +208,7 @@ class ServerCheckLocalTest {
         Path launcher = dir.resolve("launch-iperf3");
         Files.writeString(launcher, "#!/bin/sh\niperf3 \"$@\"\nstatus=$?\necho launcher done\nexit $status\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
-        Node dut = receiver("fork", IperfKind.IPERF3, Map.of(IperfKind.IPERF3, launcher.toString()));
+        Node dut = receiver("fork", IperfKind.IPERF3, Map.of(IperfKind.IPERF3, new Node.Command(List.of(launcher.toString()))));
         TestResult r = runDown(session(dut, IperfKind.IPERF3), dut, Transport.TCP, FreePorts.next());
         assertThat(r.outcome()).as("%s", r).isInstanceOf(TestResult.Outcome.Completed.class);
         assertThat(Files.readString(r.serverOutput().orElseThrow())).contains("launcher done");

@@ -673,7 +673,7 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     /** An SSH node for host i, logging in as root with the given key. */
-    public Node node(int i, String id, Node.Role role, IperfKind kind, Map<IperfKind, String> commands, Path identity) {
+    public Node node(int i, String id, Node.Role role, IperfKind kind, Map<IperfKind, Node.Command> commands, Path identity) {
         SshSettings s = new SshSettings(address(i), 22, "root", List.of(identity), Optional.empty(), knownHosts,
                 SshSettings.HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(5), Duration.ofSeconds(5), io.iperf3j.session.Connection.Wrapper.NONE);
         return new Node(id, address(i), role, Node.Access.ssh(s), kind, commands);

@@ -250,8 +250,8 @@ class SessionLabTest {
     @Test
     @Order(6)
     void stopInTheMiddleLeavesNoIperfInAnyNamespace() throws Exception {
-        Node a = lab.node(1, "sa", Node.Role.TRAFFIC_PC, IperfKind.IPERF3J, Map.of(IperfKind.IPERF3J, iperf3j), lab.key());
-        Node b = lab.node(2, "sb", Node.Role.NODE, IperfKind.IPERF3J, Map.of(IperfKind.IPERF3J, iperf3j), lab.key());
+        Node a = lab.node(1, "sa", Node.Role.TRAFFIC_PC, IperfKind.IPERF3J, Map.of(IperfKind.IPERF3J, Node.Command.of(iperf3j)), lab.key());
+        Node b = lab.node(2, "sb", Node.Role.NODE, IperfKind.IPERF3J, Map.of(IperfKind.IPERF3J, Node.Command.of(iperf3j)), lab.key());
         Plan plan = Plan.builder(List.of(a, b)).pairs("long", List.of(List.of("sa", "sb")), Plan.Direction.UP, TestSpec.tcp(60), 1).build();
         PlanExecution runner = new PlanExecution(plan, Files.createTempDirectory(work, "stop"), t -> { });
         AtomicReference<List<TestResult>> results = new AtomicReference<>();
@@ -326,7 +326,7 @@ class SessionLabTest {
         Path frozen = lab.key().resolveSibling("frozen-quiet-iperf3.sh");
         Files.writeString(frozen, "#!/bin/sh\nkill -STOP $$\nexec /usr/bin/iperf3 \"$@\"\n");
         frozen.toFile().setExecutable(true);
-        Node client = lab.node(1, "gc", Node.Role.TRAFFIC_PC, IperfKind.IPERF3, Map.of(IperfKind.IPERF3, frozen.toString()),
+        Node client = lab.node(1, "gc", Node.Role.TRAFFIC_PC, IperfKind.IPERF3, Map.of(IperfKind.IPERF3, new Node.Command(List.of(frozen.toString()))),
                 lab.key());
         Path dir = Files.createTempDirectory(work, "gone");
         io.iperf3j.session.Connection clientHost = lab.connect(client);

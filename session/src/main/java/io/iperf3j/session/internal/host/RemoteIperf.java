@@ -168,9 +168,12 @@ public final class RemoteIperf {
         return connection.run(script, timeout);
     }
 
-    /** The iperf command line as it runs on the host. */
+    /**
+     * The iperf command line as it runs on the host: the node's command ({@link Node#commandLine}) and the arguments,
+     * every word quoted ({@link Connection.Shell#join}), so that the host's shell reads none of them as syntax.
+     */
     public String commandLine() {
-        return node.command(kind) + (args.isEmpty() ? "" : " " + Connection.Shell.join(args));
+        return node.commandLine(kind) + (args.isEmpty() ? "" : " " + Connection.Shell.join(args));
     }
 
     /** The node it runs on. */

@@ -67,16 +67,13 @@ public final class RemoteScripts {
     /**
      * The function {@code run}: the command, exec'd with the mark in its environment. The mark is exported by the
      * shell ({@code run} always runs in a shell of its own: a background job's, or a channel's that becomes the
-     * command), which saves the host the exec of {@code env} twice a test; a command that starts with variable
-     * assignments ({@code LD_LIBRARY_PATH=/opt/lib iperf3}), which {@code exec} cannot take, still goes through
-     * {@code env}.
+     * command), which saves the host the exec of {@code env} twice a test. {@code command} is a command line whose
+     * words are quoted ({@link io.iperf3j.session.Node#commandLine}: a command with variables of its own, such as
+     * {@code LD_LIBRARY_PATH=/opt/lib iperf3}, starts with {@code env}), never a plan's text.
      */
     private static String runFunction(String command) {
-        return LEADING_ASSIGNMENT.matcher(command).lookingAt() ? "run() { exec env \"$mark\" " + command + "; }\n"
-                : "run() { export " + ENV_MARK + "=\"$owner\"; exec " + command + "; }\n";
+        return "run() { export " + ENV_MARK + "=\"$owner\"; exec " + command + "; }\n";
     }
-
-    private static final java.util.regex.Pattern LEADING_ASSIGNMENT = java.util.regex.Pattern.compile("\\s*[A-Za-z_][A-Za-z0-9_]*=");
 
     /** A job's script (a resource of this module) as sent: its variables first, then the library, then it. */
     private static String job(String owner, String command, String variables, String name) {

@@ -67,7 +67,9 @@ import io.iperf3j.session.TestSpec;
  *                            # peers get its HostName, as `ssh -G ALIAS` prints it
  *     role: tpc              # tpc or node (default)
  *     iperf: iperf3j         # iperf3j (default), iperf3, iperf2
- *     commands: {iperf3j: /opt/iperf3j/iperf3j, iperf2: /usr/bin/iperf}
+ *     commands: {iperf3j: /opt/iperf3j/iperf3j, iperf2: /usr/bin/iperf}   # words: a program and its arguments,
+ *                            # never a shell line; a list ([LD_LIBRARY_PATH=/opt/lib, /opt/iperf3/iperf3]) or one
+ *                            # string split at white space; no word may hold ; | &amp; &lt; &gt; $ ` ' " * ? [ ] { } ( ) ~ \
  *     install:               # optional: copy this runtime image over SFTP, run iperf3j from it
  *       image: iperf3j-0.1.0-linux-x64.tar.gz
  *       directory: /opt/iperf3j       # optional; default: the login's private state folder; the image goes to DIRECTORY/image-SHA256PREFIX
@@ -95,7 +97,7 @@ import io.iperf3j.session.TestSpec;
  *     direction: both        # up, down, both, bidir
  *     protocol: tcp          # tcp, udp
  *     duration: 5            # whole seconds for iperf3 and iperf3j (their -t is an integer)
- *     args: [-P, "2"]
+ *     args: [-P, "2"]        # no option that names a file on the host (--logfile, -I, -F, ...: IperfKind.hostFileOption)
  *     port: 5201
  *     repeat: 1
  *     client_timeout: 120    # seconds; default max(120, 1.5 × duration)
@@ -171,7 +173,8 @@ public final class PlanFile {
     /**
      * Reads and checks a plan file.
      *
-     * @param localIperf3j the iperf3j command for local hosts that name none (empty: {@code iperf3j} from {@code PATH})
+     * @param localIperf3j the path of the iperf3j launcher for local hosts that name none (empty: {@code iperf3j} from
+     *        {@code PATH}); one word, quoted where the command line is built
      */
     public static Plan read(Path file, Optional<String> localIperf3j) throws IperfConfigurationError {
         return read(file, localIperf3j, LoginEnvironment.current());
@@ -180,7 +183,8 @@ public final class PlanFile {
     /**
      * Reads and checks a plan file; SSH hosts are filled from {@code logins} (home, environment).
      *
-     * @param localIperf3j the iperf3j command for local hosts that name none (empty: {@code iperf3j} from {@code PATH})
+     * @param localIperf3j the path of the iperf3j launcher for local hosts that name none (empty: {@code iperf3j} from
+     *        {@code PATH})
      */
     public static Plan read(Path file, Optional<String> localIperf3j, LoginEnvironment logins)
             throws IperfConfigurationError {
@@ -207,10 +211,10 @@ public final class PlanFile {
         }
     }
 
-    /** The launcher this JVM was started by, shell-quoted, if a launcher said so. */
+    /** The launcher this JVM was started by (its absolute path, one word of a command), if a launcher said so. */
     static Optional<String> launcher() {
         String path = System.getProperty(LAUNCHER_PROPERTY, "");
-        return path.isBlank() ? Optional.empty() : Optional.of(Connection.Shell.quote(Path.of(path).toAbsolutePath().normalize().toString()));
+        return path.isBlank() ? Optional.empty() : Optional.of(Path.of(path).toAbsolutePath().normalize().toString());
     }
 
     /** Reads and checks a plan; relative paths are taken from {@code base}; local hosts use {@code iperf3j} from {@code PATH}. */
@@ -221,7 +225,7 @@ public final class PlanFile {
     /**
      * Reads and checks a plan; relative paths are taken from {@code base}.
      *
-     * @param localIperf3j the iperf3j command for local hosts (no prefix) that name none and install no image
+     * @param localIperf3j the path of the iperf3j launcher for local hosts (no prefix) that name none and install no image
      */
     public static Plan parse(String yaml, Path base, Optional<String> localIperf3j) throws IperfConfigurationError {
         return parse(yaml, base, localIperf3j, LoginEnvironment.current());
@@ -231,7 +235,7 @@ public final class PlanFile {
      * Reads and checks a plan; relative paths are taken from {@code base}; SSH hosts are filled from
      * {@code logins} (its {@code ~/.ssh/config}, agent, default identities and known_hosts).
      *
-     * @param localIperf3j the iperf3j command for local hosts (no prefix) that name none and install no image
+     * @param localIperf3j the path of the iperf3j launcher for local hosts (no prefix) that name none and install no image
      */
     public static Plan parse(String yaml, Path base, Optional<String> localIperf3j, LoginEnvironment logins)
             throws IperfConfigurationError {
@@ -472,7 +476,7 @@ public final class PlanFile {
             default -> throw new IperfConfigurationError(where + ".role: '" + h.get("role").asText() + "' (node or tpc)");
         }, Node.Role.NODE);
         IperfKind kind = m.check(() -> kind(text(h, "iperf", where, "iperf3j"), where + ".iperf"), IperfKind.IPERF3J);
-        Map<IperfKind, String> commands = new java.util.EnumMap<>(IperfKind.class);
+        Map<IperfKind, Node.Command> commands = new java.util.EnumMap<>(IperfKind.class);
         if (h.has("commands")) {
             JsonNode c = h.get("commands");
             m.check(() -> {
@@ -481,10 +485,12 @@ public final class PlanFile {
             }, null);
             for (Iterator<Map.Entry<String, JsonNode>> it = c.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getValue().isValueNode() || e.getValue().asText().isBlank()) {
-                    m.add(where + ".commands." + e.getKey() + ": expected a command line such as /opt/iperf3j/bin/iperf3j");
-                } else if (COMMAND_KEYS.contains(e.getKey())) {
-                    commands.put(m.check(() -> kind(e.getKey(), where + ".commands"), IperfKind.IPERF3J), e.getValue().asText());
+                IperfKind k = m.check(() -> COMMAND_KEYS.contains(e.getKey()) ? kind(e.getKey(), where + ".commands") : null, null);
+                if (k != null) {
+                    Node.Command command = command(m, e.getValue(), where + ".commands." + e.getKey(), k);
+                    if (command != null) {
+                        commands.put(k, command);
+                    }
                 }
             }
         }
@@ -514,7 +520,7 @@ public final class PlanFile {
             }
             if (node.install().isEmpty() && access instanceof Node.Access.Local && access.receivesFiles()
                     && localIperf3j.isPresent() && !commands.containsKey(IperfKind.IPERF3J)) {
-                commands.put(IperfKind.IPERF3J, localIperf3j.get());
+                commands.put(IperfKind.IPERF3J, new Node.Command(List.of(localIperf3j.get())));
                 node = new Node(id, address, role, access, kind, commands, Optional.empty());
             }
             return node;
@@ -523,6 +529,62 @@ public final class PlanFile {
             return null;
         }
     }
+
+    /**
+     * A host's {@code commands.KIND} at {@code where}: a program and its arguments as words, a list or one string split at
+     * white space, never a shell line ({@link Node.Command}). Each word (or the string as a whole) is refused when it holds
+     * a character only a shell reads ({@link PlanValue#COMMAND_WORD}), as is an argument that gives iperf a file on the
+     * host ({@link IperfKind#hostFileOption}); each mistake goes into {@code m} at its word. Null when there is one.
+     */
+    private static Node.Command command(Mistakes m, JsonNode v, String where, IperfKind kind) {
+        int before = m.count();
+        List<String> words = new ArrayList<>();
+        if (v.isValueNode() && !v.isNull() && !v.asText().isBlank()) {
+            m.check(() -> valid(PlanValue.COMMAND_WORD, v.asText().trim(), where), null);
+            if (m.count() == before) {
+                words.addAll(List.of(v.asText().trim().split("\\s+")));
+            }
+        } else if (v.isArray() && !v.isEmpty()) {
+            for (int i = 0; i < v.size(); i++) {
+                JsonNode w = v.get(i);
+                String place = where + "[" + i + "]";
+                if (!w.isValueNode() || w.isNull()) {
+                    m.add(place + ": expected a word, got " + w);
+                } else {
+                    m.check(() -> valid(PlanValue.COMMAND_WORD, w.asText(), place), null);
+                    words.add(w.asText());
+                }
+            }
+        } else {
+            m.add(where + ": expected a program and its arguments, a list of words or one string split at white space,"
+                    + " such as /opt/iperf3j/bin/iperf3j or [LD_LIBRARY_PATH=/opt/lib, /opt/iperf3/bin/iperf3]");
+        }
+        if (m.count() > before) {
+            return null;
+        }
+        Node.Command command;
+        try {
+            command = new Node.Command(words);
+        } catch (IllegalArgumentException e) {
+            // "command[i]: ..." names a word: the mistake is put at that word of a list
+            java.util.regex.Matcher word = COMMAND_MISTAKE.matcher(e.getMessage());
+            m.add(word.matches() ? where + (v.isArray() && word.group(1) != null ? word.group(1) : "") + ": " + word.group(2)
+                    : where + ": " + e.getMessage());
+            return null;
+        }
+        int first = words.size() - command.arguments().size();
+        for (int i = 0; i < command.arguments().size(); i++) {
+            Optional<String> file = IperfKind.hostFileProblem(command.arguments(), i, java.util.EnumSet.of(kind));
+            if (file.isPresent()) {
+                m.add(where + (v.isArray() ? "[" + (first + i) + "]" : "") + ": " + file.get());
+            }
+        }
+        return m.count() > before ? null : command;
+    }
+
+    /** A {@link Node.Command}'s message: {@code command[i]: …} or {@code command: …}. */
+    private static final java.util.regex.Pattern COMMAND_MISTAKE = java.util.regex.Pattern.compile("command(\\[\\d+])?: (.*)",
+            java.util.regex.Pattern.DOTALL);
 
     /** {@code {image: PATH, directory: DIR}}, or {@code false} for none. Each tarball is hashed once. */
     private static Optional<Node.ImageInstall> install(JsonNode n, String where, Path base, Map<String, Node.ImageInstall> images)
@@ -683,6 +745,13 @@ public final class PlanFile {
         }, Transport.TCP);
         double duration = m.check(() -> number(t, "duration", where, 10), 10.0);
         List<String> args = m.check(() -> words(t, "args", where), List.of());
+        for (int i = 0; i < args.size(); i++) {
+            // an option that names a file on the host (--logfile, -I, -F, ...), at its word of a list
+            Optional<String> file = IperfKind.hostFileProblem(args, i);
+            if (file.isPresent()) {
+                m.add(where + ".args" + (t.get("args").isArray() ? "[" + i + "]" : "") + ": " + file.get());
+            }
+        }
         int port = m.check(() -> integer(t, "port", where, TestSpec.DEFAULT_PORT), TestSpec.DEFAULT_PORT);
         Optional<Duration> clientTimeout = m.check(() -> t.has("client_timeout")
                 ? Optional.of(Duration.ofMillis((long) (number(t, "client_timeout", where, 0) * 1000))) : Optional.empty(),

@@ -3,6 +3,7 @@ package io.iperf3j.session.internal.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iperf3j.Transport;
+import io.iperf3j.session.Node;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,15 +81,17 @@ class HostScriptsTest {
     }
 
     /**
-     * The command a job runs carries the mark in its environment, exported by the shell, or through {@code env} when the
-     * command starts with variable assignments of its own (which {@code exec} cannot take), which it keeps.
+     * The command a job runs carries the mark in its environment, exported by the shell; a command with variables of its
+     * own ({@code NAME=value} words before its program, which {@code exec} cannot take) goes through {@code env}, and keeps
+     * them.
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"env", "FOO=bar env", " FOO=bar BAZ=1 env"})
     void theCommandRunsWithTheMark(String command) throws Exception {
         String owner = RemoteScripts.owner("h1", Long.toHexString(System.nanoTime()));
         try {
-            Process sh = new ProcessBuilder("sh", "-c", RemoteScripts.clientRun(owner, command)).redirectErrorStream(true).start();
+            Process sh = new ProcessBuilder("sh", "-c", RemoteScripts.clientRun(owner, Node.Command.of(command).commandLine()))
+                    .redirectErrorStream(true).start();
             String out = new String(sh.getInputStream().readAllBytes());
             assertThat(sh.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(sh.exitValue()).as(out).isZero();

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RemoteIperfInAgentTest {
     private final String tag = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     private final Node host = new Node("h", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3,
-            Map.of(IperfKind.IPERF3, "sh"));
+            Map.of(IperfKind.IPERF3, Node.Command.of("sh")));
     private final LocalConnection connection = new LocalConnection();
     private final String owner = RemoteScripts.owner("h", tag);
 

@@ -87,24 +87,28 @@ public class PlanFileTest {
                 """, Path.of("/plans"), Optional.of("/home/u/iperf3j/iperf3j"));
         Map<String, Node> hosts = p.hostsById();
         assertThat(hosts.get("a").access()).isInstanceOf(Node.Access.Local.class);
-        assertThat(hosts.get("a").command(IperfKind.IPERF3J)).isEqualTo("/home/u/iperf3j/iperf3j");
-        assertThat(hosts.get("b").command(IperfKind.IPERF3J)).isEqualTo("/home/u/iperf3j/iperf3j");
-        assertThat(hosts.get("c").command(IperfKind.IPERF3J)).isEqualTo("/opt/own/iperf3j");
+        assertThat(hosts.get("a").commandLine(IperfKind.IPERF3J)).isEqualTo("/home/u/iperf3j/iperf3j");
+        assertThat(hosts.get("b").commandLine(IperfKind.IPERF3J)).isEqualTo("/home/u/iperf3j/iperf3j");
+        assertThat(hosts.get("c").commandLine(IperfKind.IPERF3J)).isEqualTo("/opt/own/iperf3j");
         // behind a prefix is another device, and an SSH host another machine: their own PATH
-        assertThat(hosts.get("d").command(IperfKind.IPERF3J)).isEqualTo("iperf3j");
+        assertThat(hosts.get("d").commandLine(IperfKind.IPERF3J)).isEqualTo("iperf3j");
         assertThat(hosts.get("e").access()).isInstanceOf(Node.Access.Ssh.class);
         assertThat(((Node.Access.Ssh) hosts.get("e").access()).settings().host()).isEqualTo("10.0.0.5");
-        assertThat(hosts.get("e").command(IperfKind.IPERF3J)).isEqualTo("iperf3j");
+        assertThat(hosts.get("e").commandLine(IperfKind.IPERF3J)).isEqualTo("iperf3j");
         // the real iperf3 is not touched
-        assertThat(hosts.get("a").command(IperfKind.IPERF3)).isEqualTo("iperf3");
+        assertThat(hosts.get("a").commandLine(IperfKind.IPERF3)).isEqualTo("iperf3");
     }
 
     @Test
-    void theLauncherPathIsQuotedForTheShell() {
+    void theLauncherPathIsOneWordQuotedForTheShell() throws Exception {
         String old = System.getProperty(PlanFile.LAUNCHER_PROPERTY);
         try {
             System.setProperty(PlanFile.LAUNCHER_PROPERTY, "/opt/my tools/bin/iperf3j");
-            assertThat(PlanFile.launcher()).contains("'/opt/my tools/bin/iperf3j'");
+            assertThat(PlanFile.launcher()).contains("/opt/my tools/bin/iperf3j");
+            Plan p = PlanFile.parse("hosts:\n  - {id: a, address: 127.0.0.1}\n  - {id: b, address: 127.0.0.2}\n"
+                    + "tests:\n  - {pairs: [[a, b]]}\n", Path.of("/plans"), PlanFile.launcher());
+            assertThat(p.hostsById().get("a").commands().get(IperfKind.IPERF3J).words()).containsExactly("/opt/my tools/bin/iperf3j");
+            assertThat(p.hostsById().get("a").commandLine(IperfKind.IPERF3J)).isEqualTo("'/opt/my tools/bin/iperf3j'");
             System.clearProperty(PlanFile.LAUNCHER_PROPERTY);
             assertThat(PlanFile.launcher()).isEmpty();
         } finally {
@@ -206,7 +210,8 @@ public class PlanFileTest {
                 .startsWith("tests[0]: expected a map with the keys args, client_timeout, direction,")
                 .endsWith(", got 'just a string'");
         assertThat(mistake("hosts:\n  - {id: a, address: x, commands: {iperf3j: {path: x}}}\n  - {id: b, address: y}\ntests: [{pairs: [[a, b]]}]\n"))
-                .isEqualTo("hosts[0] (a).commands.iperf3j: expected a command line such as /opt/iperf3j/bin/iperf3j");
+                .isEqualTo("hosts[0] (a).commands.iperf3j: expected a program and its arguments, a list of words or one string"
+                        + " split at white space, such as /opt/iperf3j/bin/iperf3j or [LD_LIBRARY_PATH=/opt/lib, /opt/iperf3/bin/iperf3]");
         assertThat(mistake("hosts:\n  - {id: a, address: x, install: true}\n  - {id: b, address: y}\ntests: [{pairs: [[a, b]]}]\n"))
                 .isEqualTo("hosts[0] (a).install: expected {image: TARBALL, directory: DIR} or false, got true");
         assertThat(mistake("hosts: []\ntests: [{pairs: [[a, b]]}]\n"))

@@ -134,4 +134,105 @@ class PlanValueRulesTest {
                 .hasMessageContaining("\n  line 3, column 22: hosts[1] (b).address: holds the control character U+001B")
                 .hasMessageNotContaining("boss");
     }
+
+    /**
+     * Issue 64 (finding 8): a host's {@code commands} are words, a program and its arguments, never a shell line. A value
+     * or a word that holds a character only a shell reads is refused where it is, before anything runs (before, {@code
+     * touch X; iperf3} ran {@code touch} on the host as the login), as is a command that is not a program, that sets
+     * iperf's own variables, or whose arguments give iperf a file on the host.
+     */
+    @Test
+    void aCommandThatIsAShellLineOrNotAProgramIsRefusedWhereItIs() {
+        String hostB = "  - {id: b, address: 127.0.0.2}\n";
+        String host = "hosts:\n  - {id: a, address: 127.0.0.1, commands: {%s}}\n" + hostB + TESTS;
+        String shell = "', which only a shell reads, and no shell reads a command: give the program and its arguments as"
+                + " words, such as [/opt/iperf3/bin/iperf3, --forceflush] or [LD_LIBRARY_PATH=/opt/lib, iperf3]";
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("iperf3: \"touch /tmp/X; iperf3\"", "line 2, column 52: hosts[0] (a).commands.iperf3: 'touch /tmp/X; iperf3'"
+                + " holds ';" + shell);
+        cases.put("iperf3: [iperf3, \"$(id)\"]", "line 2, column 61: hosts[0] (a).commands.iperf3[1]: '$(id)' holds '$" + shell);
+        cases.put("iperf3: ~/bin/iperf3", "line 2, column 52: hosts[0] (a).commands.iperf3: '~/bin/iperf3' holds '~" + shell);
+        cases.put("iperf3: \"iperf3 2>/dev/null\"", "line 2, column 52: hosts[0] (a).commands.iperf3: 'iperf3 2>/dev/null' holds '>");
+        cases.put("iperf2: \"iperf | tee x\"", "line 2, column 52: hosts[0] (a).commands.iperf2: 'iperf | tee x' holds '|");
+        cases.put("iperf3: \"`id`\"", "line 2, column 52: hosts[0] (a).commands.iperf3: '`id`' holds '`");
+        cases.put("iperf3: [/opt/iperf*/iperf3]", "line 2, column 53: hosts[0] (a).commands.iperf3[0]: '/opt/iperf*/iperf3' holds '*");
+        cases.put("iperf3: [iperf3, \"a\\\\b\"]", "line 2, column 61: hosts[0] (a).commands.iperf3[1]: 'a\\b' holds '\\");
+        cases.put("iperf3: [iperf3, \"it's\"]", "line 2, column 61: hosts[0] (a).commands.iperf3[1]: 'it's' holds \"'\", which");
+        cases.put("iperf3: [iperf3, \"\"]", "line 2, column 61: hosts[0] (a).commands.iperf3[1]: an empty word");
+        cases.put("iperf3: \" \"", "line 2, column 52: hosts[0] (a).commands.iperf3: expected a program and its arguments");
+        cases.put("iperf3: []", "line 2, column 52: hosts[0] (a).commands.iperf3: expected a program and its arguments");
+        cases.put("iperf3j: [IPERF3_METRICS_FILE=/root/.bashrc, iperf3j]", "line 2, column 54: hosts[0] (a).commands.iperf3j[0]:"
+                + " 'IPERF3_METRICS_FILE=/root/.bashrc' sets IPERF3_METRICS_FILE: iperf reads variables named IPERF... as its options");
+        cases.put("iperf3: LD_LIBRARY_PATH=/opt/lib", "line 2, column 52: hosts[0] (a).commands.iperf3: [LD_LIBRARY_PATH=/opt/lib]"
+                + " gives variables (NAME=value) but no program after them");
+        cases.put("iperf3: [-x, iperf3]", "line 2, column 53: hosts[0] (a).commands.iperf3[0]: '-x' is not a program (it starts with -)");
+        cases.put("iperf3: [iperf3, --logfile, /root/.bashrc]", "line 2, column 61: hosts[0] (a).commands.iperf3[1]: '--logfile'"
+                + " gives iperf3's --logfile, which names a file on the host for iperf to write or read there as the login; a plan"
+                + " may not choose one (the session keeps each test's output itself)");
+        cases.put("iperf2: iperf -o /etc/x", "line 2, column 52: hosts[0] (a).commands.iperf2: '-o' gives iperf2's -o (--output)");
+        cases.forEach((command, said) -> assertThat(mistake(host.formatted(command))).as(command).startsWith(said));
+    }
+
+    @Test
+    void aCommandOfWordsIsRead() throws Exception {
+        var plan = PlanFile.parse("hosts:\n  - {id: a, address: 127.0.0.1, commands: {iperf3: [LD_LIBRARY_PATH=/opt/my lib,"
+                + " /opt/my tools/iperf3, --forceflush], iperf2: /usr/bin/iperf -e, iperf3j: [/opt/iperf3j/bin/iperf3j]}}\n"
+                + "  - {id: b, address: 127.0.0.2, commands: {iperf3j: java -Xshare:off -jar /opt/iperf3j.jar}}\n" + TESTS,
+                Path.of("/plans"));
+        var a = plan.hostsById().get("a");
+        assertThat(a.commands().get(io.iperf3j.session.IperfKind.IPERF3).words())
+                .containsExactly("LD_LIBRARY_PATH=/opt/my lib", "/opt/my tools/iperf3", "--forceflush");
+        assertThat(a.commandLine(io.iperf3j.session.IperfKind.IPERF3))
+                .isEqualTo("env 'LD_LIBRARY_PATH=/opt/my lib' '/opt/my tools/iperf3' --forceflush");
+        assertThat(a.commandLine(io.iperf3j.session.IperfKind.IPERF2)).isEqualTo("/usr/bin/iperf -e");
+        assertThat(plan.hostsById().get("b").commandLine(io.iperf3j.session.IperfKind.IPERF3J))
+                .isEqualTo("java -Xshare:off -jar /opt/iperf3j.jar");
+    }
+
+    /**
+     * Issue 64 (finding 8): a test's {@code args} cannot name a file on the host, which iperf would write or read there
+     * as the login (root): iperf3's {@code --logfile}, {@code -I}, {@code -F}, the RSA and users' files, iperf 2's
+     * {@code -o} and {@code -F}, iperf3j's {@code --metrics.file}, {@code --report} and {@code --allow @FILE}, in each
+     * spelling their {@code getopt_long} reads; each refused at its word.
+     */
+    @Test
+    void aTestArgumentThatNamesAFileOnTheHostIsRefusedAtItsWord() {
+        String hosts = "hosts:\n  - {id: a, address: 127.0.0.1}\n  - {id: b, address: 127.0.0.2}\n";
+        String test = "tests:\n  - {name: t, pairs: [[a, b]], args: %s}\n";
+        String why = ", which names a file on the host for iperf to write or read there as the login; a plan may not choose one"
+                + " (the session keeps each test's output itself)";
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("[--logfile, /root/.bashrc]", "line 5, column 39: tests[0] (t).args[0]: '--logfile' gives iperf's --logfile" + why);
+        cases.put("[-P, \"2\", \"--logfile=/x\"]", "line 5, column 48: tests[0] (t).args[2]: '--logfile=/x' gives iperf's --logfile");
+        cases.put("\"-P 2 --logf /x\"", "line 5, column 38: tests[0] (t).args: '--logf' gives iperf's --logfile");
+        cases.put("[-I/run/x.pid]", "line 5, column 39: tests[0] (t).args[0]: '-I/run/x.pid' gives iperf's -I (--pidfile)");
+        cases.put("[--pid, /x]", "line 5, column 39: tests[0] (t).args[0]: '--pid' gives iperf's --pidfile");
+        cases.put("[-VI, /x]", "line 5, column 39: tests[0] (t).args[0]: '-VI' gives iperf's -I (--pidfile)");
+        cases.put("[-uVF/etc/shadow]", "line 5, column 39: tests[0] (t).args[0]: '-uVF/etc/shadow' gives iperf's -F (--file)");
+        cases.put("[--file, /x]", "line 5, column 39: tests[0] (t).args[0]: '--file' gives iperf's --file");
+        cases.put("[--rsa-public-key-path, k]", "line 5, column 39: tests[0] (t).args[0]: '--rsa-public-key-path' gives iperf's"
+                + " --rsa-public-key-path");
+        cases.put("[--rsa-private-key-path=k]", "line 5, column 39: tests[0] (t).args[0]: '--rsa-private-key-path=k' gives iperf's"
+                + " --rsa-private-key-path");
+        cases.put("[--authorized-users-path, u]", "line 5, column 39: tests[0] (t).args[0]: '--authorized-users-path' gives"
+                + " iperf's --authorized-users-path");
+        cases.put("[-o, /x]", "line 5, column 39: tests[0] (t).args[0]: '-o' gives iperf's -o (--output)");
+        cases.put("[--output=/x]", "line 5, column 39: tests[0] (t).args[0]: '--output=/x' gives iperf's --output");
+        cases.put("[--fileinput, /x]", "line 5, column 39: tests[0] (t).args[0]: '--fileinput' gives iperf's --fileinput");
+        cases.put("[--file_input, /x]", "line 5, column 39: tests[0] (t).args[0]: '--file_input' gives iperf's --file_input");
+        cases.put("[--metrics.file, /x]", "line 5, column 39: tests[0] (t).args[0]: '--metrics.file' gives iperf's --metrics.file");
+        cases.put("[--report, /x.html]", "line 5, column 39: tests[0] (t).args[0]: '--report' gives iperf's --report");
+        cases.put("[--allow, \"@/etc/x\"]", "line 5, column 39: tests[0] (t).args[0]: '--allow' gives iperf's --allow @FILE");
+        cases.put("[\"--deny=@/x\"]", "line 5, column 39: tests[0] (t).args[0]: '--deny=@/x' gives iperf's --deny @FILE");
+        cases.forEach((args, said) -> assertThat(mistake(hosts + test.formatted(args))).as(args).startsWith(said));
+    }
+
+    @Test
+    void argumentsThatNameNoFileAreRead() throws Exception {
+        var plan = PlanFile.parse("hosts:\n  - {id: a, address: 127.0.0.1}\n  - {id: b, address: 127.0.0.2}\n"
+                + "tests:\n  - {name: t, pairs: [[a, b]], args: [-P, \"2\", -b, 50M, -T, Title, -TFIle, -P4I, -O, \"1\","
+                + " --forceflush, --format, m, -C, bbr, --allow, 10.0.0.0/8, -J, --timestamps, -w, 1M, -Z, -4, --, \"-\"]}\n",
+                Path.of("/plans"));
+        assertThat(plan.tests().get(0).spec().extraArgs()).contains("-TFIle", "--allow", "10.0.0.0/8");
+    }
 }
