@@ -514,9 +514,17 @@ public record Node(String id, String address, Node.Role role, Node.Access access
             return directory.isEmpty() ? "\"$root\"/" + image : (directory.endsWith("/") ? directory : directory + "/") + image;
         }
 
-        /** The unpacked launcher on the host, as a word of the host scripts' shell. */
+        /** The host scripts' function that starts an installed image ({@code host-lib.sh}). */
+        public static final String IMAGE_RUN = "imagerun";
+
+        /**
+         * The unpacked launcher on the host, as the host scripts start it: {@code imagerun HASH16 DIR} ({@code host-lib.sh}),
+         * which checks the image's folder (it, and every folder above it, root's or the login's and writable by no one else, no
+         * link of another user's on the way) right before each start and then becomes its {@code bin/iperf3j} with the
+         * arguments that follow (issue 64: a path resolved anew at each start went through a link another user re-pointed).
+         */
         public String launcher() {
-            return imageDirectory() + "/bin/iperf3j";
+            return IMAGE_RUN + " " + sha256.substring(0, 16) + " " + (directory.isEmpty() ? "''" : Connection.Shell.quote(directory));
         }
     }
 }

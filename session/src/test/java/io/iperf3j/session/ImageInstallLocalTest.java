@@ -72,14 +72,15 @@ class ImageInstallLocalTest {
         assertThat(a.sha256()).isEqualTo(sha256(t));
         assertThat(a.imageDirectory()).as("in the state folder of the user the host's commands run as")
                 .isEqualTo("\"$root\"/image-" + a.sha256().substring(0, 16));
-        assertThat(p.hostsById().get("a").commandLine(IperfKind.IPERF3J)).isEqualTo(a.imageDirectory() + "/bin/iperf3j");
+        assertThat(p.hostsById().get("a").commandLine(IperfKind.IPERF3J))
+                .as("its folder checked at each start, then its launcher").isEqualTo("imagerun " + a.sha256().substring(0, 16) + " ''");
         assertThat(p.hostsById().get("b").install().orElseThrow().imageDirectory()).startsWith("/var/tmp/x/image-");
         assertThat(p.hostsById().get("c").install()).isEmpty();
         assertThat(p.hostsById().get("d").install()).isEmpty();
         assertThat(p.hostsById().get("d").commandLine(IperfKind.IPERF3J)).isEqualTo("/opt/iperf3j");
         // the dry run says what would be copied where
         String dry = String.join("\n", new PlanExecution(p, dir.resolve("raw"), r -> { }).dryRun(false));
-        assertThat(dry).contains("sftp " + dir.resolve("image.tar.gz")).contains(a.launcher() + " --version")
+        assertThat(dry).contains("sftp " + dir.resolve("image.tar.gz")).contains(a.imageDirectory() + "/bin/iperf3j --version")
                 .contains(a.launcher() + " -c 127.0.0.1")
                 .contains(p.hostsById().get("b").install().orElseThrow().launcher() + " -s");
     }
@@ -138,11 +139,19 @@ class ImageInstallLocalTest {
         List<String> lines = new ArrayList<>(Files.readAllLines(dir.resolve("out/tests.jsonl")));
         assertThat(lines).hasSize(5);
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        var t0 = json.readTree(lines.get(0));
-        var t1 = json.readTree(lines.get(1));
-        var t2 = json.readTree(lines.get(2));
-        var t3 = json.readTree(lines.get(3));
-        var t4 = json.readTree(lines.get(4));
+        // by id: tests.jsonl is in the order the tests ended, and a test whose hosts were busy (the five nodes share one
+        // address, so one slot key) went back in line
+        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> byId = new java.util.HashMap<>();
+        for (String line : lines) {
+            var t = json.readTree(line);
+            byId.put(t.path("id").asText(), t);
+        }
+        assertThat(byId).as(String.join("\n", lines)).containsOnlyKeys("t_broken-r", "t_empty-r", "t_unwritable-r", "t_s-r", "t_broken-s");
+        var t0 = byId.get("t_broken-r");
+        var t1 = byId.get("t_empty-r");
+        var t2 = byId.get("t_unwritable-r");
+        var t3 = byId.get("t_s-r");
+        var t4 = byId.get("t_broken-s");
         assertThat(t0.path("status").asText()).isEqualTo("failed");
         assertThat(t0.path("error").asText()).contains("IperfCommandError").contains("does not run --version")
                 .contains("could not find libjvm");
@@ -180,7 +189,7 @@ class ImageInstallLocalTest {
         assertThat(notes.getFirst()).startsWith("n: iperf3j image copied to " + image.imageDirectory()).contains("iperf3j 9.9.9");
         assertThat(Files.getPosixFilePermissions(Path.of(image.imageDirectory()).getParent()))
                 .as("made private").isEqualTo(PosixFilePermissions.fromString("rwx------"));
-        Path launcher = Path.of(image.launcher());
+        Path launcher = Path.of(image.imageDirectory(), "bin/iperf3j");
         new io.iperf3j.session.internal.host.ImageInstaller(notes::add).ensure(n, host);
         assertThat(notes.get(1)).startsWith("n: iperf3j image reused in " + image.imageDirectory()).contains("every file matches");
         // a launcher that would leave a trace if it ran: it is replaced before it runs
@@ -211,6 +220,53 @@ class ImageInstallLocalTest {
         Node n = Node.of("n", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3J).withInstall(image);
         assertThatThrownBy(() -> new io.iperf3j.session.internal.host.ImageInstaller(s -> { }).ensure(n, new LocalConnection()))
                 .isInstanceOf(IperfCommandError.class).hasMessageContaining(open + " may be written by a user other than root");
+    }
+
+    /**
+     * A sticky folder (as /tmp) is refused as the image's folder (issue 64: another user raced the unpack's move there and had
+     * root move its verified tree into a folder of the attacker's): the names in the image's folder must be this user's alone.
+     */
+    @Test
+    void aStickyFolderIsRefusedForTheImage() throws Exception {
+        Path t = tarball("good", "iperf3j-9.9.9", List.<String[]>of(new String[] {"bin/iperf3j", "#!/bin/sh\necho iperf3j 9.9.9\n"}));
+        Path sticky = dir.resolve("sticky");
+        Files.createDirectories(sticky);
+        Files.setPosixFilePermissions(sticky, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(new ProcessBuilder("chmod", "+t", sticky.toString()).start().waitFor()).isZero();
+        Node.ImageInstall image = Node.ImageInstall.of(t, sticky.toString());
+        Node n = Node.of("n", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3J).withInstall(image);
+        assertThatThrownBy(() -> new io.iperf3j.session.internal.host.ImageInstaller(s -> { }).ensure(n, new LocalConnection()))
+                .isInstanceOf(IperfCommandError.class).hasMessageContaining(sticky + " may be written by a user other than")
+                .hasMessageContaining("sticky): no name in it is safe to use");
+        try (var files = Files.list(sticky)) {
+            assertThat(files).as("nothing copied there").isEmpty();
+        }
+    }
+
+    /**
+     * The image's folder is checked again right before each start of its launcher ({@code imagerun}): once the folder may be
+     * written by others, the launcher is not run, and the start says why (status 125).
+     */
+    @Test
+    void theLauncherIsNotRunOnceItsFolderMayBeChangedByOthers() throws Exception {
+        Path trace = dir.resolve("ran");
+        Path t = tarball("traced", "iperf3j-9.9.9", List.<String[]>of(new String[] {"bin/iperf3j",
+                "#!/bin/sh\necho \"$@\" >> " + trace + "\necho iperf3j 9.9.9\n"}));
+        Path images = dir.resolve("images");
+        Node.ImageInstall image = Node.ImageInstall.of(t, images.toString());
+        Node n = Node.of("n", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3J).withInstall(image);
+        Connection host = new LocalConnection();
+        new io.iperf3j.session.internal.host.ImageInstaller(s -> { }).ensure(n, host);
+        String owner = io.iperf3j.session.internal.host.RemoteScripts.owner("n", "t" + ProcessHandle.current().pid());
+        String start = io.iperf3j.session.internal.host.RemoteScripts.clientRun(owner, n.commandLine(IperfKind.IPERF3J) + " -c x");
+        Connection.CommandResult ok = host.run(start, java.time.Duration.ofSeconds(30));
+        assertThat(ok.exitStatus()).as(ok.toString()).isZero();
+        assertThat(Files.readString(trace)).isEqualTo("--version\n-c x\n");
+        Files.setPosixFilePermissions(images, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Connection.CommandResult refused = host.run(start, java.time.Duration.ofSeconds(30));
+        assertThat(refused.exitStatus()).isEqualTo(125);
+        assertThat(refused.stderr()).contains("the iperf3j image's folder " + images + ": " + images + " may be written by a user other than");
+        assertThat(Files.readString(trace)).as("not run again").isEqualTo("--version\n-c x\n");
     }
 
     private static String sha256(Path p) throws Exception {

@@ -72,7 +72,9 @@ public final class RemoteScripts {
      * {@code LD_LIBRARY_PATH=/opt/lib iperf3}, starts with {@code env}), never a plan's text.
      */
     private static String runFunction(String command) {
-        return "run() { export " + ENV_MARK + "=\"$owner\"; exec " + command + "; }\n";
+        // an installed image's launcher is the library's imagerun, which checks the image's folder and then execs it
+        boolean image = command.startsWith(io.iperf3j.session.Node.ImageInstall.IMAGE_RUN + " ");
+        return "run() { export " + ENV_MARK + "=\"$owner\"; " + (image ? "" : "exec ") + command + "; }\n";
     }
 
     /** A job's script (a resource of this module) as sent: its variables first, then the library, then it. */

@@ -149,7 +149,7 @@ public final class PlanExecution implements PlanRunner {
                 Node.ImageInstall image = n.install().get();
                 lines.add("# " + n.id() + " [" + connection.describe() + "]: before its first iperf3j test, unless every file of "
                         + image.imageDirectory() + " matches the tarball's (sha256sum -c): sftp " + image.tarball() + " (sha256 "
-                        + image.sha256() + "), tar -xzf into " + image.imageDirectory() + ", " + image.launcher() + " --version");
+                        + image.sha256() + "), tar -xzf into " + image.imageDirectory() + ", " + image.imageDirectory() + "/bin/iperf3j --version");
             }
         }
         int round = 0;

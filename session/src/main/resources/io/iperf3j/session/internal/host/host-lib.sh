@@ -74,53 +74,53 @@ safepath() {
     # every step of DIR as named, and of its own path: / and each prefix
     set -- /
     for sproute in "$spdir" "$sp"; do
-        x=
-        r=${sproute#/}
-        while [ -n "$r" ]; do
-            c=${r%%/*}
-            case $r in
-                */*) r=${r#*/} ;;
-                *) r= ;;
+        spx=
+        spr=${sproute#/}
+        while [ -n "$spr" ]; do
+            spc=${spr%%/*}
+            case $spr in
+                */*) spr=${spr#*/} ;;
+                *) spr= ;;
             esac
-            case $c in
+            case $spc in
                 "" | .) continue ;;
             esac
-            x=$x/$c
-            set -- "$@" "$x"
+            spx=$spx/$spc
+            set -- "$@" "$spx"
         done
     done
     spls=$(LC_ALL=C ls -ldn -- "$@" 2>/dev/null)
-    k=0
-    while read -r m _ u _ _ _ _ _ p; do
-        k=$((k + 1))
-        p=${p%% -> *}
-        if [ "$u" != 0 ] && [ "$u" != "$myuid" ]; then
-            refused="$p is owned by uid $u, not by $spwho"
+    spk=0
+    while read -r spm _ spu _ _ _ _ _ spp; do
+        spk=$((spk + 1))
+        spp=${spp%% -> *}
+        if [ "$spu" != 0 ] && [ "$spu" != "$myuid" ]; then
+            refused="$spp is owned by uid $spu, not by $spwho"
             return 1
         fi
-        case $m in
+        case $spm in
             l*) ;;
             d????-??-*) ;;
             d????????[tT]*)
-                if [ "$p" = "$sp" ] && [ "$spwhich" = private ]; then
-                    refused="$p may be written by a user other than $spwho (mode $m, sticky): no name in it is safe to use"
+                if [ "$spp" = "$sp" ] && [ "$spwhich" = private ]; then
+                    refused="$spp may be written by a user other than $spwho (mode $spm, sticky): no name in it is safe to use"
                     return 1
                 fi
                 ;;
             d*)
-                refused="$p may be written by a user other than $spwho (mode $m)"
+                refused="$spp may be written by a user other than $spwho (mode $spm)"
                 return 1
                 ;;
             *)
-                refused="$p is not a folder: refused"
+                refused="$spp is not a folder: refused"
                 return 1
                 ;;
         esac
     done <<EOF
 $spls
 EOF
-    if [ "$k" != $# ]; then
-        refused="the folders of $spdir could not all be read ($k of $#)"
+    if [ "$spk" != $# ]; then
+        refused="the folders of $spdir could not all be read ($spk of $#)"
         return 1
     fi
 }
@@ -144,6 +144,16 @@ imagedir() {
         echo "iperf3j session: $img is not a folder of $(id -un)'s own that only it may write: its launcher is not run" >&2
         return 125
     fi
+}
+
+# imagerun HASH16 DIR [ARG...]: becomes the iperf3j image's launcher with the ARGs (exec: the PID is iperf3j's own), once
+# imagedir checked its folder (DIR "" for the state folder's image); exits 125 saying why when it may not run. The command
+# of a node that installs an image (Node.ImageInstall.launcher): its path is resolved and checked at each start, never taken
+# from a shell word that a link could change between the check and the start.
+imagerun() {
+    imagedir "$1" "$2" || exit 125
+    shift 2
+    exec "$img/bin/iperf3j" "$@"
 }
 
 # checkroot: makes the state folder if it is missing (700) and checks it and the folders above it (safepath: /run for root,
