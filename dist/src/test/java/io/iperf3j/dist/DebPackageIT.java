@@ -46,6 +46,8 @@ class DebPackageIT {
             assertThat(files).contains(Path.of("/usr/bin/iperf3j"), Path.of("/usr/share/man/man1/iperf3j.1.gz"),
                     Path.of("/usr/lib/systemd/system/iperf3j.service"),
                     Path.of("/usr/lib/systemd/system/iperf3j-session@.service"),
+                    Path.of("/usr/lib/systemd/system/iperf3j-host-slots.socket"),
+                    Path.of("/usr/lib/systemd/system/iperf3j-host-slots.service"),
                     Path.of("/usr/lib/iperf3j/lib/runtime/bin/java"));
             assertThat(files).allSatisfy(p -> assertThat(Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).as("%s", p).isTrue());
 
@@ -57,6 +59,7 @@ class DebPackageIT {
             interopFromUsrBin();
             unitsVerify();
             sessionUnitUnderSystemd();
+            hostSlotsUnitUnderSystemd();
 
             Run man = run("man", "-w", PACKAGE);
             assertThat(man.status).as("man -w iperf3j (install man-db): %s", man.all()).isZero();
@@ -105,7 +108,8 @@ class DebPackageIT {
         try {
             Path instance = dir.resolve("iperf3j-session@verify.service");
             Files.copy(Path.of("/usr/lib/systemd/system/iperf3j-session@.service"), instance);
-            for (Path unit : List.of(Path.of("/usr/lib/systemd/system/iperf3j.service"), instance)) {
+            for (Path unit : List.of(Path.of("/usr/lib/systemd/system/iperf3j.service"), instance,
+                    Path.of("/usr/lib/systemd/system/iperf3j-host-slots.socket"), Path.of("/usr/lib/systemd/system/iperf3j-host-slots.service"))) {
                 Run verify = run("systemd-analyze", "verify", unit.toString());
                 assertThat(verify.status).as("%s: %s", unit, verify.all()).isZero();
                 assertThat(verify.all()).as("%s", unit).isEmpty();
@@ -117,6 +121,53 @@ class DebPackageIT {
                 }
             }
             Files.delete(dir);
+        }
+    }
+
+    /**
+     * The host-slots socket under Debian's real systemd as PID 1 ({@link SystemdContainer}): {@code systemctl start
+     * iperf3j-host-slots.socket} makes {@code /run/iperf3j/host-slots.sock} (0666, in a folder of root's that no one else may
+     * write); the first connection starts the service as its dynamic user, with the socket on its standard input; root and
+     * {@code nobody} are named by the kernel (a slot root took is "busy root" to nobody); {@code systemctl stop} ends both
+     * with success and removes the socket.
+     */
+    private static void hostSlotsUnitUnderSystemd() throws Exception {
+        Path dir = Files.createTempDirectory("deb-it-slots");
+        String client = "import socket, sys, time\n"
+                + "s = socket.socket(socket.AF_UNIX)\n"
+                + "s.connect('/run/iperf3j/host-slots.sock')\n"
+                + "f = s.makefile('rw')\n"
+                + "print(f.readline().strip())\n"
+                + "f.write('take h1\\n'); f.flush()\n"
+                + "print(f.readline().strip(), flush=True)\n"
+                + "if len(sys.argv) > 1:\n"
+                + "    time.sleep(600)\n";
+        try (SystemdContainer box = SystemdContainer.boot(dir, java.util.Map.of("/usr/local/lib/ij-slot-client.py", client))) {
+            SystemdContainer.Run start = box.systemctl("start", "iperf3j-host-slots.socket");
+            assertThat(start.status()).as(start.all()).isZero();
+            SystemdContainer.Run mode = box.exec(List.of("stat", "-c", "%a %U %F", "/run/iperf3j", "/run/iperf3j/host-slots.sock"));
+            assertThat(mode.stdout()).as(mode.all()).isEqualTo("755 root directory\n666 root socket\n");
+            assertThat(box.property("iperf3j-host-slots.service", "ActiveState")).isEqualTo("inactive");
+            try (Iperf3Process holder = box.spawn(List.of("python3", "/usr/local/lib/ij-slot-client.py", "hold"))) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!holder.stdout().contains("taken")) {
+                    assertThat(holder.isAlive()).as(holder.stdout() + holder.stderr() + journal(box, "iperf3j-host-slots.service")).isTrue();
+                    assertThat(System.nanoTime()).as(holder.stdout() + journal(box, "iperf3j-host-slots.service")).isLessThan(deadline);
+                    Thread.sleep(100);
+                }
+                assertThat(holder.stdout()).startsWith("iperf3j-host-slots 1 root\ntaken");
+                SystemdContainer.Run nobody = box.exec(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                        "python3", "/usr/local/lib/ij-slot-client.py"));
+                assertThat(nobody.stdout()).as(nobody.all()).isEqualTo("iperf3j-host-slots 1 nobody\nbusy root\n");
+                assertThat(box.property("iperf3j-host-slots.service", "ActiveState")).isEqualTo("active");
+                String pid = box.property("iperf3j-host-slots.service", "MainPID");
+                SystemdContainer.Run user = box.exec(List.of("ps", "-o", "user=", "-p", pid));
+                assertThat(user.stdout().strip()).as("its dynamic user, not root").isNotEmpty().isNotEqualTo("root");
+            }
+            SystemdContainer.Run stop = box.systemctl("stop", "iperf3j-host-slots.socket", "iperf3j-host-slots.service");
+            assertThat(stop.status()).as(stop.all()).isZero();
+            assertThat(box.property("iperf3j-host-slots.service", "Result")).as(journal(box, "iperf3j-host-slots.service")).isEqualTo("success");
+            assertThat(box.exec(List.of("test", "-e", "/run/iperf3j/host-slots.sock")).status()).as("the socket removed").isNotZero();
         }
     }
 

@@ -327,6 +327,34 @@ class ShippedCommandsIT {
         }
     }
 
+    /**
+     * {@code iperf3j host-slots} (the host's turn-taking service, as systemd's unit runs it): it makes its socket 0666 in a
+     * folder of root's, greets each peer with the account the kernel gives it, answers a take, and ends with status 0 on
+     * SIGTERM, its socket removed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void hostSlotsServiceTakesAndEnds(Installation in) throws Exception {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = run.resolve("host-slots.sock");
+        try (Iperf3Process service = in.start(List.of("host-slots", "--socket", socket.toString()))) {
+            assertThat(awaitStdout(service, "iperf3j host-slots listening on " + socket, SERVER_START)).as(service.stderr()).isTrue();
+            assertThat(java.nio.file.Files.getPosixFilePermissions(socket)).isEqualTo(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+            try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+                var reader = new java.io.BufferedReader(new java.io.InputStreamReader(java.nio.channels.Channels.newInputStream(c),
+                        java.nio.charset.StandardCharsets.US_ASCII));
+                assertThat(reader.readLine()).isEqualTo("iperf3j-host-slots 1 " + System.getProperty("user.name"));
+                c.write(java.nio.ByteBuffer.wrap("take 10.0.0.1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                assertThat(reader.readLine()).isEqualTo("taken");
+            }
+            service.signal("TERM");
+            assertThat(service.waitFor(Duration.ofSeconds(10))).as(service.stderr()).isZero();
+        }
+        assertThat(socket).doesNotExist();
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(Installation.class)
     void pushToARealPushgateway(Installation in) throws Exception {
@@ -379,7 +407,7 @@ class ShippedCommandsIT {
         Finished run = run(in, "--help");
         assertThat(run.status).as(run.all()).isZero();
         assertThat(run.stdout).startsWith("Usage: iperf3j [-s|-c host] [options]")
-                .contains("exporter", "link", "report", "session").contains("--json-stream").contains("--push.url");
+                .contains("exporter", "host-slots", "link", "report", "session").contains("--json-stream").contains("--push.url");
     }
 
     @ParameterizedTest(name = "{0}")

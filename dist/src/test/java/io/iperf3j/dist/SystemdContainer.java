@@ -145,12 +145,17 @@ final class SystemdContainer implements AutoCloseable {
 
     /** {@code command} in the container; at most 60 s. */
     Run exec(List<String> command) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid1), "-a", "-r", "-w"));
-        cmd.addAll(command);
-        try (Iperf3Process p = Iperf3Process.start(cmd)) {
+        try (Iperf3Process p = spawn(command)) {
             int status = p.waitFor(Duration.ofSeconds(60));
             return new Run(status, p.stdout(), p.stderr());
         }
+    }
+
+    /** {@code command} started in the container (as root, its namespaces and root directory); the caller closes it. */
+    Iperf3Process spawn(List<String> command) {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid1), "-a", "-r", "-w"));
+        cmd.addAll(command);
+        return Iperf3Process.start(cmd);
     }
 
     /** A property of a unit ({@code systemctl show -p NAME --value}). */

@@ -27,13 +27,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The session's hosts as an attacker finds them (issue 55; docs/design/threat-model.md): four real OpenSSH hosts, each a
+ * The session's hosts as an attacker finds them (issues 55 and 64; docs/design/threat-model.md): four real OpenSSH hosts, each a
  * machine of its own for what a session keeps there ({@link NetnsLab#createPrivate}: its own /tmp, /run and /home), hosts 1
  * and 2 with Debian's dash as {@code sh}, 3 and 4 with bash (as RHEL, Fedora and Arch have it), and on each an unprivileged
- * local user, {@link NetnsLab#ATTACKER}, who prepares what it can before and during the sessions. Each attack worked on
- * efa9ff2 (the state in a world-writable /tmp/iperf3j-session, slot files opened through links, replies that a process name
- * could forge); here each session either runs its test right, or fails it saying why, and nothing outside the session's
- * own folders is created or changed.
+ * local user, {@link NetnsLab#ATTACKER}, who prepares what it can before and during the sessions. The kernel's
+ * {@code fs.protected_symlinks}, {@code protected_fifos} and {@code protected_regular} are 0 for the whole class (as on hosts
+ * without systemd's defaults; they are global, not per namespace, so they are set and put back by the class). Each attack
+ * worked on efa9ff2 (issue 55's) or on 0af9c0f (issue 64's: a race and a link into the image install, the shared slot folder
+ * filled, squatted and lied through); here each session either runs its test right, or fails it saying why, and nothing
+ * outside the session's own folders is created or changed.
  */
 @Tag("tool")
 @Tag("root")
@@ -51,6 +53,11 @@ class AttackerLabTest {
     @BeforeAll
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void lab() throws Exception {
+        for (String name : PROTECTED) {
+            Path f = Path.of("/proc/sys/fs", name);
+            sysctls.put(name, Files.readString(f).strip());
+            Files.writeString(f, "0");
+        }
         Files.createDirectories(work);
         dir = Files.createTempDirectory(work, "attacker");
         lab = NetnsLab.createPrivate("ija", 251, dir, Map.of(1, "dash", 2, "dash", 3, "bash", 4, "bash"));
@@ -60,11 +67,19 @@ class AttackerLabTest {
     }
 
     @AfterAll
-    void tearDown() {
+    void tearDown() throws Exception {
         if (lab != null) {
             lab.close();
         }
+        for (Map.Entry<String, String> e : sysctls.entrySet()) {
+            Files.writeString(Path.of("/proc/sys/fs", e.getKey()), e.getValue());
+        }
     }
+
+    /** The kernel's protections against links and files planted in sticky folders: 0 for the class, as hosts without systemd's defaults. */
+    private static final List<String> PROTECTED = List.of("protected_symlinks", "protected_fifos", "protected_regular");
+    /** Their values before the class, put back after it. */
+    private final Map<String, String> sysctls = new java.util.LinkedHashMap<>();
 
     /** The pair of hosts with {@code shell} as their sh: sender, receiver. */
     private static int[] pair(String shell) {
@@ -123,82 +138,260 @@ class AttackerLabTest {
         assertThat(as(p[0], "root", "stat -c '%a %U' /run/iperf3j-session")).isEqualTo("700 root\n");
     }
 
+    /** The host's slot name at the host-slots service for host i: its address as the session keys it ({@code HostSlots}). */
+    private String slotName(int i) {
+        String file = HostSlots.fileName(lab.address(i).toLowerCase(java.util.Locale.ROOT));
+        return file.substring(0, file.length() - ".lock".length());
+    }
+
+    /** Copies {@code text} to {@code path} on host i (root's, mode 0644: the attacker's scripts are read from there). */
+    private void put(int i, String path, String text) throws Exception {
+        Path f = Files.createTempFile(dir, "put", ".txt");
+        Files.writeString(f, text);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+        as(i, "root", "cp " + f + " " + path + " && chmod 644 " + path);
+    }
+
+    /** Waits up to 30 s for {@code file} on host i to exist and hold {@code text}. */
+    private void await(int i, String file, String text) throws Exception {
+        for (int k = 0; k < 600; k++) {
+            Shell.Result r = lab.asUser(i, "root", "cat " + file + " 2>/dev/null");
+            if (r.out().contains(text)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(file + " on host " + i + " never held '" + text + "': " + lab.asUser(i, "root", "cat " + file).out());
+    }
+
     /**
-     * Another account's hold on a host's slot (a plain flock on a lock file of its own in the shared slot folder, with links
-     * and a FIFO beside it) makes a test wait, then fail saying "host busy, held by user ijhostattacker" within its bound; nothing
-     * the attacker laid out is opened or followed (the victim its links point at is unchanged, and a FIFO it put where a
-     * wait lock goes blocks nothing). Once it lets go, the next test runs.
+     * Another account's hold on a host's slot, at the host's host-slots service (a connection of the attacker's own that took
+     * the slot and keeps it): a test waits, then fails saying "host busy, held by user ijhostattacker" (the kernel's name for
+     * the holder, not one it could claim) within its bound, and once the attacker lets go the next test runs. What the
+     * attacker lays out in the folders others used to read (issue 55's shared slot folder) is read by no one.
      */
     @ParameterizedTest(name = "sh is {0}")
     @ValueSource(strings = {"dash", "bash"})
-    void anotherAccountsHoldIsWaitedForBoundedAndNothingOfItsIsOpened(String shell) throws Exception {
+    void anotherAccountsHoldIsWaitedForBoundedAndNamedByTheKernel(String shell) throws Exception {
         int[] p = pair(shell);
-        int port = FreePorts.next();
-        PlanRun first = session("slot0", plan(p, "root", "", port));
-        assertThat(first.status()).as("root's agent makes the shared slot folder: %s", first.out()).isEqualTo(SessionCommand.OK);
-        assertThat(as(p[1], "root", "stat -c '%a %U' /run/iperf3j-host-slots /run/iperf3j-host-slots/0")).isEqualTo("1777 root\n755 root\n");
-        String slot = HostSlots.fileName(lab.address(p[1]).toLowerCase(java.util.Locale.ROOT));
-        String held = as(p[1], NetnsLab.ATTACKER, "d=/run/iperf3j-host-slots/$(id -u); mkdir -p $d && cd $d && : > " + slot
-                + " && ln -s " + victim + " " + slot + ".want && mkfifo " + slot + ".wait"
-                + " && (flock -o " + slot + " sleep 600 >/dev/null 2>&1 </dev/null & echo $!)").strip();
-        long holder = Long.parseLong(held);
+        for (int i : p) {
+            lab.startSlotService(i);
+        }
         try {
-            long t0 = System.nanoTime();
-            PlanRun busy = session("slot1", plan(p, "root", "", port));
-            double waited = (System.nanoTime() - t0) / 1e9;
-            assertThat(busy.status()).as(busy.out()).isEqualTo(SessionCommand.TEST_FAILED);
-            assertThat(busy.tests()).hasSize(1);
-            assertThat(busy.tests().getFirst().path("error").asText()).as(busy.out())
-                    .contains("r" + p[1]).contains("host busy, held by user " + NetnsLab.ATTACKER);
-            // 30 s and twice the test's 1 s: the bound of a wait for another account (PairSession.anotherAccountWait)
-            assertThat(waited).as("waited, within its bound").isBetween(31.0, 90.0);
+            int port = FreePorts.next();
+            put(p[1], "/tmp/ij-hold.py", "import socket, time\n"
+                    + "s = socket.socket(socket.AF_UNIX)\n"
+                    + "s.connect('/run/iperf3j/host-slots.sock')\n"
+                    + "f = s.makefile('rw')\n"
+                    + "f.readline()\n"
+                    + "f.write('take " + slotName(p[1]) + "\\n'); f.flush()\n"
+                    + "open('/tmp/ij-held', 'w').write(f.readline())\n"
+                    + "time.sleep(600)\n");
+            long holder = Long.parseLong(as(p[1], NetnsLab.ATTACKER, "python3 /tmp/ij-hold.py >/dev/null 2>&1 </dev/null & echo $!").strip());
+            try {
+                await(p[1], "/tmp/ij-held", "taken");
+                long t0 = System.nanoTime();
+                PlanRun busy = session("slot1", plan(p, "root", "", port));
+                double waited = (System.nanoTime() - t0) / 1e9;
+                assertThat(busy.status()).as(busy.out()).isEqualTo(SessionCommand.TEST_FAILED);
+                assertThat(busy.tests()).hasSize(1);
+                assertThat(busy.tests().getFirst().path("error").asText()).as(busy.out())
+                        .contains("r" + p[1]).contains("host busy, held by user " + NetnsLab.ATTACKER);
+                assertThat(busy.out()).doesNotContain("no host-slots service");
+                // 30 s and twice the test's 1 s: the bound of a wait for another account (PairSession.anotherAccountWait)
+                assertThat(waited).as("waited, within its bound").isBetween(31.0, 90.0);
+            } finally {
+                as(p[1], "root", "kill " + holder + "; rm -f /tmp/ij-held");
+            }
+            PlanRun after = session("slot2", plan(p, "root", "", port));
+            assertThat(after.status()).as("the attacker let go: %s", after.out()).isEqualTo(SessionCommand.OK);
             assertVictimUnchanged();
         } finally {
-            as(p[1], "root", "kill " + holder);
+            for (int i : p) {
+                lab.stopSlotService(i);
+            }
         }
-        PlanRun after = session("slot2", plan(p, "root", "", port));
-        assertThat(after.status()).as("the attacker let go: %s", after.out()).isEqualTo(SessionCommand.OK);
-        assertVictimUnchanged();
-        assertThat(as(p[1], "root", "find /run/iperf3j-host-slots/0 -mindepth 1 -printf '%y %u %f\\n'").lines())
-                .as("root's lock (and its wait lock), nothing of the attacker's").contains("f root " + slot)
-                .allMatch(l -> l.startsWith("f root " + slot));
+    }
+
+    /**
+     * The shared slot folder of issue 55 ({@code /run/iperf3j-host-slots}, 1777), left on a host by a session of 0af9c0f, with
+     * what an attacker put in it: in its own uid's folder, a link whose target's newlines forge a line of {@code ls}'s naming
+     * root's own lock as the attacker's hold, and 10 000 more digit-named folders each with a lock file (on 0af9c0f the first
+     * made every other account's take answer "busy" and fail after 32 s, the second made a take last 74-99 s). No agent reads
+     * that folder now: the test runs at once (its take well under a second: the whole one-second test within 15 s), no
+     * holder is named, and, with no host-slots service on the hosts, the session says once per host that it takes turns
+     * with its own account's sessions only.
+     */
+    @ParameterizedTest(name = "sh is {0}")
+    @ValueSource(strings = {"dash", "bash"})
+    void anOldSharedSlotFolderFullOfAnAttackersFilesIsReadByNoOne(String shell) throws Exception {
+        int[] p = pair(shell);
+        String slot = HostSlots.fileName(lab.address(p[1]).toLowerCase(java.util.Locale.ROOT));
+        String uid = as(p[1], NetnsLab.ATTACKER, "id -u").strip();
+        as(p[1], "root", "mkdir -p -m 1777 /run/iperf3j-host-slots && chmod 1777 /run/iperf3j-host-slots && mkdir -p -m 755 /run/iperf3j-host-slots/0"
+                + " && : > /run/iperf3j-host-slots/0/" + slot);
+        put(p[1], "/tmp/ij-fill.py", "import os\n"
+                + "base = '/run/iperf3j-host-slots'\n"
+                + "ino = os.stat(base + '/0/" + slot + "').st_ino\n"
+                + "mine = base + '/" + uid + "'\n"
+                + "os.mkdir(mine)\n"
+                + "os.symlink('x\\n%d -rw-r--r-- 1 " + uid + " 0 0 Jan  1 00:00 %s/" + slot + "' % (ino, mine), mine + '/" + slot + "')\n"
+                + "for n in range(100000, 110000):\n"
+                + "    os.mkdir('%s/%d' % (base, n))\n"
+                + "    open('%s/%d/" + slot + "' % (base, n), 'w').close()\n");
+        as(p[1], NetnsLab.ATTACKER, "python3 /tmp/ij-fill.py");
+        assertThat(as(p[1], "root", "ls /run/iperf3j-host-slots | wc -l").strip()).isEqualTo("10002");
+        try {
+            long t0 = System.nanoTime();
+            PlanRun run = session("oldslots", plan(p, "root", "", FreePorts.next()).replace("duration: 1,", "duration: 1, repeat: 2,"));
+            double took = (System.nanoTime() - t0) / 1e9;
+            assertThat(run.status()).as(run.out() + run.err()).isEqualTo(SessionCommand.OK);
+            assertThat(run.tests()).hasSize(2);
+            assertThat(run.out()).doesNotContain("held by user").doesNotContain("waiting for host");
+            assertThat(took).as("two 1-second tests, their takes at once: " + run.out()).isLessThan(30.0);
+            assertThat(run.out().lines().filter(l -> l.contains("no host-slots service here")).toList()).as(run.out())
+                    .hasSize(2).anySatisfy(l -> assertThat(l).startsWith("s" + p[0] + ": "))
+                    .anySatisfy(l -> assertThat(l).startsWith("r" + p[1] + ": "))
+                    .allSatisfy(l -> assertThat(l).contains("takes turns on the host with the other sessions of its own account only"));
+            assertVictimUnchanged();
+        } finally {
+            as(p[1], "root", "rm -rf /run/iperf3j-host-slots");
+        }
+    }
+
+    /**
+     * An image's folder the plan puts in {@code /tmp} (issue 64's first finding: an attacker who won a race to make
+     * {@code /tmp/image-HASH16} had root move its verified tree inside the attacker's folder, and root then ran the attacker's
+     * launcher at every test; and the unpack's error file, a guessable name there, truncated any file a link of the attacker's
+     * named). The attacker races for the folder and plants links at every error file name the unpack could open: the install
+     * is refused before anything is copied (a folder others may write holds no name of the session's), the test fails saying
+     * so, the attacker's launcher never runs and the file its links name is unchanged.
+     */
+    @ParameterizedTest(name = "sh is {0}")
+    @ValueSource(strings = {"dash", "bash"})
+    void anImageFolderInTmpIsRefusedAndTheAttackersRaceWinsNothing(String shell) throws Exception {
+        int[] p = pair(shell);
+        Path tarball = image("tmp-" + shell);
+        String hash = sha256(tarball).substring(0, 16);
+        put(p[0], "/tmp/ij-race.py", "import glob, os, time\n"
+                + "d = '/tmp/image-" + hash + "'\n"
+                + "for pid in range(300, 32768):\n"
+                + "    try:\n"
+                + "        os.symlink('" + victim + "', '%s.part.%d.err' % (d, pid))\n"
+                + "    except FileExistsError:\n"
+                + "        pass\n"
+                + "os.makedirs('/tmp/ij-own/bin', exist_ok=True)\n"
+                + "open('/tmp/ij-own/bin/iperf3j', 'w').write('#!/bin/sh\\ntouch /tmp/pwned-$(id -u)\\necho iperf3j 0.0.1\\n')\n"
+                + "os.chmod('/tmp/ij-own/bin/iperf3j', 0o755)\n"
+                + "open('/tmp/ij-racing', 'w').write('racing')\n"
+                + "end = time.time() + 120\n"
+                + "while time.time() < end:\n"
+                + "    if glob.glob('/tmp/.upload-" + hash + "-*'):\n"
+                + "        try:\n"
+                + "            os.mkdir(d)\n"
+                + "            os.chmod(d, 0o777)\n"
+                + "            os.rename('/tmp/ij-own/bin', d + '/bin')\n"
+                + "        except OSError:\n"
+                + "            pass\n"
+                + "    time.sleep(0.001)\n");
+        long racer = Long.parseLong(as(p[0], NetnsLab.ATTACKER, "python3 /tmp/ij-race.py >/dev/null 2>&1 </dev/null & echo $!").strip());
+        try {
+            await(p[0], "/tmp/ij-racing", "racing");
+            PlanRun run = session("tmpimage", plan(p, "root", ", install: {image: " + tarball + ", directory: /tmp}", FreePorts.next())
+                    .replace("iperf: iperf3, install", "iperf: iperf3j, install"));
+            assertThat(run.status()).as(run.out() + run.err()).isEqualTo(SessionCommand.TEST_FAILED);
+            assertThat(run.tests().getFirst().path("error").asText()).as(run.out())
+                    .contains("cannot install the iperf3j image").contains("/tmp may be written by a user other than root")
+                    .contains("no name in it is safe to use");
+            assertThat(as(p[0], "root", "ls -A /tmp")).as("nothing of the session's in /tmp; the attacker's launcher never ran")
+                    .doesNotContain("pwned").doesNotContain(".upload-");
+            assertVictimUnchanged();
+        } finally {
+            as(p[0], "root", "kill " + racer + " 2>/dev/null; rm -rf /tmp/image-" + hash + "* /tmp/ij-own /tmp/ij-racing /tmp/pwned-*");
+        }
+    }
+
+    /**
+     * An image's folder reached through a link of the attacker's (issue 64's second finding: {@code /tmp/ijimg -> /run/ijlab},
+     * a folder of root's, passed the check that followed it, and the attacker re-pointed the link at a folder of its own with
+     * the same image name before the next start of the launcher). The link is refused, naming it and its owner; nothing is
+     * copied through it and the attacker's launcher never runs.
+     */
+    @ParameterizedTest(name = "sh is {0}")
+    @ValueSource(strings = {"dash", "bash"})
+    void anImageFolderThroughAnotherUsersLinkIsRefused(String shell) throws Exception {
+        int[] p = pair(shell);
+        Path tarball = image("link-" + shell);
+        String hash = sha256(tarball).substring(0, 16);
+        String uid = as(p[0], NetnsLab.ATTACKER, "id -u").strip();
+        put(p[0], "/tmp/ij-repoint.py", "import os, time\n"
+                + "home = '/home/" + NetnsLab.ATTACKER + "/fake'\n"
+                + "os.makedirs(home + '/image-" + hash + "/bin', exist_ok=True)\n"
+                + "open(home + '/image-" + hash + "/bin/iperf3j', 'w').write('#!/bin/sh\\ntouch /tmp/pwned-$(id -u)\\necho iperf3j 0.0.1\\n')\n"
+                + "os.chmod(home + '/image-" + hash + "/bin/iperf3j', 0o755)\n"
+                + "os.chmod('/home/" + NetnsLab.ATTACKER + "', 0o755)\n"
+                + "os.symlink('/run/ijlab', '/tmp/ijimg')\n"
+                + "open('/tmp/ij-linked', 'w').write('linked')\n"
+                + "end = time.time() + 120\n"
+                + "while time.time() < end:\n"
+                + "    if os.path.exists('/run/ijlab/image-" + hash + "'):\n"
+                + "        os.symlink(home, '/tmp/ijimg.new')\n"
+                + "        os.rename('/tmp/ijimg.new', '/tmp/ijimg')\n"
+                + "        break\n"
+                + "    time.sleep(0.001)\n");
+        long attacker = Long.parseLong(as(p[0], NetnsLab.ATTACKER, "python3 /tmp/ij-repoint.py >/dev/null 2>&1 </dev/null & echo $!").strip());
+        try {
+            await(p[0], "/tmp/ij-linked", "linked");
+            PlanRun run = session("linkimage", plan(p, "root", ", install: {image: " + tarball + ", directory: /tmp/ijimg}", FreePorts.next())
+                    .replace("iperf: iperf3, install", "iperf: iperf3j, install").replace("duration: 1,", "duration: 1, repeat: 2,"));
+            assertThat(run.status()).as(run.out() + run.err()).isEqualTo(SessionCommand.TEST_FAILED);
+            assertThat(run.tests()).hasSize(2).allSatisfy(t -> assertThat(t.path("error").asText()).as(run.out())
+                    .contains("/tmp/ijimg is owned by uid " + uid + ", not by root"));
+            assertThat(as(p[0], "root", "ls -A /tmp /run/ijlab")).as("the attacker's launcher never ran; nothing copied through the link")
+                    .doesNotContain("pwned").doesNotContain("image-" + hash);
+        } finally {
+            as(p[0], "root", "kill " + attacker + " 2>/dev/null; rm -rf /tmp/ijimg /tmp/ijimg.new /tmp/ij-linked /tmp/pwned-* /home/"
+                    + NetnsLab.ATTACKER + "/fake");
+        }
+    }
+
+    /** A runtime image tarball whose launcher runs the lab's jar (iperf3j-0.0.1/bin/iperf3j), named {@code name}. */
+    private Path image(String name) throws Exception {
+        Path src = dir.resolve("image-" + name + "/iperf3j-0.0.1/bin");
+        Files.createDirectories(src);
+        Files.writeString(src.resolve("iperf3j"), "#!/bin/sh\nexec " + IperfJar.command() + " \"$@\"\n");
+        Files.setPosixFilePermissions(src.resolve("iperf3j"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path tarball = dir.resolve("image-" + name + ".tar.gz");
+        Shell.run("tar", "-czf", tarball.toString(), "-C", dir.resolve("image-" + name).toString(), "iperf3j-0.0.1");
+        return tarball;
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     /**
      * A state folder of the old, shared kind made by another user first (/tmp/iperf3j-session with a folder of links where
-     * a run's folder would be, and /tmp/iperf3j-slots-root), and an account folder in the shared slot folder made by the
-     * attacker under root's uid (a link): the session uses none of them (root's state is in /run, its slot lock falls back
-     * to its own folder, with a warning naming the link), runs its test right, and writes nothing through them.
+     * a run's folder would be, and /tmp/iperf3j-slots-root): the session uses none of them (root's state is in /run, its slot
+     * lock in its own state folder), runs its test right, and writes nothing through them.
      */
     @ParameterizedTest(name = "sh is {0}")
     @ValueSource(strings = {"dash", "bash"})
     void foldersAnotherUserMadeFirstAreNotUsed(String shell) throws Exception {
         int[] p = pair(shell);
         for (int i : p) {
-            as(i, "root", "rm -rf /run/iperf3j-host-slots/0");
             as(i, NetnsLab.ATTACKER, "mkdir -p /tmp/iperf3j-session/s" + p[0] + "+x /tmp/iperf3j-slots-root"
                     + " && for f in live.lock server.pid client.pid server-5201.out slots; do ln -sf " + victim
                     + " /tmp/iperf3j-session/$f; ln -sf " + victim + " /tmp/iperf3j-session/s" + p[0] + "+x/$f; done"
-                    + " && chmod -R a+rwx /tmp/iperf3j-session && ln -s " + dir + " /run/iperf3j-host-slots/0");
+                    + " && chmod -R a+rwx /tmp/iperf3j-session");
         }
-        try {
-            PlanRun run = session("premade", plan(p, "root", "", FreePorts.next()));
-            assertThat(run.status()).as(run.out() + run.err()).isEqualTo(SessionCommand.OK);
-            assertThat(run.out()).contains("/run/iperf3j-host-slots/0 is not a folder of root's own");
-            assertVictimUnchanged();
-            for (int i : p) {
-                assertThat(as(i, "root", "ls -A /tmp/iperf3j-session/s" + p[0] + "+x")).as("the attacker's folder, untouched")
-                        .isEqualTo("client.pid\nlive.lock\nserver-5201.out\nserver.pid\nslots\n");
-                assertThat(as(i, "root", "stat -c '%a %U' /run/iperf3j-session")).isEqualTo("700 root\n");
-            }
-            try (var files = Files.list(dir)) {
-                assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".lock"))).as("nothing made through the link")
-                        .isEmpty();
-            }
-        } finally {
-            for (int i : p) {
-                as(i, "root", "rm -f /run/iperf3j-host-slots/0");
-            }
+        PlanRun run = session("premade", plan(p, "root", "", FreePorts.next()));
+        assertThat(run.status()).as(run.out() + run.err()).isEqualTo(SessionCommand.OK);
+        assertVictimUnchanged();
+        for (int i : p) {
+            assertThat(as(i, "root", "ls -A /tmp/iperf3j-session/s" + p[0] + "+x")).as("the attacker's folder, untouched")
+                    .isEqualTo("client.pid\nlive.lock\nserver-5201.out\nserver.pid\nslots\n");
+            assertThat(as(i, "root", "stat -c '%a %U' /run/iperf3j-session /run/iperf3j-session/slots")).isEqualTo("700 root\n700 root\n");
         }
     }
 
@@ -246,12 +439,16 @@ class AttackerLabTest {
     }
 
     /**
-     * Two controllers whose sessions log in to the same hosts as two different accounts (root and {@link NetnsLab#SECOND_ACCOUNT},
-     * each with its own state folder) take turns: every test of both ends ok, and no host is in two tests at once (the
-     * hosts' own stamps of every iperf3's start and end, written by a wrapper on each host).
+     * Three controllers whose sessions log in to the same hosts, two as root and one as {@link NetnsLab#SECOND_ACCOUNT} (each
+     * account with its own state folder), take turns through the hosts' host-slots service: every test of each ends ok, and no
+     * host is in two tests at once (the hosts' own stamps of every iperf3's start and end, written by a wrapper on each host).
+     * Before them a root session ran and the attacker tried to squat the second account's place (issue 64's ninth finding: on
+     * 0af9c0f it made the folder named by that account's uid in root's shared slot folder first, and that account then kept its
+     * slots to itself, in tests at the same time as root's); no folder in the hosts' /run may be written by any user but root
+     * (its seventh: the shared slot folder let any user fill /run).
      */
     @Test
-    void twoAccountsTakeTurnsOnTheSameHosts() throws Exception {
+    void twoAccountsAndTwoControllersTakeTurnsOnTheSameHosts() throws Exception {
         int[] p = pair("dash");
         String wrapper = "#!/bin/sh\n"
                 + "s=$(date +%s%N)\n"
@@ -264,48 +461,66 @@ class AttackerLabTest {
         for (int i : p) {
             as(i, "root", "rm -rf /tmp/ijstamps; mkdir -m 1777 /tmp/ijstamps && cp " + dir.resolve("stamp-iperf3")
                     + " /tmp/ij-iperf3 && chmod 755 /tmp/ij-iperf3");
+            lab.startSlotService(i);
         }
-        int[] ports = {FreePorts.next(), FreePorts.next()};
-        List<CompletableFuture<PlanRun>> runs = new ArrayList<>();
-        String[] users = {"root", NetnsLab.SECOND_ACCOUNT};
-        for (int k = 0; k < 2; k++) {
-            String user = users[k];
-            String yaml = "hosts:\n"
-                    + host(p[0], "s" + k, user, ", commands: {iperf3: /tmp/ij-iperf3}")
-                    + host(p[1], "r" + k, user, ", commands: {iperf3: /tmp/ij-iperf3}")
-                    + "tests:\n  - {name: t, pairs: [[s" + k + ", r" + k + "]], direction: up, duration: 2, repeat: 3, port: " + ports[k] + "}\n";
-            Path slots = Files.createDirectories(dir.resolve("controller-slots-" + k));
-            Files.setPosixFilePermissions(slots, PosixFilePermissions.fromString("rwx------"));
-            runs.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return session("account-" + user, yaml, "--slot-dir", slots.toString());
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
-        }
-        for (CompletableFuture<PlanRun> f : runs) {
-            PlanRun r = f.get(4, TimeUnit.MINUTES);
-            assertThat(r.status()).as(r.out() + r.err()).isEqualTo(SessionCommand.OK);
-            assertThat(r.tests()).hasSize(3).allSatisfy(t -> assertThat(t.path("status").asText()).as("%s", t).isEqualTo("ok"));
-        }
-        for (int i : p) {
-            List<long[]> spans = new ArrayList<>();
-            for (String user : users) {
-                for (String line : as(i, "root", "cat /tmp/ijstamps/" + user).lines().toList()) {
-                    String[] w = line.split(" ");
-                    spans.add(new long[] {Long.parseLong(w[0]), Long.parseLong(w[1])});
-                }
+        try {
+            PlanRun first = session("first", plan(p, "root", "", FreePorts.next()));
+            assertThat(first.status()).as(first.out()).isEqualTo(SessionCommand.OK);
+            String bob = as(p[1], "root", "id -u " + NetnsLab.SECOND_ACCOUNT).strip();
+            for (int i : p) {
+                Shell.Result squat = lab.asUser(i, NetnsLab.ATTACKER, "mkdir -p /run/iperf3j-host-slots/" + bob + " /run/iperf3j/" + bob
+                        + " || mkdir /run/ij-fill");
+                assertThat(squat.exit()).as("the attacker can make nothing in /run: %s", squat.out()).isNotZero();
             }
-            assertThat(spans).as("host %d: three iperf3 of each account", i).hasSize(6);
-            spans.sort(java.util.Comparator.comparingLong(s -> s[0]));
-            for (int k = 1; k < spans.size(); k++) {
-                assertThat(spans.get(k)[0]).as("host %d: an iperf3 started while another ran", i).isGreaterThanOrEqualTo(spans.get(k - 1)[1]);
+            int[] ports = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
+            List<CompletableFuture<PlanRun>> runs = new ArrayList<>();
+            String[] users = {"root", "root", NetnsLab.SECOND_ACCOUNT};
+            for (int k = 0; k < 3; k++) {
+                String user = users[k];
+                String yaml = "hosts:\n"
+                        + host(p[0], "s" + k, user, ", commands: {iperf3: /tmp/ij-iperf3}")
+                        + host(p[1], "r" + k, user, ", commands: {iperf3: /tmp/ij-iperf3}")
+                        + "tests:\n  - {name: t, pairs: [[s" + k + ", r" + k + "]], direction: up, duration: 2, repeat: 3, port: " + ports[k] + "}\n";
+                Path slots = Files.createDirectories(dir.resolve("controller-slots-" + k));
+                Files.setPosixFilePermissions(slots, PosixFilePermissions.fromString("rwx------"));
+                runs.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return session("account-" + user, yaml, "--slot-dir", slots.toString());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            for (CompletableFuture<PlanRun> f : runs) {
+                PlanRun r = f.get(5, TimeUnit.MINUTES);
+                assertThat(r.status()).as(r.out() + r.err()).isEqualTo(SessionCommand.OK);
+                assertThat(r.tests()).hasSize(3).allSatisfy(t -> assertThat(t.path("status").asText()).as("%s", t).isEqualTo("ok"));
+                assertThat(r.out()).doesNotContain("no host-slots service");
+            }
+            for (int i : p) {
+                List<long[]> spans = new ArrayList<>();
+                for (String user : List.of("root", NetnsLab.SECOND_ACCOUNT)) {
+                    for (String line : as(i, "root", "cat /tmp/ijstamps/" + user).lines().toList()) {
+                        String[] w = line.split(" ");
+                        spans.add(new long[] {Long.parseLong(w[0]), Long.parseLong(w[1])});
+                    }
+                }
+                assertThat(spans).as("host %d: three iperf3 of each controller", i).hasSize(9);
+                spans.sort(java.util.Comparator.comparingLong(s -> s[0]));
+                for (int k = 1; k < spans.size(); k++) {
+                    assertThat(spans.get(k)[0]).as("host %d: an iperf3 started while another ran", i).isGreaterThanOrEqualTo(spans.get(k - 1)[1]);
+                }
+                assertThat(as(i, "root", "find /run -xdev -perm -0002 ! -type l ! -type s")).as("host %d: nothing in /run others may write", i)
+                        .isEmpty();
+                assertThat(lab.asUser(i, "root", "test -e /run/iperf3j-host-slots").exit()).as("no shared slot folder").isNotZero();
+            }
+            assertThat(as(p[1], "root", "stat -c '%a %U' /home/" + NetnsLab.SECOND_ACCOUNT + "/.cache/iperf3j-session"))
+                    .as("the second account's own state folder").isEqualTo("700 " + NetnsLab.SECOND_ACCOUNT + "\n");
+        } finally {
+            for (int i : p) {
+                lab.stopSlotService(i);
             }
         }
-        assertThat(as(p[1], "root", "stat -c '%a %U' /home/" + NetnsLab.SECOND_ACCOUNT + "/.cache/iperf3j-session /run/iperf3j-host-slots/$(id -u "
-                + NetnsLab.SECOND_ACCOUNT + ")")).as("the second account's own state and slot folders")
-                .isEqualTo("700 " + NetnsLab.SECOND_ACCOUNT + "\n755 " + NetnsLab.SECOND_ACCOUNT + "\n");
     }
 
     /**
