@@ -79,7 +79,7 @@ class SubcommandStyleTest {
         assertThat(page).contains("\n.SH SUBCOMMANDS\n");
         for (Subcommand s : Subcommand.ALL) {
             assertThat(help).contains("\n  " + s.command() + " ".repeat(26 - s.command().length()) + s.summary() + "\n");
-            int at = page.indexOf("\n.SS iperf3j " + s.command() + "\n");
+            int at = page.indexOf("\n.SS iperf3j " + s.command().replace("-", "\\-") + "\n");
             assertThat(at).as(s.command()).isPositive();
             int end = page.indexOf("\n.S", at + 1);
             String section = page.substring(at, end).replace("\\-", "-");
