@@ -75,9 +75,9 @@ class ManPageTest {
                 .contains("\n  session                   run a YAML test plan");
         assertThat(HELP.indexOf("Subcommands")).as("right after the usage lines").isLessThan(HELP.indexOf("Metrics export"));
         assertThat(PAGE).contains("\n.SS Subcommands\n.PP\n(iperf3j SUBCOMMAND \\-\\-help shows its options)\n")
-                .contains("\niperf3j exporter|host-slots|link|report|session [options]\n.fi\n");
+                .contains("\niperf3j exporter|host\\-slots|link|report|session [options]\n.fi\n");
         for (Subcommand sub : Subcommand.ALL) {
-            assertThat(PAGE).contains("\n.TP\n.B " + sub.command() + "\n" + ManPage.escape(sub.summary()) + "\n");
+            assertThat(PAGE).contains("\n.TP\n.B " + ManPage.escape(sub.command()) + "\n" + ManPage.escape(sub.summary()) + "\n");
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             java.io.PrintStream stream = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
             assertThat(new Main(stream, stream).run(new String[] {sub.command(), "--help"})).as(sub.command()).isZero();
