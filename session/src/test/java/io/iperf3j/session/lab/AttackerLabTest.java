@@ -117,13 +117,8 @@ class AttackerLabTest {
     @ValueSource(strings = {"dash", "bash"})
     void aPlantedImageNeverRuns(String shell) throws Exception {
         int[] p = pair(shell);
-        Path src = dir.resolve("image-" + shell + "/iperf3j-0.0.1/bin");
-        Files.createDirectories(src);
-        Files.writeString(src.resolve("iperf3j"), "#!/bin/sh\nexec " + IperfJar.command() + " \"$@\"\n");
-        Files.setPosixFilePermissions(src.resolve("iperf3j"), PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path tarball = dir.resolve("image-" + shell + ".tar.gz");
-        Shell.run("tar", "-czf", tarball.toString(), "-C", dir.resolve("image-" + shell).toString(), "iperf3j-0.0.1");
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tarball)));
+        Path tarball = image(shell);
+        String sha = sha256(tarball);
         String planted = "/tmp/iperf3j-session/image-" + sha.substring(0, 16);
         as(p[0], NetnsLab.ATTACKER, "mkdir -p " + planted + "/bin && printf '#!/bin/sh\\ntouch /tmp/pwned-$(id -u)\\n"
                 + "echo iperf3j 0.0.1\\n' > " + planted + "/bin/iperf3j && chmod -R a+rwx /tmp/iperf3j-session && echo " + sha
@@ -150,6 +145,17 @@ class AttackerLabTest {
         Files.writeString(f, text);
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
         as(i, "root", "cp " + f + " " + path + " && chmod 644 " + path);
+    }
+
+    /**
+     * Starts the attacker's python {@code script} on host i in the background (copied to {@code /tmp/NAME.py}), and waits until
+     * it wrote {@code text} to {@code marker}; returns its PID.
+     */
+    private long attacker(int i, String name, String script, String marker, String text) throws Exception {
+        put(i, "/tmp/" + name + ".py", script);
+        long pid = Long.parseLong(as(i, NetnsLab.ATTACKER, "python3 /tmp/" + name + ".py >/dev/null 2>&1 </dev/null & echo $!").strip());
+        await(i, marker, text);
+        return pid;
     }
 
     /** Waits up to 30 s for {@code file} on host i to exist and hold {@code text}. */
@@ -179,17 +185,15 @@ class AttackerLabTest {
         }
         try {
             int port = FreePorts.next();
-            put(p[1], "/tmp/ij-hold.py", "import socket, time\n"
+            long holder = attacker(p[1], "ij-hold", "import socket, time\n"
                     + "s = socket.socket(socket.AF_UNIX)\n"
                     + "s.connect('/run/iperf3j/host-slots.sock')\n"
                     + "f = s.makefile('rw')\n"
                     + "f.readline()\n"
                     + "f.write('take " + slotName(p[1]) + "\\n'); f.flush()\n"
                     + "open('/tmp/ij-held', 'w').write(f.readline())\n"
-                    + "time.sleep(600)\n");
-            long holder = Long.parseLong(as(p[1], NetnsLab.ATTACKER, "python3 /tmp/ij-hold.py >/dev/null 2>&1 </dev/null & echo $!").strip());
+                    + "time.sleep(600)\n", "/tmp/ij-held", "taken");
             try {
-                await(p[1], "/tmp/ij-held", "taken");
                 long t0 = System.nanoTime();
                 PlanRun busy = session("slot1", plan(p, "root", "", port));
                 double waited = (System.nanoTime() - t0) / 1e9;
@@ -289,7 +293,7 @@ class AttackerLabTest {
         int[] p = pair(shell);
         Path tarball = image("tmp-" + shell);
         String hash = sha256(tarball).substring(0, 16);
-        put(p[0], "/tmp/ij-race.py", "import glob, os, time\n"
+        long racer = attacker(p[0], "ij-race", "import glob, os, time\n"
                 + "d = '/tmp/image-" + hash + "'\n"
                 + "for pid in range(300, 32768):\n"
                 + "    try:\n"
@@ -309,10 +313,8 @@ class AttackerLabTest {
                 + "            os.rename('/tmp/ij-own/bin', d + '/bin')\n"
                 + "        except OSError:\n"
                 + "            pass\n"
-                + "    time.sleep(0.001)\n");
-        long racer = Long.parseLong(as(p[0], NetnsLab.ATTACKER, "python3 /tmp/ij-race.py >/dev/null 2>&1 </dev/null & echo $!").strip());
+                + "    time.sleep(0.001)\n", "/tmp/ij-racing", "racing");
         try {
-            await(p[0], "/tmp/ij-racing", "racing");
             PlanRun run = session("tmpimage", plan(p, "root", ", install: {image: " + tarball + ", directory: /tmp}", FreePorts.next())
                     .replace("iperf: iperf3, install", "iperf: iperf3j, install"));
             assertThat(run.status()).as(run.out() + run.err()).isEqualTo(SessionCommand.TEST_FAILED);
@@ -340,7 +342,7 @@ class AttackerLabTest {
         Path tarball = image("link-" + shell);
         String hash = sha256(tarball).substring(0, 16);
         String uid = as(p[0], NetnsLab.ATTACKER, "id -u").strip();
-        put(p[0], "/tmp/ij-repoint.py", "import os, time\n"
+        long attacker = attacker(p[0], "ij-repoint", "import os, time\n"
                 + "home = '/home/" + NetnsLab.ATTACKER + "/fake'\n"
                 + "os.makedirs(home + '/image-" + hash + "/bin', exist_ok=True)\n"
                 + "open(home + '/image-" + hash + "/bin/iperf3j', 'w').write('#!/bin/sh\\ntouch /tmp/pwned-$(id -u)\\necho iperf3j 0.0.1\\n')\n"
@@ -354,10 +356,8 @@ class AttackerLabTest {
                 + "        os.symlink(home, '/tmp/ijimg.new')\n"
                 + "        os.rename('/tmp/ijimg.new', '/tmp/ijimg')\n"
                 + "        break\n"
-                + "    time.sleep(0.001)\n");
-        long attacker = Long.parseLong(as(p[0], NetnsLab.ATTACKER, "python3 /tmp/ij-repoint.py >/dev/null 2>&1 </dev/null & echo $!").strip());
+                + "    time.sleep(0.001)\n", "/tmp/ij-linked", "linked");
         try {
-            await(p[0], "/tmp/ij-linked", "linked");
             PlanRun run = session("linkimage", plan(p, "root", ", install: {image: " + tarball + ", directory: /tmp/ijimg}", FreePorts.next())
                     .replace("iperf: iperf3, install", "iperf: iperf3j, install").replace("duration: 1,", "duration: 1, repeat: 2,"));
             assertThat(run.status()).as(run.out() + run.err()).isEqualTo(SessionCommand.TEST_FAILED);

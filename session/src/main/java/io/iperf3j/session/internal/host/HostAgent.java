@@ -353,7 +353,6 @@ public final class HostAgent implements AutoCloseable {
         }
         try {
             service = SlotClient.open(connection, SERVICE_SOCKET, SERVICE_OPEN_WAIT);
-            serviceAccount = service.account();
             return;
         } catch (UnsupportedOperationException e) {
             noService = LogText.escape(e.getMessage());
@@ -381,8 +380,6 @@ public final class HostAgent implements AutoCloseable {
     /** Why there is no service, when there is none. */
     private String noService = "";
     private boolean noServiceSaid;
-    /** The account the service saw this controller as (its login user), when there was one. */
-    private String serviceAccount = "";
     /** The host's slot as the service names it. */
     private final String slotName;
 
