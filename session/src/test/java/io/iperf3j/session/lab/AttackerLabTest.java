@@ -466,12 +466,14 @@ class AttackerLabTest {
     @Test
     void twoAccountsAndTwoControllersTakeTurnsOnTheSameHosts() throws Exception {
         int[] p = pair("dash");
+        // a time read again when date printed none (HostStamps says why)
         String wrapper = "#!/bin/sh\n"
-                + "s=$(date +%s%N)\n"
+                + "now() { t=; n=0; while [ -z \"$t\" ] && [ $n -lt 50 ]; do t=$(date +%s%N); n=$((n + 1)); done; }\n"
+                + "now; s=$t\n"
                 + "/usr/bin/iperf3 \"$@\" & c=$!\n"
-                + "trap 'kill $c; wait $c; echo \"$s $(date +%s%N)\" >> /tmp/ijstamps/$(id -un); exit 143' TERM INT\n"
+                + "trap 'kill $c; wait $c; now; echo \"$s $t\" >> /tmp/ijstamps/$(id -un); exit 143' TERM INT\n"
                 + "wait $c; rc=$?\n"
-                + "echo \"$s $(date +%s%N)\" >> /tmp/ijstamps/$(id -un)\n"
+                + "now; echo \"$s $t\" >> /tmp/ijstamps/$(id -un)\n"
                 + "exit $rc\n";
         Files.writeString(dir.resolve("stamp-iperf3"), wrapper);
         for (int i : p) {

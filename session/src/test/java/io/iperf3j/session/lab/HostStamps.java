@@ -17,7 +17,9 @@ import java.util.stream.Stream;
  * The hosts' own account of their iperf3 processes: a wrapper to give the lab's hosts as their iperf3, which
  * runs the real one and stamps its start and end (nanoseconds since the epoch, with its PID) in
  * {@code stamps/<inode of the network namespace it runs in>}, also when the session kills it (TERM); and the
- * spans read back per host, each start matched with its end.
+ * spans read back per host, each start matched with its end. A time is read again when {@code date} printed none: the
+ * session's clean-up of a next test sends TERM to the whole tree of a server it finds still marked, and that tree
+ * may hold the {@code date} of the wrapper's own trap (CI, stop 70: a stamp {@code end  11297} with no time).
  */
 public final class HostStamps {
     private static final String WRAPPER = """
@@ -25,12 +27,15 @@ public final class HostStamps {
             ns=$(readlink /proc/self/ns/net)
             f="STAMPS/$(echo "$ns" | tr -dc 0-9)"
             c=
-            trap '[ -z "$c" ] || { kill $c 2>/dev/null; wait $c; echo "end $(date +%s%N) $c" >> "$f"; }; exit 143' TERM INT
-            s=$(date +%s%N)
+            now() { t=; n=0; while [ -z "$t" ] && [ $n -lt 50 ]; do t=$(date +%s%N); n=$((n + 1)); done; }
+            trap '[ -z "$c" ] || { kill $c 2>/dev/null; wait $c; now; echo "end $t $c" >> "$f"; }; exit 143' TERM INT
+            now
+            s=$t
             /usr/bin/iperf3 "$@" & c=$!
             echo "start $s $c" >> "$f"
             wait $c; rc=$?
-            echo "end $(date +%s%N) $c" >> "$f"
+            now
+            echo "end $t $c" >> "$f"
             exit $rc
             """;
 
