@@ -148,7 +148,7 @@ class DebPackageIT {
             SystemdContainer.Run mode = box.exec(List.of("stat", "-c", "%a %U %F", "/run/iperf3j", "/run/iperf3j/host-slots.sock"));
             assertThat(mode.stdout()).as(mode.all()).isEqualTo("755 root directory\n666 root socket\n");
             assertThat(box.property("iperf3j-host-slots.service", "ActiveState")).isEqualTo("inactive");
-            try (Iperf3Process holder = box.spawn(List.of("python3", "/usr/local/lib/ij-slot-client.py", "hold"))) {
+            try (Iperf3Process holder = box.spawn(List.of("/usr/bin/python3", "/usr/local/lib/ij-slot-client.py", "hold"))) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (!holder.stdout().contains("taken")) {
                     assertThat(holder.isAlive()).as(holder.stdout() + holder.stderr() + journal(box, "iperf3j-host-slots.service")).isTrue();
@@ -157,7 +157,7 @@ class DebPackageIT {
                 }
                 assertThat(holder.stdout()).startsWith("iperf3j-host-slots 1 root\ntaken");
                 SystemdContainer.Run nobody = box.exec(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                        "python3", "/usr/local/lib/ij-slot-client.py"));
+                        "/usr/bin/python3", "/usr/local/lib/ij-slot-client.py"));
                 assertThat(nobody.stdout()).as(nobody.all()).isEqualTo("iperf3j-host-slots 1 nobody\nbusy root\n");
                 assertThat(box.property("iperf3j-host-slots.service", "ActiveState")).isEqualTo("active");
                 String pid = box.property("iperf3j-host-slots.service", "MainPID");
