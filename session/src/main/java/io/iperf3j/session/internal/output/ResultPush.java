@@ -6,7 +6,6 @@ import io.iperf3j.export.PushGatewayConfig;
 import io.iperf3j.session.Plan;
 import io.iperf3j.session.TestResult;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +16,9 @@ import java.util.function.Consumer;
  * Pushes each finished test to a Pushgateway, one group per test: the grouping key is the job and
  * {@code tests.jsonl}'s own labels ({@code id}, {@code sender}, {@code receiver}, {@code direction},
  * {@code protocol}, {@code kind}, {@code repeat}), so a pair's {@code -b 20M} test and its unpaced
- * test, or two repeats, never replace each other. The pushes go through a {@link PushQueue} (its own
- * thread, retries with back-off), so the plan never waits for the gateway; {@link #finish} flushes it
+ * test, or two repeats, never replace each other. The pushes go through a {@link ResultQueue} (its own
+ * thread, retries with back-off), the one every way a result leaves shares (remote-write's too:
+ * {@link ResultRemoteWrite}), so the plan never waits for the gateway; {@link #finish} flushes it
  * at the end and says what could not be pushed. The export module's encoder is built for interval
  * samples of one running test; these are whole-test gauges, so their few text lines are written here.
  *
@@ -34,8 +34,31 @@ public final class ResultPush implements Consumer<TestResult> {
     private final String endpoint;
     private final String job;
     private final PushGatewayClient client;
-    private final PushQueue queue;
-    private int offered;
+    private final ResultQueue<Group> queue;
+
+    /** A group's push: its client (the grouping key) and the exposition to PUT. */
+    record Group(PushGatewayClient client, String body) {
+    }
+
+    /** The Pushgateway's wire: one group a request. */
+    private static final ResultQueue.Wire<Group> WIRE = new ResultQueue.Wire<>() {
+        @Override
+        public int batch() {
+            return 1;
+        }
+
+        @Override
+        public ResultQueue.Outcome send(List<Group> groups) throws InterruptedException {
+            Group g = groups.getFirst();
+            try {
+                g.client().put(g.body());
+                return new ResultQueue.Outcome.Sent();
+            } catch (PushGatewayClient.PushException e) {
+                return e.retryable() ? new ResultQueue.Outcome.Retry(reason(e), java.util.Optional.empty())
+                        : new ResultQueue.Outcome.Refused(reason(e));
+            }
+        }
+    };
 
     /**
      * Starts pushing to {@code endpoint} under {@code job}.
@@ -48,7 +71,7 @@ public final class ResultPush implements Consumer<TestResult> {
         this.endpoint = endpoint;
         this.job = job;
         this.client = new PushGatewayClient(base);
-        this.queue = PushQueue.start("Pushgateway " + base.endpoint(), QUEUE_LIMIT, warnings);
+        this.queue = ResultQueue.start("Pushgateway " + base.endpoint(), QUEUE_LIMIT, WIRE, PushGatewayClient::retryDelay, warnings);
     }
 
     /** The labels of a result, as {@code tests.jsonl} names them, in grouping-key order. */
@@ -117,8 +140,7 @@ public final class ResultPush implements Consumer<TestResult> {
 
     /** Queues a run's push, with its figures; returns at once. */
     public void push(TestResult r, RunFigures figures) {
-        offered++;
-        queue.offer(new PushQueue.Item(r.id(), client.forGroup(groupingKey(endpoint, job, r)), exposition(figures)));
+        queue.offer(new ResultQueue.Item<>(r.id(), new Group(client.forGroup(groupingKey(endpoint, job, r)), exposition(figures))));
     }
 
     /** Results queued and not yet pushed. */
@@ -126,48 +148,26 @@ public final class ResultPush implements Consumer<TestResult> {
         return queue.waiting();
     }
 
+    /** The queue (its counters, for /metrics). */
+    public ResultQueue<?> queue() {
+        return queue;
+    }
+
     /**
      * Sends what is waiting, for at most {@code timeout}, and stops the push thread. Returns the
      * summary's lines: how many results were pushed, and every one that was not, by reason.
      */
     public List<String> finish(Duration timeout) throws InterruptedException {
-        List<PushQueue.NotPushed> missing = queue.finish(timeout);
-        List<String> lines = new ArrayList<>();
-        String head = "Pushgateway " + endpoint + " (job " + job + "): ";
-        if (missing.isEmpty()) {
-            lines.add(head + "all " + offered + " result(s) pushed");
-            return lines;
-        }
-        lines.add(head + (offered - missing.size()) + " of " + offered + " result(s) pushed; NOT PUSHED: " + missing.size());
-        Map<String, List<String>> byReason = new LinkedHashMap<>();
-        for (PushQueue.NotPushed n : missing) {
-            byReason.computeIfAbsent(n.reason(), k -> new ArrayList<>()).add(n.name());
-        }
-        byReason.forEach((reason, names) -> {
-            lines.add("  " + names.size() + " " + reason + ":");
-            lines.addAll(wrapped(names, "    ", 100));
-        });
-        return lines;
+        return queue.summary("Pushgateway " + endpoint + " (job " + job + ")", "pushed", queue.finish(timeout));
     }
 
-    /** {@code names} joined by ", " in lines of at most {@code width} columns (a longer name gets a line of its own). */
-    static List<String> wrapped(List<String> names, String indent, int width) {
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder(indent);
-        for (int i = 0; i < names.size(); i++) {
-            String word = names.get(i) + (i + 1 < names.size() ? "," : "");
-            if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
-                lines.add(line.toString());
-                line = new StringBuilder(indent);
-            }
-            if (line.length() > indent.length()) {
-                line.append(' ');
-            }
-            line.append(word);
-        }
-        if (line.length() > indent.length()) {
-            lines.add(line.toString());
-        }
-        return lines;
+    /**
+     * The failure without the grouping-key URL it starts with ({@code Pushgateway push to URL failed: }),
+     * which differs for every item: {@code connection refused}, {@code HTTP status 400: ...}.
+     */
+    static String reason(PushGatewayClient.PushException e) {
+        String m = String.valueOf(e.getMessage());
+        int at = m.indexOf(" failed: ");
+        return m.startsWith("Pushgateway ") && at > 0 ? m.substring(at + " failed: ".length()) : m;
     }
 }
