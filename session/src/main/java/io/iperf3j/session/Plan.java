@@ -27,9 +27,10 @@ import java.util.Set;
  * @param filenameBase put in every raw output's name ("" for none; else a {@link PlanValue#NAME}: a plain name, never a path)
  * @param push where results are pushed while the plan runs, if anywhere
  * @param schedule run the tests again and again on this schedule, if given; else once
+ * @param remoteWrite where results are written by Prometheus remote-write while the plan runs, if anywhere
  */
 public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, String filenameBase,
-        Optional<PushTarget> push, Optional<Plan.Schedule> schedule) {
+        Optional<PushTarget> push, Optional<Plan.Schedule> schedule, Optional<RemoteWriteTarget> remoteWrite) {
     /** Most hosts in one plan. */
     public static final int MAX_HOSTS = 1024;
     /** Most tests in one plan (after expanding meshes and repeats). */
@@ -40,14 +41,26 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
         this(hosts, tests, parallel, filenameBase, push, Optional.empty());
     }
 
+    /** A plan with no remote-write target. */
+    public Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, String filenameBase, Optional<PushTarget> push,
+            Optional<Plan.Schedule> schedule) {
+        this(hosts, tests, parallel, filenameBase, push, schedule, Optional.empty());
+    }
+
     /** This plan with other tests (a resumed run's remaining ones). */
     public Plan withTests(List<Plan.Test> others) {
-        return new Plan(hosts, others, parallel, filenameBase, push, schedule);
+        return new Plan(hosts, others, parallel, filenameBase, push, schedule, remoteWrite);
+    }
+
+    /** This plan writing its results to {@code target} (the command line's {@code --remote-write.url} over the plan's). */
+    public Plan withRemoteWrite(Optional<RemoteWriteTarget> target) {
+        return new Plan(hosts, tests, parallel, filenameBase, push, schedule, target);
     }
 
     /** Copies the lists and checks {@code filenameBase} ({@link PlanValue#NAME}). */
     public Plan {
         java.util.Objects.requireNonNull(schedule, "schedule");
+        java.util.Objects.requireNonNull(remoteWrite, "remoteWrite");
         checkFilenameBase(filenameBase);
         hosts = List.copyOf(hosts);
         tests = List.copyOf(tests);
@@ -120,6 +133,51 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
     }
 
     /**
+     * A Prometheus remote-write receiver to write every result to (Prometheus with {@code --web.enable-remote-write-receiver},
+     * Mimir, Thanos Receive, Cortex, VictoriaMetrics): each result a sample at its test's end, labelled as its Pushgateway
+     * group and its {@code /metrics} series. Secrets come from files only (never a plan's text or a command line); relative
+     * files are the plan's folder's. The values are checked where the sender is made ({@code iperf3j session} does it before
+     * anything runs: a URL that cannot be valid, a file it cannot read).
+     *
+     * @param url the receiver's write URL ({@code http://prometheus:9090/api/v1/write})
+     * @param labels labels added to every series (external labels), in order
+     * @param timeout the longest one request may take; empty for the sender's default (10 s)
+     * @param username the basic-auth user, when the receiver wants one (then {@code passwordFile} too)
+     * @param passwordFile the file holding the basic-auth password
+     * @param bearerTokenFile the file holding a bearer token
+     * @param tenant the tenant sent as {@code X-Scope-OrgID} (Mimir, Cortex)
+     * @param headers more headers, in order
+     * @param caFile a PEM file of the CA certificates an {@code https} receiver is checked against
+     */
+    public record RemoteWriteTarget(String url, Map<String, String> labels, Optional<Duration> timeout, Optional<String> username,
+            Optional<java.nio.file.Path> passwordFile, Optional<java.nio.file.Path> bearerTokenFile, Optional<String> tenant,
+            Map<String, String> headers, Optional<java.nio.file.Path> caFile) {
+        /** Checks presence, and that each value is one line of text ({@link PlanValue#TEXT}). */
+        public RemoteWriteTarget {
+            PlanValue.TEXT.require("remote_write url", url);
+            labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+            headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+            labels.forEach((k, v) -> PlanValue.TEXT.require("remote_write label " + k, v));
+            headers.forEach((k, v) -> PlanValue.TEXT.require("remote_write header " + k, v));
+            Objects.requireNonNull(timeout, "timeout");
+            username.ifPresent(u -> PlanValue.TEXT.require("remote_write username", u));
+            tenant.ifPresent(t -> PlanValue.TEXT.require("remote_write tenant", t));
+            Objects.requireNonNull(passwordFile, "passwordFile");
+            Objects.requireNonNull(bearerTokenFile, "bearerTokenFile");
+            Objects.requireNonNull(caFile, "caFile");
+            if (username.isPresent() != passwordFile.isPresent()) {
+                throw new IllegalArgumentException("remote_write: basic auth needs both a username and a password_file");
+            }
+        }
+
+        /** Only a URL: no labels, auth, tenant or headers; the default timeout. */
+        public static RemoteWriteTarget of(String url) {
+            return new RemoteWriteTarget(url, Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Map.of(), Optional.empty());
+        }
+    }
+
+    /**
      * The tests packed into rounds in which no host is in two tests (first fit, each pair's repeats in
      * order): how a {@code parallel} plan runs.
      */
@@ -172,6 +230,7 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
         private boolean parallel;
         private String filenameBase = "";
         private Optional<PushTarget> push = Optional.empty();
+        private Optional<RemoteWriteTarget> remoteWrite = Optional.empty();
         private Optional<Node.ImageInstall> install = Optional.empty();
         private Optional<Plan.Schedule> schedule = Optional.empty();
 
@@ -198,6 +257,12 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
          */
         public Builder filenameBase(String base) {
             filenameBase = checkFilenameBase(base);
+            return this;
+        }
+
+        /** Write results to a Prometheus remote-write receiver. */
+        public Builder remoteWrite(RemoteWriteTarget target) {
+            remoteWrite = Optional.of(target);
             return this;
         }
 
@@ -314,7 +379,7 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
             if (install.isPresent()) {
                 nodes = hosts.stream().map(n -> n.withPlanImage(install.get())).toList();
             }
-            return new Plan(nodes, tests, parallel, filenameBase, push, schedule);
+            return new Plan(nodes, tests, parallel, filenameBase, push, schedule, remoteWrite);
         }
     }
 

@@ -216,7 +216,7 @@ public final class SessionCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--every " + every.trim() + ": not in 1s .. 366 days", e);
             }
-            plan = new Plan(plan.hosts(), plan.tests(), plan.parallel(), plan.filenameBase(), plan.push(), Optional.of(s));
+            plan = new Plan(plan.hosts(), plan.tests(), plan.parallel(), plan.filenameBase(), plan.push(), Optional.of(s), plan.remoteWrite());
         }
         if (!parallel && push == null && pushJob == null) {
             return plan;
@@ -227,7 +227,8 @@ public final class SessionCommand implements Callable<Integer> {
             String job = pushJob != null ? pushJob : target.map(Plan.PushTarget::job).orElse("iperf3j_session");
             target = Optional.of(new Plan.PushTarget(endpoint, job));
         }
-        return new Plan(plan.hosts(), plan.tests(), plan.parallel() || parallel, plan.filenameBase(), target, plan.schedule());
+        return new Plan(plan.hosts(), plan.tests(), plan.parallel() || parallel, plan.filenameBase(), target, plan.schedule(),
+                plan.remoteWrite());
     }
 
     @Override

@@ -115,7 +115,13 @@ public final class PlanFile {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     /** The plan's top-level keys. */
-    static final Set<String> PLAN_KEYS = Set.of("hosts", "tests", "parallel", "filename_base", "push", "install", "schedule");
+    static final Set<String> PLAN_KEYS = Set.of("hosts", "tests", "parallel", "filename_base", "push", "remote_write", "install",
+            "schedule");
+    /** {@code remote_write:}'s keys. */
+    static final Set<String> REMOTE_WRITE_KEYS = Set.of("url", "labels", "timeout", "basic_auth", "bearer_token_file", "tenant",
+            "headers", "ca_file");
+    /** {@code remote_write.basic_auth:}'s keys. */
+    static final Set<String> BASIC_AUTH_KEYS = Set.of("username", "password_file");
     /** {@code push:}'s keys. */
     static final Set<String> PUSH_KEYS = Set.of("endpoint", "job");
     /** {@code schedule:}'s keys. */
@@ -138,8 +144,10 @@ public final class PlanFile {
      * {@code plan}, and {@code $defs} {@code push}, {@code schedule}, {@code install}, {@code host}, {@code commands},
      * {@code connection}, {@code test}): the one list the reader checks against, and the schema's test reads.
      */
-    public static final Map<String, Set<String>> KEYS = Map.of("plan", PLAN_KEYS, "push", PUSH_KEYS, "schedule", SCHEDULE_KEYS,
-            "install", INSTALL_KEYS, "host", HOST_KEYS, "commands", COMMAND_KEYS, "connection", CONNECTION_KEYS, "test", TEST_KEYS);
+    public static final Map<String, Set<String>> KEYS = Map.ofEntries(Map.entry("plan", PLAN_KEYS), Map.entry("push", PUSH_KEYS),
+            Map.entry("remote_write", REMOTE_WRITE_KEYS), Map.entry("basic_auth", BASIC_AUTH_KEYS), Map.entry("schedule", SCHEDULE_KEYS),
+            Map.entry("install", INSTALL_KEYS), Map.entry("host", HOST_KEYS), Map.entry("commands", COMMAND_KEYS),
+            Map.entry("connection", CONNECTION_KEYS), Map.entry("test", TEST_KEYS));
 
     /**
      * The plan file's JSON Schema (draft 2020-12), a resource of this jar: every key with its type, default and an
@@ -286,6 +294,8 @@ public final class PlanFile {
             return Optional.of(new Plan.PushTarget(required(p, "endpoint", "push", "http://127.0.0.1:9091"),
                     text(p, "job", "push", "iperf3j_session")));
         }, Optional.empty());
+        Optional<Plan.RemoteWriteTarget> remoteWrite = !root.has("remote_write") ? Optional.empty()
+                : m.check(() -> Optional.of(remoteWrite(root.get("remote_write"), base)), Optional.empty());
         Optional<Plan.Schedule> schedule = !root.has("schedule") ? Optional.empty()
                 : m.check(() -> Optional.of(schedule(root.get("schedule"))), Optional.empty());
         Plan.Builder b = m.any() ? null : Plan.builder(hosts);
@@ -302,6 +312,7 @@ public final class PlanFile {
         b.parallel(parallel);
         b.filenameBase(filenameBase);
         push.ifPresent(b::push);
+        remoteWrite.ifPresent(b::remoteWrite);
         schedule.ifPresent(b::schedule);
         return b.build();
     }
@@ -365,6 +376,70 @@ public final class PlanFile {
             return lines.size() == 1 ? lines.get(0)
                     : lines.size() + " mistakes in the plan:\n  " + String.join("\n  ", lines);
         }
+    }
+
+    /**
+     * {@code remote_write: {url, labels, timeout, basic_auth: {username, password_file}, bearer_token_file, tenant, headers,
+     * ca_file}}: url is required; files are the plan folder's when relative ({@link Plan.RemoteWriteTarget}). The values a
+     * receiver would refuse (a URL that cannot be valid, a file that cannot be read) are checked where the sender is made.
+     */
+    private static Plan.RemoteWriteTarget remoteWrite(JsonNode r, Path base) throws IperfConfigurationError {
+        String where = "remote_write";
+        keys(r, where, REMOTE_WRITE_KEYS);
+        String url = required(r, "url", where, "the receiver's write URL, such as http://prometheus:9090/api/v1/write");
+        Map<String, String> labels = textMap(r, "labels", where, "{site: campus}");
+        Map<String, String> headers = textMap(r, "headers", where, "{X-Source: iperf3j}");
+        Optional<Duration> timeout = Optional.ofNullable(timeoutOf(r, where));
+        Optional<String> username = Optional.empty();
+        Optional<Path> passwordFile = Optional.empty();
+        if (r.has("basic_auth")) {
+            JsonNode a = r.get("basic_auth");
+            keys(a, where + ".basic_auth", BASIC_AUTH_KEYS);
+            username = Optional.of(required(a, "username", where + ".basic_auth", "the user name"));
+            passwordFile = Optional.of(base.resolve(required(a, "password_file", where + ".basic_auth",
+                    "the file that holds the password (never the password itself)")));
+        }
+        Optional<Path> token = r.has("bearer_token_file") ? Optional.of(base.resolve(text(r, "bearer_token_file", where, "")))
+                : Optional.empty();
+        Optional<String> tenant = r.has("tenant") ? Optional.of(text(r, "tenant", where, "")) : Optional.empty();
+        Optional<Path> ca = r.has("ca_file") ? Optional.of(base.resolve(text(r, "ca_file", where, ""))) : Optional.empty();
+        try {
+            return new Plan.RemoteWriteTarget(url, labels, timeout, username, passwordFile, token, tenant, headers, ca);
+        } catch (IllegalArgumentException e) {
+            throw new IperfConfigurationError(e.getMessage());
+        }
+    }
+
+    /** {@code remote_write.timeout}: a duration such as {@code 10s}; null when not given. */
+    private static Duration timeoutOf(JsonNode r, String where) throws IperfConfigurationError {
+        if (!r.has("timeout")) {
+            return null;
+        }
+        String t = text(r, "timeout", where, "");
+        try {
+            return io.iperf3j.export.Durations.parse(where + ".timeout", t);
+        } catch (IllegalArgumentException e) {
+            throw new IperfConfigurationError(e.getMessage());
+        }
+    }
+
+    /** A map of names to one-line texts ({@code labels:}, {@code headers:}), in the file's order. */
+    private static Map<String, String> textMap(JsonNode n, String key, String where, String example) throws IperfConfigurationError {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return Map.of();
+        }
+        if (!v.isObject()) {
+            throw new IperfConfigurationError(where + "." + key + ": expected a map such as " + example);
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (var e : v.properties()) {
+            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                throw new IperfConfigurationError(where + "." + key + "." + e.getKey() + ": expected a single value");
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
     }
 
     /**

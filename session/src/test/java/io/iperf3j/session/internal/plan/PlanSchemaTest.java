@@ -104,7 +104,8 @@ class PlanSchemaTest {
 
     @Test
     void everyMapOfAPlanHasExactlyTheKeysTheReaderAccepts() {
-        assertThat(PlanFile.KEYS).containsOnlyKeys("plan", "push", "schedule", "install", "host", "commands", "connection", "test");
+        assertThat(PlanFile.KEYS).containsOnlyKeys("plan", "push", "remote_write", "basic_auth", "schedule", "install", "host", "commands",
+                "connection", "test");
         Set<String> withProperties = new TreeSet<>();
         schemaTree.path("$defs").properties().forEach(e -> {
             if (object(e.getKey()).has("properties")) {
@@ -218,7 +219,7 @@ class PlanSchemaTest {
 
     /**
      * A valid plan (hosts h1, h2, h3 on this machine; a test of the pair h1 → h2) with {@code value} at {@code key} of
-     * {@code place}: the plan's own, its push, schedule or install, the first host's (its commands, or its SSH connection),
+     * {@code place}: the plan's own, its push, remote_write (and its basic_auth), schedule or install, the first host's (its commands, or its SSH connection),
      * or the test's (a mesh or a star in place of its pairs).
      */
     private ObjectNode planWith(String place, String key, JsonNode value) {
@@ -233,6 +234,9 @@ class PlanSchemaTest {
         ObjectNode at = switch (place) {
             case "plan" -> plan;
             case "push" -> plan.putObject("push").put("endpoint", "http://127.0.0.1:9091");
+            case "remote_write" -> plan.putObject("remote_write").put("url", "http://127.0.0.1:9090/api/v1/write");
+            case "basic_auth" -> plan.putObject("remote_write").put("url", "http://127.0.0.1:9090/api/v1/write").putObject("basic_auth")
+                    .put("username", "u").put("password_file", "pw");
             case "schedule" -> plan.putObject("schedule").put("every", "1h");
             case "install" -> plan.putObject("install").put("image", "iperf3j-0.1.0-linux-x64.tar.gz");
             case "host" -> host;
