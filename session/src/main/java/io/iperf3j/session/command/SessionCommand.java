@@ -420,6 +420,7 @@ public final class SessionCommand implements Callable<Integer> {
                     book, metrics, rec -> out.println("[run " + rec.run() + "] " + ProgressLine.of(rec))));
             if (pushing != null) {
                 sinks.add(pushed(pushing));
+                metrics.archive("pushgateway", pushing.queue());
             }
             toSinks = all(sinks);
             dues = new ScheduledDues(plan, book, java.time.Clock.systemUTC(), toSinks);

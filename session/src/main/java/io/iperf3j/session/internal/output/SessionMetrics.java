@@ -36,6 +36,8 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
     private final Map<String, LongAdder> runs = new LinkedHashMap<>();
     private final Map<String, LongAdder> failures = new LinkedHashMap<>();
     private final Map<String, LongAdder> skips = new LinkedHashMap<>();
+    /** The archives results are sent to (their queues' counters), by name: {@code pushgateway}, {@code remote_write}. */
+    private final Map<String, ResultQueue<?>> archives = new ConcurrentHashMap<>();
 
     /** Series for each of {@code tests}. */
     public SessionMetrics(List<Plan.Test> tests) {
@@ -77,6 +79,14 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
         }
     }
 
+    /**
+     * Counts what the queue of archive {@code name} ({@code pushgateway}, {@code remote_write}) sent, retried, had refused and
+     * holds, from now on at every scrape (issue 65: a node that silently stops archiving is visible).
+     */
+    public void archive(String name, ResultQueue<?> queue) {
+        archives.put(name, queue);
+    }
+
     /** A run of test {@code id} was skipped (its slot not taken within its slip). */
     public void skipped(String id) {
         skips.get(id).increment();
@@ -95,7 +105,30 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
         out.add(counter("failures", "runs that failed since the session started", failures));
         out.add(counter("skipped", "runs skipped since the session started: the hosts' slots not free within the slip",
                 skips));
+        if (!archives.isEmpty()) {
+            archiveSeries(out);
+        }
         return new MetricSnapshots(out);
+    }
+
+    /** The archives' counters: results written and refused, requests retried, results waiting. */
+    private void archiveSeries(List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out) {
+        CounterSnapshot.Builder results = CounterSnapshot.builder().name(NAME + "archive_results")
+                .help("results an archive stored (outcome=written) or refused for good (outcome=refused) since the session started");
+        CounterSnapshot.Builder retries = CounterSnapshot.builder().name(NAME + "archive_retries")
+                .help("requests to an archive that failed (no answer, 5xx, 429) and were made again");
+        GaugeSnapshot.Builder pending = GaugeSnapshot.builder().name(NAME + "archive_pending")
+                .help("results waiting to be sent to an archive");
+        new java.util.TreeMap<>(archives).forEach((name, q) -> {
+            Labels l = Labels.of("archive", name);
+            results.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l.add("outcome", "written")).value(q.sent()).build());
+            results.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l.add("outcome", "refused")).value(q.refused()).build());
+            retries.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(q.retries()).build());
+            pending.dataPoint(gauge(l, q.waiting()));
+        });
+        out.add(results.build());
+        out.add(retries.build());
+        out.add(pending.build());
     }
 
     private GaugeSnapshot lastGauge(Map<String, RunFigures> now, ResultSeries series) {

@@ -110,6 +110,37 @@ class SessionMetricsTest {
                 .doesNotContain("iperf3j_session_test_success" + udp);
     }
 
+    /** An archive's queue counted at every scrape: written, refused, retried, waiting (issue 65). */
+    @Test
+    void anArchivesQueueIsCounted() throws Exception {
+        SessionMetrics m = new SessionMetrics(List.of(TCP));
+        assertThat(PrometheusEncoder.encode(m.snapshots())).as("no archive, no series").doesNotContain("archive");
+        int[] calls = {0};
+        ResultQueue<String> q = ResultQueue.start("r", 10, new ResultQueue.Wire<>() {
+            @Override
+            public int batch() {
+                return 1;
+            }
+
+            @Override
+            public ResultQueue.Outcome send(List<String> items) {
+                calls[0]++;
+                return items.getFirst().equals("bad") ? new ResultQueue.Outcome.Refused("HTTP status 400")
+                        : calls[0] == 1 ? new ResultQueue.Outcome.Retry("connection refused", Optional.empty()) : new ResultQueue.Outcome.Sent();
+            }
+        }, n -> Duration.ofMillis(1), w -> { });
+        m.archive("remote_write", q);
+        q.offer(new ResultQueue.Item<>("a", "a"));
+        q.offer(new ResultQueue.Item<>("b", "bad"));
+        q.offer(new ResultQueue.Item<>("c", "c"));
+        q.finish(Duration.ofSeconds(10));
+        String text = PrometheusEncoder.encode(m.snapshots());
+        assertThat(text).contains("iperf3j_session_archive_results_total{archive=\"remote_write\",outcome=\"written\"} 2.0",
+                "iperf3j_session_archive_results_total{archive=\"remote_write\",outcome=\"refused\"} 1.0",
+                "iperf3j_session_archive_retries_total{archive=\"remote_write\"} 1.0",
+                "iperf3j_session_archive_pending{archive=\"remote_write\"} 0.0");
+    }
+
     /** The test_success lines whose value is 0. */
     private static List<String> zeros(String text) {
         return text.lines().filter(l -> l.startsWith("iperf3j_session_test_success{") && l.endsWith(" 0.0")).toList();
