@@ -17,15 +17,14 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The real Prometheus tools the tests use: Debian's {@code prometheus-pushgateway}
- * (started as a child process on a free loopback port, stopped by its PID),
- * {@code prometheus} itself as a remote-write receiver (the same way) and
- * {@code promtool} from {@code prometheus}. Missing tools fail the test with the
+ * (started as a child process on a free loopback port, stopped by its PID) and
+ * {@code promtool} from {@code prometheus} (Prometheus itself: core's test kit,
+ * {@code io.iperf3j.testing.Prometheus}). Missing tools fail the test with the
  * install command; they are never skipped ({@code .ci/run} installs them).
  */
 public final class RealTools {
     public static final Path PUSHGATEWAY = Path.of("/usr/bin/prometheus-pushgateway");
     public static final Path PROMTOOL = Path.of("/usr/bin/promtool");
-    public static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
 
     private RealTools() {
     }
@@ -137,93 +136,6 @@ public final class RealTools {
                 Thread.currentThread().interrupt();
             }
             Files.deleteIfExists(log);
-        }
-    }
-
-    /**
-     * Debian's Prometheus as a remote-write receiver ({@code --web.enable-remote-write-receiver}) on
-     * 127.0.0.1, with its own data directory and no scrape target; {@link #close()} stops it by its PID
-     * (TERM, then KILL after 20 s).
-     */
-    static final class Prometheus implements AutoCloseable {
-        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-        private final Process process;
-        private final int port;
-        private final Path log;
-
-        private Prometheus(Process process, int port, Path log) {
-            this.process = process;
-            this.port = port;
-            this.log = log;
-        }
-
-        /** Starts one in {@code dir}; ready within 30 s or the test fails. */
-        public static Prometheus start(Path dir) throws IOException, InterruptedException {
-            require(PROMETHEUS, "prometheus");
-            Path config = Files.writeString(dir.resolve("prometheus.yml"), "global: {evaluation_interval: 1m}\n");
-            int port = FreePorts.next();
-            Path log = dir.resolve("prometheus.log");
-            Process p = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + config,
-                    "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
-                    "--web.enable-remote-write-receiver")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Prometheus prom = new Prometheus(p, port, log);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline && p.isAlive()) {
-                try {
-                    if (HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(prom.url() + "/-/ready"))
-                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                        return prom;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
-                Thread.sleep(100);
-            }
-            prom.close();
-            fail("prometheus did not become ready: " + Files.readString(log));
-            return null;
-        }
-
-        public String url() {
-            return "http://127.0.0.1:" + port;
-        }
-
-        /** Its remote-write receiver's URL. */
-        public String writeUrl() {
-            return url() + "/api/v1/write";
-        }
-
-        /**
-         * An instant query at {@code unixSeconds}: its {@code data.result}. With a range selector
-         * ({@code metric[10m]}) every raw sample in the range, each series' {@code values} as
-         * {@code [seconds, "value"]} pairs.
-         */
-        com.fasterxml.jackson.databind.JsonNode queryAt(String promql, double unixSeconds)
-                throws IOException, InterruptedException {
-            String body = get(url() + "/api/v1/query?query=" + java.net.URLEncoder.encode(promql, StandardCharsets.UTF_8)
-                    + "&time=" + String.format(java.util.Locale.ROOT, "%.3f", unixSeconds));
-            com.fasterxml.jackson.databind.JsonNode j = JSON.readTree(body);
-            assertThat(j.path("status").asText()).as("query %s: %s", promql, body).isEqualTo("success");
-            return j.path("data").path("result");
-        }
-
-        /** What it logged, for a failure's message. */
-        public String log() throws IOException {
-            return Files.readString(log);
-        }
-
-        @Override
-        public void close() {
-            process.destroy();
-            try {
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.iperf3j.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.iperf3j.testing.Prometheus;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RemoteWritePrometheusTest {
     @Test
     void writtenSamplesAreReadBackAndRefusalsAreInPrometheussWords(@TempDir Path dir) throws Exception {
-        RealTools.Prometheus prom = RealTools.Prometheus.start(dir);
+        Prometheus prom = Prometheus.receiver(dir);
         String url;
         try (prom) {
             url = prom.writeUrl();

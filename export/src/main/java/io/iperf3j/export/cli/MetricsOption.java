@@ -31,11 +31,9 @@ public enum MetricsOption implements OptionRow {
             "  --push.delete-on-exit[=BOOL]  delete the grouping key after the run"),
     /** iperf3j's: Prometheus remote write (RemoteWriteSink), beside the Pushgateway's push. */
     REMOTE_WRITE_URL("remote-write.url", HasArg.REQUIRED,
-            "  --remote-write.url URL    send every interval's samples, stamped at its end, to\n"
-            + "                            this remote-write receiver (http://h:9090/api/v1/write)"),
+            "  --remote-write.url URL    send every interval's samples to this remote-write receiver"),
     REMOTE_WRITE_LABEL("remote-write.label", HasArg.REQUIRED,
-            "  --remote-write.label KEY=VALUE  label on every series, repeatable (job=iperf3\n"
-            + "                            unless given)"),
+            "  --remote-write.label KEY=VALUE  label on every series, repeatable (default job=iperf3)"),
     REMOTE_WRITE_TIMEOUT("remote-write.timeout", HasArg.REQUIRED,
             "  --remote-write.timeout DURATION  per-request timeout (default 10s)"),
     REMOTE_WRITE_USERNAME("remote-write.username", HasArg.REQUIRED,
