@@ -1,5 +1,5 @@
 /**
- * Live metrics out of iperf3j: Prometheus text, Pushgateway push, metrics files
+ * Live metrics out of iperf3j: Prometheus text, Pushgateway push, remote write, metrics files
  * ({@code io.iperf3j.export}) and the iperf3_exporter-style scrape endpoint
  * ({@code io.iperf3j.export.exporter}). {@code io.iperf3j.export.server} is a running server's own
  * {@code /metrics} ({@code --metrics.listen}), for the {@code iperf3j} command and {@code iperf3j session}
@@ -22,6 +22,11 @@ module io.iperf3j.export {
     requires io.prometheus.metrics.config;
     requires java.net.http;
     requires jdk.httpserver;
+    // remote write: the generated prompb classes (io.iperf3j.export.internal.prompb, not exported)
+    // and snappy. Both are automatic modules: protobuf-java names itself in its manifest; aircompressor-v3
+    // does not, so its name is the jar's (aircompressor-v3-N.jar).
+    requires com.google.protobuf;
+    requires aircompressor.v3;
 
     exports io.iperf3j.export;
     exports io.iperf3j.export.exporter;
@@ -30,4 +35,6 @@ module io.iperf3j.export {
 
     // picocli reads the exporter command's annotated options reflectively
     opens io.iperf3j.export.exporter to info.picocli;
+    // protobuf's descriptor-driven paths (toString, TextFormat) reflect on the generated classes
+    opens io.iperf3j.export.internal.prompb to com.google.protobuf;
 }

@@ -8,7 +8,8 @@
  * commands with a deadline ({@link io.iperf3j.testing.Shell}), free ports
  * ({@link io.iperf3j.testing.FreePorts}), blocking work on
  * threads of its own ({@link io.iperf3j.testing.Async}), headless Chromium opening a report page
- * ({@link io.iperf3j.testing.Chromium}) and iperf3j's engine as a peer.
+ * ({@link io.iperf3j.testing.Chromium}), a real Prometheus taking remote write
+ * ({@link io.iperf3j.testing.Prometheus}) and iperf3j's engine as a peer.
  * Copy none of them into a module: depend on the test-jar.
  *
  * <p>Threads: called from the test's thread; {@code Async} starts one daemon thread per task.

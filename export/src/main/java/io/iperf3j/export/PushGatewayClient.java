@@ -23,10 +23,8 @@ import java.util.Objects;
  * 5xx/429 could not be told from other failures.
  */
 public final class PushGatewayClient {
-    /** First retry delay; doubled for each further attempt. */
-    static final Duration RETRY_BASE = Duration.ofMillis(100);
-    /** Longest retry delay. */
-    static final Duration RETRY_MAX = Duration.ofSeconds(1);
+    /** Longest retry delay ({@link RetryPolicy#PUSHGATEWAY}'s). */
+    static final Duration RETRY_MAX = RetryPolicy.PUSHGATEWAY.longest();
 
     private final PushGatewayConfig config;
     private final URI uri;
@@ -115,10 +113,9 @@ public final class PushGatewayClient {
         }
     }
 
-    /** The wait before retry number {@code attempt + 1}: 100 ms × 2^attempt, at most 1 s. */
+    /** The wait before retry number {@code attempt + 1}: 100 ms × 2^attempt, at most 1 s ({@link RetryPolicy#PUSHGATEWAY}). */
     public static Duration retryDelay(int attempt) {
-        long ms = RETRY_BASE.toMillis() << Math.min(attempt, 20);
-        return Duration.ofMillis(Math.min(ms, RETRY_MAX.toMillis()));
+        return RetryPolicy.PUSHGATEWAY.delay(attempt);
     }
 
     /** What went wrong, in words: refused, timed out, unknown host, or the exception's own text. */

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * The real Prometheus tools the tests use: Debian's {@code prometheus-pushgateway}
  * (started as a child process on a free loopback port, stopped by its PID) and
- * {@code promtool} from {@code prometheus}. Missing tools fail the test with the
+ * {@code promtool} from {@code prometheus} (Prometheus itself: core's test kit,
+ * {@code io.iperf3j.testing.Prometheus}). Missing tools fail the test with the
  * install command; they are never skipped ({@code .ci/run} installs them).
  */
 public final class RealTools {

@@ -4,6 +4,7 @@ import io.iperf3j.MetricEvent;
 import io.iperf3j.Why;
 import io.iperf3j.export.MetricsFileSink;
 import io.iperf3j.export.PushGatewaySink;
+import io.iperf3j.export.RemoteWriteSink;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,11 +25,12 @@ import java.util.function.Consumer;
  * engine's records.
  *
  * <p>Samples reach the sinks without the test thread waiting: the Pushgateway
- * sink has its own worker ({@link PushGatewaySink}), the file gets a writer
- * thread with a queue of {@value #FILE_QUEUE} events. As in iperf3-rs the file
- * always gets the raw interval samples (windows only go to the gateway), and a
- * file error is fatal: reported at once and the command exits 2 after the run.
- * A push failure is only reported.
+ * sink and the remote-write sink have their own workers ({@link PushGatewaySink},
+ * {@link RemoteWriteSink}), the file gets a writer thread with a queue of {@value #FILE_QUEUE}
+ * events. As in iperf3-rs the file always gets the raw interval samples (windows only go to the
+ * gateway), and a file error is fatal: reported at once and the command exits 2 after the run.
+ * A push or remote-write failure is only reported; remote write also says at the end, in one line
+ * on stderr, how many samples were written ({@link RemoteWriteSink#summary()}).
  */
 public final class CliMetrics implements Consumer<MetricEvent> {
     /** Events waiting for the file writer; more is reported as a file error. */
@@ -41,14 +43,16 @@ public final class CliMetrics implements Consumer<MetricEvent> {
 
     private final PrintStream err;
     private final PushGatewaySink push;
+    private final RemoteWriteSink remoteWrite;
     private final MetricsFileSink file;
     private final BlockingQueue<MetricEvent> fileQueue;
     private final Thread fileWriter;
     private volatile String fileError;
 
-    private CliMetrics(PrintStream err, PushGatewaySink push, MetricsFileSink file) {
+    private CliMetrics(PrintStream err, PushGatewaySink push, RemoteWriteSink remoteWrite, MetricsFileSink file) {
         this.err = err;
         this.push = push;
+        this.remoteWrite = remoteWrite;
         this.file = file;
         if (file != null) {
             fileQueue = new ArrayBlockingQueue<>(FILE_QUEUE);
@@ -60,7 +64,7 @@ public final class CliMetrics implements Consumer<MetricEvent> {
     }
 
     /**
-     * Opens the sinks: creates (truncates) the metrics file and starts the push worker.
+     * Opens the sinks: creates (truncates) the metrics file and starts the push and remote-write workers.
      *
      * @param err where failures are reported
      * @throws IOException if the metrics file cannot be created (the command exits 2)
@@ -78,12 +82,15 @@ public final class CliMetrics implements Consumer<MetricEvent> {
         PushGatewaySink push = options.pushConfig()
                 .map(c -> PushGatewaySink.start(c, m -> err.println("iperf3j: warning - " + m)))
                 .orElse(null);
-        return new CliMetrics(err, push, file);
+        RemoteWriteSink remoteWrite = options.remoteWrite()
+                .map(c -> RemoteWriteSink.start(c, options.remoteWriteEncoder(), m -> err.println("iperf3j: warning - " + m)))
+                .orElse(null);
+        return new CliMetrics(err, push, remoteWrite, file);
     }
 
     /** Whether any sink is open. */
     public boolean enabled() {
-        return push != null || file != null;
+        return push != null || remoteWrite != null || file != null;
     }
 
     /** The push sink, if pushing. */
@@ -96,6 +103,9 @@ public final class CliMetrics implements Consumer<MetricEvent> {
     public void accept(MetricEvent event) {
         if (push != null) {
             push.accept(event);
+        }
+        if (remoteWrite != null) {
+            remoteWrite.accept(event);
         }
         if (fileQueue != null && fileError == null && !fileQueue.offer(event)) {
             fail("metrics file writer fell behind (" + FILE_QUEUE + " events waiting)");
@@ -112,6 +122,9 @@ public final class CliMetrics implements Consumer<MetricEvent> {
         if (push != null) {
             push.why(verdicts);
         }
+        if (remoteWrite != null) {
+            remoteWrite.why(verdicts);
+        }
         if (fileQueue != null && fileError == null) {
             pendingWhy = verdicts;
             if (!fileQueue.offer(WHY)) {
@@ -121,7 +134,8 @@ public final class CliMetrics implements Consumer<MetricEvent> {
     }
 
     /**
-     * Flushes and closes the sinks (the last push, the DELETE if asked for).
+     * Flushes and closes the sinks (the last push, the DELETE if asked for, what remote write holds:
+     * at most {@link RemoteWriteSink#FLUSH_WAIT} of retries) and prints remote write's summary line.
      *
      * @param status the run's exit status
      * @return 2 if the metrics file failed, else {@code status}
@@ -146,6 +160,10 @@ public final class CliMetrics implements Consumer<MetricEvent> {
         }
         if (push != null) {
             push.close();
+        }
+        if (remoteWrite != null) {
+            remoteWrite.close();
+            err.println(remoteWrite.summary());
         }
         return fileError != null ? 2 : status;
     }

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * iperf3-rs's {@code --push.*} and {@code --metrics.*} options (and iperf3j's
- * {@code --metrics.names}, and the server's {@code --metrics.listen} and
+ * {@code --remote-write.*} and {@code --metrics.names}, and the server's {@code --metrics.listen} and
  * {@code --metrics.client-prefixes}, {@link Scope#SERVER}) as rows of the {@code iperf3j} option table; {@link MetricsOptions}
  * reads them. They match their whole names only (no abbreviation), as iperf3-rs's do.
  */
@@ -29,6 +29,25 @@ public enum MetricsOption implements OptionRow {
             "  --push.user-agent VALUE   HTTP User-Agent (default iperf3j/<version>)"),
     PUSH_DELETE_ON_EXIT("push.delete-on-exit", HasArg.OPTIONAL,
             "  --push.delete-on-exit[=BOOL]  delete the grouping key after the run"),
+    /** iperf3j's: Prometheus remote write (RemoteWriteSink), beside the Pushgateway's push. */
+    REMOTE_WRITE_URL("remote-write.url", HasArg.REQUIRED,
+            "  --remote-write.url URL    send every interval's samples to this remote-write receiver"),
+    REMOTE_WRITE_LABEL("remote-write.label", HasArg.REQUIRED,
+            "  --remote-write.label KEY=VALUE  label on every series, repeatable (default job=iperf3)"),
+    REMOTE_WRITE_TIMEOUT("remote-write.timeout", HasArg.REQUIRED,
+            "  --remote-write.timeout DURATION  per-request timeout (default 10s)"),
+    REMOTE_WRITE_USERNAME("remote-write.username", HasArg.REQUIRED,
+            "  --remote-write.username USER  basic auth user (with --remote-write.password-file)"),
+    REMOTE_WRITE_PASSWORD_FILE("remote-write.password-file", HasArg.REQUIRED,
+            "  --remote-write.password-file PATH  basic auth password, read from PATH"),
+    REMOTE_WRITE_BEARER_TOKEN_FILE("remote-write.bearer-token-file", HasArg.REQUIRED,
+            "  --remote-write.bearer-token-file PATH  bearer token, read from PATH"),
+    REMOTE_WRITE_TENANT("remote-write.tenant", HasArg.REQUIRED,
+            "  --remote-write.tenant TENANT  sent as X-Scope-OrgID (Mimir, Cortex)"),
+    REMOTE_WRITE_HEADER("remote-write.header", HasArg.REQUIRED,
+            "  --remote-write.header NAME=VALUE  extra HTTP header, repeatable"),
+    REMOTE_WRITE_CA_FILE("remote-write.ca-file", HasArg.REQUIRED,
+            "  --remote-write.ca-file PATH  PEM CA certificates trusted for https"),
     METRICS_FILE("metrics.file", HasArg.REQUIRED,
             "  --metrics.file PATH       write live interval metrics to PATH (an error exits 2)"),
     METRICS_FORMAT("metrics.format", HasArg.REQUIRED,
@@ -49,7 +68,8 @@ public enum MetricsOption implements OptionRow {
 
     /** The heading of the rows in {@code --help}. */
     public static final String SECTION =
-            "Metrics export (iperf3-rs options; flags beat IPERF3_PUSH_* / IPERF3_METRICS_* variables):";
+            "Metrics export (iperf3-rs options; flags beat IPERF3_PUSH_* / IPERF3_REMOTE_WRITE_* / IPERF3_METRICS_*"
+            + " variables):";
 
     private final String name;
     private final HasArg hasArg;

@@ -5,6 +5,7 @@ import io.iperf3j.export.MetricNaming;
 import io.iperf3j.export.MetricsFileFormat;
 import io.iperf3j.export.Names;
 import io.iperf3j.export.PushGatewayConfig;
+import io.iperf3j.export.RemoteWriteConfig;
 import io.iperf3j.export.exporter.ExporterCommand;
 import io.iperf3j.export.server.ServerMetrics;
 import io.iperf3j.options.OptionError;
@@ -45,6 +46,13 @@ public final class MetricsOptions implements OptionGroup {
             ENV_METRICS_FILE = "IPERF3_METRICS_FILE", ENV_METRICS_FORMAT = "IPERF3_METRICS_FORMAT",
             ENV_METRICS_LABELS = "IPERF3_METRICS_LABELS", ENV_METRICS_PREFIX = "IPERF3_METRICS_PREFIX",
             ENV_METRICS_NAMES = "IPERF3_METRICS_NAMES";
+    /**
+     * Remote write's environment variables: the settings that are not secrets and have a push
+     * counterpart with a variable (the URL, labels, the timeout). Credentials, the tenant, headers
+     * and the CA file are flags only.
+     */
+    public static final String ENV_REMOTE_WRITE_URL = "IPERF3_REMOTE_WRITE_URL",
+            ENV_REMOTE_WRITE_LABELS = "IPERF3_REMOTE_WRITE_LABELS", ENV_REMOTE_WRITE_TIMEOUT = "IPERF3_REMOTE_WRITE_TIMEOUT";
 
     private static final List<MetricsOption> ROWS = List.of(MetricsOption.values());
     /** The most client prefixes with series of their own: (N + 1) x 11 client series at most. */
@@ -92,7 +100,7 @@ public final class MetricsOptions implements OptionGroup {
         return new WrapperOptions(Optional.empty(), PushGatewayConfig.DEFAULT_JOB, Map.of(),
                 PushGatewayConfig.DEFAULT_TIMEOUT, PushGatewayConfig.DEFAULT_RETRIES, PushGatewayConfig.defaultUserAgent(),
                 Optional.empty(), false, Optional.empty(), MetricsFileFormat.JSONL, Map.of(), Names.DEFAULT_PREFIX,
-                MetricNaming.PROMETHEUS, Optional.empty(), ServerMetrics.DEFAULT_CLIENT_PREFIXES);
+                MetricNaming.PROMETHEUS, Optional.empty(), ServerMetrics.DEFAULT_CLIENT_PREFIXES, Optional.empty());
     }
 
     /** The options given, merged with the environment and checked. */
@@ -113,6 +121,12 @@ public final class MetricsOptions implements OptionGroup {
         List<String[]> metricsLabels = envLabels(ENV_METRICS_LABELS, env.apply(ENV_METRICS_LABELS), false);
         String rawNames = env.apply(ENV_METRICS_NAMES);
         MetricNaming naming = rawNames == null ? MetricNaming.PROMETHEUS : naming(ENV_METRICS_NAMES, rawNames);
+        RemoteWriteSettings rw = new RemoteWriteSettings();
+        rw.url = env.apply(ENV_REMOTE_WRITE_URL);
+        rw.labels.addAll(envLabels(ENV_REMOTE_WRITE_LABELS, env.apply(ENV_REMOTE_WRITE_LABELS), false));
+        rw.timeout = envOr(env, ENV_REMOTE_WRITE_TIMEOUT, v -> duration(ENV_REMOTE_WRITE_TIMEOUT, v),
+                RemoteWriteConfig.DEFAULT_TIMEOUT);
+        rw.sawSetting = env.apply(ENV_REMOTE_WRITE_TIMEOUT) != null;
 
         boolean sawJob = false;
         boolean sawPushLabel = !pushLabels.isEmpty();
@@ -175,6 +189,21 @@ public final class MetricsOptions implements OptionGroup {
                     naming = naming(key, value);
                     sawPrefix = true;
                 }
+                case "--remote-write.url" -> rw.url = value;
+                case "--remote-write.label" -> {
+                    rw.labels.add(label(key, value, false));
+                    rw.sawLabel = true;
+                }
+                case "--remote-write.timeout" -> {
+                    rw.timeout = duration(key, value);
+                    rw.sawSetting = true;
+                }
+                case "--remote-write.username" -> rw.username = nonEmpty(key, value);
+                case "--remote-write.password-file" -> rw.passwordFile = nonEmpty(key, value);
+                case "--remote-write.bearer-token-file" -> rw.tokenFile = nonEmpty(key, value);
+                case "--remote-write.tenant" -> rw.tenant = nonEmpty(key, value);
+                case "--remote-write.header" -> rw.headers.add(header(key, value));
+                case "--remote-write.ca-file" -> rw.caFile = nonEmpty(key, value);
                 case "--metrics.listen" -> serverListen = listen(key, value);
                 case "--metrics.client-prefixes" -> {
                     clientPrefixes = clientPrefixes(key, value);
@@ -210,7 +239,8 @@ public final class MetricsOptions implements OptionGroup {
         if (sawMetricsLabel && format != MetricsFileFormat.PROMETHEUS) {
             throw new OptionError("--metrics.label requires --metrics.format prometheus");
         }
-        if (url.isEmpty() && metricsFile == null && sawPrefix) {
+        Optional<RemoteWriteConfig> remoteWrite = rw.config();
+        if (url.isEmpty() && remoteWrite.isEmpty() && metricsFile == null && sawPrefix) {
             throw new OptionError(
                     "metric prefix requires --metrics.file, IPERF3_METRICS_FILE, --push.url, or IPERF3_PUSH_URL");
         }
@@ -226,7 +256,100 @@ public final class MetricsOptions implements OptionGroup {
         return new WrapperOptions(url, pushJob, labelMap("--push.label", pushLabels), pushTimeout,
                 pushRetries, userAgent, Optional.ofNullable(pushInterval), deleteOnExit,
                 Optional.ofNullable(metricsFile).map(Path::of), format, labelMap("--metrics.label", metricsLabels),
-                prefix, naming, Optional.ofNullable(serverListen), clientPrefixes);
+                prefix, naming, Optional.ofNullable(serverListen), clientPrefixes, remoteWrite);
+    }
+
+    /** The {@code --remote-write.*} values of one line (after the environment's), until they are checked. */
+    private static final class RemoteWriteSettings {
+        String url;
+        final List<String[]> labels = new ArrayList<>();
+        Duration timeout;
+        String username;
+        String passwordFile;
+        String tokenFile;
+        String tenant;
+        final List<String[]> headers = new ArrayList<>();
+        String caFile;
+        boolean sawLabel;
+        boolean sawSetting;
+
+        /**
+         * The configuration (the password, token and CA files read now, so a bad one stops the run before
+         * it starts), or empty without a URL.
+         */
+        Optional<RemoteWriteConfig> config() throws OptionError {
+            String requires = " requires --remote-write.url or " + ENV_REMOTE_WRITE_URL;
+            if (url == null) {
+                if (sawLabel) {
+                    throw new OptionError("--remote-write.label" + requires);
+                }
+                if (sawSetting || username != null || passwordFile != null || tokenFile != null || tenant != null
+                        || !headers.isEmpty() || caFile != null) {
+                    throw new OptionError("remote-write settings require --remote-write.url or " + ENV_REMOTE_WRITE_URL);
+                }
+                return Optional.empty();
+            }
+            if (url.contains("@") && url.matches("(?s)[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*@.*")) {
+                // never repeated: it holds a password
+                throw new OptionError("--remote-write.url must not hold a user name or password (a command line shows in"
+                        + " process lists): use --remote-write.username and --remote-write.password-file");
+            }
+            if (username != null && passwordFile == null) {
+                throw new OptionError("--remote-write.username requires --remote-write.password-file");
+            }
+            if (passwordFile != null && username == null) {
+                throw new OptionError("--remote-write.password-file requires --remote-write.username");
+            }
+            if (username != null && tokenFile != null) {
+                throw new OptionError("--remote-write.username and --remote-write.bearer-token-file exclude each other");
+            }
+            try {
+                RemoteWriteConfig.Builder b = RemoteWriteConfig.builder(url).timeout(timeout);
+                boolean job = false;
+                for (String[] kv : labels) {
+                    job |= kv[0].equals("job");
+                }
+                if (!job) {
+                    b.label("job", PushGatewayConfig.DEFAULT_JOB); // as the push's default grouping key
+                }
+                for (String[] kv : labels) {
+                    b.label(kv[0], kv[1]);
+                }
+                if (username != null) {
+                    b.basicAuth(username, Path.of(passwordFile));
+                }
+                if (tokenFile != null) {
+                    b.bearerTokenFile(Path.of(tokenFile));
+                }
+                if (tenant != null) {
+                    b.tenant(tenant);
+                }
+                for (String[] kv : headers) {
+                    b.header(kv[0], kv[1]);
+                }
+                if (caFile != null) {
+                    b.caFile(Path.of(caFile));
+                }
+                return Optional.of(b.build());
+            } catch (IllegalArgumentException e) {
+                throw new OptionError(e.getMessage());
+            }
+        }
+    }
+
+    private static String nonEmpty(String option, String raw) throws OptionError {
+        if (raw.isEmpty()) {
+            throw new OptionError(option + " must not be empty");
+        }
+        return raw;
+    }
+
+    private static String[] header(String option, String raw) throws OptionError {
+        int eq = raw.indexOf('=');
+        if (eq <= 0) {
+            throw new OptionError(option + " requires NAME=VALUE");
+        }
+        return new String[] {raw.substring(0, eq), raw.substring(eq + 1)};
     }
 
     /**

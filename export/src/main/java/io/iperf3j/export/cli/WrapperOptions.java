@@ -4,6 +4,7 @@ import io.iperf3j.export.MetricNaming;
 import io.iperf3j.export.MetricsFileFormat;
 import io.iperf3j.export.PrometheusEncoder;
 import io.iperf3j.export.PushGatewayConfig;
+import io.iperf3j.export.RemoteWriteConfig;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -31,6 +32,7 @@ import java.util.Optional;
  * @param naming {@code --metrics.names}, for push and Prometheus file
  * @param serverMetricsListen {@code --metrics.listen}: where a server serves its /metrics; empty = nowhere
  * @param clientPrefixes {@code --metrics.client-prefixes}: client prefixes with series of their own
+ * @param remoteWrite {@code --remote-write.*}, checked and with its files read; empty = no remote write
  */
 public record WrapperOptions(
         Optional<URI> pushUrl,
@@ -47,11 +49,17 @@ public record WrapperOptions(
         String metricsPrefix,
         MetricNaming naming,
         Optional<InetSocketAddress> serverMetricsListen,
-        int clientPrefixes) {
+        int clientPrefixes,
+        Optional<RemoteWriteConfig> remoteWrite) {
 
     /** Whether any sink is configured. */
     public boolean enabled() {
-        return pushUrl.isPresent() || metricsFile.isPresent();
+        return pushUrl.isPresent() || metricsFile.isPresent() || remoteWrite.isPresent();
+    }
+
+    /** The encoder of remote write's series: the push's families under {@code --metrics.prefix} and {@code --metrics.names}. */
+    public PrometheusEncoder remoteWriteEncoder() {
+        return new PrometheusEncoder(metricsPrefix, Map.of(), naming);
     }
 
     /** The Pushgateway configuration, if {@code --push.url} is set. */

@@ -1,0 +1,130 @@
+package io.iperf3j.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Debian's real Prometheus ({@code /usr/bin/prometheus}, 2.42) as a remote-write receiver
+ * ({@code --web.enable-remote-write-receiver}): its own config (no scrape target), data directory and
+ * free port on 127.0.0.1, stopped by its PID on close (TERM, then KILL after 20 s). Missing, it
+ * fails the test with the install command ({@code .ci/run} installs it). For export's remote-write
+ * tests and the command's; session's lab has its own scraping one.
+ */
+public final class Prometheus implements AutoCloseable {
+    public static final Path BINARY = Path.of("/usr/bin/prometheus");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private Prometheus(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts one in {@code dir} (its config, data and log go there); ready within 30 s or the test fails. */
+    public static Prometheus receiver(Path dir) throws IOException, InterruptedException {
+        if (!Files.isExecutable(BINARY)) {
+            fail(BINARY + " is missing: install it with 'apt-get install prometheus' (.ci/run does this)");
+        }
+        Path config = Files.writeString(dir.resolve("prometheus.yml"), "global: {evaluation_interval: 1m}\n");
+        int port = FreePorts.next();
+        Path log = dir.resolve("prometheus.log");
+        Process p = new ProcessBuilder(BINARY.toString(), "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
+                "--web.enable-remote-write-receiver")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Prometheus prom = new Prometheus(p, port, log);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            try {
+                if (get(prom.url() + "/-/ready").status() == 200) {
+                    return prom;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        prom.close();
+        fail("prometheus did not become ready: " + Files.readString(log));
+        return null;
+    }
+
+    /** {@code http://127.0.0.1:PORT}. */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Its remote-write receiver's URL. */
+    public String writeUrl() {
+        return url() + "/api/v1/write";
+    }
+
+    /**
+     * An instant query evaluated at {@code unixSeconds}: its {@code data.result}. With a range selector
+     * ({@code metric[10m]}) every raw sample in the range, each series' {@code values} as
+     * {@code [seconds, "value"]} pairs: what Prometheus holds, no lookback filling a gap.
+     */
+    public JsonNode queryAt(String promql, double unixSeconds) throws IOException, InterruptedException {
+        String uri = url() + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time="
+                + String.format(Locale.ROOT, "%.3f", unixSeconds);
+        Answer r = get(uri);
+        JsonNode j = JSON.readTree(r.body());
+        assertThat(j.path("status").asText()).as("query %s: %s", promql, r.body()).isEqualTo("success");
+        return j.path("data").path("result");
+    }
+
+    private record Answer(int status, String body) {
+    }
+
+    /** A GET with java.base's client (core's test kit is compiled into core's module, which does not read java.net.http). */
+    private static Answer get(String url) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        c.setConnectTimeout((int) Duration.ofSeconds(2).toMillis());
+        c.setReadTimeout((int) Duration.ofSeconds(10).toMillis());
+        try {
+            int status = c.getResponseCode();
+            try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+                return new Answer(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    /** What it logged, for a failure's message. */
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
