@@ -6,7 +6,7 @@ import io.iperf3j.export.cli.MetricsOption;
 import io.iperf3j.internal.subcommand.Subcommands;
 import io.iperf3j.report.HtmlReport;
 import io.iperf3j.report.ReportInputException;
-import io.iperf3j.session.internal.output.ResultPush;
+import io.iperf3j.session.internal.output.ResultArchives;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -67,8 +67,13 @@ public final class SessionCommand implements Callable<Integer> {
             description = "print the plan file's JSON Schema (every key, its type, default and an example) and quit")
     boolean schema;
 
-    @Parameters(index = "0", paramLabel = "PLAN", description = "the plan (YAML)")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PLAN", description = "the plan (YAML); with --resend, only to name its archives")
     Path planFile;
+
+    @Option(names = "--resend", paramLabel = "DIR",
+            description = "send every result DIR/tests.jsonl holds to the archives (--remote-write.url, --push.url, or the"
+                    + " plan's), run nothing: after a controller was killed, or a receiver was down past the end")
+    Path resend;
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: session-<time>)")
     Path output;
@@ -118,7 +123,10 @@ public final class SessionCommand implements Callable<Integer> {
 
     private PrintStream out;
     private PrintStream err;
-    private ResultPush pushing;
+    /** Where results leave for (the plan's push and remote_write, or the command line's), once started. */
+    private ResultArchives archives;
+    /** {@code --remote-write.*}: added to the model by {@link #commandLine}. */
+    private final RemoteWriteOptions remoteWrite = new RemoteWriteOptions();
     private volatile PlanExecution runner;
 
     private SessionCommand() {
@@ -155,6 +163,7 @@ public final class SessionCommand implements Callable<Integer> {
                 .description("with a schedule: serve every test's last results and run counters on /metrics (and /health)"
                         + " at [HOST:]PORT (PORT alone: 127.0.0.1; :PORT: every interface), as the server's option")
                 .hasInitialValue(false).setter(new Into(v -> c.metricsListen = v)).build());
+        c.remoteWrite.addTo(spec);
         return cl;
     }
 
@@ -180,6 +189,27 @@ public final class SessionCommand implements Callable<Integer> {
             field.accept((String) value);
             return null;
         }
+    }
+
+    /** The plan file given, if any. */
+    Optional<Path> planFile() {
+        return Optional.ofNullable(planFile);
+    }
+
+    /** The command line's archives over the plan's ({@code plan} empty: the command line's alone). */
+    ResultArchives archivesOf(Optional<Plan> plan) {
+        Plan p = plan.orElseGet(() -> new Plan(List.of(), List.of(), false, "", Optional.empty()));
+        return ResultArchives.of(withCommandLine(p), w -> err.println("warning: " + w));
+    }
+
+    /** Where the command prints. */
+    PrintStream out() {
+        return out;
+    }
+
+    /** Where the command says what went wrong. */
+    PrintStream err() {
+        return err;
     }
 
     /** Runs the command; returns the exit status. */
@@ -218,6 +248,9 @@ public final class SessionCommand implements Callable<Integer> {
             }
             plan = new Plan(plan.hosts(), plan.tests(), plan.parallel(), plan.filenameBase(), plan.push(), Optional.of(s), plan.remoteWrite());
         }
+        plan = plan.withRemoteWrite(remoteWrite.over(plan.remoteWrite()));
+        // a receiver that cannot be valid (its URL, a file that cannot be read) is said before anything runs
+        plan.remoteWrite().ifPresent(io.iperf3j.session.internal.output.ResultRemoteWrite::config);
         if (!parallel && push == null && pushJob == null) {
             return plan;
         }
@@ -237,6 +270,13 @@ public final class SessionCommand implements Callable<Integer> {
             out.print(PlanFile.schema());
             out.flush();
             return OK;
+        }
+        if (resend != null) {
+            return Resend.run(this, resend);
+        }
+        if (planFile == null) {
+            err.print(io.iperf3j.internal.subcommand.Subcommands.refused("session", "Missing required parameter: 'PLAN'"));
+            return BAD_PLAN;
         }
         OldGenerationWatch heap = OldGenerationWatch.start();
         try {
@@ -310,9 +350,9 @@ public final class SessionCommand implements Callable<Integer> {
             onceSinks.add(TestsFile.once(dir));
             onceSinks.add(rec -> out.println(String.format(Locale.ROOT, "[%d/%d] ", done.incrementAndGet(), total)
                     + ProgressLine.of(rec)));
-            if (plan.push().isPresent()) {
-                pushing = new ResultPush(plan.push().get().endpoint(), plan.push().get().job(), w -> err.println("warning: " + w));
-                onceSinks.add(pushed(pushing));
+            archives = ResultArchives.of(plan, w -> err.println("warning: " + w));
+            if (archives.any()) {
+                onceSinks.add(archives);
             }
             r = planRunner(plan, files, res -> { });
         } catch (IperfConfigurationError e) {
@@ -348,7 +388,7 @@ public final class SessionCommand implements Callable<Integer> {
             if (results.size() < whole.tests().size()) {
                 out.println("stopped: " + results.size() + " of " + whole.tests().size() + " test(s) completed");
             }
-            List<String> notes = pushing == null ? List.of() : flushPush(results.size(), System.nanoTime() - started);
+            List<String> notes = archives == null || !archives.any() ? List.of() : flushArchives(results.size(), System.nanoTime() - started);
             try {
                 files.writeSummaries(results, plan.hosts().stream().map(Node::id).toList(), notes);
             } catch (IOException e) {
@@ -407,9 +447,7 @@ public final class SessionCommand implements Callable<Integer> {
                         + " them first, or give another -o");
                 return BAD_PLAN;
             }
-            if (plan.push().isPresent()) {
-                pushing = new ResultPush(plan.push().get().endpoint(), plan.push().get().job(), w -> err.println("warning: " + w));
-            }
+            archives = ResultArchives.of(plan, w -> err.println("warning: " + w));
             r = planRunner(plan, files, x -> { });
             ScheduleState book = ScheduleState.open(dir, plan.tests(), plan.schedule().get(), java.time.Instant.now());
             book.last().forEach(metrics::restore);
@@ -418,9 +456,9 @@ public final class SessionCommand implements Callable<Integer> {
             // a run the file does not hold), the metrics, the progress line and the push
             List<Consumer<RunRecord>> sinks = new ArrayList<>(List.of(TestsFile.scheduled(dir, TestsFile.DEFAULT_ROTATE_BYTES),
                     book, metrics, rec -> out.println("[run " + rec.run() + "] " + ProgressLine.of(rec))));
-            if (pushing != null) {
-                sinks.add(pushed(pushing));
-                metrics.archive("pushgateway", pushing.queue());
+            if (archives.any()) {
+                sinks.add(archives);
+                archives.countIn(metrics);
             }
             toSinks = all(sinks);
             dues = new ScheduledDues(plan, book, java.time.Clock.systemUTC(), toSinks);
@@ -449,7 +487,7 @@ public final class SessionCommand implements Callable<Integer> {
             r.execute(dues, true, toSinks);
             // its runs or until time over, or cut by a SIGINT/SIGTERM (then the running tests were killed, not written)
             out.println(r.stopped() ? "schedule stopped" : "schedule ended");
-            List<String> notes = pushing == null ? List.of() : pushing.finish(ResultPush.FLUSH_TIMEOUT);
+            List<String> notes = archives.any() ? archives.finish() : List.of();
             notes.forEach(out::println);
             // as a plan run once ends: the summaries, of each test's last run that ran, and the counts of every run
             try {
@@ -509,28 +547,17 @@ public final class SessionCommand implements Callable<Integer> {
         return rec -> sinks.forEach(s -> s.accept(rec));
     }
 
-    /** The push as a sink: each result (a skipped run pushes nothing). */
-    private static Consumer<RunRecord> pushed(ResultPush push) {
-        return rec -> {
-            if (rec instanceof RunRecord.Ran ran) {
-                push.push(ran.result(), ran.figures());
-            }
-        };
-    }
-
     /** How long a SIGINT/SIGTERM waits, after the kills, for the summaries of what completed. */
     static final java.time.Duration STOP_SUMMARY_WAIT = java.time.Duration.ofSeconds(20);
 
     /**
-     * Gives the results still on their way to the Pushgateway {@link ResultPush#FLUSH_TIMEOUT}, after a line
-     * with the plan's own time (the flush's is not in it); returns the summary's lines.
+     * Gives the results still on their way to the archives their flush time ({@link ResultArchives#finish}), after a line with
+     * the plan's own time (the flush's is not in it); returns the summary's lines.
      */
-    private List<String> flushPush(int tests, long planNanos) throws InterruptedException {
-        int waiting = pushing.waiting();
+    private List<String> flushArchives(int tests, long planNanos) throws InterruptedException {
         out.println(String.format(Locale.ROOT, "plan ran %d test(s) in %.1f s; ", tests, planNanos / 1e9)
-                + (waiting == 0 ? "no result waiting for the Pushgateway" : waiting
-                + " result(s) still on their way to the Pushgateway (waiting at most " + ResultPush.FLUSH_TIMEOUT.toSeconds() + " s)"));
-        return pushing.finish(ResultPush.FLUSH_TIMEOUT);
+                + String.join("; ", archives.waitingLines()));
+        return archives.finish();
     }
 
     /** The report module's page of the whole output directory; a failure to write it is said, and the run counts as failed. */

@@ -92,13 +92,6 @@ public final class ResultPush implements Consumer<TestResult> {
         return labels;
     }
 
-    /** The grouping key a result is pushed under: the job and {@link #labels}. */
-    public static PushGatewayConfig groupingKey(String endpoint, String job, TestResult r) {
-        PushGatewayConfig.Builder b = PushGatewayConfig.builder(endpoint).job(job);
-        labels(r).forEach(b::label);
-        return b.build();
-    }
-
     /** The exposition pushed for one run: every series of {@link ResultSeries} the run has a value for. */
     public static String exposition(RunFigures f) {
         StringBuilder sb = new StringBuilder();
@@ -140,7 +133,14 @@ public final class ResultPush implements Consumer<TestResult> {
 
     /** Queues a run's push, with its figures; returns at once. */
     public void push(TestResult r, RunFigures figures) {
-        queue.offer(new ResultQueue.Item<>(r.id(), new Group(client.forGroup(groupingKey(endpoint, job, r)), exposition(figures))));
+        push(r.id(), labels(r), figures);
+    }
+
+    /** Queues the push of a result named {@code name} with these labels (grouping key order) and figures; returns at once. */
+    public void push(String name, Map<String, String> labels, RunFigures figures) {
+        PushGatewayConfig.Builder b = PushGatewayConfig.builder(endpoint).job(job);
+        labels.forEach(b::label);
+        queue.offer(new ResultQueue.Item<>(name, new Group(client.forGroup(b.build()), exposition(figures))));
     }
 
     /** Results queued and not yet pushed. */

@@ -1,0 +1,103 @@
+package io.iperf3j.session.internal.output;
+
+import io.iperf3j.session.Plan;
+import io.iperf3j.session.internal.result.RunFigures;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where a session's results leave for (issue 65: one way out, two wire formats): its Pushgateway ({@link ResultPush}) and its
+ * remote-write receiver ({@link ResultRemoteWrite}), each through its own {@link ResultQueue}, as the plan (or the command
+ * line over it) names them. One sink for the plan's records, one set of counters for {@code /metrics}, one flush at the end
+ * and one block of summary lines.
+ *
+ * <p>Threads: {@link #accept} on the plan's result thread; {@link #finish} once, after the plan.
+ */
+public final class ResultArchives implements Consumer<RunRecord> {
+    private final Optional<ResultPush> push;
+    private final Optional<ResultRemoteWrite> remoteWrite;
+
+    private ResultArchives(Optional<ResultPush> push, Optional<ResultRemoteWrite> remoteWrite) {
+        this.push = push;
+        this.remoteWrite = remoteWrite;
+    }
+
+    /**
+     * The archives {@code plan} names, started.
+     *
+     * @param warnings told when an archive stops answering and when it is back
+     * @throws IllegalArgumentException if a target cannot be valid (a remote-write URL, a file it cannot read), saying why
+     */
+    public static ResultArchives of(Plan plan, Consumer<String> warnings) {
+        Optional<ResultRemoteWrite> rw = plan.remoteWrite().map(t -> new ResultRemoteWrite(t, warnings));
+        Optional<ResultPush> p = plan.push().map(t -> new ResultPush(t.endpoint(), t.job(), warnings));
+        return new ResultArchives(p, rw);
+    }
+
+    /** Whether there is any archive. */
+    public boolean any() {
+        return push.isPresent() || remoteWrite.isPresent();
+    }
+
+    /** Queues a run's result for every archive; returns at once (a skipped run sends nothing). */
+    @Override
+    public void accept(RunRecord rec) {
+        if (rec instanceof RunRecord.Ran ran) {
+            push.ifPresent(p -> p.push(ran.result(), ran.figures()));
+            remoteWrite.ifPresent(w -> w.accept(rec));
+        }
+    }
+
+    /** Queues a recorded result ({@code --resend}) for every archive. */
+    public void resend(String name, Map<String, String> labels, RunFigures figures) {
+        push.ifPresent(p -> p.push(name, labels, figures));
+        remoteWrite.ifPresent(w -> w.write(name, labels, figures));
+    }
+
+    /** Counts each archive's queue in a schedule's {@code /metrics}. */
+    public void countIn(SessionMetrics metrics) {
+        push.ifPresent(p -> metrics.archive("pushgateway", p.queue()));
+        remoteWrite.ifPresent(w -> metrics.archive("remote_write", w.queue()));
+    }
+
+    /**
+     * One line a waiting archive, said before the flush: {@code N result(s) still on their way to ARCHIVE (waiting at most
+     * S s)}, or {@code no result waiting for ARCHIVE}.
+     */
+    public List<String> waitingLines() {
+        List<String> lines = new ArrayList<>();
+        push.ifPresent(p -> lines.add(waiting(p.waiting(), "the Pushgateway", ResultPush.FLUSH_TIMEOUT)));
+        remoteWrite.ifPresent(w -> lines.add(waiting(w.waiting(), "remote-write " + w.receiver(), ResultRemoteWrite.FLUSH_TIMEOUT)));
+        return lines;
+    }
+
+    private static String waiting(int n, String archive, Duration flush) {
+        return n == 0 ? "no result waiting for " + archive
+                : n + " result(s) still on their way to " + archive + " (waiting at most " + flush.toSeconds() + " s)";
+    }
+
+    /** Sends what is waiting (each archive within its flush time, one after the other) and stops; the summary's lines. */
+    public List<String> finish() throws InterruptedException {
+        List<String> lines = new ArrayList<>();
+        if (remoteWrite.isPresent()) {
+            lines.addAll(remoteWrite.get().finish(ResultRemoteWrite.FLUSH_TIMEOUT));
+            notSent += remoteWrite.get().queue().offered() - remoteWrite.get().queue().sent();
+        }
+        if (push.isPresent()) {
+            lines.addAll(push.get().finish(ResultPush.FLUSH_TIMEOUT));
+            notSent += push.get().queue().offered() - push.get().queue().sent();
+        }
+        return lines;
+    }
+
+    /** After {@link #finish}: results an archive did not get (refused, or still waiting at the end). */
+    public long notSent() {
+        return notSent;
+    }
+
+    private long notSent;
+}
