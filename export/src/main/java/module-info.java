@@ -4,7 +4,7 @@
  * ({@code io.iperf3j.export.exporter}). {@code io.iperf3j.export.server} is a running server's own
  * {@code /metrics} ({@code --metrics.listen}), for the {@code iperf3j} command and {@code iperf3j session}
  * (whose {@code --metrics.listen} serves its schedule's results through the same endpoint). {@code io.iperf3j.export.cli} is the {@code iperf3j}
- * command's {@code --push.*}/{@code --metrics.*} options, for that command only (and for
+ * command's {@code --push.*}/{@code --remote-write.*}/{@code --metrics.*} options, for that command only (and for
  * {@code iperf3j session}, which takes two of its rows: {@code --push.url}, {@code --push.job}).
  *
  * <p>Prometheus' jars are automatic modules (named in their manifests);

@@ -42,8 +42,8 @@ import java.util.concurrent.TimeoutException;
  * (a sink's queue, a session's) decides how long to keep them, with {@link #retryDelay(int)}.
  *
  * <p><b>Threads.</b> Thread-safe, one {@link HttpClient} (its connection pool and threads) per
- * client; {@link #write} blocks the calling thread for at most the configuration's timeout, so call
- * it off a test's thread ({@link RemoteWriteSink} does).
+ * client, stopped by {@link #close()}; {@link #write} blocks the calling thread for at most the
+ * configuration's timeout, so call it off a test's thread ({@link RemoteWriteSink} does).
  *
  * <p><b>Labels.</b> Each series gets the configuration's external labels it does not have
  * already: as in Prometheus, an external label never replaces a series' own. The labels are sent
@@ -65,7 +65,7 @@ import java.util.concurrent.TimeoutException;
  * itself is protobuf and snappy, for which this class uses the kept libraries
  * (protobuf-java with classes generated from prompb's own files, and aircompressor).
  */
-public final class RemoteWriteClient {
+public final class RemoteWriteClient implements AutoCloseable {
     /** The protocol version header's value for remote write 1.0. */
     public static final String PROTOCOL_VERSION = "0.1.0";
     /** The body's content type. */
@@ -77,6 +77,7 @@ public final class RemoteWriteClient {
 
     private final RemoteWriteConfig config;
     private final HttpClient http;
+    private volatile boolean closed;
 
     /** A client for the configuration's receiver. */
     public RemoteWriteClient(RemoteWriteConfig config) {
@@ -112,6 +113,7 @@ public final class RemoteWriteClient {
      *         {@link Outcome.Refused} for any other answer (400 "out of order sample", 401, 404, a
      *         redirect, ...)
      * @throws IllegalArgumentException if {@code series} is empty
+     * @throws IllegalStateException after {@link #close()}
      * @throws InterruptedException if interrupted while waiting for the answer (the request is
      *         abandoned)
      */
@@ -119,6 +121,9 @@ public final class RemoteWriteClient {
         Objects.requireNonNull(series, "series");
         if (series.isEmpty()) {
             throw new IllegalArgumentException("nothing to write: no series");
+        }
+        if (closed) {
+            throw new IllegalStateException("remote-write client for " + config.shownEndpoint() + " is closed");
         }
         byte[] body = compress(encode(series, config.labels()));
         HttpRequest.Builder rb = HttpRequest.newBuilder(config.endpoint()).timeout(config.timeout())
@@ -152,6 +157,16 @@ public final class RemoteWriteClient {
         }
         return outcome(response.statusCode(), response.headers().firstValue("Retry-After").orElse(null),
                 response.headers().firstValue("Location").orElse(null), response.body(), Instant.now());
+    }
+
+    /**
+     * Stops the HTTP client: its connections and threads. A write in flight on another thread is
+     * abandoned (its outcome is {@link Outcome.Retry}); later writes throw. Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        http.shutdownNow();
     }
 
     private String noAnswer() {

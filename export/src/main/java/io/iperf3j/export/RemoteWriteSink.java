@@ -278,6 +278,8 @@ public final class RemoteWriteSink implements Consumer<MetricEvent>, AutoCloseab
         } catch (InterruptedException e) {
             abandonQueue();
             Thread.currentThread().interrupt();
+        } finally {
+            client.close();
         }
     }
 

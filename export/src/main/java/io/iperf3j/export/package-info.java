@@ -1,6 +1,8 @@
 /**
  * Live metrics out of iperf3j: a Prometheus text encoder ({@link io.iperf3j.export.PrometheusEncoder}),
- * Pushgateway push ({@link io.iperf3j.export.PushGatewaySink}), metrics files
+ * Pushgateway push ({@link io.iperf3j.export.PushGatewaySink}), Prometheus remote write
+ * ({@link io.iperf3j.export.RemoteWriteClient}, {@link io.iperf3j.export.RemoteWriteSink}: the same
+ * families, every interval's samples stamped at its end), metrics files
  * ({@link io.iperf3j.export.MetricsFileSink}), the {@code iperf3j} command's
  * {@code --push.*}/{@code --metrics.*} options ({@code io.iperf3j.export.cli}, for the command only) and an
  * iperf3_exporter-style scrape endpoint ({@link io.iperf3j.export.exporter}); a running server's own
@@ -10,7 +12,7 @@
  *
  * <p>Names follow iperf3-rs with prefix {@code <p>} (default {@code iperf3}). Every
  * family has {@code # HELP} and {@code # TYPE}; samples carry only the fixed labels
- * (push: the grouping key; Prometheus file: {@code --metrics.label}s). Families of
+ * (push: the grouping key; remote write: its external labels; Prometheus file: {@code --metrics.label}s). Families of
  * fields a sample lacks (TCP fields on a receiver, UDP fields in TCP, ...) are left
  * out, never written as 0. {@code promtool check metrics} accepts every
  * exposition without a finding; {@link io.iperf3j.export.MetricNaming#IPERF3_RS}

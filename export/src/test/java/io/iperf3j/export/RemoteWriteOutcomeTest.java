@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * How {@link RemoteWriteClient} reads an answer, against a local HTTP server that answers as told,
@@ -87,6 +88,8 @@ class RemoteWriteOutcomeTest {
         assertThat(client.write(ONE)).isEqualTo(
                 new RemoteWriteClient.Outcome.Retry("HTTP 429: slow down", Optional.of(Duration.ofSeconds(2))));
         assertThat(client.write(ONE)).isEqualTo(new RemoteWriteClient.Outcome.Written(204));
+        client.close();
+        assertThatThrownBy(() -> client.write(ONE)).isInstanceOf(IllegalStateException.class).hasMessageEndingWith("is closed");
     }
 
     @Test

@@ -26,11 +26,12 @@ import java.util.function.Function;
 
 /**
  * Reads iperf3-rs's {@code --push.*} and {@code --metrics.*} options (and iperf3j's
- * {@code --metrics.names}), rows of the {@code iperf3j} option table ({@link MetricsOption}),
- * merges them with their {@code IPERF3_PUSH_*} / {@code IPERF3_METRICS_*} environment
- * variables (the flag wins; environment labels come before flag labels) and checks them as
- * iperf3-rs does, once the line is read ({@link #finish()}: the environment's errors, then the
- * flags' in their order, then the combinations).
+ * {@code --remote-write.*} and {@code --metrics.names}), rows of the {@code iperf3j} option table
+ * ({@link MetricsOption}), merges them with their {@code IPERF3_PUSH_*} / {@code IPERF3_REMOTE_WRITE_*} /
+ * {@code IPERF3_METRICS_*} environment variables (the flag wins; environment labels come before flag
+ * labels) and checks them as iperf3-rs does, once the line is read ({@link #finish()}: the environment's
+ * errors, then the flags' in their order, then the combinations). Remote write's configuration is built
+ * there too, its password, token and CA files read, so a bad one is a parameter error before any test.
  *
  * <p>Forms: getopt's, as every row of the table ({@code --opt VALUE}, {@code --opt=VALUE});
  * {@code --push.delete-on-exit} alone means true, {@code =VALUE} takes a boolean. DURATION is
