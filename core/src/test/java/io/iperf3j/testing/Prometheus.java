@@ -41,11 +41,15 @@ public final class Prometheus implements AutoCloseable {
 
     /** Starts one in {@code dir} (its config, data and log go there); ready within 30 s or the test fails. */
     public static Prometheus receiver(Path dir) throws IOException, InterruptedException {
+        return receiver(dir, FreePorts.next());
+    }
+
+    /** As {@link #receiver(Path)}, on {@code port} (a receiver a test starts where its client already sends). */
+    public static Prometheus receiver(Path dir, int port) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             fail(BINARY + " is missing: install it with 'apt-get install prometheus' (.ci/run does this)");
         }
         Path config = Files.writeString(dir.resolve("prometheus.yml"), "global: {evaluation_interval: 1m}\n");
-        int port = FreePorts.next();
         Path log = dir.resolve("prometheus.log");
         Process p = new ProcessBuilder(BINARY.toString(), "--config.file=" + config,
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,

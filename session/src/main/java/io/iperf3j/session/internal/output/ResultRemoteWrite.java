@@ -156,6 +156,8 @@ public final class ResultRemoteWrite implements Consumer<RunRecord> {
      * results were written in how many requests, and every one that was not, by reason.
      */
     public List<String> finish(Duration timeout) throws InterruptedException {
-        return queue.summary("remote-write " + shown, "written", queue.finish(timeout));
+        List<ResultQueue.NotSent> missing = queue.finish(timeout);
+        client.close();
+        return queue.summary("remote-write " + shown, "written", missing);
     }
 }
