@@ -18,6 +18,10 @@ process, `iperf3j session PLAN -o OUT` with a mesh of every host, `parallel: tru
                         200th result, at the end; threads (peak)
   SSH                   per sshd, from its DEBUG1 log: logins (Accepted publickey) and the most
                         channels open at once (channel N: new / channel N: free)
+  archive               with --archive pushgateway|remote-write (issue 65): a real receiver on 127.0.0.1 (Debian's
+                        prometheus-pushgateway, or prometheus with --web.enable-remote-write-receiver), what the
+                        summary says was written, whether every ok result is in the receiver, the CPU of the
+                        controller's sending thread (iperf3j-archive) against the controller's whole, the receiver's CPU
 
 Needs root, iproute2, openssh-server, iperf3. Namespaces are named ijb<pid hex>..., subnet
 10.244.R.0/24 (R from the PID); everything is removed at the end, processes killed by their PIDs.
@@ -199,6 +203,42 @@ def forks():
     return 0
 
 
+def thread_cpu(pid, name):
+    """CPU seconds of the threads of PID named NAME (/proc/PID/task/*/comm), 0 when none."""
+    total = 0.0
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                if open(f"/proc/{pid}/task/{tid}/comm").read().strip() == name:
+                    f = open(f"/proc/{pid}/task/{tid}/stat").read().rsplit(')', 1)[1].split()
+                    total += (int(f[11]) + int(f[12])) / os.sysconf('SC_CLK_TCK')
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return total
+
+
+def archive_figures(kind, receiver, said, tests, archive_cpu, controller_cpu, receiver_cpu):
+    """What reached the archive (the summary's line, and the receiver's own count of ok results) and what sending cost."""
+    import urllib.parse, urllib.request
+    ok = [t for t in tests if t['status'] == 'ok']
+    line = [l for l in said.splitlines() if 'result(s) written' in l or 'result(s) pushed' in l]
+    if kind == 'remote-write':
+        base = receiver.url.rsplit('/api/', 1)[0]
+        q = urllib.parse.quote('count(count_over_time(iperf3j_session_test_success[2h]) > 0)')
+        answer = json.loads(urllib.request.urlopen(f"{base}/api/v1/query?query={q}", timeout=30).read())
+        held = int(float(answer['data']['result'][0]['value'][1])) if answer['data']['result'] else 0
+    else:
+        answer = json.loads(urllib.request.urlopen(f"{receiver.url}/api/v1/metrics", timeout=60).read())
+        held = sum(1 for g in answer.get('data', []) if 'iperf3j_session_test_success' in g)
+    return {'archive': kind, 'archive_summary': line[-1] if line else None, 'archive_held_results': held,
+            'archive_ok_results': len(ok), 'archive_all_ok_held': held >= len(ok),
+            'archive_thread_cpu_s': round(archive_cpu, 2),
+            'archive_share_of_controller_cpu': round(archive_cpu / controller_cpu, 4) if controller_cpu else None,
+            'archive_receiver_cpu_s': round(receiver_cpu, 1)}
+
+
 def mesh_rounds(hosts):
     """The fewest rounds a mesh of HOSTS can take (the circle method): HOSTS-1 when even, HOSTS when odd."""
     return hosts - 1 if hosts % 2 == 0 else hosts
@@ -241,6 +281,8 @@ def main():
     ap.add_argument('--nmt', action='store_true',
                     help='run the JVM with native memory tracking and keep its summary at 90%% of the tests (jcmd on PATH)')
     ap.add_argument('--timeout', type=int, default=3600, help='seconds the plan may take')
+    ap.add_argument('--archive', choices=['none', 'pushgateway', 'remote-write'], default='none',
+                    help='send every result to a real receiver started here (bench/archive_rate.py\'s)')
     a = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit('needs root (network namespaces, sshd)')
@@ -262,8 +304,17 @@ def main():
         env = dict(os.environ)
         if a.nmt:
             env['IPERF3J_JAVA_OPTS'] = (env.get('IPERF3J_JAVA_OPTS', '') + ' -XX:NativeMemoryTracking=summary').strip()
-        p = subprocess.Popen(a.iperf3j.split() + ['session', plan, '-o', out], stdout=open(stdout_path, 'w'),
+        receiver = None
+        extra = []
+        if a.archive != 'none':
+            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+            from archive_rate import Receiver, cpu_of
+            receiver = Receiver(a.archive, work)
+            extra = receiver.option()
+            receiver_cpu0 = cpu_of(receiver.p.pid)
+        p = subprocess.Popen(a.iperf3j.split() + ['session', plan, '-o', out] + extra, stdout=open(stdout_path, 'w'),
                              stderr=subprocess.STDOUT, env=env)
+        archive_cpu = 0.0
         rss, hwm, threads, at200, first, last = [], 0, 0, None, None, None
         total = a.hosts * (a.hosts - 1) // 2
         memory_at_90 = None
@@ -287,6 +338,8 @@ def main():
                 threads = max(threads, s[2])
                 if at200 is None and '[200/' in said:
                     at200 = s[0]
+            if receiver is not None:
+                archive_cpu = max(archive_cpu, thread_cpu(p.pid, 'iperf3j-archive'))
             if time.time() - started > a.timeout:
                 p.kill()
                 sys.exit(f"the plan ran past {a.timeout} s")
@@ -332,6 +385,10 @@ def main():
             'processes_forked': forked, 'cpu_controller_s': round(controller_cpu, 1), 'cpu_hosts_s': round(hosts_cpu, 1),
             'cpu_machine_busy_s': round(busy1[0] - busy0[0], 1), 'cpu_machine_capacity_s': round(busy1[1] - busy0[1], 1),
         }
+        if receiver is not None:
+            result.update(archive_figures(a.archive, receiver, said, tests, archive_cpu, controller_cpu,
+                                          cpu_of(receiver.p.pid) - receiver_cpu0))
+            receiver.close()
         name = write_result(a.out, f"fleet-{a.label}-{a.hosts}", result)
         print('| hosts | tests | failed | plan s (bound) | x bound | RSS peak / @200 / end MiB | threads | logins/host | max channels |')
         print(f"| {a.hosts} | {len(tests)} | {len(failed)} | {plan_s:.1f} ({bound:.0f}) | {result['plan_over_bound']} | "

@@ -129,7 +129,7 @@ public final class ResultQueue<P> {
         this.wire = wire;
         this.retryDelay = Objects.requireNonNull(retryDelay, "retryDelay");
         this.warnings = Objects.requireNonNull(warnings, "warnings");
-        this.worker = Thread.ofPlatform().daemon().name("iperf3j-session-send").unstarted(this::work);
+        this.worker = Thread.ofPlatform().daemon().name("iperf3j-archive").unstarted(this::work);
     }
 
     /**
