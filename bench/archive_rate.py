@@ -52,8 +52,8 @@ def wait_http(url, seconds=30):
     sys.exit(f"{url} did not answer within {seconds} s")
 
 
-def folder(path, n):
-    """An output folder with n results of a mesh in tests.jsonl, ended over the last 30 minutes."""
+def folder(path, n, name='mesh'):
+    """An output folder with n results of a mesh (ids NAME_hI-hJ) in tests.jsonl, ended over the last 30 minutes."""
     os.makedirs(path, mode=0o755)
     hosts = 1
     while hosts * (hosts - 1) // 2 < n:
@@ -69,7 +69,7 @@ def folder(path, n):
             end = now - 1800 + 1800 * k / n
             rate = rnd.uniform(40e6, 50e6)
             lines.append(json.dumps({
-                'id': f"mesh_h{i}-h{j}", 'sender': f"h{i}", 'receiver': f"h{j}", 'direction': 'up', 'protocol': 'tcp',
+                'id': f"{name}_h{i}-h{j}", 'sender': f"h{i}", 'receiver': f"h{j}", 'direction': 'up', 'protocol': 'tcp',
                 'kind': 'tcp -b 50M', 'repeat': 1, 'status': 'ok', 'due': '2026-11-29T00:00:00Z', 'started': '2026-11-29T00:00:01Z',
                 'error': None, 'sent_bits_per_second': rate * 1.001, 'received_bits_per_second': rate, 'received_bytes': int(rate / 4),
                 'reverse_received_bits_per_second': None,
@@ -121,10 +121,12 @@ def resend(iperf3j, out, receiver):
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     said = r.stdout + r.stderr
     m = re.search(r': all (\d+) result\(s\) (?:written|pushed) \((\d+) requests?\)', said)
-    return {'exit': r.returncode, 'wall_s': round(wall, 3),
+    part = re.search(r': (\d+) of (\d+) result\(s\) (?:written|pushed) \((\d+) requests?\)', said)
+    written = int(m.group(1)) if m else int(part.group(1)) if part else 0
+    return {'exit': r.returncode, 'wall_s': round(wall, 3), 'written': written,
             'sender_cpu_s': round((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), 3),
             'receiver_cpu_s': round(cpu_of(receiver.p.pid) - rcpu0, 3),
-            'all_written': bool(m), 'requests': int(m.group(2)) if m else None,
+            'all_written': bool(m), 'requests': int(m.group(2)) if m else int(part.group(3)) if part else None,
             'summary': [l for l in said.splitlines() if 'result(s)' in l][-1:]}
 
 
@@ -140,7 +142,7 @@ def main():
         many = os.path.join(work, 'many')
         one = os.path.join(work, 'one')
         folder(many, a.results)
-        folder(one, 1)
+        folder(one, 1, 'one')
         runs = {'pushgateway': [], 'remote-write': []}
         for rnd in range(a.rounds):
             for kind in ('pushgateway', 'remote-write'):
@@ -151,7 +153,7 @@ def main():
                 finally:
                     rec.close()
                 full['one_result_wall_s'] = single['wall_s']
-                full['results_per_s'] = round(a.results / max(0.001, full['wall_s'] - single['wall_s']), 1)
+                full['results_per_s'] = round(full['written'] / max(0.001, full['wall_s'] - single['wall_s']), 1)
                 runs[kind].append(full)
                 print(f"round {rnd + 1} {kind}: {full}", flush=True)
         table = []

@@ -63,14 +63,14 @@ class SessionPushCliTest {
             String stdout = p.stdout();
             assertThat(status).as("%s%s", stdout, p.stderr()).isZero();
             assertThat(stdout).containsPattern("plan ran 1 test\\(s\\) in \\d+\\.\\d s; 1 result\\(s\\) still on their way to the"
-                    + " Pushgateway \\(waiting at most 10 s\\)");
+                    + " Pushgateway \\(waiting while it takes them, at most 10 s without one\\)");
             assertThat(p.stderr()).contains("warning: Pushgateway " + url + ": no answer within 5s (timeout); results are held");
 
             List<String> summary = Files.readAllLines(out.resolve("summary.txt"));
             assertThat(summary.get(summary.size() - 3)).matches(java.util.regex.Pattern.quote("Pushgateway " + url
                     + " (job iperf3j_session): 0 of 1 result(s) pushed (") + "[0-9]+ requests?\\); NOT PUSHED: 1");
             assertThat(summary.subList(summary.size() - 2, summary.size())).containsExactly(
-                    "  1 no answer within 5s (timeout) (until the end of the 10-s flush):",
+                    "  1 no answer within 5s (timeout) (no progress in the last 10 s of the flush):",
                     "    hang_left" + TAG + "-right" + TAG);
             assertThat(stdout).endsWith(String.join("\n", summary) + "\n");
             assertThat(held).as("the gateway was tried").isNotEmpty();

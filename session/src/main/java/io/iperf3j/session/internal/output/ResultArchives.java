@@ -65,8 +65,8 @@ public final class ResultArchives implements Consumer<RunRecord> {
     }
 
     /**
-     * One line a waiting archive, said before the flush: {@code N result(s) still on their way to ARCHIVE (waiting at most
-     * S s)}, or {@code no result waiting for ARCHIVE}.
+     * One line a waiting archive, said before the flush: {@code N result(s) still on their way to ARCHIVE (waiting while it
+     * takes them, at most S s without one)}, or {@code no result waiting for ARCHIVE}.
      */
     public List<String> waitingLines() {
         List<String> lines = new ArrayList<>();
@@ -77,7 +77,8 @@ public final class ResultArchives implements Consumer<RunRecord> {
 
     private static String waiting(int n, String archive, Duration flush) {
         return n == 0 ? "no result waiting for " + archive
-                : n + " result(s) still on their way to " + archive + " (waiting at most " + flush.toSeconds() + " s)";
+                : n + " result(s) still on their way to " + archive + " (waiting while it takes them, at most " + flush.toSeconds()
+                        + " s without one)";
     }
 
     /** Sends what is waiting (each archive within its flush time, one after the other) and stops; the summary's lines. */

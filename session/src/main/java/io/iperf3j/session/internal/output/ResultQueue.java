@@ -220,11 +220,17 @@ public final class ResultQueue<P> {
         return refused.get();
     }
 
+    /** The longest a flush takes, whatever the progress: a receiver that takes a result a second must not hold the end for good. */
+    public static final Duration FLUSH_CAP = Duration.ofMinutes(15);
+
     /**
-     * Takes no more items, lets the worker send what is waiting until {@code timeout} has passed, then stops it. Returns every
-     * item that did not reach the receiver (refused, left when the time was up, or never queued), in the order they came.
+     * Takes no more items and lets the worker send what is waiting for as long as the receiver takes them: until none is
+     * left, until {@code stall} passes with none sent or refused, or {@link #FLUSH_CAP} in all; then stops it. So a receiver
+     * that answers slowly (a Pushgateway takes some 40 groups a second) still gets everything, and one that is down holds the
+     * end {@code stall} only. Returns every item that did not reach the receiver (refused, left at the end, or never queued),
+     * in the order they came.
      */
-    public List<NotSent> finish(Duration timeout) throws InterruptedException {
+    public List<NotSent> finish(Duration stall) throws InterruptedException {
         lock.lock();
         try {
             closing = true;
@@ -232,15 +238,29 @@ public final class ResultQueue<P> {
         } finally {
             lock.unlock();
         }
-        worker.join(timeout);
+        long cap = System.nanoTime() + FLUSH_CAP.toNanos();
+        long done = sent.get() + refused.get();
+        long lastProgress = System.nanoTime();
+        while (worker.isAlive()) {
+            worker.join(Duration.ofMillis(Math.min(100, Math.max(1, stall.toMillis()))));
+            long now = System.nanoTime();
+            long d = sent.get() + refused.get();
+            if (d != done) {
+                done = d;
+                lastProgress = now;
+            }
+            if (now - lastProgress >= stall.toNanos() || now >= cap) {
+                break;
+            }
+        }
         if (worker.isAlive()) {
             worker.interrupt();
             worker.join(STOP_WAIT);
         }
         lock.lock();
         try {
-            String reason = lastFailure == null ? "not sent within " + timeout.toSeconds() + " s of the end"
-                    : lastFailure + " (until the end of the " + timeout.toSeconds() + "-s flush)";
+            String reason = lastFailure == null ? "not sent: no progress in the last " + stall.toSeconds() + " s of the flush"
+                    : lastFailure + " (no progress in the last " + stall.toSeconds() + " s of the flush)";
             for (Item<P> item : queue) {
                 notSent.add(new NotSent(item.name(), reason));
             }

@@ -127,7 +127,7 @@ class ResultQueueTest {
         q.offer(new ResultQueue.Item<>("t2", "r2"));
         List<ResultQueue.NotSent> missing = q.finish(Duration.ofMillis(200));
         assertThat(missing).extracting(ResultQueue.NotSent::name).containsExactly("t1", "t2");
-        assertThat(missing).allSatisfy(m -> assertThat(m.reason()).isEqualTo("HTTP status 503 (until the end of the 0-s flush)"));
+        assertThat(missing).allSatisfy(m -> assertThat(m.reason()).isEqualTo("HTTP status 503 (no progress in the last 0 s of the flush)"));
         assertThat(wire.stored).isEmpty();
     }
 }
