@@ -250,7 +250,8 @@ class SessionRemoteWriteTest {
         try (Prometheus prom = Prometheus.receiver(Files.createDirectories(dir.resolve("prom")))) {
             Run resent = session("--resend", out.toString(), "--remote-write.url", prom.writeUrl());
             assertThat(resent.status()).as(resent.out()).isZero();
-            assertThat(resent.out()).contains("resending " + results.size() + " result(s) from " + out.resolve("tests.jsonl"))
+            assertThat(resent.out()).contains("resending the results in " + out.resolve("tests.jsonl"))
+                    .contains(results.size() + " result(s) read")
                     .contains("all " + results.size() + " result(s) written");
             assertAllWritten(prom, results);
             Run again = session("--resend", out.toString(), "--remote-write.url", prom.writeUrl());

@@ -25,7 +25,6 @@ final class Resend {
     static int run(SessionCommand c, Path dir) throws InterruptedException {
         Optional<Plan> plan;
         ResultArchives archives;
-        RecordedResults.Read read;
         try {
             plan = c.planFile().isPresent() ? Optional.of(PlanFile.read(c.planFile().get())) : Optional.empty();
             archives = c.archivesOf(plan);
@@ -34,17 +33,21 @@ final class Resend {
                         + " with remote_write or push)");
                 return SessionCommand.BAD_PLAN;
             }
-            read = RecordedResults.of(dir);
-        } catch (IperfConfigurationError | IllegalArgumentException | IOException e) {
+        } catch (IperfConfigurationError | IllegalArgumentException e) {
             c.err().println("iperf3j session: " + e.getMessage());
             return SessionCommand.BAD_PLAN;
         }
-        c.out().println("resending " + read.results().size() + " result(s) from " + dir.resolve("tests.jsonl")
-                + (read.passedOver() > 0 ? " (" + read.passedOver() + " line(s) that are no test's result passed over)" : ""));
-        for (RecordedResults.Recorded r : read.results()) {
-            archives.resend(r.name(), r.labels(), r.figures());
+        RecordedResults.Counts read;
+        try {
+            c.out().println("resending the results in " + dir.resolve("tests.jsonl"));
+            read = RecordedResults.each(dir, r -> archives.resend(r.name(), r.labels(), r.figures()));
+        } catch (IOException e) {
+            archives.finish();
+            c.err().println("iperf3j session: " + e.getMessage());
+            return SessionCommand.BAD_PLAN;
         }
-        c.out().println(String.join("; ", archives.waitingLines()));
+        c.out().println(read.results() + " result(s) read" + (read.passedOver() > 0 ? " (" + read.passedOver()
+                + " line(s) that are no test's result passed over)" : "") + "; " + String.join("; ", archives.waitingLines()));
         List<String> summary = archives.finish();
         summary.forEach(c.out()::println);
         return archives.notSent() == 0 ? SessionCommand.OK : SessionCommand.TEST_FAILED;

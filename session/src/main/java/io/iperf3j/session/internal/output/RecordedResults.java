@@ -54,10 +54,51 @@ public final class RecordedResults {
     private RecordedResults() {
     }
 
-    /** Reads {@code dir}'s {@code tests.jsonl} (its rotated files first, oldest first), never through a link. */
+    /** What takes each result as it is read ({@code --resend} queues it, waiting while the receiver is slow). */
+    @FunctionalInterface
+    public interface Sink {
+        /** Takes one result. */
+        void accept(Recorded r) throws InterruptedException;
+    }
+
+    /**
+     * How much a folder held.
+     *
+     * @param results the results read
+     * @param passedOver lines that are not a test's result (cut, or of another kind)
+     */
+    public record Counts(long results, long passedOver) {
+    }
+
+    /** Reads {@code dir}'s {@code tests.jsonl} (its rotated files first, oldest first), never through a link, into a list. */
     public static Read of(Path dir) throws IOException {
         List<Recorded> out = new ArrayList<>();
-        int passed = 0;
+        Counts c;
+        try {
+            c = each(dir, out::add);
+        } catch (InterruptedException e) {
+            throw new AssertionError("a list does not wait", e);
+        }
+        return new Read(List.copyOf(out), (int) c.passedOver());
+    }
+
+    /**
+     * Hands each result of {@code dir}'s {@code tests.jsonl} (its rotated files first, oldest first; never through a link) to
+     * {@code sink} as it is read, in the order written: memory stays one line's, whatever the folder holds (five files of 64
+     * MiB are some hundreds of thousands of results).
+     *
+     * @throws IOException when {@code dir} holds no {@code tests.jsonl}, before anything is handed on, or it cannot be read
+     */
+    public static Counts each(Path dir, Sink sink) throws IOException, InterruptedException {
+        boolean any = false;
+        for (int i = TestsFile.KEPT; i >= 0; i--) {
+            any |= Files.isRegularFile(TestsFile.file(dir, i), LinkOption.NOFOLLOW_LINKS);
+        }
+        if (!any) {
+            throw new IOException(dir + " holds no " + TestsFile.NAME + ": not a session's output folder");
+        }
+        long results = 0;
+        long passed = 0;
         for (int i = TestsFile.KEPT; i >= 0; i--) {
             Path f = TestsFile.file(dir, i);
             if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
@@ -74,15 +115,13 @@ public final class RecordedResults {
                             passed++;
                         }
                     } else {
-                        out.add(rec);
+                        results++;
+                        sink.accept(rec);
                     }
                 }
             }
         }
-        if (out.isEmpty() && passed == 0 && !Files.isRegularFile(TestsFile.file(dir, 0), LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(dir + " holds no " + TestsFile.NAME + ": not a session's output folder");
-        }
-        return new Read(List.copyOf(out), passed);
+        return new Counts(results, passed);
     }
 
     private static boolean isSkipped(String line) {

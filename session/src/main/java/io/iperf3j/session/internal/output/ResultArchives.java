@@ -52,10 +52,17 @@ public final class ResultArchives implements Consumer<RunRecord> {
         }
     }
 
-    /** Queues a recorded result ({@code --resend}) for every archive. */
-    public void resend(String name, Map<String, String> labels, RunFigures figures) {
-        push.ifPresent(p -> p.push(name, labels, figures));
-        remoteWrite.ifPresent(w -> w.write(name, labels, figures));
+    /**
+     * Queues a recorded result ({@code --resend}) for every archive, waiting while an archive's queue is full and its receiver
+     * takes results (a folder may hold more results than a queue does).
+     */
+    public void resend(String name, Map<String, String> labels, RunFigures figures) throws InterruptedException {
+        if (push.isPresent()) {
+            push.get().resend(name, labels, figures);
+        }
+        if (remoteWrite.isPresent()) {
+            remoteWrite.get().resend(name, labels, figures);
+        }
     }
 
     /** Counts each archive's queue in a schedule's {@code /metrics}. */

@@ -138,9 +138,18 @@ public final class ResultPush implements Consumer<TestResult> {
 
     /** Queues the push of a result named {@code name} with these labels (grouping key order) and figures; returns at once. */
     public void push(String name, Map<String, String> labels, RunFigures figures) {
+        queue.offer(group(name, labels, figures));
+    }
+
+    /** Queues a recorded result ({@code --resend}), waiting for room while the gateway takes results. */
+    public void resend(String name, Map<String, String> labels, RunFigures figures) throws InterruptedException {
+        queue.put(group(name, labels, figures), FLUSH_TIMEOUT);
+    }
+
+    private ResultQueue.Item<Group> group(String name, Map<String, String> labels, RunFigures figures) {
         PushGatewayConfig.Builder b = PushGatewayConfig.builder(endpoint).job(job);
         labels.forEach(b::label);
-        queue.offer(new ResultQueue.Item<>(name, new Group(client.forGroup(b.build()), exposition(figures))));
+        return new ResultQueue.Item<>(name, new Group(client.forGroup(b.build()), exposition(figures)));
     }
 
     /** Results queued and not yet pushed. */

@@ -185,6 +185,38 @@ public final class ResultQueue<P> {
         return false;
     }
 
+    /**
+     * Queues an item, waiting for room while the queue is full and the receiver takes items (one sent or refused within every
+     * {@code stall}): for {@code --resend}, which hands in a whole folder's results at once and must not drop those past the
+     * queue's bound. When the receiver takes none for {@code stall}, the item is offered as {@link #offer} would (not sent, and
+     * counted, when the queue is still full).
+     *
+     * @return whether it was queued
+     */
+    public boolean put(Item<P> item, Duration stall) throws InterruptedException {
+        Objects.requireNonNull(item, "item");
+        lock.lock();
+        try {
+            long done = sent.get() + refused.get();
+            long deadline = System.nanoTime() + stall.toNanos();
+            while (!closing && queue.size() >= capacity) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                changed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+                long d = sent.get() + refused.get();
+                if (d != done) {
+                    done = d;
+                    deadline = System.nanoTime() + stall.toNanos();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        return offer(item);
+    }
+
     /** Items waiting (those being sent included). */
     public int waiting() {
         lock.lock();

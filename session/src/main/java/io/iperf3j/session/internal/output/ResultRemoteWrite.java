@@ -131,9 +131,14 @@ public final class ResultRemoteWrite implements Consumer<RunRecord> {
         }
     }
 
-    /** Queues a result named {@code name} with these labels and figures (a recorded one, for {@code --resend}). */
+    /** Queues a result named {@code name} with these labels and figures; returns at once. */
     public void write(String name, Map<String, String> labels, RunFigures figures) {
         queue.offer(new ResultQueue.Item<>(name, new Result(labels, figures)));
+    }
+
+    /** Queues a recorded result ({@code --resend}), waiting for room while the receiver takes results. */
+    public void resend(String name, Map<String, String> labels, RunFigures figures) throws InterruptedException {
+        queue.put(new ResultQueue.Item<>(name, new Result(labels, figures)), FLUSH_TIMEOUT);
     }
 
     /** The queue (its counters, for /metrics). */

@@ -130,4 +130,39 @@ class ResultQueueTest {
         assertThat(missing).allSatisfy(m -> assertThat(m.reason()).isEqualTo("HTTP status 503 (no progress in the last 0 s of the flush)"));
         assertThat(wire.stored).isEmpty();
     }
+
+    /** {@code --resend} hands in more results than the queue holds: put waits for room while the receiver takes them. */
+    @Test
+    void putWaitsForRoomWhileTheReceiverTakesResults() throws Exception {
+        TestWire wire = new TestWire(2, items -> {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new Outcome.Sent();
+        });
+        ResultQueue<String> q = ResultQueue.start("receiver", 5, wire, n -> Duration.ofMillis(5), w -> { });
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            assertThat(q.put(new ResultQueue.Item<>("t" + i, "r" + i), Duration.ofSeconds(10))).isTrue();
+            expected.add("r" + i);
+        }
+        assertThat(q.finish(Duration.ofSeconds(10))).isEmpty();
+        assertThat(wire.stored).containsExactlyElementsOf(expected);
+    }
+
+    /** A receiver that takes nothing: put gives up after the stall, and the result is named as not sent, never lost silently. */
+    @Test
+    void putIntoAFullQueueWhoseReceiverIsDownGivesUpAfterTheStall() throws Exception {
+        TestWire wire = new TestWire(1, items -> new Outcome.Retry("connection refused", Optional.empty()));
+        ResultQueue<String> q = ResultQueue.start("receiver", 2, wire, n -> Duration.ofMillis(5), w -> { });
+        q.offer(new ResultQueue.Item<>("t0", "r0"));
+        q.offer(new ResultQueue.Item<>("t1", "r1"));
+        assertThat(q.put(new ResultQueue.Item<>("t2", "r2"), Duration.ofMillis(200))).isFalse();
+        List<ResultQueue.NotSent> missing = q.finish(Duration.ofMillis(100));
+        assertThat(missing).extracting(ResultQueue.NotSent::name).containsExactlyInAnyOrder("t0", "t1", "t2");
+        assertThat(missing).filteredOn(m -> m.name().equals("t2")).singleElement()
+                .satisfies(m -> assertThat(m.reason()).isEqualTo("the queue was full (2 waiting)"));
+    }
 }
