@@ -105,6 +105,7 @@ class SessionRemoteWriteTest {
                     held.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {v.get(0).asDouble(), v.get(1).asDouble()});
                     assertThat(series.path("metric").path("repeat").asText()).isNotEmpty();
                     assertThat(series.path("metric").path("sender").asText()).startsWith("rw");
+                    assertThat(series.path("metric").path("job").asText()).as("the Pushgateway group's job").isEqualTo("iperf3j_session");
                 }
             }
         }

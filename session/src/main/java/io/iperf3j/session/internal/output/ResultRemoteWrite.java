@@ -35,6 +35,9 @@ public final class ResultRemoteWrite implements Consumer<RunRecord> {
     /** How long {@code iperf3j session} waits, after the plan, for the results still waiting. */
     public static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
 
+    /** The {@code job} label of the results, unless the target's labels give one: the Pushgateway's default job. */
+    public static final String JOB = "iperf3j_session";
+
     /** One result on its way: its labels and its run's figures. */
     record Result(Map<String, String> labels, RunFigures figures) {
     }
@@ -65,6 +68,9 @@ public final class ResultRemoteWrite implements Consumer<RunRecord> {
      */
     public static RemoteWriteConfig config(Plan.RemoteWriteTarget target) {
         RemoteWriteConfig.Builder b = RemoteWriteConfig.builder(target.url());
+        if (!target.labels().containsKey("job")) {
+            b.label("job", JOB); // as its Pushgateway group's, unless the target names one
+        }
         target.labels().forEach(b::label);
         target.timeout().ifPresent(b::timeout);
         if (target.username().isPresent()) {
