@@ -74,7 +74,7 @@ public final class ReportCommand {
             description = {"Writes one self-contained HTML report (charts, interval table, raw JSON) of iperf3 runs.",
                     "Opens offline in any current browser: nothing is fetched.",
                     "With --compare BASELINE CURRENT: a table (or --json) of each pair's change in received throughput;",
-                    "exit 1 when --fail-below PCT is given and a pair fell by more than PCT % (and more than the",
+                    "exit 1 when --fail-below PCT is given and a pair fell by more than PCT percent (and more than the",
                     "baseline's own spread, with 3+ runs) or failed, 2 for bad input, else 0."},
             footer = {"", "Example: iperf3j report before.json after.json -o compare.html",
                     "         iperf3j report --compare last-week/ out/ --fail-below 10",
@@ -94,12 +94,12 @@ public final class ReportCommand {
                 description = "the HTML file to write (with --compare: the table or JSON, default standard output)")
         Path output;
 
-        @Option(names = "--compare", description = {"compare two inputs, BASELINE then CURRENT: two -J files, or two session",
-                "output directories (a plan's, or a schedule's with many runs per test)"})
+        @Option(names = "--compare", description = "compare two inputs, BASELINE then CURRENT: two -J files, or two session"
+                + " output directories (a plan's, or a schedule's with many runs per test)")
         boolean compare;
 
         @Option(names = "--fail-below", paramLabel = "PCT",
-                description = "with --compare: exit 1 when a pair's throughput fell by more than PCT % (default verdicts: 10)")
+                description = "with --compare: exit 1 when a pair's throughput fell by more than PCT percent (default for the verdicts: 10)")
         String failBelow;
 
         @Option(names = {"-J", "--json"}, description = "with --compare: write the comparison as JSON")
