@@ -1,5 +1,6 @@
 package io.iperf3j.report;
 
+import io.iperf3j.internal.files.FileReplacement;
 import io.iperf3j.internal.subcommand.Subcommands;
 import io.iperf3j.report.internal.PrometheusRange;
 import io.iperf3j.report.internal.TimeRange;
@@ -30,12 +31,21 @@ public final class ReportCommand {
     private ReportCommand() {
     }
 
+    /** {@code --compare}'s exit status when no pair regressed. */
+    public static final int COMPARE_PASSED = 0;
+    /** {@code --compare --fail-below PCT}'s exit status when a pair fell by more than PCT % or failed. */
+    public static final int COMPARE_REGRESSED = 1;
+    /** {@code --compare}'s exit status for bad input or arguments. */
+    public static final int COMPARE_BAD_INPUT = 2;
+    /** The threshold of {@code --compare}'s verdicts without {@code --fail-below}. */
+    static final double DEFAULT_THRESHOLD_PERCENT = 10;
+
     /** The subcommand's name: {@code iperf3j report}. */
     public static final String NAME = "report";
 
     /** The command's picocli model: its options, for the man page. */
     public static CommandLine.Model.CommandSpec spec() {
-        return commandLine(new Options(System.err)).getCommandSpec();
+        return commandLine(new Options(System.out, System.err)).getCommandSpec();
     }
 
     private static CommandLine commandLine(Options options) {
@@ -46,13 +56,13 @@ public final class ReportCommand {
 
     /** @param args the arguments after {@code report} */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
-        Options options = new Options(err);
+        Options options = new Options(out, err);
         CommandLine cl = commandLine(options)
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .setParameterExceptionHandler((ex, a) -> {
                     err.print(Subcommands.refused(NAME, ex.getMessage()));
-                    return 1;
+                    return args.contains("--compare") ? COMPARE_BAD_INPUT : 1;
                 });
         int status = cl.execute(args.toArray(String[]::new));
         out.flush();
@@ -62,10 +72,15 @@ public final class ReportCommand {
 
     @Command(name = "iperf3j report", mixinStandardHelpOptions = false, sortOptions = false,
             description = {"Writes one self-contained HTML report (charts, interval table, raw JSON) of iperf3 runs.",
-                    "Opens offline in any current browser: nothing is fetched."},
+                    "Opens offline in any current browser: nothing is fetched.",
+                    "With --compare BASELINE CURRENT: a table (or --json) of each pair's change in received throughput;",
+                    "exit 1 when --fail-below PCT is given and a pair fell by more than PCT percent (and more than the",
+                    "baseline's own spread, with 3+ runs) or failed, 2 for bad input, else 0."},
             footer = {"", "Example: iperf3j report before.json after.json -o compare.html",
+                    "         iperf3j report --compare last-week/ out/ --fail-below 10",
                     "         iperf3j report prometheus+http://127.0.0.1:9090 --since 24h --match '{job=\"iperf3j_session\"}' -o history.html"})
     private static final class Options implements Callable<Integer> {
+        private final PrintStream out;
         private final PrintStream err;
 
         @Parameters(arity = "1..*", paramLabel = "INPUT",
@@ -75,8 +90,20 @@ public final class ReportCommand {
                         "server that scrapes the session's --metrics.listen"})
         List<String> inputs;
 
-        @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "the HTML file to write")
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+                description = "the HTML file to write (with --compare: the table or JSON, default standard output)")
         Path output;
+
+        @Option(names = "--compare", description = "compare two inputs, BASELINE then CURRENT: two -J files, or two session"
+                + " output directories (a plan's, or a schedule's with many runs per test)")
+        boolean compare;
+
+        @Option(names = "--fail-below", paramLabel = "PCT",
+                description = "with --compare: exit 1 when a pair's throughput fell by more than PCT percent (default for the verdicts: 10)")
+        String failBelow;
+
+        @Option(names = {"-J", "--json"}, description = "with --compare: write the comparison as JSON")
+        boolean json;
 
         @Option(names = "--title", paramLabel = "TEXT", description = "page title (default: made from the inputs' names)")
         String title;
@@ -102,12 +129,24 @@ public final class ReportCommand {
         @Option(names = {"-v", "--version"}, versionHelp = true, description = "show version information and quit")
         boolean version;
 
-        Options(PrintStream err) {
+        Options(PrintStream out, PrintStream err) {
+            this.out = out;
             this.err = err;
         }
 
         @Override
         public Integer call() {
+            if (compare) {
+                return compare();
+            }
+            if (failBelow != null || json) {
+                err.print(Subcommands.refused(NAME, (failBelow != null ? "--fail-below" : "--json") + " goes with --compare"));
+                return 1;
+            }
+            if (output == null) {
+                err.print(Subcommands.refused(NAME, "Missing required option: '--output=FILE'"));
+                return 1;
+            }
             Path parent = output.toAbsolutePath().getParent();
             if (parent == null || !Files.isDirectory(parent)) {
                 err.println("iperf3j report: error - " + output + ": its directory does not exist");
@@ -154,6 +193,61 @@ public final class ReportCommand {
                 return 1;
             }
             return 0;
+        }
+
+        /** {@code --compare BASELINE CURRENT}: 0 passed, 1 a pair regressed (with --fail-below), 2 bad input. */
+        private int compare() {
+            if (inputs.size() != 2) {
+                return badInput("--compare takes two inputs, BASELINE and CURRENT; " + inputs.size() + " given");
+            }
+            if (title != null || since != null || from != null || to != null || match != null) {
+                return badInput("--title, --since, --from, --to and --match do not go with --compare");
+            }
+            double threshold = DEFAULT_THRESHOLD_PERCENT;
+            if (failBelow != null) {
+                try {
+                    threshold = Double.parseDouble(failBelow.endsWith("%") ? failBelow.substring(0, failBelow.length() - 1) : failBelow);
+                } catch (NumberFormatException e) {
+                    threshold = Double.NaN;
+                }
+                if (!(threshold >= 0 && threshold <= 100)) {
+                    return badInput("--fail-below " + failBelow + ": not a percent from 0 to 100");
+                }
+            }
+            if (output != null && Files.isDirectory(output)) {
+                return badInput(output + " is a directory; -o takes the file to write");
+            }
+            RunComparison comparison;
+            switch (RunComparison.compare(inputs.get(0), inputs.get(1), threshold)) {
+                case CompareResult.BadInput bad -> {
+                    return badInput(bad.message());
+                }
+                case CompareResult.Compared c -> comparison = c.comparison();
+            }
+            boolean gate = failBelow != null;
+            FileReplacement.Content write = os -> {
+                if (json) {
+                    comparison.writeJson(os, gate);
+                } else {
+                    os.write(comparison.text(gate).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    os.flush();
+                }
+            };
+            try {
+                if (output == null) {
+                    write.writeTo(out);
+                } else {
+                    FileReplacement.write(output, write);
+                }
+            } catch (IOException e) {
+                return badInput("cannot write " + (output == null ? "standard output" : output) + ": " + e.getMessage());
+            }
+            return gate && comparison.regressed() ? COMPARE_REGRESSED : COMPARE_PASSED;
+        }
+
+        private int badInput(String message) {
+            err.println("iperf3j report: error - " + message);
+            return COMPARE_BAD_INPUT;
         }
     }
 }

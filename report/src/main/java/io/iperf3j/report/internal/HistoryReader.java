@@ -61,6 +61,34 @@ public final class HistoryReader {
     }
 
     static History read(Path dir, int maxPoints, int maxTests) throws InputFormatException {
+        Map<String, HistorySeries> tests = new LinkedHashMap<>();
+        long[] lines = {0};
+        List<Path> files = forEachLine(dir, (file, number, t) -> {
+            add(file, number, t, tests, maxPoints, maxTests);
+            lines[0]++;
+        });
+        if (tests.isEmpty()) {
+            throw new InputFormatException(dir + ": no runs in " + files.stream().map(p -> p.getFileName().toString()).toList());
+        }
+        return new History(dir.toString(), files.stream().map(p -> p.getFileName().toString()).toList(), null, lines[0], maxPoints,
+                List.copyOf(tests.values()));
+    }
+
+    /** Takes each line of a history, parsed, with its file and line number. */
+    @FunctionalInterface
+    public interface LineSink {
+        void line(Path file, int number, JsonNode line) throws InputFormatException;
+    }
+
+    /**
+     * Streams every non-blank line of {@code dir}'s {@code tests.jsonl.N} … {@code tests.jsonl.1}, {@code tests.jsonl}
+     * (oldest first) to {@code sink}, parsed; a torn last line of {@code tests.jsonl} is left out, any other line that
+     * is not JSON, or longer than {@link InputLimits#MAX_HISTORY_LINE_CHARS}, fails the read. Also used for a plan's
+     * output directory, which has only {@code tests.jsonl}.
+     *
+     * @return the files read, oldest first
+     */
+    public static List<Path> forEachLine(Path dir, LineSink sink) throws InputFormatException {
         List<Path> files = new ArrayList<>();
         for (int i = InputLimits.MAX_HISTORY_ROTATED; i >= 1; i--) {
             if (Files.isRegularFile(rotated(dir, i))) {
@@ -74,21 +102,13 @@ public final class HistoryReader {
         if (files.isEmpty()) {
             throw new InputFormatException(dir + ": no " + SessionDirectoryReader.TESTS_FILE + " (not a scheduled session's output directory)");
         }
-        Map<String, HistorySeries> tests = new LinkedHashMap<>();
-        long lines = 0;
         for (Path f : files) {
-            lines += readFile(f, f.equals(current), tests, maxPoints, maxTests);
+            readFile(f, f.equals(current), sink);
         }
-        if (tests.isEmpty()) {
-            throw new InputFormatException(dir + ": no runs in " + files.stream().map(p -> p.getFileName().toString()).toList());
-        }
-        return new History(dir.toString(), files.stream().map(p -> p.getFileName().toString()).toList(), null, lines, maxPoints,
-                List.copyOf(tests.values()));
+        return files;
     }
 
-    private static long readFile(Path file, boolean last, Map<String, HistorySeries> tests, int maxPoints, int maxTests)
-            throws InputFormatException {
-        long read = 0;
+    private static void readFile(Path file, boolean last, LineSink sink) throws InputFormatException {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line = readLine(r, file, 1);
             int number = 1;
@@ -104,8 +124,7 @@ public final class HistoryReader {
                         }
                         throw new InputFormatException(file + ": line " + number + " is not valid JSON: " + e.getOriginalMessage(), e);
                     }
-                    add(file, number, t, tests, maxPoints, maxTests);
-                    read++;
+                    sink.line(file, number, t);
                 }
                 line = next;
                 number++;
@@ -113,7 +132,6 @@ public final class HistoryReader {
         } catch (IOException e) {
             throw new InputFormatException(file + ": cannot read: " + e.getMessage(), e);
         }
-        return read;
     }
 
     private static void add(Path file, int number, JsonNode t, Map<String, HistorySeries> tests, int maxPoints, int maxTests)

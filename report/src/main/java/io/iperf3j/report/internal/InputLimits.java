@@ -36,6 +36,13 @@ public final class InputLimits {
     public static final long MAX_PROMETHEUS_ANSWER_BYTES = 32L << 20;
     /** Longest wait for one Prometheus request: connecting, the answer and its body. */
     public static final Duration PROMETHEUS_TIMEOUT = Duration.ofSeconds(10);
+    /** Most pairs (a --bidir test's halves are two) on one side of {@code report --compare}. */
+    public static final int MAX_COMPARE_PAIRS = 20_000;
+    /**
+     * Most runs on one side of {@code report --compare} (a double each, kept for the medians: 8 MB): a week of a
+     * 100-test plan every 15 minutes is 67 200.
+     */
+    public static final int MAX_COMPARE_RUNS = 1_000_000;
     /** Most inputs on one report. */
     public static final int MAX_INPUTS = 1_000;
     /** Most points in one phase's latency CDF ({@code end.latency.loaded.cdf}; iperf3j writes 12). */
