@@ -179,7 +179,7 @@ class ServerMetricsTest {
     void anEmptyServerIsPromtoolClean() throws Exception {
         String t = text(metrics(64));
         assertThat(t).contains("iperf3_server_refused_total{reason=\"busy\"} 0.0\n")
-                .doesNotContain("client_tests_started").as("only with --total-rate").doesNotContain("rate_limit", "fair_share");
+                .doesNotContain("client_tests_started").as("only with --total-rate").doesNotContain("rate_limit_bytes", "fair_share");
         RealTools.assertPromtoolAccepts(t);
     }
 
@@ -222,7 +222,7 @@ class ServerMetricsTest {
                         "iperf3_server_client_tests_started_total{prefix=\"10.0.2.0/24\"} 1.0",
                         "iperf3_server_client_tests_started_total{prefix=\"other\"} 2.0");
         RealTools.assertPromtoolAccepts(t);
-        assertThat(text(metrics(0))).doesNotContain("client_");
+        assertThat(text(metrics(0))).doesNotContain("iperf3_server_client_");
     }
 
     @Test
