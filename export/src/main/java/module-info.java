@@ -20,6 +20,8 @@ module io.iperf3j.export {
     requires transitive io.prometheus.metrics.model;
     requires io.prometheus.writer.text;
     requires io.prometheus.metrics.config;
+    // a server's /metrics: jvm_* and process_* (JvmMetrics registers into a registry of its own)
+    requires io.prometheus.metrics.instrumentation.jvm;
     requires java.net.http;
     requires jdk.httpserver;
     // remote write: the generated prompb classes (io.iperf3j.export.internal.prompb, not exported)

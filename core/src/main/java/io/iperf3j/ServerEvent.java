@@ -104,13 +104,25 @@ public sealed interface ServerEvent {
      * @param why what held it back, when its client asked ({@code --why}, {@code -V}: an iperf3j client's parameters
      *        carry {@code iperf3j_why}): the server's own verdict from both sides' figures, the same the client
      *        prints; empty otherwise, and for a test that did not reach its results exchange
+     * @param end why it ended, as one of a fixed set ({@code reason} is the words): {@link EndReason#COMPLETED}
+     *        for {@link Result#OK}, {@link EndReason#AUTH} for {@link Result#DENIED}, a cut's or a refusal's class
+     *        otherwise; never text from the client, so it can label a metric
      */
     record Ended(Instant time, String address, int port, String prefix, long test, String protocol, String direction,
                  int streams, long sentBytes, long receivedBytes, Duration duration, Result result, String reason,
-                 java.util.Optional<Why> why) implements ServerEvent {
-        /** Checks {@code why}. */
+                 java.util.Optional<Why> why, EndReason end) implements ServerEvent {
+        /** Checks {@code why} and {@code end}. */
         public Ended {
             java.util.Objects.requireNonNull(why, "why");
+            java.util.Objects.requireNonNull(end, "end");
+        }
+
+        /** An end whose class is the result's default ({@link EndReason#of(Result)}). */
+        public Ended(Instant time, String address, int port, String prefix, long test, String protocol,
+                     String direction, int streams, long sentBytes, long receivedBytes, Duration duration,
+                     Result result, String reason, java.util.Optional<Why> why) {
+            this(time, address, port, prefix, test, protocol, direction, streams, sentBytes, receivedBytes, duration,
+                    result, reason, why, EndReason.of(result));
         }
 
         /** An end without a verdict. */
@@ -154,6 +166,57 @@ public sealed interface ServerEvent {
         /** The lower-case name: {@code ok}, {@code cut}, {@code refused}, {@code denied}. */
         public String label() {
             return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * Why a test that took a place ended, as a fixed set (the {@code reason} label of
+     * {@code iperf3_server_tests_ended_total}): never text from the client.
+     */
+    enum EndReason {
+        /** It ran to its end ({@link Result#OK}). */
+        COMPLETED,
+        /** It ran past {@code --server-max-duration} or iperf3's safety timer ({@code -t + -O + 40 s}), SERVER_ERROR 160;
+         *  or, refused, its {@code -t} was longer than {@code --server-max-duration}. */
+        MAX_DURATION,
+        /** Its rate: {@code --server-bitrate-limit} or {@code --total-rate}'s UDP police (SERVER_ERROR 27), cut or
+         *  refused up front. */
+        RATE_LIMIT,
+        /** Nothing received for {@code --rcv-timeout}, nothing sent (a client not reading), or nothing moved for
+         *  {@code --idle-timeout} while it ran (SERVER_ERROR 144). */
+        IDLE_TIMEOUT,
+        /** No parameters, streams or results in time (the setup bound, before TEST_START or after TEST_END). */
+        SETUP_TIMEOUT,
+        /** The client was interrupted (CLIENT_TERMINATE). */
+        CLIENT_TERMINATED,
+        /** The client closed its control connection before the end. */
+        CLIENT_CLOSED,
+        /** The server was stopped (SIGINT, SIGTERM, or closed by its owner). */
+        SERVER_TERMINATED,
+        /** Its parameters were refused: invalid, of the wrong type or out of range. */
+        PARAMETERS,
+        /** The client broke the protocol (an unknown or out-of-turn control message). */
+        PROTOCOL,
+        /** A socket failed (reading or writing the control connection or a stream, a UDP port it could not bind). */
+        IO_ERROR,
+        /** Authentication failed ({@link Result#DENIED}). */
+        AUTH,
+        /** Anything else (an internal error). */
+        OTHER;
+
+        /** The lower-case name, as the metric's label: {@code completed}, {@code max_duration}, ... */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The class an end of {@code result} has when nothing more is known. */
+        public static EndReason of(Result result) {
+            return switch (result) {
+                case OK -> COMPLETED;
+                case DENIED -> AUTH;
+                case REFUSED -> PARAMETERS;
+                case CUT -> OTHER;
+            };
         }
     }
 

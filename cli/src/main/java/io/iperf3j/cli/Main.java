@@ -331,7 +331,8 @@ public final class Main {
             endpoint = serverMetrics(options, server);
         } catch (IOException e) {
             errorOutsideTest(options, sink, "error - unable to listen on --metrics.listen "
-                    + wrapper.serverMetricsListen().orElseThrow() + ": " + e.getMessage());
+                    + ServerMetricsEndpoint.metricsUrl(wrapper.serverMetricsListen().orElseThrow()) + ": "
+                    + e.getMessage());
             server.close();
             return 1;
         }
@@ -360,6 +361,7 @@ public final class Main {
         if (options.serverLog() != ServerLogFormat.OFF) {
             m.logDrops(server::droppedLogLines);
         }
+        m.process(io.iperf3j.internal.options.Version.VERSION); // iperf3j_build_info, jvm_*, process_*
         server.events(m);
         return ServerMetricsEndpoint.start(wrapper.serverMetricsListen().get(), m);
     }
@@ -379,12 +381,13 @@ public final class Main {
             return 1;
         }
         if (interrupted.get()) {
-            // As iperf3 3.12: running tests were told SERVER_TERMINATE; exit status 1. With -J an
-            // interrupted test's document carries the error; an idle server prints its own.
+            // Running tests were told SERVER_TERMINATE. With -J an interrupted test's document carries the
+            // error; an idle server prints its own (3.12's words). Exit status 0, as iperf3 3.21's server (3.12
+            // exits 1): SIGTERM/SIGINT is how a server is stopped (systemctl stop, podman stop), not a failure.
             if (!outputMode(options).json() || !testsRunning.get()) {
                 errorOutsideTest(options, sink, "interrupt - the server has terminated");
             }
-            return 1;
+            return 0;
         }
         return 0;
     }

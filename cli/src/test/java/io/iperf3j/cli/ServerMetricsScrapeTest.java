@@ -63,7 +63,7 @@ class ServerMetricsScrapeTest {
                     assertThat(running.waitFor(CLIENT_LIMIT)).as("3.21 client: %s", running.stdout()).isZero();
                 }
                 // The log is the first listener: the end line can come just before the metrics count the end.
-                String after = awaitValue(metrics, "iperf3_server_tests_ended_total{result=\"ok\"}", 1);
+                String after = awaitValue(metrics, "iperf3_server_tests_ended_total{reason=\"completed\",result=\"ok\"}", 1);
                 assertThat(PromScrape.value(after, "iperf3_server_test_duration_seconds_count")).isEqualTo(1);
                 // The place is given back after the end is counted (IperfServer: the session's run raises Ended,
                 // then slot.close()): a scrape in between reads ended 1 and running 1, so wait for the place too.
@@ -108,7 +108,7 @@ class ServerMetricsScrapeTest {
                         assertThat(c.stdout()).contains("iperf Done.");
                     }
                 }
-                String after = awaitValue(metrics, "iperf3_server_tests_ended_total{result=\"ok\"}", 3);
+                String after = awaitValue(metrics, "iperf3_server_tests_ended_total{reason=\"completed\",result=\"ok\"}", 3);
                 assertThat(PromScrape.value(after, "iperf3_server_tests_queued")).isZero();
                 assertThat(PromScrape.value(after, "iperf3_server_queue_wait_seconds_count")).isEqualTo(2);
                 assertPromtoolClean(after);
@@ -134,7 +134,7 @@ class ServerMetricsScrapeTest {
                         "127.0.0.1:" + taken.getLocalPort()});
                 assertThat(status).isEqualTo(1);
                 assertThat(err.toString(StandardCharsets.UTF_8)).startsWith(
-                        "iperf3j: error - unable to listen on --metrics.listen /127.0.0.1:" + taken.getLocalPort() + ": ");
+                        "iperf3j: error - unable to listen on --metrics.listen http://127.0.0.1:" + taken.getLocalPort() + "/metrics: ");
             }
         });
     }

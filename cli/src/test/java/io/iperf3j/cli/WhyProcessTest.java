@@ -79,7 +79,7 @@ class WhyProcessTest {
             assertThat(JSON.readTree(jv).path("end").has("sum_received")).isTrue();
 
             // the server: one count per test whose client asked, on the side that sent its data
-            String scrape = awaitValue(metrics, "iperf3_server_tests_ended_total{result=\"ok\"}", 3);
+            String scrape = awaitValue(metrics, "iperf3_server_tests_ended_total{reason=\"completed\",result=\"ok\"}", 3);
             System.out.printf("client verdicts: forward %s, reverse %s; server:%n%s%n", forward.key(),
                     d.path("cause").asText(), scrape.lines().filter(l -> l.startsWith("iperf3_server_tests_limited")
                             && !l.endsWith(" 0.0")).toList());

@@ -3,6 +3,8 @@ package io.iperf3j.export.server;
 import io.iperf3j.Cause;
 import io.iperf3j.ServerEvent;
 import io.iperf3j.ServerEvents;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -37,7 +39,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Series (prefix {@code iperf3_server_}; docs/design/public-server.md, 3.5): {@code tests_running},
  * {@code tests_queued}, {@code tests_max}, {@code queue_max} (gauges); {@code tests_started_total},
- * {@code tests_ended_total{result}}, {@code refused_total{reason}}, {@code queue_left_total},
+ * {@code tests_ended_total{result,reason}} (denied tests not counted: they are {@code refused_total{reason="auth"}}), {@code refused_total{reason}}, {@code queue_left_total},
  * {@code tests_limited_total{cause,sender}} (what held each direction of a finished test back, when its iperf3j
  * client asked: {@code --why}, {@code -V}; docs/design/why.md),
  * {@code bytes_total{direction,protocol}} (counters, bytes added each stats interval);
@@ -78,7 +80,8 @@ public final class ServerMetrics implements ServerEvents {
     private final IntSupplier running;
     private final IntSupplier queued;
     private final LongAdder started = new LongAdder();
-    private final Map<ServerEvent.Result, LongAdder> ended = adders(ServerEvent.Result.class);
+    /** Ended tests by [result][end reason]; denied ones are not here (they are {@code refused{reason="auth"}}). */
+    private final LongAdder[][] ended = new LongAdder[ServerEvent.Result.values().length][ServerEvent.EndReason.values().length];
     private final Map<ServerEvent.Reason, LongAdder> refused = adders(ServerEvent.Reason.class);
     private final LongAdder left = new LongAdder();
     /** Directions of finished tests by cause, [0: the client sent, 1: the server sent] (--why, -V). */
@@ -97,6 +100,17 @@ public final class ServerMetrics implements ServerEvents {
     private volatile LongSupplier logDrops;
     /** {@code --total-rate}'s gauges, read at each scrape; null without one. */
     private volatile RateGauges rates;
+    /** The process's own series ({@link #process}); null: not shown. */
+    private volatile ProcessSeries process;
+
+    /**
+     * {@code iperf3j_build_info} and the JVM's and the process's series of the Prometheus Java client's
+     * {@link JvmMetrics} ({@code process_start_time_seconds}, {@code process_cpu_seconds_total},
+     * {@code process_resident_memory_bytes}, {@code process_open_fds}, {@code jvm_memory_used_bytes},
+     * {@code jvm_threads_current}, {@code jvm_gc_collection_seconds}, {@code jvm_runtime_info}, ...).
+     */
+    private record ProcessSeries(PrometheusRegistry registry, GaugeSnapshot buildInfo) {
+    }
 
     /** The budget of {@code --total-rate} and the share a running test gets of it now, in bytes a second. */
     private record RateGauges(DoubleSupplier limit, DoubleSupplier fairShare) {
@@ -111,6 +125,11 @@ public final class ServerMetrics implements ServerEvents {
         this.running = Objects.requireNonNull(running, "running");
         this.queued = Objects.requireNonNull(queued, "queued");
         this.prefixesFull = limits.clientPrefixes() == 0;
+        for (LongAdder[] row : ended) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = new LongAdder();
+            }
+        }
     }
 
     /**
@@ -134,6 +153,40 @@ public final class ServerMetrics implements ServerEvents {
     public ServerMetrics logDrops(LongSupplier droppedLines) {
         this.logDrops = Objects.requireNonNull(droppedLines, "droppedLines");
         return this;
+    }
+
+    /**
+     * Adds {@code iperf3j_build_info{version,java_version} 1} and the JVM's and the process's own series (the
+     * Prometheus Java client's {@code JvmMetrics}: {@code process_start_time_seconds}, CPU, resident memory, open
+     * file descriptors, heap and non-heap memory, threads, GC, class loading, buffer pools, {@code jvm_runtime_info}),
+     * so a restart, a leak or a busy GC shows. Call once, before the server serves.
+     *
+     * @param version iperf3j's version ({@code 0.1.0})
+     */
+    public ServerMetrics process(String version) {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        JvmMetrics.builder().register(registry);
+        GaugeSnapshot info = GaugeSnapshot.builder().name("iperf3j_build_info")
+                .help("iperf3j's version and the Java runtime that runs it; always 1.")
+                .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                        .labels(Labels.of("java_version", Runtime.version().toString(),
+                                "version", Objects.requireNonNull(version, "version")))
+                        .value(1).build())
+                .build();
+        this.process = new ProcessSeries(registry, info);
+        return this;
+    }
+
+    /** Whether a test with this result and end is a series of {@code tests_ended_total} even at 0. */
+    static boolean endedSeries(ServerEvent.Result result, ServerEvent.EndReason end) {
+        return switch (result) {
+            case OK -> end == ServerEvent.EndReason.COMPLETED;
+            case CUT -> end != ServerEvent.EndReason.COMPLETED && end != ServerEvent.EndReason.PARAMETERS
+                    && end != ServerEvent.EndReason.AUTH;
+            case REFUSED -> end == ServerEvent.EndReason.PARAMETERS || end == ServerEvent.EndReason.MAX_DURATION
+                    || end == ServerEvent.EndReason.RATE_LIMIT || end == ServerEvent.EndReason.IO_ERROR;
+            case DENIED -> false;
+        };
     }
 
     private static <E extends Enum<E>> Map<E, LongAdder> adders(Class<E> type) {
@@ -165,8 +218,13 @@ public final class ServerMetrics implements ServerEvents {
             }
             case ServerEvent.Interval i -> interval(i);
             case ServerEvent.Ended e -> {
-                ended.get(e.result()).increment();
-                duration.observe(e.duration());
+                if (e.result() == ServerEvent.Result.DENIED) {
+                    return; // counted by its Refused (reason auth): a denied attempt is not a test
+                }
+                ended[e.result().ordinal()][e.end().ordinal()].increment();
+                if (e.result() != ServerEvent.Result.REFUSED) {
+                    duration.observe(e.duration()); // tests that ran or set up, not refused parameters
+                }
                 e.why().ifPresent(w -> w.directions().forEach(d ->
                         limited.get(d.senderIsClient() ? 0 : 1).get(d.verdict().cause()).increment()));
             }
@@ -267,9 +325,16 @@ public final class ServerMetrics implements ServerEvents {
         all.add(counter("tests_started", "Tests that passed their parameter exchange and started.", Labels.EMPTY,
                 started.sum()).build());
         CounterSnapshot.Builder endedB = CounterSnapshot.builder().name(NAME + "tests_ended")
-                .help("Tests that took a place and ended, by result: ok, cut (ended early), refused (parameters),"
-                        + " denied (authentication).");
-        ended.forEach((r, n) -> endedB.dataPoint(point(Labels.of("result", r.label()), n.sum())));
+                .help("Tests that took a place and ended, by result (ok, cut: ended early, refused: parameters) and"
+                        + " reason; denied authentication is refused_total{reason=\"auth\"}.");
+        for (ServerEvent.Result r : ServerEvent.Result.values()) {
+            for (ServerEvent.EndReason e : ServerEvent.EndReason.values()) {
+                long n = ended[r.ordinal()][e.ordinal()].sum();
+                if (n > 0 || endedSeries(r, e)) {
+                    endedB.dataPoint(point(Labels.of("reason", e.label(), "result", r.label()), n));
+                }
+            }
+        }
         all.add(endedB.build());
         CounterSnapshot.Builder refusedB = CounterSnapshot.builder().name(NAME + "refused")
                 .help("Connections refused or dropped before a test, by reason.");
@@ -302,11 +367,17 @@ public final class ServerMetrics implements ServerEvents {
             all.add(counter("log_lines_dropped", "Operator log lines (--server-log) left out by its rate limit.",
                     Labels.EMPTY, drops.getAsLong()).build());
         }
-        all.add(duration.snapshot(NAME + "test_duration_seconds", "How long tests ran, from admission to end."));
+        all.add(duration.snapshot(NAME + "test_duration_seconds",
+                "How long tests ran, from admission to end (not denied ones, nor refused parameters)."));
         all.add(wait.snapshot(NAME + "queue_wait_seconds",
                 "How long queued clients waited: until their test started, they left or they timed out."));
         if (limits.clientPrefixes() > 0) {
             clientSnapshots(all);
+        }
+        ProcessSeries p = process;
+        if (p != null) {
+            all.add(p.buildInfo());
+            p.registry().scrape().forEach(all::add);
         }
         return new MetricSnapshots(all);
     }

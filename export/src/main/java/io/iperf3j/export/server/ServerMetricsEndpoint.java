@@ -63,6 +63,11 @@ public final class ServerMetricsEndpoint implements AutoCloseable {
         return new ServerMetricsEndpoint(http, executor);
     }
 
+    /** Where {@code address}'s metrics are scraped, as a URL: {@code http://127.0.0.1:9580/metrics}, {@code http://[::1]:9580/metrics}. */
+    public static String metricsUrl(InetSocketAddress address) {
+        return "http://" + io.iperf3j.internal.subcommand.HostPort.of(address) + "/metrics";
+    }
+
     /** The address served. */
     public InetSocketAddress address() {
         return http.getAddress();

@@ -59,7 +59,14 @@ class ServerMetricsTest {
         m.on(new ServerEvent.Ended(T, "192.0.2.7", 1, "192.0.2.7/32", 1, "TCP", "normal", 1, 0, 1500,
                 Duration.ofMillis(10_040), ServerEvent.Result.OK, null));
         m.on(new ServerEvent.Ended(T, "2001:db8:1:2::9", 3, "2001:db8:1:2::/64", 2, "UDP", "reverse", 1, 7000, 0,
-                Duration.ofMillis(1_500), ServerEvent.Result.CUT, "gone"));
+                Duration.ofMillis(1_500), ServerEvent.Result.CUT, "gone", Optional.empty(),
+                ServerEvent.EndReason.IDLE_TIMEOUT));
+        // a denied attempt and refused parameters: neither in the duration histogram, the denied one not a test
+        m.on(new ServerEvent.Ended(T, "192.0.2.9", 4, "192.0.2.9/32", 3, "TCP", "normal", 1, 0, 0,
+                Duration.ofMillis(30), ServerEvent.Result.DENIED, "test authorization failed"));
+        m.on(new ServerEvent.Ended(T, "192.0.2.9", 5, "192.0.2.9/32", 4, "UDP", "normal", 1, 0, 0,
+                Duration.ofMillis(40), ServerEvent.Result.REFUSED, "total rate", Optional.empty(),
+                ServerEvent.EndReason.RATE_LIMIT));
         for (ServerEvent.Reason r : ServerEvent.Reason.values()) {
             m.on(refused("192.0.2.200", r, r == ServerEvent.Reason.QUEUE_TIMEOUT ? Duration.ofSeconds(60) : Duration.ZERO));
         }
@@ -77,10 +84,12 @@ class ServerMetricsTest {
                 "iperf3_server_tests_max 16.0",
                 "iperf3_server_queue_max 64.0",
                 "iperf3_server_tests_started_total 2.0",
-                "iperf3_server_tests_ended_total{result=\"ok\"} 1.0",
-                "iperf3_server_tests_ended_total{result=\"cut\"} 1.0",
-                "iperf3_server_tests_ended_total{result=\"refused\"} 0.0",
-                "iperf3_server_tests_ended_total{result=\"denied\"} 0.0",
+                "iperf3_server_tests_ended_total{reason=\"completed\",result=\"ok\"} 1.0",
+                "iperf3_server_tests_ended_total{reason=\"idle_timeout\",result=\"cut\"} 1.0",
+                "iperf3_server_tests_ended_total{reason=\"max_duration\",result=\"cut\"} 0.0",
+                "iperf3_server_tests_ended_total{reason=\"server_terminated\",result=\"cut\"} 0.0",
+                "iperf3_server_tests_ended_total{reason=\"rate_limit\",result=\"refused\"} 1.0",
+                "iperf3_server_tests_ended_total{reason=\"parameters\",result=\"refused\"} 0.0",
                 "iperf3_server_queue_left_total 1.0",
                 "iperf3_server_bytes_total{direction=\"received\",protocol=\"tcp\"} 1500.0",
                 "iperf3_server_bytes_total{direction=\"sent\",protocol=\"udp\"} 7000.0",
@@ -109,12 +118,34 @@ class ServerMetricsTest {
         assertThat(t).contains("reason=\"queue_full\"", "reason=\"queue_timeout\"", "reason=\"max_per_client\"",
                 "reason=\"denied\"", "reason=\"auth\"", "reason=\"no_cookie\"", "reason=\"handshake_cap\"",
                 "reason=\"handshake_per_client\"", "reason=\"queue_per_client\"", "reason=\"cool_down\"");
+        assertThat(t).as("a denied attempt is no test's end").doesNotContain("result=\"denied\"")
+                .doesNotContain("reason=\"auth\",result=");
+        assertThat(t.lines().filter(l -> l.startsWith("iperf3_server_tests_ended_total{")).count())
+                .as("a bounded set of (result, reason) pairs").isEqualTo(1 + 10 + 4);
         assertThat(t).doesNotContain("prefix=\"other\"").as("no port, cookie or test label").doesNotContain("port=",
                 "test=");
         RealTools.assertPromtoolAccepts(t);
         running.set(0);
         queued.set(0);
         assertThat(text(m)).contains("iperf3_server_tests_running 0.0\n", "iperf3_server_tests_queued 0.0\n");
+    }
+
+    @Tag("tool")
+    @Test
+    void buildInfoAndTheProcesssOwnSeries() throws Exception {
+        ServerMetrics plain = metrics(64);
+        assertThat(text(plain)).doesNotContain("iperf3j_build_info").doesNotContain("process_start_time_seconds");
+        ServerMetrics m = metrics(64).process("9.8.7");
+        String t = text(m);
+        assertThat(t).contains("iperf3j_build_info{java_version=\"" + Runtime.version() + "\",version=\"9.8.7\"} 1.0\n",
+                "# TYPE process_start_time_seconds gauge\n", "jvm_memory_used_bytes{area=\"heap\"}",
+                "jvm_threads_current ", "process_open_fds ", "jvm_runtime_info{");
+        double start = t.lines().filter(l -> l.startsWith("process_start_time_seconds ")).mapToDouble(
+                l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
+        double processStart = ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli() / 1000.0;
+        assertThat(start).as("this process's start (the JVM's, a moment after the exec)")
+                .isBetween(processStart - 0.05, processStart + 2);
+        RealTools.assertPromtoolAccepts(t);
     }
 
     @Tag("tool")
@@ -132,7 +163,7 @@ class ServerMetricsTest {
                 "iperf3_server_tests_limited_total{cause=\"path\",sender=\"server\"} 1.0",
                 "iperf3_server_tests_limited_total{cause=\"path\",sender=\"client\"} 0.0",
                 "iperf3_server_tests_limited_total{cause=\"receiver_buffer\",sender=\"server\"} 0.0",
-                "iperf3_server_tests_ended_total{result=\"ok\"} 3.0");
+                "iperf3_server_tests_ended_total{reason=\"completed\",result=\"ok\"} 3.0");
         assertThat(t.lines().filter(l -> l.startsWith("iperf3_server_tests_limited_total{")))
                 .hasSize(2 * Cause.values().length);
         RealTools.assertPromtoolAccepts(t);
@@ -148,7 +179,7 @@ class ServerMetricsTest {
     void anEmptyServerIsPromtoolClean() throws Exception {
         String t = text(metrics(64));
         assertThat(t).contains("iperf3_server_refused_total{reason=\"busy\"} 0.0\n")
-                .doesNotContain("client_tests_started").as("only with --total-rate").doesNotContain("rate_limit", "fair_share");
+                .doesNotContain("client_tests_started").as("only with --total-rate").doesNotContain("rate_limit_bytes", "fair_share");
         RealTools.assertPromtoolAccepts(t);
     }
 
@@ -191,7 +222,7 @@ class ServerMetricsTest {
                         "iperf3_server_client_tests_started_total{prefix=\"10.0.2.0/24\"} 1.0",
                         "iperf3_server_client_tests_started_total{prefix=\"other\"} 2.0");
         RealTools.assertPromtoolAccepts(t);
-        assertThat(text(metrics(0))).doesNotContain("client_");
+        assertThat(text(metrics(0))).doesNotContain("iperf3_server_client_");
     }
 
     @Test

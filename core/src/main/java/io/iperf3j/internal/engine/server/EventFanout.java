@@ -135,11 +135,18 @@ final class EventFanout implements ServerEvents {
         ended(test, client, shape, sent, received, duration, result, reason, java.util.Optional.empty());
     }
 
-    /** A test ended (test thread). */
+    /** A test ended, its end's class from the result (test thread). */
     void ended(long test, InetSocketAddress client, ServerLog.TestShape shape, long sent, long received,
                Duration duration, ServerEvent.Result result, String reason, java.util.Optional<io.iperf3j.Why> why) {
+        ended(test, client, shape, sent, received, duration, result, reason, why, ServerEvent.EndReason.of(result));
+    }
+
+    /** A test ended (test thread). */
+    void ended(long test, InetSocketAddress client, ServerLog.TestShape shape, long sent, long received,
+               Duration duration, ServerEvent.Result result, String reason, java.util.Optional<io.iperf3j.Why> why,
+               ServerEvent.EndReason end) {
         ClientAddress c = ClientAddress.of(client);
         on(new ServerEvent.Ended(Instant.now(), c.address(), c.port(), c.prefix(), test, shape.proto(), shape.dir(),
-                shape.streams(), sent, received, duration, result, reason, why));
+                shape.streams(), sent, received, duration, result, reason, why, end));
     }
 }

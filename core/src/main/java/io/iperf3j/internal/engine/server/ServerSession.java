@@ -162,13 +162,16 @@ final class ServerSession extends TestSession {
             loop();
         } catch (IperfException e) {
             verdict.endReason(e.getMessage());
+            verdict.endFrom(e.code());
             tellClient(e);
             reporter.onError(e.getMessage());
         } catch (IOException e) {
             verdict.endReason(ErrorCode.CTRL_READ.text() + ": " + IoErrno.describe(e));
+            verdict.end(ServerEvent.EndReason.IO_ERROR);
             reporter.onError(verdict.endReason());
         } catch (RuntimeException e) {
             verdict.endReason("internal error: " + e);
+            verdict.end(ServerEvent.EndReason.OTHER);
             reporter.onError(verdict.endReason());
         } finally {
             leaveRateShares();
@@ -226,7 +229,7 @@ final class ServerSession extends TestSession {
         raiseInterval(verdict.sent(), verdict.received());
         ctx.events().ended(id, peer, verdict.shape(), verdict.sent(), verdict.received(),
                 Duration.ofNanos(System.nanoTime() - admittedNanos), verdict.result(), verdict.reason(),
-                java.util.Optional.ofNullable(why));
+                java.util.Optional.ofNullable(why), verdict.endClass());
     }
 
     /** An {@link ServerEvent.Interval} with the bytes moved since the last one, given the totals; none if none moved. */
@@ -478,6 +481,7 @@ final class ServerSession extends TestSession {
                     endTest();
                 }
                 verdict.endReason(ErrorCode.CLIENT_TERM.text());
+                verdict.end(ServerEvent.EndReason.CLIENT_TERMINATED);
                 printer.errorRaw(ErrorCode.CLIENT_TERM.text());
                 done = true;
             }
@@ -495,6 +499,7 @@ final class ServerSession extends TestSession {
             endTest();
         }
         verdict.endReason("the client has unexpectedly closed the connection");
+        verdict.end(ServerEvent.EndReason.CLIENT_CLOSED);
         printer.errorRaw(verdict.endReason());
         done = true;
     }
@@ -775,6 +780,7 @@ final class ServerSession extends TestSession {
             }
         }
         if (!running) {
+            verdict.end(ServerEvent.EndReason.SETUP_TIMEOUT);
             throw new IperfException(ErrorCode.NO_MSG, "no parameters, streams or results from the client in time");
         }
         Optional<ServerWatchdog.Expiry> expiry = watchdog.expired(now, this::progressTotal, this::activityTotal,
@@ -799,6 +805,7 @@ final class ServerSession extends TestSession {
             // the client may be gone
         }
         verdict.endReason(ErrorCode.SERVER_TERM.text());
+        verdict.end(ServerEvent.EndReason.SERVER_TERMINATED);
         done = true;
     }
 }

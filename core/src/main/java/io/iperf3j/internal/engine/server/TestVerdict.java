@@ -1,6 +1,7 @@
 package io.iperf3j.internal.engine.server;
 
 import io.iperf3j.ServerEvent;
+import io.iperf3j.internal.protocol.ErrorCode;
 
 /**
  * How one test ended, for the operator log's end line: denied (authentication) over
@@ -11,6 +12,8 @@ final class TestVerdict {
     private boolean denied;
     private boolean refused;
     private String endReason;
+    /** The end's class, once a site that knows it has said; null: from the result and the error code. */
+    private ServerEvent.EndReason end;
     private String detail;
     private String user;
     private ServerLog.TestShape shape = ServerLog.TestShape.UNKNOWN;
@@ -38,6 +41,35 @@ final class TestVerdict {
 
     String endReason() {
         return endReason;
+    }
+
+    /** Why the test ends, as a class (the first site that says wins: it knows best). */
+    void end(ServerEvent.EndReason e) {
+        if (end == null) {
+            end = e;
+        }
+    }
+
+    /** The class of an end for iperf3's error {@code code}, unless a site already said. */
+    void endFrom(ErrorCode code) {
+        end(classOf(code, refused));
+    }
+
+    /** The class of a test ended (or refused) with iperf3's error {@code code}. */
+    static ServerEvent.EndReason classOf(ErrorCode code, boolean refused) {
+        return switch (code) {
+            case SERVER_TEST_DURATION_EXPIRED, MAX_SERVER_TEST_DURATION_EXCEEDED -> ServerEvent.EndReason.MAX_DURATION;
+            case TOTAL_RATE -> ServerEvent.EndReason.RATE_LIMIT;
+            case NO_MSG -> ServerEvent.EndReason.IDLE_TIMEOUT;
+            case MESSAGE -> ServerEvent.EndReason.PROTOCOL;
+            case CLIENT_TERM -> ServerEvent.EndReason.CLIENT_TERMINATED;
+            case SERVER_TERM -> ServerEvent.EndReason.SERVER_TERMINATED;
+            case CTRL_CLOSE -> ServerEvent.EndReason.CLIENT_CLOSED;
+            case AUTH_TEST -> ServerEvent.EndReason.AUTH;
+            case CTRL_WRITE, CTRL_READ, SEND_MESSAGE, RECV_MESSAGE, STREAM_LISTEN, STREAM_WRITE ->
+                    ServerEvent.EndReason.IO_ERROR;
+            default -> refused ? ServerEvent.EndReason.PARAMETERS : ServerEvent.EndReason.OTHER;
+        };
     }
 
     /** What the operator log adds to the reason, in parentheses. */
@@ -88,6 +120,17 @@ final class TestVerdict {
             return ServerEvent.Result.OK;
         }
         return ServerEvent.Result.CUT;
+    }
+
+    /** The end's class: authentication over a site's word over the result's default. */
+    ServerEvent.EndReason endClass() {
+        ServerEvent.Result r = result();
+        if (r == ServerEvent.Result.DENIED) {
+            return ServerEvent.EndReason.AUTH;
+        } else if (r == ServerEvent.Result.OK) {
+            return ServerEvent.EndReason.COMPLETED;
+        }
+        return end != null ? end : ServerEvent.EndReason.of(r);
     }
 
     /** "reason (detail)", either alone, or null. */
