@@ -19,7 +19,8 @@
 #   share/iperf3j/plan.schema.json             the session plan file's JSON Schema (for editors)
 # OUT_DIR/iperf3j-VERSION-linux-x64.tar.gz     that directory as a tarball
 # OUT_DIR/iperf3j_VERSION_amd64.deb            the image under /usr/lib/iperf3j, /usr/bin/iperf3j,
-#                                              the man page and the (disabled) unit
+#                                              the man page, the (disabled) units and
+#                                              /usr/share/iperf3j/plan.schema.json
 set -euo pipefail
 [ $# -eq 4 ] || { echo "usage: $0 VERSION FAT_JAR OUT_DIR JDK_HOME" >&2; exit 2; }
 version=$1 jar=$2 out=$3 jdk=$4
@@ -112,7 +113,7 @@ step tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="$mtime" \
 #    not jpackage).
 root="$out/deb-root"
 mkdir -p "$root/DEBIAN" "$root/usr/lib/iperf3j" "$root/usr/bin" "$root/usr/share/man/man1" \
-  "$root/usr/lib/systemd/system" "$root/usr/share/doc/iperf3j"
+  "$root/usr/lib/systemd/system" "$root/usr/share/doc/iperf3j" "$root/usr/share/iperf3j"
 cp -a "$image/bin" "$image/lib" "$root/usr/lib/iperf3j/"
 ln -s ../lib/iperf3j/bin/iperf3j "$root/usr/bin/iperf3j"
 cp "$image/share/man/man1/iperf3j.1.gz" "$root/usr/share/man/man1/"
@@ -121,6 +122,8 @@ install -m 644 "$src/iperf3j-session@.service" "$root/usr/lib/systemd/system/ipe
 install -m 644 "$src/iperf3j-host-slots.socket" "$root/usr/lib/systemd/system/iperf3j-host-slots.socket"
 install -m 644 "$src/iperf3j-host-slots.service" "$root/usr/lib/systemd/system/iperf3j-host-slots.service"
 install -m 644 "$src/copyright" "$root/usr/share/doc/iperf3j/copyright"
+# the plan file's JSON Schema, where the README and docs/plan-reference.md say (issue 66: the .deb lacked it)
+install -m 644 "$image/share/iperf3j/plan.schema.json" "$root/usr/share/iperf3j/plan.schema.json"
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" "$src/control" >"$root/DEBIAN/control"
 chmod -R u+rwX,go+rX,go-w "$root"

@@ -48,7 +48,16 @@ class DebPackageIT {
                     Path.of("/usr/lib/systemd/system/iperf3j-session@.service"),
                     Path.of("/usr/lib/systemd/system/iperf3j-host-slots.socket"),
                     Path.of("/usr/lib/systemd/system/iperf3j-host-slots.service"),
-                    Path.of("/usr/lib/iperf3j/lib/runtime/bin/java"));
+                    Path.of("/usr/lib/iperf3j/lib/runtime/bin/java"),
+                    Path.of("/usr/share/iperf3j/plan.schema.json"));
+            // the plan's JSON Schema where the README points editors (issue 66: the .deb lacked it)
+            assertThat(Files.readString(Path.of("/usr/share/iperf3j/plan.schema.json")))
+                    .isEqualTo(Files.readString(Dist.planSchemaSource()));
+            // and the path docs/plan-reference.md gives editors (`$schema=PATH`) is that file
+            java.util.regex.Matcher schemaPath = java.util.regex.Pattern.compile("\\$schema=(\\S+)").matcher(
+                    Files.readString(Path.of(System.getProperty("iperf3j.root"), "docs/plan-reference.md")));
+            assertThat(schemaPath.find()).isTrue();
+            assertThat(Path.of(schemaPath.group(1))).isRegularFile();
             assertThat(files).allSatisfy(p -> assertThat(Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).as("%s", p).isTrue());
 
             try (Iperf3Process v = NoJdk.start(List.of("/usr/bin/iperf3j", "--version"))) {
