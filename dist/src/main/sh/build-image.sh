@@ -3,7 +3,10 @@
 # package time; usable by hand). Needs a JDK 25 (jdeps, jlink), binutils' strip and dpkg-deb;
 # no network.
 #
-#   build-image.sh VERSION FAT_JAR OUT_DIR JDK_HOME
+#   build-image.sh VERSION FAT_JAR OUT_DIR [JDK_HOME]
+#
+# JDK_HOME defaults to $JAVA_HOME; one older than JDK 25 (or none) stops the script at once with a message
+# naming JAVA_HOME (exit 2).
 #
 # OUT_DIR/iperf3j-VERSION/                     the image (runs with no Java installed):
 #   bin/iperf3j                                launcher (sh): the image's own runtime, the AOT cache
@@ -22,9 +25,27 @@
 #                                              the man page, the (disabled) units and
 #                                              /usr/share/iperf3j/plan.schema.json
 set -euo pipefail
-[ $# -eq 4 ] || { echo "usage: $0 VERSION FAT_JAR OUT_DIR JDK_HOME" >&2; exit 2; }
-version=$1 jar=$2 out=$3 jdk=$4
+[ $# -eq 3 ] || [ $# -eq 4 ] || { echo "usage: $0 VERSION FAT_JAR OUT_DIR [JDK_HOME (default: \$JAVA_HOME)]" >&2; exit 2; }
+version=$1 jar=$2 out=$3 jdk=${4:-${JAVA_HOME:-}}
 src=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+
+# 0. The JDK: jdeps and jlink of JDK 25 or newer (the image's runtime is made from it, and the AOT cache needs
+#    JDK 25's JVM). Said before anything is built, naming JAVA_HOME (issue 66: an older default Java failed
+#    later and less clearly). jdk_major reads the JDK's release file (scripts/find-jdk.sh, the launcher's).
+. "$src/../../../../scripts/find-jdk.sh"
+if [ -z "$jdk" ]; then
+  echo "dist: no JDK given: set JAVA_HOME to a JDK 25 or newer (for example /usr/lib/jvm/temurin-25-jdk-amd64)" \
+    "or give it as the 4th argument; see docs/install.md" >&2
+  exit 2
+fi
+major=$(jdk_major "$jdk")
+if [ "$major" -lt 25 ] || [ ! -x "$jdk/bin/jlink" ] || [ ! -x "$jdk/bin/jdeps" ]; then
+  what="JDK $major"; [ "$major" -gt 0 ] || what="not a JDK"
+  [ "$major" -lt 25 ] || what="a JDK $major without jlink and jdeps (a JRE?)"
+  echo "dist: $jdk is $what; the image is built with a JDK 25 or newer (its jdeps and jlink):" \
+    "set JAVA_HOME to one (for example /usr/lib/jvm/temurin-25-jdk-amd64) and run the build again; see docs/install.md" >&2
+  exit 2
+fi
 name="iperf3j-$version"
 image="$out/$name"
 start=$(date +%s%N)
