@@ -3,7 +3,10 @@
 # package time; usable by hand). Needs a JDK 25 (jdeps, jlink), binutils' strip and dpkg-deb;
 # no network.
 #
-#   build-image.sh VERSION FAT_JAR OUT_DIR JDK_HOME
+#   build-image.sh VERSION FAT_JAR OUT_DIR [JDK_HOME]
+#
+# JDK_HOME defaults to $JAVA_HOME; one older than JDK 25 (or none) stops the script at once with a message
+# naming JAVA_HOME (exit 2).
 #
 # OUT_DIR/iperf3j-VERSION/                     the image (runs with no Java installed):
 #   bin/iperf3j                                launcher (sh): the image's own runtime, the AOT cache
@@ -19,11 +22,30 @@
 #   share/iperf3j/plan.schema.json             the session plan file's JSON Schema (for editors)
 # OUT_DIR/iperf3j-VERSION-linux-x64.tar.gz     that directory as a tarball
 # OUT_DIR/iperf3j_VERSION_amd64.deb            the image under /usr/lib/iperf3j, /usr/bin/iperf3j,
-#                                              the man page and the (disabled) unit
+#                                              the man page, the (disabled) units and
+#                                              /usr/share/iperf3j/plan.schema.json
 set -euo pipefail
-[ $# -eq 4 ] || { echo "usage: $0 VERSION FAT_JAR OUT_DIR JDK_HOME" >&2; exit 2; }
-version=$1 jar=$2 out=$3 jdk=$4
+[ $# -eq 3 ] || [ $# -eq 4 ] || { echo "usage: $0 VERSION FAT_JAR OUT_DIR [JDK_HOME (default: \$JAVA_HOME)]" >&2; exit 2; }
+version=$1 jar=$2 out=$3 jdk=${4:-${JAVA_HOME:-}}
 src=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+
+# 0. The JDK: jdeps and jlink of JDK 25 or newer (the image's runtime is made from it, and the AOT cache needs
+#    JDK 25's JVM). Said before anything is built, naming JAVA_HOME (issue 66: an older default Java failed
+#    later and less clearly). jdk_major reads the JDK's release file (scripts/find-jdk.sh, the launcher's).
+. "$src/../../../../scripts/find-jdk.sh"
+if [ -z "$jdk" ]; then
+  echo "dist: no JDK given: set JAVA_HOME to a JDK 25 or newer (for example /usr/lib/jvm/temurin-25-jdk-amd64)" \
+    "or give it as the 4th argument; see docs/install.md" >&2
+  exit 2
+fi
+major=$(jdk_major "$jdk")
+if [ "$major" -lt 25 ] || [ ! -x "$jdk/bin/jlink" ] || [ ! -x "$jdk/bin/jdeps" ]; then
+  what="JDK $major"; [ "$major" -gt 0 ] || what="not a JDK"
+  [ "$major" -lt 25 ] || what="a JDK $major without jlink and jdeps (a JRE?)"
+  echo "dist: $jdk is $what; the image is built with a JDK 25 or newer (its jdeps and jlink):" \
+    "set JAVA_HOME to one (for example /usr/lib/jvm/temurin-25-jdk-amd64) and run the build again; see docs/install.md" >&2
+  exit 2
+fi
 name="iperf3j-$version"
 image="$out/$name"
 start=$(date +%s%N)
@@ -112,7 +134,7 @@ step tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="$mtime" \
 #    not jpackage).
 root="$out/deb-root"
 mkdir -p "$root/DEBIAN" "$root/usr/lib/iperf3j" "$root/usr/bin" "$root/usr/share/man/man1" \
-  "$root/usr/lib/systemd/system" "$root/usr/share/doc/iperf3j"
+  "$root/usr/lib/systemd/system" "$root/usr/share/doc/iperf3j" "$root/usr/share/iperf3j"
 cp -a "$image/bin" "$image/lib" "$root/usr/lib/iperf3j/"
 ln -s ../lib/iperf3j/bin/iperf3j "$root/usr/bin/iperf3j"
 cp "$image/share/man/man1/iperf3j.1.gz" "$root/usr/share/man/man1/"
@@ -121,6 +143,8 @@ install -m 644 "$src/iperf3j-session@.service" "$root/usr/lib/systemd/system/ipe
 install -m 644 "$src/iperf3j-host-slots.socket" "$root/usr/lib/systemd/system/iperf3j-host-slots.socket"
 install -m 644 "$src/iperf3j-host-slots.service" "$root/usr/lib/systemd/system/iperf3j-host-slots.service"
 install -m 644 "$src/copyright" "$root/usr/share/doc/iperf3j/copyright"
+# the plan file's JSON Schema, where the README and docs/plan-reference.md say (issue 66: the .deb lacked it)
+install -m 644 "$image/share/iperf3j/plan.schema.json" "$root/usr/share/iperf3j/plan.schema.json"
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" "$src/control" >"$root/DEBIAN/control"
 chmod -R u+rwX,go+rX,go-w "$root"

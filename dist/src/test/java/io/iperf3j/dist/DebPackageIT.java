@@ -48,7 +48,16 @@ class DebPackageIT {
                     Path.of("/usr/lib/systemd/system/iperf3j-session@.service"),
                     Path.of("/usr/lib/systemd/system/iperf3j-host-slots.socket"),
                     Path.of("/usr/lib/systemd/system/iperf3j-host-slots.service"),
-                    Path.of("/usr/lib/iperf3j/lib/runtime/bin/java"));
+                    Path.of("/usr/lib/iperf3j/lib/runtime/bin/java"),
+                    Path.of("/usr/share/iperf3j/plan.schema.json"));
+            // the plan's JSON Schema where the README points editors (issue 66: the .deb lacked it)
+            assertThat(Files.readString(Path.of("/usr/share/iperf3j/plan.schema.json")))
+                    .isEqualTo(Files.readString(Dist.planSchemaSource()));
+            // and the path docs/plan-reference.md gives editors (`$schema=PATH`) is that file
+            java.util.regex.Matcher schemaPath = java.util.regex.Pattern.compile("\\$schema=(\\S+)").matcher(
+                    Files.readString(Path.of(System.getProperty("iperf3j.root"), "docs/plan-reference.md")));
+            assertThat(schemaPath.find()).isTrue();
+            assertThat(Path.of(schemaPath.group(1))).isRegularFile();
             assertThat(files).allSatisfy(p -> assertThat(Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).as("%s", p).isTrue());
 
             try (Iperf3Process v = NoJdk.start(List.of("/usr/bin/iperf3j", "--version"))) {
@@ -58,6 +67,7 @@ class DebPackageIT {
             }
             interopFromUsrBin();
             unitsVerify();
+            serverUnitWithOptionsUnderSystemd();
             sessionUnitUnderSystemd();
             hostSlotsUnitUnderSystemd();
 
@@ -121,6 +131,42 @@ class DebPackageIT {
                 }
             }
             Files.delete(dir);
+        }
+    }
+
+    /**
+     * Issue 66: the server unit takes its options from {@code /etc/default/iperf3j} ({@code IPERF3J_OPTS}, split at white
+     * space), and {@code --logfile} under {@code /var/log/iperf3j} works as the unit's dynamic user under
+     * {@code ProtectSystem=strict} ({@code LogsDirectory=}): under the real systemd, the server listens on the port the
+     * file names, a client's test runs, and the server's output is in that log, written by its dynamic user.
+     */
+    private static void serverUnitWithOptionsUnderSystemd() throws Exception {
+        Path dir = Files.createTempDirectory("deb-it-server");
+        String port = "5291";
+        try (SystemdContainer box = SystemdContainer.boot(dir, java.util.Map.of("/etc/default/iperf3j",
+                "# as a user writes it\nIPERF3J_OPTS=\"-p " + port + " --logfile /var/log/iperf3j/server.log\"\n"))) {
+            SystemdContainer.Run start = box.systemctl("start", "iperf3j.service");
+            assertThat(start.status()).as(start.all()).isZero();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            SystemdContainer.Run client;
+            do {
+                assertThat(box.property("iperf3j.service", "ActiveState")).as(journal(box, "iperf3j.service")).isEqualTo("active");
+                assertThat(System.nanoTime()).as("no server on port %s in 60 s: %s", port, journal(box, "iperf3j.service"))
+                        .isLessThan(deadline);
+                Thread.sleep(300);
+                client = box.exec(List.of("/usr/bin/iperf3j", "-c", "127.0.0.1", "-p", port, "-t", "1", "-J"));
+            } while (client.status() != 0);
+            TarballIT.assertReceived(client.stdout());
+            SystemdContainer.Run owner = box.exec(List.of("stat", "-L", "-c", "%U", "/var/log/iperf3j/server.log"));
+            assertThat(owner.stdout()).as("written by the dynamic user, not root: %s", owner.all() + journal(box, "iperf3j.service"))
+                    .isEqualTo("iperf3j\n");
+            SystemdContainer.Run stop = box.systemctl("stop", "iperf3j.service");
+            assertThat(stop.status()).as(stop.all()).isZero();
+            SystemdContainer.Run log = box.exec(List.of("cat", "/var/log/iperf3j/server.log"));
+            assertThat(log.stdout()).as(log.all() + journal(box, "iperf3j.service"))
+                    .contains("Server listening on " + port).contains("Accepted connection from 127.0.0.1");
+        } finally {
+            run("rm", "-rf", "--", dir.toString());
         }
     }
 

@@ -29,6 +29,11 @@ final class Dist {
         return p;
     }
 
+    /** The session module's plan JSON Schema in the sources: what the image and the .deb must ship, byte for byte. */
+    static Path planSchemaSource() {
+        return Path.of(property("iperf3j.root"), "session/src/main/resources/io/iperf3j/session/plan.schema.json");
+    }
+
     private static String property(String name) {
         String v = System.getProperty(name);
         assertThat(v).as("system property %s (set by dist/pom.xml; run with mvn verify)", name).isNotBlank();

@@ -37,6 +37,8 @@ class TarballIT {
         iperf3j = home.resolve("bin/iperf3j");
         assertThat(iperf3j).isExecutable();
         assertThat(home.resolve("share/man/man1/iperf3j.1.gz")).isRegularFile();
+        // the plan's JSON Schema where the README points editors (issue 66)
+        assertThat(home.resolve("share/iperf3j/plan.schema.json")).hasSameTextualContentAs(Dist.planSchemaSource());
         assertThat(home.resolve("lib/iperf3j.aot")).isRegularFile();
         // the runtime is jlinked: a few modules, not a JDK (no javac, no jmods)
         assertThat(home.resolve("lib/runtime/bin/javac")).doesNotExist();

@@ -153,6 +153,76 @@ class FleetReportInBrowserTest {
     }
 
     /**
+     * Issue 66: a small history (5 hosts nc1, nc2, nc3, nc10, nc11: 20 tests, 3 schedule runs, below the fleet's 64) opens on
+     * its overview too: the heatmap first, its hosts in natural order (nc2 before nc10, though tests.jsonl lists the
+     * tests by id, nc10 before nc2), then the table, then each test's charts folded in a closed {@code <details>} (drawn
+     * at load, so the page is short and their data is there); the header counts 3 runs and 60 results, not "60 runs";
+     * a click on a cell opens that test's section.
+     */
+    @Test
+    void aSmallHistoryOpensOnItsOverviewWithHostsInNaturalOrder() throws Exception {
+        Path dir = OUT.resolve("history-small");
+        Files.createDirectories(dir);
+        List<String> hosts = List.of("nc1", "nc10", "nc11", "nc2", "nc3");
+        StringBuilder lines = new StringBuilder();
+        for (int run = 1; run <= 3; run++) {
+            for (String a : hosts) {
+                for (String b : hosts) {
+                    if (!a.equals(b)) {
+                        double end = 1_795_400_000 + run * 600 + a.hashCode() % 50 + b.hashCode() % 7;
+                        lines.append(okLine(a, b, run, 9.2e8 + 1e6 * ((a.length() * 7 + b.length() * 3 + run) % 20), end)).append('\n');
+                    }
+                }
+            }
+        }
+        Files.writeString(dir.resolve("tests.jsonl"), lines);
+        Path html = OUT.resolve("history-small.html");
+        HtmlReport report = HtmlReport.builder().add(dir).build();
+        assertThat(report.historyTestCount()).isEqualTo(20);
+        report.write(html);
+        JsonNode d = drive(html, "history-small", """
+                var ov = document.querySelector('[data-overview="history"]');
+                var table = ov && ov.querySelector('table.heat');
+                out.lazy = document.documentElement.getAttribute('data-lazy-runs');
+                out.rows = table ? Array.prototype.map.call(table.querySelectorAll('th.row'), function (t) { return t.textContent; }) : [];
+                out.cols = table ? Array.prototype.map.call(table.querySelectorAll('th.col'), function (t) { return t.textContent; }) : [];
+                var list = document.querySelector('[data-chart="history-table"]');
+                out.overviewTop = ov ? ov.getBoundingClientRect().top : -1;
+                out.tableTop = list.getBoundingClientRect().top;
+                out.tableFirst = Array.prototype.map.call(list.querySelectorAll('tbody tr'), function (r) { return r.cells[1].textContent; }).slice(0, 5);
+                out.overviewHead = ov ? ov.querySelector('h2').textContent : '';
+                out.historyHead = document.querySelector('#history h2').textContent;
+                var tests = document.querySelectorAll('.history-test');
+                out.tests = tests.length;
+                out.folded = Array.prototype.filter.call(tests, function (t) { return t.tagName === 'DETAILS' && !t.open; }).length;
+                out.charts = Array.prototype.filter.call(document.querySelectorAll('.chart'), function (c) {
+                  return (c.getAttribute('data-chart') || '').indexOf('history:') === 0 && JSON.parse(c.getAttribute('data-points'))['Throughput (received)'] === 3; }).length;
+                out.height = document.documentElement.scrollHeight;
+                table.querySelector('td[data-pair="nc2 → nc10"]').dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, view: window }));
+                setTimeout(function () {
+                  out.opened = Array.prototype.map.call(document.querySelectorAll('details.history-test[open]'), function (o) {
+                    return o.querySelector('summary').textContent; });
+                  done();
+                }, 50);
+                """, "--window-size=1920,1080");
+        List<String> natural = List.of("nc1", "nc2", "nc3", "nc10", "nc11");
+        assertThat(d.path("lazy").asText()).isEqualTo("false");
+        assertThat(texts(d.path("rows"))).isEqualTo(natural);
+        assertThat(texts(d.path("cols"))).isEqualTo(natural);
+        assertThat(texts(d.path("tableFirst"))).containsExactly("nc1 → nc2", "nc1 → nc3", "nc1 → nc10",
+                "nc1 → nc11", "nc2 → nc1");
+        assertThat(d.path("overviewTop").asDouble()).isBetween(0.0, 1080.0).isLessThan(d.path("tableTop").asDouble());
+        assertThat(d.path("overviewHead").asText()).isEqualTo("Overview: 20 tests, schedule runs 1\u20133, 60 results");
+        assertThat(d.path("historyHead").asText()).startsWith("History: 20 tests, schedule runs 1\u20133, 60 results").doesNotContain("60 runs");
+        assertThat(d.path("tests").asInt()).isEqualTo(20);
+        assertThat(d.path("folded").asInt()).isEqualTo(20);
+        assertThat(d.path("charts").asInt()).as("every test's throughput chart drawn at load, 3 points").isEqualTo(20);
+        assertThat(d.path("height").asInt()).as("charts folded: not 9 000 px").isLessThan(4000);
+        assertThat(d.path("opened")).hasSize(1);
+        assertThat(d.path("opened").get(0).asText()).startsWith("test h_nc2-nc10: nc2 → nc10");
+    }
+
+    /**
      * A scheduled session's history, 12 hosts (66 tests, each run 20 times), fl04 down for the last 6 runs:
      * fl04's row and column are failed cells with 6 of 20 runs failed (0.3); the others are not; a click on
      * a cell draws that test's history, not drawn before.
@@ -273,6 +343,12 @@ class FleetReportInBrowserTest {
         assertThat(d.path("stats").asText()).contains("asked" + ReportInBrowserTest.iperfRate(asked));
         assertThat(d.path("slowest").asText()).isEqualTo("fl03 → fl04: asked " + ReportInBrowserTest.iperfRate(asked) + ", got "
                 + ReportInBrowserTest.iperfRate(got) + " (" + io.iperf3j.internal.format.CFormat.fixed(got / asked, 2) + "×)");
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     private static String okLine(String a, String b, int run, double bps, double end) {

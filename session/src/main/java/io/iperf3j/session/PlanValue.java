@@ -15,15 +15,23 @@ import java.util.regex.Pattern;
  */
 public enum PlanValue {
     /** A host id, a test name, a plan's {@code filename_base}: it is put in file names. */
-    NAME("[A-Za-z0-9_.-]{1,64}", true),
+    NAME("[A-Za-z0-9_.-]{1,64}", "[A-Za-z0-9_.-]", true,
+            "a name (a host id, a test name, filename_base) is 1 to 64 characters, each a letter (A-Z, a-z), a digit,"
+            + " '.', '_' or '-', and not . or .."),
     /** A test's id ({@code NAME_SENDER-RECEIVER[_rN]}): it is put in file names and push labels. */
-    TEST_ID("[A-Za-z0-9_.-]{1,255}", true),
+    TEST_ID("[A-Za-z0-9_.-]{1,255}", "[A-Za-z0-9_.-]", true,
+            "a test id is 1 to 255 characters, each a letter (A-Z, a-z), a digit, '.', '_' or '-', and not . or .."),
     /** A host's test address, or an SSH host name or alias: an IP address (IPv6 with a {@code %zone}) or a DNS name. */
-    ADDRESS("[A-Za-z0-9_.:%][A-Za-z0-9_.:%-]{0,252}", false),
+    ADDRESS("[A-Za-z0-9_.:%][A-Za-z0-9_.:%-]{0,252}", "[A-Za-z0-9_.:%-]", false,
+            "an address is an IP address (IPv6 with its %zone) or a host name: 1 to 253 characters, each a letter, a digit,"
+            + " '.', ':', '%', '_' or '-', not starting with '-' (no space, '/' or port)"),
     /** An SSH login name: no white space or {@code /}, not an option. */
-    USER("[^\\s/-][^\\s/]{0,255}", false),
+    USER("[^\\s/-][^\\s/]{0,255}", "[^\\s/]", false,
+            "a login name is 1 to 256 characters with no white space or '/', not starting with '-'"),
     /** The name of an environment variable ({@code password_env}, {@code passphrase_env}). */
-    ENVIRONMENT_NAME("[A-Za-z_][A-Za-z0-9_]{0,127}", false),
+    ENVIRONMENT_NAME("[A-Za-z_][A-Za-z0-9_]{0,127}", "[A-Za-z0-9_]", false,
+            "an environment variable's name is 1 to 128 characters, each a letter (A-Z, a-z), a digit or '_', not starting"
+            + " with a digit"),
     /**
      * A word of a plan's {@code commands} (or such a value given as one string, before it is split at white space): no
      * character a shell reads as syntax, {@code ; | & < > $ ` ' " * ? [ ] { } ( ) ~ \}. No shell reads a command's
@@ -32,19 +40,36 @@ public enum PlanValue {
      * {@code $HOME/iperf3}, {@code iperf3 2>/dev/null}) says so when it is read rather than runs something else. The
      * library's {@link Node.Command} takes any word of one line.
      */
-    COMMAND_WORD("[^;|&<>$`'\"*?\\[\\]{}()~\\\\]+", false),
+    COMMAND_WORD("[^;|&<>$`'\"*?\\[\\]{}()~\\\\]+", "[^;|&<>$`'\"*?\\[\\]{}()~\\\\]", false,
+            "a command's word holds none of ; | & < > $ ` ' \" * ? [ ] { } ( ) ~ \\"),
     /** Anything else of a plan: an iperf argument, a path, a URL, a label; one line of text. */
-    TEXT("(?s).*", false);
+    TEXT("(?s).*", "(?s).", false, "a plan value is one line of printable text");
 
     private final Pattern form;
+    private final Pattern character;
     private final boolean notDots;
+    private final String rule;
 
-    PlanValue(String form, boolean notDots) {
+    PlanValue(String form, String character, boolean notDots, String rule) {
         this.form = Pattern.compile(form);
+        this.character = Pattern.compile(character);
         this.notDots = notDots;
+        this.rule = rule;
     }
 
-    /** The form this kind's values must match (a regular expression); every kind also refuses control characters. */
+    /**
+     * What this kind's values are, in words, as a plan's error message says it (issue 66: messages quoted the regular
+     * expression), e.g. {@code a name (a host id, a test name, filename_base) is 1 to 64 characters, each a letter
+     * (A-Z, a-z), a digit, '.', '_' or '-', and not . or ..}.
+     */
+    public String rule() {
+        return rule;
+    }
+
+    /**
+     * The form this kind's values must match (a regular expression); every kind also refuses control characters. Messages
+     * say it in words ({@link #rule()}), not as this expression.
+     */
     public String form() {
         return form.pattern();
     }
@@ -69,12 +94,30 @@ public enum PlanValue {
                         + ", which only a shell reads, and no shell reads a command: give the program and its arguments as"
                         + " words, such as [/opt/iperf3/bin/iperf3, --forceflush] or [LD_LIBRARY_PATH=/opt/lib, iperf3]");
             }
-            return Optional.of("'" + value + "' must match " + form.pattern());
+            return Optional.of("'" + value + "' " + whatIsWrong(value) + ": " + rule);
         }
         if (notDots && (value.equals(".") || value.equals(".."))) {
-            return Optional.of("'" + value + "' must not be . or .. (it is put in file names)");
+            return Optional.of("'" + value + "' must not be . or .. (it is put in file names): " + rule);
         }
         return Optional.empty();
+    }
+
+    /** Which part of {@code value} (which does not have this kind's form) is wrong, in words: a character, its start or length. */
+    private String whatIsWrong(String value) {
+        if (value.isEmpty()) {
+            return "is empty";
+        }
+        for (int i = 0; i < value.length(); i = value.offsetByCodePoints(i, 1)) {
+            String c = Character.toString(value.codePointAt(i));
+            if (!character.matcher(c).matches()) {
+                String shown = c.equals("'") ? "\"'\"" : Character.isWhitespace(c.codePointAt(0)) ? "a space" : "'" + c + "'";
+                return "holds " + shown + (value.length() > 1 ? " at character " + (i + 1) : "");
+            }
+        }
+        if (form.matcher(value.substring(0, 1) + "a").matches()) {
+            return "is " + value.length() + " characters long";
+        }
+        return "starts with '" + value.charAt(0) + "'";
     }
 
     /**

@@ -49,7 +49,8 @@ class PlanMistakesProcessTest {
         String tests = "tests:\n  - {name: t, pairs: [[a, b]], duration: 1%s}\n";
         java.util.Map<String, String> plans = new java.util.LinkedHashMap<>();
         plans.put("filename_base: ../x\n" + hosts.formatted("127.0.0.1") + tests.formatted(""),
-                "line 1, column 16: plan.filename_base: '../x' must match [A-Za-z0-9_.-]{1,64}");
+                "line 1, column 16: plan.filename_base: '../x' holds '/' at character 3: a name (a host id, a test name,"
+                        + " filename_base) is 1 to 64 characters, each a letter (A-Z, a-z), a digit, '.', '_' or '-', and not . or ..");
         plans.put(hosts.formatted("\"127.0.0.1\\ntouch " + dir.resolve("owned") + "\"") + tests.formatted(""),
                 "line 2, column 22: hosts[0] (a).address: holds the control character U+000A (line feed) at character 10;"
                         + " a plan value is one line of printable text");

@@ -17,8 +17,8 @@ class PlanValueTest {
     @Test
     void eachKindSaysWhatIsWrong() {
         assertThat(PlanValue.NAME.problem("a1")).isEmpty();
-        assertThat(PlanValue.NAME.problem("..")).contains("'..' must not be . or .. (it is put in file names)");
-        assertThat(PlanValue.NAME.problem("a/b")).contains("'a/b' must match [A-Za-z0-9_.-]{1,64}");
+        assertThat(PlanValue.NAME.problem("..")).contains("'..' must not be . or .. (it is put in file names): " + PlanValue.NAME.rule());
+        assertThat(PlanValue.NAME.problem("a/b")).contains("'a/b' holds '/' at character 2: " + PlanValue.NAME.rule());
         assertThat(PlanValue.ADDRESS.problem("fd00::1%eth0")).isEmpty();
         assertThat(PlanValue.ADDRESS.problem("10.0.0.1 ")).isPresent();
         assertThat(PlanValue.ADDRESS.problem("-R")).isPresent();
@@ -35,7 +35,7 @@ class PlanValueTest {
         assertThatThrownBy(() -> Node.of("a", "127.0.0.1\nid", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("node 'a' address: holds the control character U+000A");
         assertThatThrownBy(() -> Node.of("a", "10.0.0.0/8", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("node 'a' address: '10.0.0.0/8' must match");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("node 'a' address: '10.0.0.0/8' holds '/' at character 9: an address is");
         assertThatThrownBy(() -> Node.of("..", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("node id: '..' must not be");
         assertThatThrownBy(() -> Node.builder("a", "127.0.0.1").command(IperfKind.IPERF3, "iperf3\nid"))
@@ -53,7 +53,7 @@ class PlanValueTest {
         assertThatThrownBy(() -> SshSettings.withKey("h\n", "root", Path.of("id")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("ssh host: holds");
         assertThatThrownBy(() -> SshSettings.withKey("h", "-oProxyCommand=x", Path.of("id")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("ssh user: '-oProxyCommand=x' must match");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("ssh user: '-oProxyCommand=x' starts with '-': a login name is");
         assertThatThrownBy(() -> new Plan.PushTarget("http://x\n", "j")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("push endpoint: holds");
     }
@@ -71,7 +71,7 @@ class PlanValueTest {
         assertThat(Plan.builder(hosts).filenameBase("lab1").build().filenameBase()).isEqualTo("lab1");
         assertThat(Plan.builder(hosts).filenameBase("").build().filenameBase()).isEmpty();
         assertThatThrownBy(() -> Plan.builder(hosts).test("../t", "a", "b", Plan.Direction.UP, TestSpec.tcp(1), 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("test name: '../t' must match");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("test name: '../t' holds '/' at character 3: a name");
         assertThatThrownBy(() -> new Plan.Test("t_a-b\n", "a", "b", Plan.Direction.UP, TestSpec.tcp(1), 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("test id: holds");
     }

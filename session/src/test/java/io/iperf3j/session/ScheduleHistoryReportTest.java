@@ -69,7 +69,7 @@ class ScheduleHistoryReportTest {
         Chromium.Page page = Chromium.open(html);
         assertThat(page.htmlAttributes().get("data-status")).as(page.console().toString()).isEqualTo("ready");
         assertThat(page.console()).as("console messages").isEmpty();
-        assertThat(page.dom()).contains("History: 2 tests, 6 runs", "read tests.jsonl.1, tests.jsonl (oldest first)",
+        assertThat(page.dom()).contains("History: 2 tests, schedule runs 1\u20133, 6 results (one per test and run)", "Overview: 2 tests", "read tests.jsonl.1, tests.jsonl (oldest first)",
                 "Input limit: at most 500 points per test");
         String lastError = lines.stream().filter(j -> j.path("id").asText().equals(bad)).reduce((a, b) -> b).orElseThrow()
                 .path("error").asText();

@@ -215,7 +215,7 @@ class SchedulePrometheusReportTest {
                 assertThat(ok + failed).as("%s: more runs than 6 h / 44 s steps could draw", id).isGreaterThanOrEqualTo(3);
                 allRuns += ok + failed + skipped;
             }
-            assertThat(sixPage.dom()).contains("History: 2 tests, " + allRuns + " runs", "The counts are the session\u2019s counters over the"
+            assertThat(sixPage.dom()).contains("History: 2 tests, schedule run", ", " + allRuns + " results (one per test and run)", "The counts are the session\u2019s counters over the"
                     + " range", "Prometheus holds no skipped run\u2019s number and no failure\u2019s text");
         } finally {
             if (session != null) {

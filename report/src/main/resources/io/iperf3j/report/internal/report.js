@@ -788,6 +788,45 @@
     return wrap;
   }
 
+  // Names in natural order (issue 66): the digits of a name compared as numbers, so nc1, nc2, nc10 (not nc1, nc10, nc2).
+  function naturalCompare(a, b) {
+    var re = /(\d+)|(\D+)/g, x = String(a).match(re) || [], y = String(b).match(re) || [];
+    for (var i = 0; i < Math.min(x.length, y.length); i++) {
+      var dx = /^\d/.test(x[i]), dy = /^\d/.test(y[i]);
+      if (dx && dy) {
+        var d = Number(x[i]) - Number(y[i]);
+        if (d) { return d; }
+        if (x[i].length !== y[i].length) { return x[i].length - y[i].length; }
+      } else if (x[i] !== y[i]) {
+        return x[i] < y[i] ? -1 : 1;
+      }
+    }
+    return x.length - y.length;
+  }
+  // A history's tests in natural order of sender, receiver, then id, each with its index in the model (its section's id).
+  function historyOrder(h) {
+    return h.tests.map(function (t, k) { return { t: t, k: k }; }).sort(function (a, b) {
+      return naturalCompare(a.t.sender, b.t.sender) || naturalCompare(a.t.receiver, b.t.receiver) || naturalCompare(a.t.id, b.t.id) || a.k - b.k;
+    });
+  }
+  // Schedule runs and results of a history: a result is one test's run (a line of tests.jsonl); the schedule's runs
+  // are the run numbers the results span (issue 66: results were counted as "runs").
+  function historyCounts(h) {
+    var results = 0, first = null, last = null;
+    h.tests.forEach(function (t) {
+      results += t.ok + t.failed + t.skipped;
+      var p = t.points, n = p.first_run.length;
+      if (n) {
+        if (first == null || p.first_run[0] < first) { first = p.first_run[0]; }
+        if (last == null || p.last_run[n - 1] > last) { last = p.last_run[n - 1]; }
+      }
+    });
+    return { results: results, first: first, last: last };
+  }
+  function historyRunsText(c) {
+    return c.first == null ? 'no run' : c.first === c.last ? 'run ' + c.first : 'runs ' + c.first + '\u2013' + c.last;
+  }
+
   // The columns in the rows' order where a host is both (a --bidir pair's two cells then mirror each
   // other across the diagonal), then the hosts that only receive, in their own order.
   function hostsInRowOrder(receivers, senders) {
@@ -1063,15 +1102,17 @@
   // A history's overview: per kind a heatmap of its tests coloured by the last run, with each test's share of failed runs.
   function historyOverview(h) {
     var ov = el('section', { cls: 'overview', id: 'overview', 'data-overview': 'history' });
-    ov.appendChild(el('h2', { text: 'Overview: ' + h.tests.length + (h.tests.length === 1 ? ' test' : ' tests') }));
+    var counts = historyCounts(h);
+    ov.appendChild(el('h2', { text: 'Overview: ' + h.tests.length + (h.tests.length === 1 ? ' test, ' : ' tests, ') + 'schedule ' +
+      historyRunsText(counts) + ', ' + counts.results + (counts.results === 1 ? ' result' : ' results') }));
     ov.appendChild(el('p', { cls: 'sub', text: 'Each test\u2019s last run, sender rows × receiver columns, coloured by its received rate against ' +
       'the kind\u2019s median of last runs; red: the last run failed. Hover a cell for the share of failed runs; click it for that test\u2019s history.' }));
     var groups = [];
-    h.tests.forEach(function (t, k) {
-      var kind = t.kind || t.protocol || '?';
+    historyOrder(h).forEach(function (it) {
+      var kind = it.t.kind || it.t.protocol || '?';
       var g = groups.filter(function (x) { return x.kind === kind; })[0];
       if (!g) { g = { kind: kind, items: [] }; groups.push(g); }
-      g.items.push({ t: t, k: k });
+      g.items.push(it);
     });
     groups.forEach(function (g) { ov.appendChild(historyKindOverview(g.kind, g.items)); });
     return ov;
@@ -1089,7 +1130,8 @@
       var key = t.sender + ' → ' + t.receiver;
       (cells[key] || (cells[key] = [])).push(it);
     });
-    receivers = hostsInRowOrder(receivers, senders);
+    senders.sort(naturalCompare);
+    receivers = hostsInRowOrder(receivers.sort(naturalCompare), senders);
     var lasts = items.filter(function (it) { return it.t.last_status === 'ok' && lastValue(it.t) != null; })
       .map(function (it) { return lastValue(it.t); }).sort(function (a, b) { return a - b; });
     var median = percentile(lasts, 50);
@@ -1140,7 +1182,7 @@
     var allRuns = items.reduce(function (a, it) { return a + it.t.ok + it.t.failed + it.t.skipped; }, 0);
     var allFailed = items.reduce(function (a, it) { return a + it.t.failed; }, 0);
     side.appendChild(statList([['P50 (last runs)', median != null ? fmtRate(median) : '–'], ['P95', lasts.length ? fmtRate(percentile(lasts, 95)) : '–'],
-      ['min', lasts.length ? fmtRate(lasts[0]) : '–'], ['runs', allRuns + ' (' + allFailed + ' failed, ' + (allRuns ? U.fixed(100 * allFailed / allRuns, 1) : '0') + ' %)']]));
+      ['min', lasts.length ? fmtRate(lasts[0]) : '–'], ['results (test runs)', allRuns + ' (' + allFailed + ' failed, ' + (allRuns ? U.fixed(100 * allFailed / allRuns, 1) : '0') + ' %)']]));
     var failing = items.filter(function (it) { return it.t.failed; }).sort(function (a, b) {
       return b.t.failed / (b.t.ok + b.t.failed + b.t.skipped) - a.t.failed / (a.t.ok + a.t.failed + a.t.skipped);
     });
@@ -1189,8 +1231,9 @@
 
   function historySection(h, lazy) {
     var sec = el('section', { cls: 'history', id: 'history' });
-    var runs = h.tests.reduce(function (a, t) { return a + t.ok + t.failed + t.skipped; }, 0);
-    sec.appendChild(el('h2', { text: 'History: ' + h.tests.length + (h.tests.length === 1 ? ' test, ' : ' tests, ') + runs + ' runs' }));
+    var counts = historyCounts(h);
+    sec.appendChild(el('h2', { text: 'History: ' + h.tests.length + (h.tests.length === 1 ? ' test, ' : ' tests, ') + 'schedule ' +
+      historyRunsText(counts) + ', ' + counts.results + (counts.results === 1 ? ' result' : ' results') + ' (one per test and run)' }));
     sec.appendChild(el('p', { cls: 'sub', id: 'history-source', text: h.query ? h.dir + ': ' + h.query + '; ' + h.lines + ' runs seen (drawn). ' +
       'The counts are the session\u2019s counters over the range (every run, also those between two samples). ' +
       'Prometheus holds no skipped run\u2019s number and no failure\u2019s text: the session\u2019s tests.jsonl has them.'
@@ -1207,7 +1250,9 @@
     table.appendChild(el('thead', null, [el('tr', null, ['test', 'sender → receiver', 'kind', 'direction', 'ok', 'failed', 'skipped',
       'runs per point', 'last status', 'limited by', 'last failure'].map(function (x) { return el('th', { text: x }); }))]));
     var body = el('tbody');
-    h.tests.forEach(function (t, k) {
+    var ordered = historyOrder(h);
+    ordered.forEach(function (it) {
+      var t = it.t, k = it.k;
       record[t.id] = { ok: t.ok, failed: t.failed, skipped: t.skipped, points: t.points.first_run.length, width: t.width };
       var tr = el('tr', null, [el('td', null, [el('a', { href: '#history-' + k, text: t.id })]), el('td', { text: t.sender + ' → ' + t.receiver }),
         el('td', { text: t.kind || '' }), el('td', { text: t.direction || '' }), el('td', { text: String(t.ok) }),
@@ -1223,17 +1268,31 @@
       // a fleet's table is long: behind its summary; each test's charts drawn when it is opened
       sec.appendChild(el('details', { cls: 'history-list' }, [el('summary', { text: 'Every test’s counts: ' + h.tests.length + ' rows' }), table]));
       var list = el('div', { cls: 'all-runs' });
-      h.tests.forEach(function (t, k) {
-        list.appendChild(lazySection('history-test', 'history-' + k, [historyTitle(t), el('span', { cls: 'sum-note', text: ' · ' +
-          t.failed + ' of ' + (t.ok + t.failed + t.skipped) + ' runs failed, last ' + t.last_status })], function (det) { historyTest(t, k, byTime, det); }));
+      ordered.forEach(function (it) {
+        var t = it.t, k = it.k;
+        list.appendChild(lazySection('history-test', 'history-' + k, historyTestSummary(t), function (det) { historyTest(t, k, byTime, det); }));
       });
       sec.appendChild(el('h3', { text: 'Each test’s history (drawn when opened)' }));
       sec.appendChild(list);
     } else {
+      // a smaller history (issue 66: a table and every chart, 9 000 px, no overview): the overview above, this table,
+      // then each test's charts folded in a closed <details>, drawn at load (their data on the page as before)
       sec.appendChild(table);
-      h.tests.forEach(function (t, k) { sec.appendChild(historyTest(t, k, byTime, null)); });
+      sec.appendChild(el('h3', { text: 'Each test’s history (open a test, or click its cell or link above)' }));
+      var folded = el('div', { cls: 'all-runs' });
+      ordered.forEach(function (it) {
+        var det = el('details', { cls: 'history-test', id: 'history-' + it.k, 'data-lazy': 'drawn' });
+        det.appendChild(el('summary', null, historyTestSummary(it.t)));
+        det.iperf3jFill = function () {};
+        historyTest(it.t, it.k, byTime, det);
+        folded.appendChild(det);
+      });
+      sec.appendChild(folded);
     }
     return sec;
+  }
+  function historyTestSummary(t) {
+    return [historyTitle(t), el('span', { cls: 'sum-note', text: ' · ' + t.failed + ' of ' + (t.ok + t.failed + t.skipped) + ' runs failed, last ' + t.last_status })];
   }
   function historyTitle(t) { return 'test ' + t.id + ': ' + t.sender + ' → ' + t.receiver + ' (' + (t.kind || '?') + ', ' + (t.direction || '?') + ')'; }
 
@@ -1308,7 +1367,8 @@
     // a smaller page is as it was: its matrices (or history table) and every chart drawn at load
     var lazy = !!((model.session && model.runs.length > EAGER_LIMIT) || (model.history && model.history.tests.length > EAGER_LIMIT));
     document.documentElement.setAttribute('data-lazy-runs', String(lazy));
-    if (lazy && model.history) { root.appendChild(historyOverview(model.history)); }
+    // a history opens on its overview at any size (issue 66: below EAGER_LIMIT tests it had none)
+    if (model.history) { root.appendChild(historyOverview(model.history)); }
     if (lazy && model.session) { root.appendChild(sessionOverview(model.session)); }
     if (model.runs.length > 1 && !lazy) {
       var toc = el('ol', { cls: 'toc' });

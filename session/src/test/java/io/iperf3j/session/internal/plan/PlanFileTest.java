@@ -130,7 +130,8 @@ public class PlanFileTest {
     void twoMistakesOfOneTestAreBothReported() {
         assertThatThrownBy(() -> PlanFile.parse(HOSTS + "tests:\n  - {name: 'bad name', pairs: [[a, b]], duration: -1}\n", Path.of("/")))
                 .hasMessageStartingWith("2 mistakes in the plan:\n  line 9, column 5: tests[0] (bad name): ")
-                .hasMessageContaining("\n  line 9, column 12: tests[0].name: 'bad name' must match");
+                .hasMessageContaining("\n  line 9, column 12: tests[0].name: 'bad name' holds a space at character 4: a name (a host"
+                        + " id, a test name, filename_base) is 1 to 64 characters");
     }
 
     /** A plan with four different mistakes: a bad value, an unknown host, an unknown key, a bad schedule. */

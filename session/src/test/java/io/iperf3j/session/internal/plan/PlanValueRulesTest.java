@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.iperf3j.session.SessionException.IperfConfigurationError;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -94,28 +95,52 @@ class PlanValueRulesTest {
         String hostB = "  - {id: b, address: 127.0.0.2}\n";
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("filename_base: ../x\nhosts:\n  - {id: a, address: 127.0.0.1}\n" + hostB + TESTS,
-                "line 1, column 16: plan.filename_base: '../x' must match [A-Za-z0-9_.-]{1,64}");
+                "line 1, column 16: plan.filename_base: '../x' holds '/' at character 3: a name (a host id, a test name,"
+                        + " filename_base) is 1 to 64 characters, each a letter (A-Z, a-z), a digit, '.', '_' or '-', and not . or ..");
         cases.put("filename_base: a/b\nhosts:\n  - {id: a, address: 127.0.0.1}\n" + hostB + TESTS,
-                "line 1, column 16: plan.filename_base: 'a/b' must match [A-Za-z0-9_.-]{1,64}");
+                "line 1, column 16: plan.filename_base: 'a/b' holds '/' at character 2: a name ");
         cases.put("filename_base: ..\nhosts:\n  - {id: a, address: 127.0.0.1}\n" + hostB + TESTS,
-                "line 1, column 16: plan.filename_base: '..' must not be . or .. (it is put in file names)");
+                "line 1, column 16: plan.filename_base: '..' must not be . or .. (it is put in file names): a name ");
         cases.put("hosts:\n  - {id: a, address: 10.0.0.1 x}\n" + hostB + TESTS,
-                "line 2, column 22: hosts[0] (a).address: '10.0.0.1 x' must match [A-Za-z0-9_.:%][A-Za-z0-9_.:%-]{0,252}");
+                "line 2, column 22: hosts[0] (a).address: '10.0.0.1 x' holds a space at character 9: an address is an IP address"
+                        + " (IPv6 with its %zone) or a host name: 1 to 253 characters, each a letter, a digit, '.', ':', '%', '_' or"
+                        + " '-', not starting with '-' (no space, '/' or port)");
         cases.put("hosts:\n  - {id: a, address: 10.0.0.0/8}\n" + hostB + TESTS,
-                "line 2, column 22: hosts[0] (a).address: '10.0.0.0/8' must match");
+                "line 2, column 22: hosts[0] (a).address: '10.0.0.0/8' holds '/' at character 9: an address is ");
         cases.put("hosts:\n  - {id: a, address: -oProxyCommand=x}\n" + hostB + TESTS,
-                "line 2, column 22: hosts[0] (a).address: '-oProxyCommand=x' must match");
+                "line 2, column 22: hosts[0] (a).address: '-oProxyCommand=x' holds '=' at character 15: an address is ");
         cases.put("hosts:\n  - {id: .., address: 127.0.0.1}\n" + hostB + "tests:\n  - {name: t, pairs: [[.., b]]}\n",
                 "line 2, column 10: hosts[0].id: '..' must not be . or ..");
         cases.put("hosts:\n  - {id: a, address: 127.0.0.1, connection: {type: ssh, host: \"h;id\"}}\n" + hostB + TESTS,
-                "line 2, column 63: hosts[0] (a).connection.host: 'h;id' must match");
+                "line 2, column 63: hosts[0] (a).connection.host: 'h;id' holds ';' at character 2: an address is ");
         cases.put("hosts:\n  - {id: a, address: 127.0.0.1, connection: {type: ssh, user: -oX}}\n" + hostB + TESTS,
-                "line 2, column 63: hosts[0] (a).connection.user: '-oX' must match");
+                "line 2, column 63: hosts[0] (a).connection.user: '-oX' starts with '-': a login name is 1 to 256 characters with"
+                        + " no white space or '/', not starting with '-'");
         cases.put("hosts:\n  - {id: a, address: 127.0.0.1, connection: {type: ssh, password_env: A-B}}\n" + hostB + TESTS,
-                "line 2, column 71: hosts[0] (a).connection.password_env: 'A-B' must match [A-Za-z_][A-Za-z0-9_]{0,127}");
+                "line 2, column 71: hosts[0] (a).connection.password_env: 'A-B' holds '-' at character 2: an environment variable's"
+                        + " name is 1 to 128 characters, each a letter (A-Z, a-z), a digit or '_', not starting with a digit");
         cases.put("hosts:\n  - {id: a, address: 127.0.0.1}\n" + hostB + "tests:\n  - {name: .., pairs: [[a, b]]}\n",
                 "line 5, column 12: tests[0].name: '..' must not be . or ..");
+        cases.put("hosts:\n  - {id: a, address: 127.0.0.1, connection: {type: ssh, password_env: 1A}}\n" + hostB + TESTS,
+                "line 2, column 71: hosts[0] (a).connection.password_env: '1A' starts with '1': an environment variable's");
+        cases.put("hosts:\n  - {id: " + "a".repeat(65) + ", address: 127.0.0.1}\n" + hostB + "tests:\n  - {name: t, pairs: [[" + "a".repeat(65) + ", b]]}\n",
+                "line 2, column 10: hosts[0].id: '" + "a".repeat(65) + "' is 65 characters long: a name (a host id");
         cases.forEach((yaml, said) -> assertThat(mistake(yaml)).as(yaml).startsWith(said));
+    }
+
+    /** Issue 66: a plan's error says in words what is allowed, never a regular expression. */
+    @Test
+    void noMessageQuotesARegularExpression() {
+        for (io.iperf3j.session.PlanValue kind : io.iperf3j.session.PlanValue.values()) {
+            for (String bad : List.of("a/b", "-x", "a b", "a;b", "")) {
+                kind.problem(bad).ifPresent(p -> {
+                    assertThat(p).as(kind + " " + bad).doesNotContain("[A-Z", "{0,", "{1,", "[^", "must match");
+                    if (kind != io.iperf3j.session.PlanValue.COMMAND_WORD) {
+                        assertThat(p).as(kind + " " + bad).endsWith(": " + kind.rule());
+                    }
+                });
+            }
+        }
     }
 
     @Test
