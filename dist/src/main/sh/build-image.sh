@@ -20,10 +20,11 @@
 #   share/iperf3j/iperf3j-host-slots.socket    systemd units of `iperf3j host-slots`, the host's turn-taking
 #   share/iperf3j/iperf3j-host-slots.service   service for every account's sessions (not enabled)
 #   share/iperf3j/plan.schema.json             the session plan file's JSON Schema (for editors)
+#   share/iperf3j/iperf3j-alerts.yml           Prometheus alerting rules for a fleet and a public server
 # OUT_DIR/iperf3j-VERSION-linux-x64.tar.gz     that directory as a tarball
 # OUT_DIR/iperf3j_VERSION_amd64.deb            the image under /usr/lib/iperf3j, /usr/bin/iperf3j,
 #                                              the man page, the (disabled) units and
-#                                              /usr/share/iperf3j/plan.schema.json
+#                                              /usr/share/iperf3j/plan.schema.json and iperf3j-alerts.yml
 set -euo pipefail
 [ $# -eq 3 ] || [ $# -eq 4 ] || { echo "usage: $0 VERSION FAT_JAR OUT_DIR [JDK_HOME (default: \$JAVA_HOME)]" >&2; exit 2; }
 version=$1 jar=$2 out=$3 jdk=${4:-${JAVA_HOME:-}}
@@ -113,6 +114,8 @@ install -m 644 "$src/iperf3j-host-slots.service" "$image/share/iperf3j/iperf3j-h
 # The plan file's JSON Schema for editors (docs/plan-reference.md; also `iperf3j session --schema`).
 install -m 644 "$(cd "$src/../../../.." && pwd)/session/src/main/resources/io/iperf3j/session/plan.schema.json" \
   "$image/share/iperf3j/plan.schema.json"
+# Prometheus alerting rules (README "On a schedule"; tested by session's AlertRulesTest with promtool).
+install -m 644 "$src/../prometheus/iperf3j-alerts.yml" "$image/share/iperf3j/iperf3j-alerts.yml"
 
 java="$image/lib/runtime/bin/java"
 
@@ -145,6 +148,7 @@ install -m 644 "$src/iperf3j-host-slots.service" "$root/usr/lib/systemd/system/i
 install -m 644 "$src/copyright" "$root/usr/share/doc/iperf3j/copyright"
 # the plan file's JSON Schema, where the README and docs/plan-reference.md say (issue 66: the .deb lacked it)
 install -m 644 "$image/share/iperf3j/plan.schema.json" "$root/usr/share/iperf3j/plan.schema.json"
+install -m 644 "$image/share/iperf3j/iperf3j-alerts.yml" "$root/usr/share/iperf3j/iperf3j-alerts.yml"
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" "$src/control" >"$root/DEBIAN/control"
 chmod -R u+rwX,go+rX,go-w "$root"
