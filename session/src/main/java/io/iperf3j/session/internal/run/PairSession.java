@@ -607,11 +607,34 @@ public final class PairSession implements IperfSession {
                 serverFile = Optional.of(serverPath);
             }
         }
+        outcome = namingTheSilentHost(sr, outcome, warnings);
         TestResult result = new TestResult(name, sr.sender().id(), sr.receiver().id(), direction, spec, repeat, outcome,
                 clientFile.filter(Files::exists), serverFile, clientParsed, serverParsed, warnings,
                 Duration.ofNanos(System.nanoTime() - t0), why(outcome, clientTool, spec, clientParsed));
         poll = result;
         return result;
+    }
+
+    /**
+     * A failed test, told in the words a person needs when one of its hosts has stopped answering (issue 66: whatever step
+     * found it first, the client's, the server's or a connection's):
+     * {@code host nc3 (10.240.1.3) does not answer: no SSH reply within 5 s}, the connection's own words kept as a warning.
+     * Any other outcome is returned as it is.
+     */
+    private TestResult.Outcome namingTheSilentHost(IperfSession.SenderReceiver sr, TestResult.Outcome outcome, List<String> warnings) {
+        if (!(outcome instanceof TestResult.Outcome.Failed f)) {
+            return outcome;
+        }
+        SessionException e = f.error();
+        for (Node n : List.of(sr.sender(), sr.receiver())) {
+            Optional<String> why = connection(n).unanswered();
+            if (why.isPresent()) {
+                warnings.add(e.getMessage());
+                return new TestResult.Outcome.Failed(new ConnectionError("host " + n.id() + " (" + n.address() + ") does not answer: "
+                        + why.get(), e));
+            }
+        }
+        return outcome;
     }
 
     /**
