@@ -229,7 +229,6 @@ class FleetFaultLabTest {
         }
     }
 
-    /** Whether an iperf whose command line contains {@code with} runs on host i. */
     /**
      * Issue 66: a host whose link goes down mid-plan (no refusal: its packets go nowhere) costs only its own tests, each
      * failing within seconds with a sentence a person understands, and holds none of its partners: before, each of its tests
@@ -295,6 +294,7 @@ class FleetFaultLabTest {
         assertThat(afterDown).as("the plan's end after the link went down: %s", said).isLessThan(120);
     }
 
+    /** Whether an iperf whose command line contains {@code with} runs on host i. */
     private boolean running(int i, String with) throws Exception {
         return lab.iperfProcesses(i).stream().anyMatch(c -> c.contains(with));
     }
