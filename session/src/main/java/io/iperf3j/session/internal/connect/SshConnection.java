@@ -68,7 +68,7 @@ public final class SshConnection implements Connection {
     static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     private final Semaphore channels = new Semaphore(MAX_CHANNELS, true);
     /** Why the current session ended, once it has (read when it is found closed). */
-    private LossListener loss;
+    private volatile LossListener loss;
     /**
      * Set when the login after a lost session failed: every later use fails with it, without trying again, until
      * {@link #close()} or {@link #forgetFailedLogin()}.
@@ -96,7 +96,7 @@ public final class SshConnection implements Connection {
     /** The group's client while this connection holds it: from its first login to {@link #close()}. */
     private SshClient client;
     private SshClientGroup.Login login;
-    private ClientSession session;
+    private volatile ClientSession session;
 
     /** A connection that logs in on first use, on a client of its own. */
     public SshConnection(SshSettings settings) {
@@ -254,8 +254,14 @@ public final class SshConnection implements Connection {
      */
     @Override
     public java.util.Optional<String> unanswered() {
-        NoAnswer quiet = noAnswer;
-        return quiet == null ? java.util.Optional.empty() : java.util.Optional.of(noReply());
+        if (noAnswer != null) {
+            return java.util.Optional.of(noReply());
+        }
+        // a session its heartbeats closed, not used since (its next use marks it): read without the lock, which a step
+        // waiting on this host may hold
+        ClientSession s = session;
+        return s != null && !s.isOpen() && lostReason().contains(HEARTBEAT_LOST) ? java.util.Optional.of(noReply())
+                : java.util.Optional.empty();
     }
 
     /** Records why one session ended: the first exception or disconnect message, else a plain close. */
