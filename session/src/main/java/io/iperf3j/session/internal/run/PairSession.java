@@ -565,7 +565,9 @@ public final class PairSession implements IperfSession {
                 senderLost = e;
             }
             // A one-off iperf3 server ends by itself once it has written its result; iperf2's needs a moment to print its last line.
-            server.stopServer(serverPath, tools[1].speaksIperf3() ? Duration.ofSeconds(10) : Duration.ofSeconds(1));
+            // (a sender that stopped answering mid-test never ends its side: its server is not given the 10 s to end by itself)
+            boolean senderSilent = senderLost != null && connection(sr.sender()).unanswered().isPresent();
+            server.stopServer(serverPath, tools[1].speaksIperf3() && !senderSilent ? Duration.ofSeconds(10) : Duration.ofSeconds(1));
             serverFile = Optional.of(serverPath);
             clientParsed = Optional.of(IperfOutputs.parse(Files.readString(clientPath), Role.CLIENT, spec.protocol()));
             serverParsed = Optional.of(IperfOutputs.parse(Files.readString(serverPath), Role.SERVER, spec.protocol()));
