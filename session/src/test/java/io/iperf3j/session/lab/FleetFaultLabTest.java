@@ -261,6 +261,13 @@ class FleetFaultLabTest {
         try {
             await(p, stdout, s -> s.lines().anyMatch(l -> l.contains(" " + id(silent) + " ") && l.contains(": ok ")),
                     "a test of host " + silent + " ok");
+            // the hard moment: while the silent host serves a test, its client sending to it (which never hears of it again)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!(running(silent, " -s ") && sendsTo(hosts, silent))) {
+                assertThat(System.nanoTime()).as("no test into host %d ran: %s", silent, Files.readString(stdout)).isLessThan(deadline);
+                assertThat(p.isAlive()).as("the session ended early: %s", Files.readString(stdout)).isTrue();
+                Thread.sleep(50);
+            }
             assertThat(lab.execHub("ip", "link", "set", "dev", lab.hubPort(silent), "down")).isEmpty();
             down = System.nanoTime();
             assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("the session ends").isTrue();
@@ -281,7 +288,8 @@ class FleetFaultLabTest {
                 failed.add(t);
             }
         }
-        // the silent host's tests after the link went down: every one failed, saying so in a sentence, each in seconds
+        // the silent host's tests after the link went down (the one it served included): every one failed, saying so in a
+        // sentence, each in seconds
         assertThat(failed).as(said).hasSizeGreaterThanOrEqualTo(6).allSatisfy(t -> {
             assertThat(t.get("status").asText()).isEqualTo("failed");
             assertThat(t.get("error").asText()).as("%s", t).startsWith("ConnectionError")
@@ -292,6 +300,16 @@ class FleetFaultLabTest {
         Files.writeString(work.resolve("link-down.txt"), String.format("%d of the silent host's tests failed; the plan ended %.1f s after"
                 + " its link went down%n", failed.size(), afterDown));
         assertThat(afterDown).as("the plan's end after the link went down: %s", said).isLessThan(120);
+    }
+
+    /** Whether a client sending to host {@code to} runs on one of {@code hosts}. */
+    private boolean sendsTo(int[] hosts, int to) throws Exception {
+        for (int h : hosts) {
+            if (h != to && running(h, " -c " + lab.address(to) + " ")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether an iperf whose command line contains {@code with} runs on host i. */

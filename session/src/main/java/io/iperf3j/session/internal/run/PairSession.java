@@ -536,6 +536,19 @@ public final class PairSession implements IperfSession {
             }
             clientFile = Optional.of(clientPath);
             ConnectionError senderLost = null;
+            // a receiver that stops answering mid-test never answers its client, which would wait for it up to its abort
+            // limit: its client is stopped as soon as the receiver's connection says so (its heartbeats, about 5 s)
+            RemoteIperf watched = client;
+            Thread receiverWatch = Thread.ofVirtual().name("iperf3j-receiver-watch").start(() -> {
+                try {
+                    while (connection(sr.receiver()).unanswered().isEmpty()) {
+                        Thread.sleep(RECEIVER_WATCH.toMillis());
+                    }
+                    watched.stop();
+                } catch (InterruptedException e) {
+                    // the client ended first
+                }
+            });
             try {
                 try {
                     client.runClient(clientPath);
@@ -563,6 +576,8 @@ public final class PairSession implements IperfSession {
                 }
                 // the sender's connection went: the receiver's own output may still hold the whole test
                 senderLost = e;
+            } finally {
+                receiverWatch.interrupt();
             }
             // A one-off iperf3 server ends by itself once it has written its result; iperf2's needs a moment to print its last line.
             // (a sender that stopped answering mid-test never ends its side: its server is not given the 10 s to end by itself)
@@ -616,6 +631,9 @@ public final class PairSession implements IperfSession {
         poll = result;
         return result;
     }
+
+    /** How often a running client's receiver is checked for having stopped answering. */
+    static final Duration RECEIVER_WATCH = Duration.ofMillis(250);
 
     /**
      * A failed test, told in the words a person needs when one of its hosts has stopped answering (issue 66: whatever step
