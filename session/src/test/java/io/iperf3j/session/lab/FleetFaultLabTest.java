@@ -249,7 +249,7 @@ class FleetFaultLabTest {
             pairs.add("[" + id(hosts[k]) + ", " + id(hosts[(k + 2) % hosts.length]) + "]");
         }
         yaml.append("tests:\n  - name: down\n    pairs: [").append(String.join(", ", pairs)).append("]\n    direction: up\n"
-                + "    duration: 1\n    args: [-b, 20M]\n    repeat: 3\n");
+                + "    duration: 3\n    args: [-b, 20M]\n    repeat: 3\n");
         Path plan = dir.resolve("plan.yaml");
         Files.writeString(plan, yaml);
         Path outDir = dir.resolve("out");
@@ -295,6 +295,11 @@ class FleetFaultLabTest {
             assertThat(t.get("error").asText()).as("%s", t).startsWith("ConnectionError")
                     .contains("host " + id(silent) + " (" + lab.address(silent) + ") does not answer: no SSH reply within 5 s");
             assertThat(t.get("duration_seconds").asDouble()).as("%s", t).isLessThan(10);
+        });
+        // the test it was serving when its link went down: its client, which never heard of it again, was stopped
+        assertThat(failed).as("the test in flight into host %d: %s", silent, said).anySatisfy(t -> {
+            assertThat(t.get("receiver").asText()).isEqualTo(id(silent));
+            assertThat(t.get("duration_seconds").asDouble()).isGreaterThan(1);
         });
         // 12 tests of 30 s one after another before; now the plan ends in about the healthy hosts' own time
         Files.writeString(work.resolve("link-down.txt"), String.format("%d of the silent host's tests failed; the plan ended %.1f s after"
