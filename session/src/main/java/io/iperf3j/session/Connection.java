@@ -103,6 +103,15 @@ public interface Connection extends AutoCloseable {
     void upload(Path local, String remotePath, Duration timeout) throws ConnectionError, InterruptedException;
 
     /**
+     * Why the host does not answer, while this connection takes it not to (an SSH host whose connect, channel open or
+     * heartbeats timed out, until a login succeeds): {@code no SSH reply within 5 s}. Empty for a host that answers or
+     * refuses, and for a local one.
+     */
+    default java.util.Optional<String> unanswered() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * What the connection has to tell once, for the log and the test's warnings (an SSH host without
      * an SFTP subsystem, whose files now come over exec): each notice is returned by one call only.
      * None by default.

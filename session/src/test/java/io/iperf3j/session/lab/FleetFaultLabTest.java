@@ -229,6 +229,94 @@ class FleetFaultLabTest {
         }
     }
 
+    /**
+     * Issue 66: a host whose link goes down mid-plan (no refusal: its packets go nowhere) costs only its own tests, each
+     * failing within seconds with a sentence a person understands, and holds none of its partners: before, each of its tests
+     * waited out one SSH timeout after another (30 s each, in MINA's words) while its partners waited too. Ten hosts none of
+     * the other test's faults touch, each sending to the next two (20 pairs, 3 times, parallel); once a test of the silent
+     * host has passed, the hub's side of its link goes down.
+     */
+    @Test
+    void aHostWhoseLinkGoesDownCostsOnlyItsOwnTestsEachWithinSeconds() throws Exception {
+        int[] hosts = {1, 2, 3, 5, 6, 7, 8, 9, 11, 12};
+        int silent = 6;
+        Path dir = Files.createTempDirectory(work, "link-down");
+        StringBuilder yaml = new StringBuilder("parallel: true\nhosts:\n");
+        List<String> pairs = new ArrayList<>();
+        for (int k = 0; k < hosts.length; k++) {
+            yaml.append(hostYaml(hosts[k]));
+            pairs.add("[" + id(hosts[k]) + ", " + id(hosts[(k + 1) % hosts.length]) + "]");
+            pairs.add("[" + id(hosts[k]) + ", " + id(hosts[(k + 2) % hosts.length]) + "]");
+        }
+        yaml.append("tests:\n  - name: down\n    pairs: [").append(String.join(", ", pairs)).append("]\n    direction: up\n"
+                + "    duration: 3\n    args: [-b, 20M]\n    repeat: 3\n");
+        Path plan = dir.resolve("plan.yaml");
+        Files.writeString(plan, yaml);
+        Path outDir = dir.resolve("out");
+        Path stdout = dir.resolve("stdout.txt");
+        List<String> cmd = new ArrayList<>(List.of(IperfJar.command().split(" ")));
+        cmd.addAll(List.of("session", plan.toString(), "-o", outDir.toString()));
+        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).redirectOutput(stdout.toFile()).start();
+        long down;
+        try {
+            await(p, stdout, s -> s.lines().anyMatch(l -> l.contains(" " + id(silent) + " ") && l.contains(": ok ")),
+                    "a test of host " + silent + " ok");
+            // the hard moment: while the silent host serves a test, its client sending to it (which never hears of it again)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!(running(silent, " -s ") && sendsTo(hosts, silent))) {
+                assertThat(System.nanoTime()).as("no test into host %d ran: %s", silent, Files.readString(stdout)).isLessThan(deadline);
+                assertThat(p.isAlive()).as("the session ended early: %s", Files.readString(stdout)).isTrue();
+                Thread.sleep(50);
+            }
+            assertThat(lab.execHub("ip", "link", "set", "dev", lab.hubPort(silent), "down")).isEmpty();
+            down = System.nanoTime();
+            assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("the session ends").isTrue();
+        } finally {
+            p.destroyForcibly();
+            lab.execHub("ip", "link", "set", "dev", lab.hubPort(silent), "up");
+        }
+        double afterDown = (System.nanoTime() - down) / 1e9;
+        String said = Files.readString(stdout);
+        List<JsonNode> tests = PlanRun.tests(outDir);
+        assertThat(tests).as(said).hasSize(60);
+        List<JsonNode> failed = new ArrayList<>();
+        for (JsonNode t : tests) {
+            boolean touched = t.get("sender").asText().equals(id(silent)) || t.get("receiver").asText().equals(id(silent));
+            if (!touched) {
+                assertThat(t.get("status").asText()).as("a healthy pair: %s", t).isEqualTo("ok");
+            } else if (!t.get("status").asText().equals("ok")) {
+                failed.add(t);
+            }
+        }
+        // the silent host's tests after the link went down (the one it served included): every one failed, saying so in a
+        // sentence, each in seconds
+        assertThat(failed).as(said).hasSizeGreaterThanOrEqualTo(6).allSatisfy(t -> {
+            assertThat(t.get("status").asText()).isEqualTo("failed");
+            assertThat(t.get("error").asText()).as("%s", t).startsWith("ConnectionError")
+                    .contains("host " + id(silent) + " (" + lab.address(silent) + ") does not answer: no SSH reply within 5 s");
+            assertThat(t.get("duration_seconds").asDouble()).as("%s", t).isLessThan(10);
+        });
+        // the test it was serving when its link went down: its client, which never heard of it again, was stopped
+        assertThat(failed).as("the test in flight into host %d: %s", silent, said).anySatisfy(t -> {
+            assertThat(t.get("receiver").asText()).isEqualTo(id(silent));
+            assertThat(t.get("duration_seconds").asDouble()).isGreaterThan(1);
+        });
+        // 12 tests of 30 s one after another before; now the plan ends in about the healthy hosts' own time
+        Files.writeString(work.resolve("link-down.txt"), String.format("%d of the silent host's tests failed; the plan ended %.1f s after"
+                + " its link went down%n", failed.size(), afterDown));
+        assertThat(afterDown).as("the plan's end after the link went down: %s", said).isLessThan(120);
+    }
+
+    /** Whether a client sending to host {@code to} runs on one of {@code hosts}. */
+    private boolean sendsTo(int[] hosts, int to) throws Exception {
+        for (int h : hosts) {
+            if (h != to && running(h, " -c " + lab.address(to) + " ")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether an iperf whose command line contains {@code with} runs on host i. */
     private boolean running(int i, String with) throws Exception {
         return lab.iperfProcesses(i).stream().anyMatch(c -> c.contains(with));

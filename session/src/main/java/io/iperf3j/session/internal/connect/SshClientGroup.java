@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,6 +143,11 @@ public final class SshClientGroup {
         }
     }
 
+    /** How often a session asks its server for a reply (a global request OpenSSH's sshd answers at once). */
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    /** Heartbeats in a row without a reply after which the session is closed as lost: the host does not answer. */
+    static final int HEARTBEAT_MISSES = 4;
+
     /**
      * A client that reads nothing on its own: no {@code ~/.ssh/config} (an empty resolver: jump hops come
      * resolved in the settings), no default identities; each session's verifier, keys and agent from its
@@ -149,6 +155,10 @@ public final class SshClientGroup {
      */
     private static SshClient newClient() {
         SshClient c = SshClient.setUpDefaultClient();
+        // OpenSSH's ServerAliveInterval/ServerAliveCountMax: a host whose link went down (no RST, no answer) is found
+        // within HEARTBEAT_MISSES intervals, not at a channel open's timeout one step after another (issue 66)
+        org.apache.sshd.core.CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, HEARTBEAT);
+        org.apache.sshd.core.CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(c, HEARTBEAT_MISSES);
         c.setServerKeyVerifier(SshClientGroup::verify);
         c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         c.setKeyIdentityProvider(new SessionKeys());

@@ -68,12 +68,26 @@ public final class SshConnection implements Connection {
     static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     private final Semaphore channels = new Semaphore(MAX_CHANNELS, true);
     /** Why the current session ended, once it has (read when it is found closed). */
-    private LossListener loss;
+    private volatile LossListener loss;
     /**
      * Set when the login after a lost session failed: every later use fails with it, without trying again, until
      * {@link #close()} or {@link #forgetFailedLogin()}.
      */
     private ConnectionError relogFailed;
+    /**
+     * Set when the host stopped answering (issue 66: a link down, not a refusal): a connect or channel open that timed out, or a
+     * session closed because its heartbeats got no reply. Every use within {@link #NO_ANSWER_RETRY} of it fails at once with
+     * it, so a dead host costs a test a moment, not its timeouts one after another; the first use after tries again. Cleared
+     * by a login.
+     */
+    private NoAnswer noAnswer;
+
+    /** When and why the host stopped answering. */
+    private record NoAnswer(java.time.Instant at, String why) {
+    }
+
+    /** How long a host that stopped answering is not tried again: its uses in the meantime fail at once. */
+    public static final Duration NO_ANSWER_RETRY = Duration.ofSeconds(30);
     private final SshSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean sftpAbsent = new AtomicBoolean();
@@ -82,7 +96,7 @@ public final class SshConnection implements Connection {
     /** The group's client while this connection holds it: from its first login to {@link #close()}. */
     private SshClient client;
     private SshClientGroup.Login login;
-    private ClientSession session;
+    private volatile ClientSession session;
 
     /** A connection that logs in on first use, on a client of its own. */
     public SshConnection(SshSettings settings) {
@@ -157,6 +171,21 @@ public final class SshConnection implements Connection {
         if (session != null && session.isOpen() && session.isAuthenticated()) {
             return session;
         }
+        NoAnswer quiet = noAnswer;
+        if (quiet != null) {
+            java.time.Instant again = quiet.at().plus(NO_ANSWER_RETRY);
+            if (java.time.Instant.now().isBefore(again)) {
+                throw new ConnectionError(describe() + " does not answer: " + quiet.why() + " (at " + clock(quiet.at())
+                        + "; tried again from " + clock(again) + ")");
+            }
+        }
+        if (session != null && lostReason().contains(HEARTBEAT_LOST)) {
+            // the link is down, not the server: a login now would only wait for its connect timeout
+            String why = noReply() + " (" + lostReason() + ")";
+            noAnswer = new NoAnswer(java.time.Instant.now(), why);
+            closeSession();
+            throw new ConnectionError("the ssh connection " + describe() + " was lost: " + why);
+        }
         if (relogFailed != null) {
             throw new ConnectionError(relogFailed.getMessage(), relogFailed);
         }
@@ -187,6 +216,9 @@ public final class SshConnection implements Connection {
         try {
             s = client.connect(target(), login.context(), null).verify(settings.connectTimeout()).getSession();
         } catch (IOException e) {
+            if (SshFailure.timedOut(e)) {
+                noAnswer = new NoAnswer(java.time.Instant.now(), noReply() + " (" + SshFailure.connect(settings, e) + ")");
+            }
             throw new ConnectionError(SshFailure.isHostKeyRejected(e) ? "ssh login to " + describe() + " failed: "
                     + SshFailure.hostKey(settings) : "cannot connect to " + describe() + ": " + SshFailure.connect(settings, e), e);
         }
@@ -201,7 +233,35 @@ public final class SshConnection implements Connection {
         loss = new LossListener();
         s.addSessionListener(loss);
         session = s;
+        noAnswer = null;
         return s;
+    }
+
+    /** MINA's words when a session's heartbeats went unanswered ({@link SshClientGroup#HEARTBEAT_MISSES}). */
+    static final String HEARTBEAT_LOST = "heartbeat requests without reply";
+
+    private String noReply() {
+        return "no SSH reply within " + settings.connectTimeout().toSeconds() + " s";
+    }
+
+    private static String clock(java.time.Instant at) {
+        return java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault()).format(at);
+    }
+
+    /**
+     * Why the host does not answer ({@code no SSH reply within 5 s}), while it is taken not to: since a connect, a channel open
+     * or the session's heartbeats timed out, until a login succeeds.
+     */
+    @Override
+    public java.util.Optional<String> unanswered() {
+        if (noAnswer != null) {
+            return java.util.Optional.of(noReply());
+        }
+        // a session its heartbeats closed, not used since (its next use marks it): read without the lock, which a step
+        // waiting on this host may hold
+        ClientSession s = session;
+        return s != null && !s.isOpen() && lostReason().contains(HEARTBEAT_LOST) ? java.util.Optional.of(noReply())
+                : java.util.Optional.empty();
     }
 
     /** Records why one session ended: the first exception or disconnect message, else a plain close. */
@@ -308,6 +368,13 @@ public final class SshConnection implements Connection {
             }
             if (e instanceof ConnectionError c) {
                 throw c;
+            }
+            if (SshFailure.timedOut(e)) {
+                // no answer to a channel open: the host (or the path to it) is gone, whatever the session believes
+                String why = noReply() + " (a channel open)";
+                noAnswer = new NoAnswer(java.time.Instant.now(), why);
+                closeSession();
+                throw new ConnectionError("cannot run a command over " + describe() + ": " + why, e);
             }
             throw new ConnectionError("cannot run a command over " + describe() + ": " + reason(e), e);
         } finally {

@@ -46,6 +46,17 @@ public final class SshFailure {
         return false;
     }
 
+    /** Whether {@code e} is a wait that ran out (a connect, a key exchange, a channel open): no answer, not a refusal. */
+    public static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException
+                    || (t.getMessage() != null && t.getMessage().contains("timeout"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A failed TCP connect (or key exchange) to sshd, as OpenSSH's {@code ssh} words it. */
     public static String connect(SshSettings settings, Throwable e) {
         String where = "connect to host " + settings.host() + " port " + settings.port() + ": ";

@@ -536,6 +536,19 @@ public final class PairSession implements IperfSession {
             }
             clientFile = Optional.of(clientPath);
             ConnectionError senderLost = null;
+            // a receiver that stops answering mid-test never answers its client, which would wait for it up to its abort
+            // limit: its client is stopped as soon as the receiver's connection says so (its heartbeats, about 5 s)
+            RemoteIperf watched = client;
+            Thread receiverWatch = Thread.ofVirtual().name("iperf3j-receiver-watch").start(() -> {
+                try {
+                    while (connection(sr.receiver()).unanswered().isEmpty()) {
+                        Thread.sleep(RECEIVER_WATCH.toMillis());
+                    }
+                    watched.stop();
+                } catch (InterruptedException e) {
+                    // the client ended first
+                }
+            });
             try {
                 try {
                     client.runClient(clientPath);
@@ -563,9 +576,13 @@ public final class PairSession implements IperfSession {
                 }
                 // the sender's connection went: the receiver's own output may still hold the whole test
                 senderLost = e;
+            } finally {
+                receiverWatch.interrupt();
             }
             // A one-off iperf3 server ends by itself once it has written its result; iperf2's needs a moment to print its last line.
-            server.stopServer(serverPath, tools[1].speaksIperf3() ? Duration.ofSeconds(10) : Duration.ofSeconds(1));
+            // (a sender that stopped answering mid-test never ends its side: its server is not given the 10 s to end by itself)
+            boolean senderSilent = senderLost != null && connection(sr.sender()).unanswered().isPresent();
+            server.stopServer(serverPath, tools[1].speaksIperf3() && !senderSilent ? Duration.ofSeconds(10) : Duration.ofSeconds(1));
             serverFile = Optional.of(serverPath);
             clientParsed = Optional.of(IperfOutputs.parse(Files.readString(clientPath), Role.CLIENT, spec.protocol()));
             serverParsed = Optional.of(IperfOutputs.parse(Files.readString(serverPath), Role.SERVER, spec.protocol()));
@@ -607,11 +624,37 @@ public final class PairSession implements IperfSession {
                 serverFile = Optional.of(serverPath);
             }
         }
+        outcome = namingTheSilentHost(sr, outcome, warnings);
         TestResult result = new TestResult(name, sr.sender().id(), sr.receiver().id(), direction, spec, repeat, outcome,
                 clientFile.filter(Files::exists), serverFile, clientParsed, serverParsed, warnings,
                 Duration.ofNanos(System.nanoTime() - t0), why(outcome, clientTool, spec, clientParsed));
         poll = result;
         return result;
+    }
+
+    /** How often a running client's receiver is checked for having stopped answering. */
+    static final Duration RECEIVER_WATCH = Duration.ofMillis(250);
+
+    /**
+     * A failed test, told in the words a person needs when one of its hosts has stopped answering (issue 66: whatever step
+     * found it first, the client's, the server's or a connection's):
+     * {@code host nc3 (10.240.1.3) does not answer: no SSH reply within 5 s}, the connection's own words kept as a warning.
+     * Any other outcome is returned as it is.
+     */
+    private TestResult.Outcome namingTheSilentHost(IperfSession.SenderReceiver sr, TestResult.Outcome outcome, List<String> warnings) {
+        if (!(outcome instanceof TestResult.Outcome.Failed f)) {
+            return outcome;
+        }
+        SessionException e = f.error();
+        for (Node n : List.of(sr.sender(), sr.receiver())) {
+            Optional<String> why = connection(n).unanswered();
+            if (why.isPresent()) {
+                warnings.add(e.getMessage());
+                return new TestResult.Outcome.Failed(new ConnectionError("host " + n.id() + " (" + n.address() + ") does not answer: "
+                        + why.get(), e));
+            }
+        }
+        return outcome;
     }
 
     /**
