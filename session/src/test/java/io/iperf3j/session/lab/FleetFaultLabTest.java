@@ -234,7 +234,7 @@ class FleetFaultLabTest {
      * failing within seconds with a sentence a person understands, and holds none of its partners: before, each of its tests
      * waited out one SSH timeout after another (30 s each, in MINA's words) while its partners waited too. Ten hosts none of
      * the other test's faults touch, each sending to the next two (20 pairs, 3 times, parallel); once a test of the silent
-     * host has passed, the hub's side of its link goes down.
+     * host has passed, the hub's side of its link goes down while it serves a 3-s test.
      */
     @Test
     void aHostWhoseLinkGoesDownCostsOnlyItsOwnTestsEachWithinSeconds() throws Exception {
