@@ -108,8 +108,10 @@ public final class HostSlotsCommand {
             service.serve();
         } catch (IOException e) {
             err.println("iperf3j host-slots: error - " + e.getMessage());
-            service.close();
             return 1;
+        } finally {
+            // on this thread too: the signal's close may still be on its way when serve() returns
+            service.close();
         }
         return 0;
     }

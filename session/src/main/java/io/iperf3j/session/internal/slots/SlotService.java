@@ -305,6 +305,14 @@ public final class SlotService implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        // the socket's file first: closing the listener ends serve(), and the process may exit as soon as it returns
+        boundPath.ifPresent(p -> {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // left for the next start, which replaces it
+            }
+        });
         try {
             server.close();
         } catch (IOException e) {
@@ -313,12 +321,5 @@ public final class SlotService implements AutoCloseable {
         for (SocketChannel c : open.values()) {
             close(c);
         }
-        boundPath.ifPresent(p -> {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                // left for the next start, which replaces it
-            }
-        });
     }
 }
