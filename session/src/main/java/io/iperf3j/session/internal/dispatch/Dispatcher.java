@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -191,11 +190,22 @@ public final class Dispatcher {
     private record Retry(Instant at, String reason) {
     }
 
-    /** A test thread's end: its outcome, what it threw, or the due it could not start ({@link Busy}). */
-    private record Ended(Outcome outcome, RuntimeException failure, Due busy, Busy busyReason) {
-        Ended(Outcome outcome, RuntimeException failure) {
-            this(outcome, failure, null, null);
+    /** A test thread's end: its due, and its outcome, what it threw, or the reason it could not start ({@link Busy}). */
+    private record Ended(Due due, Outcome outcome, RuntimeException failure, Busy busyReason) {
+        Ended(Due due, Outcome outcome, RuntimeException failure) {
+            this(due, outcome, failure, null);
         }
+    }
+
+    /** A test of this dispatcher's that holds a host's slot: which, and since when (to name it in a skip's reason). */
+    private record Holder(Due due, Instant since) {
+    }
+
+    /**
+     * Why a waiting due could not start at its last try, host by host in its keys' order: this dispatcher's test on the host
+     * (or null), the due before it the host was kept for (or null); and whether the most tests at once were running.
+     */
+    private record LastTry(Holder[] inTest, Due[] keptFor, boolean atLimit) {
     }
 
     /**
@@ -226,6 +236,9 @@ public final class Dispatcher {
         java.util.Map<Due, Retry> retries = new java.util.IdentityHashMap<>();
         // the waiting dues' host keys, made once a due (a wake looks at every waiting due)
         java.util.Map<Due, Collection<String>> keysOf = new java.util.IdentityHashMap<>();
+        // the hosts in this dispatcher's running tests, and the waiting dues that held hosts back this wake: what a skip names
+        java.util.Map<String, Holder> inTest = new java.util.HashMap<>();
+        java.util.Map<Due, LastTry> lastTry = new java.util.IdentityHashMap<>();
         Due next = null;
         int running = 0;
         RuntimeException failure = null;
@@ -244,8 +257,9 @@ public final class Dispatcher {
                         waiting.add(next);
                         next = null;
                     }
-                    // hosts of the waiting scheduled dues that could not start: not for the dues after them
-                    Set<String> heldBack = new HashSet<>();
+                    // hosts of the waiting scheduled dues that could not start: not for the dues after them (by the due that
+                    // holds each back, the first)
+                    java.util.Map<String, Due> heldBack = new java.util.HashMap<>();
                     for (Iterator<Due> it = waiting.iterator(); it.hasNext();) {
                         Due d = it.next();
                         Collection<String> keys = keysOf.computeIfAbsent(d, x -> List.copyOf(hostKeys.apply(x.test())));
@@ -253,18 +267,21 @@ public final class Dispatcher {
                             it.remove();
                             keysOf.remove(d);
                             Retry busy = retries.remove(d);
+                            LastTry last = lastTry.remove(d);
                             onOutcome.accept(new Skipped(d, busy != null ? busy.reason() + " until " + d.giveUpAt()
-                                    : "no free slot on " + String.join(" and ", keys) + " by " + d.giveUpAt()));
+                                    : "no free slot by " + d.giveUpAt() + ": " + holders(keys, last)));
                             continue;
                         }
                         Retry retry = retries.get(d);
                         if (running >= maxRunning || (retry != null && now.isBefore(retry.at()))) {
                             if (retry != null && !d.giveUpAt().equals(Instant.MAX)) {
-                                heldBack.addAll(keys);
+                                holdBack(heldBack, keys, d);
+                            } else if (retry == null) {
+                                lastTry.put(d, lastTry(keys, inTest, heldBack, true));
                             }
                             continue;
                         }
-                        boolean tried = !anyIn(keys, heldBack);
+                        boolean tried = !anyIn(keys, heldBack.keySet());
                         Optional<HostSlots.Hold> hold = tried ? slots.tryTake(keys) : Optional.empty();
                         if (hold.isEmpty()) {
                             if (tried) {
@@ -277,27 +294,32 @@ public final class Dispatcher {
                                 }
                             }
                             if (!d.giveUpAt().equals(Instant.MAX)) {
-                                heldBack.addAll(keys);
+                                lastTry.put(d, lastTry(keys, inTest, heldBack, false));
+                                holdBack(heldBack, keys, d);
                             }
                             continue;
                         }
                         it.remove();
                         keysOf.remove(d);
                         retries.remove(d);
+                        lastTry.remove(d);
                         running++;
                         Instant started = now;
                         HostSlots.Hold h = hold.get();
+                        for (String k : keys) {
+                            inTest.put(k, new Holder(d, started));
+                        }
                         threads.submit(() -> {
                             Ended e;
                             try {
-                                e = new Ended(new Ran(d, runner.run(d.test()), started), null);
+                                e = new Ended(d, new Ran(d, runner.run(d.test()), started), null);
                             } catch (Busy x) {
-                                e = new Ended(null, null, d, x);
+                                e = new Ended(d, null, null, x);
                             } catch (InterruptedException x) {
                                 Thread.currentThread().interrupt();
-                                e = new Ended(null, new IllegalStateException("test thread interrupted", x));
+                                e = new Ended(d, null, new IllegalStateException("test thread interrupted", x));
                             } catch (RuntimeException x) {
-                                e = new Ended(null, x);
+                                e = new Ended(d, null, x);
                             } finally {
                                 h.close();
                             }
@@ -308,6 +330,7 @@ public final class Dispatcher {
                 } else {
                     waiting.clear();
                     keysOf.clear();
+                    lastTry.clear();
                     next = null;
                     if (running == 0) {
                         break;
@@ -319,9 +342,11 @@ public final class Dispatcher {
                 Ended e = ended.poll(waitMillis(now, next), TimeUnit.MILLISECONDS);
                 while (e != null) {
                     running--;
-                    if (e.busy() != null) {
+                    Due endedDue = e.due();
+                    inTest.values().removeIf(x -> x.due() == endedDue);
+                    if (e.busyReason() != null) {
                         // back in line, in its place among the waiting (dues after it do not overtake it for its hosts)
-                        Due d = e.busy();
+                        Due d = e.due();
                         retries.put(d, new Retry(clock.instant().plus(BUSY_RETRY), e.busyReason().getMessage()));
                         blocked.blocked(d, e.busyReason().hostKey(), e.busyReason().holder());
                         int at = 0;
@@ -341,6 +366,57 @@ public final class Dispatcher {
         if (failure != null) {
             throw new IllegalStateException("a test thread failed", failure);
         }
+    }
+
+    private static void holdBack(java.util.Map<String, Due> heldBack, Collection<String> keys, Due d) {
+        for (String k : keys) {
+            heldBack.putIfAbsent(k, d);
+        }
+    }
+
+    /** What kept a due from starting now, host by host. */
+    private static LastTry lastTry(Collection<String> keys, java.util.Map<String, Holder> inTest, java.util.Map<String, Due> heldBack,
+            boolean atLimit) {
+        Holder[] in = new Holder[keys.size()];
+        Due[] kept = new Due[keys.size()];
+        int i = 0;
+        for (String k : keys) {
+            in[i] = inTest.get(k);
+            kept[i++] = heldBack.get(k);
+        }
+        return new LastTry(in, kept, atLimit);
+    }
+
+    /**
+     * What kept a skipped due's hosts at its last try (issue 66: "no free slot on A and B" did not say by what): for each
+     * host, this dispatcher's test on it and since when, the due before it that it was kept for, or another session's hold;
+     * or, with its hosts free, the most tests at once running.
+     */
+    private String holders(Collection<String> keys, LastTry last) {
+        List<String> parts = new ArrayList<>();
+        int i = 0;
+        for (String k : keys) {
+            Holder h = last == null ? null : last.inTest()[i];
+            Due before = last == null ? null : last.keptFor()[i];
+            i++;
+            if (h != null) {
+                parts.add(k + " in test " + h.due().test().id() + name(h.due()) + " since " + h.since());
+            } else if (before != null) {
+                parts.add(k + " kept for test " + before.test().id() + name(before) + ", due before it");
+            } else if (slots.heldElsewhere(k)) {
+                parts.add(k + " held by another session over the same slot folder");
+            }
+        }
+        if (parts.isEmpty()) {
+            return last != null && last.atLimit() ? "the most tests at once (" + maxRunning + ") were running"
+                    : String.join(" and ", keys) + " were not free";
+        }
+        return String.join("; ", parts);
+    }
+
+    /** " (run N)" for a schedule's run after the first, "" else. */
+    private static String name(Due d) {
+        return d.run() > 1 ? " (run " + d.run() + ")" : "";
     }
 
     private static boolean anyIn(Collection<String> keys, Set<String> set) {

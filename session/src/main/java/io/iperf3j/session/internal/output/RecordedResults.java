@@ -22,8 +22,8 @@ import java.util.OptionalLong;
  * {@code iperf3j session --resend} (issue 65): {@code tests.jsonl} is the record, so what a controller that was killed, or a
  * receiver that was down past the end, did not get is sent from it. Each line of a test that ran (ok or failed) gives its
  * labels, as its Pushgateway group and {@code /metrics} name it ({@link ResultPush#labels}), and its run's figures
- * ({@link RunFigures}), stamped at its end ({@code end_timestamp_seconds}); a skipped run's line gives none (it was never
- * sent). A line that is not a test's (cut by a crash mid-write) is counted and passed over.
+ * ({@link RunFigures}), stamped at its end ({@code end_timestamp_seconds}); a skipped run's line gives its labels and
+ * {@link RunFigures#skipped} figures, stamped when it was given up, as the session sent it (issue 66). A line that is not a test's (cut by a crash mid-write) is counted and passed over.
  *
  * <p>Limits: lines of at most {@link #MAX_LINE} characters (a longer one is passed over as not a test's).
  */
@@ -111,9 +111,7 @@ public final class RecordedResults {
                     }
                     Recorded rec = line.length() > MAX_LINE ? null : recorded(line);
                     if (rec == null) {
-                        if (!isSkipped(line)) {
-                            passed++;
-                        }
+                        passed++;
                     } else {
                         results++;
                         sink.accept(rec);
@@ -124,11 +122,7 @@ public final class RecordedResults {
         return new Counts(results, passed);
     }
 
-    private static boolean isSkipped(String line) {
-        return line.contains("\"status\":\"skipped\"");
-    }
-
-    /** A line's result, or null when it is not a test that ran. */
+    /** A line's result, or null when it is not a test's (ran, failed or skipped). */
     static Recorded recorded(String line) {
         JsonNode o;
         try {
@@ -137,7 +131,8 @@ public final class RecordedResults {
             return null;
         }
         String status = o.path("status").asText();
-        if (!o.isObject() || !(status.equals("ok") || status.equals("failed")) || !o.path("end_timestamp_seconds").isNumber()) {
+        if (!o.isObject() || !(status.equals("ok") || status.equals("failed") || status.equals("skipped"))
+                || !o.path("end_timestamp_seconds").isNumber()) {
             return null;
         }
         Map<String, String> labels = new LinkedHashMap<>();
@@ -149,6 +144,10 @@ public final class RecordedResults {
             labels.put(key, v.asText());
         }
         long run = o.path("run").asLong(1);
+        String name = labels.get("id") + (o.has("run") ? " run " + run : "");
+        if (status.equals("skipped")) {
+            return new Recorded(name, labels, RunFigures.skipped(run, o.get("end_timestamp_seconds").asDouble()));
+        }
         boolean ok = status.equals("ok");
         List<RunFigures.Limit> limits = new ArrayList<>();
         for (JsonNode w : o.path("why")) {
@@ -163,7 +162,6 @@ public final class RecordedResults {
                 o.path("retransmits").isNumber() ? OptionalLong.of(o.get("retransmits").asLong()) : OptionalLong.empty(),
                 opt(o, "rtt_seconds"), opt(o, "loss_percent"), opt(o, "jitter_seconds"), o.path("duration_seconds").asDouble(0),
                 o.get("end_timestamp_seconds").asDouble(), ok ? limits : List.of());
-        String name = labels.get("id") + (o.has("run") ? " run " + run : "");
         return new Recorded(name, labels, f);
     }
 

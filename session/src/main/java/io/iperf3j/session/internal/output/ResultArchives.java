@@ -43,13 +43,14 @@ public final class ResultArchives implements Consumer<RunRecord> {
         return push.isPresent() || remoteWrite.isPresent();
     }
 
-    /** Queues a run's result for every archive; returns at once (a skipped run sends nothing). */
+    /**
+     * Queues a run's result for every archive; returns at once. A skipped run is sent too, as not ok ({@link RunFigures#skipped}):
+     * an archive's {@code test_success} of a test whose runs are skipped is 0, not its last good run's 1 (issue 66).
+     */
     @Override
     public void accept(RunRecord rec) {
-        if (rec instanceof RunRecord.Ran ran) {
-            push.ifPresent(p -> p.push(ran.result(), ran.figures()));
-            remoteWrite.ifPresent(w -> w.accept(rec));
-        }
+        push.ifPresent(p -> p.push(ResultRemoteWrite.name(rec), ResultPush.labels(rec.test()), rec.figures()));
+        remoteWrite.ifPresent(w -> w.accept(rec));
     }
 
     /**

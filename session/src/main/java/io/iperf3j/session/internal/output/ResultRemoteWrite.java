@@ -128,13 +128,15 @@ public final class ResultRemoteWrite implements Consumer<RunRecord> {
         return out;
     }
 
-    /** Queues a run of a plan's test; returns at once (a skipped run writes nothing). */
+    /** Queues a run of a plan's test, a skipped one as not ok ({@link RunFigures#skipped}); returns at once. */
     @Override
     public void accept(RunRecord rec) {
-        if (rec instanceof RunRecord.Ran ran) {
-            String name = ran.test().id() + (ran.run() > 1 ? " run " + ran.run() : "");
-            write(name, ResultPush.labels(ran.test()), ran.figures());
-        }
+        write(name(rec), ResultPush.labels(rec.test()), rec.figures());
+    }
+
+    /** A run as an archive's summary names it: the test's id, and its run after the first. */
+    static String name(RunRecord rec) {
+        return rec.test().id() + (rec.run() > 1 ? " run " + rec.run() : "");
     }
 
     /** Queues a result named {@code name} with these labels and figures; returns at once. */

@@ -16,17 +16,20 @@ import java.util.function.Function;
  */
 public enum ResultSeries {
     /** 1 or 0. */
-    TEST_SUCCESS("test_success", "1 if the test's last run succeeded, 0 if it failed; no sample before its first run",
+    TEST_SUCCESS("test_success", "1 if the test's last run succeeded, 0 if it failed or was skipped; no sample before its first run",
             f -> OptionalDouble.of(f.ok() ? 1 : 0)),
+    /** 1 or 0: whether the last run was skipped (so not run at all) rather than run. */
+    TEST_SKIPPED("test_skipped", "1 if the test's last run was skipped (its hosts' slots not free within its slip, or the session"
+            + " not running), 0 if it ran", f -> OptionalDouble.of(f.skipped() ? 1 : 0)),
     /** The receiver's rate. */
-    RECEIVED_BITS_PER_SECOND("received_bits_per_second", "the receiver's rate in the last run (0 when it failed)",
-            f -> OptionalDouble.of(f.receivedBitsPerSecond())),
+    RECEIVED_BITS_PER_SECOND("received_bits_per_second", "the receiver's rate in the last run (0 when it failed, none when skipped)",
+            f -> ran(f, f.receivedBitsPerSecond())),
     /** The sender's rate. */
-    SENT_BITS_PER_SECOND("sent_bits_per_second", "the sender's rate in the last run (0 when it failed)",
-            f -> OptionalDouble.of(f.sentBitsPerSecond())),
+    SENT_BITS_PER_SECOND("sent_bits_per_second", "the sender's rate in the last run (0 when it failed, none when skipped)",
+            f -> ran(f, f.sentBitsPerSecond())),
     /** The receiver's bytes. */
     RECEIVED_BYTES("received_bytes", "bytes the receiver got in the last run (0 when it failed)",
-            f -> OptionalDouble.of(f.receivedBytes())),
+            f -> ran(f, f.receivedBytes())),
     /** TCP retransmits. */
     RETRANSMITS("retransmits", "TCP retransmits in the last run (the sender's)",
             f -> f.retransmits().isPresent() ? OptionalDouble.of(f.retransmits().getAsLong()) : OptionalDouble.empty()),
@@ -37,12 +40,12 @@ public enum ResultSeries {
     /** UDP jitter. */
     JITTER_SECONDS("jitter_seconds", "UDP jitter in the last run (the receiver's)", RunFigures::jitterSeconds),
     /** Wall time. */
-    DURATION_SECONDS("duration_seconds", "wall time of the last run", f -> OptionalDouble.of(f.durationSeconds())),
+    DURATION_SECONDS("duration_seconds", "wall time of the last run", f -> ran(f, f.durationSeconds())),
     /** The run's number. */
     LAST_RUN("last_run", "the schedule's run (period) number of the last run (1 for a plan run once)",
             f -> OptionalDouble.of(f.run())),
     /** When it ended. */
-    LAST_RUN_END_TIMESTAMP_SECONDS("last_run_end_timestamp_seconds", "when the last run ended (Unix time)",
+    LAST_RUN_END_TIMESTAMP_SECONDS("last_run_end_timestamp_seconds", "when the last run ended, or was given up when skipped (Unix time)",
             f -> OptionalDouble.of(f.endedUnixSeconds())),
     /**
      * What held each direction of data back ({@code --why}): 1 per direction of the last run, labelled {@code from},
@@ -111,6 +114,11 @@ public enum ResultSeries {
     public OptionalDouble of(RunFigures f) {
         List<Sample> s = samples.apply(f);
         return s.size() == 1 && s.get(0).labels().isEmpty() ? OptionalDouble.of(s.get(0).value()) : OptionalDouble.empty();
+    }
+
+    /** A figure of a run that ran; none for a skipped run (it has no rate, bytes or duration, not 0 of them). */
+    private static OptionalDouble ran(RunFigures f, double v) {
+        return f.skipped() ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
     /** Its samples for a run: none when the run has no value, one for most series, one per direction for {@link #TEST_LIMITED}. */

@@ -21,6 +21,9 @@ public sealed interface RunRecord {
     /** When it was due (a plan run once: when the plan began). */
     Instant due();
 
+    /** Its figures, as the metrics and the archives show it: a skipped run's are {@link RunFigures#skipped}. */
+    RunFigures figures();
+
     /**
      * It ran (completed or failed).
      *
@@ -55,6 +58,12 @@ public sealed interface RunRecord {
             Objects.requireNonNull(due, "due");
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(givenUp, "givenUp");
+        }
+
+        /** Not ok, stamped when it was given up. */
+        @Override
+        public RunFigures figures() {
+            return RunFigures.skipped(run, givenUp.toEpochMilli() / 1000.0);
         }
     }
 }

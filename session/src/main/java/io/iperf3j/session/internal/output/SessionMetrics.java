@@ -18,12 +18,14 @@ import io.iperf3j.session.internal.result.RunFigures;
  * of {@code tests.jsonl} and the Pushgateway ({@link ResultPush#labels}), the last run's figures
  * ({@link RunFigures}) as gauges and the counters of runs, failures and skipped slots. Every test of the plan
  * has its counters from the start; its {@code test_success} series, like its other gauges, from its first run
- * on (restored or ended), then at every scrape: 1 or 0, so a host that is down shows 0, never a gap. Why no
+ * on (restored, ended or skipped), then at every scrape: 1 or 0, so a host that is down shows 0, never a gap; a run
+ * that was skipped (its slots not free within its slip) shows 0 too, with {@code test_skipped} 1 and no rate (issue 66: the
+ * skipped runs of a dead host's tests kept their last good run's 1, and the README's alert stayed green). Why no
  * sample before the first run: a 0 there is a failure that did not happen, and an alert on {@code == 0} fired
  * at every start for each test not yet due (issue 46, item 8); "not run yet" is the absence of the series,
  * which {@code runs_total == 0} says. The set of series is fixed by the plan: bounded.
  *
- * <p>Threads: {@link #ran} and {@link #skipped} on the dispatcher's outcome thread (one at a time);
+ * <p>Threads: {@link #ran} and {@link #skipped(String, RunFigures)} on the dispatcher's outcome thread (one at a time);
  * {@link #snapshots} on the HTTP request threads at each scrape. The last figures are immutable records
  * swapped in a concurrent map, which a scrape copies once, so a test's gauges in one scrape are all of one run
  * (its {@code last_run}); the counters are {@link LongAdder}s.
@@ -56,7 +58,7 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
     public void accept(RunRecord r) {
         switch (r) {
             case RunRecord.Ran ran -> ran(r.test().id(), ran.figures());
-            case RunRecord.Skipped s -> skipped(s.test().id());
+            case RunRecord.Skipped s -> skipped(s.test().id(), s.figures());
         }
     }
 
@@ -87,9 +89,16 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
         archives.put(name, queue);
     }
 
-    /** A run of test {@code id} was skipped (its slot not taken within its slip). */
-    public void skipped(String id) {
+    /**
+     * A run of test {@code id} was skipped (its slot not taken within its slip): counted, and its figures
+     * ({@link RunFigures#skipped}) are the last run's from now on.
+     */
+    public void skipped(String id, RunFigures figures) {
+        if (!figures.skipped()) {
+            throw new IllegalArgumentException("not a skipped run's figures");
+        }
         skips.get(id).increment();
+        last.put(id, figures);
     }
 
     /** The series now. */

@@ -29,14 +29,36 @@ import java.util.OptionalLong;
  * @param durationSeconds the test's wall time
  * @param endedUnixSeconds when it ended
  * @param limits what held each direction of data back ({@link TestResult#why()}): none when it failed
+ * @param skipped the run did not happen ({@link #skipped(long, double)}): its hosts' slots were not free within its slip, or
+ *        the session was not running; not ok, and no rate, bytes or duration
  */
 public record RunFigures(long run, boolean ok, double receivedBitsPerSecond, double sentBitsPerSecond, long receivedBytes,
         OptionalLong retransmits, OptionalDouble rttSeconds, OptionalDouble lossPercent, OptionalDouble jitterSeconds,
-        double durationSeconds, double endedUnixSeconds, List<Limit> limits) {
+        double durationSeconds, double endedUnixSeconds, List<Limit> limits, boolean skipped) {
 
-    /** Copies {@code limits}. */
+    /** Copies {@code limits}; a skipped run is not ok. */
     public RunFigures {
         limits = List.copyOf(limits);
+        if (skipped && ok) {
+            throw new IllegalArgumentException("a skipped run is not ok");
+        }
+    }
+
+    /** Figures of a run that ran (completed or failed). */
+    public RunFigures(long run, boolean ok, double receivedBitsPerSecond, double sentBitsPerSecond, long receivedBytes,
+            OptionalLong retransmits, OptionalDouble rttSeconds, OptionalDouble lossPercent, OptionalDouble jitterSeconds,
+            double durationSeconds, double endedUnixSeconds, List<Limit> limits) {
+        this(run, ok, receivedBitsPerSecond, sentBitsPerSecond, receivedBytes, retransmits, rttSeconds, lossPercent, jitterSeconds,
+                durationSeconds, endedUnixSeconds, limits, false);
+    }
+
+    /**
+     * A run that did not happen (issue 66): not ok, so a test whose runs are skipped (its host down, its slots held) shows 0 in
+     * {@code test_success} as a failed one does, rather than its last good run's 1; stamped when it was given up.
+     */
+    public static RunFigures skipped(long run, double givenUpUnixSeconds) {
+        return new RunFigures(run, false, 0, 0, 0, OptionalLong.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
+                OptionalDouble.empty(), 0, givenUpUnixSeconds, List.of(), true);
     }
 
     /** Figures without verdicts. */

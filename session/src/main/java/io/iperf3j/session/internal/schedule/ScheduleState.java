@@ -148,9 +148,7 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
     public void accept(RunRecord r) {
         try {
             account(r.run(), r.test().id());
-            if (r instanceof RunRecord.Ran ran) {
-                last.put(r.test().id(), ran.figures());
-            }
+            last.put(r.test().id(), r.figures());
             writeState();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -252,6 +250,11 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         ObjectNode o = JSON.createObjectNode();
         o.put("run", f.run());
         o.put("ok", f.ok());
+        if (f.skipped()) {
+            o.put("skipped", true);
+            o.put("ended_unix_seconds", f.endedUnixSeconds());
+            return o;
+        }
         o.put("received_bits_per_second", f.receivedBitsPerSecond());
         o.put("sent_bits_per_second", f.sentBitsPerSecond());
         o.put("received_bytes", f.receivedBytes());
@@ -279,6 +282,9 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
     }
 
     private static RunFigures figures(JsonNode o) {
+        if (o.path("skipped").asBoolean(false)) {
+            return RunFigures.skipped(o.path("run").asLong(), o.path("ended_unix_seconds").asDouble());
+        }
         return new RunFigures(o.path("run").asLong(), o.path("ok").asBoolean(), o.path("received_bits_per_second").asDouble(),
                 o.path("sent_bits_per_second").asDouble(), o.path("received_bytes").asLong(),
                 o.has("retransmits") ? OptionalLong.of(o.get("retransmits").asLong()) : OptionalLong.empty(),

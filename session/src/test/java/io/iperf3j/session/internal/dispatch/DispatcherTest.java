@@ -203,8 +203,46 @@ class DispatcherTest {
         assertThat(outcomes.get(0)).isInstanceOf(Dispatcher.Ran.class);
         assertThat(outcomes.get(0).due().test().id()).isEqualTo("free");
         assertThat(outcomes.get(1)).isInstanceOfSatisfying(Dispatcher.Skipped.class,
-                s -> assertThat(s.reason()).contains("h1 and h2"));
+                s -> assertThat(s.reason()).startsWith("no free slot by " + now.plusMillis(300) + ": ")
+                        .endsWith("h2 held by another session over the same slot folder").doesNotContain("h1"));
         assertThat(events).doesNotContain("+late");
+    }
+
+    /**
+     * Issue 66: a skip said "no free slot on A and B", not by what. Here "long" holds h1 past "short"'s give-up and "next",
+     * due before "after", keeps h3: each skip names the test on its host and since when, or the due it was kept for.
+     */
+    @Test
+    void aSkipNamesTheTestThatHeldEachHost() throws Exception {
+        CountDownLatch longRun = new CountDownLatch(1);
+        Instant now = clock.instant();
+        List<Dispatcher.Due> dues = List.of(new Dispatcher.Due(test("long", "h1", "h2"), now, now.plusSeconds(30)),
+                new Dispatcher.Due(test("next", "h2", "h3"), now.plusMillis(1), now.plusMillis(400)),
+                new Dispatcher.Due(test("after", "h3", "h4"), now.plusMillis(2), now.plusMillis(300)));
+        List<Dispatcher.Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        Thread run = Thread.ofVirtual().start(() -> {
+            try {
+                dispatcher(4).run(dues.iterator(), runner(Map.of("long", longRun)), outcomes::add, () -> false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (outcomes.size() < 2) {
+            assertThat(System.nanoTime()).as("two skips: %s", outcomes).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        longRun.countDown();
+        run.join(20_000);
+        assertThat(run.isAlive()).isFalse();
+        Map<String, String> reasons = new HashMap<>();
+        outcomes.stream().filter(o -> o instanceof Dispatcher.Skipped)
+                .forEach(o -> reasons.put(o.due().test().id(), ((Dispatcher.Skipped) o).reason()));
+        assertThat(reasons).as("%s", reasons).containsOnlyKeys("next", "after");
+        assertThat(reasons.get("after")).isEqualTo("no free slot by " + now.plusMillis(300) + ": h3 kept for test next, due before it");
+        assertThat(reasons.get("next")).startsWith("no free slot by " + now.plusMillis(400) + ": h2 in test long since ")
+                .doesNotContain("h3");
+        assertThat(events).doesNotContain("+next", "+after");
     }
 
     @Test

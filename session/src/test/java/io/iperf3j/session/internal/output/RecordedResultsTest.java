@@ -58,12 +58,16 @@ class RecordedResultsTest {
 
         RecordedResults.Read read = RecordedResults.of(dir);
         assertThat(read.passedOver()).as("the cut line").isEqualTo(1);
-        assertThat(read.results()).hasSize(2);
+        assertThat(read.results()).hasSize(3);
         RecordedResults.Recorded first = read.results().get(0);
         assertThat(first.name()).isEqualTo("t_a-b run 3");
         assertThat(first.labels()).containsExactlyEntriesOf(ResultPush.labels(TEST));
         assertThat(first.figures()).isEqualTo(ok.figures());
-        RecordedResults.Recorded second = read.results().get(1);
+        // a skipped run is resent as the session sent it: not ok, stamped when given up (issue 66)
+        RecordedResults.Recorded skipped = read.results().get(1);
+        assertThat(skipped.name()).isEqualTo("t_a-b run 5");
+        assertThat(skipped.figures()).isEqualTo(RunFigures.skipped(5, 1_700_000_310));
+        RecordedResults.Recorded second = read.results().get(2);
         assertThat(second.figures().ok()).isFalse();
         assertThat(second.figures().endedUnixSeconds()).isEqualTo(1_700_000_223.5);
         assertThat(second.figures().run()).isEqualTo(4);

@@ -77,16 +77,21 @@ class SessionMetricsTest {
         // figures a test does not have are left out, not 0
         assertThat(text).doesNotContain("iperf3j_session_retransmits" + udp, "iperf3j_session_loss_percent" + tcp);
 
-        // a failed run: success 0, throughput 0, counted; a skipped one counted
+        // a failed run: success 0, throughput 0, counted; a skipped one counted, and not ok either (issue 66: it kept run 7's
+        // success 1 and rate, and an alert on success == 0 stayed green for a dead host's skipped tests), with no rate
         m.ran(TCP.id(), RunFigures.of(8, result(TCP, new TestResult.Outcome.Failed(new ConnectionError("ssh: connection refused")),
                 List.of(), List.of()), 1.7e9));
-        m.skipped(UDP.id());
+        m.accept(new RunRecord.Skipped(UDP, 8, java.time.Instant.ofEpochSecond(1_700_000_000), "no free slot",
+                java.time.Instant.ofEpochSecond(1_700_000_030)));
         String after = PrometheusEncoder.encode(m.snapshots());
         assertThat(after).contains("iperf3j_session_test_success" + tcp + " 0.0",
                 "iperf3j_session_received_bits_per_second" + tcp + " 0.0", "iperf3j_session_runs_total" + tcp + " 2.0",
                 "iperf3j_session_failures_total" + tcp + " 1.0", "iperf3j_session_skipped_total" + udp + " 1.0",
-                "iperf3j_session_test_success" + udp + " 1.0");
-        assertThat(after).doesNotContain("iperf3j_session_retransmits" + tcp);
+                "iperf3j_session_test_success" + udp + " 0.0", "iperf3j_session_test_skipped" + udp + " 1.0",
+                "iperf3j_session_test_skipped" + tcp + " 0.0", "iperf3j_session_last_run" + udp + " 8.0",
+                "iperf3j_session_last_run_end_timestamp_seconds" + udp + " 1.70000003E9");
+        assertThat(after).doesNotContain("iperf3j_session_retransmits" + tcp, "iperf3j_session_received_bits_per_second" + udp,
+                "iperf3j_session_loss_percent" + udp, "iperf3j_session_duration_seconds" + udp);
     }
 
     @Test
