@@ -435,6 +435,7 @@ public final class SessionCommand implements Callable<Integer> {
         ScheduledDues dues;
         Consumer<RunRecord> toSinks;
         String position;
+        ScheduleState book;
         io.iperf3j.session.internal.output.SessionMetrics metrics = new io.iperf3j.session.internal.output.SessionMetrics(plan.tests());
         try {
             if (metricsListen != null) {
@@ -449,7 +450,7 @@ public final class SessionCommand implements Callable<Integer> {
             }
             archives = ResultArchives.of(plan, w -> err.println("warning: " + w));
             r = planRunner(plan, files, x -> { });
-            ScheduleState book = ScheduleState.open(dir, plan.tests(), plan.schedule().get(), java.time.Instant.now());
+            book = ScheduleState.open(dir, plan.tests(), plan.schedule().get(), java.time.Instant.now());
             book.last().forEach(metrics::restore);
             position = ScheduledDues.position(book);
             // the same path as a plan run once: the one tests.jsonl writer first, then the book (which must not count
@@ -461,7 +462,19 @@ public final class SessionCommand implements Callable<Integer> {
                 archives.countIn(metrics);
             }
             toSinks = all(sinks);
-            dues = new ScheduledDues(plan, book, java.time.Clock.systemUTC(), toSinks);
+            // each run after the first reads the plan again (issue 66): new hosts and tests without a restart
+            io.iperf3j.session.internal.schedule.LivePlan live = new io.iperf3j.session.internal.schedule.LivePlan(
+                    planFile.toString(), plan, () -> withCommandLine(PlanFile.read(planFile)), r::adopt, book, metrics::tests,
+                    out::println, java.time.Clock.systemUTC());
+            dues = new ScheduledDues(plan, live, book, java.time.Clock.systemUTC(), toSinks);
+            java.time.Duration every = plan.schedule().get().every();
+            java.time.Duration slip = plan.schedule().get().slip();
+            java.time.Instant runOne = book.start();
+            book.onClose(c -> {
+                if (c.skipped() > 0) {
+                    out.println(fallingBehind(c, runOne.plus(every.multipliedBy(c.run() - 1)), every, slip));
+                }
+            });
         } catch (io.iperf3j.options.OptionError | IperfConfigurationError | IllegalArgumentException | IOException e) {
             err.println("iperf3j session: " + e.getMessage());
             return BAD_PLAN;
@@ -480,6 +493,8 @@ public final class SessionCommand implements Callable<Integer> {
         out.println("running " + plan.tests().size() + " test(s) on " + plan.hosts().size() + " host(s) every "
                 + Plan.Schedule.text(plan.schedule().get().every()) + ", from " + position + "; output in " + dir
                 + (endpoint == null ? "" : "; metrics on http://" + HostPort.of(endpoint.address()) + "/metrics"));
+        List<String> cut = book.cutByTheChange();
+        cut.forEach(line -> out.println("warning: " + line));
         // SIGINT/SIGTERM: the running tests are killed (not recorded: a restart runs them again if their slip allows)
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         Thread hook = stopHook(r, ended);
@@ -487,12 +502,24 @@ public final class SessionCommand implements Callable<Integer> {
             r.execute(dues, true, toSinks);
             // its runs or until time over, or cut by a SIGINT/SIGTERM (then the running tests were killed, not written)
             out.println(r.stopped() ? "schedule stopped" : "schedule ended");
+            // the runs a stop cut: their tests without a line, named (issue 66); a restart on DIR runs them while their slip allows
+            List<String> stopCut = new ArrayList<>();
+            if (r.stopped()) {
+                java.time.Duration every = plan.schedule().get().every();
+                long now = java.time.Duration.between(book.start(), java.time.Instant.now()).toNanos() / every.toNanos() + 1;
+                for (String line : book.missing(now)) {
+                    stopCut.add(line + " (cut by the stop; -o " + dir + " again runs them while their slip allows)");
+                }
+                stopCut.forEach(out::println);
+            }
             List<String> notes = archives.any() ? archives.finish() : List.of();
             notes.forEach(out::println);
             // as a plan run once ends: the summaries, of each test's last run that ran, and the counts of every run
             try {
                 PlanOutputDirectory.ScheduleTally tally = files.scheduleTally(plan.tests());
                 List<String> tail = new ArrayList<>(tally.text());
+                cut.forEach(line -> tail.add("at the start: " + line));
+                tail.addAll(stopCut);
                 tail.addAll(notes);
                 files.writeSummaries(List.copyOf(tally.lastRan().values()), plan.hosts().stream().map(Node::id).toList(), tail);
                 out.print(new String(java.nio.file.Files.readAllBytes(dir.resolve("summary.txt")), java.nio.charset.StandardCharsets.UTF_8));
@@ -540,6 +567,18 @@ public final class SessionCommand implements Callable<Integer> {
         }
         r.prepareSlots();
         return r;
+    }
+
+    /**
+     * The warning of a run that skipped tests: a schedule that cannot keep up says so, with its numbers (issue 66: runs 9-12
+     * skipped 17-25 tests each on an overloaded box, and nothing said it).
+     */
+    static String fallingBehind(ScheduleState.RunClosed c, java.time.Instant began, java.time.Duration every, java.time.Duration slip) {
+        return String.format(Locale.ROOT, "warning: the schedule is falling behind: run %d skipped %d of its %d test(s) (their hosts'"
+                + " slots not free within the slip of %s); its last test ended %.0f s after the run began, of a %s period;"
+                + " a longer period, a longer slip or fewer tests a run would let it keep up", c.run(), c.skipped(), c.tests(),
+                Plan.Schedule.text(slip), java.time.Duration.between(began, c.lastEnd()).toMillis() / 1000.0,
+                Plan.Schedule.text(every));
     }
 
     /** Every sink in {@code sinks}, in order. */

@@ -167,7 +167,7 @@ public final class Dispatcher {
 
     private final HostSlots slots;
     private final Function<Plan.Test, Collection<String>> hostKeys;
-    private final int maxRunning;
+    private final java.util.function.IntSupplier maxRunning;
     private final Clock clock;
 
     /**
@@ -177,9 +177,24 @@ public final class Dispatcher {
      * @param clock the clock the dues' times are on
      */
     public Dispatcher(HostSlots slots, Function<Plan.Test, Collection<String>> hostKeys, int maxRunning, Clock clock) {
+        this(slots, hostKeys, checked(maxRunning), clock);
+    }
+
+    private static java.util.function.IntSupplier checked(int maxRunning) {
         if (maxRunning < 1) {
             throw new IllegalArgumentException("maxRunning " + maxRunning);
         }
+        return () -> maxRunning;
+    }
+
+    /**
+     * @param slots the controller's slots
+     * @param hostKeys a test's hosts, as slot keys
+     * @param maxRunning most tests running at once, asked at each try (a plan read again may bring hosts); at least 1
+     * @param clock the clock the dues' times are on
+     */
+    public Dispatcher(HostSlots slots, Function<Plan.Test, Collection<String>> hostKeys, java.util.function.IntSupplier maxRunning,
+            Clock clock) {
         this.slots = Objects.requireNonNull(slots, "slots");
         this.hostKeys = Objects.requireNonNull(hostKeys, "hostKeys");
         this.maxRunning = maxRunning;
@@ -203,9 +218,10 @@ public final class Dispatcher {
 
     /**
      * Why a waiting due could not start at its last try, host by host in its keys' order: this dispatcher's test on the host
-     * (or null), the due before it the host was kept for (or null); and whether the most tests at once were running.
+     * (or null), the due before it the host was kept for (or null); and the tests running when that was the most at once (0
+     * else).
      */
-    private record LastTry(Holder[] inTest, Due[] keptFor, boolean atLimit) {
+    private record LastTry(Holder[] inTest, Due[] keptFor, int atLimit) {
     }
 
     /**
@@ -273,11 +289,11 @@ public final class Dispatcher {
                             continue;
                         }
                         Retry retry = retries.get(d);
-                        if (running >= maxRunning || (retry != null && now.isBefore(retry.at()))) {
+                        if (running >= Math.max(1, maxRunning.getAsInt()) || (retry != null && now.isBefore(retry.at()))) {
                             if (retry != null && !d.giveUpAt().equals(Instant.MAX)) {
                                 holdBack(heldBack, keys, d);
                             } else if (retry == null) {
-                                lastTry.put(d, lastTry(keys, inTest, heldBack, true));
+                                lastTry.put(d, lastTry(keys, inTest, heldBack, running));
                             }
                             continue;
                         }
@@ -294,7 +310,7 @@ public final class Dispatcher {
                                 }
                             }
                             if (!d.giveUpAt().equals(Instant.MAX)) {
-                                lastTry.put(d, lastTry(keys, inTest, heldBack, false));
+                                lastTry.put(d, lastTry(keys, inTest, heldBack, 0));
                                 holdBack(heldBack, keys, d);
                             }
                             continue;
@@ -376,7 +392,7 @@ public final class Dispatcher {
 
     /** What kept a due from starting now, host by host. */
     private static LastTry lastTry(Collection<String> keys, java.util.Map<String, Holder> inTest, java.util.Map<String, Due> heldBack,
-            boolean atLimit) {
+            int atLimit) {
         Holder[] in = new Holder[keys.size()];
         Due[] kept = new Due[keys.size()];
         int i = 0;
@@ -408,7 +424,7 @@ public final class Dispatcher {
             }
         }
         if (parts.isEmpty()) {
-            return last != null && last.atLimit() ? "the most tests at once (" + maxRunning + ") were running"
+            return last != null && last.atLimit() > 0 ? "the most tests at once (" + last.atLimit() + ") were running"
                     : String.join(" and ", keys) + " were not free";
         }
         return String.join("; ", parts);

@@ -28,6 +28,8 @@ import io.iperf3j.session.internal.result.ThroughputMatrix;
 public final class PlanOutputDirectory {
     /** A schedule's state file (its book: {@code internal.schedule.ScheduleState}). */
     public static final String STATE_FILE = "schedule-state.json";
+    /** The ids of a schedule's tests in force (internal.schedule.ScheduleState): what a restart with a changed plan names. */
+    public static final String SCHEDULE_TESTS_FILE = "schedule-tests.txt";
     private final Path dir;
     private final Path raw;
 
@@ -77,7 +79,7 @@ public final class PlanOutputDirectory {
             }
         }
         for (String name : List.of("summary.txt", "summary.csv", "summary.md", HOSTS_FILE,
-                STATE_FILE)) {
+                STATE_FILE, SCHEDULE_TESTS_FILE)) {
             Files.deleteIfExists(dir.resolve(name));
         }
         try (java.util.stream.Stream<Path> files = Files.walk(raw)) {

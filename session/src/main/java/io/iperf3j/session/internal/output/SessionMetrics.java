@@ -33,24 +33,38 @@ import io.iperf3j.session.internal.result.RunFigures;
 public final class SessionMetrics implements java.util.function.Consumer<RunRecord> {
     private static final String NAME = ResultSeries.PREFIX;
 
-    private final Map<String, Labels> labels = new LinkedHashMap<>();
+    /** The plan's tests' labels, in plan order: replaced whole by {@link #tests} (a plan read again), read at each scrape. */
+    private volatile Map<String, Labels> labels = Map.of();
     private final Map<String, RunFigures> last = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> runs = new LinkedHashMap<>();
-    private final Map<String, LongAdder> failures = new LinkedHashMap<>();
-    private final Map<String, LongAdder> skips = new LinkedHashMap<>();
+    private final Map<String, LongAdder> runs = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> skips = new ConcurrentHashMap<>();
     /** The archives results are sent to (their queues' counters), by name: {@code pushgateway}, {@code remote_write}. */
     private final Map<String, ResultQueue<?>> archives = new ConcurrentHashMap<>();
 
     /** Series for each of {@code tests}. */
     public SessionMetrics(List<Plan.Test> tests) {
+        tests(tests);
+    }
+
+    /**
+     * The plan's tests from now on (a schedule's plan read again: issue 66): a new test has its counters at 0, a test the plan
+     * no longer has loses its series, the others keep theirs. Bounded by the plan, as before.
+     */
+    public synchronized void tests(List<Plan.Test> tests) {
+        Map<String, Labels> next = new LinkedHashMap<>();
         for (Plan.Test t : tests) {
             Labels.Builder b = Labels.builder();
             ResultPush.labels(t).forEach(b::label);
-            labels.put(t.id(), b.build());
-            runs.put(t.id(), new LongAdder());
-            failures.put(t.id(), new LongAdder());
-            skips.put(t.id(), new LongAdder());
+            next.put(t.id(), b.build());
+            runs.putIfAbsent(t.id(), new LongAdder());
+            failures.putIfAbsent(t.id(), new LongAdder());
+            skips.putIfAbsent(t.id(), new LongAdder());
         }
+        for (Map<String, ?> m : List.of(runs, failures, skips, last)) {
+            m.keySet().retainAll(next.keySet());
+        }
+        labels = java.util.Collections.unmodifiableMap(next);
     }
 
     /** Counts a record: a run's figures, or a skipped run. */
@@ -64,13 +78,15 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
 
     /** A run of test {@code id} ended with these figures. */
     public void ran(String id, RunFigures figures) {
-        if (!labels.containsKey(id)) {
-            throw new IllegalArgumentException("not a test of the plan: " + id);
+        LongAdder n = runs.get(id);
+        LongAdder failed = failures.get(id);
+        if (n == null || failed == null) {
+            return; // a test the plan read again no longer has, ended after: its line is in tests.jsonl, it has no series now
         }
         last.put(id, figures);
-        runs.get(id).increment();
+        n.increment();
         if (!figures.ok()) {
-            failures.get(id).increment();
+            failed.increment();
         }
     }
 
@@ -97,8 +113,11 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
         if (!figures.skipped()) {
             throw new IllegalArgumentException("not a skipped run's figures");
         }
-        skips.get(id).increment();
-        last.put(id, figures);
+        LongAdder n = skips.get(id);
+        if (n != null) {
+            n.increment();
+            last.put(id, figures);
+        }
     }
 
     /** The series now. */
@@ -159,8 +178,10 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
 
     private CounterSnapshot counter(String name, String help, Map<String, LongAdder> counts) {
         CounterSnapshot.Builder b = CounterSnapshot.builder().name(NAME + name).help(help);
-        counts.forEach((id, n) -> b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels.get(id))
-                .value(n.sum()).build()));
+        labels.forEach((id, l) -> {
+            LongAdder n = counts.get(id);
+            b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(n == null ? 0 : n.sum()).build());
+        });
         return b.build();
     }
 

@@ -63,7 +63,8 @@ public final class PairSession implements IperfSession {
     /** How long a server may take to listen (a JVM starting on a slow host included). */
     public static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Map<String, Node> nodes;
+    /** Replaced whole when a plan read again brings new hosts ({@link #addNodes}): read by the tests' threads. */
+    private volatile Map<String, Node> nodes;
     private final Node tpc;
     private final String filenameBase;
     private final Path rawDirectory;
@@ -124,6 +125,25 @@ public final class PairSession implements IperfSession {
     /** {@code node}'s connection in this session, made from its access when first asked for (no I/O). */
     public Connection connection(Node node) {
         return connections.of(node);
+    }
+
+    /**
+     * Adds the nodes of {@code more} this session does not have (a schedule's plan read again with new hosts: issue 66). A node
+     * it has must be the same: a host whose address or access changed is refused (its connection, slots and agent are this
+     * session's), and nothing is added.
+     *
+     * @throws IperfConfigurationError naming the first changed host
+     */
+    public synchronized void addNodes(Map<String, Node> more) throws IperfConfigurationError {
+        Map<String, Node> all = new LinkedHashMap<>(nodes);
+        for (Node n : more.values()) {
+            Node had = all.putIfAbsent(n.id(), n);
+            if (had != null && !had.equals(n)) {
+                throw new IperfConfigurationError("host '" + n.id() + "' changed (" + had.address() + " then " + n.address()
+                        + "): a running schedule takes new hosts, not changed ones; restart the session to use it");
+            }
+        }
+        nodes = Map.copyOf(all);
     }
 
     /** The node with this id. */

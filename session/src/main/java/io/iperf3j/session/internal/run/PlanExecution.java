@@ -42,7 +42,8 @@ import io.iperf3j.session.internal.connect.SshConnection;
  * any stop in progress ({@link PairSession#connection}).
  */
 public final class PlanExecution implements PlanRunner {
-    private final Plan plan;
+    /** Replaced by {@link #adopt} (a schedule's plan read again): read by the dispatcher's and the tests' threads. */
+    private volatile Plan plan;
     private final PairSession session;
     private final Consumer<TestResult> onResult;
     /** Held by {@link #stop()} while it kills, and by {@link #run()} while it closes the connections. */
@@ -93,7 +94,12 @@ public final class PlanExecution implements PlanRunner {
         };
         this.notes = oneAtATime;
         this.session = new PairSession(hosts, tpc, plan.filenameBase(), rawDirectory, oneAtATime);
-        for (Plan.Test t : plan.tests()) {
+        check(plan.tests());
+    }
+
+    /** Each test can run: not to itself, its hosts known, its tools able to talk to each other. */
+    private void check(List<Plan.Test> tests) throws IperfConfigurationError {
+        for (Plan.Test t : tests) {
             java.util.Optional<String> itself = Plan.Test.sendsToItself(t.sender(), t.receiver());
             if (itself.isPresent()) {
                 throw new IperfConfigurationError("test '" + t.id() + "': " + itself.get());
@@ -105,6 +111,38 @@ public final class PlanExecution implements PlanRunner {
                 throw new IperfConfigurationError("test '" + t.id() + "': " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Runs {@code next} from now on (a schedule's plan read again: issue 66): its new hosts are added, its tests checked as the
+     * constructor checks a plan's; the tests running go on. Refused, the plan running kept (new hosts known to no test of it), when a host it shares with the plan
+     * running changed, a test cannot run, or what only a restart can change did (the traffic PC, the schedule, the archives,
+     * {@code parallel}, the file names).
+     *
+     * @throws IperfConfigurationError saying why
+     */
+    public synchronized void adopt(Plan next) throws IperfConfigurationError {
+        Plan now = plan;
+        if (next.parallel() != now.parallel() || !next.filenameBase().equals(now.filenameBase()) || !next.push().equals(now.push())
+                || !next.remoteWrite().equals(now.remoteWrite())) {
+            throw new IperfConfigurationError("its parallel, filename base, push or remote_write changed: a running schedule takes"
+                    + " new hosts and tests; restart the session for those");
+        }
+        if (!next.schedule().equals(now.schedule())) {
+            throw new IperfConfigurationError("its schedule changed: a running schedule takes new hosts and tests; restart the"
+                    + " session for a new schedule");
+        }
+        Map<String, Node> hosts = next.hostsById();
+        if (hosts.size() != next.hosts().size()) {
+            throw new IperfConfigurationError("host ids must be unique");
+        }
+        if (next.hosts().stream().anyMatch(n -> n.role() == Node.Role.TRAFFIC_PC)
+                != now.hosts().stream().anyMatch(n -> n.role() == Node.Role.TRAFFIC_PC)) {
+            throw new IperfConfigurationError("its traffic PC changed: restart the session to use it");
+        }
+        session.addNodes(hosts);
+        check(next.tests());
+        plan = next;
     }
 
     private Node node(String test, String id) throws IperfConfigurationError {
@@ -315,8 +353,9 @@ public final class PlanExecution implements PlanRunner {
      * allow, each test holding both its hosts' slots (the hosts' test addresses) while it runs.
      */
     Dispatcher dispatcher() {
-        int most = plan.parallel() ? Math.max(1, plan.hosts().size() / 2) : 1;
-        return new Dispatcher(new HostSlots(slotDirectory), this::hostKeys, most, clock);
+        // asked at each try: a plan read again may bring hosts
+        return new Dispatcher(new HostSlots(slotDirectory), this::hostKeys,
+                () -> plan.parallel() ? Math.max(1, plan.hosts().size() / 2) : 1, clock);
     }
 
     /** A test's hosts as slot keys: their test addresses (two node ids on one address are one host). */

@@ -35,18 +35,46 @@ import io.iperf3j.session.internal.result.RunFigures;
  * truth for the runs still open (a line written just before the kill, its state not yet, counts), so no
  * (run, test) gets a second line, and the open runs' other tests still run, or are recorded as skipped when
  * their slip has passed while the session was down; none is lost. A torn last line (a kill mid-write) is cut.
- * A plan whose tests or period changed starts a new schedule, its runs numbered on from the last.
+ * A plan whose tests changed keeps the schedule (its runs' times and numbers), a plan whose period changed starts a new
+ * one numbered on from the last; either way the open runs' tests that the new plan no longer has are named
+ * ({@link #cutByTheChange()}), never dropped unsaid (issue 66). The ids of the plan in force are in {@link #TESTS_FILE},
+ * written when they change. A plan read again while the session runs gives each run its own tests ({@link #expect}); a run
+ * is closed when each of its tests has its line, and {@link #onClose} is told with its counts (the schedule that falls
+ * behind says so).
  *
  * <p>Threads: one thread at a time (the dispatcher's outcome thread) calls {@link #accept}.
  */
 public final class ScheduleState implements java.util.function.Consumer<RunRecord> {
     /** The state file's name. */
     public static final String STATE_FILE = PlanOutputDirectory.STATE_FILE;
+    /** The ids of the plan's tests in force, after its key: what a restart with another plan names of the open runs. */
+    public static final String TESTS_FILE = PlanOutputDirectory.SCHEDULE_TESTS_FILE;
+    /** The most test names a line about cut or missing tests lists (the count is always whole). */
+    static final int NAMED = 20;
+
+    /**
+     * A run whose every test has its line.
+     *
+     * @param run the run
+     * @param tests its tests
+     * @param skipped how many of them were skipped
+     * @param lastEnd when its last test ended or was given up
+     */
+    public record RunClosed(long run, int tests, int skipped, Instant lastEnd) {
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
-    private final int perRun;
-    private final String planKey;
+    private List<String> planIds;
+    private String planKey;
+    private final Duration every;
+    /** The open runs' tests, for the runs generated with a plan read again (others have {@link #planIds}). */
+    private final TreeMap<Long, List<String>> runTests = new TreeMap<>();
+    /** The open runs' skipped tests, and when their last line came. */
+    private final TreeMap<Long, Integer> runSkips = new TreeMap<>();
+    private final TreeMap<Long, Instant> runLastEnd = new TreeMap<>();
+    private java.util.function.Consumer<RunClosed> onClose = c -> { };
+    private final List<String> cut = new java.util.ArrayList<>();
     private final Instant start;
     private final long firstRun;
     private final Set<String> done = new HashSet<>();
@@ -55,10 +83,11 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
     private long firstOpen;
     private long maxRun;
 
-    private ScheduleState(Path dir, int perRun, String planKey, Instant start, long firstRun) {
+    private ScheduleState(Path dir, List<Plan.Test> tests, Duration every, Instant start, long firstRun) {
         this.dir = dir;
-        this.perRun = perRun;
-        this.planKey = planKey;
+        this.planIds = tests.stream().map(Plan.Test::id).toList();
+        this.every = every;
+        this.planKey = planKey(tests, every);
         this.start = start;
         this.firstRun = firstRun;
         this.firstOpen = firstRun;
@@ -84,7 +113,9 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         cutTornLine(TestsFile.file(dir, 0));
         OwnFiles.checkRegular(statePath, true);
         if (!Files.exists(statePath, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return new ScheduleState(dir, tests.size(), key, now, 1);
+            ScheduleState st = new ScheduleState(dir, tests, schedule.every(), now, 1);
+            st.writeTests();
+            return st;
         }
         JsonNode s;
         try {
@@ -97,13 +128,22 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         }
         Instant oldStart = Instant.parse(s.get("start").asText());
         long maxRun = s.get("max_run").asLong();
+        long firstOpen = s.get("first_open_run").asLong();
+        String oldKey = s.path("plan").asText();
+        boolean samePeriod = s.path("every_ms").asLong(-1) == schedule.every().toMillis();
         ScheduleState st;
-        if (key.equals(s.path("plan").asText())) {
-            st = new ScheduleState(dir, tests.size(), key, oldStart, s.get("first_open_run").asLong());
-            st.scan(tests);
+        Map<Long, Set<String>> seen = new TreeMap<>();
+        if (key.equals(oldKey) || samePeriod) {
+            // the same schedule: its open runs go on, with this plan's tests
+            st = new ScheduleState(dir, tests, schedule.every(), oldStart, firstOpen);
+            st.scan(tests, seen, firstOpen);
         } else {
             long next = maxRun + 1;
-            st = new ScheduleState(dir, tests.size(), key, now.minus(schedule.every().multipliedBy(next - 1)), next);
+            st = new ScheduleState(dir, tests, schedule.every(), now.minus(schedule.every().multipliedBy(next - 1)), next);
+            st.scan(List.of(), seen, firstOpen);
+        }
+        if (!key.equals(oldKey)) {
+            st.nameCut(oldKey, firstOpen, maxRun, seen, samePeriod);
         }
         st.maxRun = Math.max(st.maxRun, maxRun);
         JsonNode lastNode = s.path("last");
@@ -112,7 +152,112 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
                 st.last.put(t.id(), figures(lastNode.get(t.id())));
             }
         }
+        if (!key.equals(oldKey)) {
+            // the plan in force now, for the next restart
+            st.writeTests();
+            st.writeState();
+        }
         return st;
+    }
+
+    /**
+     * The open runs' tests of the plan before (its ids from {@link #TESTS_FILE}) that have no line and that this plan does not
+     * run: named in {@link #cut}, a line a run.
+     */
+    private void nameCut(String oldKey, long firstOpen, long maxRun, Map<Long, Set<String>> seen, boolean samePeriod)
+            throws IOException {
+        List<String> oldIds = readTests(oldKey);
+        if (oldIds == null) {
+            if (firstOpen <= maxRun) {
+                cut.add("runs " + firstOpen + "-" + maxRun + " of the plan before were open; which of their tests did not run is"
+                        + " not known (no " + TESTS_FILE + " of that plan)");
+            }
+            return;
+        }
+        Set<String> now = new HashSet<>(samePeriod ? planIds : List.of());
+        for (long run = firstOpen; run <= maxRun; run++) {
+            Set<String> had = seen.getOrDefault(run, Set.of());
+            List<String> missing = oldIds.stream().filter(id -> !had.contains(id) && !now.contains(id)).toList();
+            if (!missing.isEmpty()) {
+                cut.add("run " + run + " cut by the restart with a changed plan: " + missing.size() + " of its " + oldIds.size()
+                        + " test(s) did not run and are not in this plan: " + names(missing));
+            }
+        }
+    }
+
+    /** Up to {@link #NAMED} ids, and how many more. */
+    static String names(List<String> ids) {
+        String shown = String.join(", ", ids.subList(0, Math.min(NAMED, ids.size())));
+        return ids.size() > NAMED ? shown + " and " + (ids.size() - NAMED) + " more" : shown;
+    }
+
+    /** What a restart with a changed plan found cut in the open runs, a line a run (empty when nothing was). */
+    public List<String> cutByTheChange() {
+        return List.copyOf(cut);
+    }
+
+    /**
+     * Run {@code run} has these tests (a plan read again: issue 66): it is closed when each has its line. Told as the run is
+     * generated, before any of its lines; the state's plan is the one of the newest run told.
+     */
+    public void expect(long run, List<Plan.Test> tests) {
+        List<String> ids = tests.stream().map(Plan.Test::id).toList();
+        if (run >= firstOpen) {
+            runTests.put(run, ids);
+        }
+        String key = planKey(tests, every);
+        if (!key.equals(planKey)) {
+            planKey = key;
+            planIds = ids;
+            try {
+                writeTests();
+                writeState();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Told of each run as it closes (on the thread that books its last line). */
+    public void onClose(java.util.function.Consumer<RunClosed> listener) {
+        this.onClose = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * The open runs up to {@code upTo}: each one's tests that have no line, named ({@code run 3: 7 of 56 test(s) not run: a,
+     * b, …}); none when all have theirs.
+     */
+    public List<String> missing(long upTo) {
+        List<String> lines = new java.util.ArrayList<>();
+        for (long run = firstOpen; run <= upTo; run++) {
+            List<String> ids = runTests.getOrDefault(run, planIds);
+            long r = run;
+            List<String> missing = ids.stream().filter(id -> !done(r, id)).toList();
+            if (!missing.isEmpty()) {
+                lines.add("run " + run + ": " + missing.size() + " of " + ids.size() + " test(s) not run: " + names(missing));
+            }
+        }
+        return lines;
+    }
+
+    private void writeTests() throws IOException {
+        StringBuilder b = new StringBuilder(planKey).append('\n');
+        planIds.forEach(id -> b.append(id).append('\n'));
+        OwnFiles.replace(dir.resolve(TESTS_FILE), b.toString());
+    }
+
+    /** The ids {@link #TESTS_FILE} holds for the plan of {@code key}; null when it holds another plan's, or is not there. */
+    private List<String> readTests(String key) throws IOException {
+        Path f = dir.resolve(TESTS_FILE);
+        OwnFiles.checkRegular(f, true);
+        if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).equals(key)) {
+            return null;
+        }
+        return lines.subList(1, lines.size()).stream().filter(l -> !l.isEmpty()).toList();
     }
 
     /** When run 1 started (a restarted schedule's own). */
@@ -147,6 +292,11 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
     @Override
     public void accept(RunRecord r) {
         try {
+            if (r instanceof RunRecord.Skipped s && !s.reason().equals(ScheduledDues.NOT_RUNNING)) {
+                runSkips.merge(r.run(), 1, Integer::sum);
+            }
+            runLastEnd.merge(r.run(), Instant.ofEpochMilli(Math.round(r.figures().endedUnixSeconds() * 1000)),
+                    (a, b) -> a.isAfter(b) ? a : b);
             account(r.run(), r.test().id());
             last.put(r.test().id(), r.figures());
             writeState();
@@ -159,15 +309,21 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         done.add(run + "\0" + id);
         maxRun = Math.max(maxRun, run);
         accounted.merge(run, 1, Integer::sum);
-        while (accounted.getOrDefault(firstOpen, 0) >= perRun) {
-            accounted.remove(firstOpen);
+        while (accounted.getOrDefault(firstOpen, 0) >= runTests.getOrDefault(firstOpen, planIds).size()) {
+            int tests = accounted.remove(firstOpen);
             long closed = firstOpen++;
+            runTests.remove(closed);
+            Integer skipped = runSkips.remove(closed);
+            Instant end = runLastEnd.remove(closed);
             done.removeIf(k -> k.startsWith(closed + "\0"));
+            if (end != null) {
+                onClose.accept(new RunClosed(closed, tests, skipped == null ? 0 : skipped, end));
+            }
         }
     }
 
-    /** The open runs' lines in the kept files, oldest first: what is done already. */
-    private void scan(List<Plan.Test> tests) throws IOException {
+    /** The open runs' lines in the kept files, oldest first: what is done already; every id seen in each open run in {@code seen}. */
+    private void scan(List<Plan.Test> tests, Map<Long, Set<String>> seen, long seenFrom) throws IOException {
         Set<String> ids = new HashSet<>();
         tests.forEach(t -> ids.add(t.id()));
         for (int i = TestsFile.KEPT; i >= 0; i--) {
@@ -189,6 +345,9 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
                 }
                 long run = j.path("run").asLong(0);
                 String id = j.path("id").asText();
+                if (run >= seenFrom) {
+                    seen.computeIfAbsent(run, x -> new HashSet<>()).add(id);
+                }
                 if (run >= firstOpen && ids.contains(id) && !done.contains(run + "\0" + id)) {
                     account(run, id);
                 }
@@ -223,6 +382,7 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
     private void writeState() throws IOException {
         ObjectNode s = JSON.createObjectNode();
         s.put("plan", planKey);
+        s.put("every_ms", every.toMillis());
         s.put("start", start.toString());
         s.put("first_open_run", firstOpen);
         s.put("max_run", maxRun);

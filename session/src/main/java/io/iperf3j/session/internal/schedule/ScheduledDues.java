@@ -34,8 +34,19 @@ public final class ScheduledDues implements Iterator<Dispatcher.Due> {
      * @param missed told of each run whose slip ended before {@code clock}'s now (on the iterating thread)
      */
     public ScheduledDues(Plan plan, ScheduleState state, Clock clock, Consumer<RunRecord> missed) {
+        this(plan, run -> plan.tests(), state, clock, missed);
+    }
+
+    /**
+     * @param plan the plan (its schedule)
+     * @param testsOfRun each run's tests, asked as it is generated ({@link LivePlan}: the plan read again)
+     * @param state the schedule's book, opened on this session's output directory
+     * @param missed told of each run whose slip ended before {@code clock}'s now (on the iterating thread)
+     */
+    public ScheduledDues(Plan plan, java.util.function.LongFunction<java.util.List<Plan.Test>> testsOfRun, ScheduleState state,
+            Clock clock, Consumer<RunRecord> missed) {
         Plan.Schedule schedule = plan.schedule().orElseThrow(() -> new IllegalArgumentException("the plan has no schedule"));
-        this.runs = new ScheduledRuns(plan.tests(), schedule, state.start(), state.firstRun(), new SplittableRandom(), state::done);
+        this.runs = new ScheduledRuns(testsOfRun, schedule, state.start(), state.firstRun(), new SplittableRandom(), state::done);
         this.opened = clock.instant();
         this.clock = clock;
         this.missed = missed;

@@ -43,7 +43,7 @@ public final class ScheduledRuns implements Iterator<ScheduledRuns.Run> {
 
     private static final Comparator<Run> ORDER = Comparator.comparing(Run::notBefore).thenComparingLong(Run::run);
 
-    private final List<Plan.Test> tests;
+    private final java.util.function.LongFunction<List<Plan.Test>> testsOfRun;
     private final Plan.Schedule schedule;
     private final Instant start;
     private final RandomGenerator random;
@@ -62,13 +62,32 @@ public final class ScheduledRuns implements Iterator<ScheduledRuns.Run> {
      */
     public ScheduledRuns(List<Plan.Test> tests, Plan.Schedule schedule, Instant start, long firstRun, RandomGenerator random,
             BiPredicate<Long, String> done) {
+        this(checked(tests), schedule, start, firstRun, random, done);
+    }
+
+    private static java.util.function.LongFunction<List<Plan.Test>> checked(List<Plan.Test> tests) {
         if (tests.isEmpty()) {
             throw new IllegalArgumentException("a schedule needs at least one test");
         }
+        List<Plan.Test> copy = List.copyOf(tests);
+        return run -> copy;
+    }
+
+    /**
+     * @param testsOfRun each run's tests, in plan order, asked once a run as it is generated (a plan read again for each
+     *        run: issue 66); a run of no test has no due
+     * @param schedule the schedule
+     * @param start when run 1 starts
+     * @param firstRun the first run generated
+     * @param random the random start's generator
+     * @param done whether (run, test id) is already accounted for
+     */
+    public ScheduledRuns(java.util.function.LongFunction<List<Plan.Test>> testsOfRun, Plan.Schedule schedule, Instant start,
+            long firstRun, RandomGenerator random, BiPredicate<Long, String> done) {
         if (firstRun < 1) {
             throw new IllegalArgumentException("runs are numbered from 1");
         }
-        this.tests = List.copyOf(tests);
+        this.testsOfRun = Objects.requireNonNull(testsOfRun, "testsOfRun");
         this.schedule = Objects.requireNonNull(schedule, "schedule");
         this.start = Objects.requireNonNull(start, "start");
         this.random = Objects.requireNonNull(random, "random");
@@ -119,6 +138,7 @@ public final class ScheduledRuns implements Iterator<ScheduledRuns.Run> {
         Instant begin = runStart(run);
         long period = schedule.every().toNanos();
         long jitter = schedule.randomStart().toNanos();
+        List<Plan.Test> tests = testsOfRun.apply(run);
         int n = tests.size();
         for (int i = 0; i < n; i++) {
             Plan.Test t = tests.get(i);

@@ -98,11 +98,62 @@ class ScheduleStateTest {
             }
         }
         Instant later = T0.plusSeconds(1000);
-        ScheduleState other = ScheduleState.open(dir, TESTS.subList(0, 2), EVERY_10S, later);
+        // another period: a new schedule, numbered on
+        ScheduleState other = ScheduleState.open(dir, TESTS.subList(0, 2), Plan.Schedule.every(Duration.ofSeconds(20)), later);
         assertThat(other.firstRun()).isEqualTo(4);
-        assertThat(other.start().plus(Duration.ofSeconds(30))).isEqualTo(later);
+        assertThat(other.start().plus(Duration.ofSeconds(60))).isEqualTo(later);
         assertThat(other.done(4, "a")).isFalse();
         assertThat(other.last()).containsOnlyKeys("a", "b");
+        assertThat(other.cutByTheChange()).as("every run was whole").isEmpty();
+    }
+
+    /**
+     * Issue 66: a restart with a grown or shrunk plan dropped the rest of the run it cut, unsaid. The same period keeps the
+     * schedule (its times and numbers): the open run's tests that are still planned run, and those the plan no longer has are
+     * named.
+     */
+    @Test
+    void aRestartWithAChangedPlanKeepsTheScheduleAndNamesWhatItCut() throws Exception {
+        ScheduleState s = ScheduleState.open(dir, TESTS, EVERY_10S, T0);
+        for (Plan.Test t : TESTS) {
+            book(s, 1, t.id(), ok(1), "");
+        }
+        book(s, 2, "a", ok(2), "");
+        // killed in run 2; restarted with "c" gone and "d" new
+        List<Plan.Test> next = List.of(TESTS.get(0), TESTS.get(1), new Plan.Test("d", "h1", "h4", Plan.Direction.UP, TestSpec.tcp(1), 1));
+        ScheduleState again = ScheduleState.open(dir, next, EVERY_10S, T0.plusSeconds(15));
+        assertThat(again.start()).isEqualTo(T0);
+        assertThat(again.firstRun()).isEqualTo(2);
+        assertThat(again.done(2, "a")).isTrue();
+        assertThat(again.done(2, "b")).isFalse();
+        assertThat(again.done(2, "d")).isFalse();
+        assertThat(again.cutByTheChange()).containsExactly(
+                "run 2 cut by the restart with a changed plan: 1 of its 3 test(s) did not run and are not in this plan: c");
+        assertThat(again.missing(2)).containsExactly("run 2: 2 of 3 test(s) not run: b, d");
+        // the ids in force are written for the next restart: the same plan again names nothing
+        assertThat(ScheduleState.open(dir, next, EVERY_10S, T0.plusSeconds(16)).cutByTheChange()).isEmpty();
+    }
+
+    /** A plan read again gives a run its own tests: the run closes when each has its line, and says how many were skipped. */
+    @Test
+    void aRunClosesWithItsOwnTestsAndCountsItsSkips() throws Exception {
+        ScheduleState s = ScheduleState.open(dir, TESTS, EVERY_10S, T0);
+        List<ScheduleState.RunClosed> closed = new java.util.ArrayList<>();
+        s.onClose(closed::add);
+        s.expect(1, TESTS);
+        List<Plan.Test> two = TESTS.subList(0, 2);
+        s.expect(2, two);
+        for (Plan.Test t : TESTS) {
+            book(s, 1, t.id(), t.id().equals("b") ? null : ok(1), "");
+        }
+        book(s, 2, "a", ok(2), "");
+        assertThat(s.missing(2)).containsExactly("run 2: 1 of 2 test(s) not run: b");
+        book(s, 2, "b", null, "");
+        assertThat(s.firstOpenRun()).isEqualTo(3);
+        assertThat(closed).extracting(ScheduleState.RunClosed::run, ScheduleState.RunClosed::tests, ScheduleState.RunClosed::skipped)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 3, 1), org.assertj.core.groups.Tuple.tuple(2L, 2, 1));
+        // the plan in force is the newest run's: a restart with it names nothing
+        assertThat(ScheduleState.open(dir, two, EVERY_10S, T0.plusSeconds(25)).cutByTheChange()).isEmpty();
     }
 
     @Test
