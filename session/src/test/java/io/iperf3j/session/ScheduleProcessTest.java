@@ -153,6 +153,113 @@ class ScheduleProcessTest {
         assertThat(out.resolve("schedule-state.json")).exists();
     }
 
+    /**
+     * Issue 66 as an operator meets it: a plan that gains a host while its schedule runs is read again for the next run (its new
+     * tests run, nothing restarted); a plan that does not read is said and the last good one kept; a SIGTERM in the middle of a
+     * run names the tests it cut; a restart with a plan that lost a test names that run's tests it will not run.
+     */
+    @Test
+    void aPlanEditedWhileItRunsIsReadForTheNextRunAndCutsAreNamed() throws Exception {
+        String iperf3j = IperfJar.command();
+        Path plan = dir.resolve("plan.yaml");
+        String t = "g" + java.util.HexFormat.of().toHexDigits((short) java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
+        int port = 20000 + (int) ((ProcessHandle.current().pid() + 7) % 20000);
+        String two = """
+                hosts:
+                  - {id: %1$sa, address: 127.0.0.1, iperf: iperf3}
+                  - {id: %1$sb, address: 127.0.0.2, iperf: iperf3}
+                schedule: {every: 5s, runs: 8}
+                tests:
+                  - {name: loop, mesh: [%1$sa, %1$sb], direction: up, duration: 1, port: %2$d}
+                """.formatted(t, port);
+        String three = two.replace("""
+                  - {id: %1$sb, address: 127.0.0.2, iperf: iperf3}
+                """.formatted(t), """
+                  - {id: %1$sb, address: 127.0.0.2, iperf: iperf3}
+                  - {id: %1$sc, address: 127.0.0.3, iperf: iperf3}
+                """.formatted(t)).replace("mesh: [%1$sa, %1$sb]".formatted(t), "mesh: [%1$sa, %1$sb, %1$sc]".formatted(t));
+        Files.writeString(plan, two);
+        Path out = dir.resolve("out");
+        List<String> cmd = new ArrayList<>(List.of(iperf3j.split(" ")));
+        cmd.addAll(List.of("session", plan.toString(), "-o", out.toString(), "--slot-dir", dir.resolve("slots").toString()));
+        Path first = dir.resolve("first.txt");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(first.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        try {
+            waitFor(() -> lines(out).stream().anyMatch(j -> j.path("run").asLong() == 1), p, first, deadline, "run 1's line");
+            Files.writeString(plan, three);
+            waitFor(() -> Files.readString(first).contains("read again for run"), p, first, deadline, "the plan read again");
+            assertThat(Files.readString(first)).containsPattern(
+                    "plan \\S+plan.yaml read again for run [23]: 3 test\\(s\\) on 3 host\\(s\\) \\(host\\(s\\) " + t + "c added, 2 test\\(s\\) added\\)");
+            Files.writeString(plan, three.replace("tests:", "tests: [oops"));
+            waitFor(() -> Files.readString(first).contains("not taken for run"), p, first, deadline, "the bad plan said");
+            Files.writeString(plan, three);
+            // the new host's tests ran in a run, each with its line
+            waitFor(() -> lines(out).stream().anyMatch(j -> j.path("id").asText().contains(t + "c") && j.path("status").asText().equals("ok")),
+                    p, first, deadline, "a test of the new host");
+            // stopped (SIGTERM) just after a run's first line: the tests it cut are named
+            long last = lines(out).stream().mapToLong(j -> j.path("run").asLong()).max().orElseThrow();
+            waitFor(() -> lines(out).stream().anyMatch(j -> j.path("run").asLong() == last + 1), p, first, deadline, "the next run");
+            p.destroy();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        String said = Files.readString(first);
+        assertThat(said).contains("warning: plan " + plan + " not taken for run ", "schedule stopped");
+        Matcher cut = Pattern.compile("run (\\d+): (\\d) of 3 test\\(s\\) not run: ([^ ,]+)(?:, ([^ ,]+))? \\(cut by the stop").matcher(said);
+        assertThat(cut.find()).as(said).isTrue();
+        long cutRun = Long.parseLong(cut.group(1));
+        List<JsonNode> before = lines(out);
+        assertThat(before.stream().filter(j -> j.path("run").asLong() == cutRun)).as("run %d: %s", cutRun, said)
+                .hasSize(3 - Integer.parseInt(cut.group(2)))
+                .noneMatch(j -> j.path("id").asText().equals(cut.group(3)));
+        assertThat(Files.readString(out.resolve("summary.txt"))).contains("(cut by the stop");
+
+        // restarted with the third host gone, so its tests the cut run did not run are named, not dropped unsaid
+        Files.writeString(plan, two);
+        Path second = dir.resolve("second.txt");
+        Process again = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(second.toFile()).start();
+        try {
+            assertThat(again.waitFor(90, TimeUnit.SECONDS)).as("the restarted session did not end: %s", Files.readString(second)).isTrue();
+        } finally {
+            again.destroyForcibly();
+        }
+        String restart = Files.readString(second);
+        List<String> goneCut = new ArrayList<>();
+        for (int g = 3; g <= 4; g++) {
+            if (cut.group(g) != null && !cut.group(g).equals("loop_" + t + "a-" + t + "b")) {
+                goneCut.add(cut.group(g));
+            }
+        }
+        if (!goneCut.isEmpty()) {
+            assertThat(restart).as(restart).contains("warning: run " + cutRun + " cut by the restart with a changed plan: " + goneCut.size()
+                    + " of its 3 test(s) did not run and are not in this plan: " + String.join(", ", goneCut));
+        }
+        // every (run, test) of the runs has its line once: the ones run, skipped, and none twice
+        Map<String, Integer> seen = new HashMap<>();
+        for (JsonNode j : lines(out)) {
+            seen.merge(j.path("run").asLong() + "/" + j.path("id").asText(), 1, Integer::sum);
+        }
+        assertThat(seen).as("%s", seen).allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+        assertThat(seen).containsKey(8 + "/loop_" + t + "a-" + t + "b");
+    }
+
+    /** Something that can fail while waiting (reading a file). */
+    @FunctionalInterface
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    /** Waits until {@code check}, the session alive, by {@code deadline}; says what did not come, with the session's output. */
+    private static void waitFor(Check check, Process p, Path output, long deadline, String what) throws Exception {
+        while (!check.ok()) {
+            assertThat(System.nanoTime()).as("%s did not come: %s", what, Files.readString(output)).isLessThan(deadline);
+            assertThat(p.isAlive()).as("the session ended early, waiting for %s: %s", what, Files.readString(output)).isTrue();
+            Thread.sleep(100);
+        }
+    }
+
     /** GET {@code url}: must answer 200; the body. */
     static String scrape(String url) throws Exception {
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {

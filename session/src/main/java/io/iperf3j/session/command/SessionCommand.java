@@ -436,6 +436,7 @@ public final class SessionCommand implements Callable<Integer> {
         Consumer<RunRecord> toSinks;
         String position;
         ScheduleState book;
+        io.iperf3j.session.internal.schedule.LivePlan live;
         io.iperf3j.session.internal.output.SessionMetrics metrics = new io.iperf3j.session.internal.output.SessionMetrics(plan.tests());
         try {
             if (metricsListen != null) {
@@ -463,7 +464,7 @@ public final class SessionCommand implements Callable<Integer> {
             }
             toSinks = all(sinks);
             // each run after the first reads the plan again (issue 66): new hosts and tests without a restart
-            io.iperf3j.session.internal.schedule.LivePlan live = new io.iperf3j.session.internal.schedule.LivePlan(
+            live = new io.iperf3j.session.internal.schedule.LivePlan(
                     planFile.toString(), plan, () -> withCommandLine(PlanFile.read(planFile)), r::adopt, book, metrics::tests,
                     out::println, java.time.Clock.systemUTC());
             dues = new ScheduledDues(plan, live, book, java.time.Clock.systemUTC(), toSinks);
@@ -516,12 +517,14 @@ public final class SessionCommand implements Callable<Integer> {
             notes.forEach(out::println);
             // as a plan run once ends: the summaries, of each test's last run that ran, and the counts of every run
             try {
-                PlanOutputDirectory.ScheduleTally tally = files.scheduleTally(plan.tests());
+                // the plan that runs at the end: read again, it may have other tests than at the start
+                Plan last = live.current();
+                PlanOutputDirectory.ScheduleTally tally = files.scheduleTally(last.tests());
                 List<String> tail = new ArrayList<>(tally.text());
                 cut.forEach(line -> tail.add("at the start: " + line));
                 tail.addAll(stopCut);
                 tail.addAll(notes);
-                files.writeSummaries(List.copyOf(tally.lastRan().values()), plan.hosts().stream().map(Node::id).toList(), tail);
+                files.writeSummaries(List.copyOf(tally.lastRan().values()), last.hosts().stream().map(Node::id).toList(), tail);
                 out.print(new String(java.nio.file.Files.readAllBytes(dir.resolve("summary.txt")), java.nio.charset.StandardCharsets.UTF_8));
             } catch (IOException e) {
                 err.println("iperf3j session: cannot write the summaries: " + e.getMessage());
