@@ -61,13 +61,13 @@ public final class PrometheusCompareReader {
      * Both sides from the answers, no HTTP.
      *
      * @param baselineAnswers each of {@link #METRICS}' answer over the baseline's range
-     * @throws InputFormatException when a side has no series, or no run ended in its range
+     * @throws InputFormatException when a side has no series, or no run ended in its range (the current side checked first)
      */
     public static Sides build(PrometheusRange baseline, Map<String, PrometheusMatrix> baselineAnswers, PrometheusRange current,
                               Map<String, PrometheusMatrix> currentAnswers, String offset) throws InputFormatException {
         String baselineWhat = describe(baseline) + " (--offset " + offset + ")";
-        List<TestRuns> b = tests(baseline, baselineAnswers, "the baseline, " + offset + " before the range");
         List<TestRuns> c = tests(current, currentAnswers, "the current range");
+        List<TestRuns> b = tests(baseline, baselineAnswers, "the baseline, " + offset + " before the range");
         Map<PairKey, Set<String>> others = new HashMap<>();
         for (List<TestRuns> side : List.of(b, c)) {
             for (TestRuns t : side) {
