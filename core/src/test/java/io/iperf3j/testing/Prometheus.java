@@ -23,10 +23,13 @@ import static org.assertj.core.api.Assertions.fail;
  * ({@code --web.enable-remote-write-receiver}): its own config (no scrape target), data directory and
  * free port on 127.0.0.1, stopped by its PID on close (TERM, then KILL after 20 s). Missing, it
  * fails the test with the install command ({@code .ci/run} installs it). For export's remote-write
- * tests and the command's; session's lab has its own scraping one.
+ * tests and the command's, and for {@code report --compare}'s with data backfilled a week back
+ * ({@link #backfilled}); session's lab has its own scraping one.
  */
 public final class Prometheus implements AutoCloseable {
     public static final Path BINARY = Path.of("/usr/bin/prometheus");
+    /** Its tool, for {@link #backfilled}. */
+    public static final Path PROMTOOL = Path.of("/usr/bin/promtool");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
@@ -70,6 +73,30 @@ public final class Prometheus implements AutoCloseable {
         prom.close();
         fail("prometheus did not become ready: " + Files.readString(log));
         return null;
+    }
+
+    /**
+     * Starts one in {@code dir} on data written before it starts: {@code openMetrics} (OpenMetrics text with a timestamp
+     * on each sample, ending in {@code # EOF}) turned into blocks by {@code promtool tsdb create-blocks-from openmetrics},
+     * the way Prometheus documents backfilling, so samples a week old are there as a server a week in service holds
+     * them. Within Prometheus's retention (15 days).
+     */
+    public static Prometheus backfilled(Path dir, String openMetrics) throws IOException, InterruptedException {
+        if (!Files.isExecutable(PROMTOOL)) {
+            fail(PROMTOOL + " is missing: install it with 'apt-get install prometheus' (.ci/run does this)");
+        }
+        Path input = Files.writeString(dir.resolve("backfill.om"), openMetrics);
+        Path log = dir.resolve("promtool.log");
+        Process p = new ProcessBuilder(PROMTOOL.toString(), "tsdb", "create-blocks-from", "openmetrics", "-q", input.toString(),
+                dir.resolve("data").toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("promtool did not end within 60 s: " + Files.readString(log));
+        }
+        if (p.exitValue() != 0) {
+            fail("promtool tsdb create-blocks-from openmetrics exited " + p.exitValue() + ": " + Files.readString(log));
+        }
+        return receiver(dir);
     }
 
     /** {@code http://127.0.0.1:PORT}. */

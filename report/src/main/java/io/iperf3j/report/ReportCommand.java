@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,7 +26,9 @@ import java.util.concurrent.Callable;
  * history (its directory or tests.jsonl, or {@code prometheus+http://HOST:PORT [--since DURATION | --from TIME
  * [--to TIME]] [--match MATCHERS]}: the range query of a Prometheus server that scrapes it). Exit status 0
  * when the report was written; 1 for bad arguments or a bad input, in which case nothing is
- * written (an existing file at the output path is left as it was).
+ * written (an existing file at the output path is left as it was). {@code --compare BASELINE CURRENT} (or
+ * {@code --compare prometheus+http://HOST:PORT --offset 7d}, the range against the same range a week earlier): the
+ * regression gate, its own exit statuses ({@link #COMPARE_PASSED}, {@link #COMPARE_REGRESSED}, {@link #COMPARE_BAD_INPUT}).
  */
 public final class ReportCommand {
     private ReportCommand() {
@@ -73,11 +76,13 @@ public final class ReportCommand {
     @Command(name = "iperf3j report", mixinStandardHelpOptions = false, sortOptions = false,
             description = {"Writes one self-contained HTML report (charts, interval table, raw JSON) of iperf3 runs.",
                     "Opens offline in any current browser: nothing is fetched.",
-                    "With --compare BASELINE CURRENT: a table (or --json) of each pair's change in received throughput;",
+                    "With --compare BASELINE CURRENT (or --compare prometheus+http://HOST:PORT --offset 7d: the range against",
+                    "the same range 7 days earlier): a table (or --json) of each pair's change in received throughput;",
                     "exit 1 when --fail-below PCT is given and a pair fell by more than PCT percent (and more than the",
                     "baseline's own spread, with 3+ runs) or failed, 2 for bad input, else 0."},
             footer = {"", "Example: iperf3j report before.json after.json -o compare.html",
                     "         iperf3j report --compare last-week/ out/ --fail-below 10",
+                    "         iperf3j report --compare prometheus+http://127.0.0.1:9090 --since 24h --offset 7d --fail-below 10",
                     "         iperf3j report prometheus+http://127.0.0.1:9090 --since 24h --match '{job=\"iperf3j_session\"}' -o history.html"})
     private static final class Options implements Callable<Integer> {
         private final PrintStream out;
@@ -94,8 +99,9 @@ public final class ReportCommand {
                 description = "the HTML file to write (with --compare: the table or JSON, default standard output)")
         Path output;
 
-        @Option(names = "--compare", description = "compare two inputs, BASELINE then CURRENT: two -J files, or two session"
-                + " output directories (a plan's, or a schedule's with many runs per test)")
+        @Option(names = "--compare", description = {"compare two inputs, BASELINE then CURRENT: two -J files, or two session"
+                + " output directories (a plan's, or a schedule's with many runs per test);",
+                "or one prometheus+http:// server with --offset: its range against the same range earlier"})
         boolean compare;
 
         @Option(names = "--fail-below", paramLabel = "PCT",
@@ -109,15 +115,19 @@ public final class ReportCommand {
         String title;
 
         @Option(names = "--since", paramLabel = "DURATION",
-                description = "with prometheus+http://: the history of the last DURATION (30m, 6h, 7d; default 6h)")
+                description = "with prometheus+http://: the history (or --compare's range) of the last DURATION (30m, 6h, 7d; default 6h)")
         String since;
 
         @Option(names = "--from", paramLabel = "TIME",
-                description = "with prometheus+http://: the history from TIME (RFC 3339, e.g. 2026-01-31T08:00:00Z, or Unix seconds)")
+                description = "with prometheus+http://: the history (or --compare's range) from TIME (RFC 3339, e.g. 2026-01-31T08:00:00Z, or Unix seconds)")
         String from;
 
-        @Option(names = "--to", paramLabel = "TIME", description = "with prometheus+http://: the history up to TIME (default now)")
+        @Option(names = "--to", paramLabel = "TIME", description = "with prometheus+http://: the history (or --compare's range) up to TIME (default now)")
         String to;
+
+        @Option(names = "--offset", paramLabel = "DURATION",
+                description = "with --compare prometheus+http://: the baseline is the range DURATION earlier (7d, 24h; 0: the range itself)")
+        String offset;
 
         @Option(names = "--match", paramLabel = "MATCHERS",
                 description = "with prometheus+http://: only the series with these labels, e.g. '{job=\"iperf3j_session\"}'")
@@ -139,8 +149,9 @@ public final class ReportCommand {
             if (compare) {
                 return compare();
             }
-            if (failBelow != null || json) {
-                err.print(Subcommands.refused(NAME, (failBelow != null ? "--fail-below" : "--json") + " goes with --compare"));
+            if (failBelow != null || json || offset != null) {
+                err.print(Subcommands.refused(NAME, (failBelow != null ? "--fail-below" : json ? "--json" : "--offset")
+                        + " goes with --compare"));
                 return 1;
             }
             if (output == null) {
@@ -197,11 +208,24 @@ public final class ReportCommand {
 
         /** {@code --compare BASELINE CURRENT}: 0 passed, 1 a pair regressed (with --fail-below), 2 bad input. */
         private int compare() {
-            if (inputs.size() != 2) {
+            boolean fromPrometheus = inputs.stream().anyMatch(PrometheusRange::names);
+            if (fromPrometheus && inputs.size() != 1) {
+                return badInput("--compare prometheus+http://HOST:PORT takes one server (its range against the same range"
+                        + " --offset earlier); " + inputs.size() + " inputs given");
+            }
+            if (!fromPrometheus && inputs.size() != 2) {
                 return badInput("--compare takes two inputs, BASELINE and CURRENT; " + inputs.size() + " given");
             }
-            if (title != null || since != null || from != null || to != null || match != null) {
-                return badInput("--title, --since, --from, --to and --match do not go with --compare");
+            if (title != null) {
+                return badInput("--title does not go with --compare");
+            }
+            if (!fromPrometheus && (since != null || from != null || to != null || match != null || offset != null)) {
+                return badInput("--since, --from, --to, --match and --offset go with --compare prometheus+http://HOST:PORT;"
+                        + " these inputs are files");
+            }
+            if (fromPrometheus && offset == null) {
+                return badInput("--compare " + inputs.get(0) + " needs --offset DURATION: the baseline is the same range"
+                        + " that much earlier (--offset 7d: a week)");
             }
             double threshold = DEFAULT_THRESHOLD_PERCENT;
             if (failBelow != null) {
@@ -217,8 +241,22 @@ public final class ReportCommand {
             if (output != null && Files.isDirectory(output)) {
                 return badInput(output + " is a directory; -o takes the file to write");
             }
+            CompareResult result;
+            if (fromPrometheus) {
+                TimeRange range;
+                Duration back;
+                try {
+                    range = TimeRange.of(since, from, to, Instant.now());
+                    back = TimeRange.offset(offset);
+                } catch (IllegalArgumentException e) {
+                    return badInput(e.getMessage());
+                }
+                result = RunComparison.compare(inputs.get(0), range.from(), range.to(), match, back, threshold);
+            } else {
+                result = RunComparison.compare(inputs.get(0), inputs.get(1), threshold);
+            }
             RunComparison comparison;
-            switch (RunComparison.compare(inputs.get(0), inputs.get(1), threshold)) {
+            switch (result) {
                 case CompareResult.BadInput bad -> {
                     return badInput(bad.message());
                 }

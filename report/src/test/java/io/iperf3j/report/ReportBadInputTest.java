@@ -71,6 +71,45 @@ class ReportBadInputTest {
         assertThat(html).doesNotExist();
     }
 
+    /**
+     * {@code --compare prometheus+http://…} (issue 66): a server that is not there, a missing or bad {@code --offset}, two
+     * servers, range options with files: exit 2 and the reason in words; {@code --offset} without {@code --compare} is the
+     * report's usage error (1).
+     */
+    @Test
+    void comparingAPrometheusRangeSaysWhatIsWrongAndExits2() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String server = "prometheus+http://127.0.0.1:" + port;
+        Run r = report("--compare", server, "--since", "1h", "--offset", "7d", "--fail-below", "10");
+        assertThat(r.status()).as(r.err()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("iperf3j report: error - " + server + ": connection refused\n");
+        r = report("--compare", server, "--fail-below", "10");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("iperf3j report: error - --compare " + server + " needs --offset DURATION: the baseline is"
+                + " the same range that much earlier (--offset 7d: a week)\n");
+        r = report("--compare", server, "--offset", "a week");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("iperf3j report: error - --offset a week: not a duration such as 30m, 6h or 7d (or 0)\n");
+        r = report("--compare", server, "--offset", "7d", "--since", "1h", "--from", "0");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("give --since or --from, not both");
+        r = report("--compare", server, server, "--offset", "7d");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("takes one server (its range against the same range --offset earlier); 2 inputs given");
+        String tcp = Inputs.reference("tcp.json").toString();
+        r = report("--compare", tcp, tcp, "--offset", "7d");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--since, --from, --to, --match and --offset go with --compare prometheus+http://HOST:PORT;"
+                + " these inputs are files");
+        r = report(server, "--offset", "7d", "-o", dir.resolve("x.html").toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("--offset goes with --compare");
+    }
+
     @Test
     void iperfTextOutputIsNotJson() throws Exception {
         // issue 57: what it is and how to get the JSON, not only "not valid JSON"

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  */
 public final class CompareInputReader {
     /** A repeat's suffix on a plan's test id (session's {@code Plan}: {@code name_a-b_r2}). */
-    private static final Pattern REPEAT = Pattern.compile("_r\\d+$");
+    static final Pattern REPEAT = Pattern.compile("_r\\d+$");
     /** A port after a host: {@code 10.0.0.1:5201}, {@code [::1]:5201}. */
     private static final Pattern PORT = Pattern.compile(":\\d+$");
 

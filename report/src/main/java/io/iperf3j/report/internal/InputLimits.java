@@ -43,6 +43,16 @@ public final class InputLimits {
      * 100-test plan every 15 minutes is 67 200.
      */
     public static final int MAX_COMPARE_RUNS = 1_000_000;
+    /**
+     * Most series per query of {@code report --compare prometheus+http://…} (a test's series, one per test and
+     * repeat): with {@link #MAX_PROMETHEUS_COMPARE_SAMPLES} each, an answer within {@link #MAX_PROMETHEUS_ANSWER_BYTES}.
+     */
+    public static final int MAX_PROMETHEUS_COMPARE_SERIES = 1_000;
+    /**
+     * Most samples per series of {@code report --compare prometheus+http://…} (the query's step is the range over
+     * 999: 4 s for an hour, 87 s for a day), so a side holds at most 1 000 000 runs, {@link #MAX_COMPARE_RUNS}.
+     */
+    public static final int MAX_PROMETHEUS_COMPARE_SAMPLES = 1_000;
     /** Most inputs on one report. */
     public static final int MAX_INPUTS = 1_000;
     /** Most points in one phase's latency CDF ({@code end.latency.loaded.cdf}; iperf3j writes 12). */

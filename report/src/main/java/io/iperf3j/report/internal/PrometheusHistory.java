@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * instances) is told apart by its other labels.
  */
 public final class PrometheusHistory {
-    private static final String NAME = "iperf3j_session_";
+    static final String NAME = "iperf3j_session_";
     static final String LAST_RUN = NAME + "last_run";
     static final String SUCCESS = NAME + "test_success";
     static final String END = NAME + "last_run_end_timestamp_seconds";
@@ -41,7 +41,7 @@ public final class PrometheusHistory {
     /** The queries, one per metric: the run number, the status, the end time, the counters, then {@link HistorySeries#FIGURES}. */
     public static final List<String> METRICS = metrics();
     /** The labels a session puts on a test's series (session's {@code ResultPush.labels}). */
-    private static final Set<String> TEST_LABELS = Set.of("__name__", "id", "sender", "receiver", "direction", "protocol", "kind",
+    static final Set<String> TEST_LABELS = Set.of("__name__", "id", "sender", "receiver", "direction", "protocol", "kind",
             "repeat");
 
     private PrometheusHistory() {

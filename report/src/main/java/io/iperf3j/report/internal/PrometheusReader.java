@@ -9,6 +9,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -16,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Asks a Prometheus server for a scheduled session's history: one {@code /api/v1/query_range} GET per
- * metric of {@link PrometheusHistory#METRICS}, one after another, each answered within
+ * Asks a Prometheus server for a scheduled session's history ({@link #read}) or the runs {@code report --compare}
+ * compares ({@link #answers}): one {@code /api/v1/query_range} GET per metric, one after another, each answered within
  * {@link InputLimits#PROMETHEUS_TIMEOUT} (connection, answer and body) and at most
  * {@link InputLimits#MAX_PROMETHEUS_ANSWER_BYTES}, or the read fails with a message naming the input and
  * why (the connection's failure, or Prometheus's own error text).
@@ -35,16 +36,27 @@ public final class PrometheusReader {
     }
 
     public static History read(PrometheusRange range) throws InputFormatException {
+        return PrometheusHistory.build(range, answers(range, PrometheusHistory.METRICS, InputLimits.MAX_HISTORY_TESTS),
+                InputLimits.MAX_HISTORY_TESTS);
+    }
+
+    /**
+     * Each metric's answer over the range, asked one after another.
+     *
+     * @param maxSeries the most series an answer may hold (more fail the read)
+     */
+    public static Map<String, PrometheusMatrix> answers(PrometheusRange range, List<String> metrics, int maxSeries)
+            throws InputFormatException {
         Map<String, PrometheusMatrix> answers = new LinkedHashMap<>();
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(InputLimits.PROMETHEUS_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).build()) {
-            for (String metric : PrometheusHistory.METRICS) {
+            for (String metric : metrics) {
                 String what = range.input() + ": query_range " + range.selector(metric);
                 byte[] body = get(http, range, metric);
-                answers.put(metric, PrometheusMatrix.parse(body, what, InputLimits.MAX_HISTORY_TESTS, range.maxPoints()));
+                answers.put(metric, PrometheusMatrix.parse(body, what, maxSeries, range.maxPoints()));
             }
         }
-        return PrometheusHistory.build(range, answers, InputLimits.MAX_HISTORY_TESTS);
+        return answers;
     }
 
     /** The body of a 200 answer; any other status fails with Prometheus's error text when it gave one. */

@@ -31,7 +31,7 @@ public record TimeRange(Instant from, Instant to) {
             throw new IllegalArgumentException("give --since or --from, not both");
         }
         Instant end = to == null ? now : time("--to", to);
-        Instant start = from != null ? time("--from", from) : end.minus(since == null ? DEFAULT_SINCE : duration(since));
+        Instant start = from != null ? time("--from", from) : end.minus(since == null ? DEFAULT_SINCE : duration("--since", since, false));
         if (!start.isBefore(end)) {
             throw new IllegalArgumentException("the range is empty: from " + start + " to " + end);
         }
@@ -41,10 +41,36 @@ public record TimeRange(Instant from, Instant to) {
         return new TimeRange(start, end);
     }
 
-    private static Duration duration(String text) {
+    /**
+     * {@code report --compare prometheus+http://… --offset DURATION}: how much earlier the baseline's range is, a
+     * duration as {@code --since} takes, or 0 (the range against itself).
+     *
+     * @throws IllegalArgumentException naming the option when the text is not such a duration
+     */
+    public static Duration offset(String text) {
+        return text.strip().equals("0") ? Duration.ZERO : duration("--offset", text, true);
+    }
+
+    /** A duration as the options write it, in its largest whole unit: {@code 7d}, {@code 36h}, {@code 90m}, {@code 45s}, {@code 0}. */
+    public static String text(Duration d) {
+        long s = d.toSeconds();
+        if (s == 0) {
+            return "0";
+        }
+        if (s % 86_400 == 0) {
+            return s / 86_400 + "d";
+        }
+        if (s % 3_600 == 0) {
+            return s / 3_600 + "h";
+        }
+        return s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
+
+    private static Duration duration(String option, String text, boolean zero) {
         Matcher m = DURATION.matcher(text.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException("--since " + Texts.cut(text, 64) + ": not a duration such as 30m, 6h or 7d");
+            throw new IllegalArgumentException(option + " " + Texts.cut(text, 64) + ": not a duration such as 30m, 6h or 7d"
+                    + (zero ? " (or 0)" : ""));
         }
         long n = Long.parseLong(m.group(1));
         Duration d = switch (m.group(2)) {
@@ -53,8 +79,9 @@ public record TimeRange(Instant from, Instant to) {
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofDays(n);
         };
-        if (d.isZero() || d.compareTo(MAX_SPAN) > 0) {
-            throw new IllegalArgumentException("--since " + text.strip() + ": not in 1s .. " + MAX_SPAN.toDays() + "d");
+        if (d.isZero() && !zero || d.compareTo(MAX_SPAN) > 0) {
+            throw new IllegalArgumentException(option + " " + text.strip() + ": not in " + (zero ? "0" : "1s") + " .. "
+                    + MAX_SPAN.toDays() + "d");
         }
         return d;
     }
