@@ -115,6 +115,9 @@ class ScheduleProcessTest {
                             + "receiver=\"" + t + "b\",repeat=\"1\",sender=\"" + t + "a\"} 1.0",
                     "iperf3j_session_runs_total{direction=\"up\",id=\"loop_" + t + "a-" + t + "b\"");
             assertThat(text.lines().filter(l -> l.startsWith("iperf3j_session_test_success{"))).hasSize(3);
+            // the process's own series, as a server's (issue 66): its version, its start (a restart shows), its JVM
+            assertThat(text).containsPattern("(?m)^iperf3j_build_info\\{java_version=\"[^\"]+\",version=\"[^\"]+\"\\} 1\\.0$")
+                    .containsPattern("(?m)^process_start_time_seconds [0-9.E]+$").contains("jvm_memory_used_bytes{area=\"heap\"}");
         } finally {
             p.destroyForcibly(); // SIGKILL
             p.waitFor(10, TimeUnit.SECONDS);

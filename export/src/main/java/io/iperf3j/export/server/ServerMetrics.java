@@ -3,8 +3,6 @@ package io.iperf3j.export.server;
 import io.iperf3j.Cause;
 import io.iperf3j.ServerEvent;
 import io.iperf3j.ServerEvents;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -103,15 +101,6 @@ public final class ServerMetrics implements ServerEvents {
     /** The process's own series ({@link #process}); null: not shown. */
     private volatile ProcessSeries process;
 
-    /**
-     * {@code iperf3j_build_info} and the JVM's and the process's series of the Prometheus Java client's
-     * {@link JvmMetrics} ({@code process_start_time_seconds}, {@code process_cpu_seconds_total},
-     * {@code process_resident_memory_bytes}, {@code process_open_fds}, {@code jvm_memory_used_bytes},
-     * {@code jvm_threads_current}, {@code jvm_gc_collection_seconds}, {@code jvm_runtime_info}, ...).
-     */
-    private record ProcessSeries(PrometheusRegistry registry, GaugeSnapshot buildInfo) {
-    }
-
     /** The budget of {@code --total-rate} and the share a running test gets of it now, in bytes a second. */
     private record RateGauges(DoubleSupplier limit, DoubleSupplier fairShare) {
     }
@@ -164,16 +153,7 @@ public final class ServerMetrics implements ServerEvents {
      * @param version iperf3j's version ({@code 0.1.0})
      */
     public ServerMetrics process(String version) {
-        PrometheusRegistry registry = new PrometheusRegistry();
-        JvmMetrics.builder().register(registry);
-        GaugeSnapshot info = GaugeSnapshot.builder().name("iperf3j_build_info")
-                .help("iperf3j's version and the Java runtime that runs it; always 1.")
-                .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                        .labels(Labels.of("java_version", Runtime.version().toString(),
-                                "version", Objects.requireNonNull(version, "version")))
-                        .value(1).build())
-                .build();
-        this.process = new ProcessSeries(registry, info);
+        this.process = new ProcessSeries(version);
         return this;
     }
 
@@ -376,8 +356,7 @@ public final class ServerMetrics implements ServerEvents {
         }
         ProcessSeries p = process;
         if (p != null) {
-            all.add(p.buildInfo());
-            p.registry().scrape().forEach(all::add);
+            all.addAll(p.snapshots());
         }
         return new MetricSnapshots(all);
     }

@@ -484,8 +484,15 @@ public final class SessionCommand implements Callable<Integer> {
         io.iperf3j.export.server.ServerMetricsEndpoint endpoint = null;
         if (listen != null) {
             try {
-                endpoint = io.iperf3j.export.server.ServerMetricsEndpoint.start(listen, "iperf3j-session-metrics-",
-                        metrics::snapshots);
+                // the schedule's series, then the process's own (build info, start time, JVM: issue 66), as a server's
+                io.iperf3j.export.server.ProcessSeries process = new io.iperf3j.export.server.ProcessSeries(
+                        io.iperf3j.IperfCommand.version());
+                endpoint = io.iperf3j.export.server.ServerMetricsEndpoint.start(listen, "iperf3j-session-metrics-", () -> {
+                    List<io.prometheus.metrics.model.snapshots.MetricSnapshot> all = new ArrayList<>();
+                    metrics.snapshots().forEach(all::add);
+                    all.addAll(process.snapshots());
+                    return new io.prometheus.metrics.model.snapshots.MetricSnapshots(all);
+                });
             } catch (IOException e) {
                 err.println("iperf3j session: unable to listen on --metrics.listen " + metricsListen + ": " + e.getMessage());
                 return BAD_PLAN;

@@ -307,6 +307,110 @@ class FleetFaultLabTest {
         assertThat(afterDown).as("the plan's end after the link went down: %s", said).isLessThan(120);
     }
 
+    /**
+     * Issue 66's "what must be shown": the same ten hosts on a schedule (every 20 s, parallel, 20 ring pairs), scraped by a real
+     * Prometheus that evaluates the shipped alerting rules ({@code dist/src/main/prometheus/iperf3j-alerts.yml}). After a run
+     * all ok, one host's link goes down: from the next run on, each of its tests fails within 10 s, no healthy pair fails or is
+     * skipped, and Prometheus's own {@code IperfTestFailing} fires for each of that host's four pairs (its {@code ALERTS}
+     * series, read back from its API), and for no other.
+     */
+    @Test
+    void aScheduledHostWhoseLinkGoesDownFiresTheShippedAlertForEachOfItsPairs() throws Exception {
+        int[] hosts = {1, 2, 3, 5, 6, 7, 8, 9, 11, 12};
+        int silent = 7;
+        Path dir = Files.createTempDirectory(work, "schedule-down");
+        StringBuilder yaml = new StringBuilder("parallel: true\nschedule: {every: 20s, slip: 15s}\nhosts:\n");
+        List<String> pairs = new ArrayList<>();
+        for (int k = 0; k < hosts.length; k++) {
+            yaml.append(hostYaml(hosts[k]));
+            pairs.add("[" + id(hosts[k]) + ", " + id(hosts[(k + 1) % hosts.length]) + "]");
+            pairs.add("[" + id(hosts[k]) + ", " + id(hosts[(k + 2) % hosts.length]) + "]");
+        }
+        yaml.append("tests:\n  - name: sched\n    pairs: [").append(String.join(", ", pairs)).append("]\n    direction: up\n"
+                + "    duration: 2\n    args: [-b, 20M]\n");
+        Path plan = dir.resolve("plan.yaml");
+        Files.writeString(plan, yaml);
+        Path outDir = dir.resolve("out");
+        Path stdout = dir.resolve("stdout.txt");
+        List<String> cmd = new ArrayList<>(List.of(IperfJar.command().split(" ")));
+        cmd.addAll(List.of("session", plan.toString(), "-o", outDir.toString(), "--metrics.listen", "127.0.0.1:0"));
+        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).redirectOutput(stdout.toFile()).start();
+        Prometheus prometheus = null;
+        long downRun;
+        List<String> silentIds = new ArrayList<>();
+        try {
+            await(p, stdout, s -> s.contains("/metrics"), "the metrics address");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics on http://([0-9.]+:[0-9]+)/metrics")
+                    .matcher(Files.readString(stdout));
+            assertThat(m.find()).isTrue();
+            prometheus = Prometheus.scraping(Files.createDirectories(dir.resolve("prometheus")), m.group(1), "iperf3j_session",
+                    Path.of("..", "dist", "src", "main", "prometheus", "iperf3j-alerts.yml").toAbsolutePath().normalize());
+            // run 1 whole and ok
+            await(p, stdout, s -> linesOfRun(outDir, 1) == pairs.size(), "run 1's 20 lines");
+            assertThat(PlanRun.tests(outDir)).as(Files.readString(stdout)).allSatisfy(
+                    t -> assertThat(t.get("status").asText()).as("%s", t).isEqualTo("ok"));
+            assertThat(lab.execHub("ip", "link", "set", "dev", lab.hubPort(silent), "down")).isEmpty();
+            // the first run wholly after the link went down, and the one after it
+            downRun = PlanRun.tests(outDir).stream().mapToLong(t -> t.path("run").asLong()).max().orElseThrow() + 1;
+            long until = downRun + 1;
+            await(p, stdout, s -> linesOfRun(outDir, until) == pairs.size(), "runs " + downRun + " and " + until);
+            for (JsonNode t : PlanRun.tests(outDir)) {
+                if (t.path("sender").asText().equals(id(silent)) || t.path("receiver").asText().equals(id(silent))) {
+                    if (!silentIds.contains(t.path("id").asText())) {
+                        silentIds.add(t.path("id").asText());
+                    }
+                }
+            }
+            assertThat(silentIds).hasSize(4);
+            // Prometheus's own evaluation of the shipped rule: firing (after its for: 1m) for each of the silent host's pairs
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+            JsonNode firing = prometheus.query("ALERTS{alertname=\"IperfTestFailing\",alertstate=\"firing\"}");
+            while (firing.size() < 4) {
+                assertThat(System.nanoTime()).as("the alert did not fire for the 4 pairs: %s %s", firing, Files.readString(stdout))
+                        .isLessThan(deadline);
+                assertThat(p.isAlive()).as("the session ended: %s", Files.readString(stdout)).isTrue();
+                Thread.sleep(1000);
+                firing = prometheus.query("ALERTS{alertname=\"IperfTestFailing\",alertstate=\"firing\"}");
+            }
+            List<String> alerted = new ArrayList<>();
+            firing.forEach(a -> alerted.add(a.path("metric").path("id").asText()));
+            assertThat(alerted).as("%s", firing).containsExactlyInAnyOrderElementsOf(silentIds);
+            p.destroy(); // SIGTERM: the schedule ends as its unit's stop does
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the session ends on SIGTERM").isTrue();
+            assertThat(p.exitValue()).as(Files.readString(stdout)).isZero();
+        } finally {
+            p.destroyForcibly();
+            lab.execHub("ip", "link", "set", "dev", lab.hubPort(silent), "up");
+            if (prometheus != null) {
+                prometheus.close();
+            }
+        }
+        String said = Files.readString(stdout);
+        for (JsonNode t : PlanRun.tests(outDir)) {
+            if (t.path("run").asLong() < downRun || t.path("run").asLong() > downRun + 1) {
+                continue;
+            }
+            if (silentIds.contains(t.path("id").asText())) {
+                assertThat(t.get("status").asText()).as("%s", t).isEqualTo("failed");
+                assertThat(t.get("error").asText()).as("%s", t)
+                        .contains("host " + id(silent) + " (" + lab.address(silent) + ") does not answer");
+                assertThat(t.get("duration_seconds").asDouble()).as("%s", t).isLessThan(10);
+            } else {
+                assertThat(t.get("status").asText()).as("a healthy pair, not failed nor skipped: %s %s", t, said).isEqualTo("ok");
+            }
+        }
+    }
+
+    /** How many lines {@code outDir/tests.jsonl} has of run {@code run} (0 before the file is there). */
+    private static long linesOfRun(Path outDir, long run) {
+        try {
+            return Files.exists(outDir.resolve("tests.jsonl"))
+                    ? PlanRun.tests(outDir).stream().filter(t -> t.path("run").asLong() == run).count() : 0;
+        } catch (Exception e) {
+            return 0; // a line being written: read again at the next look
+        }
+    }
+
     /** Whether a client sending to host {@code to} runs on one of {@code hosts}. */
     private boolean sendsTo(int[] hosts, int to) throws Exception {
         for (int h : hosts) {

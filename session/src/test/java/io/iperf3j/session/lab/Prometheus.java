@@ -38,6 +38,14 @@ public final class Prometheus implements AutoCloseable {
 
     /** Starts one scraping {@code target} (host:port, path /metrics) as job {@code job}; ready within 30 s or the test fails. */
     public static Prometheus scraping(Path dir, String target, String job) throws Exception {
+        return scraping(dir, target, job, null);
+    }
+
+    /**
+     * Starts one scraping {@code target} as job {@code job} and evaluating the alerting rules of {@code rules} (none when null)
+     * every second: its {@code ALERTS} series are its own rule evaluation.
+     */
+    public static Prometheus scraping(Path dir, String target, String job, Path rules) throws Exception {
         if (!Files.isExecutable(BINARY)) {
             fail("install prometheus (apt-get install prometheus; .ci/run does this)");
         }
@@ -47,7 +55,7 @@ public final class Prometheus implements AutoCloseable {
                 scrape_configs:
                   - job_name: %s
                     static_configs: [{targets: ['%s']}]
-                """.formatted(job, target));
+                """.formatted(job, target) + (rules == null ? "" : "rule_files: ['" + rules.toAbsolutePath() + "']\n"));
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
