@@ -209,8 +209,8 @@ class DispatcherTest {
     }
 
     /**
-     * Issue 66: a skip said "no free slot on A and B", not by what. Here "long" holds h1 past "short"'s give-up and "next",
-     * due before "after", keeps h3: each skip names the test on its host and since when, or the due it was kept for.
+     * Issue 66: a skip said "no free slot on A and B", not by what. Here "long" holds h2 past "next"'s give-up, and "next",
+     * due before "after", keeps h3 from it: each skip names the test on its host and since when, or the due it was kept for.
      */
     @Test
     void aSkipNamesTheTestThatHeldEachHost() throws Exception {
