@@ -32,13 +32,14 @@ import org.junit.jupiter.api.Timeout;
  * tarball launcher's JVM command line; the image's own health check ({@code podman healthcheck run});
  * the exporter from the same image probing that server; and {@code podman stop --time 1} of each: exit
  * status 0, so each ended on its SIGTERM within the second (a container still running then is killed,
- * 137). On a store of its own ({@link Podman}); the containers and the image are removed by name.
+ * 137); a server stopped as soon as {@code podman run -d} returns exits 0 as well. On a store of its own ({@link Podman}); the containers and the image are removed by name.
  * Needs root, podman and runc ({@code .ci/run} installs them).
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class OciImageIT {
     private static final String SERVER = "oci-it-server";
     private static final String EXPORTER = "oci-it-exporter";
+    private static final String EARLY = "oci-it-early";
     private static final String HOME = "/opt/iperf3j";
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
 
@@ -83,8 +84,10 @@ class OciImageIT {
             assertThat(podman.ok("logs", SERVER).all()).contains("Server listening on " + port)
                     .contains("iperf3j: interrupt - the server has terminated");
             long exporterStop = stopsOnSigterm(podman, EXPORTER);
-            System.out.printf("OciImageIT: image %s bytes; podman stop took %d ms (server), %d ms (exporter)%n",
-                    podman.ok("image", "inspect", "--format", "{{.Size}}", image).stdout().strip(), serverStop, exporterStop);
+            String early = stopWhileStarting(podman, image);
+            System.out.printf("OciImageIT: image %s bytes; podman stop took %d ms (server), %d ms (exporter), %s%n",
+                    podman.ok("image", "inspect", "--format", "{{.Size}}", image).stdout().strip(), serverStop, exporterStop,
+                    early);
         } finally {
             removeOurs(podman, image);
         }
@@ -235,6 +238,22 @@ class OciImageIT {
         return stop.millis();
     }
 
+    /**
+     * {@code podman stop} right after {@code podman run -d}, while the JVM starts (the server's port not yet
+     * open, most times: podman's own start takes less than the JVM's): the entrypoint's {@code env} holds the
+     * TERM until iperf3j's handlers are in, and a server stopped before it serves exits 0 too. Returns what the
+     * server had written by then, and the time, for the test's output.
+     */
+    private static String stopWhileStarting(Podman podman, String image) throws Exception {
+        int port = FreePorts.next();
+        int metricsPort = FreePorts.next();
+        podman.ok(runLine(EARLY, "http://127.0.0.1:" + metricsPort + "/health", image,
+                "-s", "-p", Integer.toString(port), "--metrics.listen", ":" + metricsPort));
+        long millis = stopsOnSigterm(podman, EARLY);
+        boolean served = podman.ok("logs", EARLY).all().contains("Server listening");
+        return millis + " ms (a server stopped as it started, " + (served ? "already serving" : "not yet serving") + ")";
+    }
+
     /** A scrape of {@code url} once it has {@code line} (a test's end is counted just after its client ends). */
     private static String awaitScrape(String url, String line) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -267,7 +286,7 @@ class OciImageIT {
 
     /** Removes this test's containers and image from its store, by name (absent ones are no error). */
     private static void removeOurs(Podman podman, String image) throws Exception {
-        Podman.Run rm = podman.run("rm", "--force", "--ignore", "--time", "0", SERVER, EXPORTER);
+        Podman.Run rm = podman.run("rm", "--force", "--ignore", "--time", "0", SERVER, EXPORTER, EARLY);
         assertThat(rm.status()).as("podman rm: %s", rm.all()).isZero();
         if (podman.run("image", "exists", image).status() == 0) {
             podman.ok("rmi", image);
