@@ -3,6 +3,8 @@ package io.iperf3j.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.iperf3j.testing.FreePorts;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
@@ -17,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,12 +26,13 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The container image ({@code dist/src/main/sh/build-oci.sh}) under Debian's podman with runc, as
- * docs/container.md runs it: {@code podman load} of the archive the build made, then the server with the
- * documented options ({@code --network host --read-only --cap-drop=all}), served to real iperf3 3.12 and
+ * docs/container.md runs it: {@code podman load} of the archive the build made (its config, and the page's
+ * Kubernetes manifest checked against it), then the server by the page's run line ({@code --network host
+ * --read-only --cap-drop=all}, with the test's ports), served to real iperf3 3.12 and
  * 3.21 clients ({@code -J} documents with bytes received), {@code /metrics} counting their two tests, the
  * JVM as PID 1 of the container as user 65532 with no capability, on the image's AOT cache, with the
  * tarball launcher's JVM command line; the image's own health check ({@code podman healthcheck run});
- * the exporter from the same image probing that server; and {@code podman stop --time 1} of each: exit
+ * the exporter by its run line, probing that server; and {@code podman stop --time 1} of each: exit
  * status 0, so each ended on its SIGTERM within the second (a container still running then is killed,
  * 137); a server stopped as soon as {@code podman run -d} returns exits 0 as well. On a store of its own ({@link Podman}); the containers and the image are removed by name.
  * Needs root, podman and runc ({@code .ci/run} installs them).
@@ -54,11 +56,13 @@ class OciImageIT {
             Podman.Run load = podman.ok("load", "-i", Dist.ociArchive().toString());
             assertThat(load.stdout()).as(load.all()).contains("Loaded image: " + image);
             imageConfig(podman, image);
+            manifestMatchesTheImage(podman, image);
 
             int port = FreePorts.next();
             int metricsPort = FreePorts.next();
             String health = "http://127.0.0.1:" + metricsPort + "/health";
-            podman.ok(runLine(SERVER, health, image, "-s", "-p", Integer.toString(port), "--metrics.listen", ":" + metricsPort));
+            podman.ok(runLine(documentedRunLine("iperf3j"), SERVER, health, List.of("-s", "-p", Integer.toString(port),
+                    "--metrics.listen", ":" + metricsPort)));
             awaitHealth(podman, SERVER, health);
 
             JsonNode old = client(Iperf3Binary.V3_12, port, List.of());
@@ -74,7 +78,8 @@ class OciImageIT {
 
             int exporterPort = FreePorts.next();
             String exporterHealth = "http://127.0.0.1:" + exporterPort + "/health";
-            podman.ok(runLine(EXPORTER, exporterHealth, image, "exporter", "--listen", ":" + exporterPort));
+            podman.ok(runLine(documentedRunLine("iperf3j-exporter").stream().map(w -> w.replace("9579",
+                    Integer.toString(exporterPort))).toList(), EXPORTER, exporterHealth, List.of()));
             awaitHealth(podman, EXPORTER, exporterHealth);
             String probe = get("http://127.0.0.1:" + exporterPort + "/probe?target=127.0.0.1:" + port + "&period=1s");
             assertThat(probe).contains("iperf3_up{port=\"" + port + "\",target=\"127.0.0.1\"} 1.0");
@@ -84,7 +89,7 @@ class OciImageIT {
             assertThat(podman.ok("logs", SERVER).all()).contains("Server listening on " + port)
                     .contains("iperf3j: interrupt - the server has terminated");
             long exporterStop = stopsOnSigterm(podman, EXPORTER);
-            String early = stopWhileStarting(podman, image);
+            String early = stopWhileStarting(podman);
             System.out.printf("OciImageIT: image %s bytes; podman stop took %d ms (server), %d ms (exporter), %s%n",
                     podman.ok("image", "inspect", "--format", "{{.Size}}", image).stdout().strip(), serverStop, exporterStop,
                     early);
@@ -94,16 +99,40 @@ class OciImageIT {
     }
 
     /**
-     * The documented run line (docs/container.md) with the test's ports: host network, a read-only root, no
-     * capability, no privilege gain; the health check pointed at the port given.
+     * A documented run line ({@code podman run -d --name NAME ...} in docs/container.md) as this test runs it:
+     * its own container name, the machine's limits ({@link #limits}), the health check's URL at the test's
+     * port, and {@code command} (if any) in place of the image's. The docs' options (host network, a read-only
+     * root, no capability, no privilege gain) are kept as written.
      */
-    private static String[] runLine(String name, String healthUrl, String image, String... command) throws IOException {
-        List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name, "--network", "host", "--read-only",
-                "--cap-drop=all", "--security-opt=no-new-privileges", "-e", "IPERF3J_HEALTH_URL=" + healthUrl));
+    private static String[] runLine(List<String> documented, String name, String healthUrl, List<String> command)
+            throws IOException {
+        int at = documented.indexOf("localhost/iperf3j:" + Dist.version());
+        assertThat(at).as("the image's name in %s", documented).isPositive();
+        List<String> args = new ArrayList<>(documented.subList(1, at)); // after "podman", up to the image
+        args.set(args.indexOf("--name") + 1, name);
+        int health = args.indexOf(args.stream().filter(w -> w.startsWith("IPERF3J_HEALTH_URL=")).findFirst().orElse(""));
+        if (health > 0 && args.get(health - 1).equals("-e")) {
+            args.subList(health - 1, health + 1).clear();
+        }
+        args.addAll(List.of("-e", "IPERF3J_HEALTH_URL=" + healthUrl));
         args.addAll(limits());
-        args.add(image);
-        args.addAll(Arrays.asList(command));
+        args.addAll(documented.subList(at, documented.size()));
+        args.addAll(command);
         return args.toArray(String[]::new);
+    }
+
+    /** The words of docs/container.md's line {@code podman run -d --name NAME ...}. */
+    private static List<String> documentedRunLine(String name) throws IOException {
+        String prefix = "podman run -d --name " + name + " ";
+        List<String> lines = containerDoc().lines().filter(l -> l.startsWith(prefix)).toList();
+        assertThat(lines).as("docs/container.md: one line starting \"%s\"", prefix).hasSize(1);
+        List<String> words = List.of(lines.get(0).strip().split(" +"));
+        assertThat(words).contains("--network", "host", "--read-only", "--cap-drop=all");
+        return words;
+    }
+
+    private static String containerDoc() throws IOException {
+        return Files.readString(Path.of(System.getProperty("iperf3j.root"), "docs/container.md"));
     }
 
     /**
@@ -139,6 +168,50 @@ class OciImageIT {
         assertThat(config[3]).startsWith("[\"CMD\",\"" + HOME + "/lib/runtime/bin/java\"").endsWith("\"io.iperf3j.cli.HealthCheck\"]");
         // docs/container.md gives the size (76 MB); a bound well above it, so that growth is a decision
         assertThat(Long.parseLong(config[4])).as("image size in bytes").isLessThan(100_000_000L);
+    }
+
+    /**
+     * docs/container.md's Kubernetes manifest against the image: the image's name, its user as
+     * {@code runAsUser}/{@code runAsGroup} with {@code runAsNonRoot}, a read-only root and no capability (as the
+     * run lines), iperf3's port for TCP and UDP, the probes on /health at the port the server's
+     * {@code --metrics.listen} opens, and the Service's ports naming the container's.
+     */
+    private static void manifestMatchesTheImage(Podman podman, String image) throws Exception {
+        String doc = containerDoc();
+        int start = doc.indexOf("```yaml\n", doc.indexOf("## Kubernetes"));
+        assertThat(start).as("docs/container.md: a yaml block under \"## Kubernetes\"").isPositive();
+        String yaml = doc.substring(start + 8, doc.indexOf("```", start + 8));
+        ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+        List<JsonNode> objects = mapper.readerFor(JsonNode.class).<JsonNode>readValues(yaml).readAll();
+        JsonNode deployment = objects.stream().filter(o -> o.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+        JsonNode service = objects.stream().filter(o -> o.path("kind").asText().equals("Service")).findFirst().orElseThrow();
+        JsonNode pod = deployment.at("/spec/template/spec");
+        String[] user = podman.ok("image", "inspect", "--format", "{{.Config.User}}", image).stdout().strip().split(":");
+        assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+        assertThat(pod.at("/securityContext/runAsUser").asText()).isEqualTo(user[0]);
+        assertThat(pod.at("/securityContext/runAsGroup").asText()).isEqualTo(user[1]);
+        JsonNode container = pod.at("/containers/0");
+        assertThat(container.path("image").asText()).isEqualTo(image);
+        assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(container.at("/securityContext/capabilities/drop/0").asText()).isEqualTo("ALL");
+        java.util.Map<String, String> ports = new java.util.HashMap<>();
+        for (JsonNode p : container.path("ports")) {
+            ports.put(p.path("name").asText(), p.path("containerPort").asText() + "/" + p.path("protocol").asText());
+        }
+        assertThat(ports).containsEntry("iperf3", "5201/TCP").containsEntry("iperf3-udp", "5201/UDP");
+        List<String> args = new ArrayList<>();
+        container.path("args").forEach(a -> args.add(a.asText()));
+        assertThat(args).contains("-s");
+        String listen = args.get(args.indexOf("--metrics.listen") + 1);
+        assertThat(listen).as("--metrics.listen on every interface, for the kubelet's probes").startsWith(":");
+        assertThat(ports).containsEntry("metrics", listen.substring(1) + "/TCP");
+        for (String probe : List.of("readinessProbe", "livenessProbe")) {
+            assertThat(container.at("/" + probe + "/httpGet/path").asText()).as(probe).isEqualTo("/health");
+            assertThat(container.at("/" + probe + "/httpGet/port").asText()).as(probe).isEqualTo("metrics");
+        }
+        for (JsonNode p : service.at("/spec/ports")) {
+            assertThat(ports).as("the Service's targetPort %s", p.path("targetPort")).containsKey(p.path("targetPort").asText());
+        }
     }
 
     /** Waits for the container's /health to answer (the server binds its port before /metrics listens). */
@@ -244,11 +317,11 @@ class OciImageIT {
      * TERM until iperf3j's handlers are in, and a server stopped before it serves exits 0 too. Returns what the
      * server had written by then, and the time, for the test's output.
      */
-    private static String stopWhileStarting(Podman podman, String image) throws Exception {
+    private static String stopWhileStarting(Podman podman) throws Exception {
         int port = FreePorts.next();
         int metricsPort = FreePorts.next();
-        podman.ok(runLine(EARLY, "http://127.0.0.1:" + metricsPort + "/health", image,
-                "-s", "-p", Integer.toString(port), "--metrics.listen", ":" + metricsPort));
+        podman.ok(runLine(documentedRunLine("iperf3j"), EARLY, "http://127.0.0.1:" + metricsPort + "/health",
+                List.of("-s", "-p", Integer.toString(port), "--metrics.listen", ":" + metricsPort)));
         long millis = stopsOnSigterm(podman, EARLY);
         boolean served = podman.ok("logs", EARLY).all().contains("Server listening");
         return millis + " ms (a server stopped as it started, " + (served ? "already serving" : "not yet serving") + ")";
