@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -85,12 +86,12 @@ class OciImageIT {
             assertThat(probe).contains("iperf3_up{port=\"" + port + "\",target=\"127.0.0.1\"} 1.0");
             healthCheck(podman, EXPORTER, exporterHealth);
 
-            long serverStop = stopsOnSigterm(podman, SERVER);
+            String serverStop = stopsOnSigterm(podman, SERVER);
             assertThat(podman.ok("logs", SERVER).all()).contains("Server listening on " + port)
                     .contains("iperf3j: interrupt - the server has terminated");
-            long exporterStop = stopsOnSigterm(podman, EXPORTER);
+            String exporterStop = stopsOnSigterm(podman, EXPORTER);
             String early = stopWhileStarting(podman);
-            System.out.printf("OciImageIT: image %s bytes; podman stop took %d ms (server), %d ms (exporter), %s%n",
+            System.out.printf("OciImageIT: image %s bytes; podman stop took %s (server), %s (exporter), %s%n",
                     podman.ok("image", "inspect", "--format", "{{.Size}}", image).stdout().strip(), serverStop, exporterStop,
                     early);
         } finally {
@@ -302,13 +303,15 @@ class OciImageIT {
     /**
      * {@code podman stop --time 1}: SIGTERM, and SIGKILL a second later if the container still runs. Exit
      * status 0 (137 would be the kill) shows it ended on the TERM within the second. Returns how long podman
-     * took, its own work included.
+     * took, and in it the time from podman's start to the container's end ({@code FinishedAt}), for the output.
      */
-    private static long stopsOnSigterm(Podman podman, String name) throws Exception {
+    private static String stopsOnSigterm(Podman podman, String name) throws Exception {
+        Instant before = Instant.now();
         Podman.Run stop = podman.ok("stop", "--time", "1", name);
         assertThat(podman.inspect(name, "{{.State.Status}} {{.State.ExitCode}}")).as("%s: %s", name,
                 podman.run("logs", name).all()).isEqualTo("exited 0");
-        return stop.millis();
+        Instant finished = Instant.parse(podman.inspect(name, "{{.State.FinishedAt.Format \"2006-01-02T15:04:05.000000000Z07:00\"}}"));
+        return stop.millis() + " ms (ended after " + Duration.between(before, finished).toMillis() + ")";
     }
 
     /**
@@ -322,9 +325,9 @@ class OciImageIT {
         int metricsPort = FreePorts.next();
         podman.ok(runLine(documentedRunLine("iperf3j"), EARLY, "http://127.0.0.1:" + metricsPort + "/health",
                 List.of("-s", "-p", Integer.toString(port), "--metrics.listen", ":" + metricsPort)));
-        long millis = stopsOnSigterm(podman, EARLY);
+        String took = stopsOnSigterm(podman, EARLY);
         boolean served = podman.ok("logs", EARLY).all().contains("Server listening");
-        return millis + " ms (a server stopped as it started, " + (served ? "already serving" : "not yet serving") + ")";
+        return took + " (a server stopped as it started, " + (served ? "already serving" : "not yet serving") + ")";
     }
 
     /** A scrape of {@code url} once it has {@code line} (a test's end is counted just after its client ends). */
