@@ -37,6 +37,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -49,6 +53,15 @@ public final class Main {
     private final PrintStream out;
     private final PrintStream err;
     private final AtomicReference<Runnable> onSignal = new AtomicReference<>();
+    /**
+     * The exit status of a signal that comes while the command starts, before it has a handler of its own
+     * ({@link #onSignal} unset): 0 for a server and the long-lived subcommands, which a signal stops (a
+     * {@code podman stop} in a container's first second read {@code Exited (1)}; iperf3 3.21's server exits 0
+     * on TERM once its options are read), 1 for the rest (a client, as iperf3). Known once {@link #run} has
+     * read the command line; a signal before that waits for it, at most {@value #STARTING_WAIT_MS} ms.
+     */
+    private final CompletableFuture<Integer> startingSignalStatus = new CompletableFuture<>();
+    private static final long STARTING_WAIT_MS = 2000;
     /** The thread installing the signal handlers ({@link #main}); null in-process, where none are installed. */
     private volatile Thread signalSetup;
     private final Map<String, String> env;
@@ -134,6 +147,7 @@ public final class Main {
     int run(String[] args) {
         Subcommand sub = args.length > 0 ? Subcommand.named(args[0]) : null;
         if (sub != null) {
+            startingSignalStatus.complete(sub == Subcommand.EXPORTER || sub == Subcommand.HOST_SLOTS ? 0 : 1);
             List<String> rest = Arrays.asList(args).subList(1, args.length);
             return switch (sub) {
                 case EXPORTER -> {
@@ -154,6 +168,7 @@ public final class Main {
         report = new ReportOption();
         ParseResult result = OptionParser.parse(List.of(wrapper, report), args);
         phase("parsed");
+        startingSignalStatus.complete(result instanceof ParseResult.Run r && r.options().isServer() ? 0 : 1);
         switch (result) {
             case ParseResult.Help h -> {
                 out.print(helpText(h.text()));
@@ -505,6 +520,18 @@ public final class Main {
         }
     }
 
+    /** {@link #startingSignalStatus} once known; 1 if the command line is not read within the wait. */
+    private int startingSignalStatus() {
+        try {
+            return startingSignalStatus.get(STARTING_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
     private static final int SIGHUP = 1;
     private static final int SIGINT = 2;
     private static final int SIGTERM = 15;
@@ -528,7 +555,7 @@ public final class Main {
                             if (r != null) {
                                 r.run();
                             } else {
-                                System.exit(1);
+                                System.exit(startingSignalStatus());
                             }
                             return null;
                         }

@@ -29,6 +29,13 @@ final class Dist {
         return p;
     }
 
+    /** The container image archive ({@code podman load -i}), made by dist/src/main/sh/build-oci.sh. */
+    static Path ociArchive() {
+        Path p = dir().resolve("iperf3j-" + version() + "-oci.tar");
+        assertThat(p).as("the container image is built by `mvn -pl dist -am package`").isRegularFile();
+        return p;
+    }
+
     /** The session module's plan JSON Schema in the sources: what the image and the .deb must ship, byte for byte. */
     static Path planSchemaSource() {
         return Path.of(property("iperf3j.root"), "session/src/main/resources/io/iperf3j/session/plan.schema.json");
