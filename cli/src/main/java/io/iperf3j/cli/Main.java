@@ -160,7 +160,11 @@ public final class Main {
                 }
                 case LINK -> runLink(rest);
                 case REPORT -> ReportCommand.run(rest, out, err);
-                case SESSION -> SessionCommand.run(rest, out, err);
+                case SESSION -> {
+                    awaitSignalHandlers();
+                    // a schedule stopped by SIGINT/SIGTERM ends as its schedule's end does, status 0 (a plan run once: 1)
+                    yield SessionCommand.run(rest, out, err, onSignal::set);
+                }
             };
         }
         // One table: iperf3's rows, export's --push.* / --metrics.*, report's --report; scanned once.

@@ -123,6 +123,8 @@ public final class SessionCommand implements Callable<Integer> {
 
     private PrintStream out;
     private PrintStream err;
+    /** Given the action a SIGINT/SIGTERM takes while a schedule runs (null: the caller's, which exits); see {@link #run}. */
+    private Consumer<Runnable> onSignal = action -> { };
     /** Where results leave for (the plan's push and remote_write, or the command line's), once started. */
     private ResultArchives archives;
     /** {@code --remote-write.*}: added to the model by {@link #commandLine}. */
@@ -214,9 +216,20 @@ public final class SessionCommand implements Callable<Integer> {
 
     /** Runs the command; returns the exit status. */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
+        return run(args, out, err, action -> { });
+    }
+
+    /**
+     * Runs the command; returns the exit status. While a schedule runs, {@code onSignal} is given the action a SIGINT/SIGTERM
+     * takes: its tests stopped, then the command ends as its schedule's end does, with status 0 (issue 66: a stopped schedule
+     * exited 1, which {@code systemctl stop} reads as a failed unit and an orchestrator as a crash); then null again. A plan run
+     * once keeps the caller's handling (iperf3's: summary, status 1).
+     */
+    public static int run(List<String> args, PrintStream out, PrintStream err, Consumer<Runnable> onSignal) {
         SessionCommand c = new SessionCommand();
         c.out = out;
         c.err = err;
+        c.onSignal = java.util.Objects.requireNonNull(onSignal, "onSignal");
         CommandLine cl = commandLine(c).setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true));
         cl.setExitCodeExceptionMapper(e -> BAD_PLAN);
         cl.setParameterExceptionHandler(new Refused(err));
@@ -506,6 +519,15 @@ public final class SessionCommand implements Callable<Integer> {
         // SIGINT/SIGTERM: the running tests are killed (not recorded: a restart runs them again if their slip allows)
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         Thread hook = stopHook(r, ended);
+        // a signal stops the tests (on a thread of its own: the kills take a while) and this thread ends the schedule
+        PlanExecution stopping = r;
+        onSignal.accept(() -> Thread.ofPlatform().name("iperf3j-session-stop").start(() -> {
+            try {
+                stopping.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
         try {
             r.execute(dues, true, toSinks);
             // its runs or until time over, or cut by a SIGINT/SIGTERM (then the running tests were killed, not written)
