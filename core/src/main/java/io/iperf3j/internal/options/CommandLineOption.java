@@ -123,8 +123,8 @@ enum CommandLineOption implements OptionRow {
     USE_OAEP_PADDING(Section.SERVER, OptionRow.NO_SHORT, HasArg.NO, 105,
             "  --use-oaep-padding        a server takes OAEP tokens only (iperf3 3.17+\n"
             + "                            clients); a client pads its token with it\n"
-            + "                            (default: a server takes either padding, with no\n"
-            + "                            oracle; a client sends " + CommandLineOption.AUTH_PADDING + ")",
+            + "                            (default: a server takes either, with no oracle;\n"
+            + "                            a client sends " + CommandLineOption.AUTH_PADDING + ")",
             "use-oaep-padding"),
     MAX_CONCURRENT(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 101,
             "  --max-concurrent #        number of tests the server runs at the same time\n"

@@ -319,7 +319,7 @@ public final class OptionParser {
             return switch (IperfOptions.builder().build().authPadding()) {
                 case PKCS1 -> "PKCS#1 v1.5";
                 case OAEP -> "OAEP";
-                case AUTO -> "OAEP, then PKCS#1 v1.5 if the server denies it";
+                case AUTO -> "OAEP, then PKCS#1 v1.5 if denied";
             };
         }
     }

@@ -437,7 +437,8 @@ class OptionParserTest {
                 "  --json-stream ", "  --max-concurrent #        number of tests the server runs at the same time\n"
                         + "                            (default 16;",
                 "  --server-max-duration # ", "  --server-log[=text|json]  one line", "  --use-pkcs1-padding ",
-                "  --use-oaep-padding ", "(iperf3 3.16\n                            and older clients)", "  --loopback ",
+                "  --use-oaep-padding ", "(iperf3 3.16\n                            and older clients)", "(default: a server takes either, with no oracle;\n"
+                        + "                            a client sends OAEP, then PKCS#1 v1.5 if denied)\n", "  --loopback ",
                 "[KMG] indicates options that support a K/M/G suffix");
         assertThat(usage.indexOf("  --use-pkcs1-padding ")).as("a server option, after --time-skew-threshold, as in 3.21")
                 .isGreaterThan(usage.indexOf("  --time-skew-threshold ")).isLessThan(usage.indexOf("Client specific:"));
