@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# JMH micro-benchmarks of the data path (bench/jmh): UDP header encode/decode, the
+# JMH micro-benchmarks (bench/jmh): UDP header encode/decode, the auth token block (issue 66), the
 # receiver's statistics, interval reporting and JSON output.
 #   bench/jmh.sh            all benchmarks (about 4 minutes)
 #   bench/jmh.sh --smoke    one short iteration each (about 40 s): checks they run

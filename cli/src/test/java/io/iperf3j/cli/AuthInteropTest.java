@@ -35,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * only PKCS#1 v1.5 and denies an OAEP token ({@code --use-oaep-padding}); 3.21 pads with
  * OAEP by default and refuses PKCS#1 v1.5 unless run with {@code --use-pkcs1-padding}.
  * iperf3j's client without a padding flag sends OAEP, then PKCS#1 v1.5 once if denied. iperf3j's
- * server decrypts with one padding, OAEP as 3.17+, PKCS#1 v1.5 with {@code --use-pkcs1-padding}
- * (which 3.12's clients need), and serves a token once.
+ * server takes either padding without options (one port for 3.12 and 3.21 clients, issue 66), one
+ * only with {@code --use-pkcs1-padding} or {@code --use-oaep-padding}, and serves a token once.
  */
 @Tag("peer")
 @Timeout(120)
@@ -255,11 +255,11 @@ class AuthInteropTest {
     /**
      * 3.12 pads its token with PKCS#1 v1.5: its ciphertext, decrypted without unpadding, starts
      * 00 02, then nonzero random bytes, a 00 and the credentials. 3.21's starts 00 and a masked
-     * seed (OAEP) and shows no plaintext. So an iperf3j server, OAEP by default as 3.17+, denies
-     * 3.12's token, and takes it with {@code --use-pkcs1-padding}.
+     * seed (OAEP) and shows no plaintext. So an iperf3j server with {@code --use-oaep-padding}
+     * (what a 3.17+ iperf3 server does without options) denies 3.12's token.
      */
     @Test
-    void iperf3_12PadsWithPkcs1AndNeedsTheServerOption() throws Exception {
+    void iperf3_12PadsWithPkcs1AndAnOaepOnlyServerDeniesIt() throws Exception {
         byte[] raw = rsaWithoutPadding(collectToken(IPERF3));
         assertThat(raw[0]).isZero();
         assertThat(raw[1]).as("PKCS#1 v1.5 block type 2").isEqualTo((byte) 2);
@@ -273,13 +273,48 @@ class AuthInteropTest {
         }
         int port = FreePorts.next();
         try (Iperf3Process server = CommandProcess.start(List.of("-s", "-p", Integer.toString(port), "--server-log",
-                "--rsa-private-key-path", privateKey.toString(), "--authorized-users-path", users.toString()))) {
+                "--rsa-private-key-path", privateKey.toString(), "--authorized-users-path", users.toString(),
+                "--use-oaep-padding"))) {
             assertThat(server.awaitListening(port, java.time.Duration.ofSeconds(20))).as(server.stderr()).isTrue();
             Ran denied = run(realClient(port), "rossi");
             assertThat(denied.status()).as(denied.output()).isNotZero();
             assertThat(denied.output()).contains("iperf3: error - test authorization failed");
             assertThat(server.awaitStderr("does not decrypt with OAEP padding", java.time.Duration.ofSeconds(10)))
                     .as(server.stderr()).isTrue();
+        }
+    }
+
+    /**
+     * Issue 66: one iperf3j server, started as a user starts it and with no padding option, serves
+     * real 3.12 clients (PKCS#1 v1.5) and 3.21 clients (OAEP) on one port, and iperf3j's client with
+     * either padding; a wrong password in either padding gets iperf3's "test authorization failed".
+     */
+    @Test
+    void oneServerWithoutOptionsServesIperf3_12And3_21Clients() throws Exception {
+        Iperf3Binary.V3_21.requireThis();
+        String iperf321 = Iperf3Binary.V3_21.path.toString();
+        int port = FreePorts.next();
+        try (Iperf3Process server = CommandProcess.start(List.of("-s", "-p", Integer.toString(port), "--server-log",
+                "--rsa-private-key-path", privateKey.toString(), "--authorized-users-path", users.toString()))) {
+            assertThat(server.awaitListening(port, java.time.Duration.ofSeconds(20))).as(server.stderr()).isTrue();
+            for (String binary : List.of(IPERF3, iperf321)) {
+                Ran right = run(realClient(binary, port), "rossi");
+                assertThat(right.status()).as("%s\n%s", binary, right.output()).isZero();
+                assertThat(right.output()).contains("receiver", "iperf Done.");
+                Ran wrong = run(realClient(binary, port), "luigi");
+                assertThat(wrong.status()).as("%s\n%s", binary, wrong.output()).isNotZero();
+                assertThat(wrong.output()).contains("iperf3: error - test authorization failed");
+            }
+            for (String padding : List.of("--use-pkcs1-padding", "--use-oaep-padding")) {
+                Ran ours = run(ourClient(port, padding), "rossi");
+                assertThat(ours.status()).as("%s\n%s", padding, ours.output()).isZero();
+                assertThat(ours.output().lines().filter(l -> l.startsWith("Connecting to host"))).as(padding).hasSize(1);
+            }
+            assertThat(server.awaitStderr("unknown user or wrong password for user mario", java.time.Duration.ofSeconds(10)))
+                    .as(server.stderr()).isTrue();
+            long started = server.stderr().lines().filter(l -> l.contains("event=start") && l.contains("user=mario")).count();
+            assertThat(started).as("3.12, 3.21 and iperf3j's two paddings served\n%s", server.stderr()).isEqualTo(4);
+            assertThat(server.stderr().lines().filter(l -> l.contains("result=denied"))).as(server.stderr()).hasSize(2);
         }
     }
 

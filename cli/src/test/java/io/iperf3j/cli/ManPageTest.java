@@ -101,8 +101,8 @@ class ManPageTest {
         String plain = PAGE.replace("\\-", "-");
         assertThat(plain).contains("\n.SS Data path (iperf3j)\n.PP\nTCP: one platform thread per stream")
                 .contains("direct buffer;\n-Z sends with FileChannel.transferTo (sendfile)\n.PP\nUDP: ")
-                .contains("\n.B --use-oaep-padding\npad the authentication token with OAEP only, as\n"
-                        + "iperf3 3.17+ does by default\n")
+                .contains("\n.B --use-oaep-padding\na server takes OAEP tokens only (iperf3 3.17+\n"
+                        + "clients); a client pads its token with it\n")
                 .doesNotContain(".SS Metrics export (iperf3-rs");
     }
 

@@ -3,7 +3,7 @@ package io.iperf3j.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
- * Jazzer fuzz tests over the server's input decoders (see {@link FuzzTargets}).
+ * Jazzer fuzz tests over the server's input decoders (the auth token's RSA block among them) (see {@link FuzzTargets}).
  *
  * <p>In every build ({@code mvn verify}, {@code ./run-tests}) they run in Jazzer's
  * regression mode: each seed in
@@ -57,5 +57,10 @@ class ControlReaderFuzzTest {
     @FuzzTest(maxDuration = "1m")
     void iperfJson(byte[] data) {
         FuzzTargets.iperfJson(data);
+    }
+
+    @FuzzTest(maxDuration = "1m")
+    void tokenBlock(byte[] data) {
+        FuzzTargets.tokenBlock(data);
     }
 }

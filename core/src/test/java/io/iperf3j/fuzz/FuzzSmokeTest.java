@@ -30,7 +30,7 @@ class FuzzSmokeTest {
             0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 16, 12, 4, 37};
 
     @ParameterizedTest
-    @ValueSource(strings = {"controlReader", "parameters", "parametersStructured", "udpDatagrams", "ancillaryData", "qdiscMessages", "iperfJson"})
+    @ValueSource(strings = {"controlReader", "parameters", "parametersStructured", "udpDatagrams", "ancillaryData", "qdiscMessages", "iperfJson", "tokenBlock"})
     void seededMutationsFindNothing(String target) throws Exception {
         Consumer<byte[]> run = switch (target) {
             case "controlReader" -> FuzzTargets::controlReader;
@@ -40,6 +40,7 @@ class FuzzSmokeTest {
             case "ancillaryData" -> FuzzTargets::ancillaryData;
             case "qdiscMessages" -> FuzzTargets::qdiscMessages;
             case "iperfJson" -> FuzzTargets::iperfJson;
+            case "tokenBlock" -> FuzzTargets::tokenBlock;
             default -> throw new IllegalArgumentException(target);
         };
         List<byte[]> seeds = seeds(target);

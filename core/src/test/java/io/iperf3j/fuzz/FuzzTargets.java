@@ -362,6 +362,57 @@ final class FuzzTargets {
                 + 999_999_999L)) > 0 ? AncillaryData.NO_TIME : t.longValueExact();
     }
 
+    /**
+     * A token's RSA block through {@link io.iperf3j.internal.auth.TokenBlock}, against the plain reading
+     * ({@link io.iperf3j.testing.TokenBlockReference}): byte 0 picks the accepted padding (either, OAEP,
+     * PKCS#1 v1.5) and how the block is made, from byte 1 on: as it is (padded with zeros to at least 42
+     * bytes, cut at 512), or the rest as a message in OAEP or PKCS#1 v1.5 padding (a 128- or 256-byte
+     * block; the seed or padding bytes taken from the input's hash) with one byte of the block then set
+     * to one the input names, or not. Both must say the same (credentials and padding, or nothing), and
+     * nothing may throw.
+     */
+    static void tokenBlock(byte[] data) {
+        if (data.length < 2) {
+            return;
+        }
+        io.iperf3j.internal.options.IperfOptions.RsaPadding accepted =
+                io.iperf3j.internal.options.IperfOptions.RsaPadding.values()[(data[0] & 0xFF) % 3];
+        int shape = (data[0] & 0xFF) / 3 % 3;
+        int k = (data[0] & 0x80) == 0 ? 128 : 256;
+        byte[] rest = java.util.Arrays.copyOfRange(data, 1, data.length);
+        byte[] block;
+        if (shape == 0) {
+            block = java.util.Arrays.copyOf(rest, Math.min(512, Math.max(io.iperf3j.internal.auth.TokenBlock.MIN_LENGTH, rest.length)));
+        } else {
+            // the last three input bytes (when there are four or more) say which byte to change and to what
+            boolean change = rest.length >= 4 && (rest[rest.length - 3] & 1) == 1;
+            int at = change ? ((rest[rest.length - 2] & 0xFF) * 7) % k : 0;
+            byte to = change ? rest[rest.length - 1] : 0;
+            byte[] message = change ? java.util.Arrays.copyOf(rest, rest.length - 3) : rest;
+            java.util.SplittableRandom r = new java.util.SplittableRandom(java.util.Arrays.hashCode(data));
+            if (shape == 1) {
+                message = java.util.Arrays.copyOf(message, Math.min(message.length, k - 42));
+                byte[] seed = new byte[20];
+                r.nextBytes(seed);
+                block = io.iperf3j.testing.TokenBlockReference.oaepBlock(0, seed,
+                        io.iperf3j.testing.TokenBlockReference.oaepDataBlock(message, k));
+            } else {
+                message = java.util.Arrays.copyOf(message, Math.min(message.length, k - 11));
+                byte[] ps = new byte[k - 3 - message.length];
+                for (int i = 0; i < ps.length; i++) {
+                    ps[i] = (byte) (1 + r.nextInt(255));
+                }
+                block = io.iperf3j.testing.TokenBlockReference.pkcs1Block(2, ps, message);
+            }
+            if (change) {
+                block[at] = to;
+            }
+        }
+        io.iperf3j.internal.auth.TokenBlock.Opened got = io.iperf3j.internal.auth.TokenBlock.open(block.clone(), accepted);
+        io.iperf3j.internal.auth.TokenBlock.Opened want = io.iperf3j.testing.TokenBlockReference.open(block, accepted);
+        check(java.util.Objects.equals(got, want), "opened " + got + ", the plain reading " + want);
+    }
+
     /** Tiny limits, so that every OVER_LIMIT path is reached by small inputs. */
     private static final IperfJsonLimits TINY = new IperfJsonLimits(4096, 2, 4, 3, 6, 64, 4);
 

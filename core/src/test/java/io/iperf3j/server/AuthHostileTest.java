@@ -68,6 +68,10 @@ class AuthHostileTest {
         return AuthFixture.encrypted(keys.getPublic(), plain);
     }
 
+    private static String encrypted(String plain, String transformation) throws Exception {
+        return AuthFixture.encrypted(keys.getPublic(), plain, transformation);
+    }
+
     private static String params(String tokenMember) {
         return "{\"tcp\":true,\"omit\":0,\"time\":1,\"num\":0,\"blockcount\":0,\"parallel\":1,\"len\":131072,"
                 + "\"pacing_timer\":1000" + (tokenMember == null ? "" : "," + tokenMember) + ",\"client_version\":\"3.12\"}";
@@ -89,7 +93,9 @@ class AuthHostileTest {
         cases.put("too short for the key", quoted(Base64.getEncoder().encodeToString(new byte[10])));
         cases.put("very long", quoted("A".repeat(7000)));
         cases.put("another key", quoted(AuthToken.encode(USER, PASSWORD, now(), otherKeys.getPublic(), RsaPadding.OAEP)));
-        cases.put("valid PKCS#1 v1.5 token (the server decrypts with OAEP)", quoted(token(USER, PASSWORD, now(), RsaPadding.PKCS1)));
+        cases.put("PKCS#1 v1.5 token without a timestamp", quoted(encrypted("user: " + USER + "\npwd:  " + PASSWORD,
+                "RSA/ECB/PKCS1Padding")));
+        cases.put("PKCS#1 v1.5 token, wrong password", quoted(token(USER, "luigi", now(), RsaPadding.PKCS1)));
         cases.put("no timestamp", quoted(encrypted("user: " + USER + "\npwd:  " + PASSWORD)));
         cases.put("timestamp not a number", quoted(encrypted("user: " + USER + "\npwd:  " + PASSWORD + "\nts:   abc")));
         cases.put("empty plaintext fields", quoted(encrypted("user: \npwd:  \nts:   ")));
@@ -131,20 +137,25 @@ class AuthHostileTest {
         }
     }
 
-    /** OAEP by default, as iperf3 3.17+; PKCS#1 v1.5 only, and then only it, with {@code --use-pkcs1-padding}. */
+    /**
+     * Either padding by default (issue 66); PKCS#1 v1.5 only with {@code --use-pkcs1-padding}, as iperf3 3.17+;
+     * OAEP only with {@code --use-oaep-padding}, as a 3.17+ server without options.
+     */
     @Test
-    void aServerDecryptsWithOnePadding() throws Exception {
-        for (RsaPadding serverPadding : List.of(RsaPadding.OAEP, RsaPadding.PKCS1)) {
+    void aServerTakesEitherPaddingOrTheOneItsOptionNames() throws Exception {
+        for (RsaPadding serverPadding : List.of(RsaPadding.AUTO, RsaPadding.OAEP, RsaPadding.PKCS1)) {
             List<String> args = new ArrayList<>(List.of("--rsa-private-key-path", privateKey.toString(),
                     "--authorized-users-path", users.toString()));
-            if (serverPadding == RsaPadding.PKCS1) {
-                args.add("--use-pkcs1-padding");
+            switch (serverPadding) {
+                case PKCS1 -> args.add("--use-pkcs1-padding");
+                case OAEP -> args.add("--use-oaep-padding");
+                case AUTO -> { }
             }
             try (TestServer server = new TestServer(TestServer.quick(), args.toArray(String[]::new))) {
                 for (RsaPadding padding : List.of(RsaPadding.PKCS1, RsaPadding.OAEP)) {
                     try (RawPeer p = RawPeer.atParameters(server.port())) {
                         p.writeJson(params(quoted(token(USER, PASSWORD, now(), padding))));
-                        if (padding == serverPadding) {
+                        if (serverPadding == RsaPadding.AUTO || padding == serverPadding) {
                             assertThat(p.readByte(2000)).as("CREATE_STREAMS: %s server, %s token", serverPadding, padding)
                                     .isEqualTo(RawPeer.CREATE_STREAMS);
                         } else {
@@ -154,8 +165,12 @@ class AuthHostileTest {
                     }
                 }
                 server.awaitIdle(Duration.ofSeconds(5));
-                String other = serverPadding == RsaPadding.OAEP ? "OAEP" : "PKCS#1 v1.5";
-                assertThat(server.log()).contains("does not decrypt with " + other + " padding");
+                if (serverPadding != RsaPadding.AUTO) {
+                    String other = serverPadding == RsaPadding.OAEP ? "OAEP" : "PKCS#1 v1.5";
+                    assertThat(server.log()).contains("does not decrypt with " + other + " padding");
+                } else {
+                    assertThat(server.logLines()).filteredOn(l -> l.contains("user=" + USER) && l.contains("event=start")).hasSize(2);
+                }
             }
         }
     }

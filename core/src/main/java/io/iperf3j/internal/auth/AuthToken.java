@@ -13,7 +13,8 @@ import javax.crypto.Cipher;
  * iperf3's authentication token: the text {@code "user: U\npwd:  P\nts:   T"}
  * (two spaces after {@code pwd:}, three after {@code ts:}), RSA-encrypted with the
  * server's public key and Base64-encoded on one line. iperf3 up to 3.16 pads with
- * PKCS#1 v1.5; 3.17+ defaults to OAEP (SHA-1, MGF1-SHA-1).
+ * PKCS#1 v1.5; 3.17+ defaults to OAEP (SHA-1, MGF1-SHA-1). A server opens it with
+ * {@link #open} ({@link TokenBlock}: either padding, no oracle).
  */
 public final class AuthToken {
     private AuthToken() {
@@ -33,38 +34,26 @@ public final class AuthToken {
     }
 
     /**
-     * Decrypts a token's ciphertext with one padding and parses it. One padding only, never "this
-     * one, then the other": a second attempt after a padding failure makes a conformant token
-     * answer in half the time of any other, a padding oracle (Bleichenbacher's, for PKCS#1 v1.5).
+     * Decrypts a token's ciphertext and opens it ({@link TokenBlock}): one RSA private-key operation
+     * without padding (the JDK's, blinded), then both paddings checked on the block and the text parsed,
+     * the same work for every ciphertext. Never "decrypt with one padding, then with the other": a
+     * second attempt after a padding failure makes a conformant token answer in half the time of any
+     * other, a padding oracle (Bleichenbacher's, for PKCS#1 v1.5).
      *
-     * @throws GeneralSecurityException if the ciphertext does not decrypt with the key and padding,
-     *         or the plaintext does not have the expected form
+     * @param ciphertext exactly the key's length, below its modulus
+     * @param accepted the padding a token may have ({@code AUTO}: either)
+     * @return the credentials and their padding, or null when the block holds no token in an accepted padding
+     * @throws GeneralSecurityException only when the key cannot decrypt at all (never for a bad token)
      */
-    public static Credentials decrypt(byte[] ciphertext, PrivateKey key, RsaPadding padding)
+    public static TokenBlock.Opened open(byte[] ciphertext, PrivateKey key, RsaPadding accepted)
             throws GeneralSecurityException {
-        Cipher c = Cipher.getInstance(transformation(padding));
+        Cipher c = Cipher.getInstance("RSA/ECB/NoPadding");
         c.init(Cipher.DECRYPT_MODE, key);
-        return parse(new String(c.doFinal(ciphertext), StandardCharsets.UTF_8));
-    }
-
-    /** Parses the plaintext as iperf3's {@code sscanf("user: %s\npwd:  %s\nts:   %ld")}: whitespace-free tokens. */
-    static Credentials parse(String text) throws GeneralSecurityException {
-        String[] lines = text.split("\n", -1);
-        if (lines.length != 3 || !lines[0].startsWith("user: ") || !lines[1].startsWith("pwd:  ")
-                || !lines[2].startsWith("ts:   ")) {
-            throw new GeneralSecurityException("malformed token");
-        }
-        String user = lines[0].substring(6).strip();
-        String pwd = lines[1].substring(6).strip();
-        String ts = lines[2].substring(6).strip();
-        if (user.isEmpty() || pwd.isEmpty() || user.chars().anyMatch(Character::isWhitespace)
-                || pwd.chars().anyMatch(Character::isWhitespace)) {
-            throw new GeneralSecurityException("malformed token");
-        }
+        byte[] block = c.doFinal(ciphertext);
         try {
-            return new Credentials(user, pwd, Long.parseLong(ts));
-        } catch (NumberFormatException e) {
-            throw new GeneralSecurityException("malformed token timestamp", e);
+            return TokenBlock.open(block, accepted);
+        } finally {
+            java.util.Arrays.fill(block, (byte) 0);
         }
     }
 

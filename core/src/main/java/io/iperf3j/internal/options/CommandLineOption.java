@@ -109,16 +109,23 @@ enum CommandLineOption implements OptionRow {
             "  --time-skew-threshold     time skew threshold (in seconds) between the server\n"
             + "                            and client during the authentication process", "time-skew-threshold"),
     /**
-     * In 3.21's server section and scope (a server decrypts with PKCS#1 v1.5 instead of OAEP);
-     * iperf3j's client takes it too, to reach 3.16 and older servers. {@value #AUTH_PADDING} is
-     * replaced by the client's default padding when the usage is rendered.
+     * In 3.21's server section and scope, with 3.21's meaning (a server takes PKCS#1 v1.5 tokens
+     * only); iperf3j's client takes it too, to reach 3.16 and older servers.
      */
     USE_PKCS1_PADDING(Section.SERVER, OptionRow.NO_SHORT, HasArg.NO, 103,
-            "  --use-pkcs1-padding       use PKCS#1 v1.5 padding at your own risk: a server\n"
-            + "                            decrypts tokens with it instead of OAEP (iperf3\n"
-            + "                            3.16 and older clients need it); a client pads\n"
-            + "                            its token with it only\n"
-            + "                            (default: " + CommandLineOption.AUTH_PADDING + ")", "use-pkcs1-padding"),
+            "  --use-pkcs1-padding       a server takes PKCS#1 v1.5 tokens only (iperf3 3.16\n"
+            + "                            and older clients); a client pads its token with it", "use-pkcs1-padding"),
+    /**
+     * iperf3j's: a server takes OAEP tokens only (as a 3.17+ iperf3 server without options); a client
+     * pads with OAEP only. {@value #AUTH_PADDING} is replaced by the client's default padding when the
+     * usage is rendered.
+     */
+    USE_OAEP_PADDING(Section.SERVER, OptionRow.NO_SHORT, HasArg.NO, 105,
+            "  --use-oaep-padding        a server takes OAEP tokens only (iperf3 3.17+\n"
+            + "                            clients); a client pads its token with it\n"
+            + "                            (default: a server takes either, with no oracle;\n"
+            + "                            a client sends " + CommandLineOption.AUTH_PADDING + ")",
+            "use-oaep-padding"),
     MAX_CONCURRENT(Section.SERVER, OptionRow.NO_SHORT, HasArg.REQUIRED, 101,
             "  --max-concurrent #        number of tests the server runs at the same time\n"
             + "                            (default " + IperfOptions.DEFAULT_MAX_CONCURRENT + "; iperf3 runs one; given above 1,\n"
@@ -264,9 +271,6 @@ enum CommandLineOption implements OptionRow {
     RSA_PUBLIC_KEY_PATH(Section.CLIENT, OptionRow.NO_SHORT, HasArg.REQUIRED, 51,
             "  --rsa-public-key-path     path to the RSA public key used to encrypt\n"
             + "                            authentication credentials", "rsa-public-key-path"),
-    USE_OAEP_PADDING(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 105,
-            "  --use-oaep-padding        pad the authentication token with OAEP only, as\n"
-            + "                            iperf3 3.17+ does by default", "use-oaep-padding"),
     LOOPBACK(Section.CLIENT, OptionRow.NO_SHORT, HasArg.NO, 104,
             "  --loopback                run a server and a client against it in this process,\n"
             + "                            on 127.0.0.1 (::1 with -6) and an ephemeral port\n"

@@ -912,18 +912,19 @@ final class CommandLineSpec {
         serverFlag = true;
     }
 
-    // On either side, without setting a role's flag: a server decrypts tokens with PKCS#1 v1.5
-    // instead of OAEP (3.17+'s server option, same name and meaning); a client pads its token
-    // with it only (iperf3j's, for 3.16 and older servers; 3.21 refuses it on a client).
+    // On either side, without setting a role's flag: a server takes PKCS#1 v1.5 tokens only
+    // (3.17+'s server option, same name and meaning); a client pads its token with it only
+    // (iperf3j's, for 3.16 and older servers; 3.21 refuses it on a client).
     void usePkcs1Padding() {
         b.authPadding(RsaPadding.PKCS1);
         pkcs1Given = true;
     }
 
+    // iperf3j's, on either side: a server takes OAEP tokens only (a 3.17+ server's default); a
+    // client pads with OAEP only. Without either, a server takes both (issue 66).
     void useOaepPadding() {
         b.authPadding(RsaPadding.OAEP);
         oaepGiven = true;
-        clientFlag = true;
     }
 
     // --server-log alone is today's text lines; an optional value attaches only with '=' (getopt).

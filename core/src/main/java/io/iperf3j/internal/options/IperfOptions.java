@@ -218,8 +218,9 @@ public record IperfOptions(
      * RSA padding of the authentication token: PKCS#1 v1.5 (iperf3 up to 3.16) or OAEP (3.17+
      * default); {@code AUTO} (neither flag given) is a client's OAEP token first and, if the
      * server denies it, one more attempt with PKCS#1 v1.5, so both generations of servers work.
-     * A server decrypts with one padding: PKCS#1 v1.5 with {@code --use-pkcs1-padding}, OAEP
-     * otherwise ({@code AUTO}), as iperf3 3.17+.
+     * A server takes PKCS#1 v1.5 tokens only with {@code --use-pkcs1-padding} (as iperf3 3.17+),
+     * OAEP tokens only with {@code --use-oaep-padding}, either otherwise ({@code AUTO}: one RSA
+     * operation, both paddings checked with no branch on the block, {@code TokenBlock}).
      */
     public enum RsaPadding { PKCS1, OAEP, AUTO }
 

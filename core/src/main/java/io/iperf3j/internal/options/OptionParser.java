@@ -92,7 +92,7 @@ import java.util.Objects;
  * <li>New options, also in the usage text: {@code --json-stream} (implies {@code -J},
  *     as in 3.17+), {@code --max-concurrent N}, {@code --server-max-duration S},
  *     {@code --queue N}, {@code --queue-timeout S}, {@code --max-per-client N},
- *     {@code --allow}/{@code --deny CIDR|@file} (server only), {@code --use-pkcs1-padding} (client only), {@code --loopback}
+ *     {@code --allow}/{@code --deny CIDR|@file} (server only), {@code --use-pkcs1-padding} and {@code --use-oaep-padding} (either side), {@code --loopback}
  *     (client role on 127.0.0.1, or ::1 with {@code -6}; port 0, meaning ephemeral,
  *     unless {@code -p} is given; cannot be combined with {@code -s} or {@code -c}),
  *     {@code --latency[=MS]} (client only: round-trip probes around the test,
@@ -319,7 +319,7 @@ public final class OptionParser {
             return switch (IperfOptions.builder().build().authPadding()) {
                 case PKCS1 -> "PKCS#1 v1.5";
                 case OAEP -> "OAEP";
-                case AUTO -> "OAEP, then PKCS#1 v1.5 if the server denies it";
+                case AUTO -> "OAEP, then PKCS#1 v1.5 if denied";
             };
         }
     }

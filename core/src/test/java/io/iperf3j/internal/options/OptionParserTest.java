@@ -117,8 +117,10 @@ class OptionParserTest {
                         .rsaPrivateKeyPath(Path.of("k")).authorizedUsersPath(Path.of("u")).timeSkewThreshold(5)),
                 run("-c h --username u --rsa-public-key-path p --use-pkcs1-padding", b -> client(b, "h").username("u")
                         .rsaPublicKeyPath(Path.of("p")).authPadding(RsaPadding.PKCS1)),
-                // As iperf3 3.17+, --use-pkcs1-padding on a server: it decrypts with PKCS#1 v1.5 instead of OAEP.
+                // As iperf3 3.17+, --use-pkcs1-padding on a server: it takes PKCS#1 v1.5 tokens only.
                 run("-s --use-pkcs1-padding", b -> server(b).authPadding(RsaPadding.PKCS1)),
+                // iperf3j's: OAEP tokens only on a server (without either, it takes both: AUTO)
+                run("-s --use-oaep-padding", b -> server(b).authPadding(RsaPadding.OAEP)),
                 run("-c h --username u --rsa-public-key-path p --use-oaep-padding", b -> client(b, "h").username("u")
                         .rsaPublicKeyPath(Path.of("p")).authPadding(RsaPadding.OAEP)),
                 // --total-rate: iperf3's decimal rate suffixes
@@ -207,7 +209,6 @@ class OptionParserTest {
                 failsParam("-c h -D", "some option you are trying to set is server only"),
                 failsParam("-c h --rsa-private-key-path k", "some option you are trying to set is server only"),
                 failsParam("-c h --max-concurrent 2", "some option you are trying to set is server only"),
-                failsParam("-s --use-oaep-padding", "some option you are trying to set is client only"),
                 failsParam("-c h --use-pkcs1-padding --use-oaep-padding",
                         "--use-pkcs1-padding and --use-oaep-padding cannot be used together"),
                 failsParam("-c h --server-log", "some option you are trying to set is server only"),
@@ -436,7 +437,8 @@ class OptionParserTest {
                 "  --json-stream ", "  --max-concurrent #        number of tests the server runs at the same time\n"
                         + "                            (default 16;",
                 "  --server-max-duration # ", "  --server-log[=text|json]  one line", "  --use-pkcs1-padding ",
-                "  --use-oaep-padding ", "3.16 and older clients need it", "  --loopback ",
+                "  --use-oaep-padding ", "(iperf3 3.16\n                            and older clients)", "(default: a server takes either, with no oracle;\n"
+                        + "                            a client sends OAEP, then PKCS#1 v1.5 if denied)\n", "  --loopback ",
                 "[KMG] indicates options that support a K/M/G suffix");
         assertThat(usage.indexOf("  --use-pkcs1-padding ")).as("a server option, after --time-skew-threshold, as in 3.21")
                 .isGreaterThan(usage.indexOf("  --time-skew-threshold ")).isLessThan(usage.indexOf("Client specific:"));

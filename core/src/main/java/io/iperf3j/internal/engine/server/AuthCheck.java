@@ -3,6 +3,7 @@ package io.iperf3j.internal.engine.server;
 import io.iperf3j.internal.auth.AuthToken;
 import io.iperf3j.internal.auth.AuthorizedUsers;
 import io.iperf3j.internal.auth.SeenTokens;
+import io.iperf3j.internal.auth.TokenBlock;
 import io.iperf3j.internal.options.IperfOptions.RsaPadding;
 
 import java.io.IOException;
@@ -18,17 +19,18 @@ import java.util.function.LongSupplier;
 
 /**
  * A server's authentication ({@code --rsa-private-key-path}, {@code --authorized-users-path},
- * {@code --time-skew-threshold}, {@code --use-pkcs1-padding}): a client's token gives its user, or
- * the reason it fails, as the operator log words it. The users file is read on each check, so
- * edits apply to the next test.
+ * {@code --time-skew-threshold}, {@code --use-pkcs1-padding}, {@code --use-oaep-padding}): a client's
+ * token gives its user, or the reason it fails, as the operator log words it. The users file is read
+ * on each check, so edits apply to the next test.
  *
- * <p>No oracle: every token, whatever is wrong with it, takes the same steps: one RSA decryption
- * with the one padding the server uses (OAEP, or PKCS#1 v1.5 with {@code --use-pkcs1-padding}),
- * the parse, one pass over the users file with a SHA-256, the skew check and, for a token that
- * passed all of them, the replay check. A token that is not Base64, not of the key's length or not
- * below its modulus is replaced by a stand-in ciphertext and decrypted all the same; a token that
- * does not decrypt or parse has its user and password replaced by a stand-in pair that no users
- * file line can match. The client gets one answer for every failure (iperf3's "test authorization
+ * <p>No oracle: every token, whatever is wrong with it, takes the same steps: one RSA private-key
+ * operation without padding, both paddings (OAEP, PKCS#1 v1.5) checked on the block and the text
+ * parsed by {@link TokenBlock} with no branch on the block's bytes (a padding the server does not
+ * take is checked all the same, then masked off), one pass over the users file with a SHA-256, the
+ * skew check and, for a token that passed all of them, the replay check. A token that is not Base64,
+ * not of the key's length or not below its modulus is replaced by a stand-in ciphertext and decrypted
+ * all the same; a token that does not open has its user and password replaced by a stand-in pair
+ * that no users file line can match. The client gets one answer for every failure (iperf3's "test authorization
  * failed"); only the operator log says which it was. What timing may still show is what the sender
  * already knows (how long its token is, whether it is Base64), never what depends on the key.
  *
@@ -74,16 +76,13 @@ final class AuthCheck {
     private final SeenTokens seen;
 
     /**
-     * @param padding the one padding tokens are decrypted with: OAEP, or PKCS#1 v1.5
+     * @param padding the padding a token may have: OAEP, PKCS#1 v1.5, or either ({@code AUTO})
      * @param users the users file's check, made once for every token
      * @param nowSeconds the wall clock of the skew check
      * @param seen the tokens already accepted, on the same wall clock
      */
     AuthCheck(PrivateKey key, RsaPadding padding, Users users, int skewThreshold, LongSupplier nowSeconds,
               SeenTokens seen) {
-        if (padding == RsaPadding.AUTO) {
-            throw new IllegalArgumentException("a server decrypts with one padding");
-        }
         if (!(key instanceof RSAKey rsa)) {
             throw new IllegalArgumentException("not an RSA private key");
         }
@@ -91,6 +90,10 @@ final class AuthCheck {
         this.padding = padding;
         this.modulus = rsa.getModulus();
         this.keyBytes = (modulus.bitLength() + 7) / 8;
+        if (keyBytes < TokenBlock.MIN_LENGTH || keyBytes > TokenBlock.MAX_LENGTH) {
+            throw new IllegalArgumentException("an RSA key of " + modulus.bitLength() + " bits: "
+                    + 8 * TokenBlock.MIN_LENGTH + " to " + 8 * TokenBlock.MAX_LENGTH + " are taken");
+        }
         this.maxTokenChars = 2 * 4 * ((keyBytes + 2) / 3);
         SecureRandom random = new SecureRandom();
         this.standInCiphertext = new byte[keyBytes];
@@ -126,11 +129,15 @@ final class AuthCheck {
         }
         AuthToken.Credentials c = null;
         try {
-            c = AuthToken.decrypt(ciphertext != null ? ciphertext : standInCiphertext, key, padding);
+            TokenBlock.Opened opened = AuthToken.open(ciphertext != null ? ciphertext : standInCiphertext, key, padding);
+            c = opened != null ? opened.credentials() : null;
         } catch (GeneralSecurityException e) {
             if (failure == null) {
-                failure = "bad token: does not decrypt with " + label(padding) + " padding, or malformed";
+                failure = "cannot decrypt with --rsa-private-key-path: " + e.getMessage();
             }
+        }
+        if (c == null && failure == null) {
+            failure = "bad token: does not decrypt with " + label(padding) + " padding, or malformed";
         }
         String user = c != null ? c.username() : STAND_IN_USER;
         String password = c != null ? c.password() : standInPassword;
@@ -195,10 +202,14 @@ final class AuthCheck {
 
     /** The padding as the log names it. */
     static String label(RsaPadding padding) {
-        return padding == RsaPadding.PKCS1 ? "PKCS#1 v1.5" : "OAEP";
+        return switch (padding) {
+            case PKCS1 -> "PKCS#1 v1.5";
+            case OAEP -> "OAEP";
+            case AUTO -> "OAEP or PKCS#1 v1.5";
+        };
     }
 
-    /** The padding tokens are decrypted with. */
+    /** The padding a token may have ({@code AUTO}: either). */
     RsaPadding padding() {
         return padding;
     }

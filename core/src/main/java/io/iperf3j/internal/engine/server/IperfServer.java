@@ -9,7 +9,6 @@ import io.iperf3j.ServerEvent;
 import io.iperf3j.ServerEvents;
 import io.iperf3j.internal.engine.udp.UdpStreamRouter;
 import io.iperf3j.internal.options.IperfOptions;
-import io.iperf3j.internal.options.IperfOptions.RsaPadding;
 import io.iperf3j.internal.output.OutputMode;
 import io.iperf3j.internal.output.OutputSink;
 import io.iperf3j.internal.output.TestPrinter;
@@ -213,9 +212,8 @@ public final class IperfServer implements Closeable {
         Unsupported.check(options);
         try {
             if (options.rsaPrivateKeyPath() != null) {
-                // one padding: OAEP (iperf3 3.17+'s default), PKCS#1 v1.5 only with --use-pkcs1-padding
-                RsaPadding padding = options.authPadding() == RsaPadding.PKCS1 ? RsaPadding.PKCS1 : RsaPadding.OAEP;
-                authCheck = new AuthCheck(PemKeys.readPrivate(options.rsaPrivateKeyPath()), padding,
+                // either padding (AUTO) unless --use-pkcs1-padding or --use-oaep-padding names one; no oracle either way
+                authCheck = new AuthCheck(PemKeys.readPrivate(options.rsaPrivateKeyPath()), options.authPadding(),
                         options.authorizedUsersPath(), options.timeSkewThreshold());
             }
         } catch (Exception e) {

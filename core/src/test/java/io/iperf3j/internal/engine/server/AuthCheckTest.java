@@ -8,6 +8,8 @@ import io.iperf3j.testing.AuthFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -93,12 +95,31 @@ class AuthCheckTest {
         return AuthFixture.encrypted(keys.getPublic(), plain);
     }
 
-    @Test
-    void everyFailureKindGetsTheSameAnswerAfterTheSameWorkAndTheLogSaysWhy() throws Exception {
+    private static String token(String user, String password, long ts, RsaPadding padding) throws Exception {
+        return AuthToken.encode(user, password, ts, keys.getPublic(), padding);
+    }
+
+    private static String encrypted(RsaPadding padding, String plain) throws Exception {
+        return AuthFixture.encrypted(keys.getPublic(), plain,
+                padding == RsaPadding.PKCS1 ? "RSA/ECB/PKCS1Padding" : "RSA/ECB/OAEPWithSHA-1AndMGF1Padding");
+    }
+
+    /** A block raised to the key's public exponent: a ciphertext whose decryption is exactly {@code block}. */
+    private static String raw(byte[] block) {
+        RSAPublicKey pub = (RSAPublicKey) keys.getPublic();
+        return Base64.getEncoder().encodeToString(AuthFixture.unsigned(
+                new BigInteger(1, block).modPow(pub.getPublicExponent(), pub.getModulus()), 256));
+    }
+
+    @ParameterizedTest
+    @EnumSource(RsaPadding.class)
+    void everyFailureKindGetsTheSameAnswerAfterTheSameWorkAndTheLogSaysWhy(RsaPadding mode) throws Exception {
         byte[] random = new byte[256];
         new java.util.Random(1).nextBytes(random);
         random[0] = 0; // below the modulus: it is decrypted, and its padding is bad
         BigInteger n = ((RSAPublicKey) keys.getPublic()).getModulus();
+        // the tokens that decrypt are in a padding this server takes
+        RsaPadding tokenPadding = mode == RsaPadding.PKCS1 ? RsaPadding.PKCS1 : RsaPadding.OAEP;
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("no token", null);
         cases.put("empty token", "");
@@ -116,17 +137,41 @@ class AuthCheckTest {
             anotherKey = AuthToken.encode(USER, PASSWORD, NOW, otherKeys.getPublic(), RsaPadding.OAEP);
         } while (new BigInteger(1, Base64.getDecoder().decode(anotherKey)).compareTo(n) >= 0);
         cases.put("another key", anotherKey);
-        cases.put("valid PKCS#1 v1.5 token", AuthToken.encode(USER, PASSWORD, NOW, keys.getPublic(), RsaPadding.PKCS1));
-        cases.put("no timestamp", encrypted("user: " + USER + "\npwd:  " + PASSWORD));
-        cases.put("timestamp not a number", encrypted("user: " + USER + "\npwd:  " + PASSWORD + "\nts:   abc"));
-        cases.put("timestamp -2^63", encrypted("user: " + USER + "\npwd:  " + PASSWORD + "\nts:   " + Long.MIN_VALUE));
-        cases.put("empty plaintext fields", encrypted("user: \npwd:  \nts:   "));
-        cases.put("skew -100 s", token(USER, PASSWORD, NOW - 100));
-        cases.put("skew +100 s", token(USER, PASSWORD, NOW + 100));
-        cases.put("wrong password", token(USER, "luigi", NOW));
-        cases.put("unknown user", token("luigi", PASSWORD, NOW));
-        cases.put("password is the stored hash", token(USER, AuthorizedUsers.hexDigest(USER, PASSWORD), NOW));
-        AuthCheck check = check(RsaPadding.OAEP);
+        if (mode == RsaPadding.OAEP) {
+            cases.put("valid PKCS#1 v1.5 token", AuthToken.encode(USER, PASSWORD, NOW, keys.getPublic(), RsaPadding.PKCS1));
+        }
+        if (mode == RsaPadding.PKCS1) {
+            cases.put("valid OAEP token", AuthToken.encode(USER, PASSWORD, NOW, keys.getPublic(), RsaPadding.OAEP));
+        }
+        // what a Bleichenbacher attacker's lucky query decrypts to: conformant padding, random text
+        java.util.Random rnd = new java.util.Random(2);
+        byte[] conformant = new byte[256];
+        rnd.nextBytes(conformant);
+        conformant[0] = 0;
+        conformant[1] = 2;
+        for (int i = 2; i < 10; i++) {
+            conformant[i] |= 1;
+        }
+        conformant[100] = 0;
+        cases.put("PKCS#1-conformant random text", raw(conformant));
+        byte[] garbage = new byte[100];
+        rnd.nextBytes(garbage);
+        cases.put("OAEP around random text", AuthFixture.encrypted(keys.getPublic(), new String(garbage, java.nio.charset.StandardCharsets.ISO_8859_1)));
+        byte[] zeroLead = new byte[256];
+        rnd.nextBytes(zeroLead);
+        zeroLead[0] = 0;
+        zeroLead[1] = 3;
+        cases.put("a leading zero, neither padding", raw(zeroLead));
+        cases.put("no timestamp", encrypted(tokenPadding, "user: " + USER + "\npwd:  " + PASSWORD));
+        cases.put("timestamp not a number", encrypted(tokenPadding, "user: " + USER + "\npwd:  " + PASSWORD + "\nts:   abc"));
+        cases.put("timestamp -2^63", encrypted(tokenPadding, "user: " + USER + "\npwd:  " + PASSWORD + "\nts:   " + Long.MIN_VALUE));
+        cases.put("empty plaintext fields", encrypted(tokenPadding, "user: \npwd:  \nts:   "));
+        cases.put("skew -100 s", token(USER, PASSWORD, NOW - 100, tokenPadding));
+        cases.put("skew +100 s", token(USER, PASSWORD, NOW + 100, tokenPadding));
+        cases.put("wrong password", token(USER, "luigi", NOW, tokenPadding));
+        cases.put("unknown user", token("luigi", PASSWORD, NOW, tokenPadding));
+        cases.put("password is the stored hash", token(USER, AuthorizedUsers.hexDigest(USER, PASSWORD), NOW, tokenPadding));
+        AuthCheck check = check(mode);
         Map<String, String> reasons = new LinkedHashMap<>();
         for (Map.Entry<String, String> c : cases.entrySet()) {
             usersChecks.clear();
@@ -148,8 +193,17 @@ class AuthCheckTest {
             assertThat(reasons.get(k)).as(k).isEqualTo(
                     "bad token: not the Base64 of a 256-byte ciphertext below the key's modulus");
         }
-        for (String k : List.of("random bytes (bad padding)", "another key", "valid PKCS#1 v1.5 token", "no timestamp")) {
-            assertThat(reasons.get(k)).as(k).isEqualTo("bad token: does not decrypt with OAEP padding, or malformed");
+        String label = switch (mode) {
+            case OAEP -> "OAEP";
+            case PKCS1 -> "PKCS#1 v1.5";
+            case AUTO -> "OAEP or PKCS#1 v1.5";
+        };
+        for (String k : List.of("random bytes (bad padding)", "another key", "valid PKCS#1 v1.5 token", "valid OAEP token",
+                "no timestamp", "timestamp not a number", "empty plaintext fields", "PKCS#1-conformant random text",
+                "OAEP around random text", "a leading zero, neither padding")) {
+            if (reasons.containsKey(k)) {
+                assertThat(reasons.get(k)).as(k).isEqualTo("bad token: does not decrypt with " + label + " padding, or malformed");
+            }
         }
         // a token that did not decrypt is checked as the stand-in user, which no line can hold
         usersChecks.clear();
@@ -168,9 +222,15 @@ class AuthCheckTest {
     }
 
     @Test
-    void onePaddingPerServerOaepByDefaultPkcs1OnlyWithTheOption() throws Exception {
+    void eitherPaddingByDefaultAndOneWithItsOption() throws Exception {
         String pkcs1 = AuthToken.encode(USER, PASSWORD, NOW, keys.getPublic(), RsaPadding.PKCS1);
         String oaep = AuthToken.encode(USER, PASSWORD, NOW, keys.getPublic(), RsaPadding.OAEP);
+        AuthCheck either = check(RsaPadding.AUTO);
+        assertThat(either.check(oaep).user()).isEqualTo(USER);
+        assertThat(either.check(pkcs1).user()).isEqualTo(USER);
+        assertThat(either.check(pkcs1).failure()).as("each once").isEqualTo("token of user mario already used (a replay)");
+        assertThat(either.check(AuthToken.encode(USER, "luigi", NOW, keys.getPublic(), RsaPadding.PKCS1)).failure())
+                .isEqualTo("unknown user or wrong password for user mario");
         AuthCheck oaepServer = check(RsaPadding.OAEP);
         assertThat(oaepServer.check(oaep).user()).isEqualTo(USER);
         assertThat(oaepServer.check(pkcs1).failure()).isEqualTo("bad token: does not decrypt with OAEP padding, or malformed");
