@@ -43,6 +43,18 @@ CASES = {
     "udp_b0":    (["-t", "{t}", "-u", "-b", "0", "-l", "1460"], "udp", {"recv_kpps": 1.20, "loss_pct": "<=1.00"}),
     "udp_gsro":  (["-t", "{t}", "-u", "-b", "0", "-l", "1460", "--gsro"], "udp", {"recv_kpps": 1.00}),
     "udp_1g":    (["-t", "{t}", "-u", "-b", "1G", "-l", "1460"], "udp", {"cpu_total": "<=1.00"}),
+    # Issue 68: many streams on few cores (more busy threads than cores), forward and -R.
+    "tcp_p2":    (["-t", "{t}", "-P", "2"], "tcp", {"recv_gbps": 1.00}),
+    "tcp_p8":    (["-t", "{t}", "-P", "8"], "tcp", {"recv_gbps": 1.00}),
+    "tcp_p2_r":  (["-t", "{t}", "-P", "2", "-R"], "tcp", {"recv_gbps": 1.00}),
+    "tcp_p4_r":  (["-t", "{t}", "-P", "4", "-R"], "tcp", {"recv_gbps": 1.00}),
+    "tcp_p8_r":  (["-t", "{t}", "-P", "8", "-R"], "tcp", {"recv_gbps": 1.00}),
+}
+# The full run's cases (issue 16's table); the others are run by name or through a set.
+DEFAULT_CASES = ["tcp_p1", "tcp_p4", "tcp_r", "tcp_bidir", "tcp_z", "tcp_skiprx", "udp_b0", "udp_gsro", "udp_1g"]
+# --cases NAME expands to these (issue 68's matrix: -P 2/4/8 forward and -R, and --bidir).
+CASE_SETS = {
+    "streams": ["tcp_p2", "tcp_p4", "tcp_p8", "tcp_bidir", "tcp_p2_r", "tcp_p4_r", "tcp_p8_r"],
 }
 # Options an iperf3 binary must be at least this version to take (3.12 has neither): such a
 # case is left out for older binaries, and its column says "-".
@@ -420,7 +432,8 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="1 round of 1 s, two cases: checks the bench works")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--time", default="5")
-    ap.add_argument("--cases", default=",".join(CASES))
+    ap.add_argument("--cases", default=",".join(DEFAULT_CASES),
+                    help="comma-separated case names, or a set: " + ", ".join(CASE_SETS))
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
     ap.add_argument("--name", default=None, help="file name stem (default: date)")
     ap.add_argument("--iperf3", default="iperf3")
@@ -438,9 +451,9 @@ def main():
     args = ap.parse_args()
     if args.smoke:
         args.rounds, args.time, args.idle_wait = 1, "1", 0.0
-        if args.cases == ",".join(CASES):
+        if args.cases == ",".join(DEFAULT_CASES):
             args.cases = "tcp_p1,udp_1g"
-    cases = [c for c in args.cases.split(",") if c]
+    cases = [n for c in args.cases.split(",") if c for n in CASE_SETS.get(c, [c])]
     for c in cases:
         if c not in CASES:
             sys.exit(f"unknown case {c}; known: {', '.join(CASES)}")
