@@ -456,7 +456,7 @@ def main():
     cases = [n for c in args.cases.split(",") if c for n in CASE_SETS.get(c, [c])]
     for c in cases:
         if c not in CASES:
-            sys.exit(f"unknown case {c}; known: {', '.join(CASES)}")
+            sys.exit(f"unknown case {c}; known: {', '.join(CASES)}; sets: {', '.join(CASE_SETS)}")
     tmp = tempfile.mkdtemp(prefix="iperf3j-bench-")
     impls = implementations(args, tmp)
     results = {c: {i.name: [] for i in impls} for c in cases}
