@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * least window counts: before its loop is compiled by C2, a TCP receiver runs C1's code, which allocates on each
  * receive (measured at stop 72 with {@code -XX:TieredStopAtLevel=1}: 1.4-1.6 MB a second unpaced, 190 KB paced;
  * likely the FFM downcalls' errno capture, as docs/design/cpu-per-bit.md says of the UDP sender). With one window at
- * 1.5-3 s this test failed 2 runs in 3 on a machine just after a benchmark (7-78 KB in the receiver) and passed
- * in the next; with three, its least window was 0 in every run. That is start-up, not a cost per block; an object
+ * 1.5-3 s this test failed 4 of 5 runs on this machine just after a benchmark (7-78 KB in the receiver); with
+ * three, it passed 5 of 5 and the receiver's least window was 0 in every run. That is start-up, not a cost per block; an object
  * per block in C2's code shows in every window. A few bytes once (a compiler's
  * deoptimisation re-materialising an object it had eliminated) are allowed: under {@link #ONCE}. The windows are
  * checked to lie inside the transfer: the same stream threads are alive at every read.
