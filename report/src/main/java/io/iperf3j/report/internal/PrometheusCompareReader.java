@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Reads both sides of {@code report --compare prometheus+http://… --offset DURATION} from one Prometheus server: the
@@ -106,13 +105,13 @@ public final class PrometheusCompareReader {
             throw new InputFormatException(range.input() + ": no " + range.selector(RECEIVED) + " series" + span
                     + ": is Prometheus scraping iperf3j session --metrics.listen, or taking its --remote-write.url?");
         }
-        Map<String, PrometheusMatrix.Series> success = byTest(answers.get(PrometheusHistory.SUCCESS));
-        Map<String, PrometheusMatrix.Series> end = byTest(answers.get(PrometheusHistory.END));
+        Map<String, PrometheusMatrix.Series> success = PrometheusHistory.byTest(answers.get(PrometheusHistory.SUCCESS));
+        Map<String, PrometheusMatrix.Series> end = PrometheusHistory.byTest(answers.get(PrometheusHistory.END));
         List<TestRuns> out = new ArrayList<>();
         long runs = 0;
         for (PrometheusMatrix.Series r : received.series()) {
             Map<String, String> l = r.labels();
-            String key = key(l);
+            String key = PrometheusHistory.key(l);
             PairRuns p = new PairRuns(label(l, "sender"), label(l, "receiver"));
             runs += runs(r, success.get(key), end.get(key), range.fromSeconds(), p);
             if (runs > InputLimits.MAX_COMPARE_RUNS) {
@@ -126,7 +125,8 @@ public final class PrometheusCompareReader {
             String direction = label(l, "direction");
             String kind = l.getOrDefault("kind", protocol + ("bidir".equals(direction) ? " bidir" : ""));
             String id = CompareInputReader.REPEAT.matcher(label(l, "id")).replaceFirst("");
-            out.add(new TestRuns(new PairKey(id, p.sender(), p.receiver(), direction, protocol, kind, "forward"), others(l), p));
+            out.add(new TestRuns(new PairKey(id, p.sender(), p.receiver(), direction, protocol, kind, "forward"),
+                    PrometheusHistory.others(l), p));
         }
         if (out.isEmpty()) {
             throw new InputFormatException(range.input() + ": no run ended" + span + ": the " + received.series().size()
@@ -192,28 +192,6 @@ public final class PrometheusCompareReader {
             }
         }
         return out;
-    }
-
-    private static Map<String, PrometheusMatrix.Series> byTest(PrometheusMatrix m) {
-        Map<String, PrometheusMatrix.Series> out = new HashMap<>();
-        if (m != null) {
-            m.series().forEach(s -> out.put(key(s.labels()), s));
-        }
-        return out;
-    }
-
-    /** A series' labels but its name: the same for every metric of one test. */
-    private static String key(Map<String, String> labels) {
-        Map<String, String> k = new TreeMap<>(labels);
-        k.remove("__name__");
-        return k.toString();
-    }
-
-    /** The labels that are not the test's own, in name order ({@code {instance=…, job=…}}). */
-    private static String others(Map<String, String> labels) {
-        Map<String, String> k = new TreeMap<>(labels);
-        k.keySet().removeAll(PrometheusHistory.TEST_LABELS);
-        return k.toString();
     }
 
     private static String label(Map<String, String> labels, String name) {

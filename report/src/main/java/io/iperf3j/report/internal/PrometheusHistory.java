@@ -68,11 +68,7 @@ public final class PrometheusHistory {
                     + " (is Prometheus scraping iperf3j session --metrics.listen?)");
         }
         Map<String, Map<String, PrometheusMatrix.Series>> byMetric = new HashMap<>();
-        answers.forEach((metric, m) -> {
-            Map<String, PrometheusMatrix.Series> byTest = new HashMap<>();
-            m.series().forEach(s -> byTest.put(key(s.labels()), s));
-            byMetric.put(metric, byTest);
-        });
+        answers.forEach((metric, m) -> byMetric.put(metric, byTest(m)));
         Set<String> ids = new HashSet<>();
         List<HistorySeries> tests = new ArrayList<>();
         long seen = 0;
@@ -156,15 +152,24 @@ public final class PrometheusHistory {
         return Math.round(total);
     }
 
+    /** A metric's series by test ({@link #key}); empty for no answer (null). */
+    static Map<String, PrometheusMatrix.Series> byTest(PrometheusMatrix m) {
+        Map<String, PrometheusMatrix.Series> out = new HashMap<>();
+        if (m != null) {
+            m.series().forEach(s -> out.put(key(s.labels()), s));
+        }
+        return out;
+    }
+
     /** A series' labels but its name: the same for every metric of one test. */
-    private static String key(Map<String, String> labels) {
+    static String key(Map<String, String> labels) {
         Map<String, String> k = new TreeMap<>(labels);
         k.remove("__name__");
         return k.toString();
     }
 
     /** The labels that are not the test's own ({@code job}, {@code instance} …), to tell two tests of one id apart. */
-    private static String others(Map<String, String> labels) {
+    static String others(Map<String, String> labels) {
         Map<String, String> k = new TreeMap<>(labels);
         k.keySet().removeAll(TEST_LABELS);
         return k.toString();
