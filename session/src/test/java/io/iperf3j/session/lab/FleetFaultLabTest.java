@@ -110,8 +110,6 @@ class FleetFaultLabTest {
             }
             yaml.append("tests:\n  - name: ring\n    pairs: [").append(String.join(", ", pairs)).append("]\n    direction: up\n"
                     + "    duration: 1\n    args: [-b, 50M]\n    repeat: ").append(REPEAT).append('\n');
-            Path plan = dir.resolve("plan.yaml");
-            Files.writeString(plan, yaml);
             lab.stopSshd(DOWN);
             for (String[] dev : new String[][] {{"host", lab.hostPort(SLOW)}, {"hub", lab.hubPort(SLOW)}}) {
                 String[] tc = {"tc", "qdisc", "replace", "dev", dev[1], "root", "tbf", "rate", SLOW_MBIT + "mbit", "burst",
@@ -122,10 +120,8 @@ class FleetFaultLabTest {
 
             Path outDir = dir.resolve("out");
             Path stdout = dir.resolve("stdout.txt");
-            List<String> cmd = new ArrayList<>(List.of(IperfJar.command().split(" ")));
-            cmd.addAll(List.of("session", plan.toString(), "-o", outDir.toString()));
             long started = System.nanoTime();
-            Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).redirectOutput(stdout.toFile()).start();
+            Process p = session(dir, yaml);
             try {
                 // the gateway is down from the 16th result to the 40th
                 await(p, stdout, s -> s.contains("[16/" + TESTS + "]"), "16 results");
@@ -250,13 +246,9 @@ class FleetFaultLabTest {
         }
         yaml.append("tests:\n  - name: down\n    pairs: [").append(String.join(", ", pairs)).append("]\n    direction: up\n"
                 + "    duration: 3\n    args: [-b, 20M]\n    repeat: 3\n");
-        Path plan = dir.resolve("plan.yaml");
-        Files.writeString(plan, yaml);
         Path outDir = dir.resolve("out");
         Path stdout = dir.resolve("stdout.txt");
-        List<String> cmd = new ArrayList<>(List.of(IperfJar.command().split(" ")));
-        cmd.addAll(List.of("session", plan.toString(), "-o", outDir.toString()));
-        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).redirectOutput(stdout.toFile()).start();
+        Process p = session(dir, yaml);
         long down;
         try {
             await(p, stdout, s -> s.lines().anyMatch(l -> l.contains(" " + id(silent) + " ") && l.contains(": ok ")),
@@ -334,13 +326,9 @@ class FleetFaultLabTest {
         }
         yaml.append("tests:\n  - name: sched\n    pairs: [").append(String.join(", ", pairs)).append("]\n    direction: up\n"
                 + "    duration: 2\n    args: [-b, 20M]\n");
-        Path plan = dir.resolve("plan.yaml");
-        Files.writeString(plan, yaml);
         Path outDir = dir.resolve("out");
         Path stdout = dir.resolve("stdout.txt");
-        List<String> cmd = new ArrayList<>(List.of(IperfJar.command().split(" ")));
-        cmd.addAll(List.of("session", plan.toString(), "-o", outDir.toString(), "--metrics.listen", "127.0.0.1:0"));
-        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).redirectOutput(stdout.toFile()).start();
+        Process p = session(dir, yaml, "--metrics.listen", "127.0.0.1:0");
         Prometheus prometheus = null;
         long downRun;
         List<String> silentIds = new ArrayList<>();
@@ -406,6 +394,20 @@ class FleetFaultLabTest {
                 assertThat(t.get("status").asText()).as("a healthy pair, not failed nor skipped: %s %s", t, said).isEqualTo("ok");
             }
         }
+    }
+
+    /**
+     * Starts {@code iperf3j session DIR/plan.yaml -o DIR/out OPTIONS} (the jar) on {@code yaml}, its output in
+     * {@code DIR/stdout.txt} and {@code DIR/stderr.txt}.
+     */
+    private static Process session(Path dir, CharSequence yaml, String... options) throws Exception {
+        Path plan = dir.resolve("plan.yaml");
+        Files.writeString(plan, yaml);
+        List<String> cmd = new ArrayList<>(List.of(IperfJar.command().split(" ")));
+        cmd.addAll(List.of("session", plan.toString(), "-o", dir.resolve("out").toString()));
+        cmd.addAll(List.of(options));
+        return new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile())
+                .redirectOutput(dir.resolve("stdout.txt").toFile()).start();
     }
 
     /** How many lines {@code outDir/tests.jsonl} has of run {@code run} (0 before the file is there). */
