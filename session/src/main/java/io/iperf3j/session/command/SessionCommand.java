@@ -481,12 +481,10 @@ public final class SessionCommand implements Callable<Integer> {
                     planFile.toString(), plan, () -> withCommandLine(PlanFile.read(planFile)), r::adopt, book, metrics::tests,
                     out::println, java.time.Clock.systemUTC());
             dues = new ScheduledDues(plan, live, book, java.time.Clock.systemUTC(), toSinks);
-            java.time.Duration every = plan.schedule().get().every();
-            java.time.Duration slip = plan.schedule().get().slip();
-            java.time.Instant runOne = book.start();
+            Plan.Schedule schedule = plan.schedule().get();
             book.onClose(c -> {
                 if (c.skipped() > 0) {
-                    out.println(fallingBehind(c, runOne.plus(every.multipliedBy(c.run() - 1)), every, slip));
+                    out.println(fallingBehind(c, schedule.every(), schedule.slip()));
                 }
             });
         } catch (io.iperf3j.options.OptionError | IperfConfigurationError | IllegalArgumentException | IOException e) {
@@ -535,9 +533,7 @@ public final class SessionCommand implements Callable<Integer> {
             // the runs a stop cut: their tests without a line, named (issue 66); a restart on DIR runs them while their slip allows
             List<String> stopCut = new ArrayList<>();
             if (r.stopped()) {
-                java.time.Duration every = plan.schedule().get().every();
-                long now = java.time.Duration.between(book.start(), java.time.Instant.now()).toNanos() / every.toNanos() + 1;
-                for (String line : book.missing(now)) {
+                for (String line : book.missing(book.runAt(java.time.Instant.now()))) {
                     stopCut.add(line + " (cut by the stop; -o " + dir + " again runs them while their slip allows)");
                 }
                 stopCut.forEach(out::println);
@@ -605,11 +601,11 @@ public final class SessionCommand implements Callable<Integer> {
      * The warning of a run that skipped tests: a schedule that cannot keep up says so, with its numbers (issue 66: runs 9-12
      * skipped 17-25 tests each on an overloaded box, and nothing said it).
      */
-    static String fallingBehind(ScheduleState.RunClosed c, java.time.Instant began, java.time.Duration every, java.time.Duration slip) {
+    static String fallingBehind(ScheduleState.RunClosed c, java.time.Duration every, java.time.Duration slip) {
         return String.format(Locale.ROOT, "warning: the schedule is falling behind: run %d skipped %d of its %d test(s) (their hosts'"
                 + " slots not free within the slip of %s); its last test ended %.0f s after the run began, of a %s period;"
                 + " a longer period, a longer slip or fewer tests a run would let it keep up", c.run(), c.skipped(), c.tests(),
-                Plan.Schedule.text(slip), java.time.Duration.between(began, c.lastEnd()).toMillis() / 1000.0,
+                Plan.Schedule.text(slip), java.time.Duration.between(c.began(), c.lastEnd()).toMillis() / 1000.0,
                 Plan.Schedule.text(every));
     }
 

@@ -58,9 +58,10 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
      * @param run the run
      * @param tests its tests
      * @param skipped how many of them were skipped
+     * @param began when the run began ({@link #runStart})
      * @param lastEnd when its last test ended or was given up
      */
-    public record RunClosed(long run, int tests, int skipped, Instant lastEnd) {
+    public record RunClosed(long run, int tests, int skipped, Instant began, Instant lastEnd) {
     }
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -260,6 +261,16 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         return lines.subList(1, lines.size()).stream().filter(l -> !l.isEmpty()).toList();
     }
 
+    /** When run {@code run} begins: run 1's start and a period a run. */
+    public Instant runStart(long run) {
+        return start.plus(every.multipliedBy(run - 1));
+    }
+
+    /** The run that {@code t} falls in (0 before run 1). */
+    public long runAt(Instant t) {
+        return t.isBefore(start) ? 0 : Duration.between(start, t).toNanos() / every.toNanos() + 1;
+    }
+
     /** When run 1 started (a restarted schedule's own). */
     public Instant start() {
         return start;
@@ -317,7 +328,7 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
             Instant end = runLastEnd.remove(closed);
             done.removeIf(k -> k.startsWith(closed + "\0"));
             if (end != null) {
-                onClose.accept(new RunClosed(closed, tests, skipped == null ? 0 : skipped, end));
+                onClose.accept(new RunClosed(closed, tests, skipped == null ? 0 : skipped, runStart(closed), end));
             }
         }
     }
