@@ -128,12 +128,7 @@ public final class ResultPush implements Consumer<TestResult> {
     /** Queues a result of a plan run once (its run 1, ended now); returns at once. */
     @Override
     public void accept(TestResult r) {
-        push(r, RunFigures.of(1, r, System.currentTimeMillis() / 1000.0));
-    }
-
-    /** Queues a run's push, with its figures; returns at once. */
-    public void push(TestResult r, RunFigures figures) {
-        push(r.id(), labels(r), figures);
+        push(r.id(), labels(r), RunFigures.of(1, r, System.currentTimeMillis() / 1000.0));
     }
 
     /** Queues the push of a result named {@code name} with these labels (grouping key order) and figures; returns at once. */

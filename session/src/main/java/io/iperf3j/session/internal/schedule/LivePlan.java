@@ -129,8 +129,14 @@ public final class LivePlan implements LongFunction<List<Plan.Test>> {
         List<String> parts = new ArrayList<>();
         Map<String, Node> hostsBefore = before.hostsById();
         Map<String, Node> hostsNext = next.hostsById();
-        count(parts, "host", hostsBefore.keySet().stream().filter(id -> !hostsNext.containsKey(id)).count(),
-                hostsNext.keySet().stream().filter(id -> !hostsBefore.containsKey(id)).toList());
+        List<String> hostsAdded = hostsNext.keySet().stream().filter(id -> !hostsBefore.containsKey(id)).toList();
+        long hostsRemoved = hostsBefore.keySet().stream().filter(id -> !hostsNext.containsKey(id)).count();
+        if (!hostsAdded.isEmpty()) {
+            parts.add("host(s) " + ScheduleState.names(hostsAdded) + " added");
+        }
+        if (hostsRemoved > 0) {
+            parts.add(hostsRemoved + " host(s) removed");
+        }
         Map<String, Plan.Test> testsBefore = byId(before.tests());
         Map<String, Plan.Test> testsNext = byId(next.tests());
         List<String> added = testsNext.keySet().stream().filter(id -> !testsBefore.containsKey(id)).toList();
@@ -147,15 +153,6 @@ public final class LivePlan implements LongFunction<List<Plan.Test>> {
             parts.add(changed + " test(s) changed");
         }
         return String.join(", ", parts);
-    }
-
-    private static void count(List<String> parts, String what, long removed, List<String> added) {
-        if (!added.isEmpty()) {
-            parts.add(what + "(s) " + ScheduleState.names(added) + " added");
-        }
-        if (removed > 0) {
-            parts.add(removed + " " + what + "(s) removed");
-        }
     }
 
     private static Map<String, Plan.Test> byId(List<Plan.Test> tests) {
