@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Does --why name the one bottleneck a lab sets, and does lifting it lift the rate? (issues 47 and 56)
 
-  bench/why_lab.py [--runs 10] [--lifts 3] [--seconds 3] [--paths lan,wan] [--cases rwnd,sndbuf,...]
+  bench/why_lab.py [--runs 10] [--lifts 3] [--seconds 3] [--paths lan,wan,lo] [--cases rwnd,sndbuf,...,local]
                    [--dirs fwd,rev] [--servers iperf3j,3.21] [--parallel 1,4] [--label L] [--out DIR]
 
 Three network namespaces, a client's (a), a router (r) and a server's (b). On the LAN path the router only
 forwards (RTT tens of microseconds, veth); on the long path (wan) it is shared/tools/wanlab.sh's delay line,
-50 ms each way behind a 200 Mbit/s tbf (RTT 100 ms). One bottleneck is set at a time, on the side of the test
+50 ms each way behind a 200 Mbit/s tbf (RTT 100 ms); on lo both ends share one namespace and its loopback (the
+`local` case: no path, so a verdict must name a CPU, never the path). One bottleneck is set at a time, on the side of the test
 it belongs to (the receiver's tcp_rmem, the sender's tcp_wmem, a shaper on the router, -b, a busy core shared
 with the sender, a small UDP socket buffer, a shaper on the sender's own interface), then for each cell
 (path, case, direction, server, -P) the iperf3j client runs RUNS times with --why -J, and LIFTS times each:
@@ -51,6 +52,13 @@ class Lab:
 
     def up(self):
         self.down()
+        if self.path == 'lo':
+            # one host: client and server in one namespace, over its loopback interface (issue 67: no path to name)
+            self.b = self.a
+            self.server_addr = '127.0.0.1'
+            sh('ip', 'netns', 'add', self.a)
+            sh('ip', '-n', self.a, 'link', 'set', 'lo', 'up')
+            return
         if self.path == 'wan':
             sh('bash', '-c', f'. "{WANLAB}" && wan_up {self.n} 50 200mbit >/dev/null')
             return
@@ -71,6 +79,9 @@ class Lab:
         sh('ip', 'netns', 'exec', self.r, 'sysctl', '-qw', 'net.ipv4.ip_forward=1')
 
     def down(self):
+        if self.path == 'lo':
+            subprocess.run(['ip', 'netns', 'del', self.a], stderr=subprocess.DEVNULL)
+            return
         subprocess.run(['bash', '-c', f'. "{WANLAB}" && wan_down {self.n}'], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
 
@@ -121,7 +132,11 @@ class Lab:
         for side in ('client', 'server'):
             self.sysctl(side, 'net.ipv4.tcp_rmem', DEFAULT_RMEM)
             self.sysctl(side, 'net.ipv4.tcp_wmem', DEFAULT_WMEM)
+            if self.path == 'lo':
+                continue
             self.local_shaper(side, None)
+        if self.path == 'lo':
+            return
         self.router_shaper(None)
         self.router_loss(None)
 
@@ -201,6 +216,10 @@ def c_udp_local(lab, snd, rcv, hog):
     return ['-u', '-b', '1G' if lab.path == 'lan' else '150M', '-l', '1400']
 
 
+def c_local(lab, snd, rcv, hog):
+    return []
+
+
 CASES = {
     # name: (setter, the cause the verdict should name, the cause lifted as a control)
     'rwnd': (c_rwnd, 'receiver_window', 'sender_buffer'),
@@ -212,7 +231,14 @@ CASES = {
     'udp-path': (c_udp_path, 'path', 'receiver_buffer'),
     'udp-pacing': (c_udp_pacing, 'pacing', 'receiver_buffer'),
     'udp-local': (c_udp_local, 'path', 'receiver_buffer'),
+    # the lo path only: nothing set, both ends on one host; either side's CPU is right, the path never (no lifts)
+    'local': (c_local, 'cpu', None),
 }
+LOCAL_CASES = ('local',)
+
+
+def named(cause, expected):
+    return cause in ('sender_cpu', 'receiver_cpu') if expected == 'cpu' else cause == expected
 
 
 def lift(cause, lab, snd, rcv, hog, args):
@@ -221,7 +247,9 @@ def lift(cause, lab, snd, rcv, hog, args):
     if cause == 'receiver_window':
         lab.sysctl(rcv, 'net.ipv4.tcp_rmem', BIG_RMEM)
     elif cause == 'sender_buffer':
-        lab.sysctl(snd, 'net.ipv4.tcp_wmem', BIG_WMEM)
+        # the LAN's lift is the default's 4 MiB: 64 MiB there queues more than the caches hold and runs slower
+        # (0.32-0.46 x the 16 KiB rate, issue 56), while the default doubles it (issue 67)
+        lab.sysctl(snd, 'net.ipv4.tcp_wmem', BIG_WMEM if lab.path == 'wan' else DEFAULT_WMEM)
     elif cause == 'path':
         lab.router_shaper('10gbit' if lab.path == 'wan' else None)
         lab.router_loss(None)
@@ -334,11 +362,12 @@ def main():
                         for d in a.dirs.split(','):
                             snd, rcv = ('client', 'server') if d == 'fwd' else ('server', 'client')
                             for server in a.servers.split(','):
-                                if case == 'cpu' and path == 'wan':
+                                if case == 'cpu' and path == 'wan' or (case in LOCAL_CASES) != (path == 'lo'):
                                     continue
                                 cell = dict(path=path, case=case, dir=d, server=server, parallel=int(par),
                                             expected=expected)
-                                kinds = ['run'] * a.runs + ['lift'] * a.lifts + ['control'] * a.lifts
+                                lifts = 0 if other is None else a.lifts
+                                kinds = ['run'] * a.runs + ['lift'] * lifts + ['control'] * lifts
                                 # interleaved: a run, then a lift, then a control, so drift hits all alike
                                 order = []
                                 while kinds:
@@ -392,7 +421,7 @@ def report(rows, a):
     for k, rs in cells.items():
         runs = [r for r in rs if r['kind'] == 'run' and not r.get('failed')]
         exp = rs[0]['expected']
-        ok = sum(r['cause'] == exp for r in runs)
+        ok = sum(named(r['cause'], exp) for r in runs)
         nd = sum(r['cause'] == 'not_determined' for r in runs)
         close = sum(r.get('confidence') == 'close' for r in runs)
         med = statistics.median([r['bits_per_second'] for r in runs]) if runs else 0

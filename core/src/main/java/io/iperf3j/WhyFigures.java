@@ -76,10 +76,18 @@ public record WhyFigures(Transport transport, double seconds, double bitsPerSeco
      * @param senderCores the CPUs the sending process may use; 0 when not known (a real iperf3)
      * @param receiverCores the CPUs the receiving process may use; 0 when not known
      * @param zeroCopy whether the sender already sent with {@code -Z}
+     * @param local whether both ends are on one host (a loopback address, or the host's own address on both ends):
+     *        there is no path between them, only the host's CPUs and memory
      */
-    public record Sides(boolean senderIsClient, int streams, int senderCores, int receiverCores, boolean zeroCopy) {
+    public record Sides(boolean senderIsClient, int streams, int senderCores, int receiverCores, boolean zeroCopy,
+                        boolean local) {
         /** A forward test's single stream, cores not known. */
-        public static final Sides UNKNOWN = new Sides(true, 1, 0, 0, false);
+        public static final Sides UNKNOWN = new Sides(true, 1, 0, 0, false, false);
+
+        /** Two hosts (or not known to be one). */
+        public Sides(boolean senderIsClient, int streams, int senderCores, int receiverCores, boolean zeroCopy) {
+            this(senderIsClient, streams, senderCores, receiverCores, zeroCopy, false);
+        }
 
         /** "the client" or "the server": the host that sends this data. */
         public String sender() {

@@ -74,6 +74,10 @@ class WhyProcessTest {
                     "-J")).stdout());
             JsonNode d = reverse.path("end").path("iperf3j_why").path("directions").path(0);
             assertThat(d.path("sender").asText()).as(reverse.toString()).isEqualTo("server");
+            // loopback: both ends on this host, no path to name (issue 67), either way
+            assertThat(forward).as(lines.get(block)).isNotEqualTo(Cause.PATH);
+            assertThat(d.path("cause").asText()).as(d.toString()).isNotEqualTo("path");
+            assertThat(d.path("figures").path("sides").path("local").asBoolean()).as(d.toString()).isTrue();
             String jv = client(List.of("-c", "127.0.0.1", "-p", p, "-t", "1", "-J", "-V")).stdout();
             assertThat(jv).doesNotContain("iperf3j_why");
             assertThat(JSON.readTree(jv).path("end").has("sum_received")).isTrue();

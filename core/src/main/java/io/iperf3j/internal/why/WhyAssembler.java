@@ -7,6 +7,7 @@ import io.iperf3j.internal.stats.CpuUtilization;
 import io.iperf3j.internal.stats.StreamRecord;
 import io.iperf3j.internal.stats.TestRecord;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -100,6 +101,7 @@ public final class WhyAssembler {
         long receiverCores;
         long retransmits = -1;
         long segments;
+        boolean local;
         final List<String> unseen = new ArrayList<>();
 
         SenderReport report;
@@ -149,6 +151,7 @@ public final class WhyAssembler {
         p.sending = s.sending();
         p.id = s.id();
         p.socket = s.socketNumber();
+        p.local = oneHost(s.localHost(), s.remoteHost());
         WhyProbe mine = find(local, s.id());
         WhyProbe theirs = find(peer, s.id());
         WhyProbe sender = s.sending() ? mine : theirs;
@@ -359,7 +362,8 @@ public final class WhyAssembler {
                         : OptionalDouble.empty(),
                 new WhyFigures.Sides(rec.client == parts.getFirst().sending, n,
                         (int) (senderCores == Long.MAX_VALUE ? 0 : senderCores),
-                        (int) (receiverCores == Long.MAX_VALUE ? 0 : receiverCores), rec.zeroCopy),
+                        (int) (receiverCores == Long.MAX_VALUE ? 0 : receiverCores), rec.zeroCopy,
+                        parts.getFirst().local),
                 shaper == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(shaper),
                 overlimits < 0 ? OptionalLong.empty() : OptionalLong.of(overlimits));
     }
@@ -399,6 +403,32 @@ public final class WhyAssembler {
             return srtt;
         }
         return Math.min(srtt, Math.max(1, (long) (window * 8e6 / bitsPerSecond)));
+    }
+
+    /**
+     * Whether a stream's two ends are on one host: its peer's address is a loopback one, or the same as its own (a
+     * host's own address is routed over its loopback interface). Addresses are literals as iperf3 prints them;
+     * anything else (or none) is taken as two hosts.
+     */
+    static boolean oneHost(String localHost, String remoteHost) {
+        InetAddress remote = literal(remoteHost);
+        if (remote == null) {
+            return false;
+        }
+        // an IPv4-mapped literal (a dual-stack socket's ::ffff:127.0.0.1) reads as its IPv4 address
+        InetAddress local = literal(localHost);
+        return remote.isLoopbackAddress() || remote.equals(local);
+    }
+
+    private static InetAddress literal(String host) {
+        if (host == null || host.isEmpty()) {
+            return null;
+        }
+        try {
+            return InetAddress.ofLiteral(host);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** A peer's count of its cores as a remedy may say it: 0 (not known) for none or an implausible one. */

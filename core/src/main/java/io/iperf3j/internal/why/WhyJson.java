@@ -88,6 +88,9 @@ public final class WhyJson {
         WhyFigures.Sides s = f.sides();
         JsonObject sides = new JsonObject().put("sender", s.senderIsClient() ? "client" : "server")
                 .put("streams", s.streams()).put("zerocopy", s.zeroCopy());
+        if (s.local()) {
+            sides.put("local", true);
+        }
         if (s.senderCores() > 0) {
             sides.put("sender_cores", s.senderCores());
         }
@@ -174,8 +177,10 @@ public final class WhyJson {
         Long sc = s.getLong("sender_cores");
         Long rc = s.getLong("receiver_cores");
         Boolean z = s.getBoolean("zerocopy");
+        Boolean local = s.getBoolean("local");
         return new WhyFigures.Sides(!"server".equals(s.getString("sender")), streams == null ? 1 : streams.intValue(),
-                sc == null ? 0 : sc.intValue(), rc == null ? 0 : rc.intValue(), z != null && z);
+                sc == null ? 0 : sc.intValue(), rc == null ? 0 : rc.intValue(), z != null && z,
+                local != null && local);
     }
 
     private static OptionalDouble d(JsonObject j, String key) {

@@ -61,7 +61,7 @@ class WhyJsonTest {
                 OptionalLong.empty(), base.senderBufferBytes(), OptionalDouble.empty(), OptionalDouble.empty(),
                 OptionalLong.of(32_768), List.of(), OptionalLong.of(30), OptionalLong.of(32_768),
                 OptionalLong.of(4 << 20), OptionalDouble.empty(), OptionalDouble.of(0.0125),
-                new WhyFigures.Sides(false, 4, 2, 0, true), OptionalLong.of(500_000_000), OptionalLong.of(22_228));
+                new WhyFigures.Sides(false, 4, 2, 0, true, true), OptionalLong.of(500_000_000), OptionalLong.of(22_228));
         Why.Verdict v = new Why.Verdict(Cause.PATH, Confidence.CLOSE, Optional.of(Cause.RECEIVER_WINDOW), f, "even",
                 Optional.of("nothing"));
         Why why = new Why(List.of(new Why.DirectionWhy(false, v, List.of())));
@@ -70,7 +70,7 @@ class WhyJsonTest {
         assertThat(text).contains("\"confidence\":\t\"close\"", "\"close_to\":\t\"receiver_window\"",
                 "\"headline\":\t\"limited by the path (congestion window) or the receiver's window (close)\"",
                 "\"srtt_us\":\t30", "\"receiver_buffer_max_bytes\":\t32768", "\"retransmit_share\":\t0.0125",
-                "\"streams\":\t4", "\"sender_cores\":\t2",
+                "\"streams\":\t4", "\"sender_cores\":\t2", "\"local\":\ttrue",
                 "\"sender_shaper_bits_per_second\":\t500000000", "\"sender_shaper_overlimits\":\t22228");
         assertThat(text).doesNotContain("receiver_cores");
         assertThat(WhyJson.read(PeerJson.parseObject(text.getBytes(StandardCharsets.UTF_8))).orElseThrow())

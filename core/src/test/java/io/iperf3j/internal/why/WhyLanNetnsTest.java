@@ -48,6 +48,29 @@ class WhyLanNetnsTest {
         }
     }
 
+    /**
+     * The sender's tcp_wmem max 16 KiB (issue 67): its buffer, forward (the client sends) and -R (the server does).
+     * The socket runs empty while the thread sleeps in it, and the chrono says next to nothing; the default's 4 MiB
+     * lifts the rate 1.4-2 times (bench/why_lab.py's sndbuf cell).
+     */
+    @Test
+    void aSendBufferCappedOnALanIsTheSendersBufferOnTheHostThatSends() throws Exception {
+        for (boolean reverse : new boolean[]{false, true}) {
+            try (NetnsPair link = NetnsPair.create()) {
+                String sender = reverse ? link.nsB : link.nsA;
+                assertThat(link.exec(sender, "sysctl", "-qw", "net.ipv4.tcp_wmem=4096 16384 16384").ok()).isTrue();
+                JsonObject d = direction(run(link, reverse ? List.of("-t", "3", "-R") : List.of("-t", "3")));
+                JsonObject f = d.getObject("figures");
+                assertThat(d.getString("cause")).as("verdict %s", d).isEqualTo("sender_buffer");
+                // ground truth: the ceiling is the sysctl set, and the buffer reached it
+                assertThat(f.getLong("sender_buffer_max_bytes")).isEqualTo(16_384L);
+                assertThat(f.getLong("sender_buffer_bytes")).isEqualTo(16_384L);
+                assertThat(d.getString("remedy")).startsWith("on the sender (" + (reverse ? "the server" : "the client")
+                        + "): raise net.ipv4.tcp_wmem's max");
+            }
+        }
+    }
+
     /** A tbf on the client's own interface and UDP at twice its rate: its host held it, with no loss to show it. */
     @Test
     void aShaperOnTheSendersOwnInterfaceIsThePathOnItsHost() throws Exception {
