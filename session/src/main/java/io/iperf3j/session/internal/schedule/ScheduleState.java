@@ -66,10 +66,11 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
-    private List<String> planIds;
+    /** The plan's tests in force: a run not told ({@link #expect}) has those that run in it ({@link Plan.Test#runsIn}). */
+    private List<Plan.Test> planTests;
     private String planKey;
     private final Duration every;
-    /** The open runs' tests, for the runs generated with a plan read again (others have {@link #planIds}). */
+    /** The open runs' tests, for the runs generated with a plan read again (others have {@link #planTests}). */
     private final TreeMap<Long, List<String>> runTests = new TreeMap<>();
     /** The open runs' skipped tests, and when their last line came. */
     private final TreeMap<Long, Integer> runSkips = new TreeMap<>();
@@ -86,7 +87,7 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
 
     private ScheduleState(Path dir, List<Plan.Test> tests, Duration every, Instant start, long firstRun) {
         this.dir = dir;
-        this.planIds = tests.stream().map(Plan.Test::id).toList();
+        this.planTests = List.copyOf(tests);
         this.every = every;
         this.planKey = planKey(tests, every);
         this.start = start;
@@ -175,7 +176,7 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
             }
             return;
         }
-        Set<String> now = new HashSet<>(samePeriod ? planIds : List.of());
+        Set<String> now = new HashSet<>(samePeriod ? planTests.stream().map(Plan.Test::id).toList() : List.of());
         for (long run = firstOpen; run <= maxRun; run++) {
             Set<String> had = seen.getOrDefault(run, Set.of());
             List<String> missing = oldIds.stream().filter(id -> !had.contains(id) && !now.contains(id)).toList();
@@ -198,18 +199,18 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
     }
 
     /**
-     * Run {@code run} has these tests (a plan read again: issue 66): it is closed when each has its line. Told as the run is
-     * generated, before any of its lines; the state's plan is the one of the newest run told.
+     * Run {@code run} has the plan {@code tests} that run in it ({@link Plan.Test#runsIn}: a rotating test's turn; a plan read
+     * again: issue 66): it is closed when each has its line. Told as the run is generated, before any of its lines; the state's
+     * plan is the one of the newest run told.
      */
     public void expect(long run, List<Plan.Test> tests) {
-        List<String> ids = tests.stream().map(Plan.Test::id).toList();
         if (run >= firstOpen) {
-            runTests.put(run, ids);
+            runTests.put(run, idsOf(tests, run));
         }
         String key = planKey(tests, every);
         if (!key.equals(planKey)) {
             planKey = key;
-            planIds = ids;
+            planTests = List.copyOf(tests);
             try {
                 writeTests();
                 writeState();
@@ -231,7 +232,7 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
     public List<String> missing(long upTo) {
         List<String> lines = new java.util.ArrayList<>();
         for (long run = firstOpen; run <= upTo; run++) {
-            List<String> ids = runTests.getOrDefault(run, planIds);
+            List<String> ids = runTests.containsKey(run) ? runTests.get(run) : idsOf(planTests, run);
             long r = run;
             List<String> missing = ids.stream().filter(id -> !done(r, id)).toList();
             if (!missing.isEmpty()) {
@@ -241,9 +242,14 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         return lines;
     }
 
+    /** The ids of {@code tests} that run {@code run} runs. */
+    private static List<String> idsOf(List<Plan.Test> tests, long run) {
+        return tests.stream().filter(t -> t.runsIn(run)).map(Plan.Test::id).toList();
+    }
+
     private void writeTests() throws IOException {
         StringBuilder b = new StringBuilder(planKey).append('\n');
-        planIds.forEach(id -> b.append(id).append('\n'));
+        planTests.forEach(t -> b.append(t.id()).append('\n'));
         OwnFiles.replace(dir.resolve(TESTS_FILE), b.toString());
     }
 
@@ -320,7 +326,8 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         done.add(run + "\0" + id);
         maxRun = Math.max(maxRun, run);
         accounted.merge(run, 1, Integer::sum);
-        while (accounted.getOrDefault(firstOpen, 0) >= runTests.getOrDefault(firstOpen, planIds).size()) {
+        while (accounted.getOrDefault(firstOpen, 0) >= (runTests.containsKey(firstOpen) ? runTests.get(firstOpen).size()
+                : idsOf(planTests, firstOpen).size())) {
             int tests = accounted.remove(firstOpen);
             long closed = firstOpen++;
             runTests.remove(closed);
@@ -335,8 +342,8 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
 
     /** The open runs' lines in the kept files, oldest first: what is done already; every id seen in each open run in {@code seen}. */
     private void scan(List<Plan.Test> tests, Map<Long, Set<String>> seen, long seenFrom) throws IOException {
-        Set<String> ids = new HashSet<>();
-        tests.forEach(t -> ids.add(t.id()));
+        Map<String, Plan.Test> ids = new java.util.HashMap<>();
+        tests.forEach(t -> ids.put(t.id(), t));
         for (int i = TestsFile.KEPT; i >= 0; i--) {
             Path f = TestsFile.file(dir, i);
             if (!Files.exists(f)) {
@@ -359,7 +366,7 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
                 if (run >= seenFrom) {
                     seen.computeIfAbsent(run, x -> new HashSet<>()).add(id);
                 }
-                if (run >= firstOpen && ids.contains(id) && !done.contains(run + "\0" + id)) {
+                if (run >= firstOpen && ids.containsKey(id) && ids.get(id).runsIn(run) && !done.contains(run + "\0" + id)) {
                     account(run, id);
                 }
             }
