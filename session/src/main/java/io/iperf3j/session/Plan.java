@@ -575,9 +575,14 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
      * test; none when the plan has none.
      */
     public List<String> rotationsAt(long run) {
+        return rotations().stream().map(turn -> turn.where(run)).toList();
+    }
+
+    /** The plan's rotating tests ({@code per_run}), each by its first test's {@link Turn}, in plan order. */
+    public List<Turn> rotations() {
         Map<String, Turn> first = new LinkedHashMap<>();
         tests.forEach(t -> t.turn().ifPresent(turn -> first.putIfAbsent(turn.test(), turn)));
-        return first.values().stream().map(turn -> turn.where(run)).toList();
+        return List.copyOf(first.values());
     }
 
     /**
@@ -640,7 +645,7 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
         }
 
         /** {@code n} with its thousands set apart by a space: {@code 9 900}. */
-        static String grouped(long n) {
+        public static String grouped(long n) {
             String digits = Long.toString(n);
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < digits.length(); i++) {
