@@ -93,7 +93,9 @@ import io.iperf3j.session.TestSpec;
  *       library_path: [/data/local/tmp/lib]
  * tests:
  *   - name: mesh
- *     mesh: [a, b, c]        # or pairs: [[a, b]], or star: [b, c] (from: a; default the tpc)
+ *     mesh: [a, b, c]        # or pairs: [[a, b]], or star: [b, c] (from: a; default the tpc), or
+ *                            # disjoint: {a: [a], b: [b, c]} (every host of a with every host of b)
+ *     per_run: 3             # a mesh or disjoint test: 3 of its pairs a run of the schedule (Plan.Turn)
  *     direction: both        # up, down, both, bidir
  *     protocol: tcp          # tcp, udp
  *     duration: 5            # whole seconds for iperf3 and iperf3j (their -t is an integer)
