@@ -179,9 +179,32 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         Set<String> now = new HashSet<>(samePeriod ? planTests.stream().map(Plan.Test::id).toList() : List.of());
         for (long run = firstOpen; run <= maxRun; run++) {
             Set<String> had = seen.getOrDefault(run, Set.of());
-            List<String> missing = oldIds.stream().filter(id -> !had.contains(id) && !now.contains(id)).toList();
+            // a rotating test's id ran in its turn's runs only ("ID 3/4": run 3 of a cycle of 4)
+            List<String> ofRun = new java.util.ArrayList<>();
+            for (String line : oldIds) {
+                int sp = line.indexOf(' ');
+                if (sp < 0) {
+                    ofRun.add(line);
+                } else {
+                    String[] turn = line.substring(sp + 1).split("/");
+                    long cycleRun;
+                    long runs;
+                    try {
+                        cycleRun = Long.parseLong(turn[0]);
+                        runs = turn.length == 2 ? Long.parseLong(turn[1]) : 0;
+                    } catch (NumberFormatException e) {
+                        runs = 0;
+                        cycleRun = 0;
+                    }
+                    // a turn that does not read: named with every run, as a test that does not rotate
+                    if (runs < 1 || (run - 1) % runs + 1 == cycleRun) {
+                        ofRun.add(line.substring(0, sp));
+                    }
+                }
+            }
+            List<String> missing = ofRun.stream().filter(id -> !had.contains(id) && !now.contains(id)).toList();
             if (!missing.isEmpty()) {
-                cut.add("run " + run + " cut by the restart with a changed plan: " + missing.size() + " of its " + oldIds.size()
+                cut.add("run " + run + " cut by the restart with a changed plan: " + missing.size() + " of its " + ofRun.size()
                         + " test(s) did not run and are not in this plan: " + names(missing));
             }
         }
@@ -249,11 +272,16 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
 
     private void writeTests() throws IOException {
         StringBuilder b = new StringBuilder(planKey).append('\n');
-        planTests.forEach(t -> b.append(t.id()).append('\n'));
+        // a rotating test's id with its turn, "ID 3/4" (run 3 of a cycle of 4): the runs it is of
+        planTests.forEach(t -> b.append(t.id()).append(t.turn().map(turn -> " " + turn.cycleRun() + "/" + turn.runs()).orElse(""))
+                .append('\n'));
         OwnFiles.replace(dir.resolve(TESTS_FILE), b.toString());
     }
 
-    /** The ids {@link #TESTS_FILE} holds for the plan of {@code key}; null when it holds another plan's, or is not there. */
+    /**
+     * The ids {@link #TESTS_FILE} holds for the plan of {@code key}, a rotating test's with its turn ({@code ID 3/4}); null when
+     * it holds another plan's, or is not there.
+     */
     private List<String> readTests(String key) throws IOException {
         Path f = dir.resolve(TESTS_FILE);
         OwnFiles.checkRegular(f, true);

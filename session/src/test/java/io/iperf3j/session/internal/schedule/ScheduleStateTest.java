@@ -234,6 +234,39 @@ class ScheduleStateTest {
         assertThat(ran).as("every ordered pair once in runs 1-4").hasSize(12).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
     }
 
+    /**
+     * A restart with a plan whose rotating mesh lost a host, in the middle of run 3: the cut names run 3's turn's tests that did
+     * not run and that the new plan has not, out of that turn's 3 (not the old plan's 12, most of which were other runs').
+     */
+    @Test
+    void aRestartWithAChangedRotatingMeshNamesWhatItCutOfTheRunsTurnOnly() throws Exception {
+        List<io.iperf3j.session.Node> hosts = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            hosts.add(io.iperf3j.session.Node.of("h" + i, "10.0.0." + i, io.iperf3j.session.Node.Role.NODE,
+                    io.iperf3j.session.Node.Access.local(), io.iperf3j.session.IperfKind.IPERF3));
+        }
+        Plan four = Plan.builder(hosts).mesh("m", List.of("h1", "h2", "h3", "h4"), Plan.Direction.BOTH, TestSpec.tcp(1), 1, 3)
+                .schedule(EVERY_10S).build();
+        Plan three = Plan.builder(hosts.subList(0, 3)).mesh("m", List.of("h1", "h2", "h3"), Plan.Direction.BOTH, TestSpec.tcp(1), 1,
+                3).schedule(EVERY_10S).build();
+        ScheduleState s = ScheduleState.open(dir, four.tests(), EVERY_10S, T0);
+        for (long run = 1; run <= 3; run++) {
+            s.expect(run, four.tests());
+            List<Plan.Test> turn = four.testsOfRun(run);
+            for (Plan.Test t : run < 3 ? turn : turn.subList(0, 1)) {
+                bookOf(s, t, run);
+            }
+        }
+        List<String> newIds = three.tests().stream().map(Plan.Test::id).toList();
+        List<String> cutOfRun3 = four.testsOfRun(3).subList(1, 3).stream().map(Plan.Test::id).filter(id -> !newIds.contains(id))
+                .toList();
+        assertThat(cutOfRun3).as("run 3's turn of the 4-host mesh (%s) has a pair with h4", four.testsOfRun(3)).isNotEmpty();
+        ScheduleState again = ScheduleState.open(dir, three.tests(), EVERY_10S, T0.plusSeconds(25));
+        assertThat(again.firstRun()).isEqualTo(3);
+        assertThat(again.cutByTheChange()).containsExactly("run 3 cut by the restart with a changed plan: " + cutOfRun3.size()
+                + " of its 3 test(s) did not run and are not in this plan: " + String.join(", ", cutOfRun3));
+    }
+
     private void bookOf(ScheduleState s, Plan.Test t, long run) {
         RunRecord r = new RunRecord.Ran(t, new TestResult(t.id(), t.sender(), t.receiver(), t.direction().word(), t.spec(), 1,
                 new TestResult.Outcome.Completed(9e8, 9.1e8, 1), Optional.empty(), Optional.empty(), Optional.empty(),
