@@ -284,6 +284,12 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
         /** One test, as given. */
         public Builder test(String name, String sender, String receiver, Direction direction, TestSpec spec, int repeats)
                 throws IperfConfigurationError {
+            return test(name, sender, receiver, direction, spec, repeats, Optional.empty());
+        }
+
+        /** One test (its repeats), of a rotation's {@code turn} if any. */
+        private Builder test(String name, String sender, String receiver, Direction direction, TestSpec spec, int repeats,
+                Optional<Turn> turn) throws IperfConfigurationError {
             PlanValue.NAME.require("test name", name);
             Optional<String> itself = Test.sendsToItself(sender, receiver);
             if (itself.isPresent()) {
@@ -297,7 +303,7 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
                 if (!ids.add(id)) {
                     throw new IperfConfigurationError("test id '" + id + "' appears twice; give the tests different names");
                 }
-                tests.add(new Plan.Test(id, sender, receiver, direction, spec, r));
+                tests.add(new Plan.Test(id, sender, receiver, direction, spec, r, turn));
             }
             return this;
         }
@@ -369,6 +375,101 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
                         directed(name, p[0], p[1], direction, spec, repeats);
                     }
                 }
+            }
+            return this;
+        }
+
+        /**
+         * A rotating mesh ({@code per_run}, issue 69): every pair of {@code members} as {@link #mesh(String, List, Direction,
+         * TestSpec, int)} has them, in the rotation's order, {@code perRun} of them a run of a schedule (each test's
+         * {@link Test#turn}); a plan run once runs them all.
+         *
+         * @throws IperfConfigurationError naming the test: fewer than two hosts, a host listed twice, {@code perRun} under 1,
+         *         more tests than a plan holds
+         */
+        public Builder mesh(String name, List<String> members, Direction direction, TestSpec spec, int repeats, int perRun)
+                throws IperfConfigurationError {
+            distinct(name, "mesh", members);
+            if (members.size() < 2) {
+                throw new IperfConfigurationError("test '" + name + "': a mesh needs at least two hosts, got " + members);
+            }
+            return rotation(name, "mesh", members, rotation(name, () -> Rotation.mesh(members.size(), direction, perRun)), spec,
+                    repeats, true);
+        }
+
+        /**
+         * A disjoint test (psconfig's {@code disjoint}: its {@code a-members} and {@code b-members}): every host of {@code a}
+         * with every host of {@code b}; {@code up}: {@code a}'s host sends, {@code down}: {@code b}'s, {@code both}: one of each,
+         * {@code bidir}: one {@code --bidir} test with {@code a}'s host the client. In {@link Rotation}'s order.
+         *
+         * @throws IperfConfigurationError naming the test and the host: an empty side, a host listed twice, a host on both sides
+         */
+        public Builder disjoint(String name, List<String> a, List<String> b, Direction direction, TestSpec spec, int repeats)
+                throws IperfConfigurationError {
+            return disjoint(name, a, b, direction, spec, repeats, Optional.empty());
+        }
+
+        /**
+         * A rotating disjoint test: as {@link #disjoint(String, List, List, Direction, TestSpec, int)}, {@code perRun} of its
+         * pairs a run of a schedule (each test's {@link Test#turn}); a plan run once runs them all.
+         *
+         * @throws IperfConfigurationError naming the test and the host, or {@code perRun} under 1
+         */
+        public Builder disjoint(String name, List<String> a, List<String> b, Direction direction, TestSpec spec, int repeats,
+                int perRun) throws IperfConfigurationError {
+            return disjoint(name, a, b, direction, spec, repeats, Optional.of(perRun));
+        }
+
+        private Builder disjoint(String name, List<String> a, List<String> b, Direction direction, TestSpec spec, int repeats,
+                Optional<Integer> perRun) throws IperfConfigurationError {
+            distinct(name, "disjoint a", a);
+            distinct(name, "disjoint b", b);
+            if (a.isEmpty() || b.isEmpty()) {
+                throw new IperfConfigurationError("test '" + name + "': a disjoint test needs a host on each side, got a: " + a
+                        + ", b: " + b);
+            }
+            for (String id : a) {
+                if (b.contains(id)) {
+                    throw new IperfConfigurationError("test '" + name + "': host '" + id + "' is on both sides of the disjoint test");
+                }
+            }
+            List<String> both = new ArrayList<>(a);
+            both.addAll(b);
+            Rotation order = rotation(name, () -> Rotation.disjoint(a.size(), b.size(), direction, perRun.orElse(Integer.MAX_VALUE)));
+            return rotation(name, "disjoint", both, order, spec, repeats, perRun.isPresent());
+        }
+
+        /** The error when a host is in {@code hosts} twice. */
+        private static void distinct(String name, String list, List<String> hosts) throws IperfConfigurationError {
+            Set<String> seen = new HashSet<>();
+            for (String id : hosts) {
+                if (!seen.add(id)) {
+                    throw new IperfConfigurationError("test '" + name + "': host '" + id + "' is listed twice in its " + list);
+                }
+            }
+        }
+
+        private static Rotation rotation(String name, java.util.function.Supplier<Rotation> made) throws IperfConfigurationError {
+            try {
+                return made.get();
+            } catch (IllegalArgumentException e) {
+                throw new IperfConfigurationError("test '" + name + "': " + e.getMessage());
+            }
+        }
+
+        /** Each pair of {@code order} over {@code hosts}, in its order; its turn with each when {@code turns}. */
+        private Builder rotation(String name, String shape, List<String> hosts, Rotation order, TestSpec spec, int repeats,
+                boolean turns) throws IperfConfigurationError {
+            long pairs = order.pairs();
+            if (pairs * repeats > MAX_TESTS - tests.size()) {
+                throw new IperfConfigurationError("test '" + name + "': its " + pairs + " pair(s) × " + repeats
+                        + " repeat(s) take the plan over " + MAX_TESTS + " tests");
+            }
+            for (long place = 0; place < pairs; place++) {
+                Rotation.Pair p = order.pair(place);
+                TestSpec s = p.direction() == Direction.BIDIR ? spec.withBidir(true) : spec;
+                Optional<Turn> turn = turns ? Optional.of(new Turn(name, shape, place, pairs, order.perRun())) : Optional.empty();
+                test(name, hosts.get(p.sender()), hosts.get(p.receiver()), p.direction(), s, repeats, turn);
             }
             return this;
         }
@@ -461,6 +562,103 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
     }
 
     /**
+     * The tests of run {@code run} of a schedule (from 1): every test but those of a rotating mesh or disjoint test
+     * ({@code per_run}) whose turn is another run's ({@link Test#runsIn}), in plan order. A pure function of the plan and
+     * {@code run}.
+     */
+    public List<Test> testsOfRun(long run) {
+        return tests.stream().filter(t -> t.runsIn(run)).toList();
+    }
+
+    /**
+     * Where each rotating test of the plan is in run {@code run} ({@link Turn#where}), in plan order: one line a rotating
+     * test; none when the plan has none.
+     */
+    public List<String> rotationsAt(long run) {
+        return rotations().stream().map(turn -> turn.where(run)).toList();
+    }
+
+    /** The plan's rotating tests ({@code per_run}), each by its first test's {@link Turn}, in plan order. */
+    public List<Turn> rotations() {
+        Map<String, Turn> first = new LinkedHashMap<>();
+        tests.forEach(t -> t.turn().ifPresent(turn -> first.putIfAbsent(turn.test(), turn)));
+        return List.copyOf(first.values());
+    }
+
+    /**
+     * Where a test of a rotating mesh or disjoint test ({@code per_run}, issue 69) stands in its order: which run of the
+     * cycle runs it. Run {@code n} of a schedule is run {@code (n − 1) mod runs() + 1} of the cycle, and runs the tests whose
+     * {@code pair / perRun} is that run's (the order: {@code Rotation}).
+     *
+     * @param test the plan's test, by its name
+     * @param shape {@code mesh} or {@code disjoint}
+     * @param pair the test's pair's place in the order, from 0
+     * @param pairs how many pairs the order has (P)
+     * @param perRun how many pairs a run runs (K)
+     */
+    public record Turn(String test, String shape, long pair, long pairs, int perRun) {
+        /** Checks the bounds. */
+        public Turn {
+            PlanValue.NAME.require("rotating test name", test);
+            if (!shape.equals("mesh") && !shape.equals("disjoint")) {
+                throw new IllegalArgumentException("a rotation is a mesh or a disjoint test, not '" + shape + "'");
+            }
+            if (perRun < 1 || pairs < 1 || pair < 0 || pair >= pairs) {
+                throw new IllegalArgumentException("test '" + test + "': pair " + pair + " of " + pairs + ", " + perRun
+                        + " a run, is not a turn");
+            }
+        }
+
+        /** The runs of a cycle: {@code ⌈pairs / perRun⌉}. */
+        public long runs() {
+            return (pairs + perRun - 1) / perRun;
+        }
+
+        /** The run of the cycle that runs this test, from 1. */
+        public long cycleRun() {
+            return pair / perRun + 1;
+        }
+
+        /** Where run {@code run} of a schedule (from 1) is in the cycle, from 1. */
+        public long cycleRun(long run) {
+            if (run < 1) {
+                throw new IllegalArgumentException("runs are numbered from 1, not " + run);
+            }
+            return (run - 1) % runs() + 1;
+        }
+
+        /** Whether run {@code run} of a schedule runs this test. */
+        public boolean runsIn(long run) {
+            return cycleRun(run) == cycleRun();
+        }
+
+        /**
+         * Where the rotation is in run {@code run}, as the terminal says it: {@code mesh m: run 3 of 12, pairs 2 401-3 600
+         * of 9 900} (the pairs counted from 1; thousands set apart by a space).
+         */
+        public String where(long run) {
+            long cycle = cycleRun(run);
+            long from = (cycle - 1) * perRun + 1;
+            long to = Math.min(pairs, cycle * perRun);
+            return shape + " " + test + ": run " + cycle + " of " + runs() + ", " + (from == to ? "pair " + grouped(from)
+                    : "pairs " + grouped(from) + "-" + grouped(to)) + " of " + grouped(pairs);
+        }
+
+        /** {@code n} with its thousands set apart by a space: {@code 9 900}. */
+        public static String grouped(long n) {
+            String digits = Long.toString(n);
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < digits.length(); i++) {
+                if (i > 0 && (digits.length() - i) % 3 == 0) {
+                    b.append(' ');
+                }
+                b.append(digits.charAt(i));
+            }
+            return b.toString();
+        }
+    }
+
+    /**
      * One test of a plan, with its pair resolved.
      *
      * @param id unique in the plan; used in file names
@@ -470,8 +668,11 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
      *        a plan's {@code both} is one test of each)
      * @param spec what runs
      * @param repeat which repeat, from 1
+     * @param turn its place in a rotating mesh or disjoint test ({@code per_run}), which says the runs of a schedule that
+     *        run it; empty: every run
      */
-    public record Test(String id, String sender, String receiver, Direction direction, TestSpec spec, int repeat) {
+    public record Test(String id, String sender, String receiver, Direction direction, TestSpec spec, int repeat,
+            Optional<Turn> turn) {
         /** Checks presence, and the id and host ids ({@link PlanValue}). */
         public Test {
             PlanValue.TEST_ID.require("test id", id);
@@ -479,6 +680,17 @@ public record Plan(List<Node> hosts, List<Plan.Test> tests, boolean parallel, St
             PlanValue.NAME.require("test '" + id + "' receiver", receiver);
             Objects.requireNonNull(direction, "direction");
             Objects.requireNonNull(spec, "spec");
+            Objects.requireNonNull(turn, "turn");
+        }
+
+        /** A test that every run of a schedule runs. */
+        public Test(String id, String sender, String receiver, Direction direction, TestSpec spec, int repeat) {
+            this(id, sender, receiver, direction, spec, repeat, Optional.empty());
+        }
+
+        /** Whether run {@code run} of a schedule (from 1) runs it: every run, unless its {@link #turn} says otherwise. */
+        public boolean runsIn(long run) {
+            return turn.isEmpty() || turn.get().runsIn(run);
         }
 
         /**

@@ -379,6 +379,12 @@ public final class SessionCommand implements Callable<Integer> {
             return BAD_PLAN;
         }
         runner = r;
+        // per_run cuts a schedule's runs; a plan run once runs every pair (issue 69)
+        for (Plan.Turn turn : whole.rotations()) {
+            out.println(turn.shape() + " " + turn.test() + ": per_run " + turn.perRun() + " takes a schedule's runs through its "
+                    + Plan.Turn.grouped(turn.pairs()) + " pairs, " + Plan.Turn.grouped(turn.runs())
+                    + " run(s) a cycle; run once, all of them run");
+        }
         out.println("running " + plan.tests().size() + " test(s) on " + plan.hosts().size() + " host(s)"
                 + (plan.parallel() ? " in parallel (at least " + r.schedule().size() + " rounds of disjoint pairs)" : "") + "; output in " + dir);
         // SIGINT/SIGTERM: every iperf the plan started is killed, and the summaries of what completed

@@ -27,21 +27,26 @@ public sealed interface RunRecord {
     /**
      * It ran (completed or failed).
      *
+     * @param test the plan's test, as it was due (its {@link Plan.Test#turn} with it)
      * @param started when it got its hosts' slots
      * @param figures its figures, as the history and the metrics keep them
      */
-    record Ran(TestResult result, long run, Instant due, Instant started, RunFigures figures) implements RunRecord {
-        /** Checks presence. */
+    record Ran(Plan.Test test, TestResult result, long run, Instant due, Instant started, RunFigures figures) implements RunRecord {
+        /** Checks presence, and that the result is the test's. */
         public Ran {
+            Objects.requireNonNull(test, "test");
             Objects.requireNonNull(result, "result");
             Objects.requireNonNull(due, "due");
             Objects.requireNonNull(started, "started");
             Objects.requireNonNull(figures, "figures");
+            if (!test.id().equals(result.id())) {
+                throw new IllegalArgumentException("result " + result.id() + " is not of test " + test.id());
+            }
         }
 
-        @Override
-        public Plan.Test test() {
-            return result.test();
+        /** A run of the test the result names (one that no rotation holds: {@link TestResult#test()}). */
+        public Ran(TestResult result, long run, Instant due, Instant started, RunFigures figures) {
+            this(result.test(), result, run, due, started, figures);
         }
     }
 

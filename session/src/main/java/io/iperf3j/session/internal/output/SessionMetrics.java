@@ -39,6 +39,8 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
     private final Map<String, LongAdder> runs = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> skips = new ConcurrentHashMap<>();
+    /** Each rotating test's ({@code per_run}) newest run that has a line, by the test's name: where its cycle is. */
+    private final Map<String, Cycle> cycles = new ConcurrentHashMap<>();
     /** The archives results are sent to (their queues' counters), by name: {@code pushgateway}, {@code remote_write}. */
     private final Map<String, ResultQueue<?>> archives = new ConcurrentHashMap<>();
 
@@ -64,12 +66,17 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
         for (Map<String, ?> m : List.of(runs, failures, skips, last)) {
             m.keySet().retainAll(next.keySet());
         }
+        java.util.Set<String> rotating = new java.util.HashSet<>();
+        tests.forEach(t -> t.turn().ifPresent(turn -> rotating.add(turn.test())));
+        cycles.keySet().retainAll(rotating);
         labels = java.util.Collections.unmodifiableMap(next);
     }
 
     /** Counts a record: a run's figures, or a skipped run. */
     @Override
     public void accept(RunRecord r) {
+        r.test().turn().ifPresent(turn -> cycles.merge(turn.test(), new Cycle(r.run(), turn.cycleRun(r.run()), turn.runs()),
+                (was, now) -> now.run() >= was.run() ? now : was));
         switch (r) {
             case RunRecord.Ran ran -> ran(r.test().id(), ran.figures());
             case RunRecord.Skipped s -> skipped(s.test().id(), s.figures());
@@ -136,7 +143,32 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
         if (!archives.isEmpty()) {
             archiveSeries(out);
         }
+        if (!cycles.isEmpty()) {
+            cycleSeries(out);
+        }
         return new MetricSnapshots(out);
+    }
+
+    /** Where a rotating test's newest run with a line is in its cycle: run {@code cycleRun} of {@code runs}. */
+    private record Cycle(long run, long cycleRun, long runs) {
+    }
+
+    /**
+     * Each rotating test's cycle (issue 69), a series a test of the plan (labelled {@code test}, its name; never a pair, so
+     * bounded by the plan's tests): {@code rotation_run}, where the newest run that has a line is in the cycle (1 … runs), and
+     * {@code rotation_runs}, the runs a cycle takes.
+     */
+    private void cycleSeries(List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out) {
+        GaugeSnapshot.Builder run = GaugeSnapshot.builder().name(NAME + "rotation_run")
+                .help("where a rotating test (per_run) is in its cycle: the newest run that has a result, 1 to rotation_runs");
+        GaugeSnapshot.Builder of = GaugeSnapshot.builder().name(NAME + "rotation_runs")
+                .help("the runs a rotating test (per_run) takes to run each of its pairs once");
+        new java.util.TreeMap<>(cycles).forEach((test, c) -> {
+            run.dataPoint(gauge(Labels.of("test", test), c.cycleRun()));
+            of.dataPoint(gauge(Labels.of("test", test), c.runs()));
+        });
+        out.add(run.build());
+        out.add(of.build());
     }
 
     /** The archives' counters: results written and refused, requests retried, results waiting. */

@@ -24,7 +24,9 @@ import java.util.function.Consumer;
  * The one writer of a session's {@code tests.jsonl}: one line per {@link RunRecord}, written as it comes,
  * whether the plan runs once or on a schedule, with the same keys in the same order:
  * {@code id}, {@code run} (a schedule's lines only: the report reads a file whose lines have it as a
- * history), {@code sender}, {@code receiver}, {@code direction}, {@code protocol}, {@code kind},
+ * history), then a rotating test's ({@code per_run}) on a schedule's lines only: {@code rotation_run} and
+ * {@code rotation_runs} (where its run is in the cycle: run 3 of 12), {@code rotation_pair} and {@code rotation_pairs} (its
+ * pair's place in the order, from 1, of how many), {@code sender}, {@code receiver}, {@code direction}, {@code protocol}, {@code kind},
  * {@code repeat}, {@code status} ({@code ok}, {@code failed}, {@code skipped}), {@code due}, {@code started},
  * {@code error}, {@code sent_bits_per_second}, {@code received_bits_per_second}, {@code received_bytes},
  * {@code reverse_received_bits_per_second}, {@code why} (what held each direction back, iperf3j's {@code --why}: an
@@ -167,6 +169,14 @@ public final class TestsFile implements Consumer<RunRecord> {
         g.writeStringField("id", t.id());
         if (scheduled) {
             g.writeNumberField("run", r.run());
+            if (t.turn().isPresent()) {
+                // a rotating test's (per_run, issue 69): where its run is in the cycle, and its pair in the order
+                Plan.Turn turn = t.turn().get();
+                g.writeNumberField("rotation_run", turn.cycleRun(r.run()));
+                g.writeNumberField("rotation_runs", turn.runs());
+                g.writeNumberField("rotation_pair", turn.pair() + 1);
+                g.writeNumberField("rotation_pairs", turn.pairs());
+            }
         }
         g.writeStringField("sender", t.sender());
         g.writeStringField("receiver", t.receiver());

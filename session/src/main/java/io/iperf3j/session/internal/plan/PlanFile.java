@@ -93,7 +93,9 @@ import io.iperf3j.session.TestSpec;
  *       library_path: [/data/local/tmp/lib]
  * tests:
  *   - name: mesh
- *     mesh: [a, b, c]        # or pairs: [[a, b]], or star: [b, c] (from: a; default the tpc)
+ *     mesh: [a, b, c]        # or pairs: [[a, b]], or star: [b, c] (from: a; default the tpc), or
+ *                            # disjoint: {a: [a], b: [b, c]} (every host of a with every host of b)
+ *     per_run: 3             # a mesh or disjoint test: 3 of its pairs a run of the schedule (Plan.Turn)
  *     direction: both        # up, down, both, bidir
  *     protocol: tcp          # tcp, udp
  *     duration: 5            # whole seconds for iperf3 and iperf3j (their -t is an integer)
@@ -136,18 +138,20 @@ public final class PlanFile {
     static final Set<String> CONNECTION_KEYS = Set.of("type", "host", "port", "user", "identity", "passphrase_env", "password_env",
             "known_hosts", "accept_new_host_keys", "connect_timeout", "auth_timeout", "prefix", "path", "library_path");
     /** A test's keys. */
-    static final Set<String> TEST_KEYS = Set.of("name", "mesh", "pairs", "star", "from", "direction", "protocol", "duration", "args",
-            "port", "repeat", "client_timeout", "iperf");
+    static final Set<String> TEST_KEYS = Set.of("name", "mesh", "pairs", "star", "disjoint", "from", "direction", "protocol", "duration",
+            "args", "port", "repeat", "client_timeout", "iperf", "per_run");
+    /** A test's {@code disjoint:} keys: psconfig's {@code a-members} and {@code b-members}. */
+    static final Set<String> DISJOINT_KEYS = Set.of("a", "b");
 
     /**
      * Every map of a plan and the keys it may hold, by the place's name in the plan's JSON Schema ({@link #SCHEMA_RESOURCE}:
      * {@code plan}, and {@code $defs} {@code push}, {@code schedule}, {@code install}, {@code host}, {@code commands},
-     * {@code connection}, {@code test}): the one list the reader checks against, and the schema's test reads.
+     * {@code connection}, {@code test}, {@code disjoint}): the one list the reader checks against, and the schema's test reads.
      */
     public static final Map<String, Set<String>> KEYS = Map.ofEntries(Map.entry("plan", PLAN_KEYS), Map.entry("push", PUSH_KEYS),
             Map.entry("remote_write", REMOTE_WRITE_KEYS), Map.entry("basic_auth", BASIC_AUTH_KEYS), Map.entry("schedule", SCHEDULE_KEYS),
             Map.entry("install", INSTALL_KEYS), Map.entry("host", HOST_KEYS), Map.entry("commands", COMMAND_KEYS),
-            Map.entry("connection", CONNECTION_KEYS), Map.entry("test", TEST_KEYS));
+            Map.entry("connection", CONNECTION_KEYS), Map.entry("test", TEST_KEYS), Map.entry("disjoint", DISJOINT_KEYS));
 
     /**
      * The plan file's JSON Schema (draft 2020-12), a resource of this jar: every key with its type, default and an
@@ -805,10 +809,21 @@ public final class PlanFile {
         m.check(() -> valid(PlanValue.NAME, given, at + ".name"), null);
         String name = given;
         String where = at + " (" + name + ")";
-        int shapes = (t.has("mesh") ? 1 : 0) + (t.has("pairs") ? 1 : 0) + (t.has("star") ? 1 : 0);
+        int shapes = (t.has("mesh") ? 1 : 0) + (t.has("pairs") ? 1 : 0) + (t.has("star") ? 1 : 0) + (t.has("disjoint") ? 1 : 0);
         if (shapes != 1) {
-            m.add(where + ": give exactly one of mesh: [a, b, c], pairs: [[a, b]], star: [b, c]");
+            m.add(where + ": give exactly one of mesh: [a, b, c], pairs: [[a, b]], star: [b, c], disjoint: {a: [a], b: [b, c]}");
         }
+        boolean rotates = t.has("mesh") || t.has("disjoint");
+        Integer perRun = !t.has("per_run") ? null : m.check(() -> {
+            int k = integer(t, "per_run", where, 1);
+            if (k < 1 || k > Plan.MAX_TESTS) {
+                throw new IperfConfigurationError(where + ".per_run: " + k + " is not in 1.." + Plan.MAX_TESTS);
+            }
+            if (!rotates) {
+                throw new IperfConfigurationError(where + ".per_run: only a mesh or a disjoint test rotates its pairs run by run");
+            }
+            return k;
+        }, null);
         int beforeSpec = m.count();
         Transport transport = m.check(() -> {
             String protocol = text(t, "protocol", where, "tcp").toLowerCase(Locale.ROOT);
@@ -846,7 +861,7 @@ public final class PlanFile {
         if (repeat < 1 || repeat > 10_000) {
             m.add(where + ".repeat: " + repeat + " is not in 1..10000");
         }
-        String word = m.check(() -> text(t, "direction", where, (t.has("mesh") ? Plan.Direction.BOTH : Plan.Direction.UP).word()),
+        String word = m.check(() -> text(t, "direction", where, (rotates ? Plan.Direction.BOTH : Plan.Direction.UP).word()),
                 Plan.Direction.UP.word());
         Optional<Plan.Direction> read = Plan.Direction.of(word);
         if (read.isEmpty()) {
@@ -861,8 +876,33 @@ public final class PlanFile {
             if (members != null && members.size() < 2) {
                 m.add(where + ".mesh: a mesh needs at least two hosts, got " + members);
             }
+            if (members != null) {
+                twice(m, members, where + ".mesh", t.get("mesh").isArray());
+            }
             if (b != null && m.count() == before) {
-                m.check(() -> b.mesh(name, members, direction, built, repeat), null);
+                m.check(() -> perRun == null ? b.mesh(name, members, direction, built, repeat)
+                        : b.mesh(name, members, direction, built, repeat, perRun), null);
+            }
+        } else if (t.has("disjoint")) {
+            JsonNode d = t.get("disjoint");
+            String at2 = where + ".disjoint";
+            if (!d.isObject()) {
+                m.add(at2 + ": expected a map {a: [hosts], b: [hosts]} (psconfig's a-members and b-members), got "
+                        + (d.isValueNode() ? "'" + d.asText() + "'" : d));
+                return;
+            }
+            m.unknownKeys(d, at2, DISJOINT_KEYS);
+            List<String> a = side(m, d, "a", at2, hostIds);
+            List<String> bs = side(m, d, "b", at2, hostIds);
+            for (int i = 0; i < bs.size(); i++) {
+                if (a.contains(bs.get(i))) {
+                    m.add(at2 + ".b" + (d.get("b").isArray() ? "[" + i + "]" : "") + ": host '" + bs.get(i)
+                            + "' is on both sides (a and b); a disjoint test pairs a's hosts with b's, never a host with itself");
+                }
+            }
+            if (b != null && m.count() == before) {
+                m.check(() -> perRun == null ? b.disjoint(name, a, bs, direction, built, repeat)
+                        : b.disjoint(name, a, bs, direction, built, repeat, perRun), null);
             }
         } else if (t.has("star")) {
             String center = m.check(() -> text(t, "from", where, tpc), null);
@@ -903,6 +943,32 @@ public final class PlanFile {
             }
             if (b != null && m.count() == before) {
                 m.check(() -> b.pairs(name, pairs, direction, built, repeat), null);
+            }
+        }
+    }
+
+    /** One side of a disjoint test ({@code a} or {@code b}): at least one host, each a host of the plan, none twice. */
+    private static List<String> side(Mistakes m, JsonNode d, String key, String where, Set<String> hostIds) {
+        if (!d.has(key) || d.get(key).isNull()) {
+            m.add(where + "." + key + ": missing; give the hosts of side " + key + ", such as " + key + ": [h1, h2]");
+            return List.of();
+        }
+        JsonNode v = d.get(key);
+        if (v.isArray() && v.isEmpty() || v.isValueNode() && v.asText().isBlank()) {
+            m.add(where + "." + key + ": an empty list; give at least one host");
+            return List.of();
+        }
+        List<String> ids = m.check(() -> hostIds(m, d, key, where, hostIds), List.of());
+        twice(m, ids, where + "." + key, d.get(key).isArray());
+        return ids;
+    }
+
+    /** A mistake for each host listed again in {@code ids} (at its item when {@code indexed}: a YAML list). */
+    private static void twice(Mistakes m, List<String> ids, String where, boolean indexed) {
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (!seen.add(ids.get(i))) {
+                m.add(where + (indexed ? "[" + i + "]" : "") + ": host '" + ids.get(i) + "' is listed twice");
             }
         }
     }

@@ -332,7 +332,7 @@ public final class PlanExecution implements PlanRunner {
         }
         return switch (outcome) {
             case Dispatcher.Ran ran -> cutShort(ran.result()) ? null
-                    : new RunRecord.Ran(ran.result(), due.run(), due.notBefore(), ran.started(),
+                    : new RunRecord.Ran(due.test(), ran.result(), due.run(), due.notBefore(), ran.started(),
                             RunFigures.of(due.run(), ran.result(), clock.millis() / 1000.0));
             case Dispatcher.Skipped s -> new RunRecord.Skipped(due.test(), due.run(), due.notBefore(), s.reason(), clock.instant());
         };

@@ -72,7 +72,11 @@ public final class LivePlan implements LongFunction<List<Plan.Test>> {
         this.readAt = clock.instant();
     }
 
-    /** Run {@code run}'s tests: the plan read again, unless it is the first run this session generates. */
+    /**
+     * Run {@code run}'s tests ({@link Plan#testsOfRun}: a rotating test's turn, issue 69): the plan read again, unless it is
+     * the first run this session generates. Where each rotating test is goes to the notes, a line a test
+     * ({@code [run 15] mesh m: run 3 of 12, pairs 25-36 of 132}), as the run is generated: when its first test is next in line.
+     */
     @Override
     public List<Plan.Test> apply(long run) {
         if (firstRun < 0) {
@@ -81,7 +85,8 @@ public final class LivePlan implements LongFunction<List<Plan.Test>> {
             readAgain(run);
         }
         book.expect(run, current.tests());
-        return current.tests();
+        current.rotationsAt(run).forEach(line -> notes.accept("[run " + run + "] " + line));
+        return current.testsOfRun(run);
     }
 
     /** The plan that runs now. */

@@ -66,10 +66,11 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
-    private List<String> planIds;
+    /** The plan's tests in force: a run not told ({@link #expect}) has those that run in it ({@link Plan.Test#runsIn}). */
+    private List<Plan.Test> planTests;
     private String planKey;
     private final Duration every;
-    /** The open runs' tests, for the runs generated with a plan read again (others have {@link #planIds}). */
+    /** The open runs' tests, for the runs generated with a plan read again (others have {@link #planTests}). */
     private final TreeMap<Long, List<String>> runTests = new TreeMap<>();
     /** The open runs' skipped tests, and when their last line came. */
     private final TreeMap<Long, Integer> runSkips = new TreeMap<>();
@@ -86,7 +87,7 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
 
     private ScheduleState(Path dir, List<Plan.Test> tests, Duration every, Instant start, long firstRun) {
         this.dir = dir;
-        this.planIds = tests.stream().map(Plan.Test::id).toList();
+        this.planTests = List.copyOf(tests);
         this.every = every;
         this.planKey = planKey(tests, every);
         this.start = start;
@@ -175,12 +176,35 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
             }
             return;
         }
-        Set<String> now = new HashSet<>(samePeriod ? planIds : List.of());
+        Set<String> now = new HashSet<>(samePeriod ? planTests.stream().map(Plan.Test::id).toList() : List.of());
         for (long run = firstOpen; run <= maxRun; run++) {
             Set<String> had = seen.getOrDefault(run, Set.of());
-            List<String> missing = oldIds.stream().filter(id -> !had.contains(id) && !now.contains(id)).toList();
+            // a rotating test's id ran in its turn's runs only ("ID 3/4": run 3 of a cycle of 4)
+            List<String> ofRun = new java.util.ArrayList<>();
+            for (String line : oldIds) {
+                int sp = line.indexOf(' ');
+                if (sp < 0) {
+                    ofRun.add(line);
+                } else {
+                    String[] turn = line.substring(sp + 1).split("/");
+                    long cycleRun;
+                    long runs;
+                    try {
+                        cycleRun = Long.parseLong(turn[0]);
+                        runs = turn.length == 2 ? Long.parseLong(turn[1]) : 0;
+                    } catch (NumberFormatException e) {
+                        runs = 0;
+                        cycleRun = 0;
+                    }
+                    // a turn that does not read: named with every run, as a test that does not rotate
+                    if (runs < 1 || (run - 1) % runs + 1 == cycleRun) {
+                        ofRun.add(line.substring(0, sp));
+                    }
+                }
+            }
+            List<String> missing = ofRun.stream().filter(id -> !had.contains(id) && !now.contains(id)).toList();
             if (!missing.isEmpty()) {
-                cut.add("run " + run + " cut by the restart with a changed plan: " + missing.size() + " of its " + oldIds.size()
+                cut.add("run " + run + " cut by the restart with a changed plan: " + missing.size() + " of its " + ofRun.size()
                         + " test(s) did not run and are not in this plan: " + names(missing));
             }
         }
@@ -198,18 +222,18 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
     }
 
     /**
-     * Run {@code run} has these tests (a plan read again: issue 66): it is closed when each has its line. Told as the run is
-     * generated, before any of its lines; the state's plan is the one of the newest run told.
+     * Run {@code run} has the plan {@code tests} that run in it ({@link Plan.Test#runsIn}: a rotating test's turn; a plan read
+     * again: issue 66): it is closed when each has its line. Told as the run is generated, before any of its lines; the state's
+     * plan is the one of the newest run told.
      */
     public void expect(long run, List<Plan.Test> tests) {
-        List<String> ids = tests.stream().map(Plan.Test::id).toList();
         if (run >= firstOpen) {
-            runTests.put(run, ids);
+            runTests.put(run, idsOf(tests, run));
         }
         String key = planKey(tests, every);
         if (!key.equals(planKey)) {
             planKey = key;
-            planIds = ids;
+            planTests = List.copyOf(tests);
             try {
                 writeTests();
                 writeState();
@@ -231,7 +255,7 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
     public List<String> missing(long upTo) {
         List<String> lines = new java.util.ArrayList<>();
         for (long run = firstOpen; run <= upTo; run++) {
-            List<String> ids = runTests.getOrDefault(run, planIds);
+            List<String> ids = runTests.containsKey(run) ? runTests.get(run) : idsOf(planTests, run);
             long r = run;
             List<String> missing = ids.stream().filter(id -> !done(r, id)).toList();
             if (!missing.isEmpty()) {
@@ -241,13 +265,23 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         return lines;
     }
 
+    /** The ids of {@code tests} that run {@code run} runs. */
+    private static List<String> idsOf(List<Plan.Test> tests, long run) {
+        return tests.stream().filter(t -> t.runsIn(run)).map(Plan.Test::id).toList();
+    }
+
     private void writeTests() throws IOException {
         StringBuilder b = new StringBuilder(planKey).append('\n');
-        planIds.forEach(id -> b.append(id).append('\n'));
+        // a rotating test's id with its turn, "ID 3/4" (run 3 of a cycle of 4): the runs it is of
+        planTests.forEach(t -> b.append(t.id()).append(t.turn().map(turn -> " " + turn.cycleRun() + "/" + turn.runs()).orElse(""))
+                .append('\n'));
         OwnFiles.replace(dir.resolve(TESTS_FILE), b.toString());
     }
 
-    /** The ids {@link #TESTS_FILE} holds for the plan of {@code key}; null when it holds another plan's, or is not there. */
+    /**
+     * The ids {@link #TESTS_FILE} holds for the plan of {@code key}, a rotating test's with its turn ({@code ID 3/4}); null when
+     * it holds another plan's, or is not there.
+     */
     private List<String> readTests(String key) throws IOException {
         Path f = dir.resolve(TESTS_FILE);
         OwnFiles.checkRegular(f, true);
@@ -320,7 +354,8 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         done.add(run + "\0" + id);
         maxRun = Math.max(maxRun, run);
         accounted.merge(run, 1, Integer::sum);
-        while (accounted.getOrDefault(firstOpen, 0) >= runTests.getOrDefault(firstOpen, planIds).size()) {
+        while (accounted.getOrDefault(firstOpen, 0) >= (runTests.containsKey(firstOpen) ? runTests.get(firstOpen).size()
+                : idsOf(planTests, firstOpen).size())) {
             int tests = accounted.remove(firstOpen);
             long closed = firstOpen++;
             runTests.remove(closed);
@@ -335,8 +370,8 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
 
     /** The open runs' lines in the kept files, oldest first: what is done already; every id seen in each open run in {@code seen}. */
     private void scan(List<Plan.Test> tests, Map<Long, Set<String>> seen, long seenFrom) throws IOException {
-        Set<String> ids = new HashSet<>();
-        tests.forEach(t -> ids.add(t.id()));
+        Map<String, Plan.Test> ids = new java.util.HashMap<>();
+        tests.forEach(t -> ids.put(t.id(), t));
         for (int i = TestsFile.KEPT; i >= 0; i--) {
             Path f = TestsFile.file(dir, i);
             if (!Files.exists(f)) {
@@ -359,7 +394,7 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
                 if (run >= seenFrom) {
                     seen.computeIfAbsent(run, x -> new HashSet<>()).add(id);
                 }
-                if (run >= firstOpen && ids.contains(id) && !done.contains(run + "\0" + id)) {
+                if (run >= firstOpen && ids.containsKey(id) && ids.get(id).runsIn(run) && !done.contains(run + "\0" + id)) {
                     account(run, id);
                 }
             }

@@ -34,7 +34,7 @@ public final class ScheduledDues implements Iterator<Dispatcher.Due> {
      * @param missed told of each run whose slip ended before {@code clock}'s now (on the iterating thread)
      */
     public ScheduledDues(Plan plan, ScheduleState state, Clock clock, Consumer<RunRecord> missed) {
-        this(plan, run -> plan.tests(), state, clock, missed);
+        this(plan, plan::testsOfRun, state, clock, missed);
     }
 
     /**

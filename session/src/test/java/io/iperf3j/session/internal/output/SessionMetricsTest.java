@@ -150,4 +150,27 @@ class SessionMetricsTest {
     private static List<String> zeros(String text) {
         return text.lines().filter(l -> l.startsWith("iperf3j_session_test_success{") && l.endsWith(" 0.0")).toList();
     }
+
+    /**
+     * A rotating mesh (issue 69) shows where its cycle is, one series a plan test (never a pair): the newest run that has a
+     * line, as the cycle counts it, and the cycle's length; a plan that no longer rotates it loses the series.
+     */
+    @Test
+    void aRotatingTestsCycleIsAGaugeByItsTestsName() {
+        Plan.Turn first = new Plan.Turn("m", "mesh", 0, 12, 3);
+        Plan.Turn last = new Plan.Turn("m", "mesh", 11, 12, 3);
+        Plan.Test a = new Plan.Test("m_a-b", "a", "b", Plan.Direction.UP, TestSpec.tcp(1), 1, Optional.of(first));
+        Plan.Test b = new Plan.Test("m_b-a", "b", "a", Plan.Direction.DOWN, TestSpec.tcp(1), 1, Optional.of(last));
+        SessionMetrics m = new SessionMetrics(List.of(a, b, TCP));
+        assertThat(PrometheusEncoder.encode(m.snapshots())).doesNotContain("rotation_run");
+        java.time.Instant t = java.time.Instant.ofEpochSecond(1_700_000_000);
+        m.accept(new RunRecord.Skipped(b, 8, t, "no free slot", t));
+        // run 8 of the schedule is run 4 of a cycle of 4; a late line of run 5 (run 1 of the cycle) does not take it back
+        m.accept(new RunRecord.Skipped(a, 5, t, "no free slot", t));
+        String text = PrometheusEncoder.encode(m.snapshots());
+        assertThat(text).contains("iperf3j_session_rotation_run{test=\"m\"} 4.0", "iperf3j_session_rotation_runs{test=\"m\"} 4.0");
+        assertThat(text.lines().filter(l -> l.startsWith("iperf3j_session_rotation_run"))).hasSize(2);
+        m.tests(List.of(TCP));
+        assertThat(PrometheusEncoder.encode(m.snapshots())).doesNotContain("rotation_run");
+    }
 }

@@ -151,8 +151,8 @@ public class PlanFileTest {
               line 3, column 39: hosts[1] (b).role: 'boss' (node or tpc)
               line 5, column 45: tests[0] (one).direction: unknown direction 'sideways' (up, down, both, bidir)
               line 7, column 13: tests[1] (two).pairs[0]: unknown host 'c' (hosts: a, b)
-              line 8, column 5: tests[1]: unknown key 'durtion' (known: args, client_timeout, direction, duration, from, iperf, \
-            mesh, name, pairs, port, protocol, repeat, star)""";
+              line 8, column 5: tests[1]: unknown key 'durtion' (known: args, client_timeout, direction, disjoint, duration, from, \
+            iperf, mesh, name, pairs, per_run, port, protocol, repeat, star)""";
 
     @Test
     void aBadConnectionNamesTheFormsThatWork() {
@@ -206,7 +206,7 @@ public class PlanFileTest {
         assertThat(mistake(HOSTS + "tests:\n  - {name: p, pairs: [[a, b]], duration: long}\n"))
                 .isEqualTo("tests[0] (p).duration: expected a number (seconds), got 'long'");
         assertThat(mistake(HOSTS + "tests:\n  - {name: p}\n"))
-                .isEqualTo("tests[0] (p): give exactly one of mesh: [a, b, c], pairs: [[a, b]], star: [b, c]");
+                .isEqualTo("tests[0] (p): give exactly one of mesh: [a, b, c], pairs: [[a, b]], star: [b, c], disjoint: {a: [a], b: [b, c]}");
         assertThat(mistake(HOSTS + "tests:\n  - just a string\n"))
                 .startsWith("tests[0]: expected a map with the keys args, client_timeout, direction,")
                 .endsWith(", got 'just a string'");
@@ -288,5 +288,67 @@ public class PlanFileTest {
                 .hasMessage("invalid --every duration: 5x");
         assertThatThrownBy(() -> SessionCommand.parsed("--every", "500ms", "plan.yaml").withCommandLine(once))
                 .hasMessage("--every 500ms: not in 1s .. 366 days");
+    }
+
+    private static final String FIVE = """
+            hosts:
+              - {id: h1, address: 10.0.0.1}
+              - {id: h2, address: 10.0.0.2}
+              - {id: h3, address: 10.0.0.3}
+              - {id: h4, address: 10.0.0.4}
+              - {id: h5, address: 10.0.0.5}
+            """;
+
+    @Test
+    void readsADisjointTestAndARotatingMesh() throws Exception {
+        Plan p = PlanFile.parse(FIVE + """
+                schedule: {every: 1m}
+                tests:
+                  - {name: d, disjoint: {a: [h1, h2], b: h3 h4 h5}, duration: 1}
+                  - {name: m, mesh: [h1, h2, h3, h4], per_run: 3, direction: both, duration: 1}
+                  - {name: r, disjoint: {a: [h5], b: [h1, h2]}, direction: up, per_run: 1, duration: 1}
+                """, Path.of("/"));
+        // d: 2 × 3 hosts both ways, every run; m: 12 ordered pairs, 3 a run; r: 2 pairs, 1 a run
+        assertThat(p.tests()).hasSize(12 + 12 + 2);
+        assertThat(p.tests().subList(0, 12)).allSatisfy(t -> assertThat(t.turn()).isEmpty())
+                .filteredOn(t -> t.direction() == Plan.Direction.UP).hasSize(6)
+                .allSatisfy(t -> assertThat(t.sender()).as("up: side a sends").isIn("h1", "h2"));
+        assertThat(p.testsOfRun(1)).hasSize(12 + 3 + 1);
+        assertThat(p.testsOfRun(2).stream().filter(t -> t.id().startsWith("r_")).map(Plan.Test::id)).hasSize(1)
+                .doesNotContainAnyElementsOf(p.testsOfRun(1).stream().map(Plan.Test::id).toList());
+        assertThat(p.rotationsAt(2)).containsExactly("mesh m: run 2 of 4, pairs 4-6 of 12", "disjoint r: run 2 of 2, pair 2 of 2");
+    }
+
+    @Test
+    void aDisjointOrRotatingTestsMistakesNameTheTestAndTheHost() {
+        assertThat(mistake(FIVE + "tests:\n  - {name: d, disjoint: {a: [h1, h2], b: [h2, h3]}}\n"))
+                .isEqualTo("tests[0] (d).disjoint.b[0]: host 'h2' is on both sides (a and b); a disjoint test pairs a's hosts with"
+                        + " b's, never a host with itself");
+        assertThat(mistake(FIVE + "tests:\n  - {name: d, disjoint: {a: [h1, h9], b: [h3]}}\n"))
+                .isEqualTo("tests[0] (d).disjoint.a: unknown host 'h9' (hosts: h1, h2, h3, h4, h5)");
+        assertThat(mistake(FIVE + "tests:\n  - {name: d, disjoint: {a: [], b: [h3]}}\n"))
+                .isEqualTo("tests[0] (d).disjoint.a: an empty list; give at least one host");
+        assertThat(mistake(FIVE + "tests:\n  - {name: d, disjoint: {a: [h1]}}\n"))
+                .isEqualTo("tests[0] (d).disjoint.b: missing; give the hosts of side b, such as b: [h1, h2]");
+        assertThat(mistake(FIVE + "tests:\n  - {name: d, disjoint: {a: [h1, h1], b: [h3]}}\n"))
+                .isEqualTo("tests[0] (d).disjoint.a[1]: host 'h1' is listed twice");
+        assertThat(mistake(FIVE + "tests:\n  - {name: d, disjoint: {a: [h1], b: [h3], c: [h4]}}\n"))
+                .isEqualTo("tests[0] (d).disjoint: unknown key 'c' (known: a, b)");
+        assertThat(mistake(FIVE + "tests:\n  - {name: d, disjoint: [[h1], [h3]]}\n"))
+                .startsWith("tests[0] (d).disjoint: expected a map {a: [hosts], b: [hosts]} (psconfig's a-members and b-members)");
+        assertThat(mistake(FIVE + "tests:\n  - {name: m, mesh: [h1, h2, h1]}\n"))
+                .isEqualTo("tests[0] (m).mesh[2]: host 'h1' is listed twice");
+        assertThat(mistake(FIVE + "tests:\n  - {name: m, mesh: [h1, h2], per_run: 0}\n"))
+                .isEqualTo("tests[0] (m).per_run: 0 is not in 1..100000");
+        assertThat(mistake(FIVE + "tests:\n  - {name: p, pairs: [[h1, h2]], per_run: 2}\n"))
+                .isEqualTo("tests[0] (p).per_run: only a mesh or a disjoint test rotates its pairs run by run");
+        // every mistake at once, each at its place
+        assertThatThrownBy(() -> PlanFile.parse(FIVE + """
+                tests:
+                  - {name: d, disjoint: {a: [h1, h2], b: [h2, h9]}, per_run: -1}
+                """, Path.of("/"))).hasMessageContaining("3 mistakes in the plan:")
+                .hasMessageContaining("line 8, column 42: tests[0] (d).disjoint.b: unknown host 'h9'")
+                .hasMessageContaining("line 8, column 43: tests[0] (d).disjoint.b[0]: host 'h2' is on both sides")
+                .hasMessageContaining("line 8, column 62: tests[0] (d).per_run: -1 is not in 1..100000");
     }
 }

@@ -105,7 +105,7 @@ class PlanSchemaTest {
     @Test
     void everyMapOfAPlanHasExactlyTheKeysTheReaderAccepts() {
         assertThat(PlanFile.KEYS).containsOnlyKeys("plan", "push", "remote_write", "basic_auth", "schedule", "install", "host", "commands",
-                "connection", "test");
+                "connection", "test", "disjoint");
         Set<String> withProperties = new TreeSet<>();
         schemaTree.path("$defs").properties().forEach(e -> {
             if (object(e.getKey()).has("properties")) {
@@ -220,7 +220,8 @@ class PlanSchemaTest {
     /**
      * A valid plan (hosts h1, h2, h3 on this machine; a test of the pair h1 → h2) with {@code value} at {@code key} of
      * {@code place}: the plan's own, its push, remote_write (and its basic_auth), schedule or install, the first host's (its commands, or its SSH connection),
-     * or the test's (a mesh or a star in place of its pairs).
+     * or the test's (a mesh, a star or a disjoint test in place of its pairs; a rotating mesh for {@code per_run}), or a disjoint
+     * test's sides.
      */
     private ObjectNode planWith(String place, String key, JsonNode value) {
         ObjectNode plan = NODES.objectNode();
@@ -242,10 +243,19 @@ class PlanSchemaTest {
             case "host" -> host;
             case "commands" -> host.putObject("commands");
             case "connection" -> host.putObject("connection").put("type", "ssh");
+            case "disjoint" -> {
+                test.remove("pairs");
+                ObjectNode sides = test.putObject("disjoint");
+                sides.putArray("a").add("h1");
+                sides.putArray("b").add("h2").add("h3");
+                yield sides;
+            }
             case "test" -> {
-                if (Set.of("mesh", "star", "from").contains(key)) {
+                if (Set.of("mesh", "star", "from", "disjoint", "per_run").contains(key)) {
                     test.remove("pairs");
-                    if (!key.equals("mesh")) {
+                    if (key.equals("per_run")) {
+                        test.putArray("mesh").add("h1").add("h2").add("h3");
+                    } else if (!key.equals("mesh") && !key.equals("disjoint")) {
                         test.putArray("star").add("h2");
                         test.put("from", "h1");
                     }

@@ -185,4 +185,93 @@ class ScheduleStateTest {
         assertThat(again.done(runs, "b")).isTrue();
         assertThat(again.done(runs, "c")).isFalse();
     }
+
+    /**
+     * A rotating mesh (issue 69): a run is closed when its turn's tests have their lines, not the whole plan's; a session killed
+     * in run 3 and restarted generates run 3's turn again, less its line already written, then run 4's: the slices follow from
+     * the run numbers the book keeps, so every pair still runs once in the cycle.
+     */
+    @Test
+    void aRotatingMeshsRunClosesWithItsTurnAndARestartGoesOnWithTheNextTurn() throws Exception {
+        List<io.iperf3j.session.Node> hosts = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            hosts.add(io.iperf3j.session.Node.of("h" + i, "10.0.0." + i, io.iperf3j.session.Node.Role.NODE,
+                    io.iperf3j.session.Node.Access.local(), io.iperf3j.session.IperfKind.IPERF3));
+        }
+        Plan plan = Plan.builder(hosts).mesh("m", List.of("h1", "h2", "h3", "h4"), Plan.Direction.BOTH, TestSpec.tcp(1), 1, 3)
+                .schedule(EVERY_10S).build();
+        ScheduleState s = ScheduleState.open(dir, plan.tests(), EVERY_10S, T0);
+        java.util.Map<String, Integer> ran = new java.util.HashMap<>();
+        for (long run = 1; run <= 2; run++) {
+            s.expect(run, plan.tests());
+            for (Plan.Test t : plan.testsOfRun(run)) {
+                bookOf(s, t, run);
+                ran.merge(t.id(), 1, Integer::sum);
+            }
+            assertThat(s.firstOpenRun()).as("run %d closed by its 3 tests of 12", run).isEqualTo(run + 1);
+        }
+        s.expect(3, plan.tests());
+        Plan.Test first = plan.testsOfRun(3).get(0);
+        bookOf(s, first, 3);
+        ran.merge(first.id(), 1, Integer::sum);
+        assertThat(s.missing(3)).containsExactly("run 3: 2 of 3 test(s) not run: " + plan.testsOfRun(3).get(1).id() + ", "
+                + plan.testsOfRun(3).get(2).id());
+        // killed; started again with the same plan
+        ScheduleState again = ScheduleState.open(dir, plan.tests(), EVERY_10S, T0.plusSeconds(25));
+        assertThat(again.firstRun()).isEqualTo(3);
+        ScheduledRuns runs = new ScheduledRuns(plan::testsOfRun, EVERY_10S, again.start(), again.firstRun(),
+                new java.util.SplittableRandom(1), again::done);
+        while (runs.hasNext()) {
+            ScheduledRuns.Run r = runs.next();
+            if (r.run() > 4) {
+                break;
+            }
+            again.expect(r.run(), plan.tests());
+            bookOf(again, r.test(), r.run());
+            ran.merge(r.test().id(), 1, Integer::sum);
+        }
+        assertThat(again.firstOpenRun()).isEqualTo(5);
+        assertThat(ran).as("every ordered pair once in runs 1-4").hasSize(12).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+    }
+
+    /**
+     * A restart with a plan whose rotating mesh lost a host, in the middle of run 3: the cut names run 3's turn's tests that did
+     * not run and that the new plan has not, out of that turn's 3 (not the old plan's 12, most of which were other runs').
+     */
+    @Test
+    void aRestartWithAChangedRotatingMeshNamesWhatItCutOfTheRunsTurnOnly() throws Exception {
+        List<io.iperf3j.session.Node> hosts = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            hosts.add(io.iperf3j.session.Node.of("h" + i, "10.0.0." + i, io.iperf3j.session.Node.Role.NODE,
+                    io.iperf3j.session.Node.Access.local(), io.iperf3j.session.IperfKind.IPERF3));
+        }
+        Plan four = Plan.builder(hosts).mesh("m", List.of("h1", "h2", "h3", "h4"), Plan.Direction.BOTH, TestSpec.tcp(1), 1, 3)
+                .schedule(EVERY_10S).build();
+        Plan three = Plan.builder(hosts.subList(0, 3)).mesh("m", List.of("h1", "h2", "h3"), Plan.Direction.BOTH, TestSpec.tcp(1), 1,
+                3).schedule(EVERY_10S).build();
+        ScheduleState s = ScheduleState.open(dir, four.tests(), EVERY_10S, T0);
+        for (long run = 1; run <= 3; run++) {
+            s.expect(run, four.tests());
+            List<Plan.Test> turn = four.testsOfRun(run);
+            for (Plan.Test t : run < 3 ? turn : turn.subList(0, 1)) {
+                bookOf(s, t, run);
+            }
+        }
+        List<String> newIds = three.tests().stream().map(Plan.Test::id).toList();
+        List<String> cutOfRun3 = four.testsOfRun(3).subList(1, 3).stream().map(Plan.Test::id).filter(id -> !newIds.contains(id))
+                .toList();
+        assertThat(cutOfRun3).as("run 3's turn of the 4-host mesh (%s) has a pair with h4", four.testsOfRun(3)).isNotEmpty();
+        ScheduleState again = ScheduleState.open(dir, three.tests(), EVERY_10S, T0.plusSeconds(25));
+        assertThat(again.firstRun()).isEqualTo(3);
+        assertThat(again.cutByTheChange()).containsExactly("run 3 cut by the restart with a changed plan: " + cutOfRun3.size()
+                + " of its 3 test(s) did not run and are not in this plan: " + String.join(", ", cutOfRun3));
+    }
+
+    private void bookOf(ScheduleState s, Plan.Test t, long run) {
+        RunRecord r = new RunRecord.Ran(t, new TestResult(t.id(), t.sender(), t.receiver(), t.direction().word(), t.spec(), 1,
+                new TestResult.Outcome.Completed(9e8, 9.1e8, 1), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(), Duration.ofSeconds(1)), run, T0, T0, ok(run));
+        TestsFile.scheduled(dir, TestsFile.MIN_ROTATE_BYTES).accept(r);
+        s.accept(r);
+    }
 }
