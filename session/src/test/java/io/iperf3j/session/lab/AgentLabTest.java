@@ -45,46 +45,10 @@ class AgentLabTest {
 
     @Test
     void fourAgentsRunARotatingMeshEachPairOnceAndNoHostInTwoTestsAtOnce(@TempDir Path dir) throws Exception {
-        Netns.require("AgentLabTest", "ip");
-        String jar = IperfJar.command(); // built before the clock matters
         try (Netns net = Netns.open("agt")) {
-            String hub = net.add("hub");
-            String bridge = net.tag() + "br";
-            net.ip(hub, "link", "add", bridge, "type", "bridge");
-            net.ip(hub, "link", "set", bridge, "up");
-            List<String> spaces = new ArrayList<>();
-            StringBuilder plan = new StringBuilder("hosts:\n");
+            List<Process> agents = startAgents(net, dir);
             for (int i = 1; i <= HOSTS; i++) {
-                String ns = net.add("h" + i);
-                spaces.add(ns);
-                net.veth("a" + i, ns, "b" + i, hub, 0);
-                net.address(ns, net.tag() + "a" + i, "10.77.0." + i + "/24");
-                net.ip(hub, "link", "set", net.tag() + "b" + i, "master", bridge);
-                plan.append("  - {id: h").append(i).append(", address: 10.77.0.").append(i).append("}\n");
-            }
-            plan.append("schedule: {every: 10s, runs: 3}\ntests:\n"
-                    + "  - {name: m, mesh: [h1, h2, h3, h4], direction: both, duration: 1, per_run: 4}\n");
-            Path planFile = dir.resolve("same.yaml");
-            Files.writeString(planFile, plan);
-            // start just after a 10 s mark: every agent is up well before the next one, so all take the same first run
-            while (System.currentTimeMillis() % 10_000 > 1_000) {
-                Thread.sleep(50);
-            }
-            List<Process> agents = new ArrayList<>();
-            for (int i = 1; i <= HOSTS; i++) {
-                List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", spaces.get(i - 1)));
-                cmd.addAll(List.of(jar.split(" ")));
-                cmd.addAll(List.of("agent", "--plan", planFile.toString(), "--host-id", "h" + i, "-o", dir.resolve("h" + i).toString()));
-                agents.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("h" + i + ".log").toFile()).start());
-            }
-            for (int i = 1; i <= HOSTS; i++) {
-                Process p = agents.get(i - 1);
-                try {
-                    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("agent h%d did not end", i).isTrue();
-                    assertThat(p.exitValue()).as("agent h%d: %s", i, Files.readString(dir.resolve("h" + i + ".log"))).isZero();
-                } finally {
-                    p.destroyForcibly();
-                }
+                awaitExit(agents.get(i - 1), dir, i, 0);
             }
         }
         Map<String, List<Span>> byHost = new HashMap<>();
@@ -145,6 +109,90 @@ class AgentLabTest {
                 }
             }
         }
+    }
+
+    /**
+     * The lab: {@link #HOSTS} namespaces on one bridge, each running the built jar's agent with the same plan (a mesh both ways,
+     * {@code per_run: 4}, every 10 s for 3 runs, {@code -t 1}), its terminal in {@code dir/hN.log}, its records in
+     * {@code dir/hN}. Started just after a 10 s mark, so that every agent is up well before the next one and all take the
+     * same first run.
+     */
+    private static List<Process> startAgents(Netns net, Path dir) throws Exception {
+        Netns.require("AgentLabTest", "ip");
+        String jar = IperfJar.command(); // built before the clock matters
+        String hub = net.add("hub");
+        String bridge = net.tag() + "br";
+        net.ip(hub, "link", "add", bridge, "type", "bridge");
+        net.ip(hub, "link", "set", bridge, "up");
+        List<String> spaces = new ArrayList<>();
+        StringBuilder plan = new StringBuilder("hosts:\n");
+        for (int i = 1; i <= HOSTS; i++) {
+            String ns = net.add("h" + i);
+            spaces.add(ns);
+            net.veth("a" + i, ns, "b" + i, hub, 0);
+            net.address(ns, net.tag() + "a" + i, "10.77.0." + i + "/24");
+            net.ip(hub, "link", "set", net.tag() + "b" + i, "master", bridge);
+            plan.append("  - {id: h").append(i).append(", address: 10.77.0.").append(i).append("}\n");
+        }
+        plan.append("schedule: {every: 10s, runs: 3}\ntests:\n"
+                + "  - {name: m, mesh: [h1, h2, h3, h4], direction: both, duration: 1, per_run: 4}\n");
+        Path planFile = dir.resolve("same.yaml");
+        Files.writeString(planFile, plan);
+        while (System.currentTimeMillis() % 10_000 > 1_000) {
+            Thread.sleep(50);
+        }
+        List<Process> agents = new ArrayList<>();
+        for (int i = 1; i <= HOSTS; i++) {
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", spaces.get(i - 1)));
+            cmd.addAll(List.of(jar.split(" ")));
+            cmd.addAll(List.of("agent", "--plan", planFile.toString(), "--host-id", "h" + i, "-o", dir.resolve("h" + i).toString()));
+            agents.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("h" + i + ".log").toFile()).start());
+        }
+        return agents;
+    }
+
+    /** Agent {@code i} ends within two minutes with {@code status}. */
+    private static void awaitExit(Process p, Path dir, int i, int status) throws Exception {
+        try {
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("agent h%d did not end", i).isTrue();
+            assertThat(p.exitValue()).as("agent h%d: %s", i, Files.readString(dir.resolve("h" + i + ".log"))).isEqualTo(status);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void anAgentKilledMidRunCostsOnlyItsOwnTests(@TempDir Path dir) throws Exception {
+        List<JsonNode> all = new ArrayList<>();
+        try (Netns net = Netns.open("agt")) {
+            List<Process> agents = startAgents(net, dir);
+            Path h4 = dir.resolve("h4.log");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(h4).contains("[run ")) {
+                assertThat(System.nanoTime()).as("h4's first run did not start: %s", Files.readString(h4)).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            Thread.sleep(1_500); // into the run's first round
+            agents.get(3).destroyForcibly().waitFor();
+            for (int i = 1; i < HOSTS; i++) {
+                awaitExit(agents.get(i - 1), dir, i, 1);
+                all.addAll(lines(dir.resolve("h" + i).resolve("tests.jsonl")));
+            }
+        }
+        Set<String> ok = new TreeSet<>();
+        int failedTowardH4 = 0;
+        for (JsonNode t : all) {
+            String pair = t.get("sender").asText() + ">" + t.get("receiver").asText();
+            if (t.get("receiver").asText().equals("h4")) {
+                failedTowardH4 += t.get("status").asText().equals("failed") ? 1 : 0;
+                continue;
+            }
+            assertThat(t.get("status").asText()).as("%s, not h4's: %s", pair, t).isEqualTo("ok");
+            ok.add(pair);
+        }
+        assertThat(ok).as("every pair of the three live hosts ran, ok").hasSize(6);
+        assertThat(failedTowardH4).as("the tests toward the killed host failed (those after its kill)").isPositive();
+        assertThat(all).as("nothing was skipped: no one waited for the dead host").noneMatch(t -> t.get("status").asText().equals("skipped"));
     }
 
     private static List<JsonNode> lines(Path file) throws Exception {
