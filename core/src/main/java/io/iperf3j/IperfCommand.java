@@ -438,6 +438,7 @@ public final class IperfCommand {
             return failed;
         }
         RunningIperf running = new RunningIperf(stream, server::close, server.port());
+        running.slots(server::hold);
         self.set(running);
         Thread.ofPlatform().name("iperf3j-server").start(() -> {
             try {

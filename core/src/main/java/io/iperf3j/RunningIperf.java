@@ -21,6 +21,8 @@ public final class RunningIperf {
     private final Runnable canceller;
     private volatile boolean cancelRequested;
     private final int localPort;
+    /** A server's {@link #holdSlot}; empty for a client. */
+    private volatile java.util.function.Supplier<Optional<ServerSlot>> slots = Optional::empty;
 
     RunningIperf(MetricsStream metrics, Runnable canceller, int localPort) {
         this.metrics = metrics;
@@ -31,6 +33,22 @@ public final class RunningIperf {
     /** A server's listening port (useful with port 0); empty for a client or a server that could not listen. */
     public java.util.OptionalInt localPort() {
         return localPort > 0 ? java.util.OptionalInt.of(localPort) : java.util.OptionalInt.empty();
+    }
+
+    /**
+     * A long-lived server's place taken from outside while the caller runs a test of its own (an agent's, issue 69: one
+     * slot covers both ends of a host): while held, the server admits no test, and one that arrives waits in its
+     * {@code --queue} (or is refused busy without one) until the place is closed.
+     *
+     * @return the place; empty when every place is taken (the server runs a test), the server is stopping, or this run
+     *         is a client
+     */
+    public Optional<ServerSlot> holdSlot() {
+        return slots.get();
+    }
+
+    void slots(java.util.function.Supplier<Optional<ServerSlot>> from) {
+        slots = from;
     }
 
     void complete(IperfResult r) {

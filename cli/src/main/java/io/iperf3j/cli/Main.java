@@ -25,6 +25,7 @@ import io.iperf3j.internal.stats.TestObserver;
 import io.iperf3j.link.LinkCommand;
 import io.iperf3j.report.ReportCommand;
 import io.iperf3j.report.ReportOption;
+import io.iperf3j.session.command.AgentCommand;
 import io.iperf3j.session.command.HostSlotsCommand;
 import io.iperf3j.session.command.SessionCommand;
 import io.iperf3j.sys.NativeSocketException;
@@ -147,9 +148,14 @@ public final class Main {
     int run(String[] args) {
         Subcommand sub = args.length > 0 ? Subcommand.named(args[0]) : null;
         if (sub != null) {
-            startingSignalStatus.complete(sub == Subcommand.EXPORTER || sub == Subcommand.HOST_SLOTS ? 0 : 1);
+            startingSignalStatus.complete(sub == Subcommand.EXPORTER || sub == Subcommand.HOST_SLOTS || sub == Subcommand.AGENT ? 0 : 1);
             List<String> rest = Arrays.asList(args).subList(1, args.length);
             return switch (sub) {
+                case AGENT -> {
+                    awaitSignalHandlers();
+                    // a signal stops it after the test that runs now: status as its schedule's end
+                    yield AgentCommand.run(rest, out, err, onSignal::set);
+                }
                 case EXPORTER -> {
                     awaitSignalHandlers();
                     yield ExporterCommand.run(rest, out, err, onSignal::set);

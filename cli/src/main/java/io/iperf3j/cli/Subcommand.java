@@ -4,6 +4,7 @@ import io.iperf3j.export.cli.MetricsOptions;
 import io.iperf3j.export.exporter.ExporterCommand;
 import io.iperf3j.link.LinkCommand;
 import io.iperf3j.report.ReportCommand;
+import io.iperf3j.session.command.AgentCommand;
 import io.iperf3j.session.command.HostSlotsCommand;
 import io.iperf3j.session.command.SessionCommand;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,6 +20,7 @@ import java.util.Map;
  * reads only the help finds them.
  */
 enum Subcommand {
+    AGENT("agent", "run on every host of a YAML plan: a server, and the plan's tests it sends, on the plan's schedule"),
     EXPORTER("exporter", "Prometheus exporter: /metrics, and /probe runs a test per scrape"),
     HOST_SLOTS("host-slots", "the host's slot service: every account's sessions take turns here (systemd runs it)"),
     LINK("link", "message-rate test over the iperf3j UDP message link"),
@@ -59,6 +61,7 @@ enum Subcommand {
     /** The command's picocli model (its options, for the man page); link's with export's metrics rows. */
     CommandSpec spec() {
         return switch (this) {
+            case AGENT -> AgentCommand.spec();
             case EXPORTER -> ExporterCommand.spec();
             case HOST_SLOTS -> HostSlotsCommand.spec();
             case LINK -> LinkCommand.spec(List.of(new MetricsOptions(Map.<String, String>of()::get)));

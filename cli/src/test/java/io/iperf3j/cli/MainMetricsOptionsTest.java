@@ -47,7 +47,7 @@ class MainMetricsOptionsTest {
     @Test
     void helpListsTheMetricsOptionsAndTheExporter() {
         assertThat(run(Map.of(), "--push.url", "x:1", "--help")).isZero();
-        assertThat(out.toString()).contains("--push.url URL", "--metrics.file PATH", "iperf3j exporter", "Server or Client:",
+        assertThat(out.toString()).contains("--push.url URL", "--metrics.file PATH", "iperf3j agent|exporter", "Server or Client:",
                 "Data path (iperf3j):", "UDP: ");
         out.reset();
         assertThat(run(Map.of(), "exporter", "--help")).isZero();

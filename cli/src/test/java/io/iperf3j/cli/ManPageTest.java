@@ -67,15 +67,16 @@ class ManPageTest {
     /** Issue 25: --help and the page name every subcommand; each one's own --help answers. */
     @Test
     void helpAndPageListEverySubcommand() {
-        assertThat(HELP.lines().limit(5)).contains("       iperf3j exporter|host-slots|link|report|session [options]");
+        assertThat(HELP.lines().limit(5)).contains("       iperf3j agent|exporter|host-slots|link|report|session [options]");
         assertThat(HELP).contains("\nSubcommands (iperf3j SUBCOMMAND --help shows its options):\n"
-                + "  exporter                  Prometheus exporter")
+                + "  agent                     run on every host of a YAML plan")
+                .contains("\n  exporter                  Prometheus exporter")
                 .contains("\n  link                      message-rate test")
                 .contains("\n  report                    one self-contained HTML report")
                 .contains("\n  session                   run a YAML test plan");
         assertThat(HELP.indexOf("Subcommands")).as("right after the usage lines").isLessThan(HELP.indexOf("Metrics export"));
         assertThat(PAGE).contains("\n.SS Subcommands\n.PP\n(iperf3j SUBCOMMAND \\-\\-help shows its options)\n")
-                .contains("\niperf3j exporter|host\\-slots|link|report|session [options]\n.fi\n");
+                .contains("\niperf3j agent|exporter|host\\-slots|link|report|session [options]\n.fi\n");
         for (Subcommand sub : Subcommand.ALL) {
             assertThat(PAGE).contains("\n.TP\n.B " + ManPage.escape(sub.command()) + "\n" + ManPage.escape(sub.summary()) + "\n");
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

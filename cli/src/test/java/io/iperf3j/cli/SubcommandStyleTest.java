@@ -45,7 +45,7 @@ class SubcommandStyleTest {
                 case "session" -> run(name, "plan.yaml", "--bogus");
                 default -> run(name, "--bogus");
             };
-            assertThat(status).as(name + " --bogus").isEqualTo(name.equals("session") ? 2 : 1);
+            assertThat(status).as(name + " --bogus").isEqualTo(name.equals("session") || name.equals("agent") ? 2 : 1);
             assertThat(err.toString()).as(name + " --bogus").isEqualTo("iperf3j " + name + ": Unknown option: '--bogus'\n\n"
                     + "Usage: iperf3j " + name + " [options]\nTry `iperf3j " + name + " --help' for more information.\n");
             assertThat(out.toString()).isEmpty();

@@ -407,7 +407,7 @@ class ShippedCommandsIT {
         Finished run = run(in, "--help");
         assertThat(run.status).as(run.all()).isZero();
         assertThat(run.stdout).startsWith("Usage: iperf3j [-s|-c host] [options]")
-                .contains("exporter", "host-slots", "link", "report", "session").contains("--json-stream").contains("--push.url");
+                .contains("agent", "exporter", "host-slots", "link", "report", "session").contains("--json-stream").contains("--push.url");
     }
 
     @ParameterizedTest(name = "{0}")

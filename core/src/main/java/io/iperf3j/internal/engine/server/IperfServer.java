@@ -506,6 +506,18 @@ public final class IperfServer implements Closeable {
         return slots.held();
     }
 
+    /**
+     * Takes one of this server's places from outside, as a test would ({@link SlotPool#tryHold}): the agent's own test
+     * (issue 69) holds it while it runs, so the server admits no test then (an arrival waits in the {@code --queue}).
+     *
+     * @return the place, given back by its {@code close()} (idempotent); empty when every place is taken or the server
+     *         is closing
+     */
+    public java.util.Optional<io.iperf3j.ServerSlot> hold() {
+        Slot s = slots.tryHold();
+        return s == null ? java.util.Optional.empty() : java.util.Optional.of(s::close);
+    }
+
     /** Clients waiting in the {@code --queue} now (0 without one). */
     public int queuedTests() {
         return waitQueue == null ? 0 : waitQueue.queued();

@@ -92,6 +92,23 @@ final class SlotPool implements Admission.Capacity {
         return new Take.Granted(s);
     }
 
+    /**
+     * A place taken from outside, with no arrival and no client key: the agent's own test (issue 69), so that one slot covers
+     * both ends of a host. A test that arrives meanwhile finds the pool full (and waits in the {@code --queue}); the
+     * place goes back, and the queue is told, when the slot is closed. Never {@code -1}'s one test.
+     *
+     * @return the slot, or null when every place is taken or the pool is closed
+     */
+    synchronized Slot tryHold() {
+        if (closed || admitted >= max) {
+            return null;
+        }
+        admitted++;
+        Slot s = new Slot(back, null);
+        held.add(s);
+        return s;
+    }
+
     /** Whether {@code key} is under its {@code --max-per-client} (an unknown address always is). */
     synchronized boolean admissible(ClientKey key) {
         return maxPerClient == 0 || key == null || perKey.getOrDefault(key, 0) < maxPerClient;

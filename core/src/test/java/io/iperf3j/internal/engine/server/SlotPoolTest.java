@@ -55,6 +55,26 @@ class SlotPoolTest {
     }
 
     @Test
+    void aPlaceHeldFromOutsideFillsThePoolUntilClosedOnce() {
+        AtomicInteger freed = new AtomicInteger();
+        SlotPool pool = new SlotPool(1, false, freed::incrementAndGet);
+        Slot held = pool.tryHold();
+        assertThat(held).isNotNull();
+        assertThat(pool.running()).isEqualTo(1);
+        assertThat(pool.tryTake(from("127.0.0.2", 1))).as("a test finds the place the agent holds").isEqualTo(new Take.Full(1, 1));
+        assertThat(pool.tryHold()).as("one place, held once").isNull();
+        held.close();
+        held.close();
+        assertThat(freed).as("the queue is told once").hasValue(1);
+        assertThat(pool.running()).isZero();
+        Slot test = granted(pool.tryTake(from("127.0.0.2", 2)));
+        assertThat(pool.tryHold()).as("a running test's place is not held").isNull();
+        test.close();
+        pool.close();
+        assertThat(pool.tryHold()).as("a closed pool holds nothing").isNull();
+    }
+
+    @Test
     void anUnknownAddressIsNotLimitedPerClient() {
         SlotPool pool = new SlotPool(4, false, 1, () -> { });
         granted(pool.tryTake(A));

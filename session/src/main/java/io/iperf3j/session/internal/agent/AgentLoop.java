@@ -1,0 +1,276 @@
+package io.iperf3j.session.internal.agent;
+
+import io.iperf3j.IperfCommand;
+import io.iperf3j.IperfResult;
+import io.iperf3j.IperfSummary;
+import io.iperf3j.RunningIperf;
+import io.iperf3j.ServerSlot;
+import io.iperf3j.session.IperfKind;
+import io.iperf3j.session.Node;
+import io.iperf3j.session.Plan;
+import io.iperf3j.session.SessionException;
+import io.iperf3j.session.TestResult;
+import io.iperf3j.session.internal.output.ProgressLine;
+import io.iperf3j.session.internal.output.RunRecord;
+import io.iperf3j.session.internal.output.TestsFile;
+import io.iperf3j.session.internal.result.RunFigures;
+import io.iperf3j.session.internal.run.PairSession;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One agent's work: its server for its peers (the plan's port, a {@code --queue} so that an arrival while this host is busy
+ * waits), and the tests of the plan this host sends, each at its {@link AgentTimetable} time toward its peer's address. One
+ * slot for both ends: a test of its own starts only once it holds its server's one place ({@link RunningIperf#holdSlot}),
+ * which it keeps until its test ends, so the server admits none meanwhile; a test that cannot get it within the margin is
+ * skipped and counted. Each result goes to {@code tests.jsonl} ({@link TestsFile}, the session's lines: {@code sender} and
+ * {@code receiver} the plan's ids) and a progress line; what the server ran goes to {@code served.jsonl} ({@link ServedFile}).
+ */
+public final class AgentLoop implements AutoCloseable {
+    /** How long before a run's start an agent must have read its plan: runs that start sooner are not this agent's first. */
+    static final Duration LEAD = Duration.ofSeconds(2);
+    /** How often a test waiting for its server's place asks again. */
+    private static final long HOLD_POLL_MS = 20;
+
+    /**
+     * What the agent's tests came to.
+     *
+     * @param ok tests that completed
+     * @param failed tests that ran and failed
+     * @param skipped tests that could not start within their slip
+     */
+    public record Counts(int ok, int failed, int skipped) {
+    }
+
+    private final Plan plan;
+    private final Node me;
+    private final AgentTimetable timetable;
+    private final PrintStream out;
+    private final TestsFile tests;
+    private final RunningIperf server;
+    private volatile boolean stopped;
+    private int ok;
+    private int failed;
+    private int skipped;
+
+    private AgentLoop(Plan plan, Node me, AgentTimetable timetable, PrintStream out, TestsFile tests, RunningIperf server) {
+        this.plan = plan;
+        this.me = me;
+        this.timetable = timetable;
+        this.out = out;
+        this.tests = tests;
+        this.server = server;
+    }
+
+    /**
+     * Starts the agent's server for host {@code me} of {@code plan}, its records in {@code dir}.
+     *
+     * @throws IllegalArgumentException when the plan does not suit an agent (its tests toward this host on several ports, runs
+     *         longer than the schedule's period) or the server cannot listen, saying why
+     */
+    public static AgentLoop start(Plan plan, Node me, Path dir, Duration margin, PrintStream out) {
+        AgentTimetable timetable = new AgentTimetable(plan, margin);
+        if (plan.schedule().isPresent()) {
+            Duration every = plan.schedule().get().every();
+            Duration longest = timetable.longestRun();
+            if (longest.compareTo(every) > 0) {
+                throw new IllegalArgumentException("a run of the plan takes up to " + Plan.Schedule.text(longest)
+                        + " (its rounds' -t and a " + Plan.Schedule.text(margin) + " margin each), longer than every "
+                        + Plan.Schedule.text(every) + ": the runs would overlap");
+            }
+        }
+        int port = port(plan, me);
+        // one place (the server's default is 16): the host's one slot, which its own tests hold from outside; bound to the
+        // host's address, the test interface its peers reach it by
+        RunningIperf server = IperfCommand.server().longLived().port(port).bind(me.address())
+                .args("--max-concurrent", "1", "--queue", Integer.toString(Math.min(4096, Math.max(1, plan.hosts().size()))))
+                .serverEvents(new ServedFile(dir, plan, me)).spawn();
+        if (server.localPort().isEmpty()) {
+            String why;
+            try {
+                why = server.await(Duration.ofSeconds(5)).flatMap(IperfResult::error).orElse("it did not start");
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                why = "interrupted";
+            }
+            throw new IllegalArgumentException("the server for this host's peers cannot listen on port " + port + ": " + why);
+        }
+        TestsFile tests = plan.schedule().isPresent() ? TestsFile.scheduled(dir, TestsFile.DEFAULT_ROTATE_BYTES) : TestsFile.once(dir);
+        return new AgentLoop(plan, me, timetable, out, tests, server);
+    }
+
+    /** The port this host's server listens on: its tests' as receiver (one port; 5201 when it receives none). */
+    static int port(Plan plan, Node me) {
+        Set<Integer> ports = new TreeSet<>();
+        for (Plan.Test t : plan.tests()) {
+            if (t.receiver().equals(me.id())) {
+                ports.add(t.spec().port());
+            }
+        }
+        if (ports.size() > 1) {
+            throw new IllegalArgumentException("host " + me.id() + " receives tests on ports " + ports
+                    + ": an agent serves one port (give its tests one port)");
+        }
+        return ports.isEmpty() ? io.iperf3j.session.TestSpec.DEFAULT_PORT : ports.iterator().next();
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return server.localPort().orElse(0);
+    }
+
+    /** Runs the plan's runs (a schedule's, or the one run of a plan without) until they end or {@link #stop}; returns the counts. */
+    public Counts run() {
+        Instant notBefore = Instant.now().plus(LEAD);
+        if (plan.schedule().isEmpty()) {
+            Duration grid = timetable.onceGrid();
+            runOne(AgentTimetable.ONCE, 1, AgentTimetable.runStart(AgentTimetable.firstRun(notBefore, grid), grid));
+        } else {
+            Plan.Schedule s = plan.schedule().get();
+            long n = AgentTimetable.firstRun(notBefore, s.every());
+            for (long done = 0; !stopped && (s.runs().isEmpty() || done < s.runs().getAsLong()); done++, n++) {
+                Instant start = AgentTimetable.runStart(n, s.every());
+                if (s.until().isPresent() && !start.isBefore(s.until().get())) {
+                    break;
+                }
+                runOne(n, n, start);
+            }
+        }
+        return new Counts(ok, failed, skipped);
+    }
+
+    /** Run {@code run} of the timetable ({@link AgentTimetable#ONCE} for a plan without a schedule), recorded as {@code recorded}. */
+    private void runOne(long run, long recorded, Instant start) {
+        List<AgentTimetable.Entry> mine = new ArrayList<>();
+        for (AgentTimetable.Entry e : timetable.run(run, start)) {
+            if (e.test().sender().equals(me.id())) {
+                mine.add(e);
+            }
+        }
+        if (!sleepUntil(start)) {
+            return;
+        }
+        String where = run == AgentTimetable.ONCE ? "" : String.join("; ", plan.rotationsAt(run));
+        say("[run " + recorded + "] " + me.id() + " sends " + mine.size() + " test(s)" + (where.isEmpty() ? "" : "; " + where));
+        for (AgentTimetable.Entry e : mine) {
+            if (!sleepUntil(e.start())) {
+                return;
+            }
+            RunRecord r = attempt(e, recorded);
+            tests.accept(r);
+            switch (r) {
+                case RunRecord.Ran ran when ran.result().ok() -> ok++;
+                case RunRecord.Ran ran -> failed++;
+                case RunRecord.Skipped s -> skipped++;
+            }
+            say("[run " + recorded + "] " + ProgressLine.of(r));
+        }
+        // its peers' tests toward it run until the run's last round ends: the server stays until then
+        sleepUntil(start.plus(timetable.length(run)));
+    }
+
+    /** Holds the server's place within the slip, runs the test and gives the place back; or skips it. */
+    private RunRecord attempt(AgentTimetable.Entry e, long run) {
+        Instant slip = e.start().plus(timetable.margin());
+        Optional<ServerSlot> held = server.holdSlot();
+        while (held.isEmpty()) {
+            if (stopped || Instant.now().isAfter(slip)) {
+                return new RunRecord.Skipped(e.test(), run, e.start(), "this host's server was in a test until the test's slip ("
+                        + Plan.Schedule.text(timetable.margin()) + ") passed", Instant.now());
+            }
+            try {
+                Thread.sleep(HOLD_POLL_MS);
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                return new RunRecord.Skipped(e.test(), run, e.start(), "the agent was stopped", Instant.now());
+            }
+            held = server.holdSlot();
+        }
+        Instant started = Instant.now();
+        TestResult result;
+        try {
+            result = client(e.test());
+        } finally {
+            held.get().close();
+        }
+        Instant ended = Instant.now();
+        return new RunRecord.Ran(e.test(), result, run, e.start(), started, RunFigures.of(run, result, ended.toEpochMilli() / 1000.0));
+    }
+
+    /** Runs {@code t}'s client toward its receiver's address, bound to this host's, within the test's client limit. */
+    private TestResult client(Plan.Test t) {
+        Node peer = plan.hostsById().get(t.receiver());
+        List<String> args = PairSession.clientArgs(IperfKind.IPERF3J, t.spec(), peer.address(), Optional.of(me.address()));
+        long began = System.nanoTime();
+        TestResult.Outcome outcome;
+        try {
+            RunningIperf client = IperfCommand.client(peer.address()).args(args.subList(2, args.size()).toArray(String[]::new)).spawn();
+            Optional<IperfResult> r = client.await(t.spec().effectiveClientLimit());
+            IperfResult result = r.isPresent() ? r.get() : client.cancel();
+            outcome = outcome(result);
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+            outcome = new TestResult.Outcome.Failed(new SessionException.IperfError("the agent was stopped"));
+        } catch (IllegalArgumentException x) {
+            outcome = new TestResult.Outcome.Failed(new SessionException.IperfCommandError(x.getMessage()));
+        }
+        return new TestResult(t.id(), t.sender(), t.receiver(), t.direction().word(), t.spec(), t.repeat(), outcome,
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                Duration.ofNanos(System.nanoTime() - began));
+    }
+
+    private static TestResult.Outcome outcome(IperfResult r) {
+        Optional<IperfSummary> s = r.summary();
+        if (r.error().isPresent() || s.isEmpty() || r.cancelled()) {
+            String why = r.error().orElse(r.cancelled() ? "the test ran past its client limit" : "the client gave no summary");
+            return new TestResult.Outcome.Failed(new SessionException.IperfError(why));
+        }
+        return new TestResult.Outcome.Completed(s.get().sent().bitsPerSecond(), s.get().received().bitsPerSecond(),
+                s.get().received().bytes());
+    }
+
+    /** Sleeps until {@code t}; false when stopped meanwhile. */
+    private boolean sleepUntil(Instant t) {
+        while (!stopped) {
+            long ms = Duration.between(Instant.now(), t).toMillis();
+            if (ms <= 0) {
+                return true;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(Math.min(ms, 1000));
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private void say(String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    /** Stops after the test that runs now, within a second when none does (a signal's action); the server stops at {@link #close}. */
+    public void stop() {
+        stopped = true;
+    }
+
+    /** Stops the server. */
+    @Override
+    public void close() {
+        try {
+            server.cancel();
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.iperf3j.session.internal.agent;
+
+import io.iperf3j.session.Plan;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * When each test of a run starts, from the plan alone, so that every agent with the same plan computes the same timetable
+ * and tests due at once never share a host. A run's tests ({@link Plan#testsOfRun}) are packed into rounds in which no host is
+ * in two tests ({@link Plan#rounds}: a rotation's run of at most a matching's pairs is one round, as {@code Rotation} orders
+ * them); round {@code r} starts when round {@code r − 1} is due to end: its start, plus its longest test's {@code -t} (whole
+ * seconds up), plus the {@link #margin} (the control exchange, a test's end, the hosts' clocks' skew). A test may start up
+ * to the margin late and no later: after that it would run into the next round.
+ *
+ * <p>Runs are placed on the wall clock, not from when an agent started, so that agents started at different times agree:
+ * run {@code n} of a schedule starts at {@code n × every} since the Unix epoch ({@link #runStart}), and {@code n} is the run
+ * number that picks a rotation's pairs ({@link Plan.Turn#runsIn}); a plan without a schedule runs once, at the next
+ * multiple of its run's length (at least {@link #ONCE_GRID}).
+ *
+ * @param plan the plan
+ * @param margin the time between one round's due end and the next round's start; also a test's slip
+ */
+public record AgentTimetable(Plan plan, Duration margin) {
+    /** The margin when none is given: NTP keeps hosts within milliseconds, a test's end takes well under a second. */
+    public static final Duration DEFAULT_MARGIN = Duration.ofSeconds(2);
+    /** The grid a plan without a schedule starts its one run on. */
+    public static final Duration ONCE_GRID = Duration.ofSeconds(10);
+
+    /** Checks the margin: 0 to a minute. */
+    public AgentTimetable {
+        Objects.requireNonNull(plan, "plan");
+        if (margin.isNegative() || margin.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("margin " + margin + " is not in 0 .. 1 minute");
+        }
+    }
+
+    /**
+     * One test's place in a run.
+     *
+     * @param test the plan's test
+     * @param round its round in the run, from 0
+     * @param start when it is due
+     */
+    public record Entry(Plan.Test test, int round, Instant start) {
+    }
+
+    /**
+     * Every test of run {@code run} starting at {@code runStart}, in the order they are due: a schedule's run (from 1), or
+     * {@link #ONCE} for a plan run once (every test, a rotation's too).
+     */
+    public List<Entry> run(long run, Instant runStart) {
+        List<Entry> entries = new ArrayList<>();
+        Instant start = runStart;
+        List<List<Plan.Test>> rounds = rounds(run);
+        for (int r = 0; r < rounds.size(); r++) {
+            for (Plan.Test t : rounds.get(r)) {
+                entries.add(new Entry(t, r, start));
+            }
+            start = start.plus(roundLength(rounds.get(r)));
+        }
+        return entries;
+    }
+
+    /** How long run {@code run} takes: every round's longest test and its margin. */
+    public Duration length(long run) {
+        Duration d = Duration.ZERO;
+        for (List<Plan.Test> round : rounds(run)) {
+            d = d.plus(roundLength(round));
+        }
+        return d;
+    }
+
+    /** The longest of a whole rotation cycle's runs (a plan without rotation: its one run's length). */
+    public Duration longestRun() {
+        long runs = plan.rotations().stream().mapToLong(Plan.Turn::runs).reduce(1, AgentTimetable::lcmCapped);
+        Duration longest = Duration.ZERO;
+        for (long n = 1; n <= runs; n++) {
+            Duration d = length(n);
+            longest = d.compareTo(longest) > 0 ? d : longest;
+        }
+        return longest;
+    }
+
+    private static long lcmCapped(long a, long b) {
+        long g = java.math.BigInteger.valueOf(a).gcd(java.math.BigInteger.valueOf(b)).longValue();
+        return Math.min(1000, a / g * b);
+    }
+
+    /** The run number of a plan without a schedule: it runs every test. */
+    public static final long ONCE = 0;
+
+    private List<List<Plan.Test>> rounds(long run) {
+        return run == ONCE ? plan.rounds() : plan.withTests(plan.testsOfRun(run)).rounds();
+    }
+
+    private Duration roundLength(List<Plan.Test> round) {
+        double longest = round.stream().mapToDouble(t -> t.spec().durationSeconds()).max().orElse(0);
+        return Duration.ofSeconds((long) Math.ceil(longest)).plus(margin);
+    }
+
+    /** When run {@code run} of a schedule of period {@code every} starts: {@code run × every} since the epoch. */
+    public static Instant runStart(long run, Duration every) {
+        return Instant.ofEpochMilli(Math.multiplyExact(run, every.toMillis()));
+    }
+
+    /** The first run of a schedule of period {@code every} that starts at or after {@code notBefore}. */
+    public static long firstRun(Instant notBefore, Duration every) {
+        long period = every.toMillis();
+        return Math.max(1, Math.floorDiv(notBefore.toEpochMilli() + period - 1, period));
+    }
+
+    /** The period a plan without a schedule places its one run on: its run's length, whole seconds up, at least {@link #ONCE_GRID}. */
+    public Duration onceGrid() {
+        long seconds = (long) Math.ceil(length(ONCE).toMillis() / 1000.0);
+        return Duration.ofSeconds(Math.max(ONCE_GRID.toSeconds(), seconds));
+    }
+}
