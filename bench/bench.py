@@ -5,7 +5,7 @@ Each case runs as a pair of processes per implementation (``-s -1`` server and
 ``-c`` client, as iperf3 is used), the two implementations in turn (A B, then
 B A in the next round, ...), so slow drift of this shared VM hits both alike.
 Before every run the script waits for an idle CPU; a run during which processes
-outside the pair used noticeable CPU is repeated (at most twice, then kept and
+outside the pair used noticeable CPU is repeated (at most twice, or --retries times, then kept and
 flagged). Every server is started and stopped by its PID.
 
 Figures come from the client's ``-J`` output (the receiver's figures reach it
@@ -438,6 +438,9 @@ def main():
     ap.add_argument("--name", default=None, help="file name stem (default: date)")
     ap.add_argument("--iperf3", default="iperf3")
     ap.add_argument("--idle-wait", type=float, default=30.0)
+    ap.add_argument("--retries", type=int, default=2,
+                    help="runs disturbed by other work are run again this many times (0 on a machine that is "
+                         "never quiet: the retries only triple the time)")
     ap.add_argument("--port", type=int, default=5701)
     ap.add_argument("--jar", default=None, help="iperf3j jar to run (default: the build's, snapshotted)")
     ap.add_argument("--compare-jar", default=None, help="also run this iperf3j jar as 'iperf3j-base'")
@@ -469,7 +472,7 @@ def main():
             for impl in order:
                 if not supports(impl, case):
                     continue
-                for attempt in range(3):
+                for attempt in range(args.retries + 1):
                     if args.idle_wait > 0:
                         wait_idle(args.idle_wait)
                     port = free_port(args.port)
@@ -478,12 +481,12 @@ def main():
                     except RuntimeError as e:  # kept in the table's failures; the run is tried again
                         print(f"  FAILED: {e}", file=sys.stderr, flush=True)
                         failures.append({"round": rnd + 1, "case": case, "impl": impl.name, "error": str(e)})
-                        if attempt == 2:
+                        if attempt == args.retries:
                             m = None
                             break
                         continue
                     m["attempt"] = attempt
-                    if m["outside_cpu_s"] <= budget or attempt == 2:
+                    if m["outside_cpu_s"] <= budget or attempt == args.retries:
                         break
                     print(f"  (disturbed: {m['outside_cpu_s']:.2f} s CPU outside; again)", file=sys.stderr)
                 if m is None:

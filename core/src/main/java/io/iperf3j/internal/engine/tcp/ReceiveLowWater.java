@@ -25,7 +25,9 @@ import java.util.function.IntSupplier;
  * the reader holds back), checked every {@link #CHECK_EVERY_BLOCKS} blocks. Never with {@code
  * -w} (a buffer fixed by the user, which a low-water mark could fill) nor with a read pacer
  * (the server's {@code --total-rate}, whose {@link io.iperf3j.internal.engine.ReadWindow} sizes
- * the buffer to the share).
+ * the buffer to the share), nor when the sender is not paced ({@code -b}): an unpaced sender keeps
+ * the reader behind, so whole blocks are queued anyway, and the mark only adds acknowledgements
+ * (issue 68; the decision and its figures are {@code StreamFactory.wakesPerBlock}).
  *
  * <p>Thread: the stream's worker only.
  */

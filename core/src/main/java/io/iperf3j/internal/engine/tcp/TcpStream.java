@@ -76,8 +76,9 @@ public final class TcpStream extends DataStream {
      * @param window the read pacer's receive buffer, or null
      * @param receiver a receiver's descriptor-level reader (copying, or {@code --skip-rx-copy}'s), or
      *        null to read through the channel
-     * @param wakePerBlock a receiver whose buffer is autotuned (no {@code -w}) and not read-paced: it
-     *        sets {@code SO_RCVLOWAT} to the block once the buffer is large ({@link ReceiveLowWater})
+     * @param wakePerBlock a receiver of a paced sender whose buffer is autotuned (no {@code -w}) and not
+     *        read-paced: it sets {@code SO_RCVLOWAT} to the block once the buffer is large
+     *        ({@link ReceiveLowWater}; the choice is StreamFactory's {@code wakesPerBlock})
      * @param memory the arena {@code buffer} lives in, freed by the stream when its worker is done, or null
      */
     public TcpStream(StreamRecord record, Runnable wakeTest, SocketChannel channel, ByteBuffer buffer,
@@ -99,7 +100,6 @@ public final class TcpStream extends DataStream {
         this.pacer = pacer;
         this.window = window;
         this.budget = budget;
-        // wakePerBlock is a receiver with neither -w nor a read pacer (StreamFactory)
         this.lowWater = wakePerBlock && receiver != null
                 ? new ReceiveLowWater(nativeSocket, blockSize, this::receiveBufferBytes) : null;
         channel.configureBlocking(true);
