@@ -309,7 +309,10 @@ class FleetFaultLabTest {
      */
     @Test
     void aScheduledHostWhoseLinkGoesDownFiresTheShippedAlertForEachOfItsPairs() throws Exception {
-        int[] hosts = {1, 2, 3, 5, 6, 7, 8, 9, 11, 12};
+        // not host 6: the link-down test above cuts host 6 while its agent holds the host's slot ({@code flock} in the
+        // host's state folder), and that agent, its controller gone, gives the slot back only when sshd drops the dead
+        // connection: a session started soon after found host 6 "in another session's test" for 21 s (stop 73's CI)
+        int[] hosts = {1, 2, 3, 5, 7, 8, 9, 11, 12, 13};
         int silent = 7;
         Path dir = Files.createTempDirectory(work, "schedule-down");
         StringBuilder yaml = new StringBuilder("parallel: true\nschedule: {every: 30s, slip: 20s}\nhosts:\n");
