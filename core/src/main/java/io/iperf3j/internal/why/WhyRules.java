@@ -159,13 +159,10 @@ public final class WhyRules {
         }
         String onOneHost = "both ends are on this host, with no path between them";
         if (f.transport() == Transport.UDP && f.droppedShare().isEmpty() && f.lostShare().orElse(0) >= UDP_LOSS) {
-            long b = f.receiverBufferBytes().orElse(0);
-            long need = bufferFor(4 * b);
             return v(Cause.RECEIVER_BUFFER, Confidence.LIKELY, Optional.empty(), f, String.format(Locale.ROOT,
                     "%.2f %% of the datagrams were lost and %s: the receiving socket's buffer dropped them (its drop"
                             + " counter was not seen)", 100 * f.lostShare().getAsDouble(), onOneHost),
-                    "on the receiver (" + f.sides().receiver() + "): raise net.core.rmem_max to at least "
-                            + Units.bytes(need) + " and run the test with -w " + Units.flag(need) + ", or lower -b");
+                    largerUdpBuffer(f, f.receiverBufferBytes().orElse(0)));
         }
         double s = share(f.senderRunShare(), f.senderWaitShare(), processLoad(f, true));
         double r = share(f.receiverRunShare(), f.receiverWaitShare(), processLoad(f, false));
@@ -509,9 +506,7 @@ public final class WhyRules {
                                 + " ms of them at this rate: a reader that waits longer for a CPU loses the rest (its"
                                 + " drop counter was not seen: an iperf3j receiver reads it)", 100 * lost,
                         Units.bytes(rb.getAsLong()), rb.getAsLong() * 8e3 / sent),
-                        "on the receiver (" + f.sides().receiver() + "): raise net.core.rmem_max to at least "
-                                + Units.bytes(bufferFor(4 * rb.getAsLong())) + " and run the test with -w "
-                                + Units.flag(bufferFor(4 * rb.getAsLong())) + ", or lower -b");
+                        largerUdpBuffer(f, rb.getAsLong()));
             }
             if (f.droppedShare().isEmpty()) {
                 return v(Cause.PATH, Confidence.CLOSE, Optional.of(Cause.RECEIVER_BUFFER), f, String.format(
@@ -552,6 +547,13 @@ public final class WhyRules {
                 + (f.sendBlockedShare().isEmpty() ? "; its own host was not seen: a shaper on its interface (tc -s"
                 + " qdisc on " + f.sides().sender() + ") or its wait for room in its socket buffer, which an iperf3j"
                 + " sender reads" : ""));
+    }
+
+    /** A UDP receiver's remedy: a buffer four times {@code buffer} (at least 1 MiB) through rmem_max and -w, or a lower -b. */
+    private static String largerUdpBuffer(WhyFigures f, long buffer) {
+        long need = bufferFor(4 * buffer);
+        return "on the receiver (" + f.sides().receiver() + "): raise net.core.rmem_max to at least " + Units.bytes(need)
+                + " and run the test with -w " + Units.flag(need) + ", or lower -b";
     }
 
     /**

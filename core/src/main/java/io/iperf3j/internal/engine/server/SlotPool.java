@@ -80,16 +80,10 @@ final class SlotPool implements Admission.Capacity {
         if (!admissible(key)) {
             return new Take.ClientLimit(key, maxPerClient);
         }
-        admitted++;
-        if (key != null) {
-            perKey.merge(key, 1, Integer::sum);
-        }
         if (oneOff) {
             oneOffTaken = true;
         }
-        Slot s = new Slot(back, key);
-        held.add(s);
-        return new Take.Granted(s);
+        return new Take.Granted(admit(key));
     }
 
     /**
@@ -100,11 +94,16 @@ final class SlotPool implements Admission.Capacity {
      * @return the slot, or null when every place is taken or the pool is closed
      */
     synchronized Slot tryHold() {
-        if (closed || admitted >= max) {
-            return null;
-        }
+        return closed || admitted >= max ? null : admit(null);
+    }
+
+    /** One more place held, {@code key}'s (null: no client's), under this pool's monitor. */
+    private Slot admit(ClientKey key) {
         admitted++;
-        Slot s = new Slot(back, null);
+        if (key != null) {
+            perKey.merge(key, 1, Integer::sum);
+        }
+        Slot s = new Slot(back, key);
         held.add(s);
         return s;
     }
