@@ -177,36 +177,41 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
             return;
         }
         Set<String> now = new HashSet<>(samePeriod ? planTests.stream().map(Plan.Test::id).toList() : List.of());
+        List<TestsLine> old = oldIds.stream().map(TestsLine::read).toList();
         for (long run = firstOpen; run <= maxRun; run++) {
             Set<String> had = seen.getOrDefault(run, Set.of());
-            // a rotating test's id ran in its turn's runs only ("ID 3/4": run 3 of a cycle of 4)
-            List<String> ofRun = new java.util.ArrayList<>();
-            for (String line : oldIds) {
-                int sp = line.indexOf(' ');
-                if (sp < 0) {
-                    ofRun.add(line);
-                } else {
-                    String[] turn = line.substring(sp + 1).split("/");
-                    long cycleRun;
-                    long runs;
-                    try {
-                        cycleRun = Long.parseLong(turn[0]);
-                        runs = turn.length == 2 ? Long.parseLong(turn[1]) : 0;
-                    } catch (NumberFormatException e) {
-                        runs = 0;
-                        cycleRun = 0;
-                    }
-                    // a turn that does not read: named with every run, as a test that does not rotate
-                    if (runs < 1 || (run - 1) % runs + 1 == cycleRun) {
-                        ofRun.add(line.substring(0, sp));
-                    }
-                }
-            }
+            long r = run;
+            List<String> ofRun = old.stream().filter(l -> l.runsIn(r)).map(TestsLine::id).toList();
             List<String> missing = ofRun.stream().filter(id -> !had.contains(id) && !now.contains(id)).toList();
             if (!missing.isEmpty()) {
                 cut.add("run " + run + " cut by the restart with a changed plan: " + missing.size() + " of its " + ofRun.size()
                         + " test(s) did not run and are not in this plan: " + names(missing));
             }
+        }
+    }
+
+    /**
+     * A line of {@link #TESTS_FILE}: a test's id, and a rotating test's turn ({@code ID 3/4}: run 3 of a cycle of 4), which
+     * runs in that turn's runs only; {@code runs} 0 for a test that does not rotate, or a turn that does not read (named
+     * with every run).
+     */
+    private record TestsLine(String id, long cycleRun, long runs) {
+        static TestsLine read(String line) {
+            int sp = line.indexOf(' ');
+            if (sp < 0) {
+                return new TestsLine(line, 0, 0);
+            }
+            String[] turn = line.substring(sp + 1).split("/");
+            try {
+                long cycleRun = Long.parseLong(turn[0]);
+                return new TestsLine(line.substring(0, sp), cycleRun, turn.length == 2 ? Long.parseLong(turn[1]) : 0);
+            } catch (NumberFormatException e) {
+                return new TestsLine(line.substring(0, sp), 0, 0);
+            }
+        }
+
+        boolean runsIn(long run) {
+            return runs < 1 || (run - 1) % runs + 1 == cycleRun;
         }
     }
 
@@ -255,7 +260,7 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
     public List<String> missing(long upTo) {
         List<String> lines = new java.util.ArrayList<>();
         for (long run = firstOpen; run <= upTo; run++) {
-            List<String> ids = runTests.containsKey(run) ? runTests.get(run) : idsOf(planTests, run);
+            List<String> ids = idsOfRun(run);
             long r = run;
             List<String> missing = ids.stream().filter(id -> !done(r, id)).toList();
             if (!missing.isEmpty()) {
@@ -263,6 +268,11 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
             }
         }
         return lines;
+    }
+
+    /** Run {@code run}'s tests: those it was told ({@link #expect}), else those of the plan in force that run in it. */
+    private List<String> idsOfRun(long run) {
+        return runTests.containsKey(run) ? runTests.get(run) : idsOf(planTests, run);
     }
 
     /** The ids of {@code tests} that run {@code run} runs. */
@@ -354,8 +364,7 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         done.add(run + "\0" + id);
         maxRun = Math.max(maxRun, run);
         accounted.merge(run, 1, Integer::sum);
-        while (accounted.getOrDefault(firstOpen, 0) >= (runTests.containsKey(firstOpen) ? runTests.get(firstOpen).size()
-                : idsOf(planTests, firstOpen).size())) {
+        while (accounted.getOrDefault(firstOpen, 0) >= idsOfRun(firstOpen).size()) {
             int tests = accounted.remove(firstOpen);
             long closed = firstOpen++;
             runTests.remove(closed);
