@@ -396,7 +396,7 @@ public final class SessionCommand implements Callable<Integer> {
             List<TestResult> ranNow = new ArrayList<>();
             onceSinks.add(rec -> {
                 if (rec instanceof RunRecord.Ran x) {
-                    ranNow.add(x.result());
+                    ranNow.add(ThroughputMatrix.kept(x.result()));
                 }
             });
             r.execute(r.once(), false, all(onceSinks));

@@ -144,6 +144,17 @@ public record ThroughputMatrix(List<Table> tables, List<String> failures, int ok
         }
     }
 
+    /**
+     * What {@link #of} reads of {@code r}: its ids, spec, outcome and verdicts, without its outputs read (each interval of
+     * both ends) and warnings, so that a run of thousands of tests keeps a few hundred bytes of each for its summaries
+     * (issue 69: the controller's memory does not grow with the tests' intervals).
+     */
+    public static TestResult kept(TestResult r) {
+        return new TestResult(r.id(), r.sender(), r.receiver(), r.direction(), r.spec(), r.repeat(), r.outcome(),
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                List.of(), r.elapsed(), r.why());
+    }
+
     /** Builds the matrices from results; hosts in {@code hostOrder} first, in that order. */
     public static ThroughputMatrix of(List<TestResult> results, List<String> hostOrder) {
         Map<String, List<TestResult>> byKind = new LinkedHashMap<>();

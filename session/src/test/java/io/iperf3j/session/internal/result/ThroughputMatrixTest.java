@@ -201,6 +201,34 @@ class ThroughputMatrixTest {
                 .as("no verdicts, no legend").doesNotContain("limited by", "What held");
     }
 
+    /** What a run keeps of each result gives the same summaries, and keeps none of its outputs' intervals. */
+    @Test
+    void aKeptResultGivesTheSameSummariesWithoutItsIntervals() throws java.io.IOException {
+        String text;
+        try (java.io.InputStream in = ThroughputMatrixTest.class.getResourceAsStream("/io/iperf3j/golden/iperf3j_client_tcp.json")) {
+            assertThat(in).isNotNull();
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        TestResult.ParsedOutput client = IperfOutputs.parse(text, io.iperf3j.Role.CLIENT, Transport.TCP);
+        assertThat(client.intervals()).isNotEmpty();
+        TestResult.Verdict why = new TestResult.Verdict(true, io.iperf3j.Cause.PATH, "limited by the path", "losses", Optional.empty());
+        TestResult full = new TestResult("t1", "a", "b", "up", TCP, 1, new TestResult.Outcome.Completed(9e8, 8.9e8, 1_000_000),
+                Optional.of(Path.of("raw/t1.json")), Optional.empty(), Optional.of(client), Optional.of(client), List.of("a warning"),
+                Duration.ofSeconds(3), List.of(why));
+        List<TestResult> fulls = List.of(full, failed("t2", "b", "a", TCP, 1));
+        List<TestResult> kept = fulls.stream().map(ThroughputMatrix::kept).toList();
+
+        assertThat(kept.get(0).clientParsed()).isEmpty();
+        assertThat(kept.get(0).serverParsed()).isEmpty();
+        assertThat(kept.get(0).warnings()).isEmpty();
+        assertThat(kept.get(0).why()).containsExactly(why);
+        ThroughputMatrix a = ThroughputMatrix.of(fulls, List.of("a", "b"));
+        ThroughputMatrix b = ThroughputMatrix.of(kept, List.of("a", "b"));
+        assertThat(b.text()).isEqualTo(a.text()).contains("890.0 P", "the path (congestion window) 1");
+        assertThat(b.csv()).isEqualTo(a.csv());
+        assertThat(b.markdown()).isEqualTo(a.markdown());
+    }
+
     private static TestResult withWhy(TestResult r, TestResult.Verdict... why) {
         return new TestResult(r.id(), r.sender(), r.receiver(), r.direction(), r.spec(), r.repeat(), r.outcome(), r.clientOutput(),
                 r.serverOutput(), r.clientParsed(), r.serverParsed(), r.warnings(), r.elapsed(), List.of(why));
