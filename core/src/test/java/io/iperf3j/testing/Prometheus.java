@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * Debian's real Prometheus ({@code /usr/bin/prometheus}, 2.42) as a remote-write receiver
  * ({@code --web.enable-remote-write-receiver}): its own config (no scrape target), data directory and
- * free port on 127.0.0.1, stopped by its PID on close (TERM, then KILL after 20 s). Missing, it
+ * free port on 127.0.0.1 (or an address given: a lab's leg), stopped by its PID on close (TERM, then KILL after 20 s). Missing, it
  * fails the test with the install command ({@code .ci/run} installs it). For export's remote-write
  * tests and the command's, and for {@code report --compare}'s with data backfilled a week back
  * ({@link #backfilled}); session's lab has its own scraping one.
@@ -33,11 +33,13 @@ public final class Prometheus implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
+    private final String host;
     private final int port;
     private final Path log;
 
-    private Prometheus(Process process, int port, Path log) {
+    private Prometheus(Process process, String host, int port, Path log) {
         this.process = process;
+        this.host = host;
         this.port = port;
         this.log = log;
     }
@@ -49,16 +51,24 @@ public final class Prometheus implements AutoCloseable {
 
     /** As {@link #receiver(Path)}, on {@code port} (a receiver a test starts where its client already sends). */
     public static Prometheus receiver(Path dir, int port) throws IOException, InterruptedException {
+        return receiver(dir, "127.0.0.1", port);
+    }
+
+    /**
+     * As {@link #receiver(Path)}, listening on {@code host} (an IPv4 address of this namespace: a lab's leg, which its
+     * namespaces' processes write to) and {@code port}.
+     */
+    public static Prometheus receiver(Path dir, String host, int port) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             fail(BINARY + " is missing: install it with 'apt-get install prometheus' (.ci/run does this)");
         }
         Path config = Files.writeString(dir.resolve("prometheus.yml"), "global: {evaluation_interval: 1m}\n");
         Path log = dir.resolve("prometheus.log");
         Process p = new ProcessBuilder(BINARY.toString(), "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=" + host + ":" + port,
                 "--web.enable-remote-write-receiver")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Prometheus prom = new Prometheus(p, port, log);
+        Prometheus prom = new Prometheus(p, host, port, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline && p.isAlive()) {
             try {
@@ -99,9 +109,9 @@ public final class Prometheus implements AutoCloseable {
         return receiver(dir);
     }
 
-    /** {@code http://127.0.0.1:PORT}. */
+    /** {@code http://HOST:PORT} (127.0.0.1 unless started on another address). */
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return "http://" + host + ":" + port;
     }
 
     /** Its remote-write receiver's URL. */

@@ -1,15 +1,21 @@
 package io.iperf3j.session.command;
 
+import io.iperf3j.export.cli.MetricsOption;
+import io.iperf3j.export.cli.MetricsOptions;
 import io.iperf3j.internal.subcommand.Subcommands;
 import io.iperf3j.session.Node;
 import io.iperf3j.session.Plan;
 import io.iperf3j.session.SessionException.IperfConfigurationError;
+import io.iperf3j.session.internal.agent.AgentArchives;
 import io.iperf3j.session.internal.agent.AgentHost;
 import io.iperf3j.session.internal.agent.AgentLoop;
 import io.iperf3j.session.internal.agent.AgentTimetable;
+import io.iperf3j.session.internal.output.ResultArchives;
+import io.iperf3j.session.internal.output.ResultRemoteWrite;
 import io.iperf3j.session.internal.plan.PlanFile;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +24,8 @@ import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,6 +56,20 @@ public final class AgentCommand {
             description = "where tests.jsonl (the tests this host sent) and served.jsonl (the tests its server ran) go (default: .)")
     Path output = Path.of(".");
 
+    @Option(names = "--resend", paramLabel = "DIR",
+            description = "send every result DIR/tests.jsonl holds to the archives (the plan's, or --remote-write.url,"
+                    + " --push.url), run nothing: after an agent was killed, or a receiver was down past the end")
+    Path resend;
+
+    /** {@code --metrics.listen}: export's row, as the server spells it; added by {@link #commandLine}. */
+    String metricsListen;
+
+    /** {@code --push.url}, {@code --push.job}: added by {@link #commandLine}. */
+    private final PushOptions push = new PushOptions();
+
+    /** {@code --remote-write.*}: added by {@link #commandLine}. */
+    private final RemoteWriteOptions remoteWrite = new RemoteWriteOptions();
+
     private AgentCommand() {
     }
 
@@ -58,8 +80,36 @@ public final class AgentCommand {
 
     private static CommandLine commandLine(AgentCommand c) {
         CommandLine cl = new CommandLine(c);
-        cl.getCommandSpec().version(Subcommands.version());
+        CommandSpec spec = cl.getCommandSpec();
+        spec.version(Subcommands.version());
+        MetricsOption listen = MetricsOption.METRICS_LISTEN;
+        spec.addOption(OptionSpec.builder(listen.flag()).paramLabel(listen.valueLabel()).type(String.class).arity("1")
+                .description("serve the last results of the tests this host sends, its run counters and its heartbeat ("
+                        + AgentArchives.HEARTBEAT + ") on /metrics (and /health) at [HOST:]PORT (PORT alone: 127.0.0.1;"
+                        + " :PORT: every interface), as iperf3j session's option")
+                .hasInitialValue(false).setter(new Into(v -> c.metricsListen = v)).build());
+        c.push.addTo(spec, false);
+        c.remoteWrite.addTo(spec);
         return cl;
+    }
+
+    /** Hands the value picocli reads for a programmatic option to a field. */
+    private record Into(Consumer<String> field) implements ISetter {
+        @Override
+        public <T> T set(T value) {
+            field.accept((String) value);
+            return null;
+        }
+    }
+
+    /**
+     * {@code plan} with the command line's {@code --remote-write.*} and {@code --push.*} over its archives, as
+     * {@code iperf3j session} puts them; a remote-write target that cannot be valid is refused here, before anything runs.
+     */
+    private Plan withArchives(Plan plan) {
+        Plan p = plan.withRemoteWrite(remoteWrite.over(plan.remoteWrite()));
+        p.remoteWrite().ifPresent(ResultRemoteWrite::config);
+        return new Plan(p.hosts(), p.tests(), p.parallel(), p.filenameBase(), push.over(p.push()), p.schedule(), p.remoteWrite());
     }
 
     /**
@@ -86,35 +136,69 @@ public final class AgentCommand {
             out.flush();
             return SessionCommand.OK;
         }
+        if (c.resend != null) {
+            return resend(c, out, err);
+        }
         if (c.plan == null) {
             err.print(Subcommands.refused(NAME, "Missing required option: '--plan=FILE'"));
             return SessionCommand.BAD_PLAN;
         }
         AgentLoop loop;
+        AgentArchives archives;
         Node me;
         try {
-            Plan p = PlanFile.read(c.plan);
+            Plan p = c.withArchives(PlanFile.read(c.plan));
             me = AgentHost.find(p, Optional.ofNullable(c.hostId), AgentHost.ownAddresses());
+            Optional<InetSocketAddress> listen = Optional.ofNullable(c.metricsListen)
+                    .map(v -> MetricsOptions.listen(MetricsOption.METRICS_LISTEN.flag(), v));
             Files.createDirectories(c.output);
             loop = AgentLoop.start(p, me, c.output, AgentTimetable.DEFAULT_MARGIN, out);
-        } catch (IperfConfigurationError e) {
+            try {
+                archives = AgentArchives.start(p, me, listen, w -> err.println("warning: " + w));
+            } catch (IOException e) {
+                loop.close();
+                err.println("iperf3j agent: unable to listen on --metrics.listen " + c.metricsListen + ": " + e.getMessage());
+                return SessionCommand.BAD_PLAN;
+            }
+        } catch (IperfConfigurationError | io.iperf3j.options.OptionError e) {
             err.println("iperf3j agent: " + e.getMessage());
             return SessionCommand.BAD_PLAN;
         } catch (IllegalArgumentException | IOException e) {
             err.println("iperf3j agent: error - " + e.getMessage());
             return SessionCommand.BAD_PLAN;
         }
-        try (loop) {
+        loop.reportTo(archives);
+        try (loop; archives) {
             onSignal.accept(loop::stop);
             out.println("iperf3j agent " + me.id() + " (" + me.address() + "): serving its peers on port " + loop.port()
-                    + ", its records in " + c.output);
+                    + ", its records in " + c.output + archives.metricsAddress().map(a -> "; metrics on "
+                    + io.iperf3j.export.server.ServerMetricsEndpoint.metricsUrl(a)).orElse(""));
             out.flush();
             AgentLoop.Counts n = loop.run();
             out.println("iperf3j agent " + me.id() + ": " + n.ok() + " ok, " + n.failed() + " failed, " + n.skipped() + " skipped");
             out.flush();
+            // the results still on their way: sent within the archives' flush time, then the summary's lines
+            archives.finish().forEach(out::println);
+            out.flush();
             return n.failed() + n.skipped() == 0 ? SessionCommand.OK : SessionCommand.TEST_FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return SessionCommand.TEST_FAILED;
         } finally {
             onSignal.accept(null);
+        }
+    }
+
+    /** {@code --resend DIR}: the folder's results to the archives of the plan (when given) and the command line. */
+    private static int resend(AgentCommand c, PrintStream out, PrintStream err) {
+        try {
+            return Resend.run(NAME, c.resend, () -> {
+                Plan p = c.plan != null ? PlanFile.read(c.plan) : new Plan(List.of(), List.of(), false, "", Optional.empty());
+                return ResultArchives.of(c.withArchives(p), w -> err.println("warning: " + w));
+            }, out, err);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return SessionCommand.TEST_FAILED;
         }
     }
 

@@ -108,11 +108,8 @@ public final class SessionCommand implements Callable<Integer> {
                     + " ~/.cache/iperf3j-slots)")
     Path slotDirectory;
 
-    /** {@code --push.url} (or the old {@code --push}): added to the model by {@link #commandLine}, not annotated. */
-    String push;
-
-    /** {@code --push.job} (or the old {@code --push-job}). */
-    String pushJob;
+    /** {@code --push.url} and {@code --push.job} (or the old {@code --push}, {@code --push-job}): added by {@link #commandLine}. */
+    private final PushOptions push = new PushOptions();
 
     /** {@code --metrics.listen}: export's row, as the server spells it. */
     String metricsListen;
@@ -156,10 +153,7 @@ public final class SessionCommand implements Callable<Integer> {
         CommandLine cl = new CommandLine(c);
         CommandSpec spec = cl.getCommandSpec();
         spec.version(Subcommands.version());
-        pushOption(spec, MetricsOption.PUSH_URL, "--push",
-                "push each finished test's result to this Pushgateway (host:port = http)", v -> c.push = v);
-        pushOption(spec, MetricsOption.PUSH_JOB, "--push-job",
-                "grouping-key job (default: the plan's, else iperf3j_session)", v -> c.pushJob = v);
+        c.push.addTo(spec, true);
         MetricsOption listen = MetricsOption.METRICS_LISTEN;
         spec.addOption(OptionSpec.builder(listen.flag()).paramLabel(listen.valueLabel()).type(String.class).arity("1")
                 .description("with a schedule: serve every test's last results and run counters on /metrics (and /health)"
@@ -167,21 +161,6 @@ public final class SessionCommand implements Callable<Integer> {
                 .hasInitialValue(false).setter(new Into(v -> c.metricsListen = v)).build());
         c.remoteWrite.addTo(spec);
         return cl;
-    }
-
-    /**
-     * Adds export's Pushgateway {@code row} to the model under its name and value label, so session
-     * and the main command line cannot drift apart (plan bug 10), and {@code oldName}, session's
-     * name for it before issue 27, as an exact alias left out of the help and the page: kept for
-     * one release, then removed. The description is session's own: what is pushed (one result per
-     * finished test, not live intervals) and the job's default differ from the main line's.
-     */
-    private static void pushOption(CommandSpec spec, MetricsOption row, String oldName, String description,
-                                   Consumer<String> into) {
-        spec.addOption(OptionSpec.builder(row.flag()).paramLabel(row.valueLabel()).type(String.class).arity("1")
-                .description(description).hasInitialValue(false).setter(new Into(into)).build());
-        spec.addOption(OptionSpec.builder(oldName).paramLabel(row.valueLabel()).type(String.class).arity("1")
-                .hidden(true).hasInitialValue(false).setter(new Into(into)).build());
     }
 
     /** Hands the value picocli reads for a programmatic option to a field. */
@@ -193,25 +172,10 @@ public final class SessionCommand implements Callable<Integer> {
         }
     }
 
-    /** The plan file given, if any. */
-    Optional<Path> planFile() {
-        return Optional.ofNullable(planFile);
-    }
-
     /** The command line's archives over the plan's ({@code plan} empty: the command line's alone). */
-    ResultArchives archivesOf(Optional<Plan> plan) {
+    private ResultArchives archivesOf(Optional<Plan> plan) {
         Plan p = plan.orElseGet(() -> new Plan(List.of(), List.of(), false, "", Optional.empty()));
         return ResultArchives.of(withCommandLine(p), w -> err.println("warning: " + w));
-    }
-
-    /** Where the command prints. */
-    PrintStream out() {
-        return out;
-    }
-
-    /** Where the command says what went wrong. */
-    PrintStream err() {
-        return err;
     }
 
     /** Runs the command; returns the exit status. */
@@ -264,15 +228,10 @@ public final class SessionCommand implements Callable<Integer> {
         plan = plan.withRemoteWrite(remoteWrite.over(plan.remoteWrite()));
         // a receiver that cannot be valid (its URL, a file that cannot be read) is said before anything runs
         plan.remoteWrite().ifPresent(io.iperf3j.session.internal.output.ResultRemoteWrite::config);
-        if (!parallel && push == null && pushJob == null) {
+        if (!parallel && !push.given()) {
             return plan;
         }
-        Optional<Plan.PushTarget> target = plan.push();
-        if (push != null || (pushJob != null && target.isPresent())) {
-            String endpoint = push != null ? push : target.get().endpoint();
-            String job = pushJob != null ? pushJob : target.map(Plan.PushTarget::job).orElse("iperf3j_session");
-            target = Optional.of(new Plan.PushTarget(endpoint, job));
-        }
+        Optional<Plan.PushTarget> target = push.over(plan.push());
         return new Plan(plan.hosts(), plan.tests(), plan.parallel() || parallel, plan.filenameBase(), target, plan.schedule(),
                 plan.remoteWrite());
     }
@@ -285,7 +244,8 @@ public final class SessionCommand implements Callable<Integer> {
             return OK;
         }
         if (resend != null) {
-            return Resend.run(this, resend);
+            return Resend.run(NAME, resend, () -> archivesOf(planFile == null ? Optional.empty() : Optional.of(PlanFile.read(planFile))),
+                    out, err);
         }
         if (planFile == null) {
             err.print(io.iperf3j.internal.subcommand.Subcommands.refused("session", "Missing required parameter: 'PLAN'"));

@@ -88,4 +88,44 @@ class AgentCommandTest {
         assertThat(r.err()).isEqualTo("iperf3j agent: error - a run of the plan takes up to 30s (its rounds' -t and a 2s margin each),"
                 + " longer than every 10s: the runs would overlap\n");
     }
+
+    @Test
+    void helpListsTheArchivesOptions() {
+        Ran r = run("--help");
+        assertThat(r.out()).contains("--metrics.listen=", "--remote-write.url=", "--push.url=", "--resend=DIR",
+                "iperf3j_agent_last_run_timestamp_seconds");
+    }
+
+    @Test
+    void aRemoteWriteUrlThatCannotBeValidIsRefusedBeforeAnythingListens(@TempDir Path dir) throws Exception {
+        Ran r = run("--plan", plan(dir, "", 1).toString(), "--host-id", "a", "-o", dir.resolve("out").toString(),
+                "--remote-write.url", "ftp://127.0.0.1/write");
+        assertThat(r.status()).isEqualTo(SessionCommand.BAD_PLAN);
+        assertThat(r.err()).startsWith("iperf3j agent: ").contains("remote-write URL must start with http:// or https://, not ftp://");
+        assertThat(dir.resolve("out")).as("nothing ran").doesNotExist();
+    }
+
+    @Test
+    void remoteWriteOptionsWithoutATargetAreRefused(@TempDir Path dir) throws Exception {
+        Ran r = run("--plan", plan(dir, "", 1).toString(), "--host-id", "a", "--remote-write.label", "site=lab");
+        assertThat(r.status()).isEqualTo(SessionCommand.BAD_PLAN);
+        assertThat(r.err()).isEqualTo("iperf3j agent: error - --remote-write.* options need --remote-write.url, or a plan with"
+                + " remote_write\n");
+    }
+
+    @Test
+    void aMetricsAddressThatCannotBeIsRefused(@TempDir Path dir) throws Exception {
+        Ran r = run("--plan", plan(dir, "", 1).toString(), "--host-id", "a", "-o", dir.resolve("out").toString(),
+                "--metrics.listen", "no-such-host.invalid:9300");
+        assertThat(r.status()).isEqualTo(SessionCommand.BAD_PLAN);
+        assertThat(r.err()).startsWith("iperf3j agent: ").contains("--metrics.listen");
+    }
+
+    @Test
+    void resendWithNowhereToSendSaysSo(@TempDir Path dir) {
+        Ran r = run("--resend", dir.toString());
+        assertThat(r.status()).isEqualTo(SessionCommand.BAD_PLAN);
+        assertThat(r.err()).isEqualTo("iperf3j agent: --resend " + dir + ": nowhere to send: give --remote-write.url or --push.url"
+                + " (or a plan with remote_write or push)\n");
+    }
 }

@@ -57,6 +57,8 @@ public final class AgentLoop implements AutoCloseable {
     private final TestsFile tests;
     private final RunningIperf server;
     private volatile boolean stopped;
+    /** Where each record and each run's end go besides the files (the archives, {@code /metrics}); none when null. */
+    private AgentArchives archives;
     private int ok;
     private int failed;
     private int skipped;
@@ -122,6 +124,11 @@ public final class AgentLoop implements AutoCloseable {
         return ports.isEmpty() ? io.iperf3j.session.TestSpec.DEFAULT_PORT : ports.iterator().next();
     }
 
+    /** Hands each record, and each run's end, to {@code a} from now on (before {@link #run}). */
+    public void reportTo(AgentArchives a) {
+        archives = a;
+    }
+
     /** The port the server listens on. */
     public int port() {
         return server.localPort().orElse(0);
@@ -166,6 +173,9 @@ public final class AgentLoop implements AutoCloseable {
             }
             RunRecord r = attempt(e, recorded);
             tests.accept(r);
+            if (archives != null) {
+                archives.accept(r);
+            }
             switch (r) {
                 case RunRecord.Ran ran when ran.result().ok() -> ok++;
                 case RunRecord.Ran ran -> failed++;
@@ -174,7 +184,9 @@ public final class AgentLoop implements AutoCloseable {
             say("[run " + recorded + "] " + ProgressLine.of(r));
         }
         // its peers' tests toward it run until the run's last round ends: the server stays until then
-        sleepUntil(start.plus(timetable.length(run)));
+        if (sleepUntil(start.plus(timetable.length(run))) && archives != null) {
+            archives.runEnded(recorded, Instant.now());
+        }
     }
 
     /** Holds the server's place within the slip, runs the test and gives the place back; or skips it. */

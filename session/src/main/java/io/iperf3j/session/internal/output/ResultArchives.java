@@ -54,6 +54,16 @@ public final class ResultArchives implements Consumer<RunRecord> {
     }
 
     /**
+     * Queues one sample of a series of the caller's own (an agent's heartbeat: {@code metric} with these labels, stamped
+     * {@code atMillis}) for the remote-write receiver; returns at once. A Pushgateway gets none: its groups are tests'.
+     *
+     * @param name what it is, for the summary of what was not sent
+     */
+    public void sample(String name, String metric, Map<String, String> labels, double value, long atMillis) {
+        remoteWrite.ifPresent(w -> w.sample(name, metric, labels, value, atMillis));
+    }
+
+    /**
      * Queues a recorded result ({@code --resend}) for every archive, waiting while an archive's queue is full and its receiver
      * takes results (a folder may hold more results than a queue does).
      */

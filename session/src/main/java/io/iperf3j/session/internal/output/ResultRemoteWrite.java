@@ -38,12 +38,20 @@ public final class ResultRemoteWrite implements Consumer<RunRecord> {
     /** The {@code job} label of the results, unless the target's labels give one: the Pushgateway's default job. */
     public static final String JOB = "iperf3j_session";
 
+    /** What one item of the queue carries: a test's run, or one sample of a series of its own (an agent's heartbeat). */
+    sealed interface Payload permits Result, Sample {
+    }
+
     /** One result on its way: its labels and its run's figures. */
-    record Result(Map<String, String> labels, RunFigures figures) {
+    record Result(Map<String, String> labels, RunFigures figures) implements Payload {
+    }
+
+    /** One sample of series {@code metric} with these labels, stamped {@code atMillis} (Unix milliseconds). */
+    record Sample(String metric, Map<String, String> labels, double value, long atMillis) implements Payload {
     }
 
     private final RemoteWriteClient client;
-    private final ResultQueue<Result> queue;
+    private final ResultQueue<Payload> queue;
     private final String shown;
 
     /**
@@ -84,14 +92,14 @@ public final class ResultRemoteWrite implements Consumer<RunRecord> {
     }
 
     /** The remote-write wire: many results a request, each result's series made here. */
-    private record Wire(RemoteWriteClient client) implements ResultQueue.Wire<Result> {
+    private record Wire(RemoteWriteClient client) implements ResultQueue.Wire<Payload> {
         @Override
         public int batch() {
             return BATCH;
         }
 
         @Override
-        public ResultQueue.Outcome send(List<Result> results) throws InterruptedException {
+        public ResultQueue.Outcome send(List<Payload> results) throws InterruptedException {
             return switch (client.write(series(results))) {
                 case RemoteWriteClient.Outcome.Written w -> new ResultQueue.Outcome.Sent();
                 case RemoteWriteClient.Outcome.Retry r -> new ResultQueue.Outcome.Retry(r.reason(), r.retryAfter());
@@ -104,28 +112,39 @@ public final class ResultRemoteWrite implements Consumer<RunRecord> {
     /**
      * The series of {@code results}: a sample of each {@link ResultSeries} a run has a value for, at the run's end, labelled
      * with the test's labels (and the series' own: {@code test_limited}'s {@code from}, {@code to}, {@code cause}); the
-     * samples of one series (a schedule's runs of one test) in one series, in time order.
+     * samples of one series (a schedule's runs of one test) in one series, in time order. A {@link Sample} is its own series'
+     * sample.
      */
-    static List<RemoteWriteClient.Series> series(List<Result> results) {
+    static List<RemoteWriteClient.Series> series(List<Payload> results) {
         Map<Map<String, String>, List<RemoteWriteClient.Sample>> bySeries = new LinkedHashMap<>();
-        for (Result r : results) {
-            long at = Math.round(r.figures().endedUnixSeconds() * 1000);
-            for (ResultSeries s : ResultSeries.values()) {
-                for (ResultSeries.Sample sample : s.samples(r.figures())) {
-                    if (!Double.isFinite(sample.value())) {
-                        continue;
+        for (Payload p : results) {
+            switch (p) {
+                case Sample one -> add(bySeries, one.metric(), one.labels(), Map.of(), one.value(), one.atMillis());
+                case Result r -> {
+                    long at = Math.round(r.figures().endedUnixSeconds() * 1000);
+                    for (ResultSeries s : ResultSeries.values()) {
+                        for (ResultSeries.Sample sample : s.samples(r.figures())) {
+                            if (Double.isFinite(sample.value())) {
+                                add(bySeries, s.metricName(), r.labels(), sample.labels(), sample.value(), at);
+                            }
+                        }
                     }
-                    Map<String, String> labels = new LinkedHashMap<>();
-                    labels.put(RemoteWriteClient.Series.NAME, s.metricName());
-                    labels.putAll(r.labels());
-                    labels.putAll(sample.labels());
-                    bySeries.computeIfAbsent(labels, k -> new ArrayList<>()).add(new RemoteWriteClient.Sample(sample.value(), at));
                 }
             }
         }
         List<RemoteWriteClient.Series> out = new ArrayList<>(bySeries.size());
         bySeries.forEach((labels, samples) -> out.add(new RemoteWriteClient.Series(labels, samples)));
         return out;
+    }
+
+    /** Adds a sample to its series in {@code bySeries}: named {@code metric}, labelled {@code labels} then {@code own}. */
+    private static void add(Map<Map<String, String>, List<RemoteWriteClient.Sample>> bySeries, String metric,
+            Map<String, String> labels, Map<String, String> own, double value, long atMillis) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put(RemoteWriteClient.Series.NAME, metric);
+        all.putAll(labels);
+        all.putAll(own);
+        bySeries.computeIfAbsent(all, k -> new ArrayList<>()).add(new RemoteWriteClient.Sample(value, atMillis));
     }
 
     /** Queues a run of a plan's test, a skipped one as not ok ({@link RunFigures#skipped}); returns at once. */
@@ -142,6 +161,14 @@ public final class ResultRemoteWrite implements Consumer<RunRecord> {
     /** Queues a result named {@code name} with these labels and figures; returns at once. */
     public void write(String name, Map<String, String> labels, RunFigures figures) {
         queue.offer(new ResultQueue.Item<>(name, new Result(labels, figures)));
+    }
+
+    /**
+     * Queues one sample named {@code name} (for the summary) of series {@code metric} with these labels (the target's are
+     * added), stamped {@code atMillis}; returns at once. It counts as one result in the summary and the archive's counters.
+     */
+    public void sample(String name, String metric, Map<String, String> labels, double value, long atMillis) {
+        queue.offer(new ResultQueue.Item<>(name, new Sample(metric, Map.copyOf(labels), value, atMillis)));
     }
 
     /** Queues a recorded result ({@code --resend}), waiting for room while the receiver takes results. */
