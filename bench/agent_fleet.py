@@ -19,6 +19,9 @@ records only:
                spans as receiver)
   killed       with --kill-host K: agent K is SIGKILLed 20 s into the first run; the tests it cost are those
                toward it or from it; nothing else failed or was skipped
+  archive      with --archive: a real Prometheus (--web.enable-remote-write-receiver) on the lab's leg in the root
+               namespace, every agent given --remote-write.url: each ok test's series there (iperf3j_session_test_success,
+               its value 1), and every live agent's heartbeat (iperf3j_agent_last_run_timestamp_seconds) once a run
   agents       RSS (VmRSS, sampled every 2 s) peak and median per agent, threads, CPU of all agents, the
                idle RSS of one agent before its first run
 
@@ -118,6 +121,23 @@ def check(hosts, work, killed):
             'problems': problems[:20]}
 
 
+def archived(receiver, a, ok):
+    """What the archive holds: the ok tests' series and each host's heartbeats (samples over the last 2 hours)."""
+    import urllib.parse, urllib.request
+    base = receiver.url.rsplit('/api/', 1)[0]
+
+    def query(q):
+        u = f"{base}/api/v1/query?query={urllib.parse.quote(q)}"
+        return json.loads(urllib.request.urlopen(u, timeout=60).read())['data']['result']
+    ok_series = query('count(max_over_time(iperf3j_session_test_success[2h]) == 1)')
+    beats = query('count_over_time(iperf3j_agent_last_run_timestamp_seconds[2h])')
+    per_host = sorted(int(float(b['value'][1])) for b in beats)
+    return {'archive_ok_series': int(float(ok_series[0]['value'][1])) if ok_series else 0, 'archive_ok_records': ok,
+            'archive_all_ok_held': (int(float(ok_series[0]['value'][1])) if ok_series else 0) == ok,
+            'archive_heartbeat_hosts': len(per_host),
+            'archive_heartbeats_per_host': {str(k): per_host.count(k) for k in sorted(set(per_host))}}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--hosts', type=int, default=96)
@@ -129,15 +149,21 @@ def main():
     ap.add_argument('--iperf3j', default=os.path.join(ROOT, 'iperf3j'), help='the command, split on spaces')
     ap.add_argument('--out', default=os.path.join(ROOT, 'bench', 'results'))
     ap.add_argument('--label', default='run')
+    ap.add_argument('--archive', action='store_true', help='remote-write every result to a real Prometheus started here')
     a = ap.parse_args()
     every = seconds(a.every)
     pairs = a.hosts * (a.hosts - 1)
     per_run = math.ceil(pairs / a.runs)
     work = tempfile.mkdtemp(prefix='agent-fleet-')
     lab = fleet.Lab(a.hosts, work)
-    agents, samples, stop = [], {}, threading.Event()
+    agents, samples, stop, receiver = [], {}, threading.Event(), None
     try:
         lab.up(sshd=False, static_neighbours=True)
+        extra = []
+        if a.archive:
+            from archive_rate import Receiver
+            receiver = Receiver('remote-write', work, host=f"{lab.net}.254")
+            extra = ['--remote-write.url', receiver.url]
         plan = os.path.join(work, 'plan.yaml')
         with open(plan, 'w') as f:
             f.write(plan_yaml(lab, a, per_run))
@@ -151,7 +177,7 @@ def main():
         for i in range(1, a.hosts + 1):
             log = open(os.path.join(work, f"h{i}.log"), 'w')
             agents.append(subprocess.Popen(['ip', 'netns', 'exec', lab.ns(i)] + cmd + [
-                'agent', '--plan', plan, '--host-id', f"h{i}", '-o', os.path.join(work, f"h{i}")],
+                'agent', '--plan', plan, '--host-id', f"h{i}", '-o', os.path.join(work, f"h{i}")] + extra,
                 stdout=log, stderr=subprocess.STDOUT))
         started_all = time.time() - t0
 
@@ -200,6 +226,8 @@ def main():
                   'load_1min_at_end': os.getloadavg()[0]}
         result.update(check(a.hosts, work, a.kill_host))
         result['tests_per_run_rounds'] = math.ceil(per_run / (a.hosts // 2))
+        if receiver:
+            result.update(archived(receiver, a, result['ok']))
         for i in (1, a.hosts):
             with open(os.path.join(work, f"h{i}.log")) as f:
                 result[f"h{i}_terminal_tail"] = f.read()[-600:]
@@ -210,6 +238,8 @@ def main():
         sys.exit(0 if ok else 1)
     finally:
         stop.set()
+        if receiver:
+            receiver.close()
         for p in agents:
             if p.poll() is None:
                 p.kill()

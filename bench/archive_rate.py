@@ -85,21 +85,22 @@ def folder(path, n, name='mesh'):
 
 
 class Receiver:
-    def __init__(self, kind, work):
+    def __init__(self, kind, work, host='127.0.0.1'):
+        """host: the address it listens on (bench/agent_fleet.py: the lab's leg in the root namespace)."""
         self.kind = kind
         self.port = free_port()
         data = tempfile.mkdtemp(prefix=kind + '-', dir=work)
         if kind == 'pushgateway':
-            cmd = ['/usr/bin/prometheus-pushgateway', f"--web.listen-address=127.0.0.1:{self.port}"]
-            self.url = f"http://127.0.0.1:{self.port}"
+            cmd = ['/usr/bin/prometheus-pushgateway', f"--web.listen-address={host}:{self.port}"]
+            self.url = f"http://{host}:{self.port}"
             ready = self.url + '/-/ready'
         else:
             cfg = os.path.join(data, 'prometheus.yml')
             open(cfg, 'w').write('global: {evaluation_interval: 1m}\n')
             cmd = ['/usr/bin/prometheus', f"--config.file={cfg}", f"--storage.tsdb.path={data}/tsdb",
-                   f"--web.listen-address=127.0.0.1:{self.port}", '--web.enable-remote-write-receiver']
-            self.url = f"http://127.0.0.1:{self.port}/api/v1/write"
-            ready = f"http://127.0.0.1:{self.port}/-/ready"
+                   f"--web.listen-address={host}:{self.port}", '--web.enable-remote-write-receiver']
+            self.url = f"http://{host}:{self.port}/api/v1/write"
+            ready = f"http://{host}:{self.port}/-/ready"
         self.p = subprocess.Popen(cmd, stdout=open(os.path.join(data, 'log'), 'w'), stderr=subprocess.STDOUT)
         wait_http(ready)
 
