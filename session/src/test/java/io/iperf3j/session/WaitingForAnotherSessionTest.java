@@ -26,16 +26,22 @@ import org.junit.jupiter.api.io.TempDir;
  * (the controller's locks), and a slot folder each (the host's own slot, which its agent keeps).
  *
  * <p>Hosts on this machine (127.0.0.1-3), running the real iperf3 through a wrapper that marks the client's start, so
- * that B starts while A's test surely holds its hosts.
+ * that B starts while A's test surely holds its hosts, and holds A's client back until B said it waits (or 60 s passed).
  */
 @Tag("peer")
 @Timeout(value = 20, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
 class WaitingForAnotherSessionTest {
     private static final String WRAPPER = """
             #!/bin/sh
-            # $1: the host; then iperf3's arguments. A client's start leaves client-HOST beside this script.
+            # $1: the host; then iperf3's arguments. A client's start leaves client-HOST beside this script; host 1's
+            # client (A's) then waits for go (at most 60 s), so that A holds its hosts until B has had its say
             h=$1; shift
-            case " $* " in *" -c "*) : > "$(dirname "$0")/client-$h" ;; esac
+            here=$(dirname "$0")
+            case " $* " in *" -c "*)
+              : > "$here/client-$h"
+              n=0
+              while [ "$h" = 1 ] && [ ! -e "$here/go" ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n + 1)); done ;;
+            esac
             exec /usr/bin/iperf3 "$@"
             """;
 
@@ -77,6 +83,13 @@ class WaitingForAnotherSessionTest {
                 Thread.sleep(20);
             }
             b = Session.start(iperf3j, planB, dir.resolve("out-b"), slotsB);
+            // A's test holds hosts 1 and 2 until go, whatever B's start costs on a loaded machine (a 5-s test alone ended
+            // before a slow B asked, once in CI): go when B said it waits, or after 60 s, when the checks below fail
+            long said = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (b.lines("waiting for host").isEmpty() && b.process.isAlive() && System.nanoTime() < said) {
+                Thread.sleep(20);
+            }
+            Files.createFile(dir.resolve("go"));
             assertThat(b.process.waitFor(90, TimeUnit.SECONDS)).as("B ended: %s", b.said()).isTrue();
             assertThat(a.process.waitFor(60, TimeUnit.SECONDS)).as("A ended: %s", a.said()).isTrue();
             b.reader.join(5000);
