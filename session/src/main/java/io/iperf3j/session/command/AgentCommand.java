@@ -2,12 +2,11 @@ package io.iperf3j.session.command;
 
 import io.iperf3j.internal.subcommand.Subcommands;
 import io.iperf3j.session.Node;
-import io.iperf3j.session.Plan;
 import io.iperf3j.session.SessionException.IperfConfigurationError;
 import io.iperf3j.session.internal.agent.AgentHost;
 import io.iperf3j.session.internal.agent.AgentLoop;
+import io.iperf3j.session.internal.agent.AgentPlan;
 import io.iperf3j.session.internal.agent.AgentTimetable;
-import io.iperf3j.session.internal.plan.PlanFile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -37,8 +36,10 @@ public final class AgentCommand {
     @Option(names = {"-v", "--version"}, versionHelp = true, description = "show version information and quit")
     boolean version;
 
-    @Option(names = "--plan", paramLabel = "FILE", description = "the plan (YAML, as iperf3j session reads it)")
-    Path plan;
+    @Option(names = "--plan", paramLabel = "FILE|URL",
+            description = "the plan (YAML, as iperf3j session reads it): a file, or an http:// or https:// URL; read again"
+                    + " before each run, a new version taken from the next run when it checks")
+    String plan;
 
     @Option(names = "--host-id", paramLabel = "ID",
             description = "which of the plan's hosts this is (default: the one whose address is this machine's)")
@@ -87,19 +88,30 @@ public final class AgentCommand {
             return SessionCommand.OK;
         }
         if (c.plan == null) {
-            err.print(Subcommands.refused(NAME, "Missing required option: '--plan=FILE'"));
+            err.print(Subcommands.refused(NAME, "Missing required option: '--plan=FILE|URL'"));
             return SessionCommand.BAD_PLAN;
         }
-        AgentLoop loop;
-        Node me;
+        AgentPlan plans;
         try {
-            Plan p = PlanFile.read(c.plan);
-            me = AgentHost.find(p, Optional.ofNullable(c.hostId), AgentHost.ownAddresses());
-            Files.createDirectories(c.output);
-            loop = AgentLoop.start(p, me, c.output, AgentTimetable.DEFAULT_MARGIN, out);
+            plans = AgentPlan.open(c.plan, Optional.ofNullable(c.hostId), AgentHost.ownAddresses(), AgentTimetable.DEFAULT_MARGIN);
         } catch (IperfConfigurationError e) {
             err.println("iperf3j agent: " + e.getMessage());
             return SessionCommand.BAD_PLAN;
+        } catch (IllegalArgumentException e) {
+            err.println("iperf3j agent: error - " + e.getMessage());
+            return SessionCommand.BAD_PLAN;
+        }
+        try (plans) {
+            return run(c, plans, out, err, onSignal);
+        }
+    }
+
+    private static int run(AgentCommand c, AgentPlan plans, PrintStream out, PrintStream err, Consumer<Runnable> onSignal) {
+        AgentLoop loop;
+        Node me = plans.current().me();
+        try {
+            Files.createDirectories(c.output);
+            loop = AgentLoop.start(plans, c.output, out);
         } catch (IllegalArgumentException | IOException e) {
             err.println("iperf3j agent: error - " + e.getMessage());
             return SessionCommand.BAD_PLAN;
@@ -107,7 +119,7 @@ public final class AgentCommand {
         try (loop) {
             onSignal.accept(loop::stop);
             out.println("iperf3j agent " + me.id() + " (" + me.address() + "): serving its peers on port " + loop.port()
-                    + ", its records in " + c.output);
+                    + ", its records in " + c.output + "; plan " + plans.name() + " version " + plans.current().id());
             out.flush();
             AgentLoop.Counts n = loop.run();
             out.println("iperf3j agent " + me.id() + ": " + n.ok() + " ok, " + n.failed() + " failed, " + n.skipped() + " skipped");

@@ -49,14 +49,14 @@ class AgentCommandTest {
     void withoutAPlanItSaysSo() {
         Ran r = run("--host-id", "a");
         assertThat(r.status()).isEqualTo(SessionCommand.BAD_PLAN);
-        assertThat(r.err()).startsWith("iperf3j agent: Missing required option: '--plan=FILE'");
+        assertThat(r.err()).startsWith("iperf3j agent: Missing required option: '--plan=FILE|URL'");
     }
 
     @Test
     void helpListsItsOptions() {
         Ran r = run("--help");
         assertThat(r.status()).isZero();
-        assertThat(r.out()).contains("--plan=FILE", "--host-id=ID", "--output=DIR");
+        assertThat(r.out()).contains("--plan=FILE|URL", "--host-id=ID", "--output=DIR");
     }
 
     @Test
