@@ -88,4 +88,30 @@ class AgentCommandTest {
         assertThat(r.err()).isEqualTo("iperf3j agent: error - a run of the plan takes up to 30s (its rounds' -t and a 2s margin each),"
                 + " longer than every 10s: the runs would overlap\n");
     }
+
+    @Test
+    void aPlanUrlThatCannotBeReadIsNamedWithItsStatus() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", x -> {
+            x.sendResponseHeaders(404, -1);
+            x.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/fleet.yaml";
+            Ran r = run("--plan", url, "--host-id", "a");
+            assertThat(r.status()).isEqualTo(SessionCommand.BAD_PLAN);
+            assertThat(r.err()).isEqualTo("iperf3j agent: " + url + ": the server answered 404\n");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aPlanUrlWithoutAHostIsRefused() {
+        Ran r = run("--plan", "http://", "--host-id", "a");
+        assertThat(r.status()).isEqualTo(SessionCommand.BAD_PLAN);
+        assertThat(r.err()).isEqualTo("iperf3j agent: http://: not a URL: Expected authority\n");
+    }
 }
