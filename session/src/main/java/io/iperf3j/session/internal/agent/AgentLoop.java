@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
  * which it keeps until its test ends, so the server admits none meanwhile; a test that cannot get it within the margin is
  * skipped and counted. Each result goes to {@code tests.jsonl} ({@link TestsFile}, the session's lines: {@code sender} and
  * {@code receiver} the plan's ids) and a progress line; what the server ran goes to {@code served.jsonl} ({@link ServedFile}).
+ * The plan is read again before each run ({@link AgentPlan#forRun}), and the run keeps the version it got to its end, its
+ * lines stamped with it ({@code plan_version}).
  */
 public final class AgentLoop implements AutoCloseable {
     /** How long before a run's start an agent must have read its plan: runs that start sooner are not this agent's first. */
