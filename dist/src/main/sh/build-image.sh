@@ -17,6 +17,7 @@
 #   share/man/man1/iperf3j.1.gz                man page, generated from --help's option table
 #   share/iperf3j/iperf3j.service              systemd unit for `iperf3j -s` (not enabled)
 #   share/iperf3j/iperf3j-session@.service     systemd unit for a scheduled `iperf3j session` (not enabled)
+#   share/iperf3j/iperf3j-agent.service        systemd unit for `iperf3j agent`, a fleet's host (not enabled)
 #   share/iperf3j/iperf3j-host-slots.socket    systemd units of `iperf3j host-slots`, the host's turn-taking
 #   share/iperf3j/iperf3j-host-slots.service   service for every account's sessions (not enabled)
 #   share/iperf3j/plan.schema.json             the session plan file's JSON Schema (for editors)
@@ -109,6 +110,7 @@ install -m 755 "$src/iperf3j" "$image/bin/iperf3j"
 install -m 644 "$(cd "$src/../../../.." && pwd)/cli/src/main/launcher/jvm.options" "$image/lib/jvm.options"
 install -m 644 "$src/iperf3j.service" "$image/share/iperf3j/iperf3j.service"
 install -m 644 "$src/iperf3j-session@.service" "$image/share/iperf3j/iperf3j-session@.service"
+install -m 644 "$src/iperf3j-agent.service" "$image/share/iperf3j/iperf3j-agent.service"
 install -m 644 "$src/iperf3j-host-slots.socket" "$image/share/iperf3j/iperf3j-host-slots.socket"
 install -m 644 "$src/iperf3j-host-slots.service" "$image/share/iperf3j/iperf3j-host-slots.service"
 # The plan file's JSON Schema for editors (docs/plan-reference.md; also `iperf3j session --schema`).
@@ -143,6 +145,7 @@ ln -s ../lib/iperf3j/bin/iperf3j "$root/usr/bin/iperf3j"
 cp "$image/share/man/man1/iperf3j.1.gz" "$root/usr/share/man/man1/"
 install -m 644 "$src/iperf3j.service" "$root/usr/lib/systemd/system/iperf3j.service"
 install -m 644 "$src/iperf3j-session@.service" "$root/usr/lib/systemd/system/iperf3j-session@.service"
+install -m 644 "$src/iperf3j-agent.service" "$root/usr/lib/systemd/system/iperf3j-agent.service"
 install -m 644 "$src/iperf3j-host-slots.socket" "$root/usr/lib/systemd/system/iperf3j-host-slots.socket"
 install -m 644 "$src/iperf3j-host-slots.service" "$root/usr/lib/systemd/system/iperf3j-host-slots.service"
 install -m 644 "$src/copyright" "$root/usr/share/doc/iperf3j/copyright"

@@ -20,6 +20,7 @@ module io.iperf3j.session {
     requires com.fasterxml.jackson.dataformat.yaml;
     requires java.management; // the controller's old-generation watch (command.OldGenerationWatch)
     requires jdk.net; // the host-slots service knows its peers by SO_PEERCRED (internal.slots.SlotService)
+    requires java.net.http; // an agent's --plan URL (internal.agent.PlanFetch)
 
     exports io.iperf3j.session;
     // the iperf3j session command, for the CLI only

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Timeout;
  * run where no JDK can be found ({@link NoJdk}) for {@code --version} and a test against the real
  * iperf3 3.12, {@code man -w iperf3j}, no service enabled or started, the units valid for
  * {@code systemd-analyze verify}, the session unit started by the real systemd as PID 1 of a container
- * made from this machine ({@link SystemdContainer}), killed with SIGKILL and restarted by it, and {@code dpkg -r}
+ * made from this machine ({@link SystemdContainer}), killed with SIGKILL and restarted by it, the agent unit's
+ * records written by its dynamic user, and {@code dpkg -r}
  * leaving none of the listed files behind. Installs system-wide: needs root (CI runs as root).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -46,6 +47,7 @@ class DebPackageIT {
             assertThat(files).contains(Path.of("/usr/bin/iperf3j"), Path.of("/usr/share/man/man1/iperf3j.1.gz"),
                     Path.of("/usr/lib/systemd/system/iperf3j.service"),
                     Path.of("/usr/lib/systemd/system/iperf3j-session@.service"),
+                    Path.of("/usr/lib/systemd/system/iperf3j-agent.service"),
                     Path.of("/usr/lib/systemd/system/iperf3j-host-slots.socket"),
                     Path.of("/usr/lib/systemd/system/iperf3j-host-slots.service"),
                     Path.of("/usr/lib/iperf3j/lib/runtime/bin/java"),
@@ -72,6 +74,7 @@ class DebPackageIT {
             unitsVerify();
             serverUnitWithOptionsUnderSystemd();
             sessionUnitUnderSystemd();
+            agentUnitUnderSystemd();
             hostSlotsUnitUnderSystemd();
 
             Run man = run("man", "-w", PACKAGE);
@@ -122,6 +125,7 @@ class DebPackageIT {
             Path instance = dir.resolve("iperf3j-session@verify.service");
             Files.copy(Path.of("/usr/lib/systemd/system/iperf3j-session@.service"), instance);
             for (Path unit : List.of(Path.of("/usr/lib/systemd/system/iperf3j.service"), instance,
+                    Path.of("/usr/lib/systemd/system/iperf3j-agent.service"),
                     Path.of("/usr/lib/systemd/system/iperf3j-host-slots.socket"), Path.of("/usr/lib/systemd/system/iperf3j-host-slots.service"))) {
                 Run verify = run("systemd-analyze", "verify", unit.toString());
                 assertThat(verify.status).as("%s: %s", unit, verify.all()).isZero();
@@ -287,6 +291,59 @@ class DebPackageIT {
             }
             assertThat(keys).as(journal(box, unit)).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(okAfterRestart).as("a run after the restart: %s", journal(box, unit)).isTrue();
+        } finally {
+            run("rm", "-rf", "--", dir.toString());
+        }
+    }
+
+    /**
+     * The agent unit under Debian's real systemd as PID 1 ({@link SystemdContainer}; issue 69): {@code /etc/iperf3j/agent.yaml}
+     * (two loopback hosts, {@code a} to {@code b} every 5 s), {@code /etc/default/iperf3j-agent} naming this host
+     * ({@code IPERF3J_AGENT_OPTS="--host-id a"}), host {@code b} an iperf3j server in the container. {@code systemctl start
+     * iperf3j-agent}: two runs' lines in {@code /var/lib/iperf3j-agent/tests.jsonl}, ok, each with the plan's version (the
+     * SHA-256 of the file), written by the unit's dynamic user; {@code systemctl stop} (SIGTERM) ends it with success.
+     */
+    private static void agentUnitUnderSystemd() throws Exception {
+        Path dir = Files.createTempDirectory("deb-it-agent");
+        String port = "5293";
+        String plan = """
+                hosts:
+                  - {id: a, address: 127.0.0.1}
+                  - {id: b, address: 127.0.0.2}
+                schedule: {every: 5s}
+                tests:
+                  - {name: up, pairs: [[a, b]], duration: 1, port: %s}
+                """.formatted(port);
+        String version = "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(plan.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 6);
+        String unit = "iperf3j-agent.service";
+        try (SystemdContainer box = SystemdContainer.boot(dir, java.util.Map.of("/etc/iperf3j/agent.yaml", plan,
+                "/etc/default/iperf3j-agent", "# as a user writes it\nIPERF3J_AGENT_OPTS=\"--host-id a\"\n"));
+                Iperf3Process peer = box.spawn(List.of("/usr/bin/iperf3j", "-s", "-B", "127.0.0.2", "-p", port))) {
+            SystemdContainer.Run start = box.systemctl("start", unit);
+            assertThat(start.status()).as(start.all()).isZero();
+            Path jsonl = box.file("/var/lib/iperf3j-agent/tests.jsonl");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!Files.exists(jsonl) || Files.readAllLines(jsonl).size() < 2) {
+                assertThat(System.nanoTime()).as("no two runs in 90 s: %s %s", journal(box, unit), peer.stderr()).isLessThan(deadline);
+                assertThat(box.property(unit, "ActiveState")).as(journal(box, unit)).isEqualTo("active");
+                Thread.sleep(200);
+            }
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            for (String line : Files.readAllLines(jsonl)) {
+                com.fasterxml.jackson.databind.JsonNode j = json.readTree(line);
+                assertThat(j.path("status").asText()).as("%s %s", line, journal(box, unit)).isEqualTo("ok");
+                assertThat(j.path("id").asText()).isEqualTo("up_a-b");
+                assertThat(j.path("plan_version").asText()).as(line).isEqualTo(version);
+            }
+            SystemdContainer.Run owner = box.exec(List.of("stat", "-L", "-c", "%U", "/var/lib/iperf3j-agent/tests.jsonl"));
+            assertThat(owner.stdout()).as("written by the dynamic user: %s", owner.all()).isEqualTo("iperf3j-agent\n");
+            // a receives no test of the plan: its own server is on the default port
+            assertThat(journal(box, unit)).contains("iperf3j agent a (127.0.0.1): serving its peers on port 5201")
+                    .contains("plan /etc/iperf3j/agent.yaml version " + version);
+            SystemdContainer.Run stop = box.systemctl("stop", unit);
+            assertThat(stop.status()).as(stop.all()).isZero();
+            assertThat(box.property(unit, "Result")).as(journal(box, unit)).isEqualTo("success");
         } finally {
             run("rm", "-rf", "--", dir.toString());
         }

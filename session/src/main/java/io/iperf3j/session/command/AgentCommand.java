@@ -9,6 +9,7 @@ import io.iperf3j.session.SessionException.IperfConfigurationError;
 import io.iperf3j.session.internal.agent.AgentArchives;
 import io.iperf3j.session.internal.agent.AgentHost;
 import io.iperf3j.session.internal.agent.AgentLoop;
+import io.iperf3j.session.internal.agent.AgentPlan;
 import io.iperf3j.session.internal.agent.AgentTimetable;
 import io.iperf3j.session.internal.output.ResultArchives;
 import io.iperf3j.session.internal.output.ResultRemoteWrite;
@@ -45,8 +46,10 @@ public final class AgentCommand {
     @Option(names = {"-v", "--version"}, versionHelp = true, description = "show version information and quit")
     boolean version;
 
-    @Option(names = "--plan", paramLabel = "FILE", description = "the plan (YAML, as iperf3j session reads it)")
-    Path plan;
+    @Option(names = "--plan", paramLabel = "FILE|URL",
+            description = "the plan (YAML, as iperf3j session reads it): a file, or an http:// or https:// URL; read again"
+                    + " before each run, a new version taken from the next run when it checks")
+    String plan;
 
     @Option(names = "--host-id", paramLabel = "ID",
             description = "which of the plan's hosts this is (default: the one whose address is this machine's)")
@@ -140,19 +143,38 @@ public final class AgentCommand {
             return resend(c, out, err);
         }
         if (c.plan == null) {
-            err.print(Subcommands.refused(NAME, "Missing required option: '--plan=FILE'"));
+            err.print(Subcommands.refused(NAME, "Missing required option: '--plan=FILE|URL'"));
             return SessionCommand.BAD_PLAN;
         }
+        AgentPlan plans;
+        try {
+            plans = AgentPlan.open(c.plan, Optional.ofNullable(c.hostId), AgentHost.ownAddresses(), AgentTimetable.DEFAULT_MARGIN);
+        } catch (IperfConfigurationError e) {
+            err.println("iperf3j agent: " + e.getMessage());
+            return SessionCommand.BAD_PLAN;
+        } catch (IllegalArgumentException e) {
+            err.println("iperf3j agent: error - " + e.getMessage());
+            return SessionCommand.BAD_PLAN;
+        }
+        try (plans) {
+            return run(c, plans, out, err, onSignal);
+        }
+    }
+
+    /**
+     * The agent from its first plan version: the archives and {@code /metrics} are the first version's with the command
+     * line's over them, for the agent's life (a later version's {@code remote_write} or {@code push} is not taken).
+     */
+    private static int run(AgentCommand c, AgentPlan plans, PrintStream out, PrintStream err, Consumer<Runnable> onSignal) {
         AgentLoop loop;
         AgentArchives archives;
-        Node me;
+        Node me = plans.current().me();
         try {
-            Plan p = c.withArchives(PlanFile.read(c.plan));
-            me = AgentHost.find(p, Optional.ofNullable(c.hostId), AgentHost.ownAddresses());
+            Plan p = c.withArchives(plans.current().plan());
             Optional<InetSocketAddress> listen = Optional.ofNullable(c.metricsListen)
                     .map(v -> MetricsOptions.listen(MetricsOption.METRICS_LISTEN.flag(), v));
             Files.createDirectories(c.output);
-            loop = AgentLoop.start(p, me, c.output, AgentTimetable.DEFAULT_MARGIN, out);
+            loop = AgentLoop.start(plans, c.output, out);
             try {
                 archives = AgentArchives.start(p, me, listen, w -> err.println("warning: " + w));
             } catch (IOException e) {
@@ -160,7 +182,7 @@ public final class AgentCommand {
                 err.println("iperf3j agent: unable to listen on --metrics.listen " + c.metricsListen + ": " + e.getMessage());
                 return SessionCommand.BAD_PLAN;
             }
-        } catch (IperfConfigurationError | io.iperf3j.options.OptionError e) {
+        } catch (io.iperf3j.options.OptionError e) {
             err.println("iperf3j agent: " + e.getMessage());
             return SessionCommand.BAD_PLAN;
         } catch (IllegalArgumentException | IOException e) {
@@ -171,7 +193,8 @@ public final class AgentCommand {
         try (loop; archives) {
             onSignal.accept(loop::stop);
             out.println("iperf3j agent " + me.id() + " (" + me.address() + "): serving its peers on port " + loop.port()
-                    + ", its records in " + c.output + archives.metricsAddress().map(a -> "; metrics on "
+                    + ", its records in " + c.output + "; plan " + plans.name() + " version " + plans.current().id()
+                    + archives.metricsAddress().map(a -> "; metrics on "
                     + io.iperf3j.export.server.ServerMetricsEndpoint.metricsUrl(a)).orElse(""));
             out.flush();
             AgentLoop.Counts n = loop.run();
@@ -193,12 +216,21 @@ public final class AgentCommand {
     private static int resend(AgentCommand c, PrintStream out, PrintStream err) {
         try {
             return Resend.run(NAME, c.resend, () -> {
-                Plan p = c.plan != null ? PlanFile.read(c.plan) : new Plan(List.of(), List.of(), false, "", Optional.empty());
+                Plan p = c.plan == null ? new Plan(List.of(), List.of(), false, "", Optional.empty())
+                        : AgentPlan.isUrl(c.plan) ? resendPlan(c) : PlanFile.read(Path.of(c.plan));
                 return ResultArchives.of(c.withArchives(p), w -> err.println("warning: " + w));
             }, out, err);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return SessionCommand.TEST_FAILED;
+        }
+    }
+
+    /** A plan URL's version now, read as the agent reads it (this host must be in it), for {@code --resend}. */
+    private static Plan resendPlan(AgentCommand c) throws IperfConfigurationError {
+        try (AgentPlan plans = AgentPlan.open(c.plan, Optional.ofNullable(c.hostId), AgentHost.ownAddresses(),
+                AgentTimetable.DEFAULT_MARGIN)) {
+            return plans.current().plan();
         }
     }
 

@@ -49,14 +49,14 @@ class AgentCommandTest {
     void withoutAPlanItSaysSo() {
         Ran r = run("--host-id", "a");
         assertThat(r.status()).isEqualTo(SessionCommand.BAD_PLAN);
-        assertThat(r.err()).startsWith("iperf3j agent: Missing required option: '--plan=FILE'");
+        assertThat(r.err()).startsWith("iperf3j agent: Missing required option: '--plan=FILE|URL'");
     }
 
     @Test
     void helpListsItsOptions() {
         Ran r = run("--help");
         assertThat(r.status()).isZero();
-        assertThat(r.out()).contains("--plan=FILE", "--host-id=ID", "--output=DIR");
+        assertThat(r.out()).contains("--plan=FILE|URL", "--host-id=ID", "--output=DIR");
     }
 
     @Test
@@ -127,5 +127,31 @@ class AgentCommandTest {
         assertThat(r.status()).isEqualTo(SessionCommand.BAD_PLAN);
         assertThat(r.err()).isEqualTo("iperf3j agent: --resend " + dir + ": nowhere to send: give --remote-write.url or --push.url"
                 + " (or a plan with remote_write or push)\n");
+    }
+
+    @Test
+    void aPlanUrlThatCannotBeReadIsNamedWithItsStatus() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", x -> {
+            x.sendResponseHeaders(404, -1);
+            x.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/fleet.yaml";
+            Ran r = run("--plan", url, "--host-id", "a");
+            assertThat(r.status()).isEqualTo(SessionCommand.BAD_PLAN);
+            assertThat(r.err()).isEqualTo("iperf3j agent: " + url + ": the server answered 404\n");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aPlanUrlWithoutAHostIsRefused() {
+        Ran r = run("--plan", "http://", "--host-id", "a");
+        assertThat(r.status()).isEqualTo(SessionCommand.BAD_PLAN);
+        assertThat(r.err()).isEqualTo("iperf3j agent: http://: not a URL: Expected authority\n");
     }
 }

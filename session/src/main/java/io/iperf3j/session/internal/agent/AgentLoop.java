@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
  * which it keeps until its test ends, so the server admits none meanwhile; a test that cannot get it within the margin is
  * skipped and counted. Each result goes to {@code tests.jsonl} ({@link TestsFile}, the session's lines: {@code sender} and
  * {@code receiver} the plan's ids) and a progress line; what the server ran goes to {@code served.jsonl} ({@link ServedFile}).
+ * The plan is read again before each run ({@link AgentPlan#forRun}), and the run keeps the version it got to its end, its
+ * lines stamped with it ({@code plan_version}).
  */
 public final class AgentLoop implements AutoCloseable {
     /** How long before a run's start an agent must have read its plan: runs that start sooner are not this agent's first. */
@@ -50,9 +52,8 @@ public final class AgentLoop implements AutoCloseable {
     public record Counts(int ok, int failed, int skipped) {
     }
 
-    private final Plan plan;
+    private final AgentPlan plans;
     private final Node me;
-    private final AgentTimetable timetable;
     private final PrintStream out;
     private final TestsFile tests;
     private final RunningIperf server;
@@ -63,38 +64,29 @@ public final class AgentLoop implements AutoCloseable {
     private int failed;
     private int skipped;
 
-    private AgentLoop(Plan plan, Node me, AgentTimetable timetable, PrintStream out, TestsFile tests, RunningIperf server) {
-        this.plan = plan;
-        this.me = me;
-        this.timetable = timetable;
+    private AgentLoop(AgentPlan plans, PrintStream out, TestsFile tests, RunningIperf server) {
+        this.plans = plans;
+        this.me = plans.current().me();
         this.out = out;
         this.tests = tests;
         this.server = server;
     }
 
     /**
-     * Starts the agent's server for host {@code me} of {@code plan}, its records in {@code dir}.
+     * Starts the agent's server for its host of {@code plans} (checked as {@link AgentPlan} does: one port, runs that fit),
+     * its records in {@code dir}; each run reads the plan again ({@link AgentPlan#forRun}).
      *
-     * @throws IllegalArgumentException when the plan does not suit an agent (its tests toward this host on several ports, runs
-     *         longer than the schedule's period) or the server cannot listen, saying why
+     * @throws IllegalArgumentException when the server cannot listen, saying why
      */
-    public static AgentLoop start(Plan plan, Node me, Path dir, Duration margin, PrintStream out) {
-        AgentTimetable timetable = new AgentTimetable(plan, margin);
-        if (plan.schedule().isPresent()) {
-            Duration every = plan.schedule().get().every();
-            Duration longest = timetable.longestRun();
-            if (longest.compareTo(every) > 0) {
-                throw new IllegalArgumentException("a run of the plan takes up to " + Plan.Schedule.text(longest)
-                        + " (its rounds' -t and a " + Plan.Schedule.text(margin) + " margin each), longer than every "
-                        + Plan.Schedule.text(every) + ": the runs would overlap");
-            }
-        }
+    public static AgentLoop start(AgentPlan plans, Path dir, PrintStream out) {
+        Plan plan = plans.current().plan();
+        Node me = plans.current().me();
         int port = port(plan, me);
         // one place (the server's default is 16): the host's one slot, which its own tests hold from outside; bound to the
         // host's address, the test interface its peers reach it by
         RunningIperf server = IperfCommand.server().longLived().port(port).bind(me.address())
                 .args("--max-concurrent", "1", "--queue", Integer.toString(Math.min(4096, Math.max(1, plan.hosts().size()))))
-                .serverEvents(new ServedFile(dir, plan, me)).spawn();
+                .serverEvents(new ServedFile(dir, () -> plans.current().plan(), me)).spawn();
         if (server.localPort().isEmpty()) {
             String why;
             try {
@@ -106,7 +98,7 @@ public final class AgentLoop implements AutoCloseable {
             throw new IllegalArgumentException("the server for this host's peers cannot listen on port " + port + ": " + why);
         }
         TestsFile tests = plan.schedule().isPresent() ? TestsFile.scheduled(dir, TestsFile.DEFAULT_ROTATE_BYTES) : TestsFile.once(dir);
-        return new AgentLoop(plan, me, timetable, out, tests, server);
+        return new AgentLoop(plans, out, tests, server);
     }
 
     /** The port this host's server listens on: its tests' as receiver (one port; 5201 when it receives none). */
@@ -137,25 +129,36 @@ public final class AgentLoop implements AutoCloseable {
     /** Runs the plan's runs (a schedule's, or the one run of a plan without) until they end or {@link #stop}; returns the counts. */
     public Counts run() {
         Instant notBefore = Instant.now().plus(LEAD);
-        if (plan.schedule().isEmpty()) {
-            Duration grid = timetable.onceGrid();
-            runOne(AgentTimetable.ONCE, 1, AgentTimetable.runStart(AgentTimetable.firstRun(notBefore, grid), grid));
+        AgentPlan.Version first = plans.current();
+        if (first.plan().schedule().isEmpty()) {
+            Duration grid = first.timetable().onceGrid();
+            runOne(first, AgentTimetable.ONCE, 1, AgentTimetable.runStart(AgentTimetable.firstRun(notBefore, grid), grid));
         } else {
-            Plan.Schedule s = plan.schedule().get();
+            // the schedule is the same in every version (AgentPlan refuses one that changes it)
+            Plan.Schedule s = first.plan().schedule().get();
             long n = AgentTimetable.firstRun(notBefore, s.every());
             for (long done = 0; !stopped && (s.runs().isEmpty() || done < s.runs().getAsLong()); done++, n++) {
                 Instant start = AgentTimetable.runStart(n, s.every());
                 if (s.until().isPresent() && !start.isBefore(s.until().get())) {
                     break;
                 }
-                runOne(n, n, start);
+                // the plan read again shortly before the run (after the previous one's end), kept to the run's end
+                if (!sleepUntil(start.minus(AgentPlan.READ_AHEAD))) {
+                    break;
+                }
+                runOne(plans.forRun(n, start, this::say), n, n, start);
             }
         }
         return new Counts(ok, failed, skipped);
     }
 
-    /** Run {@code run} of the timetable ({@link AgentTimetable#ONCE} for a plan without a schedule), recorded as {@code recorded}. */
-    private void runOne(long run, long recorded, Instant start) {
+    /**
+     * Run {@code run} of version {@code v}'s timetable ({@link AgentTimetable#ONCE} for a plan without a schedule), recorded as
+     * {@code recorded}, its lines stamped with the version.
+     */
+    private void runOne(AgentPlan.Version v, long run, long recorded, Instant start) {
+        AgentTimetable timetable = v.timetable();
+        TestsFile stamped = tests.planVersion(v.id());
         List<AgentTimetable.Entry> mine = new ArrayList<>();
         for (AgentTimetable.Entry e : timetable.run(run, start)) {
             if (e.test().sender().equals(me.id())) {
@@ -165,14 +168,15 @@ public final class AgentLoop implements AutoCloseable {
         if (!sleepUntil(start)) {
             return;
         }
-        String where = run == AgentTimetable.ONCE ? "" : String.join("; ", plan.rotationsAt(run));
-        say("[run " + recorded + "] " + me.id() + " sends " + mine.size() + " test(s)" + (where.isEmpty() ? "" : "; " + where));
+        String where = run == AgentTimetable.ONCE ? "" : String.join("; ", v.plan().rotationsAt(run));
+        say("[run " + recorded + "] " + me.id() + " sends " + mine.size() + " test(s), plan " + v.id()
+                + (where.isEmpty() ? "" : "; " + where));
         for (AgentTimetable.Entry e : mine) {
             if (!sleepUntil(e.start())) {
                 return;
             }
-            RunRecord r = attempt(e, recorded);
-            tests.accept(r);
+            RunRecord r = attempt(v, e, recorded);
+            stamped.accept(r);
             if (archives != null) {
                 archives.accept(r);
             }
@@ -190,13 +194,14 @@ public final class AgentLoop implements AutoCloseable {
     }
 
     /** Holds the server's place within the slip, runs the test and gives the place back; or skips it. */
-    private RunRecord attempt(AgentTimetable.Entry e, long run) {
-        Instant slip = e.start().plus(timetable.margin());
+    private RunRecord attempt(AgentPlan.Version v, AgentTimetable.Entry e, long run) {
+        Duration margin = v.timetable().margin();
+        Instant slip = e.start().plus(margin);
         Optional<ServerSlot> held = server.holdSlot();
         while (held.isEmpty()) {
             if (stopped || Instant.now().isAfter(slip)) {
                 return new RunRecord.Skipped(e.test(), run, e.start(), "this host's server was in a test until the test's slip ("
-                        + Plan.Schedule.text(timetable.margin()) + ") passed", Instant.now());
+                        + Plan.Schedule.text(margin) + ") passed", Instant.now());
             }
             try {
                 Thread.sleep(HOLD_POLL_MS);
@@ -209,7 +214,7 @@ public final class AgentLoop implements AutoCloseable {
         Instant started = Instant.now();
         TestResult result;
         try {
-            result = client(e.test());
+            result = client(v.plan(), e.test());
         } finally {
             held.get().close();
         }
@@ -218,7 +223,7 @@ public final class AgentLoop implements AutoCloseable {
     }
 
     /** Runs {@code t}'s client toward its receiver's address, bound to this host's, within the test's client limit. */
-    private TestResult client(Plan.Test t) {
+    private TestResult client(Plan plan, Plan.Test t) {
         Node peer = plan.hostsById().get(t.receiver());
         List<String> args = PairSession.clientArgs(IperfKind.IPERF3J, t.spec(), peer.address(), Optional.of(me.address()));
         long began = System.nanoTime();

@@ -84,6 +84,23 @@ public record AgentTimetable(Plan plan, Duration margin) {
         return longest;
     }
 
+    /**
+     * Checks that every run of a schedule (the longest of a rotation's cycle) ends before the next starts.
+     *
+     * @throws IllegalArgumentException naming the run's length and the period when it does not
+     */
+    public void checkPeriod() {
+        if (plan.schedule().isPresent()) {
+            Duration every = plan.schedule().get().every();
+            Duration longest = longestRun();
+            if (longest.compareTo(every) > 0) {
+                throw new IllegalArgumentException("a run of the plan takes up to " + Plan.Schedule.text(longest)
+                        + " (its rounds' -t and a " + Plan.Schedule.text(margin) + " margin each), longer than every "
+                        + Plan.Schedule.text(every) + ": the runs would overlap");
+            }
+        }
+    }
+
     private static long lcmCapped(long a, long b) {
         long g = java.math.BigInteger.valueOf(a).gcd(java.math.BigInteger.valueOf(b)).longValue();
         return Math.min(1000, a / g * b);

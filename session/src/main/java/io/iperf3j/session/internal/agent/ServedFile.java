@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The agent's {@code served.jsonl}: one line for each test its server ran, written when it ends, so that the host's own
@@ -32,16 +33,32 @@ final class ServedFile implements ServerEvents {
 
     private final Path file;
     private final String me;
-    private final Map<String, String> hostsByAddress = new HashMap<>();
+    private final Supplier<Plan> plan;
+    /** The plan whose hosts {@link #hostsByAddress} maps (guarded by this). */
+    private Plan mapped;
+    private Map<String, String> hostsByAddress = Map.of();
     /** When each running test started (guarded by this). */
     private final Map<Long, Instant> started = new HashMap<>();
 
-    ServedFile(Path dir, Plan plan, Node me) {
+    /** @param plan the plan that runs now (a plan read again names the hosts it added) */
+    ServedFile(Path dir, Supplier<Plan> plan, Node me) {
         this.file = dir.resolve(NAME);
         this.me = me.id();
-        for (Node n : plan.hosts()) {
-            hostsByAddress.putIfAbsent(AgentHost.literal(n.address()), n.id());
+        this.plan = plan;
+    }
+
+    /** The plan's host whose address {@code address} is, if any (the map made again when the plan changed). */
+    private synchronized String host(String address) {
+        Plan now = plan.get();
+        if (now != mapped) {
+            Map<String, String> m = new HashMap<>();
+            for (Node n : now.hosts()) {
+                m.putIfAbsent(AgentHost.literal(n.address()), n.id());
+            }
+            hostsByAddress = m;
+            mapped = now;
         }
+        return hostsByAddress.get(address);
     }
 
     @Override
@@ -70,7 +87,7 @@ final class ServedFile implements ServerEvents {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
             g.writeStartObject();
-            String from = hostsByAddress.get(e.address());
+            String from = host(e.address());
             if (from == null) {
                 g.writeNullField("from");
             } else {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Consumer;
 
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  * {@code id}, {@code run} (a schedule's lines only: the report reads a file whose lines have it as a
  * history), then a rotating test's ({@code per_run}) on a schedule's lines only: {@code rotation_run} and
  * {@code rotation_runs} (where its run is in the cycle: run 3 of 12), {@code rotation_pair} and {@code rotation_pairs} (its
- * pair's place in the order, from 1, of how many), {@code sender}, {@code receiver}, {@code direction}, {@code protocol}, {@code kind},
+ * pair's place in the order, from 1, of how many), then an agent's only ({@link #planVersion}): {@code plan_version} (the
+ * version of the plan its run used: {@code sha256:} and 12 hex digits of the plan's bytes), {@code sender}, {@code receiver}, {@code direction}, {@code protocol}, {@code kind},
  * {@code repeat}, {@code status} ({@code ok}, {@code failed}, {@code skipped}), {@code due}, {@code started},
  * {@code error}, {@code sent_bits_per_second}, {@code received_bits_per_second}, {@code received_bytes},
  * {@code reverse_received_bits_per_second}, {@code why} (what held each direction back, iperf3j's {@code --why}: an
@@ -54,16 +56,26 @@ public final class TestsFile implements Consumer<RunRecord> {
     private final Path dir;
     private final boolean scheduled;
     private final long rotateBytes;
+    private final Optional<String> planVersion;
 
-    private TestsFile(Path dir, boolean scheduled, long rotateBytes) {
+    private TestsFile(Path dir, boolean scheduled, long rotateBytes, Optional<String> planVersion) {
         this.dir = dir;
         this.scheduled = scheduled;
         this.rotateBytes = rotateBytes;
+        this.planVersion = planVersion;
     }
 
     /** The file of a plan run once in {@code dir}. */
     public static TestsFile once(Path dir) {
-        return new TestsFile(dir, false, Long.MAX_VALUE);
+        return new TestsFile(dir, false, Long.MAX_VALUE, Optional.empty());
+    }
+
+    /**
+     * This file, its lines stamped with {@code plan_version}: an agent's (issue 69), whose plan may change between runs, so
+     * that the records of a fleet's hosts can be checked to agree on the version each run used.
+     */
+    public TestsFile planVersion(String version) {
+        return new TestsFile(dir, scheduled, rotateBytes, Optional.of(version));
     }
 
     /** The file of a schedule in {@code dir}, rotated when it would grow over {@code rotateBytes}. */
@@ -71,7 +83,7 @@ public final class TestsFile implements Consumer<RunRecord> {
         if (rotateBytes < MIN_ROTATE_BYTES) {
             throw new IllegalArgumentException("rotation size " + rotateBytes + " under " + MIN_ROTATE_BYTES);
         }
-        return new TestsFile(dir, true, rotateBytes);
+        return new TestsFile(dir, true, rotateBytes, Optional.empty());
     }
 
     /** The {@code i}th rotated file of {@code dir} (0: {@code tests.jsonl} itself). */
@@ -177,6 +189,9 @@ public final class TestsFile implements Consumer<RunRecord> {
                 g.writeNumberField("rotation_pair", turn.pair() + 1);
                 g.writeNumberField("rotation_pairs", turn.pairs());
             }
+        }
+        if (planVersion.isPresent()) {
+            g.writeStringField("plan_version", planVersion.get());
         }
         g.writeStringField("sender", t.sender());
         g.writeStringField("receiver", t.receiver());

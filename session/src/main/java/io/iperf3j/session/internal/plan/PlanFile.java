@@ -200,7 +200,32 @@ public final class PlanFile {
      */
     public static Plan read(Path file, Optional<String> localIperf3j, LoginEnvironment logins)
             throws IperfConfigurationError {
-        String yaml;
+        return parse(file, readText(file), localIperf3j, logins);
+    }
+
+    /**
+     * Reads and checks the text of plan file {@code file}, read already ({@link #readText}): its mistakes named with the file,
+     * relative paths from its directory, local hosts running the launcher named by {@link #LAUNCHER_PROPERTY}, if set.
+     */
+    public static Plan parseFile(Path file, String yaml) throws IperfConfigurationError {
+        return parse(file, yaml, launcher(), LoginEnvironment.current());
+    }
+
+    private static Plan parse(Path file, String yaml, Optional<String> localIperf3j, LoginEnvironment logins)
+            throws IperfConfigurationError {
+        try {
+            return parse(yaml, file.toAbsolutePath().getParent(), localIperf3j, logins);
+        } catch (IperfConfigurationError e) {
+            throw new IperfConfigurationError(file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The text of plan file {@code file}, at most {@link #MAX_BYTES}.
+     *
+     * @throws IperfConfigurationError naming the file and why it cannot be read
+     */
+    public static String readText(Path file) throws IperfConfigurationError {
         try {
             if (Files.isDirectory(file)) {
                 throw new IperfConfigurationError(file + ": is a directory, not a plan file");
@@ -208,18 +233,13 @@ public final class PlanFile {
             if (Files.size(file) > MAX_BYTES) {
                 throw new IperfConfigurationError(file + ": plan is over " + MAX_BYTES + " bytes");
             }
-            yaml = Files.readString(file);
+            return Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new IperfConfigurationError(file + ": No such file or directory");
         } catch (AccessDeniedException e) {
             throw new IperfConfigurationError(file + ": Permission denied");
         } catch (IOException e) {
             throw new IperfConfigurationError(file + ": cannot read it: " + e.getMessage());
-        }
-        try {
-            return parse(yaml, file.toAbsolutePath().getParent(), localIperf3j, logins);
-        } catch (IperfConfigurationError e) {
-            throw new IperfConfigurationError(file + ": " + e.getMessage());
         }
     }
 
@@ -232,6 +252,59 @@ public final class PlanFile {
     /** Reads and checks a plan; relative paths are taken from {@code base}; local hosts use {@code iperf3j} from {@code PATH}. */
     public static Plan parse(String yaml, Path base) throws IperfConfigurationError {
         return parse(yaml, base, Optional.empty());
+    }
+
+    /**
+     * Reads and checks a plan that came from elsewhere (an agent's {@code --plan URL}, issue 69): untrusted input, whose reading
+     * must neither run nor read anything of this host's. Refused before any value is read, each place named: a host's
+     * {@code commands} (programs), {@code install} (the plan's or a host's: a local image read and hashed), a
+     * {@code connection} other than {@code local} (logins, key files, the environment's secrets, command prefixes), and
+     * {@code remote_write}'s files ({@code bearer_token_file}, {@code basic_auth.password_file}, {@code ca_file}). Local hosts
+     * run {@code iperf3j} from {@code PATH}; no relative path is left to resolve.
+     */
+    public static Plan parseUntrusted(String yaml) throws IperfConfigurationError {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new IperfConfigurationError(syntaxError(e));
+        }
+        List<String> refused = new ArrayList<>();
+        if (root != null && root.isObject()) {
+            if (root.has("install")) {
+                refused.add("plan.install");
+            }
+            JsonNode rw = root.path("remote_write");
+            for (String key : List.of("bearer_token_file", "ca_file")) {
+                if (rw.has(key)) {
+                    refused.add("plan.remote_write." + key);
+                }
+            }
+            if (rw.path("basic_auth").has("password_file")) {
+                refused.add("plan.remote_write.basic_auth.password_file");
+            }
+            JsonNode hosts = root.path("hosts");
+            for (int i = 0; i < hosts.size(); i++) {
+                JsonNode h = hosts.get(i);
+                String where = "plan.hosts[" + i + "]" + (h.path("id").isTextual() ? " (" + h.path("id").asText() + ")" : "");
+                for (String key : List.of("commands", "install")) {
+                    if (h.has(key)) {
+                        refused.add(where + "." + key);
+                    }
+                }
+                JsonNode c = h.path("connection");
+                boolean local = c.isMissingNode() || (c.isTextual() && c.asText().equals("local"))
+                        || (c.isObject() && c.size() == 1 && c.path("type").asText().equals("local"));
+                if (!local) {
+                    refused.add(where + ".connection");
+                }
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new IperfConfigurationError("a plan read from a URL names no program, file or login of this host; refused: "
+                    + String.join(", ", refused));
+        }
+        return parse(yaml, Path.of("/"), Optional.empty());
     }
 
     /**

@@ -130,7 +130,7 @@ public final class LivePlan implements LongFunction<List<Plan.Test>> {
     }
 
     /** What {@code next} changes, in words: hosts and tests added, removed, changed; "" when none of them. */
-    static String change(Plan before, Plan next) {
+    public static String change(Plan before, Plan next) {
         List<String> parts = new ArrayList<>();
         Map<String, Node> hostsBefore = before.hostsById();
         Map<String, Node> hostsNext = next.hostsById();

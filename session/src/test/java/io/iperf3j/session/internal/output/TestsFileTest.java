@@ -67,4 +67,17 @@ class TestsFileTest {
         assertThat(once.has("run")).as("a plan run once has no run: the report reads lines with one as a history").isFalse();
         assertThat(once.path("due").asText()).isEqualTo(f.path("due").asText());
     }
+
+    @Test
+    void anAgentsLinesNameThePlanVersionTheirRunUsedAndTheSessionsDoNot() throws Exception {
+        TestsFile file = TestsFile.scheduled(dir, TestsFile.DEFAULT_ROTATE_BYTES);
+        RunRecord.Skipped r = new RunRecord.Skipped(TEST, 9, Instant.parse("2026-11-26T16:00:00Z"), "busy",
+                Instant.parse("2026-11-26T16:00:02Z"));
+        assertThat(JSON.readTree(file.line(r)).has("plan_version")).isFalse();
+        TestsFile stamped = file.planVersion("sha256:0123456789ab");
+        assertThat(stamped.line(r)).contains("\"run\":9,\"plan_version\":\"sha256:0123456789ab\",\"sender\":");
+        stamped.accept(r);
+        assertThat(JSON.readTree(java.nio.file.Files.readString(TestsFile.file(dir, 0))).path("plan_version").asText())
+                .isEqualTo("sha256:0123456789ab");
+    }
 }

@@ -351,4 +351,32 @@ public class PlanFileTest {
                 .hasMessageContaining("line 8, column 43: tests[0] (d).disjoint.b[0]: host 'h2' is on both sides")
                 .hasMessageContaining("line 8, column 62: tests[0] (d).per_run: -1 is not in 1..100000");
     }
+
+    @Test
+    void aPlanFromElsewhereNamesNoProgramFileOrLoginOfThisHost() throws Exception {
+        String hosts = """
+                hosts:
+                  - {id: a, address: 10.0.0.1}
+                  - {id: b, address: 10.0.0.2, connection: {type: local}}
+                  - {id: c, address: 10.0.0.3, connection: local}
+                tests:
+                  - {pairs: [[a, b]]}
+                """;
+        assertThat(PlanFile.parseUntrusted(hosts).hosts()).hasSize(3);
+        String refused = """
+                install: {image: /dev/zero}
+                remote_write: {url: "http://10.0.0.9/w", bearer_token_file: /etc/shadow, ca_file: /x, basic_auth: {username: u, password_file: /y}}
+                hosts:
+                  - {id: a, address: 10.0.0.1, install: false}
+                  - {id: b, address: 10.0.0.2, connection: {type: local, prefix: [sh, -c]}}
+                  - {id: c, address: 10.0.0.3, connection: {type: ssh, password_env: HOME}}
+                tests:
+                  - {pairs: [[a, b]]}
+                """;
+        assertThatThrownBy(() -> PlanFile.parseUntrusted(refused)).isInstanceOf(IperfConfigurationError.class)
+                .hasMessage("a plan read from a URL names no program, file or login of this host; refused: plan.install, "
+                        + "plan.remote_write.bearer_token_file, plan.remote_write.ca_file, plan.remote_write.basic_auth.password_file, "
+                        + "plan.hosts[0] (a).install, plan.hosts[1] (b).connection, plan.hosts[2] (c).connection");
+        assertThatThrownBy(() -> PlanFile.parseUntrusted("hosts: [")).hasMessageStartingWith("plan is not valid YAML");
+    }
 }
