@@ -18,7 +18,8 @@ records only:
   overlap      no host in two tests at once by its own records (its tests.jsonl spans as sender, its served.jsonl
                spans as receiver)
   killed       with --kill-host K: agent K is SIGKILLed 20 s into the first run; the tests it cost are those
-               toward it or from it; nothing else failed or was skipped
+               toward it or from it; nothing else failed or was skipped; with --archive, `iperf3j agent --resend` of its
+               folder then sends what it recorded and had not sent
   archive      with --archive: a real Prometheus (--web.enable-remote-write-receiver) on the lab's leg in the root
                namespace, every agent given --remote-write.url: each ok test's series there (iperf3j_session_test_success,
                its value 1), and every live agent's heartbeat (iperf3j_agent_last_run_timestamp_seconds) once a run
@@ -209,6 +210,12 @@ def main():
             time.sleep(1)
         left = [i for i, p in enumerate(agents, 1) if p.poll() is None]
         stop.set()
+        resent = None
+        if receiver and a.kill_host:
+            # what the killed agent recorded but had not sent yet, as its operator would send it: --resend of its folder
+            r = subprocess.run(cmd + ['agent', '--resend', os.path.join(work, f"h{a.kill_host}"), '--remote-write.url',
+                                      receiver.url], capture_output=True, text=True, timeout=300)
+            resent = {'exit': r.returncode, 'said': (r.stdout + r.stderr).strip()[-300:]}
         cpu = sum(cpu_last.values()) - cpu_before
         peak = {i: max(r for _, r, _ in v) for i, v in samples.items()}
         threads = max((t for v in samples.values() for _, _, t in v), default=0)
@@ -227,6 +234,7 @@ def main():
         result.update(check(a.hosts, work, a.kill_host))
         result['tests_per_run_rounds'] = math.ceil(per_run / (a.hosts // 2))
         if receiver:
+            result['killed_agent_resend'] = resent
             result.update(archived(receiver, a, result['ok']))
         for i in (1, a.hosts):
             with open(os.path.join(work, f"h{i}.log")) as f:

@@ -279,7 +279,7 @@ def main():
     ap.add_argument('--static-neighbours', action='store_true',
                     help="fill the hosts' neighbour tables first (no ARP: see Lab.fill_neighbours)")
     ap.add_argument('--nmt', action='store_true',
-                    help='run the JVM with native memory tracking and keep its summary at 90%% of the tests (jcmd on PATH)')
+                    help='run the JVM with native memory tracking and keep its summary, the heap and the live set\'s largest classes at 90%% of the tests (jcmd on PATH)')
     ap.add_argument('--timeout', type=int, default=3600, help='seconds the plan may take')
     ap.add_argument('--archive', choices=['none', 'pushgateway', 'remote-write'], default='none',
                     help='send every result to a real receiver started here (bench/archive_rate.py\'s)')
@@ -328,6 +328,10 @@ def main():
                                                       text=True, timeout=60).stdout,
                                 'heap': subprocess.run(['jcmd', str(p.pid), 'GC.heap_info'], capture_output=True, text=True,
                                                        timeout=60).stdout}
+                # the live set (a full collection first) by class, its 25 largest: what the controller holds per test
+                histogram = subprocess.run(['jcmd', str(p.pid), 'GC.class_histogram'], capture_output=True, text=True,
+                                           timeout=120).stdout.splitlines()
+                memory_at_90['live_histogram_top'] = histogram[:28] + histogram[-1:]
             if first is None and re.search(r'(^|\n)running ', said):
                 first = time.time()
             if last is None and f"[{total}/{total}]" in said:

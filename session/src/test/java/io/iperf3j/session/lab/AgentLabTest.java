@@ -140,9 +140,16 @@ class AgentLabTest {
         Set<String> sent = new TreeSet<>();
         Set<Long> runs = new TreeSet<>();
         Map<String, Span> senderSpans = new HashMap<>();
+        int warmed = 0;
         for (int i = 1; i <= HOSTS; i++) {
             String log = Files.readString(dir.resolve("h" + i + ".log"));
             assertThat(log).as("h%d's terminal", i).contains("[run ").contains("mesh m: run ").contains(" ok ");
+            // a warm-up when the first run is more than 7 s off (an agent whose JVM started slower than that has none)
+            if (log.contains("warm-up: ")) {
+                assertThat(log).containsPattern("warm-up: 64 MiB over loopback to a server of its own, ok \\(\\d+\\.\\d s\\)\n");
+                assertThat(log.indexOf("warm-up: ")).as("h%d warms up before its first run", i).isLessThan(log.indexOf("[run "));
+                warmed++;
+            }
             for (JsonNode t : lines(dir.resolve("h" + i).resolve("tests.jsonl"))) {
                 String pair = t.get("sender").asText() + ">" + t.get("receiver").asText();
                 assertThat(t.get("sender").asText()).as("h%d records the tests it sends", i).isEqualTo("h" + i);
@@ -158,6 +165,7 @@ class AgentLabTest {
                 byHost.computeIfAbsent(t.get("sender").asText(), k -> new ArrayList<>()).add(s);
             }
         }
+        assertThat(warmed).as("agents that warmed up before their first run").isPositive();
         assertThat(sent).as("every ordered pair of the mesh once over the cycle").hasSize(HOSTS * (HOSTS - 1));
         assertThat(runs).as("three runs, the same three for every agent").hasSize(3);
         assertThat(runs.stream().mapToLong(Long::longValue).max().getAsLong() - runs.iterator().next()).isEqualTo(2);
