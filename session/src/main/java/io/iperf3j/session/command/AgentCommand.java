@@ -25,8 +25,6 @@ import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.ISetter;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -85,25 +83,14 @@ public final class AgentCommand {
         CommandLine cl = new CommandLine(c);
         CommandSpec spec = cl.getCommandSpec();
         spec.version(Subcommands.version());
-        MetricsOption listen = MetricsOption.METRICS_LISTEN;
-        spec.addOption(OptionSpec.builder(listen.flag()).paramLabel(listen.valueLabel()).type(String.class).arity("1")
-                .description("serve the last results of the tests this host sends, its run counters and its heartbeat ("
-                        + AgentArchives.HEARTBEAT + ") on /metrics (and /health) at [HOST:]PORT (PORT alone: 127.0.0.1;"
-                        + " :PORT: every interface), as iperf3j session's option")
-                .hasInitialValue(false).setter(new Into(v -> c.metricsListen = v)).build());
+        TableOption.add(spec, MetricsOption.METRICS_LISTEN, "serve the last results of the tests this host sends, its run"
+                + " counters and its heartbeat (" + AgentArchives.HEARTBEAT + ") on /metrics (and /health) at [HOST:]PORT (PORT"
+                + " alone: 127.0.0.1; :PORT: every interface), as iperf3j session's option", v -> c.metricsListen = v);
         c.push.addTo(spec, false);
         c.remoteWrite.addTo(spec);
         return cl;
     }
 
-    /** Hands the value picocli reads for a programmatic option to a field. */
-    private record Into(Consumer<String> field) implements ISetter {
-        @Override
-        public <T> T set(T value) {
-            field.accept((String) value);
-            return null;
-        }
-    }
 
     /**
      * {@code plan} with the command line's {@code --remote-write.*} and {@code --push.*} over its archives, as

@@ -5,8 +5,6 @@ import io.iperf3j.session.Plan;
 import java.util.Optional;
 import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.ISetter;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code --push.url} and {@code --push.job} of {@code iperf3j session} and {@code iperf3j agent}: export's Pushgateway rows
@@ -31,22 +29,12 @@ final class PushOptions {
     }
 
     private static void add(CommandSpec spec, MetricsOption row, String oldName, String description, Consumer<String> into) {
-        spec.addOption(OptionSpec.builder(row.flag()).paramLabel(row.valueLabel()).type(String.class).arity("1")
-                .description(description).hasInitialValue(false).setter(new Into(into)).build());
+        TableOption.add(spec, row, description, into);
         if (oldName != null) {
-            spec.addOption(OptionSpec.builder(oldName).paramLabel(row.valueLabel()).type(String.class).arity("1")
-                    .hidden(true).hasInitialValue(false).setter(new Into(into)).build());
+            TableOption.addHidden(spec, oldName, row, into);
         }
     }
 
-    /** Hands the value picocli reads to a field. */
-    private record Into(Consumer<String> field) implements ISetter {
-        @Override
-        public <T> T set(T value) {
-            field.accept((String) value);
-            return null;
-        }
-    }
 
     /** Whether either option was given. */
     boolean given() {

@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.ISetter;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code iperf3j session}'s {@code --remote-write.*} options (issue 65): export's rows ({@link MetricsOption}), so session and
@@ -47,18 +45,9 @@ final class RemoteWriteOptions {
     }
 
     private static void add(CommandSpec spec, MetricsOption row, String description, Consumer<String> into) {
-        spec.addOption(OptionSpec.builder(row.flag()).paramLabel(row.valueLabel()).type(String.class).arity("1")
-                .description(description).hasInitialValue(false).setter(new Into(into)).build());
+        TableOption.add(spec, row, description, into);
     }
 
-    /** Hands the value picocli reads to a field. */
-    private record Into(Consumer<String> field) implements ISetter {
-        @Override
-        public <T> T set(T value) {
-            field.accept((String) value);
-            return null;
-        }
-    }
 
     /** Whether any of the options was given. */
     boolean given() {

@@ -23,8 +23,6 @@ import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.ISetter;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import io.iperf3j.session.SessionException.IperfConfigurationError;
@@ -154,23 +152,13 @@ public final class SessionCommand implements Callable<Integer> {
         CommandSpec spec = cl.getCommandSpec();
         spec.version(Subcommands.version());
         c.push.addTo(spec, true);
-        MetricsOption listen = MetricsOption.METRICS_LISTEN;
-        spec.addOption(OptionSpec.builder(listen.flag()).paramLabel(listen.valueLabel()).type(String.class).arity("1")
-                .description("with a schedule: serve every test's last results and run counters on /metrics (and /health)"
-                        + " at [HOST:]PORT (PORT alone: 127.0.0.1; :PORT: every interface), as the server's option")
-                .hasInitialValue(false).setter(new Into(v -> c.metricsListen = v)).build());
+        TableOption.add(spec, MetricsOption.METRICS_LISTEN, "with a schedule: serve every test's last results and run counters"
+                + " on /metrics (and /health) at [HOST:]PORT (PORT alone: 127.0.0.1; :PORT: every interface), as the server's option",
+                v -> c.metricsListen = v);
         c.remoteWrite.addTo(spec);
         return cl;
     }
 
-    /** Hands the value picocli reads for a programmatic option to a field. */
-    private record Into(Consumer<String> field) implements ISetter {
-        @Override
-        public <T> T set(T value) {
-            field.accept((String) value);
-            return null;
-        }
-    }
 
     /** The command line's archives over the plan's ({@code plan} empty: the command line's alone). */
     private ResultArchives archivesOf(Optional<Plan> plan) {
