@@ -85,7 +85,7 @@ public final class AgentLoop implements AutoCloseable {
     public static AgentLoop start(AgentPlan plans, Path dir, PrintStream out) {
         Plan plan = plans.current().plan();
         Node me = plans.current().me();
-        int port = port(plan, me);
+        int port = plans.current().port();
         // one place (the server's default is 16): the host's one slot, which its own tests hold from outside; bound to the
         // host's address, the test interface its peers reach it by
         RunningIperf server = IperfCommand.server().longLived().port(port).bind(me.address())

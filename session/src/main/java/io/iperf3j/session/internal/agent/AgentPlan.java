@@ -54,8 +54,9 @@ public final class AgentPlan implements AutoCloseable {
      * @param me this host of it
      * @param timetable its timetable
      * @param id {@code sha256:} and the first 12 hex digits of the SHA-256 of its bytes
+     * @param port the one port this host receives its tests on ({@link AgentLoop#port})
      */
-    public record Version(Plan plan, Node me, AgentTimetable timetable, String id) {
+    public record Version(Plan plan, Node me, AgentTimetable timetable, String id, int port) {
         /** Checks presence. */
         public Version {
             Objects.requireNonNull(plan, "plan");
@@ -228,8 +229,7 @@ public final class AgentPlan implements AutoCloseable {
         Node me = AgentHost.find(plan, hostId, own);
         AgentTimetable timetable = new AgentTimetable(plan, margin);
         timetable.checkPeriod();
-        AgentLoop.port(plan, me);
-        return new Version(plan, me, timetable, id(bytes));
+        return new Version(plan, me, timetable, id(bytes), AgentLoop.port(plan, me));
     }
 
     /** Refuses what only a restart changes: this host's id, address and port, the schedule. */
@@ -243,10 +243,8 @@ public final class AgentPlan implements AutoCloseable {
             throw new IllegalArgumentException("host " + now.me().id() + "'s address changes from " + now.me().address() + " to "
                     + next.me().address() + ": restart the agent to take it");
         }
-        int port = AgentLoop.port(now.plan(), now.me());
-        int nextPort = AgentLoop.port(next.plan(), next.me());
-        if (port != nextPort) {
-            throw new IllegalArgumentException("host " + now.me().id() + " receives on port " + nextPort + " in it, " + port
+        if (now.port() != next.port()) {
+            throw new IllegalArgumentException("host " + now.me().id() + " receives on port " + next.port() + " in it, " + now.port()
                     + " in the plan running: restart the agent to take it");
         }
         if (!next.plan().schedule().equals(now.plan().schedule())) {
