@@ -124,12 +124,15 @@ public final class RecordedResults {
 
     /** A line's result, or null when it is not a test's (ran, failed or skipped). */
     static Recorded recorded(String line) {
-        JsonNode o;
         try {
-            o = JSON.readTree(line);
+            return recorded(JSON.readTree(line));
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** A parsed line's result, or null when it is not a test's (ran, failed or skipped). */
+    public static Recorded recorded(JsonNode o) {
         String status = o.path("status").asText();
         if (!o.isObject() || !(status.equals("ok") || status.equals("failed") || status.equals("skipped"))
                 || !o.path("end_timestamp_seconds").isNumber()) {

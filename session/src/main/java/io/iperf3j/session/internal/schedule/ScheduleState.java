@@ -1,6 +1,7 @@
 package io.iperf3j.session.internal.schedule;
 
 import io.iperf3j.session.internal.output.PlanOutputDirectory;
+import io.iperf3j.session.internal.output.RecordedResults;
 import io.iperf3j.session.internal.output.RunRecord;
 import io.iperf3j.session.internal.output.TestsFile;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,10 +30,12 @@ import io.iperf3j.session.internal.result.RunFigures;
 
 /**
  * A scheduled session's book in its output directory: {@code tests.jsonl}, one line per (run, test) whether
- * it ran, failed or was skipped (written by {@link TestsFile}, rotated by size); and {@link #STATE_FILE}, replaced atomically after every line: when run 1 started, the first run
- * not wholly accounted for, the highest run recorded, and each test's last figures. A session restarted on the
+ * it ran, failed or was skipped (written by {@link TestsFile}, rotated by size); and {@link #STATE_FILE}, replaced atomically
+ * when a run closes (and when the plan in force changes): when run 1 started, the first run not wholly accounted for, the
+ * highest run recorded, and each test's last figures. Not after every line: the file holds every test's figures, so
+ * replacing it a line cost a run of N tests N times N figures (2.5 GB a run of a 96-host mesh). A session restarted on the
  * same directory (after a crash or a SIGKILL) takes its schedule up where it was: {@code tests.jsonl} is the
- * truth for the runs still open (a line written just before the kill, its state not yet, counts), so no
+ * truth for the runs still open (their lines give the tests done, the highest run and the newer last figures), so no
  * (run, test) gets a second line, and the open runs' other tests still run, or are recorded as skipped when
  * their slip has passed while the session was down; none is lost. A torn last line (a kill mid-write) is cut.
  * A plan whose tests changed keeps the schedule (its runs' times and numbers), a plan whose period changed starts a new
@@ -82,8 +85,12 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
     private final Set<String> done = new HashSet<>();
     private final TreeMap<Long, Integer> accounted = new TreeMap<>();
     private final Map<String, RunFigures> last = new LinkedHashMap<>();
+    /** The open runs' lines' figures as a restart read them, by test id (the newest by its end); merged into {@link #last}. */
+    private final Map<String, RunFigures> lastOfLines = new java.util.HashMap<>();
     private long firstOpen;
     private long maxRun;
+    /** True while a restart reads the lines: runs closed then are written once, by {@link #open}. */
+    private boolean scanning;
 
     private ScheduleState(Path dir, List<Plan.Test> tests, Duration every, Instant start, long firstRun) {
         this.dir = dir;
@@ -117,6 +124,8 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         if (!Files.exists(statePath, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             ScheduleState st = new ScheduleState(dir, tests, schedule.every(), now, 1);
             st.writeTests();
+            // at once: a folder with lines and no state is another kind of run's (a restart refuses it)
+            st.writeState();
             return st;
         }
         JsonNode s;
@@ -134,15 +143,19 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
         String oldKey = s.path("plan").asText();
         boolean samePeriod = s.path("every_ms").asLong(-1) == schedule.every().toMillis();
         ScheduleState st;
-        Map<Long, Set<String>> seen = new TreeMap<>();
+        TreeMap<Long, Set<String>> seen = new TreeMap<>();
         if (key.equals(oldKey) || samePeriod) {
             // the same schedule: its open runs go on, with this plan's tests
             st = new ScheduleState(dir, tests, schedule.every(), oldStart, firstOpen);
-            st.scan(tests, seen, firstOpen);
+            st.scan(tests, tests, seen, firstOpen);
         } else {
-            long next = maxRun + 1;
+            // the highest run recorded is in the lines of the runs open when the state was written
+            long next = Math.max(maxRun, highestSeen(dir)) + 1;
             st = new ScheduleState(dir, tests, schedule.every(), now.minus(schedule.every().multipliedBy(next - 1)), next);
-            st.scan(List.of(), seen, firstOpen);
+            st.scan(List.of(), tests, seen, firstOpen);
+        }
+        if (!seen.isEmpty()) {
+            maxRun = Math.max(maxRun, seen.lastKey());
         }
         if (!key.equals(oldKey)) {
             st.nameCut(oldKey, firstOpen, maxRun, seen, samePeriod);
@@ -154,6 +167,9 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
                 st.last.put(t.id(), figures(lastNode.get(t.id())));
             }
         }
+        // the open runs' lines are newer than the state, unless a line ended before what the state holds
+        st.lastOfLines.forEach((id, f) -> st.last.merge(id, f, (had, line) -> line.endedUnixSeconds() >= had.endedUnixSeconds() ? line : had));
+        st.lastOfLines.clear();
         if (!key.equals(oldKey)) {
             // the plan in force now, for the next restart
             st.writeTests();
@@ -342,7 +358,7 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
 
     /**
      * Books a run of a test: its line is in {@code tests.jsonl} already ({@link TestsFile} comes first among a
-     * schedule's sinks), so the state file, replaced now, never counts a run the file does not hold.
+     * schedule's sinks), so the state file, replaced when this line closes a run, never counts a run the file does not hold.
      */
     @Override
     public void accept(RunRecord r) {
@@ -352,19 +368,21 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
             }
             runLastEnd.merge(r.run(), Instant.ofEpochMilli(Math.round(r.figures().endedUnixSeconds() * 1000)),
                     (a, b) -> a.isAfter(b) ? a : b);
-            account(r.run(), r.test().id());
             last.put(r.test().id(), r.figures());
-            writeState();
+            account(r.run(), r.test().id());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void account(long run, String id) {
+    /** Counts (run, id) done; closes the runs it completes, telling {@link #onClose}, and then replaces the state file. */
+    private void account(long run, String id) throws IOException {
         done.add(run + "\0" + id);
         maxRun = Math.max(maxRun, run);
         accounted.merge(run, 1, Integer::sum);
-        while (accounted.getOrDefault(firstOpen, 0) >= idsOfRun(firstOpen).size()) {
+        boolean closedAny = false;
+        while (accounted.getOrDefault(firstOpen, 0) >= testsOfOpenRun()) {
+            closedAny = true;
             int tests = accounted.remove(firstOpen);
             long closed = firstOpen++;
             runTests.remove(closed);
@@ -375,36 +393,84 @@ public final class ScheduleState implements java.util.function.Consumer<RunRecor
                 onClose.accept(new RunClosed(closed, tests, skipped == null ? 0 : skipped, runStart(closed), end));
             }
         }
+        if (closedAny && !scanning) {
+            writeState();
+        }
     }
 
-    /** The open runs' lines in the kept files, oldest first: what is done already; every id seen in each open run in {@code seen}. */
-    private void scan(List<Plan.Test> tests, Map<Long, Set<String>> seen, long seenFrom) throws IOException {
+    /**
+     * How many tests the first open run has: its ids are fixed the first time this is asked (as {@link #expect} fixes a
+     * run's), so a line costs a lookup, not a walk of the plan's tests.
+     */
+    private int testsOfOpenRun() {
+        return runTests.computeIfAbsent(firstOpen, r -> idsOf(planTests, r)).size();
+    }
+
+    /** The highest run of a line in {@code dir}'s kept files (0 when none). */
+    private static long highestSeen(Path dir) throws IOException {
+        long[] max = {0};
+        eachLine(dir, (j, f, n) -> max[0] = Math.max(max[0], j.path("run").asLong(0)));
+        return max[0];
+    }
+
+    /**
+     * The open runs' lines in the kept files, oldest first: what is done already; every id seen in each open run in {@code seen};
+     * the figures of the lines of tests in {@code lastOf}, the newest by its end, in {@link #lastOfLines}.
+     */
+    private void scan(List<Plan.Test> tests, List<Plan.Test> lastOf, Map<Long, Set<String>> seen, long seenFrom) throws IOException {
         Map<String, Plan.Test> ids = new java.util.HashMap<>();
         tests.forEach(t -> ids.put(t.id(), t));
-        for (int i = TestsFile.KEPT; i >= 0; i--) {
-            Path f = TestsFile.file(dir, i);
-            if (!Files.exists(f)) {
-                continue;
-            }
-            int n = 0;
-            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                n++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode j;
-                try {
-                    j = JSON.readTree(line);
-                } catch (IOException e) {
-                    throw new IOException(f + " line " + n + " is not a result: " + e.getMessage(), e);
-                }
+        Set<String> lastIds = new HashSet<>();
+        lastOf.forEach(t -> lastIds.add(t.id()));
+        scanning = true;
+        try {
+            eachLine(dir, (j, f, n) -> {
                 long run = j.path("run").asLong(0);
                 String id = j.path("id").asText();
                 if (run >= seenFrom) {
                     seen.computeIfAbsent(run, x -> new HashSet<>()).add(id);
+                    RecordedResults.Recorded rec = lastIds.contains(id) ? RecordedResults.recorded(j) : null;
+                    if (rec != null) {
+                        lastOfLines.merge(id, rec.figures(),
+                                (had, line) -> line.endedUnixSeconds() >= had.endedUnixSeconds() ? line : had);
+                    }
                 }
                 if (run >= firstOpen && ids.containsKey(id) && ids.get(id).runsIn(run) && !done.contains(run + "\0" + id)) {
                     account(run, id);
+                }
+            });
+        } finally {
+            scanning = false;
+        }
+    }
+
+    /** What a line of the kept files is handed to: the line parsed, its file and its number. */
+    @FunctionalInterface
+    private interface LineVisitor {
+        void visit(JsonNode line, Path file, int number) throws IOException;
+    }
+
+    /** Each line of {@code dir}'s kept files, oldest first, one line in memory at a time; a line that does not parse is an error. */
+    private static void eachLine(Path dir, LineVisitor visitor) throws IOException {
+        for (int i = TestsFile.KEPT; i >= 0; i--) {
+            Path f = TestsFile.file(dir, i);
+            if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try (java.io.BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+                int n = 0;
+                for (String line; (line = r.readLine()) != null; ) {
+                    n++;
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    JsonNode j;
+                    try {
+                        j = JSON.readTree(line);
+                    } catch (IOException e) {
+                        throw new IOException(f + " line " + n + " is not a result: " + e.getMessage(), e);
+                    }
+                    visitor.visit(j, f, n);
                 }
             }
         }
