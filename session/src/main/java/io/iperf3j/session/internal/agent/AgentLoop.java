@@ -222,35 +222,77 @@ public final class AgentLoop implements AutoCloseable {
         String where = run == AgentTimetable.ONCE ? "" : String.join("; ", v.plan().rotationsAt(run));
         say("[run " + recorded + "] " + me.id() + " sends " + mine.size() + " test(s), plan " + v.id()
                 + (where.isEmpty() ? "" : "; " + where));
+        Duration length = timetable.length(run);
+        Instant replayEnd = start.plus(length).plus(timetable.replayWindow(run, length));
+        // a test skipped at its time is tried again in the run's replay, its line written then (one line a test and run)
+        List<Skip> again = new ArrayList<>();
         for (AgentTimetable.Entry e : mine) {
             if (!sleepUntil(e.start())) {
-                return;
+                break;
             }
-            RunRecord r = attempt(v, e, recorded);
-            stamped.accept(r);
-            if (archives != null) {
-                archives.accept(r);
+            RunRecord r = attempt(v, e, e.start(), recorded);
+            AgentTimetable.Entry replay = e.replayed(length);
+            if (r instanceof RunRecord.Skipped s && !stopped && !replay.end().isAfter(replayEnd)) {
+                again.add(new Skip(e, replay, s));
+                say("[run " + recorded + "] test " + e.test().id() + " skipped at its time (" + s.reason() + "); tried again at "
+                        + replay.start() + ", its round of the run's replay");
+            } else {
+                record(stamped, r, recorded);
             }
-            switch (r) {
-                case RunRecord.Ran ran when ran.result().ok() -> ok++;
-                case RunRecord.Ran ran -> failed++;
-                case RunRecord.Skipped s -> skipped++;
-            }
-            say("[run " + recorded + "] " + ProgressLine.of(r));
         }
-        // its peers' tests toward it run until the run's last round ends: the server stays until then
-        if (sleepUntil(start.plus(timetable.length(run))) && archives != null) {
+        for (Skip k : again) {
+            RunRecord r = k.skipped();
+            if (sleepUntil(k.replay().start())) {
+                RunRecord second = attempt(v, k.first(), k.replay().start(), recorded);
+                r = second instanceof RunRecord.Skipped s && !stopped ? new RunRecord.Skipped(k.first().test(), recorded,
+                        k.first().start(), k.skipped().reason() + "; and again in its round of the run's replay", s.givenUp()) : second;
+            }
+            record(stamped, r, recorded);
+        }
+        // its peers' tests toward it run until the run's last round ends, and their replays until the replay's: the server
+        // stays until then
+        if (sleepUntil(replayEnd) && archives != null) {
             archives.runEnded(recorded, Instant.now());
         }
     }
 
-    /** Holds the server's place within the slip, runs the test and gives the place back; or skips it. */
-    private RunRecord attempt(AgentPlan.Version v, AgentTimetable.Entry e, long run) {
+    /**
+     * A test skipped at its time, waiting for its round of the run's replay.
+     *
+     * @param first its entry in the run
+     * @param replay the same in the replay
+     * @param skipped what its first try came to
+     */
+    private record Skip(AgentTimetable.Entry first, AgentTimetable.Entry replay, RunRecord.Skipped skipped) {
+    }
+
+    /** Writes {@code r}'s line (stamped with its plan's version), hands it to the archives, counts it and says it. */
+    private void record(TestsFile stamped, RunRecord r, long recorded) {
+        stamped.accept(r);
+        if (archives != null) {
+            archives.accept(r);
+        }
+        switch (r) {
+            case RunRecord.Ran ran when ran.result().ok() -> ok++;
+            case RunRecord.Ran ran -> failed++;
+            case RunRecord.Skipped s -> skipped++;
+        }
+        say("[run " + recorded + "] " + ProgressLine.of(r));
+    }
+
+    /**
+     * Holds the server's place within the slip after {@code tried} (the test's time, or its round's in the run's replay), runs
+     * test {@code e} and gives the place back; or skips it. Its line's due time is {@code e}'s.
+     */
+    private RunRecord attempt(AgentPlan.Version v, AgentTimetable.Entry e, Instant tried, long run) {
         Duration margin = v.timetable().margin();
-        Instant slip = e.start().plus(margin);
+        Instant slip = tried.plus(margin);
         Optional<ServerSlot> held = server.holdSlot();
         while (held.isEmpty()) {
-            if (stopped || Instant.now().isAfter(slip)) {
+            if (stopped) {
+                return new RunRecord.Skipped(e.test(), run, e.start(), "the agent was stopped", Instant.now());
+            }
+            if (Instant.now().isAfter(slip)) {
                 return new RunRecord.Skipped(e.test(), run, e.start(), "this host's server was in a test until the test's slip ("
                         + Plan.Schedule.text(margin) + ") passed", Instant.now());
             }
@@ -305,15 +347,16 @@ public final class AgentLoop implements AutoCloseable {
                 s.get().received().bytes());
     }
 
-    /** Sleeps until {@code t}; false when stopped meanwhile. */
+    /** Sleeps until {@code t}, never waking before it; false when stopped meanwhile. */
     private boolean sleepUntil(Instant t) {
         while (!stopped) {
-            long ms = Duration.between(Instant.now(), t).toMillis();
-            if (ms <= 0) {
+            long nanos = Duration.between(Instant.now(), t).toNanos();
+            if (nanos <= 0) {
                 return true;
             }
             try {
-                TimeUnit.MILLISECONDS.sleep(Math.min(ms, 1000));
+                // whole milliseconds up: a wake-up a fraction of one early would start a test before its time
+                TimeUnit.MILLISECONDS.sleep(Math.min((nanos + 999_999) / 1_000_000, 1000));
             } catch (InterruptedException x) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -43,8 +43,16 @@ public record AgentTimetable(Plan plan, Duration margin) {
      * @param test the plan's test
      * @param round its round in the run, from 0
      * @param start when it is due
+     * @param end when its round is due to end, and the next to start
      */
-    public record Entry(Plan.Test test, int round, Instant start) {
+    public record Entry(Plan.Test test, int round, Instant start, Instant end) {
+        /**
+         * The same test in the run's replay: its round again, {@code runLength} later (the replay repeats the run's rounds
+         * after its last; {@link AgentTimetable#replayWindow}).
+         */
+        public Entry replayed(Duration runLength) {
+            return new Entry(test, round, start.plus(runLength), end.plus(runLength));
+        }
     }
 
     /**
@@ -56,10 +64,11 @@ public record AgentTimetable(Plan plan, Duration margin) {
         Instant start = runStart;
         List<List<Plan.Test>> rounds = rounds(run);
         for (int r = 0; r < rounds.size(); r++) {
+            Instant end = start.plus(roundLength(rounds.get(r)));
             for (Plan.Test t : rounds.get(r)) {
-                entries.add(new Entry(t, r, start));
+                entries.add(new Entry(t, r, start, end));
             }
-            start = start.plus(roundLength(rounds.get(r)));
+            start = end;
         }
         return entries;
     }
@@ -71,6 +80,21 @@ public record AgentTimetable(Plan plan, Duration margin) {
             d = d.plus(roundLength(round));
         }
         return d;
+    }
+
+    /**
+     * How long the replay of run {@code run} of {@code runLength} may last: the time in which a test skipped at its time is
+     * tried once more, in its own round of the run repeated after the run's last ({@link Entry#replayed}). Its rounds are the
+     * run's, so tests tried again at once never share a host either, and no test waits for another in a cycle; only a skipped
+     * test is tried, and only if its round ends within the replay. As long as the run, and over by the time the next run's plan is
+     * read ({@link AgentPlan#READ_AHEAD}); none for a plan without a schedule, whose agents end with its run.
+     */
+    public Duration replayWindow(long run, Duration runLength) {
+        if (run == ONCE || plan.schedule().isEmpty()) {
+            return Duration.ZERO;
+        }
+        Duration spare = plan.schedule().get().every().minus(runLength).minus(AgentPlan.READ_AHEAD);
+        return spare.isNegative() ? Duration.ZERO : spare.compareTo(runLength) < 0 ? spare : runLength;
     }
 
     /** The longest of a whole rotation cycle's runs (a plan without rotation: its one run's length). */

@@ -116,4 +116,38 @@ class AgentTimetableTest {
         Plan p = plan(4, "  - {name: m, mesh: [h1, h2, h3, h4], direction: both, duration: 3}\n", "schedule: {every: 10s}\n");
         assertThat(new AgentTimetable(p, MARGIN).longestRun()).as("6 rounds of 3 s + 2 s").isEqualTo(Duration.ofSeconds(30));
     }
+
+    /**
+     * A test skipped at its time is tried again in its round of the run repeated after the run's last (stop 75): the replay's
+     * rounds are the run's, so its tests share no host at any instant either (a ring tried again is three rounds again), and it
+     * lasts as long as the run, within what the period leaves before the next run's plan is read; none for a plan run once.
+     */
+    @Test
+    void theReplayRepeatsTheRunsRoundsAfterItsLastWithinWhatThePeriodLeaves() throws Exception {
+        String ring = "  - {name: ring, pairs: [[h1, h2], [h2, h3], [h3, h1]], duration: 5}\n";
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        AgentTimetable roomy = new AgentTimetable(plan(3, ring, "schedule: {every: 60s}\n"), MARGIN);
+        Duration length = roomy.length(1);
+        assertThat(length).isEqualTo(Duration.ofSeconds(21));
+        assertThat(roomy.replayWindow(1, length)).as("as long as the run: 21 + 21 + 15 <= 60").isEqualTo(length);
+        List<AgentTimetable.Entry> both = new ArrayList<>();
+        for (AgentTimetable.Entry e : roomy.run(1, start)) {
+            AgentTimetable.Entry r = e.replayed(length);
+            assertThat(r.start()).isEqualTo(e.start().plus(length));
+            assertThat(r.end()).isEqualTo(e.end().plus(length)).isBeforeOrEqualTo(start.plus(length).plus(length));
+            assertThat(r.round()).isEqualTo(e.round());
+            both.add(e);
+            both.add(r);
+        }
+        noHostTwiceAtOnce(both);
+        assertThat(both).extracting(AgentTimetable.Entry::start).containsExactly(start, start.plusSeconds(21), start.plusSeconds(7),
+                start.plusSeconds(28), start.plusSeconds(14), start.plusSeconds(35));
+
+        AgentTimetable tight = new AgentTimetable(plan(3, ring, "schedule: {every: 45s}\n"), MARGIN);
+        assertThat(tight.replayWindow(1, length)).as("45 - 21 - 15: the first round's replay fits, not the second's")
+                .isEqualTo(Duration.ofSeconds(9));
+        assertThat(new AgentTimetable(plan(3, ring, "schedule: {every: 30s}\n"), MARGIN).replayWindow(1, length))
+                .as("no room").isEqualTo(Duration.ZERO);
+        assertThat(new AgentTimetable(plan(3, ring, ""), MARGIN).replayWindow(AgentTimetable.ONCE, length)).isEqualTo(Duration.ZERO);
+    }
 }
