@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * user's real iperf3 (Debian's 3.12) holds a's own server from a second before a run's start to past the test's slip, so a
  * cannot hold its slot and skips it at its time: the test runs in the replay, 14 s after it was due, and its one line is ok.
  * In the next run that user holds a's server past the replay's slip too: the one line is skipped, its reason saying both
- * tries. Neither run has a second line for the test. SIGTERM ends both: a with status 1 (a test of its own skipped), b 0.
+ * tries. Neither run has a second line for the test. The first run's line has its client's verdict (`--why`: on one host,
+ * never the path) and the sender's retransmits and RTT. SIGTERM ends both: a with status 1 (a test of its own skipped), b 0.
  */
 @Tag("slow")
 @Timeout(value = 20, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
@@ -60,6 +61,12 @@ class AgentReplayProcessTest {
             // a's first run, untouched: ok at its time
             JsonNode first = waitForLine(agents, 1);
             assertThat(first.get("status").asText()).as(said()).isEqualTo("ok");
+            // read as a controller's test is: its client's verdict (--why) and the sender's TCP figures on the line
+            assertThat(first.get("why")).as("%s", first).hasSize(1);
+            assertThat(first.get("why").get(0).get("from").asText()).isEqualTo("a");
+            assertThat(first.get("why").get(0).get("cause").asText()).as("%s", first).isNotEmpty().isNotEqualTo("path");
+            assertThat(first.get("retransmits").isNumber()).as("%s", first).isTrue();
+            assertThat(first.get("rtt_seconds").asDouble()).as("%s", first).isPositive();
             long run = first.get("run").asLong() + 1;
 
             // another user holds a's server over the test's slip only: a skips it at its time, then runs it in the replay

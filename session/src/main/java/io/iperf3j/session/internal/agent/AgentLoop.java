@@ -3,6 +3,7 @@ package io.iperf3j.session.internal.agent;
 import io.iperf3j.IperfCommand;
 import io.iperf3j.IperfResult;
 import io.iperf3j.IperfSummary;
+import io.iperf3j.Role;
 import io.iperf3j.RunningIperf;
 import io.iperf3j.ServerSlot;
 import io.iperf3j.session.IperfKind;
@@ -13,6 +14,7 @@ import io.iperf3j.session.TestResult;
 import io.iperf3j.session.internal.output.ProgressLine;
 import io.iperf3j.session.internal.output.RunRecord;
 import io.iperf3j.session.internal.output.TestsFile;
+import io.iperf3j.session.internal.result.IperfOutputs;
 import io.iperf3j.session.internal.result.RunFigures;
 import io.iperf3j.session.internal.run.PairSession;
 import java.io.PrintStream;
@@ -321,11 +323,17 @@ public final class AgentLoop implements AutoCloseable {
         List<String> args = PairSession.clientArgs(IperfKind.IPERF3J, t.spec(), peer.address(), Optional.of(me.address()));
         long began = System.nanoTime();
         TestResult.Outcome outcome;
+        // its -J with --why (clientArgs asks for both), read as a session reads a client's output: the verdicts and the
+        // sender's figures (retransmits, RTT) on the test's line, as a controller's tests have them
+        Optional<TestResult.ParsedOutput> parsed = Optional.empty();
         try {
             RunningIperf client = IperfCommand.client(peer.address()).args(args.subList(2, args.size()).toArray(String[]::new)).spawn();
             Optional<IperfResult> r = client.await(t.spec().effectiveClientLimit());
             IperfResult result = r.isPresent() ? r.get() : client.cancel();
             outcome = outcome(result);
+            if (outcome instanceof TestResult.Outcome.Completed) {
+                parsed = Optional.of(IperfOutputs.parse(result.jsonText(), Role.CLIENT, t.spec().protocol()));
+            }
         } catch (InterruptedException x) {
             Thread.currentThread().interrupt();
             outcome = new TestResult.Outcome.Failed(new SessionException.IperfError("the agent was stopped"));
@@ -333,8 +341,7 @@ public final class AgentLoop implements AutoCloseable {
             outcome = new TestResult.Outcome.Failed(new SessionException.IperfCommandError(x.getMessage()));
         }
         return new TestResult(t.id(), t.sender(), t.receiver(), t.direction().word(), t.spec(), t.repeat(), outcome,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-                Duration.ofNanos(System.nanoTime() - began));
+                Optional.empty(), Optional.empty(), parsed, Optional.empty(), List.of(), Duration.ofNanos(System.nanoTime() - began));
     }
 
     private static TestResult.Outcome outcome(IperfResult r) {
