@@ -990,69 +990,82 @@
   // The colours are the table's (heatColor, --bad, grey for skipped, faded when stale); one host name in every few rows
   // and columns is written.
   function heatCanvas(spec) {
-    var rows = spec.rows, cols = spec.cols, n = Math.max(rows.length, cols.length);
-    var size = Math.max(3, Math.min(8, Math.floor(880 / Math.max(1, n))));
+    var rows = spec.rows, cols = spec.cols, grid = spec.grid, n = Math.max(rows.length, cols.length);
+    var size = Math.max(3, Math.min(8, Math.floor(760 / Math.max(1, n))));
     var margin = 44, every = Math.ceil(12 / size);
     var w = margin + cols.length * size, hgt = margin + rows.length * size;
+    var count = 0;
+    for (var g = 0; g < grid.length; g++) { if (grid[g]) { count++; } }
     var canvas = el('canvas', { cls: 'heat-canvas', 'data-chart': 'heatmap:' + spec.kind, 'data-heatmap-kind': spec.kind,
       'data-cell-px': String(size), 'data-margin-px': String(margin), 'data-rows': String(rows.length), 'data-cols': String(cols.length),
-      'data-pairs': String(Object.keys(spec.cells).length) });
+      'data-pairs': String(count) });
     canvas.style.width = w + 'px'; canvas.style.height = hgt + 'px';
-    var chosen = null;
-    function keyAt(e) {
+    var chosen = -1;
+    function at(e) {
       var r = canvas.getBoundingClientRect();
       var i = Math.floor((e.clientY - r.top - margin) / size), j = Math.floor((e.clientX - r.left - margin) / size);
-      return i >= 0 && j >= 0 && i < rows.length && j < cols.length ? rows[i] + ' → ' + cols[j] : null;
+      return i >= 0 && j >= 0 && i < rows.length && j < cols.length ? i * cols.length + j : -1;
     }
+    function keyOf(g) { return rows[Math.floor(g / cols.length)] + ' → ' + cols[g % cols.length]; }
+    // cells grouped by their fill (the ratio to 0.01×, failed, skipped; faded or not), so each colour is set once
     function draw() {
       var dpr = window.devicePixelRatio || 1;
       canvas.width = Math.round(w * dpr); canvas.height = Math.round(hgt * dpr);
-      var g = canvas.getContext('2d');
-      g.setTransform(dpr, 0, 0, dpr, 0, 0);
-      g.clearRect(0, 0, w, hgt);
+      var c2 = canvas.getContext('2d');
+      c2.setTransform(dpr, 0, 0, dpr, 0, 0);
+      c2.clearRect(0, 0, w, hgt);
       var bad = cssVar('--bad') || '#c0392b', panel = cssVar('--panel') || '#eee', muted = cssVar('--muted') || '#777';
-      var inner = size > 3 ? size - 1 : size;
-      g.font = '9px sans-serif'; g.fillStyle = muted; g.textBaseline = 'middle'; g.textAlign = 'right';
-      rows.forEach(function (r, i) { if (i % every === 0) { g.fillText(r, margin - 3, margin + i * size + size / 2); } });
-      g.save(); g.rotate(-Math.PI / 2); g.textAlign = 'left';
-      cols.forEach(function (c, j) { if (j % every === 0) { g.fillText(c, -margin + 3, margin + j * size + size / 2); } });
-      g.restore();
-      rows.forEach(function (r, i) {
-        cols.forEach(function (c, j) {
-          var cell = spec.cells[r + ' → ' + c], x = margin + j * size, y = margin + i * size;
-          g.globalAlpha = cell && cell.stale ? 0.35 : 1;
-          g.fillStyle = !cell ? panel : cell.state === 'failed' ? bad : cell.state === 'skipped' ? '#9aa0a6' :
-            cell.ratio != null ? heatColor(cell.ratio) : panel;
-          g.fillRect(x, y, inner, inner);
-          if (cell && cell.share > 0 && cell.state !== 'failed') {
-            var bh = Math.max(1, Math.round(inner * cell.share));
-            g.fillStyle = bad; g.fillRect(x, y + inner - bh, inner, bh);
-          }
-        });
+      var inner = size > 3 ? size - 1 : size, nc = cols.length;
+      c2.font = '9px sans-serif'; c2.fillStyle = muted; c2.textBaseline = 'middle'; c2.textAlign = 'right';
+      rows.forEach(function (r, i) { if (i % every === 0) { c2.fillText(r, margin - 3, margin + i * size + size / 2); } });
+      c2.save(); c2.rotate(-Math.PI / 2); c2.textAlign = 'left';
+      cols.forEach(function (c, j) { if (j % every === 0) { c2.fillText(c, -margin + 3, margin + j * size + size / 2); } });
+      c2.restore();
+      var fills = {}, bars = [];
+      for (var g = 0; g < grid.length; g++) {
+        var cell = grid[g];
+        var f = !cell ? 'n' : cell.state === 'failed' ? 'f' : cell.state === 'skipped' ? 's' : cell.ratio != null ? String(Math.round(Math.max(0.3, Math.min(0.9, cell.ratio)) * 100)) : 'n';
+        f += cell && cell.stale ? '~' : '';
+        (fills[f] || (fills[f] = [])).push(g);
+        if (cell && cell.share > 0 && cell.state !== 'failed') { bars.push(g); }
+      }
+      Object.keys(fills).forEach(function (f) {
+        var base = f.replace('~', '');
+        c2.globalAlpha = f !== base ? 0.35 : 1;
+        c2.fillStyle = base === 'n' ? panel : base === 'f' ? bad : base === 's' ? '#9aa0a6' : heatColor(Number(base) / 100);
+        fills[f].forEach(function (g) { c2.fillRect(margin + (g % nc) * size, margin + Math.floor(g / nc) * size, inner, inner); });
       });
-      g.globalAlpha = 1;
-      if (chosen) {
-        var ij = chosen.split(' → ');
-        g.strokeStyle = cssVar('--fg') || '#000'; g.lineWidth = 1;
-        g.strokeRect(margin + cols.indexOf(ij[1]) * size - 0.5, margin + rows.indexOf(ij[0]) * size - 0.5, size + 1, size + 1);
+      c2.fillStyle = bad;
+      bars.forEach(function (g) {
+        var cell = grid[g], bh = Math.max(1, Math.round(inner * cell.share));
+        c2.globalAlpha = cell.stale ? 0.35 : 1;
+        c2.fillRect(margin + (g % nc) * size, margin + Math.floor(g / nc) * size + inner - bh, inner, bh);
+      });
+      c2.globalAlpha = 1;
+      if (chosen >= 0) {
+        c2.strokeStyle = cssVar('--fg') || '#000'; c2.lineWidth = 1;
+        c2.strokeRect(margin + (chosen % nc) * size - 0.5, margin + Math.floor(chosen / nc) * size - 0.5, size + 1, size + 1);
       }
     }
+    var hover = -2;
     canvas.addEventListener('mousemove', function (e) {
-      var key = keyAt(e), cell = key && spec.cells[key];
-      if (key === canvas.getAttribute('data-hover')) { return; }
+      var g = at(e), cell = g >= 0 ? grid[g] : null;
+      if (g === hover) { return; }
+      hover = g;
       ['data-hover', 'data-age', 'data-runs-behind', 'data-stale'].forEach(function (a) { canvas.removeAttribute(a); });
-      canvas.title = cell ? key + ' · ' + cellTitle(cell) : key ? key + ' · no test' : '';
+      canvas.title = cell ? keyOf(g) + ' · ' + cellTitle(cell) : g >= 0 ? keyOf(g) + ' · no test' : '';
       canvas.style.cursor = cell ? 'pointer' : '';
-      if (cell) { canvas.setAttribute('data-hover', key); if (cell.age) { cellAge(canvas, cell.age); } }
+      if (cell) { canvas.setAttribute('data-hover', keyOf(g)); if (cell.age) { cellAge(canvas, cell.age); } }
     });
     canvas.addEventListener('click', function (e) {
-      var key = keyAt(e), cell = key && spec.cells[key];
+      var g = at(e), cell = g >= 0 ? grid[g] : null;
       if (!cell) { return; }
-      chosen = key; draw();
+      chosen = g; draw();
       if (cell.open) { cell.open(); }
     });
     if (window.matchMedia) { window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', draw); }
     window.addEventListener('beforeprint', draw);
+    window.addEventListener('afterprint', draw);
     draw();
     return canvas;
   }
@@ -1271,54 +1284,76 @@
     var v = t.points.received_bits_per_second;
     return v && v.length ? v[v.length - 1] : null;
   }
+  // A history heatmap's cell: a pair's tests (items), its state, colour ratio, share of failed runs and age (its stalest
+  // test's: a pair is as fresh as its oldest latest result); its title and record made when asked for.
+  function HistoryCell(its, median) {
+    var runs = 0, failed = 0, okLast = 0, failedLast = 0, sum = 0, n = 0, age = null;
+    its.forEach(function (it) {
+      var t = it.t;
+      runs += t.ok + t.failed + t.skipped; failed += t.failed;
+      if (t.last_status === 'ok') { okLast++; if (it.last != null) { sum += it.last; n++; } }
+      if (t.last_status === 'failed') { failedLast++; }
+      if (!age || olderAge(it.age, age)) { age = it.age; }
+    });
+    this.its = its; this.runs = runs; this.failed = failed;
+    this.last = n ? sum / n : null;
+    this.share = runs ? failed / runs : 0;
+    this.state = okLast === its.length ? (failed ? 'ok flaky' : 'ok') : failedLast === its.length ? 'failed' : okLast ? 'partly' : 'skipped';
+    this.ratio = this.last != null && median ? this.last / median : null;
+    this.age = age; this.stale = age.stale;
+  }
+  HistoryCell.prototype.title = function () {
+    var c = this;
+    var errs = c.its.filter(function (it) { return it.t.last_error; }).map(function (it) { return 'last failure (run ' + it.t.last_error_run + '): ' + it.t.last_error; });
+    return 'last run ' + c.its.map(function (it) { return it.t.last_status; }).join(', ') + (c.last != null ? ': ' + fmtRate(c.last) + ', ' + ratioText(c.ratio) + ' the median' : '') +
+      '; ' + c.failed + ' of ' + c.runs + ' runs failed (' + U.fixed(100 * c.share, 0) + ' %)' + (errs.length ? '; ' + errs.join('; ') : '') + '\n' + latestText(c.age);
+  };
+  HistoryCell.prototype.open = function () { openSections('history-', this.its.map(function (it) { return it.k; })); };
+  HistoryCell.prototype.record = function () {
+    var a = this.age;
+    return { state: this.state, last_bps: this.last, ratio: this.ratio, failed: this.failed, runs: this.runs, failed_share: this.share,
+      tests: this.its.map(function (it) { return it.t.id; }), latest_run: a.run, age_seconds: a.seconds, runs_behind: a.behind, cycle_runs: a.cycle, stale: a.stale };
+  };
   function historyKindOverview(h, kind, items) {
-    var senders = [], receivers = [], seenS = {}, seenR = {}, cells = {};
+    var senders = [], receivers = [], seenS = {}, seenR = {};
     items.forEach(function (it) {
       var t = it.t;
       if (!seenS[t.sender]) { seenS[t.sender] = true; senders.push(t.sender); }
       if (!seenR[t.receiver]) { seenR[t.receiver] = true; receivers.push(t.receiver); }
       it.age = historyAge(h, t);
-      var key = t.sender + ' → ' + t.receiver;
-      (cells[key] || (cells[key] = [])).push(it);
+      it.last = lastValue(t);
     });
     senders.sort(naturalCompare);
     receivers = receivers.sort(naturalCompare);
     receivers = senders.filter(function (x) { return seenR[x]; }).concat(receivers.filter(function (x) { return !seenS[x]; }));
-    var lasts = items.filter(function (it) { return it.t.last_status === 'ok' && lastValue(it.t) != null; })
-      .map(function (it) { return lastValue(it.t); }).sort(function (a, b) { return a - b; });
+    // the cells as a grid, sender row × receiver column (a fleet's 39 800 pairs: no object of string keys for them)
+    var row = {}, col = {}, nc = receivers.length;
+    senders.forEach(function (x, i) { row[x] = i; });
+    receivers.forEach(function (x, j) { col[x] = j; });
+    var grid = new Array(senders.length * nc);
+    items.forEach(function (it) {
+      var g = row[it.t.sender] * nc + col[it.t.receiver];
+      (grid[g] || (grid[g] = [])).push(it);
+    });
+    var lasts = items.filter(function (it) { return it.t.last_status === 'ok' && it.last != null; })
+      .map(function (it) { return it.last; }).sort(function (a, b) { return a - b; });
     var median = percentile(lasts, 50);
     // a canvas heatmap (past CANVAS_HOSTS hosts) writes no data-cells: no record of 40 000 cells made for it
     var canvas = Math.max(senders.length, receivers.length) > CANVAS_HOSTS;
-    var spec = {}, record = canvas ? null : {};
-    Object.keys(cells).forEach(function (key) {
-      var its = cells[key];
-      var runs = 0, failed = 0, okLast = 0, failedLast = 0, sum = 0, n = 0, age = null;
-      its.forEach(function (it) {
-        var t = it.t;
-        runs += t.ok + t.failed + t.skipped; failed += t.failed;
-        if (t.last_status === 'ok') { okLast++; if (lastValue(t) != null) { sum += lastValue(t); n++; } }
-        if (t.last_status === 'failed') { failedLast++; }
-        // the cell's age: its oldest test's (a pair is as fresh as its stalest test)
-        if (!age || olderAge(it.age, age)) { age = it.age; }
-      });
-      var last = n ? sum / n : null;
-      var share = runs ? failed / runs : 0;
-      var state = okLast === its.length ? (failed ? 'ok flaky' : 'ok') : failedLast === its.length ? 'failed' : okLast ? 'partly' : 'skipped';
-      var ratio = last != null && median ? last / median : null;
-      var ks = its.map(function (it) { return it.k; });
-      spec[key] = { state: state, ratio: ratio, share: share, stale: age.stale, age: age, open: function () { openSections('history-', ks); },
-        title: function () {
-          var errs = its.filter(function (it) { return it.t.last_error; }).map(function (it) { return 'last failure (run ' + it.t.last_error_run + '): ' + it.t.last_error; });
-          return 'last run ' + its.map(function (it) { return it.t.last_status; }).join(', ') + (last != null ? ': ' + fmtRate(last) + ', ' + ratioText(ratio) + ' the median' : '') +
-            '; ' + failed + ' of ' + runs + ' runs failed (' + U.fixed(100 * share, 0) + ' %)' + (errs.length ? '; ' + errs.join('; ') : '') + '\n' + latestText(age);
-        } };
-      if (!canvas) { record[key] = { state: state, last_bps: last, ratio: ratio, failed: failed, runs: runs, failed_share: share, tests: ks.map(function (k) { return h.tests[k].id; }),
-        latest_run: age.run, age_seconds: age.seconds, runs_behind: age.behind, cycle_runs: age.cycle, stale: age.stale }; }
-    });
+    var spec = canvas ? null : {}, record = canvas ? null : {};
+    for (var g = 0; g < grid.length; g++) {
+      if (!grid[g]) { continue; }
+      grid[g] = new HistoryCell(grid[g], median);
+      if (!canvas) {
+        var key = senders[Math.floor(g / nc)] + ' → ' + receivers[g % nc];
+        spec[key] = grid[g];
+        record[key] = grid[g].record();
+      }
+    }
     var box = el('div', { cls: 'ov-kind', 'data-kind-overview': kind });
     var fig = el('div', { cls: 'ov-heat' });
     fig.appendChild(el('h3', { text: kind + ': ' + items.length + (items.length === 1 ? ' test' : ' tests') }));
-    var table = heatmap({ kind: kind, rows: senders, cols: receivers, cells: spec, record: record, canvas: true });
+    var table = heatmap({ kind: kind, rows: senders, cols: receivers, cells: spec, grid: grid, record: record, canvas: true });
     if (table.tagName === 'TABLE') {
       // the share of failed runs as the cell's inner bar: a host down for a while shows in its row and column
       Array.prototype.forEach.call(table.querySelectorAll('td[data-pair]'), function (td) {
@@ -1377,8 +1412,8 @@
           (t.last_status === 'skipped' ? '; skipped since' : '')]);
       }));
     }
-    var slow = items.filter(function (it) { return it.t.last_status === 'ok' && lastValue(it.t) != null; })
-      .sort(function (a, b) { return lastValue(a.t) - lastValue(b.t); });
+    var slow = items.filter(function (it) { return it.t.last_status === 'ok' && it.last != null; })
+      .sort(function (a, b) { return a.last - b.last; });
     if (slow.length > 1) {
       side.appendChild(el('h4', { text: 'Slowest last runs' }));
       side.appendChild(cappedList('ov-slowest', slow.slice(0, 50), 5, function (it) {
