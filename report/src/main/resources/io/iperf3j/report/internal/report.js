@@ -940,7 +940,7 @@
   // One table per kind; the cell size shrinks with the hosts (48 hosts: 15 px) so that a 48-host heatmap fits the
   // first screen of a 1080 px window below the title, and 96 hosts still fit about 850 px. A cell's title may be a
   // function (made when needed). Past CANVAS_HOSTS hosts the heatmap is one canvas (heatCanvas).
-  var CANVAS_HOSTS = 120;
+  var CANVAS_HOSTS = 64;
   function heatmap(spec) {
     var n = Math.max(spec.rows.length, spec.cols.length);
     if (spec.canvas && n > CANVAS_HOSTS) { return heatCanvas(spec); }
@@ -1391,16 +1391,39 @@
     side.appendChild(statList([['P50 (last runs)', median != null ? fmtRate(median) : '–'], ['P95', lasts.length ? fmtRate(percentile(lasts, 95)) : '–'],
       ['min', lasts.length ? fmtRate(lasts[0]) : '–'], ['results (test runs)', allRuns + ' (' + allFailed + ' failed, ' + (allRuns ? U.fixed(100 * allFailed / allRuns, 1) : '0') + ' %)'],
       ['stale', stale.length + ' of ' + items.length]]));
+    // the tests with failed runs grouped by their last failure's text, with the host they all share (a host down is one
+    // line, not 398), most tests first; in a group the most failed first
     var failing = items.filter(function (it) { return it.t.failed; }).sort(function (a, b) {
       return b.t.failed / (b.t.ok + b.t.failed + b.t.skipped) - a.t.failed / (a.t.ok + a.t.failed + a.t.skipped);
     });
     if (failing.length) {
-      side.appendChild(el('h4', { text: 'Tests with failed runs (' + failing.length + '), most failed first' }));
-      side.appendChild(cappedList('ov-failed', failing, 5, function (it) {
-        var t = it.t, all = t.ok + t.failed + t.skipped;
-        return el('li', { cls: t.last_status === 'failed' ? 'bad' : '' }, [el('a', { href: '#history-' + it.k, text: t.id }),
-          ' (' + t.sender + ' → ' + t.receiver + '): ' + t.failed + ' of ' + all + ' runs failed (' + U.fixed(100 * t.failed / all, 0) + ' %), last ' + t.last_status +
-          (t.last_error ? '; run ' + t.last_error_run + ': ' + t.last_error : '')]);
+      var byReason = {}, reasons = [];
+      failing.forEach(function (it) {
+        var r = it.t.last_error || 'no error recorded';
+        if (!byReason[r]) { byReason[r] = []; reasons.push(r); }
+        byReason[r].push(it);
+      });
+      reasons.sort(function (a, b) { return byReason[b].length - byReason[a].length; });
+      side.appendChild(el('h4', { text: 'Tests with failed runs (' + failing.length + '), by reason, most tests first' }));
+      side.appendChild(cappedList('ov-failed', reasons, 5, function (r) {
+        var its = byReason[r], hosts = {}, runs = 0, failed = 0, lastFailed = 0;
+        its.forEach(function (it) {
+          var t = it.t;
+          [t.sender, t.receiver].forEach(function (x) { hosts[x] = (hosts[x] || 0) + 1; });
+          runs += t.ok + t.failed + t.skipped; failed += t.failed; if (t.last_status === 'failed') { lastFailed++; }
+        });
+        var common = Object.keys(hosts).filter(function (x) { return hosts[x] === its.length && its.length > 1; });
+        var t0 = its[0].t;
+        var head = its.length === 1 ? '' : its.length + ' tests' + (common.length ? ' (all with ' + common.join(', ') + ')' : '') + ': ';
+        var li = el('li', { cls: lastFailed ? 'bad' : '' }, [head + failed + ' of ' + runs + ' runs failed (' + U.fixed(100 * failed / runs, 0) + ' %), ' +
+          (its.length === 1 ? 'last ' + t0.last_status : lastFailed + ' failed in their last run') + (t0.last_error ? '; run ' + t0.last_error_run + ': ' + r : '') + ' — ']);
+        its.slice(0, 4).forEach(function (it, i) {
+          if (i) { li.appendChild(document.createTextNode(', ')); }
+          li.appendChild(el('a', { href: '#history-' + it.k, text: it.t.id }));
+          if (its.length === 1) { li.appendChild(document.createTextNode(' (' + it.t.sender + ' → ' + it.t.receiver + ')')); }
+        });
+        if (its.length > 4) { li.appendChild(document.createTextNode(', …')); }
+        return li;
       }));
     }
     if (stale.length) {
