@@ -511,6 +511,33 @@ class FleetReportInBrowserTest {
                 .endsWith("| " + Math.round(newest - want[1] / 1000.0));
         assertThat(d.path("charts").asInt()).isPositive();
         Chromium.screenshot(html, SHOTS.resolve("rotating12-overview.png"));
+
+        // --stale-after 25m: a latest result older than 25 min before the newest result is stale too, whatever its cycle
+        Path spanned = OUT.resolve("rotating12-span.html");
+        HtmlReport.builder().add(r.dir()).staleAfter(java.time.Duration.ofMinutes(25)).build().write(spanned);
+        JsonNode s = drive(spanned, "rotating12-span", """
+                var table = document.querySelector('[data-overview="history"] table.heat');
+                out.cells = JSON.parse(table.getAttribute('data-cells'));
+                out.head = Array.prototype.map.call(document.querySelectorAll('.ov-side h4'), function (h) { return h.textContent; })
+                  .filter(function (t) { return t.indexOf('Not measured') === 0; }).join();
+                out.titles = {};
+                Array.prototype.forEach.call(table.querySelectorAll('td[data-pair]'), function (td) { out.titles[td.getAttribute('data-pair')] = td.title; });
+                done();
+                """, "--window-size=1920,1080");
+        int late = 0;
+        for (var e : s.path("cells").properties()) {
+            String pair = e.getKey();
+            double age = newest - latest.get(pair)[1] / 1000.0;
+            boolean byCycle = r.stale().contains(pair), bySpan = age > 25 * 60;
+            assertThat(e.getValue().path("stale").asBoolean()).as(pair).isEqualTo(byCycle || bySpan);
+            if (bySpan && !byCycle) {
+                late++;
+                assertThat(s.path("titles").path(pair).asText()).as(pair).contains("; older than 25 min (--stale-after)");
+            }
+        }
+        assertThat(late).as("the first run of the last cycle: ~30 min old, within its cycle").isPositive();
+        int total = late + 3;
+        assertThat(s.path("head").asText()).isEqualTo("Not measured within their cycle or 25 min (" + total + "), oldest first");
     }
 
     /**

@@ -31,6 +31,12 @@ public final class ModelWriter {
 
     public static void write(Writer out, String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir,
             History history) throws IOException {
+        write(out, title, runs, session, sessionDir, history, null);
+    }
+
+    /** @param staleAfter with a history: {@code history.stale_after_seconds}, the span chosen by {@code --stale-after}, or null */
+    public static void write(Writer out, String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir,
+            History history, java.time.Duration staleAfter) throws IOException {
         JsonGenerator g = FACTORY.createGenerator(out);
         g.setCharacterEscapes(new HtmlSafeEscapes());
         g.writeStartObject();
@@ -86,7 +92,7 @@ public final class ModelWriter {
             g.writeEndObject();
         }
         if (history != null) {
-            writeHistory(g, history);
+            writeHistory(g, history, staleAfter);
         }
         g.writeEndObject();
         g.flush();
@@ -97,7 +103,7 @@ public final class ModelWriter {
      * ({@code first_run}, {@code last_run}, {@code time} (unix seconds, null when the lines had none),
      * {@code ok}, {@code failed}, {@code skipped}, then the means of {@link HistorySeries#FIGURES}).
      */
-    private static void writeHistory(JsonGenerator g, History h) throws IOException {
+    private static void writeHistory(JsonGenerator g, History h, java.time.Duration staleAfter) throws IOException {
         g.writeObjectFieldStart("history");
         g.writeStringField("dir", h.dir());
         g.writeArrayFieldStart("files");
@@ -116,6 +122,9 @@ public final class ModelWriter {
             }
         }
         g.writeBooleanField("timed", timed);
+        if (staleAfter != null) {
+            g.writeNumberField("stale_after_seconds", staleAfter.toSeconds());
+        }
         boolean packed = h.tests().size() > PageWriter.EAGER_LIMIT;
         if (packed) {
             g.writeArrayFieldStart("packed_columns");

@@ -820,12 +820,14 @@
   // history (the page is a file read later: its "now" is the history's own). Stale: not measured within its cycle, i.e.
   // its latest result is not among the last C runs of the history (C: a rotating test's rotation_runs, else 1), or it
   // has no result at all (docs/design/report.md, "Each pair's latest result and its age").
+  // With --stale-after (history.stale_after_seconds) a latest result older than that span is stale too (late: 'span').
   function historyAge(h, t) {
-    var cycle = t.cycle_runs || 1;
-    if (!t.last_result_run) { return { run: 0, behind: null, seconds: null, cycle: cycle, stale: true }; }
+    var cycle = t.cycle_runs || 1, span = h.stale_after_seconds;
+    if (!t.last_result_run) { return { run: 0, behind: null, seconds: null, cycle: cycle, span: span, stale: true, late: 'none' }; }
     var behind = Math.max(0, (h.newest_run || 0) - t.last_result_run);
     var seconds = h.newest_time != null && t.last_result_time != null ? Math.max(0, h.newest_time - t.last_result_time) : null;
-    return { run: t.last_result_run, behind: behind, seconds: seconds, cycle: cycle, stale: behind >= cycle };
+    var late = behind >= cycle ? 'cycle' : span != null && seconds != null && seconds > span ? 'span' : null;
+    return { run: t.last_result_run, behind: behind, seconds: seconds, cycle: cycle, span: span, stale: !!late, late: late };
   }
   // 12 s, 7 min, 3 h 20 min, 2 d 5 h
   function durationText(s) {
@@ -846,8 +848,10 @@
   }
   function cycleText(a) { return a.cycle > 1 ? 'every pair once in ' + runsText(a.cycle) : 'every run'; }
   function latestText(a) {
-    return a.run ? 'latest result run ' + a.run + ', ' + ageText(a) + (a.stale ? '; not measured within its cycle (' + cycleText(a) + ')' : '')
-      : ageText(a);
+    return a.run ? 'latest result run ' + a.run + ', ' + ageText(a) + (a.stale ? '; ' + lateText(a) : '') : ageText(a);
+  }
+  function lateText(a) {
+    return a.late === 'span' ? 'older than ' + durationText(a.span) + ' (--stale-after)' : 'not measured within its cycle (' + cycleText(a) + ')';
   }
   // Schedule runs and results of a history: a result is one test's run (a line of tests.jsonl); the schedule's runs
   // are the run numbers the results span (issue 66: results were counted as "runs").
@@ -1427,11 +1431,13 @@
       }));
     }
     if (stale.length) {
-      side.appendChild(el('h4', { text: 'Not measured within their cycle (' + stale.length + '), oldest first' }));
+      var span = items[0].age.span;
+      side.appendChild(el('h4', { text: 'Not measured within their cycle' + (span != null ? ' or ' + durationText(span) : '') + ' (' + stale.length + '), oldest first' }));
       side.appendChild(cappedList('ov-stale', stale, 5, function (it) {
         var t = it.t;
         return el('li', { 'data-age': it.age.seconds == null ? '' : String(Math.round(it.age.seconds)) }, [el('a', { href: '#history-' + it.k, text: t.id }),
-          ' (' + t.sender + ' → ' + t.receiver + '): ' + (it.age.run ? 'run ' + it.age.run + ', ' : '') + ageText(it.age) + '; ' + cycleText(it.age) +
+          ' (' + t.sender + ' → ' + t.receiver + '): ' + (it.age.run ? 'run ' + it.age.run + ', ' : '') + ageText(it.age) + '; ' +
+          (it.age.late === 'span' ? 'older than ' + durationText(it.age.span) : cycleText(it.age)) +
           (t.last_status === 'skipped' ? '; skipped since' : '')]);
       }));
     }
@@ -1568,7 +1574,7 @@
       (t.width > 1 ? '; each point is the mean of ' + t.width + ' consecutive runs (input limit)' : '') + '.' }));
     var age = el('p', { cls: 'sub history-age' + (a.stale ? ' stale-age' : ''), text: 'Latest result: ' + (a.run ? 'run ' + a.run +
       (t.last_result_time != null ? ' (ended ' + new Date(t.last_result_time * 1000).toISOString().replace('.000Z', 'Z') + ')' : '') + ', ' : '') + ageText(a) +
-      '; measured ' + cycleText(a) + (a.stale ? '. Not measured within its cycle: needs a look.' : '.') });
+      '; measured ' + cycleText(a) + (a.stale ? '. ' + lateText(a).replace(/^./, function (c) { return c.toUpperCase(); }) + ': needs a look.' : '.') });
     cellAge(age, a);
     box.appendChild(age);
     var x = byTime ? p.time : p.first_run;
