@@ -23,6 +23,9 @@ import java.util.Set;
  * tiled to 10 intervals with its rates scaled to the pair's: about 940 Mbit/s, less for a slow host, a
  * few slow pairs; the down hosts' tests failed as a session records it (no output, the reason). A fixed
  * seed makes the same directory each time. Nothing of it is committed: tests write it under target/.
+ *
+ * <p>{@link #rotatingHistory} writes a scheduled session's history of a rotating mesh instead (issue 69: tests.jsonl only,
+ * as bench/report_bench.py --history does for 96 and 200 hosts).
  */
 final class FleetSession {
     static final String KIND = "tcp bidir";
