@@ -27,6 +27,15 @@ another build's (the page before), each opened RUNS times in headless Chromium a
 network): load event, the scripts' end (data-render-ms: the overview drawn), the top and width of
 the overview (the old page has none: its first matrix), the page's height and tables, the bytes.
 --shots saves each new page's first screen as report-fleet-N.png. Writes DIR/*-report-fleet.json/.md.
+
+  bench/report_bench.py --history 96,200 [--cycle-runs 5] [--cycles 2] [--shots docs/images] [--runs 3]
+
+A rotating mesh's history (issue 69): for each host count N, a scheduled session's tests.jsonl as the session writes
+it for a mesh both ways with per_run: ceil(N x (N-1) / CYCLE_RUNS), so every ordered pair runs once in CYCLE_RUNS
+runs, over CYCLES cycles (run numbers as agents give them, n x 600 s since the epoch); one host down in the last
+cycle (its tests failed), one slow host, every 997th pair skipped in its turn of the last cycle (its latest result a
+cycle older: stale). Then `iperf3j report DIR` and the page opened as for --fleet, plus where the needs-a-look lists
+end (they must be on the first screen). Writes DIR/*-report-history.json/.md.
 """
 import argparse, copy, datetime, json, os, re, select, statistics, subprocess, sys, tempfile, time
 
@@ -127,16 +136,23 @@ FLEET_PROBE = """(() => {
     if (!h || h.getAttribute('data-status') == null) return null;
     const ov = document.querySelector('[data-overview]') || document.querySelector('table.matrix');
     const r = ov ? ov.getBoundingClientRect() : null;
-    const hm = document.querySelector('table.heat') || document.querySelector('table.matrix');
+    const hm = document.querySelector('table.heat, canvas.heat-canvas') || document.querySelector('table.matrix');
     const heat = hm ? hm.getBoundingClientRect() : null;
     return {status: h.getAttribute('data-status'), errors: h.getAttribute('data-errors'),
             render_ms: Number(h.getAttribute('data-render-ms')), load_event_ms: Number(h.getAttribute('data-load-event-ms')),
+            model_ms: Number(h.getAttribute('data-model-ms')), parsed_ms: Number(h.getAttribute('data-parsed-ms')),
             overview: ov ? (ov.hasAttribute('data-overview') ? 'data-overview' : 'first table.matrix') : null,
             overview_top: r ? Math.round(r.top + window.scrollY) : null, overview_width: r ? Math.round(r.width) : null,
             overview_right: r ? Math.round(r.right) : null,
             heat_width: heat ? Math.round(heat.width) : null, heat_bottom: heat ? Math.round(heat.bottom + window.scrollY) : null,
             page_height: h.scrollHeight, page_width: h.scrollWidth,
-            tables: document.querySelectorAll('table').length, canvases: document.querySelectorAll('canvas').length};
+            tables: document.querySelectorAll('table').length, canvases: document.querySelectorAll('canvas').length,
+            elements: document.getElementsByTagName('*').length,
+            heat_canvas: !!document.querySelector('canvas.heat-canvas'),
+            lists_bottom: Math.max(0, ...Array.prototype.map.call(document.querySelectorAll('.ov-failed, .ov-stale, .ov-slowest'),
+                                   e => Math.round(e.getBoundingClientRect().bottom + window.scrollY))),
+            stale_listed: document.querySelectorAll('.ov-stale li').length,
+            model_bytes: Number((document.getElementById('iperf3j-model') || {getAttribute: () => 0}).getAttribute('data-size'))};
 })()"""
 
 
@@ -295,9 +311,105 @@ def fleet_main(a):
         sys.exit('page reported script errors')
 
 
+def write_rotating_history(out, hosts, cycle_runs, cycles, down='fl005', slow='fl031', stale_every=997, seed=69):
+    """A rotating mesh's history as the session writes tests.jsonl (FleetSession.rotatingHistory's shape)."""
+    import math, random
+    rnd = random.Random(seed)
+    os.makedirs(out, exist_ok=True)
+    names = ['fl%03d' % i for i in range(1, hosts + 1)]
+    pairs = [(a, b) for a in names for b in names if a != b]
+    per_run = math.ceil(len(pairs) / cycle_runs)
+    cycle = math.ceil(len(pairs) / per_run)
+    first = 2_992_000
+    lines = stale = 0
+    with open(os.path.join(out, 'tests.jsonl'), 'w') as f:
+        for c in range(cycles):
+            last_cycle = c == cycles - 1
+            for r in range(cycle):
+                run = first + c * cycle + r
+                for p in range(r * per_run, min(len(pairs), (r + 1) * per_run)):
+                    a, b = pairs[p]
+                    end = run * 600 + 12 + (p - r * per_run) * 0.05
+                    if last_cycle and p % stale_every == stale_every // 2:
+                        status, error = 'skipped', f'no place within its slip (2 s): the server of {b} was busy'
+                        stale += 1
+                    elif last_cycle and down in (a, b):
+                        status, error = 'failed', 'unable to connect to server: Connection refused'
+                    else:
+                        status, error = 'ok', None
+                    bps = 940e6 * (0.9 + 0.15 * rnd.random()) / (3 if slow in (a, b) else 1)
+                    if rnd.randrange(400) == 0:
+                        bps *= 0.12
+                    ok = status == 'ok'
+                    line = {'id': f'r_{a}-{b}', 'run': run, 'rotation_run': r + 1, 'rotation_runs': cycle, 'rotation_pair': p + 1,
+                            'rotation_pairs': len(pairs), 'sender': a, 'receiver': b, 'direction': 'forward', 'protocol': 'tcp',
+                            'kind': 'tcp', 'repeat': 1, 'status': status, 'due': None, 'started': None, 'error': error,
+                            'sent_bits_per_second': round(bps * 1.001) if ok else None, 'received_bits_per_second': round(bps) if ok else None,
+                            'received_bytes': round(bps * 10 / 8) if ok else None, 'reverse_received_bits_per_second': None, 'why': None,
+                            'client_output': None, 'server_output': None, 'end_timestamp_seconds': round(end, 3),
+                            'retransmits': rnd.randrange(20) if ok else None, 'rtt_seconds': round(0.0003 + 0.0002 * rnd.random(), 6) if ok else None,
+                            'loss_percent': None, 'jitter_seconds': None, 'duration_seconds': 10.2 if ok else None}
+                    f.write(json.dumps(line) + '\n')
+                    lines += 1
+    return {'hosts': hosts, 'pairs': len(pairs), 'per_run': per_run, 'cycle_runs': cycle, 'cycles': cycles, 'lines': lines,
+            'stale_written': stale, 'tests_jsonl_bytes': os.path.getsize(os.path.join(out, 'tests.jsonl'))}
+
+
+def history_main(a):
+    os.makedirs(a.out, exist_ok=True)
+    work = tempfile.mkdtemp(prefix='report-history-bench-')
+    launcher = os.path.join(ROOT, 'iperf3j')
+    res = {'date': datetime.datetime.now().isoformat(timespec='seconds'), 'window': '1920x1080', 'histories': []}
+    for hosts in [int(x) for x in a.history.split(',')]:
+        d = os.path.join(work, f'history{hosts}')
+        entry = write_rotating_history(d, hosts, a.cycle_runs, a.cycles)
+        html = os.path.join(work, f'history{hosts}.html')
+        t0 = time.monotonic()
+        sh([launcher, 'report', d, '-o', html])
+        entry['generation_s'] = round(time.monotonic() - t0, 2)
+        entry['html_bytes'] = os.path.getsize(html)
+        shot = os.path.join(a.shots, f'report-history-{hosts}.png') if a.shots else None
+        if shot:
+            os.makedirs(a.shots, exist_ok=True)
+        loads = [fleet_page(html, work, 120, shot if k == 0 else None) for k in range(a.runs)]
+        ok = [l for l in loads if l.get('status') == 'ready']
+        entry['page'] = loads
+        entry['load_event_ms_median'] = statistics.median(l['load_event_ms'] for l in ok) if ok else None
+        entry['render_ms_median'] = statistics.median(l['render_ms'] for l in ok) if ok else None
+        print(hosts, entry['html_bytes'], entry['load_event_ms_median'], entry['render_ms_median'], file=sys.stderr)
+        res['histories'].append(entry)
+    stamp = datetime.datetime.now().strftime('%Y-%m-%d-%H%M')
+    with open(os.path.join(a.out, f'{stamp}-report-history.json'), 'w') as f:
+        json.dump(res, f, indent=2)
+    md = [f"# iperf3j report: a rotating mesh's history ({res['date']}, Chromium {res['window']})", '',
+          f"A mesh both ways with per_run set for a cycle of {a.cycle_runs} runs, {a.cycles} cycles; one host down in the last cycle, "
+          'one slow host, every 997th pair skipped in its turn of the last cycle (stale).', '',
+          '| hosts | tests | lines | tests.jsonl | report s | page | model JSON | load event ms | overview drawn ms | heatmap | heatmap bottom px | needs-a-look lists end px | stale listed | elements | page height px |',
+          '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
+    for e in res['histories']:
+        p = e['page'][0]
+        md.append(f"| {e['hosts']} | {e['pairs']} | {e['lines']} | {e['tests_jsonl_bytes'] / 1e6:.1f} MB | {e['generation_s']} | "
+                  f"{e['html_bytes'] / 1e6:.2f} MB | {p.get('model_bytes', 0) / 1e6:.1f} MB | {e['load_event_ms_median']} | {e['render_ms_median']} | "
+                  f"{'canvas' if p.get('heat_canvas') else 'table'} | {p.get('heat_bottom')} | {p.get('lists_bottom')} | {p.get('stale_listed')} | "
+                  f"{p.get('elements')} | {p.get('page_height')} |" if p.get('status') == 'ready' else
+                  f"| {e['hosts']} | {e['pairs']} | {e['lines']} | | {e['generation_s']} | {e['html_bytes'] / 1e6:.2f} MB | | {p.get('status')} | | | | | | | |")
+    md.append('')
+    md.append(f'Medians of {a.runs} opens (a fresh headless Chromium each, no network). "overview drawn": performance.now() when the '
+              'report\u2019s script has drawn the overview (the model gzip\u2019d, unpacked with DecompressionStream, parsed, the heatmap and '
+              'its lists built). "report s": `iperf3j report DIR -o page.html`, JVM start included.')
+    with open(os.path.join(a.out, f'{stamp}-report-history.md'), 'w') as f:
+        f.write('\n'.join(md) + '\n')
+    print('\n'.join(md))
+    if any(l.get('errors') for e in res['histories'] for l in e['page']):
+        sys.exit('page reported script errors')
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--fleet', help='host counts, e.g. 24,48,96: bench a mesh session\'s page instead of the hour-long run')
+    ap.add_argument('--history', help='host counts, e.g. 96,200: bench a rotating mesh\'s history page (issue 69)')
+    ap.add_argument('--cycle-runs', type=int, default=5, help='with --history: the runs a rotation\'s cycle takes')
+    ap.add_argument('--cycles', type=int, default=2, help='with --history: the cycles written')
     ap.add_argument('--old-launcher', help='another build\'s iperf3j launcher, for the page before')
     ap.add_argument('--old-timeout', type=int, default=300)
     ap.add_argument('--shots', help='directory for the new pages\' first screens (PNG)')
@@ -306,6 +418,9 @@ def main():
     ap.add_argument('--seconds', type=int, default=3600)
     ap.add_argument('--runs', type=int, default=3)
     a = ap.parse_args()
+    if a.history:
+        history_main(a)
+        return
     if a.fleet:
         fleet_main(a)
         return

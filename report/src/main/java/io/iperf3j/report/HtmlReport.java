@@ -13,6 +13,7 @@ import io.iperf3j.report.internal.RunDocument;
 import io.iperf3j.report.internal.RunReader;
 import io.iperf3j.report.internal.SessionDirectoryReader;
 import io.iperf3j.report.internal.SessionTest;
+import io.iperf3j.report.internal.TimeRange;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -54,13 +55,16 @@ public final class HtmlReport {
     private final List<SessionTest> session;
     private final String sessionDir;
     private final History history;
+    private final java.time.Duration staleAfter;
 
-    private HtmlReport(String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir, History history) {
+    private HtmlReport(String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir, History history,
+            java.time.Duration staleAfter) {
         this.title = title;
         this.runs = runs;
         this.session = session;
         this.sessionDir = sessionDir;
         this.history = history;
+        this.staleAfter = staleAfter;
     }
 
     public static Builder builder() {
@@ -85,7 +89,7 @@ public final class HtmlReport {
     /** Writes the page to {@code out} (UTF-8); the stream is flushed, not closed. */
     public void writeTo(OutputStream out) throws IOException {
         Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-        PageWriter.write(w, title, runs, session, sessionDir, history);
+        PageWriter.write(w, title, runs, session, sessionDir, history, staleAfter);
         w.flush();
     }
 
@@ -103,6 +107,7 @@ public final class HtmlReport {
         private final List<String[]> documents = new ArrayList<>();
         private final List<PrometheusInput> prometheus = new ArrayList<>();
         private String title;
+        private java.time.Duration staleAfter;
 
         private Builder() {
         }
@@ -140,6 +145,19 @@ public final class HtmlReport {
         /** The page title; by default made from the inputs' names. */
         public Builder title(String title) {
             this.title = title;
+            return this;
+        }
+
+        /**
+         * A history's test whose latest result is older than {@code span} (counted back from the history's newest result)
+         * needs a look, as one not measured within its rotation's cycle does ({@code iperf3j report --stale-after}); only
+         * with a scheduled session's history among the inputs.
+         */
+        public Builder staleAfter(java.time.Duration span) {
+            if (span == null || span.isNegative() || span.isZero()) {
+                throw new IllegalArgumentException("the stale span must be positive: " + span);
+            }
+            this.staleAfter = span;
             return this;
         }
 
@@ -196,8 +214,12 @@ public final class HtmlReport {
             } catch (InputFormatException e) {
                 throw new ReportInputException(e.getMessage(), e);
             }
+            if (staleAfter != null && history == null) {
+                throw new ReportInputException("--stale-after " + TimeRange.text(staleAfter) + " goes with a scheduled session's history;"
+                        + " none of the inputs is one");
+            }
             String t = title != null ? title : "iperf3 report: " + String.join(", ", names);
-            return new HtmlReport(t, List.copyOf(runs), session == null ? null : List.copyOf(session), sessionDir, history);
+            return new HtmlReport(t, List.copyOf(runs), session == null ? null : List.copyOf(session), sessionDir, history, staleAfter);
         }
 
         /**

@@ -129,6 +129,11 @@ public final class ReportCommand {
                 description = "with --compare prometheus+http://: the baseline is the range DURATION earlier (7d, 24h; 0: the range itself)")
         String offset;
 
+        @Option(names = "--stale-after", paramLabel = "DURATION",
+                description = {"with a scheduled session's history: a pair whose latest result is older than DURATION (30m, 6h, 7d;",
+                        "counted back from the history's newest result) needs a look, as one not measured within its cycle"})
+        String staleAfter;
+
         @Option(names = "--match", paramLabel = "MATCHERS",
                 description = "with prometheus+http://: only the series with these labels, e.g. '{job=\"iperf3j_session\"}'")
         String match;
@@ -175,6 +180,9 @@ public final class ReportCommand {
                 return 1;
             }
             try {
+                if (staleAfter != null) {
+                    b.staleAfter(TimeRange.staleAfter(staleAfter));
+                }
                 TimeRange range = fromPrometheus ? TimeRange.of(since, from, to, Instant.now()) : null;
                 for (String input : inputs) {
                     if (PrometheusRange.names(input)) {
@@ -216,8 +224,8 @@ public final class ReportCommand {
             if (!fromPrometheus && inputs.size() != 2) {
                 return badInput("--compare takes two inputs, BASELINE and CURRENT; " + inputs.size() + " given");
             }
-            if (title != null) {
-                return badInput("--title does not go with --compare");
+            if (title != null || staleAfter != null) {
+                return badInput((title != null ? "--title" : "--stale-after") + " does not go with --compare");
             }
             if (!fromPrometheus && (since != null || from != null || to != null || match != null || offset != null)) {
                 return badInput("--since, --from, --to, --match and --offset go with --compare prometheus+http://HOST:PORT;"

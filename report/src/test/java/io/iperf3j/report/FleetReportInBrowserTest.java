@@ -415,6 +415,207 @@ class FleetReportInBrowserTest {
     }
 
     /**
+     * A rotating mesh's history (issue 69): 12 hosts both ways, 132 ordered pairs, {@code per_run: 33} (a cycle of 4 runs),
+     * two cycles; fl004 down in the last cycle, three pairs skipped in their turn of it. Each cell carries its pair's latest
+     * result with its age, counted back from the newest result of the history, both as the tests.jsonl lines give them
+     * (read here with Jackson, not by the report); only the skipped pairs are stale (their latest result a cycle older), faded,
+     * and listed as not measured within their cycle on the first screen of a 1920 × 1080 window; a stale cell's click opens
+     * its test with the same age written.
+     */
+    @Test
+    void aRotatingMeshHistoryShowsEachPairsAgeAndListsTheStaleOnes() throws Exception {
+        FleetSession.Rotation r = FleetSession.rotatingHistory(OUT.resolve("rotating12"), 12, 33, 2, "fl004", "fl009", 40, 69);
+        assertThat(r.cycle()).isEqualTo(4);
+        assertThat(r.stale()).hasSize(3);
+        Map<String, long[]> latest = latestResults(r.dir());
+        double newest = latest.values().stream().mapToDouble(v -> v[1] / 1000.0).max().orElseThrow();
+        long newestRun = latest.values().stream().mapToLong(v -> v[0]).max().orElseThrow();
+        Path html = OUT.resolve("rotating12.html");
+        HtmlReport.builder().add(r.dir()).build().write(html);
+        String stalePair = r.stale().getFirst();
+        JsonNode d = drive(html, "rotating12", """
+                var table = document.querySelector('[data-overview="history"] table.heat');
+                out.cells = JSON.parse(table.getAttribute('data-cells'));
+                out.ages = {}; out.titles = {}; out.faded = {};
+                Array.prototype.forEach.call(table.querySelectorAll('td[data-pair]'), function (td) {
+                  var k = td.getAttribute('data-pair');
+                  out.ages[k] = td.getAttribute('data-age') + ' ' + td.getAttribute('data-runs-behind') + ' ' + (td.getAttribute('data-stale') || 'false');
+                  out.titles[k] = td.getAttribute('title');
+                  out.faded[k] = getComputedStyle(td).opacity; });
+                out.stale = Array.prototype.map.call(document.querySelectorAll('.ov-stale li'), function (li) { return li.textContent; });
+                var list = document.querySelector('.ov-stale');
+                out.staleBottom = list ? list.getBoundingClientRect().bottom + window.scrollY : -1;
+                var slow = document.querySelector('.ov-slowest');
+                out.slowBottom = slow ? slow.getBoundingClientRect().bottom + window.scrollY : -1;
+                out.failedFirst = document.querySelector('.ov-failed li') ? document.querySelector('.ov-failed li').textContent : '';
+                out.failedBottom = document.querySelector('.ov-failed').getBoundingClientRect().bottom + window.scrollY;
+                out.newest = document.getElementById('history-newest').textContent;
+                table.querySelector('td[data-pair="%s"]').dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, view: window }));
+                setTimeout(function () {
+                  var open = document.querySelectorAll('details.history-test[open]');
+                  out.opened = Array.prototype.map.call(open, function (o) { return o.querySelector('summary').textContent; });
+                  var age = open.length ? open[0].querySelector('.history-age') : null;
+                  out.openedAge = age ? age.textContent + ' | ' + age.getAttribute('data-age') : '';
+                  out.charts = open.length ? open[0].querySelectorAll('canvas').length : 0;
+                  done();
+                }, 50);
+                """.formatted(stalePair), "--window-size=1920,1080");
+        JsonNode cells = d.path("cells");
+        assertThat(cells.size()).isEqualTo(132);
+        int stale = 0;
+        for (var e : cells.properties()) {
+            String pair = e.getKey();
+            JsonNode c = e.getValue();
+            long[] want = latest.get(pair);
+            boolean isStale = r.stale().contains(pair);
+            long age = Math.round(newest - want[1] / 1000.0);
+            assertThat(c.path("latest_run").asLong()).as(pair).isEqualTo(want[0]);
+            assertThat(c.path("runs_behind").asLong()).as(pair).isEqualTo(newestRun - want[0]);
+            assertThat(c.path("age_seconds").asDouble()).as(pair).isCloseTo(newest - want[1] / 1000.0, org.assertj.core.data.Offset.offset(0.002));
+            assertThat(c.path("cycle_runs").asInt()).as(pair).isEqualTo(4);
+            assertThat(c.path("stale").asBoolean()).as(pair).isEqualTo(isStale);
+            assertThat(d.path("ages").path(pair).asText()).as(pair).isEqualTo(age + " " + (newestRun - want[0]) + " " + isStale);
+            assertThat(d.path("titles").path(pair).asText()).as(pair).contains("latest result run " + want[0] + ", ");
+            assertThat(d.path("faded").path(pair).asDouble()).as(pair).isEqualTo(isStale ? 0.35 : 1.0);
+            if (isStale) {
+                stale++;
+                assertThat(d.path("titles").path(pair).asText()).contains("before the newest result")
+                        .contains("not measured within its cycle (every pair once in 4 runs)");
+            }
+            if (c.path("runs_behind").asLong() > 0) {
+                // e.g. "3 h 20 min before the newest result (5 runs before)"
+                assertThat(d.path("titles").path(pair).asText()).containsPattern(
+                        "\\d+ (s|min|h)( \\d+ min)? before the newest result \\(" + (newestRun - want[0]) + " runs? before\\)");
+            } else {
+                assertThat(d.path("titles").path(pair).asText()).contains("in the newest run");
+            }
+        }
+        assertThat(stale).isEqualTo(3);
+        // the stale pairs listed, oldest first, all three on the first screen beside the heatmap, with the failures and the slowest
+        List<String> listed = texts(d.path("stale"));
+        assertThat(listed).hasSize(3);
+        for (String pair : r.stale()) {
+            assertThat(listed).anySatisfy(l -> assertThat(l).contains("(" + pair + ")").contains("before the newest result"));
+        }
+        assertThat(d.path("staleBottom").asDouble()).isPositive().isLessThan(1080);
+        assertThat(d.path("slowBottom").asDouble()).isPositive().isLessThan(1080);
+        assertThat(d.path("failedBottom").asDouble()).isPositive().isLessThan(1080);
+        // fl004's 22 tests failed in the last cycle: one line, the host they share named
+        assertThat(d.path("failedFirst").asText()).startsWith("22 tests (all with fl004): 22 of 44 runs failed (50 %)")
+                .contains(FleetSession.REFUSED);
+        assertThat(d.path("newest").asText()).contains("run " + newestRun);
+        assertThat(d.path("opened")).hasSize(1);
+        assertThat(d.path("opened").get(0).asText()).startsWith("test r_" + stalePair.replace(" → ", "-")).contains("stale");
+        long[] want = latest.get(stalePair);
+        assertThat(d.path("openedAge").asText()).contains("Latest result: run " + want[0]).contains("Not measured within its cycle")
+                .endsWith("| " + Math.round(newest - want[1] / 1000.0));
+        assertThat(d.path("charts").asInt()).isPositive();
+        Chromium.screenshot(html, SHOTS.resolve("rotating12-overview.png"));
+
+        // --stale-after 25m: a latest result older than 25 min before the newest result is stale too, whatever its cycle
+        Path spanned = OUT.resolve("rotating12-span.html");
+        HtmlReport.builder().add(r.dir()).staleAfter(java.time.Duration.ofMinutes(25)).build().write(spanned);
+        JsonNode s = drive(spanned, "rotating12-span", """
+                var table = document.querySelector('[data-overview="history"] table.heat');
+                out.cells = JSON.parse(table.getAttribute('data-cells'));
+                out.head = Array.prototype.map.call(document.querySelectorAll('.ov-side h4'), function (h) { return h.textContent; })
+                  .filter(function (t) { return t.indexOf('Not measured') === 0; }).join();
+                out.titles = {};
+                Array.prototype.forEach.call(table.querySelectorAll('td[data-pair]'), function (td) { out.titles[td.getAttribute('data-pair')] = td.title; });
+                done();
+                """, "--window-size=1920,1080");
+        int late = 0;
+        for (var e : s.path("cells").properties()) {
+            String pair = e.getKey();
+            double age = newest - latest.get(pair)[1] / 1000.0;
+            boolean byCycle = r.stale().contains(pair), bySpan = age > 25 * 60;
+            assertThat(e.getValue().path("stale").asBoolean()).as(pair).isEqualTo(byCycle || bySpan);
+            if (bySpan && !byCycle) {
+                late++;
+                assertThat(s.path("titles").path(pair).asText()).as(pair).contains("; older than 25 min (--stale-after)");
+            }
+        }
+        assertThat(late).as("the first run of the last cycle: ~30 min old, within its cycle").isPositive();
+        int total = late + 3;
+        assertThat(s.path("head").asText()).isEqualTo("Not measured within their cycle or 25 min (" + total + "), oldest first");
+    }
+
+    /**
+     * A rotating mesh of 80 hosts (6 320 ordered pairs, {@code per_run: 2107}, 3 runs a cycle, two cycles): past 64 hosts
+     * a history's heatmap is one canvas, no table cell at all; the pointer over a stale pair's cell gives the canvas that pair's
+     * title with its age (hit testing), a click opens that test's history; the stale pairs are listed on the first screen.
+     */
+    @Test
+    void aFleetOf80HostsDrawsItsHeatmapOnACanvasWithTitlesByHitTesting() throws Exception {
+        FleetSession.Rotation r = FleetSession.rotatingHistory(OUT.resolve("rotating80"), 80, 2107, 2, "fl007", "fl050", 997, 69);
+        assertThat(r.cycle()).isEqualTo(3);
+        Map<String, long[]> latest = latestResults(r.dir());
+        double newest = latest.values().stream().mapToDouble(v -> v[1] / 1000.0).max().orElseThrow();
+        Path html = OUT.resolve("rotating80.html");
+        HtmlReport.builder().add(r.dir()).build().write(html);
+        String stalePair = r.stale().get(r.stale().size() / 2);
+        String[] ends = stalePair.split(" → ");
+        int row = Integer.parseInt(ends[0].substring(2)) - 1, col = Integer.parseInt(ends[1].substring(2)) - 1;
+        JsonNode d = drive(html, "rotating80", """
+                var cv = document.querySelector('[data-overview="history"] canvas.heat-canvas');
+                out.canvas = !!cv; out.tds = document.querySelectorAll('table.heat td').length;
+                out.pairs = cv.getAttribute('data-pairs');
+                var size = Number(cv.getAttribute('data-cell-px')), m = Number(cv.getAttribute('data-margin-px'));
+                var box = cv.getBoundingClientRect();
+                out.right = box.right; out.bottom = box.bottom;
+                var at = { clientX: box.left + m + %d * size + size / 2, clientY: box.top + m + %d * size + size / 2, bubbles: true, view: window };
+                cv.dispatchEvent(new MouseEvent('mousemove', at));
+                out.title = cv.title; out.hover = cv.getAttribute('data-hover'); out.age = cv.getAttribute('data-age'); out.stale = cv.getAttribute('data-stale');
+                out.listed = Array.prototype.map.call(document.querySelectorAll('.ov-stale li'), function (li) { return li.textContent; });
+                out.staleHead = Array.prototype.map.call(document.querySelectorAll('.ov-side h4'), function (h) { return h.textContent; })
+                  .filter(function (t) { return t.indexOf('Not measured') === 0; }).join();
+                out.staleBottom = document.querySelector('.ov-stale').getBoundingClientRect().bottom + window.scrollY;
+                out.sections = document.querySelectorAll('details.history-test').length;
+                cv.dispatchEvent(new MouseEvent('click', at));
+                setTimeout(function () {
+                  var open = document.querySelectorAll('details.history-test[open]');
+                  out.opened = Array.prototype.map.call(open, function (o) { return o.querySelector('summary').textContent; });
+                  out.charts = open.length ? open[0].querySelectorAll('canvas').length : 0;
+                  done();
+                }, 50);
+                """.formatted(col, row), "--window-size=1920,1080");
+        assertThat(d.path("canvas").asBoolean()).isTrue();
+        assertThat(d.path("tds").asInt()).isZero();
+        assertThat(d.path("pairs").asInt()).isEqualTo(6_320);
+        assertThat(r.stale()).hasSize(6);
+        assertThat(d.path("right").asDouble()).isLessThan(1920);
+        assertThat(d.path("hover").asText()).isEqualTo(stalePair);
+        long[] want = latest.get(stalePair);
+        assertThat(d.path("title").asText()).startsWith(stalePair + " · last run skipped").contains("latest result run " + want[0] + ", ")
+                .contains("not measured within its cycle (every pair once in 3 runs)");
+        assertThat(d.path("age").asLong()).isEqualTo(Math.round(newest - want[1] / 1000.0));
+        assertThat(d.path("stale").asText()).isEqualTo("true");
+        assertThat(d.path("staleHead").asText()).isEqualTo("Not measured within their cycle (" + r.stale().size() + "), oldest first");
+        assertThat(d.path("listed")).hasSize(5);
+        assertThat(d.path("staleBottom").asDouble()).isLessThan(1080);
+        assertThat(d.path("sections").asInt()).as("no test's section made before it is opened").isZero();
+        assertThat(d.path("opened")).hasSize(1);
+        assertThat(d.path("opened").get(0).asText()).startsWith("test r_" + stalePair.replace(" → ", "-"));
+        assertThat(d.path("charts").asInt()).isPositive();
+        Chromium.screenshot(html, SHOTS.resolve("rotating80-overview.png"));
+    }
+
+    /** Each pair's latest result (its last ok or failed line: run, end time in ms) as the history's lines say, read with Jackson. */
+    private static Map<String, long[]> latestResults(Path dir) throws IOException {
+        Map<String, long[]> latest = new java.util.HashMap<>();
+        try (var lines = Files.lines(dir.resolve("tests.jsonl"))) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                JsonNode t = MAPPER.readTree(line);
+                if (!t.path("status").asText().equals("skipped")) {
+                    latest.put(t.path("sender").asText() + " → " + t.path("receiver").asText(),
+                            new long[] {t.path("run").asLong(), Math.round(t.path("end_timestamp_seconds").asDouble() * 1000)});
+                }
+            }
+        }
+        return latest;
+    }
+
+    /**
      * Opens a copy of the page with a driver script appended (BODY runs once the page is ready, fills
      * {@code out} and calls {@code done()}), checks the page stayed clean, and returns {@code out}.
      */

@@ -23,6 +23,9 @@ import java.util.Set;
  * tiled to 10 intervals with its rates scaled to the pair's: about 940 Mbit/s, less for a slow host, a
  * few slow pairs; the down hosts' tests failed as a session records it (no output, the reason). A fixed
  * seed makes the same directory each time. Nothing of it is committed: tests write it under target/.
+ *
+ * <p>{@link #rotatingHistory} writes a scheduled session's history of a rotating mesh instead (issue 69: tests.jsonl only,
+ * as bench/report_bench.py --history does for 96 and 200 hosts).
  */
 final class FleetSession {
     static final String KIND = "tcp bidir";
@@ -205,5 +208,91 @@ final class FleetSession {
             o.put("seconds", o.path("seconds").asDouble() * stretch);
         }
         o.properties().forEach(e -> stretchEnd(e.getValue(), stretch));
+    }
+
+    /**
+     * What a rotating-mesh history was written with (issue 69).
+     *
+     * @param cycle the runs a cycle takes (ceil(pairs / perRun))
+     * @param newestRun the newest run number written
+     * @param stale the pairs ("sender → receiver") whose turn in the last cycle was skipped: their latest result is a cycle older
+     */
+    record Rotation(Path dir, List<String> hosts, int pairs, int cycle, long firstRun, long newestRun, int lines, List<String> stale) {
+    }
+
+    /**
+     * A scheduled session's history of a rotating mesh (a mesh both ways with {@code per_run: perRun}, issue 69), as the
+     * session's {@code tests.jsonl} holds it: every ordered pair of {@code hosts} hosts ({@code fl001 …}) is a test
+     * ({@code r_fl001-fl002}), run once a cycle of ceil(pairs / perRun) runs, its turn the pair's place in plan order; each
+     * line with {@code run}, {@code rotation_run}, {@code rotation_runs}, {@code rotation_pair}, {@code rotation_pairs} and the
+     * figures a history draws. Runs are numbered as agents number them (run n starts at n × 600 s since the epoch, a
+     * schedule of {@code every: 10m}), each test's end time within its run. The {@code down} host's tests fail in the last
+     * cycle (connection refused), the {@code slow} host's run at a third of the rate, and the {@code staleEvery}-th pair
+     * (none when 0) is skipped in the last cycle (no place within its slip), so its latest result is a cycle older.
+     */
+    static Rotation rotatingHistory(Path dir, int hosts, int perRun, int cycles, String down, String slow, int staleEvery, long seed)
+            throws IOException {
+        Files.createDirectories(dir);
+        Random random = new Random(seed);
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= hosts; i++) {
+            names.add(String.format("fl%03d", i));
+        }
+        List<String[]> pairs = new ArrayList<>();
+        for (String a : names) {
+            for (String b : names) {
+                if (!a.equals(b)) {
+                    pairs.add(new String[] {a, b});
+                }
+            }
+        }
+        int cycle = (pairs.size() + perRun - 1) / perRun;
+        long first = 2_992_000;
+        List<String> stale = new ArrayList<>();
+        int written = 0;
+        try (var out = Files.newBufferedWriter(dir.resolve("tests.jsonl"))) {
+            for (int c = 0; c < cycles; c++) {
+                boolean lastCycle = c == cycles - 1;
+                for (int r = 0; r < cycle; r++) {
+                    long run = first + (long) c * cycle + r;
+                    for (int p = r * perRun; p < Math.min(pairs.size(), (r + 1) * perRun); p++) {
+                        String a = pairs.get(p)[0], b = pairs.get(p)[1];
+                        double end = run * 600 + 12 + (p - r * perRun) * 0.5;
+                        String status;
+                        if (lastCycle && staleEvery > 0 && p % staleEvery == staleEvery / 2) {
+                            status = "skipped";
+                            stale.add(a + " → " + b);
+                        } else if (lastCycle && (a.equals(down) || b.equals(down))) {
+                            status = "failed";
+                        } else {
+                            status = "ok";
+                        }
+                        double bps = RATE * (0.9 + 0.15 * random.nextDouble()) / (a.equals(slow) || b.equals(slow) ? 3 : 1);
+                        out.write(historyLine(a, b, run, r + 1, cycle, p + 1, pairs.size(), status, bps, end));
+                        out.write('\n');
+                        written++;
+                    }
+                }
+            }
+        }
+        return new Rotation(dir, names, pairs.size(), cycle, first, first + (long) cycles * cycle - 1, written, stale);
+    }
+
+    private static String historyLine(String a, String b, long run, int cycleRun, int cycle, int pair, int pairs, String status,
+            double bps, double end) {
+        boolean ok = status.equals("ok");
+        String figures = ok ? "\"sent_bits_per_second\":%.0f,\"received_bits_per_second\":%.0f,\"received_bytes\":%d".formatted(bps * 1.001, bps,
+                (long) (bps * 10 / 8)) : "\"sent_bits_per_second\":null,\"received_bits_per_second\":null,\"received_bytes\":null";
+        String error = switch (status) {
+            case "ok" -> "null";
+            case "skipped" -> "\"no place within its slip (2 s): the server of " + b + " was busy\"";
+            default -> "\"" + REFUSED + "\"";
+        };
+        return ("{\"id\":\"r_%s-%s\",\"run\":%d,\"rotation_run\":%d,\"rotation_runs\":%d,\"rotation_pair\":%d,\"rotation_pairs\":%d,"
+                + "\"sender\":\"%s\",\"receiver\":\"%s\",\"direction\":\"forward\",\"protocol\":\"tcp\",\"kind\":\"tcp\",\"repeat\":1,"
+                + "\"status\":\"%s\",\"error\":%s,%s,\"reverse_received_bits_per_second\":null,\"why\":null,\"client_output\":null,"
+                + "\"server_output\":null,\"end_timestamp_seconds\":%.3f,\"retransmits\":%s,\"rtt_seconds\":%s,\"loss_percent\":null,"
+                + "\"jitter_seconds\":null,\"duration_seconds\":%s}").formatted(a, b, run, cycleRun, cycle, pair, pairs, a, b, status, error,
+                figures, end, ok ? "3" : "null", ok ? "0.0004" : "null", status.equals("skipped") ? "null" : ok ? "10.2" : "0.1");
     }
 }

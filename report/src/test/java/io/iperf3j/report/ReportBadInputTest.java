@@ -71,6 +71,26 @@ class ReportBadInputTest {
         assertThat(html).doesNotExist();
     }
 
+    /** {@code --stale-after} (issue 69): not a duration, no history among the inputs, or with --compare: refused, nothing written. */
+    @Test
+    void aStaleSpanThatIsNoDurationOrHasNoHistoryIsRefused() throws Exception {
+        Path html = dir.resolve("stale.html");
+        Run r = report(Inputs.reference("tcp.json").toString(), "--stale-after", "6x", "-o", html.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("iperf3j report: error - --stale-after 6x: not a duration such as 30m, 6h or 7d");
+        r = report(Inputs.reference("tcp.json").toString(), "--stale-after", "0s", "-o", html.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("--stale-after 0s: not in 1s .. 3660d");
+        r = report(Inputs.reference("tcp.json").toString(), "--stale-after", "6h", "-o", html.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("iperf3j report: error - --stale-after 6h goes with a scheduled session's history; none of the inputs is one")
+                .contains("nothing written");
+        assertThat(html).doesNotExist();
+        r = report("--compare", Inputs.reference("tcp.json").toString(), Inputs.reference("tcp.json").toString(), "--stale-after", "6h");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--stale-after does not go with --compare");
+    }
+
     /**
      * {@code --compare prometheus+http://…} (issue 66): a server that is not there, a missing or bad {@code --offset}, two
      * servers, range options with files: exit 2 and the reason in words; {@code --offset} without {@code --compare} is the

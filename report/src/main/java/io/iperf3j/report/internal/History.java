@@ -13,4 +13,26 @@ import java.util.List;
  * @param maxPoints the most points a test is drawn with ({@link InputLimits#MAX_HISTORY_POINTS})
  */
 public record History(String dir, List<String> files, String query, long lines, int maxPoints, List<HistorySeries> tests) {
+    /** The newest run that has a result (an ok or failed line) of any test, 0 when none has. */
+    public long newestRun() {
+        long n = 0;
+        for (HistorySeries s : tests) {
+            n = Math.max(n, s.lastResultRun());
+        }
+        return n;
+    }
+
+    /**
+     * The end time (unix seconds) of the newest result of the whole history, which each test's age is counted back from
+     * (the page is a file read later: its "now" is the history's own), NaN when no result has a time.
+     */
+    public double newestTime() {
+        double t = Double.NaN;
+        for (HistorySeries s : tests) {
+            if (!Double.isNaN(s.lastResultTime()) && (Double.isNaN(t) || s.lastResultTime() > t)) {
+                t = s.lastResultTime();
+            }
+        }
+        return t;
+    }
 }

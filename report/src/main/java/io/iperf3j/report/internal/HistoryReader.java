@@ -57,21 +57,46 @@ public final class HistoryReader {
     }
 
     public static History read(Path dir) throws InputFormatException {
-        return read(dir, InputLimits.MAX_HISTORY_POINTS, InputLimits.MAX_HISTORY_TESTS);
+        return read(dir, InputLimits.MAX_HISTORY_POINTS, InputLimits.MAX_HISTORY_TESTS, InputLimits.MAX_HISTORY_POINTS_TOTAL);
     }
 
     static History read(Path dir, int maxPoints, int maxTests) throws InputFormatException {
+        return read(dir, maxPoints, maxTests, (long) maxPoints * maxTests);
+    }
+
+    /**
+     * As {@link #read(Path)} with other limits: {@code maxPoints} per test while the tests' points fit {@code totalPoints};
+     * past it (a fleet's thousands of tests) every test's limit is halved (to an even number, at least 2) until they fit,
+     * its points merged as a long test's are.
+     */
+    static History read(Path dir, int maxPoints, int maxTests, long totalPoints) throws InputFormatException {
         Map<String, HistorySeries> tests = new LinkedHashMap<>();
         long[] lines = {0};
+        int[] limit = {maxPoints};
         List<Path> files = forEachLine(dir, (file, number, t) -> {
-            add(file, number, t, tests, maxPoints, maxTests);
+            add(file, number, t, tests, limit[0], maxTests);
+            if ((long) tests.size() * limit[0] > totalPoints && limit[0] > 2) {
+                limit[0] = lowered(limit[0], tests.size(), totalPoints);
+                for (HistorySeries each : tests.values()) {
+                    each.limitPoints(limit[0]);
+                }
+            }
             lines[0]++;
         });
         if (tests.isEmpty()) {
             throw new InputFormatException(dir + ": no runs in " + files.stream().map(p -> p.getFileName().toString()).toList());
         }
-        return new History(dir.toString(), files.stream().map(p -> p.getFileName().toString()).toList(), null, lines[0], maxPoints,
+        return new History(dir.toString(), files.stream().map(p -> p.getFileName().toString()).toList(), null, lines[0], limit[0],
                 List.copyOf(tests.values()));
+    }
+
+    /** The points limit halved (kept even, at least 2) until {@code tests} of them fit {@code total}. */
+    static int lowered(int limit, int tests, long total) {
+        int l = limit;
+        while ((long) tests * l > total && l > 2) {
+            l = Math.max(2, (l / 2) & ~1);
+        }
+        return l;
     }
 
     /** Takes each line of a history, parsed, with its file and line number. */
@@ -134,7 +159,7 @@ public final class HistoryReader {
         }
     }
 
-    private static void add(Path file, int number, JsonNode t, Map<String, HistorySeries> tests, int maxPoints, int maxTests)
+    private static HistorySeries add(Path file, int number, JsonNode t, Map<String, HistorySeries> tests, int maxPoints, int maxTests)
             throws InputFormatException {
         if (t == null || !t.isObject() || !t.path("id").isValueNode() || !t.path("run").canConvertToLong()
                 || !t.path("status").isTextual()) {
@@ -165,6 +190,11 @@ public final class HistoryReader {
         }
         s.add(t.get("run").asLong(), t.get("status").asText(), text(t, "error"), figures,
                 end != null && end.isNumber() ? end.asDouble() : Double.NaN, why);
+        JsonNode cycle = t.get("rotation_runs");
+        if (cycle != null && cycle.canConvertToInt() && cycle.asInt() > 0) {
+            s.cycle(cycle.asInt()); // a rotating test's (per_run): the runs its cycle takes
+        }
+        return s;
     }
 
     private static Path rotated(Path dir, int i) {

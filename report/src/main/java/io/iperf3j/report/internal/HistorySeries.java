@@ -27,7 +27,7 @@ public final class HistorySeries {
     private final String direction;
     private final String protocol;
     private final String kind;
-    private final int maxPoints;
+    private int maxPoints;
     private int width = 1;
     private int points;
     private long[] firstRun;
@@ -44,6 +44,11 @@ public final class HistorySeries {
     private String lastStatus;
     private String lastError;
     private long lastErrorRun;
+    /** The run and end time of the test's latest result (its last ok or failed line; a skipped line is none). */
+    private long lastResultRun;
+    private double lastResultTime = Double.NaN;
+    /** The runs a rotating test's cycle takes ({@code rotation_runs}), 0 when its lines do not say (a test of every run). */
+    private int cycleRuns;
     /** The verdicts ({@code --why}) of the test's last ok run that had any: each direction's cause and headline. */
     private java.util.List<Why> lastWhy = java.util.List.of();
     private long lastWhyRun;
@@ -115,6 +120,10 @@ public final class HistorySeries {
             time[at] = endSeconds;
         }
         lastStatus = status;
+        if (!"skipped".equals(status)) {
+            lastResultRun = run;
+            lastResultTime = endSeconds;
+        }
         switch (status) {
             case "ok" -> {
                 ok[at]++;
@@ -157,6 +166,30 @@ public final class HistorySeries {
         }
     }
 
+    /**
+     * Lowers the most points this test keeps (a history of many tests shares one budget of points, {@link
+     * HistoryReader}): its points are merged two by two until they fit, as when a test outgrows its points.
+     *
+     * @param max even and at least 2, at most the present limit
+     */
+    void limitPoints(int max) {
+        if (max < 2 || max % 2 != 0 || max > maxPoints) {
+            throw new IllegalArgumentException("points limit must be even, at least 2 and at most " + maxPoints + ": " + max);
+        }
+        while (points > max) {
+            halve();
+        }
+        maxPoints = max;
+        if (ok.length > max) {
+            resize(max);
+        }
+    }
+
+    /** Sets the runs a rotating test's cycle takes ({@code rotation_runs} of its lines; the largest seen is kept). */
+    void cycle(int runs) {
+        cycleRuns = Math.max(cycleRuns, runs);
+    }
+
     private int lines(int i) {
         return ok[i] + failed[i] + skipped[i];
     }
@@ -165,7 +198,10 @@ public final class HistorySeries {
         if (points <= ok.length) {
             return;
         }
-        int n = Math.min(maxPoints, ok.length * 2);
+        resize(Math.min(maxPoints, ok.length * 2));
+    }
+
+    private void resize(int n) {
         firstRun = Arrays.copyOf(firstRun, n);
         lastRun = Arrays.copyOf(lastRun, n);
         time = Arrays.copyOf(time, n);
@@ -178,23 +214,20 @@ public final class HistorySeries {
         }
     }
 
-    /** Merges points two by two (all full), doubling the width. */
+    /**
+     * Merges points two by two, doubling the width. With an odd number of points (only when the limit is lowered) the
+     * last stays alone: it then holds fewer lines than the width, as the newest point may, and takes the next lines.
+     */
     private void halve() {
-        for (int i = 0; i < points / 2; i++) {
-            int a = 2 * i;
-            int b = a + 1;
-            firstRun[i] = firstRun[a];
-            lastRun[i] = lastRun[b];
-            time[i] = Double.isNaN(time[b]) ? time[a] : time[b];
-            ok[i] = ok[a] + ok[b];
-            failed[i] = failed[a] + failed[b];
-            skipped[i] = skipped[a] + skipped[b];
-            for (int f = 0; f < FIGURES.length; f++) {
-                sum[f][i] = sum[f][a] + sum[f][b];
-                count[f][i] = count[f][a] + count[f][b];
-            }
+        int pairs = points / 2;
+        for (int i = 0; i < pairs; i++) {
+            merge(i, 2 * i, 2 * i + 1);
         }
-        int kept = points / 2;
+        int kept = pairs;
+        if (points % 2 != 0) {
+            merge(kept, points - 1, -1);
+            kept++;
+        }
         for (int i = kept; i < points; i++) {
             ok[i] = failed[i] = skipped[i] = 0;
             for (int f = 0; f < FIGURES.length; f++) {
@@ -204,6 +237,21 @@ public final class HistorySeries {
         }
         points = kept;
         width *= 2;
+    }
+
+    /** Point {@code i} becomes points {@code a} and {@code b} together ({@code b} -1: {@code a} alone); i is at most a. */
+    private void merge(int i, int a, int b) {
+        int last = b < 0 ? a : b;
+        firstRun[i] = firstRun[a];
+        lastRun[i] = lastRun[last];
+        time[i] = Double.isNaN(time[last]) ? time[a] : time[last];
+        ok[i] = ok[a] + (b < 0 ? 0 : ok[b]);
+        failed[i] = failed[a] + (b < 0 ? 0 : failed[b]);
+        skipped[i] = skipped[a] + (b < 0 ? 0 : skipped[b]);
+        for (int f = 0; f < FIGURES.length; f++) {
+            sum[f][i] = sum[f][a] + (b < 0 ? 0 : sum[f][b]);
+            count[f][i] = count[f][a] + (b < 0 ? 0 : count[f][b]);
+        }
     }
 
     public String id() {
@@ -304,5 +352,25 @@ public final class HistorySeries {
     /** The run of {@link #lastError()}, 0 when none failed. */
     public long lastErrorRun() {
         return lastErrorRun;
+    }
+
+    /** The run of the test's latest result (its last ok or failed line), 0 when it has none (only skipped lines). */
+    public long lastResultRun() {
+        return lastResultRun;
+    }
+
+    /** The end time (unix seconds) of the test's latest result, NaN when it has none or its line had no time. */
+    public double lastResultTime() {
+        return lastResultTime;
+    }
+
+    /** The runs a rotating test's cycle takes ({@code rotation_runs}), 0 when its lines do not say. */
+    public int cycleRuns() {
+        return cycleRuns;
+    }
+
+    /** The most points kept (lowered by {@link #limitPoints} in a history of many tests). */
+    public int maxPoints() {
+        return maxPoints;
     }
 }

@@ -18,8 +18,18 @@ public final class InputLimits {
     public static final int MAX_SERIES = 260;
     /** Most tests listed in a session's tests.jsonl. */
     public static final int MAX_SESSION_TESTS = 10_000;
-    /** Most tests (distinct ids) in a scheduled session's history ({@link HistoryReader}). */
-    public static final int MAX_HISTORY_TESTS = 1_000;
+    /**
+     * Most tests (distinct ids) in a scheduled session's history ({@link HistoryReader}): a rotating mesh of 200 hosts both
+     * ways is 39 800 (issue 69).
+     */
+    public static final int MAX_HISTORY_TESTS = 50_000;
+    /**
+     * Most points of all a history's tests together (about 110 bytes each, so ~110 MB): past it each test's limit
+     * ({@link #MAX_HISTORY_POINTS}) is halved until they fit (2 000 tests keep 500 points, 40 000 tests 14).
+     */
+    public static final long MAX_HISTORY_POINTS_TOTAL = 1_000_000;
+    /** Most tests (series) in a history read from Prometheus: one answer per metric holds them all. */
+    public static final int MAX_PROMETHEUS_HISTORY_TESTS = 1_000;
     /**
      * Most points per test in a history: past it, neighbouring points are merged two by two (each point
      * then stands for 2, 4, 8 … consecutive runs), so a history of any length holds at most this many.

@@ -31,6 +31,12 @@ public final class ModelWriter {
 
     public static void write(Writer out, String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir,
             History history) throws IOException {
+        write(out, title, runs, session, sessionDir, history, null);
+    }
+
+    /** @param staleAfter with a history: {@code history.stale_after_seconds}, the span chosen by {@code --stale-after}, or null */
+    public static void write(Writer out, String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir,
+            History history, java.time.Duration staleAfter) throws IOException {
         JsonGenerator g = FACTORY.createGenerator(out);
         g.setCharacterEscapes(new HtmlSafeEscapes());
         g.writeStartObject();
@@ -86,7 +92,7 @@ public final class ModelWriter {
             g.writeEndObject();
         }
         if (history != null) {
-            writeHistory(g, history);
+            writeHistory(g, history, staleAfter);
         }
         g.writeEndObject();
         g.flush();
@@ -97,7 +103,7 @@ public final class ModelWriter {
      * ({@code first_run}, {@code last_run}, {@code time} (unix seconds, null when the lines had none),
      * {@code ok}, {@code failed}, {@code skipped}, then the means of {@link HistorySeries#FIGURES}).
      */
-    private static void writeHistory(JsonGenerator g, History h) throws IOException {
+    private static void writeHistory(JsonGenerator g, History h, java.time.Duration staleAfter) throws IOException {
         g.writeObjectFieldStart("history");
         g.writeStringField("dir", h.dir());
         g.writeArrayFieldStart("files");
@@ -108,6 +114,26 @@ public final class ModelWriter {
         g.writeStringField("query", h.query());
         g.writeNumberField("lines", h.lines());
         g.writeNumberField("max_points", h.maxPoints());
+        g.writeNumberField("newest_run", h.newestRun());
+        boolean timed = true;
+        for (HistorySeries s : h.tests()) {
+            for (int i = 0; i < s.points() && timed; i++) {
+                timed = !Double.isNaN(s.time(i));
+            }
+        }
+        g.writeBooleanField("timed", timed);
+        if (staleAfter != null) {
+            g.writeNumberField("stale_after_seconds", staleAfter.toSeconds());
+        }
+        boolean packed = h.tests().size() > PageWriter.EAGER_LIMIT;
+        if (packed) {
+            g.writeArrayFieldStart("packed_columns");
+            for (String c : POINT_COLUMNS) {
+                g.writeString(c);
+            }
+            g.writeEndArray();
+        }
+        writeSeconds(g, "newest_time", h.newestTime());
         g.writeArrayFieldStart("tests");
         for (HistorySeries s : h.tests()) {
             g.writeStartObject();
@@ -123,6 +149,12 @@ public final class ModelWriter {
             g.writeStringField("last_status", s.lastStatus());
             g.writeStringField("last_error", s.lastError());
             g.writeNumberField("last_error_run", s.lastErrorRun());
+            // the latest result (ok or failed), which the page ages against newest_time; a rotating test's cycle
+            g.writeNumberField("last_result_run", s.lastResultRun());
+            writeSeconds(g, "last_result_time", s.lastResultTime());
+            if (s.cycleRuns() > 0) {
+                g.writeNumberField("cycle_runs", s.cycleRuns());
+            }
             if (!s.lastWhy().isEmpty()) {
                 // what held the last ok run with a verdict back (--why), each direction's
                 g.writeNumberField("last_why_run", s.lastWhyRun());
@@ -138,24 +170,60 @@ public final class ModelWriter {
                 g.writeEndArray();
             }
             g.writeNumberField("width", s.width());
-            g.writeObjectFieldStart("points");
-            int n = s.points();
-            longColumn(g, "first_run", n, s::firstRun);
-            longColumn(g, "last_run", n, s::lastRun);
-            doubleColumn(g, "time", n, s::time, false);
-            longColumn(g, "ok", n, s::ok);
-            longColumn(g, "failed", n, s::failed);
-            longColumn(g, "skipped", n, s::skipped);
-            for (int f = 0; f < HistorySeries.FIGURES.length; f++) {
-                int figure = f;
-                String key = HistorySeries.FIGURES[f];
-                doubleColumn(g, key, n, i -> s.mean(figure, i), key.endsWith("bits_per_second"));
+            if (packed) {
+                // a fleet's history: what the overview needs at hand, the points as one string parsed when the test is opened
+                int n = s.points();
+                g.writeNumberField("point_count", n);
+                g.writeNumberField("first_run", n == 0 ? 0 : s.firstRun(0));
+                g.writeNumberField("last_run", n == 0 ? 0 : s.lastRun(n - 1));
+                g.writeFieldName("last_bps");
+                number(g, n == 0 ? Double.NaN : s.mean(0, n - 1), true);
+                java.io.StringWriter points = new java.io.StringWriter();
+                try (JsonGenerator p = FACTORY.createGenerator(points)) {
+                    p.writeStartArray();
+                    writePoints(p, s, false);
+                    p.writeEndArray();
+                }
+                g.writeStringField("points_packed", points.toString());
+            } else {
+                g.writeObjectFieldStart("points");
+                writePoints(g, s, true);
+                g.writeEndObject();
             }
-            g.writeEndObject();
             g.writeEndObject();
         }
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    /** A history test's point columns, in the order a packed test ({@code points_packed}) holds them. */
+    private static final List<String> POINT_COLUMNS = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of("first_run", "last_run", "time", "ok", "failed", "skipped"),
+            java.util.Arrays.stream(HistorySeries.FIGURES)).toList();
+
+    /** A test's points as columns ({@link #POINT_COLUMNS}): named fields of an object, or arrays one after another. */
+    private static void writePoints(JsonGenerator g, HistorySeries s, boolean named) throws IOException {
+        int n = s.points();
+        longColumn(g, named ? "first_run" : null, n, s::firstRun);
+        longColumn(g, named ? "last_run" : null, n, s::lastRun);
+        doubleColumn(g, named ? "time" : null, n, s::time, false);
+        longColumn(g, named ? "ok" : null, n, s::ok);
+        longColumn(g, named ? "failed" : null, n, s::failed);
+        longColumn(g, named ? "skipped" : null, n, s::skipped);
+        for (int f = 0; f < HistorySeries.FIGURES.length; f++) {
+            int figure = f;
+            String key = HistorySeries.FIGURES[f];
+            doubleColumn(g, named ? key : null, n, i -> s.mean(figure, i), key.endsWith("bits_per_second"));
+        }
+    }
+
+    /** Unix seconds to the millisecond (as tests.jsonl keeps them), null when NaN. */
+    private static void writeSeconds(JsonGenerator g, String key, double seconds) throws IOException {
+        if (Double.isNaN(seconds)) {
+            g.writeNullField(key);
+        } else {
+            g.writeNumberField(key, Math.round(seconds * 1000) / 1000.0);
+        }
     }
 
     private static void writeRun(JsonGenerator g, int index, RunDocument run) throws IOException {
@@ -212,8 +280,9 @@ public final class ModelWriter {
         g.writeEndObject();
     }
 
+    /** A column as a named field, or (name null) as the next array value. */
     private static void longColumn(JsonGenerator g, String name, int n, IntToLongFunction value) throws IOException {
-        g.writeArrayFieldStart(name);
+        startArray(g, name);
         for (int i = 0; i < n; i++) {
             g.writeNumber(value.applyAsLong(i));
         }
@@ -222,11 +291,19 @@ public final class ModelWriter {
 
     private static void doubleColumn(JsonGenerator g, String name, int n, IntToDoubleFunction value, boolean wholeNumbers)
             throws IOException {
-        g.writeArrayFieldStart(name);
+        startArray(g, name);
         for (int i = 0; i < n; i++) {
             number(g, value.applyAsDouble(i), wholeNumbers);
         }
         g.writeEndArray();
+    }
+
+    private static void startArray(JsonGenerator g, String name) throws IOException {
+        if (name == null) {
+            g.writeStartArray();
+        } else {
+            g.writeArrayFieldStart(name);
+        }
     }
 
     private static void column(JsonGenerator g, double[] values, boolean wholeNumbers) throws IOException {

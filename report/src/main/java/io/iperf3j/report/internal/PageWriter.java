@@ -32,6 +32,12 @@ public final class PageWriter {
     /** @param history a scheduled session's history, or null */
     public static void write(Writer out, String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir,
             History history) throws IOException {
+        write(out, title, runs, session, sessionDir, history, null);
+    }
+
+    /** @param staleAfter with a history: a latest result older than this needs a look (as one older than its cycle), or null */
+    public static void write(Writer out, String title, List<RunDocument> runs, List<SessionTest> session, String sessionDir,
+            History history, java.time.Duration staleAfter) throws IOException {
         out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         out.write("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         out.write("<meta name=\"color-scheme\" content=\"light dark\">\n");
@@ -49,7 +55,7 @@ public final class PageWriter {
                 + " (script elements iperf3j-model and iperf3j-raw-N, or iperf3j-raw-pack holding them all).</p></noscript>\n");
         out.write("<main id=\"report\" data-eager-limit=\"" + EAGER_LIMIT + "\"></main>\n");
         java.io.StringWriter model = new java.io.StringWriter(1 << 16);
-        ModelWriter.write(model, title, runs, session, sessionDir, history);
+        ModelWriter.write(model, title, runs, session, sessionDir, history, staleAfter);
         byte[] modelBytes = model.toString().getBytes(StandardCharsets.UTF_8);
         boolean gzipModel = modelBytes.length > PLAIN_MODEL_LIMIT || runs.size() > EAGER_LIMIT;
         out.write("<script type=\"application/json\" id=\"iperf3j-model\" data-encoding=\""

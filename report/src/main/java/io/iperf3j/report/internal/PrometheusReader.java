@@ -36,8 +36,8 @@ public final class PrometheusReader {
     }
 
     public static History read(PrometheusRange range) throws InputFormatException {
-        return PrometheusHistory.build(range, answers(range, PrometheusHistory.METRICS, InputLimits.MAX_HISTORY_TESTS),
-                InputLimits.MAX_HISTORY_TESTS);
+        return PrometheusHistory.build(range, answers(range, PrometheusHistory.METRICS, InputLimits.MAX_PROMETHEUS_HISTORY_TESTS),
+                InputLimits.MAX_PROMETHEUS_HISTORY_TESTS);
     }
 
     /**

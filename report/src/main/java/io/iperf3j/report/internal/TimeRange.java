@@ -51,6 +51,16 @@ public record TimeRange(Instant from, Instant to) {
         return text.strip().equals("0") ? Duration.ZERO : duration("--offset", text, true);
     }
 
+    /**
+     * {@code report --stale-after DURATION}: a history's test whose latest result is older than this (before the newest
+     * result of the history) needs a look, besides one not measured within its cycle.
+     *
+     * @throws IllegalArgumentException naming the option when the text is not such a duration
+     */
+    public static Duration staleAfter(String text) {
+        return duration("--stale-after", text, false);
+    }
+
     /** A duration as the options write it, in its largest whole unit: {@code 7d}, {@code 36h}, {@code 90m}, {@code 45s}, {@code 0}. */
     public static String text(Duration d) {
         long s = d.toSeconds();

@@ -804,10 +804,54 @@
     return x.length - y.length;
   }
   // A history's tests in natural order of sender, receiver, then id, each with its index in the model (its section's id).
+  // Hosts are ranked once (a fleet has a few hundred names and tens of thousands of tests); ids compared on a tie only.
   function historyOrder(h) {
-    return h.tests.map(function (t, k) { return { t: t, k: k }; }).sort(function (a, b) {
-      return naturalCompare(a.t.sender, b.t.sender) || naturalCompare(a.t.receiver, b.t.receiver) || naturalCompare(a.t.id, b.t.id) || a.k - b.k;
+    if (h.ordered) { return h.ordered; }
+    var names = {};
+    h.tests.forEach(function (t) { names[t.sender] = true; names[t.receiver] = true; });
+    var rank = {};
+    Object.keys(names).sort(naturalCompare).forEach(function (n, i) { rank[n] = i; });
+    h.ordered = h.tests.map(function (t, k) { return { t: t, k: k, s: rank[t.sender], r: rank[t.receiver] }; }).sort(function (a, b) {
+      return a.s - b.s || a.r - b.r || naturalCompare(a.t.id, b.t.id) || a.k - b.k;
     });
+    return h.ordered;
+  }
+  // Each test's latest result (its last ok or failed run) and its age, counted back from the newest result of the whole
+  // history (the page is a file read later: its "now" is the history's own). Stale: not measured within its cycle, i.e.
+  // its latest result is not among the last C runs of the history (C: a rotating test's rotation_runs, else 1), or it
+  // has no result at all (docs/design/report.md, "Each pair's latest result and its age").
+  // With --stale-after (history.stale_after_seconds) a latest result older than that span is stale too (late: 'span').
+  function historyAge(h, t) {
+    var cycle = t.cycle_runs || 1, span = h.stale_after_seconds;
+    if (!t.last_result_run) { return { run: 0, behind: null, seconds: null, cycle: cycle, span: span, stale: true, late: 'none' }; }
+    var behind = Math.max(0, (h.newest_run || 0) - t.last_result_run);
+    var seconds = h.newest_time != null && t.last_result_time != null ? Math.max(0, h.newest_time - t.last_result_time) : null;
+    var late = behind >= cycle ? 'cycle' : span != null && seconds != null && seconds > span ? 'span' : null;
+    return { run: t.last_result_run, behind: behind, seconds: seconds, cycle: cycle, span: span, stale: !!late, late: late };
+  }
+  // 12 s, 7 min, 3 h 20 min, 2 d 5 h
+  function durationText(s) {
+    s = Math.round(s);
+    if (s < 60) { return s + ' s'; }
+    var m = Math.floor(s / 60);
+    if (m < 60) { return m + ' min'; }
+    var hrs = Math.floor(m / 60);
+    if (hrs < 24) { return hrs + ' h' + (m % 60 ? ' ' + (m % 60) + ' min' : ''); }
+    return Math.floor(hrs / 24) + ' d' + (hrs % 24 ? ' ' + (hrs % 24) + ' h' : '');
+  }
+  function runsText(n) { return n + (n === 1 ? ' run' : ' runs'); }
+  // "3 h 20 min before the newest result (4 runs before)", or "in the newest run"
+  function ageText(a) {
+    if (!a.run) { return 'no result yet (every run of it was skipped)'; }
+    if (!a.behind) { return 'in the newest run'; }
+    return (a.seconds != null ? durationText(a.seconds) + ' before the newest result (' + runsText(a.behind) + ' before)' : runsText(a.behind) + ' before the newest run');
+  }
+  function cycleText(a) { return a.cycle > 1 ? 'every pair once in ' + runsText(a.cycle) : 'every run'; }
+  function latestText(a) {
+    return a.run ? 'latest result run ' + a.run + ', ' + ageText(a) + (a.stale ? '; ' + lateText(a) : '') : ageText(a);
+  }
+  function lateText(a) {
+    return a.late === 'span' ? 'older than ' + durationText(a.span) + ' (--stale-after)' : 'not measured within its cycle (' + cycleText(a) + ')';
   }
   // Schedule runs and results of a history: a result is one test's run (a line of tests.jsonl); the schedule's runs
   // are the run numbers the results span (issue 66: results were counted as "runs").
@@ -815,14 +859,27 @@
     var results = 0, first = null, last = null;
     h.tests.forEach(function (t) {
       results += t.ok + t.failed + t.skipped;
-      var p = t.points, n = p.first_run.length;
-      if (n) {
-        if (first == null || p.first_run[0] < first) { first = p.first_run[0]; }
-        if (last == null || p.last_run[n - 1] > last) { last = p.last_run[n - 1]; }
+      if (pointCount(t)) {
+        var f = t.points_packed != null ? t.first_run : t.points.first_run[0];
+        var l = t.points_packed != null ? t.last_run : t.points.last_run[pointCount(t) - 1];
+        if (first == null || f < first) { first = f; }
+        if (last == null || l > last) { last = l; }
       }
     });
     return { results: results, first: first, last: last };
   }
+  // A fleet's history (more tests than EAGER_LIMIT) holds each test's points as one string (points_packed: its columns in
+  // the order of history.packed_columns), parsed when the test is opened; what the overview needs is beside it
+  // (point_count, first_run, last_run, last_bps). A smaller history has its points object as before.
+  function pointsOf(h, t) {
+    if (!t.points) {
+      var cols = JSON.parse(t.points_packed), p = {};
+      h.packed_columns.forEach(function (c, i) { p[c] = cols[i]; });
+      t.points = p;
+    }
+    return t.points;
+  }
+  function pointCount(t) { return t.points_packed != null ? t.point_count : t.points.first_run.length; }
   function historyRunsText(c) {
     return c.first == null ? 'no run' : c.first === c.last ? 'run ' + c.first : 'runs ' + c.first + '\u2013' + c.last;
   }
@@ -885,9 +942,12 @@
 
   // spec: {kind, rows, cols, cells: {"s → r": {state: ok|slow|failed|skipped|partly, ratio, title, open()}}, record}
   // One table per kind; the cell size shrinks with the hosts (48 hosts: 15 px) so that a 48-host heatmap fits the
-  // first screen of a 1080 px window below the title, and 96 hosts still fit about 850 px.
+  // first screen of a 1080 px window below the title, and 96 hosts still fit about 850 px. A cell's title may be a
+  // function (made when needed). Past CANVAS_HOSTS hosts the heatmap is one canvas (heatCanvas).
+  var CANVAS_HOSTS = 64;
   function heatmap(spec) {
     var n = Math.max(spec.rows.length, spec.cols.length);
+    if (spec.canvas && n > CANVAS_HOSTS) { return heatCanvas(spec); }
     var size = Math.max(8, Math.min(24, Math.floor(760 / Math.max(1, n))));
     var table = el('table', { cls: 'heat', 'data-chart': 'heatmap:' + spec.kind, 'data-heatmap-kind': spec.kind,
       'data-cells': JSON.stringify(spec.record), style: '--cell:' + size + 'px' });
@@ -900,9 +960,10 @@
       spec.cols.forEach(function (c) {
         var key = r + ' → ' + c, cell = spec.cells[key];
         if (!cell) { tr.appendChild(el('td', { cls: 'none' })); return; }
-        var td = el('td', { cls: 'cell ' + cell.state, title: key + ' · ' + cell.title, 'data-pair': key });
+        var td = el('td', { cls: 'cell ' + cell.state + (cell.stale ? ' stale' : ''), title: key + ' · ' + cellTitle(cell), 'data-pair': key });
         if (cell.ratio != null && cell.state !== 'failed' && cell.state !== 'skipped') { td.style.background = heatColor(cell.ratio); }
         if (cell.cause !== undefined) { td.setAttribute('data-cause', cell.cause || ''); td.setAttribute('data-rate-bg', td.style.background); }
+        if (cell.age) { cellAge(td, cell.age); }
         tr.appendChild(td);
       });
       body.appendChild(tr);
@@ -919,6 +980,98 @@
       if (cell && cell.open) { cell.open(); }
     });
     return table;
+  }
+  function cellTitle(cell) { return typeof cell.title === 'function' ? cell.title() : cell.title; }
+  // a history cell's latest result: its age in seconds (before the history's newest result) and in runs, and stale or not
+  function cellAge(node, a) {
+    node.setAttribute('data-age', a.seconds == null ? '' : String(Math.round(a.seconds)));
+    node.setAttribute('data-runs-behind', a.behind == null ? '' : String(a.behind));
+    if (a.stale) { node.setAttribute('data-stale', 'true'); }
+  }
+  // A heatmap of many hosts (a 200-host rotating mesh: 39 800 cells) as one canvas: a table of that many cells takes
+  // seconds to build and lay out. What a cell's td says is had by hit testing: the pointer's cell gives the canvas its
+  // title (and data-hover: the pair, data-age, data-runs-behind, data-stale), a click opens the pair as a td's does.
+  // The colours are the table's (heatColor, --bad, grey for skipped, faded when stale); one host name in every few rows
+  // and columns is written.
+  function heatCanvas(spec) {
+    var rows = spec.rows, cols = spec.cols, grid = spec.grid, n = Math.max(rows.length, cols.length);
+    var size = Math.max(3, Math.min(8, Math.floor(760 / Math.max(1, n))));
+    var margin = 44, every = Math.ceil(12 / size);
+    var w = margin + cols.length * size, hgt = margin + rows.length * size;
+    var count = 0;
+    for (var g = 0; g < grid.length; g++) { if (grid[g]) { count++; } }
+    var canvas = el('canvas', { cls: 'heat-canvas', 'data-chart': 'heatmap:' + spec.kind, 'data-heatmap-kind': spec.kind,
+      'data-cell-px': String(size), 'data-margin-px': String(margin), 'data-rows': String(rows.length), 'data-cols': String(cols.length),
+      'data-pairs': String(count) });
+    canvas.style.width = w + 'px'; canvas.style.height = hgt + 'px';
+    var chosen = -1;
+    function at(e) {
+      var r = canvas.getBoundingClientRect();
+      var i = Math.floor((e.clientY - r.top - margin) / size), j = Math.floor((e.clientX - r.left - margin) / size);
+      return i >= 0 && j >= 0 && i < rows.length && j < cols.length ? i * cols.length + j : -1;
+    }
+    function keyOf(g) { return rows[Math.floor(g / cols.length)] + ' → ' + cols[g % cols.length]; }
+    // cells grouped by their fill (the ratio to 0.01×, failed, skipped; faded or not), so each colour is set once
+    function draw() {
+      var dpr = window.devicePixelRatio || 1;
+      canvas.width = Math.round(w * dpr); canvas.height = Math.round(hgt * dpr);
+      var c2 = canvas.getContext('2d');
+      c2.setTransform(dpr, 0, 0, dpr, 0, 0);
+      c2.clearRect(0, 0, w, hgt);
+      var bad = cssVar('--bad') || '#c0392b', panel = cssVar('--panel') || '#eee', muted = cssVar('--muted') || '#777';
+      var inner = size > 3 ? size - 1 : size, nc = cols.length;
+      c2.font = '9px sans-serif'; c2.fillStyle = muted; c2.textBaseline = 'middle'; c2.textAlign = 'right';
+      rows.forEach(function (r, i) { if (i % every === 0) { c2.fillText(r, margin - 3, margin + i * size + size / 2); } });
+      c2.save(); c2.rotate(-Math.PI / 2); c2.textAlign = 'left';
+      cols.forEach(function (c, j) { if (j % every === 0) { c2.fillText(c, -margin + 3, margin + j * size + size / 2); } });
+      c2.restore();
+      var fills = {}, bars = [];
+      for (var g = 0; g < grid.length; g++) {
+        var cell = grid[g];
+        var f = !cell ? 'n' : cell.state === 'failed' ? 'f' : cell.state === 'skipped' ? 's' : cell.ratio != null ? String(Math.round(Math.max(0.3, Math.min(0.9, cell.ratio)) * 100)) : 'n';
+        f += cell && cell.stale ? '~' : '';
+        (fills[f] || (fills[f] = [])).push(g);
+        if (cell && cell.share > 0 && cell.state !== 'failed') { bars.push(g); }
+      }
+      Object.keys(fills).forEach(function (f) {
+        var base = f.replace('~', '');
+        c2.globalAlpha = f !== base ? 0.35 : 1;
+        c2.fillStyle = base === 'n' ? panel : base === 'f' ? bad : base === 's' ? '#9aa0a6' : heatColor(Number(base) / 100);
+        fills[f].forEach(function (g) { c2.fillRect(margin + (g % nc) * size, margin + Math.floor(g / nc) * size, inner, inner); });
+      });
+      c2.fillStyle = bad;
+      bars.forEach(function (g) {
+        var cell = grid[g], bh = Math.max(1, Math.round(inner * cell.share));
+        c2.globalAlpha = cell.stale ? 0.35 : 1;
+        c2.fillRect(margin + (g % nc) * size, margin + Math.floor(g / nc) * size + inner - bh, inner, bh);
+      });
+      c2.globalAlpha = 1;
+      if (chosen >= 0) {
+        c2.strokeStyle = cssVar('--fg') || '#000'; c2.lineWidth = 1;
+        c2.strokeRect(margin + (chosen % nc) * size - 0.5, margin + Math.floor(chosen / nc) * size - 0.5, size + 1, size + 1);
+      }
+    }
+    var hover = -2;
+    canvas.addEventListener('mousemove', function (e) {
+      var g = at(e), cell = g >= 0 ? grid[g] : null;
+      if (g === hover) { return; }
+      hover = g;
+      ['data-hover', 'data-age', 'data-runs-behind', 'data-stale'].forEach(function (a) { canvas.removeAttribute(a); });
+      canvas.title = cell ? keyOf(g) + ' · ' + cellTitle(cell) : g >= 0 ? keyOf(g) + ' · no test' : '';
+      canvas.style.cursor = cell ? 'pointer' : '';
+      if (cell) { canvas.setAttribute('data-hover', keyOf(g)); if (cell.age) { cellAge(canvas, cell.age); } }
+    });
+    canvas.addEventListener('click', function (e) {
+      var g = at(e), cell = g >= 0 ? grid[g] : null;
+      if (!cell) { return; }
+      chosen = g; draw();
+      if (cell.open) { cell.open(); }
+    });
+    if (window.matchMedia) { window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', draw); }
+    window.addEventListener('beforeprint', draw);
+    window.addEventListener('afterprint', draw);
+    draw();
+    return canvas;
   }
   function heatLegend(reference) {
     var lg = el('div', { cls: 'heat-legend' });
@@ -1059,12 +1212,19 @@
   function openSections(prefix, keys) {
     var first = null;
     keys.forEach(function (k) {
-      var sec = document.getElementById(prefix + k);
+      var sec = sectionById(prefix + k);
       if (!sec) { return; }
       openSection(sec);
       if (!first) { first = sec; }
     });
     if (first && first.scrollIntoView) { first.scrollIntoView({ block: 'start' }); }
+  }
+  // The element of that id; a fleet history's test section (history-K) is made when first asked for (see historySection).
+  var sectionMakers = {};
+  function sectionById(id) {
+    var sec = document.getElementById(id);
+    var m = !sec && /^([a-z]+-)(\d+)$/.exec(id);
+    return m && sectionMakers[m[1]] ? sectionMakers[m[1]](Number(m[2])) : sec;
   }
   // A lazy section (<details data-lazy>) and the list around it open, and its content drawn now.
   function openSection(sec) {
@@ -1089,123 +1249,208 @@
   document.addEventListener('click', function (e) {
     var a = e.target.closest ? e.target.closest('a[href^="#run-"], a[href^="#history-"]') : null;
     if (!a) { return; }
-    var sec = document.getElementById(a.getAttribute('href').slice(1));
+    var sec = sectionById(a.getAttribute('href').slice(1));
     if (sec && sec.iperf3jFill) { openSection(sec); }
   });
   function openFromHash() {
     var m = /^#((run|history)-\d+)$/.exec(location.hash);
-    var sec = m && document.getElementById(m[1]);
+    var sec = m && sectionById(m[1]);
     if (sec && sec.iperf3jFill) { openSection(sec); sec.scrollIntoView({ block: 'start' }); }
   }
   window.addEventListener('hashchange', openFromHash);
 
-  // A history's overview: per kind a heatmap of its tests coloured by the last run, with each test's share of failed runs.
+  // A history's overview: per kind a heatmap of its tests coloured by the last run, with each test's share of failed runs
+  // and the age of its latest result (faded when not measured within its cycle).
   function historyOverview(h) {
     var ov = el('section', { cls: 'overview', id: 'overview', 'data-overview': 'history' });
     var counts = historyCounts(h);
     ov.appendChild(el('h2', { text: 'Overview: ' + h.tests.length + (h.tests.length === 1 ? ' test, ' : ' tests, ') + 'schedule ' +
       historyRunsText(counts) + ', ' + counts.results + (counts.results === 1 ? ' result' : ' results') }));
-    ov.appendChild(el('p', { cls: 'sub', text: 'Each test\u2019s last run, sender rows × receiver columns, coloured by its received rate against ' +
-      'the kind\u2019s median of last runs; red: the last run failed. Hover a cell for the share of failed runs; click it for that test\u2019s history.' }));
-    var groups = [];
+    ov.appendChild(el('p', { cls: 'sub', text: 'Each test’s last run, sender rows × receiver columns, coloured by its received rate against ' +
+      'the kind’s median of last runs; red: the last run failed; faded: its latest result is older than its cycle. Hover a cell for ' +
+      'the share of failed runs and the age of its latest result; click it for that test’s history.' }));
+    ov.appendChild(el('p', { cls: 'sub', id: 'history-newest', text: 'Ages are counted back from the newest result of the history: ' +
+      (h.newest_run ? 'run ' + h.newest_run + (h.newest_time != null ? ', ended ' + new Date(h.newest_time * 1000).toISOString().replace('.000Z', 'Z') : '') : 'none') + '.' }));
+    var groups = [], byKind = {};
     historyOrder(h).forEach(function (it) {
       var kind = it.t.kind || it.t.protocol || '?';
-      var g = groups.filter(function (x) { return x.kind === kind; })[0];
-      if (!g) { g = { kind: kind, items: [] }; groups.push(g); }
+      var g = byKind[kind];
+      if (!g) { g = byKind[kind] = { kind: kind, items: [] }; groups.push(g); }
       g.items.push(it);
     });
-    groups.forEach(function (g) { ov.appendChild(historyKindOverview(g.kind, g.items)); });
+    groups.forEach(function (g) { ov.appendChild(historyKindOverview(h, g.kind, g.items)); });
     return ov;
   }
+  // whether age a is older than age b: no result at all is oldest, then more runs behind
+  function olderAge(a, b) { return !a.run !== !b.run ? !a.run : a.behind > b.behind; }
   function lastValue(t) {
+    if (t.points_packed != null) { return t.last_bps; }
     var v = t.points.received_bits_per_second;
     return v && v.length ? v[v.length - 1] : null;
   }
-  function historyKindOverview(kind, items) {
-    var senders = [], receivers = [], cells = {};
+  // A history heatmap's cell: a pair's tests (items), its state, colour ratio, share of failed runs and age (its stalest
+  // test's: a pair is as fresh as its oldest latest result); its title and record made when asked for.
+  function HistoryCell(its, median) {
+    var runs = 0, failed = 0, okLast = 0, failedLast = 0, sum = 0, n = 0, age = null;
+    its.forEach(function (it) {
+      var t = it.t;
+      runs += t.ok + t.failed + t.skipped; failed += t.failed;
+      if (t.last_status === 'ok') { okLast++; if (it.last != null) { sum += it.last; n++; } }
+      if (t.last_status === 'failed') { failedLast++; }
+      if (!age || olderAge(it.age, age)) { age = it.age; }
+    });
+    this.its = its; this.runs = runs; this.failed = failed;
+    this.last = n ? sum / n : null;
+    this.share = runs ? failed / runs : 0;
+    this.state = okLast === its.length ? (failed ? 'ok flaky' : 'ok') : failedLast === its.length ? 'failed' : okLast ? 'partly' : 'skipped';
+    this.ratio = this.last != null && median ? this.last / median : null;
+    this.age = age; this.stale = age.stale;
+  }
+  HistoryCell.prototype.title = function () {
+    var c = this;
+    var errs = c.its.filter(function (it) { return it.t.last_error; }).map(function (it) { return 'last failure (run ' + it.t.last_error_run + '): ' + it.t.last_error; });
+    return 'last run ' + c.its.map(function (it) { return it.t.last_status; }).join(', ') + (c.last != null ? ': ' + fmtRate(c.last) + ', ' + ratioText(c.ratio) + ' the median' : '') +
+      '; ' + c.failed + ' of ' + c.runs + ' runs failed (' + U.fixed(100 * c.share, 0) + ' %)' + (errs.length ? '; ' + errs.join('; ') : '') + '\n' + latestText(c.age);
+  };
+  HistoryCell.prototype.open = function () { openSections('history-', this.its.map(function (it) { return it.k; })); };
+  HistoryCell.prototype.record = function () {
+    var a = this.age;
+    return { state: this.state, last_bps: this.last, ratio: this.ratio, failed: this.failed, runs: this.runs, failed_share: this.share,
+      tests: this.its.map(function (it) { return it.t.id; }), latest_run: a.run, age_seconds: a.seconds, runs_behind: a.behind, cycle_runs: a.cycle, stale: a.stale };
+  };
+  function historyKindOverview(h, kind, items) {
+    var senders = [], receivers = [], seenS = {}, seenR = {};
     items.forEach(function (it) {
       var t = it.t;
-      if (senders.indexOf(t.sender) < 0) { senders.push(t.sender); }
-      if (receivers.indexOf(t.receiver) < 0) { receivers.push(t.receiver); }
-      var key = t.sender + ' → ' + t.receiver;
-      (cells[key] || (cells[key] = [])).push(it);
+      if (!seenS[t.sender]) { seenS[t.sender] = true; senders.push(t.sender); }
+      if (!seenR[t.receiver]) { seenR[t.receiver] = true; receivers.push(t.receiver); }
+      it.age = historyAge(h, t);
+      it.last = lastValue(t);
     });
     senders.sort(naturalCompare);
-    receivers = hostsInRowOrder(receivers.sort(naturalCompare), senders);
-    var lasts = items.filter(function (it) { return it.t.last_status === 'ok' && lastValue(it.t) != null; })
-      .map(function (it) { return lastValue(it.t); }).sort(function (a, b) { return a - b; });
-    var median = percentile(lasts, 50);
-    var spec = {}, record = {};
-    Object.keys(cells).forEach(function (key) {
-      var its = cells[key];
-      var runs = 0, failed = 0, okLast = 0, failedLast = 0, sum = 0, n = 0;
-      its.forEach(function (it) {
-        var t = it.t;
-        runs += t.ok + t.failed + t.skipped; failed += t.failed;
-        if (t.last_status === 'ok') { okLast++; if (lastValue(t) != null) { sum += lastValue(t); n++; } }
-        if (t.last_status === 'failed') { failedLast++; }
-      });
-      var last = n ? sum / n : null;
-      var share = runs ? failed / runs : 0;
-      var state = okLast === its.length ? (failed ? 'ok flaky' : 'ok') : failedLast === its.length ? 'failed' : okLast ? 'partly' : 'skipped';
-      var ratio = last != null && median ? last / median : null;
-      var errs = its.filter(function (it) { return it.t.last_error; }).map(function (it) { return 'last failure (run ' + it.t.last_error_run + '): ' + it.t.last_error; });
-      var title = 'last run ' + its.map(function (it) { return it.t.last_status; }).join(', ') + (last != null ? ': ' + fmtRate(last) + ', ' + ratioText(ratio) + ' the median' : '') +
-        '; ' + failed + ' of ' + runs + ' runs failed (' + U.fixed(100 * share, 0) + ' %)' + (errs.length ? '; ' + errs.join('; ') : '');
-      var ks = its.map(function (it) { return it.k; });
-      spec[key] = { state: state, ratio: ratio, title: title, open: function () { openSections('history-', ks); } };
-      record[key] = { state: state, last_bps: last, ratio: ratio, failed: failed, runs: runs, failed_share: share, tests: its.map(function (it) { return it.t.id; }) };
+    receivers = receivers.sort(naturalCompare);
+    receivers = senders.filter(function (x) { return seenR[x]; }).concat(receivers.filter(function (x) { return !seenS[x]; }));
+    // the cells as a grid, sender row × receiver column (a fleet's 39 800 pairs: no object of string keys for them)
+    var row = {}, col = {}, nc = receivers.length;
+    senders.forEach(function (x, i) { row[x] = i; });
+    receivers.forEach(function (x, j) { col[x] = j; });
+    var grid = new Array(senders.length * nc);
+    items.forEach(function (it) {
+      var g = row[it.t.sender] * nc + col[it.t.receiver];
+      (grid[g] || (grid[g] = [])).push(it);
     });
+    var lasts = items.filter(function (it) { return it.t.last_status === 'ok' && it.last != null; })
+      .map(function (it) { return it.last; }).sort(function (a, b) { return a - b; });
+    var median = percentile(lasts, 50);
+    // a canvas heatmap (past CANVAS_HOSTS hosts) writes no data-cells: no record of 40 000 cells made for it
+    var canvas = Math.max(senders.length, receivers.length) > CANVAS_HOSTS;
+    var spec = canvas ? null : {}, record = canvas ? null : {};
+    for (var g = 0; g < grid.length; g++) {
+      if (!grid[g]) { continue; }
+      grid[g] = new HistoryCell(grid[g], median);
+      if (!canvas) {
+        var key = senders[Math.floor(g / nc)] + ' → ' + receivers[g % nc];
+        spec[key] = grid[g];
+        record[key] = grid[g].record();
+      }
+    }
     var box = el('div', { cls: 'ov-kind', 'data-kind-overview': kind });
     var fig = el('div', { cls: 'ov-heat' });
     fig.appendChild(el('h3', { text: kind + ': ' + items.length + (items.length === 1 ? ' test' : ' tests') }));
-    var table = heatmap({ kind: kind, rows: senders, cols: receivers, cells: spec, record: record });
-    // the share of failed runs as the cell's inner bar: a host down for a while shows in its row and column
-    Array.prototype.forEach.call(table.querySelectorAll('td[data-pair]'), function (td) {
-      var r = record[td.getAttribute('data-pair')];
-      if (r.failed_share > 0 && r.state === 'failed') {
-        // failed now: the cell is red; the share of failed runs written in it (percent) where it fits
-        td.appendChild(el('span', { cls: 'share-text', 'data-failed-share': U.fixed(r.failed_share, 3),
-          text: table.style.getPropertyValue('--cell').replace('px', '') >= 16 ? U.fixed(100 * r.failed_share, 0) : '' }));
-      } else if (r.failed_share > 0) {
-        var bar = el('span', { cls: 'share', 'data-failed-share': U.fixed(r.failed_share, 3) });
-        bar.style.height = Math.max(12, Math.round(100 * r.failed_share)) + '%';
-        td.appendChild(bar);
-      }
-    });
+    var table = heatmap({ kind: kind, rows: senders, cols: receivers, cells: spec, grid: grid, record: record, canvas: true });
+    if (table.tagName === 'TABLE') {
+      // the share of failed runs as the cell's inner bar: a host down for a while shows in its row and column
+      Array.prototype.forEach.call(table.querySelectorAll('td[data-pair]'), function (td) {
+        var r = record[td.getAttribute('data-pair')];
+        if (r.failed_share > 0 && r.state === 'failed') {
+          // failed now: the cell is red; the share of failed runs written in it (percent) where it fits
+          td.appendChild(el('span', { cls: 'share-text', 'data-failed-share': U.fixed(r.failed_share, 3),
+            text: table.style.getPropertyValue('--cell').replace('px', '') >= 16 ? U.fixed(100 * r.failed_share, 0) : '' }));
+        } else if (r.failed_share > 0) {
+          var bar = el('span', { cls: 'share', 'data-failed-share': U.fixed(r.failed_share, 3) });
+          bar.style.height = Math.max(12, Math.round(100 * r.failed_share)) + '%';
+          td.appendChild(bar);
+        }
+      });
+    }
     fig.appendChild(table);
     var lg = heatLegend('the median of last runs');
     lg.appendChild(el('span', null, [el('span', { cls: 'swatch share-demo' }), 'bar from the bottom: share of failed runs (in a failed cell: its percent)']));
+    lg.appendChild(el('span', null, [el('span', { cls: 'swatch stale-demo' }), 'faded: latest result older than its cycle']));
     fig.appendChild(lg);
     box.appendChild(fig);
-    var side = el('div', { cls: 'ov-side' });
+    box.appendChild(historySide(items, median, lasts));
+    return box;
+  }
+  // Beside a history's heatmap: its figures, then what needs a look, each list 5 long (the rest behind "N more") so all
+  // three are on the first screen: tests whose last run failed or that failed runs, tests not measured within their
+  // cycle (stale, oldest first), the slowest last runs.
+  function historySide(items, median, lasts) {
+    var side = el('div', { cls: 'ov-side', 'data-needs-a-look': 'true' });
     var allRuns = items.reduce(function (a, it) { return a + it.t.ok + it.t.failed + it.t.skipped; }, 0);
     var allFailed = items.reduce(function (a, it) { return a + it.t.failed; }, 0);
+    var stale = items.filter(function (it) { return it.age.stale; }).sort(function (a, b) {
+      return (a.age.run || 0) - (b.age.run || 0) || (b.age.seconds || 0) - (a.age.seconds || 0);
+    });
     side.appendChild(statList([['P50 (last runs)', median != null ? fmtRate(median) : '–'], ['P95', lasts.length ? fmtRate(percentile(lasts, 95)) : '–'],
-      ['min', lasts.length ? fmtRate(lasts[0]) : '–'], ['results (test runs)', allRuns + ' (' + allFailed + ' failed, ' + (allRuns ? U.fixed(100 * allFailed / allRuns, 1) : '0') + ' %)']]));
+      ['min', lasts.length ? fmtRate(lasts[0]) : '–'], ['results (test runs)', allRuns + ' (' + allFailed + ' failed, ' + (allRuns ? U.fixed(100 * allFailed / allRuns, 1) : '0') + ' %)'],
+      ['stale', stale.length + ' of ' + items.length]]));
+    // the tests with failed runs grouped by their last failure's text, with the host they all share (a host down is one
+    // line, not 398), most tests first; in a group the most failed first
     var failing = items.filter(function (it) { return it.t.failed; }).sort(function (a, b) {
       return b.t.failed / (b.t.ok + b.t.failed + b.t.skipped) - a.t.failed / (a.t.ok + a.t.failed + a.t.skipped);
     });
     if (failing.length) {
-      side.appendChild(el('h4', { text: 'Tests with failed runs (' + failing.length + '), most failed first' }));
-      side.appendChild(cappedList('ov-failed', failing, 10, function (it) {
-        var t = it.t, all = t.ok + t.failed + t.skipped;
-        return el('li', { cls: t.last_status === 'failed' ? 'bad' : '' }, [el('a', { href: '#history-' + it.k, text: t.id }),
-          ' (' + t.sender + ' → ' + t.receiver + '): ' + t.failed + ' of ' + all + ' runs failed (' + U.fixed(100 * t.failed / all, 0) + ' %), last ' + t.last_status +
-          (t.last_error ? '; run ' + t.last_error_run + ': ' + t.last_error : '')]);
+      var byReason = {}, reasons = [];
+      failing.forEach(function (it) {
+        var r = it.t.last_error || 'no error recorded';
+        if (!byReason[r]) { byReason[r] = []; reasons.push(r); }
+        byReason[r].push(it);
+      });
+      reasons.sort(function (a, b) { return byReason[b].length - byReason[a].length; });
+      side.appendChild(el('h4', { text: 'Tests with failed runs (' + failing.length + '), by reason, most tests first' }));
+      side.appendChild(cappedList('ov-failed', reasons, 5, function (r) {
+        var its = byReason[r], hosts = {}, runs = 0, failed = 0, lastFailed = 0;
+        its.forEach(function (it) {
+          var t = it.t;
+          [t.sender, t.receiver].forEach(function (x) { hosts[x] = (hosts[x] || 0) + 1; });
+          runs += t.ok + t.failed + t.skipped; failed += t.failed; if (t.last_status === 'failed') { lastFailed++; }
+        });
+        var common = Object.keys(hosts).filter(function (x) { return hosts[x] === its.length && its.length > 1; });
+        var t0 = its[0].t;
+        var head = its.length === 1 ? '' : its.length + ' tests' + (common.length ? ' (all with ' + common.join(', ') + ')' : '') + ': ';
+        var li = el('li', { cls: lastFailed ? 'bad' : '' }, [head + failed + ' of ' + runs + ' runs failed (' + U.fixed(100 * failed / runs, 0) + ' %), ' +
+          (its.length === 1 ? 'last ' + t0.last_status : lastFailed + ' failed in their last run') + (t0.last_error ? '; run ' + t0.last_error_run + ': ' + r : '') + ' — ']);
+        its.slice(0, 4).forEach(function (it, i) {
+          if (i) { li.appendChild(document.createTextNode(', ')); }
+          li.appendChild(el('a', { href: '#history-' + it.k, text: it.t.id }));
+          if (its.length === 1) { li.appendChild(document.createTextNode(' (' + it.t.sender + ' → ' + it.t.receiver + ')')); }
+        });
+        if (its.length > 4) { li.appendChild(document.createTextNode(', …')); }
+        return li;
       }));
     }
-    var slow = items.filter(function (it) { return it.t.last_status === 'ok' && lastValue(it.t) != null; })
-      .sort(function (a, b) { return lastValue(a.t) - lastValue(b.t); });
+    if (stale.length) {
+      var span = items[0].age.span;
+      side.appendChild(el('h4', { text: 'Not measured within their cycle' + (span != null ? ' or ' + durationText(span) : '') + ' (' + stale.length + '), oldest first' }));
+      side.appendChild(cappedList('ov-stale', stale, 5, function (it) {
+        var t = it.t;
+        return el('li', { 'data-age': it.age.seconds == null ? '' : String(Math.round(it.age.seconds)) }, [el('a', { href: '#history-' + it.k, text: t.id }),
+          ' (' + t.sender + ' → ' + t.receiver + '): ' + (it.age.run ? 'run ' + it.age.run + ', ' : '') + ageText(it.age) + '; ' +
+          (it.age.late === 'span' ? 'older than ' + durationText(it.age.span) : cycleText(it.age)) +
+          (t.last_status === 'skipped' ? '; skipped since' : '')]);
+      }));
+    }
+    var slow = items.filter(function (it) { return it.t.last_status === 'ok' && it.last != null; })
+      .sort(function (a, b) { return a.last - b.last; });
     if (slow.length > 1) {
       side.appendChild(el('h4', { text: 'Slowest last runs' }));
-      side.appendChild(cappedList('ov-slowest', slow.slice(0, 50), 10, function (it) {
+      side.appendChild(cappedList('ov-slowest', slow.slice(0, 50), 5, function (it) {
         return el('li', null, [el('a', { href: '#history-' + it.k, text: it.t.id }), ' (' + it.t.sender + ' → ' + it.t.receiver + '): ' + fmtRate(lastValue(it.t)) +
-          (median ? ' (' + ratioText(lastValue(it.t) / median) + ' the median)' : '')]);
+          (median ? ' (' + ratioText(lastValue(it.t) / median) + ' the median)' : '') + (it.age.behind ? ', ' + ageText(it.age) : '')]);
       }));
     }
-    box.appendChild(side);
-    return box;
+    return side;
   }
   /* ---------- a scheduled session's history: per test, its figures over the runs ---------- */
   // Each point of a test is one run, or (past max_points) the mean of `width` consecutive runs, as the
@@ -1244,64 +1489,94 @@
         'consecutive runs (said above its charts).' : 'Every point is one run.') +
       ' A failed run counts as 0 throughput and is marked in red at its point; a skipped run (no slot within its slip, or the session ' +
       'was not running) is counted and marked in grey at 0.' }));
-    var byTime = h.tests.every(function (t) { return t.points.time.every(function (v) { return v != null; }); });
-    var record = {};
-    var table = el('table', { cls: 'history-table', 'data-chart': 'history-table' });
-    table.appendChild(el('thead', null, [el('tr', null, ['test', 'sender → receiver', 'kind', 'direction', 'ok', 'failed', 'skipped',
-      'runs per point', 'last status', 'limited by', 'last failure'].map(function (x) { return el('th', { text: x }); }))]));
-    var body = el('tbody');
+    var byTime = h.timed != null ? h.timed : h.tests.every(function (t) { return t.points.time.every(function (v) { return v != null; }); });
     var ordered = historyOrder(h);
-    ordered.forEach(function (it) {
-      var t = it.t, k = it.k;
-      record[t.id] = { ok: t.ok, failed: t.failed, skipped: t.skipped, points: t.points.first_run.length, width: t.width };
-      var tr = el('tr', null, [el('td', null, [el('a', { href: '#history-' + k, text: t.id })]), el('td', { text: t.sender + ' → ' + t.receiver }),
-        el('td', { text: t.kind || '' }), el('td', { text: t.direction || '' }), el('td', { text: String(t.ok) }),
-        el('td', { text: String(t.failed), cls: t.failed ? 'bad-count' : '' }), el('td', { text: String(t.skipped) }),
-        el('td', { text: String(t.width) }), el('td', { text: t.last_status || '' }),
-        historyWhyCell(t),
-        el('td', { text: t.last_error ? 'run ' + t.last_error_run + ': ' + t.last_error : '' })]);
-      body.appendChild(tr);
-    });
-    table.appendChild(body);
-    table.setAttribute('data-tests', JSON.stringify(record));
-    if (lazy) {
-      // a fleet's table is long: behind its summary; each test's charts drawn when it is opened
-      sec.appendChild(el('details', { cls: 'history-list' }, [el('summary', { text: 'Every test’s counts: ' + h.tests.length + ' rows' }), table]));
-      var list = el('div', { cls: 'all-runs' });
+    function fillTable(table) {
+      var record = {};
+      table.appendChild(el('thead', null, [el('tr', null, ['test', 'sender → receiver', 'kind', 'direction', 'ok', 'failed', 'skipped',
+        'runs per point', 'last status', 'latest result', 'limited by', 'last failure'].map(function (x) { return el('th', { text: x }); }))]));
+      var body = el('tbody');
       ordered.forEach(function (it) {
-        var t = it.t, k = it.k;
-        list.appendChild(lazySection('history-test', 'history-' + k, historyTestSummary(t), function (det) { historyTest(t, k, byTime, det); }));
+        var t = it.t, k = it.k, a = historyAge(h, t);
+        record[t.id] = { ok: t.ok, failed: t.failed, skipped: t.skipped, points: pointCount(t), width: t.width,
+          latest_run: a.run, age_seconds: a.seconds, runs_behind: a.behind, stale: a.stale };
+        var tr = el('tr', null, [el('td', null, [el('a', { href: '#history-' + k, text: t.id })]), el('td', { text: t.sender + ' → ' + t.receiver }),
+          el('td', { text: t.kind || '' }), el('td', { text: t.direction || '' }), el('td', { text: String(t.ok) }),
+          el('td', { text: String(t.failed), cls: t.failed ? 'bad-count' : '' }), el('td', { text: String(t.skipped) }),
+          el('td', { text: String(t.width) }), el('td', { text: t.last_status || '' }),
+          el('td', { cls: a.stale ? 'stale-age' : '', text: a.run ? 'run ' + a.run + ', ' + ageText(a) : ageText(a) }),
+          historyWhyCell(t),
+          el('td', { text: t.last_error ? 'run ' + t.last_error_run + ': ' + t.last_error : '' })]);
+        body.appendChild(tr);
       });
+      table.appendChild(body);
+      table.setAttribute('data-tests', JSON.stringify(record));
+    }
+    var table = el('table', { cls: 'history-table', 'data-chart': 'history-table' });
+    if (lazy) {
+      // a fleet's history (a 200-host rotating mesh is 39 800 tests): its table made when opened, and each test's
+      // section when it is first opened (a cell, a link, #history-K) or the whole list is
+      var box = el('details', { cls: 'history-list' }, [el('summary', { text: 'Every test’s counts: ' + h.tests.length + ' rows (made when opened)' }), table]);
+      box.addEventListener('toggle', function () { if (box.open && !table.firstChild) { fillTable(table); } });
+      sec.appendChild(box);
+      var made = {};
+      var opened = el('div', { cls: 'all-runs', id: 'history-opened' });
+      var list = el('div', { cls: 'all-runs' });
+      var testOf = {};
+      ordered.forEach(function (it) { testOf[it.k] = it.t; });
+      var make = function (k) {
+        if (made[k]) { return made[k]; }
+        var t = testOf[k];
+        if (!t) { return null; }
+        made[k] = lazySection('history-test', 'history-' + k, historyTestSummary(h, t), function (det) { historyTest(h, t, k, byTime, det); });
+        opened.appendChild(made[k]);
+        return made[k];
+      };
+      sectionMakers['history-'] = make;
       sec.appendChild(el('h3', { text: 'Each test’s history (drawn when opened)' }));
-      sec.appendChild(list);
+      sec.appendChild(opened);
+      var every = el('details', { cls: 'all-runs-box', id: 'history-all' }, [el('summary', { text: 'Every test: ' + h.tests.length +
+        ' tests, listed when opened, each drawn when opened (or click its cell above)' }), list]);
+      every.addEventListener('toggle', function () {
+        if (every.open && !list.firstChild) { ordered.forEach(function (it) { list.appendChild(make(it.k)); }); }
+      });
+      sec.appendChild(every);
     } else {
       // a smaller history (issue 66: a table and every chart, 9 000 px, no overview): the overview above, this table,
       // then each test's charts folded in a closed <details>, drawn at load (their data on the page as before)
+      fillTable(table);
       sec.appendChild(table);
       sec.appendChild(el('h3', { text: 'Each test’s history (open a test, or click its cell or link above)' }));
       var folded = el('div', { cls: 'all-runs' });
       ordered.forEach(function (it) {
         var det = el('details', { cls: 'history-test', id: 'history-' + it.k, 'data-lazy': 'drawn' });
-        det.appendChild(el('summary', null, historyTestSummary(it.t)));
+        det.appendChild(el('summary', null, historyTestSummary(h, it.t)));
         det.iperf3jFill = function () {};
-        historyTest(it.t, it.k, byTime, det);
+        historyTest(h, it.t, it.k, byTime, det);
         folded.appendChild(det);
       });
       sec.appendChild(folded);
     }
     return sec;
   }
-  function historyTestSummary(t) {
-    return [historyTitle(t), el('span', { cls: 'sum-note', text: ' · ' + t.failed + ' of ' + (t.ok + t.failed + t.skipped) + ' runs failed, last ' + t.last_status })];
+  function historyTestSummary(h, t) {
+    var a = historyAge(h, t);
+    return [historyTitle(t), el('span', { cls: 'sum-note', text: ' · ' + t.failed + ' of ' + (t.ok + t.failed + t.skipped) + ' runs failed, last ' + t.last_status +
+      ' · latest result ' + (a.run ? ageText(a) : 'none') }), a.stale ? el('span', { cls: 'sum-bad', text: ' · stale' }) : null];
   }
   function historyTitle(t) { return 'test ' + t.id + ': ' + t.sender + ' → ' + t.receiver + ' (' + (t.kind || '?') + ', ' + (t.direction || '?') + ')'; }
 
-  function historyTest(t, k, byTime, into) {
+  function historyTest(h, t, k, byTime, into) {
     var box = into || el('div', { cls: 'history-test', id: 'history-' + k });
-    var p = t.points, n = p.first_run.length;
+    var p = pointsOf(h, t), n = p.first_run.length, a = historyAge(h, t);
     if (!into) { box.appendChild(el('h3', { text: historyTitle(t) })); }
     box.appendChild(el('p', { cls: 'sub', text: (t.ok + t.failed + t.skipped) + ' runs: ' + t.ok + ' ok, ' + t.failed + ' failed, ' + t.skipped + ' skipped' +
       (t.width > 1 ? '; each point is the mean of ' + t.width + ' consecutive runs (input limit)' : '') + '.' }));
+    var age = el('p', { cls: 'sub history-age' + (a.stale ? ' stale-age' : ''), text: 'Latest result: ' + (a.run ? 'run ' + a.run +
+      (t.last_result_time != null ? ' (ended ' + new Date(t.last_result_time * 1000).toISOString().replace('.000Z', 'Z') + ')' : '') + ', ' : '') + ageText(a) +
+      '; measured ' + cycleText(a) + (a.stale ? '. ' + lateText(a).replace(/^./, function (c) { return c.toUpperCase(); }) + ': needs a look.' : '.') });
+    cellAge(age, a);
+    box.appendChild(age);
     var x = byTime ? p.time : p.first_run;
     function runs(i) { return p.first_run[i] === p.last_run[i] ? 'run ' + p.first_run[i] : 'runs ' + p.first_run[i] + '–' + p.last_run[i]; }
     function counts(i) { return p.ok[i] + ' ok, ' + p.failed[i] + ' failed, ' + p.skipped[i] + ' skipped'; }
@@ -1428,7 +1703,10 @@
     if (nav) { document.documentElement.setAttribute('data-load-event-ms', String(Math.round(nav.loadEventStart))); }
   });
   function start(text) {
+    // timings for the bench: the model's text in hand (unpacked), then parsed
+    document.documentElement.setAttribute('data-model-ms', String(Math.round(performance.now())));
     model = JSON.parse(text);
+    document.documentElement.setAttribute('data-parsed-ms', String(Math.round(performance.now())));
     window.iperf3jReport.model = model;
     render();
     document.documentElement.setAttribute('data-charts', String(charts.length));
