@@ -13,7 +13,8 @@ import javax.management.NotificationListener;
 
 /**
  * Keeps a session controller's heap near what it holds, for as long as a plan runs: when the old generation
- * has grown to twice what was live after its last collection (at least {@link #FLOOR}), it is collected.
+ * has grown {@link #HEADROOM} (or a quarter, if more) past what was live after its last collection (at least to
+ * {@link #FLOOR}), it is collected.
  *
  * <p>Why: iperf3j runs on the serial collector (cli's jvm.options: one GC thread on 2-core boxes, and the AOT
  * cache is trained with it). A controller's objects live as long as a test (its SSH buffers, a client's
@@ -22,7 +23,11 @@ import javax.management.NotificationListener;
  * it while the heap's maximum (a quarter of RAM) allows, so the process's memory rose with every test: 458 MiB
  * after 4 560 tests of a 96-host mesh (bench/fleet.py, NMT: 347 MiB of tenured generation, 99 % "used"),
  * where a collection leaves about 10 MiB per 500 tests. A heap cap ({@code -Xmx}) would bound it but fail a
- * plan big enough to need more; this follows the live set instead. The serial collector has no periodic or
+ * plan big enough to need more; this follows the live set instead. Not twice the live set (stop 46 to 75): the
+ * old generation's pages stay resident up to the most it ever held, and at 96 hosts (20 MiB live) twice made 40-45
+ * MiB of it, the controller 137 MiB; at 200 hosts, with a live set half as large again, more (issue 69: at most 128 MiB).
+ * A fixed headroom costs more collections as the live set grows (one every {@code HEADROOM} promoted, each about
+ * 130-190 ms for 20 MiB live on this busy 2-core machine), which the quarter bounds. The serial collector has no periodic or
  * soft-maximum collection (G1's {@code G1PeriodicGCInterval}, ZGC's {@code SoftMaxHeapSize}), and after a full
  * collection it gives back what is more than {@code MaxHeapFreeRatio} free.
  *
@@ -42,6 +47,12 @@ final class OldGenerationWatch implements AutoCloseable {
      * tens of milliseconds on one thread.
      */
     static final long FLOOR = 32L << 20;
+    /**
+     * How far the old generation may grow past its live set before it is collected, at least: a 96-host mesh's
+     * controller promoted about 0.5 MiB a second (issue 69's bench, after its copies' writers were mended), so a
+     * collection every half minute or so.
+     */
+    static final long HEADROOM = 16L << 20;
 
     private final Optional<MemoryPoolMXBean> pool;
     private final NotificationListener listener = this::notified;
@@ -65,9 +76,13 @@ final class OldGenerationWatch implements AutoCloseable {
         return watch;
     }
 
-    /** The usage at which the old generation is collected next: twice what a collection left, at least {@link #FLOOR}. */
+    /**
+     * The usage at which the old generation is collected next: what a collection left and {@link #HEADROOM} or a quarter
+     * of it, whichever is more; at least {@link #FLOOR}.
+     */
     static long threshold(long liveAfterCollection) {
-        return Math.max(FLOOR, 2 * Math.max(0, liveAfterCollection));
+        long live = Math.max(0, liveAfterCollection);
+        return Math.max(FLOOR, live + Math.max(HEADROOM, live / 4));
     }
 
     /** Sets {@code p}'s threshold from what its last collection left (nothing before the first). */
