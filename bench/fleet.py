@@ -164,15 +164,16 @@ class Lab:
         shutil.rmtree(self.work, ignore_errors=True)
 
 
-def plan_yaml(lab, duration, bitrate, per_run=0):
+def plan_yaml(lab, duration, bitrate, per_run=0, every=0):
     # ids of the run's own: a host's state folder (STATE/<id>+<tag>, root's /run/iperf3j-session) is shared by everything on
     # this machine, and a session's start kills the processes it finds marked with its id there
     ids = [f"{lab.tag}h{i}" for i in range(1, lab.hosts + 1)]
     # a rotating mesh (issue 69): one run of a schedule, PER_RUN of its pairs (Rotation's order: whole rounds when
     # PER_RUN is a multiple of HOSTS/2); run once, a plan runs every pair, per_run or not. A schedule spreads a run's tests
     # evenly over its period (ScheduledRuns): the period is the run's bound, rounds x DURATION, so that the tests are due
-    # as fast as the fewest rounds could run them, and may start until a period late (slip: a whole period)
-    every = mesh_rounds(lab.hosts, per_run) * int(duration)
+    # as fast as the fewest rounds could run them, and may start until a period late (slip: a whole period); a lab
+    # slower than that skips tests (EVERY longer: none skipped, and the run takes the period at least)
+    every = every or mesh_rounds(lab.hosts, per_run) * int(duration)
     lines = ['parallel: true'] + ([f"schedule: {{every: {every}s, runs: 1}}"] if per_run else []) + ['hosts:']
     for i in range(1, lab.hosts + 1):
         lines += [f"  - id: {ids[i - 1]}", f"    address: {lab.address(i)}", '    iperf: iperf3', '    commands: {iperf3: /usr/bin/iperf3}',
@@ -308,6 +309,8 @@ def main():
     ap.add_argument('--nmt', action='store_true',
                     help='run the JVM with native memory tracking and keep its summary, the heap and the live set\'s largest classes at 90%% of the tests (jcmd on PATH)')
     ap.add_argument('--timeout', type=int, default=3600, help='seconds the plan may take')
+    ap.add_argument('--every', type=int, default=0,
+                    help="with --per-run: the schedule's period in seconds (default: the run's rounds x DURATION)")
     ap.add_argument('--archive', choices=['none', 'pushgateway', 'remote-write'], default='none',
                     help='send every result to a real receiver started here (bench/archive_rate.py\'s)')
     a = ap.parse_args()
@@ -320,7 +323,7 @@ def main():
         lab.up(static_neighbours=a.static_neighbours)
         print(f"lab: {a.hosts} hosts with sshd in {time.time() - t0:.1f} s ({lab.tag}*, {lab.net}.0/24)", flush=True)
         plan = os.path.join(work, 'plan.yaml')
-        open(plan, 'w').write(plan_yaml(lab, a.duration, a.bitrate, a.per_run))
+        open(plan, 'w').write(plan_yaml(lab, a.duration, a.bitrate, a.per_run, a.every))
         out = os.path.join(work, 'out')
         stdout_path = os.path.join(work, 'stdout.txt')
         hosts_cpu0 = sum(jiffies_of(q.pid) for q in lab.sshd)
@@ -404,7 +407,9 @@ def main():
             'date': datetime.datetime.now().isoformat(timespec='seconds'), 'label': a.label, 'hosts': a.hosts,
             'static_neighbours': a.static_neighbours,
             'command': ' '.join(a.iperf3j.split() + ['session', 'PLAN', '-o', 'OUT']), 'exit_status': p.returncode,
-            'duration': a.duration, 'bitrate': a.bitrate, 'per_run': a.per_run, 'tests': len(tests), 'expected_tests': total,
+            'duration': a.duration, 'bitrate': a.bitrate, 'per_run': a.per_run,
+            'every_s': (a.every or bound) if a.per_run else None,
+            'skipped': sum(1 for t in tests if t['status'] == 'skipped'), 'tests': len(tests), 'expected_tests': total,
             'failed': len(failed), 'failures': [f"{t['id']}: {t.get('error')}" for t in failed][:20],
             'memory_at_90_percent': memory_at_90,
             'rounds': rounds, 'rounds_said': int(rounds_said.group(1)) if rounds_said else None,

@@ -25,9 +25,9 @@ import javax.management.NotificationListener;
  * where a collection leaves about 10 MiB per 500 tests. A heap cap ({@code -Xmx}) would bound it but fail a
  * plan big enough to need more; this follows the live set instead. Not twice the live set (stop 46 to 75): the
  * old generation's pages stay resident up to the most it ever held, and at 96 hosts (20 MiB live) twice made 40-45
- * MiB of it, the controller 137 MiB; at 200 hosts, with a live set half as large again, more (issue 69: at most 128 MiB).
+ * MiB of it, the controller 137 MiB; at 200 hosts (34 MiB live) 160 MiB (issue 69: at most 128 MiB).
  * A fixed headroom costs more collections as the live set grows (one every {@code HEADROOM} promoted, each about
- * 130-190 ms for 20 MiB live on this busy 2-core machine), which the quarter bounds. The serial collector has no periodic or
+ * 130-220 ms for 17 MiB live on this busy 2-core machine), which the quarter bounds. The serial collector has no periodic or
  * soft-maximum collection (G1's {@code G1PeriodicGCInterval}, ZGC's {@code SoftMaxHeapSize}), and after a full
  * collection it gives back what is more than {@code MaxHeapFreeRatio} free.
  *
@@ -48,11 +48,11 @@ final class OldGenerationWatch implements AutoCloseable {
      */
     static final long FLOOR = 32L << 20;
     /**
-     * How far the old generation may grow past its live set before it is collected, at least: a 96-host mesh's
-     * controller promoted about 0.5 MiB a second (issue 69's bench, after its copies' writers were mended), so a
-     * collection every half minute or so.
+     * How far the old generation may grow past its live set before it is collected, at least: a 96-host mesh's controller
+     * (17 MiB live) promoted about 1.2 MiB a second with a 10 MiB young generation (issue 69's bench), and a 200-host one
+     * holds 24 MiB, so {@link #FLOOR} or this makes a collection every 6-15 s there, each 130-250 ms on this busy machine.
      */
-    static final long HEADROOM = 16L << 20;
+    static final long HEADROOM = 8L << 20;
 
     private final Optional<MemoryPoolMXBean> pool;
     private final NotificationListener listener = this::notified;

@@ -13,8 +13,9 @@ class OldGenerationWatchTest {
         assertThat(OldGenerationWatch.threshold(0)).isEqualTo(OldGenerationWatch.FLOOR);
         assertThat(OldGenerationWatch.threshold(-1)).isEqualTo(OldGenerationWatch.FLOOR);
         assertThat(OldGenerationWatch.threshold(10L << 20)).isEqualTo(OldGenerationWatch.FLOOR);
-        // a 96-host mesh's live set: 16 MiB more, not twice (40 MiB)
-        assertThat(OldGenerationWatch.threshold(20L << 20)).isEqualTo(36L << 20);
+        // a 96-host mesh's live set: the floor, not twice (40 MiB); past the floor, 8 MiB more
+        assertThat(OldGenerationWatch.threshold(20L << 20)).isEqualTo(OldGenerationWatch.FLOOR);
+        assertThat(OldGenerationWatch.threshold(30L << 20)).isEqualTo(38L << 20);
         // past 64 MiB live, a quarter more
         assertThat(OldGenerationWatch.threshold(64L << 20)).isEqualTo(80L << 20);
         assertThat(OldGenerationWatch.threshold(100L << 20)).isEqualTo(125L << 20);
