@@ -55,8 +55,8 @@ final class OldGenerationWatch implements AutoCloseable {
     static final long HEADROOM = 8L << 20;
     /**
      * A collection this watch starts less than this after the one before means the old generation fills fast (a
-     * 200-host schedule promoted 10 MiB a second, issue 69: 694 collections, 81 s of pauses in 435 s, with the headroom
-     * alone): the next threshold is then twice the live set, as before issue 69, which bounds the time collecting.
+     * 200-host schedule filled the headroom in under a second, issue 69: 694 collections, 81 s of pauses in 435 s, with the
+     * headroom alone): the next threshold is then twice the live set, as before issue 69, which bounds the time collecting.
      */
     static final java.time.Duration OFTEN = java.time.Duration.ofSeconds(5);
 
