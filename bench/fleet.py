@@ -164,18 +164,24 @@ class Lab:
         shutil.rmtree(self.work, ignore_errors=True)
 
 
-def plan_yaml(lab, duration, bitrate):
+def plan_yaml(lab, duration, bitrate, per_run=0, every=0):
     # ids of the run's own: a host's state folder (STATE/<id>+<tag>, root's /run/iperf3j-session) is shared by everything on
     # this machine, and a session's start kills the processes it finds marked with its id there
     ids = [f"{lab.tag}h{i}" for i in range(1, lab.hosts + 1)]
-    lines = ['parallel: true', 'hosts:']
+    # a rotating mesh (issue 69): one run of a schedule, PER_RUN of its pairs (Rotation's order: whole rounds when
+    # PER_RUN is a multiple of HOSTS/2); run once, a plan runs every pair, per_run or not. A schedule spreads a run's tests
+    # evenly over its period (ScheduledRuns): the period is the run's bound, rounds x DURATION, so that the tests are due
+    # as fast as the fewest rounds could run them, and may start until a period late (slip: a whole period); a lab
+    # slower than that skips tests (EVERY longer: none skipped, and the run takes the period at least)
+    every = every or mesh_rounds(lab.hosts, per_run) * int(duration)
+    lines = ['parallel: true'] + ([f"schedule: {{every: {every}s, runs: 1}}"] if per_run else []) + ['hosts:']
     for i in range(1, lab.hosts + 1):
         lines += [f"  - id: {ids[i - 1]}", f"    address: {lab.address(i)}", '    iperf: iperf3', '    commands: {iperf3: /usr/bin/iperf3}',
                   '    connection:', '      type: ssh', '      user: root', f"      identity: {lab.key}",
                   f"      known_hosts: {lab.known_hosts}", '      accept_new_host_keys: true', '      connect_timeout: 10',
                   '      auth_timeout: 10']
     lines += ['tests:', '  - name: mesh', f"    mesh: [{', '.join(ids)}]", '    direction: up', f"    duration: {duration}",
-              f"    args: [-b, {bitrate}]", '']
+              f"    args: [-b, {bitrate}]"] + ([f"    per_run: {per_run}"] if per_run else []) + ['']
     return '\n'.join(lines)
 
 
@@ -239,9 +245,28 @@ def archive_figures(kind, receiver, said, tests, archive_cpu, controller_cpu, re
             'archive_receiver_cpu_s': round(receiver_cpu, 1)}
 
 
-def mesh_rounds(hosts):
-    """The fewest rounds a mesh of HOSTS can take (the circle method): HOSTS-1 when even, HOSTS when odd."""
+def mesh_rounds(hosts, per_run=0):
+    """The fewest rounds a mesh of HOSTS can take (the circle method): HOSTS-1 when even, HOSTS when odd; a rotating mesh's
+    run of PER_RUN pairs, at least PER_RUN over the pairs a round (HOSTS/2, rounded down)."""
+    if per_run:
+        return -(-per_run // (hosts // 2))
     return hosts - 1 if hosts % 2 == 0 else hosts
+
+
+def mesh_pairs(hosts, per_run=0):
+    """The mesh's pairs (1-based hosts), round by round of the circle method, as Rotation orders a rotating mesh's (its
+    direction aside: the floor's cost is the same either way); the first PER_RUN of them when given, else all."""
+    n = hosts if hosts % 2 == 0 else hosts + 1  # an odd mesh: a host that rests each round
+    pairs = []
+    for r in range(n - 1):
+        rnd = [(r % (n - 1), n - 1)] + [((r + k) % (n - 1), (r - k) % (n - 1)) for k in range(1, n // 2)]
+        pairs += [(min(x, y) + 1, max(x, y) + 1) for x, y in rnd if max(x, y) < hosts]
+    return pairs[:per_run] if per_run else pairs
+
+
+def results_seen(said):
+    """Results the session's progress lines have said: `[i/N] ...` run once, `[run n] ...` on a schedule."""
+    return len(re.findall(r'(?m)^\[(?:run \d+|\d+/\d+)\] ', said))
 
 
 def write_result(out, stem, result):
@@ -269,6 +294,9 @@ def mesh_arguments(doc, hosts):
     ap.add_argument('--duration', default='1')
     ap.add_argument('--bitrate', default='50M')
     ap.add_argument('--out', default=os.path.join(ROOT, 'bench', 'results'))
+    ap.add_argument('--per-run', type=int, default=0,
+                    help='a rotating mesh: only the first PER_RUN pairs of its order (the session: one run of a schedule, '
+                         '`per_run` on the mesh), for fleets whose whole mesh is too long a run')
     return ap
 
 
@@ -281,6 +309,8 @@ def main():
     ap.add_argument('--nmt', action='store_true',
                     help='run the JVM with native memory tracking and keep its summary, the heap and the live set\'s largest classes at 90%% of the tests (jcmd on PATH)')
     ap.add_argument('--timeout', type=int, default=3600, help='seconds the plan may take')
+    ap.add_argument('--every', type=int, default=0,
+                    help="with --per-run: the schedule's period in seconds (default: the run's rounds x DURATION)")
     ap.add_argument('--archive', choices=['none', 'pushgateway', 'remote-write'], default='none',
                     help='send every result to a real receiver started here (bench/archive_rate.py\'s)')
     a = ap.parse_args()
@@ -293,7 +323,7 @@ def main():
         lab.up(static_neighbours=a.static_neighbours)
         print(f"lab: {a.hosts} hosts with sshd in {time.time() - t0:.1f} s ({lab.tag}*, {lab.net}.0/24)", flush=True)
         plan = os.path.join(work, 'plan.yaml')
-        open(plan, 'w').write(plan_yaml(lab, a.duration, a.bitrate))
+        open(plan, 'w').write(plan_yaml(lab, a.duration, a.bitrate, a.per_run, a.every))
         out = os.path.join(work, 'out')
         stdout_path = os.path.join(work, 'stdout.txt')
         hosts_cpu0 = sum(jiffies_of(q.pid) for q in lab.sshd)
@@ -316,12 +346,13 @@ def main():
                              stderr=subprocess.STDOUT, env=env)
         archive_cpu = 0.0
         rss, hwm, threads, at200, first, last = [], 0, 0, None, None, None
-        total = a.hosts * (a.hosts - 1) // 2
+        total = min(a.per_run, a.hosts * (a.hosts - 1) // 2) if a.per_run else a.hosts * (a.hosts - 1) // 2
         memory_at_90 = None
         while p.poll() is None:
             s = status(p.pid)
             said = open(stdout_path, errors='replace').read()
-            if a.nmt and memory_at_90 is None and f"[{total * 9 // 10}/" in said:
+            seen = results_seen(said)
+            if a.nmt and memory_at_90 is None and seen >= total * 9 // 10:
                 # where the memory is, near the end: the JVM's own account (NMT) and the heap's
                 memory_at_90 = {'rss_kib': s[0] if s else None,
                                 'nmt': subprocess.run(['jcmd', str(p.pid), 'VM.native_memory', 'summary'], capture_output=True,
@@ -334,13 +365,13 @@ def main():
                 memory_at_90['live_histogram_top'] = histogram[:28] + histogram[-1:]
             if first is None and re.search(r'(^|\n)running ', said):
                 first = time.time()
-            if last is None and f"[{total}/{total}]" in said:
+            if last is None and seen >= total:
                 last = time.time()
             if s:
                 rss.append(s[0])
                 hwm = max(hwm, s[1])
                 threads = max(threads, s[2])
-                if at200 is None and '[200/' in said:
+                if at200 is None and seen >= 200:
                     at200 = s[0]
             if receiver is not None:
                 archive_cpu = max(archive_cpu, thread_cpu(p.pid, 'iperf3j-archive'))
@@ -359,13 +390,13 @@ def main():
         plan_bounded_by_process = first is None or last is None
         if first is None:
             first = started
-        if last is None and f"[{total}/{total}]" in said:
+        if last is None and results_seen(said) >= total:
             last = started + wall
         plan_s = round(last - first, 1) if last else float('nan')
         rounds_said = re.search(r'in (\d+) parallel round\(s\)', said)
         tests = [json.loads(l) for l in open(os.path.join(out, 'tests.jsonl'))] if os.path.exists(os.path.join(out, 'tests.jsonl')) else []
         failed = [t for t in tests if t['status'] != 'ok']
-        rounds = mesh_rounds(a.hosts)
+        rounds = mesh_rounds(a.hosts, a.per_run)
         bound = rounds * float(a.duration)
         per_host = [lab.sshd_counts(i) for i in range(1, a.hosts + 1)]
         time.sleep(1)
@@ -376,7 +407,9 @@ def main():
             'date': datetime.datetime.now().isoformat(timespec='seconds'), 'label': a.label, 'hosts': a.hosts,
             'static_neighbours': a.static_neighbours,
             'command': ' '.join(a.iperf3j.split() + ['session', 'PLAN', '-o', 'OUT']), 'exit_status': p.returncode,
-            'duration': a.duration, 'bitrate': a.bitrate, 'tests': len(tests), 'expected_tests': a.hosts * (a.hosts - 1) // 2,
+            'duration': a.duration, 'bitrate': a.bitrate, 'per_run': a.per_run,
+            'every_s': (a.every or bound) if a.per_run else None,
+            'skipped': sum(1 for t in tests if t['status'] == 'skipped'), 'tests': len(tests), 'expected_tests': total,
             'failed': len(failed), 'failures': [f"{t['id']}: {t.get('error')}" for t in failed][:20],
             'memory_at_90_percent': memory_at_90,
             'rounds': rounds, 'rounds_said': int(rounds_said.group(1)) if rounds_said else None,

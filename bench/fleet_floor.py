@@ -18,7 +18,7 @@ yet listening tries again every 10 ms, for at most 2 s). Writes DIR/<date>-fleet
 import datetime, os, resource, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fleet import Lab, machine_busy, mesh_arguments, mesh_rounds, write_result  # noqa: E402
+from fleet import Lab, machine_busy, mesh_arguments, mesh_pairs, mesh_rounds, write_result  # noqa: E402
 
 
 def one_test(lab, sender, receiver, duration, bitrate):
@@ -57,7 +57,8 @@ def main():
         # static ARP entries, as the sessions it is set beside run (bench/fleet.py --static-neighbours): without them,
         # 48 hosts on one bridge lost some of their ARP answers (no route to host) and a client hung
         lab.up(sshd=False, static_neighbours=True)
-        pending = [(i, j) for i in range(1, a.hosts + 1) for j in range(i + 1, a.hosts + 1)]
+        # the whole mesh in host order, or a rotating mesh's first run of PER_RUN pairs, in its order
+        pending = mesh_pairs(a.hosts, a.per_run) if a.per_run else [(i, j) for i in range(1, a.hosts + 1) for j in range(i + 1, a.hosts + 1)]
         busy_hosts, failures, lock, done = set(), [], threading.Condition(), [0]
 
         def run(pair):
@@ -86,17 +87,17 @@ def main():
         wall = time.time() - started
         busy1 = machine_busy()
         children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        rounds = mesh_rounds(a.hosts)
+        rounds = mesh_rounds(a.hosts, a.per_run)
         bound = rounds * float(a.duration)
         result = {
-            'date': datetime.datetime.now().isoformat(timespec='seconds'), 'hosts': a.hosts, 'tests': total,
+            'date': datetime.datetime.now().isoformat(timespec='seconds'), 'hosts': a.hosts, 'per_run': a.per_run, 'tests': total,
             'failed': len(failures), 'failures': failures[:20], 'duration': a.duration, 'bitrate': a.bitrate,
             'rounds': rounds, 'lower_bound_s': bound, 'wall_s': round(wall, 1), 'wall_over_bound': round(wall / bound, 2),
             'cpu_children_s': round((children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime), 1),
             'cpu_machine_busy_s': round(busy1[0] - busy0[0], 1), 'cpu_machine_capacity_s': round(busy1[1] - busy0[1], 1),
             'load_average': open('/proc/loadavg').read().split()[:3], 'iperf_left': lab.iperf_left(),
         }
-        print(f"written: {write_result(a.out, f'fleet-floor-{a.hosts}', result)}")
+        print(f"written: {write_result(a.out, f'fleet-floor-{a.hosts}' + (f'-per-run-{a.per_run}' if a.per_run else ''), result)}")
     finally:
         lab.down()
 

@@ -214,6 +214,8 @@ public final class IperfJsonReader {
 
     /** One read: its limits, sink, notes and runs. */
     private static final class Reading {
+        /** What {@link #looksLikeStream} reads before the reader is reset to its start. */
+        private static final int LOOK_AHEAD = 4096;
         private final IperfJsonLimits limits;
         private final IntervalSink sink;
         private final JsonFactory factory;
@@ -232,7 +234,9 @@ public final class IperfJsonReader {
         }
 
         IperfJsonRead run(Reader source) throws IOException {
-            BufferedReader text = new BufferedReader(new CountingReader(source, limits.maxBytes()), 1 << 16);
+            // 8 Ki chars, the JDK's default, more than looksLikeStream's look ahead: at 1 << 16 each read allocated 128 KiB,
+            // a quarter of a session controller's allocation a test (two outputs a test; issue 69)
+            BufferedReader text = new BufferedReader(new CountingReader(source, limits.maxBytes()), LOOK_AHEAD * 2);
             try {
                 return run(text);
             } catch (OverLimit e) {
@@ -241,7 +245,7 @@ public final class IperfJsonReader {
         }
 
         private IperfJsonRead run(BufferedReader text) throws IOException {
-            text.mark(1 << 16);
+            text.mark(LOOK_AHEAD);
             boolean stream = looksLikeStream(text);
             text.reset();
             try {
@@ -258,9 +262,9 @@ public final class IperfJsonReader {
             return new IperfJsonRead.Read(runs, notes);
         }
 
-        /** The first key of the first object is {@code event}: reads at most 4 KiB. */
+        /** The first key of the first object is {@code event}: reads at most {@link #LOOK_AHEAD} chars. */
         private static boolean looksLikeStream(Reader r) throws IOException {
-            char[] head = new char[4096];
+            char[] head = new char[LOOK_AHEAD];
             int n = 0;
             while (n < head.length) {
                 int k = r.read(head, n, head.length - n);

@@ -147,14 +147,21 @@ public final class SshClientGroup {
     static final Duration HEARTBEAT = Duration.ofSeconds(1);
     /** Heartbeats in a row without a reply after which the session is closed as lost: the host does not answer. */
     static final int HEARTBEAT_MISSES = 4;
+    /**
+     * The bytes a session reads from its socket at a time, into a buffer it keeps as long as it lives: MINA's default is 32
+     * KiB, 3 MiB of a 96-host controller's 20 MiB live heap and 6 MiB at 200 hosts (issue 69). A session's packets are the
+     * agents' short lines and small copies; a larger packet is read in more steps, into the decoder's buffer as before.
+     */
+    static final int READ_BUFFER = 8 * 1024;
 
     /**
      * A client that reads nothing on its own: no {@code ~/.ssh/config} (an empty resolver: jump hops come
      * resolved in the settings), no default identities; each session's verifier, keys and agent from its
      * {@link Login}.
      */
-    private static SshClient newClient() {
+    static SshClient newClient() {
         SshClient c = SshClient.setUpDefaultClient();
+        org.apache.sshd.core.CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(c, READ_BUFFER);
         // OpenSSH's ServerAliveInterval/ServerAliveCountMax: a host whose link went down (no RST, no answer) is found
         // within HEARTBEAT_MISSES intervals, not at a channel open's timeout one step after another (issue 66)
         org.apache.sshd.core.CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, HEARTBEAT);

@@ -211,9 +211,15 @@ public final class HostSlots {
         }
     }
 
-    /** A readable, safe file name for a key: its own characters when tame, else a hash. */
+    /** A key's characters that may name its file as they are. */
+    private static final java.util.regex.Pattern TAME = java.util.regex.Pattern.compile("[a-z0-9_.-]+");
+
+    /**
+     * A readable, safe file name for a key: its own characters when tame, else a hash. Asked for each host of every
+     * test a dispatcher tries, so its pattern is compiled once ({@code String.matches} compiled it on every call).
+     */
     public static String fileName(String key) {
-        if (key.length() <= MAX_NAME && key.matches("[a-z0-9_.-]+") && !key.startsWith(".")) {
+        if (key.length() <= MAX_NAME && TAME.matcher(key).matches() && !key.startsWith(".")) {
             return key + ".lock";
         }
         try {

@@ -84,6 +84,20 @@ public final class RemoteIperf {
     /** How a local copy of an output is written: made or emptied, never through a link (docs/design/threat-model.md). */
     private static final java.nio.file.OpenOption[] NO_LINK_WRITE = {java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS};
+    /** The buffer of a local copy's writer, in chars: the JDK's default and most. */
+    static final int COPY_BUFFER = 8192;
+
+    /**
+     * A writer of a local copy of an output ({@link #NO_LINK_WRITE}; UTF-8, refusing what it cannot encode, as
+     * {@link Files#newBufferedWriter} does) whose buffer is {@link #COPY_BUFFER} chars from the start. On a virtual thread
+     * (every test's) {@code Files.newBufferedWriter}'s buffer starts at 512 chars and is copied to each write's exact new
+     * length until it reaches 8 192, two copies an output line: about 1 MiB of garbage a test, most of a 96-host mesh
+     * controller's allocation (issue 69: JFR's allocation samples; its young collections twice a second).
+     */
+    static BufferedWriter localCopy(Path file) throws IOException {
+        return new BufferedWriter(new java.io.OutputStreamWriter(Files.newOutputStream(file, NO_LINK_WRITE),
+                StandardCharsets.UTF_8.newEncoder()), COPY_BUFFER);
+    }
     /** Where {@link #remoteOutput} is on the host, as the start said it ({@code @@out}): for a copy over a channel. */
     private volatile String remoteOutputPath;
     /** The running client, on its agent or a channel of its own; null before it starts and once it has ended. */
@@ -350,7 +364,7 @@ public final class RemoteIperf {
         }
         boolean[] marked = {false};
         HostAgent.JobEnd end;
-        try (BufferedWriter file = Files.newBufferedWriter(localCopy, StandardCharsets.UTF_8, NO_LINK_WRITE)) {
+        try (BufferedWriter file = localCopy(localCopy)) {
             end = a.stream(RemoteScripts.inAgent(RemoteScripts.output(owner, remote)), OUTPUT_WAIT, true, line -> {
                 if (!marked[0]) {
                     marked[0] = line.is("output");
@@ -425,7 +439,7 @@ public final class RemoteIperf {
             starting = false;
         }
         List<String> stdout = new ArrayList<>();
-        try (BufferedWriter file = Files.newBufferedWriter(localOutput, StandardCharsets.UTF_8, NO_LINK_WRITE)) {
+        try (BufferedWriter file = localCopy(localOutput)) {
             while (true) {
                 if (stopRequested) {
                     // a stop that came while it started may have found no PID: this one waits for it

@@ -28,13 +28,19 @@ import io.iperf3j.session.internal.result.RunFigures;
  * <p>Threads: {@link #ran} and {@link #skipped(String, RunFigures)} on the dispatcher's outcome thread (one at a time);
  * {@link #snapshots} on the HTTP request threads at each scrape. The last figures are immutable records
  * swapped in a concurrent map, which a scrape copies once, so a test's gauges in one scrape are all of one run
- * (its {@code last_run}); the counters are {@link LongAdder}s.
+ * (its {@code last_run}); the counters are {@link LongAdder}s, each made at its test's first count, and the counting and
+ * {@link #tests} hold this object's lock.
  */
 public final class SessionMetrics implements java.util.function.Consumer<RunRecord> {
     private static final String NAME = ResultSeries.PREFIX;
 
-    /** The plan's tests' labels, in plan order: replaced whole by {@link #tests} (a plan read again), read at each scrape. */
-    private volatile Map<String, Labels> labels = Map.of();
+    /**
+     * The plan's tests by id, in plan order: replaced whole by {@link #tests} (a plan read again), read at each scrape, which
+     * makes their labels ({@link #labels}). Not the labels themselves, nor a counter a test before its first count: at 200
+     * hosts (a mesh of 19 900 tests) those were 10 MiB of the controller's 34 MiB live heap, held by a plan run without
+     * {@code --metrics.listen} too (issue 69).
+     */
+    private volatile Map<String, Plan.Test> tests = Map.of();
     private final Map<String, RunFigures> last = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> runs = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
@@ -54,22 +60,28 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
      * no longer has loses its series, the others keep theirs. Bounded by the plan, as before.
      */
     public synchronized void tests(List<Plan.Test> tests) {
-        Map<String, Labels> next = new LinkedHashMap<>();
+        Map<String, Plan.Test> next = new LinkedHashMap<>();
         for (Plan.Test t : tests) {
-            Labels.Builder b = Labels.builder();
-            ResultPush.labels(t).forEach(b::label);
-            next.put(t.id(), b.build());
-            runs.putIfAbsent(t.id(), new LongAdder());
-            failures.putIfAbsent(t.id(), new LongAdder());
-            skips.putIfAbsent(t.id(), new LongAdder());
+            next.put(t.id(), t);
         }
+        this.tests = java.util.Collections.unmodifiableMap(next);
         for (Map<String, ?> m : List.of(runs, failures, skips, last)) {
             m.keySet().retainAll(next.keySet());
         }
         java.util.Set<String> rotating = new java.util.HashSet<>();
         tests.forEach(t -> t.turn().ifPresent(turn -> rotating.add(turn.test())));
         cycles.keySet().retainAll(rotating);
-        labels = java.util.Collections.unmodifiableMap(next);
+    }
+
+    /** Each test's labels ({@link ResultPush#labels}), in plan order, made for one scrape. */
+    private static Map<String, Labels> labels(Map<String, Plan.Test> tests) {
+        Map<String, Labels> all = new LinkedHashMap<>();
+        tests.forEach((id, t) -> {
+            Labels.Builder b = Labels.builder();
+            ResultPush.labels(t).forEach(b::label);
+            all.put(id, b.build());
+        });
+        return all;
     }
 
     /** Counts a record: a run's figures, or a skipped run. */
@@ -84,22 +96,20 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
     }
 
     /** A run of test {@code id} ended with these figures. */
-    public void ran(String id, RunFigures figures) {
-        LongAdder n = runs.get(id);
-        LongAdder failed = failures.get(id);
-        if (n == null || failed == null) {
+    public synchronized void ran(String id, RunFigures figures) {
+        if (!tests.containsKey(id)) {
             return; // a test the plan read again no longer has, ended after: its line is in tests.jsonl, it has no series now
         }
         last.put(id, figures);
-        n.increment();
+        runs.computeIfAbsent(id, k -> new LongAdder()).increment();
         if (!figures.ok()) {
-            failed.increment();
+            failures.computeIfAbsent(id, k -> new LongAdder()).increment();
         }
     }
 
     /** Figures of a run before a restart (from the state file): shown, not counted. */
-    public void restore(String id, RunFigures figures) {
-        if (labels.containsKey(id)) {
+    public synchronized void restore(String id, RunFigures figures) {
+        if (tests.containsKey(id)) {
             last.put(id, figures);
         }
     }
@@ -116,13 +126,12 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
      * A run of test {@code id} was skipped (its slot not taken within its slip): counted, and its figures
      * ({@link RunFigures#skipped}) are the last run's from now on.
      */
-    public void skipped(String id, RunFigures figures) {
+    public synchronized void skipped(String id, RunFigures figures) {
         if (!figures.skipped()) {
             throw new IllegalArgumentException("not a skipped run's figures");
         }
-        LongAdder n = skips.get(id);
-        if (n != null) {
-            n.increment();
+        if (tests.containsKey(id)) {
+            skips.computeIfAbsent(id, k -> new LongAdder()).increment();
             last.put(id, figures);
         }
     }
@@ -132,13 +141,14 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
         // one copy read by every gauge: a scrape's series of a test are all of one run (iperf3j report's
         // Prometheus history takes a run's figures from the sample that shows its number)
         Map<String, RunFigures> now = Map.copyOf(last);
+        Map<String, Labels> labels = labels(tests);
         List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out = new ArrayList<>();
         for (ResultSeries series : ResultSeries.values()) {
-            out.add(lastGauge(now, series));
+            out.add(lastGauge(labels, now, series));
         }
-        out.add(counter("runs", "runs that ended (succeeded or failed) since the session started", runs));
-        out.add(counter("failures", "runs that failed since the session started", failures));
-        out.add(counter("skipped", "runs skipped since the session started: the hosts' slots not free within the slip",
+        out.add(counter(labels, "runs", "runs that ended (succeeded or failed) since the session started", runs));
+        out.add(counter(labels, "failures", "runs that failed since the session started", failures));
+        out.add(counter(labels, "skipped", "runs skipped since the session started: the hosts' slots not free within the slip",
                 skips));
         if (!archives.isEmpty()) {
             archiveSeries(out);
@@ -191,7 +201,7 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
         out.add(pending.build());
     }
 
-    private GaugeSnapshot lastGauge(Map<String, RunFigures> now, ResultSeries series) {
+    private static GaugeSnapshot lastGauge(Map<String, Labels> labels, Map<String, RunFigures> now, ResultSeries series) {
         GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(series.metricName()).help(series.help());
         labels.forEach((id, l) -> {
             RunFigures f = now.get(id);
@@ -208,7 +218,7 @@ public final class SessionMetrics implements java.util.function.Consumer<RunReco
         return b.build();
     }
 
-    private CounterSnapshot counter(String name, String help, Map<String, LongAdder> counts) {
+    private static CounterSnapshot counter(Map<String, Labels> labels, String name, String help, Map<String, LongAdder> counts) {
         CounterSnapshot.Builder b = CounterSnapshot.builder().name(NAME + name).help(help);
         labels.forEach((id, l) -> {
             LongAdder n = counts.get(id);
