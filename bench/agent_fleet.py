@@ -67,7 +67,7 @@ def iso(t):
 def check(hosts, work, killed):
     """The agents' own records, read back: what the docstring lists."""
     sent, spans_by_host, sender_span, runs, problems = {}, {}, {}, set(), []
-    statuses = {}
+    statuses, replayed = {}, {}
     for i in range(1, hosts + 1):
         for t in lines(os.path.join(work, f"h{i}", 'tests.jsonl')):
             pair = (t['sender'], t['receiver'])
@@ -76,6 +76,9 @@ def check(hosts, work, killed):
             sent[pair] = t
             runs.add(t['run'])
             statuses[t['status']] = statuses.get(t['status'], 0) + 1
+            # a test skipped at its time and run in its round of the run's replay (stop 75) starts a run's length late
+            if t['status'] != 'skipped' and t.get('started') and iso(t['started']) - iso(t['due']) > 2.5:
+                replayed[t['status']] = replayed.get(t['status'], 0) + 1
             if t['status'] == 'ok':
                 span = (iso(t['started']), t['end_timestamp_seconds'])
                 sender_span[pair] = span
@@ -115,6 +118,7 @@ def check(hosts, work, killed):
     ok_ones = sum(1 for t in sent.values() if t['status'] == 'ok')
     return {'expected_pairs': expected, 'recorded_pairs': len(sent), 'missing_pairs_not_of_killed': len(missing),
             'missing_examples': [f"{a}>{b}" for a, b in missing[:5]], 'runs': sorted(runs), 'statuses': statuses,
+            'ran_in_the_replay': replayed,
             'ok': ok_ones, 'served_matched': served, 'overlaps': overlaps,
             'not_ok_without_killed_host': len(not_ok_other),
             'not_ok_examples': [f"{a}>{b}: {sent[(a, b)].get('error')}" for a, b in not_ok_other[:5]],
@@ -236,6 +240,11 @@ def main():
         if receiver:
             result['killed_agent_resend'] = resent
             result.update(archived(receiver, a, result['ok']))
+        said_again = 0
+        for i in range(1, a.hosts + 1):
+            with open(os.path.join(work, f"h{i}.log")) as f:
+                said_again += f.read().count('skipped at its time')
+        result['skipped_at_their_time'] = said_again
         for i in (1, a.hosts):
             with open(os.path.join(work, f"h{i}.log")) as f:
                 result[f"h{i}_terminal_tail"] = f.read()[-600:]
