@@ -3,7 +3,6 @@ package io.iperf3j.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iperf3j.session.lab.IperfJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 @Timeout(value = 20, unit = TimeUnit.MINUTES) // the first test of a JVM builds the jar (IperfJar)
 class AgentReplayProcessTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long EVERY_MS = 45_000;
 
     @TempDir
@@ -140,17 +138,9 @@ class AgentReplayProcessTest {
         }
     }
 
+    /** a's lines (ScheduleProcessTest reads a folder's {@code tests.jsonl} the same way). */
     private List<JsonNode> lines() throws Exception {
-        Path file = dir.resolve("a").resolve("tests.jsonl");
-        List<JsonNode> out = new ArrayList<>();
-        if (Files.exists(file)) {
-            for (String l : Files.readAllLines(file)) {
-                if (!l.isBlank()) {
-                    out.add(JSON.readTree(l));
-                }
-            }
-        }
-        return out;
+        return ScheduleProcessTest.lines(dir.resolve("a"));
     }
 
     private String said() {
