@@ -212,8 +212,9 @@ public final class AgentLoop implements AutoCloseable {
     private void runOne(AgentPlan.Version v, long run, long recorded, Instant start) {
         AgentTimetable timetable = v.timetable();
         TestsFile stamped = tests.planVersion(v.id());
+        List<AgentTimetable.Entry> all = timetable.run(run, start);
         List<AgentTimetable.Entry> mine = new ArrayList<>();
-        for (AgentTimetable.Entry e : timetable.run(run, start)) {
+        for (AgentTimetable.Entry e : all) {
             if (e.test().sender().equals(me.id())) {
                 mine.add(e);
             }
@@ -224,7 +225,8 @@ public final class AgentLoop implements AutoCloseable {
         String where = run == AgentTimetable.ONCE ? "" : String.join("; ", v.plan().rotationsAt(run));
         say("[run " + recorded + "] " + me.id() + " sends " + mine.size() + " test(s), plan " + v.id()
                 + (where.isEmpty() ? "" : "; " + where));
-        Duration length = timetable.length(run);
+        // the run's length from its entries (its last round's end): timetable.length(run) would pack the rounds again
+        Duration length = all.isEmpty() ? Duration.ZERO : Duration.between(start, all.getLast().end());
         Instant replayEnd = start.plus(length).plus(timetable.replayWindow(run, length));
         // a test skipped at its time is tried again in the run's replay, its line written then (one line a test and run)
         List<Skip> again = new ArrayList<>();
