@@ -308,6 +308,9 @@ def main():
                     help="fill the hosts' neighbour tables first (no ARP: see Lab.fill_neighbours)")
     ap.add_argument('--nmt', action='store_true',
                     help='run the JVM with native memory tracking and keep its summary, the heap and the live set\'s largest classes at 90%% of the tests (jcmd on PATH)')
+    ap.add_argument('--heap-owners', action='store_true',
+                    help='with --nmt: also a live heap dump at 90%% of the tests, its arrays summed by who holds them '
+                         '(bench/hprof_owners.py)')
     ap.add_argument('--timeout', type=int, default=3600, help='seconds the plan may take')
     ap.add_argument('--every', type=int, default=0,
                     help="with --per-run: the schedule's period in seconds (default: the run's rounds x DURATION)")
@@ -363,6 +366,15 @@ def main():
                 histogram = subprocess.run(['jcmd', str(p.pid), 'GC.class_histogram'], capture_output=True, text=True,
                                            timeout=120).stdout.splitlines()
                 memory_at_90['live_histogram_top'] = histogram[:28] + histogram[-1:]
+                if a.heap_owners:
+                    # whose the live set's arrays are: a live heap dump, read by bench/hprof_owners.py
+                    dump = os.path.join(work, 'controller.hprof')
+                    subprocess.run(['jcmd', str(p.pid), 'GC.heap_dump', dump], capture_output=True, timeout=120)
+                    owners = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'hprof_owners.py')
+                    memory_at_90['live_owners'] = {
+                        c: subprocess.run([sys.executable, owners, dump, '--top', '30', '--depth', '5', '--class', c],
+                                          capture_output=True, text=True, timeout=600).stdout.splitlines()
+                        for c in ('[B', '[I', '[Ljava/lang/Object;')}
             if first is None and re.search(r'(^|\n)running ', said):
                 first = time.time()
             if last is None and seen >= total:
