@@ -19,6 +19,7 @@ module io.iperf3j.session {
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires java.management; // the controller's old-generation watch (command.OldGenerationWatch)
+    requires jdk.management; // the same watch sets MinHeapFreeRatio, a manageable flag (HotSpotDiagnosticMXBean)
     requires jdk.net; // the host-slots service knows its peers by SO_PEERCRED (internal.slots.SlotService)
     requires java.net.http; // an agent's --plan URL (internal.agent.PlanFetch)
 

@@ -574,7 +574,7 @@ public final class HostAgent implements AutoCloseable {
         }
         Connection.RemoteProcess p;
         try {
-            p = connection.startWithInput(script(owner, slotKey));
+            p = connection.startWithInput(RemoteScripts.agentStart());
         } catch (UnsupportedOperationException e) {
             unsupported = true;
             return null;
@@ -584,7 +584,8 @@ public final class HostAgent implements AutoCloseable {
         String hex = java.util.HexFormat.of().formatHex(key);
         Running r = new Running(p, p.stdin(), new PendingLines(), new ArrayList<>(), "@@" + hex + " ");
         try {
-            r.in().write((hex + "\n").getBytes(StandardCharsets.US_ASCII));
+            // the script first (agent-start.sh reads it), then the agent's own first line, its reply key
+            r.in().write((RemoteScripts.agentInput(script(owner, slotKey)) + hex + "\n").getBytes(StandardCharsets.UTF_8));
             r.in().flush();
         } catch (IOException e) {
             end(r);
@@ -715,7 +716,8 @@ public final class HostAgent implements AutoCloseable {
      * the rest up to its newline is dropped as it comes; a line is scanned for its end once.
      */
     private static final class PendingLines {
-        private byte[] buf = new byte[8192];
+        /** Grown as lines need (at most a line's cap and a read): 8 KiB from the start was 1.6 MiB of a 200-host controller. */
+        private byte[] buf = new byte[1024];
         /** The bytes [start, end) are not yet returned; [start, scanned) hold no newline. */
         private int start;
         private int end;

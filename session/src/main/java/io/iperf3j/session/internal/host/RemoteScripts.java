@@ -227,6 +227,21 @@ public final class RemoteScripts {
     }
 
     /**
+     * What a {@link HostAgent}'s channel runs ({@code agent-start.sh}): it reads the agent's script from its input (the script's
+     * line count, then its lines, as {@link #agentInput} makes them) and runs it. Short, so that the channel, which keeps its
+     * command for as long as it is open, keeps no 16 KB script.
+     */
+    static String agentStart() {
+        return JOBS.computeIfAbsent("agent-start.sh", n -> sent(resource(n)));
+    }
+
+    /** The input that {@link #agentStart} reads: the line count of {@code script} and its lines, each ended by a newline. */
+    static String agentInput(String script) {
+        String lines = script.endsWith("\n") ? script : script + "\n";
+        return lines.chars().filter(c -> c == '\n').count() + "\n" + lines;
+    }
+
+    /**
      * A job's script (as {@link #serverStart} or {@link #awaitExitThenKill} give it) as the owner's {@link HostAgent}
      * runs it: without the library, which the agent's shell has defined already, but with the library's two
      * variables. The agent reads its input a byte at a time (as {@code read} does from a pipe), so the library's
@@ -262,7 +277,7 @@ public final class RemoteScripts {
 
     /** The host scripts of this module, by file name. */
     public static final java.util.List<String> SCRIPTS = java.util.List.of("host-lib.sh", "server-start.sh", "client-run.sh",
-            "client-job.sh", "output.sh", "kill.sh", "clean.sh", "listen-check.sh", "start-only.sh", "host-agent.sh");
+            "client-job.sh", "output.sh", "kill.sh", "clean.sh", "listen-check.sh", "start-only.sh", "host-agent.sh", "agent-start.sh");
 
     /**
      * A script as sent: without its comment lines (they would go over the wire with every command), but for

@@ -42,6 +42,7 @@ class HostScriptsTest {
                 Map.entry("clean", RemoteScripts.cleanStale(owner)),
                 Map.entry("listen", RemoteScripts.awaitOwnListener(5001, Transport.UDP, 3000, 500)),
                 Map.entry("agent", HostAgent.script(owner, "10.0.0.1")),
+                Map.entry("agent's start", RemoteScripts.agentStart()),
                 // a job as the agent runs it: after the agent's own script, which defined the library
                 Map.entry("server in the agent", HostAgent.script(owner, "10.0.0.1") + RemoteScripts.inAgent(RemoteScripts.serverStart(
                         owner, "iperf3 -s -p 5201 -1 -J", "server-5201.out", 5201, Transport.TCP, false, 3000, 500))),
