@@ -351,6 +351,15 @@ public final class Main {
             }
             return 1;
         }
+        // The handler from the moment the port listens: a signal between the bind and serve() (ServerWatchIT sends one as
+        // soon as the port answers) met no handler and exited 0 without the interrupt's line (CI, stop 76).
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean testsRunning = new java.util.concurrent.atomic.AtomicBoolean();
+        onSignal.set(() -> {
+            testsRunning.set(server.activeTests() > 0);
+            interrupted.set(true);
+            server.close();
+        });
         ServerMetricsEndpoint endpoint;
         try {
             endpoint = serverMetrics(options, server);
@@ -362,7 +371,7 @@ public final class Main {
             return 1;
         }
         try {
-            return serve(options, sink, server);
+            return serve(options, sink, server, interrupted, testsRunning);
         } finally {
             if (endpoint != null) {
                 endpoint.close();
@@ -391,14 +400,9 @@ public final class Main {
         return ServerMetricsEndpoint.start(wrapper.serverMetricsListen().get(), m);
     }
 
-    private int serve(IperfOptions options, OutputSink sink, IperfServer server) {
-        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicBoolean testsRunning = new java.util.concurrent.atomic.AtomicBoolean();
-        onSignal.set(() -> {
-            testsRunning.set(server.activeTests() > 0);
-            interrupted.set(true);
-            server.close();
-        });
+    /** Serves until {@code server} is closed; {@code interrupted} and {@code testsRunning} are set by the signal handler. */
+    private int serve(IperfOptions options, OutputSink sink, IperfServer server,
+            java.util.concurrent.atomic.AtomicBoolean interrupted, java.util.concurrent.atomic.AtomicBoolean testsRunning) {
         try {
             server.serve();
         } catch (IperfException e) {
