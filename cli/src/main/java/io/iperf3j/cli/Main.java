@@ -342,6 +342,16 @@ public final class Main {
         if (options.verbose()) {
             server.reports(OutputSink.of(out, out, options.forceFlush()));
         }
+        // The handler before the port listens: a signal between the bind and serve() (ServerWatchIT sends one as soon as
+        // the port answers) met no handler and exited 0 without the interrupt's line (CI, stop 76; 3 of 40 runs of
+        // /tmp's loop). One before the bind closes the server first, whose serve() then ends at once.
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean testsRunning = new java.util.concurrent.atomic.AtomicBoolean();
+        onSignal.set(() -> {
+            testsRunning.set(server.activeTests() > 0);
+            interrupted.set(true);
+            server.close();
+        });
         try {
             server.bind();
         } catch (IperfException e) {
@@ -351,15 +361,6 @@ public final class Main {
             }
             return 1;
         }
-        // The handler from the moment the port listens: a signal between the bind and serve() (ServerWatchIT sends one as
-        // soon as the port answers) met no handler and exited 0 without the interrupt's line (CI, stop 76).
-        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicBoolean testsRunning = new java.util.concurrent.atomic.AtomicBoolean();
-        onSignal.set(() -> {
-            testsRunning.set(server.activeTests() > 0);
-            interrupted.set(true);
-            server.close();
-        });
         ServerMetricsEndpoint endpoint;
         try {
             endpoint = serverMetrics(options, server);
