@@ -498,12 +498,22 @@ public final class HostAgent implements AutoCloseable {
      * @throws IllegalArgumentException if the script holds a NUL, which no shell keeps
      */
     static String framed(String script) {
+        return "job " + counted(script);
+    }
+
+    /**
+     * {@code script}'s line count, then its lines, each ended by a newline: a job after its {@code job}, and the agent's own
+     * script as {@code agent-start.sh} reads it from the channel's input.
+     *
+     * @throws IllegalArgumentException if the script holds a NUL, which no shell keeps
+     */
+    static String counted(String script) {
         if (script.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("a job's script holds a NUL");
         }
         String body = script.endsWith("\n") ? script : script + "\n";
         long lines = body.chars().filter(c -> c == '\n').count();
-        return "job " + lines + "\n" + body;
+        return lines + "\n" + body;
     }
 
     /** What the agent's start warned of (a shared slot folder it could not use); each told once. */
@@ -585,7 +595,7 @@ public final class HostAgent implements AutoCloseable {
         Running r = new Running(p, p.stdin(), new PendingLines(), new ArrayList<>(), "@@" + hex + " ");
         try {
             // the script first (agent-start.sh reads it), then the agent's own first line, its reply key
-            r.in().write((RemoteScripts.agentInput(script(owner, slotKey)) + hex + "\n").getBytes(StandardCharsets.UTF_8));
+            r.in().write((counted(script(owner, slotKey)) + hex + "\n").getBytes(StandardCharsets.UTF_8));
             r.in().flush();
         } catch (IOException e) {
             end(r);

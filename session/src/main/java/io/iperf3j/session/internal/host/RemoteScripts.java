@@ -228,17 +228,11 @@ public final class RemoteScripts {
 
     /**
      * What a {@link HostAgent}'s channel runs ({@code agent-start.sh}): it reads the agent's script from its input (the script's
-     * line count, then its lines, as {@link #agentInput} makes them) and runs it. Short, so that the channel, which keeps its
+     * line count, then its lines, as {@link HostAgent#counted} makes them) and runs it. Short, so that the channel, which keeps its
      * command for as long as it is open, keeps no 16 KB script.
      */
     static String agentStart() {
         return JOBS.computeIfAbsent("agent-start.sh", n -> sent(resource(n)));
-    }
-
-    /** The input that {@link #agentStart} reads: the line count of {@code script} and its lines, each ended by a newline. */
-    static String agentInput(String script) {
-        String lines = script.endsWith("\n") ? script : script + "\n";
-        return lines.chars().filter(c -> c == '\n').count() + "\n" + lines;
     }
 
     /**

@@ -78,10 +78,10 @@ class HostAgentTest {
         assertThat(HostAgent.script("o", "10.0.0.1").length()).isGreaterThan(10_000);
         Path trace = dir.resolve("ran-" + shell);
         String script = "a='x\\n'\n  IFS= read -r first\necho \"got $first\"\nprintf '%s\\n' \"$a\"\ntouch " + trace + "\n";
-        assertThat(startAgent(shell, RemoteScripts.agentInput(script) + "key\nmore\n")).isEqualTo("got key\nx\\n\n");
+        assertThat(startAgent(shell, HostAgent.counted(script) + "key\nmore\n")).isEqualTo("got key\nx\\n\n");
         assertThat(trace).exists();
         Files.delete(trace);
-        String whole = RemoteScripts.agentInput(script);
+        String whole = HostAgent.counted(script);
         assertThat(startAgent(shell, whole.substring(0, whole.lastIndexOf("touch")))).as("cut short").isEmpty();
         assertThat(trace).doesNotExist();
         assertThat(startAgent(shell, "touch " + trace + "\n")).isEqualTo("@@error the session's agent got no script\n");
