@@ -54,7 +54,7 @@ ALONE_CASES = ("tcp_b5g", "tcp_unpaced", "tcp_r_b5g", "udp_b2g")  # client alone
 class Cgroups:
     """Fresh leaf cgroups under one parent of this run; v2 where mounted, else v1 cpuacct."""
 
-    def __init__(self):
+    def __init__(self, prefix="iperf3j-cpb"):
         self.v2 = self.v1 = None
         with open("/proc/mounts") as f:
             for line in f:
@@ -66,7 +66,7 @@ class Cgroups:
         base = self.v2 or self.v1
         if base is None:
             sys.exit("cpu_per_bit: no cgroup2 mount and no cgroup v1 cpuacct mount")
-        self.parent = os.path.join(base, f"iperf3j-cpb-{os.getpid()}")
+        self.parent = os.path.join(base, f"{prefix}-{os.getpid()}")
         os.makedirs(self.parent, exist_ok=True)
         self.count = 0
         self.kind = "cgroup2 cpu.stat usage_usec" if self.v2 else "cgroup v1 cpuacct.usage"

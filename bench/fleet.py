@@ -22,6 +22,9 @@ process, `iperf3j session PLAN -o OUT` with a mesh of every host, `parallel: tru
                         prometheus-pushgateway, or prometheus with --web.enable-remote-write-receiver), what the
                         summary says was written, whether every ok result is in the receiver, the CPU of the
                         controller's sending thread (iperf3j-archive) against the controller's whole, the receiver's CPU
+  CPU                   cgroup-counted (issue 69): every sshd and all it forks in one cgroup, the controller in another
+                        (cgroup2 cpu.stat usage_usec, else v1 cpuacct.usage; bench/cpu_per_bit.py's Cgroups), a test's
+                        share of both, set against bench/fleet_floor.py's two bare iperf3 a test by bench/fleet_ratio.py
 
 Needs root, iproute2, openssh-server, iperf3. Namespaces are named ijb<pid hex>..., subnet
 10.244.R.0/24 (R from the PID); everything is removed at the end, processes killed by their PIDs.
@@ -60,8 +63,9 @@ class Lab:
     def address(self, i):
         return f"{self.net}.{i}"
 
-    def up(self, sshd=True, static_neighbours=False):
-        """The namespaces on their bridge; with sshd, one real sshd in each (bench/fleet_floor.py runs none)."""
+    def up(self, sshd=True, static_neighbours=False, cgroup=None):
+        """The namespaces on their bridge; with sshd, one real sshd in each (bench/fleet_floor.py runs none), each in
+        CGROUP when given (so that every session, shell and iperf3 it forks is charged there)."""
         home = os.path.join(self.work, 'home')
         os.makedirs(home)
         os.makedirs('/run/sshd', exist_ok=True)
@@ -98,7 +102,7 @@ class Lab:
                                    f"Subsystem sftp {self.sftp}", '']))
             log = open(os.path.join(self.work, f"sshd_{i}.log"), 'w')
             self.sshd.append(subprocess.Popen(['ip', 'netns', 'exec', n, '/usr/sbin/sshd', '-D', '-e', '-f', conf],
-                                              stdout=log, stderr=subprocess.STDOUT))
+                                              stdout=log, stderr=subprocess.STDOUT, preexec_fn=into(cgroup)))
         if static_neighbours:
             self.fill_neighbours()
         for i in range(1, len(self.sshd) + 1):
@@ -185,6 +189,17 @@ def plan_yaml(lab, duration, bitrate, per_run=0, every=0):
     return '\n'.join(lines)
 
 
+def into(cgroup):
+    """A preexec_fn that moves the child into CGROUP before it execs (None: stays where it is)."""
+    if cgroup is None:
+        return None
+
+    def enter():
+        with open(os.path.join(cgroup, 'cgroup.procs'), 'w') as f:
+            f.write('0')
+    return enter
+
+
 def jiffies_of(pid):
     """CPU seconds of a live process and of its children it has waited for (utime, stime, cutime, cstime)."""
     try:
@@ -223,6 +238,29 @@ def thread_cpu(pid, name):
     except OSError:
         pass
     return total
+
+
+def threads_cpu(pid, seen):
+    """Adds to SEEN (tid -> (comm, CPU s)) what /proc/PID/task/* says now: a thread's last reading before it ends."""
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                comm = open(f"/proc/{pid}/task/{tid}/comm").read().strip()
+                f = open(f"/proc/{pid}/task/{tid}/stat").read().rsplit(')', 1)[1].split()
+                seen[tid] = (comm, (int(f[11]) + int(f[12])) / os.sysconf('SC_CLK_TCK'))
+            except OSError:
+                pass
+    except OSError:
+        pass
+
+
+def by_thread_name(seen):
+    """CPU s by thread name, digits dropped (C1 CompilerThre0 and 1 are one), most first."""
+    out = {}
+    for comm, cpu in seen.values():
+        k = re.sub(r'\d+', '#', comm)
+        out[k] = out.get(k, 0.0) + cpu
+    return {k: round(v, 1) for k, v in sorted(out.items(), key=lambda kv: -kv[1]) if v >= 0.05}
 
 
 def archive_figures(kind, receiver, said, tests, archive_cpu, controller_cpu, receiver_cpu):
@@ -321,15 +359,20 @@ def main():
         sys.exit('needs root (network namespaces, sshd)')
     work = tempfile.mkdtemp(prefix='fleet-bench-')
     lab = Lab(a.hosts, work)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from cpu_per_bit import Cgroups
+    cgroups = Cgroups('iperf3j-fleet')
+    hosts_group, controller_group = cgroups.new('hosts'), cgroups.new('controller')
     try:
         t0 = time.time()
-        lab.up(static_neighbours=a.static_neighbours)
+        lab.up(static_neighbours=a.static_neighbours, cgroup=hosts_group)
         print(f"lab: {a.hosts} hosts with sshd in {time.time() - t0:.1f} s ({lab.tag}*, {lab.net}.0/24)", flush=True)
         plan = os.path.join(work, 'plan.yaml')
         open(plan, 'w').write(plan_yaml(lab, a.duration, a.bitrate, a.per_run, a.every))
         out = os.path.join(work, 'out')
         stdout_path = os.path.join(work, 'stdout.txt')
         hosts_cpu0 = sum(jiffies_of(q.pid) for q in lab.sshd)
+        hosts_group0 = cgroups.usage_s(hosts_group)
         children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         busy0 = machine_busy()
         forks0 = forks()
@@ -346,8 +389,9 @@ def main():
             extra = receiver.option()
             receiver_cpu0 = cpu_of(receiver.p.pid)
         p = subprocess.Popen(a.iperf3j.split() + ['session', plan, '-o', out] + extra, stdout=open(stdout_path, 'w'),
-                             stderr=subprocess.STDOUT, env=env)
+                             stderr=subprocess.STDOUT, env=env, preexec_fn=into(controller_group))
         archive_cpu = 0.0
+        thread_seen = {}
         rss, hwm, threads, at200, first, last = [], 0, 0, None, None, None
         total = min(a.per_run, a.hosts * (a.hosts - 1) // 2) if a.per_run else a.hosts * (a.hosts - 1) // 2
         memory_at_90 = None
@@ -387,6 +431,7 @@ def main():
                     at200 = s[0]
             if receiver is not None:
                 archive_cpu = max(archive_cpu, thread_cpu(p.pid, 'iperf3j-archive'))
+            threads_cpu(p.pid, thread_seen)
             if time.time() - started > a.timeout:
                 p.kill()
                 sys.exit(f"the plan ran past {a.timeout} s")
@@ -415,6 +460,9 @@ def main():
         left = lab.iperf_left()
         # every sshd's sessions, shells and iperfs, reaped by it once the controller's connections closed
         hosts_cpu = sum(jiffies_of(q.pid) for q in lab.sshd) - hosts_cpu0
+        group_hosts = cgroups.usage_s(hosts_group) - hosts_group0
+        group_controller = cgroups.usage_s(controller_group)
+        ran = sum(1 for t in tests if t['status'] != 'skipped')
         result = {
             'date': datetime.datetime.now().isoformat(timespec='seconds'), 'label': a.label, 'hosts': a.hosts,
             'static_neighbours': a.static_neighbours,
@@ -433,6 +481,10 @@ def main():
             'load_average': open('/proc/loadavg').read().split()[:3],
             'processes_forked': forked, 'cpu_controller_s': round(controller_cpu, 1), 'cpu_hosts_s': round(hosts_cpu, 1),
             'cpu_machine_busy_s': round(busy1[0] - busy0[0], 1), 'cpu_machine_capacity_s': round(busy1[1] - busy0[1], 1),
+            'cpu_cgroup': cgroups.kind, 'cpu_cgroup_hosts_s': round(group_hosts, 1),
+            'cpu_cgroup_controller_s': round(group_controller, 1),
+            'cpu_cgroup_per_test_s': round((group_hosts + group_controller) / ran, 4) if ran else None,
+            'cpu_controller_by_thread_s': by_thread_name(thread_seen),
         }
         if receiver is not None:
             result.update(archive_figures(a.archive, receiver, said, tests, archive_cpu, controller_cpu,
@@ -446,6 +498,7 @@ def main():
         print(f"written: {name}")
     finally:
         lab.down()
+        cgroups.close()
 
 
 if __name__ == '__main__':

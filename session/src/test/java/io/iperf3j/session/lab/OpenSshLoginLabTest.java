@@ -105,6 +105,37 @@ class OpenSshLoginLabTest {
         assertThat(group.running()).isFalse();
     }
 
+    /**
+     * The agent's replies over a real SSH channel are waited for in the channel's read with a time limit
+     * ({@code TimedRead}), not by polling: a job silent for longer than one such wait (a second) is still the same
+     * agent's when it answers. On the first version, MINA's "Timeout expired" ended the read as if the agent had
+     * gone, and each silent second started a new agent (a 48-host mesh forked ten times the processes).
+     */
+    @Test
+    void anAgentsJobSilentForSecondsIsAnsweredByTheSameAgent() throws Exception {
+        Path dir = Files.createTempDirectory(work, "agent");
+        java.time.Duration five = java.time.Duration.ofSeconds(5);
+        SshClientGroup group = new SshClientGroup();
+        SshConnection c = new SshConnection(new SshSettings(lab.address(1), 22, "root", List.of(lab.key(lab.hostKeyType(1))),
+                Optional.empty(), dir.resolve("known_hosts"), SshSettings.HostKeyPolicy.ACCEPT_NEW, five, five, Connection.Wrapper.NONE),
+                group);
+        String tag = Long.toHexString(System.nanoTime());
+        try (c; io.iperf3j.session.internal.host.HostAgent agent = new io.iperf3j.session.internal.host.HostAgent(c, "h1",
+                io.iperf3j.session.internal.host.RemoteScripts.owner("t" + tag, tag), "timed-read-" + tag)) {
+            agent.start();
+            String shell = agent.job("echo $$\n", java.time.Duration.ofSeconds(20), true).orElseThrow().stdout().strip();
+            assertThat(shell).matches("[0-9]+");
+            long t0 = System.nanoTime();
+            Connection.CommandResult late = agent.job("sleep 2.5; echo late; echo $$\n", java.time.Duration.ofSeconds(20), true)
+                    .orElseThrow();
+            assertThat(late.exitStatus()).isZero();
+            assertThat(late.stdout()).isEqualTo("late\n" + shell + "\n");
+            assertThat(System.nanoTime() - t0).as("answered when it ended, not a poll later").isBetween(2_500_000_000L, 4_000_000_000L);
+            assertThat(agent.take()).as("the agent still answers").isTrue();
+            agent.give();
+        }
+    }
+
     @Test
     void everyKeyTypeOfHostAndUserLogsIn() throws Exception {
         Path known = Files.createTempDirectory(work, "kh").resolve("known_hosts");

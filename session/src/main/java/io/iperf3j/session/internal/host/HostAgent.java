@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import io.iperf3j.session.internal.connect.TimedRead;
 import io.iperf3j.session.internal.dispatch.HostSlots;
 import io.iperf3j.internal.subcommand.LogText;
 import io.iperf3j.session.internal.slots.SlotClient;
@@ -47,10 +48,11 @@ import io.iperf3j.session.internal.slots.SlotWire;
  * <p>Threads: {@link #take}, {@link #give}, {@link #park} and {@link #close} may be called from any thread, one at
  * a time (a lock), which reads the agent's reply itself: an agent costs the controller no thread, but for a parked
  * slot's virtual thread, which sleeps {@link #PARK} and then gives the slot back under that lock unless a take or a
- * give came since. Its stderr comes with its stdout ({@code exec 2>&1}), and a reply is waited for by polling
- * {@link InputStream#available()}:
- * a thread blocked for good in a read of a local process's pipe holds a virtual thread's carrier, and a few
- * of them starved every other virtual thread of this JVM on two cores (seen in the module's tests).
+ * give came since. Its stderr comes with its stdout ({@code exec 2>&1}). A reply is waited for in a read with a time
+ * limit on an SSH channel ({@link TimedRead}: MINA's stream waits on a condition, which lets a virtual thread's
+ * carrier go), and by polling {@link InputStream#available()} on a local process's pipe: a thread blocked for good in
+ * a read of such a pipe holds a virtual thread's carrier, and a few of them starved every other virtual thread of this
+ * JVM on two cores (seen in the module's tests).
  */
 public final class HostAgent implements AutoCloseable {
     /** How long the agent may take to start: a login, and a clean-up whose kills wait up to 3 s. */
@@ -677,23 +679,44 @@ public final class HostAgent implements AutoCloseable {
 
     /** Longest line of the agent's own kept whole: its replies are short, and so is a shell's error. */
     private static final int MAX_REPLY_CHARS = MAX_STDERR * 4;
+    /** Bytes a blocking read of the agent's output takes at most (a line longer than that comes in more reads). */
+    private static final int READ_CHUNK = 4096;
     /** The longest wait between two looks at an agent that has printed nothing (a client's job prints little for seconds). */
     private static final long MAX_POLL_MILLIS = 50;
 
     /**
      * The agent's next line, up to {@code cap} bytes of it (the rest of a longer line is dropped, and the line ends in
-     * {@code " [cut]"}): {@link #ENDED} at the end of its output, null when none came by {@code deadline}. Looks for
-     * output every {@link #POLL_MILLIS} at first, and less often, up to {@link #MAX_POLL_MILLIS}, while none comes.
+     * {@code " [cut]"}): {@link #ENDED} at the end of its output, null when none came by {@code deadline}. An SSH
+     * channel's output is waited for in its read ({@link TimedRead}); another stream (a local process's pipe) is looked
+     * at every {@link #POLL_MILLIS} at first, and less often, up to {@link #MAX_POLL_MILLIS}, while none comes.
      */
     private static String readRawLine(Running r, long deadline, int cap) throws InterruptedException {
         InputStream out = r.process().stdout();
         long pause = 1;
+        byte[] chunk = null;
         while (true) {
             String line = r.pending().next(cap);
             if (line != null) {
                 return line;
             }
             try {
+                // an SSH channel: wait in its read until bytes come (TimedRead), in steps of at most a second so that
+                // the deadline is seen
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 && out.available() == 0) {
+                    return null;
+                }
+                if (chunk == null) {
+                    chunk = new byte[READ_CHUNK];
+                }
+                int got = TimedRead.read(out, chunk, Math.min(left, 1_000));
+                if (got != TimedRead.UNSUPPORTED) {
+                    if (got < 0) {
+                        return ENDED;
+                    }
+                    r.pending().append(chunk, got);
+                    continue;
+                }
                 int n = out.available();
                 if (n > 0) {
                     byte[] b = new byte[Math.min(n, 64 * 1024)];
