@@ -1,7 +1,8 @@
 package io.iperf3j.session.internal.host;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.iperf3j.session.SessionException.IperfCommandError;
 import io.iperf3j.session.SessionException.IperfError;
 import io.iperf3j.session.SessionException;
@@ -20,7 +21,7 @@ public final class OutputCheck {
     /** Exit status of a shell that could not find the command. */
     public static final int COMMAND_NOT_FOUND = 127;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
     private static final List<String> COMMAND_PROBLEMS = List.of("usage: iperf", "unrecognized option",
             "invalid option", "unknown option", "option requires an argument", "parameter error",
             "ignoring extra argument", "invalid argument", "not a valid", "bad value", "must be followed by");
@@ -78,8 +79,11 @@ public final class OutputCheck {
                 return e;
             }
         }
-        Optional<String> jsonError = jsonError(stdout);
-        for (String line : jsonError.map(List::of).orElse(stdout)) {
+        // a -J document's lines are JSON, not iperf's messages: only its error is looked at (its lines are read once, by
+        // the parser, not also a line at a time)
+        String documentError = documentError(stdout);
+        Optional<String> jsonError = documentError == null || documentError.isEmpty() ? Optional.empty() : Optional.of(documentError);
+        for (String line : documentError == null ? stdout : jsonError.map(List::of).orElse(List.of())) {
             Optional<SessionException> e = line(line);
             if (e.isPresent()) {
                 return e;
@@ -98,18 +102,42 @@ public final class OutputCheck {
      * is one and has one; the lines are already bounded by the caller ({@code RemoteIperf.MAX_KEPT_LINES}).
      */
     static Optional<String> jsonError(List<String> stdout) {
+        String e = documentError(stdout);
+        return e == null || e.isEmpty() ? Optional.empty() : Optional.of(e);
+    }
+
+    /**
+     * Whether {@code stdout} is one {@code -J} document, and its {@code error}: null when it is not one (text, or a
+     * document cut short), "" when it has no error (or a blank or non-text one), else the error, stripped. The document
+     * is read as tokens, its members other than {@code error} skipped whole: no tree is made of a result a controller
+     * reads again later (issue 69). As a tree read it, what follows the document is not read, and of two
+     * {@code error}s the last counts.
+     */
+    static String documentError(List<String> stdout) {
         int first = 0;
         while (first < stdout.size() && stdout.get(first).isBlank()) {
             first++;
         }
         if (first == stdout.size() || !stdout.get(first).strip().startsWith("{")) {
-            return Optional.empty();
+            return null;
         }
-        try {
-            JsonNode error = JSON.readTree(String.join("\n", stdout.subList(first, stdout.size()))).path("error");
-            return error.isTextual() && !error.asText().isBlank() ? Optional.of(error.asText().strip()) : Optional.empty();
+        try (JsonParser p = JSON.createParser(String.join("\n", stdout.subList(first, stdout.size())))) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String error = "";
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (name.equals("error")) {
+                    error = value == JsonToken.VALUE_STRING ? p.getText().strip() : "";
+                }
+                p.skipChildren();
+            }
+            return t == JsonToken.END_OBJECT ? error : null;
         } catch (java.io.IOException e) {
-            return Optional.empty(); // not one JSON document (cut short, or text): its lines speak
+            return null; // not one JSON document (cut short, or text): its lines speak
         }
     }
 
