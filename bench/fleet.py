@@ -224,22 +224,6 @@ def forks():
     return 0
 
 
-def thread_cpu(pid, name):
-    """CPU seconds of the threads of PID named NAME (/proc/PID/task/*/comm), 0 when none."""
-    total = 0.0
-    try:
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            try:
-                if open(f"/proc/{pid}/task/{tid}/comm").read().strip() == name:
-                    f = open(f"/proc/{pid}/task/{tid}/stat").read().rsplit(')', 1)[1].split()
-                    total += (int(f[11]) + int(f[12])) / os.sysconf('SC_CLK_TCK')
-            except OSError:
-                pass
-    except OSError:
-        pass
-    return total
-
-
 def threads_cpu(pid, seen):
     """Adds to SEEN (tid -> (comm, CPU s)) what /proc/PID/task/* says now: a thread's last reading before it ends."""
     try:
@@ -255,10 +239,10 @@ def threads_cpu(pid, seen):
 
 
 def by_thread_name(seen):
-    """CPU s by thread name, digits dropped (C1 CompilerThre0 and 1 are one), most first."""
+    """CPU s by thread name, its numbers dropped (C1 CompilerThre0 and 1 are one; iperf3j-archive keeps its 3), most first."""
     out = {}
     for comm, cpu in seen.values():
-        k = re.sub(r'\d+', '#', comm)
+        k = re.sub(r'(?<![a-z])\d+|\d+$', '#', comm)
         out[k] = out.get(k, 0.0) + cpu
     return {k: round(v, 1) for k, v in sorted(out.items(), key=lambda kv: -kv[1]) if v >= 0.05}
 
@@ -390,7 +374,6 @@ def main():
             receiver_cpu0 = cpu_of(receiver.p.pid)
         p = subprocess.Popen(a.iperf3j.split() + ['session', plan, '-o', out] + extra, stdout=open(stdout_path, 'w'),
                              stderr=subprocess.STDOUT, env=env, preexec_fn=into(controller_group))
-        archive_cpu = 0.0
         thread_seen = {}
         rss, hwm, threads, at200, first, last = [], 0, 0, None, None, None
         total = min(a.per_run, a.hosts * (a.hosts - 1) // 2) if a.per_run else a.hosts * (a.hosts - 1) // 2
@@ -429,8 +412,6 @@ def main():
                 threads = max(threads, s[2])
                 if at200 is None and seen >= 200:
                     at200 = s[0]
-            if receiver is not None:
-                archive_cpu = max(archive_cpu, thread_cpu(p.pid, 'iperf3j-archive'))
             threads_cpu(p.pid, thread_seen)
             if time.time() - started > a.timeout:
                 p.kill()
@@ -487,6 +468,8 @@ def main():
             'cpu_controller_by_thread_s': by_thread_name(thread_seen),
         }
         if receiver is not None:
+            # the sending thread's last reading (thread_seen keeps it after the thread ends)
+            archive_cpu = sum(cpu for comm, cpu in thread_seen.values() if comm == 'iperf3j-archive')
             result.update(archive_figures(a.archive, receiver, said, tests, archive_cpu, controller_cpu,
                                           cpu_of(receiver.p.pid) - receiver_cpu0))
             receiver.close()

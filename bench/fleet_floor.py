@@ -92,6 +92,7 @@ def main():
         wall = time.time() - started
         busy1 = machine_busy()
         children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        tests_cpu = cgroups.usage_s(tests_group)
         rounds = mesh_rounds(a.hosts, a.per_run)
         bound = rounds * float(a.duration)
         result = {
@@ -100,8 +101,8 @@ def main():
             'rounds': rounds, 'lower_bound_s': bound, 'wall_s': round(wall, 1), 'wall_over_bound': round(wall / bound, 2),
             'cpu_children_s': round((children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime), 1),
             'cpu_machine_busy_s': round(busy1[0] - busy0[0], 1), 'cpu_machine_capacity_s': round(busy1[1] - busy0[1], 1),
-            'cpu_cgroup': cgroups.kind, 'cpu_cgroup_s': round(cgroups.usage_s(tests_group), 1),
-            'cpu_cgroup_per_test_s': round(cgroups.usage_s(tests_group) / total, 4),
+            'cpu_cgroup': cgroups.kind, 'cpu_cgroup_s': round(tests_cpu, 1),
+            'cpu_cgroup_per_test_s': round(tests_cpu / total, 4),
             'load_average': open('/proc/loadavg').read().split()[:3], 'iperf_left': lab.iperf_left(),
         }
         print(f"written: {write_result(a.out, f'fleet-floor-{a.hosts}' + (f'-per-run-{a.per_run}' if a.per_run else ''), result)}")

@@ -12,26 +12,29 @@ import org.apache.sshd.common.channel.ChannelPipedInputStream;
  * until bytes come, the stream ends or the time is up: one wake-up a burst of output, where a loop of {@code available()}
  * and sleeps woke a reader 20 times a second for as long as a command printed nothing (issue 69: a controller's
  * virtual threads at 48 hosts spent a tenth of their CPU in that loop). A local process's pipe cannot (its read has no
- * timeout): {@link #UNSUPPORTED}, and the caller polls.
+ * timeout): {@link #supports} says so, and the caller polls it.
  *
  * <p>Threads: the reading thread alone (the timeout is the stream's, set before each read).
  */
 public final class TimedRead {
-    /** {@link #read} cannot wait with a limit on this stream. */
-    public static final int UNSUPPORTED = Integer.MIN_VALUE;
-
     private TimedRead() {
+    }
+
+    /** Whether {@link #read} can wait with a limit on {@code in}. */
+    public static boolean supports(InputStream in) {
+        return in instanceof ChannelPipedInputStream;
     }
 
     /**
      * Reads into {@code b}, waiting up to {@code timeoutMillis} (at least 1) for a first byte.
      *
-     * @return bytes read, -1 at the end of the output, 0 when none came in time, or {@link #UNSUPPORTED}
+     * @return bytes read, -1 at the end of the output, 0 when none came in time
+     * @throws IllegalArgumentException if {@code in} is not a stream it {@link #supports}
      * @throws InterruptedException if the thread was interrupted while it waited
      */
     public static int read(InputStream in, byte[] b, long timeoutMillis) throws IOException, InterruptedException {
         if (!(in instanceof ChannelPipedInputStream piped)) {
-            return UNSUPPORTED;
+            throw new IllegalArgumentException("no timed read on " + in.getClass().getName());
         }
         piped.setTimeout(Math.max(1, timeoutMillis));
         try {

@@ -693,24 +693,21 @@ public final class HostAgent implements AutoCloseable {
     private static String readRawLine(Running r, long deadline, int cap) throws InterruptedException {
         InputStream out = r.process().stdout();
         long pause = 1;
-        byte[] chunk = null;
+        byte[] chunk = TimedRead.supports(out) ? new byte[READ_CHUNK] : null;
         while (true) {
             String line = r.pending().next(cap);
             if (line != null) {
                 return line;
             }
             try {
-                // an SSH channel: wait in its read until bytes come (TimedRead), in steps of at most a second so that
-                // the deadline is seen
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0 && out.available() == 0) {
-                    return null;
-                }
-                if (chunk == null) {
-                    chunk = new byte[READ_CHUNK];
-                }
-                int got = TimedRead.read(out, chunk, Math.min(left, 1_000));
-                if (got != TimedRead.UNSUPPORTED) {
+                if (chunk != null) {
+                    // an SSH channel: wait in its read until bytes come, in steps of at most a second so that the
+                    // deadline is seen (available() is -1 once it is closed: the read then says so)
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0 && out.available() == 0) {
+                        return null;
+                    }
+                    int got = TimedRead.read(out, chunk, Math.min(left, 1_000));
                     if (got < 0) {
                         return ENDED;
                     }

@@ -82,7 +82,7 @@ public final class OutputCheck {
         // a -J document's lines are JSON, not iperf's messages: only its error is looked at (its lines are read once, by
         // the parser, not also a line at a time)
         String documentError = documentError(stdout);
-        Optional<String> jsonError = documentError == null || documentError.isEmpty() ? Optional.empty() : Optional.of(documentError);
+        Optional<String> jsonError = Optional.ofNullable(documentError).filter(e -> !e.isEmpty());
         for (String line : documentError == null ? stdout : jsonError.map(List::of).orElse(List.of())) {
             Optional<SessionException> e = line(line);
             if (e.isPresent()) {
@@ -98,17 +98,9 @@ public final class OutputCheck {
     }
 
     /**
-     * The {@code error} of the {@code -J} document {@code stdout} holds (iperf3, iperf3j), if it
-     * is one and has one; the lines are already bounded by the caller ({@code RemoteIperf.MAX_KEPT_LINES}).
-     */
-    static Optional<String> jsonError(List<String> stdout) {
-        String e = documentError(stdout);
-        return e == null || e.isEmpty() ? Optional.empty() : Optional.of(e);
-    }
-
-    /**
-     * Whether {@code stdout} is one {@code -J} document, and its {@code error}: null when it is not one (text, or a
-     * document cut short), "" when it has no error (or a blank or non-text one), else the error, stripped. The document
+     * Whether {@code stdout} is one {@code -J} document (iperf3's, iperf3j's), and its {@code error}: null when it is not
+     * one (text, or a document cut short), "" when it has no error (or a blank or non-text one), else the error, stripped.
+     * The lines are already bounded by the caller ({@code RemoteIperf.MAX_KEPT_LINES}). The document
      * is read as tokens, its members other than {@code error} skipped whole: no tree is made of a result a controller
      * reads again later (issue 69). As a tree read it, what follows the document is not read, and of two
      * {@code error}s the last counts.

@@ -68,7 +68,7 @@ class OutputCheckTest {
         assertThat(OutputCheck.documentError(lines("{\"end\": {}}\ntrailing words"))).isEmpty();
         assertThat(OutputCheck.documentError(lines("Connecting to host h, port 5201"))).isNull();
         assertThat(OutputCheck.documentError(List.of())).isNull();
-        assertThat(OutputCheck.jsonError(lines("{\"error\": \"x\"}"))).contains("x");
-        assertThat(OutputCheck.jsonError(lines("{\"end\": {}}"))).isEmpty();
+        assertThat(OutputCheck.documentError(lines("{\"error\": \"x\"}"))).isEqualTo("x");
+        assertThat(OutputCheck.documentError(lines("{\"end\": {}}"))).isEmpty();
     }
 }
