@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Timeout;
 class HostAgentTest {
     private final String tag = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     private final String slot = "agent-test-" + tag;
+    /** The run tag of another controller, on the same host as this test's agents. */
+    private final String otherRun = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt() ^ 0x5a5a5a5a);
 
     private HostAgent agent(String who) {
         return new HostAgent(new LocalConnection(), "h-" + who, RemoteScripts.owner("h" + who, tag), slot);
@@ -239,10 +241,11 @@ class HostAgentTest {
      */
     @Test
     void theStartCleansUpAfterTheControllersThatAreGoneOnly() throws Exception {
-        String dead = RemoteScripts.owner("hdead", tag);
+        String dead = RemoteScripts.owner("hdead", otherRun);
         Connection local = new LocalConnection();
         String d = RemoteScripts.stateDir(dead);
-        HostAgent live = agent("live");
+        String liveOwner = RemoteScripts.owner("hlive", otherRun);
+        HostAgent live = new HostAgent(new LocalConnection(), "h-live", liveOwner, slot);
         live.start();
         Connection.CommandResult r = local.run("mkdir -p " + d + "; : > " + d + "/live.lock; env "
                 + RemoteScripts.ENV_MARK + "=" + dead + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!; "
@@ -250,7 +253,6 @@ class HostAgentTest {
         String[] pids = r.stdout().trim().split("\\s+");
         ProcessHandle marked = ProcessHandle.of(Long.parseLong(pids[0])).orElseThrow();
         ProcessHandle unmarked = ProcessHandle.of(Long.parseLong(pids[1])).orElseThrow();
-        String liveOwner = RemoteScripts.owner("hlive", tag);
         try (live; HostAgent next = agent("next")) {
             Connection.CommandResult lr = local.run("env " + RemoteScripts.ENV_MARK + "=" + liveOwner
                     + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + RemoteScripts.stateDir(liveOwner) + "/$!.pid; echo $!",
@@ -274,13 +276,45 @@ class HostAgentTest {
     }
 
     /**
+     * Another host of the same controller's run on this machine (one machine under two names, or a lab's namespaces that
+     * share /run) is not gone, as its controller runs: an agent's start passes over its directory, lock free or not, with
+     * no flock process for it, and leaves its marked process alone. An owner of another run with the same node id and a
+     * free lock is still gone.
+     */
+    @Test
+    void theStartPassesOverTheOtherHostsOfItsOwnRun() throws Exception {
+        String sibling = RemoteScripts.owner("hsibling", tag);
+        String gone = RemoteScripts.owner("hsibling", otherRun);
+        Connection local = new LocalConnection();
+        java.util.List<ProcessHandle> started = new java.util.ArrayList<>();
+        try {
+            for (String o : java.util.List.of(sibling, gone)) {
+                String d = RemoteScripts.stateDir(o);
+                Connection.CommandResult r = local.run("mkdir -p " + d + "; : > " + d + "/live.lock; env " + RemoteScripts.ENV_MARK
+                        + "=" + o + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!", Duration.ofSeconds(10));
+                started.add(ProcessHandle.of(Long.parseLong(r.stdout().strip())).orElseThrow());
+            }
+            try (HostAgent next = agent("next")) {
+                next.start();
+                assertThat(next.takeCleaned()).contains(gone).doesNotContain(sibling);
+                assertThat(ended(started.get(1))).as("the other run's process was killed").isTrue();
+                assertThat(started.get(0).isAlive()).as("the same run's process").isTrue();
+                assertThat(Path.of(RemoteScripts.stateDir(sibling), started.get(0).pid() + ".pid")).exists();
+            }
+        } finally {
+            started.forEach(ProcessHandle::destroyForcibly);
+            local.run("rm -rf " + RemoteScripts.stateDir(sibling), Duration.ofSeconds(10));
+        }
+    }
+
+    /**
      * An agent whose input ends without a {@code bye} (its controller died, or the connection was lost) only exits:
      * the slot is free at once, its owner's process runs on (a test under a lost connection may still end whole),
      * and the next agent on the host takes it for gone and kills it.
      */
     @Test
     void anInputThatEndsWithoutByeFreesTheSlotAndLeavesTheRunToTheNextAgent() throws Exception {
-        String owner = RemoteScripts.owner("hlost", tag);
+        String owner = RemoteScripts.owner("hlost", otherRun);
         Connection.RemoteProcess lost = new LocalConnection().startWithInput(HostAgent.script(owner, slot));
         java.io.BufferedReader replies = new java.io.BufferedReader(new java.io.InputStreamReader(lost.stdout()));
         String key = "0123456789abcdef0123456789abcdef";
