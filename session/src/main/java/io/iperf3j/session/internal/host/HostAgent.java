@@ -29,7 +29,8 @@ import io.iperf3j.session.internal.slots.SlotWire;
  * <ul>
  * <li>that this controller's runs on the host are alive: a lock on its state directory's {@code live.lock};
  * at its start it cleans up after every controller whose lock nobody holds any more (its marked processes
- * killed, its directory removed), and never touches a live one's;</li>
+ * killed, its directory removed), and never touches a live one's, nor this controller's other hosts on the same machine
+ * (its own run tag);</li>
  * <li>the host's throughput slot: a lock on {@code slots/<host key>.lock}, taken and given back per test.</li>
  * </ul>
  * Both are {@code flock}s held by the agent's shell, so the kernel drops them when the agent ends: at the

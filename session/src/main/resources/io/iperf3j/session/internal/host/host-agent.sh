@@ -12,7 +12,7 @@
 #
 # At start it checks the state folder (checkroot), marks the owner alive (a flock on $root/$owner/live.lock,
 # held to the end), then cleans up after every owner of this user whose lock nobody holds (a controller that
-# is gone): its marked processes killed, its directory removed. Then it reads commands, one a line, and
+# is gone), but for this controller's run's own: its marked processes killed, its directory removed. Then it reads commands, one a line, and
 # answers each with one line:
 #   take   @@taken | @@busy     the host's slot, held until give
 #   give   @@given
