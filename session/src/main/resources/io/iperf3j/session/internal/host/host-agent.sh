@@ -12,8 +12,8 @@
 #
 # At start it checks the state folder (checkroot), marks the owner alive (a flock on $root/$owner/live.lock,
 # held to the end), then cleans up after every owner of this user whose lock nobody holds (a controller that
-# is gone), but for this controller's run's own: its marked processes killed, its directory removed. Then it reads commands, one a line, and
-# answers each with one line:
+# is gone), but for this controller's run's own: its marked processes killed, its directory removed. Then it
+# reads commands, one a line, and answers each with one line:
 #   take   @@taken | @@busy     the host's slot, held until give
 #   give   @@given
 #   park   @@parked | @@given    a test's end: the slot stays taken for this controller's next take (no flock
@@ -77,7 +77,7 @@ done
 # that goes. The state folder is this user's alone: every owner in it is this user's. An owner of this same
 # controller's run (its tag, after the +) is not gone, as this controller runs: its other hosts on this machine (one
 # machine under several names, or a lab's namespaces sharing /run) are passed over without a flock process each.
-# Tried on every one, they cost N agents N x N processes at their start: 30 000 of a 200-host lab's 46 600
+# Tried on every one, they cost N agents N x N processes at their start: 20 000 of a 200-host lab's 46 600
 # (bench/fleet.py, stop 78). What such an owner leaves is its own next job's to clean (cleanowner), or the next run's.
 ourtag=+${owner##*+}
 for lk in "$root"/*/live.lock; do

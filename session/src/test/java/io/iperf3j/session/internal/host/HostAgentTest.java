@@ -30,6 +30,19 @@ class HostAgentTest {
         return new HostAgent(new LocalConnection(), "h-" + who, RemoteScripts.owner("h" + who, tag), slot);
     }
 
+    /**
+     * Starts {@code sleep 300} with {@code owner}'s mark and its PID file in the owner's state directory, as the agent's jobs
+     * start a server; the directory and its {@code live.lock} are made when they are not there (an owner whose agent is
+     * gone), an agent's own left as they are.
+     */
+    private static ProcessHandle markedSleep(String owner) throws Exception {
+        String d = RemoteScripts.stateDir(owner);
+        Connection.CommandResult r = new LocalConnection().run("mkdir -p " + d + "; : >> " + d + "/live.lock; env "
+                + RemoteScripts.ENV_MARK + "=" + owner + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!",
+                Duration.ofSeconds(10));
+        return ProcessHandle.of(Long.parseLong(r.stdout().strip())).orElseThrow();
+    }
+
     @org.junit.jupiter.api.io.TempDir
     Path dir;
 
@@ -247,17 +260,12 @@ class HostAgentTest {
         String liveOwner = RemoteScripts.owner("hlive", otherRun);
         HostAgent live = new HostAgent(new LocalConnection(), "h-live", liveOwner, slot);
         live.start();
-        Connection.CommandResult r = local.run("mkdir -p " + d + "; : > " + d + "/live.lock; env "
-                + RemoteScripts.ENV_MARK + "=" + dead + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!; "
-                + "sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!", Duration.ofSeconds(10));
-        String[] pids = r.stdout().trim().split("\\s+");
-        ProcessHandle marked = ProcessHandle.of(Long.parseLong(pids[0])).orElseThrow();
-        ProcessHandle unmarked = ProcessHandle.of(Long.parseLong(pids[1])).orElseThrow();
+        ProcessHandle marked = markedSleep(dead);
+        Connection.CommandResult r = local.run("sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!",
+                Duration.ofSeconds(10));
+        ProcessHandle unmarked = ProcessHandle.of(Long.parseLong(r.stdout().strip())).orElseThrow();
         try (live; HostAgent next = agent("next")) {
-            Connection.CommandResult lr = local.run("env " + RemoteScripts.ENV_MARK + "=" + liveOwner
-                    + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + RemoteScripts.stateDir(liveOwner) + "/$!.pid; echo $!",
-                    Duration.ofSeconds(10));
-            ProcessHandle liveProcess = ProcessHandle.of(Long.parseLong(lr.stdout().strip())).orElseThrow();
+            ProcessHandle liveProcess = markedSleep(liveOwner);
             try {
                 next.start();
                 assertThat(next.takeCleaned()).contains(dead).doesNotContain(liveOwner);
@@ -289,10 +297,7 @@ class HostAgentTest {
         java.util.List<ProcessHandle> started = new java.util.ArrayList<>();
         try {
             for (String o : java.util.List.of(sibling, gone)) {
-                String d = RemoteScripts.stateDir(o);
-                Connection.CommandResult r = local.run("mkdir -p " + d + "; : > " + d + "/live.lock; env " + RemoteScripts.ENV_MARK
-                        + "=" + o + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + d + "/$!.pid; echo $!", Duration.ofSeconds(10));
-                started.add(ProcessHandle.of(Long.parseLong(r.stdout().strip())).orElseThrow());
+                started.add(markedSleep(o));
             }
             try (HostAgent next = agent("next")) {
                 next.start();
@@ -330,10 +335,7 @@ class HostAgentTest {
         lost.stdin().write("take\n".getBytes());
         lost.stdin().flush();
         assertThat(replies.readLine()).isEqualTo("@@" + key + " taken");
-        Connection.CommandResult r = new LocalConnection().run("env " + RemoteScripts.ENV_MARK + "=" + owner
-                + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + RemoteScripts.stateDir(owner) + "/$!.pid; echo $!",
-                Duration.ofSeconds(10));
-        ProcessHandle p = ProcessHandle.of(Long.parseLong(r.stdout().strip())).orElseThrow();
+        ProcessHandle p = markedSleep(owner);
         try (HostAgent other = agent("other")) {
             assertThat(other.take()).isFalse();
             lost.stdin().close(); // no bye
@@ -358,10 +360,7 @@ class HostAgentTest {
         String owner = RemoteScripts.owner("ha", tag);
         HostAgent a = agent("a");
         a.start();
-        Connection.CommandResult r = new LocalConnection().run("env " + RemoteScripts.ENV_MARK + "=" + owner
-                + " sleep 300 >/dev/null 2>&1 </dev/null & echo $! > " + RemoteScripts.stateDir(owner) + "/$!.pid; echo $!",
-                Duration.ofSeconds(10));
-        ProcessHandle p = ProcessHandle.of(Long.parseLong(r.stdout().strip())).orElseThrow();
+        ProcessHandle p = markedSleep(owner);
         try {
             a.close();
             assertThat(ended(p)).as("the owner's process was killed").isTrue();
