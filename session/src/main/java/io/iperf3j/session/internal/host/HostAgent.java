@@ -694,14 +694,20 @@ public final class HostAgent implements AutoCloseable {
     private static String readRawLine(Running r, long deadline, int cap) throws InterruptedException {
         InputStream out = r.process().stdout();
         long pause = 1;
-        byte[] chunk = TimedRead.supports(out) ? new byte[READ_CHUNK] : null;
+        // made when a read is needed, not for each line: most lines are in what the last read brought, and a chunk
+        // for each of a -J document's 150 lines was 600 KB a test for the collector (issue 69)
+        byte[] chunk = null;
+        boolean timed = TimedRead.supports(out);
         while (true) {
             String line = r.pending().next(cap);
             if (line != null) {
                 return line;
             }
             try {
-                if (chunk != null) {
+                if (timed) {
+                    if (chunk == null) {
+                        chunk = new byte[READ_CHUNK];
+                    }
                     // an SSH channel: wait in its read until bytes come, in steps of at most a second so that the
                     // deadline is seen (available() is -1 once it is closed: the read then says so)
                     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());

@@ -439,7 +439,9 @@ public final class RemoteIperf {
             starting = false;
         }
         List<String> stdout = new ArrayList<>();
+        List<Optional<String>> come = new ArrayList<>();
         try (BufferedWriter file = localCopy(localOutput)) {
+            reading:
             while (true) {
                 if (stopRequested) {
                     // a stop that came while it started may have found no PID: this one waits for it
@@ -457,15 +459,30 @@ public final class RemoteIperf {
                 if (line == null) {
                     continue;
                 }
-                if (line.isEmpty()) {
-                    break;
+                // the lines that came with it too, written in one go: a -J document is some 150 lines, which came a
+                // write and a wake of this thread each when each line was flushed on its own (issue 69)
+                come.clear();
+                come.add(line);
+                lines.drainTo(come);
+                try {
+                    for (Optional<String> l : come) {
+                        if (l.isEmpty()) {
+                            break reading;
+                        }
+                        file.write(l.get());
+                        file.newLine();
+                        if (stdout.size() < MAX_KEPT_LINES) {
+                            stdout.add(l.get());
+                        }
+                    }
+                } finally {
+                    file.flush();
                 }
-                file.write(line.get());
-                file.newLine();
-                file.flush();
-                if (stdout.size() < MAX_KEPT_LINES) {
-                    stdout.add(line.get());
-                }
+            }
+            if (stopRequested) {
+                // its output ended because it was stopped (the end can come in the batch of its last lines)
+                stop();
+                throw new IperfError("client on " + node.id() + " stopped");
             }
             OptionalInt status;
             try {
