@@ -16,8 +16,9 @@ process, `iperf3j session PLAN -o OUT` with a mesh of every host, `parallel: tru
                         circle method's; HOSTS for an odd one)
   controller memory     VmRSS sampled every 0.2 s from /proc/PID/status: peak (VmHWM), at the
                         200th result, at the end; threads (peak)
-  SSH                   per sshd, from its DEBUG1 log: logins (Accepted publickey) and the most
-                        channels open at once (channel N: new / channel N: free)
+  SSH                   per sshd, from its DEBUG1 log: logins (Accepted publickey), the most
+                        channels open at once (channel N: new / channel N: free), and the controller's
+                        heartbeats all sshds answered (rtype keepalive@...)
   archive               with --archive pushgateway|remote-write (issue 65): a real receiver on 127.0.0.1 (Debian's
                         prometheus-pushgateway, or prometheus with --web.enable-remote-write-receiver), what the
                         summary says was written, whether every ok result is in the receiver, the CPU of the
@@ -141,16 +142,18 @@ class Lab:
         return left
 
     def sshd_counts(self, i):
-        logins = opened = peak = 0
+        logins = opened = peak = beats = 0
         for line in open(os.path.join(self.work, f"sshd_{i}.log"), errors='replace'):
             if 'Accepted publickey for ' in line:
                 logins += 1
+            elif 'rtype keepalive@' in line:
+                beats += 1
             elif re.search(r'debug1: channel \d+: new ', line):
                 opened += 1
                 peak = max(peak, opened)
             elif re.search(r'debug1: channel \d+: free: ', line):
                 opened -= 1
-        return logins, peak
+        return logins, peak, beats
 
     def down(self):
         for p in self.sshd:
@@ -437,6 +440,7 @@ def main():
         rounds = mesh_rounds(a.hosts, a.per_run)
         bound = rounds * float(a.duration)
         per_host = [lab.sshd_counts(i) for i in range(1, a.hosts + 1)]
+        heartbeats = sum(b for _, _, b in per_host)
         time.sleep(1)
         left = lab.iperf_left()
         # every sshd's sessions, shells and iperfs, reaped by it once the controller's connections closed
@@ -457,8 +461,8 @@ def main():
             'lower_bound_s': bound, 'plan_s': plan_s, 'plan_s_bounded_by_process': plan_bounded_by_process, 'process_s': round(wall, 1), 'plan_over_bound': round(plan_s / bound, 2),
             'rss_peak_mib': round(hwm / 1024, 1), 'rss_at_200_mib': round(at200 / 1024, 1) if at200 else None,
             'rss_end_mib': round(rss[-1] / 1024, 1) if rss else None, 'threads_peak': threads,
-            'logins_per_host': sorted({l for l, _ in per_host}), 'max_logins': max(l for l, _ in per_host),
-            'max_channels_per_sshd': max(c for _, c in per_host), 'iperf_left': left,
+            'logins_per_host': sorted({l for l, _, _ in per_host}), 'max_logins': max(l for l, _, _ in per_host),
+            'max_channels_per_sshd': max(c for _, c, _ in per_host), 'heartbeats': heartbeats, 'iperf_left': left,
             'load_average': open('/proc/loadavg').read().split()[:3],
             'processes_forked': forked, 'cpu_controller_s': round(controller_cpu, 1), 'cpu_hosts_s': round(hosts_cpu, 1),
             'cpu_machine_busy_s': round(busy1[0] - busy0[0], 1), 'cpu_machine_capacity_s': round(busy1[1] - busy0[1], 1),

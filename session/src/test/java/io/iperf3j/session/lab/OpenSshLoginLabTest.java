@@ -55,7 +55,7 @@ class OpenSshLoginLabTest {
     void setUp() throws Exception {
         Files.createDirectories(work);
         lab = NetnsLab.create("ijo", 226, 3, Files.createTempDirectory(work, "lab"), java.util.Set.of(),
-                Map.of(1, "ed25519", 2, "ecdsa", 3, "rsa"));
+                Map.of(1, "ed25519", 2, "ecdsa", 3, "rsa"), NetnsLab.Layout.FLAT_DEBUG_LOG);
     }
 
     @AfterAll
@@ -134,6 +134,38 @@ class OpenSshLoginLabTest {
             assertThat(agent.take()).as("the agent still answers").isTrue();
             agent.give();
         }
+    }
+
+    /**
+     * Heartbeats as OpenSSH's {@code ServerAliveInterval} sends them: only while nothing comes from the server (issue 69).
+     * MINA's own asked for one every second whatever came, which a busy host answered on top of its agent's lines. Counted
+     * where they arrive, in the host sshd's DEBUG1 log (its {@code rtype keepalive@...} line for each global request):
+     * none while a command prints every 0.1 s for 4 s, and at least two while one is silent for 4 s, which is how a
+     * host whose link went down is still found.
+     */
+    @Test
+    void heartbeatsGoOnlyWhileTheServerIsSilent() throws Exception {
+        Path dir = Files.createTempDirectory(work, "heartbeats");
+        java.time.Duration ten = java.time.Duration.ofSeconds(10);
+        SshClientGroup group = new SshClientGroup();
+        try (SshConnection c = new SshConnection(new SshSettings(lab.address(1), 22, "root", List.of(lab.key(lab.hostKeyType(1))),
+                Optional.empty(), dir.resolve("known_hosts"), SshSettings.HostKeyPolicy.ACCEPT_NEW, ten, ten,
+                Connection.Wrapper.NONE), group)) {
+            assertThat(c.run("echo in", ten).stdout()).isEqualTo("in\n");
+            long before = keepalives(1);
+            Connection.CommandResult talking = c.run("i=0; while [ $i -lt 40 ]; do echo $i; sleep 0.1; i=$((i+1)); done", ten);
+            assertThat(talking.stdout().lines()).hasSize(40);
+            long during = keepalives(1) - before;
+            assertThat(c.run("sleep 4", ten).exitStatus()).isZero();
+            long silent = keepalives(1) - before - during;
+            assertThat(during).as("heartbeats while the server printed every 0.1 s").isZero();
+            assertThat(silent).as("heartbeats while it was silent for 4 s").isBetween(2L, 5L);
+        }
+    }
+
+    /** The heartbeats host i's sshd has answered so far, from its DEBUG1 log. */
+    private long keepalives(int i) throws java.io.IOException {
+        return lab.sshdLog(i).lines().filter(l -> l.contains("rtype keepalive@")).count();
     }
 
     @Test

@@ -143,6 +143,53 @@ public final class SshClientGroup {
         }
     }
 
+    /**
+     * The connection service of each session, with OpenSSH's {@code ServerAliveInterval} rule: a heartbeat goes only when
+     * nothing came from the server for a whole {@link #HEARTBEAT}. MINA's own sends one every interval whatever came, so
+     * that a busy host answered a heartbeat a second on top of its agent's lines: a request and its reply through the
+     * controller's threads and the host's sshd, some four a test at 96 hosts (issue 69). Whatever the server sends
+     * answers as well as a reply would: it is alive. A host that falls silent gets its heartbeats as before, from the
+     * next interval on, and is lost after {@link #HEARTBEAT_MISSES} of them without a reply.
+     */
+    static final class HeardConnectionServiceFactory extends org.apache.sshd.client.session.ClientConnectionServiceFactory {
+        @Override
+        public org.apache.sshd.common.Service create(Session session) throws java.io.IOException {
+            if (!(session instanceof org.apache.sshd.client.session.AbstractClientSession s)) {
+                throw new IllegalArgumentException("not a client session: " + session);
+            }
+            HeardConnectionService service = new HeardConnectionService(s);
+            service.addPortForwardingEventListenerManager(this);
+            return service;
+        }
+    }
+
+    /** {@link HeardConnectionServiceFactory}'s service: the time its server was last heard from, and the rule. */
+    static final class HeardConnectionService extends org.apache.sshd.client.session.ClientConnectionService {
+        /** {@link System#nanoTime()} of the last message from the server (its channels' data, windows, opens, closes). */
+        private volatile long heard = System.nanoTime();
+
+        HeardConnectionService(org.apache.sshd.client.session.AbstractClientSession session)
+                throws org.apache.sshd.common.SshException {
+            super(session);
+        }
+
+        @Override
+        public void process(int cmd, org.apache.sshd.common.util.buffer.Buffer buffer) throws Exception {
+            heard = System.nanoTime();
+            super.process(cmd, buffer);
+        }
+
+        @Override
+        protected boolean sendHeartBeat() {
+            return heardWithin(System.nanoTime(), heartbeatInterval) ? false : super.sendHeartBeat();
+        }
+
+        /** Whether the server was heard from less than {@code interval} before {@code now}. */
+        boolean heardWithin(long now, Duration interval) {
+            return now - heard < interval.toNanos();
+        }
+    }
+
     /** How often a session asks its server for a reply (a global request OpenSSH's sshd answers at once). */
     static final Duration HEARTBEAT = Duration.ofSeconds(1);
     /** Heartbeats in a row without a reply after which the session is closed as lost: the host does not answer. */
@@ -166,6 +213,8 @@ public final class SshClientGroup {
         // within HEARTBEAT_MISSES intervals, not at a channel open's timeout one step after another (issue 66)
         org.apache.sshd.core.CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, HEARTBEAT);
         org.apache.sshd.core.CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(c, HEARTBEAT_MISSES);
+        c.setServiceFactories(List.of(org.apache.sshd.client.session.ClientUserAuthServiceFactory.INSTANCE,
+                new HeardConnectionServiceFactory()));
         c.setServerKeyVerifier(SshClientGroup::verify);
         c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         c.setKeyIdentityProvider(new SessionKeys());
