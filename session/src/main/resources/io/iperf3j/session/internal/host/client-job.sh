@@ -11,10 +11,21 @@
 { cleanowner "$d" "$owner"; } >/dev/null 2>&1
 clientjob() {
     makestate || return
-    # @@pid comes from the client's own shell, before it becomes the client (its PID read from /proc/self/stat, a
-    # builtin): echoed by this shell after the start, it could come after the client's first output, and glue itself
-    # to a line the client had not ended (RemoteIperfInAgentTest, once run had no env to exec first)
-    { read -r c _ </proc/self/stat; echo "${at}pid $c"; run; } 2>"$d/client.err" </dev/null 7>&- 8>&- 9>&- &
+    # @@pid comes from the client's own shell, before it becomes the client (its PID read from /proc/self/status, a
+    # builtin, up to its Pid line: some 100 bytes, where /proc/self/stat's line is 300, read a byte a call): echoed by
+    # this shell after the start, it could come after the client's first output, and glue itself to a line the client
+    # had not ended (RemoteIperfInAgentTest, once run had no env to exec first)
+    {
+        c=
+        while read -r pk pv; do
+            if [ "$pk" = Pid: ]; then
+                c=$pv
+                break
+            fi
+        done </proc/self/status
+        echo "${at}pid $c"
+        run
+    } 2>"$d/client.err" </dev/null 7>&- 8>&- 9>&- &
     p=$!
     echo "$p" >"$d/client.pid"
     wait "$p"
