@@ -223,7 +223,31 @@ public final class RemoteScripts {
      * slot lock), the library and {@code host-agent.sh}.
      */
     static String hostAgent(String owner, String slotFile) {
-        return job(owner, null, "slot=" + Connection.Shell.quote(slotFile) + "\n", "host-agent.sh");
+        return job(owner, null, "slot=" + Connection.Shell.quote(slotFile) + "\n" + AGENT_FUNCTIONS, "host-agent.sh");
+    }
+
+    /**
+     * The jobs a test gives its hosts' agents (a server's start, a client, a server's end, its output), each a function
+     * of the agent's shell, defined once at its start: a job is then its variables and the function's name. The agent
+     * reads its input a byte a system call (dash's {@code read}), and these bodies, sent with each job, were some 900 of
+     * the 3 400 bytes a test's hosts read (issue 69). None of them {@code exit}s (which would end the agent's shell).
+     */
+    private static final java.util.Map<String, String> AGENT_JOBS = java.util.Map.of(
+            "server-start.sh", "job_server_start", "client-job.sh", "job_client", "kill.sh", "job_kill", "output.sh", "job_output");
+
+    /** The definitions of {@link #AGENT_JOBS}' functions, as the agent's script holds them. */
+    private static final String AGENT_FUNCTIONS = agentFunctions();
+
+    private static String agentFunctions() {
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(AGENT_JOBS).forEach((file, function) -> {
+            String body = JOBS.computeIfAbsent(file, n -> sent(resource(n)));
+            if (body.lines().anyMatch(l -> l.strip().startsWith("exit"))) {
+                throw new IllegalStateException(file + " exits: it cannot be a function of the agent's shell");
+            }
+            sb.append(function).append("() {\n").append(body).append("}\n");
+        });
+        return sb.toString();
     }
 
     /**
@@ -238,15 +262,24 @@ public final class RemoteScripts {
     /**
      * A job's script (as {@link #serverStart} or {@link #awaitExitThenKill} give it) as the owner's {@link HostAgent}
      * runs it: without the library, which the agent's shell has defined already, but with the library's two
-     * variables. The agent reads its input a byte at a time (as {@code read} does from a pipe), so the library's
-     * 8 KiB sent with each job cost the host more CPU than the channel the job saved (bench/fleet.py, stop 52).
+     * variables, and for the jobs of {@link #AGENT_JOBS} their function's name in place of their body. The agent reads
+     * its input a byte at a time (as {@code read} does from a pipe), so the library's 8 KiB sent with each job cost the
+     * host more CPU than the channel the job saved (bench/fleet.py, stop 52).
      */
     public static String inAgent(String script) {
         int at = script.indexOf(LIB);
         if (at < 0) {
             throw new IllegalArgumentException("not a job's script of this class");
         }
-        return script.substring(0, at) + "d=$root/$owner\nmark=" + ENV_MARK + "=$owner\n" + script.substring(at + LIB.length());
+        String rest = script.substring(at + LIB.length());
+        for (java.util.Map.Entry<String, String> job : AGENT_JOBS.entrySet()) {
+            String body = JOBS.computeIfAbsent(job.getKey(), n -> sent(resource(n)));
+            if (rest.endsWith(body)) {
+                rest = rest.substring(0, rest.length() - body.length()) + job.getValue() + "\n";
+                break;
+            }
+        }
+        return script.substring(0, at) + "d=$root/$owner\nmark=" + ENV_MARK + "=$owner\n" + rest;
     }
 
     /**

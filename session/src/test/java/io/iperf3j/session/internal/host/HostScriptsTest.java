@@ -54,16 +54,32 @@ class HostScriptsTest {
                         + RemoteScripts.inAgent(RemoteScripts.output(owner, "server-5201.out"))));
     }
 
-    /** A job sent to the agent goes without the library (the agent reads it a byte at a time), with its two variables. */
+    /**
+     * A job sent to the agent goes without the library (the agent reads it a byte at a time), with its two variables, and
+     * a test's jobs as the name of a function the agent's script defines once (issue 69), not their bodies.
+     */
     @Test
     void aJobInTheAgentIsSentWithoutTheLibrary() {
         String owner = RemoteScripts.owner("h1", "0123abcd");
         String full = RemoteScripts.serverStart(owner, "iperf3 -s -p 5201 -1 -J", "server-5201.out", 5201, Transport.TCP, false, 3000, 500);
         String job = RemoteScripts.inAgent(full);
-        assertThat(full).contains("cleanowner() {");
+        String body = "startbg \"$out\" server && awaitlistener \"$deadline\" \"$takenwait\"\n";
+        assertThat(full).contains("cleanowner() {").endsWith(body);
         assertThat(job).doesNotContain("cleanowner() {").contains("d=$root/$owner\n").contains("mark=IPERF3J_SESSION_NODE=$owner\n")
-                .contains("run() { export IPERF3J_SESSION_NODE=\"$owner\"; exec iperf3 -s -p 5201 -1 -J; }").endsWith("startbg \"$out\" server && awaitlistener \"$deadline\" \"$takenwait\"\n");
+                .contains("run() { export IPERF3J_SESSION_NODE=\"$owner\"; exec iperf3 -s -p 5201 -1 -J; }").contains("lhex=1451\n")
+                .doesNotContain(body).endsWith("\njob_server_start\n");
         assertThat(job.length()).as(job).isLessThan(full.length() / 8);
+        String agent = HostAgent.script(owner, "10.0.0.1");
+        assertThat(agent).contains("job_server_start() {\n").contains(body + "}\n").contains("job_client() {\n")
+                .contains("job_kill() {\n").contains("job_output() {\n");
+        assertThat(agent.indexOf("job_server_start() {")).as("defined before the agent reads its jobs")
+                .isLessThan(agent.indexOf("while read -r cmd; do"));
+        for (String other : List.of(RemoteScripts.inAgent(RemoteScripts.clientJob(owner, "iperf3 -c 10.0.0.2 -J")),
+                RemoteScripts.inAgent(RemoteScripts.awaitExitThenKill(owner, 1234, 100)),
+                RemoteScripts.inAgent(RemoteScripts.output(owner, "server-5201.out")))) {
+            assertThat(other).as(other).containsPattern("\njob_(client|kill|output)\n$").doesNotContain("cleanowner \"$d\"")
+                    .doesNotContain("awaitexit").doesNotContain("awk 1");
+        }
     }
 
     /** The bind option in all its spellings, and what it says of the table a server's listener is in. */
