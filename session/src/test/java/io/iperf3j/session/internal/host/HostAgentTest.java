@@ -252,6 +252,9 @@ class HostAgentTest {
      * process and removes the directory; a live controller's marked process (its agent runs) is never touched,
      * nor is an unmarked process in a dead one's directory.
      */
+    // its gone owner must be cleaned by its own agent's start: no lab runs beside it, whose agents (root's, sharing /run)
+    // would clean it first at their start (CI, stop 79: "cleaned" said to a lab's controller, not this test's)
+    @org.junit.jupiter.api.parallel.ResourceLock(io.iperf3j.session.lab.NetnsLab.LANE)
     @Test
     void theStartCleansUpAfterTheControllersThatAreGoneOnly() throws Exception {
         String dead = RemoteScripts.owner("hdead", otherRun);
@@ -289,6 +292,9 @@ class HostAgentTest {
      * no flock process for it, and leaves its marked process alone. An owner of another run with the same node id and a
      * free lock is still gone.
      */
+    // its gone owner must be cleaned by its own agent's start: no lab runs beside it, whose agents (root's, sharing /run)
+    // would clean it first at their start (CI, stop 79: "cleaned" said to a lab's controller, not this test's)
+    @org.junit.jupiter.api.parallel.ResourceLock(io.iperf3j.session.lab.NetnsLab.LANE)
     @Test
     void theStartPassesOverTheOtherHostsOfItsOwnRun() throws Exception {
         String sibling = RemoteScripts.owner("hsibling", tag);
@@ -317,6 +323,9 @@ class HostAgentTest {
      * the slot is free at once, its owner's process runs on (a test under a lost connection may still end whole),
      * and the next agent on the host takes it for gone and kills it.
      */
+    // its gone owner must be cleaned by its own agent's start: no lab runs beside it, whose agents (root's, sharing /run)
+    // would clean it first at their start (CI, stop 79: "cleaned" said to a lab's controller, not this test's)
+    @org.junit.jupiter.api.parallel.ResourceLock(io.iperf3j.session.lab.NetnsLab.LANE)
     @Test
     void anInputThatEndsWithoutByeFreesTheSlotAndLeavesTheRunToTheNextAgent() throws Exception {
         String owner = RemoteScripts.owner("hlost", otherRun);
