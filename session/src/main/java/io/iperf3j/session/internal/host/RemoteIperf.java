@@ -443,11 +443,8 @@ public final class RemoteIperf {
         try (BufferedWriter file = localCopy(localOutput)) {
             reading:
             while (true) {
-                if (stopRequested) {
-                    // a stop that came while it started may have found no PID: this one waits for it
-                    stop();
-                    throw new IperfError("client on " + node.id() + " stopped");
-                }
+                // a stop that came while it started may have found no PID: this one waits for it
+                endIfStopped();
                 long now = System.nanoTime();
                 if (now > deadline) {
                     stop();
@@ -479,18 +476,15 @@ public final class RemoteIperf {
                     file.flush();
                 }
             }
-            if (stopRequested) {
-                // its output ended because it was stopped (the end can come in the batch of its last lines)
-                stop();
-                throw new IperfError("client on " + node.id() + " stopped");
-            }
+            // its output ended because it was stopped (the end can come in the batch of its last lines)
+            endIfStopped();
             OptionalInt status;
             try {
                 status = source.status();
             } catch (ConnectionError e) {
                 if (stopRequested) {
                     // its channel was closed by the stop
-                    throw new IperfError("client on " + node.id() + " stopped");
+                    throw clientStopped();
                 }
                 throw running(e);
             }
@@ -528,6 +522,18 @@ public final class RemoteIperf {
 
         /** Lets go of the channel behind it, if any (once it ended, or was killed); safe to call more than once. */
         void close();
+    }
+
+    /** When a stop was asked for: stops the client (its PID may have come since) and says it was stopped. */
+    private void endIfStopped() throws IperfError, InterruptedException {
+        if (stopRequested) {
+            stop();
+            throw clientStopped();
+        }
+    }
+
+    private IperfError clientStopped() {
+        return new IperfError("client on " + node.id() + " stopped");
     }
 
     /**

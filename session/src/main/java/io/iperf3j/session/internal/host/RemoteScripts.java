@@ -231,22 +231,30 @@ public final class RemoteScripts {
      * of the agent's shell, defined once at its start: a job is then its variables and the function's name. The agent
      * reads its input a byte a system call (dash's {@code read}), and these bodies, sent with each job, were some 900 of
      * the 3 400 bytes a test's hosts read (issue 69). None of them {@code exit}s (which would end the agent's shell).
+     * Each job's body as sent, to the name of its function; made once, as the agent's script and each job use it.
      */
-    private static final java.util.Map<String, String> AGENT_JOBS = java.util.Map.of(
-            "server-start.sh", "job_server_start", "client-job.sh", "job_client", "kill.sh", "job_kill", "output.sh", "job_output");
+    private static final java.util.Map<String, String> AGENT_JOBS = agentJobs();
+
+    private static java.util.Map<String, String> agentJobs() {
+        java.util.Map<String, String> jobs = new java.util.LinkedHashMap<>();
+        // sorted by file, so that the agent's script is the same at every start
+        new java.util.TreeMap<>(java.util.Map.of("server-start.sh", "job_server_start", "client-job.sh", "job_client",
+                "kill.sh", "job_kill", "output.sh", "job_output")).forEach((file, function) -> {
+                    String body = JOBS.computeIfAbsent(file, n -> sent(resource(n)));
+                    if (body.lines().anyMatch(l -> l.strip().startsWith("exit"))) {
+                        throw new IllegalStateException(file + " exits: it cannot be a function of the agent's shell");
+                    }
+                    jobs.put(body, function);
+                });
+        return java.util.Collections.unmodifiableMap(jobs);
+    }
 
     /** The definitions of {@link #AGENT_JOBS}' functions, as the agent's script holds them. */
     private static final String AGENT_FUNCTIONS = agentFunctions();
 
     private static String agentFunctions() {
         StringBuilder sb = new StringBuilder();
-        new java.util.TreeMap<>(AGENT_JOBS).forEach((file, function) -> {
-            String body = JOBS.computeIfAbsent(file, n -> sent(resource(n)));
-            if (body.lines().anyMatch(l -> l.strip().startsWith("exit"))) {
-                throw new IllegalStateException(file + " exits: it cannot be a function of the agent's shell");
-            }
-            sb.append(function).append("() {\n").append(body).append("}\n");
-        });
+        AGENT_JOBS.forEach((body, function) -> sb.append(function).append("() {\n").append(body).append("}\n"));
         return sb.toString();
     }
 
@@ -273,9 +281,8 @@ public final class RemoteScripts {
         }
         String rest = script.substring(at + LIB.length());
         for (java.util.Map.Entry<String, String> job : AGENT_JOBS.entrySet()) {
-            String body = JOBS.computeIfAbsent(job.getKey(), n -> sent(resource(n)));
-            if (rest.endsWith(body)) {
-                rest = rest.substring(0, rest.length() - body.length()) + job.getValue() + "\n";
+            if (rest.endsWith(job.getKey())) {
+                rest = rest.substring(0, rest.length() - job.getKey().length()) + job.getValue() + "\n";
                 break;
             }
         }

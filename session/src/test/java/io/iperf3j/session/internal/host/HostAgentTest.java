@@ -25,6 +25,12 @@ class HostAgentTest {
     private final String slot = "agent-test-" + tag;
     /** The run tag of another controller, on the same host as this test's agents. */
     private final String otherRun = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt() ^ 0x5a5a5a5a);
+    /**
+     * Held by the tests whose gone owner must be cleaned by their own agent's start: the labs' lane, so that no lab runs
+     * beside them, whose agents (root's, sharing /run) would clean it first at their start (CI, stop 79: "cleaned" said to
+     * a lab's controller, not the test's).
+     */
+    private static final String GONE_OWNERS = io.iperf3j.session.lab.NetnsLab.LANE;
 
     private HostAgent agent(String who) {
         return new HostAgent(new LocalConnection(), "h-" + who, RemoteScripts.owner("h" + who, tag), slot);
@@ -252,9 +258,7 @@ class HostAgentTest {
      * process and removes the directory; a live controller's marked process (its agent runs) is never touched,
      * nor is an unmarked process in a dead one's directory.
      */
-    // its gone owner must be cleaned by its own agent's start: no lab runs beside it, whose agents (root's, sharing /run)
-    // would clean it first at their start (CI, stop 79: "cleaned" said to a lab's controller, not this test's)
-    @org.junit.jupiter.api.parallel.ResourceLock(io.iperf3j.session.lab.NetnsLab.LANE)
+    @org.junit.jupiter.api.parallel.ResourceLock(GONE_OWNERS)
     @Test
     void theStartCleansUpAfterTheControllersThatAreGoneOnly() throws Exception {
         String dead = RemoteScripts.owner("hdead", otherRun);
@@ -292,9 +296,7 @@ class HostAgentTest {
      * no flock process for it, and leaves its marked process alone. An owner of another run with the same node id and a
      * free lock is still gone.
      */
-    // its gone owner must be cleaned by its own agent's start: no lab runs beside it, whose agents (root's, sharing /run)
-    // would clean it first at their start (CI, stop 79: "cleaned" said to a lab's controller, not this test's)
-    @org.junit.jupiter.api.parallel.ResourceLock(io.iperf3j.session.lab.NetnsLab.LANE)
+    @org.junit.jupiter.api.parallel.ResourceLock(GONE_OWNERS)
     @Test
     void theStartPassesOverTheOtherHostsOfItsOwnRun() throws Exception {
         String sibling = RemoteScripts.owner("hsibling", tag);
@@ -323,9 +325,7 @@ class HostAgentTest {
      * the slot is free at once, its owner's process runs on (a test under a lost connection may still end whole),
      * and the next agent on the host takes it for gone and kills it.
      */
-    // its gone owner must be cleaned by its own agent's start: no lab runs beside it, whose agents (root's, sharing /run)
-    // would clean it first at their start (CI, stop 79: "cleaned" said to a lab's controller, not this test's)
-    @org.junit.jupiter.api.parallel.ResourceLock(io.iperf3j.session.lab.NetnsLab.LANE)
+    @org.junit.jupiter.api.parallel.ResourceLock(GONE_OWNERS)
     @Test
     void anInputThatEndsWithoutByeFreesTheSlotAndLeavesTheRunToTheNextAgent() throws Exception {
         String owner = RemoteScripts.owner("hlost", otherRun);
