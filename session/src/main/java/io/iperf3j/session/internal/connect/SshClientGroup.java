@@ -209,6 +209,11 @@ public final class SshClientGroup {
     static SshClient newClient() {
         SshClient c = SshClient.setUpDefaultClient();
         org.apache.sshd.core.CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(c, READ_BUFFER);
+        // MINA's defaults, set here so that a session's every read and write finds them in the client's properties: one
+        // not set is looked for in the system properties under a name made for each look, 2 % of a 48-host controller's
+        // samples (JFR, issue 69)
+        org.apache.sshd.core.CoreModuleProperties.NIO2_READ_TIMEOUT.set(c, Duration.ZERO);
+        org.apache.sshd.core.CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT.set(c, Duration.ofSeconds(30));
         // OpenSSH's ServerAliveInterval/ServerAliveCountMax: a host whose link went down (no RST, no answer) is found
         // within HEARTBEAT_MISSES intervals, not at a channel open's timeout one step after another (issue 66)
         org.apache.sshd.core.CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, HEARTBEAT);
