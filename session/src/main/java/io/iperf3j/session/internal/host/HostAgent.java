@@ -475,6 +475,13 @@ public final class HostAgent implements AutoCloseable {
                     if (reply.isPresent() && reply.get().word().equals("done")) {
                         return new JobEnd.Exited(Integer.parseInt(reply.get().value()));
                     }
+                    if (reply.isPresent() && reply.get().word().equals("nap")) {
+                        if (!napFor(r, reply.get().value(), deadline)) {
+                            end(r);
+                            return new JobEnd.Lost("the agent's nap could not be answered" + why(r));
+                        }
+                        continue;
+                    }
                     lines.accept(new JobLine(line, reply));
                 }
             } catch (InterruptedException | RuntimeException e) {
@@ -487,6 +494,35 @@ public final class HostAgent implements AutoCloseable {
             lock.unlock();
         }
     }
+
+    /**
+     * Answers a job's {@code @@nap MS} (host-lib.sh's {@code nap}, in the listen check): sleeps MS, at most {@link #MAX_NAP}
+     * and never past the job's deadline, then sends the empty line the shell waits for. The host forks no {@code sleep}
+     * for it (0.9 ms of CPU each, about once a test: issue 69); the controller's part is a virtual thread's sleep and one
+     * short write.
+     *
+     * @return false when the line could not be sent (the agent's input is gone)
+     */
+    private static boolean napFor(Running r, String value, long deadline) throws InterruptedException {
+        long ms;
+        try {
+            ms = Math.clamp(Long.parseLong(value), 0, MAX_NAP.toMillis());
+        } catch (NumberFormatException e) {
+            ms = MAX_NAP.toMillis(); // a host's word is not trusted: a nap it cannot say is the longest
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        Thread.sleep(Math.max(0, Math.min(ms, left)));
+        try {
+            r.in().write('\n');
+            r.in().flush();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The longest nap a job is given at a time (the listen check asks 5, 20 or 100 ms). */
+    static final Duration MAX_NAP = Duration.ofMillis(100);
 
     /** Longest line of a job's output kept whole (a client's output line, at most as {@link RemoteIperf} keeps one). */
     static final int MAX_JOB_LINE_CHARS = RemoteIperf.MAX_LINE_CHARS;

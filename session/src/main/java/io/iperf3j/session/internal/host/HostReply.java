@@ -16,7 +16,8 @@ import java.util.OptionalLong;
  * {@code holder} (a process holding the port: PID and name), {@code listening}, {@code unverified}, {@code shared}
  * (the listen check), {@code killed}, {@code gone}, {@code alive} (a kill), {@code err} (a client's error line, in its agent job),
  * {@code output} (a server's output file follows), and the agent's {@code ready}, {@code cleaned}, {@code taken},
- * {@code busy}, {@code given}, {@code done}, {@code error}.
+ * {@code busy}, {@code given}, {@code done}, {@code error}, and a job's {@code nap} (MS: the controller answers it after MS;
+ * {@link HostAgent#stream}, never a job's output).
  *
  * @param word the word after {@code @@}
  * @param value what follows it after one space, or "" for none

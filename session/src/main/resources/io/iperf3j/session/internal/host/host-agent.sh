@@ -23,6 +23,8 @@
 #          Counted, not ended by a sentinel line: no byte of a value in it can end the job or start another.
 #          A job run here costs the host no channel or login shell; a server or client it starts is this
 #          shell's child (kill.sh and client-job.sh reap them). A job must not exit (none of those does).
+#          A job's nap (the listen check's, host-lib.sh) is @@nap MS, which the controller answers with an
+#          empty line MS later: the only input a job reads.
 #   bye    the session's end: it kills what its owner still runs, removes its directory and exits
 # At the end of its input without a bye (the controller died, or its connection was lost) it only
 # exits, and its locks go with it: the host's slot is free, and the owner's runs count as gone for
@@ -45,6 +47,9 @@ case $akey in
         ;;
 esac
 at="@@$akey "
+# a job's naps are slept by the controller (nap, host-lib.sh)
+# shellcheck disable=SC2034 # read by host-lib.sh's nap, which the agent's shell defines before this
+napask=1
 
 command -v flock >/dev/null 2>&1 || {
     echo "${at}error flock not found on $(uname -n): the session needs util-linux's or BusyBox's flock"

@@ -109,6 +109,39 @@ class HostAgentTest {
         assertThat(trace).doesNotExist();
     }
 
+    /**
+     * A job's nap in the agent (the listen check's, between two looks at a starting server) is slept by the controller: the
+     * shell asks with {@code @@nap MS} and reads the line the controller sends after MS, so the host forks no {@code sleep}
+     * (a fork and an exec, about once a test: issue 69). Checked with a {@code sleep} on the agent's PATH that writes down
+     * each call: none in the agent, in dash and in bash, though the naps take their time; the same naps told not to ask
+     * (as on a channel of their own) call it once each. The asks are not the job's output.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dash", "bash"})
+    void aJobsNapInTheAgentIsSleptByTheControllerWithNoSleepProcess(String shell) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("sh-" + shell));
+        Path calls = dir.resolve("sleeps-" + shell);
+        Path sleep = bin.resolve("sleep");
+        Files.writeString(sleep, "#!/bin/sh\necho \"$1\" >> " + calls + "\nexec /bin/sleep \"$@\"\n");
+        Files.setPosixFilePermissions(sleep, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        String naps = "quick=1\nnaps=0\nnap\nnap\nnap\nnap\nnap\necho \"naps=$naps\"\n";
+        try (HostAgent a = agentOn(shell, "n" + shell)) {
+            a.start();
+            long start = System.nanoTime();
+            Connection.CommandResult r = a.job(naps, Duration.ofSeconds(20), true).orElseThrow();
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(r.exitStatus()).as(r.stdout()).isZero();
+            assertThat(r.stdout()).isEqualTo("naps=5\n");
+            assertThat(tookMs).as("four naps of 5 ms and one of 20").isGreaterThanOrEqualTo(40);
+            assertThat(calls).as("no sleep process in the agent").doesNotExist();
+            Connection.CommandResult own = a.job("napask=0\n" + naps + "napask=1\n", Duration.ofSeconds(20), true).orElseThrow();
+            assertThat(own.stdout()).isEqualTo("naps=5\n");
+            assertThat(Files.readAllLines(calls)).as("naps not asked for").containsExactly("0.005", "0.005", "0.005", "0.005", "0.02");
+            assertThat(a.take()).as("the agent still answers").isTrue();
+            a.give();
+        }
+    }
+
     private static String startAgent(String shell, String input) throws Exception {
         Process sh = new ProcessBuilder("/bin/" + shell, "-c", RemoteScripts.agentStart()).redirectErrorStream(true).start();
         try (var in = sh.getOutputStream()) {
