@@ -137,6 +137,62 @@ class OpenSshLoginLabTest {
     }
 
     /**
+     * An agent whose reply deadlines are kept by {@code ReplyDeadlines} (as a session's are: its reads wait with no time
+     * limit of their own, issue 69), over real SSH: a job silent for 2.5 s is answered by the same agent shell; a job that
+     * runs past its deadline is lost with the deadline's words, not as an agent that ended, and the next call has a new
+     * agent; the deadlines' thread runs while an agent is watched and ends with the last one.
+     */
+    @Test
+    void anAgentsDeadlinesKeptByOneThreadEndOnlyTheJobsThatPassThem() throws Exception {
+        Path dir = Files.createTempDirectory(work, "deadlines");
+        java.time.Duration five = java.time.Duration.ofSeconds(5);
+        SshClientGroup group = new SshClientGroup();
+        SshConnection c = new SshConnection(new SshSettings(lab.address(1), 22, "root", List.of(lab.key(lab.hostKeyType(1))),
+                Optional.empty(), dir.resolve("known_hosts"), SshSettings.HostKeyPolicy.ACCEPT_NEW, five, five, Connection.Wrapper.NONE),
+                group);
+        String tag = Long.toHexString(System.nanoTime());
+        io.iperf3j.session.internal.host.ReplyDeadlines deadlines = new io.iperf3j.session.internal.host.ReplyDeadlines();
+        try (c; io.iperf3j.session.internal.host.HostAgent agent = new io.iperf3j.session.internal.host.HostAgent(c, "h1",
+                io.iperf3j.session.internal.host.RemoteScripts.owner("t" + tag, tag), "deadlines-" + tag, deadlines)) {
+            agent.start();
+            assertThat(deadlines.looking()).as("a watched agent: the thread runs").isTrue();
+            String shell = agent.job("echo $$\n", java.time.Duration.ofSeconds(20), true).orElseThrow().stdout().strip();
+            assertThat(agent.job("sleep 2.5; echo $$\n", java.time.Duration.ofSeconds(20), true).orElseThrow().stdout())
+                    .as("a silent job, the same agent").isEqualTo(shell + "\n");
+            long t0 = System.nanoTime();
+            io.iperf3j.session.internal.host.HostAgent.JobEnd lost = agent.stream("sleep 8\n", java.time.Duration.ofSeconds(2), true,
+                    line -> { }, () -> { });
+            long took = System.nanoTime() - t0;
+            // its words are the deadline's: a read that waits with no limit of its own ends before the job only when the
+            // deadlines' thread closes its stream (the drop of the channel then waits for the host's side, here the sleep)
+            assertThat(lost).isInstanceOfSatisfying(io.iperf3j.session.internal.host.HostAgent.JobEnd.Lost.class,
+                    l -> assertThat(l.why()).startsWith("no end within 2 s"));
+            assertThat(took).as("not before its deadline").isGreaterThanOrEqualTo(2_000_000_000L);
+            assertThat(agent.job("echo $$\n", java.time.Duration.ofSeconds(20), true)).as("no agent until the next take").isEmpty();
+            // the dropped agent's shell holds its owner's lock until its job ends (its sleep): a take before that is told so
+            boolean taken = false;
+            long by = System.nanoTime() + 30_000_000_000L;
+            while (!taken && System.nanoTime() < by) {
+                try {
+                    taken = agent.take();
+                } catch (io.iperf3j.session.SessionException.IperfCommandError e) {
+                    assertThat(e.getMessage()).contains("held by another agent of this owner");
+                    Thread.sleep(200);
+                }
+            }
+            assertThat(taken).as("a take starts a new agent once the old one is gone").isTrue();
+            String next = agent.job("echo $$\n", java.time.Duration.ofSeconds(20), true).orElseThrow().stdout().strip();
+            assertThat(next).as("a new agent").matches("[0-9]+").isNotEqualTo(shell);
+            agent.give();
+        }
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (deadlines.looking() && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertThat(deadlines.looking()).as("no agent watched: the thread ended").isFalse();
+    }
+
+    /**
      * Heartbeats as OpenSSH's {@code ServerAliveInterval} sends them: only while nothing comes from the server (issue 69).
      * MINA's own asked for one every second whatever came, which a busy host answered on top of its agent's lines. Counted
      * where they arrive, in the host sshd's DEBUG1 log (its {@code rtype keepalive@...} line for each global request):

@@ -26,6 +26,29 @@ public final class TimedRead {
     }
 
     /**
+     * Reads into {@code b}, waiting with no limit of its own for a first byte: the caller keeps its deadline another way
+     * (the host agents' {@code ReplyDeadlines} closes the stream, which ends the read with an {@link IOException}). No
+     * timed wait: on a virtual thread each is a task of the JDK's delay scheduler, queued and cancelled by waking its
+     * thread (issue 69).
+     *
+     * @return bytes read, -1 at the end of the output
+     * @throws IllegalArgumentException if {@code in} is not a stream it {@link #supports}
+     * @throws InterruptedException if the thread was interrupted while it waited
+     */
+    public static int readWaiting(InputStream in, byte[] b) throws IOException, InterruptedException {
+        if (!(in instanceof ChannelPipedInputStream piped)) {
+            throw new IllegalArgumentException("no waiting read on " + in.getClass().getName());
+        }
+        piped.setTimeout(0);
+        try {
+            return piped.read(b, 0, b.length);
+        } catch (InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedException("interrupted while reading a command's output");
+        }
+    }
+
+    /**
      * Reads into {@code b}, waiting up to {@code timeoutMillis} (at least 1) for a first byte.
      *
      * @return bytes read, -1 at the end of the output, 0 when none came in time

@@ -49,9 +49,10 @@ import io.iperf3j.session.internal.slots.SlotWire;
  * <p>Threads: {@link #take}, {@link #give}, {@link #park} and {@link #close} may be called from any thread, one at
  * a time (a lock), which reads the agent's reply itself: an agent costs the controller no thread, but for a parked
  * slot's virtual thread, which sleeps {@link #PARK} and then gives the slot back under that lock unless a take or a
- * give came since. Its stderr comes with its stdout ({@code exec 2>&1}). A reply is waited for in a read with a time
- * limit on an SSH channel ({@link TimedRead}: MINA's stream waits on a condition, which lets a virtual thread's
- * carrier go), and by polling {@link InputStream#available()} on a local process's pipe: a thread blocked for good in
+ * give came since. Its stderr comes with its stdout ({@code exec 2>&1}). A reply is waited for in a read on an SSH
+ * channel (MINA's stream waits on a condition, which lets a virtual thread's carrier go): with no time limit of its own
+ * when the agent has {@link ReplyDeadlines} (a session's agents: one platform thread closes a stream whose deadline has
+ * passed), else with one ({@link TimedRead}); and by polling {@link InputStream#available()} on a local process's pipe: a thread blocked for good in
  * a read of such a pipe holds a virtual thread's carrier, and a few of them starved every other virtual thread of this
  * JVM on two cores (seen in the module's tests).
  */
@@ -69,6 +70,7 @@ public final class HostAgent implements AutoCloseable {
     private static final int MAX_STDERR = 2048;
 
     private final Connection connection;
+    private final ReplyDeadlines deadlines;
     private final String host;
     private final String owner;
     private final String slotKey;
@@ -79,7 +81,8 @@ public final class HostAgent implements AutoCloseable {
     private Running running;
 
     /** A started agent process: its input, and the bytes of its output not yet read as lines. */
-    private record Running(Connection.RemoteProcess process, OutputStream in, PendingLines pending, List<String> said, String prefix) {
+    private record Running(Connection.RemoteProcess process, OutputStream in, PendingLines pending, List<String> said, String prefix,
+            ReplyDeadlines.Wait replyWait) {
         /** The line as one of the agent's replies (it starts with {@code @@KEY}), or empty for any other line. */
         Optional<HostReply> reply(String line) {
             return line.startsWith(prefix) ? HostReply.of("@@" + line.substring(prefix.length())) : Optional.empty();
@@ -129,6 +132,15 @@ public final class HostAgent implements AutoCloseable {
      * @param slotKey the host's slot key (its test address, lower case): two node ids on one address share it
      */
     public HostAgent(Connection connection, String host, String owner, String slotKey) {
+        this(connection, host, owner, slotKey, null);
+    }
+
+    /**
+     * An agent whose waits for replies over SSH are kept by {@code deadlines} (a session's agents share one), not by timed
+     * reads; null: timed reads ({@link TimedRead#read}).
+     */
+    public HostAgent(Connection connection, String host, String owner, String slotKey, ReplyDeadlines deadlines) {
+        this.deadlines = deadlines;
         this.connection = Objects.requireNonNull(connection, "connection");
         this.host = Objects.requireNonNull(host, "host");
         this.owner = Objects.requireNonNull(owner, "owner");
@@ -631,7 +643,8 @@ public final class HostAgent implements AutoCloseable {
         byte[] key = new byte[KEY_BYTES];
         KEYS.nextBytes(key);
         String hex = java.util.HexFormat.of().formatHex(key);
-        Running r = new Running(p, p.stdin(), new PendingLines(), new ArrayList<>(), "@@" + hex + " ");
+        ReplyDeadlines.Wait wait = deadlines != null && TimedRead.supports(p.stdout()) ? deadlines.watch(p.stdout()) : null;
+        Running r = new Running(p, p.stdin(), new PendingLines(), new ArrayList<>(), "@@" + hex + " ", wait);
         try {
             // the script first (agent-start.sh reads it), then the agent's own first line, its reply key
             r.in().write((counted(script(owner, slotKey)) + hex + "\n").getBytes(StandardCharsets.UTF_8));
@@ -744,15 +757,28 @@ public final class HostAgent implements AutoCloseable {
                     if (chunk == null) {
                         chunk = new byte[READ_CHUNK];
                     }
-                    // an SSH channel: wait in its read until bytes come, in steps of at most a second so that the
-                    // deadline is seen (available() is -1 once it is closed: the read then says so)
+                    // an SSH channel: wait in its read until bytes come or the deadline (available() is -1 once it is
+                    // closed: the read then says so). Not in steps of a second: each step that ran out was a timed task
+                    // of the JDK's delay scheduler and an exception of MINA's, twice a 2 s client's job (issue 69)
                     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                     if (left <= 0 && out.available() == 0) {
                         return null;
                     }
-                    int got = TimedRead.read(out, chunk, Math.min(left, 1_000));
+                    ReplyDeadlines.Wait w = r.replyWait();
+                    int got;
+                    if (w != null) {
+                        // the deadline kept by the session's ReplyDeadlines, which closes the stream once it passed
+                        w.arm(deadline);
+                        try {
+                            got = TimedRead.readWaiting(out, chunk);
+                        } finally {
+                            w.disarm();
+                        }
+                    } else {
+                        got = TimedRead.read(out, chunk, left);
+                    }
                     if (got < 0) {
-                        return ENDED;
+                        return w != null && w.expired() ? null : ENDED;
                     }
                     r.pending().append(chunk, got);
                     continue;
@@ -774,7 +800,8 @@ public final class HostAgent implements AutoCloseable {
                     return ENDED;
                 }
             } catch (IOException e) {
-                return ENDED;
+                // a stream its deadline closed ended the read: the deadline, not the agent's end
+                return r.replyWait() != null && r.replyWait().expired() ? null : ENDED;
             }
             if (System.nanoTime() > deadline) {
                 return null;
@@ -864,6 +891,9 @@ public final class HostAgent implements AutoCloseable {
 
     /** Drops the agent's channel; the host sees the end of its input and the agent lets go of its locks. */
     private void end(Running r) {
+        if (r.replyWait() != null) {
+            r.replyWait().unwatch();
+        }
         r.process().close();
         if (running == r) {
             running = null;

@@ -405,6 +405,9 @@ public final class RemoteIperf {
         }
     }
 
+    /** The longest a running client's wait for its next line goes without asking its stop condition again. */
+    static final Duration CLIENT_LOOK = Duration.ofSeconds(1);
+
     /** How long a server's output may take to come through the agent (its file is at most what a test prints). */
     private static final Duration OUTPUT_WAIT = Duration.ofSeconds(120);
 
@@ -422,6 +425,17 @@ public final class RemoteIperf {
      * @return the lines it printed
      */
     public ClientRun runClient(Path localOutput) throws SessionException, InterruptedException {
+        return runClient(localOutput, () -> false);
+    }
+
+    /**
+     * As {@link #runClient(Path)}, and stops the client (as {@link #stop()} does, ending in {@code IperfError("client on H
+     * stopped")}) once {@code stopIf} says so: it is asked each time a line comes, and at least every {@link #CLIENT_LOOK}
+     * while none does (a session's watch of the receiver's connection, which takes about 5 s of unanswered heartbeats to
+     * say it is gone).
+     */
+    public ClientRun runClient(Path localOutput, java.util.function.BooleanSupplier stopIf)
+            throws SessionException, InterruptedException {
         requireMode(Mode.CLIENT);
         long started = System.nanoTime();
         long deadline = started + abortAfter.toNanos();
@@ -443,6 +457,9 @@ public final class RemoteIperf {
         try (BufferedWriter file = localCopy(localOutput)) {
             reading:
             while (true) {
+                if (stopIf.getAsBoolean()) {
+                    stop();
+                }
                 // a stop that came while it started may have found no PID: this one waits for it
                 endIfStopped();
                 long now = System.nanoTime();
@@ -451,7 +468,11 @@ public final class RemoteIperf {
                     throw new IperfError(String.format("Expected runtime: %s Actual: %s (aborting)",
                             seconds(abortAfter.toNanos()), seconds(now - started)));
                 }
-                Optional<String> line = lines.poll(Math.min(200, TimeUnit.NANOSECONDS.toMillis(deadline - now) + 1),
+                // a stop ends the client's output (its kill ends the job), which wakes this wait: it needs no wake of its own.
+                // Each timed wait of a virtual thread is a task of the JDK's delay scheduler, whose thread is woken to
+                // queue it and again when it is due: a wait of 200 ms was some ten of each a 2 s test, the receiver's watch
+                // (a sleep of 250 ms on a thread of its own) as many (issue 69)
+                Optional<String> line = lines.poll(Math.min(CLIENT_LOOK.toMillis(), TimeUnit.NANOSECONDS.toMillis(deadline - now) + 1),
                         TimeUnit.MILLISECONDS);
                 if (line == null) {
                     continue;

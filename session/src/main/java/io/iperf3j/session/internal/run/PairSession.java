@@ -86,6 +86,8 @@ public final class PairSession implements IperfSession {
     private final String runTag = java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
     /** The host agents of the nodes a plan's tests took slots on ({@link #holdHosts}), by node. */
     private final Map<Node, HostAgent> agents = new ConcurrentHashMap<>();
+    /** The deadlines of the agents' replies over SSH, one thread for all of them (issue 69). */
+    private final io.iperf3j.session.internal.host.ReplyDeadlines replyDeadlines = new io.iperf3j.session.internal.host.ReplyDeadlines();
     /** The nodes' connections in this session, made when first used. */
     private final HostConnections connections = new HostConnections();
 
@@ -413,7 +415,7 @@ public final class PairSession implements IperfSession {
     }
 
     private HostAgent agent(Node n) {
-        return agents.computeIfAbsent(n, x -> new HostAgent(connection(x), x.id(), owner(x), slotKey(x)));
+        return agents.computeIfAbsent(n, x -> new HostAgent(connection(x), x.id(), owner(x), slotKey(x), replyDeadlines));
     }
 
     /** Starts the node's agent if it does not run: once per host, it cleans up after the sessions gone from it. */
@@ -502,7 +504,11 @@ public final class PairSession implements IperfSession {
             }
             IperfKind[] tools = tools(sr, spec);
             clientTool = tools[0];
-            Files.createDirectories(rawDirectory);
+            // made by the plan's first test: createDirectories on a folder that is there throws and catches an exception
+            // inside, with its stack trace, at every test (issue 69)
+            if (!Files.isDirectory(rawDirectory)) {
+                Files.createDirectories(rawDirectory);
+            }
             LocalDateTime now = LocalDateTime.now();
             // one direction word for both files of the test
             String word = OutputNaming.direction(sr.sender().role(), sr.receiver().role(), direction);
@@ -557,21 +563,13 @@ public final class PairSession implements IperfSession {
             clientFile = Optional.of(clientPath);
             ConnectionError senderLost = null;
             // a receiver that stops answering mid-test never answers its client, which would wait for it up to its abort
-            // limit: its client is stopped as soon as the receiver's connection says so (its heartbeats, about 5 s)
-            RemoteIperf watched = client;
-            Thread receiverWatch = Thread.ofVirtual().name("iperf3j-receiver-watch").start(() -> {
-                try {
-                    while (connection(sr.receiver()).unanswered().isEmpty()) {
-                        Thread.sleep(RECEIVER_WATCH.toMillis());
-                    }
-                    watched.stop();
-                } catch (InterruptedException e) {
-                    // the client ended first
-                }
-            });
+            // limit: its client is stopped as soon as the receiver's connection says so (its heartbeats, about 5 s), asked
+            // by the client's own wait at least every RemoteIperf.CLIENT_LOOK (a thread of its own, which slept 250 ms at a
+            // time, was a dozen wakes of the JDK's delay scheduler a test: issue 69)
+            java.util.function.BooleanSupplier receiverGone = () -> connection(sr.receiver()).unanswered().isPresent();
             try {
                 try {
-                    client.runClient(clientPath);
+                    client.runClient(clientPath, receiverGone);
                 } catch (IperfCommandError e) {
                     if (tools[0] != IperfKind.IPERF3J || predatesWhy.contains(sr.sender().id())
                             || !String.valueOf(e.getMessage()).contains(REFUSED_WHY)) {
@@ -585,7 +583,7 @@ public final class PairSession implements IperfSession {
                     active.remove(client);
                     client = client(sr, tools[0], used);
                     active.add(client);
-                    client.runClient(clientPath);
+                    client.runClient(clientPath, receiverGone);
                 }
             } catch (ConnectionError e) {
                 if (!Files.exists(clientPath)) {
@@ -596,8 +594,6 @@ public final class PairSession implements IperfSession {
                 }
                 // the sender's connection went: the receiver's own output may still hold the whole test
                 senderLost = e;
-            } finally {
-                receiverWatch.interrupt();
             }
             // A one-off iperf3 server ends by itself once it has written its result; iperf2's needs a moment to print its last line.
             // (a sender that stopped answering mid-test never ends its side: its server is not given the 10 s to end by itself)
@@ -651,9 +647,6 @@ public final class PairSession implements IperfSession {
         poll = result;
         return result;
     }
-
-    /** How often a running client's receiver is checked for having stopped answering. */
-    static final Duration RECEIVER_WATCH = Duration.ofMillis(250);
 
     /**
      * A failed test, told in the words a person needs when one of its hosts has stopped answering (issue 66: whatever step

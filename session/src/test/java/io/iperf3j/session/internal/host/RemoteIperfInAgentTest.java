@@ -93,6 +93,33 @@ class RemoteIperfInAgentTest {
     }
 
     /**
+     * A stop condition that turns true while the client prints nothing (a session's watch of the receiver's connection) is
+     * asked by the client's own wait, without a line to wake it: the client is stopped and killed within a look or two
+     * ({@link RemoteIperf#CLIENT_LOOK}), and told as stopped; while it is false the client runs on.
+     */
+    @Test
+    void aClientWhoseStopConditionTurnsTrueIsStoppedByItsOwnWait() throws Exception {
+        try (HostAgent a = agent()) {
+            RemoteIperf client = RemoteIperf.client(host, connection, owner, IperfKind.IPERF3, List.of("-c", "echo started; exec sleep 30"),
+                    Duration.ofSeconds(40)).through(a);
+            long t0 = System.nanoTime();
+            java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+            long after = Duration.ofMillis(1500).toNanos();
+            assertThatThrownBy(() -> client.runClient(dir.resolve("client.iperf"), () -> {
+                asked.incrementAndGet();
+                return System.nanoTime() - t0 > after;
+            })).isInstanceOf(IperfError.class).hasMessageContaining("stopped");
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertThat(took).as("not before the condition held").isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+            assertThat(took).as("within a few looks of it, far from the client's 30 s").isLessThan(Duration.ofSeconds(15));
+            assertThat(asked.get()).as("asked again while no line came").isGreaterThanOrEqualTo(2);
+            long pid = client.pid().orElseThrow();
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the client, killed").isFalse();
+            assertThat(a.take()).as("the agent answers after the job").isTrue();
+        }
+    }
+
+    /**
      * A server that does not come up: its output, the last line without its newline too, comes back through the agent, and
      * its file on the host is emptied (kept for the next server on its port: no inode made and freed a test).
      */
