@@ -137,7 +137,7 @@ class OpenSshLoginLabTest {
     }
 
     /**
-     * An agent whose reply deadlines are kept by {@code ReplyDeadlines} (as a session's are: its reads wait with no time
+     * An agent whose reply deadlines are kept by {@code AgentDeadlines} (as a session's are: its reads wait with no time
      * limit of their own, issue 69), over real SSH: a job silent for 2.5 s is answered by the same agent shell; a job that
      * runs past its deadline is lost with the deadline's words, not as an agent that ended, and the next call has a new
      * agent; the deadlines' thread runs while an agent is watched and ends with the last one.
@@ -151,7 +151,7 @@ class OpenSshLoginLabTest {
                 Optional.empty(), dir.resolve("known_hosts"), SshSettings.HostKeyPolicy.ACCEPT_NEW, five, five, Connection.Wrapper.NONE),
                 group);
         String tag = Long.toHexString(System.nanoTime());
-        io.iperf3j.session.internal.host.ReplyDeadlines deadlines = new io.iperf3j.session.internal.host.ReplyDeadlines();
+        io.iperf3j.session.internal.host.AgentDeadlines deadlines = new io.iperf3j.session.internal.host.AgentDeadlines();
         try (c; io.iperf3j.session.internal.host.HostAgent agent = new io.iperf3j.session.internal.host.HostAgent(c, "h1",
                 io.iperf3j.session.internal.host.RemoteScripts.owner("t" + tag, tag), "deadlines-" + tag, deadlines)) {
             agent.start();

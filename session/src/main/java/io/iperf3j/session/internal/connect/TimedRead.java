@@ -27,7 +27,7 @@ public final class TimedRead {
 
     /**
      * Reads into {@code b}, waiting with no limit of its own for a first byte: the caller keeps its deadline another way
-     * (the host agents' {@code ReplyDeadlines} closes the stream, which ends the read with an {@link IOException}). No
+     * (the host agents' {@code AgentDeadlines} closes the stream, which ends the read with an {@link IOException}). No
      * timed wait: on a virtual thread each is a task of the JDK's delay scheduler, queued and cancelled by waking its
      * thread (issue 69).
      *

@@ -51,7 +51,7 @@ import io.iperf3j.session.internal.slots.SlotWire;
  * slot's virtual thread, which sleeps {@link #PARK} and then gives the slot back under that lock unless a take or a
  * give came since. Its stderr comes with its stdout ({@code exec 2>&1}). A reply is waited for in a read on an SSH
  * channel (MINA's stream waits on a condition, which lets a virtual thread's carrier go): with no time limit of its own
- * when the agent has {@link ReplyDeadlines} (a session's agents: one platform thread closes a stream whose deadline has
+ * when the agent has {@link AgentDeadlines} (a session's agents: one platform thread closes a stream whose deadline has
  * passed), else with one ({@link TimedRead}); and by polling {@link InputStream#available()} on a local process's pipe: a thread blocked for good in
  * a read of such a pipe holds a virtual thread's carrier, and a few of them starved every other virtual thread of this
  * JVM on two cores (seen in the module's tests).
@@ -70,7 +70,7 @@ public final class HostAgent implements AutoCloseable {
     private static final int MAX_STDERR = 2048;
 
     private final Connection connection;
-    private final ReplyDeadlines deadlines;
+    private final AgentDeadlines deadlines;
     private final String host;
     private final String owner;
     private final String slotKey;
@@ -82,7 +82,7 @@ public final class HostAgent implements AutoCloseable {
 
     /** A started agent process: its input, and the bytes of its output not yet read as lines. */
     private record Running(Connection.RemoteProcess process, OutputStream in, PendingLines pending, List<String> said, String prefix,
-            ReplyDeadlines.Wait replyWait) {
+            AgentDeadlines.Watched watched) {
         /** The line as one of the agent's replies (it starts with {@code @@KEY}), or empty for any other line. */
         Optional<HostReply> reply(String line) {
             return line.startsWith(prefix) ? HostReply.of("@@" + line.substring(prefix.length())) : Optional.empty();
@@ -139,7 +139,7 @@ public final class HostAgent implements AutoCloseable {
      * An agent whose waits for replies over SSH are kept by {@code deadlines} (a session's agents share one), not by timed
      * reads; null: timed reads ({@link TimedRead#read}).
      */
-    public HostAgent(Connection connection, String host, String owner, String slotKey, ReplyDeadlines deadlines) {
+    public HostAgent(Connection connection, String host, String owner, String slotKey, AgentDeadlines deadlines) {
         this.deadlines = deadlines;
         this.connection = Objects.requireNonNull(connection, "connection");
         this.host = Objects.requireNonNull(host, "host");
@@ -253,11 +253,14 @@ public final class HostAgent implements AutoCloseable {
         }
     }
 
-    /** Gives the slot parked as park number {@code mine} back after {@link #PARK}, unless a take or a give came since. */
+    /**
+     * Gives the slot parked as park number {@code mine} back after {@link #PARK}, unless a take or a give came since: at
+     * the session's {@link AgentDeadlines}' next look after it (no thread until then), else on a virtual thread that
+     * sleeps until then.
+     */
     private void giveBackAfterPark(Running r, long mine) {
-        Thread.ofVirtual().name("agent-park").start(() -> {
+        Runnable giveBack = () -> {
             try {
-                Thread.sleep(PARK);
                 lock.lockInterruptibly();
                 try {
                     if (parks == mine && (running == r || service != null) && !closed) {
@@ -269,6 +272,18 @@ public final class HostAgent implements AutoCloseable {
             } catch (InterruptedException e) {
                 // the JVM ends: the slot goes with the agent
             }
+        };
+        if (r.watched() != null) {
+            r.watched().runAfter(System.nanoTime() + PARK.toNanos(), giveBack);
+            return;
+        }
+        Thread.ofVirtual().name("agent-park").start(() -> {
+            try {
+                Thread.sleep(PARK);
+            } catch (InterruptedException e) {
+                return; // the JVM ends: the slot goes with the agent
+            }
+            giveBack.run();
         });
     }
 
@@ -643,7 +658,8 @@ public final class HostAgent implements AutoCloseable {
         byte[] key = new byte[KEY_BYTES];
         KEYS.nextBytes(key);
         String hex = java.util.HexFormat.of().formatHex(key);
-        ReplyDeadlines.Wait wait = deadlines != null && TimedRead.supports(p.stdout()) ? deadlines.watch(p.stdout()) : null;
+        // watched for its parks' ends whatever its output; for its replies' deadlines where its reads can wait (SSH)
+        AgentDeadlines.Watched wait = deadlines != null ? deadlines.watch(p.stdout()) : null;
         Running r = new Running(p, p.stdin(), new PendingLines(), new ArrayList<>(), "@@" + hex + " ", wait);
         try {
             // the script first (agent-start.sh reads it), then the agent's own first line, its reply key
@@ -764,10 +780,10 @@ public final class HostAgent implements AutoCloseable {
                     if (left <= 0 && out.available() == 0) {
                         return null;
                     }
-                    ReplyDeadlines.Wait w = r.replyWait();
+                    AgentDeadlines.Watched w = r.watched();
                     int got;
                     if (w != null) {
-                        // the deadline kept by the session's ReplyDeadlines, which closes the stream once it passed
+                        // the deadline kept by the session's AgentDeadlines, which closes the stream once it passed
                         w.arm(deadline);
                         try {
                             got = TimedRead.readWaiting(out, chunk);
@@ -801,7 +817,7 @@ public final class HostAgent implements AutoCloseable {
                 }
             } catch (IOException e) {
                 // a stream its deadline closed ended the read: the deadline, not the agent's end
-                return r.replyWait() != null && r.replyWait().expired() ? null : ENDED;
+                return r.watched() != null && r.watched().expired() ? null : ENDED;
             }
             if (System.nanoTime() > deadline) {
                 return null;
@@ -891,8 +907,8 @@ public final class HostAgent implements AutoCloseable {
 
     /** Drops the agent's channel; the host sees the end of its input and the agent lets go of its locks. */
     private void end(Running r) {
-        if (r.replyWait() != null) {
-            r.replyWait().unwatch();
+        if (r.watched() != null) {
+            r.watched().unwatch();
         }
         r.process().close();
         if (running == r) {

@@ -87,7 +87,7 @@ public final class PairSession implements IperfSession {
     /** The host agents of the nodes a plan's tests took slots on ({@link #holdHosts}), by node. */
     private final Map<Node, HostAgent> agents = new ConcurrentHashMap<>();
     /** The deadlines of the agents' replies over SSH, one thread for all of them (issue 69). */
-    private final io.iperf3j.session.internal.host.ReplyDeadlines replyDeadlines = new io.iperf3j.session.internal.host.ReplyDeadlines();
+    private final io.iperf3j.session.internal.host.AgentDeadlines agentDeadlines = new io.iperf3j.session.internal.host.AgentDeadlines();
     /** The nodes' connections in this session, made when first used. */
     private final HostConnections connections = new HostConnections();
 
@@ -415,7 +415,7 @@ public final class PairSession implements IperfSession {
     }
 
     private HostAgent agent(Node n) {
-        return agents.computeIfAbsent(n, x -> new HostAgent(connection(x), x.id(), owner(x), slotKey(x), replyDeadlines));
+        return agents.computeIfAbsent(n, x -> new HostAgent(connection(x), x.id(), owner(x), slotKey(x), agentDeadlines));
     }
 
     /** Starts the node's agent if it does not run: once per host, it cleans up after the sessions gone from it. */

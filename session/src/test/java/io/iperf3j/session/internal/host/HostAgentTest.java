@@ -187,6 +187,44 @@ class HostAgentTest {
     }
 
     /**
+     * As a session's agents have it, the parked slot's give-back kept by {@link AgentDeadlines} (no thread sleeps for it):
+     * another controller finds the slot busy until the park's end, and has it after, not before {@link HostAgent#PARK}; a
+     * take of the holder in time keeps it, so the give-back then due gives nothing back.
+     */
+    @Test
+    void aParkedSlotsGiveBackKeptByTheSessionsDeadlinesComesAfterThePark() throws Exception {
+        AgentDeadlines deadlines = new AgentDeadlines();
+        try (HostAgent a = new HostAgent(new LocalConnection(), "h-a", RemoteScripts.owner("ha", tag), slot, deadlines);
+                HostAgent b = agent("b")) {
+            assertThat(a.take()).isTrue();
+            a.park();
+            assertThat(a.take()).as("parked: its controller's again").isTrue();
+            a.park();
+            long parked = System.nanoTime();
+            assertThat(b.take()).as("parked for a").isFalse();
+            long deadline = parked + TimeUnit.SECONDS.toNanos(20);
+            boolean taken = false;
+            while (!taken && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                taken = b.take();
+            }
+            assertThat(taken).as("a's parked slot given back by itself").isTrue();
+            assertThat(System.nanoTime() - parked).as("not before the park's end").isGreaterThanOrEqualTo(HostAgent.PARK.toNanos());
+            b.give();
+            assertThat(a.take()).isTrue();
+            a.park();
+            assertThat(a.take()).as("taken again in time").isTrue();
+            Thread.sleep(HostAgent.PARK.toMillis() + 2 * AgentDeadlines.LOOK.toMillis() + 200);
+            assertThat(b.take()).as("the park's give-back, then due, gave nothing: a holds it").isFalse();
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (deadlines.looking() && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertThat(deadlines.looking()).as("the agent ended: nothing to watch, the thread ended at its next look").isFalse();
+    }
+
+    /**
      * A job runs in the agent's shell, with its variables: one that sets the names the agent uses (the clean-up's loop sets
      * {@code f}) must not take the slot's file from it. A first version kept the slot's file in {@code f}: after a job, a
      * take locked a PID file, and two controllers ran on one host at once (SharedFleetLabTest).

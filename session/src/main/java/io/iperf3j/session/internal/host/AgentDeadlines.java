@@ -8,9 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The deadlines of the host agents' replies over SSH, kept by one platform thread that looks at them every {@link #LOOK}:
- * a reader waits for its agent's output with no time limit of its own, and a wait whose deadline has passed has its
- * stream closed, which ends the read ({@link HostAgent} then drops the agent, as it did when a timed read ran out).
+ * The deadlines of a session's host agents over SSH, kept by one platform thread that looks at them every {@link #LOOK}:
+ * <ul>
+ * <li>their replies': a reader waits for its agent's output with no time limit of its own, and a wait whose deadline has
+ * passed has its stream closed, which ends the read ({@link HostAgent} then drops the agent, as it did when a timed read
+ * ran out);
+ * <li>their parked slots' ({@link HostAgent#park}): the give-back, due {@link HostAgent#PARK} after the park, is started
+ * on a virtual thread of its own when due, where each park had a virtual thread that slept until then.
+ * </ul>
  *
  * <p>Why not a timed read: a virtual thread's timed wait is a task of the JDK's delay scheduler (JDK 25's
  * {@code ForkJoinPool} {@code DelayScheduler}), whose thread is woken to queue the task and again to cancel it when the
@@ -18,30 +23,30 @@ import java.util.concurrent.locks.ReentrantLock;
  * was a seventh of the controller's virtual-thread CPU, and it made 150 {@code futex} calls a test (issue 69). Here a
  * wait costs two volatile writes, and the looking thread four wakes a second whatever the fleet.
  *
- * <p>The price is precision: a deadline is kept within {@link #LOOK} after it, where the deadlines are seconds (a reply
- * 15 s, a client its abort limit and 30 s).
+ * <p>The price is precision: a deadline is kept within {@link #LOOK} after it, where the reply deadlines are seconds (a
+ * reply 15 s, a client its abort limit and 30 s), and a parked slot is given back 500-750 ms after its park, not 500.
  *
- * <p>Threads: {@link #watch} and {@link Wait#unwatch} from any thread; a {@link Wait} is armed and disarmed by its
+ * <p>Threads: {@link #watch} and {@link Watched#unwatch} from any thread; a {@link Watched} is armed and disarmed by its
  * reader; the looking thread alone expires waits. That thread runs while a wait is watched and ends when none is (a
  * session that ended its agents leaves no thread; the next agent starts it again).
  */
-public final class ReplyDeadlines {
+public final class AgentDeadlines {
     /** How often the looking thread looks at the deadlines. */
     static final Duration LOOK = Duration.ofMillis(250);
 
-    private final Set<Wait> waits = ConcurrentHashMap.newKeySet();
+    private final Set<Watched> waits = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by {@link #lock}: the looking thread, null when none runs. */
     private Thread looking;
 
-    /** One agent's waits for its output, on {@code out}: watched until {@link Wait#unwatch}. */
-    public Wait watch(InputStream out) {
-        Wait w = new Wait(out);
+    /** One agent's waits for its output, on {@code out}: watched until {@link Watched#unwatch}. */
+    public Watched watch(InputStream out) {
+        Watched w = new Watched(out);
         lock.lock();
         try {
             waits.add(w);
             if (looking == null) {
-                looking = Thread.ofPlatform().daemon().name("iperf3j-reply-deadlines").start(this::look);
+                looking = Thread.ofPlatform().daemon().name("iperf3j-agent-deadlines").start(this::look);
             }
         } finally {
             lock.unlock();
@@ -76,20 +81,24 @@ public final class ReplyDeadlines {
                 // no one interrupts this thread: if someone did, the waits are still to be kept
             }
             long now = System.nanoTime();
-            for (Wait w : waits) {
+            for (Watched w : waits) {
                 w.lookAt(now);
             }
         }
     }
 
-    /** One agent's wait: armed with a deadline while its reader blocks, expired (its stream closed) once that passed. */
-    public final class Wait {
+    /**
+     * One agent's deadlines: its wait, armed with a deadline while its reader blocks, expired (its stream closed) once that
+     * passed; and its parked slot's give-back, if one is due.
+     */
+    public final class Watched {
         private final InputStream out;
         private volatile long deadline;
         private volatile boolean armed;
         private volatile boolean expired;
+        private final java.util.concurrent.atomic.AtomicReference<Due> due = new java.util.concurrent.atomic.AtomicReference<>();
 
-        private Wait(InputStream out) {
+        private Watched(InputStream out) {
             this.out = out;
         }
 
@@ -109,12 +118,28 @@ public final class ReplyDeadlines {
             return expired;
         }
 
-        /** No longer watched (the agent ended). */
+        /** No longer watched (the agent ended): a give-back still due runs now (it looks whether it is still wanted). */
         void unwatch() {
             waits.remove(this);
+            Due d = due.getAndSet(null);
+            if (d != null) {
+                Thread.ofVirtual().name("agent-park").start(d.action());
+            }
+        }
+
+        /**
+         * Runs {@code action} on a virtual thread of its own once {@code at} ({@link System#nanoTime()}) has passed, in
+         * place of any action still due: the caller's action itself looks whether it is still wanted.
+         */
+        void runAfter(long at, Runnable action) {
+            due.set(new Due(at, action));
         }
 
         private void lookAt(long now) {
+            Due d = due.get();
+            if (d != null && now - d.at() >= 0 && due.compareAndSet(d, null)) {
+                Thread.ofVirtual().name("agent-park").start(d.action());
+            }
             if (armed && !expired && now - deadline >= 0) {
                 expired = true;
                 try {
@@ -124,5 +149,9 @@ public final class ReplyDeadlines {
                 }
             }
         }
+    }
+
+    /** An action due at {@code at}. */
+    private record Due(long at, Runnable action) {
     }
 }
