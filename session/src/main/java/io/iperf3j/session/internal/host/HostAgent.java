@@ -48,13 +48,14 @@ import io.iperf3j.session.internal.slots.SlotWire;
  *
  * <p>Threads: {@link #take}, {@link #give}, {@link #park} and {@link #close} may be called from any thread, one at
  * a time (a lock), which reads the agent's reply itself: an agent costs the controller no thread, but for a parked
- * slot's virtual thread, which sleeps {@link #PARK} and then gives the slot back under that lock unless a take or a
- * give came since. Its stderr comes with its stdout ({@code exec 2>&1}). A reply is waited for in a read on an SSH
- * channel (MINA's stream waits on a condition, which lets a virtual thread's carrier go): with no time limit of its own
- * when the agent has {@link AgentDeadlines} (a session's agents: one platform thread closes a stream whose deadline has
- * passed), else with one ({@link TimedRead}); and by polling {@link InputStream#available()} on a local process's pipe: a thread blocked for good in
- * a read of such a pipe holds a virtual thread's carrier, and a few of them starved every other virtual thread of this
- * JVM on two cores (seen in the module's tests).
+ * slot's give-back, a virtual thread started {@link #PARK} after the park by the session's {@link AgentDeadlines} (or,
+ * without them, one that sleeps until then), which gives the slot back under that lock unless a take or a give came
+ * since. Its stderr comes with its stdout ({@code exec 2>&1}). A reply is waited for in a read on an SSH channel
+ * (MINA's stream waits on a condition, which lets a virtual thread's carrier go): with no time limit of its own when the
+ * agent has {@link AgentDeadlines} (a session's agents: one platform thread closes a stream whose deadline has passed),
+ * else with one ({@link TimedRead}); and by polling {@link InputStream#available()} on a local process's pipe: a thread
+ * blocked for good in a read of such a pipe holds a virtual thread's carrier, and a few of them starved every other
+ * virtual thread of this JVM on two cores (seen in the module's tests).
  */
 public final class HostAgent implements AutoCloseable {
     /** How long the agent may take to start: a login, and a clean-up whose kills wait up to 3 s. */

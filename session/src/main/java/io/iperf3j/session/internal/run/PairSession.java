@@ -86,7 +86,7 @@ public final class PairSession implements IperfSession {
     private final String runTag = java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
     /** The host agents of the nodes a plan's tests took slots on ({@link #holdHosts}), by node. */
     private final Map<Node, HostAgent> agents = new ConcurrentHashMap<>();
-    /** The deadlines of the agents' replies over SSH, one thread for all of them (issue 69). */
+    /** The deadlines of the agents (their replies over SSH, their parks' ends), one thread for all of them (issue 69). */
     private final io.iperf3j.session.internal.host.AgentDeadlines agentDeadlines = new io.iperf3j.session.internal.host.AgentDeadlines();
     /** The nodes' connections in this session, made when first used. */
     private final HostConnections connections = new HostConnections();
