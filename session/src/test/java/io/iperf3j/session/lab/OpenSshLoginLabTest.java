@@ -80,8 +80,7 @@ class OpenSshLoginLabTest {
         Files.writeString(emptyKnown, "");
         SshClientGroup group = new SshClientGroup();
         java.time.Duration five = java.time.Duration.ofSeconds(5);
-        SshConnection good = new SshConnection(new SshSettings(lab.address(1), 22, "root", List.of(lab.key(lab.hostKeyType(1))),
-                Optional.empty(), dir.resolve("known_hosts"), SshSettings.HostKeyPolicy.ACCEPT_NEW, five, five, Connection.Wrapper.NONE), group);
+        SshConnection good = hostOne(dir, five, group);
         SshConnection strict = new SshConnection(new SshSettings(lab.address(2), 22, "root", List.of(lab.key(lab.hostKeyType(2))),
                 Optional.empty(), emptyKnown, SshSettings.HostKeyPolicy.STRICT, five, five, Connection.Wrapper.NONE), group);
         SshConnection unknownKey = new SshConnection(new SshSettings(lab.address(3), 22, "root", List.of(stranger),
@@ -116,9 +115,7 @@ class OpenSshLoginLabTest {
         Path dir = Files.createTempDirectory(work, "agent");
         java.time.Duration five = java.time.Duration.ofSeconds(5);
         SshClientGroup group = new SshClientGroup();
-        SshConnection c = new SshConnection(new SshSettings(lab.address(1), 22, "root", List.of(lab.key(lab.hostKeyType(1))),
-                Optional.empty(), dir.resolve("known_hosts"), SshSettings.HostKeyPolicy.ACCEPT_NEW, five, five, Connection.Wrapper.NONE),
-                group);
+        SshConnection c = hostOne(dir, five, group);
         String tag = Long.toHexString(System.nanoTime());
         try (c; io.iperf3j.session.internal.host.HostAgent agent = new io.iperf3j.session.internal.host.HostAgent(c, "h1",
                 io.iperf3j.session.internal.host.RemoteScripts.owner("t" + tag, tag), "timed-read-" + tag)) {
@@ -147,9 +144,7 @@ class OpenSshLoginLabTest {
         Path dir = Files.createTempDirectory(work, "deadlines");
         java.time.Duration five = java.time.Duration.ofSeconds(5);
         SshClientGroup group = new SshClientGroup();
-        SshConnection c = new SshConnection(new SshSettings(lab.address(1), 22, "root", List.of(lab.key(lab.hostKeyType(1))),
-                Optional.empty(), dir.resolve("known_hosts"), SshSettings.HostKeyPolicy.ACCEPT_NEW, five, five, Connection.Wrapper.NONE),
-                group);
+        SshConnection c = hostOne(dir, five, group);
         String tag = Long.toHexString(System.nanoTime());
         io.iperf3j.session.internal.host.AgentDeadlines deadlines = new io.iperf3j.session.internal.host.AgentDeadlines();
         try (c; io.iperf3j.session.internal.host.HostAgent agent = new io.iperf3j.session.internal.host.HostAgent(c, "h1",
@@ -193,6 +188,15 @@ class OpenSshLoginLabTest {
     }
 
     /**
+     * Root's login to host 1 with its own key type, its host key accepted on first use into {@code dir}'s known_hosts, the
+     * connect and auth limits both {@code limit}.
+     */
+    private SshConnection hostOne(Path dir, java.time.Duration limit, SshClientGroup group) {
+        return new SshConnection(new SshSettings(lab.address(1), 22, "root", List.of(lab.key(lab.hostKeyType(1))), Optional.empty(),
+                dir.resolve("known_hosts"), SshSettings.HostKeyPolicy.ACCEPT_NEW, limit, limit, Connection.Wrapper.NONE), group);
+    }
+
+    /**
      * Heartbeats as OpenSSH's {@code ServerAliveInterval} sends them: only while nothing comes from the server (issue 69).
      * MINA's own asked for one every second whatever came, which a busy host answered on top of its agent's lines. Counted
      * where they arrive, in the host sshd's DEBUG1 log (its {@code rtype keepalive@...} line for each global request):
@@ -204,9 +208,7 @@ class OpenSshLoginLabTest {
         Path dir = Files.createTempDirectory(work, "heartbeats");
         java.time.Duration ten = java.time.Duration.ofSeconds(10);
         SshClientGroup group = new SshClientGroup();
-        try (SshConnection c = new SshConnection(new SshSettings(lab.address(1), 22, "root", List.of(lab.key(lab.hostKeyType(1))),
-                Optional.empty(), dir.resolve("known_hosts"), SshSettings.HostKeyPolicy.ACCEPT_NEW, ten, ten,
-                Connection.Wrapper.NONE), group)) {
+        try (SshConnection c = hostOne(dir, ten, group)) {
             assertThat(c.run("echo in", ten).stdout()).isEqualTo("in\n");
             long before = keepalives(1);
             Connection.CommandResult talking = c.run("i=0; while [ $i -lt 40 ]; do echo $i; sleep 0.1; i=$((i+1)); done", ten);

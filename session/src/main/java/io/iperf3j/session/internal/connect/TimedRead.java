@@ -36,16 +36,7 @@ public final class TimedRead {
      * @throws InterruptedException if the thread was interrupted while it waited
      */
     public static int readWaiting(InputStream in, byte[] b) throws IOException, InterruptedException {
-        if (!(in instanceof ChannelPipedInputStream piped)) {
-            throw new IllegalArgumentException("no waiting read on " + in.getClass().getName());
-        }
-        piped.setTimeout(0);
-        try {
-            return piped.read(b, 0, b.length);
-        } catch (InterruptedIOException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedException("interrupted while reading a command's output");
-        }
+        return read(piped(in), b, 0);
     }
 
     /**
@@ -56,12 +47,9 @@ public final class TimedRead {
      * @throws InterruptedException if the thread was interrupted while it waited
      */
     public static int read(InputStream in, byte[] b, long timeoutMillis) throws IOException, InterruptedException {
-        if (!(in instanceof ChannelPipedInputStream piped)) {
-            throw new IllegalArgumentException("no timed read on " + in.getClass().getName());
-        }
-        piped.setTimeout(Math.max(1, timeoutMillis));
+        ChannelPipedInputStream piped = piped(in);
         try {
-            return piped.read(b, 0, b.length);
+            return read(piped, b, Math.max(1, timeoutMillis));
         } catch (SocketException e) {
             // MINA 2.16 ends a read whose time is up with a plain SocketException ("Timeout (N) expired after ..."), the
             // only one its read throws; a closed stream is an IOException ("Pipe closed")
@@ -69,6 +57,21 @@ public final class TimedRead {
                 return 0;
             }
             throw e;
+        }
+    }
+
+    private static ChannelPipedInputStream piped(InputStream in) {
+        if (!(in instanceof ChannelPipedInputStream piped)) {
+            throw new IllegalArgumentException("no timed or waiting read on " + in.getClass().getName());
+        }
+        return piped;
+    }
+
+    /** MINA's read with the stream's timeout ({@code 0}: none), an interrupt as an {@link InterruptedException}. */
+    private static int read(ChannelPipedInputStream piped, byte[] b, long timeoutMillis) throws IOException, InterruptedException {
+        piped.setTimeout(timeoutMillis);
+        try {
+            return piped.read(b, 0, b.length);
         } catch (InterruptedIOException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedException("interrupted while reading a command's output");

@@ -123,7 +123,7 @@ public final class AgentDeadlines {
             waits.remove(this);
             Due d = due.getAndSet(null);
             if (d != null) {
-                Thread.ofVirtual().name("agent-park").start(d.action());
+                d.start();
             }
         }
 
@@ -138,7 +138,7 @@ public final class AgentDeadlines {
         private void lookAt(long now) {
             Due d = due.get();
             if (d != null && now - d.at() >= 0 && due.compareAndSet(d, null)) {
-                Thread.ofVirtual().name("agent-park").start(d.action());
+                d.start();
             }
             if (armed && !expired && now - deadline >= 0) {
                 expired = true;
@@ -153,5 +153,9 @@ public final class AgentDeadlines {
 
     /** An action due at {@code at}. */
     private record Due(long at, Runnable action) {
+        /** Runs the action on a virtual thread of its own (it takes its agent's lock, which the looking thread must not wait for). */
+        void start() {
+            Thread.ofVirtual().name("agent-park").start(action);
+        }
     }
 }

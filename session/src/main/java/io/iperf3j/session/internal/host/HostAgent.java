@@ -795,7 +795,7 @@ public final class HostAgent implements AutoCloseable {
                         got = TimedRead.read(out, chunk, left);
                     }
                     if (got < 0) {
-                        return w != null && w.expired() ? null : ENDED;
+                        return endedOrLate(r);
                     }
                     r.pending().append(chunk, got);
                     continue;
@@ -817,8 +817,7 @@ public final class HostAgent implements AutoCloseable {
                     return ENDED;
                 }
             } catch (IOException e) {
-                // a stream its deadline closed ended the read: the deadline, not the agent's end
-                return r.watched() != null && r.watched().expired() ? null : ENDED;
+                return endedOrLate(r);
             }
             if (System.nanoTime() > deadline) {
                 return null;
@@ -826,6 +825,14 @@ public final class HostAgent implements AutoCloseable {
             Thread.sleep(pause);
             pause = Math.min(MAX_POLL_MILLIS, Math.max(POLL_MILLIS, pause * 2));
         }
+    }
+
+    /**
+     * What a read that ended says: null (the deadline) when the session's {@link AgentDeadlines} closed the stream because
+     * the deadline passed, else {@link #ENDED} (the agent's end).
+     */
+    private static String endedOrLate(Running r) {
+        return r.watched() != null && r.watched().expired() ? null : ENDED;
     }
 
     /**

@@ -458,9 +458,9 @@ public final class RemoteIperf {
             reading:
             while (true) {
                 if (stopIf.getAsBoolean()) {
-                    stop();
+                    stopRequested = true;
                 }
-                // a stop that came while it started may have found no PID: this one waits for it
+                // a stop asked for (by stopIf, or one that came while it started and may have found no PID): stopped here
                 endIfStopped();
                 long now = System.nanoTime();
                 if (now > deadline) {
