@@ -13,8 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>their replies': a reader waits for its agent's output with no time limit of its own, and a wait whose deadline has
  * passed has its stream closed, which ends the read ({@link HostAgent} then drops the agent, as it did when a timed read
  * ran out);
- * <li>their parked slots' ({@link HostAgent#park}): each look at a parked slot, due every {@link HostAgent#PARK_LOOK} after
- * the park, is started on a virtual thread of its own when due, where each park had a virtual thread that slept until then.
+ * <li>their parked slots' ({@link HostAgent#park}): the give-back, due {@link HostAgent#PARK} after the park, is started
+ * on a virtual thread of its own when due, where each park had a virtual thread that slept until then.
  * </ul>
  *
  * <p>Why not a timed read: a virtual thread's timed wait is a task of the JDK's delay scheduler (JDK 25's

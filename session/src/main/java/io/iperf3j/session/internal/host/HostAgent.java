@@ -47,11 +47,11 @@ import io.iperf3j.session.internal.slots.SlotWire;
  * has {@code flock} too); a lock that a process holds needs no state that could be left behind.
  *
  * <p>Threads: {@link #take}, {@link #give}, {@link #park} and {@link #close} may be called from any thread, one at
- * a time (a lock), which reads the agent's reply itself: an agent costs the controller no thread, but for each look at a
- * parked slot, a virtual thread started every {@link #PARK_LOOK} after the park by the session's {@link AgentDeadlines}
- * (or, without them, one that sleeps until then), which parks it again or gives it back under that lock unless a take or
- * a give came since. Its stderr comes with its stdout ({@code exec 2>&1}). A reply is waited for in a read on an SSH
- * channel (MINA's stream waits on a condition, which lets a virtual thread's carrier go): with no time limit of its own when the
+ * a time (a lock), which reads the agent's reply itself: an agent costs the controller no thread, but for a parked
+ * slot's give-back, a virtual thread started {@link #PARK} after the park by the session's {@link AgentDeadlines} (or,
+ * without them, one that sleeps until then), which gives the slot back under that lock unless a take or a give came
+ * since. Its stderr comes with its stdout ({@code exec 2>&1}). A reply is waited for in a read on an SSH channel
+ * (MINA's stream waits on a condition, which lets a virtual thread's carrier go): with no time limit of its own when the
  * agent has {@link AgentDeadlines} (a session's agents: one platform thread closes a stream whose deadline has passed),
  * else with one ({@link TimedRead}); and by polling {@link InputStream#available()} on a local process's pipe: a thread
  * blocked for good in a read of such a pipe holds a virtual thread's carrier, and a few of them starved every other
@@ -224,9 +224,8 @@ public final class HostAgent implements AutoCloseable {
      * A test's end: the host's slot stays taken for this controller's next test on the host, whose {@link #take} then costs
      * the host no {@code flock} process (one a host and test was the largest process a test forked beyond its two iperf3:
      * bench/fleet.py, stop 54), unless another controller's agent found the slot busy meanwhile (then it is given back at
-     * once). While no take came, the agent is asked again every {@link #PARK_LOOK} (another {@code park}: a read of the
-     * want file, no process), which gives the slot to another controller that found it busy meanwhile; it is given back
-     * after {@link #PARK_KEPT} in any case. A slot of the host-slots service is given back after {@link #PARK}.
+     * once). It is given back after {@link #PARK} when no take came, and another controller that asks for it meanwhile gets
+     * it at this controller's next take, which yields to it.
      */
     public void park() throws InterruptedException {
         lock.lockInterruptibly();
@@ -256,43 +255,17 @@ public final class HostAgent implements AutoCloseable {
     }
 
     /**
-     * A parked slot's look, under the lock, park number {@code mine} still the last: the slot of the host-slots service, or
-     * one parked for {@link #PARK_KEPT} since {@code parkedAt}, is given back; else the agent is asked to park it again,
-     * which it does unless another controller waits for it (then it gives it back): still parked, it is looked at again
-     * after {@link #PARK_LOOK}.
-     */
-    private void lookAtPark(Running r, long mine, long parkedAt) throws InterruptedException {
-        if (service != null || System.nanoTime() - parkedAt >= PARK_KEPT.toNanos()) {
-            giveLocked();
-            return;
-        }
-        switch (ask(r, "park").map(HostReply::word).orElse("")) {
-            case "parked" -> lookAfter(r, mine, parkedAt, PARK_LOOK);
-            case "given" -> { }
-            default -> end(r);
-        }
-    }
-
-    /**
-     * Looks at the slot parked as park number {@code mine} ({@link #lookAtPark}): a host-slots service's after {@link #PARK},
-     * an agent's after {@link #PARK_LOOK}.
+     * Gives the slot parked as park number {@code mine} back after {@link #PARK}, unless a take or a give came since: at
+     * the session's {@link AgentDeadlines}' next look after it (no thread until then), else on a virtual thread that
+     * sleeps until then.
      */
     private void giveBackAfterPark(Running r, long mine) {
-        lookAfter(r, mine, System.nanoTime(), service != null ? PARK : PARK_LOOK);
-    }
-
-    /**
-     * Looks at the slot parked as park number {@code mine} at {@code parkedAt} ({@link #lookAtPark}) {@code after} from
-     * now, unless a take or a give came since: at the session's {@link AgentDeadlines}' next look after it (no thread until
-     * then), else on a virtual thread that sleeps until then.
-     */
-    private void lookAfter(Running r, long mine, long parkedAt, Duration after) {
-        Runnable look = () -> {
+        Runnable giveBack = () -> {
             try {
                 lock.lockInterruptibly();
                 try {
                     if (parks == mine && (running == r || service != null) && !closed) {
-                        lookAtPark(r, mine, parkedAt);
+                        giveLocked();
                     }
                 } finally {
                     lock.unlock();
@@ -302,16 +275,16 @@ public final class HostAgent implements AutoCloseable {
             }
         };
         if (r.watched() != null) {
-            r.watched().runAfter(System.nanoTime() + after.toNanos(), look);
+            r.watched().runAfter(System.nanoTime() + PARK.toNanos(), giveBack);
             return;
         }
         Thread.ofVirtual().name("agent-park").start(() -> {
             try {
-                Thread.sleep(after);
+                Thread.sleep(PARK);
             } catch (InterruptedException e) {
                 return; // the JVM ends: the slot goes with the agent
             }
-            look.run();
+            giveBack.run();
         });
     }
 
@@ -330,20 +303,8 @@ public final class HostAgent implements AutoCloseable {
 
     private String busyHolder = "";
 
-    /** How long a host-slots service's parked slot ({@link #park}) stays taken with no take of this controller. */
+    /** How long a parked slot ({@link #park}) stays taken with no take of this controller. */
     static final Duration PARK = Duration.ofMillis(500);
-    /**
-     * How often an agent's parked slot is looked at with no take of this controller since: a round trip, which costs the
-     * controller and the host a few hundred microseconds of CPU; every second, the looks of a 200-host rotating mesh cost
-     * the controller what the {@code flock} processes they spared cost the hosts (bench/fleet.py, stop 82).
-     */
-    static final Duration PARK_LOOK = Duration.ofSeconds(3);
-    /**
-     * How long an agent's parked slot is kept at most with no take of this controller: a host whose tests come a few
-     * seconds apart (a rotating mesh spread over its period: 40 tests in 240 s a host at 200 hosts) takes it with no
-     * {@code flock} process, where a give-back at {@link #PARK} cost each of its tests' ends one (issue 69, stop 82).
-     */
-    static final Duration PARK_KEPT = Duration.ofSeconds(10);
     /** Counts {@link #park}s and the calls that end one (a take, a give), so that a late timer gives back no later park. */
     private long parks;
 

@@ -188,8 +188,8 @@ class HostAgentTest {
 
     /**
      * As a session's agents have it, the parked slot's give-back kept by {@link AgentDeadlines} (no thread sleeps for it):
-     * another controller finds the slot busy (its want in the want file), and has it at the holder's first look, not before
-     * {@link HostAgent#PARK_LOOK}; a take of the holder in time keeps it, so the look then due gives nothing back.
+     * another controller finds the slot busy until the park's end, and has it after, not before {@link HostAgent#PARK}; a
+     * take of the holder in time keeps it, so the give-back then due gives nothing back.
      */
     @Test
     void aParkedSlotsGiveBackKeptByTheSessionsDeadlinesComesAfterThePark() throws Exception {
@@ -209,59 +209,19 @@ class HostAgentTest {
                 taken = b.take();
             }
             assertThat(taken).as("a's parked slot given back by itself").isTrue();
-            assertThat(System.nanoTime() - parked).as("not before the first look").isGreaterThanOrEqualTo(HostAgent.PARK_LOOK.toNanos());
+            assertThat(System.nanoTime() - parked).as("not before the park's end").isGreaterThanOrEqualTo(HostAgent.PARK.toNanos());
             b.give();
             assertThat(a.take()).isTrue();
             a.park();
             assertThat(a.take()).as("taken again in time").isTrue();
-            Thread.sleep(HostAgent.PARK_LOOK.toMillis() + 2 * AgentDeadlines.LOOK.toMillis() + 200);
-            assertThat(b.take()).as("the park's look, then due, gave nothing: a holds it").isFalse();
+            Thread.sleep(HostAgent.PARK.toMillis() + 2 * AgentDeadlines.LOOK.toMillis() + 200);
+            assertThat(b.take()).as("the park's give-back, then due, gave nothing: a holds it").isFalse();
         }
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (deadlines.looking() && System.nanoTime() < until) {
             Thread.sleep(50);
         }
         assertThat(deadlines.looking()).as("the agent ended: nothing to watch, the thread ended at its next look").isFalse();
-    }
-
-    /**
-     * A parked slot that no other controller asks for stays its controller's between tests a few seconds apart (a rotating
-     * mesh's host: issue 69, stop 82): looked at every {@link HostAgent#PARK_LOOK} (the agent asked again, no process) rather
-     * than given back after 500 ms, so that the next take needs no {@code flock} process; given back after
-     * {@link HostAgent#PARK_KEPT}. Seen from outside as another process of the account would: {@code flock -n} on the slot's
-     * lock file, which leaves no wait in the want file (with a want the look gives it: the tests above). Before, the lock
-     * was free 500-750 ms after the park.
-     */
-    @Test
-    void aParkedSlotNobodyAsksForIsKeptBetweenTestsSecondsApartThenGivenBack() throws Exception {
-        AgentDeadlines deadlines = new AgentDeadlines();
-        Path lock = Path.of(RemoteScripts.stateDir("x")).resolveSibling("slots").resolve(io.iperf3j.session.internal.dispatch.HostSlots.fileName(slot));
-        try (HostAgent a = new HostAgent(new LocalConnection(), "h-a", RemoteScripts.owner("ha", tag), slot, deadlines)) {
-            assertThat(a.take()).isTrue();
-            assertThat(locked(lock)).as("taken").isTrue();
-            a.park();
-            Thread.sleep(HostAgent.PARK_LOOK.toMillis() * 3 / 2 + 2 * AgentDeadlines.LOOK.toMillis());
-            assertThat(locked(lock)).as("parked past a look, nobody waiting: still held").isTrue();
-            assertThat(a.take()).as("its controller's next test").isTrue();
-            a.park();
-            long parked = System.nanoTime();
-            long deadline = parked + HostAgent.PARK_KEPT.toNanos() + TimeUnit.SECONDS.toNanos(15);
-            while (locked(lock) && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            long held = System.nanoTime() - parked;
-            assertThat(locked(lock)).as("given back by itself").isFalse();
-            assertThat(held).as("kept until PARK_KEPT").isGreaterThanOrEqualTo(HostAgent.PARK_KEPT.toNanos());
-        }
-    }
-
-    /** Whether {@code flock -n} finds the lock file held by another process. */
-    private static boolean locked(Path lock) throws Exception {
-        Process p = new ProcessBuilder("flock", "-n", lock.toString(), "true").redirectErrorStream(true).start();
-        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("flock's status: 0 free, 1 held").isIn(0, 1);
-        return p.exitValue() == 1;
     }
 
     /**
@@ -303,7 +263,7 @@ class HostAgentTest {
             assertThat(b.take()).isTrue();
             b.park();
             assertThat(a.take()).as("parked for b").isFalse();
-            // b takes nothing more: its parked slot goes to a, which waits, at b's first look (HostAgent.PARK_LOOK)
+            // b takes nothing more: its parked slot is given back after HostAgent.PARK
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             boolean taken = false;
             while (!taken && System.nanoTime() < deadline) {
