@@ -304,10 +304,11 @@ def write_result(out, stem, result):
 
 
 def status(pid):
-    """VmRSS, VmHWM (KiB) and Threads of a live process, or None."""
+    """VmRSS, VmHWM (KiB), Threads, and VmRSS's parts (RssAnon, RssFile, RssShmem, KiB) of a live process, or None."""
     try:
         f = {l.split(':')[0]: l.split(':')[1].split() for l in open(f"/proc/{pid}/status")}
-        return int(f['VmRSS'][0]), int(f['VmHWM'][0]), int(f['Threads'][0])
+        return (int(f['VmRSS'][0]), int(f['VmHWM'][0]), int(f['Threads'][0]),
+                {k: int(f[k][0]) for k in ('RssAnon', 'RssFile', 'RssShmem')})
     except (OSError, KeyError):
         return None
 
@@ -379,6 +380,7 @@ def main():
                              stderr=subprocess.STDOUT, env=env, preexec_fn=into(controller_group))
         thread_seen = {}
         rss, hwm, threads, at200, first, last = [], 0, 0, None, None, None
+        parts_at_peak, peak_sample = None, 0
         total = min(a.per_run, a.hosts * (a.hosts - 1) // 2) if a.per_run else a.hosts * (a.hosts - 1) // 2
         memory_at_90 = None
         while p.poll() is None:
@@ -410,6 +412,8 @@ def main():
             if last is None and seen >= total:
                 last = time.time()
             if s:
+                if s[0] > peak_sample:
+                    peak_sample, parts_at_peak = s[0], {k: round(v / 1024, 1) for k, v in s[3].items()}
                 rss.append(s[0])
                 hwm = max(hwm, s[1])
                 threads = max(threads, s[2])
@@ -459,7 +463,7 @@ def main():
             'memory_at_90_percent': memory_at_90,
             'rounds': rounds, 'rounds_said': int(rounds_said.group(1)) if rounds_said else None,
             'lower_bound_s': bound, 'plan_s': plan_s, 'plan_s_bounded_by_process': plan_bounded_by_process, 'process_s': round(wall, 1), 'plan_over_bound': round(plan_s / bound, 2),
-            'rss_peak_mib': round(hwm / 1024, 1), 'rss_at_200_mib': round(at200 / 1024, 1) if at200 else None,
+            'rss_peak_mib': round(hwm / 1024, 1), 'rss_parts_at_peak_sample_mib': parts_at_peak, 'rss_at_200_mib': round(at200 / 1024, 1) if at200 else None,
             'rss_end_mib': round(rss[-1] / 1024, 1) if rss else None, 'threads_peak': threads,
             'logins_per_host': sorted({l for l, _, _ in per_host}), 'max_logins': max(l for l, _, _ in per_host),
             'max_channels_per_sshd': max(c for _, c, _ in per_host), 'heartbeats': heartbeats, 'iperf_left': left,

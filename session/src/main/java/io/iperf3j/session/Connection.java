@@ -112,6 +112,23 @@ public interface Connection extends AutoCloseable {
     }
 
     /**
+     * Says that something waits on this host until the returned mark is closed: a test that holds it (its server's or
+     * client's side), a reply awaited. A connection that checks that its host answers (SSH's heartbeats) checks it every
+     * second while a mark is open or a command's channel is, so that a host that falls silent under a test is found in
+     * seconds ({@link #unanswered}), and only seldom while nothing waits on it (an idle host of a scheduled fleet).
+     * Closing a mark twice closes it once. A mark that does nothing by default.
+     */
+    default Waiting waitOn() {
+        return () -> { };
+    }
+
+    /** A mark of {@link #waitOn}: closed when nothing waits on the host for its holder any more. */
+    interface Waiting extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
      * What the connection has to tell once, for the log and the test's warnings (an SSH host without
      * an SFTP subsystem, whose files now come over exec): each notice is returned by one call only.
      * None by default.

@@ -221,6 +221,50 @@ class OpenSshLoginLabTest {
         }
     }
 
+    /**
+     * Heartbeats only while something waits on the host (issue 69): an idle host of a fleet was asked every silent second,
+     * 200 requests a second for a 200-host controller between its runs. Over real SSH with a session's agent, counted in
+     * the host sshd's log: none while the agent idles for 4 s, at least two while a test holds the host (a take, then 4
+     * silent seconds, as a server's host is while its client runs) and while a job is silent for 3 s, none again once the
+     * test has parked the slot and it was given back.
+     */
+    @Test
+    void heartbeatsGoWhileATestHoldsTheHostAndNotBetweenTests() throws Exception {
+        Path dir = Files.createTempDirectory(work, "heartbeats-held");
+        java.time.Duration five = java.time.Duration.ofSeconds(5);
+        SshClientGroup group = new SshClientGroup();
+        SshConnection c = hostOne(dir, five, group);
+        String tag = Long.toHexString(System.nanoTime());
+        io.iperf3j.session.internal.host.AgentDeadlines deadlines = new io.iperf3j.session.internal.host.AgentDeadlines();
+        try (c; io.iperf3j.session.internal.host.HostAgent agent = new io.iperf3j.session.internal.host.HostAgent(c, "h1",
+                io.iperf3j.session.internal.host.RemoteScripts.owner("t" + tag, tag), "held-" + tag, deadlines)) {
+            agent.start();
+            long sent0 = c.heartbeatsSent();
+            long counted0 = keepalives(1);
+            long t = counted0;
+            Thread.sleep(4_000);
+            long idle = keepalives(1) - t;
+            assertThat(agent.take()).isTrue();
+            t = keepalives(1);
+            Thread.sleep(4_000);
+            long held = keepalives(1) - t;
+            t = keepalives(1);
+            assertThat(agent.job("sleep 3; echo $$\n", java.time.Duration.ofSeconds(20), true).orElseThrow().exitStatus()).isZero();
+            long job = keepalives(1) - t;
+            agent.park();
+            Thread.sleep(1_500); // the parked slot's give-back, 0.5-0.75 s after the park
+            t = keepalives(1);
+            Thread.sleep(4_000);
+            long after = keepalives(1) - t;
+            assertThat(idle).as("heartbeats while the agent idled 4 s").isZero();
+            assertThat(held).as("heartbeats while a test held the host, silent for 4 s").isBetween(2L, 5L);
+            assertThat(job).as("heartbeats while a job was silent for 3 s").isBetween(1L, 4L);
+            assertThat(after).as("heartbeats in 4 s after the test's end").isZero();
+            assertThat(c.heartbeatsSent() - sent0).as("what the controller sent, against what the host counted")
+                    .isEqualTo(keepalives(1) - counted0).isGreaterThanOrEqualTo(held + job);
+        }
+    }
+
     /** The heartbeats host i's sshd has answered so far, from its DEBUG1 log. */
     private long keepalives(int i) throws java.io.IOException {
         return lab.sshdLog(i).lines().filter(l -> l.contains("rtype keepalive@")).count();

@@ -53,8 +53,12 @@ public final class SshClientGroup {
     /** The context key of a login's own settings. */
     static final AttributeKey<Login> LOGIN = new AttributeKey<>();
 
-    /** What a login needs of its own: its host-key verifier, its identity files, its agent. */
-    record Login(ServerKeyVerifier verifier, IdentityFiles identities, Optional<SshAgentFactory> agent) {
+    /**
+     * What a login needs of its own: its host-key verifier, its identity files, its agent, and whether something waits on
+     * its host now ({@link SshConnection#waitedOn}: the pace of its sessions' heartbeats, ProxyJump hops' too).
+     */
+    record Login(ServerKeyVerifier verifier, IdentityFiles identities, Optional<SshAgentFactory> agent,
+            java.util.function.BooleanSupplier waitedOn) {
         /** The context that carries it to the sessions MINA makes for it. */
         AttributeRepository context() {
             return AttributeRepository.ofKeyValuePair(LOGIN, this);
@@ -73,12 +77,12 @@ public final class SshClientGroup {
 
     /**
      * A login's own settings: the verifier of its known_hosts file (shared with the group's other logins of
-     * the same file and policy), its identity files, its agent.
+     * the same file and policy), its identity files, its agent; {@code waitedOn} says when something waits on its host.
      */
-    Login login(SshSettings settings) {
+    Login login(SshSettings settings, java.util.function.BooleanSupplier waitedOn) {
         return new Login(verifier(settings.knownHosts(), settings.hostKeyPolicy()),
                 new IdentityFiles(settings.identities(), settings.passphrase()),
-                settings.agent().map(UnixSocketAgent::new));
+                settings.agent().map(UnixSocketAgent::new), waitedOn);
     }
 
     private ServerKeyVerifier verifier(Path knownHosts, SshSettings.HostKeyPolicy policy) {
@@ -150,6 +154,12 @@ public final class SshClientGroup {
      * controller's threads and the host's sshd, some four a test at 96 hosts (issue 69). Whatever the server sends
      * answers as well as a reply would: it is alive. A host that falls silent gets its heartbeats as before, from the
      * next interval on, and is lost after {@link #HEARTBEAT_MISSES} of them without a reply.
+     *
+     * <p>And only while something waits on the host ({@link Login#waitedOn}: a test holds it, a reply or a command's
+     * channel is awaited); an idle host gets one every {@link #IDLE_HEARTBEAT}. Every silent second of every idle host
+     * was a heartbeat before: 200 a second for a 200-host fleet between its runs, 4.7 a test of a rotating mesh whose
+     * hosts are idle two thirds of its period (stop 82). A host that falls silent while idle is found at its next use,
+     * in the same {@link #HEARTBEAT_MISSES} seconds as under a test (the use waits on it), or by the idle heartbeats.
      */
     static final class HeardConnectionServiceFactory extends org.apache.sshd.client.session.ClientConnectionServiceFactory {
         @Override
@@ -179,19 +189,49 @@ public final class SshClientGroup {
             super.process(cmd, buffer);
         }
 
+        /** {@link System#nanoTime()} of the last heartbeat this side sent; {@link #heard}'s start at first. */
+        private volatile long beat = heard;
+
         @Override
         protected boolean sendHeartBeat() {
-            return heardWithin(System.nanoTime(), heartbeatInterval) ? false : super.sendHeartBeat();
+            long now = System.nanoTime();
+            if (!beatDue(now, heard, beat, waitedOn(), heartbeatInterval)) {
+                return false;
+            }
+            beat = now;
+            return super.sendHeartBeat();
         }
 
-        /** Whether the server was heard from less than {@code interval} before {@code now}. */
-        boolean heardWithin(long now, Duration interval) {
-            return now - heard < interval.toNanos();
+        /** Whether something waits on the host: its login's word (a session without one: yes, as before there was one). */
+        private boolean waitedOn() {
+            return loginOf(getClientSession()).map(l -> l.waitedOn().getAsBoolean()).orElse(true);
         }
+
+        /** How many heartbeats this session has sent. */
+        long heartbeats() {
+            return heartbeatCount.get();
+        }
+    }
+
+    /**
+     * Whether a heartbeat is due at {@code now} ({@link System#nanoTime()}): never when the server was heard from within
+     * {@code interval} (it is alive); else at every {@code interval} while something waits on the host, and otherwise when
+     * the last one went {@link #IDLE_HEARTBEAT} or more before.
+     */
+    static boolean beatDue(long now, long heard, long lastBeat, boolean waitedOn, Duration interval) {
+        if (now - heard < interval.toNanos()) {
+            return false;
+        }
+        return waitedOn || now - lastBeat >= IDLE_HEARTBEAT.toNanos();
     }
 
     /** How often a session asks its server for a reply (a global request OpenSSH's sshd answers at once). */
     static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    /**
+     * How often a session asks its server for a reply while nothing waits on the host: OpenSSH users' usual
+     * {@code ServerAliveInterval}, well within MINA's idle timeout (10 minutes, which a reply resets) and a NAT's.
+     */
+    static final Duration IDLE_HEARTBEAT = Duration.ofSeconds(60);
     /** Heartbeats in a row without a reply after which the session is closed as lost: the host does not answer. */
     static final int HEARTBEAT_MISSES = 4;
     /**

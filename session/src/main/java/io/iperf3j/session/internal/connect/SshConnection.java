@@ -67,6 +67,8 @@ public final class SshConnection implements Connection {
     /** How long a closing channel waits for the server's close before it is dropped on this side only. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     private final Semaphore channels = new Semaphore(MAX_CHANNELS, true);
+    /** The marks of {@link #waitOn} open now: while one is, or a command's channel, the session's heartbeats go every second. */
+    private final java.util.concurrent.atomic.AtomicInteger waits = new java.util.concurrent.atomic.AtomicInteger();
     /** Why the current session ended, once it has (read when it is found closed). */
     private volatile LossListener loss;
     /**
@@ -210,7 +212,7 @@ public final class SshConnection implements Connection {
             client = group.hold();
         }
         if (login == null) {
-            login = group.login(settings);
+            login = group.login(settings, this::waitedOn);
         }
         ClientSession s;
         try {
@@ -262,6 +264,34 @@ public final class SshConnection implements Connection {
         ClientSession s = session;
         return s != null && !s.isOpen() && lostReason().contains(HEARTBEAT_LOST) ? java.util.Optional.of(noReply())
                 : java.util.Optional.empty();
+    }
+
+    /**
+     * A mark that something waits on the host ({@link Connection#waitOn}): the session's heartbeats go every
+     * {@link SshClientGroup#HEARTBEAT} while one is open, as while a command's channel is; with none, every
+     * {@link SshClientGroup#IDLE_HEARTBEAT}.
+     */
+    @Override
+    public Connection.Waiting waitOn() {
+        waits.incrementAndGet();
+        AtomicBoolean open = new AtomicBoolean(true);
+        return () -> {
+            if (open.compareAndSet(true, false)) {
+                waits.decrementAndGet();
+            }
+        };
+    }
+
+    /** Whether something waits on the host: a mark of {@link #waitOn} is open, or a command's channel (an SFTP one too). */
+    boolean waitedOn() {
+        return waits.get() > 0 || channels.availablePermits() < MAX_CHANNELS;
+    }
+
+    /** How many heartbeats the current session has sent (0 without one): what {@link #waitOn} paces. */
+    public long heartbeatsSent() {
+        ClientSession s = session;
+        return s != null && s.getService(org.apache.sshd.common.session.ConnectionService.class)
+                instanceof SshClientGroup.HeardConnectionService h ? h.heartbeats() : 0;
     }
 
     /** Records why one session ended: the first exception or disconnect message, else a plain close. */

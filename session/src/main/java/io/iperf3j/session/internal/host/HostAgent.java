@@ -166,41 +166,65 @@ public final class HostAgent implements AutoCloseable {
      */
     public boolean take() throws ConnectionError, IperfCommandError, InterruptedException {
         lock.lockInterruptibly();
-        try {
-            parks++;
-            busyHolder = "";
-            for (int attempt = 0;; attempt++) {
-                Running r = started();
-                if (r == null) {
-                    return true;
-                }
-                if (service != null) {
-                    Optional<Boolean> taken = takeFromService();
-                    if (taken.isPresent()) {
-                        return taken.get();
-                    }
-                }
-                Optional<HostReply> reply = ask(r, "take");
-                if (reply.isPresent()) {
-                    return switch (reply.get().word()) {
-                        case "taken" -> true;
-                        case "busy" -> {
-                            busyHolder = LogText.escape(reply.get().value());
-                            yield false;
-                        }
-                        default -> throw new IperfCommandError("the session's agent on " + host + ": " + reply.get().value());
-                    };
-                }
-                // it ended (its connection was lost, or the host killed it) or stopped answering: once more, anew
-                String why = why(r);
-                end(r);
-                if (attempt > 0) {
-                    throw new ConnectionError("the session's agent on " + host + " (" + connection.describe()
-                            + ") did not answer" + why);
-                }
+        try (Connection.Waiting _ = connection.waitOn()) {
+            boolean taken = takeLocked();
+            if (taken && inTest == null) {
+                inTest = connection.waitOn();
             }
+            return taken;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The mark that a test of this controller holds the host ({@link Connection#waitOn}: its connection's heartbeats every
+     * second, so that a host that falls silent under a test is found in seconds), from a {@link #take} that got the slot to
+     * the test's {@link #park} or {@link #give}; null between tests. Every command to the agent holds a mark of its own
+     * while it waits for its reply.
+     */
+    private Connection.Waiting inTest;
+
+    /** The test that held the host has ended: nothing waits on it for that test any more. */
+    private void leaveTest() {
+        if (inTest != null) {
+            inTest.close();
+            inTest = null;
+        }
+    }
+
+    private boolean takeLocked() throws ConnectionError, IperfCommandError, InterruptedException {
+        parks++;
+        busyHolder = "";
+        for (int attempt = 0;; attempt++) {
+            Running r = started();
+            if (r == null) {
+                return true;
+            }
+            if (service != null) {
+                Optional<Boolean> taken = takeFromService();
+                if (taken.isPresent()) {
+                    return taken.get();
+                }
+            }
+            Optional<HostReply> reply = ask(r, "take");
+            if (reply.isPresent()) {
+                return switch (reply.get().word()) {
+                    case "taken" -> true;
+                    case "busy" -> {
+                        busyHolder = LogText.escape(reply.get().value());
+                        yield false;
+                    }
+                    default -> throw new IperfCommandError("the session's agent on " + host + ": " + reply.get().value());
+                };
+            }
+            // it ended (its connection was lost, or the host killed it) or stopped answering: once more, anew
+            String why = why(r);
+            end(r);
+            if (attempt > 0) {
+                throw new ConnectionError("the session's agent on " + host + " (" + connection.describe()
+                        + ") did not answer" + why);
+            }
         }
     }
 
@@ -213,7 +237,7 @@ public final class HostAgent implements AutoCloseable {
      */
     public void start() throws ConnectionError, IperfCommandError, InterruptedException {
         lock.lockInterruptibly();
-        try {
+        try (Connection.Waiting _ = connection.waitOn()) {
             started();
         } finally {
             lock.unlock();
@@ -229,7 +253,8 @@ public final class HostAgent implements AutoCloseable {
      */
     public void park() throws InterruptedException {
         lock.lockInterruptibly();
-        try {
+        try (Connection.Waiting _ = connection.waitOn()) {
+            leaveTest();
             Running r = running;
             if (r == null) {
                 return;
@@ -319,6 +344,13 @@ public final class HostAgent implements AutoCloseable {
     }
 
     private void giveLocked() throws InterruptedException {
+        try (Connection.Waiting _ = connection.waitOn()) {
+            leaveTest();
+            giveAsked();
+        }
+    }
+
+    private void giveAsked() throws InterruptedException {
         parks++;
         if (service != null) {
             try {
@@ -475,6 +507,7 @@ public final class HostAgent implements AutoCloseable {
         if (!(wait && !longJob ? lock.tryLock(REPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS) : lock.tryLock())) {
             return new JobEnd.NotSent();
         }
+        Connection.Waiting asking = connection.waitOn();
         try {
             Running r = running;
             if (r == null || closed) {
@@ -518,6 +551,7 @@ public final class HostAgent implements AutoCloseable {
                 throw e;
             }
         } finally {
+            asking.close();
             longJob = false;
             lock.unlock();
         }
@@ -617,6 +651,7 @@ public final class HostAgent implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
+            leaveTest();
             closed = true;
             if (service != null) {
                 service.close();
