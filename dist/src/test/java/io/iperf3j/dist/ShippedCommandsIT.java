@@ -166,6 +166,49 @@ class ShippedCommandsIT {
     }
 
     /**
+     * The AOT cache is a client's and a server's, not a session controller's (docs/design/footprint.md: the controller's
+     * classes are not the cache's, and a cache is mapped and relocated whole): a server's JVM maps it, a session's does
+     * not, seen in each process's own {@code /proc/PID/maps} once the launcher has become the JVM.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Installation.class)
+    void aServerMapsTheAotCacheASessionDoesNot(Installation in) throws Exception {
+        int port = FreePorts.next();
+        try (Iperf3Process server = in.start(List.of("-s", "-p", Integer.toString(port)))) {
+            assertThat(server.awaitListening(port, SERVER_START)).as("%s", server.stderr()).isTrue();
+            assertThat(jvmMaps(server)).as("the server's mappings").anyMatch(l -> l.endsWith(".aot"));
+        }
+        Path plan = Files.writeString(dir.resolve("aot-plan.yaml"), """
+                hosts:
+                  - {id: a, address: 127.0.0.1, connection: local, iperf: iperf3}
+                  - {id: b, address: 127.0.0.1, connection: local, iperf: iperf3}
+                tests:
+                  - {name: t, pairs: [[a, b]], duration: 3, port: %d}
+                """.formatted(FreePorts.next()));
+        try (Iperf3Process session = in.start(List.of("session", plan.toString(), "-o", dir.resolve("aot-out").toString()))) {
+            jvmMaps(session);
+            Thread.sleep(1_000); // past the JVM's start, where a cache is mapped, into the plan's 3 s test
+            assertThat(Files.readAllLines(Path.of("/proc", Long.toString(session.pid()), "maps"))).as("the session's mappings")
+                    .noneMatch(l -> l.endsWith(".aot")).anyMatch(l -> l.endsWith("/libjvm.so"));
+            assertThat(session.waitFor(CLIENT)).as("%s", session.stderr()).isZero();
+        }
+    }
+
+    /** The lines of {@code p}'s {@code /proc/PID/maps} once it is a JVM (the launcher execs it: the same PID). */
+    private static List<String> jvmMaps(Iperf3Process p) throws Exception {
+        Path maps = Path.of("/proc", Long.toString(p.pid()), "maps");
+        long deadline = System.nanoTime() + SERVER_START.toNanos();
+        while (true) {
+            List<String> lines = Files.readAllLines(maps);
+            if (lines.stream().anyMatch(l -> l.endsWith("/libjvm.so")) && lines.stream().anyMatch(l -> l.endsWith("/lib/modules"))) {
+                return lines;
+            }
+            assertThat(System.nanoTime()).as("%s became no JVM: %s", p, p.stderr()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /**
      * A plan over SSH to two network-namespace hosts ({@link NetnsLab}: OpenSSH sshd with
      * ed25519 host keys, as current OpenSSH makes them), logged in the way a user already logs in
      * with {@code ssh}, nothing spelled out in the plan: h1 through a {@code ~/.ssh/config} alias,
