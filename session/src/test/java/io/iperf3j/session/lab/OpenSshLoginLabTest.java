@@ -116,9 +116,7 @@ class OpenSshLoginLabTest {
         java.time.Duration five = java.time.Duration.ofSeconds(5);
         SshClientGroup group = new SshClientGroup();
         SshConnection c = hostOne(dir, five, group);
-        String tag = Long.toHexString(System.nanoTime());
-        try (c; io.iperf3j.session.internal.host.HostAgent agent = new io.iperf3j.session.internal.host.HostAgent(c, "h1",
-                io.iperf3j.session.internal.host.RemoteScripts.owner("t" + tag, tag), "timed-read-" + tag)) {
+        try (c; io.iperf3j.session.internal.host.HostAgent agent = agentOnHostOne(c, "timed-read", null)) {
             agent.start();
             String shell = agent.job("echo $$\n", java.time.Duration.ofSeconds(20), true).orElseThrow().stdout().strip();
             assertThat(shell).matches("[0-9]+");
@@ -145,10 +143,8 @@ class OpenSshLoginLabTest {
         java.time.Duration five = java.time.Duration.ofSeconds(5);
         SshClientGroup group = new SshClientGroup();
         SshConnection c = hostOne(dir, five, group);
-        String tag = Long.toHexString(System.nanoTime());
         io.iperf3j.session.internal.host.AgentDeadlines deadlines = new io.iperf3j.session.internal.host.AgentDeadlines();
-        try (c; io.iperf3j.session.internal.host.HostAgent agent = new io.iperf3j.session.internal.host.HostAgent(c, "h1",
-                io.iperf3j.session.internal.host.RemoteScripts.owner("t" + tag, tag), "deadlines-" + tag, deadlines)) {
+        try (c; io.iperf3j.session.internal.host.HostAgent agent = agentOnHostOne(c, "deadlines", deadlines)) {
             agent.start();
             assertThat(deadlines.looking()).as("a watched agent: the thread runs").isTrue();
             String shell = agent.job("echo $$\n", java.time.Duration.ofSeconds(20), true).orElseThrow().stdout().strip();
@@ -185,6 +181,17 @@ class OpenSshLoginLabTest {
             Thread.sleep(50);
         }
         assertThat(deadlines.looking()).as("no agent watched: the thread ended").isFalse();
+    }
+
+    /**
+     * A session's agent on host 1 over {@code c}, with an owner and a slot key ({@code slot} and a tag) of its own, its
+     * replies' deadlines kept by {@code deadlines} as a session's are (null: timed reads).
+     */
+    private static io.iperf3j.session.internal.host.HostAgent agentOnHostOne(SshConnection c, String slot,
+            io.iperf3j.session.internal.host.AgentDeadlines deadlines) {
+        String tag = Long.toHexString(System.nanoTime());
+        return new io.iperf3j.session.internal.host.HostAgent(c, "h1",
+                io.iperf3j.session.internal.host.RemoteScripts.owner("t" + tag, tag), slot + "-" + tag, deadlines);
     }
 
     /**
@@ -234,10 +241,8 @@ class OpenSshLoginLabTest {
         java.time.Duration five = java.time.Duration.ofSeconds(5);
         SshClientGroup group = new SshClientGroup();
         SshConnection c = hostOne(dir, five, group);
-        String tag = Long.toHexString(System.nanoTime());
-        io.iperf3j.session.internal.host.AgentDeadlines deadlines = new io.iperf3j.session.internal.host.AgentDeadlines();
-        try (c; io.iperf3j.session.internal.host.HostAgent agent = new io.iperf3j.session.internal.host.HostAgent(c, "h1",
-                io.iperf3j.session.internal.host.RemoteScripts.owner("t" + tag, tag), "held-" + tag, deadlines)) {
+        try (c; io.iperf3j.session.internal.host.HostAgent agent = agentOnHostOne(c, "held",
+                new io.iperf3j.session.internal.host.AgentDeadlines())) {
             agent.start();
             long sent0 = c.heartbeatsSent();
             long counted0 = keepalives(1);
