@@ -91,8 +91,7 @@ class ReportInBrowserTest {
     void singleRunDrawsEveryInterval(Case c) throws Exception {
         Path html = OUT.resolve(c.name() + ".html");
         HtmlReport.builder().add(c.input()).build().write(html);
-        Chromium.Page page = Chromium.open(html);
-        Chromium.screenshot(html, SHOTS.resolve(c.name() + ".png"));
+        Chromium.Page page = Chromium.openWithScreenshot(html, SHOTS.resolve(c.name() + ".png"));
         assertClean(page);
         int intervals = Inputs.intervals(c.input());
         assertThat(intervals).as("intervals in " + c.input()).isPositive();
@@ -124,8 +123,7 @@ class ReportInBrowserTest {
             String name = "failed-" + input.getFileName().toString().replace(".json", "");
             Path html = OUT.resolve(name + ".html");
             HtmlReport.builder().add(input).build().write(html);
-            Chromium.Page page = Chromium.open(html);
-            Chromium.screenshot(html, SHOTS.resolve(name + ".png"));
+            Chromium.Page page = Chromium.openWithScreenshot(html, SHOTS.resolve(name + ".png"));
             assertClean(page);
             assertThat(page.dom()).contains("This run failed: unable to connect to server: Connection refused")
                     .contains("No intervals were recorded before the error.");
@@ -149,8 +147,7 @@ class ReportInBrowserTest {
         Path input = Inputs.resource("runs/ours_tcp_p4.json");
         Path html = OUT.resolve("dark.html");
         HtmlReport.builder().add(input).build().write(html);
-        Chromium.Page page = Chromium.open(html, "--force-dark-mode");
-        Chromium.screenshot(html, SHOTS.resolve("ours-tcp-P4-dark.png"), "--force-dark-mode");
+        Chromium.Page page = Chromium.openWithScreenshot(html, SHOTS.resolve("ours-tcp-P4-dark.png"), "--force-dark-mode");
         assertClean(page);
         int intervals = Inputs.intervals(input);
         for (String key : TCP_SENDER) {
@@ -185,8 +182,7 @@ class ReportInBrowserTest {
         Path html = OUT.resolve("long.html");
         HtmlReport.builder().add(input).build().write(html);
         assertThat(Files.readString(html)).contains("id=\"iperf3j-model\" data-encoding=\"gzip+base64\"");
-        Chromium.Page page = Chromium.open(html);
-        Chromium.screenshot(html, SHOTS.resolve("long-run.png"));
+        Chromium.Page page = Chromium.openWithScreenshot(html, SHOTS.resolve("long-run.png"));
         assertClean(page);
         var chart = page.chart("bits_per_second:c2s:client");
         assertThat(chart.get("data-intervals")).isEqualTo(Integer.toString(n));
@@ -227,8 +223,7 @@ class ReportInBrowserTest {
         Path after = Inputs.resource("runs/ours_tcp.json");
         Path html = OUT.resolve("compare.html");
         HtmlReport.builder().add(before).add(after).build().write(html);
-        Chromium.Page page = Chromium.open(html);
-        Chromium.screenshot(html, SHOTS.resolve("compare.png"));
+        Chromium.Page page = Chromium.openWithScreenshot(html, SHOTS.resolve("compare.png"));
         assertClean(page);
         JsonNode points = MAPPER.readTree(page.chart("compare:bits_per_second").get("data-points"));
         assertThat(points.get("tcp.json · client → server").asInt()).isEqualTo(Inputs.intervals(before));
@@ -348,8 +343,7 @@ class ReportInBrowserTest {
         Path input = Inputs.resource("runs/ours_udp_server_text.json");
         Path html = OUT.resolve("ours-udp-server-text.html");
         HtmlReport.builder().add(input).build().write(html);
-        Chromium.Page page = Chromium.open(html);
-        Chromium.screenshot(html, SHOTS.resolve("ours-udp-server-text.png"));
+        Chromium.Page page = Chromium.openWithScreenshot(html, SHOTS.resolve("ours-udp-server-text.png"));
         assertClean(page);
         String text = Inputs.json(input).path("server_output_text").asText();
         assertThat(text).as("the fixture's server text has UDP receiver lines").contains("Jitter", "Lost/Total");
@@ -428,8 +422,7 @@ class ReportInBrowserTest {
     private static Chromium.Page openClean(HtmlReport report, String name) throws Exception {
         Path html = OUT.resolve(name + ".html");
         report.write(html);
-        Chromium.Page page = Chromium.open(html);
-        Chromium.screenshot(html, SHOTS.resolve(name + ".png"));
+        Chromium.Page page = Chromium.openWithScreenshot(html, SHOTS.resolve(name + ".png"));
         assertClean(page);
         return page;
     }
@@ -478,8 +471,7 @@ class ReportInBrowserTest {
     void latencyRunDrawsRttOverTimeAndItsCdf(Case c) throws Exception {
         Path html = OUT.resolve(c.name() + ".html");
         HtmlReport.builder().add(c.input()).build().write(html);
-        Chromium.Page page = Chromium.open(html);
-        Chromium.screenshot(html, SHOTS.resolve(c.name() + ".png"));
+        Chromium.Page page = Chromium.openWithScreenshot(html, SHOTS.resolve(c.name() + ".png"));
         assertClean(page);
         // read with Jackson from the input, not with the report's code
         List<JsonNode> intervals = Inputs.intervalObjects(c.input());
@@ -526,8 +518,7 @@ class ReportInBrowserTest {
         assertThat(error).as("end.latency.error of the recorded run").isNotBlank();
         Path html = OUT.resolve("ours-latency-error.html");
         HtmlReport.builder().add(input).build().write(html);
-        Chromium.Page page = Chromium.open(html);
-        Chromium.screenshot(html, SHOTS.resolve("ours-latency-error.png"));
+        Chromium.Page page = Chromium.openWithScreenshot(html, SHOTS.resolve("ours-latency-error.png"));
         assertClean(page);
         assertThat(page.dom()).contains("Latency was not measured: " + escapeText(error))
                 .doesNotContain("data-latency-verdict=\"true\"").doesNotContain("<th>latency ");

@@ -60,7 +60,8 @@ class SessionMatrixFitsInBrowserTest {
         int at = page.lastIndexOf("</body>");
         Path driven = OUT.resolve("mesh" + hosts + "-" + width + "-driven.html");
         Files.writeString(driven, page.substring(0, at) + driver + page.substring(at));
-        Chromium.Page p = Chromium.open(driven, "--window-size=" + width + ",1000", "--hide-scrollbars");
+        Chromium.Page p = Chromium.openWithScreenshot(driven, Path.of("target/report-screenshots/matrix-" + hosts + "-" + width + ".png"),
+                "--window-size=" + width + ",1000", "--hide-scrollbars");
         ReportInBrowserTest.assertClean(p);
         JsonNode d = MAPPER.readTree(p.htmlAttributes().get("data-driver"));
         assertThat(d.path("inner").asInt()).isEqualTo(width);
@@ -73,7 +74,5 @@ class SessionMatrixFitsInBrowserTest {
             assertThat(t.path("entries").asInt()).isEqualTo(hosts * (hosts - 1));
         }
         assertThat(d.path("scroll").asInt()).as("no horizontal scroll: %s", d).isLessThanOrEqualTo(width);
-        Chromium.screenshot(driven, Path.of("target/report-screenshots/matrix-" + hosts + "-" + width + ".png"),
-                "--window-size=" + width + ",1000");
     }
 }
