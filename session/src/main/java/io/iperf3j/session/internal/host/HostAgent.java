@@ -520,6 +520,7 @@ public final class HostAgent implements AutoCloseable {
                 end(r);
                 return new JobEnd.NotSent();
             }
+            jobsSent++;
             longJob = timeout.compareTo(REPLY_WAIT) > 0;
             sent.run();
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -588,6 +589,19 @@ public final class HostAgent implements AutoCloseable {
 
     /** Longest line of a job's output kept whole (a client's output line, at most as {@link RemoteIperf} keeps one). */
     static final int MAX_JOB_LINE_CHARS = RemoteIperf.MAX_LINE_CHARS;
+
+    /** Jobs sent to the agent (under {@link #lock}). */
+    private long jobsSent;
+
+    /** How many jobs this agent was sent: a test's server host reads three (its start, its end with its output, and a take). */
+    long jobsSent() {
+        lock.lock();
+        try {
+            return jobsSent;
+        } finally {
+            lock.unlock();
+        }
+    }
 
     /** Set while a job that runs long (a client) holds the agent: jobs that would wait for it go on channels. */
     private volatile boolean longJob;

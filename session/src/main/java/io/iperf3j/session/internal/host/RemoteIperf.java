@@ -307,12 +307,14 @@ public final class RemoteIperf {
     /**
      * Gives the (one-off) server up to {@code grace} to end by itself, stops it (by PID) if it
      * has not, and copies its output file to {@code localCopy}; the host's copy is removed.
-     * Two exchanges with the host: one script for the wait and the kill, one SFTP channel for
-     * the copy and the removal.
+     * One job of the host's agent for both ({@link #stopAndTakeThroughAgent}); without an agent, or while it is busy, two
+     * exchanges with the host: one script for the wait and the kill, one for the copy.
      */
     public void stopServer(Path localCopy, Duration grace) throws SessionException, InterruptedException {
         requireMode(Mode.SERVER);
-        stop(grace);
+        if (!stopAndTakeThroughAgent(localCopy, grace)) {
+            stop(grace);
+        }
         takeOutput(localCopy);
         try {
             for (String line : Files.readAllLines(localCopy, StandardCharsets.UTF_8)) {
@@ -324,6 +326,97 @@ public final class RemoteIperf {
             throw new ConnectionError("cannot read the fetched server output " + localCopy + ": " + e.getMessage(), e);
         }
     }
+
+    /**
+     * The server's end ({@link #stop(Duration)}'s wait and kill) and the copy of its output ({@link #takeThroughAgent}) as one
+     * job of the host's agent ({@link RemoteScripts#awaitExitKillAndOutputInAgent}): one exchange with the host where a test's
+     * end took two (issue 69).
+     *
+     * @return false when nothing was sent (no agent or a busy one, the server's PID unknown, stopped already, or its output
+     *         taken): the caller stops it and takes the output apart; true once the server was stopped, and its output taken
+     *         unless the agent was lost before it came (then {@link #takeOutput} copies it over a channel)
+     * @throws ConnectionError when the output is not on the host, or the agent was lost while it came
+     */
+    private boolean stopAndTakeThroughAgent(Path localCopy, Duration grace) throws ConnectionError, InterruptedException {
+        HostAgent a = agent;
+        String remote = remoteOutput;
+        if (a == null || remote == null) {
+            return false;
+        }
+        stopRequested = true;
+        stopLock.lockInterruptibly();
+        try {
+            long p = pid.get();
+            if (gone || p <= 0) {
+                return false;
+            }
+            int tenths = (int) (grace.toMillis() / 100);
+            boolean[] marked = {false};
+            String[] killed = {null};
+            HostAgent.JobEnd end;
+            try (BufferedWriter file = localCopy(localCopy)) {
+                end = a.stream(RemoteScripts.awaitExitKillAndOutputInAgent(owner, p, tenths, remote), KILL_WAIT.plus(grace).plus(OUTPUT_WAIT),
+                        true, line -> {
+                            if (!marked[0]) {
+                                if (line.is("gone") || line.is("alive")) {
+                                    killed[0] = line.reply().orElseThrow().word();
+                                }
+                                marked[0] = line.is("output");
+                                return;
+                            }
+                            if (line.reply().isPresent()) {
+                                return;
+                            }
+                            try {
+                                file.write(line.text());
+                                file.newLine();
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        }, () -> { });
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw new ConnectionError("cannot write " + localCopy + ": " + e.getMessage(), e);
+            }
+            if (end instanceof HostAgent.JobEnd.NotSent) {
+                return false;
+            }
+            if ("alive".equals(killed[0])) {
+                warnings.add(node.id() + ": PID " + p + " still alive after KILL");
+            } else if ("gone".equals(killed[0])) {
+                gone = true;
+            }
+            return switch (end) {
+                case HostAgent.JobEnd.Exited x when x.status() == 0 && marked[0] -> {
+                    remoteOutput = null;
+                    yield true;
+                }
+                case HostAgent.JobEnd.Exited x -> throw outputNotFetched(new ConnectionError(marked[0]
+                        ? remote + " could not be read or removed (status " + x.status() + ")" : remote + ": no such file on the host"));
+                case HostAgent.JobEnd.Lost x -> {
+                    if (marked[0]) {
+                        throw outputNotFetched(new ConnectionError("the session's agent on " + node.id() + ": " + x.why()));
+                    }
+                    if (killed[0] == null) {
+                        // the agent went before its kill said anything: killed over a channel, as a stop does
+                        kill(Duration.ZERO);
+                    }
+                    yield true;
+                }
+                case HostAgent.JobEnd.NotSent x -> false;
+            };
+        } finally {
+            stopLock.unlock();
+        }
+    }
+
+    /** {@code e} as the error of a server's output that could not be fetched, naming the command and its host. */
+    private ConnectionError outputNotFetched(ConnectionError e) {
+        return new ConnectionError("the output of '" + commandLine() + "' on " + node.id() + " could not be fetched: "
+                + e.getMessage(), e);
+    }
+
+    /** How long a kill's job may take beyond its grace: up to 3 s for a TERM, then a KILL (host-lib.sh's {@code stoptree}). */
+    private static final Duration KILL_WAIT = Duration.ofSeconds(20);
 
     /**
      * Copies the server's output file to {@code localCopy} and empties it on the host (through the agent; copied over a channel,
@@ -345,8 +438,7 @@ public final class RemoteIperf {
             }
             remoteOutput = null;
         } catch (ConnectionError e) {
-            throw new ConnectionError("the output of '" + commandLine() + "' on " + node.id() + " could not be fetched: "
-                    + e.getMessage(), e);
+            throw outputNotFetched(e);
         }
     }
 
@@ -719,7 +811,7 @@ public final class RemoteIperf {
             int tenths = (int) (grace.toMillis() / 100);
             String script = tenths > 0 ? RemoteScripts.awaitExitThenKill(owner, p, tenths) : RemoteScripts.kill(owner, p);
             // a stop (no grace) does not wait for a busy agent (a server's start, up to its deadline): it goes on a channel
-            Connection.CommandResult r = job(script, Duration.ofSeconds(20).plus(grace), !grace.isZero());
+            Connection.CommandResult r = job(script, KILL_WAIT.plus(grace), !grace.isZero());
             if (HostReply.says(r.stdout(), "alive")) {
                 warnings.add(node.id() + ": PID " + p + " still alive after KILL");
             } else if (HostReply.says(r.stdout(), "gone")) {

@@ -210,6 +210,18 @@ public final class RemoteScripts {
     }
 
     /**
+     * A one-off server's end and its output in one job of the owner's {@link HostAgent}, as the agent runs it: the agent's
+     * {@code kill.sh} ({@link #awaitExitThenKill}: {@code @@gone} or {@code @@alive}), then its {@code output.sh}
+     * ({@link #output}: {@code @@output} and the file, emptied); the job's status is the output's. A test's server host
+     * then reads one job for its end where it read two, and the controller waits for one reply (issue 69). For the agent
+     * only: its two jobs are functions of the agent's shell, which a channel's shell does not have.
+     */
+    public static String awaitExitKillAndOutputInAgent(String owner, long pid, int tenths, String outputFile) {
+        return inAgent(job(owner, null, "pid=" + pid + "\ntenths=" + tenths + "\n" + outputVariable(outputFile), "kill.sh"))
+                + AGENT_JOBS.get(JOBS.computeIfAbsent("output.sh", n -> sent(resource(n)))) + "\n";
+    }
+
+    /**
      * Kills every process this tool started for the owner on the host that is still running (stale from an
      * earlier run, or, at a session's stop, a server whose start had not yet told its PID), with its
      * descendants: all at once, TERM first, then KILL after up to 3 s, as {@link #kill} does. A KILL at once

@@ -120,6 +120,37 @@ class RemoteIperfInAgentTest {
     }
 
     /**
+     * A real one-off iperf3 server that no client came to: its end (the wait, then the kill) and its output come back in one
+     * job of the agent, not two (issue 69); the server is gone, its output is the local copy's, line for line, and its file on
+     * the host is emptied.
+     */
+    @Test
+    void aServersEndAndItsOutputAreOneJobOfTheAgent() throws Exception {
+        Node iperf3 = new Node("h", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3, Map.of());
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (HostAgent a = agent()) {
+            RemoteIperf server = RemoteIperf.server(iperf3, connection, owner, IperfKind.IPERF3, List.of("-s", "-1", "-p",
+                    Integer.toString(port))).through(a);
+            String remote = "server-" + port + ".out";
+            Path copy = dir.resolve("server.iperf");
+            server.startServer(remote, port, Transport.TCP, Duration.ofSeconds(10), copy);
+            long pid = server.pid().orElseThrow();
+            long before = a.jobsSent();
+            server.stopServer(copy, Duration.ofMillis(300));
+            assertThat(a.jobsSent() - before).as("jobs for the server's end and its output").isEqualTo(1);
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the server, killed").isFalse();
+            assertThat(server.warnings()).isEmpty();
+            String hostFile = Path.of(RemoteScripts.stateDir(owner), remote).toString();
+            assertThat(Files.readAllLines(copy)).contains("Server listening on " + port + " (test #1)");
+            assertThat(Path.of(hostFile)).isEmptyFile();
+            assertThat(a.take()).as("the agent answers after the job").isTrue();
+        }
+    }
+
+    /**
      * A server that does not come up: its output, the last line without its newline too, comes back through the agent, and
      * its file on the host is emptied (kept for the next server on its port: no inode made and freed a test).
      */
