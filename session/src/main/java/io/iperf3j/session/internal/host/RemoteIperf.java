@@ -37,7 +37,8 @@ import io.iperf3j.session.SessionException;
  *
  * <p>Where each runs on the host: its start, its output and its kill are jobs of the host's agent ({@link #through},
  * {@link HostAgent#job}, {@link HostAgent#stream}), in its long-lived shell. A client's output comes on the agent's
- * channel as it prints it; a server's output file comes back through the agent after its test. A stop that finds the
+ * channel as it prints it; a server's output file comes back through the agent after its test, in the job that ends it
+ * ({@link #stopServer}). A stop that finds the
  * agent busy (with the client it stops) goes on a channel of its own, as every job does where there is no agent, in
  * which case a client runs on a channel whose shell becomes the client ({@code exec}). A test thus costs its hosts no
  * login shell beside their two iperf (docs/design/session.md, "What a test costs").
