@@ -593,7 +593,7 @@ public final class HostAgent implements AutoCloseable {
     /** Jobs sent to the agent (under {@link #lock}). */
     private long jobsSent;
 
-    /** How many jobs this agent was sent: a test's server host reads three (its start, its end with its output, and a take). */
+    /** How many jobs this agent was sent: a test's server host two (its start, then its end with its output), its client host one (the client). */
     long jobsSent() {
         lock.lock();
         try {

@@ -391,8 +391,13 @@ public final class RemoteIperf {
                     remoteOutput = null;
                     yield true;
                 }
-                case HostAgent.JobEnd.Exited x -> throw outputNotFetched(new ConnectionError(marked[0]
-                        ? remote + " could not be read or removed (status " + x.status() + ")" : remote + ": no such file on the host"));
+                case HostAgent.JobEnd.Exited x -> {
+                    if (!marked[0]) {
+                        deleteQuietly(localCopy);
+                    }
+                    throw outputNotFetched(new ConnectionError(marked[0] ? remote + " could not be read or removed (status "
+                            + x.status() + ")" : remote + ": no such file on the host"));
+                }
                 case HostAgent.JobEnd.Lost x -> {
                     if (marked[0]) {
                         throw outputNotFetched(new ConnectionError("the session's agent on " + node.id() + ": " + x.why()));
