@@ -352,32 +352,15 @@ public final class RemoteIperf {
                 return false;
             }
             int tenths = (int) (grace.toMillis() / 100);
-            boolean[] marked = {false};
             String[] killed = {null};
-            HostAgent.JobEnd end;
-            try (BufferedWriter file = localCopy(localCopy)) {
-                end = a.stream(RemoteScripts.awaitExitKillAndOutputInAgent(owner, p, tenths, remote), KILL_WAIT.plus(grace).plus(OUTPUT_WAIT),
-                        true, line -> {
-                            if (!marked[0]) {
-                                if (line.is("gone") || line.is("alive")) {
-                                    killed[0] = line.reply().orElseThrow().word();
-                                }
-                                marked[0] = line.is("output");
-                                return;
-                            }
-                            if (line.reply().isPresent()) {
-                                return;
-                            }
-                            try {
-                                file.write(line.text());
-                                file.newLine();
-                            } catch (IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                        }, () -> { });
-            } catch (IOException | java.io.UncheckedIOException e) {
-                throw new ConnectionError("cannot write " + localCopy + ": " + e.getMessage(), e);
-            }
+            Streamed streamed = streamOutput(a, RemoteScripts.awaitExitKillAndOutputInAgent(owner, p, tenths, remote),
+                    KILL_WAIT.plus(grace).plus(OUTPUT_WAIT), localCopy, line -> {
+                        if (line.is("gone") || line.is("alive")) {
+                            killed[0] = line.reply().orElseThrow().word();
+                        }
+                    });
+            HostAgent.JobEnd end = streamed.end();
+            boolean marked = streamed.marked();
             if (end instanceof HostAgent.JobEnd.NotSent) {
                 return false;
             }
@@ -387,19 +370,19 @@ public final class RemoteIperf {
                 gone = true;
             }
             return switch (end) {
-                case HostAgent.JobEnd.Exited x when x.status() == 0 && marked[0] -> {
+                case HostAgent.JobEnd.Exited x when x.status() == 0 && marked -> {
                     remoteOutput = null;
                     yield true;
                 }
                 case HostAgent.JobEnd.Exited x -> {
-                    if (!marked[0]) {
+                    if (!marked) {
                         deleteQuietly(localCopy);
                     }
-                    throw outputNotFetched(new ConnectionError(marked[0] ? remote + " could not be read or removed (status "
+                    throw outputNotFetched(new ConnectionError(marked ? remote + " could not be read or removed (status "
                             + x.status() + ")" : remote + ": no such file on the host"));
                 }
                 case HostAgent.JobEnd.Lost x -> {
-                    if (marked[0]) {
+                    if (marked) {
                         throw outputNotFetched(new ConnectionError("the session's agent on " + node.id() + ": " + x.why()));
                     }
                     if (killed[0] == null) {
@@ -460,11 +443,40 @@ public final class RemoteIperf {
         if (a == null) {
             return false;
         }
+        Streamed streamed = streamOutput(a, RemoteScripts.inAgent(RemoteScripts.output(owner, remote)), OUTPUT_WAIT, localCopy,
+                line -> { });
+        HostAgent.JobEnd end = streamed.end();
+        boolean marked = streamed.marked();
+        return switch (end) {
+            case HostAgent.JobEnd.NotSent x -> false;
+            case HostAgent.JobEnd.Lost x -> throw new ConnectionError("the session's agent on " + node.id() + ": " + x.why());
+            case HostAgent.JobEnd.Exited x when x.status() == 0 && marked -> true;
+            case HostAgent.JobEnd.Exited x -> {
+                if (!marked) {
+                    deleteQuietly(localCopy);
+                }
+                throw new ConnectionError(marked ? remote + " could not be read or removed (status " + x.status() + ")"
+                        : remote + ": no such file on the host");
+            }
+        };
+    }
+
+    /** How a job that sends back a server's output ended, and whether its {@code @@output} line came. */
+    private record Streamed(HostAgent.JobEnd end, boolean marked) {
+    }
+
+    /**
+     * Runs a job of the agent that prints a server's output file after a line {@code @@output} ({@code output.sh}, alone or
+     * after the kill), writing its lines to {@code localCopy}; the replies before that line go to {@code before}.
+     */
+    private Streamed streamOutput(HostAgent a, String script, Duration timeout, Path localCopy, java.util.function.Consumer<HostAgent.JobLine> before)
+            throws ConnectionError, InterruptedException {
         boolean[] marked = {false};
         HostAgent.JobEnd end;
         try (BufferedWriter file = localCopy(localCopy)) {
-            end = a.stream(RemoteScripts.inAgent(RemoteScripts.output(owner, remote)), OUTPUT_WAIT, true, line -> {
+            end = a.stream(script, timeout, true, line -> {
                 if (!marked[0]) {
+                    before.accept(line);
                     marked[0] = line.is("output");
                     return;
                 }
@@ -481,18 +493,7 @@ public final class RemoteIperf {
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new ConnectionError("cannot write " + localCopy + ": " + e.getMessage(), e);
         }
-        return switch (end) {
-            case HostAgent.JobEnd.NotSent x -> false;
-            case HostAgent.JobEnd.Lost x -> throw new ConnectionError("the session's agent on " + node.id() + ": " + x.why());
-            case HostAgent.JobEnd.Exited x when x.status() == 0 && marked[0] -> true;
-            case HostAgent.JobEnd.Exited x -> {
-                if (!marked[0]) {
-                    deleteQuietly(localCopy);
-                }
-                throw new ConnectionError(marked[0] ? remote + " could not be read or removed (status " + x.status() + ")"
-                        : remote + ": no such file on the host");
-            }
-        };
+        return new Streamed(end, marked[0]);
     }
 
     private static void deleteQuietly(Path p) {
