@@ -196,6 +196,11 @@ public final class HostAgent implements AutoCloseable {
     private boolean takeLocked() throws ConnectionError, IperfCommandError, InterruptedException {
         parks++;
         busyHolder = "";
+        givenByJob = false;
+        if (lastEnd != 0) {
+            parksPay = System.nanoTime() - lastEnd < PARK.toNanos();
+            lastEnd = 0;
+        }
         for (int attempt = 0;; attempt++) {
             Running r = started();
             if (r == null) {
@@ -256,9 +261,11 @@ public final class HostAgent implements AutoCloseable {
         try (Connection.Waiting _ = connection.waitOn()) {
             leaveTest();
             Running r = running;
-            if (r == null) {
+            if (r == null || givenByJob) {
+                // no agent, or the test's last job gave the slot back (streamLast)
                 return;
             }
+            lastEnd = System.nanoTime();
             if (service != null) {
                 try {
                     if (service.ask(new SlotWire.Park(slotName)) instanceof SlotWire.Parked) {
@@ -330,6 +337,17 @@ public final class HostAgent implements AutoCloseable {
 
     /** How long a parked slot ({@link #park}) stays taken with no take of this controller. */
     static final Duration PARK = Duration.ofMillis(500);
+    /**
+     * Whether this controller's last take of the host came within {@link #PARK} of the test before it ended (true until a
+     * second test shows otherwise): then a test's end parks the slot, else its last job gives it back ({@link #streamLast}).
+     */
+    private boolean parksPay = true;
+    /** When the host's last test of this controller ended (its park, or its last job's give), 0 once a take has followed. */
+    private long lastEnd;
+    /** Whether the slot was given back by the test's last job ({@link #streamLast}): its {@link #park} then sends nothing. */
+    private boolean givenByJob;
+    /** Slot commands (take, park, give) and jobs sent to the agent (under {@link #lock}). */
+    private long commandsSent;
     /** Counts {@link #park}s and the calls that end one (a take, a give), so that a late timer gives back no later park. */
     private long parks;
 
@@ -504,6 +522,24 @@ public final class HostAgent implements AutoCloseable {
      */
     public JobEnd stream(String script, Duration timeout, boolean wait, Consumer<JobLine> lines, Runnable sent)
             throws InterruptedException {
+        return stream(script, timeout, wait, lines, sent, false);
+    }
+
+    /**
+     * As {@link #stream}, for the test's last job on this host (its client; its server's end with the output): when this
+     * controller's tests on the host come further apart than {@link #PARK} (a rotating mesh's do, some seconds), the agent
+     * gives the slot back as the job exits 0 ({@code last N} in place of {@code job N}), and the test's {@link #park} sends
+     * nothing. A park followed by its give-back was two more commands to the host a test (issue 69). A job that exits with
+     * another status keeps the slot (a client tried again, an output looked for again), for its park as before; so does
+     * one on a host whose slot is its host-slots service's.
+     */
+    public JobEnd streamLast(String script, Duration timeout, Consumer<JobLine> lines, Runnable sent)
+            throws InterruptedException {
+        return stream(script, timeout, true, lines, sent, true);
+    }
+
+    private JobEnd stream(String script, Duration timeout, boolean wait, Consumer<JobLine> lines, Runnable sent, boolean last)
+            throws InterruptedException {
         if (!(wait && !longJob ? lock.tryLock(REPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS) : lock.tryLock())) {
             return new JobEnd.NotSent();
         }
@@ -513,14 +549,16 @@ public final class HostAgent implements AutoCloseable {
             if (r == null || closed) {
                 return new JobEnd.NotSent();
             }
+            boolean giving = last && service == null && inTest != null && !parksPay;
             try {
-                r.in().write(framed(script).getBytes(StandardCharsets.UTF_8));
+                r.in().write((giving ? "last " + counted(script) : framed(script)).getBytes(StandardCharsets.UTF_8));
                 r.in().flush();
             } catch (IOException e) {
                 end(r);
                 return new JobEnd.NotSent();
             }
             jobsSent++;
+            commandsSent++;
             longJob = timeout.compareTo(REPLY_WAIT) > 0;
             sent.run();
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -536,6 +574,14 @@ public final class HostAgent implements AutoCloseable {
                     Optional<HostReply> reply = r.reply(line);
                     if (reply.isPresent() && reply.get().word().equals("done")) {
                         return new JobEnd.Exited(Integer.parseInt(reply.get().value()));
+                    }
+                    if (giving && reply.isPresent() && reply.get().word().equals("given")) {
+                        // the agent gave the slot back after the job: the test's end on this host
+                        parks++;
+                        givenByJob = true;
+                        lastEnd = System.nanoTime();
+                        leaveTest();
+                        continue;
                     }
                     if (reply.isPresent() && reply.get().word().equals("nap")) {
                         if (!napFor(r, reply.get().value(), deadline)) {
@@ -598,6 +644,26 @@ public final class HostAgent implements AutoCloseable {
         lock.lock();
         try {
             return jobsSent;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the slot was given back by the test's last job ({@link #streamLast}), since this controller's last take. */
+    public boolean gaveBackAfterLastJob() {
+        lock.lock();
+        try {
+            return givenByJob;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many commands this agent was sent: its jobs, and the slot's takes, parks and gives. */
+    long commandsSent() {
+        lock.lock();
+        try {
+            return commandsSent;
         } finally {
             lock.unlock();
         }
@@ -758,6 +824,7 @@ public final class HostAgent implements AutoCloseable {
         } catch (IOException e) {
             return Optional.empty();
         }
+        commandsSent++;
         Optional<HostReply> reply = readLine(r, System.nanoTime() + REPLY_WAIT.toNanos());
         return reply == null ? Optional.empty() : reply;
     }

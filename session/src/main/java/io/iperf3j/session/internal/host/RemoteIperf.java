@@ -170,6 +170,21 @@ public final class RemoteIperf {
         return this;
     }
 
+    /**
+     * Marks this process's job (a client's; a server's end with its output) as the test's last on its host, which the host's
+     * agent may end by giving the host's slot back ({@link HostAgent#streamLast}). Not for a host that has the test's other
+     * process too (one machine under two node ids): its slot is held until the test's end.
+     *
+     * @return this
+     */
+    public RemoteIperf lastOnItsHost() {
+        this.lastOnItsHost = true;
+        return this;
+    }
+
+    /** Whether this process's job is the test's last on its host ({@link #lastOnItsHost()}). */
+    private boolean lastOnItsHost;
+
     /** Runs a job's script in the agent when there is one that can, else on a channel of its own. */
     private Connection.CommandResult job(String script, Duration timeout, boolean waitForAgent)
             throws ConnectionError, InterruptedException {
@@ -354,7 +369,7 @@ public final class RemoteIperf {
             int tenths = (int) (grace.toMillis() / 100);
             String[] killed = {null};
             Streamed streamed = streamOutput(a, RemoteScripts.awaitExitKillAndOutputInAgent(owner, p, tenths, remote),
-                    KILL_WAIT.plus(grace).plus(OUTPUT_WAIT), localCopy, line -> {
+                    KILL_WAIT.plus(grace).plus(OUTPUT_WAIT), localCopy, lastOnItsHost, line -> {
                         if (line.is("gone") || line.is("alive")) {
                             killed[0] = line.reply().orElseThrow().word();
                         }
@@ -444,7 +459,7 @@ public final class RemoteIperf {
             return false;
         }
         Streamed streamed = streamOutput(a, RemoteScripts.inAgent(RemoteScripts.output(owner, remote)), OUTPUT_WAIT, localCopy,
-                line -> { });
+                false, line -> { });
         HostAgent.JobEnd end = streamed.end();
         boolean marked = streamed.marked();
         return switch (end) {
@@ -467,14 +482,15 @@ public final class RemoteIperf {
 
     /**
      * Runs a job of the agent that prints a server's output file after a line {@code @@output} ({@code output.sh}, alone or
-     * after the kill), writing its lines to {@code localCopy}; the replies before that line go to {@code before}.
+     * after the kill), writing its lines to {@code localCopy}; the replies before that line go to {@code before}. A
+     * {@code last} job is the test's last on the host ({@link HostAgent#streamLast}).
      */
-    private Streamed streamOutput(HostAgent a, String script, Duration timeout, Path localCopy, java.util.function.Consumer<HostAgent.JobLine> before)
-            throws ConnectionError, InterruptedException {
+    private Streamed streamOutput(HostAgent a, String script, Duration timeout, Path localCopy, boolean last,
+            java.util.function.Consumer<HostAgent.JobLine> before) throws ConnectionError, InterruptedException {
         boolean[] marked = {false};
         HostAgent.JobEnd end;
         try (BufferedWriter file = localCopy(localCopy)) {
-            end = a.stream(script, timeout, true, line -> {
+            java.util.function.Consumer<HostAgent.JobLine> lines = line -> {
                 if (!marked[0]) {
                     before.accept(line);
                     marked[0] = line.is("output");
@@ -489,7 +505,8 @@ public final class RemoteIperf {
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            }, () -> { });
+            };
+            end = last ? a.streamLast(script, timeout, lines, () -> { }) : a.stream(script, timeout, true, lines, () -> { });
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new ConnectionError("cannot write " + localCopy + ": " + e.getMessage(), e);
         }
@@ -675,7 +692,7 @@ public final class RemoteIperf {
                 // adds, or the end of a last line the client did not end (it was killed in its middle)
                 String[] held = {null};
                 boolean[] ended = {false};
-                HostAgent.JobEnd e = a.stream(script, abortAfter.plusSeconds(30), true, line -> {
+                java.util.function.Consumer<HostAgent.JobLine> each = line -> {
                     Optional<HostReply> reply = line.reply();
                     if (reply.isPresent()) {
                         HostReply r = reply.get();
@@ -700,7 +717,10 @@ public final class RemoteIperf {
                         }
                         held[0] = line.text();
                     }
-                }, () -> sent.complete(true));
+                };
+                Runnable onSent = () -> sent.complete(true);
+                HostAgent.JobEnd e = lastOnItsHost ? a.streamLast(script, abortAfter.plusSeconds(30), each, onSent)
+                        : a.stream(script, abortAfter.plusSeconds(30), true, each, onSent);
                 end.set(e);
             } catch (InterruptedException e) {
                 end.set(new HostAgent.JobEnd.Lost("interrupted"));

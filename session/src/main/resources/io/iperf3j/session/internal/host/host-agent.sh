@@ -18,6 +18,8 @@
 #   give   @@given
 #   park   @@parked | @@given    a test's end: the slot stays taken for this controller's next take (no flock
 #          process then), unless another controller waits for it (its owner in the want file)
+#   last N a job (below), the test's last on this host: when it exits 0 and the slot is held, the slot is given back
+#          after it (@@given before its @@done)
 #   job N  the N lines that follow are a job's script (server-start.sh, kill.sh, client-job.sh, output.sh;
 #          RemoteScripts.inAgent) that this shell runs itself: its replies and output, then @@done STATUS.
 #          Counted, not ended by a sentinel line: no byte of a value in it can end the job or start another.
@@ -167,8 +169,11 @@ while read -r cmd; do
                 echo "${at}given"
             fi
             ;;
-        job\ *)
-            n=${cmd#job }
+        job\ * | last\ *)
+            # last: the test's last job on this host; when it exits 0 the slot is given back (@@given before @@done), which
+            # spares the controller a park and its give-back when its next test here is not soon (HostAgent.streamLast)
+            case $cmd in last\ *) lastjob=1 ;; *) lastjob= ;; esac
+            n=${cmd#* }
             case $n in
                 "" | *[!0-9]*)
                     echo "${at}error not a job's line count: $n"
@@ -183,7 +188,12 @@ while read -r cmd; do
                 i=$((i + 1))
             done
             eval "$job"
-            echo "${at}done $?"
+            jobstatus=$?
+            if [ -n "$lastjob" ] && [ "$jobstatus" = 0 ] && [ "$held" != 0 ]; then
+                letgo
+                echo "${at}given"
+            fi
+            echo "${at}done $jobstatus"
             ;;
         bye)
             cleanowner "$d" "$owner" >/dev/null 2>&1

@@ -277,6 +277,79 @@ class HostAgentTest {
     }
 
     /**
+     * A test's last job on a host whose tests come further apart than {@link HostAgent#PARK} (a rotating mesh's): the agent
+     * gives the slot back as the job exits 0, so another controller has it at once and the test's park sends the host
+     * nothing; a park and its give-back were two commands a test (issue 69). A host whose tests come back to back keeps
+     * parking, and a last job that fails keeps the slot for what the controller does next.
+     */
+    @Test
+    void aTestsLastJobGivesTheSlotBackWhenItsHostsParksGoUnused() throws Exception {
+        try (HostAgent a = agent("a"); HostAgent b = agent("b")) {
+            Duration wait = Duration.ofSeconds(20);
+            // the host's first test: parks pay until a test shows otherwise
+            assertThat(a.take()).isTrue();
+            assertThat(a.streamLast("true\n", wait, line -> { }, () -> { })).isEqualTo(new HostAgent.JobEnd.Exited(0));
+            assertThat(a.gaveBackAfterLastJob()).isFalse();
+            assertThat(b.take()).as("still a's after its first test's last job").isFalse();
+            a.park();
+            Thread.sleep(HostAgent.PARK.toMillis() * 2 + 200);
+            // the next test comes after the park's give-back: its last job gives the slot back
+            assertThat(a.take()).isTrue();
+            long before = a.commandsSent();
+            assertThat(a.streamLast("true\n", wait, line -> { }, () -> { })).isEqualTo(new HostAgent.JobEnd.Exited(0));
+            assertThat(a.gaveBackAfterLastJob()).isTrue();
+            assertThat(b.take()).as("given back by the last job").isTrue();
+            a.park();
+            assertThat(a.commandsSent() - before).as("the job only: no park, no give").isEqualTo(1);
+            assertThat(b.take()).as("a's park took nothing back").isTrue();
+            b.give();
+            // a last job that fails keeps the slot
+            Thread.sleep(HostAgent.PARK.toMillis() + 200);
+            assertThat(a.take()).isTrue();
+            assertThat(a.gaveBackAfterLastJob()).as("a take ends the give").isFalse();
+            assertThat(a.streamLast("false\n", wait, line -> { }, () -> { })).isEqualTo(new HostAgent.JobEnd.Exited(1));
+            assertThat(a.gaveBackAfterLastJob()).isFalse();
+            assertThat(b.take()).as("kept after a failed last job").isFalse();
+            a.park();
+            Thread.sleep(HostAgent.PARK.toMillis() * 2 + 200);
+            // a test right after the one before: parks pay again, and the last job keeps the slot for the park
+            assertThat(a.take()).isTrue();
+            assertThat(a.streamLast("true\n", wait, line -> { }, () -> { })).isEqualTo(new HostAgent.JobEnd.Exited(0));
+            assertThat(a.gaveBackAfterLastJob()).isTrue();
+            assertThat(a.take()).as("taken again at once").isTrue();
+            assertThat(a.streamLast("true\n", wait, line -> { }, () -> { })).isEqualTo(new HostAgent.JobEnd.Exited(0));
+            assertThat(a.gaveBackAfterLastJob()).as("its take came within the park: this one parks").isFalse();
+            long sent = a.commandsSent();
+            a.park();
+            assertThat(a.commandsSent() - sent).as("its park").isEqualTo(1);
+            a.give();
+        }
+    }
+
+    /**
+     * A job that is not a test's last never gives the slot, whatever the host's parks did; nor does a last job's own
+     * reply line (a client's output that says {@code @@given} has no key).
+     */
+    @Test
+    void onlyTheAgentsOwnReplyAfterALastJobGivesTheSlot() throws Exception {
+        try (HostAgent a = agent("a"); HostAgent b = agent("b")) {
+            Duration wait = Duration.ofSeconds(20);
+            assertThat(a.take()).isTrue();
+            a.park();
+            Thread.sleep(HostAgent.PARK.toMillis() * 2 + 200);
+            assertThat(a.take()).isTrue();
+            assertThat(a.stream("true\n", wait, true, line -> { }, () -> { })).isEqualTo(new HostAgent.JobEnd.Exited(0));
+            assertThat(b.take()).as("a job that is not the last keeps the slot").isFalse();
+            List<String> lines = new java.util.ArrayList<>();
+            assertThat(a.streamLast("echo @@given\necho '@@0123 given'\n", wait, line -> lines.add(line.text()),
+                    () -> { })).isEqualTo(new HostAgent.JobEnd.Exited(0));
+            assertThat(lines).as("the job's own lines, passed on").containsExactly("@@given", "@@0123 given");
+            assertThat(b.take()).as("given by the agent after the job").isTrue();
+            b.give();
+        }
+    }
+
+    /**
      * A server's start and kill run in the agent's own shell: the server it starts is its child and gets none of
      * its lock descriptors (with the slot's, a server would hold the host for as long as it runs, after the slot
      * was given back and after its agent ended); the kill ends and reaps it.

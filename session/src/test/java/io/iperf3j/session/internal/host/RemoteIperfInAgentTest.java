@@ -151,6 +151,60 @@ class RemoteIperfInAgentTest {
     }
 
     /**
+     * A test between two hosts whose tests come further apart than {@link HostAgent#PARK}, with a real iperf3: the client's
+     * job and the server's end are each their host's last, and each host's agent gives its slot back as that job ends, so
+     * another controller has the host at once, and the test's parks send nothing. Each host is sent its take and its jobs
+     * only: 5 commands for the test, where a park and its give-back added 2 a host (issue 69).
+     */
+    @Test
+    void aTestsLastJobOnEachHostGivesItsSlotBack() throws Exception {
+        Node iperf3 = new Node("h", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3, Map.of());
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String serverSlot = "agent-server-test-" + tag;
+        String clientSlot = "agent-client-test-" + tag;
+        String clientOwner = RemoteScripts.owner("c", tag);
+        try (HostAgent s = new HostAgent(connection, "s", owner, serverSlot);
+                HostAgent c = new HostAgent(connection, "c", clientOwner, clientSlot);
+                HostAgent other = new HostAgent(connection, "o", RemoteScripts.owner("o", tag), serverSlot);
+                HostAgent otherOnClient = new HostAgent(connection, "o2", RemoteScripts.owner("o2", tag), clientSlot)) {
+            // each host's test before, whose park went unused
+            for (HostAgent a : List.of(s, c)) {
+                assertThat(a.take()).isTrue();
+                a.park();
+            }
+            Thread.sleep(HostAgent.PARK.toMillis() * 2 + 200);
+            long sBefore = s.commandsSent();
+            long cBefore = c.commandsSent();
+            assertThat(s.take()).isTrue();
+            assertThat(c.take()).isTrue();
+            RemoteIperf server = RemoteIperf.server(iperf3, connection, owner, IperfKind.IPERF3, List.of("-s", "-1", "-p",
+                    Integer.toString(port))).through(s).lastOnItsHost();
+            RemoteIperf client = RemoteIperf.client(iperf3, connection, clientOwner, IperfKind.IPERF3, List.of("-c", "127.0.0.1", "-p",
+                    Integer.toString(port), "-t", "1"), Duration.ofSeconds(20)).through(c).lastOnItsHost();
+            Path serverCopy = dir.resolve("server.iperf");
+            server.startServer("server-" + port + ".out", port, Transport.TCP, Duration.ofSeconds(10), serverCopy);
+            assertThat(other.take()).as("the server's host, in the test").isFalse();
+            RemoteIperf.ClientRun run = client.runClient(dir.resolve("client.iperf"));
+            assertThat(run.exitStatus()).hasValue(0);
+            assertThat(otherOnClient.take()).as("the client's host, given back by its client's job").isTrue();
+            assertThat(other.take()).as("the server's host, until its end").isFalse();
+            server.stopServer(serverCopy, Duration.ofSeconds(10));
+            assertThat(Files.readString(serverCopy)).contains("Server listening on " + port);
+            assertThat(other.take()).as("the server's host, given back by its end's job").isTrue();
+            s.park();
+            c.park();
+            assertThat(s.commandsSent() - sBefore).as("the server's host: its take, its start, its end").isEqualTo(3);
+            assertThat(c.commandsSent() - cBefore).as("the client's host: its take, its client").isEqualTo(2);
+            assertThat(server.warnings()).isEmpty();
+            other.give();
+            otherOnClient.give();
+        }
+    }
+
+    /**
      * A server that does not come up: its output, the last line without its newline too, comes back through the agent, and
      * its file on the host is emptied (kept for the next server on its port: no inode made and freed a test).
      */
