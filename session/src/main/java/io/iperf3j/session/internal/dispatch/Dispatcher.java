@@ -167,6 +167,11 @@ public final class Dispatcher {
 
     private final HostSlots slots;
     private final Function<Plan.Test, Collection<String>> hostKeys;
+    /**
+     * The hosts (slot keys) of the dues that wait to start, each with how many: written by the dispatcher's thread alone, read
+     * by the test threads ({@link #waitedFor}).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> waited = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.function.IntSupplier maxRunning;
     private final Clock clock;
 
@@ -199,6 +204,28 @@ public final class Dispatcher {
         this.hostKeys = Objects.requireNonNull(hostKeys, "hostKeys");
         this.maxRunning = maxRunning;
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Whether a due waits to start that needs the host {@code hostKey} (its time has come, and its hosts or the most tests at
+     * once were busy): a test that ends on the host then keeps its slot on the host for it, parked (issue 69: where none
+     * waits, the test's last job on the host gives the slot back, and spares the host a park and its give-back). Safe from
+     * any thread; false when the dispatcher is not running.
+     */
+    public boolean waitedFor(String hostKey) {
+        return waited.containsKey(hostKey);
+    }
+
+    private void waiting(Collection<String> keys) {
+        for (String k : keys) {
+            waited.merge(k, 1, Integer::sum);
+        }
+    }
+
+    private void notWaiting(Collection<String> keys) {
+        for (String k : keys) {
+            waited.computeIfPresent(k, (x, n) -> n == 1 ? null : n - 1);
+        }
     }
 
     /** A due whose host was busy on the host: when it may try again, and why it could not start. */
@@ -258,129 +285,139 @@ public final class Dispatcher {
         Due next = null;
         int running = 0;
         RuntimeException failure = null;
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            while (true) {
-                Instant now = clock.instant();
-                if (!stopped.getAsBoolean() && failure == null) {
-                    // dues whose time has come
-                    while (true) {
-                        if (next == null && dues.hasNext()) {
-                            next = dues.next();
-                        }
-                        if (next == null || next.notBefore().isAfter(now)) {
-                            break;
-                        }
-                        waiting.add(next);
-                        next = null;
-                    }
-                    // hosts of the waiting scheduled dues that could not start: not for the dues after them (by the due that
-                    // holds each back, the first)
-                    java.util.Map<String, Due> heldBack = new java.util.HashMap<>();
-                    for (Iterator<Due> it = waiting.iterator(); it.hasNext();) {
-                        Due d = it.next();
-                        Collection<String> keys = keysOf.computeIfAbsent(d, x -> List.copyOf(hostKeys.apply(x.test())));
-                        if (now.isAfter(d.giveUpAt())) {
-                            it.remove();
-                            keysOf.remove(d);
-                            Retry busy = retries.remove(d);
-                            LastTry last = lastTry.remove(d);
-                            onOutcome.accept(new Skipped(d, busy != null ? busy.reason() + " until " + d.giveUpAt()
-                                    : "no free slot by " + d.giveUpAt() + ": " + holders(keys, last)));
-                            continue;
-                        }
-                        Retry retry = retries.get(d);
-                        if (running >= Math.max(1, maxRunning.getAsInt()) || (retry != null && now.isBefore(retry.at()))) {
-                            if (retry != null && !d.giveUpAt().equals(Instant.MAX)) {
-                                holdBack(heldBack, keys, d);
-                            } else if (retry == null) {
-                                lastTry.put(d, lastTry(keys, inTest, heldBack, running));
+        try {
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                while (true) {
+                    Instant now = clock.instant();
+                    if (!stopped.getAsBoolean() && failure == null) {
+                        // dues whose time has come
+                        while (true) {
+                            if (next == null && dues.hasNext()) {
+                                next = dues.next();
                             }
-                            continue;
+                            if (next == null || next.notBefore().isAfter(now)) {
+                                break;
+                            }
+                            waiting.add(next);
+                            waiting(keysOf.computeIfAbsent(next, x -> List.copyOf(hostKeys.apply(x.test()))));
+                            next = null;
                         }
-                        // a host in one of this dispatcher's own tests: its slot is not free (no lock files opened to learn
-                        // it, nor another session's hold looked for; issue 69: at 48 hosts a third of the dispatcher's CPU), and
-                        // the due waits as for any busy host
-                        boolean tried = !anyIn(keys, heldBack.keySet()) && !anyIn(keys, inTest.keySet());
-                        Optional<HostSlots.Hold> hold = tried ? slots.tryTake(keys) : Optional.empty();
-                        if (hold.isEmpty()) {
-                            if (tried) {
-                                // not this dispatcher's own test: another process (or runner) over the same slot folder
-                                for (String k : keys) {
-                                    if (slots.heldElsewhere(k)) {
-                                        blocked.blocked(d, k, "");
-                                        break;
+                        // hosts of the waiting scheduled dues that could not start: not for the dues after them (by the due that
+                        // holds each back, the first)
+                        java.util.Map<String, Due> heldBack = new java.util.HashMap<>();
+                        for (Iterator<Due> it = waiting.iterator(); it.hasNext();) {
+                            Due d = it.next();
+                            Collection<String> keys = keysOf.computeIfAbsent(d, x -> List.copyOf(hostKeys.apply(x.test())));
+                            if (now.isAfter(d.giveUpAt())) {
+                                it.remove();
+                                keysOf.remove(d);
+                                notWaiting(keys);
+                                Retry busy = retries.remove(d);
+                                LastTry last = lastTry.remove(d);
+                                onOutcome.accept(new Skipped(d, busy != null ? busy.reason() + " until " + d.giveUpAt()
+                                        : "no free slot by " + d.giveUpAt() + ": " + holders(keys, last)));
+                                continue;
+                            }
+                            Retry retry = retries.get(d);
+                            if (running >= Math.max(1, maxRunning.getAsInt()) || (retry != null && now.isBefore(retry.at()))) {
+                                if (retry != null && !d.giveUpAt().equals(Instant.MAX)) {
+                                    holdBack(heldBack, keys, d);
+                                } else if (retry == null) {
+                                    lastTry.put(d, lastTry(keys, inTest, heldBack, running));
+                                }
+                                continue;
+                            }
+                            // a host in one of this dispatcher's own tests: its slot is not free (no lock files opened to learn
+                            // it, nor another session's hold looked for; issue 69: at 48 hosts a third of the dispatcher's CPU), and
+                            // the due waits as for any busy host
+                            boolean tried = !anyIn(keys, heldBack.keySet()) && !anyIn(keys, inTest.keySet());
+                            Optional<HostSlots.Hold> hold = tried ? slots.tryTake(keys) : Optional.empty();
+                            if (hold.isEmpty()) {
+                                if (tried) {
+                                    // not this dispatcher's own test: another process (or runner) over the same slot folder
+                                    for (String k : keys) {
+                                        if (slots.heldElsewhere(k)) {
+                                            blocked.blocked(d, k, "");
+                                            break;
+                                        }
                                     }
                                 }
+                                if (!d.giveUpAt().equals(Instant.MAX)) {
+                                    lastTry.put(d, lastTry(keys, inTest, heldBack, 0));
+                                    holdBack(heldBack, keys, d);
+                                }
+                                continue;
                             }
-                            if (!d.giveUpAt().equals(Instant.MAX)) {
-                                lastTry.put(d, lastTry(keys, inTest, heldBack, 0));
-                                holdBack(heldBack, keys, d);
+                            it.remove();
+                            keysOf.remove(d);
+                            notWaiting(keys);
+                            retries.remove(d);
+                            lastTry.remove(d);
+                            running++;
+                            Instant started = now;
+                            HostSlots.Hold h = hold.get();
+                            for (String k : keys) {
+                                inTest.put(k, new Holder(d, started));
                             }
-                            continue;
+                            threads.submit(() -> {
+                                Ended e;
+                                try {
+                                    e = new Ended(d, new Ran(d, runner.run(d.test()), started), null);
+                                } catch (Busy x) {
+                                    e = new Ended(d, null, null, x);
+                                } catch (InterruptedException x) {
+                                    Thread.currentThread().interrupt();
+                                    e = new Ended(d, null, new IllegalStateException("test thread interrupted", x));
+                                } catch (RuntimeException x) {
+                                    e = new Ended(d, null, x);
+                                } finally {
+                                    h.close();
+                                }
+                                ended.add(e);
+                                return null;
+                            });
                         }
-                        it.remove();
-                        keysOf.remove(d);
-                        retries.remove(d);
-                        lastTry.remove(d);
-                        running++;
-                        Instant started = now;
-                        HostSlots.Hold h = hold.get();
-                        for (String k : keys) {
-                            inTest.put(k, new Holder(d, started));
+                    } else {
+                        waiting.clear();
+                        keysOf.clear();
+                        waited.clear();
+                        lastTry.clear();
+                        next = null;
+                        if (running == 0) {
+                            break;
                         }
-                        threads.submit(() -> {
-                            Ended e;
-                            try {
-                                e = new Ended(d, new Ran(d, runner.run(d.test()), started), null);
-                            } catch (Busy x) {
-                                e = new Ended(d, null, null, x);
-                            } catch (InterruptedException x) {
-                                Thread.currentThread().interrupt();
-                                e = new Ended(d, null, new IllegalStateException("test thread interrupted", x));
-                            } catch (RuntimeException x) {
-                                e = new Ended(d, null, x);
-                            } finally {
-                                h.close();
-                            }
-                            ended.add(e);
-                            return null;
-                        });
                     }
-                } else {
-                    waiting.clear();
-                    keysOf.clear();
-                    lastTry.clear();
-                    next = null;
-                    if (running == 0) {
+                    if (running == 0 && waiting.isEmpty() && next == null && !dues.hasNext()) {
                         break;
                     }
-                }
-                if (running == 0 && waiting.isEmpty() && next == null && !dues.hasNext()) {
-                    break;
-                }
-                Ended e = ended.poll(waitMillis(now, next), TimeUnit.MILLISECONDS);
-                while (e != null) {
-                    running--;
-                    Due endedDue = e.due();
-                    inTest.values().removeIf(x -> x.due() == endedDue);
-                    if (e.busyReason() != null) {
-                        // back in line, in its place among the waiting (dues after it do not overtake it for its hosts)
-                        Due d = e.due();
-                        retries.put(d, new Retry(clock.instant().plus(BUSY_RETRY), e.busyReason().getMessage()));
-                        blocked.blocked(d, e.busyReason().hostKey(), e.busyReason().holder());
-                        int at = 0;
-                        while (at < waiting.size() && !waiting.get(at).notBefore().isAfter(d.notBefore())) {
-                            at++;
+                    Ended e = ended.poll(waitMillis(now, next), TimeUnit.MILLISECONDS);
+                    while (e != null) {
+                        running--;
+                        Due endedDue = e.due();
+                        inTest.values().removeIf(x -> x.due() == endedDue);
+                        if (e.busyReason() != null) {
+                            // back in line, in its place among the waiting (dues after it do not overtake it for its hosts)
+                            Due d = e.due();
+                            retries.put(d, new Retry(clock.instant().plus(BUSY_RETRY), e.busyReason().getMessage()));
+                            blocked.blocked(d, e.busyReason().hostKey(), e.busyReason().holder());
+                            int at = 0;
+                            while (at < waiting.size() && !waiting.get(at).notBefore().isAfter(d.notBefore())) {
+                                at++;
+                            }
+                            waiting.add(at, d);
+                            waiting(keysOf.computeIfAbsent(d, x -> List.copyOf(hostKeys.apply(x.test()))));
+                        } else if (e.failure() != null) {
+                            failure = failure == null ? e.failure() : failure;
+                        } else {
+                            onOutcome.accept(e.outcome());
                         }
-                        waiting.add(at, d);
-                    } else if (e.failure() != null) {
-                        failure = failure == null ? e.failure() : failure;
-                    } else {
-                        onOutcome.accept(e.outcome());
+                        e = ended.poll();
                     }
-                    e = ended.poll();
                 }
             }
+        } finally {
+            // no due waits once the dispatcher has returned
+            waited.clear();
         }
         if (failure != null) {
             throw new IllegalStateException("a test thread failed", failure);

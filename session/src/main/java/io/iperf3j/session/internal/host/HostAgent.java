@@ -72,6 +72,8 @@ public final class HostAgent implements AutoCloseable {
 
     private final Connection connection;
     private final AgentDeadlines deadlines;
+    /** Whether another test of this controller waits for the host (a constructor's javadoc). */
+    private final java.util.function.BooleanSupplier anotherTestWaits;
     private final String host;
     private final String owner;
     private final String slotKey;
@@ -141,6 +143,18 @@ public final class HostAgent implements AutoCloseable {
      * reads; null: timed reads ({@link TimedRead#read}).
      */
     public HostAgent(Connection connection, String host, String owner, String slotKey, AgentDeadlines deadlines) {
+        this(connection, host, owner, slotKey, deadlines, () -> true);
+    }
+
+    /**
+     * As {@link #HostAgent(Connection, String, String, String, AgentDeadlines)}, told by {@code anotherTestWaits} whether
+     * another test of this controller waits for the host (its dispatcher's queue): asked as a test's last job on the host
+     * is sent ({@link #streamLast}), which then keeps the slot for it, parked, rather than give it back. Always true: every
+     * test's end parks.
+     */
+    public HostAgent(Connection connection, String host, String owner, String slotKey, AgentDeadlines deadlines,
+            java.util.function.BooleanSupplier anotherTestWaits) {
+        this.anotherTestWaits = Objects.requireNonNull(anotherTestWaits, "anotherTestWaits");
         this.deadlines = deadlines;
         this.connection = Objects.requireNonNull(connection, "connection");
         this.host = Objects.requireNonNull(host, "host");
@@ -197,10 +211,6 @@ public final class HostAgent implements AutoCloseable {
         parks++;
         busyHolder = "";
         givenByJob = false;
-        if (lastEnd != 0) {
-            parksPay = System.nanoTime() - lastEnd < PARK.toNanos();
-            lastEnd = 0;
-        }
         for (int attempt = 0;; attempt++) {
             Running r = started();
             if (r == null) {
@@ -265,7 +275,6 @@ public final class HostAgent implements AutoCloseable {
                 // no agent, or the test's last job gave the slot back (streamLast)
                 return;
             }
-            lastEnd = System.nanoTime();
             if (service != null) {
                 try {
                     if (service.ask(new SlotWire.Park(slotName)) instanceof SlotWire.Parked) {
@@ -337,13 +346,6 @@ public final class HostAgent implements AutoCloseable {
 
     /** How long a parked slot ({@link #park}) stays taken with no take of this controller. */
     static final Duration PARK = Duration.ofMillis(500);
-    /**
-     * Whether this controller's last take of the host came within {@link #PARK} of the test before it ended (true until a
-     * second test shows otherwise): then a test's end parks the slot, else its last job gives it back ({@link #streamLast}).
-     */
-    private boolean parksPay = true;
-    /** When the host's last test of this controller ended (its park, or its last job's give), 0 once a take has followed. */
-    private long lastEnd;
     /** Whether the slot was given back by the test's last job ({@link #streamLast}): its {@link #park} then sends nothing. */
     private boolean givenByJob;
     /** Slot commands (take, park, give) and jobs sent to the agent (under {@link #lock}). */
@@ -526,12 +528,13 @@ public final class HostAgent implements AutoCloseable {
     }
 
     /**
-     * As {@link #stream}, for the test's last job on this host (its client; its server's end with the output): when this
-     * controller's tests on the host come further apart than {@link #PARK} (a rotating mesh's do, some seconds), the agent
-     * gives the slot back as the job exits 0 ({@code last N} in place of {@code job N}), and the test's {@link #park} sends
-     * nothing. A park followed by its give-back was two more commands to the host a test (issue 69). A job that exits with
-     * another status keeps the slot (a client tried again, an output looked for again), for its park as before; so does
-     * one on a host whose slot is its host-slots service's.
+     * As {@link #stream}, for the test's last job on this host (its client; its server's end with the output): when no other
+     * test of this controller waits for the host as it is sent (the constructor's {@code anotherTestWaits}: a rotating mesh's
+     * next test on a host comes seconds later), the agent gives the slot back as the job exits 0 ({@code last N} in place of
+     * {@code job N}), and the test's {@link #park} sends nothing. A park followed by its give-back 500 ms later was two
+     * more commands to the host a test (issue 69). A job that exits with another status keeps the slot (a client tried
+     * again, an output looked for again), for its park as before; so does one on a host whose slot is its host-slots
+     * service's.
      */
     public JobEnd streamLast(String script, Duration timeout, Consumer<JobLine> lines, Runnable sent)
             throws InterruptedException {
@@ -549,7 +552,7 @@ public final class HostAgent implements AutoCloseable {
             if (r == null || closed) {
                 return new JobEnd.NotSent();
             }
-            boolean giving = last && service == null && inTest != null && !parksPay;
+            boolean giving = last && service == null && inTest != null && !anotherTestWaits.getAsBoolean();
             try {
                 r.in().write((giving ? "last " + counted(script) : framed(script)).getBytes(StandardCharsets.UTF_8));
                 r.in().flush();
@@ -579,7 +582,6 @@ public final class HostAgent implements AutoCloseable {
                         // the agent gave the slot back after the job: the test's end on this host
                         parks++;
                         givenByJob = true;
-                        lastEnd = System.nanoTime();
                         leaveTest();
                         continue;
                     }

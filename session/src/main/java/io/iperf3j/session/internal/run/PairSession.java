@@ -422,7 +422,20 @@ public final class PairSession implements IperfSession {
     }
 
     private HostAgent agent(Node n) {
-        return agents.computeIfAbsent(n, x -> new HostAgent(connection(x), x.id(), owner(x), slotKey(x), agentDeadlines));
+        return agents.computeIfAbsent(n, x -> new HostAgent(connection(x), x.id(), owner(x), slotKey(x), agentDeadlines,
+                () -> hostsWaitedFor.test(x.address())));
+    }
+
+    /**
+     * Whether another test of this session waits for a host, by its test address (a plan's dispatcher: {@link
+     * io.iperf3j.session.internal.dispatch.Dispatcher#waitedFor}); until one is told, every host: each test's end parks its
+     * hosts' slots.
+     */
+    private volatile java.util.function.Predicate<String> hostsWaitedFor = address -> true;
+
+    /** Tells the session which hosts another of its tests waits for ({@link #hostsWaitedFor}), asked as tests end. */
+    void hostsWaitedFor(java.util.function.Predicate<String> waitedFor) {
+        this.hostsWaitedFor = java.util.Objects.requireNonNull(waitedFor, "waitedFor");
     }
 
     /** Starts the node's agent if it does not run: once per host, it cleans up after the sessions gone from it. */

@@ -267,7 +267,9 @@ public final class PlanExecution implements PlanRunner {
     public void execute(Iterator<Dispatcher.Due> dues, boolean loginAgain, Consumer<RunRecord> sink)
             throws InterruptedException {
         try {
-            dispatcher().run(dues, loginAgain ? this::runOneLoggingInAgain : this::runOne, outcome -> {
+            Dispatcher dispatcher = dispatcher();
+            session.hostsWaitedFor(dispatcher::waitedFor);
+            dispatcher.run(dues, loginAgain ? this::runOneLoggingInAgain : this::runOne, outcome -> {
                 RunRecord record = record(outcome);
                 if (record != null) {
                     sink.accept(record);

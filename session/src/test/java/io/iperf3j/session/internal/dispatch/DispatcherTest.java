@@ -73,9 +73,57 @@ class DispatcherTest {
         };
     }
 
+    /** Waits up to 10 s for {@code done}, failing with the events so far if it does not come. */
+    private void waitFor(java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("events so far: %s", events).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
     private List<Dispatcher.Due> now(Plan.Test... tests) {
         Instant now = clock.instant();
         return Stream.of(tests).map(t -> Dispatcher.Due.now(t, now)).toList();
+    }
+
+    /**
+     * Which hosts a waiting test needs, as the test threads ask it at their tests' ends (a test's last job on a host keeps the
+     * host's slot, parked, for such a test, and gives it back otherwise): while a runs on h1 and h2, b (h1, h3) waits, so h1
+     * and h3 are waited for and h2 is not; once a ends and b runs, none is; and none after the run.
+     */
+    @Test
+    void theHostsOfTheWaitingTestsAreToldToTheRunningOnes() throws Exception {
+        CountDownLatch holdA = new CountDownLatch(1);
+        CountDownLatch holdB = new CountDownLatch(1);
+        Dispatcher d = dispatcher(8);
+        Map<String, List<Boolean>> seen = new ConcurrentHashMap<>();
+        Dispatcher.TestRun inner = runner(Map.of("a", holdA, "b", holdB));
+        Dispatcher.TestRun looking = t -> {
+            seen.put("+" + t.id(), List.of(d.waitedFor("h1"), d.waitedFor("h2"), d.waitedFor("h3")));
+            return inner.run(t);
+        };
+        Thread run = Thread.ofVirtual().start(() -> {
+            try {
+                d.run(now(test("a", "h1", "h2"), test("b", "h1", "h3")).iterator(), looking, o -> { }, () -> false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        waitFor(() -> events.contains("+a"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!d.waitedFor("h3") && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(List.of(d.waitedFor("h1"), d.waitedFor("h2"), d.waitedFor("h3"))).as("b waits while a runs")
+                .containsExactly(true, false, true);
+        holdA.countDown();
+        waitFor(() -> events.contains("+b"));
+        assertThat(seen.get("+b")).as("b started: none waits").containsExactly(false, false, false);
+        holdB.countDown();
+        run.join(Duration.ofSeconds(20));
+        assertThat(run.isAlive()).isFalse();
+        assertThat(List.of(d.waitedFor("h1"), d.waitedFor("h3"))).as("after the run").containsExactly(false, false);
     }
 
     /**

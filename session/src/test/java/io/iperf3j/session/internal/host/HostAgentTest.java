@@ -277,24 +277,28 @@ class HostAgentTest {
     }
 
     /**
-     * A test's last job on a host whose tests come further apart than {@link HostAgent#PARK} (a rotating mesh's): the agent
-     * gives the slot back as the job exits 0, so another controller has it at once and the test's park sends the host
-     * nothing; a park and its give-back were two commands a test (issue 69). A host whose tests come back to back keeps
-     * parking, and a last job that fails keeps the slot for what the controller does next.
+     * A test's last job on a host for which no other test of its controller waits (a rotating mesh's next test on a host
+     * comes seconds later): the agent gives the slot back as the job exits 0, so another controller has it at once and the
+     * test's park sends the host nothing; a park and its give-back were two commands a test (issue 69). While another test
+     * waits for the host the slot is parked for it, as before; and a last job that fails keeps the slot for what the
+     * controller does next.
      */
     @Test
-    void aTestsLastJobGivesTheSlotBackWhenItsHostsParksGoUnused() throws Exception {
-        try (HostAgent a = agent("a"); HostAgent b = agent("b")) {
+    void aTestsLastJobGivesTheSlotBackWhenNoOtherTestWaitsForTheHost() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean waits = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try (HostAgent a = new HostAgent(new LocalConnection(), "h-a", RemoteScripts.owner("ha", tag), slot, null, waits::get);
+                HostAgent b = agent("b")) {
             Duration wait = Duration.ofSeconds(20);
-            // the host's first test: parks pay until a test shows otherwise
+            // another test waits for the host: the slot is kept for it
             assertThat(a.take()).isTrue();
             assertThat(a.streamLast("true\n", wait, line -> { }, () -> { })).isEqualTo(new HostAgent.JobEnd.Exited(0));
             assertThat(a.gaveBackAfterLastJob()).isFalse();
-            assertThat(b.take()).as("still a's after its first test's last job").isFalse();
+            long sent = a.commandsSent();
             a.park();
-            Thread.sleep(HostAgent.PARK.toMillis() * 2 + 200);
-            // the next test comes after the park's give-back: its last job gives the slot back
-            assertThat(a.take()).isTrue();
+            assertThat(a.commandsSent() - sent).as("its park").isEqualTo(1);
+            assertThat(a.take()).as("parked: a's next take").isTrue();
+            // none waits: the last job gives it back
+            waits.set(false);
             long before = a.commandsSent();
             assertThat(a.streamLast("true\n", wait, line -> { }, () -> { })).isEqualTo(new HostAgent.JobEnd.Exited(0));
             assertThat(a.gaveBackAfterLastJob()).isTrue();
@@ -304,39 +308,24 @@ class HostAgentTest {
             assertThat(b.take()).as("a's park took nothing back").isTrue();
             b.give();
             // a last job that fails keeps the slot
-            Thread.sleep(HostAgent.PARK.toMillis() + 200);
             assertThat(a.take()).isTrue();
             assertThat(a.gaveBackAfterLastJob()).as("a take ends the give").isFalse();
             assertThat(a.streamLast("false\n", wait, line -> { }, () -> { })).isEqualTo(new HostAgent.JobEnd.Exited(1));
             assertThat(a.gaveBackAfterLastJob()).isFalse();
             assertThat(b.take()).as("kept after a failed last job").isFalse();
-            a.park();
-            Thread.sleep(HostAgent.PARK.toMillis() * 2 + 200);
-            // a test right after the one before: parks pay again, and the last job keeps the slot for the park
-            assertThat(a.take()).isTrue();
-            assertThat(a.streamLast("true\n", wait, line -> { }, () -> { })).isEqualTo(new HostAgent.JobEnd.Exited(0));
-            assertThat(a.gaveBackAfterLastJob()).isTrue();
-            assertThat(a.take()).as("taken again at once").isTrue();
-            assertThat(a.streamLast("true\n", wait, line -> { }, () -> { })).isEqualTo(new HostAgent.JobEnd.Exited(0));
-            assertThat(a.gaveBackAfterLastJob()).as("its take came within the park: this one parks").isFalse();
-            long sent = a.commandsSent();
-            a.park();
-            assertThat(a.commandsSent() - sent).as("its park").isEqualTo(1);
             a.give();
         }
     }
 
     /**
-     * A job that is not a test's last never gives the slot, whatever the host's parks did; nor does a last job's own
-     * reply line (a client's output that says {@code @@given} has no key).
+     * A job that is not a test's last never gives the slot; nor does a last job's own line that says {@code @@given}
+     * (without the agent's key it is the job's output).
      */
     @Test
     void onlyTheAgentsOwnReplyAfterALastJobGivesTheSlot() throws Exception {
-        try (HostAgent a = agent("a"); HostAgent b = agent("b")) {
+        try (HostAgent a = new HostAgent(new LocalConnection(), "h-a", RemoteScripts.owner("ha", tag), slot, null, () -> false);
+                HostAgent b = agent("b")) {
             Duration wait = Duration.ofSeconds(20);
-            assertThat(a.take()).isTrue();
-            a.park();
-            Thread.sleep(HostAgent.PARK.toMillis() * 2 + 200);
             assertThat(a.take()).isTrue();
             assertThat(a.stream("true\n", wait, true, line -> { }, () -> { })).isEqualTo(new HostAgent.JobEnd.Exited(0));
             assertThat(b.take()).as("a job that is not the last keeps the slot").isFalse();
