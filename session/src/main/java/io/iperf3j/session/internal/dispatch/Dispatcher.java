@@ -39,7 +39,8 @@ import java.util.function.Function;
  * the tests end). Each test runs on its own virtual thread, which gives its slots back as the test
  * ends and hands its outcome to the dispatcher through a queue. The dispatcher sleeps until a test
  * ends, the next due's time comes, or {@link #POLL} passes (a slot another process held may be
- * free, a due may be past its give-up, a stop may have come).
+ * free, a due may be past its give-up, a stop may have come). The one part of its state the test
+ * threads read is which hosts its waiting dues need ({@link #waitedFor}), a concurrent map only it writes.
  */
 public final class Dispatcher {
     /** How often a waiting test tries again for a slot held by another process. */
