@@ -280,140 +280,139 @@ public final class Dispatcher {
         java.util.Map<Due, Retry> retries = new java.util.IdentityHashMap<>();
         // the waiting dues' host keys, made once a due (a wake looks at every waiting due)
         java.util.Map<Due, Collection<String>> keysOf = new java.util.IdentityHashMap<>();
+        Function<Due, Collection<String>> keysFor = d -> keysOf.computeIfAbsent(d, x -> List.copyOf(hostKeys.apply(x.test())));
         // the hosts in this dispatcher's running tests, and the waiting dues that held hosts back this wake: what a skip names
         java.util.Map<String, Holder> inTest = new java.util.HashMap<>();
         java.util.Map<Due, LastTry> lastTry = new java.util.IdentityHashMap<>();
         Due next = null;
         int running = 0;
         RuntimeException failure = null;
-        try {
-            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-                while (true) {
-                    Instant now = clock.instant();
-                    if (!stopped.getAsBoolean() && failure == null) {
-                        // dues whose time has come
-                        while (true) {
-                            if (next == null && dues.hasNext()) {
-                                next = dues.next();
-                            }
-                            if (next == null || next.notBefore().isAfter(now)) {
-                                break;
-                            }
-                            waiting.add(next);
-                            waiting(keysOf.computeIfAbsent(next, x -> List.copyOf(hostKeys.apply(x.test()))));
-                            next = null;
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            while (true) {
+                Instant now = clock.instant();
+                if (!stopped.getAsBoolean() && failure == null) {
+                    // dues whose time has come
+                    while (true) {
+                        if (next == null && dues.hasNext()) {
+                            next = dues.next();
                         }
-                        // hosts of the waiting scheduled dues that could not start: not for the dues after them (by the due that
-                        // holds each back, the first)
-                        java.util.Map<String, Due> heldBack = new java.util.HashMap<>();
-                        for (Iterator<Due> it = waiting.iterator(); it.hasNext();) {
-                            Due d = it.next();
-                            Collection<String> keys = keysOf.computeIfAbsent(d, x -> List.copyOf(hostKeys.apply(x.test())));
-                            if (now.isAfter(d.giveUpAt())) {
-                                it.remove();
-                                keysOf.remove(d);
-                                notWaiting(keys);
-                                Retry busy = retries.remove(d);
-                                LastTry last = lastTry.remove(d);
-                                onOutcome.accept(new Skipped(d, busy != null ? busy.reason() + " until " + d.giveUpAt()
-                                        : "no free slot by " + d.giveUpAt() + ": " + holders(keys, last)));
-                                continue;
-                            }
-                            Retry retry = retries.get(d);
-                            if (running >= Math.max(1, maxRunning.getAsInt()) || (retry != null && now.isBefore(retry.at()))) {
-                                if (retry != null && !d.giveUpAt().equals(Instant.MAX)) {
-                                    holdBack(heldBack, keys, d);
-                                } else if (retry == null) {
-                                    lastTry.put(d, lastTry(keys, inTest, heldBack, running));
-                                }
-                                continue;
-                            }
-                            // a host in one of this dispatcher's own tests: its slot is not free (no lock files opened to learn
-                            // it, nor another session's hold looked for; issue 69: at 48 hosts a third of the dispatcher's CPU), and
-                            // the due waits as for any busy host
-                            boolean tried = !anyIn(keys, heldBack.keySet()) && !anyIn(keys, inTest.keySet());
-                            Optional<HostSlots.Hold> hold = tried ? slots.tryTake(keys) : Optional.empty();
-                            if (hold.isEmpty()) {
-                                if (tried) {
-                                    // not this dispatcher's own test: another process (or runner) over the same slot folder
-                                    for (String k : keys) {
-                                        if (slots.heldElsewhere(k)) {
-                                            blocked.blocked(d, k, "");
-                                            break;
-                                        }
-                                    }
-                                }
-                                if (!d.giveUpAt().equals(Instant.MAX)) {
-                                    lastTry.put(d, lastTry(keys, inTest, heldBack, 0));
-                                    holdBack(heldBack, keys, d);
-                                }
-                                continue;
-                            }
+                        if (next == null || next.notBefore().isAfter(now)) {
+                            break;
+                        }
+                        waiting.add(next);
+                        waiting(keysFor.apply(next));
+                        next = null;
+                    }
+                    // hosts of the waiting scheduled dues that could not start: not for the dues after them (by the due that
+                    // holds each back, the first)
+                    java.util.Map<String, Due> heldBack = new java.util.HashMap<>();
+                    for (Iterator<Due> it = waiting.iterator(); it.hasNext();) {
+                        Due d = it.next();
+                        Collection<String> keys = keysFor.apply(d);
+                        if (now.isAfter(d.giveUpAt())) {
                             it.remove();
                             keysOf.remove(d);
                             notWaiting(keys);
-                            retries.remove(d);
-                            lastTry.remove(d);
-                            running++;
-                            Instant started = now;
-                            HostSlots.Hold h = hold.get();
-                            for (String k : keys) {
-                                inTest.put(k, new Holder(d, started));
+                            Retry busy = retries.remove(d);
+                            LastTry last = lastTry.remove(d);
+                            onOutcome.accept(new Skipped(d, busy != null ? busy.reason() + " until " + d.giveUpAt()
+                                    : "no free slot by " + d.giveUpAt() + ": " + holders(keys, last)));
+                            continue;
+                        }
+                        Retry retry = retries.get(d);
+                        if (running >= Math.max(1, maxRunning.getAsInt()) || (retry != null && now.isBefore(retry.at()))) {
+                            if (retry != null && !d.giveUpAt().equals(Instant.MAX)) {
+                                holdBack(heldBack, keys, d);
+                            } else if (retry == null) {
+                                lastTry.put(d, lastTry(keys, inTest, heldBack, running));
                             }
-                            threads.submit(() -> {
-                                Ended e;
-                                try {
-                                    e = new Ended(d, new Ran(d, runner.run(d.test()), started), null);
-                                } catch (Busy x) {
-                                    e = new Ended(d, null, null, x);
-                                } catch (InterruptedException x) {
-                                    Thread.currentThread().interrupt();
-                                    e = new Ended(d, null, new IllegalStateException("test thread interrupted", x));
-                                } catch (RuntimeException x) {
-                                    e = new Ended(d, null, x);
-                                } finally {
-                                    h.close();
+                            continue;
+                        }
+                        // a host in one of this dispatcher's own tests: its slot is not free (no lock files opened to learn
+                        // it, nor another session's hold looked for; issue 69: at 48 hosts a third of the dispatcher's CPU), and
+                        // the due waits as for any busy host
+                        boolean tried = !anyIn(keys, heldBack.keySet()) && !anyIn(keys, inTest.keySet());
+                        Optional<HostSlots.Hold> hold = tried ? slots.tryTake(keys) : Optional.empty();
+                        if (hold.isEmpty()) {
+                            if (tried) {
+                                // not this dispatcher's own test: another process (or runner) over the same slot folder
+                                for (String k : keys) {
+                                    if (slots.heldElsewhere(k)) {
+                                        blocked.blocked(d, k, "");
+                                        break;
+                                    }
                                 }
-                                ended.add(e);
-                                return null;
-                            });
+                            }
+                            if (!d.giveUpAt().equals(Instant.MAX)) {
+                                lastTry.put(d, lastTry(keys, inTest, heldBack, 0));
+                                holdBack(heldBack, keys, d);
+                            }
+                            continue;
                         }
-                    } else {
-                        waiting.clear();
-                        keysOf.clear();
-                        waited.clear();
-                        lastTry.clear();
-                        next = null;
-                        if (running == 0) {
-                            break;
+                        it.remove();
+                        keysOf.remove(d);
+                        notWaiting(keys);
+                        retries.remove(d);
+                        lastTry.remove(d);
+                        running++;
+                        Instant started = now;
+                        HostSlots.Hold h = hold.get();
+                        for (String k : keys) {
+                            inTest.put(k, new Holder(d, started));
                         }
+                        threads.submit(() -> {
+                            Ended e;
+                            try {
+                                e = new Ended(d, new Ran(d, runner.run(d.test()), started), null);
+                            } catch (Busy x) {
+                                e = new Ended(d, null, null, x);
+                            } catch (InterruptedException x) {
+                                Thread.currentThread().interrupt();
+                                e = new Ended(d, null, new IllegalStateException("test thread interrupted", x));
+                            } catch (RuntimeException x) {
+                                e = new Ended(d, null, x);
+                            } finally {
+                                h.close();
+                            }
+                            ended.add(e);
+                            return null;
+                        });
                     }
-                    if (running == 0 && waiting.isEmpty() && next == null && !dues.hasNext()) {
+                } else {
+                    waiting.clear();
+                    keysOf.clear();
+                    waited.clear();
+                    lastTry.clear();
+                    next = null;
+                    if (running == 0) {
                         break;
                     }
-                    Ended e = ended.poll(waitMillis(now, next), TimeUnit.MILLISECONDS);
-                    while (e != null) {
-                        running--;
-                        Due endedDue = e.due();
-                        inTest.values().removeIf(x -> x.due() == endedDue);
-                        if (e.busyReason() != null) {
-                            // back in line, in its place among the waiting (dues after it do not overtake it for its hosts)
-                            Due d = e.due();
-                            retries.put(d, new Retry(clock.instant().plus(BUSY_RETRY), e.busyReason().getMessage()));
-                            blocked.blocked(d, e.busyReason().hostKey(), e.busyReason().holder());
-                            int at = 0;
-                            while (at < waiting.size() && !waiting.get(at).notBefore().isAfter(d.notBefore())) {
-                                at++;
-                            }
-                            waiting.add(at, d);
-                            waiting(keysOf.computeIfAbsent(d, x -> List.copyOf(hostKeys.apply(x.test()))));
-                        } else if (e.failure() != null) {
-                            failure = failure == null ? e.failure() : failure;
-                        } else {
-                            onOutcome.accept(e.outcome());
+                }
+                if (running == 0 && waiting.isEmpty() && next == null && !dues.hasNext()) {
+                    break;
+                }
+                Ended e = ended.poll(waitMillis(now, next), TimeUnit.MILLISECONDS);
+                while (e != null) {
+                    running--;
+                    Due endedDue = e.due();
+                    inTest.values().removeIf(x -> x.due() == endedDue);
+                    if (e.busyReason() != null) {
+                        // back in line, in its place among the waiting (dues after it do not overtake it for its hosts)
+                        Due d = e.due();
+                        retries.put(d, new Retry(clock.instant().plus(BUSY_RETRY), e.busyReason().getMessage()));
+                        blocked.blocked(d, e.busyReason().hostKey(), e.busyReason().holder());
+                        int at = 0;
+                        while (at < waiting.size() && !waiting.get(at).notBefore().isAfter(d.notBefore())) {
+                            at++;
                         }
-                        e = ended.poll();
+                        waiting.add(at, d);
+                        waiting(keysFor.apply(d));
+                    } else if (e.failure() != null) {
+                        failure = failure == null ? e.failure() : failure;
+                    } else {
+                        onOutcome.accept(e.outcome());
                     }
+                    e = ended.poll();
                 }
             }
         } finally {

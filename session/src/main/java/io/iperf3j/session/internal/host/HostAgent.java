@@ -554,7 +554,7 @@ public final class HostAgent implements AutoCloseable {
             }
             boolean giving = last && service == null && inTest != null && !anotherTestWaits.getAsBoolean();
             try {
-                r.in().write((giving ? "last " + counted(script) : framed(script)).getBytes(StandardCharsets.UTF_8));
+                r.in().write(framed(giving ? "last" : "job", script).getBytes(StandardCharsets.UTF_8));
                 r.in().flush();
             } catch (IOException e) {
                 end(r);
@@ -675,13 +675,14 @@ public final class HostAgent implements AutoCloseable {
     private volatile boolean longJob;
 
     /**
-     * A job as the agent reads it: {@code job N}, then its N lines. Counted, not ended by a line of its own: a value in the
-     * script that holds a newline (a quoted word of a plan's, say) is one more line of the count, never the job's end.
+     * A job as the agent reads it: {@code job N} ({@code last N} for a test's last job on the host, {@link #streamLast}),
+     * then its N lines. Counted, not ended by a line of its own: a value in the script that holds a newline (a quoted word
+     * of a plan's, say) is one more line of the count, never the job's end.
      *
      * @throws IllegalArgumentException if the script holds a NUL, which no shell keeps
      */
-    static String framed(String script) {
-        return "job " + counted(script);
+    static String framed(String command, String script) {
+        return command + " " + counted(script);
     }
 
     /**

@@ -36,6 +36,16 @@ class RemoteIperfInAgentTest {
     @TempDir
     Path dir;
 
+    /** This machine as a host that runs the real iperf3 from its PATH. */
+    private final Node iperf3 = new Node("h", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3, Map.of());
+
+    /** A TCP port no one listens on now, for a one-off server. */
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     private HostAgent agent() throws Exception {
         HostAgent a = new HostAgent(connection, "h", owner, "agent-client-test-" + tag);
         a.start();
@@ -126,11 +136,7 @@ class RemoteIperfInAgentTest {
      */
     @Test
     void aServersEndAndItsOutputAreOneJobOfTheAgent() throws Exception {
-        Node iperf3 = new Node("h", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3, Map.of());
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         try (HostAgent a = agent()) {
             RemoteIperf server = RemoteIperf.server(iperf3, connection, owner, IperfKind.IPERF3, List.of("-s", "-1", "-p",
                     Integer.toString(port))).through(a);
@@ -158,11 +164,7 @@ class RemoteIperfInAgentTest {
      */
     @Test
     void aTestsLastJobOnEachHostGivesItsSlotBack() throws Exception {
-        Node iperf3 = new Node("h", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3, Map.of());
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         String serverSlot = "agent-server-test-" + tag;
         String clientSlot = "agent-client-test-" + tag;
         String clientOwner = RemoteScripts.owner("c", tag);
