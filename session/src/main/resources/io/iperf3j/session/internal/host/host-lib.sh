@@ -563,15 +563,18 @@ nap() {
 # listen, where the look would read past the table's listeners); while the server has no socket, or has not yet
 # exec'd its command (its name in /proc/PID/status is still this shell's), or runs, it waits (nap) with no other
 # look. It says "listening" only; anything else it leaves to the full look (probe: ss or the tables, then ls and
-# awk), which runs when the quick one cannot tell, and every 100 ms while the server has no socket, as a server
-# that never gets one (it waits on a port another process holds) must still be told from a slow start. Once the
-# quick look has failed (quick=0), only full looks are made (a launcher such as sudo holds sockets of its own).
+# awk), which runs when the quick one cannot tell, and every 500 ms while the quick look cannot yet (no socket, not
+# exec'd, running), as a server that never gets one (it waits on a port another process holds) must still be told
+# from a slow start. Not every 100 ms: a host busy enough that its server takes over 100 ms to listen paid a full look,
+# three processes, each 100 ms of that start (stop 86: 0.8-1.0 processes a test at 96 hosts on two cores), for what only
+# a foreign listener needs, whose wait (TAKEN) is seconds. Once the quick look has failed (quick=0), only full looks
+# are made (a launcher such as sudo holds sockets of its own).
 # The quick look costs a test no process beside the naps' sleep: ss, ls and awk were half of what a test
 # cost its hosts beyond iperf3 (perf, bench/fleet.py, stop 54).
 awaitlistener() {
     tick
     end=$((t + $1))
-    look=$((t + 10))
+    look=$((t + 50))
     taken=0
     naps=0
     quick=0
@@ -607,7 +610,7 @@ awaitlistener() {
         fi
         tick
         if [ "$quick" = 0 ] || [ "$t" -ge "$look" ]; then
-            look=$((t + 10))
+            look=$((t + 50))
             probe "$p"
             other=
             ours=0

@@ -157,6 +157,38 @@ class ListenCheckScriptTest {
         assertThat(own.stdout()).contains("@@listening").doesNotContain(RemoteScripts.UNVERIFIED_MARK);
     }
 
+    /**
+     * A server that has no socket yet (here one that never gets one, so the check runs to its 2 s deadline) is looked at in
+     * full (ss or the tables, then {@code ls} and awk: three processes) at most every 500 ms, not at every 100 ms: a host
+     * busy enough that its server took over 100 ms to listen paid three processes each 100 ms of that start (stop 86).
+     * The full looks are counted by an {@code ls} put first on the PATH, which logs its calls on {@code /proc} and runs the real
+     * one.
+     */
+    @Test
+    void aServerWithoutASocketIsLookedAtInFullEveryHalfSecondAtMost() throws Exception {
+        String realLs = null;
+        for (String d : System.getenv("PATH").split(":")) {
+            if (Files.isExecutable(Path.of(d, "ls"))) {
+                realLs = Path.of(d, "ls").toString();
+                break;
+            }
+        }
+        assertThat(realLs).as("ls on the PATH").isNotNull();
+        Path bin = Files.createDirectories(dir.resolve("bin-counting-ls"));
+        Path calls = dir.resolve("ls-calls");
+        Path ls = bin.resolve("ls");
+        // the full look's ls is the one of the server's descriptors (the state folder's checks list it too)
+        Files.writeString(ls, "#!/bin/sh\ncase \"$*\" in *' /proc/'*) echo ls >>" + Connection.Shell.quote(calls.toString())
+                + " ;; esac\nexec " + Connection.Shell.quote(realLs) + " \"$@\"\n");
+        assertThat(ls.toFile().setExecutable(true)).isTrue();
+        int port = FreePorts.next();
+        Run r = run("trap 'kill $p 2>/dev/null' EXIT; sleep 30 & p=$!; "
+                + RemoteScripts.awaitOwnListener(port, Transport.TCP, 200, 100), bin + ":" + System.getenv("PATH"));
+        assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.NOT_LISTENING);
+        long looks = Files.exists(calls) ? Files.readAllLines(calls).size() : 0;
+        assertThat(looks).as("full looks in the check's 2 s").isBetween(1L, 4L);
+    }
+
     /** A launcher that forks: the listener is its child's, found by the process family scan. */
     @Test
     void aListenerOfTheServersChildIsTheServers() throws Exception {
