@@ -8,6 +8,7 @@ import io.iperf3j.session.IperfKind;
 import io.iperf3j.session.Node;
 import io.iperf3j.session.SessionException.IperfError;
 import io.iperf3j.session.internal.connect.LocalConnection;
+import io.iperf3j.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,13 +39,6 @@ class RemoteIperfInAgentTest {
 
     /** This machine as a host that runs the real iperf3 from its PATH. */
     private final Node iperf3 = new Node("h", "127.0.0.1", Node.Role.NODE, Node.Access.local(), IperfKind.IPERF3, Map.of());
-
-    /** A TCP port no one listens on now, for a one-off server. */
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private HostAgent agent() throws Exception {
         HostAgent a = new HostAgent(connection, "h", owner, "agent-client-test-" + tag);
@@ -136,7 +130,7 @@ class RemoteIperfInAgentTest {
      */
     @Test
     void aServersEndAndItsOutputAreOneJobOfTheAgent() throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         try (HostAgent a = agent()) {
             RemoteIperf server = RemoteIperf.server(iperf3, connection, owner, IperfKind.IPERF3, List.of("-s", "-1", "-p",
                     Integer.toString(port))).through(a);
@@ -164,7 +158,7 @@ class RemoteIperfInAgentTest {
      */
     @Test
     void aTestsLastJobOnEachHostGivesItsSlotBack() throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         String serverSlot = "agent-server-test-" + tag;
         String clientSlot = "agent-client-test-" + tag;
         String clientOwner = RemoteScripts.owner("c", tag);
