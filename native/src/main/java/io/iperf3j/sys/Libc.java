@@ -37,6 +37,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * reliable way: the JVM may itself call into libc between the call and any
  * later read of errno. Each wrapper takes the capture-state segment, which the
  * caller allocates from its own confined arena ({@link #newCallState(Arena)}).
+ * The exception is the TCP data path's few calls by address ({@code recvAt},
+ * {@code sendAt}, {@code pollAt}: see {@code ByAddress}), which return -1 and leave
+ * errno in the thread's errno word, for callers written for that.
  *
  * <p>Constants are the Linux values for x86_64, aarch64 and riscv64 (the
  * "generic" ABI). Other architectures (mips, sparc, parisc, alpha, powerpc)
@@ -147,6 +150,7 @@ final class Libc {
     static final int MSG_ERRQUEUE = 0x2000;
     static final int MSG_CTRUNC = 0x8;
     static final int MSG_TRUNC = 0x20;
+    static final int MSG_NOSIGNAL = 0x4000;
     static final short POLLIN = 0x1;
     static final short POLLOUT = 0x4;
     static final int SHUT_RD = 0;
@@ -189,7 +193,8 @@ final class Libc {
         "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock_gettime", "uname",
         "sendmmsg", "recvmmsg", "poll", "shutdown", "sendmsg", "recv", "sched_setaffinity", "sched_getaffinity", "gettid",
         "socket", "dup3", "bind", "listen", "close", "connect",
-        "sendto", "recvmsg", "ppoll", "eventfd", "read", "write", "sigaction", "pthread_sigmask", "clock_nanosleep", "memfd_create", "sendfile", "open"};
+        "sendto", "recvmsg", "ppoll", "eventfd", "read", "write", "sigaction", "pthread_sigmask", "clock_nanosleep", "memfd_create", "sendfile", "open", "send",
+        "__errno_location"};
 
     private static final Libc INSTANCE = new Libc();
 
@@ -305,6 +310,31 @@ final class Libc {
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errnoOption());
         static final MethodHandle POLL = bind("poll",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errnoOption());
+    }
+
+    /**
+     * The TCP data path's calls by address ({@link TcpReceiver}, {@link TcpSender}): the buffer goes as
+     * its address, not as a segment, and no errno is captured, so a call makes no segment checks and
+     * no session acquire or release, and writes no capture state; under C1 these were about half of a
+     * receiving stream thread's user time (docs/design/cpu-per-bit.md, "The data path by address").
+     * The caller owns the buffer's life: its worker thread is the only one that calls, and the memory
+     * is freed only after the worker has left. errno is read from the thread's own errno word
+     * ({@code __errno_location()}) right after a call that returned -1: {@code recv} with
+     * {@code MSG_DONTWAIT} never waits, so it is bound {@code critical} (no thread-state transition,
+     * hence no safepoint inside it); {@code send} and {@code poll} block and are ordinary downcalls,
+     * so a safepoint on the way back may leave the JVM's own EINTR or EAGAIN there, and their callers
+     * take those as "call again". Why not keep {@code captureCallState}: under C1 its per-call work
+     * (the capture segment's slice and checks, its session's acquire and release, the copy of errno)
+     * was a fifth of a receiving thread's user time, for an errno needed once every several blocks.
+     */
+    private static final class ByAddress {
+        static final MethodHandle RECV = bind("recv",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), Linker.Option.critical(false));
+        static final MethodHandle SEND = bind("send",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+        static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+        static final MethodHandle ERRNO_LOCATION = bind("__errno_location",
+                FunctionDescriptor.of(JAVA_LONG), Linker.Option.critical(false));
     }
 
     /** shutdown(2): bound on the first wake-up of a worker blocked in a native call. */
@@ -648,6 +678,52 @@ final class Libc {
         try {
             long r = (long) Recv.RECV.invokeExact(state, fd, buf, len, flags);
             return r == -1 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code recv(2)} into memory at {@code address} with {@code MSG_DONTWAIT} among {@code flags}
+     * (the call must not wait: it is bound critical): bytes received, 0 at end of stream, or -1 with
+     * the error in the calling thread's errno ({@link #errnoAddress()}).
+     */
+    long recvAt(int fd, long address, long len, int flags) {
+        try {
+            return (long) ByAddress.RECV.invokeExact(fd, address, len, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code poll(2)} of {@code nfds} {@code struct pollfd} at {@code address}: the ready count, 0 on timeout, or -1 with the error in errno. */
+    int pollAt(long address, long nfds, int timeoutMillis) {
+        try {
+            return (int) ByAddress.POLL.invokeExact(address, nfds, timeoutMillis);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code send(2)} from memory at {@code address}: bytes sent, or -1 with the error in the calling thread's errno. */
+    long sendAt(int fd, long address, long len, int flags) {
+        try {
+            return (long) ByAddress.SEND.invokeExact(fd, address, len, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The calling thread's errno word, to read after a by-address call returned -1: valid while the thread lives. */
+    @SuppressWarnings("restricted") // reinterpret: __errno_location's int, this class being the only native entry point
+    MemorySegment errnoWord() {
+        return MemorySegment.ofAddress(errnoAddress()).reinterpret(Integer.BYTES);
+    }
+
+    /** The address of the calling thread's errno ({@code __errno_location()}): valid while the thread lives. */
+    long errnoAddress() {
+        try {
+            return (long) ByAddress.ERRNO_LOCATION.invokeExact();
         } catch (Throwable t) {
             throw unexpected(t);
         }

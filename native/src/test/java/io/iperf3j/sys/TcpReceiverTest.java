@@ -139,6 +139,33 @@ class TcpReceiverTest {
         }
     }
 
+    /**
+     * A peer that resets the connection: the receiver's by-address {@code recv} returns -1 and its
+     * errno word holds ECONNRESET, which comes back as the error (the socket's error is taken by that
+     * call, so reading it any later would see only the end of the stream).
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aResetComesBackAsTheErrorNotAsTheEndOfTheStream() throws Exception {
+        assertThat(NativeSocket.available()).as("FFM: run with --enable-native-access").isTrue();
+        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            SocketChannel out = SocketChannel.open(listener.getLocalAddress());
+            try (SocketChannel in = listener.accept()) {
+                NativeSocket nat = NativeSocket.of(in).orElseThrow();
+                TcpReceiver r = TcpReceiver.copying(nat, ByteBuffer.allocateDirect(4096)).orElseThrow();
+                assertThat(r.receive(4096)).as("nothing queued yet").isEqualTo(TcpReceiver.EAGAIN);
+                out.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+                out.close(); // SO_LINGER 0: an RST instead of a FIN
+                assertThat(r.awaitReadable(5_000)).as("the reset wakes a wait").isEqualTo(1);
+                long n = r.receive(4096);
+                assertThat(n).as("recv after the reset").isEqualTo(-104L); // ECONNRESET
+                assertThat(r.errorText(n)).isEqualTo("Connection reset by peer");
+                assertThat(r.receive(4096)).as("then the end of the stream").isZero();
+            }
+        }
+    }
+
     private static byte patternByte(long offset) {
         return (byte) (offset * 31 + 7);
     }

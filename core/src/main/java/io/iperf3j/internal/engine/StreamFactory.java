@@ -9,6 +9,7 @@ import io.iperf3j.sys.MultipathTcp;
 import io.iperf3j.sys.NativeSocket;
 import io.iperf3j.sys.NativeSocketException;
 import io.iperf3j.sys.TcpReceiver;
+import io.iperf3j.sys.TcpSender;
 import io.iperf3j.sys.ZeroCopyPayload;
 import io.iperf3j.internal.options.IperfOptions;
 import io.iperf3j.internal.output.TestReporter;
@@ -307,8 +308,11 @@ public final class StreamFactory {
             zeroCopyPayload = null;
             zeroCopy = Payload.zeroCopySource(prepared.buffer());
         }
+        // A sender writes through the descriptor where FFM can (TcpSender); -Z sends its file instead.
+        TcpSender sender = direction == Direction.SENDER && nat != null && zeroCopyPayload == null && zeroCopy == null
+                ? TcpSender.of(nat, prepared.buffer()).orElse(null) : null;
         return new TcpStream(record, wakeTest, ch, prepared.buffer(), zeroCopy, zeroCopyPayload, prepared.pacer(), window,
-                budget, nat, receiver, prepared.wakePerBlock(), prepared.memory());
+                budget, nat, receiver, sender, prepared.wakePerBlock(), prepared.memory());
     }
 
     private void applyEarlyOptions(NativeSocket nat) throws IperfException {

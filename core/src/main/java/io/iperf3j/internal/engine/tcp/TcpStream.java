@@ -7,6 +7,7 @@ import io.iperf3j.internal.engine.TransferBudget;
 import io.iperf3j.sys.NativeSocket;
 import io.iperf3j.sys.TcpInfo;
 import io.iperf3j.sys.TcpReceiver;
+import io.iperf3j.sys.TcpSender;
 import io.iperf3j.sys.ZeroCopyPayload;
 import io.iperf3j.internal.stats.StreamRecord;
 
@@ -24,8 +25,11 @@ import java.util.function.BooleanSupplier;
  * without FFM, a temporary file sent with {@code FileChannel.transferTo}). The sender writes
  * whole blocks; the receiver counts whole blocks read, as iperf3 3.16+ does.
  *
- * <p>The sender's channel blocks: the worker thread sleeps in {@code write} until the socket
- * can take bytes. A non-blocking channel with a selector per stream (iperf3's select loop) was
+ * <p>The sender's socket blocks: the worker thread sleeps in {@code send} until the socket
+ * can take bytes. It sends through the descriptor where FFM can ({@link TcpSender}: the buffer by
+ * its address, none of a channel's locks and bookkeeping per call, which under C1 were half of an
+ * unpaced sending thread's user time, issue 68), else through the blocking channel's {@code write}.
+ * A non-blocking channel with a selector per stream (iperf3's select loop) was
  * measured beside it on 2026-11-23 against iperf3 3.21 and was no faster
  * (docs/design/performance.md, "TCP: blocking channels"), so it was removed.
  *
@@ -33,6 +37,10 @@ import java.util.function.BooleanSupplier;
  * that does not wait, and {@code poll} to wait. That lets it wait for a whole block
  * ({@link ReceiveLowWater}: one wake-up per block instead of one per arriving segment) and still
  * read a stream's last, partial block. Without FFM it reads through its blocking channel.
+ *
+ * <p>Either worker makes native calls on the buffer's address and the descriptor number, so the
+ * stream wakes it and lets it leave before either is given back ({@link #closeChannel}, and
+ * DataStream's memory rule).
  */
 public final class TcpStream extends DataStream {
     /** Longest wait of a descriptor-level receiver in poll, so a stop request is seen. */
@@ -63,6 +71,8 @@ public final class TcpStream extends DataStream {
      * sender, or where FFM cannot be used (then the channel reads).
      */
     private final TcpReceiver receiver;
+    /** A sender's descriptor-level writes; null for a receiver, with {@code -Z}, or where FFM cannot be used (then the channel writes). */
+    private final TcpSender sender;
     /** A receiver's wake-up per block ({@link ReceiveLowWater}), or null. */
     private final ReceiveLowWater lowWater;
 
@@ -76,6 +86,7 @@ public final class TcpStream extends DataStream {
      * @param window the read pacer's receive buffer, or null
      * @param receiver a receiver's descriptor-level reader (copying, or {@code --skip-rx-copy}'s), or
      *        null to read through the channel
+     * @param sender a sender's descriptor-level writer, or null to write through the channel
      * @param wakePerBlock a receiver of a paced sender whose buffer is autotuned (no {@code -w}) and not
      *        read-paced: it sets {@code SO_RCVLOWAT} to the block once the buffer is large
      *        ({@link ReceiveLowWater}; the choice is StreamFactory's {@code wakesPerBlock})
@@ -83,11 +94,12 @@ public final class TcpStream extends DataStream {
      */
     public TcpStream(StreamRecord record, Runnable wakeTest, SocketChannel channel, ByteBuffer buffer,
               FileChannel zeroCopySource, ZeroCopyPayload zeroCopyPayload, Pacer pacer, ReadWindow window,
-              TransferBudget budget, NativeSocket nativeSocket, TcpReceiver receiver, boolean wakePerBlock,
+              TransferBudget budget, NativeSocket nativeSocket, TcpReceiver receiver, TcpSender sender, boolean wakePerBlock,
               Arena memory)
             throws IOException {
         super(record, wakeTest, memory);
         this.receiver = receiver;
+        this.sender = sender;
         this.nativeSocket = nativeSocket;
         this.channel = channel;
         this.buffer = buffer;
@@ -156,6 +168,21 @@ public final class TcpStream extends DataStream {
                         count(position); // the part of the block that left is sent
                         return;
                     }
+                }
+            } else if (sender != null) {
+                long position = 0;
+                while (position < blockSize) {
+                    long n = sender.send(position); // blocks until the socket took part of the block
+                    if (n == TcpSender.EINTR) {
+                        continue;
+                    }
+                    if (n < 0) {
+                        if (stopRequested) {
+                            return; // woken mid-block: uncounted, as a channel's write that failed was
+                        }
+                        throw new IOException(sender.errorText(n));
+                    }
+                    position += n;
                 }
             } else {
                 buffer.clear();
@@ -251,11 +278,12 @@ public final class TcpStream extends DataStream {
 
     @Override
     protected void closeChannel() {
-        // A worker that calls sendfile (-Z) or recv/poll on the descriptor number: wake it
+        // A worker that calls send, sendfile (-Z) or recv/poll on the descriptor number: wake it
         // (shutdown(SHUT_WR) for a sender, as the JDK's close does for a blocked writer;
         // shutdown(SHUT_RD) for a receiver), and close only once it has left (the close is the
         // worker's if it takes longer than a second; see closeAfterWorker).
         Runnable wake = zeroCopyPayload != null ? () -> ZeroCopyPayload.wakeSender(nativeSocket)
+                : sender != null ? sender::wakeUp
                 : receiver != null ? receiver::wakeUp : null;
         if (wake == null) {
             closeNow();
