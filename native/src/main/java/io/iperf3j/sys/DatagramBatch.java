@@ -333,9 +333,7 @@ public final class DatagramBatch {
 
     /** Ends a blocked {@link #receive} (it returns 0 or an error) without freeing the descriptor. */
     public void wakeUp() {
-        try (Arena a = Arena.ofConfined()) {
-            libc.shutdown(Libc.newCallState(a), fd, Libc.SHUT_RDWR);
-        }
+        libc.shutdown(fd, Libc.SHUT_RDWR);
     }
 
     /** {@code -errno} values a caller tests for. */

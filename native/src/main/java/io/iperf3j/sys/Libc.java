@@ -664,9 +664,13 @@ final class Libc {
         }
     }
 
-    /** {@code shutdown(2)}: 0, or -errno. */
-    int shutdown(MemorySegment state, int fd, int how) {
-        try {
+    /**
+     * {@code shutdown(2)}: 0, or -errno. The wake-up of a worker blocked on {@code fd} (never a hot
+     * call), so it captures errno in an arena of its own.
+     */
+    int shutdown(int fd, int how) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = newCallState(a);
             return result((int) Shutdown.SHUTDOWN.invokeExact(state, fd, how), state);
         } catch (Throwable t) {
             throw unexpected(t);
@@ -686,7 +690,7 @@ final class Libc {
     /**
      * {@code recv(2)} into memory at {@code address} with {@code MSG_DONTWAIT} among {@code flags}
      * (the call must not wait: it is bound critical): bytes received, 0 at end of stream, or -1 with
-     * the error in the calling thread's errno ({@link #errnoAddress()}).
+     * the error in the calling thread's errno ({@link #errnoWord()}).
      */
     long recvAt(int fd, long address, long len, int flags) {
         try {
@@ -721,7 +725,7 @@ final class Libc {
     }
 
     /** The address of the calling thread's errno ({@code __errno_location()}): valid while the thread lives. */
-    long errnoAddress() {
+    private long errnoAddress() {
         try {
             return (long) ByAddress.ERRNO_LOCATION.invokeExact();
         } catch (Throwable t) {

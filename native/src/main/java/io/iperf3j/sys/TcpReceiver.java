@@ -127,9 +127,7 @@ public final class TcpReceiver {
 
     /** Ends a wait in {@link #awaitReadable} and makes every later {@link #receive} return 0; the descriptor stays open. */
     public void wakeUp() {
-        try (Arena a = Arena.ofConfined()) {
-            libc.shutdown(Libc.newCallState(a), fd, Libc.SHUT_RD);
-        }
+        libc.shutdown(fd, Libc.SHUT_RD);
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.iperf3j.sys;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -74,9 +73,7 @@ public final class TcpSender {
 
     /** Ends a {@link #send} blocked on the socket and makes every later one fail; the descriptor stays open. */
     public void wakeUp() {
-        try (Arena a = Arena.ofConfined()) {
-            libc.shutdown(Libc.newCallState(a), fd, Libc.SHUT_WR);
-        }
+        libc.shutdown(fd, Libc.SHUT_WR);
     }
 
     /** {@code strerror} of a negative errno from {@link #send}. */

@@ -125,11 +125,7 @@ public final class ZeroCopyPayload implements AutoCloseable {
      * bytes already queued). The descriptor stays open.
      */
     public static void wakeSender(NativeSocket socket) {
-        Libc.get().ifPresent(libc -> {
-            try (Arena a = Arena.ofConfined()) {
-                libc.shutdown(Libc.newCallState(a), socket.fd(), Libc.SHUT_WR);
-            }
-        });
+        Libc.get().ifPresent(libc -> libc.shutdown(socket.fd(), Libc.SHUT_WR));
     }
 
     /** {@code strerror} of a negative errno from {@link #sendTo}. */
