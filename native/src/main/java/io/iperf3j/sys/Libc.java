@@ -321,7 +321,8 @@ final class Libc {
      * is freed only after the worker has left. errno is read from the thread's own errno word
      * ({@code __errno_location()}) right after a call that returned -1: {@code recv} with
      * {@code MSG_DONTWAIT} never waits, so it is bound {@code critical} (no thread-state transition,
-     * hence no safepoint inside it); {@code send} and {@code poll} block and are ordinary downcalls,
+     * hence no safepoint inside it); {@code send}, {@code poll} and the {@code recv} that waits
+     * ({@code RECV_WAITING}, its wait bounded by the socket's {@code SO_RCVTIMEO}) block and are ordinary downcalls,
      * so a safepoint on the way back may leave the JVM's own EINTR or EAGAIN there, and their callers
      * take those as "call again". Why not keep {@code captureCallState}: under C1 its per-call work
      * (the capture segment's slice and checks, its session's acquire and release, the copy of errno)
@@ -330,6 +331,8 @@ final class Libc {
     private static final class ByAddress {
         static final MethodHandle RECV = bind("recv",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), Linker.Option.critical(false));
+        static final MethodHandle RECV_WAITING = bind("recv",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
         static final MethodHandle SEND = bind("send",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
         static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
@@ -695,6 +698,19 @@ final class Libc {
     long recvAt(int fd, long address, long len, int flags) {
         try {
             return (long) ByAddress.RECV.invokeExact(fd, address, len, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code recv(2)} into memory at {@code address} that may wait (an ordinary downcall): bytes received,
+     * 0 at end of stream, or -1 with the error in the calling thread's errno, which a safepoint on the way
+     * back may have turned into EINTR or EAGAIN.
+     */
+    long recvWaitingAt(int fd, long address, long len, int flags) {
+        try {
+            return (long) ByAddress.RECV_WAITING.invokeExact(fd, address, len, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -8,35 +8,43 @@ import java.util.Objects;
 import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * Reads a TCP stream through its descriptor: {@code recv(fd, buf, n, MSG_DONTWAIT)}, which never
- * waits, and {@code poll} to wait. Two modes:
+ * Reads a TCP stream through its descriptor. Three modes:
  * <ul>
- *   <li>{@link #copying}: the bytes are copied into the stream's buffer, as a channel's read does.
- *       A descriptor-level call is what lets a receiver wait in {@code poll} for a whole block
- *       ({@code SO_RCVLOWAT}, {@link NativeSocket#setReceiveLowWater}) and still read what is
- *       queued without waiting: a blocking read with the mark set copies what it finds and then
- *       waits for a whole mark <em>more</em>, which at the end of a stream never comes. The JDK's
- *       blocking channel has no per-call non-blocking read, hence the FFM call.</li>
- *   <li>{@link #skippingCopy}: {@code MSG_TRUNC}, which on Linux TCP drops up to {@code n} bytes from
- *       the receive queue and returns how many, as iperf3 3.18+'s {@code --skip-rx-copy} does.</li>
+ *   <li>{@link #copyingAndWaiting}: the bytes are copied into the stream's buffer, and {@link #receive}
+ *       waits in {@code recv} itself, as iperf3's blocking {@code read} does, at most the given time
+ *       ({@code SO_RCVTIMEO}). A wait in {@code recv} returns once it has copied {@code min(mark, n)}
+ *       bytes ({@code SO_RCVLOWAT}, {@link NativeSocket#setReceiveLowWater}), at the end of the stream,
+ *       on {@link #wakeUp()}, or when the time is up, with what it has. One call a wake-up: a {@code -b 5G}
+ *       receiver made 14 400 calls in 3 s against 36 700 ({@code poll}, {@code recv}, and a {@code recv}
+ *       that found nothing) in the mode below, and took 20-30 % less CPU (issue 68,
+ *       docs/design/cpu-per-bit.md). After a wait that found nothing, the next call waits in {@code poll}
+ *       and then reads without waiting (a descriptor made non-blocking still waits; data under the mark,
+ *       a stream's last partial block, is read).</li>
+ *   <li>{@link #copying}: copies, never waits in {@code recv} ({@code MSG_DONTWAIT}); {@link #receive} returns
+ *       {@link #EAGAIN} when nothing is queued, and the caller waits in {@link #awaitReadable(int)}
+ *       ({@code poll}, which with the mark returns once a whole block is queued).</li>
+ *   <li>{@link #skippingCopy}: as {@link #copying}, with {@code MSG_TRUNC}, which on Linux TCP drops up to
+ *       {@code n} bytes from the receive queue and returns how many, as iperf3 3.18+'s
+ *       {@code --skip-rx-copy} does.</li>
  * </ul>
+ * The JDK's blocking channel has neither a per-call non-blocking read nor a read that takes the mark's
+ * wait with a bound, hence the FFM calls.
  *
- * <p>{@link #receive} returns {@link #EAGAIN} when nothing (or, with the mark, less than it) is
- * queued; the caller then waits in {@link #awaitReadable(int)}. {@link #wakeUp()}
- * ({@code shutdown(SHUT_RD)}: nothing goes on the wire) ends a wait without freeing the
- * descriptor number. The descriptor comes from a {@link NativeSocket} and is not owned: calls must
- * stop before the channel is closed. Not thread-safe: one worker thread uses it; {@link #wakeUp()}
- * may come from another.
+ * <p>{@link #wakeUp()} ({@code shutdown(SHUT_RD)}: nothing goes on the wire) ends a wait in {@code recv}
+ * or {@code poll} without freeing the descriptor number. The descriptor comes from a {@link NativeSocket}
+ * and is not owned: calls must stop before the channel is closed. Not thread-safe: one worker thread
+ * uses it; {@link #wakeUp()} may come from another.
  *
- * <p>The hot calls go by address ({@code Libc.recvAt}, {@code Libc.pollAt}): the buffer as its address,
- * no errno capture, {@code recv} bound critical (it never waits), errno read from the worker's own
- * errno word. Through segments and a capture state, the checks, session acquires and the capture were
- * a third of a receiving thread's user time under C1 (issue 68, docs/design/cpu-per-bit.md). The buffer
- * must therefore outlive every call, which the stream's memory rule gives (it is freed once the worker
- * has left).
+ * <p>The hot calls go by address ({@code Libc.recvAt}, {@code Libc.recvWaitingAt}, {@code Libc.pollAt}):
+ * the buffer as its address, no errno capture, the {@code recv} that never waits bound critical, errno
+ * read from the worker's own errno word. Through segments and a capture state, the checks, session
+ * acquires and the capture were a third of a receiving thread's user time under C1 (issue 68,
+ * docs/design/cpu-per-bit.md). The buffer must therefore outlive every call, which the stream's memory
+ * rule gives (it is freed once the worker has left).
  */
 public final class TcpReceiver {
     /** {@link #receive} found nothing queued. */
@@ -54,20 +62,55 @@ public final class TcpReceiver {
     private final MemorySegment pollFd;
     private final MemorySegment state;
     private final ErrnoWord errno;
+    /** {@link #receive} waits in {@code recv} (up to the socket's {@code SO_RCVTIMEO}) instead of returning EAGAIN at once. */
+    private final boolean waits;
+    /** How long a waiting receiver's {@link #receive} waits: its {@code SO_RCVTIMEO}, and its {@code poll}'s timeout. */
+    private final int maxWaitMillis;
+    /** The last {@link #receive} found nothing: the next one waits in {@code poll} first (a non-blocking descriptor then still waits). */
+    private boolean queueEmpty;
 
-    private TcpReceiver(Libc libc, int fd, MemorySegment buffer, int flags) {
+    private TcpReceiver(Libc libc, int fd, MemorySegment buffer, int flags, int maxWaitMillis) {
         this.libc = libc;
         this.fd = fd;
         this.buffer = buffer;
         this.address = buffer.address();
         this.size = buffer.byteSize();
-        this.flags = flags | Libc.MSG_DONTWAIT;
+        this.flags = flags;
+        this.maxWaitMillis = maxWaitMillis;
+        this.waits = maxWaitMillis > 0;
         Arena arena = Arena.ofAuto();
         this.pollFd = arena.allocate(8, 8);
         this.state = Libc.newCallState(arena);
         this.errno = new ErrnoWord(libc);
         pollFd.set(JAVA_INT, 0, fd);
         pollFd.set(JAVA_SHORT, 4, Libc.POLLIN);
+    }
+
+    /**
+     * A receiver that copies into {@code buffer} and waits in {@code recv} itself, as iperf3's blocking
+     * {@code read} does: one call a wake-up instead of {@code poll}, {@code recv} and a {@code recv} that finds
+     * nothing. Each call waits at most {@code maxWaitMillis} ({@code SO_RCVTIMEO}, set here), then returns what
+     * it has or {@link #EAGAIN}; {@link #wakeUp()} ends a wait at once.
+     *
+     * @return empty when FFM is not usable or the timeout cannot be set
+     */
+    public static Optional<TcpReceiver> copyingAndWaiting(NativeSocket socket, ByteBuffer buffer, int maxWaitMillis) {
+        Objects.requireNonNull(socket, "socket");
+        if (!buffer.isDirect() || !socket.isTcp() || maxWaitMillis <= 0) {
+            throw new IllegalArgumentException("need a direct buffer, a TCP socket and a wait");
+        }
+        MemorySegment seg = MemorySegment.ofBuffer(buffer);
+        return Libc.get().filter(l -> setReceiveTimeout(l, socket.fd(), maxWaitMillis))
+                .map(l -> new TcpReceiver(l, socket.fd(), seg, 0, maxWaitMillis));
+    }
+
+    private static boolean setReceiveTimeout(Libc libc, int fd, int millis) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment timeout = a.allocate(16, 8); // struct timeval
+            timeout.set(JAVA_LONG, 0, millis / 1000);
+            timeout.set(JAVA_LONG, 8, (millis % 1000) * 1000L);
+            return libc.setsockopt(Libc.newCallState(a), fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeout, 16) == 0;
+        }
     }
 
     /**
@@ -95,37 +138,51 @@ public final class TcpReceiver {
             throw new IllegalArgumentException("need a direct buffer and a TCP socket");
         }
         MemorySegment seg = MemorySegment.ofBuffer(buffer);
-        return Libc.get().map(l -> new TcpReceiver(l, socket.fd(), seg, flags));
+        return Libc.get().map(l -> new TcpReceiver(l, socket.fd(), seg, flags, 0));
     }
 
     /**
-     * Reads (or drops) up to {@code max} bytes (at most the buffer's size) without waiting.
+     * Reads (or drops) up to {@code max} bytes (at most the buffer's size): without waiting, or for a
+     * {@link #copyingAndWaiting} receiver waiting at most its time (see the class comment).
      *
-     * @return bytes read, 0 at end of stream, {@link #EAGAIN} when nothing is queued, or another
-     *         {@code -errno}
+     * @return bytes read, 0 at end of stream, {@link #EAGAIN} when nothing is queued (or came in the
+     *         wait), {@link #EINTR}, or another {@code -errno}
      */
     public long receive(int max) {
         long n = Math.min(max, size);
+        boolean waitInRecv = waits && !queueEmpty;
+        if (waits && queueEmpty) {
+            // A wait in recv found nothing: wait in poll (which, unlike a recv, a non-blocking descriptor
+            // also waits in), then read what is queued, even under the mark, without waiting again.
+            awaitReadable(maxWaitMillis);
+        }
         errno.bind();
-        long r = libc.recvAt(fd, address, n, flags);
+        long r = waitInRecv ? libc.recvWaitingAt(fd, address, n, flags) : libc.recvAt(fd, address, n, flags | Libc.MSG_DONTWAIT);
         if (r != -1) {
+            queueEmpty = false;
             return r;
         }
         int e = errno.read();
         if (e == Libc.EAGAIN || e == Libc.EINTR) {
+            queueEmpty = true;
             return -e;
         }
-        // An error, or so errno says. The call is critical (no thread-state transition, no safepoint in
-        // it), but a safepoint on the way back, at a frame's return, can run the JVM's own waits, which
-        // leave EAGAIN or EINTR at most (then an error reads as a wait, and the next call as the end of
+        // An error, or so errno says. The call that does not wait is critical (no thread-state transition,
+        // no safepoint in it; the one that waits is not, and may meet one inside), but a safepoint on the
+        // way back, at a frame's return, can run the JVM's own waits, which leave EAGAIN or EINTR at most (then an error reads as a wait, and the next call as the end of
         // the stream, the error having been this call's to take). So an error is believed only if a
         // second, capturing call does not find the socket well: data or EAGAIN there mean errno was not
         // recv's; a socket whose error the first call took reads 0 now.
-        long again = libc.recv(state, fd, buffer, n, flags);
+        long again = libc.recv(state, fd, buffer, n, flags | Libc.MSG_DONTWAIT);
         return again == 0 ? -e : again;
     }
 
-    /** Ends a wait in {@link #awaitReadable} and makes every later {@link #receive} return 0; the descriptor stays open. */
+    /** Whether {@link #receive} waits itself (then a caller need not wait after EAGAIN). */
+    public boolean waits() {
+        return waits;
+    }
+
+    /** Ends a wait in {@link #awaitReadable} or in a waiting {@link #receive} and makes every later {@link #receive} return 0; the descriptor stays open. */
     public void wakeUp() {
         libc.shutdown(fd, Libc.SHUT_RD);
     }

@@ -140,6 +140,75 @@ class TcpReceiverTest {
     }
 
     /**
+     * A receiver that waits in {@code recv}: with the mark, one call returns a whole block written in two
+     * halves, the second only once the call is waiting; a silent peer's wait ends at the bound with
+     * EAGAIN, and the next call (in {@code poll}, then a {@code recv} that does not wait) too; a partial
+     * block under the mark comes back when the bound passes; the end of the stream comes back as 0.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aWaitingReceiverWaitsInRecvForTheMarkWithinItsBound() throws Exception {
+        assertThat(NativeSocket.available()).as("FFM: run with --enable-native-access").isTrue();
+        int block = 64 * 1024;
+        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (SocketChannel out = SocketChannel.open(listener.getLocalAddress());
+                 SocketChannel in = listener.accept()) {
+                NativeSocket nat = NativeSocket.of(in).orElseThrow();
+                nat.setReceiveLowWater(block);
+                ByteBuffer buffer = ByteBuffer.allocateDirect(block);
+                TcpReceiver r = TcpReceiver.copyingAndWaiting(nat, buffer, 400).orElseThrow();
+                assertThat(r.waits()).isTrue();
+
+                assertThat(r.receive(block)).as("a silent peer: the wait ends at its bound").isEqualTo(TcpReceiver.EAGAIN);
+                assertThat(r.receive(block)).as("then a wait in poll and a recv that does not wait").isEqualTo(TcpReceiver.EAGAIN);
+
+                writeAll(out, pattern(1000, 0));
+                assertThat(r.receive(block)).as("after nothing came: what is queued, under the mark").isEqualTo(1000);
+
+                // a whole block in two halves, the second written while the receiver waits in recv
+                writeAll(out, pattern(block / 2, 1000));
+                CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> r.receive(block));
+                Thread.sleep(150);
+                assertThat(waiting).as("waiting for the mark, half a block queued").isNotDone();
+                writeAll(out, pattern(block / 2, 1000 + block / 2));
+                assertThat(waiting.get(5, TimeUnit.SECONDS)).as("one call, the whole block").isEqualTo((long) block);
+                for (int i = 0; i < block; i++) {
+                    assertThat(buffer.get(i)).as("byte %d", 1000 + i).isEqualTo(patternByte(1000 + i));
+                }
+
+                writeAll(out, pattern(10, 1000 + block)); // under the mark, the stream still open
+                assertThat(r.receive(block)).as("the partial block, once the bound passed").isEqualTo(10);
+                writeAll(out, pattern(20, 1010 + block));
+                out.shutdownOutput();
+                assertThat(r.receive(block)).as("the last partial block at the end of the stream").isEqualTo(20);
+                assertThat(r.receive(block)).as("end of stream").isZero();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void wakeUpEndsAWaitInRecv() throws Exception {
+        assertThat(NativeSocket.available()).as("FFM: run with --enable-native-access").isTrue();
+        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (SocketChannel out = SocketChannel.open(listener.getLocalAddress());
+                 SocketChannel in = listener.accept()) {
+                assertThat(out.isConnected()).as("the peer stays connected and silent").isTrue();
+                NativeSocket nat = NativeSocket.of(in).orElseThrow();
+                TcpReceiver r = TcpReceiver.copyingAndWaiting(nat, ByteBuffer.allocateDirect(4096), 20_000).orElseThrow();
+                CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> r.receive(4096));
+                Thread.sleep(200);
+                assertThat(waiting).isNotDone();
+                r.wakeUp();
+                assertThat(waiting.get(5, TimeUnit.SECONDS)).as("after the wake-up: end of stream").isZero();
+                assertThat(in.isOpen()).as("the descriptor stays open").isTrue();
+            }
+        }
+    }
+
+    /**
      * A peer that resets the connection: the receiver's by-address {@code recv} returns -1 and its
      * errno word holds ECONNRESET, which comes back as the error (the socket's error is taken by that
      * call, so reading it any later would see only the end of the stream).

@@ -291,8 +291,10 @@ public final class StreamFactory {
                     : TcpReceiver.skippingCopy(nat, prepared.buffer()))
                     .orElseThrow(() -> new IperfException(ErrorCode.SKIP_RX_COPY_UNSUPPORTED));
         } else if (direction == Direction.RECEIVER && nat != null) {
-            // Without FFM (no native socket) the stream reads through its channel.
-            receiver = TcpReceiver.copying(nat, prepared.buffer()).orElse(null);
+            // Without FFM (no native socket) the stream reads through its channel; where the wait's bound
+            // cannot be set, through the descriptor without waiting in recv.
+            receiver = TcpReceiver.copyingAndWaiting(nat, prepared.buffer(), TcpStream.POLL_TIMEOUT_MS)
+                    .or(() -> TcpReceiver.copying(nat, prepared.buffer())).orElse(null);
         }
         InetSocketAddress la = addressesFromSocket ? nat.localAddress().orElseThrow()
                 : (InetSocketAddress) ch.getLocalAddress();

@@ -6,11 +6,10 @@ import java.util.function.IntSupplier;
 
 /**
  * A TCP receiver woken once per block, not once per arriving burst of segments: {@code
- * SO_RCVLOWAT} set to the block size, so the receiver's {@code poll} ({@link
- * io.iperf3j.sys.TcpReceiver}) returns only when a whole block is queued (or the stream ended).
- * The reads themselves do not wait ({@code MSG_DONTWAIT}), so a stream's last, partial block is
- * read as soon as it is there; a blocking read with the mark would copy it and then wait for a
- * whole mark more. The receiver counts whole blocks anyway ({@link TcpStream}'s {@code receive}),
+ * SO_RCVLOWAT} set to the block size, so the receiver's wait in {@code recv} ({@link
+ * io.iperf3j.sys.TcpReceiver}) returns only when a whole block is there (or the stream ended, or the
+ * wait's 100 ms bound passed: a stream's last, partial block is then read as it is, as it was when
+ * the wait was a {@code poll}). The receiver counts whole blocks anyway ({@link TcpStream}'s {@code receive}),
  * so every count, interval and result stays as it was; what changes is how often the thread
  * wakes: a paced 128 KiB block arrives as two or three segments, and each woke the reader. A
  * long-lived server receiving a 3.21 client's {@code -b 5G}: 0.032 → 0.015–0.019 CPU s per Gbit

@@ -33,18 +33,20 @@ import java.util.function.BooleanSupplier;
  * measured beside it on 2026-11-23 against iperf3 3.21 and was no faster
  * (docs/design/performance.md, "TCP: blocking channels"), so it was removed.
  *
- * <p>A receiver reads through the descriptor where FFM can ({@link TcpReceiver}): a {@code recv}
- * that does not wait, and {@code poll} to wait. That lets it wait for a whole block
- * ({@link ReceiveLowWater}: one wake-up per block instead of one per arriving segment) and still
- * read a stream's last, partial block. Without FFM it reads through its blocking channel.
+ * <p>A receiver reads through the descriptor where FFM can ({@link TcpReceiver}): a {@code recv} that
+ * waits at most {@link #POLL_TIMEOUT_MS} ({@code SO_RCVTIMEO}), one call a wake-up as 3.21's blocking
+ * {@code read}. That lets it wait for a whole block ({@link ReceiveLowWater}: one wake-up per block
+ * instead of one per arriving segment) and still read a stream's last, partial block, once the wait's
+ * bound passes or the stream ends. Where the bound cannot be set it reads without waiting and waits in
+ * {@code poll}; without FFM it reads through its blocking channel.
  *
  * <p>Either worker makes native calls on the buffer's address and the descriptor number, so the
  * stream wakes it and lets it leave before either is given back ({@link #closeChannel}, and
  * DataStream's memory rule).
  */
 public final class TcpStream extends DataStream {
-    /** Longest wait of a descriptor-level receiver in poll, so a stop request is seen. */
-    private static final int POLL_TIMEOUT_MS = 100;
+    /** Longest wait of a descriptor-level receiver in recv or poll, so a stop request is seen. */
+    public static final int POLL_TIMEOUT_MS = 100;
     private final SocketChannel channel;
     private final ByteBuffer buffer;
     private final int blockSize;
@@ -261,13 +263,16 @@ public final class TcpStream extends DataStream {
 
     /**
      * Like {@link #read}, through the descriptor ({@link TcpReceiver}; with {@code --skip-rx-copy} the
-     * kernel drops the bytes instead of copying them): 0 after waiting in {@code poll} when nothing
-     * (with the low-water mark: less than a block) was queued.
+     * kernel drops the bytes instead of copying them): 0 after a wait of at most {@link #POLL_TIMEOUT_MS}
+     * (in the receiver's {@code recv}, or here in {@code poll}) when nothing (with the low-water mark:
+     * less than a block) came.
      */
     private int receiveNative(int max) throws IOException {
         long r = receiver.receive(max);
         if (r == TcpReceiver.EAGAIN || r == TcpReceiver.EINTR) {
-            receiver.awaitReadable(POLL_TIMEOUT_MS);
+            if (!receiver.waits()) {
+                receiver.awaitReadable(POLL_TIMEOUT_MS);
+            }
             return 0;
         }
         if (r < 0) {
