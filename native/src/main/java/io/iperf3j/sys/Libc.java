@@ -497,6 +497,14 @@ final class Libc {
         return arena.allocate(CAPTURE_LAYOUT);
     }
 
+    /** A {@code struct timeval} of {@code millis} (LP64: two longs), for {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO}. */
+    static MemorySegment timeval(Arena arena, long millis) {
+        MemorySegment tv = arena.allocate(16, 8);
+        tv.set(JAVA_LONG, 0, millis / 1000);
+        tv.set(JAVA_LONG, 8, (millis % 1000) * 1000);
+        return tv;
+    }
+
     private static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
@@ -99,9 +98,7 @@ public record QdiscStats(int ifindex, String kind, long bytes, long packets, lon
 
     private static Optional<QdiscStats> dump(Libc libc, Arena arena, MemorySegment state, int fd, int ifindex)
             throws MalformedNetlinkException {
-        MemorySegment timeout = arena.allocate(16, 8); // struct timeval
-        timeout.set(JAVA_LONG, 0, 0);
-        timeout.set(JAVA_LONG, 8, RECEIVE_TIMEOUT_MILLIS * 1000);
+        MemorySegment timeout = Libc.timeval(arena, RECEIVE_TIMEOUT_MILLIS);
         if (libc.setsockopt(state, fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeout, 16) < 0
                 || libc.setsockopt(state, fd, Libc.SOL_SOCKET, Libc.SO_SNDTIMEO, timeout, 16) < 0) {
             return Optional.empty();

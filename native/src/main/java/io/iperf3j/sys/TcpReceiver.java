@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
@@ -62,9 +61,10 @@ public final class TcpReceiver {
     private final MemorySegment pollFd;
     private final MemorySegment state;
     private final ErrnoWord errno;
-    /** {@link #receive} waits in {@code recv} (up to the socket's {@code SO_RCVTIMEO}) instead of returning EAGAIN at once. */
-    private final boolean waits;
-    /** How long a waiting receiver's {@link #receive} waits: its {@code SO_RCVTIMEO}, and its {@code poll}'s timeout. */
+    /**
+     * How long {@link #receive} waits: the socket's {@code SO_RCVTIMEO} and its {@code poll}'s timeout; 0 for a
+     * receiver that never waits in {@code recv} (it returns EAGAIN at once).
+     */
     private final int maxWaitMillis;
     /** The last {@link #receive} found nothing: the next one waits in {@code poll} first (a non-blocking descriptor then still waits). */
     private boolean queueEmpty;
@@ -77,7 +77,6 @@ public final class TcpReceiver {
         this.size = buffer.byteSize();
         this.flags = flags;
         this.maxWaitMillis = maxWaitMillis;
-        this.waits = maxWaitMillis > 0;
         Arena arena = Arena.ofAuto();
         this.pollFd = arena.allocate(8, 8);
         this.state = Libc.newCallState(arena);
@@ -106,10 +105,8 @@ public final class TcpReceiver {
 
     private static boolean setReceiveTimeout(Libc libc, int fd, int millis) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment timeout = a.allocate(16, 8); // struct timeval
-            timeout.set(JAVA_LONG, 0, millis / 1000);
-            timeout.set(JAVA_LONG, 8, (millis % 1000) * 1000L);
-            return libc.setsockopt(Libc.newCallState(a), fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeout, 16) == 0;
+            return libc.setsockopt(Libc.newCallState(a), fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO,
+                    Libc.timeval(a, millis), 16) == 0;
         }
     }
 
@@ -150,11 +147,12 @@ public final class TcpReceiver {
      */
     public long receive(int max) {
         long n = Math.min(max, size);
-        boolean waitInRecv = waits && !queueEmpty;
-        if (waits && queueEmpty) {
+        boolean waitInRecv = waits();
+        if (waitInRecv && queueEmpty) {
             // A wait in recv found nothing: wait in poll (which, unlike a recv, a non-blocking descriptor
             // also waits in), then read what is queued, even under the mark, without waiting again.
             awaitReadable(maxWaitMillis);
+            waitInRecv = false;
         }
         errno.bind();
         long r = waitInRecv ? libc.recvWaitingAt(fd, address, n, flags) : libc.recvAt(fd, address, n, flags | Libc.MSG_DONTWAIT);
@@ -169,8 +167,9 @@ public final class TcpReceiver {
         }
         // An error, or so errno says. The call that does not wait is critical (no thread-state transition,
         // no safepoint in it; the one that waits is not, and may meet one inside), but a safepoint on the
-        // way back, at a frame's return, can run the JVM's own waits, which leave EAGAIN or EINTR at most (then an error reads as a wait, and the next call as the end of
-        // the stream, the error having been this call's to take). So an error is believed only if a
+        // way back, at a frame's return, can run the JVM's own waits, which leave EAGAIN or EINTR at most
+        // (then an error reads as a wait, and the next call as the end of the stream, the error having been
+        // this call's to take). So an error is believed only if a
         // second, capturing call does not find the socket well: data or EAGAIN there mean errno was not
         // recv's; a socket whose error the first call took reads 0 now.
         long again = libc.recv(state, fd, buffer, n, flags | Libc.MSG_DONTWAIT);
@@ -179,7 +178,7 @@ public final class TcpReceiver {
 
     /** Whether {@link #receive} waits itself (then a caller need not wait after EAGAIN). */
     public boolean waits() {
-        return waits;
+        return maxWaitMillis > 0;
     }
 
     /** Ends a wait in {@link #awaitReadable} or in a waiting {@link #receive} and makes every later {@link #receive} return 0; the descriptor stays open. */

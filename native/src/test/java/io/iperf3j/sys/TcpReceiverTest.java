@@ -80,63 +80,53 @@ class TcpReceiverTest {
     void copiesThePeersBytesAndPollWaitsForTheLowWaterMark() throws Exception {
         assertThat(NativeSocket.available()).as("FFM: run with --enable-native-access").isTrue();
         int block = 64 * 1024;
-        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            try (SocketChannel out = SocketChannel.open(listener.getLocalAddress());
-                 SocketChannel in = listener.accept()) {
-                NativeSocket nat = NativeSocket.of(in).orElseThrow();
-                nat.setReceiveLowWater(block);
-                assertThat(nat.receiveLowWater()).hasValue(block);
-                ByteBuffer buffer = ByteBuffer.allocateDirect(block);
-                TcpReceiver r = TcpReceiver.copying(nat, buffer).orElseThrow();
+        onLoopbackConnection((out, in, nat) -> {
+            nat.setReceiveLowWater(block);
+            assertThat(nat.receiveLowWater()).hasValue(block);
+            ByteBuffer buffer = ByteBuffer.allocateDirect(block);
+            TcpReceiver r = TcpReceiver.copying(nat, buffer).orElseThrow();
 
-                writeAll(out, pattern(1000, 0));
-                assertThat(r.awaitReadable(300)).as("poll with 1000 of %d bytes queued", block).isZero();
-                // a recv does not wait for the mark: it takes the partial block at once
-                assertThat(r.receive(block)).isEqualTo(1000);
-                assertThat(r.receive(block)).isEqualTo(TcpReceiver.EAGAIN);
-                for (int i = 0; i < 1000; i++) {
-                    assertThat(buffer.get(i)).as("byte %d", i).isEqualTo(patternByte(i));
-                }
-
-                writeAll(out, pattern(block - 1, 1000));
-                assertThat(r.awaitReadable(300)).as("one byte short of the mark").isZero();
-                writeAll(out, pattern(1, 1000 + block - 1));
-                assertThat(r.awaitReadable(5_000)).as("a whole mark queued").isEqualTo(1);
-                assertThat(r.receive(block)).isEqualTo(block);
-                for (int i = 0; i < block; i++) {
-                    assertThat(buffer.get(i)).as("byte %d", 1000 + i).isEqualTo(patternByte(1000 + i));
-                }
-
-                writeAll(out, pattern(10, 1000 + block)); // the stream's last, partial block
-                out.shutdownOutput();
-                assertThat(r.awaitReadable(5_000)).as("end of stream with 10 bytes queued").isEqualTo(1);
-                assertThat(r.receive(block)).isEqualTo(10);
-                assertThat(r.receive(block)).as("end of stream").isZero();
+            writeAll(out, pattern(1000, 0));
+            assertThat(r.awaitReadable(300)).as("poll with 1000 of %d bytes queued", block).isZero();
+            // a recv does not wait for the mark: it takes the partial block at once
+            assertThat(r.receive(block)).isEqualTo(1000);
+            assertThat(r.receive(block)).isEqualTo(TcpReceiver.EAGAIN);
+            for (int i = 0; i < 1000; i++) {
+                assertThat(buffer.get(i)).as("byte %d", i).isEqualTo(patternByte(i));
             }
-        }
+
+            writeAll(out, pattern(block - 1, 1000));
+            assertThat(r.awaitReadable(300)).as("one byte short of the mark").isZero();
+            writeAll(out, pattern(1, 1000 + block - 1));
+            assertThat(r.awaitReadable(5_000)).as("a whole mark queued").isEqualTo(1);
+            assertThat(r.receive(block)).isEqualTo(block);
+            for (int i = 0; i < block; i++) {
+                assertThat(buffer.get(i)).as("byte %d", 1000 + i).isEqualTo(patternByte(1000 + i));
+            }
+
+            writeAll(out, pattern(10, 1000 + block)); // the stream's last, partial block
+            out.shutdownOutput();
+            assertThat(r.awaitReadable(5_000)).as("end of stream with 10 bytes queued").isEqualTo(1);
+            assertThat(r.receive(block)).isEqualTo(10);
+            assertThat(r.receive(block)).as("end of stream").isZero();
+        });
     }
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void wakeUpEndsAWaitInPoll() throws Exception {
         assertThat(NativeSocket.available()).as("FFM: run with --enable-native-access").isTrue();
-        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            try (SocketChannel out = SocketChannel.open(listener.getLocalAddress());
-                 SocketChannel in = listener.accept()) {
-                assertThat(out.isConnected()).as("the peer stays connected and silent").isTrue();
-                NativeSocket nat = NativeSocket.of(in).orElseThrow();
-                TcpReceiver r = TcpReceiver.copying(nat, ByteBuffer.allocateDirect(4096)).orElseThrow();
-                CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> r.awaitReadable(20_000));
-                Thread.sleep(200);
-                assertThat(waiting).isNotDone();
-                r.wakeUp();
-                assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo(1);
-                assertThat(r.receive(4096)).as("after the wake-up: end of stream").isZero();
-                assertThat(in.isOpen()).as("the descriptor stays open").isTrue();
-            }
-        }
+        onLoopbackConnection((out, in, nat) -> {
+            assertThat(out.isConnected()).as("the peer stays connected and silent").isTrue();
+            TcpReceiver r = TcpReceiver.copying(nat, ByteBuffer.allocateDirect(4096)).orElseThrow();
+            CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> r.awaitReadable(20_000));
+            Thread.sleep(200);
+            assertThat(waiting).isNotDone();
+            r.wakeUp();
+            assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(r.receive(4096)).as("after the wake-up: end of stream").isZero();
+            assertThat(in.isOpen()).as("the descriptor stays open").isTrue();
+        });
     }
 
     /**
@@ -150,62 +140,52 @@ class TcpReceiverTest {
     void aWaitingReceiverWaitsInRecvForTheMarkWithinItsBound() throws Exception {
         assertThat(NativeSocket.available()).as("FFM: run with --enable-native-access").isTrue();
         int block = 64 * 1024;
-        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            try (SocketChannel out = SocketChannel.open(listener.getLocalAddress());
-                 SocketChannel in = listener.accept()) {
-                NativeSocket nat = NativeSocket.of(in).orElseThrow();
-                nat.setReceiveLowWater(block);
-                ByteBuffer buffer = ByteBuffer.allocateDirect(block);
-                TcpReceiver r = TcpReceiver.copyingAndWaiting(nat, buffer, 400).orElseThrow();
-                assertThat(r.waits()).isTrue();
+        onLoopbackConnection((out, in, nat) -> {
+            nat.setReceiveLowWater(block);
+            ByteBuffer buffer = ByteBuffer.allocateDirect(block);
+            TcpReceiver r = TcpReceiver.copyingAndWaiting(nat, buffer, 400).orElseThrow();
+            assertThat(r.waits()).isTrue();
 
-                assertThat(r.receive(block)).as("a silent peer: the wait ends at its bound").isEqualTo(TcpReceiver.EAGAIN);
-                assertThat(r.receive(block)).as("then a wait in poll and a recv that does not wait").isEqualTo(TcpReceiver.EAGAIN);
+            assertThat(r.receive(block)).as("a silent peer: the wait ends at its bound").isEqualTo(TcpReceiver.EAGAIN);
+            assertThat(r.receive(block)).as("then a wait in poll and a recv that does not wait").isEqualTo(TcpReceiver.EAGAIN);
 
-                writeAll(out, pattern(1000, 0));
-                assertThat(r.receive(block)).as("after nothing came: what is queued, under the mark").isEqualTo(1000);
+            writeAll(out, pattern(1000, 0));
+            assertThat(r.receive(block)).as("after nothing came: what is queued, under the mark").isEqualTo(1000);
 
-                // a whole block in two halves, the second written while the receiver waits in recv
-                writeAll(out, pattern(block / 2, 1000));
-                CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> r.receive(block));
-                Thread.sleep(150);
-                assertThat(waiting).as("waiting for the mark, half a block queued").isNotDone();
-                writeAll(out, pattern(block / 2, 1000 + block / 2));
-                assertThat(waiting.get(5, TimeUnit.SECONDS)).as("one call, the whole block").isEqualTo((long) block);
-                for (int i = 0; i < block; i++) {
-                    assertThat(buffer.get(i)).as("byte %d", 1000 + i).isEqualTo(patternByte(1000 + i));
-                }
-
-                writeAll(out, pattern(10, 1000 + block)); // under the mark, the stream still open
-                assertThat(r.receive(block)).as("the partial block, once the bound passed").isEqualTo(10);
-                writeAll(out, pattern(20, 1010 + block));
-                out.shutdownOutput();
-                assertThat(r.receive(block)).as("the last partial block at the end of the stream").isEqualTo(20);
-                assertThat(r.receive(block)).as("end of stream").isZero();
+            // a whole block in two halves, the second written while the receiver waits in recv
+            writeAll(out, pattern(block / 2, 1000));
+            CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> r.receive(block));
+            Thread.sleep(150);
+            assertThat(waiting).as("waiting for the mark, half a block queued").isNotDone();
+            writeAll(out, pattern(block / 2, 1000 + block / 2));
+            assertThat(waiting.get(5, TimeUnit.SECONDS)).as("one call, the whole block").isEqualTo((long) block);
+            for (int i = 0; i < block; i++) {
+                assertThat(buffer.get(i)).as("byte %d", 1000 + i).isEqualTo(patternByte(1000 + i));
             }
-        }
+
+            writeAll(out, pattern(10, 1000 + block)); // under the mark, the stream still open
+            assertThat(r.receive(block)).as("the partial block, once the bound passed").isEqualTo(10);
+            writeAll(out, pattern(20, 1010 + block));
+            out.shutdownOutput();
+            assertThat(r.receive(block)).as("the last partial block at the end of the stream").isEqualTo(20);
+            assertThat(r.receive(block)).as("end of stream").isZero();
+        });
     }
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void wakeUpEndsAWaitInRecv() throws Exception {
         assertThat(NativeSocket.available()).as("FFM: run with --enable-native-access").isTrue();
-        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            try (SocketChannel out = SocketChannel.open(listener.getLocalAddress());
-                 SocketChannel in = listener.accept()) {
-                assertThat(out.isConnected()).as("the peer stays connected and silent").isTrue();
-                NativeSocket nat = NativeSocket.of(in).orElseThrow();
-                TcpReceiver r = TcpReceiver.copyingAndWaiting(nat, ByteBuffer.allocateDirect(4096), 20_000).orElseThrow();
-                CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> r.receive(4096));
-                Thread.sleep(200);
-                assertThat(waiting).isNotDone();
-                r.wakeUp();
-                assertThat(waiting.get(5, TimeUnit.SECONDS)).as("after the wake-up: end of stream").isZero();
-                assertThat(in.isOpen()).as("the descriptor stays open").isTrue();
-            }
-        }
+        onLoopbackConnection((out, in, nat) -> {
+            assertThat(out.isConnected()).as("the peer stays connected and silent").isTrue();
+            TcpReceiver r = TcpReceiver.copyingAndWaiting(nat, ByteBuffer.allocateDirect(4096), 20_000).orElseThrow();
+            CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> r.receive(4096));
+            Thread.sleep(200);
+            assertThat(waiting).isNotDone();
+            r.wakeUp();
+            assertThat(waiting.get(5, TimeUnit.SECONDS)).as("after the wake-up: end of stream").isZero();
+            assertThat(in.isOpen()).as("the descriptor stays open").isTrue();
+        });
     }
 
     /**
@@ -233,6 +213,22 @@ class TcpReceiverTest {
                 assertThat(r.receive(4096)).as("then the end of the stream").isZero();
             }
         }
+    }
+
+    /** A loopback connection: the writing peer, the accepted end and its native socket; both ends closed after {@code body}. */
+    private static void onLoopbackConnection(Connected body) throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (SocketChannel out = SocketChannel.open(listener.getLocalAddress());
+                 SocketChannel in = listener.accept()) {
+                body.run(out, in, NativeSocket.of(in).orElseThrow());
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Connected {
+        void run(SocketChannel out, SocketChannel in, NativeSocket nat) throws Exception;
     }
 
     private static byte patternByte(long offset) {

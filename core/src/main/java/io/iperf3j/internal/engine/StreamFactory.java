@@ -293,7 +293,7 @@ public final class StreamFactory {
         } else if (direction == Direction.RECEIVER && nat != null) {
             // Without FFM (no native socket) the stream reads through its channel; where the wait's bound
             // cannot be set, through the descriptor without waiting in recv.
-            receiver = TcpReceiver.copyingAndWaiting(nat, prepared.buffer(), TcpStream.POLL_TIMEOUT_MS)
+            receiver = TcpReceiver.copyingAndWaiting(nat, prepared.buffer(), TcpStream.MAX_RECEIVE_WAIT_MS)
                     .or(() -> TcpReceiver.copying(nat, prepared.buffer())).orElse(null);
         }
         InetSocketAddress la = addressesFromSocket ? nat.localAddress().orElseThrow()

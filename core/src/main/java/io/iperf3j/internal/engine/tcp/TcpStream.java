@@ -34,7 +34,7 @@ import java.util.function.BooleanSupplier;
  * (docs/design/performance.md, "TCP: blocking channels"), so it was removed.
  *
  * <p>A receiver reads through the descriptor where FFM can ({@link TcpReceiver}): a {@code recv} that
- * waits at most {@link #POLL_TIMEOUT_MS} ({@code SO_RCVTIMEO}), one call a wake-up as 3.21's blocking
+ * waits at most {@link #MAX_RECEIVE_WAIT_MS} ({@code SO_RCVTIMEO}), one call a wake-up as 3.21's blocking
  * {@code read}. That lets it wait for a whole block ({@link ReceiveLowWater}: one wake-up per block
  * instead of one per arriving segment) and still read a stream's last, partial block, once the wait's
  * bound passes or the stream ends. Where the bound cannot be set it reads without waiting and waits in
@@ -46,7 +46,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class TcpStream extends DataStream {
     /** Longest wait of a descriptor-level receiver in recv or poll, so a stop request is seen. */
-    public static final int POLL_TIMEOUT_MS = 100;
+    public static final int MAX_RECEIVE_WAIT_MS = 100;
     private final SocketChannel channel;
     private final ByteBuffer buffer;
     private final int blockSize;
@@ -263,7 +263,7 @@ public final class TcpStream extends DataStream {
 
     /**
      * Like {@link #read}, through the descriptor ({@link TcpReceiver}; with {@code --skip-rx-copy} the
-     * kernel drops the bytes instead of copying them): 0 after a wait of at most {@link #POLL_TIMEOUT_MS}
+     * kernel drops the bytes instead of copying them): 0 after a wait of at most {@link #MAX_RECEIVE_WAIT_MS}
      * (in the receiver's {@code recv}, or here in {@code poll}) when nothing (with the low-water mark:
      * less than a block) came.
      */
@@ -271,7 +271,7 @@ public final class TcpStream extends DataStream {
         long r = receiver.receive(max);
         if (r == TcpReceiver.EAGAIN || r == TcpReceiver.EINTR) {
             if (!receiver.waits()) {
-                receiver.awaitReadable(POLL_TIMEOUT_MS);
+                receiver.awaitReadable(MAX_RECEIVE_WAIT_MS);
             }
             return 0;
         }
