@@ -438,7 +438,11 @@ class AttackerLabTest {
         as(p[1], "root", "cp " + dir.resolve("listener.py") + " /tmp/ij-listener.py && chmod 644 /tmp/ij-listener.py");
         long pid = Long.parseLong(as(p[1], NetnsLab.ATTACKER, "python3 /tmp/ij-listener.py >/dev/null 2>&1 </dev/null & echo $!").strip());
         try {
-            for (int k = 0; k < 100 && lab.asUser(p[1], "root", "test -e /tmp/ij-listening").exit() != 0; k++) {
+            // the attacker's listener listens before the session starts, or the test says so (it went on after 100 looks
+            // without it, and then tested a port nobody held yet)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (lab.asUser(p[1], "root", "test -e /tmp/ij-listening").exit() != 0) {
+                assertThat(System.nanoTime()).as("the attacker's listener on port %d listens within 60 s", port).isLessThan(deadline);
                 Thread.sleep(50);
             }
             assertThat(as(p[1], "root", "cat /proc/" + pid + "/comm")).isEqualTo("x\n@@done 0\n");

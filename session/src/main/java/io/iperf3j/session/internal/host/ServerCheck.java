@@ -47,9 +47,11 @@ public final class ServerCheck {
                             ? ": the server '" + command + "' listens there too, so either could be measured"
                             : ": the server '" + command + "' was not listening there after " + seconds(takenWait))
                     + reason(serverOutput).map(s -> " (" + s + ")").orElse(""));
-            case RemoteScripts.NOT_LISTENING -> new IperfError("server '" + command + "' on " + host
-                    + " was not listening on port " + port + " after " + seconds(timeout)
-                    + reason(serverOutput).map(s -> ": " + s).orElse(""));
+            case RemoteScripts.NOT_LISTENING -> serverOutput.stream().filter(OutputCheck::isAddressInUse).findFirst()
+                    .map(line -> new IperfError(portTaken(port, host, check.stdout()) + ": the server '" + command
+                            + "' could not listen: " + line.strip()))
+                    .orElseGet(() -> new IperfError("server '" + command + "' on " + host + " was not listening on port "
+                            + port + " after " + seconds(timeout) + reason(serverOutput).map(s -> ": " + s).orElse("")));
             default -> new IperfError("server start on " + host + " failed (status " + check.exitStatus() + ")"
                     + reason(List.of(check.stderr().split("\n"))).map(s -> ": " + s).orElse(""));
         };
@@ -58,12 +60,13 @@ public final class ServerCheck {
     /**
      * Whether a server start that did not end in {@link RemoteScripts#LISTENING} failed because another
      * process holds the port (it listens there, or the server said "address already in use"): the test
-     * may then move to another port.
+     * may then move to another port. A server that was still running at the check's deadline and said so
+     * when it was stopped counts too: on a host busy enough, its bind came after the deadline.
      */
     public static boolean portTaken(Connection.CommandResult check, List<String> serverOutput) {
         return switch (check.exitStatus()) {
             case RemoteScripts.TAKEN -> true;
-            case RemoteScripts.EXITED -> serverOutput.stream().anyMatch(OutputCheck::isAddressInUse);
+            case RemoteScripts.EXITED, RemoteScripts.NOT_LISTENING -> serverOutput.stream().anyMatch(OutputCheck::isAddressInUse);
             default -> false;
         };
     }

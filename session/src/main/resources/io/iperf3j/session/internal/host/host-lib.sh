@@ -554,9 +554,9 @@ nap() {
 # is (@@listening; with @@unverified when its descriptors could not be read: a listener is then taken for
 # its); 3 when it ended first (@@exited and its own status from wait; its PID file $pf emptied, as no kill
 # will come for it); 5 when another process listens too (@@shared), or alone for TAKEN hundredths of a
-# second (a server that cannot bind exits at once, so that only covers a slow start); 4 when nothing
-# listened within DEADLINE hundredths. Holders of a foreign listener are named on the way out. The
-# statuses are RemoteScripts' LISTENING, EXITED, TAKEN and NOT_LISTENING.
+# second (a server that cannot bind exits at once, so that only covers a slow start), or at the deadline; 4 when
+# nothing listened within DEADLINE hundredths (and the server, looked at once more then, still runs). Holders of a
+# foreign listener are named on the way out. The statuses are RemoteScripts' LISTENING, EXITED, TAKEN and NOT_LISTENING.
 # Two looks. The quick one, for TCP, in builtins only: the server's sockets (sockets, over $p and its
 # descendants) and the port's first listener (ownlistener), made only while the server sleeps (state S in
 # /proc/PID/status, pstate: a server that listens waits for its client; one that runs may be between its socket and its
@@ -576,6 +576,7 @@ awaitlistener() {
     end=$((t + $1))
     look=$((t + 50))
     taken=0
+    other=
     naps=0
     quick=0
     [ "$lstate" != 0A ] || quick=1
@@ -585,13 +586,7 @@ awaitlistener() {
         pstate "$p"
         case $ps in
             "" | Z)
-                wait "$p"
-                s=$?
-                [ -z "${pf:-}" ] || : >"$pf"
-                echo "${at}exited $s"
-                probe "$p"
-                # shellcheck disable=SC2086 # a list of inodes
-                [ -z "$l" ] || holders $l
+                serverended
                 return 3
                 ;;
         esac
@@ -649,7 +644,37 @@ awaitlistener() {
                 fi
             fi
         fi
-        [ "$t" -lt "$end" ] || return 4
+        if [ "$t" -ge "$end" ]; then
+            # The deadline: a last look at the server first. A look that ran late (a host so busy that its ss, ls and
+            # awk took seconds) may have passed the deadline while the server ended: it said why ("address already in
+            # use"), and is told as ended, not as "not listening" (CI, 2026-12-02). A foreign listener the last full
+            # look saw is the port's holder, though its wait (TAKEN) has not run out.
+            pstate "$p"
+            case $ps in
+                "" | Z)
+                    serverended
+                    return 3
+                    ;;
+            esac
+            if [ -n "$other" ]; then
+                # shellcheck disable=SC2086
+                holders $other
+                return 5
+            fi
+            return 4
+        fi
         nap
     done
+}
+
+# serverended: the server $p ended before it listened: @@exited with its own status (wait), its PID file $pf
+# emptied (no kill will come for it), and the holders of a listener on the port, if any.
+serverended() {
+    wait "$p"
+    s=$?
+    [ -z "${pf:-}" ] || : >"$pf"
+    echo "${at}exited $s"
+    probe "$p"
+    # shellcheck disable=SC2086 # a list of inodes
+    [ -z "$l" ] || holders $l
 }

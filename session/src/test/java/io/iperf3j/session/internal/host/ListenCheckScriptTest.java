@@ -166,14 +166,7 @@ class ListenCheckScriptTest {
      */
     @Test
     void aServerWithoutASocketIsLookedAtInFullEveryHalfSecondAtMost() throws Exception {
-        String realLs = null;
-        for (String d : System.getenv("PATH").split(":")) {
-            if (Files.isExecutable(Path.of(d, "ls"))) {
-                realLs = Path.of(d, "ls").toString();
-                break;
-            }
-        }
-        assertThat(realLs).as("ls on the PATH").isNotNull();
+        String realLs = onPath("ls");
         Path bin = Files.createDirectories(dir.resolve("bin-counting-ls"));
         Path calls = dir.resolve("ls-calls");
         Path ls = bin.resolve("ls");
@@ -187,6 +180,60 @@ class ListenCheckScriptTest {
         assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.NOT_LISTENING);
         long looks = Files.exists(calls) ? Files.readAllLines(calls).size() : 0;
         assertThat(looks).as("full looks in the check's 2 s").isBetween(1L, 4L);
+    }
+
+    /** The first program of that name on the PATH. */
+    private static String onPath(String name) {
+        for (String d : System.getenv("PATH").split(":")) {
+            if (Files.isExecutable(Path.of(d, name))) {
+                return Path.of(d, name).toString();
+            }
+        }
+        throw new AssertionError(name + " is not on the PATH");
+    }
+
+    /**
+     * A look that runs late (here each {@code ss} takes 1.5 s, as on a host so busy that its processes wait seconds for a
+     * core) passes the deadline while the server ends, saying "address already in use": the check tells it as ended, with
+     * the port's holder, not as "not listening". CI, 2026-12-02: AttackerLabTest's server on a port the attacker held was
+     * "not listening after 30 s" (status 4), the server's own words "address already in use", so the test did not move to
+     * the next port.
+     */
+    @Test
+    void aServerThatEndsWhileALateLookPassesTheDeadlineIsToldAsEnded() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin-slow-ss"));
+        Path ss = bin.resolve("ss");
+        Files.writeString(ss, "#!/bin/sh\nsleep 1.5\nexec " + Connection.Shell.quote(onPath("ss")) + " \"$@\"\n");
+        assertThat(ss.toFile().setExecutable(true)).isTrue();
+        int port = FreePorts.next();
+        try (ServerSocket holder = new ServerSocket()) {
+            holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            // the server ends 0.7 s after its start, while the first full look (at 0.5 s) still runs; deadline 1 s
+            Run r = run("trap 'kill $p 2>/dev/null' EXIT; sh -c 'sleep 0.7; echo address already in use; exit 1' & p=$!; "
+                    + RemoteScripts.awaitOwnListener(port, Transport.TCP, 100, 1000), bin + ":" + System.getenv("PATH"));
+            assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.EXITED);
+            assertThat(r.stdout()).contains(RemoteScripts.EXITED_MARK + "1")
+                    .contains(RemoteScripts.HOLDER_MARK + ProcessHandle.current().pid() + " ");
+        }
+    }
+
+    /**
+     * A server that still neither listens nor ends at the deadline, on a port another process listens on: the port is
+     * taken (with its holder), though the wait for a foreign listener (here 10 s) had not run out; "not listening" is
+     * for a port nobody holds.
+     */
+    @Test
+    void aForeignListenerAtTheDeadlineIsTheHolder() throws Exception {
+        int port = FreePorts.next();
+        try (ServerSocket holder = new ServerSocket()) {
+            holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            Run r = run("trap 'kill $p 2>/dev/null' EXIT; sleep 30 & p=$!; " + RemoteScripts.awaitOwnListener(port, Transport.TCP, 100, 1000));
+            assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.TAKEN);
+            assertThat(r.stdout()).contains(RemoteScripts.HOLDER_MARK + ProcessHandle.current().pid() + " ");
+        }
+        Run free = run("trap 'kill $p 2>/dev/null' EXIT; sleep 30 & p=$!; "
+                + RemoteScripts.awaitOwnListener(FreePorts.next(), Transport.TCP, 100, 1000));
+        assertThat(free.status()).as(free.stdout()).isEqualTo(RemoteScripts.NOT_LISTENING);
     }
 
     /** A launcher that forks: the listener is its child's, found by the process family scan. */
