@@ -47,9 +47,7 @@ public final class ServerCheck {
                             ? ": the server '" + command + "' listens there too, so either could be measured"
                             : ": the server '" + command + "' was not listening there after " + seconds(takenWait))
                     + reason(serverOutput).map(s -> " (" + s + ")").orElse(""));
-            case RemoteScripts.NOT_LISTENING -> serverOutput.stream().filter(OutputCheck::isAddressInUse).findFirst()
-                    .map(line -> new IperfError(portTaken(port, host, check.stdout()) + ": the server '" + command
-                            + "' could not listen: " + line.strip()))
+            case RemoteScripts.NOT_LISTENING -> couldNotListen(command, host, port, check.stdout(), serverOutput)
                     .orElseGet(() -> new IperfError("server '" + command + "' on " + host + " was not listening on port "
                             + port + " after " + seconds(timeout) + reason(serverOutput).map(s -> ": " + s).orElse("")));
             default -> new IperfError("server start on " + host + " failed (status " + check.exitStatus() + ")"
@@ -77,11 +75,9 @@ public final class ServerCheck {
      */
     private static SessionException exited(String command, String host, int port, String checkOutput, List<String> out) {
         OptionalInt status = exitStatus(checkOutput);
-        for (String line : out) {
-            if (OutputCheck.isAddressInUse(line)) {
-                return new IperfError(portTaken(port, host, checkOutput) + ": the server '" + command + "' could not listen: "
-                        + line.strip());
-            }
+        Optional<IperfError> taken = couldNotListen(command, host, port, checkOutput, out);
+        if (taken.isPresent()) {
+            return taken.get();
         }
         // exit 127 (missing binary) and a rejected command line keep OutputCheck's words
         Optional<SessionException> known = OutputCheck.finished(command, host, List.of(), out, status);
@@ -91,6 +87,15 @@ public final class ServerCheck {
         return new IperfCommandError("server '" + command + "' on " + host + " exited before it listened on port " + port
                 + " (exit status " + (status.isPresent() ? Integer.toString(status.getAsInt()) : "unknown") + ")"
                 + reason(out).map(s -> ": " + s).orElse(""));
+    }
+
+    /**
+     * The port taken, in the server's own words: its first line that says "address already in use" (whether it ended
+     * saying so or said so when stopped at the deadline), if any.
+     */
+    private static Optional<IperfError> couldNotListen(String command, String host, int port, String checkOutput, List<String> out) {
+        return out.stream().filter(OutputCheck::isAddressInUse).findFirst().map(line -> new IperfError(
+                portTaken(port, host, checkOutput) + ": the server '" + command + "' could not listen: " + line.strip()));
     }
 
     /** "port P on H is taken by another process (PID 123 iperf3)", the holders as far as the host showed them. */

@@ -583,13 +583,9 @@ awaitlistener() {
     pstate $$
     me=$pn
     while :; do
-        pstate "$p"
-        case $ps in
-            "" | Z)
-                serverended
-                return 3
-                ;;
-        esac
+        if serverended; then
+            return 3
+        fi
         if [ "$quick" = 1 ] && [ "$pn" != "$me" ] && [ "$ps" = S ]; then
             tree "$p"
             # shellcheck disable=SC2086 # a list of PIDs
@@ -649,13 +645,9 @@ awaitlistener() {
             # awk took seconds) may have passed the deadline while the server ended: it said why ("address already in
             # use"), and is told as ended, not as "not listening" (CI, 2026-12-02). A foreign listener the last full
             # look saw is the port's holder, though its wait (TAKEN) has not run out.
-            pstate "$p"
-            case $ps in
-                "" | Z)
-                    serverended
-                    return 3
-                    ;;
-            esac
+            if serverended; then
+                return 3
+            fi
             if [ -n "$other" ]; then
                 # shellcheck disable=SC2086
                 holders $other
@@ -667,9 +659,15 @@ awaitlistener() {
     done
 }
 
-# serverended: the server $p ended before it listened: @@exited with its own status (wait), its PID file $pf
-# emptied (no kill will come for it), and the holders of a listener on the port, if any.
+# serverended: looks at the server $p (pstate: sets pn and ps); returns 1 while it runs. When it ended before it
+# listened (gone, or a zombie): prints @@exited with its own status (wait), empties its PID file $pf (no kill will
+# come for it), names the holders of a listener on the port, if any, and returns 0.
 serverended() {
+    pstate "$p"
+    case $ps in
+        "" | Z) ;;
+        *) return 1 ;;
+    esac
     wait "$p"
     s=$?
     [ -z "${pf:-}" ] || : >"$pf"

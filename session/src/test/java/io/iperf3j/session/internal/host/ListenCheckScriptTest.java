@@ -175,11 +175,19 @@ class ListenCheckScriptTest {
                 + " ;; esac\nexec " + Connection.Shell.quote(realLs) + " \"$@\"\n");
         assertThat(ls.toFile().setExecutable(true)).isTrue();
         int port = FreePorts.next();
-        Run r = run("trap 'kill $p 2>/dev/null' EXIT; sleep 30 & p=$!; "
-                + RemoteScripts.awaitOwnListener(port, Transport.TCP, 200, 100), bin + ":" + System.getenv("PATH"));
+        Run r = run(checkOf("sleep 30", port, 200, 100), bin + ":" + System.getenv("PATH"));
         assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.NOT_LISTENING);
         long looks = Files.exists(calls) ? Files.readAllLines(calls).size() : 0;
         assertThat(looks).as("full looks in the check's 2 s").isBetween(1L, 4L);
+    }
+
+    /**
+     * A script that starts {@code server} as {@code $p} (killed when the script ends) and runs the check on TCP
+     * {@code port}: its deadline, and its wait for a foreign listener, in hundredths of a second.
+     */
+    private static String checkOf(String server, int port, int deadlineCentis, int takenCentis) {
+        return "trap 'kill $p 2>/dev/null' EXIT; " + server + " & p=$!; "
+                + RemoteScripts.awaitOwnListener(port, Transport.TCP, deadlineCentis, takenCentis);
     }
 
     /** The first program of that name on the PATH. */
@@ -209,8 +217,8 @@ class ListenCheckScriptTest {
         try (ServerSocket holder = new ServerSocket()) {
             holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             // the server ends 0.7 s after its start, while the first full look (at 0.5 s) still runs; deadline 1 s
-            Run r = run("trap 'kill $p 2>/dev/null' EXIT; sh -c 'sleep 0.7; echo address already in use; exit 1' & p=$!; "
-                    + RemoteScripts.awaitOwnListener(port, Transport.TCP, 100, 1000), bin + ":" + System.getenv("PATH"));
+            Run r = run(checkOf("sh -c 'sleep 0.7; echo address already in use; exit 1'", port, 100, 1000),
+                    bin + ":" + System.getenv("PATH"));
             assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.EXITED);
             assertThat(r.stdout()).contains(RemoteScripts.EXITED_MARK + "1")
                     .contains(RemoteScripts.HOLDER_MARK + ProcessHandle.current().pid() + " ");
@@ -227,12 +235,11 @@ class ListenCheckScriptTest {
         int port = FreePorts.next();
         try (ServerSocket holder = new ServerSocket()) {
             holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            Run r = run("trap 'kill $p 2>/dev/null' EXIT; sleep 30 & p=$!; " + RemoteScripts.awaitOwnListener(port, Transport.TCP, 100, 1000));
+            Run r = run(checkOf("sleep 30", port, 100, 1000));
             assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.TAKEN);
             assertThat(r.stdout()).contains(RemoteScripts.HOLDER_MARK + ProcessHandle.current().pid() + " ");
         }
-        Run free = run("trap 'kill $p 2>/dev/null' EXIT; sleep 30 & p=$!; "
-                + RemoteScripts.awaitOwnListener(FreePorts.next(), Transport.TCP, 100, 1000));
+        Run free = run(checkOf("sleep 30", FreePorts.next(), 100, 1000));
         assertThat(free.status()).as(free.stdout()).isEqualTo(RemoteScripts.NOT_LISTENING);
     }
 
@@ -255,8 +262,8 @@ class ListenCheckScriptTest {
     @Test
     void aServerWhoseDescriptorsMayNotBeReadIsTakenOnTrustAndSaidSo() throws Exception {
         int port = FreePorts.next();
-        String check = "trap 'kill $p 2>/dev/null' EXIT; setpriv --reuid=65534 --regid=65534 --clear-groups iperf3 -s -p " + port
-                + " >/dev/null 2>&1 & p=$!; " + RemoteScripts.awaitOwnListener(port, Transport.TCP, 1000, 200);
+        String check = checkOf("setpriv --reuid=65534 --regid=65534 --clear-groups iperf3 -s -p " + port + " >/dev/null 2>&1",
+                port, 1000, 200);
         Run r = run("exec setpriv --bounding-set=-sys_ptrace --inh-caps=-sys_ptrace sh -c " + Connection.Shell.quote(check));
         assertThat(r.status()).as(r.stdout()).isEqualTo(RemoteScripts.LISTENING);
         assertThat(r.stdout()).contains("@@listening").contains(RemoteScripts.UNVERIFIED_MARK);
