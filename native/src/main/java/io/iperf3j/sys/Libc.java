@@ -272,6 +272,13 @@ final class Libc {
     private static final class SockSet {
         static final MethodHandle SETSOCKOPT = bind("setsockopt",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
+    }
+
+    /**
+     * ioctl(2), a call shape of its own (variadic): bound on the first queue query
+     * ({@link NativeSocket#unsentBytes()}), which a test does not make, so a test spins no stub for it.
+     */
+    private static final class Ioctl {
         // int ioctl(int fd, unsigned long request, ...): the third argument is variadic.
         static final MethodHandle IOCTL = bind("ioctl",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
@@ -329,15 +336,25 @@ final class Libc {
      * was a fifth of a receiving thread's user time, for an errno needed once every several blocks.
      */
     private static final class ByAddress {
-        static final MethodHandle RECV = bind("recv",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), Linker.Option.critical(false));
         static final MethodHandle RECV_WAITING = bind("recv",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
         static final MethodHandle SEND = bind("send",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
-        static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
         static final MethodHandle ERRNO_LOCATION = bind("__errno_location",
                 FunctionDescriptor.of(JAVA_LONG), Linker.Option.critical(false));
+    }
+
+    /**
+     * The receiver's by-address calls that do not wait in {@code recv} ({@link ByAddress}'s rules): the
+     * {@code recv} that never waits (critical) and {@code poll}, made by a receiver after a wait that found
+     * nothing and by one that never waits in {@code recv}. Two call shapes of their own, bound on first
+     * use, so a sending stream, which makes neither, spins no stub for them (each stub is ~10-15 ms of a
+     * process's start: docs/design/cpu-per-bit.md, "What a JVM's start costs here").
+     */
+    private static final class ByAddressNoWait {
+        static final MethodHandle RECV = bind("recv",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), Linker.Option.critical(false));
+        static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     }
 
     /** shutdown(2): bound on the first wake-up of a worker blocked in a native call. */
@@ -554,7 +571,7 @@ final class Libc {
 
     int ioctl(MemorySegment state, int fd, long request, MemorySegment arg) {
         try {
-            return result((int) SockSet.IOCTL.invokeExact(state, fd, request, arg), state);
+            return result((int) Ioctl.IOCTL.invokeExact(state, fd, request, arg), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -705,7 +722,7 @@ final class Libc {
      */
     long recvAt(int fd, long address, long len, int flags) {
         try {
-            return (long) ByAddress.RECV.invokeExact(fd, address, len, flags);
+            return (long) ByAddressNoWait.RECV.invokeExact(fd, address, len, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -727,7 +744,7 @@ final class Libc {
     /** {@code poll(2)} of {@code nfds} {@code struct pollfd} at {@code address}: the ready count, 0 on timeout, or -1 with the error in errno. */
     int pollAt(long address, long nfds, int timeoutMillis) {
         try {
-            return (int) ByAddress.POLL.invokeExact(address, nfds, timeoutMillis);
+            return (int) ByAddressNoWait.POLL.invokeExact(address, nfds, timeoutMillis);
         } catch (Throwable t) {
             throw unexpected(t);
         }
