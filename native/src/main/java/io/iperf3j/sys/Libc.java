@@ -357,7 +357,11 @@ final class Libc {
         static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     }
 
-    /** shutdown(2): bound on the first wake-up of a worker blocked in a native call. */
+    /**
+     * shutdown(2): bound on the first wake-up of a UDP batch's worker ({@link DatagramBatch}); a TCP stream's
+     * worker is woken through the JDK's channel ({@link NativeSocket#shutdownToWake}), so a TCP test spins no
+     * stub for it.
+     */
     private static final class Shutdown {
         static final MethodHandle SHUTDOWN = bind("shutdown",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());

@@ -1,5 +1,6 @@
 package io.iperf3j.sys;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
@@ -8,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
+import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -181,6 +183,32 @@ public final class NativeSocket {
     /** The channel this handle was found for. */
     public NetworkChannel channel() {
         return channel;
+    }
+
+    /**
+     * Ends a worker's wait in a call on this socket's descriptor ({@code send}, {@code sendfile}, {@code recv},
+     * {@code poll}) with {@code shutdown(2)}: {@code SHUT_WR} for a sender (later sends fail; the peer gets the
+     * end of the stream after what is queued), {@code SHUT_RD} for a receiver (later reads return 0; nothing goes
+     * on the wire). The descriptor stays open. A TCP channel is shut down through the JDK
+     * ({@link SocketChannel#shutdownOutput()}, {@link SocketChannel#shutdownInput()}: its own native call, under
+     * its state lock, so never on a closed descriptor), which spares each test one FFM call shape spun at its
+     * start (docs/design/cpu-per-bit.md, "What a JVM's start costs here"); other channels through libc. Errors
+     * (a channel closed or never connected) leave nothing to wake.
+     */
+    void shutdownToWake(boolean output) {
+        if (channel instanceof SocketChannel tcp) {
+            try {
+                if (output) {
+                    tcp.shutdownOutput();
+                } else {
+                    tcp.shutdownInput();
+                }
+            } catch (IOException | NotYetConnectedException e) {
+                // closed (ClosedChannelException) or not connected: no worker can be waiting on it
+            }
+        } else {
+            libc.shutdown(fd, output ? Libc.SHUT_WR : Libc.SHUT_RD);
+        }
     }
 
     /**

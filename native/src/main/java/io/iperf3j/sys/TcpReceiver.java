@@ -33,8 +33,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * The JDK's blocking channel has neither a per-call non-blocking read nor a read that takes the mark's
  * wait with a bound, hence the FFM calls.
  *
- * <p>{@link #wakeUp()} ({@code shutdown(SHUT_RD)}: nothing goes on the wire) ends a wait in {@code recv}
- * or {@code poll} without freeing the descriptor number. The descriptor comes from a {@link NativeSocket}
+ * <p>{@link #wakeUp()} ({@code shutdown(SHUT_RD)} through the JDK's channel, {@link NativeSocket#shutdownToWake}:
+ * nothing goes on the wire) ends a wait in {@code recv} or {@code poll} without freeing the descriptor number. The descriptor comes from a {@link NativeSocket}
  * and is not owned: calls must stop before the channel is closed. Not thread-safe: one worker thread
  * uses it; {@link #wakeUp()} may come from another.
  *
@@ -52,6 +52,7 @@ public final class TcpReceiver {
     public static final long EINTR = -Libc.EINTR;
 
     private final Libc libc;
+    private final NativeSocket socket;
     private final int fd;
     private final MemorySegment buffer;
     /** The buffer's address, which the by-address {@code recv} takes (the buffer outlives every call: see the class comment). */
@@ -69,9 +70,10 @@ public final class TcpReceiver {
     /** The last {@link #receive} found nothing: the next one waits in {@code poll} first (a non-blocking descriptor then still waits). */
     private boolean queueEmpty;
 
-    private TcpReceiver(Libc libc, int fd, MemorySegment buffer, int flags, int maxWaitMillis) {
+    private TcpReceiver(Libc libc, NativeSocket socket, MemorySegment buffer, int flags, int maxWaitMillis) {
         this.libc = libc;
-        this.fd = fd;
+        this.socket = socket;
+        this.fd = socket.fd();
         this.buffer = buffer;
         this.address = buffer.address();
         this.size = buffer.byteSize();
@@ -100,7 +102,7 @@ public final class TcpReceiver {
         }
         MemorySegment seg = MemorySegment.ofBuffer(buffer);
         return Libc.get().filter(l -> setReceiveTimeout(l, socket.fd(), maxWaitMillis))
-                .map(l -> new TcpReceiver(l, socket.fd(), seg, 0, maxWaitMillis));
+                .map(l -> new TcpReceiver(l, socket, seg, 0, maxWaitMillis));
     }
 
     private static boolean setReceiveTimeout(Libc libc, int fd, int millis) {
@@ -135,7 +137,7 @@ public final class TcpReceiver {
             throw new IllegalArgumentException("need a direct buffer and a TCP socket");
         }
         MemorySegment seg = MemorySegment.ofBuffer(buffer);
-        return Libc.get().map(l -> new TcpReceiver(l, socket.fd(), seg, flags, 0));
+        return Libc.get().map(l -> new TcpReceiver(l, socket, seg, flags, 0));
     }
 
     /**
@@ -183,7 +185,7 @@ public final class TcpReceiver {
 
     /** Ends a wait in {@link #awaitReadable} or in a waiting {@link #receive} and makes every later {@link #receive} return 0; the descriptor stays open. */
     public void wakeUp() {
-        libc.shutdown(fd, Libc.SHUT_RD);
+        socket.shutdownToWake(false);
     }
 
     /**

@@ -13,8 +13,8 @@ import java.util.Optional;
  * streams on two cores is rate lost (docs/design/cpu-per-bit.md, "The data path by address").
  *
  * <p>{@link #send} blocks while the socket's buffer is full, so a stream that closes its socket first
- * wakes the worker with {@link #wakeUp} ({@code shutdown(SHUT_WR)}, as the JDK does when it closes a
- * channel a thread writes to) and waits for it to leave: the buffer and the descriptor outlive every
+ * wakes the worker with {@link #wakeUp} ({@code shutdown(SHUT_WR)} through the JDK's channel, as the JDK does
+ * when it closes a channel a thread writes to) and waits for it to leave: the buffer and the descriptor outlive every
  * call. The descriptor comes from a {@link NativeSocket} and is not owned. Not thread-safe: one worker
  * thread sends; {@link #wakeUp} may come from another.
  */
@@ -26,14 +26,16 @@ public final class TcpSender {
     public static final long EINTR = -Libc.EINTR;
 
     private final Libc libc;
+    private final NativeSocket socket;
     private final int fd;
     private final long address;
     private final long size;
     private final ErrnoWord errno;
 
-    private TcpSender(Libc libc, int fd, MemorySegment block) {
+    private TcpSender(Libc libc, NativeSocket socket, MemorySegment block) {
         this.libc = libc;
-        this.fd = fd;
+        this.socket = socket;
+        this.fd = socket.fd();
         this.address = block.address();
         this.size = block.byteSize();
         this.errno = new ErrnoWord(libc);
@@ -50,7 +52,7 @@ public final class TcpSender {
             throw new IllegalArgumentException("need a direct buffer and a TCP socket");
         }
         MemorySegment seg = MemorySegment.ofBuffer(block.duplicate().clear());
-        return Libc.get().map(l -> new TcpSender(l, socket.fd(), seg));
+        return Libc.get().map(l -> new TcpSender(l, socket, seg));
     }
 
     /**
@@ -73,7 +75,7 @@ public final class TcpSender {
 
     /** Ends a {@link #send} blocked on the socket and makes every later one fail; the descriptor stays open. */
     public void wakeUp() {
-        libc.shutdown(fd, Libc.SHUT_WR);
+        socket.shutdownToWake(true);
     }
 
     /** {@code strerror} of a negative errno from {@link #send}. */

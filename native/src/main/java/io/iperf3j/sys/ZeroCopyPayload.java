@@ -120,12 +120,12 @@ public final class ZeroCopyPayload implements AutoCloseable {
     }
 
     /**
-     * Ends a {@link #sendTo} blocked on {@code socket}: {@code shutdown(SHUT_WR)}, as the JDK does
-     * when it closes a channel a thread is writing to (the peer gets the end of the stream after the
-     * bytes already queued). The descriptor stays open.
+     * Ends a {@link #sendTo} blocked on {@code socket}: {@code shutdown(SHUT_WR)}
+     * ({@link NativeSocket#shutdownToWake}), as the JDK does when it closes a channel a thread is writing
+     * to (the peer gets the end of the stream after the bytes already queued). The descriptor stays open.
      */
     public static void wakeSender(NativeSocket socket) {
-        Libc.get().ifPresent(libc -> libc.shutdown(socket.fd(), Libc.SHUT_WR));
+        socket.shutdownToWake(true);
     }
 
     /** {@code strerror} of a negative errno from {@link #sendTo}. */
