@@ -192,8 +192,9 @@ public final class NativeSocket {
      * on the wire). The descriptor stays open. A TCP channel is shut down through the JDK
      * ({@link SocketChannel#shutdownOutput()}, {@link SocketChannel#shutdownInput()}: its own native call, under
      * its state lock, so never on a closed descriptor), which spares each test one FFM call shape spun at its
-     * start (docs/design/cpu-per-bit.md, "What a JVM's start costs here"); other channels through libc. Errors
-     * (a channel closed or never connected) leave nothing to wake.
+     * start (docs/design/cpu-per-bit.md, "What a JVM's start costs here"). Through libc: other channels, and a
+     * TCP channel the JDK does not count as connected while its descriptor may be (one whose socket was swapped
+     * and connected natively), as before. A closed channel has nothing left to wake.
      */
     void shutdownToWake(boolean output) {
         if (channel instanceof SocketChannel tcp) {
@@ -203,12 +204,14 @@ public final class NativeSocket {
                 } else {
                     tcp.shutdownInput();
                 }
-            } catch (IOException | NotYetConnectedException e) {
-                // closed (ClosedChannelException) or not connected: no worker can be waiting on it
+                return;
+            } catch (IOException e) {
+                return; // closed (ClosedChannelException): the descriptor is no longer this socket's
+            } catch (NotYetConnectedException e) {
+                // the JDK's view only: the descriptor is open, so wake through it
             }
-        } else {
-            libc.shutdown(fd, output ? Libc.SHUT_WR : Libc.SHUT_RD);
         }
+        libc.shutdown(fd, output ? Libc.SHUT_WR : Libc.SHUT_RD);
     }
 
     /**

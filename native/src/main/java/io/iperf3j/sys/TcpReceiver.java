@@ -34,9 +34,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * wait with a bound, hence the FFM calls.
  *
  * <p>{@link #wakeUp()} ({@code shutdown(SHUT_RD)} through the JDK's channel, {@link NativeSocket#shutdownToWake}:
- * nothing goes on the wire) ends a wait in {@code recv} or {@code poll} without freeing the descriptor number. The descriptor comes from a {@link NativeSocket}
- * and is not owned: calls must stop before the channel is closed. Not thread-safe: one worker thread
- * uses it; {@link #wakeUp()} may come from another.
+ * nothing goes on the wire) ends a wait in {@code recv} or {@code poll} without freeing the descriptor number.
+ * The descriptor comes from a {@link NativeSocket} and is not owned: calls must stop before the channel is
+ * closed. Not thread-safe: one worker thread uses it; {@link #wakeUp()} may come from another.
  *
  * <p>The hot calls go by address ({@code Libc.recvAt}, {@code Libc.recvWaitingAt}, {@code Libc.pollAt}):
  * the buffer as its address, no errno capture, the {@code recv} that never waits bound critical, errno
