@@ -68,7 +68,7 @@ class PeerJsonTest {
                 .isInstanceOf(MalformedJsonException.class);
         byte[] garbage = "xxxx{}x".getBytes(StandardCharsets.US_ASCII);
         assertThatThrownBy(() -> PeerJson.parseObject(garbage, 4, 3, PeerJson.Limits.DEFAULT))
-                .hasMessageStartingWith("invalid JSON at byte 3:");
+                .hasMessage("invalid JSON at byte 2: data after the top-level object");
         assertThatThrownBy(() -> PeerJson.parseObject(buf, 10, 10, PeerJson.Limits.DEFAULT))
                 .isInstanceOf(IndexOutOfBoundsException.class);
     }
@@ -81,7 +81,19 @@ class PeerJsonTest {
         assertMalformed("\"s\"", "JSON is not an object");
         assertMalformed("42", "JSON is not an object");
         assertMalformed("{} {}", "data after the top-level object");
-        assertMalformed("{}x", "invalid JSON at byte 3: Unrecognized token 'x'");
+        assertMalformed("{}x", "invalid JSON at byte 2: data after the top-level object");
+        assertMalformed("x", "invalid JSON at byte 0: unexpected 'x'");
+        assertMalformed("{\"a\":tru}", "invalid JSON at byte 5: unexpected 't'");
+        assertMalformed("{\"a\" 1}", "invalid JSON at byte 5: expected ':', found '1'");
+        assertMalformed("{\"a\":1 \"b\":2}", "invalid JSON at byte 7: expected ',' or '}', found '\"'");
+        assertMalformed("{\"a\":[1 2]}", "invalid JSON at byte 8: expected ',' or ']', found '2'");
+        assertMalformed("{\"a\":-}", "invalid JSON at byte 6: expected a digit in a number, found '}'");
+        assertMalformed("{\"a\":1.}", "invalid JSON at byte 7: expected a digit after the decimal point in a number");
+        assertMalformed("{\"a\":1e+}", "invalid JSON at byte 8: expected a digit in the exponent in a number");
+        assertMalformed("{\"a\":\"\\x\"}", "invalid JSON at byte 7: an unknown escape \\'x'");
+        assertMalformed("{\"a\":\"\\u12g4\"}", "invalid JSON at byte 10: expected a hex digit in a \\u escape, found 'g'");
+        assertMalformed("{\"a\":\"", "invalid JSON at byte 6: unexpected end of input");
+        assertMalformed("{1:2}", "invalid JSON at byte 1: expected a member name in double quotes, found '1'");
         assertMalformed("{\"a\":1", "invalid JSON");
         assertMalformed("{\"a\":1,}", "invalid JSON");
         assertMalformed("{'a':1}", "invalid JSON");
@@ -100,6 +112,32 @@ class PeerJsonTest {
         assertMalformed(new byte[] {'{', 0, '}', 0}, "not UTF-8");
         assertMalformed(new byte[] {(byte) 0xfe, (byte) 0xff, 0, '{', 0, '}'}, "not UTF-8");
         assertMalformed(new byte[] {0}, "not UTF-8");
+    }
+
+    @Test
+    void rejectsMalformedUtf8InStrings() {
+        // an overlong '/', an encoded surrogate (U+D800), beyond U+10FFFF, a lone continuation byte, a cut sequence
+        assertMalformed(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xc0, (byte) 0xaf, '"', '}'}, "invalid UTF-8");
+        assertMalformed(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xe0, (byte) 0x80, (byte) 0xaf, '"', '}'}, "overlong");
+        assertMalformed(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"', '}'}, "surrogate");
+        assertMalformed(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80, '"', '}'},
+                "U+10FFFF");
+        assertMalformed(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0x80, '"', '}'}, "invalid UTF-8 (byte 0x80)");
+        assertMalformed(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xe2, (byte) 0x82}, "unexpected end of input");
+    }
+
+    @Test
+    void readsEveryUtf8LengthAndEscape() throws Exception {
+        String text = "a\u00e9\u20ac\ud83d\ude00\"\\/\b\f\n\r\t";
+        JsonObject o = parse("{\"k\":\"" + "a\u00e9\u20ac\ud83d\ude00" + "\\\"\\\\\\/\\b\\f\\n\\r\\t"
+                + "\\u00e9\\ud83d\\ude00\\ud800\"}");
+        assertThat(o.getString("k")).isEqualTo(text + "\u00e9\ud83d\ude00\ud800");
+        // a 4-byte character counts as two chars against the string limit, as Java (and Jackson) count it
+        PeerJson.Limits two = new PeerJson.Limits(32, 2, 8, 100);
+        byte[] b = "{\"k\":\"\ud83d\ude00\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(PeerJson.parseObject(b, 0, b.length, two).getString("k")).hasSize(2);
+        byte[] c = "{\"k\":\"a\ud83d\ude00\"}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> PeerJson.parseObject(c, 0, c.length, two)).hasMessage("JSON string longer than 2 characters");
     }
 
     @Test
