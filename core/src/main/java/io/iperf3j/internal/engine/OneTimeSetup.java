@@ -37,10 +37,9 @@ public final class OneTimeSetup {
     }
 
     /**
-     * The peer's results are parsed (Jackson, whose parser classes initialise BigInteger
-     * and BigDecimal) and ours written (cJSON's number printer) once the test has ended: the
-     * first of each in a JVM costs ~6 ms of class initialisation, spent here instead, while
-     * the test runs.
+     * The peer's results are parsed ({@code PeerJson}, {@code Double.parseDouble}'s tables) and
+     * ours written (cJSON's number printer) once the test has ended: the first of each in a JVM
+     * costs some milliseconds of class initialisation, spent here instead, while the test runs.
      */
     static void warmJson() {
         try {
