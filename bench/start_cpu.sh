@@ -39,7 +39,7 @@ listening() {
 jvm() { # jvm JAR: sets cmd to the JVM command the launcher would run for JAR
   cmd=("$java" @"$options")
   [ -f "${1%.jar}.aot" ] && cmd+=(-XX:AOTCache="${1%.jar}.aot")
-  cmd+=(-jar "$1")
+  cmd+=(-cp "$1" io.iperf3j.cli.Main) # as ./iperf3j runs it
 }
 
 task_clock() { # the task-clock ms perf stat wrote to FILE

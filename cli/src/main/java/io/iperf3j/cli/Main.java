@@ -92,11 +92,7 @@ public final class Main {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
         Main main = new Main(out, err);
-        // The handlers' proxy class is generated at run time (~5 ms, more on a busy core): beside the parsing.
-        Thread signals = new Thread(new SignalSetup(main), "iperf3j-signals"); // not a lambda, as OneTimeSetup
-        signals.setDaemon(true);
-        main.signalSetup = signals;
-        signals.start();
+        main.startSignalSetup();
         if (Boolean.getBoolean("iperf3j.signals.held")) {
             main.releaseHeldSignals();
         }
@@ -105,6 +101,18 @@ public final class Main {
         err.flush();
         phase("exit");
         System.exit(status);
+    }
+
+    /**
+     * Starts installing the signal handlers on their own thread: the handlers' proxy class is generated at run
+     * time (~5 ms, more on a busy core), beside the parsing. Main.main and the AOT training (AotTraining, so
+     * that the classes this loads are in the cache and no start opens the jar for them).
+     */
+    void startSignalSetup() {
+        Thread signals = new Thread(new SignalSetup(this), "iperf3j-signals"); // not a lambda, as OneTimeSetup
+        signals.setDaemon(true);
+        signalSetup = signals;
+        signals.start();
     }
 
     /** Installs the signal handlers on their own thread; a signal before they are in place ends the JVM as by default. */

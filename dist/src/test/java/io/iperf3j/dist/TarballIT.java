@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The tarball, unpacked into an empty directory, run where no JDK can be found
@@ -77,6 +78,49 @@ class TarballIT {
             }
             assertThat(server.waitFor(Duration.ofSeconds(20))).as(server.stderr()).isZero();
         }
+    }
+
+    /**
+     * With the image's AOT cache, a paced test's client and its receiving server load every class of
+     * iperf3j's from the cache: none from the jar, which is then never opened (its central directory is
+     * 5 600 entries; issue 68, docs/design/cpu-per-bit.md). A class the training does not reach, or a
+     * resource read at start, shows here as a class line whose source is the jar.
+     */
+    @Test
+    void aPacedTestLoadsNoClassFromTheJar(@TempDir Path dir) throws IOException {
+        Iperf3Binary.require();
+        Path clientLog = dir.resolve("client-classes.log");
+        Path serverLog = dir.resolve("server-classes.log");
+        int port = FreePorts.next();
+        try (Iperf3Process server = Iperf3Process.iperf3(List.of("-s", "-1", "-p", Integer.toString(port)))) {
+            assertThat(server.awaitListening(port, Duration.ofSeconds(10))).as(server.stderr()).isTrue();
+            try (Iperf3Process client = NoJdk.start(List.of("/usr/bin/env", classLog(clientLog), iperf3j.toString(),
+                    "-c", "127.0.0.1", "-p", Integer.toString(port), "-t", "1", "-b", "1G"))) {
+                assertThat(client.waitFor(Duration.ofSeconds(40))).as(client.stderr()).isZero();
+            }
+            assertThat(server.waitFor(Duration.ofSeconds(20))).as(server.stderr()).isZero();
+        }
+        port = FreePorts.next();
+        try (Iperf3Process server = NoJdk.start(List.of("/usr/bin/env", classLog(serverLog), iperf3j.toString(),
+                "-s", "-1", "-p", Integer.toString(port)))) {
+            assertThat(server.awaitListening(port, Duration.ofSeconds(30))).as(server.stderr()).isTrue();
+            try (Iperf3Process client = Iperf3Process.iperf3(List.of("-c", "127.0.0.1", "-p", Integer.toString(port),
+                    "-t", "1", "-b", "1G"))) {
+                assertThat(client.waitFor(Duration.ofSeconds(40))).as(client.stderr()).isZero();
+            }
+            assertThat(server.waitFor(Duration.ofSeconds(20))).as(server.stderr()).isZero();
+        }
+        for (Path log : List.of(clientLog, serverLog)) {
+            String classes = Files.readString(log);
+            assertThat(classes).as("%s: iperf3j's classes came from the AOT cache", log.getFileName())
+                    .contains("io.iperf3j.cli.Main source: shared objects file");
+            assertThat(classes.lines().filter(l -> l.contains("source: file:") || l.contains("source: jar:")))
+                    .as("%s: classes loaded from the jar", log.getFileName()).isEmpty();
+        }
+    }
+
+    private static String classLog(Path file) {
+        return "IPERF3J_JAVA_OPTS=-Xlog:class+load=info:file=" + file;
     }
 
     @Test
