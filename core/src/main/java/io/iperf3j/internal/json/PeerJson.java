@@ -2,6 +2,7 @@ package io.iperf3j.internal.json;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -210,27 +211,17 @@ public final class PeerJson {
                 pos++;
                 return o;
             }
-            while (true) {
+            do {
                 if (peek() != '"') {
-                    throw pos == end ? endOfInput() : error("expected a member name in double quotes, found " + found());
+                    throw expected("a member name in double quotes");
                 }
                 String name = string();
                 skipWhitespace();
                 expect(':');
                 skipWhitespace();
                 o.append(name, value(depth));
-                skipWhitespace();
-                int c = peek();
-                pos++;
-                if (c == '}') {
-                    return o;
-                }
-                if (c != ',') {
-                    pos--;
-                    throw pos == end ? endOfInput() : error("expected ',' or '}', found " + found());
-                }
-                skipWhitespace();
-            }
+            } while (another('}'));
+            return o;
         }
 
         /** An array; {@code pos} at its '['. */
@@ -242,20 +233,29 @@ public final class PeerJson {
                 pos++;
                 return list;
             }
-            while (true) {
+            do {
                 list.add(value(depth));
-                skipWhitespace();
-                int c = peek();
+            } while (another(']'));
+            return list;
+        }
+
+        /**
+         * After a member or an element: true past a ',' (and the whitespace after it), false past the
+         * container's {@code close}; anything else is an error.
+         */
+        private boolean another(char close) throws MalformedJsonException {
+            skipWhitespace();
+            int c = peek();
+            if (c == ',') {
                 pos++;
-                if (c == ']') {
-                    return list;
-                }
-                if (c != ',') {
-                    pos--;
-                    throw pos == end ? endOfInput() : error("expected ',' or ']', found " + found());
-                }
                 skipWhitespace();
+                return true;
             }
+            if (c == close) {
+                pos++;
+                return false;
+            }
+            throw expected("',' or '" + close + "'");
         }
 
         /** A value inside a container at {@code depth}; {@code pos} at its first byte. */
@@ -304,7 +304,7 @@ public final class PeerJson {
             } else if (isDigit(peek())) {
                 skipDigits();
             } else {
-                throw numberError("a digit");
+                throw expected("a digit in a number");
             }
             int integerEnd = pos;
             boolean integral = true;
@@ -312,7 +312,7 @@ public final class PeerJson {
                 integral = false;
                 pos++;
                 if (!isDigit(peek())) {
-                    throw numberError("a digit after the decimal point");
+                    throw expected("a digit after the decimal point in a number");
                 }
                 skipDigits();
             }
@@ -323,7 +323,7 @@ public final class PeerJson {
                     pos++;
                 }
                 if (!isDigit(peek())) {
-                    throw numberError("a digit in the exponent");
+                    throw expected("a digit in the exponent in a number");
                 }
                 skipDigits();
             }
@@ -362,10 +362,6 @@ public final class PeerJson {
             return c >= '0' && c <= '9';
         }
 
-        private MalformedJsonException numberError(String what) {
-            return pos == end ? endOfInput() : error("expected " + what + " in a number, found " + found());
-        }
-
         /** A string; {@code pos} at its opening quote. Its chars are counted against the limit as they are read. */
         private String string() throws MalformedJsonException {
             pos++;
@@ -397,7 +393,7 @@ public final class PeerJson {
                     throw new MalformedJsonException("JSON string longer than " + max + " characters");
                 }
                 if (n + units > chars.length) {
-                    chars = java.util.Arrays.copyOf(chars, (int) Math.min(Math.max(chars.length * 2L, n + units), max));
+                    chars = Arrays.copyOf(chars, (int) Math.min(Math.max(chars.length * 2L, n + units), max));
                 }
                 n += Character.toChars(cp, chars, n);
             }
@@ -430,12 +426,9 @@ public final class PeerJson {
         private int hex4() throws MalformedJsonException {
             int v = 0;
             for (int i = 0; i < 4; i++) {
-                if (pos == end) {
-                    throw endOfInput();
-                }
-                int d = Character.digit(b[pos], 16);
+                int d = pos < end ? Character.digit(b[pos], 16) : -1;
                 if (d < 0) {
-                    throw error("expected a hex digit in a \\u escape, found " + found());
+                    throw expected("a hex digit in a \\u escape");
                 }
                 v = v * 16 + d;
                 pos++;
@@ -484,7 +477,7 @@ public final class PeerJson {
 
         private void expect(char c) throws MalformedJsonException {
             if (peek() != c) {
-                throw pos == end ? endOfInput() : error("expected '" + c + "', found " + found());
+                throw expected("'" + c + "'");
             }
             pos++;
         }
@@ -508,6 +501,11 @@ public final class PeerJson {
             return pos >= end ? endOfInput() : error("unexpected " + found());
         }
 
+        /** What was expected at {@code pos} and what is there, or the end of input. */
+        private MalformedJsonException expected(String what) {
+            return pos >= end ? endOfInput() : error("expected " + what + ", found " + found());
+        }
+
         private MalformedJsonException endOfInput() {
             return new MalformedJsonException("invalid JSON at byte " + (end - start) + ": unexpected end of input");
         }
@@ -516,12 +514,9 @@ public final class PeerJson {
             return new MalformedJsonException("invalid JSON at byte " + (pos - start) + ": " + sanitize(what));
         }
 
-        /** The byte at {@code pos}, quoted when printable ASCII. */
+        /** The byte at {@code pos} (not at the end), quoted when printable ASCII. */
         private String found() {
-            int c = peek();
-            if (c < 0) {
-                return "the end of input";
-            }
+            int c = b[pos] & 0xff;
             return c > 0x20 && c < 0x7f ? "'" + (char) c + "'" : "byte 0x" + Integer.toHexString(c);
         }
     }
