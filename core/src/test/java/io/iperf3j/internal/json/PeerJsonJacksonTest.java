@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 class PeerJsonJacksonTest {
 
     private static final BigInteger TWO_POW_64 = BigInteger.ONE.shiftLeft(64);
-    private static final String STRUCTURE = "{}[]\":,\\e-+.0";
     private static final String TOKENS = "{}[]\":,\\ntrufals0-1e.9Eu ";
     private static final JsonFactory JACKSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(33).maxNumberLength(64)
@@ -35,10 +34,7 @@ class PeerJsonJacksonTest {
     @Test
     void readsWhatJacksonReadsAndRefusesWhatItRefuses() throws Exception {
         SplittableRandom r = new SplittableRandom(68);
-        List<byte[]> seeds = List.of(
-                ReferenceRoundTripTest.resource("tcp.json"),
-                ReferenceRoundTripTest.resource("udp_bidir.json"),
-                ReferenceRoundTripTest.resource("get_server_output.json"),
+        List<byte[]> seeds = PeerJsonInputs.realDocumentsAnd(
                 ("{\"cpu_util_total\":79.8993435339216,\"sender_has_retransmits\":18446744073709551615,\"n\":-0,"
                         + "\"x\":[1e-7,-2.5E+3,0.0,-9223372036854775808,9223372036854775808,1844674407370955161600],"
                         + "\"s\":\"\\u00e9\\ud83d\\ude00\\t\u20ac\",\"streams\":[{\"id\":1,\"bytes\":3671588864,"
@@ -51,17 +47,7 @@ class PeerJsonJacksonTest {
             }
         }
         for (int i = 0; i < 30_000; i++) {
-            byte[] b = seeds.get(r.nextInt(seeds.size())).clone();
-            for (int m = 1 + r.nextInt(4); m > 0; m--) {
-                int pos = r.nextInt(b.length);
-                b[pos] = switch (r.nextInt(6)) {
-                    case 0 -> 0;
-                    case 1 -> (byte) (0x80 + r.nextInt(128));
-                    case 2 -> (byte) STRUCTURE.charAt(r.nextInt(STRUCTURE.length()));
-                    case 3 -> (byte) '9';
-                    default -> (byte) r.nextInt(256);
-                };
-            }
+            byte[] b = PeerJsonInputs.mutated(seeds.get(r.nextInt(seeds.size())), r);
             compare(b, b.length, counts);
         }
         for (int i = 0; i < 30_000; i++) {
