@@ -35,8 +35,8 @@ public final class AotTraining {
         };
         int failures = 0;
         // As Main.main does, with the launchers' held signals released (unblocking what is not blocked changes
-        // nothing): the signal classes, the handler's proxy and those of a reset disposition are then in the
-        // cache (~25 ms a run), and a start loads no class from the jar (NativeCallShapesIT).
+        // nothing): the signal thread's class, the handler's proxy and the signal mask's native classes are then
+        // in the cache (~25 ms a run), and a start loads no class from the jar (TarballIT).
         Main signals = new Main(sink, sink);
         signals.startSignalSetup();
         signals.releaseHeldSignals();

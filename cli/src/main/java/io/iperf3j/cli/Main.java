@@ -105,8 +105,8 @@ public final class Main {
 
     /**
      * Starts installing the signal handlers on their own thread: the handlers' proxy class is generated at run
-     * time (~5 ms, more on a busy core), beside the parsing. Main.main and the AOT training (AotTraining, so
-     * that the classes this loads are in the cache and no start opens the jar for them).
+     * time (~5 ms, more on a busy core), beside the parsing. Called by {@link #main} and by the AOT training
+     * ({@link AotTraining}), so that the classes it loads are in the cache and no start reads them from the jar.
      */
     void startSignalSetup() {
         Thread signals = new Thread(new SignalSetup(this), "iperf3j-signals"); // not a lambda, as OneTimeSetup
