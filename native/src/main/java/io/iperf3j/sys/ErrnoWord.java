@@ -6,7 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * The errno of the thread that calls, for the TCP data path's calls by address, which capture none
- * ({@code Libc.ByAddress}): {@link #read()} right after a call that returned -1. The word of the thread
+ * ({@code Libc.recvAt}): {@link #read()} right after a call that returned -1. The word of the thread
  * that read last is kept, so a worker finds it once ({@code __errno_location()}); a virtual thread's is
  * found at each read, its carrier (whose errno it is) being free to change between calls. Not
  * thread-safe: one worker reads; another thread reading only finds its own word each time.

@@ -9,6 +9,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -20,10 +21,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The few glibc functions this package calls, bound once per JVM through the
  * Foreign Function &amp; Memory API.
  *
- * <p>The bindings are created lazily by the initialisation-on-demand holder
- * idiom: the platform check, the linker and {@code strerror} on the first
- * {@link #get()}, and each group of functions (sockets, CPU, uname) on its
- * first call. The JVM guarantees that each holder is initialised once and
+ * <p>Every function is called through one call shape ({@link #WORDS}: why, and why it is sound) in
+ * three handles, made lazily by the initialisation-on-demand holder idiom: the platform check,
+ * the linker, the functions' addresses and the errno-capturing handle on the first
+ * {@link #get()}, the plain and the critical handles on their first call. The JVM guarantees that each holder is initialised once and
  * safely published; {@link MethodHandle}s are immutable, so they are freely
  * shared. If anything goes wrong in the first step (not Linux, an unsupported
  * architecture, native access denied with {@code --illegal-native-access=deny},
@@ -38,7 +39,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * later read of errno. Each wrapper takes the capture-state segment, which the
  * caller allocates from its own confined arena ({@link #newCallState(Arena)}).
  * The exception is the TCP data path's few calls by address ({@code recvAt},
- * {@code sendAt}, {@code pollAt}: see {@code ByAddress}), which return -1 and leave
+ * {@code sendAt}, {@code pollAt}: see {@link #recvAt}), which return -1 and leave
  * errno in the thread's errno word, for callers written for that.
  *
  * <p>Constants are the Linux values for x86_64, aarch64 and riscv64 (the
@@ -189,12 +190,28 @@ final class Libc {
     private static final VarHandle ERRNO =
             CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final String[] SYMBOLS = {
-        "getsockopt", "setsockopt", "getsockname", "getpeername", "ioctl", "strerror", "getrusage", "clock_gettime", "uname",
-        "sendmmsg", "recvmmsg", "poll", "shutdown", "sendmsg", "recv", "sched_setaffinity", "sched_getaffinity", "gettid",
-        "socket", "dup3", "bind", "listen", "close", "connect",
-        "sendto", "recvmsg", "ppoll", "eventfd", "read", "write", "sigaction", "pthread_sigmask", "clock_nanosleep", "memfd_create", "sendfile", "open", "send",
-        "__errno_location"};
+    /**
+     * The one call shape every function here is called through: {@code long f(long, long, long, long, long, long)},
+     * the function's address an argument of the call ({@link Linker#downcallHandle(FunctionDescriptor,
+     * Linker.Option...)}), in three handles: errno captured ({@link Base#CAPTURING}), plain ({@link Plain}, the
+     * data path's calls that may wait) and critical ({@link Critical}, the calls that never wait).
+     *
+     * <p>Why one shape: the JDK spins code for each distinct descriptor and option set it links (a stub class,
+     * a few dozen lambda forms, and C1 compiling both), ~10-25 ms of CPU a shape at every start, and no AOT cache
+     * of JDK 25 can hold it; functions bound one handle each, in their own C types, made a client spin 7 shapes
+     * and a server 6-8 (docs/design/cpu-per-bit.md, "One call shape"). Why it is sound: on the three ABIs
+     * {@link #checkPlatform()} admits (x86-64 System V, AAPCS64, RISC-V LP64), the first six integer or pointer
+     * arguments travel in registers whatever their C types: a callee reads an {@code int} from the low 32 bits
+     * of its register and never reads the registers of arguments it does not declare, and an {@code int} result
+     * is the low 32 bits of the result register, which the wrappers take with {@code (int)}. The variadic
+     * functions ({@code ioctl}, {@code open}) take their variadic arguments in the same registers on Linux, and
+     * on x86-64 the linker sets {@code %al} (the vector registers used) to 0 for every call. Pointers go as
+     * addresses, so a wrapper keeps each segment it passes reachable until the call has returned
+     * ({@link Reference#reachabilityFence}: some come from automatic arenas), and the caller keeps it open:
+     * every arena here is closed by the thread that calls, or after it has left.
+     */
+    private static final FunctionDescriptor WORDS =
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
 
     private static final Libc INSTANCE = new Libc();
 
@@ -202,273 +219,145 @@ final class Libc {
     }
 
     /**
-     * The linker, the libc lookup and {@code getrusage}, bound on first use. Binding
-     * {@code getrusage} (every test reads the CPU times) is also the test that native access
-     * is allowed. The first downcall handle of a JVM costs tens of milliseconds (the FFM
-     * machinery starts up), each further one of a new shape a few ({@code Linker} shares one
-     * stub among functions of the same descriptor and options), so the other functions are
-     * bound in groups ({@link Sock}, {@link SockSet}, {@link Cpu}, {@link Uts}, ...) only when
-     * first needed; {@code strerror} too ({@link Strerror}), which only an error needs.
+     * The linker, the functions' addresses and the errno-capturing handle, made on first use. Making a
+     * handle is also the test that native access is allowed. The first handle of a JVM costs tens of
+     * milliseconds (the FFM machinery starts up); {@link Plain} and {@link Critical} are made on their
+     * first use, so a process spins only the shapes it calls.
      */
     private static final class Base {
         static final Linker LINKER;
-        static final SymbolLookup LOOKUP;
-        static final MethodHandle GETRUSAGE;
+        static final Symbols FN;
+        static final MethodHandle CAPTURING;
         static final Throwable FAILURE;
 
         static {
             Linker linker = null;
-            SymbolLookup lookup = null;
-            MethodHandle getrusage = null;
+            Symbols fn = null;
+            MethodHandle capturing = null;
             Throwable failure = null;
             try {
                 checkPlatform();
                 linker = Linker.nativeLinker();
-                lookup = linker.defaultLookup();
-                for (String symbol : SYMBOLS) {
-                    if (lookup.find(symbol).isEmpty()) {
-                        throw new UnsatisfiedLinkError("libc symbol not found: " + symbol);
-                    }
-                }
-                getrusage = bind(linker, lookup, "getrusage", CPU_SHAPE, errnoOption());
+                fn = new Symbols(linker.defaultLookup());
+                capturing = handle(linker, Linker.Option.captureCallState("errno"));
             } catch (Throwable t) { // LinkageError, IllegalCallerException, UnsupportedOperationException...
                 failure = t;
-                getrusage = null;
+                fn = null;
+                capturing = null;
             }
             LINKER = linker;
-            LOOKUP = lookup;
-            GETRUSAGE = getrusage;
+            FN = fn;
+            CAPTURING = capturing;
             FAILURE = failure;
         }
     }
 
-    /** {@code int f(int, void *)}: getrusage and clock_gettime, one stub for both. */
-    private static final FunctionDescriptor CPU_SHAPE = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS);
-
-    /**
-     * strerror(3): bound on the first error text. glibc's strerror returns a pointer to a
-     * constant string for every known errno (a thread-local buffer only for unknown ones), so
-     * it is safe across threads.
-     */
-    private static final class Strerror {
-        static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    /** {@link #WORDS} without errno: the blocking calls of the data path ({@code recvWaitingAt}, {@code sendAt}, {@code pollAt}) and calls that return their error. */
+    private static final class Plain {
+        static final MethodHandle CALL = handle(Base.LINKER);
     }
 
     /**
-     * The socket calls a client needs as soon as its control connection is up (finding the
-     * descriptor, reading TCP_MAXSEG): each group binds on its first use, and a first test
-     * waits for these, so the rest are in {@link SockSet}.
+     * {@link #WORDS}, critical: no thread-state transition, hence no safepoint inside; only for calls that
+     * never wait ({@code recv} with {@code MSG_DONTWAIT}, {@code __errno_location}).
      */
-    private static final class Sock {
-        static final MethodHandle GETSOCKOPT = bind("getsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
-        static final MethodHandle GETSOCKNAME = bind("getsockname",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
-        static final MethodHandle GETPEERNAME = bind("getpeername",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
-    }
-
-    /** Socket calls that change a socket: bound on the first option a test sets. */
-    private static final class SockSet {
-        static final MethodHandle SETSOCKOPT = bind("setsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
-    }
-
-    /**
-     * ioctl(2), a call shape of its own (variadic): bound on the first queue query
-     * ({@link NativeSocket#unsentBytes()}), which a test does not make, so a test spins no stub for it.
-     */
-    private static final class Ioctl {
-        // int ioctl(int fd, unsigned long request, ...): the third argument is variadic.
-        static final MethodHandle IOCTL = bind("ioctl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-                errnoOption(), Linker.Option.firstVariadicArg(2));
-    }
-
-    /**
-     * Process CPU time (a client's baseline is taken as its control connection is up):
-     * {@code getrusage} ({@link Base}) and {@code clock_gettime}, which glibc's {@code clock()}
-     * reads and which shares getrusage's stub (clock() itself would be a stub of its own).
-     */
-    private static final class Cpu {
-        static final MethodHandle CLOCK_GETTIME = bind("clock_gettime", CPU_SHAPE, errnoOption());
-    }
-
-    /**
-     * Batched datagram I/O: bound on the first batched UDP stream ({@link DatagramBatch}).
-     * sendmmsg/recvmmsg may block, so they are ordinary (not critical) downcalls.
-     */
-    private static final class Mmsg {
-        static final MethodHandle SENDMMSG = bind("sendmmsg",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errnoOption());
-        static final MethodHandle RECVMMSG = bind("recvmmsg",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), errnoOption());
-        static final MethodHandle SENDMSG = bind("sendmsg",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
-    }
-
-    /**
-     * recv(2) with flags and poll(2): bound on the first TCP receiver ({@link TcpReceiver}),
-     * batched UDP stream ({@link DatagramBatch}) or qdisc dump ({@link QdiscStats}); a group of
-     * their own, so a TCP receiver binds two call shapes, not the datagram batch's five.
-     */
-    private static final class Recv {
-        static final MethodHandle RECV = bind("recv",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errnoOption());
-        static final MethodHandle POLL = bind("poll",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errnoOption());
-    }
-
-    /**
-     * The TCP data path's calls by address ({@link TcpReceiver}, {@link TcpSender}): the buffer goes as
-     * its address, not as a segment, and no errno is captured, so a call makes no segment checks and
-     * no session acquire or release, and writes no capture state; under C1 these were about half of a
-     * receiving stream thread's user time (docs/design/cpu-per-bit.md, "The data path by address").
-     * The caller owns the buffer's life: its worker thread is the only one that calls, and the memory
-     * is freed only after the worker has left. errno is read from the thread's own errno word
-     * ({@code __errno_location()}) right after a call that returned -1: {@code recv} with
-     * {@code MSG_DONTWAIT} never waits, so it is bound {@code critical} (no thread-state transition,
-     * hence no safepoint inside it); {@code send}, {@code poll} and the {@code recv} that waits
-     * ({@code RECV_WAITING}, its wait bounded by the socket's {@code SO_RCVTIMEO}) block and are ordinary downcalls,
-     * so a safepoint on the way back may leave the JVM's own EINTR or EAGAIN there, and their callers
-     * take those as "call again". Why not keep {@code captureCallState}: under C1 its per-call work
-     * (the capture segment's slice and checks, its session's acquire and release, the copy of errno)
-     * was a fifth of a receiving thread's user time, for an errno needed once every several blocks.
-     */
-    private static final class ByAddress {
-        static final MethodHandle RECV_WAITING = bind("recv",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
-        static final MethodHandle SEND = bind("send",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
-        static final MethodHandle ERRNO_LOCATION = bind("__errno_location",
-                FunctionDescriptor.of(JAVA_LONG), Linker.Option.critical(false));
-    }
-
-    /**
-     * The receiver's by-address calls that do not wait in {@code recv} ({@link ByAddress}'s rules): the
-     * {@code recv} that never waits (critical) and {@code poll}, made by a receiver after a wait that found
-     * nothing and by one that never waits in {@code recv}. Two call shapes of their own, bound on first
-     * use, so a sending stream, which makes neither, spins no stub for them (each stub is ~10-15 ms of a
-     * process's start: docs/design/cpu-per-bit.md, "What a JVM's start costs here").
-     */
-    private static final class ByAddressNoWait {
-        static final MethodHandle RECV = bind("recv",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), Linker.Option.critical(false));
-        static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
-    }
-
-    /**
-     * shutdown(2): bound on the first wake-up of a UDP batch's worker ({@link DatagramBatch}); a TCP stream's
-     * worker is woken through the JDK's channel ({@link NativeSocket#shutdownToWake}), so a TCP test spins no
-     * stub for it.
-     */
-    private static final class Shutdown {
-        static final MethodHandle SHUTDOWN = bind("shutdown",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
-    }
-
-    /** sched_setaffinity(2) and gettid (glibc 2.30+): bound on the first {@code -A} ({@link CpuAffinity}). */
-    private static final class Sched {
-        static final MethodHandle SCHED_SETAFFINITY = bind("sched_setaffinity",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), errnoOption());
-        static final MethodHandle SCHED_GETAFFINITY = bind("sched_getaffinity",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), errnoOption());
-        static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
-    }
-
-    /**
-     * A socket of another kind in a channel's place: bound on the first {@code -m} ({@link MultipathTcp}) or
-     * {@code -L} ({@link FlowLabelledTcp}); or a netlink socket of its own ({@link QdiscStats}).
-     */
-    private static final class Fd {
-        static final MethodHandle SOCKET = bind("socket",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
-        static final MethodHandle DUP3 = bind("dup3",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
-        static final MethodHandle BIND = bind("bind",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
-        static final MethodHandle LISTEN = bind("listen",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
-        static final MethodHandle CONNECT = bind("connect",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
-    }
-
-    /**
-     * A time-stamping UDP socket of its own ({@link StampedUdpSocket}, link's port): bound on the
-     * first such socket. It uses {@link Fd}'s socket, bind, connect and close, {@link SockSet}'s
-     * setsockopt, {@link Sock}'s getsockname and {@link Mmsg}'s sendmsg too. {@link QdiscStats} sends its
-     * netlink request with sendto.
-     */
-    private static final class Port {
-        static final MethodHandle SENDTO = bind("sendto",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
-        static final MethodHandle RECVMSG = bind("recvmsg",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
-        static final MethodHandle PPOLL = bind("ppoll",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS), errnoOption());
-        static final MethodHandle EVENTFD = bind("eventfd",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errnoOption());
-        static final MethodHandle READ = bind("read",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errnoOption());
-    }
-
-    /** close(2): bound on the first descriptor this layer opens ({@link Fd}'s sockets, {@link ZeroCopyPayload}'s file). */
-    private static final class Close {
-        static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), errnoOption());
-    }
-
-    /** write(2): bound on the first eventfd wake-up ({@link Port}) or {@code -Z} payload ({@link ZeroCopyPayload}). */
-    private static final class Write {
-        static final MethodHandle WRITE = bind("write",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errnoOption());
-    }
-
-    /** open(2) (variadic: the mode), memfd_create(2) and sendfile(2): bound on the first {@code -Z} sender ({@link ZeroCopyPayload}). */
-    private static final class ZeroCopy {
-        static final MethodHandle OPEN = bind("open",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errnoOption(), Linker.Option.firstVariadicArg(2));
-        static final MethodHandle MEMFD_CREATE = bind("memfd_create",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), errnoOption());
-        static final MethodHandle SENDFILE = bind("sendfile",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG), errnoOption());
-    }
-
-    /** sigaction(2): bound when the command line's signal handlers find a signal ignored ({@link SignalDisposition}). */
-    private static final class Sig {
-        static final MethodHandle SIGACTION = bind("sigaction",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
-        static final MethodHandle PTHREAD_SIGMASK = bind("pthread_sigmask",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errnoOption());
-    }
-
-    /**
-     * clock_nanosleep(2): bound on the first paced stream ({@link MonotonicSleep}). It blocks, so it is
-     * an ordinary (not critical) downcall; it returns the error number itself, so no errno capture.
-     */
-    private static final class Sleep {
-        static final MethodHandle CLOCK_NANOSLEEP = bind("clock_nanosleep",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    }
-
-    /** uname(2). */
-    private static final class Uts {
-        static final MethodHandle UNAME = bind("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS), errnoOption());
-    }
-
-    private static Linker.Option errnoOption() {
-        return Linker.Option.captureCallState("errno");
-    }
-
-    private static MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        return bind(Base.LINKER, Base.LOOKUP, name, descriptor, options);
+    private static final class Critical {
+        static final MethodHandle CALL = handle(Base.LINKER, Linker.Option.critical(false));
     }
 
     @SuppressWarnings("restricted") // downcallHandle: this class is the package's only native entry point
-    private static MethodHandle bind(Linker linker, SymbolLookup lookup, String name,
-                                     FunctionDescriptor descriptor, Linker.Option... options) {
-        MemorySegment symbol = lookup.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
-        return linker.downcallHandle(symbol, descriptor, options);
+    private static MethodHandle handle(Linker linker, Linker.Option... options) {
+        return linker.downcallHandle(WORDS, options);
+    }
+
+    /**
+     * The address of each function this class calls, found once with {@link Base}: a missing one makes
+     * {@link #get()} empty, and {@link #failure()} names it. glibc 2.30 or later ({@code gettid}).
+     */
+    private static final class Symbols {
+        final MemorySegment getsockopt;
+        final MemorySegment setsockopt;
+        final MemorySegment getsockname;
+        final MemorySegment getpeername;
+        final MemorySegment ioctl;
+        final MemorySegment strerror;
+        final MemorySegment getrusage;
+        final MemorySegment clockGettime;
+        final MemorySegment clockNanosleep;
+        final MemorySegment uname;
+        final MemorySegment sendmmsg;
+        final MemorySegment recvmmsg;
+        final MemorySegment sendmsg;
+        final MemorySegment recvmsg;
+        final MemorySegment recv;
+        final MemorySegment send;
+        final MemorySegment sendto;
+        final MemorySegment poll;
+        final MemorySegment ppoll;
+        final MemorySegment shutdown;
+        final MemorySegment schedSetaffinity;
+        final MemorySegment schedGetaffinity;
+        final MemorySegment gettid;
+        final MemorySegment socket;
+        final MemorySegment dup3;
+        final MemorySegment bind;
+        final MemorySegment listen;
+        final MemorySegment connect;
+        final MemorySegment close;
+        final MemorySegment eventfd;
+        final MemorySegment read;
+        final MemorySegment write;
+        final MemorySegment open;
+        final MemorySegment memfdCreate;
+        final MemorySegment sendfile;
+        final MemorySegment sigaction;
+        final MemorySegment pthreadSigmask;
+        final MemorySegment errnoLocation;
+
+        Symbols(SymbolLookup lookup) {
+            getsockopt = find(lookup, "getsockopt");
+            setsockopt = find(lookup, "setsockopt");
+            getsockname = find(lookup, "getsockname");
+            getpeername = find(lookup, "getpeername");
+            ioctl = find(lookup, "ioctl");
+            strerror = find(lookup, "strerror");
+            getrusage = find(lookup, "getrusage");
+            clockGettime = find(lookup, "clock_gettime");
+            clockNanosleep = find(lookup, "clock_nanosleep");
+            uname = find(lookup, "uname");
+            sendmmsg = find(lookup, "sendmmsg");
+            recvmmsg = find(lookup, "recvmmsg");
+            sendmsg = find(lookup, "sendmsg");
+            recvmsg = find(lookup, "recvmsg");
+            recv = find(lookup, "recv");
+            send = find(lookup, "send");
+            sendto = find(lookup, "sendto");
+            poll = find(lookup, "poll");
+            ppoll = find(lookup, "ppoll");
+            shutdown = find(lookup, "shutdown");
+            schedSetaffinity = find(lookup, "sched_setaffinity");
+            schedGetaffinity = find(lookup, "sched_getaffinity");
+            gettid = find(lookup, "gettid");
+            socket = find(lookup, "socket");
+            dup3 = find(lookup, "dup3");
+            bind = find(lookup, "bind");
+            listen = find(lookup, "listen");
+            connect = find(lookup, "connect");
+            close = find(lookup, "close");
+            eventfd = find(lookup, "eventfd");
+            read = find(lookup, "read");
+            write = find(lookup, "write");
+            open = find(lookup, "open");
+            memfdCreate = find(lookup, "memfd_create");
+            sendfile = find(lookup, "sendfile");
+            sigaction = find(lookup, "sigaction");
+            pthreadSigmask = find(lookup, "pthread_sigmask");
+            errnoLocation = find(lookup, "__errno_location");
+        }
+
+        private static MemorySegment find(SymbolLookup lookup, String name) {
+            return lookup.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
+        }
     }
 
     private static void checkPlatform() {
@@ -501,16 +390,11 @@ final class Libc {
     }
 
     /**
-     * Binds the socket and CPU-time groups now (each is bound once per JVM), in the order
-     * a client's control connection needs them: finding the socket (and later reading its
-     * MSS), then its CPU baseline ({@code getrusage}, bound with the linker, and
-     * {@code clock_gettime}, which shares its stub), then the calls that set options. uname is left out:
-     * {@link SystemInfo} reads /proc first.
+     * Makes the errno-capturing handle now (once per JVM), which every socket and CPU-time call of a
+     * client's control connection uses, so its first call does not wait for the FFM machinery.
      */
     void bindSocketCalls() {
-        java.util.Objects.requireNonNull(Sock.GETSOCKOPT);
-        java.util.Objects.requireNonNull(Cpu.CLOCK_GETTIME);
-        java.util.Objects.requireNonNull(SockSet.SETSOCKOPT);
+        java.util.Objects.requireNonNull(Base.CAPTURING);
     }
 
     /** A segment to receive the captured errno; allocate one per call or reuse it within one arena. */
@@ -530,7 +414,14 @@ final class Libc {
         return (int) ERRNO.get(state, 0L);
     }
 
-    private static int result(int r, MemorySegment state) {
+    /** An {@code int} function's result (the low 32 bits of {@code raw}), or -errno when it is -1. */
+    private static int result(long raw, MemorySegment state) {
+        int r = (int) raw;
+        return r == -1 ? -errno(state) : r;
+    }
+
+    /** An {@code ssize_t} function's result, or -errno when it is -1. */
+    private static long longResult(long r, MemorySegment state) {
         return r == -1 ? -errno(state) : r;
     }
 
@@ -541,51 +432,73 @@ final class Libc {
         return new IllegalStateException("native call failed unexpectedly", t);
     }
 
-    int getsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, MemorySegment lenPtr) {
+    /** {@code fn(a, b, c, d, e, f)} with errno captured into {@code state} (arguments past fn's own are ignored). */
+    private static long captured(MemorySegment state, MemorySegment fn, long a, long b, long c, long d, long e, long f) {
         try {
-            return result((int) Sock.GETSOCKOPT.invokeExact(state, fd, level, name, value, lenPtr), state);
+            return (long) Base.CAPTURING.invokeExact(fn, state, a, b, c, d, e, f);
         } catch (Throwable t) {
             throw unexpected(t);
+        }
+    }
+
+    /** {@code fn(a, b, c, d, e, f)}, errno not captured (arguments past fn's own are ignored). */
+    private static long plain(MemorySegment fn, long a, long b, long c, long d, long e, long f) {
+        try {
+            return (long) Plain.CALL.invokeExact(fn, a, b, c, d, e, f);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int getsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, MemorySegment lenPtr) {
+        try {
+            return result(captured(state, Base.FN.getsockopt, fd, level, name, value.address(), lenPtr.address(), 0), state);
+        } finally {
+            Reference.reachabilityFence(value);
+            Reference.reachabilityFence(lenPtr);
         }
     }
 
     int setsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, int len) {
         try {
-            return result((int) SockSet.SETSOCKOPT.invokeExact(state, fd, level, name, value, len), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.setsockopt, fd, level, name, value.address(), len, 0), state);
+        } finally {
+            Reference.reachabilityFence(value);
         }
     }
 
     int getsockname(MemorySegment state, int fd, MemorySegment addr, MemorySegment lenPtr) {
         try {
-            return result((int) Sock.GETSOCKNAME.invokeExact(state, fd, addr, lenPtr), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.getsockname, fd, addr.address(), lenPtr.address(), 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(addr);
+            Reference.reachabilityFence(lenPtr);
         }
     }
 
     int getpeername(MemorySegment state, int fd, MemorySegment addr, MemorySegment lenPtr) {
         try {
-            return result((int) Sock.GETPEERNAME.invokeExact(state, fd, addr, lenPtr), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.getpeername, fd, addr.address(), lenPtr.address(), 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(addr);
+            Reference.reachabilityFence(lenPtr);
         }
     }
 
+    /** {@code int ioctl(int fd, unsigned long request, ...)} with one pointer argument: 0 or more, or -errno. */
     int ioctl(MemorySegment state, int fd, long request, MemorySegment arg) {
         try {
-            return result((int) Ioctl.IOCTL.invokeExact(state, fd, request, arg), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.ioctl, fd, request, arg.address(), 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(arg);
         }
     }
 
     int getrusage(MemorySegment state, int who, MemorySegment usage) {
         try {
-            return result((int) Base.GETRUSAGE.invokeExact(state, who, usage), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.getrusage, who, usage.address(), 0, 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(usage);
         }
     }
 
@@ -596,12 +509,8 @@ final class Libc {
      * @param timespec {@link #TIMESPEC_SIZE} bytes of scratch space
      */
     long clock(MemorySegment state, MemorySegment timespec) {
-        int r;
-        try {
-            r = result((int) Cpu.CLOCK_GETTIME.invokeExact(state, CLOCK_PROCESS_CPUTIME_ID, timespec), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        int r = result(captured(state, Base.FN.clockGettime, CLOCK_PROCESS_CPUTIME_ID, timespec.address(), 0, 0, 0, 0),
+                state);
         if (r < 0) {
             return r;
         }
@@ -610,30 +519,31 @@ final class Libc {
 
     /**
      * {@code clock_nanosleep(CLOCK_MONOTONIC, 0, timespec, NULL)}: sleeps for the time in {@code timespec}
-     * on the monotonic clock; 0, or the error number negated (-EINTR when a signal handler ran).
+     * on the monotonic clock; 0, or the error number negated (-EINTR when a signal handler ran). It
+     * returns the error number itself, so errno is not captured.
      *
      * @param timespec {@link #TIMESPEC_SIZE} bytes holding the time to sleep
      */
     int sleepFor(MemorySegment timespec) {
         try {
-            int r = (int) Sleep.CLOCK_NANOSLEEP.invokeExact(CLOCK_MONOTONIC, 0, timespec, MemorySegment.NULL);
-            return -r;
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return -(int) plain(Base.FN.clockNanosleep, CLOCK_MONOTONIC, 0, timespec.address(), 0, 0, 0);
+        } finally {
+            Reference.reachabilityFence(timespec);
         }
     }
 
-    /** Binds {@code clock_nanosleep} now (once per JVM), so a paced stream's first sleep does not. */
+    /** Makes the plain handle {@link #sleepFor} uses now (once per JVM), so a paced stream's first sleep does not. */
     void bindSleep() {
-        java.util.Objects.requireNonNull(Sleep.CLOCK_NANOSLEEP);
+        java.util.Objects.requireNonNull(Plain.CALL);
     }
 
     /** {@code sigaction(2)}: {@code act} or {@code old} may be {@link MemorySegment#NULL}; 0, or -errno. */
     int sigaction(MemorySegment state, int signal, MemorySegment act, MemorySegment old) {
         try {
-            return result((int) Sig.SIGACTION.invokeExact(state, signal, act, old), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.sigaction, signal, act.address(), old.address(), 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(act);
+            Reference.reachabilityFence(old);
         }
     }
 
@@ -643,56 +553,55 @@ final class Libc {
      */
     int pthreadSigmask(MemorySegment state, int how, MemorySegment set, MemorySegment old) {
         try {
-            int r = (int) Sig.PTHREAD_SIGMASK.invokeExact(state, how, set, old);
+            int r = (int) captured(state, Base.FN.pthreadSigmask, how, set.address(), old.address(), 0, 0, 0);
             return r == 0 ? 0 : -r;
-        } catch (Throwable t) {
-            throw unexpected(t);
+        } finally {
+            Reference.reachabilityFence(set);
+            Reference.reachabilityFence(old);
         }
     }
 
     int uname(MemorySegment state, MemorySegment utsname) {
         try {
-            return result((int) Uts.UNAME.invokeExact(state, utsname), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.uname, utsname.address(), 0, 0, 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(utsname);
         }
     }
 
     /** {@code sendmmsg(2)}: datagrams sent, or -errno. */
     int sendmmsg(MemorySegment state, int fd, MemorySegment msgvec, int vlen, int flags) {
         try {
-            return result((int) Mmsg.SENDMMSG.invokeExact(state, fd, msgvec, vlen, flags), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.sendmmsg, fd, msgvec.address(), vlen, flags, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(msgvec);
         }
     }
 
     /** {@code sendmsg(2)}: bytes sent, or -errno. */
     long sendmsg(MemorySegment state, int fd, MemorySegment msg, int flags) {
         try {
-            long r = (long) Mmsg.SENDMSG.invokeExact(state, fd, msg, flags);
-            return r == -1 ? -errno(state) : r;
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return longResult(captured(state, Base.FN.sendmsg, fd, msg.address(), flags, 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(msg);
         }
     }
 
     /** {@code recvmmsg(2)} without a timeout: datagrams received, or -errno. */
     int recvmmsg(MemorySegment state, int fd, MemorySegment msgvec, int vlen, int flags) {
         try {
-            return result((int) Mmsg.RECVMMSG.invokeExact(state, fd, msgvec, vlen, flags, MemorySegment.NULL),
-                    state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.recvmmsg, fd, msgvec.address(), vlen, flags, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(msgvec);
         }
     }
 
     /** {@code poll(2)} on {@code n} pollfds: ready count, 0 on timeout, or -errno. */
     int poll(MemorySegment state, MemorySegment fds, long n, int timeoutMillis) {
         try {
-            return result((int) Recv.POLL.invokeExact(state, fds, n, timeoutMillis), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.poll, fds.address(), n, timeoutMillis, 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(fds);
         }
     }
 
@@ -703,43 +612,50 @@ final class Libc {
     int shutdown(int fd, int how) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = newCallState(a);
-            return result((int) Shutdown.SHUTDOWN.invokeExact(state, fd, how), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.shutdown, fd, how, 0, 0, 0, 0), state);
         }
     }
 
     /** {@code recv(2)}: bytes received (with {@code MSG_TRUNC} on TCP: discarded), 0 at end of stream, or -errno. */
     long recv(MemorySegment state, int fd, MemorySegment buf, long len, int flags) {
         try {
-            long r = (long) Recv.RECV.invokeExact(state, fd, buf, len, flags);
-            return r == -1 ? -errno(state) : r;
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return longResult(captured(state, Base.FN.recv, fd, buf.address(), len, flags, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(buf);
         }
     }
 
     /**
      * {@code recv(2)} into memory at {@code address} with {@code MSG_DONTWAIT} among {@code flags}
-     * (the call must not wait: it is bound critical): bytes received, 0 at end of stream, or -1 with
+     * (the call must not wait: it is made critical): bytes received, 0 at end of stream, or -1 with
      * the error in the calling thread's errno ({@link #errnoWord()}).
+     *
+     * <p>This and the other calls by address ({@code recvWaitingAt}, {@code pollAt}, {@code sendAt}) are the
+     * TCP data path's ({@link TcpReceiver}, {@link TcpSender}): no segment checks, no session acquire or
+     * release, no capture state; under C1 those were about half of a receiving stream thread's user time
+     * (docs/design/cpu-per-bit.md, "The data path by address"). The caller owns the buffer's life: its worker
+     * thread is the only one that calls, and the memory is freed only after the worker has left. errno is read
+     * from the thread's own errno word right after a call that returned -1: the calls that may block
+     * ({@code send}, {@code poll}, the {@code recv} that waits, bounded by the socket's {@code SO_RCVTIMEO}) are
+     * plain downcalls, so a safepoint on the way back may leave the JVM's own EINTR or EAGAIN there, and their
+     * callers take those as "call again".
      */
     long recvAt(int fd, long address, long len, int flags) {
         try {
-            return (long) ByAddressNoWait.RECV.invokeExact(fd, address, len, flags);
+            return (long) Critical.CALL.invokeExact(Base.FN.recv, (long) fd, address, len, (long) flags, 0L, 0L);
         } catch (Throwable t) {
             throw unexpected(t);
         }
     }
 
     /**
-     * {@code recv(2)} into memory at {@code address} that may wait (an ordinary downcall): bytes received,
+     * {@code recv(2)} into memory at {@code address} that may wait (a plain downcall): bytes received,
      * 0 at end of stream, or -1 with the error in the calling thread's errno, which a safepoint on the way
      * back may have turned into EINTR or EAGAIN.
      */
     long recvWaitingAt(int fd, long address, long len, int flags) {
         try {
-            return (long) ByAddress.RECV_WAITING.invokeExact(fd, address, len, flags);
+            return (long) Plain.CALL.invokeExact(Base.FN.recv, (long) fd, address, len, (long) flags, 0L, 0L);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -748,7 +664,7 @@ final class Libc {
     /** {@code poll(2)} of {@code nfds} {@code struct pollfd} at {@code address}: the ready count, 0 on timeout, or -1 with the error in errno. */
     int pollAt(long address, long nfds, int timeoutMillis) {
         try {
-            return (int) ByAddressNoWait.POLL.invokeExact(address, nfds, timeoutMillis);
+            return (int) (long) Plain.CALL.invokeExact(Base.FN.poll, address, nfds, (long) timeoutMillis, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -757,7 +673,7 @@ final class Libc {
     /** {@code send(2)} from memory at {@code address}: bytes sent, or -1 with the error in the calling thread's errno. */
     long sendAt(int fd, long address, long len, int flags) {
         try {
-            return (long) ByAddress.SEND.invokeExact(fd, address, len, flags);
+            return (long) Plain.CALL.invokeExact(Base.FN.send, (long) fd, address, len, (long) flags, 0L, 0L);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -769,10 +685,10 @@ final class Libc {
         return MemorySegment.ofAddress(errnoAddress()).reinterpret(Integer.BYTES);
     }
 
-    /** The address of the calling thread's errno ({@code __errno_location()}): valid while the thread lives. */
+    /** The address of the calling thread's errno ({@code __errno_location()}, critical): valid while the thread lives. */
     private long errnoAddress() {
         try {
-            return (long) ByAddress.ERRNO_LOCATION.invokeExact();
+            return (long) Critical.CALL.invokeExact(Base.FN.errnoLocation, 0L, 0L, 0L, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -781,129 +697,105 @@ final class Libc {
     /** {@code sched_setaffinity(2)} for thread {@code tid} (0: the calling thread): 0, or -errno. */
     int schedSetaffinity(MemorySegment state, int tid, MemorySegment mask) {
         try {
-            return result((int) Sched.SCHED_SETAFFINITY.invokeExact(state, tid, mask.byteSize(), mask), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.schedSetaffinity, tid, mask.byteSize(), mask.address(), 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(mask);
         }
     }
 
     /** {@code sched_getaffinity(2)} for thread {@code tid} (0: the calling thread): 0, or -errno. */
     int schedGetaffinity(MemorySegment state, int tid, MemorySegment mask) {
         try {
-            int r = (int) Sched.SCHED_GETAFFINITY.invokeExact(state, tid, mask.byteSize(), mask);
-            return r < 0 ? result(r, state) : 0; // the raw syscall returns the mask size; glibc 0
-        } catch (Throwable t) {
-            throw unexpected(t);
+            int r = result(captured(state, Base.FN.schedGetaffinity, tid, mask.byteSize(), mask.address(), 0, 0, 0), state);
+            return r < 0 ? r : 0; // the raw syscall returns the mask size; glibc 0
+        } finally {
+            Reference.reachabilityFence(mask);
         }
     }
 
     /** The calling thread's kernel id ({@code gettid()}). */
     int gettid() {
-        try {
-            return (int) Sched.GETTID.invokeExact();
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (int) plain(Base.FN.gettid, 0, 0, 0, 0, 0, 0);
     }
 
     /** {@code socket(2)}: the new descriptor, or -errno. */
     int socket(MemorySegment state, int domain, int type, int protocol) {
-        try {
-            return result((int) Fd.SOCKET.invokeExact(state, domain, type, protocol), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return result(captured(state, Base.FN.socket, domain, type, protocol, 0, 0, 0), state);
     }
 
     /** {@code dup3(2)}: {@code newFd}, or -errno. */
     int dup3(MemorySegment state, int oldFd, int newFd, int flags) {
-        try {
-            return result((int) Fd.DUP3.invokeExact(state, oldFd, newFd, flags), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return result(captured(state, Base.FN.dup3, oldFd, newFd, flags, 0, 0, 0), state);
     }
 
     /** {@code bind(2)}: 0, or -errno. */
     int bind(MemorySegment state, int fd, MemorySegment addr, int len) {
         try {
-            return result((int) Fd.BIND.invokeExact(state, fd, addr, len), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.bind, fd, addr.address(), len, 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(addr);
         }
     }
 
     /** {@code connect(2)}: 0, or -errno. Blocks on a blocking socket (bound it with SO_SNDTIMEO). */
     int connect(MemorySegment state, int fd, MemorySegment addr, int len) {
         try {
-            return result((int) Fd.CONNECT.invokeExact(state, fd, addr, len), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.connect, fd, addr.address(), len, 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(addr);
         }
     }
 
     /** {@code listen(2)}: 0, or -errno. */
     int listen(MemorySegment state, int fd, int backlog) {
-        try {
-            return result((int) Fd.LISTEN.invokeExact(state, fd, backlog), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return result(captured(state, Base.FN.listen, fd, backlog, 0, 0, 0, 0), state);
     }
 
     /** {@code close(2)}: 0, or -errno. */
     int close(MemorySegment state, int fd) {
-        try {
-            return result((int) Close.CLOSE.invokeExact(state, fd), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return result(captured(state, Base.FN.close, fd, 0, 0, 0, 0, 0), state);
     }
 
     /** {@code sendto(2)} ({@code to} may be NULL with length 0): bytes sent, or -errno. */
     long sendto(MemorySegment state, int fd, MemorySegment buf, long len, int flags, MemorySegment to, int toLen) {
         try {
-            long r = (long) Port.SENDTO.invokeExact(state, fd, buf, len, flags, to, toLen);
-            return r == -1 ? -errno(state) : r;
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return longResult(captured(state, Base.FN.sendto, fd, buf.address(), len, flags, to.address(), toLen), state);
+        } finally {
+            Reference.reachabilityFence(buf);
+            Reference.reachabilityFence(to);
         }
     }
 
     /** {@code recvmsg(2)}: bytes received, or -errno. */
     long recvmsg(MemorySegment state, int fd, MemorySegment msg, int flags) {
         try {
-            long r = (long) Port.RECVMSG.invokeExact(state, fd, msg, flags);
-            return r == -1 ? -errno(state) : r;
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return longResult(captured(state, Base.FN.recvmsg, fd, msg.address(), flags, 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(msg);
         }
     }
 
     /** {@code ppoll(2)} without a signal mask: ready count, 0 on timeout, or -errno. */
     int ppoll(MemorySegment state, MemorySegment fds, long n, MemorySegment timeout) {
         try {
-            return result((int) Port.PPOLL.invokeExact(state, fds, n, timeout, MemorySegment.NULL), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.ppoll, fds.address(), n, timeout.address(), 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(fds);
+            Reference.reachabilityFence(timeout);
         }
     }
 
     /** {@code eventfd(2)}: the new descriptor, or -errno. */
     int eventfd(MemorySegment state, int initial, int flags) {
-        try {
-            return result((int) Port.EVENTFD.invokeExact(state, initial, flags), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return result(captured(state, Base.FN.eventfd, initial, flags, 0, 0, 0, 0), state);
     }
 
-    /** {@code open(2)} with a mode: the descriptor, or -errno. */
+    /** {@code open(2)} with a mode (variadic): the descriptor, or -errno. */
     int open(MemorySegment state, MemorySegment path, int flags, int mode) {
         try {
-            return result((int) ZeroCopy.OPEN.invokeExact(state, path, flags, mode), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.open, path.address(), flags, mode, 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(path);
         }
     }
 
@@ -919,39 +811,36 @@ final class Libc {
     /** {@code memfd_create(2)}: the descriptor, or -errno. */
     int memfdCreate(MemorySegment state, MemorySegment name, int flags) {
         try {
-            return result((int) ZeroCopy.MEMFD_CREATE.invokeExact(state, name, flags), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return result(captured(state, Base.FN.memfdCreate, name.address(), flags, 0, 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(name);
         }
     }
 
     /** {@code sendfile(2)} from {@code *offset} (which it advances): bytes sent, or -errno. */
     long sendfile(MemorySegment state, int outFd, int inFd, MemorySegment offset, long count) {
         try {
-            long r = (long) ZeroCopy.SENDFILE.invokeExact(state, outFd, inFd, offset, count);
-            return r == -1 ? -errno(state) : r;
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return longResult(captured(state, Base.FN.sendfile, outFd, inFd, offset.address(), count, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(offset);
         }
     }
 
     /** {@code read(2)}: bytes read, or -errno. */
     long read(MemorySegment state, int fd, MemorySegment buf, long len) {
         try {
-            long r = (long) Port.READ.invokeExact(state, fd, buf, len);
-            return r == -1 ? -errno(state) : r;
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return longResult(captured(state, Base.FN.read, fd, buf.address(), len, 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(buf);
         }
     }
 
     /** {@code write(2)}: bytes written, or -errno. */
     long write(MemorySegment state, int fd, MemorySegment buf, long len) {
         try {
-            long r = (long) Write.WRITE.invokeExact(state, fd, buf, len);
-            return r == -1 ? -errno(state) : r;
-        } catch (Throwable t) {
-            throw unexpected(t);
+            return longResult(captured(state, Base.FN.write, fd, buf.address(), len, 0, 0, 0), state);
+        } finally {
+            Reference.reachabilityFence(buf);
         }
     }
 
@@ -965,18 +854,18 @@ final class Libc {
         }
     }
 
-    /** {@code strerror(errno)}, e.g. "No such file or directory". */
-    @SuppressWarnings("restricted") // reinterpret: strerror returns a NUL-terminated string of unknown length
+    /**
+     * {@code strerror(errno)}, e.g. "No such file or directory". glibc's strerror returns a pointer to a
+     * constant string for every known errno (a thread-local buffer only for unknown ones), so it is safe
+     * across threads.
+     */
+    @SuppressWarnings("restricted") // ofAddress, reinterpret: strerror returns a NUL-terminated string of unknown length
     String strerror(int errno) {
-        try {
-            MemorySegment p = (MemorySegment) Strerror.STRERROR.invokeExact(errno);
-            if (p.equals(MemorySegment.NULL)) {
-                return "Unknown error " + errno;
-            }
-            return p.reinterpret(1024).getString(0);
-        } catch (Throwable t) {
-            throw unexpected(t);
+        long p = plain(Base.FN.strerror, errno, 0, 0, 0, 0, 0);
+        if (p == 0) {
+            return "Unknown error " + errno;
         }
+        return MemorySegment.ofAddress(p).reinterpret(1024).getString(0);
     }
 
     /** {@link #strerror(int)} when the bindings exist, a generic text otherwise. */
