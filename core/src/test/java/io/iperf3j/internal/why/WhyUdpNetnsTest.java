@@ -35,17 +35,20 @@ class WhyUdpNetnsTest {
         try (NetnsPair link = NetnsPair.create()) {
             int port = 7400 + ThreadLocalRandom.current().nextInt(100);
             long before = link.receiveBufferDrops(link.nsB);
-            // -w 4K: a receive buffer of a few datagrams; the veth hands them over in bursts, so it overflows
-            JsonObject doc = run(link, port, "-u", "-b", "300M", "-l", "1400", "-t", "3", "-w", "4K");
+            // -w 1K: the kernel's floor (SOCK_MIN_RCVBUF, doubled: 4 608 bytes) holds one 1400-byte datagram, so one
+            // that arrives while another waits is dropped however fast the reader is. -w 4K (two or three) was a
+            // lab only while the reader was slow: its drops fell from 4.4 % to 0.9 % of the datagrams as the receive
+            // path got cheaper, under the 1 % of loss below which no UDP loss verdict is given (why.md).
+            JsonObject doc = run(link, port, "-u", "-b", "300M", "-l", "1400", "-t", "3", "-w", "1K");
             long rcvbufErrors = link.receiveBufferDrops(link.nsB) - before;
             JsonObject d = direction(doc);
             JsonObject f = d.getObject("figures");
             long sent = packets(doc, "sum_sent");
             long lost = doc.getObject("end").getObject("sum_received").getLong("lost_packets");
             double dropped = f.getDouble("socket_dropped_share") * sent;
-            System.out.printf(Locale.ROOT, "UDP -w 4K: %s; lost %d of %d, socket drops %.0f, RcvbufErrors %d%n",
+            System.out.printf(Locale.ROOT, "UDP -w 1K: %s; lost %d of %d, socket drops %.0f, RcvbufErrors %d%n",
                     d.getString("cause"), lost, sent, dropped, rcvbufErrors);
-            assertThat(rcvbufErrors).as("the lab: a full buffer dropped datagrams").isGreaterThan(sent / 100);
+            assertThat(rcvbufErrors).as("the lab: a full buffer dropped datagrams").isGreaterThan(sent / 10);
             // the verdict's drops are the socket's, the kernel's RcvbufErrors in B (a few may come after the read)
             assertThat(dropped).as("socket drops vs RcvbufErrors").isBetween(0.99 * rcvbufErrors - 5,
                     rcvbufErrors + 5.0);
