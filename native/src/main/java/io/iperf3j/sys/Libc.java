@@ -252,7 +252,11 @@ final class Libc {
         }
     }
 
-    /** {@link #WORDS} without errno: the blocking calls of the data path ({@code recvWaitingAt}, {@code sendAt}, {@code pollAt}) and calls that return their error. */
+    /**
+     * {@link #WORDS} without errno: the data path's calls that may block ({@code recvWaitingAt}, {@code sendAt},
+     * {@code pollAt}), and calls that return their error or cannot fail ({@code clock_nanosleep}, {@code strerror},
+     * {@code gettid}).
+     */
     private static final class Plain {
         static final MethodHandle CALL = handle(Base.LINKER);
     }
@@ -638,7 +642,9 @@ final class Libc {
      * from the thread's own errno word right after a call that returned -1: the calls that may block
      * ({@code send}, {@code poll}, the {@code recv} that waits, bounded by the socket's {@code SO_RCVTIMEO}) are
      * plain downcalls, so a safepoint on the way back may leave the JVM's own EINTR or EAGAIN there, and their
-     * callers take those as "call again".
+     * callers take those as "call again". Why not capture errno here too: under C1 its per-call work (the capture
+     * segment's slice and checks, its session's acquire and release, the copy of errno) was a fifth of a receiving
+     * thread's user time, for an errno needed once every several blocks.
      */
     long recvAt(int fd, long address, long len, int flags) {
         try {
