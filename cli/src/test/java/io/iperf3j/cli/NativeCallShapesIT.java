@@ -56,7 +56,8 @@ class NativeCallShapesIT {
             assertThat(server.waitFor(Duration.ofSeconds(10))).isZero();
         }
         String inits = Files.readString(log);
-        assertThat(inits).as("the native send was used (the log is the JVM's class-init log)").contains(PLAIN);
+        assertThat(inits).as("the plain handle, a stream's send's, was made (the log is the JVM's class-init log)")
+                .contains(PLAIN);
         assertThat(stubs(inits)).as("downcall stubs a paced sending client spun").isBetween(1L, 3L);
     }
 
@@ -76,7 +77,7 @@ class NativeCallShapesIT {
                     server.stderr()).isZero();
         }
         String inits = Files.readString(log);
-        assertThat(inits).as("the native receive was used").contains(PLAIN);
+        assertThat(inits).as("the plain handle, the waiting receive's, was made").contains(PLAIN);
         assertThat(stubs(inits)).as("downcall stubs a receiving server spun").isBetween(1L, 3L);
     }
 

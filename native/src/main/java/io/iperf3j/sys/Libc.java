@@ -393,14 +393,6 @@ final class Libc {
         return Base.FAILURE;
     }
 
-    /**
-     * Makes the errno-capturing handle now (once per JVM), which every socket and CPU-time call of a
-     * client's control connection uses, so its first call does not wait for the FFM machinery.
-     */
-    void bindSocketCalls() {
-        java.util.Objects.requireNonNull(Base.CAPTURING);
-    }
-
     /** A segment to receive the captured errno; allocate one per call or reuse it within one arena. */
     static MemorySegment newCallState(Arena arena) {
         return arena.allocate(CAPTURE_LAYOUT);
@@ -449,6 +441,15 @@ final class Libc {
     private static long plain(MemorySegment fn, long a, long b, long c, long d, long e, long f) {
         try {
             return (long) Plain.CALL.invokeExact(fn, a, b, c, d, e, f);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code fn(a, b, c, d, e, f)}, critical: for calls that never wait (arguments past fn's own are ignored). */
+    private static long critical(MemorySegment fn, long a, long b, long c, long d, long e, long f) {
+        try {
+            return (long) Critical.CALL.invokeExact(fn, a, b, c, d, e, f);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -647,11 +648,7 @@ final class Libc {
      * thread's user time, for an errno needed once every several blocks.
      */
     long recvAt(int fd, long address, long len, int flags) {
-        try {
-            return (long) Critical.CALL.invokeExact(Base.FN.recv, (long) fd, address, len, (long) flags, 0L, 0L);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return critical(Base.FN.recv, fd, address, len, flags, 0, 0);
     }
 
     /**
@@ -660,29 +657,17 @@ final class Libc {
      * back may have turned into EINTR or EAGAIN.
      */
     long recvWaitingAt(int fd, long address, long len, int flags) {
-        try {
-            return (long) Plain.CALL.invokeExact(Base.FN.recv, (long) fd, address, len, (long) flags, 0L, 0L);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return plain(Base.FN.recv, fd, address, len, flags, 0, 0);
     }
 
     /** {@code poll(2)} of {@code nfds} {@code struct pollfd} at {@code address}: the ready count, 0 on timeout, or -1 with the error in errno. */
     int pollAt(long address, long nfds, int timeoutMillis) {
-        try {
-            return (int) (long) Plain.CALL.invokeExact(Base.FN.poll, address, nfds, (long) timeoutMillis, 0L, 0L, 0L);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (int) plain(Base.FN.poll, address, nfds, timeoutMillis, 0, 0, 0);
     }
 
     /** {@code send(2)} from memory at {@code address}: bytes sent, or -1 with the error in the calling thread's errno. */
     long sendAt(int fd, long address, long len, int flags) {
-        try {
-            return (long) Plain.CALL.invokeExact(Base.FN.send, (long) fd, address, len, (long) flags, 0L, 0L);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return plain(Base.FN.send, fd, address, len, flags, 0, 0);
     }
 
     /** The calling thread's errno word, to read after a by-address call returned -1: valid while the thread lives. */
@@ -693,11 +678,7 @@ final class Libc {
 
     /** The address of the calling thread's errno ({@code __errno_location()}, critical): valid while the thread lives. */
     private long errnoAddress() {
-        try {
-            return (long) Critical.CALL.invokeExact(Base.FN.errnoLocation, 0L, 0L, 0L, 0L, 0L, 0L);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return critical(Base.FN.errnoLocation, 0, 0, 0, 0, 0, 0);
     }
 
     /** {@code sched_setaffinity(2)} for thread {@code tid} (0: the calling thread): 0, or -errno. */

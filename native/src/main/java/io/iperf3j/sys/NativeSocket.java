@@ -113,12 +113,13 @@ public final class NativeSocket {
     }
 
     /**
-     * Binds the functions sockets use now: FFM's linker and their downcall handles, tens
-     * of milliseconds in a fresh JVM that the first socket would otherwise spend. For a
-     * spare thread at start-up; does nothing when FFM is unavailable.
+     * Binds the functions sockets use now: FFM's linker, their addresses and the errno-capturing
+     * handle they are called through ({@code Libc.get()} makes all three), tens of milliseconds in
+     * a fresh JVM that the first socket would otherwise spend. For a spare thread at start-up; does
+     * nothing when FFM is unavailable.
      */
     public static void bindNow() {
-        Libc.get().ifPresent(Libc::bindSocketCalls);
+        Libc.get();
     }
 
     /**
