@@ -258,23 +258,29 @@ public final class StreamFactory {
 
     /**
      * Whether a stream's receiver sets the receive low-water mark ({@code SO_RCVLOWAT} of a block,
-     * {@code tcp.ReceiveLowWater}) and so wakes once per block: only when its peer paces the sending
+     * {@code tcp.ReceiveLowWater}) and so wakes once per block: when its peer paces the sending
      * ({@code -b}, which the server has from the test's parameters and a {@code -R} or {@code --bidir}
-     * client from its own options), never with {@code -w} (a fixed buffer a mark could fill) nor with
-     * a read pacer ({@code --total-rate}, whose {@code ReadWindow} sizes the buffer).
+     * client from its own options), and when the test is one stream in one direction; never with
+     * {@code -w} (a fixed buffer a mark could fill) nor with a read pacer ({@code --total-rate}, whose
+     * {@code ReadWindow} sizes the buffer).
      *
      * <p>Paced, segments arrive in bursts smaller than a block and each woke the reader: with the mark
      * a server receiving {@code -b 5G} took 0.015–0.019 CPU s per Gbit instead of 0.029–0.032 (stop 62).
-     * Unpaced, the reader is behind and finds whole blocks queued anyway, so the mark saves no
-     * wake-up and only makes the kernel acknowledge at once while more than a segment is unread:
-     * twice the pure ACKs per GB, paid in the sending thread, which on a 2-core loopback with four
-     * streams cost {@code -P 4} 0.83× against 0.95× 3.21's rate, {@code --bidir} 0.83× against 0.96×
-     * and {@code -P 4 -R} 0.77× against 0.84× (issue 68; docs/design/cpu-per-bit.md, "Many streams on
-     * two cores"). Fast-path ACKs per GB with {@code -P 4}: 12–33 with the mark, 100–238 without it,
-     * 210–324 for iperf3 3.21.
+     * One unpaced stream is the same: its reader has a core of its own and keeps up, so without the mark
+     * it is woken per burst; with it a loopback pair moved 26.6 Gbit/s against 22.1 (8 rounds × 4 s)
+     * and took 0.056 CPU s per Gbit against 0.063 (5 × 10 s; iperf3 3.21 0.062).
+     * With more streams than that, unpaced, the readers share the cores with the senders, are behind
+     * and find whole blocks queued anyway, so the mark saves no wake-up and only makes the kernel
+     * acknowledge at once while more than a segment is unread: twice the pure ACKs per GB, paid in the
+     * sending thread, which on a 2-core loopback with four streams cost {@code -P 4} 0.83× against
+     * 0.95× 3.21's rate, {@code --bidir} 0.83× against 0.96× and {@code -P 4 -R} 0.77× against 0.84×
+     * (issue 68; docs/design/cpu-per-bit.md, "Many streams on two cores" and "One unpaced stream").
+     * Fast-path ACKs per GB with {@code -P 4}: 12–33 with the mark, 100–238 without it, 210–324 for
+     * iperf3 3.21.
      */
     static boolean wakesPerBlock(Direction direction, TestRecord rec, RateShare share) {
-        return direction == Direction.RECEIVER && rec.window == 0 && share == null && rec.targetBitrate > 0;
+        return direction == Direction.RECEIVER && rec.window == 0 && share == null
+                && (rec.targetBitrate > 0 || (rec.parallel == 1 && !rec.bidirectional));
     }
 
     /**

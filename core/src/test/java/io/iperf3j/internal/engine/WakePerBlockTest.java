@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Which receivers set the receive low-water mark ({@link StreamFactory#wakesPerBlock}): those of a
- * paced sender only (issue 68). Each record is made as a test makes it: the client's options become
+ * paced sender, and of a test of one stream in one direction (issue 68). Each record is made as a test makes it: the client's options become
  * the parameters it sends, and the server's record is filled from them.
  */
 class WakePerBlockTest {
@@ -40,9 +40,17 @@ class WakePerBlockTest {
     }
 
     @Test
-    void aReceiverOfAnUnpacedSenderDoesNot() {
-        // the receiver is behind and finds whole blocks queued; the mark would only add ACKs
-        assertThat(StreamFactory.wakesPerBlock(Direction.RECEIVER, record(false), null)).isFalse();
+    void theReceiverOfOneUnpacedStreamWakesPerBlock() {
+        // it has a core of its own and keeps up, woken per burst without the mark
+        assertThat(StreamFactory.wakesPerBlock(Direction.RECEIVER, record(false), null)).isTrue();
+        assertThat(StreamFactory.wakesPerBlock(Direction.RECEIVER, record(true, "-R"), null)).isTrue();
+        assertThat(StreamFactory.wakesPerBlock(Direction.RECEIVER, record(false, "-P", "1"), null)).isTrue();
+    }
+
+    @Test
+    void aReceiverOfManyUnpacedStreamsDoesNot() {
+        // the receivers are behind and find whole blocks queued; the mark would only add ACKs
+        assertThat(StreamFactory.wakesPerBlock(Direction.RECEIVER, record(false, "-P", "2"), null)).isFalse();
         assertThat(StreamFactory.wakesPerBlock(Direction.RECEIVER, record(false, "-P", "4"), null)).isFalse();
         assertThat(StreamFactory.wakesPerBlock(Direction.RECEIVER, record(true, "-R", "-P", "4"), null)).isFalse();
         assertThat(StreamFactory.wakesPerBlock(Direction.RECEIVER, record(true, "--bidir"), null)).isFalse();
