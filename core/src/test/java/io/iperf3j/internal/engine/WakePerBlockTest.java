@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Which receivers set the receive low-water mark ({@link StreamFactory#wakesPerBlock}): those of a
- * paced sender, and of a test of one stream in one direction (issue 68). Each record is made as a test makes it: the client's options become
- * the parameters it sends, and the server's record is filled from them.
+ * paced sender, and of a test of one stream in one direction (issue 68). Each record is made as a test
+ * makes it: the client's options become the parameters it sends, and the server's record is filled from them.
  */
 class WakePerBlockTest {
 
