@@ -15,7 +15,7 @@ module io.iperf3j.cli {
     requires io.iperf3j.session;
     requires info.picocli; // the subcommands' CommandSpec, listed by the man page
     requires java.management;
-    // sun.misc.Signal for the signal handlers, loaded reflectively (Main.installSignalHandlers)
+    // sun.misc.Signal for the signal handlers (Main.installSignalHandlers)
     requires jdk.unsupported;
     // SignalDisposition: a signal inherited as ignored gets its handler too, as in iperf3
     requires io.iperf3j.sys;

@@ -100,7 +100,27 @@ public final class Main {
         out.flush();
         err.flush();
         phase("exit");
+        // Status 0 with nothing else running: main returns and the JVM ends as after any last thread, with
+        // the same shutdown hooks. System.exit would first look up a System.Logger to log the exit
+        // (Shutdown.logRuntimeExit), which reads the class path's service files: the fat jar's 5 600-entry
+        // directory, 10-15 ms of every process's CPU that nothing else needs once jvm.options names the
+        // selector provider (docs/design/cpu-per-bit.md, stop 95). A thread left running (a --metrics.listen
+        // endpoint) would keep a returning JVM alive, so then, as for any other status, System.exit.
+        if (status == 0 && onlyDaemonThreadsLeft()) {
+            return;
+        }
         System.exit(status);
+    }
+
+    /** Whether every live platform thread but this one is a daemon (virtual threads always are). */
+    private static boolean onlyDaemonThreadsLeft() {
+        Thread self = Thread.currentThread();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t != self && !t.isDaemon() && t.isAlive()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -563,51 +583,31 @@ public final class Main {
      * SIGINT, SIGTERM and SIGHUP end the test as in iperf3: summary first, then exit status 1.
      * As iperf3's {@code signal(2)} calls, they are caught even when this process inherited them
      * ignored (a background job of a script: {@code iperf3j -s &}), through {@link SignalDisposition}.
-     * The JDK's only signal API is {@code sun.misc.Signal} (module jdk.unsupported, exported);
-     * it is reached reflectively so the build carries no "internal proprietary API" warning,
-     * and a JDK without it simply keeps the default handlers.
+     * The JDK's only signal API is {@code sun.misc.Signal} (module jdk.unsupported, exported, in
+     * every JDK and in the image). It is named directly: found by name, with the handler a
+     * {@code Proxy}, it cost a start about 35 ms (docs/design/cpu-per-bit.md, "The signal handlers
+     * by reference"); the lambda is in the AOT cache. javac's "internal proprietary API" warning
+     * for it is left out by cli/pom.xml ({@code -XDignore.symbol.file}).
      */
     void installSignalHandlers() {
-        try {
-            Class<?> signalClass = Class.forName("sun.misc.Signal");
-            Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
-            Object handler = java.lang.reflect.Proxy.newProxyInstance(handlerClass.getClassLoader(),
-                    new Class<?>[] {handlerClass}, (proxy, method, methodArgs) -> {
-                        if (method.getName().equals("handle")) {
-                            Runnable r = onSignal.get();
-                            if (r != null) {
-                                r.run();
-                            } else {
-                                System.exit(startingSignalStatus());
-                            }
-                            return null;
-                        }
-                        return switch (method.getName()) {
-                            case "hashCode" -> System.identityHashCode(proxy);
-                            case "equals" -> proxy == methodArgs[0];
-                            default -> "iperf3j signal handler";
-                        };
-                    });
-            var handle = signalClass.getMethod("handle", signalClass, handlerClass);
-            var make = signalClass.getConstructor(String.class);
-            var number = signalClass.getMethod("getNumber");
-            Object ignored = handlerClass.getField("SIG_IGN").get(null);
-            for (String name : List.of("INT", "TERM", "HUP")) {
-                try {
-                    Object signal = make.newInstance(name);
-                    // an ignored signal (a script's background job ignores INT) gets no handler from
-                    // the JVM: iperf3 catches it all the same, so its disposition is reset first
-                    if (handle.invoke(null, signal, handler) == ignored
-                            && SignalDisposition.resetIfIgnored((int) number.invoke(signal))) {
-                        handle.invoke(null, signal, handler);
-                    }
-                } catch (java.lang.reflect.InvocationTargetException | UnsupportedOperationException
-                         | NativeSocketException e) {
-                    // this platform lacks the signal (IllegalArgumentException) or FFM: that signal keeps the JVM's handling
-                }
+        sun.misc.SignalHandler handler = signal -> {
+            Runnable r = onSignal.get();
+            if (r != null) {
+                r.run();
+            } else {
+                System.exit(startingSignalStatus());
             }
-        } catch (ReflectiveOperationException e) {
-            // no sun.misc.Signal in this runtime: the JVM's default handling stays
+        };
+        for (String name : List.of("INT", "TERM", "HUP")) {
+            try {
+                sun.misc.Signal signal = new sun.misc.Signal(name);
+                if (sun.misc.Signal.handle(signal, handler) == sun.misc.SignalHandler.SIG_IGN
+                        && SignalDisposition.resetIfIgnored(signal.getNumber())) {
+                    sun.misc.Signal.handle(signal, handler);
+                }
+            } catch (IllegalArgumentException | UnsupportedOperationException | NativeSocketException e) {
+                // this platform lacks the signal or FFM: that signal keeps the JVM's handling
+            }
         }
     }
 }

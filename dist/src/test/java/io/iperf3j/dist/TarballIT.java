@@ -84,7 +84,10 @@ class TarballIT {
      * With the image's AOT cache, a paced test's client and its receiving server load every class of
      * iperf3j's from the cache: none from the jar, which is then never opened (its central directory is
      * 5 600 entries; issue 68, docs/design/cpu-per-bit.md). A class the training does not reach, or a
-     * resource read at start, shows here as a class line whose source is the jar.
+     * resource read at start, shows here as a class line whose source is the jar. Nor does a class-path
+     * service lookup open it (the selector provider's, unless jvm.options names it; the logger's that
+     * {@code System.exit} makes, unless a test that ends well returns from main): the JVM's init log then
+     * shows {@code ZipFile$Source}, the jar's directory read.
      */
     @Test
     void aPacedTestLoadsNoClassFromTheJar(@TempDir Path dir) throws IOException {
@@ -116,11 +119,17 @@ class TarballIT {
                     .contains("io.iperf3j.cli.Main source: shared objects file");
             assertThat(classes.lines().filter(l -> l.contains("source: file:") || l.contains("source: jar:")))
                     .as("%s: classes loaded from the jar", log.getFileName()).isEmpty();
+            assertThat(classes).as("%s: the JVM's init log is in it", log.getFileName())
+                    .contains("Initializing 'io/iperf3j/cli/Main");
+            assertThat(classes.lines().filter(l -> l.contains("Initializing 'java/util/zip/ZipFile$Source'")
+                    || l.contains("Initializing 'jdk/internal/logger/BootstrapLogger$DetectBackend'")))
+                    .as("%s: a zip file's directory read (the jar's), or the exit's logger lookup", log.getFileName())
+                    .isEmpty();
         }
     }
 
     private static String classLog(Path file) {
-        return "IPERF3J_JAVA_OPTS=-Xlog:class+load=info:file=" + file;
+        return "IPERF3J_JAVA_OPTS=-Xlog:class+load=info,class+init=info:file=" + file;
     }
 
     @Test
@@ -143,8 +152,8 @@ class TarballIT {
     /**
      * SIGTERM in the middle of a test ends it as iperf3 ends it: the summary so far, then
      * "interrupt - the client has terminated", exit status 1. The handlers need
-     * {@code sun.misc.Signal} (module jdk.unsupported, loaded by name, so jdeps does not
-     * list it); an image without it was killed by the signal, exit 143, no summary.
+     * {@code sun.misc.Signal} (module jdk.unsupported); an image without it was killed by the
+     * signal, exit 143, no summary.
      */
     @Test
     void sigtermEndsATestAsIperf3Does() throws Exception {

@@ -58,6 +58,19 @@ record ClientKey(boolean ipv6, long bits) {
         }
     }
 
+    // equals and hashCode written out: a record's generated ones are bound at their first call by
+    // ObjectMethods' bootstrap, which spins method handles: 8-12 ms of CPU at a server's first
+    // client, the first test's (docs/design/cpu-per-bit.md, stop 95)
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ClientKey k && k.ipv6 == ipv6 && k.bits == bits;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(bits) * 31 + (ipv6 ? 1 : 0);
+    }
+
     @Override
     public String toString() {
         return prefix();

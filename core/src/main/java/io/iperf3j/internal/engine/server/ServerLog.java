@@ -92,10 +92,12 @@ final class ServerLog implements ServerEvents {
     private final java.util.function.Consumer<Runnable> inASecond;
 
     ServerLog(OutputSink sink, String programName, String timestampFormat, ServerLogFormat format) {
-        this(sink, programName, timestampFormat, format, ZoneId.systemDefault());
+        // the zone only with --timestamps: the first ZoneId.systemDefault() reads the time-zone
+        // database, 20-35 ms of a server's start (docs/design/cpu-per-bit.md, stop 95)
+        this(sink, programName, timestampFormat, format, timestampFormat == null ? null : ZoneId.systemDefault());
     }
 
-    /** @param zone the time zone of the text format's {@code --timestamps} prefix */
+    /** @param zone the time zone of the text format's {@code --timestamps} prefix; unused (may be null) without one */
     ServerLog(OutputSink sink, String programName, String timestampFormat, ServerLogFormat format, ZoneId zone) {
         this(sink, programName, timestampFormat, format, zone, System::nanoTime);
     }

@@ -18,14 +18,16 @@ class ClientKeyTest {
 
     @Test
     void ipv4IsTheWholeAddress() throws Exception {
-        assertThat(key("192.0.2.7")).isEqualTo(key("192.0.2.7")).isNotEqualTo(key("192.0.2.8"));
+        assertThat(key("192.0.2.7")).isEqualTo(key("192.0.2.7")).hasSameHashCodeAs(key("192.0.2.7"))
+                .isNotEqualTo(key("192.0.2.8"));
         assertThat(key("192.0.2.7").prefix()).isEqualTo("192.0.2.7/32");
         assertThat(key("255.255.255.255").prefix()).isEqualTo("255.255.255.255/32");
     }
 
     @Test
     void ipv6IsItsSlash64() throws Exception {
-        assertThat(key("2001:db8:1:2::1")).isEqualTo(key("2001:db8:1:2:abcd:ef01:2345:6789"));
+        assertThat(key("2001:db8:1:2::1")).isEqualTo(key("2001:db8:1:2:abcd:ef01:2345:6789"))
+                .hasSameHashCodeAs(key("2001:db8:1:2:abcd:ef01:2345:6789"));
         assertThat(key("2001:db8:1:2::1")).isNotEqualTo(key("2001:db8:1:3::1"));
         assertThat(key("2001:db8:1:2::1").prefix()).isEqualTo("2001:db8:1:2::/64");
         assertThat(key("::1").prefix()).isEqualTo("::/64");
