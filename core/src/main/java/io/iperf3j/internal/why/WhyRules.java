@@ -543,6 +543,9 @@ public final class WhyRules {
             return v(Cause.PACING, Confidence.CLEAR, Optional.empty(), f, "the rate asked for with -b ("
                     + Units.rate(target) + ") was reached", "raise -b to find what the path carries");
         }
+        if (f.senderShaperBitsPerSecond().isPresent() && f.senderShaperOverlimits().orElse(0) > 0) {
+            return shaperRunLate(f, sent);
+        }
         return nd(f, "the sender sent less than -b asked while its thread was not busy and nothing was lost"
                 + (f.sendBlockedShare().isEmpty() ? "; its own host was not seen: a shaper on its interface (tc -s"
                 + " qdisc on " + f.sides().sender() + ") or its wait for room in its socket buffer, which an iperf3j"
@@ -575,9 +578,32 @@ public final class WhyRules {
                 String.format(Locale.ROOT, "the sender's own interface shapes what leaves it to %s (its root qdisc), and"
                                 + " the test sent %s%s", Units.rate(shaper), Units.rate(sent), held > 0
                                 ? String.format(Locale.ROOT, "; the qdisc held packets back %d times", held) : ""),
-                "on the sender (" + f.sides().sender() + "): its interface's qdisc lets out " + Units.rate(shaper)
-                        + " (see tc -s qdisc on it): raise or remove that shaper to measure the path"
-                        + (f.targetBitsPerSecond() > shaper ? ", or lower -b to " + Units.rate(shaper) : "")));
+                shaperRemedy(f, shaper)));
+    }
+
+    /**
+     * A shaper on the sender's own interface that held packets back (so they queued in it) while the sender was
+     * neither busy nor short of room, and let out less than its rate: the datagrams waited in that queue, so it was
+     * the limit, slower than its rate because its host ran it late (a tbf lets out what its tokens allow when its
+     * timer fires, and a host whose CPU is taken away fires it late: CI's 300 Mbit/s tbf let out 228, 137 049 times
+     * holding packets back, the sender's thread running 9 %). Not for TCP: its bursts meet a shaper they do not
+     * fill.
+     */
+    private static Why.Verdict shaperRunLate(WhyFigures f, double sent) {
+        long shaper = f.senderShaperBitsPerSecond().getAsLong();
+        return v(Cause.PATH, Confidence.LIKELY, Optional.empty(), f, String.format(Locale.ROOT,
+                        "the sender's own interface shapes what leaves it to %s (its root qdisc) and held packets back %d"
+                                + " times, so the datagrams queued there, while the sender's thread was not busy; the"
+                                + " test got %s out of it, less than its rate (a busy host runs a shaper's timer late)",
+                        Units.rate(shaper), f.senderShaperOverlimits().getAsLong(), Units.rate(sent)),
+                shaperRemedy(f, shaper));
+    }
+
+    /** What lifts a shaper on the sender's own interface: {@link #localShaper}'s and {@link #shaperRunLate}'s remedy. */
+    private static String shaperRemedy(WhyFigures f, long shaper) {
+        return "on the sender (" + f.sides().sender() + "): its interface's qdisc lets out " + Units.rate(shaper)
+                + " (see tc -s qdisc on it): raise or remove that shaper to measure the path"
+                + (f.targetBitsPerSecond() > shaper ? ", or lower -b to " + Units.rate(shaper) : "");
     }
 
     private static Optional<Why.Verdict> paced(WhyFigures f) {

@@ -797,6 +797,34 @@ class WhyRulesTest {
     }
 
     @Test
+    void aShaperThatHeldPacketsButLetOutLessThanItsRateIsStillThePath() {
+        // CI's WhyLanNetnsTest on a loaded host: tbf 300mbit on the client's veth, -u -b 600M, 228 Mbit/s out and
+        // received, nothing lost, the sending thread running 9 % and waiting 2 %, the qdisc holding packets back
+        // 137 049 times: the datagrams queued in the shaper, which its host ran late
+        Fig f = udpFig();
+        f.target = 600_000_000;
+        f.bps = 228e6;
+        f.lost = OptionalDouble.of(0);
+        f.sRun = OptionalDouble.of(0.086);
+        f.sWait = OptionalDouble.of(0.018);
+        f.rRun = OptionalDouble.of(0.105);
+        f.rWait = OptionalDouble.of(0.025);
+        f.sides = new WhyFigures.Sides(false, 1, 2, 2, false);
+        f.shaper = OptionalLong.of(300_000_000);
+        assertThat(f.decide().cause()).as("a shaper that held nothing back").isEqualTo(Cause.NOT_DETERMINED);
+        f.overlimits = OptionalLong.of(137_049);
+        Why.Verdict v = f.decide();
+        assertThat(v.cause()).isEqualTo(Cause.PATH);
+        assertThat(v.confidence()).isEqualTo(Confidence.LIKELY);
+        assertThat(v.headline()).isEqualTo("limited by the path (likely)");
+        assertThat(v.reason()).contains("own interface").contains("137049 times").contains("228.0 Mbit/s");
+        assertThat(v.remedy().orElseThrow()).startsWith("on the sender (the server)").contains("lower -b to 300.0");
+        // a busy sender is its CPU, shaper or not
+        f.sRun = OptionalDouble.of(0.9);
+        assertThat(f.decide().cause()).isEqualTo(Cause.SENDER_CPU);
+    }
+
+    @Test
     void minusRAgainstARealIperf3WithTheClientsWindowAtItsCeiling() {
         // -R against 3.21 on the LAN, the client's tcp_rmem max 32 KiB: no chronos, the receiver's RTT estimate 10 us
         // (the window looks a sixth full), its reader busy 83 %; 3.21's output: a congestion window of 238 KiB
