@@ -30,7 +30,7 @@ class LauncherFirstRunIT {
     Path tmp;
 
     @Test
-    void firstRunPrintsOneProgressLineAndNoErrorThenAFailedBuildShowsMavensError() throws Exception {
+    void firstRunsTogetherBuildOnceWithOneProgressLineThenAFailedBuildShowsMavensError() throws Exception {
         Path clone = tmp.resolve("clone");
         copyWorkingTree(Path.of(System.getProperty("iperf3j.root")).toRealPath(), clone);
         assertThat(clone.resolve("cli/target")).doesNotExist();
@@ -46,12 +46,18 @@ class LauncherFirstRunIT {
                 </settings>
                 """.formatted(mirror.toUri()));
 
-        Run first = launch(clone, home, "--version");
-        assertThat(first.status).as(first.stderr).isZero();
-        assertThat(first.stdout).startsWith("iperf3j " + Dist.version() + " ");
-        assertThat(first.stderr.lines().toList()).as(first.stderr)
+        // two launchers at once (a script's server and client): one builds, the other waits for it
+        Started a = start(clone, home, "--version");
+        Started b = start(clone, home, "--version");
+        Run first = a.await();
+        Run second = b.await();
+        for (Run r : List.of(first, second)) {
+            assertThat(r.status).as(r.stderr).isZero();
+            assertThat(r.stdout).startsWith("iperf3j " + Dist.version() + " ");
+            assertThat(r.stdout + r.stderr).doesNotContain("ERROR").doesNotContain("\u001b[");
+        }
+        assertThat(Stream.of(first, second).flatMap(r -> r.stderr.lines()).toList()).as(first.stderr + second.stderr)
                 .singleElement().asString().startsWith("iperf3j: building iperf3j-" + Dist.version() + ".jar");
-        assertThat(first.stdout + first.stderr).doesNotContain("ERROR").doesNotContain("\u001b[");
         // the online attempt ran: the empty local repository was filled from the mirror
         try (Stream<Path> files = Files.walk(home.resolve(".m2/repository"))) {
             assertThat(files.filter(p -> p.toString().endsWith(".jar")).count()).isGreaterThan(20);
@@ -69,7 +75,22 @@ class LauncherFirstRunIT {
     private record Run(int status, String stdout, String stderr) {
     }
 
+    private record Started(Process process, Path out, Path err) {
+        Run await() throws Exception {
+            if (!process.waitFor(540, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("the launcher did not finish in 540 s: " + Files.readString(err));
+            }
+            return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        }
+    }
+
     private static Run launch(Path clone, Path home, String... args) throws Exception {
+        return start(clone, home, args).await();
+    }
+
+    private static Started start(Path clone, Path home, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(clone.resolve("iperf3j").toString()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(home, "out", ".txt");
@@ -79,13 +100,7 @@ class LauncherFirstRunIT {
         Map<String, String> env = pb.environment();
         env.put("MAVEN_OPTS", "-Duser.home=" + home);
         env.remove("MAVEN_ARGS");
-        Process p = pb.start();
-        if (!p.waitFor(540, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the launcher did not finish in 540 s: " + Files.readString(err));
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return new Started(pb.start(), out, err);
     }
 
     /** Copies the files git would have in a clone (tracked and new, not ignored). */
