@@ -3,6 +3,7 @@ package io.iperf3j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -19,11 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * jar this build made.
  */
 class BenchSmokeIT {
+    @TempDir
+    Path out;
+
     @Test
     void benchSmokeWritesTheTable() throws Exception {
         Path root = Path.of(System.getProperty("user.dir")).getParent();
         Path jar = Path.of(System.getProperty("user.dir"), "target", "iperf3j-0.1.0.jar");
-        Path out = Files.createTempDirectory("bench-smoke");
         ProcessBuilder pb = new ProcessBuilder(root.resolve("bench/run.sh").toString(), "--smoke",
                 "--out", out.toString(), "--jar", jar.toString())
                 .redirectErrorStream(true)

@@ -60,6 +60,10 @@ class LatencyNetnsTest {
      */
     private static final double QUEUE_FILLED_MIN = 0.5;
     private static final int PORT = 5201;
+    /** {@code -O} of every loaded run: slow start, left out of the probe's loaded phase and of ping's. */
+    private static final int OMIT_SECONDS = 2;
+    /** ping's interval under load ({@code -i}), in seconds. */
+    private static final double LOADED_PING_INTERVAL = 0.05;
 
     private RoutedPath n;
     private Iperf3Process server;
@@ -98,8 +102,8 @@ class LatencyNetnsTest {
     @Test
     void deepQueueMatchesPingAndTheQueueAndFqCodelCutsIt() throws Exception {
         n.tc(n.vethRb, "root " + DEEP_TBF, false);
-        double pingIdle = median(ping(n.nsA, n.addrB, 200, "0.01"));
-        Measured deep = runWithPing(List.of("-t", "6", "-O", "2"));
+        double pingIdle = median(ping(n.nsA, n.addrB, 200, "0.01", 20));
+        Measured deep = runWithPing(6);
         double idle = deep.latency.path("idle").path("p50_us").asDouble();
         double loaded = deep.latency.path("loaded").path("p50_us").asDouble();
         double added = deep.latency.path("added_p50_us").asDouble();
@@ -122,7 +126,7 @@ class LatencyNetnsTest {
             n.tc(n.vethRb, "root tbf rate 20mbit burst 32kbit limit 15kb", true);
             aqm = "tbf limit 15kb (no fq_codel in this kernel)";
         }
-        Measured cut = runWithPing(List.of("-t", "4", "-O", "2"));
+        Measured cut = runWithPing(4);
         double addedCut = cut.latency.path("added_p50_us").asDouble();
         report(String.format(Locale.ROOT, "%s upload: idle p50 %.1f us, loaded p50 %.1f us (ping %.1f us), added %.1f us: "
                         + "%.1fx less than the deep queue's %.1f us", aqm, cut.latency.path("idle").path("p50_us").asDouble(),
@@ -137,8 +141,8 @@ class LatencyNetnsTest {
     @Test
     void reverseShowsDownloadShaping() throws Exception {
         n.tc(n.vethRa, "root " + DEEP_TBF, false);
-        Measured down = runWithPing(List.of("-t", "6", "-O", "2", "-R"));
-        Measured up = runWithPing(List.of("-t", "4", "-O", "2"));
+        Measured down = runWithPing(6, "-R");
+        Measured up = runWithPing(4);
         double downLoaded = down.latency.path("loaded").path("p50_us").asDouble();
         double upAdded = up.latency.path("added_p50_us").asDouble();
         report(String.format(Locale.ROOT, "server side shaped: -R loaded p50 %.1f us (ping %.1f us), upload added %.1f us",
@@ -211,10 +215,18 @@ class LatencyNetnsTest {
     }
 
     /**
-     * Runs {@code iperf3j -c B --latency --json-stream -C cubic ARGS} in A; two seconds after the test's
-     * start event (past {@code -O 2}), {@code ping -i 0.05 -c 70} over the same path (3.5 s, inside the load).
+     * Runs {@code iperf3j -c B --latency --json-stream -C cubic -O 2 -t SECONDS EXTRA} in A; two seconds
+     * after the test's start event (past {@code -O 2}), {@code ping -i 0.05} over the same path for the
+     * loaded phase less 0.3 s (its count at that rate; {@code -w} bounds it), so that ping and the probe
+     * sample the same stretch of it.
+     * CUBIC's sawtooth in a 100 ms queue lasts seconds (after a loss the window grows back over about 5 s),
+     * so medians of different stretches differ by more than 20 %: a CI run pinged 3.5 s of a 6 s -R
+     * phase, 85.2 ms, while the probe's whole phase gave 66.3 ms.
      */
-    private Measured runWithPing(List<String> args) throws Exception {
+    private Measured runWithPing(int seconds, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-t", String.valueOf(seconds), "-O", String.valueOf(OMIT_SECONDS)));
+        args.addAll(List.of(extra));
+        double pingSeconds = seconds - 0.3;
         // cubic, loss-based, fills the queue as the bufferbloat tests assume; this host's default (bbr) keeps
         // it nearly empty by design (measured: 8 ms instead of 100 ms).
         List<String> a = new ArrayList<>(List.of("-c", n.addrB, "-p", String.valueOf(PORT), "--latency", "--json-stream",
@@ -231,8 +243,9 @@ class LatencyNetnsTest {
                 JsonNode ev = JSON.readTree(line);
                 switch (ev.path("event").asText()) {
                     case "start" -> {
-                        Thread.sleep(2000); // -O 2: slow start, left out of the loaded phase too
-                        pings = ping(n.nsA, n.addrB, 70, "0.05");
+                        Thread.sleep(OMIT_SECONDS * 1000L);
+                        pings = ping(n.nsA, n.addrB, (int) (pingSeconds / LOADED_PING_INTERVAL),
+                                String.valueOf(LOADED_PING_INTERVAL), seconds + 2);
                     }
                     case "end" -> end = ev.path("data");
                     case "error" -> fail("client error: " + ev);
@@ -263,10 +276,10 @@ class LatencyNetnsTest {
         return cmd;
     }
 
-    /** ping's round trips (µs) from {@code ns} to {@code to}. */
-    private static List<Double> ping(String ns, String to, int count, String interval) throws Exception {
+    /** ping's round trips (µs) from {@code ns} to {@code to}: {@code count} of them, or as many as come in {@code deadline} seconds. */
+    private static List<Double> ping(String ns, String to, int count, String interval, int deadline) throws Exception {
         Shell.Result r = Shell.exec(Shell.DEADLINE, Netns.inside(ns, List.of("ping", "-n", "-c", String.valueOf(count), "-i",
-                interval, to)));
+                interval, "-w", String.valueOf(deadline), to)));
         Matcher m = Pattern.compile("time=([0-9.]+) ms").matcher(r.out());
         List<Double> us = new ArrayList<>();
         while (m.find()) {

@@ -7,6 +7,7 @@ import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +37,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  */
 @Tag("peer")
 class TotalRateFairnessTest {
+    /** The start gate's folder: the clients wait for a file in it, so that all three start at once. */
+    @TempDir
+    Path gates;
+
     private static final double TOTAL = 1600e6;
     private static final List<String> TIMING = List.of("-t", "6", "-O", "2", "-J");
 
@@ -82,7 +87,7 @@ class TotalRateFairnessTest {
                 List<List<String>> shapes = List.of(List.of("-B", "127.0.0.80", "-P", "4"),
                         List.of("-B", "127.0.0.81", "-R"), List.of("-B", "127.0.0.82", "--bidir"));
                 List<Iperf3Binary> binaries = List.of(Iperf3Binary.V3_12, Iperf3Binary.V3_21, Iperf3Binary.V3_21);
-                Path gate = Files.createTempDirectory("iperf3j-fairness").resolve("go");
+                Path gate = gates.resolve("go");
                 List<Iperf3Process> running = new ArrayList<>();
                 try {
                     for (int i = 0; i < shapes.size(); i++) {
@@ -146,7 +151,7 @@ class TotalRateFairnessTest {
         server.documents.clear();
     }
 
-    private static void runAndCheck(String name, List<Client> clients) throws Exception {
+    private void runAndCheck(String name, List<Client> clients) throws Exception {
         Iperf3Binary.V3_12.requireThis();
         Iperf3Binary.V3_21.requireThis();
         try (TestServer server = new TestServer(ServerLimits.DEFAULTS, "--total-rate", "1600M")) {
@@ -159,7 +164,7 @@ class TotalRateFairnessTest {
                 // a test that starts late also ends late, alone for a moment with every share, and a
                 // max-min fair server rightly gives it the whole rate then (measured: one UDP test at
                 // 485M of 100M when 16 clients were started one after another at a load of 8.6).
-                Path gate = Files.createTempDirectory("iperf3j-fairness").resolve("go");
+                Path gate = gates.resolve("go");
                 for (Client c : clients) {
                     List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c",
                             "while [ ! -e \"$0\" ]; do sleep 0.01; done; exec \"$@\"", gate.toString(),

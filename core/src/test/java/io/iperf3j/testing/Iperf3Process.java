@@ -62,6 +62,11 @@ public final class Iperf3Process implements AutoCloseable {
             Path dir = Files.createTempDirectory("iperf3j-proc");
             Path out = dir.resolve("stdout");
             Path err = dir.resolve("stderr");
+            // A test that reads a finished process and never closes it still leaves nothing in /tmp:
+            // the files go when the test JVM ends (deleted in reverse order: the files, then the folder).
+            dir.toFile().deleteOnExit();
+            out.toFile().deleteOnExit();
+            err.toFile().deleteOnExit();
             ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out.toFile())

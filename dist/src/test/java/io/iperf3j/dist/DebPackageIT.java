@@ -224,6 +224,8 @@ class DebPackageIT {
             assertThat(stop.status()).as(stop.all()).isZero();
             assertThat(box.property("iperf3j-host-slots.service", "Result")).as(journal(box, "iperf3j-host-slots.service")).isEqualTo("success");
             assertThat(box.exec(List.of("test", "-e", "/run/iperf3j/host-slots.sock")).status()).as("the socket removed").isNotZero();
+        } finally {
+            run("rm", "-rf", "--", dir.toString());
         }
     }
 
