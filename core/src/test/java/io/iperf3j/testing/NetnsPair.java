@@ -180,6 +180,30 @@ public final class NetnsPair implements AutoCloseable {
                 "latency", "100ms");
     }
 
+    /** What a qdisc has let out (bytes and packets, headers included) and how often it held packets back. */
+    public record QdiscCounts(long bytes, long packets, long overlimits) {
+    }
+
+    /** {@link #shapeA}'s shaper's counters so far ({@code tc -s -j qdisc show}: the kernel's own). */
+    public QdiscCounts shaperA() throws IOException {
+        String json = net.exec(nsA, "tc", "-s", "-j", "qdisc", "show", "dev", vethA);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "\"kind\":\"tbf\".*?\"bytes\":(\\d+),\"packets\":(\\d+),.*?\"overlimits\":(\\d+)").matcher(json);
+        if (!m.find()) {
+            throw new IOException("no tbf counters in tc's answer: " + json);
+        }
+        return new QdiscCounts(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
+    }
+
+    /** The largest TCP send buffer in {@code ns}: the third field of its {@code net.ipv4.tcp_wmem}. */
+    public long tcpSendBufferMax(String ns) throws IOException {
+        String[] fields = net.exec(ns, "cat", "/proc/sys/net/ipv4/tcp_wmem").trim().split("\\s+");
+        if (fields.length != 3) {
+            throw new IOException("tcp_wmem in " + ns + " is not three numbers: " + String.join(" ", fields));
+        }
+        return Long.parseLong(fields[2]);
+    }
+
     /** Datagrams dropped so far by {@link #dropUdpInBoth} in namespace {@code ns}. */
     public long dropped(String ns) throws IOException {
         return counter(ns, "iperf3jloss", "drops");

@@ -41,8 +41,8 @@ import static org.assertj.core.api.Assertions.fail;
  *     sampling noise of the random rule (σ ≈ 0.05 points per run, 0.07 between two
  *     runs) keeps the 0.3-point bounds beyond 4 σ.</li>
  * <li>Rate: a tbf qdisc shapes the sender's side to 50 Mbit/s (MTU 9000, so
- *     headers cost under 1 %). TCP and UDP through iperf3j must report that rate
- *     within 2 %.</li>
+ *     headers cost under 1 %). UDP through iperf3j must report that rate within 2 %;
+ *     TCP the bytes the shaper's counters say crossed it, and no more than its rate.</li>
  * </ul>
  *
  * <p>Needs root, {@code ip}, {@code nft} and {@code tc} (CI installs them); without
@@ -54,6 +54,12 @@ import static org.assertj.core.api.Assertions.fail;
 class UdpNetnsTest {
     private static final int LOSS_PERCENT = 5;
     private static final double LINK_MBPS = 50.0;
+    /** A full TCP frame on the MTU 9000 link: Ethernet, IPv4 and TCP (with timestamps) headers, 66 bytes. */
+    private static final long FRAME = 9014;
+    /** The TCP payload of a full frame. */
+    private static final long SEGMENT = 8948;
+    /** More than the control connection's bytes (parameters, results) in the client's direction. */
+    private static final long CONTROL_BYTES = 64 * 1024;
 
     @BeforeAll
     static void requireTools() throws Exception {
@@ -126,26 +132,55 @@ class UdpNetnsTest {
         try (NetnsPair link = link()) {
             link.shapeA(LINK_MBPS);
             int port = 7800 + ThreadLocalRandom.current().nextInt(100);
+            NetnsPair.QdiscCounts before = link.shaperA();
             JsonObject tcp = runPair(link, port, false, List.of("-t", "4"));
+            NetnsPair.QdiscCounts after = link.shaperA();
             // UDP: 4 MB buffers (~0.6 s of the link) so that a receiver stalled by the machine's load drops nothing
             // of its own, as in the loss test: what arrives is then what tbf let through
             JsonObject udp = runPair(link, port + 1, false, List.of("-u", "-b", "80M", "-l", "8900", "-t", "4", "-w", "4M"));
+            NetnsPair.QdiscCounts afterUdp = link.shaperA();
             JsonObject udpRef = runPair(link, port + 2, true, List.of("-u", "-b", "80M", "-l", "8900", "-t", "4", "-w", "4M"));
             JsonObject tcpReceived = end(tcp).getObject("sum_received");
             double tcpMbps = d(tcpReceived, "bits_per_second") / 1e6;
             double udpMbps = d(end(udp).getObject("sum_received"), "bits_per_second") / 1e6;
             double refMbps = d(end(udpRef).getObject("sum_received"), "bits_per_second") / 1e6;
-            System.out.printf(Locale.ROOT, "tbf %.0f Mbit/s: iperf3j TCP %.2f, iperf3j UDP %.2f, iperf3 UDP %.2f Mbit/s%n",
-                    LINK_MBPS, tcpMbps, udpMbps, refMbps);
-            // TCP: never more than the link carries (tbf's 64 KB burst is 0.3 % of 4 s), and the link filled. How
-            // full is not iperf3j's to decide: a receiver or sender stalled on a loaded machine leaves the link idle
-            // (a 200 ms SIGSTOP of the server costs 1-2.5 %; CI once measured 48.84), and the rate reported is then
-            // the right one for that run. Byte for byte, TCP's counts are held to the real iperf3's on the same
-            // test by the interop matrix; how well the link is filled is for bench/.
-            double tcpShare = tcpMbps / LINK_MBPS;
-            assertThat(tcpShare).as("TCP rate %.2f", tcpMbps).isLessThanOrEqualTo(1.005).isGreaterThanOrEqualTo(0.95);
+            long shaped = after.bytes() - before.bytes();
+            long retransmits = l(end(tcp).getObject("sum_sent"), "retransmits");
+            long received = l(tcpReceived, "bytes");
+            long sent = l(end(tcp).getObject("sum_sent"), "bytes");
+            System.out.printf(Locale.ROOT, "tbf %.0f Mbit/s: iperf3j TCP %.2f (%d bytes sent, %d received, tbf let out %d in %d packets,"
+                            + " held back %d times, %d retransmits), iperf3j UDP %.2f, iperf3 UDP %.2f Mbit/s%n",
+                    LINK_MBPS, tcpMbps, sent, received, shaped, after.packets() - before.packets(),
+                    after.overlimits() - before.overlimits(), retransmits, udpMbps, refMbps);
+            // TCP, against the shaper's own counters. A full frame carries 8 948 bytes of 9 014 (headers under 0.8 %);
+            // besides the test's bytes the shaper let out the control connection's few kilobytes and what was sent
+            // twice. So: every byte received crossed it; it let out nothing the sender did not write; and what
+            // crossed it but was not counted received is at most what the sender still held at the end, which its
+            // send buffer bounds (tcp_wmem's largest, unacknowledged bytes included). These hold however full the
+            // link was: how full is not iperf3j's to decide (a receiver or sender stalled on a loaded machine
+            // leaves it idle; a 200 ms SIGSTOP of the server costs 1-2.5 %, a CI run measured 47.17 of 50), and
+            // the rate reported for such a run is then the right one. How well iperf3j fills a link is for bench/.
+            long payloadOut = shaped / FRAME * SEGMENT + Math.min(shaped % FRAME, SEGMENT);
+            long resent = retransmits * SEGMENT;
+            long sendBuffer = link.tcpSendBufferMax(link.nsA);
+            assertThat(after.overlimits() - before.overlimits()).as("tbf held packets back: the link was the limit")
+                    .isPositive();
+            assertThat(received).as("TCP bytes received, all through the shaper (%d bytes out)", shaped)
+                    .isLessThanOrEqualTo(shaped).isLessThanOrEqualTo(sent);
+            assertThat(sent + resent + CONTROL_BYTES).as("TCP bytes sent, retransmitted and the control's, against the"
+                    + " shaper's payload out").isGreaterThanOrEqualTo(payloadOut);
+            assertThat(received).as("TCP bytes received: the shaper's payload out less what the sender can have held")
+                    .isGreaterThanOrEqualTo(payloadOut - resent - CONTROL_BYTES - sendBuffer);
+            // never more than the link carries (tbf's 64 KB burst is 0.3 % of 4 s)
+            assertThat(tcpMbps / LINK_MBPS).as("TCP rate %.2f", tcpMbps).isLessThanOrEqualTo(1.005);
             assertThat(d(tcpReceived, "bits_per_second")).as("TCP rate = bytes / seconds").isCloseTo(
                     l(tcpReceived, "bytes") * 8 / d(tcpReceived, "seconds"), org.assertj.core.data.Percentage.withPercentage(0.1));
+            // UDP: every byte received crossed the shaper (8 900 bytes in 8 942 with headers; measured: received
+            // 0.9952 of what it let out), and the rate is the shaper's: the sender offers 80M, so its queue stays full
+            long udpShaped = afterUdp.bytes() - after.bytes();
+            long udpReceived = l(end(udp).getObject("sum_received"), "bytes");
+            System.out.printf(Locale.ROOT, "UDP: %d bytes received, tbf let out %d%n", udpReceived, udpShaped);
+            assertThat(udpReceived).as("UDP bytes received, all through the shaper").isLessThanOrEqualTo(udpShaped);
             assertThat(Math.abs(udpMbps - LINK_MBPS) / LINK_MBPS).as("UDP rate %.2f", udpMbps).isLessThanOrEqualTo(0.02);
         }
     }
