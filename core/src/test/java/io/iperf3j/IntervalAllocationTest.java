@@ -3,6 +3,7 @@ package io.iperf3j;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -23,6 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * threads of both sides in this JVM ({@code ThreadMXBean#getThreadAllocatedBytes}).
  */
 @Timeout(120)
+// alone: its threads are found by name, which the in-process clients of the CONCURRENT interop classes
+// (junit-platform.properties) share
+@Isolated
 class IntervalAllocationTest {
     private static final long BOUND_PER_INTERVAL = 3 * 1024;
     private static final int INTERVALS = 20;
@@ -53,12 +57,13 @@ class IntervalAllocationTest {
     /** Bytes each test thread (client and server) allocated per interval, by thread name. */
     private Map<String, Long> perInterval(IperfCommand client, String... args) throws Exception {
         PrintStream nul = new PrintStream(OutputStream.nullOutputStream());
+        Map<Long, String> earlier = ThreadAllocation.threads(TEST_THREAD);
         server = IperfCommand.server().port(0).longLived().args("-i", "0.1").output(nul, nul).spawn();
         int port = server.localPort().orElseThrow(() -> new AssertionError("server did not listen"));
         RunningIperf run = client.port(port).bitrate(1_000_000_000L).duration(Duration.ofSeconds(5))
                 .args(args).output(nul, nul).spawn();
         Thread.sleep(1500);
-        Map<Long, String> threads = ThreadAllocation.threads(TEST_THREAD);
+        Map<Long, String> threads = ThreadAllocation.startedSince(TEST_THREAD, earlier);
         Map<Long, Long> before = ThreadAllocation.allocated(threads);
         Thread.sleep(INTERVALS * 100);
         Map<Long, Long> after = ThreadAllocation.allocated(threads);
