@@ -50,7 +50,6 @@ class TotalRateWanIT {
     private static final AtomicInteger NEXT = new AtomicInteger();
     private static final int PORT = 5201;
     private static final List<String> TIMING = List.of("-t", "6", "-O", "2", "-J");
-    private static final Pattern TBF_SENT = Pattern.compile("Sent (\\d+) bytes \\d+ pkt \\(dropped (\\d+)");
     private static final Pattern TX_DROPPED = Pattern.compile("TX:.*\\n\\s*\\d+\\s+\\d+\\s+\\d+\\s+(\\d+)");
     private static final Path RESULTS = Path.of("target", "total-rate-wan", "results.txt");
 
@@ -194,10 +193,10 @@ class TotalRateWanIT {
 
         /** tbf's sent bytes and drops on {@code dev}, and the TUN's TX drops, in {@code router}. */
         private long[] counters(String router, String dev, int path) throws IOException {
-            Matcher tbf = TBF_SENT.matcher(Shell.run("ip", "netns", "exec", router, "tc", "-s", "qdisc", "show", "dev", dev));
+            Netns.QdiscCounts tbf = Netns.rootQdisc(router, dev);
             Matcher tun = TX_DROPPED.matcher(Shell.run("ip", "-n", router, "-s", "link", "show", name + "t" + path));
-            assertThat(tbf.find() && tun.find()).as("counters of %s", router).isTrue();
-            return new long[] {Long.parseLong(tbf.group(1)), Long.parseLong(tbf.group(2)), Long.parseLong(tun.group(1))};
+            assertThat(tun.find()).as("counters of %s", router).isTrue();
+            return new long[] {tbf.bytes(), tbf.drops(), Long.parseLong(tun.group(1))};
         }
 
         @Override

@@ -1,5 +1,8 @@
 package io.iperf3j.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,6 +166,26 @@ public final class Netns implements AutoCloseable {
     /** Runs {@code argv} inside {@code ns}, whatever its exit status. */
     public Shell.Result tryExec(String ns, String... argv) throws IOException {
         return Shell.exec(Shell.DEADLINE, inside(ns, List.of(argv)));
+    }
+
+    /** What a qdisc has let out (bytes and packets, headers included), dropped, and how often it held packets back. */
+    public record QdiscCounts(String kind, long bytes, long packets, long drops, long overlimits) {
+    }
+
+    /**
+     * The counters of {@code dev}'s root qdisc in namespace {@code ns} (any namespace, this object's or not), as
+     * {@code tc -s -j qdisc show} reads them: the kernel's own figures, through iproute2 rather than iperf3j's
+     * netlink reader ({@code QdiscStats}), so a test can hold that reader and the product to them.
+     */
+    public static QdiscCounts rootQdisc(String ns, String dev) throws IOException {
+        String json = Shell.run(inside(ns, List.of("tc", "-s", "-j", "qdisc", "show", "dev", dev)).toArray(String[]::new));
+        for (JsonNode q : new ObjectMapper().readTree(json)) {
+            if (q.path("root").asBoolean()) {
+                return new QdiscCounts(q.path("kind").asText(), q.path("bytes").asLong(), q.path("packets").asLong(),
+                        q.path("drops").asLong(), q.path("overlimits").asLong());
+            }
+        }
+        throw new IOException("no root qdisc on " + dev + " in " + ns + ": " + json);
     }
 
     /** The prefix that runs a command inside namespace {@code ns}. */

@@ -180,19 +180,13 @@ public final class NetnsPair implements AutoCloseable {
                 "latency", "100ms");
     }
 
-    /** What a qdisc has let out (bytes and packets, headers included) and how often it held packets back. */
-    public record QdiscCounts(long bytes, long packets, long overlimits) {
-    }
-
-    /** {@link #shapeA}'s shaper's counters so far ({@code tc -s -j qdisc show}: the kernel's own). */
-    public QdiscCounts shaperA() throws IOException {
-        String json = net.exec(nsA, "tc", "-s", "-j", "qdisc", "show", "dev", vethA);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                "\"kind\":\"tbf\".*?\"bytes\":(\\d+),\"packets\":(\\d+),.*?\"overlimits\":(\\d+)").matcher(json);
-        if (!m.find()) {
-            throw new IOException("no tbf counters in tc's answer: " + json);
+    /** {@link #shapeA}'s shaper's counters so far ({@link Netns#rootQdisc}); fails if A's root qdisc is not a tbf. */
+    public Netns.QdiscCounts shaperA() throws IOException {
+        Netns.QdiscCounts q = Netns.rootQdisc(nsA, vethA);
+        if (!q.kind().equals("tbf")) {
+            throw new IOException("the root qdisc of " + vethA + " is " + q.kind() + ", not shapeA's tbf");
         }
-        return new QdiscCounts(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
+        return q;
     }
 
     /** The largest TCP send buffer in {@code ns}: the third field of its {@code net.ipv4.tcp_wmem}. */

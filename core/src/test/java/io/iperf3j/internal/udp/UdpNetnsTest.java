@@ -5,6 +5,7 @@ import io.iperf3j.internal.json.PeerJson;
 import io.iperf3j.testing.EnginePeer;
 import io.iperf3j.testing.Iperf3Binary;
 import io.iperf3j.testing.Iperf3Process;
+import io.iperf3j.testing.Netns;
 import io.iperf3j.testing.NetnsPair;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -132,13 +133,13 @@ class UdpNetnsTest {
         try (NetnsPair link = link()) {
             link.shapeA(LINK_MBPS);
             int port = 7800 + ThreadLocalRandom.current().nextInt(100);
-            NetnsPair.QdiscCounts before = link.shaperA();
+            Netns.QdiscCounts before = link.shaperA();
             JsonObject tcp = runPair(link, port, false, List.of("-t", "4"));
-            NetnsPair.QdiscCounts after = link.shaperA();
+            Netns.QdiscCounts after = link.shaperA();
             // UDP: 4 MB buffers (~0.6 s of the link) so that a receiver stalled by the machine's load drops nothing
             // of its own, as in the loss test: what arrives is then what tbf let through
             JsonObject udp = runPair(link, port + 1, false, List.of("-u", "-b", "80M", "-l", "8900", "-t", "4", "-w", "4M"));
-            NetnsPair.QdiscCounts afterUdp = link.shaperA();
+            Netns.QdiscCounts afterUdp = link.shaperA();
             JsonObject udpRef = runPair(link, port + 2, true, List.of("-u", "-b", "80M", "-l", "8900", "-t", "4", "-w", "4M"));
             JsonObject tcpReceived = end(tcp).getObject("sum_received");
             double tcpMbps = d(tcpReceived, "bits_per_second") / 1e6;
