@@ -36,7 +36,6 @@ class DataPathAllocationTest {
     private static final long ONCE = 1024;
     /** Two bytes per block moved: an object of 16 bytes every eight blocks, an eighth of one per block. */
     private static final long BYTES_PER_BLOCK = 2;
-    private static final long BLOCK = 128 * 1024;
     private static final Predicate<String> STREAM_THREAD = n -> n.startsWith("iperf3j-") && n.contains("-stream-");
     private RunningIperf server;
 
@@ -68,9 +67,8 @@ class DataPathAllocationTest {
 
     /**
      * The least bytes each stream thread allocated in one of up to eight one-second windows from 1.5 s of a 10 s test,
-     * by thread name; the windows stop once every thread has had one under {@link #ONCE}. When C2 compiles the loop
-     * depends on the machine: a CI host whose CPU was taken away (its steal) still ran C1's receiver 3.5-4.5 s into
-     * the test (16 KB in its least of three windows); one object per block shows in every window however many.
+     * by thread name, and the blocks (of the test's block size) it moved in a second on average; the windows stop once
+     * every thread has had one under {@link #ONCE}. One object per block shows in every window however many.
      */
     private Allocation steadyStateAllocation(IperfCommand client) throws Exception {
         Map<Long, String> earlier = ThreadAllocation.threads(STREAM_THREAD);
@@ -85,15 +83,13 @@ class DataPathAllocationTest {
         Map<Long, Long> before = ThreadAllocation.allocated(first);
         Map<String, Long> least = new java.util.HashMap<>();
         int windows = 0;
-        for (int window = 0; window < 8 && (least.isEmpty() || least.values().stream().anyMatch(b -> b >= ONCE));
-                window++) {
+        for (; windows < 8 && (least.isEmpty() || least.values().stream().anyMatch(b -> b >= ONCE)); windows++) {
             Thread.sleep(1000);
             Map<Long, Long> after = ThreadAllocation.allocated(first);
             Map<String, Long> inWindow = ThreadAllocation.between(first, before, after);
-            System.out.printf("DataPathAllocationTest window %d: %s%n", window + 1, inWindow);
+            System.out.printf("DataPathAllocationTest window %d: %s%n", windows + 1, inWindow);
             inWindow.forEach((thread, bytes) -> least.merge(thread, bytes, Math::min));
             before = after;
-            windows++;
         }
         Map<Long, String> still = ThreadAllocation.threads(STREAM_THREAD);
         IperfResult result = run.await();
@@ -102,7 +98,8 @@ class DataPathAllocationTest {
         assertThat(first.values()).anyMatch(n -> n.endsWith("-tx")).anyMatch(n -> n.endsWith("-rx"));
         assertThat(still.keySet()).containsAll(first.keySet());
         IperfSample received = result.summary().orElseThrow().received();
-        long blocksPerWindow = Math.round(received.bytes() / (double) BLOCK / received.seconds());
+        long block = result.run().start().flatMap(IperfRun.Start::test).orElseThrow().blksize();
+        long blocksPerWindow = Math.round(received.bytes() / (double) block / received.seconds());
         System.out.printf("DataPathAllocationTest: %d windows, %d blocks a window on average, least %s%n", windows,
                 blocksPerWindow, least);
         return new Allocation(least, blocksPerWindow);

@@ -1,5 +1,6 @@
 package io.iperf3j.internal.udp;
 
+import io.iperf3j.WhyFigures;
 import io.iperf3j.internal.engine.ClientTest;
 import io.iperf3j.internal.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -81,11 +82,10 @@ class UdpPacingTest {
             // here, about 85 datagrams a second: the thread ran 0.0105 of its time; with the pacer made to spin
             // (onSpinWait to each deadline), 0.9996. A spinning thread runs whenever the machine lets it, so
             // under 0.25 it would have been starved three quarters of the time; a sleeper has 24 times its figure.
-            JsonObject figures = (JsonObject) ((JsonObject) e.getObject("iperf3j_why").getArray("directions").get(0))
-                    .get("figures");
-            double run = d(figures, "sender_thread_run_share");
+            WhyFigures figures = outcome.why().orElseThrow().directions().getFirst().verdict().figures();
+            double run = figures.senderRunShare().orElseThrow();
             System.out.printf("UDP pacing: -b %s: the sending thread ran %.4f of its time, waited for a CPU %.4f%n",
-                    rate, run, d(figures, "sender_thread_wait_share"));
+                    rate, run, figures.senderWaitShare().orElseThrow());
             assertThat(run).as("the sending thread's share of its time on a CPU at -b %s", rate).isLessThan(0.25);
         }
     }
